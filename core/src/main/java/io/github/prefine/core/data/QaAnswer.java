@@ -1,0 +1,28 @@
+package io.github.prefine.core.data;
+
+import java.util.Objects;
+
+/**
+ * A gold answer of an extractive QA example: its text and where it starts in the context.
+ *
+ * @param text the answer text, exactly {@code context.substring(start, start + text.length())}
+ * @param start character offset in the context (UTF-16 index, as Java strings count)
+ */
+public record QaAnswer(String text, int start) {
+    /** Checks the fields. */
+    public QaAnswer {
+        Objects.requireNonNull(text, "text");
+        if (start < 0) {
+            throw new IllegalArgumentException("answer start " + start + " is negative");
+        }
+    }
+
+    /**
+     * Returns the exclusive end offset.
+     *
+     * @return {@code start + text.length()}
+     */
+    public int end() {
+        return start + text.length();
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.prefine.core.data;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An extractive question-answering example: a question about a context, with the gold answers
+ * found in that context.
+ *
+ * @param id the question id
+ * @param question the question text
+ * @param context the passage the answer is extracted from
+ * @param answers gold answers, each checked against the context; the first one is the training
+ *     target; empty for unlabelled data
+ */
+public record QaExample(String id, String question, String context, List<QaAnswer> answers)
+        implements Example {
+    /** Checks that every answer stands at its offset in the context, and copies the list. */
+    public QaExample {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(question, "question");
+        Objects.requireNonNull(context, "context");
+        answers = List.copyOf(answers);
+        for (QaAnswer a : answers) {
+            if (a.end() > context.length()
+                    || !context.regionMatches(a.start(), a.text(), 0, a.text().length())) {
+                throw new IllegalArgumentException(
+                        id + ": answer '" + a.text() + "' is not at offset " + a.start() + " of the context");
+            }
+        }
+    }
+}
