@@ -98,6 +98,12 @@ public final class TestHeads {
                     NDArray s = block.forward(ps, new NDList(hidden.get(new NDIndex(":, 0, :"))), training).head();
                     return s.reshape(-1, numLabels);
                 }
+                case SPAN: {
+                    // padding positions can never be a start or an end: the loss is padding-invariant
+                    NDArray lg = block.forward(ps, new NDList(hidden), training).head();
+                    NDArray pad = mask.toType(DataType.FLOAT32, false).neg().add(1f).mul(-1e4f).expandDims(-1);
+                    return lg.add(pad);
+                }
                 default:
                     return block.forward(ps, new NDList(hidden), training).head();
             }
