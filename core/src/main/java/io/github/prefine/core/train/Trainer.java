@@ -243,7 +243,7 @@ public final class Trainer implements AutoCloseable {
             listeners.forEach(l -> l.onEpoch(report));
             if (store != null) {
                 int done = epoch + 1;
-                Path dir = store.write(done, d -> writeCheckpoint(d, done, false, false));
+                Path dir = store.write(done, false, d -> writeCheckpoint(d, done, false, false));
                 listeners.forEach(l -> l.onCheckpoint(dir, done));
             }
         }
@@ -251,7 +251,7 @@ public final class Trainer implements AutoCloseable {
         restoreBest();
         if (store != null) {
             int done = epochs.size();
-            Path dir = store.write(done, d -> writeCheckpoint(d, done, true, stoppedEarly));
+            Path dir = store.write(done, true, d -> writeCheckpoint(d, done, true, stoppedEarly));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
         return result(stoppedEarly);

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Keeps training checkpoints in a folder so that a process killed at any moment leaves a complete
- * one behind: each checkpoint is written into {@code epoch-NNNNNN.tmp}, flushed, renamed to {@code
- * epoch-NNNNNN} (an atomic rename of a fresh name), and only then published by atomically
+ * one behind: each checkpoint is written into {@code ckpt-epoch-NNNNNN.tmp}, flushed, renamed to {@code
+ * ckpt-epoch-NNNNNN} (an atomic rename of a fresh name), and only then published by atomically
  * replacing the one-line {@code LATEST} file. Older checkpoints are deleted afterwards.
  *
  * <p>Holds no native memory. Not thread-safe; one run per folder.
@@ -74,12 +74,13 @@ public final class CheckpointStore {
      * Writes and publishes a checkpoint.
      *
      * @param epochsDone the epochs the checkpoint covers (names the folder)
+     * @param finalState true for the end-of-run checkpoint, which gets its own name
      * @param contents writes the files
      * @return the published folder
      * @throws IOException if writing fails; the previous checkpoint then stays published
      */
-    public Path write(int epochsDone, Contents contents) throws IOException {
-        String name = String.format("epoch-%06d", epochsDone);
+    public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
+        String name = String.format("ckpt-%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
         deleteTree(tmp);
@@ -125,7 +126,7 @@ public final class CheckpointStore {
 
     private void deleteOthers(String keep) throws IOException {
         List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "epoch-*")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "ckpt-*")) {
             for (Path p : ds) {
                 if (!p.getFileName().toString().equals(keep)) {
                     stale.add(p);
