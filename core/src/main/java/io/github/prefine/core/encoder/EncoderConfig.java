@@ -193,8 +193,18 @@ public final class EncoderConfig {
      * @return pretty-printed JSON text
      */
     public String toJson() {
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(toJsonMap()) + "\n";
+    }
+
+    /**
+     * Returns the fields of {@link #toJson()} as a fresh mutable map, so that task models can add
+     * their own entries (e.g. {@code id2label}) or replace {@code architectures} before writing.
+     *
+     * @return a new insertion-ordered map of JSON-compatible values
+     */
+    public Map<String, Object> toJsonMap() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("architectures", List.of(modelType.architecture()));
+        m.put("architectures", new java.util.ArrayList<>(List.of(modelType.architecture())));
         m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
         m.put("hidden_act", hiddenAct.hfName());
         m.put("hidden_dropout_prob", hiddenDropoutProb);
@@ -211,7 +221,7 @@ public final class EncoderConfig {
         m.put("torch_dtype", "float32");
         m.put("type_vocab_size", typeVocabSize);
         m.put("vocab_size", vocabSize);
-        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
+        return m;
     }
 
     /**
@@ -228,72 +238,128 @@ public final class EncoderConfig {
                 .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId);
     }
 
-    /** @return the model family ({@code model_type}) */
+    /**
+     * Returns the model family ({@code model_type}).
+     *
+     * @return the model family
+     */
     public ModelFamily modelType() {
         return modelType;
     }
 
-    /** @return the number of token ids ({@code vocab_size}) */
+    /**
+     * Returns the number of token ids ({@code vocab_size}).
+     *
+     * @return the number of token ids
+     */
     public int vocabSize() {
         return vocabSize;
     }
 
-    /** @return the hidden width ({@code hidden_size}) */
+    /**
+     * Returns the hidden width ({@code hidden_size}).
+     *
+     * @return the hidden width
+     */
     public int hiddenSize() {
         return hiddenSize;
     }
 
-    /** @return the number of layers ({@code num_hidden_layers}) */
+    /**
+     * Returns the number of layers ({@code num_hidden_layers}).
+     *
+     * @return the number of layers
+     */
     public int numHiddenLayers() {
         return numHiddenLayers;
     }
 
-    /** @return the number of attention heads ({@code num_attention_heads}) */
+    /**
+     * Returns the number of attention heads ({@code num_attention_heads}).
+     *
+     * @return the number of attention heads
+     */
     public int numAttentionHeads() {
         return numAttentionHeads;
     }
 
-    /** @return the width of one head, {@code hiddenSize / numAttentionHeads} */
+    /**
+     * Returns the width of one head, {@code hiddenSize / numAttentionHeads}.
+     *
+     * @return the width of one head, {@code hiddenSize / numAttentionHeads}
+     */
     public int headSize() {
         return hiddenSize / numAttentionHeads;
     }
 
-    /** @return the feed-forward width ({@code intermediate_size}) */
+    /**
+     * Returns the feed-forward width ({@code intermediate_size}).
+     *
+     * @return the feed-forward width
+     */
     public int intermediateSize() {
         return intermediateSize;
     }
 
-    /** @return the feed-forward activation ({@code hidden_act}) */
+    /**
+     * Returns the feed-forward activation ({@code hidden_act}).
+     *
+     * @return the feed-forward activation
+     */
     public HiddenActivation hiddenAct() {
         return hiddenAct;
     }
 
-    /** @return the dropout on embeddings and sub-layer outputs ({@code hidden_dropout_prob}) */
+    /**
+     * Returns the dropout on embeddings and sub-layer outputs ({@code hidden_dropout_prob}).
+     *
+     * @return the dropout on embeddings and sub-layer outputs
+     */
     public float hiddenDropoutProb() {
         return hiddenDropoutProb;
     }
 
-    /** @return the dropout on attention probabilities ({@code attention_probs_dropout_prob}) */
+    /**
+     * Returns the dropout on attention probabilities ({@code attention_probs_dropout_prob}).
+     *
+     * @return the dropout on attention probabilities
+     */
     public float attentionProbsDropoutProb() {
         return attentionProbsDropoutProb;
     }
 
-    /** @return the rows of the position table ({@code max_position_embeddings}) */
+    /**
+     * Returns the rows of the position table ({@code max_position_embeddings}).
+     *
+     * @return the rows of the position table
+     */
     public int maxPositionEmbeddings() {
         return maxPositionEmbeddings;
     }
 
-    /** @return the rows of the token type table ({@code type_vocab_size}) */
+    /**
+     * Returns the rows of the token type table ({@code type_vocab_size}).
+     *
+     * @return the rows of the token type table
+     */
     public int typeVocabSize() {
         return typeVocabSize;
     }
 
-    /** @return the LayerNorm epsilon ({@code layer_norm_eps}) */
+    /**
+     * Returns the LayerNorm epsilon ({@code layer_norm_eps}).
+     *
+     * @return the LayerNorm epsilon
+     */
     public float layerNormEps() {
         return layerNormEps;
     }
 
-    /** @return the padding token id ({@code pad_token_id}) */
+    /**
+     * Returns the padding token id ({@code pad_token_id}).
+     *
+     * @return the padding token id
+     */
     public int padTokenId() {
         return padTokenId;
     }

@@ -130,4 +130,20 @@ class TransformerEncoderTest {
             assertTrue(err < 2e-2, "float16 max abs error " + err);
         }
     }
+
+    @Test
+    void djlInitializePathGivesShapedParametersInTheEncoderDtype() {
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(tiny(0f)).build()) {
+            // what Trainer.initialize does for a block that was neither loaded nor seeded
+            enc.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            assertTrue(enc.isInitialized());
+            assertEquals(new Shape(48, 16), enc.layers().get(1).attention.qkvWeight.getArray().getShape());
+            assertEquals(new Shape(16, 16), enc.embeddings().positionEmbeddings.getArray().getShape());
+            NDArray out = enc.forward(new ParameterStore(m, false),
+                    new NDList(m.create(new long[][] {{1, 2, 3, 4}}), m.create(new long[][] {{1, 1, 1, 0}})), false).get(0);
+            assertEquals(new Shape(1, 4, 16), out.getShape());
+            assertEquals(new Shape[] {new Shape(3, 9, 16)}[0], enc.getOutputShapes(new Shape[] {new Shape(3, 9)})[0]);
+        }
+    }
 }
