@@ -241,6 +241,23 @@ public final class EncoderCheckpoint {
                     : problems.size() + " problems with the encoder tensors: " + String.join("; ", problems);
             throw new MalformedCheckpointException(source, detail);
         }
+        List<String> strayEncoderKeys = new ArrayList<>();
+        for (String name : others.keySet()) {
+            String bare = name;
+            for (String candidate : PREFIXES) {
+                if (bare.startsWith(candidate)) {
+                    bare = bare.substring(candidate.length());
+                }
+            }
+            if ((bare.startsWith("embeddings.") || bare.startsWith("encoder.")) && !bare.endsWith("position_ids")) {
+                strayEncoderKeys.add(name);
+            }
+        }
+        if (!strayEncoderKeys.isEmpty()) {
+            logger.warn(
+                    "{}: {} encoder-like tensors match no parameter of this config ({}) and were not used: {}",
+                    source == null ? "tensors" : source.getFileName(), strayEncoderKeys.size(), config, strayEncoderKeys);
+        }
         if (!others.isEmpty()) {
             logger.info(
                     "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
