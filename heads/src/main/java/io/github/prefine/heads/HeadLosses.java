@@ -98,9 +98,7 @@ public final class HeadLosses {
         checkSpan("spanLoss", startLogits, endLogits, startPositions, endPositions);
         NDArray start = spanSide(startLogits, startPositions);
         NDArray end = spanSide(endLogits, endPositions);
-        return start.sum().div(validCount(start).maximum(1))
-                .add(end.sum().div(validCount(end).maximum(1)))
-                .div(2);
+        return sideMean(start).add(sideMean(end)).div(2);
     }
 
     /**
@@ -140,9 +138,9 @@ public final class HeadLosses {
         return nll.stack(validF, 1);
     }
 
-    /** Sums column 1 (the valid flags) of a {@link #spanSide} result. */
-    private static NDArray validCount(NDArray side) {
-        return side.get(":, 1").sum();
+    /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */
+    private static NDArray sideMean(NDArray side) {
+        return side.get(":, 0").sum().div(side.get(":, 1").sum().maximum(1));
     }
 
     /**
