@@ -23,6 +23,10 @@ package io.github.prefine.sampling;
  *       n<sub>i</sub> per task, and spreads each task's extras evenly through the epoch.
  * </ol>
  *
+ * <p>The per-batch bound is guaranteed by construction. The spread is a heuristic: in the property
+ * tests each task's cumulative count after every batch stays within 2 of its running quota, which
+ * is tested, not proven.
+ *
  * <p>The counts depend only on the sizes and B, never on the seed. Each call to {@link
  * #nextCounts(int[])} costs O(R&middot;tasks). Not thread-safe: one instance per iterator.
  */

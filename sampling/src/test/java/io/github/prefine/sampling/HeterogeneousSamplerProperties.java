@@ -3,6 +3,7 @@ package io.github.prefine.sampling;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -143,6 +144,33 @@ class HeterogeneousSamplerProperties {
                 assertTrue(scaledError < total, () -> "task " + t + " in " + b + " of sizes "
                         + Arrays.toString(sizes) + ", quota " + (double) b.size() * sizes[t] / total);
             }
+        }
+    }
+
+    @Property(tries = 30)
+    void stratifiedCumulativeCountsTrackTheirQuotaWithinTwo(
+            @ForAll @Size(min = 1, max = 12) List<@IntRange(min = 1, max = 3000) Integer> taskSizes,
+            @ForAll @IntRange(min = 1, max = 128) int batchSize) {
+        int[] sizes = toArray(taskSizes);
+        long total = Arrays.stream(sizes).sum();
+        StratifiedApportionment plan = new StratifiedApportionment(sizes, batchSize);
+        long[] cumulative = new long[sizes.length];
+        int[] counts = new int[sizes.length];
+        long seen = 0;
+        for (int b = 0; b < plan.batchCount(); b++) {
+            seen += plan.nextCounts(counts);
+            for (int t = 0; t < sizes.length; t++) {
+                cumulative[t] += counts[t];
+                // low discrepancy: |cumulative - seen * n_t / N| < 2 after every batch
+                if (Math.abs(cumulative[t] * total - seen * sizes[t]) >= 2 * total) {
+                    fail("task " + t + " after batch " + b + " of sizes " + Arrays.toString(sizes)
+                            + ": cumulative " + cumulative[t] + ", quota "
+                            + (double) seen * sizes[t] / total);
+                }
+            }
+        }
+        for (int t = 0; t < sizes.length; t++) {
+            assertEquals(sizes[t], cumulative[t]);
         }
     }
 

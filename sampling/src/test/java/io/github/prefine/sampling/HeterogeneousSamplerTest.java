@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -108,6 +109,38 @@ class HeterogeneousSamplerTest {
         // task 1 owes 2 extras over 6 batches; its lag k*2 - 6*given beats task 0's
         // k*4 - 6*given in batches 1 and 4, so its examples land three batches apart
         assertEquals("010010", sb.toString());
+    }
+
+    @Test
+    void stratifiedEpochAtPaperScaleCoversEveryExampleWithinOneOfEachQuota() {
+        // GLUE/SQuAD-like sizes with the paper's batch of 128
+        int[] sizes = {392_702, 87_599, 104_743, 5_749, 2_490, 8_551};
+        long total = java.util.Arrays.stream(sizes).sum();
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(sizes)
+                .setBatchSize(128).optStrategy(SamplingStrategy.STRATIFIED).optSeed(5).build();
+        java.util.BitSet[] seen = new java.util.BitSet[sizes.length];
+        for (int t = 0; t < sizes.length; t++) {
+            seen[t] = new java.util.BitSet(sizes[t]);
+        }
+        BatchIterator it = s.iterator();
+        for (int k = 0; k < s.batchesPerEpoch(); k++) {
+            Batch b = it.next();
+            for (int t = 0; t < sizes.length; t++) {
+                if (Math.abs((long) b.taskCount(t) * total - (long) b.size() * sizes[t]) >= total) {
+                    fail("task " + t + " off its quota in " + b);
+                }
+            }
+            for (int p = 0; p < b.size(); p++) {
+                if (seen[b.taskId(p)].get(b.exampleIndex(p))) {
+                    fail("repeated example at position " + p + " of " + b);
+                }
+                seen[b.taskId(p)].set(b.exampleIndex(p));
+            }
+        }
+        for (int t = 0; t < sizes.length; t++) {
+            assertEquals(sizes[t], seen[t].cardinality());
+        }
+        assertEquals(1, it.epoch());
     }
 
     @Test
