@@ -34,6 +34,11 @@ public record SamplerState(
     /**
      * Checks the components.
      *
+     * @param seed the sampler seed
+     * @param epoch the epoch of the next batch; non-negative
+     * @param batch the index of the next batch within its epoch; non-negative
+     * @param configFingerprint the sampler's configuration fingerprint
+     * @param taskDraws per task, the examples emitted so far; non-negative
      * @throws IllegalArgumentException if a count is negative
      */
     public SamplerState {

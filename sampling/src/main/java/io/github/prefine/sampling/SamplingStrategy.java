@@ -29,8 +29,9 @@ public enum SamplingStrategy {
     /**
      * Visits every example exactly once per epoch like {@link #PROPORTIONAL}, but fixes each batch's
      * per-task count deterministically so that it differs from {@code batchSize * n_i / N} by less
-     * than one (the last partial batch uses its own size in place of {@code batchSize}); which
-     * examples fill a task's slots is shuffled by the seed.
+     * than one (the last partial batch uses its own size in place of {@code batchSize}). The counts
+     * depend only on the sizes; which examples fill a task's slots, and the order of the positions
+     * inside a batch, are shuffled by the seed.
      */
     STRATIFIED,
     /** Draws each example's task uniformly at random over the tasks, independent of their sizes. */

@@ -15,6 +15,8 @@ public record TaskSize(String name, int size) {
     /**
      * Checks the name and the size.
      *
+     * @param name the task name; not blank
+     * @param size the number of examples; positive
      * @throws IllegalArgumentException if the name is blank or the size is not positive
      */
     public TaskSize {
