@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -422,10 +421,10 @@ public final class Task {
             if (name == null || name.isBlank()) {
                 throw new IllegalStateException("setName is required (non-blank)");
             }
-            Objects.requireNonNull(group, name + ": setGroup is required");
-            Objects.requireNonNull(format, name + ": setFormat is required");
-            Objects.requireNonNull(metric, name + ": setMetric is required");
-            Objects.requireNonNull(source, name + ": setSource is required");
+            require(group, "setGroup");
+            require(format, "setFormat");
+            require(metric, "setMetric");
+            require(source, "setSource");
             if (new java.util.HashSet<>(labels).size() != labels.size()) {
                 throw new IllegalArgumentException(name + ": labels must be distinct, found " + labels);
             }
@@ -440,6 +439,12 @@ public final class Task {
                 }
             }
             return new Task(this);
+        }
+
+        private void require(Object value, String setter) {
+            if (value == null) {
+                throw new IllegalStateException(name + ": " + setter + " is required");
+            }
         }
     }
 }
