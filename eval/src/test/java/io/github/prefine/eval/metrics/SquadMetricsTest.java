@@ -27,6 +27,9 @@ class SquadMetricsTest {
         assertEquals("«café» thé 東京。", SquadMetrics.normalize("«Café» the thé 東京。"));
         // an accented letter after "a" makes it part of a word
         assertEquals("aé", SquadMetrics.normalize("aé"));
+        // a combining mark is no word character in Python's re, a superscript digit is
+        assertEquals("\u0301 x", SquadMetrics.normalize("the\u0301 x"));
+        assertEquals("x ²the", SquadMetrics.normalize("x ²the"));
     }
 
     @Test
