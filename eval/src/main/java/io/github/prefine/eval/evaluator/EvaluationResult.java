@@ -20,7 +20,9 @@ public record EvaluationResult(MetricType metric, double value, int count) {
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if count is negative or value is NaN
+     * @param metric see the record description
+     * @param value see the record description
+     * @param count see the record description
      */
     public EvaluationResult {
         Objects.requireNonNull(metric, "metric");

@@ -45,12 +45,20 @@ public final class Evaluator {
         return new Builder();
     }
 
-    /** @return the metric this evaluator computes */
+    /**
+     * Returns the metric this evaluator computes.
+     *
+     * @return the metric this evaluator computes
+     */
     public MetricType metric() {
         return metric;
     }
 
-    /** @return the standard-deviation kind used by {@link #aggregate(List)} */
+    /**
+     * Returns the standard-deviation kind used by {@link #aggregate(List)}.
+     *
+     * @return the standard-deviation kind used by {@link #aggregate(List)}
+     */
     public StdKind stdKind() {
         return stdKind;
     }

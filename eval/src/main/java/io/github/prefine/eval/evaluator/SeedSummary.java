@@ -20,7 +20,10 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if n is not positive
+     * @param mean see the record description
+     * @param std see the record description
+     * @param n see the record description
+     * @param stdKind see the record description
      */
     public SeedSummary {
         Objects.requireNonNull(stdKind, "stdKind");

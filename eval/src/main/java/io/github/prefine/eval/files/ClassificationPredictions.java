@@ -34,7 +34,12 @@ public final class ClassificationPredictions {
      * @param predicted predicted labels
      */
     public record Labels(List<String> gold, List<String> predicted) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param gold see the record description
+         * @param predicted see the record description
+         */
         public Labels {
             gold = List.copyOf(gold);
             predicted = List.copyOf(predicted);
@@ -50,7 +55,14 @@ public final class ClassificationPredictions {
      * @param count number of examples
      */
     public record Score(double accuracy, double macroF1, Map<String, PrfScore> perClass, int count) {
-        /** Copies the map. */
+        /**
+         * Copies the map.
+         *
+         * @param accuracy see the record description
+         * @param macroF1 see the record description
+         * @param perClass see the record description
+         * @param count see the record description
+         */
         public Score {
             perClass = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(perClass));
         }

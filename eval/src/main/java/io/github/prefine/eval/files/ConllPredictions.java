@@ -29,7 +29,12 @@ public final class ConllPredictions {
      * @param predicted predicted tags, same shape
      */
     public record Tags(List<List<String>> gold, List<List<String>> predicted) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param gold see the record description
+         * @param predicted see the record description
+         */
         public Tags {
             gold = gold.stream().map(List::copyOf).toList();
             predicted = predicted.stream().map(List::copyOf).toList();

@@ -10,9 +10,12 @@ import java.nio.file.Path;
  * or a JSON path such as {@code $.data[3].paragraphs[0].qas[2].answers}.
  */
 public class PredictionFileException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The offending file (not serialised). */
     private final transient Path file;
+    /** Line number or JSON path inside the file. */
     private final String location;
 
     /**
@@ -42,12 +45,20 @@ public class PredictionFileException extends IOException {
         this.location = location;
     }
 
-    /** @return the file */
+    /**
+     * Returns the file.
+     *
+     * @return the file
+     */
     public Path file() {
         return file;
     }
 
-    /** @return the line number or JSON path */
+    /**
+     * Returns the line number or JSON path.
+     *
+     * @return the line number or JSON path
+     */
     public String location() {
         return location;
     }

@@ -17,7 +17,10 @@ public record PrfScore(double precision, double recall, double f1, int support) 
     /**
      * Validates the ranges.
      *
-     * @throws IllegalArgumentException if a value is outside [0, 1] or support is negative
+     * @param precision see the record description
+     * @param recall see the record description
+     * @param f1 see the record description
+     * @param support see the record description
      */
     public PrfScore {
         check("precision", precision);

@@ -18,7 +18,10 @@ public record Span(int sentence, int start, int end, String type) {
     /**
      * Validates the range.
      *
-     * @throws IllegalArgumentException if the range is empty or negative
+     * @param sentence see the record description
+     * @param start see the record description
+     * @param end see the record description
+     * @param type see the record description
      */
     public Span {
         Objects.requireNonNull(type, "type");

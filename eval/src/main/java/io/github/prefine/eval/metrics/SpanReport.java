@@ -16,6 +16,9 @@ public record SpanReport(PrfScore micro, Map<String, PrfScore> perType) {
 
     /**
      * Copies the per-type map, keeping its order.
+     *
+     * @param micro see the record description
+     * @param perType see the record description
      */
     public SpanReport {
         Objects.requireNonNull(micro, "micro");

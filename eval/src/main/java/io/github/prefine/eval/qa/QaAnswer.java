@@ -23,7 +23,11 @@ public record QaAnswer(String text, float score, int window, int startToken, int
         return new QaAnswer("", Float.NEGATIVE_INFINITY, -1, -1, -1, -1, -1);
     }
 
-    /** @return whether a span was found */
+    /**
+     * Returns whether a span was found.
+     *
+     * @return whether a span was found
+     */
     public boolean found() {
         return window >= 0;
     }

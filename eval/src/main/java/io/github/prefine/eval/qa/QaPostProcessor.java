@@ -32,12 +32,20 @@ public final class QaPostProcessor {
         return new Builder();
     }
 
-    /** @return how many start and end candidates each window contributes */
+    /**
+     * Returns how many start and end candidates each window contributes.
+     *
+     * @return how many start and end candidates each window contributes
+     */
     public int nBest() {
         return nBest;
     }
 
-    /** @return the longest answer in tokens */
+    /**
+     * Returns the longest answer in tokens.
+     *
+     * @return the longest answer in tokens
+     */
     public int maxAnswerLength() {
         return maxAnswerLength;
     }

@@ -40,7 +40,11 @@ public final class QaWindow {
         }
     }
 
-    /** @return the number of tokens in the window */
+    /**
+     * Returns the number of tokens in the window.
+     *
+     * @return the number of tokens in the window
+     */
     public int length() {
         return startLogits.length;
     }

@@ -8,7 +8,11 @@ package io.github.prefine.eval.report;
  */
 public record Cell(double value, double std) {
 
-    /** @return the empty cell of a result that is not in the log yet */
+    /**
+     * Returns the empty cell of a result that is not in the log yet.
+     *
+     * @return the empty cell of a result that is not in the log yet
+     */
     public static Cell empty() {
         return new Cell(Double.NaN, Double.NaN);
     }
@@ -34,12 +38,20 @@ public record Cell(double value, double std) {
         return new Cell(mean, std);
     }
 
-    /** @return whether the cell has no value */
+    /**
+     * Returns whether the cell has no value.
+     *
+     * @return whether the cell has no value
+     */
     public boolean isEmpty() {
         return Double.isNaN(value);
     }
 
-    /** @return whether the cell has a standard deviation */
+    /**
+     * Returns whether the cell has a standard deviation.
+     *
+     * @return whether the cell has a standard deviation
+     */
     public boolean hasStd() {
         return !Double.isNaN(std);
     }

@@ -12,7 +12,9 @@ public record CostRecord(String setting, double secondsPerEpoch, long examplesPe
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if the setting is blank or a number is negative or not finite
+     * @param setting see the record description
+     * @param secondsPerEpoch see the record description
+     * @param examplesPerEpoch see the record description
      */
     public CostRecord {
         RunRecord.requireName("setting", setting);

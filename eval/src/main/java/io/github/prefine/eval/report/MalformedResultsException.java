@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * what was found.
  */
 public class MalformedResultsException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     /**

@@ -66,22 +66,38 @@ public final class ReportLayout {
         return b.build();
     }
 
-    /** @return the baseline setting's name */
+    /**
+     * Returns the baseline setting's name.
+     *
+     * @return the baseline setting's name
+     */
     public String baseline() {
         return baseline;
     }
 
-    /** @return settings in column order, baseline first */
+    /**
+     * Returns settings in column order, baseline first.
+     *
+     * @return settings in column order, baseline first
+     */
     public List<String> settings() {
         return settings;
     }
 
-    /** @return targets in row order */
+    /**
+     * Returns targets in row order.
+     *
+     * @return targets in row order
+     */
     public List<String> targets() {
         return List.copyOf(targetGroups.keySet());
     }
 
-    /** @return groups in order of first appearance */
+    /**
+     * Returns groups in order of first appearance.
+     *
+     * @return groups in order of first appearance
+     */
     public List<String> groups() {
         return groups;
     }

@@ -10,7 +10,12 @@ import java.util.List;
  */
 public record ResultSet(List<RunRecord> runs, List<CostRecord> costs) {
 
-    /** Copies both lists. */
+    /**
+     * Copies both lists.
+     *
+     * @param runs see the record description
+     * @param costs see the record description
+     */
     public ResultSet {
         runs = List.copyOf(runs);
         costs = List.copyOf(costs);

@@ -16,7 +16,11 @@ public record RunRecord(String setting, String target, String group, long seed, 
     /**
      * Validates the fields.
      *
-     * @throws IllegalArgumentException if a name is blank or the value is not finite
+     * @param setting see the record description
+     * @param target see the record description
+     * @param group see the record description
+     * @param seed see the record description
+     * @param value see the record description
      */
     public RunRecord {
         requireName("setting", setting);

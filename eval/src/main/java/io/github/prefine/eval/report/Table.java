@@ -16,7 +16,10 @@ public record Table(String title, String corner, List<String> columns, List<Row>
     /**
      * Validates that every row has one cell per column and copies the lists.
      *
-     * @throws IllegalArgumentException if a row has the wrong width
+     * @param title see the record description
+     * @param corner see the record description
+     * @param columns see the record description
+     * @param rows see the record description
      */
     public Table {
         Objects.requireNonNull(title, "title");
@@ -59,7 +62,12 @@ public record Table(String title, String corner, List<String> columns, List<Row>
      * @param cells one cell per column
      */
     public record Row(String label, List<Cell> cells) {
-        /** Copies the cells. */
+        /**
+         * Copies the cells.
+         *
+         * @param label see the record description
+         * @param cells see the record description
+         */
         public Row {
             Objects.requireNonNull(label, "label");
             cells = List.copyOf(cells);
