@@ -101,6 +101,48 @@ class PredictionFilesTest {
         assertEquals(0, s.unanswered());
     }
 
+    /**
+     * Perturbed predictions on the whole dev set, scored to the last digit. The expected numbers come
+     * from running the official evaluate-v1.1.py logic under CPython 3.11 on the same predictions
+     * (question i: i%4 == 0 first answer + " the extra"; 1 first answer with spaces turned into
+     * NBSP; 2 the first three space-separated words of the context; 3 unanswered).
+     */
+    @Test
+    void squadDevPerturbedMatchesOfficialScriptToTheLastDigit(@TempDir Path dir) throws Exception {
+        String shared = System.getProperty("prefine.shared");
+        Path dev = shared == null ? null : Path.of(shared, "data/qa/squad_v1.1/dev-v1.1.json");
+        assumeTrue(dev != null && Files.exists(dev), "shared SQuAD dev set absent: " + dev);
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(dev)).getAsJsonObject();
+        Map<String, String> pred = new LinkedHashMap<>();
+        int i = 0;
+        for (com.google.gson.JsonElement a : root.getAsJsonArray("data")) {
+            for (com.google.gson.JsonElement pe : a.getAsJsonObject().getAsJsonArray("paragraphs")) {
+                String context = pe.getAsJsonObject().get("context").getAsString();
+                for (com.google.gson.JsonElement qe : pe.getAsJsonObject().getAsJsonArray("qas")) {
+                    com.google.gson.JsonObject qa = qe.getAsJsonObject();
+                    String ans = qa.getAsJsonArray("answers").get(0).getAsJsonObject().get("text").getAsString();
+                    String id = qa.get("id").getAsString();
+                    switch (i % 4) {
+                        case 0 -> pred.put(id, ans + " the extra");
+                        case 1 -> pred.put(id, ans.replace(' ', '\u00a0'));
+                        case 2 -> {
+                            String[] w = context.split(" ", -1);
+                            pred.put(id, String.join(" ", java.util.Arrays.copyOf(w, Math.min(3, w.length))));
+                        }
+                        default -> { }
+                    }
+                    i++;
+                }
+            }
+        }
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, new Gson().toJson(pred));
+        SquadScore s = SquadPredictions.score(dev, p);
+        assertEquals(10570, s.total());
+        assertEquals(25.22232734153264, s.exactMatch());
+        assertEquals(46.12707279369119, s.f1());
+    }
+
     @Test
     void classificationJsonLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("cls.jsonl");
