@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.internal.TensorArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -484,6 +485,28 @@ public final class MultiHeadModel implements AutoCloseable {
             this.encoder = Objects.requireNonNull(encoder, "encoder");
             this.hiddenSize = hiddenSize;
             return this;
+        }
+
+        /**
+         * Sets prefine's HF-compatible encoder (required, or {@link #setEncoder(Block, int)}),
+         * taking the hidden size from its config.
+         *
+         * @param encoder a loaded or initialized encoder; its parameters move to the model's manager
+         * @return this builder
+         */
+        public Builder setEncoder(TransformerEncoder encoder) {
+            return setEncoder(encoder, encoder.config().hiddenSize());
+        }
+
+        /**
+         * Adds a task's head from the {@code heads} module (see {@link TaskHeads#of}).
+         *
+         * @param taskName a unique task name
+         * @param head the head, not yet initialized
+         * @return this builder
+         */
+        public Builder addHead(String taskName, io.github.prefine.heads.Head head) {
+            return addHead(taskName, TaskHeads.of(head));
         }
 
         /**

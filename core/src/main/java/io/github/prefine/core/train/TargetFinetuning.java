@@ -1,5 +1,6 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.core.task.Split;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.github.prefine.core.model.MultiHeadModel;

@@ -1,5 +1,6 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.core.task.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
