@@ -227,6 +227,21 @@ public final class MultiHeadModel implements AutoCloseable {
      * @return per-task logits and losses, owned by {@code stepManager}
      */
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training) {
+        return forward(stepManager, batch, training, new ParameterStore(stepManager, false));
+    }
+
+    /**
+     * Runs the forward with parameter values from a given store, for example one that serves a
+     * replica of the parameters on another device (data-parallel training).
+     *
+     * @param stepManager the manager that owns the batch arrays and every result; its device is
+     *     the device the forward runs on
+     * @param batch the host batch
+     * @param training true for a training forward (dropout on)
+     * @param ps the store the blocks read their parameter values from
+     * @return per-task logits and losses, owned by {@code stepManager}
+     */
+    public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
         checkOpen();
         Shape grid = new Shape(batch.rows(), batch.seqLen());
         NDArray ids = stepManager.create(batch.inputIds(), grid);
@@ -235,7 +250,6 @@ public final class MultiHeadModel implements AutoCloseable {
         if (batch.tokenTypeIds() != null) {
             in.add(stepManager.create(batch.tokenTypeIds(), grid));
         }
-        ParameterStore ps = new ParameterStore(stepManager, false);
         NDArray hidden = encoder.forward(ps, in, training).head();
         List<NDArray> logits = new ArrayList<>();
         List<NDArray> taskLossSums = new ArrayList<>();

@@ -1,13 +1,16 @@
 package io.github.prefine.core.train;
 
 import io.github.prefine.core.task.Split;
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
@@ -20,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,13 +58,13 @@ import org.slf4j.LoggerFactory;
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
  * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
  *
- * <p><b>Devices.</b> Everything runs on the model manager's device; the only host reads are at
- * logging points, validation and checkpoints. Multi-device design (not implemented yet): keep a
- * replica of the parameters per device, split each sampled batch's examples into one contiguous
- * part per device (as gradient accumulation splits micro-batches, normalising every part's loss
- * by the whole batch's example count), run forward and backward per device in parallel, sum the
- * gradients onto the first device, step there and broadcast the weights back; the result then
- * equals accumulation over the same parts.
+ * <p><b>Devices.</b> Everything runs on the model manager's device unless {@link
+ * Builder#optDevices} lists more: then each batch is split into one contiguous part per device
+ * (per micro-batch when accumulating), every further device runs forward and backward on a
+ * replica of the parameters, the gradients are summed onto the first device, the optimiser steps
+ * there, and the updated values are copied back to the replicas. Every part's loss is normalised
+ * by the whole batch's example count, so the update equals gradient accumulation over the same
+ * parts. The only host reads are at logging points, validation and checkpoints.
  *
  * <p><b>Native memory.</b> The trainer owns sub-managers of the model's manager: one for the
  * optimiser's moments, one for its own state (best weights, loss and step scalars), and one per
@@ -87,6 +91,12 @@ public final class Trainer implements AutoCloseable {
 
     private final NDManager stateManager;
     private final NDManager stepRoot;
+    /** The devices a batch is split over; the first is the model's. */
+    private final List<Device> devices;
+    /** For each device after the first, a replica of every parameter, in {@code model.parameters()} order. */
+    private final List<List<NDArray>> replicas = new ArrayList<>();
+    /** The same replicas, looked up by parameter for the forward. */
+    private final List<Map<Parameter, NDArray>> replicaLookup = new ArrayList<>();
     private final NDArray intervalLoss;
     private final NDArray firstBadStep;
     private final NDArray stepCounter;
@@ -125,6 +135,24 @@ public final class Trainer implements AutoCloseable {
         this.firstBadStep = stateManager.create(new long[] {-1L});
         this.stepCounter = stateManager.zeros(new Shape(1), DataType.INT64);
         this.stopping = new EarlyStopping(patience);
+        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
+        for (int d = 1; d < devices.size(); d++) {
+            Device dev = devices.get(d);
+            NDManager rm = stateManager.newSubManager(dev);
+            List<NDArray> list = new ArrayList<>();
+            Map<Parameter, NDArray> lookup = new IdentityHashMap<>();
+            for (NamedParameter p : model.parameters()) {
+                NDArray src = p.parameter().getArray();
+                // toDevice onto the same device would alias the parameter, so clone there instead
+                NDArray a = src.getDevice().equals(dev) ? src.duplicate() : src.toDevice(dev, true);
+                a.attach(rm);
+                a.setRequiresGradient(true);
+                list.add(a);
+                lookup.put(p.parameter(), a);
+            }
+            replicas.add(list);
+            replicaLookup.add(lookup);
+        }
     }
 
     private static int[] trainSizes(BatchSource data) {
@@ -203,6 +231,7 @@ public final class Trainer implements AutoCloseable {
                 LOG.info("resuming from {} after {} epochs", latest.get(), startEpoch);
             }
         }
+        syncReplicas(model.parameters());
         Engine engine = model.getManager().getEngine();
         for (int epoch = startEpoch; epoch < maxEpochs && !stopping.shouldStop(); epoch++) {
             engine.setRandomSeed(epochSeed(epoch));
@@ -280,24 +309,34 @@ public final class Trainer implements AutoCloseable {
         double lr = schedule.lr(globalStep);
         int n = b.size();
         try (NDManager sm = stepRoot.newSubManager()) {
-            List<NDArray> losses = new ArrayList<>(accumulation);
+            int parts = accumulation * devices.size();
+            List<NDArray> losses = new ArrayList<>(parts);
             try (GradientCollector gc = model.getManager().getEngine().newGradientCollector()) {
-                for (int j = 0; j < accumulation; j++) {
-                    int from = (int) ((long) j * n / accumulation);
-                    int to = (int) ((long) (j + 1) * n / accumulation);
+                for (int j = 0; j < parts; j++) {
+                    int from = (int) ((long) j * n / parts);
+                    int to = (int) ((long) (j + 1) * n / parts);
                     if (from == to) {
                         continue;
                     }
+                    int d = j % devices.size();
+                    NDManager dm = d == 0 ? sm : sm.newSubManager(devices.get(d));
+                    ParameterStore ps = d == 0 ? new ParameterStore(dm, false) : new ReplicaStore(dm, replicaLookup.get(d - 1));
                     MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(b.tasks(), from, to),
                             Arrays.copyOfRange(b.examples(), from, to));
-                    MultiHeadModel.Output out = model.forward(sm, mb, true);
+                    MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
                     // normalised by the whole batch, so the summed gradients equal one big batch's
                     NDArray loss = out.lossSum().div((float) n);
                     gc.backward(loss);
-                    losses.add(loss);
+                    losses.add(d == 0 ? loss : tmp(sm, loss.stopGradient().toDevice(devices.get(0), false)));
                 }
             }
-            optimizer.step(active, lr);
+            if (devices.size() == 1) {
+                optimizer.step(active, lr);
+            } else {
+                optimizer.step(active, sumReplicaGradients(sm, active), lr);
+                zeroGradients(active);
+                syncReplicas(active);
+            }
             NDArray stepLoss = losses.get(0).stopGradient();
             for (int j = 1; j < losses.size(); j++) {
                 stepLoss = stepLoss.add(losses.get(j).stopGradient());
@@ -316,6 +355,96 @@ public final class Trainer implements AutoCloseable {
             recentSteps.removeFirst();
         }
         globalStep++;
+    }
+
+    /** Sums each active parameter's gradient over the devices, onto the first device. */
+    private List<NDArray> sumReplicaGradients(NDManager sm, List<NamedParameter> active) {
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        List<NDArray> grads = new ArrayList<>(active.size());
+        for (NamedParameter p : active) {
+            NDArray g = tmp(sm, p.parameter().getArray().getGradient());
+            int i = index.get(p.parameter());
+            for (List<NDArray> rep : replicas) {
+                NDArray rg = tmp(sm, rep.get(i).getGradient());
+                g = tmp(sm, g.add(tmp(sm, rg.toDevice(g.getDevice(), false))));
+            }
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    private void zeroGradients(List<NamedParameter> active) {
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        AdamW.zeroGradients(active);
+        for (List<NDArray> rep : replicas) {
+            for (NamedParameter p : active) {
+                NDArray a = rep.get(index.get(p.parameter()));
+                try (NDArray g = a.getGradient()) {
+                    g.subi(g);
+                }
+            }
+        }
+    }
+
+    /** Copies the first device's values of the given parameters to every replica. */
+    private void syncReplicas(List<NamedParameter> params) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        for (List<NDArray> rep : replicas) {
+            for (NamedParameter p : params) {
+                TensorArchive.copyInto(p.parameter().getArray(), rep.get(index.get(p.parameter())));
+            }
+        }
+    }
+
+    /**
+     * Returns a copy of one replica's values, for tests.
+     *
+     * @param device the device index, from 1
+     * @return values in {@code model.parameters()} order
+     */
+    List<float[]> replicaValues(int device) {
+        List<float[]> out = new ArrayList<>();
+        for (NDArray a : replicas.get(device - 1)) {
+            out.add(a.toFloatArray());
+        }
+        return out;
+    }
+
+    /** Serves a device replica's arrays to the blocks of a forward on that device. */
+    private static final class ReplicaStore extends ParameterStore {
+        private final Map<Parameter, NDArray> values;
+
+        ReplicaStore(NDManager manager, Map<Parameter, NDArray> values) {
+            super(manager, false);
+            this.values = values;
+        }
+
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            if (parameter == null) {
+                return null;
+            }
+            NDArray a = values.get(parameter);
+            if (a == null) {
+                throw new IllegalStateException("replica: parameter " + parameter.getName() + " has no replica");
+            }
+            return a;
+        }
     }
 
     private static long taskMask(int[] present) {
@@ -479,6 +608,7 @@ public final class Trainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        syncReplicas(model.parameters());
     }
 
     private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
@@ -589,8 +719,26 @@ public final class Trainer implements AutoCloseable {
         private Precision precision = Precision.FLOAT32;
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private List<Device> devices = List.of();
 
         private Builder() {}
+
+        /**
+         * Splits every batch over several devices (data parallel): the first must be the model's
+         * device; each other device holds a replica of the parameters, runs forward and backward
+         * on its contiguous part of the batch, and its gradients are summed onto the first device
+         * before the optimiser step, after which the replicas are refreshed. Devices are driven
+         * from one thread, in turn. The update equals gradient accumulation over the same parts.
+         * A device may be listed twice (a second replica on the same device), which is only
+         * useful for testing. Default: the model's device alone.
+         *
+         * @param devices the devices, the model's first
+         * @return this builder
+         */
+        public Builder optDevices(List<Device> devices) {
+            this.devices = List.copyOf(devices);
+            return this;
+        }
 
         /**
          * Sets the model to train (required); the trainer does not close it.
@@ -822,6 +970,10 @@ public final class Trainer implements AutoCloseable {
             if (accumulation <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("trainer: gradient accumulation and logEvery must be positive, found "
                         + accumulation + " and " + logEvery);
+            }
+            if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
+                throw new IllegalArgumentException("trainer: the first device must be the model's " + model.getManager().getDevice()
+                        + ", found " + devices.get(0));
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
             return new Trainer(this, store);

@@ -112,6 +112,45 @@ class TrainerTest {
     }
 
     @Test
+    void dataParallelOverTwoReplicasEqualsAccumulationOverTheSameParts() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(26, 24, 4, THREE);
+        // task 2 (span) only in the second half: its head gets gradient from the replica alone
+        SampledBatch batch = new SampledBatch(new int[] {0, 1, 0, 1, 0, 2, 2, 0, 2, 1},
+                new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        float[][][] results = new float[2][][];
+        for (int k = 0; k < 2; k++) {
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = model(root, tasks, 6)) {
+                Trainer.Builder b = Trainer.builder().setModel(model).setData(tasks).optLearningRate(1e-2)
+                        .optOptimizer(AdamW.builder().optEpsilon(1e-4f));
+                if (k == 0) {
+                    b.optGradientAccumulation(2);
+                } else {
+                    b.optDevices(List.of(root.getDevice(), root.getDevice()));
+                }
+                try (Trainer trainer = b.build()) {
+                    trainer.trainStep(batch, 0);
+                    trainer.trainStep(batch, 0);
+                    List<NamedParameter> ps = model.parameters();
+                    results[k] = new float[ps.size()][];
+                    for (int i = 0; i < ps.size(); i++) {
+                        results[k][i] = ps.get(i).parameter().getArray().toFloatArray();
+                    }
+                    if (k == 1) {
+                        List<float[]> replica = trainer.replicaValues(1);
+                        for (int i = 0; i < ps.size(); i++) {
+                            assertArrayEquals(results[k][i], replica.get(i), "replica of parameter " + i);
+                        }
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertArrayEquals(results[0][i], results[1][i], 1e-6f, "parameter " + i);
+        }
+    }
+
+    @Test
     void trainingStepsLeaveNoArraysBehind() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(24, 24, 4, THREE);
         SampledBatch all = new SampledBatch(new int[] {0, 1, 2}, new int[] {0, 1, 2});
