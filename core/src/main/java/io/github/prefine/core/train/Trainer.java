@@ -1,6 +1,5 @@
 package io.github.prefine.core.train;
 
-import io.github.prefine.core.task.Split;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -15,10 +14,12 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -658,7 +659,7 @@ public final class Trainer implements AutoCloseable {
             Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());
             model.setValues(values, all.keySet(), dir.toString());
             Path opt = dir.resolve("optimizer.ndlist");
-            Map<String, NDArray> moments = java.nio.file.Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
+            Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
             optimizer.restore(moments, st.stepCounts());
         }
         Path bestFile = dir.resolve("best.ndlist");
@@ -666,7 +667,7 @@ public final class Trainer implements AutoCloseable {
             best.values().forEach(NDArray::close);
             best = null;
         }
-        if (java.nio.file.Files.exists(bestFile)) {
+        if (Files.exists(bestFile)) {
             best = TensorArchive.read(bestFile, stateManager);
         }
         sampler.restoreState(st.samplerState());

@@ -1,11 +1,11 @@
 package io.github.prefine.core.model;
 
-import io.github.prefine.core.task.Split;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.SyntheticTasks;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.github.prefine.core.train;
 
-import io.github.prefine.core.task.Split;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
+import io.github.prefine.core.task.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
