@@ -154,15 +154,19 @@ class TrainerTest {
     void trainingStepsLeaveNoArraysBehind() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(24, 24, 4, THREE);
         SampledBatch all = new SampledBatch(new int[] {0, 1, 2}, new int[] {0, 1, 2});
-        try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = model(root, tasks, 4);
-                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).build()) {
-            trainer.trainStep(all, 0);
-            int count = root.getManagedArrays().size();
-            trainer.trainStep(all, 0);
-            trainer.trainStep(new SampledBatch(new int[] {1, 1}, new int[] {3, 4}), 0);
-            trainer.validationLosses();
-            assertEquals(count, root.getManagedArrays().size());
+        for (int replicas = 1; replicas <= 2; replicas++) {
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = model(root, tasks, 4);
+                    Trainer trainer = Trainer.builder().setModel(model).setData(tasks)
+                            .optDevices(replicas == 1 ? List.of() : List.of(root.getDevice(), root.getDevice())).build()) {
+                trainer.trainStep(all, 0);
+                int count = root.getManagedArrays().size();
+                trainer.trainStep(all, 0);
+                trainer.trainStep(new SampledBatch(new int[] {1, 1}, new int[] {3, 4}), 0);
+                trainer.validationLosses();
+                trainer.predict(2, Split.VALIDATION);
+                assertEquals(count, root.getManagedArrays().size(), replicas + " replica(s)");
+            }
         }
     }
 
