@@ -1,0 +1,221 @@
+package io.github.prefine.heads;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A task head: a DJL block that maps an encoder's last hidden state {@code [batch, seqLen,
+ * hidden]} (float32) to task logits, with parameters named exactly as Hugging Face checkpoint keys.
+ *
+ * <p>Every head is a leaf block: its parameters are its own direct parameters, not children, so
+ * {@link #getParameters()} names them with their HF keys (for example {@code classifier.weight})
+ * with no ordinal prefix, and {@link #hfParameters()} gives the same mapping for checkpoint import
+ * and export. Each weight starts from a {@link SeededNormalInitializer} (normal(0,
+ * initializerRange), seeded by the head seed mixed with the key) and each bias from zeros, as HF's
+ * {@code _init_weights} does. A DJL {@code TrainingConfig} that sets initializers overwrites these.
+ *
+ * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
+ * arrays come from the {@link ParameterStore} for that device. Dropout is applied only when the
+ * {@code training} flag is set, and draws from the engine's process-wide generator (seed it with
+ * {@code Engine.getInstance().setRandomSeed}).
+ *
+ * <p>Memory: the parameter arrays belong to the manager passed to {@code initialize}; outputs
+ * and intermediates join the manager of the input hidden state. A head is not thread-safe while
+ * being initialized or loaded; forward passes follow DJL's rules for blocks.
+ */
+public abstract sealed class Head extends AbstractBlock
+        permits SequenceClassificationHead,
+                TokenClassificationHead,
+                QuestionAnsweringHead,
+                MultipleChoiceHead {
+
+    private static final byte VERSION = 1;
+
+    private final int hiddenSize;
+    private final Map<String, Parameter> hfParameters = new LinkedHashMap<>();
+
+    Head(int hiddenSize) {
+        super(VERSION);
+        this.hiddenSize = hiddenSize;
+    }
+
+    /**
+     * Returns the hidden size this head expects on the last axis of its input.
+     *
+     * @return hidden
+     */
+    public final int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /**
+     * Returns the HF checkpoint keys of this head's parameters, in declaration order.
+     *
+     * @return an unmodifiable list of keys such as {@code classifier.dense.weight}
+     */
+    public final List<String> hfKeys() {
+        return List.copyOf(hfParameters.keySet());
+    }
+
+    /**
+     * Returns this head's parameters by HF checkpoint key, in declaration order.
+     *
+     * <p>The shapes are HF's: a linear weight is {@code [out, in]}, a bias {@code [out]}.
+     *
+     * @return an unmodifiable map from key to parameter
+     */
+    public final Map<String, Parameter> hfParameters() {
+        return Collections.unmodifiableMap(hfParameters);
+    }
+
+    /**
+     * Copies this head's weights from HF tensors, found by their exact keys.
+     *
+     * <p>Keys of {@code tensors} that this head does not own are ignored, so a whole checkpoint
+     * can be passed. Values are cast to the parameters' dtype and copied into the existing
+     * parameter arrays (on their device, in their manager); the given tensors are neither kept nor
+     * closed. This goes through the host once per tensor, which is fine at load time.
+     *
+     * @param tensors HF tensors by key, each float, shaped as {@link #hfParameters()} states
+     * @throws IllegalStateException if the head has not been initialized yet (call {@code
+     *     initialize(manager, DataType.FLOAT32, new Shape(batch, seqLen, hidden))} first)
+     * @throws IllegalArgumentException if keys are missing or have the wrong shape; the message
+     *     lists every such key, with the expected and found shapes
+     */
+    public final void loadHfWeights(Map<String, NDArray> tensors) {
+        Objects.requireNonNull(tensors, "tensors");
+        if (!isInitialized()) {
+            throw new IllegalStateException(
+                    getClass().getSimpleName()
+                            + ": loadHfWeights needs an initialized head, call initialize(manager,"
+                            + " dataType, inputShape) first");
+        }
+        List<String> missing = new ArrayList<>();
+        List<String> wrongShape = new ArrayList<>();
+        for (Map.Entry<String, Parameter> e : hfParameters.entrySet()) {
+            NDArray t = tensors.get(e.getKey());
+            Shape expected = e.getValue().getArray().getShape();
+            if (t == null) {
+                missing.add(e.getKey());
+            } else if (!t.getShape().equals(expected)) {
+                wrongShape.add(e.getKey() + " has shape " + t.getShape() + ", expected " + expected);
+            }
+        }
+        if (!missing.isEmpty() || !wrongShape.isEmpty()) {
+            StringBuilder sb = new StringBuilder(getClass().getSimpleName())
+                    .append(": cannot load HF weights");
+            if (!missing.isEmpty()) {
+                sb.append("; missing keys ").append(missing);
+            }
+            if (!wrongShape.isEmpty()) {
+                sb.append("; wrong shapes ").append(wrongShape);
+            }
+            throw new IllegalArgumentException(sb.toString());
+        }
+        for (Map.Entry<String, Parameter> e : hfParameters.entrySet()) {
+            NDArray dst = e.getValue().getArray();
+            NDArray src = tensors.get(e.getKey());
+            if (src.getDataType() == dst.getDataType()) {
+                dst.set(src.toByteBuffer());
+            } else {
+                try (NDArray cast = src.toType(dst.getDataType(), true)) {
+                    dst.set(cast.toByteBuffer());
+                }
+            }
+        }
+    }
+
+    /**
+     * Declares a linear layer's HF weight {@code [out, in]} and bias {@code [out]}, with HF's
+     * initialization.
+     */
+    final void addLinear(String prefix, int out, int in, long seed, float initializerRange) {
+        addHfParameter(
+                prefix + ".weight",
+                Parameter.Type.WEIGHT,
+                new Shape(out, in),
+                SeededNormalInitializer.forKey(seed, prefix + ".weight", initializerRange));
+        addHfParameter(prefix + ".bias", Parameter.Type.BIAS, new Shape(out), Initializer.ZEROS);
+    }
+
+    private void addHfParameter(String key, Parameter.Type type, Shape shape, Initializer init) {
+        Parameter p = Parameter.builder()
+                .setName(key)
+                .setType(type)
+                .optShape(shape)
+                .optInitializer(init)
+                .build();
+        addParameter(p);
+        hfParameters.put(key, p);
+    }
+
+    /** Returns the value of the parameter with this HF key on the device of the input. */
+    final NDArray value(ParameterStore store, String key, Device device, boolean training) {
+        return store.getValue(hfParameters.get(key), device, training);
+    }
+
+    /** Checks that an input is {@code [batch, seqLen, hidden]} and returns it. */
+    final NDArray checkHidden(NDArray hidden) {
+        Shape s = hidden.getShape();
+        if (s.dimension() != 3 || s.get(2) != hiddenSize) {
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName()
+                            + ": input must be lastHiddenState [batch, seqLen, "
+                            + hiddenSize
+                            + "], found "
+                            + s);
+        }
+        if (!hidden.getDataType().isFloating()) {
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName() + ": input must be floating point, found "
+                            + hidden.getDataType());
+        }
+        return hidden;
+    }
+
+    /** Checks an input shape array for getOutputShapes. */
+    final Shape checkHiddenShape(Shape[] inputShapes) {
+        if (inputShapes.length < 1
+                || inputShapes[0].dimension() != 3
+                || inputShapes[0].get(2) != hiddenSize) {
+            throw new IllegalArgumentException(
+                    getClass().getSimpleName()
+                            + ": input must be [batch, seqLen, "
+                            + hiddenSize
+                            + "], found "
+                            + Arrays.toString(inputShapes));
+        }
+        return inputShapes[0];
+    }
+
+    static void checkPositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, found " + value);
+        }
+    }
+
+    static void checkDropout(float rate) {
+        if (!(rate >= 0f && rate < 1f)) {
+            throw new IllegalArgumentException("dropout must be in [0, 1), found " + rate);
+        }
+    }
+
+    static void checkInitializerRange(float range) {
+        if (!(range >= 0f) || Float.isInfinite(range)) {
+            throw new IllegalArgumentException(
+                    "initializerRange must be finite and >= 0, found " + range);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.github.prefine.heads;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.Objects;
+
+/**
+ * Losses of the task heads, computed as Hugging Face computes them, as static functions.
+ *
+ * <p>Everything stays on the logits' device: the functions read shapes (host metadata) but never
+ * values, so they cause no host round trip. Every result and intermediate joins the manager of the
+ * {@code logits} argument (for DJL, an operation's result joins its first input's manager), so
+ * call them inside the step's sub-manager; they create nothing in the parameters' manager.
+ * Results are differentiable in the logits.
+ *
+ * <p>Labels are integer arrays (int32 or int64). A label equal to {@link #IGNORE_INDEX}
+ * contributes nothing; other labels must lie in {@code [0, numClasses)}, otherwise the engine
+ * fails (its gather checks ranges). DJL's {@code SoftmaxCrossEntropyLoss} has no ignore index,
+ * which is why these exist.
+ *
+ * <p>Unlike PyTorch, where a mean over zero positions is NaN, every function here returns 0 when
+ * nothing is left to score.
+ */
+public final class HeadLosses {
+
+    /** The label that marks a position to ignore, as PyTorch's and HF's default {@code -100}. */
+    public static final int IGNORE_INDEX = -100;
+
+    private HeadLosses() {}
+
+    /**
+     * Cross entropy averaged over the positions whose label is not {@link #IGNORE_INDEX}, as
+     * PyTorch's {@code CrossEntropyLoss(ignore_index=-100)} and so HF's sequence, token and
+     * multiple-choice losses.
+     *
+     * @param logits {@code [d0, ..., dk, numClasses]} float32: for example {@code [batch,
+     *     numLabels]} or {@code [batch, seqLen, numLabels]}
+     * @param labels {@code [d0, ..., dk]} int32 or int64: class ids or {@link #IGNORE_INDEX}
+     * @return a scalar (shape {@code ()}) in the logits' dtype; 0 when every label is ignored
+     * @throws IllegalArgumentException if the shapes do not match or labels are not integers
+     */
+    public static NDArray crossEntropy(NDArray logits, NDArray labels) {
+        checkPair("crossEntropy", logits, labels);
+        NDArray valid = labels.neq(IGNORE_INDEX);
+        NDArray validF = valid.toType(logits.getDataType(), false);
+        NDArray nll = maskedNll(logits, labels, valid, validF);
+        return nll.sum().div(validF.sum().maximum(1));
+    }
+
+    /**
+     * Cross entropy per example: for each row of the batch, the mean over its positions whose
+     * label is not {@link #IGNORE_INDEX}.
+     *
+     * <p>With labels {@code [batch]} (sequence classification, multiple choice) each row has one
+     * position; with labels {@code [batch, seqLen]} (token classification) a row's loss is the
+     * mean over its scored tokens. If every row has the same number of scored positions, the mean
+     * of the valid rows equals {@link #crossEntropy}; otherwise the two weight rows differently.
+     *
+     * @param logits {@code [batch, ..., numClasses]} float32
+     * @param labels {@code [batch, ...]} int32 or int64, at least one axis
+     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
+     *     boolean)
+     * @throws IllegalArgumentException if the shapes do not match or labels are not integers
+     */
+    public static RowLosses perExampleCrossEntropy(NDArray logits, NDArray labels) {
+        checkPair("perExampleCrossEntropy", logits, labels);
+        if (labels.getShape().dimension() < 1) {
+            throw new IllegalArgumentException(
+                    "perExampleCrossEntropy: labels need a batch axis, found shape "
+                            + labels.getShape());
+        }
+        long batch = labels.getShape().get(0);
+        NDArray valid = labels.neq(IGNORE_INDEX);
+        NDArray validF = valid.toType(logits.getDataType(), false);
+        NDArray nll = maskedNll(logits, labels, valid, validF);
+        NDArray sums = nll.reshape(batch, -1).sum(new int[] {1});
+        NDArray counts = validF.reshape(batch, -1).sum(new int[] {1});
+        return new RowLosses(sums.div(counts.maximum(1)), counts.gt(0));
+    }
+
+    /**
+     * The extractive QA span loss as HF computes it: positions are clamped to {@code [0,
+     * seqLen]}, a clamped position equal to {@code seqLen} is ignored (so is any position at or
+     * past the end, while a negative one becomes 0), and the loss is the mean of the start and end
+     * cross entropies, each averaged over its non-ignored rows.
+     *
+     * @param startLogits {@code [batch, seqLen]} float32
+     * @param endLogits {@code [batch, seqLen]} float32
+     * @param startPositions {@code [batch]} int32 or int64: gold start token index
+     * @param endPositions {@code [batch]} int32 or int64: gold end token index (inclusive)
+     * @return a scalar (shape {@code ()}) in the logits' dtype; a side with every row ignored
+     *     contributes 0
+     * @throws IllegalArgumentException if the shapes do not match or positions are not integers
+     */
+    public static NDArray spanLoss(
+            NDArray startLogits, NDArray endLogits, NDArray startPositions, NDArray endPositions) {
+        checkSpan("spanLoss", startLogits, endLogits, startPositions, endPositions);
+        NDArray start = spanSide(startLogits, startPositions);
+        NDArray end = spanSide(endLogits, endPositions);
+        return sideMean(start).add(sideMean(end)).div(2);
+    }
+
+    /**
+     * The span loss per example: each row's loss is the mean of its non-ignored start and end
+     * terms (see {@link #spanLoss} for clamping and ignoring), and a row is valid when either term
+     * is scored. When no position is ignored, the mean over rows equals {@link #spanLoss}.
+     *
+     * @param startLogits {@code [batch, seqLen]} float32
+     * @param endLogits {@code [batch, seqLen]} float32
+     * @param startPositions {@code [batch]} int32 or int64
+     * @param endPositions {@code [batch]} int32 or int64
+     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
+     *     boolean)
+     * @throws IllegalArgumentException if the shapes do not match or positions are not integers
+     */
+    public static RowLosses perExampleSpanLoss(
+            NDArray startLogits, NDArray endLogits, NDArray startPositions, NDArray endPositions) {
+        checkSpan("perExampleSpanLoss", startLogits, endLogits, startPositions, endPositions);
+        NDArray start = spanSide(startLogits, startPositions);
+        NDArray end = spanSide(endLogits, endPositions);
+        // column 0: masked nll, column 1: valid flag; see spanSide
+        NDArray sums = start.get(":, 0").add(end.get(":, 0"));
+        NDArray counts = start.get(":, 1").add(end.get(":, 1"));
+        return new RowLosses(sums.div(counts.maximum(1)), counts.gt(0));
+    }
+
+    /**
+     * Returns {@code [rows, 2]}: per row the masked negative log-likelihood and the valid flag
+     * (as the logits' dtype), with HF's clamp-and-ignore rule for span positions.
+     */
+    private static NDArray spanSide(NDArray logits, NDArray positions) {
+        long seqLen = logits.getShape().get(1);
+        NDArray clamped = positions.clip(0, seqLen);
+        NDArray valid = clamped.neq(seqLen);
+        NDArray validF = valid.toType(logits.getDataType(), false);
+        NDArray nll = maskedNll(logits, clamped, valid, validF);
+        return nll.stack(validF, 1);
+    }
+
+    /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */
+    private static NDArray sideMean(NDArray side) {
+        return side.get(":, 0").sum().div(side.get(":, 1").sum().maximum(1));
+    }
+
+    /**
+     * Returns {@code -log_softmax(logits)[label]} at valid positions and 0 elsewhere, shaped as
+     * the labels.
+     */
+    private static NDArray maskedNll(NDArray logits, NDArray labels, NDArray valid, NDArray validF) {
+        // ignored labels (-100 or seqLen) become class 0 so gather stays in range; the mask zeroes them
+        NDArray safe = labels.mul(valid.toType(labels.getDataType(), false))
+                .toType(DataType.INT64, false);
+        NDArray logProbs = logits.logSoftmax(-1);
+        NDArray picked = logProbs.gather(safe.expandDims(-1), -1).squeeze(-1);
+        return picked.neg().mul(validF);
+    }
+
+    private static void checkPair(String where, NDArray logits, NDArray labels) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(labels, "labels");
+        Shape ls = logits.getShape();
+        if (ls.dimension() < 1 || !ls.slice(0, ls.dimension() - 1).equals(labels.getShape())) {
+            throw new IllegalArgumentException(
+                    where + ": labels must be logits' shape without the class axis, found logits "
+                            + ls + " and labels " + labels.getShape());
+        }
+        checkInteger(where, "labels", labels);
+        checkFloat(where, "logits", logits);
+    }
+
+    private static void checkSpan(
+            String where, NDArray start, NDArray end, NDArray startPos, NDArray endPos) {
+        Objects.requireNonNull(start, "startLogits");
+        Objects.requireNonNull(end, "endLogits");
+        Objects.requireNonNull(startPos, "startPositions");
+        Objects.requireNonNull(endPos, "endPositions");
+        Shape s = start.getShape();
+        if (s.dimension() != 2
+                || !s.equals(end.getShape())
+                || !startPos.getShape().equals(new Shape(s.get(0)))
+                || !endPos.getShape().equals(new Shape(s.get(0)))) {
+            throw new IllegalArgumentException(
+                    where + ": expected logits [batch, seqLen] twice and positions [batch] twice,"
+                            + " found " + s + ", " + end.getShape() + ", " + startPos.getShape()
+                            + ", " + endPos.getShape());
+        }
+        checkFloat(where, "startLogits", start);
+        checkFloat(where, "endLogits", end);
+        checkInteger(where, "startPositions", startPos);
+        checkInteger(where, "endPositions", endPos);
+    }
+
+    private static void checkInteger(String where, String name, NDArray a) {
+        DataType t = a.getDataType();
+        if (t != DataType.INT32 && t != DataType.INT64) {
+            throw new IllegalArgumentException(
+                    where + ": " + name + " must be int32 or int64, found " + t);
+        }
+    }
+
+    private static void checkFloat(String where, String name, NDArray a) {
+        if (!a.getDataType().isFloating()) {
+            throw new IllegalArgumentException(
+                    where + ": " + name + " must be floating point, found " + a.getDataType());
+        }
+    }
+}

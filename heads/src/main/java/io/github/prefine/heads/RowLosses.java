@@ -1,0 +1,42 @@
+package io.github.prefine.heads;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.Objects;
+
+/**
+ * Per-example losses of one batch and which examples had anything to learn from.
+ *
+ * <p>A multi-task model averages per-example losses across tasks: sum {@code loss * valid} over
+ * the examples of every task and divide by the count of valid examples. Rows with nothing to
+ * score (all labels ignored) have loss 0, never NaN, and {@code valid} false.
+ *
+ * <p>Both arrays stay on the device and belong to the manager of the logits they came from; this
+ * record does not own them and needs no closing. Equality is the records' default: identity of the
+ * two arrays.
+ *
+ * @param loss {@code [batch]} in the logits' dtype (float32): each row's mean loss over its
+ *     non-ignored positions, 0 where there are none; differentiable
+ * @param valid {@code [batch]} boolean: whether the row has at least one non-ignored position
+ */
+public record RowLosses(NDArray loss, NDArray valid) {
+
+    /**
+     * Checks the two arrays.
+     *
+     * @throws IllegalArgumentException if the shapes differ or valid is not boolean
+     */
+    public RowLosses {
+        Objects.requireNonNull(loss, "loss");
+        Objects.requireNonNull(valid, "valid");
+        if (!loss.getShape().equals(valid.getShape()) || loss.getShape().dimension() != 1) {
+            throw new IllegalArgumentException(
+                    "RowLosses: loss and valid must both be [batch], found " + loss.getShape()
+                            + " and " + valid.getShape());
+        }
+        if (valid.getDataType() != DataType.BOOLEAN) {
+            throw new IllegalArgumentException(
+                    "RowLosses: valid must be boolean, found " + valid.getDataType());
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package io.github.prefine.heads;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Objects;
+
+/**
+ * Sentence-level classification on the first token ({@code <s>} or {@code [CLS]}), laid out as
+ * Hugging Face's {@code *ForSequenceClassification}.
+ *
+ * <ul>
+ *   <li>{@link HeadFamily#ROBERTA} ({@code RobertaClassificationHead}): {@code x = h[:, 0]};
+ *       dropout; {@code classifier.dense} (hidden → hidden); tanh; dropout; {@code
+ *       classifier.out_proj} (hidden → numLabels).
+ *   <li>{@link HeadFamily#BERT}: pooler {@code tanh(bert.pooler.dense(h[:, 0]))}; dropout; {@code
+ *       classifier} (hidden → numLabels). The pooler belongs to the encoder in HF, but here it is
+ *       part of this head, so its keys keep HF's {@code bert.pooler.dense.*} names.
+ * </ul>
+ *
+ * <p>Input: lastHiddenState {@code [batch, seqLen, hidden]} float32. Output: one array, logits
+ * {@code [batch, numLabels]} in the input's dtype. Loss: {@link HeadLosses#crossEntropy}. See
+ * {@link Head} for initialization, memory and thread-safety.
+ */
+public final class SequenceClassificationHead extends Head {
+
+    private final HeadFamily family;
+    private final int numLabels;
+    private final float dropout;
+
+    private SequenceClassificationHead(Builder b) {
+        super(b.hiddenSize);
+        this.family = b.family;
+        this.numLabels = b.numLabels;
+        this.dropout = b.dropout;
+        if (family == HeadFamily.ROBERTA) {
+            addLinear("classifier.dense", hiddenSize(), hiddenSize(), b.seed, b.initializerRange);
+            addLinear("classifier.out_proj", numLabels, hiddenSize(), b.seed, b.initializerRange);
+        } else {
+            addLinear("bert.pooler.dense", hiddenSize(), hiddenSize(), b.seed, b.initializerRange);
+            addLinear("classifier", numLabels, hiddenSize(), b.seed, b.initializerRange);
+        }
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the family whose layout this head follows.
+     *
+     * @return the family
+     */
+    public HeadFamily family() {
+        return family;
+    }
+
+    /**
+     * Returns the number of classes.
+     *
+     * @return numLabels
+     */
+    public int numLabels() {
+        return numLabels;
+    }
+
+    /**
+     * Returns the dropout rate applied when training.
+     *
+     * @return the rate in [0, 1)
+     */
+    public float dropout() {
+        return dropout;
+    }
+
+    /**
+     * Computes the logits.
+     *
+     * @param store the parameter store
+     * @param inputs {@code [lastHiddenState]}: {@code [batch, seqLen, hidden]} float32
+     * @param training whether to apply dropout
+     * @param params unused
+     * @return {@code [logits]}: {@code [batch, numLabels]}
+     */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray hidden = checkHidden(inputs.singletonOrThrow());
+        Device device = hidden.getDevice();
+        NDArray x = hidden.get(":, 0, :");
+        if (family == HeadFamily.ROBERTA) {
+            x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+            x = Linear.linear(
+                            x,
+                            value(store, "classifier.dense.weight", device, training),
+                            value(store, "classifier.dense.bias", device, training))
+                    .singletonOrThrow()
+                    .tanh();
+            x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+            return Linear.linear(
+                    x,
+                    value(store, "classifier.out_proj.weight", device, training),
+                    value(store, "classifier.out_proj.bias", device, training));
+        }
+        x = Linear.linear(
+                        x,
+                        value(store, "bert.pooler.dense.weight", device, training),
+                        value(store, "bert.pooler.dense.bias", device, training))
+                .singletonOrThrow()
+                .tanh();
+        x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+        return Linear.linear(
+                x,
+                value(store, "classifier.weight", device, training),
+                value(store, "classifier.bias", device, training));
+    }
+
+    /**
+     * Returns the output shape.
+     *
+     * @param inputShapes {@code [batch, seqLen, hidden]}
+     * @return {@code [batch, numLabels]}
+     */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = checkHiddenShape(inputShapes);
+        return new Shape[] {new Shape(in.get(0), numLabels)};
+    }
+
+    @Override
+    public String toString() {
+        return "SequenceClassificationHead(" + family + ", hidden=" + hiddenSize()
+                + ", numLabels=" + numLabels + ", dropout=" + dropout + ")";
+    }
+
+    /**
+     * Configures a {@link SequenceClassificationHead}. Mutable and single-threaded.
+     */
+    public static final class Builder {
+        private HeadFamily family;
+        private int hiddenSize;
+        private int numLabels;
+        private float dropout = 0.1f;
+        private long seed;
+        private float initializerRange = 0.02f;
+
+        private Builder() {}
+
+        /**
+         * Sets the family whose HF layout to follow (required).
+         *
+         * @param family BERT or ROBERTA
+         * @return this builder
+         */
+        public Builder setFamily(HeadFamily family) {
+            this.family = Objects.requireNonNull(family, "family");
+            return this;
+        }
+
+        /**
+         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
+         *
+         * @param hiddenSize hidden, &gt; 0
+         * @return this builder
+         */
+        public Builder setHiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        /**
+         * Sets the number of classes (required, HF {@code num_labels}).
+         *
+         * @param numLabels numLabels, &gt; 0
+         * @return this builder
+         */
+        public Builder setNumLabels(int numLabels) {
+            this.numLabels = numLabels;
+            return this;
+        }
+
+        /**
+         * Sets the dropout rate (optional, default 0.1: HF's {@code classifier_dropout}, or
+         * {@code hidden_dropout_prob} when that is null).
+         *
+         * @param dropout the rate in [0, 1)
+         * @return this builder
+         */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the initialization seed (optional, default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
+         * {@code initializer_range}).
+         *
+         * @param initializerRange finite and &gt;= 0
+         * @return this builder
+         */
+        public Builder optInitializerRange(float initializerRange) {
+            this.initializerRange = initializerRange;
+            return this;
+        }
+
+        /**
+         * Builds the head.
+         *
+         * @return the head, not yet initialized
+         * @throws IllegalArgumentException if a required value is missing or a value is out of
+         *     range
+         */
+        public SequenceClassificationHead build() {
+            if (family == null) {
+                throw new IllegalArgumentException("family must be set");
+            }
+            checkPositive("hiddenSize", hiddenSize);
+            checkPositive("numLabels", numLabels);
+            checkDropout(dropout);
+            checkInitializerRange(initializerRange);
+            return new SequenceClassificationHead(this);
+        }
+    }
+}

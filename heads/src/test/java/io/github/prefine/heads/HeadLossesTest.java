@@ -1,0 +1,199 @@
+package io.github.prefine.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import org.junit.jupiter.api.Test;
+
+/** Hand-computed cases for {@link HeadLosses}. */
+class HeadLossesTest {
+
+    private static final double TOL = 1e-6;
+    private static final double LN2 = Math.log(2);
+    private static final double LN3 = Math.log(3);
+    private static final float FLN3 = (float) LN3;
+
+    @Test
+    void crossEntropyAveragesOnlyNonIgnoredRows() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // row 0: uniform over 2 -> ln 2; row 1 ignored (extreme logits must not matter);
+            // row 2: logits [ln 3, 0], label 1 -> p = 1/4 -> ln 4
+            NDArray logits = m.create(new float[] {0, 0, 100, -100, FLN3, 0}, new Shape(3, 2));
+            NDArray labels = m.create(new long[] {0, -100, 1});
+            float loss = HeadLosses.crossEntropy(logits, labels).getFloat();
+            assertEquals((LN2 + 2 * LN2) / 2, loss, TOL);
+        }
+    }
+
+    @Test
+    void crossEntropyOverTokensMatchesFlattenedMean() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // [batch 2, seqLen 2, classes 3], zeros -> each scored token costs ln 3
+            NDArray logits = m.zeros(new Shape(2, 2, 3));
+            NDArray labels = m.create(new int[] {2, -100, -100, 1}, new Shape(2, 2));
+            assertEquals(LN3, HeadLosses.crossEntropy(logits, labels).getFloat(), TOL);
+        }
+    }
+
+    @Test
+    void allIgnoredGivesZeroLossAndZeroGradientNotNaN() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            logits.setRequiresGradient(true);
+            NDArray labels = m.create(new long[] {-100, -100});
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = HeadLosses.crossEntropy(logits, labels);
+                assertEquals(0f, loss.getFloat());
+                gc.backward(loss);
+            }
+            assertArrayEquals(new float[4], logits.getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void crossEntropyGradientIsSoftmaxMinusOneHotOverCount() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(2, 2));
+            logits.setRequiresGradient(true);
+            NDArray labels = m.create(new long[] {1, -100});
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                gc.backward(HeadLosses.crossEntropy(logits, labels));
+            }
+            // one scored row: d/dz = softmax - onehot = [0.5, -0.5]; the ignored row gets 0
+            assertArrayEquals(new float[] {0.5f, -0.5f, 0, 0}, logits.getGradient().toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void perExampleCrossEntropyAveragesWithinEachRow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            // row 0 scores two tokens: uniform -> ln 2, and [ln 3, 0] label 0 -> p 3/4 -> ln(4/3)
+            // row 1 scores nothing
+            NDArray logits = m.create(
+                    new float[] {0, 0, FLN3, 0, 9, 9, 1, 2, 3, 4, 5, 6}, new Shape(2, 3, 2));
+            NDArray labels = m.create(new long[] {1, 0, -100, -100, -100, -100}, new Shape(2, 3));
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+            assertEquals(new Shape(2), rows.loss().getShape());
+            float[] loss = rows.loss().toFloatArray();
+            assertEquals((LN2 + Math.log(4.0 / 3)) / 2, loss[0], TOL);
+            assertEquals(0f, loss[1]);
+            assertArrayEquals(new boolean[] {true, false}, rows.valid().toBooleanArray());
+        }
+    }
+
+    @Test
+    void perExampleCrossEntropyOnSequenceLabelsIsEachRowsNll() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(new float[] {0, 0, FLN3, 0, 5, 5}, new Shape(3, 2));
+            NDArray labels = m.create(new int[] {0, 1, -100});
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+            assertArrayEquals(
+                    new float[] {(float) LN2, (float) (2 * LN2), 0f}, rows.loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new boolean[] {true, true, false}, rows.valid().toBooleanArray());
+        }
+    }
+
+    /**
+     * seqLen 3. Start: row 0 uniform at 1 (ln 3); row 1 at 5, clamped to 3 and ignored; row 2
+     * logits [ln 2, 0, 0] at -2, clamped to 0 (p 1/2, ln 2); row 3 ignored. End: row 0 at 3
+     * (ignored); rows 1 and 2 uniform (ln 3 each); row 3 ignored.
+     */
+    private static NDArray[] spanCase(NDManager m) {
+        float ln2 = (float) LN2;
+        NDArray start = m.create(new float[] {0, 0, 0, 7, 8, 9, ln2, 0, 0, 1, 2, 3}, new Shape(4, 3));
+        NDArray end = m.create(new float[] {4, 5, 6, 0, 0, 0, 0, 0, 0, 1, 2, 3}, new Shape(4, 3));
+        NDArray startPos = m.create(new long[] {1, 5, -2, 3});
+        NDArray endPos = m.create(new long[] {3, 0, 2, 99});
+        return new NDArray[] {start, end, startPos, endPos};
+    }
+
+    @Test
+    void spanLossClampsIgnoresPastEndAndAveragesStartAndEnd() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] c = spanCase(m);
+            float loss = HeadLosses.spanLoss(c[0], c[1], c[2], c[3]).getFloat();
+            double startMean = (LN3 + LN2) / 2;
+            double endMean = LN3;
+            assertEquals((startMean + endMean) / 2, loss, TOL);
+        }
+    }
+
+    @Test
+    void perExampleSpanLossAveragesTheScoredSidesOfEachRow() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray[] c = spanCase(m);
+            RowLosses rows = HeadLosses.perExampleSpanLoss(c[0], c[1], c[2], c[3]);
+            assertArrayEquals(
+                    new float[] {FLN3, FLN3, (float) ((LN2 + LN3) / 2), 0f},
+                    rows.loss().toFloatArray(),
+                    1e-6f);
+            assertArrayEquals(new boolean[] {true, true, true, false}, rows.valid().toBooleanArray());
+        }
+    }
+
+    @Test
+    void spanLossIsZeroWhenEveryPositionIsPastTheEnd() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(2, 4));
+            NDArray pos = m.create(new long[] {4, 10});
+            assertEquals(0f, HeadLosses.spanLoss(logits, logits, pos, pos).getFloat());
+        }
+    }
+
+    @Test
+    void rejectsMismatchedShapesAndNonIntegerLabels() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(2, 3));
+            IllegalArgumentException e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> HeadLosses.crossEntropy(logits, m.create(new long[] {0, 1, 2})));
+            assertTrue(e.getMessage().contains("(2, 3)") && e.getMessage().contains("(3)"), e.getMessage());
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> HeadLosses.crossEntropy(logits, m.create(new float[] {0, 1})));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> HeadLosses.spanLoss(logits, logits, m.create(new long[] {0}), m.create(new long[] {0, 1})));
+        }
+    }
+
+    @Test
+    void forwardLossAndBackwardCreateNothingInTheParameterManager() {
+        try (NDManager model = NDManager.newBaseManager();
+                NDManager step = NDManager.newBaseManager()) {
+            TokenClassificationHead head =
+                    TokenClassificationHead.builder().setHiddenSize(4).setNumLabels(3).build();
+            head.initialize(model, DataType.FLOAT32, new Shape(2, 5, 4));
+            QuestionAnsweringHead qa = QuestionAnsweringHead.builder().setHiddenSize(4).build();
+            qa.initialize(model, DataType.FLOAT32, new Shape(2, 5, 4));
+            model.cap();
+            // the cap is live: anything new in the parameter manager would throw like this
+            assertThrows(IllegalStateException.class, () -> model.zeros(new Shape(1)));
+            NDArray hidden = step.randomNormal(new Shape(2, 5, 4));
+            NDArray labels = step.create(new long[] {0, 1, 2, -100, -100, 2, 2, 1, 0, -100}, new Shape(2, 5));
+            ParameterStore store = new ParameterStore(step, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray logits = head.forward(store, new NDList(hidden), true).singletonOrThrow();
+                NDArray loss = HeadLosses.crossEntropy(logits, labels);
+                RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+                NDList span = qa.forward(store, new NDList(hidden), true);
+                NDArray spanLoss = HeadLosses.spanLoss(
+                        span.get(0), span.get(1), step.create(new long[] {1, 5}), step.create(new long[] {2, 0}));
+                RowLosses spanRows = HeadLosses.perExampleSpanLoss(
+                        span.get(0), span.get(1), step.create(new long[] {1, 5}), step.create(new long[] {2, 0}));
+                gc.backward(loss.add(rows.loss().sum()).add(spanLoss).add(spanRows.loss().sum()));
+                assertTrue(Float.isFinite(loss.getFloat()));
+            }
+        }
+    }
+}
