@@ -1,0 +1,318 @@
+package io.github.prefine.sampling;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class HeterogeneousSamplerTest {
+
+    private static HeterogeneousSampler.Builder base(int... sizes) {
+        return HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(2);
+    }
+
+    private static List<Batch> take(BatchIterator it, int n) {
+        List<Batch> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(it.next());
+        }
+        return out;
+    }
+
+    private static void assertMessage(String expected, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertEquals(expected, e.getMessage());
+    }
+
+    @Test
+    void proportionalEpochOfTwoAndThreeExamplesVisitsAllFiveOnceInBatchesOfTwoTwoOne() {
+        HeterogeneousSampler s = base(2, 3).optSeed(7).build();
+        assertEquals(3, s.batchesPerEpoch());
+        List<Batch> epoch = take(s.iterator(), 3);
+        assertArrayEquals(new int[] {2, 2, 1},
+                epoch.stream().mapToInt(Batch::size).toArray());
+        Set<Long> seen = new HashSet<>();
+        int[] counts = new int[2];
+        for (Batch b : epoch) {
+            assertEquals(0, b.epoch());
+            for (int p = 0; p < b.size(); p++) {
+                assertTrue(seen.add(((long) b.taskId(p) << 32) | b.exampleIndex(p)));
+                counts[b.taskId(p)]++;
+            }
+        }
+        assertEquals(Set.of(0L, 1L, 1L << 32, (1L << 32) | 1, (1L << 32) | 2), seen);
+        assertArrayEquals(new int[] {2, 3}, counts);
+        assertArrayEquals(new int[] {0, 1, 2}, epoch.stream().mapToInt(Batch::index).toArray());
+    }
+
+    @Test
+    void dropLastSkipsThePartialBatchOfEachEpoch() {
+        HeterogeneousSampler s = base(2, 3).optDropLast(true).build();
+        assertEquals(2, s.batchesPerEpoch());
+        BatchIterator it = s.iterator();
+        take(it, 2);
+        assertEquals(1, it.epoch());
+        assertEquals(0, it.batchInEpoch());
+        Batch next = it.next();
+        assertEquals(1, next.epoch());
+        assertEquals(2, next.size());
+    }
+
+    @Test
+    void stratifiedCountsForFiveThreeTwoInBatchesOfFourMatchTheHandWorkedPlan() {
+        // quotas 2, 1.2, 0.8 per full batch; the last batch of 2 has quotas 1, 0.6, 0.4, so it
+        // takes task 1 by largest remainder; task 0 then owes 5 - 2*2 - 1 = 0 extras, task 1 owes
+        // 3 - 2*1 - 1 = 0 and task 2 owes 2 - 0 - 0 = 2, one per full batch.
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(5, 3, 2)
+                .setBatchSize(4).optStrategy(SamplingStrategy.STRATIFIED).build();
+        List<Batch> epoch = take(s.iterator(), 3);
+        assertArrayEquals(new int[] {2, 1, 1}, epoch.get(0).copyTaskCounts());
+        assertArrayEquals(new int[] {2, 1, 1}, epoch.get(1).copyTaskCounts());
+        assertArrayEquals(new int[] {1, 1, 0}, epoch.get(2).copyTaskCounts());
+    }
+
+    @Test
+    void stratifiedCountsForThreeAndOneInBatchesOfTwoGiveTheTieToTheFirstTask() {
+        // quotas 1.5 and 0.5: each task owes one extra over two batches; equal lags go to task 0
+        StratifiedApportionment plan = new StratifiedApportionment(new int[] {3, 1}, 2);
+        int[] counts = new int[2];
+        assertEquals(2, plan.nextCounts(counts));
+        assertArrayEquals(new int[] {2, 0}, counts);
+        assertEquals(2, plan.nextCounts(counts));
+        assertArrayEquals(new int[] {1, 1}, counts);
+        assertThrows(IllegalStateException.class, () -> plan.nextCounts(counts));
+    }
+
+    @Test
+    void stratifiedSpreadsATaskWithQuotaOneThirdEvenly() {
+        // sizes 4 and 2 in batches of 3: quotas 2 and 1 exactly, no extras
+        StratifiedApportionment exact = new StratifiedApportionment(new int[] {4, 2}, 3);
+        int[] c = new int[2];
+        exact.nextCounts(c);
+        assertArrayEquals(new int[] {2, 1}, c);
+        // sizes 10 and 2 in batches of 2: task 1 quota 1/3 per batch, extras lag-driven
+        StratifiedApportionment plan = new StratifiedApportionment(new int[] {10, 2}, 2);
+        StringBuilder sb = new StringBuilder();
+        for (int b = 0; b < 6; b++) {
+            plan.nextCounts(c);
+            sb.append(c[1]);
+        }
+        // task 1 owes 2 extras over 6 batches; its lag k*2 - 6*given beats task 0's
+        // k*4 - 6*given in batches 1 and 4, so its examples land three batches apart
+        assertEquals("010010", sb.toString());
+    }
+
+    @Test
+    void stratifiedEpochAtPaperScaleCoversEveryExampleWithinOneOfEachQuota() {
+        // GLUE/SQuAD-like sizes with the paper's batch of 128
+        int[] sizes = {392_702, 87_599, 104_743, 5_749, 2_490, 8_551};
+        long total = java.util.Arrays.stream(sizes).sum();
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(sizes)
+                .setBatchSize(128).optStrategy(SamplingStrategy.STRATIFIED).optSeed(5).build();
+        java.util.BitSet[] seen = new java.util.BitSet[sizes.length];
+        for (int t = 0; t < sizes.length; t++) {
+            seen[t] = new java.util.BitSet(sizes[t]);
+        }
+        BatchIterator it = s.iterator();
+        for (int k = 0; k < s.batchesPerEpoch(); k++) {
+            Batch b = it.next();
+            for (int t = 0; t < sizes.length; t++) {
+                if (Math.abs((long) b.taskCount(t) * total - (long) b.size() * sizes[t]) >= total) {
+                    fail("task " + t + " off its quota in " + b);
+                }
+            }
+            for (int p = 0; p < b.size(); p++) {
+                if (seen[b.taskId(p)].get(b.exampleIndex(p))) {
+                    fail("repeated example at position " + p + " of " + b);
+                }
+                seen[b.taskId(p)].set(b.exampleIndex(p));
+            }
+        }
+        for (int t = 0; t < sizes.length; t++) {
+            assertEquals(sizes[t], seen[t].cardinality());
+        }
+        assertEquals(1, it.epoch());
+    }
+
+    @Test
+    void largestRemainderSplitsSevenSlotsOverOneTwoFour() {
+        assertArrayEquals(new int[] {1, 2, 4},
+                StratifiedApportionment.largestRemainder(new int[] {1, 2, 4}, 7, 7));
+        // 3 slots: quotas 3/7, 6/7, 12/7 -> floors 0, 0, 1; remainders 3, 6, 5 -> tasks 1, 2
+        assertArrayEquals(new int[] {0, 1, 2},
+                StratifiedApportionment.largestRemainder(new int[] {1, 2, 4}, 3, 7));
+    }
+
+    @Test
+    void taskProbabilitiesFollowTheirFormulas() {
+        assertArrayEquals(new double[] {0.2, 0.8},
+                base(100, 400).build().taskProbabilities(), 1e-15);
+        assertArrayEquals(new double[] {1.0 / 3, 2.0 / 3},
+                base(100, 400).optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(2)
+                        .build().taskProbabilities(), 1e-15);
+        // T = 0.5 squares the sizes: 1 : 16
+        assertArrayEquals(new double[] {1.0 / 17, 16.0 / 17},
+                base(100, 400).optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(0.5)
+                        .build().taskProbabilities(), 1e-15);
+        // the cap applies before the power
+        assertArrayEquals(new double[] {0.5, 0.5},
+                base(100, 400).optStrategy(SamplingStrategy.TEMPERATURE).optSizeCap(100)
+                        .optTemperature(3).build().taskProbabilities(), 1e-15);
+        assertArrayEquals(new double[] {1.0 / 3, 1.0 / 3, 1.0 / 3},
+                base(1, 10, 1000).optStrategy(SamplingStrategy.UNIFORM).build()
+                        .taskProbabilities(), 1e-15);
+    }
+
+    @Test
+    void uniformSingleTaskCyclesThroughFreshPermutations() {
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(3).setBatchSize(2)
+                .optStrategy(SamplingStrategy.UNIFORM).optEpochSize(5).optSeed(3).build();
+        assertEquals(3, s.batchesPerEpoch());
+        BatchIterator it = s.iterator();
+        int[] stream = new int[12];
+        int k = 0;
+        while (k < 12) {
+            Batch b = it.next();
+            for (int p = 0; p < b.size() && k < 12; p++) {
+                stream[k++] = b.exampleIndex(p);
+            }
+        }
+        for (int round = 0; round < 4; round++) {
+            int[] chunk = java.util.Arrays.copyOfRange(stream, 3 * round, 3 * round + 3);
+            java.util.Arrays.sort(chunk);
+            assertArrayEquals(new int[] {0, 1, 2}, chunk, "round " + round);
+        }
+        assertArrayEquals(new long[] {12}, it.taskDraws());
+    }
+
+    @Test
+    void stateIsNormalisedToTheNextEpochAfterTheLastBatch() {
+        HeterogeneousSampler s = base(2, 3).optSeed(1).build();
+        BatchIterator it = s.iterator();
+        assertEquals(s.initialState(), it.state());
+        take(it, 3);
+        SamplerState st = it.state();
+        assertEquals(1, st.epoch());
+        assertEquals(0, st.batch());
+        assertEquals(List.of(2L, 3L), st.taskDraws().asList());
+    }
+
+    @Test
+    void resumeContinuesWithTheSameBatches() {
+        for (SamplingStrategy strategy : SamplingStrategy.values()) {
+            HeterogeneousSampler s = base(5, 3, 9).setBatchSize(4).optStrategy(strategy)
+                    .optSeed(11).build();
+            List<Batch> straight = take(s.iterator(), 14);
+            BatchIterator first = s.iterator();
+            take(first, 6);
+            String saved = first.state().encode();
+            HeterogeneousSampler rebuilt = s.toBuilder().build();
+            List<Batch> resumed = take(rebuilt.resume(SamplerState.decode(saved)), 8);
+            assertEquals(straight.subList(6, 14), resumed, strategy.name());
+        }
+    }
+
+    @Test
+    void differentSeedsGiveDifferentStreams() {
+        List<Batch> a = take(base(50, 50).optSeed(1).build().iterator(), 5);
+        List<Batch> b = take(base(50, 50).optSeed(2).build().iterator(), 5);
+        assertNotEquals(a, b);
+    }
+
+    @Test
+    void batchSlicesByTask() {
+        HeterogeneousSampler s = base(4, 4).setBatchSize(8).build();
+        Batch b = s.iterator().next();
+        for (int t = 0; t < 2; t++) {
+            int[] positions = b.positionsOf(t);
+            int[] examples = b.exampleIndicesOf(t);
+            assertEquals(4, positions.length);
+            for (int k = 0; k < 4; k++) {
+                assertEquals(t, b.taskId(positions[k]));
+                assertEquals(b.exampleIndex(positions[k]), examples[k]);
+            }
+            java.util.Arrays.sort(examples);
+            assertArrayEquals(new int[] {0, 1, 2, 3}, examples);
+        }
+        int[] copy = b.copyTaskIds();
+        copy[0] = 99;
+        assertNotEquals(99, b.taskId(0));
+    }
+
+    @Test
+    void toBuilderKeepsTheConfigurationAndDerivesVariants() {
+        HeterogeneousSampler s = base(7, 9).optStrategy(SamplingStrategy.TEMPERATURE)
+                .optTemperature(2).optSizeCap(8).optEpochSize(33).optDropLast(true).optSeed(5)
+                .build();
+        HeterogeneousSampler same = s.toBuilder().build();
+        assertEquals(s.configFingerprint(), same.configFingerprint());
+        assertEquals(s.toString(), same.toString());
+        HeterogeneousSampler other = s.toBuilder().optSeed(6).build();
+        assertEquals(s.configFingerprint(), other.configFingerprint());
+        assertNotEquals(s.configFingerprint(), s.toBuilder().optEpochSize(34).build()
+                .configFingerprint());
+    }
+
+    @Test
+    void rejectsStatesOfOtherSamplers() {
+        HeterogeneousSampler s = base(5, 3).optSeed(1).build();
+        SamplerState st = s.iterator().state();
+        assertMessage("sampler state: seed must equal the sampler seed 2, found 1",
+                () -> s.toBuilder().optSeed(2).build().resume(st));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> s.toBuilder().setBatchSize(3).build().resume(st));
+        assertTrue(e.getMessage().startsWith("sampler state: configFingerprint must equal"));
+        SamplerState past = new SamplerState(1, 0, 4, s.configFingerprint(), st.taskDraws());
+        assertMessage("sampler state: batch must be < batchesPerEpoch 4, found 4",
+                () -> s.resume(past));
+    }
+
+    @Test
+    void validationMessagesNameTheQuantity() {
+        assertMessage("taskSizes must be set",
+                () -> HeterogeneousSampler.builder().setBatchSize(2).build());
+        assertMessage("taskSizes must not be empty, found 0 tasks",
+                () -> HeterogeneousSampler.builder().setTaskSizes(new int[0]).setBatchSize(2)
+                        .build());
+        assertMessage("task task1: size must be positive, found 0",
+                () -> HeterogeneousSampler.builder().setTaskSizes(3, 0));
+        assertMessage("task name must not be blank, found \" \"", () -> new TaskSize(" ", 3));
+        assertMessage("taskSizes: task names must be distinct, found mnli at positions 0 and 2",
+                () -> HeterogeneousSampler.builder().setTaskSizes(new TaskSize("mnli", 3),
+                        new TaskSize("qnli", 4), new TaskSize("mnli", 5)).setBatchSize(2).build());
+        assertMessage("batchSize must be set",
+                () -> HeterogeneousSampler.builder().setTaskSizes(3).build());
+        assertMessage("batchSize must be positive, found 0", () -> base(3).setBatchSize(0).build());
+        assertMessage("temperature applies only to strategy TEMPERATURE, found strategy"
+                + " PROPORTIONAL", () -> base(3).optTemperature(2).build());
+        HeterogeneousSampler.Builder temp = base(3).optStrategy(SamplingStrategy.TEMPERATURE);
+        assertMessage("temperature must be positive and finite, found 0.0",
+                () -> temp.optTemperature(0).build());
+        assertMessage("temperature must be positive and finite, found NaN",
+                () -> temp.optTemperature(Double.NaN).build());
+        assertMessage("temperature must be positive and finite, found Infinity",
+                () -> temp.optTemperature(Double.POSITIVE_INFINITY).build());
+        assertMessage("sizeCap must be positive, found -1",
+                () -> temp.optTemperature(1).optSizeCap(-1).build());
+        assertMessage("sizeCap applies only to strategy TEMPERATURE, found strategy UNIFORM",
+                () -> base(3).optStrategy(SamplingStrategy.UNIFORM).optSizeCap(5).build());
+        assertMessage("epochSize applies only to strategies UNIFORM and TEMPERATURE (STRATIFIED"
+                + " epochs visit all N = 3 examples), found strategy STRATIFIED",
+                () -> base(3).optStrategy(SamplingStrategy.STRATIFIED).optEpochSize(3).build());
+        assertMessage("epochSize must be positive, found 0",
+                () -> base(3).optStrategy(SamplingStrategy.UNIFORM).optEpochSize(0).build());
+        assertMessage("with dropLast, epochSize must be at least batchSize 4 or an epoch has no"
+                + " batch, found 3", () -> base(3).setBatchSize(4).optDropLast(true).build());
+        assertMessage("total task size N must be at most 2147483639, found 2147483657",
+                () -> base(Integer.MAX_VALUE - 10, 20).build());
+    }
+}
