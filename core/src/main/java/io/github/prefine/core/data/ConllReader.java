@@ -1,0 +1,330 @@
+package io.github.prefine.core.data;
+
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads CoNLL-style sequence-labelling files (CoNLL-2002/2003, WNUT17, BIO slot files) into
+ * {@link TokenExample}s.
+ *
+ * <p>One token per line, in columns; the token is the first column and the tag the last by
+ * default, and both positions are configurable (MIT Movie puts the tag first). A line that is
+ * empty or holds only whitespace (WNUT17's lone TAB) ends a sentence. Lines whose token column
+ * starts with {@code -DOCSTART-} are document boundaries and are neither tokens nor sentences. A
+ * byte-order mark at the file start is removed; U+FEFF characters inside tokens (WNUT17's {@code
+ * Dubbz\ufeff}) are removed too; both are counted in the report. Every line of a file must have
+ * the same number of columns (taken from the first token line unless set), so a tag column missing
+ * mid-file is caught. Tags are checked against the declared {@link TagScheme}, and IOB1 and IO are
+ * converted to IOB2.
+ *
+ * <p>Example ids are {@code file:line} of the sentence's first token. Immutable and thread-safe.
+ */
+public final class ConllReader implements DatasetReader<TokenExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(ConllReader.class);
+    private static final Pattern WHITESPACE = Pattern.compile("[ \\t]+");
+
+    /** How the columns of a line are separated. */
+    public enum Separator {
+        /** Any run of spaces and tabs; leading and trailing whitespace is ignored. */
+        WHITESPACE,
+        /** Exactly one TAB between columns; empty columns are kept. */
+        TAB
+    }
+
+    /** Skip reason: a line with another number of columns than the file's first token line. */
+    public static final String WRONG_FIELD_COUNT = "wrong field count";
+    /** Skip reason: a tag not valid in the declared scheme. */
+    public static final String INVALID_TAG = "invalid tag";
+    /** Skip reason: a line that is not valid UTF-8. */
+    public static final String INVALID_UTF8 = "invalid UTF-8";
+    /** Skip reason: a token that is empty (after removing U+FEFF). */
+    public static final String EMPTY_TOKEN = "empty token";
+    /** Skip reason: a file without any sentence. */
+    public static final String EMPTY_FILE = "empty file";
+    /** Repair key: IOB1 or IO tags rewritten to IOB2. */
+    public static final String CONVERTED_TO_IOB2 = "tag converted to IOB2";
+
+    private final Separator separator;
+    private final int tokenColumn;
+    private final int tagColumn;
+    private final int columns;
+    private final TagScheme scheme;
+
+    private ConllReader(Builder b) {
+        this.separator = b.separator;
+        this.tokenColumn = b.tokenColumn;
+        this.tagColumn = b.tagColumn;
+        this.columns = b.columns;
+        this.scheme = b.scheme;
+    }
+
+    /**
+     * Starts a builder; the defaults read {@code token ... tag} whitespace-separated IOB2 files.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this reader's settings.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.separator = separator;
+        b.tokenColumn = tokenColumn;
+        b.tagColumn = tagColumn;
+        b.columns = columns;
+        b.scheme = scheme;
+        return b;
+    }
+
+    /**
+     * Returns the tag scheme of the files this reader reads.
+     *
+     * @return the input scheme
+     */
+    public TagScheme scheme() {
+        return scheme;
+    }
+
+    @Override
+    public Class<TokenExample> exampleType() {
+        return TokenExample.class;
+    }
+
+    @Override
+    public ReadResult<TokenExample> read(Path file, Leniency leniency) throws IOException {
+        Objects.requireNonNull(leniency, "leniency");
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<TextFiles.Line> lines = TextFiles.lines(file, leniency, report);
+        List<TokenExample> out = new ArrayList<>();
+        int expectedColumns = columns;
+        List<String> tokens = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        int firstLine = -1;
+        String defect = null;
+        int sentences = 0;
+        int bomsInside = 0;
+        int converted = 0;
+        // a sentinel blank line flushes the last sentence
+        List<TextFiles.Line> all = new ArrayList<>(lines);
+        all.add(new TextFiles.Line(lines.size() + 1, ""));
+        for (TextFiles.Line line : all) {
+            String text = line.text();
+            if (text != null && TextFiles.isBlank(text)) {
+                if (firstLine >= 0 || defect != null) {
+                    sentences++;
+                    if (defect != null) {
+                        report.skip(defect);
+                    } else {
+                        List<String> t = scheme.toTrainingScheme(tags);
+                        for (int i = 0; i < t.size(); i++) {
+                            if (!t.get(i).equals(tags.get(i))) {
+                                converted++;
+                            }
+                        }
+                        out.add(new TokenExample(name + ":" + firstLine, tokens, t));
+                    }
+                }
+                tokens = new ArrayList<>();
+                tags = new ArrayList<>();
+                firstLine = -1;
+                defect = null;
+                continue;
+            }
+            if (text == null) {
+                // lenient only: strict mode threw while decoding
+                defect = defect == null ? INVALID_UTF8 : defect;
+                if (firstLine < 0) {
+                    firstLine = line.number();
+                }
+                continue;
+            }
+            String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
+            if (fields[0].startsWith("-DOCSTART-") && firstLine < 0 && defect == null) {
+                continue;
+            }
+            if (firstLine < 0) {
+                firstLine = line.number();
+            }
+            if (defect != null) {
+                continue;
+            }
+            if (expectedColumns == 0) {
+                expectedColumns = fields.length;
+                if (expectedColumns < 2) {
+                    defect = fail(leniency, name, line.number(), "at least 2 " + sepName() + " fields (token, tag)",
+                            String.valueOf(fields.length), WRONG_FIELD_COUNT);
+                    expectedColumns = 0;
+                    continue;
+                }
+            }
+            if (fields.length != expectedColumns) {
+                defect = fail(leniency, name, line.number(),
+                        expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
+                        String.valueOf(fields.length), WRONG_FIELD_COUNT);
+                continue;
+            }
+            String token = fields[index(tokenColumn, fields.length)];
+            String tag = fields[index(tagColumn, fields.length)];
+            if (token.indexOf(TextFiles.BOM) >= 0) {
+                int before = token.length();
+                token = token.replace(String.valueOf(TextFiles.BOM), "");
+                bomsInside += before - token.length();
+            }
+            if (token.isEmpty()) {
+                defect = fail(leniency, name, line.number(), "a non-empty token", "an empty one", EMPTY_TOKEN);
+                continue;
+            }
+            if (!scheme.isValid(tag)) {
+                defect = fail(leniency, name, line.number(), scheme.describe() + " (" + scheme + ")",
+                        "'" + tag + "'", INVALID_TAG);
+                continue;
+            }
+            tokens.add(token);
+            tags.add(tag);
+        }
+        report.clean(ReadReport.BOM_INSIDE, bomsInside);
+        if (converted > 0) {
+            for (int i = 0; i < converted; i++) {
+                report.repair(CONVERTED_TO_IOB2);
+            }
+        }
+        if (sentences == 0) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one sentence", "an empty file");
+            }
+            report.skip(EMPTY_FILE);
+        }
+        ReadReport r = report.records(sentences).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} sentences: {}", name, r.totalSkipped(), sentences, r.skipped());
+        }
+        return new ReadResult<>(out, r);
+    }
+
+    private String sepName() {
+        return separator == Separator.TAB ? "tab-separated" : "whitespace-separated";
+    }
+
+    private String columnNames(int n) {
+        if (n == 2) {
+            return index(tokenColumn, 2) == 0 ? " (token, tag)" : " (tag, token)";
+        }
+        return "";
+    }
+
+    private static int index(int column, int size) {
+        return column >= 0 ? column : size + column;
+    }
+
+    private static String fail(Leniency leniency, String name, int line, String expected, String found, String reason)
+            throws MalformedDatasetException {
+        if (leniency == Leniency.STRICT) {
+            throw new MalformedDatasetException(name, Integer.toString(line), expected, found);
+        }
+        return reason;
+    }
+
+    /** Builder for {@link ConllReader}; mutable and single-threaded. */
+    public static final class Builder {
+        private Separator separator = Separator.WHITESPACE;
+        private int tokenColumn = 0;
+        private int tagColumn = -1;
+        private int columns = 0;
+        private TagScheme scheme = TagScheme.IOB2;
+
+        private Builder() {}
+
+        /**
+         * Sets how columns are separated.
+         *
+         * @param separator default {@link Separator#WHITESPACE}
+         * @return this builder
+         */
+        public Builder optSeparator(Separator separator) {
+            this.separator = Objects.requireNonNull(separator, "separator");
+            return this;
+        }
+
+        /**
+         * Sets the token column; negative counts from the end ({@code -1} is the last).
+         *
+         * @param column default 0
+         * @return this builder
+         */
+        public Builder optTokenColumn(int column) {
+            this.tokenColumn = column;
+            return this;
+        }
+
+        /**
+         * Sets the tag column; negative counts from the end ({@code -1} is the last).
+         *
+         * @param column default -1 (the last column)
+         * @return this builder
+         */
+        public Builder optTagColumn(int column) {
+            this.tagColumn = column;
+            return this;
+        }
+
+        /**
+         * Sets the number of columns every token line must have.
+         *
+         * @param columns default 0, meaning the count of the file's first token line
+         * @return this builder
+         */
+        public Builder optColumns(int columns) {
+            this.columns = columns;
+            return this;
+        }
+
+        /**
+         * Sets the tag scheme of the input; IOB1 and IO are converted to IOB2.
+         *
+         * @param scheme default {@link TagScheme#IOB2}
+         * @return this builder
+         */
+        public Builder optScheme(TagScheme scheme) {
+            this.scheme = Objects.requireNonNull(scheme, "scheme");
+            return this;
+        }
+
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         * @throws IllegalArgumentException if the columns are inconsistent
+         */
+        public ConllReader build() {
+            if (columns == 1 || columns < 0) {
+                throw new IllegalArgumentException("columns must be 0 (inferred) or at least 2, found " + columns);
+            }
+            if (columns >= 2) {
+                int tok = index(tokenColumn, columns);
+                int tag = index(tagColumn, columns);
+                if (tok < 0 || tok >= columns || tag < 0 || tag >= columns) {
+                    throw new IllegalArgumentException("token column " + tokenColumn + " or tag column "
+                            + tagColumn + " is outside " + columns + " columns");
+                }
+            }
+            if (tokenColumn == tagColumn) {
+                throw new IllegalArgumentException("token and tag columns are both " + tokenColumn);
+            }
+            return new ConllReader(this);
+        }
+    }
+}

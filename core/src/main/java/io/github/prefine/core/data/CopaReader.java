@@ -1,0 +1,76 @@
+package io.github.prefine.core.data;
+
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads SuperGLUE COPA JSON lines into {@link ChoiceExample}s.
+ *
+ * <p>Each line {@code {"premise", "choice1", "choice2", "question": "cause"|"effect", "label": 0|1}}
+ * becomes {@code ChoiceExample(premise, question, [choice1, choice2], label)}; a line without
+ * {@code label} is unlabelled (-1). Ids are {@code file:line}. Immutable and thread-safe.
+ */
+public final class CopaReader implements DatasetReader<ChoiceExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(CopaReader.class);
+
+    /** Creates the reader. */
+    public CopaReader() {}
+
+    @Override
+    public Class<ChoiceExample> exampleType() {
+        return ChoiceExample.class;
+    }
+
+    @Override
+    public ReadResult<ChoiceExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<ChoiceExample> out = new ArrayList<>();
+        int records = 0;
+        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
+            if (line.text() != null && line.text().isBlank()) {
+                continue;
+            }
+            records++;
+            if (line.text() == null) {
+                report.skip(JsonlClassificationReader.INVALID_UTF8);
+                continue;
+            }
+            try {
+                String ln = Integer.toString(line.number());
+                Json.At at = new Json.At(name, ln);
+                JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
+                int label = o.has("label") ? at.integer(o, "label", "$") : -1;
+                if (label < -1 || label > 1) {
+                    throw at.error("$.label", "0 or 1", Integer.toString(label));
+                }
+                out.add(new ChoiceExample(name + ":" + ln, at.string(o, "premise", "$"),
+                        at.string(o, "question", "$"),
+                        List.of(at.string(o, "choice1", "$"), at.string(o, "choice2", "$")), label));
+            } catch (MalformedDatasetException e) {
+                if (leniency == Leniency.STRICT) {
+                    throw e;
+                }
+                report.skip(JsonlClassificationReader.MALFORMED_LINE);
+            }
+        }
+        if (records == 0) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
+            }
+            report.skip(JsonlClassificationReader.EMPTY_FILE);
+        }
+        ReadReport r = report.records(records).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
+        }
+        return new ReadResult<>(out, r);
+    }
+}

@@ -1,0 +1,198 @@
+package io.github.prefine.core.data;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.Template;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads SuperGLUE-style JSON lines (one object per non-blank line) into {@link TextExample}s.
+ *
+ * <p>Texts come from templates over the object's fields: CB uses {@code "{premise}"} and {@code
+ * "{hypothesis}"}, BoolQ {@code "{question}"} and {@code "{passage}"}, WiC {@code "{word}:
+ * {sentence1}"} and {@code "{sentence2}"} (see {@code docs/data-layout.md}). The label field may
+ * be a string, number or boolean; booleans become {@code true}/{@code false}. A missing label field
+ * means an unlabelled example only when no label field is configured.
+ *
+ * <p>Ids are {@code file:line}. Immutable and thread-safe.
+ */
+public final class JsonlClassificationReader implements DatasetReader<TextExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(JsonlClassificationReader.class);
+
+    /** Skip reason: a line that is not a JSON object of the expected shape. */
+    public static final String MALFORMED_LINE = "malformed JSON line";
+    /** Skip reason: a line that is not valid UTF-8. */
+    public static final String INVALID_UTF8 = "invalid UTF-8";
+    /** Skip reason: a file without any line. */
+    public static final String EMPTY_FILE = "empty file";
+
+    private final Template textA;
+    private final Template textB;
+    private final String label;
+
+    private JsonlClassificationReader(Builder b) {
+        this.textA = Template.of(b.textA);
+        this.textB = b.textB == null ? null : Template.of(b.textB);
+        this.label = b.label;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Class<TextExample> exampleType() {
+        return TextExample.class;
+    }
+
+    @Override
+    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<TextExample> out = new ArrayList<>();
+        int records = 0;
+        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
+            if (line.text() != null && line.text().isBlank()) {
+                continue;
+            }
+            records++;
+            if (line.text() == null) {
+                report.skip(INVALID_UTF8);
+                continue;
+            }
+            try {
+                out.add(parse(name, line));
+            } catch (MalformedDatasetException e) {
+                if (leniency == Leniency.STRICT) {
+                    throw e;
+                }
+                report.skip(MALFORMED_LINE);
+            }
+        }
+        if (records == 0) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
+            }
+            report.skip(EMPTY_FILE);
+        }
+        ReadReport r = report.records(records).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
+        }
+        return new ReadResult<>(out, r);
+    }
+
+    private TextExample parse(String name, TextFiles.Line line) throws MalformedDatasetException {
+        String ln = Integer.toString(line.number());
+        Json.At at = new Json.At(name, ln);
+        JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
+        Map<String, String> values = new HashMap<>();
+        List<String> needed = new ArrayList<>(textA.fields());
+        if (textB != null) {
+            needed.addAll(textB.fields());
+        }
+        for (String f : needed) {
+            values.put(f, at.scalar(o, f, "$"));
+        }
+        String gold = label == null ? null : at.scalar(o, label, "$");
+        return new TextExample(name + ":" + ln, textA.fill(values), textB == null ? null : textB.fill(values), gold);
+    }
+
+    /**
+     * Returns a reader of SuperGLUE CB and RTE: {@code premise}, {@code hypothesis}, {@code label}.
+     *
+     * @return the reader
+     */
+    public static JsonlClassificationReader premiseHypothesis() {
+        return builder().setTextA("{premise}").optTextB("{hypothesis}").optLabel("label").build();
+    }
+
+    /**
+     * Returns a reader of SuperGLUE BoolQ: {@code question}, {@code passage}, boolean {@code label}.
+     *
+     * @return the reader
+     */
+    public static JsonlClassificationReader boolq() {
+        return builder().setTextA("{question}").optTextB("{passage}").optLabel("label").build();
+    }
+
+    /**
+     * Returns a reader of SuperGLUE WiC: text A {@code "{word}: {sentence1}"}, text B {@code
+     * "{sentence2}"}, boolean {@code label}.
+     *
+     * @return the reader
+     */
+    public static JsonlClassificationReader wic() {
+        return builder().setTextA(WicReader.TEXT_A).optTextB(WicReader.TEXT_B).optLabel("label").build();
+    }
+
+    /** Builder for {@link JsonlClassificationReader}; mutable and single-threaded. */
+    public static final class Builder {
+        private String textA;
+        private String textB;
+        private String label;
+
+        private Builder() {}
+
+        /**
+         * Sets the template of the first text, for example {@code "{premise}"}.
+         *
+         * @param template required
+         * @return this builder
+         */
+        public Builder setTextA(String template) {
+            this.textA = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Sets the template of the second text.
+         *
+         * @param template default none (single text)
+         * @return this builder
+         */
+        public Builder optTextB(String template) {
+            this.textB = template;
+            return this;
+        }
+
+        /**
+         * Sets the label field.
+         *
+         * @param field default none (unlabelled)
+         * @return this builder
+         */
+        public Builder optLabel(String field) {
+            this.label = field;
+            return this;
+        }
+
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         * @throws IllegalStateException if the first text is missing
+         */
+        public JsonlClassificationReader build() {
+            if (textA == null) {
+                throw new IllegalStateException("setTextA is required");
+            }
+            return new JsonlClassificationReader(this);
+        }
+    }
+}

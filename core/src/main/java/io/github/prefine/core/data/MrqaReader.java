@@ -1,0 +1,153 @@
+package io.github.prefine.core.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads MRQA 2019 shared-task JSON lines ({@code .jsonl} or {@code .jsonl.gz}) into {@link
+ * QaExample}s, one per question.
+ *
+ * <p>The first line is a header object {@code {"header": {...}}}; every other line is {@code
+ * {"context", "qas": [{"qid", "question", "detected_answers": [{"text", "char_spans": [[s,
+ * e]]}]}]}}, where {@code e} is inclusive. The span is authoritative: each span becomes the answer
+ * {@code context[s..e]}. When that substring differs from the detected {@code text} only by case or
+ * whitespace (MRQA matched answers case-insensitively) the span's text is used and counted as
+ * repaired ({@link #REPAIR_CASE}); any other difference, or a span outside the context, is a defect
+ * (strict: thrown; lenient: the span is dropped and counted). Duplicate spans of one question are
+ * kept once. Records are questions. Immutable and thread-safe.
+ */
+public final class MrqaReader implements DatasetReader<QaExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(MrqaReader.class);
+
+    /** Repair rule: span text differs from the detected text only in case or whitespace. */
+    public static final String REPAIR_CASE = "detected text differs from its span only in case or whitespace";
+
+    /** Creates the reader. */
+    public MrqaReader() {}
+
+    @Override
+    public Class<QaExample> exampleType() {
+        return QaExample.class;
+    }
+
+    @Override
+    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<QaExample> out = new ArrayList<>();
+        int questions = 0;
+        boolean header = false;
+        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
+            if (line.text() != null && line.text().isBlank()) {
+                continue;
+            }
+            String ln = Integer.toString(line.number());
+            if (line.text() == null) {
+                report.skip(JsonlClassificationReader.INVALID_UTF8);
+                continue;
+            }
+            Json.At at = new Json.At(name, ln);
+            try {
+                JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
+                if (!header) {
+                    header = true;
+                    if (o.has("header")) {
+                        continue;
+                    }
+                    throw at.error("$.header", "an object (MRQA header line)", "a line without it");
+                }
+                String context = at.string(o, "context", "$");
+                JsonArray qas = at.array(o, "qas", "$");
+                for (int k = 0; k < qas.size(); k++) {
+                    questions++;
+                    QaExample ex = question(at, qas, k, context, leniency, report);
+                    if (ex != null) {
+                        out.add(ex);
+                    }
+                }
+            } catch (MalformedDatasetException e) {
+                if (leniency == Leniency.STRICT) {
+                    throw e;
+                }
+                report.skip(JsonlClassificationReader.MALFORMED_LINE);
+            }
+        }
+        if (questions == 0) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "a header line and at least one question", "none");
+            }
+            report.skip(JsonlClassificationReader.EMPTY_FILE);
+        }
+        ReadReport r = report.records(questions).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {}", name, r.skipped());
+        }
+        return new ReadResult<>(out, r);
+    }
+
+    private static QaExample question(Json.At at, JsonArray qas, int k, String context, Leniency leniency,
+            ReadReport.Builder report) throws MalformedDatasetException {
+        String qp = "$.qas[" + k + "]";
+        JsonObject q = at.object(qas.get(k), qp);
+        String id = at.scalar(q, "qid", qp);
+        String question = at.string(q, "question", qp);
+        JsonArray detected = at.array(q, "detected_answers", qp);
+        List<QaAnswer> answers = new ArrayList<>();
+        for (int m = 0; m < detected.size(); m++) {
+            String dp = qp + ".detected_answers[" + m + "]";
+            JsonObject d = at.object(detected.get(m), dp);
+            String text = at.string(d, "text", dp);
+            JsonArray spans = at.array(d, "char_spans", dp);
+            for (int s = 0; s < spans.size(); s++) {
+                String sp = dp + ".char_spans[" + s + "]";
+                if (!spans.get(s).isJsonArray() || spans.get(s).getAsJsonArray().size() != 2) {
+                    throw at.error(sp, "an array [start, end]", Json.kind(spans.get(s)));
+                }
+                int start = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
+                int end = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]") + 1;
+                if (start < 0 || end > context.length() || end <= start) {
+                    if (leniency == Leniency.STRICT) {
+                        throw at.error(sp, "a span inside a context of " + context.length() + " characters",
+                                "[" + start + ", " + (end - 1) + "]");
+                    }
+                    report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                    continue;
+                }
+                String span = context.substring(start, end);
+                if (!span.equals(text)) {
+                    if (squash(span).equals(squash(text))) {
+                        report.repair(REPAIR_CASE);
+                    } else {
+                        if (leniency == Leniency.STRICT) {
+                            throw at.error(sp, QaAnswers.expectation(text, start), "'" + span + "'");
+                        }
+                        report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                        continue;
+                    }
+                }
+                QaAnswer a = new QaAnswer(span, start);
+                if (!answers.contains(a)) {
+                    answers.add(a);
+                }
+            }
+        }
+        if (answers.isEmpty()) {
+            report.skip(SquadReader.NO_VALID_ANSWER);
+            return null;
+        }
+        return new QaExample(id, question, context, answers);
+    }
+
+    private static String squash(String s) {
+        return s.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    }
+}

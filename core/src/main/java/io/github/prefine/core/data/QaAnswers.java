@@ -1,0 +1,55 @@
+package io.github.prefine.core.data;
+
+/** Answer-versus-context checks shared by the QA readers. */
+final class QaAnswers {
+    private QaAnswers() {}
+
+    static boolean matches(String context, String text, int start) {
+        return start >= 0 && start + text.length() <= context.length()
+                && context.regionMatches(start, text, 0, text.length());
+    }
+
+    static String expectation(String text, int start) {
+        return "answer '" + clip(text) + "' at offset " + start + " of the context";
+    }
+
+    static String found(String context, String text, int start) {
+        if (start < 0 || start >= context.length()) {
+            return "offset " + start + " outside a context of " + context.length() + " characters";
+        }
+        return "'" + clip(context.substring(start, Math.min(context.length(), start + text.length()))) + "'";
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+    }
+
+    /**
+     * Whitespace-insensitive repair: returns the end offset of the shortest context region from
+     * {@code start} whose non-whitespace characters equal those of {@code text}, or -1.
+     */
+    static int whitespaceInsensitiveEnd(String context, String text, int start) {
+        if (start < 0 || start > context.length()) {
+            return -1;
+        }
+        int j = start;
+        int k = 0;
+        int lastMatched = -1;
+        while (k < text.length()) {
+            if (Character.isWhitespace(text.charAt(k))) {
+                k++;
+                continue;
+            }
+            while (j < context.length() && Character.isWhitespace(context.charAt(j))) {
+                j++;
+            }
+            if (j >= context.length() || context.charAt(j) != text.charAt(k)) {
+                return -1;
+            }
+            lastMatched = j;
+            j++;
+            k++;
+        }
+        return lastMatched < 0 ? -1 : lastMatched + 1;
+    }
+}

@@ -1,0 +1,184 @@
+package io.github.prefine.core.data;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What one read of one file produced: how many records it saw and kept, and what it skipped,
+ * repaired or cleaned, per reason.
+ *
+ * <p>A record is the file's natural unit: a sentence (CoNLL), a row (TSV, CSV), a line (JSON
+ * lines) or a question (SQuAD). Maps keep the order in which reasons first occurred. Immutable;
+ * equality covers every field.
+ *
+ * @param file the short file name (parent folder and name)
+ * @param records units seen in the file, kept or not
+ * @param examples examples returned
+ * @param skipped units dropped, per reason (always empty after a strict read, which throws instead)
+ * @param repaired values changed by a documented repair rule, per rule
+ * @param cleaned harmless artefacts removed (byte-order marks), per kind
+ */
+public record ReadReport(
+        String file,
+        int records,
+        int examples,
+        Map<String, Integer> skipped,
+        Map<String, Integer> repaired,
+        Map<String, Integer> cleaned) {
+    /** Checks the fields and copies the maps, keeping their order. */
+    public ReadReport {
+        Objects.requireNonNull(file, "file");
+        skipped = copy(skipped);
+        repaired = copy(repaired);
+        cleaned = copy(cleaned);
+    }
+
+    private static Map<String, Integer> copy(Map<String, Integer> m) {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /**
+     * Returns the count skipped for one reason.
+     *
+     * @param reason a reason as reported
+     * @return its count, 0 when absent
+     */
+    public int skipped(String reason) {
+        return skipped.getOrDefault(reason, 0);
+    }
+
+    /**
+     * Returns the total number of skipped units.
+     *
+     * @return the sum over reasons
+     */
+    public int totalSkipped() {
+        return skipped.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * Returns the count repaired by one rule.
+     *
+     * @param rule a rule as reported
+     * @return its count, 0 when absent
+     */
+    public int repaired(String rule) {
+        return repaired.getOrDefault(rule, 0);
+    }
+
+    /**
+     * Returns the count cleaned for one kind.
+     *
+     * @param kind a kind as reported, for example {@link #BOM_AT_START}
+     * @return its count, 0 when absent
+     */
+    public int cleaned(String kind) {
+        return cleaned.getOrDefault(kind, 0);
+    }
+
+    /** Cleaning kind: a U+FEFF byte-order mark removed from the start of the file. */
+    public static final String BOM_AT_START = "byte-order mark at file start";
+
+    /** Cleaning kind: a U+FEFF character removed from inside a token or field. */
+    public static final String BOM_INSIDE = "U+FEFF inside a token";
+
+    /**
+     * Mutable accumulator for a {@link ReadReport}; single-threaded, used by the readers.
+     */
+    public static final class Builder {
+        private final String file;
+        private int records;
+        private int examples;
+        private final Map<String, Integer> skipped = new LinkedHashMap<>();
+        private final Map<String, Integer> repaired = new LinkedHashMap<>();
+        private final Map<String, Integer> cleaned = new LinkedHashMap<>();
+
+        /**
+         * Starts an empty report.
+         *
+         * @param file the short file name
+         */
+        public Builder(String file) {
+            this.file = Objects.requireNonNull(file, "file");
+        }
+
+        /**
+         * Counts one record seen.
+         *
+         * @return this builder
+         */
+        public Builder record() {
+            records++;
+            return this;
+        }
+
+        /**
+         * Sets the number of records seen.
+         *
+         * @param n the count
+         * @return this builder
+         */
+        public Builder records(int n) {
+            records = n;
+            return this;
+        }
+
+        /**
+         * Sets the number of examples returned.
+         *
+         * @param n the count
+         * @return this builder
+         */
+        public Builder examples(int n) {
+            examples = n;
+            return this;
+        }
+
+        /**
+         * Counts one skipped unit.
+         *
+         * @param reason why it was skipped
+         * @return this builder
+         */
+        public Builder skip(String reason) {
+            skipped.merge(reason, 1, Integer::sum);
+            return this;
+        }
+
+        /**
+         * Counts one repaired value.
+         *
+         * @param rule the repair rule applied
+         * @return this builder
+         */
+        public Builder repair(String rule) {
+            repaired.merge(rule, 1, Integer::sum);
+            return this;
+        }
+
+        /**
+         * Counts cleaned artefacts.
+         *
+         * @param kind what was cleaned
+         * @param n how many
+         * @return this builder
+         */
+        public Builder clean(String kind, int n) {
+            if (n > 0) {
+                cleaned.merge(kind, n, Integer::sum);
+            }
+            return this;
+        }
+
+        /**
+         * Builds the immutable report.
+         *
+         * @return the report
+         */
+        public ReadReport build() {
+            return new ReadReport(file, records, examples, skipped, repaired, cleaned);
+        }
+    }
+}

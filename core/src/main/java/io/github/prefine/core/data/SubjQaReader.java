@@ -1,0 +1,157 @@
+package io.github.prefine.core.data;
+
+import io.github.prefine.core.data.internal.Csv;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads SubjQA's native CSV ({@code SubjQA/<domain>/splits/*.csv}) into extractive {@link
+ * QaExample}s, one per question–review pair ({@code q_review_id}).
+ *
+ * <p>One CSV row is one answer annotation: question {@code question}, context {@code review} (kept
+ * verbatim, including SubjQA's trailing {@code ANSWERNOTFOUND} marker), answer {@code
+ * human_ans_spans} at {@code human_ans_indices = "(start, end)"}. Rows of one pair are merged, in
+ * file order. Rows whose answer is {@code ANSWERNOTFOUND} carry no answer; a pair with only such
+ * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style.
+ *
+ * <p>Answer check: the answer must equal {@code review[start, end)}. SubjQA's answer strings are
+ * whitespace-tokenised ("Picoult 's"), so one repair applies: when the non-whitespace characters
+ * of the answer equal, in order, the non-whitespace characters of the review read from {@code
+ * start}, the answer becomes that review substring (counted as {@link #REPAIR_WHITESPACE}). Other
+ * mismatches occur in the official files (words dropped from the answer); such an answer is
+ * dropped and counted as {@link SquadReader#ANSWER_NOT_AT_OFFSET} in both modes, and a pair left
+ * without answers is skipped as {@link SquadReader#NO_VALID_ANSWER}. Structural defects (missing
+ * columns, wrong field count, unparsable indices) follow the leniency. Records are CSV rows.
+ * Immutable and thread-safe.
+ */
+public final class SubjQaReader implements DatasetReader<QaExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(SubjQaReader.class);
+    private static final Pattern INDICES = Pattern.compile("\\(\\s*(\\d+)\\s*,\\s*(\\d+)\\s*\\)");
+
+    /** The marker of an unanswerable annotation. */
+    public static final String NOT_FOUND = "ANSWERNOTFOUND";
+    /** Skip reason: a question–review pair whose rows are all ANSWERNOTFOUND. */
+    public static final String UNANSWERABLE = "unanswerable question";
+    /** Repair rule: answer equals the review span once whitespace is ignored. */
+    public static final String REPAIR_WHITESPACE = "answer equals the review span up to whitespace";
+    /** Skip reason: a structurally malformed row. */
+    public static final String MALFORMED_ROW = "malformed row";
+
+    private static final List<String> REQUIRED =
+            List.of("q_review_id", "question", "review", "human_ans_spans", "human_ans_indices");
+
+    /** Creates the reader. */
+    public SubjQaReader() {}
+
+    @Override
+    public Class<QaExample> exampleType() {
+        return QaExample.class;
+    }
+
+    private static final class Pair {
+        final String question;
+        final String review;
+        final List<QaAnswer> answers = new ArrayList<>();
+        boolean hadAnswerRows;
+
+        Pair(String question, String review) {
+            this.question = question;
+            this.review = review;
+        }
+    }
+
+    @Override
+    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<Csv.Row> rows = Csv.parse(TextFiles.text(file, report), name);
+        if (rows.isEmpty()) {
+            throw new MalformedDatasetException(name, "", "a CSV header row", "an empty file");
+        }
+        List<String> header = rows.get(0).fields();
+        int[] col = new int[REQUIRED.size()];
+        for (int i = 0; i < REQUIRED.size(); i++) {
+            col[i] = header.indexOf(REQUIRED.get(i));
+            if (col[i] < 0) {
+                throw new MalformedDatasetException(name, "1", "a column named '" + REQUIRED.get(i) + "'",
+                        "columns " + header);
+            }
+        }
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        for (int r = 1; r < rows.size(); r++) {
+            Csv.Row row = rows.get(r);
+            List<String> f = row.fields();
+            try {
+                if (f.size() != header.size()) {
+                    throw new MalformedDatasetException(name, Integer.toString(row.line()),
+                            header.size() + " comma-separated fields", String.valueOf(f.size()));
+                }
+                String id = f.get(col[0]);
+                Pair p = pairs.computeIfAbsent(id, k -> new Pair(f.get(col[1]), f.get(col[2])));
+                if (!p.review.equals(f.get(col[2])) || !p.question.equals(f.get(col[1]))) {
+                    throw new MalformedDatasetException(name, Integer.toString(row.line()),
+                            "the same question and review as the earlier rows of q_review_id " + id,
+                            "different text");
+                }
+                String text = f.get(col[3]);
+                if (text.equals(NOT_FOUND)) {
+                    continue;
+                }
+                p.hadAnswerRows = true;
+                Matcher m = INDICES.matcher(f.get(col[4]).strip());
+                if (!m.matches()) {
+                    throw new MalformedDatasetException(name, Integer.toString(row.line()),
+                            "human_ans_indices as (start, end)", "'" + f.get(col[4]) + "'");
+                }
+                int start = Integer.parseInt(m.group(1));
+                QaAnswer a;
+                if (QaAnswers.matches(p.review, text, start)) {
+                    a = new QaAnswer(text, start);
+                } else {
+                    int end = QaAnswers.whitespaceInsensitiveEnd(p.review, text, start);
+                    if (end < 0) {
+                        report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                        continue;
+                    }
+                    report.repair(REPAIR_WHITESPACE);
+                    a = new QaAnswer(p.review.substring(start, end), start);
+                }
+                if (!p.answers.contains(a)) {
+                    p.answers.add(a);
+                }
+            } catch (MalformedDatasetException e) {
+                if (leniency == Leniency.STRICT) {
+                    throw e;
+                }
+                report.skip(MALFORMED_ROW);
+            }
+        }
+        List<QaExample> out = new ArrayList<>();
+        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
+            Pair p = e.getValue();
+            if (!p.answers.isEmpty()) {
+                out.add(new QaExample(e.getKey(), p.question, p.review, p.answers));
+            } else {
+                report.skip(p.hadAnswerRows ? SquadReader.NO_VALID_ANSWER : UNANSWERABLE);
+            }
+        }
+        if (rows.size() == 1) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one row after the header", "none");
+            }
+            report.skip(JsonlClassificationReader.EMPTY_FILE);
+        }
+        ReadReport rep = report.records(rows.size() - 1).examples(out.size()).build();
+        LOG.debug("{}: {}", name, rep);
+        return new ReadResult<>(out, rep);
+    }
+}

@@ -1,0 +1,220 @@
+package io.github.prefine.core.data;
+
+import io.github.prefine.core.data.internal.Template;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads GLUE-style TAB-separated files into {@link TextExample}s.
+ *
+ * <p>Quoting is off (GLUE files are read as {@code csv.QUOTE_NONE}): a field runs from one TAB to
+ * the next. With a header (the default) fields are named by the header row; without one (CoLA's
+ * train and dev files) they are named by {@link Builder#optColumnNames}. Every row must have as
+ * many fields as the header. The first text, optional second text and label are filled from
+ * templates such as {@code "{sentence1}"}; a byte-order mark at the file start (MRPC) is removed
+ * and counted.
+ *
+ * <p>Ids are {@code file:line}. Immutable and thread-safe.
+ */
+public final class TsvClassificationReader implements DatasetReader<TextExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(TsvClassificationReader.class);
+
+    /** Skip reason: a row with another number of fields than the header. */
+    public static final String WRONG_FIELD_COUNT = "wrong field count";
+    /** Skip reason: a row that is not valid UTF-8. */
+    public static final String INVALID_UTF8 = "invalid UTF-8";
+    /** Skip reason: a file without any row. */
+    public static final String EMPTY_FILE = "empty file";
+
+    private final boolean header;
+    private final List<String> columnNames;
+    private final Template textA;
+    private final Template textB;
+    private final String label;
+
+    private TsvClassificationReader(Builder b) {
+        this.header = b.header;
+        this.columnNames = b.columnNames;
+        this.textA = Template.of(b.textA);
+        this.textB = b.textB == null ? null : Template.of(b.textB);
+        this.label = b.label;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Class<TextExample> exampleType() {
+        return TextExample.class;
+    }
+
+    @Override
+    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<TextFiles.Line> lines = TextFiles.lines(file, leniency, report);
+        List<String> names;
+        int first;
+        if (header) {
+            if (lines.isEmpty() || lines.get(0).text() == null || lines.get(0).text().isEmpty()) {
+                throw new MalformedDatasetException(name, "1", "a header row", lines.isEmpty() ? "an empty file" : "an unreadable or empty line");
+            }
+            names = List.of(lines.get(0).text().split("\t", -1));
+            first = 1;
+        } else {
+            names = columnNames;
+            first = 0;
+        }
+        List<String> needed = new ArrayList<>(textA.fields());
+        if (textB != null) {
+            needed.addAll(textB.fields());
+        }
+        if (label != null) {
+            needed.add(label);
+        }
+        for (String n : needed) {
+            if (!names.contains(n)) {
+                throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
+                        "columns " + names);
+            }
+        }
+        List<TextExample> out = new ArrayList<>();
+        int rows = 0;
+        for (int i = first; i < lines.size(); i++) {
+            TextFiles.Line line = lines.get(i);
+            if (line.text() != null && line.text().isEmpty() && i == lines.size() - 1) {
+                continue;
+            }
+            rows++;
+            if (line.text() == null) {
+                report.skip(INVALID_UTF8);
+                continue;
+            }
+            String[] f = line.text().split("\t", -1);
+            if (f.length != names.size()) {
+                if (leniency == Leniency.STRICT) {
+                    throw new MalformedDatasetException(name, Integer.toString(line.number()),
+                            names.size() + " tab-separated fields " + names, String.valueOf(f.length));
+                }
+                report.skip(WRONG_FIELD_COUNT);
+                continue;
+            }
+            Map<String, String> values = new HashMap<>();
+            for (int c = 0; c < f.length; c++) {
+                values.putIfAbsent(names.get(c), f[c]);
+            }
+            out.add(new TextExample(name + ":" + line.number(), textA.fill(values),
+                    textB == null ? null : textB.fill(values), label == null ? null : values.get(label)));
+        }
+        if (rows == 0) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one row", "an empty file");
+            }
+            report.skip(EMPTY_FILE);
+        }
+        ReadReport r = report.records(rows).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
+        }
+        return new ReadResult<>(out, r);
+    }
+
+    /** Builder for {@link TsvClassificationReader}; mutable and single-threaded. */
+    public static final class Builder {
+        private boolean header = true;
+        private List<String> columnNames = List.of();
+        private String textA;
+        private String textB;
+        private String label;
+
+        private Builder() {}
+
+        /**
+         * Sets the template of the first (or only) text, for example {@code "{sentence}"}.
+         *
+         * @param template required
+         * @return this builder
+         */
+        public Builder setTextA(String template) {
+            this.textA = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Sets the template of the second text of a pair.
+         *
+         * @param template default none (single-text task)
+         * @return this builder
+         */
+        public Builder optTextB(String template) {
+            this.textB = template;
+            return this;
+        }
+
+        /**
+         * Sets the label column.
+         *
+         * @param column default none (unlabelled file)
+         * @return this builder
+         */
+        public Builder optLabel(String column) {
+            this.label = column;
+            return this;
+        }
+
+        /**
+         * Declares a header-less file and names its columns.
+         *
+         * @param names the column names in order; default: the file has a header row
+         * @return this builder
+         */
+        public Builder optColumnNames(List<String> names) {
+            this.columnNames = List.copyOf(names);
+            this.header = false;
+            return this;
+        }
+
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         * @throws IllegalStateException if the first text is missing
+         * @throws IllegalArgumentException if a template names a column a header-less file lacks
+         */
+        public TsvClassificationReader build() {
+            if (textA == null) {
+                throw new IllegalStateException("setTextA is required");
+            }
+            TsvClassificationReader r = new TsvClassificationReader(this);
+            if (!header) {
+                List<String> needed = new ArrayList<>(r.textA.fields());
+                if (r.textB != null) {
+                    needed.addAll(r.textB.fields());
+                }
+                if (label != null) {
+                    needed.add(label);
+                }
+                for (String n : needed) {
+                    if (!columnNames.contains(n)) {
+                        throw new IllegalArgumentException("column '" + n + "' is not among " + columnNames);
+                    }
+                }
+            }
+            return r;
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.prefine.core.data;
+
+import io.github.prefine.core.data.internal.Template;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads the WiC v1.0 package format: {@code X.data.txt} with its sibling {@code X.gold.txt}.
+ *
+ * <p>{@code data.txt} has 5 TAB-separated fields {@code word, PoS, index1-index2, sentence1,
+ * sentence2} (sentences tokenised); {@code gold.txt} holds one {@code T} or {@code F} per line.
+ * Each pair becomes {@code TextExample("{word}: {sentence1}", "{sentence2}", "true"|"false")}, the
+ * same template and labels as {@link JsonlClassificationReader#wic()}. A missing gold file gives
+ * unlabelled examples. Ids are {@code file:line}. Immutable and thread-safe.
+ */
+public final class WicReader implements DatasetReader<TextExample> {
+    /** Template of text A, shared with the JSON lines WiC reader. */
+    static final String TEXT_A = "{word}: {sentence1}";
+    /** Template of text B. */
+    static final String TEXT_B = "{sentence2}";
+
+    /** Creates the reader. */
+    public WicReader() {}
+
+    @Override
+    public Class<TextExample> exampleType() {
+        return TextExample.class;
+    }
+
+    @Override
+    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        List<TextFiles.Line> data = nonBlank(TextFiles.lines(file, leniency, report));
+        String fn = file.getFileName().toString();
+        Path goldPath = file.resolveSibling(fn.replace(".data.", ".gold."));
+        List<TextFiles.Line> gold = null;
+        if (!goldPath.equals(file) && Files.exists(goldPath)) {
+            gold = nonBlank(TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name)));
+            if (gold.size() != data.size()) {
+                throw new MalformedDatasetException(TextFiles.shortName(goldPath), "",
+                        data.size() + " labels, one per line of " + fn, gold.size() + " lines");
+            }
+        }
+        Template a = Template.of(TEXT_A);
+        Template b = Template.of(TEXT_B);
+        List<TextExample> out = new ArrayList<>();
+        for (int i = 0; i < data.size(); i++) {
+            TextFiles.Line line = data.get(i);
+            if (line.text() == null) {
+                report.skip(TsvClassificationReader.INVALID_UTF8);
+                continue;
+            }
+            String[] f = line.text().split("\t", -1);
+            String label = null;
+            String problem = null;
+            if (f.length != 5) {
+                problem = fail(leniency, name, line.number(),
+                        "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
+            } else if (gold != null) {
+                String g = gold.get(i).text().strip();
+                if (g.equals("T") || g.equals("F")) {
+                    label = g.equals("T") ? "true" : "false";
+                } else {
+                    problem = fail(leniency, TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
+                }
+            }
+            if (problem != null) {
+                report.skip(problem);
+                continue;
+            }
+            Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
+            out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
+        }
+        if (data.isEmpty()) {
+            if (leniency == Leniency.STRICT) {
+                throw new MalformedDatasetException(name, "", "at least one row", "an empty file");
+            }
+            report.skip(TsvClassificationReader.EMPTY_FILE);
+        }
+        return new ReadResult<>(out, report.records(data.size()).examples(out.size()).build());
+    }
+
+    private static String fail(Leniency leniency, String name, int line, String expected, String found)
+            throws MalformedDatasetException {
+        if (leniency == Leniency.STRICT) {
+            throw new MalformedDatasetException(name, Integer.toString(line), expected, found);
+        }
+        return TsvClassificationReader.WRONG_FIELD_COUNT;
+    }
+
+    private static List<TextFiles.Line> nonBlank(List<TextFiles.Line> lines) {
+        List<TextFiles.Line> out = new ArrayList<>();
+        for (TextFiles.Line l : lines) {
+            if (l.text() == null || !l.text().isBlank()) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,199 @@
+package io.github.prefine.core.data.internal;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import io.github.prefine.core.data.MalformedDatasetException;
+import java.io.StringReader;
+
+/** Shape-checked access to parsed JSON, with JSON paths in every error. Not API. */
+public final class Json {
+    private Json() {}
+
+    /**
+     * Parses one JSON value strictly.
+     *
+     * @param text the JSON text
+     * @param file short file name for messages
+     * @param line line number for messages, or empty
+     * @return the value
+     * @throws MalformedDatasetException if it does not parse
+     */
+    public static JsonElement parse(String text, String file, String line) throws MalformedDatasetException {
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            r.setStrictness(Strictness.STRICT);
+            JsonElement e = JsonParser.parseReader(r);
+            if (r.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
+                throw new JsonParseException("trailing data");
+            }
+            return e;
+        } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new MalformedDatasetException(file, line, "valid JSON", "'" + firstLine(msg) + "'", e);
+        }
+    }
+
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /**
+     * Describes the kind of a JSON value for messages.
+     *
+     * @param e the value, possibly null (absent)
+     * @return {@code nothing}, {@code null}, {@code an object}, {@code an array}, {@code a string}...
+     */
+    public static String kind(JsonElement e) {
+        if (e == null) {
+            return "nothing";
+        }
+        if (e.isJsonNull()) {
+            return "null";
+        }
+        if (e.isJsonObject()) {
+            return "an object";
+        }
+        if (e.isJsonArray()) {
+            return "an array";
+        }
+        JsonPrimitive p = e.getAsJsonPrimitive();
+        return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
+    }
+
+    /** A cursor naming its place in the document, for errors. */
+    public static final class At {
+        private final String file;
+        private final String line;
+
+        /**
+         * Creates a cursor factory for one file (and line, for JSON lines).
+         *
+         * @param file short file name
+         * @param line line number, or empty for a whole document
+         */
+        public At(String file, String line) {
+            this.file = file;
+            this.line = line;
+        }
+
+        /**
+         * Builds the error for a value of the wrong shape.
+         *
+         * @param path JSON path
+         * @param expected what was expected
+         * @param found what was found
+         * @return the exception
+         */
+        public MalformedDatasetException error(String path, String expected, String found) {
+            if (line.isEmpty()) {
+                return new MalformedDatasetException(file, path, expected, found);
+            }
+            return new MalformedDatasetException(file, line, path + " to be " + expected, found);
+        }
+
+        /**
+         * Requires an object.
+         *
+         * @param e the value
+         * @param path its JSON path
+         * @return the object
+         * @throws MalformedDatasetException otherwise
+         */
+        public JsonObject object(JsonElement e, String path) throws MalformedDatasetException {
+            if (e == null || !e.isJsonObject()) {
+                throw error(path, "an object", kind(e));
+            }
+            return e.getAsJsonObject();
+        }
+
+        /**
+         * Requires an array member.
+         *
+         * @param o the parent
+         * @param key member name
+         * @param path parent's path
+         * @return the array
+         * @throws MalformedDatasetException otherwise
+         */
+        public JsonArray array(JsonObject o, String key, String path) throws MalformedDatasetException {
+            JsonElement e = o.get(key);
+            if (e == null || !e.isJsonArray()) {
+                throw error(path + "." + key, "an array", kind(e));
+            }
+            return e.getAsJsonArray();
+        }
+
+        /**
+         * Requires a string member.
+         *
+         * @param o the parent
+         * @param key member name
+         * @param path parent's path
+         * @return the string
+         * @throws MalformedDatasetException otherwise
+         */
+        public String string(JsonObject o, String key, String path) throws MalformedDatasetException {
+            JsonElement e = o.get(key);
+            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                throw error(path + "." + key, "a string", kind(e));
+            }
+            return e.getAsString();
+        }
+
+        /**
+         * Requires a scalar member (string, number or boolean) and returns its text.
+         *
+         * @param o the parent
+         * @param key member name
+         * @param path parent's path
+         * @return the text ({@code true}/{@code false} for booleans, numbers as written)
+         * @throws MalformedDatasetException otherwise
+         */
+        public String scalar(JsonObject o, String key, String path) throws MalformedDatasetException {
+            JsonElement e = o.get(key);
+            if (e == null || !e.isJsonPrimitive()) {
+                throw error(path + "." + key, "a string, number or boolean", kind(e));
+            }
+            return e.getAsString();
+        }
+
+        /**
+         * Requires an integer member.
+         *
+         * @param o the parent
+         * @param key member name
+         * @param path parent's path
+         * @return the value
+         * @throws MalformedDatasetException otherwise
+         */
+        public int integer(JsonObject o, String key, String path) throws MalformedDatasetException {
+            return integer(o.get(key), path + "." + key);
+        }
+
+        /**
+         * Requires an integer value.
+         *
+         * @param e the value
+         * @param path its path
+         * @return the value
+         * @throws MalformedDatasetException otherwise
+         */
+        public int integer(JsonElement e, String path) throws MalformedDatasetException {
+            if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+                throw error(path, "an integer", kind(e));
+            }
+            try {
+                return Integer.parseInt(e.getAsString());
+            } catch (NumberFormatException x) {
+                throw error(path, "an integer", e.getAsString());
+            }
+        }
+    }
+}

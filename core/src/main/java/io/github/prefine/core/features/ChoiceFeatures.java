@@ -1,0 +1,105 @@
+package io.github.prefine.core.features;
+
+/**
+ * Multiple-choice features: for each kept example, one encoded pair per choice in consecutive
+ * rows, and the index of the correct choice.
+ *
+ * <p>A unit is an example. Storage: the {@link TokenRows}, plus per example a first-row offset, a
+ * label and an example index (12 bytes). Immutable and thread-safe.
+ */
+public final class ChoiceFeatures implements Features {
+    private final TokenRows tokens;
+    private final int[] firstRow;
+    private final int[] labels;
+    private final int[] exampleIndex;
+    private final FeatureReport report;
+
+    ChoiceFeatures(TokenRows tokens, int[] firstRow, int[] labels, int[] exampleIndex, FeatureReport report) {
+        this.tokens = tokens;
+        this.firstRow = firstRow;
+        this.labels = labels;
+        this.exampleIndex = exampleIndex;
+        this.report = report;
+    }
+
+    /**
+     * Returns how many choices (rows) an example has.
+     *
+     * @param unit the example unit
+     * @return its number of choices
+     */
+    public int choiceCount(int unit) {
+        return firstRow[unit + 1] - firstRow[unit];
+    }
+
+    /**
+     * Returns the row holding one choice of an example.
+     *
+     * @param unit the example unit
+     * @param choice the choice index
+     * @return the row index in {@link #tokens()}
+     */
+    public int row(int unit, int choice) {
+        return firstRow[unit] + choice;
+    }
+
+    /**
+     * Returns the correct choice.
+     *
+     * @param unit the example unit
+     * @return the choice index, or -1 when unlabelled
+     */
+    public int label(int unit) {
+        return labels[unit];
+    }
+
+    @Override
+    public int size() {
+        return labels.length;
+    }
+
+    @Override
+    public TokenRows tokens() {
+        return tokens;
+    }
+
+    @Override
+    public int exampleIndex(int unit) {
+        return exampleIndex[unit];
+    }
+
+    @Override
+    public FeatureReport report() {
+        return report;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Inputs have {@code units.length * C} rows, the C choices of each example consecutive;
+     * labels have shape {@code [units.length]}.
+     *
+     * @throws IllegalArgumentException when the examples have different numbers of choices
+     */
+    @Override
+    public PaddedBatch batch(int[] units) {
+        if (units.length == 0) {
+            throw new IllegalArgumentException("a batch needs at least one example, found 0");
+        }
+        int c = choiceCount(units[0]);
+        int[] rows = new int[units.length * c];
+        long[] l = new long[units.length];
+        for (int i = 0; i < units.length; i++) {
+            if (choiceCount(units[i]) != c) {
+                throw new IllegalArgumentException(
+                        "batch: every example needs " + c + " choices, found " + choiceCount(units[i])
+                                + " in unit " + units[i]);
+            }
+            for (int k = 0; k < c; k++) {
+                rows[i * c + k] = firstRow[units[i]] + k;
+            }
+            l[i] = labels[units[i]];
+        }
+        return PaddedBatch.inputsOf(tokens, rows).withGroups(c, l);
+    }
+}

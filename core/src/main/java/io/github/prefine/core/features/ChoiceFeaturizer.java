@@ -1,0 +1,197 @@
+package io.github.prefine.core.features;
+
+import io.github.prefine.core.data.ChoiceExample;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import io.github.prefine.core.tokenize.Truncation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns {@link ChoiceExample}s into {@link ChoiceFeatures}: one text pair per choice.
+ *
+ * <p>Template: first sequence = the premise, followed by a space and the question when the
+ * question is not empty (COPA: {@code "The man broke his toe. cause"}); second sequence = the
+ * choice. Pairs are truncated {@link Truncation#LONGEST_FIRST} to the maximum length; an example
+ * counts as truncated when any of its choices is. An example any of whose choices the tokenizer
+ * rejects is skipped and reported. Immutable and thread-safe; the given tokenizer is not owned.
+ */
+public final class ChoiceFeaturizer {
+    private final SubwordTokenizer tokenizer;
+    private final int maxLength;
+    private final int batchSize;
+    private final String name;
+
+    private ChoiceFeaturizer(Builder b) {
+        tokenizer = b.tokenizer;
+        maxLength = b.maxLength;
+        batchSize = b.batchSize;
+        name = b.name;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the first sequence of every choice pair of an example.
+     *
+     * @param ex the example
+     * @return the premise, plus a space and the question when it is not empty
+     */
+    public static String firstSequence(ChoiceExample ex) {
+        return ex.question().isEmpty() ? ex.premise() : ex.premise() + " " + ex.question();
+    }
+
+    /**
+     * Featurizes the examples with native batch encoding.
+     *
+     * @param examples the examples; the feature's example index refers to this list
+     * @return the features and their report
+     * @throws IOException when the tokenizer variant cannot be loaded
+     */
+    public ChoiceFeatures featurize(List<ChoiceExample> examples) throws IOException {
+        ReportCollector report = new ReportCollector(name, examples.size());
+        TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
+        int[] firstRow = new int[examples.size() + 1];
+        int[] labels = new int[examples.size()];
+        int[] exampleOf = new int[examples.size()];
+        int kept = 0;
+        try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                int to = Math.min(examples.size(), from + batchSize);
+                List<String> firsts = new ArrayList<>();
+                List<String> seconds = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    ChoiceExample ex = examples.get(i);
+                    String first = firstSequence(ex);
+                    for (String choice : ex.choices()) {
+                        firsts.add(first);
+                        seconds.add(choice);
+                    }
+                }
+                TokenEncoding[] enc = ChunkEncoder.encode(
+                        () -> tok.encodePairBatch(firsts, seconds),
+                        k -> tok.encodePair(firsts.get(k), seconds.get(k)),
+                        firsts.size());
+                int k = 0;
+                for (int i = from; i < to; i++) {
+                    ChoiceExample ex = examples.get(i);
+                    int c = ex.choices().size();
+                    boolean rejected = false;
+                    boolean truncated = false;
+                    for (int j = 0; j < c; j++) {
+                        rejected |= enc[k + j] == null;
+                        truncated |= enc[k + j] != null && enc[k + j].isTruncated();
+                    }
+                    if (rejected) {
+                        report.skip(ex.id(), ChunkEncoder.REJECTED);
+                        k += c;
+                        continue;
+                    }
+                    firstRow[kept] = rows.rowCount();
+                    for (int j = 0; j < c; j++) {
+                        TokenEncoding e = enc[k + j];
+                        rows.add(e.ids(), e.typeIds(), e.length());
+                    }
+                    k += c;
+                    labels[kept] = ex.label();
+                    exampleOf[kept] = i;
+                    kept++;
+                    if (truncated) {
+                        report.truncated();
+                    }
+                    if (ex.label() < 0) {
+                        report.count("unlabelled", 1);
+                    }
+                }
+            }
+        }
+        TokenRows built = rows.build();
+        firstRow[kept] = built.rowCount();
+        long bytes = built.storedBytes() + 12L * kept + 4;
+        return new ChoiceFeatures(
+                built, Arrays.copyOf(firstRow, kept + 1), Arrays.copyOf(labels, kept), Arrays.copyOf(exampleOf, kept),
+                report.finish(kept, built.tokenCount(), bytes));
+    }
+
+    /**
+     * Builds a {@link ChoiceFeaturizer}; mutable and single-threaded.
+     *
+     * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the sizes are positive.
+     */
+    public static final class Builder {
+        private SubwordTokenizer tokenizer;
+        private int maxLength = 128;
+        private int batchSize = 512;
+        private String name = "multiple-choice";
+
+        private Builder() {}
+
+        /**
+         * Sets the tokenizer to derive from (not owned). Required.
+         *
+         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
+         * @return this builder
+         */
+        public Builder setTokenizer(SubwordTokenizer tokenizer) {
+            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+            return this;
+        }
+
+        /**
+         * Sets the maximum length of each pair, special tokens included. Default 128.
+         *
+         * @param maxLength positive
+         * @return this builder
+         */
+        public Builder optMaxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * Sets how many examples go to one native batch call. Default 512.
+         *
+         * @param batchSize positive
+         * @return this builder
+         */
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the name used in the report and logs. Default {@code multiple-choice}.
+         *
+         * @param name the task or split name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the featurizer
+         */
+        public ChoiceFeaturizer build() {
+            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
+            if (maxLength <= 0 || batchSize <= 0) {
+                throw new IllegalArgumentException(
+                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
+            }
+            return new ChoiceFeaturizer(this);
+        }
+    }
+}

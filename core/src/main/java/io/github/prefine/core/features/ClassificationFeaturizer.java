@@ -1,0 +1,229 @@
+package io.github.prefine.core.features;
+
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import io.github.prefine.core.tokenize.Truncation;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns {@link TextExample}s (single texts or pairs) into {@link ClassificationFeatures}: each
+ * input truncated to the maximum length ({@link Truncation#LONGEST_FIRST} for pairs), its label
+ * mapped to the index in the caller's label list.
+ *
+ * <p>Examples whose label is missing from the list are skipped and reported; unlabelled examples
+ * ({@code label == null}) are kept with label -1 and counted. Immutable and thread-safe; each
+ * {@link #featurize} call derives and closes its own tokenizer variant from the given one, which
+ * it does not own.
+ */
+public final class ClassificationFeaturizer {
+    private final SubwordTokenizer tokenizer;
+    private final List<String> labels;
+    private final Map<String, Integer> labelIds;
+    private final int maxLength;
+    private final int batchSize;
+    private final String name;
+
+    private ClassificationFeaturizer(Builder b) {
+        tokenizer = b.tokenizer;
+        labels = List.copyOf(b.labels);
+        labelIds = labelIndex(labels);
+        maxLength = b.maxLength;
+        batchSize = b.batchSize;
+        name = b.name;
+    }
+
+    static Map<String, Integer> labelIndex(List<String> labels) {
+        Map<String, Integer> m = new HashMap<>();
+        for (int i = 0; i < labels.size(); i++) {
+            if (m.put(labels.get(i), i) != null) {
+                throw new IllegalArgumentException("labels: duplicate label '" + labels.get(i) + "'");
+            }
+        }
+        return m;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the label list (id = index).
+     *
+     * @return the labels
+     */
+    public List<String> labels() {
+        return labels;
+    }
+
+    /**
+     * Featurizes the examples with native batch encoding.
+     *
+     * @param examples the examples; the feature's example index refers to this list
+     * @return the features and their report
+     * @throws IOException when the tokenizer variant cannot be loaded
+     */
+    public ClassificationFeatures featurize(List<TextExample> examples) throws IOException {
+        ReportCollector report = new ReportCollector(name, examples.size());
+        TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
+        int[] labelOf = new int[examples.size()];
+        int[] exampleOf = new int[examples.size()];
+        try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
+            for (int from = 0; from < examples.size(); from += batchSize) {
+                int to = Math.min(examples.size(), from + batchSize);
+                List<Integer> singles = new ArrayList<>();
+                List<Integer> pairs = new ArrayList<>();
+                for (int i = from; i < to; i++) {
+                    TextExample ex = examples.get(i);
+                    if (ex.label() != null && !labelIds.containsKey(ex.label())) {
+                        report.skip(ex.id(), "label not in the label list");
+                        continue;
+                    }
+                    (ex.isPair() ? pairs : singles).add(i);
+                }
+                TokenEncoding[] encSingle = ChunkEncoder.encode(
+                        () -> tok.encodeBatch(singles.stream().map(i -> examples.get(i).textA()).toList()),
+                        k -> tok.encode(examples.get(singles.get(k)).textA()),
+                        singles.size());
+                TokenEncoding[] encPair = ChunkEncoder.encode(
+                        () -> tok.encodePairBatch(
+                                pairs.stream().map(i -> examples.get(i).textA()).toList(),
+                                pairs.stream().map(i -> examples.get(i).textB()).toList()),
+                        k -> tok.encodePair(examples.get(pairs.get(k)).textA(), examples.get(pairs.get(k)).textB()),
+                        pairs.size());
+                // Store in input order.
+                int s = 0;
+                int p = 0;
+                for (int i = from; i < to; i++) {
+                    TokenEncoding e;
+                    if (s < singles.size() && singles.get(s) == i) {
+                        e = encSingle[s++];
+                    } else if (p < pairs.size() && pairs.get(p) == i) {
+                        e = encPair[p++];
+                    } else {
+                        continue; // skipped above
+                    }
+                    TextExample ex = examples.get(i);
+                    if (e == null) {
+                        report.skip(ex.id(), ChunkEncoder.REJECTED);
+                        continue;
+                    }
+                    if (e.isTruncated()) {
+                        report.truncated();
+                    }
+                    int row = rows.add(e.ids(), e.typeIds(), e.length());
+                    if (ex.label() == null) {
+                        report.count("unlabelled", 1);
+                    }
+                    labelOf[row] = ex.label() == null ? -1 : labelIds.get(ex.label());
+                    exampleOf[row] = i;
+                }
+            }
+        }
+        TokenRows built = rows.build();
+        int n = built.rowCount();
+        long bytes = built.storedBytes() + ClassificationFeatures.bytes(n);
+        return new ClassificationFeatures(
+                built, Arrays.copyOf(labelOf, n), Arrays.copyOf(exampleOf, n), report.finish(n, built.tokenCount(), bytes));
+    }
+
+    /**
+     * Builds a {@link ClassificationFeaturizer}; mutable and single-threaded.
+     *
+     * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that the
+     * labels are non-empty and distinct and the sizes positive.
+     */
+    public static final class Builder {
+        private SubwordTokenizer tokenizer;
+        private List<String> labels;
+        private int maxLength = 128;
+        private int batchSize = 1024;
+        private String name = "classification";
+
+        private Builder() {}
+
+        /**
+         * Sets the tokenizer to derive from (not owned). Required.
+         *
+         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
+         * @return this builder
+         */
+        public Builder setTokenizer(SubwordTokenizer tokenizer) {
+            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+            return this;
+        }
+
+        /**
+         * Sets the label list; a label's id is its index. Required.
+         *
+         * @param labels distinct labels
+         * @return this builder
+         */
+        public Builder setLabels(List<String> labels) {
+            this.labels = List.copyOf(labels);
+            return this;
+        }
+
+        /**
+         * Sets the maximum length, special tokens included. Default 128.
+         *
+         * @param maxLength positive
+         * @return this builder
+         */
+        public Builder optMaxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * Sets how many examples go to one native batch call. Default 1024.
+         *
+         * @param batchSize positive
+         * @return this builder
+         */
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the name used in the report and logs. Default {@code classification}.
+         *
+         * @param name the task or split name
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the featurizer
+         */
+        public ClassificationFeaturizer build() {
+            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
+            Objects.requireNonNull(labels, "labels are required (setLabels)");
+            if (labels.isEmpty()) {
+                throw new IllegalArgumentException("labels must be non-empty, found 0");
+            }
+            if (maxLength <= 0 || batchSize <= 0) {
+                throw new IllegalArgumentException(
+                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
+            }
+            return new ClassificationFeaturizer(this);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.prefine.core.features;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Mutable tally behind a {@link FeatureReport}; single-threaded. */
+final class ReportCollector {
+    private static final Logger logger = LoggerFactory.getLogger(ReportCollector.class);
+
+    private final String name;
+    private int examplesRead;
+    private int truncated;
+    private final Map<String, Integer> skipped = new LinkedHashMap<>();
+    private final List<String> skippedIds = new ArrayList<>();
+    private final Map<String, Long> counters = new LinkedHashMap<>();
+
+    ReportCollector(String name, int examplesRead) {
+        this.name = name;
+        this.examplesRead = examplesRead;
+    }
+
+    void skip(String id, String reason) {
+        skipped.merge(reason, 1, Integer::sum);
+        skippedIds.add(id);
+    }
+
+    void truncated() {
+        truncated++;
+    }
+
+    void count(String counter, long delta) {
+        counters.merge(counter, delta, Long::sum);
+    }
+
+    void max(String counter, long value) {
+        counters.merge(counter, value, Math::max);
+    }
+
+    FeatureReport finish(int featuresMade, long tokenPositions, long storedBytes) {
+        FeatureReport r = new FeatureReport(
+                name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes);
+        if (!skipped.isEmpty()) {
+            logger.warn("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
+        }
+        logger.info(
+                "{}: {} examples -> {} features, {} truncated, {} token positions, {} bytes/position",
+                name, examplesRead, featuresMade, truncated, tokenPositions, r.bytesPerTokenPosition());
+        return r;
+    }
+}

@@ -1,0 +1,41 @@
+package io.github.prefine.core.task;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A non-empty set of task groups pre-finetuned together, named as in the paper: {@code Only-SL}
+ * for one group, {@code SL+QA+C} for several (joined in group order).
+ *
+ * @param name the display name
+ * @param groups the groups, in registry group order
+ */
+public record GroupCombination(String name, List<TaskGroup> groups) {
+    /** Copies the list and checks the name. */
+    public GroupCombination {
+        groups = List.copyOf(groups);
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("a combination needs at least one group");
+        }
+        if (!name.equals(nameOf(groups))) {
+            throw new IllegalArgumentException("name must be " + nameOf(groups) + ", found " + name);
+        }
+    }
+
+    /**
+     * Makes the combination of the given groups.
+     *
+     * @param groups the groups, in order
+     * @return the combination with its canonical name
+     */
+    public static GroupCombination of(List<TaskGroup> groups) {
+        return new GroupCombination(nameOf(groups), groups);
+    }
+
+    private static String nameOf(List<TaskGroup> groups) {
+        if (groups.size() == 1) {
+            return "Only-" + groups.get(0).name();
+        }
+        return groups.stream().map(TaskGroup::name).collect(Collectors.joining("+"));
+    }
+}

@@ -1,0 +1,23 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.DatasetReader;
+import java.util.Objects;
+
+/**
+ * One file of a task, relative to a data root, and the reader (with its options) that reads it.
+ *
+ * @param split the split the file provides
+ * @param path the file path relative to the data root, with {@code /} separators
+ * @param reader the configured reader
+ */
+public record SplitSource(Split split, String path, DatasetReader<?> reader) {
+    /** Checks the fields. */
+    public SplitSource {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(reader, "reader");
+        if (path.isBlank() || path.startsWith("/")) {
+            throw new IllegalArgumentException("path must be relative and non-blank, found '" + path + "'");
+        }
+    }
+}

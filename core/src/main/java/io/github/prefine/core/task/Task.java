@@ -1,0 +1,395 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.ChoiceExample;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.core.data.ReadResult;
+import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A supervised task: its name, group, format, label set, metric and where its splits come from.
+ *
+ * <p>Immutable and thread-safe; two tasks are equal when their names are (a registry holds one
+ * task per name). Built with {@link #builder()}; variants come from {@link #toBuilder()}.
+ */
+public final class Task {
+    private static final Logger LOG = LoggerFactory.getLogger(Task.class);
+
+    /** Skip reason in the {@code "labels"} report: a label outside the task's label set. */
+    public static final String UNKNOWN_LABEL = "unknown label";
+
+    private final String name;
+    private final TaskGroup group;
+    private final TaskFormat format;
+    private final List<String> declaredLabels;
+    private final MetricType metric;
+    private final TaskSource source;
+
+    private Task(Builder b) {
+        this.name = b.name;
+        this.group = b.group;
+        this.format = b.format;
+        this.declaredLabels = b.labels;
+        this.metric = b.metric;
+        this.source = b.source;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this task's settings.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder().setName(name).setGroup(group).setFormat(format).setMetric(metric).setSource(source);
+        b.labels = declaredLabels;
+        return b;
+    }
+
+    /**
+     * Returns the unique name, for example {@code conll2003-en}.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the group.
+     *
+     * @return the group
+     */
+    public TaskGroup group() {
+        return group;
+    }
+
+    /**
+     * Returns the format.
+     *
+     * @return the format
+     */
+    public TaskFormat format() {
+        return format;
+    }
+
+    /**
+     * Returns the declared label set; when empty, labels are learned from the training data on
+     * {@link #load}: classification labels sorted, tags with {@code O} first and the rest sorted.
+     *
+     * @return the declared labels, possibly empty
+     */
+    public List<String> labels() {
+        return declaredLabels;
+    }
+
+    /**
+     * Returns the headline metric.
+     *
+     * @return the metric
+     */
+    public MetricType metric() {
+        return metric;
+    }
+
+    /**
+     * Returns where the splits come from.
+     *
+     * @return the source
+     */
+    public TaskSource source() {
+        return source;
+    }
+
+    /**
+     * Checks which of this task's files exist under a data root.
+     *
+     * @param dataRoot the data root
+     * @return the availability, naming every missing path
+     */
+    public TaskAvailability availability(Path dataRoot) {
+        return new TaskAvailability(name, source.missing(dataRoot));
+    }
+
+    /**
+     * Reads every split whose file exists, and fixes the label set.
+     *
+     * <p>With a hold-out source the one file is split 4:1 into train and validation. Labels, when
+     * not declared, are learned from the training split (or, without one, from every split read).
+     * A label outside the set in any other split is an error in strict mode and skipped and counted
+     * under the {@code "labels"} report in lenient mode.
+     *
+     * @param dataRoot the data root
+     * @param leniency strict or lenient
+     * @return the data
+     * @throws NoSuchFileException if none of the task's files exists
+     * @throws MalformedDatasetException if a file is malformed (see the readers) or has an unknown
+     *     label
+     * @throws IOException on read failure
+     */
+    public TaskData load(Path dataRoot, Leniency leniency) throws IOException {
+        Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
+        Map<Split, String> fileOf = new EnumMap<>(Split.class);
+        Map<String, ReadReport> reports = new LinkedHashMap<>();
+        List<Path> missing = source.missing(dataRoot);
+        if (missing.size() == source.files().size()) {
+            throw new NoSuchFileException(missing.get(0).toString(), null,
+                    "task " + name + ": none of its files exists under " + dataRoot);
+        }
+        Optional<SplitSource> holdOut = source.holdOut();
+        if (holdOut.isPresent() && !missing.contains(TaskSource.resolve(dataRoot, holdOut.get()))) {
+            ReadResult<?> r = read(dataRoot, holdOut.get(), leniency);
+            reports.put(holdOut.get().path(), r.report());
+            SeededSplit<Example> s = SeededSplit.of(new ArrayList<>(r.examples()), source.holdOutSeed(),
+                    source.holdOutKey());
+            splits.put(Split.TRAIN, s.train());
+            splits.put(Split.VALIDATION, s.validation());
+            fileOf.put(Split.TRAIN, holdOut.get().path());
+            fileOf.put(Split.VALIDATION, holdOut.get().path());
+        }
+        for (SplitSource s : source.splits().values()) {
+            if (missing.contains(TaskSource.resolve(dataRoot, s))) {
+                LOG.info("task {}: {} split absent ({})", name, s.split(), s.path());
+                continue;
+            }
+            ReadResult<?> r = read(dataRoot, s, leniency);
+            reports.put(s.path(), r.report());
+            splits.put(s.split(), new ArrayList<>(r.examples()));
+            fileOf.put(s.split(), s.path());
+        }
+        List<String> labels = declaredLabels;
+        if (labels.isEmpty() && !(format instanceof TaskFormat.ExtractiveQa)
+                && !(format instanceof TaskFormat.MultipleChoice)) {
+            labels = learnLabels(splits.containsKey(Split.TRAIN) ? List.of(splits.get(Split.TRAIN))
+                    : new ArrayList<>(splits.values()));
+        }
+        if (!labels.isEmpty()) {
+            ReadReport.Builder labelReport = new ReadReport.Builder("labels");
+            for (Map.Entry<Split, List<Example>> e : splits.entrySet()) {
+                e.setValue(checkLabels(e.getValue(), labels, fileOf.get(e.getKey()), leniency, labelReport));
+            }
+            ReadReport lr = labelReport.build();
+            if (lr.totalSkipped() > 0) {
+                LOG.warn("task {}: skipped {} examples with labels outside {}", name, lr.totalSkipped(), labels);
+                reports.put("labels", lr);
+            }
+        }
+        return new TaskData(this, labels, splits, reports);
+    }
+
+    private ReadResult<?> read(Path dataRoot, SplitSource s, Leniency leniency) throws IOException {
+        if (!format.exampleType().equals(s.reader().exampleType())) {
+            throw new IllegalStateException("task " + name + ": reader of " + s.path() + " gives "
+                    + s.reader().exampleType().getSimpleName() + ", format needs " + format.exampleType().getSimpleName());
+        }
+        return s.reader().read(TaskSource.resolve(dataRoot, s), leniency);
+    }
+
+    private static List<String> learnLabels(List<List<Example>> from) {
+        TreeSet<String> set = new TreeSet<>();
+        boolean tags = false;
+        for (List<Example> split : from) {
+            for (Example e : split) {
+                if (e instanceof TextExample t && t.label() != null) {
+                    set.add(t.label());
+                } else if (e instanceof TokenExample t) {
+                    set.addAll(t.tags());
+                    tags = true;
+                }
+            }
+        }
+        List<String> out = new ArrayList<>();
+        if (tags && set.remove("O")) {
+            out.add("O");
+        }
+        out.addAll(set);
+        return out;
+    }
+
+    private List<Example> checkLabels(List<Example> examples, List<String> labels, String file,
+            Leniency leniency, ReadReport.Builder report) throws MalformedDatasetException {
+        java.util.Set<String> known = new java.util.HashSet<>(labels);
+        List<Example> kept = new ArrayList<>(examples.size());
+        for (Example e : examples) {
+            String bad = null;
+            if (e instanceof TextExample t && t.label() != null && !known.contains(t.label())) {
+                bad = t.label();
+            } else if (e instanceof TokenExample t) {
+                for (String tag : t.tags()) {
+                    if (!known.contains(tag)) {
+                        bad = tag;
+                        break;
+                    }
+                }
+            } else if (e instanceof ChoiceExample) {
+                bad = null;
+            }
+            if (bad == null) {
+                kept.add(e);
+                continue;
+            }
+            if (leniency == Leniency.STRICT) {
+                // example ids of line-based readers are file:line
+                String id = e.id();
+                int colon = id.lastIndexOf(':');
+                String where = colon > 0 ? id.substring(colon + 1) : "";
+                String f = colon > 0 ? id.substring(0, colon) : file;
+                throw new MalformedDatasetException(f, where, "a label of task " + name + " " + labels,
+                        "'" + bad + "'");
+            }
+            report.skip(UNKNOWN_LABEL);
+        }
+        return kept;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Task t && t.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + group + ", " + format + ", " + metric + ")";
+    }
+
+    /** Builder for {@link Task}; mutable and single-threaded. */
+    public static final class Builder {
+        private String name;
+        private TaskGroup group;
+        private TaskFormat format;
+        private List<String> labels = List.of();
+        private MetricType metric;
+        private TaskSource source;
+
+        private Builder() {}
+
+        /**
+         * Sets the unique task name.
+         *
+         * @param name required, non-blank
+         * @return this builder
+         */
+        public Builder setName(String name) {
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the group.
+         *
+         * @param group required
+         * @return this builder
+         */
+        public Builder setGroup(TaskGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /**
+         * Sets the format.
+         *
+         * @param format required
+         * @return this builder
+         */
+        public Builder setFormat(TaskFormat format) {
+            this.format = format;
+            return this;
+        }
+
+        /**
+         * Sets the metric.
+         *
+         * @param metric required
+         * @return this builder
+         */
+        public Builder setMetric(MetricType metric) {
+            this.metric = metric;
+            return this;
+        }
+
+        /**
+         * Sets where the splits come from.
+         *
+         * @param source required
+         * @return this builder
+         */
+        public Builder setSource(TaskSource source) {
+            this.source = source;
+            return this;
+        }
+
+        /**
+         * Declares the label set, in head order.
+         *
+         * @param labels default empty: learned from the training data
+         * @return this builder
+         */
+        public Builder optLabels(List<String> labels) {
+            this.labels = List.copyOf(labels);
+            return this;
+        }
+
+        /**
+         * Builds the task.
+         *
+         * @return the task
+         * @throws IllegalStateException if a required field is missing
+         * @throws IllegalArgumentException if labels repeat, are declared for QA or multiple
+         *     choice, or a reader's example type does not fit the format
+         */
+        public Task build() {
+            if (name == null || name.isBlank()) {
+                throw new IllegalStateException("setName is required (non-blank)");
+            }
+            Objects.requireNonNull(group, name + ": setGroup is required");
+            Objects.requireNonNull(format, name + ": setFormat is required");
+            Objects.requireNonNull(metric, name + ": setMetric is required");
+            Objects.requireNonNull(source, name + ": setSource is required");
+            if (new java.util.HashSet<>(labels).size() != labels.size()) {
+                throw new IllegalArgumentException(name + ": labels must be distinct, found " + labels);
+            }
+            if (!labels.isEmpty() && (format instanceof TaskFormat.ExtractiveQa || format instanceof TaskFormat.MultipleChoice)) {
+                throw new IllegalArgumentException(name + ": format " + format + " takes no label set, found " + labels);
+            }
+            for (SplitSource s : source.files()) {
+                if (!format.exampleType().equals(s.reader().exampleType())) {
+                    throw new IllegalArgumentException(name + ": " + s.path() + " is read as "
+                            + s.reader().exampleType().getSimpleName() + ", format " + format + " needs "
+                            + format.exampleType().getSimpleName());
+                }
+            }
+            return new Task(this);
+        }
+    }
+}

@@ -1,0 +1,576 @@
+package io.github.prefine.core.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.util.PairList;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Hugging Face fast tokenizer loaded from a local {@code tokenizer.json}, returning compact
+ * {@link TokenEncoding}s with UTF-16 character offsets.
+ *
+ * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent. The
+ * encodings it returns are plain Java arrays and stay valid after closing. It never contacts the
+ * Hugging Face hub: only a file path is accepted.
+ *
+ * <p>Thread-safety: the configuration is fixed at {@link Builder#build()}, and the native
+ * tokenizer encodes from several threads at once; closing while another thread encodes is a
+ * caller error. Variants with other settings come from {@link #toBuilder()} (which reads the file
+ * again).
+ *
+ * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
+ * native code; prefer them over loops of single calls.
+ *
+ * <p>Offsets: the native library reports Unicode code-point indices (as Python does); this class
+ * converts them to Java {@code String} indices, which differ once a text holds a character outside
+ * the Basic Multilingual Plane.
+ */
+public final class SubwordTokenizer implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(SubwordTokenizer.class);
+
+    private final HuggingFaceTokenizer delegate;
+    private final Path path;
+    private final int maxLength;
+    private final Truncation truncation;
+    private final Padding padding;
+    private final int stride;
+    private final boolean addSpecialTokens;
+    private final int padId;
+
+    private SubwordTokenizer(Builder b, HuggingFaceTokenizer delegate, int padId) {
+        this.delegate = delegate;
+        this.path = b.path;
+        this.maxLength = b.maxLength;
+        this.truncation = b.truncation;
+        this.padding = b.padding;
+        this.stride = b.stride;
+        this.addSpecialTokens = b.addSpecialTokens;
+        this.padId = padId;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder with the defaults listed on its {@code opt} methods
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns a builder holding this tokenizer's settings, to derive a variant.
+     *
+     * @return a new builder; building it loads the file again and gives an independent tokenizer
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.path = path;
+        b.maxLength = maxLength;
+        b.truncation = truncation;
+        b.padding = padding;
+        b.stride = stride;
+        b.addSpecialTokens = addSpecialTokens;
+        b.padId = padId;
+        return b;
+    }
+
+    /**
+     * Encodes one text.
+     *
+     * @param text the text
+     * @return its encoding, with overflow windows when truncated
+     * @throws IllegalArgumentException when the native tokenizer rejects the input (for example a
+     *     truncation that cannot respect the maximum length)
+     */
+    public TokenEncoding encode(String text) {
+        Objects.requireNonNull(text, "text");
+        Encoding e;
+        try {
+            e = delegate.encode(text);
+        } catch (RuntimeException ex) {
+            throw nativeFailure(ex);
+        }
+        return convert(e, text, null, null);
+    }
+
+    /**
+     * Encodes a text pair ({@code [CLS] first [SEP] second [SEP]} or the tokenizer's template).
+     *
+     * @param first the first sequence (the question in extractive QA)
+     * @param second the second sequence; its offsets index into this string
+     * @return the encoding, with overflow windows when truncated
+     * @throws IllegalArgumentException when the native tokenizer rejects the input
+     */
+    public TokenEncoding encodePair(String first, String second) {
+        Objects.requireNonNull(first, "first");
+        Objects.requireNonNull(second, "second");
+        Encoding e;
+        try {
+            e = delegate.encode(first, second);
+        } catch (RuntimeException ex) {
+            throw nativeFailure(ex);
+        }
+        return convert(e, first, second, null);
+    }
+
+    /**
+     * Encodes a pre-split sentence; {@link TokenEncoding#wordIds()} then index into {@code words}.
+     *
+     * <p>Same as one element of {@link #encodeWordsBatch(List)}.
+     *
+     * @param words the words, each non-empty and free of whitespace
+     * @return the encoding; offsets index into {@code String.join(" ", words)}
+     * @throws IllegalArgumentException when a word is empty or holds whitespace
+     */
+    public TokenEncoding encodeWords(List<String> words) {
+        return encodeWordsBatch(List.of(words)).get(0);
+    }
+
+    /**
+     * Encodes many texts with one native batch call.
+     *
+     * @param texts the texts
+     * @return one encoding per text, in order
+     * @throws IllegalArgumentException when the native tokenizer rejects an input
+     */
+    public List<TokenEncoding> encodeBatch(List<String> texts) {
+        String[] arr = texts.toArray(new String[0]);
+        for (String t : arr) {
+            Objects.requireNonNull(t, "texts element");
+        }
+        Encoding[] es;
+        try {
+            es = delegate.batchEncode(arr);
+        } catch (RuntimeException ex) {
+            throw nativeFailure(ex);
+        }
+        List<TokenEncoding> out = new ArrayList<>(es.length);
+        for (int i = 0; i < es.length; i++) {
+            out.add(convert(es[i], arr[i], null, null));
+        }
+        return out;
+    }
+
+    /**
+     * Encodes many text pairs with one native batch call.
+     *
+     * @param firsts the first sequences
+     * @param seconds the second sequences, as many as {@code firsts}
+     * @return one encoding per pair, in order
+     * @throws IllegalArgumentException when the sizes differ or the native tokenizer rejects an
+     *     input
+     */
+    public List<TokenEncoding> encodePairBatch(List<String> firsts, List<String> seconds) {
+        if (firsts.size() != seconds.size()) {
+            throw new IllegalArgumentException(
+                    "encodePairBatch: " + firsts.size() + " first sequences but " + seconds.size() + " second");
+        }
+        PairList<String, String> pairs = new PairList<>(firsts.size());
+        for (int i = 0; i < firsts.size(); i++) {
+            pairs.add(Objects.requireNonNull(firsts.get(i), "first"), Objects.requireNonNull(seconds.get(i), "second"));
+        }
+        Encoding[] es;
+        try {
+            es = delegate.batchEncode(pairs);
+        } catch (RuntimeException ex) {
+            throw nativeFailure(ex);
+        }
+        List<TokenEncoding> out = new ArrayList<>(es.length);
+        for (int i = 0; i < es.length; i++) {
+            out.add(convert(es[i], firsts.get(i), seconds.get(i), null));
+        }
+        return out;
+    }
+
+    /**
+     * Encodes many pre-split sentences with one native batch call.
+     *
+     * <p>Each sentence is joined with single spaces and encoded as text; each token is then given
+     * the index of the caller's word it starts in (a token made of the separating space, as
+     * SentencePiece's {@code ▁}, belongs to the word after it). For tokenizers whose
+     * pre-tokenizer splits on whitespace (BERT, SentencePiece/Metaspace, byte-level BPE) this
+     * yields the same tokens as Hugging Face's {@code is_split_into_words=True}; the fixture tests
+     * check it for WordPiece and Unigram.
+     *
+     * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
+     * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
+     * @throws IllegalArgumentException when a word is empty or holds whitespace
+     */
+    public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
+        int n = sentences.size();
+        String[] joined = new String[n];
+        int[][] wordEnds = new int[n][];
+        for (int s = 0; s < n; s++) {
+            List<String> words = sentences.get(s);
+            int[] ends = new int[words.size()];
+            StringBuilder sb = new StringBuilder();
+            for (int w = 0; w < words.size(); w++) {
+                String word = words.get(w);
+                if (word.isEmpty()) {
+                    throw new IllegalArgumentException("sentence " + s + " word " + w + ": words must be non-empty, found ''");
+                }
+                for (int c = 0; c < word.length(); c++) {
+                    char ch = word.charAt(c);
+                    if (Character.isWhitespace(ch) || Character.isSpaceChar(ch)) {
+                        throw new IllegalArgumentException(
+                                "sentence " + s + " word " + w + ": words must hold no whitespace, found '" + word + "'");
+                    }
+                }
+                if (w > 0) {
+                    sb.append(' ');
+                }
+                sb.append(word);
+                ends[w] = sb.length();
+            }
+            joined[s] = sb.toString();
+            wordEnds[s] = ends;
+        }
+        Encoding[] es;
+        try {
+            es = delegate.batchEncode(joined);
+        } catch (RuntimeException ex) {
+            throw nativeFailure(ex);
+        }
+        List<TokenEncoding> out = new ArrayList<>(n);
+        for (int s = 0; s < n; s++) {
+            out.add(convert(es[s], joined[s], null, wordEnds[s]));
+        }
+        return out;
+    }
+
+    /**
+     * Returns the id of the padding token.
+     *
+     * @return from {@link Builder#optPadId(int)}, else {@code padding.pad_id} of the file, else
+     *     the added token {@code <pad>} or {@code [PAD]}
+     */
+    public int padId() {
+        return padId;
+    }
+
+    /**
+     * Returns the tokenizer file.
+     *
+     * @return the {@code tokenizer.json} path
+     */
+    public Path path() {
+        return path;
+    }
+
+    /**
+     * Returns the maximum length, special tokens included.
+     *
+     * @return the maximum number of positions per encoding (or window)
+     */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /**
+     * Returns the truncation strategy.
+     *
+     * @return the strategy
+     */
+    public Truncation truncation() {
+        return truncation;
+    }
+
+    /**
+     * Returns the padding strategy.
+     *
+     * @return the strategy
+     */
+    public Padding padding() {
+        return padding;
+    }
+
+    /**
+     * Returns the overlap between consecutive overflow windows.
+     *
+     * @return the stride in tokens
+     */
+    public int stride() {
+        return stride;
+    }
+
+    /**
+     * Tells whether special tokens ({@code [CLS]}, {@code <s>}…) are added.
+     *
+     * @return true when the post-processor template is applied
+     */
+    public boolean addSpecialTokens() {
+        return addSpecialTokens;
+    }
+
+    /** Frees the native tokenizer; calling it again does nothing. */
+    @Override
+    public void close() {
+        delegate.close();
+    }
+
+    private IllegalArgumentException nativeFailure(RuntimeException ex) {
+        return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
+    }
+
+    /**
+     * Copies a DJL encoding into primitive arrays. For pre-split input {@code wordEnds} holds the
+     * exclusive UTF-16 end of each word in {@code first}, and word ids are recomputed from offsets.
+     */
+    private static TokenEncoding convert(Encoding e, String first, String second, int[] wordEnds) {
+        int[] firstMap = codePointToUtf16(first);
+        int[] secondMap = second == null ? null : codePointToUtf16(second);
+        return convert(e, firstMap, secondMap, wordEnds);
+    }
+
+    private static TokenEncoding convert(Encoding e, int[] firstMap, int[] secondMap, int[] wordEnds) {
+        long[] lids = e.getIds();
+        int n = lids.length;
+        int[] ids = toInt(lids);
+        int[] typeIds = toInt(e.getTypeIds());
+        int[] mask = toInt(e.getAttentionMask());
+        int[] wordIds = toInt(e.getWordIds());
+        int[] seqIds = toInt(e.getSequenceIds());
+        CharSpan[] spans = e.getCharTokenSpans();
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        for (int i = 0; i < n; i++) {
+            CharSpan sp = spans[i];
+            if (sp == null || wordIds[i] < 0) {
+                continue; // special tokens and padding keep [0, 0), as in HF
+            }
+            int[] map = seqIds[i] == 1 ? secondMap : firstMap;
+            starts[i] = map == null ? sp.getStart() : map[sp.getStart()];
+            ends[i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+        }
+        if (wordEnds != null) {
+            // Tokens come in text order, so one sweep assigns each to the first word ending after
+            // its start; the space before a word (SentencePiece's "▁") goes to that word.
+            int w = 0;
+            for (int i = 0; i < n; i++) {
+                if (wordIds[i] < 0) {
+                    continue;
+                }
+                while (w < wordEnds.length - 1 && wordEnds[w] <= starts[i]) {
+                    w++;
+                }
+                wordIds[i] = w;
+            }
+        }
+        Encoding[] over = e.getOverflowing();
+        List<TokenEncoding> windows = new ArrayList<>(over.length);
+        for (Encoding o : over) {
+            windows.add(convert(o, firstMap, secondMap, wordEnds));
+        }
+        return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, e.getTokens(), windows);
+    }
+
+    /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */
+    private static int[] codePointToUtf16(String s) {
+        boolean surrogates = false;
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                surrogates = true;
+                break;
+            }
+        }
+        if (!surrogates) {
+            return null;
+        }
+        int cps = s.codePointCount(0, s.length());
+        int[] map = new int[cps + 1];
+        int u = 0;
+        for (int c = 0; c < cps; c++) {
+            map[c] = u;
+            u += Character.charCount(s.codePointAt(u));
+        }
+        map[cps] = u;
+        return map;
+    }
+
+    private static int[] toInt(long[] a) {
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = (int) a[i];
+        }
+        return r;
+    }
+
+    /**
+     * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
+     *
+     * <p>Required: {@link #setTokenizerPath(Path)}. {@link #build()} checks that the maximum
+     * length is positive, that the stride is non-negative and smaller than the maximum length, and
+     * that a stride is only asked for with truncation.
+     */
+    public static final class Builder {
+        private Path path;
+        private int maxLength = 512;
+        private Truncation truncation = Truncation.LONGEST_FIRST;
+        private Padding padding = Padding.NONE;
+        private int stride;
+        private boolean addSpecialTokens = true;
+        private int padId = -1;
+
+        private Builder() {}
+
+        /**
+         * Sets the {@code tokenizer.json} file (or a folder holding one). Required.
+         *
+         * @param path the local file; the hub is never contacted
+         * @return this builder
+         */
+        public Builder setTokenizerPath(Path path) {
+            this.path = Objects.requireNonNull(path, "path");
+            return this;
+        }
+
+        /**
+         * Sets the maximum length in positions, special tokens included. Default 512.
+         *
+         * @param maxLength positive
+         * @return this builder
+         */
+        public Builder optMaxLength(int maxLength) {
+            this.maxLength = maxLength;
+            return this;
+        }
+
+        /**
+         * Sets the truncation strategy. Default {@link Truncation#LONGEST_FIRST}.
+         *
+         * @param truncation the strategy
+         * @return this builder
+         */
+        public Builder optTruncation(Truncation truncation) {
+            this.truncation = Objects.requireNonNull(truncation, "truncation");
+            return this;
+        }
+
+        /**
+         * Sets the padding strategy. Default {@link Padding#NONE}.
+         *
+         * @param padding the strategy
+         * @return this builder
+         */
+        public Builder optPadding(Padding padding) {
+            this.padding = Objects.requireNonNull(padding, "padding");
+            return this;
+        }
+
+        /**
+         * Sets the overlap, in tokens, between consecutive overflow windows. Default 0.
+         *
+         * @param stride non-negative and smaller than the maximum length
+         * @return this builder
+         */
+        public Builder optStride(int stride) {
+            this.stride = stride;
+            return this;
+        }
+
+        /**
+         * Sets whether the template's special tokens are added. Default true.
+         *
+         * @param addSpecialTokens false to encode the bare sequences
+         * @return this builder
+         */
+        public Builder optAddSpecialTokens(boolean addSpecialTokens) {
+            this.addSpecialTokens = addSpecialTokens;
+            return this;
+        }
+
+        /**
+         * Sets the padding token id. Default: read from the file (see {@link
+         * SubwordTokenizer#padId()}).
+         *
+         * @param padId non-negative
+         * @return this builder
+         */
+        public Builder optPadId(int padId) {
+            this.padId = padId;
+            return this;
+        }
+
+        /**
+         * Validates the settings and loads the tokenizer.
+         *
+         * @return a tokenizer the caller must close
+         * @throws IOException when the file cannot be read or parsed
+         * @throws IllegalArgumentException when a setting is invalid or no padding id can be found
+         */
+        public SubwordTokenizer build() throws IOException {
+            if (path == null) {
+                throw new IllegalArgumentException("tokenizer path is required (setTokenizerPath)");
+            }
+            if (maxLength <= 0) {
+                throw new IllegalArgumentException("maxLength must be positive, found " + maxLength);
+            }
+            if (stride < 0 || stride >= maxLength) {
+                throw new IllegalArgumentException(
+                        "stride must be in [0, maxLength " + maxLength + "), found " + stride);
+            }
+            if (stride > 0 && truncation == Truncation.NONE) {
+                throw new IllegalArgumentException("stride " + stride + " needs truncation, found NONE");
+            }
+            Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (!Files.isRegularFile(file)) {
+                throw new IOException(file + ": tokenizer file not found");
+            }
+            path = file;
+            int pad = padId >= 0 ? padId : readPadId(file);
+            Map<String, String> options = new HashMap<>();
+            options.put("addSpecialTokens", Boolean.toString(addSpecialTokens));
+            // Always collect overflow windows: DJL frees their native handles only when it
+            // converts them.
+            options.put("withOverflowingTokens", "true");
+            options.put("truncation", truncation == Truncation.NONE ? "false" : truncation.name());
+            options.put("padding", padding == Padding.NONE ? "false" : padding.name());
+            options.put("maxLength", Integer.toString(maxLength));
+            // DJL clamps maxLength to modelMaxLength (512 by default); the caller's value rules.
+            options.put("modelMaxLength", Integer.toString(maxLength));
+            options.put("stride", Integer.toString(stride));
+            HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
+            logger.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
+            return new SubwordTokenizer(this, hf, pad);
+        }
+
+        private static int readPadId(Path file) throws IOException {
+            JsonObject root;
+            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                root = JsonParser.parseReader(r).getAsJsonObject();
+            } catch (RuntimeException ex) {
+                throw new IOException(file + ": not a tokenizer.json object: " + ex.getMessage(), ex);
+            }
+            JsonElement padding = root.get("padding");
+            if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
+                return padding.getAsJsonObject().get("pad_id").getAsInt();
+            }
+            JsonElement added = root.get("added_tokens");
+            if (added != null && added.isJsonArray()) {
+                for (JsonElement t : added.getAsJsonArray()) {
+                    String content = t.getAsJsonObject().get("content").getAsString();
+                    if (content.equals("<pad>") || content.equals("[PAD]")) {
+                        return t.getAsJsonObject().get("id").getAsInt();
+                    }
+                }
+            }
+            throw new IllegalArgumentException(
+                    file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
+        }
+    }
+}

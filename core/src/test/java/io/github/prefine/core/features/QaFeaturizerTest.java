@@ -1,0 +1,91 @@
+package io.github.prefine.core.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class QaFeaturizerTest {
+    private static final String CONTEXT = "John Smith visited Paris in May and then went to Berlin.";
+
+    private static QaExample ask(String id, String answer) {
+        return new QaExample(id, "  who went?", CONTEXT, List.of(new QaAnswer(answer, CONTEXT.indexOf(answer))));
+    }
+
+    private static String answerText(QaFeatures f, int row, String context) {
+        return context.substring(f.charStart(row, f.startPosition(row)), f.charEnd(row, f.endPosition(row)));
+    }
+
+    @Test
+    void windowsTargetTheAnswerOnlyWhereItFitsWhole() throws IOException {
+        // BERT fixture, window 20, stride 4: [CLS] wh ##o we ##n ##t ? [SEP] + 11 context tokens + [SEP].
+        // Window 0 covers "John … then", window 1 "and then went to Berlin."
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            QaFeaturizer qa = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(20).optStride(4).build();
+            QaFeatures f = qa.featurize(List.of(
+                    ask("first", "Paris"),
+                    ask("later", "Berlin"),
+                    ask("straddle", "and then went"),
+                    ask("nowhere", "May and then went"),
+                    new QaExample("blank", "who?", CONTEXT, List.of(new QaAnswer(" ", 4)))));
+            assertEquals(8, f.size());
+            for (int r = 0; r < f.size(); r++) {
+                assertEquals(8, f.contextStart(r));
+                assertEquals(r / 2, f.exampleIndex(r));
+            }
+            // Answer in the first window only.
+            assertEquals(11, f.startPosition(0));
+            assertEquals(11, f.endPosition(0));
+            assertEquals("Paris", answerText(f, 0, CONTEXT));
+            assertEquals(0, f.startPosition(1));
+            assertEquals(0, f.endPosition(1));
+            // Answer in a later window only.
+            assertEquals(0, f.startPosition(2));
+            assertEquals("Berlin", answerText(f, 3, CONTEXT));
+            // Straddling the end of window 0 (→ CLS there), whole in window 1.
+            assertEquals(0, f.startPosition(4));
+            assertEquals(0, f.endPosition(4));
+            assertEquals(8, f.startPosition(5));
+            assertEquals("and then went", answerText(f, 5, CONTEXT));
+            // In no single window: every window targets 0.
+            assertEquals(0, f.startPosition(6) + f.endPosition(6) + f.startPosition(7) + f.endPosition(7));
+
+            FeatureReport r = f.report();
+            assertEquals(5, r.examplesRead());
+            assertEquals(8, r.featuresMade());
+            assertEquals(4, r.truncated());
+            assertEquals(Map.of("answer text maps to no context token", 1), r.skipped());
+            assertEquals(List.of("blank"), r.skippedIds());
+            assertEquals(2.0, r.featuresPerExample(), 1e-12);
+            assertEquals(2L, r.counters().get("max windows per example"));
+            assertEquals(1L, r.counters().get("answer in no single window"));
+            assertEquals(3L, r.counters().get("windows with the answer"));
+
+            PaddedBatch b = f.batch(new int[] {0, 5});
+            assertEquals(20, b.seqLen());
+            assertEquals(11L, b.startPositions()[0]);
+            assertEquals(8L, b.startPositions()[1]);
+            assertEquals(1L, b.typeIds()[8]);
+            assertEquals(0L, b.typeIds()[7]);
+            assertTrue(f.isContext(0, 18) && !f.isContext(0, 19));
+        }
+    }
+
+    @Test
+    void offsetsAreUtf16AfterAnEmoji() throws IOException {
+        String context = "😀 visited Paris in May.";
+        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
+            QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).build().featurize(List.of(
+                    new QaExample("e", "Who visited Paris?", context,
+                            List.of(new QaAnswer("Paris", context.indexOf("Paris"))))));
+            assertEquals(1, f.size());
+            assertEquals("Paris", answerText(f, 0, context));
+        }
+    }
+}

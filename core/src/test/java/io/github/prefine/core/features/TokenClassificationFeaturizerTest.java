@@ -1,0 +1,93 @@
+package io.github.prefine.core.features;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenClassificationFeaturizerTest {
+    private static final List<String> TAGS = List.of("O", "B-PER", "I-PER", "B-LOC", "B-X");
+    // BERT fixture: [CLS] wh ##o we ##n ##t to berlin [SEP]
+    private static final TokenExample WHO = new TokenExample("s0", List.of("Who", "went", "to", "Berlin"),
+            List.of("B-PER", "B-X", "O", "B-LOC"));
+
+    @Test
+    void firstSubTokenCarriesTheWordLabel() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            TokenEncoding e = tok.encodeWords(WHO.tokens());
+            assertArrayEquals(new String[] {"[CLS]", "wh", "##o", "we", "##n", "##t", "to", "berlin", "[SEP]"}, e.tokens());
+            TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(TAGS).build().featurize(List.of(WHO));
+            int[] expected = {-100, 1, -100, 4, -100, -100, 0, 3, -100};
+            for (int p = 0; p < expected.length; p++) {
+                assertEquals(expected[p], f.label(0, p), "position " + p);
+            }
+            assertTrue(f.isFirstSubToken(0, 3));
+            assertArrayEquals(new int[] {0, 1, 2, 3}, f.firstTokenWords(0));
+
+            TokenClassificationFeatures all = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(TAGS).optLabelAllSubTokens(true).build().featurize(List.of(WHO));
+            int[] expectedAll = {-100, 1, 1, 4, 4, 4, 0, 3, -100};
+            for (int p = 0; p < expectedAll.length; p++) {
+                assertEquals(expectedAll[p], all.label(0, p), "all sub-tokens, position " + p);
+            }
+        }
+    }
+
+    @Test
+    void truncationAndSkipsAreReported() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            TokenExample shortOne = new TokenExample("s1", List.of("won"), List.of("O"));
+            TokenExample badTag = new TokenExample("s2", List.of("won"), List.of("I-MISC"));
+            TokenExample badWord = new TokenExample("s3", List.of("a b"), List.of("O"));
+            TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(TAGS).optMaxLength(5).optName("toy").build()
+                    .featurize(List.of(WHO, badTag, shortOne, badWord));
+            FeatureReport r = f.report();
+            assertEquals("toy", r.name());
+            assertEquals(4, r.examplesRead());
+            assertEquals(2, r.featuresMade());
+            assertEquals(1, r.truncated());
+            // [CLS] wh ##o we [SEP]: "went" keeps its first piece, "to" and "Berlin" are cut.
+            assertEquals(2L, r.counters().get("words cut by truncation"));
+            assertEquals(Map.of("tag not in the label list", 1, "empty word or word holding whitespace", 1), r.skipped());
+            assertEquals(List.of("s2", "s3"), r.skippedIds());
+            assertEquals(2, f.exampleIndex(1));
+            assertEquals(5, f.tokens().length(0));
+            assertEquals(3, f.tokens().length(1));
+            // 2-byte ids + 1 label byte per position, plus 8 bytes per row (offset + example index).
+            assertEquals((3.0 * 8 + 4 * 3 + 4 * 2) / 8, r.bytesPerTokenPosition(), 1e-9);
+
+            PaddedBatch b = f.batch(new int[] {1, 0});
+            assertEquals(2, b.rows());
+            assertEquals(5, b.seqLen());
+            assertArrayEquals(new long[] {2, 157, 3, 0, 0, 2, f.tokens().id(0, 1), f.tokens().id(0, 2),
+                f.tokens().id(0, 3), 3}, b.inputIds());
+            assertArrayEquals(new long[] {1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, b.attentionMask());
+            assertArrayEquals(new long[] {-100, 0, -100, -100, -100, -100, 1, -100, 4, -100}, b.labels());
+        }
+    }
+
+    @Test
+    void xlmRobertaSpaceTokenStartsItsWord() throws IOException {
+        // XLM-R fixture splits "John" into ▁ J o h n: "▁" is the first sub-token and carries B-PER.
+        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
+            TokenExample ex = new TokenExample("x", List.of("John", "visited"), List.of("B-PER", "O"));
+            TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(TAGS).build().featurize(List.of(ex));
+            // <s> ▁ J o h n ▁visited </s>
+            int[] expected = {-100, 1, -100, -100, -100, -100, 0, -100};
+            assertEquals(expected.length, f.tokens().length(0));
+            for (int p = 0; p < expected.length; p++) {
+                assertEquals(expected[p], f.label(0, p), "position " + p);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class SubwordTokenizerTest {
+
+    private static Path tokenizerJson(String family) {
+        return SharedFixtures.require("fixtures/hf-reference/" + family + "/tokenizer.json");
+    }
+
+    private static SubwordTokenizer.Builder builder(String family) {
+        return SubwordTokenizer.builder().setTokenizerPath(tokenizerJson(family));
+    }
+
+    @Test
+    void offsetsAreUtf16IndicesAroundEmojiAndAccents() throws IOException {
+        // 😀 is one code point but two UTF-16 chars: every offset after it shifts by one versus
+        // the native (code point) offsets.
+        String text = "café 😀 naïve";
+        try (SubwordTokenizer bert = builder("bert").build()) {
+            TokenEncoding e = bert.encode(text);
+            assertArrayEquals(new String[] {"[CLS]", "cafe", "[UNK]", "naive", "[SEP]"}, e.tokens());
+            assertArrayEquals(new int[] {0, 0, 5, 8, 0}, e.starts());
+            assertArrayEquals(new int[] {0, 4, 7, 13, 0}, e.ends());
+            assertEquals("😀", text.substring(e.starts()[2], e.ends()[2]));
+            assertEquals("naïve", text.substring(e.starts()[3], e.ends()[3]));
+        }
+        try (SubwordTokenizer xlmr = builder("xlm-roberta").build()) {
+            TokenEncoding e = xlmr.encode(text);
+            int last = e.length() - 2; // "▁naïve", the token before </s>
+            assertEquals("▁naïve", e.tokens()[last]);
+            // Metaspace's "▁" maps to the space before the word.
+            assertEquals(" naïve", text.substring(e.starts()[last], e.ends()[last]));
+            TokenEncoding pair = xlmr.encodePair("😀 é?", text);
+            for (int i = 0; i < pair.length(); i++) {
+                if (pair.tokens()[i].equals("▁naïve")) {
+                    assertEquals(1, pair.sequenceIds()[i]);
+                    assertEquals(" naïve", text.substring(pair.starts()[i], pair.ends()[i]));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void wordsBatchMatchesNativePreTokenizedEncoding(String family) throws IOException {
+        List<List<String>> sentences = List.of(
+                List.of("John", "Smith", "visited", "Paris", "."),
+                List.of("EU", "rejects", "German", "call", "to", "boycott", "British", "lamb", "."),
+                List.of("Über", "café", "naïve", "don't", "(", "U.S.", ")", "😀x"),
+                List.of("won"));
+        try (SubwordTokenizer tok = builder(family).build();
+                HuggingFaceTokenizer ref = HuggingFaceTokenizer.newInstance(
+                        tokenizerJson(family), Map.of("padding", "false", "truncation", "false"))) {
+            List<TokenEncoding> got = tok.encodeWordsBatch(sentences);
+            for (int s = 0; s < sentences.size(); s++) {
+                Encoding want = ref.encode(sentences.get(s).toArray(new String[0]));
+                TokenEncoding e = got.get(s);
+                assertArrayEquals(want.getTokens(), e.tokens(), family + " sentence " + s + " tokens");
+                assertArrayEquals(
+                        Arrays.stream(want.getWordIds()).mapToInt(x -> (int) x).toArray(),
+                        e.wordIds(),
+                        family + " sentence " + s + " word ids");
+            }
+            assertArrayEquals(got.get(0).ids(), tok.encodeWords(sentences.get(0)).ids());
+        }
+    }
+
+    @Test
+    void overflowWindowsShareStrideTokensOfTheSecondSequence() throws IOException {
+        String context = "John Smith visited Paris in May and then went to Berlin.";
+        try (SubwordTokenizer tok = builder("bert").optMaxLength(16).optTruncation(Truncation.ONLY_SECOND)
+                .optStride(3).build()) {
+            TokenEncoding e = tok.encodePair("who went?", context);
+            assertTrue(e.isTruncated());
+            assertEquals(16, e.length());
+            TokenEncoding w1 = e.overflowing().get(0);
+            // Window layout: [CLS] question [SEP] context [SEP]; the context starts at the first
+            // position of sequence 1.
+            int ctx0 = 0;
+            while (e.sequenceIds()[ctx0] != 1) {
+                ctx0++;
+            }
+            assertEquals(8, ctx0, "[CLS] wh ##o we ##n ##t ? [SEP]");
+            int ctxLen0 = e.length() - ctx0 - 1;
+            // The next window starts `stride` context tokens before the end of this one.
+            assertArrayEquals(
+                    Arrays.copyOfRange(e.ids(), ctx0 + ctxLen0 - 3, ctx0 + ctxLen0),
+                    Arrays.copyOfRange(w1.ids(), ctx0, ctx0 + 3));
+            for (TokenEncoding w : e.overflowing()) {
+                assertFalse(w.isTruncated());
+                assertArrayEquals(Arrays.copyOfRange(e.ids(), 0, ctx0), Arrays.copyOfRange(w.ids(), 0, ctx0));
+            }
+        }
+    }
+
+    @Test
+    void padToMaxLengthAndNoSpecialTokens() throws IOException {
+        try (SubwordTokenizer tok = builder("xlm-roberta").optMaxLength(8).optPadding(Padding.MAX_LENGTH)
+                .optAddSpecialTokens(false).build()) {
+            TokenEncoding e = tok.encode("won");
+            assertArrayEquals(new int[] {24, 1, 1, 1, 1, 1, 1, 1}, e.ids());
+            assertArrayEquals(new int[] {1, 0, 0, 0, 0, 0, 0, 0}, e.attentionMask());
+            assertEquals(1, e.unpaddedLength());
+        }
+    }
+
+    @Test
+    void rejectsBadSettingsAndWords() throws IOException {
+        assertThrows(IllegalArgumentException.class, () -> builder("bert").optMaxLength(0).build());
+        assertThrows(IllegalArgumentException.class, () -> builder("bert").optMaxLength(8).optStride(8).build());
+        assertThrows(IllegalArgumentException.class,
+                () -> builder("bert").optTruncation(Truncation.NONE).optStride(2).build());
+        assertThrows(IllegalArgumentException.class, () -> SubwordTokenizer.builder().build());
+        try (SubwordTokenizer tok = builder("bert").build()) {
+            assertThrows(IllegalArgumentException.class, () -> tok.encodeWords(List.of("a b")));
+            assertThrows(IllegalArgumentException.class, () -> tok.encodeWords(List.of("")));
+            tok.close(); // idempotent with the try's close
+        }
+    }
+}

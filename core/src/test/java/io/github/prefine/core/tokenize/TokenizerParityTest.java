@@ -1,0 +1,99 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Compares {@link SubwordTokenizer} with the encodings HF Python wrote into reference.json. */
+class TokenizerParityTest {
+
+    private static JsonObject reference(Path dir) throws IOException {
+        try (Reader r = Files.newBufferedReader(dir.resolve("reference.json"), StandardCharsets.UTF_8)) {
+            return JsonParser.parseReader(r).getAsJsonObject();
+        }
+    }
+
+    private static int[] ints(JsonElement arr) {
+        JsonArray a = arr.getAsJsonArray();
+        int[] r = new int[a.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = a.get(i).isJsonNull() ? -1 : a.get(i).getAsInt();
+        }
+        return r;
+    }
+
+    private static void assertCase(JsonObject c, TokenEncoding e) {
+        String what = c.get("text").getAsString();
+        assertArrayEquals(ints(c.get("ids")), e.ids(), what + " ids");
+        JsonArray toks = c.getAsJsonArray("tokens");
+        String[] expTokens = new String[toks.size()];
+        for (int i = 0; i < expTokens.length; i++) {
+            expTokens[i] = toks.get(i).getAsString();
+        }
+        assertArrayEquals(expTokens, e.tokens(), what + " tokens");
+        assertArrayEquals(ints(c.get("type_ids")), e.typeIds(), what + " type ids");
+        assertArrayEquals(ints(c.get("attention_mask")), e.attentionMask(), what + " attention mask");
+        assertArrayEquals(ints(c.get("word_ids")), e.wordIds(), what + " word ids");
+        JsonArray offs = c.getAsJsonArray("offsets");
+        int[] starts = new int[offs.size()];
+        int[] ends = new int[offs.size()];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = offs.get(i).getAsJsonArray().get(0).getAsInt();
+            ends[i] = offs.get(i).getAsJsonArray().get(1).getAsInt();
+        }
+        // The fixture texts are all in the BMP, so Python's code-point offsets equal UTF-16 ones.
+        assertArrayEquals(starts, e.starts(), what + " starts");
+        assertArrayEquals(ends, e.ends(), what + " ends");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void paddedBatchAndPairMatchHuggingFace(String family) throws IOException {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/" + family);
+        JsonObject ref = reference(dir);
+        JsonArray cases = ref.getAsJsonArray("cases");
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            texts.add(cases.get(i).getAsJsonObject().get("text").getAsString());
+        }
+        try (SubwordTokenizer padded = SubwordTokenizer.builder()
+                        .setTokenizerPath(dir.resolve("tokenizer.json"))
+                        .optTruncation(Truncation.NONE)
+                        .optPadding(Padding.LONGEST)
+                        .build();
+                SubwordTokenizer plain = padded.toBuilder().optPadding(Padding.NONE).build()) {
+            List<TokenEncoding> batch = padded.encodeBatch(texts);
+            for (int i = 0; i < 4; i++) {
+                assertCase(cases.get(i).getAsJsonObject(), batch.get(i));
+            }
+            JsonObject pb = ref.getAsJsonObject("padded_batch");
+            for (int i = 0; i < 4; i++) {
+                assertArrayEquals(ints(pb.getAsJsonArray("ids").get(i)), batch.get(i).ids(), "padded batch ids " + i);
+                assertArrayEquals(
+                        ints(pb.getAsJsonArray("attention_mask").get(i)),
+                        batch.get(i).attentionMask(),
+                        "padded batch mask " + i);
+            }
+            JsonObject pairCase = cases.get(4).getAsJsonObject();
+            String[] qc = pairCase.get("text").getAsString().split(" \\|\\|\\| ");
+            assertCase(pairCase, plain.encodePair(qc[0], qc[1]));
+            assertCase(pairCase, plain.encodePairBatch(List.of(qc[0]), List.of(qc[1])).get(0));
+            int pad = family.equals("bert") ? 0 : 1;
+            assertEquals(pad, padded.padId(), "pad id");
+        }
+    }
+}
