@@ -1,0 +1,215 @@
+package io.github.prefine.eval.evaluator;
+
+import io.github.prefine.eval.metrics.ClassificationMetrics;
+import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.eval.metrics.SpanF1;
+import io.github.prefine.eval.metrics.SquadMetrics;
+import io.github.prefine.eval.metrics.SquadScore;
+import io.github.prefine.eval.metrics.TagScheme;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Scores predictions against gold for one task's metric and aggregates runs over seeds.
+ *
+ * <p>Configure with {@link #builder()}: {@code setMetric} is required; the positive label (binary
+ * F1), the span mode (lenient seqeval default or strict with a scheme) and the standard-deviation
+ * kind are optional. Then call the {@code evaluate*} method that fits the task format:
+ * <pre>{@code
+ * Evaluator ev = Evaluator.builder().setMetric(MetricType.MACRO_F1).build();
+ * EvaluationResult r = ev.evaluateLabels(gold, predicted);
+ * SeedSummary s = ev.aggregate(List.of(r1, r2, r3));
+ * }</pre>
+ * Immutable and thread-safe; results are immutable records.
+ */
+public final class Evaluator {
+    private final MetricType metric;
+    private final String positiveLabel;
+    private final TagScheme strictScheme;
+    private final StdKind stdKind;
+
+    private Evaluator(Builder b) {
+        this.metric = b.metric;
+        this.positiveLabel = b.positiveLabel;
+        this.strictScheme = b.strictScheme;
+        this.stdKind = b.stdKind;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the metric this evaluator computes.
+     *
+     * @return the metric this evaluator computes
+     */
+    public MetricType metric() {
+        return metric;
+    }
+
+    /**
+     * Returns the standard-deviation kind used by {@link #aggregate(List)}.
+     *
+     * @return the standard-deviation kind used by {@link #aggregate(List)}
+     */
+    public StdKind stdKind() {
+        return stdKind;
+    }
+
+    /**
+     * Scores one label per example (ACCURACY, BINARY_F1, MACRO_F1).
+     *
+     * @param gold gold labels
+     * @param predicted predicted labels, same length
+     * @return the result
+     * @throws IllegalStateException if the metric is not a classification metric
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public EvaluationResult evaluateLabels(List<String> gold, List<String> predicted) {
+        double v;
+        switch (metric) {
+            case ACCURACY:
+                v = ClassificationMetrics.accuracy(gold, predicted);
+                break;
+            case BINARY_F1:
+                v = ClassificationMetrics.binaryF1(gold, predicted, positiveLabel);
+                break;
+            case MACRO_F1:
+                v = ClassificationMetrics.macroF1(gold, predicted);
+                break;
+            default:
+                throw new IllegalStateException("evaluateLabels needs a classification metric, found " + metric);
+        }
+        return new EvaluationResult(metric, v, gold.size());
+    }
+
+    /**
+     * Scores tag sequences (SPAN_F1): micro entity F1 as seqeval.
+     *
+     * @param gold gold tags, one list per sentence
+     * @param predicted predicted tags, same shape
+     * @return the result
+     * @throws IllegalStateException if the metric is not SPAN_F1
+     */
+    public EvaluationResult evaluateTags(List<List<String>> gold, List<List<String>> predicted) {
+        if (metric != MetricType.SPAN_F1) {
+            throw new IllegalStateException("evaluateTags needs SPAN_F1, found " + metric);
+        }
+        SpanF1 f = strictScheme == null ? SpanF1.lenient() : SpanF1.strict(strictScheme);
+        return new EvaluationResult(metric, f.score(gold, predicted).f1(), gold.size());
+    }
+
+    /**
+     * Scores answer texts (SQUAD_F1, SQUAD_EM) as the official SQuAD v1.1 script.
+     *
+     * @param predicted one answer per question, {@code null} when unanswered
+     * @param golds gold answers per question
+     * @return the result in percent
+     * @throws IllegalStateException if the metric is not a SQuAD metric
+     */
+    public EvaluationResult evaluateAnswers(List<String> predicted, List<List<String>> golds) {
+        if (!EvaluationResult.isPercentScale(metric)) {
+            throw new IllegalStateException("evaluateAnswers needs SQUAD_F1 or SQUAD_EM, found " + metric);
+        }
+        SquadScore s = SquadMetrics.evaluate(predicted, golds);
+        return new EvaluationResult(metric, metric == MetricType.SQUAD_F1 ? s.f1() : s.exactMatch(), s.total());
+    }
+
+    /**
+     * Aggregates the results of runs with different seeds, in percent.
+     *
+     * @param runs one result per seed, all of this evaluator's metric
+     * @return mean and standard deviation of {@link EvaluationResult#percent()}
+     * @throws IllegalArgumentException if runs is empty or mixes metrics
+     */
+    public SeedSummary aggregate(List<EvaluationResult> runs) {
+        List<Double> values = new ArrayList<>(runs.size());
+        for (EvaluationResult r : runs) {
+            if (r.metric() != metric) {
+                throw new IllegalArgumentException("aggregate: every run must use " + metric + ", found " + r.metric());
+            }
+            values.add(r.percent());
+        }
+        return SeedSummary.of(values, stdKind);
+    }
+
+    /** Builder for {@link Evaluator}; mutable and single-threaded. */
+    public static final class Builder {
+        private MetricType metric;
+        private String positiveLabel = "1";
+        private TagScheme strictScheme;
+        private StdKind stdKind = StdKind.SAMPLE;
+
+        private Builder() {}
+
+        /**
+         * Sets the metric (required).
+         *
+         * @param metric the task's metric
+         * @return this builder
+         */
+        public Builder setMetric(MetricType metric) {
+            this.metric = metric;
+            return this;
+        }
+
+        /**
+         * Sets the positive label of BINARY_F1.
+         *
+         * @param positiveLabel the label, default {@code "1"}
+         * @return this builder
+         */
+        public Builder optPositiveLabel(String positiveLabel) {
+            this.positiveLabel = positiveLabel;
+            return this;
+        }
+
+        /**
+         * Uses seqeval's strict mode for SPAN_F1.
+         *
+         * @param scheme the scheme, default none (lenient default mode)
+         * @return this builder
+         */
+        public Builder optStrictScheme(TagScheme scheme) {
+            this.strictScheme = scheme;
+            return this;
+        }
+
+        /**
+         * Sets which standard deviation {@link Evaluator#aggregate(List)} reports.
+         *
+         * @param kind the kind, default {@link StdKind#SAMPLE} (n - 1)
+         * @return this builder
+         */
+        public Builder optStdKind(StdKind kind) {
+            this.stdKind = kind;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the evaluator
+         * @throws IllegalArgumentException if the metric is missing, a strict scheme is set for a
+         *     metric other than SPAN_F1, or a value is null
+         */
+        public Evaluator build() {
+            if (metric == null) {
+                throw new IllegalArgumentException("metric is required, found none");
+            }
+            Objects.requireNonNull(positiveLabel, "positiveLabel");
+            Objects.requireNonNull(stdKind, "stdKind");
+            if (strictScheme != null && metric != MetricType.SPAN_F1) {
+                throw new IllegalArgumentException("a strict scheme applies to SPAN_F1 only, found metric " + metric);
+            }
+            return new Evaluator(this);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package io.github.prefine.eval.evaluator;
+
+import java.util.List;
+import java.util.Objects;
+import org.apache.commons.math3.stat.descriptive.moment.Mean;
+import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
+
+/**
+ * Mean and standard deviation of one score over several seeds.
+ *
+ * <p>The standard deviation of a single run is 0 for both kinds (Commons Math's convention).
+ *
+ * @param mean arithmetic mean
+ * @param std standard deviation of the kind given
+ * @param n number of runs
+ * @param stdKind sample (n - 1) or population (n)
+ */
+public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
+
+    /**
+     * Validates the fields.
+     *
+     * @param mean see the record description
+     * @param std see the record description
+     * @param n see the record description
+     * @param stdKind see the record description
+     */
+    public SeedSummary {
+        Objects.requireNonNull(stdKind, "stdKind");
+        if (n < 1) {
+            throw new IllegalArgumentException("a seed summary needs n >= 1 runs, found " + n);
+        }
+    }
+
+    /**
+     * Aggregates run values with Commons Math.
+     *
+     * @param values one score per seed, at least one
+     * @param kind sample or population standard deviation
+     * @return the summary
+     * @throws IllegalArgumentException if values is empty
+     */
+    public static SeedSummary of(List<Double> values, StdKind kind) {
+        Objects.requireNonNull(values, "values");
+        if (values.isEmpty()) {
+            throw new IllegalArgumentException("a seed summary needs at least one value, found none");
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        double mean = new Mean().evaluate(v);
+        double std = new StandardDeviation(kind == StdKind.SAMPLE).evaluate(v);
+        return new SeedSummary(mean, std, v.length, kind);
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.prefine.eval.files;
+
+import io.github.prefine.eval.metrics.SpanF1;
+import io.github.prefine.eval.metrics.SpanReport;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Reads a CoNLL-style prediction file (token, gold tag, predicted tag) and scores it like seqeval.
+ *
+ * <p>Each non-blank line holds whitespace-separated columns: token, gold tag and predicted tag are the
+ * last three (so extra leading columns are allowed, as in conlleval output). Lines that hold only
+ * whitespace separate sentences; {@code -DOCSTART-} lines are skipped. Stateless.
+ */
+public final class ConllPredictions {
+
+    private ConllPredictions() {}
+
+    /**
+     * Gold and predicted tags of a file, one list per sentence.
+     *
+     * @param gold gold tags
+     * @param predicted predicted tags, same shape
+     */
+    public record Tags(List<List<String>> gold, List<List<String>> predicted) {
+        /**
+         * Copies the lists.
+         *
+         * @param gold see the record description
+         * @param predicted see the record description
+         */
+        public Tags {
+            gold = gold.stream().map(List::copyOf).toList();
+            predicted = predicted.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /**
+     * Reads the tags of a file.
+     *
+     * @param file the CoNLL file (UTF-8)
+     * @return gold and predicted tags
+     * @throws PredictionFileException if a line has fewer than three columns (file, line, count)
+     * @throws IOException if reading fails
+     */
+    public static Tags read(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        List<List<String>> gold = new ArrayList<>();
+        List<List<String>> pred = new ArrayList<>();
+        List<String> g = new ArrayList<>();
+        List<String> p = new ArrayList<>();
+        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            String line;
+            int no = 0;
+            while ((line = r.readLine()) != null) {
+                no++;
+                String s = line.strip();
+                if (s.isEmpty()) {
+                    if (!g.isEmpty()) {
+                        gold.add(g);
+                        pred.add(p);
+                        g = new ArrayList<>();
+                        p = new ArrayList<>();
+                    }
+                    continue;
+                }
+                if (s.startsWith("-DOCSTART-")) {
+                    continue;
+                }
+                String[] cols = s.split("\\s+");
+                if (cols.length < 3) {
+                    throw new PredictionFileException(file, Integer.toString(no),
+                            "3 whitespace-separated columns (token, gold, predicted)", cols.length + " in \""
+                                    + PredictionFileException.abbreviate(line) + "\"");
+                }
+                g.add(cols[cols.length - 2]);
+                p.add(cols[cols.length - 1]);
+            }
+        }
+        if (!g.isEmpty()) {
+            gold.add(g);
+            pred.add(p);
+        }
+        return new Tags(gold, pred);
+    }
+
+    /**
+     * Reads and scores a file.
+     *
+     * @param file the CoNLL file
+     * @param scorer lenient (seqeval default) or strict scorer
+     * @return overall and per-type scores
+     * @throws PredictionFileException if the file is malformed, or in strict mode a tag breaks the scheme
+     * @throws IOException if reading fails
+     */
+    public static SpanReport score(Path file, SpanF1 scorer) throws IOException {
+        Tags t = read(file);
+        try {
+            return scorer.score(t.gold(), t.predicted());
+        } catch (IllegalArgumentException e) {
+            throw new PredictionFileException(file, "tags", "tags of the chosen scheme", e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,151 @@
+package io.github.prefine.eval.files;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.prefine.eval.metrics.SquadMetrics;
+import io.github.prefine.eval.metrics.SquadScore;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Scores a SQuAD-style predictions file ({@code {"question id": "answer text"}}) against a SQuAD
+ * v1.1 dataset file, like the official {@code evaluate-v1.1.py}.
+ *
+ * <p>Every question of the dataset counts; one without a prediction scores 0 and is counted in
+ * {@link SquadScore#unanswered()} (the script prints a message per question; this logs one WARN
+ * with the count). Predictions for unknown ids are ignored, as in the script. Stateless.
+ */
+public final class SquadPredictions {
+    private static final Logger logger = LoggerFactory.getLogger(SquadPredictions.class);
+
+    private SquadPredictions() {}
+
+    /**
+     * Reads the gold answers of a SQuAD v1.1 dataset, in file order.
+     *
+     * @param dataset the dataset JSON ({@code {"data": [{"paragraphs": [{"qas": [{"id", "answers": [{"text"}]}]}]}]}})
+     * @return question id to its gold answer texts
+     * @throws PredictionFileException if the structure differs, naming the JSON path
+     * @throws IOException if reading fails
+     */
+    public static Map<String, List<String>> readGold(Path dataset) throws IOException {
+        JsonObject root = object(dataset, parse(dataset), "$");
+        JsonArray data = array(dataset, root.get("data"), "$.data");
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        for (int a = 0; a < data.size(); a++) {
+            String ap = "$.data[" + a + "]";
+            JsonArray paragraphs = array(dataset, object(dataset, data.get(a), ap).get("paragraphs"), ap + ".paragraphs");
+            for (int p = 0; p < paragraphs.size(); p++) {
+                String pp = ap + ".paragraphs[" + p + "]";
+                JsonArray qas = array(dataset, object(dataset, paragraphs.get(p), pp).get("qas"), pp + ".qas");
+                for (int q = 0; q < qas.size(); q++) {
+                    String qp = pp + ".qas[" + q + "]";
+                    JsonObject qa = object(dataset, qas.get(q), qp);
+                    String id = string(dataset, qa.get("id"), qp + ".id");
+                    JsonArray answers = array(dataset, qa.get("answers"), qp + ".answers");
+                    if (answers.isEmpty()) {
+                        throw new PredictionFileException(dataset, qp + ".answers", "at least one answer", "none");
+                    }
+                    List<String> texts = new ArrayList<>();
+                    for (int i = 0; i < answers.size(); i++) {
+                        String ip = qp + ".answers[" + i + "]";
+                        texts.add(string(dataset, object(dataset, answers.get(i), ip).get("text"), ip + ".text"));
+                    }
+                    out.put(id, List.copyOf(texts));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads a predictions file.
+     *
+     * @param predictions JSON object from question id to answer text
+     * @return id to answer, in file order
+     * @throws PredictionFileException if it is not an object of strings, naming the JSON path
+     * @throws IOException if reading fails
+     */
+    public static Map<String, String> readPredictions(Path predictions) throws IOException {
+        JsonObject root = object(predictions, parse(predictions), "$");
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : root.entrySet()) {
+            out.put(e.getKey(), string(predictions, e.getValue(), "$[" + new com.google.gson.Gson().toJson(e.getKey()) + "]"));
+        }
+        return out;
+    }
+
+    /**
+     * Scores predictions against a dataset.
+     *
+     * @param dataset the SQuAD v1.1 dataset file
+     * @param predictions the predictions file
+     * @return EM and F1 in percent
+     * @throws PredictionFileException if either file is malformed
+     * @throws IOException if reading fails
+     */
+    public static SquadScore score(Path dataset, Path predictions) throws IOException {
+        Map<String, List<String>> gold = readGold(dataset);
+        Map<String, String> pred = readPredictions(predictions);
+        List<String> p = new ArrayList<>(gold.size());
+        List<List<String>> g = new ArrayList<>(gold.size());
+        gold.forEach((id, answers) -> {
+            p.add(pred.get(id));
+            g.add(answers);
+        });
+        SquadScore s = SquadMetrics.evaluate(p, g);
+        if (s.unanswered() > 0) {
+            logger.warn("{} of {} questions in {} have no prediction in {} and score 0", s.unanswered(), s.total(),
+                    dataset, predictions);
+        }
+        return s;
+    }
+
+    private static JsonElement parse(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return JsonParser.parseReader(r);
+        } catch (JsonParseException e) {
+            throw new PredictionFileException(file, "$", "valid JSON", e.getMessage(), e);
+        }
+    }
+
+    private static JsonObject object(Path f, JsonElement e, String path) throws PredictionFileException {
+        if (e == null || !e.isJsonObject()) {
+            throw new PredictionFileException(f, path, "an object", describe(e));
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static JsonArray array(Path f, JsonElement e, String path) throws PredictionFileException {
+        if (e == null || !e.isJsonArray()) {
+            throw new PredictionFileException(f, path, "an array", describe(e));
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static String string(Path f, JsonElement e, String path) throws PredictionFileException {
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new PredictionFileException(f, path, "a string", describe(e));
+        }
+        return e.getAsString();
+    }
+
+    static String describe(JsonElement e) {
+        if (e == null) {
+            return "nothing";
+        }
+        return PredictionFileException.abbreviate(e.toString());
+    }
+}

@@ -1,0 +1,106 @@
+package io.github.prefine.eval.metrics;
+
+import io.github.prefine.eval.internal.NumpySum;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Accuracy, binary F1 and macro F1 over label sequences, as scikit-learn computes them.
+ *
+ * <p>Labels are strings compared with {@code equals}. Macro F1 averages the per-class F1 over the
+ * sorted union of gold and predicted labels ({@code sklearn.utils.multiclass.unique_labels}),
+ * with 0 for an undefined class score, and sums in NumPy's order so the result agrees to the last
+ * digit. Stateless and thread-safe.
+ */
+public final class ClassificationMetrics {
+
+    private ClassificationMetrics() {}
+
+    /**
+     * Fraction of positions where prediction equals gold ({@code sklearn.metrics.accuracy_score}).
+     *
+     * @param gold gold labels
+     * @param predicted predicted labels, same length
+     * @return accuracy in [0, 1]; 0 for empty input
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public static double accuracy(List<String> gold, List<String> predicted) {
+        checkSizes(gold, predicted);
+        if (gold.isEmpty()) {
+            return 0.0;
+        }
+        int correct = 0;
+        for (int i = 0; i < gold.size(); i++) {
+            if (Objects.equals(gold.get(i), predicted.get(i))) {
+                correct++;
+            }
+        }
+        return (double) correct / gold.size();
+    }
+
+    /**
+     * F1 of one positive label ({@code f1_score(average='binary', pos_label=positive)}).
+     *
+     * @param gold gold labels
+     * @param predicted predicted labels, same length
+     * @param positive the positive label
+     * @return the F1 in [0, 1]; 0 when the positive label never occurs in gold or prediction
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public static double binaryF1(List<String> gold, List<String> predicted, String positive) {
+        return perClass(gold, predicted).getOrDefault(positive, PrfScore.fromCountsSklearn(0, 0, 0)).f1();
+    }
+
+    /**
+     * Unweighted mean of per-class F1 ({@code f1_score(average='macro')}).
+     *
+     * @param gold gold labels
+     * @param predicted predicted labels, same length
+     * @return macro F1 in [0, 1]; 0 for empty input
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public static double macroF1(List<String> gold, List<String> predicted) {
+        Map<String, PrfScore> per = perClass(gold, predicted);
+        if (per.isEmpty()) {
+            return 0.0;
+        }
+        double[] f = per.values().stream().mapToDouble(PrfScore::f1).toArray();
+        return NumpySum.mean(f);
+    }
+
+    /**
+     * Per-class precision, recall, F1 and support, keyed by label in sorted order.
+     *
+     * @param gold gold labels
+     * @param predicted predicted labels, same length
+     * @return an ordered map from label to its score
+     * @throws IllegalArgumentException if the lengths differ
+     */
+    public static Map<String, PrfScore> perClass(List<String> gold, List<String> predicted) {
+        checkSizes(gold, predicted);
+        TreeMap<String, int[]> counts = new TreeMap<>(); // tp, pred, gold
+        for (int i = 0; i < gold.size(); i++) {
+            String g = Objects.requireNonNull(gold.get(i), "gold label " + i);
+            String p = Objects.requireNonNull(predicted.get(i), "predicted label " + i);
+            counts.computeIfAbsent(g, k -> new int[3])[2]++;
+            counts.computeIfAbsent(p, k -> new int[3])[1]++;
+            if (g.equals(p)) {
+                counts.get(g)[0]++;
+            }
+        }
+        TreeMap<String, PrfScore> out = new TreeMap<>();
+        counts.forEach((k, c) -> out.put(k, PrfScore.fromCountsSklearn(c[0], c[1], c[2])));
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    private static void checkSizes(List<String> gold, List<String> predicted) {
+        Objects.requireNonNull(gold, "gold");
+        Objects.requireNonNull(predicted, "predicted");
+        if (gold.size() != predicted.size()) {
+            throw new IllegalArgumentException(
+                    "gold and predicted must have the same length, found " + gold.size() + " and " + predicted.size());
+        }
+    }
+}

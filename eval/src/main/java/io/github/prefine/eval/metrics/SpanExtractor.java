@@ -1,0 +1,186 @@
+package io.github.prefine.eval.metrics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Turns tag sequences into entity spans the way seqeval does, in its default or its strict mode.
+ *
+ * <p>The default mode follows conlleval's lenient chunking ({@code seqeval.metrics.sequence_labeling
+ * .get_entities}): an I- tag after O or after a tag of another type starts an entity, so IOB1 input
+ * and broken IOB2 still yield entities. Sentences are independent; the end of a sentence ends any open
+ * entity, exactly as seqeval's concatenation with an O between sentences does. The strict mode
+ * ({@code mode='strict'} with a {@link TagScheme}) keeps only entities that begin and end with the
+ * tags the scheme prescribes.
+ *
+ * <p>Tags are prefix-first ({@code B-PER}); the type is what follows the first {@code -}. Stateless
+ * and thread-safe.
+ */
+public final class SpanExtractor {
+
+    private SpanExtractor() {}
+
+    /**
+     * Extracts entities in seqeval's default (lenient) mode.
+     *
+     * @param sentences tag sequences, one per sentence
+     * @return the entities in order of occurrence
+     */
+    public static List<Span> lenient(List<List<String>> sentences) {
+        Objects.requireNonNull(sentences, "sentences");
+        List<Span> out = new ArrayList<>();
+        for (int s = 0; s < sentences.size(); s++) {
+            List<String> tags = sentences.get(s);
+            char prevTag = 'O';
+            String prevType = "_";
+            int begin = 0;
+            for (int i = 0; i <= tags.size(); i++) {
+                String chunk = i < tags.size() ? Objects.requireNonNull(tags.get(i), "tag") : "O";
+                char tag = chunk.isEmpty() ? 'O' : chunk.charAt(0);
+                String type = lenientType(chunk);
+                if (endOfChunk(prevTag, tag, prevType, type)) {
+                    out.add(new Span(s, begin, i, prevType));
+                }
+                if (startOfChunk(prevTag, tag, prevType, type)) {
+                    begin = i;
+                }
+                prevTag = tag;
+                prevType = type;
+            }
+        }
+        return out;
+    }
+
+    /** seqeval: {@code chunk[1:].split('-', maxsplit=1)[-1] or '_'}. */
+    private static String lenientType(String chunk) {
+        if (chunk.length() <= 1) {
+            return "_";
+        }
+        String rest = chunk.substring(1);
+        int dash = rest.indexOf('-');
+        String type = dash >= 0 ? rest.substring(dash + 1) : rest;
+        return type.isEmpty() ? "_" : type;
+    }
+
+    private static boolean endOfChunk(char prevTag, char tag, String prevType, String type) {
+        boolean end = prevTag == 'E' || prevTag == 'S';
+        if ((prevTag == 'B' || prevTag == 'I') && (tag == 'B' || tag == 'S' || tag == 'O')) {
+            end = true;
+        }
+        if (prevTag != 'O' && prevTag != '.' && !prevType.equals(type)) {
+            end = true;
+        }
+        return end;
+    }
+
+    private static boolean startOfChunk(char prevTag, char tag, String prevType, String type) {
+        boolean start = tag == 'B' || tag == 'S';
+        if ((prevTag == 'E' || prevTag == 'S' || prevTag == 'O') && (tag == 'E' || tag == 'I')) {
+            start = true;
+        }
+        if (tag != 'O' && tag != '.' && !prevType.equals(type)) {
+            start = true;
+        }
+        return start;
+    }
+
+    /**
+     * Extracts entities in seqeval's strict mode for a scheme.
+     *
+     * @param sentences tag sequences, one per sentence
+     * @param scheme the tagging scheme every tag must follow
+     * @return the entities in order of occurrence
+     * @throws IllegalArgumentException if a tag's prefix is not allowed by the scheme, naming the
+     *     sentence, position and tag
+     */
+    public static List<Span> strict(List<List<String>> sentences, TagScheme scheme) {
+        Objects.requireNonNull(sentences, "sentences");
+        Objects.requireNonNull(scheme, "scheme");
+        List<Span> out = new ArrayList<>();
+        for (int s = 0; s < sentences.size(); s++) {
+            List<String> tags = sentences.get(s);
+            int n = tags.size();
+            char[] prefix = new char[n + 1];
+            String[] type = new String[n + 1];
+            for (int i = 0; i < n; i++) {
+                String t = Objects.requireNonNull(tags.get(i), "tag");
+                prefix[i] = t.isEmpty() ? '?' : t.charAt(0);
+                if (!scheme.allows(prefix[i])) {
+                    throw new IllegalArgumentException("sentence " + s + ", token " + i + ": tag prefix not allowed by "
+                            + scheme + ", found \"" + t + "\"");
+                }
+                type[i] = strictType(t);
+            }
+            prefix[n] = 'O';
+            type[n] = "_";
+            int i = 0;
+            while (i <= n) {
+                if (isStart(scheme, prefix[i])) {
+                    int end = i + 1;
+                    char insideP = prefix[i];
+                    String insideT = type[i];
+                    while (end <= n && isInside(scheme, insideP, insideT, prefix[end], type[end])) {
+                        insideP = prefix[end];
+                        insideT = type[end];
+                        end++;
+                    }
+                    if (isEnd(scheme, prefix[end - 1], type[end - 1], prefix[end], type[end])) {
+                        out.add(new Span(s, i, end, type[i]));
+                    }
+                    i = end;
+                } else {
+                    i++;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** seqeval Token: {@code token[1:].strip('-') or '_'}. */
+    private static String strictType(String t) {
+        int a = 1;
+        int b = t.length();
+        while (a < b && t.charAt(a) == '-') {
+            a++;
+        }
+        while (b > a && t.charAt(b - 1) == '-') {
+            b--;
+        }
+        return a >= b ? "_" : t.substring(a, b);
+    }
+
+    // every scheme's start patterns accept any previous tag, so only the current prefix matters
+    private static boolean isStart(TagScheme scheme, char cur) {
+        switch (scheme) {
+            case IOB2:
+                return cur == 'B';
+            case IOBES:
+                return cur == 'B' || cur == 'S';
+            default:
+                return cur == 'B' || cur == 'U';
+        }
+    }
+
+    private static boolean isInside(TagScheme scheme, char prevP, String prevT, char cur, String curT) {
+        if (!prevT.equals(curT)) {
+            return false;
+        }
+        char last = scheme == TagScheme.IOBES ? 'E' : scheme == TagScheme.BILOU ? 'L' : 'I';
+        return (prevP == 'B' || prevP == 'I') && (cur == 'I' || cur == last);
+    }
+
+    private static boolean isEnd(TagScheme scheme, char prevP, String prevT, char cur, String curT) {
+        switch (scheme) {
+            case IOB2:
+                if (prevP == 'I' || prevP == 'B') {
+                    return cur == 'O' || cur == 'B' || (cur == 'I' && !prevT.equals(curT));
+                }
+                return false;
+            case IOBES:
+                return prevP == 'S' || prevP == 'E';
+            default:
+                return prevP == 'U' || prevP == 'L';
+        }
+    }
+}

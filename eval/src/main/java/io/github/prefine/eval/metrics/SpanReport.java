@@ -1,0 +1,36 @@
+package io.github.prefine.eval.metrics;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Entity-level scores: the micro average over all types and one score per type, as seqeval's
+ * {@code classification_report} lists them.
+ *
+ * @param micro micro-averaged precision, recall, F1 and total gold entity count
+ * @param perType scores per entity type, in sorted type order (unmodifiable)
+ */
+public record SpanReport(PrfScore micro, Map<String, PrfScore> perType) {
+
+    /**
+     * Copies the per-type map, keeping its order.
+     *
+     * @param micro see the record description
+     * @param perType see the record description
+     */
+    public SpanReport {
+        Objects.requireNonNull(micro, "micro");
+        perType = Collections.unmodifiableMap(new LinkedHashMap<>(perType));
+    }
+
+    /**
+     * The micro F1, seqeval's {@code f1_score}.
+     *
+     * @return F1 in [0, 1]
+     */
+    public double f1() {
+        return micro.f1();
+    }
+}

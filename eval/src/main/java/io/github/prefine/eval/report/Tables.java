@@ -1,0 +1,176 @@
+package io.github.prefine.eval.report;
+
+import io.github.prefine.eval.evaluator.SeedSummary;
+import io.github.prefine.eval.evaluator.StdKind;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds the paper's tables from a results log.
+ *
+ * <ul>
+ *   <li>{@link #table1}: rows are targets, columns settings; each cell is mean ± std over seeds,
+ *       closed by "Average" (mean of the column's cell means) and "Average Std. Dev." (mean of the
+ *       column's stds).
+ *   <li>{@link #table2}: per setting, the mean of Table 1's cell means over each group's targets,
+ *       and over all targets ("Average").
+ *   <li>{@link #costTable}: seconds and examples per pre-finetuning epoch per setting, and seconds
+ *       relative to the most expensive setting.
+ * </ul>
+ *
+ * <p>Missing runs leave cells empty and averages cover the cells present, so a partial grid still
+ * reports. Averages are plain left-to-right means in row order. Stateless.
+ */
+public final class Tables {
+    /** Label of Table 1's and Table 2's mean row. */
+    public static final String AVERAGE = "Average";
+    /** Label of Table 1's mean-of-std row. */
+    public static final String AVERAGE_STD = "Average Std. Dev.";
+
+    private Tables() {}
+
+    /**
+     * Table 1: mean ± std per target and setting.
+     *
+     * @param results the loaded log
+     * @param layout row and column order
+     * @param kind sample (n - 1) or population standard deviation
+     * @return the table
+     */
+    public static Table table1(ResultSet results, ReportLayout layout, StdKind kind) {
+        Objects.requireNonNull(kind, "kind");
+        Map<String, Map<String, List<Double>>> values = group(results, layout);
+        List<Table.Row> rows = new ArrayList<>();
+        for (String target : layout.targets()) {
+            List<Cell> cells = new ArrayList<>();
+            for (String setting : layout.settings()) {
+                List<Double> v = values.get(setting).get(target);
+                if (v == null || v.isEmpty()) {
+                    cells.add(Cell.empty());
+                } else {
+                    SeedSummary s = SeedSummary.of(v, kind);
+                    cells.add(Cell.of(s.mean(), s.std()));
+                }
+            }
+            rows.add(new Table.Row(target, cells));
+        }
+        List<Cell> avg = new ArrayList<>();
+        List<Cell> avgStd = new ArrayList<>();
+        for (int c = 0; c < layout.settings().size(); c++) {
+            List<Double> means = new ArrayList<>();
+            List<Double> stds = new ArrayList<>();
+            for (Table.Row r : rows) {
+                Cell cell = r.cells().get(c);
+                if (!cell.isEmpty()) {
+                    means.add(cell.value());
+                    stds.add(cell.std());
+                }
+            }
+            avg.add(meanCell(means));
+            avgStd.add(meanCell(stds));
+        }
+        rows.add(new Table.Row(AVERAGE, avg));
+        rows.add(new Table.Row(AVERAGE_STD, avgStd));
+        String title = "Table 1: target-task score per pre-finetuning setting (mean ± "
+                + (kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n") + " over seeds)";
+        return new Table(title, "Target", layout.settings(), rows);
+    }
+
+    /**
+     * Table 2: per setting, the average over each group's targets and over all targets.
+     *
+     * @param table1 a table made by {@link #table1}
+     * @param layout the layout it was made with
+     * @return the table
+     */
+    public static Table table2(Table table1, ReportLayout layout) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (String group : layout.groups()) {
+            rows.add(new Table.Row(group, columnMeans(table1, layout, layout.targetsOf(group))));
+        }
+        rows.add(new Table.Row(AVERAGE, columnMeans(table1, layout, layout.targets())));
+        return new Table("Table 2: average score per target group and setting", "Group", table1.columns(), rows);
+    }
+
+    /**
+     * The cost table: seconds and examples per pre-finetuning epoch, and cost relative to the
+     * setting with the most seconds per epoch. Several records of one setting are averaged.
+     *
+     * @param results the loaded log
+     * @param layout setting order; settings not in the layout follow in log order
+     * @return the table
+     */
+    public static Table costTable(ResultSet results, ReportLayout layout) {
+        Map<String, double[]> sums = new LinkedHashMap<>(); // seconds, examples, count
+        for (String s : layout.settings()) {
+            sums.put(s, null);
+        }
+        for (CostRecord c : results.costs()) {
+            double[] a = sums.get(c.setting());
+            if (a == null) {
+                a = new double[3];
+                sums.put(c.setting(), a);
+            }
+            a[0] += c.secondsPerEpoch();
+            a[1] += c.examplesPerEpoch();
+            a[2]++;
+        }
+        sums.values().removeIf(Objects::isNull);
+        double max = 0;
+        for (double[] a : sums.values()) {
+            max = Math.max(max, a[0] / a[2]);
+        }
+        List<Table.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            double[] a = e.getValue();
+            double sec = a[0] / a[2];
+            rows.add(new Table.Row(e.getKey(),
+                    List.of(Cell.of(sec), Cell.of(a[1] / a[2]), max > 0 ? Cell.of(sec / max) : Cell.empty())));
+        }
+        return new Table("Pre-finetuning cost per epoch", "Setting",
+                List.of("Seconds / epoch", "Examples / epoch", "Relative cost"), rows);
+    }
+
+    private static List<Cell> columnMeans(Table t1, ReportLayout layout, List<String> targets) {
+        List<Cell> cells = new ArrayList<>();
+        for (String setting : t1.columns()) {
+            List<Double> means = new ArrayList<>();
+            for (String target : targets) {
+                Cell c = t1.cell(target, setting);
+                if (!c.isEmpty()) {
+                    means.add(c.value());
+                }
+            }
+            cells.add(meanCell(means));
+        }
+        return cells;
+    }
+
+    private static Cell meanCell(List<Double> v) {
+        if (v.isEmpty()) {
+            return Cell.empty();
+        }
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return Cell.of(s / v.size());
+    }
+
+    private static Map<String, Map<String, List<Double>>> group(ResultSet results, ReportLayout layout) {
+        Map<String, Map<String, List<Double>>> out = new LinkedHashMap<>();
+        for (String s : layout.settings()) {
+            out.put(s, new LinkedHashMap<>());
+        }
+        for (RunRecord r : results.runs()) {
+            Map<String, List<Double>> bySetting = out.get(r.setting());
+            if (bySetting != null) {
+                bySetting.computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r.value());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,54 @@
+package io.github.prefine.eval.evaluator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.eval.metrics.TagScheme;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorTest {
+
+    @Test
+    void scoresEachFormat() {
+        Evaluator acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
+        EvaluationResult r = acc.evaluateLabels(List.of("a", "b"), List.of("a", "a"));
+        assertEquals(0.5, r.value());
+        assertEquals(50.0, r.percent());
+        Evaluator span = Evaluator.builder().setMetric(MetricType.SPAN_F1).optStrictScheme(TagScheme.IOB2).build();
+        assertEquals(0.0, span.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).value());
+        Evaluator lenient = Evaluator.builder().setMetric(MetricType.SPAN_F1).build();
+        assertEquals(1.0, lenient.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).value());
+        Evaluator em = Evaluator.builder().setMetric(MetricType.SQUAD_EM).build();
+        EvaluationResult q = em.evaluateAnswers(List.of("The cat"), List.of(List.of("cat")));
+        assertEquals(100.0, q.value());
+        assertEquals(100.0, q.percent());
+    }
+
+    @Test
+    void aggregatesSeedsWithSampleStdByDefault() {
+        Evaluator ev = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
+        List<EvaluationResult> runs = List.of(new EvaluationResult(MetricType.ACCURACY, 0.5, 10),
+                new EvaluationResult(MetricType.ACCURACY, 0.7, 10), new EvaluationResult(MetricType.ACCURACY, 0.6, 10));
+        SeedSummary s = ev.aggregate(runs);
+        // percent values 50, 70, 60: mean 60, sample std sqrt(200/2) = 10, population sqrt(200/3)
+        assertEquals(60.0, s.mean(), 1e-12);
+        assertEquals(10.0, s.std(), 1e-12);
+        assertEquals(StdKind.SAMPLE, s.stdKind());
+        SeedSummary p = Evaluator.builder().setMetric(MetricType.ACCURACY).optStdKind(StdKind.POPULATION).build()
+                .aggregate(runs);
+        assertEquals(Math.sqrt(200.0 / 3), p.std(), 1e-12);
+    }
+
+    @Test
+    void rejectsMisuse() {
+        assertThrows(IllegalArgumentException.class, () -> Evaluator.builder().build());
+        assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.builder().setMetric(MetricType.ACCURACY).optStrictScheme(TagScheme.IOB2).build());
+        Evaluator acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
+        assertThrows(IllegalStateException.class, () -> acc.evaluateTags(List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> acc.aggregate(List.of(new EvaluationResult(MetricType.MACRO_F1, 0.1, 1))));
+    }
+}

@@ -1,0 +1,162 @@
+package io.github.prefine.eval.files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.Gson;
+import io.github.prefine.eval.metrics.PrfScore;
+import io.github.prefine.eval.metrics.SpanF1;
+import io.github.prefine.eval.metrics.SpanReport;
+import io.github.prefine.eval.metrics.SquadScore;
+import io.github.prefine.eval.metrics.TagScheme;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PredictionFilesTest {
+
+    @Test
+    void conllFileScoresLikeSeqeval(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("pred.conll");
+        // IOB1 gold (Wikigold style), a trailing entity at sentence end, a DOCSTART line, tab and space separators
+        Files.writeString(f, "-DOCSTART- O O\n\nJohn I-PER I-PER\nSmith I-PER I-PER\nin O O\nParis I-LOC B-LOC\n"
+                + "\t\nVisit O O\nBerlin\tI-LOC\tI-ORG\n");
+        SpanReport r = ConllPredictions.score(f, SpanF1.lenient());
+        // gold: PER, LOC | LOC; pred: PER, LOC | ORG -> tp 2, pred 3, gold 3
+        assertEquals(2.0 / 3, r.micro().precision());
+        assertEquals(2.0 / 3, r.f1(), 1e-15);
+        assertEquals(PrfScore.fromCountsSeqeval(1, 1, 2), r.perType().get("LOC"));
+        assertEquals(PrfScore.fromCountsSeqeval(0, 1, 0), r.perType().get("ORG"));
+        // strict IOB2 refuses nothing here (I- is allowed) but drops the I- entities
+        assertEquals(1, ConllPredictions.read(f).gold().get(1).size() - 1);
+        SpanReport strict = ConllPredictions.score(f, SpanF1.strict(TagScheme.IOB2));
+        assertEquals(0, strict.micro().support());
+    }
+
+    @Test
+    void conllErrorNamesFileLineAndColumns(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.conll");
+        Files.writeString(f, "a O O\nb O\n");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ConllPredictions.read(f));
+        assertEquals(f + ":2: expected 3 whitespace-separated columns (token, gold, predicted), found 2 in \"b O\"",
+                e.getMessage());
+    }
+
+    private static Path dataset(Path dir) throws Exception {
+        Path d = dir.resolve("data.json");
+        Files.writeString(d, "{\"version\":\"1.1\",\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"c\",\"qas\":["
+                + "{\"id\":\"q1\",\"question\":\"?\",\"answers\":[{\"answer_start\":0,\"text\":\"Denver Broncos\"},"
+                + "{\"answer_start\":0,\"text\":\"the Broncos\"}]},"
+                + "{\"id\":\"q2\",\"question\":\"?\",\"answers\":[{\"answer_start\":0,\"text\":\"Santa Clara, California\"}]},"
+                + "{\"id\":\"q3\",\"question\":\"?\",\"answers\":[{\"answer_start\":0,\"text\":\"24\\u201310\"}]}]}]}]}");
+        return d;
+    }
+
+    @Test
+    void squadHandEditedSubset(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("pred.json");
+        // q1 exact after normalisation; q2 partial; q3 missing; "zz" unknown and ignored
+        Files.writeString(p, "{\"q1\":\"Broncos!\",\"q2\":\"Santa Clara\",\"zz\":\"x\"}");
+        SquadScore s = SquadPredictions.score(dataset(dir), p);
+        assertEquals(3, s.total());
+        assertEquals(1, s.unanswered());
+        assertEquals(100.0 * 1 / 3, s.exactMatch());
+        // q2: pred [santa, clara], gold [santa, clara, california]: p 1, r 2/3
+        double f2 = (2 * 1.0 * (2.0 / 3)) / (1.0 + 2.0 / 3);
+        assertEquals(100.0 * (1.0 + f2) / 3, s.f1());
+    }
+
+    @Test
+    void squadErrorsNameJsonPath(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"q1\": 3}");
+        PredictionFileException e = assertThrows(PredictionFileException.class,
+                () -> SquadPredictions.score(dataset(dir), p));
+        assertEquals(p + ":$[\"q1\"]: expected a string, found 3", e.getMessage());
+        Path d = dir.resolve("d2.json");
+        Files.writeString(d, "{\"data\":[{\"paragraphs\":[{\"qas\":[{\"id\":\"a\",\"answers\":{}}]}]}]}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.readGold(d));
+        assertEquals(d + ":$.data[0].paragraphs[0].qas[0].answers: expected an array, found {}", e.getMessage());
+    }
+
+    @Test
+    void squadDevGoldAsPredictionsScores100(@TempDir Path dir) throws Exception {
+        String shared = System.getProperty("prefine.shared");
+        Path dev = shared == null ? null : Path.of(shared, "data/qa/squad_v1.1/dev-v1.1.json");
+        assumeTrue(dev != null && Files.exists(dev), "shared SQuAD dev set absent: " + dev);
+        Map<String, List<String>> gold = SquadPredictions.readGold(dev);
+        assertEquals(10570, gold.size());
+        Map<String, String> pred = new LinkedHashMap<>();
+        gold.forEach((id, a) -> pred.put(id, a.get(0)));
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, new Gson().toJson(pred));
+        SquadScore s = SquadPredictions.score(dev, p);
+        assertEquals(100.0, s.exactMatch());
+        assertEquals(100.0, s.f1());
+        assertEquals(0, s.unanswered());
+    }
+
+    /**
+     * Perturbed predictions on the whole dev set, scored to the last digit. The expected numbers come
+     * from running the official evaluate-v1.1.py logic under CPython 3.11 on the same predictions
+     * (question i: i%4 == 0 first answer + " the extra"; 1 first answer with spaces turned into
+     * NBSP; 2 the first three space-separated words of the context; 3 unanswered).
+     */
+    @Test
+    void squadDevPerturbedMatchesOfficialScriptToTheLastDigit(@TempDir Path dir) throws Exception {
+        String shared = System.getProperty("prefine.shared");
+        Path dev = shared == null ? null : Path.of(shared, "data/qa/squad_v1.1/dev-v1.1.json");
+        assumeTrue(dev != null && Files.exists(dev), "shared SQuAD dev set absent: " + dev);
+        com.google.gson.JsonObject root = com.google.gson.JsonParser.parseString(Files.readString(dev)).getAsJsonObject();
+        Map<String, String> pred = new LinkedHashMap<>();
+        int i = 0;
+        for (com.google.gson.JsonElement a : root.getAsJsonArray("data")) {
+            for (com.google.gson.JsonElement pe : a.getAsJsonObject().getAsJsonArray("paragraphs")) {
+                String context = pe.getAsJsonObject().get("context").getAsString();
+                for (com.google.gson.JsonElement qe : pe.getAsJsonObject().getAsJsonArray("qas")) {
+                    com.google.gson.JsonObject qa = qe.getAsJsonObject();
+                    String ans = qa.getAsJsonArray("answers").get(0).getAsJsonObject().get("text").getAsString();
+                    String id = qa.get("id").getAsString();
+                    switch (i % 4) {
+                        case 0 -> pred.put(id, ans + " the extra");
+                        case 1 -> pred.put(id, ans.replace(' ', '\u00a0'));
+                        case 2 -> {
+                            String[] w = context.split(" ", -1);
+                            pred.put(id, String.join(" ", java.util.Arrays.copyOf(w, Math.min(3, w.length))));
+                        }
+                        default -> { }
+                    }
+                    i++;
+                }
+            }
+        }
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, new Gson().toJson(pred));
+        SquadScore s = SquadPredictions.score(dev, p);
+        assertEquals(10570, s.total());
+        assertEquals(25.22232734153264, s.exactMatch());
+        assertEquals(46.12707279369119, s.f1());
+    }
+
+    @Test
+    void classificationJsonLines(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("cls.jsonl");
+        Files.writeString(f, "{\"id\":1,\"gold\":\"entailment\",\"pred\":\"entailment\"}\n\n"
+                + "{\"id\":2,\"gold\":\"neutral\",\"pred\":\"entailment\"}\n"
+                + "{\"id\":3,\"gold\":\"contradiction\",\"pred\":\"contradiction\"}\n"
+                + "{\"id\":4,\"gold\":1,\"pred\":\"1\"}\n");
+        ClassificationPredictions.Score s = ClassificationPredictions.score(f);
+        assertEquals(0.75, s.accuracy());
+        assertEquals(4, s.count());
+        // classes 1, contradiction, entailment, neutral: F1 1, 1, 2/3, 0
+        assertEquals(((1.0 + 1.0) + (2.0 * 1 / 3) + 0.0) / 4, s.macroF1(), 1e-15);
+        Files.writeString(f, "{\"id\":1,\"gold\":\"a\"}\n");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
+        assertEquals(f + ":1: $.pred: expected a string, number or boolean label, found nothing", e.getMessage());
+    }
+}

@@ -1,0 +1,35 @@
+package io.github.prefine.eval.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClassificationMetricsTest {
+
+    @Test
+    void accuracyCountsMatches() {
+        assertEquals(0.75, ClassificationMetrics.accuracy(List.of("a", "b", "a", "c"), List.of("a", "b", "c", "c")));
+        assertEquals(0.0, ClassificationMetrics.accuracy(List.of(), List.of()));
+    }
+
+    @Test
+    void binaryF1OfPositiveClass() {
+        // gold 1 1 0 0 1, pred 1 0 0 1 1: tp 2, fp 1, fn 1 -> f1 = 4/6
+        List<String> g = List.of("1", "1", "0", "0", "1");
+        List<String> p = List.of("1", "0", "0", "1", "1");
+        assertEquals(2.0 * 2 / 6, ClassificationMetrics.binaryF1(g, p, "1"));
+        assertEquals(0.0, ClassificationMetrics.binaryF1(List.of("0"), List.of("0"), "1"));
+    }
+
+    @Test
+    void macroF1LikeCbWithThreeClasses() {
+        // entailment/contradiction/neutral; neutral never predicted correctly
+        List<String> g = List.of("e", "e", "c", "n", "c", "e");
+        List<String> p = List.of("e", "c", "c", "e", "c", "e");
+        // e: tp2 pred3 gold3 -> 4/6; c: tp2 pred3 gold2 -> 4/5; n: tp0 pred0 gold1 -> 0
+        double expected = ((4.0 / 6 + 4.0 / 5) + 0.0) / 3;
+        assertEquals(expected, ClassificationMetrics.macroF1(g, p));
+        assertEquals(List.of("c", "e", "n"), List.copyOf(ClassificationMetrics.perClass(g, p).keySet()));
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.prefine.eval.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SpanF1Test {
+
+    private static List<List<String>> s(String... sentences) {
+        return java.util.Arrays.stream(sentences).map(x -> List.of(x.split(" "))).toList();
+    }
+
+    @Test
+    void seqevalReadmeExample() {
+        // seqeval README: y_true [[O O O B-MISC I-MISC I-MISC O],[B-PER I-PER O]],
+        // y_pred [[O O B-MISC I-MISC I-MISC I-MISC O],[B-PER I-PER O]] -> f1 0.50
+        SpanReport r = SpanF1.lenient().score(
+                s("O O O B-MISC I-MISC I-MISC O", "B-PER I-PER O"),
+                s("O O B-MISC I-MISC I-MISC I-MISC O", "B-PER I-PER O"));
+        assertEquals(0.5, r.micro().precision());
+        assertEquals(0.5, r.micro().recall());
+        assertEquals(0.5, r.f1());
+        assertEquals(new PrfScore(0.0, 0.0, 0.0, 1), r.perType().get("MISC"));
+        assertEquals(new PrfScore(1.0, 1.0, 1.0, 1), r.perType().get("PER"));
+    }
+
+    @Test
+    void lenientModeReadsIob1AndTypeChanges() {
+        // IOB1: I- after O starts an entity; B- splits two touching entities of one type;
+        // I-LOC right after I-PER starts a new entity.
+        List<Span> spans = SpanExtractor.lenient(s("I-PER I-PER O I-ORG B-ORG I-LOC"));
+        assertEquals(List.of(new Span(0, 0, 2, "PER"), new Span(0, 3, 4, "ORG"), new Span(0, 4, 5, "ORG"),
+                new Span(0, 5, 6, "LOC")), spans);
+    }
+
+    @Test
+    void trailingEntityEndsAtSentenceEnd() {
+        // the entity at the end of sentence 0 must not merge with the I- at the start of sentence 1
+        List<Span> spans = SpanExtractor.lenient(s("O B-PER I-PER", "I-PER O"));
+        assertEquals(List.of(new Span(0, 1, 3, "PER"), new Span(1, 0, 1, "PER")), spans);
+    }
+
+    @Test
+    void handComputedMicroAndPerType() {
+        // gold: PER[0,2) LOC[3,4) | ORG[0,1) LOC[2,3)   = 4 entities
+        // pred: PER[0,2) LOC[3,4) | ORG[0,2) MISC[2,3)  = 4 entities, 2 correct
+        SpanReport r = SpanF1.lenient().score(
+                s("B-PER I-PER O B-LOC", "B-ORG O B-LOC"),
+                s("B-PER I-PER O B-LOC", "B-ORG I-ORG B-MISC"));
+        assertEquals(0.5, r.micro().precision());
+        assertEquals(0.5, r.micro().recall());
+        assertEquals(4, r.micro().support());
+        assertEquals(List.of("LOC", "MISC", "ORG", "PER"), List.copyOf(r.perType().keySet()));
+        // LOC: tp 1, pred 1, gold 2 -> p 1, r 0.5, f 2/3
+        assertEquals(PrfScore.fromCountsSeqeval(1, 1, 2), r.perType().get("LOC"));
+        assertEquals(2.0 * 1.0 * 0.5 / 1.5, r.perType().get("LOC").f1());
+        assertEquals(new PrfScore(0, 0, 0, 0), r.perType().get("MISC"));
+    }
+
+    @Test
+    void undefinedScoresAreZero() {
+        SpanReport r = SpanF1.lenient().score(s("O O"), s("O O"));
+        assertEquals(new PrfScore(0, 0, 0, 0), r.micro());
+    }
+
+    @Test
+    void strictIob2DropsEntitiesWithoutBegin() {
+        // lenient keeps the I-PER after O, strict IOB2 does not
+        List<List<String>> gold = s("B-PER I-PER O B-LOC");
+        List<List<String>> pred = s("O I-PER O B-LOC");
+        assertEquals(List.of(new Span(0, 1, 2, "PER"), new Span(0, 3, 4, "LOC")), SpanExtractor.lenient(pred));
+        assertEquals(List.of(new Span(0, 3, 4, "LOC")), SpanExtractor.strict(pred, TagScheme.IOB2));
+        SpanReport r = SpanF1.strict(TagScheme.IOB2).score(gold, pred);
+        assertEquals(1.0, r.micro().precision());
+        assertEquals(0.5, r.micro().recall());
+        // B-PER I-LOC: strict ends PER at the type change, and I-LOC starts nothing
+        assertEquals(List.of(new Span(0, 0, 1, "PER")), SpanExtractor.strict(s("B-PER I-LOC"), TagScheme.IOB2));
+    }
+
+    @Test
+    void strictIobesNeedsEndOrSingle() {
+        List<Span> spans = SpanExtractor.strict(s("B-PER E-PER S-LOC B-ORG I-ORG O B-X I-X E-X"), TagScheme.IOBES);
+        // B-ORG I-ORG O never reaches E-: dropped
+        assertEquals(List.of(new Span(0, 0, 2, "PER"), new Span(0, 2, 3, "LOC"), new Span(0, 6, 9, "X")), spans);
+        // lenient mode reads the same tags differently: the unterminated ORG still counts
+        assertEquals(4, SpanExtractor.lenient(s("B-PER E-PER S-LOC B-ORG I-ORG O B-X I-X E-X")).size());
+    }
+
+    @Test
+    void strictBilouAndRejectsForeignPrefix() {
+        List<Span> spans = SpanExtractor.strict(s("U-PER B-LOC I-LOC L-LOC B-ORG"), TagScheme.BILOU);
+        assertEquals(List.of(new Span(0, 0, 1, "PER"), new Span(0, 1, 4, "LOC")), spans);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SpanExtractor.strict(s("O E-PER"), TagScheme.IOB2));
+        assertEquals("sentence 0, token 1: tag prefix not allowed by IOB2, found \"E-PER\"", e.getMessage());
+    }
+
+    @Test
+    void typesWithHyphensKeepTheirSuffix() {
+        assertEquals(List.of(new Span(0, 0, 2, "creative-work")),
+                SpanExtractor.lenient(s("B-creative-work I-creative-work")));
+        assertEquals(List.of(new Span(0, 0, 2, "creative-work")),
+                SpanExtractor.strict(s("B-creative-work I-creative-work"), TagScheme.IOB2));
+    }
+
+    @Test
+    void rejectsMismatchedShapes() {
+        assertThrows(IllegalArgumentException.class, () -> SpanF1.lenient().score(s("O O"), s("O")));
+    }
+}

@@ -1,0 +1,75 @@
+package io.github.prefine.eval.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SquadMetricsTest {
+
+    @Test
+    void normalisesLikeTheOfficialScript() {
+        assertEquals("eiffel tower", SquadMetrics.normalize("The Eiffel Tower!"));
+        // articles only as whole words: "another", "theater", "a1" stay
+        assertEquals("another theater a1", SquadMetrics.normalize("another theater a1"));
+        // punctuation is removed first, so "the." becomes a whole-word article
+        assertEquals("x", SquadMetrics.normalize("the. x"));
+        // underscore is punctuation and gone before the article pass; "a_b" -> "ab"
+        assertEquals("ab", SquadMetrics.normalize("a_b"));
+    }
+
+    @Test
+    void keepsNonAsciiPunctuationAndLetters() {
+        // string.punctuation is ASCII only: « » and 。 stay; accents are letters, so "thé" is no article
+        assertEquals("«café» thé 東京。", SquadMetrics.normalize("«Café» the thé 東京。"));
+        // an accented letter after "a" makes it part of a word
+        assertEquals("aé", SquadMetrics.normalize("aé"));
+        // a combining mark is no word character in Python's re, a superscript digit is
+        assertEquals("\u0301 x", SquadMetrics.normalize("the\u0301 x"));
+        assertEquals("x ²the", SquadMetrics.normalize("x ²the"));
+    }
+
+    @Test
+    void splitsOnPythonWhitespaceIncludingNbsp() {
+        assertEquals(List.of("a1", "b", "c", "d", "e", "f"),
+                SquadMetrics.normalizedTokens("a1\u00a0b\u3000c\u2009d\u001ce\u0085f"));
+        // U+200B ZERO WIDTH SPACE is not whitespace in Python
+        assertEquals(List.of("x\u200by"), SquadMetrics.normalizedTokens("x\u200by"));
+        assertTrue(SquadMetrics.isPythonSpace(0x202F));
+        assertFalse(SquadMetrics.isPythonSpace(0x180E));
+    }
+
+    @Test
+    void f1UsesMultisetOverlap() {
+        // pred tokens [cat, cat, sat], gold [cat, sat, on, mat]: common cat, sat = 2
+        // p = 2/3, r = 2/4, f = 2pr/(p+r) = 4/7
+        double p = 2.0 / 3;
+        double r = 2.0 / 4;
+        assertEquals((2 * p * r) / (p + r), SquadMetrics.f1("cat cat sat", "the cat sat on the mat"));
+    }
+
+    @Test
+    void punctuationOnlyAndEmptyAnswers() {
+        // both normalise to "": EM is 1 but F1 is 0 (no common tokens), as in the script
+        assertTrue(SquadMetrics.exactMatch("...", ""));
+        assertEquals(0.0, SquadMetrics.f1("...", ""));
+        assertEquals(0.0, SquadMetrics.f1("", "Paris"));
+        assertFalse(SquadMetrics.exactMatch("", "Paris"));
+        assertTrue(SquadMetrics.exactMatch("the", "a"));
+    }
+
+    @Test
+    void evaluateTakesMaxOverGoldsAndCountsUnanswered() {
+        SquadScore s = SquadMetrics.evaluate(Arrays.asList("Denver Broncos", "Broncos", null),
+                List.of(List.of("Denver Broncos", "Broncos"), List.of("the Denver Broncos"), List.of("x")));
+        assertEquals(100.0 * 1 / 3, s.exactMatch());
+        // q1 1.0, q2 p=1, r=1/2 -> 2/3, q3 0
+        double f2 = (2 * 1.0 * 0.5) / 1.5;
+        assertEquals(100.0 * (1.0 + f2 + 0.0) / 3, s.f1());
+        assertEquals(3, s.total());
+        assertEquals(1, s.unanswered());
+    }
+}
