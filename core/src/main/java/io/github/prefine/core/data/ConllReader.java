@@ -164,7 +164,8 @@ public final class ConllReader implements DatasetReader<TokenExample> {
             }
             if (expectedColumns == 0) {
                 expectedColumns = fields.length;
-                if (expectedColumns < 2) {
+                if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
+                        || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
                     defect = fail(leniency, name, line.number(), "at least 2 " + sepName() + " fields (token, tag)",
                             String.valueOf(fields.length), WRONG_FIELD_COUNT);
                     expectedColumns = 0;

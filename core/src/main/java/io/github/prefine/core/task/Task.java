@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -42,8 +41,10 @@ public final class Task {
     private final List<String> declaredLabels;
     private final MetricType metric;
     private final TaskSource source;
+    private final java.util.Set<Split> learnFrom;
 
     private Task(Builder b) {
+        this.learnFrom = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(b.learnFrom));
         this.name = b.name;
         this.group = b.group;
         this.format = b.format;
@@ -69,6 +70,7 @@ public final class Task {
     public Builder toBuilder() {
         Builder b = new Builder().setName(name).setGroup(group).setFormat(format).setMetric(metric).setSource(source);
         b.labels = declaredLabels;
+        b.learnFrom = java.util.EnumSet.copyOf(learnFrom);
         return b;
     }
 
@@ -101,7 +103,9 @@ public final class Task {
 
     /**
      * Returns the declared label set; when empty, labels are learned from the training data on
-     * {@link #load}: classification labels sorted, tags with {@code O} first and the rest sorted.
+     * {@link #load}: classification labels sorted; for tags, {@code O} first, then {@code B-T} for
+     * every entity type {@code T} seen (sorted), then {@code I-T} (and {@code E-T}, {@code S-T}
+     * when the data is BIOES).
      *
      * @return the declared labels, possibly empty
      */
@@ -128,6 +132,15 @@ public final class Task {
     }
 
     /**
+     * Returns the splits a learned label set is taken from.
+     *
+     * @return the splits, by default only {@link Split#TRAIN}
+     */
+    public java.util.Set<Split> learnLabelsFrom() {
+        return learnFrom;
+    }
+
+    /**
      * Checks which of this task's files exist under a data root.
      *
      * @param dataRoot the data root
@@ -141,7 +154,8 @@ public final class Task {
      * Reads every split whose file exists, and fixes the label set.
      *
      * <p>With a hold-out source the one file is split 4:1 into train and validation. Labels, when
-     * not declared, are learned from the training split (or, without one, from every split read).
+     * not declared, are learned from the splits of {@link #learnLabelsFrom()} that were read (by
+     * default train; when none of them was read, from every split read).
      * A label outside the set in any other split is an error in strict mode and skipped and counted
      * under the {@code "labels"} report in lenient mode.
      *
@@ -186,8 +200,13 @@ public final class Task {
         List<String> labels = declaredLabels;
         if (labels.isEmpty() && !(format instanceof TaskFormat.ExtractiveQa)
                 && !(format instanceof TaskFormat.MultipleChoice)) {
-            labels = learnLabels(splits.containsKey(Split.TRAIN) ? List.of(splits.get(Split.TRAIN))
-                    : new ArrayList<>(splits.values()));
+            List<List<Example>> from = new ArrayList<>();
+            for (Split s : learnFrom) {
+                if (splits.containsKey(s)) {
+                    from.add(splits.get(s));
+                }
+            }
+            labels = learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
         }
         if (!labels.isEmpty()) {
             ReadReport.Builder labelReport = new ReadReport.Builder("labels");
@@ -225,10 +244,24 @@ public final class Task {
             }
         }
         List<String> out = new ArrayList<>();
-        if (tags && set.remove("O")) {
-            out.add("O");
+        if (!tags) {
+            out.addAll(set);
+            return out;
         }
-        out.addAll(set);
+        // tags: every prefix of every entity type seen, so I-T is known whenever B-T is
+        set.remove("O");
+        TreeSet<String> types = new TreeSet<>();
+        boolean bioes = false;
+        for (String t : set) {
+            types.add(t.substring(2));
+            bioes |= t.startsWith("E-") || t.startsWith("S-");
+        }
+        out.add("O");
+        for (String prefix : bioes ? List.of("B-", "I-", "E-", "S-") : List.of("B-", "I-")) {
+            for (String type : types) {
+                out.add(prefix + type);
+            }
+        }
         return out;
     }
 
@@ -291,8 +324,24 @@ public final class Task {
         private List<String> labels = List.of();
         private MetricType metric;
         private TaskSource source;
+        private java.util.Set<Split> learnFrom = java.util.EnumSet.of(Split.TRAIN);
 
         private Builder() {}
+
+        /**
+         * Sets the splits a learned label set is taken from; use more than train only where the
+         * data has label types missing from train (ATIS test), and say so in the task's docs.
+         *
+         * @param splits default {@code {TRAIN}}; non-empty
+         * @return this builder
+         */
+        public Builder optLearnLabelsFrom(java.util.Set<Split> splits) {
+            if (splits.isEmpty()) {
+                throw new IllegalArgumentException("learnLabelsFrom needs at least one split");
+            }
+            this.learnFrom = java.util.EnumSet.copyOf(splits);
+            return this;
+        }
 
         /**
          * Sets the unique task name.
@@ -372,10 +421,10 @@ public final class Task {
             if (name == null || name.isBlank()) {
                 throw new IllegalStateException("setName is required (non-blank)");
             }
-            Objects.requireNonNull(group, name + ": setGroup is required");
-            Objects.requireNonNull(format, name + ": setFormat is required");
-            Objects.requireNonNull(metric, name + ": setMetric is required");
-            Objects.requireNonNull(source, name + ": setSource is required");
+            require(group, "setGroup");
+            require(format, "setFormat");
+            require(metric, "setMetric");
+            require(source, "setSource");
             if (new java.util.HashSet<>(labels).size() != labels.size()) {
                 throw new IllegalArgumentException(name + ": labels must be distinct, found " + labels);
             }
@@ -390,6 +439,12 @@ public final class Task {
                 }
             }
             return new Task(this);
+        }
+
+        private void require(Object value, String setter) {
+            if (value == null) {
+                throw new IllegalStateException(name + ": " + setter + " is required");
+            }
         }
     }
 }

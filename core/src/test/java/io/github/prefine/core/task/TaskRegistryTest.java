@@ -1,0 +1,91 @@
+package io.github.prefine.core.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.TsvClassificationReader;
+import io.github.prefine.eval.metrics.MetricType;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TaskRegistryTest {
+    @Test
+    void powerSetOfThreeGroupsInDocumentedOrder() {
+        List<String> names = TaskCatalog.prefinetuningRegistry().combinations().stream()
+                .map(GroupCombination::name).toList();
+        assertEquals(List.of("Only-SL", "Only-QA", "Only-C", "SL+QA", "SL+C", "QA+C", "SL+QA+C"), names);
+    }
+
+    @Test
+    void catalogCounts29PrefinetuningAnd12Targets() {
+        TaskRegistry r = TaskCatalog.prefinetuningRegistry();
+        assertEquals(29, r.tasks().size());
+        assertEquals(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C), r.groups());
+        assertEquals(15, r.tasks(TaskGroup.SL).size());
+        assertEquals(8, r.tasks(TaskGroup.C).size());
+        assertEquals(6, r.tasks(TaskGroup.QA).size());
+        assertEquals(14, r.tasks(GroupCombination.of(List.of(TaskGroup.QA, TaskGroup.C))).size());
+        Map<String, Integer> targetGroups = new TreeMap<>();
+        TaskCatalog.targets().forEach(t -> targetGroups.merge(t.group().name(), 1, Integer::sum));
+        assertEquals(Map.of("C", 4, "QA", 4, "SL", 4), targetGroups);
+        for (Task t : TaskCatalog.all()) {
+            MetricType expected = t.group().equals(TaskGroup.SL) ? MetricType.SPAN_F1
+                    : t.group().equals(TaskGroup.QA) ? MetricType.SQUAD_F1
+                    : t.name().equals("cb") ? MetricType.MACRO_F1 : MetricType.ACCURACY;
+            assertEquals(expected, t.metric(), t.name());
+        }
+        assertEquals(TaskFormat.CHOICE, TaskCatalog.task("copa").format());
+        assertEquals(TaskFormat.SINGLE_TEXT, TaskCatalog.task("cola").format());
+        assertEquals(TaskFormat.TEXT_PAIR, TaskCatalog.task("rte").format());
+    }
+
+    @Test
+    void userGroupsFollowBuiltInsAndCompareByName() {
+        TaskGroup custom = TaskGroup.of("NLI");
+        assertEquals(custom, TaskGroup.of("NLI"));
+        assertTrue(TaskGroup.of("SL") == TaskGroup.SL);
+        Task t = TaskCatalog.task("rte").toBuilder().setName("rte-nli").setGroup(custom).build();
+        TaskRegistry r = TaskRegistry.builder().register(t).registerAll(TaskCatalog.targets()).build();
+        assertEquals(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C, custom), r.groups());
+        assertEquals(15, r.combinations().size());
+        assertEquals("Only-NLI", r.combinations().get(3).name());
+        assertEquals(t, r.task("rte-nli"));
+        assertEquals(List.of(t), r.tasks(custom));
+        assertThrows(IllegalArgumentException.class, () -> TaskGroup.of("A+B"));
+        assertThrows(IllegalArgumentException.class, () -> TaskRegistry.builder().register(t).register(t));
+        assertThrows(java.util.NoSuchElementException.class, () -> r.task("nope"));
+        assertFalse(r.find("nope").isPresent());
+    }
+
+    @Test
+    void missingFilesMakeATaskUnavailableNotTheRegistry(@TempDir Path root) {
+        TaskRegistry r = TaskCatalog.prefinetuningRegistry();
+        List<TaskAvailability> all = r.availability(root);
+        assertEquals(29, all.size());
+        assertTrue(all.stream().noneMatch(TaskAvailability::available));
+        TaskAvailability cola = r.task("cola").availability(root);
+        assertEquals(List.of(root.resolve("cls/glue_cola/train.tsv").toAbsolutePath().normalize(),
+                root.resolve("cls/glue_cola/dev.tsv").toAbsolutePath().normalize()), cola.missing());
+        assertThrows(java.nio.file.NoSuchFileException.class,
+                () -> r.task("cola").load(root, io.github.prefine.core.data.Leniency.STRICT));
+    }
+
+    @Test
+    void buildValidatesTasks() {
+        TaskSource qaSource = TaskSource.builder().add(Split.TRAIN, "x.tsv",
+                TsvClassificationReader.builder().setTextA("{a}").build()).build();
+        Task.Builder b = Task.builder().setName("bad").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
+                .setMetric(MetricType.SQUAD_F1).setSource(qaSource);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertEquals("bad: x.tsv is read as TextExample, format ExtractiveQa[] needs QaExample", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> Task.builder().setName("x").build());
+        assertThrows(IllegalArgumentException.class, () -> TaskCatalog.task("rte").toBuilder()
+                .optLabels(List.of("a", "a")).build());
+    }
+}
