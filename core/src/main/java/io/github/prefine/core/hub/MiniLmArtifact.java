@@ -1,8 +1,17 @@
-package io.github.prefine.core.checkpoint;
+package io.github.prefine.core.hub;
 
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.checkpoint.ImportedWeights;
+import io.github.prefine.core.checkpoint.OnnxImporter;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.LoadedCheckpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URISyntaxException;
@@ -176,6 +185,44 @@ public final class MiniLmArtifact {
      */
     public String source() {
         return source;
+    }
+
+    /**
+     * Returns the encoder config of these weights.
+     *
+     * @return the config read from {@link #configJsonText()}
+     */
+    public static EncoderConfig config() {
+        return EncoderConfig.fromJson(configJsonText());
+    }
+
+    /**
+     * Builds the encoder from the imported weights, without writing any file.
+     *
+     * @param manager the manager that will own the parameter arrays (normally the Model's)
+     * @param dataType FLOAT32 or FLOAT16
+     * @return the encoder; the caller closes it
+     * @throws IOException if the weights do not fit the config
+     */
+    public LoadedCheckpoint load(NDManager manager, DataType dataType) throws IOException {
+        return EncoderCheckpoint.fromTensors(config(), weights.byName(), manager, dataType, Path.of(source));
+    }
+
+    /**
+     * Writes the model as an HF folder that {@code BertModel.from_pretrained} and
+     * {@link EncoderCheckpoint#load(Path, NDManager)} read: {@code config.json} ({@link #configJsonText()}),
+     * {@code model.safetensors} (the imported F32 weights) and {@code tokenizer.json} (as shipped).
+     *
+     * @param folder the folder, created if absent; files of the same names are replaced
+     * @throws IOException if writing fails
+     */
+    public void writeHfFolder(Path folder) throws IOException {
+        Files.createDirectories(folder);
+        SafetensorsWriter.write(folder.resolve(SafetensorsReader.MODEL_FILE), weights.tensors());
+        Files.writeString(folder.resolve(EncoderCheckpoint.CONFIG_FILE), configJsonText() + "\n",
+                java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
+        logger.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
     }
 
     /**
