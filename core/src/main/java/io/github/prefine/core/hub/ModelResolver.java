@@ -31,6 +31,12 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +70,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The token ({@link HubSettings#token()}) is sent as {@code Authorization: Bearer} to the
  * endpoint's host only, never to a redirect target on another host, and never appears in logs or
- * exception messages. Two processes downloading the same file at once are not coordinated (no file
+ * exception messages. A body that sends nothing for the request timeout is cut and resumed like a
+ * dropped one. Two processes downloading the same file at once are not coordinated (no file
  * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
  */
 public final class ModelResolver {
@@ -78,6 +85,13 @@ public final class ModelResolver {
     private static final String WEIGHTS = "model.safetensors";
     private static final String INDEX = "model.safetensors.index.json";
     private static final int MAX_REDIRECTS = 5;
+
+    /** One daemon thread that interrupts stalled body reads (see {@code copyWithStallGuard}). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "prefine-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final HubSettings settings;
     private final String revision;
@@ -454,7 +468,41 @@ public final class ModelResolver {
         try (InputStream in = resp.body();
                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            in.transferTo(out);
+            copyWithStallGuard(in, out, id, file);
+        }
+    }
+
+    /**
+     * Copies the body, interrupting the read when no byte arrives for the request timeout: the
+     * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
+     */
+    private void copyWithStallGuard(InputStream in, OutputStream out, String id, String file) throws IOException {
+        Thread reader = Thread.currentThread();
+        long stallNanos = requestTimeout.toNanos();
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long period = Math.max(10, requestTimeout.toMillis() / 4);
+        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
+                reader.interrupt();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        try {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                lastProgress.set(System.nanoTime());
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException(id + ": " + file + ": no data for " + requestTimeout.toMillis() + " ms", e);
+            }
+            throw e;
+        } finally {
+            guard.cancel(false);
+            if (stalled.get()) {
+                Thread.interrupted(); // the guard's interrupt, not the caller's: clear it
+            }
         }
     }
 
@@ -606,7 +654,8 @@ public final class ModelResolver {
         }
 
         /**
-         * Sets the timeout for connecting and for each response's headers.
+         * Sets the timeout for connecting, for each response's headers, and for a body that stops
+         * sending (such a transfer counts as interrupted and is resumed by the next attempt).
          *
          * @param timeout a positive duration; default 60 seconds
          * @return this builder

@@ -34,12 +34,20 @@ final class LocalHubServer implements AutoCloseable {
     private final Map<String, Served> files = new LinkedHashMap<>();
     private final Map<String, Integer> dropAfter = new LinkedHashMap<>();
     private final Map<String, Boolean> corrupt = new LinkedHashMap<>();
+    private final Map<String, URI> redirects = new LinkedHashMap<>();
+    private final Map<String, Integer> stallAfter = new LinkedHashMap<>();
     private final List<Seen> seen = new ArrayList<>();
     private volatile String requiredToken;
 
     LocalHubServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        // handlers may stall; serve others meanwhile, on daemon threads that never hold the JVM
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "local-hub");
+            t.setDaemon(true);
+            return t;
+        }));
         server.start();
     }
 
@@ -59,9 +67,19 @@ final class LocalHubServer implements AutoCloseable {
         dropAfter.put("/" + id + "/resolve/main/" + file, n);
     }
 
+    /** The next GET of this file without a Range header sends n bytes, then goes silent for 2 seconds. */
+    synchronized void stallOnceAfter(String id, String file, int n) {
+        stallAfter.put("/" + id + "/resolve/main/" + file, n);
+    }
+
     /** Every GET of this file sends its bytes with one byte flipped, under the true hash. */
     synchronized void corrupt(String id, String file) {
         corrupt.put("/" + id + "/resolve/main/" + file, true);
+    }
+
+    /** Answers this file with a 302 to another server (a CDN), with the Hub's metadata headers. */
+    synchronized void redirect(String id, String file, URI target) {
+        redirects.put("/" + id + "/resolve/main/" + file, target);
     }
 
     void requireToken(String token) {
@@ -82,12 +100,16 @@ final class LocalHubServer implements AutoCloseable {
         String range = ex.getRequestHeaders().getFirst("Range");
         Served f;
         Integer drop;
+        Integer stall;
         boolean flip;
+        URI redirect;
         synchronized (this) {
+            redirect = redirects.get(path);
             seen.add(new Seen(ex.getRequestMethod(), path, auth, range));
             f = files.get(path);
             drop = range == null && ex.getRequestMethod().equals("GET") ? dropAfter.remove(path) : null;
             flip = corrupt.containsKey(path);
+            stall = range == null && ex.getRequestMethod().equals("GET") ? stallAfter.remove(path) : null;
         }
         boolean head = ex.getRequestMethod().equals("HEAD");
         String token = requiredToken;
@@ -117,6 +139,12 @@ final class LocalHubServer implements AutoCloseable {
         } else {
             h.set("ETag", "W/\"" + f.etag() + "\"");
         }
+        if (redirect != null) {
+            h.set("X-Linked-Size", Integer.toString(f.content().length));
+            h.set("Location", redirect.toString());
+            send(ex, 302, new byte[0], true);
+            return;
+        }
         byte[] body = f.content().clone();
         if (flip) {
             body[body.length / 2] ^= 0x55;
@@ -139,6 +167,16 @@ final class LocalHubServer implements AutoCloseable {
         byte[] part = java.util.Arrays.copyOfRange(body, from, body.length);
         ex.sendResponseHeaders(status, part.length);
         OutputStream out = ex.getResponseBody();
+        if (stall != null) {
+            out.write(part, 0, stall);
+            out.flush();
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IOException("test server: giving up on a stalled response");
+        }
         if (drop != null) {
             out.write(part, 0, drop);
             out.flush();

@@ -118,6 +118,17 @@ class ModelResolverTest {
     }
 
     @Test
+    void stalledBodyIsCutAndResumed() throws IOException {
+        hub.stallOnceAfter(ID, "model.safetensors", 50_000);
+        ModelResolver r = ModelResolver.builder().optSettings(settings(null)).optDownloadAttempts(2)
+                .optRequestTimeout(java.time.Duration.ofMillis(500)).build();
+        ResolvedModel m = r.resolve(ID);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+        assertTrue(hub.seen().stream().anyMatch(s -> s.range() != null), hub.seen().toString());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
     void corruptFileIsRejectedByItsSha256AndNothingIsLinked() {
         hub.corrupt(ID, "model.safetensors");
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 3).resolve(ID));
@@ -164,6 +175,22 @@ class ModelResolverTest {
         assertFalse(logs.contains(token), logs);
         assertFalse(s.toString().contains(token), s.toString());
         assertTrue(s.toString().contains("token=set"));
+    }
+
+    @Test
+    void redirectToAnotherHostGetsNoToken() throws IOException {
+        String token = "hf_SecretToken1234567890";
+        hub.requireToken(token);
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            String blobPath = "cdn/blob";
+            cdn.put(blobPath, "model.safetensors", WEIGHTS, true);
+            // same address, other port: another origin, as a CDN host would be
+            hub.redirect(ID, "model.safetensors", cdn.endpoint().resolve("/" + blobPath + "/resolve/main/model.safetensors"));
+            ResolvedModel m = resolver(settings(token), 1).resolve(ID);
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            assertFalse(cdn.seen().isEmpty());
+            assertTrue(cdn.seen().stream().allMatch(x -> x.authorization() == null), cdn.seen().toString());
+        }
     }
 
     @Test
