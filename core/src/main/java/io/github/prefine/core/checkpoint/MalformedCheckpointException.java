@@ -1,0 +1,61 @@
+package io.github.prefine.core.checkpoint;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Thrown when a checkpoint file is corrupt, truncated, of a refused format, or does not match the
+ * model it should fill.
+ *
+ * <p>The message starts with the file name, then states the rule and what was found, for example
+ * {@code model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], expected
+ * [37, 32]}. Named after DJL's {@code MalformedModelException}, but checked as an
+ * {@link IOException} because the caller cannot rule it out by reading the docs.
+ */
+public class MalformedCheckpointException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The offending file, kept as a string so the exception stays serializable. */
+    private final String file;
+
+    /**
+     * Creates the exception.
+     *
+     * @param file the offending file or folder
+     * @param detail the rule that was broken and what was found, starting lower case
+     */
+    public MalformedCheckpointException(Path file, String detail) {
+        this(file, detail, null);
+    }
+
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param file the offending file or folder
+     * @param detail the rule that was broken and what was found, starting lower case
+     * @param cause the underlying failure, or {@code null}
+     */
+    public MalformedCheckpointException(Path file, String detail, Throwable cause) {
+        super(displayName(file) + ": " + Objects.requireNonNull(detail, "detail"), cause);
+        this.file = String.valueOf(file);
+    }
+
+    /**
+     * Returns the offending file.
+     *
+     * @return the path as given to the constructor
+     */
+    public Path file() {
+        return Path.of(file);
+    }
+
+    private static String displayName(Path file) {
+        if (file == null) {
+            return "<checkpoint>";
+        }
+        Path name = file.getFileName();
+        return name == null ? file.toString() : name.toString();
+    }
+}

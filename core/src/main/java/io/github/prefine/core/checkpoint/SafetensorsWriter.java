@@ -1,0 +1,116 @@
+package io.github.prefine.core.checkpoint;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes tensors as one safetensors file, the layout HF {@code save_pretrained} produces.
+ *
+ * <p>Layout: an 8-byte little-endian header length, a JSON header with {@code "__metadata__"}
+ * first and then one entry per tensor sorted by name, padded with spaces so the data section starts
+ * on an 8-byte boundary, then the tensors' bytes back to back in header order. The file is written
+ * to a temporary sibling and moved into place, so a failed write never leaves a half file under the
+ * final name.
+ *
+ * <p>Stateless and thread-safe; holds no native memory.
+ */
+public final class SafetensorsWriter {
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    /** The metadata HF writes for PyTorch checkpoints. */
+    public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
+
+    private SafetensorsWriter() {}
+
+    /**
+     * Writes tensors to a file, with {@link #PT_METADATA}.
+     *
+     * @param file the target file, replaced if present
+     * @param tensors the tensors; names must be unique
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if two tensors share a name
+     */
+    public static void write(Path file, Collection<HostTensor> tensors) throws IOException {
+        write(file, tensors, PT_METADATA);
+    }
+
+    /**
+     * Writes tensors to a file.
+     *
+     * @param file the target file, replaced if present
+     * @param tensors the tensors, written sorted by name; names must be unique
+     * @param metadata the {@code __metadata__} string map; empty to omit it
+     * @throws IOException if writing fails
+     * @throws IllegalArgumentException if two tensors share a name
+     */
+    public static void write(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) throws IOException {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(metadata, "metadata");
+        List<HostTensor> sorted = new ArrayList<>(tensors);
+        sorted.sort(Comparator.comparing(HostTensor::name));
+        Map<String, Object> header = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            header.put("__metadata__", new java.util.TreeMap<>(metadata));
+        }
+        long offset = 0;
+        for (HostTensor t : sorted) {
+            if (header.containsKey(t.name())) {
+                throw new IllegalArgumentException(file.getFileName() + ": tensor name " + t.name() + " appears twice");
+            }
+            long len = t.data().remaining();
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("dtype", t.dtype().name());
+            entry.put("shape", t.shape());
+            entry.put("data_offsets", new long[] {offset, offset + len});
+            header.put(t.name(), entry);
+            offset += len;
+        }
+        byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
+        int padded = (json.length + 7) / 8 * 8;
+        ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
+        head.putLong(padded);
+        head.put(json);
+        while (head.hasRemaining()) {
+            head.put((byte) ' ');
+        }
+        head.flip();
+
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                writeFully(ch, head);
+                for (HostTensor t : sorted) {
+                    writeFully(ch, t.data());
+                }
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            ch.write(buf);
+        }
+    }
+}

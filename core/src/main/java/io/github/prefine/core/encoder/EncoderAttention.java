@@ -1,0 +1,120 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Multi-head self-attention with its output projection and post-LayerNorm: HF
+ * {@code BertAttention} = {@code BertSelfAttention} + {@code BertSelfOutput}
+ * (<a href="https://arxiv.org/abs/1706.03762">Vaswani et al.</a>).
+ *
+ * <p>Query, key and value share ONE fused projection {@code qkv} of shape {@code [3 * hidden,
+ * hidden]} (rows: query, then key, then value, as HF's three weights concatenated), so a layer
+ * runs one matrix product instead of three. Input: {@code NDList(hidden [batch, seqLen, hidden],
+ * maskBias [batch, 1, 1, seqLen] float32)}; output: {@code NDList(hidden [batch, seqLen,
+ * hidden])}. In float16 the scores, the mask bias and the softmax are computed in float32.
+ *
+ * <p>Parameter arrays belong to the manager that initialized or loaded them; see
+ * {@link TransformerEncoder} for closing.
+ */
+public final class EncoderAttention extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final EncoderConfig config;
+    /** Fused query/key/value weight, {@code [3 * hidden, hidden]}. */
+    final Parameter qkvWeight;
+    /** Fused query/key/value bias, {@code [3 * hidden]}. */
+    final Parameter qkvBias;
+    /** Output projection ({@code attention.output.dense}), {@code [hidden, hidden]}. */
+    final Parameter outputWeight;
+    /** Output projection bias, {@code [hidden]}. */
+    final Parameter outputBias;
+    /** Post-attention LayerNorm scale, {@code [hidden]}. */
+    final Parameter layerNormWeight;
+    /** Post-attention LayerNorm shift, {@code [hidden]}. */
+    final Parameter layerNormBias;
+
+    EncoderAttention(EncoderConfig config) {
+        super(VERSION);
+        this.config = config;
+        qkvWeight = addParameter(Params.create("qkv_weight", Parameter.Type.WEIGHT));
+        qkvBias = addParameter(Params.create("qkv_bias", Parameter.Type.BIAS));
+        outputWeight = addParameter(Params.create("output_dense_weight", Parameter.Type.WEIGHT));
+        outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
+        layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
+        layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray maskBias = inputs.get(1);
+        Device device = x.getDevice();
+        Shape s = x.getShape();
+        long batch = s.get(0);
+        long seqLen = s.get(1);
+        int heads = config.numAttentionHeads();
+        int headSize = config.headSize();
+
+        NDArray qkv = Linear.linear(x, ps.getValue(qkvWeight, device, training), ps.getValue(qkvBias, device, training)).get(0);
+        // [batch, seqLen, 3, heads, headSize] -> [3, batch, heads, seqLen, headSize]; a view, no copy
+        NDArray split = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
+        NDArray q = split.get(0).mul((float) (1.0 / Math.sqrt(headSize)));
+        NDArray k = split.get(1);
+        NDArray v = split.get(2);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        DataType dt = scores.getDataType();
+        if (dt != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+        }
+        NDArray probs = scores.add(maskBias).softmax(-1);
+        if (dt != DataType.FLOAT32) {
+            probs = probs.toType(dt, false);
+        }
+        if (training && config.attentionProbsDropoutProb() > 0) {
+            probs = Dropout.dropout(probs, config.attentionProbsDropoutProb(), true).get(0);
+        }
+        // [batch, heads, seqLen, headSize] -> [batch, seqLen, hidden]
+        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seqLen, config.hiddenSize());
+        NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
+        if (training && config.hiddenDropoutProb() > 0) {
+            out = Dropout.dropout(out, config.hiddenDropoutProb(), true).get(0);
+        }
+        out = LayerNorm.layerNorm(
+                        out.add(x),
+                        new Shape(config.hiddenSize()),
+                        ps.getValue(layerNormWeight, device, training),
+                        ps.getValue(layerNormBias, device, training),
+                        config.layerNormEps())
+                .get(0);
+        return new NDList(out);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        int h = config.hiddenSize();
+        Params.prepare(qkvWeight, 3L * h, h);
+        Params.prepare(qkvBias, 3L * h);
+        Params.prepare(outputWeight, h, h);
+        Params.prepare(outputBias, h);
+        Params.prepare(layerNormWeight, h);
+        Params.prepare(layerNormBias, h);
+    }
+}

@@ -1,0 +1,328 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads and saves {@link TransformerEncoder}s as HF model folders; the ONE place where HF tensor
+ * names meet the encoder's parameters.
+ *
+ * <p>HF keys are those of {@code BertModel}/{@code XLMRobertaModel.save_pretrained}, e.g.
+ * {@code embeddings.word_embeddings.weight} or {@code encoder.layer.0.attention.self.query.weight};
+ * on load they may also carry the {@code bert.} or {@code roberta.} prefix of HF task models. The
+ * separate query, key and value tensors are concatenated into each layer's fused {@code qkv}
+ * parameter on load and split again on save. Tensors that are not encoder parameters (pooler,
+ * {@code lm_head}, {@code cls.*}, {@code classifier.*}, {@code qa_outputs.*}...) are logged at INFO
+ * and returned in {@link LoadedCheckpoint#otherTensors()}.
+ *
+ * <p>Stateless and thread-safe. Arrays are created in the manager the caller passes.
+ */
+public final class EncoderCheckpoint {
+
+    private static final Logger logger = LoggerFactory.getLogger(EncoderCheckpoint.class);
+
+    /** The config file of an HF model folder. */
+    public static final String CONFIG_FILE = "config.json";
+
+    /** The tokenizer file of an HF model folder. */
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+
+    private static final List<String> PREFIXES = List.of("bert.", "roberta.");
+
+    private EncoderCheckpoint() {}
+
+    /** One HF tensor and where it lives in the encoder: a whole parameter or a third of a fused one. */
+    private static final class Slot {
+        final String key;
+        final Parameter parameter;
+        final long[] shape;
+        /** -1 for a whole parameter; 0, 1, 2 for the query, key, value rows of a fused qkv. */
+        final int part;
+
+        Slot(String key, Parameter parameter, long[] shape, int part) {
+            this.key = key;
+            this.parameter = parameter;
+            this.shape = shape;
+            this.part = part;
+        }
+    }
+
+    /** Lists every HF encoder key with its parameter, in HF module order. */
+    private static List<Slot> slots(TransformerEncoder enc) {
+        EncoderConfig c = enc.config();
+        long h = c.hiddenSize();
+        long i = c.intermediateSize();
+        List<Slot> s = new ArrayList<>();
+        EncoderEmbeddings e = enc.embeddings();
+        s.add(new Slot("embeddings.word_embeddings.weight", e.wordEmbeddings, new long[] {c.vocabSize(), h}, -1));
+        s.add(new Slot("embeddings.position_embeddings.weight", e.positionEmbeddings, new long[] {c.maxPositionEmbeddings(), h}, -1));
+        s.add(new Slot("embeddings.token_type_embeddings.weight", e.tokenTypeEmbeddings, new long[] {c.typeVocabSize(), h}, -1));
+        s.add(new Slot("embeddings.LayerNorm.weight", e.layerNormWeight, new long[] {h}, -1));
+        s.add(new Slot("embeddings.LayerNorm.bias", e.layerNormBias, new long[] {h}, -1));
+        String[] qkv = {"query", "key", "value"};
+        for (int n = 0; n < enc.layers().size(); n++) {
+            EncoderLayer l = enc.layers().get(n);
+            String p = "encoder.layer." + n + ".";
+            for (int part = 0; part < 3; part++) {
+                s.add(new Slot(p + "attention.self." + qkv[part] + ".weight", l.attention.qkvWeight, new long[] {h, h}, part));
+                s.add(new Slot(p + "attention.self." + qkv[part] + ".bias", l.attention.qkvBias, new long[] {h}, part));
+            }
+            s.add(new Slot(p + "attention.output.dense.weight", l.attention.outputWeight, new long[] {h, h}, -1));
+            s.add(new Slot(p + "attention.output.dense.bias", l.attention.outputBias, new long[] {h}, -1));
+            s.add(new Slot(p + "attention.output.LayerNorm.weight", l.attention.layerNormWeight, new long[] {h}, -1));
+            s.add(new Slot(p + "attention.output.LayerNorm.bias", l.attention.layerNormBias, new long[] {h}, -1));
+            s.add(new Slot(p + "intermediate.dense.weight", l.intermediateWeight, new long[] {i, h}, -1));
+            s.add(new Slot(p + "intermediate.dense.bias", l.intermediateBias, new long[] {i}, -1));
+            s.add(new Slot(p + "output.dense.weight", l.outputWeight, new long[] {h, i}, -1));
+            s.add(new Slot(p + "output.dense.bias", l.outputBias, new long[] {h}, -1));
+            s.add(new Slot(p + "output.LayerNorm.weight", l.layerNormWeight, new long[] {h}, -1));
+            s.add(new Slot(p + "output.LayerNorm.bias", l.layerNormBias, new long[] {h}, -1));
+        }
+        return s;
+    }
+
+    /**
+     * Returns the HF keys of an encoder with this config, in HF module order, without prefix.
+     *
+     * @param config the config
+     * @return the keys a bare-encoder checkpoint holds
+     */
+    public static List<String> hfKeys(EncoderConfig config) {
+        List<String> keys = new ArrayList<>();
+        for (Slot s : slots(TransformerEncoder.builder().setConfig(config).build())) {
+            keys.add(s.key);
+        }
+        return keys;
+    }
+
+    /**
+     * Loads a float32 encoder from an HF model folder ({@code config.json} plus
+     * {@code model.safetensors} or a sharded index).
+     *
+     * @param modelDir the folder
+     * @param manager the manager that will own the parameter arrays (normally the Model's)
+     * @return the encoder and the checkpoint's other tensors
+     * @throws MalformedCheckpointException if the config or weights are missing, corrupt,
+     *     unsupported, or do not fit (listing every missing or wrong-shaped tensor)
+     * @throws IOException if a file cannot be read
+     */
+    public static LoadedCheckpoint load(Path modelDir, NDManager manager) throws IOException {
+        return load(modelDir, manager, DataType.FLOAT32);
+    }
+
+    /**
+     * Loads an encoder from an HF model folder, converting weights to the compute dtype.
+     *
+     * @param modelDir the folder
+     * @param manager the manager that will own the parameter arrays
+     * @param dataType FLOAT32 or FLOAT16
+     * @return the encoder and the checkpoint's other tensors
+     * @throws MalformedCheckpointException if the config or weights are missing, corrupt,
+     *     unsupported, or do not fit
+     * @throws IOException if a file cannot be read
+     */
+    public static LoadedCheckpoint load(Path modelDir, NDManager manager, DataType dataType) throws IOException {
+        Objects.requireNonNull(modelDir, "modelDir");
+        Path configFile = modelDir.resolve(CONFIG_FILE);
+        if (!Files.isRegularFile(configFile)) {
+            throw new MalformedCheckpointException(modelDir, "model folder lacks " + CONFIG_FILE);
+        }
+        EncoderConfig config;
+        try {
+            config = EncoderConfig.fromJson(Files.readString(configFile, StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            throw new MalformedCheckpointException(configFile, e.getMessage(), e);
+        }
+        try (SafetensorsReader reader = SafetensorsReader.open(modelDir)) {
+            return fromTensors(config, reader.readAll(), manager, dataType, reader.source());
+        }
+    }
+
+    /**
+     * Builds an encoder from tensors already in memory under HF names (the entry point for other
+     * importers, e.g. ONNX).
+     *
+     * @param config the encoder config
+     * @param tensors tensors by HF name, with or without the {@code bert.}/{@code roberta.}
+     *     prefix; floating point (F32, F16, BF16, F64)
+     * @param manager the manager that will own the parameter arrays
+     * @param dataType FLOAT32 or FLOAT16
+     * @param source the file named in error messages, or {@code null}
+     * @return the encoder and the tensors it did not consume
+     * @throws MalformedCheckpointException listing every missing, duplicated, wrong-shaped or
+     *     non-float encoder tensor; nothing is allocated in that case
+     */
+    public static LoadedCheckpoint fromTensors(
+            EncoderConfig config, Map<String, HostTensor> tensors, NDManager manager, DataType dataType, Path source)
+            throws MalformedCheckpointException {
+        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(tensors, "tensors");
+        Objects.requireNonNull(manager, "manager");
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).optDataType(dataType).build();
+        List<Slot> slots = slots(enc);
+        Map<String, Slot> byKey = new LinkedHashMap<>();
+        for (Slot s : slots) {
+            byKey.put(s.key, s);
+        }
+        Map<String, HostTensor> found = new LinkedHashMap<>();
+        Map<String, String> foundUnder = new LinkedHashMap<>();
+        Map<String, HostTensor> others = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        String prefix = "";
+        for (Map.Entry<String, HostTensor> e : new TreeMap<>(tensors).entrySet()) {
+            String name = e.getKey();
+            String key = name;
+            String p = "";
+            for (String candidate : PREFIXES) {
+                if (name.startsWith(candidate) && byKey.containsKey(name.substring(candidate.length()))) {
+                    key = name.substring(candidate.length());
+                    p = candidate;
+                }
+            }
+            Slot slot = byKey.get(key);
+            if (slot == null) {
+                others.put(name, e.getValue());
+                continue;
+            }
+            if (found.containsKey(key)) {
+                problems.add(key + " appears twice, as " + foundUnder.get(key) + " and " + name);
+                continue;
+            }
+            found.put(key, e.getValue());
+            foundUnder.put(key, name);
+            if (!p.isEmpty()) {
+                prefix = p;
+            }
+            HostTensor t = e.getValue();
+            if (!Arrays.equals(t.shape(), slot.shape)) {
+                problems.add(name + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(slot.shape));
+            }
+            if (t.dtype() != HostTensor.DType.F32 && t.dtype() != HostTensor.DType.F16
+                    && t.dtype() != HostTensor.DType.BF16 && t.dtype() != HostTensor.DType.F64) {
+                problems.add(name + " has dtype " + t.dtype() + ", expected a floating-point type");
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (Slot s : slots) {
+            if (!found.containsKey(s.key)) {
+                missing.add(s.key);
+            }
+        }
+        if (!missing.isEmpty()) {
+            problems.add(missing.size() + " encoder tensors are missing: " + String.join(", ", missing));
+        }
+        if (!problems.isEmpty()) {
+            String detail = problems.size() == 1
+                    ? problems.get(0)
+                    : problems.size() + " problems with the encoder tensors: " + String.join("; ", problems);
+            throw new MalformedCheckpointException(source, detail);
+        }
+        if (!others.isEmpty()) {
+            logger.info(
+                    "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
+                    source == null ? "tensors" : source.getFileName(), others.size(), others.keySet());
+        }
+        try {
+            assignAll(enc, slots, found, manager, dataType);
+        } catch (RuntimeException e) {
+            enc.close();
+            throw e;
+        }
+        enc.markInitialized(manager);
+        return new LoadedCheckpoint(source, config, enc, prefix, others);
+    }
+
+    private static void assignAll(
+            TransformerEncoder enc, List<Slot> slots, Map<String, HostTensor> found, NDManager manager, DataType dataType) {
+        Map<Parameter, NDArray[]> fusedParts = new LinkedHashMap<>();
+        try (NDManager scratch = manager.newSubManager()) {
+            for (Slot s : slots) {
+                HostTensor t = found.get(s.key);
+                if (s.part < 0) {
+                    Params.assign(s.parameter, HostTensors.toNDArray(t, manager, dataType));
+                } else {
+                    NDArray[] parts = fusedParts.computeIfAbsent(s.parameter, k -> new NDArray[3]);
+                    parts[s.part] = HostTensors.toNDArray(t, scratch, dataType);
+                    if (parts[0] != null && parts[1] != null && parts[2] != null) {
+                        NDArray fused = NDArrays.concat(new NDList(parts), 0);
+                        fused.attach(manager);
+                        Params.assign(s.parameter, fused);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies an encoder's parameters to the host under HF names (F32, query/key/value split).
+     *
+     * @param encoder an initialized encoder; not modified
+     * @param prefix prepended to every key: {@code ""} for a bare encoder, {@code "bert."} or
+     *     {@code "roberta."} inside a task model
+     * @return the tensors in HF module order
+     */
+    public static List<HostTensor> toHostTensors(TransformerEncoder encoder, String prefix) {
+        Objects.requireNonNull(prefix, "prefix");
+        long h = encoder.config().hiddenSize();
+        List<HostTensor> out = new ArrayList<>();
+        for (Slot s : slots(encoder)) {
+            NDArray array = s.parameter.getArray();
+            if (s.part < 0) {
+                out.add(HostTensors.toHost(prefix + s.key, array));
+            } else {
+                try (NDArray part = array.get(new NDIndex("{}:{}", s.part * h, (s.part + 1) * h))) {
+                    out.add(HostTensors.toHost(prefix + s.key, part));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Saves an encoder as an HF model folder: {@code config.json}, {@code model.safetensors} (F32,
+     * the names {@code BertModel}/{@code XLMRobertaModel.save_pretrained} writes) and, when given,
+     * a copy of {@code tokenizer.json}.
+     *
+     * @param encoder an initialized encoder; not modified
+     * @param modelDir the folder, created if absent; existing files of the same names are replaced
+     * @param tokenizerJson a {@code tokenizer.json} to copy, or {@code null}
+     * @throws IOException if writing fails
+     */
+    public static void save(TransformerEncoder encoder, Path modelDir, Path tokenizerJson) throws IOException {
+        Objects.requireNonNull(encoder, "encoder");
+        Files.createDirectories(modelDir);
+        SafetensorsWriter.write(modelDir.resolve(SafetensorsReader.MODEL_FILE), toHostTensors(encoder, ""));
+        Files.writeString(modelDir.resolve(CONFIG_FILE), encoder.config().toJson(), StandardCharsets.UTF_8);
+        if (tokenizerJson != null) {
+            Path target = modelDir.resolve(TOKENIZER_FILE);
+            if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
+                Files.copy(tokenizerJson, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        logger.info("saved {} encoder to {}", encoder.config().modelType().modelType(), modelDir);
+    }
+}

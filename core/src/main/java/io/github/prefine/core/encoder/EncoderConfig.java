@@ -1,0 +1,559 @@
+package io.github.prefine.core.encoder;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The sizes and options of a BERT-family encoder, as in an HF {@code config.json}.
+ *
+ * <p>Immutable and thread-safe; equal when every field is equal. Built with {@link #builder()}
+ * (whose {@code build()} checks every constraint below), read with {@link #fromJson(Path)}, varied
+ * with {@link #toBuilder()}, written with {@link #toJson()}. Presets: {@link #xlmRobertaBase()},
+ * {@link #bertBase()}.
+ */
+public final class EncoderConfig {
+
+    /** The weight-init standard deviation of HF ({@code initializer_range}). */
+    public static final float INITIALIZER_RANGE = 0.02f;
+
+    private final ModelFamily modelType;
+    private final int vocabSize;
+    private final int hiddenSize;
+    private final int numHiddenLayers;
+    private final int numAttentionHeads;
+    private final int intermediateSize;
+    private final HiddenActivation hiddenAct;
+    private final float hiddenDropoutProb;
+    private final float attentionProbsDropoutProb;
+    private final int maxPositionEmbeddings;
+    private final int typeVocabSize;
+    private final float layerNormEps;
+    private final int padTokenId;
+
+    private EncoderConfig(Builder b) {
+        this.modelType = b.modelType;
+        this.vocabSize = b.vocabSize;
+        this.hiddenSize = b.hiddenSize;
+        this.numHiddenLayers = b.numHiddenLayers;
+        this.numAttentionHeads = b.numAttentionHeads;
+        this.intermediateSize = b.intermediateSize;
+        this.hiddenAct = b.hiddenAct;
+        this.hiddenDropoutProb = b.hiddenDropoutProb;
+        this.attentionProbsDropoutProb = b.attentionProbsDropoutProb;
+        this.maxPositionEmbeddings = b.maxPositionEmbeddings;
+        this.typeVocabSize = b.typeVocabSize;
+        this.layerNormEps = b.layerNormEps;
+        this.padTokenId = b.padTokenId != null ? b.padTokenId : b.modelType.defaultPadTokenId();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder with HF defaults for the optional fields
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the configuration of {@code xlm-roberta-base}.
+     *
+     * @return vocab 250002, hidden 768, 12 layers, 12 heads, intermediate 3072, 514 positions, 1
+     *     token type, eps 1e-5, pad 1
+     */
+    public static EncoderConfig xlmRobertaBase() {
+        return builder().setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(250002).setHiddenSize(768)
+                .setNumHiddenLayers(12).setNumAttentionHeads(12).setIntermediateSize(3072)
+                .optMaxPositionEmbeddings(514).optTypeVocabSize(1).optLayerNormEps(1e-5f).optPadTokenId(1).build();
+    }
+
+    /**
+     * Returns the configuration of {@code bert-base-uncased}.
+     *
+     * @return vocab 30522, hidden 768, 12 layers, 12 heads, intermediate 3072, 512 positions, 2
+     *     token types, eps 1e-12, pad 0
+     */
+    public static EncoderConfig bertBase() {
+        return builder().setModelType(ModelFamily.BERT).setVocabSize(30522).setHiddenSize(768)
+                .setNumHiddenLayers(12).setNumAttentionHeads(12).setIntermediateSize(3072).build();
+    }
+
+    /**
+     * Reads an HF {@code config.json} (a file, or a folder holding one).
+     *
+     * @param path the file or model folder
+     * @return the validated config
+     * @throws IOException if the file cannot be read or is not valid JSON
+     * @throws IllegalArgumentException if the model_type, hidden_act or a size is unsupported or
+     *     invalid (the message names the field and the value)
+     */
+    public static EncoderConfig fromJson(Path path) throws IOException {
+        Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        try {
+            return fromJson(text);
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException(file + ": not a valid config.json: " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses the text of an HF {@code config.json}.
+     *
+     * <p>Required: {@code model_type}, {@code vocab_size}, {@code hidden_size},
+     * {@code num_hidden_layers}, {@code num_attention_heads}, {@code intermediate_size}. The other
+     * fields take HF's defaults when absent. A {@code position_embedding_type} other than
+     * {@code "absolute"} is rejected.
+     *
+     * @param json the JSON text
+     * @return the validated config
+     * @throws JsonParseException if the text is not JSON
+     * @throws IllegalArgumentException if a field is missing, unsupported or invalid
+     */
+    public static EncoderConfig fromJson(String json) {
+        JsonObject o = JsonParser.parseString(json).getAsJsonObject();
+        Builder b = builder();
+        b.setModelType(ModelFamily.fromModelType(requireString(o, "model_type")));
+        b.setVocabSize(requireInt(o, "vocab_size"));
+        b.setHiddenSize(requireInt(o, "hidden_size"));
+        b.setNumHiddenLayers(requireInt(o, "num_hidden_layers"));
+        b.setNumAttentionHeads(requireInt(o, "num_attention_heads"));
+        b.setIntermediateSize(requireInt(o, "intermediate_size"));
+        if (has(o, "hidden_act")) {
+            b.optHiddenAct(HiddenActivation.fromHfName(o.get("hidden_act").getAsString()));
+        }
+        if (has(o, "hidden_dropout_prob")) {
+            b.optHiddenDropoutProb(o.get("hidden_dropout_prob").getAsFloat());
+        }
+        if (has(o, "attention_probs_dropout_prob")) {
+            b.optAttentionProbsDropoutProb(o.get("attention_probs_dropout_prob").getAsFloat());
+        }
+        if (has(o, "max_position_embeddings")) {
+            b.optMaxPositionEmbeddings(o.get("max_position_embeddings").getAsInt());
+        }
+        if (has(o, "type_vocab_size")) {
+            b.optTypeVocabSize(o.get("type_vocab_size").getAsInt());
+        }
+        if (has(o, "layer_norm_eps")) {
+            b.optLayerNormEps(o.get("layer_norm_eps").getAsFloat());
+        }
+        if (has(o, "pad_token_id")) {
+            b.optPadTokenId(o.get("pad_token_id").getAsInt());
+        }
+        if (has(o, "position_embedding_type")) {
+            String pet = o.get("position_embedding_type").getAsString();
+            if (!pet.equals("absolute")) {
+                throw new IllegalArgumentException(
+                        "position_embedding_type \"" + pet + "\" is not supported; supported: absolute");
+            }
+        }
+        return b.build();
+    }
+
+    private static boolean has(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull();
+    }
+
+    private static String requireString(JsonObject o, String key) {
+        if (!has(o, key)) {
+            throw new IllegalArgumentException("config.json lacks the required field " + key);
+        }
+        return o.get(key).getAsString();
+    }
+
+    private static int requireInt(JsonObject o, String key) {
+        if (!has(o, key)) {
+            throw new IllegalArgumentException("config.json lacks the required field " + key);
+        }
+        JsonElement e = o.get(key);
+        try {
+            return e.getAsInt();
+        } catch (RuntimeException ex) {
+            throw new IllegalArgumentException(key + " must be an integer, found " + e, ex);
+        }
+    }
+
+    /**
+     * Renders a standard HF {@code config.json} for the bare encoder ({@code architectures} set to
+     * the family's model class, {@code torch_dtype} {@code float32}).
+     *
+     * @return pretty-printed JSON text
+     */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("architectures", List.of(modelType.architecture()));
+        m.put("attention_probs_dropout_prob", attentionProbsDropoutProb);
+        m.put("hidden_act", hiddenAct.hfName());
+        m.put("hidden_dropout_prob", hiddenDropoutProb);
+        m.put("hidden_size", hiddenSize);
+        m.put("initializer_range", INITIALIZER_RANGE);
+        m.put("intermediate_size", intermediateSize);
+        m.put("layer_norm_eps", layerNormEps);
+        m.put("max_position_embeddings", maxPositionEmbeddings);
+        m.put("model_type", modelType.modelType());
+        m.put("num_attention_heads", numAttentionHeads);
+        m.put("num_hidden_layers", numHiddenLayers);
+        m.put("pad_token_id", padTokenId);
+        m.put("position_embedding_type", "absolute");
+        m.put("torch_dtype", "float32");
+        m.put("type_vocab_size", typeVocabSize);
+        m.put("vocab_size", vocabSize);
+        return new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(m) + "\n";
+    }
+
+    /**
+     * Returns a builder holding this config's values.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return builder().setModelType(modelType).setVocabSize(vocabSize).setHiddenSize(hiddenSize)
+                .setNumHiddenLayers(numHiddenLayers).setNumAttentionHeads(numAttentionHeads)
+                .setIntermediateSize(intermediateSize).optHiddenAct(hiddenAct)
+                .optHiddenDropoutProb(hiddenDropoutProb).optAttentionProbsDropoutProb(attentionProbsDropoutProb)
+                .optMaxPositionEmbeddings(maxPositionEmbeddings).optTypeVocabSize(typeVocabSize)
+                .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId);
+    }
+
+    /** @return the model family ({@code model_type}) */
+    public ModelFamily modelType() {
+        return modelType;
+    }
+
+    /** @return the number of token ids ({@code vocab_size}) */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
+    /** @return the hidden width ({@code hidden_size}) */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /** @return the number of layers ({@code num_hidden_layers}) */
+    public int numHiddenLayers() {
+        return numHiddenLayers;
+    }
+
+    /** @return the number of attention heads ({@code num_attention_heads}) */
+    public int numAttentionHeads() {
+        return numAttentionHeads;
+    }
+
+    /** @return the width of one head, {@code hiddenSize / numAttentionHeads} */
+    public int headSize() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    /** @return the feed-forward width ({@code intermediate_size}) */
+    public int intermediateSize() {
+        return intermediateSize;
+    }
+
+    /** @return the feed-forward activation ({@code hidden_act}) */
+    public HiddenActivation hiddenAct() {
+        return hiddenAct;
+    }
+
+    /** @return the dropout on embeddings and sub-layer outputs ({@code hidden_dropout_prob}) */
+    public float hiddenDropoutProb() {
+        return hiddenDropoutProb;
+    }
+
+    /** @return the dropout on attention probabilities ({@code attention_probs_dropout_prob}) */
+    public float attentionProbsDropoutProb() {
+        return attentionProbsDropoutProb;
+    }
+
+    /** @return the rows of the position table ({@code max_position_embeddings}) */
+    public int maxPositionEmbeddings() {
+        return maxPositionEmbeddings;
+    }
+
+    /** @return the rows of the token type table ({@code type_vocab_size}) */
+    public int typeVocabSize() {
+        return typeVocabSize;
+    }
+
+    /** @return the LayerNorm epsilon ({@code layer_norm_eps}) */
+    public float layerNormEps() {
+        return layerNormEps;
+    }
+
+    /** @return the padding token id ({@code pad_token_id}) */
+    public int padTokenId() {
+        return padTokenId;
+    }
+
+    /**
+     * Returns the longest sequence the position table allows: {@code max_position_embeddings} for
+     * BERT, {@code max_position_embeddings - pad_token_id - 1} for RoBERTa and XLM-R.
+     *
+     * @return the maximum sequence length
+     */
+    public int maxSequenceLength() {
+        return modelType.usesPaddingPositions() ? maxPositionEmbeddings - padTokenId - 1 : maxPositionEmbeddings;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof EncoderConfig)) {
+            return false;
+        }
+        EncoderConfig c = (EncoderConfig) o;
+        return modelType == c.modelType && vocabSize == c.vocabSize && hiddenSize == c.hiddenSize
+                && numHiddenLayers == c.numHiddenLayers && numAttentionHeads == c.numAttentionHeads
+                && intermediateSize == c.intermediateSize && hiddenAct == c.hiddenAct
+                && Float.compare(hiddenDropoutProb, c.hiddenDropoutProb) == 0
+                && Float.compare(attentionProbsDropoutProb, c.attentionProbsDropoutProb) == 0
+                && maxPositionEmbeddings == c.maxPositionEmbeddings && typeVocabSize == c.typeVocabSize
+                && Float.compare(layerNormEps, c.layerNormEps) == 0 && padTokenId == c.padTokenId;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
+                hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
+                layerNormEps, padTokenId);
+    }
+
+    @Override
+    public String toString() {
+        return modelType.modelType() + "(vocab " + vocabSize + ", hidden " + hiddenSize + ", layers " + numHiddenLayers
+                + ", heads " + numAttentionHeads + ", intermediate " + intermediateSize + ", " + hiddenAct.hfName() + ")";
+    }
+
+    /** Mutable, single-threaded builder of {@link EncoderConfig}; {@code set*} are required. */
+    public static final class Builder {
+        private ModelFamily modelType;
+        private int vocabSize = UNSET;
+        private int hiddenSize = UNSET;
+        private int numHiddenLayers = UNSET;
+        private int numAttentionHeads = UNSET;
+        private int intermediateSize = UNSET;
+        private HiddenActivation hiddenAct = HiddenActivation.GELU;
+        private float hiddenDropoutProb = 0.1f;
+        private float attentionProbsDropoutProb = 0.1f;
+        private int maxPositionEmbeddings = 512;
+        private int typeVocabSize = 2;
+        private float layerNormEps = 1e-12f;
+        private Integer padTokenId;
+
+        /** Marks a required size that was never set. */
+        private static final int UNSET = Integer.MIN_VALUE;
+
+        private Builder() {}
+
+        /**
+         * Sets the family (required).
+         *
+         * @param modelType the family
+         * @return this builder
+         */
+        public Builder setModelType(ModelFamily modelType) {
+            this.modelType = Objects.requireNonNull(modelType, "modelType");
+            return this;
+        }
+
+        /**
+         * Sets the vocabulary size (required).
+         *
+         * @param vocabSize rows of the word embedding table
+         * @return this builder
+         */
+        public Builder setVocabSize(int vocabSize) {
+            this.vocabSize = vocabSize;
+            return this;
+        }
+
+        /**
+         * Sets the hidden width (required); must divide by the head count.
+         *
+         * @param hiddenSize the width
+         * @return this builder
+         */
+        public Builder setHiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        /**
+         * Sets the number of layers (required).
+         *
+         * @param numHiddenLayers the layer count
+         * @return this builder
+         */
+        public Builder setNumHiddenLayers(int numHiddenLayers) {
+            this.numHiddenLayers = numHiddenLayers;
+            return this;
+        }
+
+        /**
+         * Sets the number of attention heads (required).
+         *
+         * @param numAttentionHeads the head count
+         * @return this builder
+         */
+        public Builder setNumAttentionHeads(int numAttentionHeads) {
+            this.numAttentionHeads = numAttentionHeads;
+            return this;
+        }
+
+        /**
+         * Sets the feed-forward width (required).
+         *
+         * @param intermediateSize the width
+         * @return this builder
+         */
+        public Builder setIntermediateSize(int intermediateSize) {
+            this.intermediateSize = intermediateSize;
+            return this;
+        }
+
+        /**
+         * Sets the feed-forward activation; default {@link HiddenActivation#GELU}.
+         *
+         * @param hiddenAct the activation
+         * @return this builder
+         */
+        public Builder optHiddenAct(HiddenActivation hiddenAct) {
+            this.hiddenAct = Objects.requireNonNull(hiddenAct, "hiddenAct");
+            return this;
+        }
+
+        /**
+         * Sets the hidden dropout; default 0.1.
+         *
+         * @param p a probability in [0, 1)
+         * @return this builder
+         */
+        public Builder optHiddenDropoutProb(float p) {
+            this.hiddenDropoutProb = p;
+            return this;
+        }
+
+        /**
+         * Sets the attention-probability dropout; default 0.1.
+         *
+         * @param p a probability in [0, 1)
+         * @return this builder
+         */
+        public Builder optAttentionProbsDropoutProb(float p) {
+            this.attentionProbsDropoutProb = p;
+            return this;
+        }
+
+        /**
+         * Sets the position table size; default 512.
+         *
+         * @param n rows of the position table
+         * @return this builder
+         */
+        public Builder optMaxPositionEmbeddings(int n) {
+            this.maxPositionEmbeddings = n;
+            return this;
+        }
+
+        /**
+         * Sets the token type table size; default 2.
+         *
+         * @param n rows of the token type table
+         * @return this builder
+         */
+        public Builder optTypeVocabSize(int n) {
+            this.typeVocabSize = n;
+            return this;
+        }
+
+        /**
+         * Sets the LayerNorm epsilon; default 1e-12 (BERT's; XLM-R uses 1e-5).
+         *
+         * @param eps a positive epsilon
+         * @return this builder
+         */
+        public Builder optLayerNormEps(float eps) {
+            this.layerNormEps = eps;
+            return this;
+        }
+
+        /**
+         * Sets the padding token id; default the family's ({@link ModelFamily#defaultPadTokenId()}).
+         *
+         * @param id the id, in [0, vocabSize)
+         * @return this builder
+         */
+        public Builder optPadTokenId(int id) {
+            this.padTokenId = id;
+            return this;
+        }
+
+        /**
+         * Validates and builds.
+         *
+         * @return the config
+         * @throws IllegalArgumentException if a required field is missing or a constraint fails
+         */
+        public EncoderConfig build() {
+            if (modelType == null) {
+                throw new IllegalArgumentException("modelType is required");
+            }
+            positive("vocabSize", vocabSize);
+            positive("hiddenSize", hiddenSize);
+            positive("numHiddenLayers", numHiddenLayers);
+            positive("numAttentionHeads", numAttentionHeads);
+            positive("intermediateSize", intermediateSize);
+            positive("maxPositionEmbeddings", maxPositionEmbeddings);
+            positive("typeVocabSize", typeVocabSize);
+            if (hiddenSize % numAttentionHeads != 0) {
+                throw new IllegalArgumentException(
+                        "hiddenSize " + hiddenSize + " is not divisible by numAttentionHeads " + numAttentionHeads);
+            }
+            probability("hiddenDropoutProb", hiddenDropoutProb);
+            probability("attentionProbsDropoutProb", attentionProbsDropoutProb);
+            if (!(layerNormEps > 0) || Float.isInfinite(layerNormEps)) {
+                throw new IllegalArgumentException("layerNormEps must be positive and finite, found " + layerNormEps);
+            }
+            int pad = padTokenId != null ? padTokenId : modelType.defaultPadTokenId();
+            if (pad < 0 || pad >= vocabSize) {
+                throw new IllegalArgumentException("padTokenId must lie in [0, vocabSize " + vocabSize + "), found " + pad);
+            }
+            if (modelType.usesPaddingPositions() && maxPositionEmbeddings <= pad + 1) {
+                throw new IllegalArgumentException(
+                        "maxPositionEmbeddings " + maxPositionEmbeddings + " leaves no positions after padTokenId + 1 = "
+                                + (pad + 1) + " (" + modelType.modelType() + " counts positions from there)");
+            }
+            return new EncoderConfig(this);
+        }
+
+        private static void positive(String name, int v) {
+            if (v == UNSET) {
+                throw new IllegalArgumentException(name + " is required");
+            }
+            if (v <= 0) {
+                throw new IllegalArgumentException(name + " must be positive, found " + v);
+            }
+        }
+
+        private static void probability(String name, float p) {
+            if (!(p >= 0f && p < 1f)) {
+                throw new IllegalArgumentException(name + " must lie in [0, 1), found " + p);
+            }
+        }
+    }
+}

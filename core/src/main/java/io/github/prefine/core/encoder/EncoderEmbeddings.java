@@ -1,0 +1,117 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The embedding layer of HF {@code BertEmbeddings}/{@code RobertaEmbeddings}: word + position +
+ * token type embeddings, then LayerNorm, then dropout (training only).
+ *
+ * <p>Input: {@code NDList(inputIds [batch, seqLen] int64[, tokenTypeIds [batch, seqLen] int64])};
+ * without token types, type 0 is used everywhere. Output: {@code NDList(embeddings [batch, seqLen,
+ * hidden])} in the parameter dtype. Position ids are created from the input, never sliced from the
+ * table, so every result joins the manager of {@code inputIds}.
+ *
+ * <p>Parameters (HF key under {@code embeddings.}): {@code word_embeddings.weight [vocab, hidden]},
+ * {@code position_embeddings.weight [maxPositions, hidden]}, {@code token_type_embeddings.weight
+ * [typeVocab, hidden]}, {@code LayerNorm.weight/bias [hidden]}. Their arrays belong to the manager
+ * that initialized or loaded them; see {@link TransformerEncoder} for closing.
+ */
+public final class EncoderEmbeddings extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final EncoderConfig config;
+    /** Token embedding table, {@code [vocab, hidden]}. */
+    final Parameter wordEmbeddings;
+    /** Absolute position table, {@code [maxPositions, hidden]}. */
+    final Parameter positionEmbeddings;
+    /** Segment table, {@code [typeVocab, hidden]}. */
+    final Parameter tokenTypeEmbeddings;
+    /** LayerNorm scale, {@code [hidden]}. */
+    final Parameter layerNormWeight;
+    /** LayerNorm shift, {@code [hidden]}. */
+    final Parameter layerNormBias;
+
+    EncoderEmbeddings(EncoderConfig config) {
+        super(VERSION);
+        this.config = config;
+        wordEmbeddings = addParameter(Params.create("word_embeddings", Parameter.Type.WEIGHT));
+        positionEmbeddings = addParameter(Params.create("position_embeddings", Parameter.Type.WEIGHT));
+        tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT));
+        layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA));
+        layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA));
+    }
+
+    /**
+     * Computes RoBERTa position ids: {@code padTokenId + 1 + cumsum(ids != pad)} on real tokens and
+     * {@code padTokenId} on padding (HF {@code create_position_ids_from_input_ids}).
+     *
+     * @param inputIds {@code [batch, seqLen]} int64
+     * @param padTokenId the padding id
+     * @return {@code [batch, seqLen]} int64, in the manager of {@code inputIds}
+     */
+    public static NDArray paddingAwarePositions(NDArray inputIds, int padTokenId) {
+        NDArray notPad = inputIds.neq(padTokenId).toType(DataType.INT64, false);
+        return notPad.cumSum(1).mul(notPad).add(padTokenId);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray ids = inputs.get(0);
+        Device device = ids.getDevice();
+        NDManager m = ids.getManager();
+        long seqLen = ids.getShape().get(1);
+        NDArray positions;
+        if (config.modelType().usesPaddingPositions()) {
+            positions = paddingAwarePositions(ids, config.padTokenId());
+        } else {
+            // [1, seqLen], broadcast over the batch
+            positions = m.arange(0L, seqLen, 1L, DataType.INT64).reshape(1, seqLen);
+        }
+        NDArray types = inputs.size() > 1 ? inputs.get(1) : m.zeros(new Shape(1, 1), DataType.INT64);
+        NDArray x = Embedding.embedding(ids, ps.getValue(wordEmbeddings, device, training), SparseFormat.DENSE).get(0);
+        x = x.add(Embedding.embedding(positions, ps.getValue(positionEmbeddings, device, training), SparseFormat.DENSE).get(0));
+        x = x.add(Embedding.embedding(types, ps.getValue(tokenTypeEmbeddings, device, training), SparseFormat.DENSE).get(0));
+        x = LayerNorm.layerNorm(
+                        x,
+                        new Shape(config.hiddenSize()),
+                        ps.getValue(layerNormWeight, device, training),
+                        ps.getValue(layerNormBias, device, training),
+                        config.layerNormEps())
+                .get(0);
+        if (training && config.hiddenDropoutProb() > 0) {
+            x = Dropout.dropout(x, config.hiddenDropoutProb(), true).get(0);
+        }
+        return new NDList(x);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        return new Shape[] {new Shape(ids.get(0), ids.get(1), config.hiddenSize())};
+    }
+
+    @Override
+    protected void prepare(Shape[] inputShapes) {
+        int h = config.hiddenSize();
+        Params.prepare(wordEmbeddings, config.vocabSize(), h);
+        Params.prepare(positionEmbeddings, config.maxPositionEmbeddings(), h);
+        Params.prepare(tokenTypeEmbeddings, config.typeVocabSize(), h);
+        Params.prepare(layerNormWeight, h);
+        Params.prepare(layerNormBias, h);
+    }
+}

@@ -1,0 +1,39 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.initializer.NormalInitializer;
+
+/** Parameter helpers shared by the encoder blocks. */
+final class Params {
+
+    private Params() {}
+
+    /**
+     * Creates a parameter without a shape, so that it can receive either a loaded array
+     * ({@link Parameter#setArray}) or, through DJL's initialize path, a shape and an initializer.
+     */
+    static Parameter create(String name, Parameter.Type type) {
+        Parameter.Builder b = Parameter.builder().setName(name).setType(type);
+        if (type == Parameter.Type.WEIGHT) {
+            b.optInitializer(new NormalInitializer(EncoderConfig.INITIALIZER_RANGE));
+        }
+        return b.build();
+    }
+
+    /** Gives an uninitialized parameter its shape, for DJL's initializer path. */
+    static void prepare(Parameter p, long... shape) {
+        if (!p.isInitialized() && p.getShape() == null) {
+            p.setShape(new Shape(shape));
+        }
+    }
+
+    /** Hands a freshly made array to a parameter that has none yet. */
+    static void assign(Parameter p, NDArray value) {
+        if (p.isInitialized() || p.getShape() != null) {
+            throw new IllegalStateException("parameter " + p.getName() + " already has a value; build a new encoder instead");
+        }
+        p.setArray(value);
+    }
+}

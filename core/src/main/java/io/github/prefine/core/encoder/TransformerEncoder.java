@@ -1,0 +1,374 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * A BERT / RoBERTa / XLM-R encoder faithful to HF Transformers' {@code BertModel} /
+ * {@code XLMRobertaModel} without pooler: {@link EncoderEmbeddings}, then
+ * {@code numHiddenLayers} post-LN {@link EncoderLayer}s.
+ *
+ * <p><b>Contract.</b> Input: {@code NDList(inputIds [batch, seqLen] int64, attentionMask [batch,
+ * seqLen] int64 (1 = real token, 0 = padding)[, tokenTypeIds [batch, seqLen] int64])}; token types
+ * are all 0 when absent. Output: {@code NDList(lastHiddenState [batch, seqLen, hidden] float32)}.
+ * Dropout runs only when the {@code training} flag of {@code forward} is true. The additive
+ * attention-mask bias ({@code 0} on real tokens, {@code -Float.MAX_VALUE} on padding, float32) is
+ * built once per forward and shared by all layers. Values at padded positions are unspecified.
+ *
+ * <p><b>Memory.</b> Parameters are created without arrays. They get them from one of
+ * {@link #initializeRandom(NDManager, long)}, {@link EncoderCheckpoint#load}, or DJL's
+ * {@code initialize} (e.g. {@code Trainer.initialize}); the arrays then belong to the manager
+ * passed there (normally the DJL {@code Model}'s manager) and die with it. This class is
+ * {@link AutoCloseable}: {@link #close()} frees the parameter arrays early and is idempotent.
+ * Forward results join the manager of {@code inputIds}; in inference ({@code training == false})
+ * the intermediates live in a sub-manager that is closed before {@code forward} returns, so only
+ * the output remains. Not thread-safe: one forward at a time per instance.
+ *
+ * <p><b>float16.</b> With {@code optDataType(DataType.FLOAT16)} (meant for GPUs) all parameters
+ * and activations are float16, except: the attention-mask bias, the attention scores and the
+ * softmax run in float32, and the output is cast to float32 so heads and losses stay float32.
+ * LayerNorm statistics are accumulated in float32 inside PyTorch's kernels.
+ */
+public final class TransformerEncoder extends AbstractBlock implements AutoCloseable {
+
+    private static final byte VERSION = 1;
+
+    private final EncoderConfig config;
+    private final DataType dataType;
+    /** Word, position and token type embeddings with their LayerNorm. */
+    private final EncoderEmbeddings embeddings;
+    /** The layers, bottom first. */
+    private final List<EncoderLayer> layers;
+
+    private TransformerEncoder(Builder b) {
+        super(VERSION);
+        this.config = b.config;
+        this.dataType = b.dataType;
+        this.embeddings = addChildBlock("embeddings", new EncoderEmbeddings(config));
+        List<EncoderLayer> ls = new ArrayList<>(config.numHiddenLayers());
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            ls.add(addChildBlock("layer_" + i, new EncoderLayer(config)));
+        }
+        this.layers = Collections.unmodifiableList(ls);
+        this.inputNames = List.of("input_ids", "attention_mask", "token_type_ids");
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the configuration.
+     *
+     * @return the config this encoder was built from
+     */
+    public EncoderConfig config() {
+        return config;
+    }
+
+    /**
+     * Returns the parameter dtype.
+     *
+     * @return FLOAT32 (default) or FLOAT16
+     */
+    public DataType dataType() {
+        return dataType;
+    }
+
+    /**
+     * Returns the embedding block.
+     *
+     * @return the embeddings
+     */
+    public EncoderEmbeddings embeddings() {
+        return embeddings;
+    }
+
+    /**
+     * Returns the layers, bottom first.
+     *
+     * @return an unmodifiable list of {@code numHiddenLayers} layers
+     */
+    public List<EncoderLayer> layers() {
+        return layers;
+    }
+
+    /**
+     * Initializes every parameter HF-style from a seed: weights and embedding tables from
+     * normal(0, 0.02), biases 0, LayerNorm scale 1 and shift 0, the padding row of the word table
+     * (and, for RoBERTa/XLM-R, of the position table) 0.
+     *
+     * <p>Values are drawn on the host from a {@link SplittableRandom} split once per parameter in
+     * block order, so they depend only on the seed and the config, not on the engine's global
+     * random state or the device.
+     *
+     * @param manager the manager that will own the parameter arrays (normally the Model's)
+     * @param seed the seed
+     * @throws IllegalStateException if parameters already have values
+     */
+    public void initializeRandom(NDManager manager, long seed) {
+        Objects.requireNonNull(manager, "manager");
+        prepareShapesForOwnInit();
+        SplittableRandom root = new SplittableRandom(seed);
+        for (Pair<String, Parameter> pp : getParameters()) {
+            Parameter p = pp.getValue();
+            SplittableRandom r = root.split();
+            long[] shape = expectedShape(p);
+            NDArray value;
+            switch (p.getType()) {
+                case WEIGHT:
+                    int zeroRow = -1;
+                    if (p == embeddings.wordEmbeddings
+                            || (p == embeddings.positionEmbeddings && config.modelType().usesPaddingPositions())) {
+                        zeroRow = config.padTokenId();
+                    }
+                    value = normal(manager, shape, r, zeroRow);
+                    break;
+                case GAMMA:
+                    value = manager.ones(new Shape(shape), dataType);
+                    break;
+                default:
+                    value = manager.zeros(new Shape(shape), dataType);
+                    break;
+            }
+            Params.assign(p, value);
+        }
+        markInitialized(manager);
+    }
+
+    private void prepareShapesForOwnInit() {
+        for (Pair<String, Parameter> pp : getParameters()) {
+            Parameter p = pp.getValue();
+            if (p.isInitialized() || p.getShape() != null) {
+                throw new IllegalStateException("encoder parameters already have values; build a new encoder instead");
+            }
+        }
+    }
+
+    private NDArray normal(NDManager manager, long[] shape, SplittableRandom r, int zeroRow) {
+        long n = 1;
+        for (long d : shape) {
+            n = Math.multiplyExact(n, d);
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(Math.multiplyExact(n, 4L))).order(ByteOrder.nativeOrder());
+        FloatBuffer fb = buf.asFloatBuffer();
+        for (long i = 0; i < n; i++) {
+            fb.put((float) (r.nextGaussian() * EncoderConfig.INITIALIZER_RANGE));
+        }
+        if (zeroRow >= 0 && shape.length == 2) {
+            int cols = Math.toIntExact(shape[1]);
+            for (int c = 0; c < cols; c++) {
+                fb.put(zeroRow * cols + c, 0f);
+            }
+        }
+        NDArray wrapped = manager.create(buf, new Shape(shape), DataType.FLOAT32);
+        if (dataType == DataType.FLOAT32) {
+            return wrapped;
+        }
+        NDArray converted = wrapped.toType(dataType, true);
+        wrapped.close();
+        return converted;
+    }
+
+    /**
+     * Returns the shape a parameter must have under this config.
+     *
+     * @param p one of this encoder's parameters
+     * @return its shape
+     */
+    long[] expectedShape(Parameter p) {
+        int h = config.hiddenSize();
+        int i = config.intermediateSize();
+        if (p == embeddings.wordEmbeddings) {
+            return new long[] {config.vocabSize(), h};
+        }
+        if (p == embeddings.positionEmbeddings) {
+            return new long[] {config.maxPositionEmbeddings(), h};
+        }
+        if (p == embeddings.tokenTypeEmbeddings) {
+            return new long[] {config.typeVocabSize(), h};
+        }
+        for (EncoderLayer l : layers) {
+            if (p == l.attention.qkvWeight) {
+                return new long[] {3L * h, h};
+            }
+            if (p == l.attention.qkvBias) {
+                return new long[] {3L * h};
+            }
+            if (p == l.attention.outputWeight) {
+                return new long[] {h, h};
+            }
+            if (p == l.intermediateWeight) {
+                return new long[] {i, h};
+            }
+            if (p == l.intermediateBias) {
+                return new long[] {i};
+            }
+            if (p == l.outputWeight) {
+                return new long[] {h, i};
+            }
+        }
+        // every remaining parameter is a [hidden] bias or LayerNorm vector
+        return new long[] {h};
+    }
+
+    /** Records input shapes so DJL reports the block initialized; arrays are already set. */
+    void markInitialized(NDManager manager) {
+        initialize(manager, dataType, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1));
+    }
+
+    @Override
+    public void initialize(NDManager manager, DataType ignored, Shape... inputShapes) {
+        // parameters always take this encoder's dtype, whatever the caller's default is
+        super.initialize(manager, dataType, inputShapes);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dt, Shape... inputShapes) {
+        Shape ids = inputShapes[0];
+        embeddings.initialize(manager, dt, ids);
+        Shape hidden = new Shape(ids.get(0), ids.get(1), config.hiddenSize());
+        Shape mask = new Shape(ids.get(0), 1, 1, ids.get(1));
+        for (EncoderLayer l : layers) {
+            l.initialize(manager, dt, hidden, mask);
+        }
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        if (inputs.size() < 2 || inputs.size() > 3) {
+            throw new IllegalArgumentException(
+                    "encoder input must be NDList(inputIds, attentionMask[, tokenTypeIds]), found " + inputs.size() + " arrays");
+        }
+        NDArray ids = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        Shape idShape = ids.getShape();
+        if (idShape.dimension() != 2) {
+            throw new IllegalArgumentException("inputIds must be [batch, seqLen], found " + idShape);
+        }
+        if (!mask.getShape().equals(idShape)) {
+            throw new IllegalArgumentException("attentionMask shape " + mask.getShape() + " differs from inputIds shape " + idShape);
+        }
+        if (inputs.size() == 3 && !inputs.get(2).getShape().equals(idShape)) {
+            throw new IllegalArgumentException(
+                    "tokenTypeIds shape " + inputs.get(2).getShape() + " differs from inputIds shape " + idShape);
+        }
+        if (idShape.get(1) > config.maxSequenceLength()) {
+            throw new IllegalArgumentException(
+                    "sequence length " + idShape.get(1) + " exceeds the " + config.maxSequenceLength()
+                            + " positions of this " + config.modelType().modelType() + " encoder");
+        }
+        if (training) {
+            // autograd keeps what backward needs; the caller's step manager owns the rest
+            return new NDList(run(ps, inputs, true, params));
+        }
+        NDManager caller = ids.getManager();
+        try (NDManager scope = caller.newSubManager()) {
+            scope.tempAttachAll(inputs);
+            NDArray out = run(ps, inputs, false, params);
+            return new NDList(scope.ret(out));
+        }
+    }
+
+    private NDArray run(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray ids = inputs.get(0);
+        NDArray mask = inputs.get(1);
+        NDList embIn = inputs.size() == 3 ? new NDList(ids, inputs.get(2)) : new NDList(ids);
+        NDArray x = embeddings.forward(ps, embIn, training, params).get(0);
+        long batch = ids.getShape().get(0);
+        long seqLen = ids.getShape().get(1);
+        // one additive bias for all layers: 0 where mask = 1, -MAX_VALUE where mask = 0
+        NDArray maskBias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE).reshape(batch, 1, 1, seqLen);
+        for (EncoderLayer l : layers) {
+            x = l.forward(ps, new NDList(x, maskBias), training, params).get(0);
+        }
+        if (x.getDataType() != DataType.FLOAT32) {
+            x = x.toType(DataType.FLOAT32, false);
+        }
+        return x;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape ids = inputShapes[0];
+        return new Shape[] {new Shape(ids.get(0), ids.get(1), config.hiddenSize())};
+    }
+
+    /** Frees the parameter arrays now instead of with their manager; idempotent. */
+    @Override
+    public void close() {
+        for (Pair<String, Parameter> p : getParameters()) {
+            p.getValue().close();
+        }
+    }
+
+    /** Mutable, single-threaded builder of {@link TransformerEncoder}. */
+    public static final class Builder {
+        private EncoderConfig config;
+        private DataType dataType = DataType.FLOAT32;
+
+        private Builder() {}
+
+        /**
+         * Sets the configuration (required).
+         *
+         * @param config the sizes and options
+         * @return this builder
+         */
+        public Builder setConfig(EncoderConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Sets the parameter dtype; default FLOAT32. FLOAT16 is meant for GPUs (see the class
+         * Javadoc for what stays float32).
+         *
+         * @param dataType FLOAT32 or FLOAT16
+         * @return this builder
+         */
+        public Builder optDataType(DataType dataType) {
+            this.dataType = Objects.requireNonNull(dataType, "dataType");
+            return this;
+        }
+
+        /**
+         * Validates and builds an encoder whose parameters have no arrays yet.
+         *
+         * @return the encoder
+         * @throws IllegalArgumentException if the config is missing or the dtype unsupported
+         */
+        public TransformerEncoder build() {
+            if (config == null) {
+                throw new IllegalArgumentException("config is required");
+            }
+            if (dataType != DataType.FLOAT32 && dataType != DataType.FLOAT16) {
+                throw new IllegalArgumentException("dataType must be FLOAT32 or FLOAT16, found " + dataType);
+            }
+            return new TransformerEncoder(this);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.prefine.core.checkpoint;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SafetensorsReaderTest {
+
+    @TempDir
+    Path dir;
+
+    /** Writes a raw safetensors file: declared header length, header text, data bytes. */
+    private Path raw(String name, long declaredHeaderLength, String header, int dataBytes) throws IOException {
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(declaredHeaderLength).put(h);
+        Path p = dir.resolve(name);
+        Files.write(p, b.array());
+        return p;
+    }
+
+    private Path raw(String header, int dataBytes) throws IOException {
+        return raw("model.safetensors", header.getBytes(StandardCharsets.UTF_8).length, header, dataBytes);
+    }
+
+    private String failure(Path p) {
+        MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> {
+            try (SafetensorsReader r = SafetensorsReader.open(p)) {
+                r.readAll();
+            }
+        });
+        assertTrue(e.getMessage().startsWith(p.getFileName() + ": "), e.getMessage());
+        return e.getMessage();
+    }
+
+    @Test
+    void writesThenReadsBitForBitWithAlignedHeaderAndPtMetadata() throws Exception {
+        HostTensor a = HostTensor.ofFloats("b.weight", new long[] {2, 3}, new float[] {1, -2, 3.5f, Float.MIN_VALUE, -0f, 7});
+        HostTensor s = HostTensor.ofFloats("a.bias", new long[] {1}, new float[] {0.25f});
+        Path p = dir.resolve("model.safetensors");
+        SafetensorsWriter.write(p, List.of(a, s));
+        byte[] bytes = Files.readAllBytes(p);
+        long headerLen = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        assertEquals(0, headerLen % 8, "data section starts 8-byte aligned");
+        String header = new String(bytes, 8, (int) headerLen, StandardCharsets.UTF_8);
+        assertTrue(header.startsWith("{\"__metadata__\":{\"format\":\"pt\"},\"a.bias\":"), header);
+        try (SafetensorsReader r = SafetensorsReader.open(dir)) {
+            assertEquals(List.of("a.bias", "b.weight"), r.names());
+            assertEquals(Map.of("format", "pt"), r.metadata());
+            assertArrayEquals(new long[] {2, 3}, r.shape("b.weight"));
+            assertEquals(HostTensor.DType.F32, r.dtype("b.weight"));
+            assertEquals(a.data(), r.read("b.weight").data());
+            assertEquals(s.data(), r.read("a.bias").data());
+        }
+    }
+
+    @Test
+    void convertsF16AndBf16ToTheComputeDtype() throws Exception {
+        ByteBuffer f16 = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        // 1.0, -2.0, 0.5, smallest subnormal 2^-24, 65504 (max), -0.0
+        for (int bits : new int[] {0x3C00, 0xC000, 0x3800, 0x0001, 0x7BFF, 0x8000}) {
+            f16.putShort((short) bits);
+        }
+        f16.flip();
+        ByteBuffer bf16 = ByteBuffer.allocate(6).order(ByteOrder.LITTLE_ENDIAN);
+        // 1.0, -3.5, 2^-126
+        for (int bits : new int[] {0x3F80, 0xC060, 0x0080}) {
+            bf16.putShort((short) bits);
+        }
+        bf16.flip();
+        SafetensorsWriter.write(dir.resolve("model.safetensors"),
+                List.of(new HostTensor("h", HostTensor.DType.F16, new long[] {6}, f16),
+                        new HostTensor("b", HostTensor.DType.BF16, new long[] {3}, bf16)));
+        try (SafetensorsReader r = SafetensorsReader.open(dir);
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray h = HostTensors.toNDArray(r.read("h"), m, DataType.FLOAT32);
+            assertEquals(DataType.FLOAT32, h.getDataType());
+            assertArrayEquals(new float[] {1f, -2f, 0.5f, 0x1p-24f, 65504f, -0f}, h.toFloatArray());
+            NDArray b = HostTensors.toNDArray(r.read("b"), m, DataType.FLOAT32);
+            assertArrayEquals(new float[] {1f, -3.5f, 0x1p-126f}, b.toFloatArray());
+            NDArray h16 = HostTensors.toNDArray(r.read("h"), m, DataType.FLOAT16);
+            assertEquals(DataType.FLOAT16, h16.getDataType());
+            assertArrayEquals(new float[] {1f, -2f, 0.5f, 0x1p-24f, 65504f, -0f}, h16.toType(DataType.FLOAT32, false).toFloatArray());
+        }
+    }
+
+    @Test
+    void readsShardedCheckpoints() throws Exception {
+        SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"),
+                List.of(HostTensor.ofFloats("x", new long[] {2}, new float[] {1, 2})));
+        SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"),
+                List.of(HostTensor.ofFloats("y", new long[] {1}, new float[] {3})));
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE),
+                "{\"metadata\":{\"total_size\":12},\"weight_map\":{\"x\":\"model-00001-of-00002.safetensors\","
+                        + "\"y\":\"model-00002-of-00002.safetensors\"}}");
+        try (SafetensorsReader r = SafetensorsReader.open(dir)) {
+            assertEquals(List.of("x", "y"), r.names());
+            assertEquals(HostTensor.ofFloats("y", new long[] {1}, new float[] {3}).data(), r.read("y").data());
+            assertEquals("12", r.metadata().get("total_size"));
+        }
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE),
+                "{\"weight_map\":{\"x\":\"model-00001-of-00002.safetensors\",\"z\":\"model-00003-of-00002.safetensors\"}}");
+        assertTrue(failure(dir.resolve(SafetensorsReader.INDEX_FILE)).contains("shard model-00003-of-00002.safetensors is missing"));
+    }
+
+    @Test
+    void rejectsHeaderLengthBeyondTheFile() throws Exception {
+        String msg = failure(raw("model.safetensors", 1000, "{}", 0));
+        assertEquals("model.safetensors: header length 1000 goes beyond the file of 10 bytes", msg);
+        Path tiny = dir.resolve("tiny.safetensors");
+        Files.write(tiny, new byte[] {1, 2, 3});
+        assertTrue(failure(tiny).contains("shorter than the 8-byte header length"));
+    }
+
+    @Test
+    void rejectsUnparsableHeader() throws Exception {
+        assertTrue(failure(raw("{\"a\": {\"dtype\": ", 0)).contains("header is not parsable JSON"));
+        assertTrue(failure(raw("[1, 2]", 0)).contains("header is not a JSON object"));
+    }
+
+    @Test
+    void rejectsUnknownDtype() throws Exception {
+        String msg = failure(raw("{\"a\":{\"dtype\":\"F8_E4M3\",\"shape\":[1],\"data_offsets\":[0,1]}}", 1));
+        assertTrue(msg.contains("tensor a has unknown dtype F8_E4M3 (supported: "), msg);
+    }
+
+    @Test
+    void rejectsOffsetsOutOfRangeOverlappingOrNotMatchingTheShape() throws Exception {
+        assertTrue(failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,4]}}", 8))
+                .contains("tensor a has data_offsets [8, 4] out of range: begin after end"));
+        assertTrue(failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[-4,0]}}", 8))
+                .contains("out of range: negative value -4"));
+        String overlap = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12));
+        assertTrue(overlap.contains("tensor b at [4, 12) overlaps tensor a at [0, 8)"), overlap);
+        String shape = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8));
+        assertTrue(shape.contains("tensor a has data_offsets [0, 8] holding 8 bytes, but shape [3] of F32 needs 12"), shape);
+    }
+
+    @Test
+    void rejectsTruncatedData() throws Exception {
+        String msg = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 10));
+        assertTrue(msg.contains("truncated: tensor a ends at byte 16 of the data section, but only 10 bytes follow the header"), msg);
+    }
+
+    @Test
+    void refusesPickleCheckpoints() throws Exception {
+        Path bin = dir.resolve("pytorch_model.bin");
+        Files.write(bin, new byte[] {(byte) 0x80, 2});
+        for (Path p : new Path[] {dir, bin}) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(p));
+            assertTrue(e.getMessage().contains("pickle"), e.getMessage());
+            assertTrue(e.getMessage().contains("arbitrary code"), e.getMessage());
+            assertTrue(e.getMessage().contains("save_pretrained(dir, safe_serialization=True)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsAFolderWithoutWeights() {
+        MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(dir));
+        assertTrue(e.getMessage().contains("folder holds neither model.safetensors nor model.safetensors.index.json"));
+    }
+}

@@ -1,0 +1,111 @@
+package io.github.prefine.core.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class EncoderConfigTest {
+
+    private static String json(String modelType, String extra) {
+        return "{\"model_type\":\"" + modelType + "\",\"vocab_size\":100,\"hidden_size\":32,\"num_hidden_layers\":2,"
+                + "\"num_attention_heads\":4,\"intermediate_size\":37" + extra + "}";
+    }
+
+    @Test
+    void readsTheFixtureConfigs() throws Exception {
+        EncoderConfig xlmr = EncoderConfig.fromJson(SharedFixtures.require("fixtures/hf-reference/xlm-roberta/encoder"));
+        assertEquals(ModelFamily.XLM_ROBERTA, xlmr.modelType());
+        assertEquals(257, xlmr.vocabSize());
+        assertEquals(32, xlmr.hiddenSize());
+        assertEquals(2, xlmr.numHiddenLayers());
+        assertEquals(4, xlmr.numAttentionHeads());
+        assertEquals(37, xlmr.intermediateSize());
+        assertEquals(66, xlmr.maxPositionEmbeddings());
+        assertEquals(1, xlmr.typeVocabSize());
+        assertEquals(1e-12f, xlmr.layerNormEps());
+        assertEquals(1, xlmr.padTokenId());
+        assertEquals(0f, xlmr.hiddenDropoutProb());
+        assertEquals(HiddenActivation.GELU, xlmr.hiddenAct());
+        assertEquals(64, xlmr.maxSequenceLength());
+
+        Path bertDir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        EncoderConfig bert = EncoderConfig.fromJson(bertDir.resolve("config.json"));
+        assertEquals(ModelFamily.BERT, bert.modelType());
+        assertEquals(0, bert.padTokenId());
+        assertEquals(2, bert.typeVocabSize());
+        assertEquals(64, bert.maxSequenceLength());
+    }
+
+    @Test
+    void rejectsHiddenSizeNotDivisibleByHeads() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder()
+                .setModelType(ModelFamily.BERT).setVocabSize(10).setHiddenSize(770).setNumHiddenLayers(1)
+                .setNumAttentionHeads(12).setIntermediateSize(8).build());
+        assertEquals("hiddenSize 770 is not divisible by numAttentionHeads 12", e.getMessage());
+    }
+
+    @Test
+    void rejectsMissingRequiredFieldsAndBadValues() {
+        EncoderConfig.Builder ok = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(10)
+                .setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(8);
+        ok.build();
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EncoderConfig.builder().setModelType(ModelFamily.BERT)
+                .setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(8).build())
+                .getMessage().contains("vocabSize is required"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.build().toBuilder()
+                .optHiddenDropoutProb(1.5f).build()).getMessage().contains("hiddenDropoutProb must lie in [0, 1), found 1.5"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.optLayerNormEps(0f).build())
+                .getMessage().contains("layerNormEps"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ok.optLayerNormEps(1e-5f).optPadTokenId(10).build())
+                .getMessage().contains("padTokenId must lie in [0, vocabSize 10), found 10"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson("{\"model_type\":\"bert\"}"))
+                .getMessage().contains("vocab_size"));
+    }
+
+    @Test
+    void rejectsUnsupportedModelTypeNamingTheSupportedOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(json("deberta-v2", "")));
+        assertEquals("model_type \"deberta-v2\" is not supported; supported: bert, roberta, xlm-roberta", e.getMessage());
+    }
+
+    @Test
+    void mapsHiddenActNames() {
+        assertEquals(HiddenActivation.GELU, EncoderConfig.fromJson(json("bert", ",\"hidden_act\":\"gelu\"")).hiddenAct());
+        for (String tanh : new String[] {"gelu_new", "gelu_pytorch_tanh", "gelu_fast"}) {
+            assertEquals(HiddenActivation.GELU_TANH, EncoderConfig.fromJson(json("bert", ",\"hidden_act\":\"" + tanh + "\"")).hiddenAct());
+        }
+        assertEquals(HiddenActivation.RELU, EncoderConfig.fromJson(json("roberta", ",\"hidden_act\":\"relu\"")).hiddenAct());
+        assertEquals(HiddenActivation.SILU, EncoderConfig.fromJson(json("roberta", ",\"hidden_act\":\"swish\"")).hiddenAct());
+        assertEquals(HiddenActivation.SILU, EncoderConfig.fromJson(json("roberta", ",\"hidden_act\":\"silu\"")).hiddenAct());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EncoderConfig.fromJson(json("bert", ",\"hidden_act\":\"quick_gelu\"")));
+        assertTrue(e.getMessage().startsWith("hidden_act \"quick_gelu\" is not supported; supported: gelu, gelu_new"), e.getMessage());
+    }
+
+    @Test
+    void rejectsRelativePositionEmbeddings() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> EncoderConfig.fromJson(json("bert", ",\"position_embedding_type\":\"relative_key\"")));
+        assertTrue(e.getMessage().contains("relative_key"), e.getMessage());
+    }
+
+    @Test
+    void writesAStandardConfigThatReadsBackEqual() {
+        EncoderConfig c = EncoderConfig.xlmRobertaBase();
+        JsonObject o = JsonParser.parseString(c.toJson()).getAsJsonObject();
+        assertEquals("xlm-roberta", o.get("model_type").getAsString());
+        assertEquals("XLMRobertaModel", o.getAsJsonArray("architectures").get(0).getAsString());
+        assertEquals("float32", o.get("torch_dtype").getAsString());
+        assertEquals(c, EncoderConfig.fromJson(c.toJson()));
+        EncoderConfig b = EncoderConfig.bertBase().toBuilder().optHiddenAct(HiddenActivation.GELU_TANH).build();
+        assertEquals("BertModel", JsonParser.parseString(b.toJson()).getAsJsonObject().getAsJsonArray("architectures").get(0).getAsString());
+        assertEquals(b, EncoderConfig.fromJson(b.toJson()));
+        assertEquals(514 - 2, EncoderConfig.xlmRobertaBase().maxSequenceLength());
+    }
+}
