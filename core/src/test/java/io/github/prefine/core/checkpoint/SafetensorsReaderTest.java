@@ -171,6 +171,33 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void mapsTensorsBeyondTwoGibibytesWithoutReadingTheWholeFile() throws Exception {
+        // a sparse file: three 1 GiB placeholder tensors, then a small tensor past the 3 GiB mark
+        long gib = 1L << 30;
+        String header = "{\"p0\":{\"dtype\":\"U8\",\"shape\":[" + gib + "],\"data_offsets\":[0," + gib + "]},"
+                + "\"p1\":{\"dtype\":\"U8\",\"shape\":[" + gib + "],\"data_offsets\":[" + gib + "," + 2 * gib + "]},"
+                + "\"p2\":{\"dtype\":\"U8\",\"shape\":[" + gib + "],\"data_offsets\":[" + 2 * gib + "," + 3 * gib + "]},"
+                + "\"tail\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[" + 3 * gib + "," + (3 * gib + 8) + "]}}";
+        byte[] h = header.getBytes(StandardCharsets.UTF_8);
+        Path p = dir.resolve("big.safetensors");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(h.length);
+            f.write(len.array());
+            f.write(h);
+            long dataStart = 8 + h.length;
+            f.setLength(dataStart + 3 * gib + 8);
+            f.seek(dataStart + 3 * gib);
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
+            f.write(tail.array());
+        }
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            HostTensor t = r.read("tail");
+            assertEquals(HostTensor.ofFloats("tail", new long[] {2}, new float[] {1.5f, -2f}).data(), t.data());
+            assertEquals(gib, r.read("p1").numel());
+        }
+    }
+
+    @Test
     void rejectsAFolderWithoutWeights() {
         MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(dir));
         assertTrue(e.getMessage().contains("folder holds neither model.safetensors nor model.safetensors.index.json"));

@@ -1,0 +1,224 @@
+package io.github.prefine.core.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EncoderCheckpointTest {
+
+    @TempDir
+    Path tmp;
+
+    /** A copy of the fixture encoder folder with its tensors rewritten by {@code edit}. */
+    private Path editedFixture(java.util.function.Consumer<Map<String, HostTensor>> edit) throws Exception {
+        Path src = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Map<String, HostTensor> tensors;
+        try (SafetensorsReader r = SafetensorsReader.open(src)) {
+            tensors = new LinkedHashMap<>(r.readAll());
+        }
+        edit.accept(tensors);
+        Path dir = tmp.resolve("edited");
+        Files.createDirectories(dir);
+        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), tensors.values());
+        return dir;
+    }
+
+    private static HostTensor zeros(String name, long... shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return HostTensor.ofFloats(name, shape, new float[(int) n]);
+    }
+
+    @Test
+    void reportsAWrongShapeWithBothShapes() throws Exception {
+        String key = "encoder.layer.1.intermediate.dense.weight";
+        Path dir = editedFixture(t -> t.put(key, zeros(key, 32, 37)));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertEquals("model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], expected [37, 32]", e.getMessage());
+        }
+    }
+
+    @Test
+    void listsEveryMissingAndWrongTensor() throws Exception {
+        Path dir = editedFixture(t -> {
+            t.remove("encoder.layer.0.attention.self.key.bias");
+            t.remove("embeddings.LayerNorm.weight");
+            t.put("encoder.layer.0.output.dense.bias", zeros("encoder.layer.0.output.dense.bias", 33));
+        });
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            String msg = e.getMessage();
+            assertTrue(msg.startsWith("model.safetensors: 2 problems with the encoder tensors: "), msg);
+            assertTrue(msg.contains("encoder.layer.0.output.dense.bias has shape [33], expected [32]"), msg);
+            assertTrue(msg.contains("2 encoder tensors are missing: embeddings.LayerNorm.weight, encoder.layer.0.attention.self.key.bias"), msg);
+        }
+    }
+
+    @Test
+    void rejectsATensorPresentWithAndWithoutPrefix() throws Exception {
+        Path dir = editedFixture(t -> t.put("bert.embeddings.LayerNorm.bias", t.get("embeddings.LayerNorm.bias").renamed("bert.embeddings.LayerNorm.bias")));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertTrue(e.getMessage().contains("embeddings.LayerNorm.bias appears twice"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsUnsupportedModelTypeAndMissingConfig() throws Exception {
+        Path dir = editedFixture(t -> {});
+        Files.writeString(dir.resolve("config.json"),
+                Files.readString(dir.resolve("config.json")).replace("\"model_type\": \"bert\"", "\"model_type\": \"electra\""));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertTrue(e.getMessage().startsWith("config.json: model_type \"electra\" is not supported"), e.getMessage());
+            Files.delete(dir.resolve("config.json"));
+            e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertTrue(e.getMessage().endsWith("model folder lacks config.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void savingTheFixtureReproducesItsTensorsBitForBit() throws Exception {
+        for (String family : List.of("bert", "xlm-roberta")) {
+            Path src = SharedFixtures.require("fixtures/hf-reference/" + family + "/encoder");
+            Path out = tmp.resolve(family);
+            try (NDManager m = NDManager.newBaseManager();
+                    LoadedCheckpoint ck = EncoderCheckpoint.load(src, m)) {
+                EncoderCheckpoint.save(ck.encoder(), out, src.resolve("tokenizer.json"));
+            }
+            try (SafetensorsReader original = SafetensorsReader.open(src);
+                    SafetensorsReader saved = SafetensorsReader.open(out)) {
+                assertEquals(original.names(), saved.names(), "standard HF names");
+                assertEquals(Map.of("format", "pt"), saved.metadata());
+                for (String name : original.names()) {
+                    assertArrayEquals(original.shape(name), saved.shape(name), name);
+                    assertEquals(HostTensor.DType.F32, saved.dtype(name));
+                    assertEquals(original.read(name).data(), saved.read(name).data(), name);
+                }
+            }
+            assertEquals(EncoderConfig.fromJson(src), EncoderConfig.fromJson(out));
+            assertArrayEquals(Files.readAllBytes(src.resolve("tokenizer.json")), Files.readAllBytes(out.resolve("tokenizer.json")));
+            String header = new String(Files.readAllBytes(out.resolve("model.safetensors")), 8, 64, StandardCharsets.US_ASCII);
+            assertTrue(header.startsWith("{\"__metadata__\":{\"format\":\"pt\"}"), header);
+        }
+    }
+
+    @Test
+    void randomEncoderSavesAndLoadsWithIdenticalTensorsAndOutputs() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(50).setHiddenSize(16)
+                .setNumHiddenLayers(2).setNumAttentionHeads(2).setIntermediateSize(24).optMaxPositionEmbeddings(20)
+                .optTypeVocabSize(1).optLayerNormEps(1e-5f).build();
+        long[][] ids = {{0, 5, 6, 7, 2}, {0, 8, 2, 1, 1}};
+        long[][] mask = {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}};
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 42);
+            EncoderCheckpoint.save(enc, tmp.resolve("random"), null);
+            assertFalse(Files.exists(tmp.resolve("random/tokenizer.json")));
+            try (LoadedCheckpoint back = EncoderCheckpoint.load(tmp.resolve("random"), m)) {
+                assertEquals(config, back.config());
+                List<HostTensor> a = EncoderCheckpoint.toHostTensors(enc, "");
+                List<HostTensor> b = EncoderCheckpoint.toHostTensors(back.encoder(), "");
+                assertEquals(a.size(), b.size());
+                for (int i = 0; i < a.size(); i++) {
+                    assertEquals(a.get(i).name(), b.get(i).name());
+                    assertEquals(a.get(i).data(), b.get(i).data(), a.get(i).name());
+                }
+                float[][][] x = EncoderParityTest.run(enc, m, ids, mask, null);
+                float[][][] y = EncoderParityTest.run(back.encoder(), m, ids, mask, null);
+                for (int s = 0; s < 2; s++) {
+                    for (int t = 0; t < 5; t++) {
+                        assertArrayEquals(x[s][t], y[s][t], 0f);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void randomInitIsDeterministicAndHfStyled() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.ROBERTA).setVocabSize(300).setHiddenSize(64)
+                .setNumHiddenLayers(1).setNumAttentionHeads(4).setIntermediateSize(96).optMaxPositionEmbeddings(40).build();
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder a = TransformerEncoder.builder().setConfig(config).build();
+                TransformerEncoder b = TransformerEncoder.builder().setConfig(config).build();
+                TransformerEncoder c = TransformerEncoder.builder().setConfig(config).build()) {
+            a.initializeRandom(m, 7);
+            b.initializeRandom(m, 7);
+            c.initializeRandom(m, 8);
+            List<HostTensor> ta = EncoderCheckpoint.toHostTensors(a, "");
+            List<HostTensor> tb = EncoderCheckpoint.toHostTensors(b, "");
+            List<HostTensor> tc = EncoderCheckpoint.toHostTensors(c, "");
+            for (int i = 0; i < ta.size(); i++) {
+                assertEquals(ta.get(i).data(), tb.get(i).data(), "same seed, same " + ta.get(i).name());
+            }
+            Map<String, float[]> byName = new LinkedHashMap<>();
+            for (HostTensor t : ta) {
+                float[] v = new float[(int) t.numel()];
+                t.data().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(v);
+                byName.put(t.name(), v);
+            }
+            assertNotEquals(ta.get(0).data(), tc.get(0).data(), "another seed, other values");
+            float[] words = byName.get("embeddings.word_embeddings.weight");
+            double sum = 0;
+            double sq = 0;
+            for (float f : words) {
+                sum += f;
+                sq += f * f;
+            }
+            double mean = sum / words.length;
+            double std = Math.sqrt(sq / words.length - mean * mean);
+            assertEquals(0.02, std, 0.001, "normal(0, 0.02)");
+            assertEquals(0, mean, 0.001);
+            for (int col = 0; col < 64; col++) {
+                assertEquals(0f, words[config.padTokenId() * 64 + col], "padding row of the word table is zero");
+                assertEquals(0f, byName.get("embeddings.position_embeddings.weight")[config.padTokenId() * 64 + col]);
+            }
+            for (float f : byName.get("encoder.layer.0.output.LayerNorm.weight")) {
+                assertEquals(1f, f);
+            }
+            for (float f : byName.get("encoder.layer.0.attention.self.key.bias")) {
+                assertEquals(0f, f);
+            }
+            assertThrows(IllegalStateException.class, () -> a.initializeRandom(m, 1));
+        }
+    }
+
+    @Test
+    void toHostTensorsUsesTheGivenPrefix() throws Exception {
+        Path src = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/encoder");
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint ck = EncoderCheckpoint.load(src, m)) {
+            List<String> names = new ArrayList<>();
+            for (HostTensor t : EncoderCheckpoint.toHostTensors(ck.encoder(), "roberta.")) {
+                names.add(t.name());
+            }
+            assertEquals("roberta.embeddings.word_embeddings.weight", names.get(0));
+            assertTrue(names.contains("roberta.encoder.layer.1.attention.self.value.weight"));
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.prefine.core.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.testing.SharedFixtures;
+import org.junit.jupiter.api.Test;
+
+class TransformerEncoderTest {
+
+    private static EncoderConfig tiny(float dropout) {
+        return EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(40).setHiddenSize(16)
+                .setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(20).optMaxPositionEmbeddings(16)
+                .optHiddenDropoutProb(dropout).optAttentionProbsDropoutProb(dropout).build();
+    }
+
+    @Test
+    void inferenceForwardLeaksNothingIntoTheModelManager() throws Exception {
+        try (NDManager model = NDManager.newBaseManager();
+                LoadedCheckpoint ck = EncoderCheckpoint.load(SharedFixtures.require("fixtures/hf-reference/bert/encoder"), model);
+                NDManager step = model.newSubManager()) {
+            ParameterStore ps = new ParameterStore(model, false);
+            model.cap();
+            NDArray ids = step.create(new long[][] {{2, 10, 11, 3, 0}, {2, 12, 3, 0, 0}});
+            NDArray mask = step.create(new long[][] {{1, 1, 1, 1, 0}, {1, 1, 1, 0, 0}});
+            NDList out = ck.encoder().forward(ps, new NDList(ids, mask), false);
+            assertEquals(new Shape(2, 5, 32), out.get(0).getShape());
+            assertEquals(DataType.FLOAT32, out.get(0).getDataType());
+            assertTrue(out.get(0).getManager() == step, "output joins the manager of inputIds");
+            // inputs, output and nothing else remain in the step manager
+            assertEquals(3, ((ai.djl.ndarray.BaseNDManager) step).getManagedArrays().size());
+        }
+    }
+
+    @Test
+    void trainingForwardAppliesDropoutAndBackpropagatesWithoutLeaks() {
+        try (NDManager model = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(tiny(0.3f)).build()) {
+            enc.initializeRandom(model, 3);
+            ParameterStore ps = new ParameterStore(model, false);
+            try (NDManager step = model.newSubManager()) {
+                NDArray ids = step.create(new long[][] {{1, 5, 6, 7}});
+                NDArray mask = step.create(new long[][] {{1, 1, 1, 1}});
+                float[] eval1 = enc.forward(ps, new NDList(ids, mask), false).get(0).toFloatArray();
+                float[] eval2 = enc.forward(ps, new NDList(ids, mask), false).get(0).toFloatArray();
+                assertEquals(java.util.Arrays.toString(eval1), java.util.Arrays.toString(eval2), "no dropout in inference");
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray out = enc.forward(ps, new NDList(ids, mask), true).get(0);
+                    assertTrue(!java.util.Arrays.equals(eval1, out.toFloatArray()), "dropout active in training");
+                    gc.backward(out.square().sum());
+                }
+                // reading a gradient wraps it in the parameter's manager, so check before capping
+                NDArray grad = enc.layers().get(0).attention.qkvWeight.getArray().getGradient();
+                assertTrue(grad.abs().sum().getFloat() > 0, "fused qkv receives gradients");
+                NDArray embGrad = enc.embeddings().wordEmbeddings.getArray().getGradient();
+                assertTrue(embGrad.abs().sum().getFloat() > 0, "embeddings receive gradients");
+
+                // a capped model manager proves the training forward and backward leave nothing in it
+                model.cap();
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray out = enc.forward(ps, new NDList(ids, mask), true).get(0);
+                    assertTrue(out.getManager() == step);
+                    gc.backward(out.square().sum());
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsBadInputsClearly() {
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(tiny(0f)).build()) {
+            enc.initializeRandom(m, 1);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray ids = m.create(new long[][] {{1, 2, 3}});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> enc.forward(ps, new NDList(ids, m.create(new long[][] {{1, 1}})), false));
+            assertTrue(e.getMessage().contains("attentionMask shape (1, 2) differs from inputIds shape (1, 3)"), e.getMessage());
+            NDArray longIds = m.zeros(new Shape(1, 17), DataType.INT64);
+            e = assertThrows(IllegalArgumentException.class, () -> enc.forward(ps, new NDList(longIds, longIds), false));
+            assertTrue(e.getMessage().contains("sequence length 17 exceeds the 16 positions"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> enc.forward(ps, new NDList(ids), false));
+            assertTrue(e.getMessage().contains("NDList(inputIds, attentionMask[, tokenTypeIds])"), e.getMessage());
+        }
+    }
+
+    @Test
+    void tokenTypesChangeBertOutputsAndDefaultToZero() {
+        EncoderConfig config = tiny(0f);
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 5);
+            long[][] ids = {{1, 5, 6, 7}};
+            long[][] mask = {{1, 1, 1, 1}};
+            float[][][] none = EncoderParityTest.run(enc, m, ids, mask, null);
+            float[][][] zeros = EncoderParityTest.run(enc, m, ids, mask, new long[][] {{0, 0, 0, 0}});
+            float[][][] ones = EncoderParityTest.run(enc, m, ids, mask, new long[][] {{0, 0, 1, 1}});
+            assertTrue(java.util.Arrays.deepEquals(none, zeros));
+            assertTrue(!java.util.Arrays.deepEquals(none, ones));
+        }
+    }
+
+    @Test
+    void float16EitherRunsCloseToFloat32OrFailsClearly() throws Exception {
+        java.nio.file.Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/encoder");
+        long[][] ids = {{0, 7, 3, 117, 234, 2}};
+        long[][] mask = {{1, 1, 1, 1, 1, 1}};
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint f32 = EncoderCheckpoint.load(dir, m);
+                LoadedCheckpoint f16 = EncoderCheckpoint.load(dir, m, DataType.FLOAT16)) {
+            assertEquals(DataType.FLOAT16, f16.encoder().layers().get(0).attention.qkvWeight.getArray().getDataType());
+            float[][][] a = EncoderParityTest.run(f32.encoder(), m, ids, mask, null);
+            float[][][] b = EncoderParityTest.run(f16.encoder(), m, ids, mask, null);
+            double err = 0;
+            for (int t = 0; t < 6; t++) {
+                for (int h = 0; h < 32; h++) {
+                    err = Math.max(err, Math.abs(a[0][t][h] - b[0][t][h]));
+                }
+            }
+            System.out.println("float16 vs float32 max abs difference on CPU: " + err);
+            assertTrue(err < 2e-2, "float16 max abs error " + err);
+        }
+    }
+}
