@@ -6,11 +6,16 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
 import java.io.IOException;
@@ -24,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -83,6 +89,9 @@ public final class Trainer implements AutoCloseable {
     private final Precision precision;
     private final CheckpointStore store;
     private final List<TrainingListener> listeners;
+    /** Mixed precision only (else null): the loss scaler and the parameters computed in float16. */
+    private final LossScaler scaler;
+    private final Set<Parameter> halfParameters;
 
     private final NDManager stateManager;
     private final NDManager stepRoot;
@@ -120,6 +129,13 @@ public final class Trainer implements AutoCloseable {
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
         this.optimizer = b.optimizer.setManager(mm).build();
+        if (precision == Precision.FP16_MIXED) {
+            this.scaler = b.lossScaler.setManager(mm).build();
+            this.halfParameters = ((TransformerEncoder) model.encoder()).matrixParameters();
+        } else {
+            this.scaler = null;
+            this.halfParameters = Set.of();
+        }
         this.intervalLoss = stateManager.zeros(new Shape(1), DataType.FLOAT32);
         this.firstBadStep = stateManager.create(new long[] {-1L});
         this.stepCounter = stateManager.zeros(new Shape(1), DataType.INT64);
@@ -289,14 +305,18 @@ public final class Trainer implements AutoCloseable {
                     }
                     MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(b.tasks(), from, to),
                             Arrays.copyOfRange(b.examples(), from, to));
-                    MultiHeadModel.Output out = model.forward(sm, mb, true);
+                    MultiHeadModel.Output out = model.forward(sm, mb, true, parameterStore(sm));
                     // normalised by the whole batch, so the summed gradients equal one big batch's
                     NDArray loss = out.lossSum().div((float) n);
-                    gc.backward(loss);
+                    gc.backward(scaler == null ? loss : scaler.scale(loss));
                     losses.add(loss);
                 }
             }
-            optimizer.step(active, lr);
+            if (scaler == null) {
+                optimizer.step(active, lr);
+            } else {
+                mixedPrecisionStep(sm, active, lr);
+            }
             NDArray stepLoss = losses.get(0).stopGradient();
             for (int j = 1; j < losses.size(); j++) {
                 stepLoss = stepLoss.add(losses.get(j).stopGradient());
@@ -315,6 +335,34 @@ public final class Trainer implements AutoCloseable {
             recentSteps.removeFirst();
         }
         globalStep++;
+    }
+
+    // ---- mixed precision (h-speed) ----
+
+    private ParameterStore parameterStore(NDManager sm) {
+        return scaler == null ? new ParameterStore(sm, false) : new HalfPrecisionStore(sm, halfParameters);
+    }
+
+    /** Unscales the master gradients, steps unless they overflowed, updates the scale; no host sync. */
+    private void mixedPrecisionStep(NDManager sm, List<NamedParameter> active, double lr) {
+        List<NDArray> grads = new ArrayList<>(active.size());
+        for (NamedParameter p : active) {
+            NDArray g = p.parameter().getArray().getGradient();
+            g.attach(sm);
+            grads.add(g);
+        }
+        NDArray found = scaler.unscale(grads, sm);
+        optimizer.step(active, lr, found);
+        scaler.update(found);
+    }
+
+    /**
+     * Returns the loss scaler of mixed-precision training.
+     *
+     * @return the scaler, owned by the trainer, or empty under {@link Precision#FLOAT32}
+     */
+    public Optional<LossScaler> lossScaler() {
+        return Optional.ofNullable(scaler);
     }
 
     private static long taskMask(int[] present) {
@@ -564,6 +612,9 @@ public final class Trainer implements AutoCloseable {
         if (!closed) {
             closed = true;
             optimizer.close();
+            if (scaler != null) {
+                scaler.close();
+            }
             stepRoot.close();
             stateManager.close();
         }
@@ -586,6 +637,7 @@ public final class Trainer implements AutoCloseable {
         private int evalBatchSize = 128;
         private long seed = 42;
         private Precision precision = Precision.FLOAT32;
+        private LossScaler.Builder lossScaler = LossScaler.builder();
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
 
@@ -753,7 +805,20 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the precision; default (and only) {@link Precision#FLOAT32}.
+         * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
+         * LossScaler.builder()} (torch's GradScaler defaults). The trainer sets its manager.
+         *
+         * @param lossScaler a configured builder
+         * @return this builder
+         */
+        public Builder optLossScaler(LossScaler.Builder lossScaler) {
+            this.lossScaler = Objects.requireNonNull(lossScaler, "lossScaler");
+            return this;
+        }
+
+        /**
+         * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED}
+         * needs a {@link TransformerEncoder} in the model.
          *
          * @param precision the precision
          * @return this builder
@@ -821,6 +886,10 @@ public final class Trainer implements AutoCloseable {
             if (accumulation <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("trainer: gradient accumulation and logEvery must be positive, found "
                         + accumulation + " and " + logEvery);
+            }
+            if (precision == Precision.FP16_MIXED && !(model.encoder() instanceof TransformerEncoder)) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED needs a TransformerEncoder, found "
+                        + model.encoder().getClass().getName());
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
             return new Trainer(this, store);
