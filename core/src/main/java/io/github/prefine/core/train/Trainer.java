@@ -59,6 +59,14 @@ import org.slf4j.LoggerFactory;
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
  * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
  *
+ * <p><b>Mixed precision.</b> With {@link Precision#FP16_MIXED} each step reads the encoder's
+ * projection weights through a {@link HalfPrecisionStore} (float16 copies of the float32 masters),
+ * back-propagates the loss times a {@link LossScaler} scale, unscales the float32 master gradients
+ * (before clipping), and calls {@link AdamW#step(List, double, NDArray)}, which skips the update on
+ * the device when a gradient overflowed; the scaler then backs off or grows. No host read is
+ * added. Checkpoints hold the float32 masters. The scale itself is not checkpointed: a resumed run
+ * starts again from the initial scale.
+ *
  * <p><b>Devices.</b> Everything runs on the model manager's device; the only host reads are at
  * logging points, validation and checkpoints. Multi-device design (not implemented yet): keep a
  * replica of the parameters per device, split each sampled batch's examples into one contiguous
