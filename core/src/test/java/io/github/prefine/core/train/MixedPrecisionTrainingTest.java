@@ -32,7 +32,7 @@ class MixedPrecisionTrainingTest {
 
     private static TransformerEncoder encoder(NDManager m, long seed) {
         EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(SyntheticTasks.VOCAB)
-                .setHiddenSize(32).setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(48)
+                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24)
                 .optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0f).optMaxPositionEmbeddings(16).build();
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
         enc.initializeRandom(m, seed);
@@ -40,7 +40,7 @@ class MixedPrecisionTrainingTest {
     }
 
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
-        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 32);
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
             b.addHead("t" + t, tasks.head(t));
         }
@@ -49,12 +49,12 @@ class MixedPrecisionTrainingTest {
 
     private static double lastLoss(Precision precision) throws Exception {
         Engine.getInstance().setRandomSeed(11);
-        // 2 tasks x 200 examples at batch 8: 50 optimiser steps in the single epoch
-        SyntheticTasks tasks = new SyntheticTasks(5, 200, 16, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        // 2 tasks x 100 examples at batch 4: 50 optimiser steps in the single epoch
+        SyntheticTasks tasks = new SyntheticTasks(5, 100, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
         List<StepReport> reports = new ArrayList<>();
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = model(root, tasks);
-                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(8).optMaxEpochs(1)
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(1)
                         .optLearningRate(1e-3).optLinearDecay(false).optLogEvery(10).optPrecision(precision)
                         .addListener(new TrainingListener() {
                             @Override
