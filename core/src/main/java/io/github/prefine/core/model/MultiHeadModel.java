@@ -236,18 +236,21 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
-     * Runs the forward with parameter values from a given store, for example one that serves a
-     * replica of the parameters on another device (data-parallel training).
+     * Like {@link #forward(NDManager, MultiTaskBatch, boolean)}, with the parameter store the
+     * encoder and heads read their weights from: for mixed precision, an
+     * {@link io.github.prefine.core.precision.HalfPrecisionStore} handing out float16 copies; for
+     * data-parallel training, a store serving a replica of the parameters on another device.
      *
      * @param stepManager the manager that owns the batch arrays and every result; its device is
      *     the device the forward runs on
      * @param batch the host batch
      * @param training true for a training forward (dropout on)
-     * @param ps the store the blocks read their parameter values from
+     * @param ps the parameter store for this step, on {@code stepManager}'s device
      * @return per-task logits and losses, owned by {@code stepManager}
      */
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
         checkOpen();
+        Objects.requireNonNull(ps, "ps");
         Shape grid = new Shape(batch.rows(), batch.seqLen());
         NDArray ids = stepManager.create(batch.inputIds(), grid);
         NDArray mask = stepManager.create(batch.attentionMask(), grid);

@@ -10,10 +10,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +62,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
  * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
+ *
+ * <p><b>Mixed precision.</b> With {@link Precision#FP16_MIXED} each step reads the encoder's
+ * projection weights through a {@link HalfPrecisionStore} (float16 copies of the float32 masters),
+ * back-propagates the loss times a {@link LossScaler} scale, unscales the float32 master gradients
+ * (before clipping), and calls {@link AdamW#step(List, double, NDArray)}, which skips the update on
+ * the device when a gradient overflowed; the scaler then backs off or grows. No host read is
+ * added. Checkpoints hold the float32 masters. The scale itself is not checkpointed: a resumed run
+ * starts again from the initial scale.
  *
  * <p><b>Devices.</b> Everything runs on the model manager's device unless {@link
  * Builder#optDevices} lists more: then each batch is split into one contiguous part per device
@@ -89,6 +101,9 @@ public final class Trainer implements AutoCloseable {
     private final Precision precision;
     private final CheckpointStore store;
     private final List<TrainingListener> listeners;
+    /** Mixed precision only (else null): the loss scaler and the parameters computed in float16. */
+    private final LossScaler scaler;
+    private final Set<Parameter> halfParameters;
 
     private final NDManager stateManager;
     private final NDManager stepRoot;
@@ -132,6 +147,13 @@ public final class Trainer implements AutoCloseable {
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
         this.optimizer = b.optimizer.setManager(mm).build();
+        if (precision == Precision.FP16_MIXED) {
+            this.scaler = b.lossScaler.setManager(mm).build();
+            this.halfParameters = ((TransformerEncoder) model.encoder()).matrixParameters();
+        } else {
+            this.scaler = null;
+            this.halfParameters = Set.of();
+        }
         this.intervalLoss = stateManager.zeros(new Shape(1), DataType.FLOAT32);
         this.firstBadStep = stateManager.create(new long[] {-1L});
         this.stepCounter = stateManager.zeros(new Shape(1), DataType.INT64);
@@ -321,22 +343,24 @@ public final class Trainer implements AutoCloseable {
                     }
                     int d = j % devices.size();
                     NDManager dm = d == 0 ? sm : sm.newSubManager(devices.get(d));
-                    ParameterStore ps = d == 0 ? new ParameterStore(dm, false) : new ReplicaStore(dm, replicaLookup.get(d - 1));
+                    ParameterStore ps = d == 0 ? parameterStore(dm) : new ReplicaStore(dm, replicaLookup.get(d - 1));
                     MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(b.tasks(), from, to),
                             Arrays.copyOfRange(b.examples(), from, to));
                     MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
                     // normalised by the whole batch, so the summed gradients equal one big batch's
                     NDArray loss = out.lossSum().div((float) n);
-                    gc.backward(loss);
+                    gc.backward(scaler == null ? loss : scaler.scale(loss));
                     losses.add(d == 0 ? loss : tmp(sm, loss.stopGradient().toDevice(devices.get(0), false)));
                 }
             }
-            if (devices.size() == 1) {
-                optimizer.step(active, lr);
-            } else {
+            if (devices.size() > 1) {
                 optimizer.step(active, sumReplicaGradients(sm, active), lr);
                 zeroGradients(active);
                 syncReplicas(active);
+            } else if (scaler == null) {
+                optimizer.step(active, lr);
+            } else {
+                mixedPrecisionStep(sm, active, lr);
             }
             NDArray stepLoss = losses.get(0).stopGradient();
             for (int j = 1; j < losses.size(); j++) {
@@ -446,6 +470,34 @@ public final class Trainer implements AutoCloseable {
             }
             return a;
         }
+    }
+
+    // ---- mixed precision (h-speed) ----
+
+    private ParameterStore parameterStore(NDManager sm) {
+        return scaler == null ? new ParameterStore(sm, false) : new HalfPrecisionStore(sm, halfParameters);
+    }
+
+    /** Unscales the master gradients, steps unless they overflowed, updates the scale; no host sync. */
+    private void mixedPrecisionStep(NDManager sm, List<NamedParameter> active, double lr) {
+        List<NDArray> grads = new ArrayList<>(active.size());
+        for (NamedParameter p : active) {
+            NDArray g = p.parameter().getArray().getGradient();
+            g.attach(sm);
+            grads.add(g);
+        }
+        NDArray found = scaler.unscale(grads, sm);
+        optimizer.step(active, lr, found);
+        scaler.update(found);
+    }
+
+    /**
+     * Returns the loss scaler of mixed-precision training.
+     *
+     * @return the scaler, owned by the trainer, or empty under {@link Precision#FLOAT32}
+     */
+    public Optional<LossScaler> lossScaler() {
+        return Optional.ofNullable(scaler);
     }
 
     private static long taskMask(int[] present) {
@@ -696,6 +748,9 @@ public final class Trainer implements AutoCloseable {
         if (!closed) {
             closed = true;
             optimizer.close();
+            if (scaler != null) {
+                scaler.close();
+            }
             stepRoot.close();
             stateManager.close();
         }
@@ -718,6 +773,7 @@ public final class Trainer implements AutoCloseable {
         private int evalBatchSize = 128;
         private long seed = 42;
         private Precision precision = Precision.FLOAT32;
+        private LossScaler.Builder lossScaler = LossScaler.builder();
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private List<Device> devices = List.of();
@@ -903,7 +959,20 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the precision; default (and only) {@link Precision#FLOAT32}.
+         * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
+         * LossScaler.builder()} (torch's GradScaler defaults). The trainer sets its manager.
+         *
+         * @param lossScaler a configured builder
+         * @return this builder
+         */
+        public Builder optLossScaler(LossScaler.Builder lossScaler) {
+            this.lossScaler = Objects.requireNonNull(lossScaler, "lossScaler");
+            return this;
+        }
+
+        /**
+         * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED}
+         * needs a {@link TransformerEncoder} in the model.
          *
          * @param precision the precision
          * @return this builder
@@ -975,6 +1044,13 @@ public final class Trainer implements AutoCloseable {
             if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
                 throw new IllegalArgumentException("trainer: the first device must be the model's " + model.getManager().getDevice()
                         + ", found " + devices.get(0));
+            }
+            if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED runs on one device, found " + devices.size());
+            }
+            if (precision == Precision.FP16_MIXED && !(model.encoder() instanceof TransformerEncoder)) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED needs a TransformerEncoder, found "
+                        + model.encoder().getClass().getName());
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
             return new Trainer(this, store);

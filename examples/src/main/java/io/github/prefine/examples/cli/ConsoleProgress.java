@@ -1,0 +1,135 @@
+package io.github.prefine.examples.cli;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * A one-line terminal progress bar with throughput and ETA.
+ *
+ * <p>On a terminal it redraws in place with a carriage return; when output is redirected (CI,
+ * log files) it prints a plain line at most every few seconds, so logs stay readable. Not
+ * thread-safe: drive it from one thread.
+ */
+public final class ConsoleProgress {
+    private static final int WIDTH = 28;
+
+    private final PrintStream out;
+    private final boolean interactive;
+    private final LongSupplier clock;
+    private final long minIntervalNanos;
+    private String label = "";
+    private String unit = "it";
+    private long total;
+    private long startNanos;
+    private long lastPrintNanos;
+    private boolean open;
+
+    /**
+     * Creates a bar writing to the given stream.
+     *
+     * @param out the stream, usually {@code System.err}
+     * @param interactive true to redraw in place (a terminal), false for plain periodic lines
+     * @param clock nanosecond clock ({@code System::nanoTime}); injectable for tests
+     */
+    public ConsoleProgress(PrintStream out, boolean interactive, LongSupplier clock) {
+        this.out = Objects.requireNonNull(out, "out");
+        this.interactive = interactive;
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.minIntervalNanos = interactive ? 100_000_000L : 5_000_000_000L;
+    }
+
+    /**
+     * Creates a bar on {@code System.err}, interactive when a console is attached.
+     *
+     * @return the bar
+     */
+    public static ConsoleProgress onStderr() {
+        return new ConsoleProgress(System.err, System.console() != null, System::nanoTime);
+    }
+
+    /**
+     * Starts a new bar.
+     *
+     * @param label what is being done, for example {@code pre-finetune SL+QA epoch 2}
+     * @param total how many units make 100%
+     * @param unit the unit counted, for example {@code ex}
+     */
+    public void start(String label, long total, String unit) {
+        finishLine();
+        this.label = label;
+        this.total = Math.max(total, 1);
+        this.unit = unit;
+        this.startNanos = clock.getAsLong();
+        this.lastPrintNanos = Long.MIN_VALUE;
+        this.open = true;
+    }
+
+    /**
+     * Reports progress; redraws when enough time has passed since the last draw.
+     *
+     * @param done units done so far
+     * @param extra a short status such as {@code loss 0.412}, or empty
+     */
+    public void update(long done, String extra) {
+        long now = clock.getAsLong();
+        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos && done < total) {
+            return;
+        }
+        lastPrintNanos = now;
+        String line = render(done, extra, now);
+        if (interactive) {
+            out.print("\r" + line);
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    /** Ends the current bar's line. */
+    public void finishLine() {
+        if (open && interactive) {
+            out.println();
+        }
+        open = false;
+    }
+
+    /**
+     * Renders one line; package-private for tests.
+     *
+     * @param done units done
+     * @param extra status text
+     * @param now the clock reading
+     * @return the line without a line break
+     */
+    String render(long done, String extra, long now) {
+        double frac = Math.min(1.0, done / (double) total);
+        int filled = (int) Math.round(frac * WIDTH);
+        double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
+        double rate = done / seconds;
+        String eta = done > 0 && done < total ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+        return String.format(
+                Locale.ROOT,
+                "%s [%s%s] %3.0f%% %d/%d %s | %.1f %s/s | ETA %s%s",
+                label,
+                "#".repeat(filled),
+                ".".repeat(WIDTH - filled),
+                frac * 100,
+                done,
+                total,
+                unit,
+                rate,
+                unit,
+                eta,
+                extra == null || extra.isEmpty() ? "" : " | " + extra);
+    }
+
+    private static String format(Duration d) {
+        long s = d.getSeconds();
+        return s >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60)
+                : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.prefine.examples.cli;
+
+import io.github.prefine.examples.bench.BenchCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code prefine} command line: one entry point for the demo, the paper's reproduction, the
+ * benchmarks and the scoring of prediction files.
+ *
+ * <p>Run {@code java -jar examples/target/prefine.jar --help} for the list of commands. DJL is
+ * forced offline before anything touches the engine, so nothing is ever downloaded at run time.
+ */
+@Command(
+        name = "prefine",
+        mixinStandardHelpOptions = true,
+        version = "prefine 0.1.0-SNAPSHOT",
+        description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
+        subcommands = {EncodeCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class PrefineCli implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the command line without exiting, for tests and embedding.
+     *
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int execute(String... args) {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        return new CommandLine(new PrefineCli()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        // no subcommand: show what there is
+        spec.commandLine().usage(System.out);
+    }
+}
