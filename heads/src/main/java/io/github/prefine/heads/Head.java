@@ -177,6 +177,14 @@ public abstract sealed class Head extends AbstractBlock
         return Linear.linear(x, weight, bias).singletonOrThrow();
     }
 
+    /**
+     * Applies HF's pooler, {@code tanh(dense(h[:, 0]))}, with the dense layer declared under
+     * {@code prefix}; returns {@code [batch, hidden]}.
+     */
+    final NDArray pool(ParameterStore store, String prefix, NDArray hidden, boolean training) {
+        return linear(store, prefix, hidden.get(":, 0, :"), training).tanh();
+    }
+
     /** Checks that an input is {@code [batch, seqLen, hidden]} and returns it. */
     final NDArray checkHidden(NDArray hidden) {
         Shape s = hidden.getShape();

@@ -91,7 +91,7 @@ public final class MultipleChoiceHead extends Head {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
         long rows = checkRows(hidden.getShape().get(0));
-        NDArray x = linear(store, pooler, hidden.get(":, 0, :"), training).tanh();
+        NDArray x = pool(store, pooler, hidden, training);
         x = Dropout.dropout(x, dropout, training).singletonOrThrow();
         NDArray scores = linear(store, "classifier", x, training);
         return new NDList(scores.reshape(rows / numChoices, numChoices));

@@ -94,14 +94,14 @@ public final class SequenceClassificationHead extends Head {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = checkHidden(inputs.singletonOrThrow()).get(":, 0, :");
+        NDArray hidden = checkHidden(inputs.singletonOrThrow());
         if (family == HeadFamily.ROBERTA) {
-            x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+            NDArray x = Dropout.dropout(hidden.get(":, 0, :"), dropout, training).singletonOrThrow();
             x = linear(store, "classifier.dense", x, training).tanh();
             x = Dropout.dropout(x, dropout, training).singletonOrThrow();
             return new NDList(linear(store, "classifier.out_proj", x, training));
         }
-        x = linear(store, "bert.pooler.dense", x, training).tanh();
+        NDArray x = pool(store, "bert.pooler.dense", hidden, training);
         x = Dropout.dropout(x, dropout, training).singletonOrThrow();
         return new NDList(linear(store, "classifier", x, training));
     }
