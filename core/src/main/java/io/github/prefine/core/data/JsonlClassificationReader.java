@@ -1,8 +1,9 @@
 package io.github.prefine.core.data;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.Template;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -30,11 +31,11 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
     private static final Logger LOG = LoggerFactory.getLogger(JsonlClassificationReader.class);
 
     /** Skip reason: a line that is not a JSON object of the expected shape. */
-    public static final String MALFORMED_LINE = "malformed JSON line";
+    public static final String MALFORMED_LINE = JsonLines.MALFORMED_LINE;
     /** Skip reason: a line that is not valid UTF-8. */
-    public static final String INVALID_UTF8 = "invalid UTF-8";
+    public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any line. */
-    public static final String EMPTY_FILE = "empty file";
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
     private final Template textA;
     private final Template textB;
@@ -65,31 +66,9 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<TextExample> out = new ArrayList<>();
-        int records = 0;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
-            }
-            records++;
-            if (line.text() == null) {
-                report.skip(INVALID_UTF8);
-                continue;
-            }
-            try {
-                out.add(parse(name, line));
-            } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(MALFORMED_LINE);
-            }
-        }
-        if (records == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
-            }
-            report.skip(EMPTY_FILE);
-        }
+        int records = JsonLines.forEachObject(
+                file, leniency, report, (o, at, line) -> out.add(parse(name, o, at, line)));
+        Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
@@ -97,10 +76,7 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         return new ReadResult<>(out, r);
     }
 
-    private TextExample parse(String name, TextFiles.Line line) throws MalformedDatasetException {
-        String ln = Integer.toString(line.number());
-        Json.At at = new Json.At(name, ln);
-        JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
+    private TextExample parse(String name, JsonObject o, Json.At at, int line) throws MalformedDatasetException {
         Map<String, String> values = new HashMap<>();
         List<String> needed = new ArrayList<>(textA.fields());
         if (textB != null) {
@@ -110,7 +86,7 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
             values.put(f, at.scalar(o, f, "$"));
         }
         String gold = label == null ? null : at.scalar(o, label, "$");
-        return new TextExample(name + ":" + ln, textA.fill(values), textB == null ? null : textB.fill(values), gold);
+        return new TextExample(name + ":" + line, textA.fill(values), textB == null ? null : textB.fill(values), gold);
     }
 
     /**
