@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Template;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -30,9 +31,9 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = "wrong field count";
     /** Skip reason: a row that is not valid UTF-8. */
-    public static final String INVALID_UTF8 = "invalid UTF-8";
+    public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any row. */
-    public static final String EMPTY_FILE = "empty file";
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
     private final boolean header;
     private final List<String> columnNames;
@@ -106,11 +107,8 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             }
             String[] f = line.text().split("\t", -1);
             if (f.length != names.size()) {
-                if (leniency == Leniency.STRICT) {
-                    throw new MalformedDatasetException(name, Integer.toString(line.number()),
-                            names.size() + " tab-separated fields " + names, String.valueOf(f.length));
-                }
-                report.skip(WRONG_FIELD_COUNT);
+                report.skip(Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                        names.size() + " tab-separated fields " + names, String.valueOf(f.length)));
                 continue;
             }
             Map<String, String> values = new HashMap<>();
@@ -120,12 +118,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             out.add(new TextExample(name + ":" + line.number(), textA.fill(values),
                     textB == null ? null : textB.fill(values), label == null ? null : values.get(label)));
         }
-        if (rows == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one row", "an empty file");
-            }
-            report.skip(EMPTY_FILE);
-        }
+        Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
