@@ -116,7 +116,8 @@ public final class Trainer implements AutoCloseable {
     private final NDArray intervalLoss;
     private final NDArray firstBadStep;
     private final NDArray stepCounter;
-    private final ArrayDeque<long[]> recentSteps = new ArrayDeque<>();
+    /** The last steps' (global step, epoch, tasks present), for naming a non-finite step's tasks. */
+    private final ArrayDeque<RecentStep> recentSteps = new ArrayDeque<>();
 
     private long globalStep;
     private EarlyStopping stopping;
@@ -375,7 +376,7 @@ public final class Trainer implements AutoCloseable {
             TensorArchive.copyInto(updated, firstBadStep);
             stepCounter.addi(1L);
         }
-        recentSteps.addLast(new long[] {globalStep, epoch, taskMask(present)});
+        recentSteps.addLast(new RecentStep(globalStep, epoch, present));
         while (recentSteps.size() > Math.max(2L * logEvery, 64)) {
             recentSteps.removeFirst();
         }
@@ -500,16 +501,7 @@ public final class Trainer implements AutoCloseable {
         return Optional.ofNullable(scaler);
     }
 
-    private static long taskMask(int[] present) {
-        // tasks beyond 63 are reported through the batch's first 63 only; enough to locate data
-        long m = 0;
-        for (int t : present) {
-            if (t < 63) {
-                m |= 1L << t;
-            }
-        }
-        return m;
-    }
+    private record RecentStep(long step, int epoch, int[] tasks) {}
 
     private static NDArray tmp(NDManager sm, NDArray a) {
         a.attach(sm);
@@ -531,15 +523,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     private NonFiniteLossException nonFinite(long step) {
-        for (long[] s : recentSteps) {
-            if (s[0] == step) {
+        for (RecentStep s : recentSteps) {
+            if (s.step() == step) {
                 List<String> names = new ArrayList<>();
-                for (int t = 0; t < Math.min(63, model.numTasks()); t++) {
-                    if ((s[2] & (1L << t)) != 0) {
-                        names.add(model.taskNames().get(t));
-                    }
+                for (int t : s.tasks()) {
+                    names.add(model.taskNames().get(t));
                 }
-                return new NonFiniteLossException(step, (int) s[1], names);
+                return new NonFiniteLossException(step, s.epoch(), names);
             }
         }
         return new NonFiniteLossException(step, -1, List.of());
