@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Checkpoints.</b> With a checkpoint folder, after every epoch the model, the optimiser's
  * moments and step counts, the schedule step, the sampler state, the early-stopping history and
- * the best weights are written atomically. {@link #fit()} on a folder holding a checkpoint
+ * the best weights are written atomically, with a run manifest (seed, hyper-parameters, Java, OS,
+ * architecture, engine, device) in its {@code state.json}. {@link #fit()} on a folder holding a checkpoint
  * continues from it; a run killed at any point and restarted ends with the same weights and
  * validation losses as an uninterrupted one.
  *
@@ -77,12 +78,14 @@ import org.slf4j.LoggerFactory;
  * replica of the parameters, the gradients are summed onto the first device, the optimiser steps
  * there, and the updated values are copied back to the replicas. Every part's loss is normalised
  * by the whole batch's example count, so the update equals gradient accumulation over the same
- * parts. The only host reads are at logging points, validation and checkpoints.
+ * parts. Devices are driven in turn from the training thread; mixed precision is single-device.
+ * The only host reads are at logging points, validation and checkpoints.
  *
  * <p><b>Native memory.</b> The trainer owns sub-managers of the model's manager: one for the
- * optimiser's moments, one for its own state (best weights, loss and step scalars), and one per
- * step for the batch and all intermediates, closed at the end of the step. {@link #close()} frees
- * the trainer's arrays (not the model) and is idempotent. Not thread-safe.
+ * optimiser's moments, one for its own state (best weights, loss and step scalars, device
+ * replicas), and one per step for the batch and all intermediates, closed at the end of the step.
+ * {@link #close()} frees the trainer's arrays (not the model) and is idempotent. Not thread-safe;
+ * call {@link #fit()} once per trainer.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
