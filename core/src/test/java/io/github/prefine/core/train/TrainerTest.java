@@ -67,6 +67,33 @@ class TrainerTest {
         }
     }
 
+    private static float[][] fitAndRead(SyntheticTasks tasks, long trainerSeed) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 8);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(8)
+                        .optLearningRate(1e-2).optMaxEpochs(2).optSeed(trainerSeed).build()) {
+            trainer.fit();
+            List<NamedParameter> ps = model.parameters();
+            float[][] out = new float[ps.size()][];
+            for (int i = 0; i < ps.size(); i++) {
+                out[i] = ps.get(i).parameter().getArray().toFloatArray();
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalWeightsAndAnotherSeedDoesNot() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(27, 24, 8, THREE);
+        float[][] a = fitAndRead(tasks, 11);
+        float[][] b = fitAndRead(tasks, 11);
+        float[][] c = fitAndRead(tasks, 12);
+        for (int i = 0; i < a.length; i++) {
+            assertArrayEquals(a[i], b[i], "parameter " + i);
+        }
+        assertTrue(!java.util.Arrays.deepEquals(a, c), "another sampling seed must change the weights");
+    }
+
     @Test
     void stopsWhenTheAverageValidationLossDoesNotImproveForPatienceEpochs() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(22, 32, 8, THREE);
