@@ -43,19 +43,40 @@ public final class Tables {
     public static Table table1(ResultSet results, ReportLayout layout, StdKind kind) {
         Objects.requireNonNull(kind, "kind");
         Map<String, Map<String, List<Double>>> values = group(results, layout);
-        List<Table.Row> rows = new ArrayList<>();
+        Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
         for (String target : layout.targets()) {
-            List<Cell> cells = new ArrayList<>();
+            Map<String, Cell> row = new LinkedHashMap<>();
             for (String setting : layout.settings()) {
                 List<Double> v = values.get(setting).get(target);
-                if (v == null || v.isEmpty()) {
-                    cells.add(Cell.empty());
-                } else {
+                if (v != null && !v.isEmpty()) {
                     SeedSummary s = SeedSummary.of(v, kind);
-                    cells.add(Cell.of(s.mean(), s.std()));
+                    row.put(setting, Cell.of(s.mean(), s.std()));
                 }
             }
-            rows.add(new Table.Row(target, cells));
+            cells.put(target, row);
+        }
+        return table1OfCells(cells, layout,
+                kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n");
+    }
+
+    /**
+     * Table 1 from cells already summarised (mean and std per target and setting), for example a
+     * published table typed in by hand; adds the "Average" and "Average Std. Dev." rows.
+     *
+     * @param cells target → setting → cell; a missing entry is an empty cell
+     * @param layout row and column order
+     * @param stdNote what the std is, for the title (for example {@code sample std, n-1})
+     * @return the table
+     */
+    public static Table table1OfCells(Map<String, Map<String, Cell>> cells, ReportLayout layout, String stdNote) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (String target : layout.targets()) {
+            Map<String, Cell> row = cells.getOrDefault(target, Map.of());
+            List<Cell> line = new ArrayList<>();
+            for (String setting : layout.settings()) {
+                line.add(row.getOrDefault(setting, Cell.empty()));
+            }
+            rows.add(new Table.Row(target, line));
         }
         List<Cell> avg = new ArrayList<>();
         List<Cell> avgStd = new ArrayList<>();
@@ -74,8 +95,7 @@ public final class Tables {
         }
         rows.add(new Table.Row(AVERAGE, avg));
         rows.add(new Table.Row(AVERAGE_STD, avgStd));
-        String title = "Table 1: target-task score per pre-finetuning setting (mean ± "
-                + (kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n") + " over seeds)";
+        String title = "Table 1: target-task score per pre-finetuning setting (mean ± " + stdNote + " over seeds)";
         return new Table(title, "Target", layout.settings(), rows);
     }
 
