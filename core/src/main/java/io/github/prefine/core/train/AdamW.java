@@ -123,6 +123,7 @@ public final class AdamW implements AutoCloseable {
         // every temporary is attached to sm explicitly: results of an op join the manager of its
         // first input, which for given gradients may be longer-lived than this step
         NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
+        NDArray firstFactor = scale == null ? null : own(sm, scale.mul(1f - beta1));
         float decay = (float) (1.0 - lr * weightDecay);
         // (1-b1)^2 g^2 rescaled to (1-b2) g^2, so the scratch can hold (1-b1) g first
         float sqFactor = (1f - beta2) / ((1f - beta1) * (1f - beta1));
@@ -130,8 +131,11 @@ public final class AdamW implements AutoCloseable {
             NamedParameter p = active.get(i);
             NDArray w = p.parameter().getArray();
             NDArray s = consume ? grads.get(i) : own(sm, grads.get(i).duplicate());
-            if (scale != null) {
-                s.muli(scale);
+            // one pass for clipping and (1 - b1): s = (1 - b1) * clip * g
+            if (firstFactor == null) {
+                s.muli(1f - beta1);
+            } else {
+                s.muli(firstFactor);
             }
             long t = steps.merge(p.key(), 1L, Long::sum);
             NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
@@ -139,17 +143,18 @@ public final class AdamW implements AutoCloseable {
             if (weightDecay != 0 && decays.test(p.key())) {
                 w.muli(decay);
             }
-            s.muli(1f - beta1);
             m.muli(beta1).addi(s);
             s.muli(s).muli(sqFactor);
             v.muli(beta2).addi(s);
             double bc1 = 1.0 - Math.pow(beta1, t);
             double bc2 = 1.0 - Math.pow(beta2, t);
+            // lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) == lr*sqrt(bc2)/bc1 * m / (sqrt(v) + eps*sqrt(bc2))
+            double rootBc2 = Math.sqrt(bc2);
             NDArray denom = own(sm, v.sqrt());
-            denom.divi((float) Math.sqrt(bc2)).addi(epsilon);
+            denom.addi((float) (epsilon * rootBc2));
             NDArray update = own(sm, m.div(denom));
             denom.close();
-            update.muli((float) (lr / bc1));
+            update.muli((float) (lr * rootBc2 / bc1));
             w.subi(update);
             update.close();
             if (consume) {
