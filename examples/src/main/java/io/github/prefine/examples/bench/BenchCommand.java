@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -21,7 +20,6 @@ import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
-import io.github.prefine.core.model.TaskHead;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
@@ -43,7 +41,8 @@ import picocli.CommandLine.Option;
 /**
  * Measures training throughput in sequences per second: (a) the prefine encoder's forward plus
  * backward, (b) DJL's own {@link BertBlock} of the same size (the floor to beat), (c) a full
- * multi-task training step (encoder, heads, losses, AdamW). Random weights and random token ids;
+ * multi-task training step through the production path (core's {@code TaskHeads} adapters, {@link MultiHeadModel},
+ * {@link AdamW} with clipping at 1.0), and, with {@code --part FORWARD}, the encoder's inference forward. Random weights and random token ids;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
  * to completion. Prints the median and min/max per step after warm-up.
  *
