@@ -2,6 +2,7 @@ package io.github.prefine.core.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -86,10 +87,8 @@ public final class AdamW implements AutoCloseable {
                 g.attach(sm);
                 grads.add(g);
             }
-            update(sm, active, grads, lr);
-            for (NDArray g : grads) {
-                g.subi(g);
-            }
+            // the gradients are consumed as scratch space, then reset to zero
+            update(sm, active, grads, lr, true);
         }
     }
 
@@ -110,35 +109,57 @@ public final class AdamW implements AutoCloseable {
                     + gradients.size() + " gradients");
         }
         try (NDManager sm = manager.newSubManager()) {
-            update(sm, active, gradients, lr);
+            update(sm, active, gradients, lr, false);
         }
     }
 
-    private void update(NDManager sm, List<NamedParameter> active, List<NDArray> grads, double lr) {
+    /**
+     * The update with as few passes and temporaries as the NDArray API allows: the gradient
+     * itself (or one copy of it) is the scratch buffer, the bias corrections and the decay factor
+     * are host scalars (the step count is known on the host), and only {@code sqrt(v)} and the
+     * final ratio are fresh arrays. The sequence is torch's: clip, decay, moments, update.
+     */
+    private void update(NDManager sm, List<NamedParameter> active, List<NDArray> grads, double lr, boolean consume) {
         // every temporary is attached to sm explicitly: results of an op join the manager of its
         // first input, which for given gradients may be longer-lived than this step
         NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
+        NDArray firstFactor = scale == null ? null : own(sm, scale.mul(1f - beta1));
+        float decay = (float) (1.0 - lr * weightDecay);
+        // (1-b1)^2 g^2 rescaled to (1-b2) g^2, so the scratch can hold (1-b1) g first
+        float sqFactor = (1f - beta2) / ((1f - beta1) * (1f - beta1));
         for (int i = 0; i < active.size(); i++) {
             NamedParameter p = active.get(i);
             NDArray w = p.parameter().getArray();
-            NDArray g = grads.get(i);
-            NDArray gs = scale == null ? g : own(sm, g.mul(scale));
+            NDArray s = consume ? grads.get(i) : own(sm, grads.get(i).duplicate());
+            // one pass for clipping and (1 - b1): s = (1 - b1) * clip * g
+            if (firstFactor == null) {
+                s.muli(1f - beta1);
+            } else {
+                s.muli(firstFactor);
+            }
             long t = steps.merge(p.key(), 1L, Long::sum);
             NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
             NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
             if (weightDecay != 0 && decays.test(p.key())) {
-                w.muli((float) (1.0 - lr * weightDecay));
+                w.muli(decay);
             }
-            m.muli(beta1).addi(own(sm, gs.mul(1f - beta1)));
-            NDArray sq = own(sm, gs.square());
-            v.muli(beta2).addi(sq.muli(1f - beta2));
+            m.muli(beta1).addi(s);
+            s.muli(s).muli(sqFactor);
+            v.muli(beta2).addi(s);
             double bc1 = 1.0 - Math.pow(beta1, t);
             double bc2 = 1.0 - Math.pow(beta2, t);
+            // lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) == lr*sqrt(bc2)/bc1 * m / (sqrt(v) + eps*sqrt(bc2))
+            double rootBc2 = Math.sqrt(bc2);
             NDArray denom = own(sm, v.sqrt());
-            denom.divi((float) Math.sqrt(bc2)).addi(epsilon);
+            denom.addi((float) (epsilon * rootBc2));
             NDArray update = own(sm, m.div(denom));
-            update.muli((float) (lr / bc1));
+            denom.close();
+            update.muli((float) (lr * rootBc2 / bc1));
             w.subi(update);
+            update.close();
+            if (consume) {
+                s.set(ALL, 0f);
+            }
         }
     }
 
@@ -213,17 +234,21 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code min(1, max / (norm + 1e-6))} of the global L2 norm, as {@code clip_grad_norm_}: one
+     * norm per gradient (no squared temporary), then the norm of the stacked norms.
+     */
     private NDArray clipScale(NDManager sm, List<NDArray> grads) {
-        NDArray sumSq = null;
-        for (NDArray g : grads) {
-            NDArray s = own(sm, g.square()).sum();
-            sumSq = sumSq == null ? s : sumSq.add(s);
-        }
-        if (sumSq == null) {
+        if (grads.isEmpty()) {
             return null;
         }
-        NDArray norm = sumSq.sqrt();
-        return sm.create((float) maxGradNorm).toDevice(norm.getDevice(), false).div(norm.add(1e-6f)).minimum(1f);
+        NDList norms = new NDList(grads.size());
+        for (NDArray g : grads) {
+            norms.add(own(sm, g.norm()));
+        }
+        NDArray norm = own(sm, own(sm, NDArrays.stack(norms)).norm());
+        NDArray bound = own(sm, own(sm, sm.create((float) maxGradNorm)).toDevice(norm.getDevice(), false));
+        return own(sm, own(sm, bound.div(own(sm, norm.add(1e-6f)))).minimum(1f));
     }
 
     private static NDArray own(NDManager m, NDArray a) {

@@ -672,7 +672,8 @@ public final class Trainer implements AutoCloseable {
                     r.trainSeconds(), r.trainExamples()));
         }
         new TrainState(TrainState.FORMAT, epochsDone, globalStep, schedule.peak(), seed, sampler.saveState(),
-                stopping.history(), recs, optimizer.stepCounts(), finished, stoppedEarly, manifest())
+                stopping.history(), recs, optimizer.stepCounts(), finished, stoppedEarly, manifest(),
+                scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker())
                 .write(dir.resolve("state.json"));
     }
 
@@ -706,6 +707,14 @@ public final class Trainer implements AutoCloseable {
             Path opt = dir.resolve("optimizer.ndlist");
             Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
             optimizer.restore(moments, st.stepCounts());
+        }
+        if (scaler != null) {
+            if (st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
+                scaler.restore(st.lossScale(), st.lossScaleGrowthTracker());
+            } else {
+                LOG.warn("{}: checkpoint holds no loss scale (a float32 run or an older checkpoint); "
+                        + "the mixed-precision run resumes from the initial scale", dir);
+            }
         }
         Path bestFile = dir.resolve("best.ndlist");
         if (best != null) {

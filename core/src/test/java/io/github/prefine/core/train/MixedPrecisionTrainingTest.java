@@ -20,10 +20,13 @@ import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mixed-precision training on CPU with a small random BERT: it learns like float32, an overflowed
@@ -88,6 +91,46 @@ class MixedPrecisionTrainingTest {
         double fp32 = lastLoss(Precision.FLOAT32);
         double mixed = lastLoss(Precision.FP16_MIXED);
         assertTrue(Math.abs(mixed - fp32) <= 0.05 * fp32, "float32 " + fp32 + " vs mixed " + mixed);
+    }
+
+    private static Trainer scaledTrainer(MultiHeadModel model, SyntheticTasks tasks, Path ckpt) throws Exception {
+        return Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(1).optLearningRate(1e-3)
+                .optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
+                .optLossScaler(LossScaler.builder().optInitialScale(256f).optGrowthInterval(3)).build();
+    }
+
+    @Test
+    void aResumedMixedRunContinuesWithTheCheckpointedScaleAndGrowthCount(@TempDir Path tmp) throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        // 2 tasks x 22 examples at batch 4: 11 steps; growth every 3 clean steps, so 256 grows
+        SyntheticTasks tasks = new SyntheticTasks(5, 22, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        Path ckpt = tmp.resolve("ckpt");
+        float scale;
+        int tracker;
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = scaledTrainer(model, tasks, ckpt)) {
+            trainer.fit();
+            scale = trainer.lossScaler().orElseThrow().readScale();
+            tracker = trainer.lossScaler().orElseThrow().readGrowthTracker();
+        }
+        assertTrue(scale != 256f, "the scale must have changed during the run to make this test meaningful");
+        String state;
+        try (var files = Files.walk(ckpt)) {
+            Path f = files.filter(x -> x.getFileName().toString().equals("state.json")).findFirst().orElseThrow();
+            state = Files.readString(f);
+        }
+        assertTrue(state.contains("\"lossScale\""), "state.json keeps the scale:\n" + state);
+        // a new trainer on the same folder restores the finished checkpoint instead of starting afresh
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = scaledTrainer(model, tasks, ckpt)) {
+            assertEquals(256f, trainer.lossScaler().orElseThrow().readScale(), "fresh trainer starts at the initial scale");
+            trainer.fit();
+            assertEquals(Float.floatToIntBits(scale), Float.floatToIntBits(trainer.lossScaler().orElseThrow().readScale()),
+                    "resumed scale");
+            assertEquals(tracker, trainer.lossScaler().orElseThrow().readGrowthTracker(), "resumed growth tracker");
+        }
     }
 
     /** One mixed step as the Trainer runs it; {@code poison} puts +inf into one gradient entry. */

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -21,7 +20,6 @@ import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
-import io.github.prefine.core.model.TaskHead;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
@@ -43,7 +41,8 @@ import picocli.CommandLine.Option;
 /**
  * Measures training throughput in sequences per second: (a) the prefine encoder's forward plus
  * backward, (b) DJL's own {@link BertBlock} of the same size (the floor to beat), (c) a full
- * multi-task training step (encoder, heads, losses, AdamW). Random weights and random token ids;
+ * multi-task training step through the production path (core's {@code TaskHeads} adapters, {@link MultiHeadModel},
+ * {@link AdamW} with clipping at 1.0), and, with {@code --part FORWARD}, the encoder's inference forward. Random weights and random token ids;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
  * to completion. Prints the median and min/max per step after warm-up.
  *
@@ -58,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     enum Size { MINILM, XLMR_BASE }
 
     /** What to time. */
-    enum Part { ENCODER, BERTBLOCK, FULL, ALL }
+    enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL }
 
     /** Batch composition of the full step. */
     enum Formats { MIXED, TOKEN, SEQUENCE, SPAN }
@@ -82,7 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--device", description = "cpu or gpu. Default: ${DEFAULT-VALUE}")
     String device = "cpu";
 
-    @Option(names = "--part", description = "ENCODER, BERTBLOCK, FULL or ALL. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--part", description = "FORWARD (encoder inference forward only), ENCODER (encoder forward+backward), "
+            + "BERTBLOCK, FULL, or ALL (the last three and ENCODER). Default: ${DEFAULT-VALUE}")
     Part part = Part.ALL;
 
     @Option(names = "--formats", description = "Full step batch: MIXED (token, sequence, span thirds) or one "
@@ -97,6 +97,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seed", description = "Seed of weights and ids. Default: ${DEFAULT-VALUE}")
     long seed = 42;
+
+    @Option(names = "--profile", description = "With ENCODER or FULL: also print the median seconds of each phase of the full step.")
+    boolean profile;
 
     private boolean mixed;
 
@@ -119,6 +122,9 @@ public final class BenchCommand implements Callable<Integer> {
                 engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, mixed ? "FP16_MIXED" : "FP32",
                 threads());
         try (NDManager root = NDManager.newBaseManager(dev)) {
+            if (part == Part.FORWARD) {
+                report("encoder forward (inference)", encoderForward(root, cfg));
+            }
             if (part == Part.ENCODER || part == Part.ALL) {
                 report("encoder fwd+bwd", encoderOnly(root, cfg));
             }
@@ -207,16 +213,39 @@ public final class BenchCommand implements Callable<Integer> {
             requireGradients(enc);
             long[] ids = ids(cfg);
             long[] mask = ones();
-            return time(root, sm -> {
+            long[][] phases = new long[warmup + steps][2];
+            int[] stepNo = {0};
+            double[] s = time(root, sm -> {
+                long[] ph = phases[stepNo[0]++];
+                long t0 = System.nanoTime();
                 ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
                 NDArray loss;
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                     NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
                             sm.create(mask, new Shape(batch, length))), true).get(0);
                     loss = h.mean();
+                    ph[0] = System.nanoTime() - t0;
                     gc.backward(loss);
                 }
+                ph[1] = System.nanoTime() - t0 - ph[0];
                 return loss;
+            });
+            printPhases(phases, new String[] {"forward", "backward"});
+            return s;
+        }
+    }
+
+    private double[] encoderForward(NDManager root, EncoderConfig cfg) {
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+        try (NDManager pm = root.newSubManager()) {
+            enc.initializeRandom(pm, seed);
+            long[] ids = ids(cfg);
+            long[] mask = ones();
+            return time(root, sm -> {
+                ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+                NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
+                        sm.create(mask, new Shape(batch, length))), false).get(0);
+                return h.get(0, 0, 0);
             });
         }
     }
@@ -260,26 +289,34 @@ public final class BenchCommand implements Callable<Integer> {
             requireGradients(enc);
             HeadFamily fam = cfg.modelType() == ModelFamily.BERT ? HeadFamily.BERT : HeadFamily.ROBERTA;
             int h = cfg.hiddenSize();
-            try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc, h)
-                    .addHead("token", new BenchHead(TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(9)
-                            .optSeed(seed).build(), 9, BenchHead.Kind.TOKEN))
-                    .addHead("sequence", new BenchHead(SequenceClassificationHead.builder().setFamily(fam).setHiddenSize(h)
-                            .setNumLabels(3).optSeed(seed).build(), 3, BenchHead.Kind.SEQUENCE))
-                    .addHead("span", new BenchHead(QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(seed).build(), 2,
-                            BenchHead.Kind.SPAN))
+            // the production path: core's TaskHeads adapters, MultiHeadModel, AdamW with HF's clipping at 1.0
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc)
+                    .addHead("token", TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(9).optSeed(seed).build())
+                    .addHead("sequence", SequenceClassificationHead.builder().setFamily(fam).setHiddenSize(h)
+                            .setNumLabels(3).optSeed(seed).build())
+                    .addHead("span", QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(seed).build())
                     .build();
                     AdamW opt = AdamW.builder().setManager(model.getManager()).optWeightDecay(0.01).build();
                     LossScaler scaler = LossScaler.builder().setManager(model.getManager()).build()) {
-                MultiTaskBatch b = batch(cfg);
-                int[] present = b.slices().stream().mapToInt(TaskSlice::task).toArray();
-                List<NamedParameter> active = model.activeParameters(present);
-                return time(root, sm -> {
+                long[][] phases = new long[warmup + steps][5];
+                int[] stepNo = {0};
+                double[] s = time(root, sm -> {
+                    long[] ph = phases[stepNo[0]++];
+                    long t0 = System.nanoTime();
+                    // host batch assembly as a batch source does it, every step
+                    MultiTaskBatch b = batch(cfg);
+                    int[] present = b.slices().stream().mapToInt(TaskSlice::task).toArray();
+                    List<NamedParameter> active = model.activeParameters(present);
+                    long t1 = System.nanoTime();
                     ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
                     NDArray loss;
+                    long t2;
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         loss = model.forward(sm, b, true, ps).meanLoss();
+                        t2 = System.nanoTime();
                         gc.backward(mixed ? scaler.scale(loss) : loss);
                     }
+                    long t3 = System.nanoTime();
                     if (mixed) {
                         List<NDArray> grads = new ArrayList<>();
                         for (NamedParameter p : active) {
@@ -293,10 +330,38 @@ public final class BenchCommand implements Callable<Integer> {
                     } else {
                         opt.step(active, 2e-5);
                     }
+                    long t4 = System.nanoTime();
+                    ph[0] = t1 - t0;
+                    ph[1] = t2 - t1;
+                    ph[2] = t3 - t2;
+                    ph[3] = t4 - t3;
                     return loss;
                 });
+                printPhases(phases, new String[] {"batch assembly", "forward (encoder+heads+loss)", "backward",
+                    "optimizer (clip+AdamW+zero)"});
+                return s;
             }
         }
+    }
+
+    private void printPhases(long[][] phases, String[] names) {
+        if (!profile) {
+            return;
+        }
+        for (int k = 0; k < names.length; k++) {
+            double[] v = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                v[i] = phases[warmup + i][k] / 1e9;
+            }
+            System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s%n", names[k], median(v));
+        }
+    }
+
+    private static double median(double[] s) {
+        double[] sorted = s.clone();
+        Arrays.sort(sorted);
+        return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
     }
 
     /** A batch of the chosen formats: thirds of token, sequence and span examples, or one format. */
@@ -356,51 +421,6 @@ public final class BenchCommand implements Callable<Integer> {
                     u.getUsed() / 1048576.0, u.getMax() / 1048576.0);
         } catch (RuntimeException | LinkageError e) {
             return "n/a (" + e.getMessage() + ")";
-        }
-    }
-
-    /** Adapts a heads-module block to the model's {@link TaskHead} contract, with per-example losses. */
-    private static final class BenchHead implements TaskHead {
-        enum Kind { TOKEN, SEQUENCE, SPAN }
-
-        private final Block block;
-        private final int numLabels;
-        private final Kind kind;
-
-        BenchHead(Block block, int numLabels, Kind kind) {
-            this.block = block;
-            this.numLabels = numLabels;
-            this.kind = kind;
-        }
-
-        @Override
-        public Block block() {
-            return block;
-        }
-
-        @Override
-        public int numLabels() {
-            return numLabels;
-        }
-
-        @Override
-        public void initialize(NDManager manager, int hiddenSize) {
-            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, hiddenSize));
-        }
-
-        @Override
-        public NDArray logits(ParameterStore ps, NDArray hidden, NDArray mask, boolean training) {
-            NDList out = block.forward(ps, new NDList(hidden), training);
-            return kind == Kind.SPAN ? NDArrays.stack(out, -1) : out.head();
-        }
-
-        @Override
-        public NDArray exampleLosses(NDArray logits, NDArray labels) {
-            if (kind == Kind.SPAN) {
-                return HeadLosses.perExampleSpanLoss(logits.get(":, :, 0"), logits.get(":, :, 1"), labels.get(":, 0"),
-                        labels.get(":, 1")).loss();
-            }
-            return HeadLosses.perExampleCrossEntropy(logits, labels).loss();
         }
     }
 }

@@ -26,10 +26,15 @@ import java.util.Map;
  * @param finished true once the run has ended and the best weights are the model's
  * @param stoppedEarly true if patience ran out
  * @param manifest run provenance (Java, OS, architecture, DJL engine, device)
+ * @param lossScale mixed precision only, else null: the loss scaler's scale (a float written
+ *     exactly, so it reads back bit for bit); null also in checkpoints written before it was kept
+ * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps
+ *     since its last change
  */
 public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
         byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
-        boolean finished, boolean stoppedEarly, Map<String, String> manifest) {
+        boolean finished, boolean stoppedEarly, Map<String, String> manifest, Float lossScale,
+        Integer lossScaleGrowthTracker) {
 
     /** The format tag written by this version. */
     public static final String FORMAT = "prefine-train-state/1";
