@@ -1,0 +1,548 @@
+package io.github.prefine.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.github.prefine.core.model.internal.TensorArchive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One shared encoder and one head per task, trained on heterogeneous batches: the encoder runs
+ * once over all rows of a {@link MultiTaskBatch}, then each task's rows are gathered and sent to
+ * that task's {@link TaskHead}.
+ *
+ * <p>The training loss of a batch is the mean over its examples of each example's task loss,
+ * with no per-task weighting (the paper's setting); {@link LossScaling#LOG_NUM_LABELS} divides
+ * each example's loss by the log of its task's label count, as Muppet does.
+ *
+ * <p><b>Native memory.</b> The model owns a sub-manager of the manager given to the builder; at
+ * {@link Builder#build()} the encoder's and every head's parameter arrays are attached to it, so
+ * they live until {@link #close()}, which is idempotent. Arrays returned by {@link #forward} live
+ * in the manager passed to that call (a per-step manager), never in the model's.
+ *
+ * <p>Not thread-safe: one thread trains or predicts at a time.
+ */
+public final class MultiHeadModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MultiHeadModel.class);
+    private static final String MANIFEST = "prefine-model.json";
+    private static final String HEADS_FILE = "heads.ndlist";
+    private static final String ENCODER_FILE = "encoder.ndlist";
+
+    private final NDManager manager;
+    private final Block encoder;
+    private final int hiddenSize;
+    private final List<String> taskNames;
+    private final List<TaskHead> heads;
+    private final LossScaling lossScaling;
+    private final List<NamedParameter> encoderParameters;
+    private final List<List<NamedParameter>> headParameters;
+    private boolean closed;
+
+    private MultiHeadModel(Builder b) {
+        this.manager = b.manager.newSubManager();
+        this.encoder = b.encoder;
+        this.hiddenSize = b.hiddenSize;
+        this.taskNames = List.copyOf(b.heads.keySet());
+        this.heads = List.copyOf(b.heads.values());
+        this.lossScaling = b.lossScaling;
+        this.encoderParameters = collect("encoder.", encoder);
+        if (encoderParameters.stream().anyMatch(p -> !p.parameter().isInitialized())) {
+            throw new IllegalStateException("model: the encoder must be initialized before build()");
+        }
+        for (NamedParameter p : encoderParameters) {
+            p.parameter().getArray().attach(manager);
+        }
+        List<List<NamedParameter>> hp = new ArrayList<>();
+        for (int t = 0; t < heads.size(); t++) {
+            TaskHead head = heads.get(t);
+            head.initialize(manager, hiddenSize);
+            List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
+            for (NamedParameter p : ps) {
+                p.parameter().getArray().attach(manager);
+            }
+            hp.add(ps);
+        }
+        this.headParameters = List.copyOf(hp);
+    }
+
+    private static List<NamedParameter> collect(String prefix, Block block) {
+        List<NamedParameter> out = new ArrayList<>();
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            out.add(new NamedParameter(prefix + p.getKey(), p.getValue()));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the manager owning the parameters; training code opens its sub-managers from it.
+     *
+     * @return the model's manager
+     */
+    public NDManager getManager() {
+        return manager;
+    }
+
+    /**
+     * Returns the shared encoder block.
+     *
+     * @return the encoder
+     */
+    public Block encoder() {
+        return encoder;
+    }
+
+    /**
+     * Returns the encoder's hidden size.
+     *
+     * @return hidden size
+     */
+    public int hiddenSize() {
+        return hiddenSize;
+    }
+
+    /**
+     * Returns the number of tasks (heads).
+     *
+     * @return the task count
+     */
+    public int numTasks() {
+        return heads.size();
+    }
+
+    /**
+     * Returns the task names in task-index order.
+     *
+     * @return task names
+     */
+    public List<String> taskNames() {
+        return taskNames;
+    }
+
+    /**
+     * Returns a task's head.
+     *
+     * @param task the task index
+     * @return the head
+     */
+    public TaskHead head(int task) {
+        return heads.get(task);
+    }
+
+    /**
+     * Returns the loss scaling in use.
+     *
+     * @return the scaling
+     */
+    public LossScaling lossScaling() {
+        return lossScaling;
+    }
+
+    /**
+     * Returns the encoder's parameters under {@code encoder.} keys.
+     *
+     * @return the parameters, in block order
+     */
+    public List<NamedParameter> encoderParameters() {
+        return encoderParameters;
+    }
+
+    /**
+     * Returns one head's parameters under {@code heads.<task>.} keys.
+     *
+     * @param task the task index
+     * @return the parameters, in block order
+     */
+    public List<NamedParameter> headParameters(int task) {
+        return headParameters.get(task);
+    }
+
+    /**
+     * Returns every parameter: the encoder's, then each head's in task order.
+     *
+     * @return all parameters
+     */
+    public List<NamedParameter> parameters() {
+        List<NamedParameter> all = new ArrayList<>(encoderParameters);
+        for (List<NamedParameter> h : headParameters) {
+            all.addAll(h);
+        }
+        return all;
+    }
+
+    /**
+     * Returns the parameters a batch with the given tasks trains: the encoder's and those tasks'
+     * heads'. Heads of absent tasks are left out, so the optimiser does not touch them.
+     *
+     * @param tasks task indices present, each once
+     * @return the active parameters
+     */
+    public List<NamedParameter> activeParameters(int[] tasks) {
+        List<NamedParameter> out = new ArrayList<>(encoderParameters);
+        for (int t : tasks) {
+            out.addAll(headParameters.get(t));
+        }
+        return out;
+    }
+
+    /**
+     * Runs the encoder once over the batch and each present task's head over its rows.
+     *
+     * <p>All arrays are created in {@code stepManager}, which must be on the model's device (a
+     * sub-manager of {@link #getManager()} is). Call inside a gradient collector to train.
+     *
+     * @param stepManager the manager that owns the batch arrays and every result
+     * @param batch the host batch
+     * @param training true for a training forward (dropout on)
+     * @return per-task logits and losses, owned by {@code stepManager}
+     */
+    public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training) {
+        checkOpen();
+        Shape grid = new Shape(batch.rows(), batch.seqLen());
+        NDArray ids = stepManager.create(batch.inputIds(), grid);
+        NDArray mask = stepManager.create(batch.attentionMask(), grid);
+        NDList in = new NDList(ids, mask);
+        if (batch.tokenTypeIds() != null) {
+            in.add(stepManager.create(batch.tokenTypeIds(), grid));
+        }
+        ParameterStore ps = new ParameterStore(stepManager, false);
+        NDArray hidden = encoder.forward(ps, in, training).head();
+        List<NDArray> logits = new ArrayList<>();
+        List<NDArray> taskLossSums = new ArrayList<>();
+        NDArray weighted = null;
+        for (TaskSlice s : batch.slices()) {
+            if (s.task() >= heads.size()) {
+                throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
+            }
+            NDArray h;
+            NDArray m;
+            if (s.rows().length == batch.rows() && isIdentity(s.rows())) {
+                h = hidden;
+                m = mask;
+            } else {
+                long[] rows = new long[s.rows().length];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = s.rows()[i];
+                }
+                NDArray idx = stepManager.create(rows);
+                h = hidden.get(new NDIndex("{}", idx));
+                m = mask.get(new NDIndex("{}", idx));
+            }
+            TaskHead head = heads.get(s.task());
+            NDArray lg = head.logits(ps, h, m, training);
+            NDArray labels = stepManager.create(s.labels(), new Shape(s.labelShape()));
+            NDArray ex = head.exampleLosses(lg, labels);
+            NDArray sum = ex.sum();
+            logits.add(lg);
+            taskLossSums.add(sum);
+            NDArray contrib = lossScaling == LossScaling.LOG_NUM_LABELS
+                    ? sum.div((float) Math.log(head.numLabels()))
+                    : sum;
+            weighted = weighted == null ? contrib : weighted.add(contrib);
+        }
+        return new Output(weighted, batch.numExamples(), taskLossSums, logits);
+    }
+
+    private static boolean isIdentity(int[] rows) {
+        for (int i = 0; i < rows.length; i++) {
+            if (rows[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Writes the encoder alone as a Hugging Face folder, the hand-over to target finetuning.
+     *
+     * @param dir the folder
+     * @param writer the encoder implementation's HF writer
+     * @throws IOException if writing fails
+     */
+    public void saveEncoder(Path dir, EncoderWriter writer) throws IOException {
+        checkOpen();
+        writer.write(encoder, dir);
+    }
+
+    /**
+     * Writes the encoder and every head: {@code dir/encoder/} (HF folder through {@code writer}),
+     * {@code dir/heads.ndlist} (head tensors under {@code heads.<task>.} keys), and {@code
+     * dir/prefine-model.json} (task names, label counts, hidden size, loss scaling).
+     *
+     * <p>With a null writer the encoder tensors go to {@code dir/encoder.ndlist} instead, which
+     * {@link #loadParameters} also reads.
+     *
+     * @param dir the folder to create or fill
+     * @param writer the encoder's HF writer, or {@code null}
+     * @throws IOException if writing fails
+     */
+    public void save(Path dir, EncoderWriter writer) throws IOException {
+        checkOpen();
+        Files.createDirectories(dir);
+        if (writer != null) {
+            writer.write(encoder, dir.resolve("encoder"));
+        } else {
+            TensorArchive.write(dir.resolve(ENCODER_FILE), arrays(encoderParameters));
+        }
+        List<NamedParameter> hp = new ArrayList<>();
+        headParameters.forEach(hp::addAll);
+        TensorArchive.write(dir.resolve(HEADS_FILE), arrays(hp));
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", "prefine-multi-head-model/1");
+        manifest.put("hiddenSize", hiddenSize);
+        manifest.put("lossScaling", lossScaling.name());
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int t = 0; t < heads.size(); t++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", taskNames.get(t));
+            m.put("numLabels", heads.get(t).numLabels());
+            m.put("headType", heads.get(t).getClass().getName());
+            tasks.add(m);
+        }
+        manifest.put("tasks", tasks);
+        manifest.put("encoder", writer != null ? "encoder/" : ENCODER_FILE);
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        Files.writeString(dir.resolve(MANIFEST), gson.toJson(manifest), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Loads head tensors (and encoder tensors when saved without an HF writer) from a folder
+     * written by {@link #save}, into this model's parameters in place. The encoder written as an
+     * HF folder is loaded by the encoder implementation when building the model instead.
+     *
+     * @param dir the folder
+     * @throws IOException if a file is missing or a tensor is absent or has the wrong shape
+     */
+    public void loadParameters(Path dir) throws IOException {
+        checkOpen();
+        Set<String> wanted = new LinkedHashSet<>();
+        try (NDManager tmp = manager.newSubManager()) {
+            Map<String, NDArray> values = new LinkedHashMap<>();
+            values.putAll(TensorArchive.read(dir.resolve(HEADS_FILE), tmp));
+            Path enc = dir.resolve(ENCODER_FILE);
+            if (Files.exists(enc)) {
+                values.putAll(TensorArchive.read(enc, tmp));
+                encoderParameters.forEach(p -> wanted.add(p.key()));
+            }
+            headParameters.forEach(l -> l.forEach(p -> wanted.add(p.key())));
+            setValues(values, wanted, dir.toString());
+        }
+    }
+
+    /**
+     * Overwrites parameter values in place from arrays keyed like {@link #parameters()}.
+     *
+     * @param values key to array (extra keys are an error)
+     * @param required keys that must be present
+     * @param source where the values came from, for messages
+     * @throws IOException if a required key is missing, a key is unknown, or a shape differs
+     */
+    public void setValues(Map<String, NDArray> values, Set<String> required, String source) throws IOException {
+        checkOpen();
+        Map<String, NamedParameter> byKey = new LinkedHashMap<>();
+        for (NamedParameter p : parameters()) {
+            byKey.put(p.key(), p);
+        }
+        for (String k : required) {
+            if (!values.containsKey(k)) {
+                throw new IOException(source + ": tensor " + k + " is missing");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            NamedParameter p = byKey.get(e.getKey());
+            if (p == null) {
+                throw new IOException(source + ": tensor " + e.getKey() + " matches no parameter of this model");
+            }
+            NDArray target = p.parameter().getArray();
+            if (!target.getShape().equals(e.getValue().getShape())) {
+                throw new IOException(source + ": " + e.getKey() + " has shape " + e.getValue().getShape()
+                        + ", expected " + target.getShape());
+            }
+            TensorArchive.copyInto(e.getValue(), target);
+        }
+        LOG.debug("loaded {} tensors from {}", values.size(), source);
+    }
+
+    /**
+     * Returns the current arrays of the given parameters under their keys (live arrays, not
+     * copies).
+     *
+     * @param params the parameters
+     * @return key to array, in the given order
+     */
+    public static Map<String, NDArray> arrays(List<NamedParameter> params) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        for (NamedParameter p : params) {
+            out.put(p.key(), p.parameter().getArray());
+        }
+        return out;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("model: already closed");
+        }
+    }
+
+    /** Frees every parameter array; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+
+    /**
+     * The result of one forward: device arrays owned by the step manager.
+     *
+     * @param lossSum scalar float32: the sum over examples of each example's (scaled) task loss;
+     *     divide by the number of examples of the (effective) batch for the mean
+     * @param numExamples the examples in this batch
+     * @param taskLossSums per slice, in slice order: scalar float32 sum of unscaled example losses
+     * @param logits per slice, in slice order: the head's logits (shapes as {@link TaskHead#logits})
+     */
+    public record Output(NDArray lossSum, int numExamples, List<NDArray> taskLossSums, List<NDArray> logits) {
+        /** Copies the lists. */
+        public Output {
+            Objects.requireNonNull(lossSum, "lossSum");
+            taskLossSums = List.copyOf(taskLossSums);
+            logits = List.copyOf(logits);
+        }
+
+        /**
+         * Returns the batch's mean loss.
+         *
+         * @return scalar float32 {@code lossSum / numExamples}
+         */
+        public NDArray meanLoss() {
+            return lossSum.div((float) numExamples);
+        }
+    }
+
+    /** Builds a {@link MultiHeadModel}; mutable, single-threaded. */
+    public static final class Builder {
+        private NDManager manager;
+        private Block encoder;
+        private int hiddenSize;
+        private final Map<String, TaskHead> heads = new LinkedHashMap<>();
+        private LossScaling lossScaling = LossScaling.NONE;
+
+        private Builder() {}
+
+        /**
+         * Sets the manager the model's own sub-manager is opened from (required); it fixes the
+         * device.
+         *
+         * @param manager the parent manager
+         * @return this builder
+         */
+        public Builder setManager(NDManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /**
+         * Sets the shared encoder (required): an initialized block taking (inputIds, attentionMask[,
+         * tokenTypeIds]) int64 [batch, seqLen] and returning lastHiddenState float32 [batch, seqLen,
+         * hidden] first.
+         *
+         * @param encoder the encoder block; its parameters move to the model's manager
+         * @param hiddenSize its hidden size
+         * @return this builder
+         */
+        public Builder setEncoder(Block encoder, int hiddenSize) {
+            this.encoder = Objects.requireNonNull(encoder, "encoder");
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        /**
+         * Adds a task's head (at least one required); task indices follow insertion order.
+         *
+         * @param taskName a unique task name, used in parameter keys
+         * @param head the head; initialized by {@link #build()}
+         * @return this builder
+         */
+        public Builder addHead(String taskName, TaskHead head) {
+            Objects.requireNonNull(taskName, "taskName");
+            Objects.requireNonNull(head, "head");
+            if (taskName.isEmpty() || taskName.contains("/")) {
+                throw new IllegalArgumentException("task name must be non-empty without '/', found '" + taskName + "'");
+            }
+            if (heads.putIfAbsent(taskName, head) != null) {
+                throw new IllegalArgumentException("task name " + taskName + " is used twice");
+            }
+            return this;
+        }
+
+        /**
+         * Sets the loss scaling; default {@link LossScaling#NONE}.
+         *
+         * @param scaling the scaling
+         * @return this builder
+         */
+        public Builder optLossScaling(LossScaling scaling) {
+            this.lossScaling = Objects.requireNonNull(scaling, "scaling");
+            return this;
+        }
+
+        /**
+         * Builds the model, initializing the heads on the manager's device.
+         *
+         * @return the model, which the caller must close
+         * @throws IllegalArgumentException if a required value is missing or a head has fewer than 2 labels
+         * @throws IllegalStateException if the encoder is not initialized
+         */
+        public MultiHeadModel build() {
+            if (manager == null) {
+                throw new IllegalArgumentException("model: setManager is required");
+            }
+            if (encoder == null) {
+                throw new IllegalArgumentException("model: setEncoder is required");
+            }
+            if (hiddenSize <= 0) {
+                throw new IllegalArgumentException("model: hiddenSize must be positive, found " + hiddenSize);
+            }
+            if (heads.isEmpty()) {
+                throw new IllegalArgumentException("model: at least one head is required");
+            }
+            for (Map.Entry<String, TaskHead> e : heads.entrySet()) {
+                if (e.getValue().numLabels() < 2) {
+                    throw new IllegalArgumentException("head " + e.getKey() + ": numLabels must be >= 2, found "
+                            + e.getValue().numLabels());
+                }
+            }
+            return new MultiHeadModel(this);
+        }
+    }
+}

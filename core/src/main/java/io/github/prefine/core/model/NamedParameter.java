@@ -1,0 +1,19 @@
+package io.github.prefine.core.model;
+
+import ai.djl.nn.Parameter;
+import java.util.Objects;
+
+/**
+ * A model parameter under its stable checkpoint key.
+ *
+ * @param key {@code encoder.<block path>} or {@code heads.<task name>.<block path>}; stable across
+ *     runs of the same architecture
+ * @param parameter the DJL parameter, whose array the model's manager owns
+ */
+public record NamedParameter(String key, Parameter parameter) {
+    /** Checks the fields. */
+    public NamedParameter {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(parameter, "parameter");
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.prefine.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+
+/**
+ * What {@link MultiHeadModel} needs from a task head: its parameters, its logits over the encoder
+ * rows of its task, and one loss per example.
+ *
+ * <p>Implementations adapt the blocks and losses of the {@code heads} module (sequence, token,
+ * span, multiple choice) or are written directly for tests. A head's rows are the encoder rows of
+ * its examples: one row per example, except multiple-choice heads, which receive {@code
+ * numChoices} consecutive rows per example and must fold them into one example.
+ *
+ * <p>A head holds no arrays outside its {@link #block()}'s parameters, which the owning {@link
+ * MultiHeadModel} attaches to its manager; the head itself needs no closing.
+ */
+public interface TaskHead {
+
+    /**
+     * Returns the block holding this head's parameters; its forward is not called directly.
+     *
+     * @return the block
+     */
+    Block block();
+
+    /**
+     * Returns the number of classes the loss chooses between (labels of a classifier, choices of
+     * a multiple-choice head, positions are not counted for span heads: they return 2).
+     *
+     * <p>Used by the optional Muppet loss scaling, which divides the task loss by {@code
+     * log(numLabels())}, so the value must be at least 2.
+     *
+     * @return the class count, at least 2
+     */
+    int numLabels();
+
+    /**
+     * Initializes the parameters for an encoder of the given hidden size.
+     *
+     * @param manager the manager that will own the parameters
+     * @param hiddenSize the encoder's hidden size
+     */
+    void initialize(ai.djl.ndarray.NDManager manager, int hiddenSize);
+
+    /**
+     * Computes this head's logits for its rows.
+     *
+     * @param parameterStore the store the model forward uses
+     * @param hidden the encoder output of this task's rows, float32 [rows, seqLen, hidden]
+     * @param attentionMask int64 [rows, seqLen], 1 on real tokens
+     * @param training true for a training forward (dropout on)
+     * @return float32 logits whose first axis is the example axis: [examples, numLabels] for
+     *     sequence and choice heads, [examples, seqLen, numLabels] for token heads, [examples,
+     *     seqLen, 2] for span heads
+     */
+    NDArray logits(ParameterStore parameterStore, NDArray hidden, NDArray attentionMask, boolean training);
+
+    /**
+     * Computes one loss per example from logits and labels.
+     *
+     * @param logits the output of {@link #logits}
+     * @param labels int32 labels with the example axis first (shape as in {@link TaskSlice#labelShape()})
+     * @return float32 [examples]: each example's mean cross entropy over its labelled targets, 0 for
+     *     an example without any
+     */
+    NDArray exampleLosses(NDArray logits, NDArray labels);
+}

@@ -1,0 +1,338 @@
+package io.github.prefine.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.model.NamedParameter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+
+/**
+ * AdamW (Loshchilov and Hutter, <a href="https://arxiv.org/abs/1711.05101">arXiv:1711.05101</a>)
+ * over NDArrays on the parameters' device, following {@code torch.optim.AdamW}: decoupled weight
+ * decay {@code w -= lr * wd * w}, then {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²},
+ * {@code w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}, with {@code t} counted per
+ * parameter. Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
+ * global gradient-norm clipping at 1.0.
+ *
+ * <p>Unlike DJL's {@code Trainer.step()}, {@link #step} updates only the parameters it is given:
+ * heads of tasks absent from a batch keep their values, moments and step counts, as a torch
+ * parameter whose gradient is {@code None} would. Clipping uses the norm of the given parameters'
+ * gradients, computed on the device with no host synchronisation: {@code scale = min(1, max /
+ * (norm + 1e-6))}, as {@code torch.nn.utils.clip_grad_norm_}.
+ *
+ * <p><b>Native memory.</b> The optimiser owns a sub-manager of the manager given to the builder,
+ * holding the moments; {@link #close()} frees them and is idempotent. Each step's temporaries live
+ * in a per-step sub-manager closed before {@link #step} returns.
+ *
+ * <p>Not thread-safe.
+ */
+public final class AdamW implements AutoCloseable {
+    private final NDManager manager;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final double weightDecay;
+    private final double maxGradNorm;
+    private final Predicate<String> decays;
+    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
+    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
+    private final Map<String, Long> steps = new LinkedHashMap<>();
+    private boolean closed;
+
+    private AdamW(Builder b) {
+        this.manager = b.manager.newSubManager();
+        this.beta1 = b.beta1;
+        this.beta2 = b.beta2;
+        this.epsilon = b.epsilon;
+        this.weightDecay = b.weightDecay;
+        this.maxGradNorm = b.maxGradNorm;
+        this.decays = b.decays;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Updates the given parameters from their accumulated gradients at learning rate {@code lr},
+     * then zeroes those gradients. Parameters not in the list are not touched.
+     *
+     * @param active the parameters to update (typically the encoder's and the present tasks' heads')
+     * @param lr the learning rate of this step
+     */
+    public void step(List<NamedParameter> active, double lr) {
+        checkOpen();
+        try (NDManager sm = manager.newSubManager()) {
+            List<NDArray> grads = new ArrayList<>(active.size());
+            for (NamedParameter p : active) {
+                NDArray g = p.parameter().getArray().getGradient();
+                // getGradient wraps the live gradient in a new handle owned by the parameter's
+                // manager; moving the wrapper to the step manager frees the handle, not the gradient
+                g.attach(sm);
+                grads.add(g);
+            }
+            NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
+            for (int i = 0; i < active.size(); i++) {
+                NamedParameter p = active.get(i);
+                NDArray w = p.parameter().getArray();
+                NDArray g = grads.get(i);
+                NDArray gs = scale == null ? g : g.mul(scale);
+                long t = steps.merge(p.key(), 1L, Long::sum);
+                NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+                NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+                if (weightDecay != 0 && decays.test(p.key())) {
+                    w.muli((float) (1.0 - lr * weightDecay));
+                }
+                m.muli(beta1).addi(gs.mul(1f - beta1));
+                v.muli(beta2).addi(gs.square().mul(1f - beta2));
+                double bc1 = 1.0 - Math.pow(beta1, t);
+                double bc2 = 1.0 - Math.pow(beta2, t);
+                NDArray denom = own(sm, v.sqrt());
+                denom.divi((float) Math.sqrt(bc2)).addi(epsilon);
+                NDArray update = own(sm, m.div(denom));
+                update.muli((float) (lr / bc1));
+                w.subi(update);
+                g.subi(g);
+            }
+        }
+    }
+
+    private NDArray clipScale(NDManager sm, List<NDArray> grads) {
+        NDArray sumSq = null;
+        for (NDArray g : grads) {
+            NDArray s = g.square().sum();
+            sumSq = sumSq == null ? s : sumSq.add(s);
+        }
+        if (sumSq == null) {
+            return null;
+        }
+        NDArray norm = sumSq.sqrt();
+        return sm.create((float) maxGradNorm).toDevice(norm.getDevice(), false).div(norm.add(1e-6f)).minimum(1f);
+    }
+
+    private static NDArray own(NDManager m, NDArray a) {
+        a.attach(m);
+        return a;
+    }
+
+    /**
+     * Zeroes the gradients of the given parameters without updating them (for example after a
+     * skipped step).
+     *
+     * @param params the parameters
+     */
+    public static void zeroGradients(List<NamedParameter> params) {
+        for (NamedParameter p : params) {
+            NDArray w = p.parameter().getArray();
+            if (w.hasGradient()) {
+                try (NDArray g = w.getGradient()) {
+                    g.subi(g);
+                }
+            }
+        }
+    }
+
+    /**
+     * Returns how many updates a parameter has received.
+     *
+     * @param key the parameter key
+     * @return the per-parameter step count {@code t}, 0 if never updated
+     */
+    public long stepCount(String key) {
+        return steps.getOrDefault(key, 0L);
+    }
+
+    /**
+     * Returns the per-parameter step counts, in first-update order.
+     *
+     * @return a copy of key to count
+     */
+    public Map<String, Long> stepCounts() {
+        return new LinkedHashMap<>(steps);
+    }
+
+    /**
+     * Returns the live moment arrays under keys {@code m.<key>} and {@code v.<key>}, for
+     * checkpointing.
+     *
+     * @return key to moment array (live, owned by this optimiser)
+     */
+    public Map<String, NDArray> momentArrays() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        firstMoments.forEach((k, a) -> out.put("m." + k, a));
+        secondMoments.forEach((k, a) -> out.put("v." + k, a));
+        return out;
+    }
+
+    /**
+     * Replaces the state with a checkpointed one.
+     *
+     * @param moments arrays keyed as {@link #momentArrays()}; copied into arrays this optimiser owns
+     * @param stepCounts per-parameter step counts
+     * @throws IllegalArgumentException if a key is not {@code m.} or {@code v.} prefixed
+     */
+    public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
+        checkOpen();
+        firstMoments.values().forEach(NDArray::close);
+        secondMoments.values().forEach(NDArray::close);
+        firstMoments.clear();
+        secondMoments.clear();
+        steps.clear();
+        for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+            String k = e.getKey();
+            NDArray copy = e.getValue().duplicate();
+            copy.attach(manager);
+            if (k.startsWith("m.")) {
+                firstMoments.put(k.substring(2), copy);
+            } else if (k.startsWith("v.")) {
+                secondMoments.put(k.substring(2), copy);
+            } else {
+                copy.close();
+                throw new IllegalArgumentException("optimizer state: key must start with m. or v., found " + k);
+            }
+        }
+        steps.putAll(stepCounts);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("optimizer: already closed");
+        }
+    }
+
+    /** Frees the moments; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+
+    /** Builds an {@link AdamW}; mutable, single-threaded. */
+    public static final class Builder {
+        private NDManager manager;
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float epsilon = 1e-8f;
+        private double weightDecay;
+        private double maxGradNorm = 1.0;
+        private Predicate<String> decays = key -> !key.contains("bias") && !key.toLowerCase().contains("norm");
+
+        private Builder() {}
+
+        /**
+         * Sets the manager the optimiser's sub-manager is opened from (required; use the model's).
+         *
+         * @param manager the parent manager
+         * @return this builder
+         */
+        public Builder setManager(NDManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /**
+         * Sets beta1; default 0.9.
+         *
+         * @param beta1 decay of the first moment, in [0, 1)
+         * @return this builder
+         */
+        public Builder optBeta1(float beta1) {
+            this.beta1 = beta1;
+            return this;
+        }
+
+        /**
+         * Sets beta2; default 0.999.
+         *
+         * @param beta2 decay of the second moment, in [0, 1)
+         * @return this builder
+         */
+        public Builder optBeta2(float beta2) {
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * Sets epsilon; default 1e-8.
+         *
+         * @param epsilon added to the denominator, positive
+         * @return this builder
+         */
+        public Builder optEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Sets the decoupled weight decay; default 0 (HF Trainer's default).
+         *
+         * @param weightDecay the decay, {@code >= 0}
+         * @return this builder
+         */
+        public Builder optWeightDecay(double weightDecay) {
+            this.weightDecay = weightDecay;
+            return this;
+        }
+
+        /**
+         * Chooses which parameters weight decay applies to; default: every key containing neither
+         * {@code bias} nor {@code norm} (case-insensitive), as HF Trainer exempts biases and
+         * LayerNorm weights.
+         *
+         * @param decays true for keys to decay
+         * @return this builder
+         */
+        public Builder optDecayFilter(Predicate<String> decays) {
+            this.decays = Objects.requireNonNull(decays, "decays");
+            return this;
+        }
+
+        /**
+         * Sets the maximum global gradient norm; default 1.0 (HF Trainer's {@code
+         * max_grad_norm}); 0 turns clipping off.
+         *
+         * @param maxGradNorm the bound, {@code >= 0}
+         * @return this builder
+         */
+        public Builder optMaxGradNorm(double maxGradNorm) {
+            this.maxGradNorm = maxGradNorm;
+            return this;
+        }
+
+        /**
+         * Builds the optimiser.
+         *
+         * @return the optimiser, which the caller must close
+         * @throws IllegalArgumentException if a value is out of range or the manager is missing
+         */
+        public AdamW build() {
+            if (manager == null) {
+                throw new IllegalArgumentException("optimizer: setManager is required");
+            }
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException("optimizer: betas must be in [0, 1), found " + beta1 + ", " + beta2);
+            }
+            if (!(epsilon > 0)) {
+                throw new IllegalArgumentException("optimizer: epsilon must be positive, found " + epsilon);
+            }
+            if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
+                throw new IllegalArgumentException("optimizer: weightDecay must be finite and >= 0, found " + weightDecay);
+            }
+            if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+                throw new IllegalArgumentException("optimizer: maxGradNorm must be finite and >= 0, found " + maxGradNorm);
+            }
+            return new AdamW(this);
+        }
+    }
+}

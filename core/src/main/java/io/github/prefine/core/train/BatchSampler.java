@@ -1,0 +1,42 @@
+package io.github.prefine.core.train;
+
+import java.util.List;
+
+/**
+ * Plans the training batches of each epoch; seeded, and able to save and restore its state so a
+ * resumed run draws the same batches.
+ *
+ * <p>The trainer calls {@link #nextEpoch()} once per epoch and checkpoints {@link #saveState()}
+ * after it, at epoch boundaries only. Adapters wrap the {@code sampling} module's samplers; {@link
+ * PooledSampler} is the paper's default.
+ */
+public interface BatchSampler {
+    /**
+     * Returns how many batches each epoch has (used to size the learning-rate schedule).
+     *
+     * @return batches per epoch, positive
+     */
+    int batchesPerEpoch();
+
+    /**
+     * Plans the next epoch and advances the state.
+     *
+     * @return the epoch's batches, in training order
+     */
+    List<SampledBatch> nextEpoch();
+
+    /**
+     * Serializes the state (enough to reproduce every later epoch).
+     *
+     * @return the state bytes
+     */
+    byte[] saveState();
+
+    /**
+     * Restores a state written by {@link #saveState()} of an identically configured sampler.
+     *
+     * @param state the state bytes
+     * @throws IllegalArgumentException if the bytes are not a state of this sampler
+     */
+    void restoreState(byte[] state);
+}

@@ -1,0 +1,38 @@
+package io.github.prefine.core.train;
+
+import io.github.prefine.core.model.MultiTaskBatch;
+
+/**
+ * The featurized examples of every task of a run, and the padded assembly of any mix of them
+ * into a {@link MultiTaskBatch}; the trainer's only view of the data.
+ *
+ * <p>Task indices are those of the model's heads. Implementations keep features on the host
+ * (compact per-task storage) and build each batch's arrays once; they hold no native memory.
+ */
+public interface BatchSource {
+    /**
+     * Returns the number of tasks.
+     *
+     * @return the task count, equal to the model's
+     */
+    int numTasks();
+
+    /**
+     * Returns how many examples a task has in a split.
+     *
+     * @param task the task index
+     * @param split the split
+     * @return the example count, 0 if the split is absent
+     */
+    int size(int task, Split split);
+
+    /**
+     * Assembles the given examples, in the given order, into one padded batch.
+     *
+     * @param split the split the examples come from
+     * @param tasks the task of each example
+     * @param examples the index of each example within its task's split
+     * @return the batch, with one slice per task present in increasing task order
+     */
+    MultiTaskBatch assemble(Split split, int[] tasks, int[] examples);
+}

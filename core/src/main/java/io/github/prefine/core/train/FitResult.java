@@ -1,0 +1,30 @@
+package io.github.prefine.core.train;
+
+import java.util.List;
+
+/**
+ * The outcome of {@link Trainer#fit()}: the model then holds the best epoch's weights.
+ *
+ * @param epochs every epoch's report, in order
+ * @param bestEpoch the 0-based epoch whose weights were restored, -1 if none was finite
+ * @param bestAverageValidationLoss that epoch's early-stopping score
+ * @param stoppedEarly true if patience ran out before the epoch limit
+ * @param globalSteps optimiser steps taken
+ * @param learningRate the peak learning rate used
+ */
+public record FitResult(List<EpochReport> epochs, int bestEpoch, double bestAverageValidationLoss,
+        boolean stoppedEarly, long globalSteps, double learningRate) {
+    /** Copies the list. */
+    public FitResult {
+        epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * Returns the best epoch's per-task validation losses.
+     *
+     * @return losses in task order, or an empty list if there was no best epoch
+     */
+    public List<Double> bestValidationLosses() {
+        return bestEpoch < 0 ? List.of() : epochs.get(bestEpoch).validationLosses();
+    }
+}

@@ -1,0 +1,50 @@
+package io.github.prefine.core.train;
+
+import java.util.List;
+
+/**
+ * Thrown when a training loss became NaN or infinite; names the first such optimiser step and the
+ * tasks of its batch, so the offending data can be found.
+ *
+ * <p>Detection costs no per-step host synchronisation: the trainer keeps the first non-finite
+ * step on the device and reads it at logging points, so the run stops up to one logging interval
+ * after the step itself.
+ */
+public final class NonFiniteLossException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final long step;
+    private final List<String> tasks;
+
+    /**
+     * Creates the exception.
+     *
+     * @param step the 0-based global optimiser step whose loss was not finite
+     * @param epoch the epoch of that step
+     * @param tasks the names of the tasks in that step's batch
+     */
+    public NonFiniteLossException(long step, int epoch, List<String> tasks) {
+        super("training step " + step + " (epoch " + epoch + "): loss must be finite, found NaN or infinity in a batch of tasks "
+                + tasks);
+        this.step = step;
+        this.tasks = List.copyOf(tasks);
+    }
+
+    /**
+     * Returns the first step with a non-finite loss.
+     *
+     * @return the 0-based global step
+     */
+    public long step() {
+        return step;
+    }
+
+    /**
+     * Returns the tasks of that step's batch.
+     *
+     * @return task names in task order
+     */
+    public List<String> tasks() {
+        return tasks;
+    }
+}

@@ -1,0 +1,21 @@
+package io.github.prefine.core.train;
+
+import java.util.List;
+
+/**
+ * A task's logits on one split, one entry per example, for the eval module to score.
+ *
+ * @param task the task index
+ * @param split the split predicted
+ * @param exampleIndices the example index of each entry within the split
+ * @param logits row-major logits per example: [numLabels] for sequence and choice heads,
+ *     [seqLen, numLabels] for token heads, [seqLen, 2] for span heads (seqLen of that example's
+ *     padded batch)
+ * @param width the last-axis size of each entry
+ */
+public record TaskPredictions(int task, Split split, int[] exampleIndices, List<float[]> logits, int width) {
+    /** Copies the list (the arrays are kept as given). */
+    public TaskPredictions {
+        logits = List.copyOf(logits);
+    }
+}

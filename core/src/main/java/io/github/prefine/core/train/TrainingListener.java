@@ -1,0 +1,32 @@
+package io.github.prefine.core.train;
+
+import java.nio.file.Path;
+
+/**
+ * Receives training progress; the library itself never prints. Callbacks run on the training
+ * thread and should return quickly. All methods default to doing nothing.
+ */
+public interface TrainingListener {
+    /**
+     * Called every {@code logEvery} optimiser steps and at the end of each epoch, the only points
+     * where values are read from the device.
+     *
+     * @param report the interval's figures
+     */
+    default void onSteps(StepReport report) {}
+
+    /**
+     * Called after each epoch's validation.
+     *
+     * @param report the epoch's figures
+     */
+    default void onEpoch(EpochReport report) {}
+
+    /**
+     * Called after a checkpoint is complete on disk.
+     *
+     * @param dir the checkpoint folder
+     * @param epochsDone the epochs it covers
+     */
+    default void onCheckpoint(Path dir, int epochsDone) {}
+}

@@ -1,0 +1,152 @@
+package io.github.prefine.core.train.internal;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Keeps training checkpoints in a folder so that a process killed at any moment leaves a complete
+ * one behind: each checkpoint is written into {@code ckpt-epoch-NNNNNN.tmp}, flushed, renamed to {@code
+ * ckpt-epoch-NNNNNN} (an atomic rename of a fresh name), and only then published by atomically
+ * replacing the one-line {@code LATEST} file. Older checkpoints are deleted afterwards.
+ *
+ * <p>Holds no native memory. Not thread-safe; one run per folder.
+ */
+public final class CheckpointStore {
+    private static final String LATEST = "LATEST";
+
+    private final Path root;
+
+    /** Writes a checkpoint's files into a folder. */
+    @FunctionalInterface
+    public interface Contents {
+        /**
+         * Writes the files.
+         *
+         * @param dir an empty folder
+         * @throws IOException if writing fails
+         */
+        void writeTo(Path dir) throws IOException;
+    }
+
+    /**
+     * Opens (and creates) a store.
+     *
+     * @param root the checkpoint folder
+     * @throws IOException if it cannot be created
+     */
+    public CheckpointStore(Path root) throws IOException {
+        this.root = root;
+        Files.createDirectories(root);
+    }
+
+    /**
+     * Returns the published checkpoint, if any.
+     *
+     * @return its folder
+     * @throws IOException if {@code LATEST} names a missing folder
+     */
+    public Optional<Path> latest() throws IOException {
+        Path latest = root.resolve(LATEST);
+        if (!Files.exists(latest)) {
+            return Optional.empty();
+        }
+        String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
+        Path dir = root.resolve(name);
+        if (name.isEmpty() || !Files.isDirectory(dir)) {
+            throw new IOException(latest + ": names checkpoint '" + name + "', which does not exist");
+        }
+        return Optional.of(dir);
+    }
+
+    /**
+     * Writes and publishes a checkpoint.
+     *
+     * @param epochsDone the epochs the checkpoint covers (names the folder)
+     * @param finalState true for the end-of-run checkpoint, which gets its own name
+     * @param contents writes the files
+     * @return the published folder
+     * @throws IOException if writing fails; the previous checkpoint then stays published
+     */
+    public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
+        String name = String.format("ckpt-%s-%06d", finalState ? "final" : "epoch", epochsDone);
+        Path tmp = root.resolve(name + ".tmp");
+        Path dir = root.resolve(name);
+        deleteTree(tmp);
+        Files.createDirectories(tmp);
+        contents.writeTo(tmp);
+        try (Stream<Path> files = Files.list(tmp)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(f)) {
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
+                }
+            }
+        }
+        // a folder of this name can only be a leftover that LATEST never published
+        Optional<Path> published = latest();
+        if (published.isPresent() && published.get().getFileName().toString().equals(name)) {
+            throw new IOException(dir + ": is the published checkpoint and cannot be overwritten");
+        }
+        deleteTree(dir);
+        move(tmp, dir, false);
+        Path latestTmp = root.resolve(LATEST + ".tmp");
+        Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
+        try (FileChannel ch = FileChannel.open(latestTmp, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        move(latestTmp, root.resolve(LATEST), true);
+        deleteOthers(name);
+        return dir;
+    }
+
+    private static void move(Path from, Path to, boolean replace) throws IOException {
+        try {
+            if (replace) {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException(to + ": the file system cannot rename atomically, so checkpoints would not survive a kill", e);
+        }
+    }
+
+    private void deleteOthers(String keep) throws IOException {
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "ckpt-*")) {
+            for (Path p : ds) {
+                if (!p.getFileName().toString().equals(keep)) {
+                    stale.add(p);
+                }
+            }
+        }
+        for (Path p : stale) {
+            deleteTree(p);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(p)) {
+            List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
+            for (Path q : all) {
+                Files.deleteIfExists(q);
+            }
+        }
+    }
+}

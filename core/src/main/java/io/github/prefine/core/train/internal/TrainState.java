@@ -1,0 +1,79 @@
+package io.github.prefine.core.train.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The host-side part of a training checkpoint, stored as {@code state.json}: everything that is
+ * not a tensor. Doubles are written with {@link Double#toString}, so they read back bit for bit.
+ *
+ * @param format the format tag
+ * @param epochsDone epochs completed
+ * @param globalStep optimiser steps taken
+ * @param learningRate the peak learning rate
+ * @param seed the run seed
+ * @param samplerState the sampler's state after planning the last completed epoch
+ * @param scores the early-stopping score of each epoch
+ * @param epochs each epoch's report: validation losses, average, improved, seconds, examples
+ * @param stepCounts the optimiser's per-parameter step counts
+ * @param finished true once the run has ended and the best weights are the model's
+ * @param stoppedEarly true if patience ran out
+ * @param manifest run provenance (Java, OS, architecture, DJL engine, device)
+ */
+public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
+        byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
+        boolean finished, boolean stoppedEarly, Map<String, String> manifest) {
+
+    /** The format tag written by this version. */
+    public static final String FORMAT = "prefine-train-state/1";
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
+
+    /**
+     * One epoch's report as stored.
+     *
+     * @param validationLosses per task
+     * @param average the early-stopping score
+     * @param improved whether it was a new best
+     * @param trainSeconds wall-clock training seconds
+     * @param trainExamples examples seen
+     */
+    public record EpochRecord(List<Double> validationLosses, double average, boolean improved, double trainSeconds,
+            long trainExamples) {}
+
+    /**
+     * Writes the state.
+     *
+     * @param file the file
+     * @throws IOException if writing fails
+     */
+    public void write(Path file) throws IOException {
+        Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a state.
+     *
+     * @param file the file
+     * @return the state
+     * @throws IOException if reading fails or the file is not a state of this format
+     */
+    public static TrainState read(Path file) throws IOException {
+        TrainState s;
+        try {
+            s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), TrainState.class);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": not a training state", e);
+        }
+        if (s == null || !FORMAT.equals(s.format())) {
+            throw new IOException(file + ": expected format " + FORMAT + ", found " + (s == null ? "nothing" : s.format()));
+        }
+        return s;
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.prefine.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.train.Split;
+import io.github.prefine.core.train.SyntheticTasks;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MultiHeadModelTest {
+    private static final TestHeads.Kind[] KINDS = {
+        TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN, TestHeads.Kind.CHOICE
+    };
+
+    static MultiHeadModel build(NDManager m, SyntheticTasks tasks, LossScaling scaling) {
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(m)
+                .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(m), 8).optLossScaling(scaling);
+        for (int t = 0; t < tasks.numTasks(); t++) {
+            b.addHead(tasks.kind(t).name().toLowerCase(), tasks.head(t));
+        }
+        return b.build();
+    }
+
+    /** One example alone, in a batch of its own (its own padding length). */
+    private static float singleLoss(MultiHeadModel model, SyntheticTasks tasks, int task, int example) {
+        try (NDManager sm = model.getManager().newSubManager()) {
+            MultiTaskBatch b = tasks.assemble(Split.TRAIN, new int[] {task}, new int[] {example});
+            return model.forward(sm, b, false).lossSum().getFloat();
+        }
+    }
+
+    @Test
+    void heterogeneousBatchLossIsMeanOfEachExamplesTaskLoss() {
+        SyntheticTasks tasks = new SyntheticTasks(1, 8, 4, KINDS);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = build(root, tasks, LossScaling.NONE)) {
+            int[] t = {2, 0, 3, 1, 0, 2, 1, 3, 0};
+            int[] e = {0, 1, 2, 3, 4, 5, 6, 7, 0};
+            double expected = 0;
+            for (int i = 0; i < t.length; i++) {
+                expected += singleLoss(model, tasks, t[i], e[i]);
+            }
+            expected /= t.length;
+            try (NDManager sm = model.getManager().newSubManager()) {
+                MultiTaskBatch b = tasks.assemble(Split.TRAIN, t, e);
+                assertEquals(11, b.rows(), "9 examples, the two choice examples take two rows each");
+                MultiHeadModel.Output out = model.forward(sm, b, false);
+                assertEquals(expected, out.meanLoss().getFloat(), 1e-5);
+                assertEquals(4, out.logits().size());
+                assertArrayEquals(new long[] {2, 2}, out.logits().get(3).getShape().getShape(), "choice logits [examples, choices]");
+            }
+        }
+    }
+
+    @Test
+    void muppetScalingDividesEachExampleByLogOfLabelCount() {
+        SyntheticTasks tasks = new SyntheticTasks(2, 6, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = build(root, tasks, LossScaling.LOG_NUM_LABELS)) {
+            int[] t = {0, 1, 1, 0};
+            int[] e = {0, 1, 2, 3};
+            double expected = 0;
+            for (int i = 0; i < t.length; i++) {
+                expected += singleLoss(model, tasks, t[i], e[i]) ;
+            }
+            // singleLoss already applies the scaling: check it against the unscaled per-task sum
+            try (NDManager sm = model.getManager().newSubManager()) {
+                MultiHeadModel.Output out = model.forward(sm, tasks.assemble(Split.TRAIN, t, e), false);
+                assertEquals(expected, out.lossSum().getFloat(), 1e-5);
+                double unscaled = out.taskLossSums().get(0).getFloat() / Math.log(3)
+                        + out.taskLossSums().get(1).getFloat() / Math.log(2);
+                assertEquals(unscaled, out.lossSum().getFloat(), 1e-5);
+            }
+        }
+    }
+
+    @Test
+    void forwardLeavesNothingInTheModelManager() {
+        SyntheticTasks tasks = new SyntheticTasks(3, 8, 2, KINDS);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = build(root, tasks, LossScaling.NONE)) {
+            int before = model.getManager().getManagedArrays().size();
+            try (NDManager sm = root.newSubManager()) {
+                model.forward(sm, tasks.assemble(Split.TRAIN, new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}), true);
+                assertEquals(before, model.getManager().getManagedArrays().size());
+            }
+        }
+    }
+
+    @Test
+    void saveThenLoadRestoresEveryOutput(@TempDir Path dir) throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(4, 8, 2, KINDS);
+        int[] t = {0, 1, 2, 3};
+        int[] e = {0, 1, 2, 3};
+        try (NDManager root = NDManager.newBaseManager()) {
+            float[][] expected = new float[4][];
+            try (MultiHeadModel a = build(root, tasks, LossScaling.NONE); NDManager sm = root.newSubManager()) {
+                List<ai.djl.ndarray.NDArray> lg = a.forward(sm, tasks.assemble(Split.TRAIN, t, e), false).logits();
+                for (int i = 0; i < 4; i++) {
+                    expected[i] = lg.get(i).toFloatArray();
+                }
+                a.save(dir, null);
+            }
+            try (MultiHeadModel b = build(root, tasks, LossScaling.NONE); NDManager sm = root.newSubManager()) {
+                b.loadParameters(dir);
+                List<ai.djl.ndarray.NDArray> lg = b.forward(sm, tasks.assemble(Split.TRAIN, t, e), false).logits();
+                for (int i = 0; i < 4; i++) {
+                    assertArrayEquals(expected[i], lg.get(i).toFloatArray());
+                }
+            }
+        }
+    }
+
+    @Test
+    void rejectsDuplicateTaskNamesAndMissingEncoder() {
+        try (NDManager root = NDManager.newBaseManager()) {
+            MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).addHead("a", TestHeads.sequence(2));
+            assertThrows(IllegalArgumentException.class, () -> b.addHead("a", TestHeads.sequence(2)));
+            assertThrows(IllegalArgumentException.class, b::build);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.prefine.core.train;
+
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.model.TestHeads;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Small generated tasks with learnable rules over a random vocabulary (pad 0, CLS 1):
+ * TOKEN (label = id % 3, CLS and padding ignored), SEQUENCE (1 when most tokens are below 12),
+ * SPAN (start at token 22, end at the 23 right after it), CHOICE (2 rows; the one holding 22).
+ */
+public final class SyntheticTasks implements BatchSource {
+    public static final int VOCAB = 24;
+
+    private final TestHeads.Kind[] kinds;
+    /** [task][split] -> examples; an example is its rows (token arrays) and its labels. */
+    private final List<List<List<Example>>> data = new ArrayList<>();
+
+    record Example(int[][] rows, int[] labels) {}
+
+    public SyntheticTasks(long seed, int trainSize, int validationSize, TestHeads.Kind... kinds) {
+        this.kinds = kinds.clone();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (TestHeads.Kind k : kinds) {
+            List<List<Example>> splits = new ArrayList<>();
+            for (Split s : Split.values()) {
+                int n = s == Split.TRAIN ? trainSize : validationSize;
+                List<Example> ex = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    ex.add(make(k, rnd));
+                }
+                splits.add(ex);
+            }
+            data.add(splits);
+        }
+    }
+
+    private static int[] randomRow(SplittableRandom rnd, int maxId) {
+        int len = 5 + rnd.nextInt(4);
+        int[] row = new int[len];
+        row[0] = 1;
+        for (int i = 1; i < len; i++) {
+            row[i] = 2 + rnd.nextInt(maxId - 1);
+        }
+        return row;
+    }
+
+    private static Example make(TestHeads.Kind k, SplittableRandom rnd) {
+        switch (k) {
+            case TOKEN: {
+                int[] row = randomRow(rnd, 21);
+                int[] labels = new int[row.length];
+                labels[0] = -100;
+                for (int i = 1; i < row.length; i++) {
+                    labels[i] = row[i] % 3;
+                }
+                return new Example(new int[][] {row}, labels);
+            }
+            case SEQUENCE: {
+                int[] row = randomRow(rnd, 21);
+                int low = 0;
+                for (int i = 1; i < row.length; i++) {
+                    low += row[i] < 12 ? 1 : 0;
+                }
+                return new Example(new int[][] {row}, new int[] {2 * low > row.length - 1 ? 1 : 0});
+            }
+            case SPAN: {
+                int[] row = randomRow(rnd, 19);
+                int p = 1 + rnd.nextInt(row.length - 2);
+                row[p] = 22;
+                row[p + 1] = 23;
+                return new Example(new int[][] {row}, new int[] {p, p + 1});
+            }
+            case CHOICE: {
+                int[] a = randomRow(rnd, 19);
+                int[] b = randomRow(rnd, 19);
+                int gold = rnd.nextInt(2);
+                (gold == 0 ? a : b)[1] = 22;
+                return new Example(new int[][] {a, b}, new int[] {gold});
+            }
+            default:
+                throw new AssertionError(k);
+        }
+    }
+
+    public TestHeads.Kind kind(int task) {
+        return kinds[task];
+    }
+
+    @Override
+    public int numTasks() {
+        return kinds.length;
+    }
+
+    @Override
+    public int size(int task, Split split) {
+        return data.get(task).get(split.ordinal()).size();
+    }
+
+    @Override
+    public MultiTaskBatch assemble(Split split, int[] tasks, int[] examples) {
+        int rows = 0;
+        int seqLen = 1;
+        for (int i = 0; i < tasks.length; i++) {
+            Example e = data.get(tasks[i]).get(split.ordinal()).get(examples[i]);
+            rows += e.rows().length;
+            for (int[] r : e.rows()) {
+                seqLen = Math.max(seqLen, r.length);
+            }
+        }
+        long[] ids = new long[rows * seqLen];
+        long[] mask = new long[rows * seqLen];
+        int[][] rowsOf = new int[kinds.length][];
+        int[] counts = new int[kinds.length];
+        int[] rowCounts = new int[kinds.length];
+        for (int t : tasks) {
+            counts[t]++;
+        }
+        List<int[]> exIdx = new ArrayList<>();
+        List<int[]> labelBuf = new ArrayList<>();
+        for (int t = 0; t < kinds.length; t++) {
+            rowsOf[t] = new int[counts[t] * (kinds[t] == TestHeads.Kind.CHOICE ? 2 : 1)];
+            exIdx.add(new int[counts[t]]);
+            int per = switch (kinds[t]) {
+                case TOKEN -> seqLen;
+                case SPAN -> 2;
+                default -> 1;
+            };
+            int[] lb = new int[counts[t] * per];
+            Arrays.fill(lb, -100);
+            labelBuf.add(lb);
+        }
+        int[] seen = new int[kinds.length];
+        int row = 0;
+        for (int i = 0; i < tasks.length; i++) {
+            int t = tasks[i];
+            Example e = data.get(t).get(split.ordinal()).get(examples[i]);
+            int j = seen[t]++;
+            exIdx.get(t)[j] = examples[i];
+            for (int[] r : e.rows()) {
+                for (int p = 0; p < r.length; p++) {
+                    ids[row * seqLen + p] = r[p];
+                    mask[row * seqLen + p] = 1;
+                }
+                rowsOf[t][rowCounts[t]++] = row++;
+            }
+            int per = labelBuf.get(t).length / counts[t];
+            System.arraycopy(e.labels(), 0, labelBuf.get(t), j * per, e.labels().length);
+        }
+        List<TaskSlice> slices = new ArrayList<>();
+        for (int t = 0; t < kinds.length; t++) {
+            if (counts[t] == 0) {
+                continue;
+            }
+            long[] shape = switch (kinds[t]) {
+                case TOKEN -> new long[] {counts[t], seqLen};
+                case SPAN -> new long[] {counts[t], 2};
+                default -> new long[] {counts[t]};
+            };
+            slices.add(new TaskSlice(t, rowsOf[t], exIdx.get(t), labelBuf.get(t), shape));
+        }
+        return new MultiTaskBatch(rows, seqLen, ids, mask, null, slices);
+    }
+
+    /** Returns a fresh head for each task, in task order. */
+    public TestHeads.Head head(int task) {
+        return switch (kinds[task]) {
+            case TOKEN -> TestHeads.token(3);
+            case SEQUENCE -> TestHeads.sequence(2);
+            case SPAN -> TestHeads.span();
+            case CHOICE -> TestHeads.choice(2);
+        };
+    }
+}

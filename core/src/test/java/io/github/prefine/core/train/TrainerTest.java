@@ -1,0 +1,180 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.model.TestHeads;
+import io.github.prefine.core.model.TinyEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+    static final TestHeads.Kind[] THREE = {TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN};
+
+    static MultiHeadModel model(NDManager root, SyntheticTasks tasks, int initSeed, TaskHead... override) {
+        Engine.getInstance().setRandomSeed(initSeed);
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
+                .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16);
+        for (int t = 0; t < tasks.numTasks(); t++) {
+            b.addHead(tasks.kind(t).name().toLowerCase(), t < override.length ? override[t] : tasks.head(t));
+        }
+        return b.build();
+    }
+
+    @Test
+    void preFinetuningOnThreeFormatsLowersEveryTasksValidationLoss() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(21, 64, 32, THREE);
+        List<StepReport> steps = new ArrayList<>();
+        List<EpochReport> reports = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 1);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(16)
+                        .optLearningRate(1e-2).optMaxEpochs(5).optLogEvery(6)
+                        .addListener(new TrainingListener() {
+                            @Override
+                            public void onSteps(StepReport r) {
+                                steps.add(r);
+                            }
+
+                            @Override
+                            public void onEpoch(EpochReport r) {
+                                reports.add(r);
+                            }
+                        }).build()) {
+            double[] before = trainer.validationLosses();
+            FitResult r = trainer.fit();
+            double[] after = trainer.validationLosses();
+            for (int t = 0; t < 3; t++) {
+                assertTrue(after[t] < 0.98 * before[t], "task " + t + ": " + before[t] + " -> " + after[t]);
+            }
+            // the model holds the best epoch's weights
+            assertArrayEquals(r.bestValidationLosses().stream().mapToDouble(Double::doubleValue).toArray(), after, 1e-6);
+            assertEquals(reports, r.epochs());
+            int epochs = r.epochs().size();
+            assertEquals(epochs * 2, steps.size(), "12 steps per epoch, reported at 6 and 12");
+            assertEquals(12, steps.get(1).stepInEpoch());
+            assertEquals(192, reports.get(0).trainExamples());
+            assertEquals(epochs * 12L, r.globalSteps());
+        }
+    }
+
+    @Test
+    void stopsWhenTheAverageValidationLossDoesNotImproveForPatienceEpochs() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(22, 32, 8, THREE);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 2);
+                // a zero learning rate keeps the loss constant: epoch 0 is the best, 1..3 do not improve
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(32)
+                        .optLearningRate(0).optMaxEpochs(10).optPatience(3).build()) {
+            FitResult r = trainer.fit();
+            assertEquals(4, r.epochs().size());
+            assertTrue(r.stoppedEarly());
+            assertEquals(0, r.bestEpoch());
+        }
+    }
+
+    @Test
+    void gradientAccumulationGivesTheSameUpdateAsOneBigBatch() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(23, 24, 4, THREE);
+        SampledBatch batch = new SampledBatch(new int[] {0, 2, 1, 1, 0, 2, 2, 0, 1, 0, 1, 2},
+                new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
+        float[][][] results = new float[2][][];
+        for (int k = 0; k < 2; k++) {
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = model(root, tasks, 3);
+                    // eps 1e-4 keeps parameters whose true gradient is 0 (the span bias: a softmax over
+                    // positions ignores it) from being driven by rounding noise, which Adam would
+                    // normalise into full-size steps in a random direction
+                    Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optLearningRate(1e-2)
+                            .optOptimizer(AdamW.builder().optEpsilon(1e-4f))
+                            .optGradientAccumulation(k == 0 ? 1 : 5).build()) {
+                trainer.trainStep(batch, 0);
+                trainer.trainStep(batch, 0);
+                List<NamedParameter> ps = model.parameters();
+                results[k] = new float[ps.size()][];
+                for (int i = 0; i < ps.size(); i++) {
+                    results[k][i] = ps.get(i).parameter().getArray().toFloatArray();
+                }
+            }
+        }
+        for (int i = 0; i < results[0].length; i++) {
+            assertArrayEquals(results[0][i], results[1][i], 2e-6f, "parameter " + i);
+        }
+    }
+
+    @Test
+    void trainingStepsLeaveNoArraysBehind() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(24, 24, 4, THREE);
+        SampledBatch all = new SampledBatch(new int[] {0, 1, 2}, new int[] {0, 1, 2});
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 4);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).build()) {
+            trainer.trainStep(all, 0);
+            int count = root.getManagedArrays().size();
+            trainer.trainStep(all, 0);
+            trainer.trainStep(new SampledBatch(new int[] {1, 1}, new int[] {3, 4}), 0);
+            trainer.validationLosses();
+            assertEquals(count, root.getManagedArrays().size());
+        }
+    }
+
+    /** Plays fixed batches: two of task 0 alone, then one mixing tasks 0 and 1. */
+    private static final class Scripted implements BatchSampler {
+        private final List<SampledBatch> plan;
+
+        Scripted(List<SampledBatch> plan) {
+            this.plan = plan;
+        }
+
+        @Override
+        public int batchesPerEpoch() {
+            return plan.size();
+        }
+
+        @Override
+        public List<SampledBatch> nextEpoch() {
+            return plan;
+        }
+
+        @Override
+        public byte[] saveState() {
+            return new byte[0];
+        }
+
+        @Override
+        public void restoreState(byte[] state) {}
+    }
+
+    @Test
+    void nonFiniteLossStopsTheRunNamingTheStepAndItsTasks() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(25, 16, 4, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        int positive = -1;
+        for (int i = 0; i < 16 && positive < 0; i++) {
+            if (tasks.assemble(Split.TRAIN, new int[] {1}, new int[] {i}).slices().get(0).labels()[0] == 1) {
+                positive = i;
+            }
+        }
+        List<SampledBatch> plan = List.of(
+                new SampledBatch(new int[] {0, 0}, new int[] {0, 1}),
+                new SampledBatch(new int[] {0}, new int[] {2}),
+                new SampledBatch(new int[] {1, 0}, new int[] {positive, 3}),
+                new SampledBatch(new int[] {0}, new int[] {4}));
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 5, tasks.head(0), TestHeads.poisonedSequence(2, 1));
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optSampler(new Scripted(plan))
+                        .optLogEvery(100).build()) {
+            NonFiniteLossException e = assertThrows(NonFiniteLossException.class, trainer::fit);
+            assertEquals(2, e.step());
+            assertEquals(List.of("token", "sequence"), e.tasks());
+            assertTrue(e.getMessage().startsWith("training step 2 (epoch 0): loss must be finite"), e.getMessage());
+        }
+    }
+}
