@@ -1,0 +1,113 @@
+package io.github.prefine.core.train;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Runs one training per learning rate of a grid and keeps the best: lowest average validation
+ * loss for pre-finetuning, or highest validation metric for target tasks. The paper sweeps {@link
+ * Trainer#defaultLearningRates()}.
+ *
+ * <p>Each trial builds, trains and closes its own model, so trials start from the same weights
+ * when the trial seeds the engine the same way. Pure Java; holds no native memory itself.
+ */
+public final class LearningRateSweep {
+    private LearningRateSweep() {}
+
+    /** One training at a given learning rate, returning its score. */
+    @FunctionalInterface
+    public interface Trial {
+        /**
+         * Trains at a learning rate and scores the result.
+         *
+         * @param learningRate the peak learning rate
+         * @return the score (NaN for a failed trial, which never wins)
+         * @throws IOException if the trial's data or checkpoints fail
+         */
+        double run(double learningRate) throws IOException;
+    }
+
+    /** One pre-finetuning at a given learning rate. */
+    @FunctionalInterface
+    public interface FitTrial {
+        /**
+         * Trains at a learning rate.
+         *
+         * @param learningRate the peak learning rate
+         * @return the fit result
+         * @throws IOException if the trial's data or checkpoints fail
+         */
+        FitResult run(double learningRate) throws IOException;
+    }
+
+    /**
+     * Sweeps pre-finetuning runs, keeping the lowest best-epoch average validation loss.
+     *
+     * @param grid learning rates, tried in order
+     * @param trial trains at one rate
+     * @return the sweep's scores and winner
+     * @throws IOException if a trial fails with I/O
+     */
+    public static SweepResult byValidationLoss(List<Double> grid, FitTrial trial) throws IOException {
+        Objects.requireNonNull(trial, "trial");
+        return run(grid, lr -> trial.run(lr).bestAverageValidationLoss(), false);
+    }
+
+    /**
+     * Sweeps trials scored by any function.
+     *
+     * @param grid learning rates, tried in order
+     * @param trial trains at one rate and scores it
+     * @param higherIsBetter true for metrics such as accuracy or F1, false for losses
+     * @return the sweep's scores and winner (ties go to the earlier rate)
+     * @throws IOException if a trial fails with I/O
+     * @throws IllegalArgumentException if the grid is empty or holds a non-positive rate
+     * @throws IllegalStateException if no trial produced a finite score
+     */
+    public static SweepResult run(List<Double> grid, Trial trial, boolean higherIsBetter) throws IOException {
+        List<Double> rates = List.copyOf(grid);
+        if (rates.isEmpty()) {
+            throw new IllegalArgumentException("sweep: the learning-rate grid is empty");
+        }
+        for (double lr : rates) {
+            if (!(lr > 0) || Double.isInfinite(lr)) {
+                throw new IllegalArgumentException("sweep: learning rates must be finite and positive, found " + lr);
+            }
+        }
+        List<Double> scores = new ArrayList<>();
+        int best = -1;
+        for (int i = 0; i < rates.size(); i++) {
+            double s = trial.run(rates.get(i));
+            scores.add(s);
+            if (Double.isNaN(s)) {
+                continue;
+            }
+            if (best < 0 || (higherIsBetter ? s > scores.get(best) : s < scores.get(best))) {
+                best = i;
+            }
+        }
+        if (best < 0) {
+            throw new IllegalStateException("sweep: every trial's score was NaN over grid " + rates);
+        }
+        return new SweepResult(rates.get(best), rates, scores, higherIsBetter);
+    }
+
+    /**
+     * The outcome of a sweep.
+     *
+     * @param bestLearningRate the winning rate
+     * @param learningRates the grid, in trial order
+     * @param scores each trial's score
+     * @param higherIsBetter the direction used
+     */
+    public record SweepResult(double bestLearningRate, List<Double> learningRates, List<Double> scores,
+            boolean higherIsBetter) {
+        /** Copies the lists. */
+        public SweepResult {
+            learningRates = List.copyOf(learningRates);
+            scores = List.copyOf(scores);
+        }
+    }
+}

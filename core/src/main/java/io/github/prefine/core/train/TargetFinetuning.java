@@ -1,0 +1,272 @@
+package io.github.prefine.core.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.TaskHead;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finetunes an encoder on one target task over several seeds: for each seed, load the encoder,
+ * add a freshly initialised head, train with the same patience rule as pre-finetuning, predict
+ * the evaluation split with the best epoch's weights and score it. The eval module aggregates the
+ * per-seed values (mean ± std).
+ *
+ * <p>Each seed seeds the engine before loading the encoder and creating the head, so a seed's
+ * head initialisation, dropout and sampling are reproducible. Every model and trainer is closed
+ * before the next seed; the results hold no native memory.
+ */
+public final class TargetFinetuning {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetFinetuning.class);
+
+    /** Loads an initialized encoder block on a manager. */
+    @FunctionalInterface
+    public interface EncoderFactory {
+        /**
+         * Loads the encoder (for example the pre-finetuned HF folder).
+         *
+         * @param manager the manager that should own its parameters
+         * @return the initialized encoder
+         * @throws IOException if loading fails
+         */
+        Block load(NDManager manager) throws IOException;
+    }
+
+    private final EncoderFactory encoder;
+    private final int hiddenSize;
+    private final String taskName;
+    private final Supplier<TaskHead> head;
+    private final BatchSource data;
+    private final Consumer<Trainer.Builder> trainerSettings;
+    private final List<Long> seeds;
+    private final Split evaluationSplit;
+    private final ToDoubleFunction<TaskPredictions> metric;
+    private final Path checkpointRoot;
+
+    private TargetFinetuning(Builder b) {
+        this.encoder = b.encoder;
+        this.hiddenSize = b.hiddenSize;
+        this.taskName = b.taskName;
+        this.head = b.head;
+        this.data = b.data;
+        this.trainerSettings = b.trainerSettings;
+        this.seeds = List.copyOf(b.seeds);
+        this.evaluationSplit = b.evaluationSplit;
+        this.metric = b.metric;
+        this.checkpointRoot = b.checkpointRoot;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs every seed.
+     *
+     * @param manager the parent of each seed's model manager (fixes the device)
+     * @return one result per seed, in seed order
+     * @throws IOException if loading the encoder, the data or checkpoints fails
+     */
+    public List<SeedResult> run(NDManager manager) throws IOException {
+        List<SeedResult> out = new ArrayList<>();
+        for (long seed : seeds) {
+            manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
+            try (NDManager m = manager.newSubManager()) {
+                Block enc = encoder.load(m);
+                try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize)
+                        .addHead(taskName, head.get()).build()) {
+                    Trainer.Builder tb = Trainer.builder().setModel(model).setData(data);
+                    trainerSettings.accept(tb);
+                    tb.optSeed(seed);
+                    if (checkpointRoot != null) {
+                        tb.optCheckpointDir(checkpointRoot.resolve("seed-" + seed));
+                    }
+                    try (Trainer trainer = tb.build()) {
+                        FitResult fit = trainer.fit();
+                        TaskPredictions p = trainer.predict(0, evaluationSplit);
+                        double score = metric.applyAsDouble(p);
+                        LOG.info("target {} seed {}: {} on {}", taskName, seed, score, evaluationSplit);
+                        out.add(new SeedResult(seed, score, p, fit));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * One seed's outcome.
+     *
+     * @param seed the seed
+     * @param metric the metric on the evaluation split
+     * @param predictions the logits on the evaluation split
+     * @param fit the training history
+     */
+    public record SeedResult(long seed, double metric, TaskPredictions predictions, FitResult fit) {}
+
+    /**
+     * Returns the metric values in seed order, the input the eval module's aggregation takes.
+     *
+     * @param results per-seed results
+     * @return the metric of each seed
+     */
+    public static double[] metrics(List<SeedResult> results) {
+        return results.stream().mapToDouble(SeedResult::metric).toArray();
+    }
+
+    /** Builds a {@link TargetFinetuning}; mutable, single-threaded. */
+    public static final class Builder {
+        private EncoderFactory encoder;
+        private int hiddenSize;
+        private String taskName = "target";
+        private Supplier<TaskHead> head;
+        private BatchSource data;
+        private Consumer<Trainer.Builder> trainerSettings = b -> {};
+        private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
+        private Split evaluationSplit = Split.VALIDATION;
+        private ToDoubleFunction<TaskPredictions> metric;
+        private Path checkpointRoot;
+
+        private Builder() {}
+
+        /**
+         * Sets how to load the encoder for each seed (required).
+         *
+         * @param encoder the loader
+         * @param hiddenSize its hidden size
+         * @return this builder
+         */
+        public Builder setEncoder(EncoderFactory encoder, int hiddenSize) {
+            this.encoder = Objects.requireNonNull(encoder, "encoder");
+            this.hiddenSize = hiddenSize;
+            return this;
+        }
+
+        /**
+         * Sets the factory of fresh heads (required); called once per seed.
+         *
+         * @param head makes a new, uninitialized head
+         * @return this builder
+         */
+        public Builder setHead(Supplier<TaskHead> head) {
+            this.head = Objects.requireNonNull(head, "head");
+            return this;
+        }
+
+        /**
+         * Sets the target task's data (required): a one-task source.
+         *
+         * @param data the data
+         * @return this builder
+         */
+        public Builder setData(BatchSource data) {
+            this.data = Objects.requireNonNull(data, "data");
+            return this;
+        }
+
+        /**
+         * Sets the metric computed from the evaluation split's predictions (required), higher
+         * is better.
+         *
+         * @param metric the metric
+         * @return this builder
+         */
+        public Builder setMetric(ToDoubleFunction<TaskPredictions> metric) {
+            this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /**
+         * Sets the task name; default {@code target}.
+         *
+         * @param taskName the name
+         * @return this builder
+         */
+        public Builder optTaskName(String taskName) {
+            this.taskName = Objects.requireNonNull(taskName, "taskName");
+            return this;
+        }
+
+        /**
+         * Applies trainer settings (learning rate, batch size, patience...) to each seed's trainer;
+         * default none (Trainer defaults). The model, data, seed and checkpoint folder are set here.
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder optTrainer(Consumer<Trainer.Builder> settings) {
+            this.trainerSettings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Sets the seeds; default 1..5 (the paper's five runs).
+         *
+         * @param seeds one run per seed
+         * @return this builder
+         */
+        public Builder optSeeds(List<Long> seeds) {
+            this.seeds = List.copyOf(seeds);
+            return this;
+        }
+
+        /**
+         * Sets the split predicted and scored; default {@link Split#VALIDATION}.
+         *
+         * @param split the split
+         * @return this builder
+         */
+        public Builder optEvaluationSplit(Split split) {
+            this.evaluationSplit = Objects.requireNonNull(split, "split");
+            return this;
+        }
+
+        /**
+         * Sets a folder under which each seed checkpoints into {@code seed-<n>}; default none.
+         *
+         * @param root the folder
+         * @return this builder
+         */
+        public Builder optCheckpointRoot(Path root) {
+            this.checkpointRoot = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Builds the runner.
+         *
+         * @return the runner
+         * @throws IllegalArgumentException if a required value is missing, the data has other than
+         *     one task, or no seed is given
+         */
+        public TargetFinetuning build() {
+            if (encoder == null || head == null || data == null || metric == null) {
+                throw new IllegalArgumentException("target finetuning: setEncoder, setHead, setData and setMetric are required");
+            }
+            if (hiddenSize <= 0) {
+                throw new IllegalArgumentException("target finetuning: hiddenSize must be positive, found " + hiddenSize);
+            }
+            if (data.numTasks() != 1) {
+                throw new IllegalArgumentException("target finetuning: data must hold exactly one task, found " + data.numTasks());
+            }
+            if (seeds.isEmpty()) {
+                throw new IllegalArgumentException("target finetuning: at least one seed is required");
+            }
+            return new TargetFinetuning(this);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.model.TestHeads;
+import io.github.prefine.core.model.TinyEncoder;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import org.junit.jupiter.api.Test;
+
+class TargetFinetuningTest {
+    /** Accuracy of argmax over two classes against the synthetic sequence labels. */
+    private static ToDoubleFunction<TaskPredictions> accuracy(SyntheticTasks tasks) {
+        return p -> {
+            int right = 0;
+            for (int i = 0; i < p.exampleIndices().length; i++) {
+                float[] l = p.logits().get(i);
+                int gold = tasks.assemble(p.split(), new int[] {0}, new int[] {p.exampleIndices()[i]}).slices().get(0).labels()[0];
+                right += (l[1] > l[0] ? 1 : 0) == gold ? 1 : 0;
+            }
+            return (double) right / p.exampleIndices().length;
+        };
+    }
+
+    @Test
+    void runsEverySeedReproduciblyWithAFreshHeadEachTime() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(41, 32, 16, TestHeads.Kind.SEQUENCE);
+        TargetFinetuning.EncoderFactory encoder = m -> {
+            // stands for loading the same pre-finetuned folder each time
+            Engine.getInstance().setRandomSeed(77);
+            TinyEncoder e = new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m);
+            return e;
+        };
+        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(() -> TestHeads.sequence(2))
+                .setData(tasks).setMetric(accuracy(tasks))
+                .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(2).optPatience(1));
+        try (NDManager root = NDManager.newBaseManager()) {
+            List<TargetFinetuning.SeedResult> r = b.optSeeds(List.of(1L, 2L, 1L)).build().run(root);
+            assertEquals(3, r.size());
+            assertEquals(16, r.get(0).predictions().logits().size());
+            double[] m = TargetFinetuning.metrics(r);
+            for (double x : m) {
+                assertTrue(x >= 0 && x <= 1);
+            }
+            assertEquals(m[0], m[2]);
+            for (int i = 0; i < 16; i++) {
+                assertArrayEquals(r.get(0).predictions().logits().get(i), r.get(2).predictions().logits().get(i));
+            }
+            assertNotEquals(r.get(0).fit().epochs(), r.get(1).fit().epochs(), "seeds 1 and 2 must differ");
+        }
+    }
+}
