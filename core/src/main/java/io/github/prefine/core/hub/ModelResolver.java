@@ -1,0 +1,690 @@
+package io.github.prefine.core.hub;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Resolves a model id or a path to a local HF folder: a folder on disk, a complete snapshot in the
+ * Hugging Face cache, or a download from the Hub into that cache.
+ *
+ * <p>Order: an existing folder wins ({@code config.json} required in it). Otherwise the argument
+ * must be a Hub id ({@code ORG/NAME} or {@code NAME}); the cache folder
+ * {@code models--ORG--NAME} is read the way Python's {@code huggingface_hub} writes it:
+ * {@code refs/<revision>} names a commit, {@code snapshots/<commit>/} holds links to
+ * {@code blobs/<etag>}. A snapshot with {@code config.json} and its weights ({@code model.safetensors},
+ * or {@code model.safetensors.index.json} and every shard it names) is served without any request.
+ * Otherwise, unless offline, the files are fetched from
+ * {@code {endpoint}/{id}/resolve/{revision}/{file}}: {@code config.json} (required),
+ * {@code tokenizer.json} (skipped with a log line when the repository has none), and
+ * {@code model.safetensors}, else {@code model.safetensors.index.json} plus its shards.
+ *
+ * <p>Each file: a {@code HEAD} request (redirects on the same host followed, a redirect to another
+ * host, such as a CDN, taken as the download URL) gives the commit ({@code X-Repo-Commit}), the
+ * etag ({@code X-Linked-Etag}, else {@code ETag}) and the size ({@code X-Linked-Size}, else
+ * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete}; an interrupted
+ * transfer is continued with a {@code Range} request, both by the retries of one resolve and by a
+ * later resolve. What is checked: always the size; for LFS files (the etag is a 64-digit sha256,
+ * as {@code X-Linked-Etag} is) the sha256 of the bytes too. Plain git files (small JSON) have a git
+ * object id as etag, which is used as the blob name but not verified. A checked blob is moved
+ * atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where links are not
+ * supported), and {@code refs/<revision>} is written last, atomically, so a half-finished download
+ * never looks complete.
+ *
+ * <p>The token ({@link HubSettings#token()}) is sent as {@code Authorization: Bearer} to the
+ * endpoint's host only, never to a redirect target on another host, and never appears in logs or
+ * exception messages. A body that sends nothing for the request timeout is cut and resumed like a
+ * dropped one. Two processes downloading the same file at once are not coordinated (no file
+ * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
+ */
+public final class ModelResolver {
+    private static final Logger logger = LoggerFactory.getLogger(ModelResolver.class);
+
+    private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final String CONFIG = "config.json";
+    private static final String TOKENIZER = "tokenizer.json";
+    private static final String WEIGHTS = "model.safetensors";
+    private static final String INDEX = "model.safetensors.index.json";
+    private static final int MAX_REDIRECTS = 5;
+
+    /** One daemon thread that interrupts stalled body reads (see {@code copyWithStallGuard}). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "prefine-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final HubSettings settings;
+    private final String revision;
+    private final HttpClient http;
+    private final int downloadAttempts;
+    private final Duration requestTimeout;
+
+    private ModelResolver(Builder b) {
+        this.settings = b.settings;
+        this.revision = b.revision;
+        this.downloadAttempts = b.downloadAttempts;
+        this.requestTimeout = b.requestTimeout;
+        this.http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.requestTimeout)
+                .build();
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder with the settings of this process's environment
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the settings in use.
+     *
+     * @return the settings
+     */
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Resolves a model id or a folder to a local HF folder.
+     *
+     * @param idOrPath a folder path, or a Hub id such as {@code sentence-transformers/all-MiniLM-L6-v2}
+     * @return the folder and where it came from
+     * @throws ModelNotFoundException if it is neither a folder nor in the cache, and no download is
+     *     possible (offline, or not a Hub id); the message lists every place looked
+     * @throws HubException if the Hub refuses (401, 403, 404, ...) or a download fails its checks
+     * @throws IOException if the cache cannot be written or the connection fails for good
+     */
+    public ResolvedModel resolve(String idOrPath) throws IOException {
+        Objects.requireNonNull(idOrPath, "idOrPath");
+        List<String> looked = new ArrayList<>();
+        Path asPath = null;
+        try {
+            asPath = Path.of(idOrPath).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            looked.add("local folder '" + idOrPath + "': not a valid path (" + e.getReason() + ")");
+        }
+        if (asPath != null) {
+            if (Files.isDirectory(asPath)) {
+                if (!Files.isRegularFile(asPath.resolve(CONFIG))) {
+                    throw new ModelNotFoundException(idOrPath, "the folder has no " + CONFIG,
+                            List.of("local folder " + asPath + ": exists but holds no " + CONFIG));
+                }
+                return new ResolvedModel(asPath, null, null, ResolvedModel.Origin.LOCAL_FOLDER);
+            }
+            looked.add("local folder " + asPath + ": absent");
+        }
+        if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..")) {
+            throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME)", looked);
+        }
+        String id = idOrPath;
+        Path repo = repoDir(id);
+        Optional<Path> cached = cachedSnapshot(repo, looked);
+        if (cached.isPresent()) {
+            logger.debug("{}@{}: served from the cache {}", id, revision, cached.get());
+            return new ResolvedModel(cached.get(), id, cached.get().getFileName().toString(),
+                    ResolvedModel.Origin.CACHE);
+        }
+        if (settings.offline()) {
+            throw new ModelNotFoundException(id + "@" + revision,
+                    "and downloads are disabled (offline: HF_HUB_OFFLINE is set)", looked);
+        }
+        return download(id, repo);
+    }
+
+    private Path repoDir(String id) {
+        return settings.cacheDir().resolve("models--" + id.replace("/", "--"));
+    }
+
+    /** Returns the complete snapshot for the revision, recording what was looked at. */
+    private Optional<Path> cachedSnapshot(Path repo, List<String> looked) throws IOException {
+        String commit;
+        if (COMMIT.matcher(revision).matches()) {
+            commit = revision;
+        } else {
+            Path ref = repo.resolve("refs").resolve(revision);
+            if (!Files.isRegularFile(ref)) {
+                looked.add("Hugging Face cache ref " + ref + ": absent");
+                return Optional.empty();
+            }
+            commit = Files.readString(ref, StandardCharsets.UTF_8).trim();
+            if (!COMMIT.matcher(commit).matches()) {
+                looked.add("Hugging Face cache ref " + ref + ": does not hold a commit hash");
+                return Optional.empty();
+            }
+        }
+        Path snapshot = repo.resolve("snapshots").resolve(commit);
+        Optional<String> missing = missingFiles(snapshot);
+        if (missing.isPresent()) {
+            looked.add("Hugging Face cache snapshot " + snapshot + ": " + missing.get());
+            return Optional.empty();
+        }
+        return Optional.of(snapshot);
+    }
+
+    /** Returns what keeps a snapshot folder from being complete, or empty when complete. */
+    private static Optional<String> missingFiles(Path snapshot) throws IOException {
+        if (!Files.isDirectory(snapshot)) {
+            return Optional.of("absent");
+        }
+        if (!Files.isRegularFile(snapshot.resolve(CONFIG))) {
+            return Optional.of("no " + CONFIG);
+        }
+        if (Files.isRegularFile(snapshot.resolve(WEIGHTS))) {
+            return Optional.empty();
+        }
+        Path index = snapshot.resolve(INDEX);
+        if (!Files.isRegularFile(index)) {
+            return Optional.of("neither " + WEIGHTS + " nor " + INDEX);
+        }
+        for (String shard : shardsOf(index)) {
+            if (!Files.isRegularFile(snapshot.resolve(shard))) {
+                return Optional.of("shard " + shard + " named by " + INDEX + " is missing");
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Reads the distinct shard file names of an index, in first-seen order. */
+    private static List<String> shardsOf(Path index) throws IOException {
+        Set<String> shards = new LinkedHashSet<>();
+        try {
+            JsonObject root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject map = root.getAsJsonObject("weight_map");
+            if (map == null) {
+                throw new IOException(index + ": expected an object \"weight_map\", found none");
+            }
+            for (var e : map.entrySet()) {
+                JsonElement v = e.getValue();
+                String shard = v.getAsString();
+                if (shard.contains("..") || shard.startsWith("/") || shard.contains("\\")) {
+                    throw new IOException(index + ": shard name must stay inside the repository, found " + shard);
+                }
+                shards.add(shard);
+            }
+        } catch (JsonParseException | IllegalStateException | UnsupportedOperationException e) {
+            throw new IOException(index + ": not a valid safetensors index (" + e.getMessage() + ")", e);
+        }
+        return List.copyOf(shards);
+    }
+
+    private ResolvedModel download(String id, Path repo) throws IOException {
+        logger.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
+        FileMeta config = head(id, CONFIG).orElseThrow(() -> new HubException(404,
+                id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, CONFIG)
+                        + " (check the model id and revision)"));
+        String commit = config.commit;
+        Path snapshot = repo.resolve("snapshots").resolve(commit);
+        fetch(id, repo, snapshot, CONFIG, config);
+        Optional<FileMeta> tokenizer = head(id, TOKENIZER);
+        if (tokenizer.isPresent()) {
+            fetch(id, repo, snapshot, TOKENIZER, tokenizer.get());
+        } else {
+            logger.info("{}@{}: the repository has no {}", id, revision, TOKENIZER);
+        }
+        Optional<FileMeta> weights = head(id, WEIGHTS);
+        if (weights.isPresent()) {
+            fetch(id, repo, snapshot, WEIGHTS, weights.get());
+        } else {
+            FileMeta index = head(id, INDEX).orElseThrow(() -> new HubException(404, id + "@" + revision
+                    + ": the repository has neither " + WEIGHTS + " nor " + INDEX
+                    + " (prefine reads safetensors weights only)"));
+            fetch(id, repo, snapshot, INDEX, index);
+            for (String shard : shardsOf(snapshot.resolve(INDEX))) {
+                FileMeta meta = head(id, shard).orElseThrow(() -> new HubException(404, id + "@" + revision
+                        + ": shard " + shard + " named by " + INDEX + " not found at " + resolveUrl(id, shard)));
+                fetch(id, repo, snapshot, shard, meta);
+            }
+        }
+        if (!COMMIT.matcher(revision).matches()) {
+            Path ref = repo.resolve("refs").resolve(revision);
+            Files.createDirectories(ref.getParent());
+            Path tmp = Files.createTempFile(ref.getParent(), ".ref-", ".tmp");
+            Files.writeString(tmp, commit, StandardCharsets.UTF_8);
+            moveAtomically(tmp, ref);
+        }
+        return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
+    }
+
+    private URI resolveUrl(String id, String file) {
+        return URI.create(settings.endpoint() + "/" + id + "/resolve/"
+                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + "/" + file);
+    }
+
+    /** What a HEAD request told about one file. */
+    private record FileMeta(String commit, String etag, long size, URI downloadUrl) {}
+
+    /** Asks for a file's metadata; empty when the repository has no such file (404 EntryNotFound). */
+    private Optional<FileMeta> head(String id, String file) throws IOException {
+        URI url = resolveUrl(id, file);
+        HttpResponse<Void> resp = null;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            resp = send(request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.discarding(), id, file);
+            int status = resp.statusCode();
+            if (status >= 300 && status < 400) {
+                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(
+                        status, id + ": " + file + ": redirect " + status + " without a Location header"));
+                URI next = url.resolve(location);
+                if (sameHost(next)) {
+                    url = next;
+                    continue;
+                }
+                return Optional.of(meta(id, file, resp, next));
+            }
+            break;
+        }
+        int status = resp.statusCode();
+        if (status == 200) {
+            return Optional.of(meta(id, file, resp, url));
+        }
+        String errorCode = resp.headers().firstValue("X-Error-Code").orElse("");
+        if (status == 404 && (errorCode.isEmpty() || errorCode.equals("EntryNotFound"))
+                && !file.equals(CONFIG)) {
+            return Optional.empty();
+        }
+        throw statusError(id, file, url, status, errorCode);
+    }
+
+    private HubException statusError(String id, String file, URI url, int status, String errorCode) {
+        String where = id + "@" + revision + ": " + file + " at " + url + ": ";
+        String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
+        return switch (status) {
+            case 401 -> new HubException(status, where + "401 Unauthorized" + code
+                    + ": the repository is private, gated or does not exist; "
+                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access"));
+            case 403 -> new HubException(status, where + "403 Forbidden" + code
+                    + ": the token lacks access (for a gated model, accept its terms on the Hub)");
+            case 404 -> new HubException(status, where + "404 Not Found" + code + ": check the model id and revision");
+            default -> new HubException(status, where + "unexpected HTTP status " + status + code);
+        };
+    }
+
+    private FileMeta meta(String id, String file, HttpResponse<?> resp, URI downloadUrl) throws HubException {
+        var h = resp.headers();
+        String etag = h.firstValue("X-Linked-Etag").or(() -> h.firstValue("ETag")).map(ModelResolver::cleanEtag)
+                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no ETag"));
+        if (etag.isEmpty() || etag.contains("/") || etag.contains("\\") || etag.contains("..")) {
+            throw new HubException(-1, id + ": " + file + ": ETag must be a plain hash, found '" + etag + "'");
+        }
+        String sizeText = h.firstValue("X-Linked-Size").or(() -> h.firstValue("Content-Length"))
+                .orElseThrow(() -> new HubException(-1, id + ": " + file + ": the server sent no size"));
+        long size;
+        try {
+            size = Long.parseLong(sizeText.trim());
+        } catch (NumberFormatException e) {
+            throw new HubException(-1, id + ": " + file + ": size must be a number, found '" + sizeText + "'");
+        }
+        String commit = h.firstValue("X-Repo-Commit").orElse(COMMIT.matcher(revision).matches() ? revision : null);
+        if (commit == null || !COMMIT.matcher(commit).matches()) {
+            throw new HubException(-1, id + ": " + file + ": X-Repo-Commit must be a 40-digit commit hash, found "
+                    + commit);
+        }
+        return new FileMeta(commit, etag, size, downloadUrl);
+    }
+
+    private static String cleanEtag(String raw) {
+        String e = raw.trim();
+        if (e.startsWith("W/")) {
+            e = e.substring(2);
+        }
+        if (e.length() >= 2 && e.startsWith("\"") && e.endsWith("\"")) {
+            e = e.substring(1, e.length() - 1);
+        }
+        return e.toLowerCase(Locale.ROOT);
+    }
+
+    /** Makes sure snapshot/file exists and holds the checked blob, downloading what is missing. */
+    private void fetch(String id, Path repo, Path snapshot, String file, FileMeta meta) throws IOException {
+        Path blobs = repo.resolve("blobs");
+        Files.createDirectories(blobs);
+        Path blob = blobs.resolve(meta.etag);
+        if (!(Files.isRegularFile(blob) && Files.size(blob) == meta.size)) {
+            downloadBlob(id, file, meta, blob);
+        }
+        link(snapshot.resolve(file), blob);
+    }
+
+    private void downloadBlob(String id, String file, FileMeta meta, Path blob) throws IOException {
+        Path partial = blob.resolveSibling(blob.getFileName() + ".incomplete");
+        IOException last = null;
+        for (int attempt = 1; attempt <= downloadAttempts; attempt++) {
+            try {
+                transfer(id, file, meta, partial);
+                last = null;
+                break;
+            } catch (HubException e) {
+                throw e;
+            } catch (IOException e) {
+                last = e;
+                long have = Files.exists(partial) ? Files.size(partial) : 0;
+                logger.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", id, file, attempt,
+                        downloadAttempts, have, meta.size, e.toString());
+            }
+        }
+        if (last != null) {
+            long have = Files.exists(partial) ? Files.size(partial) : 0;
+            throw new IOException(id + ": " + file + ": download interrupted after " + downloadAttempts
+                    + " attempt(s), " + have + " of " + meta.size + " bytes kept in " + partial
+                    + "; resolve again to resume", last);
+        }
+        verify(id, file, meta, partial);
+        moveAtomically(partial, blob);
+        logger.info("{}: {}: {} bytes checked and stored as {}", id, file, meta.size, blob);
+    }
+
+    /** Appends the rest of the file to the partial blob, resuming with a Range request when it has bytes. */
+    private void transfer(String id, String file, FileMeta meta, Path partial) throws IOException {
+        long have = Files.exists(partial) ? Files.size(partial) : 0;
+        if (have > meta.size) {
+            Files.delete(partial);
+            have = 0;
+        }
+        if (have == meta.size && have > 0) {
+            return;
+        }
+        URI url = meta.downloadUrl;
+        HttpResponse<InputStream> resp = null;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder req = request(url).GET();
+            if (have > 0) {
+                req.header("Range", "bytes=" + have + "-");
+            }
+            resp = send(req.build(), HttpResponse.BodyHandlers.ofInputStream(), id, file);
+            int status = resp.statusCode();
+            if (status >= 300 && status < 400) {
+                resp.body().close();
+                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(
+                        status, id + ": " + file + ": redirect " + status + " without a Location header"));
+                url = url.resolve(location);
+                continue;
+            }
+            break;
+        }
+        int status = resp.statusCode();
+        boolean append;
+        if (status == 206 && have > 0) {
+            String range = resp.headers().firstValue("Content-Range").orElse("");
+            if (!range.startsWith("bytes " + have + "-")) {
+                resp.body().close();
+                throw new HubException(status, id + ": " + file + ": asked to resume at byte " + have
+                        + ", server answered Content-Range '" + range + "'");
+            }
+            append = true;
+            logger.info("{}: {}: resuming at byte {} of {}", id, file, have, meta.size);
+        } else if (status == 200) {
+            append = false;
+        } else {
+            resp.body().close();
+            throw statusError(id, file, url, status, resp.headers().firstValue("X-Error-Code").orElse(""));
+        }
+        if (!append) {
+            logger.info("{}: {}: fetching {} bytes from {}", id, file, meta.size, url);
+        }
+        try (InputStream in = resp.body();
+                OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            copyWithStallGuard(in, out, id, file);
+        }
+    }
+
+    /**
+     * Copies the body, interrupting the read when no byte arrives for the request timeout: the
+     * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
+     */
+    private void copyWithStallGuard(InputStream in, OutputStream out, String id, String file) throws IOException {
+        Thread reader = Thread.currentThread();
+        long stallNanos = requestTimeout.toNanos();
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long period = Math.max(10, requestTimeout.toMillis() / 4);
+        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
+                reader.interrupt();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        try {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                lastProgress.set(System.nanoTime());
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException(id + ": " + file + ": no data for " + requestTimeout.toMillis() + " ms", e);
+            }
+            throw e;
+        } finally {
+            guard.cancel(false);
+            if (stalled.get()) {
+                Thread.interrupted(); // the guard's interrupt, not the caller's: clear it
+            }
+        }
+    }
+
+    private void verify(String id, String file, FileMeta meta, Path partial) throws IOException {
+        long size = Files.size(partial);
+        if (size != meta.size) {
+            Files.delete(partial);
+            throw new HubException(-1, id + ": " + file + ": expected " + meta.size + " bytes as the server announced, found "
+                    + size + "; the partial file was deleted");
+        }
+        if (SHA256.matcher(meta.etag).matches()) {
+            String actual = sha256(partial);
+            if (!actual.equals(meta.etag)) {
+                Files.delete(partial);
+                throw new HubException(-1, id + ": " + file + ": sha256 must equal the server's " + meta.etag
+                        + ", found " + actual + "; the corrupt file was deleted");
+            }
+        }
+    }
+
+    /**
+     * Returns the lower-case hex sha256 of a file's bytes.
+     *
+     * @param file the file
+     * @return 64 hex digits
+     * @throws IOException if the file cannot be read
+     */
+    static String sha256(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK must provide SHA-256", e);
+        }
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    /** Points snapshot/file at the blob with a relative link, or a copy where links are unsupported. */
+    private static void link(Path target, Path blob) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-link");
+        Files.deleteIfExists(tmp);
+        try {
+            Files.createSymbolicLink(tmp, target.getParent().relativize(blob));
+        } catch (UnsupportedOperationException | FileSystemException e) {
+            Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        moveAtomically(tmp, target);
+    }
+
+    private static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private boolean sameHost(URI url) {
+        URI e = settings.endpoint();
+        return Objects.equals(url.getScheme(), e.getScheme()) && Objects.equals(url.getHost(), e.getHost())
+                && url.getPort() == e.getPort();
+    }
+
+    private HttpRequest.Builder request(URI url) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(requestTimeout)
+                .header("User-Agent", "prefine")
+                .header("Accept-Encoding", "identity");
+        if (settings.hasToken() && sameHost(url)) {
+            b.header("Authorization", "Bearer " + settings.token());
+        }
+        return b;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String id, String file)
+            throws IOException {
+        try {
+            return http.send(req, handler);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(id + ": " + file + ": interrupted while requesting " + req.uri(), e);
+        } catch (IOException e) {
+            throw new IOException(id + ": " + file + ": request to " + req.uri() + " failed: " + e, e);
+        }
+    }
+
+    /**
+     * Builds a {@link ModelResolver}.
+     *
+     * <p>Mutable and single-threaded.
+     */
+    public static final class Builder {
+        private HubSettings settings;
+        private String revision = "main";
+        private HttpClient httpClient;
+        private int downloadAttempts = 3;
+        private Duration requestTimeout = Duration.ofSeconds(60);
+
+        private Builder() {}
+
+        /**
+         * Sets where models come from.
+         *
+         * @param settings the settings; default {@link HubSettings#fromEnvironment()}
+         * @return this builder
+         */
+        public Builder optSettings(HubSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Sets the revision: a branch, a tag or a 40-digit commit hash.
+         *
+         * @param revision the revision; default {@code main}
+         * @return this builder
+         */
+        public Builder optRevision(String revision) {
+            this.revision = Objects.requireNonNull(revision, "revision");
+            return this;
+        }
+
+        /**
+         * Sets the HTTP client; it must not follow redirects itself, or the token could reach another host.
+         *
+         * @param client the client; default an HTTP/1.1 client that never follows redirects
+         * @return this builder
+         */
+        public Builder optHttpClient(HttpClient client) {
+            this.httpClient = Objects.requireNonNull(client, "client");
+            return this;
+        }
+
+        /**
+         * Sets how many times one resolve tries each file's transfer, each try resuming the last.
+         *
+         * @param attempts at least 1; default 3
+         * @return this builder
+         */
+        public Builder optDownloadAttempts(int attempts) {
+            this.downloadAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Sets the timeout for connecting, for each response's headers, and for a body that stops
+         * sending (such a transfer counts as interrupted and is resumed by the next attempt).
+         *
+         * @param timeout a positive duration; default 60 seconds
+         * @return this builder
+         */
+        public Builder optRequestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the resolver.
+         *
+         * @return the resolver
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public ModelResolver build() {
+            if (downloadAttempts < 1) {
+                throw new IllegalArgumentException("downloadAttempts must be at least 1, found " + downloadAttempts);
+            }
+            if (requestTimeout.isNegative() || requestTimeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, found " + requestTimeout);
+            }
+            if (revision.isBlank() || revision.contains("..") || revision.startsWith("/")) {
+                throw new IllegalArgumentException("revision must be a branch, tag or commit, found '" + revision + "'");
+            }
+            if (settings == null) {
+                settings = HubSettings.fromEnvironment();
+            }
+            return new ModelResolver(this);
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package io.github.prefine.core.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelResolverTest {
+    static {
+        // log the hub package at DEBUG so the token test sees every line the resolver writes
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
+    }
+
+    private static final String ID = "acme/tiny-bert";
+    private static final byte[] CONFIG = "{\"model_type\": \"bert\", \"hidden_size\": 8}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] TOKENIZER = "{\"version\": \"1.0\"}".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] WEIGHTS = randomBytes(200_000, 7);
+
+    @TempDir
+    Path tmp;
+
+    private LocalHubServer hub;
+    private Path cache;
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = new LocalHubServer();
+        hub.put(ID, "config.json", CONFIG, false).put(ID, "tokenizer.json", TOKENIZER, false)
+                .put(ID, "model.safetensors", WEIGHTS, true);
+        cache = tmp.resolve("hub-cache");
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    private HubSettings settings(String token) {
+        return new HubSettings(hub.endpoint(), cache, false, token);
+    }
+
+    private ModelResolver resolver(HubSettings s, int attempts) {
+        return ModelResolver.builder().optSettings(s).optDownloadAttempts(attempts).build();
+    }
+
+    @Test
+    void downloadsIntoCacheLayoutThenServesSecondResolveWithoutRequests() throws IOException {
+        ResolvedModel first = resolver(settings(null), 1).resolve(ID);
+        Path repo = cache.resolve("models--acme--tiny-bert");
+        Path snapshot = repo.resolve("snapshots").resolve(LocalHubServer.COMMIT);
+        assertEquals(ResolvedModel.Origin.DOWNLOADED, first.origin());
+        assertEquals(snapshot, first.folder());
+        assertEquals(LocalHubServer.COMMIT, first.commit());
+        assertArrayEquals(CONFIG, Files.readAllBytes(snapshot.resolve("config.json")));
+        assertArrayEquals(TOKENIZER, Files.readAllBytes(snapshot.resolve("tokenizer.json")));
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
+        // the layout Python's huggingface_hub writes: relative links into blobs named by etag, and a ref
+        Path link = snapshot.resolve("model.safetensors");
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(Path.of("../../blobs/" + LocalHubServer.sha256(WEIGHTS)), Files.readSymbolicLink(link));
+        assertEquals(LocalHubServer.COMMIT, Files.readString(repo.resolve("refs/main")));
+        try (Stream<Path> blobs = Files.list(repo.resolve("blobs"))) {
+            assertTrue(blobs.noneMatch(p -> p.toString().endsWith(".incomplete")));
+        }
+
+        hub.clearSeen();
+        ResolvedModel second = resolver(settings(null), 1).resolve(ID);
+        assertEquals(ResolvedModel.Origin.CACHE, second.origin());
+        assertEquals(snapshot, second.folder());
+        assertEquals(List.of(), hub.seen());
+        ResolvedModel offline = resolver(settings(null).withOffline(true), 1).resolve(ID);
+        assertEquals(ResolvedModel.Origin.CACHE, offline.origin());
+    }
+
+    @Test
+    void droppedConnectionLeavesPartialFileThatTheNextResolveContinuesWithRange() throws IOException {
+        hub.dropOnceAfter(ID, "model.safetensors", 80_000);
+        IOException e = assertThrows(IOException.class, () -> resolver(settings(null), 1).resolve(ID));
+        assertTrue(e.getMessage().contains("resolve again to resume"), e.getMessage());
+        Path partial = cache.resolve("models--acme--tiny-bert/blobs/" + LocalHubServer.sha256(WEIGHTS) + ".incomplete");
+        // bytes still in flight when the connection dropped may be lost, so at most the 80000 sent are kept
+        long kept = Files.size(partial);
+        assertTrue(kept > 0 && kept <= 80_000, "kept " + kept);
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny-bert/refs/main")));
+
+        ResolvedModel m = resolver(settings(null), 1).resolve(ID);
+        assertEquals(ResolvedModel.Origin.DOWNLOADED, m.origin());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+        assertTrue(hub.seen().stream().anyMatch(s -> s.method().equals("GET") && ("bytes=" + kept + "-").equals(s.range())),
+                hub.seen().toString());
+        assertFalse(Files.exists(partial));
+    }
+
+    @Test
+    void retriesWithinOneResolveResumeTheTransfer() throws IOException {
+        hub.dropOnceAfter(ID, "model.safetensors", 123_456);
+        ResolvedModel m = resolver(settings(null), 3).resolve(ID);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+        assertTrue(hub.seen().stream().anyMatch(s -> s.range() != null && s.range().matches("bytes=[1-9][0-9]*-")
+                && Long.parseLong(s.range().substring(6, s.range().length() - 1)) <= 123_456), hub.seen().toString());
+    }
+
+    @Test
+    void stalledBodyIsCutAndResumed() throws IOException {
+        hub.stallOnceAfter(ID, "model.safetensors", 50_000);
+        ModelResolver r = ModelResolver.builder().optSettings(settings(null)).optDownloadAttempts(2)
+                .optRequestTimeout(java.time.Duration.ofMillis(500)).build();
+        ResolvedModel m = r.resolve(ID);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+        assertTrue(hub.seen().stream().anyMatch(s -> s.range() != null), hub.seen().toString());
+        assertFalse(Thread.currentThread().isInterrupted());
+    }
+
+    @Test
+    void corruptFileIsRejectedByItsSha256AndNothingIsLinked() {
+        hub.corrupt(ID, "model.safetensors");
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 3).resolve(ID));
+        assertTrue(e.getMessage().contains("model.safetensors: sha256 must equal the server's " + LocalHubServer.sha256(WEIGHTS)),
+                e.getMessage());
+        Path repo = cache.resolve("models--acme--tiny-bert");
+        assertFalse(Files.exists(repo.resolve("blobs/" + LocalHubServer.sha256(WEIGHTS))));
+        assertFalse(Files.exists(repo.resolve("blobs/" + LocalHubServer.sha256(WEIGHTS) + ".incomplete")));
+        assertFalse(Files.exists(repo.resolve("snapshots/" + LocalHubServer.COMMIT + "/model.safetensors")));
+        assertFalse(Files.exists(repo.resolve("refs/main")));
+    }
+
+    @Test
+    void tokenIsSentAsBearerButNeverLoggedOrShown() throws IOException {
+        String token = "hf_SecretToken1234567890";
+        hub.requireToken(token);
+
+        HubException none = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+        assertEquals(401, none.statusCode());
+        assertTrue(none.getMessage().contains(ID) && none.getMessage().contains("401")
+                && none.getMessage().contains("set HF_TOKEN"), none.getMessage());
+
+        String wrong = "hf_WrongToken0987654321";
+        HubException refused = assertThrows(HubException.class, () -> resolver(settings(wrong), 1).resolve(ID));
+        assertTrue(refused.getMessage().contains("token in HF_TOKEN was refused"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(wrong));
+
+        hub.clearSeen();
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ResolvedModel m;
+        HubSettings s = settings(token);
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            m = resolver(s, 1).resolve(ID);
+        } finally {
+            System.setErr(realErr);
+        }
+        assertEquals(ResolvedModel.Origin.DOWNLOADED, m.origin());
+        assertFalse(hub.seen().isEmpty());
+        assertTrue(hub.seen().stream().allMatch(x -> ("Bearer " + token).equals(x.authorization())), hub.seen().toString());
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.contains("downloading"), "the log capture must see the resolver's lines: " + logs);
+        assertFalse(logs.contains(token), logs);
+        assertFalse(s.toString().contains(token), s.toString());
+        assertTrue(s.toString().contains("token=set"));
+    }
+
+    @Test
+    void redirectToAnotherHostGetsNoToken() throws IOException {
+        String token = "hf_SecretToken1234567890";
+        hub.requireToken(token);
+        try (LocalHubServer cdn = new LocalHubServer()) {
+            String blobPath = "cdn/blob";
+            cdn.put(blobPath, "model.safetensors", WEIGHTS, true);
+            // same address, other port: another origin, as a CDN host would be
+            hub.redirect(ID, "model.safetensors", cdn.endpoint().resolve("/" + blobPath + "/resolve/main/model.safetensors"));
+            ResolvedModel m = resolver(settings(token), 1).resolve(ID);
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
+            assertFalse(cdn.seen().isEmpty());
+            assertTrue(cdn.seen().stream().allMatch(x -> x.authorization() == null), cdn.seen().toString());
+        }
+    }
+
+    @Test
+    void unknownRepositoryGives404NamingTheModel() {
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/no-such-model"));
+        assertEquals(404, e.statusCode());
+        assertTrue(e.getMessage().startsWith("acme/no-such-model@main: config.json at " + hub.endpoint()
+                + "/acme/no-such-model/resolve/main/config.json: 404 Not Found (RepositoryNotFound)"), e.getMessage());
+    }
+
+    @Test
+    void shardedWeightsFollowTheIndex() throws IOException {
+        String id = "acme/sharded";
+        byte[] a = randomBytes(5000, 1);
+        byte[] b = randomBytes(7000, 2);
+        byte[] index = ("{\"metadata\": {}, \"weight_map\": {\"x\": \"model-00001-of-00002.safetensors\","
+                + " \"y\": \"model-00002-of-00002.safetensors\", \"z\": \"model-00001-of-00002.safetensors\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        hub.put(id, "config.json", CONFIG, false).put(id, "model.safetensors.index.json", index, false)
+                .put(id, "model-00001-of-00002.safetensors", a, true)
+                .put(id, "model-00002-of-00002.safetensors", b, true);
+        ResolvedModel m = resolver(settings(null), 1).resolve(id);
+        assertArrayEquals(a, Files.readAllBytes(m.folder().resolve("model-00001-of-00002.safetensors")));
+        assertArrayEquals(b, Files.readAllBytes(m.folder().resolve("model-00002-of-00002.safetensors")));
+        assertFalse(Files.exists(m.folder().resolve("tokenizer.json")));
+        hub.clearSeen();
+        assertEquals(ResolvedModel.Origin.CACHE, resolver(settings(null), 1).resolve(id).origin());
+        assertEquals(List.of(), hub.seen());
+    }
+
+    @Test
+    void offlineMissNamesTheModelAndEveryPlaceLooked() {
+        ModelResolver r = resolver(settings(null).withOffline(true), 1);
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> r.resolve(ID));
+        String msg = e.getMessage();
+        assertTrue(msg.startsWith(ID + "@main: not found"), msg);
+        assertTrue(msg.contains("HF_HUB_OFFLINE"), msg);
+        assertTrue(msg.contains("local folder " + Path.of(ID).toAbsolutePath().normalize() + ": absent"), msg);
+        assertTrue(msg.contains(cache.resolve("models--acme--tiny-bert/refs/main") + ": absent"), msg);
+        assertEquals(2, e.placesLooked().size());
+        assertEquals(List.of(), hub.seen());
+    }
+
+    @Test
+    void incompleteSnapshotIsReportedWhenOffline() throws IOException {
+        Path repo = cache.resolve("models--acme--tiny-bert");
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), LocalHubServer.COMMIT);
+        Path snap = Files.createDirectories(repo.resolve("snapshots/" + LocalHubServer.COMMIT));
+        Files.write(snap.resolve("config.json"), CONFIG);
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                () -> resolver(settings(null).withOffline(true), 1).resolve(ID));
+        assertTrue(e.getMessage().contains(snap + ": neither model.safetensors nor model.safetensors.index.json"),
+                e.getMessage());
+    }
+
+    @Test
+    void localFolderIsUsedAsIs() throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("my-model"));
+        Files.write(folder.resolve("config.json"), CONFIG);
+        ResolvedModel m = resolver(settings(null).withOffline(true), 1).resolve(folder.toString());
+        assertEquals(ResolvedModel.Origin.LOCAL_FOLDER, m.origin());
+        assertEquals(folder.toAbsolutePath().normalize(), m.folder());
+        assertNull(m.modelId());
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThrows(ModelNotFoundException.class, () -> resolver(settings(null), 1).resolve(empty.toString()));
+    }
+
+    @Test
+    void settingsFollowHuggingFaceVariablePrecedence() {
+        Path home = Path.of("/home/u");
+        HubSettings d = HubSettings.fromEnvironment(Map.of(), home);
+        assertEquals(Path.of("/home/u/.cache/huggingface/hub"), d.cacheDir());
+        assertEquals(HubSettings.DEFAULT_ENDPOINT, d.endpoint());
+        assertFalse(d.offline());
+        assertFalse(d.hasToken());
+        assertEquals(Path.of("/x/huggingface/hub"), HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "/x"), home).cacheDir());
+        assertEquals(Path.of("/hf/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "/hf", "XDG_CACHE_HOME", "/x"), home).cacheDir());
+        HubSettings all = HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE", "/c", "HF_HOME", "/hf",
+                "HF_HUB_OFFLINE", "1", "HF_ENDPOINT", "http://mirror.local:8080/", "HF_TOKEN", "hf_abc"), home);
+        assertEquals(Path.of("/c"), all.cacheDir());
+        assertTrue(all.offline());
+        assertEquals("http://mirror.local:8080", all.endpoint().toString());
+        assertEquals("hf_abc", all.token());
+        assertFalse(all.toString().contains("hf_abc"));
+        assertFalse(HubSettings.fromEnvironment(Map.of("HF_HUB_OFFLINE", "0"), home).offline());
+    }
+
+    @Test
+    void sha256MatchesKnownDigest() throws IOException {
+        Path f = tmp.resolve("abc");
+        Files.writeString(f, "abc");
+        assertEquals("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", ModelResolver.sha256(f));
+    }
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
