@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.core.precision.Casts;
 
 /**
  * Multi-head self-attention with its output projection and post-LayerNorm: HF
@@ -22,7 +23,11 @@ import ai.djl.util.PairList;
  * hidden]} (rows: query, then key, then value, as HF's three weights concatenated), so a layer
  * runs one matrix product instead of three. Input: {@code NDList(hidden [batch, seqLen, hidden],
  * maskBias [batch, 1, 1, seqLen] float32)}; output: {@code NDList(hidden [batch, seqLen,
- * hidden])}. In float16 the scores, the mask bias and the softmax are computed in float32.
+ * hidden])}. Matrix products run in the dtype of the projection weights; the mask bias and the
+ * softmax always run in float32, and the residual sum and LayerNorm in the dtype of the LayerNorm
+ * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
+ * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
+ * split. Casts go through {@link Casts}, so gradients flow through them.
  *
  * <p>Parameter arrays belong to the manager that initialized or loaded them; see
  * {@link TransformerEncoder} for closing.
@@ -68,21 +73,18 @@ public final class EncoderAttention extends AbstractBlock {
         int heads = config.numAttentionHeads();
         int headSize = config.headSize();
 
-        NDArray qkv = Linear.linear(x, ps.getValue(qkvWeight, device, training), ps.getValue(qkvBias, device, training)).get(0);
+        NDArray qkvW = ps.getValue(qkvWeight, device, training);
+        // matrix products run in the weights' dtype (float16 copies under mixed precision)
+        DataType compute = qkvW.getDataType();
+        NDArray qkv = Linear.linear(Casts.toType(x, compute), qkvW, ps.getValue(qkvBias, device, training)).get(0);
         // [batch, seqLen, 3, heads, headSize] -> [3, batch, heads, seqLen, headSize]; a view, no copy
         NDArray split = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
         NDArray q = split.get(0).mul((float) (1.0 / Math.sqrt(headSize)));
         NDArray k = split.get(1);
         NDArray v = split.get(2);
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-        DataType dt = scores.getDataType();
-        if (dt != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
-        }
-        NDArray probs = scores.add(maskBias).softmax(-1);
-        if (dt != DataType.FLOAT32) {
-            probs = probs.toType(dt, false);
-        }
+        // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it)
+        NDArray probs = Casts.toType(Casts.toType(scores, DataType.FLOAT32).add(maskBias).softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
             probs = Dropout.dropout(probs, config.attentionProbsDropoutProb(), true).get(0);
         }
@@ -92,10 +94,12 @@ public final class EncoderAttention extends AbstractBlock {
         if (training && config.hiddenDropoutProb() > 0) {
             out = Dropout.dropout(out, config.hiddenDropoutProb(), true).get(0);
         }
+        // residual in the stream's dtype, LayerNorm in its weights' dtype (float32 under mixed precision)
+        NDArray lnWeight = ps.getValue(layerNormWeight, device, training);
         out = LayerNorm.layerNorm(
-                        out.add(x),
+                        Casts.toType(Casts.toType(out, x.getDataType()).add(x), lnWeight.getDataType()),
                         new Shape(config.hiddenSize()),
-                        ps.getValue(layerNormWeight, device, training),
+                        lnWeight,
                         ps.getValue(layerNormBias, device, training),
                         config.layerNormEps())
                 .get(0);

@@ -13,6 +13,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.core.precision.Casts;
 
 /**
  * One post-LN transformer layer, HF {@code BertLayer}: {@link EncoderAttention}, then the
@@ -20,7 +21,9 @@ import ai.djl.util.PairList;
  * (intermediate to hidden, dropout, residual, LayerNorm).
  *
  * <p>Input: {@code NDList(hidden [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32)};
- * output: {@code NDList(hidden [batch, seqLen, hidden])}. Parameter arrays belong to the manager
+ * output: {@code NDList(hidden [batch, seqLen, hidden])}. The feed-forward products run in their
+ * weights' dtype, the residual sum and LayerNorm in the LayerNorm weights' dtype (see
+ * {@link EncoderAttention}). Parameter arrays belong to the manager
  * that initialized or loaded them; see {@link TransformerEncoder} for closing.
  */
 public final class EncoderLayer extends AbstractBlock {
@@ -60,16 +63,20 @@ public final class EncoderLayer extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray attended = attention.forward(ps, inputs, training, params).get(0);
         Device device = attended.getDevice();
-        NDArray h = Linear.linear(attended, ps.getValue(intermediateWeight, device, training), ps.getValue(intermediateBias, device, training)).get(0);
+        NDArray interW = ps.getValue(intermediateWeight, device, training);
+        // matrix products in the weights' dtype (float16 copies under mixed precision)
+        NDArray h = Linear.linear(Casts.toType(attended, interW.getDataType()), interW,
+                ps.getValue(intermediateBias, device, training)).get(0);
         h = config.hiddenAct().apply(h);
         h = Linear.linear(h, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
         if (training && config.hiddenDropoutProb() > 0) {
             h = Dropout.dropout(h, config.hiddenDropoutProb(), true).get(0);
         }
+        NDArray lnWeight = ps.getValue(layerNormWeight, device, training);
         h = LayerNorm.layerNorm(
-                        h.add(attended),
+                        Casts.toType(Casts.toType(h, attended.getDataType()).add(attended), lnWeight.getDataType()),
                         new Shape(config.hiddenSize()),
-                        ps.getValue(layerNormWeight, device, training),
+                        lnWeight,
                         ps.getValue(layerNormBias, device, training),
                         config.layerNormEps())
                 .get(0);

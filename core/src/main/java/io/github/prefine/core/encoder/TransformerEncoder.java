@@ -11,13 +11,16 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.github.prefine.core.precision.Casts;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -44,7 +47,12 @@ import java.util.SplittableRandom;
  * <p><b>float16.</b> With {@code optDataType(DataType.FLOAT16)} (meant for GPUs) all parameters
  * and activations are float16, except: the attention-mask bias, the attention scores and the
  * softmax run in float32, and the output is cast to float32 so heads and losses stay float32.
- * LayerNorm statistics are accumulated in float32 inside PyTorch's kernels.
+ * LayerNorm statistics are accumulated in float32 inside PyTorch's kernels. For training, prefer
+ * mixed precision: float32 parameters with float16 copies of {@link #matrixParameters()} handed
+ * out by a {@link io.github.prefine.core.precision.HalfPrecisionStore}; then every matrix product
+ * runs in float16 while embeddings, residual sums, LayerNorm, softmax and the output stay float32.
+ * All dtype changes inside the forward are differentiable
+ * ({@link io.github.prefine.core.precision.Casts}).
  */
 public final class TransformerEncoder extends AbstractBlock implements AutoCloseable {
 
@@ -113,6 +121,30 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
      */
     public List<EncoderLayer> layers() {
         return layers;
+    }
+
+    /**
+     * Returns the parameters that feed matrix products: the fused query/key/value, attention
+     * output, intermediate and output projections of every layer, weights and biases. These are
+     * the ones mixed-precision training computes with in float16 (see
+     * {@link io.github.prefine.core.precision.HalfPrecisionStore}); embeddings and LayerNorm stay
+     * float32, as under {@code torch.autocast}.
+     *
+     * @return an identity-based, unmodifiable set of {@code 8 * numHiddenLayers} parameters
+     */
+    public Set<Parameter> matrixParameters() {
+        Set<Parameter> out = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (EncoderLayer l : layers) {
+            out.add(l.attention.qkvWeight);
+            out.add(l.attention.qkvBias);
+            out.add(l.attention.outputWeight);
+            out.add(l.attention.outputBias);
+            out.add(l.intermediateWeight);
+            out.add(l.intermediateBias);
+            out.add(l.outputWeight);
+            out.add(l.outputBias);
+        }
+        return Collections.unmodifiableSet(out);
     }
 
     /**
@@ -305,10 +337,8 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
         for (EncoderLayer l : layers) {
             x = l.forward(ps, new NDList(x, maskBias), training, params).get(0);
         }
-        if (x.getDataType() != DataType.FLOAT32) {
-            x = x.toType(DataType.FLOAT32, false);
-        }
-        return x;
+        // differentiable: NDArray.toType would detach the encoder from the heads' loss
+        return Casts.toType(x, DataType.FLOAT32);
     }
 
     @Override

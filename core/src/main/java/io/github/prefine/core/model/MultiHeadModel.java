@@ -226,7 +226,23 @@ public final class MultiHeadModel implements AutoCloseable {
      * @return per-task logits and losses, owned by {@code stepManager}
      */
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training) {
+        return forward(stepManager, batch, training, new ParameterStore(stepManager, false));
+    }
+
+    /**
+     * Like {@link #forward(NDManager, MultiTaskBatch, boolean)}, with the parameter store the
+     * encoder and heads read their weights from (for mixed precision, an
+     * {@link io.github.prefine.core.precision.HalfPrecisionStore} handing out float16 copies).
+     *
+     * @param stepManager the manager that owns the batch arrays and every result
+     * @param batch the host batch
+     * @param training true for a training forward (dropout on)
+     * @param ps the parameter store for this step, on {@code stepManager}
+     * @return per-task logits and losses, owned by {@code stepManager}
+     */
+    public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
         checkOpen();
+        Objects.requireNonNull(ps, "ps");
         Shape grid = new Shape(batch.rows(), batch.seqLen());
         NDArray ids = stepManager.create(batch.inputIds(), grid);
         NDArray mask = stepManager.create(batch.attentionMask(), grid);
@@ -234,7 +250,6 @@ public final class MultiHeadModel implements AutoCloseable {
         if (batch.tokenTypeIds() != null) {
             in.add(stepManager.create(batch.tokenTypeIds(), grid));
         }
-        ParameterStore ps = new ParameterStore(stepManager, false);
         NDArray hidden = encoder.forward(ps, in, training).head();
         List<NDArray> logits = new ArrayList<>();
         List<NDArray> taskLossSums = new ArrayList<>();

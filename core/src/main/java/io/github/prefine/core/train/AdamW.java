@@ -1,7 +1,10 @@
 package io.github.prefine.core.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.model.NamedParameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +44,9 @@ public final class AdamW implements AutoCloseable {
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
     private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
     private final Map<String, Long> steps = new LinkedHashMap<>();
+    /** Step counts of parameters updated by the skippable step, on the device. */
+    private final Map<String, NDArray> deviceSteps = new LinkedHashMap<>();
+    private static final NDIndex ALL = new NDIndex("...");
     private boolean closed;
 
     private AdamW(Builder b) {
@@ -106,6 +112,77 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    // ---- mixed precision: a step that the device can skip (added for h-speed) ----
+
+    /**
+     * Like {@link #step(List, double)}, but skipped on the device when {@code skip} is true: the
+     * float16 path of mixed-precision training, where {@code skip} is the loss scaler's found-inf
+     * flag. A skipped step leaves weights, moments and the per-parameter step counts exactly
+     * unchanged (as {@code torch.amp.GradScaler.step} not calling the optimiser); a taken step
+     * equals {@link #step(List, double)}. The decision is made with arithmetic and {@code where}
+     * on the device, so there is no host synchronisation.
+     *
+     * <p>The step counts of parameters updated this way live on the device (float32 scalars);
+     * {@link #stepCounts()} reads them. A run should use one of the two {@code step} methods only.
+     * Gradients are reset to zero afterwards, non-finite ones included.
+     *
+     * @param active the parameters to update
+     * @param lr the learning rate of this step
+     * @param skip boolean scalar on the parameters' device: true to skip this step
+     */
+    public void step(List<NamedParameter> active, double lr, NDArray skip) {
+        checkOpen();
+        try (NDManager sm = manager.newSubManager()) {
+            List<NDArray> grads = new ArrayList<>(active.size());
+            for (NamedParameter p : active) {
+                NDArray g = p.parameter().getArray().getGradient();
+                g.attach(sm);
+                grads.add(g);
+            }
+            NDArray skipFlag = own(sm, skip.reshape());
+            NDArray keep = own(sm, skipFlag.logicalNot().toType(DataType.FLOAT32, false));
+            NDArray skipF = own(sm, skipFlag.toType(DataType.FLOAT32, false));
+            NDArray one = own(sm, keep.onesLike());
+            NDArray clip = maxGradNorm > 0 ? clipScale(sm, grads) : null;
+            NDArray safeClip = clip == null ? one : own(sm, NDArrays.where(skipFlag, one, clip.reshape()));
+            NDArray zero = own(sm, keep.zerosLike());
+            // on a skipped step: beta -> 1 and the gradient term -> 0, so m and v stay bit-exact
+            NDArray b1 = own(sm, skipF.mul(1f - beta1).add(beta1));
+            NDArray b2 = own(sm, skipF.mul(1f - beta2).add(beta2));
+            NDArray decay = own(sm, keep.mul((float) (-lr * weightDecay)).add(1f));
+            NDArray beta1Arr = own(sm, one.mul(beta1));
+            NDArray beta2Arr = own(sm, one.mul(beta2));
+            for (int i = 0; i < active.size(); i++) {
+                NamedParameter p = active.get(i);
+                NDArray w = p.parameter().getArray();
+                NDArray g = grads.get(i);
+                try (NDManager pm = sm.newSubManager()) {
+                    NDArray gs = own(pm, NDArrays.where(skipFlag, zero, own(pm, g.mul(safeClip))));
+                    NDArray t = deviceSteps.computeIfAbsent(p.key(),
+                            k -> own(manager, manager.create((float) steps.getOrDefault(k, 0L))));
+                    t.addi(keep);
+                    NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+                    NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+                    if (weightDecay != 0 && decays.test(p.key())) {
+                        w.muli(decay);
+                    }
+                    m.muli(b1).addi(own(pm, gs.mul(1f - beta1)));
+                    v.muli(b2).addi(own(pm, gs.square().mul(1f - beta2)));
+                    // bias corrections from the device count; max(t, 1) keeps a skipped first step finite
+                    NDArray tEff = own(pm, t.maximum(1f));
+                    NDArray bc1 = own(pm, own(pm, beta1Arr.pow(tEff)).neg().add(1f));
+                    NDArray bc2 = own(pm, own(pm, beta2Arr.pow(tEff)).neg().add(1f));
+                    NDArray denom = own(pm, v.sqrt());
+                    denom.divi(own(pm, bc2.sqrt())).addi(epsilon);
+                    NDArray update = own(pm, m.div(denom));
+                    update.muli(own(pm, keep.mul((float) lr).div(bc1)));
+                    w.subi(update);
+                }
+                g.set(ALL, 0f);
+            }
+        }
+    }
+
     private NDArray clipScale(NDManager sm, List<NDArray> grads) {
         NDArray sumSq = null;
         for (NDArray g : grads) {
@@ -148,6 +225,10 @@ public final class AdamW implements AutoCloseable {
      * @return the per-parameter step count {@code t}, 0 if never updated
      */
     public long stepCount(String key) {
+        NDArray t = deviceSteps.get(key);
+        if (t != null) {
+            return Math.round(t.getFloat());
+        }
         return steps.getOrDefault(key, 0L);
     }
 
@@ -157,7 +238,10 @@ public final class AdamW implements AutoCloseable {
      * @return a copy of key to count
      */
     public Map<String, Long> stepCounts() {
-        return new LinkedHashMap<>(steps);
+        Map<String, Long> out = new LinkedHashMap<>(steps);
+        // a host read, at checkpoints only
+        deviceSteps.forEach((k, t) -> out.put(k, (long) Math.round(t.getFloat())));
+        return out;
     }
 
     /**
@@ -184,8 +268,10 @@ public final class AdamW implements AutoCloseable {
         checkOpen();
         firstMoments.values().forEach(NDArray::close);
         secondMoments.values().forEach(NDArray::close);
+        deviceSteps.values().forEach(NDArray::close);
         firstMoments.clear();
         secondMoments.clear();
+        deviceSteps.clear();
         steps.clear();
         for (Map.Entry<String, NDArray> e : moments.entrySet()) {
             String k = e.getKey();

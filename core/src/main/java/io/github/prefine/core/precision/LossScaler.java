@@ -1,0 +1,282 @@
+package io.github.prefine.core.precision;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Dynamic loss scaling for float16 training with the rules of {@code torch.amp.GradScaler}: the
+ * loss is multiplied by a scale before backward so that small float16 gradients do not flush to
+ * zero; gradients are divided by it again before clipping and the optimiser step; a step whose
+ * gradients hold an infinity or NaN is skipped and the scale multiplied by {@code backoffFactor}
+ * (0.5); after {@code growthInterval} (2000) consecutive clean steps the scale is multiplied by
+ * {@code growthFactor} (2.0), unless that would overflow float32. The initial scale is 2^16.
+ *
+ * <p>Everything stays on the device: the scale and the growth tracker are float32 scalars, the
+ * found-inf flag is a boolean scalar, and {@link #update} applies the rules with arithmetic, never
+ * with a Java branch on a host value, so a step costs no host synchronisation. The skip itself is
+ * the optimiser's job (see {@code AdamW.step(List, double, NDArray)}), driven by the same flag.
+ *
+ * <p>Overflow check: a gradient counts as overflowed when the float32 sum of its (scaled) entries
+ * is not finite. This is true whenever an entry is infinite or NaN, as in torch; it is also true,
+ * unlike torch, when finite entries sum beyond the float32 range (about 3.4e38), which no useful
+ * gradient does.
+ *
+ * <p><b>Memory.</b> The scaler owns a sub-manager of the manager given to the builder, holding its
+ * two scalars; {@link #close()} frees them and is idempotent. Not thread-safe.
+ */
+public final class LossScaler implements AutoCloseable {
+
+    private final NDManager manager;
+    private final float growthFactor;
+    private final float backoffFactor;
+    private final int growthInterval;
+    private final NDArray scale;
+    private final NDArray growthTracker;
+    private boolean closed;
+
+    private LossScaler(Builder b) {
+        this.manager = b.manager.newSubManager();
+        this.growthFactor = b.growthFactor;
+        this.backoffFactor = b.backoffFactor;
+        this.growthInterval = b.growthInterval;
+        this.scale = manager.create(b.initialScale);
+        this.growthTracker = manager.create(0f);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Multiplies a loss by the current scale (differentiably).
+     *
+     * @param loss a float32 loss, normally a scalar
+     * @return {@code loss * scale}, in the manager of {@code loss}
+     */
+    public NDArray scale(NDArray loss) {
+        checkOpen();
+        return loss.mul(scale);
+    }
+
+    /**
+     * Divides gradients by the current scale in place and reports whether any is not finite.
+     *
+     * @param gradients float32 gradient arrays (for example {@code parameter.getArray().getGradient()})
+     * @param stepManager the manager owning the returned flag and the temporaries
+     * @return a boolean scalar on the device: true when some gradient holds an infinity or NaN
+     *     (that step must be skipped)
+     * @throws IllegalArgumentException if {@code gradients} is empty
+     */
+    public NDArray unscale(List<NDArray> gradients, NDManager stepManager) {
+        checkOpen();
+        if (gradients.isEmpty()) {
+            throw new IllegalArgumentException("unscale: at least one gradient is required, found 0");
+        }
+        try (NDManager tmp = stepManager.newSubManager()) {
+            NDArray inverse = own(tmp, scale.getNDArrayInternal().rdiv(1f));
+            NDArray total = null;
+            for (NDArray g : gradients) {
+                NDArray s = own(tmp, g.sum());
+                total = total == null ? s : own(tmp, total.add(s));
+                g.muli(inverse);
+            }
+            NDArray found = own(tmp, total.isNaN().logicalOr(total.isInfinite()));
+            return tmp.ret(found);
+        }
+    }
+
+    /**
+     * Applies one step of the scaling rules: back off on overflow, grow after {@code
+     * growthInterval} clean steps.
+     *
+     * @param foundInf the flag {@link #unscale} returned for this step
+     */
+    public void update(NDArray foundInf) {
+        checkOpen();
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray f = own(tmp, foundInf.toType(DataType.FLOAT32, false).reshape());
+            NDArray clean = own(tmp, f.neg().add(1f));
+            // tracker: +1 on a clean step, 0 after an overflow
+            growthTracker.addi(1f).muli(clean);
+            NDArray grow = own(tmp, growthTracker.gte((float) growthInterval).toType(DataType.FLOAT32, false));
+            NDArray grown = own(tmp, scale.mul(growthFactor));
+            NDArray finite = own(tmp, grown.isInfinite().logicalOr(grown.isNaN()).logicalNot().toType(DataType.FLOAT32, false));
+            // factor = backoff on overflow; growth when the tracker reached the interval and the
+            // grown scale is finite; 1 otherwise
+            NDArray growBy = own(tmp, grow.mul(finite).mul(growthFactor - 1f).add(1f));
+            NDArray factor = own(tmp, f.mul(backoffFactor).add(clean.mul(growBy)));
+            scale.muli(factor);
+            growthTracker.muli(own(tmp, grow.neg().add(1f)));
+        }
+    }
+
+    /**
+     * Returns the live scale array.
+     *
+     * @return float32 scalar owned by this scaler; do not close
+     */
+    public NDArray scaleArray() {
+        return scale;
+    }
+
+    /**
+     * Reads the current scale to the host (a synchronisation; for logging, tests and checkpoints).
+     *
+     * @return the scale
+     */
+    public float readScale() {
+        checkOpen();
+        return scale.getFloat();
+    }
+
+    /**
+     * Reads the number of consecutive clean steps since the last growth or overflow (a
+     * synchronisation).
+     *
+     * @return the growth tracker
+     */
+    public int readGrowthTracker() {
+        checkOpen();
+        return Math.round(growthTracker.getFloat());
+    }
+
+    /**
+     * Replaces the state, for resuming from a checkpoint.
+     *
+     * @param newScale the scale, positive and finite
+     * @param tracker consecutive clean steps, in [0, growthInterval)
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public void restore(float newScale, int tracker) {
+        checkOpen();
+        if (!(newScale > 0) || Float.isInfinite(newScale)) {
+            throw new IllegalArgumentException("loss scaler: scale must be positive and finite, found " + newScale);
+        }
+        if (tracker < 0 || tracker >= growthInterval) {
+            throw new IllegalArgumentException(
+                    "loss scaler: growth tracker must lie in [0, " + growthInterval + "), found " + tracker);
+        }
+        scale.muli(0f).addi(newScale);
+        growthTracker.muli(0f).addi((float) tracker);
+    }
+
+    private static NDArray own(NDManager m, NDArray a) {
+        a.attach(m);
+        return a;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("loss scaler: already closed");
+        }
+    }
+
+    /** Frees the scale and tracker; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            manager.close();
+        }
+    }
+
+    /** Builds a {@link LossScaler}; mutable, single-threaded. */
+    public static final class Builder {
+        private NDManager manager;
+        private float initialScale = 65536f;
+        private float growthFactor = 2f;
+        private float backoffFactor = 0.5f;
+        private int growthInterval = 2000;
+
+        private Builder() {}
+
+        /**
+         * Sets the manager the scaler's sub-manager is opened from (required); it fixes the device.
+         *
+         * @param manager the parent manager
+         * @return this builder
+         */
+        public Builder setManager(NDManager manager) {
+            this.manager = Objects.requireNonNull(manager, "manager");
+            return this;
+        }
+
+        /**
+         * Sets the initial scale; default 65536 (2^16, torch's).
+         *
+         * @param initialScale positive and finite
+         * @return this builder
+         */
+        public Builder optInitialScale(float initialScale) {
+            this.initialScale = initialScale;
+            return this;
+        }
+
+        /**
+         * Sets the growth factor; default 2.0.
+         *
+         * @param growthFactor greater than 1
+         * @return this builder
+         */
+        public Builder optGrowthFactor(float growthFactor) {
+            this.growthFactor = growthFactor;
+            return this;
+        }
+
+        /**
+         * Sets the backoff factor; default 0.5.
+         *
+         * @param backoffFactor in (0, 1)
+         * @return this builder
+         */
+        public Builder optBackoffFactor(float backoffFactor) {
+            this.backoffFactor = backoffFactor;
+            return this;
+        }
+
+        /**
+         * Sets how many consecutive clean steps trigger a growth; default 2000.
+         *
+         * @param growthInterval in [1, 2^24]
+         * @return this builder
+         */
+        public Builder optGrowthInterval(int growthInterval) {
+            this.growthInterval = growthInterval;
+            return this;
+        }
+
+        /**
+         * Builds the scaler.
+         *
+         * @return the scaler, which the caller must close
+         * @throws IllegalArgumentException if the manager is missing or a value is out of range
+         */
+        public LossScaler build() {
+            if (manager == null) {
+                throw new IllegalArgumentException("loss scaler: setManager is required");
+            }
+            if (!(initialScale > 0) || Float.isInfinite(initialScale)) {
+                throw new IllegalArgumentException("loss scaler: initialScale must be positive and finite, found " + initialScale);
+            }
+            if (!(growthFactor > 1) || Float.isInfinite(growthFactor)) {
+                throw new IllegalArgumentException("loss scaler: growthFactor must be finite and > 1, found " + growthFactor);
+            }
+            if (!(backoffFactor > 0 && backoffFactor < 1)) {
+                throw new IllegalArgumentException("loss scaler: backoffFactor must lie in (0, 1), found " + backoffFactor);
+            }
+            // the tracker is a float32 counter, exact up to 2^24
+            if (growthInterval < 1 || growthInterval > (1 << 24)) {
+                throw new IllegalArgumentException("loss scaler: growthInterval must lie in [1, 2^24], found " + growthInterval);
+            }
+            return new LossScaler(this);
+        }
+    }
+}
