@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "prefine 0.1.0-SNAPSHOT",
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
-        subcommands = {EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReproduceCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Runnable {
 
     @CommandLine.Spec

@@ -95,6 +95,7 @@ public final class ReproductionPipeline {
     private final List<Double> learningRates;
     private final List<Double> targetLearningRates;
     private final int batchSize;
+    private final int targetBatchSize;
     private final int maxEpochs;
     private final int targetMaxEpochs;
     private final int patience;
@@ -122,6 +123,7 @@ public final class ReproductionPipeline {
         this.learningRates = List.copyOf(b.learningRates);
         this.targetLearningRates = List.copyOf(b.targetLearningRates == null ? b.learningRates : b.targetLearningRates);
         this.batchSize = b.batchSize;
+        this.targetBatchSize = b.targetBatchSize > 0 ? b.targetBatchSize : b.batchSize;
         this.maxEpochs = b.maxEpochs;
         this.targetMaxEpochs = b.targetMaxEpochs;
         this.patience = b.patience;
@@ -554,7 +556,7 @@ public final class ReproductionPipeline {
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize())
                             .addHead(ft.name(), FormatHeads.create(ft.task().format(), ft.numLabels(), family(),
                                     headSeed(u.seed(), ft.name()))).build();
-                    Trainer trainer = Trainer.builder().setModel(model).setData(source).optBatchSize(batchSize)
+                    Trainer trainer = Trainer.builder().setModel(model).setData(source).optBatchSize(targetBatchSize)
                             .optLearningRate(lr).optMaxEpochs(targetMaxEpochs).optPatience(patience).optSeed(u.seed())
                             .optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .addListener(progress.apply(u.setting() + " → " + ft.name() + " seed " + u.seed() + " lr " + lr))
@@ -609,6 +611,7 @@ public final class ReproductionPipeline {
         private List<Double> learningRates = Trainer.defaultLearningRates();
         private List<Double> targetLearningRates;
         private int batchSize = 128;
+        private int targetBatchSize;
         private int maxEpochs = 20;
         private int targetMaxEpochs = 20;
         private int patience = 3;
@@ -734,6 +737,17 @@ public final class ReproductionPipeline {
         }
 
         /**
+         * Sets the finetuning batch size; default the pre-finetuning batch size.
+         *
+         * @param batchSize examples per step
+         * @return this builder
+         */
+        public Builder optTargetBatchSize(int batchSize) {
+            this.targetBatchSize = batchSize;
+            return this;
+        }
+
+        /**
          * Sets the pre-finetuning and target epoch limits; default 20 each.
          *
          * @param prefinetune pre-finetuning epochs
@@ -849,7 +863,7 @@ public final class ReproductionPipeline {
             if (groups.isEmpty() || targets.isEmpty() || seeds.isEmpty() || learningRates.isEmpty()) {
                 throw new IllegalArgumentException("pipeline: groups, targets, seeds and learning rates must be non-empty");
             }
-            if (batchSize <= 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
+            if (batchSize <= 0 || targetBatchSize < 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("pipeline: batch size, epochs, patience and logEvery must be positive, found "
                         + batchSize + ", " + maxEpochs + "/" + targetMaxEpochs + ", " + patience + ", " + logEvery);
             }
