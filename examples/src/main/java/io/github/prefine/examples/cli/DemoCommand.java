@@ -106,7 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
                 .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(lr))
-                .optBatchSize(64).optTargetBatchSize(16).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
+                .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optStrict(true)
                 .optProgress(label -> new TrainingProgress(bar, label)).build();

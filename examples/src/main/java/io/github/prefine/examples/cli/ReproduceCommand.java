@@ -154,8 +154,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         for (String line : Verdicts.relatedness(w.table2())) {
             o.println(line);
         }
-        o.printf(java.util.Locale.ROOT, "%d runs done here, %d already done, in %.0f s; tables and plots in %s%n",
-                s.unitsRun(), s.unitsSkipped(), seconds,
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
+                s.unitsRun(), s.unitsSkipped(), seconds, cpu,
                 w.files().isEmpty() ? "the output folder" : w.files().get(0).getParent());
     }
 }

@@ -25,6 +25,7 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
+import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.Split;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.Trainer;
@@ -80,7 +81,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReproductionPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ReproductionPipeline.class);
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** The setting name of finetuning without pre-finetuning. */
     public static final String BASELINE = "Baseline";
@@ -99,6 +100,7 @@ public final class ReproductionPipeline {
     private final int maxEpochs;
     private final int targetMaxEpochs;
     private final int patience;
+    private final double warmupRatio;
     private final int logEvery;
     private final long prefinetuneSeed;
     private final FeatureSettings features;
@@ -127,6 +129,7 @@ public final class ReproductionPipeline {
         this.maxEpochs = b.maxEpochs;
         this.targetMaxEpochs = b.targetMaxEpochs;
         this.patience = b.patience;
+        this.warmupRatio = b.warmupRatio;
         this.logEvery = b.logEvery;
         this.prefinetuneSeed = b.prefinetuneSeed;
         this.features = b.features;
@@ -400,6 +403,10 @@ public final class ReproductionPipeline {
                 h.get("bestAverageValidationLoss").getAsDouble());
     }
 
+    private long warmup(int batchesPerEpoch, int epochs) {
+        return Math.round(warmupRatio * batchesPerEpoch * (double) epochs);
+    }
+
     private static String lrName(double lr) {
         return "lr-" + String.format(Locale.ROOT, "%.0e", lr).replace("+", "");
     }
@@ -433,11 +440,24 @@ public final class ReproductionPipeline {
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new SamplerBatches(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
+                            .optWarmupSteps(warmup(sampler.batchesPerEpoch(), maxEpochs))
                             .optPatience(patience).optSeed(u.seed()).optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .optCheckpointDir(lrDir.resolve("checkpoints"))
                             .addListener(progress.apply("pre-finetune " + u.setting() + " lr " + lr))
                             .addListener(epochLoss).build()) {
-                fit = trainer.fit();
+                try {
+                    fit = trainer.fit();
+                } catch (NonFiniteLossException e) {
+                    // a diverged rate loses the sweep; it is recorded so a restart does not retry it
+                    LOG.warn("setting {} at learning rate {} diverged: {}", u.setting(), lr, e.getMessage());
+                    JsonObject h = new JsonObject();
+                    h.addProperty("learningRate", lr);
+                    h.addProperty("bestAverageValidationLoss", Double.NaN);
+                    h.addProperty("error", e.getMessage());
+                    AtomicFiles.write(historyFile, GSON.toJson(h));
+                    deleteTree(lrDir.resolve("checkpoints"));
+                    return h;
+                }
                 EncoderCheckpoint.save(ck.encoder(), lrDir.resolve("encoder"), encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
             }
         }
@@ -504,7 +524,7 @@ public final class ReproductionPipeline {
             steps = 0;
             lastStep = 0;
             try {
-                AtomicFiles.write(file, new Gson().toJson(losses));
+                AtomicFiles.write(file, new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(losses));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -518,7 +538,13 @@ public final class ReproductionPipeline {
         Path enc = encoderOf(u.setting());
         Map<Double, double[]> scores = new LinkedHashMap<>();
         LearningRateSweep.SweepResult sweep = LearningRateSweep.run(targetLearningRates, lr -> {
-            double[] s = finetuneAt(root, u, ft, enc, lr);
+            double[] s;
+            try {
+                s = finetuneAt(root, u, ft, enc, lr);
+            } catch (NonFiniteLossException e) {
+                LOG.warn("{} at learning rate {} diverged: {}", u.id(), lr, e.getMessage());
+                s = new double[] {Double.NaN, Double.NaN};
+            }
             scores.put(lr, s);
             return s[0];
         }, true);
@@ -558,6 +584,8 @@ public final class ReproductionPipeline {
                                     headSeed(u.seed(), ft.name()))).build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source).optBatchSize(targetBatchSize)
                             .optLearningRate(lr).optMaxEpochs(targetMaxEpochs).optPatience(patience).optSeed(u.seed())
+                            .optWarmupSteps(warmup((source.size(0, Split.TRAIN) + targetBatchSize - 1) / targetBatchSize,
+                                    targetMaxEpochs))
                             .optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .addListener(progress.apply(u.setting() + " → " + ft.name() + " seed " + u.seed() + " lr " + lr))
                             .build()) {
@@ -615,6 +643,7 @@ public final class ReproductionPipeline {
         private int maxEpochs = 20;
         private int targetMaxEpochs = 20;
         private int patience = 3;
+        private double warmupRatio;
         private int logEvery = 50;
         private long prefinetuneSeed = 42;
         private FeatureSettings features = FeatureSettings.paper();
@@ -772,6 +801,19 @@ public final class ReproductionPipeline {
         }
 
         /**
+         * Sets the share of each run's optimiser steps spent warming the learning rate up
+         * linearly; default 0 (HF Trainer's default). Post-LN encoders trained from scratch at high
+         * rates need some.
+         *
+         * @param ratio in [0, 1)
+         * @return this builder
+         */
+        public Builder optWarmupRatio(double ratio) {
+            this.warmupRatio = ratio;
+            return this;
+        }
+
+        /**
          * Sets how often training progress is read from the device; default every 50 steps.
          *
          * @param steps steps
@@ -862,6 +904,9 @@ public final class ReproductionPipeline {
             }
             if (groups.isEmpty() || targets.isEmpty() || seeds.isEmpty() || learningRates.isEmpty()) {
                 throw new IllegalArgumentException("pipeline: groups, targets, seeds and learning rates must be non-empty");
+            }
+            if (!(warmupRatio >= 0 && warmupRatio < 1)) {
+                throw new IllegalArgumentException("pipeline: warmupRatio must be in [0, 1), found " + warmupRatio);
             }
             if (batchSize <= 0 || targetBatchSize < 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("pipeline: batch size, epochs, patience and logEvery must be positive, found "
