@@ -47,14 +47,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "finetuning seeds (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--epochs", defaultValue = "4", description = "pre-finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--epochs", defaultValue = "6", description = "pre-finetuning epoch limit (default: ${DEFAULT-VALUE})")
     int epochs;
 
-    @Option(names = "--target-epochs", defaultValue = "10", description = "finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    @Option(names = "--target-epochs", defaultValue = "20", description = "finetuning epoch limit (default: ${DEFAULT-VALUE})")
     int targetEpochs;
 
-    @Option(names = "--lr", description = "learning rate (default: 1e-3 for the random BERT, 1e-4 for MiniLM)")
+    @Option(names = "--lr", description = "pre-finetuning learning rate (default: 1e-3 for the random BERT, 1e-4 for MiniLM)")
     Double learningRate;
+
+    @Option(names = "--target-lr", description = "finetuning learning rate (default: 3e-3 for the random BERT, 3e-4 for MiniLM)")
+    Double targetLearningRate;
 
     @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite (default: ${DEFAULT-VALUE})")
     long suiteSeed;
@@ -100,12 +103,13 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
+        double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         ConsoleProgress bar = ConsoleProgress.onStderr();
         ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
-                .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(lr))
+                .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optStrict(true)

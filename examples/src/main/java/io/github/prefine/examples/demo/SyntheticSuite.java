@@ -278,19 +278,21 @@ public final class SyntheticSuite {
         return o;
     }
 
-    // Relation words of the QA templates: {context verb phrase, question}.
+    // QA templates: {context relation phrase, question before the subject, question after it}.
+    // Targets reuse the pre-finetuning relation phrases with new questions and new subject types,
+    // so what QA pre-finetuning learns (the answer follows the phrase) is what the targets need.
     private static final String[][] RELATIONS = {
         {"was born in", "where was", "born"},
         {"was founded by", "who founded", ""},
-        {"is made by", "who makes", ""},
-        {"lives in", "where does", "live"},
+        {"was founded by", "who is behind", ""},
+        {"was born in", "where is the home of", ""},
     };
     private static final String[] FIXED_WORDS = {
         ".", "?", "the", "and", "was", "is", "in", "by", "born", "founded", "made", "lives", "live",
-        "where", "who", "does", "makes", "very", "not", "quite"
+        "where", "who", "does", "makes", "very", "not", "quite", "behind", "home", "of"
     };
-    // Entity type of the subject and answer of each relation.
-    private static final String[][] RELATION_TYPES = {{"PER", "LOC"}, {"ORG", "PER"}, {"PRO", "ORG"}, {"PER", "LOC"}};
+    // Entity type of the subject and answer of each template.
+    private static final String[][] RELATION_TYPES = {{"PER", "LOC"}, {"ORG", "PER"}, {"PRO", "PER"}, {"ORG", "LOC"}};
 
     private static List<String> words(SplittableRandom rng, LinkedHashSet<String> used, int n, String prefix) {
         String consonants = "bdfgklmnprstvz";

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.knowm.xchart.XYChart;
 
 /**
  * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of an
@@ -113,15 +114,23 @@ public final class Reports {
                 avg.add(ep.get("averageValidationLoss").getAsDouble());
                 JsonArray v = ep.getAsJsonArray("validationLosses");
                 for (int t = 0; t < tasks.size(); t++) {
-                    series.computeIfAbsent(tasks.get(t).getAsString() + " (validation)", k -> new ArrayList<>())
+                    series.computeIfAbsent(tasks.get(t).getAsString(), k -> new ArrayList<>())
                             .add(v.get(t).getAsDouble());
                 }
             }
-            Map<String, List<Double>> all = new LinkedHashMap<>();
-            all.put("training loss (all tasks)", train);
-            all.putAll(series);
-            written.addAll(Charts.writePngAndSvg(Charts.trainingCurves(all, avg, 900, 500), out,
-                    "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
+            // the trainer reports one training loss over all tasks, and a validation loss per task
+            XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
+            chart.setTitle("Pre-finetuning " + setting + ": loss per epoch");
+            for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+                double[] x = new double[e.getValue().size()];
+                double[] y = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i + 1;
+                    y[i] = e.getValue().get(i);
+                }
+                chart.addSeries(e.getKey() + " (validation)", x, y);
+            }
+            written.addAll(Charts.writePngAndSvg(chart, out, "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
         }
         return written;
     }
