@@ -19,6 +19,7 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.TaskScorer;
 import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -83,6 +84,9 @@ public final class ReproductionPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(ReproductionPipeline.class);
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
+    /** Extra attempts after a non-finite loss before a run counts as diverged. */
+    private static final int RETRIES = 2;
+
     /** The setting name of finetuning without pre-finetuning. */
     public static final String BASELINE = "Baseline";
 
@@ -110,6 +114,7 @@ public final class ReproductionPipeline {
     private final long pollMillis;
 
     private final Map<String, FeaturizedTask> featurized = new HashMap<>();
+    private final Map<String, String> featureFailures = new HashMap<>();
     private final Reports reports;
     private EncoderConfig config;
     private SubwordTokenizer tokenizer;
@@ -192,6 +197,9 @@ public final class ReproductionPipeline {
         List<Task> usableTargets = new ArrayList<>();
         for (Task t : targets) {
             List<String> m = data.missing(t);
+            if (m.isEmpty()) {
+                m = featurizable(t);
+            }
             if (m.isEmpty()) {
                 usableTargets.add(t);
             } else {
@@ -334,12 +342,34 @@ public final class ReproductionPipeline {
     private FeaturizedTask featurized(Task t) throws IOException {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
-            f = FeaturizedTask.featurize(data.load(t), tokenizer(), features);
+            TaskData d = data.load(t);
+            if (!targets.contains(t) && d.splits().containsKey(io.github.prefine.core.task.Split.TEST)) {
+                // pre-finetuning never scores a test split: do not featurize it
+                Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> kept =
+                        new LinkedHashMap<>(d.splits());
+                kept.remove(io.github.prefine.core.task.Split.TEST);
+                d = new TaskData(d.task(), d.labels(), kept, d.reports());
+            }
+            f = FeaturizedTask.featurize(d, tokenizer(), features);
             LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
                     f.features().get(Split.VALIDATION).size());
             featurized.put(t.name(), f);
         }
         return f;
+    }
+
+    /** Featurizes a task now; returns why it cannot be used, or nothing. */
+    private List<String> featurizable(Task t) throws IOException {
+        if (featureFailures.containsKey(t.name())) {
+            return List.of(featureFailures.get(t.name()));
+        }
+        try {
+            featurized(t);
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            featureFailures.put(t.name(), "cannot be featurized: " + e.getMessage());
+            return List.of(featureFailures.get(t.name()));
+        }
     }
 
     private boolean tokenTypes() {
@@ -358,8 +388,18 @@ public final class ReproductionPipeline {
 
     private void prefinetune(NDManager root, Unit u, List<Task> tasks) throws IOException {
         List<FeaturizedTask> fts = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
         for (Task t : tasks) {
-            fts.add(featurized(t));
+            List<String> why = featurizable(t);
+            if (why.isEmpty()) {
+                fts.add(featurized(t));
+            } else {
+                LOG.warn("setting {}: task {} left out, it {}", u.setting(), t.name(), why.get(0));
+                dropped.add(t.name() + ": " + why.get(0));
+            }
+        }
+        if (fts.isEmpty()) {
+            throw new IllegalStateException("setting " + u.setting() + ": no task can be featurized: " + dropped);
         }
         FeatureBatchSource source = new FeatureBatchSource(fts, tokenTypes());
         Path dir = settingDir(u.setting());
@@ -380,6 +420,9 @@ public final class ReproductionPipeline {
         result.addProperty("setting", u.setting());
         result.addProperty("learningRate", best);
         result.addProperty("encoder", lrName(best) + "/encoder");
+        JsonArray left = new JsonArray();
+        dropped.forEach(left::add);
+        result.add("tasksLeftOut", left);
         JsonArray grid = new JsonArray();
         for (int i = 0; i < sweep.learningRates().size(); i++) {
             JsonObject g = new JsonObject();
@@ -422,8 +465,38 @@ public final class ReproductionPipeline {
         if (Files.exists(curveFile)) {
             JsonParser.parseString(Files.readString(curveFile)).getAsJsonArray().forEach(e -> trainLoss.add(e.getAsDouble()));
         }
+        FitResult fit = null;
+        for (int attempt = 0; fit == null; attempt++) {
+            try {
+                fit = prefinetuneOnce(root, u, source, lrDir, lr, trainLoss, curveFile);
+            } catch (NonFiniteLossException e) {
+                if (attempt < RETRIES) {
+                    // an occasional non-finite step is retried from the last epoch checkpoint
+                    LOG.warn("setting {} at learning rate {}: {}; retrying from the last checkpoint", u.setting(), lr,
+                            e.getMessage());
+                    continue;
+                }
+                // a rate that keeps diverging loses the sweep; recorded so a restart does not retry it
+                LOG.warn("setting {} at learning rate {} diverged: {}", u.setting(), lr, e.getMessage());
+                JsonObject h = new JsonObject();
+                h.addProperty("learningRate", lr);
+                h.addProperty("bestAverageValidationLoss", Double.NaN);
+                h.addProperty("error", e.getMessage());
+                AtomicFiles.write(historyFile, GSON.toJson(h));
+                deleteTree(lrDir.resolve("checkpoints"));
+                return h;
+            }
+        }
+        JsonObject h = history(fit, source, trainLoss);
+        AtomicFiles.write(historyFile, GSON.toJson(h));
+        // the encoder and history are what later steps need; the resume state is not
+        deleteTree(lrDir.resolve("checkpoints"));
+        return h;
+    }
+
+    private FitResult prefinetuneOnce(NDManager root, Unit u, FeatureBatchSource source, Path lrDir, double lr,
+            List<Double> trainLoss, Path curveFile) throws IOException {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
-        FitResult fit;
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m);
             MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize());
@@ -436,7 +509,6 @@ public final class ReproductionPipeline {
             }
             HeterogeneousSampler sampler = HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(batchSize)
                     .optSeed(u.seed()).build();
-            EpochLoss epochLoss = new EpochLoss(trainLoss, curveFile);
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new SamplerBatches(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
@@ -444,28 +516,12 @@ public final class ReproductionPipeline {
                             .optPatience(patience).optSeed(u.seed()).optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .optCheckpointDir(lrDir.resolve("checkpoints"))
                             .addListener(progress.apply("pre-finetune " + u.setting() + " lr " + lr))
-                            .addListener(epochLoss).build()) {
-                try {
-                    fit = trainer.fit();
-                } catch (NonFiniteLossException e) {
-                    // a diverged rate loses the sweep; it is recorded so a restart does not retry it
-                    LOG.warn("setting {} at learning rate {} diverged: {}", u.setting(), lr, e.getMessage());
-                    JsonObject h = new JsonObject();
-                    h.addProperty("learningRate", lr);
-                    h.addProperty("bestAverageValidationLoss", Double.NaN);
-                    h.addProperty("error", e.getMessage());
-                    AtomicFiles.write(historyFile, GSON.toJson(h));
-                    deleteTree(lrDir.resolve("checkpoints"));
-                    return h;
-                }
+                            .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
+                FitResult fit = trainer.fit();
                 EncoderCheckpoint.save(ck.encoder(), lrDir.resolve("encoder"), encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                return fit;
             }
         }
-        JsonObject h = history(fit, source, trainLoss);
-        AtomicFiles.write(historyFile, GSON.toJson(h));
-        // the encoder and history are what later steps need; the resume state is not
-        deleteTree(lrDir.resolve("checkpoints"));
-        return h;
     }
 
     private static JsonObject history(FitResult fit, FeatureBatchSource source, List<Double> trainLoss) {
@@ -538,12 +594,16 @@ public final class ReproductionPipeline {
         Path enc = encoderOf(u.setting());
         Map<Double, double[]> scores = new LinkedHashMap<>();
         LearningRateSweep.SweepResult sweep = LearningRateSweep.run(targetLearningRates, lr -> {
-            double[] s;
-            try {
-                s = finetuneAt(root, u, ft, enc, lr);
-            } catch (NonFiniteLossException e) {
-                LOG.warn("{} at learning rate {} diverged: {}", u.id(), lr, e.getMessage());
-                s = new double[] {Double.NaN, Double.NaN};
+            double[] s = null;
+            for (int attempt = 0; s == null; attempt++) {
+                try {
+                    s = finetuneAt(root, u, ft, enc, lr);
+                } catch (NonFiniteLossException e) {
+                    LOG.warn("{} at learning rate {}: {}{}", u.id(), lr, e.getMessage(), attempt < RETRIES ? "; retrying" : "");
+                    if (attempt >= RETRIES) {
+                        s = new double[] {Double.NaN, Double.NaN};
+                    }
+                }
             }
             scores.put(lr, s);
             return s[0];
