@@ -98,6 +98,9 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "auto, cpu, gpu, gpu:K, or a GPU count N (one worker process per GPU) (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's, one per core)")
+    Integer threads;
+
     @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
     int logEvery;
 
@@ -110,6 +113,11 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        if (threads != null) {
+            // read once when the engine starts, which happens below
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         Device dev = DeviceOption.parse(device);
         List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
         List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
