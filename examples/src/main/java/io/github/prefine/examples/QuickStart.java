@@ -51,7 +51,7 @@ public final class QuickStart {
      */
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("prefine-quickstart");
-        SyntheticSuite suite = SyntheticSuite.generate(7, new SyntheticSuite.Sizes(400, 48, 64, 96));
+        SyntheticSuite suite = SyntheticSuite.generate(7, new SyntheticSuite.Sizes(200, 48, 48, 64));
         suite.writeTokenizerJson(work.resolve("tokenizer.json"));
 
         // 1. Your tasks: a custom "NER" group of two taggers, and a target tagger
@@ -85,7 +85,8 @@ public final class QuickStart {
             }
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
-                            .optSampler(new SamplerBatches(sampler)).optLearningRate(1e-3).optMaxEpochs(3).build()) {
+                            .optSampler(new SamplerBatches(sampler)).optLearningRate(1e-3).optWarmupSteps(5)
+                            .optMaxEpochs(4).build()) {
                 trainer.fit();
                 EncoderCheckpoint.save(encoder, work.resolve("encoder"), work.resolve("tokenizer.json"));
             }
@@ -102,7 +103,8 @@ public final class QuickStart {
                                     .build();
                             Trainer trainer = Trainer.builder().setModel(model)
                                     .setData(new FeatureBatchSource(List.of(tgt), true))
-                                    .optBatchSize(16).optLearningRate(1e-3).optMaxEpochs(8).optSeed(seed).build()) {
+                                    .optBatchSize(16).optLearningRate(3e-3).optWarmupSteps(3).optMaxEpochs(10)
+                                    .optSeed(seed).build()) {
                         trainer.fit();
                         runs.add(TaskScorer.score(tgt, Split.TEST, trainer.predict(0, Split.TEST)));
                     }

@@ -47,7 +47,7 @@ class SyntheticSuiteTest {
                     String before = q.context().substring(0, a.start());
                     assertTrue(before.endsWith(" born in ") || before.endsWith(" founded by "), q.id());
                     String[] words = before.trim().split(" ");
-                    assertTrue(q.question().contains(" " + words[words.length - 3] + " "), q.id());
+                    assertTrue(q.question().contains(" " + words[words.length - 4] + " "), q.id());
                 } else if (e instanceof TokenExample s) {
                     assertEquals(s.tokens().size(), s.tags().size());
                     assertTrue(t.labels().containsAll(s.tags()), s.id());
