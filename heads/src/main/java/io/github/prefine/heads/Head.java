@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import java.util.ArrayList;
@@ -44,11 +45,15 @@ public abstract sealed class Head extends AbstractBlock
     private static final byte VERSION = 1;
 
     private final int hiddenSize;
+    private final long seed;
+    private final float initializerRange;
     private final Map<String, Parameter> hfParameters = new LinkedHashMap<>();
 
-    Head(int hiddenSize) {
+    Head(BaseBuilder<?> b) {
         super(VERSION);
-        this.hiddenSize = hiddenSize;
+        this.hiddenSize = b.hiddenSize;
+        this.seed = b.seed;
+        this.initializerRange = b.initializerRange;
     }
 
     /**
@@ -139,9 +144,9 @@ public abstract sealed class Head extends AbstractBlock
 
     /**
      * Declares a linear layer's HF weight {@code [out, in]} and bias {@code [out]}, with HF's
-     * initialization.
+     * initialization from the builder's seed and initializer range.
      */
-    final void addLinear(String prefix, int out, int in, long seed, float initializerRange) {
+    final void addLinear(String prefix, int out, int in) {
         addHfParameter(
                 prefix + ".weight",
                 Parameter.Type.WEIGHT,
@@ -161,9 +166,23 @@ public abstract sealed class Head extends AbstractBlock
         hfParameters.put(key, p);
     }
 
-    /** Returns the value of the parameter with this HF key on the device of the input. */
-    final NDArray value(ParameterStore store, String key, Device device, boolean training) {
-        return store.getValue(hfParameters.get(key), device, training);
+    /**
+     * Applies the linear layer declared by {@link #addLinear} under {@code prefix} to {@code x},
+     * with the parameter values on {@code x}'s device.
+     */
+    final NDArray linear(ParameterStore store, String prefix, NDArray x, boolean training) {
+        Device device = x.getDevice();
+        NDArray weight = store.getValue(hfParameters.get(prefix + ".weight"), device, training);
+        NDArray bias = store.getValue(hfParameters.get(prefix + ".bias"), device, training);
+        return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Applies HF's pooler, {@code tanh(dense(h[:, 0]))}, with the dense layer declared under
+     * {@code prefix}; returns {@code [batch, hidden]}.
+     */
+    final NDArray pool(ParameterStore store, String prefix, NDArray hidden, boolean training) {
+        return linear(store, prefix, hidden.get(":, 0, :"), training).tanh();
     }
 
     /** Checks that an input is {@code [batch, seqLen, hidden]} and returns it. */
@@ -216,6 +235,114 @@ public abstract sealed class Head extends AbstractBlock
         if (!(range >= 0f) || Float.isInfinite(range)) {
             throw new IllegalArgumentException(
                     "initializerRange must be finite and >= 0, found " + range);
+        }
+    }
+
+    /**
+     * The settings every head builder shares: the encoder's hidden size (required) and the
+     * initialization seed and range (optional). Each head's own builder adds its required values
+     * and a {@code build()} that checks them all.
+     *
+     * <p>Mutable and single-threaded.
+     *
+     * @param <B> the concrete builder, which every setter returns
+     */
+    public abstract static sealed class BaseBuilder<B extends BaseBuilder<B>>
+            permits DropoutBuilder, QuestionAnsweringHead.Builder {
+        int hiddenSize;
+        long seed;
+        float initializerRange = 0.02f;
+
+        BaseBuilder() {}
+
+        /** Returns this builder as its concrete type. */
+        abstract B self();
+
+        /**
+         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
+         *
+         * @param hiddenSize hidden, &gt; 0
+         * @return this builder
+         */
+        public final B setHiddenSize(int hiddenSize) {
+            this.hiddenSize = hiddenSize;
+            return self();
+        }
+
+        /**
+         * Sets the initialization seed (optional, default 0).
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public final B optSeed(long seed) {
+            this.seed = seed;
+            return self();
+        }
+
+        /**
+         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
+         * {@code initializer_range}).
+         *
+         * @param initializerRange finite and &gt;= 0
+         * @return this builder
+         */
+        public final B optInitializerRange(float initializerRange) {
+            this.initializerRange = initializerRange;
+            return self();
+        }
+
+        /** Checks the hidden size, then the rates. */
+        final void checkShared() {
+            checkPositive("hiddenSize", hiddenSize);
+            checkRates();
+        }
+
+        /** Checks the hidden size, then the head's own count (numLabels, numChoices), then the rates. */
+        final void checkShared(String countName, int count) {
+            checkPositive("hiddenSize", hiddenSize);
+            checkPositive(countName, count);
+            checkRates();
+        }
+
+        /** Checks the rates: the initializer range here, dropout first where there is one. */
+        void checkRates() {
+            checkInitializerRange(initializerRange);
+        }
+    }
+
+    /**
+     * A {@link BaseBuilder} for the heads that apply dropout when training.
+     *
+     * <p>Mutable and single-threaded.
+     *
+     * @param <B> the concrete builder, which every setter returns
+     */
+    public abstract static sealed class DropoutBuilder<B extends DropoutBuilder<B>> extends BaseBuilder<B>
+            permits SequenceClassificationHead.Builder,
+                    TokenClassificationHead.Builder,
+                    MultipleChoiceHead.Builder {
+        float dropout = 0.1f;
+
+        DropoutBuilder() {}
+
+        /**
+         * Sets the dropout rate applied when training (optional, default 0.1: HF's default
+         * {@code hidden_dropout_prob}; each head's class documentation names the HF setting it
+         * mirrors).
+         *
+         * @param dropout the rate in [0, 1)
+         * @return this builder
+         */
+        public final B optDropout(float dropout) {
+            this.dropout = dropout;
+            return self();
+        }
+
+        @Override
+        void checkRates() {
+            checkDropout(dropout);
+            super.checkRates();
         }
     }
 }

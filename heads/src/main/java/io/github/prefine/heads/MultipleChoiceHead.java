@@ -1,10 +1,8 @@
 package io.github.prefine.heads;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -21,8 +19,8 @@ import java.util.Objects;
  *
  * <p>Input: lastHiddenState {@code [batch * numChoices, seqLen, hidden]} float32, the choices of
  * one example in consecutive rows. Output: one array, scores {@code [batch, numChoices]}. Loss:
- * {@link HeadLosses#crossEntropy} with labels {@code [batch]}. See {@link Head} for
- * initialization, memory and thread-safety.
+ * {@link HeadLosses#crossEntropy} with labels {@code [batch]}. Dropout mirrors HF's {@code
+ * hidden_dropout_prob}. See {@link Head} for initialization, memory and thread-safety.
  */
 public final class MultipleChoiceHead extends Head {
 
@@ -32,13 +30,13 @@ public final class MultipleChoiceHead extends Head {
     private final String pooler;
 
     private MultipleChoiceHead(Builder b) {
-        super(b.hiddenSize);
+        super(b);
         this.family = b.family;
         this.numChoices = b.numChoices;
         this.dropout = b.dropout;
         this.pooler = family.hfPrefix() + ".pooler.dense";
-        addLinear(pooler, hiddenSize(), hiddenSize(), b.seed, b.initializerRange);
-        addLinear("classifier", 1, hiddenSize(), b.seed, b.initializerRange);
+        addLinear(pooler, hiddenSize(), hiddenSize());
+        addLinear("classifier", 1, hiddenSize());
     }
 
     /**
@@ -93,19 +91,9 @@ public final class MultipleChoiceHead extends Head {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
         long rows = checkRows(hidden.getShape().get(0));
-        Device device = hidden.getDevice();
-        NDArray x = Linear.linear(
-                        hidden.get(":, 0, :"),
-                        value(store, pooler + ".weight", device, training),
-                        value(store, pooler + ".bias", device, training))
-                .singletonOrThrow()
-                .tanh();
+        NDArray x = pool(store, pooler, hidden, training);
         x = Dropout.dropout(x, dropout, training).singletonOrThrow();
-        NDArray scores = Linear.linear(
-                        x,
-                        value(store, "classifier.weight", device, training),
-                        value(store, "classifier.bias", device, training))
-                .singletonOrThrow();
+        NDArray scores = linear(store, "classifier", x, training);
         return new NDList(scores.reshape(rows / numChoices, numChoices));
     }
 
@@ -136,16 +124,21 @@ public final class MultipleChoiceHead extends Head {
                 + numChoices + ", dropout=" + dropout + ")";
     }
 
-    /** Configures a {@link MultipleChoiceHead}. Mutable and single-threaded. */
-    public static final class Builder {
+    /**
+     * Configures a {@link MultipleChoiceHead}: the family and number of choices here, the hidden
+     * size, dropout, seed and initializer range in {@link Head.DropoutBuilder}. Mutable and
+     * single-threaded.
+     */
+    public static final class Builder extends Head.DropoutBuilder<Builder> {
         private HeadFamily family;
-        private int hiddenSize;
         private int numChoices;
-        private float dropout = 0.1f;
-        private long seed;
-        private float initializerRange = 0.02f;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * Sets the family whose pooler key prefix to use (required).
@@ -155,17 +148,6 @@ public final class MultipleChoiceHead extends Head {
          */
         public Builder setFamily(HeadFamily family) {
             this.family = Objects.requireNonNull(family, "family");
-            return this;
-        }
-
-        /**
-         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
-         *
-         * @param hiddenSize hidden, &gt; 0
-         * @return this builder
-         */
-        public Builder setHiddenSize(int hiddenSize) {
-            this.hiddenSize = hiddenSize;
             return this;
         }
 
@@ -181,40 +163,6 @@ public final class MultipleChoiceHead extends Head {
         }
 
         /**
-         * Sets the dropout rate (optional, default 0.1: HF's {@code hidden_dropout_prob}).
-         *
-         * @param dropout the rate in [0, 1)
-         * @return this builder
-         */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Sets the initialization seed (optional, default 0).
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
-         * {@code initializer_range}).
-         *
-         * @param initializerRange finite and &gt;= 0
-         * @return this builder
-         */
-        public Builder optInitializerRange(float initializerRange) {
-            this.initializerRange = initializerRange;
-            return this;
-        }
-
-        /**
          * Builds the head.
          *
          * @return the head, not yet initialized
@@ -225,10 +173,7 @@ public final class MultipleChoiceHead extends Head {
             if (family == null) {
                 throw new IllegalArgumentException("family must be set");
             }
-            checkPositive("hiddenSize", hiddenSize);
-            checkPositive("numChoices", numChoices);
-            checkDropout(dropout);
-            checkInitializerRange(initializerRange);
+            checkShared("numChoices", numChoices);
             return new MultipleChoiceHead(this);
         }
     }

@@ -1,10 +1,8 @@
 package io.github.prefine.heads;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -22,8 +20,8 @@ import ai.djl.util.PairList;
 public final class QuestionAnsweringHead extends Head {
 
     private QuestionAnsweringHead(Builder b) {
-        super(b.hiddenSize);
-        addLinear("qa_outputs", 2, hiddenSize(), b.seed, b.initializerRange);
+        super(b);
+        addLinear("qa_outputs", 2, hiddenSize());
     }
 
     /**
@@ -47,13 +45,7 @@ public final class QuestionAnsweringHead extends Head {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray hidden = checkHidden(inputs.singletonOrThrow());
-        Device device = hidden.getDevice();
-        NDArray logits = Linear.linear(
-                        hidden,
-                        value(store, "qa_outputs.weight", device, training),
-                        value(store, "qa_outputs.bias", device, training))
-                .singletonOrThrow();
+        NDArray logits = linear(store, "qa_outputs", checkHidden(inputs.singletonOrThrow()), training);
         return new NDList(logits.get(":, :, 0"), logits.get(":, :, 1"));
     }
 
@@ -75,45 +67,16 @@ public final class QuestionAnsweringHead extends Head {
         return "QuestionAnsweringHead(hidden=" + hiddenSize() + ")";
     }
 
-    /** Configures a {@link QuestionAnsweringHead}. Mutable and single-threaded. */
-    public static final class Builder {
-        private int hiddenSize;
-        private long seed;
-        private float initializerRange = 0.02f;
+    /**
+     * Configures a {@link QuestionAnsweringHead}: the hidden size, seed and initializer range, all
+     * in {@link Head.BaseBuilder}. Mutable and single-threaded.
+     */
+    public static final class Builder extends Head.BaseBuilder<Builder> {
 
         private Builder() {}
 
-        /**
-         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
-         *
-         * @param hiddenSize hidden, &gt; 0
-         * @return this builder
-         */
-        public Builder setHiddenSize(int hiddenSize) {
-            this.hiddenSize = hiddenSize;
-            return this;
-        }
-
-        /**
-         * Sets the initialization seed (optional, default 0).
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
-         * {@code initializer_range}).
-         *
-         * @param initializerRange finite and &gt;= 0
-         * @return this builder
-         */
-        public Builder optInitializerRange(float initializerRange) {
-            this.initializerRange = initializerRange;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -124,8 +87,7 @@ public final class QuestionAnsweringHead extends Head {
          * @throws IllegalArgumentException if a value is missing or out of range
          */
         public QuestionAnsweringHead build() {
-            checkPositive("hiddenSize", hiddenSize);
-            checkInitializerRange(initializerRange);
+            checkShared();
             return new QuestionAnsweringHead(this);
         }
     }

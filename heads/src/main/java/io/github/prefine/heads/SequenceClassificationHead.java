@@ -1,10 +1,8 @@
 package io.github.prefine.heads;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -24,7 +22,8 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Input: lastHiddenState {@code [batch, seqLen, hidden]} float32. Output: one array, logits
- * {@code [batch, numLabels]} in the input's dtype. Loss: {@link HeadLosses#crossEntropy}. See
+ * {@code [batch, numLabels]} in the input's dtype. Loss: {@link HeadLosses#crossEntropy}. Dropout
+ * mirrors HF's {@code classifier_dropout}, or {@code hidden_dropout_prob} when that is null. See
  * {@link Head} for initialization, memory and thread-safety.
  */
 public final class SequenceClassificationHead extends Head {
@@ -34,16 +33,16 @@ public final class SequenceClassificationHead extends Head {
     private final float dropout;
 
     private SequenceClassificationHead(Builder b) {
-        super(b.hiddenSize);
+        super(b);
         this.family = b.family;
         this.numLabels = b.numLabels;
         this.dropout = b.dropout;
         if (family == HeadFamily.ROBERTA) {
-            addLinear("classifier.dense", hiddenSize(), hiddenSize(), b.seed, b.initializerRange);
-            addLinear("classifier.out_proj", numLabels, hiddenSize(), b.seed, b.initializerRange);
+            addLinear("classifier.dense", hiddenSize(), hiddenSize());
+            addLinear("classifier.out_proj", numLabels, hiddenSize());
         } else {
-            addLinear("bert.pooler.dense", hiddenSize(), hiddenSize(), b.seed, b.initializerRange);
-            addLinear("classifier", numLabels, hiddenSize(), b.seed, b.initializerRange);
+            addLinear("bert.pooler.dense", hiddenSize(), hiddenSize());
+            addLinear("classifier", numLabels, hiddenSize());
         }
     }
 
@@ -96,33 +95,15 @@ public final class SequenceClassificationHead extends Head {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
-        Device device = hidden.getDevice();
-        NDArray x = hidden.get(":, 0, :");
         if (family == HeadFamily.ROBERTA) {
+            NDArray x = Dropout.dropout(hidden.get(":, 0, :"), dropout, training).singletonOrThrow();
+            x = linear(store, "classifier.dense", x, training).tanh();
             x = Dropout.dropout(x, dropout, training).singletonOrThrow();
-            x = Linear.linear(
-                            x,
-                            value(store, "classifier.dense.weight", device, training),
-                            value(store, "classifier.dense.bias", device, training))
-                    .singletonOrThrow()
-                    .tanh();
-            x = Dropout.dropout(x, dropout, training).singletonOrThrow();
-            return Linear.linear(
-                    x,
-                    value(store, "classifier.out_proj.weight", device, training),
-                    value(store, "classifier.out_proj.bias", device, training));
+            return new NDList(linear(store, "classifier.out_proj", x, training));
         }
-        x = Linear.linear(
-                        x,
-                        value(store, "bert.pooler.dense.weight", device, training),
-                        value(store, "bert.pooler.dense.bias", device, training))
-                .singletonOrThrow()
-                .tanh();
+        NDArray x = pool(store, "bert.pooler.dense", hidden, training);
         x = Dropout.dropout(x, dropout, training).singletonOrThrow();
-        return Linear.linear(
-                x,
-                value(store, "classifier.weight", device, training),
-                value(store, "classifier.bias", device, training));
+        return new NDList(linear(store, "classifier", x, training));
     }
 
     /**
@@ -144,17 +125,20 @@ public final class SequenceClassificationHead extends Head {
     }
 
     /**
-     * Configures a {@link SequenceClassificationHead}. Mutable and single-threaded.
+     * Configures a {@link SequenceClassificationHead}: the family and number of classes here, the
+     * hidden size, dropout, seed and initializer range in {@link Head.DropoutBuilder}. Mutable and
+     * single-threaded.
      */
-    public static final class Builder {
+    public static final class Builder extends Head.DropoutBuilder<Builder> {
         private HeadFamily family;
-        private int hiddenSize;
         private int numLabels;
-        private float dropout = 0.1f;
-        private long seed;
-        private float initializerRange = 0.02f;
 
         private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
 
         /**
          * Sets the family whose HF layout to follow (required).
@@ -164,17 +148,6 @@ public final class SequenceClassificationHead extends Head {
          */
         public Builder setFamily(HeadFamily family) {
             this.family = Objects.requireNonNull(family, "family");
-            return this;
-        }
-
-        /**
-         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
-         *
-         * @param hiddenSize hidden, &gt; 0
-         * @return this builder
-         */
-        public Builder setHiddenSize(int hiddenSize) {
-            this.hiddenSize = hiddenSize;
             return this;
         }
 
@@ -190,41 +163,6 @@ public final class SequenceClassificationHead extends Head {
         }
 
         /**
-         * Sets the dropout rate (optional, default 0.1: HF's {@code classifier_dropout}, or
-         * {@code hidden_dropout_prob} when that is null).
-         *
-         * @param dropout the rate in [0, 1)
-         * @return this builder
-         */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Sets the initialization seed (optional, default 0).
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
-         * {@code initializer_range}).
-         *
-         * @param initializerRange finite and &gt;= 0
-         * @return this builder
-         */
-        public Builder optInitializerRange(float initializerRange) {
-            this.initializerRange = initializerRange;
-            return this;
-        }
-
-        /**
          * Builds the head.
          *
          * @return the head, not yet initialized
@@ -235,10 +173,7 @@ public final class SequenceClassificationHead extends Head {
             if (family == null) {
                 throw new IllegalArgumentException("family must be set");
             }
-            checkPositive("hiddenSize", hiddenSize);
-            checkPositive("numLabels", numLabels);
-            checkDropout(dropout);
-            checkInitializerRange(initializerRange);
+            checkShared("numLabels", numLabels);
             return new SequenceClassificationHead(this);
         }
     }

@@ -1,10 +1,8 @@
 package io.github.prefine.heads;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -16,7 +14,8 @@ import ai.djl.util.PairList;
  * <p>Input: lastHiddenState {@code [batch, seqLen, hidden]} float32. Output: one array, logits
  * {@code [batch, seqLen, numLabels]}, for every position, padding included (mask them in the
  * loss with label {@link HeadLosses#IGNORE_INDEX}). Keys: {@code classifier.weight} {@code
- * [numLabels, hidden]}, {@code classifier.bias} {@code [numLabels]}. See {@link Head} for
+ * [numLabels, hidden]}, {@code classifier.bias} {@code [numLabels]}. Dropout mirrors HF's {@code
+ * classifier_dropout}, or {@code hidden_dropout_prob} when that is null. See {@link Head} for
  * initialization, memory and thread-safety.
  */
 public final class TokenClassificationHead extends Head {
@@ -25,10 +24,10 @@ public final class TokenClassificationHead extends Head {
     private final float dropout;
 
     private TokenClassificationHead(Builder b) {
-        super(b.hiddenSize);
+        super(b);
         this.numLabels = b.numLabels;
         this.dropout = b.dropout;
-        addLinear("classifier", numLabels, hiddenSize(), b.seed, b.initializerRange);
+        addLinear("classifier", numLabels, hiddenSize());
     }
 
     /**
@@ -71,12 +70,8 @@ public final class TokenClassificationHead extends Head {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
-        Device device = hidden.getDevice();
         NDArray x = Dropout.dropout(hidden, dropout, training).singletonOrThrow();
-        return Linear.linear(
-                x,
-                value(store, "classifier.weight", device, training),
-                value(store, "classifier.bias", device, training));
+        return new NDList(linear(store, "classifier", x, training));
     }
 
     /**
@@ -97,24 +92,18 @@ public final class TokenClassificationHead extends Head {
                 + ", dropout=" + dropout + ")";
     }
 
-    /** Configures a {@link TokenClassificationHead}. Mutable and single-threaded. */
-    public static final class Builder {
-        private int hiddenSize;
+    /**
+     * Configures a {@link TokenClassificationHead}: the number of tag classes here, the hidden
+     * size, dropout, seed and initializer range in {@link Head.DropoutBuilder}. Mutable and
+     * single-threaded.
+     */
+    public static final class Builder extends Head.DropoutBuilder<Builder> {
         private int numLabels;
-        private float dropout = 0.1f;
-        private long seed;
-        private float initializerRange = 0.02f;
 
         private Builder() {}
 
-        /**
-         * Sets the encoder's hidden size (required, HF {@code hidden_size}).
-         *
-         * @param hiddenSize hidden, &gt; 0
-         * @return this builder
-         */
-        public Builder setHiddenSize(int hiddenSize) {
-            this.hiddenSize = hiddenSize;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -130,41 +119,6 @@ public final class TokenClassificationHead extends Head {
         }
 
         /**
-         * Sets the dropout rate (optional, default 0.1: HF's {@code classifier_dropout}, or
-         * {@code hidden_dropout_prob} when that is null).
-         *
-         * @param dropout the rate in [0, 1)
-         * @return this builder
-         */
-        public Builder optDropout(float dropout) {
-            this.dropout = dropout;
-            return this;
-        }
-
-        /**
-         * Sets the initialization seed (optional, default 0).
-         *
-         * @param seed the seed
-         * @return this builder
-         */
-        public Builder optSeed(long seed) {
-            this.seed = seed;
-            return this;
-        }
-
-        /**
-         * Sets the standard deviation of the initial weights (optional, default 0.02: HF's
-         * {@code initializer_range}).
-         *
-         * @param initializerRange finite and &gt;= 0
-         * @return this builder
-         */
-        public Builder optInitializerRange(float initializerRange) {
-            this.initializerRange = initializerRange;
-            return this;
-        }
-
-        /**
          * Builds the head.
          *
          * @return the head, not yet initialized
@@ -172,10 +126,7 @@ public final class TokenClassificationHead extends Head {
          *     range
          */
         public TokenClassificationHead build() {
-            checkPositive("hiddenSize", hiddenSize);
-            checkPositive("numLabels", numLabels);
-            checkDropout(dropout);
-            checkInitializerRange(initializerRange);
+            checkShared("numLabels", numLabels);
             return new TokenClassificationHead(this);
         }
     }

@@ -111,59 +111,63 @@ class HeadsParityTest {
         assertTrue(worst <= tol, what + ": max abs difference " + worst + " > " + tol);
     }
 
+    /** One parity check, given the reference hidden state, the expected head outputs and the task checkpoint. */
+    @FunctionalInterface
+    private interface Check {
+        void run(NDManager m, NDArray hidden, JsonObject expected, Path checkpoint) throws IOException;
+    }
+
+    /** Runs a check on one family's fixtures for one task, in a manager closed afterwards. */
+    private static void withReference(String name, String task, Check check) throws IOException {
+        Path dir = family(name);
+        JsonObject ref = reference(dir);
+        JsonObject expected = ref.getAsJsonObject("heads").getAsJsonObject(task);
+        try (NDManager m = NDManager.newBaseManager()) {
+            check.run(m, hidden(m, ref), expected, dir.resolve(task));
+        }
+    }
+
+    /** Checks classification logits against HF's, and the cross entropy on HF's labels against HF's loss. */
+    private static void assertClassification(String name, NDManager m, JsonObject expected, NDArray logits) {
+        assertClose(array(m, expected.get("logits"), DataType.FLOAT32), logits, LOGIT_TOL, name + " logits");
+        NDArray labels = array(m, expected.get("labels"), DataType.INT64);
+        float loss = HeadLosses.crossEntropy(logits, labels).getFloat();
+        assertEquals(expected.get("loss").getAsDouble(), loss, LOSS_TOL, name + " loss");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"bert", "xlm-roberta"})
     void sequenceClassificationMatchesHf(String name) throws IOException {
-        Path dir = family(name);
-        JsonObject ref = reference(dir);
-        JsonObject expected = ref.getAsJsonObject("heads").getAsJsonObject("sequence-classification");
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray hidden = hidden(m, ref);
+        withReference(name, "sequence-classification", (m, hidden, expected, checkpoint) -> {
             SequenceClassificationHead head = SequenceClassificationHead.builder()
                     .setFamily(headFamily(name))
                     .setHiddenSize((int) hidden.getShape().get(2))
                     .setNumLabels(3)
                     .build();
-            NDArray logits = forward(head, m, hidden, dir.resolve("sequence-classification")).singletonOrThrow();
-            assertClose(array(m, expected.get("logits"), DataType.FLOAT32), logits, LOGIT_TOL, name + " logits");
-            NDArray labels = array(m, expected.get("labels"), DataType.INT64);
-            float loss = HeadLosses.crossEntropy(logits, labels).getFloat();
-            assertEquals(expected.get("loss").getAsDouble(), loss, LOSS_TOL, name + " loss");
-        }
+            assertClassification(name, m, expected, forward(head, m, hidden, checkpoint).singletonOrThrow());
+        });
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"bert", "xlm-roberta"})
     void tokenClassificationMatchesHf(String name) throws IOException {
-        Path dir = family(name);
-        JsonObject ref = reference(dir);
-        JsonObject expected = ref.getAsJsonObject("heads").getAsJsonObject("token-classification");
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray hidden = hidden(m, ref);
+        withReference(name, "token-classification", (m, hidden, expected, checkpoint) -> {
             TokenClassificationHead head = TokenClassificationHead.builder()
                     .setHiddenSize((int) hidden.getShape().get(2))
                     .setNumLabels(5)
                     .build();
-            NDArray logits = forward(head, m, hidden, dir.resolve("token-classification")).singletonOrThrow();
-            assertClose(array(m, expected.get("logits"), DataType.FLOAT32), logits, LOGIT_TOL, name + " logits");
-            NDArray labels = array(m, expected.get("labels"), DataType.INT64);
-            float loss = HeadLosses.crossEntropy(logits, labels).getFloat();
-            assertEquals(expected.get("loss").getAsDouble(), loss, LOSS_TOL, name + " loss");
-        }
+            assertClassification(name, m, expected, forward(head, m, hidden, checkpoint).singletonOrThrow());
+        });
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"bert", "xlm-roberta"})
     void questionAnsweringMatchesHf(String name) throws IOException {
-        Path dir = family(name);
-        JsonObject ref = reference(dir);
-        JsonObject expected = ref.getAsJsonObject("heads").getAsJsonObject("question-answering");
-        try (NDManager m = NDManager.newBaseManager()) {
-            NDArray hidden = hidden(m, ref);
+        withReference(name, "question-answering", (m, hidden, expected, checkpoint) -> {
             QuestionAnsweringHead head = QuestionAnsweringHead.builder()
                     .setHiddenSize((int) hidden.getShape().get(2))
                     .build();
-            NDList out = forward(head, m, hidden, dir.resolve("question-answering"));
+            NDList out = forward(head, m, hidden, checkpoint);
             assertClose(array(m, expected.get("start_logits"), DataType.FLOAT32), out.get(0), LOGIT_TOL,
                     name + " start logits");
             assertClose(array(m, expected.get("end_logits"), DataType.FLOAT32), out.get(1), LOGIT_TOL,
@@ -175,6 +179,6 @@ class HeadsParityTest {
                             array(m, expected.get("end_positions"), DataType.INT64))
                     .getFloat();
             assertEquals(expected.get("loss").getAsDouble(), loss, LOSS_TOL, name + " loss");
-        }
+        });
     }
 }

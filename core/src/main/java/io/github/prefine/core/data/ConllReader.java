@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,11 +44,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
     /** Skip reason: a tag not valid in the declared scheme. */
     public static final String INVALID_TAG = "invalid tag";
     /** Skip reason: a line that is not valid UTF-8. */
-    public static final String INVALID_UTF8 = "invalid UTF-8";
+    public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a token that is empty (after removing U+FEFF). */
     public static final String EMPTY_TOKEN = "empty token";
     /** Skip reason: a file without any sentence. */
-    public static final String EMPTY_FILE = "empty file";
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
     /** Repair key: IOB1 or IO tags rewritten to IOB2. */
     public static final String CONVERTED_TO_IOB2 = "tag converted to IOB2";
 
@@ -166,16 +167,16 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 expectedColumns = fields.length;
                 if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
                         || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
-                    defect = fail(leniency, name, line.number(), "at least 2 " + sepName() + " fields (token, tag)",
-                            String.valueOf(fields.length), WRONG_FIELD_COUNT);
+                    defect = Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                            "at least 2 " + sepName() + " fields (token, tag)", String.valueOf(fields.length));
                     expectedColumns = 0;
                     continue;
                 }
             }
             if (fields.length != expectedColumns) {
-                defect = fail(leniency, name, line.number(),
+                defect = Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
                         expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
-                        String.valueOf(fields.length), WRONG_FIELD_COUNT);
+                        String.valueOf(fields.length));
                 continue;
             }
             String token = fields[index(tokenColumn, fields.length)];
@@ -186,12 +187,12 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 bomsInside += before - token.length();
             }
             if (token.isEmpty()) {
-                defect = fail(leniency, name, line.number(), "a non-empty token", "an empty one", EMPTY_TOKEN);
+                defect = Defects.reason(leniency, EMPTY_TOKEN, name, line.number(), "a non-empty token", "an empty one");
                 continue;
             }
             if (!scheme.isValid(tag)) {
-                defect = fail(leniency, name, line.number(), scheme.describe() + " (" + scheme + ")",
-                        "'" + tag + "'", INVALID_TAG);
+                defect = Defects.reason(leniency, INVALID_TAG, name, line.number(),
+                        scheme.describe() + " (" + scheme + ")", "'" + tag + "'");
                 continue;
             }
             tokens.add(token);
@@ -203,12 +204,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 report.repair(CONVERTED_TO_IOB2);
             }
         }
-        if (sentences == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one sentence", "an empty file");
-            }
-            report.skip(EMPTY_FILE);
-        }
+        Defects.requireRecords(sentences, leniency, report, name, "", "at least one sentence", "an empty file");
         ReadReport r = report.records(sentences).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} sentences: {}", name, r.totalSkipped(), sentences, r.skipped());
@@ -229,14 +225,6 @@ public final class ConllReader implements DatasetReader<TokenExample> {
 
     private static int index(int column, int size) {
         return column >= 0 ? column : size + column;
-    }
-
-    private static String fail(Leniency leniency, String name, int line, String expected, String found, String reason)
-            throws MalformedDatasetException {
-        if (leniency == Leniency.STRICT) {
-            throw new MalformedDatasetException(name, Integer.toString(line), expected, found);
-        }
-        return reason;
     }
 
     /** Builder for {@link ConllReader}; mutable and single-threaded. */

@@ -1,7 +1,7 @@
 package io.github.prefine.core.data;
 
-import com.google.gson.JsonObject;
-import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.Defects;
+import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,40 +33,16 @@ public final class CopaReader implements DatasetReader<ChoiceExample> {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<ChoiceExample> out = new ArrayList<>();
-        int records = 0;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
+        int records = JsonLines.forEachObject(file, leniency, report, (o, at, line) -> {
+            int label = o.has("label") ? at.integer(o, "label", "$") : -1;
+            if (label < -1 || label > 1) {
+                throw at.error("$.label", "0 or 1", Integer.toString(label));
             }
-            records++;
-            if (line.text() == null) {
-                report.skip(JsonlClassificationReader.INVALID_UTF8);
-                continue;
-            }
-            try {
-                String ln = Integer.toString(line.number());
-                Json.At at = new Json.At(name, ln);
-                JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
-                int label = o.has("label") ? at.integer(o, "label", "$") : -1;
-                if (label < -1 || label > 1) {
-                    throw at.error("$.label", "0 or 1", Integer.toString(label));
-                }
-                out.add(new ChoiceExample(name + ":" + ln, at.string(o, "premise", "$"),
-                        at.string(o, "question", "$"),
-                        List.of(at.string(o, "choice1", "$"), at.string(o, "choice2", "$")), label));
-            } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(JsonlClassificationReader.MALFORMED_LINE);
-            }
-        }
-        if (records == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
-            }
-            report.skip(JsonlClassificationReader.EMPTY_FILE);
-        }
+            out.add(new ChoiceExample(name + ":" + line, at.string(o, "premise", "$"),
+                    at.string(o, "question", "$"),
+                    List.of(at.string(o, "choice1", "$"), at.string(o, "choice2", "$")), label));
+        });
+        Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());

@@ -1,17 +1,17 @@
 package io.github.prefine.core.data;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
-import io.github.prefine.core.data.internal.Template;
+import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,20 +30,16 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
     private static final Logger LOG = LoggerFactory.getLogger(JsonlClassificationReader.class);
 
     /** Skip reason: a line that is not a JSON object of the expected shape. */
-    public static final String MALFORMED_LINE = "malformed JSON line";
+    public static final String MALFORMED_LINE = JsonLines.MALFORMED_LINE;
     /** Skip reason: a line that is not valid UTF-8. */
-    public static final String INVALID_UTF8 = "invalid UTF-8";
+    public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any line. */
-    public static final String EMPTY_FILE = "empty file";
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
-    private final Template textA;
-    private final Template textB;
-    private final String label;
+    private final TextTemplates templates;
 
-    private JsonlClassificationReader(Builder b) {
-        this.textA = Template.of(b.textA);
-        this.textB = b.textB == null ? null : Template.of(b.textB);
-        this.label = b.label;
+    private JsonlClassificationReader(TextTemplates templates) {
+        this.templates = templates;
     }
 
     /**
@@ -65,31 +61,9 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<TextExample> out = new ArrayList<>();
-        int records = 0;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
-            }
-            records++;
-            if (line.text() == null) {
-                report.skip(INVALID_UTF8);
-                continue;
-            }
-            try {
-                out.add(parse(name, line));
-            } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(MALFORMED_LINE);
-            }
-        }
-        if (records == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
-            }
-            report.skip(EMPTY_FILE);
-        }
+        int records = JsonLines.forEachObject(
+                file, leniency, report, (o, at, line) -> out.add(parse(name, o, at, line)));
+        Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
@@ -97,20 +71,13 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         return new ReadResult<>(out, r);
     }
 
-    private TextExample parse(String name, TextFiles.Line line) throws MalformedDatasetException {
-        String ln = Integer.toString(line.number());
-        Json.At at = new Json.At(name, ln);
-        JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
+    private TextExample parse(String name, JsonObject o, Json.At at, int line) throws MalformedDatasetException {
         Map<String, String> values = new HashMap<>();
-        List<String> needed = new ArrayList<>(textA.fields());
-        if (textB != null) {
-            needed.addAll(textB.fields());
-        }
-        for (String f : needed) {
+        for (String f : templates.textFields()) {
             values.put(f, at.scalar(o, f, "$"));
         }
-        String gold = label == null ? null : at.scalar(o, label, "$");
-        return new TextExample(name + ":" + ln, textA.fill(values), textB == null ? null : textB.fill(values), gold);
+        String gold = templates.label() == null ? null : at.scalar(o, templates.label(), "$");
+        return templates.example(name + ":" + line, values, gold);
     }
 
     /**
@@ -141,44 +108,15 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
         return builder().setTextA(WicReader.TEXT_A).optTextB(WicReader.TEXT_B).optLabel("label").build();
     }
 
-    /** Builder for {@link JsonlClassificationReader}; mutable and single-threaded. */
-    public static final class Builder {
-        private String textA;
-        private String textB;
-        private String label;
-
+    /**
+     * Builder for {@link JsonlClassificationReader}: the text templates and label field (see
+     * {@code setTextA}, {@code optTextB}, {@code optLabel}). Mutable and single-threaded.
+     */
+    public static final class Builder extends TextReaderBuilder<Builder> {
         private Builder() {}
 
-        /**
-         * Sets the template of the first text, for example {@code "{premise}"}.
-         *
-         * @param template required
-         * @return this builder
-         */
-        public Builder setTextA(String template) {
-            this.textA = Objects.requireNonNull(template, "template");
-            return this;
-        }
-
-        /**
-         * Sets the template of the second text.
-         *
-         * @param template default none (single text)
-         * @return this builder
-         */
-        public Builder optTextB(String template) {
-            this.textB = template;
-            return this;
-        }
-
-        /**
-         * Sets the label field.
-         *
-         * @param field default none (unlabelled)
-         * @return this builder
-         */
-        public Builder optLabel(String field) {
-            this.label = field;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -189,10 +127,7 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
          * @throws IllegalStateException if the first text is missing
          */
         public JsonlClassificationReader build() {
-            if (textA == null) {
-                throw new IllegalStateException("setTextA is required");
-            }
-            return new JsonlClassificationReader(this);
+            return new JsonlClassificationReader(templates());
         }
     }
 }

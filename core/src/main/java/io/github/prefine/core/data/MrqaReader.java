@@ -2,7 +2,9 @@ package io.github.prefine.core.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -43,55 +45,51 @@ public final class MrqaReader implements DatasetReader<QaExample> {
     public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        List<QaExample> out = new ArrayList<>();
-        int questions = 0;
-        boolean header = false;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
-            }
-            String ln = Integer.toString(line.number());
-            if (line.text() == null) {
-                report.skip(JsonlClassificationReader.INVALID_UTF8);
-                continue;
-            }
-            Json.At at = new Json.At(name, ln);
-            try {
-                JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
-                if (!header) {
-                    header = true;
-                    if (o.has("header")) {
-                        continue;
-                    }
-                    throw at.error("$.header", "an object (MRQA header line)", "a line without it");
-                }
-                String context = at.string(o, "context", "$");
-                JsonArray qas = at.array(o, "qas", "$");
-                for (int k = 0; k < qas.size(); k++) {
-                    questions++;
-                    QaExample ex = question(at, qas, k, context, leniency, report);
-                    if (ex != null) {
-                        out.add(ex);
-                    }
-                }
-            } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(JsonlClassificationReader.MALFORMED_LINE);
-            }
-        }
-        if (questions == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "a header line and at least one question", "none");
-            }
-            report.skip(JsonlClassificationReader.EMPTY_FILE);
-        }
+        Lines lines = new Lines(leniency, report);
+        JsonLines.forEachObject(file, leniency, report, lines);
+        int questions = lines.questions;
+        List<QaExample> out = lines.out;
+        Defects.requireRecords(questions, leniency, report, name, "", "a header line and at least one question",
+                "none");
         ReadReport r = report.records(questions).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {}", name, r.skipped());
         }
         return new ReadResult<>(out, r);
+    }
+
+    /** The header check and the questions of every data line, in file order. */
+    private static final class Lines implements JsonLines.Handler {
+        private final Leniency leniency;
+        private final ReadReport.Builder report;
+        private final List<QaExample> out = new ArrayList<>();
+        private boolean header;
+        private int questions;
+
+        Lines(Leniency leniency, ReadReport.Builder report) {
+            this.leniency = leniency;
+            this.report = report;
+        }
+
+        @Override
+        public void accept(JsonObject o, Json.At at, int line) throws MalformedDatasetException {
+            if (!header) {
+                header = true;
+                if (o.has("header")) {
+                    return;
+                }
+                throw at.error("$.header", "an object (MRQA header line)", "a line without it");
+            }
+            String context = at.string(o, "context", "$");
+            JsonArray qas = at.array(o, "qas", "$");
+            for (int k = 0; k < qas.size(); k++) {
+                questions++;
+                QaExample ex = question(at, qas, k, context, leniency, report);
+                if (ex != null) {
+                    out.add(ex);
+                }
+            }
+        }
     }
 
     private static QaExample question(Json.At at, JsonArray qas, int k, String context, Leniency leniency,
@@ -115,11 +113,9 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 int start = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
                 int end = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]") + 1;
                 if (start < 0 || end > context.length() || end <= start) {
-                    if (leniency == Leniency.STRICT) {
-                        throw at.error(sp, "a span inside a context of " + context.length() + " characters",
-                                "[" + start + ", " + (end - 1) + "]");
-                    }
-                    report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                    Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
+                            at.error(sp, "a span inside a context of " + context.length() + " characters",
+                                    "[" + start + ", " + (end - 1) + "]"));
                     continue;
                 }
                 String span = context.substring(start, end);
@@ -127,10 +123,8 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                     if (squash(span).equals(squash(text))) {
                         report.repair(REPAIR_CASE);
                     } else {
-                        if (leniency == Leniency.STRICT) {
-                            throw at.error(sp, QaAnswers.expectation(text, start), "'" + span + "'");
-                        }
-                        report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                        Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
+                                at.error(sp, QaAnswers.expectation(text, start), "'" + span + "'"));
                         continue;
                     }
                 }

@@ -3,7 +3,9 @@ package io.github.prefine.core.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
+import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -41,71 +43,56 @@ public final class QedReader implements DatasetReader<QaExample> {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<QaExample> out = new ArrayList<>();
-        int records = 0;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
+        int records = JsonLines.forEachObject(file, leniency, report, (o, at, line) -> {
+            QaExample ex = example(o, at, leniency, report);
+            if (ex != null) {
+                out.add(ex);
             }
-            records++;
-            if (line.text() == null) {
-                report.skip(JsonlClassificationReader.INVALID_UTF8);
-                continue;
-            }
-            String ln = Integer.toString(line.number());
-            Json.At at = new Json.At(name, ln);
-            try {
-                JsonObject o = at.object(Json.parse(line.text(), name, ln), "$");
-                String id = at.scalar(o, "example_id", "$");
-                String question = at.string(o, "question_text", "$");
-                String context = at.string(o, "paragraph_text", "$");
-                JsonObject ann = at.object(o.get("annotation"), "$.annotation");
-                List<QaAnswer> answers = new ArrayList<>();
-                if (ann.has("answer")) {
-                    JsonArray a = at.array(ann, "answer", "$.annotation");
-                    for (int i = 0; i < a.size(); i++) {
-                        String p = "$.annotation.answer[" + i + "]";
-                        JsonObject ref = at.object(at.object(a.get(i), p).get("paragraph_reference"),
-                                p + ".paragraph_reference");
-                        addSpan(at, ref, p + ".paragraph_reference", context, answers, leniency, report);
-                    }
-                }
-                if (answers.isEmpty()) {
-                    JsonArray nq = at.array(o, "original_nq_answers", "$");
-                    for (int i = 0; i < nq.size(); i++) {
-                        String p = "$.original_nq_answers[" + i + "]";
-                        JsonElement e = nq.get(i);
-                        if (!e.isJsonArray()) {
-                            throw at.error(p, "an array of spans", Json.kind(e));
-                        }
-                        if (e.getAsJsonArray().size() == 1) {
-                            addSpan(at, at.object(e.getAsJsonArray().get(0), p + "[0]"), p + "[0]", context,
-                                    answers, leniency, report);
-                        }
-                    }
-                }
-                if (answers.isEmpty()) {
-                    report.skip(NO_SINGLE_SPAN_ANSWER);
-                    continue;
-                }
-                out.add(new QaExample(id, question, context, answers));
-            } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(JsonlClassificationReader.MALFORMED_LINE);
-            }
-        }
-        if (records == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one JSON line", "an empty file");
-            }
-            report.skip(JsonlClassificationReader.EMPTY_FILE);
-        }
+        });
+        Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
         }
         return new ReadResult<>(out, r);
+    }
+
+    /** Returns the example of one line, or null when it has no usable answer (counted). */
+    private static QaExample example(JsonObject o, Json.At at, Leniency leniency, ReadReport.Builder report)
+            throws MalformedDatasetException {
+        String id = at.scalar(o, "example_id", "$");
+        String question = at.string(o, "question_text", "$");
+        String context = at.string(o, "paragraph_text", "$");
+        JsonObject ann = at.object(o.get("annotation"), "$.annotation");
+        List<QaAnswer> answers = new ArrayList<>();
+        if (ann.has("answer")) {
+            JsonArray a = at.array(ann, "answer", "$.annotation");
+            for (int i = 0; i < a.size(); i++) {
+                String p = "$.annotation.answer[" + i + "]";
+                JsonObject ref = at.object(at.object(a.get(i), p).get("paragraph_reference"),
+                        p + ".paragraph_reference");
+                addSpan(at, ref, p + ".paragraph_reference", context, answers, leniency, report);
+            }
+        }
+        if (answers.isEmpty()) {
+            JsonArray nq = at.array(o, "original_nq_answers", "$");
+            for (int i = 0; i < nq.size(); i++) {
+                String p = "$.original_nq_answers[" + i + "]";
+                JsonElement e = nq.get(i);
+                if (!e.isJsonArray()) {
+                    throw at.error(p, "an array of spans", Json.kind(e));
+                }
+                if (e.getAsJsonArray().size() == 1) {
+                    addSpan(at, at.object(e.getAsJsonArray().get(0), p + "[0]"), p + "[0]", context,
+                            answers, leniency, report);
+                }
+            }
+        }
+        if (answers.isEmpty()) {
+            report.skip(NO_SINGLE_SPAN_ANSWER);
+            return null;
+        }
+        return new QaExample(id, question, context, answers);
     }
 
     private static void addSpan(Json.At at, JsonObject ref, String path, String context, List<QaAnswer> answers,
@@ -114,10 +101,8 @@ public final class QedReader implements DatasetReader<QaExample> {
         int end = at.integer(ref, "end", path);
         String text = at.string(ref, "string", path);
         if (end - start != text.length() || !QaAnswers.matches(context, text, start)) {
-            if (leniency == Leniency.STRICT) {
-                throw at.error(path, QaAnswers.expectation(text, start), QaAnswers.found(context, text, start));
-            }
-            report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+            Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
+                    at.error(path, QaAnswers.expectation(text, start), QaAnswers.found(context, text, start)));
             return;
         }
         QaAnswer a = new QaAnswer(text, start);

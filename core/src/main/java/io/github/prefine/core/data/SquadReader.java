@@ -2,6 +2,7 @@ package io.github.prefine.core.data;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -71,20 +72,12 @@ public final class SquadReader implements DatasetReader<QaExample> {
                             out.add(ex);
                         }
                     } catch (MalformedDatasetException e) {
-                        if (leniency == Leniency.STRICT) {
-                            throw e;
-                        }
-                        report.skip(MALFORMED_QUESTION);
+                        Defects.skip(leniency, report, MALFORMED_QUESTION, e);
                     }
                 }
             }
         }
-        if (questions == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "$.data", "at least one question", "none");
-            }
-            report.skip(JsonlClassificationReader.EMPTY_FILE);
-        }
+        Defects.requireRecords(questions, leniency, report, name, "$.data", "at least one question", "none");
         ReadReport r = report.records(questions).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {}", name, r.skipped());
@@ -105,10 +98,8 @@ public final class SquadReader implements DatasetReader<QaExample> {
             String t = at.string(a, "text", ap);
             int start = at.integer(a, "answer_start", ap);
             if (!QaAnswers.matches(context, t, start)) {
-                if (leniency == Leniency.STRICT) {
-                    throw at.error(ap, QaAnswers.expectation(t, start), QaAnswers.found(context, t, start));
-                }
-                report.skip(ANSWER_NOT_AT_OFFSET);
+                Defects.skip(leniency, report, ANSWER_NOT_AT_OFFSET,
+                        at.error(ap, QaAnswers.expectation(t, start), QaAnswers.found(context, t, start)));
                 continue;
             }
             good.add(new QaAnswer(t, start));

@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -129,10 +130,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                     p.answers.add(a);
                 }
             } catch (MalformedDatasetException e) {
-                if (leniency == Leniency.STRICT) {
-                    throw e;
-                }
-                report.skip(MALFORMED_ROW);
+                Defects.skip(leniency, report, MALFORMED_ROW, e);
             }
         }
         List<QaExample> out = new ArrayList<>();
@@ -144,12 +142,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 report.skip(p.hadAnswerRows ? SquadReader.NO_VALID_ANSWER : UNANSWERABLE);
             }
         }
-        if (rows.size() == 1) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one row after the header", "none");
-            }
-            report.skip(JsonlClassificationReader.EMPTY_FILE);
-        }
+        Defects.requireRecords(rows.size() - 1, leniency, report, name, "", "at least one row after the header",
+                "none");
         ReadReport rep = report.records(rows.size() - 1).examples(out.size()).build();
         LOG.debug("{}: {}", name, rep);
         return new ReadResult<>(out, rep);

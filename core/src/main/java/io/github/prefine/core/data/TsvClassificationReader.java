@@ -1,14 +1,14 @@
 package io.github.prefine.core.data;
 
-import io.github.prefine.core.data.internal.Template;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,22 +30,18 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = "wrong field count";
     /** Skip reason: a row that is not valid UTF-8. */
-    public static final String INVALID_UTF8 = "invalid UTF-8";
+    public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any row. */
-    public static final String EMPTY_FILE = "empty file";
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
     private final boolean header;
     private final List<String> columnNames;
-    private final Template textA;
-    private final Template textB;
-    private final String label;
+    private final TextTemplates templates;
 
-    private TsvClassificationReader(Builder b) {
+    private TsvClassificationReader(Builder b, TextTemplates templates) {
         this.header = b.header;
         this.columnNames = b.columnNames;
-        this.textA = Template.of(b.textA);
-        this.textB = b.textB == null ? null : Template.of(b.textB);
-        this.label = b.label;
+        this.templates = templates;
     }
 
     /**
@@ -79,14 +75,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             names = columnNames;
             first = 0;
         }
-        List<String> needed = new ArrayList<>(textA.fields());
-        if (textB != null) {
-            needed.addAll(textB.fields());
-        }
-        if (label != null) {
-            needed.add(label);
-        }
-        for (String n : needed) {
+        for (String n : templates.fields()) {
             if (!names.contains(n)) {
                 throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
                         "columns " + names);
@@ -106,26 +95,18 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             }
             String[] f = line.text().split("\t", -1);
             if (f.length != names.size()) {
-                if (leniency == Leniency.STRICT) {
-                    throw new MalformedDatasetException(name, Integer.toString(line.number()),
-                            names.size() + " tab-separated fields " + names, String.valueOf(f.length));
-                }
-                report.skip(WRONG_FIELD_COUNT);
+                report.skip(Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                        names.size() + " tab-separated fields " + names, String.valueOf(f.length)));
                 continue;
             }
             Map<String, String> values = new HashMap<>();
             for (int c = 0; c < f.length; c++) {
                 values.putIfAbsent(names.get(c), f[c]);
             }
-            out.add(new TextExample(name + ":" + line.number(), textA.fill(values),
-                    textB == null ? null : textB.fill(values), label == null ? null : values.get(label)));
+            String gold = templates.label() == null ? null : values.get(templates.label());
+            out.add(templates.example(name + ":" + line.number(), values, gold));
         }
-        if (rows == 0) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one row", "an empty file");
-            }
-            report.skip(EMPTY_FILE);
-        }
+        Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
@@ -133,46 +114,19 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         return new ReadResult<>(out, r);
     }
 
-    /** Builder for {@link TsvClassificationReader}; mutable and single-threaded. */
-    public static final class Builder {
+    /**
+     * Builder for {@link TsvClassificationReader}: the text templates and label column (see
+     * {@code setTextA}, {@code optTextB}, {@code optLabel}) and, for header-less files, the
+     * column names. Mutable and single-threaded.
+     */
+    public static final class Builder extends TextReaderBuilder<Builder> {
         private boolean header = true;
         private List<String> columnNames = List.of();
-        private String textA;
-        private String textB;
-        private String label;
 
         private Builder() {}
 
-        /**
-         * Sets the template of the first (or only) text, for example {@code "{sentence}"}.
-         *
-         * @param template required
-         * @return this builder
-         */
-        public Builder setTextA(String template) {
-            this.textA = Objects.requireNonNull(template, "template");
-            return this;
-        }
-
-        /**
-         * Sets the template of the second text of a pair.
-         *
-         * @param template default none (single-text task)
-         * @return this builder
-         */
-        public Builder optTextB(String template) {
-            this.textB = template;
-            return this;
-        }
-
-        /**
-         * Sets the label column.
-         *
-         * @param column default none (unlabelled file)
-         * @return this builder
-         */
-        public Builder optLabel(String column) {
-            this.label = column;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -196,25 +150,15 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
          * @throws IllegalArgumentException if a template names a column a header-less file lacks
          */
         public TsvClassificationReader build() {
-            if (textA == null) {
-                throw new IllegalStateException("setTextA is required");
-            }
-            TsvClassificationReader r = new TsvClassificationReader(this);
+            TextTemplates templates = templates();
             if (!header) {
-                List<String> needed = new ArrayList<>(r.textA.fields());
-                if (r.textB != null) {
-                    needed.addAll(r.textB.fields());
-                }
-                if (label != null) {
-                    needed.add(label);
-                }
-                for (String n : needed) {
+                for (String n : templates.fields()) {
                     if (!columnNames.contains(n)) {
                         throw new IllegalArgumentException("column '" + n + "' is not among " + columnNames);
                     }
                 }
             }
-            return r;
+            return new TsvClassificationReader(this, templates);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Template;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -53,21 +54,22 @@ public final class WicReader implements DatasetReader<TextExample> {
         for (int i = 0; i < data.size(); i++) {
             TextFiles.Line line = data.get(i);
             if (line.text() == null) {
-                report.skip(TsvClassificationReader.INVALID_UTF8);
+                report.skip(Defects.INVALID_UTF8);
                 continue;
             }
             String[] f = line.text().split("\t", -1);
             String label = null;
             String problem = null;
             if (f.length != 5) {
-                problem = fail(leniency, name, line.number(),
+                problem = Defects.reason(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
                         "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
             } else if (gold != null) {
                 String g = gold.get(i).text().strip();
                 if (g.equals("T") || g.equals("F")) {
                     label = g.equals("T") ? "true" : "false";
                 } else {
-                    problem = fail(leniency, TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
+                    problem = Defects.reason(leniency, TsvClassificationReader.WRONG_FIELD_COUNT,
+                            TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
                 }
             }
             if (problem != null) {
@@ -77,21 +79,8 @@ public final class WicReader implements DatasetReader<TextExample> {
             Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
             out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
         }
-        if (data.isEmpty()) {
-            if (leniency == Leniency.STRICT) {
-                throw new MalformedDatasetException(name, "", "at least one row", "an empty file");
-            }
-            report.skip(TsvClassificationReader.EMPTY_FILE);
-        }
+        Defects.requireRecords(data.size(), leniency, report, name, "", "at least one row", "an empty file");
         return new ReadResult<>(out, report.records(data.size()).examples(out.size()).build());
-    }
-
-    private static String fail(Leniency leniency, String name, int line, String expected, String found)
-            throws MalformedDatasetException {
-        if (leniency == Leniency.STRICT) {
-            throw new MalformedDatasetException(name, Integer.toString(line), expected, found);
-        }
-        return TsvClassificationReader.WRONG_FIELD_COUNT;
     }
 
     private static List<TextFiles.Line> nonBlank(List<TextFiles.Line> lines) {

@@ -2,14 +2,19 @@ package io.github.prefine.core.features;
 
 import io.github.prefine.core.data.QaAnswer;
 import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.tokenize.Pieces;
+import io.github.prefine.core.tokenize.SpecialTokenLayout;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
 import io.github.prefine.core.tokenize.Truncation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Turns {@link QaExample}s into {@link QaFeatures} the way HF's {@code run_qa.py} prepares SQuAD:
@@ -29,6 +34,7 @@ public final class QaFeaturizer {
     private final int stride;
     private final int batchSize;
     private final String name;
+    private final boolean fastPath;
 
     private QaFeaturizer(Builder b) {
         tokenizer = b.tokenizer;
@@ -36,6 +42,7 @@ public final class QaFeaturizer {
         stride = b.stride;
         batchSize = b.batchSize;
         name = b.name;
+        fastPath = b.fastPath;
     }
 
     /**
@@ -55,16 +62,104 @@ public final class QaFeaturizer {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public QaFeatures featurize(List<QaExample> examples) throws IOException {
-        ReportCollector report = new ReportCollector(name, examples.size());
-        TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
-        IntBuffer exampleOf = new IntBuffer();
-        IntBuffer startPos = new IntBuffer();
-        IntBuffer endPos = new IntBuffer();
-        IntBuffer ctxStart = new IntBuffer();
-        IntBuffer ctxEnd = new IntBuffer();
-        IntBuffer base = new IntBuffer();
-        IntBuffer charStarts = new IntBuffer();
-        IntBuffer charEnds = new IntBuffer();
+        Acc acc = new Acc(new ReportCollector(name, examples.size()), tokenizer.padId());
+        if (!fastPath || !featurizeByPieces(examples, acc)) {
+            featurizeByPairs(examples, acc);
+        }
+        return acc.finish();
+    }
+
+    /**
+     * Fast path: tokenizes each distinct context and each question once, without special tokens,
+     * and builds the windows the way the tokenizer's only-second truncation with a stride does.
+     * Returns false, having added nothing, when the tokenizer's special-token layout is not known.
+     */
+    private boolean featurizeByPieces(List<QaExample> examples, Acc acc) {
+        Optional<SpecialTokenLayout> found = tokenizer.specialTokenLayout();
+        if (found.isEmpty()) {
+            return false;
+        }
+        SpecialTokenLayout layout = found.get();
+        Map<String, Integer> contextIndex = new HashMap<>();
+        List<String> contexts = new ArrayList<>();
+        List<String> questions = new ArrayList<>(examples.size());
+        int[] contextOf = new int[examples.size()];
+        for (int i = 0; i < examples.size(); i++) {
+            QaExample ex = examples.get(i);
+            questions.add(ex.question().stripLeading());
+            Integer at = contextIndex.get(ex.context());
+            if (at == null) {
+                at = contexts.size();
+                contextIndex.put(ex.context(), at);
+                contexts.add(ex.context());
+            }
+            contextOf[i] = at;
+        }
+        Pieces q;
+        Pieces c;
+        try {
+            q = tokenizer.encodePieces(questions, false);
+            c = tokenizer.encodePieces(contexts, true);
+        } catch (IllegalArgumentException ex) {
+            return false;
+        }
+        int[] prefix = layout.pairPrefix();
+        int[] middle = layout.pairMiddle();
+        int[] suffix = layout.pairSuffix();
+        int added = layout.pairAdded();
+        List<Window> windows = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            int qFrom = q.rowStart()[i];
+            int qLen = q.length(i);
+            int cRow = contextOf[i];
+            int cFrom = c.rowStart()[cRow];
+            int cLen = c.length(cRow);
+            int maxB = cLen;
+            if (qLen + cLen + added > maxLength) {
+                int toRemove = qLen + cLen + added - maxLength;
+                maxB = cLen - toRemove;
+                if (maxB <= 0 || stride >= maxB) {
+                    acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
+                    continue;
+                }
+            }
+            windows.clear();
+            int step = maxB - stride;
+            for (int from = 0; ; from += step) {
+                int to = Math.min(from + maxB, cLen);
+                int n = added + qLen + (to - from);
+                int[] ids = new int[n];
+                int[] types = new int[n];
+                int k = 0;
+                for (int id : prefix) {
+                    ids[k++] = id;
+                }
+                System.arraycopy(q.ids(), qFrom, ids, k, qLen);
+                k += qLen;
+                for (int id : middle) {
+                    ids[k++] = id;
+                }
+                int cs = k;
+                System.arraycopy(c.ids(), cFrom + from, ids, k, to - from);
+                k += to - from;
+                int ce = k;
+                for (int id : suffix) {
+                    ids[k++] = id;
+                }
+                Arrays.fill(types, 0, cs, layout.firstType());
+                Arrays.fill(types, cs, n, layout.secondType());
+                windows.add(new Window(ids, types, n, cs, ce, c.starts(), c.ends(), cFrom + from - cs));
+                if (to >= cLen) {
+                    break;
+                }
+            }
+            acc.example(examples.get(i), i, windows);
+        }
+        return true;
+    }
+
+    /** Reference path: encodes every pair through {@link SubwordTokenizer#encodePairBatch}. */
+    private void featurizeByPairs(List<QaExample> examples, Acc acc) throws IOException {
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.ONLY_SECOND, stride)) {
             for (int from = 0; from < examples.size(); from += batchSize) {
                 int to = Math.min(examples.size(), from + batchSize);
@@ -82,95 +177,140 @@ public final class QaFeaturizer {
                     QaExample ex = examples.get(i);
                     TokenEncoding first = enc[i - from];
                     if (first == null) {
-                        report.skip(ex.id(), ChunkEncoder.REJECTED);
+                        acc.report.skip(ex.id(), ChunkEncoder.REJECTED);
                         continue;
                     }
-                    List<TokenEncoding> windows = new ArrayList<>(1 + first.overflowing().size());
-                    windows.add(first);
-                    windows.addAll(first.overflowing());
-                    // Context range of each window, and whether the answer touches any token.
-                    int[][] ranges = new int[windows.size()][];
-                    QaAnswer answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
-                    boolean overlaps = false;
-                    boolean emptyContext = false;
-                    for (int w = 0; w < windows.size(); w++) {
-                        ranges[w] = contextRange(windows.get(w));
-                        emptyContext |= ranges[w] == null;
-                        if (answer != null && ranges[w] != null) {
-                            overlaps |= overlapsAnswer(windows.get(w), ranges[w], answer);
-                        }
+                    List<TokenEncoding> encodings = new ArrayList<>(1 + first.overflowing().size());
+                    encodings.add(first);
+                    encodings.addAll(first.overflowing());
+                    List<Window> windows = new ArrayList<>(encodings.size());
+                    for (TokenEncoding e : encodings) {
+                        int[] range = contextRange(e);
+                        int cs = range == null ? 0 : range[0];
+                        int ce = range == null ? 0 : range[1];
+                        windows.add(new Window(e.ids(), e.typeIds(), e.unpaddedLength(), cs, ce, e.starts(), e.ends(), 0));
                     }
-                    if (emptyContext) {
-                        report.skip(ex.id(), "context has no tokens");
-                        continue;
-                    }
-                    if (answer != null && !overlaps) {
-                        report.skip(ex.id(), "answer text maps to no context token");
-                        continue;
-                    }
-                    if (answer == null) {
-                        report.count("unlabelled examples", 1);
-                    }
-                    boolean inSome = false;
-                    boolean boundaryInside = false;
-                    for (int w = 0; w < windows.size(); w++) {
-                        TokenEncoding e = windows.get(w);
-                        int cs = ranges[w][0];
-                        int ce = ranges[w][1];
-                        int[] st = e.starts();
-                        int[] en = e.ends();
-                        int s = 0;
-                        int t = 0;
-                        if (answer != null && st[cs] <= answer.start() && en[ce - 1] >= answer.end()) {
-                            s = cs;
-                            while (s < ce && st[s] <= answer.start()) {
-                                s++;
-                            }
-                            s--;
-                            t = ce - 1;
-                            while (t >= cs && en[t] >= answer.end()) {
-                                t--;
-                            }
-                            t++;
-                            inSome = true;
-                            boundaryInside |= st[s] != answer.start() || en[t] != answer.end();
-                            report.count("windows with the answer", 1);
-                        } else if (answer != null) {
-                            report.count("windows without the answer (target 0)", 1);
-                        }
-                        rows.add(e.ids(), e.typeIds(), e.unpaddedLength());
-                        exampleOf.add(i);
-                        startPos.add(s);
-                        endPos.add(t);
-                        ctxStart.add(cs);
-                        ctxEnd.add(ce);
-                        base.add(charStarts.size);
-                        for (int p = cs; p < ce; p++) {
-                            charStarts.add(st[p]);
-                            charEnds.add(en[p]);
-                        }
-                    }
-                    if (windows.size() > 1) {
-                        report.truncated();
-                    }
-                    report.max("max windows per example", windows.size());
-                    if (answer != null && !inSome) {
-                        report.count("answer in no single window", 1);
-                    }
-                    if (boundaryInside) {
-                        report.count("answer boundary inside a token", 1);
-                    }
+                    acc.example(ex, i, windows);
                 }
             }
         }
-        TokenRows built = rows.build();
-        int n = built.rowCount();
-        base.add(charStarts.size);
-        long bytes = built.storedBytes() + 4L * (5L * n + 1) + 8L * charStarts.size;
-        return new QaFeatures(
-                built, exampleOf.toArray(), startPos.toArray(), endPos.toArray(), ctxStart.toArray(),
-                ctxEnd.toArray(), base.toArray(), charStarts.toArray(), charEnds.toArray(),
-                report.finish(n, built.tokenCount(), bytes));
+    }
+
+    /**
+     * One window: ids and type ids of its first {@code length} positions, its context positions
+     * {@code [cs, ce)}, and the character span of context position {@code p} at {@code
+     * starts[p + shift]}, {@code ends[p + shift]}.
+     */
+    private record Window(int[] ids, int[] types, int length, int cs, int ce, int[] starts, int[] ends, int shift) {
+        int start(int p) {
+            return starts[p + shift];
+        }
+
+        int end(int p) {
+            return ends[p + shift];
+        }
+    }
+
+    /** Collects windows and their targets; mutable, single-threaded. */
+    private static final class Acc {
+        final ReportCollector report;
+        final TokenRows.Builder rows;
+        final IntBuffer exampleOf = new IntBuffer();
+        final IntBuffer startPos = new IntBuffer();
+        final IntBuffer endPos = new IntBuffer();
+        final IntBuffer ctxStart = new IntBuffer();
+        final IntBuffer ctxEnd = new IntBuffer();
+        final IntBuffer base = new IntBuffer();
+        final IntBuffer charStarts = new IntBuffer();
+        final IntBuffer charEnds = new IntBuffer();
+
+        Acc(ReportCollector report, int padId) {
+            this.report = report;
+            this.rows = TokenRows.builder(padId);
+        }
+
+        void example(QaExample ex, int i, List<Window> windows) {
+            // Whether the answer touches any context token, and whether some window has no context.
+            QaAnswer answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
+            boolean overlaps = false;
+            boolean emptyContext = false;
+            for (Window w : windows) {
+                emptyContext |= w.cs() == w.ce();
+                if (answer != null) {
+                    for (int p = w.cs(); p < w.ce() && !overlaps; p++) {
+                        overlaps = w.start(p) < answer.end() && w.end(p) > answer.start();
+                    }
+                }
+            }
+            if (emptyContext) {
+                report.skip(ex.id(), "context has no tokens");
+                return;
+            }
+            if (answer != null && !overlaps) {
+                report.skip(ex.id(), "answer text maps to no context token");
+                return;
+            }
+            if (answer == null) {
+                report.count("unlabelled examples", 1);
+            }
+            boolean inSome = false;
+            boolean boundaryInside = false;
+            for (Window w : windows) {
+                int cs = w.cs();
+                int ce = w.ce();
+                int s = 0;
+                int t = 0;
+                if (answer != null && w.start(cs) <= answer.start() && w.end(ce - 1) >= answer.end()) {
+                    s = cs;
+                    while (s < ce && w.start(s) <= answer.start()) {
+                        s++;
+                    }
+                    s--;
+                    t = ce - 1;
+                    while (t >= cs && w.end(t) >= answer.end()) {
+                        t--;
+                    }
+                    t++;
+                    inSome = true;
+                    boundaryInside |= w.start(s) != answer.start() || w.end(t) != answer.end();
+                    report.count("windows with the answer", 1);
+                } else if (answer != null) {
+                    report.count("windows without the answer (target 0)", 1);
+                }
+                rows.add(w.ids(), w.types(), w.length());
+                exampleOf.add(i);
+                startPos.add(s);
+                endPos.add(t);
+                ctxStart.add(cs);
+                ctxEnd.add(ce);
+                base.add(charStarts.size);
+                for (int p = cs; p < ce; p++) {
+                    charStarts.add(w.start(p));
+                    charEnds.add(w.end(p));
+                }
+            }
+            if (windows.size() > 1) {
+                report.truncated();
+            }
+            report.max("max windows per example", windows.size());
+            if (answer != null && !inSome) {
+                report.count("answer in no single window", 1);
+            }
+            if (boundaryInside) {
+                report.count("answer boundary inside a token", 1);
+            }
+        }
+
+        QaFeatures finish() {
+            TokenRows built = rows.build();
+            int n = built.rowCount();
+            base.add(charStarts.size);
+            long bytes = built.storedBytes() + 4L * (5L * n + 1) + 8L * charStarts.size;
+            return new QaFeatures(
+                    built, exampleOf.toArray(), startPos.toArray(), endPos.toArray(), ctxStart.toArray(),
+                    ctxEnd.toArray(), base.toArray(), charStarts.toArray(), charEnds.toArray(),
+                    report.finish(n, built.tokenCount(), bytes));
+        }
     }
 
     /** Returns {first, end} of the sequence-1 positions, or null when there are none. */
@@ -187,15 +327,6 @@ public final class QaFeaturizer {
             }
         }
         return first < 0 ? null : new int[] {first, last + 1};
-    }
-
-    private static boolean overlapsAnswer(TokenEncoding e, int[] range, QaAnswer a) {
-        for (int p = range[0]; p < range[1]; p++) {
-            if (e.starts()[p] < a.end() && e.ends()[p] > a.start()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** A growable int array. */
@@ -227,6 +358,7 @@ public final class QaFeaturizer {
         private int stride = 128;
         private int batchSize = 512;
         private String name = "qa";
+        private boolean fastPath = true;
 
         private Builder() {}
 
@@ -282,6 +414,21 @@ public final class QaFeaturizer {
          */
         public Builder optName(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets whether each distinct context and each question is tokenized once, without special
+         * tokens, and the windows are assembled in Java following the tokenizer's only-second
+         * truncation with a stride, when the tokenizer's special-token layout is known. Default
+         * true. False encodes every pair through the tokenizer's batch pair encoding; both give
+         * the same features.
+         *
+         * @param fastPath false to force pair encoding
+         * @return this builder
+         */
+        public Builder optFastPath(boolean fastPath) {
+            this.fastPath = fastPath;
             return this;
         }
 

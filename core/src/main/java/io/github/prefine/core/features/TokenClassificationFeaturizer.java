@@ -1,15 +1,19 @@
 package io.github.prefine.core.features;
 
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.tokenize.Pieces;
+import io.github.prefine.core.tokenize.SpecialTokenLayout;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
 import io.github.prefine.core.tokenize.Truncation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -32,6 +36,7 @@ public final class TokenClassificationFeaturizer {
     private final int batchSize;
     private final boolean labelAll;
     private final String name;
+    private final boolean fastPath;
 
     private TokenClassificationFeaturizer(Builder b) {
         tokenizer = b.tokenizer;
@@ -41,6 +46,7 @@ public final class TokenClassificationFeaturizer {
         batchSize = b.batchSize;
         labelAll = b.labelAll;
         name = b.name;
+        fastPath = b.fastPath;
     }
 
     /**
@@ -70,38 +76,120 @@ public final class TokenClassificationFeaturizer {
      */
     public TokenClassificationFeatures featurize(List<TokenExample> examples) throws IOException {
         ReportCollector report = new ReportCollector(name, examples.size());
-        TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
-        byte[] lab = new byte[1024];
-        int labSize = 0;
-        int[] exampleOf = new int[examples.size()];
-        Map<Integer, int[]> gapped = new TreeMap<>();
-        try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
-            for (int from = 0; from < examples.size(); from += batchSize) {
-                int to = Math.min(examples.size(), from + batchSize);
-                List<Integer> kept = new ArrayList<>(to - from);
-                List<int[]> tagIds = new ArrayList<>(to - from);
-                for (int i = from; i < to; i++) {
-                    TokenExample ex = examples.get(i);
-                    String problem = null;
-                    int[] ids = new int[ex.tags().size()];
-                    for (int w = 0; w < ids.length && problem == null; w++) {
-                        Integer id = labelIds.get(ex.tags().get(w));
-                        if (id == null) {
-                            problem = "tag not in the label list";
-                        } else {
-                            ids[w] = id;
-                        }
-                        if (!wordIsUsable(ex.tokens().get(w))) {
-                            problem = "empty word or word holding whitespace";
-                        }
-                    }
-                    if (problem != null) {
-                        report.skip(ex.id(), problem);
-                    } else {
-                        kept.add(i);
-                        tagIds.add(ids);
-                    }
+        List<Integer> kept = new ArrayList<>(examples.size());
+        List<int[]> tagIds = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            TokenExample ex = examples.get(i);
+            String problem = null;
+            int[] ids = new int[ex.tags().size()];
+            for (int w = 0; w < ids.length && problem == null; w++) {
+                Integer id = labelIds.get(ex.tags().get(w));
+                if (id == null) {
+                    problem = "tag not in the label list";
+                } else {
+                    ids[w] = id;
                 }
+                if (!wordIsUsable(ex.tokens().get(w))) {
+                    problem = "empty word or word holding whitespace";
+                }
+            }
+            if (problem != null) {
+                report.skip(ex.id(), problem);
+            } else {
+                kept.add(i);
+                tagIds.add(ids);
+            }
+        }
+        Rows acc = new Rows(report, tokenizer.padId(), examples.size());
+        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc)) {
+            featurizeBySentences(examples, kept, tagIds, acc);
+        }
+        return acc.finish();
+    }
+
+    /**
+     * Fast path: tokenizes each distinct word once and assembles the rows from the words' pieces
+     * and the special-token layout. Returns false, having added nothing, when the tokenizer does
+     * not allow it.
+     */
+    private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc) {
+        if (!tokenizer.encodesWordsIndependently()) {
+            return false;
+        }
+        Optional<SpecialTokenLayout> found = tokenizer.specialTokenLayout();
+        if (found.isEmpty() || found.get().singleType() != 0) {
+            return false;
+        }
+        SpecialTokenLayout layout = found.get();
+        int[] prefix = layout.singlePrefix();
+        int[] suffix = layout.singleSuffix();
+        int budget = maxLength - prefix.length - suffix.length;
+        if (budget <= 0) {
+            return false;
+        }
+        Map<String, Integer> wordIndex = new HashMap<>();
+        List<String> distinct = new ArrayList<>();
+        int[][] sentenceWords = new int[kept.size()][];
+        for (int k = 0; k < kept.size(); k++) {
+            List<String> words = examples.get(kept.get(k)).tokens();
+            int[] idx = new int[words.size()];
+            for (int w = 0; w < idx.length; w++) {
+                String word = words.get(w);
+                Integer at = wordIndex.get(word);
+                if (at == null) {
+                    at = distinct.size();
+                    wordIndex.put(word, at);
+                    distinct.add(word);
+                }
+                idx[w] = at;
+            }
+            sentenceWords[k] = idx;
+        }
+        Pieces pieces;
+        try {
+            pieces = tokenizer.encodeWordPieces(distinct);
+        } catch (IllegalArgumentException ex) {
+            return false;
+        }
+        int[] pIds = pieces.ids();
+        int[] pStart = pieces.rowStart();
+        int[] ids = new int[maxLength];
+        int[] wordIds = new int[maxLength];
+        for (int k = 0; k < kept.size(); k++) {
+            int[] idx = sentenceWords[k];
+            int n = 0;
+            for (int id : prefix) {
+                wordIds[n] = -1;
+                ids[n++] = id;
+            }
+            int limit = prefix.length + budget;
+            boolean truncated = false;
+            for (int w = 0; w < idx.length && !truncated; w++) {
+                for (int t = pStart[idx[w]]; t < pStart[idx[w] + 1]; t++) {
+                    if (n == limit) {
+                        truncated = true;
+                        break;
+                    }
+                    wordIds[n] = w;
+                    ids[n++] = pIds[t];
+                }
+            }
+            for (int id : suffix) {
+                wordIds[n] = -1;
+                ids[n++] = id;
+            }
+            acc.add(kept.get(k), ids, wordIds, n, tagIds.get(k), truncated, labelAll);
+        }
+        return true;
+    }
+
+    /** Reference path: encodes whole sentences through {@link SubwordTokenizer#encodeWordsBatch}. */
+    private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc)
+            throws IOException {
+        try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
+            for (int from = 0; from < keptAll.size(); from += batchSize) {
+                int to = Math.min(keptAll.size(), from + batchSize);
+                List<Integer> kept = keptAll.subList(from, to);
                 TokenEncoding[] enc = ChunkEncoder.encode(
                         () -> tok.encodeWordsBatch(kept.stream().map(i -> examples.get(i).tokens()).toList()),
                         k -> tok.encodeWords(examples.get(kept.get(k)).tokens()),
@@ -110,58 +198,85 @@ public final class TokenClassificationFeaturizer {
                     int i = kept.get(k);
                     TokenEncoding e = enc[k];
                     if (e == null) {
-                        report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
+                        acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
                         continue;
                     }
-                    int[] tags = tagIds.get(k);
-                    int n = e.length();
-                    if (labSize + n > lab.length) {
-                        lab = Arrays.copyOf(lab, Math.max(labSize + n, lab.length * 2));
-                    }
-                    int[] wordIds = e.wordIds();
-                    int prev = -1;
-                    int firsts = 0;
-                    int[] firstWords = new int[tags.length];
-                    for (int p = 0; p < n; p++) {
-                        int w = wordIds[p];
-                        byte b;
-                        if (w < 0) {
-                            b = TokenClassificationFeatures.IGNORE;
-                        } else if (w != prev) {
-                            b = (byte) (TokenClassificationFeatures.FIRST | tags[w]);
-                            firstWords[firsts++] = w;
-                        } else {
-                            b = (byte) (labelAll ? tags[w] : TokenClassificationFeatures.IGNORE);
+                    int[] types = e.typeIds();
+                    for (int p = 0; p < e.length(); p++) {
+                        if (types[p] != 0) {
+                            throw new IllegalStateException(
+                                    name + ": single-sequence type ids must be 0, found " + types[p] + " at " + p);
                         }
-                        if (w >= 0) {
-                            prev = w;
-                        }
-                        lab[labSize + p] = b;
                     }
-                    labSize += n;
-                    int lastWord = prev;
-                    int row = rows.add(e.ids(), e.typeIds(), n);
-                    exampleOf[row] = i;
-                    if (e.isTruncated()) {
-                        report.truncated();
-                        report.count("words cut by truncation", tags.length - 1 - lastWord);
-                    }
-                    if (firsts != lastWord + 1) {
-                        report.count("words without sub-tokens", lastWord + 1 - firsts);
-                        gapped.put(row, Arrays.copyOf(firstWords, firsts));
-                    }
+                    acc.add(i, e.ids(), e.wordIds(), e.length(), tagIdsAll.get(from + k), e.isTruncated(), labelAll);
                 }
             }
         }
-        TokenRows built = rows.build();
-        int n = built.rowCount();
-        long bytes = built.storedBytes() + labSize + 4L * n;
-        for (int[] g : gapped.values()) {
-            bytes += 4L * g.length + 16;
+    }
+
+    /** Collects rows and label bytes; mutable, single-threaded. */
+    private static final class Rows {
+        final ReportCollector report;
+        final TokenRows.Builder rows;
+        byte[] lab = new byte[1024];
+        int labSize;
+        final int[] exampleOf;
+        final Map<Integer, int[]> gapped = new TreeMap<>();
+
+        Rows(ReportCollector report, int padId, int examples) {
+            this.report = report;
+            this.rows = TokenRows.builder(padId);
+            this.exampleOf = new int[examples];
         }
-        return new TokenClassificationFeatures(
-                built, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped,
-                report.finish(n, built.tokenCount(), bytes));
+
+        void add(int example, int[] ids, int[] wordIds, int n, int[] tags, boolean truncated, boolean labelAll) {
+            if (labSize + n > lab.length) {
+                lab = Arrays.copyOf(lab, Math.max(labSize + n, lab.length * 2));
+            }
+            int prev = -1;
+            int firsts = 0;
+            int[] firstWords = new int[tags.length];
+            for (int p = 0; p < n; p++) {
+                int w = wordIds[p];
+                byte b;
+                if (w < 0) {
+                    b = TokenClassificationFeatures.IGNORE;
+                } else if (w != prev) {
+                    b = (byte) (TokenClassificationFeatures.FIRST | tags[w]);
+                    firstWords[firsts++] = w;
+                } else {
+                    b = (byte) (labelAll ? tags[w] : TokenClassificationFeatures.IGNORE);
+                }
+                if (w >= 0) {
+                    prev = w;
+                }
+                lab[labSize + p] = b;
+            }
+            labSize += n;
+            int lastWord = prev;
+            int row = rows.add(ids, 0, n, n);
+            exampleOf[row] = example;
+            if (truncated) {
+                report.truncated();
+                report.count("words cut by truncation", tags.length - 1 - lastWord);
+            }
+            if (firsts != lastWord + 1) {
+                report.count("words without sub-tokens", lastWord + 1 - firsts);
+                gapped.put(row, Arrays.copyOf(firstWords, firsts));
+            }
+        }
+
+        TokenClassificationFeatures finish() {
+            TokenRows built = rows.build();
+            int n = built.rowCount();
+            long bytes = built.storedBytes() + labSize + 4L * n;
+            for (int[] g : gapped.values()) {
+                bytes += 4L * g.length + 16;
+            }
+            return new TokenClassificationFeatures(
+                    built, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped,
+                    report.finish(n, built.tokenCount(), bytes));
+        }
     }
 
     private static boolean wordIsUsable(String word) {
@@ -190,6 +305,7 @@ public final class TokenClassificationFeaturizer {
         private int batchSize = 1024;
         private boolean labelAll;
         private String name = "token-classification";
+        private boolean fastPath = true;
 
         private Builder() {}
 
@@ -256,6 +372,20 @@ public final class TokenClassificationFeaturizer {
          */
         public Builder optName(String name) {
             this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Sets whether distinct words are tokenized once and rows assembled from their pieces
+         * when the tokenizer allows it ({@link SubwordTokenizer#encodesWordsIndependently()} and a
+         * simple special-token layout). Default true. False always encodes whole sentences; both
+         * give the same features.
+         *
+         * @param fastPath false to force sentence encoding
+         * @return this builder
+         */
+        public Builder optFastPath(boolean fastPath) {
+            this.fastPath = fastPath;
             return this;
         }
 

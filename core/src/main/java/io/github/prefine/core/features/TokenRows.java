@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * Token ids of many variable-length rows in one flat primitive array, with row offsets.
  *
- * <p>Rows are stored unpadded; the attention mask is implied by the row length. Ids take 2 bytes
- * each when every id is below 65,536 (BERT's 30,522-entry vocabulary) and 3 bytes otherwise
- * (XLM-R's 250,002), chosen at {@link Builder#build()}. Token type ids are implied by one number
+ * <p>Rows are stored unpadded; the attention mask is implied by the row length. Ids are
+ * bit-packed with the width of the largest id, chosen at {@link Builder#build()}: 15 bits for
+ * BERT's 30,522-entry vocabulary, 18 bits for XLM-R's 250,002 (at most 24). Token type ids are implied by one number
  * per row, the position where type 1 starts (BERT pairs); rows without a second segment cost
  * nothing for it. Compared with one {@code int[]} per row this saves the per-array header and half
  * or more of the payload, at the price of a decode per read.
@@ -15,15 +15,15 @@ import java.util.Arrays;
  * <p>Immutable and thread-safe.
  */
 public final class TokenRows {
-    private final char[] ids16;
-    private final byte[] ids24;
+    private final long[] packed;
+    private final int bits;
     private final int[] rowStart;
     private final int[] secondStart;
     private final int padId;
 
-    private TokenRows(char[] ids16, byte[] ids24, int[] rowStart, int[] secondStart, int padId) {
-        this.ids16 = ids16;
-        this.ids24 = ids24;
+    private TokenRows(long[] packed, int bits, int[] rowStart, int[] secondStart, int padId) {
+        this.packed = packed;
+        this.bits = bits;
         this.rowStart = rowStart;
         this.secondStart = secondStart;
         this.padId = padId;
@@ -128,25 +128,27 @@ public final class TokenRows {
      * @return the payload size, without object headers
      */
     public long storedBytes() {
-        long ids = ids16 != null ? 2L * ids16.length : ids24.length;
-        return ids + 4L * rowStart.length + (secondStart == null ? 0 : 4L * secondStart.length);
+        return 8L * packed.length + 4L * rowStart.length + (secondStart == null ? 0 : 4L * secondStart.length);
     }
 
     /**
-     * Returns how many bytes each id takes.
+     * Returns how many bits each id takes: the bit length of the largest stored id (at least 1).
      *
-     * @return 2 or 3
+     * @return 1 to 24
      */
-    public int bytesPerId() {
-        return ids16 != null ? 2 : 3;
+    public int bitsPerId() {
+        return bits;
     }
 
     private int idAt(int flat) {
-        if (ids16 != null) {
-            return ids16[flat];
+        long bit = (long) flat * bits;
+        int word = (int) (bit >>> 6);
+        int shift = (int) (bit & 63);
+        long v = packed[word] >>> shift;
+        if (shift + bits > 64) {
+            v |= packed[word + 1] << (64 - shift);
         }
-        int b = 3 * flat;
-        return (ids24[b] & 0xFF) | (ids24[b + 1] & 0xFF) << 8 | (ids24[b + 2] & 0xFF) << 16;
+        return (int) (v & ((1L << bits) - 1));
     }
 
     /** Collects rows, then packs them; mutable and single-threaded. */
@@ -195,6 +197,39 @@ public final class TokenRows {
                             "type ids must be 0…0 1…1, found " + t + " at position " + i);
                 }
             }
+            return endRow(length, second);
+        }
+
+        /**
+         * Appends a row given its ids and the position where token type 1 starts.
+         *
+         * @param ids token ids, read from {@code from}
+         * @param from the first id to read
+         * @param length the row length
+         * @param secondStart the first position of type 1, or {@code length} when all are type 0
+         * @return the new row's index
+         * @throws IllegalArgumentException when an id is negative or above 2^24-1, or {@code
+         *     secondStart} is outside {@code [0, length]}
+         */
+        public int add(int[] ids, int from, int length, int secondStart) {
+            if (secondStart < 0 || secondStart > length) {
+                throw new IllegalArgumentException(
+                        "secondStart must be in [0, " + length + "], found " + secondStart);
+            }
+            if (size + length > this.ids.length) {
+                this.ids = Arrays.copyOf(this.ids, Math.max(size + length, this.ids.length * 2));
+            }
+            for (int i = 0; i < length; i++) {
+                int id = ids[from + i];
+                if (id < 0 || id > 0xFFFFFF) {
+                    throw new IllegalArgumentException("token id must be in [0, 2^24), found " + id);
+                }
+                this.ids[size + i] = id;
+            }
+            return endRow(length, secondStart);
+        }
+
+        private int endRow(int length, int second) {
             if (rows + 2 > rowStart.length) {
                 rowStart = Arrays.copyOf(rowStart, rowStart.length * 2);
                 secondStart = Arrays.copyOf(secondStart, secondStart.length * 2);
@@ -229,21 +264,18 @@ public final class TokenRows {
             int[] starts = Arrays.copyOf(rowStart, rows + 1);
             starts[rows] = size;
             int[] seconds = anySecond ? Arrays.copyOf(secondStart, rows) : null;
-            if (max <= 0xFFFF) {
-                char[] packed = new char[size];
-                for (int i = 0; i < size; i++) {
-                    packed[i] = (char) ids[i];
-                }
-                return new TokenRows(packed, null, starts, seconds, padId);
-            }
-            byte[] packed = new byte[3 * size];
+            int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(max));
+            long[] packed = new long[(int) (((long) size * bits + 63) >>> 6)];
             for (int i = 0; i < size; i++) {
-                int id = ids[i];
-                packed[3 * i] = (byte) id;
-                packed[3 * i + 1] = (byte) (id >>> 8);
-                packed[3 * i + 2] = (byte) (id >>> 16);
+                long bit = (long) i * bits;
+                int word = (int) (bit >>> 6);
+                int shift = (int) (bit & 63);
+                packed[word] |= (long) ids[i] << shift;
+                if (shift + bits > 64) {
+                    packed[word + 1] |= (long) ids[i] >>> (64 - shift);
+                }
             }
-            return new TokenRows(null, packed, starts, seconds, padId);
+            return new TokenRows(packed, bits, starts, seconds, padId);
         }
     }
 }

@@ -205,7 +205,7 @@ public final class MiniLmArtifact {
      * @throws IOException if the weights do not fit the config
      */
     public LoadedCheckpoint load(NDManager manager, DataType dataType) throws IOException {
-        return EncoderCheckpoint.fromTensors(config(), weights.byName(), manager, dataType, Path.of(source));
+        return EncoderCheckpoint.fromTensors(config(), weights.byName(), manager, dataType, Path.of(ONNX_RESOURCE));
     }
 
     /**

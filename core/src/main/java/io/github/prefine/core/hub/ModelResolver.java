@@ -70,7 +70,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The token ({@link HubSettings#token()}) is sent as {@code Authorization: Bearer} to the
  * endpoint's host only, never to a redirect target on another host, and never appears in logs or
- * exception messages. A body that sends nothing for the request timeout is cut and resumed like a
+ * exception messages. A body that sends nothing for the stall timeout is cut and resumed like a
  * dropped one. Two processes downloading the same file at once are not coordinated (no file
  * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
  */
@@ -98,12 +98,14 @@ public final class ModelResolver {
     private final HttpClient http;
     private final int downloadAttempts;
     private final Duration requestTimeout;
+    private final Duration stallTimeout;
 
     private ModelResolver(Builder b) {
         this.settings = b.settings;
         this.revision = b.revision;
         this.downloadAttempts = b.downloadAttempts;
         this.requestTimeout = b.requestTimeout;
+        this.stallTimeout = b.stallTimeout;
         this.http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -473,15 +475,15 @@ public final class ModelResolver {
     }
 
     /**
-     * Copies the body, interrupting the read when no byte arrives for the request timeout: the
+     * Copies the body, interrupting the read when no byte arrives for the stall timeout: the
      * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
      */
     private void copyWithStallGuard(InputStream in, OutputStream out, String id, String file) throws IOException {
         Thread reader = Thread.currentThread();
-        long stallNanos = requestTimeout.toNanos();
+        long stallNanos = stallTimeout.toNanos();
         AtomicLong lastProgress = new AtomicLong(System.nanoTime());
         AtomicBoolean stalled = new AtomicBoolean();
-        long period = Math.max(10, requestTimeout.toMillis() / 4);
+        long period = Math.max(10, stallTimeout.toMillis() / 4);
         ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
             if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
                 reader.interrupt();
@@ -495,7 +497,7 @@ public final class ModelResolver {
             }
         } catch (IOException e) {
             if (stalled.get()) {
-                throw new IOException(id + ": " + file + ": no data for " + requestTimeout.toMillis() + " ms", e);
+                throw new IOException(id + ": " + file + ": no data for " + stallTimeout.toMillis() + " ms", e);
             }
             throw e;
         } finally {
@@ -606,6 +608,7 @@ public final class ModelResolver {
         private HttpClient httpClient;
         private int downloadAttempts = 3;
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration stallTimeout = Duration.ofSeconds(60);
 
         private Builder() {}
 
@@ -654,14 +657,25 @@ public final class ModelResolver {
         }
 
         /**
-         * Sets the timeout for connecting, for each response's headers, and for a body that stops
-         * sending (such a transfer counts as interrupted and is resumed by the next attempt).
+         * Sets the timeout for connecting and for each response's headers.
          *
          * @param timeout a positive duration; default 60 seconds
          * @return this builder
          */
         public Builder optRequestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how long a response body may send nothing before the transfer counts as interrupted
+         * (and is resumed by the next attempt).
+         *
+         * @param timeout a positive duration; default 60 seconds
+         * @return this builder
+         */
+        public Builder optStallTimeout(Duration timeout) {
+            this.stallTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
         }
 
@@ -677,6 +691,9 @@ public final class ModelResolver {
             }
             if (requestTimeout.isNegative() || requestTimeout.isZero()) {
                 throw new IllegalArgumentException("requestTimeout must be positive, found " + requestTimeout);
+            }
+            if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+                throw new IllegalArgumentException("stallTimeout must be positive, found " + stallTimeout);
             }
             if (revision.isBlank() || revision.contains("..") || revision.startsWith("/")) {
                 throw new IllegalArgumentException("revision must be a branch, tag or commit, found '" + revision + "'");

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -11,6 +12,11 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.internal.TensorArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +52,8 @@ import org.slf4j.LoggerFactory;
 public final class MultiHeadModel implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MultiHeadModel.class);
     private static final String MANIFEST = "prefine-model.json";
-    private static final String HEADS_FILE = "heads.ndlist";
-    private static final String ENCODER_FILE = "encoder.ndlist";
+    private static final String HEADS_FILE = "heads.safetensors";
+    private static final String ENCODER_FILE = "encoder.safetensors";
 
     private final NDManager manager;
     private final Block encoder;
@@ -231,13 +237,15 @@ public final class MultiHeadModel implements AutoCloseable {
 
     /**
      * Like {@link #forward(NDManager, MultiTaskBatch, boolean)}, with the parameter store the
-     * encoder and heads read their weights from (for mixed precision, an
-     * {@link io.github.prefine.core.precision.HalfPrecisionStore} handing out float16 copies).
+     * encoder and heads read their weights from: for mixed precision, an
+     * {@link io.github.prefine.core.precision.HalfPrecisionStore} handing out float16 copies; for
+     * data-parallel training, a store serving a replica of the parameters on another device.
      *
-     * @param stepManager the manager that owns the batch arrays and every result
+     * @param stepManager the manager that owns the batch arrays and every result; its device is
+     *     the device the forward runs on
      * @param batch the host batch
      * @param training true for a training forward (dropout on)
-     * @param ps the parameter store for this step, on {@code stepManager}
+     * @param ps the parameter store for this step, on {@code stepManager}'s device
      * @return per-task logits and losses, owned by {@code stepManager}
      */
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
@@ -310,10 +318,11 @@ public final class MultiHeadModel implements AutoCloseable {
 
     /**
      * Writes the encoder and every head: {@code dir/encoder/} (HF folder through {@code writer}),
-     * {@code dir/heads.ndlist} (head tensors under {@code heads.<task>.} keys), and {@code
+     * {@code dir/heads.safetensors} (head tensors under {@code heads.<task>.} keys, which for the
+     * {@code heads} module's heads end in the HF key, e.g. {@code heads.ner.classifier.weight}), and {@code
      * dir/prefine-model.json} (task names, label counts, hidden size, loss scaling).
      *
-     * <p>With a null writer the encoder tensors go to {@code dir/encoder.ndlist} instead, which
+     * <p>With a null writer the encoder tensors go to {@code dir/encoder.safetensors} instead, which
      * {@link #loadParameters} also reads.
      *
      * @param dir the folder to create or fill
@@ -326,11 +335,11 @@ public final class MultiHeadModel implements AutoCloseable {
         if (writer != null) {
             writer.write(encoder, dir.resolve("encoder"));
         } else {
-            TensorArchive.write(dir.resolve(ENCODER_FILE), arrays(encoderParameters));
+            writeSafetensors(dir.resolve(ENCODER_FILE), encoderParameters);
         }
         List<NamedParameter> hp = new ArrayList<>();
         headParameters.forEach(hp::addAll);
-        TensorArchive.write(dir.resolve(HEADS_FILE), arrays(hp));
+        writeSafetensors(dir.resolve(HEADS_FILE), hp);
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", "prefine-multi-head-model/1");
         manifest.put("hiddenSize", hiddenSize);
@@ -362,15 +371,33 @@ public final class MultiHeadModel implements AutoCloseable {
         Set<String> wanted = new LinkedHashSet<>();
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> values = new LinkedHashMap<>();
-            values.putAll(TensorArchive.read(dir.resolve(HEADS_FILE), tmp));
+            values.putAll(readSafetensors(dir.resolve(HEADS_FILE), tmp));
             Path enc = dir.resolve(ENCODER_FILE);
             if (Files.exists(enc)) {
-                values.putAll(TensorArchive.read(enc, tmp));
+                values.putAll(readSafetensors(enc, tmp));
                 encoderParameters.forEach(p -> wanted.add(p.key()));
             }
             headParameters.forEach(l -> l.forEach(p -> wanted.add(p.key())));
             setValues(values, wanted, dir.toString());
         }
+    }
+
+    private static void writeSafetensors(Path file, List<NamedParameter> params) throws IOException {
+        List<HostTensor> ts = new ArrayList<>(params.size());
+        for (NamedParameter p : params) {
+            ts.add(HostTensors.toHost(p.key(), p.parameter().getArray()));
+        }
+        SafetensorsWriter.write(file, ts);
+    }
+
+    private static Map<String, NDArray> readSafetensors(Path file, NDManager m) throws IOException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            for (Map.Entry<String, HostTensor> e : r.readAll().entrySet()) {
+                out.put(e.getKey(), HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32));
+            }
+        }
+        return out;
     }
 
     /**
@@ -499,6 +526,28 @@ public final class MultiHeadModel implements AutoCloseable {
             this.encoder = Objects.requireNonNull(encoder, "encoder");
             this.hiddenSize = hiddenSize;
             return this;
+        }
+
+        /**
+         * Sets prefine's HF-compatible encoder (required, or {@link #setEncoder(Block, int)}),
+         * taking the hidden size from its config.
+         *
+         * @param encoder a loaded or initialized encoder; its parameters move to the model's manager
+         * @return this builder
+         */
+        public Builder setEncoder(TransformerEncoder encoder) {
+            return setEncoder(encoder, encoder.config().hiddenSize());
+        }
+
+        /**
+         * Adds a task's head from the {@code heads} module (see {@link TaskHeads#of}).
+         *
+         * @param taskName a unique task name
+         * @param head the head, not yet initialized
+         * @return this builder
+         */
+        public Builder addHead(String taskName, io.github.prefine.heads.Head head) {
+            return addHead(taskName, TaskHeads.of(head));
         }
 
         /**

@@ -3,20 +3,25 @@ package io.github.prefine.core.tokenize;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.djl.util.PairList;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +56,11 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final int stride;
     private final boolean addSpecialTokens;
     private final int padId;
+    private final boolean wordwise;
+    /** Untruncated, unpadded copy for {@link #encodePieces}; created on first use. */
+    private HuggingFaceTokenizer bare;
+    private Optional<SpecialTokenLayout> layout;
+    private boolean closed;
 
     private SubwordTokenizer(Builder b, HuggingFaceTokenizer delegate, int padId) {
         this.delegate = delegate;
@@ -61,6 +71,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
+        this.wordwise = b.wordwise;
     }
 
     /**
@@ -86,6 +97,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.stride = stride;
         b.addSpecialTokens = addSpecialTokens;
         b.padId = padId;
+        b.wordwise = wordwise;
+        b.wordwiseKnown = true;
         return b;
     }
 
@@ -317,10 +330,308 @@ public final class SubwordTokenizer implements AutoCloseable {
         return addSpecialTokens;
     }
 
-    /** Frees the native tokenizer; calling it again does nothing. */
+    /**
+     * Tells whether each whitespace-separated word is tokenized on its own, so that a sentence's
+     * sub-tokens are the concatenation of its words' sub-tokens (the condition for {@link
+     * #encodeWordPieces(List)}).
+     *
+     * <p>Read from the file's pre-tokenizer: true for {@code BertPreTokenizer}, {@code
+     * Whitespace}, {@code WhitespaceSplit}, a splitting {@code Metaspace} that marks every word
+     * (prepend scheme {@code always} or {@code first}), a {@code ByteLevel} that adds a prefix
+     * space and splits with its regex, and sequences of these with {@code Punctuation} or {@code Digits}. Normalizers are
+     * assumed to act per character (true of the BERT, Unicode-form, lowercase, accent and
+     * SentencePiece precompiled normalizers).
+     *
+     * @return true when words are tokenized independently
+     */
+    public boolean encodesWordsIndependently() {
+        return wordwise;
+    }
+
+    /**
+     * Encodes texts with one native batch call, without special tokens, truncation or padding,
+     * fetching only ids and, if asked, offsets (no token strings, no per-token objects beyond the
+     * native offsets).
+     *
+     * @param texts the texts
+     * @param withOffsets true to fetch UTF-16 character offsets
+     * @return one row per text
+     * @throws IllegalArgumentException when the native tokenizer rejects an input
+     */
+    public Pieces encodePieces(List<String> texts, boolean withOffsets) {
+        String[] arr = texts.toArray(new String[0]);
+        for (String t : arr) {
+            Objects.requireNonNull(t, "texts element");
+        }
+        HuggingFaceTokenizer b = bare();
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        long[] handles = null;
+        try {
+            try {
+                handles = lib.batchEncode(b.getHandle(), arr, false);
+            } catch (RuntimeException ex) {
+                throw nativeFailure(ex);
+            }
+            int[] rowStart = new int[arr.length + 1];
+            int[] ids = new int[Math.max(16, arr.length * 16)];
+            int[] starts = withOffsets ? new int[ids.length] : new int[0];
+            int[] ends = withOffsets ? new int[ids.length] : new int[0];
+            int size = 0;
+            for (int k = 0; k < arr.length; k++) {
+                long[] t = lib.getTokenIds(handles[k]);
+                int n = t.length;
+                if (size + n > ids.length) {
+                    int cap = Math.max(size + n, ids.length * 2);
+                    ids = Arrays.copyOf(ids, cap);
+                    if (withOffsets) {
+                        starts = Arrays.copyOf(starts, cap);
+                        ends = Arrays.copyOf(ends, cap);
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    ids[size + i] = (int) t[i];
+                }
+                if (withOffsets) {
+                    CharSpan[] spans = lib.getTokenCharSpans(handles[k]);
+                    int[] map = codePointToUtf16(arr[k]);
+                    for (int i = 0; i < n; i++) {
+                        CharSpan sp = spans[i];
+                        if (sp != null) {
+                            starts[size + i] = map == null ? sp.getStart() : map[sp.getStart()];
+                            ends[size + i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+                        }
+                    }
+                }
+                size += n;
+                rowStart[k + 1] = size;
+            }
+            return new Pieces(
+                    Arrays.copyOf(ids, size), rowStart,
+                    withOffsets ? Arrays.copyOf(starts, size) : starts,
+                    withOffsets ? Arrays.copyOf(ends, size) : ends);
+        } finally {
+            if (handles != null) {
+                for (long h : handles) {
+                    lib.deleteEncoding(h);
+                }
+            }
+            // The native calls use only the handle; keep its owner (and its finalizer) alive.
+            Reference.reachabilityFence(b);
+        }
+    }
+
+    /**
+     * Encodes words without special tokens: one row per word, holding the sub-tokens the word gets
+     * inside any sentence of this tokenizer.
+     *
+     * <p>Words are joined with single spaces into chunks, and each chunk's tokens are given to the
+     * word they start in, as in {@link #encodeWordsBatch(List)}; a sentence's encoding is then the
+     * special tokens around the concatenation of its words' rows. A word may get no sub-tokens (a
+     * word of characters the normalizer removes).
+     *
+     * @param words distinct words, each non-empty and free of whitespace
+     * @return one row per word, without offsets
+     * @throws IllegalStateException when {@link #encodesWordsIndependently()} is false
+     * @throws IllegalArgumentException when a word is empty or holds whitespace, or the native
+     *     tokenizer rejects an input
+     */
+    public Pieces encodeWordPieces(List<String> words) {
+        if (!wordwise) {
+            throw new IllegalStateException(path + ": the pre-tokenizer does not tokenize words independently");
+        }
+        final int chunk = 256;
+        int nChunks = (words.size() + chunk - 1) / chunk;
+        List<String> texts = new ArrayList<>(nChunks);
+        int[][] wordEnds = new int[nChunks][];
+        StringBuilder sb = new StringBuilder();
+        for (int c = 0; c < nChunks; c++) {
+            int from = c * chunk;
+            int to = Math.min(words.size(), from + chunk);
+            int[] ends = new int[to - from];
+            sb.setLength(0);
+            for (int w = from; w < to; w++) {
+                String word = words.get(w);
+                checkWord(word);
+                if (w > from) {
+                    sb.append(' ');
+                }
+                sb.append(word);
+                ends[w - from] = sb.length();
+            }
+            texts.add(sb.toString());
+            wordEnds[c] = ends;
+        }
+        Pieces p = encodePieces(texts, true);
+        int[] src = p.ids();
+        int[] starts = p.starts();
+        int[] ids = new int[src.length];
+        int[] rowStart = new int[words.size() + 1];
+        int pos = 0;
+        int base = 0;
+        for (int c = 0; c < nChunks; c++) {
+            int[] ends = wordEnds[c];
+            rowStart[base] = pos;
+            int w = 0;
+            for (int t = p.rowStart()[c]; t < p.rowStart()[c + 1]; t++) {
+                // The space before a word (SentencePiece's "▁") goes to that word.
+                while (w < ends.length - 1 && ends[w] <= starts[t]) {
+                    w++;
+                    rowStart[base + w] = pos;
+                }
+                ids[pos++] = src[t];
+            }
+            while (w < ends.length - 1) {
+                w++;
+                rowStart[base + w] = pos;
+            }
+            base += ends.length;
+        }
+        rowStart[words.size()] = pos;
+        return new Pieces(ids, rowStart, new int[0], new int[0]);
+    }
+
+    /**
+     * Returns where the post-processor puts special tokens, read once from probe encodings.
+     *
+     * @return the layout, or empty when the template does not have the simple form {@link
+     *     SpecialTokenLayout} describes
+     */
+    public synchronized Optional<SpecialTokenLayout> specialTokenLayout() {
+        if (layout == null) {
+            layout = probeLayout();
+        }
+        return layout;
+    }
+
+    private Optional<SpecialTokenLayout> probeLayout() {
+        HuggingFaceTokenizer b = bare();
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        long single = 0;
+        long pair = 0;
+        try {
+            single = lib.encode(b.getHandle(), "a", true);
+            pair = lib.encodeDual(b.getHandle(), "a", "b", true);
+            int[] sIds = toInt(lib.getTokenIds(single));
+            int[] sSpecial = toInt(lib.getSpecialTokenMask(single));
+            int[] sTypes = toInt(lib.getTypeIds(single));
+            int first = 0;
+            while (first < sIds.length && sSpecial[first] == 1) {
+                first++;
+            }
+            int last = sIds.length - 1;
+            while (last >= first && sSpecial[last] == 1) {
+                last--;
+            }
+            if (first > last) {
+                return Optional.empty();
+            }
+            for (int i = first; i <= last; i++) {
+                if (sSpecial[i] == 1) {
+                    return Optional.empty();
+                }
+            }
+            for (int t : sTypes) {
+                if (t != sTypes[0]) {
+                    return Optional.empty();
+                }
+            }
+            int[] pIds = toInt(lib.getTokenIds(pair));
+            int[] pSpecial = toInt(lib.getSpecialTokenMask(pair));
+            int[] pTypes = toInt(lib.getTypeIds(pair));
+            int[] pSeq = toInt(lib.getSequenceIds(pair));
+            int n = pIds.length;
+            int a0 = indexOf(pSeq, 0, 0);
+            int a1 = a0 < 0 ? -1 : runEnd(pSeq, a0, 0);
+            int b0 = a1 < 0 ? -1 : indexOf(pSeq, 1, a1);
+            int b1 = b0 < 0 ? -1 : runEnd(pSeq, b0, 1);
+            if (b1 < 0) {
+                return Optional.empty();
+            }
+            for (int i = 0; i < n; i++) {
+                boolean inSeq = (i >= a0 && i < a1) || (i >= b0 && i < b1);
+                if (inSeq == (pSpecial[i] == 1)) {
+                    return Optional.empty();
+                }
+                int expected = i < b0 ? pTypes[0] : pTypes[n - 1];
+                if (pTypes[i] != expected) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.of(new SpecialTokenLayout(
+                    Arrays.copyOfRange(sIds, 0, first), Arrays.copyOfRange(sIds, last + 1, sIds.length), sTypes[0],
+                    Arrays.copyOfRange(pIds, 0, a0), Arrays.copyOfRange(pIds, a1, b0), Arrays.copyOfRange(pIds, b1, n),
+                    pTypes[0], pTypes[n - 1]));
+        } catch (RuntimeException ex) {
+            logger.debug("{}: special-token probe failed: {}", path, ex.getMessage());
+            return Optional.empty();
+        } finally {
+            if (single != 0) {
+                lib.deleteEncoding(single);
+            }
+            if (pair != 0) {
+                lib.deleteEncoding(pair);
+            }
+            Reference.reachabilityFence(b);
+        }
+    }
+
+    private static int indexOf(int[] a, int v, int from) {
+        for (int i = from; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int runEnd(int[] a, int from, int v) {
+        int i = from;
+        while (i < a.length && a[i] == v) {
+            i++;
+        }
+        return i;
+    }
+
+    private static void checkWord(String word) {
+        if (word.isEmpty()) {
+            throw new IllegalArgumentException("word must be non-empty");
+        }
+        for (int c = 0; c < word.length(); c++) {
+            if (Character.isWhitespace(word.charAt(c)) || Character.isSpaceChar(word.charAt(c))) {
+                throw new IllegalArgumentException("word must hold no whitespace, found \"" + word + "\"");
+            }
+        }
+    }
+
+    private synchronized HuggingFaceTokenizer bare() {
+        if (closed) {
+            throw new IllegalStateException(path + ": tokenizer is closed");
+        }
+        if (bare == null) {
+            Map<String, String> options = new HashMap<>();
+            options.put("addSpecialTokens", "false");
+            options.put("truncation", "false");
+            options.put("padding", "false");
+            try {
+                bare = HuggingFaceTokenizer.newInstance(path, options);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(path + ": cannot load the tokenizer again", ex);
+            }
+        }
+        return bare;
+    }
+
+    /** Frees the native tokenizers; calling it again does nothing. */
     @Override
     public void close() {
         delegate.close();
+        synchronized (this) {
+            closed = true;
+            if (bare != null) {
+                bare.close();
+                bare = null;
+            }
+        }
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
@@ -425,6 +736,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private int stride;
         private boolean addSpecialTokens = true;
         private int padId = -1;
+        private boolean wordwise;
+        private boolean wordwiseKnown;
 
         private Builder() {}
 
@@ -532,7 +845,15 @@ public final class SubwordTokenizer implements AutoCloseable {
                 throw new IOException(file + ": tokenizer file not found");
             }
             path = file;
-            int pad = padId >= 0 ? padId : readPadId(file);
+            JsonObject root = null;
+            if (padId < 0 || !wordwiseKnown) {
+                root = readJson(file);
+            }
+            int pad = padId >= 0 ? padId : readPadId(file, root);
+            if (!wordwiseKnown) {
+                wordwise = splitsWordsIndependently(root.get("pre_tokenizer"));
+                wordwiseKnown = true;
+            }
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", Boolean.toString(addSpecialTokens));
             // Always collect overflow windows: DJL frees their native handles only when it
@@ -549,13 +870,57 @@ public final class SubwordTokenizer implements AutoCloseable {
             return new SubwordTokenizer(this, hf, pad);
         }
 
-        private static int readPadId(Path file) throws IOException {
-            JsonObject root;
+        private static JsonObject readJson(Path file) throws IOException {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                root = JsonParser.parseReader(r).getAsJsonObject();
+                return JsonParser.parseReader(r).getAsJsonObject();
             } catch (RuntimeException ex) {
                 throw new IOException(file + ": not a tokenizer.json object: " + ex.getMessage(), ex);
             }
+        }
+
+        /** See {@link SubwordTokenizer#encodesWordsIndependently()}. */
+        private static boolean splitsWordsIndependently(JsonElement pre) {
+            if (pre == null || !pre.isJsonObject()) {
+                return false;
+            }
+            JsonObject o = pre.getAsJsonObject();
+            String type = o.has("type") ? o.get("type").getAsString() : "";
+            if (type.equals("Sequence")) {
+                boolean splits = false;
+                for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
+                    String t = member.getAsJsonObject().get("type").getAsString();
+                    if (t.equals("Punctuation") || t.equals("Digits")) {
+                        continue;
+                    }
+                    if (!splitsWordsIndependently(member)) {
+                        return false;
+                    }
+                    splits = true;
+                }
+                return splits;
+            }
+            switch (type) {
+                case "BertPreTokenizer":
+                case "Whitespace":
+                case "WhitespaceSplit":
+                    return true;
+                case "Metaspace": {
+                    boolean split = !o.has("split") || o.get("split").getAsBoolean();
+                    String scheme = o.has("prepend_scheme") ? o.get("prepend_scheme").getAsString() : null;
+                    boolean marks = scheme != null
+                            ? scheme.equals("always") || scheme.equals("first")
+                            : o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean();
+                    return split && marks;
+                }
+                case "ByteLevel":
+                    return o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean()
+                            && (!o.has("use_regex") || o.get("use_regex").getAsBoolean());
+                default:
+                    return false;
+            }
+        }
+
+        private static int readPadId(Path file, JsonObject root) {
             JsonElement padding = root.get("padding");
             if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
                 return padding.getAsJsonObject().get("pad_id").getAsInt();

@@ -86,29 +86,59 @@ public final class AdamW implements AutoCloseable {
                 g.attach(sm);
                 grads.add(g);
             }
-            NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
-            for (int i = 0; i < active.size(); i++) {
-                NamedParameter p = active.get(i);
-                NDArray w = p.parameter().getArray();
-                NDArray g = grads.get(i);
-                NDArray gs = scale == null ? g : g.mul(scale);
-                long t = steps.merge(p.key(), 1L, Long::sum);
-                NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-                NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-                if (weightDecay != 0 && decays.test(p.key())) {
-                    w.muli((float) (1.0 - lr * weightDecay));
-                }
-                m.muli(beta1).addi(gs.mul(1f - beta1));
-                v.muli(beta2).addi(gs.square().mul(1f - beta2));
-                double bc1 = 1.0 - Math.pow(beta1, t);
-                double bc2 = 1.0 - Math.pow(beta2, t);
-                NDArray denom = own(sm, v.sqrt());
-                denom.divi((float) Math.sqrt(bc2)).addi(epsilon);
-                NDArray update = own(sm, m.div(denom));
-                update.muli((float) (lr / bc1));
-                w.subi(update);
+            update(sm, active, grads, lr);
+            for (NDArray g : grads) {
                 g.subi(g);
             }
+        }
+    }
+
+    /**
+     * Updates the given parameters from explicitly given gradients (for example gradients summed
+     * over device replicas) at learning rate {@code lr}. The gradients are read, not changed, and
+     * the parameters' own gradients are left alone.
+     *
+     * @param active the parameters to update
+     * @param gradients one gradient per parameter, same shape, on the parameter's device
+     * @param lr the learning rate of this step
+     * @throws IllegalArgumentException if the lists differ in length
+     */
+    public void step(List<NamedParameter> active, List<NDArray> gradients, double lr) {
+        checkOpen();
+        if (active.size() != gradients.size()) {
+            throw new IllegalArgumentException("optimizer: " + active.size() + " parameters but "
+                    + gradients.size() + " gradients");
+        }
+        try (NDManager sm = manager.newSubManager()) {
+            update(sm, active, gradients, lr);
+        }
+    }
+
+    private void update(NDManager sm, List<NamedParameter> active, List<NDArray> grads, double lr) {
+        // every temporary is attached to sm explicitly: results of an op join the manager of its
+        // first input, which for given gradients may be longer-lived than this step
+        NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
+        for (int i = 0; i < active.size(); i++) {
+            NamedParameter p = active.get(i);
+            NDArray w = p.parameter().getArray();
+            NDArray g = grads.get(i);
+            NDArray gs = scale == null ? g : own(sm, g.mul(scale));
+            long t = steps.merge(p.key(), 1L, Long::sum);
+            NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+            NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
+            if (weightDecay != 0 && decays.test(p.key())) {
+                w.muli((float) (1.0 - lr * weightDecay));
+            }
+            m.muli(beta1).addi(own(sm, gs.mul(1f - beta1)));
+            NDArray sq = own(sm, gs.square());
+            v.muli(beta2).addi(sq.muli(1f - beta2));
+            double bc1 = 1.0 - Math.pow(beta1, t);
+            double bc2 = 1.0 - Math.pow(beta2, t);
+            NDArray denom = own(sm, v.sqrt());
+            denom.divi((float) Math.sqrt(bc2)).addi(epsilon);
+            NDArray update = own(sm, m.div(denom));
+            update.muli((float) (lr / bc1));
+            w.subi(update);
         }
     }
 
@@ -186,7 +216,7 @@ public final class AdamW implements AutoCloseable {
     private NDArray clipScale(NDManager sm, List<NDArray> grads) {
         NDArray sumSq = null;
         for (NDArray g : grads) {
-            NDArray s = g.square().sum();
+            NDArray s = own(sm, g.square()).sum();
             sumSq = sumSq == null ? s : sumSq.add(s);
         }
         if (sumSq == null) {

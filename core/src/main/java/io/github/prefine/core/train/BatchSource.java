@@ -1,6 +1,7 @@
 package io.github.prefine.core.train;
 
 import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.task.Split;
 
 /**
  * The featurized examples of every task of a run, and the padded assembly of any mix of them

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.task.Split;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.core.task.Split;
 import java.util.List;
 
 /**

@@ -1,29 +1,39 @@
 package io.github.prefine.core.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Checkpoints.</b> With a checkpoint folder, after every epoch the model, the optimiser's
  * moments and step counts, the schedule step, the sampler state, the early-stopping history and
- * the best weights are written atomically. {@link #fit()} on a folder holding a checkpoint
+ * the best weights are written atomically, with a run manifest (seed, hyper-parameters, Java, OS,
+ * architecture, engine, device) in its {@code state.json}. {@link #fit()} on a folder holding a checkpoint
  * continues from it; a run killed at any point and restarted ends with the same weights and
  * validation losses as an uninterrupted one.
  *
@@ -53,18 +64,28 @@ import org.slf4j.LoggerFactory;
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
  * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
  *
- * <p><b>Devices.</b> Everything runs on the model manager's device; the only host reads are at
- * logging points, validation and checkpoints. Multi-device design (not implemented yet): keep a
- * replica of the parameters per device, split each sampled batch's examples into one contiguous
- * part per device (as gradient accumulation splits micro-batches, normalising every part's loss
- * by the whole batch's example count), run forward and backward per device in parallel, sum the
- * gradients onto the first device, step there and broadcast the weights back; the result then
- * equals accumulation over the same parts.
+ * <p><b>Mixed precision.</b> With {@link Precision#FP16_MIXED} each step reads the encoder's
+ * projection weights through a {@link HalfPrecisionStore} (float16 copies of the float32 masters),
+ * back-propagates the loss times a {@link LossScaler} scale, unscales the float32 master gradients
+ * (before clipping), and calls {@link AdamW#step(List, double, NDArray)}, which skips the update on
+ * the device when a gradient overflowed; the scaler then backs off or grows. No host read is
+ * added. Checkpoints hold the float32 masters. The scale itself is not checkpointed: a resumed run
+ * starts again from the initial scale.
+ *
+ * <p><b>Devices.</b> Everything runs on the model manager's device unless {@link
+ * Builder#optDevices} lists more: then each batch is split into one contiguous part per device
+ * (per micro-batch when accumulating), every further device runs forward and backward on a
+ * replica of the parameters, the gradients are summed onto the first device, the optimiser steps
+ * there, and the updated values are copied back to the replicas. Every part's loss is normalised
+ * by the whole batch's example count, so the update equals gradient accumulation over the same
+ * parts. Devices are driven in turn from the training thread; mixed precision is single-device.
+ * The only host reads are at logging points, validation and checkpoints.
  *
  * <p><b>Native memory.</b> The trainer owns sub-managers of the model's manager: one for the
- * optimiser's moments, one for its own state (best weights, loss and step scalars), and one per
- * step for the batch and all intermediates, closed at the end of the step. {@link #close()} frees
- * the trainer's arrays (not the model) and is idempotent. Not thread-safe.
+ * optimiser's moments, one for its own state (best weights, loss and step scalars, device
+ * replicas), and one per step for the batch and all intermediates, closed at the end of the step.
+ * {@link #close()} frees the trainer's arrays (not the model) and is idempotent. Not thread-safe;
+ * call {@link #fit()} once per trainer.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -83,13 +104,23 @@ public final class Trainer implements AutoCloseable {
     private final Precision precision;
     private final CheckpointStore store;
     private final List<TrainingListener> listeners;
+    /** Mixed precision only (else null): the loss scaler and the parameters computed in float16. */
+    private final LossScaler scaler;
+    private final Set<Parameter> halfParameters;
 
     private final NDManager stateManager;
     private final NDManager stepRoot;
+    /** The devices a batch is split over; the first is the model's. */
+    private final List<Device> devices;
+    /** For each device after the first, a replica of every parameter, in {@code model.parameters()} order. */
+    private final List<List<NDArray>> replicas = new ArrayList<>();
+    /** The same replicas, looked up by parameter for the forward. */
+    private final List<Map<Parameter, NDArray>> replicaLookup = new ArrayList<>();
     private final NDArray intervalLoss;
     private final NDArray firstBadStep;
     private final NDArray stepCounter;
-    private final ArrayDeque<long[]> recentSteps = new ArrayDeque<>();
+    /** The last steps' (global step, epoch, tasks present), for naming a non-finite step's tasks. */
+    private final ArrayDeque<RecentStep> recentSteps = new ArrayDeque<>();
 
     private long globalStep;
     private EarlyStopping stopping;
@@ -120,10 +151,35 @@ public final class Trainer implements AutoCloseable {
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
         this.optimizer = b.optimizer.setManager(mm).build();
+        if (precision == Precision.FP16_MIXED) {
+            this.scaler = b.lossScaler.setManager(mm).build();
+            this.halfParameters = ((TransformerEncoder) model.encoder()).matrixParameters();
+        } else {
+            this.scaler = null;
+            this.halfParameters = Set.of();
+        }
         this.intervalLoss = stateManager.zeros(new Shape(1), DataType.FLOAT32);
         this.firstBadStep = stateManager.create(new long[] {-1L});
         this.stepCounter = stateManager.zeros(new Shape(1), DataType.INT64);
         this.stopping = new EarlyStopping(patience);
+        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
+        for (int d = 1; d < devices.size(); d++) {
+            Device dev = devices.get(d);
+            NDManager rm = stateManager.newSubManager(dev);
+            List<NDArray> list = new ArrayList<>();
+            Map<Parameter, NDArray> lookup = new IdentityHashMap<>();
+            for (NamedParameter p : model.parameters()) {
+                NDArray src = p.parameter().getArray();
+                // toDevice onto the same device would alias the parameter, so clone there instead
+                NDArray a = src.getDevice().equals(dev) ? src.duplicate() : src.toDevice(dev, true);
+                a.attach(rm);
+                a.setRequiresGradient(true);
+                list.add(a);
+                lookup.put(p.parameter(), a);
+            }
+            replicas.add(list);
+            replicaLookup.add(lookup);
+        }
     }
 
     private static int[] trainSizes(BatchSource data) {
@@ -202,6 +258,7 @@ public final class Trainer implements AutoCloseable {
                 LOG.info("resuming from {} after {} epochs", latest.get(), startEpoch);
             }
         }
+        syncReplicas(model.parameters());
         Engine engine = model.getManager().getEngine();
         for (int epoch = startEpoch; epoch < maxEpochs && !stopping.shouldStop(); epoch++) {
             engine.setRandomSeed(epochSeed(epoch));
@@ -279,24 +336,36 @@ public final class Trainer implements AutoCloseable {
         double lr = schedule.lr(globalStep);
         int n = b.size();
         try (NDManager sm = stepRoot.newSubManager()) {
-            List<NDArray> losses = new ArrayList<>(accumulation);
+            int parts = accumulation * devices.size();
+            List<NDArray> losses = new ArrayList<>(parts);
             try (GradientCollector gc = model.getManager().getEngine().newGradientCollector()) {
-                for (int j = 0; j < accumulation; j++) {
-                    int from = (int) ((long) j * n / accumulation);
-                    int to = (int) ((long) (j + 1) * n / accumulation);
+                for (int j = 0; j < parts; j++) {
+                    int from = (int) ((long) j * n / parts);
+                    int to = (int) ((long) (j + 1) * n / parts);
                     if (from == to) {
                         continue;
                     }
+                    int d = j % devices.size();
+                    NDManager dm = d == 0 ? sm : sm.newSubManager(devices.get(d));
+                    ParameterStore ps = d == 0 ? parameterStore(dm) : new ReplicaStore(dm, replicaLookup.get(d - 1));
                     MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(b.tasks(), from, to),
                             Arrays.copyOfRange(b.examples(), from, to));
-                    MultiHeadModel.Output out = model.forward(sm, mb, true);
+                    MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
                     // normalised by the whole batch, so the summed gradients equal one big batch's
                     NDArray loss = out.lossSum().div((float) n);
-                    gc.backward(loss);
-                    losses.add(loss);
+                    gc.backward(scaler == null ? loss : scaler.scale(loss));
+                    losses.add(d == 0 ? loss : tmp(sm, loss.stopGradient().toDevice(devices.get(0), false)));
                 }
             }
-            optimizer.step(active, lr);
+            if (devices.size() > 1) {
+                optimizer.step(active, sumReplicaGradients(sm, active), lr);
+                zeroGradients(active);
+                syncReplicas(active);
+            } else if (scaler == null) {
+                optimizer.step(active, lr);
+            } else {
+                mixedPrecisionStep(sm, active, lr);
+            }
             NDArray stepLoss = losses.get(0).stopGradient();
             for (int j = 1; j < losses.size(); j++) {
                 stepLoss = stepLoss.add(losses.get(j).stopGradient());
@@ -310,23 +379,132 @@ public final class Trainer implements AutoCloseable {
             TensorArchive.copyInto(updated, firstBadStep);
             stepCounter.addi(1L);
         }
-        recentSteps.addLast(new long[] {globalStep, epoch, taskMask(present)});
+        recentSteps.addLast(new RecentStep(globalStep, epoch, present));
         while (recentSteps.size() > Math.max(2L * logEvery, 64)) {
             recentSteps.removeFirst();
         }
         globalStep++;
     }
 
-    private static long taskMask(int[] present) {
-        // tasks beyond 63 are reported through the batch's first 63 only; enough to locate data
-        long m = 0;
-        for (int t : present) {
-            if (t < 63) {
-                m |= 1L << t;
+    /** Sums each active parameter's gradient over the devices, onto the first device. */
+    private List<NDArray> sumReplicaGradients(NDManager sm, List<NamedParameter> active) {
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        List<NDArray> grads = new ArrayList<>(active.size());
+        for (NamedParameter p : active) {
+            NDArray g = tmp(sm, p.parameter().getArray().getGradient());
+            int i = index.get(p.parameter());
+            for (List<NDArray> rep : replicas) {
+                NDArray rg = tmp(sm, rep.get(i).getGradient());
+                g = tmp(sm, g.add(tmp(sm, rg.toDevice(g.getDevice(), false))));
+            }
+            grads.add(g);
+        }
+        return grads;
+    }
+
+    private void zeroGradients(List<NamedParameter> active) {
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        AdamW.zeroGradients(active);
+        for (List<NDArray> rep : replicas) {
+            for (NamedParameter p : active) {
+                NDArray a = rep.get(index.get(p.parameter()));
+                try (NDArray g = a.getGradient()) {
+                    g.subi(g);
+                }
             }
         }
-        return m;
     }
+
+    /** Copies the first device's values of the given parameters to every replica. */
+    private void syncReplicas(List<NamedParameter> params) {
+        if (replicas.isEmpty()) {
+            return;
+        }
+        Map<Parameter, Integer> index = new IdentityHashMap<>();
+        List<NamedParameter> all = model.parameters();
+        for (int i = 0; i < all.size(); i++) {
+            index.put(all.get(i).parameter(), i);
+        }
+        for (List<NDArray> rep : replicas) {
+            for (NamedParameter p : params) {
+                TensorArchive.copyInto(p.parameter().getArray(), rep.get(index.get(p.parameter())));
+            }
+        }
+    }
+
+    /**
+     * Returns a copy of one replica's values, for tests.
+     *
+     * @param device the device index, from 1
+     * @return values in {@code model.parameters()} order
+     */
+    List<float[]> replicaValues(int device) {
+        List<float[]> out = new ArrayList<>();
+        for (NDArray a : replicas.get(device - 1)) {
+            out.add(a.toFloatArray());
+        }
+        return out;
+    }
+
+    /** Serves a device replica's arrays to the blocks of a forward on that device. */
+    private static final class ReplicaStore extends ParameterStore {
+        private final Map<Parameter, NDArray> values;
+
+        ReplicaStore(NDManager manager, Map<Parameter, NDArray> values) {
+            super(manager, false);
+            this.values = values;
+        }
+
+        @Override
+        public NDArray getValue(Parameter parameter, Device device, boolean training) {
+            if (parameter == null) {
+                return null;
+            }
+            NDArray a = values.get(parameter);
+            if (a == null) {
+                throw new IllegalStateException("replica: parameter " + parameter.getName() + " has no replica");
+            }
+            return a;
+        }
+    }
+
+    // ---- mixed precision (h-speed) ----
+
+    private ParameterStore parameterStore(NDManager sm) {
+        return scaler == null ? new ParameterStore(sm, false) : new HalfPrecisionStore(sm, halfParameters);
+    }
+
+    /** Unscales the master gradients, steps unless they overflowed, updates the scale; no host sync. */
+    private void mixedPrecisionStep(NDManager sm, List<NamedParameter> active, double lr) {
+        List<NDArray> grads = new ArrayList<>(active.size());
+        for (NamedParameter p : active) {
+            NDArray g = p.parameter().getArray().getGradient();
+            g.attach(sm);
+            grads.add(g);
+        }
+        NDArray found = scaler.unscale(grads, sm);
+        optimizer.step(active, lr, found);
+        scaler.update(found);
+    }
+
+    /**
+     * Returns the loss scaler of mixed-precision training.
+     *
+     * @return the scaler, owned by the trainer, or empty under {@link Precision#FLOAT32}
+     */
+    public Optional<LossScaler> lossScaler() {
+        return Optional.ofNullable(scaler);
+    }
+
+    private record RecentStep(long step, int epoch, int[] tasks) {}
 
     private static NDArray tmp(NDManager sm, NDArray a) {
         a.attach(sm);
@@ -348,15 +526,13 @@ public final class Trainer implements AutoCloseable {
     }
 
     private NonFiniteLossException nonFinite(long step) {
-        for (long[] s : recentSteps) {
-            if (s[0] == step) {
+        for (RecentStep s : recentSteps) {
+            if (s.step() == step) {
                 List<String> names = new ArrayList<>();
-                for (int t = 0; t < Math.min(63, model.numTasks()); t++) {
-                    if ((s[2] & (1L << t)) != 0) {
-                        names.add(model.taskNames().get(t));
-                    }
+                for (int t : s.tasks()) {
+                    names.add(model.taskNames().get(t));
                 }
-                return new NonFiniteLossException(step, (int) s[1], names);
+                return new NonFiniteLossException(step, s.epoch(), names);
             }
         }
         return new NonFiniteLossException(step, -1, List.of());
@@ -478,6 +654,7 @@ public final class Trainer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        syncReplicas(model.parameters());
     }
 
     private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
@@ -527,7 +704,7 @@ public final class Trainer implements AutoCloseable {
             Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());
             model.setValues(values, all.keySet(), dir.toString());
             Path opt = dir.resolve("optimizer.ndlist");
-            Map<String, NDArray> moments = java.nio.file.Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
+            Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
             optimizer.restore(moments, st.stepCounts());
         }
         Path bestFile = dir.resolve("best.ndlist");
@@ -535,7 +712,7 @@ public final class Trainer implements AutoCloseable {
             best.values().forEach(NDArray::close);
             best = null;
         }
-        if (java.nio.file.Files.exists(bestFile)) {
+        if (Files.exists(bestFile)) {
             best = TensorArchive.read(bestFile, stateManager);
         }
         sampler.restoreState(st.samplerState());
@@ -564,6 +741,9 @@ public final class Trainer implements AutoCloseable {
         if (!closed) {
             closed = true;
             optimizer.close();
+            if (scaler != null) {
+                scaler.close();
+            }
             stepRoot.close();
             stateManager.close();
         }
@@ -586,10 +766,29 @@ public final class Trainer implements AutoCloseable {
         private int evalBatchSize = 128;
         private long seed = 42;
         private Precision precision = Precision.FLOAT32;
+        private LossScaler.Builder lossScaler = LossScaler.builder();
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
+        private List<Device> devices = List.of();
 
         private Builder() {}
+
+        /**
+         * Splits every batch over several devices (data parallel): the first must be the model's
+         * device; each other device holds a replica of the parameters, runs forward and backward
+         * on its contiguous part of the batch, and its gradients are summed onto the first device
+         * before the optimiser step, after which the replicas are refreshed. Devices are driven
+         * from one thread, in turn. The update equals gradient accumulation over the same parts.
+         * A device may be listed twice (a second replica on the same device), which is only
+         * useful for testing. Default: the model's device alone.
+         *
+         * @param devices the devices, the model's first
+         * @return this builder
+         */
+        public Builder optDevices(List<Device> devices) {
+            this.devices = List.copyOf(devices);
+            return this;
+        }
 
         /**
          * Sets the model to train (required); the trainer does not close it.
@@ -753,7 +952,20 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the precision; default (and only) {@link Precision#FLOAT32}.
+         * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
+         * LossScaler.builder()} (torch's GradScaler defaults). The trainer sets its manager.
+         *
+         * @param lossScaler a configured builder
+         * @return this builder
+         */
+        public Builder optLossScaler(LossScaler.Builder lossScaler) {
+            this.lossScaler = Objects.requireNonNull(lossScaler, "lossScaler");
+            return this;
+        }
+
+        /**
+         * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED}
+         * needs a {@link TransformerEncoder} in the model.
          *
          * @param precision the precision
          * @return this builder
@@ -821,6 +1033,17 @@ public final class Trainer implements AutoCloseable {
             if (accumulation <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("trainer: gradient accumulation and logEvery must be positive, found "
                         + accumulation + " and " + logEvery);
+            }
+            if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
+                throw new IllegalArgumentException("trainer: the first device must be the model's " + model.getManager().getDevice()
+                        + ", found " + devices.get(0));
+            }
+            if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED runs on one device, found " + devices.size());
+            }
+            if (precision == Precision.FP16_MIXED && !(model.encoder() instanceof TransformerEncoder)) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED needs a TransformerEncoder, found "
+                        + model.encoder().getClass().getName());
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
             return new Trainer(this, store);

@@ -79,17 +79,18 @@ class ChoiceAndClassificationFeaturizerTest {
     }
 
     @Test
-    void tokenRowsPackLargeIdsInThreeBytes() {
+    void tokenRowsPackLargeIdsIn18Bits() {
         TokenRows.Builder b = TokenRows.builder(1);
         b.add(new int[] {0, 250001, 65536, 2}, new int[] {0, 0, 1, 1}, 4);
         b.add(new int[] {7}, new int[] {0}, 1);
         TokenRows r = b.build();
-        assertEquals(3, r.bytesPerId());
+        assertEquals(18, r.bitsPerId());
         assertEquals(250001, r.id(0, 1));
         assertEquals(65536, r.id(0, 2));
         assertEquals(2, r.secondStart(0));
         assertEquals(1, r.secondStart(1));
-        assertEquals(3 * 5 + 4 * 3 + 4 * 2, r.storedBytes());
+        // 5 ids x 18 bits fit in two longs.
+        assertEquals(8 * 2 + 4 * 3 + 4 * 2, r.storedBytes());
         assertThrows(IllegalArgumentException.class, () -> b.add(new int[] {1, 2}, new int[] {1, 0}, 2));
     }
 }

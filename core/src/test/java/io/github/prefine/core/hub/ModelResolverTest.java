@@ -121,7 +121,7 @@ class ModelResolverTest {
     void stalledBodyIsCutAndResumed() throws IOException {
         hub.stallOnceAfter(ID, "model.safetensors", 50_000);
         ModelResolver r = ModelResolver.builder().optSettings(settings(null)).optDownloadAttempts(2)
-                .optRequestTimeout(java.time.Duration.ofMillis(500)).build();
+                .optStallTimeout(java.time.Duration.ofMillis(300)).build();
         ResolvedModel m = r.resolve(ID);
         assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
         assertTrue(hub.seen().stream().anyMatch(s -> s.range() != null), hub.seen().toString());

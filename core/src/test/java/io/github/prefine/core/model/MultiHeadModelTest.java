@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.SyntheticTasks;
 import java.nio.file.Path;
 import java.util.List;

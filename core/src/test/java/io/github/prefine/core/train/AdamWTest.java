@@ -15,6 +15,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
+import io.github.prefine.core.task.Split;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

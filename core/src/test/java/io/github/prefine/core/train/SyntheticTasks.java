@@ -3,6 +3,7 @@ package io.github.prefine.core.train;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
+import io.github.prefine.core.task.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +11,7 @@ import java.util.SplittableRandom;
 
 /**
  * Small generated tasks with learnable rules over a random vocabulary (pad 0, CLS 1):
- * TOKEN (label = id % 3, CLS and padding ignored), SEQUENCE (1 when most tokens are below 12),
+ * TOKEN (label = id % 3, CLS and padding ignored), SEQUENCE (1 when the row holds token 20),
  * SPAN (start at token 22, end at the 23 right after it), CHOICE (2 rows; the one holding 22).
  */
 public final class SyntheticTasks implements BatchSource {
@@ -61,12 +62,13 @@ public final class SyntheticTasks implements BatchSource {
                 return new Example(new int[][] {row}, labels);
             }
             case SEQUENCE: {
-                int[] row = randomRow(rnd, 21);
-                int low = 0;
-                for (int i = 1; i < row.length; i++) {
-                    low += row[i] < 12 ? 1 : 0;
+                // keyword rule: label 1 iff the row holds token 20
+                int[] row = randomRow(rnd, 19);
+                int label = rnd.nextInt(2);
+                if (label == 1) {
+                    row[1 + rnd.nextInt(row.length - 1)] = 20;
                 }
-                return new Example(new int[][] {row}, new int[] {2 * low > row.length - 1 ? 1 : 0});
+                return new Example(new int[][] {row}, new int[] {label});
             }
             case SPAN: {
                 int[] row = randomRow(rnd, 19);

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.examples.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "prefine 0.1.0-SNAPSHOT",
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
-        subcommands = {DemoCommand.class, ReproduceCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Runnable {
 
     @CommandLine.Spec

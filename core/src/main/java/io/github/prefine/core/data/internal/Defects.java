@@ -1,0 +1,84 @@
+package io.github.prefine.core.data.internal;
+
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.core.data.ReadReport;
+
+/**
+ * The one rule every reader applies to a defect: strict mode throws it, lenient mode skips the
+ * smallest unit holding it and counts the skip per reason. Not API.
+ */
+public final class Defects {
+    private Defects() {}
+
+    /** Skip reason: a line (or row) that is not valid UTF-8. */
+    public static final String INVALID_UTF8 = "invalid UTF-8";
+    /** Skip reason: an input without any record. */
+    public static final String EMPTY_FILE = "empty file";
+
+    /**
+     * Applies the leniency to a defective unit that is dropped now.
+     *
+     * @param leniency strict throws {@code defect}; lenient counts one skip for {@code reason}
+     * @param report receives the skip
+     * @param reason the skip reason
+     * @param defect the located error
+     * @throws MalformedDatasetException {@code defect}, in strict mode
+     */
+    public static void skip(
+            Leniency leniency, ReadReport.Builder report, String reason, MalformedDatasetException defect)
+            throws MalformedDatasetException {
+        if (leniency == Leniency.STRICT) {
+            throw defect;
+        }
+        report.skip(reason);
+    }
+
+    /**
+     * Applies the leniency to a defect on one line, for a caller that drops the unit (and counts
+     * the skip) later, as a CoNLL sentence is dropped at its end.
+     *
+     * @param leniency strict throws; lenient returns {@code reason}
+     * @param reason the skip reason to return
+     * @param file short file name
+     * @param line 1-based line number
+     * @param expected what the line should have held
+     * @param found what it held
+     * @return {@code reason}, in lenient mode
+     * @throws MalformedDatasetException located at {@code file:line}, in strict mode
+     */
+    public static String reason(
+            Leniency leniency, String reason, String file, int line, String expected, String found)
+            throws MalformedDatasetException {
+        if (leniency == Leniency.STRICT) {
+            throw new MalformedDatasetException(file, Integer.toString(line), expected, found);
+        }
+        return reason;
+    }
+
+    /**
+     * Applies the leniency to an input that held no record at all.
+     *
+     * @param records the records seen
+     * @param leniency strict throws; lenient counts one {@link #EMPTY_FILE} skip
+     * @param report receives the skip
+     * @param file short file name
+     * @param location where in the file, or empty
+     * @param expected what the file should have held
+     * @param found what it held
+     * @throws MalformedDatasetException when {@code records} is 0, in strict mode
+     */
+    public static void requireRecords(
+            int records,
+            Leniency leniency,
+            ReadReport.Builder report,
+            String file,
+            String location,
+            String expected,
+            String found)
+            throws MalformedDatasetException {
+        if (records == 0) {
+            skip(leniency, report, EMPTY_FILE, new MalformedDatasetException(file, location, expected, found));
+        }
+    }
+}

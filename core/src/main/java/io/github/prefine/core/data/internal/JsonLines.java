@@ -1,0 +1,73 @@
+package io.github.prefine.core.data.internal;
+
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.core.data.ReadReport;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line.
+ * Not API.
+ *
+ * <p>Every non-blank line is a record. A line that is not valid UTF-8 throws while decoding in
+ * strict mode and is skipped as {@link Defects#INVALID_UTF8} in lenient mode. A line that is not
+ * a JSON object, or that the handler rejects, throws in strict mode and is skipped as {@link
+ * #MALFORMED_LINE} in lenient mode; examples the handler kept before rejecting stay kept.
+ */
+public final class JsonLines {
+    private JsonLines() {}
+
+    /** Skip reason: a line that is not a JSON object of the expected shape. */
+    public static final String MALFORMED_LINE = "malformed JSON line";
+
+    /** What a reader does with the object of one line. */
+    @FunctionalInterface
+    public interface Handler {
+        /**
+         * Handles one line.
+         *
+         * @param object the line's JSON object
+         * @param at errors located at this file and line, JSON paths from {@code $}
+         * @param line the 1-based line number
+         * @throws MalformedDatasetException if the object has the wrong shape
+         */
+        void accept(JsonObject object, Json.At at, int line) throws MalformedDatasetException;
+    }
+
+    /**
+     * Hands the object of every non-blank line to {@code handler}, in file order.
+     *
+     * @param file the file ({@code .gz} is decompressed)
+     * @param leniency whether defective lines throw or are skipped and counted
+     * @param report receives skips and the byte-order-mark count
+     * @param handler turns each object into examples
+     * @return the number of non-blank lines, kept or skipped
+     * @throws IOException on read failure or, strictly, a defective line
+     */
+    public static int forEachObject(Path file, Leniency leniency, ReadReport.Builder report, Handler handler)
+            throws IOException {
+        String name = TextFiles.shortName(file);
+        int records = 0;
+        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
+            if (line.text() != null && line.text().isBlank()) {
+                continue;
+            }
+            records++;
+            if (line.text() == null) {
+                // lenient only: strict mode threw while decoding
+                report.skip(Defects.INVALID_UTF8);
+                continue;
+            }
+            String ln = Integer.toString(line.number());
+            Json.At at = new Json.At(name, ln);
+            try {
+                handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
+            } catch (MalformedDatasetException e) {
+                Defects.skip(leniency, report, MALFORMED_LINE, e);
+            }
+        }
+        return records;
+    }
+}

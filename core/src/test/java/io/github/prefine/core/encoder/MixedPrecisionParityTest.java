@@ -1,0 +1,176 @@
+package io.github.prefine.core.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The encoder under mixed precision (float16 copies of the matrix weights from a
+ * {@link HalfPrecisionStore}, everything else float32) against the float32 encoder and HF's
+ * reference states on the tiny fixtures: outputs agree within float16 tolerance, and every float32
+ * master weight receives a gradient close to the float32 one (so no cast cut the graph).
+ */
+class MixedPrecisionParityTest {
+
+    /** float16 has an 11-bit significand (~5e-4 relative per rounding); two layers stay well inside 1e-2. */
+    private static final double RELATIVE = 1e-2;
+
+    private static float[] forward(TransformerEncoder enc, NDManager m, HfReference ref, ParameterStore ps, boolean training) {
+        NDList in = new NDList(m.create(ref.batchIds), m.create(ref.batchMask));
+        NDArray out = enc.forward(ps, in, training).get(0);
+        assertEquals(DataType.FLOAT32, out.getDataType(), "encoder output dtype");
+        return out.toFloatArray();
+    }
+
+    /** max |a - b| over unmasked positions divided by max |b| there. */
+    private static double relativeError(float[] a, float[] b, long[][] mask, int hidden) {
+        double diff = 0;
+        double scale = 0;
+        int t = mask[0].length;
+        for (int r = 0; r < mask.length; r++) {
+            for (int i = 0; i < t; i++) {
+                if (mask[r][i] == 0) {
+                    continue;
+                }
+                for (int h = 0; h < hidden; h++) {
+                    int k = (r * t + i) * hidden + h;
+                    diff = Math.max(diff, Math.abs(a[k] - b[k]));
+                    scale = Math.max(scale, Math.abs(b[k]));
+                }
+            }
+        }
+        return diff / scale;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void mixedForwardAgreesWithFloat32AndHf(String family) throws Exception {
+        Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+        HfReference ref = new HfReference(root.resolve("reference.json"));
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+            TransformerEncoder enc = ck.encoder();
+            int hidden = enc.config().hiddenSize();
+            assertEquals(8 * enc.config().numHiddenLayers(), enc.matrixParameters().size());
+            float[] fp32;
+            float[] mixed;
+            try (NDManager step = m.newSubManager()) {
+                fp32 = forward(enc, step, ref, new ParameterStore(step, false), false);
+            }
+            try (NDManager step = m.newSubManager()) {
+                mixed = forward(enc, step, ref, new HalfPrecisionStore(step, enc.matrixParameters()), false);
+            }
+            float[] hf = new float[fp32.length];
+            int t = ref.batchIds[0].length;
+            for (int r = 0; r < ref.batchHidden.length; r++) {
+                for (int i = 0; i < t; i++) {
+                    System.arraycopy(ref.batchHidden[r][i], 0, hf, (r * t + i) * hidden, hidden);
+                }
+            }
+            double vsFp32 = relativeError(mixed, fp32, ref.batchMask, hidden);
+            double vsHf = relativeError(mixed, hf, ref.batchMask, hidden);
+            assertTrue(vsFp32 < RELATIVE, family + ": mixed vs float32 relative error " + vsFp32);
+            assertTrue(vsHf < RELATIVE, family + ": mixed vs HF relative error " + vsHf);
+            // the float16 path really ran: rounding leaves a visible trace
+            assertTrue(vsFp32 > 1e-6, family + ": mixed output identical to float32, float16 path not taken");
+            // and the masters are untouched float32
+            for (Parameter p : enc.matrixParameters()) {
+                assertEquals(DataType.FLOAT32, p.getArray().getDataType(), p.getName());
+            }
+        }
+    }
+
+    private static float[] projection(long n, long seed) {
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        float[] out = new float[Math.toIntExact(n)];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (float) rnd.nextGaussian();
+        }
+        return out;
+    }
+
+    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager m, HfReference ref, boolean mixed) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        try (NDManager step = m.newSubManager()) {
+            ParameterStore ps = mixed ? new HalfPrecisionStore(step, enc.matrixParameters()) : new ParameterStore(step, false);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray mask = step.create(ref.batchMask);
+                NDArray out0 = enc.forward(ps, new NDList(step.create(ref.batchIds), mask), true).get(0);
+                // a fixed random projection of every real position's state (a sum of squares would
+                // be constant after the final LayerNorm and have a near-zero gradient)
+                NDArray r = step.create(projection(out0.getShape().size(), 7L), out0.getShape());
+                gc.backward(out0.mul(r).mul(mask.toType(DataType.FLOAT32, false).expandDims(-1)).sum());
+            }
+            for (Pair<String, Parameter> p : enc.getParameters()) {
+                NDArray g = p.getValue().getArray().getGradient();
+                assertEquals(DataType.FLOAT32, g.getDataType(), p.getKey());
+                out.put(p.getKey(), g.toFloatArray());
+                g.subi(g);
+                g.close();
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void everyMasterWeightGetsTheFloat32Gradient(String family) throws Exception {
+        Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+        HfReference ref = new HfReference(root.resolve("reference.json"));
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+            TransformerEncoder enc = ck.encoder();
+            for (Pair<String, Parameter> p : enc.getParameters()) {
+                p.getValue().getArray().setRequiresGradient(true);
+            }
+            Map<String, float[]> fp32 = gradients(enc, m, ref, false);
+            Map<String, float[]> mixed = gradients(enc, m, ref, true);
+            Set<Parameter> half = enc.matrixParameters();
+            for (Pair<String, Parameter> p : enc.getParameters()) {
+                float[] a = mixed.get(p.getKey());
+                float[] b = fp32.get(p.getKey());
+                double diff = 0;
+                double scale = 0;
+                for (int i = 0; i < a.length; i++) {
+                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                    scale = Math.max(scale, Math.abs(b[i]));
+                }
+                if (p.getKey().contains("token_type") || scale == 0) {
+                    continue; // rows never looked up have zero gradient in both
+                }
+                assertTrue(diff / scale < RELATIVE, family + " " + p.getKey() + (half.contains(p.getValue()) ? " (fp16)" : "")
+                        + ": gradient relative error " + diff / scale);
+            }
+            // a sample of the fp16 matrices: their masters got a non-zero gradient
+            Parameter qkv = enc.layers().get(0).attention.qkvWeight;
+            String key = null;
+            for (Pair<String, Parameter> p : enc.getParameters()) {
+                if (p.getValue() == qkv) {
+                    key = p.getKey();
+                }
+            }
+            double norm = 0;
+            for (float x : mixed.get(key)) {
+                norm += x * x;
+            }
+            assertTrue(norm > 0, "query/key/value master received no gradient");
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.prefine.core.features;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.ConllReader;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.data.SquadReader;
+import io.github.prefine.core.data.TagScheme;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast featurization paths (distinct words or contexts tokenized once, rows assembled from
+ * pieces) give exactly the features of the reference paths that encode every input through the
+ * tokenizer's full batch encoding, which the tokenizer parity tests tie to Hugging Face outputs.
+ */
+class FastPathParityTest {
+    private static final List<String> TAGS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC", "I-MISC",
+            "B-ORG", "I-ORG");
+
+    /** Hand-made sentences that stress word splitting, normalization and truncation. */
+    static List<TokenExample> edgeCases() {
+        List<TokenExample> out = new ArrayList<>();
+        out.add(ex("e0", "Who", "went", "to", "Berlin"));
+        out.add(ex("e1", "U.S.", "Café", "naïve", "résumé", "Straße"));
+        out.add(ex("e2", "😀", "emoji", "𝔘𝔫𝔦", "x"));
+        out.add(ex("e3", "soft\u00ADhyphen", "\u00AD", "zero\u200Bwidth", "end"));
+        out.add(ex("e4", "東京", "は", "日本", "の", "首都"));
+        out.add(ex("e5", "[CLS]", "[SEP]", "<s>", "</s>", "[UNK]"));
+        out.add(ex("e6", "don't", "co-operate", "3.14", "1,000,000", "..."));
+        List<String> longWords = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            longWords.add(i % 3 == 0 ? "internationalization" : "w" + i);
+        }
+        out.add(ex("e7", longWords.toArray(new String[0])));
+        out.add(ex("e8", "\u0301", "a\u0301", "ﬁ", "Ⅻ", "①"));
+        return out;
+    }
+
+    private static TokenExample ex(String id, String... words) {
+        List<String> tags = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            tags.add(TAGS.get(i % TAGS.size()));
+        }
+        return new TokenExample(id, List.of(words), tags);
+    }
+
+    @Test
+    void slFastPathEqualsSentencePathOnFixtureTokenizers() throws IOException {
+        for (String family : List.of("bert", "xlm-roberta")) {
+            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
+                assertTrue(tok.encodesWordsIndependently(), family);
+                assertTrue(tok.specialTokenLayout().isPresent(), family);
+                for (int maxLength : new int[] {128, 12}) {
+                    assertSameSl(tok, edgeCases(), TAGS, maxLength, family + " max " + maxLength);
+                }
+            }
+        }
+    }
+
+    @Test
+    void slFastPathEqualsSentencePathOnConll() throws IOException {
+        Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
+        List<TokenExample> all = ConllReader.builder().optScheme(TagScheme.IOB1).build()
+                .read(train, Leniency.STRICT).examples();
+        List<TokenExample> sample = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 7) {
+            sample.add(all.get(i));
+        }
+        LinkedHashSet<String> tags = new LinkedHashSet<>();
+        all.forEach(e -> tags.addAll(e.tags()));
+        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
+        Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        for (Path p : List.of(minilm, xlmr)) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
+                assertSameSl(tok, sample, new ArrayList<>(tags), 128, p.toString());
+                assertSameSl(tok, sample.subList(0, 300), new ArrayList<>(tags), 16, p + " max 16");
+            }
+        }
+    }
+
+    static void assertSameSl(SubwordTokenizer tok, List<TokenExample> examples, List<String> tags, int maxLength,
+            String what) throws IOException {
+        for (boolean labelAll : new boolean[] {false, true}) {
+            TokenClassificationFeaturizer.Builder b = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(tags).optMaxLength(maxLength).optLabelAllSubTokens(labelAll);
+            TokenClassificationFeatures fast = b.optFastPath(true).build().featurize(examples);
+            TokenClassificationFeatures slow = b.optFastPath(false).build().featurize(examples);
+            String at = what + (labelAll ? " (all sub-tokens)" : "");
+            assertEquals(slow.size(), fast.size(), at);
+            for (int r = 0; r < slow.size(); r++) {
+                String row = at + " row " + r;
+                assertEquals(slow.exampleIndex(r), fast.exampleIndex(r), row);
+                assertEquals(slow.tokens().length(r), fast.tokens().length(r), row);
+                assertEquals(slow.tokens().secondStart(r), fast.tokens().secondStart(r), row);
+                for (int p = 0; p < slow.tokens().length(r); p++) {
+                    assertEquals(slow.tokens().id(r, p), fast.tokens().id(r, p), row + " pos " + p);
+                    assertEquals(slow.label(r, p), fast.label(r, p), row + " pos " + p);
+                    assertEquals(slow.isFirstSubToken(r, p), fast.isFirstSubToken(r, p), row + " pos " + p);
+                }
+                assertArrayEquals(slow.firstTokenWords(r), fast.firstTokenWords(r), row);
+            }
+            assertEquals(slow.report(), fast.report(), at);
+        }
+    }
+
+    /** QA cases: long contexts (several windows), emoji offsets, a long question, odd answers. */
+    static List<QaExample> qaEdgeCases() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 120; i++) {
+            sb.append("Sentence ").append(i).append(" mentions 😀 Berlin and internationalization. ");
+        }
+        String longContext = sb.toString();
+        String q = "  Where is Berlin?";
+        String answer = "Sentence 77 mentions 😀 Berlin";
+        return List.of(
+                new QaExample("q0", q, longContext, List.of(new QaAnswer(answer, longContext.indexOf(answer)))),
+                new QaExample("q1", q, longContext, List.of()),
+                new QaExample("q3", q, "Berlin is in Germany.", List.of(new QaAnswer(" ", 6))),
+                new QaExample("q4", q, "Ber­lin 𝔘𝔫𝔦 is big.", List.of(new QaAnswer("𝔘𝔫𝔦", 8))),
+                new QaExample("q5", q, "Berlin", List.of(new QaAnswer("erl", 1))));
+    }
+
+    @Test
+    void qaFastPathEqualsPairPathOnFixtureTokenizers() throws IOException {
+        for (String family : List.of("bert", "xlm-roberta")) {
+            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
+                assertSameQa(tok, qaEdgeCases(), 384, 128, family);
+                assertSameQa(tok, qaEdgeCases(), 64, 16, family + " 64/16");
+                assertSameQa(tok, qaEdgeCases(), 128, 0, family + " 128/0");
+            }
+        }
+    }
+
+    /**
+     * A question too long to leave room for the stride is rejected and reported. (The pair path
+     * cannot be compared here: DJL 0.36's native batch pair encoding aborts the JVM on it.)
+     */
+    @Test
+    void qaFastPathRejectsQuestionsThatLeaveNoRoom() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            String context = "Berlin is the capital of Germany and its largest city by population.";
+            QaExample fits = new QaExample("fits", "Where?", context, List.of(new QaAnswer("Berlin", 0)));
+            QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new QaAnswer("Berlin", 0)));
+            QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16).build()
+                    .featurize(List.of(tooLong, fits));
+            assertEquals(1, f.size());
+            assertEquals(1, f.exampleIndex(0));
+            assertEquals(List.of("long"), f.report().skippedIds());
+            assertEquals(java.util.Map.of(ChunkEncoder.REJECTED, 1), f.report().skipped());
+        }
+    }
+
+    @Test
+    void qaFastPathEqualsPairPathOnSquad() throws IOException {
+        Path dev = SharedFixtures.require("data/qa/squad_v1.1/dev-v1.1.json");
+        List<QaExample> all = new SquadReader().read(dev, Leniency.STRICT).examples();
+        List<QaExample> sample = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += 5) {
+            sample.add(all.get(i));
+        }
+        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
+        Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        for (Path p : List.of(minilm, xlmr)) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
+                assertSameQa(tok, p == minilm ? sample : sample.subList(0, 400), 384, 128, p.toString());
+            }
+        }
+    }
+
+    static void assertSameQa(SubwordTokenizer tok, List<QaExample> examples, int maxLength, int stride, String what)
+            throws IOException {
+        QaFeaturizer.Builder b = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(maxLength).optStride(stride);
+        QaFeatures fast = b.optFastPath(true).build().featurize(examples);
+        QaFeatures slow = b.optFastPath(false).build().featurize(examples);
+        assertEquals(slow.size(), fast.size(), what);
+        for (int r = 0; r < slow.size(); r++) {
+            String row = what + " row " + r;
+            assertEquals(slow.exampleIndex(r), fast.exampleIndex(r), row);
+            assertEquals(slow.startPosition(r), fast.startPosition(r), row);
+            assertEquals(slow.endPosition(r), fast.endPosition(r), row);
+            assertEquals(slow.contextStart(r), fast.contextStart(r), row);
+            assertEquals(slow.contextEnd(r), fast.contextEnd(r), row);
+            assertEquals(slow.tokens().length(r), fast.tokens().length(r), row);
+            assertEquals(slow.tokens().secondStart(r), fast.tokens().secondStart(r), row);
+            for (int p = 0; p < slow.tokens().length(r); p++) {
+                assertEquals(slow.tokens().id(r, p), fast.tokens().id(r, p), row + " pos " + p);
+            }
+            for (int p = slow.contextStart(r); p < slow.contextEnd(r); p++) {
+                assertEquals(slow.charStart(r, p), fast.charStart(r, p), row + " pos " + p);
+                assertEquals(slow.charEnd(r, p), fast.charEnd(r, p), row + " pos " + p);
+            }
+        }
+        assertEquals(slow.report(), fast.report(), what);
+    }
+}

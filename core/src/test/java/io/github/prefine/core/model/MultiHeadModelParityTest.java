@@ -1,0 +1,197 @@
+package io.github.prefine.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.heads.Head;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.QuestionAnsweringHead;
+import io.github.prefine.heads.SequenceClassificationHead;
+import io.github.prefine.heads.TokenClassificationHead;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fixture's padded batch sent three times in one heterogeneous batch, once per HF head
+ * (XLM-R sequence, token and QA checkpoints): each task's logits match HF's on real tokens, and
+ * each task's loss is the mean of per-example losses computed from HF's logits.
+ */
+class MultiHeadModelParityTest {
+    private static final double LOGIT_TOL = 1e-4;
+
+    private static void loadHead(Head head, Path folder, NDManager m) throws Exception {
+        try (NDManager tmp = m.newSubManager(); LoadedCheckpoint c = EncoderCheckpoint.load(folder, tmp)) {
+            Map<String, NDArray> t = new LinkedHashMap<>();
+            for (Map.Entry<String, HostTensor> e : c.otherTensors().entrySet()) {
+                t.put(e.getKey(), HostTensors.toNDArray(e.getValue(), tmp, DataType.FLOAT32));
+            }
+            head.loadHfWeights(t);
+        }
+    }
+
+    private static double[] flat(JsonArray a) {
+        List<Double> out = new ArrayList<>();
+        flatten(a, out);
+        return out.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    private static void flatten(JsonArray a, List<Double> out) {
+        a.forEach(e -> {
+            if (e.isJsonArray()) {
+                flatten(e.getAsJsonArray(), out);
+            } else {
+                out.add(e.getAsDouble());
+            }
+        });
+    }
+
+    /** Cross entropy of one row of logits, in double. */
+    private static double ce(double[] logits, int offset, int n, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double z = 0;
+        for (int i = 0; i < n; i++) {
+            z += Math.exp(logits[offset + i] - max);
+        }
+        return Math.log(z) + max - logits[offset + label];
+    }
+
+    @Test
+    void heterogeneousBatchMatchesHfLogitsAndPerExampleLosses() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        JsonObject ref = JsonParser.parseString(Files.readString(dir.resolve("reference.json"))).getAsJsonObject();
+        JsonObject pb = ref.getAsJsonObject("padded_batch");
+        JsonObject heads = ref.getAsJsonObject("heads");
+        double[] ids = flat(pb.getAsJsonArray("ids"));
+        double[] mask = flat(pb.getAsJsonArray("attention_mask"));
+        int rows = pb.getAsJsonArray("ids").size();
+        int seqLen = ids.length / rows;
+
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder();
+            int h = encoder.config().hiddenSize();
+            SequenceClassificationHead seq = SequenceClassificationHead.builder().setFamily(HeadFamily.ROBERTA)
+                    .setHiddenSize(h).setNumLabels(3).build();
+            TokenClassificationHead tok = TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(5).build();
+            QuestionAnsweringHead qa = QuestionAnsweringHead.builder().setHiddenSize(h).build();
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
+                    .addHead("seq", seq).addHead("tok", tok).addHead("qa", qa).build()) {
+                loadHead(seq, dir.resolve("sequence-classification"), root);
+                loadHead(tok, dir.resolve("token-classification"), root);
+                loadHead(qa, dir.resolve("question-answering"), root);
+
+                // rows interleaved: row r of the reference batch appears as rows 3r (qa), 3r+1 (seq), 3r+2 (tok)
+                long[] bigIds = new long[3 * ids.length];
+                long[] bigMask = new long[3 * ids.length];
+                int[][] taskRows = new int[3][rows];
+                for (int r = 0; r < rows; r++) {
+                    for (int k = 0; k < 3; k++) {
+                        int row = 3 * r + k;
+                        for (int p = 0; p < seqLen; p++) {
+                            bigIds[row * seqLen + p] = (long) ids[r * seqLen + p];
+                            bigMask[row * seqLen + p] = (long) mask[r * seqLen + p];
+                        }
+                    }
+                    taskRows[1][r] = 3 * r;      // qa slice (task 2) is listed last below
+                    taskRows[0][r] = 3 * r + 1;
+                    taskRows[2][r] = 3 * r + 2;
+                }
+                int[] examples = {0, 1, 2, 3};
+                int[] seqLabels = toInts(flat(heads.getAsJsonObject("sequence-classification").getAsJsonArray("labels")));
+                int[] tokLabels = toInts(flat(heads.getAsJsonObject("token-classification").getAsJsonArray("labels")));
+                JsonObject qaRef = heads.getAsJsonObject("question-answering");
+                int[] starts = toInts(flat(qaRef.getAsJsonArray("start_positions")));
+                int[] ends = toInts(flat(qaRef.getAsJsonArray("end_positions")));
+                int[] spans = new int[2 * rows];
+                for (int r = 0; r < rows; r++) {
+                    spans[2 * r] = starts[r];
+                    spans[2 * r + 1] = ends[r];
+                }
+                MultiTaskBatch batch = new MultiTaskBatch(3 * rows, seqLen, bigIds, bigMask, null, List.of(
+                        new TaskSlice(0, taskRows[0], examples, seqLabels, new long[] {rows}),
+                        new TaskSlice(1, taskRows[2], examples, tokLabels, new long[] {rows, seqLen}),
+                        new TaskSlice(2, taskRows[1], examples, spans, new long[] {rows, 2})));
+
+                try (NDManager sm = root.newSubManager()) {
+                    MultiHeadModel.Output out = model.forward(sm, batch, false);
+                    // sequence: logits everywhere, loss = mean CE (HF's own loss)
+                    double[] seqRef = flat(heads.getAsJsonObject("sequence-classification").getAsJsonArray("logits"));
+                    assertClose(seqRef, out.logits().get(0).toFloatArray(), null, 1, "sequence logits");
+                    assertEquals(heads.getAsJsonObject("sequence-classification").get("loss").getAsDouble(),
+                            out.taskLossSums().get(0).getFloat() / rows, 1e-5);
+                    // token: logits on real tokens, loss = sum over examples of each one's mean token CE
+                    double[] tokRef = flat(heads.getAsJsonObject("token-classification").getAsJsonArray("logits"));
+                    assertClose(tokRef, out.logits().get(1).toFloatArray(), mask, 5, "token logits");
+                    double tokSum = 0;
+                    for (int r = 0; r < rows; r++) {
+                        double s = 0;
+                        int n = 0;
+                        for (int p = 0; p < seqLen; p++) {
+                            int l = tokLabels[r * seqLen + p];
+                            if (l != -100) {
+                                s += ce(tokRef, (r * seqLen + p) * 5, 5, l);
+                                n++;
+                            }
+                        }
+                        tokSum += n == 0 ? 0 : s / n;
+                    }
+                    assertEquals(tokSum, out.taskLossSums().get(1).getFloat(), 1e-4);
+                    // span: [rows, seqLen, 2] logits; no position is ignored, so the mean is HF's loss
+                    double[] startRef = flat(qaRef.getAsJsonArray("start_logits"));
+                    double[] endRef = flat(qaRef.getAsJsonArray("end_logits"));
+                    float[] span = out.logits().get(2).toFloatArray();
+                    float[] startGot = new float[rows * seqLen];
+                    float[] endGot = new float[rows * seqLen];
+                    for (int i = 0; i < rows * seqLen; i++) {
+                        startGot[i] = span[2 * i];
+                        endGot[i] = span[2 * i + 1];
+                    }
+                    assertClose(startRef, startGot, mask, 1, "start logits");
+                    assertClose(endRef, endGot, mask, 1, "end logits");
+                    assertEquals(qaRef.get("loss").getAsDouble(), out.taskLossSums().get(2).getFloat() / rows, 1e-4);
+                    assertEquals((out.taskLossSums().get(0).getFloat() + out.taskLossSums().get(1).getFloat()
+                            + out.taskLossSums().get(2).getFloat()) / (3 * rows), out.meanLoss().getFloat(), 1e-5);
+                }
+            }
+        }
+    }
+
+    private static int[] toInts(double[] d) {
+        int[] out = new int[d.length];
+        for (int i = 0; i < d.length; i++) {
+            out[i] = (int) d[i];
+        }
+        return out;
+    }
+
+    /** Compares where the mask (per position, each holding {@code width} values) is 1, or everywhere. */
+    private static void assertClose(double[] expected, float[] actual, double[] mask, int width, String what) {
+        assertEquals(expected.length, actual.length, what + " size");
+        double worst = 0;
+        for (int i = 0; i < expected.length; i++) {
+            if (mask == null || mask[i / width] == 1) {
+                worst = Math.max(worst, Math.abs(expected[i] - actual[i]));
+            }
+        }
+        assertTrue(worst <= LOGIT_TOL, what + ": max abs difference " + worst);
+    }
+}

@@ -1,0 +1,112 @@
+package io.github.prefine.core.precision;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** torch.amp.GradScaler's rules, worked by hand on small cases. */
+class LossScalerTest {
+
+    private static void step(LossScaler s, NDManager m, boolean overflow) {
+        s.update(m.create(overflow));
+    }
+
+    @Test
+    void growsByTheFactorAfterExactlyIntervalCleanStepsAndRestartsCounting() {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optInitialScale(8f).optGrowthInterval(3).build()) {
+            step(s, m, false);
+            step(s, m, false);
+            assertEquals(8f, s.readScale());
+            assertEquals(2, s.readGrowthTracker());
+            step(s, m, false);
+            assertEquals(16f, s.readScale());
+            assertEquals(0, s.readGrowthTracker());
+            for (int i = 0; i < 3; i++) {
+                step(s, m, false);
+            }
+            assertEquals(32f, s.readScale());
+        }
+    }
+
+    @Test
+    void halvesOnOverflowAndResetsTheCleanStreak() {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optGrowthInterval(3).build()) {
+            assertEquals(65536f, s.readScale(), "torch's initial scale 2^16");
+            step(s, m, false);
+            step(s, m, false);
+            step(s, m, true);
+            assertEquals(32768f, s.readScale());
+            assertEquals(0, s.readGrowthTracker());
+            step(s, m, false);
+            step(s, m, false);
+            assertEquals(32768f, s.readScale(), "the streak restarted after the overflow");
+            step(s, m, false);
+            assertEquals(65536f, s.readScale());
+        }
+    }
+
+    @Test
+    void neverGrowsToInfinity() {
+        float big = (float) Math.pow(2, 127);
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optInitialScale(big).optGrowthInterval(1).build()) {
+            step(s, m, false);
+            assertEquals(big, s.readScale());
+            assertEquals(0, s.readGrowthTracker());
+        }
+    }
+
+    @Test
+    void unscaleDividesInPlaceAndFlagsInfinityAndNaN() {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optInitialScale(4f).build()) {
+            NDArray loss = m.create(1.5f);
+            assertEquals(6f, s.scale(loss).getFloat());
+            NDArray a = m.create(new float[] {4f, -8f});
+            NDArray b = m.create(new float[][] {{2f}, {12f}});
+            NDArray found = s.unscale(List.of(a, b), m);
+            assertFalse(found.getBoolean());
+            assertArrayEquals(new float[] {1f, -2f}, a.toFloatArray());
+            assertArrayEquals(new float[] {0.5f, 3f}, b.toFloatArray());
+            assertTrue(s.unscale(List.of(a, m.create(new float[] {1f, Float.POSITIVE_INFINITY})), m).getBoolean());
+            assertTrue(s.unscale(List.of(m.create(new float[] {Float.NaN}), a), m).getBoolean());
+            // +inf in one gradient and -inf in another still flag (their sum is NaN)
+            assertTrue(s.unscale(List.of(m.create(new float[] {Float.POSITIVE_INFINITY}),
+                    m.create(new float[] {Float.NEGATIVE_INFINITY})), m).getBoolean());
+        }
+    }
+
+    @Test
+    void rejectsOutOfRangeSettingsNamingTheQuantity() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LossScaler.builder().setManager(m).optBackoffFactor(1f).build());
+            assertTrue(e.getMessage().contains("backoffFactor"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> LossScaler.builder().setManager(m).optGrowthFactor(1f).build());
+            assertThrows(IllegalArgumentException.class, () -> LossScaler.builder().setManager(m).optGrowthInterval(0).build());
+            assertThrows(IllegalArgumentException.class, () -> LossScaler.builder().setManager(m).optInitialScale(0f).build());
+            assertThrows(IllegalArgumentException.class, () -> LossScaler.builder().build());
+        }
+    }
+
+    @Test
+    void restoreSetsScaleAndTracker() {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).optGrowthInterval(4).build()) {
+            s.restore(1024f, 3);
+            assertEquals(1024f, s.readScale());
+            step(s, m, false);
+            assertEquals(2048f, s.readScale());
+            assertThrows(IllegalArgumentException.class, () -> s.restore(1f, 4));
+        }
+    }
+}

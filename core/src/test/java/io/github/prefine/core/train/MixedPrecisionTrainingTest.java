@@ -1,0 +1,204 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.model.TestHeads;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Mixed-precision training on CPU with a small random BERT: it learns like float32, an overflowed
+ * step is skipped exactly, and checkpoints stay float32.
+ */
+class MixedPrecisionTrainingTest {
+
+    private static TransformerEncoder encoder(NDManager m, long seed) {
+        EncoderConfig c = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(SyntheticTasks.VOCAB)
+                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(24)
+                .optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0f).optMaxPositionEmbeddings(16).build();
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(c).build();
+        enc.initializeRandom(m, seed);
+        return enc;
+    }
+
+    private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
+        for (int t = 0; t < tasks.numTasks(); t++) {
+            b.addHead("t" + t, tasks.head(t));
+        }
+        return b.build();
+    }
+
+    private static double lastLoss(Precision precision) throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        // 2 tasks x 100 examples at batch 4: 50 optimiser steps in the single epoch
+        SyntheticTasks tasks = new SyntheticTasks(5, 100, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        List<StepReport> reports = new ArrayList<>();
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(1)
+                        .optLearningRate(1e-3).optLinearDecay(false).optLogEvery(10).optPrecision(precision)
+                        .addListener(new TrainingListener() {
+                            @Override
+                            public void onSteps(StepReport r) {
+                                reports.add(r);
+                            }
+                        }).build()) {
+            trainer.fit();
+            assertEquals(50, reports.get(reports.size() - 1).globalStep());
+            for (NamedParameter p : model.parameters()) {
+                assertEquals(DataType.FLOAT32, p.parameter().getArray().getDataType(), "checkpointed " + p.key());
+            }
+            for (NDArray a : MultiHeadModel.arrays(model.parameters()).values()) {
+                assertEquals(DataType.FLOAT32, a.getDataType());
+            }
+            if (precision == Precision.FP16_MIXED) {
+                // at most a few early steps overflow at 2^16 (as with torch); never a run of them
+                float scale = trainer.lossScaler().orElseThrow().readScale();
+                assertTrue(scale >= 65536f / 8 && scale <= 65536f, "loss scale after 50 steps: " + scale);
+            }
+        }
+        double first = reports.get(0).meanLoss();
+        double last = reports.get(reports.size() - 1).meanLoss();
+        assertTrue(last < 0.8 * first, precision + " did not learn: " + first + " -> " + last);
+        return last;
+    }
+
+    @Test
+    void fiftyMixedStepsReachTheFloat32LossWithinFivePercent() throws Exception {
+        double fp32 = lastLoss(Precision.FLOAT32);
+        double mixed = lastLoss(Precision.FP16_MIXED);
+        assertTrue(Math.abs(mixed - fp32) <= 0.05 * fp32, "float32 " + fp32 + " vs mixed " + mixed);
+    }
+
+    /** One mixed step as the Trainer runs it; {@code poison} puts +inf into one gradient entry. */
+    private static void mixedStep(MultiHeadModel model, SyntheticTasks tasks, AdamW opt, LossScaler scaler,
+            TransformerEncoder enc, int[] ex, boolean poison) {
+        int[] t = new int[ex.length];
+        try (NDManager sm = model.getManager().newSubManager()) {
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                MultiHeadModel.Output out = model.forward(sm, tasks.assemble(Split.TRAIN, t, ex), true,
+                        new HalfPrecisionStore(sm, enc.matrixParameters()));
+                gc.backward(scaler.scale(out.meanLoss()));
+            }
+            List<NamedParameter> active = model.activeParameters(new int[] {0});
+            List<NDArray> grads = new ArrayList<>();
+            for (NamedParameter p : active) {
+                NDArray g = p.parameter().getArray().getGradient();
+                g.attach(sm);
+                grads.add(g);
+            }
+            if (poison) {
+                grads.get(5).set(new NDIndex("0"), Float.POSITIVE_INFINITY);
+            }
+            NDArray found = scaler.unscale(grads, sm);
+            opt.step(active, 1e-2, found);
+            scaler.update(found);
+        }
+    }
+
+    private static float[][] snapshot(Map<String, NDArray> arrays) {
+        List<float[]> out = new ArrayList<>();
+        for (NDArray a : arrays.values()) {
+            out.add(a.toFloatArray());
+        }
+        return out.toArray(new float[0][]);
+    }
+
+    @Test
+    void anInjectedOverflowSkipsExactlyThatStepAndHalvesTheScale() {
+        SyntheticTasks tasks = new SyntheticTasks(5, 16, 2, TestHeads.Kind.TOKEN);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                AdamW opt = AdamW.builder().setManager(model.getManager()).optWeightDecay(0.01).build();
+                LossScaler scaler = LossScaler.builder().setManager(model.getManager()).optGrowthInterval(2).build()) {
+            TransformerEncoder enc = (TransformerEncoder) model.encoder();
+            List<NamedParameter> all = model.parameters();
+            String key = all.get(0).key();
+            mixedStep(model, tasks, opt, scaler, enc, new int[] {0, 1, 2}, false);
+            assertEquals(65536f, scaler.readScale());
+            assertEquals(1, opt.stepCount(key));
+
+            float[][] weights = snapshot(MultiHeadModel.arrays(all));
+            float[][] moments = snapshot(opt.momentArrays());
+            mixedStep(model, tasks, opt, scaler, enc, new int[] {3, 4, 5}, true);
+            assertArrayEquals(weights, snapshot(MultiHeadModel.arrays(all)), "weights moved on a skipped step");
+            assertArrayEquals(moments, snapshot(opt.momentArrays()), "moments moved on a skipped step");
+            assertEquals(1, opt.stepCount(key), "a skipped step must not count");
+            assertEquals(32768f, scaler.readScale(), "overflow halves the scale");
+            assertEquals(0, scaler.readGrowthTracker());
+            for (NamedParameter p : all) {
+                float[] g = p.parameter().getArray().getGradient().toFloatArray();
+                for (float x : g) {
+                    assertEquals(0f, x, "gradients are reset after a skipped step: " + p.key());
+                }
+            }
+
+            // the next clean steps train again, and two of them double the scale (interval 2)
+            mixedStep(model, tasks, opt, scaler, enc, new int[] {6, 7, 8}, false);
+            assertFalse(java.util.Arrays.deepEquals(weights, snapshot(MultiHeadModel.arrays(all))), "clean step must move");
+            assertEquals(2, opt.stepCount(key));
+            mixedStep(model, tasks, opt, scaler, enc, new int[] {9, 10, 11}, false);
+            assertEquals(65536f, scaler.readScale());
+            assertEquals(3, opt.stepCount(key));
+        }
+    }
+
+    @Test
+    void theSkippableStepEqualsThePlainStepWhenNothingOverflows() {
+        SyntheticTasks tasks = new SyntheticTasks(5, 16, 2, TestHeads.Kind.TOKEN);
+        float[][] plain = null;
+        float[][] gated;
+        for (int run = 0; run < 2; run++) {
+            Engine.getInstance().setRandomSeed(1); // head initialization
+            try (NDManager root = NDManager.newBaseManager();
+                    MultiHeadModel model = model(root, tasks);
+                    AdamW opt = AdamW.builder().setManager(model.getManager()).optWeightDecay(0.01).build()) {
+                for (int s = 0; s < 3; s++) {
+                    try (NDManager sm = model.getManager().newSubManager()) {
+                        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                            gc.backward(model.forward(sm, tasks.assemble(Split.TRAIN, new int[3], new int[] {s, s + 3, s + 6}),
+                                    true).meanLoss());
+                        }
+                        List<NamedParameter> active = model.activeParameters(new int[] {0});
+                        if (run == 0) {
+                            opt.step(active, 1e-2);
+                        } else {
+                            opt.step(active, 1e-2, sm.create(false));
+                        }
+                    }
+                }
+                float[][] w = snapshot(MultiHeadModel.arrays(model.parameters()));
+                if (run == 0) {
+                    plain = w;
+                } else {
+                    gated = w;
+                    for (int i = 0; i < w.length; i++) {
+                        for (int j = 0; j < w[i].length; j++) {
+                            assertEquals(plain[i][j], gated[i][j], 1e-5, "parameter " + i); // 1e-3 of one step at lr 1e-2
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

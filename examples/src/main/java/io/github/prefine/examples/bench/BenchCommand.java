@@ -1,0 +1,406 @@
+package io.github.prefine.examples.bench;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.transformer.BertBlock;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.util.Pair;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.precision.HalfPrecisionStore;
+import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.train.AdamW;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.QuestionAnsweringHead;
+import io.github.prefine.heads.SequenceClassificationHead;
+import io.github.prefine.heads.TokenClassificationHead;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Measures training throughput in sequences per second: (a) the prefine encoder's forward plus
+ * backward, (b) DJL's own {@link BertBlock} of the same size (the floor to beat), (c) a full
+ * multi-task training step (encoder, heads, losses, AdamW). Random weights and random token ids;
+ * every timed step ends with a host read of one scalar so that asynchronous devices are measured
+ * to completion. Prints the median and min/max per step after warm-up.
+ *
+ * <p>On a GPU, run with a CUDA build of PyTorch through DJL's {@code PYTORCH_LIBRARY_PATH},
+ * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} variables (see {@code docs/gpu.md}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step.")
+public final class BenchCommand implements Callable<Integer> {
+
+    /** Model sizes. */
+    enum Size { MINILM, XLMR_BASE }
+
+    /** What to time. */
+    enum Part { ENCODER, BERTBLOCK, FULL, ALL }
+
+    /** Batch composition of the full step. */
+    enum Formats { MIXED, TOKEN, SEQUENCE, SPAN }
+
+    @Option(names = "--model", description = "MINILM (6x384, 12 heads, 1536, vocab 30522) or XLMR_BASE "
+            + "(12x768, 12 heads, 3072, vocab 250002); random weights. Default: ${DEFAULT-VALUE}")
+    Size size = Size.MINILM;
+
+    @Option(names = "--layers", description = "Override the layer count (0 = the model's). Default: ${DEFAULT-VALUE}")
+    int layers;
+
+    @Option(names = "--batch", description = "Sequences per step. Default: ${DEFAULT-VALUE}")
+    int batch = 32;
+
+    @Option(names = "--length", description = "Tokens per sequence. Default: ${DEFAULT-VALUE}")
+    int length = 128;
+
+    @Option(names = "--precision", description = "FP32 or FP16_MIXED. Default: ${DEFAULT-VALUE}")
+    String precision = "FP32";
+
+    @Option(names = "--device", description = "cpu or gpu. Default: ${DEFAULT-VALUE}")
+    String device = "cpu";
+
+    @Option(names = "--part", description = "ENCODER, BERTBLOCK, FULL or ALL. Default: ${DEFAULT-VALUE}")
+    Part part = Part.ALL;
+
+    @Option(names = "--formats", description = "Full step batch: MIXED (token, sequence, span thirds) or one "
+            + "format. Default: ${DEFAULT-VALUE}")
+    Formats formats = Formats.MIXED;
+
+    @Option(names = "--warmup", description = "Untimed steps first. Default: ${DEFAULT-VALUE}")
+    int warmup = 2;
+
+    @Option(names = "--steps", description = "Timed steps. Default: ${DEFAULT-VALUE}")
+    int steps = 5;
+
+    @Option(names = "--seed", description = "Seed of weights and ids. Default: ${DEFAULT-VALUE}")
+    long seed = 42;
+
+    private boolean mixed;
+
+    @Override
+    public Integer call() throws Exception {
+        mixed = switch (precision.toUpperCase(Locale.ROOT)) {
+            case "FP32", "FLOAT32" -> false;
+            case "FP16_MIXED", "FP16-MIXED", "MIXED" -> true;
+            default -> throw new IllegalArgumentException("--precision must be FP32 or FP16_MIXED, found " + precision);
+        };
+        Device dev = switch (device.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> Device.cpu();
+            case "gpu", "cuda" -> Device.gpu();
+            default -> throw new IllegalArgumentException("--device must be cpu or gpu, found " + device);
+        };
+        Engine engine = Engine.getInstance();
+        engine.setRandomSeed((int) seed);
+        EncoderConfig cfg = config();
+        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s%n",
+                engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, mixed ? "FP16_MIXED" : "FP32",
+                threads());
+        try (NDManager root = NDManager.newBaseManager(dev)) {
+            if (part == Part.ENCODER || part == Part.ALL) {
+                report("encoder fwd+bwd", encoderOnly(root, cfg));
+            }
+            if (part == Part.BERTBLOCK || part == Part.ALL) {
+                if (mixed) {
+                    System.out.println("djl BertBlock: fp32 only (no mixed-precision path)");
+                }
+                report("djl BertBlock fwd+bwd", bertBlock(root, cfg));
+            }
+            if (part == Part.FULL || part == Part.ALL) {
+                report("full step (" + formats + ")", fullStep(root, cfg));
+            }
+        }
+        System.out.println("peak device memory: " + peakMemory(dev));
+        return 0;
+    }
+
+    private EncoderConfig config() {
+        EncoderConfig.Builder b = EncoderConfig.builder().optHiddenDropoutProb(0.1f).optAttentionProbsDropoutProb(0.1f);
+        if (size == Size.MINILM) {
+            b.setModelType(ModelFamily.BERT).setVocabSize(30522).setHiddenSize(384).setNumHiddenLayers(6)
+                    .setNumAttentionHeads(12).setIntermediateSize(1536);
+        } else {
+            b.setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(250002).setHiddenSize(768).setNumHiddenLayers(12)
+                    .setNumAttentionHeads(12).setIntermediateSize(3072).optMaxPositionEmbeddings(514)
+                    .optTypeVocabSize(1).optLayerNormEps(1e-5f);
+        }
+        if (layers > 0) {
+            b.setNumHiddenLayers(layers);
+        }
+        return b.build();
+    }
+
+    private static String threads() {
+        return "intra-op " + System.getProperty("ai.djl.pytorch.num_threads", "default") + ", inter-op "
+                + System.getProperty("ai.djl.pytorch.num_interop_threads", "default");
+    }
+
+    private long[] ids(EncoderConfig cfg) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] ids = new long[batch * length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i % length == 0 ? 0 : 5 + r.nextInt(cfg.vocabSize() - 5);
+        }
+        return ids;
+    }
+
+    private long[] ones() {
+        long[] m = new long[batch * length];
+        Arrays.fill(m, 1L);
+        return m;
+    }
+
+    /** A timed step: runs one training step and returns a scalar to read (forcing completion). */
+    private interface Step {
+        NDArray run(NDManager stepManager);
+    }
+
+    private double[] time(NDManager root, Step step) {
+        double[] seconds = new double[steps];
+        for (int i = 0; i < warmup + steps; i++) {
+            long t0 = System.nanoTime();
+            try (NDManager sm = root.newSubManager()) {
+                step.run(sm).getFloat();
+            }
+            if (i >= warmup) {
+                seconds[i - warmup] = (System.nanoTime() - t0) / 1e9;
+            }
+        }
+        return seconds;
+    }
+
+    private void report(String name, double[] s) {
+        double[] sorted = s.clone();
+        Arrays.sort(sorted);
+        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        System.out.printf(Locale.ROOT, "%-28s median %8.1f seq/s (%.3f s/step), min %.1f, max %.1f seq/s over %d steps%n",
+                name, batch / median, median, batch / sorted[sorted.length - 1], batch / sorted[0], s.length);
+    }
+
+    private double[] encoderOnly(NDManager root, EncoderConfig cfg) {
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+        try (NDManager pm = root.newSubManager()) {
+            enc.initializeRandom(pm, seed);
+            requireGradients(enc);
+            long[] ids = ids(cfg);
+            long[] mask = ones();
+            return time(root, sm -> {
+                ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+                NDArray loss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
+                            sm.create(mask, new Shape(batch, length))), true).get(0);
+                    loss = h.mean();
+                    gc.backward(loss);
+                }
+                return loss;
+            });
+        }
+    }
+
+    private static void requireGradients(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            p.getValue().getArray().setRequiresGradient(true);
+        }
+    }
+
+    private double[] bertBlock(NDManager root, EncoderConfig cfg) {
+        BertBlock block = BertBlock.builder().setTokenDictionarySize(cfg.vocabSize()).optTypeDictionarySize(2)
+                .optEmbeddingSize(cfg.hiddenSize()).optTransformerBlockCount(cfg.numHiddenLayers())
+                .optAttentionHeadCount(cfg.numAttentionHeads()).optHiddenSize(cfg.intermediateSize())
+                .optHiddenDropoutProbability(0.1f).optMaxSequenceLength(Math.max(length, 128)).build();
+        block.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        try (NDManager pm = root.newSubManager()) {
+            Shape s = new Shape(batch, length);
+            block.initialize(pm, DataType.FLOAT32, s, s, s);
+            long[] ids = ids(cfg);
+            long[] types = new long[batch * length];
+            long[] mask = ones();
+            return time(root, sm -> {
+                ParameterStore ps = new ParameterStore(sm, false);
+                NDArray loss;
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = block.forward(ps, new NDList(sm.create(ids, s), sm.create(types, s),
+                            sm.create(mask, s).toType(DataType.FLOAT32, false)), true).get(0);
+                    loss = h.mean();
+                    gc.backward(loss);
+                }
+                return loss;
+            });
+        }
+    }
+
+    private double[] fullStep(NDManager root, EncoderConfig cfg) {
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+        try (NDManager pm = root.newSubManager()) {
+            enc.initializeRandom(pm, seed);
+            requireGradients(enc);
+            HeadFamily fam = cfg.modelType() == ModelFamily.BERT ? HeadFamily.BERT : HeadFamily.ROBERTA;
+            int h = cfg.hiddenSize();
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc, h)
+                    .addHead("token", new BenchHead(TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(9)
+                            .optSeed(seed).build(), 9, BenchHead.Kind.TOKEN))
+                    .addHead("sequence", new BenchHead(SequenceClassificationHead.builder().setFamily(fam).setHiddenSize(h)
+                            .setNumLabels(3).optSeed(seed).build(), 3, BenchHead.Kind.SEQUENCE))
+                    .addHead("span", new BenchHead(QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(seed).build(), 2,
+                            BenchHead.Kind.SPAN))
+                    .build();
+                    AdamW opt = AdamW.builder().setManager(model.getManager()).optWeightDecay(0.01).build();
+                    LossScaler scaler = LossScaler.builder().setManager(model.getManager()).build()) {
+                MultiTaskBatch b = batch(cfg);
+                int[] present = b.slices().stream().mapToInt(TaskSlice::task).toArray();
+                List<NamedParameter> active = model.activeParameters(present);
+                return time(root, sm -> {
+                    ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+                    NDArray loss;
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        loss = model.forward(sm, b, true, ps).meanLoss();
+                        gc.backward(mixed ? scaler.scale(loss) : loss);
+                    }
+                    if (mixed) {
+                        List<NDArray> grads = new ArrayList<>();
+                        for (NamedParameter p : active) {
+                            NDArray g = p.parameter().getArray().getGradient();
+                            g.attach(sm);
+                            grads.add(g);
+                        }
+                        NDArray found = scaler.unscale(grads, sm);
+                        opt.step(active, 2e-5, found);
+                        scaler.update(found);
+                    } else {
+                        opt.step(active, 2e-5);
+                    }
+                    return loss;
+                });
+            }
+        }
+    }
+
+    /** A batch of the chosen formats: thirds of token, sequence and span examples, or one format. */
+    private MultiTaskBatch batch(EncoderConfig cfg) {
+        SplittableRandom r = new SplittableRandom(seed + 1);
+        int[] counts = switch (formats) {
+            case MIXED -> new int[] {batch / 3, batch / 3, batch - 2 * (batch / 3)};
+            case TOKEN -> new int[] {batch, 0, 0};
+            case SEQUENCE -> new int[] {0, batch, 0};
+            case SPAN -> new int[] {0, 0, batch};
+        };
+        List<TaskSlice> slices = new ArrayList<>();
+        int row = 0;
+        for (int t = 0; t < 3; t++) {
+            int n = counts[t];
+            if (n == 0) {
+                continue;
+            }
+            int[] rows = new int[n];
+            int[] ex = new int[n];
+            for (int i = 0; i < n; i++) {
+                rows[i] = row++;
+                ex[i] = i;
+            }
+            int[] labels;
+            long[] shape;
+            if (t == 0) {
+                labels = new int[n * length];
+                for (int i = 0; i < labels.length; i++) {
+                    labels[i] = i % length == 0 ? HeadLosses.IGNORE_INDEX : r.nextInt(9);
+                }
+                shape = new long[] {n, length};
+            } else if (t == 1) {
+                labels = r.ints(n, 0, 3).toArray();
+                shape = new long[] {n};
+            } else {
+                labels = new int[2 * n];
+                for (int i = 0; i < n; i++) {
+                    labels[2 * i] = 1 + r.nextInt(length - 2);
+                    labels[2 * i + 1] = labels[2 * i] + 1;
+                }
+                shape = new long[] {n, 2};
+            }
+            slices.add(new TaskSlice(t, rows, ex, labels, shape));
+        }
+        return new MultiTaskBatch(batch, length, ids(cfg), ones(), null, slices);
+    }
+
+    private static String peakMemory(Device dev) {
+        if (!dev.isGpu()) {
+            return "n/a (cpu)";
+        }
+        try {
+            // ai.djl.util.cuda.CudaUtils reports the device's used memory (not a true peak)
+            java.lang.management.MemoryUsage u = ai.djl.util.cuda.CudaUtils.getGpuMemory(dev);
+            return String.format(Locale.ROOT, "%.0f MiB used of %.0f MiB at the end (CUDA device; not a peak)",
+                    u.getUsed() / 1048576.0, u.getMax() / 1048576.0);
+        } catch (RuntimeException | LinkageError e) {
+            return "n/a (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Adapts a heads-module block to the model's {@link TaskHead} contract, with per-example losses. */
+    private static final class BenchHead implements TaskHead {
+        enum Kind { TOKEN, SEQUENCE, SPAN }
+
+        private final Block block;
+        private final int numLabels;
+        private final Kind kind;
+
+        BenchHead(Block block, int numLabels, Kind kind) {
+            this.block = block;
+            this.numLabels = numLabels;
+            this.kind = kind;
+        }
+
+        @Override
+        public Block block() {
+            return block;
+        }
+
+        @Override
+        public int numLabels() {
+            return numLabels;
+        }
+
+        @Override
+        public void initialize(NDManager manager, int hiddenSize) {
+            block.initialize(manager, DataType.FLOAT32, new Shape(1, 1, hiddenSize));
+        }
+
+        @Override
+        public NDArray logits(ParameterStore ps, NDArray hidden, NDArray mask, boolean training) {
+            NDList out = block.forward(ps, new NDList(hidden), training);
+            return kind == Kind.SPAN ? NDArrays.stack(out, -1) : out.head();
+        }
+
+        @Override
+        public NDArray exampleLosses(NDArray logits, NDArray labels) {
+            if (kind == Kind.SPAN) {
+                return HeadLosses.perExampleSpanLoss(logits.get(":, :, 0"), logits.get(":, :, 1"), labels.get(":, 0"),
+                        labels.get(":, 1")).loss();
+            }
+            return HeadLosses.perExampleCrossEntropy(logits, labels).loss();
+        }
+    }
+}

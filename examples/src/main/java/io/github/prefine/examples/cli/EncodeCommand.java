@@ -1,0 +1,150 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.hub.MiniLmArtifact;
+import io.github.prefine.core.hub.ModelResolver;
+import io.github.prefine.core.tokenize.Padding;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code encode}: sentence embeddings from an encoder, and their cosine similarities.
+ *
+ * <p>The default model is the real all-MiniLM-L6-v2, imported from its Maven artifact, so the
+ * command works on a machine that has reached nothing but Maven Central. Embeddings are the
+ * encoder's last hidden states mean-pooled over the attention mask and L2-normalised, as
+ * sentence-transformers computes them.
+ */
+@Command(
+        name = "encode",
+        mixinStandardHelpOptions = true,
+        description = "Embed sentences with an HF-compatible encoder and print their cosine similarities.")
+public final class EncodeCommand implements Callable<Integer> {
+
+    static final List<String> DEFAULT_SENTENCES = List.of(
+            "A man is playing a guitar.", "Someone plays an instrument.", "The stock market fell sharply.");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(
+            names = "--model",
+            defaultValue = "minilm",
+            description = "minilm (the Maven artifact), a local HF folder, or an HF model id (cache or Hub). Default: ${DEFAULT-VALUE}.")
+    private String model;
+
+    @Parameters(arity = "0..*", paramLabel = "SENTENCE", description = "Sentences to embed (default: three examples).")
+    private List<String> sentences;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<String> texts = sentences == null || sentences.isEmpty() ? DEFAULT_SENTENCES : sentences;
+        Path folder = modelFolder();
+        try {
+            return encode(out, texts, folder);
+        } finally {
+            if ("minilm".equals(model)) {
+                MoreFiles.deleteRecursively(folder, RecursiveDeleteOption.ALLOW_INSECURE);
+            }
+        }
+    }
+
+    private int encode(PrintWriter out, List<String> texts, Path folder) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                LoadedCheckpoint checkpoint = EncoderCheckpoint.load(folder, manager, DataType.FLOAT32);
+                SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                        .setTokenizerPath(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE))
+                        .optPadding(Padding.LONGEST)
+                        .optMaxLength(checkpoint.config().maxSequenceLength())
+                        .build()) {
+            List<TokenEncoding> encodings = tokenizer.encodeBatch(texts);
+            float[][] embeddings = embed(checkpoint, encodings, manager);
+            out.printf(Locale.ROOT, "model: %s (%s, hidden %d, %d layers)%n", model, checkpoint.config().modelType(),
+                    checkpoint.config().hiddenSize(), checkpoint.config().numHiddenLayers());
+            for (int i = 0; i < texts.size(); i++) {
+                out.printf(Locale.ROOT, "[%d] %s  (%d tokens; first values %.4f %.4f %.4f)%n", i, texts.get(i),
+                        encodings.get(i).unpaddedLength(), embeddings[i][0], embeddings[i][1], embeddings[i][2]);
+            }
+            out.println("cosine similarity:");
+            for (int i = 0; i < texts.size(); i++) {
+                StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "[%d]", i));
+                for (int j = 0; j < texts.size(); j++) {
+                    row.append(String.format(Locale.ROOT, " %7.3f", dot(embeddings[i], embeddings[j])));
+                }
+                out.println(row);
+            }
+        }
+        return 0;
+    }
+
+    private Path modelFolder() throws Exception {
+        if ("minilm".equals(model)) {
+            Path dir = Files.createTempDirectory("prefine-minilm");
+            MiniLmArtifact.fromClasspath().writeHfFolder(dir);
+            return dir;
+        }
+        return ModelResolver.builder().build().resolve(model).folder();
+    }
+
+    /** Mean-pools the last hidden states over the mask and L2-normalises each row. */
+    static float[][] embed(LoadedCheckpoint checkpoint, List<TokenEncoding> encodings, NDManager parent) {
+        int batch = encodings.size();
+        int len = encodings.get(0).length();
+        long[] ids = new long[batch * len];
+        long[] mask = new long[batch * len];
+        long[] types = new long[batch * len];
+        for (int b = 0; b < batch; b++) {
+            TokenEncoding e = encodings.get(b);
+            for (int t = 0; t < len; t++) {
+                ids[b * len + t] = e.ids()[t];
+                mask[b * len + t] = e.attentionMask()[t];
+                types[b * len + t] = e.typeIds()[t];
+            }
+        }
+        try (NDManager step = parent.newSubManager()) {
+            Shape shape = new Shape(batch, len);
+            NDArray maskArray = step.create(mask, shape);
+            NDList out = checkpoint.encoder().forward(new ParameterStore(step, false),
+                    new NDList(step.create(ids, shape), maskArray, step.create(types, shape)), false);
+            NDArray m = maskArray.toType(DataType.FLOAT32, false).expandDims(2);
+            NDArray pooled = out.singletonOrThrow().mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
+            NDArray normed = pooled.div(pooled.norm(new int[] {1}, true));
+            float[] flat = normed.toFloatArray();
+            int hidden = (int) normed.getShape().get(1);
+            float[][] rows = new float[batch][hidden];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(flat, b * hidden, rows[b], 0, hidden);
+            }
+            return rows;
+        }
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
