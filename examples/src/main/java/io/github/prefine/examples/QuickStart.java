@@ -6,12 +6,12 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.pipeline.FeatureBatchSource;
+import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.pipeline.FeatureSettings;
 import io.github.prefine.core.pipeline.FeaturizedTask;
 import io.github.prefine.core.pipeline.FormatHeads;
 import io.github.prefine.core.pipeline.InMemoryTasks;
-import io.github.prefine.core.pipeline.SamplerBatches;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.pipeline.TaskScorer;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
@@ -19,7 +19,7 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
@@ -75,7 +75,7 @@ public final class QuickStart {
                     .setNumAttentionHeads(4).setIntermediateSize(128).optMaxPositionEmbeddings(128).build();
             TransformerEncoder encoder = TransformerEncoder.builder().setConfig(config).build();
             encoder.initializeRandom(manager, 1);
-            FeatureBatchSource source = new FeatureBatchSource(group, true);
+            FeatureBatchSource source = FeaturizedTask.source(group, true);
             HeterogeneousSampler sampler = HeterogeneousSampler.builder()
                     .setTaskSizes(source.size(0, Split.TRAIN), source.size(1, Split.TRAIN))
                     .setBatchSize(32).optSeed(1).build();
@@ -85,7 +85,7 @@ public final class QuickStart {
             }
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
-                            .optSampler(new SamplerBatches(sampler)).optLearningRate(1e-3).optWarmupSteps(5)
+                            .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(1e-3).optWarmupSteps(5)
                             .optMaxEpochs(4).build()) {
                 trainer.fit();
                 EncoderCheckpoint.save(encoder, work.resolve("encoder"), work.resolve("tokenizer.json"));
@@ -102,7 +102,7 @@ public final class QuickStart {
                                     .addHead(target.name(), FormatHeads.create(target.format(), tgt.numLabels(), HeadFamily.BERT, seed))
                                     .build();
                             Trainer trainer = Trainer.builder().setModel(model)
-                                    .setData(new FeatureBatchSource(List.of(tgt), true))
+                                    .setData(FeaturizedTask.source(List.of(tgt), true))
                                     .optBatchSize(16).optLearningRate(3e-3).optWarmupSteps(3).optMaxEpochs(10)
                                     .optSeed(seed).build()) {
                         trainer.fit();

@@ -15,7 +15,7 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -107,9 +107,9 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(settings, "settings");
         Task task = data.task();
-        List<Example> train = data.split(io.github.prefine.core.task.Split.TRAIN);
-        List<Example> validation = data.split(io.github.prefine.core.task.Split.VALIDATION);
-        List<Example> test = data.split(io.github.prefine.core.task.Split.TEST);
+        List<Example> train = data.split(Split.TRAIN);
+        List<Example> validation = data.split(Split.VALIDATION);
+        List<Example> test = data.split(Split.TEST);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("task " + task.name() + ": no training examples");
         }
@@ -118,7 +118,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             train = s.train();
             validation = s.validation();
             LOG.info("task {}: no validation split, held out {} of {} training examples", task.name(),
-                    validation.size(), data.split(io.github.prefine.core.task.Split.TRAIN).size());
+                    validation.size(), data.split(Split.TRAIN).size());
         }
         SplittableRandom rnd = new SplittableRandom(settings.sampleSeed() ^ task.name().hashCode());
         Map<Split, List<Example>> ex = new EnumMap<>(Split.class);
@@ -133,6 +133,22 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
                     task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return new FeaturizedTask(task, data.labels(), f, ex);
+    }
+
+    /**
+     * Makes the trainer's view of featurized tasks, task {@code t} being the {@code t}-th.
+     *
+     * @param tasks the tasks, in the model's head order
+     * @param tokenTypes true to pass segment ids (BERT), false for one-type encoders (RoBERTa, XLM-R)
+     * @return the batch source
+     */
+    public static io.github.prefine.core.train.FeatureBatchSource source(List<FeaturizedTask> tasks, boolean tokenTypes) {
+        io.github.prefine.core.train.FeatureBatchSource.Builder b =
+                io.github.prefine.core.train.FeatureBatchSource.builder().optTokenTypes(tokenTypes);
+        for (FeaturizedTask t : tasks) {
+            b.addTask(t.features());
+        }
+        return b.build();
     }
 
     private static List<Example> sample(List<Example> all, int cap, SplittableRandom rnd) {

@@ -10,7 +10,7 @@ import io.github.prefine.core.features.ClassificationFeatures;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.QaFeatures;
 import io.github.prefine.core.features.TokenClassificationFeatures;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.TaskPredictions;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;

@@ -13,7 +13,9 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.train.TaskPredictions;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.sampling.HeterogeneousSampler;
@@ -57,7 +59,7 @@ class PipelineGlueTest {
 
     @Test
     void assemblesMixedTasksOnOnePaddedGrid() {
-        FeatureBatchSource src = new FeatureBatchSource(List.of(tagger, classifier), true);
+        FeatureBatchSource src = FeaturizedTask.source(List.of(tagger, classifier), true);
         // order of the draw: cls 1, tags 0, cls 0 -> rows grouped by task, tasks in index order
         MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {1, 0, 1}, new int[] {1, 0, 0});
         assertEquals(3, b.rows());
@@ -80,7 +82,7 @@ class PipelineGlueTest {
 
     @Test
     void qaSlicesCarryStartAndEnd() {
-        FeatureBatchSource src = new FeatureBatchSource(List.of(qa), false);
+        FeatureBatchSource src = FeaturizedTask.source(List.of(qa), false);
         MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {0, 0}, new int[] {0, 1});
         assertEquals(null, b.tokenTypeIds());
         // [CLS] who ? [SEP] a x b [SEP]: the answer x sits at position 5
@@ -122,11 +124,11 @@ class PipelineGlueTest {
     void samplerAdapterResumesTheSameStream() {
         HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(7, 5).setBatchSize(3)
                 .optStrategy(SamplingStrategy.PROPORTIONAL).optSeed(11).build();
-        SamplerBatches a = new SamplerBatches(s);
+        HeterogeneousBatchSampler a = new HeterogeneousBatchSampler(s);
         a.nextEpoch();
         byte[] state = a.saveState();
         var expected = a.nextEpoch();
-        SamplerBatches b = new SamplerBatches(s);
+        HeterogeneousBatchSampler b = new HeterogeneousBatchSampler(s);
         b.restoreState(state);
         var got = b.nextEpoch();
         assertEquals(expected.size(), got.size());

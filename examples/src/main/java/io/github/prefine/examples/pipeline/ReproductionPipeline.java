@@ -10,11 +10,11 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.pipeline.FeatureBatchSource;
+import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.pipeline.FeatureSettings;
 import io.github.prefine.core.pipeline.FeaturizedTask;
 import io.github.prefine.core.pipeline.FormatHeads;
-import io.github.prefine.core.pipeline.SamplerBatches;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.TaskScorer;
 import io.github.prefine.core.task.GroupCombination;
@@ -27,7 +27,7 @@ import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
-import io.github.prefine.core.train.Split;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
@@ -343,11 +343,11 @@ public final class ReproductionPipeline {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
             TaskData d = data.load(t);
-            if (!targets.contains(t) && d.splits().containsKey(io.github.prefine.core.task.Split.TEST)) {
+            if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
                 // pre-finetuning never scores a test split: do not featurize it
-                Map<io.github.prefine.core.task.Split, List<io.github.prefine.core.data.Example>> kept =
+                Map<Split, List<io.github.prefine.core.data.Example>> kept =
                         new LinkedHashMap<>(d.splits());
-                kept.remove(io.github.prefine.core.task.Split.TEST);
+                kept.remove(Split.TEST);
                 d = new TaskData(d.task(), d.labels(), kept, d.reports());
             }
             f = FeaturizedTask.featurize(d, tokenizer(), features);
@@ -401,11 +401,11 @@ public final class ReproductionPipeline {
         if (fts.isEmpty()) {
             throw new IllegalStateException("setting " + u.setting() + ": no task can be featurized: " + dropped);
         }
-        FeatureBatchSource source = new FeatureBatchSource(fts, tokenTypes());
+        FeatureBatchSource source = FeaturizedTask.source(fts, tokenTypes());
         Path dir = settingDir(u.setting());
         Map<Double, JsonObject> histories = new LinkedHashMap<>();
         LearningRateSweep.SweepResult sweep = LearningRateSweep.run(learningRates, lr -> {
-            JsonObject h = prefinetuneAt(root, u, source, dir.resolve(lrName(lr)), lr);
+            JsonObject h = prefinetuneAt(root, u, fts, source, dir.resolve(lrName(lr)), lr);
             histories.put(lr, h);
             return h.get("bestAverageValidationLoss").getAsDouble();
         }, false);
@@ -454,7 +454,8 @@ public final class ReproductionPipeline {
         return "lr-" + String.format(Locale.ROOT, "%.0e", lr).replace("+", "");
     }
 
-    private JsonObject prefinetuneAt(NDManager root, Unit u, FeatureBatchSource source, Path lrDir, double lr)
+    private JsonObject prefinetuneAt(NDManager root, Unit u, List<FeaturizedTask> fts, FeatureBatchSource source, Path lrDir,
+            double lr)
             throws IOException {
         Path historyFile = lrDir.resolve("history.json");
         if (Files.exists(historyFile)) {
@@ -468,7 +469,7 @@ public final class ReproductionPipeline {
         FitResult fit = null;
         for (int attempt = 0; fit == null; attempt++) {
             try {
-                fit = prefinetuneOnce(root, u, source, lrDir, lr, trainLoss, curveFile);
+                fit = prefinetuneOnce(root, u, fts, source, lrDir, lr, trainLoss, curveFile);
             } catch (NonFiniteLossException e) {
                 if (attempt < RETRIES) {
                     // an occasional non-finite step is retried from the last epoch checkpoint
@@ -487,20 +488,21 @@ public final class ReproductionPipeline {
                 return h;
             }
         }
-        JsonObject h = history(fit, source, trainLoss);
+        JsonObject h = history(fit, fts, trainLoss);
         AtomicFiles.write(historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
         deleteTree(lrDir.resolve("checkpoints"));
         return h;
     }
 
-    private FitResult prefinetuneOnce(NDManager root, Unit u, FeatureBatchSource source, Path lrDir, double lr,
+    private FitResult prefinetuneOnce(NDManager root, Unit u, List<FeaturizedTask> fts, FeatureBatchSource source,
+            Path lrDir, double lr,
             List<Double> trainLoss, Path curveFile) throws IOException {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m);
             MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize());
-            for (FeaturizedTask t : source.tasks()) {
+            for (FeaturizedTask t : fts) {
                 mb.addHead(t.name(), FormatHeads.create(t.task().format(), t.numLabels(), family(), headSeed(u.seed(), t.name())));
             }
             int[] sizes = new int[source.numTasks()];
@@ -511,7 +513,7 @@ public final class ReproductionPipeline {
                     .optSeed(u.seed()).build();
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
-                            .optSampler(new SamplerBatches(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
+                            .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
                             .optWarmupSteps(warmup(sampler.batchesPerEpoch(), maxEpochs))
                             .optPatience(patience).optSeed(u.seed()).optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .optCheckpointDir(lrDir.resolve("checkpoints"))
@@ -524,14 +526,14 @@ public final class ReproductionPipeline {
         }
     }
 
-    private static JsonObject history(FitResult fit, FeatureBatchSource source, List<Double> trainLoss) {
+    private static JsonObject history(FitResult fit, List<FeaturizedTask> fts, List<Double> trainLoss) {
         JsonObject h = new JsonObject();
         h.addProperty("learningRate", fit.learningRate());
         h.addProperty("bestEpoch", fit.bestEpoch());
         h.addProperty("bestAverageValidationLoss", fit.bestAverageValidationLoss());
         h.addProperty("stoppedEarly", fit.stoppedEarly());
         JsonArray tasks = new JsonArray();
-        source.tasks().forEach(t -> tasks.add(t.name()));
+        fts.forEach(t -> tasks.add(t.name()));
         h.add("tasks", tasks);
         JsonArray epochs = new JsonArray();
         for (EpochReport r : fit.epochs()) {
@@ -636,7 +638,7 @@ public final class ReproductionPipeline {
     /** Returns {validation metric, evaluation-split metric}, both in percent. */
     private double[] finetuneAt(NDManager root, Unit u, FeaturizedTask ft, Path enc, double lr) throws IOException {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
-        FeatureBatchSource source = new FeatureBatchSource(List.of(ft), tokenTypes());
+        FeatureBatchSource source = FeaturizedTask.source(List.of(ft), tokenTypes());
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(enc, m);
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize())
