@@ -58,11 +58,24 @@ public final class ConsoleProgress {
      * @param unit the unit counted, for example {@code ex}
      */
     public void start(String label, long total, String unit) {
+        start(label, total, unit, 0);
+    }
+
+    /**
+     * Starts a new bar for work that began some time ago (its first progress report arrives late),
+     * so rate and ETA count from the real start.
+     *
+     * @param label what is being done
+     * @param total how many units make 100%
+     * @param unit the unit counted
+     * @param elapsedSeconds seconds already spent on this work
+     */
+    public void start(String label, long total, String unit, double elapsedSeconds) {
         finishLine();
         this.label = label;
         this.total = Math.max(total, 1);
         this.unit = unit;
-        this.startNanos = clock.getAsLong();
+        this.startNanos = clock.getAsLong() - (long) (Math.max(0, elapsedSeconds) * 1e9);
         this.lastPrintNanos = Long.MIN_VALUE;
         this.open = true;
     }

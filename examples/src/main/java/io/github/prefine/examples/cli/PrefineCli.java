@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "prefine 0.1.0-SNAPSHOT",
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
-        subcommands = {EncodeCommand.class, EvalCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Runnable {
 
     @CommandLine.Spec

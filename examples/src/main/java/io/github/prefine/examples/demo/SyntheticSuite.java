@@ -278,19 +278,21 @@ public final class SyntheticSuite {
         return o;
     }
 
-    // Relation words of the QA templates: {context verb phrase, question}.
+    // QA templates: {context relation phrase, question before the subject, question after it}.
+    // Targets reuse the pre-finetuning relation phrases with new questions and new subject types,
+    // so what QA pre-finetuning learns (the answer follows the phrase) is what the targets need.
     private static final String[][] RELATIONS = {
         {"was born in", "where was", "born"},
         {"was founded by", "who founded", ""},
-        {"is made by", "who makes", ""},
-        {"lives in", "where does", "live"},
+        {"was founded by", "who is behind", ""},
+        {"was born in", "where is the home of", ""},
     };
     private static final String[] FIXED_WORDS = {
         ".", "?", "the", "and", "was", "is", "in", "by", "born", "founded", "made", "lives", "live",
-        "where", "who", "does", "makes", "very", "not", "quite"
+        "where", "who", "does", "makes", "very", "not", "quite", "behind", "home", "of"
     };
-    // Entity type of the subject and answer of each relation.
-    private static final String[][] RELATION_TYPES = {{"PER", "LOC"}, {"ORG", "PER"}, {"PRO", "ORG"}, {"PER", "LOC"}};
+    // Entity type of the subject and answer of each template.
+    private static final String[][] RELATION_TYPES = {{"PER", "LOC"}, {"ORG", "PER"}, {"PRO", "PER"}, {"ORG", "LOC"}};
 
     private static List<String> words(SplittableRandom rng, LinkedHashSet<String> used, int n, String prefix) {
         String consonants = "bdfgklmnprstvz";
@@ -441,30 +443,31 @@ public final class SyntheticSuite {
         for (int n : new int[] {target ? sizes.targetTrain() : sizes.pretrainTrain(), sizes.validation(), target ? sizes.test() : 1}) {
             List<Example> ex = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                // two facts of the same relation; the question asks about one of them
-                String s1 = pick(rng, entities.get(types[0]));
-                String s2 = pick(rng, entities.get(types[0]));
-                while (s2.equals(s1)) {
-                    s2 = pick(rng, entities.get(types[0]));
-                }
-                String o1 = pick(rng, entities.get(types[1]));
-                String o2 = pick(rng, entities.get(types[1]));
+                // one fact of the relation, and two distractor mentions of the answer's type elsewhere:
+                // the answer is the entity right after the relation phrase, not any entity of its type
+                String subject = pick(rng, entities.get(types[0]));
+                String answer = pick(rng, entities.get(types[1]));
+                String d1 = pick(rng, entities.get(types[1]));
+                String d2 = pick(rng, entities.get(types[1]));
+                String fact = subject + " " + rel[0] + " ";
+                String distractors = d1 + " and " + d2;
                 StringBuilder ctx = new StringBuilder();
-                ctx.append(filler(rng, 1 + rng.nextInt(4))).append(' ');
-                int askFirst = rng.nextInt(2);
-                int answerStart = -1;
-                String answer = askFirst == 0 ? o1 : o2;
-                for (int f = 0; f < 2; f++) {
-                    String s = f == 0 ? s1 : s2;
-                    String o = f == 0 ? o1 : o2;
-                    ctx.append(s).append(' ').append(rel[0]).append(' ');
-                    if (f == askFirst) {
-                        answerStart = ctx.length();
-                    }
-                    ctx.append(o).append(" . ").append(filler(rng, 1 + rng.nextInt(4))).append(' ');
+                int answerStart;
+                int order = rng.nextInt(3);
+                if (order == 0) {
+                    ctx.append(fact);
+                    answerStart = ctx.length();
+                    ctx.append(answer).append(" . ").append(filler(rng, 1 + rng.nextInt(3))).append(' ').append(distractors);
+                } else if (order == 1) {
+                    ctx.append(distractors).append(' ').append(filler(rng, 1 + rng.nextInt(3))).append(" . ").append(fact);
+                    answerStart = ctx.length();
+                    ctx.append(answer).append(" .");
+                } else {
+                    ctx.append(filler(rng, 1 + rng.nextInt(3))).append(' ').append(distractors).append(" . ").append(fact);
+                    answerStart = ctx.length();
+                    ctx.append(answer).append(" . ").append(filler(rng, 1 + rng.nextInt(2)));
                 }
                 String context = ctx.toString().trim();
-                String subject = askFirst == 0 ? s1 : s2;
                 String question = rel[1] + " " + subject + (rel[2].isEmpty() ? "" : " " + rel[2]) + " ?";
                 ex.add(new QaExample(name + "-" + splits.size() + "-" + i, question, context, List.of(new QaAnswer(answer, answerStart))));
             }

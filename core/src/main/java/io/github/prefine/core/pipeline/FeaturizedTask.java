@@ -1,0 +1,200 @@
+package io.github.prefine.core.pipeline;
+
+import io.github.prefine.core.data.ChoiceExample;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.ChoiceFeaturizer;
+import io.github.prefine.core.features.ClassificationFeaturizer;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.QaFeaturizer;
+import io.github.prefine.core.features.TokenClassificationFeaturizer;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.task.Split;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One task ready for training and scoring: its features and its (possibly sampled) examples per
+ * split, and its label set.
+ *
+ * <p>Splits: training always; validation from the task's files, or, when the task has none, a
+ * seeded 4:1 hold-out of its training data; test when the task has one. {@link
+ * #evaluationSplit()} is test when present and validation otherwise (the paper reports on
+ * validation where test labels are hidden). Immutable; holds no native memory.
+ *
+ * @param task the task
+ * @param labels its label set (empty for QA and multiple choice)
+ * @param features features per split present
+ * @param examples the examples the features were made from, per split (feature example indices
+ *     point into these lists)
+ */
+public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features> features,
+        Map<Split, List<Example>> examples) {
+    private static final Logger LOG = LoggerFactory.getLogger(FeaturizedTask.class);
+
+    /** Copies the collections and checks that training and validation features exist. */
+    public FeaturizedTask {
+        Objects.requireNonNull(task, "task");
+        labels = List.copyOf(labels);
+        EnumMap<Split, Features> f = new EnumMap<>(Split.class);
+        f.putAll(features);
+        features = Collections.unmodifiableMap(f);
+        EnumMap<Split, List<Example>> e = new EnumMap<>(Split.class);
+        examples.forEach((k, v) -> e.put(k, List.copyOf(v)));
+        examples = Collections.unmodifiableMap(e);
+        if (!features.containsKey(Split.TRAIN) || !features.containsKey(Split.VALIDATION)) {
+            throw new IllegalArgumentException("task " + task.name() + ": training and validation features are required, found "
+                    + features.keySet());
+        }
+    }
+
+    /**
+     * Returns the task's name.
+     *
+     * @return the name
+     */
+    public String name() {
+        return task.name();
+    }
+
+    /**
+     * Returns the split scored for the report: test when present, else validation.
+     *
+     * @return the split
+     */
+    public Split evaluationSplit() {
+        return features.containsKey(Split.TEST) ? Split.TEST : Split.VALIDATION;
+    }
+
+    /**
+     * Returns how many classes the task's head predicts.
+     *
+     * @return the label count, the choice count, or 2 for QA
+     */
+    public int numLabels() {
+        if (task.format() instanceof TaskFormat.MultipleChoice mc) {
+            return mc.choices();
+        }
+        return task.format() instanceof TaskFormat.ExtractiveQa ? 2 : labels.size();
+    }
+
+    /**
+     * Featurizes a task's data.
+     *
+     * @param data the task's examples, from its files or built in memory
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths and example caps
+     * @return the featurized task
+     * @throws IOException if the tokenizer fails
+     * @throws IllegalArgumentException if the data has no training examples
+     */
+    public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
+            throws IOException {
+        Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(settings, "settings");
+        Task task = data.task();
+        List<Example> train = data.split(Split.TRAIN);
+        List<Example> validation = data.split(Split.VALIDATION);
+        List<Example> test = data.split(Split.TEST);
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+        }
+        if (validation.isEmpty()) {
+            SeededSplit<Example> s = SeededSplit.of(train, SeededSplit.DEFAULT_SEED);
+            train = s.train();
+            validation = s.validation();
+            LOG.info("task {}: no validation split, held out {} of {} training examples", task.name(),
+                    validation.size(), data.split(Split.TRAIN).size());
+        }
+        SplittableRandom rnd = new SplittableRandom(settings.sampleSeed() ^ task.name().hashCode());
+        Map<Split, List<Example>> ex = new EnumMap<>(Split.class);
+        ex.put(Split.TRAIN, sample(train, settings.maxTrainExamples(), rnd.split()));
+        ex.put(Split.VALIDATION, sample(validation, settings.maxEvalExamples(), rnd.split()));
+        if (!test.isEmpty()) {
+            ex.put(Split.TEST, sample(test, settings.maxEvalExamples(), rnd.split()));
+        }
+        Map<Split, Features> f = new EnumMap<>(Split.class);
+        for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
+            f.put(e.getKey(), featurize(task, data.labels(), e.getValue(), tokenizer, settings,
+                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        return new FeaturizedTask(task, data.labels(), f, ex);
+    }
+
+    /**
+     * Makes the trainer's view of featurized tasks, task {@code t} being the {@code t}-th.
+     *
+     * @param tasks the tasks, in the model's head order
+     * @param tokenTypes true to pass segment ids (BERT), false for one-type encoders (RoBERTa, XLM-R)
+     * @return the batch source
+     */
+    public static io.github.prefine.core.train.FeatureBatchSource source(List<FeaturizedTask> tasks, boolean tokenTypes) {
+        io.github.prefine.core.train.FeatureBatchSource.Builder b =
+                io.github.prefine.core.train.FeatureBatchSource.builder().optTokenTypes(tokenTypes);
+        for (FeaturizedTask t : tasks) {
+            b.addTask(t.features());
+        }
+        return b.build();
+    }
+
+    private static List<Example> sample(List<Example> all, int cap, SplittableRandom rnd) {
+        if (cap == 0 || all.size() <= cap) {
+            return all;
+        }
+        // a seeded partial shuffle, then the chosen examples in file order
+        int[] idx = new int[all.size()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i;
+        }
+        for (int i = 0; i < cap; i++) {
+            int j = i + rnd.nextInt(idx.length - i);
+            int t = idx[i];
+            idx[i] = idx[j];
+            idx[j] = t;
+        }
+        int[] chosen = java.util.Arrays.copyOf(idx, cap);
+        java.util.Arrays.sort(chosen);
+        List<Example> out = new ArrayList<>(cap);
+        for (int i : chosen) {
+            out.add(all.get(i));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Features featurize(Task task, List<String> labels, List<Example> examples,
+            SubwordTokenizer tokenizer, FeatureSettings s, String name) throws IOException {
+        TaskFormat format = task.format();
+        if (format instanceof TaskFormat.SequenceClassification) {
+            return ClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
+                    .optMaxLength(s.maxLength()).optName(name).build()
+                    .featurize((List<TextExample>) (List<?>) examples);
+        }
+        if (format instanceof TaskFormat.TokenClassification) {
+            return TokenClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
+                    .optMaxLength(s.maxLength()).optName(name).build()
+                    .featurize((List<TokenExample>) (List<?>) examples);
+        }
+        if (format instanceof TaskFormat.ExtractiveQa) {
+            return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(s.qaMaxLength())
+                    .optStride(s.qaStride()).optName(name).build()
+                    .featurize((List<QaExample>) (List<?>) examples);
+        }
+        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(s.maxLength()).optName(name).build()
+                .featurize((List<ChoiceExample>) (List<?>) examples);
+    }
+}

@@ -1,0 +1,72 @@
+package io.github.prefine.core.pipeline;
+
+import io.github.prefine.core.data.DatasetReader;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.ReadResult;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Tasks whose examples live in memory rather than in files: a {@link Task} with a placeholder
+ * source (reading it fails with a message saying where the data is) and its {@link TaskData},
+ * for {@link TaskDataSource#inMemory}. Stateless.
+ */
+public final class InMemoryTasks {
+    private InMemoryTasks() {}
+
+    /**
+     * Defines an in-memory task.
+     *
+     * @param name the task name
+     * @param group its group
+     * @param format its format
+     * @param metric its metric
+     * @param labels its labels (empty for QA and multiple choice)
+     * @return the task
+     */
+    public static Task task(String name, TaskGroup group, TaskFormat format, MetricType metric, List<String> labels) {
+        return Task.builder().setName(name).setGroup(group).setFormat(format).setMetric(metric).optLabels(labels)
+                .setSource(TaskSource.builder().add(Split.TRAIN, "in-memory/" + name, new Placeholder<>(format.exampleType()))
+                        .build())
+                .build();
+    }
+
+    /**
+     * Bundles a task's in-memory splits.
+     *
+     * @param task the task
+     * @param train training examples
+     * @param validation validation examples
+     * @param test test examples, possibly empty
+     * @return the data
+     */
+    public static TaskData data(Task task, List<? extends Example> train, List<? extends Example> validation,
+            List<? extends Example> test) {
+        Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
+        splits.put(Split.TRAIN, List.copyOf(train));
+        splits.put(Split.VALIDATION, List.copyOf(validation));
+        if (!test.isEmpty()) {
+            splits.put(Split.TEST, List.copyOf(test));
+        }
+        return new TaskData(task, task.labels(), splits, Map.of());
+    }
+
+    private record Placeholder<E extends Example>(Class<E> exampleType) implements DatasetReader<E> {
+        @Override
+        public ReadResult<E> read(Path file, Leniency leniency) throws IOException {
+            throw new IOException(file + ": this task is held in memory; load it through TaskDataSource.inMemory");
+        }
+    }
+
+}

@@ -1,0 +1,149 @@
+package io.github.prefine.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
+import io.github.prefine.core.train.TaskPredictions;
+import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.sampling.HeterogeneousSampler;
+import io.github.prefine.sampling.SamplingStrategy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Batch assembly, scoring and sampler adaptation on hand-built tasks with a word-level tokenizer
+ * whose ids are known: [PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, then a=4, b=5, c=6, d=7, x=8, y=9, who=10, ?=11.
+ */
+class PipelineGlueTest {
+    static final List<String> WORDS = List.of("a", "b", "c", "d", "x", "y", "who", "?");
+    static SubwordTokenizer tokenizer;
+    static FeaturizedTask tagger;
+    static FeaturizedTask classifier;
+    static FeaturizedTask qa;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws Exception {
+        tokenizer = SubwordTokenizer.builder().setTokenizerPath(WordTokenizer.write(dir.resolve("t.json"), WORDS)).build();
+        FeatureSettings s = new FeatureSettings(16, 16, 4, 0, 0, 1L);
+        Task tg = InMemoryTasks.task("tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O", "B-X", "I-X"));
+        List<TokenExample> sentences = List.of(
+                new TokenExample("s0", List.of("a", "x", "y"), List.of("O", "B-X", "I-X")),
+                new TokenExample("s1", List.of("x", "b"), List.of("B-X", "O")));
+        tagger = FeaturizedTask.featurize(InMemoryTasks.data(tg, sentences, sentences, List.of()), tokenizer, s);
+        Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.TEXT_PAIR, MetricType.ACCURACY, List.of("no", "yes"));
+        List<TextExample> pairs = List.of(new TextExample("p0", "a b", "c", "yes"), new TextExample("p1", "d", "a", "no"),
+                new TextExample("p2", "c", "c", "yes"));
+        classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, pairs, pairs, List.of()), tokenizer, s);
+        Task q = InMemoryTasks.task("qa", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of());
+        List<QaExample> questions = List.of(new QaExample("q0", "who ?", "a x b", List.of(new QaAnswer("x", 2))),
+                new QaExample("q1", "who ?", "c d y", List.of(new QaAnswer("y", 4))));
+        qa = FeaturizedTask.featurize(InMemoryTasks.data(q, questions, questions, List.of()), tokenizer, s);
+    }
+
+    @Test
+    void assemblesMixedTasksOnOnePaddedGrid() {
+        FeatureBatchSource src = FeaturizedTask.source(List.of(tagger, classifier), true);
+        // order of the draw: cls 1, tags 0, cls 0 -> rows grouped by task, tasks in index order
+        MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {1, 0, 1}, new int[] {1, 0, 0});
+        assertEquals(3, b.rows());
+        // longest row: [CLS] a b [SEP] c [SEP] = 6 tokens
+        assertEquals(6, b.seqLen());
+        assertArrayEquals(new long[] {2, 4, 8, 9, 3, 0, // tags s0: [CLS] a x y [SEP]
+            2, 7, 3, 4, 3, 0, // cls p1: [CLS] d [SEP] a [SEP]
+            2, 4, 5, 3, 6, 3}, b.inputIds()); // cls p0
+        assertArrayEquals(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1}, b.tokenTypeIds());
+        assertArrayEquals(new long[] {1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1}, b.attentionMask());
+        TaskSlice tags = b.slices().get(0);
+        assertEquals(0, tags.task());
+        assertArrayEquals(new long[] {1, 6}, tags.labelShape());
+        assertArrayEquals(new int[] {-100, 0, 1, 2, -100, -100}, tags.labels());
+        TaskSlice cls = b.slices().get(1);
+        assertArrayEquals(new int[] {1, 2}, cls.rows());
+        assertArrayEquals(new int[] {1, 0}, cls.exampleIndices());
+        assertArrayEquals(new int[] {0, 1}, cls.labels());
+    }
+
+    @Test
+    void qaSlicesCarryStartAndEnd() {
+        FeatureBatchSource src = FeaturizedTask.source(List.of(qa), false);
+        MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {0, 0}, new int[] {0, 1});
+        assertEquals(null, b.tokenTypeIds());
+        // [CLS] who ? [SEP] a x b [SEP]: the answer x sits at position 5
+        assertArrayEquals(new int[] {5, 5, 6, 6}, b.slices().get(0).labels());
+    }
+
+    @Test
+    void scoresTagsPerWordWithSeqeval() {
+        // s0 predicted O B-X O (one of two spans right, partial span wrong), s1 predicted B-X O
+        List<float[]> logits = new ArrayList<>();
+        logits.add(tokenLogits(5, new int[] {0, 0, 1, 0, 0}));
+        logits.add(tokenLogits(5, new int[] {0, 1, 0, 0, 0}));
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, logits, 3);
+        // gold spans: (s0 X 1-2), (s1 X 0); predicted: (s0 X 1-1), (s1 X 0): tp 1, pred 2, gold 2 -> F1 0.5
+        assertEquals(0.5, TaskScorer.score(tagger, Split.VALIDATION, p).value(), 1e-12);
+    }
+
+    @Test
+    void scoresLabelsByArgmax() {
+        List<float[]> logits = List.of(new float[] {0f, 1f}, new float[] {0f, 2f}, new float[] {3f, 1f});
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1, 2}, logits, 2);
+        // predicted yes, yes, no against yes, no, yes
+        assertEquals(1.0 / 3, TaskScorer.score(classifier, Split.VALIDATION, p).value(), 1e-12);
+    }
+
+    @Test
+    void scoresQaAnswersFromWindowSpans() {
+        float[] right = new float[8 * 2];
+        right[5 * 2] = 9f;
+        right[5 * 2 + 1] = 9f;
+        float[] wrong = new float[8 * 2];
+        wrong[4 * 2] = 9f; // "c" instead of "y"
+        wrong[4 * 2 + 1] = 9f;
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, List.of(right, wrong), 2);
+        assertEquals(50.0, TaskScorer.score(qa, Split.VALIDATION, p).percent(), 1e-9);
+    }
+
+    @Test
+    void samplerAdapterResumesTheSameStream() {
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(7, 5).setBatchSize(3)
+                .optStrategy(SamplingStrategy.PROPORTIONAL).optSeed(11).build();
+        HeterogeneousBatchSampler a = new HeterogeneousBatchSampler(s);
+        a.nextEpoch();
+        byte[] state = a.saveState();
+        var expected = a.nextEpoch();
+        HeterogeneousBatchSampler b = new HeterogeneousBatchSampler(s);
+        b.restoreState(state);
+        var got = b.nextEpoch();
+        assertEquals(expected.size(), got.size());
+        for (int i = 0; i < got.size(); i++) {
+            assertArrayEquals(expected.get(i).tasks(), got.get(i).tasks());
+            assertArrayEquals(expected.get(i).examples(), got.get(i).examples());
+        }
+        assertEquals(4, a.batchesPerEpoch());
+    }
+
+    private static float[] tokenLogits(int len, int[] argmax) {
+        float[] l = new float[len * 3];
+        for (int p = 0; p < len; p++) {
+            l[p * 3 + argmax[p]] = 1f;
+        }
+        return l;
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.pipeline.FeatureSettings;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.examples.demo.SyntheticSuite;
+import io.github.prefine.examples.demo.SyntheticTaskSet;
+import io.github.prefine.examples.pipeline.ReproductionPipeline;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code prefine demo}: the reproduction pipeline, scaled down, on the {@link SyntheticSuite}:
+ * nothing is downloaded and no file outside the output folder is read.
+ *
+ * <p>By default the encoder is a small BERT initialised from a seed, with the suite's word-level
+ * tokenizer; {@code --minilm} uses the pretrained all-MiniLM-L6-v2 from its Maven artifact with
+ * its own WordPiece tokenizer instead (the invented words are split into sub-words; that is
+ * enough for the demo). The pipeline is the one {@code reproduce} runs: baseline, the seven group
+ * combinations of SL, QA and C, every synthetic target over the seeds, tables and plots.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Run the whole pipeline, scaled down, on a synthetic task suite (CPU, a few minutes).",
+            "Prints Table 1 and Table 2 and writes them with the plots to --out."})
+public final class DemoCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "demo-out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--minilm", description = "use the pretrained all-MiniLM-L6-v2 (Maven artifact) instead of a small random BERT")
+    boolean minilm;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "finetuning seeds (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--epochs", defaultValue = "6", description = "pre-finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--target-epochs", defaultValue = "20", description = "finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    int targetEpochs;
+
+    @Option(names = "--lr", description = "pre-finetuning learning rate (default: 1e-3 for the random BERT, 1e-4 for MiniLM)")
+    Double learningRate;
+
+    @Option(names = "--target-lr", description = "finetuning learning rate (default: 3e-3 for the random BERT, 3e-4 for MiniLM)")
+    Double targetLearningRate;
+
+    @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite (default: ${DEFAULT-VALUE})")
+    long suiteSeed;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
+    String device;
+
+    /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
+    static EncoderConfig demoConfig(int vocabSize) {
+        return EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(vocabSize).setHiddenSize(64)
+                .setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(128).optMaxPositionEmbeddings(128)
+                .optTypeVocabSize(2).build();
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream o = System.out;
+        // tiny models are bound by per-operation overhead; one PyTorch thread is as fast and
+        // behaves far better on a shared or loaded machine (override with -D on the command line)
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Device dev = DeviceOption.parse(device);
+        SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+        SyntheticTaskSet set = SyntheticTaskSet.of(suite);
+        Files.createDirectories(out);
+        Path encoder;
+        if (minilm) {
+            encoder = EncoderOption.resolve(EncoderOption.MINILM, out);
+        } else {
+            encoder = out.resolve("base-encoder");
+            Path tokenizer = out.resolve("tokenizer.json");
+            suite.writeTokenizerJson(tokenizer);
+            if (!Files.exists(encoder.resolve(EncoderCheckpoint.CONFIG_FILE))) {
+                try (NDManager m = NDManager.newBaseManager(dev)) {
+                    TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
+                    enc.initializeRandom(m, 2024L);
+                    EncoderCheckpoint.save(enc, encoder, tokenizer);
+                }
+            }
+        }
+        double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
+        double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
+        ConsoleProgress bar = ConsoleProgress.onStderr();
+        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
+                .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
+                .setTargets(set.targets()).setOutput(out)
+                .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
+                .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
+                .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
+                .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
+                .optDevice(dev).optStrict(true)
+                .optProgress(label -> new TrainingProgress(bar, label)).build();
+        long start = System.nanoTime();
+        ReproductionPipeline.Summary s = p.run();
+        bar.finishLine();
+        ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+}

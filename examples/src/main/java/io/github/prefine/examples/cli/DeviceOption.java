@@ -1,0 +1,47 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import java.util.Locale;
+
+/**
+ * Parses {@code --device}: {@code auto} (the first GPU when there is one, else the CPU),
+ * {@code cpu}, {@code gpu} (the first GPU), {@code gpu:K}, or a GPU count {@code N} (this process
+ * takes GPU 0 and starts one worker process per further GPU; the unit locks share the work).
+ */
+final class DeviceOption {
+    private DeviceOption() {}
+
+    static int gpuCount(String value) {
+        return value.matches("\\d+") ? Integer.parseInt(value) : 0;
+    }
+
+    static Device parse(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        int gpus = Engine.getInstance().getGpuCount();
+        if (v.equals("auto")) {
+            return gpus > 0 ? Device.gpu(0) : Device.cpu();
+        }
+        if (v.equals("cpu")) {
+            return Device.cpu();
+        }
+        int index;
+        if (v.equals("gpu")) {
+            index = 0;
+        } else if (v.startsWith("gpu:") && v.substring(4).matches("\\d+")) {
+            index = Integer.parseInt(v.substring(4));
+        } else if (v.matches("\\d+")) {
+            int n = Integer.parseInt(v);
+            if (n < 1 || n > gpus) {
+                throw new IllegalArgumentException("--device: " + n + " GPUs asked for, " + gpus + " available");
+            }
+            index = 0;
+        } else {
+            throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value + "'");
+        }
+        if (index >= gpus) {
+            throw new IllegalArgumentException("--device: GPU " + index + " asked for, " + gpus + " available");
+        }
+        return Device.gpu(index);
+    }
+}

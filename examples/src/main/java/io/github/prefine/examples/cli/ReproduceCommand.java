@@ -1,0 +1,170 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.Device;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.pipeline.FeatureSettings;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.examples.pipeline.ReproductionPipeline;
+import io.github.prefine.examples.pipeline.Reports;
+import io.github.prefine.examples.pipeline.Verdicts;
+import io.github.prefine.eval.report.TableWriter;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.LongStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code prefine reproduce}: the paper's grid on real data (baseline, every group combination,
+ * every target over seeds), resumable and shareable between processes; see {@link
+ * ReproductionPipeline}.
+ */
+@Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
+                + "finetuning of every target over seeds; tables and plots are rewritten after every finished run.",
+            "Restart the same command to resume; start it twice on one --out to share the work."})
+public final class ReproduceCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ReproduceCommand.class);
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
+            description = "data root in the TaskCatalog layout (default: ${DEFAULT-VALUE})")
+    Path data;
+
+    @Option(names = "--encoder", defaultValue = "FacebookAI/xlm-roberta-base",
+            description = "HF model id (HF cache, then Hub), a local HF folder, or 'minilm' (all-MiniLM-L6-v2 from its "
+                    + "Maven artifact) (default: ${DEFAULT-VALUE})")
+    String encoder;
+
+    @Option(names = "--groups", split = ",", defaultValue = "SL,QA,C",
+            description = "pre-finetuning groups; every non-empty combination is run (default: ${DEFAULT-VALUE})")
+    List<String> groups;
+
+    @Option(names = "--targets", split = ",", description = "target tasks (default: all 12 of the paper)")
+    List<String> targets;
+
+    @Option(names = "--seeds", defaultValue = "5", description = "finetuning seeds 1..N (default: ${DEFAULT-VALUE})")
+    int seeds;
+
+    @Option(names = "--lr", split = ",", defaultValue = "1e-5,3e-5,1e-4,3e-4,1e-3",
+            description = "pre-finetuning learning-rate grid (default: ${DEFAULT-VALUE})")
+    List<Double> learningRates;
+
+    @Option(names = "--target-lr", split = ",", description = "target learning-rate grid (default: the --lr grid)")
+    List<Double> targetLearningRates;
+
+    @Option(names = "--batch-size", defaultValue = "128", description = "examples per step (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--max-length", defaultValue = "128",
+            description = "max sub-tokens of SL, classification and choice rows (default: ${DEFAULT-VALUE})")
+    int maxLength;
+
+    @Option(names = "--qa-max-length", defaultValue = "384", description = "QA window length (default: ${DEFAULT-VALUE})")
+    int qaMaxLength;
+
+    @Option(names = "--qa-stride", defaultValue = "128", description = "QA window overlap (default: ${DEFAULT-VALUE})")
+    int qaStride;
+
+    @Option(names = "--epochs", defaultValue = "20", description = "pre-finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    int epochs;
+
+    @Option(names = "--target-epochs", defaultValue = "20", description = "finetuning epoch limit (default: ${DEFAULT-VALUE})")
+    int targetEpochs;
+
+    @Option(names = "--patience", defaultValue = "3", description = "early-stopping patience in epochs (default: ${DEFAULT-VALUE})")
+    int patience;
+
+    @Option(names = "--max-train-examples", defaultValue = "0",
+            description = "cap each task's training examples to a seeded sample, 0 = all (default: ${DEFAULT-VALUE})")
+    int maxTrainExamples;
+
+    @Option(names = "--max-eval-examples", defaultValue = "0",
+            description = "cap each task's validation and test examples, 0 = all (default: ${DEFAULT-VALUE})")
+    int maxEvalExamples;
+
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto, cpu, gpu, gpu:K, or a GPU count N (one worker process per GPU) (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's, one per core)")
+    Integer threads;
+
+    @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
+    int logEvery;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce-out", description = "output folder (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--strict", description = "refuse to run when any task's data is missing (default: skip those tasks)")
+    boolean strict;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        if (threads != null) {
+            // read once when the engine starts, which happens below
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Device dev = DeviceOption.parse(device);
+        List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
+        List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
+        List<Task> t = new ArrayList<>();
+        if (targets == null || targets.isEmpty()) {
+            t.addAll(TaskCatalog.targets());
+        } else {
+            for (String name : targets) {
+                t.add(TaskCatalog.task(name.trim()));
+            }
+        }
+        Path enc = EncoderOption.resolve(encoder, out);
+        ConsoleProgress bar = ConsoleProgress.onStderr();
+        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(enc)
+                .setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
+                .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
+                .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
+                .optLearningRates(learningRates)
+                .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
+                .optBatchSize(batchSize).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
+                .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
+                .optDevice(dev).optStrict(strict)
+                .optProgress(label -> new TrainingProgress(bar, label)).build();
+        long start = System.nanoTime();
+        ReproductionPipeline.Summary s = p.run();
+        bar.finishLine();
+        Workers.await(workers);
+        printSummary(o, s, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    static void printSummary(PrintStream o, ReproductionPipeline.Summary s, double seconds) {
+        if (!s.missingTasks().isEmpty()) {
+            o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
+        }
+        Reports.Written w = s.report();
+        TableWriter tw = TableWriter.withDecimals(1);
+        o.println();
+        o.println(tw.toMarkdown(w.table1()));
+        o.println(tw.toMarkdown(w.table2()));
+        o.println(TableWriter.standard().toMarkdown(w.cost()));
+        for (String line : Verdicts.relatedness(w.table2())) {
+            o.println(line);
+        }
+        double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
+        o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
+                s.unitsRun(), s.unitsSkipped(), seconds, cpu,
+                w.files().isEmpty() ? "the output folder" : w.files().get(0).getParent());
+    }
+}

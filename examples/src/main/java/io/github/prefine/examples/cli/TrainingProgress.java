@@ -1,0 +1,43 @@
+package io.github.prefine.examples.cli;
+
+import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.StepReport;
+import io.github.prefine.core.train.TrainingListener;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Draws a trainer's progress with a {@link ConsoleProgress}: one bar per epoch (steps, ETA), with
+ * the interval's loss and examples per second, and a closing line with the validation loss.
+ * Not thread-safe.
+ */
+public final class TrainingProgress implements TrainingListener {
+    private final ConsoleProgress bar;
+    private final String label;
+    private int epoch = -1;
+
+    /**
+     * Creates a listener for one training run.
+     *
+     * @param bar the bar to draw on
+     * @param label the run's label
+     */
+    public TrainingProgress(ConsoleProgress bar, String label) {
+        this.bar = Objects.requireNonNull(bar, "bar");
+        this.label = Objects.requireNonNull(label, "label");
+    }
+
+    @Override
+    public void onSteps(StepReport r) {
+        if (r.epoch() != epoch) {
+            epoch = r.epoch();
+            bar.start(label + " epoch " + (epoch + 1), r.stepsPerEpoch(), "steps", r.epochElapsedSeconds());
+        }
+        bar.update(r.stepInEpoch(), String.format(Locale.ROOT, "loss %.4f | %.0f ex/s", r.meanLoss(), r.examplesPerSecond()));
+    }
+
+    @Override
+    public void onEpoch(EpochReport r) {
+        bar.finishLine();
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.prefine.examples.pipeline;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.eval.evaluator.StdKind;
+import io.github.prefine.eval.plot.Charts;
+import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableWriter;
+import io.github.prefine.eval.report.Tables;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.knowm.xchart.XYChart;
+
+/**
+ * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of an
+ * output folder from its per-unit records. Several processes may share a folder: rebuilding
+ * holds {@code locks/reports.lock}. Not thread-safe.
+ */
+public final class Reports {
+    private final Path out;
+    private ReportLayout layout;
+
+    /**
+     * The tables as last written.
+     *
+     * @param table1 per target and setting, mean ± std over seeds
+     * @param table2 per group and setting
+     * @param cost seconds and examples per pre-finetuning epoch
+     * @param files every file written
+     */
+    public record Written(Table table1, Table table2, Table cost, List<Path> files) {}
+
+    Reports(Path out) {
+        this.out = out;
+    }
+
+    void setLayout(List<String> settings, List<Task> targets) {
+        ReportLayout.Builder b = ReportLayout.builder().optBaseline(settings.get(0));
+        for (String s : settings.subList(1, settings.size())) {
+            b.addSetting(s);
+        }
+        for (Task t : targets) {
+            b.addTarget(t.name(), t.group().name());
+        }
+        layout = b.build();
+    }
+
+    /**
+     * Rewrites every report file from the records present now.
+     *
+     * @return the tables
+     * @throws IOException if reading records or writing reports fails
+     */
+    Written write() throws IOException {
+        try (UnitLock l = UnitLock.acquire(out.resolve("locks").resolve("reports.lock"))) {
+            Path records = out.resolve("records");
+            StringBuilder all = new StringBuilder();
+            if (Files.isDirectory(records)) {
+                List<Path> files;
+                try (Stream<Path> s = Files.list(records)) {
+                    files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+                }
+                for (Path p : files) {
+                    all.append(Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+            Path log = out.resolve("results.jsonl");
+            AtomicFiles.write(log, all.toString());
+            ResultSet results = ResultLog.load(log);
+            Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
+            Table t2 = Tables.table2(t1, layout);
+            Table cost = Tables.costTable(results, layout);
+            TableWriter w = TableWriter.withDecimals(1);
+            List<Path> written = new ArrayList<>();
+            written.addAll(w.writeAll(t1, out, "table1"));
+            written.addAll(w.writeAll(t2, out, "table2"));
+            written.addAll(TableWriter.standard().writeAll(cost, out, "cost"));
+            if (!results.runs().isEmpty()) {
+                written.addAll(Charts.writePngAndSvg(Charts.groupBars(t2, 900, 500), out, "table2"));
+            }
+            written.addAll(curves());
+            return new Written(t1, t2, cost, written);
+        }
+    }
+
+    private List<Path> curves() throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (String setting : layout.settings()) {
+            Path result = out.resolve("prefinetune").resolve(setting.replaceAll("[^A-Za-z0-9._+-]", "_")).resolve("result.json");
+            if (!Files.exists(result)) {
+                continue;
+            }
+            JsonObject h = JsonParser.parseString(Files.readString(result)).getAsJsonObject().getAsJsonObject("history");
+            JsonArray tasks = h.getAsJsonArray("tasks");
+            JsonArray epochs = h.getAsJsonArray("epochs");
+            Map<String, List<Double>> series = new LinkedHashMap<>();
+            List<Double> train = new ArrayList<>();
+            List<Double> avg = new ArrayList<>();
+            for (int e = 0; e < epochs.size(); e++) {
+                JsonObject ep = epochs.get(e).getAsJsonObject();
+                train.add(ep.get("trainLoss").getAsDouble());
+                avg.add(ep.get("averageValidationLoss").getAsDouble());
+                JsonArray v = ep.getAsJsonArray("validationLosses");
+                for (int t = 0; t < tasks.size(); t++) {
+                    series.computeIfAbsent(tasks.get(t).getAsString(), k -> new ArrayList<>())
+                            .add(v.get(t).getAsDouble());
+                }
+            }
+            // the trainer reports one training loss over all tasks, and a validation loss per task
+            XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
+            chart.setTitle("Pre-finetuning " + setting + ": loss per epoch");
+            for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+                double[] x = new double[e.getValue().size()];
+                double[] y = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    x[i] = i + 1;
+                    y[i] = e.getValue().get(i);
+                }
+                chart.addSeries(e.getKey() + " (validation)", x, y);
+            }
+            written.addAll(Charts.writePngAndSvg(chart, out, "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
+        }
+        return written;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.prefine.examples.pipeline;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * An exclusive, process-wide claim on one unit of work, held through an OS file lock ({@link
+ * FileChannel#tryLock()}) on {@code <locks>/<unit>.lock}. The OS releases it when the process
+ * dies, so a crashed run never blocks a restart. Close to release.
+ */
+final class UnitLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private UnitLock(FileChannel channel, FileLock lock) {
+        this.channel = channel;
+        this.lock = lock;
+    }
+
+    /**
+     * Tries to claim a unit without waiting.
+     *
+     * @param file the lock file
+     * @return the lock, or empty when another process (or this one) holds it
+     * @throws IOException if the file cannot be opened
+     */
+    static Optional<UnitLock> tryAcquire(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                ch.close();
+                return Optional.empty();
+            }
+            return Optional.of(new UnitLock(ch, l));
+        } catch (OverlappingFileLockException e) {
+            ch.close();
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Claims a unit, waiting for another holder to release it.
+     *
+     * @param file the lock file
+     * @return the lock
+     * @throws IOException if the file cannot be opened
+     */
+    static UnitLock acquire(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        return new UnitLock(ch, ch.lock());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            lock.release();
+        } finally {
+            channel.close();
+        }
+    }
+}

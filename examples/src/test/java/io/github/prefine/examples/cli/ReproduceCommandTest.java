@@ -1,0 +1,39 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** The reproduce and demo commands are registered and document their options. */
+class ReproduceCommandTest {
+    private static String help(String command) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, PrefineCli.execute(command, "--help"));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void reproduceHelpListsEveryKnob() {
+        String h = help("reproduce");
+        for (String o : new String[] {"--data", "--encoder", "--groups", "--targets", "--seeds", "--lr", "--batch-size",
+            "--max-length", "--qa-max-length", "--device", "--out", "--strict", "--max-train-examples", "--epochs"}) {
+            assertTrue(h.contains(o), o);
+        }
+        assertTrue(h.contains("FacebookAI/xlm-roberta-base"));
+    }
+
+    @Test
+    void demoHelpMentionsMiniLm() {
+        assertTrue(help("demo").contains("--minilm"));
+    }
+}
