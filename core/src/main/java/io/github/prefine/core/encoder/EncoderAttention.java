@@ -77,14 +77,19 @@ public final class EncoderAttention extends AbstractBlock {
         // matrix products run in the weights' dtype (float16 copies under mixed precision)
         DataType compute = qkvW.getDataType();
         NDArray qkv = Linear.linear(Casts.toType(x, compute), qkvW, ps.getValue(qkvBias, device, training)).get(0);
-        // [batch, seqLen, 3, heads, headSize] -> [3, batch, heads, seqLen, headSize]; a view, no copy
-        NDArray split = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4);
-        NDArray q = split.get(0).mul((float) (1.0 / Math.sqrt(headSize)));
-        NDArray k = split.get(1);
-        NDArray v = split.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
-        // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it)
-        NDArray probs = Casts.toType(Casts.toType(scores, DataType.FLOAT32).add(maskBias).softmax(-1), compute);
+        // [batch, seqLen, 3 * hidden] -> 3 x [batch, heads, seqLen, headSize], views only. split (not
+        // three get(i) selects): its backward writes the three gradients into one buffer, where each
+        // select's backward would zero-fill a full-size gradient and the three would then be summed
+        NDList parts = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4).split(3, 0);
+        NDArray q = parts.get(0).reshape(batch, heads, seqLen, headSize).mul((float) (1.0 / Math.sqrt(headSize)));
+        NDArray k = parts.get(1).reshape(batch, heads, seqLen, headSize);
+        NDArray v = parts.get(2).reshape(batch, heads, seqLen, headSize);
+        // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it).
+        // The bias is added in place: the scores are a fresh array that no backward reads, and
+        // it saves allocating and writing a second [batch, heads, seqLen, seqLen] array
+        NDArray scores = Casts.toType(q.matMul(k.transpose(0, 1, 3, 2)), DataType.FLOAT32);
+        scores.addi(maskBias);
+        NDArray probs = Casts.toType(scores.softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
             probs = Dropout.dropout(probs, config.attentionProbsDropoutProb(), true).get(0);
         }
