@@ -67,12 +67,10 @@ public final class HostTensors {
                 throw new IllegalArgumentException(
                         tensor.name() + ": expected a floating-point tensor, found " + tensor.dtype());
         }
-        // the engine may wrap a direct buffer without copying; our buffer is private, so that is safe
+        // On CPU the engine wraps a direct buffer without copying and only the returned Java object
+        // keeps the buffer alive; copy into engine-owned memory so no other handle can outlive it.
         NDArray created = manager.create(direct, shape, srcType);
-        if (srcType == dataType) {
-            return created;
-        }
-        NDArray converted = created.toType(dataType, true);
+        NDArray converted = srcType == dataType ? created.duplicate() : created.toType(dataType, true);
         created.close();
         return converted;
     }

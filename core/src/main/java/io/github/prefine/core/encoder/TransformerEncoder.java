@@ -216,10 +216,9 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
             }
         }
         NDArray wrapped = manager.create(buf, new Shape(shape), DataType.FLOAT32);
-        if (dataType == DataType.FLOAT32) {
-            return wrapped;
-        }
-        NDArray converted = wrapped.toType(dataType, true);
+        // On CPU the engine wraps a direct buffer without copying and only the returned Java object
+        // keeps the buffer alive; a copy into engine-owned memory cannot be freed under a live tensor.
+        NDArray converted = dataType == DataType.FLOAT32 ? wrapped.duplicate() : wrapped.toType(dataType, true);
         wrapped.close();
         return converted;
     }
