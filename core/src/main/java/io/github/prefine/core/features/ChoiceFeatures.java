@@ -7,19 +7,14 @@ package io.github.prefine.core.features;
  * <p>A unit is an example. Storage: the {@link TokenRows}, plus per example a first-row offset, a
  * label and an example index (12 bytes). Immutable and thread-safe.
  */
-public final class ChoiceFeatures implements Features {
-    private final TokenRows tokens;
+public final class ChoiceFeatures extends FeaturesBase implements Features {
     private final int[] firstRow;
     private final int[] labels;
-    private final int[] exampleIndex;
-    private final FeatureReport report;
 
     ChoiceFeatures(TokenRows tokens, int[] firstRow, int[] labels, int[] exampleIndex, FeatureReport report) {
-        this.tokens = tokens;
+        super(tokens, exampleIndex, report);
         this.firstRow = firstRow;
         this.labels = labels;
-        this.exampleIndex = exampleIndex;
-        this.report = report;
     }
 
     /**
@@ -56,21 +51,6 @@ public final class ChoiceFeatures implements Features {
     @Override
     public int size() {
         return labels.length;
-    }
-
-    @Override
-    public TokenRows tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int exampleIndex(int unit) {
-        return exampleIndex[unit];
-    }
-
-    @Override
-    public FeatureReport report() {
-        return report;
     }
 
     /**

@@ -6,17 +6,12 @@ package io.github.prefine.core.features;
  * <p>Storage: the {@link TokenRows}, plus an {@code int} label and an {@code int} example index
  * per row. Immutable and thread-safe.
  */
-public final class ClassificationFeatures implements Features {
-    private final TokenRows tokens;
+public final class ClassificationFeatures extends FeaturesBase implements Features {
     private final int[] labels;
-    private final int[] exampleIndex;
-    private final FeatureReport report;
 
     ClassificationFeatures(TokenRows tokens, int[] labels, int[] exampleIndex, FeatureReport report) {
-        this.tokens = tokens;
+        super(tokens, exampleIndex, report);
         this.labels = labels;
-        this.exampleIndex = exampleIndex;
-        this.report = report;
     }
 
     /**
@@ -27,26 +22,6 @@ public final class ClassificationFeatures implements Features {
      */
     public int label(int row) {
         return labels[row];
-    }
-
-    @Override
-    public int size() {
-        return tokens.rowCount();
-    }
-
-    @Override
-    public TokenRows tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int exampleIndex(int unit) {
-        return exampleIndex[unit];
-    }
-
-    @Override
-    public FeatureReport report() {
-        return report;
     }
 
     /**

@@ -12,9 +12,7 @@ package io.github.prefine.core.features;
  * the UTF-16 character span in the context. Storage: ids (2 or 3 bytes) plus 8 bytes of offsets
  * per context position, and 20 bytes per row. Immutable and thread-safe.
  */
-public final class QaFeatures implements Features {
-    private final TokenRows tokens;
-    private final int[] exampleIndex;
+public final class QaFeatures extends FeaturesBase implements Features {
     private final int[] startPos;
     private final int[] endPos;
     private final int[] contextStart;
@@ -22,7 +20,6 @@ public final class QaFeatures implements Features {
     private final int[] offsetBase;
     private final int[] charStarts;
     private final int[] charEnds;
-    private final FeatureReport report;
 
     QaFeatures(
             TokenRows tokens,
@@ -35,8 +32,7 @@ public final class QaFeatures implements Features {
             int[] charStarts,
             int[] charEnds,
             FeatureReport report) {
-        this.tokens = tokens;
-        this.exampleIndex = exampleIndex;
+        super(tokens, exampleIndex, report);
         this.startPos = startPos;
         this.endPos = endPos;
         this.contextStart = contextStart;
@@ -44,7 +40,6 @@ public final class QaFeatures implements Features {
         this.offsetBase = offsetBase;
         this.charStarts = charStarts;
         this.charEnds = charEnds;
-        this.report = report;
     }
 
     /**
@@ -129,26 +124,6 @@ public final class QaFeatures implements Features {
                             + contextEnd[row] + ")");
         }
         return offsetBase[row] + pos - contextStart[row];
-    }
-
-    @Override
-    public int size() {
-        return tokens.rowCount();
-    }
-
-    @Override
-    public TokenRows tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int exampleIndex(int unit) {
-        return exampleIndex[unit];
-    }
-
-    @Override
-    public FeatureReport report() {
-        return report;
     }
 
     /**

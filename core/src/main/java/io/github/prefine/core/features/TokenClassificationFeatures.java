@@ -15,23 +15,18 @@ import java.util.Map;
  * normalizer removes), for which {@link #firstTokenWords(int)} uses a stored exception list.
  * Immutable and thread-safe.
  */
-public final class TokenClassificationFeatures implements Features {
+public final class TokenClassificationFeatures extends FeaturesBase implements Features {
     static final int IGNORE = 127;
     static final int FIRST = 0x80;
 
-    private final TokenRows tokens;
     private final byte[] labels;
-    private final int[] exampleIndex;
     private final Map<Integer, int[]> gappedRows;
-    private final FeatureReport report;
 
     TokenClassificationFeatures(
             TokenRows tokens, byte[] labels, int[] exampleIndex, Map<Integer, int[]> gappedRows, FeatureReport report) {
-        this.tokens = tokens;
+        super(tokens, exampleIndex, report);
         this.labels = labels;
-        this.exampleIndex = exampleIndex;
         this.gappedRows = gappedRows;
-        this.report = report;
     }
 
     /**
@@ -78,26 +73,6 @@ public final class TokenClassificationFeatures implements Features {
             words[k] = k;
         }
         return words;
-    }
-
-    @Override
-    public int size() {
-        return tokens.rowCount();
-    }
-
-    @Override
-    public TokenRows tokens() {
-        return tokens;
-    }
-
-    @Override
-    public int exampleIndex(int unit) {
-        return exampleIndex[unit];
-    }
-
-    @Override
-    public FeatureReport report() {
-        return report;
     }
 
     /**
