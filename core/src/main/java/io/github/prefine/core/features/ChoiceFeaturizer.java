@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Turns {@link ChoiceExample}s into {@link ChoiceFeatures}: one text pair per choice.
@@ -127,56 +126,18 @@ public final class ChoiceFeaturizer {
      * Builds a {@link ChoiceFeaturizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the sizes are positive.
+     *
+     * <p>Defaults: maximum length 128 for each choice pair, batch size 512 examples, name {@code
+     * multiple-choice}.
      */
-    public static final class Builder {
-        private SubwordTokenizer tokenizer;
-        private int maxLength = 128;
-        private int batchSize = 512;
-        private String name = "multiple-choice";
+    public static final class Builder extends FeaturizerBuilder<Builder> {
 
-        private Builder() {}
-
-        /**
-         * Sets the tokenizer to derive from (not owned). Required.
-         *
-         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
-         * @return this builder
-         */
-        public Builder setTokenizer(SubwordTokenizer tokenizer) {
-            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-            return this;
+        private Builder() {
+            super(128, 512, "multiple-choice");
         }
 
-        /**
-         * Sets the maximum length of each pair, special tokens included. Default 128.
-         *
-         * @param maxLength positive
-         * @return this builder
-         */
-        public Builder optMaxLength(int maxLength) {
-            this.maxLength = maxLength;
-            return this;
-        }
-
-        /**
-         * Sets how many examples go to one native batch call. Default 512.
-         *
-         * @param batchSize positive
-         * @return this builder
-         */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Sets the name used in the report and logs. Default {@code multiple-choice}.
-         *
-         * @param name the task or split name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -186,11 +147,8 @@ public final class ChoiceFeaturizer {
          * @return the featurizer
          */
         public ChoiceFeaturizer build() {
-            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
-            if (maxLength <= 0 || batchSize <= 0) {
-                throw new IllegalArgumentException(
-                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
-            }
+            requireTokenizer();
+            checkSizes();
             return new ChoiceFeaturizer(this);
         }
     }

@@ -143,24 +143,18 @@ public final class ClassificationFeaturizer {
      *
      * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that the
      * labels are non-empty and distinct and the sizes positive.
+     *
+     * <p>Defaults: maximum length 128, batch size 1024 examples, name {@code classification}.
      */
-    public static final class Builder {
-        private SubwordTokenizer tokenizer;
+    public static final class Builder extends FeaturizerBuilder<Builder> {
         private List<String> labels;
-        private int maxLength = 128;
-        private int batchSize = 1024;
-        private String name = "classification";
 
-        private Builder() {}
+        private Builder() {
+            super(128, 1024, "classification");
+        }
 
-        /**
-         * Sets the tokenizer to derive from (not owned). Required.
-         *
-         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
-         * @return this builder
-         */
-        public Builder setTokenizer(SubwordTokenizer tokenizer) {
-            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -176,53 +170,17 @@ public final class ClassificationFeaturizer {
         }
 
         /**
-         * Sets the maximum length, special tokens included. Default 128.
-         *
-         * @param maxLength positive
-         * @return this builder
-         */
-        public Builder optMaxLength(int maxLength) {
-            this.maxLength = maxLength;
-            return this;
-        }
-
-        /**
-         * Sets how many examples go to one native batch call. Default 1024.
-         *
-         * @param batchSize positive
-         * @return this builder
-         */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Sets the name used in the report and logs. Default {@code classification}.
-         *
-         * @param name the task or split name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
-            return this;
-        }
-
-        /**
          * Validates and builds.
          *
          * @return the featurizer
          */
         public ClassificationFeaturizer build() {
-            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
+            requireTokenizer();
             Objects.requireNonNull(labels, "labels are required (setLabels)");
             if (labels.isEmpty()) {
                 throw new IllegalArgumentException("labels must be non-empty, found 0");
             }
-            if (maxLength <= 0 || batchSize <= 0) {
-                throw new IllegalArgumentException(
-                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
-            }
+            checkSizes();
             return new ClassificationFeaturizer(this);
         }
     }

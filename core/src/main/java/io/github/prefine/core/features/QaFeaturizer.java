@@ -13,7 +13,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -351,36 +350,20 @@ public final class QaFeaturizer {
      *
      * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the stride is non-negative
      * and below the maximum length and that the sizes are positive.
+     *
+     * <p>Defaults: maximum length (the window length, question and special tokens included) 384,
+     * batch size 512 examples, name {@code qa}.
      */
-    public static final class Builder {
-        private SubwordTokenizer tokenizer;
-        private int maxLength = 384;
+    public static final class Builder extends FeaturizerBuilder<Builder> {
         private int stride = 128;
-        private int batchSize = 512;
-        private String name = "qa";
         private boolean fastPath = true;
 
-        private Builder() {}
-
-        /**
-         * Sets the tokenizer to derive from (not owned). Required.
-         *
-         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
-         * @return this builder
-         */
-        public Builder setTokenizer(SubwordTokenizer tokenizer) {
-            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
-            return this;
+        private Builder() {
+            super(384, 512, "qa");
         }
 
-        /**
-         * Sets the window length, special tokens and question included. Default 384.
-         *
-         * @param maxLength positive
-         * @return this builder
-         */
-        public Builder optMaxLength(int maxLength) {
-            this.maxLength = maxLength;
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -392,28 +375,6 @@ public final class QaFeaturizer {
          */
         public Builder optStride(int stride) {
             this.stride = stride;
-            return this;
-        }
-
-        /**
-         * Sets how many examples go to one native batch call. Default 512.
-         *
-         * @param batchSize positive
-         * @return this builder
-         */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
-         * Sets the name used in the report and logs. Default {@code qa}.
-         *
-         * @param name the task or split name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
@@ -438,11 +399,8 @@ public final class QaFeaturizer {
          * @return the featurizer
          */
         public QaFeaturizer build() {
-            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
-            if (maxLength <= 0 || batchSize <= 0) {
-                throw new IllegalArgumentException(
-                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
-            }
+            requireTokenizer();
+            checkSizes();
             if (stride < 0 || stride >= maxLength) {
                 throw new IllegalArgumentException("stride must be in [0, maxLength " + maxLength + "), found " + stride);
             }

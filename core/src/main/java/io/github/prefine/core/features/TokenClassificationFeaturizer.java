@@ -297,26 +297,20 @@ public final class TokenClassificationFeaturizer {
      *
      * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that there
      * are 1 to 127 distinct labels and that the sizes are positive.
+     *
+     * <p>Defaults: maximum length 128, batch size 1024 sentences, name {@code token-classification}.
      */
-    public static final class Builder {
-        private SubwordTokenizer tokenizer;
+    public static final class Builder extends FeaturizerBuilder<Builder> {
         private List<String> labels;
-        private int maxLength = 128;
-        private int batchSize = 1024;
         private boolean labelAll;
-        private String name = "token-classification";
         private boolean fastPath = true;
 
-        private Builder() {}
+        private Builder() {
+            super(128, 1024, "token-classification");
+        }
 
-        /**
-         * Sets the tokenizer to derive from (not owned). Required.
-         *
-         * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
-         * @return this builder
-         */
-        public Builder setTokenizer(SubwordTokenizer tokenizer) {
-            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -332,28 +326,6 @@ public final class TokenClassificationFeaturizer {
         }
 
         /**
-         * Sets the maximum length, special tokens included. Default 128.
-         *
-         * @param maxLength positive
-         * @return this builder
-         */
-        public Builder optMaxLength(int maxLength) {
-            this.maxLength = maxLength;
-            return this;
-        }
-
-        /**
-         * Sets how many sentences go to one native batch call. Default 1024.
-         *
-         * @param batchSize positive
-         * @return this builder
-         */
-        public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
-            return this;
-        }
-
-        /**
          * Sets whether every sub-token carries its word's tag. Default false (first sub-token only).
          *
          * @param labelAll true to label all sub-tokens
@@ -361,17 +333,6 @@ public final class TokenClassificationFeaturizer {
          */
         public Builder optLabelAllSubTokens(boolean labelAll) {
             this.labelAll = labelAll;
-            return this;
-        }
-
-        /**
-         * Sets the name used in the report and logs. Default {@code token-classification}.
-         *
-         * @param name the task or split name
-         * @return this builder
-         */
-        public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name");
             return this;
         }
 
@@ -395,15 +356,12 @@ public final class TokenClassificationFeaturizer {
          * @return the featurizer
          */
         public TokenClassificationFeaturizer build() {
-            Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
+            requireTokenizer();
             Objects.requireNonNull(labels, "labels are required (setLabels)");
             if (labels.isEmpty() || labels.size() > 127) {
                 throw new IllegalArgumentException("labels: need 1 to 127 tags, found " + labels.size());
             }
-            if (maxLength <= 0 || batchSize <= 0) {
-                throw new IllegalArgumentException(
-                        "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
-            }
+            checkSizes();
             return new TokenClassificationFeaturizer(this);
         }
     }

@@ -1,0 +1,87 @@
+package io.github.prefine.core.features;
+
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.util.Objects;
+
+/**
+ * The settings every featurizer builder shares: the tokenizer, the maximum length, the native
+ * batch size and the report name, with their setters and checks. Each public builder supplies its
+ * own defaults and documents them; mutable and single-threaded.
+ *
+ * @param <B> the concrete builder, returned by the setters for chaining
+ */
+abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
+    SubwordTokenizer tokenizer;
+    int maxLength;
+    int batchSize;
+    String name;
+
+    FeaturizerBuilder(int maxLength, int batchSize, String name) {
+        this.maxLength = maxLength;
+        this.batchSize = batchSize;
+        this.name = name;
+    }
+
+    /** Returns this builder as its concrete type. */
+    abstract B self();
+
+    /**
+     * Sets the tokenizer to derive from (not owned). Required.
+     *
+     * @param tokenizer the base tokenizer; its truncation and padding settings are replaced
+     * @return this builder
+     */
+    public B setTokenizer(SubwordTokenizer tokenizer) {
+        this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+        return self();
+    }
+
+    /**
+     * Sets the maximum length of an encoded row, special tokens included; the default is in the
+     * builder's class documentation.
+     *
+     * @param maxLength positive
+     * @return this builder
+     */
+    public B optMaxLength(int maxLength) {
+        this.maxLength = maxLength;
+        return self();
+    }
+
+    /**
+     * Sets how many examples go to one native batch call; the default is in the builder's class
+     * documentation.
+     *
+     * @param batchSize positive
+     * @return this builder
+     */
+    public B optBatchSize(int batchSize) {
+        this.batchSize = batchSize;
+        return self();
+    }
+
+    /**
+     * Sets the name used in the report and logs; the default is in the builder's class
+     * documentation.
+     *
+     * @param name the task or split name
+     * @return this builder
+     */
+    public B optName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return self();
+    }
+
+    /** Fails when no tokenizer was set. */
+    void requireTokenizer() {
+        Objects.requireNonNull(tokenizer, "tokenizer is required (setTokenizer)");
+    }
+
+    /** Fails when the maximum length or the batch size is not positive. */
+    void checkSizes() {
+        if (maxLength <= 0 || batchSize <= 0) {
+            throw new IllegalArgumentException(
+                    "maxLength and batchSize must be positive, found " + maxLength + " and " + batchSize);
+        }
+    }
+}
