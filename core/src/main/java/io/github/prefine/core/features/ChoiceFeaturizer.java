@@ -18,17 +18,10 @@ import java.util.List;
  * counts as truncated when any of its choices is. An example any of whose choices the tokenizer
  * rejects is skipped and reported. Immutable and thread-safe; the given tokenizer is not owned.
  */
-public final class ChoiceFeaturizer {
-    private final SubwordTokenizer tokenizer;
-    private final int maxLength;
-    private final int batchSize;
-    private final String name;
+public final class ChoiceFeaturizer extends FeaturizerBase {
 
     private ChoiceFeaturizer(Builder b) {
-        tokenizer = b.tokenizer;
-        maxLength = b.maxLength;
-        batchSize = b.batchSize;
-        name = b.name;
+        super(b);
     }
 
     /**

@@ -22,21 +22,14 @@ import java.util.Objects;
  * {@link #featurize} call derives and closes its own tokenizer variant from the given one, which
  * it does not own.
  */
-public final class ClassificationFeaturizer {
-    private final SubwordTokenizer tokenizer;
+public final class ClassificationFeaturizer extends FeaturizerBase {
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
-    private final int maxLength;
-    private final int batchSize;
-    private final String name;
 
     private ClassificationFeaturizer(Builder b) {
-        tokenizer = b.tokenizer;
+        super(b);
         labels = List.copyOf(b.labels);
         labelIds = labelIndex(labels);
-        maxLength = b.maxLength;
-        batchSize = b.batchSize;
-        name = b.name;
     }
 
     static Map<String, Integer> labelIndex(List<String> labels) {

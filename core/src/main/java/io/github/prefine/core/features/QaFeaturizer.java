@@ -27,20 +27,13 @@ import java.util.Optional;
  * leave room for the stride). Counted but kept: answers in no single window, answer boundaries
  * inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
  */
-public final class QaFeaturizer {
-    private final SubwordTokenizer tokenizer;
-    private final int maxLength;
+public final class QaFeaturizer extends FeaturizerBase {
     private final int stride;
-    private final int batchSize;
-    private final String name;
     private final boolean fastPath;
 
     private QaFeaturizer(Builder b) {
-        tokenizer = b.tokenizer;
-        maxLength = b.maxLength;
+        super(b);
         stride = b.stride;
-        batchSize = b.batchSize;
-        name = b.name;
         fastPath = b.fastPath;
     }
 

@@ -28,24 +28,17 @@ import java.util.TreeMap;
  * tokenizer. Tags are used as given (no IOB1→IOB2 conversion here). Immutable and thread-safe;
  * the given tokenizer is not owned.
  */
-public final class TokenClassificationFeaturizer {
-    private final SubwordTokenizer tokenizer;
+public final class TokenClassificationFeaturizer extends FeaturizerBase {
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
-    private final int maxLength;
-    private final int batchSize;
     private final boolean labelAll;
-    private final String name;
     private final boolean fastPath;
 
     private TokenClassificationFeaturizer(Builder b) {
-        tokenizer = b.tokenizer;
+        super(b);
         labels = b.labels;
         labelIds = ClassificationFeaturizer.labelIndex(labels);
-        maxLength = b.maxLength;
-        batchSize = b.batchSize;
         labelAll = b.labelAll;
-        name = b.name;
         fastPath = b.fastPath;
     }
 
