@@ -7,8 +7,8 @@ import java.util.List;
  * resumed run draws the same batches.
  *
  * <p>The trainer calls {@link #nextEpoch()} once per epoch and checkpoints {@link #saveState()}
- * after it, at epoch boundaries only. Adapters wrap the {@code sampling} module's samplers; {@link
- * PooledSampler} is the paper's default.
+ * after it, at epoch boundaries only. {@link HeterogeneousBatchSampler} adapts the {@code sampling}
+ * module's {@code HeterogeneousSampler}, whose proportional mode is the paper's default.
  */
 public interface BatchSampler {
     /**

@@ -20,6 +20,7 @@ import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
+import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -142,7 +143,13 @@ public final class Trainer implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         SplittableRandom root = new SplittableRandom(seed);
         long samplerSeed = root.split().nextLong();
-        this.sampler = b.sampler != null ? b.sampler : new PooledSampler(trainSizes(b.data), b.batchSize, samplerSeed);
+        this.sampler = b.sampler != null
+                ? b.sampler
+                : new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
+                        .setTaskSizes(trainSizes(b.data))
+                        .setBatchSize(b.batchSize)
+                        .optSeed(samplerSeed)
+                        .build());
         long total = (long) maxEpochs * sampler.batchesPerEpoch();
         this.schedule = b.linearDecay
                 ? new LinearSchedule(b.learningRate, Math.min(b.warmupSteps, total), total)
@@ -822,7 +829,7 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the batch sampler; default a {@link PooledSampler} over all training examples with
+         * Sets the batch sampler; default a proportional {@link HeterogeneousSampler} (the paper's) over all training examples with
          * {@link #optBatchSize} and a seed split from {@link #optSeed}.
          *
          * @param sampler the sampler (its batch size then wins over {@link #optBatchSize})
