@@ -6,9 +6,11 @@ import java.util.Map;
  * Token-classification (sequence labelling) features: one row per kept sentence and one label
  * byte per token position.
  *
- * <p>Label byte: bit 7 marks the first sub-token of a word; the low 7 bits hold the label id, or
- * 127 for "ignored" (-100 for the loss: special tokens, and non-first sub-tokens unless every
- * sub-token is labelled). With 2-byte ids this stores 3 bytes per position plus 8 bytes per row.
+ * <p>Label byte, when only first sub-tokens are labelled (the default): the label id (0 to 254) on
+ * the first sub-token of each word, 255 for "ignored" (-100 for the loss: special tokens and the
+ * other sub-tokens), so up to 255 labels. When every sub-token is labelled, bit 7 marks the first
+ * sub-token and the low 7 bits hold the label id or 127 for "ignored", so up to 127 labels. Either
+ * way one byte per position.
  *
  * <p>Mapping predictions back to words: the k-th first sub-token of a row belongs to word k of the
  * sentence, except in rows where some word produced no sub-token (rare: a word of characters the
@@ -16,17 +18,45 @@ import java.util.Map;
  * Immutable and thread-safe.
  */
 public final class TokenClassificationFeatures extends FeaturesBase implements Features {
-    static final int IGNORE = 127;
-    static final int FIRST = 0x80;
+    private static final int IGNORE_FLAGGED = 127;
+    private static final int FIRST = 0x80;
+    private static final int IGNORE_PLAIN = 0xFF;
 
+    private final boolean labelAll;
     private final byte[] labels;
     private final Map<Integer, int[]> gappedRows;
 
-    TokenClassificationFeatures(
-            TokenRows tokens, byte[] labels, int[] exampleIndex, Map<Integer, int[]> gappedRows, FeatureReport report) {
+    TokenClassificationFeatures(TokenRows tokens, boolean labelAll, byte[] labels, int[] exampleIndex,
+            Map<Integer, int[]> gappedRows, FeatureReport report) {
         super(tokens, exampleIndex, report);
+        this.labelAll = labelAll;
         this.labels = labels;
         this.gappedRows = gappedRows;
+    }
+
+    /** How many labels the label byte can hold in a labelling mode. */
+    static int maxLabels(boolean labelAll) {
+        return labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN;
+    }
+
+    /** The byte of an ignored position. */
+    static byte ignored(boolean labelAll) {
+        return (byte) (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN);
+    }
+
+    /** The byte of a word's first sub-token carrying label id {@code label}. */
+    static byte first(boolean labelAll, int label) {
+        return (byte) (labelAll ? FIRST | label : label);
+    }
+
+    /** Decodes a label byte to a label id, or -100 where the loss ignores the position. */
+    private int decode(byte b) {
+        int v = labelAll ? b & 0x7F : b & 0xFF;
+        return v == (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN) ? -100 : v;
+    }
+
+    private boolean isFirst(byte b) {
+        return labelAll ? (b & FIRST) != 0 : (b & 0xFF) != IGNORE_PLAIN;
     }
 
     /**
@@ -37,8 +67,7 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
      * @return the label id, or -100 where the loss ignores the position
      */
     public int label(int row, int pos) {
-        int b = labels[tokens.rowStart(row) + pos] & 0x7F;
-        return b == IGNORE ? -100 : b;
+        return decode(labels[tokens.rowStart(row) + pos]);
     }
 
     /**
@@ -49,7 +78,7 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
      * @return true for the position that carries the word's prediction
      */
     public boolean isFirstSubToken(int row, int pos) {
-        return (labels[tokens.rowStart(row) + pos] & FIRST) != 0;
+        return isFirst(labels[tokens.rowStart(row) + pos]);
     }
 
     /**
@@ -66,7 +95,7 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
         int n = 0;
         int from = tokens.rowStart(row);
         for (int i = 0; i < tokens.length(row); i++) {
-            n += (labels[from + i] & FIRST) != 0 ? 1 : 0;
+            n += isFirst(labels[from + i]) ? 1 : 0;
         }
         int[] words = new int[n];
         for (int k = 0; k < n; k++) {
@@ -90,8 +119,8 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
             int from = tokens.rowStart(units[i]);
             int len = tokens.length(units[i]);
             for (int p = 0; p < len; p++) {
-                int v = labels[from + p] & 0x7F;
-                if (v != IGNORE) {
+                int v = decode(labels[from + p]);
+                if (v != -100) {
                     l[i * t + p] = v;
                 }
             }

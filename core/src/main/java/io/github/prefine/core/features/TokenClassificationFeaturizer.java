@@ -97,7 +97,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc)) {
             featurizeBySentences(examples, kept, tagIds, acc);
         }
-        return acc.finish();
+        return acc.finish(labelAll);
     }
 
     /**
@@ -233,12 +233,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 int w = wordIds[p];
                 byte b;
                 if (w < 0) {
-                    b = TokenClassificationFeatures.IGNORE;
+                    b = TokenClassificationFeatures.ignored(labelAll);
                 } else if (w != prev) {
-                    b = (byte) (TokenClassificationFeatures.FIRST | tags[w]);
+                    b = TokenClassificationFeatures.first(labelAll, tags[w]);
                     firstWords[firsts++] = w;
                 } else {
-                    b = (byte) (labelAll ? tags[w] : TokenClassificationFeatures.IGNORE);
+                    b = labelAll ? (byte) tags[w] : TokenClassificationFeatures.ignored(false);
                 }
                 if (w >= 0) {
                     prev = w;
@@ -259,7 +259,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
         }
 
-        TokenClassificationFeatures finish() {
+        TokenClassificationFeatures finish(boolean labelAll) {
             TokenRows built = rows.build();
             int n = built.rowCount();
             long bytes = built.storedBytes() + labSize + 4L * n;
@@ -267,7 +267,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 bytes += 4L * g.length + 16;
             }
             return new TokenClassificationFeatures(
-                    built, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped,
+                    built, labelAll, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped,
                     report.finish(n, built.tokenCount(), bytes));
         }
     }
@@ -289,7 +289,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * Builds a {@link TokenClassificationFeaturizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that there
-     * are 1 to 127 distinct labels and that the sizes are positive.
+     * are 1 to 255 distinct labels (127 when every sub-token is labelled) and that the sizes are positive.
      *
      * <p>Defaults: maximum length 128, batch size 1024 sentences, name {@code token-classification}.
      */
@@ -310,7 +310,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         /**
          * Sets the tag list; a tag's id is its index. Required.
          *
-         * @param labels 1 to 127 distinct tags
+         * @param labels 1 to 255 distinct tags (127 when every sub-token is labelled)
          * @return this builder
          */
         public Builder setLabels(List<String> labels) {
@@ -351,8 +351,10 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         public TokenClassificationFeaturizer build() {
             requireTokenizer();
             Objects.requireNonNull(labels, "labels are required (setLabels)");
-            if (labels.isEmpty() || labels.size() > 127) {
-                throw new IllegalArgumentException("labels: need 1 to 127 tags, found " + labels.size());
+            int max = TokenClassificationFeatures.maxLabels(labelAll);
+            if (labels.isEmpty() || labels.size() > max) {
+                throw new IllegalArgumentException("labels: need 1 to " + max + " tags"
+                        + (labelAll ? " when every sub-token is labelled" : "") + ", found " + labels.size());
             }
             checkSizes();
             return new TokenClassificationFeaturizer(this);

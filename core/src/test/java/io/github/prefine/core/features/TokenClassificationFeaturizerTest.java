@@ -42,6 +42,36 @@ class TokenClassificationFeaturizerTest {
     }
 
     @Test
+    void upTo255LabelsFitWhenOnlyFirstSubTokensAreLabelled() throws IOException {
+        // ATIS has 167 slot tags: more than the 127 a flagged byte can hold
+        List<String> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 255; i++) {
+            many.add("T" + i);
+        }
+        TokenExample ex = new TokenExample("s1", WHO.tokens(), List.of("T254", "T200", "T0", "T128"));
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(many).build().featurize(List.of(ex));
+            int[] expected = {-100, 254, -100, 200, -100, -100, 0, 128, -100};
+            for (int p = 0; p < expected.length; p++) {
+                assertEquals(expected[p], f.label(0, p), "position " + p);
+                assertEquals(expected[p] != -100, f.isFirstSubToken(0, p), "first at " + p);
+            }
+            assertArrayEquals(new long[] {-100, 254, -100, 200, -100, -100, 0, 128, -100},
+                    f.batch(new int[] {0}).labels());
+            List<String> tooMany = new java.util.ArrayList<>(many);
+            tooMany.add("T255");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(tooMany).build());
+            assertEquals("labels: need 1 to 255 tags, found 256", e.getMessage());
+            IllegalArgumentException flagged = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(many)
+                            .optLabelAllSubTokens(true).build());
+            assertEquals("labels: need 1 to 127 tags when every sub-token is labelled, found 255", flagged.getMessage());
+        }
+    }
+
+    @Test
     void truncationAndSkipsAreReported() throws IOException {
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
             TokenExample shortOne = new TokenExample("s1", List.of("won"), List.of("O"));
