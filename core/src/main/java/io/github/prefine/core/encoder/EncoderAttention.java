@@ -9,7 +9,6 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
@@ -96,18 +95,8 @@ public final class EncoderAttention extends AbstractBlock {
         // [batch, heads, seqLen, headSize] -> [batch, seqLen, hidden]
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seqLen, config.hiddenSize());
         NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
-        if (training && config.hiddenDropoutProb() > 0) {
-            out = Dropout.dropout(out, config.hiddenDropoutProb(), true).get(0);
-        }
-        // residual in the stream's dtype, LayerNorm in its weights' dtype (float32 under mixed precision)
-        NDArray lnWeight = ps.getValue(layerNormWeight, device, training);
-        out = LayerNorm.layerNorm(
-                        Casts.toType(Casts.toType(out, x.getDataType()).add(x), lnWeight.getDataType()),
-                        new Shape(config.hiddenSize()),
-                        lnWeight,
-                        ps.getValue(layerNormBias, device, training),
-                        config.layerNormEps())
-                .get(0);
+        out = ResidualNorm.apply(config, out, x, ps.getValue(layerNormWeight, device, training),
+                ps.getValue(layerNormBias, device, training), training);
         return new NDList(out);
     }
 

@@ -9,8 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
@@ -69,17 +67,8 @@ public final class EncoderLayer extends AbstractBlock {
                 ps.getValue(intermediateBias, device, training)).get(0);
         h = config.hiddenAct().apply(h);
         h = Linear.linear(h, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
-        if (training && config.hiddenDropoutProb() > 0) {
-            h = Dropout.dropout(h, config.hiddenDropoutProb(), true).get(0);
-        }
-        NDArray lnWeight = ps.getValue(layerNormWeight, device, training);
-        h = LayerNorm.layerNorm(
-                        Casts.toType(Casts.toType(h, attended.getDataType()).add(attended), lnWeight.getDataType()),
-                        new Shape(config.hiddenSize()),
-                        lnWeight,
-                        ps.getValue(layerNormBias, device, training),
-                        config.layerNormEps())
-                .get(0);
+        h = ResidualNorm.apply(config, h, attended, ps.getValue(layerNormWeight, device, training),
+                ps.getValue(layerNormBias, device, training), training);
         return new NDList(h);
     }
 

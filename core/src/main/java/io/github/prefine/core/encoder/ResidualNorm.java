@@ -1,0 +1,38 @@
+package io.github.prefine.core.encoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.norm.LayerNorm;
+import io.github.prefine.core.precision.Casts;
+
+/**
+ * The tail shared by HF's {@code BertSelfOutput} and {@code BertOutput}: dropout, residual add,
+ * then post-LN LayerNorm.
+ */
+final class ResidualNorm {
+    private ResidualNorm() {}
+
+    /**
+     * Applies dropout (training only) to a projected sub-layer output, adds the residual in the
+     * residual's dtype, and normalises in the LayerNorm weights' dtype (float32 under mixed
+     * precision).
+     *
+     * @param config the encoder config (dropout probability, hidden size, epsilon)
+     * @param projected the sub-layer output [batch, seqLen, hidden]
+     * @param residual the sub-layer input [batch, seqLen, hidden]
+     * @param lnWeight the LayerNorm scale
+     * @param lnBias the LayerNorm shift
+     * @param training whether dropout is active
+     * @return the normalised sum
+     */
+    static NDArray apply(EncoderConfig config, NDArray projected, NDArray residual, NDArray lnWeight,
+            NDArray lnBias, boolean training) {
+        NDArray h = projected;
+        if (training && config.hiddenDropoutProb() > 0) {
+            h = Dropout.dropout(h, config.hiddenDropoutProb(), true).get(0);
+        }
+        NDArray sum = Casts.toType(Casts.toType(h, residual.getDataType()).add(residual), lnWeight.getDataType());
+        return LayerNorm.layerNorm(sum, new Shape(config.hiddenSize()), lnWeight, lnBias, config.layerNormEps()).get(0);
+    }
+}
