@@ -98,7 +98,7 @@ public final class HeadLosses {
         checkSpan("spanLoss", startLogits, endLogits, startPositions, endPositions);
         NDArray start = spanSide(startLogits, startPositions);
         NDArray end = spanSide(endLogits, endPositions);
-        return sideMean(start).add(sideMean(end)).div(2);
+        return EngineScalars.div(sideMean(start).add(sideMean(end)), 2f);
     }
 
     /**

@@ -92,13 +92,12 @@ public final class SeededNormalInitializer implements Initializer {
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (random.nextGaussian() * stdDev);
         }
+        // create(float[]) wraps a Java direct buffer on CPU; a copy puts the weights in
+        // engine-owned memory, so no view or saved tensor can outlive their storage
         NDArray array = manager.create(values, shape);
-        if (dataType == DataType.FLOAT32) {
-            return array;
-        }
-        NDArray cast = array.toType(dataType, false);
+        NDArray owned = dataType == DataType.FLOAT32 ? array.duplicate() : array.toType(dataType, true);
         array.close();
-        return cast;
+        return owned;
     }
 
     @Override

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
+import io.github.prefine.heads.EngineScalars;
 
 /**
  * Multi-head self-attention with its output projection and post-LayerNorm: HF
@@ -80,7 +81,7 @@ public final class EncoderAttention extends AbstractBlock {
         // three get(i) selects): its backward writes the three gradients into one buffer, where each
         // select's backward would zero-fill a full-size gradient and the three would then be summed
         NDList parts = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4).split(3, 0);
-        NDArray q = parts.get(0).reshape(batch, heads, seqLen, headSize).mul((float) (1.0 / Math.sqrt(headSize)));
+        NDArray q = EngineScalars.mul(parts.get(0).reshape(batch, heads, seqLen, headSize), (float) (1.0 / Math.sqrt(headSize)));
         NDArray k = parts.get(1).reshape(batch, heads, seqLen, headSize);
         NDArray v = parts.get(2).reshape(batch, heads, seqLen, headSize);
         // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it).

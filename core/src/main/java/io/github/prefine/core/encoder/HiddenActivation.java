@@ -2,6 +2,7 @@ package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
+import io.github.prefine.heads.EngineScalars;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -52,8 +53,8 @@ public enum HiddenActivation {
             case GELU_TANH:
                 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
                 // out-of-place ops only: autograd needs tanh's output unmodified
-                NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-                return inner.tanh().add(1f).mul(x).mul(0.5f);
+                NDArray inner = EngineScalars.mul(EngineScalars.mul(EngineScalars.pow(x, 3f), 0.044715f).add(x), SQRT_2_OVER_PI);
+                return EngineScalars.mul(inner.tanh().add(1f).mul(x), 0.5f);
             case RELU:
                 return Activation.relu(x);
             case SILU:

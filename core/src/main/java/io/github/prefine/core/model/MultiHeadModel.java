@@ -18,6 +18,7 @@ import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.heads.EngineScalars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -288,7 +289,7 @@ public final class MultiHeadModel implements AutoCloseable {
             logits.add(lg);
             taskLossSums.add(sum);
             NDArray contrib = lossScaling == LossScaling.LOG_NUM_LABELS
-                    ? sum.div((float) Math.log(head.numLabels()))
+                    ? EngineScalars.div(sum, (float) Math.log(head.numLabels()))
                     : sum;
             weighted = weighted == null ? contrib : weighted.add(contrib);
         }
@@ -487,7 +488,7 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return scalar float32 {@code lossSum / numExamples}
          */
         public NDArray meanLoss() {
-            return lossSum.div((float) numExamples);
+            return EngineScalars.div(lossSum, (float) numExamples);
         }
     }
 

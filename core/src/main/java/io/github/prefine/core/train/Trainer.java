@@ -20,6 +20,7 @@ import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
+import io.github.prefine.heads.EngineScalars;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -359,7 +360,7 @@ public final class Trainer implements AutoCloseable {
                             Arrays.copyOfRange(b.examples(), from, to));
                     MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
                     // normalised by the whole batch, so the summed gradients equal one big batch's
-                    NDArray loss = out.lossSum().div((float) n);
+                    NDArray loss = EngineScalars.div(out.lossSum(), (float) n);
                     gc.backward(scaler == null ? loss : scaler.scale(loss));
                     losses.add(d == 0 ? loss : tmp(sm, loss.stopGradient().toDevice(devices.get(0), false)));
                 }

@@ -1,0 +1,75 @@
+package io.github.prefine.heads;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Arithmetic with a constant that is safe inside a graph that autograd will differentiate.
+ *
+ * <p>DJL's {@code NDArray.mul(Number)} (and {@code div}, {@code pow}, ...) wraps the constant in
+ * a 0-d array whose memory is a Java direct buffer, runs the operation, and closes it. On CPU
+ * PyTorch does not copy that buffer, and autograd keeps the constant for the backward pass
+ * ({@code x * c} needs {@code c} to compute the gradient of {@code x}). If the garbage collector
+ * frees the buffer between forward and backward, the backward reads freed memory: the gradient is
+ * silently wrong by a little or a lot, depending on what reused it, and the same seed gives
+ * different weights from run to run. The constants made here are allocated by the engine, so
+ * autograd's reference keeps them alive after the Java handle is closed.
+ *
+ * <p>Each function puts its result in the manager of {@code x}, as DJL's operations do, and leaves
+ * nothing else behind. Use them for every constant operand of an array that may require a
+ * gradient.
+ */
+public final class EngineScalars {
+
+    private EngineScalars() {}
+
+    /**
+     * Returns {@code x * c}.
+     *
+     * @param x any floating-point array
+     * @param c the constant
+     * @return a new array, differentiable in {@code x}
+     */
+    public static NDArray mul(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.mul(s);
+        }
+    }
+
+    /**
+     * Returns {@code x / c}.
+     *
+     * @param x any floating-point array
+     * @param c the constant, non-zero
+     * @return a new array, differentiable in {@code x}
+     */
+    public static NDArray div(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.div(s);
+        }
+    }
+
+    /**
+     * Returns {@code x ^ c}, elementwise.
+     *
+     * @param x any floating-point array
+     * @param c the exponent
+     * @return a new array, differentiable in {@code x}
+     */
+    public static NDArray pow(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.pow(s);
+        }
+    }
+
+    /** A 0-d array of {@code x}'s dtype and device, in engine-owned memory. */
+    private static NDArray scalar(NDArray x, float value) {
+        NDArray s = x.getManager().full(new Shape(), value, x.getDataType());
+        if (s.getDevice().equals(x.getDevice())) {
+            return s;
+        }
+        NDArray moved = s.toDevice(x.getDevice(), false);
+        s.close();
+        return moved;
+    }
+}
