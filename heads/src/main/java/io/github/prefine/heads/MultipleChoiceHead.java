@@ -3,7 +3,6 @@ package io.github.prefine.heads;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Objects;
@@ -92,7 +91,7 @@ public final class MultipleChoiceHead extends Head {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
         long rows = checkRows(hidden.getShape().get(0));
         NDArray x = pool(store, pooler, hidden, training);
-        x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+        x = FastDropout.apply(x, dropout, training);
         NDArray scores = linear(store, "classifier", x, training);
         return new NDList(scores.reshape(rows / numChoices, numChoices));
     }

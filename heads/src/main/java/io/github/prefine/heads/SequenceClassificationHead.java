@@ -3,7 +3,6 @@ package io.github.prefine.heads;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Objects;
@@ -96,13 +95,13 @@ public final class SequenceClassificationHead extends Head {
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
         if (family == HeadFamily.ROBERTA) {
-            NDArray x = Dropout.dropout(hidden.get(":, 0, :"), dropout, training).singletonOrThrow();
+            NDArray x = FastDropout.apply(hidden.get(":, 0, :"), dropout, training);
             x = linear(store, "classifier.dense", x, training).tanh();
-            x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+            x = FastDropout.apply(x, dropout, training);
             return new NDList(linear(store, "classifier.out_proj", x, training));
         }
         NDArray x = pool(store, "bert.pooler.dense", hidden, training);
-        x = Dropout.dropout(x, dropout, training).singletonOrThrow();
+        x = FastDropout.apply(x, dropout, training);
         return new NDList(linear(store, "classifier", x, training));
     }
 

@@ -3,7 +3,6 @@ package io.github.prefine.heads;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -70,7 +69,7 @@ public final class TokenClassificationHead extends Head {
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray hidden = checkHidden(inputs.singletonOrThrow());
-        NDArray x = Dropout.dropout(hidden, dropout, training).singletonOrThrow();
+        NDArray x = FastDropout.apply(hidden, dropout, training);
         return new NDList(linear(store, "classifier", x, training));
     }
 

@@ -8,11 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
 import io.github.prefine.heads.EngineScalars;
+import io.github.prefine.heads.FastDropout;
 
 /**
  * Multi-head self-attention with its output projection and post-LayerNorm: HF
@@ -91,7 +91,7 @@ public final class EncoderAttention extends AbstractBlock {
         scores.addi(maskBias);
         NDArray probs = Casts.toType(scores.softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
-            probs = Dropout.dropout(probs, config.attentionProbsDropoutProb(), true).get(0);
+            probs = FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
         }
         // [batch, heads, seqLen, headSize] -> [batch, seqLen, hidden]
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seqLen, config.hiddenSize());

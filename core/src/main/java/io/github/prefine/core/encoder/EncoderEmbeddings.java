@@ -10,10 +10,10 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.heads.FastDropout;
 
 /**
  * The embedding layer of HF {@code BertEmbeddings}/{@code RobertaEmbeddings}: word + position +
@@ -94,7 +94,7 @@ public final class EncoderEmbeddings extends AbstractBlock {
                         config.layerNormEps())
                 .get(0);
         if (training && config.hiddenDropoutProb() > 0) {
-            x = Dropout.dropout(x, config.hiddenDropoutProb(), true).get(0);
+            x = FastDropout.apply(x, config.hiddenDropoutProb(), true);
         }
         return new NDList(x);
     }

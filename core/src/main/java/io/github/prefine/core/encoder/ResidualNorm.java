@@ -2,9 +2,9 @@ package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
 import io.github.prefine.core.precision.Casts;
+import io.github.prefine.heads.FastDropout;
 
 /**
  * The tail shared by HF's {@code BertSelfOutput} and {@code BertOutput}: dropout, residual add,
@@ -30,7 +30,7 @@ final class ResidualNorm {
             NDArray lnBias, boolean training) {
         NDArray h = projected;
         if (training && config.hiddenDropoutProb() > 0) {
-            h = Dropout.dropout(h, config.hiddenDropoutProb(), true).get(0);
+            h = FastDropout.apply(h, config.hiddenDropoutProb(), true);
         }
         NDArray sum = Casts.toType(Casts.toType(h, residual.getDataType()).add(residual), lnWeight.getDataType());
         return LayerNorm.layerNorm(sum, new Shape(config.hiddenSize()), lnWeight, lnBias, config.layerNormEps()).get(0);

@@ -1,0 +1,123 @@
+package io.github.prefine.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** {@link FastDropout} against the definition of inverted dropout and its own seeding contract. */
+class FastDropoutTest {
+
+    @Test
+    void keepsAboutOneMinusPAndScalesTheKeptValues() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 1_000_003; // odd, and not a multiple of the chunk size
+            float p = 0.1f;
+            Engine.getInstance().setRandomSeed(11);
+            float[] y = FastDropout.apply(m.ones(new Shape(n)), p, true).toFloatArray();
+            float scale = (float) (1.0 / (1.0 - p));
+            int kept = 0;
+            for (float v : y) {
+                if (v != 0f) {
+                    assertEquals(scale, v, 0f);
+                    kept++;
+                }
+            }
+            // binomial(n, 0.9): mean 900,003, sd about 300; allow 5 sd
+            assertEquals(0.9 * n, kept, 5 * Math.sqrt(n * 0.9 * 0.1));
+            // both halves of every 64-bit draw are used: no long run of equal decisions at the end
+            int zerosInTail = 0;
+            for (int i = n - 1000; i < n; i++) {
+                zerosInTail += y[i] == 0f ? 1 : 0;
+            }
+            assertTrue(zerosInTail > 50 && zerosInTail < 160, "zeros in the last 1000: " + zerosInTail);
+        }
+    }
+
+    @Test
+    void theEngineSeedFixesTheMaskAndSuccessiveCallsDiffer() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(4, 300_000));
+            Engine.getInstance().setRandomSeed(5);
+            float[] a = FastDropout.apply(x, 0.3f, true).toFloatArray();
+            float[] b = FastDropout.apply(x, 0.3f, true).toFloatArray();
+            Engine.getInstance().setRandomSeed(5);
+            float[] again = FastDropout.apply(x, 0.3f, true).toFloatArray();
+            assertArrayEquals(a, again, 0f);
+            assertFalse(Arrays.equals(a, b));
+        }
+    }
+
+    @Test
+    void theGradientIsTheMask() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.arange(1f, 2001f).reshape(40, 50);
+            x.setRequiresGradient(true);
+            NDArray y;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                y = FastDropout.apply(x, 0.5f, true);
+                gc.backward(y.sum());
+            }
+            float[] out = y.toFloatArray();
+            float[] in = x.toFloatArray();
+            float[] grad = x.getGradient().toFloatArray();
+            for (int i = 0; i < out.length; i++) {
+                // y = x * mask, so dy/dx = mask = y / x
+                assertEquals(out[i] / in[i], grad[i], 1e-6f, "element " + i);
+                assertTrue(grad[i] == 0f || grad[i] == 2f, "mask value " + grad[i]);
+            }
+        }
+    }
+
+    @Test
+    void float16UsesTheSameKeepPatternAsFloat32() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(70_000));
+            Engine.getInstance().setRandomSeed(3);
+            float[] single = FastDropout.apply(x, 0.1f, true).toFloatArray();
+            Engine.getInstance().setRandomSeed(3);
+            NDArray half = FastDropout.apply(x.toType(DataType.FLOAT16, false), 0.1f, true);
+            assertEquals(DataType.FLOAT16, half.getDataType());
+            float[] widened = half.toType(DataType.FLOAT32, false).toFloatArray();
+            for (int i = 0; i < single.length; i++) {
+                assertEquals(single[i] == 0f, widened[i] == 0f, "element " + i);
+                // 1/0.9 rounded to float16: 1.1113281
+                assertEquals(single[i] == 0f ? 0f : 1.1113281f, widened[i], 0f);
+            }
+        }
+    }
+
+    @Test
+    void inferenceAndZeroProbabilityReturnTheInput() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.ones(new Shape(3));
+            assertSame(x, FastDropout.apply(x, 0.5f, false));
+            assertSame(x, FastDropout.apply(x, 0f, true));
+            assertThrows(IllegalArgumentException.class, () -> FastDropout.apply(x, 1f, true));
+            assertThrows(IllegalArgumentException.class, () -> FastDropout.apply(x, -0.1f, true));
+        }
+    }
+
+    @Test
+    void halfBitsRoundsToNearestEven() {
+        assertEquals((short) 0x3C00, FastDropout.halfBits(1f));
+        assertEquals((short) 0x4000, FastDropout.halfBits(2f));
+        assertEquals((short) 0x7BFF, FastDropout.halfBits(65504f));
+        // 1 + 2^-11 lies halfway between 1 and 1 + 2^-10: ties go to the even mantissa, 1
+        assertEquals((short) 0x3C00, FastDropout.halfBits(1f + 0x1p-11f));
+        // 1 + 3 * 2^-11 lies halfway between 1 + 2^-10 (odd) and 1 + 2^-9: goes up
+        assertEquals((short) 0x3C02, FastDropout.halfBits(1f + 3 * 0x1p-11f));
+        assertEquals((short) 0x3C01, FastDropout.halfBits(1f + 0x1p-11f + 0x1p-20f));
+    }
+}
