@@ -24,6 +24,7 @@ import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.train.AdamW;
+import io.github.prefine.examples.cli.MallocTuning;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.QuestionAnsweringHead;
@@ -118,9 +119,9 @@ public final class BenchCommand implements Callable<Integer> {
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
         EncoderConfig cfg = config();
-        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s%n",
+        System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s, malloc: %s%n",
                 engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, mixed ? "FP16_MIXED" : "FP32",
-                threads());
+                threads(), MallocTuning.current());
         try (NDManager root = NDManager.newBaseManager(dev)) {
             if (part == Part.FORWARD) {
                 report("encoder forward (inference)", encoderForward(root, cfg));

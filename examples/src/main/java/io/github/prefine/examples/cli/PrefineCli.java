@@ -29,7 +29,8 @@ public final class PrefineCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(execute(args));
+        // training commands run in a child JVM with malloc settings that only apply at start-up
+        System.exit(MallocTuning.relaunchIfUseful(args).orElseGet(() -> execute(args)));
     }
 
     /**

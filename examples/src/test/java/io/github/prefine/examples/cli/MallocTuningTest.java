@@ -1,0 +1,66 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When the CLI re-launches itself with malloc settings, and that the child really gets them. */
+class MallocTuningTest {
+
+    private static Optional<List<String>> decide(Map<String, String> env, String os, String... args) {
+        return MallocTuning.relaunchCommand(env, os, "/jdk/bin/java", List.of("-Xmx1g"), "app.jar", args);
+    }
+
+    @Test
+    void trainingCommandsOnLinuxRelaunchWithTheSameJvmArgumentsAndArguments() {
+        assertEquals(Optional.of(List.of("/jdk/bin/java", "-Xmx1g", "-cp", "app.jar", PrefineCli.class.getName(),
+                "bench", "--part", "ALL")), decide(Map.of("HOME", "/root"), "Linux", "bench", "--part", "ALL"));
+        assertTrue(decide(Map.of(), "Linux", "demo").isPresent());
+        assertTrue(decide(Map.of(), "Linux", "reproduce", "--seeds", "1").isPresent());
+    }
+
+    @Test
+    void otherCommandsOtherSystemsOwnSettingsAndTheSwitchStayInThisJvm() {
+        assertTrue(decide(Map.of(), "Linux", "eval", "x").isEmpty());
+        assertTrue(decide(Map.of(), "Linux").isEmpty());
+        assertTrue(decide(Map.of(), "Mac OS X", "bench").isEmpty());
+        assertTrue(decide(Map.of("MALLOC_ARENA_MAX", "2"), "Linux", "bench").isEmpty());
+        assertTrue(decide(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "Linux", "bench").isEmpty());
+        assertTrue(decide(Map.of(MallocTuning.SWITCH, "off"), "Linux", "bench").isEmpty());
+        // the child itself carries the switch, so it never re-launches again
+        assertTrue(decide(Map.of(MallocTuning.SWITCH, "applied"), "Linux", "bench").isEmpty());
+    }
+
+    @Test
+    void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+            System.out.println("skipped: the re-launch applies to glibc systems only");
+            return;
+        }
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), PrefineCli.class.getName(),
+                "bench", "--part", "FORWARD", "--layers", "1", "--batch", "1", "--length", "8", "--warmup", "0",
+                "--steps", "1"));
+        Path log = tmp.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
+                || k.equals(MallocTuning.SWITCH));
+        Process p = pb.start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "bench did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("Re-launching with glibc malloc settings"), out);
+        for (Map.Entry<String, String> e : MallocTuning.SETTINGS.entrySet()) {
+            assertTrue(out.contains(e.getKey() + "=" + e.getValue()), "child header lacks " + e.getKey() + ":\n" + out);
+        }
+    }
+}
