@@ -40,6 +40,9 @@ public final class AdamW implements AutoCloseable {
     private final float beta2;
     private final float epsilon;
     private final double weightDecay;
+    /** Elements per block of the final update; 4 Mi float32 = 16 MiB temporaries. */
+    static final long BLOCK = 1L << 22;
+
     private final double maxGradNorm;
     private final Predicate<String> decays;
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
@@ -150,16 +153,41 @@ public final class AdamW implements AutoCloseable {
             double bc2 = 1.0 - Math.pow(beta2, t);
             // lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) == lr*sqrt(bc2)/bc1 * m / (sqrt(v) + eps*sqrt(bc2))
             double rootBc2 = Math.sqrt(bc2);
-            NDArray denom = own(sm, v.sqrt());
-            denom.addi((float) (epsilon * rootBc2));
-            NDArray update = own(sm, m.div(denom));
-            denom.close();
-            update.muli((float) (lr * rootBc2 / bc1));
-            w.subi(update);
-            update.close();
+            applyUpdate(sm, w, m, v, (float) (epsilon * rootBc2), (float) (lr * rootBc2 / bc1));
             if (consume) {
                 s.set(ALL, 0f);
             }
+        }
+    }
+
+    /**
+     * {@code w -= factor * m / (sqrt(v) + eps)}, in blocks of at most {@link #BLOCK} elements: the two
+     * temporaries of a block stay small enough for the C allocator to reuse them, where whole-array
+     * temporaries of an embedding matrix (768 MiB for XLM-R) are fresh pages to fault in every step.
+     */
+    private static void applyUpdate(NDManager sm, NDArray w, NDArray m, NDArray v, float eps, float factor) {
+        long n = w.size();
+        NDArray wf = n > BLOCK ? w.reshape(-1) : w;
+        NDArray mf = n > BLOCK ? m.reshape(-1) : m;
+        NDArray vf = n > BLOCK ? v.reshape(-1) : v;
+        for (long from = 0; from < n; from += BLOCK) {
+            long to = Math.min(n, from + BLOCK);
+            try (NDManager bm = sm.newSubManager()) {
+                // views: in-place updates of a block write into the parameter itself
+                NDArray wb = n > BLOCK ? own(bm, wf.get(new NDIndex().addSliceDim(from, to))) : wf;
+                NDArray mb = n > BLOCK ? own(bm, mf.get(new NDIndex().addSliceDim(from, to))) : mf;
+                NDArray vb = n > BLOCK ? own(bm, vf.get(new NDIndex().addSliceDim(from, to))) : vf;
+                NDArray denom = own(bm, vb.sqrt());
+                denom.addi(eps);
+                NDArray update = own(bm, mb.div(denom));
+                update.muli(factor);
+                wb.subi(update);
+            }
+        }
+        if (n > BLOCK) {
+            wf.close();
+            mf.close();
+            vf.close();
         }
     }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import io.github.prefine.core.model.LossScaling;
@@ -90,6 +91,48 @@ class AdamWTest {
             }
             assertEquals(3, opt.stepCount("w"));
             assertArrayEquals(new float[3], p.parameter().getArray().getGradient().toFloatArray(), "gradient zeroed");
+        }
+    }
+
+    @Test
+    void aParameterLargerThanOneUpdateBlockMatchesTheReferenceEverywhere() {
+        // 2 full blocks and a partial one, 2-D like an embedding matrix
+        int rows = 2 * (int) (AdamW.BLOCK / 4096) + 1;
+        int n = rows * 4096;
+        float[] w0 = new float[n];
+        float[][] gs = new float[2][n];
+        for (int i = 0; i < n; i++) {
+            w0[i] = (i % 11) * 0.1f - 0.5f;
+            gs[0][i] = ((i % 7) - 3) * 0.1f;
+            gs[1][i] = ((i % 5) - 2) * 0.05f;
+        }
+        double[] lrs = {0.1, 0.05};
+        try (NDManager m = NDManager.newBaseManager();
+                AdamW opt = AdamW.builder().setManager(m).optMaxGradNorm(0).optWeightDecay(0.01)
+                        .optDecayFilter(k -> true).build()) {
+            NDArray a = m.create(w0, new Shape(rows, 4096));
+            Parameter param = Parameter.builder().setName("emb").setType(Parameter.Type.WEIGHT).optArray(a).build();
+            a.setRequiresGradient(true);
+            NamedParameter p = new NamedParameter("emb", param);
+            double[][] gd = new double[2][n];
+            for (int s = 0; s < 2; s++) {
+                try (NDManager sm = m.newSubManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(a.mul(sm.create(gs[s], new Shape(rows, 4096))).sum());
+                }
+                opt.step(List.of(p), lrs[s]);
+                for (int i = 0; i < n; i++) {
+                    gd[s][i] = gs[s][i];
+                }
+            }
+            double[] w = new double[n];
+            for (int i = 0; i < n; i++) {
+                w[i] = w0[i];
+            }
+            double[] expected = reference(w, gd, lrs, 0.01, 0);
+            float[] got = a.toFloatArray();
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected[i], got[i], 2e-6, "element " + i);
+            }
         }
     }
 
