@@ -18,9 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>PyTorch allocates every activation with {@code malloc} and frees it after the backward pass.
  * With glibc's defaults the freed memory goes back to the kernel at the end of each step (heap
- * trimming, and whole 64 MiB arena heaps deleted), so the next step faults every page in again:
- * on this project's 2-core benchmark machine the kernel's page-fault work was a quarter of a
- * MiniLM-size training step. Keeping freed memory in the process removes it. The variables are
+ * trimming, whole 64 MiB arena heaps deleted, blocks of 32 MiB and more always mapped afresh), so
+ * the next step faults every page in again: on this project's 2-core benchmark machine that was a
+ * quarter of a MiniLM-size training step and more than half of an XLM-R-size backward pass.
+ * Keeping freed memory in the process removes it. The variables are
  * read once, when the C library starts, so they cannot be set from inside a running JVM: the
  * training commands re-launch themselves with them. Library users set them in their own
  * launcher; see {@link #SETTINGS}.
@@ -34,8 +35,11 @@ public final class MallocTuning {
 
     static {
         Map<String, String> s = new LinkedHashMap<>();
-        // largest allowed fixed threshold (32 MiB): smaller blocks come from the heap, not mmap
-        s.put("MALLOC_MMAP_THRESHOLD_", "33554432");
+        // one arena: the main heap grows without bound, where a thread arena's heaps stop at 64 MiB
+        // and anything larger (an XLM-R embedding gradient is 768 MiB) would be mapped every time
+        s.put("MALLOC_ARENA_MAX", "1");
+        // no mmap for large blocks: they come from the heap and are reused
+        s.put("MALLOC_MMAP_MAX_", "0");
         // never give heap memory back to the kernel between steps
         s.put("MALLOC_TRIM_THRESHOLD_", "17179869184");
         // grow the heap in 256 MiB steps
@@ -118,7 +122,7 @@ public final class MallocTuning {
     /**
      * Describes the malloc settings this process runs with, for benchmark headers.
      *
-     * @return for example {@code tuned (MALLOC_MMAP_THRESHOLD_=33554432, ...)} or {@code glibc defaults}
+     * @return for example {@code MALLOC_ARENA_MAX=1, ...} or {@code glibc defaults}
      */
     public static String current() {
         Map<String, String> env = System.getenv();
