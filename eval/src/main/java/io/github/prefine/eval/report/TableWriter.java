@@ -81,14 +81,36 @@ public final class TableWriter {
             b.append("|---:");
         }
         b.append("|\n");
+        boolean[] whole = wholeNumberColumns(t);
         for (Table.Row r : t.rows()) {
             b.append("| ").append(escape(r.label()));
-            for (Cell c : r.cells()) {
-                b.append(" | ").append(format(c));
+            for (int i = 0; i < r.cells().size(); i++) {
+                Cell c = r.cells().get(i);
+                b.append(" | ").append(whole[i] && !c.isEmpty() ? String.format(Locale.ROOT, "%.0f", c.value()) : format(c));
             }
             b.append(" |\n");
         }
         return b.toString();
+    }
+
+    /** Columns whose every value is a whole number without a std (counts), printed without decimals. */
+    private static boolean[] wholeNumberColumns(Table t) {
+        boolean[] whole = new boolean[t.columns().size()];
+        java.util.Arrays.fill(whole, true);
+        boolean[] seen = new boolean[whole.length];
+        for (Table.Row r : t.rows()) {
+            for (int i = 0; i < r.cells().size(); i++) {
+                Cell c = r.cells().get(i);
+                if (!c.isEmpty()) {
+                    seen[i] = true;
+                    whole[i] &= !c.hasStd() && c.value() == Math.rint(c.value()) && Math.abs(c.value()) < 1e15;
+                }
+            }
+        }
+        for (int i = 0; i < whole.length; i++) {
+            whole[i] &= seen[i];
+        }
+        return whole;
     }
 
     /**

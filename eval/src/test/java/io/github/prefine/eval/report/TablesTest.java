@@ -1,6 +1,7 @@
 package io.github.prefine.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,11 @@ class TablesTest {
         assertEquals(0.4, c.cell("Only-SL", "Relative cost").value(), 1e-12);
         assertEquals(1.0, c.cell("SL+QA", "Relative cost").value());
         assertEquals(2500.0, c.cell("SL+QA", "Examples / epoch").value());
+        // counts print as counts; fractional columns keep their decimals
+        String md = TableWriter.standard().toMarkdown(c);
+        assertTrue(md.contains("| 2500 |"), md);
+        assertFalse(md.contains("2500.000"), md);
+        assertTrue(md.contains("| 0.400 |"), md);
     }
 
     @Test
