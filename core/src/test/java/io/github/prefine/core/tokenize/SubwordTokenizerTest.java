@@ -123,10 +123,13 @@ class SubwordTokenizerTest {
 
     @Test
     void rejectsBadSettingsAndWords() throws IOException {
-        assertThrows(IllegalArgumentException.class, () -> builder("bert").optMaxLength(0).build());
-        assertThrows(IllegalArgumentException.class, () -> builder("bert").optMaxLength(8).optStride(8).build());
-        assertThrows(IllegalArgumentException.class,
-                () -> builder("bert").optTruncation(Truncation.NONE).optStride(2).build());
+        // builders first: without the shared fixtures this skips, instead of failing inside assertThrows
+        SubwordTokenizer.Builder zeroLength = builder("bert").optMaxLength(0);
+        SubwordTokenizer.Builder strideTooLong = builder("bert").optMaxLength(8).optStride(8);
+        SubwordTokenizer.Builder strideWithoutTruncation = builder("bert").optTruncation(Truncation.NONE).optStride(2);
+        assertThrows(IllegalArgumentException.class, zeroLength::build);
+        assertThrows(IllegalArgumentException.class, strideTooLong::build);
+        assertThrows(IllegalArgumentException.class, strideWithoutTruncation::build);
         assertThrows(IllegalArgumentException.class, () -> SubwordTokenizer.builder().build());
         try (SubwordTokenizer tok = builder("bert").build()) {
             assertThrows(IllegalArgumentException.class, () -> tok.encodeWords(List.of("a b")));
