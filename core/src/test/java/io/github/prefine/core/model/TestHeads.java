@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.github.prefine.heads.EngineScalars;
 
 /** Small heads for tests: a linear layer over the hidden states, and cross entropy per example. */
 public final class TestHeads {
@@ -129,7 +130,7 @@ public final class TestHeads {
                     NDArray end = logits.get(new NDIndex(":, :, 1"));
                     NDArray ls = nll(start, labels.get(new NDIndex(":, 0")));
                     NDArray le = nll(end, labels.get(new NDIndex(":, 1")));
-                    return ls.add(le).div(2f);
+                    return EngineScalars.div(ls.add(le), 2f); // a Number operand would be GC-freed before backward
                 }
                 default:
                     throw new AssertionError(kind);
