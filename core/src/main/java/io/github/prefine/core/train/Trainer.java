@@ -520,11 +520,10 @@ public final class Trainer implements AutoCloseable {
     private void hintMallocSettings() {
         boolean cpu = devices.stream().allMatch(d -> d.getDeviceType().equals(Device.Type.CPU));
         if (cpu && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-                && System.getenv().keySet().stream().noneMatch(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"))
-                && MALLOC_HINT_GIVEN.compareAndSet(false, true)) {
+                && !MallocSettings.chosenIn(System.getenv()) && MALLOC_HINT_GIVEN.compareAndSet(false, true)) {
             LOG.info("training on CPU with glibc's default malloc settings, which return freed activations to the"
-                    + " kernel every step; starting the JVM with MALLOC_ARENA_MAX=1 MALLOC_MMAP_MAX_=0"
-                    + " MALLOC_TRIM_THRESHOLD_=17179869184 MALLOC_TOP_PAD_=268435456 makes steps faster (docs/cpu.md)");
+                    + " kernel every step; starting the JVM with {} makes steps faster (docs/cpu.md)",
+                    MallocSettings.describe(MallocSettings.RECOMMENDED));
         }
     }
 

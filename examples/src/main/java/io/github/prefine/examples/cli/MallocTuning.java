@@ -1,51 +1,25 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.train.MallocSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * glibc malloc settings for PyTorch training on CPU, applied by starting the JVM once more.
- *
- * <p>PyTorch allocates every activation with {@code malloc} and frees it after the backward pass.
- * With glibc's defaults the freed memory goes back to the kernel at the end of each step (heap
- * trimming, whole 64 MiB arena heaps deleted, blocks of 32 MiB and more always mapped afresh), so
- * the next step faults every page in again: on this project's 2-core benchmark machine that was a
- * quarter of a MiniLM-size training step and more than half of an XLM-R-size backward pass.
- * Keeping freed memory in the process removes it. The variables are
- * read once, when the C library starts, so they cannot be set from inside a running JVM: the
- * training commands re-launch themselves with them. Library users set them in their own
- * launcher; see {@link #SETTINGS}.
+ * Runs the training commands in a child JVM started with {@link MallocSettings#RECOMMENDED}, which
+ * glibc only reads at process start. Own {@code MALLOC_*} or {@code GLIBC_TUNABLES} settings win,
+ * {@code PREFINE_MALLOC_TUNING=off} skips it, and only Linux is concerned.
  */
 public final class MallocTuning {
 
     private static final Logger LOG = LoggerFactory.getLogger(MallocTuning.class);
-
-    /** The environment added to the child, in a stable order. */
-    static final Map<String, String> SETTINGS;
-
-    static {
-        Map<String, String> s = new LinkedHashMap<>();
-        // one arena: the main heap grows without bound, where a thread arena's heaps stop at 64 MiB
-        // and anything larger (an XLM-R embedding gradient is 768 MiB) would be mapped every time
-        s.put("MALLOC_ARENA_MAX", "1");
-        // no mmap for large blocks: they come from the heap and are reused
-        s.put("MALLOC_MMAP_MAX_", "0");
-        // never give heap memory back to the kernel between steps
-        s.put("MALLOC_TRIM_THRESHOLD_", "17179869184");
-        // grow the heap in 256 MiB steps
-        s.put("MALLOC_TOP_PAD_", "268435456");
-        SETTINGS = java.util.Collections.unmodifiableMap(s);
-    }
 
     /** {@code off} skips the re-launch; the child gets {@code applied}. */
     static final String SWITCH = "PREFINE_MALLOC_TUNING";
@@ -73,7 +47,7 @@ public final class MallocTuning {
             return Optional.empty();
         }
         // the user's own malloc settings win
-        if (env.keySet().stream().anyMatch(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"))) {
+        if (MallocSettings.chosenIn(env)) {
             return Optional.empty();
         }
         List<String> cmd = new ArrayList<>();
@@ -102,9 +76,9 @@ public final class MallocTuning {
             return Optional.empty();
         }
         LOG.info("Re-launching with glibc malloc settings for PyTorch CPU training ({}); set {}=off to skip",
-                describe(), SWITCH);
+                MallocSettings.describe(MallocSettings.RECOMMENDED), SWITCH);
         ProcessBuilder pb = new ProcessBuilder(cmd.get()).inheritIO();
-        pb.environment().putAll(SETTINGS);
+        pb.environment().putAll(MallocSettings.RECOMMENDED);
         pb.environment().put(SWITCH, "applied");
         try {
             Process child = pb.start();
@@ -122,16 +96,10 @@ public final class MallocTuning {
     /**
      * Describes the malloc settings this process runs with, for benchmark headers.
      *
-     * @return for example {@code MALLOC_ARENA_MAX=1, ...} or {@code glibc defaults}
+     * @return for example {@code MALLOC_ARENA_MAX=1 ...} or {@code glibc defaults}
      */
     public static String current() {
-        Map<String, String> env = System.getenv();
-        String set = env.entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_"))
-                .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(", "));
-        return set.isEmpty() ? "glibc defaults" : set;
+        return MallocSettings.describe(System.getenv());
     }
 
-    private static String describe() {
-        return SETTINGS.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", "));
-    }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.train.MallocSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ class MallocTuningTest {
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("Re-launching with glibc malloc settings"), out);
-        for (Map.Entry<String, String> e : MallocTuning.SETTINGS.entrySet()) {
+        for (Map.Entry<String, String> e : MallocSettings.RECOMMENDED.entrySet()) {
             assertTrue(out.contains(e.getKey() + "=" + e.getValue()), "child header lacks " + e.getKey() + ":\n" + out);
         }
     }
