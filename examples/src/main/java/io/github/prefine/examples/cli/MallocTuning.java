@@ -46,8 +46,9 @@ public final class MallocTuning {
                 || args.length == 0 || !TRAINING_COMMANDS.contains(args[0])) {
             return Optional.empty();
         }
-        // the user's own malloc settings win
-        if (MallocSettings.chosenIn(env)) {
+        // the user's own malloc settings win; a debugger stays attached to the JVM it started
+        if (MallocSettings.chosenIn(env) || jvmArguments.stream().anyMatch(
+                a -> a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug"))) {
             return Optional.empty();
         }
         List<String> cmd = new ArrayList<>();

@@ -37,6 +37,9 @@ class MallocTuningTest {
         assertTrue(decide(Map.of("MALLOC_ARENA_MAX", "2"), "Linux", "bench").isEmpty());
         assertTrue(decide(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "Linux", "bench").isEmpty());
         assertTrue(decide(Map.of(MallocTuning.SWITCH, "off"), "Linux", "bench").isEmpty());
+        assertTrue(MallocTuning.relaunchCommand(Map.of(), "Linux", "java",
+                List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), "app.jar", new String[] {"demo"})
+                .isEmpty(), "a debugged JVM runs the command itself");
         // the child itself carries the switch, so it never re-launches again
         assertTrue(decide(Map.of(MallocTuning.SWITCH, "applied"), "Linux", "bench").isEmpty());
     }
