@@ -58,7 +58,7 @@ public final class BenchCommand implements Callable<Integer> {
     enum Size { MINILM, XLMR_BASE }
 
     /** What to time. */
-    enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL }
+    enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL, PAIRED }
 
     /** Batch composition of the full step. */
     enum Formats { MIXED, TOKEN, SEQUENCE, SPAN }
@@ -83,7 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
     String device = "cpu";
 
     @Option(names = "--part", description = "FORWARD (encoder inference forward only), ENCODER (encoder forward+backward), "
-            + "BERTBLOCK, FULL, or ALL (the last three and ENCODER). Default: ${DEFAULT-VALUE}")
+            + "BERTBLOCK, FULL, ALL (the last three and ENCODER), or PAIRED (encoder and BertBlock steps "
+            + "alternated, with the median of the per-pair speed-ups). Default: ${DEFAULT-VALUE}")
     Part part = Part.ALL;
 
     @Option(names = "--formats", description = "Full step batch: MIXED (token, sequence, span thirds) or one "
@@ -134,6 +135,9 @@ public final class BenchCommand implements Callable<Integer> {
                     System.out.println("djl BertBlock: fp32 only (no mixed-precision path)");
                 }
                 report("djl BertBlock fwd+bwd", bertBlock(root, cfg));
+            }
+            if (part == Part.PAIRED) {
+                paired(root, cfg);
             }
             if (part == Part.FULL || part == Part.ALL) {
                 report("full step (" + formats + ")", fullStep(root, cfg));
@@ -187,15 +191,21 @@ public final class BenchCommand implements Callable<Integer> {
     private double[] time(NDManager root, Step step) {
         double[] seconds = new double[steps];
         for (int i = 0; i < warmup + steps; i++) {
-            long t0 = System.nanoTime();
-            try (NDManager sm = root.newSubManager()) {
-                step.run(sm).getFloat();
-            }
+            double s = timeOnce(root, step);
             if (i >= warmup) {
-                seconds[i - warmup] = (System.nanoTime() - t0) / 1e9;
+                seconds[i - warmup] = s;
             }
         }
         return seconds;
+    }
+
+    /** Seconds of one step, including reading its scalar back (which waits for the device). */
+    private static double timeOnce(NDManager root, Step step) {
+        long t0 = System.nanoTime();
+        try (NDManager sm = root.newSubManager()) {
+            step.run(sm).getFloat();
+        }
+        return (System.nanoTime() - t0) / 1e9;
     }
 
     private void report(String name, double[] s) {
@@ -208,32 +218,37 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] encoderOnly(NDManager root, EncoderConfig cfg) {
-        TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
         try (NDManager pm = root.newSubManager()) {
-            enc.initializeRandom(pm, seed);
-            requireGradients(enc);
-            long[] ids = ids(cfg);
-            long[] mask = ones();
             long[][] phases = new long[warmup + steps][2];
-            int[] stepNo = {0};
-            double[] s = time(root, sm -> {
-                long[] ph = phases[stepNo[0]++];
-                long t0 = System.nanoTime();
-                ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
-                NDArray loss;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
-                            sm.create(mask, new Shape(batch, length))), true).get(0);
-                    loss = h.mean();
-                    ph[0] = System.nanoTime() - t0;
-                    gc.backward(loss);
-                }
-                ph[1] = System.nanoTime() - t0 - ph[0];
-                return loss;
-            });
+            double[] s = time(root, encoderStep(pm, cfg, phases));
             printPhases(phases, new String[] {"forward", "backward"});
             return s;
         }
+    }
+
+    /** An encoder forward+backward step; records forward and backward nanoseconds per call in phases. */
+    private Step encoderStep(NDManager pm, EncoderConfig cfg, long[][] phases) {
+        TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+        enc.initializeRandom(pm, seed);
+        requireGradients(enc);
+        long[] ids = ids(cfg);
+        long[] mask = ones();
+        int[] stepNo = {0};
+        return sm -> {
+            long[] ph = phases[Math.min(stepNo[0]++, phases.length - 1)];
+            long t0 = System.nanoTime();
+            ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+            NDArray loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
+                        sm.create(mask, new Shape(batch, length))), true).get(0);
+                loss = h.mean();
+                ph[0] = System.nanoTime() - t0;
+                gc.backward(loss);
+            }
+            ph[1] = System.nanoTime() - t0 - ph[0];
+            return loss;
+        };
     }
 
     private double[] encoderForward(NDManager root, EncoderConfig cfg) {
@@ -258,28 +273,62 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private double[] bertBlock(NDManager root, EncoderConfig cfg) {
+        try (NDManager pm = root.newSubManager()) {
+            return time(root, bertBlockStep(pm, cfg));
+        }
+    }
+
+    /** DJL's BertBlock forward+backward step, the floor to beat. */
+    private Step bertBlockStep(NDManager pm, EncoderConfig cfg) {
         BertBlock block = BertBlock.builder().setTokenDictionarySize(cfg.vocabSize()).optTypeDictionarySize(2)
                 .optEmbeddingSize(cfg.hiddenSize()).optTransformerBlockCount(cfg.numHiddenLayers())
                 .optAttentionHeadCount(cfg.numAttentionHeads()).optHiddenSize(cfg.intermediateSize())
-                .optHiddenDropoutProbability(0.1f).optMaxSequenceLength(Math.max(length, 128)).build();
+                .optHiddenDropoutProbability(0.1f).optMaxSequenceLength(length).build(); // DJL adds all max-length positions
         block.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
+        Shape s = new Shape(batch, length);
+        block.initialize(pm, DataType.FLOAT32, s, s, s);
+        long[] ids = ids(cfg);
+        long[] types = new long[batch * length];
+        long[] mask = ones();
+        return sm -> {
+            ParameterStore ps = new ParameterStore(sm, false);
+            NDArray loss;
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray h = block.forward(ps, new NDList(sm.create(ids, s), sm.create(types, s),
+                        sm.create(mask, s).toType(DataType.FLOAT32, false)), true).get(0);
+                loss = h.mean();
+                gc.backward(loss);
+            }
+            return loss;
+        };
+    }
+
+    /**
+     * Encoder and BertBlock steps alternated, so that drifts in machine speed hit both alike;
+     * prints each median and the median of the per-pair speed-ups.
+     */
+    private void paired(NDManager root, EncoderConfig cfg) {
         try (NDManager pm = root.newSubManager()) {
-            Shape s = new Shape(batch, length);
-            block.initialize(pm, DataType.FLOAT32, s, s, s);
-            long[] ids = ids(cfg);
-            long[] types = new long[batch * length];
-            long[] mask = ones();
-            return time(root, sm -> {
-                ParameterStore ps = new ParameterStore(sm, false);
-                NDArray loss;
-                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray h = block.forward(ps, new NDList(sm.create(ids, s), sm.create(types, s),
-                            sm.create(mask, s).toType(DataType.FLOAT32, false)), true).get(0);
-                    loss = h.mean();
-                    gc.backward(loss);
+            Step encoder = encoderStep(pm, cfg, new long[1][2]);
+            Step djl = bertBlockStep(pm, cfg);
+            double[] e = new double[steps];
+            double[] d = new double[steps];
+            double[] ratio = new double[steps];
+            for (int i = 0; i < warmup + steps; i++) {
+                double te = timeOnce(root, encoder);
+                double td = timeOnce(root, djl);
+                if (i >= warmup) {
+                    e[i - warmup] = te;
+                    d[i - warmup] = td;
+                    ratio[i - warmup] = td / te;
                 }
-                return loss;
-            });
+            }
+            report("encoder fwd+bwd", e);
+            report("djl BertBlock fwd+bwd", d);
+            double[] r = ratio.clone();
+            Arrays.sort(r);
+            System.out.printf(Locale.ROOT, "encoder vs BertBlock        median %.2fx over %d pairs, min %.2fx, max %.2fx%n",
+                    median(ratio), steps, r[0], r[r.length - 1]);
         }
     }
 

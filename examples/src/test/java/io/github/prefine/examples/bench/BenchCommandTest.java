@@ -1,0 +1,51 @@
+package io.github.prefine.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.examples.cli.PrefineCli;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The bench's wiring on a one-layer model: every part runs and prints its lines (no timing is checked). */
+class BenchCommandTest {
+
+    private static String run(String... args) {
+        PrintStream old = System.out;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, PrefineCli.execute(args));
+        } finally {
+            System.setOut(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void pairedAlternatesBothModelsAndReportsTheRatioOfEachPair() {
+        String out = run("bench", "--part", "PAIRED", "--layers", "1", "--batch", "2", "--length", "8", "--warmup", "0",
+                "--steps", "3");
+        assertTrue(out.contains("encoder fwd+bwd"), out);
+        assertTrue(out.contains("djl BertBlock fwd+bwd"), out);
+        Matcher m = Pattern.compile("encoder vs BertBlock +median ([0-9.]+)x over 3 pairs, min ([0-9.]+)x, max ([0-9.]+)x")
+                .matcher(out);
+        assertTrue(m.find(), out);
+        double median = Double.parseDouble(m.group(1));
+        assertTrue(Double.parseDouble(m.group(2)) <= median && median <= Double.parseDouble(m.group(3)), out);
+    }
+
+    @Test
+    void allPrintsTheEncoderBertBlockAndFullStepWithPhases() {
+        String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
+                "--warmup", "0", "--steps", "1");
+        for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
+            "phase optimizer (clip+AdamW+zero)", "peak device memory"}) {
+            assertTrue(out.contains(line), line + " missing:\n" + out);
+        }
+    }
+}
