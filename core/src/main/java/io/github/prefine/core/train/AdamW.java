@@ -167,27 +167,19 @@ public final class AdamW implements AutoCloseable {
      */
     private static void applyUpdate(NDManager sm, NDArray w, NDArray m, NDArray v, float eps, float factor) {
         long n = w.size();
-        NDArray wf = n > BLOCK ? w.reshape(-1) : w;
-        NDArray mf = n > BLOCK ? m.reshape(-1) : m;
-        NDArray vf = n > BLOCK ? v.reshape(-1) : v;
+        // flat views: in-place updates of a block write into the parameter and its moments
+        NDArray wf = own(sm, w.reshape(-1));
+        NDArray mf = own(sm, m.reshape(-1));
+        NDArray vf = own(sm, v.reshape(-1));
         for (long from = 0; from < n; from += BLOCK) {
-            long to = Math.min(n, from + BLOCK);
+            NDIndex block = new NDIndex().addSliceDim(from, Math.min(n, from + BLOCK));
             try (NDManager bm = sm.newSubManager()) {
-                // views: in-place updates of a block write into the parameter itself
-                NDArray wb = n > BLOCK ? own(bm, wf.get(new NDIndex().addSliceDim(from, to))) : wf;
-                NDArray mb = n > BLOCK ? own(bm, mf.get(new NDIndex().addSliceDim(from, to))) : mf;
-                NDArray vb = n > BLOCK ? own(bm, vf.get(new NDIndex().addSliceDim(from, to))) : vf;
-                NDArray denom = own(bm, vb.sqrt());
+                NDArray denom = own(bm, own(bm, vf.get(block)).sqrt());
                 denom.addi(eps);
-                NDArray update = own(bm, mb.div(denom));
+                NDArray update = own(bm, own(bm, mf.get(block)).div(denom));
                 update.muli(factor);
-                wb.subi(update);
+                own(bm, wf.get(block)).subi(update);
             }
-        }
-        if (n > BLOCK) {
-            wf.close();
-            mf.close();
-            vf.close();
         }
     }
 

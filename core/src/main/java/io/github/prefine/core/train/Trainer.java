@@ -37,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final java.util.concurrent.atomic.AtomicBoolean MALLOC_HINT_GIVEN = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean MALLOC_HINT_GIVEN = new AtomicBoolean();
 
     private final MultiHeadModel model;
     private final BatchSource data;
