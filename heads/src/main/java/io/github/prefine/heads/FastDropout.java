@@ -50,7 +50,8 @@ public final class FastDropout {
         }
         DataType type = x.getDataType();
         if (!x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)
-                || (type != DataType.FLOAT32 && type != DataType.FLOAT16)) {
+                || (type != DataType.FLOAT32 && type != DataType.FLOAT16)
+                || x.size() * type.getNumOfBytes() > Integer.MAX_VALUE) { // a ByteBuffer holds at most 2 GiB
             return Dropout.dropout(x, p, true).singletonOrThrow();
         }
         long seed = RandomUtils.RANDOM.nextLong();
