@@ -24,7 +24,7 @@ import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.train.AdamW;
-import io.github.prefine.examples.cli.MallocTuning;
+import io.github.prefine.core.train.MallocSettings;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.QuestionAnsweringHead;
@@ -122,7 +122,7 @@ public final class BenchCommand implements Callable<Integer> {
         EncoderConfig cfg = config();
         System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s, malloc: %s%n",
                 engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, mixed ? "FP16_MIXED" : "FP32",
-                threads(), MallocTuning.current());
+                threads(), MallocSettings.describe(System.getenv()));
         try (NDManager root = NDManager.newBaseManager(dev)) {
             if (part == Part.FORWARD) {
                 report("encoder forward (inference)", encoderForward(root, cfg));
@@ -211,8 +211,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void report(String name, double[] s) {
         double[] sorted = s.clone();
         Arrays.sort(sorted);
-        double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+        double median = median(s);
         System.out.printf(Locale.ROOT, "%-28s median %8.1f seq/s (%.3f s/step), min %.1f, max %.1f seq/s over %d steps%n",
                 name, batch / median, median, batch / sorted[sorted.length - 1], batch / sorted[0], s.length);
     }

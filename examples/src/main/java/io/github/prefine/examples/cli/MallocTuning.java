@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * glibc only reads at process start. Own {@code MALLOC_*} or {@code GLIBC_TUNABLES} settings win,
  * {@code PREFINE_MALLOC_TUNING=off} skips it, and only Linux is concerned.
  */
-public final class MallocTuning {
+final class MallocTuning {
 
     private static final Logger LOG = LoggerFactory.getLogger(MallocTuning.class);
 
@@ -93,14 +93,4 @@ public final class MallocTuning {
             return Optional.of(130);
         }
     }
-
-    /**
-     * Describes the malloc settings this process runs with, for benchmark headers.
-     *
-     * @return for example {@code MALLOC_ARENA_MAX=1 ...} or {@code glibc defaults}
-     */
-    public static String current() {
-        return MallocSettings.describe(System.getenv());
-    }
-
 }
