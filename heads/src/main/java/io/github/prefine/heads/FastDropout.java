@@ -82,6 +82,7 @@ public final class FastDropout {
         if (chunks > 8) {
             stream = stream.parallel();
         }
+        // one loop per element type, so each hot loop writes through one concrete buffer class
         if (type == DataType.FLOAT32) {
             FloatBuffer out = data.asFloatBuffer();
             stream.forEach(c -> {
