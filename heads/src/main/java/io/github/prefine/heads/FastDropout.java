@@ -85,15 +85,18 @@ public final class FastDropout {
         // one loop per element type, so each hot loop writes through one concrete buffer class
         if (type == DataType.FLOAT32) {
             FloatBuffer out = data.asFloatBuffer();
+            int keep = Float.floatToIntBits(scale);
             stream.forEach(c -> {
                 SplittableRandom r = new SplittableRandom(seeds[c]);
                 int end = Math.min(n, (c + 1) * CHUNK);
-                for (int i = c * CHUNK; i < end; i += 2) {
+                int i = c * CHUNK;
+                for (; i + 1 < end; i += 2) {
                     long bits = r.nextLong();
-                    out.put(i, (bits >>> 32) < threshold ? scale : 0f);
-                    if (i + 1 < end) {
-                        out.put(i + 1, (bits & 0xFFFFFFFFL) < threshold ? scale : 0f);
-                    }
+                    out.put(i, Float.intBitsToFloat(keep & keptIf(bits >>> 32, threshold)));
+                    out.put(i + 1, Float.intBitsToFloat(keep & keptIf(bits & 0xFFFFFFFFL, threshold)));
+                }
+                if (i < end) {
+                    out.put(i, Float.intBitsToFloat(keep & keptIf(r.nextLong() >>> 32, threshold)));
                 }
             });
         } else {
@@ -102,15 +105,26 @@ public final class FastDropout {
             stream.forEach(c -> {
                 SplittableRandom r = new SplittableRandom(seeds[c]);
                 int end = Math.min(n, (c + 1) * CHUNK);
-                for (int i = c * CHUNK; i < end; i += 2) {
+                int i = c * CHUNK;
+                for (; i + 1 < end; i += 2) {
                     long bits = r.nextLong();
-                    out.put(i, (bits >>> 32) < threshold ? keep : 0);
-                    if (i + 1 < end) {
-                        out.put(i + 1, (bits & 0xFFFFFFFFL) < threshold ? keep : 0);
-                    }
+                    out.put(i, (short) (keep & keptIf(bits >>> 32, threshold)));
+                    out.put(i + 1, (short) (keep & keptIf(bits & 0xFFFFFFFFL, threshold)));
+                }
+                if (i < end) {
+                    out.put(i, (short) (keep & keptIf(r.nextLong() >>> 32, threshold)));
                 }
             });
         }
+    }
+
+    /**
+     * All ones when {@code draw < threshold}, else 0. Branch-free: the draws are random, so a
+     * branch would be mispredicted for about a tenth of the elements, which made the fill twice as
+     * slow. Both arguments are in {@code [0, 2^32]}, so the difference cannot overflow.
+     */
+    static int keptIf(long draw, long threshold) {
+        return (int) ((draw - threshold) >> 63);
     }
 
     /**

@@ -13,7 +13,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@link FastDropout} against the definition of inverted dropout and its own seeding contract. */
@@ -42,6 +45,38 @@ class FastDropoutTest {
                 zerosInTail += y[i] == 0f ? 1 : 0;
             }
             assertTrue(zerosInTail > 50 && zerosInTail < 160, "zeros in the last 1000: " + zerosInTail);
+        }
+    }
+
+    @Test
+    void theBranchFreeFillKeepsExactlyTheDrawsBelowTheThreshold() {
+        long t = 3_865_470_566L; // (1 - 0.1) * 2^32, rounded
+        assertEquals(-1, FastDropout.keptIf(t - 1, t));
+        assertEquals(0, FastDropout.keptIf(t, t));
+        assertEquals(0, FastDropout.keptIf(0xFFFFFFFFL, t));
+        assertEquals(-1, FastDropout.keptIf(0, t));
+        assertEquals(-1, FastDropout.keptIf(0xFFFFFFFFL, 1L << 32)); // p = 0 keeps everything
+
+        // the whole fill against the plain definition: chunk c draws from SplittableRandom(seed_c),
+        // element 2k of the chunk uses the high half of its k-th draw, element 2k+1 the low half
+        int n = 3 * FastDropout.CHUNK + 5; // several chunks (run in parallel) and an odd tail
+        float p = 0.25f;
+        long seed = 77;
+        ByteBuffer data = ByteBuffer.allocateDirect(4 * n);
+        FastDropout.fill(data.order(ByteOrder.nativeOrder()), n, p, seed, DataType.FLOAT32);
+        SplittableRandom root = new SplittableRandom(seed);
+        long threshold = Math.round(0.75 * 4294967296.0);
+        float scale = (float) (1.0 / 0.75);
+        for (int c = 0; c * FastDropout.CHUNK < n; c++) {
+            SplittableRandom r = new SplittableRandom(root.nextLong());
+            for (int i = c * FastDropout.CHUNK; i < Math.min(n, (c + 1) * FastDropout.CHUNK); i += 2) {
+                long bits = r.nextLong();
+                assertEquals((bits >>> 32) < threshold ? scale : 0f, data.getFloat(4 * i), 0f, "element " + i);
+                if (i + 1 < n && i + 1 < (c + 1) * FastDropout.CHUNK) {
+                    assertEquals((bits & 0xFFFFFFFFL) < threshold ? scale : 0f, data.getFloat(4 * (i + 1)), 0f,
+                            "element " + (i + 1));
+                }
+            }
         }
     }
 
