@@ -1,6 +1,9 @@
 package io.github.prefine.heads;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.RandomUtils;
@@ -8,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
@@ -49,9 +53,7 @@ public final class FastDropout {
             return x;
         }
         DataType type = x.getDataType();
-        if (!x.getDevice().getDeviceType().equals(ai.djl.Device.Type.CPU)
-                || (type != DataType.FLOAT32 && type != DataType.FLOAT16)
-                || x.size() * type.getNumOfBytes() > Integer.MAX_VALUE) { // a ByteBuffer holds at most 2 GiB
+        if (!usesJavaMasks(x.getDevice(), type, x.size())) {
             return Dropout.dropout(x, p, true).singletonOrThrow();
         }
         long seed = RandomUtils.RANDOM.nextLong();
@@ -67,16 +69,96 @@ public final class FastDropout {
         }
     }
 
+    /**
+     * Draws {@code count} dropout masks of one shape at once, for a caller that knows ahead which
+     * masks a step needs (an encoder: one per layer for its attention probabilities). Masks
+     * drawn one at a time between PyTorch operations got little of the second core, whose
+     * OpenMP worker still spins after each operation; one pass over all of them does.
+     *
+     * <p>Each mask holds {@code 1 / (1 - p)} where kept and 0 where dropped, with the same
+     * distribution and seeding contract as {@link #apply(NDArray, float, boolean)}: one draw
+     * from {@code RandomUtils.RANDOM} per mask, in order.
+     *
+     * @param manager the manager to own the masks; masks live on its device
+     * @param shape the shape of each mask
+     * @param type {@link DataType#FLOAT32} or {@link DataType#FLOAT16}
+     * @param p the probability of zeroing an element, in {@code [0, 1)}
+     * @param count how many masks
+     * @return the masks, or an empty list when {@code apply} would use PyTorch's own dropout
+     *     (not a CPU manager, another dtype, a mask over 2 GiB, {@code p = 0}); the caller then
+     *     calls {@code apply(x, p, training)} as usual
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)} or count is negative
+     */
+    public static NDList masks(NDManager manager, Shape shape, DataType type, float p, int count) {
+        if (!(p >= 0f && p < 1f) || count < 0) {
+            throw new IllegalArgumentException("need p in [0, 1) and count >= 0, found p=" + p + ", count=" + count);
+        }
+        NDList out = new NDList(count);
+        if (p == 0f || count == 0 || shape.size() == 0 || !usesJavaMasks(manager.getDevice(), type, shape.size())) {
+            return out;
+        }
+        long[] seeds = new long[count];
+        List<ByteBuffer> buffers = new java.util.ArrayList<>(count);
+        for (int m = 0; m < count; m++) {
+            seeds[m] = RandomUtils.RANDOM.nextLong();
+            NDArray mask = manager.create(shape, type);
+            ByteBuffer data = mask.toByteBuffer(true);
+            if (!data.isDirect() || data.isReadOnly()) {
+                mask.close();
+                out.close();
+                return new NDList();
+            }
+            out.add(mask);
+            buffers.add(data.order(ByteOrder.nativeOrder()));
+        }
+        fillAll(buffers, Math.toIntExact(shape.size()), p, seeds, type);
+        return out;
+    }
+
+    /**
+     * Applies a mask from {@link #masks}: {@code x * mask}, differentiable in {@code x}.
+     *
+     * @param x an array of the mask's shape and dtype
+     * @param mask the mask
+     * @return a new array
+     * @throws IllegalArgumentException if the shapes or dtypes differ
+     */
+    public static NDArray apply(NDArray x, NDArray mask) {
+        if (!x.getShape().equals(mask.getShape()) || x.getDataType() != mask.getDataType()) {
+            throw new IllegalArgumentException("dropout mask " + mask.getShape() + " " + mask.getDataType()
+                    + " does not fit an array " + x.getShape() + " " + x.getDataType());
+        }
+        return x.mul(mask);
+    }
+
+    /** Whether masks for such arrays are drawn here (else PyTorch's dropout runs). */
+    private static boolean usesJavaMasks(ai.djl.Device device, DataType type, long size) {
+        return device.getDeviceType().equals(ai.djl.Device.Type.CPU)
+                && (type == DataType.FLOAT32 || type == DataType.FLOAT16)
+                && size * type.getNumOfBytes() <= Integer.MAX_VALUE; // a ByteBuffer holds at most 2 GiB
+    }
+
     /** Writes the mask: {@code 1/(1-p)} where kept, 0 where dropped. */
     static void fill(ByteBuffer data, int n, float p, long seed, DataType type) {
+        fillAll(List.of(data), n, p, new long[] {seed}, type);
+    }
+
+    /**
+     * Writes several masks of {@code n} elements in one parallel pass; mask {@code m} is exactly
+     * what {@link #fill} writes for {@code seeds[m]}.
+     */
+    static void fillAll(List<ByteBuffer> data, int n, float p, long[] seeds, DataType type) {
         // keep when an unsigned 32-bit draw is below (1-p) * 2^32
         long threshold = Math.round((1.0 - p) * 4294967296.0);
         float scale = (float) (1.0 / (1.0 - p));
-        int chunks = (n + CHUNK - 1) / CHUNK;
-        SplittableRandom root = new SplittableRandom(seed);
-        long[] seeds = new long[chunks];
-        for (int c = 0; c < chunks; c++) {
-            seeds[c] = root.nextLong();
+        int perMask = (n + CHUNK - 1) / CHUNK;
+        int chunks = perMask * data.size();
+        long[] chunkSeeds = new long[chunks];
+        for (int m = 0; m < data.size(); m++) {
+            SplittableRandom root = new SplittableRandom(seeds[m]);
+            for (int c = 0; c < perMask; c++) {
+                chunkSeeds[m * perMask + c] = root.nextLong();
+            }
         }
         IntStream stream = IntStream.range(0, chunks);
         if (chunks > 8) {
@@ -84,10 +166,12 @@ public final class FastDropout {
         }
         // one loop per element type, so each hot loop writes through one concrete buffer class
         if (type == DataType.FLOAT32) {
-            FloatBuffer out = data.asFloatBuffer();
+            FloatBuffer[] outs = data.stream().map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);
             int keep = Float.floatToIntBits(scale);
-            stream.forEach(c -> {
-                SplittableRandom r = new SplittableRandom(seeds[c]);
+            stream.forEach(k -> {
+                FloatBuffer out = outs[k / perMask];
+                int c = k % perMask;
+                SplittableRandom r = new SplittableRandom(chunkSeeds[k]);
                 int end = Math.min(n, (c + 1) * CHUNK);
                 int i = c * CHUNK;
                 for (; i + 1 < end; i += 2) {
@@ -100,10 +184,12 @@ public final class FastDropout {
                 }
             });
         } else {
-            ShortBuffer out = data.asShortBuffer();
+            ShortBuffer[] outs = data.stream().map(ByteBuffer::asShortBuffer).toArray(ShortBuffer[]::new);
             short keep = halfBits(scale);
-            stream.forEach(c -> {
-                SplittableRandom r = new SplittableRandom(seeds[c]);
+            stream.forEach(k -> {
+                ShortBuffer out = outs[k / perMask];
+                int c = k % perMask;
+                SplittableRandom r = new SplittableRandom(chunkSeeds[k]);
                 int end = Math.min(n, (c + 1) * CHUNK);
                 int i = c * CHUNK;
                 for (; i + 1 < end; i += 2) {

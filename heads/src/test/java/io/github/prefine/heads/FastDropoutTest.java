@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -77,6 +78,45 @@ class FastDropoutTest {
                             "element " + (i + 1));
                 }
             }
+        }
+    }
+
+    @Test
+    void masksDrawnTogetherEqualMasksDrawnOneCallAtATime() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(3, 50_001); // several chunks per mask, odd size
+            NDArray ones = m.ones(shape);
+            Engine.getInstance().setRandomSeed(21);
+            NDList together = FastDropout.masks(m, shape, DataType.FLOAT32, 0.2f, 3);
+            assertEquals(3, together.size());
+            Engine.getInstance().setRandomSeed(21);
+            for (int i = 0; i < 3; i++) {
+                // one RandomUtils draw per mask, in order, exactly as successive apply() calls
+                float[] alone = FastDropout.apply(ones, 0.2f, true).toFloatArray();
+                assertArrayEquals(alone, together.get(i).toFloatArray(), 0f, "mask " + i);
+                assertArrayEquals(alone, FastDropout.apply(ones, together.get(i)).toFloatArray(), 0f);
+            }
+            assertFalse(Arrays.equals(together.get(0).toFloatArray(), together.get(1).toFloatArray()));
+
+            NDList half = FastDropout.masks(m, new Shape(1000), DataType.FLOAT16, 0.5f, 2);
+            assertEquals(DataType.FLOAT16, half.get(1).getDataType());
+            for (float v : half.get(1).toType(DataType.FLOAT32, false).toFloatArray()) {
+                assertTrue(v == 0f || v == 2f, "float16 mask value " + v);
+            }
+        }
+    }
+
+    @Test
+    void masksAreEmptyWhereApplyWouldUsePyTorchAndBadMasksAreRefused() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertTrue(FastDropout.masks(m, new Shape(4, 4), DataType.FLOAT32, 0f, 3).isEmpty());
+            assertTrue(FastDropout.masks(m, new Shape(4, 4), DataType.FLOAT64, 0.1f, 3).isEmpty());
+            assertTrue(FastDropout.masks(m, new Shape(4, 4), DataType.FLOAT32, 0.1f, 0).isEmpty());
+            assertThrows(IllegalArgumentException.class, () -> FastDropout.masks(m, new Shape(4), DataType.FLOAT32, 1f, 1));
+            NDArray mask = FastDropout.masks(m, new Shape(4, 4), DataType.FLOAT32, 0.1f, 1).get(0);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> FastDropout.apply(m.ones(new Shape(4, 5)), mask));
+            assertTrue(e.getMessage().contains("(4, 4) float32 does not fit an array (4, 5) float32"), e.getMessage());
         }
     }
 

@@ -22,7 +22,9 @@ import io.github.prefine.heads.FastDropout;
  * <p>Query, key and value share ONE fused projection {@code qkv} of shape {@code [3 * hidden,
  * hidden]} (rows: query, then key, then value, as HF's three weights concatenated), so a layer
  * runs one matrix product instead of three. Input: {@code NDList(hidden [batch, seqLen, hidden],
- * maskBias [batch, 1, 1, seqLen] float32)}; output: {@code NDList(hidden [batch, seqLen,
+ * maskBias [batch, 1, 1, seqLen] float32[, dropoutMask [batch, heads, seqLen, seqLen]])}, where
+ * the optional dropout mask for the attention probabilities comes from {@link FastDropout#masks}
+ * (without it, training draws its own); output: {@code NDList(hidden [batch, seqLen,
  * hidden])}. Matrix products run in the dtype of the projection weights; the mask bias and the
  * softmax always run in float32, and the residual sum and LayerNorm in the dtype of the LayerNorm
  * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
@@ -91,7 +93,8 @@ public final class EncoderAttention extends AbstractBlock {
         scores.addi(maskBias);
         NDArray probs = Casts.toType(scores.softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
-            probs = FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
+            probs = inputs.size() > 2 ? FastDropout.apply(probs, inputs.get(2))
+                    : FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
         }
         // [batch, heads, seqLen, headSize] -> [batch, seqLen, hidden]
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seqLen, config.hiddenSize());

@@ -18,7 +18,8 @@ import io.github.prefine.core.precision.Casts;
  * feed-forward {@code intermediate} (hidden to intermediate, activation) and {@code output}
  * (intermediate to hidden, dropout, residual, LayerNorm).
  *
- * <p>Input: {@code NDList(hidden [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32)};
+ * <p>Input: {@code NDList(hidden [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32[,
+ * attention dropout mask])}, as {@link EncoderAttention} takes it;
  * output: {@code NDList(hidden [batch, seqLen, hidden])}. The feed-forward products run in their
  * weights' dtype, the residual sum and LayerNorm in the LayerNorm weights' dtype (see
  * {@link EncoderAttention}). Parameter arrays belong to the manager

@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
+import io.github.prefine.heads.FastDropout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -333,8 +334,17 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
         long seqLen = ids.getShape().get(1);
         // one additive bias for all layers: 0 where mask = 1, -MAX_VALUE where mask = 0
         NDArray maskBias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE).reshape(batch, 1, 1, seqLen);
-        for (EncoderLayer l : layers) {
-            x = l.forward(ps, new NDList(x, maskBias), training, params).get(0);
+        // every layer's attention-dropout mask drawn in one pass (see FastDropout.masks); empty
+        // when PyTorch's dropout runs instead (GPU), and each layer then draws its own
+        NDList dropMasks = new NDList();
+        if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty()) {
+            DataType probsType = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true).getDataType();
+            dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),
+                    probsType, config.attentionProbsDropoutProb(), layers.size());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            NDList in = dropMasks.isEmpty() ? new NDList(x, maskBias) : new NDList(x, maskBias, dropMasks.get(i));
+            x = layers.get(i).forward(ps, in, training, params).get(0);
         }
         // differentiable: NDArray.toType would detach the encoder from the heads' loss
         return Casts.toType(x, DataType.FLOAT32);

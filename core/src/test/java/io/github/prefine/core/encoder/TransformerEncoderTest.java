@@ -1,5 +1,6 @@
 package io.github.prefine.core.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,6 +73,34 @@ class TransformerEncoderTest {
                     gc.backward(out.square().sum());
                 }
             }
+        }
+    }
+
+    @Test
+    void attentionDropoutMasksDrawnUpFrontEqualMasksDrawnLayerByLayer() {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(40).setHiddenSize(16)
+                .setNumHiddenLayers(3).setNumAttentionHeads(4).setIntermediateSize(20).optMaxPositionEmbeddings(16)
+                .optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0.4f).build();
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 9);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray ids = m.create(new long[][] {{1, 5, 6, 7, 8}, {1, 9, 3, 0, 0}});
+            NDArray mask = m.create(new long[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
+            Engine.getInstance().setRandomSeed(7);
+            float[] upFront = enc.forward(ps, new NDList(ids, mask), true).get(0).toFloatArray();
+
+            // the same forward, layer by layer: each attention block draws its own mask, in layer order
+            Engine.getInstance().setRandomSeed(7);
+            NDArray x = enc.embeddings().forward(ps, new NDList(ids), true).get(0);
+            NDArray bias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE).reshape(2, 1, 1, 5);
+            for (EncoderLayer layer : enc.layers()) {
+                x = layer.forward(ps, new NDList(x, bias), true).get(0);
+            }
+            float[] layerByLayer = x.toFloatArray();
+            float[] inference = enc.forward(ps, new NDList(ids, mask), false).get(0).toFloatArray();
+            assertArrayEquals(layerByLayer, upFront, 0f);
+            assertTrue(!java.util.Arrays.equals(inference, upFront), "attention dropout active in training");
         }
     }
 
