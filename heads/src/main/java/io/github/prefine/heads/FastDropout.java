@@ -3,14 +3,15 @@ package io.github.prefine.heads;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.RandomUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.ShortBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
@@ -56,14 +57,11 @@ public final class FastDropout {
         if (!usesJavaMasks(x.getDevice(), type, x.size())) {
             return Dropout.dropout(x, p, true).singletonOrThrow();
         }
-        long seed = RandomUtils.RANDOM.nextLong();
-        try (NDArray mask = x.getManager().create(x.getShape(), type)) {
-            ByteBuffer data = mask.toByteBuffer(true);
-            if (!data.isDirect() || data.isReadOnly()) {
-                // not a view of the array's memory: writing would change nothing
-                return Dropout.dropout(x, p, true).singletonOrThrow();
-            }
-            fill(data.order(ByteOrder.nativeOrder()), Math.toIntExact(x.size()), p, seed, type);
+        NDList drawn = masks(x.getManager(), x.getShape(), type, p, 1);
+        if (drawn.isEmpty()) {
+            return Dropout.dropout(x, p, true).singletonOrThrow();
+        }
+        try (NDArray mask = drawn.get(0)) {
             // autograd keeps the engine-owned mask for the backward pass; the handle can go
             return x.mul(mask);
         }
@@ -98,12 +96,13 @@ public final class FastDropout {
             return out;
         }
         long[] seeds = new long[count];
-        List<ByteBuffer> buffers = new java.util.ArrayList<>(count);
+        List<ByteBuffer> buffers = new ArrayList<>(count);
         for (int m = 0; m < count; m++) {
             seeds[m] = RandomUtils.RANDOM.nextLong();
             NDArray mask = manager.create(shape, type);
             ByteBuffer data = mask.toByteBuffer(true);
             if (!data.isDirect() || data.isReadOnly()) {
+                // not a view of the array's memory: writing would change nothing
                 mask.close();
                 out.close();
                 return new NDList();
@@ -138,14 +137,10 @@ public final class FastDropout {
                 && size * type.getNumOfBytes() <= Integer.MAX_VALUE; // a ByteBuffer holds at most 2 GiB
     }
 
-    /** Writes the mask: {@code 1/(1-p)} where kept, 0 where dropped. */
-    static void fill(ByteBuffer data, int n, float p, long seed, DataType type) {
-        fillAll(List.of(data), n, p, new long[] {seed}, type);
-    }
-
     /**
-     * Writes several masks of {@code n} elements in one parallel pass; mask {@code m} is exactly
-     * what {@link #fill} writes for {@code seeds[m]}.
+     * Writes masks of {@code n} elements each, {@code 1/(1-p)} where kept and 0 where dropped, in
+     * one parallel pass; mask {@code m} depends only on {@code seeds[m]}, not on the other masks
+     * or the number of threads.
      */
     static void fillAll(List<ByteBuffer> data, int n, float p, long[] seeds, DataType type) {
         // keep when an unsigned 32-bit draw is below (1-p) * 2^32

@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,7 @@ class FastDropoutTest {
         float p = 0.25f;
         long seed = 77;
         ByteBuffer data = ByteBuffer.allocateDirect(4 * n);
-        FastDropout.fill(data.order(ByteOrder.nativeOrder()), n, p, seed, DataType.FLOAT32);
+        FastDropout.fillAll(List.of(data.order(ByteOrder.nativeOrder())), n, p, new long[] {seed}, DataType.FLOAT32);
         SplittableRandom root = new SplittableRandom(seed);
         long threshold = Math.round(0.75 * 4294967296.0);
         float scale = (float) (1.0 / 0.75);
