@@ -25,6 +25,7 @@ import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.train.AdamW;
 import io.github.prefine.core.train.MallocSettings;
+import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.QuestionAnsweringHead;
@@ -79,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--precision", description = "FP32 or FP16_MIXED. Default: ${DEFAULT-VALUE}")
     String precision = "FP32";
 
-    @Option(names = "--device", description = "cpu or gpu. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--device", description = "cpu, gpu, gpu:K or auto. Default: ${DEFAULT-VALUE}")
     String device = "cpu";
 
     @Option(names = "--part", description = "FORWARD (encoder inference forward only), ENCODER (encoder forward+backward), "
@@ -112,11 +113,10 @@ public final class BenchCommand implements Callable<Integer> {
             case "FP16_MIXED", "FP16-MIXED", "MIXED" -> true;
             default -> throw new IllegalArgumentException("--precision must be FP32 or FP16_MIXED, found " + precision);
         };
-        Device dev = switch (device.toLowerCase(Locale.ROOT)) {
-            case "cpu" -> Device.cpu();
-            case "gpu", "cuda" -> Device.gpu();
-            default -> throw new IllegalArgumentException("--device must be cpu or gpu, found " + device);
-        };
+        if (DeviceOption.gpuCount(device) > 0) {
+            throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
+        }
+        Device dev = DeviceOption.parse(device);
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
         EncoderConfig cfg = config();

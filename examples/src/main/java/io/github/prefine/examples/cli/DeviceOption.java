@@ -9,14 +9,27 @@ import java.util.Locale;
  * {@code cpu}, {@code gpu} (the first GPU), {@code gpu:K}, or a GPU count {@code N} (this process
  * takes GPU 0 and starts one worker process per further GPU; the unit locks share the work).
  */
-final class DeviceOption {
+public final class DeviceOption {
     private DeviceOption() {}
 
-    static int gpuCount(String value) {
+    /**
+     * The GPU count of a {@code --device N} value.
+     *
+     * @param value the option's value
+     * @return N for a plain number, else 0
+     */
+    public static int gpuCount(String value) {
         return value.matches("\\d+") ? Integer.parseInt(value) : 0;
     }
 
-    static Device parse(String value) {
+    /**
+     * Parses a {@code --device} value against the GPUs the PyTorch engine sees.
+     *
+     * @param value auto, cpu, gpu, gpu:K or a GPU count
+     * @return the device this process uses
+     * @throws IllegalArgumentException for an unknown value or a GPU that is not there
+     */
+    public static Device parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
         int gpus = Engine.getInstance().getGpuCount();
         if (v.equals("auto")) {
@@ -38,6 +51,11 @@ final class DeviceOption {
             index = 0;
         } else {
             throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value + "'");
+        }
+        if (gpus == 0) {
+            throw new IllegalArgumentException("--device: a GPU was asked for, but the PyTorch engine sees none (no CUDA"
+                    + " device or driver, or the CPU build of libtorch is loaded); docs/gpu.md shows how to run on a CUDA"
+                    + " build (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR)");
         }
         if (index >= gpus) {
             throw new IllegalArgumentException("--device: GPU " + index + " asked for, " + gpus + " available");

@@ -1,6 +1,8 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,6 +12,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Run {@code java -jar examples/target/prefine.jar --help} for the list of commands. DJL is
  * forced offline before anything touches the engine, so nothing is ever downloaded at run time.
+ * An {@link IllegalArgumentException} (a bad option value or input) ends a command with its
+ * message on standard error and exit code 2.
  */
 @Command(
         name = "prefine",
@@ -19,6 +23,8 @@ import picocli.CommandLine.Command;
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PrefineCli.class);
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -43,7 +49,18 @@ public final class PrefineCli implements Runnable {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
-        return new CommandLine(new PrefineCli()).execute(args);
+        CommandLine cli = new CommandLine(new PrefineCli());
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                // a bad option value or input: the message says what was expected, a stack trace
+                // would bury it; the trace stays available at debug level
+                LOG.debug("{} failed", command.getCommandName(), e);
+                command.getErr().println("prefine " + command.getCommandName() + ": " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        return cli.execute(args);
     }
 
     @Override

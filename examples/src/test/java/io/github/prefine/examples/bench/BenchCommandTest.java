@@ -3,12 +3,14 @@ package io.github.prefine.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** The bench's wiring on a one-layer model: every part runs and prints its lines (no timing is checked). */
@@ -37,6 +39,29 @@ class BenchCommandTest {
         assertTrue(m.find(), out);
         double median = Double.parseDouble(m.group(1));
         assertTrue(Double.parseDouble(m.group(2)) <= median && median <= Double.parseDouble(m.group(3)), out);
+    }
+
+    @Test
+    void aGpuThatIsNotThereIsAClearErrorNotAStackTrace() {
+        Assumptions.assumeTrue(Engine.getInstance().getGpuCount() == 0, "this machine has a GPU");
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        int count;
+        try {
+            code = PrefineCli.execute("bench", "--device", "gpu", "--layers", "1", "--batch", "2", "--length", "8");
+            count = PrefineCli.execute("bench", "--device", "2", "--layers", "1", "--batch", "2", "--length", "8");
+        } finally {
+            System.setErr(old);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertEquals(2, count, text);
+        assertTrue(text.contains("prefine bench: --device: a GPU was asked for, but the PyTorch engine sees none"), text);
+        assertTrue(text.contains("docs/gpu.md"), text);
+        assertTrue(text.contains("prefine bench: --device: bench measures one device"), text);
+        assertTrue(!text.contains("\tat "), "no stack trace:\n" + text);
     }
 
     @Test
