@@ -338,6 +338,7 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
         // when PyTorch's dropout runs instead (GPU), and each layer then draws its own
         NDList dropMasks = new NDList();
         if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty()) {
+            // attention probabilities are cast to the projection weights' dtype before dropout
             DataType probsType = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true).getDataType();
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),
                     probsType, config.attentionProbsDropoutProb(), layers.size());

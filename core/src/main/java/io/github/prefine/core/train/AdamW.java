@@ -35,14 +35,14 @@ import java.util.function.Predicate;
  * <p>Not thread-safe.
  */
 public final class AdamW implements AutoCloseable {
+    /** Elements per block of the final update; 4 Mi float32 = 16 MiB temporaries. */
+    static final long BLOCK = 1L << 22;
+
     private final NDManager manager;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
     private final double weightDecay;
-    /** Elements per block of the final update; 4 Mi float32 = 16 MiB temporaries. */
-    static final long BLOCK = 1L << 22;
-
     private final double maxGradNorm;
     private final Predicate<String> decays;
     private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();

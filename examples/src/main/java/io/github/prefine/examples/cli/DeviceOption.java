@@ -39,23 +39,28 @@ public final class DeviceOption {
             return Device.cpu();
         }
         int index;
+        int count = 1;
         if (v.equals("gpu")) {
             index = 0;
         } else if (v.startsWith("gpu:") && v.substring(4).matches("\\d+")) {
             index = Integer.parseInt(v.substring(4));
         } else if (v.matches("\\d+")) {
-            int n = Integer.parseInt(v);
-            if (n < 1 || n > gpus) {
-                throw new IllegalArgumentException("--device: " + n + " GPUs asked for, " + gpus + " available");
-            }
+            count = Integer.parseInt(v);
             index = 0;
         } else {
             throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value + "'");
         }
+        if (count < 1) {
+            throw new IllegalArgumentException("--device: " + count + " GPUs asked for, " + gpus + " available");
+        }
+        // no GPU at all gets its own message whatever was asked for: the cause is the set-up, not the number
         if (gpus == 0) {
             throw new IllegalArgumentException("--device: a GPU was asked for, but the PyTorch engine sees none (no CUDA"
                     + " device or driver, or the CPU build of libtorch is loaded); docs/gpu.md shows how to run on a CUDA"
                     + " build (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR)");
+        }
+        if (count > gpus) {
+            throw new IllegalArgumentException("--device: " + count + " GPUs asked for, " + gpus + " available");
         }
         if (index >= gpus) {
             throw new IllegalArgumentException("--device: GPU " + index + " asked for, " + gpus + " available");
