@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
+import io.github.prefine.kernels.EngineScalars;
 
 /**
  * Losses of the task heads, computed as Hugging Face computes them, as static functions.

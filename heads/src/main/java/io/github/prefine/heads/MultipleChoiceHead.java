@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.Objects;
+import io.github.prefine.kernels.FastDropout;
 
 /**
  * Multiple choice, laid out as Hugging Face's {@code *ForMultipleChoice}: each (context, choice)

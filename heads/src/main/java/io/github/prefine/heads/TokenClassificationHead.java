@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.kernels.FastDropout;
 
 /**
  * Per-token classification, laid out as Hugging Face's {@code *ForTokenClassification}: dropout

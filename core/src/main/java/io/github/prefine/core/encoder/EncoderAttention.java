@@ -11,8 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
-import io.github.prefine.heads.EngineScalars;
-import io.github.prefine.heads.FastDropout;
+import io.github.prefine.kernels.EngineScalars;
+import io.github.prefine.kernels.FastDropout;
 
 /**
  * Multi-head self-attention with its output projection and post-LayerNorm: HF

@@ -13,7 +13,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.github.prefine.heads.FastDropout;
+import io.github.prefine.kernels.FastDropout;
 
 /**
  * The embedding layer of HF {@code BertEmbeddings}/{@code RobertaEmbeddings}: word + position +

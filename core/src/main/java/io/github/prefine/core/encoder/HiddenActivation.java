@@ -2,7 +2,7 @@ package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
-import io.github.prefine.heads.EngineScalars;
+import io.github.prefine.kernels.EngineScalars;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import io.github.prefine.core.precision.Casts;
-import io.github.prefine.heads.FastDropout;
+import io.github.prefine.kernels.FastDropout;
 
 /**
  * The tail shared by HF's {@code BertSelfOutput} and {@code BertOutput}: dropout, residual add,

@@ -12,7 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
-import io.github.prefine.heads.FastDropout;
+import io.github.prefine.kernels.FastDropout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;

@@ -18,7 +18,7 @@ import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.internal.TensorArchive;
-import io.github.prefine.heads.EngineScalars;
+import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

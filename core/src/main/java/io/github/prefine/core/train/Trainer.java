@@ -20,7 +20,7 @@ import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
-import io.github.prefine.heads.EngineScalars;
+import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -15,7 +15,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.task.Split;
-import io.github.prefine.heads.EngineScalars;
+import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.heads.SequenceClassificationHead;

@@ -1,4 +1,4 @@
-package io.github.prefine.heads;
+package io.github.prefine.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package io.github.prefine.heads;
+package io.github.prefine.kernels;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
