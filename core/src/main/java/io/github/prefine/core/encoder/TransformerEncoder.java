@@ -55,7 +55,7 @@ import java.util.SplittableRandom;
  * All dtype changes inside the forward are differentiable
  * ({@link io.github.prefine.core.precision.Casts}).
  */
-public final class TransformerEncoder extends AbstractBlock implements AutoCloseable {
+public final class TransformerEncoder extends AbstractBlock implements Encoder, AutoCloseable {
 
     private static final byte VERSION = 1;
 
@@ -86,6 +86,16 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the hidden size of the configuration.
+     *
+     * @return the hidden size
+     */
+    @Override
+    public int hiddenSize() {
+        return config.hiddenSize();
     }
 
     /**
@@ -134,6 +144,16 @@ public final class TransformerEncoder extends AbstractBlock implements AutoClose
      * @return an identity-based, unmodifiable set of {@code 8 * numHiddenLayers} parameters
      */
     public Set<Parameter> matrixParameters() {
+        return halfPrecisionParameters();
+    }
+
+    /**
+     * Returns {@link #matrixParameters()}: the projections mixed precision computes in 16 bits.
+     *
+     * @return an identity-based, unmodifiable set of {@code 8 * numHiddenLayers} parameters
+     */
+    @Override
+    public Set<Parameter> halfPrecisionParameters() {
         Set<Parameter> out = Collections.newSetFromMap(new IdentityHashMap<>());
         for (EncoderLayer l : layers) {
             out.add(l.attention.qkvWeight);

@@ -175,6 +175,16 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
+     * Returns the encoder parameters that mixed precision computes in 16 bits: those of an {@link
+     * io.github.prefine.core.encoder.Encoder}, none for a plain block.
+     *
+     * @return an identity-based, unmodifiable set
+     */
+    public java.util.Set<Parameter> halfPrecisionParameters() {
+        return encoder instanceof io.github.prefine.core.encoder.Encoder e ? e.halfPrecisionParameters() : java.util.Set.of();
+    }
+
+    /**
      * Returns the encoder's parameters under {@code encoder.} keys.
      *
      * @return the parameters, in block order

@@ -3,7 +3,6 @@ package io.github.prefine.core.precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -17,12 +16,13 @@ import java.util.Objects;
  * <p>Everything stays on the device: the scale and the growth tracker are float32 scalars, the
  * found-inf flag is a boolean scalar, and {@link #update} applies the rules with arithmetic, never
  * with a Java branch on a host value, so a step costs no host synchronisation. The skip itself is
- * the optimiser's job (see {@code AdamW.step(List, double, NDArray)}), driven by the same flag.
+ * the optimiser's job (see {@code io.github.prefine.core.train.AdamW}), which also unscales the
+ * gradient with {@link #inverseScale()} and returns the found-inf flag.
  *
- * <p>Overflow check: a gradient counts as overflowed when the float32 sum of its (scaled) entries
- * is not finite. This is true whenever an entry is infinite or NaN, as in torch; it is also true,
- * unlike torch, when finite entries sum beyond the float32 range (about 3.4e38), which no useful
- * gradient does.
+ * <p>Overflow check (in the optimiser): a gradient counts as overflowed when the float32 norm of
+ * its scaled entries is not finite. This is true whenever an entry is infinite or NaN, as in
+ * torch; it is also true, unlike torch, when finite entries are so large that their squares sum
+ * beyond the float32 range (about 1.8e19 each), which no useful gradient is.
  *
  * <p><b>Memory.</b> The scaler owns a sub-manager of the manager given to the builder, holding its
  * two scalars; {@link #close()} frees them and is idempotent. Not thread-safe.
@@ -35,6 +35,7 @@ public final class LossScaler implements AutoCloseable {
     private final int growthInterval;
     private final NDArray scale;
     private final NDArray growthTracker;
+    private final java.util.Map<Float, NDArray> constants = new java.util.HashMap<>();
     private boolean closed;
 
     private LossScaler(Builder b) {
@@ -42,8 +43,8 @@ public final class LossScaler implements AutoCloseable {
         this.growthFactor = b.growthFactor;
         this.backoffFactor = b.backoffFactor;
         this.growthInterval = b.growthInterval;
-        this.scale = manager.create(b.initialScale);
-        this.growthTracker = manager.create(0f);
+        this.scale = manager.full(new ai.djl.ndarray.types.Shape(), b.initialScale, DataType.FLOAT32);
+        this.growthTracker = manager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
     }
 
     /**
@@ -67,55 +68,49 @@ public final class LossScaler implements AutoCloseable {
     }
 
     /**
-     * Divides gradients by the current scale in place and reports whether any is not finite.
+     * Returns {@code 1 / scale}, computed on the device, for the optimiser to unscale the
+     * gradient as it clips it.
      *
-     * @param gradients float32 gradient arrays (for example {@code parameter.getArray().getGradient()})
-     * @param stepManager the manager owning the returned flag and the temporaries
-     * @return a boolean scalar on the device: true when some gradient holds an infinity or NaN
-     *     (that step must be skipped)
-     * @throws IllegalArgumentException if {@code gradients} is empty
+     * @return a new float32 scalar in the scaler's manager's device; the caller owns it
      */
-    public NDArray unscale(List<NDArray> gradients, NDManager stepManager) {
+    public NDArray inverseScale() {
         checkOpen();
-        if (gradients.isEmpty()) {
-            throw new IllegalArgumentException("unscale: at least one gradient is required, found 0");
-        }
-        try (NDManager tmp = stepManager.newSubManager()) {
-            NDArray inverse = own(tmp, scale.getNDArrayInternal().rdiv(1f));
-            NDArray total = null;
-            for (NDArray g : gradients) {
-                NDArray s = own(tmp, g.sum());
-                total = total == null ? s : own(tmp, total.add(s));
-                g.muli(inverse);
-            }
-            NDArray found = own(tmp, total.isNaN().logicalOr(total.isInfinite()));
-            return tmp.ret(found);
-        }
+        return constant(1f).div(scale);
     }
 
     /**
      * Applies one step of the scaling rules: back off on overflow, grow after {@code
-     * growthInterval} clean steps.
+     * growthInterval} clean steps. Device arithmetic only: every constant is a device array made
+     * once, so an update never copies from the host (which would wait for the device).
      *
-     * @param foundInf the flag {@link #unscale} returned for this step
+     * @param foundInf the boolean flag the optimiser returned for this step: true when the
+     *     gradient was not finite and the step was skipped
      */
     public void update(NDArray foundInf) {
         checkOpen();
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray f = own(tmp, foundInf.toType(DataType.FLOAT32, false).reshape());
-            NDArray clean = own(tmp, f.neg().add(1f));
+            NDArray one = constant(1f);
+            NDArray f = own(tmp, own(tmp, foundInf.toType(DataType.FLOAT32, false)).reshape());
+            NDArray clean = own(tmp, one.sub(f));
             // tracker: +1 on a clean step, 0 after an overflow
-            growthTracker.addi(1f).muli(clean);
-            NDArray grow = own(tmp, growthTracker.gte((float) growthInterval).toType(DataType.FLOAT32, false));
-            NDArray grown = own(tmp, scale.mul(growthFactor));
-            NDArray finite = own(tmp, grown.isInfinite().logicalOr(grown.isNaN()).logicalNot().toType(DataType.FLOAT32, false));
+            growthTracker.addi(one).muli(clean);
+            NDArray grow = own(tmp, own(tmp, growthTracker.gte(constant((float) growthInterval)))
+                    .toType(DataType.FLOAT32, false));
+            NDArray grown = own(tmp, scale.mul(constant(growthFactor)));
+            NDArray finite = own(tmp, own(tmp, own(tmp, own(tmp, grown.isInfinite()).logicalOr(own(tmp, grown.isNaN())))
+                    .logicalNot()).toType(DataType.FLOAT32, false));
             // factor = backoff on overflow; growth when the tracker reached the interval and the
             // grown scale is finite; 1 otherwise
-            NDArray growBy = own(tmp, grow.mul(finite).mul(growthFactor - 1f).add(1f));
-            NDArray factor = own(tmp, f.mul(backoffFactor).add(clean.mul(growBy)));
+            NDArray growBy = own(tmp, own(tmp, own(tmp, grow.mul(finite)).mul(constant(growthFactor - 1f))).add(one));
+            NDArray factor = own(tmp, own(tmp, f.mul(constant(backoffFactor))).add(own(tmp, clean.mul(growBy))));
             scale.muli(factor);
-            growthTracker.muli(own(tmp, grow.neg().add(1f)));
+            growthTracker.muli(own(tmp, one.sub(grow)));
         }
+    }
+
+    /** A device scalar made once by {@code full} (no host-to-device copy). */
+    private NDArray constant(float value) {
+        return constants.computeIfAbsent(value, v -> manager.full(new ai.djl.ndarray.types.Shape(), v, DataType.FLOAT32));
     }
 
     /**
@@ -164,8 +159,8 @@ public final class LossScaler implements AutoCloseable {
             throw new IllegalArgumentException(
                     "loss scaler: growth tracker must lie in [0, " + growthInterval + "), found " + tracker);
         }
-        scale.muli(0f).addi(newScale);
-        growthTracker.muli(0f).addi((float) tracker);
+        scale.muli(constant(0f)).addi(constant(newScale));
+        growthTracker.muli(constant(0f)).addi(constant((float) tracker));
     }
 
     private static NDArray own(NDManager m, NDArray a) {

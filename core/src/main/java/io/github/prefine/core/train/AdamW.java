@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.prefine.core.model.NamedParameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,28 +17,38 @@ import java.util.function.Predicate;
 
 /**
  * AdamW (Loshchilov and Hutter, <a href="https://arxiv.org/abs/1711.05101">arXiv:1711.05101</a>)
- * over NDArrays on the parameters' device, following {@code torch.optim.AdamW}: decoupled weight
- * decay {@code w -= lr * wd * w}, then {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²},
- * {@code w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)}, with {@code t} counted per
- * parameter. Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
- * global gradient-norm clipping at 1.0.
+ * over a {@link FlatParameters} buffer, following {@code torch.optim.AdamW} with {@code
+ * torch.nn.utils.clip_grad_norm_}: clip the global gradient norm, decay {@code w -= lr * wd * w},
+ * then {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²}, {@code w -= lr / (1 - b1^t) * m /
+ * (sqrt(v) / sqrt(1 - b2^t) + eps)}, with {@code t} counted per parameter group (the encoder, each
+ * head). Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
+ * clipping at 1.0.
  *
- * <p>Unlike DJL's {@code Trainer.step()}, {@link #step} updates only the parameters it is given:
- * heads of tasks absent from a batch keep their values, moments and step counts, as a torch
- * parameter whose gradient is {@code None} would. Clipping uses the norm of the given parameters'
- * gradients, computed on the device with no host synchronisation: {@code scale = min(1, max /
- * (norm + 1e-6))}, as {@code torch.nn.utils.clip_grad_norm_}.
+ * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations
+ * (about 40 native calls on a GPU, whatever the number of parameter tensors): one norm, a
+ * handful of per-group scalars computed on the device, then the encoder region with scalar
+ * factors and the heads region with per-element factors gathered from the groups. On a CPU the
+ * encoder region is updated in blocks of {@link #CPU_BLOCK} elements, so that the temporaries
+ * stay small enough for the C allocator to reuse. Every constant lives on the device and every
+ * per-step value is made there with {@code full}: a step makes no host-to-device copy, so it never
+ * waits for the device.
  *
- * <p><b>Native memory.</b> The optimiser owns a sub-manager of the manager given to the builder,
- * holding the moments; {@link #close()} frees them and is idempotent. Each step's temporaries live
- * in a per-step sub-manager closed before {@link #step} returns.
+ * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
+ * counts exactly, as torch leaves a parameter whose gradient is {@code None}: their update factors
+ * are zero and their blend factors one.
  *
- * <p>Not thread-safe.
+ * <p><b>Mixed precision.</b> Given the loss scale's inverse, the step unscales the gradient as it
+ * clips it, and skips itself on the device when the gradient is not finite: weights, moments and
+ * step counts stay bit for bit, and the returned flag drives the {@link
+ * io.github.prefine.core.precision.LossScaler}.
+ *
+ * <p>Not thread-safe. {@link #close()} frees the moments and is idempotent.
  */
 public final class AdamW implements AutoCloseable {
-    /** Elements per block of the final update; 4 Mi float32 = 16 MiB temporaries. */
-    static final long BLOCK = 1L << 22;
+    /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
+    static final long CPU_BLOCK = 1L << 24;
 
+    private final FlatParameters flat;
     private final NDManager manager;
     private final float beta1;
     private final float beta2;
@@ -45,22 +56,65 @@ public final class AdamW implements AutoCloseable {
     private final double weightDecay;
     private final double maxGradNorm;
     private final Predicate<String> decays;
-    private final Map<String, NDArray> firstMoments = new LinkedHashMap<>();
-    private final Map<String, NDArray> secondMoments = new LinkedHashMap<>();
-    private final Map<String, Long> steps = new LinkedHashMap<>();
-    /** Step counts of parameters updated by the skippable step, on the device. */
-    private final Map<String, NDArray> deviceSteps = new LinkedHashMap<>();
-    private static final NDIndex ALL = new NDIndex("...");
+    private final long block;
+    /** Decayed ranges of the encoder group, [from, to) pairs. */
+    private final List<long[]> encoderDecay = new ArrayList<>();
+    private final long encoderEnd;
+    /** Heads region: the group of each element, and 1 where weight decay applies. */
+    private NDArray headGroup;
+    private NDArray headDecay;
+    private NDArray firstMoment;
+    private NDArray secondMoment;
+    /** Step count of each group, float32 on the device (exact to 2^24 steps). */
+    private NDArray steps;
+    private final Map<Float, NDArray> constants = new LinkedHashMap<>();
     private boolean closed;
 
     private AdamW(Builder b) {
-        this.manager = b.manager.newSubManager();
+        this.flat = b.parameters;
+        this.manager = flat.master().getManager().newSubManager();
         this.beta1 = b.beta1;
         this.beta2 = b.beta2;
         this.epsilon = b.epsilon;
         this.weightDecay = b.weightDecay;
         this.maxGradNorm = b.maxGradNorm;
         this.decays = b.decays;
+        this.block = flat.master().getDevice().isGpu() ? Long.MAX_VALUE : b.block;
+        this.encoderEnd = flat.groupEnd(0);
+        List<NamedParameter> ps = flat.parameters();
+        long[] open = null;
+        for (int i = 0; i < ps.size() && flat.groupOf(i) == 0; i++) {
+            boolean d = decays.test(ps.get(i).key());
+            if (d && open == null) {
+                open = new long[] {flat.offset(i), flat.offset(i + 1)};
+            } else if (d) {
+                open[1] = flat.offset(i + 1);
+            } else if (open != null) {
+                encoderDecay.add(open);
+                open = null;
+            }
+        }
+        if (open != null) {
+            encoderDecay.add(open);
+        }
+        long headsSize = flat.size() - encoderEnd;
+        if (headsSize > 0) {
+            long[] group = new long[Math.toIntExact(headsSize)];
+            float[] decay = new float[group.length];
+            for (int i = 0; i < ps.size(); i++) {
+                if (flat.groupOf(i) == 0) {
+                    continue;
+                }
+                boolean d = decays.test(ps.get(i).key());
+                for (long e = flat.offset(i); e < flat.offset(i + 1); e++) {
+                    group[(int) (e - encoderEnd)] = flat.groupOf(i);
+                    decay[(int) (e - encoderEnd)] = d ? 1f : 0f;
+                }
+            }
+            headGroup = manager.create(group);
+            headDecay = manager.create(decay);
+        }
+        this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
     }
 
     /**
@@ -72,203 +126,143 @@ public final class AdamW implements AutoCloseable {
         return new Builder();
     }
 
+    /** A device constant of the buffer's dtype, made once (no host-to-device copy). */
+    private NDArray constant(float value) {
+        return constants.computeIfAbsent(value, v -> manager.full(new Shape(), v, DataType.FLOAT32));
+    }
+
     /**
-     * Updates the given parameters from their accumulated gradients at learning rate {@code lr},
-     * then zeroes those gradients. Parameters not in the list are not touched.
+     * Updates the parameters from a flat gradient.
      *
-     * @param active the parameters to update (typically the encoder's and the present tasks' heads')
+     * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
+     *     scratch space
+     * @param active float32 [numGroups]: 1 for groups to update (the encoder and the heads of the
+     *     tasks in the batch), 0 for groups to leave alone; made at the start of the step
      * @param lr the learning rate of this step
+     * @param inverseScale for mixed precision, the loss scale's inverse (float32 scalar on the
+     *     device): the gradient is unscaled, and the step skipped when it is not finite; null for
+     *     float32 training
+     * @param stepManager the step's manager, on the parameters' device: it owns the temporaries
+     *     and the returned flag
+     * @return with {@code inverseScale}, a boolean scalar on the device, true when the step was
+     *     skipped; otherwise null
      */
-    public void step(List<NamedParameter> active, double lr) {
+    public NDArray step(NDManager stepManager, NDArray gradient, NDArray active, double lr, NDArray inverseScale) {
         checkOpen();
-        try (NDManager sm = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>(active.size());
-            for (NamedParameter p : active) {
-                NDArray g = p.parameter().getArray().getGradient();
-                // getGradient wraps the live gradient in a new handle owned by the parameter's
-                // manager; moving the wrapper to the step manager frees the handle, not the gradient
-                g.attach(sm);
-                grads.add(g);
-            }
-            // the gradients are consumed as scratch space, then reset to zero
-            update(sm, active, grads, lr, true);
+        Objects.requireNonNull(gradient, "gradient");
+        Objects.requireNonNull(active, "active");
+        if (gradient.size() != flat.size()) {
+            throw new IllegalArgumentException("optimizer: gradient has " + gradient.size() + " elements, the parameters "
+                    + flat.size());
         }
-    }
-
-    /**
-     * Updates the given parameters from explicitly given gradients (for example gradients summed
-     * over device replicas) at learning rate {@code lr}. The gradients are read, not changed, and
-     * the parameters' own gradients are left alone.
-     *
-     * @param active the parameters to update
-     * @param gradients one gradient per parameter, same shape, on the parameter's device
-     * @param lr the learning rate of this step
-     * @throws IllegalArgumentException if the lists differ in length
-     */
-    public void step(List<NamedParameter> active, List<NDArray> gradients, double lr) {
-        checkOpen();
-        if (active.size() != gradients.size()) {
-            throw new IllegalArgumentException("optimizer: " + active.size() + " parameters but "
-                    + gradients.size() + " gradients");
+        if (firstMoment == null) {
+            firstMoment = own(manager, flat.master().zerosLike());
+            secondMoment = own(manager, flat.master().zerosLike());
         }
-        try (NDManager sm = manager.newSubManager()) {
-            update(sm, active, gradients, lr, false);
-        }
-    }
-
-    /**
-     * The update with as few passes and temporaries as the NDArray API allows: the gradient
-     * itself (or one copy of it) is the scratch buffer, the bias corrections and the decay factor
-     * are host scalars (the step count is known on the host), and only {@code sqrt(v)} and the
-     * final ratio are fresh arrays. The sequence is torch's: clip, decay, moments, update.
-     */
-    private void update(NDManager sm, List<NamedParameter> active, List<NDArray> grads, double lr, boolean consume) {
-        // every temporary is attached to sm explicitly: results of an op join the manager of its
-        // first input, which for given gradients may be longer-lived than this step
-        NDArray scale = maxGradNorm > 0 ? clipScale(sm, grads) : null;
-        NDArray firstFactor = scale == null ? null : own(sm, scale.mul(1f - beta1));
-        float decay = (float) (1.0 - lr * weightDecay);
-        // (1-b1)^2 g^2 rescaled to (1-b2) g^2, so the scratch can hold (1-b1) g first
-        float sqFactor = (1f - beta2) / ((1f - beta1) * (1f - beta1));
-        for (int i = 0; i < active.size(); i++) {
-            NamedParameter p = active.get(i);
-            NDArray w = p.parameter().getArray();
-            NDArray s = consume ? grads.get(i) : own(sm, grads.get(i).duplicate());
-            // one pass for clipping and (1 - b1): s = (1 - b1) * clip * g
-            if (firstFactor == null) {
-                s.muli(1f - beta1);
-            } else {
-                s.muli(firstFactor);
+        try (NDManager sm = stepManager.newSubManager()) {
+            NDArray one = constant(1f);
+            NDArray norm = own(sm, gradient.norm());
+            NDArray found = null;
+            NDArray a = active;
+            NDArray gscale = one;
+            if (inverseScale != null) {
+                found = own(sm, own(sm, norm.isNaN()).logicalOr(own(sm, norm.isInfinite())));
+                a = own(sm, active.mul(own(sm, own(sm, found.logicalNot()).toType(DataType.FLOAT32, false))));
+                norm = own(sm, norm.mul(inverseScale));
+                gscale = inverseScale;
             }
-            long t = steps.merge(p.key(), 1L, Long::sum);
-            NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-            NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-            if (weightDecay != 0 && decays.test(p.key())) {
-                w.muli(decay);
+            if (maxGradNorm > 0) {
+                NDArray clip = own(sm, own(sm, constant((float) maxGradNorm).div(own(sm, norm.add(constant(1e-6f)))))
+                        .minimum(one));
+                gscale = own(sm, gscale.mul(clip));
             }
-            m.muli(beta1).addi(s);
-            s.muli(s).muli(sqFactor);
-            v.muli(beta2).addi(s);
-            double bc1 = 1.0 - Math.pow(beta1, t);
-            double bc2 = 1.0 - Math.pow(beta2, t);
-            // lr/bc1 * m / (sqrt(v)/sqrt(bc2) + eps) == lr*sqrt(bc2)/bc1 * m / (sqrt(v) + eps*sqrt(bc2))
-            double rootBc2 = Math.sqrt(bc2);
-            applyUpdate(sm, w, m, v, (float) (epsilon * rootBc2), (float) (lr * rootBc2 / bc1));
-            if (consume) {
-                s.set(ALL, 0f);
+            // per-group factors, on the device
+            steps.addi(a);
+            NDArray tEff = own(sm, steps.maximum(one));
+            NDArray bc1 = own(sm, one.sub(own(sm, constant(beta1).pow(tEff))));
+            NDArray rootBc2 = own(sm, own(sm, one.sub(own(sm, constant(beta2).pow(tEff)))).sqrt());
+            NDArray lrArr = own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32));
+            NDArray c1 = own(sm, a.mul(constant(1f - beta1)));
+            NDArray b1eff = own(sm, one.sub(c1));
+            NDArray b2eff = own(sm, one.sub(own(sm, a.mul(constant(1f - beta2)))));
+            NDArray epsR = own(sm, rootBc2.mul(constant(epsilon)));
+            NDArray stepF = own(sm, own(sm, own(sm, lrArr.mul(rootBc2)).div(bc1)).mul(a));
+            NDArray decay = weightDecay == 0 ? null
+                    : own(sm, one.sub(own(sm, a.mul(own(sm, lrArr.mul(constant((float) weightDecay)))))));
+            // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
+            NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
+            NDArray w = flat.master();
+            NDArray g = gradient;
+            if (found != null) {
+                // an overflowed step must not put inf * 0 = NaN into the moments
+                g = own(sm, NDArrays.where(found, constant(0f), gradient));
             }
-        }
-    }
-
-    /**
-     * {@code w -= factor * m / (sqrt(v) + eps)}, in blocks of at most {@link #BLOCK} elements: the two
-     * temporaries of a block stay small enough for the C allocator to reuse them, where whole-array
-     * temporaries of an embedding matrix (768 MiB for XLM-R) are fresh pages to fault in every step.
-     */
-    private static void applyUpdate(NDManager sm, NDArray w, NDArray m, NDArray v, float eps, float factor) {
-        long n = w.size();
-        // flat views: in-place updates of a block write into the parameter and its moments
-        NDArray wf = own(sm, w.reshape(-1));
-        NDArray mf = own(sm, m.reshape(-1));
-        NDArray vf = own(sm, v.reshape(-1));
-        for (long from = 0; from < n; from += BLOCK) {
-            NDIndex block = new NDIndex().addSliceDim(from, Math.min(n, from + BLOCK));
-            try (NDManager bm = sm.newSubManager()) {
-                NDArray denom = own(bm, own(bm, vf.get(block)).sqrt());
-                denom.addi(eps);
-                NDArray update = own(bm, own(bm, mf.get(block)).div(denom));
-                update.muli(factor);
-                own(bm, wf.get(block)).subi(update);
-            }
-        }
-    }
-
-    // ---- mixed precision: a step that the device can skip (added for h-speed) ----
-
-    /**
-     * Like {@link #step(List, double)}, but skipped on the device when {@code skip} is true: the
-     * float16 path of mixed-precision training, where {@code skip} is the loss scaler's found-inf
-     * flag. A skipped step leaves weights, moments and the per-parameter step counts exactly
-     * unchanged (as {@code torch.amp.GradScaler.step} not calling the optimiser); a taken step
-     * equals {@link #step(List, double)}. The decision is made with arithmetic and {@code where}
-     * on the device, so there is no host synchronisation.
-     *
-     * <p>The step counts of parameters updated this way live on the device (float32 scalars);
-     * {@link #stepCounts()} reads them. A run should use one of the two {@code step} methods only.
-     * Gradients are reset to zero afterwards, non-finite ones included.
-     *
-     * @param active the parameters to update
-     * @param lr the learning rate of this step
-     * @param skip boolean scalar on the parameters' device: true to skip this step
-     */
-    public void step(List<NamedParameter> active, double lr, NDArray skip) {
-        checkOpen();
-        try (NDManager sm = manager.newSubManager()) {
-            List<NDArray> grads = new ArrayList<>(active.size());
-            for (NamedParameter p : active) {
-                NDArray g = p.parameter().getArray().getGradient();
-                g.attach(sm);
-                grads.add(g);
-            }
-            NDArray skipFlag = own(sm, skip.reshape());
-            NDArray keep = own(sm, skipFlag.logicalNot().toType(DataType.FLOAT32, false));
-            NDArray skipF = own(sm, skipFlag.toType(DataType.FLOAT32, false));
-            NDArray one = own(sm, keep.onesLike());
-            NDArray clip = maxGradNorm > 0 ? clipScale(sm, grads) : null;
-            NDArray safeClip = clip == null ? one : own(sm, NDArrays.where(skipFlag, one, clip.reshape()));
-            NDArray zero = own(sm, keep.zerosLike());
-            // on a skipped step: beta -> 1 and the gradient term -> 0, so m and v stay bit-exact
-            NDArray b1 = own(sm, skipF.mul(1f - beta1).add(beta1));
-            NDArray b2 = own(sm, skipF.mul(1f - beta2).add(beta2));
-            NDArray decay = own(sm, keep.mul((float) (-lr * weightDecay)).add(1f));
-            NDArray beta1Arr = own(sm, one.mul(beta1));
-            NDArray beta2Arr = own(sm, one.mul(beta2));
-            for (int i = 0; i < active.size(); i++) {
-                NamedParameter p = active.get(i);
-                NDArray w = p.parameter().getArray();
-                NDArray g = grads.get(i);
-                try (NDManager pm = sm.newSubManager()) {
-                    NDArray gs = own(pm, NDArrays.where(skipFlag, zero, own(pm, g.mul(safeClip))));
-                    NDArray t = deviceSteps.computeIfAbsent(p.key(),
-                            k -> own(manager, manager.create((float) steps.getOrDefault(k, 0L))));
-                    t.addi(keep);
-                    NDArray m = firstMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-                    NDArray v = secondMoments.computeIfAbsent(p.key(), k -> own(manager, w.zerosLike()));
-                    if (weightDecay != 0 && decays.test(p.key())) {
-                        w.muli(decay);
-                    }
-                    m.muli(b1).addi(own(pm, gs.mul(1f - beta1)));
-                    v.muli(b2).addi(own(pm, gs.square().mul(1f - beta2)));
-                    // bias corrections from the device count; max(t, 1) keeps a skipped first step finite
-                    NDArray tEff = own(pm, t.maximum(1f));
-                    NDArray bc1 = own(pm, own(pm, beta1Arr.pow(tEff)).neg().add(1f));
-                    NDArray bc2 = own(pm, own(pm, beta2Arr.pow(tEff)).neg().add(1f));
-                    NDArray denom = own(pm, v.sqrt());
-                    denom.divi(own(pm, bc2.sqrt())).addi(epsilon);
-                    NDArray update = own(pm, m.div(denom));
-                    update.muli(own(pm, keep.mul((float) lr).div(bc1)));
-                    w.subi(update);
+            // encoder: group 0's factors are scalars
+            NDArray gs0 = own(sm, gscale.mul(own(sm, c1.get(0))));
+            NDArray b1e0 = own(sm, b1eff.get(0));
+            NDArray b2e0 = own(sm, b2eff.get(0));
+            NDArray eps0 = own(sm, epsR.get(0));
+            NDArray step0 = own(sm, stepF.get(0));
+            if (decay != null) {
+                NDArray d0 = own(sm, decay.get(0));
+                for (long[] r : encoderDecay) {
+                    own(sm, w.get(slice(r[0], r[1]))).muli(d0);
                 }
-                g.set(ALL, 0f);
             }
+            for (long from = 0; from < encoderEnd; from += block) {
+                long to = Math.min(encoderEnd, from + block);
+                try (NDManager bm = sm.newSubManager()) {
+                    NDIndex s = slice(from, to);
+                    update(bm, own(bm, g.get(s)), own(bm, w.get(s)), own(bm, firstMoment.get(s)),
+                            own(bm, secondMoment.get(s)), gs0, b1e0, b2e0, k, eps0, step0);
+                }
+            }
+            if (headGroup != null) {
+                NDIndex s = slice(encoderEnd, flat.size());
+                NDList columns = new NDList(c1, b1eff, b2eff, epsR, stepF);
+                if (decay != null) {
+                    columns.add(decay);
+                }
+                NDArray table = own(sm, NDArrays.stack(columns, 1));
+                NDArray perElement = own(sm, table.get(new NDIndex("{}", headGroup)));
+                NDArray wh = own(sm, w.get(s));
+                if (decay != null) {
+                    NDArray d = own(sm, perElement.get(":, 5"));
+                    // 1 - lr wd a on decayed elements, 1 elsewhere: 1 - (1 - d) * mask
+                    wh.muli(own(sm, one.sub(own(sm, own(sm, one.sub(d)).mul(headDecay)))));
+                }
+                NDArray gh = own(sm, g.get(s));
+                gh.muli(gscale);
+                update(sm, gh, wh, own(sm, firstMoment.get(s)), own(sm, secondMoment.get(s)),
+                        own(sm, perElement.get(":, 0")), own(sm, perElement.get(":, 1")), own(sm, perElement.get(":, 2")),
+                        k, own(sm, perElement.get(":, 3")), own(sm, perElement.get(":, 4")));
+            }
+            if (found != null) {
+                found.attach(stepManager);
+            }
+            return found;
         }
     }
 
     /**
-     * {@code min(1, max / (norm + 1e-6))} of the global L2 norm, as {@code clip_grad_norm_}: one
-     * norm per gradient (no squared temporary), then the norm of the stacked norms.
+     * One region's update with as few passes as the NDArray API allows; {@code g} is scratch. The
+     * factors broadcast: scalars for the encoder, per-element vectors for the heads.
      */
-    private NDArray clipScale(NDManager sm, List<NDArray> grads) {
-        if (grads.isEmpty()) {
-            return null;
-        }
-        NDList norms = new NDList(grads.size());
-        for (NDArray g : grads) {
-            norms.add(own(sm, g.norm()));
-        }
-        NDArray norm = own(sm, own(sm, NDArrays.stack(norms)).norm());
-        NDArray bound = own(sm, own(sm, sm.create((float) maxGradNorm)).toDevice(norm.getDevice(), false));
-        return own(sm, own(sm, bound.div(own(sm, norm.add(1e-6f)))).minimum(1f));
+    private static void update(NDManager m, NDArray g, NDArray w, NDArray mom1, NDArray mom2, NDArray gScale,
+            NDArray b1eff, NDArray b2eff, NDArray k, NDArray epsR, NDArray stepF) {
+        g.muli(gScale);
+        mom1.muli(b1eff).addi(g);
+        g.muli(g).muli(k);
+        mom2.muli(b2eff).addi(g);
+        NDArray denom = own(m, mom2.sqrt());
+        denom.addi(epsR);
+        NDArray u = own(m, mom1.div(denom));
+        u.muli(stepF);
+        w.subi(u);
+    }
+
+    private static NDIndex slice(long from, long to) {
+        return new NDIndex().addSliceDim(from, to);
     }
 
     private static NDArray own(NDManager m, NDArray a) {
@@ -277,91 +271,126 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Zeroes the gradients of the given parameters without updating them (for example after a
-     * skipped step).
+     * Returns the parameters this optimiser updates.
      *
-     * @param params the parameters
+     * @return the flat parameters
      */
-    public static void zeroGradients(List<NamedParameter> params) {
-        for (NamedParameter p : params) {
-            NDArray w = p.parameter().getArray();
-            if (w.hasGradient()) {
-                try (NDArray g = w.getGradient()) {
-                    g.subi(g);
-                }
-            }
-        }
+    public FlatParameters parameters() {
+        return flat;
     }
 
     /**
-     * Returns how many updates a parameter has received.
+     * Returns how many updates a parameter has received (a host read).
      *
      * @param key the parameter key
-     * @return the per-parameter step count {@code t}, 0 if never updated
+     * @return the step count {@code t} of its group, 0 if never updated
+     * @throws IllegalArgumentException if no parameter has that key
      */
     public long stepCount(String key) {
-        NDArray t = deviceSteps.get(key);
-        if (t != null) {
-            return Math.round(t.getFloat());
+        List<NamedParameter> ps = flat.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            if (ps.get(i).key().equals(key)) {
+                return Math.round(steps.toFloatArray()[flat.groupOf(i)]);
+            }
         }
-        return steps.getOrDefault(key, 0L);
+        throw new IllegalArgumentException("optimizer: no parameter " + key);
     }
 
     /**
-     * Returns the per-parameter step counts, in first-update order.
+     * Returns the per-parameter step counts of parameters updated at least once, in buffer order
+     * (a host read, at checkpoints only).
      *
      * @return a copy of key to count
      */
     public Map<String, Long> stepCounts() {
-        Map<String, Long> out = new LinkedHashMap<>(steps);
-        // a host read, at checkpoints only
-        deviceSteps.forEach((k, t) -> out.put(k, (long) Math.round(t.getFloat())));
+        float[] t = steps.toFloatArray();
+        Map<String, Long> out = new LinkedHashMap<>();
+        List<NamedParameter> ps = flat.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            long c = Math.round(t[flat.groupOf(i)]);
+            if (c > 0) {
+                out.put(ps.get(i).key(), c);
+            }
+        }
         return out;
     }
 
     /**
-     * Returns the live moment arrays under keys {@code m.<key>} and {@code v.<key>}, for
-     * checkpointing.
+     * Returns the moments under keys {@code m.<key>} and {@code v.<key>}, as views of the flat
+     * moments owned by {@code manager}, for checkpointing; empty before the first step.
      *
-     * @return key to moment array (live, owned by this optimiser)
+     * @param viewManager the manager that owns the views (not the moments)
+     * @return key to moment view
      */
-    public Map<String, NDArray> momentArrays() {
+    public Map<String, NDArray> momentArrays(NDManager viewManager) {
         Map<String, NDArray> out = new LinkedHashMap<>();
-        firstMoments.forEach((k, a) -> out.put("m." + k, a));
-        secondMoments.forEach((k, a) -> out.put("v." + k, a));
+        if (firstMoment == null) {
+            return out;
+        }
+        List<NamedParameter> ps = flat.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            out.put("m." + ps.get(i).key(), own(viewManager, flat.slice(firstMoment, i)));
+        }
+        for (int i = 0; i < ps.size(); i++) {
+            out.put("v." + ps.get(i).key(), own(viewManager, flat.slice(secondMoment, i)));
+        }
         return out;
     }
 
     /**
      * Replaces the state with a checkpointed one.
      *
-     * @param moments arrays keyed as {@link #momentArrays()}; copied into arrays this optimiser owns
-     * @param stepCounts per-parameter step counts
-     * @throws IllegalArgumentException if a key is not {@code m.} or {@code v.} prefixed
+     * @param moments arrays keyed as {@link #momentArrays}; copied in
+     * @param stepCounts per-parameter step counts; the parameters of one group must agree
+     * @throws IllegalArgumentException if a key is unknown or not {@code m.}/{@code v.} prefixed,
+     *     or a group's counts disagree
      */
     public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
         checkOpen();
-        firstMoments.values().forEach(NDArray::close);
-        secondMoments.values().forEach(NDArray::close);
-        deviceSteps.values().forEach(NDArray::close);
-        firstMoments.clear();
-        secondMoments.clear();
-        deviceSteps.clear();
-        steps.clear();
-        for (Map.Entry<String, NDArray> e : moments.entrySet()) {
-            String k = e.getKey();
-            NDArray copy = e.getValue().duplicate();
-            copy.attach(manager);
-            if (k.startsWith("m.")) {
-                firstMoments.put(k.substring(2), copy);
-            } else if (k.startsWith("v.")) {
-                secondMoments.put(k.substring(2), copy);
-            } else {
-                copy.close();
-                throw new IllegalArgumentException("optimizer state: key must start with m. or v., found " + k);
-            }
+        if (firstMoment == null) {
+            firstMoment = own(manager, flat.master().zerosLike());
+            secondMoment = own(manager, flat.master().zerosLike());
         }
-        steps.putAll(stepCounts);
+        Map<String, Integer> position = new LinkedHashMap<>();
+        List<NamedParameter> ps = flat.parameters();
+        for (int i = 0; i < ps.size(); i++) {
+            position.put(ps.get(i).key(), i);
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            firstMoment.muli(constant(0f));
+            secondMoment.muli(constant(0f));
+            for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+                String key = e.getKey();
+                NDArray target;
+                if (key.startsWith("m.") && position.containsKey(key.substring(2))) {
+                    target = own(tmp, flat.slice(firstMoment, position.get(key.substring(2))));
+                } else if (key.startsWith("v.") && position.containsKey(key.substring(2))) {
+                    target = own(tmp, flat.slice(secondMoment, position.get(key.substring(2))));
+                } else {
+                    throw new IllegalArgumentException("optimizer state: key must be m.<parameter> or v.<parameter>, found "
+                            + key);
+                }
+                io.github.prefine.core.model.internal.TensorArchive.copyInto(e.getValue(), target);
+            }
+            float[] t = new float[flat.numGroups()];
+            long[] seen = new long[t.length];
+            java.util.Arrays.fill(seen, -1);
+            for (Map.Entry<String, Long> e : stepCounts.entrySet()) {
+                Integer i = position.get(e.getKey());
+                if (i == null) {
+                    throw new IllegalArgumentException("optimizer state: step count of unknown parameter " + e.getKey());
+                }
+                int g = flat.groupOf(i);
+                if (seen[g] >= 0 && seen[g] != e.getValue()) {
+                    throw new IllegalArgumentException("optimizer state: parameters of one group have step counts "
+                            + seen[g] + " and " + e.getValue() + " (" + e.getKey() + ")");
+                }
+                seen[g] = e.getValue();
+                t[g] = e.getValue();
+            }
+            NDArray restored = own(tmp, tmp.create(t).toDevice(steps.getDevice(), false));
+            io.github.prefine.core.model.internal.TensorArchive.copyInto(restored, steps);
+        }
     }
 
     private void checkOpen() {
@@ -381,24 +410,35 @@ public final class AdamW implements AutoCloseable {
 
     /** Builds an {@link AdamW}; mutable, single-threaded. */
     public static final class Builder {
-        private NDManager manager;
+        private FlatParameters parameters;
         private float beta1 = 0.9f;
         private float beta2 = 0.999f;
         private float epsilon = 1e-8f;
         private double weightDecay;
         private double maxGradNorm = 1.0;
-        private Predicate<String> decays = key -> !key.contains("bias") && !key.toLowerCase().contains("norm");
+        private long block = CPU_BLOCK;
+        private Predicate<String> decays = defaultDecayFilter();
 
         private Builder() {}
 
         /**
-         * Sets the manager the optimiser's sub-manager is opened from (required; use the model's).
+         * Returns the default weight-decay filter: every key containing neither {@code bias} nor
+         * {@code norm} (case-insensitive), as the HF Trainer exempts biases and LayerNorm weights.
          *
-         * @param manager the parent manager
+         * @return the filter
+         */
+        public static Predicate<String> defaultDecayFilter() {
+            return key -> !key.contains("bias") && !key.toLowerCase(java.util.Locale.ROOT).contains("norm");
+        }
+
+        /**
+         * Sets the parameters to update (required; the trainer sets them).
+         *
+         * @param parameters the flat parameters
          * @return this builder
          */
-        public Builder setManager(NDManager manager) {
-            this.manager = Objects.requireNonNull(manager, "manager");
+        public Builder setParameters(FlatParameters parameters) {
+            this.parameters = Objects.requireNonNull(parameters, "parameters");
             return this;
         }
 
@@ -447,9 +487,8 @@ public final class AdamW implements AutoCloseable {
         }
 
         /**
-         * Chooses which parameters weight decay applies to; default: every key containing neither
-         * {@code bias} nor {@code norm} (case-insensitive), as HF Trainer exempts biases and
-         * LayerNorm weights.
+         * Chooses which parameters weight decay applies to; default {@link #defaultDecayFilter()}.
+         * The trainer lays the buffer out so that decayed parameters are contiguous.
          *
          * @param decays true for keys to decay
          * @return this builder
@@ -457,6 +496,15 @@ public final class AdamW implements AutoCloseable {
         public Builder optDecayFilter(Predicate<String> decays) {
             this.decays = Objects.requireNonNull(decays, "decays");
             return this;
+        }
+
+        /**
+         * Returns the weight-decay filter.
+         *
+         * @return the filter
+         */
+        public Predicate<String> decayFilter() {
+            return decays;
         }
 
         /**
@@ -472,14 +520,26 @@ public final class AdamW implements AutoCloseable {
         }
 
         /**
+         * Sets the block size of the CPU update (for tests of the blocked path); default {@link
+         * #CPU_BLOCK}. GPUs update the encoder in one block.
+         *
+         * @param elements elements per block, positive
+         * @return this builder
+         */
+        Builder optCpuBlock(long elements) {
+            this.block = elements;
+            return this;
+        }
+
+        /**
          * Builds the optimiser.
          *
          * @return the optimiser, which the caller must close
-         * @throws IllegalArgumentException if a value is out of range or the manager is missing
+         * @throws IllegalArgumentException if a value is out of range or the parameters are missing
          */
         public AdamW build() {
-            if (manager == null) {
-                throw new IllegalArgumentException("optimizer: setManager is required");
+            if (parameters == null) {
+                throw new IllegalArgumentException("optimizer: setParameters is required");
             }
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException("optimizer: betas must be in [0, 1), found " + beta1 + ", " + beta2);
@@ -492,6 +552,9 @@ public final class AdamW implements AutoCloseable {
             }
             if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
                 throw new IllegalArgumentException("optimizer: maxGradNorm must be finite and >= 0, found " + maxGradNorm);
+            }
+            if (block <= 0) {
+                throw new IllegalArgumentException("optimizer: block must be positive, found " + block);
             }
             return new AdamW(this);
         }

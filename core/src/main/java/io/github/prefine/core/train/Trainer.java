@@ -3,41 +3,25 @@ package io.github.prefine.core.train;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.MultiTaskBatch;
-import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
-import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
-import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * the validation loss of each task; stop when their average has not improved for {@code patience}
  * epochs, then restore the best epoch's weights.
  *
+ * <p>The trainer is a short loop over parts with one job each: the {@link TrainingStep} (forward,
+ * backward, the flat optimiser update, mixed precision and device replicas), a loss watch (the
+ * interval loss and the first non-finite step, on the device), the evaluation passes, the best
+ * weights, and the checkpoints.
+ *
  * <p><b>Determinism.</b> {@link #fit()} seeds the engine ({@code Engine.setRandomSeed}, the
  * process-global generator behind dropout) at the start of every epoch with a seed derived from
  * the run seed and the epoch index. DJL exposes no way to save the generator's state, so seeding
@@ -57,79 +46,47 @@ import org.slf4j.LoggerFactory;
  * exists: seed the engine once at the entry point before building the model.
  *
  * <p><b>Checkpoints.</b> With a checkpoint folder, after every epoch the model, the optimiser's
- * moments and step counts, the schedule step, the sampler state, the early-stopping history and
- * the best weights are written atomically, with a run manifest (seed, hyper-parameters, Java, OS,
- * architecture, engine, device) in its {@code state.json}. {@link #fit()} on a folder holding a checkpoint
- * continues from it; a run killed at any point and restarted ends with the same weights and
- * validation losses as an uninterrupted one.
+ * moments and step counts, the loss scale, the schedule step, the sampler state, the
+ * early-stopping history and the best weights are written atomically, with a run manifest (seed,
+ * hyper-parameters, Java, OS, architecture, engine, device, precision) in its {@code state.json}.
+ * {@link #fit()} on a folder holding a checkpoint continues from it; a run killed at any point
+ * and restarted ends with the same weights and validation losses as an uninterrupted one.
  *
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
  * where a {@link NonFiniteLossException} names that step and the tasks of its batch.
  *
- * <p><b>Mixed precision.</b> With {@link Precision#FP16_MIXED} each step reads the encoder's
- * projection weights through a {@link HalfPrecisionStore} (float16 copies of the float32 masters),
- * back-propagates the loss times a {@link LossScaler} scale, unscales the float32 master gradients
- * (before clipping), and calls {@link AdamW#step(List, double, NDArray)}, which skips the update on
- * the device when a gradient overflowed; the scaler then backs off or grows. No host read is
- * added. Checkpoints hold the float32 masters. The scale itself is not checkpointed: a resumed run
- * starts again from the initial scale.
- *
- * <p><b>Devices.</b> Everything runs on the model manager's device unless {@link
- * Builder#optDevices} lists more: then each batch is split into one contiguous part per device
- * (per micro-batch when accumulating), every further device runs forward and backward on a
- * replica of the parameters, the gradients are summed onto the first device, the optimiser steps
- * there, and the updated values are copied back to the replicas. Every part's loss is normalised
- * by the whole batch's example count, so the update equals gradient accumulation over the same
- * parts. Devices are driven in turn from the training thread; mixed precision is single-device.
- * The only host reads are at logging points, validation and checkpoints.
- *
- * <p><b>Native memory.</b> The trainer owns sub-managers of the model's manager: one for the
- * optimiser's moments, one for its own state (best weights, loss and step scalars, device
- * replicas), and one per step for the batch and all intermediates, closed at the end of the step.
- * {@link #close()} frees the trainer's arrays (not the model) and is idempotent. Not thread-safe;
- * call {@link #fit()} once per trainer.
+ * <p><b>Native memory.</b> While it is open, the trainer's step holds the model's parameters in
+ * one flat buffer (see {@link FlatParameters}); {@link #close()} gives them arrays of their own
+ * again and frees the optimiser's moments and the trainer's arrays (not the model). Idempotent.
+ * Not thread-safe; call {@link #fit()} once per trainer.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
-    private static final AtomicBoolean MALLOC_HINT_GIVEN = new AtomicBoolean();
 
     private final MultiHeadModel model;
     private final BatchSource data;
     private final BatchSampler sampler;
-    private final AdamW optimizer;
     private final LinearSchedule schedule;
+    private final TrainingStep step;
     private final int patience;
     private final int maxEpochs;
     private final int accumulation;
     private final int logEvery;
-    private final int evalBatchSize;
     private final long seed;
     private final Precision precision;
+    private final List<Device> devices;
     private final CheckpointStore store;
     private final List<TrainingListener> listeners;
-    /** Mixed precision only (else null): the loss scaler and the parameters computed in float16. */
-    private final LossScaler scaler;
-    private final Set<Parameter> halfParameters;
-
     private final NDManager stateManager;
     private final NDManager stepRoot;
-    /** The devices a batch is split over; the first is the model's. */
-    private final List<Device> devices;
-    /** For each device after the first, a replica of every parameter, in {@code model.parameters()} order. */
-    private final List<List<NDArray>> replicas = new ArrayList<>();
-    /** The same replicas, looked up by parameter for the forward. */
-    private final List<Map<Parameter, NDArray>> replicaLookup = new ArrayList<>();
-    private final NDArray intervalLoss;
-    private final NDArray firstBadStep;
-    private final NDArray stepCounter;
-    /** The last steps' (global step, epoch, tasks present), for naming a non-finite step's tasks. */
-    private final ArrayDeque<RecentStep> recentSteps = new ArrayDeque<>();
+    private final LossWatch watch;
+    private final Evaluation evaluation;
+    private final BestWeights best;
 
     private long globalStep;
     private EarlyStopping stopping;
     private final List<EpochReport> epochs = new ArrayList<>();
-    private Map<String, NDArray> best;
     private boolean closed;
 
     private Trainer(Builder b, CheckpointStore store) {
@@ -139,7 +96,6 @@ public final class Trainer implements AutoCloseable {
         this.maxEpochs = b.maxEpochs;
         this.accumulation = b.accumulation;
         this.logEvery = b.logEvery;
-        this.evalBatchSize = b.evalBatchSize;
         this.seed = b.seed;
         this.precision = b.precision;
         this.store = store;
@@ -158,38 +114,16 @@ public final class Trainer implements AutoCloseable {
                 ? new LinearSchedule(b.learningRate, Math.min(b.warmupSteps, total), total)
                 : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
         NDManager mm = model.getManager();
+        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
+        this.step = TrainingStep.builder().setModel(model).setData(data).optPrecision(precision)
+                .optGradientAccumulation(accumulation).optOptimizer(b.optimizer).optLossScaler(b.lossScaler)
+                .optDevices(devices).build();
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
-        this.optimizer = b.optimizer.setManager(mm).build();
-        if (precision == Precision.FP16_MIXED) {
-            this.scaler = b.lossScaler.setManager(mm).build();
-            this.halfParameters = ((TransformerEncoder) model.encoder()).matrixParameters();
-        } else {
-            this.scaler = null;
-            this.halfParameters = Set.of();
-        }
-        this.intervalLoss = stateManager.zeros(new Shape(1), DataType.FLOAT32);
-        this.firstBadStep = stateManager.create(new long[] {-1L});
-        this.stepCounter = stateManager.zeros(new Shape(1), DataType.INT64);
+        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64));
+        this.evaluation = new Evaluation(model, data, b.evalBatchSize);
+        this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
-        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
-        for (int d = 1; d < devices.size(); d++) {
-            Device dev = devices.get(d);
-            NDManager rm = stateManager.newSubManager(dev);
-            List<NDArray> list = new ArrayList<>();
-            Map<Parameter, NDArray> lookup = new IdentityHashMap<>();
-            for (NamedParameter p : model.parameters()) {
-                NDArray src = p.parameter().getArray();
-                // toDevice onto the same device would alias the parameter, so clone there instead
-                NDArray a = src.getDevice().equals(dev) ? src.duplicate() : src.toDevice(dev, true);
-                a.attach(rm);
-                a.setRequiresGradient(true);
-                list.add(a);
-                lookup.put(p.parameter(), a);
-            }
-            replicas.add(list);
-            replicaLookup.add(lookup);
-        }
     }
 
     private static int[] trainSizes(BatchSource data) {
@@ -233,7 +167,7 @@ public final class Trainer implements AutoCloseable {
      * @return the optimiser, owned by the trainer
      */
     public AdamW optimizer() {
-        return optimizer;
+        return step.optimizer();
     }
 
     /**
@@ -246,6 +180,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Returns the loss scaler of mixed-precision training.
+     *
+     * @return the scaler, owned by the trainer, or empty under {@link Precision#FLOAT32}
+     */
+    public Optional<LossScaler> lossScaler() {
+        return Optional.ofNullable(step.scaler());
+    }
+
+    /**
      * Trains until early stopping or the epoch limit, continuing from the checkpoint folder's
      * checkpoint if there is one, and leaves the best epoch's weights in the model.
      *
@@ -254,7 +197,7 @@ public final class Trainer implements AutoCloseable {
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      */
     public FitResult fit() throws IOException {
-        hintMallocSettings();
+        MallocHint.giveOnce(devices);
         checkOpen();
         int startEpoch = 0;
         if (store != null) {
@@ -269,60 +212,66 @@ public final class Trainer implements AutoCloseable {
                 LOG.info("resuming from {} after {} epochs", latest.get(), startEpoch);
             }
         }
-        syncReplicas(model.parameters());
+        step.syncReplicas();
         Engine engine = model.getManager().getEngine();
         for (int epoch = startEpoch; epoch < maxEpochs && !stopping.shouldStop(); epoch++) {
             engine.setRandomSeed(epochSeed(epoch));
-            List<SampledBatch> plan = sampler.nextEpoch();
-            long start = System.nanoTime();
-            long intervalStart = start;
-            long examples = 0;
-            long intervalExamples = 0;
-            int intervalSteps = 0;
-            for (int i = 0; i < plan.size(); i++) {
-                SampledBatch b = plan.get(i);
-                trainStep(b, epoch);
-                examples += b.size();
-                intervalExamples += b.size();
-                intervalSteps++;
-                if ((i + 1) % logEvery == 0 || i == plan.size() - 1) {
-                    long now = System.nanoTime();
-                    double meanLoss = readInterval(intervalSteps);
-                    StepReport r = new StepReport(epoch, i + 1, plan.size(), globalStep, meanLoss,
-                            schedule.lr(globalStep - 1), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
-                            (now - start) / 1e9);
-                    LOG.debug("epoch {} step {}/{}: loss {}", epoch, i + 1, plan.size(), meanLoss);
-                    listeners.forEach(l -> l.onSteps(r));
-                    intervalStart = now;
-                    intervalExamples = 0;
-                    intervalSteps = 0;
-                }
-            }
-            double seconds = (System.nanoTime() - start) / 1e9;
-            double[] val = validationLosses();
-            double avg = average(val);
-            boolean improved = stopping.observe(avg);
-            if (improved) {
-                snapshotBest();
-            }
-            EpochReport report = new EpochReport(epoch, boxed(val), avg, improved, seconds, examples);
-            epochs.add(report);
-            LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s", epoch, avg, stopping.bestEpoch(), seconds);
-            listeners.forEach(l -> l.onEpoch(report));
-            if (store != null) {
-                int done = epoch + 1;
-                Path dir = store.write(done, false, d -> writeCheckpoint(d, done, false, false));
-                listeners.forEach(l -> l.onCheckpoint(dir, done));
-            }
+            trainEpoch(epoch);
         }
         boolean stoppedEarly = stopping.shouldStop();
-        restoreBest();
+        if (best.restore()) {
+            step.syncReplicas();
+        }
         if (store != null) {
             int done = epochs.size();
             Path dir = store.write(done, true, d -> writeCheckpoint(d, done, true, stoppedEarly));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
         return result(stoppedEarly);
+    }
+
+    private void trainEpoch(int epoch) throws IOException {
+        List<SampledBatch> plan = sampler.nextEpoch();
+        long start = System.nanoTime();
+        long intervalStart = start;
+        long examples = 0;
+        long intervalExamples = 0;
+        int intervalSteps = 0;
+        for (int i = 0; i < plan.size(); i++) {
+            SampledBatch b = plan.get(i);
+            trainStep(b, epoch);
+            examples += b.size();
+            intervalExamples += b.size();
+            intervalSteps++;
+            if ((i + 1) % logEvery == 0 || i == plan.size() - 1) {
+                long now = System.nanoTime();
+                double meanLoss = watch.readInterval(intervalSteps, model.taskNames());
+                StepReport r = new StepReport(epoch, i + 1, plan.size(), globalStep, meanLoss,
+                        schedule.lr(globalStep - 1), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
+                        (now - start) / 1e9);
+                LOG.debug("epoch {} step {}/{}: loss {}", epoch, i + 1, plan.size(), meanLoss);
+                listeners.forEach(l -> l.onSteps(r));
+                intervalStart = now;
+                intervalExamples = 0;
+                intervalSteps = 0;
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double[] val = validationLosses();
+        double avg = average(val);
+        boolean improved = stopping.observe(avg);
+        if (improved) {
+            best.snapshot();
+        }
+        EpochReport report = new EpochReport(epoch, boxed(val), avg, improved, seconds, examples);
+        epochs.add(report);
+        LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s", epoch, avg, stopping.bestEpoch(), seconds);
+        listeners.forEach(l -> l.onEpoch(report));
+        if (store != null) {
+            int done = epoch + 1;
+            Path dir = store.write(done, false, d -> writeCheckpoint(d, done, false, false));
+            listeners.forEach(l -> l.onCheckpoint(dir, done));
+        }
     }
 
     private FitResult result(boolean stoppedEarly) {
@@ -335,120 +284,18 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Runs one optimiser step on a sampled batch (split into micro-batches when accumulating).
-     * Package-private for tests.
+     * Runs one optimiser step on a sampled batch. Package-private for tests.
      *
      * @param b the batch
      * @param epoch its epoch, for error messages
      */
     void trainStep(SampledBatch b, int epoch) {
-        int[] present = distinct(b.tasks());
-        List<NamedParameter> active = model.activeParameters(present);
-        double lr = schedule.lr(globalStep);
-        int n = b.size();
+        int[] present = Arrays.stream(b.tasks()).distinct().sorted().toArray();
         try (NDManager sm = stepRoot.newSubManager()) {
-            int parts = accumulation * devices.size();
-            List<NDArray> losses = new ArrayList<>(parts);
-            try (GradientCollector gc = model.getManager().getEngine().newGradientCollector()) {
-                for (int j = 0; j < parts; j++) {
-                    int from = (int) ((long) j * n / parts);
-                    int to = (int) ((long) (j + 1) * n / parts);
-                    if (from == to) {
-                        continue;
-                    }
-                    int d = j % devices.size();
-                    NDManager dm = d == 0 ? sm : sm.newSubManager(devices.get(d));
-                    ParameterStore ps = d == 0 ? parameterStore(dm) : new ReplicaStore(dm, replicaLookup.get(d - 1));
-                    MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(b.tasks(), from, to),
-                            Arrays.copyOfRange(b.examples(), from, to));
-                    MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
-                    // normalised by the whole batch, so the summed gradients equal one big batch's
-                    NDArray loss = EngineScalars.div(out.lossSum(), (float) n);
-                    gc.backward(scaler == null ? loss : scaler.scale(loss));
-                    losses.add(d == 0 ? loss : tmp(sm, loss.stopGradient().toDevice(devices.get(0), false)));
-                }
-            }
-            if (devices.size() > 1) {
-                optimizer.step(active, sumReplicaGradients(sm, active), lr);
-                zeroGradients(active);
-                syncReplicas(active);
-            } else if (scaler == null) {
-                optimizer.step(active, lr);
-            } else {
-                mixedPrecisionStep(sm, active, lr);
-            }
-            NDArray stepLoss = losses.get(0).stopGradient();
-            for (int j = 1; j < losses.size(); j++) {
-                stepLoss = stepLoss.add(losses.get(j).stopGradient());
-            }
-            stepLoss = stepLoss.reshape(1);
-            intervalLoss.addi(stepLoss);
-            NDArray bad = stepLoss.isNaN().logicalOr(stepLoss.isInfinite());
-            NDArray notYet = tmp(sm, firstBadStep.lt(0));
-            NDArray fresh = bad.logicalAnd(notYet);
-            NDArray updated = tmp(sm, NDArrays.where(fresh, stepCounter, firstBadStep));
-            TensorArchive.copyInto(updated, firstBadStep);
-            stepCounter.addi(1L);
-        }
-        recentSteps.addLast(new RecentStep(globalStep, epoch, present));
-        while (recentSteps.size() > Math.max(2L * logEvery, 64)) {
-            recentSteps.removeFirst();
+            NDArray loss = step.run(sm, b, schedule.lr(globalStep));
+            watch.record(sm, loss, globalStep, epoch, present);
         }
         globalStep++;
-    }
-
-    /** Sums each active parameter's gradient over the devices, onto the first device. */
-    private List<NDArray> sumReplicaGradients(NDManager sm, List<NamedParameter> active) {
-        Map<Parameter, Integer> index = new IdentityHashMap<>();
-        List<NamedParameter> all = model.parameters();
-        for (int i = 0; i < all.size(); i++) {
-            index.put(all.get(i).parameter(), i);
-        }
-        List<NDArray> grads = new ArrayList<>(active.size());
-        for (NamedParameter p : active) {
-            NDArray g = tmp(sm, p.parameter().getArray().getGradient());
-            int i = index.get(p.parameter());
-            for (List<NDArray> rep : replicas) {
-                NDArray rg = tmp(sm, rep.get(i).getGradient());
-                g = tmp(sm, g.add(tmp(sm, rg.toDevice(g.getDevice(), false))));
-            }
-            grads.add(g);
-        }
-        return grads;
-    }
-
-    private void zeroGradients(List<NamedParameter> active) {
-        Map<Parameter, Integer> index = new IdentityHashMap<>();
-        List<NamedParameter> all = model.parameters();
-        for (int i = 0; i < all.size(); i++) {
-            index.put(all.get(i).parameter(), i);
-        }
-        AdamW.zeroGradients(active);
-        for (List<NDArray> rep : replicas) {
-            for (NamedParameter p : active) {
-                NDArray a = rep.get(index.get(p.parameter()));
-                try (NDArray g = a.getGradient()) {
-                    g.subi(g);
-                }
-            }
-        }
-    }
-
-    /** Copies the first device's values of the given parameters to every replica. */
-    private void syncReplicas(List<NamedParameter> params) {
-        if (replicas.isEmpty()) {
-            return;
-        }
-        Map<Parameter, Integer> index = new IdentityHashMap<>();
-        List<NamedParameter> all = model.parameters();
-        for (int i = 0; i < all.size(); i++) {
-            index.put(all.get(i).parameter(), i);
-        }
-        for (List<NDArray> rep : replicas) {
-            for (NamedParameter p : params) {
-                TensorArchive.copyInto(p.parameter().getArray(), rep.get(index.get(p.parameter())));
-            }
-        }
     }
 
     /**
@@ -458,106 +305,7 @@ public final class Trainer implements AutoCloseable {
      * @return values in {@code model.parameters()} order
      */
     List<float[]> replicaValues(int device) {
-        List<float[]> out = new ArrayList<>();
-        for (NDArray a : replicas.get(device - 1)) {
-            out.add(a.toFloatArray());
-        }
-        return out;
-    }
-
-    /** Serves a device replica's arrays to the blocks of a forward on that device. */
-    private static final class ReplicaStore extends ParameterStore {
-        private final Map<Parameter, NDArray> values;
-
-        ReplicaStore(NDManager manager, Map<Parameter, NDArray> values) {
-            super(manager, false);
-            this.values = values;
-        }
-
-        @Override
-        public NDArray getValue(Parameter parameter, Device device, boolean training) {
-            if (parameter == null) {
-                return null;
-            }
-            NDArray a = values.get(parameter);
-            if (a == null) {
-                throw new IllegalStateException("replica: parameter " + parameter.getName() + " has no replica");
-            }
-            return a;
-        }
-    }
-
-    // ---- mixed precision (h-speed) ----
-
-    private ParameterStore parameterStore(NDManager sm) {
-        return scaler == null ? new ParameterStore(sm, false) : new HalfPrecisionStore(sm, halfParameters);
-    }
-
-    /** Unscales the master gradients, steps unless they overflowed, updates the scale; no host sync. */
-    private void mixedPrecisionStep(NDManager sm, List<NamedParameter> active, double lr) {
-        List<NDArray> grads = new ArrayList<>(active.size());
-        for (NamedParameter p : active) {
-            NDArray g = p.parameter().getArray().getGradient();
-            g.attach(sm);
-            grads.add(g);
-        }
-        NDArray found = scaler.unscale(grads, sm);
-        optimizer.step(active, lr, found);
-        scaler.update(found);
-    }
-
-    /**
-     * Returns the loss scaler of mixed-precision training.
-     *
-     * @return the scaler, owned by the trainer, or empty under {@link Precision#FLOAT32}
-     */
-    public Optional<LossScaler> lossScaler() {
-        return Optional.ofNullable(scaler);
-    }
-
-    private record RecentStep(long step, int epoch, int[] tasks) {}
-
-    /** Once per JVM: on Linux CPUs, glibc's defaults re-fault every activation page each step. */
-    private void hintMallocSettings() {
-        boolean cpu = devices.stream().allMatch(d -> d.getDeviceType().equals(Device.Type.CPU));
-        if (cpu && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")
-                && !MallocSettings.chosenIn(System.getenv()) && MALLOC_HINT_GIVEN.compareAndSet(false, true)) {
-            LOG.info("training on CPU with glibc's default malloc settings, which return freed activations to the"
-                    + " kernel every step; starting the JVM with {} makes steps faster (docs/cpu.md)",
-                    MallocSettings.describe(MallocSettings.RECOMMENDED));
-        }
-    }
-
-    private static NDArray tmp(NDManager sm, NDArray a) {
-        a.attach(sm);
-        return a;
-    }
-
-    private static int[] distinct(int[] tasks) {
-        return Arrays.stream(tasks).distinct().sorted().toArray();
-    }
-
-    private double readInterval(int steps) {
-        long bad = firstBadStep.toLongArray()[0];
-        if (bad >= 0) {
-            throw nonFinite(bad);
-        }
-        float sum = intervalLoss.toFloatArray()[0];
-        intervalLoss.subi(intervalLoss);
-        return sum / steps;
-    }
-
-    private NonFiniteLossException nonFinite(long step) {
-        for (RecentStep s : recentSteps) {
-            if (s.step() == step) {
-                List<String> names = new ArrayList<>();
-                for (int t : s.tasks()) {
-                    names.add(model.taskNames().get(t));
-                }
-                return new NonFiniteLossException(step, s.epoch(), names);
-            }
-        }
-        return new NonFiniteLossException(step, -1, List.of());
+        return step.replicaValues(device);
     }
 
     /**
@@ -567,27 +315,7 @@ public final class Trainer implements AutoCloseable {
      */
     public double[] validationLosses() {
         checkOpen();
-        double[] out = new double[model.numTasks()];
-        try (NDManager sm = stepRoot.newSubManager()) {
-            NDArray[] sums = new NDArray[out.length];
-            for (int t = 0; t < out.length; t++) {
-                int n = data.size(t, Split.VALIDATION);
-                for (int from = 0; from < n; from += evalBatchSize) {
-                    int to = Math.min(n, from + evalBatchSize);
-                    try (NDManager bm = sm.newSubManager()) {
-                        MultiTaskBatch batch = data.assemble(Split.VALIDATION, filled(t, to - from), range(from, to));
-                        NDArray s = model.forward(bm, batch, false).taskLossSums().get(0);
-                        s.attach(sm);
-                        sums[t] = sums[t] == null ? s : sums[t].add(s);
-                    }
-                }
-            }
-            for (int t = 0; t < out.length; t++) {
-                int n = data.size(t, Split.VALIDATION);
-                out[t] = n == 0 ? Double.NaN : sums[t].toType(DataType.FLOAT64, false).getDouble() / n;
-            }
-        }
-        return out;
+        return evaluation.validationLosses(stepRoot);
     }
 
     /**
@@ -599,40 +327,7 @@ public final class Trainer implements AutoCloseable {
      */
     public TaskPredictions predict(int task, Split split) {
         checkOpen();
-        int n = data.size(task, split);
-        List<float[]> logits = new ArrayList<>(n);
-        int width = -1;
-        try (NDManager sm = stepRoot.newSubManager()) {
-            for (int from = 0; from < n; from += evalBatchSize) {
-                int to = Math.min(n, from + evalBatchSize);
-                try (NDManager bm = sm.newSubManager()) {
-                    MultiTaskBatch batch = data.assemble(split, filled(task, to - from), range(from, to));
-                    NDArray lg = model.forward(bm, batch, false).logits().get(0);
-                    Shape shape = lg.getShape();
-                    width = (int) shape.getLastDimension();
-                    float[] all = lg.toType(DataType.FLOAT32, false).toFloatArray();
-                    int per = all.length / (to - from);
-                    for (int i = 0; i < to - from; i++) {
-                        logits.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
-                    }
-                }
-            }
-        }
-        return new TaskPredictions(task, split, range(0, n), logits, width);
-    }
-
-    private static int[] filled(int v, int n) {
-        int[] a = new int[n];
-        Arrays.fill(a, v);
-        return a;
-    }
-
-    private static int[] range(int from, int to) {
-        int[] a = new int[to - from];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = from + i;
-        }
-        return a;
+        return evaluation.predict(stepRoot, task, split);
     }
 
     private static double average(double[] v) {
@@ -655,46 +350,23 @@ public final class Trainer implements AutoCloseable {
         return l;
     }
 
-    private void snapshotBest() {
-        if (best != null) {
-            best.values().forEach(NDArray::close);
-        }
-        best = new LinkedHashMap<>();
-        for (NamedParameter p : model.parameters()) {
-            NDArray copy = p.parameter().getArray().duplicate();
-            copy.attach(stateManager);
-            best.put(p.key(), copy);
-        }
-    }
-
-    private void restoreBest() {
-        if (best == null) {
-            return;
-        }
-        try {
-            model.setValues(best, best.keySet(), "best epoch weights");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        syncReplicas(model.parameters());
-    }
-
     private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
         TensorArchive.write(dir.resolve("model.ndlist"), MultiHeadModel.arrays(model.parameters()));
-        Map<String, NDArray> moments = optimizer.momentArrays();
-        if (!moments.isEmpty()) {
-            TensorArchive.write(dir.resolve("optimizer.ndlist"), moments);
+        try (NDManager views = stateManager.newSubManager()) {
+            Map<String, NDArray> moments = step.optimizer().momentArrays(views);
+            if (!moments.isEmpty()) {
+                TensorArchive.write(dir.resolve("optimizer.ndlist"), moments);
+            }
         }
-        if (best != null) {
-            TensorArchive.write(dir.resolve("best.ndlist"), best);
-        }
+        best.write(dir.resolve("best.ndlist"));
         List<TrainState.EpochRecord> recs = new ArrayList<>();
         for (EpochReport r : epochs) {
             recs.add(new TrainState.EpochRecord(r.validationLosses(), r.averageValidationLoss(), r.improved(),
                     r.trainSeconds(), r.trainExamples()));
         }
+        LossScaler scaler = step.scaler();
         new TrainState(TrainState.FORMAT, epochsDone, globalStep, schedule.peak(), seed, sampler.saveState(),
-                stopping.history(), recs, optimizer.stepCounts(), finished, stoppedEarly, manifest(),
+                stopping.history(), recs, step.optimizer().stepCounts(), finished, stoppedEarly, manifest(),
                 scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker())
                 .write(dir.resolve("state.json"));
     }
@@ -728,8 +400,9 @@ public final class Trainer implements AutoCloseable {
             model.setValues(values, all.keySet(), dir.toString());
             Path opt = dir.resolve("optimizer.ndlist");
             Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
-            optimizer.restore(moments, st.stepCounts());
+            step.optimizer().restore(moments, st.stepCounts());
         }
+        LossScaler scaler = step.scaler();
         if (scaler != null) {
             if (st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
                 scaler.restore(st.lossScale(), st.lossScaleGrowthTracker());
@@ -738,14 +411,7 @@ public final class Trainer implements AutoCloseable {
                         + "the mixed-precision run resumes from the initial scale", dir);
             }
         }
-        Path bestFile = dir.resolve("best.ndlist");
-        if (best != null) {
-            best.values().forEach(NDArray::close);
-            best = null;
-        }
-        if (Files.exists(bestFile)) {
-            best = TensorArchive.read(bestFile, stateManager);
-        }
+        best.read(dir.resolve("best.ndlist"));
         sampler.restoreState(st.samplerState());
         stopping = EarlyStopping.replay(patience, st.scores());
         epochs.clear();
@@ -754,9 +420,7 @@ public final class Trainer implements AutoCloseable {
             epochs.add(new EpochReport(e, r.validationLosses(), r.average(), r.improved(), r.trainSeconds(), r.trainExamples()));
         }
         globalStep = st.globalStep();
-        try (NDManager tmp = stateManager.newSubManager()) {
-            TensorArchive.copyInto(tmp.create(new long[] {globalStep}), stepCounter);
-        }
+        watch.setStep(globalStep);
         return st;
     }
 
@@ -771,10 +435,8 @@ public final class Trainer implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            optimizer.close();
-            if (scaler != null) {
-                scaler.close();
-            }
+            step.close();
+            watch.close();
             stepRoot.close();
             stateManager.close();
         }
@@ -996,7 +658,8 @@ public final class Trainer implements AutoCloseable {
 
         /**
          * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED}
-         * needs a {@link TransformerEncoder} in the model.
+         * needs an {@link io.github.prefine.core.encoder.Encoder} with 16-bit parameters in the
+         * model (a {@link io.github.prefine.core.encoder.TransformerEncoder} has them).
          *
          * @param precision the precision
          * @return this builder
@@ -1072,8 +735,9 @@ public final class Trainer implements AutoCloseable {
             if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
                 throw new IllegalArgumentException("trainer: FP16_MIXED runs on one device, found " + devices.size());
             }
-            if (precision == Precision.FP16_MIXED && !(model.encoder() instanceof TransformerEncoder)) {
-                throw new IllegalArgumentException("trainer: FP16_MIXED needs a TransformerEncoder, found "
+            if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
+                throw new IllegalArgumentException("trainer: FP16_MIXED needs an encoder with 16-bit parameters (an "
+                        + "io.github.prefine.core.encoder.Encoder such as TransformerEncoder), found "
                         + model.encoder().getClass().getName());
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);

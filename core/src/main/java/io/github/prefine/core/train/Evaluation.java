@@ -1,0 +1,88 @@
+package io.github.prefine.core.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.task.Split;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Forward passes without dropout over whole splits, one task at a time: losses and logits. */
+final class Evaluation {
+    private final MultiHeadModel model;
+    private final BatchSource data;
+    private final int batchSize;
+
+    Evaluation(MultiHeadModel model, BatchSource data, int batchSize) {
+        this.model = model;
+        this.data = data;
+        this.batchSize = batchSize;
+    }
+
+    /** Each task's mean validation loss, NaN for a task without validation examples. */
+    double[] validationLosses(NDManager parent) {
+        double[] out = new double[model.numTasks()];
+        try (NDManager sm = parent.newSubManager()) {
+            NDArray[] sums = new NDArray[out.length];
+            for (int t = 0; t < out.length; t++) {
+                int n = data.size(t, Split.VALIDATION);
+                for (int from = 0; from < n; from += batchSize) {
+                    int to = Math.min(n, from + batchSize);
+                    try (NDManager bm = sm.newSubManager()) {
+                        MultiTaskBatch batch = data.assemble(Split.VALIDATION, filled(t, to - from), range(from, to));
+                        NDArray s = model.forward(bm, batch, false).taskLossSums().get(0);
+                        s.attach(sm);
+                        sums[t] = sums[t] == null ? s : sums[t].add(s);
+                    }
+                }
+            }
+            for (int t = 0; t < out.length; t++) {
+                int n = data.size(t, Split.VALIDATION);
+                out[t] = n == 0 ? Double.NaN : sums[t].toType(DataType.FLOAT64, false).getDouble() / n;
+            }
+        }
+        return out;
+    }
+
+    /** A task's logits on a split, one entry per example. */
+    TaskPredictions predict(NDManager parent, int task, Split split) {
+        int n = data.size(task, split);
+        List<float[]> logits = new ArrayList<>(n);
+        int width = -1;
+        try (NDManager sm = parent.newSubManager()) {
+            for (int from = 0; from < n; from += batchSize) {
+                int to = Math.min(n, from + batchSize);
+                try (NDManager bm = sm.newSubManager()) {
+                    MultiTaskBatch batch = data.assemble(split, filled(task, to - from), range(from, to));
+                    NDArray lg = model.forward(bm, batch, false).logits().get(0);
+                    Shape shape = lg.getShape();
+                    width = (int) shape.getLastDimension();
+                    float[] all = lg.toType(DataType.FLOAT32, false).toFloatArray();
+                    int per = all.length / (to - from);
+                    for (int i = 0; i < to - from; i++) {
+                        logits.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+                    }
+                }
+            }
+        }
+        return new TaskPredictions(task, split, range(0, n), logits, width);
+    }
+
+    private static int[] filled(int v, int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    private static int[] range(int from, int to) {
+        int[] a = new int[to - from];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = from + i;
+        }
+        return a;
+    }
+}

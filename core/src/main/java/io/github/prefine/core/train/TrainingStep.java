@@ -1,0 +1,344 @@
+package io.github.prefine.core.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.kernels.EngineScalars;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One optimiser step of a {@link MultiHeadModel} on a sampled batch: forward and backward over
+ * the micro-batches and devices, then one flat {@link AdamW} update. The {@link Trainer} runs it
+ * in its loop; {@code bench} times it as it is.
+ *
+ * <p>The model's parameters become views of a {@link FlatParameters} buffer when the step is
+ * built, which is what lets clipping, the update and the loss-scale check be a constant number of
+ * operations. Under {@link Precision#FP16_MIXED} the forward reads the encoder's projections
+ * through one float16 cast of the buffer's prefix, the loss is multiplied by the {@link
+ * LossScaler}'s scale, and the update unscales, checks and, on overflow, skips itself on the
+ * device. The only host-to-device copies of a step are made at its start (the batch and the
+ * active-group mask), so the host never waits for the device in the middle of a step.
+ *
+ * <p>Not thread-safe. {@link #close()} frees the optimiser, the scaler and the replicas, and gives
+ * the model's parameters arrays of their own again; it does not close the model.
+ */
+public final class TrainingStep implements AutoCloseable {
+    private final MultiHeadModel model;
+    private final BatchSource data;
+    private final Precision precision;
+    private final int accumulation;
+    private final FlatParameters flat;
+    private final AdamW optimizer;
+    private final LossScaler scaler;
+    private final Replicas replicas;
+    private final List<Device> devices;
+    private java.util.function.Consumer<NDArray> gradientHook;
+    private boolean closed;
+
+    private TrainingStep(Builder b) {
+        this.model = b.model;
+        this.data = b.data;
+        this.precision = b.precision;
+        this.accumulation = b.accumulation;
+        NDManager mm = model.getManager();
+        List<List<NamedParameter>> groups = new ArrayList<>();
+        groups.add(model.encoderParameters());
+        for (int t = 0; t < model.numTasks(); t++) {
+            groups.add(model.headParameters(t));
+        }
+        this.flat = FlatParameters.of(mm, groups, precision == Precision.FP16_MIXED
+                ? model.halfPrecisionParameters() : java.util.Set.of(), b.optimizer.decayFilter());
+        this.optimizer = b.optimizer.setParameters(flat).build();
+        this.scaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
+        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
+        this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs one step: forward and backward over {@code accumulation x devices} contiguous parts
+     * of the batch, each part's loss normalised by the whole batch's size (so the summed gradient
+     * equals one big batch's), then the update of the encoder and the heads of the tasks present.
+     *
+     * @param stepManager the step's manager on the model's device; owns every temporary
+     * @param batch the sampled batch
+     * @param lr the learning rate of this step
+     * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
+     */
+    public NDArray run(NDManager stepManager, SampledBatch batch, double lr) {
+        checkOpen();
+        int n = batch.size();
+        float[] activeGroups = new float[flat.numGroups()];
+        activeGroups[0] = 1f;
+        for (int t : batch.tasks()) {
+            activeGroups[1 + t] = 1f;
+        }
+        // made before any compute is queued: a host-to-device copy waits for the device
+        NDArray active = stepManager.create(activeGroups);
+        FlatParameters.Step main = flat.newStep(stepManager);
+        Replicas.Step others = replicas == null ? null : replicas.newStep(stepManager);
+        DataType compute = scaler == null ? DataType.FLOAT32 : DataType.FLOAT16;
+        int parts = accumulation * devices.size();
+        NDArray total = null;
+        try (GradientCollector gc = model.getManager().getEngine().newGradientCollector()) {
+            for (int j = 0; j < parts; j++) {
+                int from = (int) ((long) j * n / parts);
+                int to = (int) ((long) (j + 1) * n / parts);
+                if (from == to) {
+                    continue;
+                }
+                int d = j % devices.size();
+                NDManager dm = d == 0 ? stepManager : others.manager(d - 1);
+                ParameterStore ps = d == 0 ? main.store(compute) : others.store(d - 1);
+                MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(batch.tasks(), from, to),
+                        Arrays.copyOfRange(batch.examples(), from, to));
+                MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
+                NDArray loss = EngineScalars.div(out.lossSum(), (float) n);
+                gc.backward(scaler == null ? loss : scaler.scale(loss));
+                NDArray detached = loss.stopGradient();
+                detached.attach(stepManager);
+                if (d != 0) {
+                    NDArray moved = detached.toDevice(devices.get(0), false);
+                    moved.attach(stepManager);
+                    detached = moved;
+                }
+                total = total == null ? detached : own(stepManager, total.add(detached));
+            }
+        }
+        NDArray gradient = main.gradient();
+        if (others != null) {
+            others.addGradientsTo(gradient);
+        }
+        if (gradientHook != null) {
+            gradientHook.accept(gradient);
+        }
+        NDArray found = optimizer.step(stepManager, gradient, active, lr,
+                scaler == null ? null : own(stepManager, scaler.inverseScale()));
+        if (found != null) {
+            scaler.update(found);
+        }
+        if (replicas != null) {
+            replicas.sync();
+        }
+        return own(stepManager, total.reshape(1));
+    }
+
+    private static NDArray own(NDManager m, NDArray a) {
+        a.attach(m);
+        return a;
+    }
+
+    /** For tests: sees (and may change) each step's flat gradient before the update; null for none. */
+    void inspectGradients(java.util.function.Consumer<NDArray> hook) {
+        this.gradientHook = hook;
+    }
+
+    /**
+     * Returns the optimiser.
+     *
+     * @return the optimiser, owned by this step
+     */
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    /**
+     * Returns the loss scaler of mixed precision.
+     *
+     * @return the scaler, or null under {@link Precision#FLOAT32}
+     */
+    LossScaler scaler() {
+        return scaler;
+    }
+
+    /**
+     * Returns the flat parameters the model's parameters view.
+     *
+     * @return the buffer
+     */
+    public FlatParameters parameters() {
+        return flat;
+    }
+
+    /** Copies the model's values to every device replica (after a restore). */
+    void syncReplicas() {
+        if (replicas != null) {
+            replicas.sync();
+        }
+    }
+
+    /**
+     * Returns a copy of one replica's values, for tests.
+     *
+     * @param device the device index, from 1
+     * @return values in {@code model.parameters()} order
+     */
+    List<float[]> replicaValues(int device) {
+        return replicas.values(device - 1, model.parameters());
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("training step: already closed");
+        }
+    }
+
+    /** Frees the optimiser state, the loss scaler and the replicas; later calls do nothing. */
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            optimizer.close();
+            if (scaler != null) {
+                scaler.close();
+            }
+            if (replicas != null) {
+                replicas.close();
+            }
+            flat.close();
+        }
+    }
+
+    /** Builds a {@link TrainingStep}; mutable, single-threaded. */
+    public static final class Builder {
+        private MultiHeadModel model;
+        private BatchSource data;
+        private Precision precision = Precision.FLOAT32;
+        private int accumulation = 1;
+        private AdamW.Builder optimizer = AdamW.builder();
+        private LossScaler.Builder lossScaler = LossScaler.builder();
+        private List<Device> devices = List.of();
+
+        private Builder() {}
+
+        /**
+         * Sets the model (required).
+         *
+         * @param model the model; its parameters become views of the step's buffer
+         * @return this builder
+         */
+        public Builder setModel(MultiHeadModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * Sets the data the batches are assembled from (required).
+         *
+         * @param data the data
+         * @return this builder
+         */
+        public Builder setData(BatchSource data) {
+            this.data = Objects.requireNonNull(data, "data");
+            return this;
+        }
+
+        /**
+         * Sets the precision; default {@link Precision#FLOAT32}.
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Sets the micro-batches per step; default 1.
+         *
+         * @param microBatches positive
+         * @return this builder
+         */
+        public Builder optGradientAccumulation(int microBatches) {
+            this.accumulation = microBatches;
+            return this;
+        }
+
+        /**
+         * Sets the optimiser's settings; default {@code AdamW.builder()}.
+         *
+         * @param optimizer a configured builder; the step sets its parameters
+         * @return this builder
+         */
+        public Builder optOptimizer(AdamW.Builder optimizer) {
+            this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+            return this;
+        }
+
+        /**
+         * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
+         * LossScaler.builder()}.
+         *
+         * @param lossScaler a configured builder; the step sets its manager
+         * @return this builder
+         */
+        public Builder optLossScaler(LossScaler.Builder lossScaler) {
+            this.lossScaler = Objects.requireNonNull(lossScaler, "lossScaler");
+            return this;
+        }
+
+        /**
+         * Splits each batch over several devices, the model's first (see {@link
+         * Trainer.Builder#optDevices}); default the model's device alone.
+         *
+         * @param devices the devices
+         * @return this builder
+         */
+        public Builder optDevices(List<Device> devices) {
+            this.devices = List.copyOf(devices);
+            return this;
+        }
+
+        /**
+         * Builds the step; the model's parameters become views of its buffer.
+         *
+         * @return the step, which the caller must close
+         * @throws IllegalArgumentException if a value is missing or inconsistent
+         */
+        public TrainingStep build() {
+            if (model == null || data == null) {
+                throw new IllegalArgumentException("training step: setModel and setData are required");
+            }
+            if (data.numTasks() != model.numTasks()) {
+                throw new IllegalArgumentException("training step: data has " + data.numTasks()
+                        + " tasks but the model has " + model.numTasks() + " heads");
+            }
+            if (accumulation <= 0) {
+                throw new IllegalArgumentException("training step: gradient accumulation must be positive, found "
+                        + accumulation);
+            }
+            if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
+                throw new IllegalArgumentException("training step: the first device must be the model's "
+                        + model.getManager().getDevice() + ", found " + devices.get(0));
+            }
+            if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
+                throw new IllegalArgumentException("training step: FP16_MIXED runs on one device, found " + devices.size());
+            }
+            if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
+                throw new IllegalArgumentException("training step: FP16_MIXED needs an encoder with 16-bit parameters "
+                        + "(an io.github.prefine.core.encoder.Encoder such as TransformerEncoder)");
+            }
+            return new TrainingStep(this);
+        }
+    }
+}
