@@ -43,10 +43,10 @@ public final class HeadLosses {
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
         checkPair("crossEntropy", logits, labels);
-        NDArray valid = labels.neq(IGNORE_INDEX);
+        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
         NDArray validF = valid.toType(logits.getDataType(), false);
         NDArray nll = maskedNll(logits, labels, valid, validF);
-        return nll.sum().div(validF.sum().maximum(1));
+        return nll.sum().div(EngineScalars.maximum(validF.sum(), 1f));
     }
 
     /**
@@ -72,12 +72,12 @@ public final class HeadLosses {
                             + labels.getShape());
         }
         long batch = labels.getShape().get(0);
-        NDArray valid = labels.neq(IGNORE_INDEX);
+        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
         NDArray validF = valid.toType(logits.getDataType(), false);
         NDArray nll = maskedNll(logits, labels, valid, validF);
         NDArray sums = nll.reshape(batch, -1).sum(new int[] {1});
         NDArray counts = validF.reshape(batch, -1).sum(new int[] {1});
-        return new RowLosses(sums.div(counts.maximum(1)), counts.gt(0));
+        return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
     }
 
     /**
@@ -123,7 +123,7 @@ public final class HeadLosses {
         // column 0: masked nll, column 1: valid flag; see spanSide
         NDArray sums = start.get(":, 0").add(end.get(":, 0"));
         NDArray counts = start.get(":, 1").add(end.get(":, 1"));
-        return new RowLosses(sums.div(counts.maximum(1)), counts.gt(0));
+        return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
     }
 
     /**
@@ -132,8 +132,8 @@ public final class HeadLosses {
      */
     private static NDArray spanSide(NDArray logits, NDArray positions) {
         long seqLen = logits.getShape().get(1);
-        NDArray clamped = positions.clip(0, seqLen);
-        NDArray valid = clamped.neq(seqLen);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray valid = EngineScalars.neq(clamped, seqLen);
         NDArray validF = valid.toType(logits.getDataType(), false);
         NDArray nll = maskedNll(logits, clamped, valid, validF);
         return nll.stack(validF, 1);
@@ -141,7 +141,7 @@ public final class HeadLosses {
 
     /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */
     private static NDArray sideMean(NDArray side) {
-        return side.get(":, 0").sum().div(side.get(":, 1").sum().maximum(1));
+        return side.get(":, 0").sum().div(EngineScalars.maximum(side.get(":, 1").sum(), 1f));
     }
 
     /**

@@ -15,9 +15,13 @@ import ai.djl.ndarray.types.Shape;
  * different weights from run to run. The constants made here are allocated by the engine, so
  * autograd's reference keeps them alive after the Java handle is closed.
  *
+ * <p>On a GPU there is a second reason: DJL makes a {@code Number} operand with a host array
+ * copied to the device, and PyTorch waits for every queued kernel before such a copy returns. One
+ * {@code x.add(1f)} in a training step therefore stalls the host until the device is idle. The
+ * constants made here are filled on the device ({@code full}), so they never wait.
+ *
  * <p>Each function puts its result in the manager of {@code x}, as DJL's operations do, and leaves
- * nothing else behind. Use them for every constant operand of an array that may require a
- * gradient.
+ * nothing else behind. Use them for every constant operand in code that runs each training step.
  */
 public final class EngineScalars {
 
@@ -59,6 +63,84 @@ public final class EngineScalars {
     public static NDArray pow(NDArray x, float c) {
         try (NDArray s = scalar(x, c)) {
             return x.pow(s);
+        }
+    }
+
+    /**
+     * Returns {@code x + c}.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new array, differentiable in {@code x}
+     */
+    public static NDArray add(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.add(s);
+        }
+    }
+
+    /**
+     * Returns {@code x - c}.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new array, differentiable in {@code x}
+     */
+    public static NDArray sub(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.sub(s);
+        }
+    }
+
+    /**
+     * Returns {@code max(x, c)}, elementwise.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new array
+     */
+    public static NDArray maximum(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.maximum(s);
+        }
+    }
+
+    /**
+     * Returns {@code min(x, c)}, elementwise.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new array
+     */
+    public static NDArray minimum(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.minimum(s);
+        }
+    }
+
+    /**
+     * Returns {@code x != c}, elementwise.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new boolean array
+     */
+    public static NDArray neq(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.neq(s);
+        }
+    }
+
+    /**
+     * Returns {@code x > c}, elementwise.
+     *
+     * @param x any numeric array
+     * @param c the constant
+     * @return a new boolean array
+     */
+    public static NDArray gt(NDArray x, float c) {
+        try (NDArray s = scalar(x, c)) {
+            return x.gt(s);
         }
     }
 

@@ -13,6 +13,7 @@ import ai.djl.nn.core.Embedding;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
 
 /**
@@ -64,8 +65,8 @@ public final class EncoderEmbeddings extends AbstractBlock {
      * @return {@code [batch, seqLen]} int64, in the manager of {@code inputIds}
      */
     public static NDArray paddingAwarePositions(NDArray inputIds, int padTokenId) {
-        NDArray notPad = inputIds.neq(padTokenId).toType(DataType.INT64, false);
-        return notPad.cumSum(1).mul(notPad).add(padTokenId);
+        NDArray notPad = EngineScalars.neq(inputIds, padTokenId).toType(DataType.INT64, false);
+        return EngineScalars.add(notPad.cumSum(1).mul(notPad), padTokenId);
     }
 
     @Override

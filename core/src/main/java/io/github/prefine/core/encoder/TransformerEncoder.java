@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
+import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -353,7 +354,8 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         long batch = ids.getShape().get(0);
         long seqLen = ids.getShape().get(1);
         // one additive bias for all layers: 0 where mask = 1, -MAX_VALUE where mask = 0
-        NDArray maskBias = mask.toType(DataType.FLOAT32, false).sub(1f).mul(Float.MAX_VALUE).reshape(batch, 1, 1, seqLen);
+        NDArray maskBias = EngineScalars.mul(EngineScalars.sub(mask.toType(DataType.FLOAT32, false), 1f), Float.MAX_VALUE)
+                .reshape(batch, 1, 1, seqLen);
         // every layer's attention-dropout mask drawn in one pass (see FastDropout.masks); empty
         // when PyTorch's dropout runs instead (GPU), and each layer then draws its own
         NDList dropMasks = new NDList();
