@@ -269,32 +269,43 @@ public final class MultiHeadModel implements AutoCloseable {
         if (batch.tokenTypeIds() != null) {
             in.add(stepManager.create(batch.tokenTypeIds(), grid));
         }
-        NDArray hidden = encoder.forward(ps, in, training).head();
-        List<NDArray> logits = new ArrayList<>();
-        List<NDArray> taskLossSums = new ArrayList<>();
-        NDArray weighted = null;
-        for (TaskSlice s : batch.slices()) {
+        // every host array is copied to the device before any compute is queued: on a GPU such a
+        // copy waits for the device, so one made after the encoder would idle it
+        List<TaskSlice> slices = batch.slices();
+        NDArray[] rowIndex = new NDArray[slices.size()];
+        NDArray[] labels = new NDArray[slices.size()];
+        for (int k = 0; k < slices.size(); k++) {
+            TaskSlice s = slices.get(k);
             if (s.task() >= heads.size()) {
                 throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
             }
-            NDArray h;
-            NDArray m;
-            if (s.rows().length == batch.rows() && isIdentity(s.rows())) {
-                h = hidden;
-                m = mask;
-            } else {
+            if (!(s.rows().length == batch.rows() && isIdentity(s.rows()))) {
                 long[] rows = new long[s.rows().length];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = s.rows()[i];
                 }
-                NDArray idx = stepManager.create(rows);
-                h = hidden.get(new NDIndex("{}", idx));
-                m = mask.get(new NDIndex("{}", idx));
+                rowIndex[k] = stepManager.create(rows);
+            }
+            labels[k] = stepManager.create(s.labels(), new Shape(s.labelShape()));
+        }
+        NDArray hidden = encoder.forward(ps, in, training).head();
+        List<NDArray> logits = new ArrayList<>();
+        List<NDArray> taskLossSums = new ArrayList<>();
+        NDArray weighted = null;
+        for (int k = 0; k < slices.size(); k++) {
+            TaskSlice s = slices.get(k);
+            NDArray h;
+            NDArray m;
+            if (rowIndex[k] == null) {
+                h = hidden;
+                m = mask;
+            } else {
+                h = hidden.get(new NDIndex("{}", rowIndex[k]));
+                m = mask.get(new NDIndex("{}", rowIndex[k]));
             }
             TaskHead head = heads.get(s.task());
             NDArray lg = head.logits(ps, h, m, training);
-            NDArray labels = stepManager.create(s.labels(), new Shape(s.labelShape()));
-            NDArray ex = head.exampleLosses(lg, labels);
+            NDArray ex = head.exampleLosses(lg, labels[k]);
             NDArray sum = ex.sum();
             logits.add(lg);
             taskLossSums.add(sum);

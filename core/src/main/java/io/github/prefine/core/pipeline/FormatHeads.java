@@ -18,6 +18,7 @@ import io.github.prefine.heads.MultipleChoiceHead;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.heads.SequenceClassificationHead;
 import io.github.prefine.heads.TokenClassificationHead;
+import io.github.prefine.kernels.EngineScalars;
 import java.util.Objects;
 
 /**
@@ -126,7 +127,7 @@ public final class FormatHeads {
                 return out.singletonOrThrow();
             }
             NDArray spans = out.get(0).stack(out.get(1), -1); // [rows, seqLen, 2]
-            NDArray pad = attentionMask.toType(DataType.FLOAT32, false).sub(1f).mul(1e4f).expandDims(-1);
+            NDArray pad = EngineScalars.mul(EngineScalars.sub(attentionMask.toType(DataType.FLOAT32, false), 1f), 1e4f).expandDims(-1);
             return spans.add(pad);
         }
 

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.precision.Casts;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -194,16 +195,24 @@ public final class FlatParameters implements AutoCloseable {
 
     /** The slices of {@code flat} (the buffer, a leaf of it, or a replica), shaped as the parameters. */
     NDList views(NDArray flat) {
-        return reshape(flat.split(splitPoints(0, parameters.size(), 0)), 0);
+        return pieces(flat, 0, parameters.size(), 0);
     }
 
-    private NDList reshape(NDList pieces, int first) {
-        NDList out = new NDList(pieces.size());
-        for (int i = 0; i < pieces.size(); i++) {
-            NDArray piece = pieces.get(i);
-            NDArray shaped = piece.reshape(shapes[first + i]);
+    /**
+     * Parameters [from, to) as shaped slices of {@code src}, which holds exactly them starting
+     * at element {@code base}: one {@code split} (whose backward is one concatenation), then a
+     * view per parameter. {@code src} itself is left open.
+     */
+    private NDList pieces(NDArray src, int from, int to, long base) {
+        if (to - from == 1) {
+            return new NDList(src.reshape(shapes[from]));
+        }
+        NDList split = src.split(splitPoints(from, to, base));
+        NDList out = new NDList(split.size());
+        for (int i = 0; i < split.size(); i++) {
+            NDArray piece = split.get(i);
+            out.add(piece.reshape(shapes[from + i]));
             piece.close();
-            out.add(shaped);
         }
         return out;
     }
@@ -233,11 +242,12 @@ public final class FlatParameters implements AutoCloseable {
             pieces = views(leaf);
         } else {
             NDList two = leaf.split(new long[] {halfEnd});
-            NDArray halfCopy = two.get(0).toType(computeType, false);
+            // DJL's toType cuts the graph; this cast is recorded, so the gradient reaches the leaf
+            NDArray halfCopy = Casts.toType(two.get(0), computeType, stepManager);
             pieces = new NDList(parameters.size());
-            pieces.addAll(reshape(halfCopy.split(splitPoints(0, halfCount, 0)), 0));
+            pieces.addAll(pieces(halfCopy, 0, halfCount, 0));
             if (halfCount < parameters.size()) {
-                pieces.addAll(reshape(two.get(1).split(splitPoints(halfCount, parameters.size(), halfEnd)), halfCount));
+                pieces.addAll(pieces(two.get(1), halfCount, parameters.size(), halfEnd));
             }
             two.attach(stepManager);
             halfCopy.attach(stepManager);

@@ -85,7 +85,22 @@ public final class TrainingStep implements AutoCloseable {
      * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
      */
     public NDArray run(NDManager stepManager, SampledBatch batch, double lr) {
+        return run(stepManager, batch, lr, phase -> { });
+    }
+
+    /**
+     * Like {@link #run(NDManager, SampledBatch, double)}, telling a listener as the step moves
+     * through its phases (bench uses this to time and count each phase).
+     *
+     * @param stepManager the step's manager on the model's device; owns every temporary
+     * @param batch the sampled batch
+     * @param lr the learning rate of this step
+     * @param phases told when each phase starts
+     * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
+     */
+    public NDArray run(NDManager stepManager, SampledBatch batch, double lr, StepPhase.Listener phases) {
         checkOpen();
+        phases.enter(StepPhase.ASSEMBLY);
         int n = batch.size();
         float[] activeGroups = new float[flat.numGroups()];
         activeGroups[0] = 1f;
@@ -108,11 +123,16 @@ public final class TrainingStep implements AutoCloseable {
                 }
                 int d = j % devices.size();
                 NDManager dm = d == 0 ? stepManager : others.manager(d - 1);
-                ParameterStore ps = d == 0 ? main.store(compute) : others.store(d - 1);
+                if (j > 0) {
+                    phases.enter(StepPhase.ASSEMBLY);
+                }
                 MultiTaskBatch mb = data.assemble(Split.TRAIN, Arrays.copyOfRange(batch.tasks(), from, to),
                         Arrays.copyOfRange(batch.examples(), from, to));
+                phases.enter(StepPhase.FORWARD);
+                ParameterStore ps = d == 0 ? main.store(compute) : others.store(d - 1);
                 MultiHeadModel.Output out = model.forward(dm, mb, true, ps);
                 NDArray loss = EngineScalars.div(out.lossSum(), (float) n);
+                phases.enter(StepPhase.BACKWARD);
                 gc.backward(scaler == null ? loss : scaler.scale(loss));
                 NDArray detached = loss.stopGradient();
                 detached.attach(stepManager);
@@ -124,6 +144,7 @@ public final class TrainingStep implements AutoCloseable {
                 total = total == null ? detached : own(stepManager, total.add(detached));
             }
         }
+        phases.enter(StepPhase.OPTIMIZER);
         NDArray gradient = main.gradient();
         if (others != null) {
             others.addGradientsTo(gradient);
@@ -139,7 +160,9 @@ public final class TrainingStep implements AutoCloseable {
         if (replicas != null) {
             replicas.sync();
         }
-        return own(stepManager, total.reshape(1));
+        NDArray result = own(stepManager, total.reshape(1));
+        phases.enter(StepPhase.DONE);
+        return result;
     }
 
     private static NDArray own(NDManager m, NDArray a) {

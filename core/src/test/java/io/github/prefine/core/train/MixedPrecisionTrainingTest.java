@@ -63,8 +63,16 @@ class MixedPrecisionTrainingTest {
                                 reports.add(r);
                             }
                         }).build()) {
+            Map<ai.djl.nn.Parameter, float[]> projections = new java.util.IdentityHashMap<>();
+            for (ai.djl.nn.Parameter p : model.halfPrecisionParameters()) {
+                projections.put(p, p.getArray().toFloatArray());
+            }
             trainer.fit();
             assertEquals(50, reports.get(reports.size() - 1).globalStep());
+            // the 16-bit copies must pass gradients back to their float32 masters
+            assertEquals(8, projections.size());
+            projections.forEach((p, before) -> assertFalse(java.util.Arrays.equals(before, p.getArray().toFloatArray()),
+                    precision + ": projection " + p.getName() + " never moved"));
             for (NamedParameter p : model.parameters()) {
                 assertEquals(DataType.FLOAT32, p.parameter().getArray().getDataType(), "checkpointed " + p.key());
             }

@@ -13,6 +13,7 @@ import ai.djl.nn.transformer.BertBlock;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -22,15 +23,23 @@ import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
-import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.AdamW;
+import io.github.prefine.core.train.BatchSource;
 import io.github.prefine.core.train.MallocSettings;
+import io.github.prefine.core.train.Precision;
+import io.github.prefine.core.train.SampledBatch;
+import io.github.prefine.core.train.StepPhase;
+import io.github.prefine.core.train.TrainingStep;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.heads.SequenceClassificationHead;
 import io.github.prefine.heads.TokenClassificationHead;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -56,7 +65,7 @@ import picocli.CommandLine.Option;
 public final class BenchCommand implements Callable<Integer> {
 
     /** Model sizes. */
-    enum Size { MINILM, XLMR_BASE }
+    enum Size { DEMO, MINILM, XLMR_BASE }
 
     /** What to time. */
     enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL, PAIRED }
@@ -64,7 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** Batch composition of the full step. */
     enum Formats { MIXED, TOKEN, SEQUENCE, SPAN }
 
-    @Option(names = "--model", description = "MINILM (6x384, 12 heads, 1536, vocab 30522) or XLMR_BASE "
+    @Option(names = "--model", description = "DEMO (the demo's random BERT: 2x64, 4 heads, 128, vocab 2000), "
+            + "MINILM (6x384, 12 heads, 1536, vocab 30522) or XLMR_BASE "
             + "(12x768, 12 heads, 3072, vocab 250002); random weights. Default: ${DEFAULT-VALUE}")
     Size size = Size.MINILM;
 
@@ -77,8 +87,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--length", description = "Tokens per sequence. Default: ${DEFAULT-VALUE}")
     int length = 128;
 
-    @Option(names = "--precision", description = "FP32 or FP16_MIXED. Default: ${DEFAULT-VALUE}")
-    String precision = "FP32";
+    @Option(names = "--precision", description = "fp32, fp16-mixed, bf16-mixed (refused: DJL's engine has no "
+            + "bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU). Default: ${DEFAULT-VALUE}")
+    String precision = "fp32";
 
     @Option(names = "--device", description = "cpu, gpu, gpu:K or auto. Default: ${DEFAULT-VALUE}")
     String device = "cpu";
@@ -105,23 +116,25 @@ public final class BenchCommand implements Callable<Integer> {
     boolean profile;
 
     private boolean mixed;
+    private Precision precisionChoice;
 
     @Override
     public Integer call() throws Exception {
-        mixed = switch (precision.toUpperCase(Locale.ROOT)) {
-            case "FP32", "FLOAT32" -> false;
-            case "FP16_MIXED", "FP16-MIXED", "MIXED" -> true;
-            default -> throw new IllegalArgumentException("--precision must be FP32 or FP16_MIXED, found " + precision);
-        };
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
         }
+        if (steps < 1 || warmup < 0 || batch < 1 || length < 2) {
+            throw new IllegalArgumentException("bench: --steps and --batch must be at least 1, --warmup at least 0 and "
+                    + "--length at least 2, found " + steps + ", " + batch + ", " + warmup + " and " + length);
+        }
         Device dev = DeviceOption.parse(device);
+        precisionChoice = Precision.parse(precision, dev);
+        mixed = precisionChoice == Precision.FP16_MIXED;
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
         EncoderConfig cfg = config();
         System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s, malloc: %s%n",
-                engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, mixed ? "FP16_MIXED" : "FP32",
+                engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, precisionChoice.optionName(),
                 threads(), MallocSettings.describe(System.getenv()));
         try (NDManager root = NDManager.newBaseManager(dev)) {
             if (part == Part.FORWARD) {
@@ -149,7 +162,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private EncoderConfig config() {
         EncoderConfig.Builder b = EncoderConfig.builder().optHiddenDropoutProb(0.1f).optAttentionProbsDropoutProb(0.1f);
-        if (size == Size.MINILM) {
+        if (size == Size.DEMO) {
+            b.setModelType(ModelFamily.BERT).setVocabSize(2000).setHiddenSize(64).setNumHiddenLayers(2)
+                    .setNumAttentionHeads(4).setIntermediateSize(128).optMaxPositionEmbeddings(128).optTypeVocabSize(2);
+        } else if (size == Size.MINILM) {
             b.setModelType(ModelFamily.BERT).setVocabSize(30522).setHiddenSize(384).setNumHiddenLayers(6)
                     .setNumAttentionHeads(12).setIntermediateSize(1536);
         } else {
@@ -331,65 +347,129 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private double[] fullStep(NDManager root, EncoderConfig cfg) {
+    private double[] fullStep(NDManager root, EncoderConfig cfg) throws IOException {
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
         try (NDManager pm = root.newSubManager()) {
             enc.initializeRandom(pm, seed);
-            requireGradients(enc);
             HeadFamily fam = cfg.modelType() == ModelFamily.BERT ? HeadFamily.BERT : HeadFamily.ROBERTA;
             int h = cfg.hiddenSize();
-            // the production path: core's TaskHeads adapters, MultiHeadModel, AdamW with HF's clipping at 1.0
+            MultiTaskBatch fixed = batch(cfg);
+            int[] tasks = new int[batch];
+            for (TaskSlice sl : fixed.slices()) {
+                for (int r : sl.rows()) {
+                    tasks[r] = sl.task();
+                }
+            }
+            int[] examples = new int[batch];
+            for (int i = 0; i < batch; i++) {
+                examples[i] = i;
+            }
+            SampledBatch sampled = new SampledBatch(tasks, examples);
+            // the production path: MultiHeadModel and the Trainer's TrainingStep (flat AdamW, HF clipping at 1.0)
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc)
                     .addHead("token", TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(9).optSeed(seed).build())
                     .addHead("sequence", SequenceClassificationHead.builder().setFamily(fam).setHiddenSize(h)
                             .setNumLabels(3).optSeed(seed).build())
                     .addHead("span", QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(seed).build())
                     .build();
-                    AdamW opt = AdamW.builder().setManager(model.getManager()).optWeightDecay(0.01).build();
-                    LossScaler scaler = LossScaler.builder().setManager(model.getManager()).build()) {
-                long[][] phases = new long[warmup + steps][5];
+                    TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed))
+                            .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
+                long[][] phases = new long[warmup + steps][StepPhase.values().length];
                 int[] stepNo = {0};
                 double[] s = time(root, sm -> {
                     long[] ph = phases[stepNo[0]++];
-                    long t0 = System.nanoTime();
-                    // host batch assembly as a batch source does it, every step
-                    MultiTaskBatch b = batch(cfg);
-                    int[] present = b.slices().stream().mapToInt(TaskSlice::task).toArray();
-                    List<NamedParameter> active = model.activeParameters(present);
-                    long t1 = System.nanoTime();
-                    ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
-                    NDArray loss;
-                    long t2;
-                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                        loss = model.forward(sm, b, true, ps).meanLoss();
-                        t2 = System.nanoTime();
-                        gc.backward(mixed ? scaler.scale(loss) : loss);
-                    }
-                    long t3 = System.nanoTime();
-                    if (mixed) {
-                        List<NDArray> grads = new ArrayList<>();
-                        for (NamedParameter p : active) {
-                            NDArray g = p.parameter().getArray().getGradient();
-                            g.attach(sm);
-                            grads.add(g);
-                        }
-                        NDArray found = scaler.unscale(grads, sm);
-                        opt.step(active, 2e-5, found);
-                        scaler.update(found);
-                    } else {
-                        opt.step(active, 2e-5);
-                    }
-                    long t4 = System.nanoTime();
-                    ph[0] = t1 - t0;
-                    ph[1] = t2 - t1;
-                    ph[2] = t3 - t2;
-                    ph[3] = t4 - t3;
-                    return loss;
+                    long[] last = {System.nanoTime()};
+                    StepPhase[] current = {StepPhase.ASSEMBLY};
+                    return step.run(sm, sampled, 2e-5, next -> {
+                        long now = System.nanoTime();
+                        ph[current[0].ordinal()] += now - last[0];
+                        last[0] = now;
+                        current[0] = next;
+                    });
                 });
                 printPhases(phases, new String[] {"batch assembly", "forward (encoder+heads+loss)", "backward",
-                    "optimizer (clip+AdamW+zero)"});
+                    "optimizer (clip+AdamW)"});
+                if (profile) {
+                    countCalls(root, step, sampled);
+                }
                 return s;
             }
+        }
+    }
+
+    /** Serves one fixed batch, whatever is asked: the bench's data. */
+    private static final class FixedBatch implements BatchSource {
+        private final MultiTaskBatch batch;
+
+        FixedBatch(MultiTaskBatch batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public int numTasks() {
+            return 3;
+        }
+
+        @Override
+        public int size(int task, Split split) {
+            return batch.rows();
+        }
+
+        @Override
+        public MultiTaskBatch assemble(Split split, int[] tasks, int[] examples) {
+            return batch;
+        }
+    }
+
+    /**
+     * Runs one more step under PyTorch's profiler, stopped and restarted at each phase, and prints
+     * how many operations each phase dispatches from the host (top-level aten operations: each is
+     * at least one native call and, on a GPU, at least one kernel launch), and how many of them
+     * are copies between host and device.
+     */
+    private void countCalls(NDManager root, TrainingStep step, SampledBatch sampled) throws IOException {
+        Path dir = Files.createTempDirectory("prefine-profile");
+        try {
+            int[] file = {0};
+            StepPhase[] current = {StepPhase.ASSEMBLY};
+            long[][] counts = new long[StepPhase.values().length][2];
+            JniUtils.startProfile(false, false, false);
+            try (NDManager sm = root.newSubManager()) {
+                step.run(sm, sampled, 2e-5, next -> {
+                    Path out = dir.resolve("phase" + (file[0]++) + ".json");
+                    JniUtils.stopProfile(out.toString());
+                    long[] c;
+                    try {
+                        c = ProfileCounts.topLevelOps(out);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    counts[current[0].ordinal()][0] += c[0];
+                    counts[current[0].ordinal()][1] += c[1];
+                    current[0] = next;
+                    if (next != StepPhase.DONE) {
+                        JniUtils.startProfile(false, false, false);
+                    }
+                }).getFloat();
+            }
+            long total = 0;
+            for (StepPhase p : StepPhase.values()) {
+                if (p == StepPhase.DONE) {
+                    continue;
+                }
+                total += counts[p.ordinal()][0];
+                System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d host-device copies%n",
+                        p.name().toLowerCase(Locale.ROOT), counts[p.ordinal()][0], counts[p.ordinal()][1]);
+            }
+            System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops (%d parameter tensors)%n", "whole step", total,
+                    step.parameters().parameters().size());
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
         }
     }
 

@@ -8,6 +8,7 @@ import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.pipeline.FeatureSettings;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
 import io.github.prefine.examples.pipeline.ReproductionPipeline;
@@ -62,6 +63,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite (default: ${DEFAULT-VALUE})")
     long suiteSeed;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed (refused: "
+            + "DJL's engine has no bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU) (default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
@@ -112,7 +117,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
-                .optDevice(dev).optStrict(true)
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true)
                 .optProgress(label -> new TrainingProgress(bar, label)).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();

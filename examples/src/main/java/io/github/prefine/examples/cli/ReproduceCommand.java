@@ -7,6 +7,7 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.pipeline.ReproductionPipeline;
 import io.github.prefine.examples.pipeline.Reports;
 import io.github.prefine.examples.pipeline.Verdicts;
@@ -94,6 +95,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "cap each task's validation and test examples, 0 = all (default: ${DEFAULT-VALUE})")
     int maxEvalExamples;
 
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed (refused: "
+            + "DJL's engine has no bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU) (default: ${DEFAULT-VALUE})")
+    String precision;
+
     @Option(names = "--device", defaultValue = "auto",
             description = "auto, cpu, gpu, gpu:K, or a GPU count N (one worker process per GPU) (default: ${DEFAULT-VALUE})")
     String device;
@@ -139,7 +144,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
                 .optBatchSize(batchSize).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
-                .optDevice(dev).optStrict(strict)
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
                 .optProgress(label -> new TrainingProgress(bar, label)).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();

@@ -109,6 +109,7 @@ public final class ReproductionPipeline {
     private final long prefinetuneSeed;
     private final FeatureSettings features;
     private final ai.djl.Device device;
+    private final io.github.prefine.core.train.Precision precision;
     private final boolean strict;
     private final Function<String, TrainingListener> progress;
     private final long pollMillis;
@@ -139,6 +140,7 @@ public final class ReproductionPipeline {
         this.prefinetuneSeed = b.prefinetuneSeed;
         this.features = b.features;
         this.device = b.device;
+        this.precision = b.precision;
         this.strict = b.strict;
         this.progress = b.progress;
         this.pollMillis = b.pollMillis;
@@ -516,7 +518,7 @@ public final class ReproductionPipeline {
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
                             .optWarmupSteps(warmup(sampler.batchesPerEpoch(), maxEpochs))
                             .optPatience(patience).optSeed(u.seed()).optLogEvery(logEvery).optEvalBatchSize(batchSize)
-                            .optCheckpointDir(lrDir.resolve("checkpoints"))
+                            .optPrecision(precision).optCheckpointDir(lrDir.resolve("checkpoints"))
                             .addListener(progress.apply("pre-finetune " + u.setting() + " lr " + lr))
                             .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
@@ -648,7 +650,7 @@ public final class ReproductionPipeline {
                             .optLearningRate(lr).optMaxEpochs(targetMaxEpochs).optPatience(patience).optSeed(u.seed())
                             .optWarmupSteps(warmup((source.size(0, Split.TRAIN) + targetBatchSize - 1) / targetBatchSize,
                                     targetMaxEpochs))
-                            .optLogEvery(logEvery).optEvalBatchSize(batchSize)
+                            .optLogEvery(logEvery).optEvalBatchSize(batchSize).optPrecision(precision)
                             .addListener(progress.apply(u.setting() + " → " + ft.name() + " seed " + u.seed() + " lr " + lr))
                             .build()) {
                 trainer.fit();
@@ -697,6 +699,7 @@ public final class ReproductionPipeline {
         private List<TaskGroup> groups;
         private List<Task> targets;
         private Path out;
+        private io.github.prefine.core.train.Precision precision = io.github.prefine.core.train.Precision.FLOAT32;
         private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
         private List<Double> learningRates = Trainer.defaultLearningRates();
         private List<Double> targetLearningRates;
@@ -905,6 +908,18 @@ public final class ReproductionPipeline {
          */
         public Builder optFeatures(FeatureSettings features) {
             this.features = Objects.requireNonNull(features, "features");
+            return this;
+        }
+
+        /**
+         * Sets the training precision of every unit; default {@link
+         * io.github.prefine.core.train.Precision#FLOAT32}.
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(io.github.prefine.core.train.Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
             return this;
         }
 
