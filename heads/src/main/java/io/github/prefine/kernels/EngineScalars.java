@@ -1,7 +1,12 @@
 package io.github.prefine.kernels;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Arithmetic with a constant that is safe inside a graph that autograd will differentiate.
@@ -35,9 +40,7 @@ public final class EngineScalars {
      * @return a new array, differentiable in {@code x}
      */
     public static NDArray mul(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.mul(s);
-        }
+        return x.mul(scalar(x, c));
     }
 
     /**
@@ -48,9 +51,7 @@ public final class EngineScalars {
      * @return a new array, differentiable in {@code x}
      */
     public static NDArray div(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.div(s);
-        }
+        return x.div(scalar(x, c));
     }
 
     /**
@@ -61,9 +62,7 @@ public final class EngineScalars {
      * @return a new array, differentiable in {@code x}
      */
     public static NDArray pow(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.pow(s);
-        }
+        return x.pow(scalar(x, c));
     }
 
     /**
@@ -74,9 +73,7 @@ public final class EngineScalars {
      * @return a new array, differentiable in {@code x}
      */
     public static NDArray add(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.add(s);
-        }
+        return x.add(scalar(x, c));
     }
 
     /**
@@ -87,9 +84,7 @@ public final class EngineScalars {
      * @return a new array, differentiable in {@code x}
      */
     public static NDArray sub(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.sub(s);
-        }
+        return x.sub(scalar(x, c));
     }
 
     /**
@@ -100,9 +95,7 @@ public final class EngineScalars {
      * @return a new array
      */
     public static NDArray maximum(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.maximum(s);
-        }
+        return x.maximum(scalar(x, c));
     }
 
     /**
@@ -113,9 +106,7 @@ public final class EngineScalars {
      * @return a new array
      */
     public static NDArray minimum(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.minimum(s);
-        }
+        return x.minimum(scalar(x, c));
     }
 
     /**
@@ -126,9 +117,7 @@ public final class EngineScalars {
      * @return a new boolean array
      */
     public static NDArray neq(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.neq(s);
-        }
+        return x.neq(scalar(x, c));
     }
 
     /**
@@ -139,19 +128,23 @@ public final class EngineScalars {
      * @return a new boolean array
      */
     public static NDArray gt(NDArray x, float c) {
-        try (NDArray s = scalar(x, c)) {
-            return x.gt(s);
-        }
+        return x.gt(scalar(x, c));
     }
 
-    /** A 0-d array of {@code x}'s dtype and device, in engine-owned memory. */
+    /**
+     * A 0-d array of {@code x}'s dtype and device, in engine-owned memory, made once per (device,
+     * dtype, value) and kept for the life of the process: a constant costs no operation per use.
+     */
     private static NDArray scalar(NDArray x, float value) {
-        NDArray s = x.getManager().full(new Shape(), value, x.getDataType());
-        if (s.getDevice().equals(x.getDevice())) {
-            return s;
-        }
-        NDArray moved = s.toDevice(x.getDevice(), false);
-        s.close();
-        return moved;
+        Key key = new Key(x.getDevice(), x.getDataType(), Float.floatToIntBits(value));
+        return CACHE.computeIfAbsent(key, k -> {
+            NDManager m = MANAGERS.computeIfAbsent(k.device(), d -> NDManager.newBaseManager(d));
+            return m.full(new Shape(), value, k.type());
+        });
     }
+
+    private record Key(Device device, DataType type, int bits) {}
+
+    private static final Map<Key, NDArray> CACHE = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
 }

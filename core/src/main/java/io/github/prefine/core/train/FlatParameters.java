@@ -205,14 +205,19 @@ public final class FlatParameters implements AutoCloseable {
      */
     private NDList pieces(NDArray src, int from, int to, long base) {
         if (to - from == 1) {
-            return new NDList(src.reshape(shapes[from]));
+            return new NDList(src.getShape().equals(shapes[from]) ? src : src.reshape(shapes[from]));
         }
         NDList split = src.split(splitPoints(from, to, base));
         NDList out = new NDList(split.size());
         for (int i = 0; i < split.size(); i++) {
             NDArray piece = split.get(i);
-            out.add(piece.reshape(shapes[from + i]));
-            piece.close();
+            if (piece.getShape().equals(shapes[from + i])) {
+                // vectors (biases, norms) need no view: one native call less each way
+                out.add(piece);
+            } else {
+                out.add(piece.reshape(shapes[from + i]));
+                piece.close();
+            }
         }
         return out;
     }

@@ -458,11 +458,15 @@ public final class BenchCommand implements Callable<Integer> {
                     continue;
                 }
                 total += counts[p.ordinal()][0];
-                System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d host-device copies%n",
+                System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops, %d casts or host-device copies%n",
                         p.name().toLowerCase(Locale.ROOT), counts[p.ordinal()][0], counts[p.ordinal()][1]);
             }
             System.out.printf(Locale.ROOT, "  native calls %-26s %6d ops (%d parameter tensors)%n", "whole step", total,
                     step.parameters().parameters().size());
+            // the backward is one call from Java; the autograd engine dispatches its operations natively
+            long fromJava = total - counts[StepPhase.BACKWARD.ordinal()][0] + 1;
+            System.out.printf(Locale.ROOT, "  native calls %-26s %6d (the backward counted as its one call)%n", "from Java",
+                    fromJava);
         } finally {
             try (var files = Files.list(dir)) {
                 for (Path f : files.toList()) {

@@ -52,6 +52,7 @@ final class ProfileCounts {
         }
         long ops = 0;
         long copies = 0;
+        Map<String, Integer> histogram = new java.util.TreeMap<>();
         for (List<double[]> spans : byThread.values()) {
             // outer events first: by start, then longest
             spans.sort(Comparator.<double[]>comparingDouble(s -> s[0]).thenComparingDouble(s -> -s[1]));
@@ -63,12 +64,17 @@ final class ProfileCounts {
                 if (open.isEmpty()) {
                     ops++;
                     String n = names.get(s);
+                    histogram.merge(n, 1, Integer::sum);
                     if (n.equals("aten::to") || n.equals("aten::_to_copy") || n.equals("aten::copy_")) {
                         copies++;
                     }
                 }
                 open.push(s[0] + s[1]);
             }
+        }
+        if (Boolean.getBoolean("prefine.profile.histogram")) {
+            histogram.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(25)
+                    .forEach(e -> System.out.printf("      %5d %s%n", e.getValue(), e.getKey()));
         }
         return new long[] {ops, copies};
     }
