@@ -109,7 +109,7 @@ class ParquetFileTest {
         // copy-2 (len 6, offset 1) -> "dddddd" (overlapping), literal "Z"
         byte[] block = {15, 3 << 2, 'a', 'b', 'c', 'd', (byte) (0 << 2 | 1), 4, (byte) ((6 - 1) << 2 | 2), 1, 0, 0, 'Z'};
         byte[] out = Snappy.decompress(block, 0, block.length);
-        assertArrayEquals("abcdabcddddddZ".getBytes(), out);
+        assertArrayEquals("abcdabcdddddddZ".getBytes(), out);
     }
 
     @Test
