@@ -155,8 +155,8 @@ public final class DatasetFetcher {
             for (Map.Entry<String, Split> e : d.splits().entrySet()) {
                 Path target = dataRoot.resolve(targets.get(e.getValue()));
                 Path tmp = target.resolveSibling(target.getFileName() + ".fetch-tmp");
+                moves.put(tmp, target); // before writing, so a failure mid-file removes it too
                 writer.write(e.getKey(), files.get(e.getKey()), tmp);
-                moves.put(tmp, target);
                 Path gold = CatalogWriter.wicGold(tmp);
                 if (d.conversion() instanceof HubDataset.Wic && !gold.equals(tmp)) {
                     Path goldTarget = CatalogWriter.wicGold(target);
@@ -171,6 +171,7 @@ public final class DatasetFetcher {
             for (Path tmp : moves.keySet()) {
                 Files.deleteIfExists(tmp);
             }
+            Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName)); // the catalog files were not touched
             throw ex;
         }
         List<FetchRecord.Output> outputs = new ArrayList<>();
