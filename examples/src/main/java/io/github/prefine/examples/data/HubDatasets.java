@@ -105,7 +105,7 @@ public final class HubDatasets {
     public static Map<String, String> handLaidOnly() {
         Map<String, String> m = new LinkedHashMap<>();
         String licensed = "licensed corpus, not redistributed on the Hub";
-        String noLabels = "no Hub copy that carries its label names in the data's features";
+        String noLabels = "no Hub copy known that carries its label names in its features";
         m.put("conll2003-de", licensed);
         m.put("ontonotes-en", licensed + " (LDC)");
         m.put("ontonotes-zh", licensed + " (LDC)");
@@ -120,7 +120,7 @@ public final class HubDatasets {
         m.put("wikigold", noLabels);
         m.put("mit-movie", noLabels);
         m.put("subjqa-books", "not converted yet: SubjQA's answers need the CSV reader's own columns");
-        m.put("qed", "the Hub copy is a loading script without a parquet conversion of the fields the catalog reads");
+        m.put("qed", "not converted yet: QED's answers are annotation spans that need their own mapping");
         return m;
     }
 
