@@ -6,7 +6,7 @@ import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.examples.data.DataStatus;
 import io.github.prefine.examples.data.DatasetFetcher;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,8 +67,8 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             List<String> names = resolve(tasks);
-            PrintStream out = System.out;
-            PrintStream err = System.err;
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
             ByteProgress progress = new ByteProgress(err, System.console() != null, System::nanoTime);
             DatasetFetcher fetcher = new DatasetFetcher(HubSettings.fromEnvironment(), data, force, progress::update);
             int failed = 0;
@@ -84,10 +84,13 @@ public final class DataCommand implements Runnable {
                     failed++;
                     String m = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
                     err.println("prefine data fetch: " + name + ": " + m);
+                    err.flush();
                 }
             }
+            out.flush();
             if (failed > 0) {
                 err.println("prefine data fetch: " + failed + " of " + names.size() + " task(s) failed");
+                err.flush();
                 return 1;
             }
             return 0;
@@ -98,6 +101,9 @@ public final class DataCommand implements Runnable {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show each catalogued task: group, format, present or missing, split counts, source.")
     public static final class Status implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
         @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
                 description = "data root the catalog reads (default: ${DEFAULT-VALUE})")
         private Path data;
@@ -107,7 +113,9 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
-            System.out.print(DataStatus.table(DataStatus.of(data)));
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(DataStatus.table(DataStatus.of(data)));
+            out.flush();
             return 0;
         }
     }
@@ -135,7 +143,7 @@ public final class DataCommand implements Runnable {
      * terminal, a plain line every few seconds otherwise. Not thread-safe.
      */
     static final class ByteProgress {
-        private final PrintStream out;
+        private final PrintWriter out;
         private final boolean interactive;
         private final LongSupplier clock;
         private String task = "";
@@ -145,7 +153,7 @@ public final class DataCommand implements Runnable {
         private long lastPrint = Long.MIN_VALUE;
         private boolean open;
 
-        ByteProgress(PrintStream out, boolean interactive, LongSupplier clock) {
+        ByteProgress(PrintWriter out, boolean interactive, LongSupplier clock) {
             this.out = out;
             this.interactive = interactive;
             this.clock = clock;
