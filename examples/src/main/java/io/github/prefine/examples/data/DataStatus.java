@@ -61,14 +61,30 @@ public final class DataStatus {
      * @return one row per task, in catalog order
      */
     public static List<Row> of(Path dataRoot) {
+        return of(dataRoot, true);
+    }
+
+    /**
+     * Computes the status of every catalogued task, optionally without reading hand-laid files.
+     *
+     * @param dataRoot the data root
+     * @param readCounts true to read present tasks that have no intact fetch record, for their
+     *     counts; false to show counts only from fetch records (fast: no data file is read)
+     * @return one row per task, in catalog order
+     */
+    public static List<Row> of(Path dataRoot, boolean readCounts) {
         List<Row> rows = new ArrayList<>();
         for (Task t : TaskCatalog.all()) {
-            rows.add(row(dataRoot, t));
+            rows.add(row(dataRoot, t, readCounts));
         }
         return rows;
     }
 
     static Row row(Path dataRoot, Task t) {
+        return row(dataRoot, t, true);
+    }
+
+    static Row row(Path dataRoot, Task t, boolean readCounts) {
         List<Path> missing = t.source().missing(dataRoot);
         int files = t.source().files().size();
         State state = missing.isEmpty() ? State.PRESENT : missing.size() == files ? State.MISSING : State.PARTIAL;
@@ -105,7 +121,7 @@ public final class DataStatus {
         } else {
             source = "no Hub source: " + HubDatasets.handLaidOnly().getOrDefault(t.name(), "lay out by hand");
         }
-        if (counts.isEmpty() && state != State.MISSING && !marker) {
+        if (readCounts && counts.isEmpty() && state != State.MISSING && !marker) {
             try {
                 TaskData d = t.load(dataRoot, Leniency.LENIENT);
                 counts.putAll(d.splits().entrySet().stream().collect(LinkedHashMap::new,
