@@ -108,16 +108,23 @@ final class CatalogWriter {
     }
 
     /** The columns of one split, read from all its files. */
-    record Rows(String where, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels) {
+    record Rows(String where, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
+            String noLabels) {
         static Rows read(HubDataset d, String hubSplit, List<Path> files) throws IOException {
             String where = d.repo() + "/" + d.config() + "/" + hubSplit;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             Map<String, List<String>> labels = null;
+            String noLabels = null; // why there are no label names; an error only if a label column is read
             int size = 0;
             for (Path f : files) {
                 ParquetFile p = ParquetFile.open(f);
                 if (labels == null) {
-                    labels = HubFeatures.classLabels(where + "/" + f.getFileName(), p.keyValueMetadata());
+                    try {
+                        labels = HubFeatures.classLabels(where + "/" + f.getFileName(), p.keyValueMetadata());
+                    } catch (IOException e) {
+                        labels = Map.of();
+                        noLabels = e.getMessage();
+                    }
                 }
                 for (String c : d.conversion().columns()) {
                     if (!p.columns().contains(c)) {
@@ -128,7 +135,7 @@ final class CatalogWriter {
                 }
                 size += (int) p.rowCount();
             }
-            return new Rows(where, size, cols, labels == null ? Map.of() : labels);
+            return new Rows(where, size, cols, labels == null ? Map.of() : labels, noLabels);
         }
 
         List<Object> col(String name) {
@@ -137,6 +144,9 @@ final class CatalogWriter {
 
         List<String> namesOf(String column) throws IOException {
             List<String> names = labels.get(column);
+            if (names == null && noLabels != null) {
+                throw new IOException(noLabels);
+            }
             if (names == null) {
                 throw new IOException(where + ": column '" + column + "' has no ClassLabel names in the files' "
                         + "huggingface features; prefine does not guess label names");
@@ -206,35 +216,33 @@ final class CatalogWriter {
         List<String> names = rows.namesOf(c.tags());
         String sep = c.tab() ? "\t" : " ";
         int written = 0;
-        {
-            for (int i = 0; i < rows.size(); i++) {
-                List<?> tok = (List<?>) tokens.get(i);
-                List<?> tag = (List<?>) tags.get(i);
-                if (tok == null || tag == null || tok.size() != tag.size()) {
-                    throw new IOException(rows.where() + ": row " + i + ": expected as many tags as tokens, found "
-                            + (tok == null ? "no tokens" : tok.size() + " tokens") + " and "
-                            + (tag == null ? "no tags" : tag.size() + " tags"));
-                }
-                if (tok.isEmpty()) {
-                    repaired("empty sentence skipped");
-                    continue;
-                }
-                for (int k = 0; k < tok.size(); k++) {
-                    String t = tok.get(k) == null ? "" : tok.get(k).toString();
-                    String clean = t.isEmpty() ? "_" : t.replaceAll("\\s", "_");
-                    if (!clean.equals(t)) {
-                        repaired("empty token or whitespace inside a token replaced by _");
-                    }
-                    long idx = ((Number) tag.get(k)).longValue();
-                    if (idx < 0 || idx >= names.size()) {
-                        throw new IOException(rows.where() + ": row " + i + " token " + k + ": tag " + idx
-                                + " is outside the " + names.size() + " ClassLabel names");
-                    }
-                    w.write(clean + sep + names.get((int) idx) + "\n");
-                }
-                w.write("\n");
-                written++;
+        for (int i = 0; i < rows.size(); i++) {
+            List<?> tok = (List<?>) tokens.get(i);
+            List<?> tag = (List<?>) tags.get(i);
+            if (tok == null || tag == null || tok.size() != tag.size()) {
+                throw new IOException(rows.where() + ": row " + i + ": expected as many tags as tokens, found "
+                        + (tok == null ? "no tokens" : tok.size() + " tokens") + " and "
+                        + (tag == null ? "no tags" : tag.size() + " tags"));
             }
+            if (tok.isEmpty()) {
+                repaired("empty sentence skipped");
+                continue;
+            }
+            for (int k = 0; k < tok.size(); k++) {
+                String t = tok.get(k) == null ? "" : tok.get(k).toString();
+                String clean = t.isEmpty() ? "_" : t.replaceAll("\\s", "_");
+                if (!clean.equals(t)) {
+                    repaired("empty token or whitespace inside a token replaced by _");
+                }
+                long idx = ((Number) tag.get(k)).longValue();
+                if (idx < 0 || idx >= names.size()) {
+                    throw new IOException(rows.where() + ": row " + i + " token " + k + ": tag " + idx
+                            + " is outside the " + names.size() + " ClassLabel names");
+                }
+                w.write(clean + sep + names.get((int) idx) + "\n");
+            }
+            w.write("\n");
+            written++;
         }
         return written;
     }
@@ -248,39 +256,35 @@ final class CatalogWriter {
     }
 
     private int writeTsv(Tsv t, Rows rows, Writer w) throws IOException {
-        {
-            for (int i = 0; i < rows.size(); i++) {
-                List<String> f = new ArrayList<>();
-                for (String src : t.sources()) {
-                    f.add(field(source(rows, src, t.label(), t.form(), i)));
-                }
-                w.write(String.join("\t", f) + "\n");
+        for (int i = 0; i < rows.size(); i++) {
+            List<String> f = new ArrayList<>();
+            for (String src : t.sources()) {
+                f.add(field(source(rows, src, t.label(), t.form(), i)));
             }
+            w.write(String.join("\t", f) + "\n");
         }
         return rows.size();
     }
 
     private int writeJsonl(Jsonl j, Rows rows, Writer w) throws IOException {
-        {
-            for (int i = 0; i < rows.size(); i++) {
-                JsonObject o = new JsonObject();
-                for (Map.Entry<String, String> e : j.fields().entrySet()) {
-                    String src = e.getValue();
-                    if (src.equals("label")) {
-                        String l = source(rows, src, j.label(), j.form(), i);
-                        if (j.form() == LabelForm.INDEX) {
-                            o.addProperty(e.getKey(), Long.parseLong(l));
-                        } else {
-                            o.addProperty(e.getKey(), l);
-                        }
-                    } else if (src.startsWith("col:") && rows.col(src.substring(4)).get(i) instanceof Number n) {
-                        o.addProperty(e.getKey(), n);
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject o = new JsonObject();
+            for (Map.Entry<String, String> e : j.fields().entrySet()) {
+                String src = e.getValue();
+                if (src.equals("label")) {
+                    String l = source(rows, src, j.label(), j.form(), i);
+                    if (j.form() == LabelForm.INDEX) {
+                        o.addProperty(e.getKey(), Long.parseLong(l));
                     } else {
-                        o.addProperty(e.getKey(), source(rows, src, j.label(), j.form(), i));
+                        o.addProperty(e.getKey(), l);
                     }
+                } else if (src.startsWith("col:") && rows.col(src.substring(4)).get(i) instanceof Number n) {
+                    o.addProperty(e.getKey(), n);
+                } else {
+                    o.addProperty(e.getKey(), source(rows, src, j.label(), j.form(), i));
                 }
-                w.write(GSON.toJson(o) + "\n");
             }
+            w.write(GSON.toJson(o) + "\n");
         }
         return rows.size();
     }
@@ -378,46 +382,44 @@ final class CatalogWriter {
 
     private int writeMrqa(Mrqa m, Rows rows, Writer w) throws IOException {
         int written = 0;
-        {
-            for (int i = 0; i < rows.size(); i++) {
-                if (!m.subset().equals(rows.col("subset").get(i))) {
-                    continue;
-                }
-                JsonObject qa = new JsonObject();
-                qa.addProperty("qid", str(rows, "qid", i));
-                qa.addProperty("question", str(rows, "question", i));
-                JsonArray detected = new JsonArray();
-                List<?> texts = (List<?>) rows.col("detected_answers.text").get(i);
-                List<?> starts = (List<?>) rows.col("detected_answers.char_spans.start").get(i);
-                List<?> ends = (List<?>) rows.col("detected_answers.char_spans.end").get(i);
-                for (int k = 0; texts != null && k < texts.size(); k++) {
-                    JsonObject a = new JsonObject();
-                    a.addProperty("text", (String) texts.get(k));
-                    JsonArray spans = new JsonArray();
-                    List<?> s = (List<?>) starts.get(k);
-                    List<?> e = (List<?>) ends.get(k);
-                    if (s == null || e == null || s.size() != e.size()) {
-                        throw new IOException(rows.where() + ": row " + i + " answer " + k
-                                + ": expected as many span ends as starts");
-                    }
-                    for (int j = 0; j < s.size(); j++) {
-                        JsonArray span = new JsonArray();
-                        span.add(((Number) s.get(j)).intValue());
-                        span.add(((Number) e.get(j)).intValue());
-                        spans.add(span);
-                    }
-                    a.add("char_spans", spans);
-                    detected.add(a);
-                }
-                qa.add("detected_answers", detected);
-                JsonArray qas = new JsonArray();
-                qas.add(qa);
-                JsonObject line = new JsonObject();
-                line.addProperty("context", str(rows, "context", i));
-                line.add("qas", qas);
-                w.write(GSON.toJson(line) + "\n");
-                written++;
+        for (int i = 0; i < rows.size(); i++) {
+            if (!m.subset().equals(rows.col("subset").get(i))) {
+                continue;
             }
+            JsonObject qa = new JsonObject();
+            qa.addProperty("qid", str(rows, "qid", i));
+            qa.addProperty("question", str(rows, "question", i));
+            JsonArray detected = new JsonArray();
+            List<?> texts = (List<?>) rows.col("detected_answers.text").get(i);
+            List<?> starts = (List<?>) rows.col("detected_answers.char_spans.start").get(i);
+            List<?> ends = (List<?>) rows.col("detected_answers.char_spans.end").get(i);
+            for (int k = 0; texts != null && k < texts.size(); k++) {
+                JsonObject a = new JsonObject();
+                a.addProperty("text", (String) texts.get(k));
+                JsonArray spans = new JsonArray();
+                List<?> s = (List<?>) starts.get(k);
+                List<?> e = (List<?>) ends.get(k);
+                if (s == null || e == null || s.size() != e.size()) {
+                    throw new IOException(rows.where() + ": row " + i + " answer " + k
+                            + ": expected as many span ends as starts");
+                }
+                for (int j = 0; j < s.size(); j++) {
+                    JsonArray span = new JsonArray();
+                    span.add(((Number) s.get(j)).intValue());
+                    span.add(((Number) e.get(j)).intValue());
+                    spans.add(span);
+                }
+                a.add("char_spans", spans);
+                detected.add(a);
+            }
+            qa.add("detected_answers", detected);
+            JsonArray qas = new JsonArray();
+            qas.add(qa);
+            JsonObject line = new JsonObject();
+            line.addProperty("context", str(rows, "context", i));
+            line.add("qas", qas);
+            w.write(GSON.toJson(line) + "\n");
+            written++;
         }
         return written;
     }

@@ -44,17 +44,16 @@ final class HybridDecoder {
             } else {
                 long values = (header >>> 1) * 8;
                 long bitPos = (long) pos * 8;
-                for (long i = 0; i < values; i++) {
-                    int v = 0;
-                    for (int b = 0; b < bitWidth; b++) {
-                        long bit = bitPos + i * bitWidth + b;
-                        if (((buf[(int) (bit >>> 3)] >>> (bit & 7)) & 1) != 0) {
-                            v |= 1 << b;
-                        }
+                long mask = (1L << bitWidth) - 1;
+                for (long i = 0; i < values && n < count; i++) {
+                    long bit = bitPos + i * bitWidth;
+                    int at = (int) (bit >>> 3);
+                    int shift = (int) (bit & 7);
+                    long window = 0;
+                    for (int b = 0, bytes = (shift + bitWidth + 7) / 8; b < bytes && at + b < end; b++) {
+                        window |= (buf[at + b] & 0xffL) << (8 * b);
                     }
-                    if (n < count) {
-                        out[n++] = v;
-                    }
+                    out[n++] = (int) ((window >>> shift) & mask);
                 }
                 pos += (int) ((values * bitWidth + 7) / 8);
             }

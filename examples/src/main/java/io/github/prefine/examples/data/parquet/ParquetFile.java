@@ -49,7 +49,7 @@ public final class ParquetFile {
     private final List<Struct> rowGroups;
 
     /** A leaf column: its physical path and the level structure of its ancestors. */
-    private record Leaf(String logical, List<String> physical, int type, int typeLength, boolean utf8,
+    private record Leaf(String logical, List<String> physical, int type, int typeLength,
             int maxDef, int maxRep, int[] defBefore) {}
 
     private ParquetFile(Path file, long rows, Map<String, String> keyValue, Map<String, Leaf> leaves,
@@ -162,9 +162,8 @@ public final class ParquetFile {
                     shown.add(n.name);
                 }
             }
-            boolean utf8 = e.i32(6, -1) == 0 || (logical != null && logical.has(1));
             String key = String.join(".", shown);
-            leaves.put(key, new Leaf(key, List.copyOf(physical), e.i32(1, -1), e.i32(2, 0), utf8, maxDef, maxRep,
+            leaves.put(key, new Leaf(key, List.copyOf(physical), e.i32(1, -1), e.i32(2, 0), maxDef, maxRep,
                     defBefore.stream().mapToInt(Integer::intValue).toArray()));
         } else {
             int childMode = list ? WRAPPER : (mode == WRAPPER && children == 1 ? HIDDEN : SHOWN);
