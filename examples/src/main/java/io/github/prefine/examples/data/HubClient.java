@@ -331,8 +331,16 @@ final class HubClient {
     }
 
     private JsonElement getJson(String repo, String what, URI url) throws IOException {
-        HttpResponse<String> resp = send(repo, what, request(url).GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        HttpResponse<String> resp = null;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            resp = send(repo, what, request(url).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            int status = resp.statusCode();
+            String location = resp.headers().firstValue("Location").orElse(null);
+            if (status < 300 || status >= 400 || location == null) {
+                break;
+            }
+            url = url.resolve(location); // a renamed dataset: the Hub redirects its old id
+        }
         if (resp.statusCode() != 200) {
             throw statusError(repo, what, url, resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(""));
         }

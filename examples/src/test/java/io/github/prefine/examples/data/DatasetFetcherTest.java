@@ -407,6 +407,17 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void followsTheHubsRedirectForARenamedDataset() throws IOException {
+        putPairs("nyu-mll/glue-renamed", "rte", Map.of("train", pairRows(4, "t"), "validation", pairRows(2, "v")), true);
+        hub.moved("nyu-mll/glue", "nyu-mll/glue-renamed");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+
+        assertEquals(4, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+        assertTrue(hub.seen().stream().anyMatch(s -> s.rawPath().startsWith("/api/datasets/nyu-mll/glue-renamed/tree/")));
+    }
+
+    @Test
     void noNetworkIsOneClearLine() throws IOException {
         HubSettings s = new HubSettings(java.net.URI.create("http://127.0.0.1:1"), cache, false, null);
         DatasetFetcher f = new DatasetFetcher(s, data, false, (a, b, c) -> { });

@@ -41,6 +41,7 @@ final class FakeDatasetHub implements AutoCloseable {
     private final Set<String> corrupt = new LinkedHashSet<>();
     private final List<Seen> seen = new ArrayList<>();
     private volatile String requiredToken;
+    private final Map<String, String> moved = new LinkedHashMap<>();
 
     FakeDatasetHub() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -70,6 +71,11 @@ final class FakeDatasetHub implements AutoCloseable {
         corrupt.add(repo + "/" + path);
     }
 
+    /** Answers every request for {@code from} with a 307 to the same path under {@code to}, as the Hub does for a renamed repository. */
+    synchronized void moved(String from, String to) {
+        moved.put(from, to);
+    }
+
     void requireToken(String token) {
         this.requiredToken = token;
     }
@@ -94,6 +100,18 @@ final class FakeDatasetHub implements AutoCloseable {
             ex.getResponseHeaders().set("X-Error-Code", "GatedRepo");
             send(ex, 401, new byte[0]);
             return;
+        }
+        synchronized (this) {
+            for (Map.Entry<String, String> m : moved.entrySet()) {
+                for (String prefix : List.of("/api/datasets/", "/datasets/")) {
+                    if (raw.startsWith(prefix + m.getKey() + "/")) {
+                        ex.getResponseHeaders().set("Location", prefix + m.getValue() + raw.substring(prefix.length()
+                                + m.getKey().length()));
+                        send(ex, 307, new byte[0]);
+                        return;
+                    }
+                }
+            }
         }
         if (raw.startsWith("/api/datasets/")) {
             api(ex, raw.substring("/api/datasets/".length()));
