@@ -118,6 +118,7 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         if (threads != null) {
             // read once when the engine starts, which happens below
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());

@@ -1,0 +1,227 @@
+package io.github.prefine.examples.cli;
+
+import io.github.prefine.core.hub.HubSettings;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.examples.data.DataStatus;
+import io.github.prefine.examples.data.DatasetFetcher;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code data}: gets the paper's datasets from the Hugging Face Hub ({@code data fetch}) and shows
+ * what a data root holds ({@code data status}). See {@code docs/data.md}.
+ */
+@Command(name = "data", mixinStandardHelpOptions = true,
+        description = "Fetch the catalogued datasets from the Hugging Face Hub, or show their status.",
+        subcommands = {DataCommand.Fetch.class, DataCommand.Status.class})
+public final class DataCommand implements Runnable {
+    @Spec
+    private CommandSpec spec;
+
+    /** Creates the command; picocli fills the fields. */
+    public DataCommand() {}
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /**
+     * {@code data fetch}: downloads each task's Hub parquet files and converts them into the
+     * catalog layout. Exit code 0 when every task was fetched, up to date, hand-laid or has no Hub
+     * source; 1 when any failed (one line per failure on standard error); 2 for an unknown task.
+     */
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = "Download the catalogued tasks' datasets from the Hub into the TaskCatalog layout "
+                    + "(HF_TOKEN, HF_ENDPOINT and HF_HUB_OFFLINE are honoured).")
+    public static final class Fetch implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--tasks", paramLabel = "all|NAME,...", defaultValue = "all", split = ",",
+                description = "tasks to fetch (default: all)")
+        private List<String> tasks;
+
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
+                description = "data root the catalog reads (default: ${DEFAULT-VALUE})")
+        private Path data;
+
+        @Option(names = "--force", description = "also replace hand-laid files")
+        private boolean force;
+
+        /** Creates the command; picocli fills the fields. */
+        public Fetch() {}
+
+        @Override
+        public Integer call() {
+            List<String> names = resolve(tasks);
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            ByteProgress progress = new ByteProgress(err, System.console() != null, System::nanoTime);
+            DatasetFetcher fetcher = new DatasetFetcher(HubSettings.fromEnvironment(), data, force, progress::update);
+            int failed = 0;
+            for (String name : names) {
+                progress.task(name);
+                try {
+                    DatasetFetcher.Result r = fetcher.fetch(name);
+                    progress.finishLine();
+                    out.println(name + ": " + r.outcome().name().toLowerCase(Locale.ROOT).replace('_', '-') + " "
+                            + r.detail());
+                } catch (IOException | RuntimeException e) {
+                    progress.finishLine();
+                    failed++;
+                    String m = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
+                    err.println("prefine data fetch: " + name + ": " + m);
+                    err.flush();
+                }
+            }
+            out.flush();
+            if (failed > 0) {
+                err.println("prefine data fetch: " + failed + " of " + names.size() + " task(s) failed");
+                err.flush();
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    /** {@code data status}: a table of every catalogued task under a data root. */
+    @Command(name = "status", mixinStandardHelpOptions = true,
+            description = "Show each catalogued task: group, format, present or missing, split counts, source.")
+    public static final class Status implements Callable<Integer> {
+        @Spec
+        private CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
+                description = "data root the catalog reads (default: ${DEFAULT-VALUE})")
+        private Path data;
+
+        /** Creates the command; picocli fills the fields. */
+        public Status() {}
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(DataStatus.table(DataStatus.of(data)));
+            out.flush();
+            return 0;
+        }
+    }
+
+    static List<String> resolve(List<String> tasks) {
+        List<String> all = TaskCatalog.all().stream().map(Task::name).toList();
+        if (tasks.size() == 1 && tasks.get(0).equals("all")) {
+            return all;
+        }
+        List<String> out = new ArrayList<>();
+        for (String t : tasks) {
+            String n = t.strip();
+            if (!all.contains(n)) {
+                throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; tasks are " + all);
+            }
+            if (!out.contains(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A download progress line: file, bytes done of total, rate and ETA; redrawn in place on a
+     * terminal, a plain line every few seconds otherwise. Not thread-safe.
+     */
+    static final class ByteProgress {
+        private final PrintWriter out;
+        private final boolean interactive;
+        private final LongSupplier clock;
+        private String task = "";
+        private String file;
+        private long startNanos;
+        private long startBytes;
+        private long lastPrint = Long.MIN_VALUE;
+        private boolean open;
+
+        ByteProgress(PrintWriter out, boolean interactive, LongSupplier clock) {
+            this.out = out;
+            this.interactive = interactive;
+            this.clock = clock;
+        }
+
+        void task(String name) {
+            this.task = name;
+        }
+
+        void update(String f, long done, long total) {
+            long now = clock.getAsLong();
+            if (!f.equals(file)) {
+                finishLine();
+                file = f;
+                startNanos = now;
+                startBytes = done;
+                lastPrint = Long.MIN_VALUE;
+            }
+            long interval = interactive ? 200_000_000L : 5_000_000_000L;
+            if (lastPrint != Long.MIN_VALUE && now - lastPrint < interval && done < total) {
+                return;
+            }
+            lastPrint = now;
+            String line = render(done, total, now);
+            if (interactive) {
+                out.print("\r" + line);
+                open = true;
+            } else {
+                out.println(line);
+            }
+            out.flush();
+        }
+
+        String render(long done, long total, long now) {
+            double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
+            double rate = (done - startBytes) / seconds;
+            String eta = rate > 0 && done < total ? clockTime(Duration.ofMillis((long) ((total - done) / rate * 1000)))
+                    : done >= total ? "0:00" : "--:--";
+            return String.format(Locale.ROOT, "%s: %s %s / %s (%3.0f%%) | %s/s | ETA %s", task, file, bytes(done),
+                    bytes(total), 100.0 * done / Math.max(1, total), bytes((long) rate), eta);
+        }
+
+        void finishLine() {
+            if (open) {
+                out.println();
+                open = false;
+            }
+            file = null;
+        }
+
+        static String bytes(long n) {
+            if (n < 1024) {
+                return n + " B";
+            }
+            String[] units = {"KiB", "MiB", "GiB", "TiB"};
+            double v = n;
+            int u = -1;
+            while (v >= 1024 && u < units.length - 1) {
+                v /= 1024;
+                u++;
+            }
+            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        }
+
+        private static String clockTime(Duration d) {
+            long s = d.getSeconds();
+            return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                    : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+        }
+    }
+}

@@ -1,0 +1,426 @@
+package io.github.prefine.examples.data;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.examples.data.HubDataset.Conll;
+import io.github.prefine.examples.data.HubDataset.Jsonl;
+import io.github.prefine.examples.data.HubDataset.LabelForm;
+import io.github.prefine.examples.data.HubDataset.Mrqa;
+import io.github.prefine.examples.data.HubDataset.Squad;
+import io.github.prefine.examples.data.HubDataset.Tsv;
+import io.github.prefine.examples.data.HubDataset.Wic;
+import io.github.prefine.examples.data.parquet.ParquetFile;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Writes one Hub split's rows as the catalog file its task reads, in that reader's format.
+ *
+ * <p>Output goes to a temporary sibling that the caller moves into place only after every split
+ * of the task converted, so a failed conversion never leaves a half-written data file. Text that
+ * the target format cannot hold (a TAB or line break inside a TSV field, whitespace inside a CoNLL
+ * token) is replaced and counted in {@link #repairs()}; empty sentences are skipped and counted
+ * there too. Not thread-safe; one instance per task.
+ */
+final class CatalogWriter {
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+
+    private final HubDataset dataset;
+    private final Task task;
+    private final Map<String, Integer> repairs = new TreeMap<>();
+
+    CatalogWriter(HubDataset dataset, Task task) {
+        this.dataset = dataset;
+        this.task = task;
+    }
+
+    /** What was replaced or skipped while writing, by rule. */
+    Map<String, Integer> repairs() {
+        return repairs;
+    }
+
+    /**
+     * Converts the rows of one Hub split.
+     *
+     * @param hubSplit the Hub split name, for messages
+     * @param files the split's parquet files, in order
+     * @param target the temporary output file
+     * @return the rows written
+     */
+    int write(String hubSplit, List<Path> files, Path target) throws IOException {
+        Files.createDirectories(target.getParent());
+        HubDataset.Conversion c = dataset.conversion();
+        if (c instanceof Wic) {
+            return writeWic(Rows.read(dataset, hubSplit, files), target);
+        } else if (c instanceof Squad squad) {
+            return writeSquad(squad, Rows.read(dataset, hubSplit, files), target);
+        }
+        // line formats: one file at a time, so a large split never sits in memory whole
+        boolean gzip = c instanceof Mrqa;
+        int written = 0;
+        try (OutputStream raw = Files.newOutputStream(target);
+                OutputStream out = gzip ? new GZIPOutputStream(raw) : raw;
+                Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
+            if (c instanceof Tsv tsv && tsv.withHeader()) {
+                w.write(String.join("\t", tsv.header()) + "\n");
+            }
+            if (c instanceof Mrqa m) {
+                JsonObject header = new JsonObject();
+                JsonObject h = new JsonObject();
+                h.addProperty("dataset", m.subset());
+                h.addProperty("split", hubSplit);
+                header.add("header", h);
+                w.write(GSON.toJson(header) + "\n");
+            }
+            for (Path f : files) {
+                Rows rows = Rows.read(dataset, hubSplit, List.of(f));
+                if (c instanceof Conll conll) {
+                    written += writeConll(conll, rows, w);
+                } else if (c instanceof Tsv tsv) {
+                    written += writeTsv(tsv, rows, w);
+                } else if (c instanceof Jsonl jsonl) {
+                    written += writeJsonl(jsonl, rows, w);
+                } else if (c instanceof Mrqa mrqa) {
+                    written += writeMrqa(mrqa, rows, w);
+                }
+            }
+        }
+        if (c instanceof Mrqa m && written == 0) {
+            throw new IOException(dataset.repo() + "/" + dataset.config() + "/" + hubSplit + ": no row has subset '"
+                    + m.subset() + "'");
+        }
+        return written;
+    }
+
+    /** The columns of one split, read from all its files. */
+    record Rows(String where, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
+            String noLabels) {
+        static Rows read(HubDataset d, String hubSplit, List<Path> files) throws IOException {
+            String where = d.repo() + "/" + d.config() + "/" + hubSplit;
+            Map<String, List<Object>> cols = new LinkedHashMap<>();
+            Map<String, List<String>> labels = null;
+            String noLabels = null; // why there are no label names; an error only if a label column is read
+            int size = 0;
+            for (Path f : files) {
+                ParquetFile p = ParquetFile.open(f);
+                if (labels == null) {
+                    try {
+                        labels = HubFeatures.classLabels(where + "/" + f.getFileName(), p.keyValueMetadata());
+                    } catch (IOException e) {
+                        labels = Map.of();
+                        noLabels = e.getMessage();
+                    }
+                }
+                for (String c : d.conversion().columns()) {
+                    if (!p.columns().contains(c)) {
+                        throw new IOException(where + "/" + f.getFileName() + ": expected column '" + c
+                                + "', the file has " + p.columns());
+                    }
+                    cols.computeIfAbsent(c, k -> new ArrayList<>()).addAll(p.column(c));
+                }
+                size += (int) p.rowCount();
+            }
+            return new Rows(where, size, cols, labels == null ? Map.of() : labels, noLabels);
+        }
+
+        List<Object> col(String name) {
+            return columns.get(name);
+        }
+
+        List<String> namesOf(String column) throws IOException {
+            List<String> names = labels.get(column);
+            if (names == null && noLabels != null) {
+                throw new IOException(noLabels);
+            }
+            if (names == null) {
+                throw new IOException(where + ": column '" + column + "' has no ClassLabel names in the files' "
+                        + "huggingface features; prefine does not guess label names");
+            }
+            return names;
+        }
+    }
+
+    private void repaired(String rule) {
+        repairs.merge(rule, 1, Integer::sum);
+    }
+
+    /** The label of row i, in the form the catalog reads, or null for an unlabelled row (-1). */
+    private String label(Rows rows, String column, LabelForm form, int i) throws IOException {
+        Object v = rows.col(column).get(i);
+        List<String> names = rows.namesOf(column);
+        if (v == null || ((Number) v).longValue() < 0) {
+            return null;
+        }
+        long idx = ((Number) v).longValue();
+        if (idx >= names.size()) {
+            throw new IOException(rows.where() + ": row " + i + ": label " + idx + " is outside the "
+                    + names.size() + " ClassLabel names " + names);
+        }
+        List<String> declared = task.labels();
+        if (form == LabelForm.INDEX) {
+            if (!declared.isEmpty() && declared.size() != names.size()) {
+                throw new IOException(rows.where() + ": the catalog declares " + declared.size() + " labels "
+                        + declared + " for " + task.name() + ", the dataset's features name " + names.size() + " " + names);
+            }
+            return Long.toString(idx);
+        }
+        String name = names.get((int) idx);
+        if (declared.isEmpty()) {
+            return name;
+        }
+        for (String d : declared) {
+            if (d.equalsIgnoreCase(name)) {
+                return d;
+            }
+        }
+        throw new IOException(rows.where() + ": ClassLabel name '" + name + "' is none of the catalog's labels "
+                + declared + " for " + task.name());
+    }
+
+    private String source(Rows rows, String src, String labelColumn, LabelForm form, int i) throws IOException {
+        if (src.equals("label")) {
+            String l = label(rows, labelColumn, form, i);
+            if (l == null) {
+                throw new IOException(rows.where() + ": row " + i + " is unlabelled (-1) in a split the catalog reads as labelled");
+            }
+            return l;
+        } else if (src.equals("row")) {
+            return Integer.toString(i);
+        } else if (src.startsWith("const:")) {
+            return src.substring(6);
+        } else if (src.startsWith("col:")) {
+            Object v = rows.col(src.substring(4)).get(i);
+            return v == null ? "" : v.toString();
+        }
+        throw new IllegalArgumentException("unknown source '" + src + "'");
+    }
+
+    private int writeConll(Conll c, Rows rows, Writer w) throws IOException {
+        List<Object> tokens = rows.col(c.tokens());
+        List<Object> tags = rows.col(c.tags());
+        List<String> names = rows.namesOf(c.tags());
+        String sep = c.tab() ? "\t" : " ";
+        int written = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            List<?> tok = (List<?>) tokens.get(i);
+            List<?> tag = (List<?>) tags.get(i);
+            if (tok == null || tag == null || tok.size() != tag.size()) {
+                throw new IOException(rows.where() + ": row " + i + ": expected as many tags as tokens, found "
+                        + (tok == null ? "no tokens" : tok.size() + " tokens") + " and "
+                        + (tag == null ? "no tags" : tag.size() + " tags"));
+            }
+            if (tok.isEmpty()) {
+                repaired("empty sentence skipped");
+                continue;
+            }
+            for (int k = 0; k < tok.size(); k++) {
+                String t = tok.get(k) == null ? "" : tok.get(k).toString();
+                String clean = t.isEmpty() ? "_" : t.replaceAll("\\s", "_");
+                if (!clean.equals(t)) {
+                    repaired("empty token or whitespace inside a token replaced by _");
+                }
+                long idx = ((Number) tag.get(k)).longValue();
+                if (idx < 0 || idx >= names.size()) {
+                    throw new IOException(rows.where() + ": row " + i + " token " + k + ": tag " + idx
+                            + " is outside the " + names.size() + " ClassLabel names");
+                }
+                w.write(clean + sep + names.get((int) idx) + "\n");
+            }
+            w.write("\n");
+            written++;
+        }
+        return written;
+    }
+
+    private String field(String s) {
+        if (s.indexOf('\t') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0) {
+            repaired("TAB or line break inside a TSV field replaced by a space");
+            return s.replaceAll("[\t\r\n]", " ");
+        }
+        return s;
+    }
+
+    private int writeTsv(Tsv t, Rows rows, Writer w) throws IOException {
+        for (int i = 0; i < rows.size(); i++) {
+            List<String> f = new ArrayList<>();
+            for (String src : t.sources()) {
+                f.add(field(source(rows, src, t.label(), t.form(), i)));
+            }
+            w.write(String.join("\t", f) + "\n");
+        }
+        return rows.size();
+    }
+
+    private int writeJsonl(Jsonl j, Rows rows, Writer w) throws IOException {
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject o = new JsonObject();
+            for (Map.Entry<String, String> e : j.fields().entrySet()) {
+                String src = e.getValue();
+                if (src.equals("label")) {
+                    String l = source(rows, src, j.label(), j.form(), i);
+                    if (j.form() == LabelForm.INDEX) {
+                        o.addProperty(e.getKey(), Long.parseLong(l));
+                    } else {
+                        o.addProperty(e.getKey(), l);
+                    }
+                } else if (src.startsWith("col:") && rows.col(src.substring(4)).get(i) instanceof Number n) {
+                    o.addProperty(e.getKey(), n);
+                } else {
+                    o.addProperty(e.getKey(), source(rows, src, j.label(), j.form(), i));
+                }
+            }
+            w.write(GSON.toJson(o) + "\n");
+        }
+        return rows.size();
+    }
+
+    private int writeWic(Rows rows, Path target) throws IOException {
+        String fn = target.getFileName().toString();
+        Path gold = target.resolveSibling(fn.replace(".data.", ".gold."));
+        List<String> labels = new ArrayList<>();
+        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            for (int i = 0; i < rows.size(); i++) {
+                labels.add(label(rows, "label", LabelForm.NAME, i));
+                w.write(field(str(rows, "word", i)) + "\t-\t-\t" + field(str(rows, "sentence1", i)) + "\t"
+                        + field(str(rows, "sentence2", i)) + "\n");
+            }
+        }
+        long unlabelled = labels.stream().filter(l -> l == null).count();
+        if (unlabelled == 0) {
+            try (Writer w = Files.newBufferedWriter(gold, StandardCharsets.UTF_8)) {
+                for (String l : labels) {
+                    w.write((l.equals("true") ? "T" : "F") + "\n");
+                }
+            }
+        } else if (unlabelled != labels.size()) {
+            throw new IOException(rows.where() + ": " + unlabelled + " of " + labels.size()
+                    + " rows are unlabelled; expected all or none");
+        }
+        return rows.size();
+    }
+
+    /** The gold file written beside a WiC data file (moved with it), if any. */
+    static Path wicGold(Path dataFile) {
+        String fn = dataFile.getFileName().toString();
+        return dataFile.resolveSibling(fn.replace(".data.", ".gold."));
+    }
+
+    private static String str(Rows rows, String col, int i) {
+        Object v = rows.col(col).get(i);
+        return v == null ? "" : v.toString();
+    }
+
+    private int writeSquad(Squad s, Rows rows, Path target) throws IOException {
+        JsonArray data = new JsonArray();
+        JsonObject article = null;
+        JsonArray paragraphs = null;
+        JsonObject paragraph = null;
+        JsonArray qas = null;
+        String lastTitle = null;
+        String lastContext = null;
+        for (int i = 0; i < rows.size(); i++) {
+            String title = s.title() == null ? "" : str(rows, s.title(), i);
+            String context = str(rows, "context", i);
+            if (article == null || !title.equals(lastTitle)) {
+                article = new JsonObject();
+                article.addProperty("title", title);
+                paragraphs = new JsonArray();
+                article.add("paragraphs", paragraphs);
+                data.add(article);
+                lastTitle = title;
+                lastContext = null;
+            }
+            if (!context.equals(lastContext)) {
+                paragraph = new JsonObject();
+                paragraph.addProperty("context", context);
+                qas = new JsonArray();
+                paragraph.add("qas", qas);
+                paragraphs.add(paragraph);
+                lastContext = context;
+            }
+            JsonObject qa = new JsonObject();
+            qa.addProperty("id", str(rows, "id", i));
+            qa.addProperty("question", str(rows, "question", i));
+            JsonArray answers = new JsonArray();
+            List<?> texts = (List<?>) rows.col("answers.text").get(i);
+            List<?> starts = (List<?>) rows.col("answers.answer_start").get(i);
+            if (texts == null || starts == null || texts.size() != starts.size()) {
+                throw new IOException(rows.where() + ": row " + i + ": expected as many answer starts as answer texts");
+            }
+            for (int k = 0; k < texts.size(); k++) {
+                JsonObject a = new JsonObject();
+                a.addProperty("text", (String) texts.get(k));
+                a.addProperty("answer_start", ((Number) starts.get(k)).intValue());
+                answers.add(a);
+            }
+            qa.add("answers", answers);
+            qas.add(qa);
+        }
+        JsonObject root = new JsonObject();
+        root.addProperty("version", "1.1");
+        root.add("data", data);
+        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            GSON.toJson(root, w);
+        }
+        return rows.size();
+    }
+
+    private int writeMrqa(Mrqa m, Rows rows, Writer w) throws IOException {
+        int written = 0;
+        for (int i = 0; i < rows.size(); i++) {
+            if (!m.subset().equals(rows.col("subset").get(i))) {
+                continue;
+            }
+            JsonObject qa = new JsonObject();
+            qa.addProperty("qid", str(rows, "qid", i));
+            qa.addProperty("question", str(rows, "question", i));
+            JsonArray detected = new JsonArray();
+            List<?> texts = (List<?>) rows.col("detected_answers.text").get(i);
+            List<?> starts = (List<?>) rows.col("detected_answers.char_spans.start").get(i);
+            List<?> ends = (List<?>) rows.col("detected_answers.char_spans.end").get(i);
+            for (int k = 0; texts != null && k < texts.size(); k++) {
+                JsonObject a = new JsonObject();
+                a.addProperty("text", (String) texts.get(k));
+                JsonArray spans = new JsonArray();
+                List<?> s = (List<?>) starts.get(k);
+                List<?> e = (List<?>) ends.get(k);
+                if (s == null || e == null || s.size() != e.size()) {
+                    throw new IOException(rows.where() + ": row " + i + " answer " + k
+                            + ": expected as many span ends as starts");
+                }
+                for (int j = 0; j < s.size(); j++) {
+                    JsonArray span = new JsonArray();
+                    span.add(((Number) s.get(j)).intValue());
+                    span.add(((Number) e.get(j)).intValue());
+                    spans.add(span);
+                }
+                a.add("char_spans", spans);
+                detected.add(a);
+            }
+            qa.add("detected_answers", detected);
+            JsonArray qas = new JsonArray();
+            qas.add(qa);
+            JsonObject line = new JsonObject();
+            line.addProperty("context", str(rows, "context", i));
+            line.add("qas", qas);
+            w.write(GSON.toJson(line) + "\n");
+            written++;
+        }
+        return written;
+    }
+}

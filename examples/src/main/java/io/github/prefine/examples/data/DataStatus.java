@@ -1,0 +1,173 @@
+package io.github.prefine.examples.data;
+
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The state of every catalogued task under a data root: present, partial or missing, the example
+ * counts per split as the catalog reads them, and where the files came from (hand-laid, or
+ * fetched from the Hub at a pinned commit).
+ *
+ * <p>Counts of an intact fetched task come from its {@link FetchRecord}; other present tasks are
+ * read (leniently, as the pipeline reads them), so a status over large hand-laid sets takes as
+ * long as reading them.
+ */
+public final class DataStatus {
+    private DataStatus() {}
+
+    /** Whether a task's files are there. */
+    public enum State {
+        /** Every file the catalog names exists. */
+        PRESENT,
+        /** Some files exist, others are missing. */
+        PARTIAL,
+        /** No file exists. */
+        MISSING
+    }
+
+    /**
+     * One task's line.
+     *
+     * @param task the task name
+     * @param group its group
+     * @param format its format
+     * @param state present, partial or missing
+     * @param counts examples per split (train, validation, test), absent where not read
+     * @param source where the files came from, or how to get them
+     */
+    public record Row(String task, String group, String format, State state, Map<Split, Integer> counts, String source) {
+        /** Copies the map. */
+        public Row {
+            counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
+        }
+    }
+
+    /**
+     * Computes the status of every catalogued task.
+     *
+     * @param dataRoot the data root
+     * @return one row per task, in catalog order
+     */
+    public static List<Row> of(Path dataRoot) {
+        return of(dataRoot, true);
+    }
+
+    /**
+     * Computes the status of every catalogued task, optionally without reading hand-laid files.
+     *
+     * @param dataRoot the data root
+     * @param readCounts true to read present tasks that have no intact fetch record, for their
+     *     counts; false to show counts only from fetch records (fast: no data file is read)
+     * @return one row per task, in catalog order
+     */
+    public static List<Row> of(Path dataRoot, boolean readCounts) {
+        List<Row> rows = new ArrayList<>();
+        for (Task t : TaskCatalog.all()) {
+            rows.add(row(dataRoot, t, readCounts));
+        }
+        return rows;
+    }
+
+    static Row row(Path dataRoot, Task t) {
+        return row(dataRoot, t, true);
+    }
+
+    static Row row(Path dataRoot, Task t, boolean readCounts) {
+        List<Path> missing = t.source().missing(dataRoot);
+        int files = t.source().files().size();
+        State state = missing.isEmpty() ? State.PRESENT : missing.size() == files ? State.MISSING : State.PARTIAL;
+        Map<Split, Integer> counts = new LinkedHashMap<>();
+        String source;
+        Optional<FetchRecord> rec;
+        try {
+            rec = FetchRecord.read(dataRoot, t.name());
+        } catch (IOException e) {
+            rec = Optional.empty();
+        }
+        boolean marker = Files.exists(FetchRecord.marker(dataRoot, t.name()));
+        var hub = HubDatasets.forTask(t.name());
+        if (marker) {
+            source = "incomplete fetch: run prefine data fetch --tasks " + t.name() + " again";
+        } else if (rec.isPresent()) {
+            FetchRecord r = rec.get();
+            boolean intact = r.intact(dataRoot);
+            source = "fetched " + r.repo() + "@" + r.revision().substring(0, Math.min(12, r.revision().length()))
+                    + " " + r.fetchedAt().substring(0, Math.min(10, r.fetchedAt().length()))
+                    + (intact ? "" : ", files changed since");
+            if (intact) {
+                for (Split s : Split.values()) {
+                    Integer n = r.counts().get(s.name().toLowerCase(Locale.ROOT));
+                    if (n != null) {
+                        counts.put(s, n);
+                    }
+                }
+            }
+        } else if (state != State.MISSING) {
+            source = "hand-laid";
+        } else if (hub.isPresent()) {
+            source = "not fetched: Hub " + hub.get().repo() + " (" + hub.get().config() + ")";
+        } else {
+            source = "no Hub source: " + HubDatasets.handLaidOnly().getOrDefault(t.name(), "lay out by hand");
+        }
+        if (readCounts && counts.isEmpty() && state != State.MISSING && !marker) {
+            try {
+                TaskData d = t.load(dataRoot, Leniency.LENIENT);
+                counts.putAll(d.splits().entrySet().stream().collect(LinkedHashMap::new,
+                        (m, e) -> m.put(e.getKey(), e.getValue().size()), Map::putAll));
+            } catch (IOException | RuntimeException e) {
+                source = source + "; unreadable: " + HubClient.oneLine(e);
+            }
+        }
+        return new Row(t.name(), t.group().name(), formatName(t), state, counts, source);
+    }
+
+    private static String formatName(Task t) {
+        var f = t.format();
+        if (f instanceof io.github.prefine.core.task.TaskFormat.SequenceClassification s) {
+            return s.pair() ? "text-pair" : "text";
+        }
+        return f instanceof io.github.prefine.core.task.TaskFormat.TokenClassification ? "token"
+                : f instanceof io.github.prefine.core.task.TaskFormat.ExtractiveQa ? "qa" : "choice";
+    }
+
+    /**
+     * Formats the rows as a plain-text table with a summary line.
+     *
+     * @param rows the rows
+     * @return the table, lines ending with a newline
+     */
+    public static String table(List<Row> rows) {
+        StringBuilder b = new StringBuilder();
+        String fmt = "%-18s %-5s %-11s %-8s %9s %9s %9s  %s%n";
+        b.append(String.format(Locale.ROOT, fmt, "task", "group", "format", "state", "train", "valid", "test", "source"));
+        int present = 0;
+        int fetched = 0;
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, fmt, r.task(), r.group(), r.format(),
+                    r.state().name().toLowerCase(Locale.ROOT), count(r, Split.TRAIN), count(r, Split.VALIDATION),
+                    count(r, Split.TEST), r.source()));
+            present += r.state() == State.PRESENT ? 1 : 0;
+            fetched += r.source().startsWith("fetched") ? 1 : 0;
+        }
+        b.append(String.format(Locale.ROOT, "%d of %d tasks present (%d fetched from the Hub, %d hand-laid)%n", present,
+                rows.size(), fetched, rows.stream().filter(r -> r.source().equals("hand-laid")).count()));
+        return b.toString();
+    }
+
+    private static String count(Row r, Split s) {
+        Integer n = r.counts().get(s);
+        return n == null ? "-" : String.format(Locale.ROOT, "%,d", n);
+    }
+}

@@ -1,0 +1,300 @@
+package io.github.prefine.examples.data;
+
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubSettings;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.SplitSource;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskSource;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fetches catalogued tasks from the Hugging Face Hub into a data root, converted into the
+ * {@link TaskCatalog} layout so the existing readers and the pipeline read them unchanged.
+ *
+ * <p>Per task: the commit of the dataset's parquet conversion is pinned; each mapped split's
+ * parquet files are downloaded (checked, resumable, see {@link HubClient}) into
+ * {@code <data>/.prefine/hub/<org>--<name>/<commit>/}; the rows are written as the catalog's file
+ * for that split, first to temporary siblings that are renamed only when every split converted;
+ * the catalog then reads the task back (lenient, as the pipeline does) and its counts go into the
+ * {@link FetchRecord}, written last. A task whose catalog files exist without a fetch record is
+ * hand-laid and is left alone unless {@code force}. With {@code HF_HUB_OFFLINE} set, only files
+ * already downloaded are used. Not thread-safe.
+ */
+public final class DatasetFetcher {
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetFetcher.class);
+
+    /** What happened to one task. */
+    public enum Outcome {
+        /** Downloaded (or taken from the download cache) and converted. */
+        FETCHED,
+        /** The fetch record matches the current revision and the files are intact. */
+        UP_TO_DATE,
+        /** Hand-laid files are present; left alone. */
+        HAND_LAID,
+        /** The task has no Hub source. */
+        NO_SOURCE
+    }
+
+    /** The result of one task. @param task the task @param outcome what happened @param detail a short note */
+    public record Result(String task, Outcome outcome, String detail) {}
+
+    private final HubClient hub;
+    private final Path dataRoot;
+    private final boolean force;
+    private final HubClient.Listener listener;
+    private final Map<String, String> revisions = new HashMap<>();
+
+    /**
+     * Creates a fetcher.
+     *
+     * @param settings endpoint, token and offline flag, for example {@link HubSettings#fromEnvironment()}
+     * @param dataRoot the data root the catalog reads
+     * @param force replace hand-laid files too
+     * @param listener receives download progress
+     */
+    public DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener) {
+        this(settings, dataRoot, force, listener, Duration.ofSeconds(60));
+    }
+
+    DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener, Duration stall) {
+        this.hub = new HubClient(settings, Duration.ofSeconds(60), stall, 3);
+        this.dataRoot = dataRoot.toAbsolutePath().normalize();
+        this.force = force;
+        Objects.requireNonNull(listener, "listener");
+        this.listener = listener::progress;
+    }
+
+    /** Receives download progress: bytes on disk of one file (resumed bytes included) and its size. */
+    public interface Listener {
+        /**
+         * Reports progress.
+         *
+         * @param file the file's path in the dataset repository
+         * @param done bytes so far
+         * @param total the file's size
+         */
+        void progress(String file, long done, long total);
+    }
+
+    /**
+     * Fetches one task.
+     *
+     * @param taskName a catalog task name
+     * @return what happened
+     * @throws IOException with a one-line message on any failure (Hub refusal, network, disk,
+     *     conversion); nothing half-written is left where the catalog reads
+     */
+    public Result fetch(String taskName) throws IOException {
+        Task task = TaskCatalog.task(taskName);
+        var mapping = HubDatasets.forTask(taskName);
+        if (mapping.isEmpty()) {
+            return new Result(taskName, Outcome.NO_SOURCE, HubDatasets.handLaidOnly().getOrDefault(taskName, "no Hub source"));
+        }
+        HubDataset d = mapping.get();
+        var old = FetchRecord.read(dataRoot, taskName);
+        Map<Split, String> targets = targets(task, d);
+        if (old.isEmpty() && !force && !Files.exists(FetchRecord.marker(dataRoot, taskName))) {
+            List<String> present = new ArrayList<>();
+            for (String p : targets.values()) {
+                if (Files.exists(dataRoot.resolve(p))) {
+                    present.add(p);
+                }
+            }
+            if (!present.isEmpty()) {
+                return new Result(taskName, Outcome.HAND_LAID, "hand-laid files present (" + String.join(", ", present)
+                        + "); --force replaces them");
+            }
+        }
+        String commit = revision(d, old.map(FetchRecord::revision).orElse(null));
+        if (old.isPresent() && old.get().revision().equals(commit) && old.get().intact(dataRoot)
+                && !Files.exists(FetchRecord.marker(dataRoot, taskName))) {
+            return new Result(taskName, Outcome.UP_TO_DATE, d.repo() + "@" + commit.substring(0, 7));
+        }
+        Path cache = dataRoot.resolve(".prefine").resolve("hub").resolve(d.repo().replace("/", "--")).resolve(commit);
+        Map<String, List<Path>> files = new LinkedHashMap<>();
+        List<FetchRecord.Source> sources = new ArrayList<>();
+        for (String split : d.splits().keySet()) {
+            String folder = d.config() + "/" + split;
+            List<Path> local = new ArrayList<>();
+            for (HubClient.RemoteFile f : remoteFiles(d, commit, folder, cache)) {
+                Path target = cache.resolve(f.path());
+                if (!hub.settings().offline()) {
+                    hub.download(d.repo(), commit, f, target, listener);
+                }
+                local.add(target);
+                sources.add(new FetchRecord.Source(f.path(), f.size(), f.sha256()));
+            }
+            files.put(split, local);
+        }
+        Files.createDirectories(FetchRecord.dir(dataRoot));
+        Files.deleteIfExists(FetchRecord.file(dataRoot, taskName));
+        Files.writeString(FetchRecord.marker(dataRoot, taskName), commit + "\n");
+        CatalogWriter writer = new CatalogWriter(d, task);
+        Map<Path, Path> moves = new LinkedHashMap<>();
+        try {
+            for (Map.Entry<String, Split> e : d.splits().entrySet()) {
+                Path target = dataRoot.resolve(targets.get(e.getValue()));
+                Path tmp = target.resolveSibling(target.getFileName() + ".fetch-tmp");
+                moves.put(tmp, target); // before writing, so a failure mid-file removes it too
+                writer.write(e.getKey(), files.get(e.getKey()), tmp);
+                Path gold = CatalogWriter.wicGold(tmp);
+                if (d.conversion() instanceof HubDataset.Wic && !gold.equals(tmp)) {
+                    Path goldTarget = CatalogWriter.wicGold(target);
+                    if (Files.exists(gold)) {
+                        moves.put(gold, goldTarget);
+                    } else {
+                        Files.deleteIfExists(goldTarget); // an unlabelled split: no stale gold beside it
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException ex) {
+            for (Path tmp : moves.keySet()) {
+                Files.deleteIfExists(tmp);
+            }
+            Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName)); // the catalog files were not touched
+            throw ex;
+        }
+        List<FetchRecord.Output> outputs = new ArrayList<>();
+        for (Map.Entry<Path, Path> m : moves.entrySet()) {
+            move(m.getKey(), m.getValue());
+            outputs.add(new FetchRecord.Output(dataRoot.relativize(m.getValue()).toString().replace('\\', '/'),
+                    Files.size(m.getValue())));
+        }
+        TaskData data = task.load(dataRoot, Leniency.LENIENT);
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        data.splits().forEach((s, ex) -> counts.put(s.name().toLowerCase(java.util.Locale.ROOT), ex.size()));
+        Map<String, Integer> repairs = new LinkedHashMap<>(writer.repairs());
+        data.reports().forEach((file, r) -> {
+            if (r.totalSkipped() > 0) {
+                repairs.merge("skipped by the catalog reader", r.totalSkipped(), Integer::sum);
+            }
+        });
+        new FetchRecord(taskName, d.repo(), d.config(), commit, d.rule().name(),
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sources, outputs, counts, repairs)
+                .write(dataRoot);
+        Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName));
+        LOG.info("{}: fetched {}@{}: {}", taskName, d.repo(), commit, counts);
+        return new Result(taskName, Outcome.FETCHED, d.repo() + "@" + commit.substring(0, 7) + " " + counts
+                + (repairs.isEmpty() ? "" : " repaired/skipped " + repairs));
+    }
+
+    /** The catalog file each mapped split is written to. */
+    static Map<Split, String> targets(Task task, HubDataset d) {
+        TaskSource src = task.source();
+        Map<Split, String> out = new LinkedHashMap<>();
+        for (Split s : d.splits().values()) {
+            if (d.rule() == HubDataset.SplitRule.HOLD_OUT_4_1) {
+                out.put(s, src.holdOut().orElseThrow(() -> new IllegalStateException(
+                        task.name() + ": the mapping says 4:1 hold-out, the catalog has none")).path());
+            } else {
+                SplitSource ss = src.splits().get(s);
+                if (ss == null) {
+                    throw new IllegalStateException(task.name() + ": the catalog has no " + s + " file for the mapping");
+                }
+                out.put(s, ss.path());
+            }
+        }
+        return out;
+    }
+
+    private String revision(HubDataset d, String recorded) throws IOException {
+        if (!hub.settings().offline()) {
+            String r = revisions.get(d.repo());
+            if (r == null) {
+                r = hub.parquetRevision(d.repo());
+                revisions.put(d.repo(), r);
+            }
+            return r;
+        }
+        if (recorded != null) {
+            return recorded;
+        }
+        Path repoCache = dataRoot.resolve(".prefine").resolve("hub").resolve(d.repo().replace("/", "--"));
+        List<String> commits = new ArrayList<>();
+        if (Files.isDirectory(repoCache)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(repoCache)) {
+                ds.forEach(p -> commits.add(p.getFileName().toString()));
+            }
+        }
+        if (commits.size() != 1) {
+            throw new IOException(d.task() + ": offline (HF_HUB_OFFLINE is set) and " + d.repo() + " has "
+                    + (commits.isEmpty() ? "no downloaded revision" : "several downloaded revisions " + commits)
+                    + " under " + repoCache + "; unset HF_HUB_OFFLINE to fetch");
+        }
+        return commits.get(0);
+    }
+
+    private List<HubClient.RemoteFile> remoteFiles(HubDataset d, String commit, String folder, Path cache)
+            throws IOException {
+        if (hub.settings().offline()) {
+            Path dir = cache.resolve(folder);
+            List<HubClient.RemoteFile> out = new ArrayList<>();
+            if (Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.parquet")) {
+                    for (Path p : ds) {
+                        out.add(new HubClient.RemoteFile(folder + "/" + p.getFileName(), Files.size(p), null));
+                    }
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IOException(d.task() + ": offline (HF_HUB_OFFLINE is set) and no downloaded files in " + dir
+                        + "; unset HF_HUB_OFFLINE to fetch");
+            }
+            out.sort(java.util.Comparator.comparing(HubClient.RemoteFile::path));
+            return out;
+        }
+        try {
+            List<HubClient.RemoteFile> files = hub.list(d.repo(), commit, folder);
+            if (files.isEmpty()) {
+                throw new HubException(-1, d.repo() + ": " + folder + ": the parquet conversion lists no .parquet file");
+            }
+            return files;
+        } catch (HubException e) {
+            if (e.statusCode() != 404) {
+                throw e;
+            }
+            List<String> have;
+            try {
+                have = hub.folders(d.repo(), commit, d.config());
+            } catch (HubException inner) {
+                throw new HubException(404, d.repo() + ": the parquet conversion has no config '" + d.config()
+                        + "' (" + e.getMessage() + ")");
+            }
+            String split = folder.substring(folder.indexOf('/') + 1);
+            if (have.contains("partial-" + split)) {
+                throw new HubException(404, d.repo() + ": " + d.config() + "/" + split + ": the Hub converted only part of "
+                        + "this split to parquet (partial-" + split + "); fetch the original files by hand");
+            }
+            throw new HubException(404, d.repo() + ": " + d.config() + " has no split '" + split + "' in its parquet "
+                    + "conversion; it has " + have);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

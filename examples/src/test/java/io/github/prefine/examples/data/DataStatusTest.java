@@ -1,0 +1,55 @@
+package io.github.prefine.examples.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskCatalog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataStatusTest {
+    @TempDir
+    Path data;
+
+    private void write(String rel, String text) throws IOException {
+        Path p = data.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+    }
+
+    @Test
+    void handLaidPresentAndPartialTasksWithCountsOnlyWhenAsked() throws IOException {
+        write("cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tc\td\tnot_entailment\n");
+        write("cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\te\tf\tentailment\n");
+        write("cls/boolq/val.jsonl", "{\"question\":\"q\",\"passage\":\"p\",\"label\":true}\n");
+
+        DataStatus.Row rte = DataStatus.row(data, TaskCatalog.task("rte"), true);
+        DataStatus.Row boolq = DataStatus.row(data, TaskCatalog.task("boolq"), true);
+        DataStatus.Row quick = DataStatus.row(data, TaskCatalog.task("rte"), false);
+
+        assertEquals(DataStatus.State.PRESENT, rte.state());
+        assertEquals(Map.of(Split.TRAIN, 2, Split.VALIDATION, 1), rte.counts());
+        assertEquals("hand-laid", rte.source());
+        assertEquals(DataStatus.State.PARTIAL, boolq.state());
+        assertEquals(Map.of(Split.VALIDATION, 1), boolq.counts());
+        assertEquals(Map.of(), quick.counts(), "no file read when counts are not asked for");
+        String table = DataStatus.table(DataStatus.of(data, false));
+        assertTrue(table.endsWith("1 of 41 tasks present (0 fetched from the Hub, 2 hand-laid)\n"), table);
+    }
+
+    @Test
+    void anInterruptedFetchShowsAsIncomplete() throws IOException {
+        write("cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n");
+        write(".prefine/fetched/rte.fetching", "c0ffee\n");
+
+        DataStatus.Row r = DataStatus.row(data, TaskCatalog.task("rte"), true);
+
+        assertEquals("incomplete fetch: run prefine data fetch --tasks rte again", r.source());
+        assertEquals(Map.of(), r.counts());
+    }
+}

@@ -1,0 +1,454 @@
+package io.github.prefine.examples.data;
+
+import static io.github.prefine.examples.data.HubParquet.classLabel;
+import static io.github.prefine.examples.data.HubParquet.sequence;
+import static io.github.prefine.examples.data.HubParquet.value;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int64;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.list;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.struct;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.hub.HubSettings;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.examples.data.parquet.TestParquetWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatasetFetcherTest {
+    private static final List<String> CONLL_NAMES =
+            List.of("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC");
+
+    @TempDir
+    Path data;
+    @TempDir
+    Path cache;
+
+    private FakeDatasetHub hub;
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = new FakeDatasetHub();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    private DatasetFetcher fetcher(String token, boolean offline, boolean force) {
+        HubSettings s = new HubSettings(hub.endpoint(), cache, offline, token);
+        return new DatasetFetcher(s, data, force, (f, done, total) -> { }, Duration.ofSeconds(5));
+    }
+
+    private DatasetFetcher fetcher() {
+        return fetcher(null, false, false);
+    }
+
+    // ---- sequence labelling with ClassLabel tags ----
+
+    /** Sentences as (tokens, tag indices); the second has two adjacent PER entities (B-PER after I-PER). */
+    private static List<Map<String, Object>> conllRows(int n, int seed) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", Integer.toString(i));
+            List<Object> tokens = new ArrayList<>();
+            List<Object> tags = new ArrayList<>();
+            int len = 2 + (i + seed) % 5;
+            for (int k = 0; k < len; k++) {
+                tokens.add("w" + seed + "_" + i + "_" + k);
+                boolean outside = (i + k + seed) % 3 == 0;
+                boolean begins = k == 0 || (Long) tags.get(k - 1) == 0L;
+                tags.add(outside ? 0L : begins ? 5L : 6L); // valid IOB2, as the Hub's copy is
+            }
+            if (i == 1) {
+                tokens = new ArrayList<>(List.of("Anna", "Maria", "Bo", "said"));
+                tags = new ArrayList<>(List.of(1L, 2L, 1L, 0L));
+            }
+            r.put("tokens", tokens);
+            r.put("ner_tags", tags);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    private void putConll(String repo, String config, Map<String, List<Map<String, Object>>> splits) throws IOException {
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("id", value("string"));
+        features.put("tokens", sequence(value("string")));
+        features.put("ner_tags", sequence(classLabel(CONLL_NAMES)));
+        for (var e : splits.entrySet()) {
+            TestParquetWriter w = new TestParquetWriter().field(string("id")).field(list("tokens", string("element")))
+                    .field(list("ner_tags", int64("element"))).dictionary(true).rowsPerPage(3);
+            hub.put(repo, config + "/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, e.getValue()));
+        }
+    }
+
+    @Test
+    void fetchesASequenceLabellingSetWithClassLabelTagsIntoTheCatalogLayout() throws IOException {
+        Map<String, List<Map<String, Object>>> splits = new LinkedHashMap<>();
+        splits.put("train", conllRows(9, 0));
+        splits.put("validation", conllRows(4, 1));
+        splits.put("test", conllRows(5, 2));
+        putConll("eriktks/conll2003", "conll2003", splits);
+
+        DatasetFetcher.Result r = fetcher().fetch("conll2003-en");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        assertTrue(Files.isRegularFile(data.resolve("sl/conll2003/eng.train")));
+        TaskData d = TaskCatalog.task("conll2003-en").load(data, Leniency.STRICT);
+        Map<Split, String> hubSplit = Map.of(Split.TRAIN, "train", Split.VALIDATION, "validation", Split.TEST, "test");
+        for (Split s : List.of(Split.TRAIN, Split.VALIDATION, Split.TEST)) {
+            List<Map<String, Object>> rows = splits.get(hubSplit.get(s));
+            List<Example> got = d.split(s);
+            assertEquals(rows.size(), got.size(), s.name());
+            for (int i = 0; i < rows.size(); i++) {
+                TokenExample t = (TokenExample) got.get(i);
+                assertEquals(rows.get(i).get("tokens"), t.tokens());
+                List<String> tags = new ArrayList<>();
+                for (Object o : (List<?>) rows.get(i).get("ner_tags")) {
+                    tags.add(CONLL_NAMES.get(((Long) o).intValue()));
+                }
+                assertEquals(tags, t.tags(), "sentence " + i + " of " + s);
+            }
+        }
+        // the adjacent-entity sentence keeps its second B-PER through the catalog's IOB1 reader
+        assertEquals(List.of("B-PER", "I-PER", "B-PER", "O"), ((TokenExample) d.split(Split.TRAIN).get(1)).tags());
+        FetchRecord rec = FetchRecord.read(data, "conll2003-en").orElseThrow();
+        assertEquals(FakeDatasetHub.COMMIT, rec.revision());
+        assertEquals(Map.of("train", 9, "validation", 4, "test", 5), rec.counts());
+        assertEquals(3, rec.sources().size());
+        assertEquals(64, rec.sources().get(0).sha256().length());
+        assertFalse(Files.exists(FetchRecord.marker(data, "conll2003-en")));
+
+        // a second fetch asks for the revision only and changes nothing
+        hub.clearSeen();
+        assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, fetcher().fetch("conll2003-en").outcome());
+        assertEquals(1, hub.seen().size(), hub.seen().toString());
+
+        DataStatus.Row row = DataStatus.row(data, TaskCatalog.task("conll2003-en"));
+        assertEquals(DataStatus.State.PRESENT, row.state());
+        assertEquals(Map.of(Split.TRAIN, 9, Split.VALIDATION, 4, Split.TEST, 5), row.counts());
+        assertTrue(row.source().startsWith("fetched eriktks/conll2003@c0ffee012345"), row.source());
+    }
+
+    @Test
+    void leavesHandLaidFilesAloneUnlessForced() throws IOException {
+        putConll("eriktks/conll2003", "conll2003", Map.of("train", conllRows(3, 0), "validation", conllRows(2, 0),
+                "test", conllRows(2, 0)));
+        Path hand = data.resolve("sl/conll2003/eng.train");
+        Files.createDirectories(hand.getParent());
+        Files.writeString(hand, "EU B-ORG\n\n");
+
+        DatasetFetcher.Result r = fetcher().fetch("conll2003-en");
+
+        assertEquals(DatasetFetcher.Outcome.HAND_LAID, r.outcome());
+        assertEquals("EU B-ORG\n\n", Files.readString(hand));
+        assertTrue(hub.seen().isEmpty(), "no request for a hand-laid task");
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(null, false, true).fetch("conll2003-en").outcome());
+        assertEquals(3, TaskCatalog.task("conll2003-en").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    // ---- GLUE-style pair set ----
+
+    private static final List<String> RTE_NAMES = List.of("entailment", "not_entailment");
+
+    private void putPairs(String repo, String config, Map<String, List<Map<String, Object>>> splits,
+            boolean withFeatures) throws IOException {
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("sentence1", value("string"));
+        features.put("sentence2", value("string"));
+        features.put("label", classLabel(RTE_NAMES));
+        features.put("idx", value("int32"));
+        for (var e : splits.entrySet()) {
+            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
+                    .field(int64("label")).field(int32("idx")).pageV2(true);
+            hub.put(repo, config + "/" + e.getKey() + "/0000.parquet",
+                    HubParquet.file(w, withFeatures ? features : null, e.getValue()));
+        }
+    }
+
+    private static List<Map<String, Object>> pairRows(int n, String prefix) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("sentence1", prefix + " premise " + i + (i == 2 ? "\twith a tab" : ""));
+            r.put("sentence2", prefix + " hypothesis é " + i);
+            r.put("label", (long) (i % 3 == 0 ? 1 : 0));
+            r.put("idx", i);
+            rows.add(r);
+        }
+        return rows;
+    }
+
+    @Test
+    void fetchesAGluePairSetWithLabelNamesFromTheFeatures() throws IOException {
+        Map<String, List<Map<String, Object>>> splits = new LinkedHashMap<>();
+        splits.put("train", pairRows(7, "tr"));
+        splits.put("validation", pairRows(3, "va"));
+        putPairs("nyu-mll/glue", "rte", splits, true);
+
+        DatasetFetcher.Result r = fetcher().fetch("rte");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        TaskData d = TaskCatalog.task("rte").load(data, Leniency.STRICT);
+        List<Example> train = d.split(Split.TRAIN);
+        assertEquals(7, train.size());
+        TextExample first = (TextExample) train.get(0);
+        assertEquals("tr premise 0", first.textA());
+        assertEquals("tr hypothesis é 0", first.textB());
+        assertEquals("not_entailment", first.label());
+        assertEquals("entailment", ((TextExample) train.get(1)).label());
+        assertEquals("tr premise 2 with a tab", ((TextExample) train.get(2)).textA());
+        assertEquals(3, d.split(Split.VALIDATION).size());
+        assertEquals(Map.of("TAB or line break inside a TSV field replaced by a space", 2), // row 2 of each split
+                FetchRecord.read(data, "rte").orElseThrow().repairs());
+    }
+
+    @Test
+    void refusesToGuessLabelNamesWhenTheFeaturesHaveNone() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(3, "a"), "validation", pairRows(2, "b")), false);
+
+        IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+
+        assertTrue(e.getMessage().contains("no 'huggingface' metadata, so no label names"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+        assertFalse(Files.exists(data.resolve("cls/glue_rte/train.tsv")), "nothing half-written");
+        try (Stream<Path> s = Files.walk(data.resolve("cls"))) {
+            assertEquals(0, s.filter(p -> p.toString().endsWith(".fetch-tmp")).count());
+        }
+        assertEquals(DataStatus.State.MISSING, DataStatus.row(data, TaskCatalog.task("rte")).state());
+    }
+
+    // ---- MRQA-style QA with character offsets ----
+
+    private static Map<String, Object> mrqaRow(String subset, String qid, String context, String answer) {
+        int s = context.indexOf(answer);
+        Map<String, Object> span = new LinkedHashMap<>();
+        span.put("start", List.of(s));
+        span.put("end", List.of(s + answer.length() - 1)); // MRQA's end is inclusive
+        Map<String, Object> det = new LinkedHashMap<>();
+        det.put("text", List.of(answer.toUpperCase(java.util.Locale.ROOT).equals(answer) ? answer : answer));
+        det.put("char_spans", List.of(span));
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("subset", subset);
+        r.put("context", context);
+        r.put("qid", qid);
+        r.put("question", "where is " + qid + "?");
+        r.put("detected_answers", det);
+        return r;
+    }
+
+    @Test
+    void fetchesAnMrqaSubsetWithCharacterOffsets() throws IOException {
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("subset", value("string"));
+        TestParquetWriter w = new TestParquetWriter().field(string("subset")).field(string("context"))
+                .field(string("qid")).field(string("question"))
+                .field(struct("detected_answers", list("text", string("element")),
+                        list("char_spans", struct("element", list("start", int32("element")),
+                                list("end", int32("element"))))))
+                .dictionary(true);
+        List<Map<String, Object>> train = List.of(
+                mrqaRow("NewsQA", "n1", "The cat sat in Paris today.", "Paris"),
+                mrqaRow("SearchQA", "s1", "Nothing to see in Rome.", "Rome"),
+                mrqaRow("NewsQA", "n2", "Élan arrived at Oslo — late.", "Oslo"));
+        List<Map<String, Object>> dev = List.of(mrqaRow("NewsQA", "n3", "A dog in Bergen.", "Bergen"));
+        hub.put("mrqa-workshop/mrqa", "plain_text/train/0000.parquet", HubParquet.file(w, features, train));
+        hub.put("mrqa-workshop/mrqa", "plain_text/validation/0000.parquet",
+                HubParquet.file(new TestParquetWriter().field(string("subset")).field(string("context"))
+                        .field(string("qid")).field(string("question"))
+                        .field(struct("detected_answers", list("text", string("element")),
+                                list("char_spans", struct("element", list("start", int32("element")),
+                                        list("end", int32("element")))))), features, dev));
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("newsqa").outcome());
+
+        TaskData d = TaskCatalog.task("newsqa").load(data, Leniency.STRICT);
+        List<Example> tr = d.split(Split.TRAIN);
+        assertEquals(2, tr.size(), "only the NewsQA rows");
+        QaExample q = (QaExample) tr.get(1);
+        assertEquals("Élan arrived at Oslo — late.", q.context());
+        assertEquals(List.of(new QaAnswer("Oslo", 16)), q.answers());
+        assertEquals(1, d.split(Split.VALIDATION).size());
+        assertEquals("Bergen", ((QaExample) d.split(Split.VALIDATION).get(0)).answers().get(0).text());
+    }
+
+    // ---- the paper's 4:1 split ----
+
+    @Test
+    void writesAOneSplitDatasetAsTheFileTheCatalogHoldsOutFourToOne() throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String context = "Paragraph " + (i / 5) + " mentions token" + i + " once.";
+            Map<String, Object> answers = new LinkedHashMap<>();
+            answers.put("text", List.of("token" + i));
+            answers.put("answer_start", List.of(context.indexOf("token" + i)));
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", "q" + i);
+            r.put("context", context);
+            r.put("question", "which token " + i + "?");
+            r.put("answers", answers);
+            rows.add(r);
+        }
+        TestParquetWriter w = new TestParquetWriter().field(string("id")).field(string("context"))
+                .field(string("question")).field(struct("answers", list("text", string("element")),
+                        list("answer_start", int32("element")))).rowsPerGroup(20);
+        hub.put("google/xquad", "xquad.en/validation/0000.parquet", HubParquet.file(w, Map.of(), rows));
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("xquad-en").outcome());
+
+        TaskData d = TaskCatalog.task("xquad-en").load(data, Leniency.STRICT);
+        List<Example> train = d.split(Split.TRAIN);
+        List<Example> val = d.split(Split.VALIDATION);
+        assertEquals(40, train.size());
+        assertEquals(10, val.size());
+        Set<String> ids = new HashSet<>();
+        for (Example e : train) {
+            ids.add(((QaExample) e).question());
+        }
+        for (Example e : val) {
+            assertTrue(ids.add(((QaExample) e).question()), "train and validation are disjoint");
+            QaExample q = (QaExample) e;
+            assertEquals(q.context().substring(q.answers().get(0).start(),
+                    q.answers().get(0).start() + q.answers().get(0).text().length()), q.answers().get(0).text());
+        }
+        assertEquals(50, ids.size());
+        assertEquals(Map.of("train", 40, "validation", 10), FetchRecord.read(data, "xquad-en").orElseThrow().counts());
+    }
+
+    // ---- download faults ----
+
+    @Test
+    void resumesAnInterruptedDownloadWithARangeRequest() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(40, "t"), "validation", pairRows(3, "v")), true);
+        hub.dropOnceAfter("nyu-mll/glue", "rte/train/0000.parquet", 100);
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+
+        List<FakeDatasetHub.Seen> gets = hub.seen().stream()
+                .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
+        assertEquals(2, gets.size(), gets.toString());
+        assertEquals(null, gets.get(0).range());
+        assertEquals("bytes=100-", gets.get(1).range());
+        assertEquals(40, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    @Test
+    void rejectsACorruptFileAndKeepsNothingOfIt() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(20, "t"), "validation", pairRows(3, "v")), true);
+        hub.corrupt("nyu-mll/glue", "rte/train/0000.parquet");
+
+        IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+
+        assertTrue(e.getMessage().startsWith("nyu-mll/glue: rte/train/0000.parquet: sha256 must equal the Hub's "),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("the corrupt file was deleted"), e.getMessage());
+        try (Stream<Path> s = Files.walk(data)) {
+            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".parquet")
+                    || p.toString().endsWith(".incomplete") || p.toString().endsWith(".tsv")).toList());
+        }
+    }
+
+    @Test
+    void explainsA401WithAndWithoutAToken() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(3, "t"), "validation", pairRows(3, "v")), true);
+        hub.requireToken("hf_right");
+
+        IOException none = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+        IOException wrong = assertThrows(IOException.class, () -> fetcher("hf_wrong", false, false).fetch("rte"));
+
+        assertTrue(none.getMessage().contains("401 Unauthorized (GatedRepo)"), none.getMessage());
+        assertTrue(none.getMessage().endsWith("set HF_TOKEN to a token with access"), none.getMessage());
+        assertTrue(wrong.getMessage().endsWith("the token in HF_TOKEN was refused"), wrong.getMessage());
+        assertFalse(wrong.getMessage().contains("hf_wrong"), "the token never appears in messages");
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher("hf_right", false, false).fetch("rte").outcome());
+        assertTrue(hub.seen().stream().allMatch(s -> s.authorization() == null || s.authorization().startsWith("Bearer ")));
+    }
+
+    @Test
+    void namesAMissingDatasetAndAPartialConversionInOneLine() throws IOException {
+        IOException missing = assertThrows(IOException.class, () -> fetcher().fetch("qnli"));
+        assertTrue(missing.getMessage().startsWith("nyu-mll/glue: revision refs/convert/parquet at "), missing.getMessage());
+        assertTrue(missing.getMessage().contains("404 Not Found (RepoNotFound)"), missing.getMessage());
+
+        hub.put("nyu-mll/glue", "qnli/partial-train/0000.parquet", new byte[] {1});
+        hub.put("nyu-mll/glue", "qnli/validation/0000.parquet", new byte[] {1});
+        IOException partial = assertThrows(IOException.class, () -> fetcher().fetch("qnli"));
+        assertTrue(partial.getMessage().contains("qnli/train: the Hub converted only part of this split"),
+                partial.getMessage());
+    }
+
+    @Test
+    void followsTheHubsRedirectForARenamedDataset() throws IOException {
+        putPairs("nyu-mll/glue-renamed", "rte", Map.of("train", pairRows(4, "t"), "validation", pairRows(2, "v")), true);
+        hub.moved("nyu-mll/glue", "nyu-mll/glue-renamed");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+
+        assertEquals(4, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+        assertTrue(hub.seen().stream().anyMatch(s -> s.rawPath().startsWith("/api/datasets/nyu-mll/glue-renamed/tree/")));
+    }
+
+    @Test
+    void noNetworkIsOneClearLine() throws IOException {
+        HubSettings s = new HubSettings(java.net.URI.create("http://127.0.0.1:1"), cache, false, null);
+        DatasetFetcher f = new DatasetFetcher(s, data, false, (a, b, c) -> { });
+
+        IOException e = assertThrows(IOException.class, () -> f.fetch("rte"));
+
+        assertTrue(e.getMessage().contains("cannot reach http://127.0.0.1:1"), e.getMessage());
+        assertTrue(e.getMessage().contains("HF_HUB_OFFLINE=1"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void offlineUsesOnlyWhatWasDownloaded() throws IOException {
+        IOException never = assertThrows(IOException.class, () -> fetcher(null, true, false).fetch("rte"));
+        assertTrue(never.getMessage().contains("offline (HF_HUB_OFFLINE is set)"), never.getMessage());
+        assertTrue(hub.seen().isEmpty());
+
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(5, "t"), "validation", pairRows(3, "v")), true);
+        fetcher().fetch("rte");
+        Files.delete(data.resolve("cls/glue_rte/train.tsv"));
+        hub.clearSeen();
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(null, true, false).fetch("rte").outcome());
+        assertTrue(hub.seen().isEmpty(), "offline: no request at all");
+        assertEquals(5, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    @Test
+    void reportsTasksWithoutAHubSource() throws IOException {
+        DatasetFetcher.Result r = fetcher().fetch("ontonotes-en");
+        assertEquals(DatasetFetcher.Outcome.NO_SOURCE, r.outcome());
+        assertTrue(r.detail().contains("licensed"), r.detail());
+    }
+}
