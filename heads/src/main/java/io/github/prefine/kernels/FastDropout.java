@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.util.RandomUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -14,6 +13,7 @@ import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ForkJoinPool;
 import java.util.stream.IntStream;
 
 /**
@@ -26,14 +26,18 @@ import java.util.stream.IntStream;
  * fixed-size chunks with a {@link SplittableRandom} each, directly into an engine-allocated array,
  * and multiplies. The mask has the same distribution; it is not the same draw as PyTorch's.
  *
- * <p>Randomness comes from {@code ai.djl.util.RandomUtils.RANDOM}, one draw per call, which
- * {@code Engine.setRandomSeed} reseeds together with PyTorch's generator: the same engine seed
- * gives the same masks, whatever the number of threads.
+ * <p>Each mask's seed is one draw from {@link DropoutSeeds}: the stream the trainer opens for each
+ * step (seeded from the run seed and the step index), or DJL's {@code RandomUtils.RANDOM} outside
+ * one. The same seeds give the same masks, whatever the number of threads. The fill runs on this
+ * class's own fork-join pool, not the JVM's common pool, which the application may be using.
  */
 public final class FastDropout {
 
     /** Elements per independently seeded chunk; fixed so masks do not depend on thread count. */
     static final int CHUNK = 1 << 16;
+
+    /** The fill's own threads (daemon), so masks never queue behind the application's common-pool work. */
+    private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
     private FastDropout() {}
 
@@ -75,7 +79,7 @@ public final class FastDropout {
      *
      * <p>Each mask holds {@code 1 / (1 - p)} where kept and 0 where dropped, with the same
      * distribution and seeding contract as {@link #apply(NDArray, float, boolean)}: one draw
-     * from {@code RandomUtils.RANDOM} per mask, in order.
+     * from {@link DropoutSeeds} per mask, in order.
      *
      * @param manager the manager to own the masks; masks live on its device
      * @param shape the shape of each mask
@@ -98,7 +102,7 @@ public final class FastDropout {
         long[] seeds = new long[count];
         List<ByteBuffer> buffers = new ArrayList<>(count);
         for (int m = 0; m < count; m++) {
-            seeds[m] = RandomUtils.RANDOM.nextLong();
+            seeds[m] = DropoutSeeds.next();
             NDArray mask = manager.create(shape, type);
             ByteBuffer data = mask.toByteBuffer(true);
             if (!data.isDirect() || data.isReadOnly()) {
@@ -155,10 +159,16 @@ public final class FastDropout {
                 chunkSeeds[m * perMask + c] = root.nextLong();
             }
         }
-        IntStream stream = IntStream.range(0, chunks);
         if (chunks > 8) {
-            stream = stream.parallel();
+            POOL.submit(() -> fill(IntStream.range(0, chunks).parallel(), data, n, perMask, chunkSeeds, threshold, scale,
+                    type)).join();
+        } else {
+            fill(IntStream.range(0, chunks), data, n, perMask, chunkSeeds, threshold, scale, type);
         }
+    }
+
+    private static void fill(IntStream stream, List<ByteBuffer> data, int n, int perMask, long[] chunkSeeds,
+            long threshold, float scale, DataType type) {
         // one loop per element type, so each hot loop writes through one concrete buffer class
         if (type == DataType.FLOAT32) {
             FloatBuffer[] outs = data.stream().map(ByteBuffer::asFloatBuffer).toArray(FloatBuffer[]::new);

@@ -136,6 +136,34 @@ class FastDropoutTest {
     }
 
     @Test
+    void aSeedScopeFixesTheMasksWhateverTheGlobalGeneratorAndNestedScopesRestore() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Shape shape = new Shape(3, 1000);
+            float[] a;
+            float[] inner;
+            float[] b;
+            try (DropoutSeeds s = DropoutSeeds.open(7)) {
+                Engine.getInstance().setRandomSeed(1);
+                a = FastDropout.apply(m.ones(shape), 0.3f, true).toFloatArray();
+                try (DropoutSeeds t = DropoutSeeds.open(8)) {
+                    inner = FastDropout.apply(m.ones(shape), 0.3f, true).toFloatArray();
+                }
+                float[] second = FastDropout.apply(m.ones(shape), 0.3f, true).toFloatArray();
+                assertFalse(Arrays.equals(a, second), "a stream's successive masks must differ");
+            }
+            try (DropoutSeeds s = DropoutSeeds.open(7)) {
+                Engine.getInstance().setRandomSeed(99);
+                b = FastDropout.apply(m.ones(shape), 0.3f, true).toFloatArray();
+                try (DropoutSeeds t = DropoutSeeds.open(8)) {
+                    assertArrayEquals(inner, FastDropout.apply(m.ones(shape), 0.3f, true).toFloatArray());
+                }
+            }
+            assertArrayEquals(a, b, "same scope seed, different global seed: same mask");
+            assertFalse(Arrays.equals(a, inner), "different seeds must give different masks");
+        }
+    }
+
+    @Test
     void theGradientIsTheMask() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.arange(1f, 2001f).reshape(40, 50);

@@ -37,12 +37,13 @@ import org.slf4j.LoggerFactory;
  * interval loss and the first non-finite step, on the device), the evaluation passes, the best
  * weights, and the checkpoints.
  *
- * <p><b>Determinism.</b> {@link #fit()} seeds the engine ({@code Engine.setRandomSeed}, the
- * process-global generator behind dropout) at the start of every epoch with a seed derived from
- * the run seed and the epoch index. DJL exposes no way to save the generator's state, so seeding
- * at each epoch boundary is what lets a run resumed from an epoch checkpoint draw the same numbers
- * as an uninterrupted one. Sampling uses its own seed split from the run seed. On CPU, the same
- * seed gives the same weights bit for bit. Parameter initialization happens before the trainer
+ * <p><b>Determinism.</b> Randomness comes from seed streams split from the run seed: the sampler's,
+ * and on a CPU each step's dropout masks, seeded from the run seed and the global step (see
+ * {@link io.github.prefine.kernels.DropoutSeeds}), so a resumed run draws what an uninterrupted
+ * one would. On a GPU, PyTorch's own dropout draws from the engine's generator, which DJL cannot
+ * save; {@link #fit()} therefore also reseeds the engine ({@code Engine.setRandomSeed}) at every
+ * epoch from the run seed and the epoch index. On CPU, the same seed gives the same weights bit
+ * for bit. Parameter initialization happens before the trainer
  * exists: seed the engine once at the entry point before building the model.
  *
  * <p><b>Checkpoints.</b> With a checkpoint folder, after every epoch the model, the optimiser's
@@ -83,6 +84,8 @@ public final class Trainer implements AutoCloseable {
     private final LossWatch watch;
     private final Evaluation evaluation;
     private final BestWeights best;
+    /** Base of each step's dropout-mask seed (CPU masks; see {@link io.github.prefine.kernels.DropoutSeeds}). */
+    private final long dropoutSeed;
 
     private long globalStep;
     private EarlyStopping stopping;
@@ -102,6 +105,7 @@ public final class Trainer implements AutoCloseable {
         this.listeners = List.copyOf(b.listeners);
         SplittableRandom root = new SplittableRandom(seed);
         long samplerSeed = root.split().nextLong();
+        this.dropoutSeed = root.split().nextLong();
         this.sampler = b.sampler != null
                 ? b.sampler
                 : new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
@@ -292,7 +296,8 @@ public final class Trainer implements AutoCloseable {
     void trainStep(SampledBatch b, int epoch) {
         int[] present = Arrays.stream(b.tasks()).distinct().sorted().toArray();
         try (NDManager sm = stepRoot.newSubManager()) {
-            NDArray loss = step.run(sm, b, schedule.lr(globalStep));
+            long masks = new SplittableRandom(dropoutSeed ^ (0x9E3779B97F4A7C15L * (globalStep + 1))).nextLong();
+            NDArray loss = step.run(sm, b, schedule.lr(globalStep), masks, phase -> { });
             watch.record(sm, loss, globalStep, epoch, present);
         }
         globalStep++;

@@ -11,6 +11,7 @@ import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.kernels.DropoutSeeds;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -43,6 +44,7 @@ public final class TrainingStep implements AutoCloseable {
     private final LossScaler scaler;
     private final Replicas replicas;
     private final List<Device> devices;
+    private final java.util.SplittableRandom seeds;
     private java.util.function.Consumer<NDArray> gradientHook;
     private boolean closed;
 
@@ -51,6 +53,7 @@ public final class TrainingStep implements AutoCloseable {
         this.data = b.data;
         this.precision = b.precision;
         this.accumulation = b.accumulation;
+        this.seeds = new java.util.SplittableRandom(b.seed);
         NDManager mm = model.getManager();
         List<List<NamedParameter>> groups = new ArrayList<>();
         groups.add(model.encoderParameters());
@@ -85,21 +88,32 @@ public final class TrainingStep implements AutoCloseable {
      * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
      */
     public NDArray run(NDManager stepManager, SampledBatch batch, double lr) {
-        return run(stepManager, batch, lr, phase -> { });
+        return run(stepManager, batch, lr, seeds.nextLong(), phase -> { });
     }
 
     /**
-     * Like {@link #run(NDManager, SampledBatch, double)}, telling a listener as the step moves
-     * through its phases (bench uses this to time and count each phase).
+     * Like {@link #run(NDManager, SampledBatch, double)} with an explicit dropout seed, telling a
+     * listener as the step moves through its phases (bench uses this to time and count each
+     * phase). The {@link Trainer} derives the seed from its run seed and the global step, so a
+     * resumed run draws the same masks.
      *
      * @param stepManager the step's manager on the model's device; owns every temporary
      * @param batch the sampled batch
      * @param lr the learning rate of this step
+     * @param dropoutSeed the seed of this step's dropout masks on a CPU (see {@link
+     *     io.github.prefine.kernels.DropoutSeeds}); a GPU uses PyTorch's generator
      * @param phases told when each phase starts
      * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
      */
-    public NDArray run(NDManager stepManager, SampledBatch batch, double lr, StepPhase.Listener phases) {
+    public NDArray run(NDManager stepManager, SampledBatch batch, double lr, long dropoutSeed,
+            StepPhase.Listener phases) {
         checkOpen();
+        try (DropoutSeeds masks = DropoutSeeds.open(dropoutSeed)) {
+            return runSeeded(stepManager, batch, lr, phases);
+        }
+    }
+
+    private NDArray runSeeded(NDManager stepManager, SampledBatch batch, double lr, StepPhase.Listener phases) {
         phases.enter(StepPhase.ASSEMBLY);
         int n = batch.size();
         float[] activeGroups = new float[flat.numGroups()];
@@ -250,8 +264,21 @@ public final class TrainingStep implements AutoCloseable {
         private AdamW.Builder optimizer = AdamW.builder();
         private LossScaler.Builder lossScaler = LossScaler.builder();
         private List<Device> devices = List.of();
+        private long seed = 42;
 
         private Builder() {}
+
+        /**
+         * Sets the seed of the dropout-seed stream of {@link TrainingStep#run(NDManager,
+         * SampledBatch, double)}; default 42. (The {@link Trainer} passes each step's seed itself.)
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
 
         /**
          * Sets the model (required).

@@ -380,7 +380,7 @@ public final class BenchCommand implements Callable<Integer> {
                     long[] ph = phases[stepNo[0]++];
                     long[] last = {System.nanoTime()};
                     StepPhase[] current = {StepPhase.ASSEMBLY};
-                    return step.run(sm, sampled, 2e-5, next -> {
+                    return step.run(sm, sampled, 2e-5, seed, next -> {
                         long now = System.nanoTime();
                         ph[current[0].ordinal()] += now - last[0];
                         last[0] = now;
@@ -435,7 +435,7 @@ public final class BenchCommand implements Callable<Integer> {
             long[][] counts = new long[StepPhase.values().length][2];
             JniUtils.startProfile(false, false, false);
             try (NDManager sm = root.newSubManager()) {
-                step.run(sm, sampled, 2e-5, next -> {
+                step.run(sm, sampled, 2e-5, seed, next -> {
                     Path out = dir.resolve("phase" + (file[0]++) + ".json");
                     JniUtils.stopProfile(out.toString());
                     long[] c;
