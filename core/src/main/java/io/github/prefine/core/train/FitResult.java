@@ -11,12 +11,28 @@ import java.util.List;
  * @param stoppedEarly true if patience ran out before the epoch limit
  * @param globalSteps optimiser steps taken
  * @param learningRate the peak learning rate used
+ * @param skippedSteps steps skipped for a non-finite gradient under mixed precision (0 in float32)
  */
 public record FitResult(List<EpochReport> epochs, int bestEpoch, double bestAverageValidationLoss,
-        boolean stoppedEarly, long globalSteps, double learningRate) {
+        boolean stoppedEarly, long globalSteps, double learningRate, long skippedSteps) {
     /** Copies the list. */
     public FitResult {
         epochs = List.copyOf(epochs);
+    }
+
+    /**
+     * A result without skipped steps (float32 training).
+     *
+     * @param epochs the epochs' reports
+     * @param bestEpoch the best epoch, -1 if none
+     * @param bestAverageValidationLoss its average validation loss
+     * @param stoppedEarly whether patience ran out
+     * @param globalSteps optimiser steps taken
+     * @param learningRate the peak learning rate
+     */
+    public FitResult(List<EpochReport> epochs, int bestEpoch, double bestAverageValidationLoss, boolean stoppedEarly,
+            long globalSteps, double learningRate) {
+        this(epochs, bestEpoch, bestAverageValidationLoss, stoppedEarly, globalSteps, learningRate, 0);
     }
 
     /**

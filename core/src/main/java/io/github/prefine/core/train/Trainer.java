@@ -269,7 +269,12 @@ public final class Trainer implements AutoCloseable {
         }
         EpochReport report = new EpochReport(epoch, boxed(val), avg, improved, seconds, examples);
         epochs.add(report);
-        LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s", epoch, avg, stopping.bestEpoch(), seconds);
+        if (precision == Precision.FP16_MIXED) {
+            LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s, {} steps skipped for overflow so far",
+                    epoch, avg, stopping.bestEpoch(), seconds, step.skippedSteps());
+        } else {
+            LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s", epoch, avg, stopping.bestEpoch(), seconds);
+        }
         listeners.forEach(l -> l.onEpoch(report));
         if (store != null) {
             int done = epoch + 1;
@@ -280,7 +285,7 @@ public final class Trainer implements AutoCloseable {
 
     private FitResult result(boolean stoppedEarly) {
         return new FitResult(epochs, stopping.bestEpoch(), stopping.bestScore(), stoppedEarly, globalStep,
-                schedule.peak());
+                schedule.peak(), step.skippedSteps());
     }
 
     private int epochSeed(int epoch) {
@@ -372,8 +377,8 @@ public final class Trainer implements AutoCloseable {
         LossScaler scaler = step.scaler();
         new TrainState(TrainState.FORMAT, epochsDone, globalStep, schedule.peak(), seed, sampler.saveState(),
                 stopping.history(), recs, step.optimizer().stepCounts(), finished, stoppedEarly, manifest(),
-                scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker())
-                .write(dir.resolve("state.json"));
+                scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker(),
+                scaler == null ? null : step.skippedSteps()).write(dir.resolve("state.json"));
     }
 
     private Map<String, String> manifest() {
@@ -415,6 +420,9 @@ public final class Trainer implements AutoCloseable {
                 LOG.warn("{}: checkpoint holds no loss scale (a float32 run or an older checkpoint); "
                         + "the mixed-precision run resumes from the initial scale", dir);
             }
+        }
+        if (st.skippedSteps() != null) {
+            step.restoreSkippedSteps(st.skippedSteps());
         }
         best.read(dir.resolve("best.ndlist"));
         sampler.restoreState(st.samplerState());

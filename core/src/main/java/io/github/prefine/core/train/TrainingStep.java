@@ -45,6 +45,9 @@ public final class TrainingStep implements AutoCloseable {
     private final Replicas replicas;
     private final List<Device> devices;
     private final java.util.SplittableRandom seeds;
+    /** Mixed precision: steps skipped for overflow, float32 on the device. */
+    private final NDArray skipped;
+    private final NDManager stateManager;
     private java.util.function.Consumer<NDArray> gradientHook;
     private boolean closed;
 
@@ -66,6 +69,8 @@ public final class TrainingStep implements AutoCloseable {
         this.scaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
         this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
+        this.stateManager = mm.newSubManager();
+        this.skipped = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
     }
 
     /**
@@ -170,6 +175,7 @@ public final class TrainingStep implements AutoCloseable {
                 scaler == null ? null : own(stepManager, scaler.inverseScale()));
         if (found != null) {
             scaler.update(found);
+            skipped.addi(own(stepManager, found.toType(DataType.FLOAT32, false)));
         }
         if (replicas != null) {
             replicas.sync();
@@ -182,6 +188,21 @@ public final class TrainingStep implements AutoCloseable {
     private static NDArray own(NDManager m, NDArray a) {
         a.attach(m);
         return a;
+    }
+
+    /**
+     * Returns how many steps mixed precision skipped for a non-finite gradient (a host read).
+     *
+     * @return the count, 0 under float32
+     */
+    public long skippedSteps() {
+        checkOpen();
+        return Math.round(skipped.getFloat());
+    }
+
+    /** Sets the skipped-step count (after a restore). */
+    void restoreSkippedSteps(long count) {
+        skipped.muli(skipped.zerosLike()).addi(stateManager.full(new ai.djl.ndarray.types.Shape(), count, DataType.FLOAT32));
     }
 
     /** For tests: sees (and may change) each step's flat gradient before the update; null for none. */
@@ -252,6 +273,7 @@ public final class TrainingStep implements AutoCloseable {
                 replicas.close();
             }
             flat.close();
+            stateManager.close();
         }
     }
 

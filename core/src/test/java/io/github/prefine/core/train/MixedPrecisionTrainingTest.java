@@ -182,6 +182,7 @@ class MixedPrecisionTrainingTest {
             assertArrayEquals(weights, snapshot(MultiHeadModel.arrays(all)), "weights moved on a skipped step");
             assertArrayEquals(moments, moments(root, opt), "moments moved on a skipped step");
             assertEquals(1, opt.stepCount(key), "a skipped step must not count");
+            assertEquals(1, step.skippedSteps(), "the skipped step is counted");
             assertEquals(32768f, scaler.readScale(), "overflow halves the scale");
             assertEquals(0, scaler.readGrowthTracker());
 
@@ -191,6 +192,7 @@ class MixedPrecisionTrainingTest {
             assertEquals(2, opt.stepCount(key));
             mixedStep(root, step, new int[] {9, 10, 11}, false);
             assertEquals(65536f, scaler.readScale());
+            assertEquals(1, step.skippedSteps());
             assertEquals(3, opt.stepCount(key));
         }
     }

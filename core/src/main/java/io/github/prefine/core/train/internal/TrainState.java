@@ -30,11 +30,13 @@ import java.util.Map;
  *     exactly, so it reads back bit for bit); null also in checkpoints written before it was kept
  * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps
  *     since its last change
+ * @param skippedSteps mixed precision only, else null: steps skipped so far for a non-finite
+ *     gradient; null also in checkpoints written before it was kept
  */
 public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
         byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
         boolean finished, boolean stoppedEarly, Map<String, String> manifest, Float lossScale,
-        Integer lossScaleGrowthTracker) {
+        Integer lossScaleGrowthTracker, Long skippedSteps) {
 
     /** The format tag written by this version. */
     public static final String FORMAT = "prefine-train-state/1";
