@@ -3,7 +3,7 @@ package io.github.prefine.core.pipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
@@ -52,8 +52,8 @@ class PipelineGlueTest {
                 new TextExample("p2", "c", "c", "yes"));
         classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, pairs, pairs, List.of()), tokenizer, s);
         Task q = InMemoryTasks.task("qa", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of());
-        List<QaExample> questions = List.of(new QaExample("q0", "who ?", "a x b", List.of(new QaAnswer("x", 2))),
-                new QaExample("q1", "who ?", "c d y", List.of(new QaAnswer("y", 4))));
+        List<QaExample> questions = List.of(new QaExample("q0", "who ?", "a x b", List.of(new GoldAnswer("x", 2))),
+                new QaExample("q1", "who ?", "c d y", List.of(new GoldAnswer("y", 4))));
         qa = FeaturizedTask.featurize(InMemoryTasks.data(q, questions, questions, List.of()), tokenizer, s);
     }
 
