@@ -342,7 +342,7 @@ public final class Trainer implements AutoCloseable {
      * @param epoch its epoch, for error messages
      */
     void trainStep(SampledBatch b, int epoch) {
-        int[] present = distinct(b.tasks());
+        int[] present = b.presentTasks();
         List<NamedParameter> active = model.activeParameters(present);
         double lr = schedule.lr(globalStep);
         int n = b.size();
@@ -531,10 +531,6 @@ public final class Trainer implements AutoCloseable {
     private static NDArray tmp(NDManager sm, NDArray a) {
         a.attach(sm);
         return a;
-    }
-
-    private static int[] distinct(int[] tasks) {
-        return Arrays.stream(tasks).distinct().sorted().toArray();
     }
 
     private double readInterval(int steps) {
@@ -1039,9 +1035,9 @@ public final class Trainer implements AutoCloseable {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
-            if (data.numTasks() != model.numTasks()) {
-                throw new IllegalArgumentException("trainer: data has " + data.numTasks() + " tasks but the model has "
-                        + model.numTasks() + " heads");
+            if (!data.taskNames().equals(model.taskNames())) {
+                throw new IllegalArgumentException("trainer: data has tasks " + data.taskNames() + " but the model has heads "
+                        + model.taskNames());
             }
             long train = Arrays.stream(trainSizes(data)).asLongStream().sum();
             if (train == 0) {

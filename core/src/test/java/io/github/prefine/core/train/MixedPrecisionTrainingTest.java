@@ -46,7 +46,7 @@ class MixedPrecisionTrainingTest {
     private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
-            b.addHead("t" + t, tasks.head(t));
+            b.addHead(tasks.name(t), tasks.head(t));
         }
         return b.build();
     }

@@ -9,7 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
-import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
@@ -25,7 +25,7 @@ class TrainerTest {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
                 .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
-            b.addHead(tasks.kind(t).name().toLowerCase(), t < override.length ? override[t] : tasks.head(t));
+            b.addHead(tasks.name(t), t < override.length ? override[t] : tasks.head(t));
         }
         return b.build();
     }
