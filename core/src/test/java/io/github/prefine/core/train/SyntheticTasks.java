@@ -186,6 +186,20 @@ public final class SyntheticTasks implements BatchSource {
         return new MultiTaskBatch(rows, seqLen, ids, mask, null, slices);
     }
 
+    /**
+     * Returns a fresh dropout-free test head (a linear layer) for a task, for tests whose
+     * expectation needs a deterministic head: the production sequence and choice heads apply
+     * dropout in training, so, for example, five micro-batches draw other masks than one batch.
+     */
+    public TestHeads.Head testHead(int task) {
+        return switch (kinds[task]) {
+            case TOKEN -> TestHeads.token(3);
+            case SEQUENCE -> TestHeads.sequence(2);
+            case SPAN -> TestHeads.span();
+            case CHOICE -> TestHeads.choice(2);
+        };
+    }
+
     /** Returns a fresh production head (as the task format makes it) for a task, seeded by its index. */
     public TaskHead head(int task) {
         return switch (kinds[task]) {
