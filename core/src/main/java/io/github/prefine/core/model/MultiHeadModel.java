@@ -374,7 +374,7 @@ public final class MultiHeadModel implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", taskNames.get(t));
             m.put("numLabels", heads.get(t).numLabels());
-            m.put("headType", heads.get(t).getClass().getName());
+            m.put("headType", heads.get(t).block().getClass().getName());
             tasks.add(m);
         }
         manifest.put("tasks", tasks);
