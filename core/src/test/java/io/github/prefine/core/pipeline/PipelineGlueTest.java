@@ -165,6 +165,18 @@ class PipelineGlueTest {
     }
 
     @Test
+    void aTaskSetHoldsEachTaskOnceInOneOrder() {
+        TaskSet set = TaskSet.of(classifier, tagger, qa);
+        assertEquals(List.of("cls", "tags", "qa"), set.names());
+        assertEquals(1, set.indexOf("tags"));
+        assertArrayEquals(new int[] {3, 2, 2}, set.sizes(Split.TRAIN));
+        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TaskSet.of(tagger, classifier, tagger));
+        assertEquals("task set: task tags appears twice", twice.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> set.indexOf("ner"));
+    }
+
+    @Test
     void groupingKeepsTheDrawOrderWithinATask() {
         SampledBatch b = new SampledBatch(new int[] {1, 0, 1, 0, 2}, new int[] {7, 8, 9, 10, 11});
         assertArrayEquals(new int[] {0, 0, 1, 1, 2}, b.tasks());

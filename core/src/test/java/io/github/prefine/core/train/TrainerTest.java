@@ -254,4 +254,18 @@ class TrainerTest {
             assertTrue(e.getMessage().startsWith("training step 2 (epoch 0): loss must be finite"), e.getMessage());
         }
     }
+
+    @Test
+    void rejectsDataWhoseTasksAreNotTheModelsHeadsInOrder() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(3, 4, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel swapped = MultiHeadModel.builder().setManager(root)
+                        .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16)
+                        .addHead("sequence", tasks.head(1)).addHead("token", tasks.head(0)).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(swapped).setData(tasks).build());
+            assertEquals("trainer: data has tasks [token, sequence] but the model has heads [sequence, token]",
+                    e.getMessage());
+        }
+    }
 }
