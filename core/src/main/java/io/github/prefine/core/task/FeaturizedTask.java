@@ -153,7 +153,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         Map<Split, Features> f = new EnumMap<>(Split.class);
         for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
-            f.put(e.getKey(), featurize(task, data.labels(), e.getValue(), tokenizer, settings,
+            f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
                     task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return new FeaturizedTask(task, data.labels(), f, ex);
@@ -181,10 +181,5 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             out.add(all.get(i));
         }
         return out;
-    }
-
-    private static Features featurize(Task task, List<String> labels, List<Example> examples,
-            SubwordTokenizer tokenizer, FeatureSettings s, String name) throws IOException {
-        return task.format().featurize(examples, labels, tokenizer, s, name);
     }
 }
