@@ -5,124 +5,120 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.train.FeatureBatchSource;
-import io.github.prefine.core.pipeline.FeatureSettings;
-import io.github.prefine.core.pipeline.FeaturizedTask;
-import io.github.prefine.core.pipeline.FormatHeads;
 import io.github.prefine.core.pipeline.InMemoryTasks;
-import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.pipeline.TaskScorer;
-import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
-import io.github.prefine.core.task.TaskRegistry;
+import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.task.Split;
+import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
 import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.examples.demo.SyntheticSuite;
-import io.github.prefine.heads.HeadFamily;
-import io.github.prefine.sampling.HeterogeneousSampler;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
- * The library in one page: define tasks, group them, pre-finetune an encoder on the group with
- * heterogeneous batches, then finetune a target over two seeds and report its metric.
+ * The library in one page: pre-finetune an encoder on a custom group of two taggers with
+ * heterogeneous batches, then finetune a target tagger from it over two seeds and report its
+ * metric.
  *
- * <p>Runs in seconds on the synthetic suite with a small random BERT. Run it with {@code java -cp
- * examples/target/prefine.jar io.github.prefine.examples.QuickStart}.
+ * <p>{@link #train} is the README's library page, word for word; {@link #main} feeds it the
+ * synthetic suite and a small random BERT, and runs in seconds. Run it with {@code java -cp
+ * 'examples/target/prefine.jar:examples/target/lib/*' io.github.prefine.examples.QuickStart}.
  */
 public final class QuickStart {
     private QuickStart() {}
 
     /**
-     * Runs the example.
+     * Trains an encoder on tasks with one head each, saves it, and scores every task.
      *
-     * @param args unused
-     * @throws Exception if anything fails
+     * @param data the tasks' examples; with several tasks, each batch mixes them
+     * @param encoderDir an HF encoder folder with its {@code tokenizer.json}
+     * @param out where the trained encoder is written, as an HF folder
+     * @param seed seed of the heads, the sampler and dropout
+     * @param maxEpochs the most epochs (early stopping may end sooner)
+     * @return task name to its metric on its evaluation split
+     * @throws IOException if reading or writing fails
      */
-    public static void main(String[] args) throws Exception {
-        Path work = Files.createTempDirectory("prefine-quickstart");
-        SyntheticSuite suite = SyntheticSuite.generate(7, new SyntheticSuite.Sizes(200, 48, 48, 64));
-        suite.writeTokenizerJson(work.resolve("tokenizer.json"));
-
-        // 1. Your tasks: a custom "NER" group of two taggers, and a target tagger
-        TaskGroup ner = TaskGroup.of("NER");
-        Task people = tagger("syn-sl-people", ner, suite);
-        Task business = tagger("syn-sl-business", ner, suite);
-        Task target = tagger("syn-sl-target-all", TaskGroup.SL, suite);
-        TaskRegistry registry = TaskRegistry.builder().register(people).register(business).build();
-
-        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(work.resolve("tokenizer.json")).build();
-                NDManager manager = NDManager.newBaseManager()) {
-            FeatureSettings lengths = new FeatureSettings(64, 64, 16, 0, 0, 1L);
-            List<FeaturizedTask> group = new ArrayList<>();
-            for (Task t : registry.tasks(ner)) {
-                group.add(FeaturizedTask.featurize(data(t, suite), tokenizer, lengths));
+    public static Map<String, EvaluationResult> train(List<TaskData> data, Path encoderDir, Path out, long seed,
+            int maxEpochs) throws IOException {
+        Path tokenizerFile = encoderDir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+        try (NDManager manager = NDManager.newBaseManager();
+                SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).build()) {
+            TaskSet tasks = TaskSet.featurize(data, tokenizer, FeatureSettings.paper());
+            TransformerEncoder encoder = EncoderCheckpoint.load(encoderDir, manager).encoder();
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(manager).setEncoder(encoder)
+                            .addTasks(tasks).optHeadSeed(seed).build();
+                    Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                            .optBatchSize(16).optLearningRate(3e-3).optMaxEpochs(maxEpochs).optSeed(seed).build()) {
+                trainer.fit(); // heterogeneous batches; early stopping on the mean validation loss
+                EncoderCheckpoint.save(encoder, out, tokenizerFile);
+                return TaskScorer.scoreAll(trainer, tasks);
             }
-
-            // 2. Pre-finetune a small random BERT on the group, batches mixing both tasks
-            EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT)
-                    .setVocabSize(suite.vocabulary().size()).setHiddenSize(64).setNumHiddenLayers(2)
-                    .setNumAttentionHeads(4).setIntermediateSize(128).optMaxPositionEmbeddings(128).build();
-            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(config).build();
-            encoder.initializeRandom(manager, 1);
-            FeatureBatchSource source = FeaturizedTask.source(group, true);
-            HeterogeneousSampler sampler = HeterogeneousSampler.builder()
-                    .setTaskSizes(source.size(0, Split.TRAIN), source.size(1, Split.TRAIN))
-                    .setBatchSize(32).optSeed(1).build();
-            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(manager).setEncoder(encoder, 64);
-            for (FeaturizedTask t : group) {
-                mb.addHead(t.name(), FormatHeads.create(t.task().format(), t.numLabels(), HeadFamily.BERT, 1));
-            }
-            try (MultiHeadModel model = mb.build();
-                    Trainer trainer = Trainer.builder().setModel(model).setData(source)
-                            .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(1e-3).optWarmupSteps(5)
-                            .optMaxEpochs(4).build()) {
-                trainer.fit();
-                EncoderCheckpoint.save(encoder, work.resolve("encoder"), work.resolve("tokenizer.json"));
-            }
-
-            // 3. Finetune the target from the pre-finetuned encoder over two seeds, and score it
-            FeaturizedTask tgt = FeaturizedTask.featurize(data(target, suite), tokenizer, lengths);
-            Evaluator evaluator = Evaluator.builder().setMetric(target.metric()).build();
-            List<EvaluationResult> runs = new ArrayList<>();
-            for (long seed : new long[] {1, 2}) {
-                try (NDManager m = manager.newSubManager()) {
-                    TransformerEncoder pre = EncoderCheckpoint.load(work.resolve("encoder"), m).encoder();
-                    try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(pre, 64)
-                                    .addHead(target.name(), FormatHeads.create(target.format(), tgt.numLabels(), HeadFamily.BERT, seed))
-                                    .build();
-                            Trainer trainer = Trainer.builder().setModel(model)
-                                    .setData(FeaturizedTask.source(List.of(tgt), true))
-                                    .optBatchSize(16).optLearningRate(3e-3).optWarmupSteps(3).optMaxEpochs(10)
-                                    .optSeed(seed).build()) {
-                        trainer.fit();
-                        runs.add(TaskScorer.score(tgt, Split.TEST, trainer.predict(0, Split.TEST)));
-                    }
-                }
-            }
-            SeedSummary s = evaluator.aggregate(runs);
-            System.out.printf("%s %s after pre-finetuning on %s: %.1f ± %.1f%n", target.name(), target.metric(),
-                    registry.tasks(ner).stream().map(Task::name).toList(), s.mean(), s.std());
         }
     }
 
-    private static Task tagger(String name, TaskGroup group, SyntheticSuite suite) {
-        SyntheticSuite.SyntheticTask st = suite.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
-        return InMemoryTasks.task(name, group, TaskFormat.TOKEN, MetricType.SPAN_F1, st.labels());
+    /**
+     * Runs the example.
+     *
+     * @param args unused
+     * @throws IOException if anything fails
+     */
+    public static void main(String[] args) throws IOException {
+        Path work = Files.createTempDirectory("prefine-quickstart");
+        SyntheticSuite suite = SyntheticSuite.generate(7, new SyntheticSuite.Sizes(200, 48, 48, 64));
+        Path base = randomBert(suite, work.resolve("random-bert"));
+
+        // 1. Pre-finetune on a custom "NER" group of two taggers
+        TaskGroup ner = TaskGroup.of("NER");
+        List<TaskData> group = List.of(tagger(suite, "syn-sl-people", ner), tagger(suite, "syn-sl-business", ner));
+        train(group, base, work.resolve("prefinetuned"), 1, 4);
+
+        // 2. Finetune a target tagger from the pre-finetuned encoder over two seeds
+        TaskData target = tagger(suite, "syn-sl-target-all", TaskGroup.SL);
+        List<EvaluationResult> runs = new ArrayList<>();
+        for (long seed : new long[] {1, 2}) {
+            Map<String, EvaluationResult> scores = train(List.of(target), work.resolve("prefinetuned"),
+                    work.resolve("target-seed" + seed), seed, 10);
+            runs.add(scores.get(target.task().name()));
+        }
+        SeedSummary s = Evaluator.builder().setMetric(target.task().metric()).build().aggregate(runs);
+        System.out.printf("%s %s after pre-finetuning on %s: %.1f ± %.1f%n", target.task().name(), target.task().metric(),
+                group.stream().map(d -> d.task().name()).toList(), s.mean(), s.std());
     }
 
-    private static TaskData data(Task task, SyntheticSuite suite) {
-        SyntheticSuite.SyntheticTask st = suite.tasks().stream().filter(t -> t.name().equals(task.name())).findFirst().orElseThrow();
-        return InMemoryTasks.data(task, st.train(), st.validation(), st.test());
+    /** Writes the suite's tokenizer and a small random BERT as an HF folder. */
+    private static Path randomBert(SyntheticSuite suite, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path tokenizerJson = dir.resolve("source-tokenizer.json");
+        suite.writeTokenizerJson(tokenizerJson);
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT)
+                .setVocabSize(suite.vocabulary().size()).setHiddenSize(64).setNumHiddenLayers(2)
+                .setNumAttentionHeads(4).setIntermediateSize(128).optMaxPositionEmbeddings(128).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = TransformerEncoder.builder().setConfig(config).build();
+            encoder.initializeRandom(manager, 1);
+            EncoderCheckpoint.save(encoder, dir, tokenizerJson);
+        }
+        return dir;
+    }
+
+    /** One of the suite's taggers as an in-memory task of the given group. */
+    private static TaskData tagger(SyntheticSuite suite, String name, TaskGroup group) {
+        SyntheticSuite.SyntheticTask st = suite.tasks().stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow();
+        return InMemoryTasks.data(InMemoryTasks.task(name, group, TaskFormat.TOKEN, MetricType.SPAN_F1, st.labels()),
+                st.train(), st.validation(), st.test());
     }
 }

@@ -127,6 +127,42 @@ public final class HeadLosses {
     }
 
     /**
+     * The span loss per example on stacked logits, as {@link #perExampleSpanLoss(NDArray, NDArray,
+     * NDArray, NDArray)} computes it on split ones: each row's loss is the mean of its non-ignored
+     * start and end terms, a position outside {@code [0, seqLen)} (after clamping to {@code
+     * seqLen}) being ignored.
+     *
+     * @param spanLogits {@code [batch, seqLen, 2]} float32: start logits at index 0 of the last
+     *     axis, end logits at 1
+     * @param positions {@code [batch, 2]} int32 or int64: gold start and end token (inclusive)
+     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
+     *     boolean)
+     * @throws IllegalArgumentException if the shapes do not match or positions are not integers
+     */
+    public static RowLosses perExampleSpanLoss(NDArray spanLogits, NDArray positions) {
+        Objects.requireNonNull(spanLogits, "spanLogits");
+        Objects.requireNonNull(positions, "positions");
+        Shape s = spanLogits.getShape();
+        if (s.dimension() != 3 || s.get(2) != 2 || !positions.getShape().equals(new Shape(s.get(0), 2))) {
+            throw new IllegalArgumentException("perExampleSpanLoss: expected logits [batch, seqLen, 2] and positions"
+                    + " [batch, 2], found " + s + " and " + positions.getShape());
+        }
+        checkFloat("perExampleSpanLoss", "spanLogits", spanLogits);
+        checkInteger("perExampleSpanLoss", "positions", positions);
+        long seqLen = s.get(1);
+        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray valid = EngineScalars.neq(clamped, seqLen);
+        NDArray validF = valid.toType(spanLogits.getDataType(), false);
+        // ignored positions become 0 so gather stays in range; the mask zeroes their terms
+        NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
+        NDArray logProbs = spanLogits.logSoftmax(1);
+        NDArray picked = logProbs.gather(safe.expandDims(1), 1).squeeze(1); // [batch, 2]
+        NDArray sums = picked.neg().mul(validF).sum(new int[] {1});
+        NDArray counts = validF.sum(new int[] {1});
+        return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
+    }
+
+    /**
      * Returns {@code [rows, 2]}: per row the masked negative log-likelihood and the valid flag
      * (as the logits' dtype), with HF's clamp-and-ignore rule for span positions.
      */

@@ -45,8 +45,22 @@ public final class QuestionAnsweringHead extends Head {
     @Override
     protected NDList forwardInternal(
             ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray logits = linear(store, "qa_outputs", checkHidden(inputs.singletonOrThrow()), training);
+        NDArray logits = spanLogits(store, inputs.singletonOrThrow(), training);
         return new NDList(logits.get(":, :, 0"), logits.get(":, :, 1"));
+    }
+
+    /**
+     * Computes the start and end logits as one array, the layout {@link
+     * HeadLosses#perExampleSpanLoss(NDArray, NDArray)} reads, so a training step never splits and
+     * re-stacks them.
+     *
+     * @param store the parameter store
+     * @param hidden lastHiddenState {@code [batch, seqLen, hidden]} float32
+     * @param training passed to the parameter store (no dropout here)
+     * @return {@code [batch, seqLen, 2]}: start logits at index 0 of the last axis, end logits at 1
+     */
+    public NDArray spanLogits(ParameterStore store, NDArray hidden, boolean training) {
+        return linear(store, "qa_outputs", checkHidden(hidden), training);
     }
 
     /**

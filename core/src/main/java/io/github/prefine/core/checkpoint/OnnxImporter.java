@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * Stateless and thread-safe.
  */
 public final class OnnxImporter {
-    private static final Logger logger = LoggerFactory.getLogger(OnnxImporter.class);
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxImporter.class);
 
     private static final String MATMUL_PREFIX = "onnx::MatMul_";
 
@@ -74,7 +74,7 @@ public final class OnnxImporter {
         }
         map.order(ByteOrder.LITTLE_ENDIAN);
         ImportedWeights weights = importWeights(onnxFile, map);
-        logger.debug("{}: imported {} tensors ({} parameters), dropped buffers {}", onnxFile,
+        LOG.debug("{}: imported {} tensors ({} parameters), dropped buffers {}", onnxFile,
                 weights.tensors().size(), weights.parameterCount(), weights.droppedBuffers());
         return weights;
     }

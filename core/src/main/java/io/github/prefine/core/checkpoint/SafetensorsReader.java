@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SafetensorsReader implements AutoCloseable {
 
-    private static final Logger logger = LoggerFactory.getLogger(SafetensorsReader.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SafetensorsReader.class);
 
     /** The standard single-file checkpoint name written by HF {@code save_pretrained}. */
     public static final String MODEL_FILE = "model.safetensors";
@@ -161,7 +161,7 @@ public final class SafetensorsReader implements AutoCloseable {
             for (Shard shard : byFile.values()) {
                 for (Entry entry : shard.entries) {
                     if (!weightMap.containsKey(entry.name)) {
-                        logger.info("{}: tensor {} is not listed in {}, ignored", shard.path.getFileName(), entry.name, INDEX_FILE);
+                        LOG.info("{}: tensor {} is not listed in {}, ignored", shard.path.getFileName(), entry.name, INDEX_FILE);
                     }
                 }
             }
@@ -546,7 +546,7 @@ public final class SafetensorsReader implements AutoCloseable {
             try {
                 channel.close();
             } catch (IOException e) {
-                logger.debug("closing {} failed", path, e);
+                LOG.debug("closing {} failed", path, e);
             }
         }
     }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * byte-order mark at the file start is removed; U+FEFF characters inside tokens (WNUT17's {@code
  * Dubbz\ufeff}) are removed too; both are counted in the report. Every line of a file must have
  * the same number of columns (taken from the first token line unless set), so a tag column missing
- * mid-file is caught. Tags are checked against the declared {@link TagScheme}, and IOB1 and IO are
+ * mid-file is caught. Tags are checked against the declared {@link FileTagScheme}, and IOB1 and IO are
  * converted to IOB2.
  *
  * <p>Example ids are {@code file:line} of the sentence's first token. Immutable and thread-safe.
@@ -56,7 +56,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
     private final int tokenColumn;
     private final int tagColumn;
     private final int columns;
-    private final TagScheme scheme;
+    private final FileTagScheme scheme;
 
     private ConllReader(Builder b) {
         this.separator = b.separator;
@@ -95,7 +95,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
      *
      * @return the input scheme
      */
-    public TagScheme scheme() {
+    public FileTagScheme scheme() {
         return scheme;
     }
 
@@ -233,7 +233,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         private int tokenColumn = 0;
         private int tagColumn = -1;
         private int columns = 0;
-        private TagScheme scheme = TagScheme.IOB2;
+        private FileTagScheme scheme = FileTagScheme.IOB2;
 
         private Builder() {}
 
@@ -284,10 +284,10 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         /**
          * Sets the tag scheme of the input; IOB1 and IO are converted to IOB2.
          *
-         * @param scheme default {@link TagScheme#IOB2}
+         * @param scheme default {@link FileTagScheme#IOB2}
          * @return this builder
          */
-        public Builder optScheme(TagScheme scheme) {
+        public Builder optScheme(FileTagScheme scheme) {
             this.scheme = Objects.requireNonNull(scheme, "scheme");
             return this;
         }

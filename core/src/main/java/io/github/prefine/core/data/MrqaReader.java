@@ -99,7 +99,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         String id = at.scalar(q, "qid", qp);
         String question = at.string(q, "question", qp);
         JsonArray detected = at.array(q, "detected_answers", qp);
-        List<QaAnswer> answers = new ArrayList<>();
+        List<GoldAnswer> answers = new ArrayList<>();
         for (int m = 0; m < detected.size(); m++) {
             String dp = qp + ".detected_answers[" + m + "]";
             JsonObject d = at.object(detected.get(m), dp);
@@ -128,7 +128,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                         continue;
                     }
                 }
-                QaAnswer a = new QaAnswer(span, start);
+                GoldAnswer a = new GoldAnswer(span, start);
                 if (!answers.contains(a)) {
                     answers.add(a);
                 }

@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param answers gold answers, each checked against the context; the first one is the training
  *     target; empty for unlabelled data
  */
-public record QaExample(String id, String question, String context, List<QaAnswer> answers)
+public record QaExample(String id, String question, String context, List<GoldAnswer> answers)
         implements Example {
     /** Checks that every answer stands at its offset in the context, and copies the list. */
     public QaExample {
@@ -21,7 +21,7 @@ public record QaExample(String id, String question, String context, List<QaAnswe
         Objects.requireNonNull(question, "question");
         Objects.requireNonNull(context, "context");
         answers = List.copyOf(answers);
-        for (QaAnswer a : answers) {
+        for (GoldAnswer a : answers) {
             if (a.end() > context.length()
                     || !context.regionMatches(a.start(), a.text(), 0, a.text().length())) {
                 throw new IllegalArgumentException(

@@ -64,7 +64,7 @@ public final class QedReader implements DatasetReader<QaExample> {
         String question = at.string(o, "question_text", "$");
         String context = at.string(o, "paragraph_text", "$");
         JsonObject ann = at.object(o.get("annotation"), "$.annotation");
-        List<QaAnswer> answers = new ArrayList<>();
+        List<GoldAnswer> answers = new ArrayList<>();
         if (ann.has("answer")) {
             JsonArray a = at.array(ann, "answer", "$.annotation");
             for (int i = 0; i < a.size(); i++) {
@@ -95,7 +95,7 @@ public final class QedReader implements DatasetReader<QaExample> {
         return new QaExample(id, question, context, answers);
     }
 
-    private static void addSpan(Json.At at, JsonObject ref, String path, String context, List<QaAnswer> answers,
+    private static void addSpan(Json.At at, JsonObject ref, String path, String context, List<GoldAnswer> answers,
             Leniency leniency, ReadReport.Builder report) throws MalformedDatasetException {
         int start = at.integer(ref, "start", path);
         int end = at.integer(ref, "end", path);
@@ -105,7 +105,7 @@ public final class QedReader implements DatasetReader<QaExample> {
                     at.error(path, QaAnswers.expectation(text, start), QaAnswers.found(context, text, start)));
             return;
         }
-        QaAnswer a = new QaAnswer(text, start);
+        GoldAnswer a = new GoldAnswer(text, start);
         if (!answers.contains(a)) {
             answers.add(a);
         }

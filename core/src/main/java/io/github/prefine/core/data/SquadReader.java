@@ -91,7 +91,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         String id = at.scalar(q, "id", qp);
         String question = at.string(q, "question", qp);
         JsonArray answers = q.has("answers") ? at.array(q, "answers", qp) : new JsonArray();
-        List<QaAnswer> good = new ArrayList<>();
+        List<GoldAnswer> good = new ArrayList<>();
         for (int m = 0; m < answers.size(); m++) {
             String ap = qp + ".answers[" + m + "]";
             JsonObject a = at.object(answers.get(m), ap);
@@ -102,7 +102,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
                         at.error(ap, QaAnswers.expectation(t, start), QaAnswers.found(context, t, start)));
                 continue;
             }
-            good.add(new QaAnswer(t, start));
+            good.add(new GoldAnswer(t, start));
         }
         if (good.isEmpty() && !answers.isEmpty()) {
             report.skip(NO_VALID_ANSWER);

@@ -61,7 +61,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     private static final class Pair {
         final String question;
         final String review;
-        final List<QaAnswer> answers = new ArrayList<>();
+        final List<GoldAnswer> answers = new ArrayList<>();
         boolean hadAnswerRows;
 
         Pair(String question, String review) {
@@ -114,9 +114,9 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                             "human_ans_indices as (start, end)", "'" + f.get(col[4]) + "'");
                 }
                 int start = Integer.parseInt(m.group(1));
-                QaAnswer a;
+                GoldAnswer a;
                 if (QaAnswers.matches(p.review, text, start)) {
-                    a = new QaAnswer(text, start);
+                    a = new GoldAnswer(text, start);
                 } else {
                     int end = QaAnswers.whitespaceInsensitiveEnd(p.review, text, start);
                     if (end < 0) {
@@ -124,7 +124,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                         continue;
                     }
                     report.repair(REPAIR_WHITESPACE);
-                    a = new QaAnswer(p.review.substring(start, end), start);
+                    a = new GoldAnswer(p.review.substring(start, end), start);
                 }
                 if (!p.answers.contains(a)) {
                     p.answers.add(a);

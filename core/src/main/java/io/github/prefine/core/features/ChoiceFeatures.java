@@ -62,7 +62,18 @@ public final class ChoiceFeatures extends FeaturesBase implements Features {
      * @throws IllegalArgumentException when the examples have different numbers of choices
      */
     @Override
-    public PaddedBatch batch(int[] units) {
+    public int longestRow(int[] units) {
+        int t = 0;
+        for (int u : units) {
+            for (int k = 0; k < choiceCount(u); k++) {
+                t = Math.max(t, tokens.length(firstRow[u] + k));
+            }
+        }
+        return t;
+    }
+
+    @Override
+    public PaddedBatch batch(int[] units, int seqLen) {
         if (units.length == 0) {
             throw new IllegalArgumentException("a batch needs at least one example, found 0");
         }
@@ -80,6 +91,6 @@ public final class ChoiceFeatures extends FeaturesBase implements Features {
             }
             l[i] = labels[units[i]];
         }
-        return PaddedBatch.inputsOf(tokens, rows).withGroups(c, l);
+        return PaddedBatch.inputsOf(tokens, rows, seqLen).withGroups(c, l);
     }
 }

@@ -30,12 +30,12 @@ public final class ClassificationFeatures extends FeaturesBase implements Featur
      * <p>Labels have shape {@code [rows]}.
      */
     @Override
-    public PaddedBatch batch(int[] units) {
+    public PaddedBatch batch(int[] units, int seqLen) {
         long[] l = new long[units.length];
         for (int i = 0; i < units.length; i++) {
             l[i] = labels[units[i]];
         }
-        return PaddedBatch.inputsOf(tokens, units).withLabels(l);
+        return PaddedBatch.inputsOf(tokens, units, seqLen).withLabels(l);
     }
 
     static long bytes(int rows) {

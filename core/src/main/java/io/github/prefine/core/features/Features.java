@@ -41,10 +41,31 @@ public sealed interface Features
     FeatureReport report();
 
     /**
+     * Returns the length of the longest row of the given units, so a batch of several tasks can
+     * be padded once, to its longest row over all of them.
+     *
+     * @param units unit indices; at least one
+     * @return the longest row, in tokens
+     */
+    int longestRow(int[] units);
+
+    /**
+     * Assembles the given units into a batch padded to a given length.
+     *
+     * @param units unit indices in batch order; at least one
+     * @param seqLen the padded length, at least {@link #longestRow(int[]) longestRow(units)}
+     * @return the padded inputs and targets
+     * @throws IllegalArgumentException if a row is longer than {@code seqLen}
+     */
+    PaddedBatch batch(int[] units, int seqLen);
+
+    /**
      * Assembles the given units into a batch padded to its longest row.
      *
      * @param units unit indices in batch order; at least one
      * @return the padded inputs and targets
      */
-    PaddedBatch batch(int[] units);
+    default PaddedBatch batch(int[] units) {
+        return batch(units, longestRow(units));
+    }
 }

@@ -26,6 +26,30 @@ abstract class FeaturesBase {
     }
 
     /**
+     * Returns the longest of the given rows; units that are rows use it as their longest row.
+     *
+     * @param rows row indices
+     * @return the longest length, in tokens
+     */
+    final int longestOf(int[] rows) {
+        int t = 0;
+        for (int r : rows) {
+            t = Math.max(t, tokens.length(r));
+        }
+        return t;
+    }
+
+    /**
+     * Returns the longest row of the given units, one row per unit unless overridden.
+     *
+     * @param units unit indices
+     * @return the longest length, in tokens
+     */
+    public int longestRow(int[] units) {
+        return longestOf(units);
+    }
+
+    /**
      * Returns the stored token rows.
      *
      * @return the rows

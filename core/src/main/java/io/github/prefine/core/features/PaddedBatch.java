@@ -61,12 +61,33 @@ public final class PaddedBatch {
      * @return a batch with inputs only
      */
     public static PaddedBatch inputsOf(TokenRows tokens, int[] rowIndices) {
-        if (rowIndices.length == 0) {
-            throw new IllegalArgumentException("a batch needs at least one row, found 0");
-        }
         int t = 0;
         for (int r : rowIndices) {
             t = Math.max(t, tokens.length(r));
+        }
+        return inputsOf(tokens, rowIndices, t);
+    }
+
+    /**
+     * Pads the given rows to a given length, so rows of several tasks share one width without
+     * padding twice.
+     *
+     * @param tokens the stored rows
+     * @param rowIndices which rows, in batch order; at least one
+     * @param seqLen the padded length, at least the longest row's
+     * @return a batch with inputs only
+     * @throws IllegalArgumentException if there are no rows or one is longer than {@code seqLen}
+     */
+    public static PaddedBatch inputsOf(TokenRows tokens, int[] rowIndices, int seqLen) {
+        if (rowIndices.length == 0) {
+            throw new IllegalArgumentException("a batch needs at least one row, found 0");
+        }
+        int t = seqLen;
+        for (int r : rowIndices) {
+            if (tokens.length(r) > t) {
+                throw new IllegalArgumentException("batch: row " + r + " has " + tokens.length(r)
+                        + " tokens, longer than the padded length " + t);
+            }
         }
         int b = rowIndices.length;
         long[] ids = new long[b * t];

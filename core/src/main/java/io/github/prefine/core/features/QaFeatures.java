@@ -132,13 +132,13 @@ public final class QaFeatures extends FeaturesBase implements Features {
      * <p>Targets are start and end positions of shape {@code [rows]}.
      */
     @Override
-    public PaddedBatch batch(int[] units) {
+    public PaddedBatch batch(int[] units, int seqLen) {
         long[] s = new long[units.length];
         long[] e = new long[units.length];
         for (int i = 0; i < units.length; i++) {
             s[i] = startPos[units[i]];
             e[i] = endPos[units[i]];
         }
-        return PaddedBatch.inputsOf(tokens, units).withSpans(s, e);
+        return PaddedBatch.inputsOf(tokens, units, seqLen).withSpans(s, e);
     }
 }

@@ -1,6 +1,6 @@
 package io.github.prefine.core.features;
 
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.tokenize.Pieces;
 import io.github.prefine.core.tokenize.SpecialTokenLayout;
@@ -223,7 +223,7 @@ public final class QaFeaturizer extends FeaturizerBase {
 
         void example(QaExample ex, int i, List<Window> windows) {
             // Whether the answer touches any context token, and whether some window has no context.
-            QaAnswer answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
+            GoldAnswer answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
             boolean overlaps = false;
             boolean emptyContext = false;
             for (Window w : windows) {

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /** Mutable tally behind a {@link FeatureReport}; single-threaded. */
 final class ReportCollector {
-    private static final Logger logger = LoggerFactory.getLogger(ReportCollector.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReportCollector.class);
 
     private final String name;
     private int examplesRead;
@@ -44,9 +44,9 @@ final class ReportCollector {
         FeatureReport r = new FeatureReport(
                 name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes);
         if (!skipped.isEmpty()) {
-            logger.warn("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
+            LOG.warn("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
         }
-        logger.info(
+        LOG.info(
                 "{}: {} examples -> {} features, {} truncated, {} token positions, {} bytes/position",
                 name, examplesRead, featuresMade, truncated, tokenPositions, r.bytesPerTokenPosition());
         return r;

@@ -1,5 +1,6 @@
 package io.github.prefine.core.features;
 
+import io.github.prefine.heads.HeadLosses;
 import java.util.Map;
 
 /**
@@ -18,6 +19,8 @@ import java.util.Map;
  * Immutable and thread-safe.
  */
 public final class TokenClassificationFeatures extends FeaturesBase implements Features {
+    /** The loss's ignore label, {@link HeadLosses#IGNORE_INDEX}. */
+    private static final int IGNORE = HeadLosses.IGNORE_INDEX;
     private static final int IGNORE_FLAGGED = 127;
     private static final int FIRST = 0x80;
     private static final int IGNORE_PLAIN = 0xFF;
@@ -52,7 +55,7 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
     /** Decodes a label byte to a label id, or -100 where the loss ignores the position. */
     private int decode(byte b) {
         int v = labelAll ? b & 0x7F : b & 0xFF;
-        return v == (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN) ? -100 : v;
+        return v == (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN) ? IGNORE : v;
     }
 
     private boolean isFirst(byte b) {
@@ -110,17 +113,17 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
      * <p>Labels have shape {@code [rows, seqLen]}, -100 on ignored positions and padding.
      */
     @Override
-    public PaddedBatch batch(int[] units) {
-        PaddedBatch b = PaddedBatch.inputsOf(tokens, units);
+    public PaddedBatch batch(int[] units, int seqLen) {
+        PaddedBatch b = PaddedBatch.inputsOf(tokens, units, seqLen);
         int t = b.seqLen();
         long[] l = new long[units.length * t];
-        java.util.Arrays.fill(l, -100L);
+        java.util.Arrays.fill(l, IGNORE);
         for (int i = 0; i < units.length; i++) {
             int from = tokens.rowStart(units[i]);
             int len = tokens.length(units[i]);
             for (int p = 0; p < len; p++) {
                 int v = decode(labels[from + p]);
-                if (v != -100) {
+                if (v != IGNORE) {
                     l[i * t + p] = v;
                 }
             }

@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * Holds no native memory and needs no closing. Immutable and thread-safe.
  */
 public final class MiniLmArtifact {
-    private static final Logger logger = LoggerFactory.getLogger(MiniLmArtifact.class);
+    private static final Logger LOG = LoggerFactory.getLogger(MiniLmArtifact.class);
 
     /** The ONNX export at the root of the artifact's jar. */
     public static final String ONNX_RESOURCE = "all-minilm-l6-v2.onnx";
@@ -154,7 +154,7 @@ public final class MiniLmArtifact {
                 Files.deleteIfExists(tmp);
             } catch (IOException e) {
                 // a platform that refuses to delete a mapped file (Windows): remove it at exit instead
-                logger.debug("cannot delete mapped temporary file {} yet, deleting at exit", tmp);
+                LOG.debug("cannot delete mapped temporary file {} yet, deleting at exit", tmp);
                 tmp.toFile().deleteOnExit();
             }
         }
@@ -222,7 +222,7 @@ public final class MiniLmArtifact {
         Files.writeString(folder.resolve(EncoderCheckpoint.CONFIG_FILE), configJsonText() + "\n",
                 java.nio.charset.StandardCharsets.UTF_8);
         Files.write(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
-        logger.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
+        LOG.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
     }
 
     /**

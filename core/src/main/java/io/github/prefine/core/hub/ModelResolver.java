@@ -75,7 +75,7 @@ import org.slf4j.LoggerFactory;
  * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
  */
 public final class ModelResolver {
-    private static final Logger logger = LoggerFactory.getLogger(ModelResolver.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ModelResolver.class);
 
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
@@ -167,7 +167,7 @@ public final class ModelResolver {
         Path repo = repoDir(id);
         Optional<Path> cached = cachedSnapshot(repo, looked);
         if (cached.isPresent()) {
-            logger.debug("{}@{}: served from the cache {}", id, revision, cached.get());
+            LOG.debug("{}@{}: served from the cache {}", id, revision, cached.get());
             return new ResolvedModel(cached.get(), id, cached.get().getFileName().toString(),
                     ResolvedModel.Origin.CACHE);
         }
@@ -255,7 +255,7 @@ public final class ModelResolver {
     }
 
     private ResolvedModel download(String id, Path repo) throws IOException {
-        logger.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
+        LOG.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
         FileMeta config = head(id, CONFIG).orElseThrow(() -> new HubException(404,
                 id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, CONFIG)
                         + " (check the model id and revision)"));
@@ -266,7 +266,7 @@ public final class ModelResolver {
         if (tokenizer.isPresent()) {
             fetch(id, repo, snapshot, TOKENIZER, tokenizer.get());
         } else {
-            logger.info("{}@{}: the repository has no {}", id, revision, TOKENIZER);
+            LOG.info("{}@{}: the repository has no {}", id, revision, TOKENIZER);
         }
         Optional<FileMeta> weights = head(id, WEIGHTS);
         if (weights.isPresent()) {
@@ -404,7 +404,7 @@ public final class ModelResolver {
             } catch (IOException e) {
                 last = e;
                 long have = Files.exists(partial) ? Files.size(partial) : 0;
-                logger.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", id, file, attempt,
+                LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", id, file, attempt,
                         downloadAttempts, have, meta.size, e.toString());
             }
         }
@@ -416,7 +416,7 @@ public final class ModelResolver {
         }
         verify(id, file, meta, partial);
         moveAtomically(partial, blob);
-        logger.info("{}: {}: {} bytes checked and stored as {}", id, file, meta.size, blob);
+        LOG.info("{}: {}: {} bytes checked and stored as {}", id, file, meta.size, blob);
     }
 
     /** Appends the rest of the file to the partial blob, resuming with a Range request when it has bytes. */
@@ -457,7 +457,7 @@ public final class ModelResolver {
                         + ", server answered Content-Range '" + range + "'");
             }
             append = true;
-            logger.info("{}: {}: resuming at byte {} of {}", id, file, have, meta.size);
+            LOG.info("{}: {}: resuming at byte {} of {}", id, file, have, meta.size);
         } else if (status == 200) {
             append = false;
         } else {
@@ -465,7 +465,7 @@ public final class ModelResolver {
             throw statusError(id, file, url, status, resp.headers().firstValue("X-Error-Code").orElse(""));
         }
         if (!append) {
-            logger.info("{}: {}: fetching {} bytes from {}", id, file, meta.size, url);
+            LOG.info("{}: {}: fetching {} bytes from {}", id, file, meta.size, url);
         }
         try (InputStream in = resp.body();
                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

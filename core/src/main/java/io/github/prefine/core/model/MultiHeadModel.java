@@ -16,8 +16,13 @@ import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.internal.TensorArchive;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * One shared encoder and one head per task, trained on heterogeneous batches: the encoder runs
  * once over all rows of a {@link MultiTaskBatch}, then each task's rows are gathered and sent to
  * that task's {@link TaskHead}.
+ *
+ * <p>Tasks are added in the order of their {@link TaskSet} ({@link Builder#addTasks}), each with
+ * the head its format makes, so task {@code t} of a batch is the set's {@code t}-th task and its
+ * head; {@link Builder#addHead} adds a hand-made head instead.
  *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
  * with no per-task weighting (the paper's setting); {@link LossScaling#LOG_NUM_LABELS} divides
@@ -62,6 +72,8 @@ public final class MultiHeadModel implements AutoCloseable {
     private final List<String> taskNames;
     private final List<TaskHead> heads;
     private final LossScaling lossScaling;
+    /** Whether the encoder reads segment ids; batches' ids are dropped when it has one type only. */
+    private final boolean tokenTypes;
     private final List<NamedParameter> encoderParameters;
     private final List<List<NamedParameter>> headParameters;
     private boolean closed;
@@ -71,8 +83,9 @@ public final class MultiHeadModel implements AutoCloseable {
         this.encoder = b.encoder;
         this.hiddenSize = b.hiddenSize;
         this.taskNames = List.copyOf(b.heads.keySet());
-        this.heads = List.copyOf(b.heads.values());
+        this.heads = List.copyOf(b.made);
         this.lossScaling = b.lossScaling;
+        this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
         if (encoderParameters.stream().anyMatch(p -> !p.parameter().isInitialized())) {
             throw new IllegalStateException("model: the encoder must be initialized before build()");
@@ -108,6 +121,17 @@ public final class MultiHeadModel implements AutoCloseable {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Returns the head layout matching an encoder family: HF's BERT heads pool with a dense
+     * layer, RoBERTa's and XLM-R's classify through their own dense layer.
+     *
+     * @param family the encoder's family
+     * @return BERT for BERT, ROBERTA for RoBERTa and XLM-R
+     */
+    public static HeadFamily headFamily(ModelFamily family) {
+        return family == ModelFamily.BERT ? HeadFamily.BERT : HeadFamily.ROBERTA;
     }
 
     /**
@@ -266,7 +290,7 @@ public final class MultiHeadModel implements AutoCloseable {
         NDArray ids = stepManager.create(batch.inputIds(), grid);
         NDArray mask = stepManager.create(batch.attentionMask(), grid);
         NDList in = new NDList(ids, mask);
-        if (batch.tokenTypeIds() != null) {
+        if (tokenTypes && batch.tokenTypeIds() != null) {
             in.add(stepManager.create(batch.tokenTypeIds(), grid));
         }
         // every host array is copied to the device before any compute is queued: on a GPU such a
@@ -279,7 +303,7 @@ public final class MultiHeadModel implements AutoCloseable {
             if (s.task() >= heads.size()) {
                 throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
             }
-            if (!(s.rows().length == batch.rows() && isIdentity(s.rows()))) {
+            if (!(s.rows().length == batch.rows() && isIdentity(s.rows())) && !isRange(s.rows())) {
                 long[] rows = new long[s.rows().length];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = s.rows()[i];
@@ -296,9 +320,14 @@ public final class MultiHeadModel implements AutoCloseable {
             TaskSlice s = slices.get(k);
             NDArray h;
             NDArray m;
-            if (rowIndex[k] == null) {
+            if (rowIndex[k] == null && s.rows().length == batch.rows()) {
                 h = hidden;
                 m = mask;
+            } else if (rowIndex[k] == null) {
+                // a task's rows are contiguous in a grouped batch: a view, no index array, no copy
+                NDIndex range = new NDIndex().addSliceDim(s.rows()[0], s.rows()[0] + s.rows().length);
+                h = hidden.get(range);
+                m = mask.get(range);
             } else {
                 h = hidden.get(new NDIndex("{}", rowIndex[k]));
                 m = mask.get(new NDIndex("{}", rowIndex[k]));
@@ -315,6 +344,16 @@ public final class MultiHeadModel implements AutoCloseable {
             weighted = weighted == null ? contrib : weighted.add(contrib);
         }
         return new Output(weighted, batch.numExamples(), taskLossSums, logits);
+    }
+
+    /** Whether rows are consecutive: {@code rows[i] = rows[0] + i}. */
+    private static boolean isRange(int[] rows) {
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i] != rows[0] + i) {
+                return false;
+            }
+        }
+        return rows.length > 0;
     }
 
     private static boolean isIdentity(int[] rows) {
@@ -371,7 +410,7 @@ public final class MultiHeadModel implements AutoCloseable {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", taskNames.get(t));
             m.put("numLabels", heads.get(t).numLabels());
-            m.put("headType", heads.get(t).getClass().getName());
+            m.put("headType", heads.get(t).block().getClass().getName());
             tasks.add(m);
         }
         manifest.put("tasks", tasks);
@@ -518,7 +557,12 @@ public final class MultiHeadModel implements AutoCloseable {
         private NDManager manager;
         private Block encoder;
         private int hiddenSize;
-        private final Map<String, TaskHead> heads = new LinkedHashMap<>();
+        private boolean tokenTypes = true;
+        private HeadFamily headFamily = HeadFamily.BERT;
+        private long headSeed;
+        /** Per task, in insertion order: makes its head at build time (family and seed known then). */
+        private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
+        private List<TaskHead> made;
         private LossScaling lossScaling = LossScaling.NONE;
 
         private Builder() {}
@@ -558,30 +602,88 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return this builder
          */
         public Builder setEncoder(TransformerEncoder encoder) {
-            return setEncoder(encoder, encoder.config().hiddenSize());
+            setEncoder(encoder, encoder.config().hiddenSize());
+            this.tokenTypes = encoder.config().typeVocabSize() > 1;
+            this.headFamily = headFamily(encoder.config().modelType());
+            return this;
         }
 
         /**
-         * Adds a task's head from the {@code heads} module (see {@link TaskHeads#of}).
+         * Adds a task with the head its format makes ({@link FeaturizedTask#newHead}); task
+         * indices follow insertion order.
          *
-         * @param taskName a unique task name
-         * @param head the head, not yet initialized
+         * @param task the task; its name keys its head's parameters
          * @return this builder
          */
-        public Builder addHead(String taskName, io.github.prefine.heads.Head head) {
-            return addHead(taskName, TaskHeads.of(head));
+        public Builder addTask(FeaturizedTask task) {
+            Objects.requireNonNull(task, "task");
+            return add(task.name(), () -> task.newHead(headFamily, headSeed(headSeed, task.name())));
         }
 
         /**
-         * Adds a task's head (at least one required); task indices follow insertion order.
+         * Adds every task of a set, in its order (see {@link #addTask}).
+         *
+         * @param tasks the tasks
+         * @return this builder
+         */
+        public Builder addTasks(TaskSet tasks) {
+            for (FeaturizedTask t : tasks.tasks()) {
+                addTask(t);
+            }
+            return this;
+        }
+
+        /**
+         * Sets the head layout of tasks added with {@link #addTask}; default {@link HeadFamily#BERT},
+         * or the encoder's family when it is set with {@link #setEncoder(TransformerEncoder)}.
+         *
+         * @param family the head layout
+         * @return this builder
+         */
+        public Builder optHeadFamily(HeadFamily family) {
+            this.headFamily = Objects.requireNonNull(family, "family");
+            return this;
+        }
+
+        /**
+         * Sets the seed of the initial weights of heads made for tasks added with {@link #addTask};
+         * each task's head draws from {@code seed * 0x9E3779B97F4A7C15 + name.hashCode()}, so heads
+         * differ between tasks and do not depend on the task order. Default 0.
+         *
+         * @param seed the run's head seed
+         * @return this builder
+         */
+        public Builder optHeadSeed(long seed) {
+            this.headSeed = seed;
+            return this;
+        }
+
+        /**
+         * Returns the seed of one task's head under a run's head seed (see {@link #optHeadSeed}).
+         *
+         * @param seed the run's head seed
+         * @param taskName the task
+         * @return the head's seed
+         */
+        public static long headSeed(long seed, String taskName) {
+            return seed * 0x9E3779B97F4A7C15L + taskName.hashCode();
+        }
+
+        /**
+         * Adds a hand-made head for a task (this or {@link #addTask} at least once); task indices follow
+         * insertion order.
          *
          * @param taskName a unique task name, used in parameter keys
          * @param head the head; initialized by {@link #build()}
          * @return this builder
          */
         public Builder addHead(String taskName, TaskHead head) {
-            Objects.requireNonNull(taskName, "taskName");
             Objects.requireNonNull(head, "head");
+            return add(taskName, () -> head);
+        }
+
+        private Builder add(String taskName, Supplier<TaskHead> head) {
+            Objects.requireNonNull(taskName, "taskName");
             if (taskName.isEmpty() || taskName.contains("/")) {
                 throw new IllegalArgumentException("task name must be non-empty without '/', found '" + taskName + "'");
             }
@@ -622,11 +724,14 @@ public final class MultiHeadModel implements AutoCloseable {
             if (heads.isEmpty()) {
                 throw new IllegalArgumentException("model: at least one head is required");
             }
-            for (Map.Entry<String, TaskHead> e : heads.entrySet()) {
-                if (e.getValue().numLabels() < 2) {
+            made = new ArrayList<>();
+            for (Map.Entry<String, Supplier<TaskHead>> e : heads.entrySet()) {
+                TaskHead head = e.getValue().get();
+                if (head.numLabels() < 2) {
                     throw new IllegalArgumentException("head " + e.getKey() + ": numLabels must be >= 2, found "
-                            + e.getValue().numLabels());
+                            + head.numLabels());
                 }
+                made.add(head);
             }
             return new MultiHeadModel(this);
         }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.model;
 
+import io.github.prefine.core.head.HeadLabels;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -25,7 +26,7 @@ public final class TaskSlice {
      * @param rows encoder rows of this task's examples, in example order; {@code numChoices} rows
      *     per example for multiple-choice tasks
      * @param exampleIndices the index of each example in its task's split, one per example
-     * @param labels row-major int32 labels (-100 marks ignored targets)
+     * @param labels row-major int32 labels ({@link HeadLabels#IGNORE} marks ignored targets)
      * @param labelShape shape of {@code labels}, example axis first: [examples] for sequence and
      *     choice, [examples, seqLen] for token, [examples, 2] (start, end) for span
      * @throws IllegalArgumentException if the sizes disagree
@@ -58,6 +59,19 @@ public final class TaskSlice {
             throw new IllegalArgumentException("task slice " + task + ": " + rows.length
                     + " rows is not a multiple of " + exampleIndices.length + " examples");
         }
+    }
+
+    /**
+     * Creates a slice from labels laid out by the task's format.
+     *
+     * @param task the task's index in the model
+     * @param rows encoder rows of this task's examples, in example order
+     * @param exampleIndices the index of each example in its task's split, one per example
+     * @param labels the labels, example axis first
+     * @throws IllegalArgumentException if the sizes disagree
+     */
+    public TaskSlice(int task, int[] rows, int[] exampleIndices, HeadLabels labels) {
+        this(task, rows, exampleIndices, labels.values(), labels.shape());
     }
 
     /**

@@ -1,14 +1,11 @@
 package io.github.prefine.core.task;
 
-import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.data.ReadResult;
 import io.github.prefine.core.data.SeededSplit;
-import io.github.prefine.core.data.TextExample;
-import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -19,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,8 +194,7 @@ public final class Task {
             fileOf.put(s.split(), s.path());
         }
         List<String> labels = declaredLabels;
-        if (labels.isEmpty() && !(format instanceof TaskFormat.ExtractiveQa)
-                && !(format instanceof TaskFormat.MultipleChoice)) {
+        if (labels.isEmpty() && format.hasLabelSet()) {
             List<List<Example>> from = new ArrayList<>();
             for (Split s : learnFrom) {
                 if (splits.containsKey(s)) {
@@ -230,39 +225,14 @@ public final class Task {
         return s.reader().read(TaskSource.resolve(dataRoot, s), leniency);
     }
 
-    private static List<String> learnLabels(List<List<Example>> from) {
-        TreeSet<String> set = new TreeSet<>();
-        boolean tags = false;
+    private List<String> learnLabels(List<List<Example>> from) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
         for (List<Example> split : from) {
             for (Example e : split) {
-                if (e instanceof TextExample t && t.label() != null) {
-                    set.add(t.label());
-                } else if (e instanceof TokenExample t) {
-                    set.addAll(t.tags());
-                    tags = true;
-                }
+                seen.addAll(format.labelsOf(e));
             }
         }
-        List<String> out = new ArrayList<>();
-        if (!tags) {
-            out.addAll(set);
-            return out;
-        }
-        // tags: every prefix of every entity type seen, so I-T is known whenever B-T is
-        set.remove("O");
-        TreeSet<String> types = new TreeSet<>();
-        boolean bioes = false;
-        for (String t : set) {
-            types.add(t.substring(2));
-            bioes |= t.startsWith("E-") || t.startsWith("S-");
-        }
-        out.add("O");
-        for (String prefix : bioes ? List.of("B-", "I-", "E-", "S-") : List.of("B-", "I-")) {
-            for (String type : types) {
-                out.add(prefix + type);
-            }
-        }
-        return out;
+        return format.labelSet(seen);
     }
 
     private List<Example> checkLabels(List<Example> examples, List<String> labels, String file,
@@ -271,17 +241,11 @@ public final class Task {
         List<Example> kept = new ArrayList<>(examples.size());
         for (Example e : examples) {
             String bad = null;
-            if (e instanceof TextExample t && t.label() != null && !known.contains(t.label())) {
-                bad = t.label();
-            } else if (e instanceof TokenExample t) {
-                for (String tag : t.tags()) {
-                    if (!known.contains(tag)) {
-                        bad = tag;
-                        break;
-                    }
+            for (String label : format.labelsOf(e)) {
+                if (!known.contains(label)) {
+                    bad = label;
+                    break;
                 }
-            } else if (e instanceof ChoiceExample) {
-                bad = null;
             }
             if (bad == null) {
                 kept.add(e);
@@ -428,7 +392,7 @@ public final class Task {
             if (new java.util.HashSet<>(labels).size() != labels.size()) {
                 throw new IllegalArgumentException(name + ": labels must be distinct, found " + labels);
             }
-            if (!labels.isEmpty() && (format instanceof TaskFormat.ExtractiveQa || format instanceof TaskFormat.MultipleChoice)) {
+            if (!labels.isEmpty() && !format.hasLabelSet()) {
                 throw new IllegalArgumentException(name + ": format " + format + " takes no label set, found " + labels);
             }
             for (SplitSource s : source.files()) {

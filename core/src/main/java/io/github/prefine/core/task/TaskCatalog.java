@@ -9,7 +9,7 @@ import io.github.prefine.core.data.QedReader;
 import io.github.prefine.core.data.SeededSplit;
 import io.github.prefine.core.data.SquadReader;
 import io.github.prefine.core.data.SubjQaReader;
-import io.github.prefine.core.data.TagScheme;
+import io.github.prefine.core.data.FileTagScheme;
 import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.core.data.WicReader;
 import io.github.prefine.eval.metrics.MetricType;
@@ -34,12 +34,12 @@ public final class TaskCatalog {
     private TaskCatalog() {}
 
     private static final ConllReader CONLL_IOB2 = ConllReader.builder().build();
-    private static final ConllReader CONLL_IOB1 = ConllReader.builder().optScheme(TagScheme.IOB1).build();
+    private static final ConllReader CONLL_IOB1 = ConllReader.builder().optScheme(FileTagScheme.IOB1).build();
     private static final ConllReader TAB_IOB2 = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
     private static final ConllReader TAG_FIRST = ConllReader.builder()
             .optSeparator(ConllReader.Separator.TAB).optColumns(2).optTagColumn(0).optTokenColumn(1).build();
     private static final ConllReader FEW_NERD = ConllReader.builder()
-            .optSeparator(ConllReader.Separator.TAB).optScheme(TagScheme.IO).build();
+            .optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO).build();
 
     private static final List<String> BINARY = List.of("0", "1");
     private static final List<String> NLI3 = List.of("contradiction", "entailment", "neutral");

@@ -1,18 +1,31 @@
 package io.github.prefine.core.task;
 
-import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
-import io.github.prefine.core.data.QaExample;
-import io.github.prefine.core.data.TextExample;
-import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.head.HeadLabels;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.heads.HeadFamily;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
 
 /**
- * The input/output shape of a task, which decides its example type and its head.
+ * The input/output shape of a task, and everything that varies with it: the example type and
+ * its labels, the featurizer, the head, the labels' layout in a batch, and how predictions are
+ * scored.
  *
- * <p>A closed family: {@link SequenceClassification} (one text or a pair), {@link
- * TokenClassification}, {@link ExtractiveQa} and {@link MultipleChoice}.
+ * <p>A closed family, one class per format: {@link SequenceClassification} (one text or a pair),
+ * {@link TokenClassification}, {@link ExtractiveQa} and {@link MultipleChoice}. Adding a format
+ * means one new class implementing this interface, registered in the {@code permits} clause; no
+ * other code asks which format a task has. Implementations are immutable records, equal when
+ * their settings are.
  */
-public sealed interface TaskFormat {
+public sealed interface TaskFormat permits SequenceClassification, TokenClassification, ExtractiveQa, MultipleChoice {
     /** A single text classified as a whole. */
     TaskFormat SINGLE_TEXT = new SequenceClassification(false);
     /** A text pair classified as a whole. */
@@ -25,6 +38,13 @@ public sealed interface TaskFormat {
     TaskFormat CHOICE = new MultipleChoice(2);
 
     /**
+     * Returns a short name of the format for tables and status lines.
+     *
+     * @return {@code text}, {@code text-pair}, {@code token}, {@code qa} or {@code choice}
+     */
+    String label();
+
+    /**
      * Returns the example type this format reads.
      *
      * @return the example class
@@ -32,49 +52,82 @@ public sealed interface TaskFormat {
     Class<? extends Example> exampleType();
 
     /**
-     * Sequence classification of one text or a pair.
+     * Tells whether tasks of this format have a label set (declared or learned from the data).
      *
-     * @param pair true for text pairs
+     * @return true for classification and tagging, false for QA and multiple choice
      */
-    record SequenceClassification(boolean pair) implements TaskFormat {
-        @Override
-        public Class<TextExample> exampleType() {
-            return TextExample.class;
-        }
-    }
-
-    /** Token classification (sequence labelling). */
-    record TokenClassification() implements TaskFormat {
-        @Override
-        public Class<TokenExample> exampleType() {
-            return TokenExample.class;
-        }
-    }
-
-    /** Extractive question answering. */
-    record ExtractiveQa() implements TaskFormat {
-        @Override
-        public Class<QaExample> exampleType() {
-            return QaExample.class;
-        }
-    }
+    boolean hasLabelSet();
 
     /**
-     * Multiple choice among a fixed number of choices.
+     * Returns the labels one example carries, for learning and checking the label set.
      *
-     * @param choices the number of choices, at least 2
+     * @param example an example of {@link #exampleType()}
+     * @return its labels: a class, every tag, or none (unlabelled, QA, choice)
+     * @throws ClassCastException if the example is of another type
      */
-    record MultipleChoice(int choices) implements TaskFormat {
-        /** Checks the choice count. */
-        public MultipleChoice {
-            if (choices < 2) {
-                throw new IllegalArgumentException("choices must be at least 2, found " + choices);
-            }
-        }
+    List<String> labelsOf(Example example);
 
-        @Override
-        public Class<ChoiceExample> exampleType() {
-            return ChoiceExample.class;
-        }
-    }
+    /**
+     * Orders a learned label set for the head.
+     *
+     * @param seen every label seen in the training data, each once
+     * @return the label set in head order
+     */
+    List<String> labelSet(Collection<String> seen);
+
+    /**
+     * Returns how many classes the head of a task with this label set predicts.
+     *
+     * @param labels the task's label set
+     * @return the label count, the choice count, or 2 (start, end) for QA
+     */
+    int numClasses(List<String> labels);
+
+    /**
+     * Featurizes examples of this format.
+     *
+     * @param examples examples of {@link #exampleType()}
+     * @param labels the task's label set
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths
+     * @param name the name in the feature report, for example {@code conll2003/train}
+     * @return the features, one or more units per example
+     * @throws IOException if the tokenizer fails
+     * @throws ClassCastException if an example is of another type
+     */
+    Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException;
+
+    /**
+     * Makes the head of a task of this format, built when the model initializes it.
+     *
+     * @param numClasses the task's {@link #numClasses}
+     * @param family the head layout matching the encoder
+     * @param seed seed of the head's initial weights
+     * @return the head, not yet initialized
+     * @throws IllegalArgumentException if {@code numClasses} is below 2
+     */
+    TaskHead newHead(int numClasses, HeadFamily family, long seed);
+
+    /**
+     * Lays out a padded batch's targets as the head's loss reads them.
+     *
+     * @param batch a batch of this format's features
+     * @return the labels, {@link HeadLabels#IGNORE} where nothing is scored
+     */
+    HeadLabels batchLabels(PaddedBatch batch);
+
+    /**
+     * Scores one split's predictions with a task's metric.
+     *
+     * @param features the split's features
+     * @param examples the examples they were made from
+     * @param labels the task's label set
+     * @param logits one row-major logits entry per unit, in unit order
+     * @param width the last-axis size of each entry
+     * @param evaluator the task's metric
+     * @return the result over the split's examples
+     */
+    EvaluationResult score(Features features, List<Example> examples, List<String> labels, List<float[]> logits,
+            int width, Evaluator evaluator);
 }

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * the Basic Multilingual Plane.
  */
 public final class SubwordTokenizer implements AutoCloseable {
-    private static final Logger logger = LoggerFactory.getLogger(SubwordTokenizer.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SubwordTokenizer.class);
 
     private final HuggingFaceTokenizer delegate;
     private final Path path;
@@ -562,7 +562,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                     Arrays.copyOfRange(pIds, 0, a0), Arrays.copyOfRange(pIds, a1, b0), Arrays.copyOfRange(pIds, b1, n),
                     pTypes[0], pTypes[n - 1]));
         } catch (RuntimeException ex) {
-            logger.debug("{}: special-token probe failed: {}", path, ex.getMessage());
+            LOG.debug("{}: special-token probe failed: {}", path, ex.getMessage());
             return Optional.empty();
         } finally {
             if (single != 0) {
@@ -866,7 +866,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             options.put("modelMaxLength", Integer.toString(maxLength));
             options.put("stride", Integer.toString(stride));
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
-            logger.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
+            LOG.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, hf, pad);
         }
 

@@ -2,12 +2,13 @@ package io.github.prefine.core.train;
 
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.task.Split;
+import java.util.List;
 
 /**
  * The featurized examples of every task of a run, and the padded assembly of any mix of them
  * into a {@link MultiTaskBatch}; the trainer's only view of the data.
  *
- * <p>Task indices are those of the model's heads. Implementations keep features on the host
+ * <p>Task indices are those of the model's heads; build both from one {@code TaskSet}. Implementations keep features on the host
  * (compact per-task storage) and build each batch's arrays once; they hold no native memory.
  */
 public interface BatchSource {
@@ -17,6 +18,14 @@ public interface BatchSource {
      * @return the task count, equal to the model's
      */
     int numTasks();
+
+    /**
+     * Returns the task names in task order; the trainer checks them against the model's, so data
+     * and heads agree by name, not by position alone.
+     *
+     * @return one name per task
+     */
+    List<String> taskNames();
 
     /**
      * Returns how many examples a task has in a split.
@@ -33,7 +42,8 @@ public interface BatchSource {
      * @param split the split the examples come from
      * @param tasks the task of each example
      * @param examples the index of each example within its task's split
-     * @return the batch, with one slice per task present in increasing task order
+     * @return the batch, with one slice per task present in increasing task order, its rows padded
+     *     once to the batch's longest row
      */
     MultiTaskBatch assemble(Split split, int[] tasks, int[] examples);
 }

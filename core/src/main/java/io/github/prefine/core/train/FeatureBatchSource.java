@@ -1,51 +1,64 @@
 package io.github.prefine.core.train;
 
-import io.github.prefine.core.features.ChoiceFeatures;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
-import io.github.prefine.core.features.QaFeatures;
-import io.github.prefine.core.features.TokenClassificationFeatures;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskSet;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@link BatchSource} over featurized task splits ({@link Features}): each task's units of a
- * heterogeneous batch are padded by their own featurizer, then all rows are re-padded to the
- * batch's longest row and stacked, task by task, into one grid; label arrays become task slices
- * (token labels re-padded with -100).
+ * A {@link BatchSource} over a {@link TaskSet}: task {@code t} is the set's {@code t}-th task, as
+ * it is the model's when the model is built from the same set.
  *
- * <p>Holds only host arrays. Immutable after {@link Builder#build()}; thread-safe if the features
- * are.
+ * <p>A batch is padded once: the longest row over all its tasks fixes the width, each task's
+ * units are padded to it by their own features, and their rows are stacked task by task into one
+ * grid; each task's labels are laid out by its format ({@link TaskFormat#batchLabels}).
+ *
+ * <p>Holds only host arrays. Immutable; thread-safe.
  */
 public final class FeatureBatchSource implements BatchSource {
-    private static final int IGNORE = -100;
-
-    private final List<Map<Split, Features>> tasks;
+    private final TaskSet tasks;
     private final boolean tokenTypes;
 
-    private FeatureBatchSource(Builder b) {
-        List<Map<Split, Features>> copy = new ArrayList<>();
-        for (Map<Split, Features> m : b.tasks) {
-            copy.add(new EnumMap<>(m));
-        }
-        this.tasks = List.copyOf(copy);
-        this.tokenTypes = b.tokenTypes;
+    private FeatureBatchSource(TaskSet tasks, boolean tokenTypes) {
+        this.tasks = Objects.requireNonNull(tasks, "tasks");
+        this.tokenTypes = tokenTypes;
     }
 
     /**
-     * Starts a builder.
+     * Serves a task set's batches, with segment ids (the model drops them for encoders with one
+     * token type).
      *
-     * @return a new builder
+     * @param tasks the tasks, in the model's order
+     * @return the source
      */
-    public static Builder builder() {
-        return new Builder();
+    public static FeatureBatchSource of(TaskSet tasks) {
+        return new FeatureBatchSource(tasks, true);
+    }
+
+    /**
+     * Returns a source like this one whose batches carry no segment ids, for callers that feed
+     * the batches to an encoder outside {@code MultiHeadModel}.
+     *
+     * @return the source
+     */
+    public FeatureBatchSource withoutTokenTypes() {
+        return new FeatureBatchSource(tasks, false);
+    }
+
+    /**
+     * Returns the task set.
+     *
+     * @return the tasks
+     */
+    public TaskSet tasks() {
+        return tasks;
     }
 
     @Override
@@ -54,145 +67,99 @@ public final class FeatureBatchSource implements BatchSource {
     }
 
     @Override
-    public int size(int task, Split split) {
-        Features f = tasks.get(task).get(split);
-        return f == null ? 0 : f.size();
+    public List<String> taskNames() {
+        return tasks.names();
     }
 
     @Override
+    public int size(int task, Split split) {
+        Features f = tasks.get(task).features().get(split);
+        return f == null ? 0 : f.size();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Examples grouped by task in increasing order (as {@link SampledBatch} holds them) are
+     * taken run by run; any other order is grouped first.
+     */
+    @Override
     public MultiTaskBatch assemble(Split split, int[] taskIds, int[] units) {
-        int n = tasks.size();
-        int[] counts = new int[n];
-        for (int t : taskIds) {
-            counts[t]++;
+        if (!isGrouped(taskIds)) {
+            SampledBatch g = new SampledBatch(taskIds, units);
+            taskIds = g.tasks();
+            units = g.examples();
         }
-        PaddedBatch[] parts = new PaddedBatch[n];
-        int[][] exampleIdx = new int[n][];
-        int rows = 0;
+        // runs of one task: [runStart[k], runStart[k + 1])
+        List<int[]> runUnits = new ArrayList<>();
+        List<Integer> runTask = new ArrayList<>();
         int seqLen = 1;
-        for (int t = 0; t < n; t++) {
-            if (counts[t] == 0) {
-                continue;
+        for (int from = 0; from < taskIds.length;) {
+            int t = taskIds[from];
+            int to = from;
+            while (to < taskIds.length && taskIds[to] == t) {
+                to++;
             }
-            int[] u = new int[counts[t]];
-            int k = 0;
-            for (int i = 0; i < taskIds.length; i++) {
-                if (taskIds[i] == t) {
-                    u[k++] = units[i];
-                }
-            }
-            Features f = tasks.get(t).get(split);
-            if (f == null) {
-                throw new IllegalArgumentException("batch: task " + t + " has no " + split + " split");
-            }
-            parts[t] = f.batch(u);
-            exampleIdx[t] = u;
-            rows += parts[t].rows();
-            seqLen = Math.max(seqLen, parts[t].seqLen());
+            int[] u = java.util.Arrays.copyOfRange(units, from, to);
+            seqLen = Math.max(seqLen, features(t, split).longestRow(u));
+            runUnits.add(u);
+            runTask.add(t);
+            from = to;
+        }
+        PaddedBatch[] parts = new PaddedBatch[runTask.size()];
+        int rows = 0;
+        for (int k = 0; k < parts.length; k++) {
+            parts[k] = features(runTask.get(k), split).batch(runUnits.get(k), seqLen);
+            rows += parts[k].rows();
+        }
+        List<TaskSlice> slices = new ArrayList<>(parts.length);
+        if (parts.length == 1) {
+            PaddedBatch p = parts[0];
+            slices.add(slice(runTask.get(0), p, runUnits.get(0), 0));
+            return new MultiTaskBatch(rows, seqLen, p.inputIds(), p.attentionMask(), tokenTypes ? p.typeIds() : null,
+                    slices);
         }
         long[] ids = new long[rows * seqLen];
         long[] mask = new long[rows * seqLen];
         long[] types = tokenTypes ? new long[rows * seqLen] : null;
-        List<TaskSlice> slices = new ArrayList<>();
         int row = 0;
-        for (int t = 0; t < n; t++) {
-            PaddedBatch p = parts[t];
-            if (p == null) {
-                continue;
+        for (int k = 0; k < parts.length; k++) {
+            PaddedBatch p = parts[k];
+            int n = p.rows() * seqLen;
+            System.arraycopy(p.inputIds(), 0, ids, row * seqLen, n);
+            System.arraycopy(p.attentionMask(), 0, mask, row * seqLen, n);
+            if (types != null) {
+                System.arraycopy(p.typeIds(), 0, types, row * seqLen, n);
             }
-            Features f = tasks.get(t).get(split);
-            Arrays.fill(ids, row * seqLen, (row + p.rows()) * seqLen, f.tokens().padId());
-            int[] taskRows = new int[p.rows()];
-            for (int r = 0; r < p.rows(); r++) {
-                System.arraycopy(p.inputIds(), r * p.seqLen(), ids, (row + r) * seqLen, p.seqLen());
-                System.arraycopy(p.attentionMask(), r * p.seqLen(), mask, (row + r) * seqLen, p.seqLen());
-                if (types != null) {
-                    System.arraycopy(p.typeIds(), r * p.seqLen(), types, (row + r) * seqLen, p.seqLen());
-                }
-                taskRows[r] = row + r;
-            }
+            slices.add(slice(runTask.get(k), p, runUnits.get(k), row));
             row += p.rows();
-            slices.add(slice(t, f, p, exampleIdx[t], seqLen, taskRows));
         }
         return new MultiTaskBatch(rows, seqLen, ids, mask, types, slices);
     }
 
-    private static TaskSlice slice(int t, Features f, PaddedBatch p, int[] units, int seqLen, int[] rows) {
-        int e = units.length;
-        if (f instanceof QaFeatures) {
-            int[] labels = new int[2 * e];
-            for (int i = 0; i < e; i++) {
-                labels[2 * i] = (int) p.startPositions()[i];
-                labels[2 * i + 1] = (int) p.endPositions()[i];
-            }
-            return new TaskSlice(t, rows, units, labels, new long[] {e, 2});
+    private TaskSlice slice(int task, PaddedBatch p, int[] units, int firstRow) {
+        int[] rows = new int[p.rows()];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = firstRow + r;
         }
-        if (f instanceof TokenClassificationFeatures) {
-            int[] labels = new int[e * seqLen];
-            Arrays.fill(labels, IGNORE);
-            for (int i = 0; i < e; i++) {
-                for (int j = 0; j < p.seqLen(); j++) {
-                    labels[i * seqLen + j] = (int) p.labels()[i * p.seqLen() + j];
-                }
-            }
-            return new TaskSlice(t, rows, units, labels, new long[] {e, seqLen});
-        }
-        // classification and multiple choice: one label per unit; unlabelled (-1) is ignored
-        int[] labels = new int[e];
-        for (int i = 0; i < e; i++) {
-            long l = p.labels()[i];
-            labels[i] = l < 0 ? IGNORE : (int) l;
-        }
-        if (f instanceof ChoiceFeatures && rows.length != e * p.groupSize()) {
-            throw new IllegalStateException("batch: choice rows " + rows.length + " != units " + e + " x " + p.groupSize());
-        }
-        return new TaskSlice(t, rows, units, labels, new long[] {e});
+        FeaturizedTask ft = tasks.get(task);
+        return new TaskSlice(task, rows, units, ft.task().format().batchLabels(p));
     }
 
-    /** Builds a {@link FeatureBatchSource}; mutable, single-threaded. */
-    public static final class Builder {
-        private final List<Map<Split, Features>> tasks = new ArrayList<>();
-        private boolean tokenTypes = true;
-
-        private Builder() {}
-
-        /**
-         * Adds a task (at least one required), in the model's head order.
-         *
-         * @param splits the task's featurized splits; a missing split has size 0
-         * @return this builder
-         */
-        public Builder addTask(Map<Split, ? extends Features> splits) {
-            Objects.requireNonNull(splits, "splits");
-            Map<Split, Features> m = new EnumMap<>(Split.class);
-            splits.forEach((k, v) -> m.put(Objects.requireNonNull(k, "split"), Objects.requireNonNull(v, "features")));
-            tasks.add(m);
-            return this;
+    private Features features(int task, Split split) {
+        Features f = tasks.get(task).features().get(split);
+        if (f == null) {
+            throw new IllegalArgumentException("batch: task " + tasks.get(task).name() + " has no " + split + " split");
         }
+        return f;
+    }
 
-        /**
-         * Chooses whether batches carry token type ids; default true. Turn off for encoders with
-         * one token type (RoBERTa, XLM-R: {@code type_vocab_size} 1).
-         *
-         * @param tokenTypes true to pass them
-         * @return this builder
-         */
-        public Builder optTokenTypes(boolean tokenTypes) {
-            this.tokenTypes = tokenTypes;
-            return this;
-        }
-
-        /**
-         * Builds the source.
-         *
-         * @return the source
-         * @throws IllegalArgumentException if no task was added
-         */
-        public FeatureBatchSource build() {
-            if (tasks.isEmpty()) {
-                throw new IllegalArgumentException("feature batch source: at least one task is required");
+    private static boolean isGrouped(int[] taskIds) {
+        for (int i = 1; i < taskIds.length; i++) {
+            if (taskIds[i] < taskIds[i - 1]) {
+                return false;
             }
-            return new FeatureBatchSource(this);
         }
+        return true;
     }
 }

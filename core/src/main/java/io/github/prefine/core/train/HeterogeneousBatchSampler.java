@@ -1,5 +1,7 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.sampling.Batch;
 import io.github.prefine.sampling.BatchIterator;
 import io.github.prefine.sampling.HeterogeneousSampler;
@@ -28,6 +30,18 @@ public final class HeterogeneousBatchSampler implements BatchSampler {
         this.iterator = sampler.iterator();
     }
 
+    /**
+     * Makes a sampler over a task set's training units, in the set's task order.
+     *
+     * @param tasks the tasks; their training sizes become the sampler's task sizes
+     * @param settings batch size, strategy, seed and the rest; its task sizes are replaced
+     * @return the sampler, at its first batch
+     * @throws IllegalArgumentException if the settings are invalid (see {@link HeterogeneousSampler.Builder#build()})
+     */
+    public static HeterogeneousBatchSampler of(TaskSet tasks, HeterogeneousSampler.Builder settings) {
+        return new HeterogeneousBatchSampler(settings.setTaskSizes(tasks.sizes(Split.TRAIN)).build());
+    }
+
     @Override
     public int batchesPerEpoch() {
         return sampler.batchesPerEpoch();
@@ -38,7 +52,8 @@ public final class HeterogeneousBatchSampler implements BatchSampler {
         List<SampledBatch> out = new ArrayList<>(sampler.batchesPerEpoch());
         for (int i = 0; i < sampler.batchesPerEpoch(); i++) {
             Batch b = iterator.next();
-            out.add(new SampledBatch(b.copyTaskIds(), b.copyExampleIndices()));
+            // the sampler's per-task counts group the batch once, for the source and the trainer
+            out.add(SampledBatch.grouped(b.copyTaskIds(), b.copyExampleIndices(), b.copyTaskCounts()));
         }
         return out;
     }

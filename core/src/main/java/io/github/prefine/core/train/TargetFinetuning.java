@@ -3,7 +3,7 @@ package io.github.prefine.core.train;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.task.Split;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ public final class TargetFinetuning {
     private TargetFinetuning(Builder b) {
         this.encoder = b.encoder;
         this.hiddenSize = b.hiddenSize;
-        this.taskName = b.taskName;
+        this.taskName = b.taskName != null ? b.taskName : b.data.taskNames().get(0);
         this.head = b.head;
         this.data = b.data;
         this.trainerSettings = b.trainerSettings;
@@ -133,7 +133,7 @@ public final class TargetFinetuning {
     public static final class Builder {
         private EncoderFactory encoder;
         private int hiddenSize;
-        private String taskName = "target";
+        private String taskName;
         private Supplier<TaskHead> head;
         private BatchSource data;
         private Consumer<Trainer.Builder> trainerSettings = b -> {};
@@ -192,7 +192,7 @@ public final class TargetFinetuning {
         }
 
         /**
-         * Sets the task name; default {@code target}.
+         * Sets the task name; default the data's task name (the trainer checks that the two agree).
          *
          * @param taskName the name
          * @return this builder

@@ -299,7 +299,7 @@ public final class Trainer implements AutoCloseable {
      * @param epoch its epoch, for error messages
      */
     void trainStep(SampledBatch b, int epoch) {
-        int[] present = Arrays.stream(b.tasks()).distinct().sorted().toArray();
+        int[] present = b.presentTasks();
         try (NDManager sm = stepRoot.newSubManager()) {
             long masks = new SplittableRandom(dropoutSeed ^ (0x9E3779B97F4A7C15L * (globalStep + 1))).nextLong();
             NDArray loss = step.run(sm, b, schedule.lr(globalStep), masks, phase -> { });
@@ -715,9 +715,9 @@ public final class Trainer implements AutoCloseable {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
-            if (data.numTasks() != model.numTasks()) {
-                throw new IllegalArgumentException("trainer: data has " + data.numTasks() + " tasks but the model has "
-                        + model.numTasks() + " heads");
+            if (!data.taskNames().equals(model.taskNames())) {
+                throw new IllegalArgumentException("trainer: data has tasks " + data.taskNames() + " but the model has heads "
+                        + model.taskNames());
             }
             long train = Arrays.stream(trainSizes(data)).asLongStream().sum();
             if (train == 0) {

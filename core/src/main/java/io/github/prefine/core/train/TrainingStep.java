@@ -391,9 +391,9 @@ public final class TrainingStep implements AutoCloseable {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("training step: setModel and setData are required");
             }
-            if (data.numTasks() != model.numTasks()) {
-                throw new IllegalArgumentException("training step: data has " + data.numTasks()
-                        + " tasks but the model has " + model.numTasks() + " heads");
+            if (!data.taskNames().equals(model.taskNames())) {
+                throw new IllegalArgumentException("training step: data has tasks " + data.taskNames()
+                        + " but the model has heads " + model.taskNames());
             }
             if (accumulation <= 0) {
                 throw new IllegalArgumentException("training step: gradient accumulation must be positive, found "

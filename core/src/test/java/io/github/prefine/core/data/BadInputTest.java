@@ -112,15 +112,15 @@ class BadInputTest {
     @Test
     void iob1AndIoConvertedBioesKept() throws IOException {
         Path f = write("d/iob1.txt", "A I-PER\nB I-PER\nC B-PER\nD O\nE I-LOC\n");
-        ReadResult<TokenExample> r = ConllReader.builder().optScheme(TagScheme.IOB1).build().read(f);
+        ReadResult<TokenExample> r = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(f);
         assertEquals(List.of("B-PER", "I-PER", "B-PER", "O", "B-LOC"), r.examples().get(0).tags());
         assertEquals(2, r.report().repaired(ConllReader.CONVERTED_TO_IOB2));
         Path io = write("d/io.txt", "A\tperson\nB\tperson\nC\tO\nD\tloc\n");
         assertEquals(List.of("B-person", "I-person", "O", "B-loc"), ConllReader.builder()
-                .optSeparator(ConllReader.Separator.TAB).optScheme(TagScheme.IO).build().read(io).examples().get(0).tags());
+                .optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO).build().read(io).examples().get(0).tags());
         Path bioes = write("d/bioes.txt", "A S-PER\nB B-LOC\nC E-LOC\n");
         assertEquals(List.of("S-PER", "B-LOC", "E-LOC"),
-                ConllReader.builder().optScheme(TagScheme.BIOES).build().read(bioes).examples().get(0).tags());
+                ConllReader.builder().optScheme(FileTagScheme.BIOES).build().read(bioes).examples().get(0).tags());
         assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().build().read(bioes));
     }
 
@@ -197,7 +197,7 @@ class BadInputTest {
                 + "of the context, found 'is is'", e.getMessage());
         ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
         assertEquals(List.of("q1", "q2"), r.examples().stream().map(QaExample::id).toList());
-        assertEquals(List.of(new QaAnswer("Paris", 0)), r.examples().get(1).answers());
+        assertEquals(List.of(new GoldAnswer("Paris", 0)), r.examples().get(1).answers());
         assertEquals(2, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
     }
@@ -209,7 +209,7 @@ class BadInputTest {
                 + "\"detected_answers\":[{\"text\":\"paris\",\"char_spans\":[[23,27]]}]}]}\n";
         Path f = write("mrqa/SQuAD.jsonl", text);
         ReadResult<QaExample> r = new MrqaReader().read(f);
-        assertEquals(List.of(new QaAnswer("Paris", 23)), r.examples().get(0).answers());
+        assertEquals(List.of(new GoldAnswer("Paris", 23)), r.examples().get(0).answers());
         assertEquals(1, r.report().repaired(MrqaReader.REPAIR_CASE));
         Path bad = write("mrqa/bad.jsonl", text.replace("[23,27]", "[23,40]"));
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(bad));
@@ -228,7 +228,7 @@ class BadInputTest {
         ReadResult<QaExample> r = new SubjQaReader().read(f);
         assertEquals(4, r.report().records());
         assertEquals(1, r.examples().size());
-        assertEquals(List.of(new QaAnswer("liked it, a lot", 2), new QaAnswer("Really", 19)), r.examples().get(0).answers());
+        assertEquals(List.of(new GoldAnswer("liked it, a lot", 2), new GoldAnswer("Really", 19)), r.examples().get(0).answers());
         assertEquals(1, r.report().repaired(SubjQaReader.REPAIR_WHITESPACE));
         assertEquals(1, r.report().skipped(SubjQaReader.UNANSWERABLE));
         assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));

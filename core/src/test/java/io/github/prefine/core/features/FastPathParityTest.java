@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.ConllReader;
 import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.SquadReader;
-import io.github.prefine.core.data.TagScheme;
+import io.github.prefine.core.data.FileTagScheme;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -72,7 +72,7 @@ class FastPathParityTest {
     @Test
     void slFastPathEqualsSentencePathOnConll() throws IOException {
         Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
-        List<TokenExample> all = ConllReader.builder().optScheme(TagScheme.IOB1).build()
+        List<TokenExample> all = ConllReader.builder().optScheme(FileTagScheme.IOB1).build()
                 .read(train, Leniency.STRICT).examples();
         List<TokenExample> sample = new ArrayList<>();
         for (int i = 0; i < all.size(); i += 7) {
@@ -125,11 +125,11 @@ class FastPathParityTest {
         String q = "  Where is Berlin?";
         String answer = "Sentence 77 mentions 😀 Berlin";
         return List.of(
-                new QaExample("q0", q, longContext, List.of(new QaAnswer(answer, longContext.indexOf(answer)))),
+                new QaExample("q0", q, longContext, List.of(new GoldAnswer(answer, longContext.indexOf(answer)))),
                 new QaExample("q1", q, longContext, List.of()),
-                new QaExample("q3", q, "Berlin is in Germany.", List.of(new QaAnswer(" ", 6))),
-                new QaExample("q4", q, "Ber­lin 𝔘𝔫𝔦 is big.", List.of(new QaAnswer("𝔘𝔫𝔦", 8))),
-                new QaExample("q5", q, "Berlin", List.of(new QaAnswer("erl", 1))));
+                new QaExample("q3", q, "Berlin is in Germany.", List.of(new GoldAnswer(" ", 6))),
+                new QaExample("q4", q, "Ber­lin 𝔘𝔫𝔦 is big.", List.of(new GoldAnswer("𝔘𝔫𝔦", 8))),
+                new QaExample("q5", q, "Berlin", List.of(new GoldAnswer("erl", 1))));
     }
 
     @Test
@@ -151,8 +151,8 @@ class FastPathParityTest {
     void qaFastPathRejectsQuestionsThatLeaveNoRoom() throws IOException {
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
             String context = "Berlin is the capital of Germany and its largest city by population.";
-            QaExample fits = new QaExample("fits", "Where?", context, List.of(new QaAnswer("Berlin", 0)));
-            QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new QaAnswer("Berlin", 0)));
+            QaExample fits = new QaExample("fits", "Where?", context, List.of(new GoldAnswer("Berlin", 0)));
+            QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new GoldAnswer("Berlin", 0)));
             QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16).build()
                     .featurize(List.of(tooLong, fits));
             assertEquals(1, f.size());

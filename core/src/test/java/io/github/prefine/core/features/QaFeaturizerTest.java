@@ -3,7 +3,7 @@ package io.github.prefine.core.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
@@ -15,7 +15,7 @@ class QaFeaturizerTest {
     private static final String CONTEXT = "John Smith visited Paris in May and then went to Berlin.";
 
     private static QaExample ask(String id, String answer) {
-        return new QaExample(id, "  who went?", CONTEXT, List.of(new QaAnswer(answer, CONTEXT.indexOf(answer))));
+        return new QaExample(id, "  who went?", CONTEXT, List.of(new GoldAnswer(answer, CONTEXT.indexOf(answer))));
     }
 
     private static String answerText(QaFeatures f, int row, String context) {
@@ -33,7 +33,7 @@ class QaFeaturizerTest {
                     ask("later", "Berlin"),
                     ask("straddle", "and then went"),
                     ask("nowhere", "May and then went"),
-                    new QaExample("blank", "who?", CONTEXT, List.of(new QaAnswer(" ", 4)))));
+                    new QaExample("blank", "who?", CONTEXT, List.of(new GoldAnswer(" ", 4)))));
             assertEquals(8, f.size());
             for (int r = 0; r < f.size(); r++) {
                 assertEquals(8, f.contextStart(r));
@@ -83,7 +83,7 @@ class QaFeaturizerTest {
         try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
             QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).build().featurize(List.of(
                     new QaExample("e", "Who visited Paris?", context,
-                            List.of(new QaAnswer("Paris", context.indexOf("Paris"))))));
+                            List.of(new GoldAnswer("Paris", context.indexOf("Paris"))))));
             assertEquals(1, f.size());
             assertEquals("Paris", answerText(f, 0, context));
         }

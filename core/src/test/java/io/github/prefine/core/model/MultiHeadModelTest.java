@@ -21,7 +21,7 @@ class MultiHeadModelTest {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(m)
                 .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(m), 8).optLossScaling(scaling);
         for (int t = 0; t < tasks.numTasks(); t++) {
-            b.addHead(tasks.kind(t).name().toLowerCase(), tasks.head(t));
+            b.addHead(tasks.name(t), tasks.head(t));
         }
         return b.build();
     }

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.kernels.EngineScalars;
 
 /** Small heads for tests: a linear layer over the hidden states, and cross entropy per example. */

@@ -3,19 +3,23 @@ package io.github.prefine.core.pipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.HeterogeneousBatchSampler;
+import io.github.prefine.core.train.SampledBatch;
 import io.github.prefine.core.train.TaskPredictions;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.sampling.HeterogeneousSampler;
@@ -52,14 +56,14 @@ class PipelineGlueTest {
                 new TextExample("p2", "c", "c", "yes"));
         classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, pairs, pairs, List.of()), tokenizer, s);
         Task q = InMemoryTasks.task("qa", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of());
-        List<QaExample> questions = List.of(new QaExample("q0", "who ?", "a x b", List.of(new QaAnswer("x", 2))),
-                new QaExample("q1", "who ?", "c d y", List.of(new QaAnswer("y", 4))));
+        List<QaExample> questions = List.of(new QaExample("q0", "who ?", "a x b", List.of(new GoldAnswer("x", 2))),
+                new QaExample("q1", "who ?", "c d y", List.of(new GoldAnswer("y", 4))));
         qa = FeaturizedTask.featurize(InMemoryTasks.data(q, questions, questions, List.of()), tokenizer, s);
     }
 
     @Test
     void assemblesMixedTasksOnOnePaddedGrid() {
-        FeatureBatchSource src = FeaturizedTask.source(List.of(tagger, classifier), true);
+        FeatureBatchSource src = FeatureBatchSource.of(TaskSet.of(tagger, classifier));
         // order of the draw: cls 1, tags 0, cls 0 -> rows grouped by task, tasks in index order
         MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {1, 0, 1}, new int[] {1, 0, 0});
         assertEquals(3, b.rows());
@@ -82,7 +86,7 @@ class PipelineGlueTest {
 
     @Test
     void qaSlicesCarryStartAndEnd() {
-        FeatureBatchSource src = FeaturizedTask.source(List.of(qa), false);
+        FeatureBatchSource src = FeatureBatchSource.of(TaskSet.of(qa)).withoutTokenTypes();
         MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {0, 0}, new int[] {0, 1});
         assertEquals(null, b.tokenTypeIds());
         // [CLS] who ? [SEP] a x b [SEP]: the answer x sits at position 5
@@ -137,6 +141,47 @@ class PipelineGlueTest {
             assertArrayEquals(expected.get(i).examples(), got.get(i).examples());
         }
         assertEquals(4, a.batchesPerEpoch());
+    }
+
+    @Test
+    void sampledBatchesComeGroupedByTaskWithTheTasksPresent() {
+        HeterogeneousBatchSampler s = HeterogeneousBatchSampler.of(TaskSet.of(tagger, classifier),
+                HeterogeneousSampler.builder().setBatchSize(4).optSeed(3));
+        // the task set's training sizes: 2 sentences, 3 pairs
+        assertEquals(2, s.batchesPerEpoch());
+        int[] drawn = new int[2];
+        for (SampledBatch b : s.nextEpoch()) {
+            int[] t = b.tasks();
+            for (int i = 1; i < t.length; i++) {
+                assertEquals(true, t[i - 1] <= t[i], "grouped by task");
+            }
+            assertArrayEquals(java.util.Arrays.stream(t).distinct().toArray(), b.presentTasks());
+            for (int i = 0; i < t.length; i++) {
+                drawn[t[i]]++;
+            }
+        }
+        // proportional sampling without replacement draws each unit once per epoch
+        assertArrayEquals(new int[] {2, 3}, drawn);
+    }
+
+    @Test
+    void aTaskSetHoldsEachTaskOnceInOneOrder() {
+        TaskSet set = TaskSet.of(classifier, tagger, qa);
+        assertEquals(List.of("cls", "tags", "qa"), set.names());
+        assertEquals(1, set.indexOf("tags"));
+        assertArrayEquals(new int[] {3, 2, 2}, set.sizes(Split.TRAIN));
+        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TaskSet.of(tagger, classifier, tagger));
+        assertEquals("task set: task tags appears twice", twice.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> set.indexOf("ner"));
+    }
+
+    @Test
+    void groupingKeepsTheDrawOrderWithinATask() {
+        SampledBatch b = new SampledBatch(new int[] {1, 0, 1, 0, 2}, new int[] {7, 8, 9, 10, 11});
+        assertArrayEquals(new int[] {0, 0, 1, 1, 2}, b.tasks());
+        assertArrayEquals(new int[] {8, 10, 7, 9, 11}, b.examples());
+        assertArrayEquals(new int[] {0, 1, 2}, b.presentTasks());
     }
 
     private static float[] tokenLogits(int len, int[] argmax) {

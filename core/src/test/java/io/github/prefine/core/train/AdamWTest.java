@@ -267,7 +267,7 @@ class AdamWTest {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = MultiHeadModel.builder().setManager(root)
                         .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(root), 8)
-                        .addHead("tok", tasks.head(0)).addHead("seq", tasks.head(1))
+                        .addHead("token", tasks.head(0)).addHead("sequence", tasks.head(1))
                         .optLossScaling(LossScaling.NONE).build();
                 TrainingStep step = TrainingStep.builder().setModel(model).setData(tasks).build()) {
             AdamW opt = step.optimizer();

@@ -5,24 +5,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.prefine.core.data.ChoiceExample;
+import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
-import io.github.prefine.core.features.ChoiceFeatures;
-import io.github.prefine.core.features.ChoiceFeaturizer;
-import io.github.prefine.core.features.ClassificationFeatures;
-import io.github.prefine.core.features.ClassificationFeaturizer;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
-import io.github.prefine.core.features.TokenClassificationFeatures;
-import io.github.prefine.core.features.TokenClassificationFeaturizer;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import io.github.prefine.eval.metrics.MetricType;
 import org.junit.jupiter.api.Test;
 
 class FeatureBatchSourceTest {
@@ -47,26 +49,34 @@ class FeatureBatchSourceTest {
         }
     }
 
+    private static FeaturizedTask featurize(Task task, List<? extends Example> examples, SubwordTokenizer tok)
+            throws Exception {
+        return FeaturizedTask.featurize(InMemoryTasks.data(task, examples, examples, List.of()), tok,
+                FeatureSettings.paper());
+    }
+
     @Test
-    void mixesFormatsIntoOneGridWithTaskSlices() throws Exception {
+    void mixesFormatsIntoOneGridPaddedOnceWithTaskSlices() throws Exception {
         try (SubwordTokenizer tok = SubwordTokenizer.builder()
                 .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json")).build()) {
-            ClassificationFeatures cls = ClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("neg", "pos"))
-                    .build().featurize(List.of(
+            FeaturizedTask clsTask = featurize(InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.TEXT_PAIR,
+                    MetricType.ACCURACY, List.of("neg", "pos")), List.of(
                             new TextExample("t0", "John Smith visited Paris in May.", null, "pos"),
-                            new TextExample("t1", "who went?", "John went to Berlin.", "neg")));
-            TokenClassificationFeatures tokf = TokenClassificationFeaturizer.builder().setTokenizer(tok)
-                    .setLabels(List.of("O", "B-PER", "B-LOC")).build().featurize(List.of(
+                            new TextExample("t1", "who went?", "John went to Berlin.", "neg")), tok);
+            FeaturizedTask tokTask = featurize(InMemoryTasks.task("ner", TaskGroup.SL, TaskFormat.TOKEN,
+                    MetricType.SPAN_F1, List.of("O", "B-PER", "B-LOC")), List.of(
                             new TokenExample("s0", List.of("Who", "went", "to", "Berlin"), List.of("B-PER", "O", "O", "B-LOC")),
-                            new TokenExample("s1", List.of("won"), List.of("O"))));
-            ChoiceFeatures choice = ChoiceFeaturizer.builder().setTokenizer(tok).build().featurize(List.of(
-                    new ChoiceExample("c0", "The bank opened.", "cause", List.of("money", "river"), 1)));
-            FeatureBatchSource src = FeatureBatchSource.builder()
-                    .addTask(Map.of(Split.TRAIN, cls))
-                    .addTask(Map.of(Split.TRAIN, tokf, Split.VALIDATION, tokf))
-                    .addTask(Map.of(Split.TRAIN, choice)).build();
-            assertEquals(0, src.size(0, Split.VALIDATION));
+                            new TokenExample("s1", List.of("won"), List.of("O"))), tok);
+            FeaturizedTask choiceTask = featurize(InMemoryTasks.task("copa", TaskGroup.C, TaskFormat.CHOICE,
+                    MetricType.ACCURACY, List.of()), List.of(
+                            new ChoiceExample("c0", "The bank opened.", "cause", List.of("money", "river"), 1)), tok);
+            Features cls = clsTask.features().get(Split.TRAIN);
+            Features tokf = tokTask.features().get(Split.TRAIN);
+            Features choice = choiceTask.features().get(Split.TRAIN);
+            FeatureBatchSource src = FeatureBatchSource.of(TaskSet.of(clsTask, tokTask, choiceTask));
+            assertEquals(List.of("cls", "ner", "copa"), src.taskNames());
             assertEquals(2, src.size(1, Split.VALIDATION));
+            assertEquals(0, src.size(1, Split.TEST));
 
             MultiTaskBatch b = src.assemble(Split.TRAIN, new int[] {1, 2, 0, 1, 0}, new int[] {1, 0, 1, 0, 0});
             assertEquals(2 + 2 + 2, b.rows(), "two classification rows, two token rows, one example of two choices");
@@ -74,6 +84,11 @@ class FeatureBatchSourceTest {
             int pad = tok.padId();
             List<Features> fs = List.of(cls, tokf, choice);
             int[][] units = {{1, 0}, {1, 0}, {0}};
+            int longest = 0;
+            for (int t = 0; t < 3; t++) {
+                longest = Math.max(longest, fs.get(t).batch(units[t]).seqLen());
+            }
+            assertEquals(longest, b.seqLen(), "one width: the longest row of the whole batch");
             for (int t = 0; t < 3; t++) {
                 TaskSlice s = b.slices().get(t);
                 assertEquals(t, s.task());
@@ -91,8 +106,8 @@ class FeatureBatchSourceTest {
                     assertEquals(want, ts.labels()[r * b.seqLen() + p], "token label " + r + "," + p);
                 }
             }
-            MultiTaskBatch noTypes = FeatureBatchSource.builder().addTask(Map.of(Split.TRAIN, cls)).optTokenTypes(false)
-                    .build().assemble(Split.TRAIN, new int[] {0}, new int[] {0});
+            MultiTaskBatch noTypes = FeatureBatchSource.of(TaskSet.of(clsTask)).withoutTokenTypes()
+                    .assemble(Split.TRAIN, new int[] {0}, new int[] {0});
             assertNull(noTypes.tokenTypeIds());
         }
     }

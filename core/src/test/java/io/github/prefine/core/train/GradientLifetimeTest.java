@@ -15,11 +15,9 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.heads.HeadFamily;
-import io.github.prefine.heads.QuestionAnsweringHead;
-import io.github.prefine.heads.SequenceClassificationHead;
-import io.github.prefine.heads.TokenClassificationHead;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -80,10 +78,9 @@ class GradientLifetimeTest {
             encoder.initializeRandom(root, 4);
             int h = cfg.hiddenSize();
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
-                    .addHead("token", TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(3).optSeed(1).build())
-                    .addHead("sequence", SequenceClassificationHead.builder().setFamily(HeadFamily.BERT).setHiddenSize(h)
-                            .setNumLabels(2).optSeed(2).build())
-                    .addHead("span", QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(3).build())
+                    .addHead("token", TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 1))
+                    .addHead("sequence", TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.BERT, 2))
+                    .addHead("span", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3))
                     .build()) {
                 for (NamedParameter p : model.parameters()) {
                     p.parameter().getArray().setRequiresGradient(true);

@@ -15,11 +15,9 @@ import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.heads.HeadFamily;
-import io.github.prefine.heads.QuestionAnsweringHead;
-import io.github.prefine.heads.SequenceClassificationHead;
-import io.github.prefine.heads.TokenClassificationHead;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import io.github.prefine.sampling.SamplingStrategy;
 import java.nio.file.Path;
@@ -33,10 +31,9 @@ class HfEncoderTrainingTest {
     private static MultiHeadModel model(NDManager root, TransformerEncoder encoder) {
         int h = encoder.config().hiddenSize();
         return MultiHeadModel.builder().setManager(root).setEncoder(encoder)
-                .addHead("token", TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(3).optSeed(1).build())
-                .addHead("sequence", SequenceClassificationHead.builder().setFamily(HeadFamily.ROBERTA).setHiddenSize(h)
-                        .setNumLabels(2).optSeed(2).build())
-                .addHead("span", QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(3).build())
+                .addHead("token", TaskFormat.TOKEN.newHead(3, HeadFamily.ROBERTA, 1))
+                .addHead("sequence", TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.ROBERTA, 2))
+                .addHead("span", TaskFormat.QA.newHead(2, HeadFamily.ROBERTA, 3))
                 .build();
     }
 

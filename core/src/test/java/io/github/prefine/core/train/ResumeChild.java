@@ -32,7 +32,7 @@ public final class ResumeChild {
             MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
                     .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16);
             for (int t = 0; t < tasks.numTasks(); t++) {
-                b.addHead(tasks.kind(t).name().toLowerCase(), tasks.head(t));
+                b.addHead(tasks.name(t), tasks.head(t));
             }
             try (MultiHeadModel model = b.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(16)

@@ -1,9 +1,12 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -93,9 +96,24 @@ public final class SyntheticTasks implements BatchSource {
         return kinds[task];
     }
 
+    /** The task's name: its kind in lower case, with its index when a kind repeats. */
+    public String name(int task) {
+        String n = kinds[task].name().toLowerCase(java.util.Locale.ROOT);
+        return Arrays.stream(kinds).filter(k -> k == kinds[task]).count() > 1 ? n + task : n;
+    }
+
     @Override
     public int numTasks() {
         return kinds.length;
+    }
+
+    @Override
+    public List<String> taskNames() {
+        List<String> names = new ArrayList<>();
+        for (int t = 0; t < kinds.length; t++) {
+            names.add(name(t));
+        }
+        return names;
     }
 
     @Override
@@ -168,13 +186,27 @@ public final class SyntheticTasks implements BatchSource {
         return new MultiTaskBatch(rows, seqLen, ids, mask, null, slices);
     }
 
-    /** Returns a fresh head for each task, in task order. */
-    public TestHeads.Head head(int task) {
+    /**
+     * Returns a fresh dropout-free test head (a linear layer) for a task, for tests whose
+     * expectation needs a deterministic head: the production sequence and choice heads apply
+     * dropout in training, so, for example, five micro-batches draw other masks than one batch.
+     */
+    public TestHeads.Head testHead(int task) {
         return switch (kinds[task]) {
             case TOKEN -> TestHeads.token(3);
             case SEQUENCE -> TestHeads.sequence(2);
             case SPAN -> TestHeads.span();
             case CHOICE -> TestHeads.choice(2);
+        };
+    }
+
+    /** Returns a fresh production head (as the task format makes it) for a task, seeded by its index. */
+    public TaskHead head(int task) {
+        return switch (kinds[task]) {
+            case TOKEN -> TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, task);
+            case SEQUENCE -> TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.BERT, task);
+            case SPAN -> TaskFormat.QA.newHead(2, HeadFamily.BERT, task);
+            case CHOICE -> TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, task);
         };
     }
 }

@@ -9,7 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
-import io.github.prefine.core.model.TaskHead;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
@@ -25,7 +25,7 @@ class TrainerTest {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
                 .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
-            b.addHead(tasks.kind(t).name().toLowerCase(), t < override.length ? override[t] : tasks.head(t));
+            b.addHead(tasks.name(t), t < override.length ? override[t] : tasks.head(t));
         }
         return b.build();
     }
@@ -117,7 +117,8 @@ class TrainerTest {
         float[][][] results = new float[2][][];
         for (int k = 0; k < 2; k++) {
             try (NDManager root = NDManager.newBaseManager();
-                    MultiHeadModel model = model(root, tasks, 3);
+                    // dropout-free heads: one batch and five micro-batches must draw the same (no) masks
+                    MultiHeadModel model = model(root, tasks, 3, tasks.testHead(0), tasks.testHead(1), tasks.testHead(2));
                     // eps 1e-4 keeps parameters whose true gradient is 0 (the span bias: a softmax over
                     // positions ignores it) from being driven by rounding noise, which Adam would
                     // normalise into full-size steps in a random direction
@@ -251,6 +252,20 @@ class TrainerTest {
             assertEquals(2, e.step());
             assertEquals(List.of("token", "sequence"), e.tasks());
             assertTrue(e.getMessage().startsWith("training step 2 (epoch 0): loss must be finite"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rejectsDataWhoseTasksAreNotTheModelsHeadsInOrder() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(3, 4, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel swapped = MultiHeadModel.builder().setManager(root)
+                        .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 16).init(root), 16)
+                        .addHead("sequence", tasks.head(1)).addHead("token", tasks.head(0)).build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(swapped).setData(tasks).build());
+            assertEquals("trainer: data has tasks [token, sequence] but the model has heads [sequence, token]",
+                    e.getMessage());
         }
     }
 }

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * with the count). Predictions for unknown ids are ignored, as in the script. Stateless.
  */
 public final class SquadPredictions {
-    private static final Logger logger = LoggerFactory.getLogger(SquadPredictions.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SquadPredictions.class);
 
     private SquadPredictions() {}
 
@@ -107,7 +107,7 @@ public final class SquadPredictions {
         });
         SquadScore s = SquadMetrics.evaluate(p, g);
         if (s.unanswered() > 0) {
-            logger.warn("{} of {} questions in {} have no prediction in {} and score 0", s.unanswered(), s.total(),
+            LOG.warn("{} of {} questions in {} have no prediction in {} and score 0", s.unanswered(), s.total(),
                     dataset, predictions);
         }
         return s;

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * is thread-safe as far as Java2D is.
  */
 public final class Charts {
-    private static final Logger logger = LoggerFactory.getLogger(Charts.class);
+    private static final Logger LOG = LoggerFactory.getLogger(Charts.class);
 
     static {
         if (System.getProperty("java.awt.headless") == null) {
@@ -125,7 +125,7 @@ public final class Charts {
         try (OutputStream os = Files.newOutputStream(svg)) {
             VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
         }
-        logger.info("wrote {} and {}", png, svg);
+        LOG.info("wrote {} and {}", png, svg);
         return List.of(png, svg);
     }
 

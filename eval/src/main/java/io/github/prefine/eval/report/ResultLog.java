@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * survives a crash; concurrent writers must be serialised by the caller.
  */
 public final class ResultLog {
-    private static final Logger logger = LoggerFactory.getLogger(ResultLog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);
     private static final Gson GSON = new Gson();
 
     private ResultLog() {}
@@ -116,7 +116,7 @@ public final class ResultLog {
                 throw new MalformedResultsException(file, no, ex.getMessage(), ex);
             }
         }
-        logger.debug("loaded {} runs and {} costs from {}", runs.size(), costs.size(), file);
+        LOG.debug("loaded {} runs and {} costs from {}", runs.size(), costs.size(), file);
         return new ResultSet(runs, costs);
     }
 

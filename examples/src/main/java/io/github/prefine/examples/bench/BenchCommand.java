@@ -17,6 +17,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
@@ -34,9 +35,6 @@ import io.github.prefine.core.train.TrainingStep;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
-import io.github.prefine.heads.QuestionAnsweringHead;
-import io.github.prefine.heads.SequenceClassificationHead;
-import io.github.prefine.heads.TokenClassificationHead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +50,7 @@ import picocli.CommandLine.Option;
 /**
  * Measures training throughput in sequences per second: (a) the prefine encoder's forward plus
  * backward, (b) DJL's own {@link BertBlock} of the same size (the floor to beat), (c) a full
- * multi-task training step through the production path (core's {@code TaskHeads} adapters, {@link MultiHeadModel},
+ * multi-task training step through the production path (the heads the task formats make, {@link MultiHeadModel},
  * {@link AdamW} with clipping at 1.0), and, with {@code --part FORWARD}, the encoder's inference forward. Random weights and random token ids;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
  * to completion. Prints the median and min/max per step after warm-up.
@@ -351,8 +349,7 @@ public final class BenchCommand implements Callable<Integer> {
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
         try (NDManager pm = root.newSubManager()) {
             enc.initializeRandom(pm, seed);
-            HeadFamily fam = cfg.modelType() == ModelFamily.BERT ? HeadFamily.BERT : HeadFamily.ROBERTA;
-            int h = cfg.hiddenSize();
+            HeadFamily fam = MultiHeadModel.headFamily(cfg.modelType());
             MultiTaskBatch fixed = batch(cfg);
             int[] tasks = new int[batch];
             for (TaskSlice sl : fixed.slices()) {
@@ -365,12 +362,12 @@ public final class BenchCommand implements Callable<Integer> {
                 examples[i] = i;
             }
             SampledBatch sampled = new SampledBatch(tasks, examples);
-            // the production path: MultiHeadModel and the Trainer's TrainingStep (flat AdamW, HF clipping at 1.0)
+            // the production path: the heads the task formats make, MultiHeadModel and the Trainer's TrainingStep
+            // (flat AdamW, HF clipping at 1.0)
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc)
-                    .addHead("token", TokenClassificationHead.builder().setHiddenSize(h).setNumLabels(9).optSeed(seed).build())
-                    .addHead("sequence", SequenceClassificationHead.builder().setFamily(fam).setHiddenSize(h)
-                            .setNumLabels(3).optSeed(seed).build())
-                    .addHead("span", QuestionAnsweringHead.builder().setHiddenSize(h).optSeed(seed).build())
+                    .addHead("token", TaskFormat.TOKEN.newHead(9, fam, seed))
+                    .addHead("sequence", TaskFormat.SINGLE_TEXT.newHead(3, fam, seed))
+                    .addHead("span", TaskFormat.QA.newHead(2, fam, seed))
                     .build();
                     TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
@@ -408,6 +405,11 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public int numTasks() {
             return 3;
+        }
+
+        @Override
+        public List<String> taskNames() {
+            return List.of("token", "sequence", "span");
         }
 
         @Override

@@ -5,7 +5,7 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.ReadResult;
 import io.github.prefine.core.data.SquadReader;
-import io.github.prefine.core.data.TagScheme;
+import io.github.prefine.core.data.FileTagScheme;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.QaFeaturizer;
@@ -44,7 +44,7 @@ public final class FeaturizeBench {
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;
 
         ReadResult<TokenExample> conll = ConllReader.builder()
-                .optScheme(TagScheme.IOB1)
+                .optScheme(FileTagScheme.IOB1)
                 .build()
                 .read(shared.resolve("data/sl/conll2003/eng.train"), Leniency.STRICT);
         ReadResult<QaExample> squad = new SquadReader().read(shared.resolve("data/qa/squad_v1.1/dev-v1.1.json"), Leniency.STRICT);

@@ -2,7 +2,7 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.pipeline.FeatureSettings;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;

@@ -134,12 +134,7 @@ public final class DataStatus {
     }
 
     private static String formatName(Task t) {
-        var f = t.format();
-        if (f instanceof io.github.prefine.core.task.TaskFormat.SequenceClassification s) {
-            return s.pair() ? "text-pair" : "text";
-        }
-        return f instanceof io.github.prefine.core.task.TaskFormat.TokenClassification ? "token"
-                : f instanceof io.github.prefine.core.task.TaskFormat.ExtractiveQa ? "qa" : "choice";
+        return t.format().label();
     }
 
     /**

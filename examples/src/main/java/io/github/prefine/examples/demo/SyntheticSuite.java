@@ -5,7 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Example;
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
@@ -469,7 +469,7 @@ public final class SyntheticSuite {
                 }
                 String context = ctx.toString().trim();
                 String question = rel[1] + " " + subject + (rel[2].isEmpty() ? "" : " " + rel[2]) + " ?";
-                ex.add(new QaExample(name + "-" + splits.size() + "-" + i, question, context, List.of(new QaAnswer(answer, answerStart))));
+                ex.add(new QaExample(name + "-" + splits.size() + "-" + i, question, context, List.of(new GoldAnswer(answer, answerStart))));
             }
             splits.add(ex);
         }

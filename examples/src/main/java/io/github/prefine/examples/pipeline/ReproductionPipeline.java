@@ -11,9 +11,9 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.train.FeatureBatchSource;
-import io.github.prefine.core.pipeline.FeatureSettings;
-import io.github.prefine.core.pipeline.FeaturizedTask;
-import io.github.prefine.core.pipeline.FormatHeads;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.TaskScorer;
@@ -35,7 +35,6 @@ import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.report.CostRecord;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
-import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -374,18 +373,6 @@ public final class ReproductionPipeline {
         }
     }
 
-    private boolean tokenTypes() {
-        return config.typeVocabSize() > 1;
-    }
-
-    private HeadFamily family() {
-        return FormatHeads.headFamily(config.modelType());
-    }
-
-    private static long headSeed(long seed, String task) {
-        return seed * 0x9E3779B97F4A7C15L + task.hashCode();
-    }
-
     // ---------------------------------------------------------------- pre-finetuning
 
     private void prefinetune(NDManager root, Unit u, List<Task> tasks) throws IOException {
@@ -403,7 +390,7 @@ public final class ReproductionPipeline {
         if (fts.isEmpty()) {
             throw new IllegalStateException("setting " + u.setting() + ": no task can be featurized: " + dropped);
         }
-        FeatureBatchSource source = FeaturizedTask.source(fts, tokenTypes());
+        FeatureBatchSource source = FeatureBatchSource.of(TaskSet.of(fts));
         Path dir = settingDir(u.setting());
         Map<Double, JsonObject> histories = new LinkedHashMap<>();
         LearningRateSweep.SweepResult sweep = LearningRateSweep.run(learningRates, lr -> {
@@ -503,19 +490,13 @@ public final class ReproductionPipeline {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m);
-            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize());
-            for (FeaturizedTask t : fts) {
-                mb.addHead(t.name(), FormatHeads.create(t.task().format(), t.numLabels(), family(), headSeed(u.seed(), t.name())));
-            }
-            int[] sizes = new int[source.numTasks()];
-            for (int t = 0; t < sizes.length; t++) {
-                sizes[t] = source.size(t, Split.TRAIN);
-            }
-            HeterogeneousSampler sampler = HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(batchSize)
-                    .optSeed(u.seed()).build();
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder())
+                    .optHeadSeed(u.seed()).addTasks(source.tasks());
+            HeterogeneousBatchSampler sampler = HeterogeneousBatchSampler.of(source.tasks(),
+                    HeterogeneousSampler.builder().setBatchSize(batchSize).optSeed(u.seed()));
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
-                            .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(lr).optMaxEpochs(maxEpochs)
+                            .optSampler(sampler).optLearningRate(lr).optMaxEpochs(maxEpochs)
                             .optWarmupSteps(warmup(sampler.batchesPerEpoch(), maxEpochs))
                             .optPatience(patience).optSeed(u.seed()).optLogEvery(logEvery).optEvalBatchSize(batchSize)
                             .optPrecision(precision).optCheckpointDir(lrDir.resolve("checkpoints"))
@@ -640,12 +621,11 @@ public final class ReproductionPipeline {
     /** Returns {validation metric, evaluation-split metric}, both in percent. */
     private double[] finetuneAt(NDManager root, Unit u, FeaturizedTask ft, Path enc, double lr) throws IOException {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
-        FeatureBatchSource source = FeaturizedTask.source(List.of(ft), tokenTypes());
+        FeatureBatchSource source = FeatureBatchSource.of(TaskSet.of(ft));
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(enc, m);
-            try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), config.hiddenSize())
-                            .addHead(ft.name(), FormatHeads.create(ft.task().format(), ft.numLabels(), family(),
-                                    headSeed(u.seed(), ft.name()))).build();
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder())
+                            .optHeadSeed(u.seed()).addTask(ft).build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source).optBatchSize(targetBatchSize)
                             .optLearningRate(lr).optMaxEpochs(targetMaxEpochs).optPatience(patience).optSeed(u.seed())
                             .optWarmupSteps(warmup((source.size(0, Split.TRAIN) + targetBatchSize - 1) / targetBatchSize,

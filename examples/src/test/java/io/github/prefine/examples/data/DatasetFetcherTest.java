@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.data.QaAnswer;
+import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
@@ -296,7 +296,7 @@ class DatasetFetcherTest {
         assertEquals(2, tr.size(), "only the NewsQA rows");
         QaExample q = (QaExample) tr.get(1);
         assertEquals("Élan arrived at Oslo — late.", q.context());
-        assertEquals(List.of(new QaAnswer("Oslo", 16)), q.answers());
+        assertEquals(List.of(new GoldAnswer("Oslo", 16)), q.answers());
         assertEquals(1, d.split(Split.VALIDATION).size());
         assertEquals("Bergen", ((QaExample) d.split(Split.VALIDATION).get(0)).answers().get(0).text());
     }

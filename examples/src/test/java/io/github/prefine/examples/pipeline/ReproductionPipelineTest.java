@@ -9,7 +9,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
-import io.github.prefine.core.pipeline.FeatureSettings;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;

@@ -8,9 +8,9 @@ import java.util.Objects;
  * @param text the answer text, exactly {@code context.substring(start, start + text.length())}
  * @param start character offset in the context (UTF-16 index, as Java strings count)
  */
-public record QaAnswer(String text, int start) {
+public record GoldAnswer(String text, int start) {
     /** Checks the fields. */
-    public QaAnswer {
+    public GoldAnswer {
         Objects.requireNonNull(text, "text");
         if (start < 0) {
             throw new IllegalArgumentException("answer start " + start + " is negative");

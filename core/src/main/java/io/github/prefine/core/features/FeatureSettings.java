@@ -1,7 +1,7 @@
-package io.github.prefine.core.pipeline;
+package io.github.prefine.core.features;
 
 /**
- * How {@link FeaturizedTask#featurize} turns a task's examples into features.
+ * How {@code FeaturizedTask.featurize} turns a task's examples into features.
  *
  * @param maxLength the longest row of classification, sequence-labelling and choice tasks, in
  *     sub-tokens with the special tokens (the paper's 128)

@@ -1,21 +1,14 @@
-package io.github.prefine.core.pipeline;
+package io.github.prefine.core.task;
 
-import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
-import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.SeededSplit;
-import io.github.prefine.core.data.TextExample;
-import io.github.prefine.core.data.TokenExample;
-import io.github.prefine.core.features.ChoiceFeaturizer;
-import io.github.prefine.core.features.ClassificationFeaturizer;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
-import io.github.prefine.core.features.QaFeaturizer;
-import io.github.prefine.core.features.TokenClassificationFeaturizer;
-import io.github.prefine.core.task.Task;
-import io.github.prefine.core.task.TaskData;
-import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.task.Split;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,10 +79,41 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @return the label count, the choice count, or 2 for QA
      */
     public int numLabels() {
-        if (task.format() instanceof TaskFormat.MultipleChoice mc) {
-            return mc.choices();
+        return task.format().numClasses(labels);
+    }
+
+    /**
+     * Makes this task's head, as its format builds it.
+     *
+     * @param family the head layout matching the encoder
+     * @param seed seed of the head's initial weights
+     * @return the head, not yet initialized
+     */
+    public TaskHead newHead(HeadFamily family, long seed) {
+        return task.format().newHead(numLabels(), family, seed);
+    }
+
+    /**
+     * Scores a split's predictions with the task's metric, in the task's own terms (see each
+     * {@link TaskFormat} for how logits become predictions).
+     *
+     * @param split the split that was predicted
+     * @param logits one row-major logits entry per unit of the split, in unit order
+     * @param width the last-axis size of each entry
+     * @return the metric over the split's examples
+     * @throws IllegalArgumentException if the split is absent or the logits do not cover its units
+     */
+    public EvaluationResult score(Split split, List<float[]> logits, int width) {
+        Features f = features.get(split);
+        if (f == null) {
+            throw new IllegalArgumentException("scorer: task " + name() + " has no " + split + " split");
         }
-        return task.format() instanceof TaskFormat.ExtractiveQa ? 2 : labels.size();
+        if (logits.size() != f.size()) {
+            throw new IllegalArgumentException("scorer: task " + name() + " " + split + " has " + f.size()
+                    + " units, found " + logits.size() + " predictions");
+        }
+        Evaluator evaluator = Evaluator.builder().setMetric(task.metric()).build();
+        return task.format().score(f, examples.get(split), labels, logits, width, evaluator);
     }
 
     /**
@@ -129,26 +153,10 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         Map<Split, Features> f = new EnumMap<>(Split.class);
         for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
-            f.put(e.getKey(), featurize(task, data.labels(), e.getValue(), tokenizer, settings,
+            f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
                     task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
         }
         return new FeaturizedTask(task, data.labels(), f, ex);
-    }
-
-    /**
-     * Makes the trainer's view of featurized tasks, task {@code t} being the {@code t}-th.
-     *
-     * @param tasks the tasks, in the model's head order
-     * @param tokenTypes true to pass segment ids (BERT), false for one-type encoders (RoBERTa, XLM-R)
-     * @return the batch source
-     */
-    public static io.github.prefine.core.train.FeatureBatchSource source(List<FeaturizedTask> tasks, boolean tokenTypes) {
-        io.github.prefine.core.train.FeatureBatchSource.Builder b =
-                io.github.prefine.core.train.FeatureBatchSource.builder().optTokenTypes(tokenTypes);
-        for (FeaturizedTask t : tasks) {
-            b.addTask(t.features());
-        }
-        return b.build();
     }
 
     private static List<Example> sample(List<Example> all, int cap, SplittableRandom rnd) {
@@ -173,28 +181,5 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             out.add(all.get(i));
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Features featurize(Task task, List<String> labels, List<Example> examples,
-            SubwordTokenizer tokenizer, FeatureSettings s, String name) throws IOException {
-        TaskFormat format = task.format();
-        if (format instanceof TaskFormat.SequenceClassification) {
-            return ClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                    .optMaxLength(s.maxLength()).optName(name).build()
-                    .featurize((List<TextExample>) (List<?>) examples);
-        }
-        if (format instanceof TaskFormat.TokenClassification) {
-            return TokenClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                    .optMaxLength(s.maxLength()).optName(name).build()
-                    .featurize((List<TokenExample>) (List<?>) examples);
-        }
-        if (format instanceof TaskFormat.ExtractiveQa) {
-            return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(s.qaMaxLength())
-                    .optStride(s.qaStride()).optName(name).build()
-                    .featurize((List<QaExample>) (List<?>) examples);
-        }
-        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(s.maxLength()).optName(name).build()
-                .featurize((List<ChoiceExample>) (List<?>) examples);
     }
 }

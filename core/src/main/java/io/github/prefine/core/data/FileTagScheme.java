@@ -11,7 +11,7 @@ import java.util.List;
  * type) and in IO (bare labels, as Few-NERD) are converted to IOB2 on reading; see <a
  * href="https://aclanthology.org/E99-1023/">Tjong Kim Sang and Veenstra 1999</a>.
  */
-public enum TagScheme {
+public enum FileTagScheme {
     /** {@code O}, {@code B-T}, {@code I-T}; read as is. */
     IOB2,
     /** {@code O}, {@code I-T}, and {@code B-T} only between touching same-type entities; converted. */

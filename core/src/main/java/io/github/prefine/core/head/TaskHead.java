@@ -1,20 +1,21 @@
-package io.github.prefine.core.model;
+package io.github.prefine.core.head;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
 /**
- * What {@link MultiHeadModel} needs from a task head: its parameters, its logits over the encoder
+ * What the multi-head model needs from a task head: its parameters, its logits over the encoder
  * rows of its task, and one loss per example.
  *
- * <p>Implementations adapt the blocks and losses of the {@code heads} module (sequence, token,
- * span, multiple choice) or are written directly for tests. A head's rows are the encoder rows of
+ * <p>{@link HeadAdapter} adapts the blocks and losses of the {@code heads} module (sequence,
+ * token, span, multiple choice) for every task format; tests may write their own. A head's rows are the encoder rows of
  * its examples: one row per example, except multiple-choice heads, which receive {@code
  * numChoices} consecutive rows per example and must fold them into one example.
  *
- * <p>A head holds no arrays outside its {@link #block()}'s parameters, which the owning {@link
- * MultiHeadModel} attaches to its manager; the head itself needs no closing.
+ * <p>A head holds no arrays outside its {@link #block()}'s parameters, which the owning model
+ * attaches to its manager; the head itself needs no closing.
  */
 public interface TaskHead {
 
@@ -42,7 +43,7 @@ public interface TaskHead {
      * @param manager the manager that will own the parameters
      * @param hiddenSize the encoder's hidden size
      */
-    void initialize(ai.djl.ndarray.NDManager manager, int hiddenSize);
+    void initialize(NDManager manager, int hiddenSize);
 
     /**
      * Computes this head's logits for its rows.
@@ -61,7 +62,7 @@ public interface TaskHead {
      * Computes one loss per example from logits and labels.
      *
      * @param logits the output of {@link #logits}
-     * @param labels int32 labels with the example axis first (shape as in {@link TaskSlice#labelShape()})
+     * @param labels int32 labels with the example axis first (shape as in {@link HeadLabels#shape()})
      * @return float32 [examples]: each example's mean cross entropy over its labelled targets, 0 for
      *     an example without any
      */

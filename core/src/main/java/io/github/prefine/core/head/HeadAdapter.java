@@ -1,0 +1,231 @@
+package io.github.prefine.core.head;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.heads.Head;
+import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.QuestionAnsweringHead;
+import io.github.prefine.kernels.EngineScalars;
+import java.util.Objects;
+import java.util.function.IntFunction;
+
+/**
+ * The one {@link TaskHead} over the {@code heads} module's blocks: a block made once the hidden
+ * size is known, and a {@link Readout} that turns the block's output into logits and per-example
+ * losses.
+ *
+ * <p>Two readouts cover the built-in formats. {@link #classes()}: the block's single output, and
+ * cross entropy averaged over each example's non-ignored labels ({@link HeadLosses#perExampleCrossEntropy}).
+ * {@link #spans()}: the QA block's {@code [rows, seqLen, 2]} logits with padding positions pushed
+ * to {@value #PADDING_LOGIT}, so a window's loss does not depend on how far its batch is padded,
+ * and HF's span loss per example ({@link HeadLosses#perExampleSpanLoss(NDArray, NDArray)}). A new
+ * task format brings its own readout.
+ *
+ * <p>Holds no arrays outside the block's parameters, which the model owns. Not thread-safe.
+ *
+ * @param <H> the block type
+ */
+public final class HeadAdapter<H extends Head> implements TaskHead {
+    /** The logit of a padding position in span logits: far below any real logit, finite in float16. */
+    public static final float PADDING_LOGIT = -10_000f;
+
+    private final String name;
+    private final int numLabels;
+    private final int rowsPerExample;
+    private final IntFunction<H> factory;
+    private final Readout<? super H> readout;
+    private H block;
+
+    private HeadAdapter(String name, int numLabels, int rowsPerExample, IntFunction<H> factory,
+            Readout<? super H> readout) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.readout = Objects.requireNonNull(readout, "readout");
+        if (numLabels < 2) {
+            throw new IllegalArgumentException("head " + name + ": needs at least 2 labels, found " + numLabels);
+        }
+        if (rowsPerExample < 1) {
+            throw new IllegalArgumentException("head " + name + ": rowsPerExample must be >= 1, found " + rowsPerExample);
+        }
+        this.numLabels = numLabels;
+        this.rowsPerExample = rowsPerExample;
+    }
+
+    /**
+     * Adapts a block with one encoder row per example.
+     *
+     * @param name what the head is, for messages (for example the task format)
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param factory makes the uninitialized block for a hidden size
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter, whose block is made by {@link #initialize}
+     */
+    public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, IntFunction<H> factory,
+            Readout<? super H> readout) {
+        return new HeadAdapter<>(name, numLabels, 1, factory, readout);
+    }
+
+    /**
+     * Adapts a block that reads {@code rowsPerExample} consecutive encoder rows per example (the
+     * choices of a multiple-choice example).
+     *
+     * @param name what the head is, for messages
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param rowsPerExample encoder rows per example, at least 1
+     * @param factory makes the uninitialized block for a hidden size
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter
+     */
+    public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
+            IntFunction<H> factory, Readout<? super H> readout) {
+        return new HeadAdapter<>(name, numLabels, rowsPerExample, factory, readout);
+    }
+
+    /**
+     * Returns the readout of classifiers, taggers and multiple choice: the block's one output, and
+     * mean cross entropy over each example's non-ignored labels.
+     *
+     * @return the readout
+     */
+    public static Readout<Head> classes() {
+        return Classes.INSTANCE;
+    }
+
+    /**
+     * Returns the readout of extractive QA: {@code [rows, seqLen, 2]} logits, padding masked, and
+     * HF's span loss per example.
+     *
+     * @return the readout
+     */
+    public static Readout<QuestionAnsweringHead> spans() {
+        return Spans.INSTANCE;
+    }
+
+    /**
+     * Pushes the logits of padding positions to {@link #PADDING_LOGIT}, so that no softmax over
+     * positions gives them weight: the one padding rule of span logits.
+     *
+     * @param logits float32 {@code [rows, seqLen, k]}
+     * @param attentionMask int64 {@code [rows, seqLen]}, 1 on real tokens
+     * @return {@code logits} where the mask is 1, {@code logits + PADDING_LOGIT} where it is 0
+     */
+    public static NDArray maskPadding(NDArray logits, NDArray attentionMask) {
+        // (mask - 1) * 10^4: 0 on real tokens, -10^4 on padding; built from the mask alone, so no
+        // scalar operand sits on the gradient path
+        // device constants: a Number operand would be a host copy that waits for the GPU
+        NDArray offset = EngineScalars.mul(EngineScalars.sub(attentionMask.toType(logits.getDataType(), false), 1f),
+                -PADDING_LOGIT);
+        return logits.add(offset.expandDims(-1));
+    }
+
+    /**
+     * Returns the block.
+     *
+     * @return the block
+     * @throws IllegalStateException before {@link #initialize}
+     */
+    @Override
+    public H block() {
+        if (block == null) {
+            throw new IllegalStateException("head " + name + ": block() before initialize()");
+        }
+        return block;
+    }
+
+    @Override
+    public int numLabels() {
+        return numLabels;
+    }
+
+    @Override
+    public void initialize(NDManager manager, int hiddenSize) {
+        if (block != null) {
+            throw new IllegalStateException("head " + name + ": already initialized");
+        }
+        H b = factory.apply(hiddenSize);
+        if (b.hiddenSize() != hiddenSize) {
+            throw new IllegalArgumentException("head " + name + ": block hidden size " + b.hiddenSize()
+                    + " differs from the encoder's " + hiddenSize);
+        }
+        b.initialize(manager, DataType.FLOAT32, new Shape(rowsPerExample, 1, hiddenSize));
+        block = b;
+    }
+
+    @Override
+    public NDArray logits(ParameterStore parameterStore, NDArray hidden, NDArray attentionMask, boolean training) {
+        return readout.logits(block(), parameterStore, hidden, attentionMask, training);
+    }
+
+    @Override
+    public NDArray exampleLosses(NDArray logits, NDArray labels) {
+        return readout.exampleLosses(logits, labels);
+    }
+
+    @Override
+    public String toString() {
+        return "HeadAdapter(" + name + ", numLabels=" + numLabels + ")";
+    }
+
+    /**
+     * How a head block's output becomes logits, and logits and labels become per-example losses.
+     *
+     * @param <H> the block type it reads
+     */
+    public interface Readout<H extends Head> {
+        /**
+         * Runs the block over a task's rows.
+         *
+         * @param block the initialized block
+         * @param parameterStore the store of the model's forward
+         * @param hidden float32 {@code [rows, seqLen, hidden]}
+         * @param attentionMask int64 {@code [rows, seqLen]}, 1 on real tokens
+         * @param training true for a training forward
+         * @return the logits, example axis first (see {@link TaskHead#logits})
+         */
+        NDArray logits(H block, ParameterStore parameterStore, NDArray hidden, NDArray attentionMask, boolean training);
+
+        /**
+         * Computes one loss per example.
+         *
+         * @param logits the output of {@link #logits}
+         * @param labels int32 labels laid out as {@link HeadLabels} describes
+         * @return float32 {@code [examples]}
+         */
+        NDArray exampleLosses(NDArray logits, NDArray labels);
+    }
+
+    private enum Classes implements Readout<Head> {
+        INSTANCE;
+
+        @Override
+        public NDArray logits(Head block, ParameterStore ps, NDArray hidden, NDArray attentionMask, boolean training) {
+            return block.forward(ps, new NDList(hidden), training).singletonOrThrow();
+        }
+
+        @Override
+        public NDArray exampleLosses(NDArray logits, NDArray labels) {
+            return HeadLosses.perExampleCrossEntropy(logits, labels).loss();
+        }
+    }
+
+    private enum Spans implements Readout<QuestionAnsweringHead> {
+        INSTANCE;
+
+        @Override
+        public NDArray logits(QuestionAnsweringHead block, ParameterStore ps, NDArray hidden, NDArray attentionMask,
+                boolean training) {
+            return maskPadding(block.spanLogits(ps, hidden, training), attentionMask);
+        }
+
+        @Override
+        public NDArray exampleLosses(NDArray logits, NDArray labels) {
+            return HeadLosses.perExampleSpanLoss(logits, labels).loss();
+        }
+    }
+}

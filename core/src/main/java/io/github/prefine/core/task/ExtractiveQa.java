@@ -1,0 +1,144 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.GoldAnswer;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.features.QaFeatures;
+import io.github.prefine.core.features.QaFeaturizer;
+import io.github.prefine.core.head.HeadAdapter;
+import io.github.prefine.core.head.HeadLabels;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.eval.qa.QaPostProcessor;
+import io.github.prefine.eval.qa.QaWindow;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.QuestionAnsweringHead;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Extractive question answering: each example becomes one or more context windows, the head
+ * ({@link QuestionAnsweringHead}) scores every position as a start and an end, padding positions
+ * masked ({@link HeadAdapter#spans()}); no label set. Scored with {@link QaPostProcessor} over
+ * each question's windows (a question without a window is unanswered) and SQuAD v1.1 F1 against
+ * every gold answer.
+ */
+public record ExtractiveQa() implements TaskFormat {
+
+    @Override
+    public String label() {
+        return "qa";
+    }
+    private static final QaPostProcessor POST_PROCESSOR = QaPostProcessor.builder().build();
+
+    @Override
+    public Class<QaExample> exampleType() {
+        return QaExample.class;
+    }
+
+    @Override
+    public boolean hasLabelSet() {
+        return false;
+    }
+
+    @Override
+    public List<String> labelsOf(Example example) {
+        exampleType().cast(example);
+        return List.of();
+    }
+
+    @Override
+    public List<String> labelSet(Collection<String> seen) {
+        return List.of();
+    }
+
+    /** {@inheritDoc} Two: the start and the end of the span. */
+    @Override
+    public int numClasses(List<String> labels) {
+        return 2;
+    }
+
+    @Override
+    public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException {
+        return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.qaMaxLength())
+                .optStride(settings.qaStride()).optName(name).build()
+                .featurize(Formats.typed(examples, QaExample.class, this));
+    }
+
+    @Override
+    public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
+        if (numClasses != 2) {
+            throw new IllegalArgumentException("head of " + this + ": spans have 2 classes, found " + numClasses);
+        }
+        return HeadAdapter.of(toString(), 2, hidden -> QuestionAnsweringHead.builder().setHiddenSize(hidden)
+                .optSeed(seed).build(), HeadAdapter.spans());
+    }
+
+    /** {@inheritDoc} Spans are {@code [examples, 2]}: the start and the end token. */
+    @Override
+    public HeadLabels batchLabels(PaddedBatch batch) {
+        long[] s = batch.startPositions();
+        long[] e = batch.endPositions();
+        int[] out = new int[2 * s.length];
+        for (int i = 0; i < s.length; i++) {
+            out[2 * i] = (int) s[i];
+            out[2 * i + 1] = (int) e[i];
+        }
+        return new HeadLabels(out, new long[] {s.length, 2});
+    }
+
+    @Override
+    public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width, Evaluator evaluator) {
+        QaFeatures f = QaFeatures.class.cast(features);
+        List<List<QaWindow>> windows = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            windows.add(new ArrayList<>());
+        }
+        for (int r = 0; r < f.size(); r++) {
+            windows.get(f.exampleIndex(r)).add(window(f, r, logits.get(r)));
+        }
+        List<String> pred = new ArrayList<>();
+        List<List<String>> golds = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            QaExample qe = exampleType().cast(examples.get(i));
+            golds.add(qe.answers().stream().map(GoldAnswer::text).toList());
+            if (windows.get(i).isEmpty()) {
+                pred.add(null);
+            } else {
+                QaAnswer a = POST_PROCESSOR.answer(qe.context(), windows.get(i));
+                pred.add(a.found() ? a.text() : null);
+            }
+        }
+        return evaluator.evaluateAnswers(pred, golds);
+    }
+
+    /** One window's start and end logits (interleaved per position in {@code lg}) and offsets. */
+    private static QaWindow window(QaFeatures f, int row, float[] lg) {
+        int len = f.tokens().length(row);
+        float[] start = new float[len];
+        float[] end = new float[len];
+        int[] cs = new int[len];
+        int[] ce = new int[len];
+        boolean[] ctx = new boolean[len];
+        for (int p = 0; p < len; p++) {
+            start[p] = lg[2 * p];
+            end[p] = lg[2 * p + 1];
+            if (f.isContext(row, p)) {
+                ctx[p] = true;
+                cs[p] = f.charStart(row, p);
+                ce[p] = f.charEnd(row, p);
+            }
+        }
+        return new QaWindow(start, end, cs, ce, ctx);
+    }
+}

@@ -1,0 +1,110 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.ChoiceExample;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.features.ChoiceFeatures;
+import io.github.prefine.core.features.ChoiceFeaturizer;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.head.HeadAdapter;
+import io.github.prefine.core.head.HeadLabels;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.MultipleChoiceHead;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Multiple choice among a fixed number of choices: one encoder row per choice, the choices of an
+ * example consecutive, folded by {@link MultipleChoiceHead} into one score per choice; no label
+ * set (the label is the index of the right choice); scored by the arg-max choice.
+ *
+ * @param choices the number of choices, at least 2
+ */
+public record MultipleChoice(int choices) implements TaskFormat {
+
+    @Override
+    public String label() {
+        return "choice";
+    }
+    /** Checks the choice count. */
+    public MultipleChoice {
+        if (choices < 2) {
+            throw new IllegalArgumentException("choices must be at least 2, found " + choices);
+        }
+    }
+
+    @Override
+    public Class<ChoiceExample> exampleType() {
+        return ChoiceExample.class;
+    }
+
+    @Override
+    public boolean hasLabelSet() {
+        return false;
+    }
+
+    @Override
+    public List<String> labelsOf(Example example) {
+        exampleType().cast(example);
+        return List.of();
+    }
+
+    @Override
+    public List<String> labelSet(Collection<String> seen) {
+        return List.of();
+    }
+
+    @Override
+    public int numClasses(List<String> labels) {
+        return choices;
+    }
+
+    @Override
+    public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException {
+        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name)
+                .build().featurize(Formats.typed(examples, ChoiceExample.class, this));
+    }
+
+    @Override
+    public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
+        if (numClasses != choices) {
+            throw new IllegalArgumentException("head of " + this + ": " + choices + " choices, found numClasses "
+                    + numClasses);
+        }
+        return HeadAdapter.grouped(toString(), choices, choices, hidden -> MultipleChoiceHead.builder()
+                .setFamily(family).setHiddenSize(hidden).setNumChoices(choices).optSeed(seed).build(),
+                HeadAdapter.classes());
+    }
+
+    @Override
+    public HeadLabels batchLabels(PaddedBatch batch) {
+        if (batch.groupSize() != choices) {
+            throw new IllegalStateException("batch of " + this + ": " + batch.groupSize() + " rows per example");
+        }
+        return Formats.perUnit(batch.labels());
+    }
+
+    @Override
+    public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width, Evaluator evaluator) {
+        ChoiceFeatures f = ChoiceFeatures.class.cast(features);
+        List<String> gold = new ArrayList<>();
+        List<String> pred = new ArrayList<>();
+        for (int u = 0; u < f.size(); u++) {
+            int label = exampleType().cast(examples.get(f.exampleIndex(u))).label();
+            if (label >= 0) {
+                gold.add(Integer.toString(label));
+                pred.add(Integer.toString(Formats.argmax(logits.get(u), 0, width)));
+            }
+        }
+        return evaluator.evaluateLabels(gold, pred);
+    }
+}

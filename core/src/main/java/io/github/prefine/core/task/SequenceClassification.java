@@ -1,0 +1,98 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.features.ClassificationFeatures;
+import io.github.prefine.core.features.ClassificationFeaturizer;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.head.HeadAdapter;
+import io.github.prefine.core.head.HeadLabels;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.SequenceClassificationHead;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Sequence classification of one text or a pair: one label per example, predicted from the
+ * first token ({@code [CLS]}/{@code <s>}) by {@link SequenceClassificationHead}; scored by the
+ * arg-max label against the gold one (unlabelled examples are left out).
+ *
+ * @param pair true for text pairs
+ */
+public record SequenceClassification(boolean pair) implements TaskFormat {
+
+    @Override
+    public String label() {
+        return pair ? "text-pair" : "text";
+    }
+    @Override
+    public Class<TextExample> exampleType() {
+        return TextExample.class;
+    }
+
+    @Override
+    public boolean hasLabelSet() {
+        return true;
+    }
+
+    @Override
+    public List<String> labelsOf(Example example) {
+        String label = exampleType().cast(example).label();
+        return label == null ? List.of() : List.of(label);
+    }
+
+    /** {@inheritDoc} Classification labels are sorted. */
+    @Override
+    public List<String> labelSet(Collection<String> seen) {
+        return List.copyOf(new TreeSet<>(seen));
+    }
+
+    @Override
+    public int numClasses(List<String> labels) {
+        return labels.size();
+    }
+
+    @Override
+    public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException {
+        return ClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
+                .optMaxLength(settings.maxLength()).optName(name).build()
+                .featurize(Formats.typed(examples, TextExample.class, this));
+    }
+
+    @Override
+    public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
+        return HeadAdapter.of(toString(), numClasses, hidden -> SequenceClassificationHead.builder().setFamily(family)
+                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).build(), HeadAdapter.classes());
+    }
+
+    @Override
+    public HeadLabels batchLabels(PaddedBatch batch) {
+        return Formats.perUnit(batch.labels());
+    }
+
+    @Override
+    public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width, Evaluator evaluator) {
+        ClassificationFeatures f = ClassificationFeatures.class.cast(features);
+        List<String> gold = new ArrayList<>();
+        List<String> pred = new ArrayList<>();
+        for (int r = 0; r < f.size(); r++) {
+            String label = exampleType().cast(examples.get(f.exampleIndex(r))).label();
+            if (label != null) {
+                gold.add(label);
+                pred.add(labels.get(Formats.argmax(logits.get(r), 0, width)));
+            }
+        }
+        return evaluator.evaluateLabels(gold, pred);
+    }
+}

@@ -1,0 +1,133 @@
+package io.github.prefine.core.task;
+
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.features.TokenClassificationFeatures;
+import io.github.prefine.core.features.TokenClassificationFeaturizer;
+import io.github.prefine.core.head.HeadAdapter;
+import io.github.prefine.core.head.HeadLabels;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.TokenClassificationHead;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Token classification (sequence labelling): one tag per word, learned on each word's first
+ * sub-token by {@link TokenClassificationHead}; scored with seqeval's entity F1 on the arg-max tag
+ * of each word's first sub-token, words cut off by truncation and sentences the featurizer
+ * skipped being predicted {@code O}.
+ */
+public record TokenClassification() implements TaskFormat {
+
+    @Override
+    public String label() {
+        return "token";
+    }
+    @Override
+    public Class<TokenExample> exampleType() {
+        return TokenExample.class;
+    }
+
+    @Override
+    public boolean hasLabelSet() {
+        return true;
+    }
+
+    @Override
+    public List<String> labelsOf(Example example) {
+        return exampleType().cast(example).tags();
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Tags: {@code O} first, then {@code B-T} for every entity type {@code T} seen (sorted),
+     * then {@code I-T} (and {@code E-T}, {@code S-T} when the data is BIOES), so {@code I-T} is
+     * known whenever {@code B-T} is.
+     */
+    @Override
+    public List<String> labelSet(Collection<String> seen) {
+        TreeSet<String> types = new TreeSet<>();
+        boolean bioes = false;
+        for (String t : seen) {
+            if (!t.equals("O")) {
+                types.add(t.substring(2));
+                bioes |= t.startsWith("E-") || t.startsWith("S-");
+            }
+        }
+        List<String> out = new ArrayList<>();
+        out.add("O");
+        for (String prefix : bioes ? List.of("B-", "I-", "E-", "S-") : List.of("B-", "I-")) {
+            for (String type : types) {
+                out.add(prefix + type);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public int numClasses(List<String> labels) {
+        return labels.size();
+    }
+
+    @Override
+    public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException {
+        return TokenClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
+                .optMaxLength(settings.maxLength()).optName(name).build()
+                .featurize(Formats.typed(examples, TokenExample.class, this));
+    }
+
+    @Override
+    public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
+        return HeadAdapter.of(toString(), numClasses, hidden -> TokenClassificationHead.builder()
+                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).build(), HeadAdapter.classes());
+    }
+
+    /** {@inheritDoc} Token labels are {@code [examples, seqLen]}, ignored on padding. */
+    @Override
+    public HeadLabels batchLabels(PaddedBatch batch) {
+        long[] l = batch.labels();
+        int[] out = new int[l.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (int) l[i];
+        }
+        return new HeadLabels(out, new long[] {batch.rows(), batch.seqLen()});
+    }
+
+    @Override
+    public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width, Evaluator evaluator) {
+        TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
+        List<List<String>> gold = new ArrayList<>();
+        List<List<String>> pred = new ArrayList<>();
+        for (Example e : examples) {
+            List<String> tags = exampleType().cast(e).tags();
+            gold.add(tags);
+            pred.add(new ArrayList<>(Collections.nCopies(tags.size(), "O")));
+        }
+        for (int r = 0; r < f.size(); r++) {
+            List<String> p = pred.get(f.exampleIndex(r));
+            int[] words = f.firstTokenWords(r);
+            int k = 0;
+            float[] lg = logits.get(r);
+            for (int pos = 0; pos < f.tokens().length(r) && k < words.length; pos++) {
+                if (f.isFirstSubToken(r, pos)) {
+                    p.set(words[k++], labels.get(Formats.argmax(lg, pos * width, width)));
+                }
+            }
+        }
+        return evaluator.evaluateTags(gold, pred);
+    }
+}

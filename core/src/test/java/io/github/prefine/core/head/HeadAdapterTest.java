@@ -1,0 +1,148 @@
+package io.github.prefine.core.head;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.QuestionAnsweringHead;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The one head adapter: its padding rule for spans and its per-example losses, against hand-computed values. */
+class HeadAdapterTest {
+    private static final int HIDDEN = 8;
+
+    private static float[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (r.nextDouble() * 2 - 1);
+        }
+        return v;
+    }
+
+    /** Cross entropy over {@code n} values of {@code v} from {@code from}, stride {@code stride}, in double. */
+    private static double ce(float[] v, int from, int stride, int n, int label) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, v[from + i * stride]);
+        }
+        double z = 0;
+        for (int i = 0; i < n; i++) {
+            z += Math.exp(v[from + i * stride] - max);
+        }
+        return Math.log(z) + max - v[from + label * stride];
+    }
+
+    @Test
+    void spanLossIgnoresPaddingAndEqualsTheLossOverRealTokens() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskHead head = TaskFormat.QA.newHead(2, HeadFamily.BERT, 7);
+            head.initialize(m, HIDDEN);
+            ParameterStore ps = new ParameterStore(m, false);
+            // two rows of 5 positions; row 1 has 3 real tokens
+            int len = 5;
+            long[] mask = {1, 1, 1, 1, 1, 1, 1, 1, 0, 0};
+            float[] h = random(2 * len * HIDDEN, 1);
+            NDArray labels = m.create(new int[] {1, 3, 2, 0}, new Shape(2, 2));
+            NDArray hidden = m.create(h, new Shape(2, len, HIDDEN));
+            NDArray logits = head.logits(ps, hidden, m.create(mask, new Shape(2, len)), false);
+            float[] losses = head.exampleLosses(logits, labels).toFloatArray();
+
+            // expected from the block's raw logits, each row's softmax over its real tokens only
+            float[] raw = ((QuestionAnsweringHead) head.block()).spanLogits(ps, hidden, false).toFloatArray();
+            double row0 = (ce(raw, 0, 2, 5, 1) + ce(raw, 1, 2, 5, 3)) / 2;
+            double row1 = (ce(raw, 2 * len, 2, 3, 2) + ce(raw, 2 * len + 1, 2, 3, 0)) / 2;
+            assertArrayEquals(new float[] {(float) row0, (float) row1}, losses, 1e-5f);
+
+            // the same rows padded to 9 positions: same losses
+            int longer = 9;
+            float[] h2 = random(2 * longer * HIDDEN, 2);
+            long[] mask2 = new long[2 * longer];
+            for (int r = 0; r < 2; r++) {
+                System.arraycopy(h, r * len * HIDDEN, h2, r * longer * HIDDEN, len * HIDDEN);
+                System.arraycopy(mask, r * len, mask2, r * longer, len);
+            }
+            NDArray logits2 = head.logits(ps, m.create(h2, new Shape(2, longer, HIDDEN)),
+                    m.create(mask2, new Shape(2, longer)), false);
+            assertArrayEquals(losses, head.exampleLosses(logits2, labels).toFloatArray(), 1e-5f);
+
+            // padding logits sit PADDING_LOGIT below the raw ones; real ones are untouched
+            float[] got = logits.toFloatArray();
+            for (int i = 0; i < 2 * len; i++) {
+                float offset = mask[i] == 1 ? 0f : HeadAdapter.PADDING_LOGIT;
+                assertEquals(raw[2 * i] + offset, got[2 * i], 1e-2f, "start " + i);
+                assertEquals(raw[2 * i + 1] + offset, got[2 * i + 1], 1e-2f, "end " + i);
+            }
+        }
+    }
+
+    @Test
+    void stackedSpanLossMatchesTheSplitOneAndIgnoresOutOfRangePositions() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            float[] v = random(3 * 4 * 2, 3);
+            NDArray stacked = m.create(v, new Shape(3, 4, 2));
+            // row 2's end is past the sequence (HF's clamp-and-ignore): only its start is scored
+            int[] pos = {0, 3, 2, 2, 1, 9};
+            float[] got = HeadLosses.perExampleSpanLoss(stacked, m.create(pos, new Shape(3, 2))).loss().toFloatArray();
+            float[] split = HeadLosses.perExampleSpanLoss(stacked.get(":, :, 0"), stacked.get(":, :, 1"),
+                    m.create(new int[] {0, 2, 1}), m.create(new int[] {3, 2, 9})).loss().toFloatArray();
+            assertArrayEquals(split, got, 1e-6f);
+            double row2 = ce(v, 2 * 8, 2, 4, 1);
+            assertEquals(row2, got[2], 1e-5);
+        }
+    }
+
+    @Test
+    void tokenLossAveragesEachExamplesLabelledPositions() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskHead head = TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 1);
+            head.initialize(m, HIDDEN);
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray hidden = m.create(random(2 * 4 * HIDDEN, 4), new Shape(2, 4, HIDDEN));
+            NDArray logits = head.logits(ps, hidden, m.ones(new Shape(2, 4), DataType.INT64), false);
+            assertArrayEquals(new long[] {2, 4, 3}, logits.getShape().getShape());
+            int ig = HeadLabels.IGNORE;
+            int[] labels = {ig, 2, 0, ig, ig, ig, ig, ig};
+            float[] lg = logits.toFloatArray();
+            float[] got = head.exampleLosses(logits, m.create(labels, new Shape(2, 4))).toFloatArray();
+            double row0 = (ce(lg, 3, 1, 3, 2) + ce(lg, 6, 1, 3, 0)) / 2;
+            assertArrayEquals(new float[] {(float) row0, 0f}, got, 1e-5f, "an example with nothing labelled costs 0");
+        }
+    }
+
+    @Test
+    void choiceHeadFoldsItsRowsIntoOneScorePerChoice() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskHead head = TaskFormat.CHOICE.newHead(2, HeadFamily.ROBERTA, 1);
+            head.initialize(m, HIDDEN);
+            NDArray hidden = m.create(random(4 * 3 * HIDDEN, 5), new Shape(4, 3, HIDDEN));
+            NDArray logits = head.logits(new ParameterStore(m, false), hidden, m.ones(new Shape(4, 3), DataType.INT64), false);
+            assertArrayEquals(new long[] {2, 2}, logits.getShape().getShape(), "two examples of two choices");
+            float[] lg = logits.toFloatArray();
+            float[] got = head.exampleLosses(logits, m.create(new int[] {1, 0})).toFloatArray();
+            assertArrayEquals(new float[] {(float) ce(lg, 0, 1, 2, 1), (float) ce(lg, 2, 1, 2, 0)}, got, 1e-5f);
+        }
+    }
+
+    @Test
+    void rejectsMisuseWithClearErrors() {
+        assertThrows(IllegalArgumentException.class, () -> TaskFormat.TOKEN.newHead(1, HeadFamily.BERT, 1));
+        assertThrows(IllegalArgumentException.class, () -> TaskFormat.QA.newHead(3, HeadFamily.BERT, 1));
+        TaskHead head = TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.BERT, 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, head::block);
+        assertEquals(true, e.getMessage().contains("before initialize"), e.getMessage());
+        try (NDManager m = NDManager.newBaseManager()) {
+            head.initialize(m, HIDDEN);
+            assertThrows(IllegalStateException.class, () -> head.initialize(m, HIDDEN));
+        }
+    }
+}
