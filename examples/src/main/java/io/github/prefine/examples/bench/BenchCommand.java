@@ -106,8 +106,21 @@ public final class BenchCommand implements Callable<Integer> {
 
     private boolean mixed;
 
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + ": expected a whole number of at least " + min + ", found " + value
+                    + "; pass for example " + option + " " + Math.max(min, 1) + " or leave it out for the default");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
+        atLeast("--steps", steps, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--batch", batch, 1);
+        atLeast("--length", length, 2);
+        atLeast("--layers", layers, 0);
         mixed = switch (precision.toUpperCase(Locale.ROOT)) {
             case "FP32", "FLOAT32" -> false;
             case "FP16_MIXED", "FP16-MIXED", "MIXED" -> true;

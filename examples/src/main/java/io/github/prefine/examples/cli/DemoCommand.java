@@ -62,7 +62,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite (default: ${DEFAULT-VALUE})")
     long suiteSeed;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
@@ -72,9 +73,20 @@ public final class DemoCommand implements Callable<Integer> {
                 .optTypeVocabSize(2).build();
     }
 
+    /** Rejects bad values before anything is generated, written or trained. */
+    void checkOptions() {
+        OptionChecks.atLeast("--seeds", seeds, 1);
+        OptionChecks.atLeast("--epochs", epochs, 1);
+        OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
+        OptionChecks.learningRate("--lr", learningRate);
+        OptionChecks.learningRate("--target-lr", targetLearningRate);
+        OptionChecks.outputFolder("--out", out);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
+        checkOptions();
         // tiny models are bound by per-operation overhead; one PyTorch thread is as fast and
         // behaves far better on a shared or loaded machine (override with -D on the command line)
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
