@@ -62,6 +62,15 @@ public final class PrefineCli implements Callable<Integer> {
      * @return the exit code: 0 done, 2 bad input or environment, 1 internal fault
      */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling, for tests that redirect its output.
+     *
+     * @return a new command line
+     */
+    static CommandLine commandLine() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
@@ -84,7 +93,7 @@ public final class PrefineCli implements Callable<Integer> {
             command.getErr().flush();
             return o.exitCode();
         });
-        return cli.execute(args);
+        return cli;
     }
 
     private static String prefix(CommandLine c) {

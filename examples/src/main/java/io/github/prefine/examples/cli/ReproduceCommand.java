@@ -118,16 +118,16 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
-        if (threads != null) {
-            // read once when the engine starts, which happens below
-            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
         List<TaskGroup> g = groups();
         List<Task> t = targets();
         checkOptions(t);
         TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
         checkData(source, g, t);
+        if (threads != null) {
+            // read once when the engine starts, which happens below
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
         Device dev = DeviceOption.parse(device);
         List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
         Path enc = EncoderOption.resolve(encoder, out);
