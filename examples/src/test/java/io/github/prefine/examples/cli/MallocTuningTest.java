@@ -65,6 +65,22 @@ class MallocTuningTest {
     }
 
     @Test
+    void demoHelpPrintsItsUsageFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName(), "demo", "--help")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
+                || k.equals(MallocTuning.SWITCH));
+        Process p = pb.start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("Usage: prefine demo"), out);
+        assertFalse(out.contains("Re-launching"), out);
+    }
+
+    @Test
     void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
         if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
             System.out.println("skipped: the re-launch applies to glibc systems only");
