@@ -117,6 +117,8 @@ public final class DemoCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         ConsoleProgress bar = ConsoleProgress.onStderr();
+        // seven combinations of SL, QA and C, each with synthetic data
+        RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), seeds), System::nanoTime);
         ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
@@ -125,10 +127,13 @@ public final class DemoCommand implements Callable<Integer> {
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optStrict(true)
-                .optProgress(label -> new TrainingProgress(bar, label)).build();
+                .optProgress(label -> {
+                    bar.status(status.line());
+                    return new TrainingProgress(bar, label);
+                }).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();
-        bar.finishLine();
+        bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
     }

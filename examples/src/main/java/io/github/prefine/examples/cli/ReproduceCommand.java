@@ -7,6 +7,7 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.examples.pipeline.ReproductionPipeline;
 import io.github.prefine.examples.pipeline.Reports;
 import io.github.prefine.examples.pipeline.Verdicts;
@@ -122,7 +123,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<Task> t = targets();
         checkOptions(t);
         TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
-        checkData(source, g, t);
+        int planned = checkData(source, g, t);
         if (threads != null) {
             // read once when the engine starts, which happens below
             System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
@@ -132,6 +133,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
+        RunStatus status = new RunStatus(out, planned, System::nanoTime);
         ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(enc)
                 .setData(source)
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
@@ -141,10 +143,13 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optBatchSize(batchSize).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optStrict(strict)
-                .optProgress(label -> new TrainingProgress(bar, label)).build();
+                .optProgress(label -> {
+                    bar.status(status.line());
+                    return new TrainingProgress(bar, label);
+                }).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();
-        bar.finishLine();
+        bar.status(status.line());
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
@@ -212,14 +217,20 @@ public final class ReproduceCommand implements Callable<Integer> {
         OptionChecks.outputFolder("--out", out);
     }
 
-    /** Missing data is found here, before any work, rather than by the pipeline after the encoder is written. */
-    private void checkData(TaskDataSource source, List<TaskGroup> g, List<Task> t) {
+    /**
+     * Missing data is found here, before any work, rather than by the pipeline after the encoder is
+     * written; returns the units the pipeline will plan, for the run's status line.
+     */
+    private int checkData(TaskDataSource source, List<TaskGroup> g, List<Task> t) {
         Map<String, List<String>> missing = new LinkedHashMap<>();
+        Set<TaskGroup> withData = new LinkedHashSet<>();
         for (Task task : TaskCatalog.prefinetuning()) {
             if (g.contains(task.group())) {
                 List<String> m = source.missing(task);
                 if (!m.isEmpty()) {
                     missing.put(task.name(), m);
+                } else {
+                    withData.add(task.group());
                 }
             }
         }
@@ -243,6 +254,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + " data (first missing: " + missing.values().iterator().next() + "); expected the TaskCatalog layout"
                     + " (docs/data-layout.md); check --data and --targets");
         }
+        long combinations = TaskRegistry.combinations(g).stream()
+                .filter(c -> c.groups().stream().anyMatch(withData::contains)).count();
+        return RunStatus.plannedUnits((int) combinations, usableTargets, seeds);
     }
 
     static void printSummary(PrintStream o, ReproductionPipeline.Summary s, double seconds) {
