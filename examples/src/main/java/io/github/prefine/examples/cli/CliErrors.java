@@ -56,7 +56,11 @@ final class CliErrors {
         if (e instanceof MalformedCheckpointException) {
             return bad(e.getMessage() + "; the encoder folder is damaged or not an HF checkpoint: download or export it again");
         }
-        if (e instanceof ModelNotFoundException || e instanceof HubException) {
+        if (e instanceof ModelNotFoundException) {
+            return bad(e.getMessage() + "; pass a local HF folder (config.json, model.safetensors, tokenizer.json), an HF"
+                    + " model id reachable online, or minilm");
+        }
+        if (e instanceof HubException) {
             return bad(e.getMessage());
         }
         if (e instanceof NonFiniteLossException) {

@@ -222,6 +222,26 @@ class BadInvocationsTest {
     }
 
     @Test
+    void aRealProcessWithoutNetworkEndsWithExit2AndOneLine() throws Exception {
+        // the Hub endpoint is a closed port: what a machine without network sees
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model", "acme/tiny", "hi")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("no-network.log").toFile());
+        pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:9");
+        pb.environment().put("HF_HUB_CACHE", tmp.resolve("hf-cache").toString());
+        pb.environment().remove("HF_HUB_OFFLINE");
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+        String log = Files.readString(tmp.resolve("no-network.log"));
+        assertEquals(2, p.exitValue(), log);
+        List<String> errors = log.lines().filter(l -> l.startsWith("prefine encode: ")).toList();
+        assertEquals(1, errors.size(), log);
+        assertTrue(errors.get(0).contains("acme/tiny: could not be fetched from the Hub")
+                && errors.get(0).contains("check the network"), errors.get(0));
+        assertFalse(log.contains("\tat "), log);
+    }
+
+    @Test
     void noArgumentsPrintsTheUsageAndExits2() {
         String[] r = run(List.of());
         assertEquals("2", r[0]);
