@@ -101,6 +101,9 @@ final class CliErrors {
             if (m.toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
                 return bad(m + "; free some space or choose another --out, then run the same command again to resume");
             }
+            if (m.contains("config.json") || m.contains(".safetensors")) {
+                return bad(m + "; the encoder folder is damaged or not an HF checkpoint: download or export it again");
+            }
             return bad(m + "; check the file, the disk and the network");
         }
         return new Outcome(INTERNAL, "internal error (" + e + "); rerun with --verbose for the stack trace and"

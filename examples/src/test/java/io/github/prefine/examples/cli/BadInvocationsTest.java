@@ -160,6 +160,19 @@ class BadInvocationsTest {
                 c("eval --json DIR", 2, "expected a file name, found a directory", "eval", "--format", "conll", "--json",
                         tmp.toString(), write("ok.conll", "a O O\n").toString()),
                 c("unknown command", 2, "Unmatched argument", "train")));
+        String shared = System.getProperty("prefine.shared");
+        Path realData = shared == null ? null : Path.of(shared, "data");
+        if (realData != null && Files.isDirectory(realData.resolve("cls/cb"))) {
+            String other = tmp.resolve("out-encoder").toString();
+            cases.add(c("reproduce --encoder folder without config.json", 2, "no config.json", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
+                    noConfig.toString(), "--out", other));
+            cases.add(c("reproduce --encoder malformed config.json", 2, "config.json", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
+                    badConfig.toString(), "--out", other));
+        } else {
+            System.out.println("reproduce --encoder cases skipped: no shared data at " + realData);
+        }
         String ro = readOnlyFolder();
         if (ro != null) {
             cases.add(c("demo --out read-only", 2, "not writable", "demo", "--out", ro));
@@ -268,6 +281,8 @@ class BadInvocationsTest {
         assertEquals(CliErrors.BAD_INPUT, disk.exitCode());
         assertEquals("/out/table2.svg: no space left on device; free some space or choose another --out, then run the same"
                 + " command again to resume", disk.message());
+        assertTrue(CliErrors.classify(new java.io.IOException("No space left on device")).message()
+                .contains("free some space"));
         assertEquals(CliErrors.BAD_INPUT, CliErrors.classify(new java.io.UncheckedIOException(
                 new java.nio.file.AccessDeniedException("/out/x"))).exitCode());
     }
