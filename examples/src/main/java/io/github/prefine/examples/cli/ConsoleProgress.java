@@ -1,8 +1,11 @@
 package io.github.prefine.examples.cli;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -49,17 +52,33 @@ public final class ConsoleProgress {
     }
 
     /**
-     * Creates a bar on {@code System.err}, interactive when a console is attached.
+     * Creates a bar on {@code System.err}, interactive when standard error is a terminal.
      *
      * @return the bar
      */
     public static ConsoleProgress onStderr() {
-        ConsoleProgress bar = new ConsoleProgress(System.err, System.console() != null, System::nanoTime);
+        ConsoleProgress bar = new ConsoleProgress(System.err, stderrIsTerminal(), System::nanoTime);
         if (bar.interactive) {
             // log lines (slf4j-simple writes to System.err) first clear the bar
             System.setErr(bar.guardedStream());
         }
         return bar;
+    }
+
+    /**
+     * Whether standard error is a terminal: on Linux the target of {@code /proc/self/fd/2} says so
+     * ({@code prefine demo 2> log} must get plain lines even when standard output is a terminal);
+     * elsewhere a console on standard input and output is taken as the answer.
+     *
+     * @return true for a terminal
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
     }
 
     /**

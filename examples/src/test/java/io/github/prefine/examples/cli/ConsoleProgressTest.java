@@ -59,6 +59,14 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void redirectedStandardErrorIsNoTerminal() {
+        // surefire pipes the test JVM's standard error
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")),
+                "no /proc here");
+        assertTrue(!ConsoleProgress.stderrIsTerminal());
+    }
+
+    @Test
     void runStatusCountsRecordsWhoeverWroteThemAndTimesWhatThisProcessRan(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path out) throws Exception {
         java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
