@@ -87,6 +87,8 @@ public final class EvalCommand implements Callable<Integer> {
      * Runs the scoring.
      *
      * @return the exit code
+     * @throws IOException if a file is malformed ({@link io.github.prefine.eval.files.PredictionFileException})
+     *     or cannot be read or written; {@link PrefineCli} turns it into one line and exit code 2
      */
     @Override
     public Integer call() throws IOException {

@@ -281,6 +281,11 @@ class BadInvocationsTest {
         assertEquals(CliErrors.BAD_INPUT, disk.exitCode());
         assertEquals("/out/table2.svg: no space left on device; free some space or choose another --out, then run the same"
                 + " command again to resume", disk.message());
+        CliErrors.Outcome diverged = CliErrors.classify(new io.github.prefine.core.train.NonFiniteLossException(12, 0,
+                List.of("wnut17")));
+        assertEquals(CliErrors.BAD_INPUT, diverged.exitCode());
+        assertTrue(diverged.message().startsWith("training diverged: training step 12 (epoch 0)")
+                && diverged.message().endsWith("; lower the learning rate (--lr, --target-lr)"), diverged.message());
         assertTrue(CliErrors.classify(new java.io.IOException("No space left on device")).message()
                 .contains("free some space"));
         assertEquals(CliErrors.BAD_INPUT, CliErrors.classify(new java.io.UncheckedIOException(
