@@ -1,6 +1,8 @@
 package io.github.prefine.examples;
 
 import ai.djl.ndarray.NDManager;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -77,6 +79,14 @@ public final class QuickStart {
      */
     public static void main(String[] args) throws IOException {
         Path work = Files.createTempDirectory("prefine-quickstart");
+        try {
+            run(work);
+        } finally {
+            MoreFiles.deleteRecursively(work, RecursiveDeleteOption.ALLOW_INSECURE);
+        }
+    }
+
+    private static void run(Path work) throws IOException {
         SyntheticSuite suite = SyntheticSuite.generate(7, new SyntheticSuite.Sizes(200, 48, 48, 64));
         Path base = randomBert(suite, work.resolve("random-bert"));
 

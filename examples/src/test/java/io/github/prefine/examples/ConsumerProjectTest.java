@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,24 +29,62 @@ import org.junit.jupiter.api.io.TempDir;
  * into a fresh temporary local repository, in the layout {@code install:install-file} writes, and
  * builds {@code src/test/resources/consumer} (a project using {@code TaskRegistry} and {@code
  * HeterogeneousSampler}, with its own unit test) against it: {@code mvn package} with that
- * repository, the user's {@code ~/.m2/repository} serving every third-party artifact as a
- * {@code file:} mirror, so nothing is downloaded and the shared {@code ~/.m2} is never written.
- * Skipped with the reason when {@code mvn} is not on the PATH or the jars are not packaged yet
- * (run {@code mvn verify} from the root).
+ * repository, the user's {@code ~/.m2/repository} serving third-party artifacts as a {@code file:}
+ * repository (so the shared {@code ~/.m2} is never written) and Maven Central behind it for what
+ * it lacks (a fresh machine with an empty {@code ~/.m2}). Skipped with a printed reason when
+ * {@code mvn} is not on the PATH, the jars are not packaged yet (run {@code mvn verify} from the
+ * root), or artifacts are missing and Maven Central cannot be reached.
  */
 class ConsumerProjectTest {
     private static final List<String> MODULES = List.of("sampling", "eval", "heads", "core");
 
     @Test
     void aThirdPartyProjectBuildsAndRunsAgainstTheInstalledJars(@TempDir Path tmp) throws Exception {
+        Path userRepo = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Build b = build(tmp, userRepo);
+        if (b.skipReason() != null) {
+            // printed as well: surefire shows an assumption's message only in its reports
+            System.out.println("ConsumerProjectTest skipped: " + b.skipReason());
+            assumeTrue(false, b.skipReason());
+        }
+        assertTrue(b.finished(), "consumer build timed out:\n" + b.log());
+        assertEquals(0, b.exitCode(), "consumer build failed:\n" + b.log());
+        assertTrue(Files.exists(b.project().resolve("target/prefine-consumer-1.0.jar")), b.log());
+        long sl = io.github.prefine.core.task.TaskCatalog.prefinetuning().stream()
+                .filter(t -> t.group().equals(io.github.prefine.core.task.TaskGroup.SL)).count();
+        assertTrue(b.log().contains("CONSUMER: " + sl + " SL tasks, 7 combinations, first batch of 8"), b.log());
+        // the prefine classes came from the jars installed here, not from anywhere else
+        assertTrue(Files.exists(b.repo().resolve("io/github/prefine/prefine-core/" + b.version() + "/prefine-core-"
+                + b.version() + ".jar")));
+    }
+
+    @Test
+    void aFreshMachineOfflineIsASkipWithAReasonNotAFailure(@TempDir Path tmp) throws Exception {
+        assumeTrue(!centralReachable(), "Maven Central is reachable: a fresh machine resolves what it needs from it");
+        // an empty ~/.m2, as on a fresh machine
+        Build b = build(tmp, Files.createDirectories(tmp.resolve("empty-m2")));
+        assumeTrue(b.project() != null, String.valueOf(b.skipReason()));
+        assertTrue(b.skipReason() != null, "expected a skip, the build said:\n" + b.log());
+        assertTrue(b.skipReason().contains("Maven Central is not reachable"), b.skipReason());
+    }
+
+    /** What one consumer build did; {@code skipReason} is set when it could not be judged here. */
+    private record Build(Path project, Path repo, String version, boolean finished, int exitCode, String log,
+            String skipReason) {}
+
+    private static Build build(Path tmp, Path userRepo) throws Exception {
         Path root = Path.of("").toAbsolutePath().getParent();
         String mvn = findOnPath(isWindows() ? "mvn.cmd" : "mvn");
-        assumeTrue(mvn != null, "mvn is not on the PATH");
+        if (mvn == null) {
+            return new Build(null, null, null, false, -1, "", "mvn is not on the PATH");
+        }
         String parent = Files.readString(root.resolve("pom.xml"));
         String version = first(parent, "<artifactId>prefine-parent</artifactId>\\s*<version>([^<]+)</version>");
         for (String m : MODULES) {
-            assumeTrue(Files.exists(jar(root, m, version)),
-                    "prefine-" + m + " is not packaged yet (run mvn verify from the project root)");
+            if (!Files.exists(jar(root, m, version))) {
+                return new Build(null, null, version, false, -1, "",
+                        "prefine-" + m + " is not packaged yet (run mvn verify from the project root)");
+            }
         }
         Path repo = tmp.resolve("repo");
         install(repo, "prefine-parent", version, root.resolve("pom.xml"), null);
@@ -61,10 +101,14 @@ class ConsumerProjectTest {
                 .replace("@surefire.version@", plugin(parent, "maven-surefire-plugin"))
                 .replace("@jar.version@", plugin(parent, "maven-jar-plugin"));
         Files.writeString(project.resolve("pom.xml"), pom);
-        Path userRepo = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        // the user's repository first, read as a file: repository, so the shared ~/.m2 is never
+        // written; Maven Central after it for whatever it lacks (a fresh machine has nothing)
+        String local = "<id>user-m2</id><url>" + userRepo.toUri() + "</url>";
         Path settings = tmp.resolve("settings.xml");
-        Files.writeString(settings, "<settings><mirrors><mirror><id>local-m2</id><mirrorOf>*</mirrorOf><url>"
-                + userRepo.toUri() + "</url></mirror></mirrors></settings>");
+        Files.writeString(settings, "<settings><profiles><profile><id>user-m2</id>"
+                + "<repositories><repository>" + local + "</repository></repositories>"
+                + "<pluginRepositories><pluginRepository>" + local + "</pluginRepository></pluginRepositories>"
+                + "</profile></profiles><activeProfiles><activeProfile>user-m2</activeProfile></activeProfiles></settings>");
         List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp", "-s", settings.toString(),
                 "-Dmaven.repo.local=" + repo, "-f", project.resolve("pom.xml").toString(), "package"));
         Path log = tmp.resolve("mvn.log");
@@ -74,14 +118,28 @@ class ConsumerProjectTest {
             p.destroyForcibly();
         }
         String out = Files.readString(log);
-        assertTrue(finished, "consumer build timed out:\n" + out);
-        assertEquals(0, p.exitValue(), "consumer build failed:\n" + out);
-        assertTrue(Files.exists(project.resolve("target/prefine-consumer-1.0.jar")), out);
-        long sl = io.github.prefine.core.task.TaskCatalog.prefinetuning().stream()
-                .filter(t -> t.group().equals(io.github.prefine.core.task.TaskGroup.SL)).count();
-        assertTrue(out.contains("CONSUMER: " + sl + " SL tasks, 7 combinations, first batch of 8"), out);
-        // the prefine classes came from the jars installed here, not from anywhere else
-        assertTrue(Files.exists(repo.resolve("io/github/prefine/prefine-core/" + version + "/prefine-core-" + version + ".jar")));
+        int rc = finished ? p.exitValue() : -1;
+        String skip = null;
+        if (rc != 0 && unresolved(out) && !centralReachable()) {
+            Matcher m = Pattern.compile("(?m)^.*(could not be resolved|Could not resolve|Could not transfer).*$").matcher(out);
+            skip = "Maven Central is not reachable and " + userRepo + " lacks what the consumer build needs ("
+                    + (m.find() ? m.group().strip() : "unresolved artifacts") + "); run once online or fill ~/.m2 first";
+        }
+        return new Build(project, repo, version, finished, rc, out, skip);
+    }
+
+    private static boolean unresolved(String log) {
+        return log.contains("could not be resolved") || log.contains("Could not resolve")
+                || log.contains("Could not transfer") || log.contains("Cannot access");
+    }
+
+    private static boolean centralReachable() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("repo.maven.apache.org", 443), 3000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static Path jar(Path root, String module, String version) {

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -33,6 +34,7 @@ import java.util.Objects;
 public final class SafetensorsWriter {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The metadata HF writes for PyTorch checkpoints. */
     public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
@@ -94,13 +96,16 @@ public final class SafetensorsWriter {
 
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        // not Files.createTempFile: its 0600 would survive the rename and ignore the user's umask
+        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeFully(ch, head);
                 for (HostTensor t : sorted) {
                     writeFully(ch, t.data());
                 }
+                // on disk before the name points at it: a crash leaves the old file or the whole new one
+                ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {

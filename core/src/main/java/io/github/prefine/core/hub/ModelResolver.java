@@ -12,6 +12,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
@@ -61,16 +62,18 @@ import org.slf4j.LoggerFactory;
  * etag ({@code X-Linked-Etag}, else {@code ETag}) and the size ({@code X-Linked-Size}, else
  * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete}; an interrupted
  * transfer is continued with a {@code Range} request, both by the retries of one resolve and by a
- * later resolve. What is checked: always the size; for LFS files (the etag is a 64-digit sha256,
- * as {@code X-Linked-Etag} is) the sha256 of the bytes too. Plain git files (small JSON) have a git
- * object id as etag, which is used as the blob name but not verified. A checked blob is moved
- * atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where links are not
- * supported), and {@code refs/<revision>} is written last, atomically, so a half-finished download
- * never looks complete.
+ * later resolve. What is checked, for every file: the size, and the hash the etag names: the
+ * sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
+ * hash (sha1 of {@code "blob <size>\0"} and the bytes) for plain git files (a 40-digit etag). A file
+ * whose etag is neither is refused, since it cannot be checked. A checked blob is flushed to disk
+ * ({@code fsync}), moved atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where
+ * links are not supported), and {@code refs/<revision>} is written last, flushed and atomically,
+ * so a half-finished download never looks complete, even after a power cut.
  *
  * <p>The token ({@link HubSettings#token()}) is sent as {@code Authorization: Bearer} to the
  * endpoint's host only, never to a redirect target on another host, and never appears in logs or
- * exception messages. A body that sends nothing for the stall timeout is cut and resumed like a
+ * exception messages; a plain {@code http} endpoint gets a warning that the token travels in clear
+ * text. A body that sends nothing for the stall timeout is cut and resumed like a
  * dropped one. Two processes downloading the same file at once are not coordinated (no file
  * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
  */
@@ -80,6 +83,7 @@ public final class ModelResolver {
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final String CONFIG = "config.json";
     private static final String TOKENIZER = "tokenizer.json";
     private static final String WEIGHTS = "model.safetensors";
@@ -99,6 +103,8 @@ public final class ModelResolver {
     private final int downloadAttempts;
     private final Duration requestTimeout;
     private final Duration stallTimeout;
+    /** The clear-text token warning is given once per resolver. */
+    private final AtomicBoolean plainHttpWarned = new AtomicBoolean();
 
     private ModelResolver(Builder b) {
         this.settings = b.settings;
@@ -285,8 +291,9 @@ public final class ModelResolver {
         if (!COMMIT.matcher(revision).matches()) {
             Path ref = repo.resolve("refs").resolve(revision);
             Files.createDirectories(ref.getParent());
-            Path tmp = Files.createTempFile(ref.getParent(), ".ref-", ".tmp");
+            Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.writeString(tmp, commit, StandardCharsets.UTF_8);
+            force(tmp);
             moveAtomically(tmp, ref);
         }
         return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
@@ -415,6 +422,8 @@ public final class ModelResolver {
                     + "; resolve again to resume", last);
         }
         verify(id, file, meta, partial);
+        // on disk before the name says it is complete: after a crash a blob is whole or absent
+        force(partial);
         moveAtomically(partial, blob);
         LOG.info("{}: {}: {} bytes checked and stored as {}", id, file, meta.size, blob);
     }
@@ -520,9 +529,46 @@ public final class ModelResolver {
             if (!actual.equals(meta.etag)) {
                 Files.delete(partial);
                 throw new HubException(-1, id + ": " + file + ": sha256 must equal the server's " + meta.etag
-                        + ", found " + actual + "; the corrupt file was deleted");
+                        + ", found " + actual + "; the corrupt file was deleted, resolve again to download it anew");
+            }
+        } else if (GIT_OBJECT_ID.matcher(meta.etag).matches()) {
+            String actual = gitBlobId(partial);
+            if (!actual.equals(meta.etag)) {
+                Files.delete(partial);
+                throw new HubException(-1, id + ": " + file + ": git blob hash must equal the server's " + meta.etag
+                        + ", found " + actual + "; the corrupt file was deleted, resolve again to download it anew");
+            }
+        } else {
+            Files.delete(partial);
+            throw new HubException(-1, id + ": " + file + ": the server's ETag '" + meta.etag + "' is neither a sha256"
+                    + " nor a git blob hash, so the download cannot be checked; use a Hub endpoint that sends them"
+                    + " (HF_ENDPOINT)");
+        }
+    }
+
+    /**
+     * Returns the git object id of a file as a blob: the sha1 of {@code "blob <size>\0"} and its
+     * bytes, which the Hub sends as the ETag of files not stored in LFS.
+     *
+     * @param file the file
+     * @return 40 hex digits
+     * @throws IOException if the file cannot be read
+     */
+    static String gitBlobId(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-1");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK must provide SHA-1", e);
+        }
+        md.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
             }
         }
+        return HexFormat.of().formatHex(md.digest());
     }
 
     /**
@@ -561,6 +607,12 @@ public final class ModelResolver {
         moveAtomically(tmp, target);
     }
 
+    private static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
     private static void moveAtomically(Path from, Path to) throws IOException {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -580,6 +632,10 @@ public final class ModelResolver {
                 .header("User-Agent", "prefine")
                 .header("Accept-Encoding", "identity");
         if (settings.hasToken() && sameHost(url)) {
+            if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
+                LOG.warn("HF_TOKEN is sent in clear text over plain http to {}; anyone on the way can read it."
+                        + " Use an https endpoint (HF_ENDPOINT) or unset HF_TOKEN", url.getHost());
+            }
             b.header("Authorization", "Bearer " + settings.token());
         }
         return b;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -14,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,6 +68,20 @@ class SafetensorsReaderTest {
             assertEquals(HostTensor.DType.F32, r.dtype("b.weight"));
             assertEquals(a.data(), r.read("b.weight").data());
             assertEquals(s.data(), r.read("a.bias").data());
+        }
+    }
+
+    @Test
+    void writtenWeightsHonourTheUmaskAndLeaveNoTempFile() throws Exception {
+        assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
+        // the permissions any tool gets here: a plain new file, created under the process umask
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path p = dir.resolve("w").resolve("model.safetensors");
+        SafetensorsWriter.write(p, List.of(HostTensor.ofFloats("a", new long[] {1}, new float[] {1})));
+        assertEquals(PosixFilePermissions.toString(Files.getPosixFilePermissions(plain)),
+                PosixFilePermissions.toString(Files.getPosixFilePermissions(p)));
+        try (var files = Files.list(p.getParent())) {
+            assertEquals(List.of(p), files.toList());
         }
     }
 

@@ -55,11 +55,18 @@ final class LocalHubServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Adds a plain git file (etag: a made-up 40-digit object id) or an LFS file (etag: its sha256). */
+    /** Adds a plain git file (etag: its git blob hash, as the Hub sends) or an LFS file (etag: its sha256). */
     synchronized LocalHubServer put(String id, String file, byte[] content, boolean lfs) {
-        String etag = lfs ? sha256(content) : sha256(content).substring(0, 40);
+        String etag = lfs ? sha256(content) : gitBlobId(content);
         files.put("/" + id + "/resolve/main/" + file, new Served(content, lfs, etag));
         return this;
+    }
+
+    /** Serves this file under another etag, as a server that sends no content hash would. */
+    synchronized void etag(String id, String file, String etag) {
+        String key = "/" + id + "/resolve/main/" + file;
+        Served f = files.get(key);
+        files.put(key, new Served(f.content(), f.lfs(), etag));
     }
 
     /** The next GET of this file without a Range header sends only the first n bytes, then drops the connection. */
@@ -193,6 +200,17 @@ final class LocalHubServer implements AutoCloseable {
             ex.getResponseBody().write(body);
         }
         ex.close();
+    }
+
+    /** What {@code git hash-object} prints for these bytes. */
+    static String gitBlobId(byte[] b) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-1");
+            md.update(("blob " + b.length + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return HexFormat.of().formatHex(md.digest(b));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static String sha256(byte[] b) {

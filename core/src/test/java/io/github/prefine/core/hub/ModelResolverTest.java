@@ -280,6 +280,63 @@ class ModelResolverTest {
     }
 
     @Test
+    void corruptGitFileIsRejectedByItsBlobHash() {
+        hub.corrupt(ID, "config.json");
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+        assertTrue(e.getMessage().contains("config.json: git blob hash must equal the server's "
+                + LocalHubServer.gitBlobId(CONFIG)), e.getMessage());
+        Path repo = cache.resolve("models--acme--tiny-bert");
+        assertFalse(Files.exists(repo.resolve("blobs/" + LocalHubServer.gitBlobId(CONFIG))));
+        assertFalse(Files.exists(repo.resolve("refs/main")));
+    }
+
+    @Test
+    void aFileWhoseEtagIsNoHashIsRefusedAsUncheckable() {
+        hub.etag(ID, "tokenizer.json", "v1-abc");
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+        assertTrue(e.getMessage().contains("tokenizer.json: the server's ETag 'v1-abc' is neither a sha256 nor a git"
+                + " blob hash"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny-bert/refs/main")));
+    }
+
+    @Test
+    void aTokenOverPlainHttpIsWarnedAboutOnceWithoutShowingIt() throws IOException {
+        String token = "hf_SecretToken1234567890";
+        hub.requireToken(token);
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream withToken = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(withToken, true, StandardCharsets.UTF_8));
+            resolver(settings(token), 1).resolve(ID);
+        } finally {
+            System.setErr(realErr);
+        }
+        String logs = withToken.toString(StandardCharsets.UTF_8);
+        assertEquals(1, logs.lines().filter(l -> l.contains("HF_TOKEN is sent in clear text over plain http to 127.0.0.1"))
+                .count(), logs);
+        assertFalse(logs.contains(token), logs);
+        hub.requireToken(null);
+        ByteArrayOutputStream without = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(without, true, StandardCharsets.UTF_8));
+            ModelResolver.builder().optSettings(new HubSettings(hub.endpoint(), tmp.resolve("other-cache"), false, null))
+                    .build().resolve(ID);
+        } finally {
+            System.setErr(realErr);
+        }
+        assertFalse(without.toString(StandardCharsets.UTF_8).contains("clear text"), without.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void gitBlobIdMatchesGitHashObject() throws IOException {
+        Path f = tmp.resolve("abc");
+        Files.writeString(f, "abc");
+        // printf 'abc' | git hash-object --stdin
+        assertEquals("f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f", ModelResolver.gitBlobId(f));
+        assertEquals("f2ba8f84ab5c1bce84a7b441cb1959cfc7093b7f", LocalHubServer.gitBlobId("abc".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void sha256MatchesKnownDigest() throws IOException {
         Path f = tmp.resolve("abc");
         Files.writeString(f, "abc");

@@ -2,16 +2,12 @@ package io.github.prefine.eval.files;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.prefine.eval.metrics.ClassificationMetrics;
 import io.github.prefine.eval.metrics.PrfScore;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,8 +16,9 @@ import java.util.Map;
  * scores accuracy, macro F1 and per-class F1 like scikit-learn.
  *
  * <p>Labels may be JSON strings, numbers or booleans; a number or boolean is compared by its JSON
- * text ({@code 1} and {@code "1"} are the same label, {@code 1.0} is another). The id is optional.
- * Blank lines are ignored. Stateless.
+ * text ({@code 1} and {@code "1"} are the same label, {@code 1.0} is another). The id is optional;
+ * when present it must be unique. Each line is strict JSON (no single quotes or unquoted names);
+ * blank lines are ignored, and a file without any prediction is an error. Stateless.
  */
 public final class ClassificationPredictions {
 
@@ -73,34 +70,43 @@ public final class ClassificationPredictions {
      *
      * @param file the file (UTF-8)
      * @return gold and predicted labels
-     * @throws PredictionFileException if a line is not an object with scalar gold and pred (file, line)
+     * @throws PredictionFileException if a line is not strict JSON, not an object with scalar gold
+     *     and pred, repeats an id, or the file holds no prediction (file, line)
      * @throws IOException if reading fails
      */
     public static Labels read(Path file) throws IOException {
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonElement e;
-                try {
-                    e = JsonParser.parseString(line);
-                } catch (JsonParseException ex) {
-                    throw new PredictionFileException(file, Integer.toString(no), "a JSON object",
-                            "\"" + PredictionFileException.abbreviate(line) + "\"", ex);
-                }
-                if (!e.isJsonObject()) {
-                    throw new PredictionFileException(file, Integer.toString(no), "a JSON object", SquadPredictions.describe(e));
-                }
-                JsonObject o = e.getAsJsonObject();
-                gold.add(label(file, no, o, "gold"));
-                pred.add(label(file, no, o, "pred"));
+        Map<String, Integer> ids = new HashMap<>();
+        String[] lines = StrictText.readUtf8(file).split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int no = i + 1;
+            String line = lines[i];
+            if (line.isBlank()) {
+                continue;
             }
+            JsonElement e = StrictText.parseJson(file, line, no);
+            if (!e.isJsonObject()) {
+                throw new PredictionFileException(file, Integer.toString(no), "a JSON object", SquadPredictions.describe(e));
+            }
+            JsonObject o = e.getAsJsonObject();
+            JsonElement id = o.get("id");
+            if (id != null) {
+                if (!id.isJsonPrimitive()) {
+                    throw new PredictionFileException(file, no + ": $.id", "a string or number id", SquadPredictions.describe(id));
+                }
+                Integer first = ids.putIfAbsent(id.getAsJsonPrimitive().isString() ? id.getAsString() : id.toString(), no);
+                if (first != null) {
+                    throw new PredictionFileException(file, no + ": $.id", "a unique id",
+                            SquadPredictions.describe(id) + " again (first on line " + first + ")");
+                }
+            }
+            gold.add(label(file, no, o, "gold"));
+            pred.add(label(file, no, o, "pred"));
+        }
+        if (gold.isEmpty()) {
+            throw new PredictionFileException(file, "1", "at least one prediction line {\"id\", \"gold\", \"pred\"}",
+                    lines.length <= 1 && lines[0].isEmpty() ? "an empty file" : "only blank lines");
         }
         return new Labels(gold, pred);
     }

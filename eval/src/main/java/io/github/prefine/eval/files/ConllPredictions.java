@@ -2,10 +2,7 @@ package io.github.prefine.eval.files;
 
 import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +13,8 @@ import java.util.Objects;
  *
  * <p>Each non-blank line holds whitespace-separated columns: token, gold tag and predicted tag are the
  * last three (so extra leading columns are allowed, as in conlleval output). Lines that hold only
- * whitespace separate sentences; {@code -DOCSTART-} lines are skipped. Stateless.
+ * whitespace separate sentences; {@code -DOCSTART-} lines are skipped. The file must be UTF-8 and
+ * hold at least one token line. Stateless.
  */
 public final class ConllPredictions {
 
@@ -46,7 +44,8 @@ public final class ConllPredictions {
      *
      * @param file the CoNLL file (UTF-8)
      * @return gold and predicted tags
-     * @throws PredictionFileException if a line has fewer than three columns (file, line, count)
+     * @throws PredictionFileException if a byte is not UTF-8, a line has fewer than three columns
+     *     (file, line, count), or there is no token line
      * @throws IOException if reading fails
      */
     public static Tags read(Path file) throws IOException {
@@ -55,37 +54,39 @@ public final class ConllPredictions {
         List<List<String>> pred = new ArrayList<>();
         List<String> g = new ArrayList<>();
         List<String> p = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int no = 0;
-            while ((line = r.readLine()) != null) {
-                no++;
-                String s = line.strip();
-                if (s.isEmpty()) {
-                    if (!g.isEmpty()) {
-                        gold.add(g);
-                        pred.add(p);
-                        g = new ArrayList<>();
-                        p = new ArrayList<>();
-                    }
-                    continue;
+        String[] lines = StrictText.readUtf8(file).split("\\R", -1);
+        for (int i = 0; i < lines.length; i++) {
+            int no = i + 1;
+            String line = lines[i];
+            String s = line.strip();
+            if (s.isEmpty()) {
+                if (!g.isEmpty()) {
+                    gold.add(g);
+                    pred.add(p);
+                    g = new ArrayList<>();
+                    p = new ArrayList<>();
                 }
-                if (s.startsWith("-DOCSTART-")) {
-                    continue;
-                }
-                String[] cols = s.split("\\s+");
-                if (cols.length < 3) {
-                    throw new PredictionFileException(file, Integer.toString(no),
-                            "3 whitespace-separated columns (token, gold, predicted)", cols.length + " in \""
-                                    + PredictionFileException.abbreviate(line) + "\"");
-                }
-                g.add(cols[cols.length - 2]);
-                p.add(cols[cols.length - 1]);
+                continue;
             }
+            if (s.startsWith("-DOCSTART-")) {
+                continue;
+            }
+            String[] cols = s.split("\\s+");
+            if (cols.length < 3) {
+                throw new PredictionFileException(file, Integer.toString(no),
+                        "3 whitespace-separated columns (token, gold, predicted)", cols.length + " in \""
+                                + PredictionFileException.abbreviate(line) + "\"");
+            }
+            g.add(cols[cols.length - 2]);
+            p.add(cols[cols.length - 1]);
         }
         if (!g.isEmpty()) {
             gold.add(g);
             pred.add(p);
+        }
+        if (gold.isEmpty()) {
+            throw new PredictionFileException(file, "1", "at least one line of token, gold and predicted tag",
+                    "no token lines");
         }
         return new Tags(gold, pred);
     }

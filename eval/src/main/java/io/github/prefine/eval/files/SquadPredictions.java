@@ -3,14 +3,9 @@ package io.github.prefine.eval.files;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.prefine.eval.metrics.SquadMetrics;
 import io.github.prefine.eval.metrics.SquadScore;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +20,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every question of the dataset counts; one without a prediction scores 0 and is counted in
  * {@link SquadScore#unanswered()} (the script prints a message per question; this logs one WARN
- * with the count). Predictions for unknown ids are ignored, as in the script. Stateless.
+ * with the count). Predictions for unknown ids are ignored, as in the script, and counted in a
+ * WARN. Both files must be strict JSON with unique ids, and the predictions must not be empty;
+ * {@link #score(Path, Path, boolean)} in strict mode also refuses missing and unknown ids.
+ * Stateless.
  */
 public final class SquadPredictions {
     private static final Logger LOG = LoggerFactory.getLogger(SquadPredictions.class);
@@ -54,6 +52,10 @@ public final class SquadPredictions {
                     String qp = pp + ".qas[" + q + "]";
                     JsonObject qa = object(dataset, qas.get(q), qp);
                     String id = string(dataset, qa.get("id"), qp + ".id");
+                    if (out.containsKey(id)) {
+                        throw new PredictionFileException(dataset, qp + ".id", "a unique question id",
+                                "\"" + PredictionFileException.abbreviate(id) + "\" again");
+                    }
                     JsonArray answers = array(dataset, qa.get("answers"), qp + ".answers");
                     if (answers.isEmpty()) {
                         throw new PredictionFileException(dataset, qp + ".answers", "at least one answer", "none");
@@ -80,6 +82,10 @@ public final class SquadPredictions {
      */
     public static Map<String, String> readPredictions(Path predictions) throws IOException {
         JsonObject root = object(predictions, parse(predictions), "$");
+        if (root.isEmpty()) {
+            throw new PredictionFileException(predictions, "$", "at least one prediction {\"question id\": \"answer\"}",
+                    "an empty object");
+        }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
             out.put(e.getKey(), string(predictions, e.getValue(), "$[" + new com.google.gson.Gson().toJson(e.getKey()) + "]"));
@@ -97,8 +103,36 @@ public final class SquadPredictions {
      * @throws IOException if reading fails
      */
     public static SquadScore score(Path dataset, Path predictions) throws IOException {
+        return score(dataset, predictions, false);
+    }
+
+    /**
+     * Scores predictions against a dataset, optionally refusing incomplete predictions.
+     *
+     * @param dataset the SQuAD v1.1 dataset file
+     * @param predictions the predictions file
+     * @param strict true to make a question without a prediction, or a prediction for an id the
+     *     dataset does not have, an error instead of a score of 0 (or an ignored entry)
+     * @return EM and F1 in percent
+     * @throws PredictionFileException if either file is malformed, or in strict mode incomplete
+     * @throws IOException if reading fails
+     */
+    public static SquadScore score(Path dataset, Path predictions, boolean strict) throws IOException {
         Map<String, List<String>> gold = readGold(dataset);
         Map<String, String> pred = readPredictions(predictions);
+        if (strict) {
+            List<String> unanswered = gold.keySet().stream().filter(id -> !pred.containsKey(id)).toList();
+            if (!unanswered.isEmpty()) {
+                throw new PredictionFileException(predictions, "$", "a prediction for each of the " + gold.size()
+                        + " questions of " + dataset, unanswered.size() + " missing, first \""
+                        + PredictionFileException.abbreviate(unanswered.get(0)) + "\"");
+            }
+            List<String> unknown = pred.keySet().stream().filter(id -> !gold.containsKey(id)).toList();
+            if (!unknown.isEmpty()) {
+                throw new PredictionFileException(predictions, "$[\"" + PredictionFileException.abbreviate(unknown.get(0))
+                        + "\"]", "ids of questions in " + dataset, unknown.size() + " unknown id(s)");
+            }
+        }
         List<String> p = new ArrayList<>(gold.size());
         List<List<String>> g = new ArrayList<>(gold.size());
         gold.forEach((id, answers) -> {
@@ -110,15 +144,19 @@ public final class SquadPredictions {
             LOG.warn("{} of {} questions in {} have no prediction in {} and score 0", s.unanswered(), s.total(),
                     dataset, predictions);
         }
+        long unknown = pred.keySet().stream().filter(id -> !gold.containsKey(id)).count();
+        if (unknown > 0) {
+            LOG.warn("{} predictions in {} are for ids that {} does not have; ignored", unknown, predictions, dataset);
+        }
         return s;
     }
 
     private static JsonElement parse(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return JsonParser.parseReader(r);
-        } catch (JsonParseException e) {
-            throw new PredictionFileException(file, "$", "valid JSON", e.getMessage(), e);
+        String text = StrictText.readUtf8(file);
+        if (text.isBlank()) {
+            throw new PredictionFileException(file, "$", "a JSON object", "an empty file");
         }
+        return StrictText.parseJson(file, text, 0);
     }
 
     private static JsonObject object(Path f, JsonElement e, String path) throws PredictionFileException {

@@ -5,8 +5,10 @@ import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.Tables;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Draws the report's charts with XChart and writes each as PNG and SVG.
  *
- * <p>Rendering is headless: loading this class sets {@code java.awt.headless=true} unless the
+ * <p>Rendering needs fonts (fontconfig and at least one font on Linux); {@link BestEffortCharts}
+ * turns a machine without them into one warning instead of a failed run. Rendering is headless: loading this class sets {@code java.awt.headless=true} unless the
  * property was already set, so it works on machines without a display. Stateless; chart writing
  * is thread-safe as far as Java2D is.
  */
@@ -119,14 +122,32 @@ public final class Charts {
         Files.createDirectories(dir);
         Path png = dir.resolve(base + ".png");
         Path svg = dir.resolve(base + ".svg");
-        try (OutputStream os = Files.newOutputStream(png)) {
-            BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+        // complete files or none: a reader, a kill or a full disk never sees half an image
+        Path pngTmp = dir.resolve("." + base + ".png.tmp");
+        Path svgTmp = dir.resolve("." + base + ".svg.tmp");
+        try {
+            try (OutputStream os = Files.newOutputStream(pngTmp)) {
+                BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+            }
+            try (OutputStream os = Files.newOutputStream(svgTmp)) {
+                VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            }
+            move(pngTmp, png);
+            move(svgTmp, svg);
+        } finally {
+            Files.deleteIfExists(pngTmp);
+            Files.deleteIfExists(svgTmp);
         }
-        try (OutputStream os = Files.newOutputStream(svg)) {
-            VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
-        }
-        LOG.info("wrote {} and {}", png, svg);
+        LOG.debug("wrote {} and {}", png, svg);
         return List.of(png, svg);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static double[] epochs(int n) {

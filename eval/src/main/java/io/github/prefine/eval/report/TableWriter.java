@@ -114,23 +114,31 @@ public final class TableWriter {
     }
 
     /**
-     * Renders CSV (RFC 4180 quoting): the row label, then a value and a std column per table column.
+     * Renders CSV (RFC 4180 quoting): the row label, then a value and a std column per table column;
+     * a table without any std (the cost table, a single seed) has no std columns rather than empty
+     * ones.
      *
      * @param t the table
      * @return the CSV text
      */
     public String toCsv(Table t) {
+        boolean stds = t.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::hasStd);
         StringBuilder b = new StringBuilder();
         b.append(csv(t.corner()));
         for (String c : t.columns()) {
-            b.append(',').append(csv(c)).append(',').append(csv(c + " std"));
+            b.append(',').append(csv(c));
+            if (stds) {
+                b.append(',').append(csv(c + " std"));
+            }
         }
         b.append('\n');
         for (Table.Row r : t.rows()) {
             b.append(csv(r.label()));
             for (Cell c : r.cells()) {
                 b.append(',').append(c.isEmpty() ? "" : Double.toString(c.value()));
-                b.append(',').append(c.hasStd() ? Double.toString(c.std()) : "");
+                if (stds) {
+                    b.append(',').append(c.hasStd() ? Double.toString(c.std()) : "");
+                }
             }
             b.append('\n');
         }

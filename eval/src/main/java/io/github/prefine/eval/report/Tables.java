@@ -33,7 +33,8 @@ public final class Tables {
     private Tables() {}
 
     /**
-     * Table 1: mean ± std per target and setting.
+     * Table 1: mean ± std per target and setting. A cell of one seed has no sample std (not 0), and
+     * the "Average Std. Dev." row averages the cells that have one.
      *
      * @param results the loaded log
      * @param layout row and column order
@@ -50,7 +51,8 @@ public final class Tables {
                 List<Double> v = values.get(setting).get(target);
                 if (v != null && !v.isEmpty()) {
                     SeedSummary s = SeedSummary.of(v, kind);
-                    row.put(setting, Cell.of(s.mean(), s.std()));
+                    // the sample std of one value is undefined, not 0: such a cell shows its mean only
+                    row.put(setting, kind == StdKind.SAMPLE && s.n() < 2 ? Cell.of(s.mean()) : Cell.of(s.mean(), s.std()));
                 }
             }
             cells.put(target, row);
@@ -87,20 +89,26 @@ public final class Tables {
                 Cell cell = r.cells().get(c);
                 if (!cell.isEmpty()) {
                     means.add(cell.value());
-                    stds.add(cell.std());
+                    if (cell.hasStd()) {
+                        stds.add(cell.std());
+                    }
                 }
             }
             avg.add(meanCell(means));
             avgStd.add(meanCell(stds));
         }
+        boolean anyStd = avgStd.stream().anyMatch(c -> !c.isEmpty());
+        boolean anyValue = avg.stream().anyMatch(c -> !c.isEmpty());
         rows.add(new Table.Row(AVERAGE, avg));
         rows.add(new Table.Row(AVERAGE_STD, avgStd));
-        String title = "Table 1: target-task score per pre-finetuning setting (mean ± " + stdNote + " over seeds)";
+        String title = "Table 1: target-task score per pre-finetuning setting ("
+                + (anyStd || !anyValue ? "mean ± " + stdNote + " over seeds)" : "one seed per cell, so no std)");
         return new Table(title, "Target", layout.settings(), rows);
     }
 
     /**
-     * Table 2: per setting, the average over each group's targets and over all targets.
+     * Table 2: per setting, the average over each group's targets and over all targets, with the
+     * average of those targets' stds over seeds (as Table 1's "Average Std. Dev." row).
      *
      * @param table1 a table made by {@link #table1}
      * @param layout the layout it was made with
@@ -112,7 +120,9 @@ public final class Tables {
             rows.add(new Table.Row(group, columnMeans(table1, layout, layout.targetsOf(group))));
         }
         rows.add(new Table.Row(AVERAGE, columnMeans(table1, layout, layout.targets())));
-        return new Table("Table 2: average score per target group and setting", "Group", table1.columns(), rows);
+        boolean anyStd = rows.stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::hasStd);
+        return new Table("Table 2: average score per target group and setting"
+                + (anyStd ? " (± the average std over seeds of its targets)" : ""), "Group", table1.columns(), rows);
     }
 
     /**
@@ -158,13 +168,19 @@ public final class Tables {
         List<Cell> cells = new ArrayList<>();
         for (String setting : t1.columns()) {
             List<Double> means = new ArrayList<>();
+            List<Double> stds = new ArrayList<>();
             for (String target : targets) {
                 Cell c = t1.cell(target, setting);
                 if (!c.isEmpty()) {
                     means.add(c.value());
+                    if (c.hasStd()) {
+                        stds.add(c.std());
+                    }
                 }
             }
-            cells.add(meanCell(means));
+            Cell mean = meanCell(means);
+            // as Table 1's "Average Std. Dev." row: the mean of the targets' stds over seeds
+            cells.add(mean.isEmpty() || stds.isEmpty() ? mean : Cell.of(mean.value(), meanCell(stds).value()));
         }
         return cells;
     }

@@ -2,6 +2,7 @@ package io.github.prefine.eval.files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.google.gson.Gson;
@@ -158,5 +159,80 @@ class PredictionFilesTest {
         Files.writeString(f, "{\"id\":1,\"gold\":\"a\"}\n");
         PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
         assertEquals(f + ":1: $.pred: expected a string, number or boolean label, found nothing", e.getMessage());
+    }
+
+    @Test
+    void jsonMustBeStrictNotWhatGsonAccepts(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("cls.jsonl");
+        Files.writeString(f, "{\"id\":1,\"gold\":\"a\",\"pred\":\"a\"}\n{'id':2,'gold':'a','pred':'b'}\n");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
+        assertEquals(f + ":2 column 3 $.", e.getMessage().substring(0, e.getMessage().indexOf(": expected")));
+        assertTrue(e.getMessage().contains("expected strict JSON"), e.getMessage());
+        Files.writeString(f, "{id:1,gold:\"a\",pred:\"a\"}\n");
+        assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{'q1':'Denver Broncos'}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(dataset(dir), p));
+        assertTrue(e.getMessage().startsWith(p + ":line 1 column 3 $."), e.getMessage());
+    }
+
+    @Test
+    void repeatedIdsAreErrors(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("cls.jsonl");
+        Files.writeString(f, "{\"id\":7,\"gold\":\"a\",\"pred\":\"a\"}\n{\"id\":\"7\",\"gold\":\"b\",\"pred\":\"b\"}\n");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
+        assertEquals(f + ":2: $.id: expected a unique id, found \"7\" again (first on line 1)", e.getMessage());
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"q1\":\"Denver\",\"q2\":\"x\",\"q1\":\"Broncos\"}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(dataset(dir), p));
+        assertEquals(p + ":$.q1: expected each name (id) once in an object, found \"q1\" again", e.getMessage());
+        Path d = dir.resolve("d.json");
+        Files.writeString(d, "{\"data\":[{\"paragraphs\":[{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"x\"}]}]},"
+                + "{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"y\"}]}]}]}]}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.readGold(d));
+        assertEquals(d + ":$.data[0].paragraphs[1].qas[0].id: expected a unique question id, found \"a\" again",
+                e.getMessage());
+    }
+
+    @Test
+    void emptyPredictionFilesAreErrorsNotZeroScores(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty"));
+        assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(empty));
+        assertThrows(PredictionFileException.class, () -> ConllPredictions.read(empty));
+        PredictionFileException e = assertThrows(PredictionFileException.class,
+                () -> SquadPredictions.score(dataset(dir), empty));
+        assertEquals(empty + ":$: expected a JSON object, found an empty file", e.getMessage());
+        Path braces = dir.resolve("p.json");
+        Files.writeString(braces, "{}");
+        assertThrows(PredictionFileException.class, () -> SquadPredictions.score(dataset(dir), braces));
+        Path blank = dir.resolve("blank.conll");
+        Files.writeString(blank, "\n-DOCSTART- O O\n\n");
+        assertThrows(PredictionFileException.class, () -> ConllPredictions.read(blank));
+    }
+
+    @Test
+    void aByteThatIsNotUtf8IsNamedByLineAndOffset(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("bad.conll");
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        b.writeBytes("a O O\nb".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        b.write(0xE9); // a Latin-1 e-acute, byte 7 of the file
+        b.writeBytes(" O O\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] bytes = b.toByteArray();
+        Files.write(f, bytes);
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ConllPredictions.read(f));
+        assertEquals(f + ":2 (byte 7): expected UTF-8 text, found the byte 0xE9; save the file as UTF-8", e.getMessage());
+    }
+
+    @Test
+    void strictSquadRefusesMissingAndUnknownIds(@TempDir Path dir) throws Exception {
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"q1\":\"Broncos!\",\"q2\":\"Santa Clara\"}");
+        PredictionFileException e = assertThrows(PredictionFileException.class,
+                () -> SquadPredictions.score(dataset(dir), p, true));
+        assertTrue(e.getMessage().contains("1 missing, first \"q3\""), e.getMessage());
+        Files.writeString(p, "{\"q1\":\"a\",\"q2\":\"b\",\"q3\":\"c\",\"zz\":\"x\"}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(dataset(dir), p, true));
+        assertTrue(e.getMessage().startsWith(p + ":$[\"zz\"]"), e.getMessage());
+        assertEquals(3, SquadPredictions.score(dataset(dir), p, false).total());
     }
 }

@@ -61,11 +61,13 @@ class TablesTest {
         assertEquals(Math.sqrt(12), t.cell("T2", "Baseline").std(), 1e-12);
         assertTrue(t.cell("Q2", "Baseline").isEmpty());
         assertTrue(t.cell("T1", "SL+QA").isEmpty());
-        assertEquals(0.0, t.cell("T2", "Only-SL").std());
+        // one seed has no sample std: the cell shows its mean only, and the average std leaves it out
+        assertFalse(t.cell("T2", "Only-SL").hasStd());
+        assertEquals(75.0, t.cell("T2", "Only-SL").value());
         assertEquals((82.0 + 72 + 52) / 3, t.cell(Tables.AVERAGE, "Baseline").value(), 1e-12);
         assertEquals((2 + Math.sqrt(12) + Math.sqrt(8)) / 3, t.cell(Tables.AVERAGE_STD, "Baseline").value(), 1e-12);
         assertEquals(66.25, t.cell(Tables.AVERAGE, "Only-SL").value(), 1e-12);
-        assertEquals((Math.sqrt(2) + 4) / 4, t.cell(Tables.AVERAGE_STD, "Only-SL").value(), 1e-12);
+        assertEquals((Math.sqrt(2) + 4 + 0) / 3, t.cell(Tables.AVERAGE_STD, "Only-SL").value(), 1e-12);
         assertTrue(t.cell(Tables.AVERAGE, "SL+QA").isEmpty());
         Table pop = Tables.table1(grid(Files.createDirectories(dir.resolve("p"))), LAYOUT, StdKind.POPULATION);
         assertEquals(Math.sqrt(8.0 / 3), pop.cell("T1", "Baseline").std(), 1e-12);
@@ -83,6 +85,45 @@ class TablesTest {
         assertEquals(80.5, t2.cell("SL", "Only-SL").value(), 1e-12);
         assertEquals(52.0, t2.cell("QA", "Only-SL").value(), 1e-12);
         assertEquals(t1.cell(Tables.AVERAGE, "Only-SL").value(), t2.cell(Tables.AVERAGE, "Only-SL").value(), 1e-12);
+    }
+
+    @Test
+    void table2CarriesTheTargetsAverageStdSoItsCsvStdColumnsAreFilled(@TempDir Path dir) throws Exception {
+        Table t2 = Tables.table2(Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE), LAYOUT);
+        assertEquals((2 + Math.sqrt(12)) / 2, t2.cell("SL", "Baseline").std(), 1e-12);
+        assertEquals(Math.sqrt(8), t2.cell("QA", "Baseline").std(), 1e-12);
+        // Only-SL: T1 sqrt(2), T2 one seed (no std); Q1 4, Q2 0
+        assertEquals(Math.sqrt(2), t2.cell("SL", "Only-SL").std(), 1e-12);
+        assertEquals(2.0, t2.cell("QA", "Only-SL").std(), 1e-12);
+        String csv = TableWriter.standard().toCsv(t2);
+        for (String line : csv.split("\n")) {
+            String[] f = line.split(",", -1);
+            for (int i = 1; i + 1 < f.length; i += 2) {
+                assertEquals(f[i].isEmpty(), f[i + 1].isEmpty(), "a value without its std: " + line);
+            }
+        }
+        assertTrue(t2.title().contains("average std"), t2.title());
+    }
+
+    @Test
+    void costCsvHasNoStdColumnsItCouldNeverFill(@TempDir Path dir) throws Exception {
+        String csv = TableWriter.standard().toCsv(Tables.costTable(grid(dir), LAYOUT));
+        assertTrue(csv.startsWith("Setting,Seconds / epoch,Examples / epoch,Relative cost\n"), csv);
+        assertTrue(csv.contains("\nOnly-SL,120.0,1000.0,0.4\n"), csv);
+    }
+
+    @Test
+    void oneSeedShowsNoStdAndTheTitleSaysWhy(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        runs(log, "Baseline", "T1", "SL", 80);
+        runs(log, "Only-SL", "T1", "SL", 85);
+        Table t1 = Tables.table1(ResultLog.load(log), LAYOUT, StdKind.SAMPLE);
+        String md = TableWriter.withDecimals(1).toMarkdown(t1);
+        assertFalse(md.contains("±"), md);
+        assertFalse(t1.title().contains("n-1"), t1.title());
+        assertTrue(t1.title().contains("one seed"), t1.title());
+        String md2 = TableWriter.withDecimals(1).toMarkdown(Tables.table2(t1, LAYOUT));
+        assertFalse(md2.contains("±"), md2);
     }
 
     @Test

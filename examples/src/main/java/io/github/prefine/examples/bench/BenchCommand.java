@@ -116,14 +116,24 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean mixed;
     private Precision precisionChoice;
 
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new IllegalArgumentException(option + ": expected a whole number of at least " + min + ", found " + value
+                    + "; pass for example " + option + " " + Math.max(min, 1) + " or leave it out for the default");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
+        atLeast("--steps", steps, 1);
+        atLeast("--warmup", warmup, 0);
+        atLeast("--batch", batch, 1);
+        atLeast("--length", length, 2);
+        atLeast("--layers", layers, 0);
+        Precision.parse(precision, Device.cpu()); // names and bf16 refused before any work; auto is resolved below
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
-        }
-        if (steps < 1 || warmup < 0 || batch < 1 || length < 2) {
-            throw new IllegalArgumentException("bench: --steps and --batch must be at least 1, --warmup at least 0 and "
-                    + "--length at least 2, found " + steps + ", " + batch + ", " + warmup + " and " + length);
         }
         Device dev = DeviceOption.parse(device);
         precisionChoice = Precision.parse(precision, dev);

@@ -1,6 +1,11 @@
 package io.github.prefine.examples.cli;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -10,8 +15,11 @@ import java.util.function.LongSupplier;
  * A one-line terminal progress bar with throughput and ETA.
  *
  * <p>On a terminal it redraws in place with a carriage return; when output is redirected (CI,
- * log files) it prints a plain line at most every few seconds, so logs stay readable. Not
- * thread-safe: drive it from one thread.
+ * log files) it prints a plain line at most every few seconds, so logs stay readable. On a
+ * terminal, other output should go through {@link #guardedStream()} (which {@link #onStderr()}
+ * installs as {@code System.err}): it clears the bar before each write, so a log line never lands
+ * glued to the bar's text. Drive the bar from one thread; the guarded stream may be written from
+ * any.
  */
 public final class ConsoleProgress {
     private static final int WIDTH = 28;
@@ -26,6 +34,8 @@ public final class ConsoleProgress {
     private long startNanos;
     private long lastPrintNanos;
     private boolean open;
+    /** The bar's text is on the terminal's current line, with no line break after it. */
+    private boolean drawn;
 
     /**
      * Creates a bar writing to the given stream.
@@ -42,12 +52,84 @@ public final class ConsoleProgress {
     }
 
     /**
-     * Creates a bar on {@code System.err}, interactive when a console is attached.
+     * Creates a bar on {@code System.err}, interactive when standard error is a terminal.
      *
      * @return the bar
      */
     public static ConsoleProgress onStderr() {
-        return new ConsoleProgress(System.err, System.console() != null, System::nanoTime);
+        ConsoleProgress bar = new ConsoleProgress(System.err, stderrIsTerminal(), System::nanoTime);
+        if (bar.interactive) {
+            // log lines (slf4j-simple writes to System.err) first clear the bar
+            System.setErr(bar.guardedStream());
+        }
+        return bar;
+    }
+
+    /**
+     * Whether standard error is a terminal: on Linux the target of {@code /proc/self/fd/2} says so
+     * ({@code prefine demo 2> log} must get plain lines even when standard output is a terminal);
+     * elsewhere a console on standard input and output is taken as the answer.
+     *
+     * @return true for a terminal
+     */
+    static boolean stderrIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
+    }
+
+    /**
+     * A stream for everything else written to the bar's terminal: on a terminal, each write first
+     * clears the bar's line, and the next update draws the bar again below.
+     *
+     * @return the stream
+     */
+    public PrintStream guardedStream() {
+        OutputStream guard = new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (ConsoleProgress.this) {
+                    clearBar();
+                    out.write(b);
+                }
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (ConsoleProgress.this) {
+                    clearBar();
+                    out.write(b, off, len);
+                }
+            }
+
+            @Override
+            public void flush() {
+                out.flush();
+            }
+        };
+        return new PrintStream(guard, true, StandardCharsets.UTF_8);
+    }
+
+    private void clearBar() {
+        if (drawn) {
+            out.print("\r\033[2K");
+            drawn = false;
+            lastPrintNanos = Long.MIN_VALUE;
+        }
+    }
+
+    /**
+     * Prints a line of its own (such as the whole run's status), ending the current bar's line first.
+     *
+     * @param line the text
+     */
+    public synchronized void status(String line) {
+        clearBar();
+        out.println(line);
+        out.flush();
     }
 
     /**
@@ -70,7 +152,7 @@ public final class ConsoleProgress {
      * @param unit the unit counted
      * @param elapsedSeconds seconds already spent on this work
      */
-    public void start(String label, long total, String unit, double elapsedSeconds) {
+    public synchronized void start(String label, long total, String unit, double elapsedSeconds) {
         finishLine();
         this.label = label;
         this.total = Math.max(total, 1);
@@ -86,7 +168,7 @@ public final class ConsoleProgress {
      * @param done units done so far
      * @param extra a short status such as {@code loss 0.412}, or empty
      */
-    public void update(long done, String extra) {
+    public synchronized void update(long done, String extra) {
         long now = clock.getAsLong();
         if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos && done < total) {
             return;
@@ -95,6 +177,7 @@ public final class ConsoleProgress {
         String line = render(done, extra, now);
         if (interactive) {
             out.print("\r" + line);
+            drawn = true;
         } else {
             out.println(line);
         }
@@ -102,10 +185,11 @@ public final class ConsoleProgress {
     }
 
     /** Ends the current bar's line. */
-    public void finishLine() {
-        if (open && interactive) {
+    public synchronized void finishLine() {
+        if (open && interactive && drawn) {
             out.println();
         }
+        drawn = false;
         open = false;
     }
 

@@ -67,7 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
             + "DJL's engine has no bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU) (default: ${DEFAULT-VALUE})")
     String precision;
 
-    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
+    @Option(names = "--device", defaultValue = "auto",
+            description = "auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
@@ -77,9 +78,20 @@ public final class DemoCommand implements Callable<Integer> {
                 .optTypeVocabSize(2).build();
     }
 
+    /** Rejects bad values before anything is generated, written or trained. */
+    void checkOptions() {
+        OptionChecks.atLeast("--seeds", seeds, 1);
+        OptionChecks.atLeast("--epochs", epochs, 1);
+        OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
+        OptionChecks.learningRate("--lr", learningRate);
+        OptionChecks.learningRate("--target-lr", targetLearningRate);
+        OptionChecks.outputFolder("--out", out);
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
+        checkOptions();
         // tiny models are bound by per-operation overhead; one PyTorch thread is as fast and
         // behaves far better on a shared or loaded machine (override with -D on the command line)
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -110,6 +122,8 @@ public final class DemoCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         ConsoleProgress bar = ConsoleProgress.onStderr();
+        // seven combinations of SL, QA and C, each with synthetic data
+        RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), seeds), System::nanoTime);
         ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
@@ -118,10 +132,13 @@ public final class DemoCommand implements Callable<Integer> {
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true)
-                .optProgress(label -> new TrainingProgress(bar, label)).build();
+                .optProgress(label -> {
+                    bar.status(status.line());
+                    return new TrainingProgress(bar, label);
+                }).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();
-        bar.finishLine();
+        bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
     }

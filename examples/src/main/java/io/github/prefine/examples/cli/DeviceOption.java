@@ -31,27 +31,27 @@ public final class DeviceOption {
      */
     public static Device parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        int gpus = Engine.getInstance().getGpuCount();
-        if (v.equals("auto")) {
-            return gpus > 0 ? Device.gpu(0) : Device.cpu();
-        }
         if (v.equals("cpu")) {
             return Device.cpu();
         }
-        int index;
+        // the form is checked before the engine starts: a typo should not cost the native library load
+        int index = 0;
         int count = 1;
-        if (v.equals("gpu")) {
-            index = 0;
-        } else if (v.startsWith("gpu:") && v.substring(4).matches("\\d+")) {
+        if (v.startsWith("gpu:") && v.substring(4).matches("\\d+")) {
             index = Integer.parseInt(v.substring(4));
         } else if (v.matches("\\d+")) {
             count = Integer.parseInt(v);
-            index = 0;
-        } else {
-            throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value + "'");
+        } else if (!v.equals("gpu") && !v.equals("auto")) {
+            throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value
+                    + "'; pass for example --device cpu");
         }
         if (count < 1) {
-            throw new IllegalArgumentException("--device: " + count + " GPUs asked for, " + gpus + " available");
+            throw new IllegalArgumentException("--device: expected a GPU count of at least 1, found " + count
+                    + "; pass --device cpu for the CPU");
+        }
+        int gpus = Engine.getInstance().getGpuCount();
+        if (v.equals("auto")) {
+            return gpus > 0 ? Device.gpu(0) : Device.cpu();
         }
         // no GPU at all gets its own message whatever was asked for: the cause is the set-up, not the number
         if (gpus == 0) {
@@ -60,10 +60,12 @@ public final class DeviceOption {
                     + " build (PYTORCH_LIBRARY_PATH, PYTORCH_VERSION, PYTORCH_FLAVOR)");
         }
         if (count > gpus) {
-            throw new IllegalArgumentException("--device: " + count + " GPUs asked for, " + gpus + " available");
+            throw new IllegalArgumentException("--device: " + count + " GPUs asked for, " + gpus + " available; pass --device "
+                    + gpus + " or fewer");
         }
         if (index >= gpus) {
-            throw new IllegalArgumentException("--device: GPU " + index + " asked for, " + gpus + " available");
+            throw new IllegalArgumentException("--device: GPU " + index + " asked for, " + gpus + " available (gpu:0 to gpu:"
+                    + (gpus - 1) + "); pass one of those");
         }
         return Device.gpu(index);
     }

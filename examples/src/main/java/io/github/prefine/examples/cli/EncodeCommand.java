@@ -9,7 +9,6 @@ import ai.djl.training.ParameterStore;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.hub.MiniLmArtifact;
-import io.github.prefine.core.hub.ModelResolver;
 import io.github.prefine.core.tokenize.Padding;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
@@ -104,7 +103,7 @@ public final class EncodeCommand implements Callable<Integer> {
             MiniLmArtifact.fromClasspath().writeHfFolder(dir);
             return dir;
         }
-        return ModelResolver.builder().build().resolve(model).folder();
+        return EncoderOption.resolveFolderOrHub(model).folder();
     }
 
     /** Mean-pools the last hidden states over the mask and L2-normalises each row. */

@@ -1,6 +1,8 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.MiniLmArtifact;
+import io.github.prefine.core.hub.ModelNotFoundException;
 import io.github.prefine.core.hub.ModelResolver;
 import io.github.prefine.core.hub.ResolvedModel;
 import java.io.IOException;
@@ -31,8 +33,27 @@ final class EncoderOption {
             LOG.info("encoder: {} from its Maven artifact, as {}", MiniLmArtifact.MODEL_ID, dir);
             return dir;
         }
-        ResolvedModel m = ModelResolver.builder().build().resolve(value);
+        ResolvedModel m = resolveFolderOrHub(value);
         LOG.info("encoder: {} ({}) at {}", value, m.origin(), m.folder());
         return m.folder();
+    }
+
+    /**
+     * Resolves a folder or Hub id; a failed transfer (most often no network) says what else works.
+     *
+     * @param value a folder or an HF model id
+     * @return the resolved model
+     * @throws IOException if the model is not found or the Hub refuses
+     */
+    static ResolvedModel resolveFolderOrHub(String value) throws IOException {
+        try {
+            return ModelResolver.builder().build().resolve(value);
+        } catch (ModelNotFoundException | HubException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(value + ": could not be fetched from the Hub (" + e.getMessage()
+                    + "); check the network (HF_ENDPOINT, a proxy), or pass a local HF folder or minilm (from Maven, no"
+                    + " network needed)", e);
+        }
     }
 }

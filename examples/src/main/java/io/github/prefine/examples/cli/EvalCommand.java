@@ -29,15 +29,19 @@ import picocli.CommandLine.Spec;
  *
  * <ul>
  *   <li>{@code --format conll FILE}: columns token, gold, predicted; seqeval entity P/R/F1 overall
- *       and per type ({@code --strict IOB2|IOBES|BILOU} for strict mode).
+ *       and per type ({@code --scheme IOB2|IOBES|BILOU} for seqeval's strict span matching).
  *   <li>{@code --format squad --dataset DEV.json PRED.json}: SQuAD v1.1 EM and F1 like the
  *       official script.
  *   <li>{@code --format cls FILE}: JSON lines {@code {"id", "gold", "pred"}}; accuracy, macro F1
  *       and per-class scores.
  * </ul>
- * {@code --json OUT} also writes the numbers as JSON. Exit code 0 on success, 1 for a malformed
- * or unreadable file (the message names file, line or JSON path, expected and found), 2 for usage
- * errors.
+ * {@code --json OUT} also writes the numbers as JSON. {@code --strict} means what it means in
+ * {@code reproduce}: every input defect is an error (here: SQuAD questions without a prediction
+ * and predictions for unknown ids, which otherwise score 0 or are ignored, each with a WARN).
+ * Files are read as strict UTF-8 and strict JSON; repeated ids and files without predictions are
+ * errors. Exit code 0 on success, 2 for a malformed, missing or unreadable file (one line naming
+ * the file, line or JSON path or byte offset, what was expected and what was found) and for
+ * usage errors, 1 for an internal fault.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Score a CoNLL, SQuAD or classification prediction file.")
@@ -65,8 +69,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dataset", paramLabel = "FILE", description = "SQuAD v1.1 dataset JSON (squad only)")
     private Path dataset;
 
-    @Option(names = "--strict", paramLabel = "SCHEME", description = "seqeval strict mode: IOB2, IOBES or BILOU (conll only)")
-    private TagScheme strict;
+    @Option(names = "--scheme", paramLabel = "SCHEME",
+            description = "conll only: seqeval's strict span matching under IOB2, IOBES or BILOU (default: seqeval's default)")
+    private TagScheme scheme;
+
+    @Option(names = "--strict", description = "every input defect is an error: squad questions without a prediction and"
+            + " predictions for unknown ids (default: they score 0 or are ignored, with a warning)")
+    private boolean strict;
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the scores as JSON to FILE")
     private Path json;
@@ -78,49 +87,60 @@ public final class EvalCommand implements Callable<Integer> {
      * Runs the scoring.
      *
      * @return the exit code
+     * @throws IOException if a file is malformed ({@link io.github.prefine.eval.files.PredictionFileException})
+     *     or cannot be read or written; {@link PrefineCli} turns it into one line and exit code 2
      */
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            JsonObject result;
-            switch (format) {
-                case conll:
-                    result = conll(out);
-                    break;
-                case squad:
-                    if (dataset == null) {
-                        err.println("eval: --format squad needs --dataset FILE");
-                        return 2;
-                    }
-                    result = squad(out);
-                    break;
-                default:
-                    result = cls(out);
-                    break;
+        checkInput("PREDICTIONS", predictions);
+        if (format == Format.squad) {
+            if (dataset == null) {
+                throw new IllegalArgumentException("--format squad needs --dataset FILE, the SQuAD v1.1 dataset the"
+                        + " predictions answer; pass --dataset dev-v1.1.json");
             }
-            if (json != null) {
-                Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n",
-                        StandardCharsets.UTF_8);
-            }
-            out.flush();
-            return 0;
-        } catch (IOException e) {
-            err.println("eval: " + e.getMessage());
-            return 1;
+            checkInput("--dataset", dataset);
+        } else if (dataset != null) {
+            throw new IllegalArgumentException("--dataset is for --format squad only, found it with --format " + format
+                    + "; leave it out");
         }
+        if (scheme != null && format != Format.conll) {
+            throw new IllegalArgumentException("--scheme is for --format conll only, found it with --format " + format
+                    + "; leave it out");
+        }
+        if (json != null) {
+            OptionChecks.outputFolder("--json", json.toAbsolutePath().getParent());
+            if (Files.isDirectory(json)) {
+                throw new IllegalArgumentException("--json " + json + ": expected a file name, found a directory;"
+                        + " pass --json FILE.json");
+            }
+        }
+        JsonObject result = switch (format) {
+            case conll -> conll(out);
+            case squad -> squad(out);
+            case cls -> cls(out);
+        };
+        if (json != null) {
+            Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n",
+                    StandardCharsets.UTF_8);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void checkInput(String name, Path file) {
+        OptionChecks.inputFile(name, file, "a prediction or dataset file (see prefine eval --help)");
     }
 
     private JsonObject conll(PrintWriter out) throws IOException {
-        SpanReport r = ConllPredictions.score(predictions, strict == null ? SpanF1.lenient() : SpanF1.strict(strict));
+        SpanReport r = ConllPredictions.score(predictions, scheme == null ? SpanF1.lenient() : SpanF1.strict(scheme));
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "type", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : r.perType().entrySet()) {
             row(out, e.getKey(), e.getValue());
         }
         row(out, "micro avg", r.micro());
         JsonObject o = header("conll");
-        o.addProperty("mode", strict == null ? "default" : "strict-" + strict);
+        o.addProperty("mode", scheme == null ? "default" : "strict-" + scheme);
         o.add("overall", prf(r.micro()));
         JsonObject per = new JsonObject();
         r.perType().forEach((k, v) -> per.add(k, prf(v)));
@@ -129,7 +149,7 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private JsonObject squad(PrintWriter out) throws IOException {
-        SquadScore s = SquadPredictions.score(dataset, predictions);
+        SquadScore s = SquadPredictions.score(dataset, predictions, strict);
         out.printf(Locale.ROOT, "%-12s %9s%n", "metric", "value");
         out.printf(Locale.ROOT, "%-12s %9.3f%n", "exact_match", s.exactMatch());
         out.printf(Locale.ROOT, "%-12s %9.3f%n", "f1", s.f1());

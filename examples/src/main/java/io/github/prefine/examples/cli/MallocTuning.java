@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import io.github.prefine.core.train.MallocSettings;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +28,9 @@ final class MallocTuning {
     /** Subcommands that train, for which the re-launch pays for its half second. */
     static final Set<String> TRAINING_COMMANDS = Set.of("demo", "reproduce", "bench");
 
+    /** Arguments that only print something: never worth a second JVM. */
+    private static final Set<String> PRINT_ONLY = Set.of("-h", "--help", "-V", "--version");
+
     private MallocTuning() {}
 
     /**
@@ -38,12 +42,18 @@ final class MallocTuning {
      * @param jvmArguments the current JVM's arguments
      * @param classPath the class path
      * @param args the command-line arguments
+     * @param gpuVisible whether this machine shows an NVIDIA GPU (for {@code --device auto})
      * @return the child's command, or empty to run in this JVM
      */
     static Optional<List<String>> relaunchCommand(Map<String, String> env, String osName, String java,
-            List<String> jvmArguments, String classPath, String[] args) {
+            List<String> jvmArguments, String classPath, String[] args, boolean gpuVisible) {
         if (!osName.toLowerCase(Locale.ROOT).startsWith("linux") || env.containsKey(SWITCH)
-                || args.length == 0 || !TRAINING_COMMANDS.contains(args[0])) {
+                || args.length == 0 || !TRAINING_COMMANDS.contains(args[0])
+                || List.of(args).stream().anyMatch(PRINT_ONLY::contains)) {
+            return Optional.empty();
+        }
+        // the settings help PyTorch's CPU allocator only; a GPU run keeps its tensors in CUDA memory
+        if (onGpu(args, gpuVisible)) {
             return Optional.empty();
         }
         // the user's own malloc settings win; a debugger stays attached to the JVM it started
@@ -62,7 +72,7 @@ final class MallocTuning {
     }
 
     /**
-     * Runs the command in a child JVM with {@link #SETTINGS} when that helps, and returns its exit
+     * Runs the command in a child JVM with {@link MallocSettings#RECOMMENDED} when that helps, and returns its exit
      * code; empty when this JVM should run the command itself.
      *
      * @param args the command-line arguments
@@ -72,18 +82,17 @@ final class MallocTuning {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Optional<List<String>> cmd = relaunchCommand(System.getenv(), System.getProperty("os.name", ""), java,
-                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), args);
+                ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), args,
+                nvidiaGpuVisible());
         if (cmd.isEmpty()) {
             return Optional.empty();
         }
         LOG.info("Re-launching with glibc malloc settings for PyTorch CPU training ({}); set {}=off to skip",
                 MallocSettings.describe(MallocSettings.RECOMMENDED), SWITCH);
-        ProcessBuilder pb = new ProcessBuilder(cmd.get()).inheritIO();
-        pb.environment().putAll(MallocSettings.RECOMMENDED);
-        pb.environment().put(SWITCH, "applied");
+        Map<String, String> env = new java.util.HashMap<>(MallocSettings.RECOMMENDED);
+        env.put(SWITCH, "applied");
         try {
-            Process child = pb.start();
-            Runtime.getRuntime().addShutdownHook(new Thread(child::destroy));
+            Process child = ParentWatch.start(cmd.get(), env);
             return Optional.of(child.waitFor());
         } catch (java.io.IOException e) {
             LOG.warn("Could not re-launch ({}); running with the default malloc settings", e.toString());
@@ -92,5 +101,31 @@ final class MallocTuning {
             Thread.currentThread().interrupt();
             return Optional.of(130);
         }
+    }
+
+    /**
+     * Whether the command will train on a GPU: an explicit GPU value of {@code --device}, or
+     * {@code auto} (the default of demo and reproduce) on a machine that shows one.
+     */
+    static boolean onGpu(String[] args, boolean gpuVisible) {
+        String device = null;
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--device") && i + 1 < args.length) {
+                device = args[i + 1];
+            } else if (args[i].startsWith("--device=")) {
+                device = args[i].substring("--device=".length());
+            }
+        }
+        if (device == null) {
+            // bench measures the CPU unless told otherwise; demo and reproduce default to auto
+            return !args[0].equals("bench") && gpuVisible;
+        }
+        String d = device.trim().toLowerCase(Locale.ROOT);
+        return d.startsWith("gpu") || d.matches("\\d+") || (d.equals("auto") && gpuVisible);
+    }
+
+    /** A cheap look for an NVIDIA device node, without starting the PyTorch engine. */
+    static boolean nvidiaGpuVisible() {
+        return Files.exists(Path.of("/dev/nvidia0")) || Files.isDirectory(Path.of("/proc/driver/nvidia/gpus"));
     }
 }

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -12,22 +13,35 @@ import picocli.CommandLine.Command;
  *
  * <p>Run {@code java -jar examples/target/prefine.jar --help} for the list of commands. DJL is
  * forced offline before anything touches the engine, so nothing is ever downloaded at run time.
- * An {@link IllegalArgumentException} (a bad option value or input) ends a command with its
- * message on standard error and exit code 2.
+ * Every failure ends with one line on standard error, {@code prefine COMMAND: message}, and exit
+ * code 2 for bad input or environment (the line names the file, what was expected and what to
+ * do) or 1 for an internal fault; {@code --verbose} adds the stack trace. No arguments at all
+ * print the usage and exit 2.
  */
 @Command(
         name = "prefine",
         mixinStandardHelpOptions = true,
         version = "prefine 0.1.0-SNAPSHOT",
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
+        footer = {"", "Exit codes: 0 done, 2 bad input or environment (one line says what and how to fix it),"
+                + " 1 internal fault.", "Every command takes --verbose (a stack trace on failure). --strict means the same in"
+                + " reproduce and eval: every input defect is an error instead of being skipped with a count or"
+                + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
             BenchCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
-public final class PrefineCli implements Runnable {
+public final class PrefineCli implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefineCli.class);
 
+    /** Adds the stack trace to a failure's line; inherited by every subcommand. */
+    static final String VERBOSE = "--verbose";
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Option(names = VERBOSE, scope = CommandLine.ScopeType.INHERIT,
+            description = "print the stack trace when a command fails")
+    boolean verbose;
 
     /**
      * Runs the command line.
@@ -35,6 +49,8 @@ public final class PrefineCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // a re-launched child or a GPU worker ends with the process that started it, even after kill -9
+        ParentWatch.installFromEnvironment();
         // training commands run in a child JVM with malloc settings that only apply at start-up
         System.exit(MallocTuning.relaunchIfUseful(args).orElseGet(() -> execute(args)));
     }
@@ -43,29 +59,60 @@ public final class PrefineCli implements Runnable {
      * Runs the command line without exiting, for tests and embedding.
      *
      * @param args the arguments
-     * @return the exit code
+     * @return the exit code: 0 done, 2 bad input or environment, 1 internal fault
      */
     public static int execute(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /**
+     * The command line with its error handling, for tests that redirect its output.
+     *
+     * @return a new command line
+     */
+    static CommandLine commandLine() {
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cli = new CommandLine(new PrefineCli());
-        cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
-                // a bad option value or input: the message says what was expected, a stack trace
-                // would bury it; the trace stays available at debug level
-                LOG.debug("{} failed", command.getCommandName(), e);
-                command.getErr().println("prefine " + command.getCommandName() + ": " + e.getMessage());
-                return 2;
-            }
-            throw e;
+        cli.setParameterExceptionHandler((e, a) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName()
+                    + " --help'");
+            c.getErr().flush();
+            return CliErrors.BAD_INPUT;
         });
-        return cli.execute(args);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            CliErrors.Outcome o = CliErrors.classify(e);
+            command.getErr().println(prefix(command) + CliErrors.oneLine(o.message()));
+            if (verbose(parsed)) {
+                e.printStackTrace(command.getErr());
+            } else {
+                LOG.debug("{} failed", command.getCommandName(), e);
+            }
+            command.getErr().flush();
+            return o.exitCode();
+        });
+        return cli;
+    }
+
+    private static String prefix(CommandLine c) {
+        return c.getCommandSpec().qualifiedName() + ": ";
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            if (r.hasMatchedOption(VERBOSE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
-    public void run() {
-        // no subcommand: show what there is
-        spec.commandLine().usage(System.out);
+    public Integer call() {
+        // no subcommand: show what there is, on stderr as for any other usage error
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return CliErrors.BAD_INPUT;
     }
 }

@@ -7,6 +7,7 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.pipeline.ReproductionPipeline;
 import io.github.prefine.examples.pipeline.Reports;
@@ -15,7 +16,11 @@ import io.github.prefine.eval.report.TableWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import org.slf4j.Logger;
@@ -112,12 +117,19 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce-out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--strict", description = "refuse to run when any task's data is missing (default: skip those tasks)")
+    @Option(names = "--strict", description = "every input defect is an error: refuse to run when any task's data is"
+            + " missing (default: skip those tasks and say so)")
     boolean strict;
 
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        List<TaskGroup> g = groups();
+        List<Task> t = targets();
+        checkOptions(t);
+        Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
+        TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
+        int planned = checkData(source, g, t);
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         if (threads != null) {
             // read once when the engine starts, which happens below
@@ -126,19 +138,11 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         Device dev = DeviceOption.parse(device);
         List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
-        List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
-        List<Task> t = new ArrayList<>();
-        if (targets == null || targets.isEmpty()) {
-            t.addAll(TaskCatalog.targets());
-        } else {
-            for (String name : targets) {
-                t.add(TaskCatalog.task(name.trim()));
-            }
-        }
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
+        RunStatus status = new RunStatus(out, planned, System::nanoTime);
         ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(enc)
-                .setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
+                .setData(source)
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
                 .optLearningRates(learningRates)
@@ -146,13 +150,120 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optBatchSize(batchSize).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
-                .optProgress(label -> new TrainingProgress(bar, label)).build();
+                .optProgress(label -> {
+                    bar.status(status.line());
+                    return new TrainingProgress(bar, label);
+                }).build();
         long start = System.nanoTime();
         ReproductionPipeline.Summary s = p.run();
-        bar.finishLine();
+        bar.status(status.line());
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    private List<TaskGroup> groups() {
+        List<TaskGroup> g = new ArrayList<>();
+        Set<TaskGroup> known = new LinkedHashSet<>();
+        TaskCatalog.prefinetuning().forEach(task -> known.add(task.group()));
+        for (String s : groups) {
+            String name = s.trim();
+            TaskGroup group = known.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--groups: no pre-finetuning group named '" + name
+                            + "'; expected some of " + known.stream().map(TaskGroup::name).toList() + ", comma-separated"));
+            if (g.contains(group)) {
+                throw new IllegalArgumentException("--groups: " + group.name() + " is listed twice; list each group once");
+            }
+            g.add(group);
+        }
+        return g;
+    }
+
+    private List<Task> targets() {
+        if (targets == null || targets.isEmpty()) {
+            return TaskCatalog.targets();
+        }
+        List<Task> t = new ArrayList<>();
+        List<String> known = TaskCatalog.targets().stream().map(Task::name).toList();
+        for (String s : targets) {
+            String name = s.trim();
+            Task task = TaskCatalog.targets().stream().filter(k -> k.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--targets: no target task named '" + name
+                            + "'; expected some of " + known + ", comma-separated"));
+            if (t.contains(task)) {
+                throw new IllegalArgumentException("--targets: " + name + " is listed twice; list each target once");
+            }
+            t.add(task);
+        }
+        return t;
+    }
+
+    /** Rejects bad values before the encoder is resolved or written and before the engine starts. */
+    private void checkOptions(List<Task> t) {
+        OptionChecks.atLeast("--seeds", seeds, 1);
+        OptionChecks.learningRates("--lr", learningRates);
+        OptionChecks.learningRates("--target-lr", targetLearningRates);
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
+        OptionChecks.atLeast("--max-length", maxLength, 4);
+        OptionChecks.atLeast("--qa-max-length", qaMaxLength, 8);
+        OptionChecks.atLeast("--qa-stride", qaStride, 1);
+        if (qaStride >= qaMaxLength) {
+            throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
+                    + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
+        }
+        OptionChecks.atLeast("--epochs", epochs, 1);
+        OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
+        OptionChecks.atLeast("--patience", patience, 1);
+        OptionChecks.atLeast("--max-train-examples", maxTrainExamples, 0);
+        OptionChecks.atLeast("--max-eval-examples", maxEvalExamples, 0);
+        OptionChecks.atLeast("--log-every", logEvery, 1);
+        if (threads != null) {
+            OptionChecks.atLeast("--threads", threads, 1);
+        }
+        OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
+        OptionChecks.outputFolder("--out", out);
+    }
+
+    /**
+     * Missing data is found here, before any work, rather than by the pipeline after the encoder is
+     * written; returns the units the pipeline will plan, for the run's status line.
+     */
+    private int checkData(TaskDataSource source, List<TaskGroup> g, List<Task> t) {
+        Map<String, List<String>> missing = new LinkedHashMap<>();
+        Set<TaskGroup> withData = new LinkedHashSet<>();
+        for (Task task : TaskCatalog.prefinetuning()) {
+            if (g.contains(task.group())) {
+                List<String> m = source.missing(task);
+                if (!m.isEmpty()) {
+                    missing.put(task.name(), m);
+                } else {
+                    withData.add(task.group());
+                }
+            }
+        }
+        int usableTargets = 0;
+        for (Task task : t) {
+            List<String> m = source.missing(task);
+            if (m.isEmpty()) {
+                usableTargets++;
+            } else {
+                missing.put(task.name(), m);
+            }
+        }
+        if (strict && !missing.isEmpty()) {
+            Map.Entry<String, List<String>> first = missing.entrySet().iterator().next();
+            throw new IllegalArgumentException("--strict: data missing for " + missing.size() + " task(s) under " + data
+                    + ", first " + first.getKey() + ": " + first.getValue() + "; add the files (docs/data-layout.md),"
+                    + " choose --targets and --groups that have data, or run without --strict");
+        }
+        if (usableTargets == 0) {
+            throw new IllegalArgumentException("--data " + data + ": none of the " + t.size() + " target tasks has its"
+                    + " data (first missing: " + missing.values().iterator().next() + "); expected the TaskCatalog layout"
+                    + " (docs/data-layout.md); check --data and --targets");
+        }
+        long combinations = TaskRegistry.combinations(g).stream()
+                .filter(c -> c.groups().stream().anyMatch(withData::contains)).count();
+        return RunStatus.plannedUnits((int) combinations, usableTargets, seeds);
     }
 
     static void printSummary(PrintStream o, ReproductionPipeline.Summary s, double seconds) {

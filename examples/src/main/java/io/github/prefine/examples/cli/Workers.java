@@ -3,13 +3,15 @@ package io.github.prefine.examples.cli;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
  * Starts one child JVM per extra GPU for {@code --device N}: the same command with {@code
- * --device gpu:K}, sharing the output folder, whose unit locks split the work.
+ * --device gpu:K}, sharing the output folder, whose unit locks split the work. A worker ends when
+ * this process ends, however it ends ({@link ParentWatch}).
  */
 final class Workers {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
@@ -37,7 +39,7 @@ final class Workers {
             cmd.add("--device");
             cmd.add("gpu:" + k);
             LOG.info("starting worker for GPU {}", k);
-            out.add(new ProcessBuilder(cmd).inheritIO().start());
+            out.add(ParentWatch.start(cmd, Map.of()));
         }
         return out;
     }

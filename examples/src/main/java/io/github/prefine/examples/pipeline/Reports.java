@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.eval.evaluator.StdKind;
+import io.github.prefine.eval.plot.BestEffortCharts;
 import io.github.prefine.eval.plot.Charts;
 import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.ResultLog;
@@ -22,14 +23,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.knowm.xchart.XYChart;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of an
- * output folder from its per-unit records. Several processes may share a folder: rebuilding
+ * output folder from its per-unit records. Plots are best effort ({@link BestEffortCharts}): a
+ * machine without fonts gets one warning and the tables. Several processes may share a folder: rebuilding
  * holds {@code locks/reports.lock}. Not thread-safe.
  */
 public final class Reports {
+    private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
+
     private final Path out;
+    /** One per output folder and process: a machine that cannot draw charts says so once. */
+    private final BestEffortCharts charts = new BestEffortCharts();
     private ReportLayout layout;
 
     /**
@@ -87,10 +95,15 @@ public final class Reports {
             written.addAll(w.writeAll(t1, out, "table1"));
             written.addAll(w.writeAll(t2, out, "table2"));
             written.addAll(TableWriter.standard().writeAll(cost, out, "cost"));
+            int tables = written.size();
             if (!results.runs().isEmpty()) {
-                written.addAll(Charts.writePngAndSvg(Charts.groupBars(t2, 900, 500), out, "table2"));
+                written.addAll(charts.write(() -> Charts.groupBars(t2, 900, 500), out, "table2"));
             }
             written.addAll(curves());
+            // one line per rewrite, not one per file
+            LOG.info("reports: {} table files and {} charts in {} ({} runs){}", tables, (written.size() - tables) / 2,
+                    out, results.runs().size(), charts.renderingFailure() == null ? "" : "; charts skipped, see the"
+                            + " warning above");
             return new Written(t1, t2, cost, written);
         }
     }
@@ -119,18 +132,20 @@ public final class Reports {
                 }
             }
             // the trainer reports one training loss over all tasks, and a validation loss per task
-            XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
-            chart.setTitle("Pre-finetuning " + setting + ": loss per epoch");
-            for (Map.Entry<String, List<Double>> e : series.entrySet()) {
-                double[] x = new double[e.getValue().size()];
-                double[] y = new double[x.length];
-                for (int i = 0; i < x.length; i++) {
-                    x[i] = i + 1;
-                    y[i] = e.getValue().get(i);
+            written.addAll(charts.write(() -> {
+                XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
+                chart.setTitle("Pre-finetuning " + setting + ": loss per epoch");
+                for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+                    double[] x = new double[e.getValue().size()];
+                    double[] y = new double[x.length];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = i + 1;
+                        y[i] = e.getValue().get(i);
+                    }
+                    chart.addSeries(e.getKey() + " (validation)", x, y);
                 }
-                chart.addSeries(e.getKey() + " (validation)", x, y);
-            }
-            written.addAll(Charts.writePngAndSvg(chart, out, "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
+                return chart;
+            }, out, "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
         }
         return written;
     }

@@ -34,4 +34,52 @@ class ConsoleProgressTest {
         assertEquals(2, lines.length, "first draw and the completed bar only");
         assertTrue(lines[1].contains("10/10"));
     }
+
+    @Test
+    void onATerminalALogLineClearsTheBarInsteadOfGluingOntoIt() {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), true, now::get);
+        PrintStream log = bar.guardedStream();
+        bar.start("x", 10, "it");
+        bar.update(3, "");
+        log.println("12:00:00 [INFO] a log line");
+        now.addAndGet(10_000_000L); // 10 ms: under the redraw interval, yet the cleared bar comes back
+        bar.update(4, "");
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains(" 3/10 it") && text.contains("\r\033[2K12:00:00 [INFO] a log line\n\r"), text);
+        for (String line : text.split("\n")) {
+            // what a terminal shows: the text after the last carriage return, past an erase-line
+            String visible = line.substring(line.lastIndexOf('\r') + 1).replace("\033[2K", "");
+            assertTrue(!visible.contains("[INFO]") || visible.startsWith("12:00:00 [INFO]"), "glued: " + line);
+        }
+        assertTrue(text.endsWith(bar.render(4, "", now.get())), text);
+        bar.status("run: 1/2 units done");
+        assertTrue(buf.toString(StandardCharsets.UTF_8).endsWith("\r\033[2Krun: 1/2 units done\n"));
+    }
+
+    @Test
+    void redirectedStandardErrorIsNoTerminal() {
+        // surefire pipes the test JVM's standard error
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")),
+                "no /proc here");
+        assertTrue(!ConsoleProgress.stderrIsTerminal());
+    }
+
+    @Test
+    void runStatusCountsRecordsWhoeverWroteThemAndTimesWhatThisProcessRan(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) throws Exception {
+        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
+        java.nio.file.Files.writeString(records.resolve("run-a.jsonl"), "{}");
+        java.nio.file.Files.writeString(records.resolve("run-b.jsonl"), "{}");
+        AtomicLong now = new AtomicLong(5_000_000_000L);
+        RunStatus s = new RunStatus(out, 10, now::get);
+        assertEquals("run: 2/10 units done, 8 left | elapsed 00:00:00 | ETA --:--", s.line());
+        now.addAndGet(100_000_000_000L); // 100 s for two units here: 50 s a unit, 6 left
+        java.nio.file.Files.writeString(records.resolve("run-c.jsonl"), "{}");
+        java.nio.file.Files.writeString(records.resolve("run-d.jsonl"), "{}");
+        assertEquals("run: 4/10 units done, 6 left | elapsed 00:01:40 | ETA 00:05:00", s.line());
+        // the grid of the paper: 7 combinations, 12 targets, 5 seeds
+        assertEquals(7 + 8 * 12 * 5, RunStatus.plannedUnits(7, 12, 5));
+    }
 }

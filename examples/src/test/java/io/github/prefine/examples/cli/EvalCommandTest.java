@@ -18,10 +18,13 @@ class EvalCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cl = new CommandLine(new EvalCommand());
+        CommandLine cl = PrefineCli.commandLine();
         cl.setOut(new PrintWriter(out));
         cl.setErr(new PrintWriter(err));
-        return cl.execute(args);
+        String[] all = new String[args.length + 1];
+        all[0] = "eval";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cl.execute(all);
     }
 
     @Test
@@ -58,7 +61,7 @@ class EvalCommandTest {
         assertEquals(0, run("--format", "cls", f.toString()));
         assertTrue(out.toString().contains("accuracy                0.5000"), out.toString());
         Files.writeString(f, "not json\n");
-        assertEquals(1, run("--format", "cls", f.toString()));
-        assertTrue(err.toString().startsWith("eval: " + f + ":1: expected a JSON object, found \"not json\""), err.toString());
+        assertEquals(2, run("--format", "cls", f.toString()));
+        assertTrue(err.toString().startsWith("prefine eval: " + f + ":1 column 1 $: expected strict JSON"), err.toString());
     }
 }

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.train.MallocSettings;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MallocTuningTest {
 
     private static Optional<List<String>> decide(Map<String, String> env, String os, String... args) {
-        return MallocTuning.relaunchCommand(env, os, "/jdk/bin/java", List.of("-Xmx1g"), "app.jar", args);
+        return MallocTuning.relaunchCommand(env, os, "/jdk/bin/java", List.of("-Xmx1g"), "app.jar", args, false);
     }
 
     @Test
@@ -38,10 +39,45 @@ class MallocTuningTest {
         assertTrue(decide(Map.of("GLIBC_TUNABLES", "glibc.malloc.trim_threshold=1"), "Linux", "bench").isEmpty());
         assertTrue(decide(Map.of(MallocTuning.SWITCH, "off"), "Linux", "bench").isEmpty());
         assertTrue(MallocTuning.relaunchCommand(Map.of(), "Linux", "java",
-                List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), "app.jar", new String[] {"demo"})
+                List.of("-agentlib:jdwp=transport=dt_socket,server=y,address=5005"), "app.jar", new String[] {"demo"}, false)
                 .isEmpty(), "a debugged JVM runs the command itself");
         // the child itself carries the switch, so it never re-launches again
         assertTrue(decide(Map.of(MallocTuning.SWITCH, "applied"), "Linux", "bench").isEmpty());
+    }
+
+    @Test
+    void helpVersionAndGpuRunsStayInThisJvm() {
+        for (String flag : new String[] {"--help", "-h", "--version", "-V"}) {
+            assertTrue(decide(Map.of(), "Linux", "demo", flag).isEmpty(), flag);
+        }
+        assertTrue(decide(Map.of(), "Linux", "encode").isEmpty());
+        for (String device : new String[] {"gpu", "gpu:1", "2", "GPU:0"}) {
+            assertTrue(decide(Map.of(), "Linux", "reproduce", "--device", device).isEmpty(), device);
+            assertTrue(decide(Map.of(), "Linux", "bench", "--device=" + device).isEmpty(), device);
+        }
+        assertTrue(decide(Map.of(), "Linux", "reproduce", "--device", "cpu").isPresent());
+        // auto (the default of demo and reproduce) means the GPU on a machine that shows one
+        String[] auto = {"demo", "--seeds", "1"};
+        assertTrue(decide(Map.of(), "Linux", auto).isPresent());
+        assertTrue(MallocTuning.relaunchCommand(Map.of(), "Linux", "java", List.of(), "app.jar", auto, true).isEmpty());
+        assertTrue(MallocTuning.relaunchCommand(Map.of(), "Linux", "java", List.of(), "app.jar",
+                new String[] {"bench"}, true).isPresent(), "bench measures the CPU unless told otherwise");
+    }
+
+    @Test
+    void demoHelpPrintsItsUsageFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        Path log = tmp.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName(), "demo", "--help")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
+                || k.equals(MallocTuning.SWITCH));
+        Process p = pb.start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.startsWith("Usage: prefine demo"), out);
+        assertFalse(out.contains("Re-launching"), out);
     }
 
     @Test
@@ -63,6 +99,7 @@ class MallocTuningTest {
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("Re-launching with glibc malloc settings"), out);
+        assertFalse(out.contains("Failed to detect GPU count"), "DJL's GPU probe warning is silenced on CPU machines:\n" + out);
         for (Map.Entry<String, String> e : MallocSettings.RECOMMENDED.entrySet()) {
             assertTrue(out.contains(e.getKey() + "=" + e.getValue()), "child header lacks " + e.getKey() + ":\n" + out);
         }

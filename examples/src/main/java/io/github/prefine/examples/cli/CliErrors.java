@@ -1,0 +1,132 @@
+package io.github.prefine.examples.cli;
+
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
+import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.ModelNotFoundException;
+import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.eval.files.PredictionFileException;
+import io.github.prefine.eval.report.MalformedResultsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns what ended a command into its exit code and one line for standard error.
+ *
+ * <p>Exit 2 is for bad input or a bad environment (a malformed or missing file, an unwritable or
+ * full disk, a bad option, a diverged run): the line names the file and location, what was
+ * expected, and what to do. Exit 1 is for an internal fault: the line says so and asks for
+ * {@code --verbose}, which adds the stack trace. Stateless.
+ */
+final class CliErrors {
+    /** Exit code of bad input or environment. */
+    static final int BAD_INPUT = 2;
+    /** Exit code of an internal fault. */
+    static final int INTERNAL = 1;
+
+    private CliErrors() {}
+
+    /**
+     * The exit code and the message of a failure.
+     *
+     * @param exitCode {@link #BAD_INPUT} or {@link #INTERNAL}
+     * @param message one line, without the command prefix
+     */
+    record Outcome(int exitCode, String message) {}
+
+    static Outcome classify(Throwable thrown) {
+        Throwable e = unwrap(thrown);
+        if (e instanceof IllegalArgumentException) {
+            return bad(e.getMessage());
+        }
+        if (e instanceof PredictionFileException || e instanceof MalformedResultsException) {
+            return bad(e.getMessage() + "; fix the file and run again");
+        }
+        if (e instanceof MalformedDatasetException) {
+            return bad(e.getMessage() + "; fix or remove that row (docs/data-layout.md shows the expected layout)");
+        }
+        if (e instanceof MalformedCheckpointException) {
+            return bad(e.getMessage() + "; the encoder folder is damaged or not an HF checkpoint: download or export it again");
+        }
+        if (e instanceof ModelNotFoundException) {
+            return bad(e.getMessage() + "; pass a local HF folder (config.json, model.safetensors, tokenizer.json), an HF"
+                    + " model id reachable online, or minilm");
+        }
+        if (e instanceof HubException) {
+            return bad(e.getMessage());
+        }
+        if (e instanceof NonFiniteLossException) {
+            return bad("training diverged: " + e.getMessage() + "; lower the learning rate (--lr, --target-lr)");
+        }
+        if (e instanceof OutOfMemoryError) {
+            return bad("out of memory (" + e.getMessage() + "); lower --batch-size or --max-length, or raise -Xmx");
+        }
+        if (e instanceof CharacterCodingException) {
+            return bad("a file is not valid UTF-8 (" + e + "); save it as UTF-8 and run again");
+        }
+        if (e instanceof NoSuchFileException f) {
+            return bad(f.getFile() + ": no such file or directory; check the path");
+        }
+        if (e instanceof AccessDeniedException f) {
+            return bad(f.getFile() + ": permission denied; make it writable (readable) or choose another path");
+        }
+        if (e instanceof NotDirectoryException f) {
+            return bad(f.getFile() + ": expected a directory, found a file; choose a directory path");
+        }
+        if (e instanceof FileAlreadyExistsException f) {
+            return bad(f.getFile() + ": expected a directory, found a file; choose a directory path or remove the file");
+        }
+        if (e instanceof FileSystemException f) {
+            String reason = f.getReason() == null ? "" : f.getReason();
+            if (reason.toLowerCase(java.util.Locale.ROOT).contains("no space")) {
+                return bad(f.getFile() + ": no space left on device; free some space or choose another --out,"
+                        + " then run the same command again to resume");
+            }
+            if (reason.toLowerCase(java.util.Locale.ROOT).contains("read-only")) {
+                return bad(f.getFile() + ": read-only file system; choose a writable --out");
+            }
+            return bad(f.getFile() + ": " + (reason.isEmpty() ? f.getClass().getSimpleName() : reason)
+                    + "; check the path and its permissions");
+        }
+        if (e instanceof IOException) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (m.toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
+                return bad(m + "; free some space or choose another --out, then run the same command again to resume");
+            }
+            if (m.contains("config.json") || m.contains(".safetensors")) {
+                return bad(m + "; the encoder folder is damaged or not an HF checkpoint: download or export it again");
+            }
+            return bad(m + "; check the file, the disk and the network");
+        }
+        return new Outcome(INTERNAL, "internal error (" + e + "); rerun with --verbose for the stack trace and"
+                + " report it with that trace");
+    }
+
+    /** Strips wrappers that add nothing a user can act on. */
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && (t instanceof UncheckedIOException || t instanceof CompletionException
+                || t instanceof ExecutionException || t instanceof java.lang.reflect.InvocationTargetException
+                || (t.getClass() == RuntimeException.class && t.getCause() instanceof IOException))) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static Outcome bad(String message) {
+        return new Outcome(BAD_INPUT, message);
+    }
+
+    /** Puts a message on one line, as it has to fit a log line and a terminal. */
+    static String oneLine(String message) {
+        return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

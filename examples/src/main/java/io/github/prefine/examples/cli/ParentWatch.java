@@ -1,0 +1,65 @@
+package io.github.prefine.examples.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Ties a child JVM's life to the process that started it: the malloc re-launch and the GPU
+ * workers are started through {@link #start}, which passes this process's id, and the child's
+ * {@code main} calls {@link #installFromEnvironment}, which exits as soon as that process is gone.
+ * A SIGTERM already reaches the child through the parent's shutdown hook; this covers {@code kill
+ * -9} and crashes, after which the child would otherwise go on writing to {@code --out}.
+ */
+final class ParentWatch {
+    /** Environment variable that carries the parent's process id to the child. */
+    static final String PARENT_PID = "PREFINE_PARENT_PID";
+
+    /** Exit code of a child whose parent has gone (128 + SIGTERM, as if it had been signalled). */
+    static final int ORPHANED = 143;
+
+    private ParentWatch() {}
+
+    /**
+     * Starts a child process that ends when this process ends, with inherited standard output and
+     * error; its standard input is not used.
+     *
+     * @param command the command line
+     * @param environment variables to add
+     * @return the started process
+     * @throws IOException if it cannot be started
+     */
+    static Process start(List<String> command, java.util.Map<String, String> environment) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
+        pb.environment().putAll(environment);
+        pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
+        Process child = pb.start();
+        // SIGTERM or a normal exit of this process ends the child too
+        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "prefine-stop-child-" + child.pid()));
+        return child;
+    }
+
+    /** Exits this JVM when the process named by {@link #PARENT_PID} ends; does nothing without it. */
+    static void installFromEnvironment() {
+        String pid = System.getenv(PARENT_PID);
+        if (pid == null || !pid.matches("\\d+")) {
+            return;
+        }
+        Optional<ProcessHandle> parent = ProcessHandle.of(Long.parseLong(pid));
+        if (parent.isEmpty() || !parent.get().isAlive()) {
+            orphaned(pid);
+            return;
+        }
+        // the JDK polls a process that is not our child (at most every 5 s) and checks its start
+        // time, so a reused pid does not keep us alive
+        parent.get().onExit().thenRun(() -> orphaned(pid));
+    }
+
+    private static void orphaned(String pid) {
+        System.err.println("prefine: the process that started this one (pid " + pid + ") has ended; stopping");
+        // exit on a thread of its own: shutdown hooks (lock release) may need the completing thread
+        Thread t = new Thread(() -> System.exit(ORPHANED), "prefine-orphaned");
+        t.setDaemon(false);
+        t.start();
+    }
+}

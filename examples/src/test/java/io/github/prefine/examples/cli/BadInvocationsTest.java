@@ -1,0 +1,294 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Bad invocations of every command, as a new user or a hostile input makes them: each must end
+ * with exit 2 and one line on standard error that names the option or file and what was
+ * expected, with no stack frame, before any work is done (nothing is trained, downloaded or
+ * written). The test prints the outcome table of issue 18, measured the same way.
+ */
+class BadInvocationsTest {
+    @TempDir
+    static Path tmp;
+
+    /** One row of the table: the arguments, the exit code and a fragment the one line must contain. */
+    private record Case(String name, List<String> args, int exit, String fragment) {}
+
+    private static Path emptyData;
+    private static Path aFile;
+
+    private static Case c(String name, int exit, String fragment, String... args) {
+        return new Case(name, List.of(args), exit, fragment);
+    }
+
+    private static Path write(String name, String text) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private static String readOnlyFolder() throws IOException {
+        Path ro = Files.createDirectories(tmp.resolve("read-only"));
+        ro.toFile().setWritable(false, false);
+        if (!Files.isWritable(ro)) {
+            return ro.resolve("out").toString();
+        }
+        // root ignores permission bits, but not a file system the kernel keeps read-only
+        Path procSys = Path.of("/proc/sys");
+        return Files.isDirectory(procSys) && !Files.isWritable(procSys) ? procSys.resolve("prefine-out").toString() : null;
+    }
+
+    private static List<Case> cases() throws IOException {
+        emptyData = Files.createDirectories(tmp.resolve("empty-data"));
+        aFile = write("a-file", "x");
+        String data = emptyData.toString();
+        String out = tmp.resolve("out").toString();
+        Path noConfig = Files.createDirectories(tmp.resolve("no-config"));
+        Path badConfig = Files.createDirectories(tmp.resolve("bad-config"));
+        Files.writeString(badConfig.resolve("config.json"), "{\"hidden_size\": 32,");
+        Files.writeString(badConfig.resolve("tokenizer.json"), "{}");
+        Path badWeights = Files.createDirectories(tmp.resolve("bad-weights"));
+        Files.writeString(badWeights.resolve("config.json"), "{\"model_type\":\"bert\",\"vocab_size\":10,\"hidden_size\":8,"
+                + "\"num_hidden_layers\":1,\"num_attention_heads\":2,\"intermediate_size\":16,"
+                + "\"max_position_embeddings\":16,\"type_vocab_size\":2}");
+        Files.write(badWeights.resolve("model.safetensors"), new byte[] {16, 0, 0, 0, 0, 0, 0, 0, '{', '}'});
+        Files.writeString(badWeights.resolve("tokenizer.json"), "{}");
+        Path dataset = write("dev.json", "{\"data\":[{\"paragraphs\":[{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"x\"}]},"
+                + "{\"id\":\"b\",\"answers\":[{\"text\":\"y\"}]}]}]}]}");
+        Path squadPred = write("pred.json", "{\"a\":\"x\"}");
+        Path latin1 = tmp.resolve("latin1.conll");
+        Files.write(latin1, new byte[] {'a', ' ', 'O', ' ', 'O', '\n', (byte) 0xE9, ' ', 'O', ' ', 'O', '\n'});
+        List<Case> cases = new ArrayList<>(List.of(
+                c("demo --seeds 0", 2, "--seeds: expected a whole number of at least 1, found 0", "demo", "--seeds", "0", "--out", out),
+                c("demo --epochs 0", 2, "--epochs: expected", "demo", "--epochs", "0", "--out", out),
+                c("demo --target-epochs -1", 2, "--target-epochs: expected", "demo", "--target-epochs", "-1", "--out", out),
+                c("demo --lr 0", 2, "--lr: expected a positive learning rate", "demo", "--lr", "0", "--out", out),
+                c("demo --target-lr NaN", 2, "--target-lr: expected a positive", "demo", "--target-lr", "NaN", "--out", out),
+                c("demo --out FILE", 2, "expected a directory, found a file", "demo", "--out", aFile.toString()),
+                c("demo --out FILE/sub", 2, "is a file, expected a directory", "demo", "--out", aFile.resolve("sub").toString()),
+                c("demo --device foo", 2, "--device: expected auto, cpu, gpu, gpu:K", "demo", "--device", "foo", "--out", out),
+                c("demo --device 0", 2, "--device: expected a GPU count of at least 1", "demo", "--device", "0", "--out", out),
+                c("demo --seeds x", 2, "Invalid value for option '--seeds'", "demo", "--seeds", "x"),
+                c("demo --batch-size 0 (no such option)", 2, "Unknown option", "demo", "--batch-size", "0"),
+                c("reproduce --data missing", 2, "no such directory; expected the data root", "reproduce", "--data",
+                        tmp.resolve("nope").toString(), "--out", out),
+                c("reproduce --data FILE", 2, "expected a directory, found a file", "reproduce", "--data", aFile.toString(),
+                        "--out", out),
+                c("reproduce --targets unknown", 2, "--targets: no target task named 'conll9'", "reproduce", "--data", data,
+                        "--targets", "conll9", "--out", out),
+                c("reproduce --groups unknown", 2, "--groups: no pre-finetuning group named 'XX'", "reproduce", "--data", data,
+                        "--groups", "SL,XX", "--out", out),
+                c("reproduce --groups twice", 2, "is listed twice", "reproduce", "--data", data, "--groups", "SL,SL", "--out", out),
+                c("reproduce --batch-size 0", 2, "--batch-size: expected a whole number of at least 1, found 0", "reproduce",
+                        "--data", data, "--batch-size", "0", "--out", out),
+                c("reproduce --batch-size -5", 2, "found -5", "reproduce", "--data", data, "--batch-size", "-5", "--out", out),
+                c("reproduce --max-length 0", 2, "--max-length: expected", "reproduce", "--data", data, "--max-length", "0",
+                        "--out", out),
+                c("reproduce --seeds 0", 2, "--seeds: expected", "reproduce", "--data", data, "--seeds", "0", "--out", out),
+                c("reproduce --lr 0,1e-4", 2, "--lr: expected a positive learning rate, found 0.0", "reproduce", "--data", data,
+                        "--lr", "0,1e-4", "--out", out),
+                c("reproduce --lr abc", 2, "Invalid value for option '--lr'", "reproduce", "--lr", "abc"),
+                c("reproduce --qa-stride 400", 2, "--qa-stride: expected less than --qa-max-length 384", "reproduce", "--data",
+                        data, "--qa-stride", "400", "--out", out),
+                c("reproduce --patience 0", 2, "--patience: expected", "reproduce", "--data", data, "--patience", "0", "--out", out),
+                c("reproduce --max-train-examples -1", 2, "--max-train-examples: expected", "reproduce", "--data", data,
+                        "--max-train-examples", "-1", "--out", out),
+                c("reproduce --threads 0", 2, "--threads: expected", "reproduce", "--data", data, "--threads", "0", "--out", out),
+                c("reproduce --log-every 0", 2, "--log-every: expected", "reproduce", "--data", data, "--log-every", "0",
+                        "--out", out),
+                c("reproduce --out FILE", 2, "expected a directory, found a file", "reproduce", "--data", data, "--out",
+                        aFile.toString()),
+                c("reproduce, no data under --data", 2, "none of the 12 target tasks has its data", "reproduce", "--data", data,
+                        "--out", out),
+                c("reproduce --strict, data missing", 2, "--strict: data missing for", "reproduce", "--strict", "--data", data,
+                        "--out", out),
+                c("encode --model missing folder", 2, "not found", "encode", "--model", tmp.resolve("nope").toString()),
+                c("encode --model folder without config.json", 2, "no config.json", "encode", "--model", noConfig.toString()),
+                c("encode --model malformed config.json", 2, "config.json", "encode", "--model", badConfig.toString()),
+                c("encode --model malformed safetensors", 2, "model.safetensors: header length 16 goes beyond the file",
+                        "encode", "--model", badWeights.toString()),
+                c("bench --steps 0", 2, "--steps: expected a whole number of at least 1, found 0", "bench", "--steps", "0"),
+                c("bench --warmup -1", 2, "--warmup: expected", "bench", "--warmup", "-1"),
+                c("bench --precision FP8", 2, "--precision must be FP32 or FP16_MIXED", "bench", "--precision", "FP8"),
+                c("bench --device 2", 2, "bench measures one device", "bench", "--device", "2"),
+                c("eval missing file", 2, "no such file", "eval", "--format", "cls", tmp.resolve("nope.jsonl").toString()),
+                c("eval a directory", 2, "expected a file, found a directory", "eval", "--format", "cls", tmp.toString()),
+                c("eval empty file", 2, "expected at least one prediction line", "eval", "--format", "cls",
+                        write("empty.jsonl", "").toString()),
+                c("eval single quotes", 2, "expected strict JSON", "eval", "--format", "cls",
+                        write("quotes.jsonl", "{'id':1,'gold':'a','pred':'a'}\n").toString()),
+                c("eval unquoted keys", 2, "expected strict JSON", "eval", "--format", "cls",
+                        write("keys.jsonl", "{id:1,gold:\"a\",pred:\"a\"}\n").toString()),
+                c("eval repeated id", 2, "expected a unique id", "eval", "--format", "cls",
+                        write("dup.jsonl", "{\"id\":1,\"gold\":\"a\",\"pred\":\"a\"}\n{\"id\":1,\"gold\":\"b\",\"pred\":\"a\"}\n")
+                                .toString()),
+                c("eval byte that is not UTF-8", 2, ":2 (byte 6): expected UTF-8 text, found the byte 0xE9", "eval", "--format",
+                        "conll", latin1.toString()),
+                c("eval conll two columns", 2, "expected 3 whitespace-separated columns", "eval", "--format", "conll",
+                        write("two.conll", "a O\n").toString()),
+                c("eval squad without --dataset", 2, "--format squad needs --dataset FILE", "eval", "--format", "squad",
+                        squadPred.toString()),
+                c("eval squad --dataset missing", 2, "no such file", "eval", "--format", "squad", "--dataset",
+                        tmp.resolve("nope.json").toString(), squadPred.toString()),
+                c("eval squad repeated id", 2, "expected each name (id) once", "eval", "--format", "squad", "--dataset",
+                        dataset.toString(), write("dup.json", "{\"a\":\"x\",\"a\":\"y\"}").toString()),
+                c("eval squad empty predictions", 2, "expected at least one prediction", "eval", "--format", "squad",
+                        "--dataset", dataset.toString(), write("empty.json", "{}").toString()),
+                c("eval squad --strict unanswered", 2, "1 missing, first \"b\"", "eval", "--format", "squad", "--strict",
+                        "--dataset", dataset.toString(), squadPred.toString()),
+                c("eval --format xml", 2, "Invalid value for option '--format'", "eval", "--format", "xml", aFile.toString()),
+                c("eval without --format", 2, "Missing required option: '--format", "eval", aFile.toString()),
+                c("eval --scheme with cls", 2, "--scheme is for --format conll only", "eval", "--format", "cls", "--scheme",
+                        "IOB2", aFile.toString()),
+                c("eval --json DIR", 2, "expected a file name, found a directory", "eval", "--format", "conll", "--json",
+                        tmp.toString(), write("ok.conll", "a O O\n").toString()),
+                c("unknown command", 2, "Unmatched argument", "train")));
+        String shared = System.getProperty("prefine.shared");
+        Path realData = shared == null ? null : Path.of(shared, "data");
+        if (realData != null && Files.isDirectory(realData.resolve("cls/cb"))) {
+            String other = tmp.resolve("out-encoder").toString();
+            cases.add(c("reproduce --encoder folder without config.json", 2, "no config.json", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
+                    noConfig.toString(), "--out", other));
+            cases.add(c("reproduce --encoder malformed config.json", 2, "config.json", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
+                    badConfig.toString(), "--out", other));
+        } else {
+            System.out.println("reproduce --encoder cases skipped: no shared data at " + realData);
+        }
+        String ro = readOnlyFolder();
+        if (ro != null) {
+            cases.add(c("demo --out read-only", 2, "not writable", "demo", "--out", ro));
+            cases.add(c("reproduce --out read-only", 2, "not writable", "reproduce", "--data", data, "--out", ro));
+        } else {
+            System.out.println("read-only --out cases skipped: no read-only folder on this machine for this user");
+        }
+        return cases;
+    }
+
+    private static String[] run(List<String> args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = PrefineCli.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int rc = cl.execute(args.toArray(String[]::new));
+        return new String[] {Integer.toString(rc), err.toString()};
+    }
+
+    @Test
+    void everyBadInvocationEndsWithExit2AndOneClearLine() throws Exception {
+        Map<String, Integer> outcomes = new LinkedHashMap<>();
+        for (String o : List.of("clear one-line error", "Java stack trace", "unclear one-line error", "wrong exit code",
+                "exit 0")) {
+            outcomes.put(o, 0);
+        }
+        List<String> failures = new ArrayList<>();
+        List<Case> cases = cases();
+        for (Case k : cases) {
+            String[] r = run(k.args());
+            int rc = Integer.parseInt(r[0]);
+            List<String> lines = r[1].lines().filter(l -> !l.isBlank()).toList();
+            String command = k.args().get(0).startsWith("-") || k.name().equals("unknown command") ? "prefine"
+                    : "prefine " + k.args().get(0);
+            String outcome;
+            if (r[1].contains("\tat ") || r[1].contains("Exception in thread") || r[1].contains("Caused by:")) {
+                outcome = "Java stack trace";
+            } else if (rc == 0) {
+                outcome = "exit 0";
+            } else if (rc != k.exit()) {
+                outcome = "wrong exit code";
+            } else if (lines.size() == 1 && lines.get(0).startsWith(command + ": ") && lines.get(0).contains(k.fragment())) {
+                outcome = "clear one-line error";
+            } else {
+                outcome = "unclear one-line error";
+            }
+            outcomes.merge(outcome, 1, Integer::sum);
+            if (!outcome.equals("clear one-line error")) {
+                failures.add(k.name() + " -> " + outcome + " (exit " + rc + "): " + r[1]);
+            }
+        }
+        System.out.println("| outcome (" + cases.size() + " bad invocations) | count |");
+        System.out.println("|---|---|");
+        outcomes.forEach((k, v) -> System.out.println("| " + k + " | " + v + " |"));
+        assertTrue(cases.size() >= 30, "at least 30 cases");
+        assertTrue(failures.isEmpty(), String.join("\n", failures));
+        // nothing was written for any of them: every check ran before any work
+        assertFalse(Files.exists(tmp.resolve("out")), "a bad invocation created --out");
+    }
+
+    @Test
+    void aRealProcessWithoutNetworkEndsWithExit2AndOneLine() throws Exception {
+        // the Hub endpoint is a closed port: what a machine without network sees
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model", "acme/tiny", "hi")
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("no-network.log").toFile());
+        pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:9");
+        pb.environment().put("HF_HUB_CACHE", tmp.resolve("hf-cache").toString());
+        pb.environment().remove("HF_HUB_OFFLINE");
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
+        String log = Files.readString(tmp.resolve("no-network.log"));
+        assertEquals(2, p.exitValue(), log);
+        List<String> errors = log.lines().filter(l -> l.startsWith("prefine encode: ")).toList();
+        assertEquals(1, errors.size(), log);
+        assertTrue(errors.get(0).contains("acme/tiny: could not be fetched from the Hub")
+                && errors.get(0).contains("check the network"), errors.get(0));
+        assertFalse(log.contains("\tat "), log);
+    }
+
+    @Test
+    void noArgumentsPrintsTheUsageAndExits2() {
+        String[] r = run(List.of());
+        assertEquals("2", r[0]);
+        assertTrue(r[1].startsWith("Usage: prefine"), r[1]);
+        assertTrue(r[1].replaceAll("\\s+", " ").contains("--strict means the same in reproduce and eval"), r[1]);
+    }
+
+    @Test
+    void verboseAddsTheStackTrace() {
+        String[] r = run(List.of("eval", "--verbose", "--format", "cls", tmp.resolve("nope.jsonl").toString()));
+        assertEquals("2", r[0]);
+        assertTrue(r[1].startsWith("prefine eval: "), r[1]);
+        assertTrue(r[1].contains("\tat io.github.prefine."), r[1]);
+    }
+
+    @Test
+    void anInternalFaultExits1AndAsksForVerbose() {
+        CliErrors.Outcome o = CliErrors.classify(new IllegalStateException("head 3 has no task"));
+        assertEquals(CliErrors.INTERNAL, o.exitCode());
+        assertTrue(o.message().contains("internal error (java.lang.IllegalStateException: head 3 has no task)"));
+        assertTrue(o.message().contains("--verbose"));
+        CliErrors.Outcome disk = CliErrors.classify(new java.nio.file.FileSystemException("/out/table2.svg", null,
+                "No space left on device"));
+        assertEquals(CliErrors.BAD_INPUT, disk.exitCode());
+        assertEquals("/out/table2.svg: no space left on device; free some space or choose another --out, then run the same"
+                + " command again to resume", disk.message());
+        CliErrors.Outcome diverged = CliErrors.classify(new io.github.prefine.core.train.NonFiniteLossException(12, 0,
+                List.of("wnut17")));
+        assertEquals(CliErrors.BAD_INPUT, diverged.exitCode());
+        assertTrue(diverged.message().startsWith("training diverged: training step 12 (epoch 0)")
+                && diverged.message().endsWith("; lower the learning rate (--lr, --target-lr)"), diverged.message());
+        assertTrue(CliErrors.classify(new java.io.IOException("No space left on device")).message()
+                .contains("free some space"));
+        assertEquals(CliErrors.BAD_INPUT, CliErrors.classify(new java.io.UncheckedIOException(
+                new java.nio.file.AccessDeniedException("/out/x"))).exitCode());
+    }
+}
