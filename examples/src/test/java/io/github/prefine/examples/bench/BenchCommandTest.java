@@ -69,8 +69,30 @@ class BenchCommandTest {
         String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
                 "--warmup", "0", "--steps", "1");
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
-            "phase optimizer (clip+AdamW+zero)", "peak device memory"}) {
+            "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "peak device memory"}) {
             assertTrue(out.contains(line), line + " missing:\n" + out);
         }
+    }
+
+    private static long optimizerCalls(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("native calls optimizer\\s+(\\d+) ops").matcher(out);
+        assertTrue(m.find(), out);
+        return Long.parseLong(m.group(1));
+    }
+
+    @Test
+    void theOptimizerMakesAsManyNativeCallsWhateverTheNumberOfParameterTensors() {
+        String[] common = {"bench", "--part", "FULL", "--profile", "--model", "DEMO", "--batch", "3", "--length", "8",
+            "--warmup", "0", "--steps", "1", "--layers"};
+        String one = run(concat(common, "1"));
+        String four = run(concat(common, "4"));
+        // 4 layers hold 36 more parameter tensors than 1; a per-tensor update would make hundreds more calls
+        assertEquals(optimizerCalls(one), optimizerCalls(four), one + "\n" + four);
+    }
+
+    private static String[] concat(String[] a, String b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
+        out[a.length] = b;
+        return out;
     }
 }
