@@ -36,7 +36,7 @@ class TargetFinetuningTest {
             TinyEncoder e = new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m);
             return e;
         };
-        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(() -> TestHeads.sequence(2))
+        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(seed -> TestHeads.sequence(2))
                 .setData(tasks).setMetric(accuracy(tasks))
                 .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(2).optPatience(1));
         try (NDManager root = NDManager.newBaseManager()) {

@@ -6,12 +6,13 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSummary;
 import io.github.prefine.core.pipeline.FeatureSettings;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
-import io.github.prefine.examples.pipeline.ReproductionPipeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code prefine demo}: the reproduction pipeline, scaled down, on the {@link SyntheticSuite}:
+ * {@code prefine demo}: the experiment {@link Grid}, scaled down, on the {@link SyntheticSuite}:
  * nothing is downloaded and no file outside the output folder is read.
  *
  * <p>By default the encoder is a small BERT initialised from a seed, with the suite's word-level
@@ -110,7 +111,7 @@ public final class DemoCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
+        Grid grid = Grid.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
@@ -120,7 +121,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true)
                 .optProgress(label -> new TrainingProgress(bar, label)).build();
         long start = System.nanoTime();
-        ReproductionPipeline.Summary s = p.run();
+        GridSummary s = grid.run();
         bar.finishLine();
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;

@@ -2,15 +2,16 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridReports;
+import io.github.prefine.core.grid.GridSummary;
+import io.github.prefine.core.grid.Verdicts;
 import io.github.prefine.core.pipeline.FeatureSettings;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
-import io.github.prefine.examples.pipeline.ReproductionPipeline;
-import io.github.prefine.examples.pipeline.Reports;
-import io.github.prefine.examples.pipeline.Verdicts;
 import io.github.prefine.eval.report.TableWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -26,8 +27,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code prefine reproduce}: the paper's grid on real data (baseline, every group combination,
- * every target over seeds), resumable and shareable between processes; see {@link
- * ReproductionPipeline}.
+ * every target over seeds), resumable and shareable between processes; a thin layer over
+ * {@link Grid}.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
@@ -136,7 +137,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(enc)
+        Grid grid = Grid.builder().setEncoder(enc)
                 .setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
@@ -147,18 +148,18 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
                 .optProgress(label -> new TrainingProgress(bar, label)).build();
         long start = System.nanoTime();
-        ReproductionPipeline.Summary s = p.run();
+        GridSummary s = grid.run();
         bar.finishLine();
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
     }
 
-    static void printSummary(PrintStream o, ReproductionPipeline.Summary s, double seconds) {
+    static void printSummary(PrintStream o, GridSummary s, double seconds) {
         if (!s.missingTasks().isEmpty()) {
             o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
         }
-        Reports.Written w = s.report();
+        GridReports.Written w = s.report();
         TableWriter tw = TableWriter.withDecimals(1);
         o.println();
         o.println(tw.toMarkdown(w.table1()));
