@@ -1,6 +1,7 @@
 package io.github.prefine.examples;
 
 import ai.djl.ndarray.NDManager;
+import com.google.common.primitives.Doubles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -20,10 +21,10 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.train.TargetFinetuning;
 import io.github.prefine.core.train.Trainer;
-import io.github.prefine.eval.evaluator.EvaluationResult;
-import io.github.prefine.eval.evaluator.Evaluator;
 import io.github.prefine.eval.evaluator.SeedSummary;
+import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.heads.HeadFamily;
@@ -93,24 +94,15 @@ public final class QuickStart {
 
             // 3. Finetune the target from the pre-finetuned encoder over two seeds, and score it
             FeaturizedTask tgt = FeaturizedTask.featurize(data(target, suite), tokenizer, lengths);
-            Evaluator evaluator = Evaluator.builder().setMetric(target.metric()).build();
-            List<EvaluationResult> runs = new ArrayList<>();
-            for (long seed : new long[] {1, 2}) {
-                try (NDManager m = manager.newSubManager()) {
-                    TransformerEncoder pre = EncoderCheckpoint.load(work.resolve("encoder"), m).encoder();
-                    try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(pre, 64)
-                                    .addHead(target.name(), FormatHeads.create(target.format(), tgt.numLabels(), HeadFamily.BERT, seed))
-                                    .build();
-                            Trainer trainer = Trainer.builder().setModel(model)
-                                    .setData(FeaturizedTask.source(List.of(tgt), true))
-                                    .optBatchSize(16).optLearningRate(3e-3).optWarmupSteps(3).optMaxEpochs(10)
-                                    .optSeed(seed).build()) {
-                        trainer.fit();
-                        runs.add(TaskScorer.score(tgt, Split.TEST, trainer.predict(0, Split.TEST)));
-                    }
-                }
-            }
-            SeedSummary s = evaluator.aggregate(runs);
+            List<TargetFinetuning.SeedResult> runs = TargetFinetuning.builder()
+                    .setEncoder(m -> EncoderCheckpoint.load(work.resolve("encoder"), m).encoder(), 64)
+                    .setHead(seed -> FormatHeads.create(target.format(), tgt.numLabels(), HeadFamily.BERT, seed))
+                    .setData(FeaturizedTask.source(List.of(tgt), true))
+                    .setMetric(p -> TaskScorer.score(tgt, p.split(), p).percent())
+                    .optTaskName(target.name()).optEvaluationSplit(Split.TEST).optSeeds(List.of(1L, 2L))
+                    .optTrainer(t -> t.optBatchSize(16).optLearningRate(3e-3).optWarmupSteps(3).optMaxEpochs(10))
+                    .build().run(manager);
+            SeedSummary s = SeedSummary.of(Doubles.asList(TargetFinetuning.metrics(runs)), StdKind.SAMPLE);
             System.out.printf("%s %s after pre-finetuning on %s: %.1f ± %.1f%n", target.name(), target.metric(),
                     registry.tasks(ner).stream().map(Task::name).toList(), s.mean(), s.std());
         }

@@ -26,8 +26,8 @@ import org.knowm.xchart.XYChart;
 /**
  * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of a
  * grid's output folder from its per-sweep records, with the eval module's table and chart
- * writers. Several processes may share a folder: rebuilding holds {@code locks/reports.lock}. Not
- * thread-safe.
+ * writers; {@link GridSession#writeReports()} calls it. Several processes may share a folder:
+ * rebuilding holds {@code locks/reports.lock}. Not thread-safe.
  */
 public final class GridReports {
     private final GridLayout files;
