@@ -10,12 +10,12 @@ import java.util.Map;
  *
  * @param missingTasks tasks left out because their data is missing, with the reason
  * @param settings the setting names in table column order, baseline first
- * @param unitsRun sweeps this process ran
- * @param unitsSkipped sweeps already finished when this process reached them
+ * @param sweepsRun sweeps this process ran
+ * @param sweepsSkipped sweeps already finished when this process reached them
  * @param report the tables as last written
  */
-public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int unitsRun,
-        int unitsSkipped, GridReports.Written report) {
+public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun,
+        int sweepsSkipped, GridReports.Written report) {
     /** Copies the collections. */
     public GridSummary {
         missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));

@@ -79,7 +79,7 @@ class GridTest {
         GridSummary first = f.tiny(f.targets, out).build().run();
         release.join();
         // 3 settings (Only-SL, Only-C, SL+C) + 4 settings x 2 targets x 1 seed
-        assertEquals(3 + 8, first.unitsRun());
+        assertEquals(3 + 8, first.sweepsRun());
         assertEquals(List.of("Baseline", "Only-SL", "Only-C", "SL+C"), first.settings());
         ResultSet rs = ResultLog.load(out.resolve("results.jsonl"));
         assertEquals(8, rs.runs().size());
@@ -95,8 +95,8 @@ class GridTest {
         }
         String before = Files.readString(out.resolve("results.jsonl"));
         GridSummary second = f.tiny(f.targets, out).build().run();
-        assertEquals(0, second.unitsRun());
-        assertEquals(11, second.unitsSkipped());
+        assertEquals(0, second.sweepsRun());
+        assertEquals(11, second.sweepsSkipped());
         assertEquals(before, Files.readString(out.resolve("results.jsonl")));
     }
 
@@ -124,7 +124,7 @@ class GridTest {
             assertFalse(s.isDone(plan.finetuning().get(0)));
         }
         GridSummary resumed = grid.run();
-        assertEquals(1 + 2, resumed.unitsRun()); // Only-C, then Baseline and Only-C on the target
+        assertEquals(1 + 2, resumed.sweepsRun()); // Only-C, then Baseline and Only-C on the target
         assertEquals(written, Files.getLastModifiedTime(trial), "the finished unit is not run again");
         Path whole = dir.resolve("whole");
         grid.toBuilder().setOutput(whole).build().run();
@@ -142,6 +142,6 @@ class GridTest {
         targets.add(f.targets.get(1));
         GridSummary s = f.tiny(targets, dir.resolve("lenient")).setGroups(List.of(TaskGroup.C)).build().run();
         assertEquals(List.of("ghost"), List.copyOf(s.missingTasks().keySet()));
-        assertEquals(1 + 2, s.unitsRun()); // Only-C, then Baseline and Only-C on the one target
+        assertEquals(1 + 2, s.sweepsRun()); // Only-C, then Baseline and Only-C on the one target
     }
 }

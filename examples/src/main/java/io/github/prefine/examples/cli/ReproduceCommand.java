@@ -170,7 +170,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
-                s.unitsRun(), s.unitsSkipped(), seconds, cpu,
+                s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,
                 w.files().isEmpty() ? "the output folder" : w.files().get(0).getParent());
     }
 }
