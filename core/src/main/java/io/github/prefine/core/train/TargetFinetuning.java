@@ -11,20 +11,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.LongFunction;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finetunes an encoder on one target task over several seeds: for each seed, load the encoder,
+ * Finetunes an encoder on one target task, one seed at a time: for each seed, load the encoder,
  * add a freshly initialised head, train with the same patience rule as pre-finetuning, predict
- * the evaluation split with the best epoch's weights and score it. The eval module aggregates the
- * per-seed values (mean ± std).
+ * the validation and evaluation splits with the best epoch's weights and score them. The eval
+ * module aggregates the per-seed values (mean ± std). This is prefine's one per-seed
+ * finetuning path: the experiment grid ({@code io.github.prefine.core.grid}) runs each of its
+ * finetuning units through {@link #runSeed}.
  *
  * <p>Each seed seeds the engine before loading the encoder and creating the head, so a seed's
  * head initialisation, dropout and sampling are reproducible. Every model and trainer is closed
- * before the next seed; the results hold no native memory.
+ * before the next seed; the results hold no native memory. Immutable once built; not meant for
+ * concurrent runs (the engine seed is process-wide).
  */
 public final class TargetFinetuning {
     private static final Logger LOG = LoggerFactory.getLogger(TargetFinetuning.class);
@@ -45,7 +48,7 @@ public final class TargetFinetuning {
     private final EncoderFactory encoder;
     private final int hiddenSize;
     private final String taskName;
-    private final Supplier<TaskHead> head;
+    private final LongFunction<TaskHead> head;
     private final BatchSource data;
     private final Consumer<Trainer.Builder> trainerSettings;
     private final List<Long> seeds;
@@ -85,39 +88,62 @@ public final class TargetFinetuning {
     public List<SeedResult> run(NDManager manager) throws IOException {
         List<SeedResult> out = new ArrayList<>();
         for (long seed : seeds) {
-            manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
-            try (NDManager m = manager.newSubManager()) {
-                Block enc = encoder.load(m);
-                try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize)
-                        .addHead(taskName, head.get()).build()) {
-                    Trainer.Builder tb = Trainer.builder().setModel(model).setData(data);
-                    trainerSettings.accept(tb);
-                    tb.optSeed(seed);
-                    if (checkpointRoot != null) {
-                        tb.optCheckpointDir(checkpointRoot.resolve("seed-" + seed));
+            out.add(runSeed(manager, seed));
+        }
+        return out;
+    }
+
+    /**
+     * Runs one seed, whether or not it is among the configured seeds.
+     *
+     * @param manager the parent of the seed's model manager (fixes the device)
+     * @param seed the seed
+     * @return the seed's result
+     * @throws IOException if loading the encoder, the data or checkpoints fails
+     * @throws NonFiniteLossException if training diverges
+     */
+    public SeedResult runSeed(NDManager manager, long seed) throws IOException {
+        manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
+        try (NDManager m = manager.newSubManager()) {
+            Block enc = encoder.load(m);
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize)
+                    .addHead(taskName, head.apply(seed)).build()) {
+                Trainer.Builder tb = Trainer.builder().setModel(model).setData(data);
+                trainerSettings.accept(tb);
+                tb.optSeed(seed);
+                if (checkpointRoot != null) {
+                    tb.optCheckpointDir(checkpointRoot.resolve("seed-" + seed));
+                }
+                try (Trainer trainer = tb.build()) {
+                    FitResult fit = trainer.fit();
+                    TaskPredictions validation = trainer.predict(0, Split.VALIDATION);
+                    double validationScore = metric.applyAsDouble(validation);
+                    TaskPredictions p = validation;
+                    double score = validationScore;
+                    if (evaluationSplit != Split.VALIDATION) {
+                        p = trainer.predict(0, evaluationSplit);
+                        score = metric.applyAsDouble(p);
                     }
-                    try (Trainer trainer = tb.build()) {
-                        FitResult fit = trainer.fit();
-                        TaskPredictions p = trainer.predict(0, evaluationSplit);
-                        double score = metric.applyAsDouble(p);
-                        LOG.info("target {} seed {}: {} on {}", taskName, seed, score, evaluationSplit);
-                        out.add(new SeedResult(seed, score, p, fit));
-                    }
+                    LOG.info("target {} seed {}: {} on {}", taskName, seed, score, evaluationSplit);
+                    return new SeedResult(seed, validationScore, score, p, fit);
                 }
             }
         }
-        return out;
     }
 
     /**
      * One seed's outcome.
      *
      * @param seed the seed
-     * @param metric the metric on the evaluation split
+     * @param validationMetric the metric on the validation split (what a learning-rate sweep
+     *     selects on)
+     * @param metric the metric on the evaluation split; equal to {@code validationMetric} when that
+     *     split is validation
      * @param predictions the logits on the evaluation split
      * @param fit the training history
      */
-    public record SeedResult(long seed, double metric, TaskPredictions predictions, FitResult fit) {}
+    public record SeedResult(long seed, double validationMetric, double metric, TaskPredictions predictions,
+            FitResult fit) {}
 
     /**
      * Returns the metric values in seed order, the input the eval module's aggregation takes.
@@ -134,7 +160,7 @@ public final class TargetFinetuning {
         private EncoderFactory encoder;
         private int hiddenSize;
         private String taskName;
-        private Supplier<TaskHead> head;
+        private LongFunction<TaskHead> head;
         private BatchSource data;
         private Consumer<Trainer.Builder> trainerSettings = b -> {};
         private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
@@ -158,12 +184,13 @@ public final class TargetFinetuning {
         }
 
         /**
-         * Sets the factory of fresh heads (required); called once per seed.
+         * Sets the factory of fresh heads (required); called once per seed, after the engine is
+         * seeded.
          *
-         * @param head makes a new, uninitialized head
+         * @param head makes a new, uninitialized head given the seed
          * @return this builder
          */
-        public Builder setHead(Supplier<TaskHead> head) {
+        public Builder setHead(LongFunction<TaskHead> head) {
             this.head = Objects.requireNonNull(head, "head");
             return this;
         }
@@ -180,8 +207,9 @@ public final class TargetFinetuning {
         }
 
         /**
-         * Sets the metric computed from the evaluation split's predictions (required), higher
-         * is better.
+         * Sets the metric computed from a split's predictions (required), higher is better; it is
+         * called for the validation split and for the evaluation split
+         * ({@link TaskPredictions#split()} tells which).
          *
          * @param metric the metric
          * @return this builder

@@ -7,12 +7,21 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** Writes a word-level HF tokenizer.json ([PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, then the words). */
-final class WordTokenizer {
+public final class WordTokenizer {
     private WordTokenizer() {}
 
-    static final List<String> SPECIALS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]");
+    /** The special tokens, ids 0 to 3. */
+    public static final List<String> SPECIALS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]");
 
-    static Path write(Path file, List<String> words) throws IOException {
+    /**
+     * Writes the tokenizer.
+     *
+     * @param file where
+     * @param words the vocabulary after the specials, ids from 4
+     * @return the file
+     * @throws IOException if writing fails
+     */
+    public static Path write(Path file, List<String> words) throws IOException {
         StringBuilder vocab = new StringBuilder();
         StringBuilder added = new StringBuilder();
         int id = 0;

@@ -9,6 +9,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
+import io.github.prefine.core.task.Split;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ class TargetFinetuningTest {
             TinyEncoder e = new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m);
             return e;
         };
-        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(() -> TestHeads.sequence(2))
+        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(seed -> TestHeads.sequence(2))
                 .setData(tasks).setMetric(accuracy(tasks))
                 .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(2).optPatience(1));
         try (NDManager root = NDManager.newBaseManager()) {
@@ -52,6 +53,28 @@ class TargetFinetuningTest {
                 assertArrayEquals(r.get(0).predictions().logits().get(i), r.get(2).predictions().logits().get(i));
             }
             assertNotEquals(r.get(0).fit().epochs(), r.get(1).fit().epochs(), "seeds 1 and 2 must differ");
+        }
+    }
+
+    @Test
+    void runSeedSelectsOnValidationAndReportsTheEvaluationSplit() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(43, 32, 16, TestHeads.Kind.SEQUENCE);
+        TargetFinetuning.EncoderFactory encoder = m -> {
+            Engine.getInstance().setRandomSeed(78);
+            return new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m);
+        };
+        TargetFinetuning.Builder b = TargetFinetuning.builder().setEncoder(encoder, 16).setHead(seed -> TestHeads.sequence(2))
+                .setData(tasks).setMetric(accuracy(tasks))
+                .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(2).optPatience(1));
+        try (NDManager root = NDManager.newBaseManager()) {
+            TargetFinetuning.SeedResult onTest = b.optEvaluationSplit(Split.TEST).build().runSeed(root, 3);
+            TargetFinetuning.SeedResult onValidation = b.optEvaluationSplit(Split.VALIDATION).build().runSeed(root, 3);
+            assertEquals(Split.TEST, onTest.predictions().split());
+            assertEquals(Split.VALIDATION, onValidation.predictions().split());
+            // the same seed trains the same model: its validation score does not depend on the reported split
+            assertEquals(onValidation.metric(), onTest.validationMetric());
+            assertEquals(onValidation.metric(), onValidation.validationMetric());
+            assertEquals(accuracy(tasks).applyAsDouble(onTest.predictions()), onTest.metric());
         }
     }
 }

@@ -7,11 +7,12 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSummary;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
-import io.github.prefine.examples.pipeline.ReproductionPipeline;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code prefine demo}: the reproduction pipeline, scaled down, on the {@link SyntheticSuite}:
+ * {@code prefine demo}: the experiment {@link Grid}, scaled down, on the {@link SyntheticSuite}:
  * nothing is downloaded and no file outside the output folder is read.
  *
  * <p>By default the encoder is a small BERT initialised from a seed, with the suite's word-level
@@ -124,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data
         RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), seeds), System::nanoTime);
-        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(encoder).setData(set.data())
+        Grid grid = Grid.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
@@ -137,7 +138,7 @@ public final class DemoCommand implements Callable<Integer> {
                     return new TrainingProgress(bar, label);
                 }).build();
         long start = System.nanoTime();
-        ReproductionPipeline.Summary s = p.run();
+        GridSummary s = grid.run();
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;

@@ -3,15 +3,16 @@ package io.github.prefine.examples.cli;
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridReports;
+import io.github.prefine.core.grid.GridSummary;
+import io.github.prefine.core.grid.Verdicts;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
-import io.github.prefine.examples.pipeline.ReproductionPipeline;
-import io.github.prefine.examples.pipeline.Reports;
-import io.github.prefine.examples.pipeline.Verdicts;
 import io.github.prefine.eval.report.TableWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -31,8 +32,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code prefine reproduce}: the paper's grid on real data (baseline, every group combination,
- * every target over seeds), resumable and shareable between processes; see {@link
- * ReproductionPipeline}.
+ * every target over seeds), resumable and shareable between processes; a thin layer over
+ * {@link Grid}.
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
@@ -141,7 +142,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        ReproductionPipeline p = ReproductionPipeline.builder().setEncoder(enc)
+        Grid grid = Grid.builder().setEncoder(enc)
                 .setData(source)
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
@@ -155,7 +156,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                     return new TrainingProgress(bar, label);
                 }).build();
         long start = System.nanoTime();
-        ReproductionPipeline.Summary s = p.run();
+        GridSummary s = grid.run();
         bar.status(status.line());
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
@@ -266,11 +267,11 @@ public final class ReproduceCommand implements Callable<Integer> {
         return RunStatus.plannedUnits((int) combinations, usableTargets, seeds);
     }
 
-    static void printSummary(PrintStream o, ReproductionPipeline.Summary s, double seconds) {
+    static void printSummary(PrintStream o, GridSummary s, double seconds) {
         if (!s.missingTasks().isEmpty()) {
             o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
         }
-        Reports.Written w = s.report();
+        GridReports.Written w = s.report();
         TableWriter tw = TableWriter.withDecimals(1);
         o.println();
         o.println(tw.toMarkdown(w.table1()));
@@ -281,7 +282,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
-                s.unitsRun(), s.unitsSkipped(), seconds, cpu,
+                s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,
                 w.files().isEmpty() ? "the output folder" : w.files().get(0).getParent());
     }
 }

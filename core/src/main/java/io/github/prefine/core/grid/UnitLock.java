@@ -1,4 +1,4 @@
-package io.github.prefine.examples.pipeline;
+package io.github.prefine.core.grid;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;

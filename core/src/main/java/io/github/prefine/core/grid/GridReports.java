@@ -1,4 +1,4 @@
-package io.github.prefine.examples.pipeline;
+package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -27,18 +27,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of an
- * output folder from its per-unit records. Plots are best effort ({@link BestEffortCharts}): a
- * machine without fonts gets one warning and the tables. Several processes may share a folder: rebuilding
- * holds {@code locks/reports.lock}. Not thread-safe.
+ * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of a
+ * grid's output folder from its per-sweep records, with the eval module's table and chart
+ * writers; {@link GridSession#writeReports()} calls it. Plots are best effort ({@link
+ * BestEffortCharts}): a machine without fonts gets one warning and the tables. Several processes
+ * may share a folder: rebuilding holds {@code locks/reports.lock}. Not thread-safe.
  */
-public final class Reports {
-    private static final Logger LOG = LoggerFactory.getLogger(Reports.class);
+public final class GridReports {
+    private static final Logger LOG = LoggerFactory.getLogger(GridReports.class);
 
+    private final GridLayout files;
     private final Path out;
+    private final ReportLayout layout;
     /** One per output folder and process: a machine that cannot draw charts says so once. */
     private final BestEffortCharts charts = new BestEffortCharts();
-    private ReportLayout layout;
 
     /**
      * The tables as last written.
@@ -50,11 +52,9 @@ public final class Reports {
      */
     public record Written(Table table1, Table table2, Table cost, List<Path> files) {}
 
-    Reports(Path out) {
-        this.out = out;
-    }
-
-    void setLayout(List<String> settings, List<Task> targets) {
+    GridReports(GridLayout files, List<String> settings, List<Task> targets) {
+        this.files = files;
+        this.out = files.root();
         ReportLayout.Builder b = ReportLayout.builder().optBaseline(settings.get(0));
         for (String s : settings.subList(1, settings.size())) {
             b.addSetting(s);
@@ -72,8 +72,8 @@ public final class Reports {
      * @throws IOException if reading records or writing reports fails
      */
     Written write() throws IOException {
-        try (UnitLock l = UnitLock.acquire(out.resolve("locks").resolve("reports.lock"))) {
-            Path records = out.resolve("records");
+        try (UnitLock l = UnitLock.acquire(files.lock("reports"))) {
+            Path records = files.records();
             StringBuilder all = new StringBuilder();
             if (Files.isDirectory(records)) {
                 List<Path> files;
@@ -84,7 +84,7 @@ public final class Reports {
                     all.append(Files.readString(p, StandardCharsets.UTF_8));
                 }
             }
-            Path log = out.resolve("results.jsonl");
+            Path log = files.results();
             AtomicFiles.write(log, all.toString());
             ResultSet results = ResultLog.load(log);
             Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
@@ -111,7 +111,7 @@ public final class Reports {
     private List<Path> curves() throws IOException {
         List<Path> written = new ArrayList<>();
         for (String setting : layout.settings()) {
-            Path result = out.resolve("prefinetune").resolve(setting.replaceAll("[^A-Za-z0-9._+-]", "_")).resolve("result.json");
+            Path result = files.root().resolve("prefinetune").resolve(GridLayout.safe(setting)).resolve("result.json");
             if (!Files.exists(result)) {
                 continue;
             }
@@ -145,7 +145,7 @@ public final class Reports {
                     chart.addSeries(e.getKey() + " (validation)", x, y);
                 }
                 return chart;
-            }, out, "curves-" + setting.replaceAll("[^A-Za-z0-9._+-]", "_")));
+            }, out, "curves-" + GridLayout.safe(setting)));
         }
         return written;
     }

@@ -1,4 +1,4 @@
-package io.github.prefine.examples.pipeline;
+package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * runs with a fontconfig configuration that lists no font and an empty home (so the JDK's cached
  * font list is not used either).
  */
-class ReportsWithoutFontsTest {
+class GridReportsWithoutFontsTest {
 
     /** Writes the reports of a small output folder; run in the child JVM. */
     public static final class WriteReports {
@@ -36,8 +36,8 @@ class ReportsWithoutFontsTest {
             Files.writeString(result, "{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":[{\"trainLoss\":1.0,"
                     + "\"averageValidationLoss\":0.9,\"validationLosses\":[0.9]},{\"trainLoss\":0.5,"
                     + "\"averageValidationLoss\":0.6,\"validationLosses\":[0.6]}]}}");
-            Reports r = new Reports(out);
-            r.setLayout(List.of("Baseline", "Only-SL"), List.of(TaskCatalog.task("wnut17")));
+            GridReports r = new GridReports(new GridLayout(out), List.of("Baseline", "Only-SL"),
+                    List.of(TaskCatalog.task("wnut17")));
             r.write();
             r.write();
             System.out.println("written");

@@ -1,4 +1,4 @@
-package io.github.prefine.examples.pipeline;
+package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;

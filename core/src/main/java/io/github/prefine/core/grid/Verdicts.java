@@ -1,4 +1,4 @@
-package io.github.prefine.examples.pipeline;
+package io.github.prefine.core.grid;
 
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;

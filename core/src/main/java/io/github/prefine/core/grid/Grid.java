@@ -1,0 +1,534 @@
+package io.github.prefine.core.grid;
+
+import ai.djl.Device;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.Precision;
+import io.github.prefine.core.train.Trainer;
+import io.github.prefine.core.train.TrainingListener;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The paper's experiment grid as a resumable job: the baseline (the encoder as given),
+ * pre-finetuning on every non-empty combination of the chosen task groups (each over a
+ * learning-rate sweep, the lowest average validation loss winning), then finetuning of every
+ * target under every setting over the seeds (each seed over the target sweep, the best validation
+ * metric winning, its evaluation-split metric reported). Table 1, Table 2, the cost table and the
+ * plots are rewritten in the output folder after every finished sweep.
+ *
+ * <pre>{@code
+ * Grid grid = Grid.builder().setEncoder(encoderFolder).setData(TaskDataSource.dataRoot(dataRoot, Leniency.LENIENT))
+ *         .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
+ *         .setTargets(TaskCatalog.targets()).setOutput(Path.of("reproduce-out")).build();
+ * GridSummary summary = grid.run();
+ * }</pre>
+ *
+ * <p><b>Work.</b> A {@link GridPlan} lists {@link Setting}s and the sweeps over them: one
+ * {@link PrefinetuningSweep} per pre-finetuned setting, one {@link FinetuningSweep} per (setting,
+ * target, seed). Each sweep is a list of units (one training at one learning rate), each unit
+ * idempotent: its outcome is written atomically under the output folder ({@link GridLayout}) and
+ * read back when it is run again. {@link #run()} runs everything; {@link #open()} gives a
+ * {@link GridSession} that runs one unit or sweep at a time, for other schedulers.
+ *
+ * <p><b>Restarts and sharing.</b> A sweep whose record exists is skipped; a pre-finetuning cut off
+ * mid-way continues from the trainer's last epoch checkpoint. Each sweep is claimed with an OS
+ * file lock, so several processes started on the same folder split the work without duplicating
+ * it: a sweep locked by another process is skipped and revisited until it is finished.
+ *
+ * <p>Immutable; {@link #run()} is not thread-safe (one run per process, as it seeds the engine
+ * before every model it builds). Variants come from {@link #toBuilder()}.
+ */
+public final class Grid {
+    final Path encoder;
+    final TaskDataSource data;
+    final List<Task> pool;
+    final List<TaskGroup> groups;
+    final List<Task> targets;
+    final GridLayout layout;
+    final List<Long> seeds;
+    final List<Double> learningRates;
+    /** As configured (null: the pre-finetuning grid), so that toBuilder keeps the default. */
+    private final List<Double> targetLearningRates;
+    final int batchSize;
+    /** As configured (0: the pre-finetuning batch size). */
+    private final int targetBatchSize;
+    final int maxEpochs;
+    final int targetMaxEpochs;
+    final int patience;
+    final double warmupRatio;
+    final int logEvery;
+    final long prefinetuneSeed;
+    final FeatureSettings features;
+    final Device device;
+    final Precision precision;
+    final boolean strict;
+    final Function<String, TrainingListener> progress;
+    final long pollMillis;
+
+    private Grid(Builder b) {
+        this.encoder = b.encoder;
+        this.data = b.data;
+        this.pool = List.copyOf(b.pool);
+        this.groups = List.copyOf(b.groups);
+        this.targets = List.copyOf(b.targets);
+        this.layout = new GridLayout(b.out);
+        this.seeds = List.copyOf(b.seeds);
+        this.learningRates = List.copyOf(b.learningRates);
+        this.targetLearningRates = b.targetLearningRates == null ? null : List.copyOf(b.targetLearningRates);
+        this.batchSize = b.batchSize;
+        this.targetBatchSize = b.targetBatchSize;
+        this.maxEpochs = b.maxEpochs;
+        this.targetMaxEpochs = b.targetMaxEpochs;
+        this.patience = b.patience;
+        this.warmupRatio = b.warmupRatio;
+        this.logEvery = b.logEvery;
+        this.prefinetuneSeed = b.prefinetuneSeed;
+        this.features = b.features;
+        this.device = b.device;
+        this.precision = b.precision;
+        this.strict = b.strict;
+        this.progress = b.progress;
+        this.pollMillis = b.pollMillis;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts a builder holding this grid's values.
+     *
+     * @return a new builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /**
+     * Returns where the grid writes.
+     *
+     * @return the output folder's layout
+     */
+    public GridLayout layout() {
+        return layout;
+    }
+
+    /**
+     * Returns the finetuning seeds.
+     *
+     * @return the seeds, in run order
+     */
+    public List<Long> seeds() {
+        return seeds;
+    }
+
+    /**
+     * Returns the pre-finetuning learning-rate sweep.
+     *
+     * @return the rates, in trial order
+     */
+    public List<Double> learningRates() {
+        return learningRates;
+    }
+
+    /**
+     * Returns the target learning-rate sweep.
+     *
+     * @return the rates, in trial order
+     */
+    public List<Double> targetLearningRates() {
+        return targetLearningRates == null ? learningRates : targetLearningRates;
+    }
+
+    /** Examples per finetuning step. */
+    int targetBatchSize() {
+        return targetBatchSize > 0 ? targetBatchSize : batchSize;
+    }
+
+    /**
+     * Runs (or continues) the whole grid: every sweep not finished yet, in plan order, claiming
+     * each with its lock, and the reports after each.
+     *
+     * @return what was done and the final tables
+     * @throws IOException if data, checkpoints or reports fail
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
+     *     target has its data
+     */
+    public GridSummary run() throws IOException {
+        try (GridSession session = open()) {
+            return new GridScheduler(session).run();
+        }
+    }
+
+    /**
+     * Opens a session that runs this grid's units and sweeps one at a time; it owns the engine
+     * manager, the tokenizer and the featurized tasks of this process.
+     *
+     * @return the session, to be closed
+     * @throws IOException if the encoder's config cannot be read
+     */
+    public GridSession open() throws IOException {
+        return new GridSession(this);
+    }
+
+    /** Builds a {@link Grid}; mutable, single-threaded. */
+    public static final class Builder {
+        private Path encoder;
+        private TaskDataSource data;
+        private List<Task> pool;
+        private List<TaskGroup> groups;
+        private List<Task> targets;
+        private Path out;
+        private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
+        private List<Double> learningRates = Trainer.defaultLearningRates();
+        private List<Double> targetLearningRates;
+        private int batchSize = 128;
+        private int targetBatchSize;
+        private int maxEpochs = 20;
+        private int targetMaxEpochs = 20;
+        private int patience = 3;
+        private double warmupRatio;
+        private int logEvery = 50;
+        private long prefinetuneSeed = 42;
+        private FeatureSettings features = FeatureSettings.paper();
+        private Device device = Device.cpu();
+        private Precision precision = Precision.FLOAT32;
+        private boolean strict;
+        private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
+        private long pollMillis = 2000;
+
+        private Builder() {}
+
+        private Builder(Grid g) {
+            this.encoder = g.encoder;
+            this.data = g.data;
+            this.pool = g.pool;
+            this.groups = g.groups;
+            this.targets = g.targets;
+            this.out = g.layout.root();
+            this.seeds = g.seeds;
+            this.learningRates = g.learningRates;
+            this.targetLearningRates = g.targetLearningRates;
+            this.batchSize = g.batchSize;
+            this.targetBatchSize = g.targetBatchSize;
+            this.maxEpochs = g.maxEpochs;
+            this.targetMaxEpochs = g.targetMaxEpochs;
+            this.patience = g.patience;
+            this.warmupRatio = g.warmupRatio;
+            this.logEvery = g.logEvery;
+            this.prefinetuneSeed = g.prefinetuneSeed;
+            this.features = g.features;
+            this.device = g.device;
+            this.precision = g.precision;
+            this.strict = g.strict;
+            this.progress = g.progress;
+            this.pollMillis = g.pollMillis;
+        }
+
+        /**
+         * Sets the base encoder (required): an HF folder with {@code config.json}, weights and
+         * {@code tokenizer.json}.
+         *
+         * @param folder the folder
+         * @return this builder
+         */
+        public Builder setEncoder(Path folder) {
+            this.encoder = Objects.requireNonNull(folder, "folder");
+            return this;
+        }
+
+        /**
+         * Sets where task data comes from (required).
+         *
+         * @param data the source
+         * @return this builder
+         */
+        public Builder setData(TaskDataSource data) {
+            this.data = Objects.requireNonNull(data, "data");
+            return this;
+        }
+
+        /**
+         * Sets the pre-finetuning tasks (required); those of the chosen groups are used.
+         *
+         * @param pool the tasks, for example {@code TaskCatalog.prefinetuning()}
+         * @return this builder
+         */
+        public Builder setPrefinetuningTasks(List<Task> pool) {
+            this.pool = List.copyOf(pool);
+            return this;
+        }
+
+        /**
+         * Sets the groups whose non-empty combinations are pre-finetuned (required).
+         *
+         * @param groups the groups, in combination-naming order
+         * @return this builder
+         */
+        public Builder setGroups(List<TaskGroup> groups) {
+            this.groups = List.copyOf(groups);
+            return this;
+        }
+
+        /**
+         * Sets the target tasks (required).
+         *
+         * @param targets the targets, in table row order
+         * @return this builder
+         */
+        public Builder setTargets(List<Task> targets) {
+            this.targets = List.copyOf(targets);
+            return this;
+        }
+
+        /**
+         * Sets the output folder (required).
+         *
+         * @param out the folder, created if absent
+         * @return this builder
+         */
+        public Builder setOutput(Path out) {
+            this.out = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /**
+         * Sets the finetuning seeds; default 1..5.
+         *
+         * @param seeds the seeds
+         * @return this builder
+         */
+        public Builder optSeeds(List<Long> seeds) {
+            this.seeds = List.copyOf(seeds);
+            return this;
+        }
+
+        /**
+         * Sets the pre-finetuning learning-rate grid; default the paper's {@link Trainer#defaultLearningRates()}.
+         *
+         * @param grid the rates
+         * @return this builder
+         */
+        public Builder optLearningRates(List<Double> grid) {
+            this.learningRates = List.copyOf(grid);
+            return this;
+        }
+
+        /**
+         * Sets the target learning-rate grid; default the pre-finetuning grid.
+         *
+         * @param grid the rates
+         * @return this builder
+         */
+        public Builder optTargetLearningRates(List<Double> grid) {
+            this.targetLearningRates = List.copyOf(grid);
+            return this;
+        }
+
+        /**
+         * Sets the batch size; default 128.
+         *
+         * @param batchSize examples per step
+         * @return this builder
+         */
+        public Builder optBatchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the finetuning batch size; default the pre-finetuning batch size.
+         *
+         * @param batchSize examples per step
+         * @return this builder
+         */
+        public Builder optTargetBatchSize(int batchSize) {
+            this.targetBatchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets the pre-finetuning and target epoch limits; default 20 each.
+         *
+         * @param prefinetune pre-finetuning epochs
+         * @param target target epochs
+         * @return this builder
+         */
+        public Builder optMaxEpochs(int prefinetune, int target) {
+            this.maxEpochs = prefinetune;
+            this.targetMaxEpochs = target;
+            return this;
+        }
+
+        /**
+         * Sets the early-stopping patience; default 3.
+         *
+         * @param patience epochs
+         * @return this builder
+         */
+        public Builder optPatience(int patience) {
+            this.patience = patience;
+            return this;
+        }
+
+        /**
+         * Sets the share of each run's optimiser steps spent warming the learning rate up
+         * linearly; default 0 (HF Trainer's default). Post-LN encoders trained from scratch at high
+         * rates need some.
+         *
+         * @param ratio in [0, 1)
+         * @return this builder
+         */
+        public Builder optWarmupRatio(double ratio) {
+            this.warmupRatio = ratio;
+            return this;
+        }
+
+        /**
+         * Sets how often training progress is read from the device; default every 50 steps.
+         *
+         * @param steps steps
+         * @return this builder
+         */
+        public Builder optLogEvery(int steps) {
+            this.logEvery = steps;
+            return this;
+        }
+
+        /**
+         * Sets the pre-finetuning seed; default 42.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optPrefinetuneSeed(long seed) {
+            this.prefinetuneSeed = seed;
+            return this;
+        }
+
+        /**
+         * Sets lengths and example caps; default {@link FeatureSettings#paper()}.
+         *
+         * @param features the settings
+         * @return this builder
+         */
+        public Builder optFeatures(FeatureSettings features) {
+            this.features = Objects.requireNonNull(features, "features");
+            return this;
+        }
+
+        /**
+         * Sets the training precision of every unit; default {@link Precision#FLOAT32}.
+         *
+         * @param precision the precision
+         * @return this builder
+         */
+        public Builder optPrecision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
+
+        /**
+         * Sets the device; default CPU.
+         *
+         * @param device the device
+         * @return this builder
+         */
+        public Builder optDevice(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
+         * Refuses to run when any task's data is missing, instead of skipping it; default false.
+         *
+         * @param strict true to refuse
+         * @return this builder
+         */
+        public Builder optStrict(boolean strict) {
+            this.strict = strict;
+            return this;
+        }
+
+        /**
+         * Sets a factory of progress listeners, one per training run, given the run's label;
+         * default none.
+         *
+         * @param progress the factory
+         * @return this builder
+         */
+        public Builder optProgress(Function<String, TrainingListener> progress) {
+            this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Sets how long to wait before revisiting units locked by other processes; default 2 s.
+         *
+         * @param millis milliseconds
+         * @return this builder
+         */
+        public Builder optPollMillis(long millis) {
+            this.pollMillis = millis;
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the grid.
+         *
+         * @return the grid
+         * @throws IllegalArgumentException if a required value is missing, a value is out of range,
+         *     or two learning rates of a grid share a folder name ({@link GridLayout#learningRateName})
+         */
+        public Grid build() {
+            if (encoder == null || data == null || pool == null || groups == null || targets == null || out == null) {
+                throw new IllegalArgumentException(
+                        "grid: setEncoder, setData, setPrefinetuningTasks, setGroups, setTargets and setOutput are required");
+            }
+            if (groups.isEmpty() || targets.isEmpty() || seeds.isEmpty() || learningRates.isEmpty()) {
+                throw new IllegalArgumentException("grid: groups, targets, seeds and learning rates must be non-empty");
+            }
+            if (!(warmupRatio >= 0 && warmupRatio < 1)) {
+                throw new IllegalArgumentException("grid: warmupRatio must be in [0, 1), found " + warmupRatio);
+            }
+            if (batchSize <= 0 || targetBatchSize < 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
+                throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
+                        + batchSize + ", " + maxEpochs + "/" + targetMaxEpochs + ", " + patience + ", " + logEvery);
+            }
+            checkRates(learningRates);
+            if (targetLearningRates != null) {
+                if (targetLearningRates.isEmpty()) {
+                    throw new IllegalArgumentException("grid: the target learning-rate grid must be non-empty");
+                }
+                checkRates(targetLearningRates);
+            }
+            return new Grid(this);
+        }
+
+        private static void checkRates(List<Double> rates) {
+            Set<String> names = new HashSet<>();
+            for (double lr : rates) {
+                if (!(lr > 0) || Double.isInfinite(lr)) {
+                    throw new IllegalArgumentException("grid: learning rates must be finite and positive, found " + lr);
+                }
+                if (!names.add(GridLayout.learningRateName(lr))) {
+                    throw new IllegalArgumentException("grid: learning rates " + rates + " share the folder name "
+                            + GridLayout.learningRateName(lr) + "; give each rate one significant digit");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,153 @@
+package io.github.prefine.core.grid;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Where a grid keeps its files under its output folder:
+ *
+ * <ul>
+ *   <li>{@code records/<sweep>.jsonl}: one {@link io.github.prefine.eval.report.ResultLog} line per
+ *       finished sweep (written to a temporary file and renamed, so no crash leaves a torn record);
+ *       {@code results.jsonl} is their concatenation;
+ *   <li>{@code prefinetune/<setting>/lr-<rate>/}: one pre-finetuning run's trainer checkpoints,
+ *       encoder, {@code history.json} and {@code train-loss.json}; {@code prefinetune/<setting>/result.json}
+ *       the sweep's choice;
+ *   <li>{@code finetune/<sweep>/lr-<rate>.json}: one finetuning run's scores;
+ *       {@code finetune/<sweep>.json} the sweep's choice;
+ *   <li>{@code locks/}: the sweep locks; the tables and plots sit at the top.
+ * </ul>
+ *
+ * <p>Immutable and thread-safe; creates nothing itself.
+ */
+public final class GridLayout {
+    private final Path root;
+
+    /**
+     * Lays a grid out under a folder.
+     *
+     * @param root the output folder
+     */
+    public GridLayout(Path root) {
+        this.root = Objects.requireNonNull(root, "root");
+    }
+
+    /**
+     * Returns the output folder.
+     *
+     * @return the folder
+     */
+    public Path root() {
+        return root;
+    }
+
+    /**
+     * Returns the folder of the per-sweep records.
+     *
+     * @return {@code records/}
+     */
+    public Path records() {
+        return root.resolve("records");
+    }
+
+    /**
+     * Returns a finished sweep's record; its presence marks the sweep done.
+     *
+     * @param sweepId the sweep's id
+     * @return {@code records/<sweepId>.jsonl}
+     */
+    public Path record(String sweepId) {
+        return records().resolve(sweepId + ".jsonl");
+    }
+
+    /**
+     * Returns the concatenated result log that the tables are built from.
+     *
+     * @return {@code results.jsonl}
+     */
+    public Path results() {
+        return root.resolve("results.jsonl");
+    }
+
+    /**
+     * Returns the lock file of a sweep (or of {@code reports}).
+     *
+     * @param id the sweep's id
+     * @return {@code locks/<id>.lock}
+     */
+    public Path lock(String id) {
+        return root.resolve("locks").resolve(id + ".lock");
+    }
+
+    /**
+     * Returns a setting's pre-finetuning folder.
+     *
+     * @param setting the setting
+     * @return {@code prefinetune/<setting>/}
+     */
+    public Path settingDir(Setting setting) {
+        return root.resolve("prefinetune").resolve(setting.fileName());
+    }
+
+    /**
+     * Returns the folder of one pre-finetuning run.
+     *
+     * @param unit the unit
+     * @return {@code prefinetune/<setting>/lr-<rate>/}
+     */
+    public Path learningRateDir(PrefinetuningUnit unit) {
+        return settingDir(unit.setting()).resolve(learningRateName(unit.learningRate()));
+    }
+
+    /**
+     * Returns the file naming a setting's chosen learning rate and encoder.
+     *
+     * @param setting the setting
+     * @return {@code prefinetune/<setting>/result.json}
+     */
+    public Path settingResult(Setting setting) {
+        return settingDir(setting).resolve("result.json");
+    }
+
+    /**
+     * Returns the scores of one finetuning run.
+     *
+     * @param unit the unit
+     * @return {@code finetune/<sweep>/lr-<rate>.json}
+     */
+    public Path finetuningTrial(FinetuningUnit unit) {
+        String sweep = FinetuningSweep.id(unit.setting(), unit.target(), unit.seed());
+        return root.resolve("finetune").resolve(sweep).resolve(learningRateName(unit.learningRate()) + ".json");
+    }
+
+    /**
+     * Returns the detail of a finished finetuning sweep.
+     *
+     * @param sweep the sweep
+     * @return {@code finetune/<sweep>.json}
+     */
+    public Path finetuningDetail(FinetuningSweep sweep) {
+        return root.resolve("finetune").resolve(sweep.id() + ".json");
+    }
+
+    /**
+     * Makes a name safe for a file name.
+     *
+     * @param name any name
+     * @return the name with every character outside {@code [A-Za-z0-9._+-]} replaced by {@code _}
+     */
+    public static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._+-]", "_");
+    }
+
+    /**
+     * Names a learning rate's folder or file, with one significant digit.
+     *
+     * @param learningRate the rate
+     * @return for example {@code lr-3e-05}
+     */
+    public static String learningRateName(double learningRate) {
+        return "lr-" + String.format(Locale.ROOT, "%.0e", learningRate).replace("+", "");
+    }
+}

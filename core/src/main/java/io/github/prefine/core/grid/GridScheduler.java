@@ -1,0 +1,82 @@
+package io.github.prefine.core.grid;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drives a {@link GridSession} over its whole plan, as {@link Grid#run()}: each sweep not done is
+ * claimed with its {@link UnitLock} and finished, the reports are rewritten after each; sweeps
+ * locked by another process, or waiting for a pre-finetuning another process holds, are revisited
+ * every poll interval until none is left. Not thread-safe.
+ */
+final class GridScheduler {
+    private static final Logger LOG = LoggerFactory.getLogger(GridScheduler.class);
+
+    private final GridSession session;
+    private final Grid grid;
+
+    GridScheduler(GridSession session) {
+        this.session = session;
+        this.grid = session.grid();
+    }
+
+    GridSummary run() throws IOException {
+        GridPlan plan = session.plan();
+        int ran = 0;
+        int skipped = 0;
+        GridReports.Written written = session.writeReports();
+        List<GridSweep> pending = new ArrayList<>(plan.sweeps());
+        Set<String> announced = new LinkedHashSet<>();
+        while (!pending.isEmpty()) {
+            boolean progressed = false;
+            for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
+                GridSweep sweep = it.next();
+                if (session.isDone(sweep)) {
+                    it.remove();
+                    skipped++;
+                    continue;
+                }
+                if (!session.isReady(sweep)) {
+                    continue;
+                }
+                Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
+                if (lock.isEmpty()) {
+                    if (announced.add(sweep.id())) {
+                        LOG.info("{} is being run by another process; coming back to it later", sweep.id());
+                    }
+                    continue;
+                }
+                try (UnitLock l = lock.get()) {
+                    if (session.isDone(sweep)) {
+                        it.remove();
+                        skipped++;
+                        continue;
+                    }
+                    LOG.info("unit {} ({} left)", sweep.id(), pending.size());
+                    session.finish(sweep);
+                }
+                it.remove();
+                ran++;
+                progressed = true;
+                written = session.writeReports();
+            }
+            if (!progressed && !pending.isEmpty()) {
+                try {
+                    Thread.sleep(grid.pollMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for units locked by other processes", e);
+                }
+            }
+        }
+        written = session.writeReports();
+        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written);
+    }
+}

@@ -1,0 +1,321 @@
+package io.github.prefine.core.grid;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.task.GroupCombination;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskRegistry;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One process's work on a {@link Grid}: plans it, runs units and finishes sweeps one at a time,
+ * and rewrites the reports. {@link Grid#run()} drives a session over the whole plan with locks;
+ * another scheduler (one unit per worker, say) can drive it directly:
+ *
+ * <pre>{@code
+ * try (GridSession session = grid.open()) {
+ *     for (GridSweep sweep : session.plan().sweeps()) {
+ *         if (!session.isDone(sweep) && session.isReady(sweep)) {
+ *             session.finish(sweep);   // runs the units that are not done, then records the choice
+ *         }
+ *     }
+ *     session.writeReports();
+ * }
+ * }</pre>
+ *
+ * <p>Units and sweeps are idempotent (their outcomes are files under the output folder), but a
+ * session takes no locks: two processes must not run the same unit at once. {@link Grid#run()}
+ * prevents that with one lock per sweep.
+ *
+ * <p>Owns native memory: an engine manager on the grid's device (the parent of every model it
+ * trains) and the tokenizer. Close it. Not thread-safe; it seeds the process-wide engine before
+ * every model it builds.
+ */
+public final class GridSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GridSession.class);
+
+    private final Grid grid;
+    private final EncoderConfig config;
+    private final GridTasks tasks;
+    private final NDManager root;
+    private final PrefinetuningRunner prefinetuning;
+    private final FinetuningRunner finetuning;
+    private GridPlan plan;
+    private GridReports reports;
+
+    GridSession(Grid grid) throws IOException {
+        this.grid = grid;
+        Files.createDirectories(grid.layout.root());
+        this.config = EncoderConfig.fromJson(grid.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
+        this.tasks = new GridTasks(grid.encoder, config, grid.data, grid.targets, grid.features);
+        // the session is an entry point: it owns the parent manager of everything it trains
+        this.root = NDManager.newBaseManager(grid.device);
+        this.prefinetuning = new PrefinetuningRunner(this);
+        this.finetuning = new FinetuningRunner(this);
+    }
+
+    /**
+     * Plans the grid, once per session: checks every task's data, featurizes the targets, drops
+     * what cannot be used (with a warning) and lists the sweeps.
+     *
+     * @return the plan
+     * @throws IOException if reading data fails
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
+     *     target has its data
+     */
+    public GridPlan plan() throws IOException {
+        if (plan == null) {
+            plan = makePlan();
+        }
+        return plan;
+    }
+
+    private GridPlan makePlan() throws IOException {
+        Map<String, List<String>> missing = new LinkedHashMap<>();
+        Set<TaskGroup> chosen = new LinkedHashSet<>(grid.groups);
+        List<Task> usablePool = new ArrayList<>();
+        for (Task t : grid.pool) {
+            if (!chosen.contains(t.group())) {
+                continue;
+            }
+            List<String> m = tasks.missing(t);
+            if (m.isEmpty()) {
+                usablePool.add(t);
+            } else {
+                missing.put(t.name(), m);
+            }
+        }
+        List<Task> usableTargets = new ArrayList<>();
+        for (Task t : grid.targets) {
+            List<String> m = tasks.missing(t);
+            if (m.isEmpty()) {
+                m = tasks.featurizable(t);
+            }
+            if (m.isEmpty()) {
+                usableTargets.add(t);
+            } else {
+                missing.put(t.name(), m);
+            }
+        }
+        if (!missing.isEmpty()) {
+            missing.forEach((k, v) -> LOG.warn("task {} skipped, data missing: {}", k, v));
+            if (grid.strict) {
+                throw new IllegalStateException("strict: data missing for " + missing.keySet());
+            }
+        }
+        if (usableTargets.isEmpty()) {
+            throw new IllegalStateException("no target task has its data; missing " + missing.keySet());
+        }
+        TaskRegistry registry = TaskRegistry.builder().registerAll(usablePool).build();
+        List<Setting> settings = new ArrayList<>();
+        settings.add(Setting.baseline());
+        Map<String, List<Task>> settingTasks = new LinkedHashMap<>();
+        List<PrefinetuningSweep> pre = new ArrayList<>();
+        for (GroupCombination c : TaskRegistry.combinations(grid.groups)) {
+            List<Task> ts = registry.tasks(c);
+            if (ts.isEmpty()) {
+                LOG.warn("setting {} skipped: none of its tasks has data", c.name());
+                continue;
+            }
+            Setting s = Setting.of(c);
+            settings.add(s);
+            settingTasks.put(s.name(), ts);
+            pre.add(new PrefinetuningSweep(s, grid.learningRates, grid.prefinetuneSeed));
+        }
+        List<FinetuningSweep> fine = new ArrayList<>();
+        for (Setting s : settings) {
+            for (Task t : usableTargets) {
+                for (long seed : grid.seeds) {
+                    fine.add(new FinetuningSweep(s, t, seed, grid.targetLearningRates()));
+                }
+            }
+        }
+        LOG.info("plan: {} pre-finetuning settings, {} targets, {} seeds: {} sweeps", pre.size(), usableTargets.size(),
+                grid.seeds.size(), pre.size() + fine.size());
+        return new GridPlan(settings, usableTargets, missing, settingTasks, pre, fine);
+    }
+
+    /**
+     * Runs one unit unless its outcome is on disk, and returns its outcome.
+     *
+     * @param unit a pre-finetuning or finetuning unit
+     * @return a {@link PrefinetuningResult} or a {@link FinetuningResult}
+     * @throws IOException if data, checkpoints or the unit's files fail
+     * @throws IllegalStateException if a finetuning unit's setting has no pre-finetuned encoder yet
+     */
+    public Record run(GridUnit unit) throws IOException {
+        // GridUnit is sealed: these are the only two kinds
+        return unit instanceof PrefinetuningUnit u ? run(u) : run((FinetuningUnit) unit);
+    }
+
+    /**
+     * Runs one pre-finetuning unit unless its history is on disk; a run cut off earlier continues
+     * from its last epoch checkpoint.
+     *
+     * @param unit the unit
+     * @return its best average validation loss (NaN when it diverged)
+     * @throws IOException if data or checkpoints fail
+     */
+    public PrefinetuningResult run(PrefinetuningUnit unit) throws IOException {
+        return prefinetuning.run(unit);
+    }
+
+    /**
+     * Runs one finetuning unit unless its scores are on disk.
+     *
+     * @param unit the unit
+     * @return its validation and evaluation scores (NaN when it diverged)
+     * @throws IOException if data or checkpoints fail
+     * @throws IllegalStateException if the unit's setting has no pre-finetuned encoder yet
+     */
+    public FinetuningResult run(FinetuningUnit unit) throws IOException {
+        return finetuning.run(unit);
+    }
+
+    /**
+     * Tells whether a sweep's record exists.
+     *
+     * @param sweep the sweep
+     * @return true when it is finished
+     */
+    public boolean isDone(GridSweep sweep) {
+        return Files.exists(grid.layout.record(sweep.id()));
+    }
+
+    /**
+     * Tells whether a sweep can run now: pre-finetuning always can; finetuning needs its
+     * setting's encoder, so the baseline or a finished pre-finetuning sweep.
+     *
+     * @param sweep the sweep
+     * @return true when its inputs exist
+     */
+    public boolean isReady(GridSweep sweep) {
+        Setting s = sweep.setting();
+        return sweep instanceof PrefinetuningSweep || s.isBaseline()
+                || Files.exists(grid.layout.record(PrefinetuningSweep.id(s)));
+    }
+
+    /**
+     * Finishes a sweep: runs its units that are not done, picks the winning learning rate and
+     * writes the sweep's files and record (pre-finetuning: keeps only the winner's encoder).
+     *
+     * @param sweep the sweep
+     * @throws IOException if data, checkpoints or files fail
+     * @throws IllegalStateException if every unit diverged, or the sweep is not ready
+     */
+    public void finish(GridSweep sweep) throws IOException {
+        if (!isReady(sweep)) {
+            throw new IllegalStateException("sweep " + sweep.id() + " is not ready: setting " + sweep.setting().name()
+                    + " is not pre-finetuned yet");
+        }
+        if (sweep instanceof PrefinetuningSweep s) {
+            prefinetuning.finish(s);
+        } else {
+            finetuning.finish((FinetuningSweep) sweep);
+        }
+    }
+
+    /**
+     * Rewrites {@code results.jsonl}, the tables and the plots from the records present now.
+     *
+     * @return the tables
+     * @throws IOException if reading records or writing reports fails
+     */
+    public GridReports.Written writeReports() throws IOException {
+        if (reports == null) {
+            reports = new GridReports(grid.layout, plan().settingNames(), plan().targets());
+        }
+        return reports.write();
+    }
+
+    @Override
+    public void close() {
+        try {
+            tasks.close();
+        } finally {
+            root.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- for the runners
+
+    Grid grid() {
+        return grid;
+    }
+
+    GridTasks tasks() {
+        return tasks;
+    }
+
+    NDManager root() {
+        return root;
+    }
+
+    int hiddenSize() {
+        return config.hiddenSize();
+    }
+
+    long warmupSteps(int batchesPerEpoch, int epochs) {
+        return Math.round(grid.warmupRatio * batchesPerEpoch * (double) epochs);
+    }
+
+    /** The encoder folder a setting's targets are finetuned from. */
+    Path encoderOf(Setting setting) throws IOException {
+        if (setting.isBaseline()) {
+            return grid.encoder;
+        }
+        Path result = grid.layout.settingResult(setting);
+        if (!Files.exists(result)) {
+            throw new IllegalStateException("setting " + setting.name() + " is not pre-finetuned yet: " + result + " is missing");
+        }
+        JsonObject o = JsonParser.parseString(Files.readString(result)).getAsJsonObject();
+        return grid.layout.settingDir(setting).resolve(o.get("encoder").getAsString());
+    }
+
+    @FunctionalInterface
+    interface RecordWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /** Writes a sweep's record through a temporary file, so that its presence means complete. */
+    void writeRecord(String sweepId, RecordWriter w) throws IOException {
+        Path dir = grid.layout.records();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + sweepId, ".tmp");
+        try {
+            Files.delete(tmp);
+            w.write(tmp);
+            AtomicFiles.write(grid.layout.record(sweepId), Files.readString(tmp, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

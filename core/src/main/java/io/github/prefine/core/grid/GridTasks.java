@@ -1,0 +1,123 @@
+package io.github.prefine.core.grid;
+
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.pipeline.TaskScorer;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.TaskPredictions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The grid's one door to what varies by task format: featurization (cached per task for the
+ * session), batch sources, heads and scoring. Every per-format call of the grid goes through
+ * here, so a change of the format API touches this class only.
+ *
+ * <p>Owns the session's tokenizer (native memory of the Rust tokenizers): close it. Not
+ * thread-safe.
+ */
+final class GridTasks implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GridTasks.class);
+
+    private final Path encoder;
+    private final EncoderConfig config;
+    private final TaskDataSource data;
+    private final List<Task> targets;
+    private final FeatureSettings settings;
+    private final Map<String, FeaturizedTask> featurized = new HashMap<>();
+    private final Map<String, String> failures = new HashMap<>();
+    private SubwordTokenizer tokenizer;
+
+    GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings) {
+        this.encoder = encoder;
+        this.config = config;
+        this.data = data;
+        this.targets = List.copyOf(targets);
+        this.settings = settings;
+    }
+
+    /** Returns why the task's data is missing, or nothing. */
+    List<String> missing(Task t) {
+        return data.missing(t);
+    }
+
+    /** Featurizes a task now; returns why it cannot be used, or nothing. */
+    List<String> featurizable(Task t) throws IOException {
+        if (failures.containsKey(t.name())) {
+            return List.of(failures.get(t.name()));
+        }
+        try {
+            featurized(t);
+            return List.of();
+        } catch (IllegalArgumentException e) {
+            failures.put(t.name(), "cannot be featurized: " + e.getMessage());
+            return List.of(failures.get(t.name()));
+        }
+    }
+
+    FeaturizedTask featurized(Task t) throws IOException {
+        FeaturizedTask f = featurized.get(t.name());
+        if (f == null) {
+            TaskData d = data.load(t);
+            if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
+                // pre-finetuning never scores a test split: do not featurize it
+                Map<Split, List<Example>> kept = new LinkedHashMap<>(d.splits());
+                kept.remove(Split.TEST);
+                d = new TaskData(d.task(), d.labels(), kept, d.reports());
+            }
+            f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
+                    f.features().get(Split.VALIDATION).size());
+            featurized.put(t.name(), f);
+        }
+        return f;
+    }
+
+    /** One batch source over the tasks, task i of the source being {@code tasks.get(i)}. */
+    FeatureBatchSource source(List<FeaturizedTask> tasks) {
+        FeatureBatchSource source = FeatureBatchSource.of(TaskSet.of(tasks));
+        return config.typeVocabSize() > 1 ? source : source.withoutTokenTypes();
+    }
+
+    /** A fresh head for the task, its initialisation seeded from the run seed and the task name. */
+    TaskHead head(FeaturizedTask t, long seed) {
+        return t.newHead(MultiHeadModel.headFamily(config.modelType()), MultiHeadModel.Builder.headSeed(seed, t.name()));
+    }
+
+    /** The task's metric on the predictions' split, in percent. */
+    double score(FeaturizedTask t, TaskPredictions predictions) {
+        return TaskScorer.score(t, predictions.split(), predictions).percent();
+    }
+
+    private SubwordTokenizer tokenizer() throws IOException {
+        if (tokenizer == null) {
+            tokenizer = SubwordTokenizer.builder().setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build();
+        }
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+            tokenizer = null;
+        }
+    }
+}

@@ -1,0 +1,275 @@
+package io.github.prefine.core.grid;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.FitResult;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
+import io.github.prefine.core.train.LearningRateSweep;
+import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.core.train.StepReport;
+import io.github.prefine.core.train.Trainer;
+import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.eval.report.CostRecord;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.sampling.HeterogeneousSampler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs pre-finetuning units and finishes their sweeps for a {@link GridSession}: one encoder
+ * trained on a setting's tasks with heterogeneous batches, its history and encoder kept in the
+ * unit's folder; then the sweep's choice. Not thread-safe.
+ */
+final class PrefinetuningRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(PrefinetuningRunner.class);
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
+
+    /** Extra attempts after a non-finite loss before a run counts as diverged. */
+    static final int RETRIES = 2;
+
+    private final GridSession session;
+    private final Grid grid;
+    private final Map<String, SettingTasks> settingTasks = new HashMap<>();
+
+    /** A setting's featurized tasks (source task i is {@code featurized.get(i)}) and those left out. */
+    private record SettingTasks(List<FeaturizedTask> featurized, List<String> dropped, FeatureBatchSource source) {}
+
+    PrefinetuningRunner(GridSession session) {
+        this.session = session;
+        this.grid = session.grid();
+    }
+
+    private SettingTasks tasks(Setting s) throws IOException {
+        SettingTasks st = settingTasks.get(s.name());
+        if (st != null) {
+            return st;
+        }
+        List<FeaturizedTask> fts = new ArrayList<>();
+        List<String> dropped = new ArrayList<>();
+        for (Task t : session.plan().prefinetuningTasks(s)) {
+            List<String> why = session.tasks().featurizable(t);
+            if (why.isEmpty()) {
+                fts.add(session.tasks().featurized(t));
+            } else {
+                LOG.warn("setting {}: task {} left out, it {}", s.name(), t.name(), why.get(0));
+                dropped.add(t.name() + ": " + why.get(0));
+            }
+        }
+        if (fts.isEmpty()) {
+            throw new IllegalStateException("setting " + s.name() + ": no task can be featurized: " + dropped);
+        }
+        st = new SettingTasks(List.copyOf(fts), List.copyOf(dropped), session.tasks().source(fts));
+        settingTasks.put(s.name(), st);
+        return st;
+    }
+
+    PrefinetuningResult run(PrefinetuningUnit u) throws IOException {
+        return new PrefinetuningResult(u, history(u).get("bestAverageValidationLoss").getAsDouble());
+    }
+
+    /** Finishes a sweep: runs what is left, keeps the winner's encoder, writes the choice and the cost record. */
+    void finish(PrefinetuningSweep sweep) throws IOException {
+        Setting s = sweep.setting();
+        List<PrefinetuningUnit> units = sweep.units();
+        Map<Double, JsonObject> histories = new HashMap<>();
+        LearningRateSweep.SweepResult r = LearningRateSweep.run(sweep.learningRates(), lr -> {
+            JsonObject h = history(new PrefinetuningUnit(s, lr, sweep.seed()));
+            histories.put(lr, h);
+            return h.get("bestAverageValidationLoss").getAsDouble();
+        }, false);
+        double best = r.bestLearningRate();
+        JsonObject h = histories.get(best);
+        for (PrefinetuningUnit u : units) {
+            if (u.learningRate() != best) {
+                GridSession.deleteTree(grid.layout.learningRateDir(u).resolve("encoder"));
+            }
+        }
+        JsonObject result = new JsonObject();
+        result.addProperty("setting", s.name());
+        result.addProperty("learningRate", best);
+        result.addProperty("encoder", GridLayout.learningRateName(best) + "/encoder");
+        JsonArray left = new JsonArray();
+        tasks(s).dropped().forEach(left::add);
+        result.add("tasksLeftOut", left);
+        JsonArray trials = new JsonArray();
+        for (int i = 0; i < r.learningRates().size(); i++) {
+            JsonObject g = new JsonObject();
+            g.addProperty("learningRate", r.learningRates().get(i));
+            g.addProperty("bestAverageValidationLoss", r.scores().get(i));
+            trials.add(g);
+        }
+        result.add("sweep", trials);
+        result.add("history", h);
+        AtomicFiles.write(grid.layout.settingResult(s), GSON.toJson(result));
+        JsonArray epochs = h.getAsJsonArray("epochs");
+        double seconds = 0;
+        long examples = 0;
+        for (int e = 0; e < epochs.size(); e++) {
+            seconds += epochs.get(e).getAsJsonObject().get("trainSeconds").getAsDouble();
+            examples = Math.max(examples, epochs.get(e).getAsJsonObject().get("trainExamples").getAsLong());
+        }
+        CostRecord cost = new CostRecord(s.name(), seconds / Math.max(1, epochs.size()), examples);
+        session.writeRecord(sweep.id(), file -> ResultLog.append(file, cost));
+        LOG.info("setting {}: best learning rate {} (validation loss {})", s.name(), best,
+                h.get("bestAverageValidationLoss").getAsDouble());
+    }
+
+    /** Runs the unit unless its history exists; returns the history. */
+    private JsonObject history(PrefinetuningUnit u) throws IOException {
+        Path lrDir = grid.layout.learningRateDir(u);
+        Path historyFile = lrDir.resolve("history.json");
+        if (Files.exists(historyFile)) {
+            return JsonParser.parseString(Files.readString(historyFile)).getAsJsonObject();
+        }
+        SettingTasks st = tasks(u.setting());
+        Path curveFile = lrDir.resolve("train-loss.json");
+        List<Double> trainLoss = new ArrayList<>();
+        if (Files.exists(curveFile)) {
+            JsonParser.parseString(Files.readString(curveFile)).getAsJsonArray().forEach(e -> trainLoss.add(e.getAsDouble()));
+        }
+        FitResult fit = null;
+        for (int attempt = 0; fit == null; attempt++) {
+            try {
+                fit = train(u, st, lrDir, trainLoss, curveFile);
+            } catch (NonFiniteLossException e) {
+                if (attempt < RETRIES) {
+                    // an occasional non-finite step is retried from the last epoch checkpoint
+                    LOG.warn("setting {} at learning rate {}: {}; retrying from the last checkpoint", u.setting().name(),
+                            u.learningRate(), e.getMessage());
+                    continue;
+                }
+                // a rate that keeps diverging loses the sweep; recorded so a restart does not retry it
+                LOG.warn("setting {} at learning rate {} diverged: {}", u.setting().name(), u.learningRate(), e.getMessage());
+                JsonObject h = new JsonObject();
+                h.addProperty("learningRate", u.learningRate());
+                h.addProperty("bestAverageValidationLoss", Double.NaN);
+                h.addProperty("error", e.getMessage());
+                AtomicFiles.write(historyFile, GSON.toJson(h));
+                GridSession.deleteTree(lrDir.resolve("checkpoints"));
+                return h;
+            }
+        }
+        JsonObject h = history(fit, st.featurized(), trainLoss);
+        AtomicFiles.write(historyFile, GSON.toJson(h));
+        // the encoder and history are what later steps need; the resume state is not
+        GridSession.deleteTree(lrDir.resolve("checkpoints"));
+        return h;
+    }
+
+    private FitResult train(PrefinetuningUnit u, SettingTasks st, Path lrDir, List<Double> trainLoss, Path curveFile)
+            throws IOException {
+        NDManager root = session.root();
+        root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
+        FeatureBatchSource source = st.source();
+        try (NDManager m = root.newSubManager()) {
+            LoadedCheckpoint ck = EncoderCheckpoint.load(grid.encoder, m);
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), session.hiddenSize());
+            for (FeaturizedTask t : st.featurized()) {
+                mb.addHead(t.name(), session.tasks().head(t, u.seed()));
+            }
+            int[] sizes = new int[source.numTasks()];
+            for (int t = 0; t < sizes.length; t++) {
+                sizes[t] = source.size(t, Split.TRAIN);
+            }
+            HeterogeneousSampler sampler = HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(grid.batchSize)
+                    .optSeed(u.seed()).build();
+            try (MultiHeadModel model = mb.build();
+                    Trainer trainer = Trainer.builder().setModel(model).setData(source)
+                            .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
+                            .optMaxEpochs(grid.maxEpochs)
+                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.maxEpochs))
+                            .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
+                            .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
+                            .optCheckpointDir(lrDir.resolve("checkpoints"))
+                            .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
+                            .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
+                FitResult fit = trainer.fit();
+                EncoderCheckpoint.save(ck.encoder(), lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                return fit;
+            }
+        }
+    }
+
+    private static JsonObject history(FitResult fit, List<FeaturizedTask> fts, List<Double> trainLoss) {
+        JsonObject h = new JsonObject();
+        h.addProperty("learningRate", fit.learningRate());
+        h.addProperty("bestEpoch", fit.bestEpoch());
+        h.addProperty("bestAverageValidationLoss", fit.bestAverageValidationLoss());
+        h.addProperty("stoppedEarly", fit.stoppedEarly());
+        JsonArray tasks = new JsonArray();
+        fts.forEach(t -> tasks.add(t.name()));
+        h.add("tasks", tasks);
+        JsonArray epochs = new JsonArray();
+        for (EpochReport r : fit.epochs()) {
+            JsonObject e = new JsonObject();
+            JsonArray v = new JsonArray();
+            r.validationLosses().forEach(v::add);
+            e.add("validationLosses", v);
+            e.addProperty("averageValidationLoss", r.averageValidationLoss());
+            e.addProperty("trainLoss", r.epoch() < trainLoss.size() ? trainLoss.get(r.epoch()) : Double.NaN);
+            e.addProperty("trainSeconds", r.trainSeconds());
+            e.addProperty("trainExamples", r.trainExamples());
+            epochs.add(e);
+        }
+        h.add("epochs", epochs);
+        return h;
+    }
+
+    /** Keeps each epoch's mean training loss, persisted so a resumed run still plots every epoch. */
+    private static final class EpochLoss implements TrainingListener {
+        private final List<Double> losses;
+        private final Path file;
+        private double sum;
+        private int steps;
+        private int lastStep;
+
+        EpochLoss(List<Double> losses, Path file) {
+            this.losses = losses;
+            this.file = file;
+        }
+
+        @Override
+        public void onSteps(StepReport r) {
+            int n = r.stepInEpoch() - lastStep;
+            sum += r.meanLoss() * n;
+            steps += n;
+            lastStep = r.stepInEpoch();
+        }
+
+        @Override
+        public void onEpoch(EpochReport r) {
+            while (losses.size() > r.epoch()) {
+                losses.remove(losses.size() - 1);
+            }
+            losses.add(steps == 0 ? Double.NaN : sum / steps);
+            sum = 0;
+            steps = 0;
+            lastStep = 0;
+            try {
+                AtomicFiles.write(file, new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(losses));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The grid end to end on a tiny synthetic input: plan, outputs, restart, locks, missing data. */
+class GridTest {
+
+    @Test
+    void plansBaselineThenEveryCombinationWithOneSweepPerSettingTargetAndSeed(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Grid grid = f.tiny(f.targets, dir.resolve("out")).optSeeds(List.of(1L, 2L)).optLearningRates(List.of(1e-3, 3e-4))
+                .optTargetLearningRates(List.of(3e-3)).build();
+        try (GridSession s = grid.open()) {
+            GridPlan plan = s.plan();
+            assertEquals(List.of("Baseline", "Only-SL", "Only-C", "SL+C"), plan.settingNames());
+            assertEquals(List.of("sl-a", "sl-b", "c-a", "c-b"),
+                    plan.prefinetuningTasks(plan.settings().get(3)).stream().map(Task::name).toList());
+            // 3 pre-finetuning sweeps of 2 rates; 4 settings x 2 targets x 2 seeds finetuning sweeps of 1 rate
+            assertEquals(3 + 16, plan.sweeps().size());
+            assertEquals(3 * 2 + 16, plan.units().size());
+            assertEquals("prefinetune-SL+C", plan.prefinetuning().get(2).id());
+            assertEquals(List.of("prefinetune-Only-SL-lr-1e-03", "prefinetune-Only-SL-lr-3e-04"),
+                    plan.prefinetuning().get(0).units().stream().map(GridUnit::id).toList());
+            FinetuningSweep first = plan.finetuning().get(0);
+            assertEquals("run-Baseline-sl-target-seed1", first.id());
+            assertEquals("run-Baseline-sl-target-seed1-lr-3e-03", first.units().get(0).id());
+            assertEquals(dir.resolve("out").resolve("finetune").resolve("run-Baseline-sl-target-seed1").resolve("lr-3e-03.json"),
+                    grid.layout().finetuningTrial(first.units().get(0)));
+            assertTrue(s.isReady(first));
+            assertFalse(s.isReady(plan.finetuning().get(4)), "Only-SL is not pre-finetuned yet");
+            assertThrows(IllegalStateException.class, () -> s.finish(plan.finetuning().get(4)));
+        }
+    }
+
+    @Test
+    void rejectsLearningRatesThatShareAFolderName(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> f.tiny(f.targets, dir).optLearningRates(List.of(1e-3, 1.2e-3)).build());
+        assertTrue(e.getMessage().contains("lr-1e-03"), e.getMessage());
+    }
+
+    @Test
+    void runsTheGridWritesReportsAndSkipsFinishedUnitsOnRestart(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        // another "process" holds one finetuning sweep for a while: it is skipped, then picked up
+        Path held = out.resolve("locks").resolve("run-Baseline-sl-target-seed1.lock");
+        Optional<UnitLock> lock = UnitLock.tryAcquire(held);
+        assertTrue(lock.isPresent());
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                lock.get().close();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        release.start();
+        GridSummary first = f.tiny(f.targets, out).build().run();
+        release.join();
+        // 3 settings (Only-SL, Only-C, SL+C) + 4 settings x 2 targets x 1 seed
+        assertEquals(3 + 8, first.sweepsRun());
+        assertEquals(List.of("Baseline", "Only-SL", "Only-C", "SL+C"), first.settings());
+        ResultSet rs = ResultLog.load(out.resolve("results.jsonl"));
+        assertEquals(8, rs.runs().size());
+        assertEquals(3, rs.costs().size());
+        for (String file : List.of("table1.md", "table1.csv", "table2.json", "cost.md", "table2.png", "curves-SL+C.png",
+                "prefinetune/SL+C/result.json", "prefinetune/SL+C/lr-1e-03/encoder/config.json",
+                "finetune/run-SL+C-c-target-seed1.json")) {
+            assertTrue(Files.exists(out.resolve(file)), file);
+        }
+        assertFalse(Files.exists(out.resolve("prefinetune/SL+C/lr-1e-03/checkpoints")), "resume state is cleaned");
+        for (var row : first.report().table1().rows().subList(0, 2)) {
+            row.cells().forEach(c -> assertTrue(!c.isEmpty() && c.value() >= 0 && c.value() <= 100, row.label()));
+        }
+        String before = Files.readString(out.resolve("results.jsonl"));
+        GridSummary second = f.tiny(f.targets, out).build().run();
+        assertEquals(0, second.sweepsRun());
+        assertEquals(11, second.sweepsSkipped());
+        assertEquals(before, Files.readString(out.resolve("results.jsonl")));
+    }
+
+    @Test
+    void aGridStoppedAfterSomeUnitsResumesThemAndEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        List<Task> targets = List.of(f.targets.get(1)); // the C target
+        Path cut = dir.resolve("cut");
+        Grid grid = f.tiny(targets, cut).setGroups(List.of(TaskGroup.C)).build();
+        // a process that is killed after one unit of each kind, before finishing any sweep
+        Path trial;
+        FileTime written;
+        try (GridSession s = grid.open()) {
+            GridPlan plan = s.plan();
+            PrefinetuningResult p = s.run(plan.prefinetuning().get(0).units().get(0));
+            FinetuningUnit u = plan.finetuning().get(0).units().get(0);
+            FinetuningResult r = s.run(u);
+            assertTrue(r.validation() >= 0 && r.validation() <= 100 && r.evaluation() >= 0 && r.evaluation() <= 100);
+            assertTrue(Double.isFinite(p.bestAverageValidationLoss()));
+            trial = grid.layout().finetuningTrial(u);
+            written = Files.getLastModifiedTime(trial);
+            // running a finished unit again reads its outcome back
+            assertEquals(r, s.run((GridUnit) u));
+            assertEquals(p, s.run(plan.prefinetuning().get(0).units().get(0)));
+            assertFalse(s.isDone(plan.finetuning().get(0)));
+        }
+        GridSummary resumed = grid.run();
+        assertEquals(1 + 2, resumed.sweepsRun()); // Only-C, then Baseline and Only-C on the target
+        assertEquals(written, Files.getLastModifiedTime(trial), "the finished unit is not run again");
+        Path whole = dir.resolve("whole");
+        grid.toBuilder().setOutput(whole).build().run();
+        // the scores, not the timings of the cost records
+        assertEquals(ResultLog.load(whole.resolve("results.jsonl")).runs(), ResultLog.load(cut.resolve("results.jsonl")).runs());
+        assertEquals(Files.readString(whole.resolve("table1.md")), Files.readString(cut.resolve("table1.md")));
+    }
+
+    @Test
+    void listsTasksWithoutDataAndRefusesThemWhenStrict(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task ghost = InMemoryTasks.task("ghost", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O", "B-X", "I-X"));
+        List<Task> targets = new ArrayList<>(List.of(ghost));
+        assertThrows(IllegalStateException.class, () -> f.tiny(targets, dir.resolve("strict")).optStrict(true).build().run());
+        targets.add(f.targets.get(1));
+        GridSummary s = f.tiny(targets, dir.resolve("lenient")).setGroups(List.of(TaskGroup.C)).build().run();
+        assertEquals(List.of("ghost"), List.copyOf(s.missingTasks().keySet()));
+        assertEquals(1 + 2, s.sweepsRun()); // Only-C, then Baseline and Only-C on the one target
+    }
+}
