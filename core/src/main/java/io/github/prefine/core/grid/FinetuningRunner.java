@@ -115,7 +115,7 @@ final class FinetuningRunner {
         detail.add("sweep", trials);
         AtomicFiles.write(grid.layout.finetuningDetail(sweep), PrefinetuningRunner.GSON.toJson(detail));
         session.writeRecord(sweep.id(), file -> ResultLog.append(file, new RunRecord(sweep.setting().name(),
-                sweep.target().name(), sweep.target().group().name(), sweep.seed(), value)));
+                sweep.target().name(), sweep.target().group().name(), sweep.seed(), value, grid.precision.optionName())));
         LOG.info("{} on {} seed {}: {} {} (lr {})", sweep.setting().name(), sweep.target().name(), sweep.seed(),
                 sweep.target().metric(), String.format(Locale.ROOT, "%.2f", value), best);
     }

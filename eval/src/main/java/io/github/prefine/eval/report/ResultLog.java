@@ -47,6 +47,7 @@ public final class ResultLog {
         o.addProperty("group", run.group());
         o.addProperty("seed", run.seed());
         o.addProperty("value", run.value());
+        o.addProperty("precision", run.precision());
         appendLine(file, GSON.toJson(o));
     }
 
@@ -103,7 +104,8 @@ public final class ResultLog {
                 if (kind.equals("run")) {
                     runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
                             string(file, no, o, "group"), number(file, no, o, "seed").longValue(),
-                            number(file, no, o, "value").doubleValue()));
+                            number(file, no, o, "value").doubleValue(),
+                            o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION));
                 } else if (kind.equals("cost")) {
                     costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
                             number(file, no, o, "examplesPerEpoch").longValue()));

@@ -10,8 +10,26 @@ import java.util.Objects;
  * @param group the target's task group, e.g. {@code "SL"}, {@code "C"} or {@code "QA"}
  * @param seed the run's seed
  * @param value the metric value in percent
+ * @param precision the training precision of the run, as the command line names it ({@code fp32},
+ *     {@code fp16-mixed})
  */
-public record RunRecord(String setting, String target, String group, long seed, double value) {
+public record RunRecord(String setting, String target, String group, long seed, double value, String precision) {
+
+    /** The precision of records written before runs recorded theirs. */
+    public static final String DEFAULT_PRECISION = "fp32";
+
+    /**
+     * A float32 run.
+     *
+     * @param setting see the record description
+     * @param target see the record description
+     * @param group see the record description
+     * @param seed see the record description
+     * @param value see the record description
+     */
+    public RunRecord(String setting, String target, String group, long seed, double value) {
+        this(setting, target, group, seed, value, DEFAULT_PRECISION);
+    }
 
     /**
      * Validates the fields.
@@ -21,8 +39,10 @@ public record RunRecord(String setting, String target, String group, long seed, 
      * @param group see the record description
      * @param seed see the record description
      * @param value see the record description
+     * @param precision see the record description
      */
     public RunRecord {
+        requireName("precision", precision);
         requireName("setting", setting);
         requireName("target", target);
         requireName("group", group);

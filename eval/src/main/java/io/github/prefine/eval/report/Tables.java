@@ -57,8 +57,19 @@ public final class Tables {
             }
             cells.put(target, row);
         }
-        return table1OfCells(cells, layout,
+        Table t = table1OfCells(cells, layout,
                 kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n");
+        return new Table(t.title() + precisionNote(results), t.corner(), t.columns(), t.rows());
+    }
+
+    /** The training precision of the runs, for a title: "; trained in fp32" or the list when they differ. */
+    private static String precisionNote(ResultSet results) {
+        java.util.Set<String> p = new java.util.TreeSet<>();
+        results.runs().forEach(r -> p.add(r.precision()));
+        if (p.isEmpty()) {
+            return "";
+        }
+        return "; trained in " + String.join(" and ", p) + (p.size() > 1 ? " (mixed)" : "");
     }
 
     /**
@@ -121,8 +132,10 @@ public final class Tables {
         }
         rows.add(new Table.Row(AVERAGE, columnMeans(table1, layout, layout.targets())));
         boolean anyStd = rows.stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::hasStd);
+        int trained = table1.title().lastIndexOf("; trained in ");
         return new Table("Table 2: average score per target group and setting"
-                + (anyStd ? " (± the average std over seeds of its targets)" : ""), "Group", table1.columns(), rows);
+                + (anyStd ? " (± the average std over seeds of its targets)" : "")
+                + (trained < 0 ? "" : table1.title().substring(trained)), "Group", table1.columns(), rows);
     }
 
     /**

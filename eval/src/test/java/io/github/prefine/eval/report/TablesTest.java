@@ -127,6 +127,26 @@ class TablesTest {
     }
 
     @Test
+    void theRunsPrecisionIsKeptInTheLogAndNamedInBothTitles(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, new RunRecord("Baseline", "T1", "SL", 1, 80, "fp16-mixed"));
+        ResultLog.append(log, new RunRecord("Only-SL", "T1", "SL", 1, 85, "fp16-mixed"));
+        // a line written before runs recorded their precision reads as float32
+        Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"Baseline\",\"target\":\"T2\",\"group\":\"SL\","
+                + "\"seed\":1,\"value\":70}\n", java.nio.file.StandardOpenOption.APPEND);
+        ResultSet rs = ResultLog.load(log);
+        assertEquals("fp16-mixed", rs.runs().get(0).precision());
+        assertEquals(RunRecord.DEFAULT_PRECISION, rs.runs().get(2).precision());
+        Table t1 = Tables.table1(rs, LAYOUT, StdKind.SAMPLE);
+        assertTrue(t1.title().endsWith("; trained in fp16-mixed and fp32 (mixed)"), t1.title());
+        assertTrue(Tables.table2(t1, LAYOUT).title().endsWith("; trained in fp16-mixed and fp32 (mixed)"));
+        Path one = dir.resolve("one.jsonl");
+        ResultLog.append(one, new RunRecord("Baseline", "T1", "SL", 1, 80, "fp16-mixed"));
+        Table single = Tables.table1(ResultLog.load(one), LAYOUT, StdKind.SAMPLE);
+        assertTrue(single.title().endsWith("; trained in fp16-mixed"), single.title());
+    }
+
+    @Test
     void costTableIsRelativeToTheLargestSetting(@TempDir Path dir) throws Exception {
         Table c = Tables.costTable(grid(dir), LAYOUT);
         assertEquals(List.of("SL+QA", "Only-SL"), c.rows().stream().map(Table.Row::label).toList());
