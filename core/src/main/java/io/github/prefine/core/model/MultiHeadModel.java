@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * head; {@link Builder#addHead} adds a hand-made head instead.
  *
  * <p>The training loss of a batch is the mean over its examples of each example's task loss,
- * with no per-task weighting (the paper's setting); {@link LossScaling#LOG_NUM_LABELS} divides
+ * with no per-task weighting (the paper's setting); {@link TaskLossWeighting#LOG_NUM_LABELS} divides
  * each example's loss by the log of its task's label count, as Muppet does.
  *
  * <p><b>Native memory.</b> The model owns a sub-manager of the manager given to the builder; at
@@ -71,7 +71,7 @@ public final class MultiHeadModel implements AutoCloseable {
     private final int hiddenSize;
     private final List<String> taskNames;
     private final List<TaskHead> heads;
-    private final LossScaling lossScaling;
+    private final TaskLossWeighting lossWeighting;
     /** Whether the encoder reads segment ids; batches' ids are dropped when it has one type only. */
     private final boolean tokenTypes;
     private final List<NamedParameter> encoderParameters;
@@ -84,7 +84,7 @@ public final class MultiHeadModel implements AutoCloseable {
         this.hiddenSize = b.hiddenSize;
         this.taskNames = List.copyOf(b.heads.keySet());
         this.heads = List.copyOf(b.made);
-        this.lossScaling = b.lossScaling;
+        this.lossWeighting = b.lossWeighting;
         this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
         if (encoderParameters.stream().anyMatch(p -> !p.parameter().isInitialized())) {
@@ -190,12 +190,12 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
-     * Returns the loss scaling in use.
+     * Returns how task losses are weighted.
      *
-     * @return the scaling
+     * @return the weighting
      */
-    public LossScaling lossScaling() {
-        return lossScaling;
+    public TaskLossWeighting taskLossWeighting() {
+        return lossWeighting;
     }
 
     /**
@@ -338,7 +338,7 @@ public final class MultiHeadModel implements AutoCloseable {
             NDArray sum = ex.sum();
             logits.add(lg);
             taskLossSums.add(sum);
-            NDArray contrib = lossScaling == LossScaling.LOG_NUM_LABELS
+            NDArray contrib = lossWeighting == TaskLossWeighting.LOG_NUM_LABELS
                     ? EngineScalars.div(sum, (float) Math.log(head.numLabels()))
                     : sum;
             weighted = weighted == null ? contrib : weighted.add(contrib);
@@ -381,7 +381,7 @@ public final class MultiHeadModel implements AutoCloseable {
      * Writes the encoder and every head: {@code dir/encoder/} (HF folder through {@code writer}),
      * {@code dir/heads.safetensors} (head tensors under {@code heads.<task>.} keys, which for the
      * {@code heads} module's heads end in the HF key, e.g. {@code heads.ner.classifier.weight}), and {@code
-     * dir/prefine-model.json} (task names, label counts, hidden size, loss scaling).
+     * dir/prefine-model.json} (task names, label counts, hidden size, task loss weighting).
      *
      * <p>With a null writer the encoder tensors go to {@code dir/encoder.safetensors} instead, which
      * {@link #loadParameters} also reads.
@@ -404,7 +404,7 @@ public final class MultiHeadModel implements AutoCloseable {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("format", "prefine-multi-head-model/1");
         manifest.put("hiddenSize", hiddenSize);
-        manifest.put("lossScaling", lossScaling.name());
+        manifest.put("taskLossWeighting", lossWeighting.name());
         List<Map<String, Object>> tasks = new ArrayList<>();
         for (int t = 0; t < heads.size(); t++) {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -563,7 +563,7 @@ public final class MultiHeadModel implements AutoCloseable {
         /** Per task, in insertion order: makes its head at build time (family and seed known then). */
         private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
         private List<TaskHead> made;
-        private LossScaling lossScaling = LossScaling.NONE;
+        private TaskLossWeighting lossWeighting = TaskLossWeighting.NONE;
 
         private Builder() {}
 
@@ -694,13 +694,15 @@ public final class MultiHeadModel implements AutoCloseable {
         }
 
         /**
-         * Sets the loss scaling; default {@link LossScaling#NONE}.
+         * Sets how task losses are weighted; default {@link TaskLossWeighting#NONE}. (Not to be
+         * confused with mixed precision's loss scaling, {@link
+         * io.github.prefine.core.precision.LossScaler}.)
          *
-         * @param scaling the scaling
+         * @param weighting the weighting
          * @return this builder
          */
-        public Builder optLossScaling(LossScaling scaling) {
-            this.lossScaling = Objects.requireNonNull(scaling, "scaling");
+        public Builder optTaskLossWeighting(TaskLossWeighting weighting) {
+            this.lossWeighting = Objects.requireNonNull(weighting, "weighting");
             return this;
         }
 

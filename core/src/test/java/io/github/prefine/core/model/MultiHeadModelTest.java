@@ -17,9 +17,9 @@ class MultiHeadModelTest {
         TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN, TestHeads.Kind.CHOICE
     };
 
-    static MultiHeadModel build(NDManager m, SyntheticTasks tasks, LossScaling scaling) {
+    static MultiHeadModel build(NDManager m, SyntheticTasks tasks, TaskLossWeighting scaling) {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(m)
-                .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(m), 8).optLossScaling(scaling);
+                .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(m), 8).optTaskLossWeighting(scaling);
         for (int t = 0; t < tasks.numTasks(); t++) {
             b.addHead(tasks.name(t), tasks.head(t));
         }
@@ -38,7 +38,7 @@ class MultiHeadModelTest {
     void heterogeneousBatchLossIsMeanOfEachExamplesTaskLoss() {
         SyntheticTasks tasks = new SyntheticTasks(1, 8, 4, KINDS);
         try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = build(root, tasks, LossScaling.NONE)) {
+                MultiHeadModel model = build(root, tasks, TaskLossWeighting.NONE)) {
             int[] t = {2, 0, 3, 1, 0, 2, 1, 3, 0};
             int[] e = {0, 1, 2, 3, 4, 5, 6, 7, 0};
             double expected = 0;
@@ -61,7 +61,7 @@ class MultiHeadModelTest {
     void muppetScalingDividesEachExampleByLogOfLabelCount() {
         SyntheticTasks tasks = new SyntheticTasks(2, 6, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
         try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = build(root, tasks, LossScaling.LOG_NUM_LABELS)) {
+                MultiHeadModel model = build(root, tasks, TaskLossWeighting.LOG_NUM_LABELS)) {
             int[] t = {0, 1, 1, 0};
             int[] e = {0, 1, 2, 3};
             double expected = 0;
@@ -83,7 +83,7 @@ class MultiHeadModelTest {
     void forwardLeavesNothingInTheModelManager() {
         SyntheticTasks tasks = new SyntheticTasks(3, 8, 2, KINDS);
         try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = build(root, tasks, LossScaling.NONE)) {
+                MultiHeadModel model = build(root, tasks, TaskLossWeighting.NONE)) {
             int before = model.getManager().getManagedArrays().size();
             try (NDManager sm = root.newSubManager()) {
                 model.forward(sm, tasks.assemble(Split.TRAIN, new int[] {0, 1, 2, 3}, new int[] {0, 1, 2, 3}), true);
@@ -99,14 +99,14 @@ class MultiHeadModelTest {
         int[] e = {0, 1, 2, 3};
         try (NDManager root = NDManager.newBaseManager()) {
             float[][] expected = new float[4][];
-            try (MultiHeadModel a = build(root, tasks, LossScaling.NONE); NDManager sm = root.newSubManager()) {
+            try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE); NDManager sm = root.newSubManager()) {
                 List<ai.djl.ndarray.NDArray> lg = a.forward(sm, tasks.assemble(Split.TRAIN, t, e), false).logits();
                 for (int i = 0; i < 4; i++) {
                     expected[i] = lg.get(i).toFloatArray();
                 }
                 a.save(dir, null);
             }
-            try (MultiHeadModel b = build(root, tasks, LossScaling.NONE); NDManager sm = root.newSubManager()) {
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE); NDManager sm = root.newSubManager()) {
                 b.loadParameters(dir);
                 List<ai.djl.ndarray.NDArray> lg = b.forward(sm, tasks.assemble(Split.TRAIN, t, e), false).logits();
                 for (int i = 0; i < 4; i++) {

@@ -19,7 +19,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.model.LossScaling;
+import io.github.prefine.core.model.TaskLossWeighting;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
@@ -268,7 +268,7 @@ class AdamWTest {
                 MultiHeadModel model = MultiHeadModel.builder().setManager(root)
                         .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(root), 8)
                         .addHead("token", tasks.head(0)).addHead("sequence", tasks.head(1))
-                        .optLossScaling(LossScaling.NONE).build();
+                        .optTaskLossWeighting(TaskLossWeighting.NONE).build();
                 TrainingStep step = TrainingStep.builder().setModel(model).setData(tasks).build()) {
             AdamW opt = step.optimizer();
             List<NamedParameter> seqHead = model.headParameters(1);

@@ -1,7 +1,7 @@
 package io.github.prefine.core.model;
 
 /** How each example's task loss is weighted before the batch mean. */
-public enum LossScaling {
+public enum TaskLossWeighting {
     /** Plain cross entropy, every example weighs the same: the paper's setting. */
     NONE,
     /**
