@@ -118,7 +118,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return convert(e, text, null, null);
+        return EncodingConversion.convert(e, text, null, null);
     }
 
     /**
@@ -138,7 +138,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        return convert(e, first, second, null);
+        return EncodingConversion.convert(e, first, second, null);
     }
 
     /**
@@ -174,7 +174,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(convert(es[i], arr[i], null, null));
+            out.add(EncodingConversion.convert(es[i], arr[i], null, null));
         }
         return out;
     }
@@ -205,7 +205,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(es.length);
         for (int i = 0; i < es.length; i++) {
-            out.add(convert(es[i], firsts.get(i), seconds.get(i), null));
+            out.add(EncodingConversion.convert(es[i], firsts.get(i), seconds.get(i), null));
         }
         return out;
     }
@@ -261,7 +261,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         List<TokenEncoding> out = new ArrayList<>(n);
         for (int s = 0; s < n; s++) {
-            out.add(convert(es[s], joined[s], null, wordEnds[s]));
+            out.add(EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]));
         }
         return out;
     }
@@ -393,7 +393,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 }
                 if (withOffsets) {
                     CharSpan[] spans = lib.getTokenCharSpans(handles[k]);
-                    int[] map = codePointToUtf16(arr[k]);
+                    int[] map = EncodingConversion.codePointToUtf16(arr[k]);
                     for (int i = 0; i < n; i++) {
                         CharSpan sp = spans[i];
                         if (sp != null) {
@@ -511,56 +511,14 @@ public final class SubwordTokenizer implements AutoCloseable {
         try {
             single = lib.encode(b.getHandle(), "a", true);
             pair = lib.encodeDual(b.getHandle(), "a", "b", true);
-            int[] sIds = toInt(lib.getTokenIds(single));
-            int[] sSpecial = toInt(lib.getSpecialTokenMask(single));
-            int[] sTypes = toInt(lib.getTypeIds(single));
-            int first = 0;
-            while (first < sIds.length && sSpecial[first] == 1) {
-                first++;
-            }
-            int last = sIds.length - 1;
-            while (last >= first && sSpecial[last] == 1) {
-                last--;
-            }
-            if (first > last) {
-                return Optional.empty();
-            }
-            for (int i = first; i <= last; i++) {
-                if (sSpecial[i] == 1) {
-                    return Optional.empty();
-                }
-            }
-            for (int t : sTypes) {
-                if (t != sTypes[0]) {
-                    return Optional.empty();
-                }
-            }
-            int[] pIds = toInt(lib.getTokenIds(pair));
-            int[] pSpecial = toInt(lib.getSpecialTokenMask(pair));
-            int[] pTypes = toInt(lib.getTypeIds(pair));
-            int[] pSeq = toInt(lib.getSequenceIds(pair));
-            int n = pIds.length;
-            int a0 = indexOf(pSeq, 0, 0);
-            int a1 = a0 < 0 ? -1 : runEnd(pSeq, a0, 0);
-            int b0 = a1 < 0 ? -1 : indexOf(pSeq, 1, a1);
-            int b1 = b0 < 0 ? -1 : runEnd(pSeq, b0, 1);
-            if (b1 < 0) {
-                return Optional.empty();
-            }
-            for (int i = 0; i < n; i++) {
-                boolean inSeq = (i >= a0 && i < a1) || (i >= b0 && i < b1);
-                if (inSeq == (pSpecial[i] == 1)) {
-                    return Optional.empty();
-                }
-                int expected = i < b0 ? pTypes[0] : pTypes[n - 1];
-                if (pTypes[i] != expected) {
-                    return Optional.empty();
-                }
-            }
-            return Optional.of(new SpecialTokenLayout(
-                    Arrays.copyOfRange(sIds, 0, first), Arrays.copyOfRange(sIds, last + 1, sIds.length), sTypes[0],
-                    Arrays.copyOfRange(pIds, 0, a0), Arrays.copyOfRange(pIds, a1, b0), Arrays.copyOfRange(pIds, b1, n),
-                    pTypes[0], pTypes[n - 1]));
+            int[] sIds = EncodingConversion.toInt(lib.getTokenIds(single));
+            int[] sSpecial = EncodingConversion.toInt(lib.getSpecialTokenMask(single));
+            int[] sTypes = EncodingConversion.toInt(lib.getTypeIds(single));
+            int[] pIds = EncodingConversion.toInt(lib.getTokenIds(pair));
+            int[] pSpecial = EncodingConversion.toInt(lib.getSpecialTokenMask(pair));
+            int[] pTypes = EncodingConversion.toInt(lib.getTypeIds(pair));
+            int[] pSeq = EncodingConversion.toInt(lib.getSequenceIds(pair));
+            return SpecialTokenLayout.fromProbes(sIds, sSpecial, sTypes, pIds, pSpecial, pTypes, pSeq);
         } catch (RuntimeException ex) {
             LOG.debug("{}: special-token probe failed: {}", path, ex.getMessage());
             return Optional.empty();
@@ -573,23 +531,6 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
             Reference.reachabilityFence(b);
         }
-    }
-
-    private static int indexOf(int[] a, int v, int from) {
-        for (int i = from; i < a.length; i++) {
-            if (a[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static int runEnd(int[] a, int from, int v) {
-        int i = from;
-        while (i < a.length && a[i] == v) {
-            i++;
-        }
-        return i;
     }
 
     private static void checkWord(String word) {
@@ -636,89 +577,6 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
         return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
-    }
-
-    /**
-     * Copies a DJL encoding into primitive arrays. For pre-split input {@code wordEnds} holds the
-     * exclusive UTF-16 end of each word in {@code first}, and word ids are recomputed from offsets.
-     */
-    private static TokenEncoding convert(Encoding e, String first, String second, int[] wordEnds) {
-        int[] firstMap = codePointToUtf16(first);
-        int[] secondMap = second == null ? null : codePointToUtf16(second);
-        return convert(e, firstMap, secondMap, wordEnds);
-    }
-
-    private static TokenEncoding convert(Encoding e, int[] firstMap, int[] secondMap, int[] wordEnds) {
-        long[] lids = e.getIds();
-        int n = lids.length;
-        int[] ids = toInt(lids);
-        int[] typeIds = toInt(e.getTypeIds());
-        int[] mask = toInt(e.getAttentionMask());
-        int[] wordIds = toInt(e.getWordIds());
-        int[] seqIds = toInt(e.getSequenceIds());
-        CharSpan[] spans = e.getCharTokenSpans();
-        int[] starts = new int[n];
-        int[] ends = new int[n];
-        for (int i = 0; i < n; i++) {
-            CharSpan sp = spans[i];
-            if (sp == null || wordIds[i] < 0) {
-                continue; // special tokens and padding keep [0, 0), as in HF
-            }
-            int[] map = seqIds[i] == 1 ? secondMap : firstMap;
-            starts[i] = map == null ? sp.getStart() : map[sp.getStart()];
-            ends[i] = map == null ? sp.getEnd() : map[sp.getEnd()];
-        }
-        if (wordEnds != null) {
-            // Tokens come in text order, so one sweep assigns each to the first word ending after
-            // its start; the space before a word (SentencePiece's "▁") goes to that word.
-            int w = 0;
-            for (int i = 0; i < n; i++) {
-                if (wordIds[i] < 0) {
-                    continue;
-                }
-                while (w < wordEnds.length - 1 && wordEnds[w] <= starts[i]) {
-                    w++;
-                }
-                wordIds[i] = w;
-            }
-        }
-        Encoding[] over = e.getOverflowing();
-        List<TokenEncoding> windows = new ArrayList<>(over.length);
-        for (Encoding o : over) {
-            windows.add(convert(o, firstMap, secondMap, wordEnds));
-        }
-        return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, e.getTokens(), windows);
-    }
-
-    /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */
-    private static int[] codePointToUtf16(String s) {
-        boolean surrogates = false;
-        for (int i = 0; i < s.length(); i++) {
-            if (Character.isSurrogate(s.charAt(i))) {
-                surrogates = true;
-                break;
-            }
-        }
-        if (!surrogates) {
-            return null;
-        }
-        int cps = s.codePointCount(0, s.length());
-        int[] map = new int[cps + 1];
-        int u = 0;
-        for (int c = 0; c < cps; c++) {
-            map[c] = u;
-            u += Character.charCount(s.codePointAt(u));
-        }
-        map[cps] = u;
-        return map;
-    }
-
-    private static int[] toInt(long[] a) {
-        int[] r = new int[a.length];
-        for (int i = 0; i < a.length; i++) {
-            r[i] = (int) a[i];
-        }
-        return r;
     }
 
     /**

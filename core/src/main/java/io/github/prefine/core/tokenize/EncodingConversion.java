@@ -1,0 +1,99 @@
+package io.github.prefine.core.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies DJL's encodings into prefine's {@link TokenEncoding}: primitive arrays, character offsets
+ * in UTF-16 units (the Rust tokenizers count code points), and word ids recomputed for pre-split
+ * input.
+ */
+final class EncodingConversion {
+    private EncodingConversion() {}
+
+    /**
+     * Copies a DJL encoding into primitive arrays. For pre-split input {@code wordEnds} holds the
+     * exclusive UTF-16 end of each word in {@code first}, and word ids are recomputed from offsets.
+     */
+    static TokenEncoding convert(Encoding e, String first, String second, int[] wordEnds) {
+        int[] firstMap = codePointToUtf16(first);
+        int[] secondMap = second == null ? null : codePointToUtf16(second);
+        return convert(e, firstMap, secondMap, wordEnds);
+    }
+
+    static TokenEncoding convert(Encoding e, int[] firstMap, int[] secondMap, int[] wordEnds) {
+        long[] lids = e.getIds();
+        int n = lids.length;
+        int[] ids = toInt(lids);
+        int[] typeIds = toInt(e.getTypeIds());
+        int[] mask = toInt(e.getAttentionMask());
+        int[] wordIds = toInt(e.getWordIds());
+        int[] seqIds = toInt(e.getSequenceIds());
+        CharSpan[] spans = e.getCharTokenSpans();
+        int[] starts = new int[n];
+        int[] ends = new int[n];
+        for (int i = 0; i < n; i++) {
+            CharSpan sp = spans[i];
+            if (sp == null || wordIds[i] < 0) {
+                continue; // special tokens and padding keep [0, 0), as in HF
+            }
+            int[] map = seqIds[i] == 1 ? secondMap : firstMap;
+            starts[i] = map == null ? sp.getStart() : map[sp.getStart()];
+            ends[i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+        }
+        if (wordEnds != null) {
+            // Tokens come in text order, so one sweep assigns each to the first word ending after
+            // its start; the space before a word (SentencePiece's "▁") goes to that word.
+            int w = 0;
+            for (int i = 0; i < n; i++) {
+                if (wordIds[i] < 0) {
+                    continue;
+                }
+                while (w < wordEnds.length - 1 && wordEnds[w] <= starts[i]) {
+                    w++;
+                }
+                wordIds[i] = w;
+            }
+        }
+        Encoding[] over = e.getOverflowing();
+        List<TokenEncoding> windows = new ArrayList<>(over.length);
+        for (Encoding o : over) {
+            windows.add(convert(o, firstMap, secondMap, wordEnds));
+        }
+        return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, e.getTokens(), windows);
+    }
+
+    /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */
+    static int[] codePointToUtf16(String s) {
+        boolean surrogates = false;
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isSurrogate(s.charAt(i))) {
+                surrogates = true;
+                break;
+            }
+        }
+        if (!surrogates) {
+            return null;
+        }
+        int cps = s.codePointCount(0, s.length());
+        int[] map = new int[cps + 1];
+        int u = 0;
+        for (int c = 0; c < cps; c++) {
+            map[c] = u;
+            u += Character.charCount(s.codePointAt(u));
+        }
+        map[cps] = u;
+        return map;
+    }
+
+    static int[] toInt(long[] a) {
+        int[] r = new int[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = (int) a[i];
+        }
+        return r;
+    }
+
+}
