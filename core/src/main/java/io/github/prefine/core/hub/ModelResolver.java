@@ -21,11 +21,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -546,52 +543,12 @@ public final class ModelResolver {
         }
     }
 
-    /**
-     * Returns the git object id of a file as a blob: the sha1 of {@code "blob <size>\0"} and its
-     * bytes, which the Hub sends as the ETag of files not stored in LFS.
-     *
-     * @param file the file
-     * @return 40 hex digits
-     * @throws IOException if the file cannot be read
-     */
     static String gitBlobId(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-1");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK must provide SHA-1", e);
-        }
-        md.update(("blob " + Files.size(file) + "\0").getBytes(StandardCharsets.US_ASCII));
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return FileDigests.gitBlobId(file);
     }
 
-    /**
-     * Returns the lower-case hex sha256 of a file's bytes.
-     *
-     * @param file the file
-     * @return 64 hex digits
-     * @throws IOException if the file cannot be read
-     */
     static String sha256(Path file) throws IOException {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK must provide SHA-256", e);
-        }
-        byte[] buf = new byte[1 << 16];
-        try (InputStream in = Files.newInputStream(file)) {
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
+        return FileDigests.sha256(file);
     }
 
     /** Points snapshot/file at the blob with a relative link, or a copy where links are unsupported. */
