@@ -5,14 +5,12 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,6 +82,7 @@ public final class Trainer implements AutoCloseable {
     private final LossWatch watch;
     private final Evaluation evaluation;
     private final BestWeights best;
+    private final TrainerCheckpoints checkpoints;
     /** Base of each step's dropout-mask seed (CPU masks; see {@link io.github.prefine.kernels.DropoutSeeds}). */
     private final long dropoutSeed;
 
@@ -128,6 +127,13 @@ public final class Trainer implements AutoCloseable {
         this.evaluation = new Evaluation(model, data, b.evalBatchSize);
         this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
+        Map<String, String> manifest = new LinkedHashMap<>();
+        manifest.put("precision", precision.name());
+        manifest.put("patience", Integer.toString(patience));
+        manifest.put("maxEpochs", Integer.toString(maxEpochs));
+        manifest.put("accumulation", Integer.toString(accumulation));
+        manifest.put("schedule", schedule.toString());
+        this.checkpoints = new TrainerCheckpoints(model, step, best, sampler, stateManager, seed, schedule.peak(), manifest);
     }
 
     private static int[] trainSizes(BatchSource data) {
@@ -361,71 +367,12 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
-        TensorArchive.write(dir.resolve("model.ndlist"), MultiHeadModel.arrays(model.parameters()));
-        try (NDManager views = stateManager.newSubManager()) {
-            Map<String, NDArray> moments = step.optimizer().momentArrays(views);
-            if (!moments.isEmpty()) {
-                TensorArchive.write(dir.resolve("optimizer.ndlist"), moments);
-            }
-        }
-        best.write(dir.resolve("best.ndlist"));
-        List<TrainState.EpochRecord> recs = new ArrayList<>();
-        for (EpochReport r : epochs) {
-            recs.add(new TrainState.EpochRecord(r.validationLosses(), r.averageValidationLoss(), r.improved(),
-                    r.trainSeconds(), r.trainExamples()));
-        }
-        LossScaler scaler = step.scaler();
-        new TrainState(TrainState.FORMAT, epochsDone, globalStep, schedule.peak(), seed, sampler.saveState(),
-                stopping.history(), recs, step.optimizer().stepCounts(), finished, stoppedEarly, manifest(),
-                scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker(),
-                scaler == null ? null : step.skippedSteps()).write(dir.resolve("state.json"));
-    }
-
-    private Map<String, String> manifest() {
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("java", System.getProperty("java.version"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        m.put("arch", System.getProperty("os.arch"));
-        Engine e = model.getManager().getEngine();
-        m.put("engine", e.getEngineName() + " " + e.getVersion());
-        m.put("device", model.getManager().getDevice().toString());
-        m.put("precision", precision.name());
-        m.put("tasks", String.join(",", model.taskNames()));
-        m.put("patience", Integer.toString(patience));
-        m.put("maxEpochs", Integer.toString(maxEpochs));
-        m.put("accumulation", Integer.toString(accumulation));
-        m.put("schedule", schedule.toString());
-        return m;
+        checkpoints.write(dir, new TrainerCheckpoints.Progress(epochsDone, globalStep, finished, stoppedEarly,
+                stopping.history(), epochs));
     }
 
     private TrainState restore(Path dir) throws IOException {
-        TrainState st = TrainState.read(dir.resolve("state.json"));
-        if (st.seed() != seed || Double.compare(st.learningRate(), schedule.peak()) != 0) {
-            throw new IOException(dir + ": checkpoint of seed " + st.seed() + " and learning rate " + st.learningRate()
-                    + " cannot resume a run of seed " + seed + " and learning rate " + schedule.peak());
-        }
-        try (NDManager tmp = stateManager.newSubManager()) {
-            Map<String, NDArray> values = TensorArchive.read(dir.resolve("model.ndlist"), tmp);
-            Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());
-            model.setValues(values, all.keySet(), dir.toString());
-            Path opt = dir.resolve("optimizer.ndlist");
-            Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
-            step.optimizer().restore(moments, st.stepCounts());
-        }
-        LossScaler scaler = step.scaler();
-        if (scaler != null) {
-            if (st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
-                scaler.restore(st.lossScale(), st.lossScaleGrowthTracker());
-            } else {
-                LOG.warn("{}: checkpoint holds no loss scale (a float32 run or an older checkpoint); "
-                        + "the mixed-precision run resumes from the initial scale", dir);
-            }
-        }
-        if (st.skippedSteps() != null) {
-            step.restoreSkippedSteps(st.skippedSteps());
-        }
-        best.read(dir.resolve("best.ndlist"));
-        sampler.restoreState(st.samplerState());
+        TrainState st = checkpoints.restore(dir);
         stopping = EarlyStopping.replay(patience, st.scores());
         epochs.clear();
         for (int e = 0; e < st.epochs().size(); e++) {
