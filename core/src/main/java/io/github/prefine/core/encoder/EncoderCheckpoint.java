@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EncoderCheckpoint {
 
-    private static final Logger logger = LoggerFactory.getLogger(EncoderCheckpoint.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EncoderCheckpoint.class);
 
     /** The config file of an HF model folder. */
     public static final String CONFIG_FILE = "config.json";
@@ -254,12 +254,12 @@ public final class EncoderCheckpoint {
             }
         }
         if (!strayEncoderKeys.isEmpty()) {
-            logger.warn(
+            LOG.warn(
                     "{}: {} encoder-like tensors match no parameter of this config ({}) and were not used: {}",
                     source == null ? "tensors" : source.getFileName(), strayEncoderKeys.size(), config, strayEncoderKeys);
         }
         if (!others.isEmpty()) {
-            logger.info(
+            LOG.info(
                     "{}: {} tensors are not encoder parameters and were left for the caller (heads): {}",
                     source == null ? "tensors" : source.getFileName(), others.size(), others.keySet());
         }
@@ -270,7 +270,28 @@ public final class EncoderCheckpoint {
             throw e;
         }
         enc.markInitialized(manager);
+        String bad = firstNonFinite(enc);
+        if (bad != null) {
+            enc.close();
+            throw new MalformedCheckpointException(source == null ? Path.of("tensors") : source, "tensor " + bad
+                    + " holds NaN or infinite values, as a diverged run leaves them; use a checkpoint of a run that"
+                    + " converged (for example one trained at a lower learning rate)");
+        }
         return new LoadedCheckpoint(source, config, enc, prefix, others);
+    }
+
+    /** The name of the first parameter with a NaN or infinite value, or null. One host read each, at load time. */
+    private static String firstNonFinite(TransformerEncoder enc) {
+        for (ai.djl.util.Pair<String, Parameter> p : enc.getParameters()) {
+            NDArray a = p.getValue().getArray();
+            try (NDArray nan = a.isNaN(); NDArray inf = a.isInfinite(); NDArray either = nan.logicalOr(inf);
+                    NDArray any = either.any()) {
+                if (any.getBoolean()) {
+                    return p.getKey();
+                }
+            }
+        }
+        return null;
     }
 
     private static void assignAll(
@@ -332,14 +353,29 @@ public final class EncoderCheckpoint {
     public static void save(TransformerEncoder encoder, Path modelDir, Path tokenizerJson) throws IOException {
         Objects.requireNonNull(encoder, "encoder");
         Files.createDirectories(modelDir);
+        // every file whole or absent, and config.json last: a folder with a config is complete,
+        // whatever killed a writer or filled the disk
         SafetensorsWriter.write(modelDir.resolve(SafetensorsReader.MODEL_FILE), toHostTensors(encoder, ""));
-        Files.writeString(modelDir.resolve(CONFIG_FILE), encoder.config().toJson(), StandardCharsets.UTF_8);
         if (tokenizerJson != null) {
             Path target = modelDir.resolve(TOKENIZER_FILE);
             if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
-                Files.copy(tokenizerJson, target, StandardCopyOption.REPLACE_EXISTING);
+                Path tmp = modelDir.resolve("." + TOKENIZER_FILE + "." + ProcessHandle.current().pid() + ".tmp");
+                try {
+                    Files.copy(tokenizerJson, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
             }
         }
-        logger.info("saved {} encoder to {}", encoder.config().modelType().modelType(), modelDir);
+        Path configTmp = modelDir.resolve("." + CONFIG_FILE + "." + ProcessHandle.current().pid() + ".tmp");
+        try {
+            Files.writeString(configTmp, encoder.config().toJson(), StandardCharsets.UTF_8);
+            Files.move(configTmp, modelDir.resolve(CONFIG_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(configTmp);
+        }
+        LOG.info("saved {} encoder to {}", encoder.config().modelType().modelType(), modelDir);
     }
 }

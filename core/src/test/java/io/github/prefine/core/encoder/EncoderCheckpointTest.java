@@ -160,6 +160,29 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void weightsOfADivergedRunAreRefusedNamingTheTensorAndSavingLeavesNoTempFile() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
+        Path tokenizer = Files.writeString(tmp.resolve("tok.json"), "{}");
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 3);
+            EncoderCheckpoint.save(enc, tmp.resolve("ok"), tokenizer);
+            try (var files = Files.list(tmp.resolve("ok"))) {
+                assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json"),
+                        files.map(f -> f.getFileName().toString()).sorted().toList(), "whole files only");
+            }
+            ai.djl.nn.Parameter p = enc.layers().get(0).getParameters().get(0).getValue();
+            p.getArray().set(new ai.djl.ndarray.index.NDIndex("0"), Float.NaN);
+            EncoderCheckpoint.save(enc, tmp.resolve("diverged"), null);
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class,
+                    () -> EncoderCheckpoint.load(tmp.resolve("diverged"), m));
+            assertTrue(e.getMessage().contains("NaN or infinite") && e.getMessage().contains("model.safetensors"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void randomInitIsDeterministicAndHfStyled() throws Exception {
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.ROBERTA).setVocabSize(300).setHiddenSize(64)
                 .setNumHiddenLayers(1).setNumAttentionHeads(4).setIntermediateSize(96).optMaxPositionEmbeddings(40).build();
