@@ -24,8 +24,19 @@ public final class NonFiniteLossException extends RuntimeException {
      * @param tasks the names of the tasks in that step's batch
      */
     public NonFiniteLossException(long step, int epoch, List<String> tasks) {
-        super("training step " + step + " (epoch " + epoch + "): loss must be finite, found NaN or infinity in a batch of tasks "
-                + tasks);
+        this(step, epoch, tasks, "loss must be finite, found NaN or infinity in a batch of tasks " + tasks);
+    }
+
+    /**
+     * Creates the exception with its own reason.
+     *
+     * @param step the 0-based global optimiser step that ended the run
+     * @param epoch the epoch of that step
+     * @param tasks the names of the tasks in that step's batch
+     * @param reason what went wrong and what to do
+     */
+    public NonFiniteLossException(long step, int epoch, List<String> tasks, String reason) {
+        super("training step " + step + " (epoch " + epoch + "): " + reason);
         this.step = step;
         this.tasks = List.copyOf(tasks);
     }

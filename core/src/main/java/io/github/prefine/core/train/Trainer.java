@@ -123,7 +123,8 @@ public final class Trainer implements AutoCloseable {
                 .optDevices(devices).build();
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
-        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64));
+        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, LossWatch.OVERFLOW_LIMIT + 14),
+                precision == Precision.FP16_MIXED);
         this.evaluation = new Evaluation(model, data, b.evalBatchSize);
         this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
@@ -246,16 +247,14 @@ public final class Trainer implements AutoCloseable {
         long intervalStart = start;
         long examples = 0;
         long intervalExamples = 0;
-        int intervalSteps = 0;
         for (int i = 0; i < plan.size(); i++) {
             SampledBatch b = plan.get(i);
             trainStep(b, epoch);
             examples += b.size();
             intervalExamples += b.size();
-            intervalSteps++;
             if ((i + 1) % logEvery == 0 || i == plan.size() - 1) {
                 long now = System.nanoTime();
-                double meanLoss = watch.readInterval(intervalSteps, model.taskNames());
+                double meanLoss = watch.readInterval(model.taskNames());
                 StepReport r = new StepReport(epoch, i + 1, plan.size(), globalStep, meanLoss,
                         schedule.lr(globalStep - 1), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
                         (now - start) / 1e9);
@@ -263,7 +262,6 @@ public final class Trainer implements AutoCloseable {
                 listeners.forEach(l -> l.onSteps(r));
                 intervalStart = now;
                 intervalExamples = 0;
-                intervalSteps = 0;
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -309,7 +307,7 @@ public final class Trainer implements AutoCloseable {
         try (NDManager sm = stepRoot.newSubManager()) {
             long masks = new SplittableRandom(dropoutSeed ^ (0x9E3779B97F4A7C15L * (globalStep + 1))).nextLong();
             NDArray loss = step.run(sm, b, schedule.lr(globalStep), masks, phase -> { });
-            watch.record(sm, loss, globalStep, epoch, present);
+            watch.record(sm, loss, step.lastOverflow(), globalStep, epoch, present);
         }
         globalStep++;
     }

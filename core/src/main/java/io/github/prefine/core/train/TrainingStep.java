@@ -49,6 +49,7 @@ public final class TrainingStep implements AutoCloseable {
     private final NDArray skipped;
     private final NDManager stateManager;
     private java.util.function.Consumer<NDArray> gradientHook;
+    private NDArray lastOverflow;
     private boolean closed;
 
     private TrainingStep(Builder b) {
@@ -173,6 +174,7 @@ public final class TrainingStep implements AutoCloseable {
         }
         NDArray found = optimizer.step(stepManager, gradient, active, lr,
                 scaler == null ? null : own(stepManager, scaler.inverseScale()));
+        lastOverflow = found;
         if (found != null) {
             scaler.update(found);
             skipped.addi(own(stepManager, found.toType(DataType.FLOAT32, false)));
@@ -198,6 +200,15 @@ public final class TrainingStep implements AutoCloseable {
     public long skippedSteps() {
         checkOpen();
         return Math.round(skipped.getFloat());
+    }
+
+    /**
+     * Returns the last step's skipped-step flag (mixed precision), owned by that step's manager.
+     *
+     * @return a boolean scalar on the device, or null under float32
+     */
+    NDArray lastOverflow() {
+        return lastOverflow;
     }
 
     /** Sets the skipped-step count (after a restore). */
