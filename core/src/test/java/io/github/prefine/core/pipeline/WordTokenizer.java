@@ -6,13 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes a word-level HF tokenizer.json ([PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, then the words). */
-final class WordTokenizer {
+/** Writes a word-level HF tokenizer.json ([PAD]=0, [UNK]=1, [CLS]=2, [SEP]=3, then the words); public for the other packages' tests. */
+public final class WordTokenizer {
     private WordTokenizer() {}
 
     static final List<String> SPECIALS = List.of("[PAD]", "[UNK]", "[CLS]", "[SEP]");
 
-    static Path write(Path file, List<String> words) throws IOException {
+    public static Path write(Path file, List<String> words) throws IOException {
         StringBuilder vocab = new StringBuilder();
         StringBuilder added = new StringBuilder();
         int id = 0;
