@@ -77,6 +77,7 @@ public final class TaskEmbedder implements AutoCloseable {
     private final LoadedCheckpoint checkpoint;
     private final EncoderConfig config;
     private final String encoderHash;
+    private final Path encoderFolder;
     private final int batchSize;
     private final int maxTextRows;
     private final int fisherExamples;
@@ -97,6 +98,7 @@ public final class TaskEmbedder implements AutoCloseable {
             throw e;
         }
         this.config = checkpoint.config();
+        this.encoderFolder = b.encoder;
         this.batchSize = b.batchSize;
         this.maxTextRows = b.maxTextRows;
         this.fisherExamples = b.fisherExamples;
@@ -123,6 +125,15 @@ public final class TaskEmbedder implements AutoCloseable {
      */
     public String encoderHash() {
         return encoderHash;
+    }
+
+    /**
+     * Returns the encoder folder, where its {@code tokenizer.json} is.
+     *
+     * @return the folder given to the builder
+     */
+    public Path encoderFolder() {
+        return encoderFolder;
     }
 
     /**

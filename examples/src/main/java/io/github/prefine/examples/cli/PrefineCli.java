@@ -21,7 +21,7 @@ import picocli.CommandLine.Command;
         version = "prefine 0.1.0-SNAPSHOT",
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
-            BenchCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, DataCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefineCli.class);
