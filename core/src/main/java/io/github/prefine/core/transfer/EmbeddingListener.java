@@ -16,7 +16,8 @@ public interface EmbeddingListener {
      * @param task the task being embedded
      * @param phase what is running: {@code "textemb"}, {@code "taskemb encode"}, {@code
      *     "taskemb head"} or {@code "taskemb fisher"}
-     * @param done units finished in this phase
+     * @param done units finished in this phase: encoder rows for {@code textemb}, examples for
+     *     {@code taskemb encode}, Adam steps for {@code taskemb head}, batches for {@code taskemb fisher}
      * @param total units of this phase
      */
     void onProgress(String task, String phase, long done, long total);

@@ -13,8 +13,8 @@ import java.util.Objects;
  * How well a {@link TransferRanking} predicted the transfer measured by a finished grid (the
  * {@link RunRecord}s of a {@code reproduce} or {@code demo} result log). Immutable.
  *
- * <p>Settings are the pre-finetuning group combinations run for the target ({@code SL}, {@code
- * SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
+ * <p>Settings are the pre-finetuning group combinations run for the target ({@code Only-SL},
+ * {@code SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
  * ranking has no source task for (counted in {@code skippedSettings}). A setting's measured value
  * is the mean over its seeds; its predicted value is {@link TransferRanking#score} of its groups.
  *
@@ -35,6 +35,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
 
     /** The setting name of runs without pre-finetuning. */
     public static final String BASELINE = "Baseline";
+    private static final String ONLY = "Only-";
 
     /** Copies the arrays. */
     public TransferAgreement {
@@ -80,7 +81,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         String bestGroup = null;
         double best = Double.NEGATIVE_INFINITY;
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
-            List<String> groups = Arrays.stream(e.getKey().split("\\+")).map(String::trim).toList();
+            List<String> groups = groupsOf(e.getKey());
             double p;
             try {
                 p = ranking.score(groups);
@@ -108,6 +109,19 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         }
         return new TransferAgreement(ranking.target(), settings, p, m, rho, ranking.topGroup().group(), bestGroup,
                 ndcg, skipped);
+    }
+
+    /**
+     * Returns the groups a setting name stands for: {@code Only-SL} (the pipeline's name of a
+     * single group, see {@link io.github.prefine.core.task.GroupCombination}) or {@code SL} is
+     * {@code [SL]}, {@code SL+QA} is {@code [SL, QA]}.
+     *
+     * @param setting the setting's name
+     * @return its groups
+     */
+    public static List<String> groupsOf(String setting) {
+        String s = setting.startsWith(ONLY) ? setting.substring(ONLY.length()) : setting;
+        return Arrays.stream(s.split("\\+")).map(String::trim).toList();
     }
 
     /**

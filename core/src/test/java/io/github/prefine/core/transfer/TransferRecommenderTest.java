@@ -82,13 +82,13 @@ class TransferRecommenderTest {
         List<RunRecord> runs = List.of(
                 new RunRecord("Baseline", "t", "C", 1, 99),
                 new RunRecord("SL", "t", "C", 1, 80), new RunRecord("SL", "t", "C", 2, 82),
-                new RunRecord("C", "t", "C", 1, 90),
+                new RunRecord("Only-C", "t", "C", 1, 90),
                 new RunRecord("QA", "t", "C", 1, 70),
                 new RunRecord("SL+C", "t", "C", 1, 85),
                 new RunRecord("X+C", "t", "C", 1, 60),
                 new RunRecord("C", "other", "C", 1, 10));
         TransferAgreement a = TransferAgreement.of(r, runs);
-        assertEquals(List.of("SL", "C", "QA", "SL+C"), a.settings());
+        assertEquals(List.of("SL", "Only-C", "QA", "SL+C"), a.settings());
         assertEquals(81, a.measured()[0], 1e-12);
         assertEquals(1, a.skippedSettings());
         // predicted order C, SL+C, SL, QA equals the measured order 90, 85, 81, 70

@@ -247,9 +247,18 @@ public final class RecommendCommand implements Callable<Integer> {
             String label = task + " " + phase;
             if (!label.equals(current[0])) {
                 current[0] = label;
-                bar.start(label, total, phase.endsWith("head") ? "steps" : "batches");
+                bar.start(label, total, unit(phase));
             }
             bar.update(done, "");
+        };
+    }
+
+    private static String unit(String phase) {
+        return switch (phase) {
+            case "textemb" -> "rows";
+            case "taskemb encode" -> "examples";
+            case "taskemb head" -> "steps";
+            default -> "batches";
         };
     }
 

@@ -85,7 +85,7 @@ class RecommendCommandTest {
         // a result log where the related group measured best: SL 80 > C 60 > QA 50, SL+C 75
         Path results = dir.resolve("results.jsonl");
         String target = "syn-sl-target-all";
-        for (String[] s : new String[][] {{"Baseline", "40"}, {"SL", "80"}, {"C", "60"}, {"QA", "50"}, {"SL+C", "75"}}) {
+        for (String[] s : new String[][] {{"Baseline", "40"}, {"Only-SL", "80"}, {"Only-C", "60"}, {"Only-QA", "50"}, {"SL+C", "75"}}) {
             ResultLog.append(results, new RunRecord(s[0], target, "SL", 1, Double.parseDouble(s[1])));
         }
         StringWriter out = new StringWriter();
