@@ -47,6 +47,7 @@ class RecommendCommandTest {
         try (NDManager m = NDManager.newBaseManager()) {
             for (EmbeddingMethod method : EmbeddingMethod.values()) {
                 TaskEmbedder.Builder b = TaskEmbedder.builder().setManager(m).setEncoder(encoder)
+                        .optFisherExamples(128).optHeadSteps(50).optMaxTextRows(300)
                         .optStore(EmbeddingStore.open(dir.resolve("cache")));
                 List<TransferRanking> r = RecommendCommand.rank(b, set.data(), set.prefinetuning(), set.targets(),
                         EnumSet.of(method), new FeatureSettings(64, 64, 16, 0, 1, 1L), new PrintWriter(log), List.of());
@@ -54,7 +55,7 @@ class RecommendCommandTest {
                 for (TransferRanking t : r) {
                     StringWriter s = new StringWriter();
                     RecommendCommand.print(new PrintWriter(s, true), t);
-                    System.out.print(s);
+                    System.out.print(s); // the rankings, for the record in the test report
                 }
             }
         }
@@ -91,7 +92,8 @@ class RecommendCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cl = new CommandLine(new RecommendCommand());
         cl.setOut(new PrintWriter(out));
-        int rc = cl.execute("--data", "demo", "--target", target, "--method", "textemb", "--out", dir.toString(),
+        int rc = cl.execute("--data", "demo", "--target", target, "--method", "textemb",
+                "--max-text-rows", "300", "--out", dir.toString(),
                 "--against", results.toString());
         String text = out.toString();
         assertEquals(0, rc, text);
