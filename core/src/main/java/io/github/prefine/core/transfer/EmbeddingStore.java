@@ -98,6 +98,12 @@ public final class EmbeddingStore {
                         + (o.has(kv[0]) ? "'" + o.get(kv[0]).getAsString() + "'" : "nothing"));
             }
         }
+        for (String field : new String[] {"numExamples", "seconds"}) {
+            if (!o.has(field) || !o.get(field).isJsonPrimitive()) {
+                throw new IOException(json + ": field " + field + " should be a number, found "
+                        + (o.has(field) ? o.get(field) : "nothing"));
+            }
+        }
         float[] values;
         Path st = folder.resolve(base + ".safetensors");
         try (SafetensorsReader r = SafetensorsReader.open(st)) {

@@ -180,6 +180,14 @@ class TaskEmbedderTest {
             assertNotEquals(first.values()[0], e.embed(classifier, EmbeddingMethod.TEXT_EMB).values()[0]);
         }
         assertTrue(store.find("cls", EmbeddingMethod.TEXT_EMB, "another-encoder", first.settings()).isEmpty());
+        // an entry whose metadata disagrees with its key is an error naming the file, not a miss
+        Path json = dir.resolve(EmbeddingStore.baseName("cls", EmbeddingMethod.TEXT_EMB, first.encoderHash(),
+                first.settings()) + ".json");
+        Files.writeString(json, Files.readString(json).replace("\"task\": \"cls\"", "\"task\": \"other\""));
+        java.io.IOException ex = assertThrows(java.io.IOException.class, () -> store.find("cls",
+                EmbeddingMethod.TEXT_EMB, first.encoderHash(), first.settings()));
+        assertTrue(ex.getMessage().contains(json.getFileName().toString()) && ex.getMessage().contains("task"),
+                ex.getMessage());
     }
 
     @Test
