@@ -71,6 +71,18 @@ class TransferRecommenderTest {
     }
 
     @Test
+    void centringSubtractsTheSourcesMean() {
+        // sources (3, 1) and (1, 3): mean (2, 2); centred (1, -1) and (-1, 1); target (3, 2) -> (1, 0)
+        TransferRecommender rec = TransferRecommender.builder().setMethods(Set.of(EmbeddingMethod.TEXT_EMB))
+                .optCentered(true).addSource(source("p", "SL", 1, 3, 1)).addSource(source("q", "C", 1, 1, 3)).build();
+        TransferRanking r = rec.rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 3, 2)));
+        assertEquals("p", r.tasks().get(0).task());
+        assertEquals(1 / Math.sqrt(2), r.tasks().get(0).score(), 1e-6);
+        assertEquals(-1 / Math.sqrt(2), r.tasks().get(1).score(), 1e-6);
+        assertTrue(rec.centered());
+    }
+
+    @Test
     void rejectsSourcesWithoutTheMethodInUse() {
         assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
                 .setMethods(Set.of(EmbeddingMethod.TASK_EMB)).addSource(source("a", "SL", 1, 1, 0)).build());

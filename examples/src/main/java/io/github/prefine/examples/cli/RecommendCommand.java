@@ -90,6 +90,10 @@ public final class RecommendCommand implements Callable<Integer> {
             description = "folder of the embedding cache and resolved encoders (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Option(names = "--center", description = "centre embeddings on the sources' mean before the cosine "
+            + "(see docs/recommend.md; default: plain cosine)")
+    boolean center;
+
     @Option(names = "--fisher-examples", defaultValue = "256",
             description = "training examples TaskEmb uses (default: ${DEFAULT-VALUE})")
     int fisherExamples;
@@ -149,7 +153,7 @@ public final class RecommendCommand implements Callable<Integer> {
                     .optListener(progress(bar));
             FeatureSettings fs = new FeatureSettings(maxLength, qaMaxLength, qaStride, 0, 1, 1L);
             rankings = rank(eb, in.data(), in.sources().stream().filter(t -> g.contains(t.group())).toList(),
-                    in.targets(), methods, fs, o, in.skipped());
+                    in.targets(), methods, center, fs, o, in.skipped());
         }
         bar.finishLine();
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -173,6 +177,7 @@ public final class RecommendCommand implements Callable<Integer> {
      * @param sources the pre-finetuning tasks
      * @param targets the targets
      * @param methods the methods to use
+     * @param centered true to centre embeddings on the sources' mean
      * @param settings featurization settings
      * @param o where to print skipped tasks
      * @param skipped tasks already skipped for missing data
@@ -180,14 +185,14 @@ public final class RecommendCommand implements Callable<Integer> {
      * @throws IOException if data or the encoder cannot be read
      */
     static List<TransferRanking> rank(TaskEmbedder.Builder embedder, TaskDataSource data, List<Task> sources,
-            List<Task> targets, Set<EmbeddingMethod> methods, FeatureSettings settings, PrintWriter o,
+            List<Task> targets, Set<EmbeddingMethod> methods, boolean centered, FeatureSettings settings, PrintWriter o,
             List<String> skipped) throws IOException {
         List<String> skips = new ArrayList<>(skipped);
         List<TransferRanking> out = new ArrayList<>();
         try (TaskEmbedder e = embedder.build();
                 SubwordTokenizer tokenizer = SubwordTokenizer.builder()
                         .setTokenizerPath(e.encoderFolder().resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
-            TransferRecommender.Builder rb = TransferRecommender.builder().setMethods(methods);
+            TransferRecommender.Builder rb = TransferRecommender.builder().setMethods(methods).optCentered(centered);
             int added = 0;
             for (Task t : sources) {
                 TaskData d = data.load(t);

@@ -50,7 +50,7 @@ class RecommendCommandTest {
                         .optFisherExamples(128).optHeadSteps(50).optMaxTextRows(300)
                         .optStore(EmbeddingStore.open(dir.resolve("cache")));
                 List<TransferRanking> r = RecommendCommand.rank(b, set.data(), set.prefinetuning(), set.targets(),
-                        EnumSet.of(method), new FeatureSettings(64, 64, 16, 0, 1, 1L), new PrintWriter(log), List.of());
+                        EnumSet.of(method), false, new FeatureSettings(64, 64, 16, 0, 1, 1L), new PrintWriter(log), List.of());
                 rankings.put(method, r);
                 for (TransferRanking t : r) {
                     StringWriter s = new StringWriter();
