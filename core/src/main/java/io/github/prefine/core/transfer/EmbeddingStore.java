@@ -1,0 +1,171 @@
+package io.github.prefine.core.transfer;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A folder of computed task embeddings, so each is computed once: {@code <name>.safetensors}
+ * holds the values (one float32 tensor {@code embedding}), {@code <name>.json} the metadata (task,
+ * method, encoder hash, settings, example count, seconds, Java and OS). The name is the task, the
+ * method and a short hash of the full key (task, method, encoder hash, settings), so an embedding
+ * of another encoder or other settings never answers a lookup.
+ *
+ * <p>Resumable: each embedding is written as soon as it is computed, the JSON file last and by an
+ * atomic rename, so a run that stops half-way leaves only complete entries and the next run
+ * computes only what is missing. Holds no native memory; safe to share between threads that
+ * write different keys.
+ */
+public final class EmbeddingStore {
+    private static final String TENSOR = "embedding";
+    private static final String FORMAT = "prefine-task-embedding/1";
+
+    private final Path folder;
+
+    private EmbeddingStore(Path folder) {
+        this.folder = folder;
+    }
+
+    /**
+     * Opens (and creates) a store folder.
+     *
+     * @param folder the folder
+     * @return the store
+     * @throws IOException if the folder cannot be created
+     */
+    public static EmbeddingStore open(Path folder) throws IOException {
+        Files.createDirectories(Objects.requireNonNull(folder, "folder"));
+        return new EmbeddingStore(folder);
+    }
+
+    /**
+     * Returns the store's folder.
+     *
+     * @return the folder
+     */
+    public Path folder() {
+        return folder;
+    }
+
+    /**
+     * Looks an embedding up.
+     *
+     * @param task the task's name
+     * @param method the method
+     * @param encoderHash the encoder's {@link EncoderHash}
+     * @param settings the settings string the embedder would record
+     * @return the stored embedding, or empty when none was stored under that key
+     * @throws IOException if an entry exists but cannot be read or does not match its key
+     */
+    public Optional<TaskEmbedding> find(String task, EmbeddingMethod method, String encoderHash, String settings)
+            throws IOException {
+        String base = baseName(task, method, encoderHash, settings);
+        Path json = folder.resolve(base + ".json");
+        if (!Files.exists(json)) {
+            return Optional.empty();
+        }
+        JsonObject o;
+        try {
+            o = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException(json + ": expected a JSON object written by EmbeddingStore", e);
+        }
+        String[][] expected = {{"task", task}, {"method", method.cliName()}, {"encoderHash", encoderHash},
+            {"settings", settings}};
+        for (String[] kv : expected) {
+            if (!o.has(kv[0]) || !kv[1].equals(o.get(kv[0]).getAsString())) {
+                throw new IOException(json + ": field " + kv[0] + " should be '" + kv[1] + "', found "
+                        + (o.has(kv[0]) ? "'" + o.get(kv[0]).getAsString() + "'" : "nothing"));
+            }
+        }
+        for (String field : new String[] {"numExamples", "seconds"}) {
+            if (!o.has(field) || !o.get(field).isJsonPrimitive()) {
+                throw new IOException(json + ": field " + field + " should be a number, found "
+                        + (o.has(field) ? o.get(field) : "nothing"));
+            }
+        }
+        float[] values;
+        Path st = folder.resolve(base + ".safetensors");
+        try (SafetensorsReader r = SafetensorsReader.open(st)) {
+            HostTensor t = r.read(TENSOR);
+            if (t.dtype() != HostTensor.DType.F32 || t.shape().length != 1) {
+                throw new IOException(st + ": tensor " + TENSOR + " should be F32 of rank 1, found " + t);
+            }
+            FloatBuffer fb = t.data().asFloatBuffer();
+            values = new float[fb.remaining()];
+            fb.get(values);
+        }
+        return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values,
+                o.get("numExamples").getAsInt(), o.get("seconds").getAsDouble()));
+    }
+
+    /**
+     * Stores an embedding, replacing one under the same key.
+     *
+     * @param e the embedding
+     * @throws IOException if writing fails
+     */
+    public void put(TaskEmbedding e) throws IOException {
+        String base = baseName(e.task(), e.method(), e.encoderHash(), e.settings());
+        Path st = folder.resolve(base + ".safetensors");
+        Path tmp = folder.resolve(base + ".safetensors.tmp");
+        SafetensorsWriter.write(tmp, java.util.List.of(HostTensor.ofFloats(TENSOR, new long[] {e.dimension()},
+                e.values())), Map.of("format", FORMAT));
+        move(tmp, st);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("task", e.task());
+        m.put("method", e.method().cliName());
+        m.put("encoderHash", e.encoderHash());
+        m.put("settings", e.settings());
+        m.put("dimension", e.dimension());
+        m.put("numExamples", e.numExamples());
+        m.put("seconds", e.seconds());
+        m.put("java", System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        Path json = folder.resolve(base + ".json");
+        Path jtmp = folder.resolve(base + ".json.tmp");
+        Files.writeString(jtmp, gson.toJson(m), StandardCharsets.UTF_8);
+        move(jtmp, json);
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException ex) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static String baseName(String task, EmbeddingMethod method, String encoderHash, String settings) {
+        String safe = task.replaceAll("[^A-Za-z0-9._-]", "_");
+        String key = task + "\n" + method.cliName() + "\n" + encoderHash + "\n" + settings;
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return safe + "." + method.cliName() + "." + HexFormat.of().formatHex(d, 0, 6).toLowerCase(Locale.ROOT);
+        } catch (NoSuchAlgorithmException ex) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", ex);
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package io.github.prefine.core.transfer;
+
+import io.github.prefine.eval.ranking.RankingMetrics;
+import io.github.prefine.eval.report.RunRecord;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How well a {@link TransferRanking} predicted the transfer measured by a finished grid (the
+ * {@link RunRecord}s of a {@code reproduce} or {@code demo} result log). Immutable.
+ *
+ * <p>Settings are the pre-finetuning group combinations run for the target ({@code Only-SL},
+ * {@code SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
+ * ranking has no source task for (counted in {@code skippedSettings}). A setting's measured value
+ * is the mean over its seeds; its predicted value is {@link TransferRanking#score} of its groups.
+ *
+ * @param target the target
+ * @param settings the settings compared, in first-seen order
+ * @param predicted predicted score per setting
+ * @param measured mean measured value per setting, in percent
+ * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
+ *     than two settings or a constant side
+ * @param topGroup the ranking's best single group
+ * @param bestGroup the single-group setting that measured best, or null when none was run
+ * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
+ *     minus the smallest measured value
+ * @param skippedSettings settings left out because a group had no source task
+ */
+public record TransferAgreement(String target, List<String> settings, double[] predicted, double[] measured,
+        double spearman, String topGroup, String bestGroup, double ndcgAt3, int skippedSettings) {
+
+    /** The setting name of runs without pre-finetuning. */
+    public static final String BASELINE = "Baseline";
+    private static final String ONLY = "Only-";
+
+    /** Copies the arrays. */
+    public TransferAgreement {
+        settings = List.copyOf(settings);
+        predicted = predicted.clone();
+        measured = measured.clone();
+    }
+
+    /**
+     * Returns whether the top-ranked group was the best single group measured.
+     *
+     * @return true when they are the same group
+     */
+    public boolean topIsBest() {
+        return topGroup.equals(bestGroup);
+    }
+
+    /**
+     * Compares a ranking with the runs of its target.
+     *
+     * @param ranking the target's ranking
+     * @param runs result-log runs; those of other targets are ignored
+     * @return the agreement
+     * @throws IllegalArgumentException if no run of the target has a pre-finetuning setting
+     */
+    public static TransferAgreement of(TransferRanking ranking, List<RunRecord> runs) {
+        Objects.requireNonNull(ranking, "ranking");
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        for (RunRecord r : runs) {
+            if (r.target().equals(ranking.target()) && !BASELINE.equals(r.setting())) {
+                double[] s = sums.computeIfAbsent(r.setting(), k -> new double[2]);
+                s[0] += r.value();
+                s[1]++;
+            }
+        }
+        if (sums.isEmpty()) {
+            throw new IllegalArgumentException("target " + ranking.target() + ": the results hold no pre-finetuned run");
+        }
+        List<String> settings = new ArrayList<>();
+        List<Double> pred = new ArrayList<>();
+        List<Double> meas = new ArrayList<>();
+        int skipped = 0;
+        String bestGroup = null;
+        double best = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            List<String> groups = groupsOf(e.getKey());
+            double p;
+            try {
+                p = ranking.score(groups);
+            } catch (IllegalArgumentException unknownGroup) {
+                skipped++;
+                continue;
+            }
+            double m = e.getValue()[0] / e.getValue()[1];
+            settings.add(e.getKey());
+            pred.add(p);
+            meas.add(m);
+            if (groups.size() == 1 && m > best) {
+                best = m;
+                bestGroup = groups.get(0);
+            }
+        }
+        double[] p = pred.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] m = meas.stream().mapToDouble(Double::doubleValue).toArray();
+        double rho = p.length >= 2 ? RankingMetrics.spearman(p, m) : Double.NaN;
+        double ndcg = Double.NaN;
+        if (p.length > 0) {
+            double min = Arrays.stream(m).min().orElse(0);
+            double[] gain = Arrays.stream(m).map(v -> v - min).toArray();
+            ndcg = RankingMetrics.ndcgAtK(p, gain, 3);
+        }
+        return new TransferAgreement(ranking.target(), settings, p, m, rho, ranking.topGroup().group(), bestGroup,
+                ndcg, skipped);
+    }
+
+    /**
+     * Returns the groups a setting name stands for: {@code Only-SL} (the pipeline's name of a
+     * single group, see {@link io.github.prefine.core.task.GroupCombination}) or {@code SL} is
+     * {@code [SL]}, {@code SL+QA} is {@code [SL, QA]}.
+     *
+     * @param setting the setting's name
+     * @return its groups
+     */
+    public static List<String> groupsOf(String setting) {
+        String s = setting.startsWith(ONLY) ? setting.substring(ONLY.length()) : setting;
+        return Arrays.stream(s.split("\\+")).map(String::trim).toList();
+    }
+
+    /**
+     * Averages agreements over targets, skipping NaN values.
+     *
+     * @param all per-target agreements
+     * @return mean rho, the share of targets whose top group was best (of those with a single-group
+     *     setting), and mean NDCG@3; NaN where nothing counted
+     */
+    public static double[] averages(List<TransferAgreement> all) {
+        double rho = 0;
+        int nr = 0;
+        double top = 0;
+        int nt = 0;
+        double ndcg = 0;
+        int nn = 0;
+        for (TransferAgreement a : all) {
+            if (!Double.isNaN(a.spearman())) {
+                rho += a.spearman();
+                nr++;
+            }
+            if (a.bestGroup() != null) {
+                top += a.topIsBest() ? 1 : 0;
+                nt++;
+            }
+            if (!Double.isNaN(a.ndcgAt3())) {
+                ndcg += a.ndcgAt3();
+                nn++;
+            }
+        }
+        return new double[] {nr == 0 ? Double.NaN : rho / nr, nt == 0 ? Double.NaN : top / nt,
+            nn == 0 ? Double.NaN : ndcg / nn};
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TransferAgreement a && target.equals(a.target) && settings.equals(a.settings)
+                && Arrays.equals(predicted, a.predicted) && Arrays.equals(measured, a.measured)
+                && Double.compare(spearman, a.spearman) == 0 && topGroup.equals(a.topGroup)
+                && Objects.equals(bestGroup, a.bestGroup) && Double.compare(ndcgAt3, a.ndcgAt3) == 0
+                && skippedSettings == a.skippedSettings;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(target, settings, Arrays.hashCode(predicted), Arrays.hashCode(measured), spearman);
+    }
+
+    @Override
+    public String toString() {
+        return "TransferAgreement[" + target + ", rho " + spearman + ", top " + topGroup + ", best " + bestGroup
+                + ", ndcg@3 " + ndcgAt3 + "]";
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.prefine.core.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.features.TokenRows;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.pipeline.WordTokenizer;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** TextEmb and TaskEmb on a tiny random BERT with a word-level tokenizer, against direct computations. */
+class TaskEmbedderTest {
+    static final List<String> WORDS = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+    static NDManager manager;
+    static Path encoder;
+    static FeaturizedTask classifier;
+    static FeaturizedTask tagger;
+
+    @BeforeAll
+    static void setUp(@TempDir Path dir) throws Exception {
+        manager = NDManager.newBaseManager();
+        Path tok = WordTokenizer.write(dir.resolve("tokenizer.json"), WORDS);
+        encoder = dir.resolve("enc");
+        EncoderConfig cfg = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(4 + WORDS.size())
+                .setHiddenSize(16).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(32)
+                .optMaxPositionEmbeddings(32).optTypeVocabSize(2).build();
+        try (NDManager m = manager.newSubManager()) {
+            TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
+            enc.initializeRandom(m, 5L);
+            EncoderCheckpoint.save(enc, encoder, tok);
+        }
+        SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tok).build();
+        FeatureSettings s = new FeatureSettings(16, 16, 4, 0, 0, 1L);
+        SplittableRandom r = new SplittableRandom(3);
+        List<TextExample> texts = new ArrayList<>();
+        List<TokenExample> sentences = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            int len = 1 + r.nextInt(7);
+            List<String> words = new ArrayList<>();
+            List<String> tags = new ArrayList<>();
+            for (int k = 0; k < len; k++) {
+                words.add(WORDS.get(r.nextInt(WORDS.size())));
+                tags.add(words.get(k).compareTo("d") < 0 ? "B-X" : "O");
+            }
+            texts.add(new TextExample("t" + i, String.join(" ", words), null, words.contains("a") ? "yes" : "no"));
+            sentences.add(new TokenExample("s" + i, words, tags));
+        }
+        Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
+        classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, texts, texts.subList(0, 5), List.of()), tokenizer, s);
+        Task tg = InMemoryTasks.task("tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O", "B-X", "I-X"));
+        tagger = FeaturizedTask.featurize(InMemoryTasks.data(tg, sentences, sentences.subList(0, 5), List.of()), tokenizer, s);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        manager.close();
+    }
+
+    private static TaskEmbedder.Builder embedder() {
+        return TaskEmbedder.builder().setManager(manager).setEncoder(encoder);
+    }
+
+    @Test
+    void textEmbIsTheMeanOfEachRowsMeanPooledStatesEncodedAlone() throws Exception {
+        float[] got;
+        try (TaskEmbedder e = embedder().optBatchSize(7).build()) {
+            TaskEmbedding t = e.textEmb(classifier);
+            got = t.values();
+            assertEquals(classifier.features().get(Split.TRAIN).tokens().rowCount(), t.numExamples());
+        }
+        // ground truth: every row alone, without padding, averaged over its tokens, then over rows
+        TokenRows rows = classifier.features().get(Split.TRAIN).tokens();
+        double[] expected = new double[16];
+        try (NDManager m = manager.newSubManager(); LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m)) {
+            for (int r = 0; r < rows.rowCount(); r++) {
+                PaddedBatch p = PaddedBatch.inputsOf(rows, new int[] {r});
+                Shape grid = new Shape(1, p.seqLen());
+                NDArray h = ck.encoder().forward(new ParameterStore(m, false), new NDList(m.create(p.inputIds(), grid),
+                        m.create(p.attentionMask(), grid), m.create(p.typeIds(), grid)), false).head();
+                float[] v = h.get(0).mean(new int[] {0}).toFloatArray();
+                for (int k = 0; k < 16; k++) {
+                    expected[k] += v[k] / rows.rowCount();
+                }
+            }
+        }
+        for (int k = 0; k < 16; k++) {
+            assertEquals(expected[k], got[k], 1e-5, "dimension " + k);
+        }
+    }
+
+    @Test
+    void taskEmbIsThePerExampleFisherWhateverTheBatchSize() throws Exception {
+        // without head training the head is the same, so batched and one-by-one Fisher must agree:
+        // output gradients are per example even in a batch
+        for (FeaturizedTask task : List.of(classifier, tagger)) {
+            float[] batched;
+            float[] single;
+            try (TaskEmbedder e = embedder().optHeadSteps(0).optBatchSize(16).build()) {
+                batched = e.taskEmb(task).values();
+            }
+            try (TaskEmbedder e = embedder().optHeadSteps(0).optBatchSize(1).build()) {
+                single = e.taskEmb(task).values();
+            }
+            assertArrayEquals(single, batched, 1e-6f * max(single), task.name());
+        }
+    }
+
+    @Test
+    void taskEmbIsDeterministicForASeedAndHeadTrainingChangesIt() throws Exception {
+        TaskEmbedding a;
+        TaskEmbedding b;
+        TaskEmbedding c;
+        TaskEmbedding untrained;
+        try (TaskEmbedder e = embedder().optHeadSteps(20).optSeed(4).build()) {
+            a = e.taskEmb(tagger);
+            b = e.taskEmb(tagger);
+        }
+        try (TaskEmbedder e = embedder().optHeadSteps(20).optSeed(5).build()) {
+            c = e.taskEmb(tagger);
+        }
+        try (TaskEmbedder e = embedder().optHeadSteps(0).optSeed(4).build()) {
+            untrained = e.taskEmb(tagger);
+        }
+        assertEquals(a, b);
+        assertFalse(java.util.Arrays.equals(a.values(), c.values()), "another seed draws another head");
+        assertFalse(java.util.Arrays.equals(a.values(), untrained.values()), "the head was trained");
+        assertEquals(16, a.dimension());
+        assertTrue(a.settings().contains("seed=4"));
+    }
+
+    @Test
+    void storeReturnsWhatWasComputedAndKeysOnSettings(@TempDir Path dir) throws Exception {
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        TaskEmbedding first;
+        try (TaskEmbedder e = embedder().optStore(store).build()) {
+            first = e.embed(classifier, EmbeddingMethod.TEXT_EMB);
+            assertEquals(2, Files.list(dir).count(), "one safetensors and one json file");
+            TaskEmbedding again = e.embed(classifier, EmbeddingMethod.TEXT_EMB);
+            assertEquals(first, again);
+            assertEquals(first.seconds(), again.seconds(), "read back, not recomputed");
+        }
+        try (TaskEmbedder e = embedder().optStore(store).optMaxTextRows(10).build()) {
+            Optional<TaskEmbedding> other = store.find("cls", EmbeddingMethod.TEXT_EMB, e.encoderHash(),
+                    e.settings(classifier, EmbeddingMethod.TEXT_EMB));
+            assertTrue(other.isEmpty(), "other settings, other key");
+            assertNotEquals(first.values()[0], e.embed(classifier, EmbeddingMethod.TEXT_EMB).values()[0]);
+        }
+        assertTrue(store.find("cls", EmbeddingMethod.TEXT_EMB, "another-encoder", first.settings()).isEmpty());
+        // an entry whose metadata disagrees with its key is an error naming the file, not a miss
+        Path json = dir.resolve(EmbeddingStore.baseName("cls", EmbeddingMethod.TEXT_EMB, first.encoderHash(),
+                first.settings()) + ".json");
+        Files.writeString(json, Files.readString(json).replace("\"task\": \"cls\"", "\"task\": \"other\""));
+        java.io.IOException ex = assertThrows(java.io.IOException.class, () -> store.find("cls",
+                EmbeddingMethod.TEXT_EMB, first.encoderHash(), first.settings()));
+        assertTrue(ex.getMessage().contains(json.getFileName().toString()) && ex.getMessage().contains("task"),
+                ex.getMessage());
+    }
+
+    @Test
+    void rejectsOutOfRangeOptions() {
+        assertThrows(IllegalArgumentException.class, () -> embedder().optFisherExamples(0).build());
+        assertThrows(IllegalArgumentException.class, () -> embedder().optBatchSize(0).build());
+        assertThrows(IllegalArgumentException.class, () -> TaskEmbedder.builder().setManager(manager).build());
+    }
+
+    private static float max(float[] a) {
+        float m = 0;
+        for (float v : a) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,130 @@
+package io.github.prefine.core.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.eval.report.RunRecord;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Rankings of hand-made embeddings whose cosines are known in closed form. */
+class TransferRecommenderTest {
+
+    private static TaskEmbedding emb(String task, EmbeddingMethod m, float... v) {
+        return new TaskEmbedding(task, m, "h", "s", v, 1, 0);
+    }
+
+    private static TransferSource source(String task, String group, long size, float... text) {
+        return new TransferSource(task, group, size, Map.of(EmbeddingMethod.TEXT_EMB, emb(task, EmbeddingMethod.TEXT_EMB, text)));
+    }
+
+    // target (1, 0); cosines: a (1,0) -> 1, b (0,1) -> 0, c (1,1) -> 1/sqrt2, d (-1,0) -> -1
+    private static TransferRecommender recommender() {
+        return TransferRecommender.builder().setMethods(Set.of(EmbeddingMethod.TEXT_EMB))
+                .addSource(source("a", "SL", 100, 1, 0))
+                .addSource(source("b", "SL", 300, 0, 1))
+                .addSource(source("c", "C", 50, 1, 1))
+                .addSource(source("d", "QA", 10, -1, 0))
+                .build();
+    }
+
+    private static TransferRanking rankTarget() {
+        return recommender().rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 1, 0)));
+    }
+
+    @Test
+    void groupsAverageTheirTasksWeightedBySize() {
+        TransferRanking r = rankTarget();
+        assertEquals(List.of("a", "c", "b", "d"), r.tasks().stream().map(TransferRanking.ScoredTask::task).toList());
+        // SL = (100 * 1 + 300 * 0) / 400 = 0.25; C = 0.7071; QA = -1
+        assertEquals(List.of("C", "SL", "QA"), r.groups().stream().map(TransferRanking.ScoredGroup::group).toList());
+        assertEquals(0.25, r.groups().get(1).score(), 1e-12);
+        assertEquals(1 / Math.sqrt(2), r.topGroup().score(), 1e-12);
+        // SL+C = (100 + 50 / sqrt2) / 450
+        assertEquals((100 + 50 / Math.sqrt(2)) / 450, r.score(List.of("SL", "C")), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> r.score(List.of("XX")));
+    }
+
+    @Test
+    void bothMethodsAverageZScoredCosines() {
+        // TaskEmb cosines with target (0, 1): x (0, 1) -> 1, y (1, 0) -> 0; TextEmb: x -> 0, y -> 1 scaled
+        TransferSource x = new TransferSource("x", "SL", 1, Map.of(
+                EmbeddingMethod.TEXT_EMB, emb("x", EmbeddingMethod.TEXT_EMB, 0, 1),
+                EmbeddingMethod.TASK_EMB, emb("x", EmbeddingMethod.TASK_EMB, 0, 1)));
+        TransferSource y = new TransferSource("y", "C", 1, Map.of(
+                EmbeddingMethod.TEXT_EMB, emb("y", EmbeddingMethod.TEXT_EMB, 1, 1),
+                EmbeddingMethod.TASK_EMB, emb("y", EmbeddingMethod.TASK_EMB, 1, 0)));
+        TransferRecommender rec = TransferRecommender.builder()
+                .setMethods(Set.of(EmbeddingMethod.TEXT_EMB, EmbeddingMethod.TASK_EMB)).addSource(x).addSource(y).build();
+        TransferRanking r = rec.rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 1, 0),
+                EmbeddingMethod.TASK_EMB, emb("t", EmbeddingMethod.TASK_EMB, 0, 1)));
+        // text cosines 0 and 0.707 -> z -1, +1; task cosines 1 and 0 -> z +1, -1: both sum to 0
+        assertEquals(0, r.tasks().get(0).score(), 1e-12);
+        assertEquals(0, r.tasks().get(1).score(), 1e-12);
+        assertEquals(1.0, r.tasks().stream().filter(t -> t.task().equals("x")).findFirst().orElseThrow()
+                .cosines().get(EmbeddingMethod.TASK_EMB), 1e-12);
+    }
+
+    @Test
+    void centringSubtractsTheSourcesMean() {
+        // sources (3, 1) and (1, 3): mean (2, 2); centred (1, -1) and (-1, 1); target (3, 2) -> (1, 0)
+        TransferRecommender rec = TransferRecommender.builder().setMethods(Set.of(EmbeddingMethod.TEXT_EMB))
+                .optCentered(true).addSource(source("p", "SL", 1, 3, 1)).addSource(source("q", "C", 1, 1, 3)).build();
+        TransferRanking r = rec.rank("t", Map.of(EmbeddingMethod.TEXT_EMB, emb("t", EmbeddingMethod.TEXT_EMB, 3, 2)));
+        assertEquals("p", r.tasks().get(0).task());
+        assertEquals(1 / Math.sqrt(2), r.tasks().get(0).score(), 1e-6);
+        assertEquals(-1 / Math.sqrt(2), r.tasks().get(1).score(), 1e-6);
+        assertTrue(rec.centered());
+    }
+
+    @Test
+    void rejectsSourcesWithoutTheMethodInUse() {
+        assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
+                .setMethods(Set.of(EmbeddingMethod.TASK_EMB)).addSource(source("a", "SL", 1, 1, 0)).build());
+    }
+
+    @Test
+    void agreementComparesPredictedAndMeasuredSettings() {
+        TransferRanking r = rankTarget(); // predicted: C 0.707, SL 0.25, QA -1, SL+C 0.3008
+        List<RunRecord> runs = List.of(
+                new RunRecord("Baseline", "t", "C", 1, 99),
+                new RunRecord("SL", "t", "C", 1, 80), new RunRecord("SL", "t", "C", 2, 82),
+                new RunRecord("Only-C", "t", "C", 1, 90),
+                new RunRecord("QA", "t", "C", 1, 70),
+                new RunRecord("SL+C", "t", "C", 1, 85),
+                new RunRecord("X+C", "t", "C", 1, 60),
+                new RunRecord("C", "other", "C", 1, 10));
+        TransferAgreement a = TransferAgreement.of(r, runs);
+        assertEquals(List.of("SL", "Only-C", "QA", "SL+C"), a.settings());
+        assertEquals(81, a.measured()[0], 1e-12);
+        assertEquals(1, a.skippedSettings());
+        // predicted order C, SL+C, SL, QA equals the measured order 90, 85, 81, 70
+        assertEquals(1, a.spearman(), 1e-12);
+        assertEquals(1, a.ndcgAt3(), 1e-12);
+        assertEquals("C", a.bestGroup());
+        assertTrue(a.topIsBest());
+        double[] avg = TransferAgreement.averages(List.of(a));
+        assertEquals(1, avg[0], 1e-12);
+        assertEquals(1, avg[1], 1e-12);
+    }
+
+    @Test
+    void agreementWithAWrongTopGroup() {
+        TransferRanking r = rankTarget();
+        List<RunRecord> runs = List.of(new RunRecord("SL", "t", "C", 1, 90), new RunRecord("C", "t", "C", 1, 80),
+                new RunRecord("QA", "t", "C", 1, 70));
+        TransferAgreement a = TransferAgreement.of(r, runs);
+        assertFalse(a.topIsBest());
+        // predicted ranks C > SL > QA; measured SL > C > QA: rho = 1 - 6 * 2 / (3 * 8) = 0.5
+        assertEquals(0.5, a.spearman(), 1e-12);
+        // gains SL 20, C 10, QA 0; predicted order C, SL, QA: dcg = 10 + 20 / log2(3); ideal = 20 + 10 / log2(3)
+        double l3 = Math.log(3) / Math.log(2);
+        assertEquals((10 + 20 / l3) / (20 + 10 / l3), a.ndcgAt3(), 1e-12);
+        assertNull(TransferAgreement.of(r, List.of(new RunRecord("SL+C", "t", "C", 1, 1))).bestGroup());
+    }
+}

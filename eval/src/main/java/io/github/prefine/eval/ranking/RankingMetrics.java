@@ -1,0 +1,189 @@
+package io.github.prefine.eval.ranking;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Objects;
+
+/**
+ * Pure functions comparing a predicted ranking with measured scores, as used to judge a
+ * transferability estimate (Vu et al., EMNLP 2020, <a href="https://aclanthology.org/2020.emnlp-main.635/">
+ * Exploring and Predicting Transferability across NLP Tasks</a>): cosine similarity of two
+ * embeddings, Spearman's rho, and NDCG@k.
+ *
+ * <p>Stateless and thread-safe. Inputs are never modified. Sums run in index order, so equal
+ * inputs give bit-identical results.
+ */
+public final class RankingMetrics {
+    private RankingMetrics() {}
+
+    /**
+     * Returns the cosine similarity of two vectors, summed in double precision.
+     *
+     * @param a a vector
+     * @param b a vector of the same length
+     * @return {@code a.b / (|a| |b|)} in [-1, 1]; 0 when either vector is all zeros
+     * @throws IllegalArgumentException if the lengths differ or are zero
+     */
+    public static double cosine(float[] a, float[] b) {
+        Objects.requireNonNull(a, "a");
+        Objects.requireNonNull(b, "b");
+        if (a.length != b.length || a.length == 0) {
+            throw new IllegalArgumentException("cosine: vectors must have the same non-zero length, found "
+                    + a.length + " and " + b.length);
+        }
+        double dot = 0;
+        double na = 0;
+        double nb = 0;
+        for (int i = 0; i < a.length; i++) {
+            dot += (double) a[i] * b[i];
+            na += (double) a[i] * a[i];
+            nb += (double) b[i] * b[i];
+        }
+        if (na == 0 || nb == 0) {
+            return 0;
+        }
+        return Math.max(-1, Math.min(1, dot / (Math.sqrt(na) * Math.sqrt(nb))));
+    }
+
+    /**
+     * Returns the ranks of values, 1 for the smallest, ties sharing their average rank (the
+     * convention of {@code scipy.stats.rankdata}).
+     *
+     * @param values the values, none NaN
+     * @return one rank per value
+     * @throws IllegalArgumentException if a value is NaN
+     */
+    public static double[] ranks(double[] values) {
+        Objects.requireNonNull(values, "values");
+        Integer[] order = new Integer[values.length];
+        for (int i = 0; i < order.length; i++) {
+            if (Double.isNaN(values[i])) {
+                throw new IllegalArgumentException("ranks: value " + i + " is NaN");
+            }
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> values[i]));
+        double[] ranks = new double[values.length];
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j + 1 < order.length && values[order[j + 1]] == values[order[i]]) {
+                j++;
+            }
+            double avg = (i + j) / 2.0 + 1;
+            for (int k = i; k <= j; k++) {
+                ranks[order[k]] = avg;
+            }
+            i = j + 1;
+        }
+        return ranks;
+    }
+
+    /**
+     * Returns Spearman's rank correlation: Pearson's correlation of the average ranks, so ties
+     * are handled as {@code scipy.stats.spearmanr} handles them.
+     *
+     * @param x one score per item
+     * @param y another score per item, same length
+     * @return rho in [-1, 1], or NaN when either side is constant (no ranking to compare)
+     * @throws IllegalArgumentException if the lengths differ, fewer than 2 items are given, or a
+     *     value is NaN
+     */
+    public static double spearman(double[] x, double[] y) {
+        Objects.requireNonNull(x, "x");
+        Objects.requireNonNull(y, "y");
+        if (x.length != y.length || x.length < 2) {
+            throw new IllegalArgumentException("spearman: needs two arrays of the same length >= 2, found "
+                    + x.length + " and " + y.length);
+        }
+        double[] rx = ranks(x);
+        double[] ry = ranks(y);
+        double mx = mean(rx);
+        double my = mean(ry);
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (int i = 0; i < rx.length; i++) {
+            sxy += (rx[i] - mx) * (ry[i] - my);
+            sxx += (rx[i] - mx) * (rx[i] - mx);
+            syy += (ry[i] - my) * (ry[i] - my);
+        }
+        if (sxx == 0 || syy == 0) {
+            return Double.NaN;
+        }
+        return sxy / Math.sqrt(sxx * syy);
+    }
+
+    /**
+     * Returns NDCG@k of a predicted ranking: items are ordered by {@code predicted} (highest
+     * first, ties by index), each contributes {@code gain / log2(position + 1)}, and the sum is
+     * divided by that of the ideal order (by {@code gain}).
+     *
+     * <p>Gains must be non-negative; callers turning measured scores into gains usually subtract
+     * the smallest score, so that the worst item gains nothing.
+     *
+     * @param predicted the predicted score of each item
+     * @param gain the measured gain of each item, non-negative, same length
+     * @param k how many top positions count, positive
+     * @return NDCG@k in [0, 1]; 1 when every gain is zero (any order is ideal)
+     * @throws IllegalArgumentException if the lengths differ, k is not positive, or a gain is
+     *     negative or NaN
+     */
+    public static double ndcgAtK(double[] predicted, double[] gain, int k) {
+        Objects.requireNonNull(predicted, "predicted");
+        Objects.requireNonNull(gain, "gain");
+        if (predicted.length != gain.length) {
+            throw new IllegalArgumentException("ndcg: predicted has " + predicted.length + " items, gain "
+                    + gain.length);
+        }
+        if (k <= 0) {
+            throw new IllegalArgumentException("ndcg: k must be positive, found " + k);
+        }
+        for (int i = 0; i < gain.length; i++) {
+            if (!(gain[i] >= 0)) {
+                throw new IllegalArgumentException("ndcg: gain " + i + " must be non-negative, found " + gain[i]);
+            }
+        }
+        double dcg = dcg(order(predicted), gain, k);
+        double ideal = dcg(order(gain), gain, k);
+        return ideal == 0 ? 1.0 : dcg / ideal;
+    }
+
+    /**
+     * Returns item indices ordered by score, highest first, ties by lower index.
+     *
+     * @param scores one score per item, none NaN
+     * @return indices, best first
+     */
+    public static int[] order(double[] scores) {
+        Integer[] o = new Integer[scores.length];
+        for (int i = 0; i < o.length; i++) {
+            o[i] = i;
+        }
+        Arrays.sort(o, (p, q) -> {
+            int c = Double.compare(scores[q], scores[p]);
+            return c != 0 ? c : Integer.compare(p, q);
+        });
+        int[] out = new int[o.length];
+        for (int i = 0; i < o.length; i++) {
+            out[i] = o[i];
+        }
+        return out;
+    }
+
+    private static double dcg(int[] order, double[] gain, int k) {
+        double s = 0;
+        for (int pos = 0; pos < Math.min(k, order.length); pos++) {
+            s += gain[order[pos]] / (Math.log(pos + 2) / Math.log(2));
+        }
+        return s;
+    }
+
+    private static double mean(double[] a) {
+        double s = 0;
+        for (double v : a) {
+            s += v;
+        }
+        return s / a.length;
+    }
+}

@@ -1,0 +1,52 @@
+package io.github.prefine.eval.ranking;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class RankingMetricsTest {
+
+    @Test
+    void cosineMatchesHandWorkedValues() {
+        assertEquals(1 / Math.sqrt(2), RankingMetrics.cosine(new float[] {1, 0}, new float[] {1, 1}), 1e-12);
+        assertEquals(-1, RankingMetrics.cosine(new float[] {1, 2, 3}, new float[] {-2, -4, -6}), 1e-12);
+        assertEquals(0, RankingMetrics.cosine(new float[] {0, 0}, new float[] {1, 1}));
+        assertThrows(IllegalArgumentException.class, () -> RankingMetrics.cosine(new float[] {1}, new float[] {1, 2}));
+    }
+
+    @Test
+    void tiesShareTheirAverageRank() {
+        assertArrayEquals(new double[] {2, 3.5, 3.5, 1}, RankingMetrics.ranks(new double[] {10, 20, 20, 5}));
+    }
+
+    @Test
+    void spearmanMatchesScipyDocumentationExample() {
+        // scipy.stats.spearmanr([1, 2, 3, 4, 5], [5, 6, 7, 8, 7]) -> 0.8207826816681233
+        assertEquals(0.8207826816681233,
+                RankingMetrics.spearman(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), 1e-12);
+        assertEquals(-1, RankingMetrics.spearman(new double[] {1, 2, 3}, new double[] {9, 4, 1}), 1e-12);
+        assertTrue(Double.isNaN(RankingMetrics.spearman(new double[] {1, 2, 3}, new double[] {4, 4, 4})));
+    }
+
+    @Test
+    void ndcgMatchesHandWorkedValues() {
+        // order by predicted: items 0, 1, 2 with gains 0, 1, 2
+        // dcg = 0 + 1/log2(3) + 2/2; ideal = 2 + 1/log2(3) + 0
+        double l3 = Math.log(3) / Math.log(2);
+        double expected = (1 / l3 + 1) / (2 + 1 / l3);
+        assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {3, 2, 1}, new double[] {0, 1, 2}, 3), 1e-12);
+        assertEquals(0, RankingMetrics.ndcgAtK(new double[] {3, 2, 1}, new double[] {0, 1, 2}, 1), 1e-12);
+        assertEquals(1, RankingMetrics.ndcgAtK(new double[] {1, 2, 3}, new double[] {0, 1, 2}, 2), 1e-12);
+        assertEquals(1, RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {0, 0}, 2));
+        assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {-1, 0}, 2));
+    }
+
+    @Test
+    void orderBreaksTiesByIndex() {
+        assertArrayEquals(new int[] {1, 0, 2}, RankingMetrics.order(new double[] {2, 5, 2}));
+    }
+}

@@ -1,0 +1,393 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.transfer.EmbeddingListener;
+import io.github.prefine.core.transfer.EmbeddingMethod;
+import io.github.prefine.core.transfer.EmbeddingStore;
+import io.github.prefine.core.transfer.TaskEmbedder;
+import io.github.prefine.core.transfer.TaskEmbedding;
+import io.github.prefine.core.transfer.TransferAgreement;
+import io.github.prefine.core.transfer.TransferRanking;
+import io.github.prefine.core.transfer.TransferRecommender;
+import io.github.prefine.core.transfer.TransferSource;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.examples.demo.SyntheticSuite;
+import io.github.prefine.examples.demo.SyntheticTaskSet;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code prefine recommend}: ranks pre-finetuning groups and tasks for target tasks by the cosine
+ * similarity of task embeddings (TextEmb, TaskEmb; Vu et al., EMNLP 2020), and with {@code
+ * --against} measures how well that ranking predicted a finished grid's transfer.
+ *
+ * <p>Embeddings are cached under {@code --out}/embeddings keyed by task, encoder hash, method and
+ * settings, so a second run (or one after an interruption) computes only what is missing. {@code
+ * --data demo} uses the demo's synthetic suite and, unless {@code --encoder} is given, the demo's
+ * random BERT (same seed, so its embeddings match a {@code demo} output's encoder).
+ */
+@Command(name = "recommend", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Rank pre-finetuning groups and tasks for targets by task-embedding similarity (TextEmb, TaskEmb).",
+            "With --against results.jsonl (a reproduce or demo output), print how well the ranking predicted the "
+                    + "measured transfer."})
+public final class RecommendCommand implements Callable<Integer> {
+    /** The --data value that selects the demo's synthetic suite. */
+    static final String DEMO_DATA = "demo";
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--target", split = ",", description = "target tasks (default: every target with data)")
+    List<String> targets;
+
+    @Option(names = "--method", defaultValue = "both", description = "textemb, taskemb or both (default: ${DEFAULT-VALUE})")
+    String method;
+
+    @Option(names = "--groups", split = ",", defaultValue = "SL,QA,C",
+            description = "pre-finetuning groups to rank (default: ${DEFAULT-VALUE})")
+    List<String> groups;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data",
+            description = "data root in the TaskCatalog layout, or 'demo' for the synthetic suite (default: ${DEFAULT-VALUE})")
+    String data;
+
+    @Option(names = "--encoder", description = "HF model id, a local HF folder, or 'minilm' (default: minilm; "
+            + "with --data demo the demo's random BERT)")
+    String encoder;
+
+    @Option(names = "--against", paramLabel = "FILE", description = "a finished results.jsonl to compare the ranking with")
+    Path against;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "recommend-out",
+            description = "folder of the embedding cache and resolved encoders (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--center", description = "centre embeddings on the sources' mean before the cosine "
+            + "(see docs/recommend.md; default: plain cosine)")
+    boolean center;
+
+    @Option(names = "--fisher-examples", defaultValue = "256",
+            description = "training examples TaskEmb uses (default: ${DEFAULT-VALUE})")
+    int fisherExamples;
+
+    @Option(names = "--head-steps", defaultValue = "100",
+            description = "Adam steps training TaskEmb's head on the frozen encoder (default: ${DEFAULT-VALUE})")
+    int headSteps;
+
+    @Option(names = "--max-text-rows", defaultValue = "0",
+            description = "cap the rows TextEmb averages over, 0 = all (default: ${DEFAULT-VALUE})")
+    int maxTextRows;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "rows per forward (default: ${DEFAULT-VALUE})")
+    int batchSize;
+
+    @Option(names = "--max-length", defaultValue = "128", description = "max sub-tokens per row (default: ${DEFAULT-VALUE})")
+    int maxLength;
+
+    @Option(names = "--qa-max-length", defaultValue = "384", description = "QA window length (default: ${DEFAULT-VALUE})")
+    int qaMaxLength;
+
+    @Option(names = "--qa-stride", defaultValue = "128", description = "QA window overlap (default: ${DEFAULT-VALUE})")
+    int qaStride;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of samples and heads (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite with --data demo "
+            + "(default: ${DEFAULT-VALUE})")
+    long suiteSeed;
+
+    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's)")
+    Integer threads;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
+    String device;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        if (threads != null) {
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Set<EmbeddingMethod> methods = parseMethods(method);
+        List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
+        Files.createDirectories(out);
+        Inputs in = DEMO_DATA.equalsIgnoreCase(data) ? demoInputs() : catalogInputs(g);
+        ConsoleProgress bar = ConsoleProgress.onStderr();
+        Device dev = DeviceOption.parse(device);
+        long start = System.nanoTime();
+        List<TransferRanking> rankings;
+        try (NDManager m = NDManager.newBaseManager(dev)) {
+            TaskEmbedder.Builder eb = TaskEmbedder.builder().setManager(m).setEncoder(in.encoder())
+                    .optBatchSize(batchSize).optMaxTextRows(maxTextRows).optFisherExamples(fisherExamples)
+                    .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(out.resolve("embeddings")))
+                    .optListener(progress(bar));
+            FeatureSettings fs = new FeatureSettings(maxLength, qaMaxLength, qaStride, 0, 1, 1L);
+            rankings = rank(eb, in.data(), in.sources().stream().filter(t -> g.contains(t.group())).toList(),
+                    in.targets(), methods, center, fs, o, in.skipped());
+        }
+        bar.finishLine();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        for (TransferRanking r : rankings) {
+            print(o, r);
+        }
+        o.printf(Locale.ROOT, "time: %.1f s (embeddings cached in %s)%n", seconds, out.resolve("embeddings"));
+        if (against != null) {
+            printAgreement(o, rankings, ResultLog.load(against));
+        }
+        o.flush();
+        return 0;
+    }
+
+    /**
+     * Embeds sources and targets (from the store where it has them) and ranks the sources for
+     * every target. The one place this command featurizes and embeds tasks.
+     *
+     * @param embedder a configured embedder builder
+     * @param data where the tasks' examples come from
+     * @param sources the pre-finetuning tasks
+     * @param targets the targets
+     * @param methods the methods to use
+     * @param centered true to centre embeddings on the sources' mean
+     * @param settings featurization settings
+     * @param o where to print skipped tasks
+     * @param skipped tasks already skipped for missing data
+     * @return one ranking per target, in target order
+     * @throws IOException if data or the encoder cannot be read
+     */
+    static List<TransferRanking> rank(TaskEmbedder.Builder embedder, TaskDataSource data, List<Task> sources,
+            List<Task> targets, Set<EmbeddingMethod> methods, boolean centered, FeatureSettings settings, PrintWriter o,
+            List<String> skipped) throws IOException {
+        List<String> skips = new ArrayList<>(skipped);
+        List<TransferRanking> out = new ArrayList<>();
+        try (TaskEmbedder e = embedder.build();
+                SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                        .setTokenizerPath(e.encoderFolder().resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            TransferRecommender.Builder rb = TransferRecommender.builder().setMethods(methods).optCentered(centered);
+            int added = 0;
+            for (Task t : sources) {
+                TaskData d = data.load(t);
+                FeaturizedTask f = featurize(d, tokenizer, settings, skips);
+                if (f != null) {
+                    rb.addSource(new TransferSource(t.name(), t.group().name(), d.split(Split.TRAIN).size(),
+                            embed(e, f, methods)));
+                    added++;
+                }
+            }
+            if (added == 0) {
+                throw new IllegalArgumentException("no pre-finetuning task of the chosen groups has data");
+            }
+            TransferRecommender rec = rb.build();
+            for (Task t : targets) {
+                FeaturizedTask f = featurize(data.load(t), tokenizer, settings, skips);
+                if (f != null) {
+                    out.add(rec.rank(t.name(), embed(e, f, methods)));
+                }
+            }
+        }
+        if (!skips.isEmpty()) {
+            o.println("skipped " + skips.size() + " task(s): " + String.join("; ", skips));
+        }
+        return out;
+    }
+
+    private static FeaturizedTask featurize(TaskData d, SubwordTokenizer tokenizer, FeatureSettings s, List<String> skips)
+            throws IOException {
+        try {
+            return FeaturizedTask.featurize(d, tokenizer, s);
+        } catch (IllegalArgumentException ex) {
+            skips.add(d.task().name() + " (" + ex.getMessage() + ")");
+            return null;
+        }
+    }
+
+    private static Map<EmbeddingMethod, TaskEmbedding> embed(TaskEmbedder e, FeaturizedTask f, Set<EmbeddingMethod> methods)
+            throws IOException {
+        Map<EmbeddingMethod, TaskEmbedding> m = new EnumMap<>(EmbeddingMethod.class);
+        for (EmbeddingMethod k : methods) {
+            m.put(k, e.embed(f, k));
+        }
+        return m;
+    }
+
+    static Set<EmbeddingMethod> parseMethods(String value) {
+        if ("both".equalsIgnoreCase(value.trim())) {
+            return EnumSet.allOf(EmbeddingMethod.class);
+        }
+        return EnumSet.of(EmbeddingMethod.parse(value));
+    }
+
+    private static EmbeddingListener progress(ConsoleProgress bar) {
+        String[] current = {""};
+        return (task, phase, done, total) -> {
+            String label = task + " " + phase;
+            if (!label.equals(current[0])) {
+                current[0] = label;
+                bar.start(label, total, unit(phase));
+            }
+            bar.update(done, "");
+        };
+    }
+
+    private static String unit(String phase) {
+        return switch (phase) {
+            case "textemb" -> "rows";
+            case "taskemb encode" -> "examples";
+            case "taskemb head" -> "steps";
+            default -> "batches";
+        };
+    }
+
+    static void print(PrintWriter o, TransferRanking r) {
+        String ms = String.join("+", r.methods().stream().map(EmbeddingMethod::cliName).toList());
+        o.printf(Locale.ROOT, "%nTarget %s (%s)%n", r.target(), ms);
+        o.println("  groups:");
+        int i = 1;
+        for (TransferRanking.ScoredGroup g : r.groups()) {
+            o.printf(Locale.ROOT, "    %d. %-4s %8.4f  (%d tasks, %d examples)%n", i++, g.group(), g.score(),
+                    g.tasks().size(), g.size());
+        }
+        o.println("  tasks:");
+        i = 1;
+        for (TransferRanking.ScoredTask t : r.tasks()) {
+            StringBuilder c = new StringBuilder();
+            t.cosines().forEach((k, v) -> c.append(String.format(Locale.ROOT, "  %s %.4f", k.cliName(), v)));
+            o.printf(Locale.ROOT, "    %2d. %-22s %-4s %8.4f%s%n", i++, t.task(), t.group(), t.score(), c);
+        }
+    }
+
+    static List<TransferAgreement> printAgreement(PrintWriter o, List<TransferRanking> rankings, ResultSet results) {
+        List<TransferAgreement> all = new ArrayList<>();
+        o.printf(Locale.ROOT, "%nAgreement with %s%n", "measured transfer");
+        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s%n", "target", "settings", "spearman", "top group", "best",
+                "ndcg@3");
+        for (TransferRanking r : rankings) {
+            TransferAgreement a;
+            try {
+                a = TransferAgreement.of(r, results.runs());
+            } catch (IllegalArgumentException noRuns) {
+                o.printf(Locale.ROOT, "  %-22s no pre-finetuned run in the results%n", r.target());
+                continue;
+            }
+            all.add(a);
+            o.printf(Locale.ROOT, "  %-22s %8d %10.3f %10s %6s %8.3f%n", a.target(), a.settings().size(), a.spearman(),
+                    a.topGroup(), a.bestGroup() == null ? "-" : a.topIsBest() ? "yes" : "no (" + a.bestGroup() + ")",
+                    a.ndcgAt3());
+        }
+        double[] avg = TransferAgreement.averages(all);
+        o.printf(Locale.ROOT, "  %-22s %8s %10.3f %10s %6s %8.3f%n", "average (" + all.size() + ")", "", avg[0], "",
+                Double.isNaN(avg[1]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * avg[1]), avg[2]);
+        return all;
+    }
+
+    private record Inputs(Path encoder, TaskDataSource data, List<Task> sources, List<Task> targets, List<String> skipped) {}
+
+    private Inputs catalogInputs(List<TaskGroup> g) throws IOException {
+        TaskDataSource source = TaskDataSource.dataRoot(Path.of(data), Leniency.LENIENT);
+        List<String> skipped = new ArrayList<>();
+        List<Task> pre = new ArrayList<>();
+        for (Task t : TaskCatalog.prefinetuning()) {
+            if (g.contains(t.group())) {
+                addIfPresent(source, t, pre, skipped);
+            }
+        }
+        List<Task> tgt = new ArrayList<>();
+        if (targets == null || targets.isEmpty()) {
+            for (Task t : TaskCatalog.targets()) {
+                addIfPresent(source, t, tgt, skipped);
+            }
+        } else {
+            for (String name : targets) {
+                Task t = TaskCatalog.task(name.trim());
+                if (!source.missing(t).isEmpty()) {
+                    throw new IllegalArgumentException("target " + t.name() + ": data missing under " + data + ": "
+                            + source.missing(t));
+                }
+                tgt.add(t);
+            }
+        }
+        Path enc = EncoderOption.resolve(encoder == null ? EncoderOption.MINILM : encoder, out);
+        return new Inputs(enc, source, pre, tgt, skipped);
+    }
+
+    private static void addIfPresent(TaskDataSource source, Task t, List<Task> into, List<String> skipped) {
+        List<String> missing = source.missing(t);
+        if (missing.isEmpty()) {
+            into.add(t);
+        } else {
+            skipped.add(t.name() + " (missing " + missing.size() + " file(s))");
+        }
+    }
+
+    private Inputs demoInputs() throws IOException {
+        SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+        SyntheticTaskSet set = SyntheticTaskSet.of(suite);
+        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : demoEncoder(suite, out.resolve("base-encoder"));
+        List<Task> tgt = set.targets();
+        if (targets != null && !targets.isEmpty()) {
+            Map<String, Task> byName = new LinkedHashMap<>();
+            set.targets().forEach(t -> byName.put(t.name(), t));
+            tgt = new ArrayList<>();
+            for (String name : targets) {
+                Task t = byName.get(name.trim());
+                if (t == null) {
+                    throw new IllegalArgumentException("target " + name + " is not a synthetic target; known: " + byName.keySet());
+                }
+                tgt.add(t);
+            }
+        }
+        return new Inputs(enc, set.data(), set.prefinetuning(), tgt, List.of());
+    }
+
+    /**
+     * Writes (once) the random BERT the demo uses for a suite: same configuration and seed as
+     * {@code prefine demo}, so the encoder hash matches a demo output's base encoder.
+     *
+     * @param suite the synthetic suite
+     * @param dir the encoder folder
+     * @return the folder
+     * @throws IOException if writing fails
+     */
+    static Path demoEncoder(SyntheticSuite suite, Path dir) throws IOException {
+        if (!Files.exists(dir.resolve(EncoderCheckpoint.CONFIG_FILE))) {
+            Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer.json");
+            suite.writeTokenizerJson(tokenizer);
+            try (NDManager m = NDManager.newBaseManager()) {
+                TransformerEncoder enc = TransformerEncoder.builder()
+                        .setConfig(DemoCommand.demoConfig(suite.vocabulary().size())).build();
+                enc.initializeRandom(m, 2024L);
+                EncoderCheckpoint.save(enc, dir, tokenizer);
+            }
+        }
+        return dir;
+    }
+}

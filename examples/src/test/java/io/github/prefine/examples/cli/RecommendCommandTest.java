@@ -1,0 +1,108 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.transfer.EmbeddingMethod;
+import io.github.prefine.core.transfer.EmbeddingStore;
+import io.github.prefine.core.transfer.TaskEmbedder;
+import io.github.prefine.core.transfer.TransferRanking;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.RunRecord;
+import io.github.prefine.examples.demo.SyntheticSuite;
+import io.github.prefine.examples.demo.SyntheticTaskSet;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The recommender on the demo's synthetic suite, where the answer is built in: each target reuses
+ * the knowledge of its own group (SL entity words, C sentiment words, QA relation spans), so the
+ * target's own group must rank first, under at least one method, for every target.
+ */
+class RecommendCommandTest {
+    @TempDir
+    static Path dir;
+    static Map<EmbeddingMethod, List<TransferRanking>> rankings = new LinkedHashMap<>();
+    static SyntheticTaskSet set;
+
+    @BeforeAll
+    static void rankSyntheticTargets() throws Exception {
+        SyntheticSuite suite = SyntheticSuite.generate(7, SyntheticSuite.Sizes.demo());
+        set = SyntheticTaskSet.of(suite);
+        Path encoder = RecommendCommand.demoEncoder(suite, dir.resolve("base-encoder"));
+        StringWriter log = new StringWriter();
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (EmbeddingMethod method : EmbeddingMethod.values()) {
+                TaskEmbedder.Builder b = TaskEmbedder.builder().setManager(m).setEncoder(encoder)
+                        .optFisherExamples(128).optHeadSteps(50).optMaxTextRows(300)
+                        .optStore(EmbeddingStore.open(dir.resolve("cache")));
+                List<TransferRanking> r = RecommendCommand.rank(b, set.data(), set.prefinetuning(), set.targets(),
+                        EnumSet.of(method), false, new FeatureSettings(64, 64, 16, 0, 1, 1L), new PrintWriter(log), List.of());
+                rankings.put(method, r);
+                for (TransferRanking t : r) {
+                    StringWriter s = new StringWriter();
+                    RecommendCommand.print(new PrintWriter(s, true), t);
+                    System.out.print(s); // the rankings, for the record in the test report
+                }
+            }
+        }
+    }
+
+    @Test
+    void everyTargetsOwnGroupRanksFirstUnderSomeMethod() {
+        List<String> wrong = new ArrayList<>();
+        for (Task target : set.targets()) {
+            boolean first = false;
+            StringBuilder seen = new StringBuilder();
+            for (Map.Entry<EmbeddingMethod, List<TransferRanking>> e : rankings.entrySet()) {
+                TransferRanking r = e.getValue().stream().filter(x -> x.target().equals(target.name())).findFirst()
+                        .orElseThrow();
+                first |= r.topGroup().group().equals(target.group().name());
+                seen.append(e.getKey().cliName()).append(" -> ").append(r.topGroup().group()).append(' ');
+            }
+            if (!first) {
+                wrong.add(target.name() + " (" + target.group() + "): " + seen);
+            }
+        }
+        assertEquals(set.targets().size(), rankings.get(EmbeddingMethod.TEXT_EMB).size());
+        assertTrue(wrong.isEmpty(), "own group not first: " + wrong);
+    }
+
+    @Test
+    void commandPrintsRankingAndAgreementFromTheCache() throws Exception {
+        // a result log where the related group measured best: SL 80 > C 60 > QA 50, SL+C 75
+        Path results = dir.resolve("results.jsonl");
+        String target = "syn-sl-target-all";
+        for (String[] s : new String[][] {{"Baseline", "40"}, {"Only-SL", "80"}, {"Only-C", "60"}, {"Only-QA", "50"}, {"SL+C", "75"}}) {
+            ResultLog.append(results, new RunRecord(s[0], target, "SL", 1, Double.parseDouble(s[1])));
+        }
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new RecommendCommand());
+        cl.setOut(new PrintWriter(out));
+        int rc = cl.execute("--data", "demo", "--target", target, "--method", "textemb",
+                "--max-text-rows", "300", "--out", dir.toString(),
+                "--against", results.toString());
+        String text = out.toString();
+        assertEquals(0, rc, text);
+        assertTrue(text.contains("Target " + target + " (textemb)"), text);
+        assertTrue(text.contains("time: "), text);
+        TransferRanking r = rankings.get(EmbeddingMethod.TEXT_EMB).stream().filter(x -> x.target().equals(target))
+                .findFirst().orElseThrow();
+        assertTrue(text.contains("1. " + r.topGroup().group()), text);
+        String expectedBest = r.topGroup().group().equals("SL") ? "yes" : "no (SL)";
+        assertTrue(text.lines().anyMatch(l -> l.trim().startsWith(target) && l.contains(expectedBest)), text);
+    }
+}
