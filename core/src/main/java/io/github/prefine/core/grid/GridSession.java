@@ -77,8 +77,8 @@ public final class GridSession implements AutoCloseable {
      *
      * @return the plan
      * @throws IOException if reading data fails
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
-     *     target has its data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
+     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
      */
     public GridPlan plan() throws IOException {
         if (plan == null) {
@@ -128,13 +128,22 @@ public final class GridSession implements AutoCloseable {
         settings.add(Setting.baseline());
         Map<String, List<Task>> settingTasks = new LinkedHashMap<>();
         List<PrefinetuningSweep> pre = new ArrayList<>();
+        Set<TaskGroup> withData = new LinkedHashSet<>();
+        usablePool.forEach(t -> withData.add(t.group()));
+        List<TaskGroup> empty = grid.groups.stream().filter(g -> !withData.contains(g)).toList();
+        if (!empty.isEmpty() && !grid.allowPartial) {
+            throw new IllegalStateException("no pre-finetuning task of group(s) " + empty + " has data, so settings naming "
+                    + "them would silently run without them; add the data (missing: " + missing.keySet() + "), leave "
+                    + empty + " out of the groups, or allow partial settings (--allow-partial), named for what they lack");
+        }
         for (GroupCombination c : TaskRegistry.combinations(grid.groups)) {
             List<Task> ts = registry.tasks(c);
             if (ts.isEmpty()) {
                 LOG.warn("setting {} skipped: none of its tasks has data", c.name());
                 continue;
             }
-            Setting s = Setting.of(c);
+            List<TaskGroup> lacking = c.groups().stream().filter(empty::contains).toList();
+            Setting s = lacking.isEmpty() ? Setting.of(c) : Setting.partial(c, lacking);
             settings.add(s);
             settingTasks.put(s.name(), ts);
             pre.add(new PrefinetuningSweep(s, grid.learningRates, grid.prefinetuneSeed));
@@ -142,8 +151,12 @@ public final class GridSession implements AutoCloseable {
         List<FinetuningSweep> fine = new ArrayList<>();
         for (Setting s : settings) {
             for (Task t : usableTargets) {
-                for (long seed : grid.seeds) {
-                    fine.add(new FinetuningSweep(s, t, seed, grid.targetLearningRates()));
+                if (grid.lrSelection == LearningRateSelection.PER_TARGET) {
+                    fine.add(new FinetuningSweep(s, t, grid.seeds, grid.targetLearningRates()));
+                } else {
+                    for (long seed : grid.seeds) {
+                        fine.add(new FinetuningSweep(s, t, List.of(seed), grid.targetLearningRates()));
+                    }
                 }
             }
         }

@@ -196,8 +196,8 @@ final class PrefinetuningRunner {
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
-                            .optMaxEpochs(grid.maxEpochs)
-                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.maxEpochs))
+                            .optMaxEpochs(grid.maxEpochs).optScheduleEpochs(grid.scheduleEpochs)
+                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
                             .optCheckpointDir(lrDir.resolve("checkpoints"))

@@ -62,14 +62,23 @@ public final class Tables {
         return new Table(t.title() + precisionNote(results), t.corner(), t.columns(), t.rows());
     }
 
-    /** The training precision of the runs, for a title: "; trained in fp32" or the list when they differ. */
+    /**
+     * The training precision and protocol of the runs, for a title: "; trained in fp32; protocol:
+     * ..." or the lists when they differ.
+     */
     private static String precisionNote(ResultSet results) {
         java.util.Set<String> p = new java.util.TreeSet<>();
         results.runs().forEach(r -> p.add(r.precision()));
         if (p.isEmpty()) {
             return "";
         }
-        return "; trained in " + String.join(" and ", p) + (p.size() > 1 ? " (mixed)" : "");
+        java.util.Set<String> protocols = new java.util.TreeSet<>();
+        results.runs().forEach(r -> protocols.add(r.protocol()));
+        String trained = "; trained in " + String.join(" and ", p) + (p.size() > 1 ? " (mixed)" : "");
+        if (protocols.equals(java.util.Set.of(RunRecord.UNRECORDED))) {
+            return trained;
+        }
+        return trained + "; protocol: " + String.join(" | ", protocols) + (protocols.size() > 1 ? " (mixed)" : "");
     }
 
     /**

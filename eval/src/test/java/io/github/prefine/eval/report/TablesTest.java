@@ -147,6 +147,22 @@ class TablesTest {
     }
 
     @Test
+    void theRunsProtocolIsKeptInTheLogAndNamedInBothTitles(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, new RunRecord("Baseline", "T1", "SL", 1, 80, "fp32", "scored on validation"));
+        ResultLog.append(log, new RunRecord("Only-SL", "T1", "SL", 1, 85, "fp32", "scored on validation"));
+        ResultSet rs = ResultLog.load(log);
+        assertEquals("scored on validation", rs.runs().get(1).protocol());
+        Table t1 = Tables.table1(rs, LAYOUT, StdKind.SAMPLE);
+        assertTrue(t1.title().endsWith("; trained in fp32; protocol: scored on validation"), t1.title());
+        assertTrue(Tables.table2(t1, LAYOUT).title().endsWith("; protocol: scored on validation"));
+        // runs of two protocols in one table say so rather than pass for one
+        ResultLog.append(log, new RunRecord("Baseline", "T2", "SL", 1, 70, "fp32", "scored on test"));
+        Table mixed = Tables.table1(ResultLog.load(log), LAYOUT, StdKind.SAMPLE);
+        assertTrue(mixed.title().endsWith("protocol: scored on test | scored on validation (mixed)"), mixed.title());
+    }
+
+    @Test
     void costTableIsRelativeToTheLargestSetting(@TempDir Path dir) throws Exception {
         Table c = Tables.costTable(grid(dir), LAYOUT);
         assertEquals(List.of("SL+QA", "Only-SL"), c.rows().stream().map(Table.Row::label).toList());
