@@ -253,7 +253,8 @@ public final class GridSession implements AutoCloseable {
      */
     public GridReports.Written writeReports() throws IOException {
         if (reports == null) {
-            reports = new GridReports(grid.layout, plan().settingNames(), plan().targets());
+            // every requested target, so that one without data is an empty row and Table 2 counts it as missing
+            reports = new GridReports(grid.layout, plan().settingNames(), grid.targets);
         }
         return reports.write();
     }
