@@ -336,6 +336,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         for (String line : Verdicts.relatedness(w.table2())) {
             o.println(line);
         }
+        Verdicts.multiTask(w.table2()).forEach(o::println);
+        Verdicts.stability(w.table1()).forEach(o::println);
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
                 s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,
