@@ -82,6 +82,8 @@ public final class Grid {
     final int scheduleEpochs;
     final int targetScheduleEpochs;
     final boolean allowPartial;
+    final java.util.Map<String, String> options;
+    final boolean force;
 
     private Grid(Builder b) {
         this.encoder = b.encoder;
@@ -112,6 +114,8 @@ public final class Grid {
         this.scheduleEpochs = b.scheduleEpochs;
         this.targetScheduleEpochs = b.targetScheduleEpochs;
         this.allowPartial = b.allowPartial;
+        this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
+        this.force = b.force;
     }
 
     /**
@@ -215,8 +219,10 @@ public final class Grid {
      *
      * @return what was done and the final tables
      * @throws IOException if data, checkpoints or reports fail
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
-     *     target has its data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
+     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
+     * @throws RunMismatchException when the output folder holds a run with other settings or data
+     *     and the grid is not forced
      */
     public GridSummary run() throws IOException {
         try (GridSession session = open()) {
@@ -230,6 +236,8 @@ public final class Grid {
      *
      * @return the session, to be closed
      * @throws IOException if the encoder's config cannot be read
+     * @throws RunMismatchException when the output folder holds a run with other settings or data
+     *     and the grid is not forced
      */
     public GridSession open() throws IOException {
         return new GridSession(this);
@@ -265,6 +273,8 @@ public final class Grid {
         private int scheduleEpochs = 20;
         private int targetScheduleEpochs = 20;
         private boolean allowPartial;
+        private java.util.Map<String, String> options = java.util.Map.of();
+        private boolean force;
 
         private Builder() {}
 
@@ -297,6 +307,8 @@ public final class Grid {
             this.scheduleEpochs = g.scheduleEpochs;
             this.targetScheduleEpochs = g.targetScheduleEpochs;
             this.allowPartial = g.allowPartial;
+            this.options = g.options;
+            this.force = g.force;
         }
 
         /**
@@ -597,6 +609,31 @@ public final class Grid {
          */
         public Builder optAllowPartial(boolean allow) {
             this.allowPartial = allow;
+            return this;
+        }
+
+        /**
+         * Sets the options the grid was made from (a command line), recorded as given in the output
+         * folder's {@code run.json}; default none.
+         *
+         * @param options option name to value, in display order
+         * @return this builder
+         */
+        public Builder optOptions(java.util.Map<String, String> options) {
+            this.options = new java.util.LinkedHashMap<>(options);
+            return this;
+        }
+
+        /**
+         * Starts anew in place when the output folder holds a run with other settings or data: its
+         * records, finetuning and pre-finetuning files are deleted; default false, such a folder is
+         * refused with a one-line diff of its {@code run.json}.
+         *
+         * @param force true to start anew
+         * @return this builder
+         */
+        public Builder optForce(boolean force) {
+            this.force = force;
             return this;
         }
 

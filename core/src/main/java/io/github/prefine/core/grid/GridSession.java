@@ -57,6 +57,7 @@ public final class GridSession implements AutoCloseable {
     private final NDManager root;
     private final PrefinetuningRunner prefinetuning;
     private final FinetuningRunner finetuning;
+    private final JsonObject manifest;
     private GridPlan plan;
     private GridReports reports;
 
@@ -69,6 +70,32 @@ public final class GridSession implements AutoCloseable {
         this.root = NDManager.newBaseManager(grid.device);
         this.prefinetuning = new PrefinetuningRunner(this);
         this.finetuning = new FinetuningRunner(this);
+        try {
+            this.manifest = openManifest();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Checks the folder's run.json against this grid before any work, and writes it. */
+    private JsonObject openManifest() throws IOException {
+        Path file = grid.layout.manifest();
+        JsonObject fresh = RunManifest.of(grid, RunManifest.fingerprint(grid), root.getEngine());
+        boolean existed = Files.exists(file);
+        JsonObject kept = RunManifest.check(file, fresh, grid.force);
+        if (existed && kept == fresh) {
+            LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
+            deleteTree(grid.layout.records());
+            deleteTree(grid.layout.root().resolve("finetune"));
+            deleteTree(grid.layout.root().resolve("prefinetune"));
+            Files.deleteIfExists(grid.layout.results());
+        }
+        // this process's options and environment; the fingerprint is the same
+        kept.add("options", fresh.get("options"));
+        kept.add("environment", fresh.get("environment"));
+        AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(kept));
+        return kept;
     }
 
     /**
@@ -256,7 +283,22 @@ public final class GridSession implements AutoCloseable {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
             reports = new GridReports(grid.layout, plan().settingNames(), grid.targets);
         }
+        try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+            // drop counts of the tasks read so far, merged with those other processes recorded
+            JsonObject current = Files.exists(grid.layout.manifest())
+                    ? JsonParser.parseString(Files.readString(grid.layout.manifest())).getAsJsonObject() : manifest;
+            if (!current.has("reads")) {
+                current.add("reads", new JsonObject());
+            }
+            tasks.reads().forEach((task, r) -> RunManifest.addReads(current, task, r));
+            AtomicFiles.write(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
+        }
         return reports.write();
+    }
+
+    /** The run's manifest as opened, for the encoder folders' manifests. */
+    JsonObject manifest() {
+        return manifest;
     }
 
     @Override

@@ -170,6 +170,10 @@ final class PrefinetuningRunner {
             }
         }
         JsonObject h = history(fit, st.featurized(), trainLoss);
+        // the encoder says what made it, and keeps saying it once the checkpoints are cleaned
+        AtomicFiles.write(lrDir.resolve("encoder").resolve(RunManifest.ENCODER_FILE), GSON.toJson(RunManifest.encoder(
+                session.manifest(), u, st.featurized().stream().map(FeaturizedTask::name).toList(),
+                h.getAsJsonArray("epochs").size())));
         AtomicFiles.write(historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
         GridSession.deleteTree(lrDir.resolve("checkpoints"));

@@ -113,13 +113,10 @@ class GridProtocolTest {
         assertEquals(v[0], v[1]);
         assertEquals(t[1], ResultLog.load(test.layout().record("run-Baseline-c-target-seed1")).runs().get(0).value());
         assertTrue(test.protocol().startsWith("scored on test"), test.protocol());
-        // a unit scored on test is not read back as a validation score
+        // a folder scored on test is not resumed as a validation run
         Grid mixed = test.toBuilder().optReportSplit(Split.VALIDATION).build();
-        try (GridSession s = mixed.open()) {
-            FinetuningUnit u = s.plan().finetuning().get(0).units().get(0);
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> s.run(u));
-            assertTrue(e.getMessage().contains("was scored on TEST"), e.getMessage());
-        }
+        IllegalStateException e = assertThrows(IllegalStateException.class, mixed::open);
+        assertTrue(e.getMessage().contains("grid.reportSplit was test, now validation"), e.getMessage());
     }
 
     @Test
@@ -165,7 +162,7 @@ class GridProtocolTest {
             assertTrue(e.getMessage().contains("group(s) [C] has data") && e.getMessage().contains("--allow-partial"),
                     e.getMessage());
         }
-        try (GridSession s = grid.toBuilder().optAllowPartial(true).build().open()) {
+        try (GridSession s = grid.toBuilder().setOutput(dir.resolve("partial")).optAllowPartial(true).build().open()) {
             GridPlan plan = s.plan();
             assertEquals(List.of("Baseline", "Only-SL", "SL+C (no C data)"), plan.settingNames());
             Setting partial = plan.settings().get(2);

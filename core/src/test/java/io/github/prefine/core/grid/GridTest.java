@@ -52,7 +52,8 @@ class GridTest {
             assertThrows(IllegalStateException.class, () -> s.finish(plan.finetuning().get(2)));
         }
         // one rate per seed: one sweep per (setting, target, seed)
-        try (GridSession s = grid.toBuilder().optLearningRateSelection(LearningRateSelection.PER_SEED).build().open()) {
+        try (GridSession s = grid.toBuilder().setOutput(dir.resolve("per-seed")).optLearningRateSelection(LearningRateSelection.PER_SEED)
+                .build().open()) {
             GridPlan plan = s.plan();
             assertEquals(3 + 16, plan.sweeps().size());
             assertEquals("run-Baseline-sl-target-seed1", plan.finetuning().get(0).id());

@@ -153,6 +153,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             + "they lack, e.g. 'SL+QA (no QA data)' (default: refuse them)")
     boolean allowPartial;
 
+    @Option(names = "--force", description = "when --out holds a run with other options or data (see its run.json), "
+            + "delete its results and start anew in place (default: refuse, naming the differences)")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
@@ -183,7 +187,7 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(split)
                 .optLearningRateSelection(selection).optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
-                .optAllowPartial(allowPartial).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
+                .optAllowPartial(allowPartial).optForce(force).optOptions(options()).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
                 .optProgress(label -> {
@@ -196,6 +200,19 @@ public final class ReproduceCommand implements Callable<Integer> {
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** Every option as given or defaulted, for the run's manifest. */
+    private Map<String, String> options() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            if (!o.usageHelp() && !o.versionHelp()) {
+                Object v = o.getValue();
+                m.put(o.longestName(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : String.valueOf(v));
+            }
+        }
+        return m;
     }
 
     private Split reportSplit() {

@@ -293,6 +293,11 @@ class BadInvocationsTest {
         assertEquals(CliErrors.BAD_INPUT, disk.exitCode());
         assertEquals("/out/table2.svg: no space left on device; free some space or choose another --out, then run the same"
                 + " command again to resume", disk.message());
+        // an --out holding another run is bad input, not a fault
+        CliErrors.Outcome mismatch = CliErrors.classify(new io.github.prefine.core.grid.RunMismatchException(
+                "/out/run.json: this folder holds a run with other settings or data (grid.seeds was [1], now [1, 2])"));
+        assertEquals(CliErrors.BAD_INPUT, mismatch.exitCode());
+        assertTrue(mismatch.message().contains("grid.seeds was [1], now [1, 2]"), mismatch.message());
         CliErrors.Outcome diverged = CliErrors.classify(new io.github.prefine.core.train.NonFiniteLossException(12, 0,
                 List.of("wnut17")));
         assertEquals(CliErrors.BAD_INPUT, diverged.exitCode());
