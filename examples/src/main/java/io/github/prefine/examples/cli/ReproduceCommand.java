@@ -175,7 +175,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         Device dev = DeviceOption.parse(device);
-        List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
@@ -187,13 +186,20 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(split)
                 .optLearningRateSelection(selection).optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
-                .optAllowPartial(allowPartial).optForce(force).optOptions(options()).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
+                .optAllowPartial(allowPartial).optForce(force).optOptions(options())
+                .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
                 .optProgress(label -> {
                     bar.status(status.line());
                     return new TrainingProgress(bar, label);
                 }).build();
+        int gpus = DeviceOption.gpuCount(device);
+        if (gpus > 1) {
+            // the folder's run.json is checked (and with --force the folder cleared) once, before workers share it
+            grid.open().close();
+        }
+        List<Process> workers = Workers.start(gpus, spec, device);
         long start = System.nanoTime();
         GridSummary s = grid.run();
         bar.status(status.line());
