@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * session takes no locks: two processes must not run the same unit at once. {@link Grid#run()}
  * prevents that with one lock per sweep.
  *
+ * <p>Opening a session checks the output folder's {@code run.json} against the grid (refusing a
+ * folder that holds another run, unless forced) and writes it; {@link #writeReports()} adds the
+ * readers' drop counts of the tasks read so far.
+ *
  * <p>Owns native memory: an engine manager on the grid's device (the parent of every model it
  * trains) and the tokenizer. Close it. Not thread-safe; it seeds the process-wide engine before
  * every model it builds.
