@@ -87,8 +87,14 @@ public final class GridSession implements AutoCloseable {
         Path file = grid.layout.manifest();
         JsonObject fresh = RunManifest.of(grid, RunManifest.fingerprint(grid), root.getEngine());
         boolean existed = Files.exists(file);
+        boolean unrecorded = !existed && hasRecords();
+        if (unrecorded && !grid.force) {
+            throw new RunMismatchException(file + " is missing but " + grid.layout.records() + " holds results of a run"
+                    + " made before run manifests, whose settings cannot be checked; choose another output folder, or"
+                    + " force a new run in place (--force)");
+        }
         JsonObject kept = RunManifest.check(file, fresh, grid.force);
-        if (existed && kept == fresh) {
+        if (unrecorded || (existed && kept == fresh)) {
             LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
             deleteTree(grid.layout.records());
             deleteTree(grid.layout.root().resolve("finetune"));
@@ -298,6 +304,15 @@ public final class GridSession implements AutoCloseable {
             AtomicFiles.write(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }
         return reports.write();
+    }
+
+    private boolean hasRecords() throws IOException {
+        if (!Files.isDirectory(grid.layout.records())) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(grid.layout.records())) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".jsonl"));
+        }
     }
 
     /** The run's manifest as opened, for the encoder folders' manifests. */

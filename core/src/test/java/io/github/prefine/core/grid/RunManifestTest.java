@@ -71,6 +71,12 @@ class RunManifestTest {
         assertEquals(1 + 2, forced.sweepsRun());
         assertEquals(16, json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("grid")
                 .get("targetBatchSize").getAsInt());
+        // a folder of results without run.json (made before manifests) cannot be checked: refused, or cleared when forced
+        Files.delete(out.resolve("run.json"));
+        e = assertThrows(RunMismatchException.class, other::run);
+        assertTrue(e.getMessage().contains("made before run manifests"), e.getMessage());
+        assertEquals(1 + 2, other.toBuilder().optForce(true).build().run().sweepsRun());
+        assertTrue(Files.exists(out.resolve("run.json")));
     }
 
     @Test
