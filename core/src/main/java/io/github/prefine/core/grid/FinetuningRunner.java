@@ -40,11 +40,18 @@ final class FinetuningRunner {
 
     FinetuningResult run(FinetuningUnit u) throws IOException {
         Path file = grid.layout.finetuningTrial(u);
+        FeaturizedTask ft = session.tasks().featurized(u.target());
+        Split split = scoredSplit(ft);
         if (Files.exists(file)) {
             JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            // files of older runs name no split: they were scored on the task's evaluation split
+            String was = o.has("evaluationSplit") ? o.get("evaluationSplit").getAsString() : ft.evaluationSplit().name();
+            if (!was.equals(split.name())) {
+                throw new IllegalStateException(file + " was scored on " + was + ", this grid scores on " + split
+                        + "; use another output folder");
+            }
             return new FinetuningResult(u, o.get("validation").getAsDouble(), o.get("evaluation").getAsDouble());
         }
-        FeaturizedTask ft = session.tasks().featurized(u.target());
         TargetFinetuning finetuning = finetuning(u, ft, session.encoderOf(u.setting()));
         FinetuningResult r = null;
         for (int attempt = 0; r == null; attempt++) {
@@ -63,14 +70,20 @@ final class FinetuningRunner {
         o.addProperty("learningRate", u.learningRate());
         o.addProperty("validation", r.validation());
         o.addProperty("evaluation", r.evaluation());
+        o.addProperty("evaluationSplit", split.name());
         AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(o));
         return r;
+    }
+
+    /** The split a target is scored on: validation, or with --report-split test its test split when it has one. */
+    private Split scoredSplit(FeaturizedTask ft) {
+        return grid.reportSplit == Split.VALIDATION ? Split.VALIDATION : ft.evaluationSplit();
     }
 
     private TargetFinetuning finetuning(FinetuningUnit u, FeaturizedTask ft, Path encoder) {
         FeatureBatchSource source = session.tasks().source(List.of(ft));
         int batch = grid.targetBatchSize();
-        long warmup = session.warmupSteps((source.size(0, Split.TRAIN) + batch - 1) / batch, grid.targetMaxEpochs);
+        long warmup = session.warmupSteps((source.size(0, Split.TRAIN) + batch - 1) / batch, grid.targetScheduleEpochs);
         String label = u.setting().name() + " → " + ft.name() + " seed " + u.seed() + " lr " + u.learningRate();
         return TargetFinetuning.builder()
                 .setEncoder(m -> EncoderCheckpoint.load(encoder, m).encoder(), session.hiddenSize())
@@ -78,45 +91,64 @@ final class FinetuningRunner {
                 .setData(source)
                 .setMetric(p -> session.tasks().score(ft, p))
                 .optTaskName(ft.name())
-                .optEvaluationSplit(ft.evaluationSplit())
+                .optEvaluationSplit(scoredSplit(ft))
                 .optSeeds(List.of(u.seed()))
                 .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate()).optMaxEpochs(grid.targetMaxEpochs)
-                        .optPatience(grid.patience).optWarmupSteps(warmup).optLogEvery(grid.logEvery)
+                        .optScheduleEpochs(grid.targetScheduleEpochs)                        .optPatience(grid.patience).optWarmupSteps(warmup).optLogEvery(grid.logEvery)
                         .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision).addListener(grid.progress.apply(label)))
                 .build();
     }
 
-    /** Finishes a sweep: runs what is left, writes the detail and the run record of the best rate. */
+    /**
+     * Finishes a sweep: runs what is left, picks the rate of the highest mean validation metric over
+     * the sweep's seeds, writes the detail and one run record per seed at that rate.
+     */
     void finish(FinetuningSweep sweep) throws IOException {
-        Map<Double, FinetuningResult> results = new LinkedHashMap<>();
-        LearningRateSweep.SweepResult r = LearningRateSweep.run(sweep.learningRates(), lr -> {
-            FinetuningResult fr = run(new FinetuningUnit(sweep.setting(), sweep.target(), sweep.seed(), lr));
-            results.put(lr, fr);
-            return fr.validation();
-        }, true);
+        Map<Double, Map<Long, FinetuningResult>> results = new LinkedHashMap<>();
+        // seeds outermost, as the sweep lists its units, so that a cut-off run resumes in order
+        for (FinetuningUnit u : sweep.units()) {
+            results.computeIfAbsent(u.learningRate(), k -> new LinkedHashMap<>()).put(u.seed(), run(u));
+        }
+        LearningRateSweep.SweepResult r = LearningRateSweep.run(sweep.learningRates(),
+                lr -> meanValidation(results.get(lr).values()), true);
         double best = r.bestLearningRate();
-        double value = results.get(best).evaluation();
         FeaturizedTask ft = session.tasks().featurized(sweep.target());
         JsonObject detail = new JsonObject();
         detail.addProperty("setting", sweep.setting().name());
         detail.addProperty("target", sweep.target().name());
-        detail.addProperty("seed", sweep.seed());
+        JsonArray seeds = new JsonArray();
+        sweep.seeds().forEach(seeds::add);
+        detail.add("seeds", seeds);
         detail.addProperty("metric", sweep.target().metric().name());
-        detail.addProperty("evaluationSplit", ft.evaluationSplit().name());
+        detail.addProperty("evaluationSplit", scoredSplit(ft).name());
+        detail.addProperty("learningRateSelection", grid.lrSelection.optionName());
         detail.addProperty("learningRate", best);
         JsonArray trials = new JsonArray();
-        results.forEach((lr, fr) -> {
+        results.forEach((lr, bySeed) -> bySeed.forEach((seed, fr) -> {
             JsonObject g = new JsonObject();
+            g.addProperty("seed", seed);
             g.addProperty("learningRate", lr);
             g.addProperty("validation", fr.validation());
             g.addProperty("evaluation", fr.evaluation());
             trials.add(g);
-        });
+        }));
         detail.add("sweep", trials);
         AtomicFiles.write(grid.layout.finetuningDetail(sweep), PrefinetuningRunner.GSON.toJson(detail));
-        session.writeRecord(sweep.id(), file -> ResultLog.append(file, new RunRecord(sweep.setting().name(),
-                sweep.target().name(), sweep.target().group().name(), sweep.seed(), value, grid.precision.optionName())));
-        LOG.info("{} on {} seed {}: {} {} (lr {})", sweep.setting().name(), sweep.target().name(), sweep.seed(),
-                sweep.target().metric(), String.format(Locale.ROOT, "%.2f", value), best);
+        Map<Long, FinetuningResult> chosen = results.get(best);
+        session.writeRecord(sweep.id(), file -> {
+            for (long seed : sweep.seeds()) {
+                ResultLog.append(file, new RunRecord(sweep.setting().name(), sweep.target().name(),
+                        sweep.target().group().name(), seed, chosen.get(seed).evaluation(), grid.precision.optionName(),
+                        grid.protocol()));
+            }
+        });
+        LOG.info("{} on {} seeds {}: {} {} (lr {})", sweep.setting().name(), sweep.target().name(), sweep.seeds(),
+                sweep.target().metric(), chosen.values().stream().map(v -> String.format(Locale.ROOT, "%.2f", v.evaluation()))
+                        .toList(), best);
+    }
+
+    /** The mean validation metric over seeds; NaN when a seed diverged, so that such a rate never wins. */
+    private static double meanValidation(java.util.Collection<FinetuningResult> bySeed) {
+        return bySeed.stream().mapToDouble(FinetuningResult::validation).average().orElse(Double.NaN);
     }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.core.grid;
 import ai.djl.Device;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
@@ -20,9 +21,11 @@ import java.util.function.Function;
  * The paper's experiment grid as a resumable job: the baseline (the encoder as given),
  * pre-finetuning on every non-empty combination of the chosen task groups (each over a
  * learning-rate sweep, the lowest average validation loss winning), then finetuning of every
- * target under every setting over the seeds (each seed over the target sweep, the best validation
- * metric winning, its evaluation-split metric reported). Table 1, Table 2, the cost table and the
- * plots are rewritten in the output folder after every finished sweep.
+ * target under every setting over the seeds (by default one target learning rate per (setting,
+ * target), the highest mean validation metric over the seeds winning, and every target scored on
+ * validation, as the paper; see {@link Builder#optLearningRateSelection} and {@link
+ * Builder#optReportSplit}). Table 1, Table 2, the cost table and the plots are rewritten in the
+ * output folder after every finished sweep; their titles name the protocol ({@link #protocol()}).
  *
  * <pre>{@code
  * Grid grid = Grid.builder().setEncoder(encoderFolder).setData(TaskDataSource.dataRoot(dataRoot, Leniency.LENIENT))
@@ -33,7 +36,7 @@ import java.util.function.Function;
  *
  * <p><b>Work.</b> A {@link GridPlan} lists {@link Setting}s and the sweeps over them: one
  * {@link PrefinetuningSweep} per pre-finetuned setting, one {@link FinetuningSweep} per (setting,
- * target, seed). Each sweep is a list of units (one training at one learning rate), each unit
+ * target) (per (setting, target, seed) with per-seed selection). Each sweep is a list of units (one training at one learning rate), each unit
  * idempotent: its outcome is written atomically under the output folder ({@link GridLayout}) and
  * read back when it is run again. {@link #run()} runs everything; {@link #open()} gives a
  * {@link GridSession} that runs one unit or sweep at a time, for other schedulers.
@@ -47,6 +50,9 @@ import java.util.function.Function;
  * before every model it builds). Variants come from {@link #toBuilder()}.
  */
 public final class Grid {
+    /** The default finetuning batch size, an interpretation (docs/protocol.md). */
+    public static final int DEFAULT_TARGET_BATCH_SIZE = 32;
+
     final Path encoder;
     final TaskDataSource data;
     final List<Task> pool;
@@ -58,7 +64,6 @@ public final class Grid {
     /** As configured (null: the pre-finetuning grid), so that toBuilder keeps the default. */
     private final List<Double> targetLearningRates;
     final int batchSize;
-    /** As configured (0: the pre-finetuning batch size). */
     private final int targetBatchSize;
     final int maxEpochs;
     final int targetMaxEpochs;
@@ -72,6 +77,13 @@ public final class Grid {
     final boolean strict;
     final Function<String, TrainingListener> progress;
     final long pollMillis;
+    final Split reportSplit;
+    final LearningRateSelection lrSelection;
+    final int scheduleEpochs;
+    final int targetScheduleEpochs;
+    final boolean allowPartial;
+    final java.util.Map<String, String> options;
+    final boolean force;
 
     private Grid(Builder b) {
         this.encoder = b.encoder;
@@ -97,6 +109,13 @@ public final class Grid {
         this.strict = b.strict;
         this.progress = b.progress;
         this.pollMillis = b.pollMillis;
+        this.reportSplit = b.reportSplit;
+        this.lrSelection = b.lrSelection;
+        this.scheduleEpochs = b.scheduleEpochs;
+        this.targetScheduleEpochs = b.targetScheduleEpochs;
+        this.allowPartial = b.allowPartial;
+        this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
+        this.force = b.force;
     }
 
     /**
@@ -153,9 +172,45 @@ public final class Grid {
         return targetLearningRates == null ? learningRates : targetLearningRates;
     }
 
-    /** Examples per finetuning step. */
-    int targetBatchSize() {
-        return targetBatchSize > 0 ? targetBatchSize : batchSize;
+    /**
+     * Returns the examples per finetuning step.
+     *
+     * @return the target batch size
+     */
+    public int targetBatchSize() {
+        return targetBatchSize;
+    }
+
+    /**
+     * Returns the split every target is scored on.
+     *
+     * @return {@link Split#VALIDATION} (the paper's) or {@link Split#TEST} (where a target has one)
+     */
+    public Split reportSplit() {
+        return reportSplit;
+    }
+
+    /**
+     * Returns how the target learning rate is chosen.
+     *
+     * @return the selection
+     */
+    public LearningRateSelection learningRateSelection() {
+        return lrSelection;
+    }
+
+    /**
+     * Describes the finetuning protocol in a few words, for run records and table titles.
+     *
+     * @return for example {@code scored on validation, one lr per target by mean over seeds, target batch 32,
+     *     lr decay over 20/20 epochs}
+     */
+    public String protocol() {
+        return "scored on " + (reportSplit == Split.VALIDATION ? "validation" : "test where a target has one")
+                + (lrSelection == LearningRateSelection.PER_TARGET ? ", one lr per target by mean over seeds"
+                        : ", one lr per seed")
+                + ", target batch " + targetBatchSize + ", lr decay over " + scheduleEpochs + "/" + targetScheduleEpochs
+                + " epochs";
     }
 
     /**
@@ -164,8 +219,10 @@ public final class Grid {
      *
      * @return what was done and the final tables
      * @throws IOException if data, checkpoints or reports fail
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
-     *     target has its data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
+     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
+     * @throws RunMismatchException when the output folder holds a run with other settings or data
+     *     and the grid is not forced
      */
     public GridSummary run() throws IOException {
         try (GridSession session = open()) {
@@ -179,6 +236,8 @@ public final class Grid {
      *
      * @return the session, to be closed
      * @throws IOException if the encoder's config cannot be read
+     * @throws RunMismatchException when the output folder holds a run with other settings or data
+     *     and the grid is not forced
      */
     public GridSession open() throws IOException {
         return new GridSession(this);
@@ -196,7 +255,7 @@ public final class Grid {
         private List<Double> learningRates = Trainer.defaultLearningRates();
         private List<Double> targetLearningRates;
         private int batchSize = 128;
-        private int targetBatchSize;
+        private int targetBatchSize = DEFAULT_TARGET_BATCH_SIZE;
         private int maxEpochs = 20;
         private int targetMaxEpochs = 20;
         private int patience = 3;
@@ -209,6 +268,13 @@ public final class Grid {
         private boolean strict;
         private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
         private long pollMillis = 2000;
+        private Split reportSplit = Split.VALIDATION;
+        private LearningRateSelection lrSelection = LearningRateSelection.PER_TARGET;
+        private int scheduleEpochs = 20;
+        private int targetScheduleEpochs = 20;
+        private boolean allowPartial;
+        private java.util.Map<String, String> options = java.util.Map.of();
+        private boolean force;
 
         private Builder() {}
 
@@ -236,6 +302,13 @@ public final class Grid {
             this.strict = g.strict;
             this.progress = g.progress;
             this.pollMillis = g.pollMillis;
+            this.reportSplit = g.reportSplit;
+            this.lrSelection = g.lrSelection;
+            this.scheduleEpochs = g.scheduleEpochs;
+            this.targetScheduleEpochs = g.targetScheduleEpochs;
+            this.allowPartial = g.allowPartial;
+            this.options = g.options;
+            this.force = g.force;
         }
 
         /**
@@ -350,7 +423,8 @@ public final class Grid {
         }
 
         /**
-         * Sets the finetuning batch size; default the pre-finetuning batch size.
+         * Sets the finetuning batch size; default {@value Grid#DEFAULT_TARGET_BATCH_SIZE} (the paper
+         * states none; 128, the pre-finetuning size, gives the small targets a few steps per epoch).
          *
          * @param batchSize examples per step
          * @return this builder
@@ -487,6 +561,83 @@ public final class Grid {
         }
 
         /**
+         * Sets the split every target is scored on; default {@link Split#VALIDATION}, as the paper
+         * reports "the average validation set performance". With {@link Split#TEST}, targets that
+         * have a test split are scored on it, the others on validation.
+         *
+         * @param split validation or test
+         * @return this builder
+         */
+        public Builder optReportSplit(Split split) {
+            this.reportSplit = Objects.requireNonNull(split, "split");
+            return this;
+        }
+
+        /**
+         * Sets how the target learning rate is chosen; default {@link LearningRateSelection#PER_TARGET}.
+         *
+         * @param selection the selection
+         * @return this builder
+         */
+        public Builder optLearningRateSelection(LearningRateSelection selection) {
+            this.lrSelection = Objects.requireNonNull(selection, "selection");
+            return this;
+        }
+
+        /**
+         * Sets the epochs over which the learning rate decays linearly to 0, for pre-finetuning and
+         * for targets; default 20 each. The horizon is fixed, so the epoch caps are only safety
+         * limits: raising a cap above the epoch where patience stops a run leaves it unchanged.
+         *
+         * @param prefinetune pre-finetuning decay epochs
+         * @param target target decay epochs
+         * @return this builder
+         */
+        public Builder optScheduleEpochs(int prefinetune, int target) {
+            this.scheduleEpochs = prefinetune;
+            this.targetScheduleEpochs = target;
+            return this;
+        }
+
+        /**
+         * Runs settings some of whose groups have no data, under a name that says so ({@code SL+QA
+         * (no QA data)}); default false: such a setting is refused, so that no column silently
+         * means something else than its name.
+         *
+         * @param allow true to run them
+         * @return this builder
+         */
+        public Builder optAllowPartial(boolean allow) {
+            this.allowPartial = allow;
+            return this;
+        }
+
+        /**
+         * Sets the options the grid was made from (a command line), recorded as given in the output
+         * folder's {@code run.json}; default none.
+         *
+         * @param options option name to value, in display order
+         * @return this builder
+         */
+        public Builder optOptions(java.util.Map<String, String> options) {
+            this.options = new java.util.LinkedHashMap<>(options);
+            return this;
+        }
+
+        /**
+         * Starts anew in place when the output folder holds a run with other settings or data: its
+         * records, finetuning and pre-finetuning files are deleted; default false, such a folder is
+         * refused with a one-line diff of its {@code run.json}.
+         *
+         * @param force true to start anew
+         * @return this builder
+         */
+        public Builder optForce(boolean force) {
+            this.force = force;
+            return this;
+        }
+
+        /**
          * Checks the values and builds the grid.
          *
          * @return the grid
@@ -504,7 +655,14 @@ public final class Grid {
             if (!(warmupRatio >= 0 && warmupRatio < 1)) {
                 throw new IllegalArgumentException("grid: warmupRatio must be in [0, 1), found " + warmupRatio);
             }
-            if (batchSize <= 0 || targetBatchSize < 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
+            if (reportSplit != Split.VALIDATION && reportSplit != Split.TEST) {
+                throw new IllegalArgumentException("grid: the report split must be validation or test, found " + reportSplit);
+            }
+            if (scheduleEpochs <= 0 || targetScheduleEpochs <= 0) {
+                throw new IllegalArgumentException("grid: schedule epochs must be positive, found " + scheduleEpochs + "/"
+                        + targetScheduleEpochs);
+            }
+            if (batchSize <= 0 || targetBatchSize <= 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
                 throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
                         + batchSize + ", " + maxEpochs + "/" + targetMaxEpochs + ", " + patience + ", " + logEvery);
             }

@@ -16,7 +16,9 @@ import java.util.Objects;
  *       the sweep's choice;
  *   <li>{@code finetune/<sweep>/lr-<rate>.json}: one finetuning run's scores;
  *       {@code finetune/<sweep>.json} the sweep's choice;
- *   <li>{@code locks/}: the sweep locks; the tables and plots sit at the top.
+ *   <li>{@code locks/}: the sweep locks; the tables, the plots and {@code run.json} (what produced
+ *       the folder, {@link #manifest()}) sit at the top; every kept encoder folder holds
+ *       {@code prefine-manifest.json}.
  * </ul>
  *
  * <p>Immutable and thread-safe; creates nothing itself.
@@ -40,6 +42,15 @@ public final class GridLayout {
      */
     public Path root() {
         return root;
+    }
+
+    /**
+     * Returns the run's manifest: options, versions, environment, encoder and data hashes, drop counts.
+     *
+     * @return {@code run.json}
+     */
+    public Path manifest() {
+        return root.resolve("run.json");
     }
 
     /**

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param missingTasks tasks left out, with the reasons, in the order met
  * @param prefinetuningTasks the tasks each pre-finetuned setting trains on, by setting name
  * @param prefinetuning one sweep per pre-finetuned setting, in setting order
- * @param finetuning one sweep per (setting, target, seed), settings outermost, seeds innermost
+ * @param finetuning one sweep per (setting, target), or per (setting, target, seed) with per-seed
+ *     learning-rate selection; settings outermost
  */
 public record GridPlan(List<Setting> settings, List<Task> targets, Map<String, List<String>> missingTasks,
         Map<String, List<Task>> prefinetuningTasks, List<PrefinetuningSweep> prefinetuning,

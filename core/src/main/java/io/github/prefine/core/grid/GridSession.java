@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * session takes no locks: two processes must not run the same unit at once. {@link Grid#run()}
  * prevents that with one lock per sweep.
  *
+ * <p>Opening a session checks the output folder's {@code run.json} against the grid (refusing a
+ * folder that holds another run, unless forced) and writes it; {@link #writeReports()} adds the
+ * readers' drop counts of the tasks read so far.
+ *
  * <p>Owns native memory: an engine manager on the grid's device (the parent of every model it
  * trains) and the tokenizer. Close it. Not thread-safe; it seeds the process-wide engine before
  * every model it builds.
@@ -57,6 +61,7 @@ public final class GridSession implements AutoCloseable {
     private final NDManager root;
     private final PrefinetuningRunner prefinetuning;
     private final FinetuningRunner finetuning;
+    private final JsonObject manifest;
     private GridPlan plan;
     private GridReports reports;
 
@@ -69,6 +74,38 @@ public final class GridSession implements AutoCloseable {
         this.root = NDManager.newBaseManager(grid.device);
         this.prefinetuning = new PrefinetuningRunner(this);
         this.finetuning = new FinetuningRunner(this);
+        try {
+            this.manifest = openManifest();
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Checks the folder's run.json against this grid before any work, and writes it. */
+    private JsonObject openManifest() throws IOException {
+        Path file = grid.layout.manifest();
+        JsonObject fresh = RunManifest.of(grid, RunManifest.fingerprint(grid), root.getEngine());
+        boolean existed = Files.exists(file);
+        boolean unrecorded = !existed && hasRecords();
+        if (unrecorded && !grid.force) {
+            throw new RunMismatchException(file + " is missing but " + grid.layout.records() + " holds results of a run"
+                    + " made before run manifests, whose settings cannot be checked; choose another output folder, or"
+                    + " force a new run in place (--force)");
+        }
+        JsonObject kept = RunManifest.check(file, fresh, grid.force);
+        if (unrecorded || (existed && kept == fresh)) {
+            LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
+            deleteTree(grid.layout.records());
+            deleteTree(grid.layout.root().resolve("finetune"));
+            deleteTree(grid.layout.root().resolve("prefinetune"));
+            Files.deleteIfExists(grid.layout.results());
+        }
+        // this process's options and environment; the fingerprint is the same
+        kept.add("options", fresh.get("options"));
+        kept.add("environment", fresh.get("environment"));
+        AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(kept));
+        return kept;
     }
 
     /**
@@ -77,8 +114,8 @@ public final class GridSession implements AutoCloseable {
      *
      * @return the plan
      * @throws IOException if reading data fails
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, or when no
-     *     target has its data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
+     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
      */
     public GridPlan plan() throws IOException {
         if (plan == null) {
@@ -128,13 +165,22 @@ public final class GridSession implements AutoCloseable {
         settings.add(Setting.baseline());
         Map<String, List<Task>> settingTasks = new LinkedHashMap<>();
         List<PrefinetuningSweep> pre = new ArrayList<>();
+        Set<TaskGroup> withData = new LinkedHashSet<>();
+        usablePool.forEach(t -> withData.add(t.group()));
+        List<TaskGroup> empty = grid.groups.stream().filter(g -> !withData.contains(g)).toList();
+        if (!empty.isEmpty() && !grid.allowPartial) {
+            throw new IllegalStateException("no pre-finetuning task of group(s) " + empty + " has data, so settings naming "
+                    + "them would silently run without them; add the data (missing: " + missing.keySet() + "), leave "
+                    + empty + " out of the groups, or allow partial settings (--allow-partial), named for what they lack");
+        }
         for (GroupCombination c : TaskRegistry.combinations(grid.groups)) {
             List<Task> ts = registry.tasks(c);
             if (ts.isEmpty()) {
                 LOG.warn("setting {} skipped: none of its tasks has data", c.name());
                 continue;
             }
-            Setting s = Setting.of(c);
+            List<TaskGroup> lacking = c.groups().stream().filter(empty::contains).toList();
+            Setting s = lacking.isEmpty() ? Setting.of(c) : Setting.partial(c, lacking);
             settings.add(s);
             settingTasks.put(s.name(), ts);
             pre.add(new PrefinetuningSweep(s, grid.learningRates, grid.prefinetuneSeed));
@@ -142,8 +188,12 @@ public final class GridSession implements AutoCloseable {
         List<FinetuningSweep> fine = new ArrayList<>();
         for (Setting s : settings) {
             for (Task t : usableTargets) {
-                for (long seed : grid.seeds) {
-                    fine.add(new FinetuningSweep(s, t, seed, grid.targetLearningRates()));
+                if (grid.lrSelection == LearningRateSelection.PER_TARGET) {
+                    fine.add(new FinetuningSweep(s, t, grid.seeds, grid.targetLearningRates()));
+                } else {
+                    for (long seed : grid.seeds) {
+                        fine.add(new FinetuningSweep(s, t, List.of(seed), grid.targetLearningRates()));
+                    }
                 }
             }
         }
@@ -240,9 +290,34 @@ public final class GridSession implements AutoCloseable {
      */
     public GridReports.Written writeReports() throws IOException {
         if (reports == null) {
-            reports = new GridReports(grid.layout, plan().settingNames(), plan().targets());
+            // every requested target, so that one without data is an empty row and Table 2 counts it as missing
+            reports = new GridReports(grid.layout, plan().settingNames(), grid.targets);
+        }
+        try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+            // drop counts of the tasks read so far, merged with those other processes recorded
+            JsonObject current = Files.exists(grid.layout.manifest())
+                    ? JsonParser.parseString(Files.readString(grid.layout.manifest())).getAsJsonObject() : manifest;
+            if (!current.has("reads")) {
+                current.add("reads", new JsonObject());
+            }
+            tasks.reads().forEach((task, r) -> RunManifest.addReads(current, task, r));
+            AtomicFiles.write(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }
         return reports.write();
+    }
+
+    private boolean hasRecords() throws IOException {
+        if (!Files.isDirectory(grid.layout.records())) {
+            return false;
+        }
+        try (Stream<Path> s = Files.list(grid.layout.records())) {
+            return s.anyMatch(p -> p.getFileName().toString().endsWith(".jsonl"));
+        }
+    }
+
+    /** The run's manifest as opened, for the encoder folders' manifests. */
+    JsonObject manifest() {
+        return manifest;
     }
 
     @Override

@@ -43,6 +43,8 @@ final class GridTasks implements AutoCloseable {
     private final FeatureSettings settings;
     private final Map<String, FeaturizedTask> featurized = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
+    /** The readers' reports of every task read so far, for the run's manifest. */
+    private final Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads = new java.util.LinkedHashMap<>();
     private SubwordTokenizer tokenizer;
 
     GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings) {
@@ -76,6 +78,7 @@ final class GridTasks implements AutoCloseable {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
             TaskData d = data.load(t);
+            reads.put(t.name(), d.reports());
             if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
                 // pre-finetuning never scores a test split: do not featurize it
                 Map<Split, List<Example>> kept = new LinkedHashMap<>(d.splits());
@@ -88,6 +91,11 @@ final class GridTasks implements AutoCloseable {
             featurized.put(t.name(), f);
         }
         return f;
+    }
+
+    /** The readers' reports of every task read so far, by task name. */
+    Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads() {
+        return reads;
     }
 
     /** One batch source over the tasks, task i of the source being {@code tasks.get(i)}. */

@@ -170,6 +170,10 @@ final class PrefinetuningRunner {
             }
         }
         JsonObject h = history(fit, st.featurized(), trainLoss);
+        // the encoder says what made it, and keeps saying it once the checkpoints are cleaned
+        AtomicFiles.write(lrDir.resolve("encoder").resolve(RunManifest.ENCODER_FILE), GSON.toJson(RunManifest.encoder(
+                session.manifest(), u, st.featurized().stream().map(FeaturizedTask::name).toList(),
+                h.getAsJsonArray("epochs").size())));
         AtomicFiles.write(historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
         GridSession.deleteTree(lrDir.resolve("checkpoints"));
@@ -196,8 +200,8 @@ final class PrefinetuningRunner {
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
-                            .optMaxEpochs(grid.maxEpochs)
-                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.maxEpochs))
+                            .optMaxEpochs(grid.maxEpochs).optScheduleEpochs(grid.scheduleEpochs)
+                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
                             .optCheckpointDir(lrDir.resolve("checkpoints"))

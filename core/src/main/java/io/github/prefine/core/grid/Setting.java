@@ -8,7 +8,9 @@ import java.util.Objects;
 /**
  * One column of the paper's tables: the encoder a target is finetuned from. Either the baseline
  * (the encoder as given) or the encoder pre-finetuned on one combination of task groups, named as
- * {@link GroupCombination} names it ({@code Only-SL}, {@code SL+QA+C}).
+ * {@link GroupCombination} names it ({@code Only-SL}, {@code SL+QA+C}). A setting run although
+ * some of its groups have no data says so in its name ({@code SL+QA (no QA data)}), so that no
+ * column passes for what it is not.
  *
  * @param name the display name, {@value #BASELINE} for the baseline
  * @param groups the pre-finetuning groups, empty for the baseline
@@ -22,8 +24,9 @@ public record Setting(String name, List<TaskGroup> groups) {
         Objects.requireNonNull(name, "name");
         groups = List.copyOf(groups);
         String expected = groups.isEmpty() ? BASELINE : GroupCombination.of(groups).name();
-        if (!name.equals(expected)) {
-            throw new IllegalArgumentException("setting: name must be " + expected + ", found " + name);
+        if (!name.equals(expected) && !(name.startsWith(expected + " (no ") && name.endsWith(" data)"))) {
+            throw new IllegalArgumentException("setting: name must be " + expected + " or " + expected
+                    + " (no <groups> data), found " + name);
         }
     }
 
@@ -44,6 +47,31 @@ public record Setting(String name, List<TaskGroup> groups) {
      */
     public static Setting of(GroupCombination combination) {
         return new Setting(combination.name(), combination.groups());
+    }
+
+    /**
+     * Returns the setting pre-finetuned on a group combination some of whose groups have no data.
+     *
+     * @param combination the groups named
+     * @param missing the groups of the combination without data, non-empty
+     * @return the setting, named for example {@code SL+QA (no QA data)}
+     */
+    public static Setting partial(GroupCombination combination, List<TaskGroup> missing) {
+        if (missing.isEmpty() || !combination.groups().containsAll(missing)) {
+            throw new IllegalArgumentException("setting: the missing groups " + missing + " must be some of "
+                    + combination.groups());
+        }
+        return new Setting(combination.name() + " (no " + String.join(" and ", missing.stream().map(TaskGroup::name).toList())
+                + " data)", combination.groups());
+    }
+
+    /**
+     * Tells whether some of the setting's groups had no data.
+     *
+     * @return true for a setting made by {@link #partial}
+     */
+    public boolean isPartial() {
+        return !isBaseline() && !name.equals(combination().name());
     }
 
     /**

@@ -8,9 +8,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The paper's relatedness check, computed from Table 2: for each target group G, does
- * pre-finetuning on G alone ({@code Only-G}) beat pre-finetuning on each other single group on
- * G's targets? One line per group with a verdict either way. Stateless.
+ * The paper's three claims, checked on a run's tables, each line with a verdict either way:
+ * {@link #relatedness} (for each target group G, does pre-finetuning on G alone beat each other
+ * single group on G's targets?), {@link #multiTask} (does pre-finetuning on all groups beat the
+ * baseline and each single group on average?) and {@link #stability} (do multi-task settings have
+ * a lower average std over seeds than the baseline?). Stateless.
  */
 public final class Verdicts {
     private Verdicts() {}
@@ -58,5 +60,86 @@ public final class Verdicts {
                     wins ? "related pre-finetuning wins" : "related pre-finetuning does NOT win in this run"));
         }
         return lines;
+    }
+
+    /**
+     * Whether pre-finetuning on all groups (the setting of the most groups) beats the baseline and
+     * each single-group setting on Table 2's average over all targets.
+     *
+     * @param table2 Table 2
+     * @return one line such as {@code Average: SL+QA+C 64.0 > Baseline 40.0, Only-SL 45.0 — multi-task
+     *     pre-finetuning wins}, or none when the table has no such setting or nothing to compare
+     */
+    public static List<String> multiTask(Table table2) {
+        String all = null;
+        int most = 1;
+        for (String c : table2.columns()) {
+            int n = groupCount(c);
+            if (n > most) {
+                most = n;
+                all = c;
+            }
+        }
+        if (all == null || table2.cell(Tables.AVERAGE, all).isEmpty()) {
+            return List.of();
+        }
+        double mine = table2.cell(Tables.AVERAGE, all).value();
+        List<String> others = new ArrayList<>();
+        boolean wins = true;
+        for (String c : table2.columns()) {
+            Cell cell = table2.cell(Tables.AVERAGE, c);
+            if ((c.equals(Setting.BASELINE) || c.startsWith("Only-")) && !cell.isEmpty()) {
+                others.add(String.format(Locale.ROOT, "%s %.1f", c, cell.value()));
+                wins &= mine > cell.value();
+            }
+        }
+        if (others.isEmpty()) {
+            return List.of();
+        }
+        return List.of(String.format(Locale.ROOT, "Average: %s %.1f %s %s — %s", all, mine,
+                wins ? ">" : "does not beat all of", String.join(", ", others),
+                wins ? "multi-task pre-finetuning wins" : "multi-task pre-finetuning does NOT win in this run"));
+    }
+
+    /**
+     * Whether every multi-task setting (two or more groups) has a lower average std over seeds than
+     * the baseline, on Table 1's {@value Tables#AVERAGE_STD} row.
+     *
+     * @param table1 Table 1
+     * @return one line such as {@code Average std: Baseline 2.1; SL+C 1.5, SL+QA+C 1.2 — multi-task
+     *     pre-finetuning lowers it}, or none when the baseline or every multi-task std is missing
+     */
+    public static List<String> stability(Table table1) {
+        if (!table1.columns().contains(Setting.BASELINE) || table1.cell(Tables.AVERAGE_STD, Setting.BASELINE).isEmpty()) {
+            return List.of();
+        }
+        double base = table1.cell(Tables.AVERAGE_STD, Setting.BASELINE).value();
+        List<String> multi = new ArrayList<>();
+        boolean lower = true;
+        for (String c : table1.columns()) {
+            Cell cell = table1.cell(Tables.AVERAGE_STD, c);
+            if (groupCount(c) >= 2 && !cell.isEmpty()) {
+                multi.add(String.format(Locale.ROOT, "%s %.1f", c, cell.value()));
+                lower &= cell.value() < base;
+            }
+        }
+        if (multi.isEmpty()) {
+            return List.of();
+        }
+        return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
+                String.join(", ", multi), lower ? "multi-task pre-finetuning lowers it"
+                        : "multi-task pre-finetuning does NOT lower it in this run"));
+    }
+
+    /** The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no QA data). */
+    private static int groupCount(String column) {
+        if (column.equals(Setting.BASELINE)) {
+            return 0;
+        }
+        if (column.startsWith("Only-")) {
+            return 1;
+        }
+        int paren = column.indexOf(" (");
+        return (paren < 0 ? column : column.substring(0, paren)).split("\\+").length;
     }
 }

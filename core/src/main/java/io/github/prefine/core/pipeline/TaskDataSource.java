@@ -3,7 +3,9 @@ package io.github.prefine.core.pipeline;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskSource;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +36,16 @@ public interface TaskDataSource {
     TaskData load(Task task) throws IOException;
 
     /**
+     * Lists the files a task is read from, for a run's manifest.
+     *
+     * @param task the task
+     * @return its existing files; empty for data not read from files (the default)
+     */
+    default List<Path> files(Task task) {
+        return List.of();
+    }
+
+    /**
      * Reads tasks from their files under a data root ({@link io.github.prefine.core.task.TaskCatalog}'s
      * layout), skipping and counting malformed records in lenient mode.
      *
@@ -53,6 +65,12 @@ public interface TaskDataSource {
             @Override
             public TaskData load(Task task) throws IOException {
                 return task.load(root, leniency);
+            }
+
+            @Override
+            public List<Path> files(Task task) {
+                return task.source().files().stream().map(f -> TaskSource.resolve(root, f)).filter(Files::isRegularFile)
+                        .toList();
             }
         };
     }

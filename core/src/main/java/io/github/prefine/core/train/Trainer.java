@@ -112,7 +112,8 @@ public final class Trainer implements AutoCloseable {
                         .setBatchSize(b.batchSize)
                         .optSeed(samplerSeed)
                         .build());
-        long total = (long) maxEpochs * sampler.batchesPerEpoch();
+        // the decay horizon may differ from the cap, so that the cap is only a safety limit
+        long total = (long) (b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs) * sampler.batchesPerEpoch();
         this.schedule = b.linearDecay
                 ? new LinearSchedule(b.learningRate, Math.min(b.warmupSteps, total), total)
                 : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
@@ -409,6 +410,7 @@ public final class Trainer implements AutoCloseable {
         private double learningRate = 5e-5;
         private long warmupSteps;
         private boolean linearDecay = true;
+        private int scheduleEpochs;
         private AdamW.Builder optimizer = AdamW.builder();
         private int patience = 3;
         private int maxEpochs = 20;
@@ -518,6 +520,19 @@ public final class Trainer implements AutoCloseable {
          */
         public Builder optLinearDecay(boolean linearDecay) {
             this.linearDecay = linearDecay;
+            return this;
+        }
+
+        /**
+         * Sets the epochs over which the linear decay runs: the rate reaches 0 at {@code epochs *
+         * batchesPerEpoch} steps whatever {@code maxEpochs} is; default 0, meaning {@code maxEpochs}.
+         * With a fixed horizon, raising the epoch cap above the stopping epoch changes nothing.
+         *
+         * @param epochs epochs, {@code >= 0}
+         * @return this builder
+         */
+        public Builder optScheduleEpochs(int epochs) {
+            this.scheduleEpochs = epochs;
             return this;
         }
 
@@ -674,6 +689,9 @@ public final class Trainer implements AutoCloseable {
             }
             if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
                 throw new IllegalArgumentException("trainer: learningRate must be finite and >= 0, found " + learningRate);
+            }
+            if (scheduleEpochs < 0) {
+                throw new IllegalArgumentException("trainer: scheduleEpochs must be >= 0, found " + scheduleEpochs);
             }
             if (warmupSteps < 0) {
                 throw new IllegalArgumentException("trainer: warmupSteps must be >= 0, found " + warmupSteps);

@@ -34,20 +34,30 @@ class GridTest {
             assertEquals(List.of("Baseline", "Only-SL", "Only-C", "SL+C"), plan.settingNames());
             assertEquals(List.of("sl-a", "sl-b", "c-a", "c-b"),
                     plan.prefinetuningTasks(plan.settings().get(3)).stream().map(Task::name).toList());
-            // 3 pre-finetuning sweeps of 2 rates; 4 settings x 2 targets x 2 seeds finetuning sweeps of 1 rate
-            assertEquals(3 + 16, plan.sweeps().size());
+            // 3 pre-finetuning sweeps of 2 rates; 4 settings x 2 targets finetuning sweeps of 2 seeds x 1 rate
+            // (one learning rate per (setting, target), the default)
+            assertEquals(3 + 8, plan.sweeps().size());
             assertEquals(3 * 2 + 16, plan.units().size());
             assertEquals("prefinetune-SL+C", plan.prefinetuning().get(2).id());
             assertEquals(List.of("prefinetune-Only-SL-lr-1e-03", "prefinetune-Only-SL-lr-3e-04"),
                     plan.prefinetuning().get(0).units().stream().map(GridUnit::id).toList());
             FinetuningSweep first = plan.finetuning().get(0);
-            assertEquals("run-Baseline-sl-target-seed1", first.id());
-            assertEquals("run-Baseline-sl-target-seed1-lr-3e-03", first.units().get(0).id());
+            assertEquals("run-Baseline-sl-target", first.id());
+            assertEquals(List.of("run-Baseline-sl-target-seed1-lr-3e-03", "run-Baseline-sl-target-seed2-lr-3e-03"),
+                    first.units().stream().map(GridUnit::id).toList());
             assertEquals(dir.resolve("out").resolve("finetune").resolve("run-Baseline-sl-target-seed1").resolve("lr-3e-03.json"),
                     grid.layout().finetuningTrial(first.units().get(0)));
             assertTrue(s.isReady(first));
-            assertFalse(s.isReady(plan.finetuning().get(4)), "Only-SL is not pre-finetuned yet");
-            assertThrows(IllegalStateException.class, () -> s.finish(plan.finetuning().get(4)));
+            assertFalse(s.isReady(plan.finetuning().get(2)), "Only-SL is not pre-finetuned yet");
+            assertThrows(IllegalStateException.class, () -> s.finish(plan.finetuning().get(2)));
+        }
+        // one rate per seed: one sweep per (setting, target, seed)
+        try (GridSession s = grid.toBuilder().setOutput(dir.resolve("per-seed")).optLearningRateSelection(LearningRateSelection.PER_SEED)
+                .build().open()) {
+            GridPlan plan = s.plan();
+            assertEquals(3 + 16, plan.sweeps().size());
+            assertEquals("run-Baseline-sl-target-seed1", plan.finetuning().get(0).id());
+            assertEquals("run-Baseline-sl-target-seed2", plan.finetuning().get(1).id());
         }
     }
 

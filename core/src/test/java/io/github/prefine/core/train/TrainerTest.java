@@ -110,6 +110,26 @@ class TrainerTest {
     }
 
     @Test
+    void aFixedScheduleHorizonDoesNotMoveWithTheEpochCap() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(22, 32, 8, THREE);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = model(root, tasks, 2)) {
+            long[] totals = new long[3];
+            int[] caps = {3, 12, 12};
+            int[] horizons = {5, 5, 0};
+            for (int i = 0; i < 3; i++) {
+                try (Trainer t = Trainer.builder().setModel(model).setData(tasks).optBatchSize(32).optLearningRate(1e-3)
+                        .optMaxEpochs(caps[i]).optScheduleEpochs(horizons[i]).build()) {
+                    totals[i] = t.schedule().totalSteps();
+                }
+            }
+            // 3 tasks x 32 examples in batches of 32: 3 batches per epoch
+            assertEquals(5 * 3, totals[0]);
+            assertEquals(5 * 3, totals[1]);
+            assertEquals(12 * 3, totals[2], "0 keeps the decay to the cap");
+        }
+    }
+
+    @Test
     void gradientAccumulationGivesTheSameUpdateAsOneBigBatch() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(23, 24, 4, THREE);
         SampledBatch batch = new SampledBatch(new int[] {0, 2, 1, 1, 0, 2, 2, 0, 1, 0, 1, 2},

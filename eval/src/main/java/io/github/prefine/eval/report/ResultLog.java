@@ -48,6 +48,7 @@ public final class ResultLog {
         o.addProperty("seed", run.seed());
         o.addProperty("value", run.value());
         o.addProperty("precision", run.precision());
+        o.addProperty("protocol", run.protocol());
         appendLine(file, GSON.toJson(o));
     }
 
@@ -105,7 +106,8 @@ public final class ResultLog {
                     runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
                             string(file, no, o, "group"), number(file, no, o, "seed").longValue(),
                             number(file, no, o, "value").doubleValue(),
-                            o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION));
+                            o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
+                            o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
                 } else if (kind.equals("cost")) {
                     costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
                             number(file, no, o, "examplesPerEpoch").longValue()));

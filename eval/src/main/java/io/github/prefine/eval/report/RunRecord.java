@@ -12,11 +12,30 @@ import java.util.Objects;
  * @param value the metric value in percent
  * @param precision the training precision of the run, as the command line names it ({@code fp32},
  *     {@code fp16-mixed})
+ * @param protocol the finetuning protocol in a few words (scored split, learning-rate selection,
+ *     batch size, schedule), {@value #UNRECORDED} for older logs
  */
-public record RunRecord(String setting, String target, String group, long seed, double value, String precision) {
+public record RunRecord(String setting, String target, String group, long seed, double value, String precision,
+        String protocol) {
 
     /** The precision of records written before runs recorded theirs. */
     public static final String DEFAULT_PRECISION = "fp32";
+    /** The protocol of records written before runs recorded theirs. */
+    public static final String UNRECORDED = "not recorded";
+
+    /**
+     * A run whose protocol is not recorded.
+     *
+     * @param setting see the record description
+     * @param target see the record description
+     * @param group see the record description
+     * @param seed see the record description
+     * @param value see the record description
+     * @param precision see the record description
+     */
+    public RunRecord(String setting, String target, String group, long seed, double value, String precision) {
+        this(setting, target, group, seed, value, precision, UNRECORDED);
+    }
 
     /**
      * A float32 run.
@@ -40,9 +59,11 @@ public record RunRecord(String setting, String target, String group, long seed, 
      * @param seed see the record description
      * @param value see the record description
      * @param precision see the record description
+     * @param protocol see the record description
      */
     public RunRecord {
         requireName("precision", precision);
+        requireName("protocol", protocol);
         requireName("setting", setting);
         requireName("target", target);
         requireName("group", group);

@@ -16,7 +16,7 @@ import java.util.Objects;
  *       closed by "Average" (mean of the column's cell means) and "Average Std. Dev." (mean of the
  *       column's stds).
  *   <li>{@link #table2}: per setting, the mean of Table 1's cell means over each group's targets,
- *       and over all targets ("Average").
+ *       and over all targets ("Average"); its title says how many targets each row averages.
  *   <li>{@link #costTable}: seconds and examples per pre-finetuning epoch per setting, and seconds
  *       relative to the most expensive setting.
  * </ul>
@@ -62,14 +62,23 @@ public final class Tables {
         return new Table(t.title() + precisionNote(results), t.corner(), t.columns(), t.rows());
     }
 
-    /** The training precision of the runs, for a title: "; trained in fp32" or the list when they differ. */
+    /**
+     * The training precision and protocol of the runs, for a title: "; trained in fp32; protocol:
+     * ..." or the lists when they differ.
+     */
     private static String precisionNote(ResultSet results) {
         java.util.Set<String> p = new java.util.TreeSet<>();
         results.runs().forEach(r -> p.add(r.precision()));
         if (p.isEmpty()) {
             return "";
         }
-        return "; trained in " + String.join(" and ", p) + (p.size() > 1 ? " (mixed)" : "");
+        java.util.Set<String> protocols = new java.util.TreeSet<>();
+        results.runs().forEach(r -> protocols.add(r.protocol()));
+        String trained = "; trained in " + String.join(" and ", p) + (p.size() > 1 ? " (mixed)" : "");
+        if (protocols.equals(java.util.Set.of(RunRecord.UNRECORDED))) {
+            return trained;
+        }
+        return trained + "; protocol: " + String.join(" | ", protocols) + (protocols.size() > 1 ? " (mixed)" : "");
     }
 
     /**
@@ -133,9 +142,36 @@ public final class Tables {
         rows.add(new Table.Row(AVERAGE, columnMeans(table1, layout, layout.targets())));
         boolean anyStd = rows.stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::hasStd);
         int trained = table1.title().lastIndexOf("; trained in ");
+        List<String> counts = new ArrayList<>();
+        for (String group : layout.groups()) {
+            counts.add(group + " " + targetCount(table1, layout.targetsOf(group)));
+        }
+        counts.add(AVERAGE + " " + targetCount(table1, layout.targets()));
         return new Table("Table 2: average score per target group and setting"
                 + (anyStd ? " (± the average std over seeds of its targets)" : "")
+                + "; targets averaged: " + String.join(", ", counts)
                 + (trained < 0 ? "" : table1.title().substring(trained)), "Group", table1.columns(), rows);
+    }
+
+    /**
+     * How many of a row's targets its non-empty cells average: "4", "3 of 4" when some targets have
+     * no result (no data, or not run yet), "1-2 of 2" when the settings' cells average different
+     * numbers, so that a row averaging fewer targets says so.
+     */
+    private static String targetCount(Table table1, List<String> targets) {
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        for (String setting : table1.columns()) {
+            long n = targets.stream().filter(t -> !table1.cell(t, setting).isEmpty()).count();
+            if (n > 0) {
+                min = Math.min(min, n);
+                max = Math.max(max, n);
+            }
+        }
+        if (max == targets.size() && min == max) {
+            return Long.toString(max);
+        }
+        return (max == 0 ? "0" : min == max ? Long.toString(max) : min + "-" + max) + " of " + targets.size();
     }
 
     /**

@@ -85,6 +85,15 @@ class TablesTest {
         assertEquals(80.5, t2.cell("SL", "Only-SL").value(), 1e-12);
         assertEquals(52.0, t2.cell("QA", "Only-SL").value(), 1e-12);
         assertEquals(t1.cell(Tables.AVERAGE, "Only-SL").value(), t2.cell(Tables.AVERAGE, "Only-SL").value(), 1e-12);
+        // Baseline has no Q2 run (see grid): its QA and average cells cover fewer targets than Only-SL's, and the
+        // title says so
+        assertTrue(t1.cell("Q2", "Baseline").isEmpty() && !t1.cell("Q2", "Only-SL").isEmpty());
+        assertTrue(t2.title().contains("; targets averaged: SL 2, QA 1-2 of 2, Average 3-4 of 4"), t2.title());
+        // a target without any run (no data) in every setting
+        ReportLayout withMissing = ReportLayout.builder().addSetting("Baseline").addTarget("T1", "SL").addTarget("Q1", "QA")
+                .addTarget("Q9", "QA").build();
+        Table t2m = Tables.table2(Tables.table1(grid(dir), withMissing, StdKind.SAMPLE), withMissing);
+        assertTrue(t2m.title().contains("; targets averaged: SL 1, QA 1 of 2, Average 2 of 3"), t2m.title());
     }
 
     @Test
@@ -144,6 +153,22 @@ class TablesTest {
         ResultLog.append(one, new RunRecord("Baseline", "T1", "SL", 1, 80, "fp16-mixed"));
         Table single = Tables.table1(ResultLog.load(one), LAYOUT, StdKind.SAMPLE);
         assertTrue(single.title().endsWith("; trained in fp16-mixed"), single.title());
+    }
+
+    @Test
+    void theRunsProtocolIsKeptInTheLogAndNamedInBothTitles(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, new RunRecord("Baseline", "T1", "SL", 1, 80, "fp32", "scored on validation"));
+        ResultLog.append(log, new RunRecord("Only-SL", "T1", "SL", 1, 85, "fp32", "scored on validation"));
+        ResultSet rs = ResultLog.load(log);
+        assertEquals("scored on validation", rs.runs().get(1).protocol());
+        Table t1 = Tables.table1(rs, LAYOUT, StdKind.SAMPLE);
+        assertTrue(t1.title().endsWith("; trained in fp32; protocol: scored on validation"), t1.title());
+        assertTrue(Tables.table2(t1, LAYOUT).title().endsWith("; protocol: scored on validation"));
+        // runs of two protocols in one table say so rather than pass for one
+        ResultLog.append(log, new RunRecord("Baseline", "T2", "SL", 1, 70, "fp32", "scored on test"));
+        Table mixed = Tables.table1(ResultLog.load(log), LAYOUT, StdKind.SAMPLE);
+        assertTrue(mixed.title().endsWith("protocol: scored on test | scored on validation (mixed)"), mixed.title());
     }
 
     @Test

@@ -44,7 +44,7 @@ final class CliErrors {
 
     static Outcome classify(Throwable thrown) {
         Throwable e = unwrap(thrown);
-        if (e instanceof IllegalArgumentException) {
+        if (e instanceof IllegalArgumentException || e instanceof io.github.prefine.core.grid.RunMismatchException) {
             return bad(e.getMessage());
         }
         if (e instanceof PredictionFileException || e instanceof MalformedResultsException) {

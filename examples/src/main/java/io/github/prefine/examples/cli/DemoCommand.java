@@ -123,14 +123,16 @@ public final class DemoCommand implements Callable<Integer> {
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        // seven combinations of SL, QA and C, each with synthetic data
-        RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), seeds), System::nanoTime);
+        // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
+        RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), 1), System::nanoTime);
         Grid grid = Grid.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
                 .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
-                .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
+                .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs)
+                // a fixed, short budget: the schedule spans the caps
+                .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true)
                 .optProgress(label -> {

@@ -6,8 +6,10 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridReports;
 import io.github.prefine.core.grid.GridSummary;
+import io.github.prefine.core.grid.LearningRateSelection;
 import io.github.prefine.core.grid.Verdicts;
 import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
@@ -71,8 +73,23 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--target-lr", split = ",", description = "target learning-rate grid (default: the --lr grid)")
     List<Double> targetLearningRates;
 
-    @Option(names = "--batch-size", defaultValue = "128", description = "examples per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--batch-size", defaultValue = "128",
+            description = "pre-finetuning examples per step (default: ${DEFAULT-VALUE})")
     int batchSize;
+
+    @Option(names = "--target-batch-size", defaultValue = "" + Grid.DEFAULT_TARGET_BATCH_SIZE,
+            description = "finetuning examples per step; the paper states none (default: ${DEFAULT-VALUE})")
+    int targetBatchSize;
+
+    @Option(names = "--report-split", defaultValue = "validation",
+            description = "split every target is scored on: validation (the paper's) or test (where a target has one)"
+                    + " (default: ${DEFAULT-VALUE})")
+    String reportSplit;
+
+    @Option(names = "--lr-selection", defaultValue = "per-target",
+            description = "per-target: one target learning rate per (setting, target), by the mean validation score over"
+                    + " seeds (the paper's one configuration per cell); per-seed: one per seed (default: ${DEFAULT-VALUE})")
+    String lrSelection;
 
     @Option(names = "--max-length", defaultValue = "128",
             description = "max sub-tokens of SL, classification and choice rows (default: ${DEFAULT-VALUE})")
@@ -89,6 +106,16 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Option(names = "--target-epochs", defaultValue = "20", description = "finetuning epoch limit (default: ${DEFAULT-VALUE})")
     int targetEpochs;
+
+    @Option(names = "--schedule-epochs", defaultValue = "20",
+            description = "pre-finetuning learning rate decays linearly to 0 over this many epochs, whatever --epochs"
+                    + " is (default: ${DEFAULT-VALUE})")
+    int scheduleEpochs;
+
+    @Option(names = "--target-schedule-epochs", defaultValue = "20",
+            description = "finetuning learning rate decays linearly to 0 over this many epochs, whatever"
+                    + " --target-epochs is (default: ${DEFAULT-VALUE})")
+    int targetScheduleEpochs;
 
     @Option(names = "--patience", defaultValue = "3", description = "early-stopping patience in epochs (default: ${DEFAULT-VALUE})")
     int patience;
@@ -122,12 +149,22 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " missing (default: skip those tasks and say so)")
     boolean strict;
 
+    @Option(names = "--allow-partial", description = "run settings some of whose groups have no data, named for what "
+            + "they lack, e.g. 'SL+QA (no QA data)' (default: refuse them)")
+    boolean allowPartial;
+
+    @Option(names = "--force", description = "when --out holds a run with other options or data (see its run.json), "
+            + "delete its results and start anew in place (default: refuse, naming the differences)")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
         List<TaskGroup> g = groups();
         List<Task> t = targets();
         checkOptions(t);
+        Split split = reportSplit();
+        LearningRateSelection selection = LearningRateSelection.parse(lrSelection);
         Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
         TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
         int planned = checkData(source, g, t);
@@ -138,7 +175,6 @@ public final class ReproduceCommand implements Callable<Integer> {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
         Device dev = DeviceOption.parse(device);
-        List<Process> workers = Workers.start(DeviceOption.gpuCount(device), spec, device);
         Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
@@ -148,19 +184,50 @@ public final class ReproduceCommand implements Callable<Integer> {
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
                 .optLearningRates(learningRates)
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
-                .optBatchSize(batchSize).optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
+                .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(split)
+                .optLearningRateSelection(selection).optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
+                .optAllowPartial(allowPartial).optForce(force).optOptions(options())
+                .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
                 .optProgress(label -> {
                     bar.status(status.line());
                     return new TrainingProgress(bar, label);
                 }).build();
+        int gpus = DeviceOption.gpuCount(device);
+        if (gpus > 1) {
+            // the folder's run.json is checked (and with --force the folder cleared) once, before workers share it
+            grid.open().close();
+        }
+        List<Process> workers = Workers.start(gpus, spec, device);
         long start = System.nanoTime();
         GridSummary s = grid.run();
         bar.status(status.line());
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    /** Every option as given or defaulted, for the run's manifest. */
+    private Map<String, String> options() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (CommandLine.Model.OptionSpec o : spec.options()) {
+            if (!o.usageHelp() && !o.versionHelp()) {
+                Object v = o.getValue();
+                m.put(o.longestName(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : String.valueOf(v));
+            }
+        }
+        return m;
+    }
+
+    private Split reportSplit() {
+        return switch (reportSplit.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "validation" -> Split.VALIDATION;
+            case "test" -> Split.TEST;
+            default -> throw new IllegalArgumentException("--report-split: expected validation or test, found '"
+                    + reportSplit + "'");
+        };
     }
 
     private List<TaskGroup> groups() {
@@ -205,6 +272,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         OptionChecks.learningRates("--lr", learningRates);
         OptionChecks.learningRates("--target-lr", targetLearningRates);
         OptionChecks.atLeast("--batch-size", batchSize, 1);
+        OptionChecks.atLeast("--target-batch-size", targetBatchSize, 1);
+        OptionChecks.atLeast("--schedule-epochs", scheduleEpochs, 1);
+        OptionChecks.atLeast("--target-schedule-epochs", targetScheduleEpochs, 1);
         OptionChecks.atLeast("--max-length", maxLength, 4);
         OptionChecks.atLeast("--qa-max-length", qaMaxLength, 8);
         OptionChecks.atLeast("--qa-stride", qaStride, 1);
@@ -262,9 +332,18 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + " data (first missing: " + missing.values().iterator().next() + "); expected the TaskCatalog layout"
                     + " (docs/data-layout.md); check --data and --targets");
         }
+        List<TaskGroup> empty = g.stream().filter(group -> !withData.contains(group)).toList();
+        if (!empty.isEmpty() && !allowPartial) {
+            throw new IllegalArgumentException("--groups: no task of " + String.join(", ", empty.stream().map(TaskGroup::name)
+                    .toList()) + " has data under " + data + ", so settings named for it would run without it; add the"
+                    + " data (docs/data-layout.md), leave it out of --groups, or pass --allow-partial to run such settings"
+                    + " named for what they lack");
+        }
         long combinations = TaskRegistry.combinations(g).stream()
                 .filter(c -> c.groups().stream().anyMatch(withData::contains)).count();
-        return RunStatus.plannedUnits((int) combinations, usableTargets, seeds);
+        // one record per sweep: per (setting, target), or per seed too
+        return RunStatus.plannedUnits((int) combinations, usableTargets,
+                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET ? 1 : seeds);
     }
 
     static void printSummary(PrintStream o, GridSummary s, double seconds) {
@@ -280,6 +359,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         for (String line : Verdicts.relatedness(w.table2())) {
             o.println(line);
         }
+        Verdicts.multiTask(w.table2()).forEach(o::println);
+        Verdicts.stability(w.table1()).forEach(o::println);
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
                 s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,

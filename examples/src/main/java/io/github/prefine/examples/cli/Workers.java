@@ -32,7 +32,8 @@ final class Workers {
                 String a = original.get(i);
                 if (a.equals("--device")) {
                     i++;
-                } else if (!a.startsWith("--device=")) {
+                } else if (!a.startsWith("--device=") && !a.equals("--force")) {
+                    // the parent has already cleared a forced folder; a worker must not clear it under it
                     cmd.add(a);
                 }
             }

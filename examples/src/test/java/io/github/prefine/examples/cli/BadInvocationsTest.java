@@ -110,6 +110,14 @@ class BadInvocationsTest {
                 c("reproduce --patience 0", 2, "--patience: expected", "reproduce", "--data", data, "--patience", "0", "--out", out),
                 c("reproduce --max-train-examples -1", 2, "--max-train-examples: expected", "reproduce", "--data", data,
                         "--max-train-examples", "-1", "--out", out),
+                c("reproduce --target-batch-size 0", 2, "--target-batch-size: expected a whole number of at least 1, found 0",
+                        "reproduce", "--data", data, "--target-batch-size", "0", "--out", out),
+                c("reproduce --report-split train", 2, "--report-split: expected validation or test, found 'train'", "reproduce",
+                        "--data", data, "--report-split", "train", "--out", out),
+                c("reproduce --lr-selection best", 2, "--lr-selection: expected per-target or per-seed, found 'best'",
+                        "reproduce", "--data", data, "--lr-selection", "best", "--out", out),
+                c("reproduce --target-schedule-epochs 0", 2, "--target-schedule-epochs: expected", "reproduce", "--data", data,
+                        "--target-schedule-epochs", "0", "--out", out),
                 c("reproduce --threads 0", 2, "--threads: expected", "reproduce", "--data", data, "--threads", "0", "--out", out),
                 c("reproduce --log-every 0", 2, "--log-every: expected", "reproduce", "--data", data, "--log-every", "0",
                         "--out", out),
@@ -168,6 +176,9 @@ class BadInvocationsTest {
             cases.add(c("reproduce --encoder folder without config.json", 2, "no config.json", "reproduce", "--data",
                     realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
                     noConfig.toString(), "--out", other));
+            cases.add(c("reproduce --groups with a group without data", 2, "--groups: no task of QA has data under",
+                    "reproduce", "--data", realData.toString(), "--groups", "C,QA", "--targets", "cb", "--device", "cpu",
+                    "--out", other));
             cases.add(c("reproduce --encoder malformed config.json", 2, "config.json", "reproduce", "--data",
                     realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
                     badConfig.toString(), "--out", other));
@@ -282,6 +293,11 @@ class BadInvocationsTest {
         assertEquals(CliErrors.BAD_INPUT, disk.exitCode());
         assertEquals("/out/table2.svg: no space left on device; free some space or choose another --out, then run the same"
                 + " command again to resume", disk.message());
+        // an --out holding another run is bad input, not a fault
+        CliErrors.Outcome mismatch = CliErrors.classify(new io.github.prefine.core.grid.RunMismatchException(
+                "/out/run.json: this folder holds a run with other settings or data (grid.seeds was [1], now [1, 2])"));
+        assertEquals(CliErrors.BAD_INPUT, mismatch.exitCode());
+        assertTrue(mismatch.message().contains("grid.seeds was [1], now [1, 2]"), mismatch.message());
         CliErrors.Outcome diverged = CliErrors.classify(new io.github.prefine.core.train.NonFiniteLossException(12, 0,
                 List.of("wnut17")));
         assertEquals(CliErrors.BAD_INPUT, diverged.exitCode());

@@ -26,7 +26,9 @@ class ReproduceCommandTest {
     void reproduceHelpListsEveryKnob() {
         String h = help("reproduce");
         for (String o : new String[] {"--data", "--encoder", "--groups", "--targets", "--seeds", "--lr", "--batch-size",
-            "--max-length", "--qa-max-length", "--device", "--out", "--strict", "--max-train-examples", "--epochs"}) {
+            "--max-length", "--qa-max-length", "--device", "--out", "--strict", "--max-train-examples", "--epochs",
+            "--target-batch-size", "--report-split", "--lr-selection", "--schedule-epochs", "--target-schedule-epochs",
+            "--allow-partial"}) {
             assertTrue(h.contains(o), o);
         }
         assertTrue(h.contains("FacebookAI/xlm-roberta-base"));

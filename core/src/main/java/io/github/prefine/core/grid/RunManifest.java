@@ -1,0 +1,252 @@
+package io.github.prefine.core.grid;
+
+import ai.djl.engine.Engine;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.core.task.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * What produced a grid's output folder, kept in {@code run.json}: the {@code fingerprint} (every
+ * grid setting that changes a result, the base encoder's hash, each data file's size and sha256),
+ * the command-line options as given, the environment (prefine, DJL, PyTorch and Java versions, OS,
+ * device, precision) and the readers' drop counts per task with reasons, added as tasks are read.
+ *
+ * <p>A session opened on a folder whose fingerprint differs refuses with a one-line diff, unless
+ * the grid is forced, which clears the folder's results and starts anew in place. Each saved
+ * encoder folder gets {@value #ENCODER_FILE}, naming its run, so that it can be traced after the
+ * checkpoints are cleaned. Stateless.
+ */
+final class RunManifest {
+    /** The manifest of every pre-finetuned encoder folder. */
+    static final String ENCODER_FILE = "prefine-manifest.json";
+
+    private RunManifest() {}
+
+    /** Every grid setting that changes a result, the encoder's hash and the data files' hashes. */
+    static JsonObject fingerprint(Grid g) throws IOException {
+        JsonObject f = new JsonObject();
+        JsonObject s = new JsonObject();
+        s.addProperty("groups", String.join(",", g.groups.stream().map(io.github.prefine.core.task.TaskGroup::name).toList()));
+        s.addProperty("prefinetuningTasks", String.join(",", g.pool.stream().map(Task::name).toList()));
+        s.addProperty("targets", String.join(",", g.targets.stream().map(Task::name).toList()));
+        s.addProperty("seeds", g.seeds.toString());
+        s.addProperty("learningRates", g.learningRates.toString());
+        s.addProperty("targetLearningRates", g.targetLearningRates().toString());
+        s.addProperty("batchSize", g.batchSize);
+        s.addProperty("targetBatchSize", g.targetBatchSize());
+        s.addProperty("maxEpochs", g.maxEpochs);
+        s.addProperty("targetMaxEpochs", g.targetMaxEpochs);
+        s.addProperty("scheduleEpochs", g.scheduleEpochs);
+        s.addProperty("targetScheduleEpochs", g.targetScheduleEpochs);
+        s.addProperty("patience", g.patience);
+        s.addProperty("warmupRatio", g.warmupRatio);
+        s.addProperty("prefinetuneSeed", g.prefinetuneSeed);
+        s.addProperty("features", g.features.toString());
+        s.addProperty("precision", g.precision.optionName());
+        s.addProperty("reportSplit", g.reportSplit.name().toLowerCase(java.util.Locale.ROOT));
+        s.addProperty("learningRateSelection", g.lrSelection.optionName());
+        s.addProperty("allowPartial", g.allowPartial);
+        s.addProperty("strict", g.strict);
+        f.add("grid", s);
+        JsonObject enc = new JsonObject();
+        enc.addProperty("sha256", folderHash(g.encoder));
+        f.add("encoder", enc);
+        JsonObject data = new JsonObject();
+        Set<Path> files = new LinkedHashSet<>();
+        for (Task t : g.pool) {
+            if (g.groups.contains(t.group())) {
+                files.addAll(g.data.files(t));
+            }
+        }
+        for (Task t : g.targets) {
+            files.addAll(g.data.files(t));
+        }
+        for (Path p : files) {
+            JsonObject d = new JsonObject();
+            d.addProperty("size", Files.size(p));
+            d.addProperty("sha256", sha256(p));
+            data.add(p.toString(), d);
+        }
+        f.add("data", data);
+        return f;
+    }
+
+    /** The whole manifest: the fingerprint, the options as given, the environment and the encoder's source. */
+    static JsonObject of(Grid g, JsonObject fingerprint, Engine engine) {
+        JsonObject m = new JsonObject();
+        m.addProperty("format", 1);
+        m.add("fingerprint", fingerprint);
+        JsonObject options = new JsonObject();
+        g.options.forEach(options::addProperty);
+        m.add("options", options);
+        JsonObject env = new JsonObject();
+        env.addProperty("prefine", prefineVersion());
+        env.addProperty("djl", Engine.getDjlVersion());
+        env.addProperty("engine", engine.getEngineName() + " " + engine.getVersion());
+        env.addProperty("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
+        env.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        env.addProperty("device", g.device.toString());
+        env.addProperty("precision", g.precision.optionName());
+        m.add("environment", env);
+        m.addProperty("encoder", g.encoder.toAbsolutePath().normalize().toString());
+        m.add("reads", new JsonObject());
+        return m;
+    }
+
+    /**
+     * Checks a folder's manifest against this grid's fingerprint before any work.
+     *
+     * @return the manifest to keep (the folder's when it matches, else {@code fresh})
+     * @throws RunMismatchException with a one-line diff when they differ and {@code force} is off
+     */
+    static JsonObject check(Path file, JsonObject fresh, boolean force) throws IOException {
+        if (!Files.exists(file)) {
+            return fresh;
+        }
+        JsonObject old;
+        try {
+            old = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new RunMismatchException(file + ": not a run manifest (" + e.getMessage() + "); remove it, choose"
+                    + " another output folder, or force a new run in place");
+        }
+        List<String> diff = new ArrayList<>();
+        diff(old.getAsJsonObject("fingerprint"), fresh.getAsJsonObject("fingerprint"), "", diff);
+        if (diff.isEmpty()) {
+            return old;
+        }
+        if (!force) {
+            throw new RunMismatchException(file + ": this folder holds a run with other settings or data ("
+                    + String.join("; ", diff.subList(0, Math.min(3, diff.size())))
+                    + (diff.size() > 3 ? "; and " + (diff.size() - 3) + " more" : "")
+                    + "); rerun with the same options and data, choose another output folder, or force a new run in place"
+                    + " (--force)");
+        }
+        return fresh;
+    }
+
+    private static void diff(JsonElement was, JsonElement now, String path, List<String> out) {
+        if (was != null && now != null && was.isJsonObject() && now.isJsonObject()) {
+            Set<String> keys = new TreeSet<>(was.getAsJsonObject().keySet());
+            keys.addAll(now.getAsJsonObject().keySet());
+            for (String k : keys) {
+                diff(was.getAsJsonObject().get(k), now.getAsJsonObject().get(k), path.isEmpty() ? k : path + "." + k, out);
+            }
+        } else if (was == null || now == null || !was.equals(now)) {
+            out.add(path + " was " + brief(was) + ", now " + brief(now));
+        }
+    }
+
+    private static String brief(JsonElement e) {
+        if (e == null) {
+            return "absent";
+        }
+        String s = e.isJsonPrimitive() ? e.getAsString() : e.toString();
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** Adds a task's read reports (drop counts per reason) to the manifest. */
+    static void addReads(JsonObject manifest, String task, Map<String, ReadReport> reports) {
+        JsonObject reads = manifest.getAsJsonObject("reads");
+        JsonObject t = new JsonObject();
+        reports.forEach((split, r) -> {
+            JsonObject o = new JsonObject();
+            o.addProperty("file", r.file());
+            o.addProperty("records", r.records());
+            o.addProperty("examples", r.examples());
+            JsonObject skipped = new JsonObject();
+            r.skipped().forEach(skipped::addProperty);
+            o.add("skipped", skipped);
+            JsonObject repaired = new JsonObject();
+            r.repaired().forEach(repaired::addProperty);
+            o.add("repaired", repaired);
+            t.add(split, o);
+        });
+        reads.add(task, t);
+    }
+
+    /** The manifest of a saved encoder folder: which run, setting, tasks and rate made it. */
+    static JsonObject encoder(JsonObject run, PrefinetuningUnit u, List<String> tasks, int epochs) {
+        JsonObject m = new JsonObject();
+        m.addProperty("setting", u.setting().name());
+        JsonArray ts = new JsonArray();
+        tasks.forEach(ts::add);
+        m.add("tasks", ts);
+        m.addProperty("learningRate", u.learningRate());
+        m.addProperty("seed", u.seed());
+        m.addProperty("epochs", epochs);
+        m.addProperty("baseEncoder", run.get("encoder").getAsString());
+        m.add("run", run.deepCopy());
+        m.getAsJsonObject("run").remove("reads");
+        return m;
+    }
+
+    /** sha256 over a folder's regular files, in name order, each as its relative name and its bytes' hash. */
+    static String folderHash(Path folder) throws IOException {
+        MessageDigest all = digest();
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(folder)) {
+            files = s.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path p : files) {
+            all.update((folder.relativize(p).toString().replace('\\', '/') + "\0" + sha256(p) + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return HexFormat.of().formatHex(all.digest());
+    }
+
+    static String sha256(Path file) throws IOException {
+        MessageDigest d = digest();
+        byte[] buf = new byte[1 << 16];
+        try (InputStream in = Files.newInputStream(file)) {
+            for (int n; (n = in.read(buf)) > 0; ) {
+                d.update(buf, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(d.digest());
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    private static String prefineVersion() {
+        String v = RunManifest.class.getPackage().getImplementationVersion();
+        if (v != null) {
+            return v;
+        }
+        try (InputStream in = RunManifest.class.getResourceAsStream(
+                "/META-INF/maven/io.github.prefine/prefine-core/pom.properties")) {
+            if (in != null) {
+                java.util.Properties p = new java.util.Properties();
+                p.load(in);
+                return p.getProperty("version", "unknown");
+            }
+        } catch (IOException e) {
+            // fall through: the version is informative only
+        }
+        return "unknown (not a packaged build)";
+    }
+}

@@ -1,0 +1,18 @@
+package io.github.prefine.core.grid;
+
+/**
+ * Thrown when a grid is opened on an output folder whose {@code run.json} names other settings or
+ * data; the message is one line listing the first differences.
+ */
+public final class RunMismatchException extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * Creates the exception.
+     *
+     * @param message one line: the manifest file, the differences, what to do
+     */
+    public RunMismatchException(String message) {
+        super(message);
+    }
+}

@@ -1,0 +1,101 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskGroup;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The output folder's run.json: what it records, the refusal to mix runs, --force, and the encoders' manifests. */
+class RunManifestTest {
+    private static JsonObject json(Path file) throws Exception {
+        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    }
+
+    @Test
+    void recordsTheRunRefusesOtherSettingsWithADiffAndStartsAnewWhenForced(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C))
+                .optOptions(Map.of("--target-batch-size", "32")).build();
+        grid.run();
+        JsonObject m = json(out.resolve("run.json"));
+        assertEquals(32, m.getAsJsonObject("fingerprint").getAsJsonObject("grid").get("targetBatchSize").getAsInt());
+        assertEquals("validation", m.getAsJsonObject("fingerprint").getAsJsonObject("grid").get("reportSplit").getAsString());
+        assertEquals("32", m.getAsJsonObject("options").get("--target-batch-size").getAsString());
+        JsonObject env = m.getAsJsonObject("environment");
+        assertEquals(System.getProperty("java.version"), env.get("java").getAsString().split(" ")[0]);
+        assertTrue(env.get("engine").getAsString().startsWith("PyTorch "), env.toString());
+        assertFalse(env.get("djl").getAsString().isBlank());
+        assertEquals("fp32", env.get("precision").getAsString());
+        assertEquals(64, m.getAsJsonObject("fingerprint").getAsJsonObject("encoder").get("sha256").getAsString().length());
+        // every task read is listed with its readers' counts
+        assertTrue(m.getAsJsonObject("reads").keySet().containsAll(List.of("c-target", "c-a", "c-b")),
+                m.getAsJsonObject("reads").keySet().toString());
+        // the kept encoder says what made it, after its checkpoints are cleaned
+        Path enc = out.resolve("prefinetune/Only-C/lr-1e-03/encoder");
+        assertFalse(Files.exists(out.resolve("prefinetune/Only-C/lr-1e-03/checkpoints")));
+        JsonObject em = json(enc.resolve(RunManifest.ENCODER_FILE));
+        assertEquals("Only-C", em.get("setting").getAsString());
+        assertEquals(List.of("c-a", "c-b"), em.getAsJsonArray("tasks").asList().stream().map(e -> e.getAsString()).toList());
+        assertEquals(m.get("fingerprint"), em.getAsJsonObject("run").get("fingerprint"));
+
+        // the same grid resumes; another batch size is refused with a one-line diff
+        assertEquals(0, grid.run().sweepsRun());
+        Grid other = grid.toBuilder().optTargetBatchSize(16).build();
+        IllegalStateException e = assertThrows(IllegalStateException.class, other::run);
+        assertTrue(e.getMessage().contains("grid.targetBatchSize was 32, now 16") && !e.getMessage().contains("\n"),
+                e.getMessage());
+        // so is a changed encoder
+        Files.writeString(f.encoder.resolve("config.json"), Files.readString(f.encoder.resolve("config.json")) + " ");
+        e = assertThrows(IllegalStateException.class, grid::run);
+        assertTrue(e.getMessage().contains("encoder.sha256 was "), e.getMessage());
+        // forced: the old results go, the grid runs anew in place
+        GridSummary forced = other.toBuilder().optForce(true).build().run();
+        assertEquals(1 + 2, forced.sweepsRun());
+        assertEquals(16, json(out.resolve("run.json")).getAsJsonObject("fingerprint").getAsJsonObject("grid")
+                .get("targetBatchSize").getAsInt());
+        // a folder of results without run.json (made before manifests) cannot be checked: refused, or cleared when forced
+        Files.delete(out.resolve("run.json"));
+        e = assertThrows(RunMismatchException.class, other::run);
+        assertTrue(e.getMessage().contains("made before run manifests"), e.getMessage());
+        assertEquals(1 + 2, other.toBuilder().optForce(true).build().run().sweepsRun());
+        assertTrue(Files.exists(out.resolve("run.json")));
+    }
+
+    @Test
+    void listsEachDataFileWithItsSizeAndSha256(@TempDir Path dir) throws Exception {
+        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
+        Task cb = TaskCatalog.targets().stream().filter(t -> t.name().equals("cb")).findFirst().orElseThrow();
+        TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
+        assumeTrue(source.missing(cb).isEmpty(), "no shared cb data at " + data);
+        GridFixtures f = new GridFixtures(dir);
+        Grid grid = Grid.builder().setEncoder(f.encoder).setData(source).setPrefinetuningTasks(List.of())
+                .setGroups(List.of(TaskGroup.C)).setTargets(List.of(cb)).setOutput(dir.resolve("out")).build();
+        JsonObject files = RunManifest.fingerprint(grid).getAsJsonObject("data");
+        assertFalse(files.keySet().isEmpty());
+        for (String name : files.keySet()) {
+            Path p = Path.of(name);
+            assertTrue(p.startsWith(data.toAbsolutePath().normalize().resolve("cls/cb")), name);
+            assertEquals(Files.size(p), files.getAsJsonObject(name).get("size").getAsLong());
+            String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+            assertEquals(sha, files.getAsJsonObject(name).get("sha256").getAsString(), name);
+        }
+    }
+}
