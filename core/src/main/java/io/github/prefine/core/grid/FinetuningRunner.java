@@ -109,8 +109,13 @@ final class FinetuningRunner {
         for (FinetuningUnit u : sweep.units()) {
             results.computeIfAbsent(u.learningRate(), k -> new LinkedHashMap<>()).put(u.seed(), run(u));
         }
-        LearningRateSweep.SweepResult r = LearningRateSweep.run(sweep.learningRates(),
-                lr -> meanValidation(results.get(lr).values()), true);
+        LearningRateSweep.SweepResult r;
+        try {
+            r = LearningRateSweep.run(sweep.learningRates(), lr -> meanValidation(results.get(lr).values()), true);
+        } catch (IllegalStateException e) {
+            throw new SweepFailedException("finetuning diverged at every learning rate " + sweep.learningRates()
+                    + " (a rate counts as diverged when any seed did); try lower rates");
+        }
         double best = r.bestLearningRate();
         FeaturizedTask ft = session.tasks().featurized(sweep.target());
         JsonObject detail = new JsonObject();

@@ -73,6 +73,17 @@ public final class GridLayout {
     }
 
     /**
+     * Returns the file that marks a sweep as failed (every learning rate diverged, or its setting's
+     * pre-finetuning did): it holds the reason, and a resumed grid does not run the sweep again.
+     *
+     * @param sweepId the sweep's id
+     * @return {@code records/<id>.failed}
+     */
+    public Path failure(String sweepId) {
+        return records().resolve(sweepId + ".failed");
+    }
+
+    /**
      * Returns the concatenated result log that the tables are built from.
      *
      * @return {@code results.jsonl}

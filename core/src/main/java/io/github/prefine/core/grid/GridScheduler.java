@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -31,6 +32,7 @@ final class GridScheduler {
         GridPlan plan = session.plan();
         int ran = 0;
         int skipped = 0;
+        List<String> failures = new ArrayList<>();
         GridReports.Written written = session.writeReports();
         List<GridSweep> pending = new ArrayList<>(plan.sweeps());
         Set<String> announced = new LinkedHashSet<>();
@@ -38,6 +40,20 @@ final class GridScheduler {
             boolean progressed = false;
             for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
                 GridSweep sweep = it.next();
+                Optional<String> failed = session.failure(sweep);
+                if (failed.isEmpty() && !session.isDone(sweep) && !session.isReady(sweep)) {
+                    continue;
+                }
+                if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
+                    // a dependent of a failed pre-finetuning: fails with it, once
+                    session.markFailed(sweep, failed.get());
+                }
+                if (failed.isPresent()) {
+                    failures.add(sweep.id() + ": " + failed.get());
+                    it.remove();
+                    progressed = true;
+                    continue;
+                }
                 if (session.isDone(sweep)) {
                     it.remove();
                     skipped++;
@@ -60,7 +76,14 @@ final class GridScheduler {
                         continue;
                     }
                     LOG.info("unit {} ({} left)", sweep.id(), pending.size());
-                    session.finish(sweep);
+                    try {
+                        session.finish(sweep);
+                    } catch (SweepFailedException e) {
+                        // a diverged sweep never aborts the grid; running it again would diverge again
+                        LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
+                        session.markFailed(sweep, e.getMessage());
+                        failures.add(sweep.id() + ": " + e.getMessage());
+                    }
                 }
                 it.remove();
                 ran++;
@@ -77,6 +100,6 @@ final class GridScheduler {
             }
         }
         written = session.writeReports();
-        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written);
+        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures);
     }
 }

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -246,7 +247,40 @@ public final class GridSession implements AutoCloseable {
      * @return true when it is finished
      */
     public boolean isDone(GridSweep sweep) {
-        return Files.exists(grid.layout.record(sweep.id()));
+        return Files.exists(grid.layout.record(sweep.id())) || Files.exists(grid.layout.failure(sweep.id()));
+    }
+
+    /**
+     * Returns why a sweep failed: every learning rate diverged, or its setting's pre-finetuning
+     * failed so it has no encoder.
+     *
+     * @param sweep the sweep
+     * @return the reason, or empty when the sweep has not failed
+     * @throws IOException if the marker cannot be read
+     */
+    public Optional<String> failure(GridSweep sweep) throws IOException {
+        Path own = grid.layout.failure(sweep.id());
+        if (Files.exists(own)) {
+            return Optional.of(Files.readString(own, StandardCharsets.UTF_8).strip());
+        }
+        Setting s = sweep.setting();
+        if (!(sweep instanceof PrefinetuningSweep) && !s.isBaseline()
+                && Files.exists(grid.layout.failure(PrefinetuningSweep.id(s)))) {
+            return Optional.of("setting " + s.name() + " has no encoder: its pre-finetuning failed");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Marks a sweep as failed with its reason (atomically), so that the grid goes on without it and
+     * a resumed grid does not run the identical sweep again.
+     *
+     * @param sweep the sweep
+     * @param reason what went wrong, one line
+     * @throws IOException if the marker cannot be written
+     */
+    public void markFailed(GridSweep sweep, String reason) throws IOException {
+        AtomicFiles.write(grid.layout.failure(sweep.id()), reason + "\n");
     }
 
     /**

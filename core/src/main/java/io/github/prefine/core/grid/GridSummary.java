@@ -13,12 +13,28 @@ import java.util.Map;
  * @param sweepsRun sweeps this process ran
  * @param sweepsSkipped sweeps already finished when this process reached them
  * @param report the tables as last written
+ * @param failures sweeps that failed (every learning rate diverged, or their setting's pre-finetuning did), with the reason
  */
 public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun,
-        int sweepsSkipped, GridReports.Written report) {
+        int sweepsSkipped, GridReports.Written report, List<String> failures) {
     /** Copies the collections. */
     public GridSummary {
         missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));
         settings = List.copyOf(settings);
+        failures = List.copyOf(failures);
+    }
+
+    /**
+     * A summary without failed sweeps.
+     *
+     * @param missingTasks tasks without data, with why
+     * @param settings the settings' names
+     * @param sweepsRun sweeps run by this process
+     * @param sweepsSkipped sweeps found finished
+     * @param report the reports as last written
+     */
+    public GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun, int sweepsSkipped,
+            GridReports.Written report) {
+        this(missingTasks, settings, sweepsRun, sweepsSkipped, report, List.of());
     }
 }

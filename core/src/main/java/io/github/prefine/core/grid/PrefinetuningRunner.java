@@ -45,7 +45,8 @@ final class PrefinetuningRunner {
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
     /** Extra attempts after a non-finite loss before a run counts as diverged. */
-    static final int RETRIES = 2;
+    /** Retries of a diverged run: none, since the same seed and data diverge again the same way. */
+    static final int RETRIES = 0;
 
     private final GridSession session;
     private final Grid grid;
@@ -92,11 +93,17 @@ final class PrefinetuningRunner {
         Setting s = sweep.setting();
         List<PrefinetuningUnit> units = sweep.units();
         Map<Double, JsonObject> histories = new HashMap<>();
-        LearningRateSweep.SweepResult r = LearningRateSweep.run(sweep.learningRates(), lr -> {
-            JsonObject h = history(new PrefinetuningUnit(s, lr, sweep.seed()));
-            histories.put(lr, h);
-            return h.get("bestAverageValidationLoss").getAsDouble();
-        }, false);
+        LearningRateSweep.SweepResult r;
+        try {
+            r = LearningRateSweep.run(sweep.learningRates(), lr -> {
+                JsonObject h = history(new PrefinetuningUnit(s, lr, sweep.seed()));
+                histories.put(lr, h);
+                return h.get("bestAverageValidationLoss").getAsDouble();
+            }, false);
+        } catch (IllegalStateException e) {
+            throw new SweepFailedException("pre-finetuning diverged at every learning rate " + sweep.learningRates()
+                    + "; try lower rates");
+        }
         double best = r.bestLearningRate();
         JsonObject h = histories.get(best);
         for (PrefinetuningUnit u : units) {

@@ -267,6 +267,15 @@ public final class Trainer implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         double[] val = validationLosses();
+        for (int t = 0; t < val.length; t++) {
+            if (!Double.isFinite(val[t]) && data.size(t, Split.VALIDATION) > 0) {
+                // the training losses stayed finite (or were never read after the last update), but
+                // the weights did not: the run diverged
+                throw new NonFiniteLossException(globalStep - 1, epoch, List.of(model.taskNames().get(t)),
+                        "the validation loss of " + model.taskNames().get(t) + " is " + val[t]
+                                + " after this epoch's updates: the weights diverged; lower the learning rate");
+            }
+        }
         double avg = average(val);
         boolean improved = stopping.observe(avg);
         if (improved) {

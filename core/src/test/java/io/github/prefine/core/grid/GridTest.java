@@ -111,6 +111,21 @@ class GridTest {
     }
 
     @Test
+    void aSweepThatDivergesAtEveryRateFailsAloneAndTheGridGoesOnWithoutRetryingIt(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        // a target learning rate of 1e300 (infinite in float32) diverges in every run; pre-finetuning is unaffected
+        GridSummary first = f.tiny(f.targets, out).optTargetLearningRates(List.of(1e300)).build().run();
+        assertEquals(8, first.failures().size(), String.join("\n", first.failures()));
+        assertTrue(first.failures().get(0).contains("diverged at every learning rate"), first.failures().get(0));
+        assertEquals(3, ResultLog.load(out.resolve("results.jsonl")).costs().size(), "pre-finetuning still ran");
+        assertEquals(0, ResultLog.load(out.resolve("results.jsonl")).runs().size());
+        GridSummary second = f.tiny(f.targets, out).optTargetLearningRates(List.of(1e300)).build().run();
+        assertEquals(0, second.sweepsRun(), "a failed sweep is not run again");
+        assertEquals(8, second.failures().size());
+    }
+
+    @Test
     void aGridStoppedAfterSomeUnitsResumesThemAndEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         List<Task> targets = List.of(f.targets.get(1)); // the C target

@@ -350,6 +350,11 @@ public final class ReproduceCommand implements Callable<Integer> {
         if (!s.missingTasks().isEmpty()) {
             o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
         }
+        if (!s.failures().isEmpty()) {
+            o.println(s.failures().size() + " sweeps failed (the grid went on without them; delete their"
+                    + " records/*.failed to run them again):");
+            s.failures().forEach(f -> o.println("  " + f));
+        }
         GridReports.Written w = s.report();
         TableWriter tw = TableWriter.withDecimals(1);
         o.println();
