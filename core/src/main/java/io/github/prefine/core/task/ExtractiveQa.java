@@ -21,7 +21,6 @@ import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -42,22 +41,6 @@ public record ExtractiveQa() implements TaskFormat {
     @Override
     public Class<QaExample> exampleType() {
         return QaExample.class;
-    }
-
-    @Override
-    public boolean hasLabelSet() {
-        return false;
-    }
-
-    @Override
-    public List<String> labelsOf(Example example) {
-        exampleType().cast(example);
-        return List.of();
-    }
-
-    @Override
-    public List<String> labelSet(Collection<String> seen) {
-        return List.of();
     }
 
     /** {@inheritDoc} Two: the start and the end of the span. */

@@ -17,7 +17,6 @@ import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.MultipleChoiceHead;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -43,22 +42,6 @@ public record MultipleChoice(int choices) implements TaskFormat {
     @Override
     public Class<ChoiceExample> exampleType() {
         return ChoiceExample.class;
-    }
-
-    @Override
-    public boolean hasLabelSet() {
-        return false;
-    }
-
-    @Override
-    public List<String> labelsOf(Example example) {
-        exampleType().cast(example);
-        return List.of();
-    }
-
-    @Override
-    public List<String> labelSet(Collection<String> seen) {
-        return List.of();
     }
 
     @Override

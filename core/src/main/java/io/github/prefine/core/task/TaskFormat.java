@@ -54,9 +54,12 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
     /**
      * Tells whether tasks of this format have a label set (declared or learned from the data).
      *
-     * @return true for classification and tagging, false for QA and multiple choice
+     * @return true for classification and tagging, false for QA and multiple choice (the
+     *     default, with no labels per example and an empty label set)
      */
-    boolean hasLabelSet();
+    default boolean hasLabelSet() {
+        return false;
+    }
 
     /**
      * Returns the labels one example carries, for learning and checking the label set.
@@ -65,15 +68,20 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
      * @return its labels: a class, every tag, or none (unlabelled, QA, choice)
      * @throws ClassCastException if the example is of another type
      */
-    List<String> labelsOf(Example example);
+    default List<String> labelsOf(Example example) {
+        exampleType().cast(example);
+        return List.of();
+    }
 
     /**
      * Orders a learned label set for the head.
      *
      * @param seen every label seen in the training data, each once
-     * @return the label set in head order
+     * @return the label set in head order; empty by default
      */
-    List<String> labelSet(Collection<String> seen);
+    default List<String> labelSet(Collection<String> seen) {
+        return List.of();
+    }
 
     /**
      * Returns how many classes the head of a task with this label set predicts.
