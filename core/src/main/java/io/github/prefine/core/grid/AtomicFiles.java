@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Whole-file writes that readers and crashes only ever see complete: temp file, then rename. Files
@@ -40,5 +42,41 @@ final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Deletes the temp files that killed writers left under a folder: names ending in {@code .tmp}
+     * (every writer here, the safetensors writer and the charts name theirs so) not modified for
+     * {@code age}. A live writer touches its temp file within seconds, so an old one is orphaned,
+     * while a younger one may belong to another process working in the same folder.
+     *
+     * @param root the folder, searched recursively; nothing happens when it does not exist
+     * @param age how long a temp file must have been left alone
+     * @return how many files were deleted
+     * @throws IOException if the folder cannot be walked
+     */
+    static int deleteStaleTemps(Path root, java.time.Duration age) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        List<Path> stale;
+        try (Stream<Path> s = Files.walk(root)) {
+            stale = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(p))
+                    .filter(p -> {
+                        try {
+                            return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
+                        } catch (IOException e) {
+                            return false;
+                        }
+                    }).toList();
+        }
+        int deleted = 0;
+        for (Path p : stale) {
+            if (Files.deleteIfExists(p)) {
+                deleted++;
+            }
+        }
+        return deleted;
     }
 }

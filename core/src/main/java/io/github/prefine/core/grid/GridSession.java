@@ -66,9 +66,16 @@ public final class GridSession implements AutoCloseable {
     private GridPlan plan;
     private GridReports reports;
 
+    /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
+    static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
+
     GridSession(Grid grid) throws IOException {
         this.grid = grid;
         Files.createDirectories(grid.layout.root());
+        int stale = AtomicFiles.deleteStaleTemps(grid.layout.root(), STALE_TEMP_AGE);
+        if (stale > 0) {
+            LOG.info("deleted {} temp files that interrupted writers left in {}", stale, grid.layout.root());
+        }
         this.config = EncoderConfig.fromJson(grid.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
         this.tasks = new GridTasks(grid.encoder, config, grid.data, grid.targets, grid.features);
         // the session is an entry point: it owns the parent manager of everything it trains

@@ -218,11 +218,24 @@ public final class MiniLmArtifact {
      */
     public void writeHfFolder(Path folder) throws IOException {
         Files.createDirectories(folder);
+        // every file whole or absent, tokenizer.json last: callers take its presence to mean a
+        // complete folder, and two processes writing the same folder write the same bytes
         SafetensorsWriter.write(folder.resolve(SafetensorsReader.MODEL_FILE), weights.tensors());
-        Files.writeString(folder.resolve(EncoderCheckpoint.CONFIG_FILE), configJsonText() + "\n",
-                java.nio.charset.StandardCharsets.UTF_8);
-        Files.write(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
+        writeWhole(folder.resolve(EncoderCheckpoint.CONFIG_FILE),
+                (configJsonText() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        writeWhole(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
         LOG.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
+    }
+
+    private static void writeWhole(Path file, byte[] bytes) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+        try {
+            Files.write(tmp, bytes);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**

@@ -25,4 +25,22 @@ class AtomicFilesTest {
             assertEquals(List.of(results), files.toList(), "no temp file left");
         }
     }
+
+    @Test
+    void orphanedTempFilesAreDeletedWhileYoungOnesAndEverythingElseStay(@TempDir Path dir) throws Exception {
+        Path weights = Files.createDirectories(dir.resolve("prefinetune/SL/lr-1e-03/encoder"));
+        Path orphan = Files.writeString(weights.resolve(".model.safetensors.k3j2.tmp"), "half a weight file");
+        Path chart = Files.writeString(dir.resolve(".table2.svg.tmp"), "<svg");
+        Path young = Files.writeString(dir.resolve(".results.jsonl.x9.tmp"), "being written");
+        Path kept = Files.writeString(weights.resolve("config.json"), "{}");
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(3)));
+        Files.setLastModifiedTime(orphan, old);
+        Files.setLastModifiedTime(chart, old);
+        Files.setLastModifiedTime(kept, old);
+        assertEquals(2, AtomicFiles.deleteStaleTemps(dir, java.time.Duration.ofHours(1)));
+        assertEquals(List.of(false, false, true, true), List.of(Files.exists(orphan), Files.exists(chart),
+                Files.exists(young), Files.exists(kept)));
+        assertEquals(0, AtomicFiles.deleteStaleTemps(dir.resolve("absent"), java.time.Duration.ofHours(1)));
+    }
 }

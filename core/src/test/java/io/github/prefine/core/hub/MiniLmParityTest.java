@@ -172,6 +172,11 @@ class MiniLmParityTest {
     void savedHfFolderLoadsBackToTheSameStates() throws IOException {
         Path folder = tmp.resolve("all-MiniLM-L6-v2");
         artifact.writeHfFolder(folder);
+        artifact.writeHfFolder(folder); // a second writer of the same folder replaces whole files
+        try (var files = Files.list(folder)) {
+            assertEquals(java.util.List.of("config.json", "model.safetensors", "tokenizer.json"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList(), "whole files only, no temp left");
+        }
         ResolvedModel resolved = ModelResolver.builder()
                 .optSettings(new HubSettings(HubSettings.DEFAULT_ENDPOINT, tmp.resolve("empty-cache"), true, null))
                 .build().resolve(folder.toString());
