@@ -303,7 +303,7 @@ public final class MultiHeadModel implements AutoCloseable {
             if (s.task() >= heads.size()) {
                 throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
             }
-            if (!(s.rows().length == batch.rows() && isIdentity(s.rows())) && !isRange(s.rows())) {
+            if (!isRange(s.rows())) {
                 long[] rows = new long[s.rows().length];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = s.rows()[i];
@@ -354,15 +354,6 @@ public final class MultiHeadModel implements AutoCloseable {
             }
         }
         return rows.length > 0;
-    }
-
-    private static boolean isIdentity(int[] rows) {
-        for (int i = 0; i < rows.length; i++) {
-            if (rows[i] != i) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

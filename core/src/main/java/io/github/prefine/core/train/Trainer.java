@@ -124,7 +124,7 @@ public final class Trainer implements AutoCloseable {
                 .optDevices(devices).build();
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
-        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, LossWatch.OVERFLOW_LIMIT + 14),
+        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
                 precision == Precision.FP16_MIXED);
         this.evaluation = new Evaluation(model, data, b.evalBatchSize);
         this.best = new BestWeights(model, stateManager);
@@ -684,10 +684,7 @@ public final class Trainer implements AutoCloseable {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
-            if (!data.taskNames().equals(model.taskNames())) {
-                throw new IllegalArgumentException("trainer: data has tasks " + data.taskNames() + " but the model has heads "
-                        + model.taskNames());
-            }
+            TrainingStep.check("trainer", model, data, precision, accumulation, devices);
             long train = Arrays.stream(trainSizes(data)).asLongStream().sum();
             if (train == 0) {
                 throw new IllegalArgumentException("trainer: no task has training examples");
@@ -709,21 +706,8 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: patience and maxEpochs must be positive, found " + patience
                         + " and " + maxEpochs);
             }
-            if (accumulation <= 0 || logEvery <= 0) {
-                throw new IllegalArgumentException("trainer: gradient accumulation and logEvery must be positive, found "
-                        + accumulation + " and " + logEvery);
-            }
-            if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
-                throw new IllegalArgumentException("trainer: the first device must be the model's " + model.getManager().getDevice()
-                        + ", found " + devices.get(0));
-            }
-            if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
-                throw new IllegalArgumentException("trainer: FP16_MIXED runs on one device, found " + devices.size());
-            }
-            if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
-                throw new IllegalArgumentException("trainer: FP16_MIXED needs an encoder with 16-bit parameters (an "
-                        + "io.github.prefine.core.encoder.Encoder such as TransformerEncoder), found "
-                        + model.encoder().getClass().getName());
+            if (logEvery <= 0) {
+                throw new IllegalArgumentException("trainer: logEvery must be positive, found " + logEvery);
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
             return new Trainer(this, store);

@@ -288,6 +288,35 @@ public final class TrainingStep implements AutoCloseable {
         }
     }
 
+    /**
+     * The checks a step's settings must pass, shared with {@link Trainer.Builder}, which runs them
+     * before it creates anything.
+     *
+     * @throws IllegalArgumentException naming {@code who} and the setting at fault
+     */
+    static void check(String who, MultiHeadModel model, BatchSource data, Precision precision, int accumulation,
+            List<Device> devices) {
+        if (!data.taskNames().equals(model.taskNames())) {
+            throw new IllegalArgumentException(who + ": data has tasks " + data.taskNames() + " but the model has heads "
+                    + model.taskNames());
+        }
+        if (accumulation <= 0) {
+            throw new IllegalArgumentException(who + ": gradient accumulation must be positive, found " + accumulation);
+        }
+        if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
+            throw new IllegalArgumentException(who + ": the first device must be the model's "
+                    + model.getManager().getDevice() + ", found " + devices.get(0));
+        }
+        if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
+            throw new IllegalArgumentException(who + ": FP16_MIXED runs on one device, found " + devices.size());
+        }
+        if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
+            throw new IllegalArgumentException(who + ": FP16_MIXED needs an encoder with 16-bit parameters (an "
+                    + "io.github.prefine.core.encoder.Encoder such as TransformerEncoder), found "
+                    + model.encoder().getClass().getName());
+        }
+    }
+
     /** Builds a {@link TrainingStep}; mutable, single-threaded. */
     public static final class Builder {
         private MultiHeadModel model;
@@ -402,25 +431,7 @@ public final class TrainingStep implements AutoCloseable {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("training step: setModel and setData are required");
             }
-            if (!data.taskNames().equals(model.taskNames())) {
-                throw new IllegalArgumentException("training step: data has tasks " + data.taskNames()
-                        + " but the model has heads " + model.taskNames());
-            }
-            if (accumulation <= 0) {
-                throw new IllegalArgumentException("training step: gradient accumulation must be positive, found "
-                        + accumulation);
-            }
-            if (!devices.isEmpty() && !devices.get(0).equals(model.getManager().getDevice())) {
-                throw new IllegalArgumentException("training step: the first device must be the model's "
-                        + model.getManager().getDevice() + ", found " + devices.get(0));
-            }
-            if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
-                throw new IllegalArgumentException("training step: FP16_MIXED runs on one device, found " + devices.size());
-            }
-            if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
-                throw new IllegalArgumentException("training step: FP16_MIXED needs an encoder with 16-bit parameters "
-                        + "(an io.github.prefine.core.encoder.Encoder such as TransformerEncoder)");
-            }
+            check("training step", model, data, precision, accumulation, devices);
             return new TrainingStep(this);
         }
     }
