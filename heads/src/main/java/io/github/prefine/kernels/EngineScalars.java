@@ -132,6 +132,19 @@ public final class EngineScalars {
     }
 
     /**
+     * Returns a shared 0-d constant of {@code like}'s dtype and device, for operands of device
+     * arithmetic that must not copy from the host. Made once per (device, dtype, value) and kept
+     * for the life of the process; do not close or modify it.
+     *
+     * @param like an array of the wanted device and dtype
+     * @param value the constant
+     * @return the shared constant
+     */
+    public static NDArray constant(NDArray like, float value) {
+        return scalar(like, value);
+    }
+
+    /**
      * A 0-d array of {@code x}'s dtype and device, in engine-owned memory, made once per (device,
      * dtype, value) and kept for the life of the process: a constant costs no operation per use.
      */

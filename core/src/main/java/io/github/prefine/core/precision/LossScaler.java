@@ -3,6 +3,7 @@ package io.github.prefine.core.precision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.prefine.kernels.EngineScalars;
 import java.util.Objects;
 
 /**
@@ -35,7 +36,6 @@ public final class LossScaler implements AutoCloseable {
     private final int growthInterval;
     private final NDArray scale;
     private final NDArray growthTracker;
-    private final java.util.Map<Float, NDArray> constants = new java.util.HashMap<>();
     private boolean closed;
 
     private LossScaler(Builder b) {
@@ -108,9 +108,9 @@ public final class LossScaler implements AutoCloseable {
         }
     }
 
-    /** A device scalar made once by {@code full} (no host-to-device copy). */
+    /** A shared device constant of the scale's dtype and device (no host-to-device copy). */
     private NDArray constant(float value) {
-        return constants.computeIfAbsent(value, v -> manager.full(new ai.djl.ndarray.types.Shape(), v, DataType.FLOAT32));
+        return EngineScalars.constant(scale, value);
     }
 
     /**
@@ -159,8 +159,12 @@ public final class LossScaler implements AutoCloseable {
             throw new IllegalArgumentException(
                     "loss scaler: growth tracker must lie in [0, " + growthInterval + "), found " + tracker);
         }
-        scale.muli(constant(0f)).addi(constant(newScale));
-        growthTracker.muli(constant(0f)).addi(constant((float) tracker));
+        // restored values are arbitrary: made for this call, not kept among the shared constants
+        try (NDArray s = manager.full(new ai.djl.ndarray.types.Shape(), newScale, DataType.FLOAT32);
+                NDArray t = manager.full(new ai.djl.ndarray.types.Shape(), (float) tracker, DataType.FLOAT32)) {
+            scale.muli(constant(0f)).addi(s);
+            growthTracker.muli(constant(0f)).addi(t);
+        }
     }
 
     private static NDArray own(NDManager m, NDArray a) {

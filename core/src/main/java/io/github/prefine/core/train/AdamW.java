@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.kernels.EngineScalars;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,7 +68,6 @@ public final class AdamW implements AutoCloseable {
     private NDArray secondMoment;
     /** Step count of each group, float32 on the device (exact to 2^24 steps). */
     private NDArray steps;
-    private final Map<Float, NDArray> constants = new LinkedHashMap<>();
     private boolean closed;
 
     private AdamW(Builder b) {
@@ -126,9 +126,9 @@ public final class AdamW implements AutoCloseable {
         return new Builder();
     }
 
-    /** A device constant of the buffer's dtype, made once (no host-to-device copy). */
+    /** A device constant of the buffer's dtype and device (no host-to-device copy). */
     private NDArray constant(float value) {
-        return constants.computeIfAbsent(value, v -> manager.full(new Shape(), v, DataType.FLOAT32));
+        return EngineScalars.constant(flat.master(), value);
     }
 
     /**
