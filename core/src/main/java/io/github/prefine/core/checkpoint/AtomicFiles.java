@@ -1,4 +1,4 @@
-package io.github.prefine.core.grid;
+package io.github.prefine.core.checkpoint;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,27 +13,39 @@ import java.util.stream.Stream;
 
 /**
  * Whole-file writes that readers and crashes only ever see complete: temp file, then rename. Files
- * get the permissions of the user's umask, as any other tool's.
+ * get the permissions of the user's umask, as any other tool's. Used for results, manifests,
+ * configs and tokenizers alike.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private AtomicFiles() {}
 
     /**
-     * Writes a file atomically.
+     * Writes a text file atomically, in UTF-8.
      *
-     * @param file the file
+     * @param file the file; its folder is created if absent
      * @param text its content
      * @throws IOException if writing fails
      */
-    static void write(Path file, String text) throws IOException {
+    public static void write(Path file, String text) throws IOException {
+        write(file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a file atomically: readers see the old content or the new, never part of it.
+     *
+     * @param file the file; its folder is created if absent
+     * @param bytes its content
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its files are 0600 whatever the umask, and the rename keeps that
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
@@ -55,7 +67,7 @@ final class AtomicFiles {
      * @return how many files were deleted
      * @throws IOException if the folder cannot be walked
      */
-    static int deleteStaleTemps(Path root, java.time.Duration age) throws IOException {
+    public static int deleteStaleTemps(Path root, java.time.Duration age) throws IOException {
         if (!Files.isDirectory(root)) {
             return 0;
         }

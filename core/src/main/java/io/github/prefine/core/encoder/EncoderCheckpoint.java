@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.checkpoint.MalformedCheckpointException;
@@ -16,7 +17,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -359,23 +359,10 @@ public final class EncoderCheckpoint {
         if (tokenizerJson != null) {
             Path target = modelDir.resolve(TOKENIZER_FILE);
             if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
-                Path tmp = modelDir.resolve("." + TOKENIZER_FILE + "." + ProcessHandle.current().pid() + ".tmp");
-                try {
-                    Files.copy(tokenizerJson, tmp, StandardCopyOption.REPLACE_EXISTING);
-                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(tmp);
-                }
+                AtomicFiles.write(target, Files.readAllBytes(tokenizerJson));
             }
         }
-        Path configTmp = modelDir.resolve("." + CONFIG_FILE + "." + ProcessHandle.current().pid() + ".tmp");
-        try {
-            Files.writeString(configTmp, encoder.config().toJson(), StandardCharsets.UTF_8);
-            Files.move(configTmp, modelDir.resolve(CONFIG_FILE), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(configTmp);
-        }
+        AtomicFiles.write(modelDir.resolve(CONFIG_FILE), encoder.config().toJson());
         LOG.info("saved {} encoder to {}", encoder.config().modelType().modelType(), modelDir);
     }
 }

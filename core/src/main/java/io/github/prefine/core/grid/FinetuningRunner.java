@@ -3,6 +3,7 @@ package io.github.prefine.core.grid;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;

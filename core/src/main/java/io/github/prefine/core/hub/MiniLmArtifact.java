@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.ImportedWeights;
 import io.github.prefine.core.checkpoint.OnnxImporter;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
@@ -221,21 +222,10 @@ public final class MiniLmArtifact {
         // every file whole or absent, tokenizer.json last: callers take its presence to mean a
         // complete folder, and two processes writing the same folder write the same bytes
         SafetensorsWriter.write(folder.resolve(SafetensorsReader.MODEL_FILE), weights.tensors());
-        writeWhole(folder.resolve(EncoderCheckpoint.CONFIG_FILE),
+        AtomicFiles.write(folder.resolve(EncoderCheckpoint.CONFIG_FILE),
                 (configJsonText() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        writeWhole(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
+        AtomicFiles.write(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
         LOG.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
-    }
-
-    private static void writeWhole(Path file, byte[] bytes) throws IOException {
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "."
-                + Thread.currentThread().getId() + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /**

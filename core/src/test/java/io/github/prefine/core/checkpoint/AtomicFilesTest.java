@@ -1,4 +1,4 @@
-package io.github.prefine.core.grid;
+package io.github.prefine.core.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
