@@ -98,7 +98,9 @@ public final class FlatParameters implements AutoCloseable {
         this.groupOf = new int[n];
         this.groupStart = new long[groups.size()];
         this.groupEnd = new long[groups.size()];
-        DataType type = null;
+        if (n == 0) {
+            throw new IllegalArgumentException("flat parameters: no parameters");
+        }
         Device device = null;
         for (int i = 0; i < n; i++) {
             NamedParameter p = ordered.get(i);
@@ -115,13 +117,9 @@ public final class FlatParameters implements AutoCloseable {
                 throw new IllegalArgumentException("flat parameters: " + p.key() + " is listed twice");
             }
             device = a.getDevice();
-            type = a.getDataType();
             shapes[i] = a.getShape();
             groupOf[i] = groupIds.get(i);
             offsets[i + 1] = offsets[i] + a.size();
-        }
-        if (type == null) {
-            throw new IllegalArgumentException("flat parameters: no parameters");
         }
         this.total = offsets[n];
         this.halfEnd = offsets[halfCount];
@@ -151,19 +149,27 @@ public final class FlatParameters implements AutoCloseable {
         pieces.close();
         NDList views = views(master);
         for (int i = 0; i < n; i++) {
-            Parameter p = ordered.get(i).parameter();
-            NDArray old = p.getArray();
-            boolean grad = old.hasGradient();
-            NDArray view = views.get(i);
-            view.attach(manager);
-            view.setName(old.getName());
-            rebind(p, view);
-            old.close();
-            if (grad) {
-                // kept for callers that read a parameter's own gradient; training reads the leaf's
-                view.setRequiresGradient(true);
-            }
+            replaceArray(ordered.get(i).parameter(), views.get(i), manager).close();
         }
+    }
+
+    /**
+     * Makes {@code array} the parameter's array, owned by {@code owner}, with the old array's name
+     * and gradient flag (kept for callers that read a parameter's own gradient; training reads the
+     * leaf's).
+     *
+     * @return the old array, which the caller closes or lets its manager free
+     */
+    private static NDArray replaceArray(Parameter p, NDArray array, NDManager owner) {
+        NDArray old = p.getArray();
+        boolean grad = old.hasGradient();
+        array.attach(owner);
+        array.setName(old.getName());
+        rebind(p, array);
+        if (grad) {
+            array.setRequiresGradient(true);
+        }
+        return old;
     }
 
     private static NDArray concat(NDList pieces) {
@@ -418,16 +424,8 @@ public final class FlatParameters implements AutoCloseable {
         if (!closed) {
             closed = true;
             for (NamedParameter np : parameters) {
-                Parameter p = np.parameter();
-                NDArray view = p.getArray();
-                boolean grad = view.hasGradient();
-                NDArray own = view.duplicate();
-                own.attach(parent);
-                own.setName(view.getName());
-                rebind(p, own);
-                if (grad) {
-                    own.setRequiresGradient(true);
-                }
+                // the views die with the buffer below
+                replaceArray(np.parameter(), np.parameter().getArray().duplicate(), parent);
             }
             manager.close();
         }
