@@ -211,6 +211,7 @@ public final class Trainer implements AutoCloseable {
     public FitResult fit() throws IOException {
         MallocHint.giveOnce(devices);
         checkOpen();
+        GradMode.offInThisThread(model.getManager().getEngine());
         int startEpoch = 0;
         if (store != null) {
             Optional<Path> latest = store.latest();

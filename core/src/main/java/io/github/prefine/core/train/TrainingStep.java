@@ -59,6 +59,8 @@ public final class TrainingStep implements AutoCloseable {
         this.accumulation = b.accumulation;
         this.seeds = new java.util.SplittableRandom(b.seed);
         NDManager mm = model.getManager();
+        // the parameters become views of one buffer, filled in place: not to be recorded
+        GradMode.offInThisThread(mm.getEngine());
         List<List<NamedParameter>> groups = new ArrayList<>();
         groups.add(model.encoderParameters());
         for (int t = 0; t < model.numTasks(); t++) {

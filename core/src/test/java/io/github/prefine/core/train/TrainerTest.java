@@ -95,6 +95,30 @@ class TrainerTest {
     }
 
     @Test
+    void aFreshThreadTrainsToTheSameWeights() throws Exception {
+        // PyTorch starts every thread recording gradients; DJL turns that off only where the engine loads
+        SyntheticTasks tasks = new SyntheticTasks(27, 24, 8, THREE);
+        float[][] here = fitAndRead(tasks, 11);
+        java.util.concurrent.atomic.AtomicReference<Object> there = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                there.set(fitAndRead(tasks, 11));
+            } catch (Throwable e) {
+                there.set(e);
+            }
+        });
+        t.start();
+        t.join();
+        if (there.get() instanceof Throwable e) {
+            throw new AssertionError("training in a new thread failed", e);
+        }
+        float[][] other = (float[][]) there.get();
+        for (int i = 0; i < here.length; i++) {
+            assertArrayEquals(here[i], other[i], "parameter " + i);
+        }
+    }
+
+    @Test
     void stopsWhenTheAverageValidationLossDoesNotImproveForPatienceEpochs() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(22, 32, 8, THREE);
         try (NDManager root = NDManager.newBaseManager();
