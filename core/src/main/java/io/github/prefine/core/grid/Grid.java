@@ -240,7 +240,21 @@ public final class Grid {
      *     and the grid is not forced
      */
     public GridSession open() throws IOException {
-        return new GridSession(this);
+        return new GridSession(this, false);
+    }
+
+    /**
+     * Opens a session as a worker of a run whose {@code run.json} another process (a cluster
+     * driver) has already checked and written: the session reads that manifest and neither hashes
+     * the data nor rewrites the file, so workers on other machines, with the data at other paths,
+     * can share the run. Use it only for units and sweeps the checking process planned.
+     *
+     * @return the session, to be closed
+     * @throws IOException if the encoder's config or the manifest cannot be read
+     * @throws IllegalStateException if the output folder has no {@code run.json}
+     */
+    public GridSession openWorker() throws IOException {
+        return new GridSession(this, true);
     }
 
     /** Builds a {@link Grid}; mutable, single-threaded. */

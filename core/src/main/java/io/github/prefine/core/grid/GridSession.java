@@ -70,7 +70,7 @@ public final class GridSession implements AutoCloseable {
     /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
     static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
 
-    GridSession(Grid grid) throws IOException {
+    GridSession(Grid grid, boolean worker) throws IOException {
         this.grid = grid;
         Files.createDirectories(grid.layout.root());
         int stale = AtomicFiles.deleteStaleTemps(grid.layout.root(), STALE_TEMP_AGE);
@@ -84,11 +84,21 @@ public final class GridSession implements AutoCloseable {
         this.prefinetuning = new PrefinetuningRunner(this);
         this.finetuning = new FinetuningRunner(this);
         try {
-            this.manifest = openManifest();
+            this.manifest = worker ? workerManifest() : openManifest();
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** The manifest the checking process wrote; a worker trusts it rather than hashing data again. */
+    private JsonObject workerManifest() throws IOException {
+        Path file = grid.layout.manifest();
+        if (!Files.exists(file)) {
+            throw new IllegalStateException(file + " is missing: a worker session joins a run whose manifest the"
+                    + " driving process has checked and written; open the grid with open() there first");
+        }
+        return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
     }
 
     /** Checks the folder's run.json against this grid before any work, and writes it. */

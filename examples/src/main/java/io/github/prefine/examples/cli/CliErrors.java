@@ -26,11 +26,11 @@ import java.util.concurrent.ExecutionException;
  * expected, and what to do. Exit 1 is for an internal fault: the line says so and asks for
  * {@code --verbose}, which adds the stack trace. Stateless.
  */
-final class CliErrors {
+public final class CliErrors {
     /** Exit code of bad input or environment. */
-    static final int BAD_INPUT = 2;
+    public static final int BAD_INPUT = 2;
     /** Exit code of an internal fault. */
-    static final int INTERNAL = 1;
+    public static final int INTERNAL = 1;
 
     private CliErrors() {}
 
@@ -40,9 +40,15 @@ final class CliErrors {
      * @param exitCode {@link #BAD_INPUT} or {@link #INTERNAL}
      * @param message one line, without the command prefix
      */
-    record Outcome(int exitCode, String message) {}
+    public record Outcome(int exitCode, String message) {}
 
-    static Outcome classify(Throwable thrown) {
+    /**
+     * Classifies what ended a command.
+     *
+     * @param thrown the exception or error
+     * @return the exit code and the line to print
+     */
+    public static Outcome classify(Throwable thrown) {
         Throwable e = unwrap(thrown);
         if (e instanceof IllegalArgumentException || e instanceof io.github.prefine.core.grid.RunMismatchException) {
             return bad(e.getMessage());
@@ -125,8 +131,14 @@ final class CliErrors {
         return new Outcome(BAD_INPUT, message);
     }
 
-    /** Puts a message on one line, as it has to fit a log line and a terminal. */
-    static String oneLine(String message) {
+    // one line, as it has to fit a log line and a terminal
+    /**
+     * Puts a message on one line.
+     *
+     * @param message a message, possibly null
+     * @return the message without line breaks
+     */
+    public static String oneLine(String message) {
         return message == null ? "" : message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
     }
 }

@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline, scaled down, on a synthetic task suite (CPU, a few minutes).",
             "Prints Table 1 and Table 2 and writes them with the plots to --out."})
-public final class DemoCommand implements Callable<Integer> {
+public final class DemoCommand implements Callable<Integer>, GridCommand {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -92,7 +92,34 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
+        int planned = check();
+        Device dev = DeviceOption.parse(device);
+        ConsoleProgress bar = ConsoleProgress.onStderr();
+        // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
+        RunStatus status = new RunStatus(out, planned, System::nanoTime);
+        Grid grid = grid(dev).optProgress(label -> {
+            bar.status(status.line());
+            return new TrainingProgress(bar, label);
+        }).build();
+        long start = System.nanoTime();
+        GridSummary s = grid.run();
+        bar.status(status.line());
+        ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
+        return 0;
+    }
+
+    @Override
+    public int check() {
         checkOptions();
+        return RunStatus.plannedUnits(7, SyntheticTaskSet.of(suite()).targets().size(), 1);
+    }
+
+    private SyntheticSuite suite() {
+        return SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+    }
+
+    @Override
+    public Grid.Builder grid(Device dev) throws java.io.IOException {
         // tiny models are bound by per-operation overhead; one PyTorch thread is as fast and
         // behaves far better on a shared or loaded machine (override with -D on the command line)
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
@@ -101,8 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        Device dev = DeviceOption.parse(device);
-        SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+        SyntheticSuite suite = suite();
         SyntheticTaskSet set = SyntheticTaskSet.of(suite);
         Files.createDirectories(out);
         Path encoder;
@@ -122,10 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
-        ConsoleProgress bar = ConsoleProgress.onStderr();
-        // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
-        RunStatus status = new RunStatus(out, RunStatus.plannedUnits(7, set.targets().size(), 1), System::nanoTime);
-        Grid grid = Grid.builder().setEncoder(encoder).setData(set.data())
+        return Grid.builder().setEncoder(encoder).setData(set.data())
                 .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
@@ -134,15 +157,11 @@ public final class DemoCommand implements Callable<Integer> {
                 // a fixed, short budget: the schedule spans the caps
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
-                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true)
-                .optProgress(label -> {
-                    bar.status(status.line());
-                    return new TrainingProgress(bar, label);
-                }).build();
-        long start = System.nanoTime();
-        GridSummary s = grid.run();
-        bar.status(status.line());
-        ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
-        return 0;
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true);
+    }
+
+    @Override
+    public String device() {
+        return device;
     }
 }

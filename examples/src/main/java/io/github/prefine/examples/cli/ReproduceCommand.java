@@ -41,7 +41,7 @@ import picocli.CommandLine.Option;
         description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
                 + "finetuning of every target over seeds; tables and plots are rewritten after every finished run.",
             "Restart the same command to resume; start it twice on one --out to share the work."})
-public final class ReproduceCommand implements Callable<Integer> {
+public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     private static final Logger LOG = LoggerFactory.getLogger(ReproduceCommand.class);
 
     @CommandLine.Spec
@@ -160,40 +160,15 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
-        List<TaskGroup> g = groups();
-        List<Task> t = targets();
-        checkOptions(t);
-        Split split = reportSplit();
-        LearningRateSelection selection = LearningRateSelection.parse(lrSelection);
-        Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
-        TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
-        int planned = checkData(source, g, t);
+        int planned = check();
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
-        if (threads != null) {
-            // read once when the engine starts, which happens below
-            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
         Device dev = DeviceOption.parse(device);
-        Path enc = EncoderOption.resolve(encoder, out);
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        Grid grid = Grid.builder().setEncoder(enc)
-                .setData(source)
-                .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(g).setTargets(t).setOutput(out)
-                .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
-                .optLearningRates(learningRates)
-                .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
-                .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(split)
-                .optLearningRateSelection(selection).optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
-                .optAllowPartial(allowPartial).optForce(force).optOptions(options())
-                .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
-                .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
-                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict)
-                .optProgress(label -> {
-                    bar.status(status.line());
-                    return new TrainingProgress(bar, label);
-                }).build();
+        Grid grid = grid(dev).optProgress(label -> {
+            bar.status(status.line());
+            return new TrainingProgress(bar, label);
+        }).build();
         int gpus = DeviceOption.gpuCount(device);
         if (gpus > 1) {
             // the folder's run.json is checked (and with --force the folder cleared) once, before workers share it
@@ -206,6 +181,45 @@ public final class ReproduceCommand implements Callable<Integer> {
         Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
+    }
+
+    @Override
+    public int check() {
+        List<Task> t = targets();
+        groups();
+        checkOptions(t);
+        reportSplit();
+        LearningRateSelection.parse(lrSelection);
+        Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
+        return checkData(TaskDataSource.dataRoot(data, Leniency.LENIENT), groups(), t);
+    }
+
+    @Override
+    public Grid.Builder grid(Device dev) throws java.io.IOException {
+        if (threads != null) {
+            // read once when the engine starts, which happens below
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        Path enc = EncoderOption.resolve(encoder, out);
+        return Grid.builder().setEncoder(enc)
+                .setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
+                .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(groups()).setTargets(targets()).setOutput(out)
+                .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
+                .optLearningRates(learningRates)
+                .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
+                .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(reportSplit())
+                .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
+                .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
+                .optAllowPartial(allowPartial).optForce(force).optOptions(options())
+                .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
+                .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
+    }
+
+    @Override
+    public String device() {
+        return device;
     }
 
     /** Every option as given or defaulted, for the run's manifest. */
@@ -346,7 +360,15 @@ public final class ReproduceCommand implements Callable<Integer> {
                 LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET ? 1 : seeds);
     }
 
-    static void printSummary(PrintStream o, GridSummary s, double seconds) {
+    /**
+     * Prints what a grid did: skipped tasks, failed sweeps, the three tables, the paper's verdicts
+     * and the time taken.
+     *
+     * @param o where to print
+     * @param s the grid's summary
+     * @param seconds the wall time
+     */
+    public static void printSummary(PrintStream o, GridSummary s, double seconds) {
         if (!s.missingTasks().isEmpty()) {
             o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
         }

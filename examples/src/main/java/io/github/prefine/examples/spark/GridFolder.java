@@ -1,0 +1,278 @@
+package io.github.prefine.examples.spark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+
+/**
+ * A grid's output or data folder named by a Hadoop URI ({@code hdfs://}, {@code s3a://},
+ * {@code file://} or a plain path), seen by one process through a local folder.
+ *
+ * <p>A folder on the local file system is used in place ("direct"): on a cluster that is a shared
+ * mount such as {@code file:///shared/run}, and the grid's own atomic writes and locks apply. Any
+ * other folder is mirrored: the process pulls the files a unit reads into its local copy and pushes
+ * the files the unit wrote, each to a temporary name renamed into place, so that a reader never
+ * sees half a file and a file whose presence marks work done is pushed last. Not thread-safe.
+ */
+final class GridFolder {
+    private final String uri;
+    private final FileSystem fs;
+    private final org.apache.hadoop.fs.Path remote;
+    private final Path local;
+    private final boolean direct;
+
+    private GridFolder(String uri, FileSystem fs, org.apache.hadoop.fs.Path remote, Path local, boolean direct) {
+        this.uri = uri;
+        this.fs = fs;
+        this.remote = remote;
+        this.local = local;
+        this.direct = direct;
+    }
+
+    /**
+     * Opens a folder.
+     *
+     * @param uri the folder as the user named it
+     * @param conf the Hadoop configuration (credentials, default file system)
+     * @param mirror true to mirror even a local folder (tests of the remote path, or node-local disks)
+     * @param mirrors where this process keeps its local copies of remote folders
+     * @return the folder
+     * @throws IOException if the file system cannot be reached
+     */
+    static GridFolder open(String uri, Configuration conf, boolean mirror, Path mirrors) throws IOException {
+        org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(uri);
+        FileSystem fs = p.getFileSystem(conf);
+        org.apache.hadoop.fs.Path qualified = fs.makeQualified(p);
+        boolean local = "file".equals(qualified.toUri().getScheme());
+        if (local && !mirror) {
+            return new GridFolder(uri, fs, qualified, Path.of(qualified.toUri()), true);
+        }
+        return new GridFolder(uri, fs, qualified, mirrors.resolve(key(qualified.toString())), false);
+    }
+
+    private static String key(String s) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(d, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The folder as the user named it, for messages. */
+    String uri() {
+        return uri;
+    }
+
+    /** The local folder this process reads and writes. */
+    Path local() {
+        return local;
+    }
+
+    /** Whether the folder is used in place rather than mirrored. */
+    boolean direct() {
+        return direct;
+    }
+
+    /**
+     * Tells whether a file or folder exists in the folder itself (not only in the local copy).
+     *
+     * @param relative a path relative to the folder, with {@code /}
+     * @return true when it exists
+     * @throws IOException if the file system fails
+     */
+    boolean exists(String relative) throws IOException {
+        return direct ? Files.exists(local.resolve(relative)) : fs.exists(child(relative));
+    }
+
+    /**
+     * Checks that the folder is a folder, or can be made one, and that this process may write in it.
+     *
+     * @param option the option that named it
+     * @throws IllegalArgumentException naming the folder and what to do
+     * @throws IOException if the file system fails otherwise
+     */
+    void checkWritable(String option) throws IOException {
+        if (fs.exists(remote) && !fs.getFileStatus(remote).isDirectory()) {
+            throw new IllegalArgumentException(option + " " + uri + ": expected a folder, found a file; choose a folder");
+        }
+        org.apache.hadoop.fs.Path probe = child(".prefine-probe-" + UUID.randomUUID());
+        try {
+            fs.mkdirs(remote);
+            fs.create(probe, false).close();
+            fs.delete(probe, false);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + " " + uri + ": cannot write there (" + firstLine(e)
+                    + "); choose a folder this user can write, or fix its permissions");
+        }
+        Files.createDirectories(local);
+    }
+
+    /**
+     * Copies a file or a whole folder from the folder into the local copy; nothing when it is
+     * absent or the folder is used in place.
+     *
+     * @param relative a path relative to the folder
+     * @throws IOException if reading or writing fails
+     */
+    void pull(String relative) throws IOException {
+        if (direct) {
+            return;
+        }
+        org.apache.hadoop.fs.Path from = child(relative);
+        if (!fs.exists(from)) {
+            return;
+        }
+        if (fs.getFileStatus(from).isFile()) {
+            copyIn(from, local.resolve(relative));
+            return;
+        }
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
+        String base = from.toUri().getPath();
+        while (it.hasNext()) {
+            LocatedFileStatus f = it.next();
+            String rel = f.getPath().toUri().getPath().substring(base.length() + 1);
+            if (!rel.contains(".tmp")) {
+                copyIn(f.getPath(), local.resolve(relative).resolve(rel));
+            }
+        }
+    }
+
+    /**
+     * Copies a local file, or every file of a local folder, into the folder, each through a
+     * temporary name renamed into place; nothing when the folder is used in place.
+     *
+     * @param relative a path relative to the folder
+     * @throws IOException if reading or writing fails
+     */
+    void push(String relative) throws IOException {
+        if (direct) {
+            return;
+        }
+        Path from = local.resolve(relative);
+        if (Files.isRegularFile(from)) {
+            copyOut(from, child(relative));
+            return;
+        }
+        if (!Files.isDirectory(from)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
+                if (!f.getFileName().toString().endsWith(".tmp")) {
+                    copyOut(f, child(local.relativize(f).toString().replace('\\', '/')));
+                }
+            }
+        }
+    }
+
+    /**
+     * Deletes a file or folder from the folder and from the local copy.
+     *
+     * @param relative a path relative to the folder
+     * @throws IOException if the file system fails
+     */
+    void delete(String relative) throws IOException {
+        if (!direct) {
+            fs.delete(child(relative), true);
+        }
+    }
+
+    /**
+     * Makes the whole folder readable locally, for input data: used in place when local, else
+     * copied once per process (a listing of names and sizes marks a complete copy).
+     *
+     * @param option the option that named it, for messages
+     * @return the local folder
+     * @throws IllegalArgumentException if the folder does not exist
+     * @throws IOException if copying fails
+     */
+    Path staged(String option) throws IOException {
+        if (!fs.exists(remote) || !fs.getFileStatus(remote).isDirectory()) {
+            throw new IllegalArgumentException(option + " " + uri + ": no such folder; expected the data root in the"
+                    + " TaskCatalog layout (docs/data-layout.md)");
+        }
+        if (direct) {
+            return local;
+        }
+        StringBuilder listing = new StringBuilder();
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(remote, true);
+        while (it.hasNext()) {
+            FileStatus f = it.next();
+            listing.append(f.getPath()).append(' ').append(f.getLen()).append('\n');
+        }
+        Path marker = local.resolve(".prefine-staged");
+        if (Files.exists(marker) && Files.readString(marker).contentEquals(listing)) {
+            return local;
+        }
+        Files.deleteIfExists(marker);
+        pullAll();
+        Files.writeString(marker, listing);
+        return local;
+    }
+
+    private void pullAll() throws IOException {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(remote, true);
+        String base = remote.toUri().getPath();
+        while (it.hasNext()) {
+            LocatedFileStatus f = it.next();
+            copyIn(f.getPath(), local.resolve(f.getPath().toUri().getPath().substring(base.length() + 1)));
+        }
+    }
+
+    private org.apache.hadoop.fs.Path child(String relative) {
+        return new org.apache.hadoop.fs.Path(remote, relative);
+    }
+
+    private void copyIn(org.apache.hadoop.fs.Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
+        Path tmp = to.resolveSibling("." + to.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        try (InputStream in = fs.open(from)) {
+            Files.copy(in, tmp);
+            Files.move(tmp, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private void copyOut(Path from, org.apache.hadoop.fs.Path to) throws IOException {
+        org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(to.getParent(),
+                "." + to.getName() + "." + UUID.randomUUID() + ".tmp");
+        try (OutputStream out = fs.create(tmp, true)) {
+            Files.copy(from, out);
+        }
+        // HDFS refuses to rename onto an existing file: replace it (only reports are ever replaced)
+        if (fs.exists(to)) {
+            fs.delete(to, false);
+        }
+        if (!fs.rename(tmp, to)) {
+            fs.delete(tmp, false);
+            throw new IOException(to + ": could not rename " + tmp.getName() + " into place");
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    @Override
+    public String toString() {
+        return uri + (direct ? "" : " (mirrored at " + local + ")");
+    }
+}

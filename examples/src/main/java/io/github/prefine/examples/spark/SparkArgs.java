@@ -1,0 +1,142 @@
+package io.github.prefine.examples.spark;
+
+import io.github.prefine.examples.cli.DemoCommand;
+import io.github.prefine.examples.cli.GridCommand;
+import io.github.prefine.examples.cli.ReproduceCommand;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * The Spark runner's command line: {@code reproduce} or {@code demo} with that command's own
+ * options, where {@code --out} and {@code --data} may be Hadoop URIs. Those two are taken out and
+ * replaced, in each process, by the local folders that process reads and writes. Immutable;
+ * serializable, as it travels to the executors.
+ *
+ * @param command {@code reproduce} or {@code demo}
+ * @param options the command's other options, as given
+ * @param out the output folder as given (the command's default when absent)
+ * @param data the data root as given (reproduce; the command's default when absent), or null
+ * @param verbose whether {@code --verbose} was given
+ */
+record SparkArgs(String command, List<String> options, String out, String data, boolean verbose) implements Serializable {
+    /** The runner's name in messages. */
+    static final String NAME = "prefine-spark";
+
+    SparkArgs {
+        options = List.copyOf(options);
+    }
+
+    /**
+     * Splits a command line.
+     *
+     * @param args the arguments after the main class
+     * @return the parsed line
+     * @throws IllegalArgumentException for a missing or unknown command, or an option without its value
+     */
+    static SparkArgs parse(String... args) {
+        if (args.length == 0 || !(args[0].equals("reproduce") || args[0].equals("demo"))) {
+            throw new IllegalArgumentException("expected a command, reproduce or demo, found "
+                    + (args.length == 0 ? "nothing" : "'" + args[0] + "'") + "; for example: " + NAME
+                    + " reproduce --data hdfs:///prefine/data --out hdfs:///prefine/run");
+        }
+        String command = args[0];
+        List<String> rest = new ArrayList<>();
+        String out = command.equals("demo") ? "demo-out" : "reproduce-out";
+        String data = command.equals("demo") ? null : "../shared/data";
+        boolean verbose = false;
+        for (int i = 1; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--verbose")) {
+                verbose = true;
+            } else if (a.equals("--out") || a.equals("--data") && data != null) {
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + ": expected a folder or URI after it, found nothing");
+                }
+                if (a.equals("--out")) {
+                    out = args[++i];
+                } else {
+                    data = args[++i];
+                }
+            } else if (a.startsWith("--out=")) {
+                out = a.substring("--out=".length());
+            } else if (a.startsWith("--data=") && data != null) {
+                data = a.substring("--data=".length());
+            } else {
+                rest.add(a);
+            }
+        }
+        return new SparkArgs(command, rest, out, data, verbose);
+    }
+
+    /**
+     * Parses the command's options with its local folders in place of the URIs.
+     *
+     * @param localOut the local output folder
+     * @param localData the local data root, or null (demo)
+     * @return the command, ready to check and to build its grid
+     * @throws CommandLine.ParameterException for a bad option
+     */
+    GridCommand local(Path localOut, Path localData) {
+        List<String> a = new ArrayList<>(options);
+        a.add("--out");
+        a.add(localOut.toString());
+        if (localData != null) {
+            a.add("--data");
+            a.add(localData.toString());
+        }
+        Object c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
+        CommandLine cli = new CommandLine(c);
+        cli.setCommandName(NAME + " " + command);
+        cli.parseArgs(a.toArray(String[]::new));
+        return (GridCommand) c;
+    }
+
+    /**
+     * Tells whether help or the version was asked for.
+     *
+     * @return true for {@code --help}, {@code -h}, {@code --version} or {@code -V}
+     */
+    boolean wantsHelp() {
+        return options.stream().anyMatch(o -> o.equals("--help") || o.equals("-h") || o.equals("--version") || o.equals("-V"));
+    }
+
+    /**
+     * Returns the usage text of the command.
+     *
+     * @return the usage
+     */
+    String usage() {
+        Object c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
+        CommandLine cli = new CommandLine(c);
+        cli.setCommandName(NAME + " " + command);
+        return cli.getUsageMessage();
+    }
+
+    /**
+     * Resolves {@code --precision auto} once, on the driver, so that every process trains and
+     * records the same precision whatever device it has.
+     *
+     * @param gpus whether the executors get GPUs
+     * @return the line with an explicit precision
+     */
+    SparkArgs withAutoPrecision(boolean gpus) {
+        String resolved = gpus ? "fp16-mixed" : "fp32";
+        List<String> o = new ArrayList<>();
+        for (int i = 0; i < options.size(); i++) {
+            String a = options.get(i);
+            if (a.equals("--precision") && i + 1 < options.size() && options.get(i + 1).equalsIgnoreCase("auto")) {
+                o.add(a);
+                o.add(resolved);
+                i++;
+            } else if (a.equalsIgnoreCase("--precision=auto")) {
+                o.add("--precision=" + resolved);
+            } else {
+                o.add(a);
+            }
+        }
+        return new SparkArgs(command, o, out, data, verbose);
+    }
+}

@@ -1,0 +1,155 @@
+package io.github.prefine.examples.spark;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSession;
+import io.github.prefine.core.grid.GridUnit;
+import io.github.prefine.core.train.GradMode;
+import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.examples.cli.ConsoleProgress;
+import io.github.prefine.examples.cli.DeviceOption;
+import io.github.prefine.examples.cli.GridCommand;
+import io.github.prefine.examples.cli.TrainingProgress;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.spark.SparkFiles;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One grid unit as a Spark task: builds the grid from the command line in the executor, stages the
+ * unit's inputs, trains on the GPU Spark assigned (or the {@code --device} option), and pushes the
+ * unit's files. A unit whose files are already there is read back, not trained again, so a retried
+ * task gives what the first try would have.
+ *
+ * <p>Units of one executor run one at a time: the PyTorch engine's random generator, which dropout
+ * draws from, is process-wide, and a unit's results are reproducible only if no other unit reseeds
+ * it meanwhile. Give each executor one GPU.
+ */
+final class UnitTask implements Function<String, String> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(UnitTask.class);
+    /** One unit at a time per executor JVM, for the process-wide random generator. */
+    private static final Object ENGINE = new Object();
+
+    private final SparkArgs args;
+    private final HadoopConf conf;
+    private final boolean mirror;
+    private final String failFirstAttemptOf;
+
+    /**
+     * @param args the command line, with the URIs of the folders
+     * @param conf the driver's Hadoop configuration
+     * @param mirror true to mirror even local folders
+     * @param failFirstAttemptOf a unit id whose first attempt is killed after its first checkpoint
+     *     (the fault-injection hook of the tests), or empty
+     */
+    UnitTask(SparkArgs args, HadoopConf conf, boolean mirror, String failFirstAttemptOf) {
+        this.args = args;
+        this.conf = conf;
+        this.mirror = mirror;
+        this.failFirstAttemptOf = failFirstAttemptOf;
+    }
+
+    @Override
+    public String call(String unitId) throws Exception {
+        synchronized (ENGINE) {
+            return run(unitId);
+        }
+    }
+
+    private String run(String unitId) throws Exception {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        // a task thread starts with PyTorch recording gradients
+        GradMode.offInThisThread(Engine.getInstance());
+        TaskContext ctx = TaskContext.get();
+        Path mirrors = Path.of(SparkFiles.getRootDirectory()).resolve("prefine");
+        GridFolder out = GridFolder.open(args.out(), conf.get(), mirror, mirrors.resolve("out"));
+        Path data = args.data() == null ? null
+                : GridFolder.open(args.data(), conf.get(), mirror, mirrors.resolve("data")).staged("--data");
+        out.pull("run.json");
+        boolean kill = ctx != null && ctx.attemptNumber() == 0 && unitId.equals(failFirstAttemptOf);
+        Worker w = worker(out, data, ctx);
+        long start = System.nanoTime();
+        try {
+            GridUnit unit = w.session().plan().units().stream().filter(u -> u.id().equals(unitId)).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("unit " + unitId + " is not in the grid built on this"
+                            + " executor; the driver and the executors must see the same data and options"));
+            UnitFiles.pull(out, w.grid().layout(), unit);
+            killNext = kill;
+            w.session().run(unit);
+            UnitFiles.push(out, w.grid().layout(), unit);
+        } catch (Exception | Error e) {
+            // a session cut off mid-unit is not reused: the retry builds it afresh
+            closeWorker();
+            throw e;
+        } finally {
+            killNext = false;
+        }
+        Device device = w.device();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        LOG.info("unit {} done on {} in {} s", unitId, device, Math.round(seconds));
+        return unitId;
+    }
+
+    /** The grid and session this executor keeps between units of one submit; one at a time. */
+    private record Worker(String key, Device device, Grid grid, GridSession session) {}
+
+    private static Worker worker;
+    /** Whether the unit about to run is the test hook's victim. */
+    private static boolean killNext;
+
+    /** The session of this command line and device, built once per executor rather than once per unit. */
+    private Worker worker(GridFolder out, Path data, TaskContext ctx) throws Exception {
+        GridCommand command = args.local(out.local(), data);
+        Device device = device(ctx, command.device());
+        String key = args + "|" + out.local() + "|" + data + "|" + device;
+        if (worker != null && worker.key().equals(key)) {
+            return worker;
+        }
+        closeWorker();
+        ConsoleProgress bar = ConsoleProgress.onStderr();
+        Grid grid = command.grid(device).optProgress(label -> killNext ? new KillAfterCheckpoint(label)
+                : new TrainingProgress(bar, label)).build();
+        worker = new Worker(key, device, grid, grid.openWorker());
+        return worker;
+    }
+
+    private static void closeWorker() {
+        if (worker != null) {
+            Worker w = worker;
+            worker = null;
+            w.session().close();
+        }
+    }
+
+    /** The GPU Spark assigned to this task, else what {@code --device} says. */
+    static Device device(TaskContext ctx, String option) {
+        if (ctx != null) {
+            Map<String, ResourceInformation> r = ctx.resourcesJMap();
+            ResourceInformation gpu = r.get("gpu");
+            if (gpu != null && gpu.addresses().length > 0) {
+                return Device.gpu(Integer.parseInt(gpu.addresses()[0].trim()));
+            }
+        }
+        if (DeviceOption.gpuCount(option) > 0) {
+            throw new IllegalArgumentException("--device " + option + ": on Spark each task gets its GPU from"
+                    + " spark.task.resource.gpu.amount; pass --device auto, cpu or gpu:K instead of a count");
+        }
+        return DeviceOption.parse(option);
+    }
+
+    /** The test hook: ends a unit's first attempt as a killed executor would, after its first checkpoint. */
+    private record KillAfterCheckpoint(String run) implements TrainingListener {
+        @Override
+        public void onCheckpoint(Path dir, int epochsDone) {
+            throw new IllegalStateException("fault injected into " + run + " after " + epochsDone + " epoch(s)");
+        }
+    }
+}
