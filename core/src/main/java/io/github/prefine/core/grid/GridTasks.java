@@ -43,8 +43,8 @@ final class GridTasks implements AutoCloseable {
     private final FeatureSettings settings;
     private final Map<String, FeaturizedTask> featurized = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
-    /** The readers' reports of every task read so far, for the run's manifest. */
-    private final Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads = new java.util.LinkedHashMap<>();
+    /** The readers' reports of every task read so far, for the run's manifest and data report. */
+    private final Map<String, DataReport.TaskReads> reads = new java.util.LinkedHashMap<>();
     private SubwordTokenizer tokenizer;
 
     GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings) {
@@ -78,12 +78,12 @@ final class GridTasks implements AutoCloseable {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
             TaskData d = data.load(t);
-            reads.put(t.name(), d.reports());
+            reads.put(t.name(), DataReport.TaskReads.of(d));
             if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
                 // pre-finetuning never scores a test split: do not featurize it
                 Map<Split, List<Example>> kept = new LinkedHashMap<>(d.splits());
                 kept.remove(Split.TEST);
-                d = new TaskData(d.task(), d.labels(), kept, d.reports());
+                d = new TaskData(d.task(), d.labels(), kept, d.reports(), d.validation());
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
             LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
@@ -94,7 +94,7 @@ final class GridTasks implements AutoCloseable {
     }
 
     /** The readers' reports of every task read so far, by task name. */
-    Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads() {
+    Map<String, DataReport.TaskReads> reads() {
         return reads;
     }
 

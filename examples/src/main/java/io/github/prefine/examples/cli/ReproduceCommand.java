@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.grid.DataReport;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridReports;
 import io.github.prefine.core.grid.GridSummary;
@@ -145,8 +146,10 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce-out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
-    @Option(names = "--strict", description = "every input defect is an error: refuse to run when any task's data is"
-            + " missing (default: skip those tasks and say so)")
+    @Option(names = "--strict", description = "every input defect is an error: every task's files are read strictly"
+            + " before any work, and a malformed row, a label outside a task's declared set, an empty validation file"
+            + " or a task without data stops the run with the file and line (default: skip malformed rows and count"
+            + " them, with file:line samples, in --out/data-report.json; skip tasks without data and say so)")
     boolean strict;
 
     @Option(names = "--allow-partial", description = "run settings some of whose groups have no data, named for what "
@@ -166,8 +169,11 @@ public final class ReproduceCommand implements Callable<Integer> {
         Split split = reportSplit();
         LearningRateSelection selection = LearningRateSelection.parse(lrSelection);
         Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
-        TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
+        TaskDataSource source = TaskDataSource.dataRoot(data, strict ? Leniency.STRICT : Leniency.LENIENT);
         int planned = checkData(source, g, t);
+        if (strict) {
+            readStrictly(source, g, t);
+        }
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         if (threads != null) {
             // read once when the engine starts, which happens below
@@ -346,6 +352,22 @@ public final class ReproduceCommand implements Callable<Integer> {
                 LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET ? 1 : seeds);
     }
 
+    /**
+     * Reads every task strictly before the encoder is resolved or any training starts, so that a
+     * defect deep in a pre-finetuning file stops the run now, naming its file and line, rather
+     * than hours into it; the grid reads the files again when it needs them.
+     */
+    private void readStrictly(TaskDataSource source, List<TaskGroup> g, List<Task> t) throws java.io.IOException {
+        List<Task> all = new ArrayList<>(t);
+        TaskCatalog.prefinetuning().stream().filter(task -> g.contains(task.group())).forEach(all::add);
+        for (Task task : all) {
+            if (source.missing(task).isEmpty()) {
+                source.load(task);
+            }
+        }
+        LOG.info("--strict: the files of {} tasks read without a defect", all.size());
+    }
+
     static void printSummary(PrintStream o, GridSummary s, double seconds) {
         if (!s.missingTasks().isEmpty()) {
             o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
@@ -366,6 +388,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         }
         Verdicts.multiTask(w.table2()).forEach(o::println);
         Verdicts.stability(w.table1()).forEach(o::println);
+        s.data().summary(w.files().isEmpty() ? DataReport.FILE
+                : w.files().get(0).getParent().resolve(DataReport.FILE).toString()).forEach(o::println);
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
         o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
                 s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,
