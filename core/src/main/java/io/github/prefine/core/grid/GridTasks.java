@@ -86,11 +86,33 @@ final class GridTasks implements AutoCloseable {
                 d = new TaskData(d.task(), d.labels(), kept, d.reports(), d.validation());
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            reads.put(t.name(), withFeatureSkips(reads.get(t.name()), f));
             LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
                     f.features().get(Split.VALIDATION).size());
             featurized.put(t.name(), f);
         }
         return f;
+    }
+
+    /**
+     * Adds what featurization skipped (an example the tokenizer rejects, a word holding
+     * whitespace) as a {@code features/<split>} entry per split, samples being example ids (file:line
+     * for line-based files) with the reason.
+     */
+    static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads, FeaturizedTask f) {
+        Map<String, io.github.prefine.core.data.ReadReport> files = new LinkedHashMap<>(reads.files());
+        f.features().forEach((split, features) -> {
+            io.github.prefine.core.features.FeatureReport r = features.report();
+            if (r.skippedCount() > 0) {
+                Map<String, List<String>> samples = new LinkedHashMap<>();
+                r.skippedSamples().forEach((reason, ids) -> samples.put(reason,
+                        ids.stream().map(id -> id + ": " + reason).toList()));
+                files.put("features/" + split.name().toLowerCase(java.util.Locale.ROOT),
+                        new io.github.prefine.core.data.ReadReport(r.name(), r.examplesRead(),
+                                r.examplesRead() - r.skippedCount(), r.skipped(), Map.of(), Map.of(), Map.of(), samples));
+            }
+        });
+        return new DataReport.TaskReads(reads.validation(), files);
     }
 
     /** The readers' reports of every task read so far, by task name. */

@@ -103,6 +103,36 @@ class DataReportTest {
     }
 
     @Test
+    void featurizationSkipsJoinTheTaskWithExampleIds(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("data");
+        Files.createDirectories(root.resolve("sl"));
+        // a TAB-separated token holding a space cannot be one word of the encoder's input
+        Files.writeString(root.resolve("sl/train.conll"), "x\tB-X\ny\tI-X\n\na b\tO\nx\tB-X\n\nx\tB-X\n\nx\tB-X\n\n"
+                + "y\tO\n\nx\tB-X\n");
+        io.github.prefine.core.data.ConllReader conll = io.github.prefine.core.data.ConllReader.builder()
+                .optSeparator(io.github.prefine.core.data.ConllReader.Separator.TAB).build();
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .build()).build();
+        TaskData d = t.load(root, Leniency.LENIENT);
+        io.github.prefine.core.task.FeaturizedTask f;
+        try (io.github.prefine.core.tokenize.SubwordTokenizer tok = io.github.prefine.core.tokenize.SubwordTokenizer
+                .builder().setTokenizerPath(io.github.prefine.core.pipeline.WordTokenizer.write(dir.resolve("t.json"),
+                        List.of("a", "b", "x", "y"))).build()) {
+            f = io.github.prefine.core.task.FeaturizedTask.featurize(d, tok,
+                    new io.github.prefine.core.features.FeatureSettings(16, 16, 4, 0, 0, 1L));
+        }
+        DataReport.TaskReads r = GridTasks.withFeatureSkips(DataReport.TaskReads.of(d), f);
+        // the sentence of line 4 lands in train or in the held-out validation; either way it is counted
+        String key = r.files().containsKey("features/train") ? "features/train" : "features/validation";
+        io.github.prefine.core.data.ReadReport fr = r.files().get(key);
+        assertEquals(Map.of("empty word or word holding whitespace", 1), fr.skipped());
+        assertEquals(List.of("sl/train.conll:4: empty word or word holding whitespace"),
+                fr.samples("empty word or word holding whitespace"));
+        assertEquals(1, r.dropped());
+    }
+
+    @Test
     void newerReadsReplaceTheirTaskAndKeepTheOthers() {
         DataReport.TaskReads a = new DataReport.TaskReads("a/dev.tsv", Map.of());
         DataReport.TaskReads b = new DataReport.TaskReads("b/dev.tsv", Map.of());
