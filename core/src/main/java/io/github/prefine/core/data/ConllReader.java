@@ -115,7 +115,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         List<String> tokens = new ArrayList<>();
         List<String> tags = new ArrayList<>();
         int firstLine = -1;
-        String defect = null;
+        Defects.Found defect = null;
         int sentences = 0;
         int bomsInside = 0;
         int converted = 0;
@@ -128,7 +128,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 if (firstLine >= 0 || defect != null) {
                     sentences++;
                     if (defect != null) {
-                        report.skip(defect);
+                        defect.skip(report);
                     } else {
                         List<String> t = scheme.toTrainingScheme(tags);
                         for (int i = 0; i < t.size(); i++) {
@@ -147,7 +147,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
             }
             if (text == null) {
                 // lenient only: strict mode threw while decoding
-                defect = defect == null ? INVALID_UTF8 : defect;
+                defect = defect == null ? Defects.invalidUtf8(line) : defect;
                 if (firstLine < 0) {
                     firstLine = line.number();
                 }
@@ -167,14 +167,14 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 expectedColumns = fields.length;
                 if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
                         || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
-                    defect = Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                    defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
                             "at least 2 " + sepName() + " fields (token, tag)", String.valueOf(fields.length));
                     expectedColumns = 0;
                     continue;
                 }
             }
             if (fields.length != expectedColumns) {
-                defect = Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
                         expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
                         String.valueOf(fields.length));
                 continue;
@@ -187,11 +187,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 bomsInside += before - token.length();
             }
             if (token.isEmpty()) {
-                defect = Defects.reason(leniency, EMPTY_TOKEN, name, line.number(), "a non-empty token", "an empty one");
+                defect = Defects.found(leniency, EMPTY_TOKEN, name, line.number(), "a non-empty token", "an empty one");
                 continue;
             }
             if (!scheme.isValid(tag)) {
-                defect = Defects.reason(leniency, INVALID_TAG, name, line.number(),
+                defect = Defects.found(leniency, INVALID_TAG, name, line.number(),
                         scheme.describe() + " (" + scheme + ")", "'" + tag + "'");
                 continue;
             }

@@ -135,7 +135,8 @@ public final class MrqaReader implements DatasetReader<QaExample> {
             }
         }
         if (answers.isEmpty()) {
-            report.skip(SquadReader.NO_VALID_ANSWER);
+            report.skip(SquadReader.NO_VALID_ANSWER, at.error(qp, "a question with an answer span inside the context",
+                    "none of its " + detected.size() + " detected answers (qid " + id + ")").getMessage());
             return null;
         }
         return new QaExample(id, question, context, answers);

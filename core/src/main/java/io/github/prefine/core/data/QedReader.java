@@ -89,7 +89,8 @@ public final class QedReader implements DatasetReader<QaExample> {
             }
         }
         if (answers.isEmpty()) {
-            report.skip(NO_SINGLE_SPAN_ANSWER);
+            report.skip(NO_SINGLE_SPAN_ANSWER, at.error("$.annotation", "a single-span answer in the paragraph",
+                    "none (example_id " + id + ")").getMessage());
             return null;
         }
         return new QaExample(id, question, context, answers);

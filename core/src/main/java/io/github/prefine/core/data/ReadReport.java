@@ -1,7 +1,9 @@
 package io.github.prefine.core.data;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,15 +12,21 @@ import java.util.Objects;
  * repaired or cleaned, per reason.
  *
  * <p>A record is the file's natural unit: a sentence (CoNLL), a row (TSV, CSV), a line (JSON
- * lines) or a question (SQuAD). Maps keep the order in which reasons first occurred. Immutable;
- * equality covers every field.
+ * lines) or a question (SQuAD). Maps keep the order in which reasons first occurred. Each skipped
+ * or flagged reason keeps its first {@value #MAX_SAMPLES} samples: where the unit was and what was
+ * wrong, in the words a strict read would have thrown ({@code wnut17/train.conll:412: expected 2
+ * tab-separated fields (token, tag), found 3}). Immutable; equality covers every field.
  *
  * @param file the short file name (parent folder and name)
  * @param records units seen in the file, kept or not
  * @param examples examples returned
- * @param skipped units dropped, per reason (always empty after a strict read, which throws instead)
+ * @param skipped units dropped, per reason (after a strict read only the reasons that are not
+ *     defects, such as an unanswerable question, since defects throw instead)
  * @param repaired values changed by a documented repair rule, per rule
  * @param cleaned harmless artefacts removed (byte-order marks), per kind
+ * @param flagged units kept but worth knowing about, per reason (for example evaluation examples
+ *     whose label the head cannot predict, which are scored as wrong)
+ * @param samples up to {@value #MAX_SAMPLES} located samples per skipped or flagged reason
  */
 public record ReadReport(
         String file,
@@ -26,17 +34,70 @@ public record ReadReport(
         int examples,
         Map<String, Integer> skipped,
         Map<String, Integer> repaired,
-        Map<String, Integer> cleaned) {
+        Map<String, Integer> cleaned,
+        Map<String, Integer> flagged,
+        Map<String, List<String>> samples) {
+    /** How many samples a report keeps per reason. */
+    public static final int MAX_SAMPLES = 3;
+
     /** Checks the fields and copies the maps, keeping their order. */
     public ReadReport {
         Objects.requireNonNull(file, "file");
         skipped = copy(skipped);
         repaired = copy(repaired);
         cleaned = copy(cleaned);
+        flagged = copy(flagged);
+        Map<String, List<String>> s = new LinkedHashMap<>();
+        samples.forEach((k, v) -> s.put(k, List.copyOf(v)));
+        samples = Collections.unmodifiableMap(s);
+    }
+
+    /**
+     * Creates a report without flagged units or samples.
+     *
+     * @param file the short file name
+     * @param records units seen
+     * @param examples examples returned
+     * @param skipped units dropped, per reason
+     * @param repaired values repaired, per rule
+     * @param cleaned artefacts removed, per kind
+     */
+    public ReadReport(String file, int records, int examples, Map<String, Integer> skipped,
+            Map<String, Integer> repaired, Map<String, Integer> cleaned) {
+        this(file, records, examples, skipped, repaired, cleaned, Map.of(), Map.of());
     }
 
     private static Map<String, Integer> copy(Map<String, Integer> m) {
         return Collections.unmodifiableMap(new LinkedHashMap<>(m));
+    }
+
+    /**
+     * Returns the samples kept for one reason.
+     *
+     * @param reason a skipped or flagged reason as reported
+     * @return up to {@value #MAX_SAMPLES} located messages, in file order; empty when none
+     */
+    public List<String> samples(String reason) {
+        return samples.getOrDefault(reason, List.of());
+    }
+
+    /**
+     * Returns the count flagged for one reason.
+     *
+     * @param reason a reason as reported
+     * @return its count, 0 when absent
+     */
+    public int flagged(String reason) {
+        return flagged.getOrDefault(reason, 0);
+    }
+
+    /**
+     * Returns the total number of flagged units.
+     *
+     * @return the sum over reasons
+     */
+    public int totalFlagged() {
+        return flagged.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /**
@@ -94,6 +155,8 @@ public record ReadReport(
         private final Map<String, Integer> skipped = new LinkedHashMap<>();
         private final Map<String, Integer> repaired = new LinkedHashMap<>();
         private final Map<String, Integer> cleaned = new LinkedHashMap<>();
+        private final Map<String, Integer> flagged = new LinkedHashMap<>();
+        private final Map<String, List<String>> samples = new LinkedHashMap<>();
 
         /**
          * Starts an empty report.
@@ -137,7 +200,7 @@ public record ReadReport(
         }
 
         /**
-         * Counts one skipped unit.
+         * Counts one skipped unit without a sample; prefer {@link #skip(String, String)}.
          *
          * @param reason why it was skipped
          * @return this builder
@@ -145,6 +208,42 @@ public record ReadReport(
         public Builder skip(String reason) {
             skipped.merge(reason, 1, Integer::sum);
             return this;
+        }
+
+        /**
+         * Counts one skipped unit and keeps where it was, while the reason has fewer than
+         * {@value #MAX_SAMPLES} samples.
+         *
+         * @param reason why it was skipped
+         * @param sample where and what, as a strict read would say it ({@code file:line: expected
+         *     X, found Y})
+         * @return this builder
+         */
+        public Builder skip(String reason, String sample) {
+            skipped.merge(reason, 1, Integer::sum);
+            sample(reason, sample);
+            return this;
+        }
+
+        /**
+         * Counts one unit kept but flagged, and keeps where it was while the reason has fewer than
+         * {@value #MAX_SAMPLES} samples.
+         *
+         * @param reason what is special about it
+         * @param sample where and what
+         * @return this builder
+         */
+        public Builder flag(String reason, String sample) {
+            flagged.merge(reason, 1, Integer::sum);
+            sample(reason, sample);
+            return this;
+        }
+
+        private void sample(String reason, String sample) {
+            List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());
+            if (s.size() < MAX_SAMPLES) {
+                s.add(Objects.requireNonNull(sample, "sample"));
+            }
         }
 
         /**
@@ -178,7 +277,7 @@ public record ReadReport(
          * @return the report
          */
         public ReadReport build() {
-            return new ReadReport(file, records, examples, skipped, repaired, cleaned);
+            return new ReadReport(file, records, examples, skipped, repaired, cleaned, flagged, samples);
         }
     }
 }

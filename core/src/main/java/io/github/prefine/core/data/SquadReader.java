@@ -105,7 +105,8 @@ public final class SquadReader implements DatasetReader<QaExample> {
             good.add(new GoldAnswer(t, start));
         }
         if (good.isEmpty() && !answers.isEmpty()) {
-            report.skip(NO_VALID_ANSWER);
+            report.skip(NO_VALID_ANSWER, at.error(qp, "a question with an answer at its offset",
+                    "none of its " + answers.size() + " answers").getMessage());
             return null;
         }
         return new QaExample(id, question, context, good);

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * verbatim, including SubjQA's trailing {@code ANSWERNOTFOUND} marker), answer {@code
  * human_ans_spans} at {@code human_ans_indices = "(start, end)"}. Rows of one pair are merged, in
  * file order. Rows whose answer is {@code ANSWERNOTFOUND} carry no answer; a pair with only such
- * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style.
+ * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style, and such
+ * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
+ * kept with its answers). Every skip keeps samples located at a row's line.
  *
  * <p>Answer check: the answer must equal {@code review[start, end)}. SubjQA's answer strings are
  * whitespace-tokenised ("Picoult 's"), so one repair applies: when the non-whitespace characters
@@ -44,6 +46,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     public static final String UNANSWERABLE = "unanswerable question";
     /** Repair rule: answer equals the review span once whitespace is ignored. */
     public static final String REPAIR_WHITESPACE = "answer equals the review span up to whitespace";
+    /** Skip reason: an ANSWERNOTFOUND row of a question–review pair that other rows answer. */
+    public static final String NOT_FOUND_BESIDE_ANSWERS = "ANSWERNOTFOUND row of an answered question";
     /** Skip reason: a structurally malformed row. */
     public static final String MALFORMED_ROW = "malformed row";
 
@@ -61,12 +65,15 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     private static final class Pair {
         final String question;
         final String review;
+        final int firstLine;
         final List<GoldAnswer> answers = new ArrayList<>();
+        final List<Integer> notFoundLines = new ArrayList<>();
         boolean hadAnswerRows;
 
-        Pair(String question, String review) {
+        Pair(String question, String review, int firstLine) {
             this.question = question;
             this.review = review;
+            this.firstLine = firstLine;
         }
     }
 
@@ -97,7 +104,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                             header.size() + " comma-separated fields", String.valueOf(f.size()));
                 }
                 String id = f.get(col[0]);
-                Pair p = pairs.computeIfAbsent(id, k -> new Pair(f.get(col[1]), f.get(col[2])));
+                Pair p = pairs.computeIfAbsent(id, k -> new Pair(f.get(col[1]), f.get(col[2]), row.line()));
                 if (!p.review.equals(f.get(col[2])) || !p.question.equals(f.get(col[1]))) {
                     throw new MalformedDatasetException(name, Integer.toString(row.line()),
                             "the same question and review as the earlier rows of q_review_id " + id,
@@ -105,6 +112,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 }
                 String text = f.get(col[3]);
                 if (text.equals(NOT_FOUND)) {
+                    p.notFoundLines.add(row.line());
                     continue;
                 }
                 p.hadAnswerRows = true;
@@ -120,7 +128,9 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 } else {
                     int end = QaAnswers.whitespaceInsensitiveEnd(p.review, text, start);
                     if (end < 0) {
-                        report.skip(SquadReader.ANSWER_NOT_AT_OFFSET);
+                        report.skip(SquadReader.ANSWER_NOT_AT_OFFSET, new MalformedDatasetException(name,
+                                Integer.toString(row.line()), QaAnswers.expectation(text, start),
+                                QaAnswers.found(p.review, text, start)).getMessage());
                         continue;
                     }
                     report.repair(REPAIR_WHITESPACE);
@@ -136,16 +146,30 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         List<QaExample> out = new ArrayList<>();
         for (Map.Entry<String, Pair> e : pairs.entrySet()) {
             Pair p = e.getValue();
+            String at = Integer.toString(p.firstLine);
             if (!p.answers.isEmpty()) {
                 out.add(new QaExample(e.getKey(), p.question, p.review, p.answers));
+                for (int line : p.notFoundLines) {
+                    report.skip(NOT_FOUND_BESIDE_ANSWERS, new MalformedDatasetException(name, Integer.toString(line),
+                            "an answer span (SQuAD v1.1-style QA)", NOT_FOUND + " beside " + p.answers.size()
+                            + " answer(s) of q_review_id " + e.getKey()).getMessage());
+                }
+            } else if (p.hadAnswerRows) {
+                report.skip(SquadReader.NO_VALID_ANSWER, new MalformedDatasetException(name, at,
+                        "an answer at its offset for q_review_id " + e.getKey(), "none").getMessage());
             } else {
-                report.skip(p.hadAnswerRows ? SquadReader.NO_VALID_ANSWER : UNANSWERABLE);
+                report.skip(UNANSWERABLE, new MalformedDatasetException(name, at,
+                        "an answer for q_review_id " + e.getKey() + " (SQuAD v1.1-style QA)",
+                        "only " + NOT_FOUND + " rows").getMessage());
             }
         }
         Defects.requireRecords(rows.size() - 1, leniency, report, name, "", "at least one row after the header",
                 "none");
         ReadReport rep = report.records(rows.size() - 1).examples(out.size()).build();
-        LOG.debug("{}: {}", name, rep);
+        if (rep.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} rows or questions: {}", name, rep.totalSkipped(), rows.size() - 1,
+                    rep.skipped());
+        }
         return new ReadResult<>(out, rep);
     }
 }

@@ -90,13 +90,13 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             }
             rows++;
             if (line.text() == null) {
-                report.skip(INVALID_UTF8);
+                Defects.invalidUtf8(line).skip(report);
                 continue;
             }
             String[] f = line.text().split("\t", -1);
             if (f.length != names.size()) {
-                report.skip(Defects.reason(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                        names.size() + " tab-separated fields " + names, String.valueOf(f.length)));
+                Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                        names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
                 continue;
             }
             Map<String, String> values = new HashMap<>();

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads the WiC v1.0 package format: {@code X.data.txt} with its sibling {@code X.gold.txt}.
@@ -20,6 +22,7 @@ import java.util.Map;
  * unlabelled examples. Ids are {@code file:line}. Immutable and thread-safe.
  */
 public final class WicReader implements DatasetReader<TextExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(WicReader.class);
     /** Template of text A, shared with the JSON lines WiC reader. */
     static final String TEXT_A = "{word}: {sentence1}";
     /** Template of text B. */
@@ -54,33 +57,37 @@ public final class WicReader implements DatasetReader<TextExample> {
         for (int i = 0; i < data.size(); i++) {
             TextFiles.Line line = data.get(i);
             if (line.text() == null) {
-                report.skip(Defects.INVALID_UTF8);
+                Defects.invalidUtf8(line).skip(report);
                 continue;
             }
             String[] f = line.text().split("\t", -1);
             String label = null;
-            String problem = null;
+            Defects.Found problem = null;
             if (f.length != 5) {
-                problem = Defects.reason(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
+                problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
                         "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
             } else if (gold != null) {
                 String g = gold.get(i).text().strip();
                 if (g.equals("T") || g.equals("F")) {
                     label = g.equals("T") ? "true" : "false";
                 } else {
-                    problem = Defects.reason(leniency, TsvClassificationReader.WRONG_FIELD_COUNT,
+                    problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT,
                             TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
                 }
             }
             if (problem != null) {
-                report.skip(problem);
+                problem.skip(report);
                 continue;
             }
             Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
             out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
         }
         Defects.requireRecords(data.size(), leniency, report, name, "", "at least one row", "an empty file");
-        return new ReadResult<>(out, report.records(data.size()).examples(out.size()).build());
+        ReadReport r = report.records(data.size()).examples(out.size()).build();
+        if (r.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), data.size(), r.skipped());
+        }
+        return new ReadResult<>(out, r);
     }
 
     private static List<TextFiles.Line> nonBlank(List<TextFiles.Line> lines) {

@@ -17,12 +17,17 @@ import java.util.Objects;
  * input truncated to the maximum length ({@link Truncation#LONGEST_FIRST} for pairs), its label
  * mapped to the index in the caller's label list.
  *
- * <p>Examples whose label is missing from the list are skipped and reported; unlabelled examples
- * ({@code label == null}) are kept with label -1 and counted. Immutable and thread-safe; each
+ * <p>Unlabelled examples ({@code label == null}) are kept with label -1 (ignored by the loss) and
+ * counted. So are examples whose label is missing from the list, counted as {@link
+ * #LABEL_OUTSIDE_LIST}: a task scores them by their gold label, which no prediction can match, so
+ * they count as wrong rather than vanish from the score. Immutable and thread-safe; each
  * {@link #featurize} call derives and closes its own tokenizer variant from the given one, which
  * it does not own.
  */
 public final class ClassificationFeaturizer extends FeaturizerBase {
+    /** Feature report counter: examples kept with an ignored label because it is not in the list. */
+    public static final String LABEL_OUTSIDE_LIST = "label not in the label list (ignored by the loss, scored as wrong)";
+
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
 
@@ -78,12 +83,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                 List<Integer> singles = new ArrayList<>();
                 List<Integer> pairs = new ArrayList<>();
                 for (int i = from; i < to; i++) {
-                    TextExample ex = examples.get(i);
-                    if (ex.label() != null && !labelIds.containsKey(ex.label())) {
-                        report.skip(ex.id(), "label not in the label list");
-                        continue;
-                    }
-                    (ex.isPair() ? pairs : singles).add(i);
+                    (examples.get(i).isPair() ? pairs : singles).add(i);
                 }
                 TokenEncoding[] encSingle = ChunkEncoder.encode(
                         () -> tok.encodeBatch(singles.stream().map(i -> examples.get(i).textA()).toList()),
@@ -116,10 +116,13 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                         report.truncated();
                     }
                     int row = rows.add(e.ids(), e.typeIds(), e.length());
+                    Integer id = ex.label() == null ? null : labelIds.get(ex.label());
                     if (ex.label() == null) {
                         report.count("unlabelled", 1);
+                    } else if (id == null) {
+                        report.count(LABEL_OUTSIDE_LIST, 1);
                     }
-                    labelOf[row] = ex.label() == null ? -1 : labelIds.get(ex.label());
+                    labelOf[row] = id == null ? -1 : id;
                     exampleOf[row] = i;
                 }
             }

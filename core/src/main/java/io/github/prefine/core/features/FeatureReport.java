@@ -22,6 +22,7 @@ import java.util.Objects;
  *     sub-tokens}, {@code max windows per example}, {@code answer in no single window})
  * @param tokenPositions stored token positions (unpadded)
  * @param storedBytes bytes of the primitive arrays holding the features
+ * @param skippedSamples per skip reason, the ids of its first {@value #MAX_SAMPLES} examples
  */
 public record FeatureReport(
         String name,
@@ -32,7 +33,10 @@ public record FeatureReport(
         List<String> skippedIds,
         Map<String, Long> counters,
         long tokenPositions,
-        long storedBytes) {
+        long storedBytes,
+        Map<String, List<String>> skippedSamples) {
+    /** How many example ids {@link #skippedSamples()} keeps per reason. */
+    public static final int MAX_SAMPLES = 3;
 
     /** Checks and copies the collections (keeping their order). */
     public FeatureReport {
@@ -40,6 +44,28 @@ public record FeatureReport(
         skipped = ImmutableMap.copyOf(skipped);
         skippedIds = ImmutableList.copyOf(skippedIds);
         counters = ImmutableMap.copyOf(counters);
+        ImmutableMap.Builder<String, List<String>> s = ImmutableMap.builder();
+        skippedSamples.forEach((k, v) -> s.put(k, ImmutableList.copyOf(v)));
+        skippedSamples = s.build();
+    }
+
+    /**
+     * Creates a report without per-reason samples.
+     *
+     * @param name the task or split name
+     * @param examplesRead examples handed to the featurizer
+     * @param featuresMade stored rows
+     * @param truncated examples that lost tokens
+     * @param skipped reason to count
+     * @param skippedIds ids of the skipped examples
+     * @param counters format-specific counts
+     * @param tokenPositions stored token positions
+     * @param storedBytes bytes of the stored arrays
+     */
+    public FeatureReport(String name, int examplesRead, int featuresMade, int truncated, Map<String, Integer> skipped,
+            List<String> skippedIds, Map<String, Long> counters, long tokenPositions, long storedBytes) {
+        this(name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes,
+                Map.of());
     }
 
     /**

@@ -16,6 +16,7 @@ final class ReportCollector {
     private int truncated;
     private final Map<String, Integer> skipped = new LinkedHashMap<>();
     private final List<String> skippedIds = new ArrayList<>();
+    private final Map<String, List<String>> samples = new LinkedHashMap<>();
     private final Map<String, Long> counters = new LinkedHashMap<>();
 
     ReportCollector(String name, int examplesRead) {
@@ -26,6 +27,10 @@ final class ReportCollector {
     void skip(String id, String reason) {
         skipped.merge(reason, 1, Integer::sum);
         skippedIds.add(id);
+        List<String> s = samples.computeIfAbsent(reason, k -> new ArrayList<>());
+        if (s.size() < FeatureReport.MAX_SAMPLES) {
+            s.add(id);
+        }
     }
 
     void truncated() {
@@ -42,7 +47,8 @@ final class ReportCollector {
 
     FeatureReport finish(int featuresMade, long tokenPositions, long storedBytes) {
         FeatureReport r = new FeatureReport(
-                name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes);
+                name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes,
+                samples);
         if (!skipped.isEmpty()) {
             LOG.warn("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
         }

@@ -23,12 +23,18 @@ import java.util.TreeMap;
  * <p>The first sub-token of each word carries the word's tag id; later sub-tokens and special
  * tokens get -100, unless {@link Builder#optLabelAllSubTokens(boolean)} gives every sub-token its
  * word's tag (HF's {@code label_all_tokens}). Sentences longer than the maximum length are
- * truncated; the report counts them and the words cut off. Skipped and reported: sentences with a
- * tag outside the label list, with an empty word or a word holding whitespace, or rejected by the
- * tokenizer. Tags are used as given (no IOB1→IOB2 conversion here). Immutable and thread-safe;
+ * truncated; the report counts them and the words cut off. Skipped and reported: sentences with
+ * an empty word or a word holding whitespace, or rejected by the tokenizer. A word whose tag is
+ * outside the label list is kept with its positions ignored by the loss and counted as {@link
+ * #TAG_OUTSIDE_LIST}: the task scores it by its gold tag, which no prediction can match, so it
+ * counts against the score rather than vanish. Tags are used as given (no IOB1→IOB2 conversion
+ * here). Immutable and thread-safe;
  * the given tokenizer is not owned.
  */
 public final class TokenClassificationFeaturizer extends FeaturizerBase {
+    /** Feature report counter: words kept with ignored positions because their tag is not in the list. */
+    public static final String TAG_OUTSIDE_LIST = "words whose tag is not in the label list (ignored by the loss, scored as wrong)";
+
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
     private final boolean labelAll;
@@ -71,6 +77,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         ReportCollector report = new ReportCollector(name, examples.size());
         List<Integer> kept = new ArrayList<>(examples.size());
         List<int[]> tagIds = new ArrayList<>(examples.size());
+        long outside = 0;
         for (int i = 0; i < examples.size(); i++) {
             TokenExample ex = examples.get(i);
             String problem = null;
@@ -78,7 +85,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             for (int w = 0; w < ids.length && problem == null; w++) {
                 Integer id = labelIds.get(ex.tags().get(w));
                 if (id == null) {
-                    problem = "tag not in the label list";
+                    outside++;
+                    ids[w] = -1;
                 } else {
                     ids[w] = id;
                 }
@@ -92,6 +100,9 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 kept.add(i);
                 tagIds.add(ids);
             }
+        }
+        if (outside > 0) {
+            report.count(TAG_OUTSIDE_LIST, outside);
         }
         Rows acc = new Rows(report, tokenizer.padId(), examples.size());
         if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc)) {
@@ -235,10 +246,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 if (w < 0) {
                     b = TokenClassificationFeatures.ignored(labelAll);
                 } else if (w != prev) {
-                    b = TokenClassificationFeatures.first(labelAll, tags[w]);
+                    // a tag outside the list (-1) is ignored by the loss; its word still counts as a first sub-token
+                    b = tags[w] < 0 ? TokenClassificationFeatures.ignored(labelAll)
+                            : TokenClassificationFeatures.first(labelAll, tags[w]);
                     firstWords[firsts++] = w;
                 } else {
-                    b = labelAll ? (byte) tags[w] : TokenClassificationFeatures.ignored(false);
+                    b = labelAll && tags[w] >= 0 ? (byte) tags[w] : TokenClassificationFeatures.ignored(labelAll);
                 }
                 if (w >= 0) {
                     prev = w;

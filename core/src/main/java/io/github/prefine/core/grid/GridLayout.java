@@ -16,8 +16,9 @@ import java.util.Objects;
  *       the sweep's choice;
  *   <li>{@code finetune/<sweep>/lr-<rate>.json}: one finetuning run's scores;
  *       {@code finetune/<sweep>.json} the sweep's choice;
- *   <li>{@code locks/}: the sweep locks; the tables, the plots and {@code run.json} (what produced
- *       the folder, {@link #manifest()}) sit at the top; every kept encoder folder holds
+ *   <li>{@code locks/}: the sweep locks; the tables, the plots, {@code run.json} (what produced
+ *       the folder, {@link #manifest()}) and {@code data-report.json} (what reading the data
+ *       dropped, {@link #dataReport()}) sit at the top; every kept encoder folder holds
  *       {@code prefine-manifest.json}.
  * </ul>
  *
@@ -51,6 +52,15 @@ public final class GridLayout {
      */
     public Path manifest() {
         return root.resolve("run.json");
+    }
+
+    /**
+     * Returns the data report: what reading each task dropped and flagged, with located samples.
+     *
+     * @return {@code data-report.json}
+     */
+    public Path dataReport() {
+        return root.resolve(DataReport.FILE);
     }
 
     /**

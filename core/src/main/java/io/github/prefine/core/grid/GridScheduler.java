@@ -100,6 +100,7 @@ final class GridScheduler {
             }
         }
         written = session.writeReports();
-        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures);
+        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
+                session.dataReport());
     }
 }

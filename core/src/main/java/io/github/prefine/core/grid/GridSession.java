@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Opening a session checks the output folder's {@code run.json} against the grid (refusing a
  * folder that holds another run, unless forced) and writes it; {@link #writeReports()} adds the
- * readers' drop counts of the tasks read so far.
+ * {@link DataReport} of the tasks read so far to it and writes it as {@value DataReport#FILE}.
  *
  * <p>Owns native memory: an engine manager on the grid's device (the parent of every model it
  * trains) and the tokenizer. Close it. Not thread-safe; it seeds the process-wide engine before
@@ -66,6 +66,7 @@ public final class GridSession implements AutoCloseable {
     private final JsonObject manifest;
     private GridPlan plan;
     private GridReports reports;
+    private DataReport dataReport = new DataReport(Map.of());
 
     /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
     static final java.time.Duration STALE_TEMP_AGE = java.time.Duration.ofHours(1);
@@ -345,17 +346,38 @@ public final class GridSession implements AutoCloseable {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
             reports = new GridReports(grid.layout, plan().settingNames(), grid.targets);
         }
+        writeDataReport();
+        return reports.write();
+    }
+
+    /**
+     * Writes what reading the data dropped and flagged so far, merged with what other processes
+     * recorded, into {@code run.json} and {@value DataReport#FILE}.
+     *
+     * @return the merged report
+     * @throws IOException if a file cannot be read or written
+     */
+    public DataReport writeDataReport() throws IOException {
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
-            // drop counts of the tasks read so far, merged with those other processes recorded
             JsonObject current = Files.exists(grid.layout.manifest())
                     ? JsonParser.parseString(Files.readString(grid.layout.manifest())).getAsJsonObject() : manifest;
-            if (!current.has("reads")) {
-                current.add("reads", new JsonObject());
-            }
-            tasks.reads().forEach((task, r) -> RunManifest.addReads(current, task, r));
+            DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
+                    : new DataReport(Map.of())).merge(tasks.reads());
+            current.add("reads", merged.toJson());
             AtomicFiles.write(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
+            AtomicFiles.write(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
+            dataReport = merged;
+            return merged;
         }
-        return reports.write();
+    }
+
+    /**
+     * Returns the data report as this session last wrote it.
+     *
+     * @return the report; empty before the first write
+     */
+    public DataReport dataReport() {
+        return dataReport;
     }
 
     private boolean hasRecords() throws IOException {

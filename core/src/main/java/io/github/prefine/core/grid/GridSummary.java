@@ -14,14 +14,31 @@ import java.util.Map;
  * @param sweepsSkipped sweeps already finished when this process reached them
  * @param report the tables as last written
  * @param failures sweeps that failed (every learning rate diverged, or their setting's pre-finetuning did), with the reason
+ * @param data what reading the data dropped and flagged, as last written to {@value DataReport#FILE}
  */
 public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun,
-        int sweepsSkipped, GridReports.Written report, List<String> failures) {
+        int sweepsSkipped, GridReports.Written report, List<String> failures, DataReport data) {
     /** Copies the collections. */
     public GridSummary {
         missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));
         settings = List.copyOf(settings);
         failures = List.copyOf(failures);
+        java.util.Objects.requireNonNull(data, "data");
+    }
+
+    /**
+     * A summary without a data report.
+     *
+     * @param missingTasks tasks without data, with why
+     * @param settings the settings' names
+     * @param sweepsRun sweeps run by this process
+     * @param sweepsSkipped sweeps found finished
+     * @param report the reports as last written
+     * @param failures the failed sweeps, with the reason
+     */
+    public GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun, int sweepsSkipped,
+            GridReports.Written report, List<String> failures) {
+        this(missingTasks, settings, sweepsRun, sweepsSkipped, report, failures, new DataReport(Map.of()));
     }
 
     /**

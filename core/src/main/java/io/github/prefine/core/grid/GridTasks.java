@@ -43,8 +43,8 @@ final class GridTasks implements AutoCloseable {
     private final FeatureSettings settings;
     private final Map<String, FeaturizedTask> featurized = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
-    /** The readers' reports of every task read so far, for the run's manifest. */
-    private final Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads = new java.util.LinkedHashMap<>();
+    /** The readers' reports of every task read so far, for the run's manifest and data report. */
+    private final Map<String, DataReport.TaskReads> reads = new java.util.LinkedHashMap<>();
     private SubwordTokenizer tokenizer;
 
     GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings) {
@@ -78,14 +78,15 @@ final class GridTasks implements AutoCloseable {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
             TaskData d = data.load(t);
-            reads.put(t.name(), d.reports());
+            reads.put(t.name(), DataReport.TaskReads.of(d));
             if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
                 // pre-finetuning never scores a test split: do not featurize it
                 Map<Split, List<Example>> kept = new LinkedHashMap<>(d.splits());
                 kept.remove(Split.TEST);
-                d = new TaskData(d.task(), d.labels(), kept, d.reports());
+                d = new TaskData(d.task(), d.labels(), kept, d.reports(), d.validation());
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            reads.put(t.name(), withFeatureSkips(reads.get(t.name()), f));
             LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
                     f.features().get(Split.VALIDATION).size());
             featurized.put(t.name(), f);
@@ -93,8 +94,29 @@ final class GridTasks implements AutoCloseable {
         return f;
     }
 
+    /**
+     * Adds what featurization skipped (an example the tokenizer rejects, a word holding
+     * whitespace) as a {@code features/<split>} entry per split, samples being example ids (file:line
+     * for line-based files) with the reason.
+     */
+    static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads, FeaturizedTask f) {
+        Map<String, io.github.prefine.core.data.ReadReport> files = new LinkedHashMap<>(reads.files());
+        f.features().forEach((split, features) -> {
+            io.github.prefine.core.features.FeatureReport r = features.report();
+            if (r.skippedCount() > 0) {
+                Map<String, List<String>> samples = new LinkedHashMap<>();
+                r.skippedSamples().forEach((reason, ids) -> samples.put(reason,
+                        ids.stream().map(id -> id + ": " + reason).toList()));
+                files.put("features/" + split.name().toLowerCase(java.util.Locale.ROOT),
+                        new io.github.prefine.core.data.ReadReport(r.name(), r.examplesRead(),
+                                r.examplesRead() - r.skippedCount(), r.skipped(), Map.of(), Map.of(), Map.of(), samples));
+            }
+        });
+        return new DataReport.TaskReads(reads.validation(), files);
+    }
+
     /** The readers' reports of every task read so far, by task name. */
-    Map<String, Map<String, io.github.prefine.core.data.ReadReport>> reads() {
+    Map<String, DataReport.TaskReads> reads() {
         return reads;
     }
 

@@ -5,7 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.task.Task;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +25,8 @@ import java.util.stream.Stream;
  * What produced a grid's output folder, kept in {@code run.json}: the {@code fingerprint} (every
  * grid setting that changes a result, the base encoder's hash, each data file's size and sha256),
  * the command-line options as given, the environment (prefine, DJL, PyTorch and Java versions, OS,
- * device, precision) and the readers' drop counts per task with reasons, added as tasks are read.
+ * device, precision) and, under {@code reads}, the {@link DataReport} of the tasks read so far
+ * (drop counts per reason with located samples, and each task's validation rule).
  *
  * <p>A session opened on a folder whose fingerprint differs refuses with a one-line diff, unless
  * the grid is forced, which clears the folder's results and starts anew in place. Each saved
@@ -161,26 +161,6 @@ final class RunManifest {
         }
         String s = e.isJsonPrimitive() ? e.getAsString() : e.toString();
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
-    }
-
-    /** Adds a task's read reports (drop counts per reason) to the manifest. */
-    static void addReads(JsonObject manifest, String task, Map<String, ReadReport> reports) {
-        JsonObject reads = manifest.getAsJsonObject("reads");
-        JsonObject t = new JsonObject();
-        reports.forEach((split, r) -> {
-            JsonObject o = new JsonObject();
-            o.addProperty("file", r.file());
-            o.addProperty("records", r.records());
-            o.addProperty("examples", r.examples());
-            JsonObject skipped = new JsonObject();
-            r.skipped().forEach(skipped::addProperty);
-            o.add("skipped", skipped);
-            JsonObject repaired = new JsonObject();
-            r.repaired().forEach(repaired::addProperty);
-            o.add("repaired", repaired);
-            t.add(split, o);
-        });
-        reads.add(task, t);
     }
 
     /** The manifest of a saved encoder folder: which run, setting, tasks and rate made it. */

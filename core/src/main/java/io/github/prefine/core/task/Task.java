@@ -28,8 +28,18 @@ import org.slf4j.LoggerFactory;
 public final class Task {
     private static final Logger LOG = LoggerFactory.getLogger(Task.class);
 
-    /** Skip reason in the {@code "labels"} report: a label outside the task's label set. */
+    /**
+     * Skip reason in the {@code "labels"} report: a label outside the task's declared label set,
+     * or, in the training data, outside the learned one.
+     */
     public static final String UNKNOWN_LABEL = "unknown label";
+
+    /**
+     * Flag reason in the {@code "labels"} report: a validation or test example whose label the
+     * training data never showed, kept and scored as a wrong prediction (the head cannot predict
+     * it).
+     */
+    public static final String UNSEEN_LABEL = "label unseen in training, scored as wrong";
 
     private final String name;
     private final TaskGroup group;
@@ -152,15 +162,26 @@ public final class Task {
      * <p>With a hold-out source the one file is split 4:1 into train and validation. Labels, when
      * not declared, are learned from the splits of {@link #learnLabelsFrom()} that were read (by
      * default train; when none of them was read, from every split read).
-     * A label outside the set in any other split is an error in strict mode and skipped and counted
-     * under the {@code "labels"} report in lenient mode.
+     *
+     * <p>A label outside a declared set is a defect: an error in strict mode, skipped and counted
+     * as {@link #UNKNOWN_LABEL} under the {@code "labels"} report in lenient mode. A label outside
+     * a learned set is one the training data never showed: a training example holding it is
+     * skipped the same way, while a validation or test example holding it is kept in both modes,
+     * flagged as {@link #UNSEEN_LABEL}, and scored as a wrong prediction (dropping it would
+     * inflate the score).
+     *
+     * <p>The validation split comes from its file, from the hold-out, or, for a task without a
+     * validation file, from a seeded 4:1 hold-out of train (made by {@link FeaturizedTask#featurize}).
+     * When a declared validation file is absent or gives no example, strict mode refuses and
+     * lenient mode falls back to that hold-out with a warning; {@link TaskData#validation()}
+     * records the rule used.
      *
      * @param dataRoot the data root
      * @param leniency strict or lenient
      * @return the data
      * @throws NoSuchFileException if none of the task's files exists
-     * @throws MalformedDatasetException if a file is malformed (see the readers) or has an unknown
-     *     label
+     * @throws MalformedDatasetException if a file is malformed (see the readers), has a label
+     *     outside the declared set, or (strict) the declared validation file is absent or empty
      * @throws IOException on read failure
      */
     public TaskData load(Path dataRoot, Leniency leniency) throws IOException {
@@ -172,6 +193,7 @@ public final class Task {
             throw new NoSuchFileException(missing.get(0).toString(), null,
                     "task " + name + ": none of its files exists under " + dataRoot);
         }
+        String validation = null;
         Optional<SplitSource> holdOut = source.holdOut();
         if (holdOut.isPresent() && !missing.contains(TaskSource.resolve(dataRoot, holdOut.get()))) {
             ReadResult<?> r = read(dataRoot, holdOut.get(), leniency);
@@ -182,6 +204,7 @@ public final class Task {
             splits.put(Split.VALIDATION, s.validation());
             fileOf.put(Split.TRAIN, holdOut.get().path());
             fileOf.put(Split.VALIDATION, holdOut.get().path());
+            validation = "4:1 hold-out of " + holdOut.get().path() + " (seed " + source.holdOutSeed() + ")";
         }
         for (SplitSource s : source.splits().values()) {
             if (missing.contains(TaskSource.resolve(dataRoot, s))) {
@@ -194,27 +217,75 @@ public final class Task {
             fileOf.put(s.split(), s.path());
         }
         List<String> labels = declaredLabels;
+        java.util.Set<Split> learnedFrom = java.util.EnumSet.noneOf(Split.class);
         if (labels.isEmpty() && format.hasLabelSet()) {
             List<List<Example>> from = new ArrayList<>();
             for (Split s : learnFrom) {
                 if (splits.containsKey(s)) {
                     from.add(splits.get(s));
+                    learnedFrom.add(s);
                 }
+            }
+            if (from.isEmpty()) {
+                learnedFrom.addAll(splits.keySet());
             }
             labels = learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
         }
         if (!labels.isEmpty()) {
             ReadReport.Builder labelReport = new ReadReport.Builder("labels");
+            boolean declared = !declaredLabels.isEmpty();
             for (Map.Entry<Split, List<Example>> e : splits.entrySet()) {
-                e.setValue(checkLabels(e.getValue(), labels, fileOf.get(e.getKey()), leniency, labelReport));
+                // a learned set cannot hold what evaluation data alone shows: score it as wrong
+                boolean keepUnseen = !declared && e.getKey() != Split.TRAIN && !learnedFrom.contains(e.getKey());
+                e.setValue(checkLabels(e.getValue(), labels, fileOf.get(e.getKey()), keepUnseen ? Leniency.LENIENT
+                        : leniency, keepUnseen, labelReport));
             }
             ReadReport lr = labelReport.build();
             if (lr.totalSkipped() > 0) {
-                LOG.warn("task {}: skipped {} examples with labels outside {}", name, lr.totalSkipped(), labels);
+                LOG.warn("task {}: skipped {} examples with labels outside {}, e.g. {}", name, lr.totalSkipped(), labels,
+                        lr.samples(UNKNOWN_LABEL).get(0));
+            }
+            if (lr.totalFlagged() > 0) {
+                LOG.warn("task {}: {} evaluation examples have labels the training data never showed; kept and scored"
+                        + " as wrong, e.g. {}", name, lr.totalFlagged(), lr.samples(UNSEEN_LABEL).get(0));
+            }
+            if (lr.totalSkipped() > 0 || lr.totalFlagged() > 0) {
                 reports.put("labels", lr);
             }
         }
-        return new TaskData(this, labels, splits, reports);
+        if (validation == null) {
+            validation = validationRule(splits, reports, missing, dataRoot, leniency);
+        }
+        return new TaskData(this, labels, splits, reports, validation);
+    }
+
+    /** Where validation comes from; refuses (strict) or announces (lenient) a fallback to a hold-out of train. */
+    private String validationRule(Map<Split, List<Example>> splits, Map<String, ReadReport> reports, List<Path> missing,
+            Path dataRoot, Leniency leniency) throws MalformedDatasetException {
+        SplitSource declared = source.splits().get(Split.VALIDATION);
+        String holdOut = "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + ")";
+        if (declared == null) {
+            return holdOut + ": the task has no validation file";
+        }
+        if (!splits.getOrDefault(Split.VALIDATION, List.of()).isEmpty()) {
+            return declared.path();
+        }
+        String why;
+        if (missing.contains(TaskSource.resolve(dataRoot, declared))) {
+            why = "the file is absent";
+        } else {
+            ReadReport r = reports.get(declared.path());
+            // examples the reader returned are gone only if the label check dropped them
+            why = "the file gave no examples: " + r.records() + " records, " + r.totalSkipped() + " skipped"
+                    + (r.examples() > 0 ? ", " + r.examples() + " with labels outside the set" : "");
+        }
+        if (leniency == Leniency.STRICT) {
+            throw new MalformedDatasetException(declared.path(), "", "validation examples of task " + name,
+                    "none (" + why + "); fix the file, or read leniently to fall back to a " + holdOut);
+        }
+        String rule = TaskData.FALLBACK + holdOut + ", because " + declared.path() + " gave none (" + why + ")";
+        LOG.warn("task {}: validation from a {}", name, rule);
+        return rule;
     }
 
     private ReadResult<?> read(Path dataRoot, SplitSource s, Leniency leniency) throws IOException {
@@ -236,7 +307,7 @@ public final class Task {
     }
 
     private List<Example> checkLabels(List<Example> examples, List<String> labels, String file,
-            Leniency leniency, ReadReport.Builder report) throws MalformedDatasetException {
+            Leniency leniency, boolean keepUnseen, ReadReport.Builder report) throws MalformedDatasetException {
         java.util.Set<String> known = new java.util.HashSet<>(labels);
         List<Example> kept = new ArrayList<>(examples.size());
         for (Example e : examples) {
@@ -251,16 +322,26 @@ public final class Task {
                 kept.add(e);
                 continue;
             }
-            if (leniency == Leniency.STRICT) {
-                // example ids of line-based readers are file:line
-                String id = e.id();
-                int colon = id.lastIndexOf(':');
-                String where = colon > 0 ? id.substring(colon + 1) : "";
-                String f = colon > 0 ? id.substring(0, colon) : file;
-                throw new MalformedDatasetException(f, where, "a label of task " + name + " " + labels,
-                        "'" + bad + "'");
+            // example ids of line-based readers are file:line
+            String id = e.id();
+            int colon = id.lastIndexOf(':');
+            String where = colon > 0 ? id.substring(colon + 1) : "";
+            String f = colon > 0 ? id.substring(0, colon) : file;
+            if (!where.chars().allMatch(Character::isDigit)) {
+                where = "";
+                f = file + " (example " + id + ")";
             }
-            report.skip(UNKNOWN_LABEL);
+            MalformedDatasetException defect = new MalformedDatasetException(f, where, "a label of task " + name + " "
+                    + labels, "'" + bad + "'");
+            if (keepUnseen) {
+                kept.add(e);
+                report.flag(UNSEEN_LABEL, defect.getMessage());
+                continue;
+            }
+            if (leniency == Leniency.STRICT) {
+                throw defect;
+            }
+            report.skip(UNKNOWN_LABEL, defect.getMessage());
         }
         return kept;
     }

@@ -17,18 +17,52 @@ import java.util.Objects;
  *     Task#labels()}); empty for QA and multiple choice
  * @param splits examples per split present, in file order
  * @param reports one report per file read, keyed by the file's relative path, plus the label check
- *     under {@code "labels"} when anything was skipped there
+ *     under {@code "labels"} when anything was skipped or flagged there
+ * @param validation where the validation split comes from, as the run's manifest and data report
+ *     record it: the validation file's relative path, {@code 4:1 hold-out of <path> (seed N)} for
+ *     a one-file dataset, {@code 4:1 hold-out of train (seed N): ...} for a task without a
+ *     validation file, or, starting with {@link #FALLBACK}, the hold-out of train that replaced a
+ *     validation file which was absent or gave no examples
  */
 public record TaskData(
-        Task task, List<String> labels, Map<Split, List<Example>> splits, Map<String, ReadReport> reports) {
+        Task task, List<String> labels, Map<Split, List<Example>> splits, Map<String, ReadReport> reports,
+        String validation) {
+    /** How {@link #validation()} starts when a hold-out of train replaced a declared validation file. */
+    public static final String FALLBACK = "fallback: ";
+
     /** Copies the collections. */
     public TaskData {
         Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(validation, "validation");
         labels = List.copyOf(labels);
         EnumMap<Split, List<Example>> s = new EnumMap<>(Split.class);
         splits.forEach((k, v) -> s.put(k, List.copyOf(v)));
         splits = Collections.unmodifiableMap(s);
         reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
+    }
+
+    /**
+     * Creates data whose validation rule follows from its splits: {@code given} when it has
+     * validation examples, else the hold-out of train that {@link FeaturizedTask#featurize} makes.
+     *
+     * @param task the task
+     * @param labels the label set
+     * @param splits examples per split
+     * @param reports the read reports
+     */
+    public TaskData(Task task, List<String> labels, Map<Split, List<Example>> splits, Map<String, ReadReport> reports) {
+        this(task, labels, splits, reports, splits.getOrDefault(Split.VALIDATION, List.of()).isEmpty()
+                ? "4:1 hold-out of train (seed " + io.github.prefine.core.data.SeededSplit.DEFAULT_SEED
+                        + "): no validation data" : "given");
+    }
+
+    /**
+     * Tells whether a hold-out of train replaced a declared validation file.
+     *
+     * @return true when {@link #validation()} starts with {@link #FALLBACK}
+     */
+    public boolean isValidationFallback() {
+        return validation.startsWith(FALLBACK);
     }
 
     /**

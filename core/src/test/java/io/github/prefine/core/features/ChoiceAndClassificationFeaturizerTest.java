@@ -57,12 +57,16 @@ class ChoiceAndClassificationFeaturizerTest {
                     new TextExample("t3", "The bank opened a new loan office.", null, null));
             ClassificationFeatures f = ClassificationFeaturizer.builder()
                     .setTokenizer(tok).setLabels(List.of("neg", "pos")).optMaxLength(9).build().featurize(exs);
-            assertEquals(3, f.size());
-            assertEquals(Map.of("label not in the label list", 1), f.report().skipped());
-            assertEquals(3, f.report().truncated()); // all three kept inputs exceed 9 positions
+            // "meh" is not in the list: kept with an ignored label, to be scored as wrong
+            assertEquals(4, f.size());
+            assertEquals(Map.of(), f.report().skipped());
+            assertEquals(1L, f.report().counters().get(ClassificationFeaturizer.LABEL_OUTSIDE_LIST));
+            assertEquals(3, f.report().truncated()); // the three long inputs exceed 9 positions
             assertEquals(1L, f.report().counters().get("unlabelled"));
-            assertArrayEquals(new int[] {0, 1, 3}, new int[] {f.exampleIndex(0), f.exampleIndex(1), f.exampleIndex(2)});
-            PaddedBatch b = f.batch(new int[] {0, 1, 2});
+            assertArrayEquals(new int[] {0, 1, 2, 3},
+                    new int[] {f.exampleIndex(0), f.exampleIndex(1), f.exampleIndex(2), f.exampleIndex(3)});
+            assertArrayEquals(new long[] {-1}, f.batch(new int[] {2}).labels());
+            PaddedBatch b = f.batch(new int[] {0, 1, 3});
             assertArrayEquals(new long[] {1, 0, -1}, b.labels());
             // Our padding must equal the native tokenizer's own padded batch.
             try (SubwordTokenizer nat = padded.toBuilder().optMaxLength(9).optTruncation(Truncation.LONGEST_FIRST).build()) {

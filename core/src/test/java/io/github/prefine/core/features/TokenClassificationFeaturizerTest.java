@@ -75,20 +75,19 @@ class TokenClassificationFeaturizerTest {
     void truncationAndSkipsAreReported() throws IOException {
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
             TokenExample shortOne = new TokenExample("s1", List.of("won"), List.of("O"));
-            TokenExample badTag = new TokenExample("s2", List.of("won"), List.of("I-MISC"));
             TokenExample badWord = new TokenExample("s3", List.of("a b"), List.of("O"));
             TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
                     .setTokenizer(tok).setLabels(TAGS).optMaxLength(5).optName("toy").build()
-                    .featurize(List.of(WHO, badTag, shortOne, badWord));
+                    .featurize(List.of(WHO, badWord, shortOne));
             FeatureReport r = f.report();
             assertEquals("toy", r.name());
-            assertEquals(4, r.examplesRead());
+            assertEquals(3, r.examplesRead());
             assertEquals(2, r.featuresMade());
             assertEquals(1, r.truncated());
             // [CLS] wh ##o we [SEP]: "went" keeps its first piece, "to" and "Berlin" are cut.
             assertEquals(2L, r.counters().get("words cut by truncation"));
-            assertEquals(Map.of("tag not in the label list", 1, "empty word or word holding whitespace", 1), r.skipped());
-            assertEquals(List.of("s2", "s3"), r.skippedIds());
+            assertEquals(Map.of("empty word or word holding whitespace", 1), r.skipped());
+            assertEquals(List.of("s3"), r.skippedIds());
             assertEquals(2, f.exampleIndex(1));
             assertEquals(5, f.tokens().length(0));
             assertEquals(3, f.tokens().length(1));
@@ -111,6 +110,21 @@ class TokenClassificationFeaturizerTest {
                 f.tokens().id(0, 3), 3}, b.inputIds());
             assertArrayEquals(new long[] {1, 1, 1, 0, 0, 1, 1, 1, 1, 1}, b.attentionMask());
             assertArrayEquals(new long[] {-100, 0, -100, -100, -100, -100, 1, -100, 4, -100}, b.labels());
+        }
+    }
+
+    @Test
+    void aTagOutsideTheListIsKeptWithItsPositionsIgnored() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            // "I-MISC" is not among TAGS: the sentence stays, for scoring against its gold tags
+            TokenExample badTag = new TokenExample("s2", List.of("won", "won"), List.of("I-MISC", "O"));
+            TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
+                    .setTokenizer(tok).setLabels(TAGS).build().featurize(List.of(badTag));
+            assertEquals(1, f.size());
+            assertEquals(Map.of(), f.report().skipped());
+            assertEquals(1L, f.report().counters().get(TokenClassificationFeaturizer.TAG_OUTSIDE_LIST));
+            // [CLS] won won [SEP]: the unknown tag is ignored by the loss, the O beside it is kept
+            assertArrayEquals(new long[] {-100, -100, 0, -100}, f.batch(new int[] {0}).labels());
         }
     }
 

@@ -15,8 +15,9 @@ public interface GridCommand {
      *
      * @return the number of sweeps the grid will plan, for the status line
      * @throws IllegalArgumentException naming the option or file and what was expected
+     * @throws IOException if reading the data fails, or (strict) it holds a defect
      */
-    int check();
+    int check() throws IOException;
 
     /**
      * Prepares what the grid needs under the output folder (the base encoder) and returns its

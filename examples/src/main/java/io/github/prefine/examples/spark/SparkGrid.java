@@ -229,7 +229,7 @@ public final class SparkGrid {
             GridReports.Written written = session.writeReports();
             pushReports(folder);
             GridSummary summary = new GridSummary(plan.missingTasks(), plan.settingNames(), pre.size() + fine.size(),
-                    skipped, written, failures);
+                    skipped, written, failures, session.dataReport());
             ReproduceCommand.printSummary(out, summary, (System.nanoTime() - start) / 1e9);
             out.println("results in " + folder.uri());
             return summary;

@@ -31,29 +31,58 @@ public final class Defects {
         if (leniency == Leniency.STRICT) {
             throw defect;
         }
-        report.skip(reason);
+        report.skip(reason, defect.getMessage());
+    }
+
+    /**
+     * A defect found in lenient mode whose unit is dropped later: the skip reason and the located
+     * message a strict read would have thrown.
+     *
+     * @param reason the skip reason
+     * @param sample the located message
+     */
+    public record Found(String reason, String sample) {
+        /**
+         * Counts the skip of the unit holding this defect.
+         *
+         * @param report receives the skip and its sample
+         */
+        public void skip(ReadReport.Builder report) {
+            report.skip(reason, sample);
+        }
     }
 
     /**
      * Applies the leniency to a defect on one line, for a caller that drops the unit (and counts
      * the skip) later, as a CoNLL sentence is dropped at its end.
      *
-     * @param leniency strict throws; lenient returns {@code reason}
+     * @param leniency strict throws; lenient returns the reason and the message
      * @param reason the skip reason to return
      * @param file short file name
      * @param line 1-based line number
      * @param expected what the line should have held
      * @param found what it held
-     * @return {@code reason}, in lenient mode
+     * @return the reason and the located message, in lenient mode
      * @throws MalformedDatasetException located at {@code file:line}, in strict mode
      */
-    public static String reason(
+    public static Found found(
             Leniency leniency, String reason, String file, int line, String expected, String found)
             throws MalformedDatasetException {
+        MalformedDatasetException e = new MalformedDatasetException(file, Integer.toString(line), expected, found);
         if (leniency == Leniency.STRICT) {
-            throw new MalformedDatasetException(file, Integer.toString(line), expected, found);
+            throw e;
         }
-        return reason;
+        return new Found(reason, e.getMessage());
+    }
+
+    /**
+     * The located message of a line that is not valid UTF-8, as a lenient read skips it.
+     *
+     * @param line a line whose text is null
+     * @return its message, as a strict read would have thrown it
+     */
+    public static Found invalidUtf8(TextFiles.Line line) {
+        return new Found(INVALID_UTF8, line.invalid());
     }
 
     /**

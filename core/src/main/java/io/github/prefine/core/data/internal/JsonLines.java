@@ -57,7 +57,7 @@ public final class JsonLines {
             records++;
             if (line.text() == null) {
                 // lenient only: strict mode threw while decoding
-                report.skip(Defects.INVALID_UTF8);
+                Defects.invalidUtf8(line).skip(report);
                 continue;
             }
             String ln = Integer.toString(line.number());

@@ -30,8 +30,20 @@ public final class TextFiles {
      *
      * @param number 1-based line number
      * @param text the line without its terminator, or null when it is not valid UTF-8 (lenient)
+     * @param invalid when {@code text} is null, the located message a strict read would have
+     *     thrown; else null
      */
-    public record Line(int number, String text) {}
+    public record Line(int number, String text, String invalid) {
+        /**
+         * A decoded line.
+         *
+         * @param number 1-based line number
+         * @param text the line
+         */
+        public Line(int number, String text) {
+            this(number, text, null);
+        }
+    }
 
     /**
      * Returns the short name used in messages: parent folder and file name.
@@ -105,19 +117,22 @@ public final class TextFiles {
                 stop--;
             }
             String text;
+            String invalid = null;
             try {
                 text = dec.reset().decode(ByteBuffer.wrap(bytes, start, stop - start)).toString();
             } catch (CharacterCodingException e) {
+                MalformedDatasetException defect = invalidUtf8(name, Integer.toString(number), bytes, start, stop, e);
                 if (leniency == Leniency.STRICT) {
-                    throw invalidUtf8(name, Integer.toString(number), bytes, start, stop, e);
+                    throw defect;
                 }
                 text = null;
+                invalid = defect.getMessage();
             }
             if (number == 1 && text != null && !text.isEmpty() && text.charAt(0) == BOM) {
                 text = text.substring(1);
                 report.clean(ReadReport.BOM_AT_START, 1);
             }
-            lines.add(new Line(number, text));
+            lines.add(new Line(number, text, invalid));
             start = end + 1;
         }
         return lines;

@@ -1,0 +1,271 @@
+package io.github.prefine.core.grid;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.core.task.TaskData;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What reading a grid's data dropped, flagged and repaired, per task: the readers' {@link
+ * ReadReport}s (counts per reason, with up to {@value ReadReport#MAX_SAMPLES} located samples each)
+ * and where each task's validation split came from.
+ *
+ * <p>A grid writes it twice from one source: as {@value #FILE} in its output folder and as the
+ * {@code reads} section of {@code run.json}, each time after merging the tasks other processes
+ * recorded. The JSON of a task is {@code {"validation": rule, "dropped": n, "flagged": n, "files":
+ * {relative path: report}}}, a report being {@code {"file", "records", "examples", "skipped",
+ * "flagged", "repaired", "cleaned", "samples"}}, maps keyed by reason. Immutable; equal when the
+ * tasks are.
+ *
+ * @param tasks per task name, in the order tasks were first read
+ */
+public record DataReport(Map<String, TaskReads> tasks) {
+    /** The file name under a grid's output folder. */
+    public static final String FILE = "data-report.json";
+
+    /** Copies the map, keeping its order. */
+    public DataReport {
+        tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
+    }
+
+    /**
+     * The reads of one task.
+     *
+     * @param validation where its validation split came from (see {@link TaskData#validation()})
+     * @param files one report per file read, keyed by relative path, plus {@code "labels"} for the
+     *     label check when it skipped or flagged anything
+     */
+    public record TaskReads(String validation, Map<String, ReadReport> files) {
+        /** Copies the map, keeping its order. */
+        public TaskReads {
+            Objects.requireNonNull(validation, "validation");
+            files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+        }
+
+        /**
+         * Takes the reads of a task's data.
+         *
+         * @param data the data as loaded
+         * @return its reports and validation rule
+         */
+        public static TaskReads of(TaskData data) {
+            return new TaskReads(data.validation(), data.reports());
+        }
+
+        /**
+         * Returns the units dropped, over every file and reason.
+         *
+         * @return the count
+         */
+        public int dropped() {
+            return files.values().stream().mapToInt(ReadReport::totalSkipped).sum();
+        }
+
+        /**
+         * Returns the units kept but flagged, over every file and reason.
+         *
+         * @return the count
+         */
+        public int flagged() {
+            return files.values().stream().mapToInt(ReadReport::totalFlagged).sum();
+        }
+
+        /**
+         * Returns the units dropped per reason, summed over files, in first-seen order.
+         *
+         * @return reason to count
+         */
+        public Map<String, Integer> droppedByReason() {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            files.values().forEach(r -> r.skipped().forEach((k, v) -> m.merge(k, v, Integer::sum)));
+            return m;
+        }
+
+        /**
+         * Returns the units flagged per reason, summed over files, in first-seen order.
+         *
+         * @return reason to count
+         */
+        public Map<String, Integer> flaggedByReason() {
+            Map<String, Integer> m = new LinkedHashMap<>();
+            files.values().forEach(r -> r.flagged().forEach((k, v) -> m.merge(k, v, Integer::sum)));
+            return m;
+        }
+    }
+
+    /**
+     * Returns the units dropped over every task.
+     *
+     * @return the count
+     */
+    public int totalDropped() {
+        return tasks.values().stream().mapToInt(TaskReads::dropped).sum();
+    }
+
+    /**
+     * Returns this report merged with newer reads: a task in {@code newer} replaces the same task
+     * here, other tasks keep their place.
+     *
+     * @param newer reads made later, for example by this process
+     * @return the merged report
+     */
+    public DataReport merge(Map<String, TaskReads> newer) {
+        Map<String, TaskReads> m = new LinkedHashMap<>(tasks);
+        m.putAll(newer);
+        return new DataReport(m);
+    }
+
+    /**
+     * Writes the report as JSON: task name to task object (the layout is in the class doc).
+     *
+     * @return a new JSON object
+     */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject();
+        tasks.forEach((name, t) -> o.add(name, task(t)));
+        return o;
+    }
+
+    /**
+     * Writes the content of {@value #FILE}: the format, the totals, and the tasks.
+     *
+     * @return a new JSON object
+     */
+    public JsonObject toFileJson() {
+        JsonObject o = new JsonObject();
+        o.addProperty("format", 1);
+        o.addProperty("dropped", totalDropped());
+        o.addProperty("flagged", tasks.values().stream().mapToInt(TaskReads::flagged).sum());
+        o.add("tasks", toJson());
+        return o;
+    }
+
+    /**
+     * Reads a report back from {@link #toJson()}'s layout; a task in the layout of earlier
+     * manifests (files directly under the task) is read with an unknown validation rule.
+     *
+     * @param json task name to task object
+     * @return the report
+     * @throws IllegalArgumentException if the JSON does not have that layout
+     */
+    public static DataReport fromJson(JsonObject json) {
+        Map<String, TaskReads> m = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonElement> e : json.entrySet()) {
+            try {
+                JsonObject t = e.getValue().getAsJsonObject();
+                boolean current = t.has("files");
+                JsonObject files = current ? t.getAsJsonObject("files") : t;
+                Map<String, ReadReport> reports = new LinkedHashMap<>();
+                files.entrySet().forEach(f -> reports.put(f.getKey(), report(f.getValue().getAsJsonObject())));
+                m.put(e.getKey(), new TaskReads(current ? t.get("validation").getAsString() : "unknown", reports));
+            } catch (RuntimeException ex) {
+                throw new IllegalArgumentException("data report: task " + e.getKey() + " is not in the expected layout ("
+                        + ex.getMessage() + ")", ex);
+            }
+        }
+        return new DataReport(m);
+    }
+
+    /**
+     * Says what was dropped and flagged, in a few lines for the end of a run: the total, then one
+     * line per task that dropped or flagged anything or fell back to a hold-out for validation.
+     *
+     * @param where how to name the report's file, for example its path
+     * @return the lines, at least one
+     */
+    public List<String> summary(String where) {
+        List<String> out = new ArrayList<>();
+        int flagged = tasks.values().stream().mapToInt(TaskReads::flagged).sum();
+        long fallbacks = tasks.values().stream().filter(t -> t.validation().startsWith(TaskData.FALLBACK)).count();
+        if (totalDropped() == 0 && flagged == 0 && fallbacks == 0) {
+            out.add("Data: nothing dropped or flagged in the " + tasks.size() + " tasks read (" + where + ")");
+            return out;
+        }
+        out.add("Data: " + totalDropped() + " dropped, " + flagged + " kept but flagged, in " + tasks.size()
+                + " tasks read" + (fallbacks > 0 ? "; " + fallbacks + " validation fallback(s)" : "")
+                + "; samples with file and line in " + where);
+        tasks.forEach((name, t) -> {
+            List<String> parts = new ArrayList<>();
+            if (t.dropped() > 0) {
+                parts.add(t.dropped() + " dropped (" + joined(t.droppedByReason()) + ")");
+            }
+            if (t.flagged() > 0) {
+                parts.add(t.flagged() + " flagged (" + joined(t.flaggedByReason()) + ")");
+            }
+            if (t.validation().startsWith(TaskData.FALLBACK)) {
+                parts.add("validation: " + t.validation());
+            }
+            if (!parts.isEmpty()) {
+                out.add("  " + name + ": " + String.join("; ", parts));
+            }
+        });
+        return out;
+    }
+
+    private static String joined(Map<String, Integer> byReason) {
+        List<String> s = new ArrayList<>();
+        byReason.forEach((k, v) -> s.add(k + " " + v));
+        return String.join(", ", s);
+    }
+
+    private static JsonObject task(TaskReads t) {
+        JsonObject o = new JsonObject();
+        o.addProperty("validation", t.validation());
+        o.addProperty("dropped", t.dropped());
+        o.addProperty("flagged", t.flagged());
+        JsonObject files = new JsonObject();
+        t.files().forEach((path, r) -> files.add(path, report(r)));
+        o.add("files", files);
+        return o;
+    }
+
+    private static JsonObject report(ReadReport r) {
+        JsonObject o = new JsonObject();
+        o.addProperty("file", r.file());
+        o.addProperty("records", r.records());
+        o.addProperty("examples", r.examples());
+        o.add("skipped", counts(r.skipped()));
+        o.add("flagged", counts(r.flagged()));
+        o.add("repaired", counts(r.repaired()));
+        o.add("cleaned", counts(r.cleaned()));
+        JsonObject samples = new JsonObject();
+        r.samples().forEach((reason, list) -> {
+            JsonArray a = new JsonArray();
+            list.forEach(a::add);
+            samples.add(reason, a);
+        });
+        o.add("samples", samples);
+        return o;
+    }
+
+    private static JsonObject counts(Map<String, Integer> m) {
+        JsonObject o = new JsonObject();
+        m.forEach(o::addProperty);
+        return o;
+    }
+
+    private static ReadReport report(JsonObject o) {
+        Map<String, List<String>> samples = new LinkedHashMap<>();
+        if (o.has("samples")) {
+            o.getAsJsonObject("samples").entrySet().forEach(e -> samples.put(e.getKey(),
+                    e.getValue().getAsJsonArray().asList().stream().map(JsonElement::getAsString).toList()));
+        }
+        return new ReadReport(o.get("file").getAsString(), o.get("records").getAsInt(), o.get("examples").getAsInt(),
+                counts(o, "skipped"), counts(o, "repaired"), counts(o, "cleaned"), counts(o, "flagged"), samples);
+    }
+
+    private static Map<String, Integer> counts(JsonObject o, String key) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        if (o.has(key)) {
+            o.getAsJsonObject(key).entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsInt()));
+        }
+        return m;
+    }
+}

@@ -1,0 +1,225 @@
+package io.github.prefine.core.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every drop of a lenient read is counted with located samples, in the words a strict read
+ * throws; SubjQA's unusable rows are counted; labels unseen in training are kept in evaluation
+ * splits; an empty validation file is refused (strict) or replaced by an announced hold-out.
+ */
+class DataDropsTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String rel, String text) throws IOException {
+        return writeBytes(rel, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private Path writeBytes(String rel, byte[] bytes) throws IOException {
+        Path p = dir.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private static final ConllReader TAB = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
+    private static final TsvClassificationReader TSV =
+            TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+
+    @Test
+    void lenientSamplesAreTheStrictMessagesCappedPerReason() throws IOException {
+        // five sentences with a third column (lines 3, 5, 7, 9, 11), one with an invalid tag (line 13)
+        StringBuilder text = new StringBuilder("a\tO\n\n");
+        for (int i = 0; i < 5; i++) {
+            text.append("b\tO\tx\n\n");
+        }
+        text.append("c\tQ-X\n");
+        Path f = write("wnut17/train.conll", text.toString());
+        MalformedDatasetException strict = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
+        assertEquals("wnut17/train.conll:3: expected 2 tab-separated fields (token, tag), found 3", strict.getMessage());
+        ReadReport r = TAB.read(f, Leniency.LENIENT).report();
+        assertEquals(5, r.skipped(ConllReader.WRONG_FIELD_COUNT));
+        assertEquals(1, r.skipped(ConllReader.INVALID_TAG));
+        assertEquals(List.of(strict.getMessage(),
+                "wnut17/train.conll:5: expected 2 tab-separated fields (token, tag), found 3",
+                "wnut17/train.conll:7: expected 2 tab-separated fields (token, tag), found 3"),
+                r.samples(ConllReader.WRONG_FIELD_COUNT));
+        assertEquals(1, r.samples(ConllReader.INVALID_TAG).size());
+        assertTrue(r.samples(ConllReader.INVALID_TAG).get(0).startsWith("wnut17/train.conll:13: expected a tag"),
+                r.samples().toString());
+    }
+
+    @Test
+    void invalidUtf8AndWrongFieldCountRowsOfTsvAndJsonLinesAreLocated() throws IOException {
+        byte[] tsv = "sentence\tlabel\ngood\t1\n\u00e9t\u00e9\t0\nbad\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path t = writeBytes("sst2/dev.tsv", tsv);
+        ReadReport r = TSV.read(t, Leniency.LENIENT).report();
+        assertEquals(List.of("sst2/dev.tsv:3: expected valid UTF-8, found byte 0xE9 at column 1"),
+                r.samples(TsvClassificationReader.INVALID_UTF8));
+        assertEquals(List.of("sst2/dev.tsv:4: expected 2 tab-separated fields [sentence, label], found 1"),
+                r.samples(TsvClassificationReader.WRONG_FIELD_COUNT));
+        Path j = write("cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
+                + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n");
+        ReadReport jr = JsonlClassificationReader.premiseHypothesis().read(j, Leniency.LENIENT).report();
+        assertEquals(List.of("cb/val.jsonl:2: expected $.premise to be a string, number or boolean, found an array"),
+                jr.samples(JsonlClassificationReader.MALFORMED_LINE));
+        Path empty = write("cb/empty.jsonl", "\n");
+        assertEquals(List.of("cb/empty.jsonl: expected at least one JSON line, found an empty file"),
+                JsonlClassificationReader.premiseHypothesis().read(empty, Leniency.LENIENT).report()
+                        .samples(ConllReader.EMPTY_FILE));
+    }
+
+    @Test
+    void squadQuestionWithoutAValidAnswerIsLocatedByJsonPath() throws IOException {
+        Path f = write("squad/dev.json", "{\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"Paris is in France.\","
+                + "\"qas\":[{\"id\":\"q1\",\"question\":\"who?\",\"answers\":[{\"text\":\"Berlin\",\"answer_start\":3}]}]}]}]}");
+        ReadReport r = new SquadReader().read(f, Leniency.LENIENT).report();
+        assertEquals(1, r.skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(1, r.skipped(SquadReader.NO_VALID_ANSWER));
+        assertEquals(List.of("squad/dev.json $.data[0].paragraphs[0].qas[0]: expected a question with an answer at its"
+                + " offset, found none of its 1 answers"), r.samples(SquadReader.NO_VALID_ANSWER));
+        assertTrue(r.samples(SquadReader.ANSWER_NOT_AT_OFFSET).get(0)
+                .startsWith("squad/dev.json $.data[0].paragraphs[0].qas[0].answers[0]: expected answer 'Berlin'"),
+                r.samples().toString());
+    }
+
+    @Test
+    void subjQaCountsEveryUnusableRowWithItsLine() throws IOException {
+        String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
+        String review = "I loved this book. ANSWERNOTFOUND";
+        Path f = write("books/test.csv", header
+                + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n"          // line 2: answer
+                + "p1,how?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"          // line 3: beside an answer
+                + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"          // line 4: unanswerable pair
+                + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"          // line 5
+                + "p3,what?,\"" + review + "\",hated it,\"(2, 10)\"\n");               // line 6: not at its offset
+        ReadResult<QaExample> r = new SubjQaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("p1"), r.examples().stream().map(QaExample::id).toList());
+        ReadReport rep = r.report();
+        assertEquals(5, rep.records());
+        assertEquals(Map.of(SubjQaReader.NOT_FOUND_BESIDE_ANSWERS, 1, SubjQaReader.UNANSWERABLE, 1,
+                SquadReader.ANSWER_NOT_AT_OFFSET, 1, SquadReader.NO_VALID_ANSWER, 1), rep.skipped());
+        assertTrue(rep.samples(SubjQaReader.NOT_FOUND_BESIDE_ANSWERS).get(0).startsWith("books/test.csv:3: "),
+                rep.samples().toString());
+        assertTrue(rep.samples(SubjQaReader.UNANSWERABLE).get(0).startsWith("books/test.csv:4: expected an answer for"
+                + " q_review_id p2"), rep.samples().toString());
+        assertTrue(rep.samples(SquadReader.ANSWER_NOT_AT_OFFSET).get(0).startsWith("books/test.csv:6: expected answer"
+                + " 'hated it'"), rep.samples().toString());
+        assertTrue(rep.samples(SquadReader.NO_VALID_ANSWER).get(0).startsWith("books/test.csv:6: "),
+                rep.samples().toString());
+        // the same counts in strict mode: none of these rows is malformed
+        assertEquals(rep.skipped(), new SubjQaReader().read(f, Leniency.STRICT).report().skipped());
+    }
+
+    private Task task(List<String> declared, boolean dev) {
+        TaskSource.Builder s = TaskSource.builder().add(Split.TRAIN, "t/train.tsv", TSV);
+        if (dev) {
+            s.add(Split.VALIDATION, "t/dev.tsv", TSV);
+        }
+        s.add(Split.TEST, "t/test.tsv", TSV);
+        return Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLabels(declared).setSource(s.build()).build();
+    }
+
+    @Test
+    void unseenLabelsInEvaluationSplitsAreKeptAndFlaggedInBothModes() throws IOException {
+        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\n");
+        write("t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        write("t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\nworse\tneg\nweird\tmaybe\n");
+        for (Leniency l : Leniency.values()) {
+            TaskData d = task(List.of(), true).load(dir, l);
+            assertEquals(List.of("neg", "pos"), d.labels());
+            assertEquals(4, d.split(Split.TEST).size(), l.name());
+            ReadReport labels = d.reports().get("labels");
+            assertEquals(2, labels.flagged(Task.UNSEEN_LABEL));
+            assertEquals(0, labels.totalSkipped());
+            assertEquals(List.of("t/test.tsv:3: expected a label of task toy [neg, pos], found 'maybe'",
+                    "t/test.tsv:5: expected a label of task toy [neg, pos], found 'maybe'"), labels.samples(Task.UNSEEN_LABEL));
+            assertEquals("t/dev.tsv", d.validation());
+        }
+    }
+
+    @Test
+    void labelsOutsideADeclaredSetAreDefects() throws IOException {
+        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
+        write("t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        write("t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\n");
+        Task t = task(List.of("neg", "pos"), true);
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
+        assertEquals("t/test.tsv:3: expected a label of task toy [neg, pos], found 'maybe'", e.getMessage());
+        TaskData d = t.load(dir, Leniency.LENIENT);
+        assertEquals(1, d.split(Split.TEST).size());
+        assertEquals(1, d.reports().get("labels").skipped(Task.UNKNOWN_LABEL));
+        assertEquals(List.of(e.getMessage()), d.reports().get("labels").samples(Task.UNKNOWN_LABEL));
+    }
+
+    @Test
+    void emptyValidationFileIsRefusedWhenStrictAndAnnouncedWhenLenient() throws IOException {
+        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
+        write("t/dev.tsv", "sentence\tlabel\n");
+        write("t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        Task t = task(List.of("neg", "pos"), true);
+        // the reader refuses the empty file first, naming it
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
+        assertEquals("t/dev.tsv: expected at least one row, found an empty file", e.getMessage());
+        TaskData d = t.load(dir, Leniency.LENIENT);
+        assertTrue(d.isValidationFallback());
+        assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because"
+                + " t/dev.tsv gave none (the file gave no examples: 0 records, 1 skipped)", d.validation());
+        // a file whose every row is dropped: the task itself refuses it when strict
+        write("t/dev.tsv", "sentence\tlabel\nodd\tmaybe\n");
+        Task learned = task(List.of(), true);
+        write("t/train.tsv", "sentence\tlabel\ngood\tpos\n");
+        Task declared = task(List.of("neg", "pos"), true);
+        assertFalse(learned.load(dir, Leniency.STRICT).isValidationFallback(), "an unseen label is kept, not dropped");
+        assertThrows(MalformedDatasetException.class, () -> declared.load(dir, Leniency.STRICT));
+        assertTrue(declared.load(dir, Leniency.LENIENT).validation().endsWith("t/dev.tsv gave none (the file gave no"
+                + " examples: 1 records, 0 skipped, 1 with labels outside the set)"));
+    }
+
+    @Test
+    void unanswerableOnlyValidationIsRefusedByTheTaskWhenStrict() throws IOException {
+        String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
+        String review = "I loved this book. ANSWERNOTFOUND";
+        write("books/train.csv", header + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n");
+        write("books/dev.csv", header + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n");
+        Task t = Task.builder().setName("subjqa").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
+                .setMetric(MetricType.SQUAD_F1).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "books/train.csv", new SubjQaReader())
+                        .add(Split.VALIDATION, "books/dev.csv", new SubjQaReader()).build()).build();
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
+        assertEquals("books/dev.csv: expected validation examples of task subjqa, found none (the file gave no examples:"
+                + " 1 records, 1 skipped); fix the file, or read leniently to fall back to a 4:1 hold-out of train (seed "
+                + SeededSplit.DEFAULT_SEED + ")", e.getMessage());
+        assertTrue(t.load(dir, Leniency.LENIENT).isValidationFallback());
+    }
+
+    @Test
+    void aTaskWithoutAValidationFileSaysItsHoldOut() throws IOException {
+        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
+        write("t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        TaskData d = task(List.of("neg", "pos"), false).load(dir, Leniency.STRICT);
+        assertFalse(d.isValidationFallback());
+        assertEquals("4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "): the task has no validation file",
+                d.validation());
+    }
+}

@@ -1,0 +1,145 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.data.TsvClassificationReader;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A grid writes what reading dropped and flagged, with file:line samples, to data-report.json and run.json. */
+class DataReportTest {
+    private static JsonObject json(Path file) throws IOException {
+        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    }
+
+    /** Files of the target under a data root, the pre-finetuning tasks in memory. */
+    private static TaskDataSource mixed(Path root, Task fileTask, TaskDataSource memory) {
+        TaskDataSource files = TaskDataSource.dataRoot(root, Leniency.LENIENT);
+        return new TaskDataSource() {
+            @Override
+            public List<String> missing(Task task) {
+                return (task.equals(fileTask) ? files : memory).missing(task);
+            }
+
+            @Override
+            public TaskData load(Task task) throws IOException {
+                return (task.equals(fileTask) ? files : memory).load(task);
+            }
+
+            @Override
+            public List<Path> files(Task task) {
+                return (task.equals(fileTask) ? files : memory).files(task);
+            }
+        };
+    }
+
+    @Test
+    void everyDropAndFlagIsWrittenWithItsSamplesAndTheValidationRule(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path root = dir.resolve("data");
+        Files.createDirectories(root.resolve("t"));
+        Files.writeString(root.resolve("t/train.tsv"), "sentence\tlabel\na x\tyes\nb c\tno\nx d\tyes\nd e\tno\n"
+                + "x\tyes\tstray\ne f\tno\nx y\tyes\n");
+        Files.writeString(root.resolve("t/dev.tsv"), "sentence\tlabel\n");
+        Files.writeString(root.resolve("t/test.tsv"), "sentence\tlabel\na x\tyes\nb\tmaybe\n");
+        TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        Task target = Task.builder().setName("c-file").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder().add(Split.TRAIN, "t/train.tsv", tsv)
+                        .add(Split.VALIDATION, "t/dev.tsv", tsv).add(Split.TEST, "t/test.tsv", tsv).build()).build();
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(target), out).setGroups(List.of(TaskGroup.C)).setData(mixed(root, target, f.data))
+                .build();
+        DataReport written;
+        try (GridSession s = grid.open()) {
+            s.plan();
+            written = s.writeDataReport();
+        }
+        JsonObject file = json(out.resolve(DataReport.FILE));
+        assertEquals(1, file.get("format").getAsInt());
+        // one stray field in train (line 6), the empty dev file; 'maybe' in test is kept and flagged
+        assertEquals(2, file.get("dropped").getAsInt());
+        assertEquals(1, file.get("flagged").getAsInt());
+        JsonObject t = file.getAsJsonObject("tasks").getAsJsonObject("c-file");
+        assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because t/dev.tsv"
+                + " gave none (the file gave no examples: 0 records, 1 skipped)", t.get("validation").getAsString());
+        JsonObject train = t.getAsJsonObject("files").getAsJsonObject("t/train.tsv");
+        assertEquals(7, train.get("records").getAsInt());
+        assertEquals(6, train.get("examples").getAsInt());
+        assertEquals(1, train.getAsJsonObject("skipped").get(TsvClassificationReader.WRONG_FIELD_COUNT).getAsInt());
+        assertEquals("t/train.tsv:6: expected 2 tab-separated fields [sentence, label], found 3", train
+                .getAsJsonObject("samples").getAsJsonArray(TsvClassificationReader.WRONG_FIELD_COUNT).get(0).getAsString());
+        JsonObject dev = t.getAsJsonObject("files").getAsJsonObject("t/dev.tsv");
+        assertEquals("t/dev.tsv: expected at least one row, found an empty file",
+                dev.getAsJsonObject("samples").getAsJsonArray("empty file").get(0).getAsString());
+        JsonObject labels = t.getAsJsonObject("files").getAsJsonObject("labels");
+        assertEquals(1, labels.getAsJsonObject("flagged").get(Task.UNSEEN_LABEL).getAsInt());
+        assertEquals("t/test.tsv:3: expected a label of task c-file [no, yes], found 'maybe'",
+                labels.getAsJsonObject("samples").getAsJsonArray(Task.UNSEEN_LABEL).get(0).getAsString());
+        // run.json records the same, and the report reads back equal
+        assertEquals(file.getAsJsonObject("tasks"), json(out.resolve("run.json")).getAsJsonObject("reads"));
+        assertEquals(written, DataReport.fromJson(file.getAsJsonObject("tasks")));
+        assertEquals(List.of("Data: 2 dropped, 1 kept but flagged, in 1 tasks read; 1 validation fallback(s); samples with"
+                + " file and line in out/data-report.json",
+                "  c-file: 2 dropped (wrong field count 1, empty file 1); 1 flagged (" + Task.UNSEEN_LABEL + " 1);"
+                        + " validation: " + t.get("validation").getAsString()), written.summary("out/data-report.json"));
+    }
+
+    @Test
+    void featurizationSkipsJoinTheTaskWithExampleIds(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("data");
+        Files.createDirectories(root.resolve("sl"));
+        // a TAB-separated token holding a space cannot be one word of the encoder's input
+        Files.writeString(root.resolve("sl/train.conll"), "x\tB-X\ny\tI-X\n\na b\tO\nx\tB-X\n\nx\tB-X\n\nx\tB-X\n\n"
+                + "y\tO\n\nx\tB-X\n");
+        io.github.prefine.core.data.ConllReader conll = io.github.prefine.core.data.ConllReader.builder()
+                .optSeparator(io.github.prefine.core.data.ConllReader.Separator.TAB).build();
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .build()).build();
+        TaskData d = t.load(root, Leniency.LENIENT);
+        io.github.prefine.core.task.FeaturizedTask f;
+        try (io.github.prefine.core.tokenize.SubwordTokenizer tok = io.github.prefine.core.tokenize.SubwordTokenizer
+                .builder().setTokenizerPath(io.github.prefine.core.pipeline.WordTokenizer.write(dir.resolve("t.json"),
+                        List.of("a", "b", "x", "y"))).build()) {
+            f = io.github.prefine.core.task.FeaturizedTask.featurize(d, tok,
+                    new io.github.prefine.core.features.FeatureSettings(16, 16, 4, 0, 0, 1L));
+        }
+        DataReport.TaskReads r = GridTasks.withFeatureSkips(DataReport.TaskReads.of(d), f);
+        // the sentence of line 4 lands in train or in the held-out validation; either way it is counted
+        String key = r.files().containsKey("features/train") ? "features/train" : "features/validation";
+        io.github.prefine.core.data.ReadReport fr = r.files().get(key);
+        assertEquals(Map.of("empty word or word holding whitespace", 1), fr.skipped());
+        assertEquals(List.of("sl/train.conll:4: empty word or word holding whitespace"),
+                fr.samples("empty word or word holding whitespace"));
+        assertEquals(1, r.dropped());
+    }
+
+    @Test
+    void newerReadsReplaceTheirTaskAndKeepTheOthers() {
+        DataReport.TaskReads a = new DataReport.TaskReads("a/dev.tsv", Map.of());
+        DataReport.TaskReads b = new DataReport.TaskReads("b/dev.tsv", Map.of());
+        DataReport.TaskReads a2 = new DataReport.TaskReads("a/other.tsv", Map.of());
+        DataReport merged = new DataReport(Map.of("a", a)).merge(Map.of("b", b)).merge(Map.of("a", a2));
+        assertEquals(List.of("a", "b"), List.copyOf(merged.tasks().keySet()));
+        assertEquals(a2, merged.tasks().get("a"));
+        assertTrue(merged.summary("x").get(0).startsWith("Data: nothing dropped or flagged in the 2 tasks read"));
+    }
+}

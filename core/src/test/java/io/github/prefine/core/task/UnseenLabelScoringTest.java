@@ -1,0 +1,110 @@
+package io.github.prefine.core.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.prefine.core.data.ConllReader;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.TsvClassificationReader;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.pipeline.WordTokenizer;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A test example whose gold label the training data never showed counts as a wrong prediction,
+ * against hand-computed accuracy, macro F1 and span F1 (dropping it, as before, would give 2/3,
+ * 2/3 and 1).
+ */
+class UnseenLabelScoringTest {
+    private static final FeatureSettings SETTINGS = new FeatureSettings(16, 16, 4, 0, 0, 1L);
+
+    @TempDir
+    Path dir;
+
+    private Path write(String rel, String text) throws IOException {
+        Path p = dir.resolve(rel);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private SubwordTokenizer tokenizer() throws IOException {
+        return SubwordTokenizer.builder().setTokenizerPath(WordTokenizer.write(dir.resolve("tok.json"),
+                List.of("good", "bad", "fine", "awful", "nice", "odd", "worse", "a", "x", "y", "z"))).build();
+    }
+
+    private static float[] oneHot(int width, int... argmaxPerPosition) {
+        float[] v = new float[width * argmaxPerPosition.length];
+        for (int p = 0; p < argmaxPerPosition.length; p++) {
+            v[p * width + argmaxPerPosition[p]] = 5f;
+        }
+        return v;
+    }
+
+    private FeaturizedTask classification(MetricType metric) throws IOException {
+        TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        write("c/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
+        write("c/test.tsv", "sentence\tlabel\nnice\tpos\nbad\tneg\nodd\tmaybe\ngood\tpos\n");
+        Task t = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT).setMetric(metric)
+                .setSource(TaskSource.builder().add(Split.TRAIN, "c/train.tsv", tsv).add(Split.TEST, "c/test.tsv", tsv)
+                        .build()).build();
+        try (SubwordTokenizer tok = tokenizer()) {
+            return FeaturizedTask.featurize(t.load(dir, Leniency.LENIENT), tok, SETTINGS);
+        }
+    }
+
+    /** Predictions pos, neg, neg, neg for gold pos, neg, maybe (unseen), pos; labels are [neg, pos]. */
+    private static List<float[]> classificationLogits() {
+        return List.of(oneHot(2, 1), oneHot(2, 0), oneHot(2, 0), oneHot(2, 0));
+    }
+
+    @Test
+    void accuracyCountsAnUnseenGoldLabelAsWrong() throws IOException {
+        FeaturizedTask f = classification(MetricType.ACCURACY);
+        assertEquals(List.of("neg", "pos"), f.labels());
+        assertEquals(4, f.features().get(Split.TEST).size());
+        // right: rows 1 and 2; wrong: the unseen 'maybe' and the last pos
+        assertEquals(50.0, f.score(Split.TEST, classificationLogits(), 2).percent(), 1e-9);
+    }
+
+    @Test
+    void macroF1GivesTheUnseenClassAnF1OfZero() throws IOException {
+        FeaturizedTask f = classification(MetricType.MACRO_F1);
+        // neg: tp 1, predicted 3, gold 1 -> F1 1/2; maybe: tp 0, gold 1 -> 0; pos: tp 1, predicted 1, gold 2 -> 2/3
+        double expected = (0.5 + 0.0 + 2.0 / 3.0) / 3.0 * 100.0;
+        assertEquals(expected, f.score(Split.TEST, classificationLogits(), 2).percent(), 1e-9);
+    }
+
+    @Test
+    void spanF1CountsAnEntityOfAnUnseenTypeAsMissed() throws IOException {
+        ConllReader conll = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
+        StringBuilder train = new StringBuilder();
+        for (int i = 0; i < 5; i++) {
+            train.append("x\tB-X\ny\tI-X\na\tO\n\n");
+        }
+        write("sl/train.conll", train.toString());
+        write("sl/test.conll", "a\tO\nx\tB-X\nz\tB-Z\n\nx\tB-X\ny\tI-X\n");
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .add(Split.TEST, "sl/test.conll", conll).build()).build();
+        FeaturizedTask f;
+        try (SubwordTokenizer tok = tokenizer()) {
+            f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
+        }
+        assertEquals(List.of("O", "B-X", "I-X"), f.labels());
+        assertEquals(2, f.features().get(Split.TEST).size());
+        // [CLS] a x z [SEP] -> O B-X O; [CLS] x y [SEP] -> B-X I-X
+        List<float[]> logits = new ArrayList<>();
+        logits.add(oneHot(3, 0, 0, 1, 0, 0));
+        logits.add(oneHot(3, 0, 1, 2, 0));
+        // gold X, Z, X; predicted X, X: precision 1, recall 2/3, F1 0.8
+        assertEquals(80.0, f.score(Split.TEST, logits, 3).percent(), 1e-9);
+    }
+}
