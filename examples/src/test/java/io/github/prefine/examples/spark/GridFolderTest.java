@@ -1,0 +1,79 @@
+package io.github.prefine.examples.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A folder mirrored through Hadoop's local file system, as an executor mirrors HDFS or S3. */
+class GridFolderTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void dataIsStagedOnceAndAgainWhenItChanges() throws IOException {
+        Path remote = dir.resolve("data");
+        Files.createDirectories(remote.resolve("conll2003"));
+        Files.writeString(remote.resolve("conll2003/train.txt"), "EU B-ORG\n");
+        GridFolder data = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("mirrors"));
+        assertFalse(data.direct());
+        Path local = data.staged("--data");
+        assertEquals("EU B-ORG\n", Files.readString(local.resolve("conll2003/train.txt")));
+        Files.writeString(local.resolve("conll2003/train.txt"), "local edit\n");
+        assertEquals("local edit\n", Files.readString(data.staged("--data").resolve("conll2003/train.txt")),
+                "an unchanged listing is not copied again");
+        Files.writeString(remote.resolve("conll2003/train.txt"), "EU B-ORG\nrejects O\n");
+        assertEquals("EU B-ORG\nrejects O\n", Files.readString(data.staged("--data").resolve("conll2003/train.txt")),
+                "a changed file size stages the folder again");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GridFolder.open(
+                dir.resolve("none").toUri().toString(), new Configuration(), true, dir.resolve("mirrors")).staged("--data"));
+        assertTrue(e.getMessage().startsWith("--data file:"), e.getMessage());
+    }
+
+    @Test
+    void pushedFilesArriveWholeAndPulledFoldersComeBack() throws IOException {
+        Path remote = dir.resolve("out");
+        GridFolder out = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("mirrors"));
+        out.checkWritable("--out");
+        Path enc = out.local().resolve("prefinetune/Only-SL/lr-1e-03/encoder");
+        Files.createDirectories(enc);
+        Files.write(enc.resolve("model.safetensors"), new byte[100_000]);
+        Files.writeString(enc.resolve(".half.tmp"), "torn");
+        Files.writeString(out.local().resolve("prefinetune/Only-SL/lr-1e-03/history.json"), "{}");
+        out.push("prefinetune/Only-SL/lr-1e-03/encoder");
+        out.push("prefinetune/Only-SL/lr-1e-03/history.json");
+        assertEquals(100_000, Files.size(remote.resolve("prefinetune/Only-SL/lr-1e-03/encoder/model.safetensors")));
+        assertTrue(out.exists("prefinetune/Only-SL/lr-1e-03/history.json"));
+        try (Stream<Path> s = Files.walk(remote)) {
+            List<String> names = s.map(p -> p.getFileName().toString()).toList();
+            assertFalse(names.stream().anyMatch(n -> n.endsWith(".tmp")), "no temporary file is pushed or left: " + names);
+        }
+        // another process's mirror pulls the folder back
+        GridFolder other = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("other"));
+        other.pull("prefinetune/Only-SL/lr-1e-03");
+        assertEquals(100_000, Files.size(other.local().resolve("prefinetune/Only-SL/lr-1e-03/encoder/model.safetensors")));
+        other.delete("prefinetune/Only-SL/lr-1e-03/encoder");
+        assertFalse(out.exists("prefinetune/Only-SL/lr-1e-03/encoder"));
+        assertTrue(out.exists("prefinetune/Only-SL/lr-1e-03/history.json"));
+    }
+
+    @Test
+    void aLocalFolderIsUsedInPlaceAndAFileIsNoFolder() throws IOException {
+        GridFolder out = GridFolder.open(dir.resolve("here").toString(), new Configuration(), false, dir.resolve("mirrors"));
+        assertTrue(out.direct());
+        assertEquals(dir.resolve("here").toAbsolutePath(), out.local());
+        Path file = Files.writeString(dir.resolve("file"), "x");
+        GridFolder bad = GridFolder.open(file.toString(), new Configuration(), false, dir.resolve("mirrors"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.checkWritable("--out"));
+        assertTrue(e.getMessage().contains("expected a folder, found a file"), e.getMessage());
+    }
+}
