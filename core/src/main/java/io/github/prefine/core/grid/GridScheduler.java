@@ -76,14 +76,7 @@ final class GridScheduler {
                         continue;
                     }
                     LOG.info("unit {} ({} left)", sweep.id(), pending.size());
-                    try {
-                        session.finish(sweep);
-                    } catch (SweepFailedException e) {
-                        // a diverged sweep never aborts the grid; running it again would diverge again
-                        LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
-                        session.markFailed(sweep, e.getMessage());
-                        failures.add(sweep.id() + ": " + e.getMessage());
-                    }
+                    session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
                 }
                 it.remove();
                 ran++;

@@ -336,6 +336,25 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
+     * Finishes a sweep, or marks it failed when every learning rate diverged: a failed sweep never
+     * aborts a grid, and running it again would diverge again.
+     *
+     * @param sweep the sweep
+     * @return why it failed, or empty when it finished
+     * @throws IOException if data, checkpoints or files fail
+     */
+    public Optional<String> finishOrMarkFailed(GridSweep sweep) throws IOException {
+        try {
+            finish(sweep);
+            return Optional.empty();
+        } catch (SweepFailedException e) {
+            LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
+            markFailed(sweep, e.getMessage());
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /**
      * Rewrites {@code results.jsonl}, the tables and the plots from the records present now.
      *
      * @return the tables

@@ -97,10 +97,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        Grid grid = grid(dev).optProgress(label -> {
-            bar.status(status.line());
-            return new TrainingProgress(bar, label);
-        }).build();
+        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
         long start = System.nanoTime();
         GridSummary s = grid.run();
         bar.status(status.line());

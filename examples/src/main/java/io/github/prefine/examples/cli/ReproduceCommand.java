@@ -168,10 +168,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         Device dev = DeviceOption.parse(device);
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        Grid grid = grid(dev).optProgress(label -> {
-            bar.status(status.line());
-            return new TrainingProgress(bar, label);
-        }).build();
+        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
         int gpus = DeviceOption.gpuCount(device);
         if (gpus > 1) {
             // the folder's run.json is checked (and with --force the folder cleared) once, before workers share it

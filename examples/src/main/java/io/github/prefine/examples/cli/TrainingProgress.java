@@ -40,4 +40,19 @@ public final class TrainingProgress implements TrainingListener {
     public void onEpoch(EpochReport r) {
         bar.finishLine();
     }
+
+    /**
+     * A factory of progress bars for a grid, each run's bar preceded by the whole run's status line.
+     *
+     * @param bar the console
+     * @param status the run's status
+     * @return the factory, for {@code Grid.Builder.optProgress}
+     */
+    static java.util.function.Function<String, io.github.prefine.core.train.TrainingListener> withStatus(
+            ConsoleProgress bar, RunStatus status) {
+        return label -> {
+            bar.status(status.line());
+            return new TrainingProgress(bar, label);
+        };
+    }
 }

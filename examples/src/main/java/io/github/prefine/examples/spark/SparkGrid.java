@@ -13,7 +13,6 @@ import io.github.prefine.core.grid.GridSweep;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.PrefinetuningUnit;
-import io.github.prefine.core.grid.SweepFailedException;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.ReproduceCommand;
@@ -266,12 +265,9 @@ public final class SparkGrid {
     private static void finish(GridSession session, GridFolder folder, GridSweep sweep, List<String> failures)
             throws IOException {
         GridLayout layout = new GridLayout(folder.local());
-        try {
-            session.finish(sweep);
-        } catch (SweepFailedException e) {
-            LOG.warn("{} failed: {}; the grid goes on without it", sweep.id(), e.getMessage());
-            session.markFailed(sweep, e.getMessage());
-            failures.add(sweep.id() + ": " + e.getMessage());
+        Optional<String> failed = session.finishOrMarkFailed(sweep);
+        if (failed.isPresent()) {
+            failures.add(sweep.id() + ": " + failed.get());
             folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));
             return;
         }
