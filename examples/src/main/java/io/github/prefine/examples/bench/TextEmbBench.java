@@ -57,8 +57,9 @@ public final class TextEmbBench implements Callable<Integer> {
             + "written under --work")
     Path encoder;
 
-    @Option(names = "--work", description = "scratch folder for the MiniLM folder. Default: ${DEFAULT-VALUE}")
-    Path work = Path.of("textemb-bench");
+    @Option(names = "--work", description = "where the MiniLM folder is written, as recommend's --out. "
+            + "Default: ${DEFAULT-VALUE}")
+    Path work = Path.of("recommend-out");
 
     @Option(names = "--batch-size", description = "rows per forward. Default: ${DEFAULT-VALUE}")
     int batchSize = 32;
