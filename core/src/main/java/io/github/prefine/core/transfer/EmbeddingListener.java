@@ -2,8 +2,9 @@ package io.github.prefine.core.transfer;
 
 /**
  * Told how far the computation of one task embedding has come, so a caller can draw progress
- * with an ETA. Called on the computing thread after each batch; values are host counters, so
- * reporting never waits for the device.
+ * with an ETA. Called after each batch, in batch order, on the thread that asked for the embedding
+ * (never on one of {@link TaskEmbedder.Builder#optThreads}' worker threads); values are host
+ * counters, so reporting never waits for the device.
  */
 @FunctionalInterface
 public interface EmbeddingListener {

@@ -81,6 +81,7 @@ public final class TaskEmbedder implements AutoCloseable {
     private final String encoderHash;
     private final Path encoderFolder;
     private final int batchSize;
+    private final int threads;
     private final int maxTextRows;
     private final int fisherExamples;
     private final int headSteps;
@@ -102,6 +103,7 @@ public final class TaskEmbedder implements AutoCloseable {
         this.config = checkpoint.config();
         this.encoderFolder = b.encoder;
         this.batchSize = b.batchSize;
+        this.threads = b.threads;
         this.maxTextRows = b.maxTextRows;
         this.fisherExamples = b.fisherExamples;
         this.headSteps = b.headSteps;
@@ -212,29 +214,28 @@ public final class TaskEmbedder implements AutoCloseable {
         long start = System.nanoTime();
         TokenRows tokens = task.features().get(Split.TRAIN).tokens();
         int[] rows = sample(tokens.rowCount(), maxTextRows, new SplittableRandom(seed ^ 0x7e47e3bL));
-        // shortest first: similar lengths share a batch, so little padding is computed
-        Integer[] boxed = Arrays.stream(rows).boxed().toArray(Integer[]::new);
-        Arrays.sort(boxed, (a, b) -> a.equals(b) ? 0 : tokens.length(a) != tokens.length(b)
-                ? Integer.compare(tokens.length(a), tokens.length(b)) : Integer.compare(a, b));
+        int[] order = byLength(tokens, rows);
+        int batches = (order.length + batchSize - 1) / batchSize;
         float[] values;
-        try (NDManager work = manager.newSubManager()) {
+        try (NDManager work = manager.newSubManager(); OrderedBatches pool = new OrderedBatches(threads)) {
             NDArray sum = work.zeros(new Shape(config.hiddenSize()));
-            for (int from = 0; from < boxed.length; from += batchSize) {
-                int to = Math.min(boxed.length, from + batchSize);
-                int[] chunk = new int[to - from];
-                for (int i = from; i < to; i++) {
-                    chunk[i - from] = boxed[i];
-                }
-                PaddedBatch p = PaddedBatch.inputsOf(tokens, chunk);
+            pool.run(batches, k -> {
+                int from = k * batchSize;
+                PaddedBatch p = PaddedBatch.inputsOf(tokens, Arrays.copyOfRange(order, from,
+                        Math.min(order.length, from + batchSize)));
                 try (NDManager step = work.newSubManager()) {
                     NDArray[] in = inputs(step, p.rows(), p.seqLen(), p.inputIds(), p.attentionMask(), p.typeIds());
                     NDArray hidden = encode(step, in);
                     NDArray m = in[1].toType(DataType.FLOAT32, false).expandDims(2);
                     NDArray pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
-                    sum.addi(pooled.sum(new int[] {0}));
+                    // the batch's sum over rows outlives the step; added in batch order below
+                    return own(work, pooled.sum(new int[] {0}));
                 }
-                listener.onProgress(task.name(), "textemb", to, boxed.length);
-            }
+            }, (k, batchSum) -> {
+                sum.addi(batchSum);
+                batchSum.close();
+                listener.onProgress(task.name(), "textemb", Math.min(order.length, (k + 1L) * batchSize), order.length);
+            });
             values = sum.div((float) rows.length).toFloatArray();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -262,23 +263,27 @@ public final class TaskEmbedder implements AutoCloseable {
         try (NDManager work = manager.newSubManager()) {
             // 1. the frozen encoder's outputs of the sample, computed once
             List<Cached> cache = new ArrayList<>();
-            for (int from = 0; from < units.length; from += batchSize) {
-                int[] chunk = Arrays.copyOfRange(units, from, Math.min(units.length, from + batchSize));
-                MultiTaskBatch b = source.assemble(Split.TRAIN, new int[chunk.length], chunk);
-                TaskSlice s = b.slices().get(0);
-                NDArray hidden;
-                NDArray mask;
-                try (NDManager step = work.newSubManager()) {
-                    NDArray[] in = inputs(step, b.rows(), b.seqLen(), b.inputIds(), b.attentionMask(), b.tokenTypeIds());
-                    hidden = encode(step, in);
-                    mask = in[1];
-                    hidden.attach(work);
-                    mask.attach(work);
-                }
-                cache.add(new Cached(hidden, mask, work.create(s.labels(), new Shape(s.labelShape())),
-                        s.numExamples()));
-                examples += s.numExamples();
-                listener.onProgress(task.name(), "taskemb encode", Math.min(units.length, from + batchSize), units.length);
+            int batches = (units.length + batchSize - 1) / batchSize;
+            try (OrderedBatches pool = new OrderedBatches(threads)) {
+                pool.run(batches, k -> {
+                    int from = k * batchSize;
+                    int[] chunk = Arrays.copyOfRange(units, from, Math.min(units.length, from + batchSize));
+                    MultiTaskBatch b = source.assemble(Split.TRAIN, new int[chunk.length], chunk);
+                    TaskSlice s = b.slices().get(0);
+                    try (NDManager step = work.newSubManager()) {
+                        NDArray[] in = inputs(step, b.rows(), b.seqLen(), b.inputIds(), b.attentionMask(), b.tokenTypeIds());
+                        NDArray hidden = own(work, encode(step, in));
+                        NDArray mask = own(work, in[1]);
+                        return new Cached(hidden, mask, work.create(s.labels(), new Shape(s.labelShape())), s.numExamples());
+                    }
+                }, (k, c) -> {
+                    cache.add(c);
+                    listener.onProgress(task.name(), "taskemb encode", Math.min(units.length, (k + 1L) * batchSize),
+                            units.length);
+                });
+            }
+            for (Cached c : cache) {
+                examples += c.examples();
             }
             // 2. a briefly trained head (Adam, no dropout) on those outputs
             TaskHead head = task.newHead(MultiHeadModel.headFamily(config.modelType()), rnd.nextLong());
@@ -377,6 +382,20 @@ public final class TaskEmbedder implements AutoCloseable {
         return checkpoint.encoder().forward(new ParameterStore(step, false), new NDList(in), false).head();
     }
 
+    /** The rows shortest first, ties by index: similar lengths share a batch, so little padding is computed. */
+    private static int[] byLength(TokenRows tokens, int[] rows) {
+        long[] keys = new long[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            keys[i] = (long) tokens.length(rows[i]) << 32 | rows[i];
+        }
+        Arrays.sort(keys);
+        int[] out = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            out[i] = (int) keys[i];
+        }
+        return out;
+    }
+
     /** A seeded sample of {@code cap} indices of {@code [0, n)} in increasing order, or all for cap 0. */
     private static int[] sample(int n, int cap, SplittableRandom rnd) {
         int[] idx = new int[n];
@@ -420,6 +439,7 @@ public final class TaskEmbedder implements AutoCloseable {
         private NDManager manager;
         private Path encoder;
         private int batchSize = 32;
+        private int threads = 1;
         private int maxTextRows;
         private int fisherExamples = 256;
         private int headSteps = 100;
@@ -461,6 +481,23 @@ public final class TaskEmbedder implements AutoCloseable {
          */
         public Builder optBatchSize(int batchSize) {
             this.batchSize = batchSize;
+            return this;
+        }
+
+        /**
+         * Sets how many threads run encoder forwards (TextEmb, and TaskEmb's encoding of its
+         * sample) on separate batches at once; default 1. Results do not depend on it: batch
+         * results are summed in batch order. On a CPU, give each thread one PyTorch intra-op
+         * thread ({@code ai.djl.pytorch.num_threads=1} before the engine starts) and use as many
+         * threads as cores: the short rows of a task make matrix products too small to split
+         * well, and intra-op workers that wait for each other at every barrier lose most of their
+         * time on a machine shared with other processes. On a GPU keep 1.
+         *
+         * @param threads positive
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
             return this;
         }
 
@@ -558,6 +595,9 @@ public final class TaskEmbedder implements AutoCloseable {
             }
             if (batchSize <= 0) {
                 throw new IllegalArgumentException("task embedder: batchSize must be positive, found " + batchSize);
+            }
+            if (threads <= 0) {
+                throw new IllegalArgumentException("task embedder: threads must be positive, found " + threads);
             }
             if (maxTextRows < 0) {
                 throw new IllegalArgumentException("task embedder: maxTextRows must be 0 or positive, found " + maxTextRows);

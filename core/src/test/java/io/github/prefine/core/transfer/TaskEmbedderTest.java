@@ -123,6 +123,39 @@ class TaskEmbedderTest {
     }
 
     @Test
+    void threadsDoNotChangeTheEmbeddings() throws Exception {
+        // batches are summed in batch order whatever thread computed them, so the values are the
+        // same bits; TaskEmb's cached encoder outputs come back in batch order too
+        for (FeaturizedTask task : List.of(classifier, tagger)) {
+            TaskEmbedding text1;
+            TaskEmbedding task1;
+            try (TaskEmbedder e = embedder().optBatchSize(3).optHeadSteps(5).build()) {
+                text1 = e.textEmb(task);
+                task1 = e.taskEmb(task);
+            }
+            try (TaskEmbedder e = embedder().optBatchSize(3).optHeadSteps(5).optThreads(3).build()) {
+                assertArrayEquals(text1.values(), e.textEmb(task).values(), task.name() + " textemb");
+                assertArrayEquals(task1.values(), e.taskEmb(task).values(), task.name() + " taskemb");
+            }
+        }
+    }
+
+    @Test
+    void aBatchFailingOnAWorkerThreadFailsTheRunAfterTheResultsBeforeIt() throws Exception {
+        try (OrderedBatches pool = new OrderedBatches(2)) {
+            List<Integer> seen = new ArrayList<>();
+            IllegalStateException ex = assertThrows(IllegalStateException.class, () -> pool.run(10, k -> {
+                if (k == 4) {
+                    throw new IllegalStateException("batch 4 failed");
+                }
+                return k;
+            }, (k, r) -> seen.add(r)));
+            assertEquals("batch 4 failed", ex.getMessage());
+            assertEquals(List.of(0, 1, 2, 3), seen, "results before the failure, in order");
+        }
+    }
+
+    @Test
     void taskEmbIsThePerExampleFisherWhateverTheBatchSize() throws Exception {
         // without head training the head is the same, so batched and one-by-one Fisher must agree:
         // output gradients are per example even in a batch
@@ -194,6 +227,7 @@ class TaskEmbedderTest {
     void rejectsOutOfRangeOptions() {
         assertThrows(IllegalArgumentException.class, () -> embedder().optFisherExamples(0).build());
         assertThrows(IllegalArgumentException.class, () -> embedder().optBatchSize(0).build());
+        assertThrows(IllegalArgumentException.class, () -> embedder().optThreads(0).build());
         assertThrows(IllegalArgumentException.class, () -> TaskEmbedder.builder().setManager(manager).build());
     }
 

@@ -125,7 +125,9 @@ public final class RecommendCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     long suiteSeed;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's)")
+    @Option(names = "--threads", description = "CPU cores to use: threads that each run encoder forwards on their own "
+            + "batches with one PyTorch intra-op thread (default: every core with --device cpu, else 1 thread with the "
+            + "engine's intra-op threads)")
     Integer threads;
 
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
@@ -134,10 +136,7 @@ public final class RecommendCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
-        if (threads != null) {
-            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        int embedThreads = embeddingThreads();
         Set<EmbeddingMethod> methods = parseMethods(method);
         List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
         Files.createDirectories(out);
@@ -148,7 +147,7 @@ public final class RecommendCommand implements Callable<Integer> {
         List<TransferRanking> rankings;
         try (NDManager m = NDManager.newBaseManager(dev)) {
             TaskEmbedder.Builder eb = TaskEmbedder.builder().setManager(m).setEncoder(in.encoder())
-                    .optBatchSize(batchSize).optMaxTextRows(maxTextRows).optFisherExamples(fisherExamples)
+                    .optBatchSize(batchSize).optThreads(embedThreads).optMaxTextRows(maxTextRows).optFisherExamples(fisherExamples)
                     .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(out.resolve("embeddings")))
                     .optListener(progress(bar));
             FeatureSettings fs = new FeatureSettings(maxLength, qaMaxLength, qaStride, 0, 1, 1L);
@@ -166,6 +165,25 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * Chooses the embedding threads and, before the engine starts, gives each one PyTorch intra-op
+     * thread: short rows make poor matrix products to split, and intra-op workers spin at every
+     * barrier, which on a shared machine costs more than it gains (see {@link TaskEmbedder.Builder#optThreads}).
+     * A {@code -Dai.djl.pytorch.num_threads} of the user's own wins.
+     */
+    private int embeddingThreads() {
+        boolean cpu = device.trim().equalsIgnoreCase("cpu");
+        if (threads != null) {
+            OptionChecks.atLeast("--threads", threads, 1);
+        }
+        int n = threads != null ? threads : cpu ? Runtime.getRuntime().availableProcessors() : 1;
+        if ((threads != null || cpu) && System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+        return n;
     }
 
     /**

@@ -4,12 +4,15 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.data.SubjQaReader;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.examples.data.HubDataset.Conll;
 import io.github.prefine.examples.data.HubDataset.Jsonl;
 import io.github.prefine.examples.data.HubDataset.LabelForm;
 import io.github.prefine.examples.data.HubDataset.Mrqa;
+import io.github.prefine.examples.data.HubDataset.Qed;
 import io.github.prefine.examples.data.HubDataset.Squad;
+import io.github.prefine.examples.data.HubDataset.SubjQa;
 import io.github.prefine.examples.data.HubDataset.Tsv;
 import io.github.prefine.examples.data.HubDataset.Wic;
 import io.github.prefine.examples.data.parquet.ParquetFile;
@@ -69,6 +72,8 @@ final class CatalogWriter {
             return writeWic(Rows.read(dataset, hubSplit, files), target);
         } else if (c instanceof Squad squad) {
             return writeSquad(squad, Rows.read(dataset, hubSplit, files), target);
+        } else if (c instanceof SubjQa) {
+            return writeSubjQa(Rows.read(dataset, hubSplit, files), target);
         }
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
@@ -97,6 +102,8 @@ final class CatalogWriter {
                     written += writeJsonl(jsonl, rows, w);
                 } else if (c instanceof Mrqa mrqa) {
                     written += writeMrqa(mrqa, rows, w);
+                } else if (c instanceof Qed) {
+                    written += writeQed(rows, w);
                 }
             }
         }
@@ -378,6 +385,111 @@ final class CatalogWriter {
             GSON.toJson(root, w);
         }
         return rows.size();
+    }
+
+    /** SubjQA's CSV columns that its reader needs, with the item and review ids for a reader's eye. */
+    private static final List<String> SUBJQA_HEADER =
+            List.of("item_id", "q_review_id", "question", "review", "human_ans_spans", "human_ans_indices");
+
+    private int writeSubjQa(Rows rows, Path target) throws IOException {
+        String marker = " " + SubjQaReader.NOT_FOUND;
+        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+            w.write(csvLine(SUBJQA_HEADER));
+            for (int i = 0; i < rows.size(); i++) {
+                String review = str(rows, "context", i) + marker;
+                List<?> texts = (List<?>) rows.col("answers.text").get(i);
+                List<?> starts = (List<?>) rows.col("answers.answer_start").get(i);
+                if (texts == null || starts == null || texts.size() != starts.size()) {
+                    throw new IOException(rows.where() + ": row " + i + ": expected as many answer starts as answer texts");
+                }
+                List<String> head = List.of(str(rows, "title", i), str(rows, "id", i), str(rows, "question", i), review);
+                if (texts.isEmpty()) {
+                    // the question is unanswerable: the original files mark it with a row pointing at the marker
+                    int at = review.length() - SubjQaReader.NOT_FOUND.length();
+                    w.write(csvLine(concat(head, SubjQaReader.NOT_FOUND, "(" + at + ", " + review.length() + ")")));
+                }
+                for (int k = 0; k < texts.size(); k++) {
+                    String text = (String) texts.get(k);
+                    int start = ((Number) starts.get(k)).intValue();
+                    w.write(csvLine(concat(head, text, "(" + start + ", " + (start + text.length()) + ")")));
+                }
+            }
+        }
+        return rows.size();
+    }
+
+    private static List<String> concat(List<String> head, String a, String b) {
+        List<String> out = new ArrayList<>(head);
+        out.add(a);
+        out.add(b);
+        return out;
+    }
+
+    /** One RFC 4180 record, every field quoted so commas, quotes and line breaks survive. */
+    private static String csvLine(List<String> fields) {
+        StringBuilder b = new StringBuilder();
+        for (String f : fields) {
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append('"').append(f.replace("\"", "\"\"")).append('"');
+        }
+        return b.append('\n').toString();
+    }
+
+    private int writeQed(Rows rows, Writer w) throws IOException {
+        for (int i = 0; i < rows.size(); i++) {
+            JsonObject o = new JsonObject();
+            Object id = rows.col("example_id").get(i);
+            if (id instanceof Number n) {
+                o.addProperty("example_id", n);
+            } else {
+                o.addProperty("example_id", str(rows, "example_id", i));
+            }
+            o.addProperty("title_text", str(rows, "title_text", i));
+            o.addProperty("question_text", str(rows, "question", i));
+            o.addProperty("paragraph_text", str(rows, "paragraph_text", i));
+            // the Hub keeps one NQ answer (a list of spans); the original format lists answers
+            JsonArray nq = new JsonArray();
+            JsonArray first = spans(rows, "original_nq_answers", i);
+            if (!first.isEmpty()) {
+                nq.add(first);
+            }
+            o.add("original_nq_answers", nq);
+            JsonArray answers = new JsonArray();
+            for (var ref : spans(rows, "annotation.answer.paragraph_reference", i)) {
+                JsonObject a = new JsonObject();
+                a.add("paragraph_reference", ref);
+                answers.add(a);
+            }
+            JsonObject annotation = new JsonObject();
+            annotation.add("answer", answers);
+            o.add("annotation", annotation);
+            w.write(GSON.toJson(o) + "\n");
+        }
+        return rows.size();
+    }
+
+    /** The {@code {start, end, string}} spans of one row under a list-of-structs column prefix. */
+    private static JsonArray spans(Rows rows, String prefix, int i) throws IOException {
+        List<?> starts = (List<?>) rows.col(prefix + ".start").get(i);
+        List<?> ends = (List<?>) rows.col(prefix + ".end").get(i);
+        List<?> strings = (List<?>) rows.col(prefix + ".string").get(i);
+        JsonArray out = new JsonArray();
+        if (starts == null) {
+            return out;
+        }
+        if (ends == null || strings == null || ends.size() != starts.size() || strings.size() != starts.size()) {
+            throw new IOException(rows.where() + ": row " + i + ": " + prefix + " needs as many ends and strings as starts");
+        }
+        for (int k = 0; k < starts.size(); k++) {
+            JsonObject span = new JsonObject();
+            span.addProperty("start", ((Number) starts.get(k)).intValue());
+            span.addProperty("end", ((Number) ends.get(k)).intValue());
+            span.addProperty("string", (String) strings.get(k));
+            out.add(span);
+        }
+        return out;
     }
 
     private int writeMrqa(Mrqa m, Rows rows, Writer w) throws IOException {

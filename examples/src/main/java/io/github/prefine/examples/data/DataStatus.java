@@ -37,6 +37,18 @@ public final class DataStatus {
         MISSING
     }
 
+    /** Where a task's files came from. */
+    public enum Origin {
+        /** Laid out by hand: files without a fetch record. */
+        HAND_LAID,
+        /** Written by {@code prefine data fetch}: a fetch record exists. */
+        FETCHED,
+        /** A fetch stopped while it replaced the files; they may mix two versions. */
+        INCOMPLETE_FETCH,
+        /** No file at all. */
+        NONE
+    }
+
     /**
      * One task's line.
      *
@@ -44,10 +56,12 @@ public final class DataStatus {
      * @param group its group
      * @param format its format
      * @param state present, partial or missing
+     * @param origin where the files came from; the summary line counts by it
      * @param counts examples per split (train, validation, test), absent where not read
-     * @param source where the files came from, or how to get them
+     * @param source where the files came from, or how to get them, in words
      */
-    public record Row(String task, String group, String format, State state, Map<Split, Integer> counts, String source) {
+    public record Row(String task, String group, String format, State state, Origin origin, Map<Split, Integer> counts,
+            String source) {
         /** Copies the map. */
         public Row {
             counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
@@ -98,9 +112,12 @@ public final class DataStatus {
         }
         boolean marker = Files.exists(FetchRecord.marker(dataRoot, t.name()));
         var hub = HubDatasets.forTask(t.name());
+        Origin origin;
         if (marker) {
+            origin = Origin.INCOMPLETE_FETCH;
             source = "incomplete fetch: run prefine data fetch --tasks " + t.name() + " again";
         } else if (rec.isPresent()) {
+            origin = Origin.FETCHED;
             FetchRecord r = rec.get();
             boolean intact = r.intact(dataRoot);
             source = "fetched " + r.repo() + "@" + r.revision().substring(0, Math.min(12, r.revision().length()))
@@ -114,11 +131,20 @@ public final class DataStatus {
                     }
                 }
             }
-        } else if (state != State.MISSING) {
+        } else if (state == State.PRESENT) {
+            origin = Origin.HAND_LAID;
             source = "hand-laid";
+        } else if (state == State.PARTIAL) {
+            // said here, not only in the state column: the reader of the line needs the file names
+            origin = Origin.HAND_LAID;
+            Path root = dataRoot.toAbsolutePath().normalize();
+            source = "hand-laid, missing " + String.join(", ", missing.stream().map(p -> p.toAbsolutePath().normalize())
+                    .map(p -> p.startsWith(root) ? root.relativize(p).toString() : p.toString()).toList());
         } else if (hub.isPresent()) {
+            origin = Origin.NONE;
             source = "not fetched: Hub " + hub.get().repo() + " (" + hub.get().config() + ")";
         } else {
+            origin = Origin.NONE;
             source = "no Hub source: " + HubDatasets.handLaidOnly().getOrDefault(t.name(), "lay out by hand");
         }
         if (readCounts && counts.isEmpty() && state != State.MISSING && !marker) {
@@ -130,7 +156,7 @@ public final class DataStatus {
                 source = source + "; unreadable: " + HubClient.oneLine(e);
             }
         }
-        return new Row(t.name(), t.group().name(), formatName(t), state, counts, source);
+        return new Row(t.name(), t.group().name(), formatName(t), state, origin, counts, source);
     }
 
     private static String formatName(Task t) {
@@ -138,7 +164,9 @@ public final class DataStatus {
     }
 
     /**
-     * Formats the rows as a plain-text table with a summary line.
+     * Formats the rows as a plain-text table with a summary line whose counts add up to the rows:
+     * present tasks split by origin (fetched, hand-laid, and any incomplete fetch), then partial
+     * and missing tasks.
      *
      * @param rows the rows
      * @return the table, lines ending with a newline
@@ -147,18 +175,22 @@ public final class DataStatus {
         StringBuilder b = new StringBuilder();
         String fmt = "%-18s %-5s %-11s %-8s %9s %9s %9s  %s%n";
         b.append(String.format(Locale.ROOT, fmt, "task", "group", "format", "state", "train", "valid", "test", "source"));
-        int present = 0;
-        int fetched = 0;
         for (Row r : rows) {
             b.append(String.format(Locale.ROOT, fmt, r.task(), r.group(), r.format(),
                     r.state().name().toLowerCase(Locale.ROOT), count(r, Split.TRAIN), count(r, Split.VALIDATION),
                     count(r, Split.TEST), r.source()));
-            present += r.state() == State.PRESENT ? 1 : 0;
-            fetched += r.source().startsWith("fetched") ? 1 : 0;
         }
-        b.append(String.format(Locale.ROOT, "%d of %d tasks present (%d fetched from the Hub, %d hand-laid)%n", present,
-                rows.size(), fetched, rows.stream().filter(r -> r.source().equals("hand-laid")).count()));
+        long incomplete = count(rows, State.PRESENT, Origin.INCOMPLETE_FETCH);
+        b.append(String.format(Locale.ROOT, "%d of %d tasks present (%d fetched from the Hub, %d hand-laid%s), %d partial, "
+                + "%d missing%n", rows.stream().filter(r -> r.state() == State.PRESENT).count(), rows.size(),
+                count(rows, State.PRESENT, Origin.FETCHED), count(rows, State.PRESENT, Origin.HAND_LAID),
+                incomplete == 0 ? "" : ", " + incomplete + " incomplete fetch", count(rows, State.PARTIAL, null),
+                count(rows, State.MISSING, null)));
         return b.toString();
+    }
+
+    private static long count(List<Row> rows, State state, Origin origin) {
+        return rows.stream().filter(r -> r.state() == state && (origin == null || r.origin() == origin)).count();
     }
 
     private static String count(Row r, Split s) {

@@ -155,6 +155,42 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
         }
     }
 
+    /**
+     * SubjQA rows back to SubjQA's own CSV ({@code SubjQA/<domain>/splits/*.csv}), the format the
+     * catalog's {@link io.github.prefine.core.data.SubjQaReader} reads. The Hub's loader made the
+     * CSV SQuAD-shaped: {@code id} is the CSV's {@code q_review_id}, {@code title} its {@code
+     * item_id}, {@code context} the review without its trailing {@code " ANSWERNOTFOUND"} marker,
+     * and {@code answers} holds one entry per answer annotation (none for an unanswerable
+     * question). Each answer is written as one CSV row with {@code human_ans_indices} {@code
+     * (answer_start, answer_start + length)}, an unanswerable question as one {@code
+     * ANSWERNOTFOUND} row, and the marker is put back at the end of the review, so the contexts
+     * equal those of the original files.
+     */
+    public record SubjQa() implements Conversion {
+        @Override
+        public List<String> columns() {
+            return List.of("id", "title", "context", "question", "answers.text", "answers.answer_start");
+        }
+    }
+
+    /**
+     * QED rows back to QED JSON lines ({@code qed-*.jsonlines}), the format the catalog's {@link
+     * io.github.prefine.core.data.QedReader} reads: the Hub's {@code question} is written as {@code
+     * question_text}, every {@code annotation.answer} with its {@code paragraph_reference} span, and
+     * {@code original_nq_answers}. The Hub's loader kept only the first NQ answer (one list of
+     * spans), which is written back as the only one; it matters only for an example without a QED
+     * answer, where the reader falls back on the single-span NQ answers.
+     */
+    public record Qed() implements Conversion {
+        @Override
+        public List<String> columns() {
+            return List.of("example_id", "title_text", "question", "paragraph_text",
+                    "original_nq_answers.start", "original_nq_answers.end", "original_nq_answers.string",
+                    "annotation.answer.paragraph_reference.start", "annotation.answer.paragraph_reference.end",
+                    "annotation.answer.paragraph_reference.string");
+        }
+    }
+
     /** Checks and copies the fields. */
     public HubDataset {
         Objects.requireNonNull(task, "task");

@@ -9,8 +9,10 @@ import io.github.prefine.examples.data.HubDataset.Conll;
 import io.github.prefine.examples.data.HubDataset.Jsonl;
 import io.github.prefine.examples.data.HubDataset.LabelForm;
 import io.github.prefine.examples.data.HubDataset.Mrqa;
+import io.github.prefine.examples.data.HubDataset.Qed;
 import io.github.prefine.examples.data.HubDataset.SplitRule;
 import io.github.prefine.examples.data.HubDataset.Squad;
+import io.github.prefine.examples.data.HubDataset.SubjQa;
 import io.github.prefine.examples.data.HubDataset.Tsv;
 import io.github.prefine.examples.data.HubDataset.Wic;
 import java.util.ArrayList;
@@ -92,6 +94,10 @@ public final class HubDatasets {
                 SplitRule.AS_PUBLISHED, new Wic()));
         t.add(new HubDataset("squad-adversarial", "stanfordnlp/squad_adversarial", "AddSent",
                 ordered("validation", TRAIN), SplitRule.HOLD_OUT_4_1, new Squad("title")));
+        t.add(new HubDataset("subjqa-books", "megagonlabs/subjqa", "books",
+                ordered("train", TRAIN, "validation", VALIDATION, "test", TEST), SplitRule.AS_PUBLISHED, new SubjQa()));
+        t.add(new HubDataset("qed", "google-research-datasets/qed", "qed", ordered("validation", TRAIN),
+                SplitRule.HOLD_OUT_4_1, new Qed()));
         t.add(new HubDataset("xquad-en", "google/xquad", "xquad.en", ordered("validation", TRAIN),
                 SplitRule.HOLD_OUT_4_1, new Squad(null)));
         return List.copyOf(t);
@@ -119,8 +125,6 @@ public final class HubDatasets {
         m.put("atis", "the catalog uses the Goo et al. 2018 slot-filling split, which is not on the Hub with tag names");
         m.put("wikigold", noLabels);
         m.put("mit-movie", noLabels);
-        m.put("subjqa-books", "not converted yet: SubjQA's answers need the CSV reader's own columns");
-        m.put("qed", "not converted yet: QED's answers are annotation spans that need their own mapping");
         return m;
     }
 

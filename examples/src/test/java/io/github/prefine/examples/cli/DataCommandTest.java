@@ -31,7 +31,7 @@ class DataCommandTest {
         assertTrue(s.contains("rte                C     text-pair   missing          -         -         -  "
                 + "not fetched: Hub nyu-mll/glue (rte)"), s);
         assertTrue(s.contains("ontonotes-en       SL    token       missing"), s);
-        assertTrue(s.endsWith("0 of 41 tasks present (0 fetched from the Hub, 0 hand-laid)\n"), s);
+        assertTrue(s.endsWith("0 of 41 tasks present (0 fetched from the Hub, 0 hand-laid), 0 partial, 41 missing\n"), s);
         assertEquals(43, s.split("\n").length);
     }
 

@@ -37,9 +37,14 @@ class DataStatusTest {
         assertEquals("hand-laid", rte.source());
         assertEquals(DataStatus.State.PARTIAL, boolq.state());
         assertEquals(Map.of(Split.VALIDATION, 1), boolq.counts());
+        assertEquals(DataStatus.Origin.HAND_LAID, boolq.origin());
+        assertEquals("hand-laid, missing " + Path.of("cls/boolq/train.jsonl"), boolq.source());
         assertEquals(Map.of(), quick.counts(), "no file read when counts are not asked for");
+        // the summary's counts add up to the 41 rows: a partial task is not counted as present
+        // and hand-laid (it was: "1 of 41 tasks present (0 fetched from the Hub, 2 hand-laid)")
         String table = DataStatus.table(DataStatus.of(data, false));
-        assertTrue(table.endsWith("1 of 41 tasks present (0 fetched from the Hub, 2 hand-laid)\n"), table);
+        assertTrue(table.endsWith("1 of 41 tasks present (0 fetched from the Hub, 1 hand-laid), 1 partial, 39 missing\n"),
+                table);
     }
 
     @Test

@@ -301,6 +301,137 @@ class DatasetFetcherTest {
         assertEquals("Bergen", ((QaExample) d.split(Split.VALIDATION).get(0)).answers().get(0).text());
     }
 
+    // ---- SubjQA and QED: QA sets the catalog reads in their own formats ----
+
+    private static Map<String, Object> subjqaRow(String id, String item, String context, String question,
+            List<String> answers) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("text", answers);
+        List<Object> starts = new ArrayList<>();
+        answers.forEach(t -> starts.add(context.indexOf(t)));
+        a.put("answer_start", starts);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("domain", "books");
+        r.put("id", id);
+        r.put("title", item);
+        r.put("context", context);
+        r.put("question", question);
+        r.put("answers", a);
+        return r;
+    }
+
+    @Test
+    void fetchesSubjQaBackIntoItsCsvWithTheReviewMarkerAndUnanswerableQuestions() throws IOException {
+        // the Hub's rows are SQuAD-shaped: the review without its " ANSWERNOTFOUND" marker, no answer
+        // for an unanswerable question; text with a comma, quotes and a line break must survive the CSV
+        String review = "I loved it, \"truly\".\nGreat plot, dull cover.";
+        List<Map<String, Object>> train = List.of(
+                subjqaRow("q1", "item1", review, "How is the plot?", List.of("Great plot")),
+                subjqaRow("q2", "item1", review, "Is it long?", List.of()),
+                subjqaRow("q3", "item2", "Nice cover. The cover is blue.", "How is the cover?",
+                        List.of("Nice cover", "The cover is blue")));
+        List<Map<String, Object>> other = List.of(subjqaRow("q4", "item3", "Short and sweet.", "Is it short?",
+                List.of("Short")));
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("id", value("string"));
+        features.put("context", value("string"));
+        for (var e : Map.of("train", train, "validation", other, "test", other).entrySet()) {
+            TestParquetWriter w = new TestParquetWriter().field(string("domain")).field(string("id"))
+                    .field(string("title")).field(string("context")).field(string("question"))
+                    .field(struct("answers", list("text", string("element")), list("answer_start", int32("element"))));
+            hub.put("megagonlabs/subjqa", "books/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, e.getValue()));
+        }
+
+        DatasetFetcher.Result r = fetcher().fetch("subjqa-books");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        assertTrue(Files.isRegularFile(data.resolve("qa/subjqa/books/dev.csv")));
+        TaskData d = TaskCatalog.task("subjqa-books").load(data, Leniency.STRICT);
+        List<Example> tr = d.split(Split.TRAIN);
+        assertEquals(2, tr.size(), "the unanswerable q2 is skipped by the reader, as in the original files");
+        QaExample q1 = (QaExample) tr.get(0);
+        assertEquals("q1", q1.id());
+        assertEquals(review + " ANSWERNOTFOUND", q1.context(), "the marker is back at the end of the review");
+        assertEquals(List.of(new GoldAnswer("Great plot", 21)), q1.answers());
+        QaExample q3 = (QaExample) tr.get(1);
+        assertEquals(List.of(new GoldAnswer("Nice cover", 0), new GoldAnswer("The cover is blue", 12)), q3.answers());
+        assertEquals(1, d.split(Split.VALIDATION).size());
+        assertEquals(1, d.split(Split.TEST).size());
+        assertEquals(Map.of("train", 2, "validation", 1, "test", 1), FetchRecord.read(data, "subjqa-books")
+                .orElseThrow().counts());
+    }
+
+    private static Map<String, Object> span(int start, String text) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("start", start);
+        m.put("end", start + text.length());
+        m.put("string", text);
+        return m;
+    }
+
+    @Test
+    void fetchesQedWithItsAnswerSpansAndTheFirstNqAnswerAsTheFallback() throws IOException {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String context = "Paragraph " + i + " says that Oslo" + i + " is north of Bergen" + i + ".";
+            String oslo = "Oslo" + i;
+            String bergen = "Bergen" + i;
+            List<Object> answers = new ArrayList<>();
+            List<Object> nq = new ArrayList<>();
+            if (i % 3 == 0) { // a QED answer: read whatever the NQ answers are
+                answers.add(Map.of("paragraph_reference", span(context.indexOf(oslo), oslo)));
+                nq.add(span(context.indexOf(bergen), bergen));
+            } else if (i % 3 == 1) { // no QED answer: the first NQ answer, one span
+                nq.add(span(context.indexOf(bergen), bergen));
+            } else { // no QED answer and a two-span NQ answer: nothing to extract
+                nq.add(span(context.indexOf(oslo), oslo));
+                nq.add(span(context.indexOf(bergen), bergen));
+            }
+            Map<String, Object> annotation = new LinkedHashMap<>();
+            annotation.put("answer", answers);
+            annotation.put("explanation_type", answers.isEmpty() ? "none" : "single_sentence");
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("example_id", -4000000000000000000L - i);
+            r.put("title_text", "Title " + i);
+            r.put("question", "where is " + i + "?");
+            r.put("paragraph_text", context);
+            r.put("original_nq_answers", nq);
+            r.put("annotation", annotation);
+            rows.add(r);
+        }
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("example_id", value("int64"));
+        TestParquetWriter w = new TestParquetWriter().field(int64("example_id")).field(string("title_text"))
+                .field(string("question")).field(string("paragraph_text"))
+                .field(list("original_nq_answers", struct("element", int32("start"), int32("end"), string("string"))))
+                .field(struct("annotation", list("answer", struct("element", struct("paragraph_reference",
+                        int32("start"), int32("end"), string("string")))), string("explanation_type")))
+                .rowsPerPage(4);
+        hub.put("google-research-datasets/qed", "qed/validation/0000.parquet", HubParquet.file(w, features, rows));
+
+        DatasetFetcher.Result r = fetcher().fetch("qed");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        TaskData d = TaskCatalog.task("qed").load(data, Leniency.STRICT);
+        Map<String, QaExample> byQuestion = new LinkedHashMap<>();
+        for (Split s : List.of(Split.TRAIN, Split.VALIDATION)) {
+            for (Example e : d.split(s)) {
+                byQuestion.put(((QaExample) e).question(), (QaExample) e);
+            }
+        }
+        assertEquals(7, byQuestion.size(), "rows 2, 5 and 8 have no single-span answer and are skipped");
+        for (int i = 0; i < 10; i++) {
+            QaExample q = byQuestion.get("where is " + i + "?");
+            if (i % 3 == 2) {
+                assertEquals(null, q, "row " + i);
+                continue;
+            }
+            String want = i % 3 == 0 ? "Oslo" + i : "Bergen" + i;
+            assertEquals(List.of(new GoldAnswer(want, q.context().indexOf(want))), q.answers(), "row " + i);
+            assertEquals(Long.toString(-4000000000000000000L - i), q.id(), "the int64 id keeps every digit");
+        }
+    }
+
     // ---- the paper's 4:1 split ----
 
     @Test
