@@ -49,7 +49,11 @@ final class OrderedBatches implements AutoCloseable {
             int id = POOLS.incrementAndGet();
             AtomicInteger n = new AtomicInteger();
             this.pool = Executors.newFixedThreadPool(threads, r -> {
-                Thread t = new Thread(r, "prefine-embed-" + id + "-" + n.incrementAndGet());
+                Thread t = new Thread(() -> {
+                    // a new thread starts with PyTorch recording gradients: inference only here
+                    io.github.prefine.core.train.GradMode.offInThisThread(ai.djl.engine.Engine.getInstance());
+                    r.run();
+                }, "prefine-embed-" + id + "-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
