@@ -124,8 +124,8 @@ public final class TargetFinetuning {
                         p = trainer.predict(0, evaluationSplit);
                         score = metric.applyAsDouble(p);
                     }
-                    LOG.info("target {} seed {}: {} on {} (best epoch {} of {} by validation loss)", taskName, seed, score,
-                            evaluationSplit, fit.bestEpoch(), fit.epochs().size());
+                    LOG.info("target {} seed {}: {} on {}, the model after epoch {} of {} (lowest validation loss)", taskName,
+                            seed, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
                     return new SeedResult(seed, validationScore, score, p, fit);
                 }
             }

@@ -75,9 +75,9 @@ class RealDataLearningTest {
                         .map(e -> String.format(Locale.ROOT, "%.3f", e.averageValidationLoss()))
                         .collect(Collectors.joining(", "));
                 String line = String.format(Locale.ROOT,
-                        "conll2003-en (300 train / 200 validation sentences, MiniLM): span F1 %.2f on %s, best epoch %d of "
-                                + "validation losses [%s], %.0f s",
-                        r.metric(), Split.VALIDATION, r.fit().bestEpoch(), losses, (System.nanoTime() - start) / 1e9);
+                        "conll2003-en (300 train / 200 validation sentences, MiniLM): span F1 %.2f on %s, from epoch %d "
+                                + "(counted from 1) of validation losses [%s], %.0f s",
+                        r.metric(), Split.VALIDATION, r.fit().bestEpoch() + 1, losses, (System.nanoTime() - start) / 1e9);
                 System.out.println(line);
                 assertTrue(r.metric() > F1_FLOOR, line + "; expected span F1 above " + F1_FLOOR);
             }
