@@ -8,6 +8,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.TargetFinetuning;
@@ -55,10 +56,12 @@ final class FinetuningRunner {
         }
         TargetFinetuning finetuning = finetuning(u, ft, session.encoderOf(u.setting()));
         FinetuningResult r = null;
+        FitResult fit = null;
         for (int attempt = 0; r == null; attempt++) {
             try {
                 TargetFinetuning.SeedResult s = finetuning.runSeed(session.root(), u.seed());
                 r = new FinetuningResult(u, s.validationMetric(), s.metric());
+                fit = s.fit();
             } catch (NonFiniteLossException e) {
                 LOG.warn("{} at learning rate {}: {}{}", FinetuningSweep.id(u.setting(), u.target(), u.seed()),
                         u.learningRate(), e.getMessage(), attempt < PrefinetuningRunner.RETRIES ? "; retrying" : "");
@@ -72,6 +75,14 @@ final class FinetuningRunner {
         o.addProperty("validation", r.validation());
         o.addProperty("evaluation", r.evaluation());
         o.addProperty("evaluationSplit", split.name());
+        if (fit != null) {
+            // the scored model is the best epoch's by validation loss, not the last epoch's: keep
+            // the curve so that a score can be traced to the epoch that made it
+            o.addProperty("bestEpoch", fit.bestEpoch());
+            JsonArray losses = new JsonArray();
+            fit.epochs().forEach(e -> losses.add(e.averageValidationLoss()));
+            o.add("validationLosses", losses);
+        }
         AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(o));
         return r;
     }
@@ -95,7 +106,8 @@ final class FinetuningRunner {
                 .optEvaluationSplit(scoredSplit(ft))
                 .optSeeds(List.of(u.seed()))
                 .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate()).optMaxEpochs(grid.targetMaxEpochs)
-                        .optScheduleEpochs(grid.targetScheduleEpochs)                        .optPatience(grid.patience).optWarmupSteps(warmup).optLogEvery(grid.logEvery)
+                        .optScheduleEpochs(grid.targetScheduleEpochs).optPatience(grid.patience).optWarmupSteps(warmup)
+                        .optLogEvery(grid.logEvery)
                         .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision).addListener(grid.progress.apply(label)))
                 .build();
     }

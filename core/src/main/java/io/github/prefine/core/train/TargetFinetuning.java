@@ -124,7 +124,8 @@ public final class TargetFinetuning {
                         p = trainer.predict(0, evaluationSplit);
                         score = metric.applyAsDouble(p);
                     }
-                    LOG.info("target {} seed {}: {} on {}", taskName, seed, score, evaluationSplit);
+                    LOG.info("target {} seed {}: {} on {}, the model after epoch {} of {} (lowest validation loss)", taskName,
+                            seed, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
                     return new SeedResult(seed, validationScore, score, p, fit);
                 }
             }

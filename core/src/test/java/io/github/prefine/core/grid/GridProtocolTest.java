@@ -1,10 +1,12 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -135,6 +137,22 @@ class GridProtocolTest {
         assertTrue(epochs < 4, "stopped at epoch " + epochs + ", before the lower cap");
         assertEquals(ResultLog.load(low.resolve("results.jsonl")).runs(), ResultLog.load(high.resolve("results.jsonl")).runs());
         assertEquals(history(low), history(high));
+        // each finetuning trial keeps its validation-loss curve and the epoch it scored: the curve's minimum
+        List<Path> trials;
+        try (var files = Files.walk(low.resolve("finetune"))) {
+            trials = files.filter(p -> p.getFileName().toString().startsWith("lr-")).sorted().toList();
+        }
+        assertFalse(trials.isEmpty());
+        for (Path trial : trials) {
+            JsonObject o = json(trial);
+            JsonArray losses = o.getAsJsonArray("validationLosses");
+            assertTrue(losses.size() >= 2, trial + ": patience 1 needs an epoch without improvement");
+            int lowest = 0;
+            for (int e = 1; e < losses.size(); e++) {
+                lowest = losses.get(e).getAsDouble() < losses.get(lowest).getAsDouble() ? e : lowest;
+            }
+            assertEquals(lowest, o.get("bestEpoch").getAsInt(), trial.toString());
+        }
         // the check can fail: a schedule that decays to the cap moves with it
         Path lowTied = dir.resolve("tied4");
         Path highTied = dir.resolve("tied9");
