@@ -9,18 +9,17 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.pipeline.TaskScorer;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
-import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.TargetFinetuning;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import io.github.prefine.core.train.FeatureBatchSource;
-import io.github.prefine.core.train.TargetFinetuning;
-import java.nio.file.Files;
 
 /**
  * The real-data learning check at full size (issue 13): all-MiniLM-L6-v2 finetuned on the whole of
