@@ -72,6 +72,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             description = "auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
+    private SyntheticSuite generated;
+
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
     static EncoderConfig demoConfig(int vocabSize) {
         return EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(vocabSize).setHiddenSize(64)
@@ -111,8 +113,12 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         return RunStatus.plannedUnits(7, SyntheticTaskSet.of(suite()).targets().size(), 1);
     }
 
+    /** The suite, generated once: both the check and the grid need it. */
     private SyntheticSuite suite() {
-        return SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+        if (generated == null) {
+            generated = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
+        }
+        return generated;
     }
 
     @Override

@@ -141,15 +141,7 @@ final class GridFolder {
             copyIn(from, local.resolve(relative));
             return;
         }
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
-        String base = from.toUri().getPath();
-        while (it.hasNext()) {
-            LocatedFileStatus f = it.next();
-            String rel = f.getPath().toUri().getPath().substring(base.length() + 1);
-            if (!rel.contains(".tmp")) {
-                copyIn(f.getPath(), local.resolve(relative).resolve(rel));
-            }
-        }
+        copyTreeIn(from, local.resolve(relative), true);
     }
 
     /**
@@ -220,17 +212,21 @@ final class GridFolder {
             return local;
         }
         Files.deleteIfExists(marker);
-        pullAll();
+        copyTreeIn(remote, local, false);
         Files.writeString(marker, listing);
         return local;
     }
 
-    private void pullAll() throws IOException {
-        RemoteIterator<LocatedFileStatus> it = fs.listFiles(remote, true);
-        String base = remote.toUri().getPath();
+    /** Copies every file under a remote folder to the same place under a local one. */
+    private void copyTreeIn(org.apache.hadoop.fs.Path from, Path to, boolean skipTemps) throws IOException {
+        RemoteIterator<LocatedFileStatus> it = fs.listFiles(from, true);
+        String base = from.toUri().getPath();
         while (it.hasNext()) {
             LocatedFileStatus f = it.next();
-            copyIn(f.getPath(), local.resolve(f.getPath().toUri().getPath().substring(base.length() + 1)));
+            String rel = f.getPath().toUri().getPath().substring(base.length() + 1);
+            if (!(skipTemps && rel.contains(".tmp"))) {
+                copyIn(f.getPath(), to.resolve(rel));
+            }
         }
     }
 

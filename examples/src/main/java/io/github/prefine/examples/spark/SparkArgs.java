@@ -87,11 +87,9 @@ record SparkArgs(String command, List<String> options, String out, String data, 
             a.add("--data");
             a.add(localData.toString());
         }
-        Object c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
-        CommandLine cli = new CommandLine(c);
-        cli.setCommandName(NAME + " " + command);
+        CommandLine cli = commandLine();
         cli.parseArgs(a.toArray(String[]::new));
-        return (GridCommand) c;
+        return cli.getCommand();
     }
 
     /**
@@ -109,10 +107,13 @@ record SparkArgs(String command, List<String> options, String out, String data, 
      * @return the usage
      */
     String usage() {
-        Object c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
-        CommandLine cli = new CommandLine(c);
-        cli.setCommandName(NAME + " " + command);
-        return cli.getUsageMessage();
+        return commandLine().getUsageMessage();
+    }
+
+    /** A fresh command of this line's kind, named for the Spark runner in messages. */
+    private CommandLine commandLine() {
+        GridCommand c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
+        return new CommandLine(c).setCommandName(NAME + " " + command);
     }
 
     /**

@@ -199,10 +199,7 @@ public final class SparkGrid {
             }
             runUnits(task, folder, layout, pre, "pre-finetuning");
             for (PrefinetuningSweep s : pre) {
-                for (GridUnit u : s.units()) {
-                    folder.pull(UnitFiles.doneMarker(layout, u));
-                }
-                finish(session, folder, s, failures);
+                finish(session, folder, layout, s, failures);
                 keepOnlyWinner(folder, layout, s);
             }
             List<FinetuningSweep> ready = new ArrayList<>();
@@ -219,10 +216,7 @@ public final class SparkGrid {
             }
             runUnits(task, folder, layout, ready, "finetuning");
             for (FinetuningSweep s : ready) {
-                for (GridUnit u : s.units()) {
-                    folder.pull(UnitFiles.doneMarker(layout, u));
-                }
-                finish(session, folder, s, failures);
+                finish(session, folder, layout, s, failures);
                 folder.push(UnitFiles.relative(layout, layout.finetuningDetail(s)));
             }
             GridReports.Written written = session.writeReports();
@@ -261,10 +255,15 @@ public final class SparkGrid {
         unitsRun += done.size();
     }
 
-    /** Picks a sweep's learning rate (or marks it failed) and pushes its choice and record. */
-    private static void finish(GridSession session, GridFolder folder, GridSweep sweep, List<String> failures)
-            throws IOException {
-        GridLayout layout = new GridLayout(folder.local());
+    /**
+     * Pulls what a sweep's units wrote, picks its learning rate (or marks it failed) and pushes its
+     * choice and record.
+     */
+    private static void finish(GridSession session, GridFolder folder, GridLayout layout, GridSweep sweep,
+            List<String> failures) throws IOException {
+        for (GridUnit u : sweep.units()) {
+            folder.pull(UnitFiles.doneMarker(layout, u));
+        }
         Optional<String> failed = session.finishOrMarkFailed(sweep);
         if (failed.isPresent()) {
             failures.add(sweep.id() + ": " + failed.get());
