@@ -437,10 +437,13 @@ public final class BenchCommand implements Callable<Integer> {
      * Runs one more step under PyTorch's profiler, stopped and restarted at each phase, and prints
      * how many operations each phase dispatches from the host (top-level aten operations: each is
      * at least one native call and, on a GPU, at least one kernel launch), and how many of them
-     * are copies between host and device.
+     * are copies between host and device. With {@code -Dprefine.profile.dir=DIR} the traces (one per
+     * phase, {@code phaseN.json}) are kept there; {@code -Dprefine.profile.histogram=true} prints
+     * each phase's operations by name.
      */
     private void countCalls(NDManager root, TrainingStep step, SampledBatch sampled) throws IOException {
-        Path dir = Files.createTempDirectory("prefine-profile");
+        String keep = System.getProperty("prefine.profile.dir");
+        Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("prefine-profile");
         try {
             int[] file = {0};
             StepPhase[] current = {StepPhase.ASSEMBLY};
@@ -480,12 +483,14 @@ public final class BenchCommand implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "  native calls %-26s %6d (the backward counted as its one call)%n", "from Java",
                     fromJava);
         } finally {
-            try (var files = Files.list(dir)) {
-                for (Path f : files.toList()) {
-                    Files.deleteIfExists(f);
+            if (keep == null) {
+                try (var files = Files.list(dir)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
                 }
+                Files.deleteIfExists(dir);
             }
-            Files.deleteIfExists(dir);
         }
     }
 

@@ -73,7 +73,7 @@ final class ProfileCounts {
             }
         }
         if (Boolean.getBoolean("prefine.profile.histogram")) {
-            histogram.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(25)
+            histogram.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(200)
                     .forEach(e -> System.out.printf("      %5d %s%n", e.getValue(), e.getKey()));
         }
         return new long[] {ops, copies};
