@@ -81,6 +81,40 @@ public final class HeadLosses {
     }
 
     /**
+     * The sum over examples of their losses, from targets prepared on the host ({@link
+     * LossTargets}): {@code Σ weights · log_softmax(logits, axis).gather(index, axis)}. Equals the
+     * sum of {@link #perExampleCrossEntropy} or {@link #perExampleSpanLoss(NDArray, NDArray)} up
+     * to float rounding, in four operations (log-softmax, gather, multiply, sum) where those take
+     * about twenty.
+     *
+     * @param logits float logits, shaped as the targets except along {@code axis}
+     * @param index int64 gather indices ({@link LossTargets#toDevice})
+     * @param weights float32 signed weights, shaped as {@code index}
+     * @param axis the class (or position) axis of the logits
+     * @return a scalar (shape {@code ()}) in the logits' dtype; differentiable in the logits
+     * @throws IllegalArgumentException if the shapes do not fit
+     */
+    public static NDArray targetedSum(NDArray logits, NDArray index, NDArray weights, int axis) {
+        Objects.requireNonNull(logits, "logits");
+        Shape ls = logits.getShape();
+        Shape is = index.getShape();
+        boolean fits = ls.dimension() == is.dimension() && is.equals(weights.getShape()) && axis >= 0
+                && axis < ls.dimension() && is.get(axis) == 1;
+        for (int d = 0; fits && d < ls.dimension(); d++) {
+            fits = d == axis || ls.get(d) == is.get(d);
+        }
+        if (!fits) {
+            throw new IllegalArgumentException("targetedSum: targets " + is + " (weights " + weights.getShape()
+                    + ") do not fit logits " + ls + " over axis " + axis);
+        }
+        checkFloat("targetedSum", "logits", logits);
+        if (index.getDataType() != DataType.INT64) {
+            throw new IllegalArgumentException("targetedSum: index must be int64, found " + index.getDataType());
+        }
+        return logits.logSoftmax(axis).gather(index, axis).mul(weights).sum();
+    }
+
+    /**
      * The extractive QA span loss as HF computes it: positions are clamped to {@code [0,
      * seqLen]}, a clamped position equal to {@code seqLen} is ignored (so is any position at or
      * past the end, while a negative one becomes 0), and the loss is the mean of the start and end

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.LossTargets;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.Objects;
@@ -168,6 +169,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     }
 
     @Override
+    public LossTargets lossTargets(int[] labels, long[] labelShape, int seqLen) {
+        return readout.lossTargets(labels, labelShape, numLabels, seqLen);
+    }
+
+    @Override
     public String toString() {
         return "HeadAdapter(" + name + ", numLabels=" + numLabels + ")";
     }
@@ -198,6 +204,19 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
          * @return float32 {@code [examples]}
          */
         NDArray exampleLosses(NDArray logits, NDArray labels);
+
+        /**
+         * Prepares labels on the host for the summed loss (see {@link TaskHead#lossTargets}).
+         *
+         * @param labels row-major int32 labels laid out as {@link HeadLabels} describes
+         * @param labelShape their shape
+         * @param numLabels the head's class count
+         * @param seqLen the batch's padded sequence length
+         * @return the targets, or null (the default) to sum {@link #exampleLosses} instead
+         */
+        default LossTargets lossTargets(int[] labels, long[] labelShape, int numLabels, int seqLen) {
+            return null;
+        }
     }
 
     private enum Classes implements Readout<Head> {
@@ -211,6 +230,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
         @Override
         public NDArray exampleLosses(NDArray logits, NDArray labels) {
             return HeadLosses.perExampleCrossEntropy(logits, labels).loss();
+        }
+
+        @Override
+        public LossTargets lossTargets(int[] labels, long[] labelShape, int numLabels, int seqLen) {
+            return LossTargets.ofClasses(labels, labelShape, numLabels);
         }
     }
 
@@ -226,6 +250,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
         @Override
         public NDArray exampleLosses(NDArray logits, NDArray labels) {
             return HeadLosses.perExampleSpanLoss(logits, labels).loss();
+        }
+
+        @Override
+        public LossTargets lossTargets(int[] labels, long[] labelShape, int numLabels, int seqLen) {
+            return LossTargets.ofSpans(labels, seqLen);
         }
     }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import io.github.prefine.heads.LossTargets;
 
 /**
  * What the multi-head model needs from a task head: its parameters, its logits over the encoder
@@ -67,4 +68,21 @@ public interface TaskHead {
      *     an example without any
      */
     NDArray exampleLosses(NDArray logits, NDArray labels);
+
+    /**
+     * Prepares labels on the host for the model's summed loss ({@link
+     * io.github.prefine.heads.HeadLosses#targetedSum}), so that a step computes a task's loss in a
+     * few device operations. The default returns null, and the model then sums {@link
+     * #exampleLosses} instead; a head that returns targets must give the same sum as {@link
+     * #exampleLosses} up to float rounding.
+     *
+     * @param labels row-major int32 labels, example axis first
+     * @param labelShape their shape (as in {@link HeadLabels#shape()})
+     * @param seqLen the padded sequence length of the batch
+     * @return the targets, or null to use {@link #exampleLosses}
+     * @throws IllegalArgumentException if a label cannot be scored by this head
+     */
+    default LossTargets lossTargets(int[] labels, long[] labelShape, int seqLen) {
+        return null;
+    }
 }

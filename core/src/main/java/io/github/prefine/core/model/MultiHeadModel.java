@@ -23,6 +23,8 @@ import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.heads.HeadFamily;
+import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.LossTargets;
 import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -298,6 +300,9 @@ public final class MultiHeadModel implements AutoCloseable {
         List<TaskSlice> slices = batch.slices();
         NDArray[] rowIndex = new NDArray[slices.size()];
         NDArray[] labels = new NDArray[slices.size()];
+        // heads that prepare their targets on the host take their loss in four device operations
+        LossTargets[] targets = new LossTargets[slices.size()];
+        NDArray[][] targetArrays = new NDArray[slices.size()][];
         for (int k = 0; k < slices.size(); k++) {
             TaskSlice s = slices.get(k);
             if (s.task() >= heads.size()) {
@@ -310,7 +315,12 @@ public final class MultiHeadModel implements AutoCloseable {
                 }
                 rowIndex[k] = stepManager.create(rows);
             }
-            labels[k] = stepManager.create(s.labels(), new Shape(s.labelShape()));
+            targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), batch.seqLen());
+            if (targets[k] != null) {
+                targetArrays[k] = targets[k].toDevice(stepManager);
+            } else {
+                labels[k] = stepManager.create(s.labels(), new Shape(s.labelShape()));
+            }
         }
         NDArray hidden = encoder.forward(ps, in, training).head();
         List<NDArray> logits = new ArrayList<>();
@@ -334,8 +344,9 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             TaskHead head = heads.get(s.task());
             NDArray lg = head.logits(ps, h, m, training);
-            NDArray ex = head.exampleLosses(lg, labels[k]);
-            NDArray sum = ex.sum();
+            NDArray sum = targets[k] != null
+                    ? HeadLosses.targetedSum(lg, targetArrays[k][0], targetArrays[k][1], targets[k].axis())
+                    : head.exampleLosses(lg, labels[k]).sum();
             logits.add(lg);
             taskLossSums.add(sum);
             NDArray contrib = lossWeighting == TaskLossWeighting.LOG_NUM_LABELS
