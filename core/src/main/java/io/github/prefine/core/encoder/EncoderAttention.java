@@ -21,11 +21,10 @@ import io.github.prefine.kernels.FastDropout;
  *
  * <p>Query, key and value share ONE fused projection {@code qkv} of shape {@code [3 * hidden,
  * hidden]} (rows: query, then key, then value, as HF's three weights concatenated), so a layer
- * runs one matrix product instead of three. Input: {@code NDList(hidden [batch, seqLen, hidden],
- * maskBias [batch, 1, 1, seqLen] float32[, dropoutMask [batch, heads, seqLen, seqLen]])}, where
+ * runs one matrix product instead of three. Input: {@code NDList(hidden [batch * seqLen, hidden]
+ * (as the encoder passes it) or [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32[, dropoutMask [batch, heads, seqLen, seqLen]])}, where
  * the optional dropout mask for the attention probabilities comes from {@link FastDropout#masks}
- * (without it, training draws its own); output: {@code NDList(hidden [batch, seqLen,
- * hidden])}. Matrix products run in the dtype of the projection weights; the mask bias and the
+ * (without it, training draws its own); output: hidden states shaped as the input. Matrix products run in the dtype of the projection weights; the mask bias and the
  * softmax always run in float32, and the residual sum and LayerNorm in the dtype of the LayerNorm
  * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
  * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
@@ -69,9 +68,11 @@ public final class EncoderAttention extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray maskBias = inputs.get(1);
         Device device = x.getDevice();
-        Shape s = x.getShape();
-        long batch = s.get(0);
-        long seqLen = s.get(1);
+        // x is [batch * seqLen, hidden] inside the encoder (2-D projections are one fused
+        // multiply-add each way) or [batch, seqLen, hidden]; the mask bias has the batch's shape
+        Shape ms = maskBias.getShape();
+        long batch = ms.get(0);
+        long seqLen = ms.get(3);
         int heads = config.numAttentionHeads();
         int headSize = config.headSize();
 
@@ -79,7 +80,7 @@ public final class EncoderAttention extends AbstractBlock {
         // matrix products run in the weights' dtype (float16 copies under mixed precision)
         DataType compute = qkvW.getDataType();
         NDArray qkv = Linear.linear(Casts.toType(x, compute), qkvW, ps.getValue(qkvBias, device, training)).get(0);
-        // [batch, seqLen, 3 * hidden] -> 3 x [batch, heads, seqLen, headSize], views only. split (not
+        // [batch (* seqLen), 3 * hidden] -> 3 x [batch, heads, seqLen, headSize], views only. split (not
         // three get(i) selects): its backward writes the three gradients into one buffer, where each
         // select's backward would zero-fill a full-size gradient and the three would then be summed
         NDList parts = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4).split(3, 0);
@@ -96,8 +97,8 @@ public final class EncoderAttention extends AbstractBlock {
             probs = inputs.size() > 2 ? FastDropout.apply(probs, inputs.get(2))
                     : FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
         }
-        // [batch, heads, seqLen, headSize] -> [batch, seqLen, hidden]
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(batch, seqLen, config.hiddenSize());
+        // [batch, heads, seqLen, headSize] -> x's shape
+        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(x.getShape());
         NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
         out = ResidualNorm.apply(config, out, x, ps.getValue(layerNormWeight, device, training),
                 ps.getValue(layerNormBias, device, training), training);

@@ -18,9 +18,9 @@ import io.github.prefine.core.precision.Casts;
  * feed-forward {@code intermediate} (hidden to intermediate, activation) and {@code output}
  * (intermediate to hidden, dropout, residual, LayerNorm).
  *
- * <p>Input: {@code NDList(hidden [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32[,
- * attention dropout mask])}, as {@link EncoderAttention} takes it;
- * output: {@code NDList(hidden [batch, seqLen, hidden])}. The feed-forward products run in their
+ * <p>Input: {@code NDList(hidden [batch * seqLen, hidden] or [batch, seqLen, hidden], maskBias
+ * [batch, 1, 1, seqLen] float32[, attention dropout mask])}, as {@link EncoderAttention} takes it;
+ * output: hidden states shaped as the input. The feed-forward products run in their
  * weights' dtype, the residual sum and LayerNorm in the LayerNorm weights' dtype (see
  * {@link EncoderAttention}). Parameter arrays belong to the manager
  * that initialized or loaded them; see {@link TransformerEncoder} for closing.

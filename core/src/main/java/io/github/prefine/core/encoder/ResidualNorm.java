@@ -19,8 +19,8 @@ final class ResidualNorm {
      * precision).
      *
      * @param config the encoder config (dropout probability, hidden size, epsilon)
-     * @param projected the sub-layer output [batch, seqLen, hidden]
-     * @param residual the sub-layer input [batch, seqLen, hidden]
+     * @param projected the sub-layer output, hidden last
+     * @param residual the sub-layer input, shaped as {@code projected}
      * @param lnWeight the LayerNorm scale
      * @param lnBias the LayerNorm shift
      * @param training whether dropout is active

@@ -365,12 +365,16 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),
                     probsType, config.attentionProbsDropoutProb(), layers.size());
         }
+        // the layers run on [batch * seqLen, hidden]: PyTorch computes a 2-D projection with one
+        // fused multiply-add (and its backward with fewer transposes) where a 3-D input takes a
+        // matmul, a bias add and reshapes each way
+        x = x.reshape(batch * seqLen, config.hiddenSize());
         for (int i = 0; i < layers.size(); i++) {
             NDList in = dropMasks.isEmpty() ? new NDList(x, maskBias) : new NDList(x, maskBias, dropMasks.get(i));
             x = layers.get(i).forward(ps, in, training, params).get(0);
         }
         // differentiable: NDArray.toType would detach the encoder from the heads' loss
-        return Casts.toType(x, DataType.FLOAT32);
+        return Casts.toType(x.reshape(batch, seqLen, config.hiddenSize()), DataType.FLOAT32);
     }
 
     @Override
