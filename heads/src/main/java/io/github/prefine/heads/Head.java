@@ -182,7 +182,7 @@ public abstract sealed class Head extends AbstractBlock
      * {@code prefix}; returns {@code [batch, hidden]}.
      */
     final NDArray pool(ParameterStore store, String prefix, NDArray hidden, boolean training) {
-        return linear(store, prefix, hidden.get(":, 0, :"), training).tanh();
+        return linear(store, prefix, hidden.get(":, 0"), training).tanh();
     }
 
     /** Checks that an input is {@code [batch, seqLen, hidden]} and returns it. */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -74,19 +75,21 @@ public final class EncoderEmbeddings extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray ids = inputs.get(0);
         Device device = ids.getDevice();
-        NDManager m = ids.getManager();
         long seqLen = ids.getShape().get(1);
-        NDArray positions;
-        if (config.modelType().usesPaddingPositions()) {
-            positions = paddingAwarePositions(ids, config.padTokenId());
-        } else {
-            // [1, seqLen], broadcast over the batch
-            positions = m.arange(0L, seqLen, 1L, DataType.INT64).reshape(1, seqLen);
-        }
-        NDArray types = inputs.size() > 1 ? inputs.get(1) : m.zeros(new Shape(1, 1), DataType.INT64);
         NDArray x = Embedding.embedding(ids, ps.getValue(wordEmbeddings, device, training), SparseFormat.DENSE).get(0);
-        x = x.add(Embedding.embedding(positions, ps.getValue(positionEmbeddings, device, training), SparseFormat.DENSE).get(0));
-        x = x.add(Embedding.embedding(types, ps.getValue(tokenTypeEmbeddings, device, training), SparseFormat.DENSE).get(0));
+        NDArray positionTable = ps.getValue(positionEmbeddings, device, training);
+        if (config.modelType().usesPaddingPositions()) {
+            NDArray positions = paddingAwarePositions(ids, config.padTokenId());
+            x = x.add(Embedding.embedding(positions, positionTable, SparseFormat.DENSE).get(0));
+        } else {
+            // positions 0..seqLen-1 of every row: the table's first rows, broadcast over the batch
+            // (one view instead of an arange, a reshape and a lookup), owned by the caller's manager
+            x = x.add(positionTable.get(ids.getManager(), new NDIndex().addSliceDim(0, seqLen)));
+        }
+        NDArray typeTable = ps.getValue(tokenTypeEmbeddings, device, training);
+        // without segment ids every token is of type 0: the table's first row, broadcast
+        x = x.add(inputs.size() > 1 ? Embedding.embedding(inputs.get(1), typeTable, SparseFormat.DENSE).get(0)
+                : typeTable.get(ids.getManager(), 0));
         x = LayerNorm.layerNorm(
                         x,
                         new Shape(config.hiddenSize()),

@@ -31,7 +31,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -323,25 +325,14 @@ public final class MultiHeadModel implements AutoCloseable {
             }
         }
         NDArray hidden = encoder.forward(ps, in, training).head();
+        NDArray[][] parts = taskRows(slices, rowIndex, hidden, mask);
         List<NDArray> logits = new ArrayList<>();
         List<NDArray> taskLossSums = new ArrayList<>();
         NDArray weighted = null;
         for (int k = 0; k < slices.size(); k++) {
             TaskSlice s = slices.get(k);
-            NDArray h;
-            NDArray m;
-            if (rowIndex[k] == null && s.rows().length == batch.rows()) {
-                h = hidden;
-                m = mask;
-            } else if (rowIndex[k] == null) {
-                // a task's rows are contiguous in a grouped batch: a view, no index array, no copy
-                NDIndex range = new NDIndex().addSliceDim(s.rows()[0], s.rows()[0] + s.rows().length);
-                h = hidden.get(range);
-                m = mask.get(range);
-            } else {
-                h = hidden.get(new NDIndex("{}", rowIndex[k]));
-                m = mask.get(new NDIndex("{}", rowIndex[k]));
-            }
+            NDArray h = parts[k][0];
+            NDArray m = parts[k][1];
             TaskHead head = heads.get(s.task());
             NDArray lg = head.logits(ps, h, m, training);
             NDArray sum = targets[k] != null
@@ -358,6 +349,47 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /** Whether rows are consecutive: {@code rows[i] = rows[0] + i}. */
+    /**
+     * Each slice's encoder rows and mask rows. When every task's rows are contiguous (a grouped
+     * batch), one split serves all tasks: views, and a backward that is one concatenation, where a
+     * slice per task would each zero-fill a batch-sized gradient to be summed.
+     */
+    private static NDArray[][] taskRows(List<TaskSlice> slices, NDArray[] rowIndex, NDArray hidden, NDArray mask) {
+        NDArray[][] out = new NDArray[slices.size()][];
+        boolean ranges = true;
+        for (NDArray index : rowIndex) {
+            ranges &= index == null;
+        }
+        if (ranges && slices.size() == 1) {
+            out[0] = new NDArray[] {hidden, mask};
+            return out;
+        }
+        if (ranges) {
+            Integer[] byStart = new Integer[slices.size()];
+            for (int k = 0; k < byStart.length; k++) {
+                byStart[k] = k;
+            }
+            Arrays.sort(byStart, Comparator.comparingInt(k -> slices.get(k).rows()[0]));
+            long[] points = new long[byStart.length - 1];
+            for (int i = 1; i < byStart.length; i++) {
+                points[i - 1] = slices.get(byStart[i]).rows()[0];
+            }
+            NDList hs = hidden.split(points);
+            NDList ms = mask.split(points);
+            for (int i = 0; i < byStart.length; i++) {
+                out[byStart[i]] = new NDArray[] {hs.get(i), ms.get(i)};
+            }
+            return out;
+        }
+        for (int k = 0; k < slices.size(); k++) {
+            int[] r = slices.get(k).rows();
+            NDIndex rows = rowIndex[k] == null ? new NDIndex().addSliceDim(r[0], r[0] + r.length)
+                    : new NDIndex("{}", rowIndex[k]);
+            out[k] = new NDArray[] {hidden.get(rows), mask.get(rows)};
+        }
+        return out;
+    }
+
     private static boolean isRange(int[] rows) {
         for (int i = 1; i < rows.length; i++) {
             if (rows[i] != rows[0] + i) {
