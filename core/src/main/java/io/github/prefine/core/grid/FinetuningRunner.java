@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.FeatureBatchSource;
@@ -97,12 +97,7 @@ final class FinetuningRunner {
         int batch = grid.targetBatchSize();
         long warmup = session.warmupSteps((source.size(0, Split.TRAIN) + batch - 1) / batch, grid.targetScheduleEpochs);
         String label = u.setting().name() + " → " + ft.name() + " seed " + u.seed() + " lr " + u.learningRate();
-        return TargetFinetuning.builder()
-                .setEncoder(m -> EncoderCheckpoint.load(encoder, m).encoder(), session.hiddenSize())
-                .setHead(seed -> session.tasks().head(ft, seed))
-                .setData(source)
-                .setMetric(p -> session.tasks().score(ft, p))
-                .optTaskName(ft.name())
+        return TaskFinetuning.builder(encoder, session.config(), ft)
                 .optEvaluationSplit(scoredSplit(ft))
                 .optSeeds(List.of(u.seed()))
                 .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate()).optMaxEpochs(grid.targetMaxEpochs)

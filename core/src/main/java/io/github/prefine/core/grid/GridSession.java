@@ -436,8 +436,8 @@ public final class GridSession implements AutoCloseable {
         return root;
     }
 
-    int hiddenSize() {
-        return config.hiddenSize();
+    EncoderConfig config() {
+        return config;
     }
 
     long warmupSteps(int batchesPerEpoch, int epochs) {

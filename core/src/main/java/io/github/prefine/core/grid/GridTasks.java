@@ -4,18 +4,15 @@ import io.github.prefine.core.data.Example;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.head.TaskHead;
-import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.pipeline.TaskDataSource;
-import io.github.prefine.core.pipeline.TaskScorer;
+import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
-import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.FeatureBatchSource;
-import io.github.prefine.core.train.TaskPredictions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -122,18 +119,12 @@ final class GridTasks implements AutoCloseable {
 
     /** One batch source over the tasks, task i of the source being {@code tasks.get(i)}. */
     FeatureBatchSource source(List<FeaturizedTask> tasks) {
-        FeatureBatchSource source = FeatureBatchSource.of(TaskSet.of(tasks));
-        return config.typeVocabSize() > 1 ? source : source.withoutTokenTypes();
+        return TaskFinetuning.source(tasks, config);
     }
 
     /** A fresh head for the task, its initialisation seeded from the run seed and the task name. */
     TaskHead head(FeaturizedTask t, long seed) {
-        return t.newHead(MultiHeadModel.headFamily(config.modelType()), MultiHeadModel.Builder.headSeed(seed, t.name()));
-    }
-
-    /** The task's metric on the predictions' split, in percent. */
-    double score(FeaturizedTask t, TaskPredictions predictions) {
-        return TaskScorer.score(t, predictions.split(), predictions).percent();
+        return TaskFinetuning.head(t, config, seed);
     }
 
     private SubwordTokenizer tokenizer() throws IOException {

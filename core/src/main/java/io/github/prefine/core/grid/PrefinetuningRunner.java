@@ -195,7 +195,7 @@ final class PrefinetuningRunner {
         FeatureBatchSource source = st.source();
         try (NDManager m = root.newSubManager()) {
             LoadedCheckpoint ck = EncoderCheckpoint.load(grid.encoder, m);
-            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), session.hiddenSize());
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), session.config().hiddenSize());
             for (FeaturizedTask t : st.featurized()) {
                 mb.addHead(t.name(), session.tasks().head(t, u.seed()));
             }

@@ -7,14 +7,12 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.hub.MiniLmArtifact;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.pipeline.TaskScorer;
+import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
-import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.nio.file.Path;
@@ -57,14 +55,7 @@ class RealDataLearningTest {
                 .setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
             // a seeded sample of 300 training and 200 validation sentences, 64 sub-tokens at most
             FeaturizedTask ft = FeaturizedTask.featurize(d, tokenizer, new FeatureSettings(64, 384, 128, 300, 200, 1L));
-            FeatureBatchSource source = FeatureBatchSource.of(TaskSet.of(List.of(ft)));
-            int hidden = MiniLmArtifact.config().hiddenSize();
-            TargetFinetuning finetuning = TargetFinetuning.builder()
-                    .setEncoder(m -> EncoderCheckpoint.load(encoder, m).encoder(), hidden)
-                    .setHead(seed -> ft.newHead(MultiHeadModel.headFamily(MiniLmArtifact.config().modelType()),
-                            MultiHeadModel.Builder.headSeed(seed, ft.name())))
-                    .setData(source)
-                    .setMetric(p -> TaskScorer.score(ft, p.split(), p).percent())
+            TargetFinetuning finetuning = TaskFinetuning.builder(encoder, ft)
                     .optTrainer(t -> t.optBatchSize(16).optLearningRate(3e-4).optMaxEpochs(2).optScheduleEpochs(2)
                             .optPatience(3))
                     .optSeeds(List.of(1L))

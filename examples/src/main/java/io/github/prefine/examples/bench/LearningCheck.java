@@ -5,15 +5,12 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.hub.MiniLmArtifact;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.pipeline.TaskScorer;
+import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
-import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.TargetFinetuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,13 +50,7 @@ public final class LearningCheck {
         try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
                 .setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
             FeaturizedTask ft = FeaturizedTask.featurize(d, tokenizer, new FeatureSettings(128, 384, 128, 0, 0, 1L));
-            int hidden = MiniLmArtifact.config().hiddenSize();
-            TargetFinetuning finetuning = TargetFinetuning.builder()
-                    .setEncoder(m -> EncoderCheckpoint.load(encoder, m).encoder(), hidden)
-                    .setHead(seed -> ft.newHead(MultiHeadModel.headFamily(MiniLmArtifact.config().modelType()),
-                            MultiHeadModel.Builder.headSeed(seed, ft.name())))
-                    .setData(FeatureBatchSource.of(TaskSet.of(List.of(ft))))
-                    .setMetric(p -> TaskScorer.score(ft, p.split(), p).percent())
+            TargetFinetuning finetuning = TaskFinetuning.builder(encoder, ft)
                     .optTrainer(t -> t.optBatchSize(32).optLearningRate(5e-5).optMaxEpochs(8).optScheduleEpochs(8)
                             .optPatience(3))
                     .optSeeds(List.of(1L))
