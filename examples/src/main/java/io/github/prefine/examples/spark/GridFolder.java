@@ -64,6 +64,31 @@ final class GridFolder {
         return new GridFolder(uri, fs, qualified, mirrors.resolve(key(qualified.toString())), false);
     }
 
+    /**
+     * Opens a run's {@code --out} folder and stages its {@code --data} folder, as the driver and
+     * every unit do.
+     *
+     * @param args the run's options
+     * @param conf the Hadoop configuration
+     * @param mirror true to mirror even local folders
+     * @param mirrors where this process keeps its copies ({@code out/} and {@code data/} under it)
+     * @return the output folder and the local data folder (null without {@code --data})
+     * @throws IOException if a file system cannot be reached or the data cannot be staged
+     */
+    static RunFolders openRun(SparkArgs args, Configuration conf, boolean mirror, Path mirrors) throws IOException {
+        GridFolder out = open(args.out(), conf, mirror, mirrors.resolve("out"));
+        Path data = args.data() == null ? null : open(args.data(), conf, mirror, mirrors.resolve("data")).staged("--data");
+        return new RunFolders(out, data);
+    }
+
+    /**
+     * A run's folders as one process sees them.
+     *
+     * @param out the output folder
+     * @param data the local copy (or the folder itself) of the data, or null
+     */
+    record RunFolders(GridFolder out, Path data) {}
+
     private static String key(String s) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));

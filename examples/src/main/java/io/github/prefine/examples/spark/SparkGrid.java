@@ -166,10 +166,10 @@ public final class SparkGrid {
         boolean gpus = spark.getConf().getDouble("spark.task.resource.gpu.amount", 0) > 0;
         SparkArgs a = args.withAutoPrecision(gpus);
         HadoopConf conf = new HadoopConf(spark.hadoopConfiguration());
-        Path mirrors = Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver");
-        GridFolder folder = GridFolder.open(a.out(), conf.get(), mirror, mirrors.resolve("out"));
-        Path data = a.data() == null ? null
-                : GridFolder.open(a.data(), conf.get(), mirror, mirrors.resolve("data")).staged("--data");
+        GridFolder.RunFolders folders = GridFolder.openRun(a, conf.get(), mirror,
+                Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver"));
+        GridFolder folder = folders.out();
+        Path data = folders.data();
         GridCommand command = a.local(folder.local(), data);
         command.check();
         folder.checkWritable("--out");

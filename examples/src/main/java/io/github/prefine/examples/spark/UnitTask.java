@@ -69,10 +69,10 @@ final class UnitTask implements Function<String, String> {
         // a task thread starts with PyTorch recording gradients
         GradMode.offInThisThread(Engine.getInstance());
         TaskContext ctx = TaskContext.get();
-        Path mirrors = Path.of(SparkFiles.getRootDirectory()).resolve("prefine");
-        GridFolder out = GridFolder.open(args.out(), conf.get(), mirror, mirrors.resolve("out"));
-        Path data = args.data() == null ? null
-                : GridFolder.open(args.data(), conf.get(), mirror, mirrors.resolve("data")).staged("--data");
+        GridFolder.RunFolders folders = GridFolder.openRun(args, conf.get(), mirror,
+                Path.of(SparkFiles.getRootDirectory()).resolve("prefine"));
+        GridFolder out = folders.out();
+        Path data = folders.data();
         out.pull("run.json");
         boolean kill = ctx != null && ctx.attemptNumber() == 0 && unitId.equals(failFirstAttemptOf);
         Worker w = worker(out, data, ctx);
