@@ -90,8 +90,14 @@ public final class EncoderAttention extends AbstractBlock {
         // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it).
         // The bias is added in place: the scores are a fresh array that no backward reads, and
         // it saves allocating and writing a second [batch, heads, seqLen, seqLen] array
-        NDArray scores = Casts.toType(q.matMul(k.transpose(0, 1, 3, 2)), DataType.FLOAT32);
-        scores.addi(maskBias);
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        if (scores.getDataType() == DataType.FLOAT32) {
+            scores.addi(maskBias);
+        } else {
+            // float16 products plus the float32 bias: type promotion makes the sum float32 in one
+            // operation, where a cast then an in-place add would take three
+            scores = scores.add(maskBias);
+        }
         NDArray probs = Casts.toType(scores.softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
             probs = inputs.size() > 2 ? FastDropout.apply(probs, inputs.get(2))

@@ -1,6 +1,7 @@
 package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 import io.github.prefine.core.precision.Casts;
@@ -32,7 +33,10 @@ final class ResidualNorm {
         if (training && config.hiddenDropoutProb() > 0) {
             h = FastDropout.apply(h, config.hiddenDropoutProb(), true);
         }
-        NDArray sum = Casts.toType(Casts.toType(h, residual.getDataType()).add(residual), lnWeight.getDataType());
+        // against a float32 residual, PyTorch's type promotion computes the sum in float32 from a
+        // float16 h directly: a separate cast would be two more operations each way
+        NDArray addend = residual.getDataType() == DataType.FLOAT32 ? h : Casts.toType(h, residual.getDataType());
+        NDArray sum = Casts.toType(addend.add(residual), lnWeight.getDataType());
         return LayerNorm.layerNorm(sum, new Shape(config.hiddenSize()), lnWeight, lnBias, config.layerNormEps()).get(0);
     }
 }
