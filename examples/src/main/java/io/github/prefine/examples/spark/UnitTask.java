@@ -108,7 +108,7 @@ final class UnitTask implements Function<String, String> {
     /** The session of this command line and device, built once per executor rather than once per unit. */
     private Worker worker(GridFolder out, Path data, TaskContext ctx) throws Exception {
         GridCommand command = args.local(out.local(), data);
-        Device device = device(ctx, command.device());
+        Device device = device(ctx == null ? Map.of() : ctx.resourcesJMap(), command.device());
         String key = args + "|" + out.local() + "|" + data + "|" + device;
         if (worker != null && worker.key().equals(key)) {
             return worker;
@@ -129,14 +129,16 @@ final class UnitTask implements Function<String, String> {
         }
     }
 
-    /** The GPU Spark assigned to this task, else what {@code --device} says. */
-    static Device device(TaskContext ctx, String option) {
-        if (ctx != null) {
-            Map<String, ResourceInformation> r = ctx.resourcesJMap();
-            ResourceInformation gpu = r.get("gpu");
-            if (gpu != null && gpu.addresses().length > 0) {
-                return Device.gpu(Integer.parseInt(gpu.addresses()[0].trim()));
-            }
+    /**
+     * The GPU Spark assigned to this task, else what {@code --device} says.
+     *
+     * @param resources the task's resources ({@code TaskContext.resourcesJMap()})
+     * @param option the {@code --device} option
+     */
+    static Device device(Map<String, ResourceInformation> resources, String option) {
+        ResourceInformation gpu = resources.get("gpu");
+        if (gpu != null && gpu.addresses().length > 0) {
+            return Device.gpu(Integer.parseInt(gpu.addresses()[0].trim()));
         }
         if (DeviceOption.gpuCount(option) > 0) {
             throw new IllegalArgumentException("--device " + option + ": on Spark each task gets its GPU from"
