@@ -210,6 +210,28 @@ final class GridFolder {
     }
 
     /**
+     * Deletes the children of a folder whose names start with {@code prefix}, except {@code keep};
+     * nothing when the folder is used in place.
+     *
+     * @param relativeFolder a folder relative to this one
+     * @param prefix the names to delete start with it
+     * @param keep the one name to keep
+     * @throws IOException if the file system fails
+     */
+    void deleteSiblings(String relativeFolder, String prefix, String keep) throws IOException {
+        org.apache.hadoop.fs.Path folder = child(relativeFolder);
+        if (direct || !fs.exists(folder)) {
+            return;
+        }
+        for (org.apache.hadoop.fs.FileStatus s : fs.listStatus(folder)) {
+            String name = s.getPath().getName();
+            if (name.startsWith(prefix) && !name.equals(keep)) {
+                fs.delete(s.getPath(), true);
+            }
+        }
+    }
+
+    /**
      * Makes the whole folder readable locally, for input data: used in place when local, else
      * copied once per process (a listing of names and sizes marks a complete copy).
      *
@@ -276,7 +298,8 @@ final class GridFolder {
         try (OutputStream out = fs.create(tmp, true)) {
             Files.copy(from, out);
         }
-        // HDFS refuses to rename onto an existing file: replace it (only reports are ever replaced)
+        // HDFS refuses to rename onto an existing file: replace it (reports, a checkpoint's pointer
+        // and the training-loss curve are the files ever replaced)
         if (fs.exists(to)) {
             fs.delete(to, false);
         }

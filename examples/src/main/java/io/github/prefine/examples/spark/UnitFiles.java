@@ -5,6 +5,7 @@ import io.github.prefine.core.grid.FinetuningUnit;
 import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningUnit;
+import io.github.prefine.core.train.internal.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,11 @@ import java.util.List;
  * unit done pushed last. Stateless.
  */
 final class UnitFiles {
+    /** The pre-finetuning run's checkpoint folder, in its learning-rate folder. */
+    static final String CHECKPOINTS = "checkpoints";
+    /** The pre-finetuning run's training-loss curve, in its learning-rate folder. */
+    static final String TRAIN_LOSS = "train-loss.json";
+
     private UnitFiles() {}
 
     /** The history that marks a pre-finetuning unit done, or the scores that mark a finetuning unit done. */
@@ -41,19 +47,52 @@ final class UnitFiles {
         }
     }
 
-    /** Pushes what the unit wrote, its done marker last. */
+    /** Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints. */
     static void push(GridFolder out, GridLayout layout, GridUnit unit) throws IOException {
         if (unit instanceof PrefinetuningUnit p) {
             Path dir = layout.learningRateDir(p);
-            for (String name : List.of("encoder", "train-loss.json")) {
+            for (String name : List.of("encoder", TRAIN_LOSS)) {
                 out.push(relative(layout, dir.resolve(name)));
             }
         }
         out.push(doneMarker(layout, unit));
+        if (unit instanceof PrefinetuningUnit p) {
+            // the encoder and history are what later steps need; the resume state is not
+            out.delete(relative(layout, layout.learningRateDir(p).resolve(CHECKPOINTS)));
+        }
+    }
+
+    /**
+     * Pushes a pre-finetuning checkpoint as soon as it is published, so that a retry on another
+     * executor resumes from it rather than from the start: the checkpoint's files, the
+     * training-loss curve it goes with, then the pointer to it; older checkpoints go after that.
+     * A checkpoint outside {@code prefinetune/<setting>/lr-<rate>/checkpoints/} (none today) is
+     * not pushed.
+     *
+     * @param out the output folder
+     * @param checkpoint the published checkpoint folder, under {@code out.local()}
+     * @throws IOException if pushing fails
+     */
+    static void pushCheckpoint(GridFolder out, Path checkpoint) throws IOException {
+        Path store = checkpoint.getParent();
+        if (out.direct() || !checkpoint.startsWith(out.local()) || store == null
+                || !store.getFileName().toString().equals(CHECKPOINTS)) {
+            return;
+        }
+        String storeRel = relative(out.local(), store);
+        out.push(relative(out.local(), checkpoint));
+        out.push(relative(out.local(), store.resolveSibling(TRAIN_LOSS)));
+        out.push(storeRel + "/" + CheckpointStore.LATEST);
+        out.deleteSiblings(storeRel, CheckpointStore.PREFIX, checkpoint.getFileName().toString());
     }
 
     /** A path under the output folder, relative to it, with {@code /}. */
     static String relative(GridLayout layout, Path p) {
-        return layout.root().relativize(p).toString().replace('\\', '/');
+        return relative(layout.root(), p);
     }
+
+    private static String relative(Path root, Path p) {
+        return root.relativize(p).toString().replace('\\', '/');
+    }
+
 }

@@ -5,13 +5,18 @@ import ai.djl.engine.Engine;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridUnit;
+import io.github.prefine.core.grid.PrefinetuningUnit;
+import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.GradMode;
+import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.TrainingProgress;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
@@ -75,12 +80,13 @@ final class UnitTask implements Function<String, String> {
         Path data = folders.data();
         out.pull("run.json");
         boolean kill = ctx != null && ctx.attemptNumber() == 0 && unitId.equals(failFirstAttemptOf);
+        watchNext = ctx != null && ctx.attemptNumber() > 0 && unitId.equals(failFirstAttemptOf);
         Worker w = worker(out, data, ctx);
         long start = System.nanoTime();
+        GridUnit unit = w.session().plan().units().stream().filter(u -> u.id().equals(unitId)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("unit " + unitId + " is not in the grid built on this"
+                        + " executor; the driver and the executors must see the same data and options"));
         try {
-            GridUnit unit = w.session().plan().units().stream().filter(u -> u.id().equals(unitId)).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("unit " + unitId + " is not in the grid built on this"
-                            + " executor; the driver and the executors must see the same data and options"));
             UnitFiles.pull(out, w.grid().layout(), unit);
             killNext = kill;
             w.session().run(unit);
@@ -88,14 +94,29 @@ final class UnitTask implements Function<String, String> {
         } catch (Exception | Error e) {
             // a session cut off mid-unit is not reused: the retry builds it afresh
             closeWorker();
+            if (kill && !out.direct() && unit instanceof PrefinetuningUnit p) {
+                // the test hook's executor loses its disk too: the retry has only what was pushed
+                deleteTree(w.grid().layout().learningRateDir(p));
+            }
             throw e;
         } finally {
             killNext = false;
+            watchNext = false;
         }
         Device device = w.device();
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("unit {} done on {} in {} s", unitId, device, Math.round(seconds));
         return unitId;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (java.nio.file.Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.delete(p);
+                }
+            }
+        }
     }
 
     /** The grid and session this executor keeps between units of one submit; one at a time. */
@@ -104,6 +125,10 @@ final class UnitTask implements Function<String, String> {
     private static Worker worker;
     /** Whether the unit about to run is the test hook's victim. */
     private static boolean killNext;
+    /** Whether the unit about to run is the retry of the test hook's victim. */
+    private static boolean watchNext;
+    /** For tests: the epochs (from 0) the retry of the test hook's victim trained, in order. */
+    static final List<Integer> EPOCHS_OF_RETRY = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The session of this command line and device, built once per executor rather than once per unit. */
     private Worker worker(GridFolder out, Path data, TaskContext ctx) throws Exception {
@@ -115,8 +140,8 @@ final class UnitTask implements Function<String, String> {
         }
         closeWorker();
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        Grid grid = command.grid(device).optProgress(label -> killNext ? new KillAfterCheckpoint(label)
-                : new TrainingProgress(bar, label)).build();
+        Grid grid = command.grid(device).optProgress(label -> new CheckpointPush(out, killNext ? new KillAfterCheckpoint(label)
+                : watchNext ? new RetryWatch(new TrainingProgress(bar, label)) : new TrainingProgress(bar, label))).build();
         worker = new Worker(key, device, grid, grid.openWorker());
         return worker;
     }
@@ -145,6 +170,49 @@ final class UnitTask implements Function<String, String> {
                     + " spark.task.resource.gpu.amount; pass --device auto, cpu or gpu:K instead of a count");
         }
         return DeviceOption.parse(option);
+    }
+
+    /** Pushes each checkpoint of a mirrored run as it is published (see {@link UnitFiles#pushCheckpoint}), then tells the next listener. */
+    private record CheckpointPush(GridFolder out, TrainingListener next) implements TrainingListener {
+        @Override
+        public void onSteps(StepReport report) {
+            next.onSteps(report);
+        }
+
+        @Override
+        public void onEpoch(EpochReport report) {
+            next.onEpoch(report);
+        }
+
+        @Override
+        public void onCheckpoint(Path dir, int epochsDone) {
+            try {
+                UnitFiles.pushCheckpoint(out, dir);
+            } catch (IOException e) {
+                // the run goes on; a retry elsewhere would start from an older checkpoint
+                LOG.warn("{}: could not push checkpoint {}: {}", out, dir.getFileName(), e.toString());
+            }
+            next.onCheckpoint(dir, epochsDone);
+        }
+    }
+
+    /** For tests: records the epochs the retry of the test hook's victim trains. */
+    private record RetryWatch(TrainingListener next) implements TrainingListener {
+        @Override
+        public void onSteps(StepReport report) {
+            next.onSteps(report);
+        }
+
+        @Override
+        public void onEpoch(EpochReport report) {
+            EPOCHS_OF_RETRY.add(report.epoch());
+            next.onEpoch(report);
+        }
+
+        @Override
+        public void onCheckpoint(Path dir, int epochsDone) {
+            next.onCheckpoint(dir, epochsDone);
+        }
     }
 
     /** The test hook: ends a unit's first attempt as a killed executor would, after its first checkpoint. */

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The grid on Spark in local mode ({@code local[2]}, each task retried once): the demo's synthetic
- * grid gives the local demo's records, a unit killed mid-run is retried to the same records, a
+ * grid gives the local demo's records, a unit killed mid-run is retried (from its pushed
+ * checkpoint, on a mirrored folder) to the same records, a
  * second submit runs nothing, and bad input is one line with exit 2.
  */
 class SparkGridTest {
@@ -79,9 +80,10 @@ class SparkGridTest {
     @Test
     void aMirroredFolderWithAUnitKilledMidRunGivesTheSameRecords() throws IOException {
         Path out = dir.resolve("mirrored");
-        String unit = "SL+QA+C@lr-1e-03";
+        String unit = "prefinetune-SL+QA+C-lr-1e-03";
         spark.setLocalProperty(SparkGrid.MIRROR, "always");
         spark.setLocalProperty(SparkGrid.FAIL_FIRST_ATTEMPT_OF, unit);
+        UnitTask.EPOCHS_OF_RETRY.clear();
         try {
             SparkGrid.Outcome o = submit(with(DEMO, "--out", out.toUri().toString()));
             assertEquals(0, o.exitCode());
@@ -90,7 +92,11 @@ class SparkGridTest {
             spark.setLocalProperty(SparkGrid.FAIL_FIRST_ATTEMPT_OF, null);
         }
         assertEquals(local, records(out), "the retried unit and the pushed files give the local records");
-        // a mirrored folder holds only what later steps need: no checkpoints, no temporary files
+        // the killed attempt's local files were wiped, as on a lost executor: the retry resumed from
+        // the checkpoint pushed after epoch 1 and trained epoch 2 (index 1) only
+        assertEquals(List.of(1), UnitTask.EPOCHS_OF_RETRY, "epochs the retry trained");
+        // once units are done, a mirrored folder holds only what later steps need: no checkpoints,
+        // no temporary files
         try (Stream<Path> s = Files.walk(out)) {
             List<String> names = s.map(p -> out.relativize(p).toString()).toList();
             assertFalse(names.stream().anyMatch(n -> n.contains("checkpoints") || n.endsWith(".tmp")), names.toString());

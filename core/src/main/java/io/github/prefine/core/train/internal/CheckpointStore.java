@@ -24,7 +24,10 @@ import java.util.stream.Stream;
  * <p>Holds no native memory. Not thread-safe; one run per folder.
  */
 public final class CheckpointStore {
-    private static final String LATEST = "LATEST";
+    /** The file naming the published checkpoint; a copy elsewhere must arrive after the folder it names. */
+    public static final String LATEST = "LATEST";
+    /** The prefix of every checkpoint folder's name. */
+    public static final String PREFIX = "ckpt-";
 
     private final Path root;
 
@@ -80,7 +83,7 @@ public final class CheckpointStore {
      * @throws IOException if writing fails; the previous checkpoint then stays published
      */
     public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
-        String name = String.format("ckpt-%s-%06d", finalState ? "final" : "epoch", epochsDone);
+        String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
         deleteTree(tmp);
@@ -126,7 +129,7 @@ public final class CheckpointStore {
 
     private void deleteOthers(String keep) throws IOException {
         List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "ckpt-*")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, PREFIX + "*")) {
             for (Path p : ds) {
                 if (!p.getFileName().toString().equals(keep)) {
                     stale.add(p);
