@@ -378,8 +378,7 @@ public final class ResumableDownload {
         if (!actual.equals(expected.hash())) {
             Files.delete(partial);
             throw new HubException(-1, repo + ": " + file + ": " + what + " must equal " + source + "'s "
-                    + expected.hash() + ", found " + actual + "; the corrupt file was deleted, " + rerunHint
-                    + " to download it anew");
+                    + expected.hash() + ", found " + actual + "; the corrupt file was deleted, " + rerunHint);
         }
     }
 
@@ -513,7 +512,7 @@ public final class ResumableDownload {
 
         /**
          * Sets what the user runs to continue, as messages advise it
-         * ({@code "...; HINT to resume"}, {@code "...; HINT to download it anew"}).
+         * ({@code "...; HINT to resume"}, {@code "...; the corrupt file was deleted, HINT"}).
          *
          * @param rerunHint an imperative phrase such as {@code "run fetch again"}; default {@code "try again"}
          * @return this builder
