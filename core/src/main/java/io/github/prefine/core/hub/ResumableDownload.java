@@ -207,7 +207,8 @@ public final class ResumableDownload {
 
     /**
      * Downloads a file to {@code target} unless it is there with the expected size, reporting
-     * progress to a listener (and logging the start and end of each transfer at DEBUG only).
+     * progress to a listener; with one, the start and end of each transfer are logged at DEBUG
+     * only, since the listener already shows them.
      *
      * @param repo the repository id, first in messages
      * @param file the file's path in the repository, second in messages
