@@ -5,22 +5,17 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -29,12 +24,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,18 +46,19 @@ import org.slf4j.LoggerFactory;
  * <p>Each file: a {@code HEAD} request (redirects on the same host followed, a redirect to another
  * host, such as a CDN, taken as the download URL) gives the commit ({@code X-Repo-Commit}), the
  * etag ({@code X-Linked-Etag}, else {@code ETag}) and the size ({@code X-Linked-Size}, else
- * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete}; an interrupted
+ * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete} through
+ * {@link ResumableDownload} (a full disk is retried like any interruption); an interrupted
  * transfer is continued with a {@code Range} request, both by the retries of one resolve and by a
  * later resolve. What is checked, for every file: the size, and the hash the etag names: the
  * sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
  * hash (sha1 of {@code "blob <size>\0"} and the bytes) for plain git files (a 40-digit etag). A file
- * whose etag is neither is refused, since it cannot be checked. A checked blob is flushed to disk
+ * whose etag is neither is refused before its download, since it cannot be checked. A checked blob is flushed to disk
  * ({@code fsync}), moved atomically to {@code blobs/<etag>}, linked from the snapshot (a copy where
  * links are not supported), and {@code refs/<revision>} is written last, flushed and atomically,
  * so a half-finished download never looks complete, even after a power cut.
  *
- * <p>The token ({@link HubSettings#token()}) is sent as {@code Authorization: Bearer} to the
- * endpoint's host only, never to a redirect target on another host, and never appears in logs or
+ * <p>The token ({@link HubSettings#token()}) is sent by {@link HubHttp} as
+ * {@code Authorization: Bearer} to the endpoint's host only, never to a redirect target on another host, and never appears in logs or
  * exception messages; a plain {@code http} endpoint gets a warning that the token travels in clear
  * text. A body that sends nothing for the stall timeout is cut and resumed like a
  * dropped one. Two processes downloading the same file at once are not coordinated (no file
@@ -87,32 +77,23 @@ public final class ModelResolver {
     private static final String INDEX = "model.safetensors.index.json";
     private static final int MAX_REDIRECTS = 5;
 
-    /** One daemon thread that interrupts stalled body reads (see {@code copyWithStallGuard}). */
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "prefine-download-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final HubSettings settings;
     private final String revision;
-    private final HttpClient http;
-    private final int downloadAttempts;
-    private final Duration requestTimeout;
-    private final Duration stallTimeout;
-    /** The clear-text token warning is given once per resolver. */
-    private final AtomicBoolean plainHttpWarned = new AtomicBoolean();
+    private final HubHttp http;
+    private final ResumableDownload downloads;
 
     private ModelResolver(Builder b) {
         this.settings = b.settings;
         this.revision = b.revision;
-        this.downloadAttempts = b.downloadAttempts;
-        this.requestTimeout = b.requestTimeout;
-        this.stallTimeout = b.stallTimeout;
-        this.http = b.httpClient != null ? b.httpClient : HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.requestTimeout)
+        HubHttp.Builder hb = HubHttp.builder().setSettings(b.settings).optRequestTimeout(b.requestTimeout);
+        if (b.httpClient != null) {
+            hb.optHttpClient(b.httpClient);
+        }
+        this.http = hb.build();
+        this.downloads = ResumableDownload.builder().setHttp(http).setStatusErrors(this::statusError)
+                .optStallTimeout(b.stallTimeout).optAttempts(b.downloadAttempts)
+                .optSource("the server").optRerunHint("resolve again")
+                .optRetryWhenDiskFull(true) // as before the download was shared; see ResumableDownload
                 .build();
     }
 
@@ -290,8 +271,8 @@ public final class ModelResolver {
             Files.createDirectories(ref.getParent());
             Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-            force(tmp);
-            moveAtomically(tmp, ref);
+            ResumableDownload.force(tmp);
+            ResumableDownload.moveAtomically(tmp, ref);
         }
         return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
     }
@@ -309,14 +290,14 @@ public final class ModelResolver {
         URI url = resolveUrl(id, file);
         HttpResponse<Void> resp = null;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            resp = send(request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+            resp = http.send(http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.discarding(), id, file);
             int status = resp.statusCode();
             if (status >= 300 && status < 400) {
                 String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(
                         status, id + ": " + file + ": redirect " + status + " without a Location header"));
                 URI next = url.resolve(location);
-                if (sameHost(next)) {
+                if (http.sameHost(next)) {
                     url = next;
                     continue;
                 }
@@ -396,151 +377,20 @@ public final class ModelResolver {
     }
 
     private void downloadBlob(String id, String file, FileMeta meta, Path blob) throws IOException {
-        Path partial = blob.resolveSibling(blob.getFileName() + ".incomplete");
-        IOException last = null;
-        for (int attempt = 1; attempt <= downloadAttempts; attempt++) {
-            try {
-                transfer(id, file, meta, partial);
-                last = null;
-                break;
-            } catch (HubException e) {
-                throw e;
-            } catch (IOException e) {
-                last = e;
-                long have = Files.exists(partial) ? Files.size(partial) : 0;
-                LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", id, file, attempt,
-                        downloadAttempts, have, meta.size, e.toString());
-            }
-        }
-        if (last != null) {
-            long have = Files.exists(partial) ? Files.size(partial) : 0;
-            throw new IOException(id + ": " + file + ": download interrupted after " + downloadAttempts
-                    + " attempt(s), " + have + " of " + meta.size + " bytes kept in " + partial
-                    + "; resolve again to resume", last);
-        }
-        verify(id, file, meta, partial);
-        // on disk before the name says it is complete: after a crash a blob is whole or absent
-        force(partial);
-        moveAtomically(partial, blob);
-        LOG.info("{}: {}: {} bytes checked and stored as {}", id, file, meta.size, blob);
+        downloads.download(id, file, meta.downloadUrl, expected(id, file, meta), blob);
     }
 
-    /** Appends the rest of the file to the partial blob, resuming with a Range request when it has bytes. */
-    private void transfer(String id, String file, FileMeta meta, Path partial) throws IOException {
-        long have = Files.exists(partial) ? Files.size(partial) : 0;
-        if (have > meta.size) {
-            Files.delete(partial);
-            have = 0;
-        }
-        if (have == meta.size && have > 0) {
-            return;
-        }
-        URI url = meta.downloadUrl;
-        HttpResponse<InputStream> resp = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder req = request(url).GET();
-            if (have > 0) {
-                req.header("Range", "bytes=" + have + "-");
-            }
-            resp = send(req.build(), HttpResponse.BodyHandlers.ofInputStream(), id, file);
-            int status = resp.statusCode();
-            if (status >= 300 && status < 400) {
-                resp.body().close();
-                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(
-                        status, id + ": " + file + ": redirect " + status + " without a Location header"));
-                url = url.resolve(location);
-                continue;
-            }
-            break;
-        }
-        int status = resp.statusCode();
-        boolean append;
-        if (status == 206 && have > 0) {
-            String range = resp.headers().firstValue("Content-Range").orElse("");
-            if (!range.startsWith("bytes " + have + "-")) {
-                resp.body().close();
-                throw new HubException(status, id + ": " + file + ": asked to resume at byte " + have
-                        + ", server answered Content-Range '" + range + "'");
-            }
-            append = true;
-            LOG.info("{}: {}: resuming at byte {} of {}", id, file, have, meta.size);
-        } else if (status == 200) {
-            append = false;
-        } else {
-            resp.body().close();
-            throw statusError(id, file, url, status, resp.headers().firstValue("X-Error-Code").orElse(""));
-        }
-        if (!append) {
-            LOG.info("{}: {}: fetching {} bytes from {}", id, file, meta.size, url);
-        }
-        try (InputStream in = resp.body();
-                OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-            copyWithStallGuard(in, out, id, file);
-        }
-    }
-
-    /**
-     * Copies the body, interrupting the read when no byte arrives for the stall timeout: the
-     * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
-     */
-    private void copyWithStallGuard(InputStream in, OutputStream out, String id, String file) throws IOException {
-        Thread reader = Thread.currentThread();
-        long stallNanos = stallTimeout.toNanos();
-        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
-        AtomicBoolean stalled = new AtomicBoolean();
-        long period = Math.max(10, stallTimeout.toMillis() / 4);
-        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
-                reader.interrupt();
-            }
-        }, period, period, TimeUnit.MILLISECONDS);
-        try {
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                out.write(buf, 0, n);
-                lastProgress.set(System.nanoTime());
-            }
-        } catch (IOException e) {
-            if (stalled.get()) {
-                throw new IOException(id + ": " + file + ": no data for " + stallTimeout.toMillis() + " ms", e);
-            }
-            throw e;
-        } finally {
-            guard.cancel(false);
-            if (stalled.get()) {
-                Thread.interrupted(); // the guard's interrupt, not the caller's: clear it
-            }
-        }
-    }
-
-    private void verify(String id, String file, FileMeta meta, Path partial) throws IOException {
-        long size = Files.size(partial);
-        if (size != meta.size) {
-            Files.delete(partial);
-            throw new HubException(-1, id + ": " + file + ": expected " + meta.size + " bytes as the server announced, found "
-                    + size + "; the partial file was deleted");
-        }
+    /** What the etag says the file must hash to; a file with neither hash is refused before any byte moves. */
+    private static ResumableDownload.Expected expected(String id, String file, FileMeta meta) throws HubException {
         if (SHA256.matcher(meta.etag).matches()) {
-            String actual = sha256(partial);
-            if (!actual.equals(meta.etag)) {
-                Files.delete(partial);
-                throw new HubException(-1, id + ": " + file + ": sha256 must equal the server's " + meta.etag
-                        + ", found " + actual + "; the corrupt file was deleted, resolve again to download it anew");
-            }
-        } else if (GIT_OBJECT_ID.matcher(meta.etag).matches()) {
-            String actual = gitBlobId(partial);
-            if (!actual.equals(meta.etag)) {
-                Files.delete(partial);
-                throw new HubException(-1, id + ": " + file + ": git blob hash must equal the server's " + meta.etag
-                        + ", found " + actual + "; the corrupt file was deleted, resolve again to download it anew");
-            }
-        } else {
-            Files.delete(partial);
-            throw new HubException(-1, id + ": " + file + ": the server's ETag '" + meta.etag + "' is neither a sha256"
-                    + " nor a git blob hash, so the download cannot be checked; use a Hub endpoint that sends them"
-                    + " (HF_ENDPOINT)");
+            return ResumableDownload.Expected.sha256(meta.size, meta.etag);
         }
+        if (GIT_OBJECT_ID.matcher(meta.etag).matches()) {
+            return ResumableDownload.Expected.gitBlob(meta.size, meta.etag);
+        }
+        throw new HubException(-1, id + ": " + file + ": the server's ETag '" + meta.etag + "' is neither a sha256"
+                + " nor a git blob hash, so the download cannot be checked; use a Hub endpoint that sends them"
+                + " (HF_ENDPOINT)");
     }
 
     static String gitBlobId(Path file) throws IOException {
@@ -561,53 +411,7 @@ public final class ModelResolver {
         } catch (UnsupportedOperationException | FileSystemException e) {
             Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        moveAtomically(tmp, target);
-    }
-
-    private static void force(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-    }
-
-    private static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private boolean sameHost(URI url) {
-        URI e = settings.endpoint();
-        return Objects.equals(url.getScheme(), e.getScheme()) && Objects.equals(url.getHost(), e.getHost())
-                && url.getPort() == e.getPort();
-    }
-
-    private HttpRequest.Builder request(URI url) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(requestTimeout)
-                .header("User-Agent", "prefine")
-                .header("Accept-Encoding", "identity");
-        if (settings.hasToken() && sameHost(url)) {
-            if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
-                LOG.warn("HF_TOKEN is sent in clear text over plain http to {}; anyone on the way can read it."
-                        + " Use an https endpoint (HF_ENDPOINT) or unset HF_TOKEN", url.getHost());
-            }
-            b.header("Authorization", "Bearer " + settings.token());
-        }
-        return b;
-    }
-
-    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String id, String file)
-            throws IOException {
-        try {
-            return http.send(req, handler);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(id + ": " + file + ": interrupted while requesting " + req.uri(), e);
-        } catch (IOException e) {
-            throw new IOException(id + ": " + file + ": request to " + req.uri() + " failed: " + e, e);
-        }
+        ResumableDownload.moveAtomically(tmp, target);
     }
 
     /**

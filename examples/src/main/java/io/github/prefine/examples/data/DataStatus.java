@@ -1,6 +1,7 @@
 package io.github.prefine.examples.data;
 
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.hub.HubHttp;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
@@ -153,7 +154,7 @@ public final class DataStatus {
                 counts.putAll(d.splits().entrySet().stream().collect(LinkedHashMap::new,
                         (m, e) -> m.put(e.getKey(), e.getValue().size()), Map::putAll));
             } catch (IOException | RuntimeException e) {
-                source = source + "; unreadable: " + HubClient.oneLine(e);
+                source = source + "; unreadable: " + HubHttp.oneLine(e);
             }
         }
         return new Row(t.name(), t.group().name(), formatName(t), state, origin, counts, source);

@@ -3,6 +3,7 @@ package io.github.prefine.examples.data;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.HubSettings;
+import io.github.prefine.core.hub.ResumableDownload;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.SplitSource;
 import io.github.prefine.core.task.Task;
@@ -61,7 +62,7 @@ public final class DatasetFetcher {
     private final HubClient hub;
     private final Path dataRoot;
     private final boolean force;
-    private final HubClient.Listener listener;
+    private final ResumableDownload.Progress listener;
     private final Map<String, String> revisions = new HashMap<>();
 
     /**

@@ -3,17 +3,9 @@ package io.github.prefine.examples.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.github.prefine.core.hub.AbstractHubServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,41 +13,24 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A real HTTP server on 127.0.0.1 that answers like the Hub's dataset API for a parquet
+ * A fake Hub (core's test {@link AbstractHubServer}) that answers like its dataset API for a parquet
  * conversion: {@code GET /api/datasets/{repo}/revision/refs%2Fconvert%2Fparquet} (the commit),
  * {@code GET /api/datasets/{repo}/tree/{commit}/{folder}} (files with size and LFS sha256, and
  * sub-folders) and {@code GET /datasets/{repo}/resolve/{commit}/{path}} (bytes, Range answered with
  * 206), 404 with X-Error-Code, and 401 when a required token is absent or wrong. Faults per file:
  * drop the connection once after n bytes, or serve a flipped byte under the true hash.
  */
-final class FakeDatasetHub implements AutoCloseable {
+final class FakeDatasetHub extends AbstractHubServer {
     static final String COMMIT = "c0ffee0123456789abcdef0123456789abcdef01";
 
-    /** One request as the server saw it. */
-    record Seen(String method, String rawPath, String authorization, String range) {}
-
-    private final HttpServer server;
     /** repo -> (path in repo -> bytes). */
     private final Map<String, Map<String, byte[]>> repos = new LinkedHashMap<>();
     private final Map<String, Integer> dropAfter = new LinkedHashMap<>();
     private final Set<String> corrupt = new LinkedHashSet<>();
-    private final List<Seen> seen = new ArrayList<>();
-    private volatile String requiredToken;
     private final Map<String, String> moved = new LinkedHashMap<>();
 
     FakeDatasetHub() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", this::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "fake-dataset-hub");
-            t.setDaemon(true);
-            return t;
-        }));
-        server.start();
-    }
-
-    URI endpoint() {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+        super("fake-dataset-hub");
     }
 
     synchronized FakeDatasetHub put(String repo, String path, byte[] content) {
@@ -76,27 +51,11 @@ final class FakeDatasetHub implements AutoCloseable {
         moved.put(from, to);
     }
 
-    void requireToken(String token) {
-        this.requiredToken = token;
-    }
-
-    synchronized List<Seen> seen() {
-        return List.copyOf(seen);
-    }
-
-    synchronized void clearSeen() {
-        seen.clear();
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
+    @Override
+    protected void handle(HttpExchange ex) throws IOException {
         String raw = ex.getRequestURI().getRawPath();
-        String auth = ex.getRequestHeaders().getFirst("Authorization");
         String range = ex.getRequestHeaders().getFirst("Range");
-        synchronized (this) {
-            seen.add(new Seen(ex.getRequestMethod(), raw, auth, range));
-        }
-        String token = requiredToken;
-        if (token != null && !("Bearer " + token).equals(auth)) {
+        if (lacksToken(ex)) {
             ex.getResponseHeaders().set("X-Error-Code", "GatedRepo");
             send(ex, 401, new byte[0]);
             return;
@@ -214,23 +173,7 @@ final class FakeDatasetHub implements AutoCloseable {
         if (flip) {
             body[body.length / 2] ^= 0x55;
         }
-        int from = 0;
-        int status = 200;
-        if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
-            from = Integer.parseInt(range.substring(6, range.length() - 1));
-            status = 206;
-            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
-        }
-        byte[] part = java.util.Arrays.copyOfRange(body, from, body.length);
-        ex.sendResponseHeaders(status, part.length);
-        OutputStream out = ex.getResponseBody();
-        if (drop != null) {
-            out.write(part, 0, drop);
-            out.flush();
-            throw new IOException("fake hub: dropping the connection after " + drop + " bytes");
-        }
-        out.write(part);
-        out.close();
+        serveBytes(ex, body, drop, null);
     }
 
     /** The repo id ({@code org/name} or {@code name}) a path starts with, if the server holds it. */
@@ -244,23 +187,6 @@ final class FakeDatasetHub implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, byte[] body) throws IOException {
-        ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            ex.getResponseBody().write(body);
-        }
-        ex.close();
-    }
-
-    static String sha256(byte[] b) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @Override
-    public void close() {
-        server.stop(0);
+        send(ex, status, body, false);
     }
 }

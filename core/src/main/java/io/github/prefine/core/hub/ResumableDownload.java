@@ -1,0 +1,561 @@
+package io.github.prefine.core.hub;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads one file from the Hub so that an interruption costs only the bytes in flight, and
+ * nothing unchecked ever gets the final name. Used by {@link ModelResolver} for model files and
+ * by the examples' dataset fetcher for parquet files.
+ *
+ * <p>The body goes to {@code TARGET.incomplete}. Each of the attempts continues that file with a
+ * {@code Range} request (the answer's {@code Content-Range} must start at the bytes kept; a
+ * {@code 200} answer starts over), and so does a later call after the process died. Redirects are
+ * followed by hand, at most five hops, through {@link HubHttp}, so the token stays on the
+ * endpoint's host. A body that sends nothing for the stall timeout is cut and counts as an
+ * interruption, which the next attempt resumes; each interrupted attempt is logged as a warning.
+ * An HTTP error status or a failed check ends the download at once ({@link HubException}, from
+ * the caller's {@link StatusErrors} for a status), as does a full disk unless
+ * {@link Builder#optRetryWhenDiskFull(boolean)}. The finished file is checked (its size always,
+ * its sha256 or git blob hash where {@link Expected} names one; a file that fails is deleted),
+ * flushed to disk ({@code fsync}) and only then moved atomically to the target, so after a crash
+ * a target is whole or absent.
+ *
+ * <p>Messages are one line: {@code "REPO: FILE: ..."}, with the byte counts, the partial file and
+ * what to do ({@link Builder#optRerunHint(String)}); never the token. Two processes downloading
+ * the same file at once are not coordinated (no file lock). Immutable after
+ * {@link Builder#build()} and thread-safe for different targets.
+ */
+public final class ResumableDownload {
+    private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
+    private static final int MAX_REDIRECTS = 5;
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
+
+    /** One daemon thread that interrupts stalled body reads (see {@code copyWithStallGuard}). */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "prefine-download-watchdog");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Which hash a download is checked against, besides its size. */
+    public enum Check {
+        /** The size only (a file the server gives no hash for). */
+        SIZE,
+        /** The sha256 of the bytes, as the Hub gives for LFS files. */
+        SHA256,
+        /** The git blob hash: sha1 of {@code "blob <size>\0"} and the bytes, as for plain git files. */
+        GIT_BLOB
+    }
+
+    /**
+     * What a finished download must be.
+     *
+     * @param size the size in bytes the server announced
+     * @param check which hash to compare
+     * @param hash the lower-case hex digest to compare, {@code null} for {@link Check#SIZE}
+     */
+    public record Expected(long size, Check check, String hash) {
+        /**
+         * Validates the expectation.
+         *
+         * @throws IllegalArgumentException if the size is negative, or the hash does not fit the check
+         */
+        public Expected {
+            Objects.requireNonNull(check, "check");
+            if (size < 0) {
+                throw new IllegalArgumentException("size must be at least 0, found " + size);
+            }
+            Pattern shape = switch (check) {
+                case SIZE -> null;
+                case SHA256 -> SHA256;
+                case GIT_BLOB -> GIT_OBJECT_ID;
+            };
+            if (shape == null ? hash != null : hash == null || !shape.matcher(hash).matches()) {
+                throw new IllegalArgumentException("hash for " + check + " must be "
+                        + (shape == null ? "null" : "lower-case hex matching " + shape) + ", found " + hash);
+            }
+        }
+
+        /**
+         * Expects a size only.
+         *
+         * @param size the size in bytes
+         * @return the expectation
+         */
+        public static Expected size(long size) {
+            return new Expected(size, Check.SIZE, null);
+        }
+
+        /**
+         * Expects a size and a sha256.
+         *
+         * @param size the size in bytes
+         * @param sha256 64 lower-case hex digits
+         * @return the expectation
+         */
+        public static Expected sha256(long size, String sha256) {
+            return new Expected(size, Check.SHA256, sha256);
+        }
+
+        /**
+         * Expects a size and a git blob hash.
+         *
+         * @param size the size in bytes
+         * @param blobId 40 lower-case hex digits
+         * @return the expectation
+         */
+        public static Expected gitBlob(long size, String blobId) {
+            return new Expected(size, Check.GIT_BLOB, blobId);
+        }
+    }
+
+    /** Turns an HTTP error status into the caller's message: each caller knows what to advise. */
+    @FunctionalInterface
+    public interface StatusErrors {
+        /**
+         * Makes the exception for a status that is neither {@code 200} nor a good {@code 206}.
+         *
+         * @param repo the repository id
+         * @param file the file
+         * @param url the URL that answered, after redirects
+         * @param status the HTTP status
+         * @param errorCode the {@code X-Error-Code} header, empty when absent
+         * @return the exception to throw
+         */
+        HubException forStatus(String repo, String file, URI url, int status, String errorCode);
+    }
+
+    /** Receives download progress. */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * Reports the bytes on disk for a file, resumed bytes included, after each block read.
+         *
+         * @param file the file, as passed to {@code download}
+         * @param done bytes so far
+         * @param total the expected size
+         */
+        void progress(String file, long done, long total);
+    }
+
+    private final HubHttp http;
+    private final StatusErrors statusErrors;
+    private final Duration stallTimeout;
+    private final int attempts;
+    private final String source;
+    private final String rerunHint;
+    private final boolean retryWhenDiskFull;
+
+    private ResumableDownload(Builder b) {
+        this.http = b.http;
+        this.statusErrors = b.statusErrors;
+        this.stallTimeout = b.stallTimeout;
+        this.attempts = b.attempts;
+        this.source = b.source;
+        this.rerunHint = b.rerunHint;
+        this.retryWhenDiskFull = b.retryWhenDiskFull;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder without the required values
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Downloads a file to {@code target} unless it is there with the expected size, logging the
+     * start and the end of each transfer at INFO.
+     *
+     * @param repo the repository id, first in messages
+     * @param file the file's path in the repository, second in messages
+     * @param url where to fetch it (redirects are followed)
+     * @param expected the size and hash it must have
+     * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
+     * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
+     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
+     *     call), the disk is full, or the file cannot be written or moved
+     */
+    public void download(String repo, String file, URI url, Expected expected, Path target) throws IOException {
+        download(repo, file, url, expected, target, null);
+    }
+
+    /**
+     * Downloads a file to {@code target} unless it is there with the expected size, reporting
+     * progress to a listener; with one, the start and end of each transfer are logged at DEBUG
+     * only, since the listener already shows them.
+     *
+     * @param repo the repository id, first in messages
+     * @param file the file's path in the repository, second in messages
+     * @param url where to fetch it (redirects are followed)
+     * @param expected the size and hash it must have
+     * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
+     * @param progress receives the bytes on disk after each block, or {@code null} for none
+     * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
+     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
+     *     call), the disk is full, or the file cannot be written or moved
+     */
+    public void download(String repo, String file, URI url, Expected expected, Path target, Progress progress)
+            throws IOException {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(expected, "expected");
+        if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
+            return;
+        }
+        Files.createDirectories(target.toAbsolutePath().getParent());
+        Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
+        IOException last = null;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            try {
+                transfer(repo, file, url, expected.size(), partial, progress);
+                last = null;
+                break;
+            } catch (HubException e) {
+                throw e;
+            } catch (IOException e) {
+                if (!retryWhenDiskFull && diskFull(e)) {
+                    throw new IOException(repo + ": " + file + ": disk full while writing " + partial + " ("
+                            + size(partial) + " of " + expected.size() + " bytes kept); free space and " + rerunHint
+                            + " to resume", e);
+                }
+                last = e;
+                LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", repo, file, attempt,
+                        attempts, size(partial), expected.size(), e.toString());
+            }
+        }
+        if (last != null) {
+            throw new IOException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
+                    + size(partial) + " of " + expected.size() + " bytes kept in " + partial + "; " + rerunHint
+                    + " to resume: " + HubHttp.oneLine(last), last);
+        }
+        verify(repo, file, expected, partial);
+        // on disk before the name says it is complete: after a crash a target is whole or absent
+        force(partial);
+        moveAtomically(partial, target);
+        log(progress, "{}: {}: {} bytes checked and stored as {}", repo, file, expected.size(), target);
+    }
+
+    /** Appends the rest of the file to the partial one, resuming with a Range request when it has bytes. */
+    private void transfer(String repo, String file, URI url, long total, Path partial, Progress progress)
+            throws IOException {
+        long have = size(partial);
+        if (have > total) {
+            Files.delete(partial);
+            have = 0;
+        }
+        if (have == total && have > 0) {
+            return;
+        }
+        HttpResponse<InputStream> resp = null;
+        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            HttpRequest.Builder req = http.request(url).GET();
+            if (have > 0) {
+                req.header("Range", "bytes=" + have + "-");
+            }
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream(), repo, file);
+            int status = resp.statusCode();
+            if (status >= 300 && status < 400) {
+                resp.body().close();
+                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(status,
+                        repo + ": " + file + ": redirect " + status + " without a Location header"));
+                url = url.resolve(location);
+                continue;
+            }
+            break;
+        }
+        int status = resp.statusCode();
+        boolean append;
+        if (status == 206 && have > 0) {
+            String range = resp.headers().firstValue("Content-Range").orElse("");
+            if (!range.startsWith("bytes " + have + "-")) {
+                resp.body().close();
+                throw new HubException(status, repo + ": " + file + ": asked to resume at byte " + have
+                        + ", the server answered Content-Range '" + range + "'");
+            }
+            append = true;
+            LOG.info("{}: {}: resuming at byte {} of {}", repo, file, have, total);
+        } else if (status == 200) {
+            append = false;
+            have = 0;
+            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, url);
+        } else {
+            resp.body().close();
+            throw statusErrors.forStatus(repo, file, url, status, resp.headers().firstValue("X-Error-Code").orElse(""));
+        }
+        try (InputStream in = resp.body();
+                OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+            copyWithStallGuard(in, out, repo, file, have, total, progress);
+        }
+    }
+
+    /**
+     * Copies the body, interrupting the read when no byte arrives for the stall timeout: the
+     * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
+     */
+    private void copyWithStallGuard(InputStream in, OutputStream out, String repo, String file, long have, long total,
+            Progress progress) throws IOException {
+        Thread reader = Thread.currentThread();
+        long stallNanos = stallTimeout.toNanos();
+        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        AtomicBoolean stalled = new AtomicBoolean();
+        long period = Math.max(10, stallTimeout.toMillis() / 4);
+        ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
+            if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
+                reader.interrupt();
+            }
+        }, period, period, TimeUnit.MILLISECONDS);
+        long done = have;
+        try {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) >= 0; ) {
+                out.write(buf, 0, n);
+                done += n;
+                lastProgress.set(System.nanoTime());
+                if (progress != null) {
+                    progress.progress(file, done, total);
+                }
+            }
+        } catch (IOException e) {
+            if (stalled.get()) {
+                throw new IOException(repo + ": " + file + ": no data for " + stallTimeout.toMillis() + " ms", e);
+            }
+            throw e;
+        } finally {
+            guard.cancel(false);
+            if (stalled.get()) {
+                Thread.interrupted(); // the guard's interrupt, not the caller's: clear it
+            }
+        }
+    }
+
+    private void verify(String repo, String file, Expected expected, Path partial) throws IOException {
+        long size = Files.size(partial);
+        if (size != expected.size()) {
+            Files.delete(partial);
+            throw new HubException(-1, repo + ": " + file + ": expected " + expected.size() + " bytes as " + source
+                    + " announced, found " + size + "; the partial file was deleted");
+        }
+        String actual;
+        String what;
+        switch (expected.check()) {
+            case SHA256 -> {
+                actual = FileDigests.sha256(partial);
+                what = "sha256";
+            }
+            case GIT_BLOB -> {
+                actual = FileDigests.gitBlobId(partial);
+                what = "git blob hash";
+            }
+            default -> {
+                return;
+            }
+        }
+        if (!actual.equals(expected.hash())) {
+            Files.delete(partial);
+            throw new HubException(-1, repo + ": " + file + ": " + what + " must equal " + source + "'s "
+                    + expected.hash() + ", found " + actual + "; the corrupt file was deleted, " + rerunHint);
+        }
+    }
+
+    /** INFO when nothing else shows the transfer, DEBUG beside a progress listener. */
+    private static void log(Progress progress, String format, Object... args) {
+        if (progress == null) {
+            LOG.info(format, args);
+        } else {
+            LOG.debug(format, args);
+        }
+    }
+
+    /**
+     * Flushes a file's bytes to the disk.
+     *
+     * @param file an existing file
+     * @throws IOException if it cannot be opened or flushed
+     */
+    static void force(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    /**
+     * Moves a file atomically where the file system can, else plainly; the target is replaced.
+     *
+     * @param from the file
+     * @param to its new name
+     * @throws IOException if the move fails
+     */
+    static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Tells whether a failure, or one of its causes, is a full disk or an exhausted quota. */
+    static boolean diskFull(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long size(Path p) {
+        try {
+            return Files.exists(p) ? Files.size(p) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Builds a {@link ResumableDownload}.
+     *
+     * <p>Mutable and single-threaded.
+     */
+    public static final class Builder {
+        private HubHttp http;
+        private StatusErrors statusErrors;
+        private Duration stallTimeout = Duration.ofSeconds(60);
+        private int attempts = 3;
+        private String source = "the server";
+        private String rerunHint = "try again";
+        private boolean retryWhenDiskFull;
+
+        private Builder() {}
+
+        /**
+         * Sets how requests are made and sent (required).
+         *
+         * @param http the endpoint's requests, with the token rules
+         * @return this builder
+         */
+        public Builder setHttp(HubHttp http) {
+            this.http = Objects.requireNonNull(http, "http");
+            return this;
+        }
+
+        /**
+         * Sets how an HTTP error status reads (required).
+         *
+         * @param statusErrors makes the exception for a status
+         * @return this builder
+         */
+        public Builder setStatusErrors(StatusErrors statusErrors) {
+            this.statusErrors = Objects.requireNonNull(statusErrors, "statusErrors");
+            return this;
+        }
+
+        /**
+         * Sets how long a response body may send nothing before the transfer counts as
+         * interrupted (and is resumed by the next attempt).
+         *
+         * @param timeout a positive duration; default 60 seconds
+         * @return this builder
+         */
+        public Builder optStallTimeout(Duration timeout) {
+            this.stallTimeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Sets how many times one call tries the transfer, each try resuming the last.
+         *
+         * @param attempts at least 1; default 3
+         * @return this builder
+         */
+        public Builder optAttempts(int attempts) {
+            this.attempts = attempts;
+            return this;
+        }
+
+        /**
+         * Sets who the expected size and hash come from, as messages name it
+         * ({@code "expected N bytes as SOURCE announced"}, {@code "sha256 must equal SOURCE's ..."}).
+         *
+         * @param source a noun phrase; default {@code "the server"}
+         * @return this builder
+         */
+        public Builder optSource(String source) {
+            this.source = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /**
+         * Sets what the user runs to continue, as messages advise it
+         * ({@code "...; HINT to resume"}, {@code "...; the corrupt file was deleted, HINT"}).
+         *
+         * @param rerunHint an imperative phrase such as {@code "run fetch again"}; default {@code "try again"}
+         * @return this builder
+         */
+        public Builder optRerunHint(String rerunHint) {
+            this.rerunHint = Objects.requireNonNull(rerunHint, "rerunHint");
+            return this;
+        }
+
+        /**
+         * Sets whether a full disk (or exhausted quota) is retried like an interruption, instead of
+         * ending the download at once with a message that says so.
+         *
+         * @param retry whether to retry; default {@code false}
+         * @return this builder
+         */
+        public Builder optRetryWhenDiskFull(boolean retry) {
+            this.retryWhenDiskFull = retry;
+            return this;
+        }
+
+        /**
+         * Checks the values and builds the downloader.
+         *
+         * @return the downloader
+         * @throws IllegalStateException if the HTTP access or the status errors are not set
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public ResumableDownload build() {
+            if (http == null) {
+                throw new IllegalStateException("http must be set (setHttp)");
+            }
+            if (statusErrors == null) {
+                throw new IllegalStateException("statusErrors must be set (setStatusErrors)");
+            }
+            if (attempts < 1) {
+                throw new IllegalArgumentException("attempts must be at least 1, found " + attempts);
+            }
+            if (stallTimeout.isNegative() || stallTimeout.isZero()) {
+                throw new IllegalArgumentException("stallTimeout must be positive, found " + stallTimeout);
+            }
+            return new ResumableDownload(this);
+        }
+    }
+}

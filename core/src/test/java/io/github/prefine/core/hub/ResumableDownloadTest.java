@@ -1,0 +1,246 @@
+package io.github.prefine.core.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the callers' tests ({@link ModelResolverTest}, the examples' dataset fetcher tests) do not
+ * reach: a wrong {@code Content-Range}, a server that ignores {@code Range}, redirect faults, a
+ * short body, progress counting, and a full disk ({@code /dev/full}). A real JDK server on
+ * loopback answers each case by hand.
+ */
+class ResumableDownloadTest {
+    private static final byte[] BODY = randomBytes(150_000, 3);
+    private static final String PATH = "/acme/data/resolve/main/part.bin";
+
+    @TempDir
+    Path tmp;
+
+    private HttpServer server;
+    /** The handler of the current test; the server calls it for every request. */
+    private volatile Handler handler;
+    private final List<String> ranges = new CopyOnWriteArrayList<>();
+
+    @FunctionalInterface
+    private interface Handler {
+        void handle(HttpExchange ex) throws IOException;
+    }
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            ranges.add(String.valueOf(ex.getRequestHeaders().getFirst("Range")));
+            try {
+                handler.handle(ex);
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private URI url() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + PATH);
+    }
+
+    private ResumableDownload.Builder downloads() {
+        HubSettings s = new HubSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), tmp, false,
+                null);
+        return ResumableDownload.builder().setHttp(HubHttp.builder().setSettings(s).build())
+                .setStatusErrors((repo, file, url, status, code) -> new HubException(status,
+                        repo + ": " + file + " at " + url + ": status " + status))
+                .optAttempts(1).optRerunHint("run it again");
+    }
+
+    private static ResumableDownload.Expected expected() {
+        return ResumableDownload.Expected.sha256(BODY.length, LocalHubServer.sha256(BODY));
+    }
+
+    /** Answers 206 from the asked byte on, with the Content-Range given, or 200 with the whole body. */
+    private static void serve(HttpExchange ex, String contentRange) throws IOException {
+        String range = ex.getRequestHeaders().getFirst("Range");
+        int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.length() - 1));
+        if (range != null) {
+            ex.getResponseHeaders().set("Content-Range",
+                    contentRange != null ? contentRange : "bytes " + from + "-" + (BODY.length - 1) + "/" + BODY.length);
+        }
+        byte[] part = Arrays.copyOfRange(BODY, from, BODY.length);
+        ex.sendResponseHeaders(range == null ? 200 : 206, part.length);
+        ex.getResponseBody().write(part);
+    }
+
+    private Path partialWith(Path target, int n) throws IOException {
+        Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
+        Files.write(partial, Arrays.copyOf(BODY, n));
+        return partial;
+    }
+
+    @Test
+    void resumesAKeptPartialFileAndCountsItsBytesInTheProgress() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path target = tmp.resolve("part.bin");
+        partialWith(target, 40_000);
+        List<long[]> seen = new ArrayList<>();
+
+        downloads().build().download("acme/data", "part.bin", url(), expected(), target,
+                (file, done, total) -> seen.add(new long[] {done, total}));
+
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=40000-"), ranges);
+        assertTrue(seen.get(0)[0] > 40_000, "the first report counts the kept bytes too: " + seen.get(0)[0]);
+        assertEquals(BODY.length, seen.get(seen.size() - 1)[0]);
+        assertTrue(seen.stream().allMatch(p -> p[1] == BODY.length));
+        assertFalse(Files.exists(target.resolveSibling("part.bin.incomplete")));
+    }
+
+    @Test
+    void aContentRangeThatStartsElsewhereIsRefusedAndThePartialFileKept() throws IOException {
+        handler = ex -> serve(ex, "bytes 0-" + (BODY.length - 1) + "/" + BODY.length);
+        Path target = tmp.resolve("part.bin");
+        Path partial = partialWith(target, 40_000);
+
+        HubException e = assertThrows(HubException.class,
+                () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals(206, e.statusCode());
+        assertEquals("acme/data: part.bin: asked to resume at byte 40000, the server answered Content-Range 'bytes 0-"
+                + (BODY.length - 1) + "/" + BODY.length + "'", e.getMessage());
+        assertEquals(1, ranges.size(), "a refusal is not retried");
+        assertEquals(40_000, Files.size(partial));
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void aServerThatIgnoresRangeIsReadFromTheStart() throws IOException {
+        handler = ex -> {
+            byte[] all = BODY;
+            ex.sendResponseHeaders(200, all.length);
+            ex.getResponseBody().write(all);
+        };
+        Path target = tmp.resolve("part.bin");
+        Path partial = target.resolveSibling("part.bin.incomplete");
+        Files.write(partial, randomBytes(40_000, 99)); // not a prefix of BODY: appending would corrupt
+
+        downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+
+        assertEquals(List.of("bytes=40000-"), ranges);
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+    }
+
+    @Test
+    void aRedirectLoopEndsAfterFiveHopsWithTheCallersStatusError() {
+        handler = ex -> {
+            ex.getResponseHeaders().set("Location", PATH);
+            ex.sendResponseHeaders(302, -1);
+        };
+        Path target = tmp.resolve("part.bin");
+
+        HubException e = assertThrows(HubException.class,
+                () -> downloads().build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals(302, e.statusCode());
+        assertEquals("acme/data: part.bin at " + url() + ": status 302", e.getMessage());
+        assertEquals(6, ranges.size(), "the first request and five hops");
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void aRedirectWithoutLocationNamesTheStatus() {
+        handler = ex -> ex.sendResponseHeaders(307, -1);
+
+        HubException e = assertThrows(HubException.class, () -> downloads().build()
+                .download("acme/data", "part.bin", url(), expected(), tmp.resolve("part.bin")));
+
+        assertEquals(307, e.statusCode());
+        assertEquals("acme/data: part.bin: redirect 307 without a Location header", e.getMessage());
+    }
+
+    @Test
+    void aShortBodyFailsTheSizeCheckAndIsDeleted() {
+        byte[] shorter = Arrays.copyOf(BODY, 1000);
+        handler = ex -> {
+            ex.sendResponseHeaders(200, shorter.length);
+            ex.getResponseBody().write(shorter);
+        };
+        Path target = tmp.resolve("part.bin");
+
+        HubException e = assertThrows(HubException.class, () -> downloads().optSource("the listing").build()
+                .download("acme/data", "part.bin", url(), ResumableDownload.Expected.size(BODY.length), target));
+
+        assertEquals("acme/data: part.bin: expected " + BODY.length + " bytes as the listing announced, found 1000;"
+                + " the partial file was deleted", e.getMessage());
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(target.resolveSibling("part.bin.incomplete")));
+    }
+
+    @Test
+    void aFullDiskEndsTheDownloadAtOnceUnlessAskedToRetry() throws IOException {
+        Path full = Path.of("/dev/full"); // Linux: every write fails with ENOSPC, "No space left on device"
+        assumeTrue(Files.exists(full), "needs /dev/full");
+        handler = ex -> serve(ex, null);
+        Path target = tmp.resolve("part.bin");
+        Path partial = target.resolveSibling("part.bin.incomplete");
+        Files.createSymbolicLink(partial, full);
+
+        IOException once = assertThrows(IOException.class,
+                () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals("acme/data: part.bin: disk full while writing " + partial + " (0 of " + BODY.length
+                + " bytes kept); free space and run it again to resume", once.getMessage());
+        assertEquals(1, ranges.size(), "not retried");
+
+        ranges.clear();
+        IOException retried = assertThrows(IOException.class, () -> downloads().optAttempts(2)
+                .optRetryWhenDiskFull(true).build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertTrue(retried.getMessage().startsWith("acme/data: part.bin: download interrupted after 2 attempt(s), 0 of "
+                + BODY.length + " bytes kept in " + partial + "; run it again to resume: "), retried.getMessage());
+        assertTrue(retried.getMessage().contains("No space left on device"), retried.getMessage());
+        assertEquals(2, ranges.size());
+        assertFalse(Files.exists(target));
+    }
+
+    @Test
+    void anExpectationRejectsAHashOfTheWrongShape() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResumableDownload.Expected.sha256(10, "abc"));
+        assertTrue(e.getMessage().startsWith("hash for SHA256 must be lower-case hex"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ResumableDownload.Expected(10, ResumableDownload.Check.SIZE,
+                LocalHubServer.sha256(BODY)));
+        assertThrows(IllegalArgumentException.class, () -> ResumableDownload.Expected.size(-1));
+    }
+
+    private static byte[] randomBytes(int n, long seed) {
+        byte[] b = new byte[n];
+        new Random(seed).nextBytes(b);
+        return b;
+    }
+}
