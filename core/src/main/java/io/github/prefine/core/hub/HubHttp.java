@@ -33,14 +33,12 @@ public final class HubHttp {
     private final HubSettings settings;
     private final HttpClient client;
     private final Duration requestTimeout;
-    private final boolean warnPlainHttp;
     /** The clear-text token warning is given once per instance. */
     private final AtomicBoolean plainHttpWarned = new AtomicBoolean();
 
     private HubHttp(Builder b) {
         this.settings = b.settings;
         this.requestTimeout = b.requestTimeout;
-        this.warnPlainHttp = b.warnPlainHttp;
         this.client = b.client != null ? b.client : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -91,7 +89,7 @@ public final class HubHttp {
                 .header("User-Agent", "prefine")
                 .header("Accept-Encoding", "identity");
         if (settings.hasToken() && sameHost(url)) {
-            if (warnPlainHttp && "http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
+            if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
                 LOG.warn("HF_TOKEN is sent in clear text over plain http to {}; anyone on the way can read it."
                         + " Use an https endpoint (HF_ENDPOINT) or unset HF_TOKEN", url.getHost());
             }
@@ -155,7 +153,6 @@ public final class HubHttp {
         private HubSettings settings;
         private HttpClient client;
         private Duration requestTimeout = Duration.ofSeconds(60);
-        private boolean warnPlainHttp = true;
 
         private Builder() {}
 
@@ -190,18 +187,6 @@ public final class HubHttp {
          */
         public Builder optRequestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
-            return this;
-        }
-
-        /**
-         * Sets whether the first request that carries the token over plain {@code http} logs a
-         * warning (without the token) that it travels in clear text.
-         *
-         * @param warn whether to warn; default {@code true}
-         * @return this builder
-         */
-        public Builder optWarnTokenOverPlainHttp(boolean warn) {
-            this.warnPlainHttp = warn;
             return this;
         }
 

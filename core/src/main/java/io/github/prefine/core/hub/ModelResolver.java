@@ -92,9 +92,7 @@ public final class ModelResolver {
         this.http = hb.build();
         this.downloads = ResumableDownload.builder().setHttp(http).setStatusErrors(this::statusError)
                 .optStallTimeout(b.stallTimeout).optAttempts(b.downloadAttempts)
-                .optSource("the server").optRerunHint("resolve again")
-                .optRetryWhenDiskFull(true) // as before the download was shared; see ResumableDownload
-                .build();
+                .optSource("the server").optRerunHint("resolve again").build();
     }
 
     /**

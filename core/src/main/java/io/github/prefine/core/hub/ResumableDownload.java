@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
  * endpoint's host. A body that sends nothing for the stall timeout is cut and counts as an
  * interruption, which the next attempt resumes; each interrupted attempt is logged as a warning.
  * An HTTP error status or a failed check ends the download at once ({@link HubException}, from
- * the caller's {@link StatusErrors} for a status), as does a full disk unless
- * {@link Builder#optRetryWhenDiskFull(boolean)}. The finished file is checked (its size always,
+ * the caller's {@link StatusErrors} for a status), as does a full disk (retrying cannot free
+ * space). The finished file is checked (its size always,
  * its sha256 or git blob hash where {@link Expected} names one; a file that fails is deleted),
  * flushed to disk ({@code fsync}) and only then moved atomically to the target, so after a crash
  * a target is whole or absent.
@@ -167,7 +167,6 @@ public final class ResumableDownload {
     private final int attempts;
     private final String source;
     private final String rerunHint;
-    private final boolean retryWhenDiskFull;
 
     private ResumableDownload(Builder b) {
         this.http = b.http;
@@ -176,7 +175,6 @@ public final class ResumableDownload {
         this.attempts = b.attempts;
         this.source = b.source;
         this.rerunHint = b.rerunHint;
-        this.retryWhenDiskFull = b.retryWhenDiskFull;
     }
 
     /**
@@ -238,7 +236,7 @@ public final class ResumableDownload {
             } catch (HubException e) {
                 throw e;
             } catch (IOException e) {
-                if (!retryWhenDiskFull && diskFull(e)) {
+                if (diskFull(e)) {
                     throw new IOException(repo + ": " + file + ": disk full while writing " + partial + " ("
                             + size(partial) + " of " + expected.size() + " bytes kept); free space and " + rerunHint
                             + " to resume", e);
@@ -450,7 +448,6 @@ public final class ResumableDownload {
         private int attempts = 3;
         private String source = "the server";
         private String rerunHint = "try again";
-        private boolean retryWhenDiskFull;
 
         private Builder() {}
 
@@ -520,18 +517,6 @@ public final class ResumableDownload {
          */
         public Builder optRerunHint(String rerunHint) {
             this.rerunHint = Objects.requireNonNull(rerunHint, "rerunHint");
-            return this;
-        }
-
-        /**
-         * Sets whether a full disk (or exhausted quota) is retried like an interruption, instead of
-         * ending the download at once with a message that says so.
-         *
-         * @param retry whether to retry; default {@code false}
-         * @return this builder
-         */
-        public Builder optRetryWhenDiskFull(boolean retry) {
-            this.retryWhenDiskFull = retry;
             return this;
         }
 

@@ -55,9 +55,7 @@ final class HubClient {
 
     HubClient(HubSettings settings, Duration requestTimeout, Duration stallTimeout, int attempts) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.http = HubHttp.builder().setSettings(settings).optRequestTimeout(requestTimeout)
-                .optWarnTokenOverPlainHttp(false) // as before the download was shared; see HubHttp
-                .build();
+        this.http = HubHttp.builder().setSettings(settings).optRequestTimeout(requestTimeout).build();
         this.downloads = ResumableDownload.builder().setHttp(http).setStatusErrors(this::statusError)
                 .optStallTimeout(stallTimeout).optAttempts(attempts)
                 .optSource("the Hub").optRerunHint("run fetch again")
