@@ -140,8 +140,8 @@ final class UnitTask implements Function<String, String> {
         }
         closeWorker();
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        Grid grid = command.grid(device).optProgress(label -> new CheckpointPush(out, killNext ? new KillAfterCheckpoint(label)
-                : watchNext ? new RetryWatch(new TrainingProgress(bar, label)) : new TrainingProgress(bar, label))).build();
+        Grid grid = command.grid(device).optProgress(label -> new UnitListener(out,
+                killNext ? new KillAfterCheckpoint(label) : new TrainingProgress(bar, label), watchNext)).build();
         worker = new Worker(key, device, grid, grid.openWorker());
         return worker;
     }
@@ -172,8 +172,12 @@ final class UnitTask implements Function<String, String> {
         return DeviceOption.parse(option);
     }
 
-    /** Pushes each checkpoint of a mirrored run as it is published (see {@link UnitFiles#pushCheckpoint}), then tells the next listener. */
-    private record CheckpointPush(GridFolder out, TrainingListener next) implements TrainingListener {
+    /**
+     * Pushes each checkpoint of a mirrored run as it is published (see {@link
+     * UnitFiles#pushCheckpoint}) and, for the retry of the test hook's victim, records the epochs
+     * it trains; tells the next listener everything.
+     */
+    private record UnitListener(GridFolder out, TrainingListener next, boolean watchRetry) implements TrainingListener {
         @Override
         public void onSteps(StepReport report) {
             next.onSteps(report);
@@ -181,6 +185,9 @@ final class UnitTask implements Function<String, String> {
 
         @Override
         public void onEpoch(EpochReport report) {
+            if (watchRetry) {
+                EPOCHS_OF_RETRY.add(report.epoch());
+            }
             next.onEpoch(report);
         }
 
@@ -192,25 +199,6 @@ final class UnitTask implements Function<String, String> {
                 // the run goes on; a retry elsewhere would start from an older checkpoint
                 LOG.warn("{}: could not push checkpoint {}: {}", out, dir.getFileName(), e.toString());
             }
-            next.onCheckpoint(dir, epochsDone);
-        }
-    }
-
-    /** For tests: records the epochs the retry of the test hook's victim trains. */
-    private record RetryWatch(TrainingListener next) implements TrainingListener {
-        @Override
-        public void onSteps(StepReport report) {
-            next.onSteps(report);
-        }
-
-        @Override
-        public void onEpoch(EpochReport report) {
-            EPOCHS_OF_RETRY.add(report.epoch());
-            next.onEpoch(report);
-        }
-
-        @Override
-        public void onCheckpoint(Path dir, int epochsDone) {
             next.onCheckpoint(dir, epochsDone);
         }
     }
