@@ -49,6 +49,15 @@ public final class AdamW implements AutoCloseable {
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
 
+    /**
+     * Factors of a group, in the order of the table's last axis: gradient scale {@code (1-b1) c},
+     * the blends {@code b1} and {@code b2}, {@code eps sqrt(1-b2^t)}, {@code lr sqrt(1-b2^t) /
+     * (1-b1^t)} and the decay {@code 1 - lr wd}.
+     */
+    private static final int FACTORS = 6;
+    /** Where {@code split} cuts the factors: [scale | blends (2) | eps | step | decay]. */
+    private static final long[] CUTS = {1, 3, 4, 5};
+
     private final FlatParameters flat;
     private final NDManager manager;
     private final float beta1;
@@ -61,12 +70,30 @@ public final class AdamW implements AutoCloseable {
     /** Decayed ranges of the encoder group, [from, to) pairs. */
     private final List<long[]> encoderDecay = new ArrayList<>();
     private final long encoderEnd;
-    /** Heads region: the group of each element, and 1 where weight decay applies. */
+    /** Heads region: per element, 0 where weight decay applies (1 elsewhere), and its group. */
+    private NDArray headVariant;
     private NDArray headGroup;
-    private NDArray headDecay;
+    /** An index [0], to pick the encoder's factors out of the table. */
+    private final NDArray zeroIndex;
+    /** Constants of the factor table, made once (see {@link #step}). */
+    private final NDArray betas;
+    private final NDArray exponents;
+    private final NDArray clipBounds;
+    private final NDArray lrCoefficients;
+    private final NDArray limits;
+    private final NDArray inactive;
+    private final NDArray zeros;
+    private final NDArray ones;
+    private final NDArray unscaledRows;
+    /** Both moments in one buffer, [2, size]: the first moment, then the second. */
+    private NDArray moments;
     private NDArray firstMoment;
     private NDArray secondMoment;
-    /** Step count of each group, float32 on the device (exact to 2^24 steps). */
+    /** Views made with the moments, so that a step slices only the gradient. */
+    private final List<Region> encoderBlocks = new ArrayList<>();
+    private final List<NDArray> decayedWeights = new ArrayList<>();
+    private Region heads;
+    /** Step count of each group, float32 [numGroups, 1] on the device (exact to 2^24 steps). */
     private NDArray steps;
     private boolean closed;
 
@@ -100,21 +127,38 @@ public final class AdamW implements AutoCloseable {
         long headsSize = flat.size() - encoderEnd;
         if (headsSize > 0) {
             long[] group = new long[Math.toIntExact(headsSize)];
-            float[] decay = new float[group.length];
+            long[] variant = new long[group.length];
             for (int i = 0; i < ps.size(); i++) {
                 if (flat.groupOf(i) == 0) {
                     continue;
                 }
-                boolean d = decays.test(ps.get(i).key());
+                long v = decays.test(ps.get(i).key()) ? 0 : 1;
                 for (long e = flat.offset(i); e < flat.offset(i + 1); e++) {
                     group[(int) (e - encoderEnd)] = flat.groupOf(i);
-                    decay[(int) (e - encoderEnd)] = d ? 1f : 0f;
+                    variant[(int) (e - encoderEnd)] = v;
                 }
             }
             headGroup = manager.create(group);
-            headDecay = manager.create(decay);
+            headVariant = manager.create(variant);
         }
-        this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
+        zeroIndex = manager.create(new long[] {0});
+        float c1 = 1f - beta1;
+        float inf = Float.POSITIVE_INFINITY;
+        betas = manager.create(new float[] {beta1, beta2}, new Shape(2, 1, 1));
+        // rows: powers of 1-b1^t, then of 1-b2^t; their product is the factor's bias correction
+        exponents = manager.create(new float[] {0, 0, 0, 0, -1, 0, 0, 0, 0, 0.5f, 0.5f, 0},
+                new Shape(2, 1, FACTORS));
+        clipBounds = manager.create(new float[] {c1 * (float) maxGradNorm, inf, inf, inf, inf, inf});
+        // two variants of every group: decayed elements, and the others (decay factor 1)
+        lrCoefficients = manager.create(new float[] {0, 0, 0, 0, 1, (float) -weightDecay, 0, 0, 0, 0, 1, 0},
+                new Shape(2, 1, FACTORS));
+        limits = manager.create(new float[] {c1, beta1, beta2, epsilon, 0, 1});
+        // the factors of a group left alone: no gradient, blends 1, no step, no decay
+        inactive = manager.create(new float[] {0, 1, 1, 1, 0, 1});
+        zeros = manager.zeros(new Shape(2, 1, FACTORS), DataType.FLOAT32);
+        ones = manager.ones(new Shape(FACTORS), DataType.FLOAT32);
+        unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true});
+        this.steps = manager.zeros(new Shape(flat.numGroups(), 1), DataType.FLOAT32);
     }
 
     /**
@@ -133,6 +177,13 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Updates the parameters from a flat gradient.
+     *
+     * <p>The step makes a table of factors, [2, numGroups, 6] (decayed elements and the others,
+     * each group, each factor), in a dozen small operations on the device: bias corrections as
+     * powers of the step counts, the clipping and learning rate as one column, and {@code where}
+     * to give the groups left alone factors that keep them as they are. The encoder's row of the
+     * table is picked with one index and cut with one {@code split}; the heads' rows are gathered
+     * per element with one index and cut the same way.
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
@@ -155,87 +206,59 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException("optimizer: gradient has " + gradient.size() + " elements, the parameters "
                     + flat.size());
         }
-        if (firstMoment == null) {
-            firstMoment = own(manager, flat.master().zerosLike());
-            secondMoment = own(manager, flat.master().zerosLike());
-        }
+        ensureMoments();
         try (NDManager sm = stepManager.newSubManager()) {
-            NDArray one = constant(1f);
-            NDArray norm = own(sm, gradient.norm());
+            NDArray a = own(sm, active.reshape(flat.numGroups(), 1));
+            NDArray g = own(sm, gradient.reshape(flat.size(), 1));
+            // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
+            NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
+                    .addi(limits);
             NDArray found = null;
-            NDArray a = active;
-            NDArray gscale = one;
-            if (inverseScale != null) {
-                found = own(sm, own(sm, norm.isNaN()).logicalOr(own(sm, norm.isInfinite())));
-                a = own(sm, active.mul(own(sm, own(sm, found.logicalNot()).toType(DataType.FLOAT32, false))));
-                norm = own(sm, norm.mul(inverseScale));
-                gscale = inverseScale;
+            if (maxGradNorm > 0 || inverseScale != null) {
+                NDArray norm = own(sm, gradient.norm());
+                if (inverseScale != null) {
+                    // NaN < inf and inf < inf are false
+                    found = own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+                    a = own(sm, NDArrays.where(found, constant(0f), a));
+                    // an overflowed step must not put inf * 0 = NaN into the moments
+                    g = own(sm, NDArrays.where(found, constant(0f), g));
+                    norm = own(sm, norm.mul(inverseScale));
+                }
+                if (maxGradNorm > 0) {
+                    // (1-b1) min(max / (norm + 1e-6), 1); the other rows are bounded by inf
+                    NDArray bound = own(sm, clipBounds.div(own(sm, norm.add(constant(1e-6f)))));
+                    column = own(sm, bound.minimum(column));
+                }
+                if (inverseScale != null) {
+                    column.muli(own(sm, NDArrays.where(unscaledRows, ones, inverseScale)));
+                }
             }
-            if (maxGradNorm > 0) {
-                NDArray clip = own(sm, own(sm, constant((float) maxGradNorm).div(own(sm, norm.add(constant(1e-6f)))))
-                        .minimum(one));
-                gscale = own(sm, gscale.mul(clip));
-            }
-            // per-group factors, on the device
             steps.addi(a);
-            NDArray tEff = own(sm, steps.maximum(one));
-            NDArray bc1 = own(sm, one.sub(own(sm, constant(beta1).pow(tEff))));
-            NDArray rootBc2 = own(sm, own(sm, one.sub(own(sm, constant(beta2).pow(tEff)))).sqrt());
-            NDArray lrArr = own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32));
-            NDArray c1 = own(sm, a.mul(constant(1f - beta1)));
-            NDArray b1eff = own(sm, one.sub(c1));
-            NDArray b2eff = own(sm, one.sub(own(sm, a.mul(constant(1f - beta2)))));
-            NDArray epsR = own(sm, rootBc2.mul(constant(epsilon)));
-            NDArray stepF = own(sm, own(sm, own(sm, lrArr.mul(rootBc2)).div(bc1)).mul(a));
-            NDArray decay = weightDecay == 0 ? null
-                    : own(sm, one.sub(own(sm, a.mul(own(sm, lrArr.mul(constant((float) weightDecay)))))));
-            // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
+            NDArray corrections = own(sm, constant(1f).sub(own(sm, betas.pow(steps))));
+            // never-updated groups give 0^-1 = inf here, which where() below leaves out
+            NDArray corrected = own(sm, own(sm, corrections.pow(exponents)).prod(new int[] {0}));
+            // DJL's where wants the condition in the shape of its second operand: [2, numGroups, 6]
+            NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
             NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
-            NDArray w = flat.master();
-            NDArray g = gradient;
-            if (found != null) {
-                // an overflowed step must not put inf * 0 = NaN into the moments
-                g = own(sm, NDArrays.where(found, constant(0f), gradient));
-            }
-            // encoder: group 0's factors are scalars
-            NDArray gs0 = own(sm, gscale.mul(own(sm, c1.get(0))));
-            NDArray b1e0 = own(sm, b1eff.get(0));
-            NDArray b2e0 = own(sm, b2eff.get(0));
-            NDArray eps0 = own(sm, epsR.get(0));
-            NDArray step0 = own(sm, stepF.get(0));
-            if (decay != null) {
-                NDArray d0 = own(sm, decay.get(0));
-                for (long[] r : encoderDecay) {
-                    own(sm, w.get(slice(r[0], r[1]))).muli(d0);
+            if (!encoderBlocks.isEmpty()) {
+                NDList f = factors(sm, own(sm, table.get(new NDIndex("{}, {}", zeroIndex, zeroIndex))));
+                if (weightDecay > 0) {
+                    for (NDArray w : decayedWeights) {
+                        w.muli(f.get(4));
+                    }
+                }
+                for (Region r : encoderBlocks) {
+                    try (NDManager bm = sm.newSubManager()) {
+                        update(bm, own(bm, g.get(slice(r.from(), r.to()))), r, f, k);
+                    }
                 }
             }
-            for (long from = 0; from < encoderEnd; from += block) {
-                long to = Math.min(encoderEnd, from + block);
-                try (NDManager bm = sm.newSubManager()) {
-                    NDIndex s = slice(from, to);
-                    update(bm, own(bm, g.get(s)), own(bm, w.get(s)), own(bm, firstMoment.get(s)),
-                            own(bm, secondMoment.get(s)), gs0, b1e0, b2e0, k, eps0, step0);
+            if (heads != null) {
+                NDList f = factors(sm, own(sm, table.get(new NDIndex("{}, {}", headVariant, headGroup))));
+                if (weightDecay > 0) {
+                    heads.w().muli(f.get(4));
                 }
-            }
-            if (headGroup != null) {
-                NDIndex s = slice(encoderEnd, flat.size());
-                NDList columns = new NDList(c1, b1eff, b2eff, epsR, stepF);
-                if (decay != null) {
-                    columns.add(decay);
-                }
-                NDArray table = own(sm, NDArrays.stack(columns, 1));
-                NDArray perElement = own(sm, table.get(new NDIndex("{}", headGroup)));
-                NDArray wh = own(sm, w.get(s));
-                if (decay != null) {
-                    NDArray d = own(sm, perElement.get(":, 5"));
-                    // 1 - lr wd a on decayed elements, 1 elsewhere: 1 - (1 - d) * mask
-                    wh.muli(own(sm, one.sub(own(sm, own(sm, one.sub(d)).mul(headDecay)))));
-                }
-                NDArray gh = own(sm, g.get(s));
-                gh.muli(gscale);
-                update(sm, gh, wh, own(sm, firstMoment.get(s)), own(sm, secondMoment.get(s)),
-                        own(sm, perElement.get(":, 0")), own(sm, perElement.get(":, 1")), own(sm, perElement.get(":, 2")),
-                        k, own(sm, perElement.get(":, 3")), own(sm, perElement.get(":, 4")));
+                update(sm, own(sm, g.get(slice(heads.from(), heads.to()))), heads, f, k);
             }
             if (found != null) {
                 found.attach(stepManager);
@@ -244,22 +267,61 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /**
-     * One region's update with as few passes as the NDArray API allows; {@code g} is scratch. The
-     * factors broadcast: scalars for the encoder, per-element vectors for the heads.
-     */
-    private static void update(NDManager m, NDArray g, NDArray w, NDArray mom1, NDArray mom2, NDArray gScale,
-            NDArray b1eff, NDArray b2eff, NDArray k, NDArray epsR, NDArray stepF) {
-        g.muli(gScale);
-        mom1.muli(b1eff).addi(g);
-        g.muli(g).muli(k);
-        mom2.muli(b2eff).addi(g);
-        NDArray denom = own(m, mom2.sqrt());
-        denom.addi(epsR);
-        NDArray u = own(m, mom1.div(denom));
-        u.muli(stepF);
-        w.subi(u);
+    /** Cuts rows of the table, [n, 6], into [n, 1] scale, [n, 2] blends, eps, step and decay. */
+    private static NDList factors(NDManager m, NDArray rows) {
+        NDList parts = rows.split(CUTS, 1);
+        parts.attach(m);
+        return parts;
     }
+
+    /**
+     * One region's update, in column views [n, 1] (the moments [n, 2]) that broadcast with the
+     * factors: [1, k] for the encoder, [n, k] for the heads. {@code g} is scratch.
+     */
+    private static void update(NDManager m, NDArray g, Region r, NDList f, NDArray k) {
+        g.muli(f.get(0));
+        r.both().muli(f.get(1));
+        r.first().addi(g);
+        // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
+        g.muli(g).muli(k);
+        r.second().addi(g);
+        NDArray denom = own(m, r.second().sqrt());
+        denom.addi(f.get(2));
+        NDArray u = own(m, r.first().div(denom));
+        u.muli(f.get(3));
+        r.w().subi(u);
+    }
+
+    /** Makes the moments and the views a step updates, once. */
+    private void ensureMoments() {
+        if (moments != null) {
+            return;
+        }
+        long n = flat.size();
+        moments = own(manager, manager.zeros(new Shape(2, n), flat.master().getDataType()));
+        firstMoment = own(manager, moments.get(0));
+        secondMoment = own(manager, moments.get(1));
+        NDArray momentColumns = own(manager, moments.transpose());
+        NDArray weights = own(manager, flat.master().reshape(n, 1));
+        for (long from = 0; from < encoderEnd; from += block) {
+            encoderBlocks.add(region(from, Math.min(encoderEnd, from + block), weights, momentColumns));
+        }
+        for (long[] r : encoderDecay) {
+            decayedWeights.add(own(manager, weights.get(slice(r[0], r[1]))));
+        }
+        if (headGroup != null) {
+            heads = region(encoderEnd, n, weights, momentColumns);
+        }
+    }
+
+    private Region region(long from, long to, NDArray weights, NDArray momentColumns) {
+        NDArray both = own(manager, momentColumns.get(slice(from, to)));
+        return new Region(from, to, own(manager, weights.get(slice(from, to))), both,
+                own(manager, both.get(new NDIndex(":, 0:1"))), own(manager, both.get(new NDIndex(":, 1:2"))));
+    }
+
+    /** A range [from, to) of the buffer and views of it: weights [n, 1], both moments [n, 2], each [n, 1]. */
+    private record Region(long from, long to, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
     private static NDIndex slice(long from, long to) {
         return new NDIndex().addSliceDim(from, to);
@@ -347,18 +409,14 @@ public final class AdamW implements AutoCloseable {
      */
     public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
         checkOpen();
-        if (firstMoment == null) {
-            firstMoment = own(manager, flat.master().zerosLike());
-            secondMoment = own(manager, flat.master().zerosLike());
-        }
+        ensureMoments();
         Map<String, Integer> position = new LinkedHashMap<>();
         List<NamedParameter> ps = flat.parameters();
         for (int i = 0; i < ps.size(); i++) {
             position.put(ps.get(i).key(), i);
         }
         try (NDManager tmp = manager.newSubManager()) {
-            firstMoment.muli(constant(0f));
-            secondMoment.muli(constant(0f));
+            this.moments.muli(constant(0f));
             for (Map.Entry<String, NDArray> e : moments.entrySet()) {
                 String key = e.getKey();
                 NDArray target;
@@ -388,7 +446,7 @@ public final class AdamW implements AutoCloseable {
                 seen[g] = e.getValue();
                 t[g] = e.getValue();
             }
-            NDArray restored = own(tmp, tmp.create(t).toDevice(steps.getDevice(), false));
+            NDArray restored = own(tmp, tmp.create(t, steps.getShape()).toDevice(steps.getDevice(), false));
             io.github.prefine.core.model.internal.TensorArchive.copyInto(restored, steps);
         }
     }
