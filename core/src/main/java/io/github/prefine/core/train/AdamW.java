@@ -93,7 +93,9 @@ public final class AdamW implements AutoCloseable {
     private final List<Region> encoderBlocks = new ArrayList<>();
     private final List<NDArray> decayedWeights = new ArrayList<>();
     private Region heads;
-    /** Step count of each group, float32 [numGroups, 1] on the device (exact to 2^24 steps). */
+    /** Where the regions after the first start: the encoder's blocks, then the heads. */
+    private long[] regionStarts;
+    /** Step count of each group, float32 on the device (exact to 2^24 steps). */
     private NDArray steps;
     private boolean closed;
 
@@ -144,21 +146,23 @@ public final class AdamW implements AutoCloseable {
         zeroIndex = manager.create(new long[] {0});
         float c1 = 1f - beta1;
         float inf = Float.POSITIVE_INFINITY;
-        betas = manager.create(new float[] {beta1, beta2}, new Shape(2, 1, 1));
-        // rows: powers of 1-b1^t, then of 1-b2^t; their product is the factor's bias correction
+        // shapes broadcast to the table's [factor, variant, group]
+        Shape perFactor = new Shape(FACTORS, 1, 1);
+        betas = manager.create(new float[] {beta1, beta2}, new Shape(2, 1, 1, 1));
+        // powers of 1-b1^t (first half) and of 1-b2^t; their product is the factor's bias correction
         exponents = manager.create(new float[] {0, 0, 0, 0, -1, 0, 0, 0, 0, 0.5f, 0.5f, 0},
-                new Shape(2, 1, FACTORS));
-        clipBounds = manager.create(new float[] {c1 * (float) maxGradNorm, inf, inf, inf, inf, inf});
+                new Shape(2, FACTORS, 1, 1));
+        clipBounds = manager.create(new float[] {c1 * (float) maxGradNorm, inf, inf, inf, inf, inf}, perFactor);
         // two variants of every group: decayed elements, and the others (decay factor 1)
-        lrCoefficients = manager.create(new float[] {0, 0, 0, 0, 1, (float) -weightDecay, 0, 0, 0, 0, 1, 0},
-                new Shape(2, 1, FACTORS));
-        limits = manager.create(new float[] {c1, beta1, beta2, epsilon, 0, 1});
+        lrCoefficients = manager.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, (float) -weightDecay, 0},
+                new Shape(FACTORS, 2, 1));
+        limits = manager.create(new float[] {c1, beta1, beta2, epsilon, 0, 1}, perFactor);
         // the factors of a group left alone: no gradient, blends 1, no step, no decay
-        inactive = manager.create(new float[] {0, 1, 1, 1, 0, 1});
-        zeros = manager.zeros(new Shape(2, 1, FACTORS), DataType.FLOAT32);
-        ones = manager.ones(new Shape(FACTORS), DataType.FLOAT32);
-        unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true});
-        this.steps = manager.zeros(new Shape(flat.numGroups(), 1), DataType.FLOAT32);
+        inactive = manager.create(new float[] {0, 1, 1, 1, 0, 1}, perFactor);
+        zeros = manager.zeros(new Shape(FACTORS, 2, 1), DataType.FLOAT32);
+        ones = manager.ones(perFactor, DataType.FLOAT32);
+        unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true}, perFactor);
+        this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
     }
 
     /**
@@ -178,7 +182,7 @@ public final class AdamW implements AutoCloseable {
     /**
      * Updates the parameters from a flat gradient.
      *
-     * <p>The step makes a table of factors, [2, numGroups, 6] (decayed elements and the others,
+     * <p>The step makes a table of factors, [6, 2, numGroups] (each factor, for decayed elements and the others,
      * each group, each factor), in a dozen small operations on the device: bias corrections as
      * powers of the step counts, the clipping and learning rate as one column, and {@code where}
      * to give the groups left alone factors that keep them as they are. The encoder's row of the
@@ -208,8 +212,8 @@ public final class AdamW implements AutoCloseable {
         }
         ensureMoments();
         try (NDManager sm = stepManager.newSubManager()) {
-            NDArray a = own(sm, active.reshape(flat.numGroups(), 1));
-            NDArray g = own(sm, gradient.reshape(flat.size(), 1));
+            NDArray a = active;
+            NDArray g = own(sm, gradient.reshape(1, flat.size()));
             // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
             NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
                     .addi(limits);
@@ -237,28 +241,31 @@ public final class AdamW implements AutoCloseable {
             NDArray corrections = own(sm, constant(1f).sub(own(sm, betas.pow(steps))));
             // never-updated groups give 0^-1 = inf here, which where() below leaves out
             NDArray corrected = own(sm, own(sm, corrections.pow(exponents)).prod(new int[] {0}));
-            // DJL's where wants the condition in the shape of its second operand: [2, numGroups, 6]
+            // DJL's where wants the condition in the shape of its second operand: [6, 2, numGroups]
             NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
             NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
+            // the gradient of each region, as views made by one operation
+            NDList parts = g.split(regionStarts, 1);
+            parts.attach(sm);
             if (!encoderBlocks.isEmpty()) {
-                NDList f = factors(sm, own(sm, table.get(new NDIndex("{}, {}", zeroIndex, zeroIndex))));
+                NDList f = factors(sm, own(sm, table.get(new NDIndex("..., {}, {}", zeroIndex, zeroIndex))));
                 if (weightDecay > 0) {
                     for (NDArray w : decayedWeights) {
                         w.muli(f.get(4));
                     }
                 }
-                for (Region r : encoderBlocks) {
+                for (int i = 0; i < encoderBlocks.size(); i++) {
                     try (NDManager bm = sm.newSubManager()) {
-                        update(bm, own(bm, g.get(slice(r.from(), r.to()))), r, f, k);
+                        update(bm, parts.get(i), encoderBlocks.get(i), f, k);
                     }
                 }
             }
             if (heads != null) {
-                NDList f = factors(sm, own(sm, table.get(new NDIndex("{}, {}", headVariant, headGroup))));
+                NDList f = factors(sm, own(sm, table.get(new NDIndex("..., {}, {}", headVariant, headGroup))));
                 if (weightDecay > 0) {
                     heads.w().muli(f.get(4));
                 }
-                update(sm, own(sm, g.get(slice(heads.from(), heads.to()))), heads, f, k);
+                update(sm, parts.get(parts.size() - 1), heads, f, k);
             }
             if (found != null) {
                 found.attach(stepManager);
@@ -267,16 +274,16 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** Cuts rows of the table, [n, 6], into [n, 1] scale, [n, 2] blends, eps, step and decay. */
-    private static NDList factors(NDManager m, NDArray rows) {
-        NDList parts = rows.split(CUTS, 1);
+    /** Cuts columns of the table, [6, n], into [1, n] scale, [2, n] blends, eps, step and decay. */
+    private static NDList factors(NDManager m, NDArray columns) {
+        NDList parts = columns.split(CUTS, 0);
         parts.attach(m);
         return parts;
     }
 
     /**
-     * One region's update, in column views [n, 1] (the moments [n, 2]) that broadcast with the
-     * factors: [1, k] for the encoder, [n, k] for the heads. {@code g} is scratch.
+     * One region's update, in row views [1, n] (both moments [2, n]) that broadcast with the
+     * factors: [k, 1] for the encoder, [k, n] for the heads. {@code g} is scratch.
      */
     private static void update(NDManager m, NDArray g, Region r, NDList f, NDArray k) {
         g.muli(f.get(0));
@@ -301,30 +308,36 @@ public final class AdamW implements AutoCloseable {
         moments = own(manager, manager.zeros(new Shape(2, n), flat.master().getDataType()));
         firstMoment = own(manager, moments.get(0));
         secondMoment = own(manager, moments.get(1));
-        NDArray momentColumns = own(manager, moments.transpose());
-        NDArray weights = own(manager, flat.master().reshape(n, 1));
+        NDArray weights = own(manager, flat.master().reshape(1, n));
         for (long from = 0; from < encoderEnd; from += block) {
-            encoderBlocks.add(region(from, Math.min(encoderEnd, from + block), weights, momentColumns));
+            encoderBlocks.add(region(from, Math.min(encoderEnd, from + block), weights));
         }
         for (long[] r : encoderDecay) {
             decayedWeights.add(own(manager, weights.get(slice(r[0], r[1]))));
         }
         if (headGroup != null) {
-            heads = region(encoderEnd, n, weights, momentColumns);
+            heads = region(encoderEnd, n, weights);
         }
+        List<Region> all = new ArrayList<>(encoderBlocks);
+        if (heads != null) {
+            all.add(heads);
+        }
+        regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
     }
 
-    private Region region(long from, long to, NDArray weights, NDArray momentColumns) {
-        NDArray both = own(manager, momentColumns.get(slice(from, to)));
-        return new Region(from, to, own(manager, weights.get(slice(from, to))), both,
-                own(manager, both.get(new NDIndex(":, 0:1"))), own(manager, both.get(new NDIndex(":, 1:2"))));
+    private Region region(long from, long to, NDArray weights) {
+        return new Region(from, to, own(manager, weights.get(slice(from, to))),
+                own(manager, moments.get(slice(from, to))),
+                own(manager, moments.get(new NDIndex("0:1, {}:{}", from, to))),
+                own(manager, moments.get(new NDIndex("1:2, {}:{}", from, to))));
     }
 
-    /** A range [from, to) of the buffer and views of it: weights [n, 1], both moments [n, 2], each [n, 1]. */
+    /** A range [from, to) of the buffer and views of it: weights [1, n], both moments [2, n], each [1, n]. */
     private record Region(long from, long to, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
+    /** Elements [from, to) of each row of a [rows, size] array. */
     private static NDIndex slice(long from, long to) {
-        return new NDIndex().addSliceDim(from, to);
+        return new NDIndex().addAllDim().addSliceDim(from, to);
     }
 
     private static NDArray own(NDManager m, NDArray a) {
@@ -446,7 +459,7 @@ public final class AdamW implements AutoCloseable {
                 seen[g] = e.getValue();
                 t[g] = e.getValue();
             }
-            NDArray restored = own(tmp, tmp.create(t, steps.getShape()).toDevice(steps.getDevice(), false));
+            NDArray restored = own(tmp, tmp.create(t).toDevice(steps.getDevice(), false));
             io.github.prefine.core.model.internal.TensorArchive.copyInto(restored, steps);
         }
     }
