@@ -25,18 +25,21 @@ import java.util.function.Predicate;
  * head). Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
  * clipping at 1.0.
  *
- * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations
- * (about 40 native calls on a GPU, whatever the number of parameter tensors): one norm, a
- * handful of per-group scalars computed on the device, then the encoder region with scalar
- * factors and the heads region with per-element factors gathered from the groups. On a CPU the
- * encoder region is updated in blocks of {@link #CPU_BLOCK} elements, so that the temporaries
- * stay small enough for the C allocator to reuse. Every constant lives on the device and every
- * per-step value is made there with {@code full}: a step makes no host-to-device copy, so it never
- * waits for the device.
+ * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations,
+ * whatever the number of parameter tensors or heads: 44 native calls on a GPU with clipping and
+ * weight decay (7 more under mixed precision, one more per further decayed range of the encoder).
+ * About 20 of them make a table of every group's factors on the device (see {@link #step}); the
+ * encoder region is then updated with its group's factors as scalars, and the heads region with
+ * per-element factors gathered from the table, 13 operations each. The views of the weights and
+ * moments that the update writes through are made once, and the gradient is cut into its regions
+ * by one {@code split}. On a CPU the encoder region is updated in blocks of {@link #CPU_BLOCK}
+ * elements (11 operations each), so that the temporaries stay small. Every constant lives on the
+ * device and the learning rate is made there with {@code full}: a step makes no host-to-device
+ * copy, so it never waits for the device.
  *
  * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
- * counts exactly, as torch leaves a parameter whose gradient is {@code None}: their update factors
- * are zero and their blend factors one.
+ * counts exactly, as torch leaves a parameter whose gradient is {@code None}: {@code where} gives
+ * them update factors zero and blend factors one, whatever the rest of the table holds.
  *
  * <p><b>Mixed precision.</b> Given the loss scale's inverse, the step unscales the gradient as it
  * clips it, and skips itself on the device when the gradient is not finite: weights, moments and
@@ -50,7 +53,7 @@ public final class AdamW implements AutoCloseable {
     static final long CPU_BLOCK = 1L << 24;
 
     /**
-     * Factors of a group, in the order of the table's last axis: gradient scale {@code (1-b1) c},
+     * Factors of a group, in the order of the table's first axis: gradient scale {@code (1-b1) c},
      * the blends {@code b1} and {@code b2}, {@code eps sqrt(1-b2^t)}, {@code lr sqrt(1-b2^t) /
      * (1-b1^t)} and the decay {@code 1 - lr wd}.
      */
@@ -73,8 +76,8 @@ public final class AdamW implements AutoCloseable {
     /** Heads region: per element, 0 where weight decay applies (1 elsewhere), and its group. */
     private NDArray headVariant;
     private NDArray headGroup;
-    /** An index [0], to pick the encoder's factors out of the table. */
-    private final NDArray zeroIndex;
+    /** Where the encoder's factors lie in the flattened table, to take them as a vector. */
+    private final NDArray encoderFactors;
     /** Constants of the factor table, made once (see {@link #step}). */
     private final NDArray betas;
     private final NDArray exponents;
@@ -143,7 +146,11 @@ public final class AdamW implements AutoCloseable {
             headGroup = manager.create(group);
             headVariant = manager.create(variant);
         }
-        zeroIndex = manager.create(new long[] {0});
+        long[] first = new long[FACTORS];
+        for (int f = 0; f < FACTORS; f++) {
+            first[f] = 2L * f * flat.numGroups();
+        }
+        encoderFactors = manager.create(first);
         float c1 = 1f - beta1;
         float inf = Float.POSITIVE_INFINITY;
         // shapes broadcast to the table's [factor, variant, group]
@@ -182,12 +189,14 @@ public final class AdamW implements AutoCloseable {
     /**
      * Updates the parameters from a flat gradient.
      *
-     * <p>The step makes a table of factors, [6, 2, numGroups] (each factor, for decayed elements and the others,
-     * each group, each factor), in a dozen small operations on the device: bias corrections as
-     * powers of the step counts, the clipping and learning rate as one column, and {@code where}
-     * to give the groups left alone factors that keep them as they are. The encoder's row of the
-     * table is picked with one index and cut with one {@code split}; the heads' rows are gathered
-     * per element with one index and cut the same way.
+     * <p>The step first makes a table of factors, [6, 2, numGroups]: for each factor, for decayed
+     * elements and the others, for each group. The bias corrections {@code (1-b1^t)^p (1-b2^t)^q}
+     * of all factors come from two {@code pow} and one {@code prod} over the step counts; clipping,
+     * learning rate and decay make one column of per-step scalars; {@code where} gives the groups
+     * left alone the factors that keep them as they are (so the {@code 0^-1} of a group never
+     * updated goes unused). The encoder's factors are picked from the table with one index and cut
+     * with one {@code split}; the heads' are gathered per element with one index and cut the same
+     * way.
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
@@ -213,7 +222,7 @@ public final class AdamW implements AutoCloseable {
         ensureMoments();
         try (NDManager sm = stepManager.newSubManager()) {
             NDArray a = active;
-            NDArray g = own(sm, gradient.reshape(1, flat.size()));
+            NDArray g = gradient;
             // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
             NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
                     .addi(limits);
@@ -245,10 +254,10 @@ public final class AdamW implements AutoCloseable {
             NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
             NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
             // the gradient of each region, as views made by one operation
-            NDList parts = g.split(regionStarts, 1);
+            NDList parts = g.split(regionStarts, 0);
             parts.attach(sm);
             if (!encoderBlocks.isEmpty()) {
-                NDList f = factors(sm, own(sm, table.get(new NDIndex("..., {}, {}", zeroIndex, zeroIndex))));
+                NDList f = factors(sm, table.take(sm, encoderFactors));
                 if (weightDecay > 0) {
                     for (NDArray w : decayedWeights) {
                         w.muli(f.get(4));
@@ -256,7 +265,7 @@ public final class AdamW implements AutoCloseable {
                 }
                 for (int i = 0; i < encoderBlocks.size(); i++) {
                     try (NDManager bm = sm.newSubManager()) {
-                        update(bm, parts.get(i), encoderBlocks.get(i), f, k);
+                        update(bm, parts.get(i).muli(f.get(0)), encoderBlocks.get(i), f, k);
                     }
                 }
             }
@@ -265,7 +274,8 @@ public final class AdamW implements AutoCloseable {
                 if (weightDecay > 0) {
                     heads.w().muli(f.get(4));
                 }
-                update(sm, parts.get(parts.size() - 1), heads, f, k);
+                // [size] times [1, size]: the heads' rows
+                update(sm, own(sm, parts.get(parts.size() - 1).mul(f.get(0))), heads, f, k);
             }
             if (found != null) {
                 found.attach(stepManager);
@@ -274,7 +284,10 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /** Cuts columns of the table, [6, n], into [1, n] scale, [2, n] blends, eps, step and decay. */
+    /**
+     * Cuts the encoder's factors, [6], into [1] scale, [2] blends, eps, step and decay, or the
+     * heads', [6, n], into [1, n] scale, [2, n] blends and so on.
+     */
     private static NDList factors(NDManager m, NDArray columns) {
         NDList parts = columns.split(CUTS, 0);
         parts.attach(m);
@@ -282,11 +295,11 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One region's update, in row views [1, n] (both moments [2, n]) that broadcast with the
-     * factors: [k, 1] for the encoder, [k, n] for the heads. {@code g} is scratch.
+     * One region's update, given its gradient times the scale factor in {@code g} (scratch). The
+     * encoder's views are vectors [n] (both moments [n, 2]) and its factors [1] ([2]); the heads'
+     * are rows [1, n] (both moments [2, n]), as their factors.
      */
     private static void update(NDManager m, NDArray g, Region r, NDList f, NDArray k) {
-        g.muli(f.get(0));
         r.both().muli(f.get(1));
         r.first().addi(g);
         // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
@@ -308,15 +321,22 @@ public final class AdamW implements AutoCloseable {
         moments = own(manager, manager.zeros(new Shape(2, n), flat.master().getDataType()));
         firstMoment = own(manager, moments.get(0));
         secondMoment = own(manager, moments.get(1));
-        NDArray weights = own(manager, flat.master().reshape(1, n));
+        NDArray w = flat.master();
         for (long from = 0; from < encoderEnd; from += block) {
-            encoderBlocks.add(region(from, Math.min(encoderEnd, from + block), weights));
+            long to = Math.min(encoderEnd, from + block);
+            NDArray both = own(manager, moments.get(new NDIndex(":, {}:{}", from, to)));
+            encoderBlocks.add(new Region(from, own(manager, w.get(new NDIndex("{}:{}", from, to))),
+                    own(manager, both.transpose()), own(manager, both.get(0)), own(manager, both.get(1))));
         }
         for (long[] r : encoderDecay) {
-            decayedWeights.add(own(manager, weights.get(slice(r[0], r[1]))));
+            decayedWeights.add(own(manager, w.get(new NDIndex("{}:{}", r[0], r[1]))));
         }
         if (headGroup != null) {
-            heads = region(encoderEnd, n, weights);
+            NDArray rows = own(manager, w.reshape(1, n));
+            heads = new Region(encoderEnd, own(manager, rows.get(new NDIndex(":, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex(":, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex("0:1, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex("1:2, {}:", encoderEnd))));
         }
         List<Region> all = new ArrayList<>(encoderBlocks);
         if (heads != null) {
@@ -325,20 +345,8 @@ public final class AdamW implements AutoCloseable {
         regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
     }
 
-    private Region region(long from, long to, NDArray weights) {
-        return new Region(from, to, own(manager, weights.get(slice(from, to))),
-                own(manager, moments.get(slice(from, to))),
-                own(manager, moments.get(new NDIndex("0:1, {}:{}", from, to))),
-                own(manager, moments.get(new NDIndex("1:2, {}:{}", from, to))));
-    }
-
-    /** A range [from, to) of the buffer and views of it: weights [1, n], both moments [2, n], each [1, n]. */
-    private record Region(long from, long to, NDArray w, NDArray both, NDArray first, NDArray second) {}
-
-    /** Elements [from, to) of each row of a [rows, size] array. */
-    private static NDIndex slice(long from, long to) {
-        return new NDIndex().addAllDim().addSliceDim(from, to);
-    }
+    /** A range of the buffer, from its first element, as views of the weights, both moments and each. */
+    private record Region(long from, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
     private static NDArray own(NDManager m, NDArray a) {
         a.attach(m);
