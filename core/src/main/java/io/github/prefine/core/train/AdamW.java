@@ -345,7 +345,7 @@ public final class AdamW implements AutoCloseable {
         regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
     }
 
-    /** A range of the buffer, from its first element, as views of the weights, both moments and each. */
+    /** A range of the buffer, from its first element: views of the weights, both moments, each. */
     private record Region(long from, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
     private static NDArray own(NDManager m, NDArray a) {
