@@ -28,14 +28,14 @@ import java.util.function.Predicate;
  * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations,
  * whatever the number of parameter tensors or heads: 44 native calls on a GPU with clipping and
  * weight decay (7 more under mixed precision, one more per further decayed range of the encoder).
- * About 20 of them make a table of every group's factors on the device (see {@link #step}); the
- * encoder region is then updated with its group's factors as scalars, and the heads region with
- * per-element factors gathered from the table, 13 operations each. The views of the weights and
- * moments that the update writes through are made once, and the gradient is cut into its regions
- * by one {@code split}. On a CPU the encoder region is updated in blocks of {@link #CPU_BLOCK}
- * elements (11 operations each), so that the temporaries stay small. Every constant lives on the
- * device and the learning rate is made there with {@code full}: a step makes no host-to-device
- * copy, so it never waits for the device.
+ * 16 of them make a table of every group's factors on the device (see {@link #step}) and cut the
+ * gradient into its regions with one {@code split}; the encoder region then takes 14 (its factors
+ * taken from the table as scalars, its decay, 11 for the update), and the heads region 14 with
+ * per-element factors gathered from the table. The views of the weights and moments that the
+ * update writes through are made once. On a CPU the encoder region is updated in blocks of {@link
+ * #CPU_BLOCK} elements (11 operations each), so that the temporaries stay small. Every constant
+ * lives on the device and the learning rate is made there with {@code full}: a step makes no
+ * host-to-device copy, so it never waits for the device.
  *
  * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
  * counts exactly, as torch leaves a parameter whose gradient is {@code None}: {@code where} gives
@@ -194,9 +194,9 @@ public final class AdamW implements AutoCloseable {
      * of all factors come from two {@code pow} and one {@code prod} over the step counts; clipping,
      * learning rate and decay make one column of per-step scalars; {@code where} gives the groups
      * left alone the factors that keep them as they are (so the {@code 0^-1} of a group never
-     * updated goes unused). The encoder's factors are picked from the table with one index and cut
-     * with one {@code split}; the heads' are gathered per element with one index and cut the same
-     * way.
+     * updated goes unused). The encoder's factors are taken from the table with one {@code take}
+     * and cut with one {@code split}; the heads' are gathered per element with one index and cut
+     * the same way.
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
@@ -254,8 +254,11 @@ public final class AdamW implements AutoCloseable {
             NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
             NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
             // the gradient of each region, as views made by one operation
-            NDList parts = g.split(regionStarts, 0);
-            parts.attach(sm);
+            NDList parts = new NDList(g);
+            if (regionStarts.length > 0) {
+                parts = g.split(regionStarts, 0);
+                parts.attach(sm);
+            }
             if (!encoderBlocks.isEmpty()) {
                 NDList f = factors(sm, table.take(sm, encoderFactors));
                 if (weightDecay > 0) {
