@@ -1,6 +1,7 @@
 package io.github.prefine.core.precision;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.prefine.kernels.EngineScalars;
@@ -15,10 +16,10 @@ import java.util.Objects;
  * {@code growthFactor} (2.0), unless that would overflow float32. The initial scale is 2^16.
  *
  * <p>Everything stays on the device: the scale and the growth tracker are float32 scalars, the
- * found-inf flag is a boolean scalar, and {@link #update} applies the rules with arithmetic, never
- * with a Java branch on a host value, so a step costs no host synchronisation. The skip itself is
- * the optimiser's job (see {@code io.github.prefine.core.train.AdamW}), which also unscales the
- * gradient with {@link #inverseScale()} and returns the found-inf flag.
+ * found-inf flag is a boolean scalar, and {@link #update} applies the rules with {@code where},
+ * never with a Java branch on a host value, so a step costs no host synchronisation. The skip
+ * itself is the optimiser's job (see {@code io.github.prefine.core.train.AdamW}), which also
+ * unscales the gradient with {@link #inverseScale()} and returns the found-inf flag.
  *
  * <p>Overflow check (in the optimiser): a gradient counts as overflowed when the float32 norm of
  * its scaled entries is not finite. This is true whenever an entry is infinite or NaN, as in
@@ -90,21 +91,17 @@ public final class LossScaler implements AutoCloseable {
         checkOpen();
         try (NDManager tmp = manager.newSubManager()) {
             NDArray one = constant(1f);
-            NDArray f = own(tmp, own(tmp, foundInf.toType(DataType.FLOAT32, false)).reshape());
-            NDArray clean = own(tmp, one.sub(f));
-            // tracker: +1 on a clean step, 0 after an overflow
-            growthTracker.addi(one).muli(clean);
-            NDArray grow = own(tmp, own(tmp, growthTracker.gte(constant((float) growthInterval)))
-                    .toType(DataType.FLOAT32, false));
+            NDArray found = foundInf.getShape().isScalar() ? foundInf : own(tmp, foundInf.reshape());
+            // the clean streak counts this step; growth is due when it reaches the interval
+            growthTracker.addi(one);
+            NDArray due = own(tmp, growthTracker.gte(constant((float) growthInterval)));
             NDArray grown = own(tmp, scale.mul(constant(growthFactor)));
-            NDArray finite = own(tmp, own(tmp, own(tmp, own(tmp, grown.isInfinite()).logicalOr(own(tmp, grown.isNaN())))
-                    .logicalNot()).toType(DataType.FLOAT32, false));
-            // factor = backoff on overflow; growth when the tracker reached the interval and the
-            // grown scale is finite; 1 otherwise
-            NDArray growBy = own(tmp, own(tmp, own(tmp, grow.mul(finite)).mul(constant(growthFactor - 1f))).add(one));
-            NDArray factor = own(tmp, own(tmp, f.mul(constant(backoffFactor))).add(own(tmp, clean.mul(growBy))));
-            scale.muli(factor);
-            growthTracker.muli(own(tmp, one.sub(grow)));
+            NDArray grow = own(tmp, due.logicalAnd(own(tmp, grown.lt(constant(Float.POSITIVE_INFINITY)))));
+            // backoff on overflow; growth when due and the grown scale is finite; 1 otherwise
+            scale.muli(own(tmp, NDArrays.where(found, constant(backoffFactor),
+                    own(tmp, NDArrays.where(grow, constant(growthFactor), one)))));
+            // the streak restarts after an overflow or when growth was due (grown or not, as torch)
+            growthTracker.muli(own(tmp, NDArrays.where(own(tmp, found.logicalOr(due)), constant(0f), one)));
         }
     }
 

@@ -25,18 +25,21 @@ import java.util.function.Predicate;
  * head). Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
  * clipping at 1.0.
  *
- * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations
- * (about 40 native calls on a GPU, whatever the number of parameter tensors): one norm, a
- * handful of per-group scalars computed on the device, then the encoder region with scalar
- * factors and the heads region with per-element factors gathered from the groups. On a CPU the
- * encoder region is updated in blocks of {@link #CPU_BLOCK} elements, so that the temporaries
- * stay small enough for the C allocator to reuse. Every constant lives on the device and every
- * per-step value is made there with {@code full}: a step makes no host-to-device copy, so it never
- * waits for the device.
+ * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations,
+ * whatever the number of parameter tensors or heads: 44 native calls on a GPU with clipping and
+ * weight decay (7 more under mixed precision, one more per further decayed range of the encoder).
+ * 16 of them make a table of every group's factors on the device (see {@link #step}) and cut the
+ * gradient into its regions with one {@code split}; the encoder region then takes 14 (its factors
+ * taken from the table as scalars, its decay, 11 for the update), and the heads region 14 with
+ * per-element factors gathered from the table. The views of the weights and moments that the
+ * update writes through are made once. On a CPU the encoder region is updated in blocks of {@link
+ * #CPU_BLOCK} elements (11 operations each), so that the temporaries stay small. Every constant
+ * lives on the device and the learning rate is made there with {@code full}: a step makes no
+ * host-to-device copy, so it never waits for the device.
  *
  * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
- * counts exactly, as torch leaves a parameter whose gradient is {@code None}: their update factors
- * are zero and their blend factors one.
+ * counts exactly, as torch leaves a parameter whose gradient is {@code None}: {@code where} gives
+ * them update factors zero and blend factors one, whatever the rest of the table holds.
  *
  * <p><b>Mixed precision.</b> Given the loss scale's inverse, the step unscales the gradient as it
  * clips it, and skips itself on the device when the gradient is not finite: weights, moments and
@@ -48,6 +51,15 @@ import java.util.function.Predicate;
 public final class AdamW implements AutoCloseable {
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
+
+    /**
+     * Factors of a group, in the order of the table's first axis: gradient scale {@code (1-b1) c},
+     * the blends {@code b1} and {@code b2}, {@code eps sqrt(1-b2^t)}, {@code lr sqrt(1-b2^t) /
+     * (1-b1^t)} and the decay {@code 1 - lr wd}.
+     */
+    private static final int FACTORS = 6;
+    /** Where {@code split} cuts the factors: [scale | blends (2) | eps | step | decay]. */
+    private static final long[] CUTS = {1, 3, 4, 5};
 
     private final FlatParameters flat;
     private final NDManager manager;
@@ -61,11 +73,31 @@ public final class AdamW implements AutoCloseable {
     /** Decayed ranges of the encoder group, [from, to) pairs. */
     private final List<long[]> encoderDecay = new ArrayList<>();
     private final long encoderEnd;
-    /** Heads region: the group of each element, and 1 where weight decay applies. */
+    /** Heads region: per element, 0 where weight decay applies (1 elsewhere), and its group. */
+    private NDArray headVariant;
     private NDArray headGroup;
-    private NDArray headDecay;
+    /** Where the encoder's factors lie in the flattened table, to take them as a vector. */
+    private final NDArray encoderFactors;
+    /** Constants of the factor table, made once (see {@link #step}). */
+    private final NDArray betas;
+    private final NDArray exponents;
+    private final NDArray clipBounds;
+    private final NDArray lrCoefficients;
+    private final NDArray limits;
+    private final NDArray inactive;
+    private final NDArray zeros;
+    private final NDArray ones;
+    private final NDArray unscaledRows;
+    /** Both moments in one buffer, [2, size]: the first moment, then the second. */
+    private NDArray moments;
     private NDArray firstMoment;
     private NDArray secondMoment;
+    /** Views made with the moments, so that a step slices only the gradient. */
+    private final List<Region> encoderBlocks = new ArrayList<>();
+    private final List<NDArray> decayedWeights = new ArrayList<>();
+    private Region heads;
+    /** Where the regions after the first start: the encoder's blocks, then the heads. */
+    private long[] regionStarts;
     /** Step count of each group, float32 on the device (exact to 2^24 steps). */
     private NDArray steps;
     private boolean closed;
@@ -100,20 +132,43 @@ public final class AdamW implements AutoCloseable {
         long headsSize = flat.size() - encoderEnd;
         if (headsSize > 0) {
             long[] group = new long[Math.toIntExact(headsSize)];
-            float[] decay = new float[group.length];
+            long[] variant = new long[group.length];
             for (int i = 0; i < ps.size(); i++) {
                 if (flat.groupOf(i) == 0) {
                     continue;
                 }
-                boolean d = decays.test(ps.get(i).key());
+                long v = decays.test(ps.get(i).key()) ? 0 : 1;
                 for (long e = flat.offset(i); e < flat.offset(i + 1); e++) {
                     group[(int) (e - encoderEnd)] = flat.groupOf(i);
-                    decay[(int) (e - encoderEnd)] = d ? 1f : 0f;
+                    variant[(int) (e - encoderEnd)] = v;
                 }
             }
             headGroup = manager.create(group);
-            headDecay = manager.create(decay);
+            headVariant = manager.create(variant);
         }
+        long[] first = new long[FACTORS];
+        for (int f = 0; f < FACTORS; f++) {
+            first[f] = 2L * f * flat.numGroups();
+        }
+        encoderFactors = manager.create(first);
+        float c1 = 1f - beta1;
+        float inf = Float.POSITIVE_INFINITY;
+        // shapes broadcast to the table's [factor, variant, group]
+        Shape perFactor = new Shape(FACTORS, 1, 1);
+        betas = manager.create(new float[] {beta1, beta2}, new Shape(2, 1, 1, 1));
+        // powers of 1-b1^t (first half) and of 1-b2^t; their product is the factor's bias correction
+        exponents = manager.create(new float[] {0, 0, 0, 0, -1, 0, 0, 0, 0, 0.5f, 0.5f, 0},
+                new Shape(2, FACTORS, 1, 1));
+        clipBounds = manager.create(new float[] {c1 * (float) maxGradNorm, inf, inf, inf, inf, inf}, perFactor);
+        // two variants of every group: decayed elements, and the others (decay factor 1)
+        lrCoefficients = manager.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, (float) -weightDecay, 0},
+                new Shape(FACTORS, 2, 1));
+        limits = manager.create(new float[] {c1, beta1, beta2, epsilon, 0, 1}, perFactor);
+        // the factors of a group left alone: no gradient, blends 1, no step, no decay
+        inactive = manager.create(new float[] {0, 1, 1, 1, 0, 1}, perFactor);
+        zeros = manager.zeros(new Shape(FACTORS, 2, 1), DataType.FLOAT32);
+        ones = manager.ones(perFactor, DataType.FLOAT32);
+        unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true}, perFactor);
         this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
     }
 
@@ -133,6 +188,15 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Updates the parameters from a flat gradient.
+     *
+     * <p>The step first makes a table of factors, [6, 2, numGroups]: for each factor, for decayed
+     * elements and the others, for each group. The bias corrections {@code (1-b1^t)^p (1-b2^t)^q}
+     * of all factors come from two {@code pow} and one {@code prod} over the step counts; clipping,
+     * learning rate and decay make one column of per-step scalars; {@code where} gives the groups
+     * left alone the factors that keep them as they are (so the {@code 0^-1} of a group never
+     * updated goes unused). The encoder's factors are taken from the table with one {@code take}
+     * and cut with one {@code split}; the heads' are gathered per element with one index and cut
+     * the same way.
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
@@ -155,87 +219,66 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException("optimizer: gradient has " + gradient.size() + " elements, the parameters "
                     + flat.size());
         }
-        if (firstMoment == null) {
-            firstMoment = own(manager, flat.master().zerosLike());
-            secondMoment = own(manager, flat.master().zerosLike());
-        }
+        ensureMoments();
         try (NDManager sm = stepManager.newSubManager()) {
-            NDArray one = constant(1f);
-            NDArray norm = own(sm, gradient.norm());
-            NDArray found = null;
             NDArray a = active;
-            NDArray gscale = one;
-            if (inverseScale != null) {
-                found = own(sm, own(sm, norm.isNaN()).logicalOr(own(sm, norm.isInfinite())));
-                a = own(sm, active.mul(own(sm, own(sm, found.logicalNot()).toType(DataType.FLOAT32, false))));
-                norm = own(sm, norm.mul(inverseScale));
-                gscale = inverseScale;
-            }
-            if (maxGradNorm > 0) {
-                NDArray clip = own(sm, own(sm, constant((float) maxGradNorm).div(own(sm, norm.add(constant(1e-6f)))))
-                        .minimum(one));
-                gscale = own(sm, gscale.mul(clip));
-            }
-            // per-group factors, on the device
-            steps.addi(a);
-            NDArray tEff = own(sm, steps.maximum(one));
-            NDArray bc1 = own(sm, one.sub(own(sm, constant(beta1).pow(tEff))));
-            NDArray rootBc2 = own(sm, own(sm, one.sub(own(sm, constant(beta2).pow(tEff)))).sqrt());
-            NDArray lrArr = own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32));
-            NDArray c1 = own(sm, a.mul(constant(1f - beta1)));
-            NDArray b1eff = own(sm, one.sub(c1));
-            NDArray b2eff = own(sm, one.sub(own(sm, a.mul(constant(1f - beta2)))));
-            NDArray epsR = own(sm, rootBc2.mul(constant(epsilon)));
-            NDArray stepF = own(sm, own(sm, own(sm, lrArr.mul(rootBc2)).div(bc1)).mul(a));
-            NDArray decay = weightDecay == 0 ? null
-                    : own(sm, one.sub(own(sm, a.mul(own(sm, lrArr.mul(constant((float) weightDecay)))))));
-            // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
-            NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
-            NDArray w = flat.master();
             NDArray g = gradient;
-            if (found != null) {
-                // an overflowed step must not put inf * 0 = NaN into the moments
-                g = own(sm, NDArrays.where(found, constant(0f), gradient));
-            }
-            // encoder: group 0's factors are scalars
-            NDArray gs0 = own(sm, gscale.mul(own(sm, c1.get(0))));
-            NDArray b1e0 = own(sm, b1eff.get(0));
-            NDArray b2e0 = own(sm, b2eff.get(0));
-            NDArray eps0 = own(sm, epsR.get(0));
-            NDArray step0 = own(sm, stepF.get(0));
-            if (decay != null) {
-                NDArray d0 = own(sm, decay.get(0));
-                for (long[] r : encoderDecay) {
-                    own(sm, w.get(slice(r[0], r[1]))).muli(d0);
+            // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
+            NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
+                    .addi(limits);
+            NDArray found = null;
+            if (maxGradNorm > 0 || inverseScale != null) {
+                NDArray norm = own(sm, gradient.norm());
+                if (inverseScale != null) {
+                    // NaN < inf and inf < inf are false
+                    found = own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+                    a = own(sm, NDArrays.where(found, constant(0f), a));
+                    // an overflowed step must not put inf * 0 = NaN into the moments
+                    g = own(sm, NDArrays.where(found, constant(0f), g));
+                    norm = own(sm, norm.mul(inverseScale));
+                }
+                if (maxGradNorm > 0) {
+                    // (1-b1) min(max / (norm + 1e-6), 1); the other rows are bounded by inf
+                    NDArray bound = own(sm, clipBounds.div(own(sm, norm.add(constant(1e-6f)))));
+                    column = own(sm, bound.minimum(column));
+                }
+                if (inverseScale != null) {
+                    column.muli(own(sm, NDArrays.where(unscaledRows, ones, inverseScale)));
                 }
             }
-            for (long from = 0; from < encoderEnd; from += block) {
-                long to = Math.min(encoderEnd, from + block);
-                try (NDManager bm = sm.newSubManager()) {
-                    NDIndex s = slice(from, to);
-                    update(bm, own(bm, g.get(s)), own(bm, w.get(s)), own(bm, firstMoment.get(s)),
-                            own(bm, secondMoment.get(s)), gs0, b1e0, b2e0, k, eps0, step0);
+            steps.addi(a);
+            NDArray corrections = own(sm, constant(1f).sub(own(sm, betas.pow(steps))));
+            // never-updated groups give 0^-1 = inf here, which where() below leaves out
+            NDArray corrected = own(sm, own(sm, corrections.pow(exponents)).prod(new int[] {0}));
+            // DJL's where wants the condition in the shape of its second operand: [6, 2, numGroups]
+            NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
+            NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
+            // the gradient of each region, as views made by one operation
+            NDList parts = new NDList(g);
+            if (regionStarts.length > 0) {
+                parts = g.split(regionStarts, 0);
+                parts.attach(sm);
+            }
+            if (!encoderBlocks.isEmpty()) {
+                NDList f = factors(sm, table.take(sm, encoderFactors));
+                if (weightDecay > 0) {
+                    for (NDArray w : decayedWeights) {
+                        w.muli(f.get(4));
+                    }
+                }
+                for (int i = 0; i < encoderBlocks.size(); i++) {
+                    try (NDManager bm = sm.newSubManager()) {
+                        update(bm, parts.get(i).muli(f.get(0)), encoderBlocks.get(i), f, k);
+                    }
                 }
             }
-            if (headGroup != null) {
-                NDIndex s = slice(encoderEnd, flat.size());
-                NDList columns = new NDList(c1, b1eff, b2eff, epsR, stepF);
-                if (decay != null) {
-                    columns.add(decay);
+            if (heads != null) {
+                NDList f = factors(sm, own(sm, table.get(new NDIndex("..., {}, {}", headVariant, headGroup))));
+                if (weightDecay > 0) {
+                    heads.w().muli(f.get(4));
                 }
-                NDArray table = own(sm, NDArrays.stack(columns, 1));
-                NDArray perElement = own(sm, table.get(new NDIndex("{}", headGroup)));
-                NDArray wh = own(sm, w.get(s));
-                if (decay != null) {
-                    NDArray d = own(sm, perElement.get(":, 5"));
-                    // 1 - lr wd a on decayed elements, 1 elsewhere: 1 - (1 - d) * mask
-                    wh.muli(own(sm, one.sub(own(sm, own(sm, one.sub(d)).mul(headDecay)))));
-                }
-                NDArray gh = own(sm, g.get(s));
-                gh.muli(gscale);
-                update(sm, gh, wh, own(sm, firstMoment.get(s)), own(sm, secondMoment.get(s)),
-                        own(sm, perElement.get(":, 0")), own(sm, perElement.get(":, 1")), own(sm, perElement.get(":, 2")),
-                        k, own(sm, perElement.get(":, 3")), own(sm, perElement.get(":, 4")));
+                // [size] times [1, size]: the heads' rows
+                update(sm, own(sm, parts.get(parts.size() - 1).mul(f.get(0))), heads, f, k);
             }
             if (found != null) {
                 found.attach(stepManager);
@@ -245,25 +288,68 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * One region's update with as few passes as the NDArray API allows; {@code g} is scratch. The
-     * factors broadcast: scalars for the encoder, per-element vectors for the heads.
+     * Cuts the encoder's factors, [6], into [1] scale, [2] blends, eps, step and decay, or the
+     * heads', [6, n], into [1, n] scale, [2, n] blends and so on.
      */
-    private static void update(NDManager m, NDArray g, NDArray w, NDArray mom1, NDArray mom2, NDArray gScale,
-            NDArray b1eff, NDArray b2eff, NDArray k, NDArray epsR, NDArray stepF) {
-        g.muli(gScale);
-        mom1.muli(b1eff).addi(g);
-        g.muli(g).muli(k);
-        mom2.muli(b2eff).addi(g);
-        NDArray denom = own(m, mom2.sqrt());
-        denom.addi(epsR);
-        NDArray u = own(m, mom1.div(denom));
-        u.muli(stepF);
-        w.subi(u);
+    private static NDList factors(NDManager m, NDArray columns) {
+        NDList parts = columns.split(CUTS, 0);
+        parts.attach(m);
+        return parts;
     }
 
-    private static NDIndex slice(long from, long to) {
-        return new NDIndex().addSliceDim(from, to);
+    /**
+     * One region's update, given its gradient times the scale factor in {@code g} (scratch). The
+     * encoder's views are vectors [n] (both moments [n, 2]) and its factors [1] ([2]); the heads'
+     * are rows [1, n] (both moments [2, n]), as their factors.
+     */
+    private static void update(NDManager m, NDArray g, Region r, NDList f, NDArray k) {
+        r.both().muli(f.get(1));
+        r.first().addi(g);
+        // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
+        g.muli(g).muli(k);
+        r.second().addi(g);
+        NDArray denom = own(m, r.second().sqrt());
+        denom.addi(f.get(2));
+        NDArray u = own(m, r.first().div(denom));
+        u.muli(f.get(3));
+        r.w().subi(u);
     }
+
+    /** Makes the moments and the views a step updates, once. */
+    private void ensureMoments() {
+        if (moments != null) {
+            return;
+        }
+        long n = flat.size();
+        moments = own(manager, manager.zeros(new Shape(2, n), flat.master().getDataType()));
+        firstMoment = own(manager, moments.get(0));
+        secondMoment = own(manager, moments.get(1));
+        NDArray w = flat.master();
+        for (long from = 0; from < encoderEnd; from += block) {
+            long to = Math.min(encoderEnd, from + block);
+            NDArray both = own(manager, moments.get(new NDIndex(":, {}:{}", from, to)));
+            encoderBlocks.add(new Region(from, own(manager, w.get(new NDIndex("{}:{}", from, to))),
+                    own(manager, both.transpose()), own(manager, both.get(0)), own(manager, both.get(1))));
+        }
+        for (long[] r : encoderDecay) {
+            decayedWeights.add(own(manager, w.get(new NDIndex("{}:{}", r[0], r[1]))));
+        }
+        if (headGroup != null) {
+            NDArray rows = own(manager, w.reshape(1, n));
+            heads = new Region(encoderEnd, own(manager, rows.get(new NDIndex(":, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex(":, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex("0:1, {}:", encoderEnd))),
+                    own(manager, moments.get(new NDIndex("1:2, {}:", encoderEnd))));
+        }
+        List<Region> all = new ArrayList<>(encoderBlocks);
+        if (heads != null) {
+            all.add(heads);
+        }
+        regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
+    }
+
+    /** A range of the buffer, from its first element: views of the weights, both moments, each. */
+    private record Region(long from, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
     private static NDArray own(NDManager m, NDArray a) {
         a.attach(m);
@@ -347,18 +433,14 @@ public final class AdamW implements AutoCloseable {
      */
     public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
         checkOpen();
-        if (firstMoment == null) {
-            firstMoment = own(manager, flat.master().zerosLike());
-            secondMoment = own(manager, flat.master().zerosLike());
-        }
+        ensureMoments();
         Map<String, Integer> position = new LinkedHashMap<>();
         List<NamedParameter> ps = flat.parameters();
         for (int i = 0; i < ps.size(); i++) {
             position.put(ps.get(i).key(), i);
         }
         try (NDManager tmp = manager.newSubManager()) {
-            firstMoment.muli(constant(0f));
-            secondMoment.muli(constant(0f));
+            this.moments.muli(constant(0f));
             for (Map.Entry<String, NDArray> e : moments.entrySet()) {
                 String key = e.getKey();
                 NDArray target;
