@@ -8,32 +8,113 @@ import io.github.prefine.core.hub.MiniLmArtifact;
 import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.TargetFinetuning;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The real-data learning check at full size (issue 13): all-MiniLM-L6-v2 finetuned on the whole of
- * WNUT17 through the grid's per-seed path, as the Baseline column of {@code reproduce} does, with
- * the protocol HF Transformers' reference used: lr 5e-5 decaying linearly to 0 over 8 epochs,
- * batch 32, at most 8 epochs, patience 3 on the validation loss, length 128, one seed; prints the
- * span F1 on validation. About 12 minutes on two CPU cores.
+ * The real-data learning check: all-MiniLM-L6-v2 finetuned on one task of the catalog through the
+ * grid's per-seed path ({@link TaskFinetuning}: encoder folder, fresh head, patience on the
+ * validation loss, best epoch restored), as the Baseline column of {@code reproduce} does, and
+ * scored on validation.
+ *
+ * <p>{@link #main} runs it at full size (issue 13): the whole of WNUT17 with the protocol HF
+ * Transformers' reference used, lr 5e-5 decaying linearly to 0 over 8 epochs, batch 32, at most
+ * 8 epochs, patience 3, length 128, one seed; about 12 minutes on two CPU cores.
  *
  * <pre>{@code
  * java -cp 'examples/target/prefine.jar:examples/target/lib/*' io.github.prefine.examples.bench.LearningCheck ../shared/data
  * }</pre>
+ *
+ * <p>{@code RealDataLearningTest} runs a CPU-sized one as a test.
  */
 public final class LearningCheck {
-    private LearningCheck() {}
+    private final String task;
+    private final FeatureSettings settings;
+    private final int batchSize;
+    private final double learningRate;
+    private final int epochs;
+
+    /**
+     * Describes a check.
+     *
+     * @param task the catalog name of the task, e.g. {@code wnut17}
+     * @param settings lengths and the training/validation sample sizes
+     * @param batchSize examples per step
+     * @param learningRate the peak rate, decaying linearly to 0 over {@code epochs}
+     * @param epochs at most this many epochs (patience 3 on the validation loss)
+     */
+    public LearningCheck(String task, FeatureSettings settings, int batchSize, double learningRate, int epochs) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.batchSize = batchSize;
+        this.learningRate = learningRate;
+        this.epochs = epochs;
+    }
+
+    /**
+     * What a check gave.
+     *
+     * @param seed the finetuning's result for seed 1 (metric in percent, the fit's epochs)
+     * @param line one line saying what ran and what it scored
+     */
+    public record Result(TargetFinetuning.SeedResult seed, String line) {}
 
     /**
      * Runs the check.
+     *
+     * @param data the data root in the TaskCatalog layout
+     * @param workDir an empty or absent folder for the encoder (MiniLM, written from the classpath)
+     * @return the result
+     * @throws IOException if the data, the encoder or training fail
+     */
+    public Result run(Path data, Path workDir) throws IOException {
+        Path encoder = workDir.resolve("minilm");
+        MiniLmArtifact.fromClasspath().writeHfFolder(encoder);
+        Task t = TaskCatalog.task(task);
+        TaskData d = t.load(data, Leniency.LENIENT);
+        long start = System.nanoTime();
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            FeaturizedTask ft = FeaturizedTask.featurize(d, tokenizer, settings);
+            TargetFinetuning finetuning = TaskFinetuning.builder(encoder, ft)
+                    .optTrainer(b -> b.optBatchSize(batchSize).optLearningRate(learningRate).optMaxEpochs(epochs)
+                            .optScheduleEpochs(epochs).optPatience(3))
+                    .optSeeds(List.of(1L))
+                    .build();
+            try (NDManager root = NDManager.newBaseManager()) {
+                TargetFinetuning.SeedResult r = finetuning.runSeed(root, 1L);
+                String losses = r.fit().epochs().stream()
+                        .map(e -> String.format(Locale.ROOT, "%.3f", e.averageValidationLoss()))
+                        .collect(Collectors.joining(", "));
+                String sample = settings.maxTrainExamples() > 0
+                        ? settings.maxTrainExamples() + " train / " + settings.maxEvalExamples() + " validation examples"
+                        : "all examples";
+                String line = String.format(Locale.ROOT, "%s (MiniLM, %s, length %d, lr %s over %d epochs, batch %d,"
+                        + " patience 3): %s %.2f on %s, epoch %d (from 1) of validation losses [%s], %.0f s", task,
+                        sample, settings.maxLength(),
+                        new java.math.BigDecimal(learningRate).round(new java.math.MathContext(3)).stripTrailingZeros()
+                                .toPlainString(), epochs, batchSize,
+                        t.metric().name().toLowerCase(Locale.ROOT).replace('_', ' '), r.metric(),
+                        Split.VALIDATION, r.fit().bestEpoch() + 1, losses, (System.nanoTime() - start) / 1e9);
+                return new Result(r, line);
+            }
+        }
+    }
+
+    /**
+     * Runs the full-size check on WNUT17 and prints its line.
      *
      * @param args the data root in the TaskCatalog layout (default {@code ../shared/data})
      * @throws Exception if data, encoder or training fail
@@ -43,26 +124,15 @@ public final class LearningCheck {
             System.setProperty("ai.djl.offline", "true");
         }
         Path data = Path.of(args.length > 0 ? args[0] : "../shared/data");
-        Path encoder = Files.createTempDirectory("prefine-learning-check");
-        MiniLmArtifact.fromClasspath().writeHfFolder(encoder);
-        TaskData d = TaskCatalog.task("wnut17").load(data, Leniency.LENIENT);
-        long start = System.nanoTime();
-        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
-                .setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
-            FeaturizedTask ft = FeaturizedTask.featurize(d, tokenizer, new FeatureSettings(128, 384, 128, 0, 0, 1L));
-            TargetFinetuning finetuning = TaskFinetuning.builder(encoder, ft)
-                    .optTrainer(t -> t.optBatchSize(32).optLearningRate(5e-5).optMaxEpochs(8).optScheduleEpochs(8)
-                            .optPatience(3))
-                    .optSeeds(List.of(1L))
-                    .build();
-            try (NDManager root = NDManager.newBaseManager()) {
-                TargetFinetuning.SeedResult r = finetuning.runSeed(root, 1L);
-                String losses = r.fit().epochs().stream()
-                        .map(e -> String.format(Locale.ROOT, "%.3f", e.averageValidationLoss()))
-                        .collect(Collectors.joining(", "));
-                System.out.printf(Locale.ROOT, "wnut17 (MiniLM, lr 5e-5 over 8 epochs, batch 32, patience 3): span F1"
-                        + " %.2f on %s, epoch %d (from 1) of validation losses [%s], %.0f s%n", r.metric(),
-                        Split.VALIDATION, r.fit().bestEpoch() + 1, losses, (System.nanoTime() - start) / 1e9);
+        Path work = Files.createTempDirectory("prefine-learning-check");
+        try {
+            LearningCheck check = new LearningCheck("wnut17", new FeatureSettings(128, 384, 128, 0, 0, 1L), 32, 5e-5, 8);
+            System.out.println(check.run(data, work).line());
+        } finally {
+            try (Stream<Path> s = Files.walk(work)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
             }
         }
     }
