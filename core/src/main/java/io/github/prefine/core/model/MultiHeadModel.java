@@ -263,7 +263,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * Runs the encoder once over the batch and each present task's head over its rows.
      *
      * <p>All arrays are created in {@code stepManager}, which must be on the model's device (a
-     * sub-manager of {@link #getManager()} is). Call inside a gradient collector to train.
+     * sub-manager of {@link #getManager()} is). Call inside a gradient collector to train. A head
+     * that prepares its loss targets on the host ({@link TaskHead#lossTargets}, as every built-in
+     * format does) has its task's loss summed from them; another head's {@link
+     * TaskHead#exampleLosses} are summed instead.
      *
      * @param stepManager the manager that owns the batch arrays and every result
      * @param batch the host batch
@@ -348,7 +351,6 @@ public final class MultiHeadModel implements AutoCloseable {
         return new Output(weighted, batch.numExamples(), taskLossSums, logits);
     }
 
-    /** Whether rows are consecutive: {@code rows[i] = rows[0] + i}. */
     /**
      * Each slice's encoder rows and mask rows. When every task's rows are contiguous (a grouped
      * batch), one split serves all tasks: views, and a backward that is one concatenation, where a
@@ -390,6 +392,7 @@ public final class MultiHeadModel implements AutoCloseable {
         return out;
     }
 
+    /** Whether rows are consecutive: {@code rows[i] = rows[0] + i}. */
     private static boolean isRange(int[] rows) {
         for (int i = 1; i < rows.length; i++) {
             if (rows[i] != rows[0] + i) {
