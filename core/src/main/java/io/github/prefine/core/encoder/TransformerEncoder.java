@@ -1,6 +1,5 @@
 package io.github.prefine.core.encoder;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

@@ -21,7 +21,6 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
-import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.task.Split;
