@@ -9,10 +9,10 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -23,22 +23,11 @@ class BadInputTest {
     @TempDir
     Path dir;
 
-    private Path write(String rel, String text) throws IOException {
-        return writeBytes(rel, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path writeBytes(String rel, byte[] bytes) throws IOException {
-        Path p = dir.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.write(p, bytes);
-        return p;
-    }
-
     private static final ConllReader TAB = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
 
     @Test
     void extraColumnNamesFileLineExpectedAndFound() throws IOException {
-        Path f = write("wnut17/train.conll", "a\tO\nb\tB-x\n\nc\tO\td\n");
+        Path f = TestFiles.write(dir, "wnut17/train.conll", "a\tO\nb\tB-x\n\nc\tO\td\n");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
         assertEquals("wnut17/train.conll:4: expected 2 tab-separated fields (token, tag), found 3", e.getMessage());
         assertEquals("4", e.location());
@@ -50,7 +39,7 @@ class BadInputTest {
 
     @Test
     void tagColumnMissingMidFile() throws IOException {
-        Path f = write("d/x.conll", "EU NNP B-ORG\nrejects VBZ O\n\nGerman JJ\ncall NN O\n");
+        Path f = TestFiles.write(dir, "d/x.conll", "EU NNP B-ORG\nrejects VBZ O\n\nGerman JJ\ncall NN O\n");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
                 () -> ConllReader.builder().build().read(f));
         assertEquals("d/x.conll:4: expected 3 whitespace-separated fields, found 2", e.getMessage());
@@ -58,7 +47,7 @@ class BadInputTest {
 
     @Test
     void invalidTagIsRejected() throws IOException {
-        Path f = write("d/x.conll", "a\tX-PER\n");
+        Path f = TestFiles.write(dir, "d/x.conll", "a\tX-PER\n");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
         assertTrue(e.getMessage().startsWith("d/x.conll:1: expected a tag O, B-<type> or I-<type>"), e.getMessage());
         assertTrue(e.getMessage().endsWith("found 'X-PER'"), e.getMessage());
@@ -66,13 +55,13 @@ class BadInputTest {
 
     @Test
     void emptyFileStrictThrowsLenientCounts() throws IOException {
-        Path f = write("d/empty.conll", "");
+        Path f = TestFiles.write(dir, "d/empty.conll", "");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
         assertEquals("d/empty.conll: expected at least one sentence, found an empty file", e.getMessage());
         assertEquals(1, TAB.read(f, Leniency.LENIENT).report().skipped(ConllReader.EMPTY_FILE));
-        Path j = write("d/empty.jsonl", "\n\n");
+        Path j = TestFiles.write(dir, "d/empty.jsonl", "\n\n");
         assertThrows(MalformedDatasetException.class, () -> JsonlClassificationReader.boolq().read(j));
-        Path t = write("d/empty.tsv", "");
+        Path t = TestFiles.write(dir, "d/empty.tsv", "");
         assertThrows(MalformedDatasetException.class,
                 () -> TsvClassificationReader.builder().setTextA("{sentence}").build().read(t));
     }
@@ -80,20 +69,20 @@ class BadInputTest {
     @Test
     void invalidUtf8NamesLineAndByte() throws IOException {
         byte[] bytes = "a\tO\n\nb\tO\nc\u00ff\tO\n".getBytes(StandardCharsets.ISO_8859_1);
-        Path f = writeBytes("d/bad.conll", bytes);
+        Path f = TestFiles.write(dir, "d/bad.conll", bytes);
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
         assertEquals("d/bad.conll:4: expected valid UTF-8, found byte 0xFF at column 2", e.getMessage());
         ReadResult<TokenExample> r = TAB.read(f, Leniency.LENIENT);
         assertEquals(1, r.examples().size());
         assertEquals(1, r.report().skipped(ConllReader.INVALID_UTF8));
-        Path j = writeBytes("d/bad.json", "{\"data\": [\n\"\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1));
+        Path j = TestFiles.write(dir, "d/bad.json", "{\"data\": [\n\"\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1));
         MalformedDatasetException je = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(j));
         assertEquals("d/bad.json:2: expected valid UTF-8, found byte 0xE9 at column 2", je.getMessage());
     }
 
     @Test
     void bomAtStartAndInsideTokenAreRemovedAndCounted() throws IOException {
-        Path f = write("d/bom.conll", "\uFEFFa\tO\nDubbz\uFEFF\tB-person\n");
+        Path f = TestFiles.write(dir, "d/bom.conll", "\uFEFFa\tO\nDubbz\uFEFF\tB-person\n");
         ReadResult<TokenExample> r = TAB.read(f);
         assertEquals(List.of("a", "Dubbz"), r.examples().get(0).tokens());
         assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_START));
@@ -102,7 +91,7 @@ class BadInputTest {
 
     @Test
     void loneTabAndDocstartSeparateSentences() throws IOException {
-        Path f = write("d/x.conll", "-DOCSTART-\tO\n\t\na\tO\n\t\nb\tB-x\n \nc\tI-x\n");
+        Path f = TestFiles.write(dir, "d/x.conll", "-DOCSTART-\tO\n\t\na\tO\n\t\nb\tB-x\n \nc\tI-x\n");
         ReadResult<TokenExample> r = TAB.read(f);
         assertEquals(3, r.examples().size());
         assertEquals("x.conll", r.examples().get(0).id().substring(2, 9));
@@ -111,14 +100,14 @@ class BadInputTest {
 
     @Test
     void iob1AndIoConvertedBioesKept() throws IOException {
-        Path f = write("d/iob1.txt", "A I-PER\nB I-PER\nC B-PER\nD O\nE I-LOC\n");
+        Path f = TestFiles.write(dir, "d/iob1.txt", "A I-PER\nB I-PER\nC B-PER\nD O\nE I-LOC\n");
         ReadResult<TokenExample> r = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(f);
         assertEquals(List.of("B-PER", "I-PER", "B-PER", "O", "B-LOC"), r.examples().get(0).tags());
         assertEquals(2, r.report().repaired(ConllReader.CONVERTED_TO_IOB2));
-        Path io = write("d/io.txt", "A\tperson\nB\tperson\nC\tO\nD\tloc\n");
+        Path io = TestFiles.write(dir, "d/io.txt", "A\tperson\nB\tperson\nC\tO\nD\tloc\n");
         assertEquals(List.of("B-person", "I-person", "O", "B-loc"), ConllReader.builder()
                 .optSeparator(ConllReader.Separator.TAB).optScheme(FileTagScheme.IO).build().read(io).examples().get(0).tags());
-        Path bioes = write("d/bioes.txt", "A S-PER\nB B-LOC\nC E-LOC\n");
+        Path bioes = TestFiles.write(dir, "d/bioes.txt", "A S-PER\nB B-LOC\nC E-LOC\n");
         assertEquals(List.of("S-PER", "B-LOC", "E-LOC"),
                 ConllReader.builder().optScheme(FileTagScheme.BIOES).build().read(bioes).examples().get(0).tags());
         assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().build().read(bioes));
@@ -126,7 +115,7 @@ class BadInputTest {
 
     @Test
     void tagFirstColumnOrder() throws IOException {
-        Path f = write("d/movie.bio", "B-ACTOR\tbruce\nI-ACTOR\twillis\n");
+        Path f = TestFiles.write(dir, "d/movie.bio", "B-ACTOR\tbruce\nI-ACTOR\twillis\n");
         ReadResult<TokenExample> r = ConllReader.builder().optSeparator(ConllReader.Separator.TAB)
                 .optTagColumn(0).optTokenColumn(1).build().read(f);
         assertEquals(List.of("bruce", "willis"), r.examples().get(0).tokens());
@@ -135,8 +124,8 @@ class BadInputTest {
 
     @Test
     void unknownLabelInValidationData() throws IOException {
-        write("t/train.tsv", "sentence\tlabel\ngood\t1\nbad\t0\n");
-        write("t/dev.tsv", "sentence\tlabel\nfine\t1\nodd\t2\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\t1\nbad\t0\n");
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nfine\t1\nodd\t2\n");
         TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
         // declared: a label outside the set is a defect (a learned set keeps it, see DataDropsTest)
         Task task = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
@@ -154,14 +143,14 @@ class BadInputTest {
 
     @Test
     void tsvWrongFieldCountAndHeaderlessCola() throws IOException {
-        Path f = write("rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\ta\tb\n");
+        Path f = TestFiles.write(dir, "rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\ta\tb\n");
         TsvClassificationReader r = TsvClassificationReader.builder().setTextA("{sentence1}")
                 .optTextB("{sentence2}").optLabel("label").build();
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> r.read(f));
         assertEquals("rte/dev.tsv:3: expected 4 tab-separated fields [index, sentence1, sentence2, label], found 3",
                 e.getMessage());
         assertEquals(1, r.read(f, Leniency.LENIENT).report().skipped(TsvClassificationReader.WRONG_FIELD_COUNT));
-        Path cola = write("cola/train.tsv", "gj04\t1\t\tOur friends won't buy this.\ngj04\t0\t*\tBad one.\n");
+        Path cola = TestFiles.write(dir, "cola/train.tsv", "gj04\t1\t\tOur friends won't buy this.\ngj04\t0\t*\tBad one.\n");
         ReadResult<TextExample> c = TsvClassificationReader.builder()
                 .optColumnNames(List.of("source", "label", "orig_label", "sentence"))
                 .setTextA("{sentence}").optLabel("label").build().read(cola);
@@ -172,7 +161,7 @@ class BadInputTest {
 
     @Test
     void jsonOfTheWrongShape() throws IOException {
-        Path cb = write("cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
+        Path cb = TestFiles.write(dir, "cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
                 + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n" + "not json\n");
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
                 () -> JsonlClassificationReader.premiseHypothesis().read(cb));
@@ -180,7 +169,7 @@ class BadInputTest {
         ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis().read(cb, Leniency.LENIENT);
         assertEquals(1, r.examples().size());
         assertEquals(2, r.report().skipped(JsonlClassificationReader.MALFORMED_LINE));
-        Path squad = write("squad/dev.json", "{\"data\":[{\"paragraphs\":{\"context\":\"x\"}}]}");
+        Path squad = TestFiles.write(dir, "squad/dev.json", "{\"data\":[{\"paragraphs\":{\"context\":\"x\"}}]}");
         MalformedDatasetException s = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(squad));
         assertEquals("squad/dev.json $.data[0].paragraphs: expected an array, found an object", s.getMessage());
     }
@@ -192,7 +181,7 @@ class BadInputTest {
                 + "{\"id\":\"q2\",\"question\":\"what?\",\"answers\":[{\"text\":\"Paris\",\"answer_start\":3},"
                 + "{\"text\":\"Paris\",\"answer_start\":0}]},"
                 + "{\"id\":\"q3\",\"question\":\"who?\",\"answers\":[{\"text\":\"Berlin\",\"answer_start\":40}]}]}]}]}";
-        Path f = write("squad/dev.json", json);
+        Path f = TestFiles.write(dir, "squad/dev.json", json);
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
         assertEquals("squad/dev.json $.data[0].paragraphs[0].qas[1].answers[0]: expected answer 'Paris' at offset 3 "
                 + "of the context, found 'is is'", e.getMessage());
@@ -208,11 +197,11 @@ class BadInputTest {
         String text = "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n"
                 + "{\"context\":\"The Eiffel Tower is in Paris.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
                 + "\"detected_answers\":[{\"text\":\"paris\",\"char_spans\":[[23,27]]}]}]}\n";
-        Path f = write("mrqa/SQuAD.jsonl", text);
+        Path f = TestFiles.write(dir, "mrqa/SQuAD.jsonl", text);
         ReadResult<QaExample> r = new MrqaReader().read(f);
         assertEquals(List.of(new GoldAnswer("Paris", 23)), r.examples().get(0).answers());
         assertEquals(1, r.report().repaired(MrqaReader.REPAIR_CASE));
-        Path bad = write("mrqa/bad.jsonl", text.replace("[23,27]", "[23,40]"));
+        Path bad = TestFiles.write(dir, "mrqa/bad.jsonl", text.replace("[23,27]", "[23,40]"));
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(bad));
         assertEquals("mrqa/bad.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be a span inside a "
                 + "context of 29 characters, found [23, 40]", e.getMessage());
@@ -225,7 +214,7 @@ class BadInputTest {
                 + "r1,What about it?,\"I liked it, a lot.\nReally.\",Really,\"(19, 25)\"\n"
                 + "r2,Plot?,\"Bad plot. ANSWERNOTFOUND\",ANSWERNOTFOUND,\"(10, 24)\"\n"
                 + "r3,Cover?,\"Nice cover.\",\"Ugly\",\"(0, 4)\"\n";
-        Path f = write("books/dev.csv", header + rows);
+        Path f = TestFiles.write(dir, "books/dev.csv", header + rows);
         ReadResult<QaExample> r = new SubjQaReader().read(f);
         assertEquals(4, r.report().records());
         assertEquals(1, r.examples().size());
@@ -238,8 +227,8 @@ class BadInputTest {
 
     @Test
     void wicTemplateAndGoldFile() throws IOException {
-        Path data = write("wic/dev.data.txt", "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
-        write("wic/dev.gold.txt", "F\n");
+        Path data = TestFiles.write(dir, "wic/dev.data.txt", "carry\tV\t2-1\tYou must carry it .\tSound carries well .\n");
+        TestFiles.write(dir, "wic/dev.gold.txt", "F\n");
         ReadResult<TextExample> r = new WicReader().read(data);
         assertEquals(new TextExample("wic/dev.data.txt:1", "carry: You must carry it .", "Sound carries well .", "false"),
                 r.examples().get(0));

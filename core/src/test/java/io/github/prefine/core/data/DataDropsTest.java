@@ -11,10 +11,10 @@ import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +30,6 @@ class DataDropsTest {
     @TempDir
     Path dir;
 
-    private Path write(String rel, String text) throws IOException {
-        return writeBytes(rel, text.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private Path writeBytes(String rel, byte[] bytes) throws IOException {
-        Path p = dir.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.write(p, bytes);
-        return p;
-    }
-
     private static final ConllReader TAB = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
     private static final TsvClassificationReader TSV =
             TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
@@ -53,7 +42,7 @@ class DataDropsTest {
             text.append("b\tO\tx\n\n");
         }
         text.append("c\tQ-X\n");
-        Path f = write("wnut17/train.conll", text.toString());
+        Path f = TestFiles.write(dir, "wnut17/train.conll", text.toString());
         MalformedDatasetException strict = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
         assertEquals("wnut17/train.conll:3: expected 2 tab-separated fields (token, tag), found 3", strict.getMessage());
         ReadReport r = TAB.read(f, Leniency.LENIENT).report();
@@ -71,18 +60,18 @@ class DataDropsTest {
     @Test
     void invalidUtf8AndWrongFieldCountRowsOfTsvAndJsonLinesAreLocated() throws IOException {
         byte[] tsv = "sentence\tlabel\ngood\t1\n\u00e9t\u00e9\t0\nbad\n".getBytes(StandardCharsets.ISO_8859_1);
-        Path t = writeBytes("sst2/dev.tsv", tsv);
+        Path t = TestFiles.write(dir, "sst2/dev.tsv", tsv);
         ReadReport r = TSV.read(t, Leniency.LENIENT).report();
         assertEquals(List.of("sst2/dev.tsv:3: expected valid UTF-8, found byte 0xE9 at column 1"),
                 r.samples(TsvClassificationReader.INVALID_UTF8));
         assertEquals(List.of("sst2/dev.tsv:4: expected 2 tab-separated fields [sentence, label], found 1"),
                 r.samples(TsvClassificationReader.WRONG_FIELD_COUNT));
-        Path j = write("cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
+        Path j = TestFiles.write(dir, "cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
                 + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n");
         ReadReport jr = JsonlClassificationReader.premiseHypothesis().read(j, Leniency.LENIENT).report();
         assertEquals(List.of("cb/val.jsonl:2: expected $.premise to be a string, number or boolean, found an array"),
                 jr.samples(JsonlClassificationReader.MALFORMED_LINE));
-        Path empty = write("cb/empty.jsonl", "\n");
+        Path empty = TestFiles.write(dir, "cb/empty.jsonl", "\n");
         assertEquals(List.of("cb/empty.jsonl: expected at least one JSON line, found an empty file"),
                 JsonlClassificationReader.premiseHypothesis().read(empty, Leniency.LENIENT).report()
                         .samples(ConllReader.EMPTY_FILE));
@@ -90,7 +79,7 @@ class DataDropsTest {
 
     @Test
     void squadQuestionWithoutAValidAnswerIsLocatedByJsonPath() throws IOException {
-        Path f = write("squad/dev.json", "{\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"Paris is in France.\","
+        Path f = TestFiles.write(dir, "squad/dev.json", "{\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"Paris is in France.\","
                 + "\"qas\":[{\"id\":\"q1\",\"question\":\"who?\",\"answers\":[{\"text\":\"Berlin\",\"answer_start\":3}]}]}]}]}");
         ReadReport r = new SquadReader().read(f, Leniency.LENIENT).report();
         assertEquals(1, r.skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
@@ -106,7 +95,7 @@ class DataDropsTest {
     void subjQaCountsEveryUnusableRowWithItsLine() throws IOException {
         String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
         String review = "I loved this book. ANSWERNOTFOUND";
-        Path f = write("books/test.csv", header
+        Path f = TestFiles.write(dir, "books/test.csv", header
                 + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n"          // line 2: answer
                 + "p1,how?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"          // line 3: beside an answer
                 + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"          // line 4: unanswerable pair
@@ -142,9 +131,9 @@ class DataDropsTest {
 
     @Test
     void unseenLabelsInEvaluationSplitsAreKeptAndFlaggedInBothModes() throws IOException {
-        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\n");
-        write("t/dev.tsv", "sentence\tlabel\nok\tpos\n");
-        write("t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\nworse\tneg\nweird\tmaybe\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\n");
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\nworse\tneg\nweird\tmaybe\n");
         for (Leniency l : Leniency.values()) {
             TaskData d = task(List.of(), true).load(dir, l);
             assertEquals(List.of("neg", "pos"), d.labels());
@@ -160,9 +149,9 @@ class DataDropsTest {
 
     @Test
     void labelsOutsideADeclaredSetAreDefects() throws IOException {
-        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
-        write("t/dev.tsv", "sentence\tlabel\nok\tpos\n");
-        write("t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\nodd\tmaybe\n");
         Task t = task(List.of("neg", "pos"), true);
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
         assertEquals("t/test.tsv:3: expected a label of task toy [neg, pos], found 'maybe'", e.getMessage());
@@ -174,9 +163,9 @@ class DataDropsTest {
 
     @Test
     void emptyValidationFileIsRefusedWhenStrictAndAnnouncedWhenLenient() throws IOException {
-        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
-        write("t/dev.tsv", "sentence\tlabel\n");
-        write("t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
         Task t = task(List.of("neg", "pos"), true);
         // the reader refuses the empty file first, naming it
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
@@ -186,9 +175,9 @@ class DataDropsTest {
         assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because"
                 + " t/dev.tsv gave none (the file gave no examples: 0 records, 1 skipped)", d.validation());
         // a file whose every row is dropped: the task itself refuses it when strict
-        write("t/dev.tsv", "sentence\tlabel\nodd\tmaybe\n");
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nodd\tmaybe\n");
         Task learned = task(List.of(), true);
-        write("t/train.tsv", "sentence\tlabel\ngood\tpos\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\n");
         Task declared = task(List.of("neg", "pos"), true);
         assertFalse(learned.load(dir, Leniency.STRICT).isValidationFallback(), "an unseen label is kept, not dropped");
         assertThrows(MalformedDatasetException.class, () -> declared.load(dir, Leniency.STRICT));
@@ -200,8 +189,8 @@ class DataDropsTest {
     void unanswerableOnlyValidationIsRefusedByTheTaskWhenStrict() throws IOException {
         String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
         String review = "I loved this book. ANSWERNOTFOUND";
-        write("books/train.csv", header + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n");
-        write("books/dev.csv", header + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n");
+        TestFiles.write(dir, "books/train.csv", header + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n");
+        TestFiles.write(dir, "books/dev.csv", header + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n");
         Task t = Task.builder().setName("subjqa").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
                 .setMetric(MetricType.SQUAD_F1).setSource(TaskSource.builder()
                         .add(Split.TRAIN, "books/train.csv", new SubjQaReader())
@@ -215,8 +204,8 @@ class DataDropsTest {
 
     @Test
     void aTaskWithoutAValidationFileSaysItsHoldOut() throws IOException {
-        write("t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
-        write("t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
         TaskData d = task(List.of("neg", "pos"), false).load(dir, Leniency.STRICT);
         assertFalse(d.isValidationFallback());
         assertEquals("4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "): the task has no validation file",

@@ -7,10 +7,10 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.WordTokenizer;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,13 +28,6 @@ class UnseenLabelScoringTest {
     @TempDir
     Path dir;
 
-    private Path write(String rel, String text) throws IOException {
-        Path p = dir.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
-        return p;
-    }
-
     private SubwordTokenizer tokenizer() throws IOException {
         return SubwordTokenizer.builder().setTokenizerPath(WordTokenizer.write(dir.resolve("tok.json"),
                 List.of("good", "bad", "fine", "awful", "nice", "odd", "worse", "a", "x", "y", "z"))).build();
@@ -50,8 +43,8 @@ class UnseenLabelScoringTest {
 
     private FeaturizedTask classification(MetricType metric) throws IOException {
         TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
-        write("c/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
-        write("c/test.tsv", "sentence\tlabel\nnice\tpos\nbad\tneg\nodd\tmaybe\ngood\tpos\n");
+        TestFiles.write(dir, "c/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
+        TestFiles.write(dir, "c/test.tsv", "sentence\tlabel\nnice\tpos\nbad\tneg\nodd\tmaybe\ngood\tpos\n");
         Task t = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT).setMetric(metric)
                 .setSource(TaskSource.builder().add(Split.TRAIN, "c/train.tsv", tsv).add(Split.TEST, "c/test.tsv", tsv)
                         .build()).build();
@@ -89,8 +82,8 @@ class UnseenLabelScoringTest {
         for (int i = 0; i < 5; i++) {
             train.append("x\tB-X\ny\tI-X\na\tO\n\n");
         }
-        write("sl/train.conll", train.toString());
-        write("sl/test.conll", "a\tO\nx\tB-X\nz\tB-Z\n\nx\tB-X\ny\tI-X\n");
+        TestFiles.write(dir, "sl/train.conll", train.toString());
+        TestFiles.write(dir, "sl/test.conll", "a\tO\nx\tB-X\nz\tB-Z\n\nx\tB-X\ny\tI-X\n");
         Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
                 .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
                         .add(Split.TEST, "sl/test.conll", conll).build()).build();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,28 +24,22 @@ class ReproduceStrictDataTest {
     @TempDir
     Path dir;
 
-    private void write(String rel, String text) throws IOException {
-        Path p = dir.resolve("data").resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
-    }
-
     /** Small valid files for the eight GLUE pre-finetuning tasks (group C) and the CB target. */
     private void cData() throws IOException {
         for (String split : List.of("train", "dev")) {
-            write("cls/glue_cola/" + split + ".tsv", "gj04\t1\t\tgood one .\ngj04\t0\t*\tbad one .\n");
-            write("cls/glue_sst2/" + split + ".tsv", "sentence\tlabel\nnice\t1\nawful\t0\n");
-            write("cls/glue_mrpc/" + split + ".tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\ta\tb\n");
-            write("cls/glue_qqp/" + split + ".tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n0\t1\t2\ta\tb\t0\n");
-            write("cls/glue_qnli/" + split + ".tsv", "index\tquestion\tsentence\tlabel\n0\ta\tb\tentailment\n");
-            write("cls/glue_rte/" + split + ".tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n");
-            write("cls/glue_wnli/" + split + ".tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\t1\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_cola/" + split + ".tsv", "gj04\t1\t\tgood one .\ngj04\t0\t*\tbad one .\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_sst2/" + split + ".tsv", "sentence\tlabel\nnice\t1\nawful\t0\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_mrpc/" + split + ".tsv", "Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n1\t1\t2\ta\tb\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_qqp/" + split + ".tsv", "id\tqid1\tqid2\tquestion1\tquestion2\tis_duplicate\n0\t1\t2\ta\tb\t0\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_qnli/" + split + ".tsv", "index\tquestion\tsentence\tlabel\n0\ta\tb\tentailment\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_rte/" + split + ".tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n");
+            TestFiles.write(dir.resolve("data"), "cls/glue_wnli/" + split + ".tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\t1\n");
         }
-        write("cls/glue_mnli/train.tsv", "sentence1\tsentence2\tgold_label\na\tb\tneutral\n");
-        write("cls/glue_mnli/dev_matched.tsv", "sentence1\tsentence2\tgold_label\na\tb\tneutral\n");
+        TestFiles.write(dir.resolve("data"), "cls/glue_mnli/train.tsv", "sentence1\tsentence2\tgold_label\na\tb\tneutral\n");
+        TestFiles.write(dir.resolve("data"), "cls/glue_mnli/dev_matched.tsv", "sentence1\tsentence2\tgold_label\na\tb\tneutral\n");
         String cb = "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n";
-        write("cls/cb/train.jsonl", cb);
-        write("cls/cb/val.jsonl", cb);
+        TestFiles.write(dir.resolve("data"), "cls/cb/train.jsonl", cb);
+        TestFiles.write(dir.resolve("data"), "cls/cb/val.jsonl", cb);
     }
 
     private String[] reproduceStrict() {
@@ -70,7 +65,7 @@ class ReproduceStrictDataTest {
     @Test
     void aMalformedTargetRowStopsTheRunWithItsFileAndLine() throws IOException {
         cData();
-        write("cls/cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
+        TestFiles.write(dir.resolve("data"), "cls/cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
                 + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n");
         assertOneLine(reproduceStrict(),
                 "cb/val.jsonl:2: expected $.premise to be a string, number or boolean, found an array");
@@ -79,7 +74,7 @@ class ReproduceStrictDataTest {
     @Test
     void aMalformedPrefinetuningRowIsFoundBeforeAnyWork() throws IOException {
         cData();
-        write("cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\ta\tb\n");
+        TestFiles.write(dir.resolve("data"), "cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\ta\tb\n");
         assertOneLine(reproduceStrict(),
                 "glue_rte/dev.tsv:3: expected 4 tab-separated fields [index, sentence1, sentence2, label], found 3");
     }
@@ -87,14 +82,14 @@ class ReproduceStrictDataTest {
     @Test
     void anEmptyValidationFileIsRefused() throws IOException {
         cData();
-        write("cls/cb/val.jsonl", "\n");
+        TestFiles.write(dir.resolve("data"), "cls/cb/val.jsonl", "\n");
         assertOneLine(reproduceStrict(), "cb/val.jsonl: expected at least one JSON line, found an empty file");
     }
 
     @Test
     void aLabelOutsideTheDeclaredSetIsNamedWithItsLine() throws IOException {
         cData();
-        write("cls/glue_sst2/train.tsv", "sentence\tlabel\nnice\t1\nmeh\t2\n");
+        TestFiles.write(dir.resolve("data"), "cls/glue_sst2/train.tsv", "sentence\tlabel\nnice\t1\nmeh\t2\n");
         assertOneLine(reproduceStrict(), "glue_sst2/train.tsv:3: expected a label of task sst2 [0, 1], found '2'");
     }
 }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -16,17 +16,11 @@ class DataStatusTest {
     @TempDir
     Path data;
 
-    private void write(String rel, String text) throws IOException {
-        Path p = data.resolve(rel);
-        Files.createDirectories(p.getParent());
-        Files.writeString(p, text);
-    }
-
     @Test
     void handLaidPresentAndPartialTasksWithCountsOnlyWhenAsked() throws IOException {
-        write("cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tc\td\tnot_entailment\n");
-        write("cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\te\tf\tentailment\n");
-        write("cls/boolq/val.jsonl", "{\"question\":\"q\",\"passage\":\"p\",\"label\":true}\n");
+        TestFiles.write(data, "cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tc\td\tnot_entailment\n");
+        TestFiles.write(data, "cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n0\te\tf\tentailment\n");
+        TestFiles.write(data, "cls/boolq/val.jsonl", "{\"question\":\"q\",\"passage\":\"p\",\"label\":true}\n");
 
         DataStatus.Row rte = DataStatus.row(data, TaskCatalog.task("rte"), true);
         DataStatus.Row boolq = DataStatus.row(data, TaskCatalog.task("boolq"), true);
@@ -49,8 +43,8 @@ class DataStatusTest {
 
     @Test
     void anInterruptedFetchShowsAsIncomplete() throws IOException {
-        write("cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n");
-        write(".prefine/fetched/rte.fetching", "c0ffee\n");
+        TestFiles.write(data, "cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n");
+        TestFiles.write(data, ".prefine/fetched/rte.fetching", "c0ffee\n");
 
         DataStatus.Row r = DataStatus.row(data, TaskCatalog.task("rte"), true);
 
