@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 /**
  * Whole-file writes that readers and crashes only ever see complete: temp file, then rename. Files
  * get the permissions of the user's umask, as any other tool's. Used for results, manifests,
- * configs and tokenizers alike.
+ * configs and tokenizers alike; also the clean-up of orphaned temp files and of whole folders.
  */
 public final class AtomicFiles {
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -90,5 +90,23 @@ public final class AtomicFiles {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Deletes a file or a folder with everything under it, deepest first; nothing when it does
+     * not exist.
+     *
+     * @param path the file or folder
+     * @throws IOException if something under it cannot be deleted
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(path)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
     }
 }

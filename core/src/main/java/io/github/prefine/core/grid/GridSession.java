@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -116,9 +115,9 @@ public final class GridSession implements AutoCloseable {
         JsonObject kept = RunManifest.check(file, fresh, grid.force);
         if (unrecorded || (existed && kept == fresh)) {
             LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
-            deleteTree(grid.layout.records());
-            deleteTree(grid.layout.root().resolve("finetune"));
-            deleteTree(grid.layout.root().resolve("prefinetune"));
+            AtomicFiles.deleteTree(grid.layout.records());
+            AtomicFiles.deleteTree(grid.layout.root().resolve("finetune"));
+            AtomicFiles.deleteTree(grid.layout.root().resolve("prefinetune"));
             Files.deleteIfExists(grid.layout.results());
         }
         // this process's options and environment; the fingerprint is the same
@@ -473,17 +472,6 @@ public final class GridSession implements AutoCloseable {
             AtomicFiles.write(grid.layout.record(sweepId), Files.readString(tmp, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(tmp);
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }

@@ -109,7 +109,7 @@ final class PrefinetuningRunner {
         JsonObject h = histories.get(best);
         for (PrefinetuningUnit u : units) {
             if (u.learningRate() != best) {
-                GridSession.deleteTree(grid.layout.learningRateDir(u).resolve("encoder"));
+                AtomicFiles.deleteTree(grid.layout.learningRateDir(u).resolve("encoder"));
             }
         }
         JsonObject result = new JsonObject();
@@ -173,7 +173,7 @@ final class PrefinetuningRunner {
                 h.addProperty("bestAverageValidationLoss", Double.NaN);
                 h.addProperty("error", e.getMessage());
                 AtomicFiles.write(historyFile, GSON.toJson(h));
-                GridSession.deleteTree(lrDir.resolve("checkpoints"));
+                AtomicFiles.deleteTree(lrDir.resolve("checkpoints"));
                 return h;
             }
         }
@@ -184,7 +184,7 @@ final class PrefinetuningRunner {
                 h.getAsJsonArray("epochs").size())));
         AtomicFiles.write(historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
-        GridSession.deleteTree(lrDir.resolve("checkpoints"));
+        AtomicFiles.deleteTree(lrDir.resolve("checkpoints"));
         return h;
     }
 

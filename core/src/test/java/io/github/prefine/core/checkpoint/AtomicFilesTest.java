@@ -27,6 +27,19 @@ class AtomicFilesTest {
     }
 
     @Test
+    void deleteTreeRemovesAFolderWithEverythingUnderItAndLeavesItsSiblings(@TempDir Path dir) throws Exception {
+        Path ckpt = Files.createDirectories(dir.resolve("checkpoints/ckpt-epoch-000001/sub"));
+        Files.writeString(ckpt.resolve("model.ndlist"), "x");
+        Files.writeString(ckpt.getParent().resolve("state.json"), "{}");
+        Path sibling = Files.writeString(dir.resolve("checkpoints/LATEST"), "ckpt-epoch-000001\n");
+        AtomicFiles.deleteTree(ckpt.getParent());
+        assertEquals(List.of(false, true), List.of(Files.exists(ckpt.getParent()), Files.exists(sibling)));
+        AtomicFiles.deleteTree(dir.resolve("absent")); // nothing there: nothing to do
+        AtomicFiles.deleteTree(sibling); // a plain file
+        assertEquals(false, Files.exists(sibling));
+    }
+
+    @Test
     void orphanedTempFilesAreDeletedWhileYoungOnesAndEverythingElseStay(@TempDir Path dir) throws Exception {
         Path weights = Files.createDirectories(dir.resolve("prefinetune/SL/lr-1e-03/encoder"));
         Path orphan = Files.writeString(weights.resolve(".model.safetensors.k3j2.tmp"), "half a weight file");

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.bench;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
@@ -16,12 +17,10 @@ import io.github.prefine.core.train.TargetFinetuning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * The real-data learning check: all-MiniLM-L6-v2 finetuned on one task of the catalog through the
@@ -129,11 +128,7 @@ public final class LearningCheck {
             LearningCheck check = new LearningCheck("wnut17", new FeatureSettings(128, 384, 128, 0, 0, 1L), 32, 5e-5, 8);
             System.out.println(check.run(data, work).line());
         } finally {
-            try (Stream<Path> s = Files.walk(work)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            AtomicFiles.deleteTree(work);
         }
     }
 }

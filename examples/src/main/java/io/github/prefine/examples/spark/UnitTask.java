@@ -2,6 +2,7 @@ package io.github.prefine.examples.spark;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridUnit;
@@ -96,7 +97,7 @@ final class UnitTask implements Function<String, String> {
             closeWorker();
             if (kill && !out.direct() && unit instanceof PrefinetuningUnit p) {
                 // the test hook's executor loses its disk too: the retry has only what was pushed
-                deleteTree(w.grid().layout().learningRateDir(p));
+                AtomicFiles.deleteTree(w.grid().layout().learningRateDir(p));
             }
             throw e;
         } finally {
@@ -107,16 +108,6 @@ final class UnitTask implements Function<String, String> {
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("unit {} done on {} in {} s", unitId, device, Math.round(seconds));
         return unitId;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (java.nio.file.Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(dir)) {
-                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.delete(p);
-                }
-            }
-        }
     }
 
     /** The grid and session this executor keeps between units of one submit; one at a time. */

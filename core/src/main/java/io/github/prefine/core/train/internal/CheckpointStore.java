@@ -1,5 +1,6 @@
 package io.github.prefine.core.train.internal;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -86,7 +86,7 @@ public final class CheckpointStore {
         String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
-        deleteTree(tmp);
+        AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         contents.writeTo(tmp);
         try (Stream<Path> files = Files.list(tmp)) {
@@ -103,7 +103,7 @@ public final class CheckpointStore {
         if (published.isPresent() && published.get().getFileName().toString().equals(name)) {
             throw new IOException(dir + ": is the published checkpoint and cannot be overwritten");
         }
-        deleteTree(dir);
+        AtomicFiles.deleteTree(dir);
         move(tmp, dir, false);
         Path latestTmp = root.resolve(LATEST + ".tmp");
         Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
@@ -137,19 +137,7 @@ public final class CheckpointStore {
             }
         }
         for (Path p : stale) {
-            deleteTree(p);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(p)) {
-            List<Path> all = walk.sorted(Comparator.reverseOrder()).toList();
-            for (Path q : all) {
-                Files.deleteIfExists(q);
-            }
+            AtomicFiles.deleteTree(p);
         }
     }
 }
