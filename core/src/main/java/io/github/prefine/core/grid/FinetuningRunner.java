@@ -7,7 +7,6 @@ import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
-import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
@@ -93,9 +92,9 @@ final class FinetuningRunner {
     }
 
     private TargetFinetuning finetuning(FinetuningUnit u, FeaturizedTask ft, Path encoder) {
-        FeatureBatchSource source = session.tasks().source(List.of(ft));
         int batch = grid.targetBatchSize();
-        long warmup = session.warmupSteps((source.size(0, Split.TRAIN) + batch - 1) / batch, grid.targetScheduleEpochs);
+        int trainUnits = ft.features().get(Split.TRAIN).size();
+        long warmup = session.warmupSteps((trainUnits + batch - 1) / batch, grid.targetScheduleEpochs);
         String label = u.setting().name() + " → " + ft.name() + " seed " + u.seed() + " lr " + u.learningRate();
         return TaskFinetuning.builder(encoder, session.config(), ft)
                 .optEvaluationSplit(scoredSplit(ft))
