@@ -122,17 +122,16 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
         long[] index = new long[positions.length];
         float[] weights = new float[positions.length];
         for (int e = 0; e < examples; e++) {
-            int scored = 0;
-            for (int side = 0; side < 2; side++) {
-                long clamped = Math.min(Math.max(positions[2 * e + side], 0), seqLen);
-                if (clamped != seqLen) {
-                    index[2 * e + side] = clamped;
-                    scored++;
-                }
+            long start = Math.min(Math.max(positions[2 * e], 0), seqLen);
+            long end = Math.min(Math.max(positions[2 * e + 1], 0), seqLen);
+            int scored = (start != seqLen ? 1 : 0) + (end != seqLen ? 1 : 0);
+            if (start != seqLen) {
+                index[2 * e] = start;
+                weights[2 * e] = -1f / scored;
             }
-            for (int side = 0; side < 2; side++) {
-                long clamped = Math.min(Math.max(positions[2 * e + side], 0), seqLen);
-                weights[2 * e + side] = clamped == seqLen ? 0f : -1f / scored;
+            if (end != seqLen) {
+                index[2 * e + 1] = end;
+                weights[2 * e + 1] = -1f / scored;
             }
         }
         return new LossTargets(index, weights, new long[] {examples, 1, 2}, 1);
