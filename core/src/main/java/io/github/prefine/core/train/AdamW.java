@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.kernels.TorchKernels;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * AdamW (Loshchilov and Hutter, <a href="https://arxiv.org/abs/1711.05101">arXiv:1711.05101</a>)
@@ -25,21 +28,30 @@ import java.util.function.Predicate;
  * head). Defaults are the Hugging Face Trainer's: betas 0.9/0.999, eps 1e-8, weight decay 0,
  * clipping at 1.0.
  *
- * <p><b>One update for all parameters.</b> A step is a fixed number of whole-buffer operations,
- * whatever the number of parameter tensors or heads: 44 native calls on a GPU with clipping and
- * weight decay (7 more under mixed precision, one more per further decayed range of the encoder).
- * 16 of them make a table of every group's factors on the device (see {@link #step}) and cut the
- * gradient into its regions with one {@code split}; the encoder region then takes 14 (its factors
- * taken from the table as scalars, its decay, 11 for the update), and the heads region 14 with
- * per-element factors gathered from the table. The views of the weights and moments that the
- * update writes through are made once. On a CPU the encoder region is updated in blocks of {@link
- * #CPU_BLOCK} elements (11 operations each), so that the temporaries stay small. Every constant
- * lives on the device and the learning rate is made there with {@code full}: a step makes no
- * host-to-device copy, so it never waits for the device.
+ * <p><b>One update for all parameters.</b> A step is a fixed number of operations, whatever the
+ * number of parameter tensors or heads. By default the update is PyTorch's fused AdamW kernel
+ * (the one behind {@code torch.optim.AdamW(fused=True)}, reached through {@link TorchKernels}): one
+ * pass that reads weights, gradient and moments and writes weights and moments, over the
+ * contiguous ranges of the flat buffer that belong to the groups of this step (one range per
+ * group, two where weight decay splits it). Around it, the gradient norm, the clipping and
+ * unscaling divisor and the overflow flag are a few scalar operations on the device, and one
+ * {@code split} cuts the gradient into the ranges: 12 operations a step in float32 with clipping.
+ *
+ * <p>Where that kernel cannot run (a PyTorch without it), the optimiser says so once and updates
+ * with elementwise operations instead: 44 native calls on a GPU with clipping and weight decay (7
+ * more under mixed precision, one more per further decayed range of the encoder). 16 of them make
+ * a table of every group's factors on the device (see {@link #step}) and cut the gradient into
+ * its regions with one {@code split}; the encoder region then takes 14 (its factors taken from the
+ * table as scalars, its decay, 11 for the update), and the heads region 14 with per-element
+ * factors gathered from the table. On a CPU the encoder region is updated in blocks of {@link
+ * #CPU_BLOCK} elements (11 operations each), so that the temporaries stay small. Either way every
+ * constant lives on the device and the learning rate reaches it as a kernel argument or through
+ * {@code full}: a step makes no host-to-device copy of its own, so it never waits for the device.
  *
  * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
- * counts exactly, as torch leaves a parameter whose gradient is {@code None}: {@code where} gives
- * them update factors zero and blend factors one, whatever the rest of the table holds.
+ * counts exactly, as torch leaves a parameter whose gradient is {@code None}: the fused kernel is
+ * not given their ranges; in the elementwise update {@code where} gives them update factors zero
+ * and blend factors one, whatever the rest of the table holds.
  *
  * <p><b>Mixed precision.</b> Given the loss scale's inverse, the step unscales the gradient as it
  * clips it, and skips itself on the device when the gradient is not finite: weights, moments and
@@ -49,6 +61,8 @@ import java.util.function.Predicate;
  * <p>Not thread-safe. {@link #close()} frees the moments and is idempotent.
  */
 public final class AdamW implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AdamW.class);
+
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
 
@@ -101,6 +115,16 @@ public final class AdamW implements AutoCloseable {
     /** Step count of each group, float32 on the device (exact to 2^24 steps). */
     private NDArray steps;
     private boolean closed;
+
+    /** The fused kernel, or null where this PyTorch cannot run it (the elementwise update then). */
+    private final TorchKernels kernels;
+    /** Contiguous ranges of one group, and of one decay variant where weight decay is on. */
+    private final List<Range> ranges = new ArrayList<>();
+    private final long[] rangeStarts;
+    private final List<NDArray> rangeWeights = new ArrayList<>();
+    private final List<NDArray> rangeFirst = new ArrayList<>();
+    private final List<NDArray> rangeSecond = new ArrayList<>();
+    private final List<NDArray> groupSteps = new ArrayList<>();
 
     private AdamW(Builder b) {
         this.flat = b.parameters;
@@ -170,7 +194,45 @@ public final class AdamW implements AutoCloseable {
         ones = manager.ones(perFactor, DataType.FLOAT32);
         unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true}, perFactor);
         this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
+        for (int i = 0; i < ps.size(); i++) {
+            int g = flat.groupOf(i);
+            boolean d = weightDecay > 0 && decays.test(ps.get(i).key());
+            Range last = ranges.isEmpty() ? null : ranges.get(ranges.size() - 1);
+            if (last != null && last.group() == g && last.decayed() == d && last.to() == flat.offset(i)) {
+                ranges.set(ranges.size() - 1, new Range(last.from(), flat.offset(i + 1), g, d));
+            } else {
+                ranges.add(new Range(flat.offset(i), flat.offset(i + 1), g, d));
+            }
+        }
+        rangeStarts = ranges.stream().skip(1).mapToLong(Range::from).toArray();
+        this.kernels = b.fused ? fusedKernel(manager) : null;
     }
+
+    /** Loads the fused kernel and runs it once on one element, or says why not and returns null. */
+    private static TorchKernels fusedKernel(NDManager manager) {
+        try (NDManager probe = manager.newSubManager()) {
+            TorchKernels k = TorchKernels.load(manager);
+            NDArray w = probe.ones(new Shape(1));
+            NDArray count = probe.zeros(new Shape());
+            TorchKernels.AdamLists one = TorchKernels.AdamLists.empty();
+            one.add(w, probe.ones(new Shape(1)), probe.zeros(new Shape(1)), probe.zeros(new Shape(1)), count);
+            k.fusedAdamW(TorchKernels.AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8,
+                    probe.ones(new Shape()), probe.zeros(new Shape()));
+            // a first Adam step moves a weight by lr, against its gradient's sign
+            float moved = w.getFloat(0);
+            if (Math.abs(moved - 0.5f) > 1e-5f) {
+                throw new IllegalStateException("the probe step gave " + moved + ", expected 0.5");
+            }
+            return k;
+        } catch (RuntimeException e) {
+            LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable here ({}); updating with "
+                    + "elementwise operations instead (about a dozen passes over the parameters a step)", e.getMessage());
+            return null;
+        }
+    }
+
+    /** A range of the buffer [from, to) within one group, decayed or not. */
+    private record Range(long from, long to, int group, boolean decayed) {}
 
     /**
      * Starts a builder.
@@ -189,7 +251,8 @@ public final class AdamW implements AutoCloseable {
     /**
      * Updates the parameters from a flat gradient.
      *
-     * <p>The step first makes a table of factors, [6, 2, numGroups]: for each factor, for decayed
+     * <p>With the fused kernel, see the class description. The elementwise update first makes a
+     * table of factors, [6, 2, numGroups]: for each factor, for decayed
      * elements and the others, for each group. The bias corrections {@code (1-b1^t)^p (1-b2^t)^q}
      * of all factors come from two {@code pow} and one {@code prod} over the step counts; clipping,
      * learning rate and decay make one column of per-step scalars; {@code where} gives the groups
@@ -200,8 +263,8 @@ public final class AdamW implements AutoCloseable {
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
-     * @param active float32 [numGroups]: 1 for groups to update (the encoder and the heads of the
-     *     tasks in the batch), 0 for groups to leave alone; made at the start of the step
+     * @param active one flag per group: true for groups to update (the encoder and the heads of
+     *     the tasks in the batch), false for groups to leave alone
      * @param lr the learning rate of this step
      * @param inverseScale for mixed precision, the loss scale's inverse (float32 scalar on the
      *     device): the gradient is unscaled, and the step skipped when it is not finite; null for
@@ -211,7 +274,7 @@ public final class AdamW implements AutoCloseable {
      * @return with {@code inverseScale}, a boolean scalar on the device, true when the step was
      *     skipped; otherwise null
      */
-    public NDArray step(NDManager stepManager, NDArray gradient, NDArray active, double lr, NDArray inverseScale) {
+    public NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray inverseScale) {
         checkOpen();
         Objects.requireNonNull(gradient, "gradient");
         Objects.requireNonNull(active, "active");
@@ -219,9 +282,21 @@ public final class AdamW implements AutoCloseable {
             throw new IllegalArgumentException("optimizer: gradient has " + gradient.size() + " elements, the parameters "
                     + flat.size());
         }
+        if (active.length != flat.numGroups()) {
+            throw new IllegalArgumentException("optimizer: " + active.length + " active flags for " + flat.numGroups()
+                    + " groups");
+        }
         ensureMoments();
+        if (kernels != null) {
+            return fusedStep(stepManager, gradient, active, lr, inverseScale);
+        }
         try (NDManager sm = stepManager.newSubManager()) {
-            NDArray a = active;
+            float[] flags = new float[active.length];
+            for (int i = 0; i < flags.length; i++) {
+                flags[i] = active[i] ? 1f : 0f;
+            }
+            // on a GPU this copy waits for the device; the fused path has none
+            NDArray a = own(sm, sm.create(flags));
             NDArray g = gradient;
             // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
             NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
@@ -288,6 +363,64 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
+     * The step through the fused kernel: the norm, the gradient's divisor and the overflow flag
+     * on the device (a few scalar operations), one {@code split} of the gradient into the ranges,
+     * and one kernel call for the ranges of the active groups.
+     */
+    private NDArray fusedStep(NDManager stepManager, NDArray gradient, boolean[] active, double lr,
+            NDArray inverseScale) {
+        try (NDManager sm = stepManager.newSubManager()) {
+            NDArray found = null;
+            NDArray foundFlag = constant(0f);
+            NDArray divisor = constant(1f);
+            if (maxGradNorm > 0 || inverseScale != null) {
+                NDArray norm = own(sm, gradient.norm());
+                NDArray factor = null;
+                if (inverseScale != null) {
+                    // NaN < inf and inf < inf are false
+                    found = own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+                    foundFlag = own(sm, found.toType(DataType.FLOAT32, false));
+                    norm = own(sm, norm.mul(inverseScale));
+                    factor = inverseScale;
+                }
+                if (maxGradNorm > 0) {
+                    // torch's clip_grad_norm_: min(max / (norm + 1e-6), 1)
+                    NDArray clip = own(sm, own(sm, constant((float) maxGradNorm)
+                            .div(own(sm, norm.add(constant(1e-6f))))).minimum(constant(1f)));
+                    factor = factor == null ? clip : own(sm, clip.mul(factor));
+                }
+                divisor = own(sm, constant(1f).div(factor));
+            }
+            NDList grads = new NDList(gradient);
+            if (rangeStarts.length > 0) {
+                grads = gradient.split(rangeStarts, 0);
+                grads.attach(sm);
+            }
+            TorchKernels.AdamLists decayedLists = TorchKernels.AdamLists.empty();
+            TorchKernels.AdamLists plainLists = TorchKernels.AdamLists.empty();
+            for (int r = 0; r < ranges.size(); r++) {
+                Range range = ranges.get(r);
+                if (active[range.group()]) {
+                    (range.decayed() ? decayedLists : plainLists).add(rangeWeights.get(r), grads.get(r),
+                            rangeFirst.get(r), rangeSecond.get(r), groupSteps.get(range.group()));
+                }
+            }
+            List<NDArray> counts = new ArrayList<>();
+            for (int i = 0; i < active.length; i++) {
+                if (active[i]) {
+                    counts.add(groupSteps.get(i));
+                }
+            }
+            kernels.fusedAdamW(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
+                    foundFlag);
+            if (found != null) {
+                found.attach(stepManager);
+            }
+            return found;
+        }
+    }
+
+    /**
      * Cuts the encoder's factors, [6], into [1] scale, [2] blends, eps, step and decay, or the
      * heads', [6, n], into [1, n] scale, [2, n] blends and so on.
      */
@@ -346,6 +479,15 @@ public final class AdamW implements AutoCloseable {
             all.add(heads);
         }
         regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
+        for (Range r : ranges) {
+            NDIndex slice = new NDIndex("{}:{}", r.from(), r.to());
+            rangeWeights.add(own(manager, w.get(slice)));
+            rangeFirst.add(own(manager, firstMoment.get(slice)));
+            rangeSecond.add(own(manager, secondMoment.get(slice)));
+        }
+        for (long g = 0; g < flat.numGroups(); g++) {
+            groupSteps.add(own(manager, steps.get(g)));
+        }
     }
 
     /** A range of the buffer, from its first element: views of the weights, both moments, each. */
@@ -354,6 +496,16 @@ public final class AdamW implements AutoCloseable {
     private static NDArray own(NDManager m, NDArray a) {
         a.attach(m);
         return a;
+    }
+
+    /**
+     * Returns whether updates go through PyTorch's fused AdamW kernel (one pass over the
+     * parameters and moments) rather than elementwise operations.
+     *
+     * @return true for the fused kernel
+     */
+    public boolean fused() {
+        return kernels != null;
     }
 
     /**
@@ -499,6 +651,7 @@ public final class AdamW implements AutoCloseable {
         private double weightDecay;
         private double maxGradNorm = 1.0;
         private long block = CPU_BLOCK;
+        private boolean fused = true;
         private Predicate<String> decays = defaultDecayFilter();
 
         private Builder() {}
@@ -610,6 +763,18 @@ public final class AdamW implements AutoCloseable {
          */
         Builder optCpuBlock(long elements) {
             this.block = elements;
+            return this;
+        }
+
+        /**
+         * Chooses PyTorch's fused AdamW kernel (default) or the update made of elementwise
+         * operations, which is also what the optimiser falls back to where the kernel cannot run.
+         *
+         * @param fused false for the elementwise update
+         * @return this builder
+         */
+        Builder optFused(boolean fused) {
+            this.fused = fused;
             return this;
         }
 

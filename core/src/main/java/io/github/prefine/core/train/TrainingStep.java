@@ -28,8 +28,8 @@ import java.util.Objects;
  * operations. Under {@link Precision#FP16_MIXED} the forward reads the encoder's projections
  * through one float16 cast of the buffer's prefix, the loss is multiplied by the {@link
  * LossScaler}'s scale, and the update unscales, checks and, on overflow, skips itself on the
- * device. The only host-to-device copies of a step are made at its start (the batch and the
- * active-group mask), so the host never waits for the device in the middle of a step.
+ * device. The only host-to-device copies of a step are the batch's, made at its start, so the
+ * host never waits for the device in the middle of a step.
  *
  * <p>Not thread-safe. {@link #close()} frees the optimiser, the scaler and the replicas, and gives
  * the model's parameters arrays of their own again; it does not close the model.
@@ -124,13 +124,11 @@ public final class TrainingStep implements AutoCloseable {
     private NDArray runSeeded(NDManager stepManager, SampledBatch batch, double lr, StepPhase.Listener phases) {
         phases.enter(StepPhase.ASSEMBLY);
         int n = batch.size();
-        float[] activeGroups = new float[flat.numGroups()];
-        activeGroups[0] = 1f;
+        boolean[] active = new boolean[flat.numGroups()];
+        active[0] = true;
         for (int t : batch.tasks()) {
-            activeGroups[1 + t] = 1f;
+            active[1 + t] = true;
         }
-        // made before any compute is queued: a host-to-device copy waits for the device
-        NDArray active = stepManager.create(activeGroups);
         FlatParameters.Step main = flat.newStep(stepManager);
         Replicas.Step others = replicas == null ? null : replicas.newStep(stepManager);
         DataType compute = scaler == null ? DataType.FLOAT32 : DataType.FLOAT16;

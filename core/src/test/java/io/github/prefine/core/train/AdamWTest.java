@@ -33,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AdamWTest {
 
@@ -81,7 +83,11 @@ class AdamWTest {
                     }
                     gc.backward(loss);
                 }
-                NDArray found = opt.step(sm, st.gradient(), sm.create(active), lr,
+                boolean[] flags = new boolean[active.length];
+                for (int i = 0; i < flags.length; i++) {
+                    flags[i] = active[i] != 0;
+                }
+                NDArray found = opt.step(sm, st.gradient(), flags, lr,
                         inverseScale == null ? null : sm.create(inverseScale.floatValue()));
                 Boolean f = found == null ? null : found.getBoolean();
                 return f == null ? null : manager.create(f);
@@ -123,8 +129,9 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForTwoSteps() throws IOException {
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForTwoSteps(boolean fused) throws IOException {
         JsonObject ref = JsonParser.parseString(Files.readString(
                 SharedFixtures.require("fixtures/torch-adamw/reference.json"))).getAsJsonObject();
         Map<String, float[]> initial = new LinkedHashMap<>();
@@ -139,7 +146,7 @@ class AdamWTest {
             shapes.put(e.getKey(), shape);
         }
         // the encoder (enc_w, bias: always present) and two heads; "bias" is exempt from decay by name
-        AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optMaxGradNorm(1.0);
+        AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optMaxGradNorm(1.0).optFused(fused);
         try (Rig rig = new Rig(List.of(List.of("enc_w", "bias"), List.of("head_a"), List.of("head_b")), initial,
                 shapes, b)) {
             double worst = 0;
@@ -165,12 +172,15 @@ class AdamWTest {
                     assertEquals(st.get("step").getAsLong(), rig.opt.stepCount(k), k + " step");
                 }
             }
-            System.out.printf("torch AdamW parity: worst parameter error %.2f of the tolerance%n", worst);
+            assertEquals(fused, rig.opt.fused(), "kernel in use");
+            System.out.printf("torch AdamW parity (%s): worst parameter error %.2f of the tolerance%n",
+                    fused ? "fused kernel" : "elementwise", worst);
         }
     }
 
     @Test
     void theBlockedCpuUpdateEqualsOneBlockBitForBit() {
+        // the elementwise update's blocks; the fused kernel has none
         Map<String, float[]> initial = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
         float[] w = new float[37];
@@ -187,7 +197,8 @@ class AdamWTest {
         shapes.put("head.weight", new long[] {2, 3});
         float[][] results = new float[2][];
         for (int r = 0; r < 2; r++) {
-            AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optCpuBlock(r == 0 ? 5 : AdamW.CPU_BLOCK);
+            AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optFused(false)
+                    .optCpuBlock(r == 0 ? 5 : AdamW.CPU_BLOCK);
             try (Rig rig = new Rig(List.of(List.of("enc.weight"), List.of("head.weight")), initial, shapes, b)) {
                 for (int s = 0; s < 3; s++) {
                     float[] g = new float[37];
@@ -203,14 +214,16 @@ class AdamWTest {
         assertArrayEquals(results[1], results[0]);
     }
 
-    @Test
-    void aNonFiniteScaledGradientSkipsTheStepExactlyAndAFiniteOneEqualsTheUnscaledStep() {
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void aNonFiniteScaledGradientSkipsTheStepExactlyAndAFiniteOneEqualsTheUnscaledStep(boolean fused) {
         Map<String, float[]> initial = Map.of("w", new float[] {0.5f, -1f, 2f}, "h", new float[] {0.1f, 0.2f});
         Map<String, long[]> shapes = Map.of("w", new long[] {3}, "h", new long[] {2});
         float[] g = {0.3f, -0.2f, 0.1f};
         float[] gh = {1f, -2f};
-        try (Rig plain = new Rig(List.of(List.of("w"), List.of("h")), initial, shapes, AdamW.builder());
-                Rig mixed = new Rig(List.of(List.of("w"), List.of("h")), initial, shapes, AdamW.builder())) {
+        try (Rig plain = new Rig(List.of(List.of("w"), List.of("h")), initial, shapes, AdamW.builder().optFused(fused));
+                Rig mixed = new Rig(List.of(List.of("w"), List.of("h")), initial, shapes,
+                        AdamW.builder().optFused(fused))) {
             NDArray skipped = mixed.step(Map.of("w", new float[] {1f, Float.POSITIVE_INFINITY, 0f}, "h", gh),
                     new float[] {1, 1}, 0.1, 1f / 1024);
             assertTrue(skipped.getBoolean());

@@ -1,0 +1,259 @@
+package io.github.prefine.core.kernels;
+
+import ai.djl.engine.EngineException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
+import ai.djl.pytorch.jni.IValueUtils;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * PyTorch operations that DJL 0.36 has no Java binding for, reached through a TorchScript module
+ * that this class writes itself at run time (its source is a few lines of TorchScript below; no
+ * Python and no model file are involved).
+ *
+ * <p>The one operation used today is {@code torch._fused_adamw_}, the kernel behind {@code
+ * torch.optim.AdamW(fused=True)}: it updates any number of parameter tensors with their moments in
+ * one pass over memory (read weight, gradient and both moments, write weight and both moments),
+ * on CUDA and, since PyTorch 2.4, on CPU. Built from DJL's elementwise operations the same update
+ * takes about a dozen passes.
+ *
+ * <p>A module is loaded per manager, on its device, and freed with it. Calls are not thread-safe.
+ */
+public final class TorchKernels {
+    private static final String CLASS_NAME = "Kernels";
+
+    // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
+    // around the fused kernel, which skips the update itself when found_inf is 1; the list form of
+    // _foreach_sub_, as a tensor passed where a Scalar is expected is read on the host (a sync)
+    private static final String SOURCE = """
+            class Kernels(Module):
+              __parameters__ = []
+              __buffers__ = []
+              training : bool
+              def forward(self: __torch__.Kernels,
+                x: Tensor) -> Tensor:
+                return x
+              def adamw(self: __torch__.Kernels,
+                decayed_params: List[Tensor],
+                decayed_grads: List[Tensor],
+                decayed_exp_avgs: List[Tensor],
+                decayed_exp_avg_sqs: List[Tensor],
+                decayed_steps: List[Tensor],
+                params: List[Tensor],
+                grads: List[Tensor],
+                exp_avgs: List[Tensor],
+                exp_avg_sqs: List[Tensor],
+                steps: List[Tensor],
+                counts: List[Tensor],
+                lr: float,
+                beta1: float,
+                beta2: float,
+                weight_decay: float,
+                eps: float,
+                grad_scale: Tensor,
+                found_inf: Tensor) -> Tensor:
+                torch._foreach_add_(counts, 1.0)
+                if len(decayed_params) > 0:
+                  torch._fused_adamw_(decayed_params, decayed_grads, decayed_exp_avgs, decayed_exp_avg_sqs, \
+            [], decayed_steps, lr=lr, beta1=beta1, beta2=beta2, weight_decay=weight_decay, eps=eps, \
+            amsgrad=False, maximize=False, grad_scale=grad_scale, found_inf=found_inf)
+                if len(params) > 0:
+                  torch._fused_adamw_(params, grads, exp_avgs, exp_avg_sqs, [], steps, lr=lr, beta1=beta1, \
+            beta2=beta2, weight_decay=0.0, eps=eps, amsgrad=False, maximize=False, grad_scale=grad_scale, \
+            found_inf=found_inf)
+                torch._foreach_sub_(counts, [found_inf for _ in counts])
+                return found_inf
+            """;
+
+    private final PtSymbolBlock module;
+
+    private TorchKernels(PtSymbolBlock module) {
+        this.module = module;
+    }
+
+    /**
+     * Loads the kernels on a manager's device.
+     *
+     * @param manager a PyTorch manager; the module is freed with it
+     * @return the kernels
+     * @throws IllegalArgumentException if the manager is not PyTorch's
+     * @throws EngineException if this PyTorch cannot compile the module (an operation missing)
+     */
+    public static TorchKernels load(NDManager manager) {
+        if (!(manager instanceof PtNDManager pt)) {
+            throw new IllegalArgumentException("torch kernels: need a PyTorch manager, found "
+                    + manager.getEngine().getEngineName());
+        }
+        try {
+            PtSymbolBlock block = JniUtils.loadModule(pt, new ByteArrayInputStream(archive()), true, false);
+            return new TorchKernels(block);
+        } catch (IOException e) {
+            throw new UncheckedIOException("torch kernels: reading the in-memory module", e);
+        }
+    }
+
+    /**
+     * One AdamW step over lists of tensors, as {@code torch.optim.AdamW(fused=True)} makes it:
+     * each count in {@code counts} is incremented, then {@code w -= lr wd w} (decayed weights
+     * only), {@code m = b1 m + (1-b1) g}, {@code v = b2 v + (1-b2) g²}, {@code w -= lr / (1-b1^t) m /
+     * (sqrt(v) / sqrt(1-b2^t) + eps)} with {@code g = grad / gradScale} and {@code t} the weight's
+     * step count. Where {@code foundInf} is 1 nothing changes (the counts are put back). All
+     * tensors are float32 on one device; several weights may share a step count.
+     *
+     * @param decayed the weights that take weight decay
+     * @param plain the weights that do not
+     * @param counts the distinct step counts, each incremented once
+     * @param lr the learning rate
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param weightDecay the decoupled weight decay of {@code decayed}
+     * @param eps added to the denominator
+     * @param gradScale float32 scalar the gradients are divided by
+     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0
+     */
+    public void fusedAdamW(AdamLists decayed, AdamLists plain, List<NDArray> counts, double lr, double beta1,
+            double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
+        IValue[] args = {
+            list(decayed.weights()), list(decayed.gradients()), list(decayed.firstMoments()),
+            list(decayed.secondMoments()), list(decayed.steps()), list(plain.weights()), list(plain.gradients()),
+            list(plain.firstMoments()), list(plain.secondMoments()), list(plain.steps()), list(counts),
+            IValue.from(lr), IValue.from(beta1), IValue.from(beta2), IValue.from(weightDecay), IValue.from(eps),
+            IValue.from((PtNDArray) gradScale), IValue.from((PtNDArray) foundInf)
+        };
+        try (IValue result = IValueUtils.runMethod(module, "adamw", args)) {
+            // the result is found_inf itself; nothing to read
+        } finally {
+            for (IValue v : args) {
+                v.close();
+            }
+        }
+    }
+
+    /**
+     * Parallel lists of what the fused AdamW kernel updates: weights (in place), their gradients
+     * (may be overwritten), both moments (in place), and each weight's step count (a float32
+     * scalar, read).
+     *
+     * @param weights the weights
+     * @param gradients their gradients
+     * @param firstMoments {@code m}
+     * @param secondMoments {@code v}
+     * @param steps step counts
+     */
+    public record AdamLists(List<NDArray> weights, List<NDArray> gradients, List<NDArray> firstMoments,
+            List<NDArray> secondMoments, List<NDArray> steps) {
+        /** Requires lists of one length. */
+        public AdamLists {
+            int n = weights.size();
+            if (gradients.size() != n || firstMoments.size() != n || secondMoments.size() != n || steps.size() != n) {
+                throw new IllegalArgumentException("fused AdamW: lists of different lengths");
+            }
+        }
+
+        /**
+         * Returns empty lists to fill.
+         *
+         * @return mutable empty lists
+         */
+        public static AdamLists empty() {
+            return new AdamLists(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                    new ArrayList<>());
+        }
+
+        /**
+         * Appends one weight's entries.
+         *
+         * @param w the weight
+         * @param g its gradient
+         * @param m its first moment
+         * @param v its second moment
+         * @param t its step count
+         */
+        public void add(NDArray w, NDArray g, NDArray m, NDArray v, NDArray t) {
+            weights.add(w);
+            gradients.add(g);
+            firstMoments.add(m);
+            secondMoments.add(v);
+            steps.add(t);
+        }
+    }
+
+    private static IValue list(List<NDArray> arrays) {
+        PtNDArray[] a = new PtNDArray[arrays.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (PtNDArray) arrays.get(i);
+        }
+        return IValue.listFrom(a);
+    }
+
+    /** The module as TorchScript's zip archive: source, an object of no attributes but training. */
+    static byte[] archive() {
+        String dir = CLASS_NAME.toLowerCase(Locale.ROOT) + "/";
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+            stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
+            stored(zip, dir + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+            stored(zip, dir + "code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
+            stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
+            stored(zip, dir + "data.pkl", modulePickle());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * Pickle (protocol 2) of the module object: {@code __torch__.Kernels} made with no arguments,
+     * its state the dict {@code {"training": False}}.
+     */
+    private static byte[] modulePickle() {
+        ByteArrayOutputStream p = new ByteArrayOutputStream();
+        p.write(0x80);
+        p.write(2); // PROTO 2
+        p.writeBytes(("c__torch__\n" + CLASS_NAME + "\n").getBytes(StandardCharsets.US_ASCII)); // GLOBAL
+        p.write(')'); // EMPTY_TUPLE
+        p.write(0x81); // NEWOBJ
+        p.write('}'); // EMPTY_DICT
+        p.write('('); // MARK
+        byte[] key = "training".getBytes(StandardCharsets.US_ASCII);
+        p.write('X'); // BINUNICODE, little-endian length
+        p.write(key.length);
+        p.write(0);
+        p.write(0);
+        p.write(0);
+        p.writeBytes(key);
+        p.write(0x89); // NEWFALSE
+        p.write('u'); // SETITEMS
+        p.write('b'); // BUILD
+        p.write('.'); // STOP
+        return p.toByteArray();
+    }
+
+    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
+        ZipEntry e = new ZipEntry(name);
+        e.setMethod(ZipEntry.STORED);
+        e.setSize(data.length);
+        e.setCompressedSize(data.length);
+        CRC32 crc = new CRC32();
+        crc.update(data);
+        e.setCrc(crc.getValue());
+        zip.putNextEntry(e);
+        zip.write(data);
+        zip.closeEntry();
+    }
+}
