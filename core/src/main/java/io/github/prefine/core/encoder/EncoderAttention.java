@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.github.prefine.core.kernels.FusedAttention;
 import io.github.prefine.core.precision.Casts;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
@@ -29,6 +30,10 @@ import io.github.prefine.kernels.FastDropout;
  * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
  * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
  * split. Casts go through {@link Casts}, so gradients flow through them.
+ *
+ * <p>On a GPU the attention itself (scores, mask, softmax, dropout, weighted sum) is one call of
+ * PyTorch's scaled dot-product attention ({@link FusedAttention}), as in HF's SDPA models; on a
+ * CPU it is computed one operation at a time, with prefine's seeded dropout masks.
  *
  * <p>Parameter arrays belong to the manager that initialized or loaded them; see
  * {@link TransformerEncoder} for closing.
@@ -84,13 +89,32 @@ public final class EncoderAttention extends AbstractBlock {
         // three get(i) selects): its backward writes the three gradients into one buffer, where each
         // select's backward would zero-fill a full-size gradient and the three would then be summed
         NDList parts = qkv.reshape(batch, seqLen, 3, heads, headSize).transpose(2, 0, 3, 1, 4).split(3, 0);
-        NDArray q = EngineScalars.mul(parts.get(0).reshape(batch, heads, seqLen, headSize), (float) (1.0 / Math.sqrt(headSize)));
+        NDArray q = parts.get(0).reshape(batch, heads, seqLen, headSize);
         NDArray k = parts.get(1).reshape(batch, heads, seqLen, headSize);
         NDArray v = parts.get(2).reshape(batch, heads, seqLen, headSize);
+        NDArray attended = FusedAttention.enabledOn(device)
+                ? FusedAttention.apply(q, k, v, maskBias, training ? config.attentionProbsDropoutProb() : 0f)
+                : explicitAttention(q, k, v, maskBias, inputs.size() > 2 ? inputs.get(2) : null, training);
+        // [batch, heads, seqLen, headSize] -> x's shape
+        NDArray context = attended.transpose(0, 2, 1, 3).reshape(x.getShape());
+        NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
+        out = ResidualNorm.apply(config, out, x, ps.getValue(layerNormWeight, device, training),
+                ps.getValue(layerNormBias, device, training), training);
+        return new NDList(out);
+    }
+
+    /**
+     * Attention as HF's eager {@code BertSelfAttention} computes it, one operation at a time: the
+     * CPU path, with prefine's seeded dropout masks.
+     */
+    private NDArray explicitAttention(NDArray q, NDArray k, NDArray v, NDArray maskBias, NDArray dropoutMask,
+            boolean training) {
+        DataType compute = q.getDataType();
+        NDArray scaled = EngineScalars.mul(q, (float) (1.0 / Math.sqrt(config.headSize())));
         // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it).
         // The bias is added in place: the scores are a fresh array that no backward reads, and
         // it saves allocating and writing a second [batch, heads, seqLen, seqLen] array
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray scores = scaled.matMul(k.transpose(0, 1, 3, 2));
         if (scores.getDataType() == DataType.FLOAT32) {
             scores.addi(maskBias);
         } else {
@@ -100,15 +124,10 @@ public final class EncoderAttention extends AbstractBlock {
         }
         NDArray probs = Casts.toType(scores.softmax(-1), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
-            probs = inputs.size() > 2 ? FastDropout.apply(probs, inputs.get(2))
+            probs = dropoutMask != null ? FastDropout.apply(probs, dropoutMask)
                     : FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
         }
-        // [batch, heads, seqLen, headSize] -> x's shape
-        NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(x.getShape());
-        NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
-        out = ResidualNorm.apply(config, out, x, ps.getValue(layerNormWeight, device, training),
-                ps.getValue(layerNormBias, device, training), training);
-        return new NDList(out);
+        return probs.matMul(v);
     }
 
     @Override

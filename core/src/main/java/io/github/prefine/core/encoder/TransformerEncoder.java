@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.github.prefine.core.kernels.FusedAttention;
 import io.github.prefine.core.precision.Casts;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
@@ -356,9 +357,10 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         NDArray maskBias = EngineScalars.mul(EngineScalars.sub(mask.toType(DataType.FLOAT32, false), 1f), Float.MAX_VALUE)
                 .reshape(batch, 1, 1, seqLen);
         // every layer's attention-dropout mask drawn in one pass (see FastDropout.masks); empty
-        // when PyTorch's dropout runs instead (GPU), and each layer then draws its own
+        // when PyTorch's dropout runs instead (GPU, fused attention), and each layer then draws its own
         NDList dropMasks = new NDList();
-        if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty()) {
+        if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty()
+                && !FusedAttention.enabledOn(x.getDevice())) {
             // attention probabilities are cast to the projection weights' dtype before dropout
             DataType probsType = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true).getDataType();
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),

@@ -7,7 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import io.github.prefine.core.kernels.TorchKernels;
+import io.github.prefine.core.kernels.FusedAdamW;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.ArrayList;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One update for all parameters.</b> A step is a fixed number of operations, whatever the
  * number of parameter tensors or heads. By default the update is PyTorch's fused AdamW kernel
- * (the one behind {@code torch.optim.AdamW(fused=True)}, reached through {@link TorchKernels}): one
+ * (the one behind {@code torch.optim.AdamW(fused=True)}, reached through {@link FusedAdamW}): one
  * pass that reads weights, gradient and moments and writes weights and moments, over the
  * contiguous ranges of the flat buffer that belong to the groups of this step (one range per
  * group, two where weight decay splits it). Around it, the gradient norm, the clipping and
@@ -117,7 +117,7 @@ public final class AdamW implements AutoCloseable {
     private boolean closed;
 
     /** The fused kernel, or null where this PyTorch cannot run it (the elementwise update then). */
-    private final TorchKernels kernels;
+    private final FusedAdamW kernel;
     /** Contiguous ranges of one group, and of one decay variant where weight decay is on. */
     private final List<Range> ranges = new ArrayList<>();
     private final long[] rangeStarts;
@@ -205,18 +205,18 @@ public final class AdamW implements AutoCloseable {
             }
         }
         rangeStarts = ranges.stream().skip(1).mapToLong(Range::from).toArray();
-        this.kernels = b.fused ? fusedKernel(manager) : null;
+        this.kernel = b.fused ? fusedKernel(manager) : null;
     }
 
     /** Loads the fused kernel and runs it once on one element, or says why not and returns null. */
-    private static TorchKernels fusedKernel(NDManager manager) {
+    private static FusedAdamW fusedKernel(NDManager manager) {
         try (NDManager probe = manager.newSubManager()) {
-            TorchKernels k = TorchKernels.load(manager);
+            FusedAdamW k = FusedAdamW.load(manager);
             NDArray w = probe.ones(new Shape(1));
             NDArray count = probe.zeros(new Shape());
-            TorchKernels.AdamLists one = TorchKernels.AdamLists.empty();
+            FusedAdamW.AdamLists one = FusedAdamW.AdamLists.empty();
             one.add(w, probe.ones(new Shape(1)), probe.zeros(new Shape(1)), probe.zeros(new Shape(1)), count);
-            k.fusedAdamW(TorchKernels.AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8,
+            k.step(FusedAdamW.AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8,
                     probe.ones(new Shape()), probe.zeros(new Shape()));
             // a first Adam step moves a weight by lr, against its gradient's sign
             float moved = w.getFloat(0);
@@ -287,7 +287,7 @@ public final class AdamW implements AutoCloseable {
                     + " groups");
         }
         ensureMoments();
-        if (kernels != null) {
+        if (kernel != null) {
             return fusedStep(stepManager, gradient, active, lr, inverseScale);
         }
         try (NDManager sm = stepManager.newSubManager()) {
@@ -396,8 +396,8 @@ public final class AdamW implements AutoCloseable {
                 grads = gradient.split(rangeStarts, 0);
                 grads.attach(sm);
             }
-            TorchKernels.AdamLists decayedLists = TorchKernels.AdamLists.empty();
-            TorchKernels.AdamLists plainLists = TorchKernels.AdamLists.empty();
+            FusedAdamW.AdamLists decayedLists = FusedAdamW.AdamLists.empty();
+            FusedAdamW.AdamLists plainLists = FusedAdamW.AdamLists.empty();
             for (int r = 0; r < ranges.size(); r++) {
                 Range range = ranges.get(r);
                 if (active[range.group()]) {
@@ -411,7 +411,7 @@ public final class AdamW implements AutoCloseable {
                     counts.add(groupSteps.get(i));
                 }
             }
-            kernels.fusedAdamW(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
+            kernel.step(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
                     foundFlag);
             if (found != null) {
                 found.attach(stepManager);
@@ -505,7 +505,7 @@ public final class AdamW implements AutoCloseable {
      * @return true for the fused kernel
      */
     public boolean fused() {
-        return kernels != null;
+        return kernel != null;
     }
 
     /**

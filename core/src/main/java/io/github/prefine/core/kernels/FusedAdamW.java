@@ -4,51 +4,37 @@ import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.zip.CRC32;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipOutputStream;
 
 /**
- * PyTorch operations that DJL 0.36 has no Java binding for, reached through a TorchScript module
- * that this class writes itself at run time (its source is a few lines of TorchScript below; no
- * Python and no model file are involved).
+ * PyTorch's fused AdamW kernel, {@code torch._fused_adamw_} (the one behind {@code
+ * torch.optim.AdamW(fused=True)}), which DJL 0.36 has no binding for: it updates any number of
+ * parameter tensors with their moments in one pass over memory (read weight, gradient and both
+ * moments, write weight and both moments), on CUDA and, since PyTorch 2.4, on CPU. Built from
+ * DJL's elementwise operations the same update takes about a dozen passes. Reached through a
+ * TorchScript module of a few lines that {@link TorchScriptModule} writes at run time.
  *
- * <p>The one operation used today is {@code torch._fused_adamw_}, the kernel behind {@code
- * torch.optim.AdamW(fused=True)}: it updates any number of parameter tensors with their moments in
- * one pass over memory (read weight, gradient and both moments, write weight and both moments),
- * on CUDA and, since PyTorch 2.4, on CPU. Built from DJL's elementwise operations the same update
- * takes about a dozen passes.
- *
- * <p>A module is loaded per manager, on its device, and freed with it. Calls are not thread-safe.
+ * <p>A module is loaded per manager, on its device, and freed with it. Not thread-safe.
  */
-public final class TorchKernels {
-    private static final String CLASS_NAME = "Kernels";
+public final class FusedAdamW {
+    private static final String CLASS_NAME = "FusedAdamW";
 
     // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
     // around the fused kernel, which skips the update itself when found_inf is 1; the list form of
     // _foreach_sub_, as a tensor passed where a Scalar is expected is read on the host (a sync)
     private static final String SOURCE = """
-            class Kernels(Module):
+            class FusedAdamW(Module):
               __parameters__ = []
               __buffers__ = []
               training : bool
-              def forward(self: __torch__.Kernels,
+              def forward(self: __torch__.FusedAdamW,
                 x: Tensor) -> Tensor:
                 return x
-              def adamw(self: __torch__.Kernels,
+              def adamw(self: __torch__.FusedAdamW,
                 decayed_params: List[Tensor],
                 decayed_grads: List[Tensor],
                 decayed_exp_avgs: List[Tensor],
@@ -82,29 +68,20 @@ public final class TorchKernels {
 
     private final PtSymbolBlock module;
 
-    private TorchKernels(PtSymbolBlock module) {
+    private FusedAdamW(PtSymbolBlock module) {
         this.module = module;
     }
 
     /**
-     * Loads the kernels on a manager's device.
+     * Loads the kernel on a manager's device.
      *
      * @param manager a PyTorch manager; the module is freed with it
-     * @return the kernels
+     * @return the kernel
      * @throws IllegalArgumentException if the manager is not PyTorch's
      * @throws EngineException if this PyTorch cannot compile the module (an operation missing)
      */
-    public static TorchKernels load(NDManager manager) {
-        if (!(manager instanceof PtNDManager pt)) {
-            throw new IllegalArgumentException("torch kernels: need a PyTorch manager, found "
-                    + manager.getEngine().getEngineName());
-        }
-        try {
-            PtSymbolBlock block = JniUtils.loadModule(pt, new ByteArrayInputStream(archive()), true, false);
-            return new TorchKernels(block);
-        } catch (IOException e) {
-            throw new UncheckedIOException("torch kernels: reading the in-memory module", e);
-        }
+    public static FusedAdamW load(NDManager manager) {
+        return new FusedAdamW(TorchScriptModule.load(manager, CLASS_NAME, SOURCE));
     }
 
     /**
@@ -126,7 +103,7 @@ public final class TorchKernels {
      * @param gradScale float32 scalar the gradients are divided by
      * @param foundInf float32 scalar, 1 to leave everything as it is, else 0
      */
-    public void fusedAdamW(AdamLists decayed, AdamLists plain, List<NDArray> counts, double lr, double beta1,
+    public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, double lr, double beta1,
             double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
         IValue[] args = {
             list(decayed.weights()), list(decayed.gradients()), list(decayed.firstMoments()),
@@ -199,61 +176,5 @@ public final class TorchKernels {
             a[i] = (PtNDArray) arrays.get(i);
         }
         return IValue.listFrom(a);
-    }
-
-    /** The module as TorchScript's zip archive: source, an object of no attributes but training. */
-    static byte[] archive() {
-        String dir = CLASS_NAME.toLowerCase(Locale.ROOT) + "/";
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            stored(zip, dir + "version", "3\n".getBytes(StandardCharsets.US_ASCII));
-            stored(zip, dir + "byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-            stored(zip, dir + "code/__torch__.py", SOURCE.getBytes(StandardCharsets.UTF_8));
-            stored(zip, dir + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});
-            stored(zip, dir + "data.pkl", modulePickle());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
-    }
-
-    /**
-     * Pickle (protocol 2) of the module object: {@code __torch__.Kernels} made with no arguments,
-     * its state the dict {@code {"training": False}}.
-     */
-    private static byte[] modulePickle() {
-        ByteArrayOutputStream p = new ByteArrayOutputStream();
-        p.write(0x80);
-        p.write(2); // PROTO 2
-        p.writeBytes(("c__torch__\n" + CLASS_NAME + "\n").getBytes(StandardCharsets.US_ASCII)); // GLOBAL
-        p.write(')'); // EMPTY_TUPLE
-        p.write(0x81); // NEWOBJ
-        p.write('}'); // EMPTY_DICT
-        p.write('('); // MARK
-        byte[] key = "training".getBytes(StandardCharsets.US_ASCII);
-        p.write('X'); // BINUNICODE, little-endian length
-        p.write(key.length);
-        p.write(0);
-        p.write(0);
-        p.write(0);
-        p.writeBytes(key);
-        p.write(0x89); // NEWFALSE
-        p.write('u'); // SETITEMS
-        p.write('b'); // BUILD
-        p.write('.'); // STOP
-        return p.toByteArray();
-    }
-
-    private static void stored(ZipOutputStream zip, String name, byte[] data) throws IOException {
-        ZipEntry e = new ZipEntry(name);
-        e.setMethod(ZipEntry.STORED);
-        e.setSize(data.length);
-        e.setCompressedSize(data.length);
-        CRC32 crc = new CRC32();
-        crc.update(data);
-        e.setCrc(crc.getValue());
-        zip.putNextEntry(e);
-        zip.write(data);
-        zip.closeEntry();
     }
 }

@@ -1,0 +1,102 @@
+package io.github.prefine.core.kernels;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Scaled dot-product attention in one PyTorch operation, {@code
+ * torch.nn.functional.scaled_dot_product_attention}, which DJL 0.36 has no binding for: softmax of
+ * {@code q kᵀ / sqrt(d)} plus an additive mask, dropout, times {@code v}. On a GPU PyTorch runs it
+ * as one fused kernel each way (the memory-efficient one, since a padding mask is given), which
+ * never writes the {@code [batch, heads, seqLen, seqLen]} scores, probabilities and dropout mask
+ * to memory and keeps none of them for the backward pass; Hugging Face's models use the same
+ * operation. Differentiable: autograd records it as one operation.
+ *
+ * <p>Where it runs is decided by {@link #enabledOn(Device)}: on GPUs by default, not on CPUs,
+ * where the explicit attention keeps prefine's seeded dropout masks (resumes are bitwise there)
+ * and its speed. The system property {@code prefine.attention} ({@code auto}, {@code fused} or
+ * {@code explicit}) overrides that.
+ *
+ * <p>One TorchScript module per device and dropout probability, loaded on first use and kept for
+ * the life of the process (they hold no tensors). Thread-safe.
+ */
+public final class FusedAttention {
+    /** The system property that chooses the attention: {@code auto}, {@code fused} or {@code explicit}. */
+    public static final String PROPERTY = "prefine.attention";
+
+    private static final Map<Key, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
+
+    private record Key(Device device, float dropout) {}
+
+    private FusedAttention() {}
+
+    /**
+     * Tells whether the encoder uses this attention on a device: the property {@value #PROPERTY}
+     * if set to {@code fused} or {@code explicit}, else on GPUs only.
+     *
+     * @param device the device the encoder runs on
+     * @return true to call {@link #apply}
+     * @throws IllegalArgumentException if the property holds another value
+     */
+    public static boolean enabledOn(Device device) {
+        String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+        return switch (choice) {
+            case "auto" -> device.isGpu();
+            case "fused" -> true;
+            case "explicit" -> false;
+            default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, fused or explicit, found "
+                    + choice);
+        };
+    }
+
+    /**
+     * Computes {@code dropout(softmax(q kᵀ / sqrt(d) + maskBias)) v}.
+     *
+     * @param q queries {@code [batch, heads, seqLen, d]}, float32 or float16, not yet scaled
+     * @param k keys, as {@code q}
+     * @param v values, as {@code q}
+     * @param maskBias additive bias broadcast to the scores, {@code [batch, 1, 1, seqLen]}, any
+     *     float type (cast to that of {@code q})
+     * @param dropout the probability of dropping an attention weight; 0 outside training
+     * @return the context {@code [batch, heads, seqLen, d]} in the dtype of {@code q}, in the
+     *     manager of {@code q}
+     */
+    public static NDArray apply(NDArray q, NDArray k, NDArray v, NDArray maskBias, float dropout) {
+        if (!(dropout >= 0f && dropout < 1f)) {
+            throw new IllegalArgumentException("attention dropout must be in [0, 1), found " + dropout);
+        }
+        PtSymbolBlock module = MODULES.computeIfAbsent(new Key(q.getDevice(), dropout), FusedAttention::load);
+        // isTrain = true only means "no inference guard": autograd follows this thread's grad mode
+        return IValueUtils.forward(module, new NDList(q, k, v, maskBias), true).singletonOrThrow();
+    }
+
+    private static PtSymbolBlock load(Key key) {
+        NDManager manager = MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager);
+        String name = "FusedAttention";
+        // the probability is part of the source: DJL passes a method tensors only, and a tensor read
+        // as a number would wait for the device
+        String source = """
+                class %1$s(Module):
+                  __parameters__ = []
+                  __buffers__ = []
+                  training : bool
+                  def forward(self: __torch__.%1$s,
+                    q: Tensor,
+                    k: Tensor,
+                    v: Tensor,
+                    mask_bias: Tensor) -> Tensor:
+                    if mask_bias.dtype != q.dtype:
+                      mask_bias = mask_bias.to(q.dtype)
+                    return torch.scaled_dot_product_attention(q, k, v, mask_bias, %2$s)
+                """.formatted(name, Float.toString(key.dropout()));
+        return TorchScriptModule.load(manager, name, source);
+    }
+}

@@ -1,0 +1,191 @@
+package io.github.prefine.core.encoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import io.github.prefine.core.kernels.FusedAttention;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The encoder with PyTorch's scaled dot-product attention ({@link FusedAttention}, the GPU path)
+ * forced on this CPU, against HF's states and against the explicit attention.
+ */
+class FusedAttentionTest {
+
+    private static <T> T withAttention(String choice, Supplier<T> body) {
+        String before = System.getProperty(FusedAttention.PROPERTY);
+        System.setProperty(FusedAttention.PROPERTY, choice);
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(FusedAttention.PROPERTY);
+            } else {
+                System.setProperty(FusedAttention.PROPERTY, before);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void fusedAttentionMatchesHfOnThePaddedBatch(String family) throws Exception {
+        Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+        HfReference ref = new HfReference(root.resolve("reference.json"));
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+            float[][][] batch = withAttention("fused",
+                    () -> EncoderParityTest.run(ck.encoder(), m, ref.batchIds, ref.batchMask, null));
+            double worst = 0;
+            for (int b = 0; b < ref.batchIds.length; b++) {
+                int n = 0;
+                for (long x : ref.batchMask[b]) {
+                    n += (int) x;
+                }
+                worst = Math.max(worst, EncoderParityTest.maxAbsDiff(ref.batchHidden[b], batch[b], n));
+            }
+            assertTrue(worst < 1e-4, family + ": fused attention max abs error " + worst);
+            System.out.println(family + ": fused attention, padded batch max abs error = " + worst);
+        }
+    }
+
+    /** Loss and every parameter's gradient of one training forward and backward. */
+    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager model, String choice) {
+        return withAttention(choice, () -> {
+            ParameterStore ps = new ParameterStore(model, false);
+            Map<String, float[]> out = new LinkedHashMap<>();
+            try (NDManager step = model.newSubManager()) {
+                NDArray ids = step.create(new long[][] {{1, 5, 6, 7, 8}, {1, 9, 3, 0, 0}});
+                NDArray mask = step.create(new long[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray h = enc.forward(ps, new NDList(ids, mask), true).get(0);
+                    // weights that differ per position and feature, so every path matters
+                    NDArray w = step.arange(0f, (float) h.size()).reshape(h.getShape()).sin();
+                    NDArray loss = h.mul(w).sum();
+                    out.put("loss", loss.toFloatArray());
+                    gc.backward(loss);
+                }
+                for (Pair<String, Parameter> p : enc.getParameters()) {
+                    NDArray g = p.getValue().getArray().getGradient();
+                    out.put(p.getKey(), g.toFloatArray());
+                    // gradients accumulate across backward passes: clear them for the next run
+                    g.muli(0);
+                }
+            }
+            return out;
+        });
+    }
+
+    @Test
+    void fusedAndExplicitAttentionGiveTheSameGradients() {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(40)
+                .setHiddenSize(16).setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(20)
+                .optMaxPositionEmbeddings(16).optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0f).build();
+        try (NDManager model = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(model, 5);
+            Map<String, float[]> explicit = gradients(enc, model, "explicit");
+            Map<String, float[]> fused = gradients(enc, model, "fused");
+            assertEquals(explicit.keySet(), fused.keySet());
+            double worst = 0;
+            for (String k : explicit.keySet()) {
+                float[] e = explicit.get(k);
+                float[] f = fused.get(k);
+                double scale = 0;
+                for (float x : e) {
+                    scale = Math.max(scale, Math.abs(x));
+                }
+                assertTrue(scale > 0 || k.contains("position") || k.contains("token_type"), k + " has no gradient");
+                for (int i = 0; i < e.length; i++) {
+                    double err = Math.abs(e[i] - f[i]) / Math.max(scale, 1e-6);
+                    worst = Math.max(worst, err);
+                    assertTrue(err < 1e-5, k + "[" + i + "]: explicit " + e[i] + ", fused " + f[i]);
+                }
+            }
+            System.out.println("fused vs explicit attention: worst gradient difference " + worst + " of each tensor's max");
+        }
+    }
+
+    @Test
+    void dropoutInsideTheFusedAttentionIsInvertedAndUnbiased() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(7);
+            NDArray q = m.randomNormal(new Shape(1, 2, 6, 4));
+            NDArray k = m.randomNormal(new Shape(1, 2, 6, 4));
+            NDArray v = m.randomNormal(new Shape(1, 2, 6, 4));
+            NDArray bias = m.zeros(new Shape(1, 1, 1, 6));
+            float[] exact = FusedAttention.apply(q, k, v, bias, 0f).toFloatArray();
+            int draws = 2000;
+            NDArray sum = m.zeros(new Shape(1, 2, 6, 4));
+            boolean differs = false;
+            for (int i = 0; i < draws; i++) {
+                try (NDManager s = m.newSubManager()) {
+                    NDArray once = FusedAttention.apply(q, k, v, bias, 0.5f);
+                    once.attach(s);
+                    differs |= !java.util.Arrays.equals(exact, once.toFloatArray());
+                    sum.addi(once);
+                }
+            }
+            assertTrue(differs, "dropout 0.5 never changed the result");
+            float[] mean = sum.div(draws).toFloatArray();
+            for (int i = 0; i < exact.length; i++) {
+                // each output averages 6 values of |v| ~ 1 kept with probability 1/2 and doubled:
+                // its std over draws is below ~2.5, so the mean of 2000 is within 0.25 by far
+                assertEquals(exact[i], mean[i], 0.25, "mean of dropped-out attention at " + i);
+            }
+        }
+    }
+
+    @Test
+    void float16QueriesTakeTheFloat32MaskAndAgreeWithFloat32() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            Engine.getInstance().setRandomSeed(11);
+            NDArray q = m.randomNormal(new Shape(2, 2, 5, 4));
+            NDArray k = m.randomNormal(new Shape(2, 2, 5, 4));
+            NDArray v = m.randomNormal(new Shape(2, 2, 5, 4));
+            // the second row's last two keys are padding
+            NDArray bias = m.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, -Float.MAX_VALUE, -Float.MAX_VALUE},
+                    new Shape(2, 1, 1, 5));
+            NDArray full = FusedAttention.apply(q, k, v, bias, 0f);
+            NDArray half = FusedAttention.apply(q.toType(DataType.FLOAT16, false), k.toType(DataType.FLOAT16, false),
+                    v.toType(DataType.FLOAT16, false), bias, 0f);
+            assertEquals(DataType.FLOAT16, half.getDataType());
+            float[] a = full.toFloatArray();
+            float[] b = half.toType(DataType.FLOAT32, false).toFloatArray();
+            for (int i = 0; i < a.length; i++) {
+                assertEquals(a[i], b[i], 1e-2 * (1 + Math.abs(a[i])), "float16 attention at " + i);
+                assertFalse(Float.isNaN(b[i]), "a fully masked score must not make NaN");
+            }
+        }
+    }
+
+    @Test
+    void choosesByDeviceAndRejectsUnknownChoices() {
+        assertFalse(withAttention("auto", () -> FusedAttention.enabledOn(Device.cpu())));
+        assertTrue(withAttention("auto", () -> FusedAttention.enabledOn(Device.gpu())));
+        assertTrue(withAttention("fused", () -> FusedAttention.enabledOn(Device.cpu())));
+        assertFalse(withAttention("explicit", () -> FusedAttention.enabledOn(Device.gpu())));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> withAttention("flash", () -> FusedAttention.enabledOn(Device.cpu())));
+        assertTrue(e.getMessage().contains("auto, fused or explicit"), e.getMessage());
+    }
+}
