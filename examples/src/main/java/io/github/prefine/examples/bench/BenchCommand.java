@@ -19,6 +19,7 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.kernels.FusedAttention;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
@@ -380,6 +381,9 @@ public final class BenchCommand implements Callable<Integer> {
                     .build();
                     TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
+                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%n",
+                        step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
+                        FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit");
                 long[][] phases = new long[warmup + steps][StepPhase.values().length];
                 int[] stepNo = {0};
                 double[] s = time(root, sm -> {
