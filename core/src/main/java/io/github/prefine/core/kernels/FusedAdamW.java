@@ -16,7 +16,7 @@ import java.util.List;
  * parameter tensors with their moments in one pass over memory (read weight, gradient and both
  * moments, write weight and both moments), on CUDA and, since PyTorch 2.4, on CPU. Built from
  * DJL's elementwise operations the same update takes about a dozen passes. Reached through a
- * TorchScript module of a few lines that {@link TorchScriptModule} writes at run time.
+ * TorchScript module of a few lines that prefine writes at run time (no Python, no model file).
  *
  * <p>A module is loaded per manager, on its device, and freed with it. Not thread-safe.
  */

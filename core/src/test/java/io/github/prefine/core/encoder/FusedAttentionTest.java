@@ -125,13 +125,19 @@ class FusedAttentionTest {
         }
     }
 
+    /** Seeded standard-normal queries, keys and values of one shape. */
+    private static NDList randomQkv(NDManager m, int seed, Shape shape) {
+        Engine.getInstance().setRandomSeed(seed);
+        return new NDList(m.randomNormal(shape), m.randomNormal(shape), m.randomNormal(shape));
+    }
+
     @Test
     void dropoutInsideTheFusedAttentionIsInvertedAndUnbiased() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(7);
-            NDArray q = m.randomNormal(new Shape(1, 2, 6, 4));
-            NDArray k = m.randomNormal(new Shape(1, 2, 6, 4));
-            NDArray v = m.randomNormal(new Shape(1, 2, 6, 4));
+            NDList qkv = randomQkv(m, 7, new Shape(1, 2, 6, 4));
+            NDArray q = qkv.get(0);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
             NDArray bias = m.zeros(new Shape(1, 1, 1, 6));
             float[] exact = FusedAttention.apply(q, k, v, bias, 0f).toFloatArray();
             int draws = 2000;
@@ -158,10 +164,10 @@ class FusedAttentionTest {
     @Test
     void float16QueriesTakeTheFloat32MaskAndAgreeWithFloat32() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Engine.getInstance().setRandomSeed(11);
-            NDArray q = m.randomNormal(new Shape(2, 2, 5, 4));
-            NDArray k = m.randomNormal(new Shape(2, 2, 5, 4));
-            NDArray v = m.randomNormal(new Shape(2, 2, 5, 4));
+            NDList qkv = randomQkv(m, 11, new Shape(2, 2, 5, 4));
+            NDArray q = qkv.get(0);
+            NDArray k = qkv.get(1);
+            NDArray v = qkv.get(2);
             // the second row's last two keys are padding
             NDArray bias = m.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, -Float.MAX_VALUE, -Float.MAX_VALUE},
                     new Shape(2, 1, 1, 5));
