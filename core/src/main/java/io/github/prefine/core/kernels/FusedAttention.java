@@ -4,11 +4,14 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scaled dot-product attention in one PyTorch operation, {@code
@@ -33,6 +36,8 @@ public final class FusedAttention {
 
     private static final Map<Key, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
+    private static final Map<Device, Boolean> AVAILABLE = new ConcurrentHashMap<>();
+    private static final Logger LOG = LoggerFactory.getLogger(FusedAttention.class);
 
     private record Key(Device device, float dropout) {}
 
@@ -40,7 +45,8 @@ public final class FusedAttention {
 
     /**
      * Tells whether the encoder uses this attention on a device: the property {@value #PROPERTY}
-     * if set to {@code fused} or {@code explicit}, else on GPUs only.
+     * if set to {@code fused} or {@code explicit}, else on GPUs where one probe call works (the
+     * first call per device makes it; where it fails, a warning says why).
      *
      * @param device the device the encoder runs on
      * @return true to call {@link #apply}
@@ -49,12 +55,28 @@ public final class FusedAttention {
     public static boolean enabledOn(Device device) {
         String choice = System.getProperty(PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
         return switch (choice) {
-            case "auto" -> device.isGpu();
+            case "auto" -> device.isGpu() && AVAILABLE.computeIfAbsent(device, FusedAttention::probe);
             case "fused" -> true;
             case "explicit" -> false;
             default -> throw new IllegalArgumentException("-D" + PROPERTY + " must be auto, fused or explicit, found "
                     + choice);
         };
+    }
+
+    /** Runs the operation once on the device, or says why it cannot and returns false. */
+    private static boolean probe(Device device) {
+        try (NDManager m = NDManager.newBaseManager(device)) {
+            NDArray x = m.ones(new Shape(1, 1, 2, 8));
+            float value = apply(x, x, x, m.zeros(new Shape(1, 1, 1, 2)), 0f).getFloat(0, 0, 0, 0);
+            if (Math.abs(value - 1f) > 1e-5f) {
+                throw new IllegalStateException("the probe gave " + value + ", expected 1");
+            }
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("attention: PyTorch's scaled_dot_product_attention is not usable on {} ({}); computing "
+                    + "the attention one operation at a time instead", device, firstLine(e));
+            return false;
+        }
     }
 
     /**
@@ -76,6 +98,11 @@ public final class FusedAttention {
         PtSymbolBlock module = MODULES.computeIfAbsent(new Key(q.getDevice(), dropout), FusedAttention::load);
         // isTrain = true only means "no inference guard": autograd follows this thread's grad mode
         return IValueUtils.forward(module, new NDList(q, k, v, maskBias), true).singletonOrThrow();
+    }
+
+    /** PyTorch's messages run to dozens of lines; the first says what failed. */
+    static String firstLine(RuntimeException e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private static PtSymbolBlock load(Key key) {

@@ -226,7 +226,8 @@ public final class AdamW implements AutoCloseable {
             return k;
         } catch (RuntimeException e) {
             LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable here ({}); updating with "
-                    + "elementwise operations instead (about a dozen passes over the parameters a step)", e.getMessage());
+                    + "elementwise operations instead (about a dozen passes over the parameters a step)",
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
             return null;
         }
     }
