@@ -359,8 +359,15 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         // every layer's attention-dropout mask drawn in one pass (see FastDropout.masks); empty
         // when PyTorch's dropout runs instead (GPU, fused attention), and each layer then draws its own
         NDList dropMasks = new NDList();
-        if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty()
-                && !FusedAttention.enabledOn(x.getDevice())) {
+        boolean fused = FusedAttention.enabledOn(x.getDevice());
+        if (fused && !layers.isEmpty()) {
+            // the fused attention takes the mask in the projections' dtype: one cast here, not one per layer
+            DataType compute = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), training).getDataType();
+            if (compute != DataType.FLOAT32) {
+                maskBias = maskBias.toType(compute, false);
+            }
+        }
+        if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty() && !fused) {
             // attention probabilities are cast to the projection weights' dtype before dropout
             DataType probsType = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true).getDataType();
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),

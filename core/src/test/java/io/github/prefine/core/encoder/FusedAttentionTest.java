@@ -21,7 +21,7 @@ import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Supplier;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,11 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FusedAttentionTest {
 
-    private static <T> T withAttention(String choice, Supplier<T> body) {
+    /** Runs {@code body} with the attention chosen by {@code choice}, then restores the property. */
+    static <T> T withAttention(String choice, Callable<T> body) throws Exception {
         String before = System.getProperty(FusedAttention.PROPERTY);
         System.setProperty(FusedAttention.PROPERTY, choice);
         try {
-            return body.get();
+            return body.call();
         } finally {
             if (before == null) {
                 System.clearProperty(FusedAttention.PROPERTY);
@@ -69,7 +70,8 @@ class FusedAttentionTest {
     }
 
     /** Loss and every parameter's gradient of one training forward and backward. */
-    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager model, String choice) {
+    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager model, String choice)
+            throws Exception {
         return withAttention(choice, () -> {
             ParameterStore ps = new ParameterStore(model, false);
             Map<String, float[]> out = new LinkedHashMap<>();
@@ -96,7 +98,7 @@ class FusedAttentionTest {
     }
 
     @Test
-    void fusedAndExplicitAttentionGiveTheSameGradients() {
+    void fusedAndExplicitAttentionGiveTheSameGradients() throws Exception {
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(40)
                 .setHiddenSize(16).setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(20)
                 .optMaxPositionEmbeddings(16).optHiddenDropoutProb(0f).optAttentionProbsDropoutProb(0f).build();
@@ -185,7 +187,7 @@ class FusedAttentionTest {
     }
 
     @Test
-    void choosesByDeviceAndProbeAndRejectsUnknownChoices() {
+    void choosesByDeviceAndProbeAndRejectsUnknownChoices() throws Exception {
         assertFalse(withAttention("auto", () -> FusedAttention.enabledOn(Device.cpu())));
         // on a GPU only where the probe call runs: this test machine may have none
         assertEquals(Engine.getInstance().getGpuCount() > 0,

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -59,9 +60,17 @@ class MixedPrecisionParityTest {
         return diff / scale;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"bert", "xlm-roberta"})
-    void mixedForwardAgreesWithFloat32AndHf(String family) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} attention")
+    @CsvSource({"bert, explicit", "bert, fused", "xlm-roberta, explicit", "xlm-roberta, fused"})
+    void mixedForwardAgreesWithFloat32AndHf(String family, String attention) throws Exception {
+        // fused: the GPU's attention, whose mask bias the encoder casts to float16 once
+        FusedAttentionTest.withAttention(attention, () -> {
+            mixedForwardAgreesWithFloat32AndHf(family);
+            return null;
+        });
+    }
+
+    private static void mixedForwardAgreesWithFloat32AndHf(String family) throws Exception {
         Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
         HfReference ref = new HfReference(root.resolve("reference.json"));
         try (NDManager m = NDManager.newBaseManager();
