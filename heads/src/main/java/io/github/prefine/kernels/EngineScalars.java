@@ -149,7 +149,10 @@ public final class EngineScalars {
      * dtype, value) and kept for the life of the process: a constant costs no operation per use.
      */
     private static NDArray scalar(NDArray x, float value) {
-        Key key = new Key(x.getDevice(), x.getDataType(), Float.floatToIntBits(value));
+        // DJL reports a bfloat16 array's type as UNKNOWN and cannot make one: a float32 0-d
+        // constant leaves it bfloat16 (a dimensioned operand's float type wins over a 0-d one's)
+        DataType type = x.getDataType() == DataType.UNKNOWN ? DataType.FLOAT32 : x.getDataType();
+        Key key = new Key(x.getDevice(), type, Float.floatToIntBits(value));
         return CACHE.computeIfAbsent(key, k -> {
             NDManager m = MANAGERS.computeIfAbsent(k.device(), d -> NDManager.newBaseManager(d));
             return m.full(new Shape(), value, k.type());

@@ -83,7 +83,7 @@ public final class EncoderAttention extends AbstractBlock {
 
         NDArray qkvW = ps.getValue(qkvWeight, device, training);
         // matrix products run in the weights' dtype (float16 copies under mixed precision)
-        DataType compute = qkvW.getDataType();
+        DataType compute = Casts.dataType(qkvW);
         NDArray qkv = Linear.linear(Casts.toType(x, compute), qkvW, ps.getValue(qkvBias, device, training)).get(0);
         // [batch (* seqLen), 3 * hidden] -> 3 x [batch, heads, seqLen, headSize], views only. split (not
         // three get(i) selects): its backward writes the three gradients into one buffer, where each
@@ -109,7 +109,7 @@ public final class EncoderAttention extends AbstractBlock {
      */
     private NDArray explicitAttention(NDArray q, NDArray k, NDArray v, NDArray maskBias, NDArray dropoutMask,
             boolean training) {
-        DataType compute = q.getDataType();
+        DataType compute = Casts.dataType(q);
         NDArray scaled = EngineScalars.mul(q, (float) (1.0 / Math.sqrt(config.headSize())));
         // mask bias and softmax in float32; Casts keeps the graph (NDArray.toType would cut it).
         // The bias is added in place: the scores are a fresh array that no backward reads, and

@@ -64,7 +64,7 @@ public final class EncoderLayer extends AbstractBlock {
         Device device = attended.getDevice();
         NDArray interW = ps.getValue(intermediateWeight, device, training);
         // matrix products in the weights' dtype (float16 copies under mixed precision)
-        NDArray h = Linear.linear(Casts.toType(attended, interW.getDataType()), interW,
+        NDArray h = Linear.linear(Casts.toType(attended, Casts.dataType(interW)), interW,
                 ps.getValue(intermediateBias, device, training)).get(0);
         h = config.hiddenAct().apply(h);
         h = Linear.linear(h, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);

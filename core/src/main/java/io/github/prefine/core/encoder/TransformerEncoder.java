@@ -363,13 +363,13 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         if (fused && !layers.isEmpty()) {
             // the fused attention takes the mask in the projections' dtype: one cast here, not one per layer
             DataType compute = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), training).getDataType();
-            if (compute != DataType.FLOAT32) {
+            if (compute == DataType.FLOAT16) {
                 maskBias = maskBias.toType(compute, false);
             }
         }
         if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty() && !fused) {
             // attention probabilities are cast to the projection weights' dtype before dropout
-            DataType probsType = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true).getDataType();
+            DataType probsType = Casts.dataType(ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), true));
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),
                     probsType, config.attentionProbsDropoutProb(), layers.size());
         }

@@ -34,12 +34,8 @@ public final class FusedAttention {
     /** The system property that chooses the attention: {@code auto}, {@code fused} or {@code explicit}. */
     public static final String PROPERTY = "prefine.attention";
 
-    private static final Map<Key, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
-    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
     private static final Map<Device, Boolean> AVAILABLE = new ConcurrentHashMap<>();
     private static final Logger LOG = LoggerFactory.getLogger(FusedAttention.class);
-
-    private record Key(Device device, float dropout) {}
 
     private FusedAttention() {}
 
@@ -95,7 +91,7 @@ public final class FusedAttention {
         if (!(dropout >= 0f && dropout < 1f)) {
             throw new IllegalArgumentException("attention dropout must be in [0, 1), found " + dropout);
         }
-        PtSymbolBlock module = MODULES.computeIfAbsent(new Key(q.getDevice(), dropout), FusedAttention::load);
+        PtSymbolBlock module = module(q.getDevice(), dropout);
         // isTrain = true only means "no inference guard": autograd follows this thread's grad mode
         return IValueUtils.forward(module, new NDList(q, k, v, maskBias), true).singletonOrThrow();
     }
@@ -105,8 +101,7 @@ public final class FusedAttention {
         return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
-    private static PtSymbolBlock load(Key key) {
-        NDManager manager = MANAGERS.computeIfAbsent(key.device(), NDManager::newBaseManager);
+    private static PtSymbolBlock module(Device device, float dropout) {
         String name = "FusedAttention";
         // the probability is part of the source: DJL passes a method tensors only, and a tensor read
         // as a number would wait for the device
@@ -123,7 +118,7 @@ public final class FusedAttention {
                     if mask_bias.dtype != q.dtype:
                       mask_bias = mask_bias.to(q.dtype)
                     return torch.scaled_dot_product_attention(q, k, v, mask_bias, %2$s)
-                """.formatted(name, Float.toString(key.dropout()));
-        return TorchScriptModule.load(manager, name, source);
+                """.formatted(name, Float.toString(dropout));
+        return TorchScriptModule.shared(device, name, source);
     }
 }

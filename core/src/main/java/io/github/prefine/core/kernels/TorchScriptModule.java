@@ -1,5 +1,6 @@
 package io.github.prefine.core.kernels;
 
+import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDManager;
@@ -11,6 +12,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -47,6 +50,27 @@ final class TorchScriptModule {
             throw new UncheckedIOException("TorchScript module " + className + ": reading the in-memory archive", e);
         }
     }
+
+    /**
+     * Returns the module compiled from {@code source} on a device, compiling it on first use and
+     * keeping it for the life of the process (modules hold no tensors). Thread-safe.
+     *
+     * @param device the device
+     * @param className the class that {@code source} defines
+     * @param source TorchScript source, as for {@link #load}
+     * @return the shared module
+     */
+    static PtSymbolBlock shared(Device device, String className, String source) {
+        return SHARED.computeIfAbsent(new Key(device, source), k -> {
+            NDManager manager = MANAGERS.computeIfAbsent(device, NDManager::newBaseManager);
+            return load(manager, className, source);
+        });
+    }
+
+    private record Key(Device device, String source) {}
+
+    private static final Map<Key, PtSymbolBlock> SHARED = new ConcurrentHashMap<>();
+    private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
 
     /** The archive: source, empty constants, and the module object. */
     static byte[] archive(String className, String source) {

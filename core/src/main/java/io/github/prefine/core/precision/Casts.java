@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
+import io.github.prefine.core.kernels.BFloat16Cast;
 
 /**
  * Dtype casts that autograd can differentiate through.
@@ -13,7 +14,8 @@ import ai.djl.ndarray.types.DataType;
  * a gradient. {@link #toType} instead allocates an uninitialised array of the target dtype and
  * copies into it with an indexed assignment, which PyTorch records (as {@code CopySlices}); the
  * backward pass casts the incoming gradient back to the source dtype. The cost is one
- * element-wise copy, the same as a plain cast.
+ * element-wise copy, the same as a plain cast. Casts to bfloat16, which DJL cannot make, go
+ * through {@link BFloat16Cast}.
  */
 public final class Casts {
 
@@ -43,11 +45,29 @@ public final class Casts {
      * @return {@code x}, or a new array of the same shape with dtype {@code dataType}
      */
     public static NDArray toType(NDArray x, DataType dataType, NDManager manager) {
-        if (x.getDataType() == dataType) {
+        if (dataType(x) == dataType) {
             return x;
+        }
+        if (dataType == DataType.BFLOAT16) {
+            NDArray out = BFloat16Cast.apply(x);
+            out.attach(manager);
+            return out;
         }
         NDArray out = manager.create(x.getShape(), dataType);
         out.set(ALL, x);
         return out;
+    }
+
+    /**
+     * Returns the dtype of an array, {@link DataType#BFLOAT16} where DJL reports {@code UNKNOWN}:
+     * DJL 0.36 has no bfloat16 in its engine's type map, and the only arrays of a type it cannot
+     * name that prefine makes are bfloat16 ones ({@link BFloat16Cast}).
+     *
+     * @param x any array
+     * @return its dtype
+     */
+    public static DataType dataType(NDArray x) {
+        DataType t = x.getDataType();
+        return t == DataType.UNKNOWN ? DataType.BFLOAT16 : t;
     }
 }

@@ -49,7 +49,7 @@ public final class HalfPrecisionStore extends ParameterStore {
      *
      * @param stepManager the manager owning the copies; on the parameters' device
      * @param halfParameters the parameters to compute in {@code computeType} (compared by identity)
-     * @param computeType FLOAT16 (or FLOAT32, which turns the store into a plain one, for tests)
+     * @param computeType FLOAT16 or BFLOAT16 (or FLOAT32, which turns the store into a plain one, for tests)
      */
     public HalfPrecisionStore(NDManager stepManager, Set<Parameter> halfParameters, DataType computeType) {
         super(Objects.requireNonNull(stepManager, "stepManager"), false);

@@ -244,7 +244,7 @@ public final class FlatParameters implements AutoCloseable {
      *
      * @param stepManager the manager owning the slices
      * @param leaf a float32 array of {@link #size()} elements
-     * @param computeType FLOAT32, or FLOAT16 for mixed precision
+     * @param computeType FLOAT32, or FLOAT16 or BFLOAT16 for mixed precision
      * @return the store
      */
     ParameterStore store(NDManager stepManager, NDArray leaf, DataType computeType) {
@@ -296,7 +296,7 @@ public final class FlatParameters implements AutoCloseable {
          * Returns a store for one forward of this step (call inside the gradient collector; once
          * per micro-batch, since each backward frees the graph of its slices).
          *
-         * @param computeType FLOAT32, or FLOAT16 to read the 16-bit parameters through one cast
+         * @param computeType FLOAT32, or FLOAT16 or BFLOAT16 to read the 16-bit parameters through one cast
          * @return the store
          */
         public ParameterStore store(DataType computeType) {

@@ -640,8 +640,8 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED}
-         * needs an {@link io.github.prefine.core.encoder.Encoder} with 16-bit parameters in the
+         * Sets the precision; default {@link Precision#FLOAT32}. {@link Precision#FP16_MIXED} and
+         * {@link Precision#BF16_MIXED} need an {@link io.github.prefine.core.encoder.Encoder} with 16-bit parameters in the
          * model (a {@link io.github.prefine.core.encoder.TransformerEncoder} has them).
          *
          * @param precision the precision

@@ -28,7 +28,8 @@ import java.util.Objects;
  * operations. Under {@link Precision#FP16_MIXED} the forward reads the encoder's projections
  * through one float16 cast of the buffer's prefix, the loss is multiplied by the {@link
  * LossScaler}'s scale, and the update unscales, checks and, on overflow, skips itself on the
- * device. The only host-to-device copies of a step are the batch's, made at its start, so the
+ * device. {@link Precision#BF16_MIXED} reads them through one bfloat16 cast, without loss
+ * scaling. The only host-to-device copies of a step are the batch's, made at its start, so the
  * host never waits for the device in the middle of a step.
  *
  * <p>Not thread-safe. {@link #close()} frees the optimiser, the scaler and the replicas, and gives
@@ -66,7 +67,7 @@ public final class TrainingStep implements AutoCloseable {
         for (int t = 0; t < model.numTasks(); t++) {
             groups.add(model.headParameters(t));
         }
-        this.flat = FlatParameters.of(mm, groups, precision == Precision.FP16_MIXED
+        this.flat = FlatParameters.of(mm, groups, precision.isMixed()
                 ? model.halfPrecisionParameters() : java.util.Set.of(), b.optimizer.decayFilter());
         this.optimizer = b.optimizer.setParameters(flat).build();
         this.scaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
@@ -131,7 +132,7 @@ public final class TrainingStep implements AutoCloseable {
         }
         FlatParameters.Step main = flat.newStep(stepManager);
         Replicas.Step others = replicas == null ? null : replicas.newStep(stepManager);
-        DataType compute = scaler == null ? DataType.FLOAT32 : DataType.FLOAT16;
+        DataType compute = precision.computeType();
         int parts = accumulation * devices.size();
         NDArray total = null;
         try (GradientCollector gc = model.getManager().getEngine().newGradientCollector()) {
@@ -307,11 +308,11 @@ public final class TrainingStep implements AutoCloseable {
             throw new IllegalArgumentException(who + ": the first device must be the model's "
                     + model.getManager().getDevice() + ", found " + devices.get(0));
         }
-        if (devices.size() > 1 && precision == Precision.FP16_MIXED) {
-            throw new IllegalArgumentException(who + ": FP16_MIXED runs on one device, found " + devices.size());
+        if (devices.size() > 1 && precision.isMixed()) {
+            throw new IllegalArgumentException(who + ": " + precision + " runs on one device, found " + devices.size());
         }
-        if (precision == Precision.FP16_MIXED && model.halfPrecisionParameters().isEmpty()) {
-            throw new IllegalArgumentException(who + ": FP16_MIXED needs an encoder with 16-bit parameters (an "
+        if (precision.isMixed() && model.halfPrecisionParameters().isEmpty()) {
+            throw new IllegalArgumentException(who + ": " + precision + " needs an encoder with 16-bit parameters (an "
                     + "io.github.prefine.core.encoder.Encoder such as TransformerEncoder), found "
                     + model.encoder().getClass().getName());
         }

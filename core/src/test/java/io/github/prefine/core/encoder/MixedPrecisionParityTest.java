@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The encoder under mixed precision (float16 copies of the matrix weights from a
@@ -30,7 +29,10 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class MixedPrecisionParityTest {
 
-    /** float16 has an 11-bit significand (~5e-4 relative per rounding); two layers stay well inside 1e-2. */
+    /**
+     * float16 has an 11-bit significand (~5e-4 relative per rounding), bfloat16 an 8-bit one
+     * (~4e-3); two layers stay well inside 1e-2 with either.
+     */
     private static final double RELATIVE = 1e-2;
 
     private static float[] forward(TransformerEncoder enc, NDManager m, HfReference ref, ParameterStore ps, boolean training) {
@@ -60,17 +62,19 @@ class MixedPrecisionParityTest {
         return diff / scale;
     }
 
-    @ParameterizedTest(name = "{0}, {1} attention")
-    @CsvSource({"bert, explicit", "bert, fused", "xlm-roberta, explicit", "xlm-roberta, fused"})
-    void mixedForwardAgreesWithFloat32AndHf(String family, String attention) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} attention, {2}")
+    @CsvSource({"bert, explicit, FLOAT16", "bert, fused, FLOAT16", "xlm-roberta, explicit, FLOAT16",
+        "xlm-roberta, fused, FLOAT16", "bert, explicit, BFLOAT16", "bert, fused, BFLOAT16",
+        "xlm-roberta, explicit, BFLOAT16", "xlm-roberta, fused, BFLOAT16"})
+    void mixedForwardAgreesWithFloat32AndHf(String family, String attention, DataType computeType) throws Exception {
         // fused: the GPU's attention, whose mask bias the encoder casts to float16 once
         FusedAttentionTest.withAttention(attention, () -> {
-            mixedForwardAgreesWithFloat32AndHf(family);
+            mixedForwardAgreesWithFloat32AndHf(family, computeType);
             return null;
         });
     }
 
-    private static void mixedForwardAgreesWithFloat32AndHf(String family) throws Exception {
+    private static void mixedForwardAgreesWithFloat32AndHf(String family, DataType computeType) throws Exception {
         Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
         HfReference ref = new HfReference(root.resolve("reference.json"));
         try (NDManager m = NDManager.newBaseManager();
@@ -84,7 +88,7 @@ class MixedPrecisionParityTest {
                 fp32 = forward(enc, step, ref, new ParameterStore(step, false), false);
             }
             try (NDManager step = m.newSubManager()) {
-                mixed = forward(enc, step, ref, new HalfPrecisionStore(step, enc.matrixParameters()), false);
+                mixed = forward(enc, step, ref, new HalfPrecisionStore(step, enc.matrixParameters(), computeType), false);
             }
             float[] hf = new float[fp32.length];
             int t = ref.batchIds[0].length;
@@ -97,6 +101,8 @@ class MixedPrecisionParityTest {
             double vsHf = relativeError(mixed, hf, ref.batchMask, hidden);
             assertTrue(vsFp32 < RELATIVE, family + ": mixed vs float32 relative error " + vsFp32);
             assertTrue(vsHf < RELATIVE, family + ": mixed vs HF relative error " + vsHf);
+            System.out.printf("%s %s: mixed vs float32 relative error %.2e, vs HF %.2e%n", family, computeType, vsFp32,
+                    vsHf);
             // the float16 path really ran: rounding leaves a visible trace
             assertTrue(vsFp32 > 1e-6, family + ": mixed output identical to float32, float16 path not taken");
             // and the masters are untouched float32
@@ -115,10 +121,12 @@ class MixedPrecisionParityTest {
         return out;
     }
 
-    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager m, HfReference ref, boolean mixed) {
+    private static Map<String, float[]> gradients(TransformerEncoder enc, NDManager m, HfReference ref,
+            DataType computeType) {
         Map<String, float[]> out = new LinkedHashMap<>();
         try (NDManager step = m.newSubManager()) {
-            ParameterStore ps = mixed ? new HalfPrecisionStore(step, enc.matrixParameters()) : new ParameterStore(step, false);
+            ParameterStore ps = computeType != DataType.FLOAT32
+                    ? new HalfPrecisionStore(step, enc.matrixParameters(), computeType) : new ParameterStore(step, false);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray mask = step.create(ref.batchMask);
                 NDArray out0 = enc.forward(ps, new NDList(step.create(ref.batchIds), mask), true).get(0);
@@ -138,9 +146,9 @@ class MixedPrecisionParityTest {
         return out;
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"bert", "xlm-roberta"})
-    void everyMasterWeightGetsTheFloat32Gradient(String family) throws Exception {
+    @ParameterizedTest(name = "{0}, {1}")
+    @CsvSource({"bert, FLOAT16", "xlm-roberta, FLOAT16", "bert, BFLOAT16", "xlm-roberta, BFLOAT16"})
+    void everyMasterWeightGetsTheFloat32Gradient(String family, DataType computeType) throws Exception {
         Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
         HfReference ref = new HfReference(root.resolve("reference.json"));
         try (NDManager m = NDManager.newBaseManager();
@@ -149,8 +157,8 @@ class MixedPrecisionParityTest {
             for (Pair<String, Parameter> p : enc.getParameters()) {
                 p.getValue().getArray().setRequiresGradient(true);
             }
-            Map<String, float[]> fp32 = gradients(enc, m, ref, false);
-            Map<String, float[]> mixed = gradients(enc, m, ref, true);
+            Map<String, float[]> fp32 = gradients(enc, m, ref, DataType.FLOAT32);
+            Map<String, float[]> mixed = gradients(enc, m, ref, computeType);
             Set<Parameter> half = enc.matrixParameters();
             for (Pair<String, Parameter> p : enc.getParameters()) {
                 float[] a = mixed.get(p.getKey());
@@ -164,7 +172,8 @@ class MixedPrecisionParityTest {
                 if (p.getKey().contains("token_type") || scale == 0) {
                     continue; // rows never looked up have zero gradient in both
                 }
-                assertTrue(diff / scale < RELATIVE, family + " " + p.getKey() + (half.contains(p.getValue()) ? " (fp16)" : "")
+                assertTrue(diff / scale < RELATIVE, family + " " + p.getKey()
+                        + (half.contains(p.getValue()) ? " (" + computeType + ")" : "")
                         + ": gradient relative error " + diff / scale);
             }
             // a sample of the fp16 matrices: their masters got a non-zero gradient

@@ -23,6 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -84,6 +86,9 @@ class MixedPrecisionTrainingTest {
                 // at most a few early steps overflow at 2^16 (as with torch); never a run of them
                 float scale = trainer.lossScaler().orElseThrow().readScale();
                 assertTrue(scale >= 65536f / 8 && scale <= 65536f, "loss scale after 50 steps: " + scale);
+            } else {
+                // bfloat16 has float32's range: no loss scaling
+                assertTrue(trainer.lossScaler().isEmpty(), precision + " made a loss scaler");
             }
         }
         double first = reports.get(0).meanLoss();
@@ -92,11 +97,13 @@ class MixedPrecisionTrainingTest {
         return last;
     }
 
-    @Test
-    void fiftyMixedStepsReachTheFloat32LossWithinFivePercent() throws Exception {
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP16_MIXED", "BF16_MIXED"})
+    void fiftyMixedStepsReachTheFloat32LossWithinFivePercent(Precision precision) throws Exception {
         double fp32 = lastLoss(Precision.FLOAT32);
-        double mixed = lastLoss(Precision.FP16_MIXED);
-        assertTrue(Math.abs(mixed - fp32) <= 0.05 * fp32, "float32 " + fp32 + " vs mixed " + mixed);
+        double mixed = lastLoss(precision);
+        assertTrue(Math.abs(mixed - fp32) <= 0.05 * fp32, "float32 " + fp32 + " vs " + precision + " " + mixed);
+        System.out.printf("50 steps: float32 loss %.4f, %s %.4f%n", fp32, precision.optionName(), mixed);
     }
 
     private static Trainer scaledTrainer(MultiHeadModel model, SyntheticTasks tasks, Path ckpt) throws Exception {

@@ -85,8 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--length", description = "Tokens per sequence. Default: ${DEFAULT-VALUE}")
     int length = 128;
 
-    @Option(names = "--precision", description = "fp32, fp16-mixed, bf16-mixed (refused: DJL's engine has no "
-            + "bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--precision", description = "fp32, fp16-mixed, bf16-mixed or auto (bf16-mixed on a GPU "
+            + "of compute capability 8.0 or later, else fp16-mixed; fp32 on a CPU). Default: ${DEFAULT-VALUE}")
     String precision = "fp32";
 
     @Option(names = "--device", description = "cpu, gpu, gpu:K or auto. Default: ${DEFAULT-VALUE}")
@@ -131,13 +131,13 @@ public final class BenchCommand implements Callable<Integer> {
         atLeast("--batch", batch, 1);
         atLeast("--length", length, 2);
         atLeast("--layers", layers, 0);
-        Precision.parse(precision, Device.cpu()); // names and bf16 refused before any work; auto is resolved below
+        Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved below
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
         }
         Device dev = DeviceOption.parse(device);
         precisionChoice = Precision.parse(precision, dev);
-        mixed = precisionChoice == Precision.FP16_MIXED;
+        mixed = precisionChoice.isMixed();
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
         EncoderConfig cfg = config();
@@ -260,7 +260,8 @@ public final class BenchCommand implements Callable<Integer> {
         return sm -> {
             long[] ph = phases[Math.min(stepNo[0]++, phases.length - 1)];
             long t0 = System.nanoTime();
-            ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+            ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters(), precisionChoice.computeType())
+                    : new ParameterStore(sm, false);
             NDArray loss;
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
@@ -281,7 +282,8 @@ public final class BenchCommand implements Callable<Integer> {
             long[] ids = ids(cfg);
             long[] mask = ones();
             return time(root, sm -> {
-                ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters()) : new ParameterStore(sm, false);
+                ParameterStore ps = mixed ? new HalfPrecisionStore(sm, enc.matrixParameters(), precisionChoice.computeType())
+                    : new ParameterStore(sm, false);
                 NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
                         sm.create(mask, new Shape(batch, length))), false).get(0);
                 return h.get(0, 0, 0);

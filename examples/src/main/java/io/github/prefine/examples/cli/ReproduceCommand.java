@@ -129,8 +129,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             description = "cap each task's validation and test examples, 0 = all (default: ${DEFAULT-VALUE})")
     int maxEvalExamples;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed (refused: "
-            + "DJL's engine has no bfloat16) or auto (fp16-mixed on a GPU, fp32 on a CPU) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed or auto "
+            + "(bf16-mixed on a GPU of compute capability 8.0 or later, else fp16-mixed; fp32 on a CPU) (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--device", defaultValue = "auto",
@@ -190,7 +190,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         checkOptions(t);
         reportSplit();
         LearningRateSelection.parse(lrSelection);
-        Precision.parse(precision, Device.cpu()); // a bad name or bf16 is refused before any work
+        Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
         TaskDataSource source = source();
         int planned = checkData(source, g, t);
         if (strict) {

@@ -118,7 +118,9 @@ record SparkArgs(String command, List<String> options, String out, String data, 
 
     /**
      * Resolves {@code --precision auto} once, on the driver, so that every process trains and
-     * records the same precision whatever device it has.
+     * records the same precision whatever device it has. With GPUs that is fp16-mixed, which every
+     * CUDA GPU runs: the driver cannot see which generation the executors' GPUs are, and
+     * bf16-mixed needs compute capability 8.0; ask for {@code bf16-mixed} explicitly.
      *
      * @param gpus whether the executors get GPUs
      * @return the line with an explicit precision
