@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -93,9 +94,17 @@ class EncoderParityTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"bert", "xlm-roberta"})
-    void paddedBatchMatchesHfAndPerCaseRuns(String family) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} attention")
+    @CsvSource({"bert, explicit", "xlm-roberta, explicit", "bert, fused", "xlm-roberta, fused"})
+    void paddedBatchMatchesHfAndPerCaseRuns(String family, String attention) throws Exception {
+        // fused: PyTorch's scaled dot-product attention, the GPU's path, forced on this CPU
+        FusedAttentionTest.withAttention(attention, () -> {
+            paddedBatchMatchesHfAndPerCaseRuns(family);
+            return null;
+        });
+    }
+
+    private static void paddedBatchMatchesHfAndPerCaseRuns(String family) throws Exception {
         Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
         HfReference ref = new HfReference(root.resolve("reference.json"));
         try (NDManager m = NDManager.newBaseManager();
@@ -116,7 +125,8 @@ class EncoderParityTest {
                 float[][] alone = run(ck.encoder(), m, new long[][] {ids}, new long[][] {mask}, null)[0];
                 assertTrue(maxAbsDiff(alone, batch[b], n) < 1e-5, "row " + b + " differs from its unpadded run");
             }
-            System.out.println(family + ": padded batch max abs error = " + worst);
+            System.out.println(family + ", " + System.getProperty("prefine.attention") + " attention: padded batch max abs error = "
+                    + worst);
         }
     }
 
