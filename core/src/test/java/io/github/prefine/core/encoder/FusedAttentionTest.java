@@ -108,21 +108,23 @@ class FusedAttentionTest {
         return new NDList(m.randomNormal(shape), m.randomNormal(shape), m.randomNormal(shape));
     }
 
+    /** The fused attention of queries, keys and values given as one list. */
+    private static NDArray attend(NDList qkv, NDArray bias, float dropout) {
+        return FusedAttention.apply(qkv.get(0), qkv.get(1), qkv.get(2), bias, dropout);
+    }
+
     @Test
     void dropoutInsideTheFusedAttentionIsInvertedAndUnbiased() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList qkv = randomQkv(m, 7, new Shape(1, 2, 6, 4));
-            NDArray q = qkv.get(0);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
             NDArray bias = m.zeros(new Shape(1, 1, 1, 6));
-            float[] exact = FusedAttention.apply(q, k, v, bias, 0f).toFloatArray();
+            float[] exact = attend(qkv, bias, 0f).toFloatArray();
             int draws = 2000;
             NDArray sum = m.zeros(new Shape(1, 2, 6, 4));
             boolean differs = false;
             for (int i = 0; i < draws; i++) {
                 try (NDManager s = m.newSubManager()) {
-                    NDArray once = FusedAttention.apply(q, k, v, bias, 0.5f);
+                    NDArray once = attend(qkv, bias, 0.5f);
                     once.attach(s);
                     differs |= !java.util.Arrays.equals(exact, once.toFloatArray());
                     sum.addi(once);
@@ -142,15 +144,13 @@ class FusedAttentionTest {
     void float16QueriesTakeTheFloat32MaskAndAgreeWithFloat32() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDList qkv = randomQkv(m, 11, new Shape(2, 2, 5, 4));
-            NDArray q = qkv.get(0);
-            NDArray k = qkv.get(1);
-            NDArray v = qkv.get(2);
             // the second row's last two keys are padding
             NDArray bias = m.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, -Float.MAX_VALUE, -Float.MAX_VALUE},
                     new Shape(2, 1, 1, 5));
-            NDArray full = FusedAttention.apply(q, k, v, bias, 0f);
-            NDArray half = FusedAttention.apply(q.toType(DataType.FLOAT16, false), k.toType(DataType.FLOAT16, false),
-                    v.toType(DataType.FLOAT16, false), bias, 0f);
+            NDArray full = attend(qkv, bias, 0f);
+            NDList halves = new NDList();
+            qkv.forEach(a -> halves.add(a.toType(DataType.FLOAT16, false)));
+            NDArray half = attend(halves, bias, 0f);
             assertEquals(DataType.FLOAT16, half.getDataType());
             float[] a = full.toFloatArray();
             float[] b = half.toType(DataType.FLOAT32, false).toFloatArray();
