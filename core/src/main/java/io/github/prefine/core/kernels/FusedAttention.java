@@ -34,6 +34,9 @@ public final class FusedAttention {
     /** The system property that chooses the attention: {@code auto}, {@code fused} or {@code explicit}. */
     public static final String PROPERTY = "prefine.attention";
 
+    private static final String NAME = "FusedAttention";
+    /** Sources by dropout probability, made once: a call looks its module up by source. */
+    private static final Map<Float, String> SOURCES = new ConcurrentHashMap<>();
     private static final Map<Device, Boolean> AVAILABLE = new ConcurrentHashMap<>();
     private static final Logger LOG = LoggerFactory.getLogger(FusedAttention.class);
 
@@ -102,10 +105,15 @@ public final class FusedAttention {
     }
 
     private static PtSymbolBlock module(Device device, float dropout) {
-        String name = "FusedAttention";
-        // the probability is part of the source: DJL passes a method tensors only, and a tensor read
-        // as a number would wait for the device
-        String source = """
+        return TorchScriptModule.shared(device, NAME, SOURCES.computeIfAbsent(dropout, FusedAttention::source));
+    }
+
+    /**
+     * The module's source for one dropout probability, which is part of it: DJL passes a method
+     * tensors only, and a tensor read as a number would wait for the device.
+     */
+    private static String source(float dropout) {
+        return """
                 class %1$s(Module):
                   __parameters__ = []
                   __buffers__ = []
@@ -118,7 +126,6 @@ public final class FusedAttention {
                     if mask_bias.dtype != q.dtype:
                       mask_bias = mask_bias.to(q.dtype)
                     return torch.scaled_dot_product_attention(q, k, v, mask_bias, %2$s)
-                """.formatted(name, Float.toString(dropout));
-        return TorchScriptModule.shared(device, name, source);
+                """.formatted(NAME, Float.toString(dropout));
     }
 }
