@@ -362,9 +362,10 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         boolean fused = FusedAttention.enabledOn(x.getDevice());
         if (fused && !layers.isEmpty()) {
             // the fused attention takes the mask in the projections' dtype: one cast here, not one per layer
-            DataType compute = ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), training).getDataType();
-            if (compute == DataType.FLOAT16) {
-                maskBias = maskBias.toType(compute, false);
+            DataType compute = Casts.dataType(ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), training));
+            if (compute != DataType.FLOAT32) {
+                // no gradient flows into the mask: a plain cast, except to bfloat16, which DJL cannot make
+                maskBias = compute == DataType.BFLOAT16 ? Casts.toType(maskBias, compute) : maskBias.toType(compute, false);
             }
         }
         if (training && config.attentionProbsDropoutProb() > 0 && !layers.isEmpty() && !fused) {
