@@ -3,12 +3,15 @@ package io.github.prefine.core.kernels;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * PyTorch's fused AdamW kernel, {@code torch._fused_adamw_} (the one behind {@code
@@ -21,6 +24,7 @@ import java.util.List;
  * <p>A module is loaded per manager, on its device, and freed with it. Not thread-safe.
  */
 public final class FusedAdamW {
+    private static final Logger LOG = LoggerFactory.getLogger(FusedAdamW.class);
     private static final String CLASS_NAME = "FusedAdamW";
 
     // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
@@ -82,6 +86,36 @@ public final class FusedAdamW {
      */
     public static FusedAdamW load(NDManager manager) {
         return new FusedAdamW(TorchScriptModule.load(manager, CLASS_NAME, SOURCE));
+    }
+
+    /**
+     * Loads the kernel and runs it once on one element, as {@link FusedAttention} probes itself;
+     * where either fails, says why in a warning and returns null.
+     *
+     * @param manager a PyTorch manager; the module is freed with it
+     * @return the kernel, or null where this PyTorch cannot run it
+     */
+    public static FusedAdamW loadIfUsable(NDManager manager) {
+        try (NDManager probe = manager.newSubManager()) {
+            FusedAdamW k = load(manager);
+            NDArray w = probe.ones(new Shape(1));
+            NDArray count = probe.zeros(new Shape());
+            AdamLists one = AdamLists.empty();
+            one.add(w, probe.ones(new Shape(1)), probe.zeros(new Shape(1)), probe.zeros(new Shape(1)), count);
+            k.step(AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8, probe.ones(new Shape()),
+                    probe.zeros(new Shape()));
+            // a first Adam step moves a weight by lr, against its gradient's sign
+            float moved = w.getFloat(0);
+            if (Math.abs(moved - 0.5f) > 1e-5f) {
+                throw new IllegalStateException("the probe step gave " + moved + ", expected 0.5");
+            }
+            return k;
+        } catch (RuntimeException e) {
+            LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable here ({}); updating with "
+                    + "elementwise operations instead (about a dozen passes over the parameters a step)",
+                    TorchScriptModule.firstLine(e));
+            return null;
+        }
     }
 
     /**

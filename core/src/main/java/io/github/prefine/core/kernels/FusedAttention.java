@@ -73,7 +73,7 @@ public final class FusedAttention {
             return true;
         } catch (RuntimeException e) {
             LOG.warn("attention: PyTorch's scaled_dot_product_attention is not usable on {} ({}); computing "
-                    + "the attention one operation at a time instead", device, firstLine(e));
+                    + "the attention one operation at a time instead", device, TorchScriptModule.firstLine(e));
             return false;
         }
     }
@@ -97,11 +97,6 @@ public final class FusedAttention {
         PtSymbolBlock module = module(q.getDevice(), dropout);
         // isTrain = true only means "no inference guard": autograd follows this thread's grad mode
         return IValueUtils.forward(module, new NDList(q, k, v, maskBias), true).singletonOrThrow();
-    }
-
-    /** PyTorch's messages run to dozens of lines; the first says what failed. */
-    static String firstLine(RuntimeException e) {
-        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     }
 
     private static PtSymbolBlock module(Device device, float dropout) {

@@ -72,6 +72,11 @@ final class TorchScriptModule {
     private static final Map<Key, PtSymbolBlock> SHARED = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
 
+    /** PyTorch's messages run to dozens of lines; the first says what failed. */
+    static String firstLine(RuntimeException e) {
+        return String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    }
+
     /** The archive: source, empty constants, and the module object. */
     static byte[] archive(String className, String source) {
         String dir = className.toLowerCase(Locale.ROOT) + "/";

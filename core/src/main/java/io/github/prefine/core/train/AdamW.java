@@ -16,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * AdamW (Loshchilov and Hutter, <a href="https://arxiv.org/abs/1711.05101">arXiv:1711.05101</a>)
@@ -61,8 +59,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe. {@link #close()} frees the moments and is idempotent.
  */
 public final class AdamW implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AdamW.class);
-
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
 
@@ -205,31 +201,13 @@ public final class AdamW implements AutoCloseable {
             }
         }
         rangeStarts = ranges.stream().skip(1).mapToLong(Range::from).toArray();
-        this.kernel = b.fused ? fusedKernel(manager) : null;
+        this.kernel = b.fused ? FusedAdamW.loadIfUsable(manager) : null;
     }
 
-    /** Loads the fused kernel and runs it once on one element, or says why not and returns null. */
-    private static FusedAdamW fusedKernel(NDManager manager) {
-        try (NDManager probe = manager.newSubManager()) {
-            FusedAdamW k = FusedAdamW.load(manager);
-            NDArray w = probe.ones(new Shape(1));
-            NDArray count = probe.zeros(new Shape());
-            FusedAdamW.AdamLists one = FusedAdamW.AdamLists.empty();
-            one.add(w, probe.ones(new Shape(1)), probe.zeros(new Shape(1)), probe.zeros(new Shape(1)), count);
-            k.step(FusedAdamW.AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8,
-                    probe.ones(new Shape()), probe.zeros(new Shape()));
-            // a first Adam step moves a weight by lr, against its gradient's sign
-            float moved = w.getFloat(0);
-            if (Math.abs(moved - 0.5f) > 1e-5f) {
-                throw new IllegalStateException("the probe step gave " + moved + ", expected 0.5");
-            }
-            return k;
-        } catch (RuntimeException e) {
-            LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable here ({}); updating with "
-                    + "elementwise operations instead (about a dozen passes over the parameters a step)",
-                    String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
-            return null;
-        }
+    /** True (a boolean scalar in {@code sm}) where the gradient norm is inf or NaN. */
+    private NDArray nonFinite(NDManager sm, NDArray norm) {
+        // NaN < inf and inf < inf are false
+        return own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
     }
 
     /** A range of the buffer [from, to) within one group, decayed or not. */
@@ -306,8 +284,7 @@ public final class AdamW implements AutoCloseable {
             if (maxGradNorm > 0 || inverseScale != null) {
                 NDArray norm = own(sm, gradient.norm());
                 if (inverseScale != null) {
-                    // NaN < inf and inf < inf are false
-                    found = own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+                    found = nonFinite(sm, norm);
                     a = own(sm, NDArrays.where(found, constant(0f), a));
                     // an overflowed step must not put inf * 0 = NaN into the moments
                     g = own(sm, NDArrays.where(found, constant(0f), g));
@@ -378,8 +355,7 @@ public final class AdamW implements AutoCloseable {
                 NDArray norm = own(sm, gradient.norm());
                 NDArray factor = null;
                 if (inverseScale != null) {
-                    // NaN < inf and inf < inf are false
-                    found = own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+                    found = nonFinite(sm, norm);
                     foundFlag = own(sm, found.toType(DataType.FLOAT32, false));
                     norm = own(sm, norm.mul(inverseScale));
                     factor = inverseScale;
