@@ -4,29 +4,38 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.task.Split;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
-/** Forward passes without dropout over whole splits, one task at a time: losses and logits. */
+/**
+ * Forward passes without dropout over whole splits, one task at a time: losses and logits. Each
+ * pass reads the parameters through one store from {@code stores}, so that it runs in the
+ * training's precision with one 16-bit cast per pass, not one per batch.
+ */
 final class Evaluation {
     private final MultiHeadModel model;
     private final BatchSource data;
     private final int batchSize;
+    private final Function<NDManager, ParameterStore> stores;
 
-    Evaluation(MultiHeadModel model, BatchSource data, int batchSize) {
+    Evaluation(MultiHeadModel model, BatchSource data, int batchSize, Function<NDManager, ParameterStore> stores) {
         this.model = model;
         this.data = data;
         this.batchSize = batchSize;
+        this.stores = stores;
     }
 
     /** Each task's mean validation loss, NaN for a task without validation examples. */
     double[] validationLosses(NDManager parent) {
         double[] out = new double[model.numTasks()];
         try (NDManager sm = parent.newSubManager()) {
+            ParameterStore ps = stores.apply(sm);
             NDArray[] sums = new NDArray[out.length];
             for (int t = 0; t < out.length; t++) {
                 int n = data.size(t, Split.VALIDATION);
@@ -34,7 +43,7 @@ final class Evaluation {
                     int to = Math.min(n, from + batchSize);
                     try (NDManager bm = sm.newSubManager()) {
                         MultiTaskBatch batch = data.assemble(Split.VALIDATION, filled(t, to - from), range(from, to));
-                        NDArray s = model.forward(bm, batch, false).taskLossSums().get(0);
+                        NDArray s = model.forward(bm, batch, false, ps).taskLossSums().get(0);
                         s.attach(sm);
                         sums[t] = sums[t] == null ? s : sums[t].add(s);
                     }
@@ -54,11 +63,12 @@ final class Evaluation {
         List<float[]> logits = new ArrayList<>(n);
         int width = -1;
         try (NDManager sm = parent.newSubManager()) {
+            ParameterStore ps = stores.apply(sm);
             for (int from = 0; from < n; from += batchSize) {
                 int to = Math.min(n, from + batchSize);
                 try (NDManager bm = sm.newSubManager()) {
                     MultiTaskBatch batch = data.assemble(split, filled(task, to - from), range(from, to));
-                    NDArray lg = model.forward(bm, batch, false).logits().get(0);
+                    NDArray lg = model.forward(bm, batch, false, ps).logits().get(0);
                     Shape shape = lg.getShape();
                     width = (int) shape.getLastDimension();
                     float[] all = lg.toType(DataType.FLOAT32, false).toFloatArray();

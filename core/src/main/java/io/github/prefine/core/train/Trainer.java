@@ -126,7 +126,7 @@ public final class Trainer implements AutoCloseable {
         this.stepRoot = mm.newSubManager();
         this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
                 precision == Precision.FP16_MIXED);
-        this.evaluation = new Evaluation(model, data, b.evalBatchSize);
+        this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore);
         this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
         Map<String, String> manifest = new LinkedHashMap<>();
@@ -334,7 +334,9 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Computes each task's mean validation loss with the current weights (no dropout).
+     * Computes each task's mean validation loss with the current weights (no dropout), in the
+     * trainer's precision: under mixed precision the encoder's projections are read through one
+     * 16-bit cast for the whole pass, as Hugging Face evaluates under autocast.
      *
      * @return per task, NaN for a task without validation examples
      */
@@ -344,7 +346,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
-     * Returns a task's logits on a split, with the current weights (no dropout).
+     * Returns a task's logits on a split, with the current weights (no dropout), in the trainer's
+     * precision (see {@link #validationLosses()}).
      *
      * @param task the task index
      * @param split the split

@@ -241,6 +241,23 @@ public final class TrainingStep implements AutoCloseable {
     }
 
     /**
+     * Returns the parameters an evaluation pass reads, in this step's precision: under mixed
+     * precision the encoder's projections come from one 16-bit cast of the buffer's prefix, made
+     * here once for the whole pass (as Hugging Face evaluates under autocast); under float32 the
+     * parameters themselves. Call after the last update the pass must see.
+     *
+     * @param passManager the manager of the pass: owns the cast, which the forwards read
+     * @return the store to give {@link MultiHeadModel#forward(NDManager, MultiTaskBatch, boolean,
+     *     ParameterStore)}
+     */
+    ParameterStore evaluationStore(NDManager passManager) {
+        checkOpen();
+        DataType compute = precision.computeType();
+        return compute == DataType.FLOAT32 ? new ParameterStore(passManager, false)
+                : flat.store(passManager, flat.master(), compute);
+    }
+
+    /**
      * Returns the flat parameters the model's parameters view.
      *
      * @return the buffer

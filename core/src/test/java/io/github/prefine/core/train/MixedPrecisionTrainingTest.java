@@ -106,6 +106,49 @@ class MixedPrecisionTrainingTest {
         System.out.printf("50 steps: float32 loss %.4f, %s %.4f%n", fp32, precision.optionName(), mixed);
     }
 
+    /** A trainer's validation logits of task 0 and its validation losses, before any step. */
+    private static float[][] evaluate(Precision precision, SyntheticTasks tasks, double[] losses) throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optEvalBatchSize(3)
+                        .optPrecision(precision).build()) {
+            double[] v = trainer.validationLosses();
+            System.arraycopy(v, 0, losses, 0, v.length);
+            return trainer.predict(0, io.github.prefine.core.task.Split.VALIDATION).logits().toArray(new float[0][]);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Precision.class, names = {"FP16_MIXED", "BF16_MIXED"})
+    void evaluationRunsInTheTrainingPrecision(Precision precision) throws Exception {
+        // 8 validation examples at evaluation batch 3: three batches read one cast
+        SyntheticTasks tasks = new SyntheticTasks(5, 12, 8, TestHeads.Kind.SEQUENCE, TestHeads.Kind.TOKEN);
+        double[] fp32Losses = new double[2];
+        double[] mixedLosses = new double[2];
+        float[][] fp32 = evaluate(Precision.FLOAT32, tasks, fp32Losses);
+        float[][] mixed = evaluate(precision, tasks, mixedLosses);
+        assertEquals(8, mixed.length);
+        double largest = 0;
+        double worst = 0;
+        for (int i = 0; i < fp32.length; i++) {
+            for (int j = 0; j < fp32[i].length; j++) {
+                largest = Math.max(largest, Math.abs(fp32[i][j]));
+                worst = Math.max(worst, Math.abs(fp32[i][j] - mixed[i][j]));
+            }
+        }
+        // bfloat16 keeps 8 significant bits, float16 11: the 16-bit forward is near float32, not equal to it
+        double bound = precision == Precision.BF16_MIXED ? 3e-2 : 4e-3;
+        assertTrue(worst > 0, precision + ": the evaluation forward gave float32's logits bit for bit");
+        assertTrue(worst <= bound * largest, precision + ": logits off by " + worst + ", largest " + largest);
+        // the token task's fresh head is near uniform (loss ln 3), so only closeness is asked of losses
+        for (int t = 0; t < 2; t++) {
+            assertEquals(fp32Losses[t], mixedLosses[t], bound * fp32Losses[t], precision + ": task " + t + " loss");
+        }
+        System.out.printf("evaluation under %s: logits within %.2e of float32 (largest %.3f)%n",
+                precision.optionName(), worst, largest);
+    }
+
     private static Trainer scaledTrainer(MultiHeadModel model, SyntheticTasks tasks, Path ckpt) throws Exception {
         return Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(1).optLearningRate(1e-3)
                 .optPrecision(Precision.FP16_MIXED).optCheckpointDir(ckpt)
