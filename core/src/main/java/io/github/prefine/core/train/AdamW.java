@@ -1,7 +1,6 @@
 package io.github.prefine.core.train;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
@@ -36,20 +35,17 @@ import java.util.function.Predicate;
  * {@code split} cuts the gradient into the ranges: 12 operations a step in float32 with clipping.
  *
  * <p>Where that kernel cannot run (a PyTorch without it), the optimiser says so once and updates
- * with elementwise operations instead: 44 native calls on a GPU with clipping and weight decay (7
- * more under mixed precision, one more per further decayed range of the encoder). 16 of them make
- * a table of every group's factors on the device (see {@link #step}) and cut the gradient into
- * its regions with one {@code split}; the encoder region then takes 14 (its factors taken from the
- * table as scalars, its decay, 11 for the update), and the heads region 14 with per-element
- * factors gathered from the table. On a CPU the encoder region is updated in blocks of {@link
- * #CPU_BLOCK} elements (11 operations each), so that the temporaries stay small. Either way every
- * constant lives on the device and the learning rate reaches it as a kernel argument or through
- * {@code full}: a step makes no host-to-device copy of its own, so it never waits for the device.
+ * with elementwise operations instead ({@link ElementwiseAdamW}): also a fixed number of
+ * operations, 44 on a GPU with clipping and weight decay, but about 29 passes over the parameters
+ * where the kernel makes 8. On a CPU it updates the encoder in blocks of {@link #CPU_BLOCK}
+ * elements, so that the temporaries stay small. Every constant lives on the device and the
+ * learning rate reaches it as a kernel argument (or through {@code full}): the fused step makes no
+ * host-to-device copy of its own, so it never waits for the device (the elementwise one copies the
+ * step's group flags).
  *
  * <p><b>Absent heads.</b> Groups not marked active in a step keep their values, moments and step
  * counts exactly, as torch leaves a parameter whose gradient is {@code None}: the fused kernel is
- * not given their ranges; in the elementwise update {@code where} gives them update factors zero
- * and blend factors one, whatever the rest of the table holds.
+ * not given their ranges, and the elementwise update gives them factors that change nothing.
  *
  * <p><b>Mixed precision.</b> Given the loss scale's inverse, the step unscales the gradient as it
  * clips it, and skips itself on the device when the gradient is not finite: weights, moments and
@@ -62,15 +58,6 @@ public final class AdamW implements AutoCloseable {
     /** Elements per block of the encoder update on a CPU: 16 Mi float32 = 64 MiB temporaries. */
     static final long CPU_BLOCK = 1L << 24;
 
-    /**
-     * Factors of a group, in the order of the table's first axis: gradient scale {@code (1-b1) c},
-     * the blends {@code b1} and {@code b2}, {@code eps sqrt(1-b2^t)}, {@code lr sqrt(1-b2^t) /
-     * (1-b1^t)} and the decay {@code 1 - lr wd}.
-     */
-    private static final int FACTORS = 6;
-    /** Where {@code split} cuts the factors: [scale | blends (2) | eps | step | decay]. */
-    private static final long[] CUTS = {1, 3, 4, 5};
-
     private final FlatParameters flat;
     private final NDManager manager;
     private final float beta1;
@@ -80,40 +67,18 @@ public final class AdamW implements AutoCloseable {
     private final double maxGradNorm;
     private final Predicate<String> decays;
     private final long block;
-    /** Decayed ranges of the encoder group, [from, to) pairs. */
-    private final List<long[]> encoderDecay = new ArrayList<>();
-    private final long encoderEnd;
-    /** Heads region: per element, 0 where weight decay applies (1 elsewhere), and its group. */
-    private NDArray headVariant;
-    private NDArray headGroup;
-    /** Where the encoder's factors lie in the flattened table, to take them as a vector. */
-    private final NDArray encoderFactors;
-    /** Constants of the factor table, made once (see {@link #step}). */
-    private final NDArray betas;
-    private final NDArray exponents;
-    private final NDArray clipBounds;
-    private final NDArray lrCoefficients;
-    private final NDArray limits;
-    private final NDArray inactive;
-    private final NDArray zeros;
-    private final NDArray ones;
-    private final NDArray unscaledRows;
     /** Both moments in one buffer, [2, size]: the first moment, then the second. */
     private NDArray moments;
     private NDArray firstMoment;
     private NDArray secondMoment;
-    /** Views made with the moments, so that a step slices only the gradient. */
-    private final List<Region> encoderBlocks = new ArrayList<>();
-    private final List<NDArray> decayedWeights = new ArrayList<>();
-    private Region heads;
-    /** Where the regions after the first start: the encoder's blocks, then the heads. */
-    private long[] regionStarts;
     /** Step count of each group, float32 on the device (exact to 2^24 steps). */
     private NDArray steps;
     private boolean closed;
 
     /** The fused kernel, or null where this PyTorch cannot run it (the elementwise update then). */
     private final FusedAdamW kernel;
+    /** The elementwise update, made with the moments where {@link #kernel} is null. */
+    private ElementwiseAdamW elementwise;
     /** Contiguous ranges of one group, and of one decay variant where weight decay is on. */
     private final List<Range> ranges = new ArrayList<>();
     private final long[] rangeStarts;
@@ -132,63 +97,7 @@ public final class AdamW implements AutoCloseable {
         this.maxGradNorm = b.maxGradNorm;
         this.decays = b.decays;
         this.block = flat.master().getDevice().isGpu() ? Long.MAX_VALUE : b.block;
-        this.encoderEnd = flat.groupEnd(0);
         List<NamedParameter> ps = flat.parameters();
-        long[] open = null;
-        for (int i = 0; i < ps.size() && flat.groupOf(i) == 0; i++) {
-            boolean d = decays.test(ps.get(i).key());
-            if (d && open == null) {
-                open = new long[] {flat.offset(i), flat.offset(i + 1)};
-            } else if (d) {
-                open[1] = flat.offset(i + 1);
-            } else if (open != null) {
-                encoderDecay.add(open);
-                open = null;
-            }
-        }
-        if (open != null) {
-            encoderDecay.add(open);
-        }
-        long headsSize = flat.size() - encoderEnd;
-        if (headsSize > 0) {
-            long[] group = new long[Math.toIntExact(headsSize)];
-            long[] variant = new long[group.length];
-            for (int i = 0; i < ps.size(); i++) {
-                if (flat.groupOf(i) == 0) {
-                    continue;
-                }
-                long v = decays.test(ps.get(i).key()) ? 0 : 1;
-                for (long e = flat.offset(i); e < flat.offset(i + 1); e++) {
-                    group[(int) (e - encoderEnd)] = flat.groupOf(i);
-                    variant[(int) (e - encoderEnd)] = v;
-                }
-            }
-            headGroup = manager.create(group);
-            headVariant = manager.create(variant);
-        }
-        long[] first = new long[FACTORS];
-        for (int f = 0; f < FACTORS; f++) {
-            first[f] = 2L * f * flat.numGroups();
-        }
-        encoderFactors = manager.create(first);
-        float c1 = 1f - beta1;
-        float inf = Float.POSITIVE_INFINITY;
-        // shapes broadcast to the table's [factor, variant, group]
-        Shape perFactor = new Shape(FACTORS, 1, 1);
-        betas = manager.create(new float[] {beta1, beta2}, new Shape(2, 1, 1, 1));
-        // powers of 1-b1^t (first half) and of 1-b2^t; their product is the factor's bias correction
-        exponents = manager.create(new float[] {0, 0, 0, 0, -1, 0, 0, 0, 0, 0.5f, 0.5f, 0},
-                new Shape(2, FACTORS, 1, 1));
-        clipBounds = manager.create(new float[] {c1 * (float) maxGradNorm, inf, inf, inf, inf, inf}, perFactor);
-        // two variants of every group: decayed elements, and the others (decay factor 1)
-        lrCoefficients = manager.create(new float[] {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, (float) -weightDecay, 0},
-                new Shape(FACTORS, 2, 1));
-        limits = manager.create(new float[] {c1, beta1, beta2, epsilon, 0, 1}, perFactor);
-        // the factors of a group left alone: no gradient, blends 1, no step, no decay
-        inactive = manager.create(new float[] {0, 1, 1, 1, 0, 1}, perFactor);
-        zeros = manager.zeros(new Shape(FACTORS, 2, 1), DataType.FLOAT32);
-        ones = manager.ones(perFactor, DataType.FLOAT32);
-        unscaledRows = manager.create(new boolean[] {false, true, true, true, true, true}, perFactor);
         this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
         for (int i = 0; i < ps.size(); i++) {
             int g = flat.groupOf(i);
@@ -205,9 +114,9 @@ public final class AdamW implements AutoCloseable {
     }
 
     /** True (a boolean scalar in {@code sm}) where the gradient norm is inf or NaN. */
-    private NDArray nonFinite(NDManager sm, NDArray norm) {
+    static NDArray nonFinite(NDManager sm, NDArray norm) {
         // NaN < inf and inf < inf are false
-        return own(sm, own(sm, norm.lt(constant(Float.POSITIVE_INFINITY))).logicalNot());
+        return own(sm, own(sm, norm.lt(EngineScalars.constant(norm, Float.POSITIVE_INFINITY))).logicalNot());
     }
 
     /** A range of the buffer [from, to) within one group, decayed or not. */
@@ -228,17 +137,7 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Updates the parameters from a flat gradient.
-     *
-     * <p>With the fused kernel, see the class description. The elementwise update first makes a
-     * table of factors, [6, 2, numGroups]: for each factor, for decayed
-     * elements and the others, for each group. The bias corrections {@code (1-b1^t)^p (1-b2^t)^q}
-     * of all factors come from two {@code pow} and one {@code prod} over the step counts; clipping,
-     * learning rate and decay make one column of per-step scalars; {@code where} gives the groups
-     * left alone the factors that keep them as they are (so the {@code 0^-1} of a group never
-     * updated goes unused). The encoder's factors are taken from the table with one {@code take}
-     * and cut with one {@code split}; the heads' are gathered per element with one index and cut
-     * the same way.
+     * Updates the parameters from a flat gradient (see the class description).
      *
      * @param gradient the step's flat gradient ({@link FlatParameters.Step#gradient()}); used as
      *     scratch space
@@ -269,75 +168,7 @@ public final class AdamW implements AutoCloseable {
         if (kernel != null) {
             return fusedStep(stepManager, gradient, active, lr, inverseScale);
         }
-        try (NDManager sm = stepManager.newSubManager()) {
-            float[] flags = new float[active.length];
-            for (int i = 0; i < flags.length; i++) {
-                flags[i] = active[i] ? 1f : 0f;
-            }
-            // on a GPU this copy waits for the device; the fused path has none
-            NDArray a = own(sm, sm.create(flags));
-            NDArray g = gradient;
-            // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
-            NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
-                    .addi(limits);
-            NDArray found = null;
-            if (maxGradNorm > 0 || inverseScale != null) {
-                NDArray norm = own(sm, gradient.norm());
-                if (inverseScale != null) {
-                    found = nonFinite(sm, norm);
-                    a = own(sm, NDArrays.where(found, constant(0f), a));
-                    // an overflowed step must not put inf * 0 = NaN into the moments
-                    g = own(sm, NDArrays.where(found, constant(0f), g));
-                    norm = own(sm, norm.mul(inverseScale));
-                }
-                if (maxGradNorm > 0) {
-                    // (1-b1) min(max / (norm + 1e-6), 1); the other rows are bounded by inf
-                    NDArray bound = own(sm, clipBounds.div(own(sm, norm.add(constant(1e-6f)))));
-                    column = own(sm, bound.minimum(column));
-                }
-                if (inverseScale != null) {
-                    column.muli(own(sm, NDArrays.where(unscaledRows, ones, inverseScale)));
-                }
-            }
-            steps.addi(a);
-            NDArray corrections = own(sm, constant(1f).sub(own(sm, betas.pow(steps))));
-            // never-updated groups give 0^-1 = inf here, which where() below leaves out
-            NDArray corrected = own(sm, own(sm, corrections.pow(exponents)).prod(new int[] {0}));
-            // DJL's where wants the condition in the shape of its second operand: [6, 2, numGroups]
-            NDArray table = own(sm, NDArrays.where(own(sm, a.gt(zeros)), own(sm, corrected.mul(column)), inactive));
-            NDArray k = constant((1f - beta2) / ((1f - beta1) * (1f - beta1)));
-            // the gradient of each region, as views made by one operation
-            NDList parts = new NDList(g);
-            if (regionStarts.length > 0) {
-                parts = g.split(regionStarts, 0);
-                parts.attach(sm);
-            }
-            if (!encoderBlocks.isEmpty()) {
-                NDList f = factors(sm, table.take(sm, encoderFactors));
-                if (weightDecay > 0) {
-                    for (NDArray w : decayedWeights) {
-                        w.muli(f.get(4));
-                    }
-                }
-                for (int i = 0; i < encoderBlocks.size(); i++) {
-                    try (NDManager bm = sm.newSubManager()) {
-                        update(bm, parts.get(i).muli(f.get(0)), encoderBlocks.get(i), f, k);
-                    }
-                }
-            }
-            if (heads != null) {
-                NDList f = factors(sm, own(sm, table.get(new NDIndex("..., {}, {}", headVariant, headGroup))));
-                if (weightDecay > 0) {
-                    heads.w().muli(f.get(4));
-                }
-                // [size] times [1, size]: the heads' rows
-                update(sm, own(sm, parts.get(parts.size() - 1).mul(f.get(0))), heads, f, k);
-            }
-            if (found != null) {
-                found.attach(stepManager);
-            }
-            return found;
-        }
+        return elementwise.step(stepManager, gradient, active, lr, inverseScale);
     }
 
     /**
@@ -397,34 +228,6 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
-    /**
-     * Cuts the encoder's factors, [6], into [1] scale, [2] blends, eps, step and decay, or the
-     * heads', [6, n], into [1, n] scale, [2, n] blends and so on.
-     */
-    private static NDList factors(NDManager m, NDArray columns) {
-        NDList parts = columns.split(CUTS, 0);
-        parts.attach(m);
-        return parts;
-    }
-
-    /**
-     * One region's update, given its gradient times the scale factor in {@code g} (scratch). The
-     * encoder's views are vectors [n] (both moments [n, 2]) and its factors [1] ([2]); the heads'
-     * are rows [1, n] (both moments [2, n]), as their factors.
-     */
-    private static void update(NDManager m, NDArray g, Region r, NDList f, NDArray k) {
-        r.both().muli(f.get(1));
-        r.first().addi(g);
-        // (1-b1)^2 c^2 g^2 rescaled to (1-b2) c^2 g^2, so the scratch can hold (1-b1) c g first
-        g.muli(g).muli(k);
-        r.second().addi(g);
-        NDArray denom = own(m, r.second().sqrt());
-        denom.addi(f.get(2));
-        NDArray u = own(m, r.first().div(denom));
-        u.muli(f.get(3));
-        r.w().subi(u);
-    }
-
     /** Makes the moments and the views a step updates, once. */
     private void ensureMoments() {
         if (moments != null) {
@@ -435,27 +238,6 @@ public final class AdamW implements AutoCloseable {
         firstMoment = own(manager, moments.get(0));
         secondMoment = own(manager, moments.get(1));
         NDArray w = flat.master();
-        for (long from = 0; from < encoderEnd; from += block) {
-            long to = Math.min(encoderEnd, from + block);
-            NDArray both = own(manager, moments.get(new NDIndex(":, {}:{}", from, to)));
-            encoderBlocks.add(new Region(from, own(manager, w.get(new NDIndex("{}:{}", from, to))),
-                    own(manager, both.transpose()), own(manager, both.get(0)), own(manager, both.get(1))));
-        }
-        for (long[] r : encoderDecay) {
-            decayedWeights.add(own(manager, w.get(new NDIndex("{}:{}", r[0], r[1]))));
-        }
-        if (headGroup != null) {
-            NDArray rows = own(manager, w.reshape(1, n));
-            heads = new Region(encoderEnd, own(manager, rows.get(new NDIndex(":, {}:", encoderEnd))),
-                    own(manager, moments.get(new NDIndex(":, {}:", encoderEnd))),
-                    own(manager, moments.get(new NDIndex("0:1, {}:", encoderEnd))),
-                    own(manager, moments.get(new NDIndex("1:2, {}:", encoderEnd))));
-        }
-        List<Region> all = new ArrayList<>(encoderBlocks);
-        if (heads != null) {
-            all.add(heads);
-        }
-        regionStarts = all.stream().skip(1).mapToLong(Region::from).toArray();
         for (Range r : ranges) {
             NDIndex slice = new NDIndex("{}:{}", r.from(), r.to());
             rangeWeights.add(own(manager, w.get(slice)));
@@ -465,10 +247,11 @@ public final class AdamW implements AutoCloseable {
         for (long g = 0; g < flat.numGroups(); g++) {
             groupSteps.add(own(manager, steps.get(g)));
         }
+        if (kernel == null) {
+            elementwise = new ElementwiseAdamW(flat, manager, beta1, beta2, epsilon, weightDecay, maxGradNorm, decays,
+                    block, moments, steps);
+        }
     }
-
-    /** A range of the buffer, from its first element: views of the weights, both moments, each. */
-    private record Region(long from, NDArray w, NDArray both, NDArray first, NDArray second) {}
 
     private static NDArray own(NDManager m, NDArray a) {
         a.attach(m);

@@ -274,16 +274,19 @@ class AdamWTest {
         }
     }
 
-    @Test
-    void headsOfTasksAbsentFromABatchKeepValuesMomentsAndStepCounts() {
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void headsOfTasksAbsentFromABatchKeepValuesMomentsAndStepCounts(boolean fused) {
         SyntheticTasks tasks = new SyntheticTasks(5, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = MultiHeadModel.builder().setManager(root)
                         .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(root), 8)
                         .addHead("token", tasks.head(0)).addHead("sequence", tasks.head(1))
                         .optTaskLossWeighting(TaskLossWeighting.NONE).build();
-                TrainingStep step = TrainingStep.builder().setModel(model).setData(tasks).build()) {
+                TrainingStep step = TrainingStep.builder().setModel(model).setData(tasks)
+                        .optOptimizer(AdamW.builder().optWeightDecay(0.01).optFused(fused)).build()) {
             AdamW opt = step.optimizer();
+            assertEquals(fused, opt.fused());
             List<NamedParameter> seqHead = model.headParameters(1);
             float[][] before = snapshot(seqHead);
             float[][] encBefore = snapshot(model.encoderParameters());
