@@ -13,12 +13,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Drives a {@link GridSession} over its whole plan, as {@link Grid#run()}: each sweep not done is
- * claimed with its {@link UnitLock} and finished, the reports are rewritten after each; sweeps
- * locked by another process, or waiting for a pre-finetuning another process holds, are revisited
- * every poll interval until none is left. Not thread-safe.
+ * claimed with its {@link UnitLock} and finished; the reports are rewritten after a sweep once
+ * {@link #REWRITE_SECONDS} have passed since they were last written (so after each sweep of a
+ * real run, while the demo's second-long sweeps do not spend their time redrawing charts), and at
+ * the end. Sweeps locked by another process, or waiting for a pre-finetuning another process
+ * holds, are revisited every poll interval until none is left. Not thread-safe.
  */
 final class GridScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(GridScheduler.class);
+    /** Least time between two rewrites of the reports during a run. */
+    static final long REWRITE_SECONDS = 30;
 
     private final GridSession session;
     private final Grid grid;
@@ -34,6 +38,7 @@ final class GridScheduler {
         int skipped = 0;
         List<String> failures = new ArrayList<>();
         GridReports.Written written = session.writeReports();
+        long lastWrite = System.nanoTime();
         List<GridSweep> pending = new ArrayList<>(plan.sweeps());
         Set<String> announced = new LinkedHashSet<>();
         while (!pending.isEmpty()) {
@@ -81,7 +86,10 @@ final class GridScheduler {
                 it.remove();
                 ran++;
                 progressed = true;
-                written = session.writeReports();
+                if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
+                    written = session.writeReports();
+                    lastWrite = System.nanoTime();
+                }
             }
             if (!progressed && !pending.isEmpty()) {
                 try {
