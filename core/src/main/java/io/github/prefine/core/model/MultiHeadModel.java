@@ -266,7 +266,9 @@ public final class MultiHeadModel implements AutoCloseable {
      * sub-manager of {@link #getManager()} is). Call inside a gradient collector to train. A head
      * that prepares its loss targets on the host ({@link TaskHead#lossTargets}, as every built-in
      * format does) has its task's loss summed from them; another head's {@link
-     * TaskHead#exampleLosses} are summed instead.
+     * TaskHead#exampleLosses} are summed instead. On a GPU the batch's host arrays reach the device
+     * in one non-blocking copy per data type, which does not wait for the device ({@code
+     * -Dprefine.batchUpload=packed|direct} overrides the choice).
      *
      * @param stepManager the manager that owns the batch arrays and every result
      * @param batch the host batch
@@ -294,41 +296,57 @@ public final class MultiHeadModel implements AutoCloseable {
         checkOpen();
         Objects.requireNonNull(ps, "ps");
         Shape grid = new Shape(batch.rows(), batch.seqLen());
-        NDArray ids = stepManager.create(batch.inputIds(), grid);
-        NDArray mask = stepManager.create(batch.attentionMask(), grid);
-        NDList in = new NDList(ids, mask);
-        if (tokenTypes && batch.tokenTypeIds() != null) {
-            in.add(stepManager.create(batch.tokenTypeIds(), grid));
-        }
-        // every host array is copied to the device before any compute is queued: on a GPU such a
-        // copy waits for the device, so one made after the encoder would idle it
+        // every host array reaches the device before any compute is queued, in one copy per data
+        // type on a GPU (BatchUpload): a blocking copy made after the encoder would idle the device
+        BatchUpload upload = new BatchUpload(stepManager);
+        int ids = upload.add(batch.inputIds(), grid);
+        int mask = upload.add(batch.attentionMask(), grid);
+        int segments = tokenTypes && batch.tokenTypeIds() != null ? upload.add(batch.tokenTypeIds(), grid) : -1;
         List<TaskSlice> slices = batch.slices();
-        NDArray[] rowIndex = new NDArray[slices.size()];
-        NDArray[] labels = new NDArray[slices.size()];
+        int[] rowIndexAt = new int[slices.size()];
+        int[] labelsAt = new int[slices.size()];
         // heads that prepare their targets on the host take their loss in four device operations
         LossTargets[] targets = new LossTargets[slices.size()];
-        NDArray[][] targetArrays = new NDArray[slices.size()][];
         for (int k = 0; k < slices.size(); k++) {
             TaskSlice s = slices.get(k);
             if (s.task() >= heads.size()) {
                 throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
             }
+            rowIndexAt[k] = -1;
             if (!isRange(s.rows())) {
                 long[] rows = new long[s.rows().length];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = s.rows()[i];
                 }
-                rowIndex[k] = stepManager.create(rows);
+                rowIndexAt[k] = upload.add(rows, new Shape(rows.length));
             }
             targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), batch.seqLen());
             if (targets[k] != null) {
-                targetArrays[k] = targets[k].toDevice(stepManager);
+                Shape ts = new Shape(targets[k].shape());
+                labelsAt[k] = upload.add(targets[k].index(), ts);
+                upload.add(targets[k].weights(), ts);
             } else {
-                labels[k] = stepManager.create(s.labels(), new Shape(s.labelShape()));
+                labelsAt[k] = upload.add(s.labels(), new Shape(s.labelShape()));
+            }
+        }
+        NDArray[] sent = upload.send();
+        NDList in = new NDList(sent[ids], sent[mask]);
+        if (segments >= 0) {
+            in.add(sent[segments]);
+        }
+        NDArray[] rowIndex = new NDArray[slices.size()];
+        NDArray[] labels = new NDArray[slices.size()];
+        NDArray[][] targetArrays = new NDArray[slices.size()][];
+        for (int k = 0; k < slices.size(); k++) {
+            rowIndex[k] = rowIndexAt[k] < 0 ? null : sent[rowIndexAt[k]];
+            if (targets[k] != null) {
+                targetArrays[k] = new NDArray[] {sent[labelsAt[k]], sent[labelsAt[k] + 1]};
+            } else {
+                labels[k] = sent[labelsAt[k]];
             }
         }
         NDArray hidden = encoder.forward(ps, in, training).head();
-        NDArray[][] parts = taskRows(slices, rowIndex, hidden, mask);
+        NDArray[][] parts = taskRows(slices, rowIndex, hidden, sent[mask]);
         List<NDArray> logits = new ArrayList<>();
         List<NDArray> taskLossSums = new ArrayList<>();
         NDArray weighted = null;

@@ -29,8 +29,10 @@ import java.util.Objects;
  * through one float16 cast of the buffer's prefix, the loss is multiplied by the {@link
  * LossScaler}'s scale, and the update unscales, checks and, on overflow, skips itself on the
  * device. {@link Precision#BF16_MIXED} reads them through one bfloat16 cast, without loss
- * scaling. The only host-to-device copies of a step are the batch's, made at its start, so the
- * host never waits for the device in the middle of a step.
+ * scaling. The only host-to-device copies of a step are the batch's, made at its start; on a GPU
+ * they do not wait for the device either (one non-blocking copy per data type, see {@link
+ * MultiHeadModel#forward(NDManager, MultiTaskBatch, boolean, ParameterStore)}), so the host can
+ * queue the next step while the device runs this one.
  *
  * <p>Not thread-safe. {@link #close()} frees the optimiser, the scaler and the replicas, and gives
  * the model's parameters arrays of their own again; it does not close the model.
