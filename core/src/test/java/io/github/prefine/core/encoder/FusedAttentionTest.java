@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import io.github.prefine.core.kernels.FusedAttention;
+import io.github.prefine.core.testing.SystemProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,17 +32,7 @@ class FusedAttentionTest {
 
     /** Runs {@code body} with the attention chosen by {@code choice}, then restores the property. */
     static <T> T withAttention(String choice, Callable<T> body) throws Exception {
-        String before = System.getProperty(FusedAttention.PROPERTY);
-        System.setProperty(FusedAttention.PROPERTY, choice);
-        try {
-            return body.call();
-        } finally {
-            if (before == null) {
-                System.clearProperty(FusedAttention.PROPERTY);
-            } else {
-                System.setProperty(FusedAttention.PROPERTY, before);
-            }
-        }
+        return SystemProperties.with(FusedAttention.PROPERTY, choice, body);
     }
 
     /** Loss and every parameter's gradient of one training forward and backward. */

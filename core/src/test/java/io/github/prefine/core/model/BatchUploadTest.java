@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.SystemProperties;
 import io.github.prefine.heads.HeadFamily;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,17 +25,7 @@ class BatchUploadTest {
     private static final int SEQ = 5;
 
     static <T> T withUpload(String choice, Callable<T> body) throws Exception {
-        String before = System.getProperty(BatchUpload.PROPERTY);
-        System.setProperty(BatchUpload.PROPERTY, choice);
-        try {
-            return body.call();
-        } finally {
-            if (before == null) {
-                System.clearProperty(BatchUpload.PROPERTY);
-            } else {
-                System.setProperty(BatchUpload.PROPERTY, before);
-            }
-        }
+        return SystemProperties.with(BatchUpload.PROPERTY, choice, body);
     }
 
     @Test
