@@ -101,6 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
             + "format. Default: ${DEFAULT-VALUE}")
     Formats formats = Formats.MIXED;
 
+    @Option(names = "--tasks", description = "Full step: tasks the batch is spread over, each with its own head "
+            + "(formats in turn: token, sequence, span; or all of the --formats one); the paper's batches draw from "
+            + "up to 29. Default: 3 with MIXED (at most --batch), 1 with one format")
+    int tasks;
+
     @Option(names = "--warmup", description = "Untimed steps first. Default: ${DEFAULT-VALUE}")
     int warmup = 2;
 
@@ -131,6 +136,14 @@ public final class BenchCommand implements Callable<Integer> {
         atLeast("--batch", batch, 1);
         atLeast("--length", length, 2);
         atLeast("--layers", layers, 0);
+        atLeast("--tasks", tasks, 0);
+        if (tasks == 0) {
+            tasks = formats == Formats.MIXED ? Math.min(3, batch) : 1;
+        }
+        if (tasks > batch) {
+            throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
+                    + batch + "; pass a smaller --tasks or a larger --batch");
+        }
         Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved below
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
@@ -363,25 +376,25 @@ public final class BenchCommand implements Callable<Integer> {
             enc.initializeRandom(pm, seed);
             HeadFamily fam = MultiHeadModel.headFamily(cfg.modelType());
             MultiTaskBatch fixed = batch(cfg);
-            int[] tasks = new int[batch];
+            int[] rowTasks = new int[batch];
             for (TaskSlice sl : fixed.slices()) {
                 for (int r : sl.rows()) {
-                    tasks[r] = sl.task();
+                    rowTasks[r] = sl.task();
                 }
             }
             int[] examples = new int[batch];
             for (int i = 0; i < batch; i++) {
                 examples[i] = i;
             }
-            SampledBatch sampled = new SampledBatch(tasks, examples);
+            SampledBatch sampled = new SampledBatch(rowTasks, examples);
             // the production path: the heads the task formats make, MultiHeadModel and the Trainer's TrainingStep
             // (flat AdamW, HF clipping at 1.0)
-            try (MultiHeadModel model = MultiHeadModel.builder().setManager(pm).setEncoder(enc)
-                    .addHead("token", TaskFormat.TOKEN.newHead(9, fam, seed))
-                    .addHead("sequence", TaskFormat.SINGLE_TEXT.newHead(3, fam, seed))
-                    .addHead("span", TaskFormat.QA.newHead(2, fam, seed))
-                    .build();
-                    TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed))
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(pm).setEncoder(enc);
+            for (int t = 0; t < tasks; t++) {
+                mb.addHead(taskName(t), taskFormat(t).newHead(numLabels(taskFormat(t)), fam, seed + t));
+            }
+            try (MultiHeadModel model = mb.build();
+                    TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed, tasks))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
                 System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%n",
                         step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
@@ -412,19 +425,25 @@ public final class BenchCommand implements Callable<Integer> {
     /** Serves one fixed batch, whatever is asked: the bench's data. */
     private static final class FixedBatch implements BatchSource {
         private final MultiTaskBatch batch;
+        private final int tasks;
 
-        FixedBatch(MultiTaskBatch batch) {
+        FixedBatch(MultiTaskBatch batch, int tasks) {
             this.batch = batch;
+            this.tasks = tasks;
         }
 
         @Override
         public int numTasks() {
-            return 3;
+            return tasks;
         }
 
         @Override
         public List<String> taskNames() {
-            return List.of("token", "sequence", "span");
+            List<String> names = new ArrayList<>();
+            for (int t = 0; t < tasks; t++) {
+                names.add(taskName(t));
+            }
+            return names;
         }
 
         @Override
@@ -522,19 +541,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** A batch of the chosen formats: thirds of token, sequence and span examples, or one format. */
     private MultiTaskBatch batch(EncoderConfig cfg) {
         SplittableRandom r = new SplittableRandom(seed + 1);
-        int[] counts = switch (formats) {
-            case MIXED -> new int[] {batch / 3, batch / 3, batch - 2 * (batch / 3)};
-            case TOKEN -> new int[] {batch, 0, 0};
-            case SEQUENCE -> new int[] {0, batch, 0};
-            case SPAN -> new int[] {0, 0, batch};
-        };
         List<TaskSlice> slices = new ArrayList<>();
         int row = 0;
-        for (int t = 0; t < 3; t++) {
-            int n = counts[t];
-            if (n == 0) {
-                continue;
-            }
+        for (int t = 0; t < tasks; t++) {
+            // contiguous, near-equal shares of the batch
+            int n = (int) ((long) batch * (t + 1) / tasks - (long) batch * t / tasks);
             int[] rows = new int[n];
             int[] ex = new int[n];
             for (int i = 0; i < n; i++) {
@@ -543,13 +554,14 @@ public final class BenchCommand implements Callable<Integer> {
             }
             int[] labels;
             long[] shape;
-            if (t == 0) {
+            TaskFormat format = taskFormat(t);
+            if (format == TaskFormat.TOKEN) {
                 labels = new int[n * length];
                 for (int i = 0; i < labels.length; i++) {
                     labels[i] = i % length == 0 ? HeadLosses.IGNORE_INDEX : r.nextInt(9);
                 }
                 shape = new long[] {n, length};
-            } else if (t == 1) {
+            } else if (format == TaskFormat.SINGLE_TEXT) {
                 labels = r.ints(n, 0, 3).toArray();
                 shape = new long[] {n};
             } else {
@@ -563,6 +575,24 @@ public final class BenchCommand implements Callable<Integer> {
             slices.add(new TaskSlice(t, rows, ex, labels, shape));
         }
         return new MultiTaskBatch(batch, length, ids(cfg), ones(), null, slices);
+    }
+
+    /** The format of task {@code t}: token, sequence and span in turn, or all of {@code --formats}'s one. */
+    private TaskFormat taskFormat(int t) {
+        return switch (formats) {
+            case MIXED -> new TaskFormat[] {TaskFormat.TOKEN, TaskFormat.SINGLE_TEXT, TaskFormat.QA}[t % 3];
+            case TOKEN -> TaskFormat.TOKEN;
+            case SEQUENCE -> TaskFormat.SINGLE_TEXT;
+            case SPAN -> TaskFormat.QA;
+        };
+    }
+
+    private static int numLabels(TaskFormat format) {
+        return format == TaskFormat.TOKEN ? 9 : format == TaskFormat.SINGLE_TEXT ? 3 : 2;
+    }
+
+    private static String taskName(int t) {
+        return "task" + t;
     }
 
     private static String peakMemory(Device dev) {

@@ -90,6 +90,23 @@ class BenchCommandTest {
         assertEquals(optimizerCalls(one), optimizerCalls(four), one + "\n" + four);
     }
 
+    @Test
+    void moreTasksAddHeadsButNoOptimizerCalls() {
+        String[] common = {"bench", "--part", "FULL", "--profile", "--model", "DEMO", "--batch", "12", "--length", "8",
+            "--warmup", "0", "--steps", "1", "--tasks"};
+        String three = run(concat(common, "3"));
+        String twelve = run(concat(common, "12"));
+        // each head is a group of the buffer, updated by the same one kernel call
+        assertEquals(optimizerCalls(three), optimizerCalls(twelve), three + "\n" + twelve);
+        assertTrue(wholeStepCalls(twelve) > wholeStepCalls(three) + 9 * 10, "nine more heads' work:\n" + twelve);
+    }
+
+    private static int wholeStepCalls(String out) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("native calls whole step\\s+(\\d+) ops").matcher(out);
+        assertTrue(m.find(), out);
+        return Integer.parseInt(m.group(1));
+    }
+
     private static String[] concat(String[] a, String b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + 1);
         out[a.length] = b;

@@ -136,6 +136,8 @@ class BadInvocationsTest {
                 c("bench --warmup -1", 2, "--warmup: expected", "bench", "--warmup", "-1"),
                 c("bench --precision FP8", 2, "--precision must be fp32, fp16-mixed, bf16-mixed or auto", "bench", "--precision", "FP8"),
                 c("bench --device 2", 2, "bench measures one device", "bench", "--device", "2"),
+                c("bench --tasks 5 --batch 2", 2, "--tasks: at most one task per sequence, found 5 tasks for --batch 2",
+                        "bench", "--tasks", "5", "--batch", "2"),
                 c("eval missing file", 2, "no such file", "eval", "--format", "cls", tmp.resolve("nope.jsonl").toString()),
                 c("eval a directory", 2, "expected a file, found a directory", "eval", "--format", "cls", tmp.toString()),
                 c("eval empty file", 2, "expected at least one prediction line", "eval", "--format", "cls",
