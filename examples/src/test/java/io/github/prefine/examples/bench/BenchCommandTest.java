@@ -74,42 +74,36 @@ class BenchCommandTest {
         }
     }
 
-    private static long optimizerCalls(String out) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("native calls optimizer\\s+(\\d+) ops").matcher(out);
+    /** Runs a one-step profiled full step of the demo model at batch 12 with extra options. */
+    private static String profiledStep(String... extra) {
+        String[] common = {"bench", "--part", "FULL", "--profile", "--model", "DEMO", "--batch", "12", "--length", "8",
+            "--warmup", "0", "--steps", "1"};
+        String[] args = java.util.Arrays.copyOf(common, common.length + extra.length);
+        System.arraycopy(extra, 0, args, common.length, extra.length);
+        return run(args);
+    }
+
+    /** The operation count a profile prints for a phase ("optimizer", "whole step"). */
+    private static long calls(String out, String phase) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("native calls " + phase + "\\s+(\\d+) ops").matcher(out);
         assertTrue(m.find(), out);
         return Long.parseLong(m.group(1));
     }
 
     @Test
     void theOptimizerMakesAsManyNativeCallsWhateverTheNumberOfParameterTensors() {
-        String[] common = {"bench", "--part", "FULL", "--profile", "--model", "DEMO", "--batch", "3", "--length", "8",
-            "--warmup", "0", "--steps", "1", "--layers"};
-        String one = run(concat(common, "1"));
-        String four = run(concat(common, "4"));
+        String one = profiledStep("--layers", "1");
+        String four = profiledStep("--layers", "4");
         // 4 layers hold 36 more parameter tensors than 1; a per-tensor update would make hundreds more calls
-        assertEquals(optimizerCalls(one), optimizerCalls(four), one + "\n" + four);
+        assertEquals(calls(one, "optimizer"), calls(four, "optimizer"), one + "\n" + four);
     }
 
     @Test
     void moreTasksAddHeadsButNoOptimizerCalls() {
-        String[] common = {"bench", "--part", "FULL", "--profile", "--model", "DEMO", "--batch", "12", "--length", "8",
-            "--warmup", "0", "--steps", "1", "--tasks"};
-        String three = run(concat(common, "3"));
-        String twelve = run(concat(common, "12"));
+        String three = profiledStep("--tasks", "3");
+        String twelve = profiledStep("--tasks", "12");
         // each head is a group of the buffer, updated by the same one kernel call
-        assertEquals(optimizerCalls(three), optimizerCalls(twelve), three + "\n" + twelve);
-        assertTrue(wholeStepCalls(twelve) > wholeStepCalls(three) + 9 * 10, "nine more heads' work:\n" + twelve);
-    }
-
-    private static int wholeStepCalls(String out) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("native calls whole step\\s+(\\d+) ops").matcher(out);
-        assertTrue(m.find(), out);
-        return Integer.parseInt(m.group(1));
-    }
-
-    private static String[] concat(String[] a, String b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + 1);
-        out[a.length] = b;
-        return out;
+        assertEquals(calls(three, "optimizer"), calls(twelve, "optimizer"), three + "\n" + twelve);
+        assertTrue(calls(twelve, "whole step") > calls(three, "whole step") + 9 * 10, "nine more heads' work:\n" + twelve);
     }
 }
