@@ -62,13 +62,24 @@ public final class HostToDevice {
         if (!device.isGpu()) {
             // DJL's toDevice returns the array itself for its own device, whatever its copy flag
             out = host.duplicate();
-        } else if (USABLE.computeIfAbsent(device, HostToDevice::probe)) {
+        } else if (nonBlockingOn(device)) {
             out = nonBlocking(host, device);
         } else {
             out = host.toDevice(device, false);
         }
         out.attach(target);
         return out;
+    }
+
+    /**
+     * Tells whether {@link #copy} to a device is non-blocking there: on GPUs where the probe (made
+     * on the first call per device) passes; never on CPUs, where a copy is a plain one.
+     *
+     * @param device the device
+     * @return true for the non-blocking copy
+     */
+    public static boolean nonBlockingOn(Device device) {
+        return device.isGpu() && USABLE.computeIfAbsent(device, HostToDevice::probe);
     }
 
     /** The module's source, for a test that TorchScript compiles it. */

@@ -56,6 +56,15 @@ final class BatchUpload {
         };
     }
 
+    /** Says how uploads reach a device: direct, or packed with a non-blocking or blocking copy. */
+    static String describe(Device device) {
+        if (!packedOn(device)) {
+            return "direct (one copy per array)";
+        }
+        return HostToDevice.nonBlockingOn(device) ? "packed, non-blocking (one copy per data type)"
+                : "packed, blocking (one copy per data type)";
+    }
+
     /**
      * Adds int64 values.
      *

@@ -260,6 +260,19 @@ public final class MultiHeadModel implements AutoCloseable {
     }
 
     /**
+     * Says how {@link #forward} sends a batch's host arrays to a device: one array at a time
+     * (direct, CPUs), or gathered into one copy per data type (packed, GPUs), non-blocking where
+     * that copy passed its probe on the device. For benchmarks and logs.
+     *
+     * @param device the device
+     * @return a short description
+     * @throws IllegalArgumentException if {@code -Dprefine.batchUpload} holds an unknown value
+     */
+    public static String batchUpload(ai.djl.Device device) {
+        return BatchUpload.describe(device);
+    }
+
+    /**
      * Runs the encoder once over the batch and each present task's head over its rows.
      *
      * <p>All arrays are created in {@code stepManager}, which must be on the model's device (a

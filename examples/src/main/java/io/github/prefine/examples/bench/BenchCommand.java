@@ -396,9 +396,10 @@ public final class BenchCommand implements Callable<Integer> {
             try (MultiHeadModel model = mb.build();
                     TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed, tasks))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
-                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%n",
+                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention, batch upload %s, %d tasks%n",
                         step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
-                        FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit");
+                        FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit",
+                        MultiHeadModel.batchUpload(pm.getDevice()), tasks);
                 long[][] phases = new long[warmup + steps][StepPhase.values().length];
                 int[] stepNo = {0};
                 double[] s = time(root, sm -> {

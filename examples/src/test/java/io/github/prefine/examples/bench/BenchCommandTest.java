@@ -69,7 +69,9 @@ class BenchCommandTest {
         String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
                 "--warmup", "0", "--steps", "1");
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
-            "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "peak device memory"}) {
+            "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "peak device memory",
+            // what the step ran with on this CPU
+            "full step: fused AdamW optimiser, explicit attention, batch upload direct (one copy per array), 3 tasks"}) {
             assertTrue(out.contains(line), line + " missing:\n" + out);
         }
     }
