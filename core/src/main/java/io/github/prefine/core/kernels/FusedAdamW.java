@@ -1,6 +1,7 @@
 package io.github.prefine.core.kernels;
 
 import ai.djl.engine.EngineException;
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -88,6 +89,23 @@ public final class FusedAdamW {
         return new FusedAdamW(TorchScriptModule.load(manager, CLASS_NAME, SOURCE));
     }
 
+    /** DJL's switch that runs TorchScript methods without autograd on a stream of their own. */
+    static final String SEPARATE_STREAM_PROPERTY = "ai.djl.pytorch.enable_cuda_stream";
+
+    /**
+     * Why the kernel must not run on a device, or null. With DJL's {@value
+     * #SEPARATE_STREAM_PROPERTY} set, the update would run on a CUDA stream of its own, not
+     * ordered with the step's operations on the main stream: the next forward could read weights
+     * half updated.
+     */
+    static String refusal(Device device) {
+        if (device.isGpu() && Boolean.getBoolean(SEPARATE_STREAM_PROPERTY)) {
+            return "-D" + SEPARATE_STREAM_PROPERTY + "=true would run it on a separate CUDA stream, unordered with "
+                    + "the training step";
+        }
+        return null;
+    }
+
     /**
      * Loads the kernel and runs it once on one element, as {@link FusedAttention} probes itself;
      * where either fails, says why in a warning and returns null.
@@ -96,6 +114,12 @@ public final class FusedAdamW {
      * @return the kernel, or null where this PyTorch cannot run it
      */
     public static FusedAdamW loadIfUsable(NDManager manager) {
+        String refusal = refusal(manager.getDevice());
+        if (refusal != null) {
+            LOG.warn("optimizer: not using PyTorch's fused AdamW kernel ({}); updating with elementwise operations "
+                    + "instead", refusal);
+            return null;
+        }
         try (NDManager probe = manager.newSubManager()) {
             FusedAdamW k = load(manager);
             NDArray w = probe.ones(new Shape(1));
