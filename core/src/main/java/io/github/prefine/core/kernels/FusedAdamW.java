@@ -11,6 +11,8 @@ import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +24,13 @@ import org.slf4j.LoggerFactory;
  * DJL's elementwise operations the same update takes about a dozen passes. Reached through a
  * TorchScript module of a few lines that prefine writes at run time (no Python, no model file).
  *
- * <p>A module is loaded per manager, on its device, and freed with it. Not thread-safe.
+ * <p>One module per device, compiled and probed on first use and kept for the life of the process
+ * (it holds no tensors), as the other kernels of this package are. Thread-safe.
  */
 public final class FusedAdamW {
     private static final Logger LOG = LoggerFactory.getLogger(FusedAdamW.class);
     private static final String CLASS_NAME = "FusedAdamW";
+    private static final Map<Device, Boolean> USABLE = new ConcurrentHashMap<>();
 
     // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
     // around the fused kernel, which skips the update itself when found_inf is 1; the list form of
@@ -78,15 +82,14 @@ public final class FusedAdamW {
     }
 
     /**
-     * Loads the kernel on a manager's device.
+     * Returns the kernel on a device, compiling it there on first use.
      *
-     * @param manager a PyTorch manager; the module is freed with it
+     * @param device the device
      * @return the kernel
-     * @throws IllegalArgumentException if the manager is not PyTorch's
      * @throws EngineException if this PyTorch cannot compile the module (an operation missing)
      */
-    public static FusedAdamW load(NDManager manager) {
-        return new FusedAdamW(TorchScriptModule.load(manager, CLASS_NAME, SOURCE));
+    public static FusedAdamW load(Device device) {
+        return new FusedAdamW(TorchScriptModule.shared(device, CLASS_NAME, SOURCE));
     }
 
     /** DJL's switch that runs TorchScript methods without autograd on a stream of their own. */
@@ -107,38 +110,44 @@ public final class FusedAdamW {
     }
 
     /**
-     * Loads the kernel and runs it once on one element, as {@link FusedAttention} probes itself;
-     * where either fails, says why in a warning and returns null.
+     * Returns the kernel on a manager's device where it runs there: the first call per device runs
+     * it once on one element, as {@link FusedAttention} probes itself, and where that fails says
+     * why in a warning; later calls reuse the verdict.
      *
-     * @param manager a PyTorch manager; the module is freed with it
+     * @param manager a PyTorch manager, whose device the kernel will update arrays on
      * @return the kernel, or null where this PyTorch cannot run it
      */
     public static FusedAdamW loadIfUsable(NDManager manager) {
-        String refusal = refusal(manager.getDevice());
+        Device device = manager.getDevice();
+        String refusal = refusal(device);
         if (refusal != null) {
             LOG.warn("optimizer: not using PyTorch's fused AdamW kernel ({}); updating with elementwise operations "
                     + "instead", refusal);
             return null;
         }
-        try (NDManager probe = manager.newSubManager()) {
-            FusedAdamW k = load(manager);
+        return USABLE.computeIfAbsent(device, FusedAdamW::probe) ? load(device) : null;
+    }
+
+    /** Runs one update of one element, or says why it cannot and returns false. */
+    private static boolean probe(Device device) {
+        try (NDManager probe = NDManager.newBaseManager(device)) {
             NDArray w = probe.ones(new Shape(1));
             NDArray count = probe.zeros(new Shape());
             AdamLists one = AdamLists.empty();
             one.add(w, probe.ones(new Shape(1)), probe.zeros(new Shape(1)), probe.zeros(new Shape(1)), count);
-            k.step(AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8, probe.ones(new Shape()),
+            load(device).step(AdamLists.empty(), one, List.of(count), 0.5, 0.9, 0.999, 0, 1e-8, probe.ones(new Shape()),
                     probe.zeros(new Shape()));
             // a first Adam step moves a weight by lr, against its gradient's sign
             float moved = w.getFloat(0);
             if (Math.abs(moved - 0.5f) > 1e-5f) {
                 throw new IllegalStateException("the probe step gave " + moved + ", expected 0.5");
             }
-            return k;
+            return true;
         } catch (RuntimeException e) {
-            LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable here ({}); updating with "
+            LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable on {} ({}); updating with "
                     + "elementwise operations instead (about a dozen passes over the parameters a step)",
-                    TorchScriptModule.firstLine(e));
-            return null;
+                    device, TorchScriptModule.firstLine(e));
+            return false;
         }
     }
 
