@@ -37,7 +37,7 @@ final class GridScheduler {
         int ran = 0;
         int skipped = 0;
         List<String> failures = new ArrayList<>();
-        GridReports.Written written = session.writeReports();
+        session.writeReports();
         long lastWrite = System.nanoTime();
         List<GridSweep> pending = new ArrayList<>(plan.sweeps());
         Set<String> announced = new LinkedHashSet<>();
@@ -87,7 +87,7 @@ final class GridScheduler {
                 ran++;
                 progressed = true;
                 if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
-                    written = session.writeReports();
+                    session.writeReports();
                     lastWrite = System.nanoTime();
                 }
             }
@@ -100,7 +100,7 @@ final class GridScheduler {
                 }
             }
         }
-        written = session.writeReports();
+        GridReports.Written written = session.writeReports();
         return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
                 session.dataReport());
     }

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * host, such as a CDN, taken as the download URL) gives the commit ({@code X-Repo-Commit}), the
  * etag ({@code X-Linked-Etag}, else {@code ETag}) and the size ({@code X-Linked-Size}, else
  * {@code Content-Length}). The body goes to {@code blobs/<etag>.incomplete} through
- * {@link ResumableDownload} (a full disk is retried like any interruption); an interrupted
+ * {@link ResumableDownload} (a full disk ends the download at once, keeping what was written); an interrupted
  * transfer is continued with a {@code Range} request, both by the retries of one resolve and by a
  * later resolve. What is checked, for every file: the size, and the hash the etag names: the
  * sha256 of the bytes for LFS files (a 64-digit etag, as {@code X-Linked-Etag} is), the git blob
