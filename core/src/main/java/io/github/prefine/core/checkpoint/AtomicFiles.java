@@ -46,11 +46,7 @@ public final class AtomicFiles {
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
             Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
         }
@@ -90,6 +86,22 @@ public final class AtomicFiles {
             }
         }
         return deleted;
+    }
+
+    /**
+     * Moves a file to a new name, atomically where the file system can, else plainly; a file
+     * already there is replaced.
+     *
+     * @param from the file
+     * @param to its new name
+     * @throws IOException if the move fails
+     */
+    public static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -270,7 +271,7 @@ public final class ModelResolver {
             Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
             Files.writeString(tmp, commit, StandardCharsets.UTF_8);
             ResumableDownload.force(tmp);
-            ResumableDownload.moveAtomically(tmp, ref);
+            AtomicFiles.move(tmp, ref);
         }
         return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
     }
@@ -409,7 +410,7 @@ public final class ModelResolver {
         } catch (UnsupportedOperationException | FileSystemException e) {
             Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        ResumableDownload.moveAtomically(tmp, target);
+        AtomicFiles.move(tmp, target);
     }
 
     /**

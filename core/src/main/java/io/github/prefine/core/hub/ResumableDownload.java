@@ -1,5 +1,6 @@
 package io.github.prefine.core.hub;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,10 +8,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
@@ -254,7 +253,7 @@ public final class ResumableDownload {
         verify(repo, file, expected, partial);
         // on disk before the name says it is complete: after a crash a target is whole or absent
         force(partial);
-        moveAtomically(partial, target);
+        AtomicFiles.move(partial, target);
         log(progress, "{}: {}: {} bytes checked and stored as {}", repo, file, expected.size(), target);
     }
 
@@ -399,21 +398,6 @@ public final class ResumableDownload {
     static void force(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
-        }
-    }
-
-    /**
-     * Moves a file atomically where the file system can, else plainly; the target is replaced.
-     *
-     * @param from the file
-     * @param to its new name
-     * @throws IOException if the move fails
-     */
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

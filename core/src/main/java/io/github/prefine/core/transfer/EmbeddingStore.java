@@ -5,16 +5,15 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -131,7 +130,7 @@ public final class EmbeddingStore {
         Path tmp = folder.resolve(base + ".safetensors.tmp");
         SafetensorsWriter.write(tmp, java.util.List.of(HostTensor.ofFloats(TENSOR, new long[] {e.dimension()},
                 e.values())), Map.of("format", FORMAT));
-        move(tmp, st);
+        AtomicFiles.move(tmp, st);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("task", e.task());
@@ -147,15 +146,7 @@ public final class EmbeddingStore {
         Path json = folder.resolve(base + ".json");
         Path jtmp = folder.resolve(base + ".json.tmp");
         Files.writeString(jtmp, gson.toJson(m), StandardCharsets.UTF_8);
-        move(jtmp, json);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException ex) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.move(jtmp, json);
     }
 
     static String baseName(String task, EmbeddingMethod method, String encoderHash, String settings) {

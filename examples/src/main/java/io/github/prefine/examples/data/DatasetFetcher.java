@@ -1,5 +1,6 @@
 package io.github.prefine.examples.data;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.HubSettings;
@@ -11,11 +12,9 @@ import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -177,7 +176,7 @@ public final class DatasetFetcher {
         }
         List<FetchRecord.Output> outputs = new ArrayList<>();
         for (Map.Entry<Path, Path> m : moves.entrySet()) {
-            move(m.getKey(), m.getValue());
+            AtomicFiles.move(m.getKey(), m.getValue());
             outputs.add(new FetchRecord.Output(dataRoot.relativize(m.getValue()).toString().replace('\\', '/'),
                     Files.size(m.getValue())));
         }
@@ -288,14 +287,6 @@ public final class DatasetFetcher {
             }
             throw new HubException(404, d.repo() + ": " + d.config() + " has no split '" + split + "' in its parquet "
                     + "conversion; it has " + have);
-        }
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }
