@@ -25,6 +25,11 @@ import java.util.Objects;
  * <p>Immutable and thread-safe; creates nothing itself.
  */
 public final class GridLayout {
+    /** Name of a pre-finetuning run's checkpoint folder, in its learning-rate folder. */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** Name of a pre-finetuning run's training-loss curve, in its learning-rate folder. */
+    public static final String TRAIN_LOSS = "train-loss.json";
+
     private final Path root;
 
     /**
@@ -130,6 +135,26 @@ public final class GridLayout {
      */
     public Path learningRateDir(PrefinetuningUnit unit) {
         return settingDir(unit.setting()).resolve(learningRateName(unit.learningRate()));
+    }
+
+    /**
+     * Returns the checkpoint folder of one pre-finetuning run, which lets a killed run resume.
+     *
+     * @param unit the unit
+     * @return {@code prefinetune/<setting>/lr-<rate>/checkpoints/}
+     */
+    public Path checkpoints(PrefinetuningUnit unit) {
+        return learningRateDir(unit).resolve(CHECKPOINTS);
+    }
+
+    /**
+     * Returns the training-loss curve of one pre-finetuning run.
+     *
+     * @param unit the unit
+     * @return {@code prefinetune/<setting>/lr-<rate>/train-loss.json}
+     */
+    public Path trainLoss(PrefinetuningUnit unit) {
+        return learningRateDir(unit).resolve(TRAIN_LOSS);
     }
 
     /**

@@ -150,7 +150,7 @@ final class PrefinetuningRunner {
             return JsonParser.parseString(Files.readString(historyFile)).getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());
-        Path curveFile = lrDir.resolve("train-loss.json");
+        Path curveFile = grid.layout.trainLoss(u);
         List<Double> trainLoss = new ArrayList<>();
         if (Files.exists(curveFile)) {
             JsonParser.parseString(Files.readString(curveFile)).getAsJsonArray().forEach(e -> trainLoss.add(e.getAsDouble()));
@@ -173,7 +173,7 @@ final class PrefinetuningRunner {
                 h.addProperty("bestAverageValidationLoss", Double.NaN);
                 h.addProperty("error", e.getMessage());
                 AtomicFiles.write(historyFile, GSON.toJson(h));
-                AtomicFiles.deleteTree(lrDir.resolve("checkpoints"));
+                AtomicFiles.deleteTree(grid.layout.checkpoints(u));
                 return h;
             }
         }
@@ -184,7 +184,7 @@ final class PrefinetuningRunner {
                 h.getAsJsonArray("epochs").size())));
         AtomicFiles.write(historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
-        AtomicFiles.deleteTree(lrDir.resolve("checkpoints"));
+        AtomicFiles.deleteTree(grid.layout.checkpoints(u));
         return h;
     }
 
@@ -212,7 +212,7 @@ final class PrefinetuningRunner {
                             .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
-                            .optCheckpointDir(lrDir.resolve("checkpoints"))
+                            .optCheckpointDir(grid.layout.checkpoints(u))
                             .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
                             .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();

@@ -9,7 +9,6 @@ import io.github.prefine.core.train.internal.CheckpointStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * Which files of a grid's output folder a unit reads and writes, for a process that mirrors a
@@ -17,11 +16,6 @@ import java.util.List;
  * unit done pushed last. Stateless.
  */
 final class UnitFiles {
-    /** The pre-finetuning run's checkpoint folder, in its learning-rate folder. */
-    static final String CHECKPOINTS = "checkpoints";
-    /** The pre-finetuning run's training-loss curve, in its learning-rate folder. */
-    static final String TRAIN_LOSS = "train-loss.json";
-
     private UnitFiles() {}
 
     /** The history that marks a pre-finetuning unit done, or the scores that mark a finetuning unit done. */
@@ -50,15 +44,13 @@ final class UnitFiles {
     /** Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints. */
     static void push(GridFolder out, GridLayout layout, GridUnit unit) throws IOException {
         if (unit instanceof PrefinetuningUnit p) {
-            Path dir = layout.learningRateDir(p);
-            for (String name : List.of("encoder", TRAIN_LOSS)) {
-                out.push(relative(layout, dir.resolve(name)));
-            }
+            out.push(relative(layout, layout.learningRateDir(p).resolve("encoder")));
+            out.push(relative(layout, layout.trainLoss(p)));
         }
         out.push(doneMarker(layout, unit));
         if (unit instanceof PrefinetuningUnit p) {
             // the encoder and history are what later steps need; the resume state is not
-            out.delete(relative(layout, layout.learningRateDir(p).resolve(CHECKPOINTS)));
+            out.delete(relative(layout, layout.checkpoints(p)));
         }
     }
 
@@ -76,12 +68,12 @@ final class UnitFiles {
     static void pushCheckpoint(GridFolder out, Path checkpoint) throws IOException {
         Path store = checkpoint.getParent();
         if (out.direct() || !checkpoint.startsWith(out.local()) || store == null
-                || !store.getFileName().toString().equals(CHECKPOINTS)) {
+                || !store.getFileName().toString().equals(GridLayout.CHECKPOINTS)) {
             return;
         }
         String storeRel = relative(out.local(), store);
         out.push(relative(out.local(), checkpoint));
-        out.push(relative(out.local(), store.resolveSibling(TRAIN_LOSS)));
+        out.push(relative(out.local(), store.resolveSibling(GridLayout.TRAIN_LOSS)));
         out.push(storeRel + "/" + CheckpointStore.LATEST);
         out.deleteSiblings(storeRel, CheckpointStore.PREFIX, checkpoint.getFileName().toString());
     }
