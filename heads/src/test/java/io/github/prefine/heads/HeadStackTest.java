@@ -1,0 +1,173 @@
+package io.github.prefine.heads;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A stack of heads gives each row its own head's logits, as the head alone would. */
+class HeadStackTest {
+    private static final int HIDDEN = 4;
+    private static final int SEQ = 3;
+    private static final float M = HeadStack.MASKED_LOGIT;
+
+    private static TokenClassificationHead token(NDManager m, int labels, long seed) {
+        return init(m, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(labels).optSeed(seed).optInitializerRange(1f).build());
+    }
+
+    private static SequenceClassificationHead sequence(NDManager m, HeadFamily family, int labels, long seed) {
+        return init(m, SequenceClassificationHead.builder().setFamily(family).setHiddenSize(HIDDEN).setNumLabels(labels)
+                .optSeed(seed).optInitializerRange(1f).build());
+    }
+
+    private static QuestionAnsweringHead span(NDManager m, long seed) {
+        return init(m, QuestionAnsweringHead.builder().setHiddenSize(HIDDEN).optSeed(seed).optInitializerRange(1f).build());
+    }
+
+    private static <H extends Head> H init(NDManager m, H head) {
+        head.initialize(m, DataType.FLOAT32, new Shape(1, SEQ, HIDDEN));
+        // biases start at zero; make them count
+        for (var p : head.hfParameters().entrySet()) {
+            if (p.getKey().endsWith(".bias")) {
+                NDArray b = p.getValue().getArray();
+                b.set(m.randomNormal(b.getShape()).toFloatArray());
+            }
+        }
+        return head;
+    }
+
+    @Test
+    void theHostArraysMarkEachRowsHeadAndColumns() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            HeadStack tokens = HeadStack.of(List.of(token(m, 2, 1), token(m, 3, 2)));
+            assertEquals(5, tokens.width());
+            assertEquals(0, tokens.offset(0));
+            assertEquals(2, tokens.offset(1));
+            assertArrayEquals(new float[] {0, 1, 1, 0, 0, 1}, tokens.choice(new int[] {1, 0, 1}));
+            assertArrayEquals(new float[] {M, M, 0, 0, 0, 0, 0, M, M, M}, tokens.columnMask(new int[] {1, 0}));
+            HeadStack spans = HeadStack.of(List.of(span(m, 1), span(m, 2), span(m, 3)));
+            assertTrue(spans.spans());
+            assertEquals(2, spans.width());
+            assertEquals(0, spans.offset(2));
+            assertArrayEquals(new float[4], spans.columnMask(new int[] {2, 0}));
+            assertThrows(IllegalArgumentException.class, () -> tokens.choice(new int[] {2}));
+        }
+    }
+
+    @Test
+    void onlyHeadsOfOneKindAndSettingStack() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            assertTrue(HeadStack.stackable(token(m, 2, 1), token(m, 7, 2)));
+            assertTrue(HeadStack.stackable(span(m, 1), span(m, 2)));
+            assertTrue(HeadStack.stackable(sequence(m, HeadFamily.BERT, 2, 1), sequence(m, HeadFamily.BERT, 3, 2)));
+            assertFalse(HeadStack.stackable(sequence(m, HeadFamily.BERT, 2, 1), sequence(m, HeadFamily.ROBERTA, 2, 2)));
+            assertFalse(HeadStack.stackable(token(m, 2, 1),
+                    init(m, TokenClassificationHead.builder().setHiddenSize(HIDDEN).setNumLabels(2).optDropout(0.3f).build())));
+            assertFalse(HeadStack.stackable(token(m, 2, 1), sequence(m, HeadFamily.BERT, 2, 1)));
+            MultipleChoiceHead choice = MultipleChoiceHead.builder().setFamily(HeadFamily.BERT).setHiddenSize(HIDDEN).setNumChoices(2).build();
+            assertFalse(HeadStack.stackable(choice, choice));
+            assertThrows(IllegalArgumentException.class, () -> HeadStack.of(List.of(token(m, 2, 1), span(m, 1))));
+            assertThrows(IllegalArgumentException.class, () -> HeadStack.of(List.of()));
+        }
+    }
+
+    @Test
+    void tokenRowsGetTheirHeadsLogitsAndMaskedOthers() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<TokenClassificationHead> heads = List.of(token(m, 2, 1), token(m, 3, 2), token(m, 4, 3));
+            int[] headOfRow = {2, 0, 1, 2, 0};
+            HeadStack stack = HeadStack.of(heads);
+            NDArray hidden = hidden(m, headOfRow.length);
+            NDArray lg = stack.logits(new ParameterStore(m, false), hidden,
+                    m.create(stack.choice(headOfRow), new Shape(headOfRow.length, 3)),
+                    m.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), false);
+            assertEquals(new Shape(5, SEQ, 9), lg.getShape());
+            for (int r = 0; r < headOfRow.length; r++) {
+                Head h = heads.get(headOfRow[r]);
+                NDArray row = hidden.get(new NDIndex().addSliceDim(r, r + 1));
+                float[] alone = h.forward(new ParameterStore(m, false), new NDList(row), false).head().toFloatArray();
+                int from = stack.offset(headOfRow[r]);
+                int to = from + heads.get(headOfRow[r]).numLabels();
+                float[] own = lg.get(new NDIndex().addSliceDim(r, r + 1).addAllDim().addSliceDim(from, to)).toFloatArray();
+                assertArrayEquals(alone, own, 1e-6f, "row " + r);
+                float[] all = lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray();
+                for (int i = 0; i < all.length; i++) {
+                    int c = i % 9;
+                    if (c < from || c >= to) {
+                        assertTrue(all[i] < M / 2, "row " + r + " column " + c + " is masked");
+                    }
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HeadFamily.class)
+    void sequenceRowsGetTheirHeadsLogits(HeadFamily family) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<SequenceClassificationHead> heads = List.of(sequence(m, family, 3, 1), sequence(m, family, 2, 2));
+            int[] headOfRow = {1, 1, 0, 1, 0, 0};
+            HeadStack stack = HeadStack.of(heads);
+            NDArray hidden = hidden(m, headOfRow.length);
+            NDArray lg = stack.logits(new ParameterStore(m, false), hidden,
+                    m.create(stack.choice(headOfRow), new Shape(headOfRow.length, 2)),
+                    m.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), false);
+            assertEquals(new Shape(6, 5), lg.getShape());
+            for (int r = 0; r < headOfRow.length; r++) {
+                Head h = heads.get(headOfRow[r]);
+                NDArray row = hidden.get(new NDIndex().addSliceDim(r, r + 1));
+                float[] alone = h.forward(new ParameterStore(m, false), new NDList(row), false).head().toFloatArray();
+                int from = stack.offset(headOfRow[r]);
+                float[] all = lg.get(r).toFloatArray();
+                for (int c = 0; c < all.length; c++) {
+                    if (c >= from && c < from + alone.length) {
+                        assertEquals(alone[c - from], all[c], 1e-6f, "row " + r + " column " + c);
+                    } else {
+                        assertTrue(all[c] < M / 2, "row " + r + " column " + c + " is masked");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void spanRowsGetTheirHeadsStartAndEnd() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            List<QuestionAnsweringHead> heads = List.of(span(m, 1), span(m, 2), span(m, 3));
+            int[] headOfRow = {0, 2, 2, 1};
+            HeadStack stack = HeadStack.of(heads);
+            NDArray hidden = hidden(m, headOfRow.length);
+            NDArray lg = stack.logits(new ParameterStore(m, false), hidden,
+                    m.create(stack.choice(headOfRow), new Shape(headOfRow.length, 3)), null, false);
+            assertEquals(new Shape(4, SEQ, 2), lg.getShape());
+            for (int r = 0; r < headOfRow.length; r++) {
+                NDArray row = hidden.get(new NDIndex().addSliceDim(r, r + 1));
+                float[] alone = heads.get(headOfRow[r]).spanLogits(new ParameterStore(m, false), row, false).toFloatArray();
+                assertArrayEquals(alone, lg.get(new NDIndex().addSliceDim(r, r + 1)).toFloatArray(), 1e-6f, "row " + r);
+            }
+        }
+    }
+
+    private static NDArray hidden(NDManager m, int rows) {
+        Random r = new Random(5);
+        float[] v = new float[rows * SEQ * HIDDEN];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) r.nextGaussian();
+        }
+        return m.create(v, new Shape(rows, SEQ, HIDDEN));
+    }
+}
