@@ -8,8 +8,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadLosses;
+import io.github.prefine.heads.HeadStack;
 import io.github.prefine.heads.LossTargets;
 import io.github.prefine.heads.QuestionAnsweringHead;
+import io.github.prefine.heads.SequenceClassificationHead;
+import io.github.prefine.heads.TokenClassificationHead;
 import io.github.prefine.kernels.EngineScalars;
 import java.util.Objects;
 import java.util.function.IntFunction;
@@ -137,6 +140,30 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
             throw new IllegalStateException("head " + name + ": block() before initialize()");
         }
         return block;
+    }
+
+    /**
+     * Says whether this head and another can run as one {@link HeadStack} in a multi-task batch:
+     * both initialized, one encoder row per example, the built-in readout of their kind (classes
+     * for token and sequence heads, spans for span heads), and blocks that {@link
+     * HeadStack#stackable stack}. Their logits and losses are then those of separate heads, up
+     * to float rounding.
+     *
+     * @param other another head
+     * @return true if they stack
+     */
+    public boolean stacksWith(TaskHead other) {
+        return other instanceof HeadAdapter<?> o && builtIn() && o.builtIn() && readout == o.readout
+                && HeadStack.stackable(block, o.block);
+    }
+
+    private boolean builtIn() {
+        if (block == null || rowsPerExample != 1) {
+            return false;
+        }
+        return readout == Classes.INSTANCE
+                ? block instanceof TokenClassificationHead || block instanceof SequenceClassificationHead
+                : readout == Spans.INSTANCE && block instanceof QuestionAnsweringHead;
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.github.prefine.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
@@ -18,6 +17,7 @@ import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.task.FeaturizedTask;
@@ -31,15 +31,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +68,8 @@ public final class MultiHeadModel implements AutoCloseable {
     private static final String MANIFEST = "prefine-model.json";
     private static final String HEADS_FILE = "heads.safetensors";
     private static final String ENCODER_FILE = "encoder.safetensors";
+    /** System property choosing whether heads of one kind run stacked (see {@link #forward}). */
+    public static final String HEADS_PROPERTY = "prefine.heads";
 
     private final NDManager manager;
     private final Block encoder;
@@ -279,9 +280,13 @@ public final class MultiHeadModel implements AutoCloseable {
      * sub-manager of {@link #getManager()} is). Call inside a gradient collector to train. A head
      * that prepares its loss targets on the host ({@link TaskHead#lossTargets}, as every built-in
      * format does) has its task's loss summed from them; another head's {@link
-     * TaskHead#exampleLosses} are summed instead. On a GPU the batch's host arrays reach the device
-     * in one non-blocking copy per data type, which does not wait for the device ({@code
-     * -Dprefine.batchUpload=packed|direct} overrides the choice).
+     * TaskHead#exampleLosses} are summed instead. Heads of the same kind (token, sequence or span
+     * heads of the built-in formats, {@link HeadAdapter#stacksWith}) run stacked when two or more are
+     * in a batch: one concatenated layer and one loss for all of them, so the operations of a step
+     * do not grow with the number of tasks of a kind ({@code -Dprefine.heads=separate} runs them one
+     * by one). On a GPU the batch's host arrays reach the device in one non-blocking copy per data
+     * type, which does not wait for the device ({@code -Dprefine.batchUpload=packed|direct}
+     * overrides the choice).
      *
      * @param stepManager the manager that owns the batch arrays and every result
      * @param batch the host batch
@@ -308,32 +313,59 @@ public final class MultiHeadModel implements AutoCloseable {
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
         checkOpen();
         Objects.requireNonNull(ps, "ps");
-        Shape grid = new Shape(batch.rows(), batch.seqLen());
-        // every host array reaches the device before any compute is queued, in one copy per data
-        // type on a GPU (BatchUpload): a blocking copy made after the encoder would idle the device
-        BatchUpload upload = new BatchUpload(stepManager);
-        int ids = upload.add(batch.inputIds(), grid);
-        int mask = upload.add(batch.attentionMask(), grid);
-        int segments = tokenTypes && batch.tokenTypeIds() != null ? upload.add(batch.tokenTypeIds(), grid) : -1;
         List<TaskSlice> slices = batch.slices();
-        int[] rowIndexAt = new int[slices.size()];
-        int[] labelsAt = new int[slices.size()];
-        // heads that prepare their targets on the host take their loss in four device operations
-        LossTargets[] targets = new LossTargets[slices.size()];
-        for (int k = 0; k < slices.size(); k++) {
-            TaskSlice s = slices.get(k);
+        for (TaskSlice s : slices) {
             if (s.task() >= heads.size()) {
                 throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
             }
-            rowIndexAt[k] = -1;
-            if (!isRange(s.rows())) {
-                long[] rows = new long[s.rows().length];
-                for (int i = 0; i < rows.length; i++) {
-                    rows[i] = s.rows()[i];
+        }
+        // the rows of each unit (a task, or tasks whose heads stack) lie next to each other, so
+        // one split hands every unit its rows as views, whose backward is one concatenation
+        List<int[]> units = units(slices);
+        int seqLen = batch.seqLen();
+        int[] order = new int[batch.rows()];
+        int[] unitStart = new int[units.size() + 1];
+        int at = 0;
+        for (int u = 0; u < units.size(); u++) {
+            unitStart[u] = at;
+            for (int k : units.get(u)) {
+                for (int r : slices.get(k).rows()) {
+                    order[at++] = r;
                 }
-                rowIndexAt[k] = upload.add(rows, new Shape(rows.length));
             }
-            targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), batch.seqLen());
+        }
+        unitStart[units.size()] = at;
+        Shape grid = new Shape(batch.rows(), seqLen);
+        // every host array reaches the device before any compute is queued, in one copy per data
+        // type on a GPU (BatchUpload): a blocking copy made after the encoder would idle the device
+        BatchUpload upload = new BatchUpload(stepManager);
+        int ids = upload.add(inRowOrder(batch.inputIds(), order, seqLen), grid);
+        long[] hostMask = inRowOrder(batch.attentionMask(), order, seqLen);
+        int mask = upload.add(hostMask, grid);
+        int segments = tokenTypes && batch.tokenTypeIds() != null
+                ? upload.add(inRowOrder(batch.tokenTypeIds(), order, seqLen), grid) : -1;
+        StackedSlices[] stacks = new StackedSlices[units.size()];
+        int[] labelsAt = new int[slices.size()];
+        // heads that prepare their targets on the host take their loss in four device operations
+        LossTargets[] targets = new LossTargets[slices.size()];
+        boolean single = false;
+        for (int u = 0; u < units.size(); u++) {
+            int[] members = units.get(u);
+            if (members.length > 1) {
+                List<TaskHead> hs = new ArrayList<>();
+                int[] rows = new int[members.length];
+                for (int i = 0; i < members.length; i++) {
+                    hs.add(heads.get(slices.get(members[i]).task()));
+                    rows[i] = slices.get(members[i]).rows().length;
+                }
+                stacks[u] = new StackedSlices(hs, members, rows);
+                stacks[u].add(upload, slices, hostMask, unitStart[u], seqLen, lossWeighting);
+                continue;
+            }
+            single = true;
+            int k = members[0];
+            TaskSlice s = slices.get(k);
+            targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), seqLen);
             if (targets[k] != null) {
                 Shape ts = new Shape(targets[k].shape());
                 labelsAt[k] = upload.add(targets[k].index(), ts);
@@ -347,90 +379,119 @@ public final class MultiHeadModel implements AutoCloseable {
         if (segments >= 0) {
             in.add(sent[segments]);
         }
-        NDArray[] rowIndex = new NDArray[slices.size()];
-        NDArray[] labels = new NDArray[slices.size()];
-        NDArray[][] targetArrays = new NDArray[slices.size()][];
-        for (int k = 0; k < slices.size(); k++) {
-            rowIndex[k] = rowIndexAt[k] < 0 ? null : sent[rowIndexAt[k]];
-            if (targets[k] != null) {
-                targetArrays[k] = new NDArray[] {sent[labelsAt[k]], sent[labelsAt[k] + 1]};
-            } else {
-                labels[k] = sent[labelsAt[k]];
+        NDArray hidden = encoder.forward(ps, in, training).head();
+        NDList hiddenParts;
+        NDList maskParts = null;
+        if (units.size() == 1) {
+            hiddenParts = new NDList(hidden);
+            maskParts = new NDList(sent[mask]);
+        } else {
+            long[] points = new long[units.size() - 1];
+            for (int u = 1; u < units.size(); u++) {
+                points[u - 1] = unitStart[u];
+            }
+            hiddenParts = hidden.split(points);
+            if (single) {
+                maskParts = sent[mask].split(points);
             }
         }
-        NDArray hidden = encoder.forward(ps, in, training).head();
-        NDArray[][] parts = taskRows(slices, rowIndex, hidden, sent[mask]);
-        List<NDArray> logits = new ArrayList<>();
-        List<NDArray> taskLossSums = new ArrayList<>();
+        NDArray[] logits = new NDArray[slices.size()];
+        NDArray[] taskLossSums = new NDArray[slices.size()];
+        StackedSlices[] stackOf = new StackedSlices[slices.size()];
+        int[] memberOf = new int[slices.size()];
         NDArray weighted = null;
-        for (int k = 0; k < slices.size(); k++) {
-            TaskSlice s = slices.get(k);
-            NDArray h = parts[k][0];
-            NDArray m = parts[k][1];
-            TaskHead head = heads.get(s.task());
-            NDArray lg = head.logits(ps, h, m, training);
-            NDArray sum = targets[k] != null
-                    ? HeadLosses.targetedSum(lg, targetArrays[k][0], targetArrays[k][1], targets[k].axis())
-                    : head.exampleLosses(lg, labels[k]).sum();
-            logits.add(lg);
-            taskLossSums.add(sum);
-            NDArray contrib = lossWeighting == TaskLossWeighting.LOG_NUM_LABELS
-                    ? EngineScalars.div(sum, (float) Math.log(head.numLabels()))
-                    : sum;
+        for (int u = 0; u < units.size(); u++) {
+            NDArray contrib;
+            if (stacks[u] != null) {
+                contrib = stacks[u].lossSum(sent, ps, hiddenParts.get(u), training);
+                int[] members = stacks[u].members();
+                for (int i = 0; i < members.length; i++) {
+                    stackOf[members[i]] = stacks[u];
+                    memberOf[members[i]] = i;
+                }
+            } else {
+                int k = units.get(u)[0];
+                TaskHead head = heads.get(slices.get(k).task());
+                NDArray lg = head.logits(ps, hiddenParts.get(u), maskParts.get(u), training);
+                NDArray sum = targets[k] != null
+                        ? HeadLosses.targetedSum(lg, sent[labelsAt[k]], sent[labelsAt[k] + 1], targets[k].axis())
+                        : head.exampleLosses(lg, sent[labelsAt[k]]).sum();
+                logits[k] = lg;
+                taskLossSums[k] = sum;
+                contrib = lossWeighting == TaskLossWeighting.LOG_NUM_LABELS
+                        ? EngineScalars.div(sum, (float) Math.log(head.numLabels()))
+                        : sum;
+            }
             weighted = weighted == null ? contrib : weighted.add(contrib);
         }
-        return new Output(weighted, batch.numExamples(), taskLossSums, logits);
+        return new Output(weighted, batch.numExamples(), taskLossSums, logits,
+                k -> stackOf[k].lossSum(memberOf[k]), k -> stackOf[k].logits(memberOf[k]));
     }
 
     /**
-     * Each slice's encoder rows and mask rows. When every task's rows are contiguous (a grouped
-     * batch), one split serves all tasks: views, and a backward that is one concatenation, where a
-     * slice per task would each zero-fill a batch-sized gradient to be summed.
+     * Groups a batch's slices into units, each a list of slice indices: the slices whose heads
+     * stack ({@link HeadAdapter#stacksWith}) form one unit when there are two or more of them,
+     * every other slice is a unit of its own. Units come in the order of their first slice.
      */
-    private static NDArray[][] taskRows(List<TaskSlice> slices, NDArray[] rowIndex, NDArray hidden, NDArray mask) {
-        NDArray[][] out = new NDArray[slices.size()][];
-        boolean ranges = true;
-        for (NDArray index : rowIndex) {
-            ranges &= index == null;
-        }
-        if (ranges && slices.size() == 1) {
-            out[0] = new NDArray[] {hidden, mask};
-            return out;
-        }
-        if (ranges) {
-            Integer[] byStart = new Integer[slices.size()];
-            for (int k = 0; k < byStart.length; k++) {
-                byStart[k] = k;
-            }
-            Arrays.sort(byStart, Comparator.comparingInt(k -> slices.get(k).rows()[0]));
-            long[] points = new long[byStart.length - 1];
-            for (int i = 1; i < byStart.length; i++) {
-                points[i - 1] = slices.get(byStart[i]).rows()[0];
-            }
-            NDList hs = hidden.split(points);
-            NDList ms = mask.split(points);
-            for (int i = 0; i < byStart.length; i++) {
-                out[byStart[i]] = new NDArray[] {hs.get(i), ms.get(i)};
-            }
-            return out;
-        }
+    List<int[]> units(List<TaskSlice> slices) {
+        List<List<Integer>> groups = new ArrayList<>();
+        boolean stacking = stacksHeads();
         for (int k = 0; k < slices.size(); k++) {
-            int[] r = slices.get(k).rows();
-            NDIndex rows = rowIndex[k] == null ? new NDIndex().addSliceDim(r[0], r[0] + r.length)
-                    : new NDIndex("{}", rowIndex[k]);
-            out[k] = new NDArray[] {hidden.get(rows), mask.get(rows)};
+            TaskHead head = heads.get(slices.get(k).task());
+            List<Integer> joined = null;
+            if (stacking && head instanceof HeadAdapter<?> adapter) {
+                for (List<Integer> g : groups) {
+                    if (adapter.stacksWith(heads.get(slices.get(g.get(0)).task()))) {
+                        joined = g;
+                        break;
+                    }
+                }
+            }
+            if (joined == null) {
+                joined = new ArrayList<>();
+                groups.add(joined);
+            }
+            joined.add(k);
+        }
+        List<int[]> out = new ArrayList<>(groups.size());
+        for (List<Integer> g : groups) {
+            out.add(g.stream().mapToInt(Integer::intValue).toArray());
         }
         return out;
     }
 
-    /** Whether rows are consecutive: {@code rows[i] = rows[0] + i}. */
-    private static boolean isRange(int[] rows) {
-        for (int i = 1; i < rows.length; i++) {
-            if (rows[i] != rows[0] + i) {
-                return false;
-            }
+    /**
+     * Says whether {@link #forward} runs the heads of one kind stacked ({@code
+     * -Dprefine.heads=stacked}, the default) or one after another ({@code separate}). For
+     * benchmarks and logs.
+     *
+     * @return true when stacked
+     * @throws IllegalArgumentException if the property holds another value
+     */
+    public static boolean stacksHeads() {
+        String v = System.getProperty(HEADS_PROPERTY, "stacked");
+        return switch (v) {
+            case "stacked" -> true;
+            case "separate" -> false;
+            default -> throw new IllegalArgumentException("-D" + HEADS_PROPERTY + " must be stacked or separate, found '"
+                    + v + "'");
+        };
+    }
+
+    /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself if unchanged. */
+    private static long[] inRowOrder(long[] values, int[] order, int seqLen) {
+        boolean same = true;
+        for (int i = 0; i < order.length && same; i++) {
+            same = order[i] == i;
         }
-        return rows.length > 0;
+        if (same) {
+            return values;
+        }
+        long[] out = new long[values.length];
+        for (int i = 0; i < order.length; i++) {
+            System.arraycopy(values, order[i] * seqLen, out, i * seqLen, seqLen);
+        }
+        return out;
     }
 
     /**
@@ -596,18 +657,99 @@ public final class MultiHeadModel implements AutoCloseable {
     /**
      * The result of one forward: device arrays owned by the step manager.
      *
-     * @param lossSum scalar float32: the sum over examples of each example's (scaled) task loss;
-     *     divide by the number of examples of the (effective) batch for the mean
-     * @param numExamples the examples in this batch
-     * @param taskLossSums per slice, in slice order: scalar float32 sum of unscaled example losses
-     * @param logits per slice, in slice order: the head's logits (shapes as {@link TaskHead#logits})
+     * <p>The loss sum is computed by the forward; a task's logits and loss sum, where its head ran
+     * stacked with others of its kind, are views of the stacked arrays made on first request, so a
+     * training step that reads only the loss makes no operation for them.
      */
-    public record Output(NDArray lossSum, int numExamples, List<NDArray> taskLossSums, List<NDArray> logits) {
-        /** Copies the lists. */
-        public Output {
-            Objects.requireNonNull(lossSum, "lossSum");
-            taskLossSums = List.copyOf(taskLossSums);
-            logits = List.copyOf(logits);
+    public static final class Output {
+        private final NDArray lossSum;
+        private final int numExamples;
+        private final NDArray[] taskLossSums;
+        private final NDArray[] logits;
+        private final IntFunction<NDArray> lossSumOf;
+        private final IntFunction<NDArray> logitsOf;
+        private List<NDArray> taskLossSumList;
+        private List<NDArray> logitsList;
+
+        /**
+         * Wraps a forward's arrays.
+         *
+         * @param lossSum scalar float32: the sum over examples of each example's (scaled) task loss
+         * @param numExamples the examples in this batch
+         * @param taskLossSums per slice, in slice order: scalar float32 sum of unscaled example losses
+         * @param logits per slice, in slice order: the head's logits (shapes as {@link TaskHead#logits})
+         */
+        public Output(NDArray lossSum, int numExamples, List<NDArray> taskLossSums, List<NDArray> logits) {
+            this(lossSum, numExamples, taskLossSums.toArray(NDArray[]::new), logits.toArray(NDArray[]::new), null,
+                    null);
+            if (taskLossSums.size() != logits.size()) {
+                throw new IllegalArgumentException("Output: " + taskLossSums.size() + " loss sums for "
+                        + logits.size() + " logits");
+            }
+        }
+
+        Output(NDArray lossSum, int numExamples, NDArray[] taskLossSums, NDArray[] logits,
+                IntFunction<NDArray> lossSumOf, IntFunction<NDArray> logitsOf) {
+            this.lossSum = Objects.requireNonNull(lossSum, "lossSum");
+            this.numExamples = numExamples;
+            this.taskLossSums = taskLossSums;
+            this.logits = logits;
+            this.lossSumOf = lossSumOf;
+            this.logitsOf = logitsOf;
+        }
+
+        /**
+         * Returns the sum over examples of each example's task loss, weighted as the model's
+         * {@link TaskLossWeighting} says; divide by the number of examples of the (effective)
+         * batch for the mean.
+         *
+         * @return scalar float32
+         */
+        public NDArray lossSum() {
+            return lossSum;
+        }
+
+        /**
+         * Returns the number of examples in the batch.
+         *
+         * @return the examples
+         */
+        public int numExamples() {
+            return numExamples;
+        }
+
+        /**
+         * Returns each slice's summed example losses, unweighted.
+         *
+         * @return per slice, in slice order: scalar float32
+         */
+        public List<NDArray> taskLossSums() {
+            if (taskLossSumList == null) {
+                taskLossSumList = filled(taskLossSums, lossSumOf);
+            }
+            return taskLossSumList;
+        }
+
+        /**
+         * Returns each slice's logits.
+         *
+         * @return per slice, in slice order: the head's logits (shapes as {@link TaskHead#logits})
+         */
+        public List<NDArray> logits() {
+            if (logitsList == null) {
+                logitsList = filled(logits, logitsOf);
+            }
+            return logitsList;
+        }
+
+        private static List<NDArray> filled(NDArray[] known, IntFunction<NDArray> missing) {
+            NDArray[] out = known.clone();
+            for (int k = 0; k < out.length; k++) {
+                if (out[k] == null) {
+                    out[k] = missing.apply(k);
+                }
+            }
+            return List.of(out);
         }
 
         /**
