@@ -71,7 +71,7 @@ class BenchCommandTest {
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
             "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "peak device memory",
             // what the step ran with on this CPU
-            "full step: fused AdamW optimiser, explicit attention, batch upload direct (one copy per array), 3 tasks"}) {
+            "full step: fused AdamW optimiser, explicit attention, batch upload direct (one copy per array), 3 tasks, heads stacked by kind"}) {
             assertTrue(out.contains(line), line + " missing:\n" + out);
         }
     }
@@ -102,10 +102,36 @@ class BenchCommandTest {
 
     @Test
     void moreTasksAddHeadsButNoOptimizerCalls() {
-        String three = profiledStep("--tasks", "3");
-        String twelve = profiledStep("--tasks", "12");
+        String three = separateHeads(() -> profiledStep("--tasks", "3"));
+        String twelve = separateHeads(() -> profiledStep("--tasks", "12"));
         // each head is a group of the buffer, updated by the same one kernel call
         assertEquals(calls(three, "optimizer"), calls(twelve, "optimizer"), three + "\n" + twelve);
         assertTrue(calls(twelve, "whole step") > calls(three, "whole step") + 9 * 10, "nine more heads' work:\n" + twelve);
+    }
+
+    @Test
+    void stackedHeadsKeepTheStepsOperationsNearlyFlatInTheNumberOfTasks() {
+        long three = calls(profiledStep("--tasks", "3"), "whole step");
+        String twelve = profiledStep("--tasks", "12");
+        long separate = calls(separateHeads(() -> profiledStep("--tasks", "12")), "whole step");
+        // three tasks: one head of each kind, nothing to stack; twelve: four of each kind, which
+        // one by one add some thirty operations a head, stacked a few views (the concatenations'
+        // backward) a head
+        assertEquals(three, calls(separateHeads(() -> profiledStep("--tasks", "3")), "whole step"));
+        assertTrue(calls(twelve, "whole step") - three < (separate - three) / 2,
+                "stacked " + calls(twelve, "whole step") + ", separate " + separate + ", three tasks " + three);
+    }
+
+    private static String separateHeads(java.util.function.Supplier<String> body) {
+        String before = System.setProperty("prefine.heads", "separate");
+        try {
+            return body.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty("prefine.heads");
+            } else {
+                System.setProperty("prefine.heads", before);
+            }
+        }
     }
 }
