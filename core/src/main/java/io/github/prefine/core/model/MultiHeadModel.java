@@ -658,8 +658,9 @@ public final class MultiHeadModel implements AutoCloseable {
      * The result of one forward: device arrays owned by the step manager.
      *
      * <p>The loss sum is computed by the forward; a task's logits and loss sum, where its head ran
-     * stacked with others of its kind, are views of the stacked arrays made on first request, so a
-     * training step that reads only the loss makes no operation for them.
+     * stacked with others of its kind, are views of the stacked arrays made on first request
+     * (while the step manager is open), so a training step that reads only the loss makes no
+     * operation for them.
      */
     public static final class Output {
         private final NDArray lossSum;
