@@ -3,7 +3,6 @@ package io.github.prefine.core.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
@@ -57,29 +56,53 @@ final class Evaluation {
         return out;
     }
 
-    /** A task's logits on a split, one entry per example. */
+    /**
+     * A task's logits on a split, one entry per example. Each batch's logits are read only once
+     * the next batch's forward is queued, so on a GPU the host prepares a batch while the device
+     * runs the previous one instead of waiting for it.
+     */
     TaskPredictions predict(NDManager parent, int task, Split split) {
         int n = data.size(task, split);
         List<float[]> logits = new ArrayList<>(n);
         int width = -1;
         try (NDManager sm = parent.newSubManager()) {
             ParameterStore ps = stores.apply(sm);
-            for (int from = 0; from < n; from += batchSize) {
-                int to = Math.min(n, from + batchSize);
-                try (NDManager bm = sm.newSubManager()) {
+            NDManager pendingManager = null;
+            NDArray pending = null;
+            try {
+                for (int from = 0; from < n; from += batchSize) {
+                    int to = Math.min(n, from + batchSize);
+                    NDManager bm = sm.newSubManager();
                     MultiTaskBatch batch = data.assemble(split, filled(task, to - from), range(from, to));
-                    NDArray lg = model.forward(bm, batch, false, ps).logits().get(0);
-                    Shape shape = lg.getShape();
-                    width = (int) shape.getLastDimension();
-                    float[] all = lg.toType(DataType.FLOAT32, false).toFloatArray();
-                    int per = all.length / (to - from);
-                    for (int i = 0; i < to - from; i++) {
-                        logits.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+                    NDArray lg = model.forward(bm, batch, false, ps).logits().get(0).toType(DataType.FLOAT32, false);
+                    width = (int) lg.getShape().getLastDimension();
+                    if (pending != null) {
+                        read(pending, logits);
+                        pendingManager.close();
                     }
+                    pending = lg;
+                    pendingManager = bm;
+                }
+                if (pending != null) {
+                    read(pending, logits);
+                }
+            } finally {
+                if (pendingManager != null) {
+                    pendingManager.close();
                 }
             }
         }
         return new TaskPredictions(task, split, range(0, n), logits, width);
+    }
+
+    /** Appends a batch's logits, one entry per example (the first axis). */
+    private static void read(NDArray batchLogits, List<float[]> out) {
+        int examples = (int) batchLogits.getShape().get(0);
+        float[] all = batchLogits.toFloatArray();
+        int per = all.length / examples;
+        for (int i = 0; i < examples; i++) {
+            out.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+        }
     }
 
     private static int[] filled(int v, int n) {

@@ -222,6 +222,34 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void predictionsInSeveralBatchesEqualThoseOfOneBatch() throws Exception {
+        // the batches' reads trail their forwards by one batch; every example must still get its own logits
+        SyntheticTasks tasks = new SyntheticTasks(21, 16, 10, THREE);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = model(root, tasks, 3)) {
+            for (int t = 0; t < 3; t++) {
+                List<float[]> whole = predictions(model, tasks, 128, t);
+                List<float[]> inThrees = predictions(model, tasks, 3, t);
+                assertEquals(10, whole.size());
+                assertEquals(10, inThrees.size());
+                for (int i = 0; i < whole.size(); i++) {
+                    // batches pad to their own longest example; the positions both hold must agree
+                    int n = Math.min(whole.get(i).length, inThrees.get(i).length);
+                    assertArrayEquals(java.util.Arrays.copyOf(whole.get(i), n), java.util.Arrays.copyOf(inThrees.get(i), n),
+                            1e-6f, "task " + t + " example " + i);
+                }
+                assertTrue(!java.util.Arrays.equals(whole.get(0), whole.get(1)), "examples differ");
+            }
+        }
+    }
+
+    private static List<float[]> predictions(MultiHeadModel model, SyntheticTasks tasks, int evalBatchSize, int task)
+            throws Exception {
+        try (Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optEvalBatchSize(evalBatchSize).build()) {
+            return trainer.predict(task, Split.VALIDATION).logits();
+        }
+    }
+
     /*
      * Counts arrays instead of cap(): DJL's getGradient wraps the gradient in a new handle
      * attached to the parameter's (model) manager, which a capped manager refuses; the optimiser
