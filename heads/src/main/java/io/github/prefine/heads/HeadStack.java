@@ -96,6 +96,16 @@ public final class HeadStack {
     }
 
     /**
+     * Says whether {@link #logits} reads the rows' {@link #choice}: sequence and span stacks do,
+     * token stacks, whose rows keep their heads' columns through the column mask alone, do not.
+     *
+     * @return true unless this is a stack of token heads
+     */
+    public boolean readsChoice() {
+        return !(heads.get(0) instanceof TokenClassificationHead);
+    }
+
+    /**
      * Returns the number of heads.
      *
      * @return the head count
@@ -171,8 +181,8 @@ public final class HeadStack {
      *
      * @param store the parameter store of the forward
      * @param hidden the rows' encoder output {@code [rows, seqLen, hidden]}
-     * @param choice {@link #choice} as float32 {@code [rows, size()]}; read by sequence and span
-     *     stacks (null allowed for token stacks)
+     * @param choice {@link #choice} as float32 {@code [rows, size()]} where {@link #readsChoice},
+     *     else ignored (null allowed)
      * @param columnMask {@link #columnMask} as {@code [rows, width()]} in the logits' type; read by
      *     token and sequence stacks (null allowed for span stacks)
      * @param training true for a training forward (dropout on)

@@ -61,6 +61,9 @@ class HeadStackTest {
             assertArrayEquals(new float[] {M, M, 0, 0, 0, 0, 0, M, M, M}, tokens.columnMask(new int[] {1, 0}));
             HeadStack spans = HeadStack.of(List.of(span(m, 1), span(m, 2), span(m, 3)));
             assertTrue(spans.spans());
+            assertTrue(spans.readsChoice());
+            assertFalse(tokens.readsChoice());
+            assertFalse(tokens.spans());
             assertEquals(2, spans.width());
             assertEquals(0, spans.offset(2));
             assertArrayEquals(new float[4], spans.columnMask(new int[] {2, 0}));
@@ -92,8 +95,8 @@ class HeadStackTest {
             int[] headOfRow = {2, 0, 1, 2, 0};
             HeadStack stack = HeadStack.of(heads);
             NDArray hidden = hidden(m, headOfRow.length);
-            NDArray lg = stack.logits(new ParameterStore(m, false), hidden,
-                    m.create(stack.choice(headOfRow), new Shape(headOfRow.length, 3)),
+            // token stacks read no choice
+            NDArray lg = stack.logits(new ParameterStore(m, false), hidden, null,
                     m.create(stack.columnMask(headOfRow), new Shape(headOfRow.length, stack.width())), false);
             assertEquals(new Shape(5, SEQ, 9), lg.getShape());
             for (int r = 0; r < headOfRow.length; r++) {

@@ -335,15 +335,19 @@ public final class MultiHeadModel implements AutoCloseable {
             }
         }
         unitStart[units.size()] = at;
+        int[] moved = null;
+        for (int i = 0; i < order.length && moved == null; i++) {
+            moved = order[i] == i ? null : order;
+        }
         Shape grid = new Shape(batch.rows(), seqLen);
         // every host array reaches the device before any compute is queued, in one copy per data
         // type on a GPU (BatchUpload): a blocking copy made after the encoder would idle the device
         BatchUpload upload = new BatchUpload(stepManager);
-        int ids = upload.add(inRowOrder(batch.inputIds(), order, seqLen), grid);
-        long[] hostMask = inRowOrder(batch.attentionMask(), order, seqLen);
+        int ids = upload.add(inRowOrder(batch.inputIds(), moved, seqLen), grid);
+        long[] hostMask = inRowOrder(batch.attentionMask(), moved, seqLen);
         int mask = upload.add(hostMask, grid);
         int segments = tokenTypes && batch.tokenTypeIds() != null
-                ? upload.add(inRowOrder(batch.tokenTypeIds(), order, seqLen), grid) : -1;
+                ? upload.add(inRowOrder(batch.tokenTypeIds(), moved, seqLen), grid) : -1;
         StackedSlices[] stacks = new StackedSlices[units.size()];
         int[] labelsAt = new int[slices.size()];
         // heads that prepare their targets on the host take their loss in four device operations
@@ -478,13 +482,9 @@ public final class MultiHeadModel implements AutoCloseable {
         };
     }
 
-    /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself if unchanged. */
+    /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself for null. */
     private static long[] inRowOrder(long[] values, int[] order, int seqLen) {
-        boolean same = true;
-        for (int i = 0; i < order.length && same; i++) {
-            same = order[i] == i;
-        }
-        if (same) {
+        if (order == null) {
             return values;
         }
         long[] out = new long[values.length];

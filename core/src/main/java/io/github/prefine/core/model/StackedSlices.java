@@ -89,7 +89,9 @@ final class StackedSlices {
         } else {
             columnsAt = upload.add(stack.columnMask(headOfRow), new Shape(rows, stack.width()));
         }
-        choiceAt = upload.add(stack.choice(headOfRow), new Shape(rows, stack.size()));
+        if (stack.readsChoice()) {
+            choiceAt = upload.add(stack.choice(headOfRow), new Shape(rows, stack.size()));
+        }
         List<LossTargets> targets = new ArrayList<>();
         for (int i = 0; i < members.length; i++) {
             TaskSlice s = slices.get(members[i]);
@@ -140,7 +142,8 @@ final class StackedSlices {
     NDArray lossSum(NDArray[] sent, ParameterStore ps, NDArray hidden, boolean training) {
         this.sent = sent;
         NDArray columns = columnsAt < 0 ? null : sent[columnsAt].toType(hidden.getDataType(), false);
-        NDArray lg = stack.logits(ps, hidden, sent[choiceAt], columns, training);
+        NDArray choice = choiceAt < 0 ? null : sent[choiceAt];
+        NDArray lg = stack.logits(ps, hidden, choice, columns, training);
         if (paddingAt >= 0) {
             lg = lg.add(sent[paddingAt].toType(lg.getDataType(), false));
         }
