@@ -24,7 +24,8 @@ public final class ResumeChild {
         Path ckpt = Path.of(args[0]);
         Path out = Path.of(args[1]);
         long sleep = Long.parseLong(args[2]);
-        SyntheticTasks tasks = new SyntheticTasks(31, 48, 16, TrainerTest.THREE);
+        // two tasks of each format, so the production heads run stacked
+        SyntheticTasks tasks = new SyntheticTasks(31, 48, 16, TrainerTest.SIX);
         AtomicInteger epochsRun = new AtomicInteger();
         try (NDManager root = NDManager.newBaseManager()) {
             // the entry point seeds the engine once, before the model's parameters are initialized

@@ -16,7 +16,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run killed with SIGKILL after its first checkpoint and restarted ends bit-identical to an uninterrupted run. */
+/**
+ * A run killed with SIGKILL after its first checkpoint and restarted ends bit-identical to an
+ * uninterrupted run (two tasks of each format: stacked heads, with dropout).
+ */
 class TrainerResumeTest {
 
     private static Process start(Path ckpt, Path out, long sleepMs, Path log) throws IOException {

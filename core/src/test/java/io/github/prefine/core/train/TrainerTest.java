@@ -67,6 +67,49 @@ class TrainerTest {
         }
     }
 
+    /** Two tasks of each format: the production heads of a kind run stacked. */
+    static final TestHeads.Kind[] SIX = {TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN,
+        TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN};
+
+    @Test
+    void preFinetuningWithStackedHeadsLowersEveryTasksValidationLoss() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(22, 48, 24, SIX);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 2);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(16)
+                        .optLearningRate(1e-2).optMaxEpochs(5).build()) {
+            double[] before = trainer.validationLosses();
+            trainer.fit();
+            double[] after = trainer.validationLosses();
+            for (int t = 0; t < SIX.length; t++) {
+                assertTrue(after[t] < 0.98 * before[t], "task " + t + ": " + before[t] + " -> " + after[t]);
+            }
+        }
+    }
+
+    @Test
+    void aStepOfStackedHeadsLeavesTheAbsentTasksHeadsUntouched() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(23, 12, 4, SIX);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 5);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optLearningRate(1e-2).build()) {
+            float[][] before = new float[SIX.length][];
+            for (int t = 0; t < SIX.length; t++) {
+                before[t] = model.headParameters(t).get(0).parameter().getArray().toFloatArray();
+            }
+            // tasks 0 and 3, both token tasks: their heads stack; the four others are absent
+            trainer.trainStep(new SampledBatch(new int[] {0, 3, 0, 3}, new int[] {0, 1, 2, 3}), 0);
+            for (int t = 0; t < SIX.length; t++) {
+                float[] now = model.headParameters(t).get(0).parameter().getArray().toFloatArray();
+                if (t == 0 || t == 3) {
+                    assertTrue(!java.util.Arrays.equals(before[t], now), "present task " + t + " trained");
+                } else {
+                    assertArrayEquals(before[t], now, 0f, "absent task " + t);
+                }
+            }
+        }
+    }
+
     private static float[][] fitAndRead(SyntheticTasks tasks, long trainerSeed) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = model(root, tasks, 8);
