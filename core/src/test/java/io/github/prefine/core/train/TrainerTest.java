@@ -228,10 +228,19 @@ class TrainerTest {
 
     @Test
     void dataParallelOverTwoReplicasEqualsAccumulationOverTheSameParts() throws Exception {
-        SyntheticTasks tasks = new SyntheticTasks(26, 24, 4, THREE);
         // task 2 (span) only in the second half: its head gets gradient from the replica alone
-        SampledBatch batch = new SampledBatch(new int[] {0, 1, 0, 1, 0, 2, 2, 0, 2, 1},
-                new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
+        dataParallelEqualsAccumulation(new SyntheticTasks(26, 24, 4, THREE),
+                new SampledBatch(new int[] {0, 1, 0, 1, 0, 2, 2, 0, 2, 1}, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    }
+
+    @Test
+    void dataParallelWithStackedHeadsEqualsAccumulationOverTheSameParts() throws Exception {
+        // first half: token heads 0 and 3 stack, sequence 1 alone; second half: spans 2 and 5 stack
+        dataParallelEqualsAccumulation(new SyntheticTasks(27, 24, 4, SIX),
+                new SampledBatch(new int[] {0, 3, 1, 0, 3, 2, 5, 4, 2, 5}, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+    }
+
+    private static void dataParallelEqualsAccumulation(SyntheticTasks tasks, SampledBatch batch) throws Exception {
         float[][][] results = new float[2][][];
         for (int k = 0; k < 2; k++) {
             try (NDManager root = NDManager.newBaseManager();
