@@ -71,6 +71,10 @@ public enum Precision {
         return this != FLOAT32;
     }
 
+    /** What {@link #parse} accepts and what {@code auto} picks, in one line, for command-line help. */
+    public static final String CHOICES = "fp32, fp16-mixed, bf16-mixed or auto (bf16-mixed on a GPU of compute "
+            + "capability 8.0 or later, else fp16-mixed; fp32 on a CPU)";
+
     /**
      * Parses a command-line precision for a device: {@code fp32}, {@code fp16-mixed}, {@code
      * bf16-mixed} or {@code auto}: bf16-mixed on a GPU with native bfloat16 (compute capability

@@ -85,8 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--length", description = "Tokens per sequence. Default: ${DEFAULT-VALUE}")
     int length = 128;
 
-    @Option(names = "--precision", description = "fp32, fp16-mixed, bf16-mixed or auto (bf16-mixed on a GPU "
-            + "of compute capability 8.0 or later, else fp16-mixed; fp32 on a CPU). Default: ${DEFAULT-VALUE}")
+    @Option(names = "--precision", description = Precision.CHOICES + ". Default: ${DEFAULT-VALUE}")
     String precision = "fp32";
 
     @Option(names = "--device", description = "cpu, gpu, gpu:K or auto. Default: ${DEFAULT-VALUE}")

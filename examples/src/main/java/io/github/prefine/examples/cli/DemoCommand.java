@@ -64,8 +64,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
     @Option(names = "--suite-seed", defaultValue = "7", description = "seed of the synthetic suite (default: ${DEFAULT-VALUE})")
     long suiteSeed;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed or auto "
-            + "(bf16-mixed on a GPU of compute capability 8.0 or later, else fp16-mixed; fp32 on a CPU) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", defaultValue = "fp32", description = Precision.CHOICES + " (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--device", defaultValue = "auto",

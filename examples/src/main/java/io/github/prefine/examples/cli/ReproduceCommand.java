@@ -129,8 +129,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             description = "cap each task's validation and test examples, 0 = all (default: ${DEFAULT-VALUE})")
     int maxEvalExamples;
 
-    @Option(names = "--precision", defaultValue = "fp32", description = "fp32, fp16-mixed, bf16-mixed or auto "
-            + "(bf16-mixed on a GPU of compute capability 8.0 or later, else fp16-mixed; fp32 on a CPU) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--precision", defaultValue = "fp32", description = Precision.CHOICES + " (default: ${DEFAULT-VALUE})")
     String precision;
 
     @Option(names = "--device", defaultValue = "auto",
