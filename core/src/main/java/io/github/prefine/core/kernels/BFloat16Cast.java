@@ -14,15 +14,11 @@ import ai.djl.pytorch.jni.IValueUtils;
  * them.
  */
 public final class BFloat16Cast {
-    private static final String SOURCE = """
-            class BFloat16Cast(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
+    private static final String SOURCE = TorchScriptModule.moduleSource("BFloat16Cast", """
               def forward(self: __torch__.BFloat16Cast,
                 x: Tensor) -> Tensor:
                 return torch.to(x, 15)
-            """;
+            """);
 
     private BFloat16Cast() {}
 

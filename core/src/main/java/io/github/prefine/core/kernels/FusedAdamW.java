@@ -35,11 +35,7 @@ public final class FusedAdamW {
     // TorchScript source of the module. _foreach_add_/_foreach_sub_ count steps as torch.optim does
     // around the fused kernel, which skips the update itself when found_inf is 1; the list form of
     // _foreach_sub_, as a tensor passed where a Scalar is expected is read on the host (a sync)
-    private static final String SOURCE = """
-            class FusedAdamW(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
+    private static final String SOURCE = TorchScriptModule.moduleSource("FusedAdamW", """
               def forward(self: __torch__.FusedAdamW,
                 x: Tensor) -> Tensor:
                 return x
@@ -73,7 +69,7 @@ public final class FusedAdamW {
             found_inf=found_inf)
                 torch._foreach_sub_(counts, [found_inf for _ in counts])
                 return found_inf
-            """;
+            """);
 
     private final PtSymbolBlock module;
 

@@ -108,11 +108,7 @@ public final class FusedAttention {
      * tensors only, and a tensor read as a number would wait for the device.
      */
     private static String source(float dropout) {
-        return """
-                class %1$s(Module):
-                  __parameters__ = []
-                  __buffers__ = []
-                  training : bool
+        return TorchScriptModule.moduleSource(NAME, """
                   def forward(self: __torch__.%1$s,
                     q: Tensor,
                     k: Tensor,
@@ -121,6 +117,6 @@ public final class FusedAttention {
                     if mask_bias.dtype != q.dtype:
                       mask_bias = mask_bias.to(q.dtype)
                     return torch.scaled_dot_product_attention(q, k, v, mask_bias, %2$s)
-                """.formatted(NAME, Float.toString(dropout));
+                """.formatted(NAME, Float.toString(dropout)));
     }
 }

@@ -31,16 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HostToDevice {
     private static final String NAME = "HostToDevice";
-    private static final String SOURCE = """
-            class HostToDevice(Module):
-              __parameters__ = []
-              __buffers__ = []
-              training : bool
+    private static final String SOURCE = TorchScriptModule.moduleSource(NAME, """
               def forward(self: __torch__.HostToDevice,
                 host: Tensor,
                 target: Tensor) -> Tensor:
                 return torch.to(torch.pin_memory(host), target.device, None, True, False)
-            """;
+            """);
     private static final Logger LOG = LoggerFactory.getLogger(HostToDevice.class);
     /** A 0-d array on each device, naming the copy's target; in a manager kept for the process. */
     private static final Map<Device, NDArray> TARGETS = new ConcurrentHashMap<>();

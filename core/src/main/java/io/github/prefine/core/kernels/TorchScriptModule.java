@@ -34,7 +34,8 @@ final class TorchScriptModule {
      * @param manager a PyTorch manager; the module is freed with it
      * @param className the class that {@code source} defines, a Python identifier
      * @param source TorchScript source of {@code class <className>(Module)}, with {@code
-     *     __parameters__ = []}, {@code __buffers__ = []} and {@code training : bool}
+     *     __parameters__ = []}, {@code __buffers__ = []} and {@code training : bool} (see {@link
+     *     #moduleSource})
      * @return the module
      * @throws IllegalArgumentException if the manager is not PyTorch's
      * @throws EngineException if this PyTorch cannot compile the source
@@ -68,6 +69,23 @@ final class TorchScriptModule {
     }
 
     private record Key(Device device, String source) {}
+
+    /**
+     * Returns the source of a module class with no parameters or buffers: the header TorchScript's
+     * archive format asks for, then the methods.
+     *
+     * @param className the class, a Python identifier
+     * @param methods its {@code def}s, each indented by two spaces, {@code self} typed {@code
+     *     __torch__.<className>}
+     * @return the source, for {@link #load} or {@link #shared}
+     */
+    static String moduleSource(String className, String methods) {
+        return "class " + className + "(Module):\n"
+                + "  __parameters__ = []\n"
+                + "  __buffers__ = []\n"
+                + "  training : bool\n"
+                + methods;
+    }
 
     private static final Map<Key, PtSymbolBlock> SHARED = new ConcurrentHashMap<>();
     private static final Map<Device, NDManager> MANAGERS = new ConcurrentHashMap<>();
