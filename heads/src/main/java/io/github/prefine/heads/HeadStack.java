@@ -121,7 +121,7 @@ public final class HeadStack {
      * @return the width
      */
     public int width() {
-        return heads.get(0) instanceof QuestionAnsweringHead ? 2 : offsets[heads.size()];
+        return spans() ? 2 : offsets[heads.size()];
     }
 
     /**
@@ -133,7 +133,7 @@ public final class HeadStack {
      * @return the first column
      */
     public int offset(int head) {
-        return heads.get(0) instanceof QuestionAnsweringHead ? 0 : offsets[head];
+        return spans() ? 0 : offsets[head];
     }
 
     /**
@@ -162,7 +162,7 @@ public final class HeadStack {
     public float[] columnMask(int[] headOfRow) {
         int width = width();
         float[] out = new float[headOfRow.length * width];
-        if (heads.get(0) instanceof QuestionAnsweringHead) {
+        if (spans()) {
             return out;
         }
         for (int r = 0; r < headOfRow.length; r++) {

@@ -113,7 +113,8 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
 
     /**
      * Pushes the logits of padding positions to {@link #PADDING_LOGIT}, so that no softmax over
-     * positions gives them weight: the one padding rule of span logits.
+     * positions gives them weight: the one padding rule of span logits ({@link #paddingOffsets}
+     * gives it as host offsets).
      *
      * @param logits float32 {@code [rows, seqLen, k]}
      * @param attentionMask int64 {@code [rows, seqLen]}, 1 on real tokens
@@ -126,6 +127,23 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
         NDArray offset = EngineScalars.mul(EngineScalars.sub(attentionMask.toType(logits.getDataType(), false), 1f),
                 -PADDING_LOGIT);
         return logits.add(offset.expandDims(-1));
+    }
+
+    /**
+     * The padding rule of {@link #maskPadding} as host offsets, for callers that build them with the
+     * batch instead of from the device mask: one device addition instead of five operations.
+     *
+     * @param attentionMask row-major host mask, 1 on real tokens
+     * @param from the first position to read
+     * @param length how many positions
+     * @return {@value #PADDING_LOGIT} where the mask is 0, else 0, for each position read
+     */
+    public static float[] paddingOffsets(long[] attentionMask, int from, int length) {
+        float[] out = new float[length];
+        for (int i = 0; i < length; i++) {
+            out[i] = attentionMask[from + i] == 0 ? PADDING_LOGIT : 0f;
+        }
+        return out;
     }
 
     /**

@@ -356,14 +356,8 @@ public final class MultiHeadModel implements AutoCloseable {
         for (int u = 0; u < units.size(); u++) {
             int[] members = units.get(u);
             if (members.length > 1) {
-                List<TaskHead> hs = new ArrayList<>();
-                int[] rows = new int[members.length];
-                for (int i = 0; i < members.length; i++) {
-                    hs.add(heads.get(slices.get(members[i]).task()));
-                    rows[i] = slices.get(members[i]).rows().length;
-                }
-                stacks[u] = new StackedSlices(hs, members, rows);
-                stacks[u].add(upload, slices, hostMask, unitStart[u], seqLen, lossWeighting);
+                stacks[u] = new StackedSlices(slices, members, heads);
+                stacks[u].add(upload, hostMask, unitStart[u], seqLen, lossWeighting);
                 continue;
             }
             single = true;
@@ -429,7 +423,7 @@ public final class MultiHeadModel implements AutoCloseable {
             weighted = weighted == null ? contrib : weighted.add(contrib);
         }
         return new Output(weighted, batch.numExamples(), taskLossSums, logits,
-                k -> stackOf[k].lossSum(memberOf[k]), k -> stackOf[k].logits(memberOf[k]));
+                k -> stackOf[k].taskLossSum(memberOf[k]), k -> stackOf[k].logits(memberOf[k]));
     }
 
     /**

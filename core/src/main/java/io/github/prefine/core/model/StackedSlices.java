@@ -25,6 +25,7 @@ import java.util.List;
  */
 final class StackedSlices {
     private final HeadStack stack;
+    private final List<TaskSlice> slices;
     private final List<TaskHead> heads;
     private final int[] members;
     /** Each member's first row within the stack's rows, then the row count. */
@@ -40,22 +41,26 @@ final class StackedSlices {
     private NDArray logits;
 
     /**
-     * @param heads the members' heads, pairwise {@link HeadAdapter#stacksWith}
-     * @param members the members' slice indices in the batch, in row order
-     * @param rows each member's row count
+     * @param slices the batch's slices
+     * @param members the indices of the slices that stack, in row order; their heads pairwise
+     *     {@link HeadAdapter#stacksWith}
+     * @param modelHeads the model's heads, by task
      */
-    StackedSlices(List<TaskHead> heads, int[] members, int[] rows) {
-        this.heads = List.copyOf(heads);
+    StackedSlices(List<TaskSlice> slices, int[] members, List<TaskHead> modelHeads) {
+        this.slices = slices;
         this.members = members.clone();
+        List<TaskHead> hs = new ArrayList<>();
         List<Head> blocks = new ArrayList<>();
-        for (TaskHead h : heads) {
+        this.starts = new int[members.length + 1];
+        for (int i = 0; i < members.length; i++) {
+            TaskSlice s = slices.get(members[i]);
+            TaskHead h = modelHeads.get(s.task());
+            hs.add(h);
             blocks.add((Head) h.block());
+            starts[i + 1] = starts[i] + s.rows().length;
         }
+        this.heads = List.copyOf(hs);
         this.stack = HeadStack.of(blocks);
-        this.starts = new int[rows.length + 1];
-        for (int i = 0; i < rows.length; i++) {
-            starts[i + 1] = starts[i] + rows[i];
-        }
     }
 
     /** Returns the members' slice indices, in row order. */
@@ -67,25 +72,20 @@ final class StackedSlices {
      * Adds the stack's host arrays to the batch upload.
      *
      * @param upload the forward's upload
-     * @param slices the batch's slices
      * @param mask the batch's attention mask in the forward's row order
      * @param firstRow the stack's first row in that order
      * @param seqLen the padded length
      * @param weighting how task losses are weighted
      */
-    void add(BatchUpload upload, List<TaskSlice> slices, long[] mask, int firstRow, int seqLen,
-            TaskLossWeighting weighting) {
+    void add(BatchUpload upload, long[] mask, int firstRow, int seqLen, TaskLossWeighting weighting) {
         int rows = starts[members.length];
         int[] headOfRow = new int[rows];
         for (int i = 0; i < members.length; i++) {
             Arrays.fill(headOfRow, starts[i], starts[i + 1], i);
         }
         if (stack.spans()) {
-            float[] padding = new float[rows * seqLen];
-            for (int i = 0; i < padding.length; i++) {
-                padding[i] = mask[firstRow * seqLen + i] == 0 ? HeadAdapter.PADDING_LOGIT : 0f;
-            }
-            paddingAt = upload.add(padding, new Shape(rows, seqLen, 1));
+            paddingAt = upload.add(HeadAdapter.paddingOffsets(mask, firstRow * seqLen, rows * seqLen),
+                    new Shape(rows, seqLen, 1));
         } else {
             columnsAt = upload.add(stack.columnMask(headOfRow), new Shape(rows, stack.width()));
         }
@@ -176,7 +176,7 @@ final class StackedSlices {
      * @param member the member's position in {@link #members()}
      * @return scalar float32
      */
-    NDArray lossSum(int member) {
+    NDArray taskLossSum(int member) {
         NDIndex at = new NDIndex().addSliceDim(starts[member], starts[member + 1]);
         NDArray rows = logits.get(at);
         return HeadLosses.targetedSum(rows, sent[indexAt].get(at), sent[weightsAt].get(at), axis);
