@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.kernels.FusedAttention;
@@ -23,8 +25,10 @@ import io.github.prefine.kernels.FastDropout;
  * <p>Query, key and value share ONE fused projection {@code qkv} of shape {@code [3 * hidden,
  * hidden]} (rows: query, then key, then value, as HF's three weights concatenated), so a layer
  * runs one matrix product instead of three. Input: {@code NDList(hidden [batch * seqLen, hidden]
- * (as the encoder passes it) or [batch, seqLen, hidden], maskBias [batch, 1, 1, seqLen] float32[, dropoutMask [batch, heads, seqLen, seqLen]])}, where
- * the optional dropout mask for the attention probabilities comes from {@link FastDropout#masks}
+ * (as the encoder passes it) or [batch, seqLen, hidden], mask[, dropoutMask [batch, heads, seqLen,
+ * seqLen]])}, where the mask is the additive bias {@code [batch, 1, 1, seqLen]} (float) or, for a
+ * batch without padding, the integer attention mask {@code [batch, seqLen]}, all ones, which
+ * only gives the shape (no mask is applied), and the optional dropout mask for the attention probabilities comes from {@link FastDropout#masks}
  * (without it, training draws its own); output: hidden states shaped as the input. Matrix products run in the dtype of the projection weights; the mask bias and the
  * softmax always run in float32, and the residual sum and LayerNorm in the dtype of the LayerNorm
  * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
@@ -77,7 +81,9 @@ public final class EncoderAttention extends AbstractBlock {
         // multiply-add each way) or [batch, seqLen, hidden]; the mask bias has the batch's shape
         Shape ms = maskBias.getShape();
         long batch = ms.get(0);
-        long seqLen = ms.get(3);
+        long seqLen = ms.get(ms.dimension() - 1);
+        // an integer mask comes only with a batch that has no padding (TransformerEncoder.UNPADDED)
+        NDArray bias = maskBias.getDataType().isInteger() ? null : maskBias;
         int heads = config.numAttentionHeads();
         int headSize = config.headSize();
 
@@ -93,8 +99,8 @@ public final class EncoderAttention extends AbstractBlock {
         NDArray k = parts.get(1).reshape(batch, heads, seqLen, headSize);
         NDArray v = parts.get(2).reshape(batch, heads, seqLen, headSize);
         NDArray attended = FusedAttention.enabledOn(device)
-                ? FusedAttention.apply(q, k, v, maskBias, training ? config.attentionProbsDropoutProb() : 0f)
-                : explicitAttention(q, k, v, maskBias, inputs.size() > 2 ? inputs.get(2) : null, training);
+                ? FusedAttention.apply(q, k, v, bias, training ? config.attentionProbsDropoutProb() : 0f)
+                : explicitAttention(q, k, v, bias, inputs.size() > 2 ? inputs.get(2) : null, training);
         // [batch, heads, seqLen, headSize] -> x's shape
         NDArray context = attended.transpose(0, 2, 1, 3).reshape(x.getShape());
         NDArray out = Linear.linear(context, ps.getValue(outputWeight, device, training), ps.getValue(outputBias, device, training)).get(0);
@@ -115,14 +121,16 @@ public final class EncoderAttention extends AbstractBlock {
         // The bias is added in place: the scores are a fresh array that no backward reads, and
         // it saves allocating and writing a second [batch, heads, seqLen, seqLen] array
         NDArray scores = scaled.matMul(k.transpose(0, 1, 3, 2));
-        if (scores.getDataType() == DataType.FLOAT32) {
+        if (maskBias != null && scores.getDataType() == DataType.FLOAT32) {
             scores.addi(maskBias);
-        } else {
+        } else if (maskBias != null) {
             // float16 products plus the float32 bias: type promotion makes the sum float32 in one
             // operation, where a cast then an in-place add would take three
             scores = scores.add(maskBias);
         }
-        NDArray probs = Casts.toType(scores.softmax(-1), compute);
+        // the softmax computes in float32 whatever the scores' type (16-bit scores of a batch
+        // without padding): one operation, where a cast first would add two each way
+        NDArray probs = Casts.toType(JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32), compute);
         if (training && config.attentionProbsDropoutProb() > 0) {
             probs = dropoutMask != null ? FastDropout.apply(probs, dropoutMask)
                     : FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);

@@ -36,6 +36,9 @@ import java.util.SplittableRandom;
  * Dropout runs only when the {@code training} flag of {@code forward} is true. The additive
  * attention-mask bias ({@code 0} on real tokens, {@code -Float.MAX_VALUE} on padding, float32) is
  * built once per forward and shared by all layers. Values at padded positions are unspecified.
+ * A caller that built the batch on the host and knows that its mask holds only ones says so with
+ * the forward parameter {@link #UNPADDED}; no mask is then applied at all, and on a GPU PyTorch may
+ * run its flash attention kernel, as Hugging Face's models do for such batches.
  *
  * <p><b>Memory.</b> Parameters are created without arrays. They get them from one of
  * {@link #initializeRandom(NDManager, long)}, {@link EncoderCheckpoint#load}, or DJL's
@@ -57,6 +60,14 @@ import java.util.SplittableRandom;
  * ({@link io.github.prefine.core.precision.Casts}).
  */
 public final class TransformerEncoder extends AbstractBlock implements Encoder, AutoCloseable {
+
+    /**
+     * Key of the forward parameter ({@code params} of {@code forward}) by which the caller states
+     * that every value of the batch's attention mask is 1: value {@code Boolean.TRUE}. The
+     * encoder does not read the mask to check it, since that would wait for the device; a batch
+     * with padding must not carry it.
+     */
+    public static final String UNPADDED = "prefine.unpadded";
 
     private static final byte VERSION = 1;
 
@@ -353,14 +364,16 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         NDArray x = embeddings.forward(ps, embIn, training, params).get(0);
         long batch = ids.getShape().get(0);
         long seqLen = ids.getShape().get(1);
-        // one additive bias for all layers: 0 where mask = 1, -MAX_VALUE where mask = 0
-        NDArray maskBias = EngineScalars.mul(EngineScalars.sub(mask.toType(DataType.FLOAT32, false), 1f), Float.MAX_VALUE)
-                .reshape(batch, 1, 1, seqLen);
+        boolean unpadded = params != null && Boolean.TRUE.equals(params.get(UNPADDED));
+        // one additive bias for all layers: 0 where mask = 1, -MAX_VALUE where mask = 0; without
+        // padding the layers get the integer mask itself, which tells them to apply none
+        NDArray maskBias = unpadded ? mask : EngineScalars.mul(EngineScalars.sub(mask.toType(DataType.FLOAT32, false), 1f),
+                Float.MAX_VALUE).reshape(batch, 1, 1, seqLen);
         // every layer's attention-dropout mask drawn in one pass (see FastDropout.masks); empty
         // when PyTorch's dropout runs instead (GPU, fused attention), and each layer then draws its own
         NDList dropMasks = new NDList();
         boolean fused = FusedAttention.enabledOn(x.getDevice());
-        if (fused && !layers.isEmpty()) {
+        if (fused && !unpadded && !layers.isEmpty()) {
             // the fused attention takes the mask in the projections' dtype: one cast here, not one per layer
             DataType compute = Casts.dataType(ps.getValue(layers.get(0).attention.qkvWeight, x.getDevice(), training));
             if (compute != DataType.FLOAT32) {

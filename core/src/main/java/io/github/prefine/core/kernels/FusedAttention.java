@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * Scaled dot-product attention in one PyTorch operation, {@code
  * torch.nn.functional.scaled_dot_product_attention}, which DJL 0.36 has no binding for: softmax of
  * {@code q kᵀ / sqrt(d)} plus an additive mask, dropout, times {@code v}. On a GPU PyTorch runs it
- * as one fused kernel each way (the memory-efficient one, since a padding mask is given), which
+ * as one fused kernel each way (the memory-efficient one where a padding mask is given, flash
+ * attention where the batch has no padding and the inputs are 16-bit), which
  * never writes the {@code [batch, heads, seqLen, seqLen]} scores, probabilities and dropout mask
  * to memory and keeps none of them for the backward pass; Hugging Face's models use the same
  * operation. Differentiable: autograd records it as one operation.
@@ -85,7 +86,9 @@ public final class FusedAttention {
      * @param k keys, as {@code q}
      * @param v values, as {@code q}
      * @param maskBias additive bias broadcast to the scores, {@code [batch, 1, 1, seqLen]}, any
-     *     float type (cast to that of {@code q})
+     *     float type (cast to that of {@code q}); null where every position may attend to every
+     *     other (a batch without padding), which lets PyTorch pick its fastest kernel, flash
+     *     attention, on GPUs that have it
      * @param dropout the probability of dropping an attention weight; 0 outside training
      * @return the context {@code [batch, heads, seqLen, d]} in the dtype of {@code q}, in the
      *     manager of {@code q}
@@ -95,8 +98,9 @@ public final class FusedAttention {
             throw new IllegalArgumentException("attention dropout must be in [0, 1), found " + dropout);
         }
         PtSymbolBlock module = module(q.getDevice(), dropout);
+        NDList in = maskBias == null ? new NDList(q, k, v) : new NDList(q, k, v, maskBias);
         // isTrain = true only means "no inference guard": autograd follows this thread's grad mode
-        return IValueUtils.forward(module, new NDList(q, k, v, maskBias), true).singletonOrThrow();
+        return IValueUtils.forward(module, in, true).singletonOrThrow();
     }
 
     private static PtSymbolBlock module(Device device, float dropout) {
@@ -113,10 +117,13 @@ public final class FusedAttention {
                     q: Tensor,
                     k: Tensor,
                     v: Tensor,
-                    mask_bias: Tensor) -> Tensor:
-                    if mask_bias.dtype != q.dtype:
-                      mask_bias = mask_bias.to(q.dtype)
-                    return torch.scaled_dot_product_attention(q, k, v, mask_bias, %2$s)
+                    mask_bias: Optional[Tensor]=None) -> Tensor:
+                    if mask_bias is None:
+                      return torch.scaled_dot_product_attention(q, k, v, None, %2$s)
+                    bias = unchecked_cast(Tensor, mask_bias)
+                    if bias.dtype != q.dtype:
+                      bias = bias.to(q.dtype)
+                    return torch.scaled_dot_product_attention(q, k, v, bias, %2$s)
                 """.formatted(NAME, Float.toString(dropout)));
     }
 }

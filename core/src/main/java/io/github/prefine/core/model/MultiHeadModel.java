@@ -9,6 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.prefine.core.checkpoint.HostTensor;
@@ -377,7 +378,13 @@ public final class MultiHeadModel implements AutoCloseable {
         if (segments >= 0) {
             in.add(sent[segments]);
         }
-        NDArray hidden = encoder.forward(ps, in, training).head();
+        // a batch without padding needs no attention mask (on a GPU: flash attention)
+        PairList<String, Object> encoderParams = null;
+        if (!hasPadding(hostMask)) {
+            encoderParams = new PairList<>();
+            encoderParams.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+        }
+        NDArray hidden = encoder.forward(ps, in, training, encoderParams).head();
         NDList hiddenParts;
         NDList maskParts = null;
         if (units.size() == 1) {
@@ -474,6 +481,16 @@ public final class MultiHeadModel implements AutoCloseable {
             default -> throw new IllegalArgumentException("-D" + HEADS_PROPERTY + " must be stacked or separate, found '"
                     + v + "'");
         };
+    }
+
+    /** Whether an attention mask marks any position as padding (any value other than 1). */
+    private static boolean hasPadding(long[] mask) {
+        for (long m : mask) {
+            if (m != 1) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself for null. */

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.testing.SharedFixtures;
@@ -32,13 +33,18 @@ class EncoderParityTest {
     private static final double TOLERANCE = 1e-4;
 
     static float[][][] run(TransformerEncoder enc, NDManager m, long[][] ids, long[][] mask, long[][] types) {
+        return run(enc, m, ids, mask, types, null);
+    }
+
+    static float[][][] run(TransformerEncoder enc, NDManager m, long[][] ids, long[][] mask, long[][] types,
+            PairList<String, Object> params) {
         ParameterStore ps = new ParameterStore(m, false);
         try (NDManager step = m.newSubManager()) {
             NDList in = new NDList(step.create(ids), step.create(mask));
             if (types != null) {
                 in.add(step.create(types));
             }
-            NDArray out = enc.forward(ps, in, false).get(0);
+            NDArray out = enc.forward(ps, in, false, params).get(0);
             Shape s = out.getShape();
             assertEquals(new Shape(ids.length, ids[0].length, enc.config().hiddenSize()), s);
             float[] flat = out.toFloatArray();
@@ -128,6 +134,44 @@ class EncoderParityTest {
             System.out.println(family + ", " + System.getProperty("prefine.attention") + " attention: padded batch max abs error = "
                     + worst);
         }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} attention")
+    @CsvSource({"bert, explicit", "xlm-roberta, explicit", "bert, fused", "xlm-roberta, fused"})
+    void batchDeclaredUnpaddedRunsWithoutAMaskAndMatchesHf(String family, String attention) throws Exception {
+        FusedAttentionTest.withAttention(attention, () -> {
+            Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+            HfReference ref = new HfReference(root.resolve("reference.json"));
+            PairList<String, Object> unpadded = new PairList<>();
+            unpadded.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+            try (NDManager m = NDManager.newBaseManager();
+                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+                double worst = 0;
+                boolean paddedCase = false;
+                for (HfReference.Case c : ref.cases) {
+                    int n = c.realTokens();
+                    long[][] ids = {java.util.Arrays.copyOf(c.ids(), n)};
+                    long[][] mask = {java.util.Arrays.copyOf(c.mask(), n)};
+                    long[][] types = {java.util.Arrays.copyOf(c.typeIds(), n)};
+                    float[][] masked = run(ck.encoder(), m, ids, mask, types)[0];
+                    float[][] none = run(ck.encoder(), m, ids, mask, types, unpadded)[0];
+                    double err = maxAbsDiff(c.hidden(), none, n);
+                    assertTrue(err < TOLERANCE, family + " case '" + c.text() + "' without a mask: max abs error " + err);
+                    assertTrue(maxAbsDiff(masked, none, n) < 1e-6, "an all-ones mask and no mask must agree");
+                    worst = Math.max(worst, err);
+                    if (n < c.ids().length) {
+                        // the declaration is believed, not checked: given a padded row it attends to the padding
+                        paddedCase = true;
+                        float[][] wrong = run(ck.encoder(), m, new long[][] {c.ids()}, new long[][] {c.mask()},
+                                new long[][] {c.typeIds()}, unpadded)[0];
+                        assertTrue(maxAbsDiff(c.hidden(), wrong, n) > 1e-3, "the mask was applied although declared absent");
+                    }
+                }
+                assertTrue(paddedCase, "the fixture has a padded case");
+                System.out.println(family + ", " + attention + " attention, no mask: max abs error = " + worst);
+            }
+            return null;
+        });
     }
 
     @ParameterizedTest

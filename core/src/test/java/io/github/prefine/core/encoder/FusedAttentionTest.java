@@ -1,5 +1,6 @@
 package io.github.prefine.core.encoder;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -128,6 +129,39 @@ class FusedAttentionTest {
                 // its std over draws is below ~2.5, so the mean of 2000 is within 0.25 by far
                 assertEquals(exact[i], mean[i], 0.25, "mean of dropped-out attention at " + i);
             }
+        }
+    }
+
+    @Test
+    void withoutAMaskEveryKeyCounts() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDList qkv = randomQkv(m, 5, new Shape(2, 3, 4, 8));
+            float[] unmasked = attend(qkv, null, 0f).toFloatArray();
+            assertArrayEquals(attend(qkv, m.zeros(new Shape(2, 1, 1, 4)), 0f).toFloatArray(), unmasked, 1e-6f);
+            // and by hand: softmax(q kᵀ / sqrt(8)) v of the first head's first query
+            float[] q = qkv.get(0).toFloatArray();
+            float[] k = qkv.get(1).toFloatArray();
+            float[] v = qkv.get(2).toFloatArray();
+            double[] w = new double[4];
+            double total = 0;
+            for (int j = 0; j < 4; j++) {
+                double dot = 0;
+                for (int d = 0; d < 8; d++) {
+                    dot += q[d] * k[j * 8 + d];
+                }
+                w[j] = Math.exp(dot / Math.sqrt(8));
+                total += w[j];
+            }
+            for (int d = 0; d < 8; d++) {
+                double expected = 0;
+                for (int j = 0; j < 4; j++) {
+                    expected += w[j] / total * v[j * 8 + d];
+                }
+                assertEquals(expected, unmasked[d], 1e-5, "context feature " + d);
+            }
+            // a padded key does change the result: the test above could not pass with the mask ignored
+            NDArray padded = m.create(new float[] {0, 0, 0, -Float.MAX_VALUE, 0, 0, 0, 0}, new Shape(2, 1, 1, 4));
+            assertFalse(java.util.Arrays.equals(unmasked, attend(qkv, padded, 0f).toFloatArray()));
         }
     }
 

@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import ai.djl.util.PairList;
 import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
@@ -110,6 +111,46 @@ class MixedPrecisionParityTest {
                 assertEquals(DataType.FLOAT32, p.getArray().getDataType(), p.getName());
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}, {1} attention, {2}")
+    @CsvSource({"bert, explicit, FLOAT16", "xlm-roberta, fused, FLOAT16", "bert, fused, BFLOAT16",
+        "xlm-roberta, explicit, BFLOAT16"})
+    void unpaddedRowsNeedNoMaskInMixedPrecision(String family, String attention, DataType computeType) throws Exception {
+        FusedAttentionTest.withAttention(attention, () -> {
+            Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+            HfReference ref = new HfReference(root.resolve("reference.json"));
+            PairList<String, Object> unpadded = new PairList<>();
+            unpadded.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+            try (NDManager m = NDManager.newBaseManager();
+                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+                TransformerEncoder enc = ck.encoder();
+                int hidden = enc.config().hiddenSize();
+                for (HfReference.Case c : ref.cases) {
+                    int n = c.realTokens();
+                    long[][] ids = {java.util.Arrays.copyOf(c.ids(), n)};
+                    long[][] mask = {java.util.Arrays.copyOf(c.mask(), n)};
+                    long[][] types = {java.util.Arrays.copyOf(c.typeIds(), n)};
+                    float[] masked;
+                    float[] none;
+                    try (NDManager step = m.newSubManager()) {
+                        ParameterStore ps = new HalfPrecisionStore(step, enc.matrixParameters(), computeType);
+                        NDList in = new NDList(step.create(ids), step.create(mask), step.create(types));
+                        masked = enc.forward(ps, in, false).get(0).toFloatArray();
+                        none = enc.forward(ps, in, false, unpadded).get(0).toFloatArray();
+                    }
+                    float[] hf = new float[n * hidden];
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(c.hidden()[i], 0, hf, i * hidden, hidden);
+                    }
+                    // the float32 softmax of the 16-bit scores, with or without a bias of zeros
+                    assertTrue(relativeError(none, masked, mask, hidden) < 1e-6, c.text());
+                    double vsHf = relativeError(none, hf, mask, hidden);
+                    assertTrue(vsHf < RELATIVE, family + " '" + c.text() + "': relative error " + vsHf);
+                }
+            }
+            return null;
+        });
     }
 
     private static float[] projection(long n, long seed) {

@@ -71,7 +71,8 @@ class BenchCommandTest {
         for (String line : new String[] {"encoder fwd+bwd", "djl BertBlock fwd+bwd", "full step (MIXED)",
             "phase optimizer (clip+AdamW)", "native calls optimizer", "native calls from Java", "peak device memory",
             // what the step ran with on this CPU
-            "full step: fused AdamW optimiser, explicit attention, batch upload direct (one copy per array), 3 tasks, heads stacked by kind"}) {
+            "full step: fused AdamW optimiser, explicit attention without a mask (no padding), batch upload direct (one copy per array), "
+                + "3 tasks, heads stacked by kind"}) {
             assertTrue(out.contains(line), line + " missing:\n" + out);
         }
     }
@@ -120,6 +121,17 @@ class BenchCommandTest {
         assertEquals(three, calls(separateHeads(() -> profiledStep("--tasks", "3")), "whole step"));
         assertTrue(calls(twelve, "whole step") - three < (separate - three) / 2,
                 "stacked " + calls(twelve, "whole step") + ", separate " + separate + ", three tasks " + three);
+    }
+
+    @Test
+    void aBatchWithoutPaddingRunsTheAttentionWithoutAMask() {
+        String unpadded = profiledStep("--layers", "4");
+        String padded = profiledStep("--layers", "4", "--padded");
+        assertTrue(unpadded.contains("attention without a mask (no padding)"), unpadded);
+        assertTrue(padded.contains("attention with a padding mask"), padded);
+        // the mask's bias is made once a step and added in each of the 4 layers' attention
+        assertTrue(calls(padded, "forward") >= calls(unpadded, "forward") + 4, unpadded + "\n" + padded);
+        assertEquals(calls(padded, "optimizer"), calls(unpadded, "optimizer"));
     }
 
     private static String separateHeads(java.util.function.Supplier<String> body) {
