@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  */
 public final class ConsoleProgress {
     private static final int WIDTH = 28;
+    /** Shortest elapsed time over which a rate and an ETA are shown. */
+    private static final double MIN_RATE_SECONDS = 0.1;
 
     private final PrintStream out;
     private final boolean interactive;
@@ -204,12 +206,15 @@ public final class ConsoleProgress {
     String render(long done, String extra, long now) {
         double frac = Math.min(1.0, done / (double) total);
         int filled = (int) Math.round(frac * WIDTH);
-        double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
-        double rate = done / seconds;
-        String eta = done > 0 && done < total ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+        double seconds = (now - startNanos) / 1e9;
+        // a first report that comes right after the start (a batch finished before the bar began)
+        // would claim millions a second: below a tenth of a second there is no rate to show
+        boolean measured = seconds >= MIN_RATE_SECONDS && done > 0;
+        double rate = measured ? done / seconds : 0;
+        String eta = measured && done < total ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
         return String.format(
                 Locale.ROOT,
-                "%s [%s%s] %3.0f%% %d/%d %s | %.1f %s/s | ETA %s%s",
+                "%s [%s%s] %3.0f%% %d/%d %s | %s %s/s | ETA %s%s",
                 label,
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
@@ -217,7 +222,7 @@ public final class ConsoleProgress {
                 done,
                 total,
                 unit,
-                rate,
+                measured ? String.format(Locale.ROOT, "%.1f", rate) : "--",
                 unit,
                 eta,
                 extra == null || extra.isEmpty() ? "" : " | " + extra);

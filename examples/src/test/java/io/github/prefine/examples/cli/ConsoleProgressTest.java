@@ -21,6 +21,17 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aReportRightAfterTheStartShowsNoRateRatherThanMillions() {
+        AtomicLong now = new AtomicLong(0);
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), false, now::get);
+        bar.start("rows", 600, "rows");
+        now.set(5_000L); // 5 microseconds: the first batch of 32 was done before the bar started
+        assertEquals("rows [#...........................]   5% 32/600 rows | -- rows/s | ETA --:--", bar.render(32, "", now.get()));
+        now.set(100_000_000L); // 0.1 s: 320 rows/s, 568 left
+        assertEquals("rows [#...........................]   5% 32/600 rows | 320.0 rows/s | ETA 00:01", bar.render(32, "", now.get()));
+    }
+
+    @Test
     void nonInteractiveOutputIsThrottledButAlwaysShowsCompletion() {
         AtomicLong now = new AtomicLong(0);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
