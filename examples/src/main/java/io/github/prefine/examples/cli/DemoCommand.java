@@ -71,6 +71,12 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             description = "auto (the first GPU if there is one, else the CPU), cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--workers", defaultValue = "auto", description = "processes that share the run, this one"
+            + " included, or auto: one per core, at most 4, on a CPU (each trains on one thread), 1 on a GPU. On a GPU"
+            + " several fill the gaps between one process's kernel launches. The tables do not depend on it"
+            + " (default: ${DEFAULT-VALUE})")
+    String workers;
+
     private SyntheticSuite generated;
 
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
@@ -88,19 +94,38 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         OptionChecks.learningRate("--lr", learningRate);
         OptionChecks.learningRate("--target-lr", targetLearningRate);
         OptionChecks.outputFolder("--out", out);
+        workers(Device.cpu());
+    }
+
+    /** The {@code --workers} count on a device. */
+    int workers(Device dev) {
+        if (workers.trim().equalsIgnoreCase("auto")) {
+            return dev.isGpu() ? 1 : Math.min(4, Runtime.getRuntime().availableProcessors());
+        }
+        if (!workers.trim().matches("\\d{1,4}") || Integer.parseInt(workers.trim()) < 1) {
+            throw new IllegalArgumentException("--workers: expected auto or a whole number of at least 1, found '" + workers
+                    + "'; pass for example --workers 2");
+        }
+        return Integer.parseInt(workers.trim());
     }
 
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;
         int planned = check();
+        // before the engine starts (parsing --device auto starts it), which reads them once
+        oneThread();
         Device dev = DeviceOption.parse(device);
+        if (Workers.isWorker()) {
+            grid(dev).build().run();
+            return 0;
+        }
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
         long start = System.nanoTime();
-        GridSummary s = grid.run();
+        GridSummary s = Workers.run(grid, Workers.devices(0, dev, workers(dev)), spec, null);
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
@@ -120,16 +145,26 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         return generated;
     }
 
-    @Override
-    public Grid.Builder grid(Device dev) throws java.io.IOException {
-        // tiny models are bound by per-operation overhead; one PyTorch thread is as fast and
-        // behaves far better on a shared or loaded machine (override with -D on the command line)
+    /**
+     * One PyTorch thread per process: tiny models are bound by per-operation overhead, so the
+     * cores do more as workers, and the tables do not depend on the machine's core count (the
+     * order of a sum split over threads does). Override with -D on the command line. Until this
+     * release the setting came after {@code --device auto} had started the engine, which then
+     * used a thread per core.
+     */
+    private static void oneThread() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
+    }
+
+    @Override
+    public Grid.Builder grid(Device dev) throws java.io.IOException {
+        // where nothing has started the engine yet (a Spark executor's first unit)
+        oneThread();
         SyntheticSuite suite = suite();
         SyntheticTaskSet set = SyntheticTaskSet.of(suite);
         Files.createDirectories(out);

@@ -136,8 +136,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             description = "auto, cpu, gpu, gpu:K, or a GPU count N (one worker process per GPU) (default: ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's, one per core)")
+    @Option(names = "--threads", description = "PyTorch intra-op threads on CPU (default: the engine's, one per core;"
+            + " with --workers, each worker's share of the cores)")
     Integer threads;
+
+    @Option(names = "--workers", defaultValue = "1", description = "processes that share the run on each device, this"
+            + " one included: a small model leaves a GPU idle between the kernels one process launches (default:"
+            + " ${DEFAULT-VALUE})")
+    int workers;
 
     @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
     int logEvery;
@@ -163,21 +169,21 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
         int planned = check();
-        o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
+        // before the engine starts (parsing --device auto starts it), which reads them once
+        Integer perWorker = Workers.threadsPerWorker(threads, workers);
+        Workers.useThreads(perWorker);
         Device dev = DeviceOption.parse(device);
+        if (Workers.isWorker()) {
+            grid(dev).build().run();
+            return 0;
+        }
+        o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
-        int gpus = DeviceOption.gpuCount(device);
-        if (gpus > 1) {
-            // the folder's run.json is checked (and with --force the folder cleared) once, before workers share it
-            grid.open().close();
-        }
-        List<Process> workers = Workers.start(gpus, spec, device);
         long start = System.nanoTime();
-        GridSummary s = grid.run();
+        GridSummary s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
         bar.status(status.line());
-        Workers.await(workers);
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;
     }
@@ -205,11 +211,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
 
     @Override
     public Grid.Builder grid(Device dev) throws java.io.IOException {
-        if (threads != null) {
-            // read once when the engine starts, which happens below
-            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        }
+        // where nothing has started the engine yet (a Spark executor's first unit)
+        Workers.useThreads(threads);
         Path enc = EncoderOption.resolve(encoder, out);
         return Grid.builder().setEncoder(enc)
                 .setData(source())
@@ -314,6 +317,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         if (threads != null) {
             OptionChecks.atLeast("--threads", threads, 1);
         }
+        OptionChecks.atLeast("--workers", workers, 1);
         OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
         OptionChecks.outputFolder("--out", out);
     }
@@ -416,7 +420,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         s.data().summary(w.files().isEmpty() ? DataReport.FILE
                 : w.files().get(0).getParent().resolve(DataReport.FILE).toString()).forEach(o::println);
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);
-        o.printf(java.util.Locale.ROOT, "%d units run here, %d already done, in %.0f s (%.0f s of CPU); tables and plots in %s%n",
+        o.printf(java.util.Locale.ROOT,
+                "%d units run here, %d by workers or earlier runs, in %.0f s (%.0f s of CPU here); tables and plots in %s%n",
                 s.sweepsRun(), s.sweepsSkipped(), seconds, cpu,
                 w.files().isEmpty() ? "the output folder" : w.files().get(0).getParent());
     }

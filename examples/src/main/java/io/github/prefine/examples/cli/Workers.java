@@ -1,50 +1,196 @@
 package io.github.prefine.examples.cli;
 
+import ai.djl.Device;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSummary;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
 /**
- * Starts one child JVM per extra GPU for {@code --device N}: the same command with {@code
- * --device gpu:K}, sharing the output folder, whose unit locks split the work. A worker ends when
- * this process ends, however it ends ({@link ParentWatch}).
+ * Worker processes that share a grid run with this one: the same command, each with its own
+ * {@code --device}, writing to the same output folder, whose unit locks split the work. {@code
+ * --device N} starts one per further GPU; {@code --workers K} runs K processes on each device. A
+ * tiny model leaves a GPU idle between the kernels one process launches, and a CPU core idle
+ * while one process works on one thread, so several processes finish the same units sooner; each
+ * unit seeds its own training, so the tables do not depend on which process ran what. A worker
+ * prints no progress and no tables (this process does), and ends when this process ends, however
+ * it ends ({@link ParentWatch}).
  */
 final class Workers {
+    /** Environment variable that marks a worker process. */
+    static final String WORKER = "PREFINE_WORKER";
+
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
+    /** Options the parent sets for each worker itself. */
+    private static final Set<String> REPLACED = Set.of("--device", "--workers", "--threads");
 
     private Workers() {}
 
-    static List<Process> start(int gpus, CommandLine.Model.CommandSpec spec, String deviceValue) throws IOException {
-        List<Process> out = new ArrayList<>();
-        if (gpus <= 1) {
-            return out;
+    /**
+     * Tells whether this process is a worker started by {@link #start}.
+     *
+     * @return true in a worker
+     */
+    static boolean isWorker() {
+        return "1".equals(System.getenv(WORKER));
+    }
+
+    /**
+     * The {@code --device} values of the workers to start besides this process: {@code workers}
+     * per device, this process taking the first slot of the first device.
+     *
+     * @param gpus the GPU count of {@code --device N}, else 0
+     * @param device the device this process runs on
+     * @param workers processes per device, at least 1
+     * @return one value per worker, such as {@code gpu:1} or {@code cpu}
+     */
+    static List<String> devices(int gpus, Device device, int workers) {
+        List<String> out = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        if (gpus > 0) {
+            for (int k = 0; k < gpus; k++) {
+                all.add("gpu:" + k);
+            }
+        } else {
+            all.add(device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu");
         }
+        for (String d : all) {
+            for (int w = 0; w < workers; w++) {
+                out.add(d);
+            }
+        }
+        out.remove(0);
+        return out;
+    }
+
+    /**
+     * Starts one worker per value of {@code devices}: this command with its options as given, but
+     * {@code --device} set to that value and {@code --force} left out (this process has already
+     * cleared a forced folder; a worker must not clear it under it).
+     *
+     * @param devices the workers' {@code --device} values
+     * @param spec this command
+     * @param threads PyTorch intra-op threads per worker, or null for the command's own default
+     * @return the started processes
+     * @throws IOException if one cannot be started
+     */
+    static List<Process> start(List<String> devices, CommandLine.Model.CommandSpec spec, Integer threads)
+            throws IOException {
+        List<Process> out = new ArrayList<>();
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> original = spec.commandLine().getParseResult().originalArgs();
-        for (int k = 1; k < gpus; k++) {
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                    PrefineCli.class.getName(), spec.name()));
-            for (int i = 0; i < original.size(); i++) {
-                String a = original.get(i);
-                if (a.equals("--device")) {
-                    i++;
-                } else if (!a.startsWith("--device=") && !a.equals("--force")) {
-                    // the parent has already cleared a forced folder; a worker must not clear it under it
-                    cmd.add(a);
+        if (!original.contains(spec.name())) {
+            throw new IllegalStateException("workers need the command line that named '" + spec.name() + "', found " + original);
+        }
+        for (String device : devices) {
+            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
+            // system properties given to this JVM (-Dprefine.attention=..., the engine's threads)
+            for (String name : System.getProperties().stringPropertyNames()) {
+                if (name.startsWith("prefine.") || name.startsWith("ai.djl.")) {
+                    cmd.add("-D" + name + "=" + System.getProperty(name));
                 }
             }
-            cmd.add("--device");
-            cmd.add("gpu:" + k);
-            LOG.info("starting worker for GPU {}", k);
-            out.add(ParentWatch.start(cmd, Map.of()));
+            cmd.add(PrefineCli.class.getName());
+            cmd.addAll(arguments(original, device, threads));
+            LOG.info("starting a worker on {}", device);
+            out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
         }
         return out;
     }
 
+    /**
+     * A worker's arguments: the whole command line as given (the command's name included), but
+     * {@code --device}, {@code --workers} and {@code --threads} replaced and {@code --force} left
+     * out.
+     *
+     * @param original the arguments this process was given
+     * @param device the worker's {@code --device}
+     * @param threads its {@code --threads}, or null to leave the option out
+     * @return the worker's arguments
+     */
+    static List<String> arguments(List<String> original, String device, Integer threads) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < original.size(); i++) {
+            String a = original.get(i);
+            String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+            if (REPLACED.contains(name)) {
+                i += a.contains("=") ? 0 : 1;
+            } else if (!a.equals("--force")) {
+                out.add(a);
+            }
+        }
+        out.add("--device");
+        out.add(device);
+        if (threads != null) {
+            out.add("--threads");
+            out.add(threads.toString());
+        }
+        return out;
+    }
+
+    /**
+     * PyTorch intra-op threads for each process on a CPU: as asked, or with several workers each
+     * one's share of the cores, so that they do not contend for them.
+     *
+     * @param threads the {@code --threads} option, or null where not given
+     * @param workers processes per device
+     * @return the threads, or null for the engine's default
+     */
+    static Integer threadsPerWorker(Integer threads, int workers) {
+        if (threads != null || workers <= 1) {
+            return threads;
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+    }
+
+    /**
+     * Sets the engine's thread counts; call before anything starts the engine (parsing {@code
+     * --device auto} does), which reads them once.
+     *
+     * @param threads intra-op threads, or null to leave the engine's default
+     */
+    static void useThreads(Integer threads) {
+        if (threads != null) {
+            System.setProperty("ai.djl.pytorch.num_threads", threads.toString());
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
+    /**
+     * Runs a grid here and in the workers on {@code devices}, and waits for all of them. The
+     * folder's {@code run.json} is checked (and with {@code --force} the folder cleared) here,
+     * once, before any worker starts.
+     *
+     * @param grid the grid this process runs
+     * @param devices the workers' {@code --device} values; none to run alone
+     * @param spec the command
+     * @param threads the workers' {@code --threads}, or null to leave the option out
+     * @return this process's summary, once every worker has ended
+     * @throws Exception as {@link Grid#run()}, or if a worker cannot be started
+     */
+    static GridSummary run(Grid grid, List<String> devices, CommandLine.Model.CommandSpec spec, Integer threads)
+            throws Exception {
+        if (!devices.isEmpty()) {
+            grid.open().close();
+        }
+        List<Process> workers = start(devices, spec, threads);
+        GridSummary s = grid.run();
+        await(workers);
+        return s;
+    }
+
+    /**
+     * Waits for the workers, warning about any that failed.
+     *
+     * @param workers the processes {@link #start} returned
+     * @throws InterruptedException if interrupted while waiting
+     */
     static void await(List<Process> workers) throws InterruptedException {
         for (Process p : workers) {
             int rc = p.waitFor();

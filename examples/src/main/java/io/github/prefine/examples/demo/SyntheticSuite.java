@@ -3,6 +3,7 @@ package io.github.prefine.examples.demo;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.GoldAnswer;
@@ -10,9 +11,6 @@ import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -243,9 +241,8 @@ public final class SyntheticSuite {
         model.addProperty("unk_token", "[UNK]");
         root.add("model", model);
         Gson gson = new GsonBuilder().serializeNulls().create();
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            gson.toJson(root, w);
-        }
+        // atomically: worker processes of one demo write the same file while others read it
+        AtomicFiles.write(file, gson.toJson(root));
     }
 
     private static JsonArray template(boolean pair) {

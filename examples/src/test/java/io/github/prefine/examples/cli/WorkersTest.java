@@ -1,0 +1,92 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Worker processes that share a grid run ({@code --workers}, {@code --device N}): which devices
+ * they get, what command line each is given, and, with real processes, that a demo shared with a
+ * worker gives the tables of a demo run alone.
+ */
+class WorkersTest {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void eachDeviceGetsItsWorkersAndThisProcessTakesTheFirstSlot() {
+        assertEquals(List.of("cpu", "cpu"), Workers.devices(0, Device.cpu(), 3));
+        assertEquals(List.of(), Workers.devices(0, Device.gpu(1), 1));
+        assertEquals(List.of("gpu:1", "gpu:1"), Workers.devices(0, Device.gpu(1), 3));
+        // --device 2 --workers 2: gpu:0 twice (this process is one), gpu:1 twice
+        assertEquals(List.of("gpu:0", "gpu:1", "gpu:1"), Workers.devices(2, Device.gpu(0), 2));
+        assertEquals(List.of("gpu:1", "gpu:2"), Workers.devices(3, Device.gpu(0), 1));
+    }
+
+    @Test
+    void aWorkerGetsTheCommandLineWithItsOwnDeviceAndThreadsAndNoForce() {
+        List<String> given = List.of("--verbose", "reproduce", "--data", "d", "--device", "2", "--workers=2", "--force",
+                "--threads", "8", "--out", "o");
+        assertEquals(List.of("--verbose", "reproduce", "--data", "d", "--out", "o", "--device", "gpu:1", "--threads", "4"),
+                Workers.arguments(given, "gpu:1", 4));
+        assertEquals(List.of("demo", "--seeds", "1", "--device", "cpu"),
+                Workers.arguments(List.of("demo", "--device=auto", "--seeds", "1", "--workers", "auto"), "cpu", null));
+    }
+
+    @Test
+    void threadsAreSharedOutOnlyWhenNotGiven() {
+        assertEquals(null, Workers.threadsPerWorker(null, 1));
+        assertEquals(3, Workers.threadsPerWorker(3, 4));
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(Math.max(1, cores / 2), Workers.threadsPerWorker(null, 2));
+    }
+
+    /** Runs {@code prefine demo} in a fresh JVM and returns what it printed. */
+    private String demo(Path out, String workers) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "2",
+                "--device", "cpu", "--workers", workers, "--out", out.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PREFINE_MALLOC_TUNING", "off");
+        Process p = pb.start();
+        byte[] printed = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "demo did not end");
+        String text = new String(printed, StandardCharsets.UTF_8);
+        assertEquals(0, p.exitValue(), text);
+        return text;
+    }
+
+    @Test
+    void aDemoSharedWithAWorkerGivesTheTablesOfADemoRunAlone() throws Exception {
+        String alone = demo(tmp.resolve("alone"), "1");
+        String shared = demo(tmp.resolve("shared"), "2");
+        Matcher a = Pattern.compile("(\\d+) units run here, (\\d+) by workers").matcher(alone);
+        Matcher s = Pattern.compile("(\\d+) units run here, (\\d+) by workers").matcher(shared);
+        assertTrue(a.find(), alone);
+        assertTrue(s.find(), shared);
+        assertEquals("0", a.group(2), alone);
+        int total = Integer.parseInt(a.group(1));
+        assertEquals(total, Integer.parseInt(s.group(1)) + Integer.parseInt(s.group(2)), shared);
+        assertTrue(Integer.parseInt(s.group(2)) > 0, "the worker ran no unit:\n" + shared);
+        assertTrue(shared.contains("starting a worker on cpu"), shared);
+        // every unit seeds its own training and runs on one thread, whichever process runs it
+        for (String table : List.of("table1.md", "table2.md")) {
+            assertEquals(Files.readString(tmp.resolve("alone").resolve(table)),
+                    Files.readString(tmp.resolve("shared").resolve(table)), table);
+        }
+    }
+}
