@@ -64,6 +64,10 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 out = a.substring("--out=".length());
             } else if (a.startsWith("--data=") && data != null) {
                 data = a.substring("--data=".length());
+            } else if (a.equals("--workers") || a.startsWith("--workers=")) {
+                // it would be ignored: the executors run the units, one per task
+                throw new IllegalArgumentException("--workers: on Spark the executors' tasks run the units, one each;"
+                        + " set spark.executor.instances and spark.executor.cores instead and leave --workers out");
             } else {
                 rest.add(a);
             }

@@ -111,8 +111,10 @@ class SparkGridTest {
                 new String[] {"reproduce", "--data", dir.resolve("no-such-data").toString(), "--out", dir.resolve("o1").toString()},
                 new String[] {"demo", "--seeds", "1", "--out", file.toString()},
                 new String[] {"demo", "--bogus", "--out", dir.resolve("o2").toString()},
-                new String[] {"train", "--out", dir.resolve("o3").toString()});
-        List<String> expected = List.of("--data", "--out", "Unknown option: '--bogus'", "expected a command, reproduce or demo");
+                new String[] {"train", "--out", dir.resolve("o3").toString()},
+                new String[] {"demo", "--workers", "2", "--out", dir.resolve("o4").toString()});
+        List<String> expected = List.of("--data", "--out", "Unknown option: '--bogus'", "expected a command, reproduce or demo",
+                "--workers: on Spark the executors' tasks run the units");
         for (int i = 0; i < cases.size(); i++) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
