@@ -28,10 +28,11 @@ import io.github.prefine.kernels.FastDropout;
  * (as the encoder passes it) or [batch, seqLen, hidden], mask[, dropoutMask [batch, heads, seqLen,
  * seqLen]])}, where the mask is the additive bias {@code [batch, 1, 1, seqLen]} (float) or, for a
  * batch without padding, the integer attention mask {@code [batch, seqLen]}, all ones, which
- * only gives the shape (no mask is applied), and the optional dropout mask for the attention probabilities comes from {@link FastDropout#masks}
- * (without it, training draws its own); output: hidden states shaped as the input. Matrix products run in the dtype of the projection weights; the mask bias and the
- * softmax always run in float32, and the residual sum and LayerNorm in the dtype of the LayerNorm
- * weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
+ * only gives the shape (no mask is applied), and the optional dropout mask for the attention
+ * probabilities comes from {@link FastDropout#masks} (without it, training draws its own);
+ * output: hidden states shaped as the input. Matrix products run in the dtype of the projection
+ * weights; the mask bias and the softmax always run in float32, and the residual sum and
+ * LayerNorm in the dtype of the LayerNorm weights. With float16 projection weights and float32 LayerNorm weights (mixed precision, see
  * {@link io.github.prefine.core.precision.HalfPrecisionStore}) this is {@code torch.autocast}'s
  * split. Casts go through {@link Casts}, so gradients flow through them.
  *

@@ -430,7 +430,8 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%s, batch upload %s, %d tasks, heads %s%n",
                         step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
                         FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit",
-                        padded ? " with a padding mask" : " without a mask (no padding)", MultiHeadModel.batchUpload(pm.getDevice()), tasks,
+                        padded ? " with a padding mask" : " without a mask (no padding)",
+                        MultiHeadModel.batchUpload(pm.getDevice()), tasks,
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[][] phases = new long[warmup + steps][StepPhase.values().length];
                 int[] stepNo = {0};
