@@ -136,14 +136,20 @@ class EncoderParityTest {
         }
     }
 
+    /** The forward parameters by which a caller states that its batch has no padding. */
+    static PairList<String, Object> unpaddedParams() {
+        PairList<String, Object> p = new PairList<>();
+        p.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+        return p;
+    }
+
     @ParameterizedTest(name = "{0}, {1} attention")
     @CsvSource({"bert, explicit", "xlm-roberta, explicit", "bert, fused", "xlm-roberta, fused"})
     void batchDeclaredUnpaddedRunsWithoutAMaskAndMatchesHf(String family, String attention) throws Exception {
         FusedAttentionTest.withAttention(attention, () -> {
             Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
             HfReference ref = new HfReference(root.resolve("reference.json"));
-            PairList<String, Object> unpadded = new PairList<>();
-            unpadded.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+            PairList<String, Object> unpadded = unpaddedParams();
             try (NDManager m = NDManager.newBaseManager();
                     LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
                 double worst = 0;

@@ -120,8 +120,7 @@ class MixedPrecisionParityTest {
         FusedAttentionTest.withAttention(attention, () -> {
             Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
             HfReference ref = new HfReference(root.resolve("reference.json"));
-            PairList<String, Object> unpadded = new PairList<>();
-            unpadded.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
+            PairList<String, Object> unpadded = EncoderParityTest.unpaddedParams();
             try (NDManager m = NDManager.newBaseManager();
                     LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
                 TransformerEncoder enc = ck.encoder();
