@@ -94,7 +94,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         OptionChecks.learningRate("--lr", learningRate);
         OptionChecks.learningRate("--target-lr", targetLearningRate);
         OptionChecks.outputFolder("--out", out);
-        workers(Device.cpu());
+        workers(Device.cpu()); // refuses a bad value before any work
     }
 
     /** The {@code --workers} count on a device. */
