@@ -99,7 +99,10 @@ public final class EncoderAttention extends AbstractBlock {
         NDArray q = parts.get(0).reshape(batch, heads, seqLen, headSize);
         NDArray k = parts.get(1).reshape(batch, heads, seqLen, headSize);
         NDArray v = parts.get(2).reshape(batch, heads, seqLen, headSize);
-        NDArray attended = FusedAttention.enabledOn(device)
+        // the encoder's choice for this forward; a layer run on its own decides for itself
+        Object chosen = params == null ? null : params.get(TransformerEncoder.FUSED_ATTENTION);
+        boolean fused = chosen instanceof Boolean b ? b : FusedAttention.enabledOn(device);
+        NDArray attended = fused
                 ? FusedAttention.apply(q, k, v, bias, training ? config.attentionProbsDropoutProb() : 0f)
                 : explicitAttention(q, k, v, bias, inputs.size() > 2 ? inputs.get(2) : null, training);
         // [batch, heads, seqLen, headSize] -> x's shape

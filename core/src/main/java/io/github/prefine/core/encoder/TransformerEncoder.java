@@ -69,6 +69,13 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
      */
     public static final String UNPADDED = "prefine.unpadded";
 
+    /**
+     * Key of the forward parameter by which the encoder tells its layers which attention it chose
+     * for this forward ({@code Boolean}, true for {@link FusedAttention}): decided once, so the
+     * layers cannot differ from the mask the encoder prepared for that choice.
+     */
+    static final String FUSED_ATTENTION = "prefine.attention.fused";
+
     private static final byte VERSION = 1;
 
     private final EncoderConfig config;
@@ -387,13 +394,19 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
             dropMasks = FastDropout.masks(x.getManager(), new Shape(batch, config.numAttentionHeads(), seqLen, seqLen),
                     probsType, config.attentionProbsDropoutProb(), layers.size());
         }
+        // first, as a lookup takes the first pair of a key
+        PairList<String, Object> layerParams = new PairList<>();
+        layerParams.add(FUSED_ATTENTION, fused);
+        if (params != null) {
+            layerParams.addAll(params);
+        }
         // the layers run on [batch * seqLen, hidden]: PyTorch computes a 2-D projection with one
         // fused multiply-add (and its backward with fewer transposes) where a 3-D input takes a
         // matmul, a bias add and reshapes each way
         x = x.reshape(batch * seqLen, config.hiddenSize());
         for (int i = 0; i < layers.size(); i++) {
             NDList in = dropMasks.isEmpty() ? new NDList(x, maskBias) : new NDList(x, maskBias, dropMasks.get(i));
-            x = layers.get(i).forward(ps, in, training, params).get(0);
+            x = layers.get(i).forward(ps, in, training, layerParams).get(0);
         }
         // differentiable: NDArray.toType would detach the encoder from the heads' loss
         return Casts.toType(x.reshape(batch, seqLen, config.hiddenSize()), DataType.FLOAT32);
