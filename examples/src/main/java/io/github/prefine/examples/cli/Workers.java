@@ -4,6 +4,7 @@ import ai.djl.Device;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSummary;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -70,9 +71,9 @@ final class Workers {
     }
 
     /**
-     * Starts one worker per value of {@code devices}: this command with its options as given, but
-     * {@code --device} set to that value and {@code --force} left out (this process has already
-     * cleared a forced folder; a worker must not clear it under it).
+     * Starts one worker per value of {@code devices}: this JVM's options and this command with its
+     * options as given, but {@code --device} set to that value and {@code --force} left out (this
+     * process has already cleared a forced folder; a worker must not clear it under it).
      *
      * @param devices the workers' {@code --device} values
      * @param spec this command
@@ -89,19 +90,29 @@ final class Workers {
             throw new IllegalStateException("workers need the command line that named '" + spec.name() + "', found " + original);
         }
         for (String device : devices) {
-            List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path")));
-            // system properties given to this JVM (-Dprefine.attention=..., the engine's threads)
-            for (String name : System.getProperties().stringPropertyNames()) {
-                if (name.startsWith("prefine.") || name.startsWith("ai.djl.")) {
-                    cmd.add("-D" + name + "=" + System.getProperty(name));
-                }
-            }
+            List<String> cmd = new ArrayList<>(List.of(java));
+            // this JVM's options (-Xmx, -Dprefine.attention=...), as the malloc re-launch passes them
+            cmd.addAll(jvmArguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+            cmd.add("-cp");
+            cmd.add(System.getProperty("java.class.path"));
             cmd.add(PrefineCli.class.getName());
             cmd.addAll(arguments(original, device, threads));
             LOG.info("starting a worker on {}", device);
             out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
         }
         return out;
+    }
+
+    /**
+     * A worker's JVM options: this JVM's, but without a debugger agent, whose port this JVM holds.
+     *
+     * @param input this JVM's input arguments
+     * @return the options to start a worker with
+     */
+    static List<String> jvmArguments(List<String> input) {
+        return input.stream()
+                .filter(a -> !(a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")))
+                .toList();
     }
 
     /**

@@ -48,6 +48,12 @@ class WorkersTest {
     }
 
     @Test
+    void aWorkerKeepsThisJvmsOptionsButNotItsDebugger() {
+        assertEquals(List.of("-Xmx2g", "-Dprefine.attention=fused"), Workers.jvmArguments(List.of("-Xmx2g",
+                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dprefine.attention=fused", "-Xdebug")));
+    }
+
+    @Test
     void threadsAreSharedOutOnlyWhenNotGiven() {
         assertEquals(null, Workers.threadsPerWorker(null, 1));
         assertEquals(3, Workers.threadsPerWorker(3, 4));
