@@ -427,11 +427,11 @@ public final class BenchCommand implements Callable<Integer> {
             try (MultiHeadModel model = mb.build();
                     TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed, tasks))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
-                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%s, batch upload %s, %d tasks, heads %s%n",
+                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%s, batch upload %s, %d task%s, heads %s%n",
                         step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
                         FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit",
                         padded ? " with a padding mask" : " without a mask (no padding)",
-                        MultiHeadModel.batchUpload(pm.getDevice()), tasks,
+                        MultiHeadModel.batchUpload(pm.getDevice()), tasks, tasks == 1 ? "" : "s",
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[][] phases = new long[warmup + steps][StepPhase.values().length];
                 int[] stepNo = {0};
