@@ -70,6 +70,25 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
     public static final String UNPADDED = "prefine.unpadded";
 
     /**
+     * The forward parameters for a batch whose attention mask the caller holds on the host: {@link
+     * #UNPADDED} where every value is 1, else none. Reading the host copy costs nothing on the
+     * device.
+     *
+     * @param attentionMask the batch's mask, row-major {@code [batch, seqLen]}
+     * @return the parameters to pass to {@code forward}, or null for a batch with padding
+     */
+    public static PairList<String, Object> forwardParameters(long[] attentionMask) {
+        for (long m : attentionMask) {
+            if (m != 1) {
+                return null;
+            }
+        }
+        PairList<String, Object> p = new PairList<>();
+        p.add(UNPADDED, Boolean.TRUE);
+        return p;
+    }
+
+    /**
      * Key of the forward parameter by which the encoder tells its layers which attention it chose
      * for this forward ({@code Boolean}, true for {@link FusedAttention}): decided once, so the
      * layers cannot differ from the mask the encoder prepared for that choice.

@@ -9,7 +9,6 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import ai.djl.util.PairList;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import io.github.prefine.core.checkpoint.HostTensor;
@@ -379,12 +378,7 @@ public final class MultiHeadModel implements AutoCloseable {
             in.add(sent[segments]);
         }
         // a batch without padding needs no attention mask (on a GPU: flash attention)
-        PairList<String, Object> encoderParams = null;
-        if (!hasPadding(hostMask)) {
-            encoderParams = new PairList<>();
-            encoderParams.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
-        }
-        NDArray hidden = encoder.forward(ps, in, training, encoderParams).head();
+        NDArray hidden = encoder.forward(ps, in, training, TransformerEncoder.forwardParameters(hostMask)).head();
         NDList hiddenParts;
         NDList maskParts = null;
         if (units.size() == 1) {
@@ -481,16 +475,6 @@ public final class MultiHeadModel implements AutoCloseable {
             default -> throw new IllegalArgumentException("-D" + HEADS_PROPERTY + " must be stacked or separate, found '"
                     + v + "'");
         };
-    }
-
-    /** Whether an attention mask marks any position as padding (any value other than 1). */
-    private static boolean hasPadding(long[] mask) {
-        for (long m : mask) {
-            if (m != 1) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself for null. */

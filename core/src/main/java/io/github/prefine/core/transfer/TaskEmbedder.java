@@ -12,6 +12,7 @@ import ai.djl.util.Pair;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.features.TokenRows;
@@ -225,7 +226,7 @@ public final class TaskEmbedder implements AutoCloseable {
                         Math.min(order.length, from + batchSize)));
                 try (NDManager step = work.newSubManager()) {
                     NDArray[] in = inputs(step, p.rows(), p.seqLen(), p.inputIds(), p.attentionMask(), p.typeIds());
-                    NDArray hidden = encode(step, in);
+                    NDArray hidden = encode(step, in, p.attentionMask());
                     NDArray m = in[1].toType(DataType.FLOAT32, false).expandDims(2);
                     NDArray pooled = hidden.mul(m).sum(new int[] {1}).div(m.sum(new int[] {1}));
                     // the batch's sum over rows outlives the step; added in batch order below
@@ -272,7 +273,7 @@ public final class TaskEmbedder implements AutoCloseable {
                     TaskSlice s = b.slices().get(0);
                     try (NDManager step = work.newSubManager()) {
                         NDArray[] in = inputs(step, b.rows(), b.seqLen(), b.inputIds(), b.attentionMask(), b.tokenTypeIds());
-                        NDArray hidden = own(work, encode(step, in));
+                        NDArray hidden = own(work, encode(step, in, b.attentionMask()));
                         NDArray mask = own(work, in[1]);
                         return new Cached(hidden, mask, work.create(s.labels(), new Shape(s.labelShape())), s.numExamples());
                     }
@@ -378,8 +379,10 @@ public final class TaskEmbedder implements AutoCloseable {
         return in;
     }
 
-    private NDArray encode(NDManager step, NDArray[] in) {
-        return checkpoint.encoder().forward(new ParameterStore(step, false), new NDList(in), false).head();
+    /** The encoder's states; rows of equal length (the batches are sorted by length) need no mask. */
+    private NDArray encode(NDManager step, NDArray[] in, long[] hostMask) {
+        return checkpoint.encoder().forward(new ParameterStore(step, false), new NDList(in), false,
+                TransformerEncoder.forwardParameters(hostMask)).head();
     }
 
     /** The rows shortest first, ties by index: similar lengths share a batch, so little padding is computed. */

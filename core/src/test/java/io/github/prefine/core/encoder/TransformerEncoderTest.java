@@ -2,6 +2,7 @@ package io.github.prefine.core.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,13 @@ class TransformerEncoderTest {
         return EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(40).setHiddenSize(16)
                 .setNumHiddenLayers(2).setNumAttentionHeads(4).setIntermediateSize(20).optMaxPositionEmbeddings(16)
                 .optHiddenDropoutProb(dropout).optAttentionProbsDropoutProb(dropout).build();
+    }
+
+    @Test
+    void onlyABatchWithoutPaddingIsDeclaredUnpadded() {
+        assertEquals(Boolean.TRUE, TransformerEncoder.forwardParameters(new long[] {1, 1, 1, 1}).get(TransformerEncoder.UNPADDED));
+        assertNull(TransformerEncoder.forwardParameters(new long[] {1, 1, 1, 0}));
+        assertNull(TransformerEncoder.forwardParameters(new long[] {0, 1, 1, 1}));
     }
 
     @Test

@@ -235,15 +235,6 @@ public final class BenchCommand implements Callable<Integer> {
         return m;
     }
 
-    /** The encoder's forward parameters: none with padding, else the statement that there is none. */
-    private PairList<String, Object> encoderParams() {
-        if (padded) {
-            return null;
-        }
-        PairList<String, Object> p = new PairList<>();
-        p.add(TransformerEncoder.UNPADDED, Boolean.TRUE);
-        return p;
-    }
 
     /** A timed step: runs one training step and returns a scalar to read (forcing completion). */
     private interface Step {
@@ -300,7 +291,7 @@ public final class BenchCommand implements Callable<Integer> {
         requireGradients(enc);
         long[] ids = ids(cfg);
         long[] mask = mask();
-        PairList<String, Object> params = encoderParams();
+        PairList<String, Object> params = TransformerEncoder.forwardParameters(mask);
         int[] stepNo = {0};
         return sm -> {
             long[] ph = phases[Math.min(stepNo[0]++, phases.length - 1)];
@@ -325,7 +316,7 @@ public final class BenchCommand implements Callable<Integer> {
             enc.initializeRandom(pm, seed);
             long[] ids = ids(cfg);
             long[] mask = mask();
-            PairList<String, Object> params = encoderParams();
+            PairList<String, Object> params = TransformerEncoder.forwardParameters(mask);
             return time(root, sm -> {
                 ParameterStore ps = store(sm, enc);
                 NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
