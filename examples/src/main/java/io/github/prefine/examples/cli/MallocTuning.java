@@ -57,8 +57,7 @@ final class MallocTuning {
             return Optional.empty();
         }
         // the user's own malloc settings win; a debugger stays attached to the JVM it started
-        if (MallocSettings.chosenIn(env) || jvmArguments.stream().anyMatch(
-                a -> a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug"))) {
+        if (MallocSettings.chosenIn(env) || jvmArguments.stream().anyMatch(ParentWatch::isDebuggerOption)) {
             return Optional.empty();
         }
         List<String> cmd = new ArrayList<>();

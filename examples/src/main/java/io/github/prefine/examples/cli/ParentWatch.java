@@ -39,6 +39,17 @@ final class ParentWatch {
         return child;
     }
 
+    /**
+     * Tells whether a JVM option attaches a debugger, which a child must not inherit: it would
+     * ask for the port this JVM holds, and a debugger stays with the JVM it started.
+     *
+     * @param jvmOption one of this JVM's input arguments
+     * @return true for {@code -agentlib:jdwp...}, {@code -Xrunjdwp...} and {@code -Xdebug}
+     */
+    static boolean isDebuggerOption(String jvmOption) {
+        return jvmOption.startsWith("-agentlib:jdwp") || jvmOption.startsWith("-Xrunjdwp") || jvmOption.equals("-Xdebug");
+    }
+
     /** Exits this JVM when the process named by {@link #PARENT_PID} ends; does nothing without it. */
     static void installFromEnvironment() {
         String pid = System.getenv(PARENT_PID);

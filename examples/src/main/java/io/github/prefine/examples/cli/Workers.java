@@ -110,9 +110,7 @@ final class Workers {
      * @return the options to start a worker with
      */
     static List<String> jvmArguments(List<String> input) {
-        return input.stream()
-                .filter(a -> !(a.startsWith("-agentlib:jdwp") || a.startsWith("-Xrunjdwp") || a.equals("-Xdebug")))
-                .toList();
+        return input.stream().filter(a -> !ParentWatch.isDebuggerOption(a)).toList();
     }
 
     /**
