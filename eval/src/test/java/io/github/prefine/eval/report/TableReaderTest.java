@@ -1,0 +1,54 @@
+package io.github.prefine.eval.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TableReaderTest {
+
+    private static Table sample() {
+        return new Table("Table 2: trained in fp32", "Group", List.of("Baseline", "Only-SL"), List.of(
+                new Table.Row("SL", List.of(Cell.of(53.25, 0.5), Cell.empty())),
+                new Table.Row("Average", List.of(Cell.of(1.0 / 3), Cell.of(-0.0, 0)))));
+    }
+
+    @Test
+    void readsBackWhatTheWriterWrote(@TempDir Path dir) throws Exception {
+        Table t = sample();
+        Path json = TableWriter.standard().writeAll(t, dir, "table2").get(2);
+        Table back = TableReader.read(json);
+        // records compare doubles with Double.compare: NaN (empty cell, no std) equals NaN, every bit of 1/3 counts
+        assertEquals(t, back);
+        assertTrue(back.cell("SL", "Only-SL").isEmpty());
+        assertTrue(!back.cell("Average", "Baseline").hasStd());
+    }
+
+    @Test
+    void malformedTablesNameFileAndPath(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.json");
+        String good = TableWriter.standard().toJson(sample());
+
+        Files.writeString(f, good.replace("\"value\": 53.25", "\"value\": \"53.25\""));
+        MalformedTableException e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[0].value: expected a number or null, found \"53.25\"", e.getMessage());
+
+        Files.writeString(f, "{\"title\": \"t\", \"corner\": \"Group\", \"columns\": [\"A\", \"B\"],"
+                + " \"rows\": [{\"label\": \"SL\", \"cells\": [{\"value\": 1, \"std\": null}]}]}");
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells: expected 2 cells, one per column, found 1", e.getMessage());
+
+        Files.writeString(f, "{\"title\": \"t\", \"corner\": \"Group\", \"rows\": []}");
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.columns: expected an array, found nothing", e.getMessage());
+
+        Files.writeString(f, "| Group | A |");
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertTrue(e.getMessage().startsWith(f + " $: expected a JSON table written by prefine, found "), e.getMessage());
+    }
+}
