@@ -1,0 +1,270 @@
+package io.github.prefine.core.grid;
+
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableReader;
+import io.github.prefine.eval.report.Tables;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * How far one finished run's tables are from another's: the differences of Table 2's cells (other
+ * minus base, in points), the largest of them and of Table 1's target cells, and whether the
+ * verdicts ({@link Verdicts}) come out the same. Made for questions such as "does mixed precision
+ * learn like float32?" or "does the GPU reproduce the CPU's tables?"; cells are matched by row
+ * label and column header, so runs of different grids compare on what they share.
+ */
+public final class RunComparison {
+    private static final Pattern TRAINED_IN = Pattern.compile("trained in ([\\w.-]+)");
+
+    private final Table baseTable2;
+    private final Table otherTable2;
+    private final Table differences;
+    private final Difference largest;
+    private final Difference largestTable1;
+    private final int compared;
+    private final List<VerdictPair> verdicts;
+
+    /**
+     * One difference between the runs.
+     *
+     * @param row the row label (a group, or a target in Table 1)
+     * @param column the setting
+     * @param points other minus base
+     */
+    public record Difference(String row, String column, double points) {}
+
+    /**
+     * One verdict of each run on the same question.
+     *
+     * @param subject what the verdict is about, such as {@code SL targets} or {@code Average}
+     * @param base the base run's conclusion, or {@code none} where it draws none
+     * @param other the other run's conclusion, or {@code none}
+     */
+    public record VerdictPair(String subject, String base, String other) {
+        /**
+         * Returns whether both runs conclude the same.
+         *
+         * @return whether both runs conclude the same
+         */
+        public boolean same() {
+            return base.equals(other);
+        }
+    }
+
+    private RunComparison(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2) {
+        this.baseTable2 = baseTable2;
+        this.otherTable2 = otherTable2;
+        List<Table.Row> rows = new ArrayList<>();
+        Difference top = null;
+        int n = 0;
+        for (Table.Row r : baseTable2.rows()) {
+            List<Cell> cells = new ArrayList<>();
+            for (int c = 0; c < baseTable2.columns().size(); c++) {
+                String column = baseTable2.columns().get(c);
+                double d = difference(r.cells().get(c), otherTable2, r.label(), column);
+                cells.add(Double.isNaN(d) ? Cell.empty() : Cell.of(d));
+                if (!Double.isNaN(d)) {
+                    n++;
+                    if (top == null || Math.abs(d) > Math.abs(top.points())) {
+                        top = new Difference(r.label(), column, d);
+                    }
+                }
+            }
+            rows.add(new Table.Row(r.label(), cells));
+        }
+        this.differences = new Table("Table 2, other minus base (points)", baseTable2.corner(), baseTable2.columns(),
+                rows);
+        this.largest = top;
+        this.compared = n;
+        Difference top1 = null;
+        for (Table.Row r : baseTable1.rows()) {
+            if (r.label().equals(Tables.AVERAGE) || r.label().equals(Tables.AVERAGE_STD)) {
+                continue;
+            }
+            for (int c = 0; c < baseTable1.columns().size(); c++) {
+                String column = baseTable1.columns().get(c);
+                double d = difference(r.cells().get(c), otherTable1, r.label(), column);
+                if (!Double.isNaN(d) && (top1 == null || Math.abs(d) > Math.abs(top1.points()))) {
+                    top1 = new Difference(r.label(), column, d);
+                }
+            }
+        }
+        this.largestTable1 = top1;
+        this.verdicts = pair(verdictsOf(baseTable1, baseTable2), verdictsOf(otherTable1, otherTable2));
+    }
+
+    /**
+     * Compares two runs' tables.
+     *
+     * @param baseTable1 the base run's Table 1 (per target and setting)
+     * @param baseTable2 the base run's Table 2 (per group and setting)
+     * @param otherTable1 the other run's Table 1
+     * @param otherTable2 the other run's Table 2
+     * @return the comparison
+     */
+    public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2) {
+        return new RunComparison(Objects.requireNonNull(baseTable1, "baseTable1"),
+                Objects.requireNonNull(baseTable2, "baseTable2"), Objects.requireNonNull(otherTable1, "otherTable1"),
+                Objects.requireNonNull(otherTable2, "otherTable2"));
+    }
+
+    /**
+     * Compares the tables that two output folders of {@code demo} or {@code reproduce} hold
+     * ({@code table1.json} and {@code table2.json}).
+     *
+     * @param base the base run's folder
+     * @param other the other run's folder
+     * @return the comparison
+     * @throws NoSuchFileException naming the missing table when a folder has no tables yet
+     * @throws IOException if a table cannot be read (file, JSON path, expected, found)
+     */
+    public static RunComparison between(Path base, Path other) throws IOException {
+        return of(read(base, "table1"), read(base, "table2"), read(other, "table1"), read(other, "table2"));
+    }
+
+    private static Table read(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name + ".json");
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no " + name + ".json: expected the output folder of a"
+                    + " finished demo or reproduce run");
+        }
+        return TableReader.read(file);
+    }
+
+    /**
+     * Returns Table 2's differences, other minus base, laid out as the base run's Table 2; a cell is
+     * empty where either run has no value.
+     *
+     * @return Table 2's differences, other minus base, laid out as the base run's Table 2
+     */
+    public Table table2Differences() {
+        return differences;
+    }
+
+    /**
+     * Returns the Table 2 cell that differs most, if any cell is in both runs.
+     *
+     * @return the Table 2 cell that differs most, if any cell is in both runs
+     */
+    public Optional<Difference> largest() {
+        return Optional.ofNullable(largest);
+    }
+
+    /**
+     * Returns the Table 1 target cell that differs most (the average rows left out), if any.
+     *
+     * @return the Table 1 target cell that differs most (the average rows left out), if any
+     */
+    public Optional<Difference> largestTable1() {
+        return Optional.ofNullable(largestTable1);
+    }
+
+    /**
+     * Returns the number of Table 2 cells that both runs have.
+     *
+     * @return the number of Table 2 cells that both runs have
+     */
+    public int cellsCompared() {
+        return compared;
+    }
+
+    /**
+     * Counts the Table 2 cells whose difference is at most {@code points} either way.
+     *
+     * @param points the tolerance, in points
+     * @return how many of {@link #cellsCompared()} are within it
+     */
+    public int cellsWithin(double points) {
+        int n = 0;
+        for (Table.Row r : differences.rows()) {
+            for (Cell c : r.cells()) {
+                if (!c.isEmpty() && Math.abs(c.value()) <= points) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Returns both runs' verdicts, paired by subject, in the base run's order.
+     *
+     * @return both runs' verdicts, paired by subject, in the base run's order
+     */
+    public List<VerdictPair> verdicts() {
+        return verdicts;
+    }
+
+    /**
+     * Returns the base run's precision as its Table 2 title records it ({@code trained in fp32}).
+     *
+     * @return the base run's precision, if its title records it
+     */
+    public Optional<String> basePrecision() {
+        return precision(baseTable2);
+    }
+
+    /**
+     * Returns the other run's precision as its Table 2 title records it.
+     *
+     * @return the other run's precision, if its title records it
+     */
+    public Optional<String> otherPrecision() {
+        return precision(otherTable2);
+    }
+
+    private static Optional<String> precision(Table t) {
+        Matcher m = TRAINED_IN.matcher(t.title());
+        return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** Other minus base, NaN where either is empty or the other run has no such cell. */
+    private static double difference(Cell base, Table other, String row, String column) {
+        if (base.isEmpty() || !other.columns().contains(column)) {
+            return Double.NaN;
+        }
+        for (Table.Row r : other.rows()) {
+            if (r.label().equals(row)) {
+                Cell o = r.cells().get(other.columns().indexOf(column));
+                return o.isEmpty() ? Double.NaN : o.value() - base.value();
+            }
+        }
+        return Double.NaN;
+    }
+
+    /** Subject to conclusion: a verdict line reads {@code subject: figures — conclusion}. */
+    private static Map<String, String> verdictsOf(Table table1, Table table2) {
+        List<String> lines = new ArrayList<>(Verdicts.relatedness(table2));
+        lines.addAll(Verdicts.multiTask(table2));
+        lines.addAll(Verdicts.stability(table1));
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String line : lines) {
+            int colon = line.indexOf(':');
+            int dash = line.lastIndexOf(" — ");
+            out.put(line.substring(0, colon), line.substring(dash + 3));
+        }
+        return out;
+    }
+
+    private static List<VerdictPair> pair(Map<String, String> base, Map<String, String> other) {
+        List<VerdictPair> out = new ArrayList<>();
+        base.forEach((k, v) -> out.add(new VerdictPair(k, v, other.getOrDefault(k, "none"))));
+        other.forEach((k, v) -> {
+            if (!base.containsKey(k)) {
+                out.add(new VerdictPair(k, "none", v));
+            }
+        });
+        return List.copyOf(out);
+    }
+}

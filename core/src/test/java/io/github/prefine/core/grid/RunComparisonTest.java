@@ -1,0 +1,126 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableWriter;
+import io.github.prefine.eval.report.Tables;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunComparisonTest {
+    private static final List<String> SETTINGS = List.of("Baseline", "Only-SL", "Only-C", "SL+C");
+
+    /** Table 2 with rows SL, C, Average; values row by row. */
+    private static Table table2(String precision, double[]... rows) {
+        String[] labels = {"SL", "C", Tables.AVERAGE};
+        List<Table.Row> out = new java.util.ArrayList<>();
+        for (int r = 0; r < rows.length; r++) {
+            List<Cell> cells = new java.util.ArrayList<>();
+            for (double v : rows[r]) {
+                cells.add(Double.isNaN(v) ? Cell.empty() : Cell.of(v, 1.0));
+            }
+            out.add(new Table.Row(labels[r], cells));
+        }
+        return new Table("Table 2: ...; trained in " + precision + "; protocol: ...", "Group", SETTINGS, out);
+    }
+
+    /** Table 1 with two targets, the average and the average std (Baseline's std above every multi-task one). */
+    private static Table table1(double[] target1, double[] target2) {
+        return new Table("Table 1", "Target", SETTINGS, List.of(row("t-sl", target1), row("t-c", target2),
+                row(Tables.AVERAGE, new double[] {0, 0, 0, 0}), row(Tables.AVERAGE_STD, new double[] {3, 2, 2, 1})));
+    }
+
+    private static Table.Row row(String label, double[] values) {
+        List<Cell> cells = new java.util.ArrayList<>();
+        for (double v : values) {
+            cells.add(Cell.of(v));
+        }
+        return new Table.Row(label, cells);
+    }
+
+    @Test
+    void differencesLargestAndWithinAreOtherMinusBase() {
+        Table base2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50.5, 74.5, 79.5});
+        // SL: Only-SL 60 -> 55.5 (-4.5), so Only-SL no longer beats Only-C 56 on SL targets
+        Table other2 = table2("bf16-mixed", new double[] {50.5, 55.5, 56, 61}, new double[] {40, 41, 80, Double.NaN},
+                new double[] {45.25, 48.25, 68, 61});
+        Table base1 = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        Table other1 = table1(new double[] {50.5, 55.5, 56, 61}, new double[] {40, 41, 80, 97});
+        RunComparison c = RunComparison.of(base1, base2, other1, other2);
+
+        Table d = c.table2Differences();
+        assertEquals(0.5, d.cell("SL", "Baseline").value(), 1e-12);
+        assertEquals(-4.5, d.cell("SL", "Only-SL").value(), 1e-12);
+        assertEquals(-17.0, d.cell("C", "Only-C").value(), 1e-12);
+        assertTrue(d.cell("C", "SL+C").isEmpty(), "an empty cell in either run compares as nothing");
+        assertEquals(-18.5, d.cell(Tables.AVERAGE, "SL+C").value(), 1e-12);
+        assertEquals(11, c.cellsCompared());
+        // |d| <= 2: SL +0.5 and 0, C 0 and 0, Average +0.25; Average's -2.25 joins at 2.25
+        assertEquals(5, c.cellsWithin(2.0));
+        assertEquals(6, c.cellsWithin(2.25));
+        assertEquals(new RunComparison.Difference(Tables.AVERAGE, "SL+C", -18.5), c.largest().orElseThrow());
+        // Table 1 without its average rows: t-c Only-C -17 is the largest
+        assertEquals(new RunComparison.Difference("t-c", "Only-C", -17.0), c.largestTable1().orElseThrow());
+        assertEquals(Optional.of("fp32"), c.basePrecision());
+        assertEquals(Optional.of("bf16-mixed"), c.otherPrecision());
+
+        List<RunComparison.VerdictPair> v = c.verdicts();
+        RunComparison.VerdictPair sl = v.stream().filter(p -> p.subject().equals("SL targets")).findFirst().orElseThrow();
+        assertEquals("related pre-finetuning wins", sl.base());
+        assertEquals("related pre-finetuning does NOT win in this run", sl.other());
+        assertTrue(!sl.same());
+        RunComparison.VerdictPair cTargets = v.stream().filter(p -> p.subject().equals("C targets")).findFirst()
+                .orElseThrow();
+        assertTrue(cTargets.same(), cTargets.toString());
+        // SL+C's average 79.5 beats all in the base, 61 does not beat Only-C's 68 in the other
+        RunComparison.VerdictPair avg = v.stream().filter(p -> p.subject().equals("Average")).findFirst().orElseThrow();
+        assertEquals("multi-task pre-finetuning wins", avg.base());
+        assertEquals("multi-task pre-finetuning does NOT win in this run", avg.other());
+        assertTrue(v.stream().anyMatch(p -> p.subject().equals("Average std") && p.same()));
+    }
+
+    @Test
+    void aRunComparedWithItselfDiffersByNothing() {
+        Table t2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50.5, 74.5, 79.5});
+        Table t1 = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        RunComparison c = RunComparison.of(t1, t2, t1, t2);
+        assertEquals(12, c.cellsWithin(0.0));
+        assertEquals(0.0, c.largest().orElseThrow().points());
+        assertTrue(c.verdicts().stream().allMatch(RunComparison.VerdictPair::same));
+        assertEquals(4, c.verdicts().size(), c.verdicts().toString());
+    }
+
+    @Test
+    void betweenReadsTheFoldersTables(@TempDir Path dir) throws Exception {
+        Table t2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50.5, 74.5, 79.5});
+        Table t1 = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        Table o2 = table2("fp16-mixed", new double[] {51, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45.5, 50.5, 74.5, 79.5});
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        TableWriter w = TableWriter.standard();
+        w.writeAll(t1, a, "table1");
+        w.writeAll(t2, a, "table2");
+        w.writeAll(t1, b, "table1");
+        w.writeAll(o2, b, "table2");
+        RunComparison c = RunComparison.between(a, b);
+        assertEquals(new RunComparison.Difference("SL", "Baseline", 1.0), c.largest().orElseThrow());
+        assertEquals(Optional.of("fp16-mixed"), c.otherPrecision());
+
+        Files.delete(b.resolve("table1.json"));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RunComparison.between(a, b));
+        assertEquals(b.resolve("table1.json").toString(), e.getFile());
+    }
+}
