@@ -7,6 +7,7 @@ import io.github.prefine.core.hub.ModelNotFoundException;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.eval.files.PredictionFileException;
 import io.github.prefine.eval.report.MalformedResultsException;
+import io.github.prefine.eval.report.MalformedTableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -53,7 +54,8 @@ public final class CliErrors {
         if (e instanceof IllegalArgumentException || e instanceof io.github.prefine.core.grid.RunMismatchException) {
             return bad(e.getMessage());
         }
-        if (e instanceof PredictionFileException || e instanceof MalformedResultsException) {
+        if (e instanceof PredictionFileException || e instanceof MalformedResultsException
+                || e instanceof MalformedTableException) {
             return bad(e.getMessage() + "; fix the file and run again");
         }
         if (e instanceof MalformedDatasetException) {

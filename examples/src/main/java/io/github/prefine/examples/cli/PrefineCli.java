@@ -28,7 +28,8 @@ import picocli.CommandLine.Command;
                 + " reproduce and eval: every input defect is an error instead of being skipped with a count or"
                 + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
-            BenchCommand.class, DataCommand.class, RecommendCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, DataCommand.class, RecommendCommand.class, CompareCommand.class,
+            CommandLine.HelpCommand.class})
 public final class PrefineCli implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefineCli.class);

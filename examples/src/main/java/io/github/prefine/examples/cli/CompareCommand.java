@@ -1,0 +1,116 @@
+package io.github.prefine.examples.cli;
+
+import io.github.prefine.core.grid.RunComparison;
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.Table;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code compare BASE OTHER...}: how far each other run's tables are from the base run's. For each
+ * other run it prints Table 2's differences (other minus base, in points), the largest of them and
+ * how many cells lie within {@code --within} points, Table 1's largest difference, and the
+ * verdicts of both runs side by side. The folders are output folders of {@code demo} or {@code
+ * reproduce}; only their {@code table1.json} and {@code table2.json} are read. Exit code 0 whatever
+ * the differences (it reports, it does not judge), 2 for a missing or malformed folder or table.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = "Compare finished runs' tables with a base run's: Table 2's differences, the largest, verdicts.")
+public final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "BASE", description = "output folder of the run to compare with")
+    private Path base;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "OTHER", description = "output folders of the runs to compare")
+    private List<Path> others = new ArrayList<>();
+
+    @Option(names = "--within", paramLabel = "POINTS",
+            description = "count the Table 2 cells within this many points of the base (default: ${DEFAULT-VALUE})")
+    private double within = 2.0;
+
+    /** Creates the command; picocli fills the fields. */
+    public CompareCommand() {}
+
+    /**
+     * Prints the comparisons.
+     *
+     * @return the exit code
+     * @throws IOException if a table cannot be read; {@link PrefineCli} turns it into one line and exit code 2
+     */
+    @Override
+    public Integer call() throws IOException {
+        if (!(within >= 0) || Double.isInfinite(within)) {
+            throw new IllegalArgumentException("--within must be a number of points, 0 or more, found " + within);
+        }
+        checkRun("BASE", base);
+        for (Path o : others) {
+            checkRun("OTHER", o);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        for (Path o : others) {
+            RunComparison c = RunComparison.between(base, o);
+            out.printf(Locale.ROOT, "%s (%s) against %s (%s)%n", o, c.otherPrecision().orElse("precision not recorded"),
+                    base, c.basePrecision().orElse("precision not recorded"));
+            out.print(differences(c.table2Differences()));
+            c.largest().ifPresentOrElse(d -> out.printf(Locale.ROOT,
+                    "Table 2: largest difference %+.1f (%s, %s); %d of %d cells within %s points%n", d.points(), d.row(),
+                    d.column(), c.cellsWithin(within), c.cellsCompared(), points(within)),
+                    () -> out.println("Table 2: no cell in both runs"));
+            c.largestTable1().ifPresent(d -> out.printf(Locale.ROOT, "Table 1: largest difference %+.1f (%s, %s)%n",
+                    d.points(), d.row(), d.column()));
+            long same = c.verdicts().stream().filter(RunComparison.VerdictPair::same).count();
+            out.printf(Locale.ROOT, "Verdicts: %d of %d the same%n", same, c.verdicts().size());
+            for (RunComparison.VerdictPair v : c.verdicts()) {
+                if (!v.same()) {
+                    out.printf(Locale.ROOT, "  %s: base \"%s\", other \"%s\"%n", v.subject(), v.base(), v.other());
+                }
+            }
+            out.println();
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static void checkRun(String name, Path dir) {
+        OptionChecks.inputFolder(name, dir, "the output folder of a finished demo or reproduce run");
+        for (String t : List.of("table1.json", "table2.json")) {
+            if (!Files.isRegularFile(dir.resolve(t))) {
+                throw new IllegalArgumentException(name + " " + dir + ": no " + t + "; expected the output folder of a"
+                        + " demo or reproduce run that has written its tables");
+            }
+        }
+    }
+
+    /** The differences as a Markdown table with signed values. */
+    private static String differences(Table t) {
+        StringBuilder b = new StringBuilder("| ").append(t.corner());
+        t.columns().forEach(c -> b.append(" | ").append(c));
+        b.append(" |\n|---").append("|---:".repeat(t.columns().size())).append("|\n");
+        for (Table.Row r : t.rows()) {
+            b.append("| ").append(r.label());
+            for (Cell c : r.cells()) {
+                b.append(" | ").append(c.isEmpty() ? "–" : String.format(Locale.ROOT, "%+.1f", c.value()));
+            }
+            b.append(" |\n");
+        }
+        return b.toString();
+    }
+
+    private static String points(double p) {
+        return p == Math.rint(p) ? String.format(Locale.ROOT, "%.0f", p) : Double.toString(p);
+    }
+}

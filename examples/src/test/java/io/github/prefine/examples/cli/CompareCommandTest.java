@@ -1,0 +1,103 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableWriter;
+import io.github.prefine.eval.report.Tables;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CompareCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cl = PrefineCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "compare";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return cl.execute(all);
+    }
+
+    /** Writes a run folder whose Table 2 has one row per group plus the average, columns Baseline and Only-SL, Only-C. */
+    private static Path runFolder(Path dir, String precision, double slOwn, double slOther, double cOwn) throws Exception {
+        List<String> cols = List.of("Baseline", "Only-SL", "Only-C");
+        Table t2 = new Table("Table 2: x; trained in " + precision, "Group", cols, List.of(
+                row("SL", 50, slOwn, slOther), row("C", 40, 41, cOwn),
+                row(Tables.AVERAGE, 45, (slOwn + 41) / 2, (slOther + cOwn) / 2)));
+        Table t1 = new Table("Table 1", "Target", cols, List.of(row("t-sl", 50, slOwn, slOther),
+                row("t-c", 40, 41, cOwn), row(Tables.AVERAGE, 45, (slOwn + 41) / 2, (slOther + cOwn) / 2),
+                row(Tables.AVERAGE_STD, 1, 1, 1)));
+        TableWriter.standard().writeAll(t1, dir, "table1");
+        TableWriter.standard().writeAll(t2, dir, "table2");
+        return dir;
+    }
+
+    private static Table.Row row(String label, double... values) {
+        List<Cell> cells = new ArrayList<>();
+        for (double v : values) {
+            cells.add(Cell.of(v, 0.5));
+        }
+        return new Table.Row(label, cells);
+    }
+
+    @Test
+    void printsDifferencesLargestAndVerdictsOfEachRun(@TempDir Path dir) throws Exception {
+        Path base = runFolder(dir.resolve("fp32"), "fp32", 60, 52, 97);
+        Path near = runFolder(dir.resolve("fp16"), "fp16-mixed", 61, 52, 96);
+        Path far = runFolder(dir.resolve("bf16"), "bf16-mixed", 51, 52, 70);
+        assertEquals(0, run(base.toString(), near.toString(), far.toString()), err.toString());
+        String s = out.toString();
+        assertTrue(s.contains(near + " (fp16-mixed) against " + base + " (fp32)"), s);
+        assertTrue(s.contains("| SL | +0.0 | +1.0 | +0.0 |"), s);
+        assertTrue(s.contains("| C | +0.0 | +0.0 | -1.0 |"), s);
+        // Average: (61 + 41) / 2 - (60 + 41) / 2 = 0.5; (52 + 96) / 2 - (52 + 97) / 2 = -0.5
+        assertTrue(s.contains("| Average | +0.0 | +0.5 | -0.5 |"), s);
+        assertTrue(s.contains("Table 2: largest difference +1.0 (SL, Only-SL); 9 of 9 cells within 2 points"), s);
+        // the far run: SL Only-SL 51 no longer beats Only-C 52 on SL targets; C's 70 still beats 41
+        assertTrue(s.contains("Table 2: largest difference -27.0 (C, Only-C); 5 of 9 cells within 2 points"), s);
+        assertTrue(s.contains("Table 1: largest difference -27.0 (t-c, Only-C)"), s);
+        assertTrue(s.contains("Verdicts: 1 of 2 the same\n  SL targets: base \"related pre-finetuning wins\", other"
+                + " \"related pre-finetuning does NOT win in this run\""), s);
+        assertTrue(s.contains("Verdicts: 2 of 2 the same"), s);
+    }
+
+    @Test
+    void withinSetsTheTolerance(@TempDir Path dir) throws Exception {
+        Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
+        Path other = runFolder(dir.resolve("b"), "fp32", 61, 52, 96);
+        assertEquals(0, run("--within", "0.5", base.toString(), other.toString()), err.toString());
+        assertTrue(out.toString().contains("7 of 9 cells within 0.5 points"), out.toString());
+        assertEquals(2, run("--within", "-1", base.toString(), other.toString()));
+        assertTrue(err.toString().contains("--within must be a number of points, 0 or more, found -1.0"), err.toString());
+    }
+
+    @Test
+    void aFolderWithoutTablesIsBadInput(@TempDir Path dir) throws Exception {
+        Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
+        Path empty = Files.createDirectories(dir.resolve("unfinished"));
+        assertEquals(2, run(base.toString(), empty.toString()));
+        assertTrue(err.toString().contains("OTHER " + empty + ": no table1.json; expected the output folder of a demo or"
+                + " reproduce run that has written its tables"), err.toString());
+        assertEquals(2, run(base.toString(), dir.resolve("missing").toString()));
+        assertTrue(err.toString().contains("OTHER " + dir.resolve("missing") + ": no such directory"), err.toString());
+
+        Files.writeString(base.resolve("table2.json"), "{\"title\": 3}");
+        Path other = runFolder(dir.resolve("b"), "fp32", 61, 52, 96);
+        assertEquals(2, run(base.toString(), other.toString()));
+        assertTrue(err.toString().contains(base.resolve("table2.json") + " $.title: expected a string, found 3; fix the"
+                + " file and run again"), err.toString());
+    }
+}
