@@ -34,6 +34,7 @@ public final class RunComparison {
     private final Difference largestTable1;
     private final int compared;
     private final List<VerdictPair> verdicts;
+    private final Coverage coverage;
 
     /**
      * One difference between the runs.
@@ -43,6 +44,43 @@ public final class RunComparison {
      * @param points other minus base
      */
     public record Difference(String row, String column, double points) {}
+
+    /**
+     * What only one of the runs has: such targets and settings are not compared, and where the
+     * targets differ, Table 2's group rows average different targets in the two runs.
+     *
+     * @param targetsOnlyInBase Table 1 targets of the base run alone
+     * @param targetsOnlyInOther Table 1 targets of the other run alone
+     * @param settingsOnlyInBase settings (columns) of the base run alone
+     * @param settingsOnlyInOther settings of the other run alone
+     */
+    public record Coverage(List<String> targetsOnlyInBase, List<String> targetsOnlyInOther,
+            List<String> settingsOnlyInBase, List<String> settingsOnlyInOther) {
+        /**
+         * Copies the lists.
+         *
+         * @param targetsOnlyInBase see the record description
+         * @param targetsOnlyInOther see the record description
+         * @param settingsOnlyInBase see the record description
+         * @param settingsOnlyInOther see the record description
+         */
+        public Coverage {
+            targetsOnlyInBase = List.copyOf(targetsOnlyInBase);
+            targetsOnlyInOther = List.copyOf(targetsOnlyInOther);
+            settingsOnlyInBase = List.copyOf(settingsOnlyInBase);
+            settingsOnlyInOther = List.copyOf(settingsOnlyInOther);
+        }
+
+        /**
+         * Returns whether both runs have the same targets and settings.
+         *
+         * @return whether both runs have the same targets and settings
+         */
+        public boolean same() {
+            return targetsOnlyInBase.isEmpty() && targetsOnlyInOther.isEmpty() && settingsOnlyInBase.isEmpty()
+                    && settingsOnlyInOther.isEmpty();
+        }
+    }
 
     /**
      * One verdict of each run on the same question.
@@ -102,6 +140,10 @@ public final class RunComparison {
         }
         this.largestTable1 = top1;
         this.verdicts = pair(verdictsOf(baseTable1, baseTable2), verdictsOf(otherTable1, otherTable2));
+        List<String> baseTargets = targets(baseTable1);
+        List<String> otherTargets = targets(otherTable1);
+        this.coverage = new Coverage(minus(baseTargets, otherTargets), minus(otherTargets, baseTargets),
+                minus(baseTable2.columns(), otherTable2.columns()), minus(otherTable2.columns(), baseTable2.columns()));
     }
 
     /**
@@ -207,6 +249,15 @@ public final class RunComparison {
     }
 
     /**
+     * Returns the targets and settings that only one run has.
+     *
+     * @return the targets and settings that only one run has
+     */
+    public Coverage coverage() {
+        return coverage;
+    }
+
+    /**
      * Returns the base run's precision as its Table 2 title records it ({@code trained in fp32}).
      *
      * @return the base run's precision, if its title records it
@@ -227,6 +278,23 @@ public final class RunComparison {
     private static Optional<String> precision(Table t) {
         Matcher m = TRAINED_IN.matcher(t.title());
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    }
+
+    /** Table 1's target rows: every row but the two averages. */
+    private static List<String> targets(Table table1) {
+        List<String> out = new ArrayList<>();
+        for (Table.Row r : table1.rows()) {
+            if (!r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD)) {
+                out.add(r.label());
+            }
+        }
+        return out;
+    }
+
+    private static List<String> minus(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.removeAll(b);
+        return out;
     }
 
     /** Other minus base, NaN where either is empty or the other run has no such cell. */

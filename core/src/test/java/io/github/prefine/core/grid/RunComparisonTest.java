@@ -123,4 +123,24 @@ class RunComparisonTest {
         NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> RunComparison.between(a, b));
         assertEquals(b.resolve("table1.json").toString(), e.getFile());
     }
+
+    @Test
+    void coverageNamesTargetsAndSettingsOfOneRunAlone() {
+        Table t2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50.5, 74.5, 79.5});
+        Table t1 = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        // the other run: target t-c replaced by t-c2, setting SL+C left out
+        List<String> cols = SETTINGS.subList(0, 3);
+        Table o1 = new Table("Table 1", "Target", cols, List.of(row("t-sl", new double[] {50, 60, 52}),
+                row("t-c2", new double[] {40, 41, 90}), row(Tables.AVERAGE, new double[] {0, 0, 0}),
+                row(Tables.AVERAGE_STD, new double[] {3, 2, 2})));
+        Table o2 = new Table(t2.title(), "Group", cols, t2.rows().stream()
+                .map(r -> new Table.Row(r.label(), r.cells().subList(0, 3))).toList());
+        RunComparison c = RunComparison.of(t1, t2, o1, o2);
+        assertEquals(new RunComparison.Coverage(List.of("t-c"), List.of("t-c2"), List.of("SL+C"), List.of()),
+                c.coverage());
+        assertTrue(!c.coverage().same());
+        assertEquals(9, c.cellsCompared(), "the SL+C column is in the base alone");
+        assertTrue(RunComparison.of(t1, t2, t1, t2).coverage().same());
+    }
 }

@@ -20,8 +20,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code compare BASE OTHER...}: how far each other run's tables are from the base run's. For each
  * other run it prints Table 2's differences (other minus base, in points), the largest of them and
- * how many cells lie within {@code --within} points, Table 1's largest difference, and the
- * verdicts of both runs side by side. The folders are output folders of {@code demo} or {@code
+ * how many cells lie within {@code --within} points, Table 1's largest difference, the targets
+ * and settings that only one run has, and the verdicts of both runs side by side. The folders are output folders of {@code demo} or {@code
  * reproduce}; only their {@code table1.json} and {@code table2.json} are read. Exit code 0 whatever
  * the differences (it reports, it does not judge), 2 for a missing or malformed folder or table.
  */
@@ -72,8 +72,21 @@ public final class CompareCommand implements Callable<Integer> {
                     () -> out.println("Table 2: no cell in both runs"));
             c.largestTable1().ifPresent(d -> out.printf(Locale.ROOT, "Table 1: largest difference %+.1f (%s, %s)%n",
                     d.points(), d.row(), d.column()));
+            RunComparison.Coverage cover = c.coverage();
+            if (!cover.targetsOnlyInBase().isEmpty() || !cover.targetsOnlyInOther().isEmpty()) {
+                out.printf(Locale.ROOT, "Targets differ, so Table 2's rows average different targets: only in base %s,"
+                        + " only in other %s%n", names(cover.targetsOnlyInBase()), names(cover.targetsOnlyInOther()));
+            }
+            if (!cover.settingsOnlyInBase().isEmpty() || !cover.settingsOnlyInOther().isEmpty()) {
+                out.printf(Locale.ROOT, "Settings not compared: only in base %s, only in other %s%n",
+                        names(cover.settingsOnlyInBase()), names(cover.settingsOnlyInOther()));
+            }
             long same = c.verdicts().stream().filter(RunComparison.VerdictPair::same).count();
-            out.printf(Locale.ROOT, "Verdicts: %d of %d the same%n", same, c.verdicts().size());
+            if (c.verdicts().isEmpty()) {
+                out.println("Verdicts: none in either run (their settings give none)");
+            } else {
+                out.printf(Locale.ROOT, "Verdicts: %d of %d the same%n", same, c.verdicts().size());
+            }
             for (RunComparison.VerdictPair v : c.verdicts()) {
                 if (!v.same()) {
                     out.printf(Locale.ROOT, "  %s: base \"%s\", other \"%s\"%n", v.subject(), v.base(), v.other());
@@ -108,6 +121,10 @@ public final class CompareCommand implements Callable<Integer> {
             b.append(" |\n");
         }
         return b.toString();
+    }
+
+    private static String names(List<String> names) {
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     private static String points(double p) {

@@ -100,4 +100,29 @@ class CompareCommandTest {
         assertTrue(err.toString().contains(base.resolve("table2.json") + " $.title: expected a string, found 3; fix the"
                 + " file and run again"), err.toString());
     }
+
+    @Test
+    void runsOfOtherShapesSayWhatIsNotCompared(@TempDir Path dir) throws Exception {
+        Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
+        // one target and one setting: no verdict can be drawn, and most of the base is not compared
+        Path small = dir.resolve("small");
+        List<String> cols = List.of("Baseline");
+        TableWriter.standard().writeAll(new Table("Table 1", "Target", cols, List.of(row("t-sl", 50),
+                row("t-other", 30), row(Tables.AVERAGE, 40), row(Tables.AVERAGE_STD, 1))), small, "table1");
+        TableWriter.standard().writeAll(new Table("Table 2", "Group", cols, List.of(row("SL", 50.5),
+                row(Tables.AVERAGE, 40))), small, "table2");
+        assertEquals(0, run(base.toString(), small.toString()), err.toString());
+        String s = out.toString();
+        assertTrue(s.contains(small + " (precision not recorded) against " + base + " (fp32)"), s);
+        assertTrue(s.contains("| SL | +0.5 | – | – |\n| C | – | – | – |"), s);
+        assertTrue(s.contains("Targets differ, so Table 2's rows average different targets: only in base t-c, only in"
+                + " other t-other"), s);
+        assertTrue(s.contains("Settings not compared: only in base Only-SL, Only-C, only in other none"), s);
+        assertTrue(s.contains("Verdicts: 0 of 2 the same"), s);
+
+        out.getBuffer().setLength(0);
+        assertEquals(0, run(small.toString(), small.toString()), err.toString());
+        assertTrue(out.toString().contains("Verdicts: none in either run (their settings give none)"), out.toString());
+        assertTrue(!out.toString().contains("Targets differ") && !out.toString().contains("not compared"), out.toString());
+    }
 }
