@@ -7,29 +7,15 @@ import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class CompareCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = PrefineCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
-        all[0] = "compare";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cl.execute(all);
-    }
+    private final CliRunner cli = new CliRunner("compare");
 
     /** Writes a run folder whose Table 2 has one row per group plus the average, columns Baseline and Only-SL, Only-C. */
     private static Path runFolder(Path dir, String precision, double slOwn, double slOther, double cOwn) throws Exception {
@@ -58,8 +44,8 @@ class CompareCommandTest {
         Path base = runFolder(dir.resolve("fp32"), "fp32", 60, 52, 97);
         Path near = runFolder(dir.resolve("fp16"), "fp16-mixed", 61, 52, 96);
         Path far = runFolder(dir.resolve("bf16"), "bf16-mixed", 51, 52, 70);
-        assertEquals(0, run(base.toString(), near.toString(), far.toString()), err.toString());
-        String s = out.toString();
+        assertEquals(0, cli.run(base.toString(), near.toString(), far.toString()), cli.err());
+        String s = cli.out();
         assertTrue(s.contains(near + " (fp16-mixed) against " + base + " (fp32)"), s);
         assertTrue(s.contains("| SL | +0.0 | +1.0 | +0.0 |"), s);
         assertTrue(s.contains("| C | +0.0 | +0.0 | -1.0 |"), s);
@@ -78,27 +64,27 @@ class CompareCommandTest {
     void withinSetsTheTolerance(@TempDir Path dir) throws Exception {
         Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
         Path other = runFolder(dir.resolve("b"), "fp32", 61, 52, 96);
-        assertEquals(0, run("--within", "0.5", base.toString(), other.toString()), err.toString());
-        assertTrue(out.toString().contains("7 of 9 cells within 0.5 points"), out.toString());
-        assertEquals(2, run("--within", "-1", base.toString(), other.toString()));
-        assertTrue(err.toString().contains("--within must be a number of points, 0 or more, found -1.0"), err.toString());
+        assertEquals(0, cli.run("--within", "0.5", base.toString(), other.toString()), cli.err());
+        assertTrue(cli.out().contains("7 of 9 cells within 0.5 points"), cli.out());
+        assertEquals(2, cli.run("--within", "-1", base.toString(), other.toString()));
+        assertTrue(cli.err().contains("--within must be a number of points, 0 or more, found -1.0"), cli.err());
     }
 
     @Test
     void aFolderWithoutTablesIsBadInput(@TempDir Path dir) throws Exception {
         Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
         Path empty = Files.createDirectories(dir.resolve("unfinished"));
-        assertEquals(2, run(base.toString(), empty.toString()));
-        assertTrue(err.toString().contains("OTHER " + empty + ": no table1.json; expected the output folder of a demo or"
-                + " reproduce run that has written its tables"), err.toString());
-        assertEquals(2, run(base.toString(), dir.resolve("missing").toString()));
-        assertTrue(err.toString().contains("OTHER " + dir.resolve("missing") + ": no such directory"), err.toString());
+        assertEquals(2, cli.run(base.toString(), empty.toString()));
+        assertTrue(cli.err().contains("OTHER " + empty + ": no table1.json; expected the output folder of a demo or"
+                + " reproduce run that has written its tables"), cli.err());
+        assertEquals(2, cli.run(base.toString(), dir.resolve("missing").toString()));
+        assertTrue(cli.err().contains("OTHER " + dir.resolve("missing") + ": no such directory"), cli.err());
 
         Files.writeString(base.resolve("table2.json"), "{\"title\": 3}");
         Path other = runFolder(dir.resolve("b"), "fp32", 61, 52, 96);
-        assertEquals(2, run(base.toString(), other.toString()));
-        assertTrue(err.toString().contains(base.resolve("table2.json") + " $.title: expected a string, found 3; fix the"
-                + " file and run again"), err.toString());
+        assertEquals(2, cli.run(base.toString(), other.toString()));
+        assertTrue(cli.err().contains(base.resolve("table2.json") + " $.title: expected a string, found 3; fix the"
+                + " file and run again"), cli.err());
     }
 
     @Test
@@ -111,8 +97,8 @@ class CompareCommandTest {
                 row("t-other", 30), row(Tables.AVERAGE, 40), row(Tables.AVERAGE_STD, 1))), small, "table1");
         TableWriter.standard().writeAll(new Table("Table 2", "Group", cols, List.of(row("SL", 50.5),
                 row(Tables.AVERAGE, 40))), small, "table2");
-        assertEquals(0, run(base.toString(), small.toString()), err.toString());
-        String s = out.toString();
+        assertEquals(0, cli.run(base.toString(), small.toString()), cli.err());
+        String s = cli.out();
         assertTrue(s.contains(small + " (precision not recorded) against " + base + " (fp32)"), s);
         assertTrue(s.contains("| SL | +0.5 | – | – |\n| C | – | – | – |"), s);
         assertTrue(s.contains("Targets differ, so Table 2's rows average different targets: only in base t-c, only in"
@@ -120,9 +106,9 @@ class CompareCommandTest {
         assertTrue(s.contains("Settings not compared: only in base Only-SL, Only-C, only in other none"), s);
         assertTrue(s.contains("Verdicts: 0 of 2 the same"), s);
 
-        out.getBuffer().setLength(0);
-        assertEquals(0, run(small.toString(), small.toString()), err.toString());
-        assertTrue(out.toString().contains("Verdicts: none in either run (their settings give none)"), out.toString());
-        assertTrue(!out.toString().contains("Targets differ") && !out.toString().contains("not compared"), out.toString());
+        cli.clear();
+        assertEquals(0, cli.run(small.toString(), small.toString()), cli.err());
+        assertTrue(cli.out().contains("Verdicts: none in either run (their settings give none)"), cli.out());
+        assertTrue(!cli.out().contains("Targets differ") && !cli.out().contains("not compared"), cli.out());
     }
 }

@@ -5,36 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class EvalCommandTest {
-    private final StringWriter out = new StringWriter();
-    private final StringWriter err = new StringWriter();
-
-    private int run(String... args) {
-        CommandLine cl = PrefineCli.commandLine();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        String[] all = new String[args.length + 1];
-        all[0] = "eval";
-        System.arraycopy(args, 0, all, 1, args.length);
-        return cl.execute(all);
-    }
+    private final CliRunner cli = new CliRunner("eval");
 
     @Test
     void conllPrintsTableAndWritesJson(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("p.conll");
         Files.writeString(f, "John B-PER B-PER\nlives O O\nin O O\nParis B-LOC O\n\nHi O B-PER\n");
         Path json = dir.resolve("out.json");
-        assertEquals(0, run("--format", "conll", f.toString(), "--json", json.toString()), err.toString());
+        assertEquals(0, cli.run("--format", "conll", f.toString(), "--json", json.toString()), cli.err());
         // gold PER, LOC; pred PER, PER -> tp 1, p 0.5, r 0.5
-        assertTrue(out.toString().contains("micro avg               0.5000    0.5000    0.5000        2"), out.toString());
+        assertTrue(cli.out().contains("micro avg               0.5000    0.5000    0.5000        2"), cli.out());
         JsonObject o = JsonParser.parseString(Files.readString(json)).getAsJsonObject();
         assertEquals(0.5, o.getAsJsonObject("overall").get("f1").getAsDouble());
         assertEquals(1, o.getAsJsonObject("perType").getAsJsonObject("LOC").get("support").getAsInt());
@@ -47,10 +33,10 @@ class EvalCommandTest {
                 + "{\"id\":\"b\",\"answers\":[{\"text\":\"dog\"}]}]}]}]}");
         Path p = dir.resolve("pred.json");
         Files.writeString(p, "{\"a\":\"cat.\",\"b\":\"a bird\"}");
-        assertEquals(2, run("--format", "squad", p.toString()));
+        assertEquals(2, cli.run("--format", "squad", p.toString()));
         Path json = dir.resolve("s.json");
-        assertEquals(0, run("--format", "squad", "--dataset", d.toString(), p.toString(), "--json", json.toString()));
-        assertTrue(out.toString().contains("exact_match     50.000"), out.toString());
+        assertEquals(0, cli.run("--format", "squad", "--dataset", d.toString(), p.toString(), "--json", json.toString()));
+        assertTrue(cli.out().contains("exact_match     50.000"), cli.out());
         assertEquals(50.0, JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("f1").getAsDouble());
     }
 
@@ -58,10 +44,10 @@ class EvalCommandTest {
     void clsScoresAndReportsBadLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("c.jsonl");
         Files.writeString(f, "{\"id\":1,\"gold\":\"yes\",\"pred\":\"yes\"}\n{\"id\":2,\"gold\":\"no\",\"pred\":\"yes\"}\n");
-        assertEquals(0, run("--format", "cls", f.toString()));
-        assertTrue(out.toString().contains("accuracy                0.5000"), out.toString());
+        assertEquals(0, cli.run("--format", "cls", f.toString()));
+        assertTrue(cli.out().contains("accuracy                0.5000"), cli.out());
         Files.writeString(f, "not json\n");
-        assertEquals(2, run("--format", "cls", f.toString()));
-        assertTrue(err.toString().startsWith("prefine eval: " + f + ":1 column 1 $: expected strict JSON"), err.toString());
+        assertEquals(2, cli.run("--format", "cls", f.toString()));
+        assertTrue(cli.err().startsWith("prefine eval: " + f + ":1 column 1 $: expected strict JSON"), cli.err());
     }
 }
