@@ -10,6 +10,7 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.TargetFinetuning;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
@@ -81,6 +82,9 @@ final class FinetuningRunner {
             JsonArray losses = new JsonArray();
             fit.epochs().forEach(e -> losses.add(e.averageValidationLoss()));
             o.add("validationLosses", losses);
+            if (grid.precision == Precision.FP16_MIXED) {
+                o.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
+            }
         }
         AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(o));
         return r;

@@ -1,8 +1,13 @@
 package io.github.prefine.core.grid;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * Where a grid keeps its files under its output folder:
@@ -186,6 +191,45 @@ public final class GridLayout {
      */
     public Path finetuningDetail(FinetuningSweep sweep) {
         return root.resolve("finetune").resolve(sweep.id() + ".json");
+    }
+
+    /**
+     * Lists the records of the training runs present: each pre-finetuning run's {@code
+     * prefinetune/<setting>/lr-<rate>/history.json} and each finetuning run's {@code
+     * finetune/<sweep>/lr-<rate>.json}, in name order.
+     *
+     * @return the files that exist now
+     * @throws IOException if a folder cannot be listed
+     */
+    public List<Path> trainingRunRecords() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path setting : children(root.resolve("prefinetune"))) {
+            for (Path lr : children(setting)) {
+                Path history = lr.resolve("history.json");
+                if (lr.getFileName().toString().startsWith("lr-") && Files.isRegularFile(history)) {
+                    out.add(history);
+                }
+            }
+        }
+        for (Path sweep : children(root.resolve("finetune"))) {
+            for (Path trial : children(sweep)) {
+                String name = trial.getFileName().toString();
+                if (name.startsWith("lr-") && name.endsWith(".json") && Files.isRegularFile(trial)) {
+                    out.add(trial);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The entries of a folder in name order; none when it is not a folder. */
+    private static List<Path> children(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
     }
 
     /**

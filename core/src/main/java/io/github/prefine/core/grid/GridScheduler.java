@@ -102,6 +102,6 @@ final class GridScheduler {
         }
         GridReports.Written written = session.writeReports();
         return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
-                session.dataReport());
+                session.dataReport(), SkippedSteps.collect(grid.layout));
     }
 }

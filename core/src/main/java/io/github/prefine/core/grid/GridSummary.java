@@ -15,15 +15,34 @@ import java.util.Map;
  * @param report the tables as last written
  * @param failures sweeps that failed (every learning rate diverged, or their setting's pre-finetuning did), with the reason
  * @param data what reading the data dropped and flagged, as last written to {@value DataReport#FILE}
+ * @param skippedSteps the steps fp16-mixed skipped for overflow in all training runs of the output folder
  */
 public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun,
-        int sweepsSkipped, GridReports.Written report, List<String> failures, DataReport data) {
+        int sweepsSkipped, GridReports.Written report, List<String> failures, DataReport data,
+        SkippedSteps skippedSteps) {
     /** Copies the collections. */
     public GridSummary {
         missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));
         settings = List.copyOf(settings);
         failures = List.copyOf(failures);
         java.util.Objects.requireNonNull(data, "data");
+        java.util.Objects.requireNonNull(skippedSteps, "skippedSteps");
+    }
+
+    /**
+     * A summary without skipped steps (no run had a loss scaler).
+     *
+     * @param missingTasks tasks without data, with why
+     * @param settings the settings' names
+     * @param sweepsRun sweeps run by this process
+     * @param sweepsSkipped sweeps found finished
+     * @param report the reports as last written
+     * @param failures the failed sweeps, with the reason
+     * @param data what reading the data dropped and flagged
+     */
+    public GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun, int sweepsSkipped,
+            GridReports.Written report, List<String> failures, DataReport data) {
+        this(missingTasks, settings, sweepsRun, sweepsSkipped, report, failures, data, SkippedSteps.NONE);
     }
 
     /**

@@ -19,6 +19,7 @@ import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
@@ -178,6 +179,9 @@ final class PrefinetuningRunner {
             }
         }
         JsonObject h = history(fit, st.featurized(), trainLoss);
+        if (grid.precision == Precision.FP16_MIXED) {
+            h.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
+        }
         // the encoder says what made it, and keeps saying it once the checkpoints are cleaned
         AtomicFiles.write(lrDir.resolve("encoder").resolve(RunManifest.ENCODER_FILE), GSON.toJson(RunManifest.encoder(
                 session.manifest(), u, st.featurized().stream().map(FeaturizedTask::name).toList(),

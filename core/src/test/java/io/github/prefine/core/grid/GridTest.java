@@ -9,6 +9,7 @@ import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
@@ -103,11 +104,32 @@ class GridTest {
         for (var row : first.report().table1().rows().subList(0, 2)) {
             row.cells().forEach(c -> assertTrue(!c.isEmpty() && c.value() >= 0 && c.value() <= 100, row.label()));
         }
+        // fp32 has no loss scaler: no run records a count
+        assertEquals(SkippedSteps.NONE, first.skippedSteps());
         String before = Files.readString(out.resolve("results.jsonl"));
         GridSummary second = f.tiny(f.targets, out).build().run();
         assertEquals(0, second.sweepsRun());
         assertEquals(11, second.sweepsSkipped());
         assertEquals(before, Files.readString(out.resolve("results.jsonl")));
+    }
+
+    @Test
+    void fp16MixedRunsRecordTheirSkippedStepsAndTheSummarySumsThem(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        GridSummary s = f.tiny(f.targets, out).optPrecision(Precision.FP16_MIXED).build().run();
+        // 3 pre-finetuning runs (one rate each) and 8 finetuning runs, every one with a count
+        assertEquals(11, new GridLayout(out).trainingRunRecords().size());
+        assertEquals(11, s.skippedSteps().runs());
+        long total = 0;
+        for (Path record : new GridLayout(out).trainingRunRecords()) {
+            var count = com.google.gson.JsonParser.parseString(Files.readString(record)).getAsJsonObject()
+                    .get("skippedSteps");
+            assertTrue(count != null, record.toString());
+            total += count.getAsLong();
+        }
+        assertEquals(total, s.skippedSteps().total());
+        assertTrue(s.skippedSteps().summaryLine().orElseThrow().startsWith("fp16-mixed: " + total + " steps skipped"));
     }
 
     @Test

@@ -417,6 +417,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         }
         Verdicts.multiTask(w.table2()).forEach(o::println);
         Verdicts.stability(w.table1()).forEach(o::println);
+        s.skippedSteps().summaryLine().ifPresent(o::println);
         s.data().summary(w.files().isEmpty() ? DataReport.FILE
                 : w.files().get(0).getParent().resolve(DataReport.FILE).toString()).forEach(o::println);
         double cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis() / 1e3).orElse(Double.NaN);

@@ -13,6 +13,7 @@ import io.github.prefine.core.grid.GridSweep;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.PrefinetuningUnit;
+import io.github.prefine.core.grid.SkippedSteps;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.ReproduceCommand;
@@ -222,7 +223,7 @@ public final class SparkGrid {
             GridReports.Written written = session.writeReports();
             pushReports(folder);
             GridSummary summary = new GridSummary(plan.missingTasks(), plan.settingNames(), pre.size() + fine.size(),
-                    skipped, written, failures, session.dataReport());
+                    skipped, written, failures, session.dataReport(), SkippedSteps.collect(layout));
             ReproduceCommand.printSummary(out, summary, (System.nanoTime() - start) / 1e9);
             out.println("results in " + folder.uri());
             return summary;
