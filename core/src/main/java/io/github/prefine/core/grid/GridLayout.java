@@ -34,6 +34,10 @@ public final class GridLayout {
     public static final String CHECKPOINTS = "checkpoints";
     /** Name of a pre-finetuning run's training-loss curve, in its learning-rate folder. */
     public static final String TRAIN_LOSS = "train-loss.json";
+    /** Name of a pre-finetuning run's record (its history), in its learning-rate folder. */
+    public static final String HISTORY = "history.json";
+    /** How the name of a run's learning-rate folder or file starts. */
+    private static final String LEARNING_RATE_PREFIX = "lr-";
 
     private final Path root;
 
@@ -163,6 +167,16 @@ public final class GridLayout {
     }
 
     /**
+     * Returns the record of one pre-finetuning run, whose presence marks the run done.
+     *
+     * @param unit the unit
+     * @return {@code prefinetune/<setting>/lr-<rate>/history.json}
+     */
+    public Path history(PrefinetuningUnit unit) {
+        return learningRateDir(unit).resolve(HISTORY);
+    }
+
+    /**
      * Returns the file naming a setting's chosen learning rate and encoder.
      *
      * @param setting the setting
@@ -205,8 +219,8 @@ public final class GridLayout {
         List<Path> out = new ArrayList<>();
         for (Path setting : children(root.resolve("prefinetune"))) {
             for (Path lr : children(setting)) {
-                Path history = lr.resolve("history.json");
-                if (lr.getFileName().toString().startsWith("lr-") && Files.isRegularFile(history)) {
+                Path history = lr.resolve(HISTORY);
+                if (lr.getFileName().toString().startsWith(LEARNING_RATE_PREFIX) && Files.isRegularFile(history)) {
                     out.add(history);
                 }
             }
@@ -214,7 +228,7 @@ public final class GridLayout {
         for (Path sweep : children(root.resolve("finetune"))) {
             for (Path trial : children(sweep)) {
                 String name = trial.getFileName().toString();
-                if (name.startsWith("lr-") && name.endsWith(".json") && Files.isRegularFile(trial)) {
+                if (name.startsWith(LEARNING_RATE_PREFIX) && name.endsWith(".json") && Files.isRegularFile(trial)) {
                     out.add(trial);
                 }
             }
@@ -249,6 +263,6 @@ public final class GridLayout {
      * @return for example {@code lr-3e-05}
      */
     public static String learningRateName(double learningRate) {
-        return "lr-" + String.format(Locale.ROOT, "%.0e", learningRate).replace("+", "");
+        return LEARNING_RATE_PREFIX + String.format(Locale.ROOT, "%.0e", learningRate).replace("+", "");
     }
 }

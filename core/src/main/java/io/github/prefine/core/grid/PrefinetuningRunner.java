@@ -146,7 +146,7 @@ final class PrefinetuningRunner {
     /** Runs the unit unless its history exists; returns the history. */
     private JsonObject history(PrefinetuningUnit u) throws IOException {
         Path lrDir = grid.layout.learningRateDir(u);
-        Path historyFile = lrDir.resolve("history.json");
+        Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
             return JsonParser.parseString(Files.readString(historyFile)).getAsJsonObject();
         }

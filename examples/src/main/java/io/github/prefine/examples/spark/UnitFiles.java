@@ -21,7 +21,7 @@ final class UnitFiles {
     /** The history that marks a pre-finetuning unit done, or the scores that mark a finetuning unit done. */
     static String doneMarker(GridLayout layout, GridUnit unit) {
         return unit instanceof PrefinetuningUnit p
-                ? relative(layout, layout.learningRateDir(p).resolve("history.json"))
+                ? relative(layout, layout.history(p))
                 : relative(layout, layout.finetuningTrial((FinetuningUnit) unit));
     }
 
