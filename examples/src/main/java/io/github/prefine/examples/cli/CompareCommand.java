@@ -116,11 +116,17 @@ public final class CompareCommand implements Callable<Integer> {
         for (Table.Row r : t.rows()) {
             b.append("| ").append(r.label());
             for (Cell c : r.cells()) {
-                b.append(" | ").append(c.isEmpty() ? "–" : String.format(Locale.ROOT, "%+.1f", c.value()));
+                b.append(" | ").append(c.isEmpty() ? "–" : signed(c.value()));
             }
             b.append(" |\n");
         }
         return b.toString();
+    }
+
+    /** One decimal with its sign; a difference that rounds to zero reads +0.0 whichever side it is on. */
+    private static String signed(double points) {
+        String s = String.format(Locale.ROOT, "%+.1f", points);
+        return s.equals("-0.0") ? "+0.0" : s;
     }
 
     private static String names(List<String> names) {

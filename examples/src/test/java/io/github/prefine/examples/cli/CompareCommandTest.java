@@ -58,6 +58,12 @@ class CompareCommandTest {
         assertTrue(s.contains("Verdicts: 1 of 2 the same\n  SL targets: base \"related pre-finetuning wins\", other"
                 + " \"related pre-finetuning does NOT win in this run\""), s);
         assertTrue(s.contains("Verdicts: 2 of 2 the same"), s);
+
+        // a difference that rounds to zero from below reads +0.0, as one from above does
+        Path tiny = runFolder(dir.resolve("tiny"), "fp32", 59.96, 52, 97);
+        cli.clear();
+        assertEquals(0, cli.run(base.toString(), tiny.toString()), cli.err());
+        assertTrue(cli.out().contains("| SL | +0.0 | +0.0 | +0.0 |"), cli.out());
     }
 
     @Test
