@@ -1,5 +1,6 @@
 package io.github.prefine.core.hub;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class HubHttp {
     private static final Logger LOG = LoggerFactory.getLogger(HubHttp.class);
+    /** Redirects followed after a request before it fails. */
+    public static final int MAX_REDIRECTS = 5;
 
     private final HubSettings settings;
     private final HttpClient client;
@@ -130,6 +134,54 @@ public final class HubHttp {
                         + " (unknown host); check the network, or set HF_HUB_OFFLINE=1", e);
             }
             throw new IOException(repo + ": " + what + ": request to " + req.uri() + " failed: " + oneLine(e), e);
+        }
+    }
+
+    /**
+     * Sends a request and follows its redirects by hand: each hop is a new request from {@code
+     * request}, which {@link #request(URI)} builds with the token on the endpoint's host only.
+     * The Hub redirects a renamed repository's old id, and a file to its content host.
+     *
+     * @param request makes the request for a URL (method, headers)
+     * @param handler how to read a body; the bodies of followed redirects are discarded
+     * @param url the first URL
+     * @param stopAtOtherHost true to return a redirect to another host unfollowed (a {@code HEAD}
+     *     that only wants to know where a file lives), false to follow it
+     * @param repo the repository id, first in messages
+     * @param what the file or resource asked for, second in messages
+     * @param <T> the body type
+     * @return the last response, whatever its status: not a redirect, or with {@code
+     *     stopAtOtherHost} a redirect to another host; {@link HttpResponse#uri()} says where it came from
+     * @throws HubException for a redirect without a {@code Location} header, or more than {@value
+     *     #MAX_REDIRECTS} redirects
+     * @throws IOException if an exchange fails (see {@link #send})
+     */
+    public <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request,
+            HttpResponse.BodyHandler<T> handler, URI url, boolean stopAtOtherHost, String repo, String what)
+            throws IOException {
+        URI at = url;
+        for (int hop = 0; ; hop++) {
+            HttpResponse<T> resp = send(request.apply(at), handler, repo, what);
+            int status = resp.statusCode();
+            if (status < 300 || status >= 400) {
+                return resp;
+            }
+            String location = resp.headers().firstValue("Location").orElse(null);
+            URI next = location == null ? null : at.resolve(location);
+            if (next != null && stopAtOtherHost && !sameHost(next)) {
+                return resp;
+            }
+            if (resp.body() instanceof Closeable c) {
+                c.close();
+            }
+            if (next == null) {
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
+            }
+            if (hop == MAX_REDIRECTS) {
+                throw new HubException(status, repo + ": " + what + ": more than " + MAX_REDIRECTS
+                        + " redirects (the last from " + at + " to " + next + ")");
+            }
+            at = next;
         }
     }
 

@@ -76,7 +76,6 @@ public final class ModelResolver {
     private static final String TOKENIZER = "tokenizer.json";
     private static final String WEIGHTS = "model.safetensors";
     private static final String INDEX = "model.safetensors.index.json";
-    private static final int MAX_REDIRECTS = 5;
 
     private final HubSettings settings;
     private final String revision;
@@ -286,25 +285,15 @@ public final class ModelResolver {
 
     /** Asks for a file's metadata; empty when the repository has no such file (404 EntryNotFound). */
     private Optional<FileMeta> head(String id, String file) throws IOException {
-        URI url = resolveUrl(id, file);
-        HttpResponse<Void> resp = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            resp = http.send(http.request(url).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.discarding(), id, file);
-            int status = resp.statusCode();
-            if (status >= 300 && status < 400) {
-                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(
-                        status, id + ": " + file + ": redirect " + status + " without a Location header"));
-                URI next = url.resolve(location);
-                if (http.sameHost(next)) {
-                    url = next;
-                    continue;
-                }
-                return Optional.of(meta(id, file, resp, next));
-            }
-            break;
-        }
+        // a redirect to another host is where the file's bytes live: the HEAD stops there
+        HttpResponse<Void> resp = http.sendFollowingRedirects(
+                u -> http.request(u).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.discarding(), resolveUrl(id, file), true, id, file);
+        URI url = resp.uri();
         int status = resp.statusCode();
+        if (status >= 300 && status < 400) {
+            return Optional.of(meta(id, file, resp, url.resolve(resp.headers().firstValue("Location").orElseThrow())));
+        }
         if (status == 200) {
             return Optional.of(meta(id, file, resp, url));
         }

@@ -48,7 +48,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ResumableDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
-    private static final int MAX_REDIRECTS = 5;
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
 
@@ -268,23 +267,15 @@ public final class ResumableDownload {
         if (have == total && have > 0) {
             return;
         }
-        HttpResponse<InputStream> resp = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            HttpRequest.Builder req = http.request(url).GET();
-            if (have > 0) {
-                req.header("Range", "bytes=" + have + "-");
+        long from = have;
+        HttpResponse<InputStream> resp = http.sendFollowingRedirects(u -> {
+            HttpRequest.Builder req = http.request(u).GET();
+            if (from > 0) {
+                req.header("Range", "bytes=" + from + "-");
             }
-            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream(), repo, file);
-            int status = resp.statusCode();
-            if (status >= 300 && status < 400) {
-                resp.body().close();
-                String location = resp.headers().firstValue("Location").orElseThrow(() -> new HubException(status,
-                        repo + ": " + file + ": redirect " + status + " without a Location header"));
-                url = url.resolve(location);
-                continue;
-            }
-            break;
-        }
+            return req.build();
+        }, HttpResponse.BodyHandlers.ofInputStream(), url, false, repo, file);
+        URI at = resp.uri();
         int status = resp.statusCode();
         boolean append;
         if (status == 206 && have > 0) {
@@ -299,10 +290,10 @@ public final class ResumableDownload {
         } else if (status == 200) {
             append = false;
             have = 0;
-            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, url);
+            log(progress, "{}: {}: fetching {} bytes from {}", repo, file, total, at);
         } else {
             resp.body().close();
-            throw statusErrors.forStatus(repo, file, url, status, resp.headers().firstValue("X-Error-Code").orElse(""));
+            throw statusErrors.forStatus(repo, file, at, status, resp.headers().firstValue("X-Error-Code").orElse(""));
         }
         try (InputStream in = resp.body();
                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,

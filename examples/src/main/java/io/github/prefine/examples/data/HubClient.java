@@ -45,7 +45,6 @@ final class HubClient {
     private static final String PARQUET_REF = "refs/convert/parquet";
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final int MAX_REDIRECTS = 5;
 
     /** One file of the parquet conversion: path in the repository, size, and sha256 when LFS. */
     record RemoteFile(String path, long size, String sha256) {}
@@ -144,24 +143,17 @@ final class HubClient {
     }
 
     private JsonElement getJson(String repo, String what, URI url) throws IOException {
-        HttpResponse<String> resp = null;
-        for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            resp = http.send(http.request(url).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8),
-                    repo, what);
-            int status = resp.statusCode();
-            String location = resp.headers().firstValue("Location").orElse(null);
-            if (status < 300 || status >= 400 || location == null) {
-                break;
-            }
-            url = url.resolve(location); // a renamed dataset: the Hub redirects its old id
-        }
+        // a renamed dataset: the Hub redirects its old id
+        HttpResponse<String> resp = http.sendFollowingRedirects(u -> http.request(u).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), url, false, repo, what);
+        URI at = resp.uri();
         if (resp.statusCode() != 200) {
-            throw statusError(repo, what, url, resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(""));
+            throw statusError(repo, what, at, resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(""));
         }
         try {
             return JsonParser.parseString(resp.body());
         } catch (JsonParseException e) {
-            throw new HubException(-1, repo + ": " + what + ": the answer from " + url + " is not JSON");
+            throw new HubException(-1, repo + ": " + what + ": the answer from " + at + " is not JSON");
         }
     }
 

@@ -1,0 +1,125 @@
+package io.github.prefine.core.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link HubHttp#sendFollowingRedirects}, the one redirect loop of the Hub clients, against two
+ * real JDK servers on loopback: the endpoint, and a content host on another port (another origin).
+ */
+class HubHttpTest {
+    private static final String TOKEN = "hf_secret";
+
+    @TempDir
+    Path tmp;
+
+    private HttpServer hub;
+    private HttpServer cdn;
+    /** Each request as "server path authorization". */
+    private final List<String> seen = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = server("hub");
+        cdn = server("cdn");
+    }
+
+    @AfterEach
+    void stop() {
+        hub.stop(0);
+        cdn.stop(0);
+    }
+
+    /** Answers /ok with 200, /to/X with a redirect to X, /loop with a redirect to itself, /bare with a 302 and no Location. */
+    private HttpServer server(String name) throws IOException {
+        HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.createContext("/", ex -> {
+            String path = ex.getRequestURI().getPath();
+            seen.add(name + " " + path + " " + ex.getRequestHeaders().getFirst("Authorization"));
+            if (path.startsWith("/to/")) {
+                ex.getResponseHeaders().set("Location", URI.create(path.substring(4).replace("~", "/")).toString());
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/loop")) {
+                ex.getResponseHeaders().set("Location", "/loop");
+                ex.sendResponseHeaders(307, -1);
+            } else if (path.equals("/bare")) {
+                ex.sendResponseHeaders(302, -1);
+            } else {
+                byte[] body = (name + " ok").getBytes(StandardCharsets.UTF_8);
+                ex.sendResponseHeaders(200, body.length);
+                ex.getResponseBody().write(body);
+            }
+            ex.close();
+        });
+        s.start();
+        return s;
+    }
+
+    private URI at(HttpServer s, String path) {
+        return URI.create("http://127.0.0.1:" + s.getAddress().getPort() + path);
+    }
+
+    private HttpResponse<String> get(String path, boolean stopAtOtherHost) throws IOException {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(at(hub, ""), tmp, false, TOKEN)).build();
+        return http.sendFollowingRedirects(u -> http.request(u).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), at(hub, path), stopAtOtherHost, "acme/m", "f");
+    }
+
+    /** A Location for /to/: the target with its slashes as "~" (one path segment). */
+    private String to(URI target) {
+        return "/to/" + target.toString().replace("/", "~");
+    }
+
+    @Test
+    void followsRedirectsOnTheHostWithTheTokenAndToAnotherHostWithout() throws IOException {
+        HttpResponse<String> r = get("/to/~ok", false);
+        assertEquals(200, r.statusCode());
+        assertEquals("hub ok", r.body());
+        assertEquals(at(hub, "/ok"), r.uri());
+        assertEquals(List.of("hub /to/~ok Bearer " + TOKEN, "hub /ok Bearer " + TOKEN), seen);
+
+        seen.clear();
+        r = get(to(at(cdn, "/ok")), false);
+        assertEquals("cdn ok", r.body());
+        assertEquals(at(cdn, "/ok"), r.uri());
+        // the token never leaves the endpoint's host
+        assertEquals(List.of("hub " + to(at(cdn, "/ok")) + " Bearer " + TOKEN, "cdn /ok null"), seen);
+    }
+
+    @Test
+    void stopsAtARedirectToAnotherHostWhenAsked() throws IOException {
+        HttpResponse<String> r = get(to(at(cdn, "/ok")), true);
+        assertEquals(302, r.statusCode());
+        assertEquals(at(cdn, "/ok").toString(), r.headers().firstValue("Location").orElseThrow());
+        assertEquals(1, seen.size(), "nothing asked of the other host: " + seen);
+    }
+
+    @Test
+    void aRedirectWithoutLocationAndALoopAreErrorsNamingRepoAndFile() {
+        HubException e = assertThrows(HubException.class, () -> get("/bare", false));
+        assertEquals(302, e.statusCode());
+        assertEquals("acme/m: f: redirect 302 without a Location header", e.getMessage());
+
+        seen.clear();
+        e = assertThrows(HubException.class, () -> get("/loop", false));
+        assertEquals(307, e.statusCode());
+        assertEquals("acme/m: f: more than 5 redirects (the last from " + at(hub, "/loop") + " to " + at(hub, "/loop")
+                + ")", e.getMessage());
+        assertEquals(1 + HubHttp.MAX_REDIRECTS, seen.size(), "the first request and five hops");
+    }
+}
