@@ -134,8 +134,16 @@ public final class EncoderAttention extends AbstractBlock {
         }
         // the softmax computes in float32 whatever the scores' type (16-bit scores of a batch
         // without padding): one operation, where a cast first would add two each way
-        NDArray probs = Casts.toType(JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32), compute);
-        if (training && config.attentionProbsDropoutProb() > 0) {
+        NDArray probs = JniUtils.softmax((PtNDArray) scores, -1, DataType.FLOAT32);
+        boolean drop = training && config.attentionProbsDropoutProb() > 0;
+        if (drop && compute == DataType.BFLOAT16) {
+            // on the float32 probabilities, before the cast: dropout of a bfloat16 array would
+            // scale by a rounded 1 / (1 - p) on a CPU (see FastDropout), and the cast must come last
+            probs = FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
+            drop = false;
+        }
+        probs = Casts.toType(probs, compute);
+        if (drop) {
             probs = dropoutMask != null ? FastDropout.apply(probs, dropoutMask)
                     : FastDropout.apply(probs, config.attentionProbsDropoutProb(), true);
         }

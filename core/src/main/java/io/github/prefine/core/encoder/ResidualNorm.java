@@ -34,7 +34,8 @@ final class ResidualNorm {
             h = FastDropout.apply(h, config.hiddenDropoutProb(), true);
         }
         // against a float32 residual, PyTorch's type promotion computes the sum in float32 from a
-        // float16 h directly: a separate cast would be two more operations each way
+        // 16-bit h directly: a separate cast would be two more operations each way (a bfloat16 h
+        // on a CPU comes out of its dropout in float32 already, see FastDropout)
         NDArray addend = residual.getDataType() == DataType.FLOAT32 ? h : Casts.toType(h, residual.getDataType());
         NDArray sum = Casts.toType(addend.add(residual), lnWeight.getDataType());
         return LayerNorm.layerNorm(sum, new Shape(config.hiddenSize()), lnWeight, lnBias, config.layerNormEps()).get(0);

@@ -2,11 +2,13 @@ package io.github.prefine.core.precision;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import io.github.prefine.kernels.EngineScalars;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,28 @@ class CastsTest {
             // a bfloat16 array is returned as it is
             NDArray b = Casts.toType(x, DataType.BFLOAT16);
             assertEquals(b, Casts.toType(b, DataType.BFLOAT16));
+        }
+    }
+
+    @Test
+    void dropoutOfABfloat16ArrayOnTheCpuScalesByTheExactFloat32Factor() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            int n = 100_000;
+            NDArray ones = Casts.toType(m.ones(new Shape(n)), DataType.BFLOAT16);
+            NDArray y = io.github.prefine.kernels.FastDropout.apply(ones, 0.1f, true);
+            // PyTorch's CPU dropout would keep bfloat16 1.109375 (1 / 0.9 rounded); a float32 mask
+            // keeps 1 / 0.9 in float32, as the GPU kernel scales
+            assertEquals(DataType.FLOAT32, y.getDataType());
+            float kept = (float) (1.0 / (1.0 - 0.1f));
+            int k = 0;
+            for (float v : y.toFloatArray()) {
+                if (v != 0f) {
+                    assertEquals(kept, v, 0f);
+                    k++;
+                }
+            }
+            // binomial(100000, 0.9): sd 95; 6 sd either way
+            assertTrue(Math.abs(k - 0.9 * n) < 6 * Math.sqrt(n * 0.9 * 0.1), "kept " + k);
         }
     }
 }
