@@ -1,0 +1,41 @@
+# Sourced by bench.sh and demo.sh: where the jar runs, where output goes, and the time budget.
+#
+# With the GPU kit (.gpu-kit/ at the checkout's root, see docs/gpu.md) every command goes through
+# the kit's run.sh, which builds DJL's JNI against the machine's PyTorch on first use and runs inside
+# the kit's app folder; otherwise `java` runs examples/target/prefine.jar and HF_PEER names
+# hf_peer.py. DEVICE_CHECK_REHEARSAL=1 runs the same sequence on a CPU at toy sizes, to try the
+# scripts without a GPU. $OUT (default ./device-check-out) receives one log per script and one
+# tarball of the demo runs' tables and records: few files, since some runners return only a few.
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+OUT=${OUT:-$PWD/device-check-out}
+WORK=${WORK:-/tmp/prefine-device-check}
+mkdir -p "$OUT" "$WORK"
+if [ -f "$ROOT/.gpu-kit/run.sh" ]; then
+  KIT=$ROOT/.gpu-kit/run.sh; JAR=prefine.jar; PEER=../hf_peer.py
+else
+  KIT=; JAR=${PREFINE_JAR:-$ROOT/examples/target/prefine.jar}; PEER=${HF_PEER:-}
+fi
+REHEARSAL=${DEVICE_CHECK_REHEARSAL:-0}
+if [ "$REHEARSAL" = 1 ]; then DEVICE=(--device cpu); else DEVICE=(--device gpu); fi
+export KIT JAR PEER REHEARSAL PREFINE_MALLOC_TUNING=off
+START=$(date +%s)
+
+# prefine [-Dname=value...] COMMAND ARGS...: the CLI, system properties first
+prefine() {
+  local props=()
+  while [[ ${1:-} == -D* ]]; do props+=("$1"); shift; done
+  if [ -n "$KIT" ]; then bash "$KIT" java "${props[@]}" -jar "$JAR" "$@"; else java "${props[@]}" -jar "$JAR" "$@"; fi
+}
+
+# hf_peer BATCH LENGTH MODE...: Hugging Face's step beside prefine's, or a line saying why not
+hf_peer() {
+  if [ "$REHEARSAL" = 1 ] || [ -z "$PEER" ]; then
+    echo "HF peer not run (rehearsal, or no hf_peer.py: set HF_PEER)"; return 0
+  fi
+  if [ -n "$KIT" ]; then bash "$KIT" python3 "$PEER" "$@"; else python3 "$PEER" "$@"; fi
+}
+# timeout runs programs, not functions: the two above go to its child shell
+export -f prefine hf_peer
+
+# seconds left of the budget given as the script's first argument
+left() { echo $(( BUDGET - $(date +%s) + START )); }

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The demo on the GPU under each precision, with one process and with four worker processes on the
+# one GPU, then `compare` of their tables against the one-process fp32 run: usage
+# `bash docs/device-check/demo.sh [seconds]` (default 560; a run that would start with under 60 s
+# left is skipped, and none runs over 180 s). The fp32 runs with four workers and with the explicit
+# attention give fp32's own spread, the noise that the precisions' differences are read against.
+# Each run's Table 2, verdicts, skipped-step line and time go to the log; its tables, records and
+# whole output go into one tarball (the encoders and plots stay behind).
+set -u
+. "$(dirname "$0")/common.sh"
+BUDGET=${1:-560}
+exec > >(tee "$OUT/demo.log") 2>&1
+RUNS=$WORK/demo-runs; rm -rf "$RUNS"; mkdir -p "$RUNS"
+SEEDS=(); [ "$REHEARSAL" = 1 ] && SEEDS=(--seeds 1)
+finished=()
+for run in "fp32 1" "bf16-mixed 4" "fp16-mixed 4" "fp32 4 explicit" "fp32 4"; do
+  set -- $run
+  name="demo-$1-w$2${3:+-$3}"; props=(); [ -n "${3:-}" ] && props=("-Dprefine.attention=$3")
+  t=$(left); [ "$t" -gt 180 ] && t=180
+  if [ "$t" -lt 60 ]; then echo "=== $name skipped: $(left) s left"; continue; fi
+  echo "=== $name ($(date +%T), limit $t s)"
+  begin=$(date +%s)
+  timeout "$t" bash -c '"$@"' "$name" prefine "${props[@]}" demo "${DEVICE[@]}" "${SEEDS[@]}" --precision "$1" \
+      --workers "$2" --out "$RUNS/$name" > "$RUNS/$name.log" 2>&1
+  rc=$?
+  echo "exit $rc after $(( $(date +%s) - begin )) s"
+  grep -v '^\s*at \|WARN\|steps/s' "$RUNS/$name.log" | grep -A 8 '^\*\*Table 2' | head -9
+  grep -E '^(SL|C|QA) targets: |^Average( std)?: |^fp16-mixed: |units run here' "$RUNS/$name.log"
+  # the demo writes its tables as units finish: only a run that ended is compared
+  [ $rc -eq 0 ] && finished+=("$RUNS/$name")
+done
+(cd "$RUNS" && tar czf "$OUT/demo-runs.tgz" --exclude='*.safetensors' --exclude='*.ndlist' --exclude='*.png' \
+    --exclude='*.svg' --exclude=tokenizer.json .)
+if [ ${#finished[@]} -ge 2 ]; then prefine compare "${finished[@]}" 2>&1 | grep -v WARN; fi
+echo "=== done in $(( $(date +%s) - START )) s"
