@@ -20,11 +20,16 @@ if [ "$REHEARSAL" = 1 ]; then DEVICE=(--device cpu); else DEVICE=(--device gpu);
 export KIT JAR PEER REHEARSAL PREFINE_MALLOC_TUNING=off
 START=$(date +%s)
 
+# in_kit PROGRAM ARGS...: through the kit's run.sh where there is one, else as it is
+in_kit() {
+  if [ -n "$KIT" ]; then bash "$KIT" "$@"; else "$@"; fi
+}
+
 # prefine [-Dname=value...] COMMAND ARGS...: the CLI, system properties first
 prefine() {
   local props=()
   while [[ ${1:-} == -D* ]]; do props+=("$1"); shift; done
-  if [ -n "$KIT" ]; then bash "$KIT" java "${props[@]}" -jar "$JAR" "$@"; else java "${props[@]}" -jar "$JAR" "$@"; fi
+  in_kit java "${props[@]}" -jar "$JAR" "$@"
 }
 
 # hf_peer BATCH LENGTH MODE...: Hugging Face's step beside prefine's, or a line saying why not
@@ -32,10 +37,10 @@ hf_peer() {
   if [ "$REHEARSAL" = 1 ] || [ -z "$PEER" ]; then
     echo "HF peer not run (rehearsal, or no hf_peer.py: set HF_PEER)"; return 0
   fi
-  if [ -n "$KIT" ]; then bash "$KIT" python3 "$PEER" "$@"; else python3 "$PEER" "$@"; fi
+  in_kit python3 "$PEER" "$@"
 }
-# timeout runs programs, not functions: the two above go to its child shell
-export -f prefine hf_peer
+# timeout runs programs, not functions: these go to its child shell
+export -f in_kit prefine hf_peer
 
 # seconds left of the budget given as the script's first argument
 left() { echo $(( BUDGET - $(date +%s) + START )); }
