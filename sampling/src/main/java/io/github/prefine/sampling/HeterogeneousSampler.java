@@ -91,7 +91,7 @@ public final class HeterogeneousSampler {
         }
         // rounding must never leave a draw in [acc, 1) without a task
         cumulative[sizes.length - 1] = 1.0;
-        batchesPerEpoch = dropLast ? epochSize / batchSize : (epochSize + batchSize - 1) / batchSize;
+        batchesPerEpoch = dropLast ? epochSize / batchSize : (int) ((epochSize + (long) batchSize - 1) / batchSize);
         configFingerprint = fingerprint();
     }
 

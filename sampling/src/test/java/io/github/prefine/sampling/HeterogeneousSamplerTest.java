@@ -222,6 +222,18 @@ class HeterogeneousSamplerTest {
     }
 
     @Test
+    void anEpochNearTheIntRangeHasItsBatchCountAndResumes() {
+        // ceil((2^31 - 1) / 128) = 2^24: the sum epochSize + batchSize - 1 is past the int range
+        HeterogeneousSampler s = base(10, 20).setBatchSize(128).optStrategy(SamplingStrategy.UNIFORM)
+                .optEpochSize(Integer.MAX_VALUE).build();
+        assertEquals(1 << 24, s.batchesPerEpoch());
+        BatchIterator it = s.iterator();
+        it.next();
+        SamplerState st = it.state();
+        assertEquals(it.next(), s.resume(st).next());
+    }
+
+    @Test
     void differentSeedsGiveDifferentStreams() {
         List<Batch> a = take(base(50, 50).optSeed(1).build().iterator(), 5);
         List<Batch> b = take(base(50, 50).optSeed(2).build().iterator(), 5);
