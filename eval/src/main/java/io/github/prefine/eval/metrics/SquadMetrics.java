@@ -35,7 +35,7 @@ public final class SquadMetrics {
      * @return the normalised text
      */
     public static String normalize(String s) {
-        return String.join(" ", tokens(removeArticles(removePunctuation(s.toLowerCase(Locale.ROOT)))));
+        return String.join(" ", tokens(removeArticles(removePunctuation(pythonLower(s)))));
     }
 
     /**
@@ -45,7 +45,7 @@ public final class SquadMetrics {
      * @return the tokens
      */
     public static List<String> normalizedTokens(String s) {
-        return tokens(removeArticles(removePunctuation(s.toLowerCase(Locale.ROOT))));
+        return tokens(removeArticles(removePunctuation(pythonLower(s))));
     }
 
     /**
@@ -163,6 +163,76 @@ public final class SquadMetrics {
     private static void requireGold(List<String> golds) {
         if (golds == null || golds.isEmpty()) {
             throw new IllegalArgumentException("a question needs at least one gold answer, found none");
+        }
+    }
+
+    /**
+     * Python's {@code str.lower()}: {@code String.toLowerCase(Locale.ROOT)} per code point, except
+     * that U+03A3 follows Unicode's Final_Sigma condition as CPython applies it
+     * ({@code cased case-ignorable* \u03A3 !(case-ignorable* cased)}), whereas Java decides it
+     * with word boundaries.
+     */
+    static String pythonLower(String s) {
+        if (s.indexOf('\u03A3') < 0) {
+            return s.toLowerCase(Locale.ROOT);
+        }
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); ) {
+            int cp = s.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp == 0x03A3) {
+                b.append(isFinalSigma(s, i) ? '\u03C2' : '\u03C3');
+            } else {
+                b.append(s.substring(i, i + n).toLowerCase(Locale.ROOT));
+            }
+            i += n;
+        }
+        return b.toString();
+    }
+
+    private static boolean isFinalSigma(String s, int i) {
+        int j = i;
+        int c = -1;
+        while (j > 0) {
+            c = s.codePointBefore(j);
+            if (!isCaseIgnorable(c)) {
+                break;
+            }
+            j -= Character.charCount(c);
+            c = -1;
+        }
+        if (c < 0 || !isCased(c)) {
+            return false;
+        }
+        j = i + 1;
+        while (j < s.length()) {
+            c = s.codePointAt(j);
+            if (!isCaseIgnorable(c)) {
+                return !isCased(c);
+            }
+            j += Character.charCount(c);
+        }
+        return true;
+    }
+
+    private static boolean isCased(int cp) {
+        return Character.isLowerCase(cp) || Character.isUpperCase(cp) || Character.isTitleCase(cp);
+    }
+
+    private static boolean isCaseIgnorable(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.NON_SPACING_MARK: case Character.ENCLOSING_MARK: case Character.FORMAT:
+            case Character.MODIFIER_LETTER: case Character.MODIFIER_SYMBOL:
+                return true;
+            default:
+                break;
+        }
+        switch (cp) { // Word_Break MidLetter, MidNumLet, Single_Quote
+            case 0x27: case 0x2E: case 0x3A: case 0xB7: case 0x387: case 0x55F: case 0x5F4: case 0x2018: case 0x2019:
+            case 0x2024: case 0x2027: case 0xFE13: case 0xFE52: case 0xFE55: case 0xFF07: case 0xFF0E: case 0xFF1A:
+                return true;
+            default:
+                return false;
         }
     }
 

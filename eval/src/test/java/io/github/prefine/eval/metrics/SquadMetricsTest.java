@@ -33,6 +33,16 @@ class SquadMetricsTest {
     }
 
     @Test
+    void lowerCasesACapitalSigmaAsPythonDoes() {
+        // Python's str.lower() makes Σ final (ς) after a cased letter unless a cased letter follows,
+        // skipping case-ignorable characters such as ^ on both sides; Java looks at word boundaries
+        assertEquals("ασβ", SquadMetrics.normalize("ΑΣ^Β"));      // "ΑΣ^Β".lower() == "ασ^β"
+        assertTrue(SquadMetrics.exactMatch("ΑΣ^Β", "ΑΣΒ"));
+        assertEquals("ας½an", SquadMetrics.normalize("ΑΣ½an"));   // ½ is not cased: Σ ends its word
+        assertEquals("ας ας σα", SquadMetrics.normalize("ΑΣ ΑΣ. ΣΑ"));
+    }
+
+    @Test
     void splitsOnPythonWhitespaceIncludingNbsp() {
         assertEquals(List.of("a1", "b", "c", "d", "e", "f"),
                 SquadMetrics.normalizedTokens("a1\u00a0b\u3000c\u2009d\u001ce\u0085f"));
