@@ -84,9 +84,13 @@ public final class MrqaReader implements DatasetReader<QaExample> {
             JsonArray qas = at.array(o, "qas", "$");
             for (int k = 0; k < qas.size(); k++) {
                 questions++;
-                QaExample ex = question(at, qas, k, context, leniency, report);
-                if (ex != null) {
-                    out.add(ex);
+                try {
+                    QaExample ex = question(at, qas, k, context, leniency, report);
+                    if (ex != null) {
+                        out.add(ex);
+                    }
+                } catch (MalformedDatasetException e) {
+                    Defects.skip(leniency, report, SquadReader.MALFORMED_QUESTION, e);
                 }
             }
         }
@@ -110,12 +114,15 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 if (!spans.get(s).isJsonArray() || spans.get(s).getAsJsonArray().size() != 2) {
                     throw at.error(sp, "an array [start, end]", Json.kind(spans.get(s)));
                 }
-                int start = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
-                int end = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]") + 1;
-                if (start < 0 || end > context.length() || end <= start) {
+                int cpStart = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
+                int cpLast = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]");
+                // spans count code points (Python); Java strings count UTF-16 units
+                int start = QaAnswers.utf16Offset(context, cpStart);
+                int end = cpLast < cpStart ? -1 : QaAnswers.utf16Offset(context, cpLast + 1);
+                if (start < 0 || end < 0 || end <= start) {
                     Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
-                            at.error(sp, "a span inside a context of " + context.length() + " characters",
-                                    "[" + start + ", " + (end - 1) + "]"));
+                            at.error(sp, "a span inside a context of " + QaAnswers.characters(context) + " characters",
+                                    "[" + cpStart + ", " + cpLast + "]"));
                     continue;
                 }
                 String span = context.substring(start, end);
@@ -124,7 +131,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                         report.repair(REPAIR_CASE);
                     } else {
                         Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
-                                at.error(sp, QaAnswers.expectation(text, start), "'" + span + "'"));
+                                at.error(sp, QaAnswers.expectation(text, cpStart), "'" + span + "'"));
                         continue;
                     }
                 }

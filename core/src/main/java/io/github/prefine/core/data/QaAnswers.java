@@ -4,6 +4,26 @@ package io.github.prefine.core.data;
 final class QaAnswers {
     private QaAnswers() {}
 
+    /**
+     * Converts an offset counted in code points (as Python counts, and so SQuAD, MRQA, QED and
+     * SubjQA files) to a UTF-16 index into {@code context}; -1 when it lies outside.
+     */
+    static int utf16Offset(String context, int codePoints) {
+        if (codePoints < 0) {
+            return -1;
+        }
+        try {
+            return context.offsetByCodePoints(0, codePoints);
+        } catch (IndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
+    /** The length of a text as Python counts it (code points), as the files' offsets count. */
+    static int characters(String text) {
+        return text.codePointCount(0, text.length());
+    }
+
     static boolean matches(String context, String text, int start) {
         return start >= 0 && start + text.length() <= context.length()
                 && context.regionMatches(start, text, 0, text.length());
@@ -13,9 +33,11 @@ final class QaAnswers {
         return "answer '" + clip(text) + "' at offset " + start + " of the context";
     }
 
-    static String found(String context, String text, int start) {
+    /** What the context holds at a code-point offset, for an error message. */
+    static String found(String context, String text, int codePoints) {
+        int start = utf16Offset(context, codePoints);
         if (start < 0 || start >= context.length()) {
-            return "offset " + start + " outside a context of " + context.length() + " characters";
+            return "offset " + codePoints + " outside a context of " + characters(context) + " characters";
         }
         return "'" + clip(context.substring(start, Math.min(context.length(), start + text.length()))) + "'";
     }

@@ -101,12 +101,14 @@ public final class QedReader implements DatasetReader<QaExample> {
         int start = at.integer(ref, "start", path);
         int end = at.integer(ref, "end", path);
         String text = at.string(ref, "string", path);
-        if (end - start != text.length() || !QaAnswers.matches(context, text, start)) {
+        // offsets count code points (Python); Java strings count UTF-16 units
+        int start16 = QaAnswers.utf16Offset(context, start);
+        if (end - start != QaAnswers.characters(text) || !QaAnswers.matches(context, text, start16)) {
             Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
                     at.error(path, QaAnswers.expectation(text, start), QaAnswers.found(context, text, start)));
             return;
         }
-        GoldAnswer a = new GoldAnswer(text, start);
+        GoldAnswer a = new GoldAnswer(text, start16);
         if (!answers.contains(a)) {
             answers.add(a);
         }

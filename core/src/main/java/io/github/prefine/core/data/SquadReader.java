@@ -97,12 +97,13 @@ public final class SquadReader implements DatasetReader<QaExample> {
             JsonObject a = at.object(answers.get(m), ap);
             String t = at.string(a, "text", ap);
             int start = at.integer(a, "answer_start", ap);
-            if (!QaAnswers.matches(context, t, start)) {
+            int start16 = QaAnswers.utf16Offset(context, start);
+            if (!QaAnswers.matches(context, t, start16)) {
                 Defects.skip(leniency, report, ANSWER_NOT_AT_OFFSET,
                         at.error(ap, QaAnswers.expectation(t, start), QaAnswers.found(context, t, start)));
                 continue;
             }
-            good.add(new GoldAnswer(t, start));
+            good.add(new GoldAnswer(t, start16));
         }
         if (good.isEmpty() && !answers.isEmpty()) {
             report.skip(NO_VALID_ANSWER, at.error(qp, "a question with an answer at its offset",

@@ -121,7 +121,9 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                     throw new MalformedDatasetException(name, Integer.toString(row.line()),
                             "human_ans_indices as (start, end)", "'" + f.get(col[4]) + "'");
                 }
-                int start = Integer.parseInt(m.group(1));
+                // indices count code points (Python); Java strings count UTF-16 units
+                int offset = Integer.parseInt(m.group(1));
+                int start = QaAnswers.utf16Offset(p.review, offset);
                 GoldAnswer a;
                 if (QaAnswers.matches(p.review, text, start)) {
                     a = new GoldAnswer(text, start);
@@ -129,8 +131,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                     int end = QaAnswers.whitespaceInsensitiveEnd(p.review, text, start);
                     if (end < 0) {
                         report.skip(SquadReader.ANSWER_NOT_AT_OFFSET, new MalformedDatasetException(name,
-                                Integer.toString(row.line()), QaAnswers.expectation(text, start),
-                                QaAnswers.found(p.review, text, start)).getMessage());
+                                Integer.toString(row.line()), QaAnswers.expectation(text, offset),
+                                QaAnswers.found(p.review, text, offset)).getMessage());
                         continue;
                     }
                     report.repair(REPAIR_WHITESPACE);

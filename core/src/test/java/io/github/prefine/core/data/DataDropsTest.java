@@ -92,6 +92,22 @@ class DataDropsTest {
     }
 
     @Test
+    void mrqaKeepsTheQuestionsBesideAMalformedOneOnItsLine() throws IOException {
+        String answer = "\"detected_answers\":[{\"text\":\"Paris\",\"char_spans\":[[0,4]]}]";
+        Path f = TestFiles.write(dir, "mrqa/dev.jsonl", "{\"header\":{}}\n{\"context\":\"Paris is in France.\",\"qas\":["
+                + "{\"qid\":\"q1\",\"question\":\"which?\"," + answer + "},"
+                + "{\"question\":\"what?\"," + answer + "},"                        // no qid
+                + "{\"qid\":\"q3\",\"question\":\"which one?\"," + answer + "}]}\n");
+        ReadResult<QaExample> r = new MrqaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("q1", "q3"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(3, r.report().records());
+        assertEquals(Map.of(SquadReader.MALFORMED_QUESTION, 1), r.report().skipped());
+        assertTrue(r.report().samples(SquadReader.MALFORMED_QUESTION).get(0).startsWith("mrqa/dev.jsonl:2: "),
+                r.report().samples().toString());
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f, Leniency.STRICT));
+    }
+
+    @Test
     void subjQaCountsEveryUnusableRowWithItsLine() throws IOException {
         String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";
         String review = "I loved this book. ANSWERNOTFOUND";

@@ -405,13 +405,16 @@ final class CatalogWriter {
                 List<String> head = List.of(str(rows, "title", i), str(rows, "id", i), str(rows, "question", i), review);
                 if (texts.isEmpty()) {
                     // the question is unanswerable: the original files mark it with a row pointing at the marker
-                    int at = review.length() - SubjQaReader.NOT_FOUND.length();
-                    w.write(csvLine(concat(head, SubjQaReader.NOT_FOUND, "(" + at + ", " + review.length() + ")")));
+                    // indices count code points, as the original (Python-made) files do
+                    int length = review.codePointCount(0, review.length());
+                    int at = length - SubjQaReader.NOT_FOUND.length();
+                    w.write(csvLine(concat(head, SubjQaReader.NOT_FOUND, "(" + at + ", " + length + ")")));
                 }
                 for (int k = 0; k < texts.size(); k++) {
                     String text = (String) texts.get(k);
                     int start = ((Number) starts.get(k)).intValue();
-                    w.write(csvLine(concat(head, text, "(" + start + ", " + (start + text.length()) + ")")));
+                    int end = start + text.codePointCount(0, text.length());
+                    w.write(csvLine(concat(head, text, "(" + start + ", " + end + ")")));
                 }
             }
         }
