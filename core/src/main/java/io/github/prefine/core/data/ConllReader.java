@@ -124,7 +124,9 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         all.add(new TextFiles.Line(lines.size() + 1, ""));
         for (TextFiles.Line line : all) {
             String text = line.text();
-            if (text != null && TextFiles.isBlank(text)) {
+            // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
+            boolean boundary = text != null && (TextFiles.isBlank(text) || isDocStart(text));
+            if (boundary) {
                 if (firstLine >= 0 || defect != null) {
                     sentences++;
                     if (defect != null) {
@@ -154,9 +156,6 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 continue;
             }
             String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
-            if (fields[0].startsWith("-DOCSTART-") && firstLine < 0 && defect == null) {
-                continue;
-            }
             if (firstLine < 0) {
                 firstLine = line.number();
             }
@@ -210,6 +209,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
             LOG.warn("{}: skipped {} of {} sentences: {}", name, r.totalSkipped(), sentences, r.skipped());
         }
         return new ReadResult<>(out, r);
+    }
+
+    private boolean isDocStart(String text) {
+        String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
+        return fields[0].startsWith("-DOCSTART-");
     }
 
     private String sepName() {

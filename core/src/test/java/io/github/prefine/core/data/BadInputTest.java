@@ -99,6 +99,13 @@ class BadInputTest {
     }
 
     @Test
+    void docstartRightAfterASentenceEndsItAndIsNoToken() throws IOException {
+        Path f = TestFiles.write(dir, "d/y.conll", "EU NNP B-NP B-ORG\n-DOCSTART- -X- O O\n\nPeter NNP B-NP B-PER\n");
+        ReadResult<TokenExample> r = ConllReader.builder().build().read(f);
+        assertEquals(List.of(List.of("EU"), List.of("Peter")), r.examples().stream().map(TokenExample::tokens).toList());
+    }
+
+    @Test
     void iob1AndIoConvertedBioesKept() throws IOException {
         Path f = TestFiles.write(dir, "d/iob1.txt", "A I-PER\nB I-PER\nC B-PER\nD O\nE I-LOC\n");
         ReadResult<TokenExample> r = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(f);
