@@ -7,11 +7,12 @@ import java.util.Map;
  * Token-classification (sequence labelling) features: one row per kept sentence and one label
  * byte per token position.
  *
- * <p>Label byte, when only first sub-tokens are labelled (the default): the label id (0 to 254) on
- * the first sub-token of each word, 255 for "ignored" (-100 for the loss: special tokens and the
- * other sub-tokens), so up to 255 labels. When every sub-token is labelled, bit 7 marks the first
- * sub-token and the low 7 bits hold the label id or 127 for "ignored", so up to 127 labels. Either
- * way one byte per position.
+ * <p>Label byte, when only first sub-tokens are labelled (the default): the label id (0 to 253) on
+ * the first sub-token of each word, 254 on the first sub-token of a word whose tag is outside the
+ * labels (ignored by the loss, yet the word keeps its place for scoring), 255 for "ignored" (-100
+ * for the loss: special tokens and the other sub-tokens), so up to 254 labels. When every
+ * sub-token is labelled, bit 7 marks the first sub-token and the low 7 bits hold the label id or
+ * 127 for "ignored", so up to 127 labels. Either way one byte per position.
  *
  * <p>Mapping predictions back to words: the k-th first sub-token of a row belongs to word k of the
  * sentence, except in rows where some word produced no sub-token (rare: a word of characters the
@@ -24,6 +25,8 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
     private static final int IGNORE_FLAGGED = 127;
     private static final int FIRST = 0x80;
     private static final int IGNORE_PLAIN = 0xFF;
+    /** First sub-token of a word whose tag is outside the list: ignored by the loss, still a first sub-token. */
+    private static final int IGNORE_FIRST_PLAIN = 0xFE;
 
     private final boolean labelAll;
     private final byte[] labels;
@@ -39,12 +42,17 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
 
     /** How many labels the label byte can hold in a labelling mode. */
     static int maxLabels(boolean labelAll) {
-        return labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN;
+        return labelAll ? IGNORE_FLAGGED : IGNORE_FIRST_PLAIN;
     }
 
     /** The byte of an ignored position. */
     static byte ignored(boolean labelAll) {
         return (byte) (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN);
+    }
+
+    /** The byte of a word's first sub-token whose tag is outside the label list. */
+    static byte ignoredFirst(boolean labelAll) {
+        return (byte) (labelAll ? FIRST | IGNORE_FLAGGED : IGNORE_FIRST_PLAIN);
     }
 
     /** The byte of a word's first sub-token carrying label id {@code label}. */
@@ -55,7 +63,8 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
     /** Decodes a label byte to a label id, or -100 where the loss ignores the position. */
     private int decode(byte b) {
         int v = labelAll ? b & 0x7F : b & 0xFF;
-        return v == (labelAll ? IGNORE_FLAGGED : IGNORE_PLAIN) ? IGNORE : v;
+        boolean ignored = labelAll ? v == IGNORE_FLAGGED : v == IGNORE_PLAIN || v == IGNORE_FIRST_PLAIN;
+        return ignored ? IGNORE : v;
     }
 
     private boolean isFirst(byte b) {

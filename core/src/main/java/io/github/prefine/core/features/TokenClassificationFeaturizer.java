@@ -21,8 +21,9 @@ import java.util.TreeMap;
  * sub-tokens.
  *
  * <p>The first sub-token of each word carries the word's tag id; later sub-tokens and special
- * tokens get -100, unless {@link Builder#optLabelAllSubTokens(boolean)} gives every sub-token its
- * word's tag (HF's {@code label_all_tokens}). Sentences longer than the maximum length are
+ * tokens get -100, unless {@link Builder#optLabelAllSubTokens(boolean)} gives the later sub-tokens
+ * their word's tag too, a {@code B-} tag as its {@code I-} tag where the labels have one (HF's {@code
+ * label_all_tokens}). Sentences longer than the maximum length are
  * truncated; the report counts them and the words cut off. Skipped and reported: sentences with
  * an empty word or a word holding whitespace, or rejected by the tokenizer. A word whose tag is
  * outside the label list is kept with its positions ignored by the loss and counted as {@link
@@ -39,6 +40,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     private final Map<String, Integer> labelIds;
     private final boolean labelAll;
     private final boolean fastPath;
+    /** HF run_ner.py's b_to_i_label: the id of I-T for B-T when the list has it, else the id itself. */
+    private final int[] continuation;
 
     private TokenClassificationFeaturizer(Builder b) {
         super(b);
@@ -46,6 +49,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         labelIds = ClassificationFeaturizer.labelIndex(labels);
         labelAll = b.labelAll;
         fastPath = b.fastPath;
+        continuation = new int[labels.size()];
+        for (int i = 0; i < continuation.length; i++) {
+            String l = labels.get(i);
+            Integer inside = l.startsWith("B-") ? labelIds.get("I-" + l.substring(2)) : null;
+            continuation[i] = inside == null ? i : inside;
+        }
     }
 
     /**
@@ -104,7 +113,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         if (outside > 0) {
             report.count(TAG_OUTSIDE_LIST, outside);
         }
-        Rows acc = new Rows(report, tokenizer.padId(), examples.size());
+        Rows acc = new Rows(report, tokenizer.padId(), examples.size(), continuation);
         if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc)) {
             featurizeBySentences(examples, kept, tagIds, acc);
         }
@@ -227,8 +236,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         final int[] exampleOf;
         final Map<Integer, int[]> gapped = new TreeMap<>();
 
-        Rows(ReportCollector report, int padId, int examples) {
+        final int[] continuation;
+
+        Rows(ReportCollector report, int padId, int examples, int[] continuation) {
             this.report = report;
+            this.continuation = continuation;
             this.rows = TokenRows.builder(padId);
             this.exampleOf = new int[examples];
         }
@@ -247,11 +259,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                     b = TokenClassificationFeatures.ignored(labelAll);
                 } else if (w != prev) {
                     // a tag outside the list (-1) is ignored by the loss; its word still counts as a first sub-token
-                    b = tags[w] < 0 ? TokenClassificationFeatures.ignored(labelAll)
+                    b = tags[w] < 0 ? TokenClassificationFeatures.ignoredFirst(labelAll)
                             : TokenClassificationFeatures.first(labelAll, tags[w]);
                     firstWords[firsts++] = w;
                 } else {
-                    b = labelAll && tags[w] >= 0 ? (byte) tags[w] : TokenClassificationFeatures.ignored(labelAll);
+                    b = labelAll && tags[w] >= 0 ? (byte) continuation[tags[w]] : TokenClassificationFeatures.ignored(labelAll);
                 }
                 if (w >= 0) {
                     prev = w;
@@ -266,8 +278,10 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 report.truncated();
                 report.count("words cut by truncation", tags.length - 1 - lastWord);
             }
-            if (firsts != lastWord + 1) {
-                report.count("words without sub-tokens", lastWord + 1 - firsts);
+            // words that should have a first sub-token here: all of them unless truncated
+            int covered = truncated ? lastWord + 1 : tags.length;
+            if (firsts != covered) {
+                report.count("words without sub-tokens", covered - firsts);
                 gapped.put(row, Arrays.copyOf(firstWords, firsts));
             }
         }
@@ -302,7 +316,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * Builds a {@link TokenClassificationFeaturizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that there
-     * are 1 to 255 distinct labels (127 when every sub-token is labelled) and that the sizes are positive.
+     * are 1 to 254 distinct labels (127 when every sub-token is labelled) and that the sizes are positive.
      *
      * <p>Defaults: maximum length 128, batch size 1024 sentences, name {@code token-classification}.
      */
@@ -323,7 +337,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         /**
          * Sets the tag list; a tag's id is its index. Required.
          *
-         * @param labels 1 to 255 distinct tags (127 when every sub-token is labelled)
+         * @param labels 1 to 254 distinct tags (127 when every sub-token is labelled)
          * @return this builder
          */
         public Builder setLabels(List<String> labels) {
@@ -332,7 +346,9 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         }
 
         /**
-         * Sets whether every sub-token carries its word's tag. Default false (first sub-token only).
+         * Sets whether every sub-token carries its word's tag, as HF's {@code run_ner.py} does with
+         * {@code label_all_tokens}: a later sub-token of a {@code B-X} word gets {@code I-X} where
+         * the labels have it. Default false (first sub-token only).
          *
          * @param labelAll true to label all sub-tokens
          * @return this builder

@@ -34,7 +34,7 @@ class TokenClassificationFeaturizerTest {
 
             TokenClassificationFeatures all = TokenClassificationFeaturizer.builder()
                     .setTokenizer(tok).setLabels(TAGS).optLabelAllSubTokens(true).build().featurize(List.of(WHO));
-            int[] expectedAll = {-100, 1, 1, 4, 4, 4, 0, 3, -100};
+            int[] expectedAll = {-100, 1, 2, 4, 4, 4, 0, 3, -100};
             for (int p = 0; p < expectedAll.length; p++) {
                 assertEquals(expectedAll[p], all.label(0, p), "all sub-tokens, position " + p);
             }
@@ -45,29 +45,29 @@ class TokenClassificationFeaturizerTest {
     void upTo255LabelsFitWhenOnlyFirstSubTokensAreLabelled() throws IOException {
         // ATIS has 167 slot tags: more than the 127 a flagged byte can hold
         List<String> many = new java.util.ArrayList<>();
-        for (int i = 0; i < 255; i++) {
+        for (int i = 0; i < 254; i++) {
             many.add("T" + i);
         }
-        TokenExample ex = new TokenExample("s1", WHO.tokens(), List.of("T254", "T200", "T0", "T128"));
+        TokenExample ex = new TokenExample("s1", WHO.tokens(), List.of("T253", "T200", "T0", "T128"));
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
             TokenClassificationFeatures f = TokenClassificationFeaturizer.builder()
                     .setTokenizer(tok).setLabels(many).build().featurize(List.of(ex));
-            int[] expected = {-100, 254, -100, 200, -100, -100, 0, 128, -100};
+            int[] expected = {-100, 253, -100, 200, -100, -100, 0, 128, -100};
             for (int p = 0; p < expected.length; p++) {
                 assertEquals(expected[p], f.label(0, p), "position " + p);
                 assertEquals(expected[p] != -100, f.isFirstSubToken(0, p), "first at " + p);
             }
-            assertArrayEquals(new long[] {-100, 254, -100, 200, -100, -100, 0, 128, -100},
+            assertArrayEquals(new long[] {-100, 253, -100, 200, -100, -100, 0, 128, -100},
                     f.batch(new int[] {0}).labels());
             List<String> tooMany = new java.util.ArrayList<>(many);
-            tooMany.add("T255");
+            tooMany.add("T254");
             IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(tooMany).build());
-            assertEquals("labels: need 1 to 255 tags, found 256", e.getMessage());
+            assertEquals("labels: need 1 to 254 tags, found 255", e.getMessage());
             IllegalArgumentException flagged = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                     () -> TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(many)
                             .optLabelAllSubTokens(true).build());
-            assertEquals("labels: need 1 to 127 tags when every sub-token is labelled, found 255", flagged.getMessage());
+            assertEquals("labels: need 1 to 127 tags when every sub-token is labelled, found 254", flagged.getMessage());
         }
     }
 
@@ -125,6 +125,35 @@ class TokenClassificationFeaturizerTest {
             assertEquals(1L, f.report().counters().get(TokenClassificationFeaturizer.TAG_OUTSIDE_LIST));
             // [CLS] won won [SEP]: the unknown tag is ignored by the loss, the O beside it is kept
             assertArrayEquals(new long[] {-100, -100, 0, -100}, f.batch(new int[] {0}).labels());
+            // and its word keeps its first sub-token, so that the later words' predictions stay theirs,
+            // in both labelling modes and on both featurizing paths
+            for (boolean labelAll : new boolean[] {false, true}) {
+                for (boolean fast : new boolean[] {false, true}) {
+                    TokenClassificationFeatures g = TokenClassificationFeaturizer.builder().setTokenizer(tok)
+                            .setLabels(TAGS).optLabelAllSubTokens(labelAll).optFastPath(fast).build()
+                            .featurize(List.of(badTag));
+                    String mode = "labelAll " + labelAll + ", fast path " + fast;
+                    assertArrayEquals(new long[] {-100, -100, 0, -100}, g.batch(new int[] {0}).labels(), mode);
+                    assertTrue(g.isFirstSubToken(0, 1), mode);
+                    assertTrue(g.isFirstSubToken(0, 2), mode);
+                    assertArrayEquals(new int[] {0, 1}, g.firstTokenWords(0), mode);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aWordWithoutSubTokensIsCountedWhereverItStands() throws IOException {
+        // the normalizer removes U+200B entirely, so that word has no sub-token to carry its tag
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            for (boolean fast : new boolean[] {false, true}) {
+                for (List<String> words : List.of(List.of("\u200B", "to"), List.of("to", "\u200B"))) {
+                    TokenClassificationFeatures f = TokenClassificationFeaturizer.builder().setTokenizer(tok)
+                            .setLabels(TAGS).optFastPath(fast).build()
+                            .featurize(List.of(new TokenExample("z", words, List.of("O", "O"))));
+                    assertEquals(1L, f.report().counters().get("words without sub-tokens"), words + ", fast path " + fast);
+                }
+            }
         }
     }
 

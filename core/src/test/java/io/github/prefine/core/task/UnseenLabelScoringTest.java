@@ -100,4 +100,23 @@ class UnseenLabelScoringTest {
         // gold X, Z, X; predicted X, X: precision 1, recall 2/3, F1 0.8
         assertEquals(80.0, f.score(Split.TEST, logits, 3).percent(), 1e-9);
     }
+
+    @Test
+    void anEntityOfAnUnseenTypeLeavesTheLaterWordsTheirPredictions() throws IOException {
+        ConllReader conll = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
+        TestFiles.write(dir, "sl/train.conll", "x\tB-X\na\tO\n\nx\tB-X\n\n");
+        TestFiles.write(dir, "sl/test.conll", "z\tB-Z\nx\tB-X\n");
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .add(Split.TEST, "sl/test.conll", conll).build()).build();
+        FeaturizedTask f;
+        try (SubwordTokenizer tok = tokenizer()) {
+            f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
+        }
+        // [CLS] z x [SEP] -> O B-X: gold Z, X; predicted X: precision 1, recall 1/2, F1 2/3
+        int n = f.labels().size();
+        float[] logits = oneHot(n, 0, 0, f.labels().indexOf("B-X"), 0);
+        assertEquals(200.0 / 3.0, f.score(Split.TEST, List.of(logits), n).percent(), 1e-9);
+        // shifted by one word (z read as x's B-X, x as the [SEP]'s O) it would be 0
+    }
 }
