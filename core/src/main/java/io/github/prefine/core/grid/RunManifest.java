@@ -72,20 +72,39 @@ final class RunManifest {
         Set<Path> files = new LinkedHashSet<>();
         for (Task t : g.pool) {
             if (g.groups.contains(t.group())) {
-                files.addAll(g.data.files(t));
+                g.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
             }
         }
         for (Task t : g.targets) {
-            files.addAll(g.data.files(t));
+            g.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
         }
+        // named relative to their common folder: the same files under another --data path are the same run
+        Path common = commonFolder(files);
         for (Path p : files) {
             JsonObject d = new JsonObject();
             d.addProperty("size", Files.size(p));
             d.addProperty("sha256", sha256(p));
-            data.add(p.toString(), d);
+            String name = common == null ? p.toString() : common.relativize(p).toString();
+            data.add(name.replace(java.io.File.separatorChar, '/'), d);
         }
         f.add("data", data);
         return f;
+    }
+
+    /** The deepest folder holding every file, or null when there are none. */
+    static Path commonFolder(Set<Path> files) {
+        Path common = null;
+        for (Path p : files) {
+            Path parent = p.getParent();
+            if (common == null) {
+                common = parent;
+            } else {
+                while (common != null && !parent.startsWith(common)) {
+                    common = common.getParent();
+                }
+            }
+        }
+        return common;
     }
 
     /** The whole manifest: the fingerprint, the options as given, the environment and the encoder's source. */

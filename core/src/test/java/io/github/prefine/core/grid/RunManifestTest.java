@@ -80,6 +80,39 @@ class RunManifestTest {
     }
 
     @Test
+    void theSameDataUnderAnotherRootIsTheSameRunAndAChangedFileIsNot(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Task cb = TaskCatalog.targets().stream().filter(t -> t.name().equals("cb")).findFirst().orElseThrow();
+        Path a = cbData(dir.resolve("data-a"), "neutral");
+        Path b = cbData(dir.resolve("moved/data-b"), "neutral");
+        Path c = cbData(dir.resolve("data-c"), "contradiction");
+        Path file = dir.resolve("run.json");
+        Files.writeString(file, manifest(f, cb, a).toString());
+        assertEquals(manifest(f, cb, a), RunManifest.check(file, manifest(f, cb, b), false));
+        RunMismatchException e = assertThrows(RunMismatchException.class,
+                () -> RunManifest.check(file, manifest(f, cb, c), false));
+        assertTrue(e.getMessage().contains("data.val.jsonl"), e.getMessage());
+        assertEquals(dir.resolve("x"), RunManifest.commonFolder(new java.util.LinkedHashSet<>(
+                List.of(dir.resolve("x/y/a"), dir.resolve("x/b"), dir.resolve("x/y/z/c")))));
+    }
+
+    private static Path cbData(Path root, String label) throws java.io.IOException {
+        Files.createDirectories(root.resolve("cls/cb"));
+        Files.writeString(root.resolve("cls/cb/train.jsonl"), "{\"premise\":\"a\",\"hypothesis\":\"b\",\"label\":\"entailment\"}\n");
+        Files.writeString(root.resolve("cls/cb/val.jsonl"), "{\"premise\":\"c\",\"hypothesis\":\"d\",\"label\":\"" + label + "\"}\n");
+        return root;
+    }
+
+    private static JsonObject manifest(GridFixtures f, Task cb, Path data) throws java.io.IOException {
+        Grid grid = Grid.builder().setEncoder(f.encoder).setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
+                .setPrefinetuningTasks(List.of()).setGroups(List.of(TaskGroup.C)).setTargets(List.of(cb))
+                .setOutput(f.encoder.resolveSibling("out")).build();
+        JsonObject m = new JsonObject();
+        m.add("fingerprint", RunManifest.fingerprint(grid));
+        return m;
+    }
+
+    @Test
     void listsEachDataFileWithItsSizeAndSha256(@TempDir Path dir) throws Exception {
         Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
         Task cb = TaskCatalog.targets().stream().filter(t -> t.name().equals("cb")).findFirst().orElseThrow();
@@ -91,8 +124,9 @@ class RunManifestTest {
         JsonObject files = RunManifest.fingerprint(grid).getAsJsonObject("data");
         assertFalse(files.keySet().isEmpty());
         for (String name : files.keySet()) {
-            Path p = Path.of(name);
-            assertTrue(p.startsWith(data.toAbsolutePath().normalize().resolve("cls/cb")), name);
+            // named within the folder the files share, here the task's own
+            Path p = data.resolve("cls/cb").resolve(name);
+            assertTrue(Files.isRegularFile(p), name);
             assertEquals(Files.size(p), files.getAsJsonObject(name).get("size").getAsLong());
             String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
             assertEquals(sha, files.getAsJsonObject(name).get("sha256").getAsString(), name);
