@@ -39,7 +39,12 @@ public final class FusedAdamW {
               def forward(self: __torch__.FusedAdamW,
                 x: Tensor) -> Tensor:
                 return x
-              def adamw(self: __torch__.FusedAdamW,
+            """ + adamw("adamw", "float") + adamw("adamw_tensor_lr", "Tensor"));
+
+    /** The update method, with the learning rate as a number or as a float32 scalar on the device. */
+    private static String adamw(String name, String lrType) {
+        return """
+              def %s(self: __torch__.FusedAdamW,
                 decayed_params: List[Tensor],
                 decayed_grads: List[Tensor],
                 decayed_exp_avgs: List[Tensor],
@@ -51,7 +56,7 @@ public final class FusedAdamW {
                 exp_avg_sqs: List[Tensor],
                 steps: List[Tensor],
                 counts: List[Tensor],
-                lr: float,
+                lr: %s,
                 beta1: float,
                 beta2: float,
                 weight_decay: float,
@@ -69,7 +74,8 @@ public final class FusedAdamW {
             found_inf=found_inf)
                 torch._foreach_sub_(counts, [found_inf for _ in counts])
                 return found_inf
-            """);
+            """.formatted(name, lrType);
+    }
 
     private final PtSymbolBlock module;
 
@@ -138,6 +144,13 @@ public final class FusedAdamW {
             if (Math.abs(moved - 0.5f) > 1e-5f) {
                 throw new IllegalStateException("the probe step gave " + moved + ", expected 0.5");
             }
+            // and the same with the rate on the device: a second step of 0.25 (Adam's step is lr)
+            load(device).step(AdamLists.empty(), one, List.of(count), probe.full(new Shape(), 0.25f), 0.9, 0.999, 0,
+                    1e-8, probe.ones(new Shape()), probe.zeros(new Shape()));
+            moved = w.getFloat(0);
+            if (Math.abs(moved - 0.25f) > 1e-5f) {
+                throw new IllegalStateException("the probe step with a device rate gave " + moved + ", expected 0.25");
+            }
             return true;
         } catch (RuntimeException e) {
             LOG.warn("optimizer: PyTorch's fused AdamW kernel is not usable on {} ({}); updating with "
@@ -168,14 +181,32 @@ public final class FusedAdamW {
      */
     public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, double lr, double beta1,
             double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
+        run("adamw", decayed, plain, counts, IValue.from(lr), beta1, beta2, weightDecay, eps, gradScale, foundInf);
+    }
+
+    /**
+     * Like {@link #step(AdamLists, AdamLists, List, double, double, double, double, double, NDArray,
+     * NDArray)} with the learning rate read on the device, so that it can depend on what earlier
+     * steps did (a skipped step does not advance the schedule) without a host read.
+     *
+     * @param lr float32 scalar on the device
+     */
+    public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, NDArray lr, double beta1,
+            double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
+        run("adamw_tensor_lr", decayed, plain, counts, IValue.from((PtNDArray) lr), beta1, beta2, weightDecay, eps,
+                gradScale, foundInf);
+    }
+
+    private void run(String method, AdamLists decayed, AdamLists plain, List<NDArray> counts, IValue lr,
+            double beta1, double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
         IValue[] args = {
             list(decayed.weights()), list(decayed.gradients()), list(decayed.firstMoments()),
             list(decayed.secondMoments()), list(decayed.steps()), list(plain.weights()), list(plain.gradients()),
             list(plain.firstMoments()), list(plain.secondMoments()), list(plain.steps()), list(counts),
-            IValue.from(lr), IValue.from(beta1), IValue.from(beta2), IValue.from(weightDecay), IValue.from(eps),
+            lr, IValue.from(beta1), IValue.from(beta2), IValue.from(weightDecay), IValue.from(eps),
             IValue.from((PtNDArray) gradScale), IValue.from((PtNDArray) foundInf)
         };
-        try (IValue result = IValueUtils.runMethod(module, "adamw", args)) {
+        try (IValue result = IValueUtils.runMethod(module, method, args)) {
             // the result is found_inf itself; nothing to read
         } finally {
             for (IValue v : args) {

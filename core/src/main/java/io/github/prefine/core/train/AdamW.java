@@ -153,6 +153,28 @@ public final class AdamW implements AutoCloseable {
      *     skipped; otherwise null
      */
     public NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray inverseScale) {
+        return update(stepManager, gradient, active, lr, null, inverseScale);
+    }
+
+    /**
+     * Like {@link #step(NDManager, NDArray, boolean[], double, NDArray)} with the learning rate
+     * read on the device, for a rate that depends on what earlier steps did (under loss scaling,
+     * a skipped step does not advance the schedule) without a host read.
+     *
+     * @param stepManager the step's manager
+     * @param gradient the step's flat gradient
+     * @param active one flag per group
+     * @param lr the learning rate, a float32 scalar on the parameters' device
+     * @param inverseScale the loss scale's inverse, or null
+     * @return as the other {@code step}
+     */
+    public NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, NDArray lr, NDArray inverseScale) {
+        return update(stepManager, gradient, active, Double.NaN, Objects.requireNonNull(lr, "lr"), inverseScale);
+    }
+
+    /** The update with the rate as a number, or on the device where {@code lrOnDevice} is not null. */
+    private NDArray update(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray lrOnDevice,
+            NDArray inverseScale) {
         checkOpen();
         Objects.requireNonNull(gradient, "gradient");
         Objects.requireNonNull(active, "active");
@@ -166,9 +188,9 @@ public final class AdamW implements AutoCloseable {
         }
         ensureMoments();
         if (kernel != null) {
-            return fusedStep(stepManager, gradient, active, lr, inverseScale);
+            return fusedStep(stepManager, gradient, active, lr, lrOnDevice, inverseScale);
         }
-        return elementwise.step(stepManager, gradient, active, lr, inverseScale);
+        return elementwise.step(stepManager, gradient, active, lr, lrOnDevice, inverseScale);
     }
 
     /**
@@ -177,7 +199,7 @@ public final class AdamW implements AutoCloseable {
      * and one kernel call for the ranges of the active groups.
      */
     private NDArray fusedStep(NDManager stepManager, NDArray gradient, boolean[] active, double lr,
-            NDArray inverseScale) {
+            NDArray lrOnDevice, NDArray inverseScale) {
         try (NDManager sm = stepManager.newSubManager()) {
             NDArray found = null;
             NDArray foundFlag = constant(0f);
@@ -219,8 +241,13 @@ public final class AdamW implements AutoCloseable {
                     counts.add(groupSteps.get(i));
                 }
             }
-            kernel.step(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
-                    foundFlag);
+            if (lrOnDevice == null) {
+                kernel.step(decayedLists, plainLists, counts, lr, beta1, beta2, weightDecay, epsilon, divisor,
+                        foundFlag);
+            } else {
+                kernel.step(decayedLists, plainLists, counts, lrOnDevice, beta1, beta2, weightDecay, epsilon, divisor,
+                        foundFlag);
+            }
             if (found != null) {
                 found.attach(stepManager);
             }

@@ -182,7 +182,8 @@ final class ElementwiseAdamW {
      * are taken from the table with one {@code take} and cut with one {@code split}; the heads'
      * are gathered per element with one index and cut the same way.
      */
-    NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray inverseScale) {
+    NDArray step(NDManager stepManager, NDArray gradient, boolean[] active, double lr, NDArray lrOnDevice,
+            NDArray inverseScale) {
         try (NDManager sm = stepManager.newSubManager()) {
             float[] flags = new float[active.length];
             for (int i = 0; i < flags.length; i++) {
@@ -192,8 +193,8 @@ final class ElementwiseAdamW {
             NDArray a = own(sm, sm.create(flags));
             NDArray g = gradient;
             // the per-step column: lr in the step factor, 1 - lr wd in the decay of decayed elements
-            NDArray column = own(sm, lrCoefficients.mul(own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32))))
-                    .addi(limits);
+            NDArray rate = lrOnDevice != null ? lrOnDevice : own(sm, sm.full(new Shape(), (float) lr, DataType.FLOAT32));
+            NDArray column = own(sm, lrCoefficients.mul(rate)).addi(limits);
             NDArray found = null;
             if (maxGradNorm > 0 || inverseScale != null) {
                 NDArray norm = own(sm, gradient.norm());

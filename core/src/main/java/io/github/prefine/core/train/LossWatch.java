@@ -103,6 +103,22 @@ final class LossWatch implements AutoCloseable {
         return counted == 0 ? Double.NaN : sum / counted;
     }
 
+    /**
+     * Returns how many steps in a row overflowed up to now (a host read, for checkpoints).
+     *
+     * @return the streak, 0 when the last step was not skipped
+     */
+    int overflowStreak() {
+        return Math.round(consecutiveOverflows.toFloatArray()[0]);
+    }
+
+    /** Sets the streak of overflowed steps (after a restore), so that a resumed run diverges where the whole one would. */
+    void setOverflowStreak(int streak) {
+        try (NDManager tmp = manager.newSubManager()) {
+            TensorArchive.copyInto(tmp.create(new float[] {streak}), consecutiveOverflows);
+        }
+    }
+
     /** Sets the device's step counter (after a restore). */
     void setStep(long step) {
         try (NDManager tmp = manager.newSubManager()) {

@@ -258,7 +258,7 @@ public final class Trainer implements AutoCloseable {
                 long now = System.nanoTime();
                 double meanLoss = watch.readInterval(model.taskNames());
                 StepReport r = new StepReport(epoch, i + 1, plan.size(), globalStep, meanLoss,
-                        schedule.lr(globalStep - 1), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
+                        lastRate(), intervalExamples / Math.max(1e-9, (now - intervalStart) / 1e9),
                         (now - start) / 1e9);
                 LOG.debug("epoch {} step {}/{}: loss {}", epoch, i + 1, plan.size(), meanLoss);
                 listeners.forEach(l -> l.onSteps(r));
@@ -298,6 +298,12 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /** The rate of the last optimiser update, for the logs (at a logging point: the host read is one of several). */
+    private double lastRate() {
+        long updates = precision == Precision.FP16_MIXED ? globalStep - step.skippedSteps() : globalStep;
+        return schedule.lr(Math.max(0, updates - 1));
+    }
+
     private FitResult result(boolean stoppedEarly) {
         return new FitResult(epochs, stopping.bestEpoch(), stopping.bestScore(), stoppedEarly, globalStep,
                 schedule.peak(), step.skippedSteps());
@@ -317,10 +323,20 @@ public final class Trainer implements AutoCloseable {
         int[] present = b.presentTasks();
         try (NDManager sm = stepRoot.newSubManager()) {
             long masks = new SplittableRandom(dropoutSeed ^ (0x9E3779B97F4A7C15L * (globalStep + 1))).nextLong();
-            NDArray loss = step.run(sm, b, schedule.lr(globalStep), masks, phase -> { });
+            NDArray loss = step.run(sm, b, schedule, globalStep, masks, phase -> { });
             watch.record(sm, loss, step.lastOverflow(), globalStep, epoch, present);
         }
         globalStep++;
+    }
+
+    /** The step this trainer runs, for tests. */
+    TrainingStep trainingStep() {
+        return step;
+    }
+
+    /** The steps run so far, skipped ones included, for tests. */
+    long globalStep() {
+        return globalStep;
     }
 
     /**
@@ -380,7 +396,7 @@ public final class Trainer implements AutoCloseable {
 
     private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
         checkpoints.write(dir, new TrainerCheckpoints.Progress(epochsDone, globalStep, finished, stoppedEarly,
-                stopping.history(), epochs));
+                stopping.history(), epochs, precision == Precision.FP16_MIXED ? watch.overflowStreak() : null));
     }
 
     private TrainState restore(Path dir) throws IOException {
@@ -393,6 +409,9 @@ public final class Trainer implements AutoCloseable {
         }
         globalStep = st.globalStep();
         watch.setStep(globalStep);
+        if (st.overflowStreak() != null) {
+            watch.setOverflowStreak(st.overflowStreak());
+        }
         return st;
     }
 

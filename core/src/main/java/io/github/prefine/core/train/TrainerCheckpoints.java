@@ -27,7 +27,7 @@ final class TrainerCheckpoints {
 
     /** What the trainer's loop knows at a checkpoint. */
     record Progress(int epochsDone, long globalStep, boolean finished, boolean stoppedEarly, List<Double> scores,
-            List<EpochReport> epochs) {}
+            List<EpochReport> epochs, Integer overflowStreak) {}
 
     private final MultiHeadModel model;
     private final TrainingStep step;
@@ -68,7 +68,7 @@ final class TrainerCheckpoints {
         new TrainState(TrainState.FORMAT, p.epochsDone(), p.globalStep(), learningRate, seed, sampler.saveState(),
                 p.scores(), recs, step.optimizer().stepCounts(), p.finished(), p.stoppedEarly(), manifest(),
                 scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker(),
-                scaler == null ? null : step.skippedSteps()).write(dir.resolve("state.json"));
+                scaler == null ? null : step.skippedSteps(), p.overflowStreak()).write(dir.resolve("state.json"));
     }
 
     private Map<String, String> manifest() {
@@ -112,7 +112,7 @@ final class TrainerCheckpoints {
             }
         }
         if (st.skippedSteps() != null) {
-            step.restoreSkippedSteps(st.skippedSteps());
+            step.restoreSteps(st.globalStep(), st.skippedSteps());
         }
         best.read(dir.resolve("best.ndlist"));
         sampler.restoreState(st.samplerState());

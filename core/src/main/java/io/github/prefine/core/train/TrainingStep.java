@@ -9,6 +9,7 @@ import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.NamedParameter;
+import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.kernels.DropoutSeeds;
@@ -50,6 +51,12 @@ public final class TrainingStep implements AutoCloseable {
     private final java.util.SplittableRandom seeds;
     /** Mixed precision: steps skipped for overflow, float32 on the device. */
     private final NDArray skipped;
+    /** Loss scaling: optimiser updates made (steps not skipped), int64 on the device. */
+    private final NDArray updates;
+    /** Loss scaling: the schedule's rate per update, float32 on the device, for {@link #tableOf}. */
+    private LinearSchedule tableOf;
+    private NDArray rateTable;
+    private NDArray lastUpdate;
     private final NDManager stateManager;
     private java.util.function.Consumer<NDArray> gradientHook;
     private NDArray lastOverflow;
@@ -77,6 +84,7 @@ public final class TrainingStep implements AutoCloseable {
         this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
         this.stateManager = mm.newSubManager();
         this.skipped = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
+        this.updates = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);
     }
 
     /**
@@ -120,11 +128,65 @@ public final class TrainingStep implements AutoCloseable {
             StepPhase.Listener phases) {
         checkOpen();
         try (DropoutSeeds masks = DropoutSeeds.open(dropoutSeed)) {
-            return runSeeded(stepManager, batch, lr, phases);
+            return runSeeded(stepManager, batch, lr, null, phases);
         }
     }
 
-    private NDArray runSeeded(NDManager stepManager, SampledBatch batch, double lr, StepPhase.Listener phases) {
+    /**
+     * Like {@link #run(NDManager, SampledBatch, double, long, StepPhase.Listener)} with the rate
+     * of a schedule, whose step k is the k-th optimiser update, as Hugging Face's trainer counts
+     * it: under {@link Precision#FP16_MIXED} a step skipped for overflow is no update, so it does
+     * not advance the schedule. This step counts the updates on the device and looks the rate up
+     * there, in a table of the schedule's rates (4 bytes a step of its horizon), with no host
+     * read; the other precisions skip no step and take {@code schedule.lr(globalStep)}.
+     *
+     * @param stepManager the step's manager on the model's device; owns every temporary
+     * @param batch the sampled batch
+     * @param schedule the learning-rate schedule
+     * @param globalStep the steps run before this one, skipped ones included
+     * @param dropoutSeed the seed of this step's dropout masks on a CPU
+     * @param phases told when each phase starts
+     * @return the step's mean loss, a float32 array of shape (1) on the model's device (not read)
+     */
+    public NDArray run(NDManager stepManager, SampledBatch batch, LinearSchedule schedule, long globalStep,
+            long dropoutSeed, StepPhase.Listener phases) {
+        checkOpen();
+        if (scaler == null) {
+            return run(stepManager, batch, schedule.lr(globalStep), dropoutSeed, phases);
+        }
+        try (DropoutSeeds masks = DropoutSeeds.open(dropoutSeed)) {
+            return runSeeded(stepManager, batch, Double.NaN, schedule, phases);
+        }
+    }
+
+    /** The rate of the update to come, on the device: the schedule's table at the update count. */
+    private NDArray scheduledRate(NDManager stepManager, LinearSchedule schedule) {
+        if (!schedule.equals(tableOf)) {
+            long last = schedule.totalSteps() == Long.MAX_VALUE ? schedule.warmupSteps() : schedule.totalSteps();
+            if (last >= Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("schedule: " + last + " steps are too many for a table of rates;"
+                        + " at most " + (Integer.MAX_VALUE - 9));
+            }
+            float[] rates = new float[(int) last + 1];
+            for (int k = 0; k < rates.length; k++) {
+                rates[k] = (float) schedule.lr(k);
+            }
+            if (rateTable != null) {
+                rateTable.close();
+                lastUpdate.close();
+            }
+            // past the table the rate stays its last value: 0 after the decay, the peak without one
+            rateTable = stateManager.create(rates);
+            lastUpdate = stateManager.full(new ai.djl.ndarray.types.Shape(), last, DataType.INT64);
+            tableOf = schedule;
+        }
+        NDArray at = own(stepManager, updates.minimum(lastUpdate));
+        return own(stepManager, rateTable.take(stepManager, at));
+    }
+
+    /** The step; {@code onDevice}, when not null, gives the rate on the device instead of {@code lr}. */
+    private NDArray runSeeded(NDManager stepManager, SampledBatch batch, double lr, LinearSchedule onDevice,
+            StepPhase.Listener phases) {
         phases.enter(StepPhase.ASSEMBLY);
         int n = batch.size();
         boolean[] active = new boolean[flat.numGroups()];
@@ -175,12 +237,14 @@ public final class TrainingStep implements AutoCloseable {
         if (gradientHook != null) {
             gradientHook.accept(gradient);
         }
-        NDArray found = optimizer.step(stepManager, gradient, active, lr,
-                scaler == null ? null : own(stepManager, scaler.inverseScale()));
+        NDArray inverseScale = scaler == null ? null : own(stepManager, scaler.inverseScale());
+        NDArray found = onDevice == null ? optimizer.step(stepManager, gradient, active, lr, inverseScale)
+                : optimizer.step(stepManager, gradient, active, scheduledRate(stepManager, onDevice), inverseScale);
         lastOverflow = found;
         if (found != null) {
             scaler.update(found);
             skipped.addi(own(stepManager, found.toType(DataType.FLOAT32, false)));
+            updates.addi(own(stepManager, own(stepManager, found.logicalNot()).toType(DataType.INT64, false)));
         }
         if (replicas != null) {
             replicas.sync();
@@ -214,9 +278,16 @@ public final class TrainingStep implements AutoCloseable {
         return lastOverflow;
     }
 
-    /** Sets the skipped-step count (after a restore). */
-    void restoreSkippedSteps(long count) {
-        skipped.muli(skipped.zerosLike()).addi(stateManager.full(new ai.djl.ndarray.types.Shape(), count, DataType.FLOAT32));
+    /** Sets the counts of steps run and skipped (after a restore). */
+    void restoreSteps(long globalStep, long skippedCount) {
+        if (skippedCount < 0 || skippedCount > globalStep) {
+            throw new IllegalArgumentException("restore: " + skippedCount + " skipped of " + globalStep + " steps");
+        }
+        try (NDManager tmp = stateManager.newSubManager()) {
+            ai.djl.ndarray.types.Shape scalar = new ai.djl.ndarray.types.Shape();
+            TensorArchive.copyInto(tmp.full(scalar, skippedCount, DataType.FLOAT32), skipped);
+            TensorArchive.copyInto(tmp.full(scalar, globalStep - skippedCount, DataType.INT64), updates);
+        }
     }
 
     /** For tests: sees (and may change) each step's flat gradient before the update; null for none. */

@@ -3,6 +3,7 @@ package io.github.prefine.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -245,6 +246,87 @@ class MixedPrecisionTrainingTest {
             assertEquals(65536f, scaler.readScale());
             assertEquals(1, step.skippedSteps());
             assertEquals(3, opt.stepCount(key));
+        }
+    }
+
+    /** Poisons the gradient of the trainer's steps {@code from} to {@code to} (global step numbers). */
+    private static void poison(Trainer trainer, long from, long to) {
+        trainer.trainingStep().inspectGradients(g -> {
+            long s = trainer.globalStep();
+            if (s >= from && s <= to) {
+                g.set(new NDIndex("5"), Float.POSITIVE_INFINITY);
+            }
+        });
+    }
+
+    @Test
+    void aSkippedStepDoesNotAdvanceTheSchedule() throws Exception {
+        // the schedule's step k is the k-th update, as in HF, whose trainer does not step its scheduler
+        // when the scaler skipped the optimiser: with warm-up the first real update has rate 0
+        SyntheticTasks tasks = new SyntheticTasks(5, 16, 2, TestHeads.Kind.TOKEN);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(4).optMaxEpochs(1)
+                        .optLearningRate(1e-2).optWarmupSteps(3).optPrecision(Precision.FP16_MIXED).build()) {
+            List<NamedParameter> all = model.parameters();
+            float[][] before = snapshot(MultiHeadModel.arrays(all));
+            poison(trainer, 0, 1);
+            trainer.trainStep(new SampledBatch(new int[3], new int[] {0, 1, 2}), 0);
+            trainer.trainStep(new SampledBatch(new int[3], new int[] {3, 4, 5}), 0);
+            assertEquals(2, trainer.trainingStep().skippedSteps());
+            trainer.trainStep(new SampledBatch(new int[3], new int[] {6, 7, 8}), 0);
+            assertArrayEquals(before, snapshot(MultiHeadModel.arrays(all)), "the first update's rate is lr(0) = 0");
+            trainer.trainStep(new SampledBatch(new int[3], new int[] {9, 10, 11}), 0);
+            assertFalse(java.util.Arrays.deepEquals(before, snapshot(MultiHeadModel.arrays(all))),
+                    "the second update's rate is lr(1) > 0");
+            assertEquals(2, trainer.optimizer().stepCount(all.get(0).key()));
+        }
+    }
+
+    /** A fp16-mixed run of 2 epochs of 40 steps with steps from..to poisoned; kill > 0 ends it after that checkpoint. */
+    private static Outcome poisonedRun(Path ckpt, long from, long to, int kill) throws Exception {
+        Engine.getInstance().setRandomSeed(11);
+        SyntheticTasks tasks = new SyntheticTasks(5, 40, 4, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks);
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(1).optMaxEpochs(2)
+                        .optPatience(5).optLearningRate(1e-3).optWarmupSteps(50).optPrecision(Precision.FP16_MIXED)
+                        .optCheckpointDir(ckpt).addListener(new TrainingListener() {
+                            @Override
+                            public void onCheckpoint(Path dir, int epochs) {
+                                if (epochs == kill) {
+                                    throw new IllegalStateException("killed");
+                                }
+                            }
+                        }).build()) {
+            poison(trainer, from, to);
+            try {
+                trainer.fit();
+            } catch (NonFiniteLossException e) {
+                return new Outcome("diverged", new float[0][]);
+            }
+            return new Outcome("finished", snapshot(MultiHeadModel.arrays(model.parameters())));
+        }
+    }
+
+    private record Outcome(String end, float[][] weights) {}
+
+    @Test
+    void aRunResumedAcrossSkippedStepsEndsAsTheWholeRun(@TempDir Path tmp) throws Exception {
+        // 40 steps an epoch, the checkpoint after step 39: skipped steps on both sides of it
+        for (long[] bad : new long[][] {{30, 44}, {20, 69}}) {
+            String name = bad[0] + "-" + bad[1];
+            Outcome whole = poisonedRun(tmp.resolve("whole-" + name), bad[0], bad[1], -1);
+            Path ckpt = tmp.resolve("killed-" + name);
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> poisonedRun(ckpt, bad[0], bad[1], 1));
+            assertEquals("killed", e.getMessage());
+            Outcome resumed = poisonedRun(ckpt, bad[0], bad[1], -1);
+            // 15 skipped steps: the update count and the schedule resume where they were;
+            // 50 in a row declare the run diverged, also when the checkpoint falls inside them
+            assertEquals(bad[1] - bad[0] + 1 >= LossWatch.OVERFLOW_LIMIT ? "diverged" : "finished", whole.end(), name);
+            assertEquals(whole.end(), resumed.end(), name);
+            assertArrayEquals(whole.weights(), resumed.weights(), name);
         }
     }
 }

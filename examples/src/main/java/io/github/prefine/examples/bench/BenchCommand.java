@@ -28,6 +28,7 @@ import io.github.prefine.core.precision.HalfPrecisionStore;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.AdamW;
 import io.github.prefine.core.train.BatchSource;
+import io.github.prefine.core.train.LinearSchedule;
 import io.github.prefine.core.train.MallocSettings;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.SampledBatch;
@@ -62,6 +63,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step.")
 public final class BenchCommand implements Callable<Integer> {
+    /** The rate of every timed step, given as a schedule as the trainer gives it (so fp16-mixed looks it up on the device). */
+    private static final LinearSchedule RATE = LinearSchedule.constant(2e-5);
 
     /** Model sizes. */
     enum Size { DEMO, MINILM, XLMR_BASE }
@@ -430,7 +433,7 @@ public final class BenchCommand implements Callable<Integer> {
                     long[] ph = phases[stepNo[0]++];
                     long[] last = {System.nanoTime()};
                     StepPhase[] current = {StepPhase.ASSEMBLY};
-                    return step.run(sm, sampled, 2e-5, seed, next -> {
+                    return step.run(sm, sampled, RATE, stepNo[0] - 1, seed, next -> {
                         long now = System.nanoTime();
                         ph[current[0].ordinal()] += now - last[0];
                         last[0] = now;
@@ -499,7 +502,7 @@ public final class BenchCommand implements Callable<Integer> {
             long[][] counts = new long[StepPhase.values().length][2];
             JniUtils.startProfile(false, false, false);
             try (NDManager sm = root.newSubManager()) {
-                step.run(sm, sampled, 2e-5, seed, next -> {
+                step.run(sm, sampled, RATE, 0, seed, next -> {
                     Path out = dir.resolve("phase" + (file[0]++) + ".json");
                     JniUtils.stopProfile(out.toString());
                     long[] c;

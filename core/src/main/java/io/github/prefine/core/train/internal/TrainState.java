@@ -32,11 +32,14 @@ import java.util.Map;
  *     since its last change
  * @param skippedSteps mixed precision only, else null: steps skipped so far for a non-finite
  *     gradient; null also in checkpoints written before it was kept
+ * @param overflowStreak loss scaling only, else null: the steps skipped in a row up to the
+ *     checkpoint, which a run of 50 declares diverged; null also in checkpoints written before it
+ *     was kept
  */
 public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
         byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
         boolean finished, boolean stoppedEarly, Map<String, String> manifest, Float lossScale,
-        Integer lossScaleGrowthTracker, Long skippedSteps) {
+        Integer lossScaleGrowthTracker, Long skippedSteps, Integer overflowStreak) {
 
     /** The format tag written by this version. */
     public static final String FORMAT = "prefine-train-state/1";
