@@ -474,8 +474,8 @@ public final class Grid {
 
         /**
          * Sets the share of each run's optimiser steps spent warming the learning rate up
-         * linearly; default 0 (HF Trainer's default). Post-LN encoders trained from scratch at high
-         * rates need some.
+         * linearly, rounded up to whole steps as HF's {@code warmup_ratio} is; default 0 (HF
+         * Trainer's default). Post-LN encoders trained from scratch at high rates need some.
          *
          * @param ratio in [0, 1)
          * @return this builder

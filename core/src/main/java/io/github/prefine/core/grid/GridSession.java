@@ -440,7 +440,12 @@ public final class GridSession implements AutoCloseable {
     }
 
     long warmupSteps(int batchesPerEpoch, int epochs) {
-        return Math.round(grid.warmupRatio * batchesPerEpoch * (double) epochs);
+        return warmupSteps(grid.warmupRatio, (long) batchesPerEpoch * epochs);
+    }
+
+    /** HF's {@code TrainingArguments.get_warmup_steps}: {@code ceil(steps * ratio)}, the product in doubles. */
+    static long warmupSteps(double ratio, long steps) {
+        return (long) Math.ceil(steps * ratio);
     }
 
     /** The encoder folder a setting's targets are finetuned from. */

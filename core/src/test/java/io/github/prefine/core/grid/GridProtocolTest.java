@@ -190,4 +190,13 @@ class GridProtocolTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new Setting("SL+C (anything)", List.of(TaskGroup.SL, TaskGroup.C)));
     }
+
+    @Test
+    void warmUpStepsRoundUpAsHuggingFaceDoes() {
+        // math.ceil(num_training_steps * warmup_ratio), values from CPython
+        assertEquals(3, GridSession.warmupSteps(0.1, 21));     // 2.1
+        assertEquals(8, GridSession.warmupSteps(0.07, 100));   // 7.000000000000001
+        assertEquals(6, GridSession.warmupSteps(0.06, 100));
+        assertEquals(0, GridSession.warmupSteps(0.0, 1000));
+    }
 }
