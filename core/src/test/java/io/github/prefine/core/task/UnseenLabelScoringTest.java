@@ -75,22 +75,23 @@ class UnseenLabelScoringTest {
         assertEquals(expected, f.score(Split.TEST, classificationLogits(), 2).percent(), 1e-9);
     }
 
-    @Test
-    void spanF1CountsAnEntityOfAnUnseenTypeAsMissed() throws IOException {
+    /** A span-F1 tagging task read from two CoNLL texts, featurized with the word tokenizer. */
+    private FeaturizedTask tagging(String train, String test) throws IOException {
         ConllReader conll = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
-        StringBuilder train = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
-            train.append("x\tB-X\ny\tI-X\na\tO\n\n");
-        }
-        TestFiles.write(dir, "sl/train.conll", train.toString());
-        TestFiles.write(dir, "sl/test.conll", "a\tO\nx\tB-X\nz\tB-Z\n\nx\tB-X\ny\tI-X\n");
+        TestFiles.write(dir, "sl/train.conll", train);
+        TestFiles.write(dir, "sl/test.conll", test);
         Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
                 .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
                         .add(Split.TEST, "sl/test.conll", conll).build()).build();
-        FeaturizedTask f;
         try (SubwordTokenizer tok = tokenizer()) {
-            f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
+            return FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
         }
+    }
+
+    @Test
+    void spanF1CountsAnEntityOfAnUnseenTypeAsMissed() throws IOException {
+        FeaturizedTask f = tagging("x\tB-X\ny\tI-X\na\tO\n\n".repeat(5),
+                "a\tO\nx\tB-X\nz\tB-Z\n\nx\tB-X\ny\tI-X\n");
         assertEquals(List.of("O", "B-X", "I-X"), f.labels());
         assertEquals(2, f.features().get(Split.TEST).size());
         // [CLS] a x z [SEP] -> O B-X O; [CLS] x y [SEP] -> B-X I-X
@@ -103,16 +104,7 @@ class UnseenLabelScoringTest {
 
     @Test
     void anEntityOfAnUnseenTypeLeavesTheLaterWordsTheirPredictions() throws IOException {
-        ConllReader conll = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).build();
-        TestFiles.write(dir, "sl/train.conll", "x\tB-X\na\tO\n\nx\tB-X\n\n");
-        TestFiles.write(dir, "sl/test.conll", "z\tB-Z\nx\tB-X\n");
-        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
-                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
-                        .add(Split.TEST, "sl/test.conll", conll).build()).build();
-        FeaturizedTask f;
-        try (SubwordTokenizer tok = tokenizer()) {
-            f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
-        }
+        FeaturizedTask f = tagging("x\tB-X\na\tO\n\nx\tB-X\n\n", "z\tB-Z\nx\tB-X\n");
         // [CLS] z x [SEP] -> O B-X: gold Z, X; predicted X: precision 1, recall 1/2, F1 2/3
         int n = f.labels().size();
         float[] logits = oneHot(n, 0, 0, f.labels().indexOf("B-X"), 0);
