@@ -11,8 +11,9 @@ import java.util.Objects;
  * end logits, keeps pairs where both tokens belong to the context, {@code end >= start} and
  * {@code end - start + 1 <= maxAnswerLength}, and scores a pair by {@code start + end} logit. The
  * best pair over all windows wins; on equal scores the first in iteration order (window, then
- * start rank, then end rank; equal logits ranked by lower index) wins, as Python's stable sort
- * keeps it. Immutable and thread-safe.
+ * start rank, then end rank) wins, as Python's stable sort of the candidates keeps it. Equal
+ * logits are ranked by lower index: a choice, as the {@code np.argsort} HF ranks them with leaves
+ * their order unspecified. Immutable and thread-safe.
  */
 public final class QaPostProcessor {
     private final int nBest;
