@@ -26,9 +26,14 @@ import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.train.BatchSource;
 import io.github.prefine.core.train.FeatureBatchSource;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -74,6 +79,8 @@ public final class TaskEmbedder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TaskEmbedder.class);
     private static final float BETA1 = 0.9f;
     private static final float BETA2 = 0.999f;
+    /** Units assembled at a time for the digest of their labels. */
+    private static final int DIGEST_CHUNK = 256;
     private static final float EPS = 1e-8f;
 
     private final NDManager manager;
@@ -161,7 +168,8 @@ public final class TaskEmbedder implements AutoCloseable {
 
     /**
      * Returns the settings string recorded with (and keying) a task's embedding: the method's
-     * options, the seed, and the size of the task's training features.
+     * options, the seed, and the size and a digest of the task's training features (what the
+     * method reads of them).
      *
      * @param task the featurized task
      * @param method the method
@@ -169,12 +177,47 @@ public final class TaskEmbedder implements AutoCloseable {
      */
     public String settings(FeaturizedTask task, EmbeddingMethod method) {
         Features f = task.features().get(Split.TRAIN);
-        String data = "rows=" + f.tokens().rowCount() + ",tokens=" + f.tokens().tokenCount() + ",units=" + f.size();
+        String data = "rows=" + f.tokens().rowCount() + ",tokens=" + f.tokens().tokenCount() + ",units=" + f.size()
+                + ",sha256=" + contentDigest(task, method);
         if (method == EmbeddingMethod.TEXT_EMB) {
             return "textemb/1;pool=mean;maxRows=" + maxTextRows + ";seed=" + seed + ";" + data;
         }
         return String.format(Locale.ROOT, "taskemb/1;fisher=last-layer-outputs;examples=%d;headSteps=%d;headLr=%s;"
                 + "batch=%d;seed=%d;%s", fisherExamples, headSteps, Float.toString(headLearningRate), batchSize, seed, data);
+    }
+
+    /**
+     * The first 16 hex digits of a SHA-256 over what an embedding reads of the training split: its
+     * rows' token ids and segments and, for TaskEmb, the label names and each unit's labels. Counts
+     * alone would let an edited data set of the same sizes be answered from the store.
+     */
+    private static String contentDigest(FeaturizedTask task, EmbeddingMethod method) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        ByteBuffer buf = ByteBuffer.allocate(8);
+        TokenRows t = task.features().get(Split.TRAIN).tokens();
+        for (int r = 0; r < t.rowCount(); r++) {
+            md.update(buf.clear().putInt(t.length(r)).putInt(t.secondStart(r)).array());
+            for (int p = 0; p < t.length(r); p++) {
+                md.update(buf.clear().putInt(t.id(r, p)).array(), 0, 4);
+            }
+        }
+        if (method == EmbeddingMethod.TASK_EMB) {
+            md.update(String.join("\n", task.labels()).getBytes(StandardCharsets.UTF_8));
+            BatchSource source = FeatureBatchSource.of(TaskSet.of(task));
+            int n = source.size(0, Split.TRAIN);
+            for (int from = 0; from < n; from += DIGEST_CHUNK) {
+                int[] units = java.util.stream.IntStream.range(from, Math.min(n, from + DIGEST_CHUNK)).toArray();
+                for (int l : source.assemble(Split.TRAIN, new int[units.length], units).slices().get(0).labels()) {
+                    md.update(buf.clear().putInt(l).array(), 0, 4);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(md.digest(), 0, 8);
     }
 
     /**

@@ -31,6 +31,7 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -49,6 +50,8 @@ class TaskEmbedderTest {
     static Path encoder;
     static FeaturizedTask classifier;
     static FeaturizedTask tagger;
+    static List<TextExample> texts;
+    static SubwordTokenizer tokenizer;
 
     @BeforeAll
     static void setUp(@TempDir Path dir) throws Exception {
@@ -63,10 +66,10 @@ class TaskEmbedderTest {
             enc.initializeRandom(m, 5L);
             EncoderCheckpoint.save(enc, encoder, tok);
         }
-        SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tok).build();
+        tokenizer = SubwordTokenizer.builder().setTokenizerPath(tok).build();
         FeatureSettings s = new FeatureSettings(16, 16, 4, 0, 0, 1L);
         SplittableRandom r = new SplittableRandom(3);
-        List<TextExample> texts = new ArrayList<>();
+        texts = new ArrayList<>();
         List<TokenExample> sentences = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             int len = 1 + r.nextInt(7);
@@ -79,14 +82,20 @@ class TaskEmbedderTest {
             texts.add(new TextExample("t" + i, String.join(" ", words), null, words.contains("a") ? "yes" : "no"));
             sentences.add(new TokenExample("s" + i, words, tags));
         }
-        Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
-        classifier = FeaturizedTask.featurize(InMemoryTasks.data(cl, texts, texts.subList(0, 5), List.of()), tokenizer, s);
+        classifier = classifier(texts);
         Task tg = InMemoryTasks.task("tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O", "B-X", "I-X"));
         tagger = FeaturizedTask.featurize(InMemoryTasks.data(tg, sentences, sentences.subList(0, 5), List.of()), tokenizer, s);
     }
 
+    private static FeaturizedTask classifier(List<TextExample> examples) throws IOException {
+        Task cl = InMemoryTasks.task("cls", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
+        return FeaturizedTask.featurize(InMemoryTasks.data(cl, examples, examples.subList(0, 5), List.of()), tokenizer,
+                new FeatureSettings(16, 16, 4, 0, 0, 1L));
+    }
+
     @AfterAll
     static void tearDown() {
+        tokenizer.close();
         manager.close();
     }
 
@@ -221,6 +230,31 @@ class TaskEmbedderTest {
                 EmbeddingMethod.TEXT_EMB, first.encoderHash(), first.settings()));
         assertTrue(ex.getMessage().contains(json.getFileName().toString()) && ex.getMessage().contains("task"),
                 ex.getMessage());
+    }
+
+    @Test
+    void anEditedDataSetOfTheSameSizesIsComputedAgain(@TempDir Path dir) throws Exception {
+        // the same sizes: labels flipped, or each "a" written "h"
+        List<TextExample> flipped = texts.stream().map(t -> new TextExample(t.id(), t.textA(), null,
+                t.label().equals("yes") ? "no" : "yes")).toList();
+        List<TextExample> rewritten = texts.stream().map(t -> new TextExample(t.id(), t.textA().replace("a", "h"),
+                null, t.label())).toList();
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        try (TaskEmbedder e = embedder().optHeadSteps(5).optStore(store).build()) {
+            for (EmbeddingMethod m : EmbeddingMethod.values()) {
+                e.embed(classifier, m);
+                // TextEmb reads no label, so flipped labels may be answered from the store
+                answeredAsComputed(e, m, classifier(flipped), m == EmbeddingMethod.TASK_EMB);
+                answeredAsComputed(e, m, classifier(rewritten), true);
+            }
+        }
+    }
+
+    private static void answeredAsComputed(TaskEmbedder e, EmbeddingMethod m, FeaturizedTask edited, boolean newKey)
+            throws IOException {
+        float[] direct = (m == EmbeddingMethod.TEXT_EMB ? e.textEmb(edited) : e.taskEmb(edited)).values();
+        assertArrayEquals(direct, e.embed(edited, m).values(), m.cliName());
+        assertEquals(newKey, !e.settings(edited, m).equals(e.settings(classifier, m)), m.cliName());
     }
 
     @Test

@@ -216,7 +216,7 @@ public final class RecommendCommand implements Callable<Integer> {
                 TaskData d = data.load(t);
                 FeaturizedTask f = featurize(d, tokenizer, settings, skips);
                 if (f != null) {
-                    rb.addSource(new TransferSource(t.name(), t.group().name(), d.split(Split.TRAIN).size(),
+                    rb.addSource(new TransferSource(t.name(), t.group().name(), f.features().get(Split.TRAIN).size(),
                             embed(e, f, methods)));
                     added++;
                 }
@@ -291,7 +291,7 @@ public final class RecommendCommand implements Callable<Integer> {
         o.println("  groups:");
         int i = 1;
         for (TransferRanking.ScoredGroup g : r.groups()) {
-            o.printf(Locale.ROOT, "    %d. %-4s %8.4f  (%d tasks, %d examples)%n", i++, g.group(), g.score(),
+            o.printf(Locale.ROOT, "    %d. %-4s %8.4f  (%d tasks, %d training units)%n", i++, g.group(), g.score(),
                     g.tasks().size(), g.size());
         }
         o.println("  tasks:");

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.transfer.EmbeddingMethod;
 import io.github.prefine.core.transfer.EmbeddingStore;
 import io.github.prefine.core.transfer.TaskEmbedder;
@@ -58,6 +63,34 @@ class RecommendCommandTest {
                     System.out.print(s); // the rankings, for the record in the test report
                 }
             }
+        }
+    }
+
+    @Test
+    void aGroupWeighsWhatProportionalSamplingDrawsOfIt() throws Exception {
+        // windows of 12 tokens with stride 2: most QA examples make several units
+        FeatureSettings windows = new FeatureSettings(64, 12, 2, 0, 1, 1L);
+        Map<String, Long> units = new LinkedHashMap<>();
+        Map<String, Long> examples = new LinkedHashMap<>();
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(dir.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            for (Task t : set.prefinetuning()) {
+                TaskData d = set.data().load(t);
+                units.merge(t.group().name(), (long) FeaturizedTask.featurize(d, tok, windows).features()
+                        .get(Split.TRAIN).size(), Long::sum);
+                examples.merge(t.group().name(), (long) d.split(Split.TRAIN).size(), Long::sum);
+            }
+        }
+        assertTrue(units.get("QA") > examples.get("QA"), units + " against " + examples);
+        List<TransferRanking> r;
+        try (NDManager m = NDManager.newBaseManager()) {
+            TaskEmbedder.Builder b = TaskEmbedder.builder().setManager(m).setEncoder(dir.resolve("base-encoder"))
+                    .optMaxTextRows(20);
+            r = RecommendCommand.rank(b, set.data(), set.prefinetuning(), set.targets().subList(0, 1),
+                    EnumSet.of(EmbeddingMethod.TEXT_EMB), false, windows, new PrintWriter(new StringWriter()), List.of());
+        }
+        for (TransferRanking.ScoredGroup g : r.get(0).groups()) {
+            assertEquals(units.get(g.group()), g.size(), g.group());
         }
     }
 
