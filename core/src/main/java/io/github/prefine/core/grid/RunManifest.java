@@ -70,12 +70,7 @@ final class RunManifest {
         f.add("encoder", enc);
         JsonObject data = new JsonObject();
         Set<Path> files = new LinkedHashSet<>();
-        for (Task t : g.pool) {
-            if (g.groups.contains(t.group())) {
-                g.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
-            }
-        }
-        for (Task t : g.targets) {
+        for (Task t : tasks(g)) {
             g.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
         }
         // named relative to their common folder: the same files under another --data path are the same run
@@ -87,8 +82,29 @@ final class RunManifest {
             String name = common == null ? p.toString() : common.relativize(p).toString();
             data.add(name.replace(java.io.File.separatorChar, '/'), d);
         }
+        // data held in memory (the demo's synthetic suite) by a digest of its examples
+        for (Task t : tasks(g)) {
+            java.util.Optional<String> digest = g.data.digest(t);
+            if (digest.isPresent()) {
+                JsonObject d = new JsonObject();
+                d.addProperty("sha256", digest.get());
+                data.add("in memory: " + t.name(), d);
+            }
+        }
         f.add("data", data);
         return f;
+    }
+
+    /** The tasks a grid reads: the pool's tasks of its groups, then its targets. */
+    private static List<Task> tasks(Grid g) {
+        List<Task> tasks = new ArrayList<>();
+        for (Task t : g.pool) {
+            if (g.groups.contains(t.group())) {
+                tasks.add(t);
+            }
+        }
+        tasks.addAll(g.targets);
+        return tasks;
     }
 
     /** The deepest folder holding every file, or null when there are none. */
@@ -144,8 +160,11 @@ final class RunManifest {
         try {
             old = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
         } catch (RuntimeException e) {
+            if (force) {
+                return fresh;
+            }
             throw new RunMismatchException(file + ": not a run manifest (" + e.getMessage() + "); remove it, choose"
-                    + " another output folder, or force a new run in place");
+                    + " another output folder, or force a new run in place (--force)");
         }
         List<String> diff = new ArrayList<>();
         diff(old.getAsJsonObject("fingerprint"), fresh.getAsJsonObject("fingerprint"), "", diff);

@@ -4,13 +4,20 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.task.Split;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where a pipeline gets each task's examples: the task's files under a data root ({@link
@@ -43,6 +50,19 @@ public interface TaskDataSource {
      */
     default List<Path> files(Task task) {
         return List.of();
+    }
+
+    /**
+     * A digest of a task's examples where they are not read from files, for a run's manifest, so
+     * that other data in the same output folder is refused as another run, as other files are.
+     *
+     * @param task the task
+     * @return a hex SHA-256 of its splits' examples; empty for data read from {@link #files} (the
+     *     default), which the manifest hashes itself
+     * @throws IOException if the data cannot be loaded
+     */
+    default Optional<String> digest(Task task) throws IOException {
+        return Optional.empty();
     }
 
     /**
@@ -100,6 +120,37 @@ public interface TaskDataSource {
                 }
                 return d;
             }
+
+            @Override
+            public Optional<String> digest(Task task) {
+                // a task without data is reported by missing(), not here
+                TaskData d = byName.get(task.name());
+                return d == null ? Optional.empty() : Optional.of(examplesDigest(d));
+            }
         };
+    }
+
+    /**
+     * SHA-256 over a task's labels and each split's examples in order, by their record text (every
+     * field: ids, texts, labels, answers).
+     *
+     * @param data the task's data
+     * @return the hex digest
+     */
+    static String examplesDigest(TaskData data) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+        md.update((String.join("\n", data.labels()) + "\n").getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<Split, List<Example>> e : data.splits().entrySet()) {
+            md.update((e.getKey() + " " + e.getValue().size() + "\n").getBytes(StandardCharsets.UTF_8));
+            for (Example x : e.getValue()) {
+                md.update((x + "\n").getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        return HexFormat.of().formatHex(md.digest());
     }
 }

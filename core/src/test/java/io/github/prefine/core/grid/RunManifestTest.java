@@ -96,6 +96,15 @@ class RunManifestTest {
                 List.of(dir.resolve("x/y/a"), dir.resolve("x/b"), dir.resolve("x/y/z/c")))));
     }
 
+    @Test
+    void aDamagedManifestIsRefusedUnlessTheRunIsForced(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("run.json"), "{ truncated");
+        JsonObject fresh = JsonParser.parseString("{\"fingerprint\":{\"grid\":{}}}").getAsJsonObject();
+        RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
+        assertTrue(e.getMessage().startsWith(file + ": not a run manifest"), e.getMessage());
+        assertTrue(RunManifest.check(file, fresh, true) == fresh, "forced: the fresh manifest, so the folder is cleared");
+    }
+
     private static Path cbData(Path root, String label) throws java.io.IOException {
         Files.createDirectories(root.resolve("cls/cb"));
         Files.writeString(root.resolve("cls/cb/train.jsonl"), "{\"premise\":\"a\",\"hypothesis\":\"b\",\"label\":\"entailment\"}\n");

@@ -2,6 +2,8 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -13,6 +15,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +79,10 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             + " several fill the gaps between one process's kernel launches. The tables do not depend on it"
             + " (default: ${DEFAULT-VALUE})")
     String workers;
+
+    @Option(names = "--force", description = "when --out holds a run with other options or another suite (see its "
+            + "run.json), delete its results and start anew in place (default: refuse, naming the differences)")
+    boolean force;
 
     private SyntheticSuite generated;
 
@@ -172,16 +179,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         if (minilm) {
             encoder = EncoderOption.resolve(EncoderOption.MINILM, out);
         } else {
-            encoder = out.resolve("base-encoder");
-            Path tokenizer = out.resolve("tokenizer.json");
-            suite.writeTokenizerJson(tokenizer);
-            if (!Files.exists(encoder.resolve(EncoderCheckpoint.CONFIG_FILE))) {
-                try (NDManager m = NDManager.newBaseManager(dev)) {
-                    TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
-                    enc.initializeRandom(m, 2024L);
-                    EncoderCheckpoint.save(enc, encoder, tokenizer);
-                }
-            }
+            encoder = demoEncoder(suite, out.resolve("base-encoder"), force);
         }
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
@@ -194,7 +192,41 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
                 // a fixed, short budget: the schedule spans the caps
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
-                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true);
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force);
+    }
+
+    /**
+     * Writes the random BERT the demo uses for a suite, unless the folder holds it already: same
+     * configuration and seed every time, so the encoder hash of one suite is always the same. A
+     * folder holding another suite's encoder (another vocabulary) is left as it is, for the run's
+     * manifest to refuse the other data, unless {@code replace} (a forced run) rebuilds it.
+     *
+     * @param suite the synthetic suite
+     * @param dir the encoder folder
+     * @param replace whether to rebuild another suite's encoder
+     * @return the folder
+     * @throws IOException if writing fails
+     */
+    static Path demoEncoder(SyntheticSuite suite, Path dir, boolean replace) throws IOException {
+        Path tokenizer = Files.createTempFile("prefine-demo-tokenizer", ".json");
+        try {
+            suite.writeTokenizerJson(tokenizer);
+            Path kept = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+            if (Files.exists(dir.resolve(EncoderCheckpoint.CONFIG_FILE))) {
+                if (!replace || Files.exists(kept) && Files.mismatch(kept, tokenizer) == -1) {
+                    return dir;
+                }
+                MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
+            }
+            try (NDManager m = NDManager.newBaseManager()) {
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
+                enc.initializeRandom(m, 2024L);
+                EncoderCheckpoint.save(enc, dir, tokenizer);
+            }
+            return dir;
+        } finally {
+            Files.deleteIfExists(tokenizer);
+        }
     }
 
     @Override

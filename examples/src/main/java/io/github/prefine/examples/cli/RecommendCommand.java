@@ -369,7 +369,7 @@ public final class RecommendCommand implements Callable<Integer> {
     private Inputs demoInputs() throws IOException {
         SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
         SyntheticTaskSet set = SyntheticTaskSet.of(suite);
-        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : demoEncoder(suite, out.resolve("base-encoder"));
+        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite, out.resolve("base-encoder"), false);
         List<Task> tgt = set.targets();
         if (targets != null && !targets.isEmpty()) {
             Map<String, Task> byName = new LinkedHashMap<>();
@@ -384,28 +384,5 @@ public final class RecommendCommand implements Callable<Integer> {
             }
         }
         return new Inputs(enc, set.data(), set.prefinetuning(), tgt, List.of());
-    }
-
-    /**
-     * Writes (once) the random BERT the demo uses for a suite: same configuration and seed as
-     * {@code prefine demo}, so the encoder hash matches a demo output's base encoder.
-     *
-     * @param suite the synthetic suite
-     * @param dir the encoder folder
-     * @return the folder
-     * @throws IOException if writing fails
-     */
-    static Path demoEncoder(SyntheticSuite suite, Path dir) throws IOException {
-        if (!Files.exists(dir.resolve(EncoderCheckpoint.CONFIG_FILE))) {
-            Path tokenizer = dir.resolveSibling(dir.getFileName() + "-tokenizer.json");
-            suite.writeTokenizerJson(tokenizer);
-            try (NDManager m = NDManager.newBaseManager()) {
-                TransformerEncoder enc = TransformerEncoder.builder()
-                        .setConfig(DemoCommand.demoConfig(suite.vocabulary().size())).build();
-                enc.initializeRandom(m, 2024L);
-                EncoderCheckpoint.save(enc, dir, tokenizer);
-            }
-        }
-        return dir;
     }
 }

@@ -10,9 +10,11 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 /**
- * The whole run in one line: units done and left, time elapsed and the time left at the pace of
- * this process. A unit is done when its record is in {@code --out/records}, whoever ran it (an
- * earlier run, another process sharing the folder), so the count is right after a resume. Not
+ * The whole run in one line: units done, failed and left, time elapsed and the time left at the
+ * pace of this process. A unit is done when its record is in {@code --out/records}, and failed
+ * when its failure marker is, whoever ran it (an earlier run, another process sharing the
+ * folder), so the count is right after a resume. A forced restart clears the folder after this
+ * starts counting: the units ended before this process ran any follow the lowest count seen. Not
  * thread-safe.
  */
 final class RunStatus {
@@ -20,7 +22,7 @@ final class RunStatus {
     private final int total;
     private final LongSupplier clock;
     private final long startNanos;
-    private final int doneAtStart;
+    private int endedAtStart;
 
     /**
      * Starts counting.
@@ -34,7 +36,7 @@ final class RunStatus {
         this.total = total;
         this.clock = clock;
         this.startNanos = clock.getAsLong();
-        this.doneAtStart = done();
+        this.endedAtStart = done() + failed();
     }
 
     /**
@@ -56,11 +58,25 @@ final class RunStatus {
      * @return the count, at most the total
      */
     int done() {
+        return count(".jsonl");
+    }
+
+    /**
+     * Units with a failure marker now (every learning rate diverged, or their setting's
+     * pre-finetuning did): they end without a record and are not run again.
+     *
+     * @return the count, at most the total
+     */
+    int failed() {
+        return count(".failed");
+    }
+
+    private int count(String suffix) {
         if (!Files.isDirectory(records)) {
             return 0;
         }
         try (Stream<Path> s = Files.list(records)) {
-            return (int) Math.min(total, s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).count());
+            return (int) Math.min(total, s.filter(p -> p.getFileName().toString().endsWith(suffix)).count());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,12 +89,16 @@ final class RunStatus {
      */
     String line() {
         int done = done();
+        int failed = failed();
+        int ended = Math.min(total, done + failed);
+        endedAtStart = Math.min(endedAtStart, ended);
         long elapsed = clock.getAsLong() - startNanos;
-        int ranHere = done - doneAtStart;
-        String eta = ranHere > 0 && done < total
-                ? format(Duration.ofNanos((long) (elapsed / (double) ranHere * (total - done)))) : "--:--";
-        return String.format(Locale.ROOT, "run: %d/%d units done, %d left | elapsed %s | ETA %s", done, total,
-                total - done, format(Duration.ofNanos(elapsed)), done >= total ? "00:00" : eta);
+        int ranHere = ended - endedAtStart;
+        String eta = ranHere > 0 && ended < total
+                ? format(Duration.ofNanos((long) (elapsed / (double) ranHere * (total - ended)))) : "--:--";
+        return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
+                failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
+                ended >= total ? "00:00" : eta);
     }
 
     private static String format(Duration d) {

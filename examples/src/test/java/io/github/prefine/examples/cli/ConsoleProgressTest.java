@@ -90,6 +90,27 @@ class ConsoleProgressTest {
         java.nio.file.Files.writeString(records.resolve("run-c.jsonl"), "{}");
         java.nio.file.Files.writeString(records.resolve("run-d.jsonl"), "{}");
         assertEquals("run: 4/10 units done, 6 left | elapsed 00:01:40 | ETA 00:05:00", s.line());
+        // a failed unit has ended too: 4 ended here in 200 s, 4 left at 50 s each
+        now.addAndGet(100_000_000_000L);
+        java.nio.file.Files.writeString(records.resolve("run-e.jsonl"), "{}");
+        java.nio.file.Files.writeString(records.resolve("run-f.failed"), "diverged\n");
+        assertEquals("run: 5/10 units done, 1 failed, 4 left | elapsed 00:03:20 | ETA 00:03:20", s.line());
+        java.nio.file.Files.writeString(records.resolve("run-g.failed"), "diverged\n");
+        java.nio.file.Files.writeString(records.resolve("run-h.failed"), "diverged\n");
+        java.nio.file.Files.writeString(records.resolve("run-i.failed"), "diverged\n");
+        java.nio.file.Files.writeString(records.resolve("run-j.failed"), "diverged\n");
+        assertEquals("run: 5/10 units done, 5 failed, 0 left | elapsed 00:03:20 | ETA 00:00", s.line());
+        // a forced restart empties the records after the count began: the units done since are this process's
+        RunStatus forced = new RunStatus(out, 10, now::get);
+        try (var files = java.nio.file.Files.list(records)) {
+            for (java.nio.file.Path f : files.toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        assertEquals("run: 0/10 units done, 10 left | elapsed 00:00:00 | ETA --:--", forced.line());
+        now.addAndGet(60_000_000_000L);
+        java.nio.file.Files.writeString(records.resolve("run-a.jsonl"), "{}");
+        assertEquals("run: 1/10 units done, 9 left | elapsed 00:01:00 | ETA 00:09:00", forced.line());
         // the grid of the paper: 7 combinations, 12 targets, 5 seeds
         assertEquals(7 + 8 * 12 * 5, RunStatus.plannedUnits(7, 12, 5));
     }

@@ -47,7 +47,7 @@ class RecommendCommandTest {
     static void rankSyntheticTargets() throws Exception {
         SyntheticSuite suite = SyntheticSuite.generate(7, SyntheticSuite.Sizes.demo());
         set = SyntheticTaskSet.of(suite);
-        Path encoder = RecommendCommand.demoEncoder(suite, dir.resolve("base-encoder"));
+        Path encoder = DemoCommand.demoEncoder(suite, dir.resolve("base-encoder"), false);
         StringWriter log = new StringWriter();
         try (NDManager m = NDManager.newBaseManager()) {
             for (EmbeddingMethod method : EmbeddingMethod.values()) {

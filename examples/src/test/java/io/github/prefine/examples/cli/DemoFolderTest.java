@@ -1,0 +1,75 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A demo folder holds one suite: rerunning it with another {@code --suite-seed} is refused as
+ * another run's data (its examples are hashed into {@code run.json}, as a data root's files are)
+ * and leaves the folder as it was; {@code --force} starts anew and gives the tables of a fresh
+ * folder.
+ */
+class DemoFolderTest {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path tmp;
+
+    private record Run(int exit, String printed) {}
+
+    /** Runs a one-epoch {@code prefine demo} in a fresh JVM. */
+    private static Run demo(Path out, String... more) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
+                PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1",
+                "--device", "cpu", "--workers", "1", "--out", out.toString()));
+        cmd.addAll(List.of(more));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("PREFINE_MALLOC_TUNING", "off");
+        Process p = pb.start();
+        byte[] printed = p.getInputStream().readAllBytes();
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "demo did not end");
+        return new Run(p.exitValue(), new String(printed, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void anotherSuiteIsRefusedUnlessForcedAndThenRunsAsInAFreshFolder() throws Exception {
+        Path out = tmp.resolve("out");
+        Run first = demo(out);
+        assertEquals(0, first.exit(), first.printed());
+        Path tokenizer = out.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE);
+        byte[] suite7 = Files.readAllBytes(tokenizer);
+        String tables = Files.readString(out.resolve("table2.md"));
+
+        Run other = demo(out, "--suite-seed", "8");
+        assertEquals(2, other.exit(), other.printed());
+        assertTrue(other.printed().contains("this folder holds a run with other settings or data (data.in memory: syn-"),
+                other.printed());
+        assertTrue(other.printed().contains("force a new run in place (--force)"), other.printed());
+        assertEquals(tables, Files.readString(out.resolve("table2.md")), "the refused run changed the tables");
+        assertEquals(-1, java.util.Arrays.mismatch(suite7, Files.readAllBytes(tokenizer)), "the refused run changed the encoder");
+
+        Run forced = demo(out, "--suite-seed", "8", "--force");
+        assertEquals(0, forced.exit(), forced.printed());
+        Path fresh = tmp.resolve("fresh");
+        Run alone = demo(fresh, "--suite-seed", "8");
+        assertEquals(0, alone.exit(), alone.printed());
+        assertFalse(java.util.Arrays.equals(suite7, Files.readAllBytes(tokenizer)), "suite 8's encoder has its own vocabulary");
+        assertEquals(Files.readString(fresh.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE)),
+                Files.readString(tokenizer));
+        for (String table : List.of("table1.md", "table2.md")) {
+            assertEquals(Files.readString(fresh.resolve(table)), Files.readString(out.resolve(table)), table);
+        }
+    }
+}
