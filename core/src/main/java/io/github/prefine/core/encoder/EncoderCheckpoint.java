@@ -195,11 +195,14 @@ public final class EncoderCheckpoint {
         String prefix = "";
         for (Map.Entry<String, HostTensor> e : new TreeMap<>(tensors).entrySet()) {
             String name = e.getKey();
-            String key = name;
+            // TF-era names (the Hub's bert-base-uncased): HF renames LayerNorm.gamma/.beta on load
+            String modern = name.endsWith("LayerNorm.gamma") ? name.substring(0, name.length() - 5) + "weight"
+                    : name.endsWith("LayerNorm.beta") ? name.substring(0, name.length() - 4) + "bias" : name;
+            String key = modern;
             String p = "";
             for (String candidate : PREFIXES) {
-                if (name.startsWith(candidate) && byKey.containsKey(name.substring(candidate.length()))) {
-                    key = name.substring(candidate.length());
+                if (modern.startsWith(candidate) && byKey.containsKey(modern.substring(candidate.length()))) {
+                    key = modern.substring(candidate.length());
                     p = candidate;
                 }
             }

@@ -128,6 +128,36 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void loadsTheTfEraLayerNormNamesThatHfRenamesOnLoad() throws Exception {
+        // the Hub's bert-base-uncased names its LayerNorms bert.*.LayerNorm.gamma and .beta;
+        // from_pretrained reads them as .weight and .bias
+        Path src = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Map<String, HostTensor> original;
+        try (SafetensorsReader r = SafetensorsReader.open(src)) {
+            original = r.readAll();
+        }
+        List<HostTensor> renamed = new ArrayList<>();
+        for (HostTensor t : original.values()) {
+            renamed.add(t.renamed("bert." + t.name().replace("LayerNorm.weight", "LayerNorm.gamma")
+                    .replace("LayerNorm.bias", "LayerNorm.beta")));
+        }
+        Path dir = Files.createDirectories(tmp.resolve("tf-names"));
+        Files.copy(src.resolve("config.json"), dir.resolve("config.json"));
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), renamed);
+        Path out = tmp.resolve("tf-names-saved");
+        try (NDManager m = NDManager.newBaseManager(); LoadedCheckpoint ck = EncoderCheckpoint.load(dir, m)) {
+            assertEquals(Map.of(), ck.otherTensors());
+            EncoderCheckpoint.save(ck.encoder(), out, null);
+        }
+        try (SafetensorsReader saved = SafetensorsReader.open(out)) {
+            assertEquals(original.keySet(), new java.util.TreeSet<>(saved.names()));
+            for (String name : original.keySet()) {
+                assertEquals(original.get(name).data(), saved.read(name).data(), name);
+            }
+        }
+    }
+
+    @Test
     void randomEncoderSavesAndLoadsWithIdenticalTensorsAndOutputs() throws Exception {
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.XLM_ROBERTA).setVocabSize(50).setHiddenSize(16)
                 .setNumHiddenLayers(2).setNumAttentionHeads(2).setIntermediateSize(24).optMaxPositionEmbeddings(20)
