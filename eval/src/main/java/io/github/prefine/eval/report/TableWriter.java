@@ -206,11 +206,12 @@ public final class TableWriter {
     }
 
     private static String escape(String s) {
-        return s.replace("|", "\\|");
+        // a line break would end the table row (GFM): keep the label on one line
+        return s.replace("|", "\\|").replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
     }
 
     private static String csv(String s) {
-        if (s.contains(",") || s.contains("\"") || s.contains("\n")) {
+        if (s.contains(",") || s.contains("\"") || s.contains("\n") || s.contains("\r")) {
             return "\"" + s.replace("\"", "\"\"") + "\"";
         }
         return s;

@@ -202,6 +202,17 @@ class TablesTest {
     }
 
     @Test
+    void aLabelWithALineBreakStaysInItsCsvFieldAndMarkdownRow() {
+        Table t = new Table("T", "Target", List.of("Baseline"), List.of(
+                new Table.Row("a\rb", List.of(Cell.of(1))), new Table.Row("c\nd|e", List.of(Cell.of(2)))));
+        // RFC 4180: a field holding CR or LF is quoted
+        assertEquals("Target,Baseline\n\"a\rb\",1.0\n\"c\nd|e\",2.0\n", TableWriter.standard().toCsv(t));
+        // a GFM table row ends at a line break: the label keeps one line
+        String md = TableWriter.standard().toMarkdown(t);
+        assertTrue(md.contains("\n| a b | 1 |\n| c d\\|e | 2 |\n"), md);
+    }
+
+    @Test
     void logRoundTripsAndNamesBadLines(@TempDir Path dir) throws Exception {
         ResultSet rs = grid(dir);
         assertEquals(new RunRecord("Baseline", "T1", "SL", 1, 80.0), rs.runs().get(0));
