@@ -12,7 +12,9 @@ import java.util.Locale;
  * {@link #relatedness} (for each target group G, does pre-finetuning on G alone beat each other
  * single group on G's targets?), {@link #multiTask} (does pre-finetuning on all groups beat the
  * baseline and each single group on average?) and {@link #stability} (do multi-task settings have
- * a lower average std over seeds than the baseline?). Stateless.
+ * a lower average std over seeds than the baseline?). A row whose settings average different
+ * numbers of targets (a failed or unfinished sweep) gets no verdict either way, as its cells
+ * compare averages over different targets. Stateless.
  */
 public final class Verdicts {
     private Verdicts() {}
@@ -53,6 +55,11 @@ public final class Verdicts {
                 wins &= mine.value() > c.value();
             }
             if (others.isEmpty()) {
+                continue;
+            }
+            if (Tables.averagesDifferentTargetCounts(table2, group)) {
+                lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f, %s — %s", group, own, mine.value(),
+                        String.join(", ", others), notComparable(group + " targets")));
                 continue;
             }
             lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f %s %s — %s", group, own, mine.value(),
@@ -96,6 +103,10 @@ public final class Verdicts {
         if (others.isEmpty()) {
             return List.of();
         }
+        if (Tables.averagesDifferentTargetCounts(table2, Tables.AVERAGE)) {
+            return List.of(String.format(Locale.ROOT, "Average: %s %.1f, %s — %s", all, mine, String.join(", ", others),
+                    notComparable("targets")));
+        }
         return List.of(String.format(Locale.ROOT, "Average: %s %.1f %s %s — %s", all, mine,
                 wins ? ">" : "does not beat all of", String.join(", ", others),
                 wins ? "multi-task pre-finetuning wins" : "multi-task pre-finetuning does NOT win in this run"));
@@ -129,6 +140,12 @@ public final class Verdicts {
         return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
                 String.join(", ", multi), lower ? "multi-task pre-finetuning lowers it"
                         : "multi-task pre-finetuning does NOT lower it in this run"));
+    }
+
+    /** The verdict of a row whose settings average different targets: none either way. */
+    private static String notComparable(String what) {
+        return "not comparable in this run: the settings average different numbers of " + what
+                + " (Table 2's title), as some runs failed or are not done";
     }
 
     /** The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no QA data). */

@@ -2,9 +2,14 @@ package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.Tables;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +44,28 @@ class VerdictsTest {
         Table single = new Table("Table 2", "Group", List.of("Baseline", "Only-SL"), List.of(
                 new Table.Row(Tables.AVERAGE, List.of(Cell.of(40), Cell.of(45)))));
         assertEquals(List.of(), Verdicts.multiTask(single));
+    }
+
+    @Test
+    void givesNoVerdictWhereTheSettingsAverageDifferentTargets() {
+        // Only-SL's T2 sweep failed: on T1, the one SL target both have, Only-C is better (60 > 50),
+        // while Table 2's SL averages (50 against 35) would say Only-SL wins
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addSetting("Only-C").addSetting("SL+C")
+                .addTarget("T1", "SL").addTarget("T2", "SL").addTarget("T3", "C").build();
+        List<RunRecord> runs = new ArrayList<>(List.of(new RunRecord("Only-SL", "T1", "SL", 1, 50),
+                new RunRecord("Only-C", "T1", "SL", 1, 60), new RunRecord("Only-C", "T2", "SL", 1, 10),
+                new RunRecord("Only-SL", "T3", "C", 1, 40), new RunRecord("Only-C", "T3", "C", 1, 45)));
+        for (String t : List.of("T1", "T2", "T3")) {
+            runs.add(new RunRecord("SL+C", t, t.equals("T3") ? "C" : "SL", 1, 70));
+        }
+        Table t2 = Tables.table2(Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE), layout);
+        String why = " — not comparable in this run: the settings average different numbers of %s (Table 2's title),"
+                + " as some runs failed or are not done";
+        assertEquals(List.of("SL targets: Only-SL 50.0, Only-C 35.0" + why.formatted("SL targets"),
+                "C targets: Only-C 45.0 > Only-SL 40.0 — related pre-finetuning wins"),
+                Verdicts.relatedness(t2));
+        assertEquals(List.of("Average: SL+C 70.0, Only-SL 45.0, Only-C 38.3" + why.formatted("targets")),
+                Verdicts.multiTask(t2));
     }
 
     @Test

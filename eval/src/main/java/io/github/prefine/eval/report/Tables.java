@@ -29,6 +29,8 @@ public final class Tables {
     public static final String AVERAGE = "Average";
     /** Label of Table 1's mean-of-std row. */
     public static final String AVERAGE_STD = "Average Std. Dev.";
+    /** Where Table 2's title lists each row's count of targets averaged. */
+    private static final String TARGETS_AVERAGED = "targets averaged: ";
 
     private Tables() {}
 
@@ -149,8 +151,34 @@ public final class Tables {
         counts.add(AVERAGE + " " + targetCount(table1, layout.targets()));
         return new Table("Table 2: average score per target group and setting"
                 + (anyStd ? " (± the average std over seeds of its targets)" : "")
-                + "; targets averaged: " + String.join(", ", counts)
+                + "; " + TARGETS_AVERAGED + String.join(", ", counts)
                 + (trained < 0 ? "" : table1.title().substring(trained)), "Group", table1.columns(), rows);
+    }
+
+    /**
+     * Tells whether the settings of a Table 2 row average different numbers of targets, as its
+     * title says with a range ("SL 1-2 of 2"): a sweep that failed or is not done yet leaves one
+     * setting's average over fewer targets, and the row's cells are then no like-for-like
+     * comparison. (Two settings lacking different targets of one count are not told apart.)
+     *
+     * @param table2 a table made by {@link #table2}, or read back from its JSON
+     * @param row a group or {@value #AVERAGE}
+     * @return true when the counts differ
+     */
+    public static boolean averagesDifferentTargetCounts(Table table2, String row) {
+        String title = table2.title();
+        int at = title.indexOf(TARGETS_AVERAGED);
+        if (at < 0) {
+            return false;
+        }
+        int end = title.indexOf("; ", at);
+        String counts = title.substring(at + TARGETS_AVERAGED.length(), end < 0 ? title.length() : end);
+        for (String c : counts.split(", ")) {
+            if (c.startsWith(row + " ")) {
+                return c.substring(row.length() + 1).matches("\\d+-\\d+ of \\d+");
+            }
+        }
+        return false;
     }
 
     /**
