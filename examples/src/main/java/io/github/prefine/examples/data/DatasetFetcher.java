@@ -12,6 +12,7 @@ import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +58,9 @@ public final class DatasetFetcher {
 
     /** The result of one task. @param task the task @param outcome what happened @param detail a short note */
     public record Result(String task, Outcome outcome, String detail) {}
+
+    /** The Hub's listing of one split folder, kept beside its downloads for an offline fetch. */
+    private static final String LISTING = ".hub-listing";
 
     private final HubClient hub;
     private final Path dataRoot;
@@ -147,7 +151,6 @@ public final class DatasetFetcher {
             files.put(split, local);
         }
         Files.createDirectories(FetchRecord.dir(dataRoot));
-        Files.deleteIfExists(FetchRecord.file(dataRoot, taskName));
         Files.writeString(FetchRecord.marker(dataRoot, taskName), commit + "\n");
         CatalogWriter writer = new CatalogWriter(d, task);
         Map<Path, Path> moves = new LinkedHashMap<>();
@@ -174,6 +177,8 @@ public final class DatasetFetcher {
             Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName)); // the catalog files were not touched
             throw ex;
         }
+        // only now are the catalog files replaced: the old record describes them until here
+        Files.deleteIfExists(FetchRecord.file(dataRoot, taskName));
         List<FetchRecord.Output> outputs = new ArrayList<>();
         for (Map.Entry<Path, Path> m : moves.entrySet()) {
             AtomicFiles.move(m.getKey(), m.getValue());
@@ -249,7 +254,25 @@ public final class DatasetFetcher {
         if (hub.settings().offline()) {
             Path dir = cache.resolve(folder);
             List<HubClient.RemoteFile> out = new ArrayList<>();
-            if (Files.isDirectory(dir)) {
+            Path listing = dir.resolve(LISTING);
+            if (Files.isRegularFile(listing)) {
+                // the Hub's listing, kept by the online fetch: every file it named must be here
+                List<String> lines = Files.readAllLines(listing, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String[] f = lines.get(i).split("\t", -1);
+                    if (f.length != 3 || !f[1].matches("\\d{1,18}")) {
+                        throw new IOException(listing + ":" + (i + 1) + ": expected path, size and sha256 separated by"
+                                + " tabs, found '" + lines.get(i) + "'; unset HF_HUB_OFFLINE to fetch the listing again");
+                    }
+                    HubClient.RemoteFile r = new HubClient.RemoteFile(f[0], Long.parseLong(f[1]), f[2].isEmpty() ? null : f[2]);
+                    Path p = cache.resolve(r.path());
+                    if (!Files.isRegularFile(p) || Files.size(p) != r.size()) {
+                        throw new IOException(d.task() + ": offline (HF_HUB_OFFLINE is set) and " + r.path() + ", one of the "
+                                + "split's files, was not downloaded completely to " + p + "; unset HF_HUB_OFFLINE to fetch");
+                    }
+                    out.add(r);
+                }
+            } else if (Files.isDirectory(dir)) {
                 try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.parquet")) {
                     for (Path p : ds) {
                         out.add(new HubClient.RemoteFile(folder + "/" + p.getFileName(), Files.size(p), null));
@@ -268,6 +291,16 @@ public final class DatasetFetcher {
             if (files.isEmpty()) {
                 throw new HubException(-1, d.repo() + ": " + folder + ": the parquet conversion lists no .parquet file");
             }
+            StringBuilder b = new StringBuilder();
+            for (HubClient.RemoteFile f : files) {
+                b.append(f.path()).append('\t').append(f.size()).append('\t')
+                        .append(f.sha256() == null ? "" : f.sha256()).append('\n');
+            }
+            Path listing = cache.resolve(folder).resolve(LISTING);
+            Files.createDirectories(listing.getParent());
+            Path tmp = listing.resolveSibling(LISTING + ".tmp");
+            Files.writeString(tmp, b, StandardCharsets.UTF_8);
+            AtomicFiles.move(tmp, listing);
             return files;
         } catch (HubException e) {
             if (e.statusCode() != 404) {

@@ -509,6 +509,29 @@ class DatasetFetcherTest {
     }
 
     @Test
+    void aFailedReFetchKeepsTheRecordOfTheFilesItLeftInPlace() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(5, "t"), "validation", pairRows(3, "v")), true);
+        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("rte").outcome());
+        Path train = data.resolve("cls/glue_rte/train.tsv");
+        String fetchedTrain = Files.readString(train);
+        Files.delete(data.resolve("cls/glue_rte/dev.tsv")); // not intact: the next fetch converts again
+        // the Hub's files now lack label names: the conversion fails and leaves the catalog files alone
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(6, "t"), "validation", pairRows(3, "v")), false);
+        assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+        assertEquals(fetchedTrain, Files.readString(train), "the fetched train file was not touched");
+
+        // the file in place is still the fetched one: neither status nor fetch may call it hand-laid
+        boolean recordKept = FetchRecord.read(data, "rte").isPresent();
+        DataStatus.Origin origin = DataStatus.row(data, TaskCatalog.task("rte")).origin();
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(6, "t"), "validation", pairRows(3, "v")), true);
+        DatasetFetcher.Result again = fetcher().fetch("rte");
+        org.junit.jupiter.api.Assertions.assertAll(
+                () -> assertTrue(recordKept, "record of the fetched files kept"),
+                () -> assertEquals(DataStatus.Origin.FETCHED, origin, "status origin"),
+                () -> assertEquals(DatasetFetcher.Outcome.FETCHED, again.outcome(), again.detail()));
+    }
+
+    @Test
     void explainsA401WithAndWithoutAToken() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(3, "t"), "validation", pairRows(3, "v")), true);
         hub.requireToken("hf_right");
@@ -574,6 +597,44 @@ class DatasetFetcherTest {
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(null, true, false).fetch("rte").outcome());
         assertTrue(hub.seen().isEmpty(), "offline: no request at all");
         assertEquals(5, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    @Test
+    void offlineRefusesASplitWhoseFilesWereNotAllDownloaded() throws IOException {
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("sentence1", value("string"));
+        features.put("sentence2", value("string"));
+        features.put("label", classLabel(RTE_NAMES));
+        features.put("idx", value("int32"));
+        for (String[] f : new String[][] {{"train/0000", "t"}, {"validation/0000", "a"}, {"validation/0001", "b"}}) {
+            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
+                    .field(int64("label")).field(int32("idx"));
+            hub.put("nyu-mll/glue", "rte/" + f[0] + ".parquet", HubParquet.file(w, features, pairRows(3, f[1])));
+        }
+        hub.corrupt("nyu-mll/glue", "rte/validation/0001.parquet"); // the second validation file never arrives
+        assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+
+        // the Hub listed two validation files; only one is on disk: an offline fetch must not write half a split
+        IOException e = assertThrows(IOException.class, () -> fetcher(null, true, false).fetch("rte"),
+                () -> "offline fetch converted a split from 1 of its 2 files: " + validationRows() + " of 6 validation rows");
+        assertTrue(e.getMessage().contains("0001.parquet"), e.getMessage());
+        // a listing that is not one is named with its line, not read as fewer files
+        Path listing;
+        try (var files = Files.walk(data)) {
+            listing = files.filter(p -> p.endsWith(".hub-listing") && p.getParent().endsWith("validation"))
+                    .findFirst().orElseThrow();
+        }
+        Files.writeString(listing, "rte/validation/0000.parquet\tmany\t\n");
+        e = assertThrows(IOException.class, () -> fetcher(null, true, false).fetch("rte"));
+        assertTrue(e.getMessage().startsWith(listing + ":1: expected path, size and sha256"), e.getMessage());
+    }
+
+    private int validationRows() {
+        try {
+            return TaskCatalog.task("rte").load(data, Leniency.LENIENT).split(Split.VALIDATION).size();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     @Test
