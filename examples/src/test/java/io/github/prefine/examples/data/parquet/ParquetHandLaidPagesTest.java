@@ -1,0 +1,134 @@
+package io.github.prefine.examples.data.parquet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.prefine.examples.data.parquet.TestParquetWriter.ThriftWriter;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pages laid by hand from the format spec, values computed by hand. */
+class ParquetHandLaidPagesTest {
+    @TempDir
+    Path dir;
+
+    private static byte[] str(String... s) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (String x : s) {
+            byte[] u = x.getBytes(StandardCharsets.UTF_8);
+            b.write(u.length); b.write(0); b.write(0); b.write(0);
+            b.writeBytes(u);
+        }
+        return b.toByteArray();
+    }
+
+    private static void lp(ByteArrayOutputStream out, byte[] b) {
+        out.write(b.length); out.write(b.length >>> 8); out.write(0); out.write(0);
+        out.writeBytes(b);
+    }
+
+    private static byte[] cat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
+        }
+        return b.toByteArray();
+    }
+
+    private static void pageV1(ByteArrayOutputStream out, int n, int encoding, byte[] defs, byte[] values) {
+        ByteArrayOutputStream page = new ByteArrayOutputStream();
+        lp(page, defs);
+        page.writeBytes(values);
+        byte[] body = page.toByteArray();
+        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, encoding).i32(3, 3).i32(4, 3).stop();
+        out.writeBytes(new ThriftWriter().i32(1, 0).i32(2, body.length).i32(3, body.length).struct(5, dh).stop().bytes());
+        out.writeBytes(body);
+    }
+
+    private static void dictPage(ByteArrayOutputStream out, int n, byte[] values) {
+        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, 0).stop();
+        out.writeBytes(new ThriftWriter().i32(1, 2).i32(2, values.length).i32(3, values.length).struct(7, dh).stop().bytes());
+        out.writeBytes(values);
+    }
+
+    /** One optional column, one row group, chunk bytes given; returns the file. */
+    private Path file(String name, int physical, byte[] chunk, boolean hasDict, long numValues, long rows) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
+        long start = out.size();
+        out.writeBytes(chunk);
+        ThriftWriter md = new ThriftWriter().i32(1, physical);
+        md.fieldListBegin(2, 5, 1).listI32(0);
+        md.fieldListBegin(3, 8, 1).listBinary(name.getBytes(StandardCharsets.UTF_8));
+        md.i32(4, 0).i64(5, numValues).i64(6, chunk.length).i64(7, chunk.length).i64(9, start);
+        if (hasDict) {
+            md.i64(11, start);
+        }
+        md.stop();
+        ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
+        ThriftWriter rg = new ThriftWriter();
+        rg.fieldListBegin(1, 12, 1).listStruct(cc);
+        rg.i64(2, chunk.length).i64(3, rows).stop();
+        ThriftWriter fm = new ThriftWriter().i32(1, 1);
+        fm.fieldListBegin(2, 12, 2);
+        fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
+        fm.listStruct(new ThriftWriter().i32(1, physical).i32(3, 1).binary(4, name).stop());
+        fm.i64(3, rows);
+        fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
+        fm.stop();
+        byte[] footer = fm.bytes();
+        out.writeBytes(footer);
+        out.write(footer.length); out.write(footer.length >>> 8); out.write(0); out.write(0);
+        out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
+        Path f = dir.resolve(name + ".parquet");
+        Files.write(f, out.toByteArray());
+        return f;
+    }
+
+    @Test
+    void dictionaryFallbackAllNullPagesAndBitPackedLevels() throws Exception {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        dictPage(chunk, 2, str("a", "b"));
+        // page 1: a, null, b. defs 1,0,1 as one bit-packed group (width 1): 0b00000101; indices 0,1 (width 1): bits 0b10
+        pageV1(chunk, 3, 8, new byte[] {0x03, 0x05}, new byte[] {1, 0x03, 0x02});
+        // page 2, PLAIN after the dictionary (fallback): c, null as RLE runs (1 x 1, 1 x 0)
+        pageV1(chunk, 2, 0, new byte[] {0x02, 1, 0x02, 0}, str("c"));
+        // page 3, dictionary-encoded, all null: defs RLE 3 x 0; values: only the bit-width byte
+        pageV1(chunk, 3, 8, new byte[] {0x06, 0}, new byte[] {1});
+        // page 4, PLAIN again, value then null, defs bit-packed 0b01
+        pageV1(chunk, 2, 0, new byte[] {0x03, 0x01}, str("d"));
+        Path f = file("s", 6, chunk.toByteArray(), true, 10, 10);
+
+        assertEquals(Arrays.asList("a", null, "b", "c", null, null, null, null, "d", null),
+                ParquetFile.open(f).column("s"));
+    }
+
+    @Test
+    void anEmptyDictionaryWithBitWidthZeroForAnAllNullColumn() throws Exception {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        dictPage(chunk, 0, new byte[0]);
+        pageV1(chunk, 4, 8, new byte[] {0x08, 0}, new byte[] {0});
+        Path f = file("s", 6, chunk.toByteArray(), true, 4, 4);
+
+        assertEquals(Arrays.asList(null, null, null, null), ParquetFile.open(f).column("s"));
+    }
+
+    @Test
+    void plainBooleansWithNulls() throws Exception {
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        // rows: true, null, false, true, true, null, false, false, true, true (8 values bit-packed LSB first)
+        // defs: 1,0,1,1,1,0,1,1,1,1 -> two bit-packed groups: 0b11011101, 0b00000011
+        // values: t f t t f f t t -> 0b11001101, then (none left)
+        pageV1(chunk, 10, 0, new byte[] {0x05, (byte) 0xDD, 0x03}, new byte[] {(byte) 0xCD});
+        Path f = file("b", 0, chunk.toByteArray(), false, 10, 10);
+
+        assertEquals(Arrays.asList(true, null, false, true, true, null, false, false, true, true),
+                ParquetFile.open(f).column("b"));
+    }
+}
