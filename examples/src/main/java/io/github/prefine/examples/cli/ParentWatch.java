@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Ties a child JVM's life to the process that started it: the malloc re-launch and the GPU
@@ -17,6 +18,12 @@ final class ParentWatch {
 
     /** Exit code of a child whose parent has gone (128 + SIGTERM, as if it had been signalled). */
     static final int ORPHANED = 143;
+
+    /** How often a child checks that its parent is still the process that started it. */
+    private static final long PARENT_POLL_MILLIS = 1000;
+
+    /** Set by the first of the two watches to see the parent gone. */
+    private static final AtomicBoolean ORPHANED_ONCE = new AtomicBoolean();
 
     private ParentWatch() {}
 
@@ -64,9 +71,30 @@ final class ParentWatch {
         // the JDK polls a process that is not our child (at most every 5 s) and checks its start
         // time, so a reused pid does not keep us alive
         parent.get().onExit().thenRun(() -> orphaned(pid));
+        // but it counts a killed parent as alive until the parent's own parent reaps it (a zombie:
+        // a Python Popen without wait(), a busy supervisor); the kernel gives us another parent at
+        // once, so where the named process is our parent, a change of parent ends us too
+        long named = parent.get().pid();
+        if (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == named) {
+            Thread watch = new Thread(() -> {
+                while (ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == named) {
+                    try {
+                        Thread.sleep(PARENT_POLL_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                orphaned(pid);
+            }, "prefine-parent-watch");
+            watch.setDaemon(true);
+            watch.start();
+        }
     }
 
     private static void orphaned(String pid) {
+        if (!ORPHANED_ONCE.compareAndSet(false, true)) {
+            return;
+        }
         System.err.println("prefine: the process that started this one (pid " + pid + ") has ended; stopping");
         // exit on a thread of its own: shutdown hooks (lock release) may need the completing thread
         Thread t = new Thread(() -> System.exit(ORPHANED), "prefine-orphaned");

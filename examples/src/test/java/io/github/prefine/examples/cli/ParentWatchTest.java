@@ -81,4 +81,36 @@ class ParentWatchTest {
             child.onExit().get(30, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void theChildEndsWhenItsParentIsKilledButNotYetReaped() throws Exception {
+        // the parent's own parent does not reap it at once (a Python Popen without wait(), a busy
+        // supervisor): the killed parent lingers as a zombie, and the child must still end
+        String cmd = "'" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' '" + Parent.class.getName() + "'"
+                + " watch & echo $!; exec sleep 90";
+        Process holder = new ProcessBuilder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
+        ProcessHandle child = null;
+        try {
+            BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
+            long parentPid = Long.parseLong(r.readLine().trim());
+            String line = r.readLine();
+            assertTrue(line != null && line.startsWith("child "), "parent said: " + line);
+            child = ProcessHandle.of(Long.parseLong(line.substring(6).trim())).orElseThrow();
+            Thread.sleep(500);
+            assertTrue(child.isAlive(), "the child runs while its parent does");
+            ProcessHandle.of(parentPid).orElseThrow().destroyForcibly(); // kill -9; sleep never reaps it
+            try {
+                child.onExit().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // fall through to the assertion
+            }
+            assertFalse(child.isAlive(), "the child outlived its killed (unreaped) parent by 20 s");
+        } finally {
+            if (child != null) {
+                child.destroyForcibly();
+            }
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
