@@ -65,6 +65,7 @@ public final class GridSession implements AutoCloseable {
     private final JsonObject manifest;
     private GridPlan plan;
     private GridReports reports;
+    private UnitLock inUse;
     private DataReport dataReport = new DataReport(Map.of());
 
     /** How long a temp file must lie untouched before a new session deletes it as orphaned. */
@@ -84,7 +85,16 @@ public final class GridSession implements AutoCloseable {
         this.prefinetuning = new PrefinetuningRunner(this);
         this.finetuning = new FinetuningRunner(this);
         try {
-            this.manifest = worker ? workerManifest() : openManifest();
+            if (worker) {
+                this.manifest = workerManifest();
+            } else {
+                // one opener at a time checks, clears and writes run.json; every session then holds
+                // locks/run.lock shared for its life, so that a forced clear sees it is not alone
+                try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+                    this.manifest = openManifest();
+                    this.inUse = UnitLock.tryAcquireShared(grid.layout.lock("run")).orElse(null);
+                }
+            }
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
@@ -114,17 +124,26 @@ public final class GridSession implements AutoCloseable {
         }
         JsonObject kept = RunManifest.check(file, fresh, grid.force);
         if (unrecorded || (existed && kept == fresh)) {
-            LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
-            AtomicFiles.deleteTree(grid.layout.records());
-            AtomicFiles.deleteTree(grid.layout.root().resolve("finetune"));
-            AtomicFiles.deleteTree(grid.layout.root().resolve("prefinetune"));
-            Files.deleteIfExists(grid.layout.results());
+            try (UnitLock alone = UnitLock.tryAcquire(grid.layout.lock("run")).orElseThrow(() -> new RunMismatchException(
+                    file + ": forced, but another process is still working in this folder (" + grid.layout.lock("run")
+                            + " is held); stop it first, or choose another output folder"))) {
+                clearForced(file);
+            }
         }
         // this process's options and environment; the fingerprint is the same
         kept.add("options", fresh.get("options"));
         kept.add("environment", fresh.get("environment"));
         AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(kept));
         return kept;
+    }
+
+    /** Deletes a forced folder's results; the caller holds {@code locks/run.lock} alone. */
+    private void clearForced(Path file) throws IOException {
+        LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
+        AtomicFiles.deleteTree(grid.layout.records());
+        AtomicFiles.deleteTree(grid.layout.root().resolve("finetune"));
+        AtomicFiles.deleteTree(grid.layout.root().resolve("prefinetune"));
+        Files.deleteIfExists(grid.layout.results());
     }
 
     /**
@@ -414,6 +433,14 @@ public final class GridSession implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            if (inUse != null) {
+                inUse.close();
+                inUse = null;
+            }
+        } catch (IOException e) {
+            LOG.warn("could not release {}: {}", grid.layout.lock("run"), e.toString());
+        }
         try {
             tasks.close();
         } finally {

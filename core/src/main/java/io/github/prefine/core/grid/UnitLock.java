@@ -47,6 +47,30 @@ final class UnitLock implements AutoCloseable {
     }
 
     /**
+     * Takes a shared claim without waiting: several processes may hold it, and it keeps an
+     * exclusive {@link #tryAcquire} from succeeding.
+     *
+     * @param file the lock file
+     * @return the lock, or empty when another process holds it exclusively or this JVM holds it
+     * @throws IOException if the file cannot be opened
+     */
+    static Optional<UnitLock> tryAcquireShared(Path file) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        try {
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            if (l == null) {
+                ch.close();
+                return Optional.empty();
+            }
+            return Optional.of(new UnitLock(ch, l));
+        } catch (OverlappingFileLockException e) {
+            ch.close();
+            return Optional.empty();
+        }
+    }
+
+    /**
      * Claims a unit, waiting for another holder to release it.
      *
      * @param file the lock file

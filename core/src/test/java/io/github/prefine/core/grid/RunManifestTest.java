@@ -66,6 +66,15 @@ class RunManifestTest {
         Files.writeString(f.encoder.resolve("config.json"), Files.readString(f.encoder.resolve("config.json")) + " ");
         e = assertThrows(IllegalStateException.class, grid::run);
         assertTrue(e.getMessage().contains("encoder.sha256 was "), e.getMessage());
+        // forced while another process works in the folder (it holds locks/run.lock shared): refused, nothing deleted
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(out.resolve("locks/run.lock"),
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock shared = ch.lock(0, Long.MAX_VALUE, true)) {
+            e = assertThrows(RunMismatchException.class, () -> other.toBuilder().optForce(true).build().run());
+            assertTrue(e.getMessage().contains("forced, but another process is still working in this folder"),
+                    e.getMessage());
+            assertTrue(Files.exists(out.resolve("results.jsonl")));
+        }
         // forced: the old results go, the grid runs anew in place
         GridSummary forced = other.toBuilder().optForce(true).build().run();
         assertEquals(1 + 2, forced.sweepsRun());
