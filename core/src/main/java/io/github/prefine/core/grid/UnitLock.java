@@ -10,8 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
- * An exclusive, process-wide claim on one unit of work, held through an OS file lock ({@link
- * FileChannel#tryLock()}) on {@code <locks>/<unit>.lock}. The OS releases it when the process
+ * A process-wide claim on one unit of work, held through an OS file lock ({@link
+ * FileChannel#tryLock()}) on {@code <locks>/<unit>.lock}: exclusive, or shared among processes
+ * that only need to keep an exclusive claim out. The OS releases it when the process
  * dies, so a crashed run never blocks a restart. Close to release.
  */
 final class UnitLock implements AutoCloseable {
@@ -31,19 +32,7 @@ final class UnitLock implements AutoCloseable {
      * @throws IOException if the file cannot be opened
      */
     static Optional<UnitLock> tryAcquire(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            FileLock l = ch.tryLock();
-            if (l == null) {
-                ch.close();
-                return Optional.empty();
-            }
-            return Optional.of(new UnitLock(ch, l));
-        } catch (OverlappingFileLockException e) {
-            ch.close();
-            return Optional.empty();
-        }
+        return tryAcquire(file, false);
     }
 
     /**
@@ -55,10 +44,15 @@ final class UnitLock implements AutoCloseable {
      * @throws IOException if the file cannot be opened
      */
     static Optional<UnitLock> tryAcquireShared(Path file) throws IOException {
+        return tryAcquire(file, true);
+    }
+
+    private static Optional<UnitLock> tryAcquire(Path file, boolean shared) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // a shared lock needs the file open for reading
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
-            FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
+            FileLock l = ch.tryLock(0, Long.MAX_VALUE, shared);
             if (l == null) {
                 ch.close();
                 return Optional.empty();
