@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * whitespace (MRQA matched answers case-insensitively) the span's text is used and counted as
  * repaired ({@link #REPAIR_CASE}); any other difference, or a span outside the context, is a defect
  * (strict: thrown; lenient: the span is dropped and counted). Duplicate spans of one question are
- * kept once. Records are questions. Immutable and thread-safe.
+ * kept once. A prediction is scored, as MRQA's official evaluation scores it, against the
+ * question's {@code answers} list where it has one (it may name aliases that no span holds),
+ * else against the spans' texts. Records are questions. Immutable and thread-safe.
  */
 public final class MrqaReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(MrqaReader.class);
@@ -146,7 +148,23 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                     "none of its " + detected.size() + " detected answers (qid " + id + ")").getMessage());
             return null;
         }
-        return new QaExample(id, question, context, answers);
+        // MRQA's evaluation scores against "answers", which may list aliases found nowhere in the
+        // context; without it, against the spans found
+        List<String> references = new ArrayList<>();
+        if (q.has("answers")) {
+            JsonArray listed = at.array(q, "answers", qp);
+            for (int m = 0; m < listed.size(); m++) {
+                com.google.gson.JsonElement e = listed.get(m);
+                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+                    throw at.error(qp + ".answers[" + m + "]", "a string", Json.kind(e));
+                }
+                references.add(e.getAsString());
+            }
+        }
+        if (references.isEmpty()) {
+            answers.forEach(a -> references.add(a.text()));
+        }
+        return new QaExample(id, question, context, answers, references);
     }
 
     private static String squash(String s) {

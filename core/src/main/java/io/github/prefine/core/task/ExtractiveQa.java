@@ -94,7 +94,7 @@ public record ExtractiveQa() implements TaskFormat {
         List<List<String>> golds = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             QaExample qe = exampleType().cast(examples.get(i));
-            golds.add(qe.answers().stream().map(GoldAnswer::text).toList());
+            golds.add(qe.references());
             if (windows.get(i).isEmpty()) {
                 pred.add(null);
             } else {

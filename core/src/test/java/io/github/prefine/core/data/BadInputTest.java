@@ -207,7 +207,18 @@ class BadInputTest {
         Path f = TestFiles.write(dir, "mrqa/SQuAD.jsonl", text);
         ReadResult<QaExample> r = new MrqaReader().read(f);
         assertEquals(List.of(new GoldAnswer("Paris", 23)), r.examples().get(0).answers());
+        assertEquals(List.of("Paris"), r.examples().get(0).references(), "no answers list: the spans' texts");
         assertEquals(1, r.report().repaired(MrqaReader.REPAIR_CASE));
+        // with MRQA's answers list, a prediction is scored against it, aliases the context lacks included
+        Path listed = TestFiles.write(dir, "mrqa/listed.jsonl", text.replace("\"detected_answers\"",
+                "\"answers\":[\"Paris\",\"City of Light\"],\"detected_answers\""));
+        assertEquals(List.of("Paris", "City of Light"), new MrqaReader().read(listed).examples().get(0).references());
+        Path wrong = TestFiles.write(dir, "mrqa/wrong.jsonl", text.replace("\"detected_answers\"",
+                "\"answers\":[\"Paris\",3],\"detected_answers\""));
+        MalformedDatasetException notText = assertThrows(MalformedDatasetException.class,
+                () -> new MrqaReader().read(wrong));
+        assertEquals("mrqa/wrong.jsonl:2: expected $.qas[0].answers[1] to be a string, found a number",
+                notText.getMessage());
         Path bad = TestFiles.write(dir, "mrqa/bad.jsonl", text.replace("[23,27]", "[23,40]"));
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(bad));
         assertEquals("mrqa/bad.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be a span inside a "

@@ -125,6 +125,27 @@ class PipelineGlueTest {
     }
 
     @Test
+    void scoresQaAgainstTheReferencesAFormatListsBesideItsSpans() throws Exception {
+        // MRQA lists answers apart from the spans found: "c" is one, though the training span is "y"
+        Task q = InMemoryTasks.task("qa-refs", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of());
+        QaExample e = new QaExample("q0", "who ?", "c d y", List.of(new GoldAnswer("y", 4)), List.of("y", "c"));
+        FeaturizedTask f = FeaturizedTask.featurize(InMemoryTasks.data(q, List.of(e), List.of(e), List.of()), tokenizer,
+                new FeatureSettings(16, 16, 4, 0, 0, 1L));
+        // [CLS] who ? [SEP] c d y [SEP]: the prediction "c" at position 4
+        float[] c = new float[8 * 2];
+        c[4 * 2] = 9f;
+        c[4 * 2 + 1] = 9f;
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0}, List.of(c), 2);
+        assertEquals(100.0, TaskScorer.score(f, Split.VALIDATION, p).percent(), 1e-9);
+        // the same example scored against its span alone: 0
+        QaExample spanOnly = new QaExample("q0", "who ?", "c d y", List.of(new GoldAnswer("y", 4)));
+        assertEquals(List.of("y"), spanOnly.references());
+        FeaturizedTask g = FeaturizedTask.featurize(InMemoryTasks.data(q, List.of(spanOnly), List.of(spanOnly),
+                List.of()), tokenizer, new FeatureSettings(16, 16, 4, 0, 0, 1L));
+        assertEquals(0.0, TaskScorer.score(g, Split.VALIDATION, p).percent(), 1e-9);
+    }
+
+    @Test
     void samplerAdapterResumesTheSameStream() {
         HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(7, 5).setBatchSize(3)
                 .optStrategy(SamplingStrategy.PROPORTIONAL).optSeed(11).build();

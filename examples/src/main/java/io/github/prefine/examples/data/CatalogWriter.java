@@ -528,6 +528,12 @@ final class CatalogWriter {
                 detected.add(a);
             }
             qa.add("detected_answers", detected);
+            List<?> listed = (List<?>) rows.col("answers").get(i);
+            if (listed != null) {
+                JsonArray answers = new JsonArray();
+                listed.forEach(a -> answers.add((String) a));
+                qa.add("answers", answers);
+            }
             JsonArray qas = new JsonArray();
             qas.add(qa);
             JsonObject line = new JsonObject();

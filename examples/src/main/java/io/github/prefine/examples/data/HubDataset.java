@@ -143,7 +143,8 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
 
     /**
      * MRQA rows of one {@code subset} to MRQA JSON lines, gzipped: a header line, then one context
-     * per line with its question and {@code detected_answers} (character spans, end inclusive).
+     * per line with its question, {@code detected_answers} (character spans, end inclusive) and
+     * {@code answers} (the texts MRQA's evaluation scores against, aliases included).
      *
      * @param subset the value of the {@code subset} column to keep, for example {@code NewsQA}
      */
@@ -151,7 +152,7 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
         @Override
         public List<String> columns() {
             return List.of("subset", "context", "qid", "question", "detected_answers.text",
-                    "detected_answers.char_spans.start", "detected_answers.char_spans.end");
+                    "detected_answers.char_spans.start", "detected_answers.char_spans.end", "answers");
         }
     }
 

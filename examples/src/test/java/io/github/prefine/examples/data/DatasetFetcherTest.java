@@ -263,6 +263,7 @@ class DatasetFetcherTest {
         r.put("qid", qid);
         r.put("question", "where is " + qid + "?");
         r.put("detected_answers", det);
+        r.put("answers", List.of(answer, "the city of " + answer));
         return r;
     }
 
@@ -275,6 +276,7 @@ class DatasetFetcherTest {
                 .field(struct("detected_answers", list("text", string("element")),
                         list("char_spans", struct("element", list("start", int32("element")),
                                 list("end", int32("element"))))))
+                .field(list("answers", string("element")))
                 .dictionary(true);
         List<Map<String, Object>> train = List.of(
                 mrqaRow("NewsQA", "n1", "The cat sat in Paris today.", "Paris"),
@@ -287,7 +289,8 @@ class DatasetFetcherTest {
                         .field(string("qid")).field(string("question"))
                         .field(struct("detected_answers", list("text", string("element")),
                                 list("char_spans", struct("element", list("start", int32("element")),
-                                        list("end", int32("element")))))), features, dev));
+                                        list("end", int32("element"))))))
+                        .field(list("answers", string("element"))), features, dev));
 
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher().fetch("newsqa").outcome());
 
@@ -297,6 +300,8 @@ class DatasetFetcherTest {
         QaExample q = (QaExample) tr.get(1);
         assertEquals("Élan arrived at Oslo — late.", q.context());
         assertEquals(List.of(new GoldAnswer("Oslo", 16)), q.answers());
+        // scored, as MRQA's evaluation scores, against its "answers" list, aliases included
+        assertEquals(List.of("Oslo", "the city of Oslo"), q.references());
         assertEquals(1, d.split(Split.VALIDATION).size());
         assertEquals("Bergen", ((QaExample) d.split(Split.VALIDATION).get(0)).answers().get(0).text());
     }
