@@ -765,6 +765,7 @@ public final class MultiHeadModel implements AutoCloseable {
         private int hiddenSize;
         private boolean tokenTypes = true;
         private HeadFamily headFamily = HeadFamily.BERT;
+        private boolean headFamilySet;
         private long headSeed;
         /** Per task, in insertion order: makes its head at build time (family and seed known then). */
         private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
@@ -810,7 +811,9 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder setEncoder(TransformerEncoder encoder) {
             setEncoder(encoder, encoder.config().hiddenSize());
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
-            this.headFamily = headFamily(encoder.config().modelType());
+            if (!headFamilySet) {
+                this.headFamily = headFamily(encoder.config().modelType());
+            }
             return this;
         }
 
@@ -848,6 +851,7 @@ public final class MultiHeadModel implements AutoCloseable {
          */
         public Builder optHeadFamily(HeadFamily family) {
             this.headFamily = Objects.requireNonNull(family, "family");
+            this.headFamilySet = true;
             return this;
         }
 

@@ -8,7 +8,6 @@ import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Scores predictions against gold for one task's metric and aggregates runs over seeds.
@@ -204,8 +203,12 @@ public final class Evaluator {
             if (metric == null) {
                 throw new IllegalArgumentException("metric is required, found none");
             }
-            Objects.requireNonNull(positiveLabel, "positiveLabel");
-            Objects.requireNonNull(stdKind, "stdKind");
+            if (positiveLabel == null) {
+                throw new IllegalArgumentException("positiveLabel must not be null");
+            }
+            if (stdKind == null) {
+                throw new IllegalArgumentException("stdKind must not be null");
+            }
             if (strictScheme != null && metric != MetricType.SPAN_F1) {
                 throw new IllegalArgumentException("a strict scheme applies to SPAN_F1 only, found metric " + metric);
             }

@@ -146,6 +146,7 @@ public final class SquadMetrics {
         int missing = 0;
         for (int i = 0; i < predictions.size(); i++) {
             total++;
+            requireGold(golds.get(i));
             String p = predictions.get(i);
             if (p == null) {
                 missing++;

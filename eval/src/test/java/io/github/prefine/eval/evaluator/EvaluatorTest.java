@@ -46,6 +46,12 @@ class EvaluatorTest {
         assertThrows(IllegalArgumentException.class, () -> Evaluator.builder().build());
         assertThrows(IllegalArgumentException.class,
                 () -> Evaluator.builder().setMetric(MetricType.ACCURACY).optStrictScheme(TagScheme.IOB2).build());
+        // null values are refused as documented, with the option's name
+        IllegalArgumentException noLabel = assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.builder().setMetric(MetricType.BINARY_F1).optPositiveLabel(null).build());
+        assertEquals("positiveLabel must not be null", noLabel.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Evaluator.builder().setMetric(MetricType.ACCURACY).optStdKind(null).build());
         Evaluator acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
         assertThrows(IllegalStateException.class, () -> acc.evaluateTags(List.of(), List.of()));
         assertThrows(IllegalArgumentException.class,

@@ -2,6 +2,7 @@ package io.github.prefine.eval.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
@@ -81,5 +82,8 @@ class SquadMetricsTest {
         assertEquals(100.0 * (1.0 + f2 + 0.0) / 3, s.f1());
         assertEquals(3, s.total());
         assertEquals(1, s.unanswered());
+        // a question without gold cannot be scored, answered or not
+        assertThrows(IllegalArgumentException.class,
+                () -> SquadMetrics.evaluate(Arrays.asList("x", null), List.of(List.of("x"), List.of())));
     }
 }
