@@ -79,13 +79,18 @@ public record MultipleChoice(int choices) implements TaskFormat {
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
         ChoiceFeatures f = ChoiceFeatures.class.cast(features);
+        // Examples the featurizer skipped keep a null prediction: scored as wrong, not left out.
+        String[] predOf = new String[examples.size()];
+        for (int u = 0; u < f.size(); u++) {
+            predOf[f.exampleIndex(u)] = Integer.toString(Formats.argmax(logits.get(u), 0, width));
+        }
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
-        for (int u = 0; u < f.size(); u++) {
-            int label = exampleType().cast(examples.get(f.exampleIndex(u))).label();
+        for (int i = 0; i < examples.size(); i++) {
+            int label = exampleType().cast(examples.get(i)).label();
             if (label >= 0) {
                 gold.add(Integer.toString(label));
-                pred.add(Integer.toString(Formats.argmax(logits.get(u), 0, width)));
+                pred.add(predOf[i]);
             }
         }
         return evaluator.evaluateLabels(gold, pred);

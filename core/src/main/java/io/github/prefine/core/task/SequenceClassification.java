@@ -84,13 +84,18 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
         ClassificationFeatures f = ClassificationFeatures.class.cast(features);
+        // Examples the featurizer skipped keep a null prediction: scored as wrong, not left out.
+        String[] predOf = new String[examples.size()];
+        for (int r = 0; r < f.size(); r++) {
+            predOf[f.exampleIndex(r)] = labels.get(Formats.argmax(logits.get(r), 0, width));
+        }
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
-        for (int r = 0; r < f.size(); r++) {
-            String label = exampleType().cast(examples.get(f.exampleIndex(r))).label();
+        for (int i = 0; i < examples.size(); i++) {
+            String label = exampleType().cast(examples.get(i)).label();
             if (label != null) {
                 gold.add(label);
-                pred.add(labels.get(Formats.argmax(logits.get(r), 0, width)));
+                pred.add(predOf[i]);
             }
         }
         return evaluator.evaluateLabels(gold, pred);

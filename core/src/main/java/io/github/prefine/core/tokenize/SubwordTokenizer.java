@@ -111,7 +111,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      *     truncation that cannot respect the maximum length)
      */
     public TokenEncoding encode(String text) {
-        Objects.requireNonNull(text, "text");
+        checkText(Objects.requireNonNull(text, "text"));
         Encoding e;
         try {
             e = delegate.encode(text);
@@ -132,6 +132,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     public TokenEncoding encodePair(String first, String second) {
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
+        checkText(first);
+        checkText(second);
         Encoding e;
         try {
             e = delegate.encode(first, second);
@@ -164,7 +166,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     public List<TokenEncoding> encodeBatch(List<String> texts) {
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
-            Objects.requireNonNull(t, "texts element");
+            checkText(Objects.requireNonNull(t, "texts element"));
         }
         Encoding[] es;
         try {
@@ -195,7 +197,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         PairList<String, String> pairs = new PairList<>(firsts.size());
         for (int i = 0; i < firsts.size(); i++) {
-            pairs.add(Objects.requireNonNull(firsts.get(i), "first"), Objects.requireNonNull(seconds.get(i), "second"));
+            pairs.add(checkText(Objects.requireNonNull(firsts.get(i), "first")),
+                    checkText(Objects.requireNonNull(seconds.get(i), "second")));
         }
         Encoding[] es;
         try {
@@ -250,7 +253,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 sb.append(word);
                 ends[w] = sb.length();
             }
-            joined[s] = sb.toString();
+            joined[s] = checkText(sb.toString());
             wordEnds[s] = ends;
         }
         Encoding[] es;
@@ -361,7 +364,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
-            Objects.requireNonNull(t, "texts element");
+            checkText(Objects.requireNonNull(t, "texts element"));
         }
         HuggingFaceTokenizer b = bare();
         TokenizersLibrary lib = TokenizersLibrary.LIB;
@@ -531,6 +534,24 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
             Reference.reachabilityFence(b);
         }
+    }
+
+    /**
+     * Rejects a text holding an unpaired UTF-16 surrogate: it has no UTF-8 form, so the native
+     * side would see replacement characters and its offsets would not index into the text (Hugging
+     * Face's Python tokenizers refuse such a string too).
+     */
+    private static String checkText(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char ch = text.charAt(i);
+            if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                throw new IllegalArgumentException("text holds an unpaired surrogate U+"
+                        + Integer.toHexString(ch).toUpperCase(java.util.Locale.ROOT) + " at index " + i);
+            }
+        }
+        return text;
     }
 
     private static void checkWord(String word) {

@@ -22,7 +22,8 @@ public final class ClassificationMetrics {
      * Fraction of positions where prediction equals gold ({@code sklearn.metrics.accuracy_score}).
      *
      * @param gold gold labels
-     * @param predicted predicted labels, same length
+     * @param predicted predicted labels, same length; null where an example has no prediction
+     *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @return accuracy in [0, 1]; 0 for empty input
      * @throws IllegalArgumentException if the lengths differ
      */
@@ -44,7 +45,8 @@ public final class ClassificationMetrics {
      * F1 of one positive label ({@code f1_score(average='binary', pos_label=positive)}).
      *
      * @param gold gold labels
-     * @param predicted predicted labels, same length
+     * @param predicted predicted labels, same length; null where an example has no prediction
+     *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @param positive the positive label
      * @return the F1 in [0, 1]; 0 when the positive label never occurs in gold or prediction
      * @throws IllegalArgumentException if the lengths differ
@@ -57,7 +59,8 @@ public final class ClassificationMetrics {
      * Unweighted mean of per-class F1 ({@code f1_score(average='macro')}).
      *
      * @param gold gold labels
-     * @param predicted predicted labels, same length
+     * @param predicted predicted labels, same length; null where an example has no prediction
+     *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @return macro F1 in [0, 1]; 0 for empty input
      * @throws IllegalArgumentException if the lengths differ
      */
@@ -74,7 +77,8 @@ public final class ClassificationMetrics {
      * Per-class precision, recall, F1 and support, keyed by label in sorted order.
      *
      * @param gold gold labels
-     * @param predicted predicted labels, same length
+     * @param predicted predicted labels, same length; null where an example has no prediction
+     *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @return an ordered map from label to its score
      * @throws IllegalArgumentException if the lengths differ
      */
@@ -83,8 +87,11 @@ public final class ClassificationMetrics {
         TreeMap<String, int[]> counts = new TreeMap<>(); // tp, pred, gold
         for (int i = 0; i < gold.size(); i++) {
             String g = Objects.requireNonNull(gold.get(i), "gold label " + i);
-            String p = Objects.requireNonNull(predicted.get(i), "predicted label " + i);
+            String p = predicted.get(i); // null: no prediction (an example that could not be encoded)
             counts.computeIfAbsent(g, k -> new int[3])[2]++;
+            if (p == null) {
+                continue;
+            }
             counts.computeIfAbsent(p, k -> new int[3])[1]++;
             if (g.equals(p)) {
                 counts.get(g)[0]++;

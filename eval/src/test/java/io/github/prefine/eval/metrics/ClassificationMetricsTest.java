@@ -14,6 +14,15 @@ class ClassificationMetricsTest {
     }
 
     @Test
+    void aMissingPredictionIsWrongAndNoClasssPrediction() {
+        java.util.List<String> gold = List.of("a", "b", "b");
+        java.util.List<String> pred = java.util.Arrays.asList("a", null, "b");
+        assertEquals(2.0 / 3, ClassificationMetrics.accuracy(gold, pred), 1e-12);
+        // a: tp 1, predicted 1, gold 1 -> 1; b: tp 1, predicted 1, gold 2 -> 2/3; no third class
+        assertEquals((1.0 + 2.0 / 3) / 2, ClassificationMetrics.macroF1(gold, pred), 1e-12);
+    }
+
+    @Test
     void binaryF1OfPositiveClass() {
         // gold 1 1 0 0 1, pred 1 0 0 1 1: tp 2, fp 1, fn 1 -> f1 = 4/6
         List<String> g = List.of("1", "1", "0", "0", "1");
