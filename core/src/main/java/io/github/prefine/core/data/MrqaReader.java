@@ -1,6 +1,7 @@
 package io.github.prefine.core.data;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
@@ -154,7 +155,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         if (q.has("answers")) {
             JsonArray listed = at.array(q, "answers", qp);
             for (int m = 0; m < listed.size(); m++) {
-                com.google.gson.JsonElement e = listed.get(m);
+                JsonElement e = listed.get(m);
                 if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
                     throw at.error(qp + ".answers[" + m + "]", "a string", Json.kind(e));
                 }

@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -84,7 +85,7 @@ final class RunManifest {
         }
         // data held in memory (the demo's synthetic suite) by a digest of its examples
         for (Task t : tasks(g)) {
-            java.util.Optional<String> digest = g.data.digest(t);
+            Optional<String> digest = g.data.digest(t);
             if (digest.isPresent()) {
                 JsonObject d = new JsonObject();
                 d.addProperty("sha256", digest.get());

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -548,7 +549,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 i++;
             } else if (Character.isSurrogate(ch)) {
                 throw new IllegalArgumentException("text holds an unpaired surrogate U+"
-                        + Integer.toHexString(ch).toUpperCase(java.util.Locale.ROOT) + " at index " + i);
+                        + Integer.toHexString(ch).toUpperCase(Locale.ROOT) + " at index " + i);
             }
         }
         return text;

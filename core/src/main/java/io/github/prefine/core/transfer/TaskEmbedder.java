@@ -39,6 +39,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,7 +212,7 @@ public final class TaskEmbedder implements AutoCloseable {
             BatchSource source = FeatureBatchSource.of(TaskSet.of(task));
             int n = source.size(0, Split.TRAIN);
             for (int from = 0; from < n; from += DIGEST_CHUNK) {
-                int[] units = java.util.stream.IntStream.range(from, Math.min(n, from + DIGEST_CHUNK)).toArray();
+                int[] units = IntStream.range(from, Math.min(n, from + DIGEST_CHUNK)).toArray();
                 for (int l : source.assemble(Split.TRAIN, new int[units.length], units).slices().get(0).labels()) {
                     md.update(buf.clear().putInt(l).array(), 0, 4);
                 }
