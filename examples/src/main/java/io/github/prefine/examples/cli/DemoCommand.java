@@ -102,6 +102,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         OptionChecks.learningRate("--target-lr", targetLearningRate);
         OptionChecks.outputFolder("--out", out);
         workers(Device.cpu()); // refuses a bad value before any work
+        Precision.parse(precision, Device.cpu()); // likewise, before the base encoder is written
     }
 
     /** The {@code --workers} count on a device. */

@@ -222,7 +222,9 @@ public final class RecommendCommand implements Callable<Integer> {
                 }
             }
             if (added == 0) {
-                throw new IllegalArgumentException("no pre-finetuning task of the chosen groups has data");
+                throw new IllegalArgumentException("no pre-finetuning task of the chosen groups has data"
+                        + (skips.isEmpty() ? "" : " (" + skips.size() + " skipped, first " + skips.get(0) + ")")
+                        + "; check --data (the TaskCatalog layout, docs/data-layout.md) and --groups");
             }
             TransferRecommender rec = rb.build();
             for (Task t : targets) {

@@ -356,7 +356,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         }
         if (usableTargets == 0) {
             throw new IllegalArgumentException("--data " + data + ": none of the " + t.size() + " target tasks has its"
-                    + " data (first missing: " + missing.values().iterator().next() + "); expected the TaskCatalog layout"
+                    + " data (first missing, " + t.get(0).name() + ": " + missing.get(t.get(0).name())
+                    + "); expected the TaskCatalog layout"
                     + " (docs/data-layout.md); check --data and --targets");
         }
         List<TaskGroup> empty = g.stream().filter(group -> !withData.contains(group)).toList();

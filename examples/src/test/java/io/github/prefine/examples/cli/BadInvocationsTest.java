@@ -88,6 +88,8 @@ class BadInvocationsTest {
                 c("demo --workers 0", 2, "--workers: expected auto or a whole number of at least 1", "demo", "--workers", "0",
                         "--out", out),
                 c("demo --workers many", 2, "--workers: expected auto or", "demo", "--workers", "many", "--out", out),
+                c("demo --precision fp8", 2, "--precision must be fp32, fp16-mixed, bf16-mixed or auto, found fp8", "demo",
+                        "--precision", "fp8", "--out", out),
                 c("demo --seeds x", 2, "Invalid value for option '--seeds'", "demo", "--seeds", "x"),
                 c("demo --batch-size 0 (no such option)", 2, "Unknown option", "demo", "--batch-size", "0"),
                 c("reproduce --data missing", 2, "no such directory; expected the data root", "reproduce", "--data",

@@ -112,9 +112,10 @@ class SparkGridTest {
                 new String[] {"demo", "--seeds", "1", "--out", file.toString()},
                 new String[] {"demo", "--bogus", "--out", dir.resolve("o2").toString()},
                 new String[] {"train", "--out", dir.resolve("o3").toString()},
-                new String[] {"demo", "--workers", "2", "--out", dir.resolve("o4").toString()});
+                new String[] {"demo", "--workers", "2", "--out", dir.resolve("o4").toString()},
+                new String[] {"demo", "--device", "2", "--out", dir.resolve("o5").toString()});
         List<String> expected = List.of("--data", "--out", "Unknown option: '--bogus'", "expected a command, reproduce or demo",
-                "--workers: on Spark the executors' tasks run the units");
+                "--workers: on Spark the executors' tasks run the units", "--device 2: on Spark each task gets its GPU");
         for (int i = 0; i < cases.size(); i++) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
@@ -125,6 +126,7 @@ class SparkGridTest {
             assertTrue(line.contains(expected.get(i)), line);
             assertFalse(line.contains("\tat "), "no stack frame: " + line);
         }
+        assertFalse(Files.exists(dir.resolve("o5")), "a GPU count is refused before anything is written");
     }
 
     private static SparkGrid.Outcome submit(String... args) {
