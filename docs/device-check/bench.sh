@@ -37,18 +37,21 @@ FULL=("${DEVICE[@]}" "${BIG[@]}" --part FULL --warmup 5 --steps 15)
 TINY=("${DEVICE[@]}" --model DEMO --batch 64 --length 64 --part FULL --warmup 20 --steps 60)
 
 run x128-bf16 prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --profile
-run hf128 hf_peer 128 128 bf16 fp16 tf32
+# bf16 alone: the sampler keeps a process's maximum, and x128-bf16's nvidia-smi peak is compared with this one's
+run hf128-bf16 hf_peer 128 128 bf16
+run hf128 hf_peer 128 128 fp16 tf32
+# the peer's own kind of step (one token-classification task), early: the like-for-like figure
+run x128-token prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --formats TOKEN
 run demo-model prefine bench "${TINY[@]}" --profile
 run x128-fp16 prefine bench "${FULL[@]}" "${B128[@]}" --precision fp16-mixed
 TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 run x128-tf32 prefine bench "${FULL[@]}" "${B128[@]}" --precision fp32
 run x32-bf16 prefine bench "${FULL[@]}" "${B32[@]}" --precision bf16-mixed
 run hf32 hf_peer 32 128 bf16
-# shares: the fused attention, the non-blocking batch upload, stacked heads, the mask, one task kind
+# shares: the fused attention, the non-blocking batch upload, stacked heads, the mask
 run x128-explicit prefine -Dprefine.attention=explicit bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed
 run x128-direct prefine -Dprefine.batchUpload=direct bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed
 run demo-model-direct prefine -Dprefine.batchUpload=direct bench "${TINY[@]}"
 run x128-29tasks prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --tasks 29
 run x128-29tasks-separate prefine -Dprefine.heads=separate bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --tasks 29
 run x128-padded prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --padded
-run x128-token prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --formats TOKEN
 echo "=== done in $(( $(date +%s) - START )) s"

@@ -239,6 +239,34 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
 
+    /** Untimed steps of {@code --profile} that wait for the device at each phase, for its time per phase. */
+    private static final int SYNCED_STEPS = 5;
+
+    /**
+     * A full step that adds each phase's seconds to the next row of {@code phases}; with {@code
+     * sync}, it first waits for the device at each phase change (a scalar read back), so that the
+     * seconds are the device's, not the host's queueing.
+     */
+    private Step phasedStep(TrainingStep step, SampledBatch sampled, long[][] phases, boolean sync) {
+        int[] stepNo = {0};
+        return sm -> {
+            long[] ph = phases[stepNo[0]++];
+            long[] last = {System.nanoTime()};
+            StepPhase[] current = {StepPhase.ASSEMBLY};
+            return step.run(sm, sampled, RATE, stepNo[0] - 1, seed, next -> {
+                if (sync) {
+                    try (NDArray z = sm.zeros(new Shape(1))) {
+                        z.getFloat();
+                    }
+                }
+                long now = System.nanoTime();
+                ph[current[0].ordinal()] += now - last[0];
+                last[0] = now;
+                current[0] = next;
+            });
+        };
+    }
+
     /** A timed step: runs one training step and returns a scalar to read (forcing completion). */
     private interface Step {
         NDArray run(NDManager stepManager);
@@ -282,7 +310,7 @@ public final class BenchCommand implements Callable<Integer> {
         try (NDManager pm = root.newSubManager()) {
             long[][] phases = new long[warmup + steps][2];
             double[] s = time(root, encoderStep(pm, cfg, phases));
-            printPhases(phases, new String[] {"forward", "backward"});
+            printPhases(phases, new String[] {"forward", "backward"}, s);
             return s;
         }
     }
@@ -428,21 +456,24 @@ public final class BenchCommand implements Callable<Integer> {
                         MultiHeadModel.batchUpload(pm.getDevice()), tasks, tasks == 1 ? "" : "s",
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[][] phases = new long[warmup + steps][StepPhase.values().length];
-                int[] stepNo = {0};
-                double[] s = time(root, sm -> {
-                    long[] ph = phases[stepNo[0]++];
-                    long[] last = {System.nanoTime()};
-                    StepPhase[] current = {StepPhase.ASSEMBLY};
-                    return step.run(sm, sampled, RATE, stepNo[0] - 1, seed, next -> {
-                        long now = System.nanoTime();
-                        ph[current[0].ordinal()] += now - last[0];
-                        last[0] = now;
-                        current[0] = next;
-                    });
-                });
-                printPhases(phases, new String[] {"batch assembly", "forward (encoder+heads+loss)", "backward",
-                    "optimizer (clip+AdamW)"});
+                double[] s = time(root, phasedStep(step, sampled, phases, false));
+                String[] names = {"batch assembly", "forward (encoder+heads+loss)", "backward", "optimizer (clip+AdamW)"};
+                printPhases(phases, names, s);
                 if (profile) {
+                    // the timed steps never wait for the device between phases; these extra steps do, untimed
+                    long[][] synced = new long[SYNCED_STEPS][StepPhase.values().length];
+                    Step each = phasedStep(step, sampled, synced, true);
+                    for (int i = 0; i < SYNCED_STEPS; i++) {
+                        timeOnce(root, each);
+                    }
+                    for (int k = 0; k < names.length; k++) {
+                        double[] v = new double[SYNCED_STEPS];
+                        for (int i = 0; i < SYNCED_STEPS; i++) {
+                            v[i] = synced[i][k] / 1e9;
+                        }
+                        System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s (device: %d more steps that wait"
+                                + " for it at each phase)%n", names[k], median(v), SYNCED_STEPS);
+                    }
                     countCalls(root, step, sampled);
                 }
                 return s;
@@ -546,17 +577,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void printPhases(long[][] phases, String[] names) {
+    /**
+     * Prints the median host time of each phase. The step never waits for the device between
+     * phases, so on a GPU these are the seconds spent queueing each phase's work; the device's
+     * completion (the closing scalar read) falls in no phase and is printed as the rest.
+     */
+    private void printPhases(long[][] phases, String[] names, double[] stepSeconds) {
         if (!profile) {
             return;
         }
+        double[] rest = stepSeconds.clone();
         for (int k = 0; k < names.length; k++) {
             double[] v = new double[steps];
             for (int i = 0; i < steps; i++) {
                 v[i] = phases[warmup + i][k] / 1e9;
+                rest[i] -= v[i];
             }
-            System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s%n", names[k], median(v));
+            System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s (host)%n", names[k], median(v));
         }
+        System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s%n", "rest (wait for the device)", median(rest));
     }
 
     private static double median(double[] s) {
