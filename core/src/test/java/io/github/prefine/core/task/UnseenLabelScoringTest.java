@@ -2,13 +2,18 @@ package io.github.prefine.core.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.ConllReader;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.JsonlClassificationReader;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.Features;
 import io.github.prefine.core.pipeline.WordTokenizer;
 import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.evaluator.Evaluator;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A test example whose gold label the training data never showed counts as a wrong prediction,
- * against hand-computed accuracy, macro F1 and span F1 (dropping it, as before, would give 2/3,
- * 2/3 and 1).
+ * An evaluation example the model cannot get right counts as wrong rather than vanish from the
+ * score, against hand-computed scores: one whose gold label the training data never showed
+ * (accuracy, macro F1 and span F1; dropping it would give 2/3, 2/3 and 1), and one the featurizer
+ * skipped because the tokenizer rejected its text (accuracy 2/3, where dropping it gives 1).
  */
 class UnseenLabelScoringTest {
     private static final FeatureSettings SETTINGS = new FeatureSettings(16, 16, 4, 0, 0, 1L);
@@ -30,7 +36,7 @@ class UnseenLabelScoringTest {
 
     private SubwordTokenizer tokenizer() throws IOException {
         return SubwordTokenizer.builder().setTokenizerPath(WordTokenizer.write(dir.resolve("tok.json"),
-                List.of("good", "bad", "fine", "awful", "nice", "odd", "worse", "a", "x", "y", "z"))).build();
+                List.of("good", "bad", "fine", "awful", "nice", "odd", "worse", "a", "x", "y", "z", "so", "b"))).build();
     }
 
     private static float[] oneHot(int width, int... argmaxPerPosition) {
@@ -110,5 +116,45 @@ class UnseenLabelScoringTest {
         float[] logits = oneHot(n, 0, 0, f.labels().indexOf("B-X"), 0);
         assertEquals(200.0 / 3.0, f.score(Split.TEST, List.of(logits), n).percent(), 1e-9);
         // shifted by one word (z read as x's B-X, x as the [SEP]'s O) it would be 0
+    }
+
+    @Test
+    void classificationCountsARejectedTestExampleAsWrong() throws IOException {
+        // a JSONL text with a cut emoji ("\\ud83d"), which the tokenizer rejects: the example is skipped
+        JsonlClassificationReader jsonl = JsonlClassificationReader.builder().setTextA("{sentence}").optLabel("label")
+                .build();
+        TestFiles.write(dir, "c/train.jsonl", "{\"sentence\":\"good\",\"label\":\"pos\"}\n"
+                + "{\"sentence\":\"bad\",\"label\":\"neg\"}\n{\"sentence\":\"fine\",\"label\":\"pos\"}\n");
+        TestFiles.write(dir, "c/test.jsonl", "{\"sentence\":\"nice\",\"label\":\"pos\"}\n"
+                + "{\"sentence\":\"so \\ud83d good\",\"label\":\"pos\"}\n{\"sentence\":\"awful\",\"label\":\"neg\"}\n");
+        Task t = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder().add(Split.TRAIN, "c/train.jsonl", jsonl)
+                        .add(Split.TEST, "c/test.jsonl", jsonl).build()).build();
+        FeaturizedTask f;
+        try (SubwordTokenizer tok = tokenizer()) {
+            f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
+        }
+        assertEquals(List.of("neg", "pos"), f.labels());
+        assertEquals(1, f.features().get(Split.TEST).report().skippedCount());
+        assertEquals(2, f.features().get(Split.TEST).size());
+        // both kept examples predicted right (nice -> pos, awful -> neg); the rejected one is wrong
+        List<float[]> logits = List.of(new float[] {0f, 5f}, new float[] {5f, 0f});
+        assertEquals(200.0 / 3.0, f.score(Split.TEST, logits, 2).percent(), 1e-9);
+    }
+
+    @Test
+    void multipleChoiceCountsARejectedExampleAsWrong() throws IOException {
+        List<Example> exs = List.of(
+                new ChoiceExample("c0", "good", "", List.of("a", "b"), 0),
+                new ChoiceExample("c1", "so \ud83d good", "", List.of("a", "b"), 1),
+                new ChoiceExample("c2", "bad", "", List.of("a", "b"), 1));
+        try (SubwordTokenizer tok = tokenizer()) {
+            Features feats = TaskFormat.CHOICE.featurize(exs, List.of(), tok, SETTINGS, "copa-toy");
+            assertEquals(2, feats.size());
+            List<float[]> logits = List.of(new float[] {5f, 0f}, new float[] {0f, 5f});
+            double acc = TaskFormat.CHOICE.score(feats, exs, List.of(), logits, 2,
+                    Evaluator.builder().setMetric(MetricType.ACCURACY).build()).percent();
+            assertEquals(200.0 / 3.0, acc, 1e-9);
+        }
     }
 }
