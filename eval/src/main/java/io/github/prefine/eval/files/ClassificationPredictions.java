@@ -78,7 +78,7 @@ public final class ClassificationPredictions {
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
         Map<String, Integer> ids = new HashMap<>();
-        String[] lines = StrictText.readUtf8(file).split("\\R", -1);
+        String[] lines = StrictText.readUtf8(file).split("\r\n|[\n\r]", -1);
         for (int i = 0; i < lines.length; i++) {
             int no = i + 1;
             String line = lines[i];

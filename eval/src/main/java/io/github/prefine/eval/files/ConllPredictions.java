@@ -54,21 +54,19 @@ public final class ConllPredictions {
         List<List<String>> pred = new ArrayList<>();
         List<String> g = new ArrayList<>();
         List<String> p = new ArrayList<>();
-        String[] lines = StrictText.readUtf8(file).split("\\R", -1);
+        String[] lines = StrictText.readUtf8(file).split("\r\n|[\n\r]", -1);
         for (int i = 0; i < lines.length; i++) {
             int no = i + 1;
             String line = lines[i];
             String s = line.strip();
-            if (s.isEmpty()) {
+            // a -DOCSTART- line ends the sentence like a blank line (conlleval reads it as an O token)
+            if (s.isEmpty() || s.startsWith("-DOCSTART-")) {
                 if (!g.isEmpty()) {
                     gold.add(g);
                     pred.add(p);
                     g = new ArrayList<>();
                     p = new ArrayList<>();
                 }
-                continue;
-            }
-            if (s.startsWith("-DOCSTART-")) {
                 continue;
             }
             String[] cols = s.split("\\s+");

@@ -235,4 +235,26 @@ class PredictionFilesTest {
         assertTrue(e.getMessage().startsWith(p + ":$[\"zz\"]"), e.getMessage());
         assertEquals(3, SquadPredictions.score(dataset(dir), p, false).total());
     }
+
+    @Test
+    void aDocstartLineEndsItsSentenceAsABlankLineDoes(@TempDir Path dir) throws Exception {
+        // conlleval reads the line as an O token, seqeval's readers as a boundary: "Mary" starts an entity either way
+        Path f = dir.resolve("d.conll");
+        Files.writeString(f, "John B-PER B-PER\nSmith I-PER I-PER\n-DOCSTART- -X- O O\nMary I-PER B-PER\nleft O O\n");
+        SpanReport r = ConllPredictions.score(f, SpanF1.lenient());
+        assertEquals(2, r.micro().support());
+        assertEquals(1.0, r.f1(), 1e-12);
+    }
+
+    @Test
+    void linesBreakAtCrAndLfOnlyAsPythonsReadersDo(@TempDir Path dir) throws Exception {
+        // U+2028 and U+0085 need no escape in JSON (json.dumps(ensure_ascii=False) writes them as they are)
+        Path jsonl = dir.resolve("u.jsonl");
+        Files.writeString(jsonl, "{\"id\":1,\"gold\":\"a\u2028b\",\"pred\":\"a\u2028b\"}\r\n"
+                + "{\"id\":2,\"gold\":\"c\u0085\",\"pred\":\"c\"}\n");
+        assertEquals(List.of("a\u2028b", "c\u0085"), ClassificationPredictions.read(jsonl).gold());
+        Path conll = dir.resolve("n.conll");
+        Files.writeString(conll, "a\u0085b B-PER B-PER\nc O O\n");
+        assertEquals(List.of(List.of("B-PER", "O")), ConllPredictions.read(conll).gold());
+    }
 }
