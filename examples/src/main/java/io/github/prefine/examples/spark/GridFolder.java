@@ -3,6 +3,7 @@ package io.github.prefine.examples.spark;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,8 @@ final class GridFolder {
         org.apache.hadoop.fs.Path qualified = fs.makeQualified(p);
         boolean local = "file".equals(qualified.toUri().getScheme());
         if (local && !mirror) {
-            return new GridFolder(uri, fs, qualified, Path.of(qualified.toUri()), true);
+            // Hadoop leaves non-ASCII characters unescaped in its URIs, which Path.of(URI) refuses ("Bad escape")
+            return new GridFolder(uri, fs, qualified, Path.of(URI.create(qualified.toUri().toASCIIString())), true);
         }
         return new GridFolder(uri, fs, qualified, mirrors.resolve(key(qualified.toString())), false);
     }

@@ -181,7 +181,17 @@ public final class SparkGrid {
         GridLayout layout = grid.layout();
         long start = System.nanoTime();
         UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""));
+        String before = fingerprint(folder.local().resolve("run.json"));
+        boolean hadRecords = Files.isDirectory(layout.records());
         try (GridSession session = grid.open()) {
+            if (!folder.direct() && (before == null ? hadRecords : !before.equals(fingerprint(folder.local().resolve("run.json"))))) {
+                // a forced run cleared only the local copy: clear the folder itself too, or the old
+                // run's unit files would count as done and its records as this run's
+                for (Path p : List.of(layout.records(), layout.root().resolve("finetune"),
+                        layout.root().resolve("prefinetune"), layout.results())) {
+                    folder.delete(UnitFiles.relative(layout, p));
+                }
+            }
             folder.push("run.json");
             GridPlan plan = session.plan();
             int skipped = 0;
@@ -227,6 +237,19 @@ public final class SparkGrid {
             ReproduceCommand.printSummary(out, summary, (System.nanoTime() - start) / 1e9);
             out.println("results in " + folder.uri());
             return summary;
+        }
+    }
+
+    /** The fingerprint in a run manifest, its text when unreadable, or null when there is none. */
+    private static String fingerprint(Path runJson) throws IOException {
+        if (!Files.exists(runJson)) {
+            return null;
+        }
+        String text = Files.readString(runJson);
+        try {
+            return String.valueOf(JsonParser.parseString(text).getAsJsonObject().get("fingerprint"));
+        } catch (RuntimeException e) {
+            return text;
         }
     }
 

@@ -76,4 +76,23 @@ class GridFolderTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bad.checkWritable("--out"));
         assertTrue(e.getMessage().contains("expected a folder, found a file"), e.getMessage());
     }
+
+    @Test
+    void folderNamesWithSpacesSignsAndAccentsWorkInPlaceAndMirrored() throws IOException {
+        for (String name : List.of("my run", "caf\u00e9", "a+b,c=d@e#f[1];g")) {
+            Path remote = dir.resolve(name);
+            for (String uri : List.of(remote.toString(), "file://" + remote)) {
+                for (boolean mirror : new boolean[] {false, true}) {
+                    String what = uri + (mirror ? ", mirrored" : ", in place");
+                    GridFolder out = GridFolder.open(uri, new Configuration(), mirror, dir.resolve("mirrors-" + mirror));
+                    out.checkWritable("--out");
+                    Path f = out.local().resolve("records/r.jsonl");
+                    Files.createDirectories(f.getParent());
+                    Files.writeString(f, "{}");
+                    out.push("records/r.jsonl");
+                    assertEquals("{}", Files.readString(remote.resolve("records/r.jsonl")), what);
+                }
+            }
+        }
+    }
 }
