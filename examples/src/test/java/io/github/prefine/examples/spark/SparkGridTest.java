@@ -105,6 +105,22 @@ class SparkGridTest {
     }
 
     @Test
+    void aForcedRunOnAMirroredFolderHoldingAnotherRunStartsAnew() throws IOException {
+        // docs/spark.md: --force starts anew; mirrored, the folder itself must be cleared, not only its copy
+        Path out = dir.resolve("forced");
+        assertEquals(0, PrefineCli.execute("demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out",
+                out.toString()), "a local run with other options");
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        try {
+            SparkGrid.Outcome o = submit(with(DEMO, "--force", "--out", out.toUri().toString()));
+            assertTrue(o.unitsRun() > 30, "every unit trained anew: " + o.unitsRun());
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+        assertEquals(local, records(out), "the records of a fresh run with these options");
+    }
+
+    @Test
     void badInputIsOneLineWithExitTwo() throws IOException {
         Path file = Files.writeString(dir.resolve("a-file"), "x");
         List<String[]> cases = List.of(
