@@ -59,7 +59,7 @@ public final class Verdicts {
             }
             if (Tables.averagesDifferentTargetCounts(table2, group)) {
                 lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f, %s — %s", group, own, mine.value(),
-                        String.join(", ", others), notComparable(group + " targets")));
+                        String.join(", ", others), notComparable(group + " targets", "Table 2's title")));
                 continue;
             }
             lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f %s %s — %s", group, own, mine.value(),
@@ -105,7 +105,7 @@ public final class Verdicts {
         }
         if (Tables.averagesDifferentTargetCounts(table2, Tables.AVERAGE)) {
             return List.of(String.format(Locale.ROOT, "Average: %s %.1f, %s — %s", all, mine, String.join(", ", others),
-                    notComparable("targets")));
+                    notComparable("targets", "Table 2's title")));
         }
         return List.of(String.format(Locale.ROOT, "Average: %s %.1f %s %s — %s", all, mine,
                 wins ? ">" : "does not beat all of", String.join(", ", others),
@@ -137,15 +137,30 @@ public final class Verdicts {
         if (multi.isEmpty()) {
             return List.of();
         }
+        long baseCount = stdCount(table1, Setting.BASELINE);
+        boolean sameTargets = table1.columns().stream()
+                .filter(c -> groupCount(c) >= 2 && !table1.cell(Tables.AVERAGE_STD, c).isEmpty())
+                .allMatch(c -> stdCount(table1, c) == baseCount);
+        if (!sameTargets) {
+            return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
+                    String.join(", ", multi), notComparable("targets", "Table 1's stds")));
+        }
         return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
                 String.join(", ", multi), lower ? "multi-task pre-finetuning lowers it"
                         : "multi-task pre-finetuning does NOT lower it in this run"));
     }
 
+    /** How many target cells of a Table 1 column have a std, that is, how many its Average Std. Dev. averages. */
+    private static long stdCount(Table table1, String column) {
+        int c = table1.columns().indexOf(column);
+        return table1.rows().stream().filter(r -> !r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD))
+                .filter(r -> r.cells().get(c).hasStd()).count();
+    }
+
     /** The verdict of a row whose settings average different targets: none either way. */
-    private static String notComparable(String what) {
+    private static String notComparable(String what, String where) {
         return "not comparable in this run: the settings average different numbers of " + what
-                + " (Table 2's title), as some runs failed or are not done";
+                + " (" + where + "), as some runs failed or are not done";
     }
 
     /** The number of groups a setting column names: 0 for the baseline, 1 for Only-G, 3 for SL+QA+C (no QA data). */
