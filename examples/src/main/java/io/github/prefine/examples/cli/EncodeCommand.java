@@ -14,6 +14,9 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +35,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>The default model is the real all-MiniLM-L6-v2, imported from its Maven artifact, so the
  * command works on a machine that has reached nothing but Maven Central. Embeddings are the
  * encoder's last hidden states mean-pooled over the attention mask and L2-normalised, as
- * sentence-transformers computes them.
+ * sentence-transformers computes them, on texts truncated where it truncates them: at its {@code
+ * max_seq_length} (256 word pieces for MiniLM; a model folder's sentence_bert_config.json), else at
+ * the model's maximum.
  */
 @Command(
         name = "encode",
@@ -75,7 +80,7 @@ public final class EncodeCommand implements Callable<Integer> {
                 SubwordTokenizer tokenizer = SubwordTokenizer.builder()
                         .setTokenizerPath(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE))
                         .optPadding(Padding.LONGEST)
-                        .optMaxLength(checkpoint.config().maxSequenceLength())
+                        .optMaxLength(maxLength(folder, checkpoint.config().maxSequenceLength()))
                         .build()) {
             List<TokenEncoding> encodings = tokenizer.encodeBatch(texts);
             float[][] embeddings = embed(checkpoint, encodings, manager);
@@ -95,6 +100,31 @@ public final class EncodeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** sentence-transformers' {@code max_seq_length} for all-MiniLM-L6-v2 (its sentence_bert_config.json). */
+    static final int MINILM_MAX_SEQ_LENGTH = 256;
+
+    /**
+     * The length sentence-transformers truncates at: its {@code max_seq_length} (256 for MiniLM, or
+     * from a folder's sentence_bert_config.json), within the model's own maximum.
+     */
+    private int maxLength(Path folder, int modelMax) throws IOException {
+        if ("minilm".equals(model)) {
+            return Math.min(modelMax, MINILM_MAX_SEQ_LENGTH);
+        }
+        Path config = folder.resolve("sentence_bert_config.json");
+        if (!Files.isRegularFile(config)) {
+            return modelMax;
+        }
+        String text = Files.readString(config);
+        try {
+            JsonElement v = JsonParser.parseString(text).getAsJsonObject().get("max_seq_length");
+            return v == null || v.isJsonNull() ? modelMax : Math.min(modelMax, v.getAsInt());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(config + ": expected a JSON object whose max_seq_length is a whole"
+                    + " number, found '" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'");
+        }
     }
 
     private Path modelFolder() throws Exception {
