@@ -20,6 +20,7 @@ import io.github.prefine.eval.report.TableWriter;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -256,10 +257,15 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         };
     }
 
-    private List<TaskGroup> groups() {
+    /** The groups of {@code --groups}, in the registry's order (SL, QA, C), which names the combinations. */
+    List<TaskGroup> groups() {
         List<TaskGroup> g = new ArrayList<>();
-        Set<TaskGroup> known = new LinkedHashSet<>();
-        TaskCatalog.prefinetuning().forEach(task -> known.add(task.group()));
+        // registry group order (SL, QA, C): combinations are named in it whatever order --groups lists
+        List<TaskGroup> known = TaskRegistry.builder().registerAll(TaskCatalog.prefinetuning()).build().groups();
+        if (groups.isEmpty()) {
+            throw new IllegalArgumentException("--groups: expected some of " + known.stream().map(TaskGroup::name).toList()
+                    + ", comma-separated, found none");
+        }
         for (String s : groups) {
             String name = s.trim();
             TaskGroup group = known.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
@@ -270,12 +276,17 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             }
             g.add(group);
         }
+        g.sort(Comparator.comparingInt(known::indexOf));
         return g;
     }
 
     private List<Task> targets() {
-        if (targets == null || targets.isEmpty()) {
+        if (targets == null) {
             return TaskCatalog.targets();
+        }
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("--targets: expected some of "
+                    + TaskCatalog.targets().stream().map(Task::name).toList() + ", comma-separated, found none");
         }
         List<Task> t = new ArrayList<>();
         List<String> known = TaskCatalog.targets().stream().map(Task::name).toList();

@@ -38,4 +38,16 @@ class ReproduceCommandTest {
     void demoHelpMentionsMiniLm() {
         assertTrue(help("demo").contains("--minilm"));
     }
+
+    @Test
+    void theOrderOfGroupsDoesNotRenameTheSettings() {
+        // combinations are named in the registry's group order, as Table 1's columns and the verdicts use them
+        for (String order : java.util.List.of("SL,QA,C", "C,QA,SL", "qa,c,sl")) {
+            ReproduceCommand c = new ReproduceCommand();
+            new picocli.CommandLine(c).parseArgs("--groups", order);
+            assertEquals(java.util.List.of("Only-SL", "Only-QA", "Only-C", "SL+QA", "SL+C", "QA+C", "SL+QA+C"),
+                    io.github.prefine.core.task.TaskRegistry.combinations(c.groups()).stream()
+                            .map(io.github.prefine.core.task.GroupCombination::name).toList(), order);
+        }
+    }
 }
