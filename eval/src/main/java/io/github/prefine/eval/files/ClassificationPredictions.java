@@ -2,6 +2,7 @@ package io.github.prefine.eval.files;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.metrics.ClassificationMetrics;
 import io.github.prefine.eval.metrics.PrfScore;
 import java.io.IOException;
@@ -87,18 +88,18 @@ public final class ClassificationPredictions {
             }
             JsonElement e = StrictText.parseJson(file, line, no);
             if (!e.isJsonObject()) {
-                throw new PredictionFileException(file, Integer.toString(no), "a JSON object", SquadPredictions.describe(e));
+                throw new PredictionFileException(file, Integer.toString(no), "a JSON object", JsonShapes.describe(e));
             }
             JsonObject o = e.getAsJsonObject();
             JsonElement id = o.get("id");
             if (id != null) {
                 if (!id.isJsonPrimitive()) {
-                    throw new PredictionFileException(file, no + ": $.id", "a string or number id", SquadPredictions.describe(id));
+                    throw new PredictionFileException(file, no + ": $.id", "a string or number id", JsonShapes.describe(id));
                 }
                 Integer first = ids.putIfAbsent(id.getAsJsonPrimitive().isString() ? id.getAsString() : id.toString(), no);
                 if (first != null) {
                     throw new PredictionFileException(file, no + ": $.id", "a unique id",
-                            SquadPredictions.describe(id) + " again (first on line " + first + ")");
+                            JsonShapes.describe(id) + " again (first on line " + first + ")");
                 }
             }
             gold.add(label(file, no, o, "gold"));
@@ -130,7 +131,7 @@ public final class ClassificationPredictions {
         JsonElement e = o.get(key);
         if (e == null || !e.isJsonPrimitive()) {
             throw new PredictionFileException(f, no + ": $." + key, "a string, number or boolean label",
-                    SquadPredictions.describe(e));
+                    JsonShapes.describe(e));
         }
         return e.getAsJsonPrimitive().isString() ? e.getAsString() : e.toString();
     }

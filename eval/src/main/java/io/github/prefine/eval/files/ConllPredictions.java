@@ -1,5 +1,6 @@
 package io.github.prefine.eval.files;
 
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
 import java.io.IOException;
@@ -73,7 +74,7 @@ public final class ConllPredictions {
             if (cols.length < 3) {
                 throw new PredictionFileException(file, Integer.toString(no),
                         "3 whitespace-separated columns (token, gold, predicted)", cols.length + " in \""
-                                + PredictionFileException.abbreviate(line) + "\"");
+                                + JsonShapes.abbreviate(line) + "\"");
             }
             g.add(cols[cols.length - 2]);
             p.add(cols[cols.length - 1]);

@@ -62,8 +62,4 @@ public class PredictionFileException extends IOException {
     public String location() {
         return location;
     }
-
-    static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
-    }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.eval.files;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.metrics.SquadMetrics;
 import io.github.prefine.eval.metrics.SquadScore;
 import java.io.IOException;
@@ -39,31 +40,33 @@ public final class SquadPredictions {
      * @throws IOException if reading fails
      */
     public static Map<String, List<String>> readGold(Path dataset) throws IOException {
-        JsonObject root = object(dataset, parse(dataset), "$");
-        JsonArray data = array(dataset, root.get("data"), "$.data");
+        JsonShapes.Mismatch<PredictionFileException> bad = in(dataset);
+        JsonObject root = JsonShapes.object(parse(dataset), "$", bad);
+        JsonArray data = JsonShapes.array(root.get("data"), "$.data", bad);
         Map<String, List<String>> out = new LinkedHashMap<>();
         for (int a = 0; a < data.size(); a++) {
             String ap = "$.data[" + a + "]";
-            JsonArray paragraphs = array(dataset, object(dataset, data.get(a), ap).get("paragraphs"), ap + ".paragraphs");
+            JsonArray paragraphs = JsonShapes.array(JsonShapes.object(data.get(a), ap, bad).get("paragraphs"), ap + ".paragraphs",
+                    bad);
             for (int p = 0; p < paragraphs.size(); p++) {
                 String pp = ap + ".paragraphs[" + p + "]";
-                JsonArray qas = array(dataset, object(dataset, paragraphs.get(p), pp).get("qas"), pp + ".qas");
+                JsonArray qas = JsonShapes.array(JsonShapes.object(paragraphs.get(p), pp, bad).get("qas"), pp + ".qas", bad);
                 for (int q = 0; q < qas.size(); q++) {
                     String qp = pp + ".qas[" + q + "]";
-                    JsonObject qa = object(dataset, qas.get(q), qp);
-                    String id = string(dataset, qa.get("id"), qp + ".id");
+                    JsonObject qa = JsonShapes.object(qas.get(q), qp, bad);
+                    String id = JsonShapes.string(qa.get("id"), qp + ".id", bad);
                     if (out.containsKey(id)) {
                         throw new PredictionFileException(dataset, qp + ".id", "a unique question id",
-                                "\"" + PredictionFileException.abbreviate(id) + "\" again");
+                                "\"" + JsonShapes.abbreviate(id) + "\" again");
                     }
-                    JsonArray answers = array(dataset, qa.get("answers"), qp + ".answers");
+                    JsonArray answers = JsonShapes.array(qa.get("answers"), qp + ".answers", bad);
                     if (answers.isEmpty()) {
                         throw new PredictionFileException(dataset, qp + ".answers", "at least one answer", "none");
                     }
                     List<String> texts = new ArrayList<>();
                     for (int i = 0; i < answers.size(); i++) {
                         String ip = qp + ".answers[" + i + "]";
-                        texts.add(string(dataset, object(dataset, answers.get(i), ip).get("text"), ip + ".text"));
+                        texts.add(JsonShapes.string(JsonShapes.object(answers.get(i), ip, bad).get("text"), ip + ".text", bad));
                     }
                     out.put(id, List.copyOf(texts));
                 }
@@ -81,14 +84,15 @@ public final class SquadPredictions {
      * @throws IOException if reading fails
      */
     public static Map<String, String> readPredictions(Path predictions) throws IOException {
-        JsonObject root = object(predictions, parse(predictions), "$");
+        JsonShapes.Mismatch<PredictionFileException> bad = in(predictions);
+        JsonObject root = JsonShapes.object(parse(predictions), "$", bad);
         if (root.isEmpty()) {
             throw new PredictionFileException(predictions, "$", "at least one prediction {\"question id\": \"answer\"}",
                     "an empty object");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
-            out.put(e.getKey(), string(predictions, e.getValue(), "$[" + new com.google.gson.Gson().toJson(e.getKey()) + "]"));
+            out.put(e.getKey(), JsonShapes.string(e.getValue(), "$[" + new com.google.gson.Gson().toJson(e.getKey()) + "]", bad));
         }
         return out;
     }
@@ -125,11 +129,11 @@ public final class SquadPredictions {
             if (!unanswered.isEmpty()) {
                 throw new PredictionFileException(predictions, "$", "a prediction for each of the " + gold.size()
                         + " questions of " + dataset, unanswered.size() + " missing, first \""
-                        + PredictionFileException.abbreviate(unanswered.get(0)) + "\"");
+                        + JsonShapes.abbreviate(unanswered.get(0)) + "\"");
             }
             List<String> unknown = pred.keySet().stream().filter(id -> !gold.containsKey(id)).toList();
             if (!unknown.isEmpty()) {
-                throw new PredictionFileException(predictions, "$[\"" + PredictionFileException.abbreviate(unknown.get(0))
+                throw new PredictionFileException(predictions, "$[\"" + JsonShapes.abbreviate(unknown.get(0))
                         + "\"]", "ids of questions in " + dataset, unknown.size() + " unknown id(s)");
             }
         }
@@ -159,31 +163,8 @@ public final class SquadPredictions {
         return StrictText.parseJson(file, text, 0);
     }
 
-    private static JsonObject object(Path f, JsonElement e, String path) throws PredictionFileException {
-        if (e == null || !e.isJsonObject()) {
-            throw new PredictionFileException(f, path, "an object", describe(e));
-        }
-        return e.getAsJsonObject();
-    }
-
-    private static JsonArray array(Path f, JsonElement e, String path) throws PredictionFileException {
-        if (e == null || !e.isJsonArray()) {
-            throw new PredictionFileException(f, path, "an array", describe(e));
-        }
-        return e.getAsJsonArray();
-    }
-
-    private static String string(Path f, JsonElement e, String path) throws PredictionFileException {
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new PredictionFileException(f, path, "a string", describe(e));
-        }
-        return e.getAsString();
-    }
-
-    static String describe(JsonElement e) {
-        if (e == null) {
-            return "nothing";
-        }
-        return PredictionFileException.abbreviate(e.toString());
+    /** A mismatch of a file, named by its JSON path. */
+    private static JsonShapes.Mismatch<PredictionFileException> in(Path file) {
+        return (path, expected, found) -> new PredictionFileException(file, path, expected, found);
     }
 }

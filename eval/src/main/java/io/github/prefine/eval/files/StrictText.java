@@ -6,6 +6,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.ByteBuffer;
@@ -117,7 +118,7 @@ final class StrictText {
                     String name = r.nextName();
                     if (!names.add(name)) {
                         throw new PredictionFileException(file, location(line, r.getPath()), "each name (id) once in an object",
-                                "\"" + PredictionFileException.abbreviate(name) + "\" again");
+                                "\"" + JsonShapes.abbreviate(name) + "\" again");
                     }
                     rejectDuplicateNames(r, file, line);
                 }

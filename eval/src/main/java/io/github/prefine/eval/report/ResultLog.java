@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,7 @@ public final class ResultLog {
             try {
                 JsonElement e = JsonParser.parseString(line);
                 if (!e.isJsonObject()) {
-                    throw new MalformedResultsException(file, no, "expected a JSON object, found " + abbreviate(line), null);
+                    throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), null);
                 }
                 JsonObject o = e.getAsJsonObject();
                 String kind = string(file, no, o, "kind");
@@ -115,7 +116,7 @@ public final class ResultLog {
                     throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
                 }
             } catch (JsonParseException | IllegalStateException | NumberFormatException ex) {
-                throw new MalformedResultsException(file, no, "expected a JSON object, found " + abbreviate(line), ex);
+                throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), ex);
             } catch (IllegalArgumentException ex) {
                 throw new MalformedResultsException(file, no, ex.getMessage(), ex);
             }
@@ -138,9 +139,5 @@ public final class ResultLog {
             throw new MalformedResultsException(f, no, key + ": expected a number, found " + (e == null ? "nothing" : e), null);
         }
         return e.getAsBigDecimal();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 }

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,21 +38,23 @@ public final class TableReader {
             throw new MalformedTableException(file, "$", "a JSON table written by prefine", "text that is not JSON ("
                     + e.getMessage() + ")", e);
         }
-        JsonObject o = object(file, "$", root);
-        String title = string(file, "$.title", o.get("title"));
-        String corner = string(file, "$.corner", o.get("corner"));
-        JsonArray cols = array(file, "$.columns", o.get("columns"));
+        JsonShapes.Mismatch<MalformedTableException> bad = (at, expected, found) ->
+                new MalformedTableException(file, at, expected, found);
+        JsonObject o = JsonShapes.object(root, "$", bad);
+        String title = JsonShapes.string(o.get("title"), "$.title", bad);
+        String corner = JsonShapes.string(o.get("corner"), "$.corner", bad);
+        JsonArray cols = JsonShapes.array(o.get("columns"), "$.columns", bad);
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < cols.size(); i++) {
-            columns.add(string(file, "$.columns[" + i + "]", cols.get(i)));
+            columns.add(JsonShapes.string(cols.get(i), "$.columns[" + i + "]", bad));
         }
-        JsonArray rowArray = array(file, "$.rows", o.get("rows"));
+        JsonArray rowArray = JsonShapes.array(o.get("rows"), "$.rows", bad);
         List<Table.Row> rows = new ArrayList<>();
         for (int r = 0; r < rowArray.size(); r++) {
             String at = "$.rows[" + r + "]";
-            JsonObject ro = object(file, at, rowArray.get(r));
-            String label = string(file, at + ".label", ro.get("label"));
-            JsonArray cellArray = array(file, at + ".cells", ro.get("cells"));
+            JsonObject ro = JsonShapes.object(rowArray.get(r), at, bad);
+            String label = JsonShapes.string(ro.get("label"), at + ".label", bad);
+            JsonArray cellArray = JsonShapes.array(ro.get("cells"), at + ".cells", bad);
             if (cellArray.size() != columns.size()) {
                 throw new MalformedTableException(file, at + ".cells", columns.size() + " cells, one per column",
                         cellArray.size());
@@ -59,7 +62,7 @@ public final class TableReader {
             List<Cell> cells = new ArrayList<>();
             for (int c = 0; c < cellArray.size(); c++) {
                 String cellAt = at + ".cells[" + c + "]";
-                JsonObject co = object(file, cellAt, cellArray.get(c));
+                JsonObject co = JsonShapes.object(cellArray.get(c), cellAt, bad);
                 cells.add(new Cell(number(file, cellAt + ".value", co.get("value")),
                         number(file, cellAt + ".std", co.get("std"))));
             }
@@ -68,43 +71,14 @@ public final class TableReader {
         return new Table(title, corner, columns, rows);
     }
 
-    private static JsonObject object(Path file, String at, JsonElement e) throws MalformedTableException {
-        if (e == null || !e.isJsonObject()) {
-            throw new MalformedTableException(file, at, "an object", found(e));
-        }
-        return e.getAsJsonObject();
-    }
-
-    private static JsonArray array(Path file, String at, JsonElement e) throws MalformedTableException {
-        if (e == null || !e.isJsonArray()) {
-            throw new MalformedTableException(file, at, "an array", found(e));
-        }
-        return e.getAsJsonArray();
-    }
-
-    private static String string(Path file, String at, JsonElement e) throws MalformedTableException {
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-            throw new MalformedTableException(file, at, "a string", found(e));
-        }
-        return e.getAsString();
-    }
-
     /** A number, or NaN for {@code null}: the writer's mark of an empty cell or a missing std. */
     private static double number(Path file, String at, JsonElement e) throws MalformedTableException {
         if (e != null && e.isJsonNull()) {
             return Double.NaN;
         }
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw new MalformedTableException(file, at, "a number or null", found(e));
+            throw new MalformedTableException(file, at, "a number or null", JsonShapes.describe(e));
         }
         return e.getAsDouble();
-    }
-
-    private static Object found(JsonElement e) {
-        if (e == null) {
-            return "nothing";
-        }
-        String s = e.toString();
-        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 }
