@@ -1,7 +1,6 @@
 package io.github.prefine.core.data;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
@@ -155,17 +154,11 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         if (q.has("answers")) {
             JsonArray listed = at.array(q, "answers", qp);
             for (int m = 0; m < listed.size(); m++) {
-                JsonElement e = listed.get(m);
-                if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-                    throw at.error(qp + ".answers[" + m + "]", "a string", Json.kind(e));
-                }
-                references.add(e.getAsString());
+                references.add(at.string(listed.get(m), qp + ".answers[" + m + "]"));
             }
         }
-        if (references.isEmpty()) {
-            answers.forEach(a -> references.add(a.text()));
-        }
-        return new QaExample(id, question, context, answers, references);
+        return references.isEmpty() ? new QaExample(id, question, context, answers)
+                : new QaExample(id, question, context, answers, references);
     }
 
     private static String squash(String s) {

@@ -140,9 +140,20 @@ public final class Json {
          * @throws MalformedDatasetException otherwise
          */
         public String string(JsonObject o, String key, String path) throws MalformedDatasetException {
-            JsonElement e = o.get(key);
+            return string(o.get(key), path + "." + key);
+        }
+
+        /**
+         * Requires a string value.
+         *
+         * @param e the value
+         * @param path its path
+         * @return the string
+         * @throws MalformedDatasetException otherwise
+         */
+        public String string(JsonElement e, String path) throws MalformedDatasetException {
             if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
-                throw error(path + "." + key, "a string", kind(e));
+                throw error(path, "a string", kind(e));
             }
             return e.getAsString();
         }
