@@ -241,7 +241,8 @@ public final class TaskEmbedder implements AutoCloseable {
                 return hit.get();
             }
         }
-        TaskEmbedding e = method == EmbeddingMethod.TEXT_EMB ? textEmb(task) : taskEmb(task);
+        // the key's digest reads the whole training split: made once, for the lookup and the result
+        TaskEmbedding e = method == EmbeddingMethod.TEXT_EMB ? textEmb(task, settings) : taskEmb(task, settings);
         if (store != null) {
             store.put(e);
         }
@@ -255,6 +256,10 @@ public final class TaskEmbedder implements AutoCloseable {
      * @return float32 [hidden] embedding
      */
     public TaskEmbedding textEmb(FeaturizedTask task) {
+        return textEmb(task, settings(task, EmbeddingMethod.TEXT_EMB));
+    }
+
+    private TaskEmbedding textEmb(FeaturizedTask task, String settings) {
         checkOpen();
         long start = System.nanoTime();
         TokenRows tokens = task.features().get(Split.TRAIN).tokens();
@@ -285,8 +290,8 @@ public final class TaskEmbedder implements AutoCloseable {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         LOG.info("task {}: textemb over {} rows in {} s", task.name(), rows.length, String.format(Locale.ROOT, "%.1f", seconds));
-        return new TaskEmbedding(task.name(), EmbeddingMethod.TEXT_EMB, encoderHash,
-                settings(task, EmbeddingMethod.TEXT_EMB), values, rows.length, seconds);
+        return new TaskEmbedding(task.name(), EmbeddingMethod.TEXT_EMB, encoderHash, settings, values, rows.length,
+                seconds);
     }
 
     /**
@@ -297,6 +302,10 @@ public final class TaskEmbedder implements AutoCloseable {
      * @throws IllegalArgumentException if the sampled examples carry no labelled target at all
      */
     public TaskEmbedding taskEmb(FeaturizedTask task) {
+        return taskEmb(task, settings(task, EmbeddingMethod.TASK_EMB));
+    }
+
+    private TaskEmbedding taskEmb(FeaturizedTask task, String settings) {
         checkOpen();
         long start = System.nanoTime();
         SplittableRandom rnd = new SplittableRandom(seed ^ 0x7a5ce3bL);
@@ -364,8 +373,8 @@ public final class TaskEmbedder implements AutoCloseable {
                     + examples + " sampled examples; do they carry labels?");
         }
         LOG.info("task {}: taskemb over {} examples in {} s", task.name(), examples, String.format(Locale.ROOT, "%.1f", seconds));
-        return new TaskEmbedding(task.name(), EmbeddingMethod.TASK_EMB, encoderHash,
-                settings(task, EmbeddingMethod.TASK_EMB), values, examples, seconds);
+        return new TaskEmbedding(task.name(), EmbeddingMethod.TASK_EMB, encoderHash, settings, values, examples,
+                seconds);
     }
 
     private void trainHead(String name, TaskHead head, NDManager work, List<Cached> cache) {
