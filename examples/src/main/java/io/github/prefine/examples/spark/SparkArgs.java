@@ -1,7 +1,6 @@
 package io.github.prefine.examples.spark;
 
 import io.github.prefine.examples.cli.DemoCommand;
-import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.Serializable;
@@ -74,10 +73,7 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                     String v = a.startsWith("--device=") ? a.substring("--device=".length())
                             : a.equals("--device") && i + 1 < args.length ? args[i + 1] : "";
                     // refused here, before any work: the executors would fail every attempt on it
-                    if (DeviceOption.gpuCount(v) > 0) {
-                        throw new IllegalArgumentException("--device " + v + ": on Spark each task gets its GPU from"
-                                + " spark.task.resource.gpu.amount; pass --device auto, cpu or gpu:K instead of a count");
-                    }
+                    UnitTask.refuseGpuCount(v);
                 }
                 rest.add(a);
             }

@@ -156,11 +156,21 @@ final class UnitTask implements Function<String, String> {
         if (gpu != null && gpu.addresses().length > 0) {
             return Device.gpu(Integer.parseInt(gpu.addresses()[0].trim()));
         }
+        refuseGpuCount(option);
+        return DeviceOption.parse(option);
+    }
+
+    /**
+     * Refuses a GPU count for {@code --device}: on Spark each task gets its GPU from Spark.
+     *
+     * @param option the {@code --device} value
+     * @throws IllegalArgumentException for a count
+     */
+    static void refuseGpuCount(String option) {
         if (DeviceOption.gpuCount(option) > 0) {
             throw new IllegalArgumentException("--device " + option + ": on Spark each task gets its GPU from"
                     + " spark.task.resource.gpu.amount; pass --device auto, cpu or gpu:K instead of a count");
         }
-        return DeviceOption.parse(option);
     }
 
     /**
