@@ -10,6 +10,7 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.TargetFinetuning;
 import io.github.prefine.eval.report.ResultLog;
@@ -123,9 +124,9 @@ final class FinetuningRunner {
         LearningRateSweep.SweepResult r;
         try {
             r = LearningRateSweep.run(sweep.learningRates(), lr -> meanValidation(results.get(lr).values()), true);
-        } catch (IllegalStateException e) {
+        } catch (SweepDivergedException e) {
             throw new SweepFailedException("finetuning diverged at every learning rate " + sweep.learningRates()
-                    + " (a rate counts as diverged when any seed did); try lower rates");
+                    + " (a rate counts as diverged when any seed did); try lower rates", e);
         }
         double best = r.bestLearningRate();
         FeaturizedTask ft = session.tasks().featurized(sweep.target());

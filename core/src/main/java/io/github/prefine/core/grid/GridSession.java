@@ -339,7 +339,9 @@ public final class GridSession implements AutoCloseable {
      *
      * @param sweep the sweep
      * @throws IOException if data, checkpoints or files fail
-     * @throws IllegalStateException if every unit diverged, or the sweep is not ready
+     * @throws SweepFailedException if every learning rate diverged, or no task of a pre-finetuning
+     *     setting can be featurized
+     * @throws IllegalStateException if the sweep is not ready
      */
     public void finish(GridSweep sweep) throws IOException {
         if (!isReady(sweep)) {

@@ -21,6 +21,7 @@ import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.StepReport;
+import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
 import io.github.prefine.eval.report.CostRecord;
@@ -79,7 +80,8 @@ final class PrefinetuningRunner {
             }
         }
         if (fts.isEmpty()) {
-            throw new IllegalStateException("setting " + s.name() + ": no task can be featurized: " + dropped);
+            // as certain as a divergence to happen again: the sweep fails with this reason, the grid goes on
+            throw new SweepFailedException("setting " + s.name() + ": no task can be featurized: " + dropped);
         }
         st = new SettingTasks(List.copyOf(fts), List.copyOf(dropped), session.tasks().source(fts));
         settingTasks.put(s.name(), st);
@@ -102,9 +104,10 @@ final class PrefinetuningRunner {
                 histories.put(lr, h);
                 return h.get("bestAverageValidationLoss").getAsDouble();
             }, false);
-        } catch (IllegalStateException e) {
+        } catch (SweepDivergedException e) {
+            // only divergence: any other failure inside a trial is no outcome of the sweep and keeps its own message
             throw new SweepFailedException("pre-finetuning diverged at every learning rate " + sweep.learningRates()
-                    + "; try lower rates");
+                    + "; try lower rates", e);
         }
         double best = r.bestLearningRate();
         JsonObject h = histories.get(best);

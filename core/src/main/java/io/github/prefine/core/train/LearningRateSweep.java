@@ -64,7 +64,8 @@ public final class LearningRateSweep {
      * @return the sweep's scores and winner (ties go to the earlier rate)
      * @throws IOException if a trial fails with I/O
      * @throws IllegalArgumentException if the grid is empty or holds a non-positive rate
-     * @throws IllegalStateException if no trial produced a finite score
+     * @throws SweepDivergedException if no trial produced a finite score (an {@link
+     *     IllegalStateException}); anything a trial throws passes through unchanged
      */
     public static SweepResult run(List<Double> grid, Trial trial, boolean higherIsBetter) throws IOException {
         List<Double> rates = List.copyOf(grid);
@@ -89,7 +90,7 @@ public final class LearningRateSweep {
             }
         }
         if (best < 0) {
-            throw new IllegalStateException("sweep: every trial's score was NaN over grid " + rates);
+            throw new SweepDivergedException(rates);
         }
         return new SweepResult(rates.get(best), rates, scores, higherIsBetter);
     }

@@ -1,6 +1,7 @@
 package io.github.prefine.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -26,7 +27,19 @@ class LearningRateSweepTest {
     void rejectsEmptyGridsAndAllNaN() {
         assertThrows(IllegalArgumentException.class, () -> LearningRateSweep.run(List.of(), lr -> 1, true));
         assertThrows(IllegalArgumentException.class, () -> LearningRateSweep.run(List.of(0.0), lr -> 1, true));
-        assertThrows(IllegalStateException.class, () -> LearningRateSweep.run(List.of(1e-3), lr -> Double.NaN, true));
+        SweepDivergedException e = assertThrows(SweepDivergedException.class,
+                () -> LearningRateSweep.run(List.of(1e-3, 1e-2), lr -> Double.NaN, true));
+        assertEquals(List.of(1e-3, 1e-2), e.learningRates());
+    }
+
+    @Test
+    void anIllegalStateInATrialIsNotReportedAsDivergence() {
+        IllegalStateException bug = new IllegalStateException("trainer: already closed");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> LearningRateSweep.run(List.of(1e-3),
+                lr -> {
+                    throw bug;
+                }, true));
+        assertSame(bug, e);
     }
 
     @Test
