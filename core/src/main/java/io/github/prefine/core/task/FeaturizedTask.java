@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * split, and its label set.
  *
  * <p>Splits: training always; validation from the task's files, or, when the task has none, a
- * seeded 4:1 hold-out of its training data; test when the task has one. {@link
+ * seeded 4:1 hold-out of its training data (refused below 3 training examples, where it would be
+ * empty); test when the task has one. {@link
  * #evaluationSplit()} is test when present and validation otherwise (the paper reports on
  * validation where test labels are hidden). Immutable; holds no native memory.
  *
@@ -124,7 +125,8 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param settings lengths and example caps
      * @return the featurized task
      * @throws IOException if the tokenizer fails
-     * @throws IllegalArgumentException if the data has no training examples
+     * @throws IllegalArgumentException if the data has no training examples, or has no validation
+     *     examples and too few training examples to hold some out
      */
     public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
@@ -139,6 +141,11 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         if (validation.isEmpty()) {
             SeededSplit<Example> s = SeededSplit.of(train, SeededSplit.DEFAULT_SEED);
+            if (s.validation().isEmpty()) {
+                // nothing would select the epoch or the learning rate, and a target would be scored on no example
+                throw new IllegalArgumentException("task " + task.name() + ": no validation split, and its " + train.size()
+                        + " training examples are too few to hold out a fifth (at least 3 are needed)");
+            }
             train = s.train();
             validation = s.validation();
             LOG.info("task {}: no validation split, held out {} of {} training examples", task.name(),

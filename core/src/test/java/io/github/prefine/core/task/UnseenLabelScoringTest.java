@@ -110,7 +110,8 @@ class UnseenLabelScoringTest {
 
     @Test
     void anEntityOfAnUnseenTypeLeavesTheLaterWordsTheirPredictions() throws IOException {
-        FeaturizedTask f = tagging("x\tB-X\na\tO\n\nx\tB-X\n\n", "z\tB-Z\nx\tB-X\n");
+        // three training sentences, the fewest from which a validation split can be held out
+        FeaturizedTask f = tagging("x\tB-X\na\tO\n\nx\tB-X\n\na\tO\n\n", "z\tB-Z\nx\tB-X\n");
         // [CLS] z x [SEP] -> O B-X: gold Z, X; predicted X: precision 1, recall 1/2, F1 2/3
         int n = f.labels().size();
         float[] logits = oneHot(n, 0, 0, f.labels().indexOf("B-X"), 0);

@@ -1,0 +1,50 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.pipeline.TaskDataSource;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.Table;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The grid on the degenerate inputs real data sets produce: tiny tasks, empty splits, ties. */
+class GridEdgeCasesTest {
+
+    @Test
+    void aTargetTooSmallToHoldOutAValidationSplitIsListedAsMissingNotScoredZero(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // no validation split and 2 training examples: a 4:1 hold-out takes round(2 / 5) = 0 of them, so
+        // nothing would select the learning rate or give a score
+        Task tiny = InMemoryTasks.task("c-tiny", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        TaskData tinyData = InMemoryTasks.data(tiny, List.of(new TextExample("t0", "a x", null, "yes"),
+                new TextExample("t1", "b c", null, "no")), List.of(), List.of());
+        List<TaskData> all = new ArrayList<>(List.of(tinyData, f.data.load(f.targets.get(1))));
+        for (Task t : f.prefinetuning) {
+            all.add(f.data.load(t));
+        }
+        Path out = dir.resolve("out");
+        GridSummary s = f.tiny(List.of(tiny, f.targets.get(1)), out).setData(TaskDataSource.inMemory(all))
+                .setGroups(List.of(TaskGroup.C)).build().run();
+        String why = String.join("; ", s.missingTasks().getOrDefault("c-tiny", List.of()));
+        assertTrue(why.contains("too few to hold out"), "c-tiny: " + s.missingTasks());
+        assertTrue(ResultLog.load(out.resolve("results.jsonl")).runs().stream().noneMatch(r -> r.target().equals("c-tiny")));
+        Table t1 = s.report().table1();
+        Table.Row row = t1.rows().stream().filter(r -> r.label().equals("c-tiny")).findFirst().orElseThrow();
+        assertTrue(row.cells().stream().allMatch(Cell::isEmpty), row.toString());
+        assertEquals(2, ResultLog.load(out.resolve("results.jsonl")).runs().size(), "c-target under Baseline and Only-C");
+    }
+}
