@@ -125,8 +125,9 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param settings lengths and example caps
      * @return the featurized task
      * @throws IOException if the tokenizer fails
-     * @throws IllegalArgumentException if the data has no training examples, or has no validation
-     *     examples and too few training examples to hold some out
+     * @throws IllegalArgumentException if the data has no training examples, has no validation
+     *     examples and too few training examples to hold some out, or featurization skipped every
+     *     training example
      */
     public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
@@ -162,6 +163,12 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
             f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
                     task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        Features trained = f.get(Split.TRAIN);
+        if (trained.size() == 0) {
+            // a task with nothing to train on cannot join a sampler; say why rather than fail there
+            throw new IllegalArgumentException("task " + task.name() + ": featurization skipped all "
+                    + ex.get(Split.TRAIN).size() + " training examples " + trained.report().skipped());
         }
         return new FeaturizedTask(task, data.labels(), f, ex);
     }

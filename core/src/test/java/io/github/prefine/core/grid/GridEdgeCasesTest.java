@@ -3,6 +3,8 @@ package io.github.prefine.core.grid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.pipeline.TaskDataSource;
@@ -14,6 +16,7 @@ import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.Table;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,5 +49,35 @@ class GridEdgeCasesTest {
         Table.Row row = t1.rows().stream().filter(r -> r.label().equals("c-tiny")).findFirst().orElseThrow();
         assertTrue(row.cells().stream().allMatch(Cell::isEmpty), row.toString());
         assertEquals(2, ResultLog.load(out.resolve("results.jsonl")).runs().size(), "c-target under Baseline and Only-C");
+    }
+
+    @Test
+    void aPrefinetuningTaskWhoseEveryTrainingExampleIsSkippedIsLeftOutWithTheReason(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // every training text holds an unpaired surrogate (a cut emoji), which the tokenizer rejects
+        Task cut = InMemoryTasks.task("c-cut", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
+        List<TextExample> train = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            train.add(new TextExample("cut-" + i, "a \ud83d x", null, i % 2 == 0 ? "yes" : "no"));
+        }
+        TaskData cutData = InMemoryTasks.data(cut, train,
+                List.of(new TextExample("v0", "a x", null, "yes"), new TextExample("v1", "b", null, "no")), List.of());
+        List<TaskData> all = new ArrayList<>(List.of(cutData, f.data.load(f.targets.get(1))));
+        List<Task> pool = new ArrayList<>(List.of(cut));
+        for (Task t : f.prefinetuning) {
+            all.add(f.data.load(t));
+            pool.add(t);
+        }
+        Path out = dir.resolve("out");
+        GridSummary s = f.tiny(List.of(f.targets.get(1)), out).setData(TaskDataSource.inMemory(all))
+                .setPrefinetuningTasks(pool).setGroups(List.of(TaskGroup.C)).build().run();
+        assertEquals(List.of(), s.failures());
+        JsonObject result = JsonParser.parseString(Files.readString(out.resolve("prefinetune/Only-C/result.json")))
+                .getAsJsonObject();
+        assertEquals(1, result.getAsJsonArray("tasksLeftOut").size(), result.toString());
+        String why = result.getAsJsonArray("tasksLeftOut").get(0).getAsString();
+        assertTrue(why.startsWith("c-cut: ") && why.contains("all 6 training examples"), why);
+        assertEquals(List.of("c-a", "c-b"), result.getAsJsonObject("history").getAsJsonArray("tasks").asList().stream()
+                .map(e -> e.getAsString()).toList());
     }
 }
