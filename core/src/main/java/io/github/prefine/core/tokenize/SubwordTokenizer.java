@@ -183,7 +183,9 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * Encodes many text pairs with one native batch call.
+     * Encodes many text pairs with one native batch call, or one call per pair under {@link
+     * Truncation#ONLY_FIRST} and {@link Truncation#ONLY_SECOND}, where a pair that cannot be
+     * truncated would abort the JVM inside DJL's batch call rather than be rejected.
      *
      * @param firsts the first sequences
      * @param seconds the second sequences, as many as {@code firsts}
@@ -203,7 +205,16 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
         Encoding[] es;
         try {
-            es = delegate.batchEncode(pairs);
+            if (truncation == Truncation.ONLY_FIRST || truncation == Truncation.ONLY_SECOND) {
+                // a pair whose other sequence leaves no room fails to truncate, and DJL's native batch
+                // call then aborts the JVM instead of raising: pairs go one by one, where it raises
+                es = new Encoding[pairs.size()];
+                for (int i = 0; i < es.length; i++) {
+                    es[i] = delegate.encode(pairs.keyAt(i), pairs.valueAt(i));
+                }
+            } else {
+                es = delegate.batchEncode(pairs);
+            }
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }

@@ -144,21 +144,28 @@ class FastPathParityTest {
     }
 
     /**
-     * A question too long to leave room for the stride is rejected and reported. (The pair path
-     * cannot be compared here: DJL 0.36's native batch pair encoding aborts the JVM on it.)
+     * A question too long to leave the context any room, or less room than the stride, is rejected
+     * and reported by both paths alike; the pair path once aborted the JVM on it inside DJL's
+     * native batch pair encoding.
      */
     @Test
-    void qaFastPathRejectsQuestionsThatLeaveNoRoom() throws IOException {
+    void qaBothPathsRejectQuestionsThatLeaveNoRoom() throws IOException {
         try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
             String context = "Berlin is the capital of Germany and its largest city by population.";
             QaExample fits = new QaExample("fits", "Where?", context, List.of(new GoldAnswer("Berlin", 0)));
             QaExample tooLong = new QaExample("long", "why ".repeat(40), context, List.of(new GoldAnswer("Berlin", 0)));
-            QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16).build()
-                    .featurize(List.of(tooLong, fits));
-            assertEquals(1, f.size());
-            assertEquals(1, f.exampleIndex(0));
-            assertEquals(List.of("long"), f.report().skippedIds());
-            assertEquals(java.util.Map.of(ChunkEncoder.REJECTED, 1), f.report().skipped());
+            // 30 question tokens + 3 special tokens leave 15 context tokens per window of 48, below the stride 16
+            QaExample noStride = new QaExample("stride", "why ".repeat(30), context, List.of(new GoldAnswer("Berlin", 0)));
+            List<QaExample> examples = List.of(tooLong, fits, noStride);
+            for (boolean fastPath : new boolean[] {true, false}) {
+                QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(48).optStride(16)
+                        .optFastPath(fastPath).build().featurize(examples);
+                assertEquals(1, f.size(), "fast path " + fastPath);
+                assertEquals(1, f.exampleIndex(0));
+                assertEquals(List.of("long", "stride"), f.report().skippedIds());
+                assertEquals(java.util.Map.of(ChunkEncoder.REJECTED, 2), f.report().skipped());
+            }
+            assertSameQa(tok, examples, 48, 16, "no room");
         }
     }
 
