@@ -405,6 +405,7 @@ public final class Grid {
 
         /**
          * Sets the pre-finetuning learning-rate grid; default the paper's {@link Trainer#defaultLearningRates()}.
+         * The lowest best-epoch average validation loss wins; a tie goes to the rate listed first.
          *
          * @param grid the rates
          * @return this builder
@@ -415,7 +416,9 @@ public final class Grid {
         }
 
         /**
-         * Sets the target learning-rate grid; default the pre-finetuning grid.
+         * Sets the target learning-rate grid; default the pre-finetuning grid. The highest mean
+         * validation metric wins; a tie, common on small validation splits, goes to the rate listed
+         * first.
          *
          * @param grid the rates
          * @return this builder

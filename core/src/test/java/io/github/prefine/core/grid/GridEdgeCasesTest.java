@@ -80,4 +80,25 @@ class GridEdgeCasesTest {
         assertEquals(List.of("c-a", "c-b"), result.getAsJsonObject("history").getAsJsonArray("tasks").asList().stream()
                 .map(e -> e.getAsString()).toList());
     }
+
+    @Test
+    void aTieBetweenTargetLearningRatesGoesToTheRateListedFirst(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // rates this small change no float32 weight that matters: both give the same validation score
+        for (List<Double> rates : List.of(List.of(2e-30, 1e-30), List.of(1e-30, 2e-30))) {
+            Path out = dir.resolve("out-" + rates.get(0));
+            Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C))
+                    .optTargetLearningRates(rates).build();
+            grid.run();
+            JsonObject detail;
+            try (GridSession session = grid.open()) {
+                detail = JsonParser.parseString(Files.readString(grid.layout().finetuningDetail(
+                        session.plan().finetuning().get(0)))).getAsJsonObject();
+            }
+            var sweep = detail.getAsJsonArray("sweep");
+            assertEquals(sweep.get(0).getAsJsonObject().get("validation").getAsDouble(),
+                    sweep.get(1).getAsJsonObject().get("validation").getAsDouble(), "a tie: " + sweep);
+            assertEquals(rates.get(0), detail.get("learningRate").getAsDouble(), detail.toString());
+        }
+    }
 }
