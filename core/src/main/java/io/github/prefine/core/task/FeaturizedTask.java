@@ -125,9 +125,9 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param settings lengths and example caps
      * @return the featurized task
      * @throws IOException if the tokenizer fails
-     * @throws IllegalArgumentException if the data has no training examples, has no validation
-     *     examples and too few training examples to hold some out, or featurization skipped every
-     *     training example
+     * @throws IllegalArgumentException if the data has no training examples, has fewer than 2
+     *     labels, has no validation examples and too few training examples to hold some out, or
+     *     featurization skipped every training example
      */
     public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
@@ -139,6 +139,11 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         List<Example> test = data.split(Split.TEST);
         if (train.isEmpty()) {
             throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+        }
+        if (task.format().hasLabelSet() && task.format().numClasses(data.labels()) < 2) {
+            // a head of one class learns nothing; refused here, where the grid leaves the task out, not at the head
+            throw new IllegalArgumentException("task " + task.name() + ": its label set " + data.labels()
+                    + " has fewer than 2 classes, and a head needs at least 2 (the training data shows a single label)");
         }
         if (validation.isEmpty()) {
             SeededSplit<Example> s = SeededSplit.of(train, SeededSplit.DEFAULT_SEED);

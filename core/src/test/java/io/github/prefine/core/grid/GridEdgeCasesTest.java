@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
@@ -100,5 +101,37 @@ class GridEdgeCasesTest {
                     sweep.get(1).getAsJsonObject().get("validation").getAsDouble(), "a tie: " + sweep);
             assertEquals(rates.get(0), detail.get("learningRate").getAsDouble(), detail.toString());
         }
+    }
+
+    @Test
+    void aTaskWhoseTrainingDataShowsOneLabelIsLeftOutWithTheReason(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // the label sets learned from training data where every tag is O, and every text says yes
+        Task allO = InMemoryTasks.task("sl-all-o", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O"));
+        Task oneClass = InMemoryTasks.task("c-one", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("yes"));
+        List<TokenExample> sentences = new ArrayList<>();
+        List<TextExample> texts = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sentences.add(new TokenExample("o" + i, List.of("a", "b", "c"), List.of("O", "O", "O")));
+            texts.add(new TextExample("y" + i, "a x", null, "yes"));
+        }
+        List<TaskData> all = new ArrayList<>(List.of(InMemoryTasks.data(allO, sentences, sentences.subList(0, 3), List.of()),
+                InMemoryTasks.data(oneClass, texts, texts.subList(0, 3), List.of()), f.data.load(f.targets.get(1))));
+        List<Task> pool = new ArrayList<>(List.of(allO));
+        for (Task t : f.prefinetuning) {
+            all.add(f.data.load(t));
+            pool.add(t);
+        }
+        Path out = dir.resolve("out");
+        GridSummary s = f.tiny(List.of(oneClass, f.targets.get(1)), out).setData(TaskDataSource.inMemory(all))
+                .setPrefinetuningTasks(pool).setGroups(List.of(TaskGroup.SL)).build().run();
+        String target = String.join("; ", s.missingTasks().getOrDefault("c-one", List.of()));
+        assertTrue(target.contains("c-one") && target.contains("at least 2"), "c-one: " + s.missingTasks());
+        assertEquals(List.of(), s.failures());
+        JsonObject result = JsonParser.parseString(Files.readString(out.resolve("prefinetune/Only-SL/result.json")))
+                .getAsJsonObject();
+        String left = result.getAsJsonArray("tasksLeftOut").get(0).getAsString();
+        assertTrue(left.startsWith("sl-all-o: ") && left.contains("[O]") && left.contains("at least 2"), left);
+        assertEquals(2, ResultLog.load(out.resolve("results.jsonl")).runs().size(), "c-target under Baseline and Only-SL");
     }
 }
