@@ -44,6 +44,18 @@ class SweepFailureCauseTest {
     }
 
     @Test
+    void aPrefinetuningSweepThatDivergesAtEveryRateIsStillMarkedDiverged(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // 1e300 is infinite in float32: every pre-finetuning run diverges; the baseline's target sweep still runs
+        GridSummary s = f.tiny(List.of(f.targets.get(1)), dir.resolve("out")).setGroups(List.of(TaskGroup.C))
+                .optLearningRates(List.of(1e300)).optTargetLearningRates(List.of(1e-3)).build().run();
+        assertEquals(2, s.failures().size(), String.join("\n", s.failures()));
+        assertTrue(s.failures().get(0).startsWith("prefinetune-Only-C: pre-finetuning diverged at every learning rate"),
+                s.failures().get(0));
+        assertTrue(s.failures().get(1).contains("its pre-finetuning failed"), s.failures().get(1));
+    }
+
+    @Test
     void anUnreadableHistoryStopsTheGridInsteadOfBeingRecordedAsDiverged(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         Path out = dir.resolve("out");
