@@ -28,7 +28,8 @@ import java.util.List;
  * ({@link QuestionAnsweringHead}) scores every position as a start and an end, padding positions
  * masked ({@link HeadAdapter#spans()}); no label set. Scored with {@link QaPostProcessor} over
  * each question's windows (a question without a window is unanswered) and SQuAD v1.1 F1 against
- * every gold answer.
+ * every gold answer; a question without gold answers (unlabelled, as SQuAD 2.0's unanswerable
+ * ones) is left out, as the other formats leave out unlabelled examples.
  */
 public record ExtractiveQa() implements TaskFormat {
 
@@ -94,6 +95,10 @@ public record ExtractiveQa() implements TaskFormat {
         List<List<String>> golds = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             QaExample qe = exampleType().cast(examples.get(i));
+            if (qe.references().isEmpty()) {
+                // SQuAD v1.1 rules score no question without gold; the featurizer counted it as unlabelled
+                continue;
+            }
             golds.add(qe.references());
             if (windows.get(i).isEmpty()) {
                 pred.add(null);
