@@ -127,7 +127,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @throws IOException if the tokenizer fails
      * @throws IllegalArgumentException if the data has no training examples, has fewer than 2
      *     labels, has no validation examples and too few training examples to hold some out, or
-     *     featurization skipped every training example
+     *     featurization skipped every training or every validation example
      */
     public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
@@ -169,11 +169,15 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
                     task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
         }
-        Features trained = f.get(Split.TRAIN);
-        if (trained.size() == 0) {
-            // a task with nothing to train on cannot join a sampler; say why rather than fail there
-            throw new IllegalArgumentException("task " + task.name() + ": featurization skipped all "
-                    + ex.get(Split.TRAIN).size() + " training examples " + trained.report().skipped());
+        // nothing to train on cannot join a sampler; nothing to validate on selects no epoch and no
+        // learning rate, and scores every example as wrong: say why here rather than fail or mislead later
+        for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+            Features made = f.get(split);
+            if (made.size() == 0) {
+                throw new IllegalArgumentException("task " + task.name() + ": featurization skipped all "
+                        + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
+                        + made.report().skipped());
+            }
         }
         return new FeaturizedTask(task, data.labels(), f, ex);
     }

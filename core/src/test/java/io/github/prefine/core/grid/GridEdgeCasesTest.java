@@ -134,4 +134,31 @@ class GridEdgeCasesTest {
         assertTrue(left.startsWith("sl-all-o: ") && left.contains("[O]") && left.contains("at least 2"), left);
         assertEquals(2, ResultLog.load(out.resolve("results.jsonl")).runs().size(), "c-target under Baseline and Only-SL");
     }
+
+    @Test
+    void aTargetWhoseEveryValidationExampleIsSkippedIsListedAsMissingNotScoredZero(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // every validation text holds a cut emoji, which the tokenizer rejects: nothing would select the
+        // learning rate or the epoch, and every validation example would count as wrong
+        Task cut = InMemoryTasks.task("c-cut-dev", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        TaskData target = f.data.load(f.targets.get(1));
+        List<TextExample> validation = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            validation.add(new TextExample("dev-" + i, "a \ud83d x", null, i % 2 == 0 ? "yes" : "no"));
+        }
+        TaskData cutData = InMemoryTasks.data(cut, target.split(io.github.prefine.core.task.Split.TRAIN), validation,
+                List.of());
+        List<TaskData> all = new ArrayList<>(List.of(cutData, target));
+        for (Task t : f.prefinetuning) {
+            all.add(f.data.load(t));
+        }
+        Path out = dir.resolve("out");
+        GridSummary s = f.tiny(List.of(cut, f.targets.get(1)), out).setData(TaskDataSource.inMemory(all))
+                .setGroups(List.of(TaskGroup.C)).build().run();
+        assertEquals(List.of(), ResultLog.load(out.resolve("results.jsonl")).runs().stream()
+                .filter(r -> r.target().equals("c-cut-dev")).toList());
+        String why = String.join("; ", s.missingTasks().getOrDefault("c-cut-dev", List.of()));
+        assertTrue(why.contains("all 4 validation examples"), "c-cut-dev: " + s.missingTasks());
+    }
 }
