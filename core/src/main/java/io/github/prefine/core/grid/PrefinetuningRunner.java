@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
@@ -151,7 +152,13 @@ final class PrefinetuningRunner {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
-            return JsonParser.parseString(Files.readString(historyFile)).getAsJsonObject();
+            JsonElement read = JsonParser.parseString(Files.readString(historyFile));
+            if (!read.isJsonObject() || !read.getAsJsonObject().has("bestAverageValidationLoss")) {
+                throw new IllegalStateException(historyFile + ": expected a history object with bestAverageValidationLoss, "
+                        + "found " + (read.toString().length() > 60 ? read.toString().substring(0, 60) + "..." : read)
+                        + "; delete the file to run the unit again");
+            }
+            return read.getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());
         Path curveFile = grid.layout.trainLoss(u);

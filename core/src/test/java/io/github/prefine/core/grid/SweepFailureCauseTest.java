@@ -69,6 +69,7 @@ class SweepFailureCauseTest {
         Files.writeString(grid.layout().history(unit), "[]");
         IllegalStateException e = assertThrows(IllegalStateException.class, grid::run);
         assertFalse(e.getMessage().contains("diverged"), e.getMessage());
+        assertTrue(e.getMessage().startsWith(grid.layout().history(unit) + ": "), e.getMessage());
         assertFalse(Files.exists(grid.layout().failure("prefinetune-Only-C")), "not marked as failed");
         assertEquals("[]", Files.readString(grid.layout().history(unit)));
     }
