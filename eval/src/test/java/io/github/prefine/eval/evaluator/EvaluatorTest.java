@@ -42,6 +42,18 @@ class EvaluatorTest {
     }
 
     @Test
+    void binaryF1WithAPositiveLabelTheLabelsDoNotHaveIsAnErrorNotZero() {
+        // the default positive label "1" against yes/no labels: scikit-learn raises, so must we
+        Evaluator f1 = Evaluator.builder().setMetric(MetricType.BINARY_F1).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> f1.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")));
+        // with the right label: tp 1, fp 0, fn 1 -> 2/3
+        Evaluator yes = Evaluator.builder().setMetric(MetricType.BINARY_F1).optPositiveLabel("yes").build();
+        assertEquals(2.0 / 3, yes.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")).value(),
+                1e-12);
+    }
+
+    @Test
     void rejectsMisuse() {
         assertThrows(IllegalArgumentException.class, () -> Evaluator.builder().build());
         assertThrows(IllegalArgumentException.class,
