@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Native memory.</b> While it is open, the trainer's step holds the model's parameters in
  * one flat buffer (see {@link FlatParameters}); {@link #close()} gives them arrays of their own
  * again and frees the optimiser's moments and the trainer's arrays (not the model). Idempotent.
- * Not thread-safe; call {@link #fit()} once per trainer.
+ * Not thread-safe; call {@link #fit()} once per trainer (a second call throws).
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -90,6 +90,8 @@ public final class Trainer implements AutoCloseable {
     private EarlyStopping stopping;
     private final List<EpochReport> epochs = new ArrayList<>();
     private boolean closed;
+    /** Whether {@link #fit()} has been called: a second call would run past the schedule's end. */
+    private boolean fitCalled;
 
     private Trainer(Builder b, CheckpointStore store) {
         this.model = b.model;
@@ -207,10 +209,16 @@ public final class Trainer implements AutoCloseable {
      * @return the epochs' reports and the best epoch
      * @throws IOException if a checkpoint cannot be read or written
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
+     * @throws IllegalStateException if the trainer is closed or {@code fit()} was called before
      */
     public FitResult fit() throws IOException {
-        MallocHint.giveOnce(devices);
         checkOpen();
+        if (fitCalled) {
+            throw new IllegalStateException("trainer: fit() was already called; build a new trainer to train again"
+                    + " (with the same checkpoint folder to continue a run)");
+        }
+        fitCalled = true;
+        MallocHint.giveOnce(devices);
         GradMode.offInThisThread(model.getManager().getEngine());
         int startEpoch = 0;
         if (store != null) {

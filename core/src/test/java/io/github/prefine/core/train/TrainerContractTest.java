@@ -1,0 +1,83 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer as a library user meets it, through the README's calls only: the fixture BERT
+ * encoder and its tokenizer, two in-memory tasks (a tagger and a pair classifier).
+ */
+class TrainerContractTest {
+    static Path encoderDir;
+    static TaskSet tasks;
+
+    @BeforeAll
+    static void featurize() throws Exception {
+        encoderDir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Task tagger = InMemoryTasks.task("tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1,
+                List.of("O", "B-X", "I-X"));
+        List<TokenExample> sentences = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            sentences.add(new TokenExample("s" + i, List.of("the", "cat", "sat", "on"), List.of("O", "B-X", "I-X", "O")));
+        }
+        Task pairs = InMemoryTasks.task("pairs", TaskGroup.C, TaskFormat.TEXT_PAIR, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        List<TextExample> texts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            texts.add(new TextExample("p" + i, "the cat", "a dog", i % 2 == 0 ? "yes" : "no"));
+        }
+        List<TaskData> data = List.of(InMemoryTasks.data(tagger, sentences, sentences.subList(0, 4), List.of()),
+                InMemoryTasks.data(pairs, texts, texts.subList(0, 4), List.of()));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(encoderDir.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            tasks = TaskSet.featurize(data, tokenizer, FeatureSettings.paper());
+        }
+    }
+
+    static MultiHeadModel model(NDManager manager) throws Exception {
+        return MultiHeadModel.builder().setManager(manager).setEncoder(EncoderCheckpoint.load(encoderDir, manager).encoder())
+                .addTasks(tasks).optHeadSeed(1).build();
+    }
+
+    @Test
+    void aSecondFitIsRefusedAndLeavesTheWeights() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).build()) {
+            FitResult first = trainer.fit();
+            assertEquals(2, first.epochs().size());
+            float[] before = model.encoderParameters().get(0).parameter().getArray().toFloatArray();
+            // "call fit() once per trainer": a second call would train on past the schedule's end
+            // and report its epochs from 0 again
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertTrue(e.getMessage().contains("fit"), e.getMessage());
+            assertEquals(java.util.Arrays.toString(before),
+                    java.util.Arrays.toString(model.encoderParameters().get(0).parameter().getArray().toFloatArray()));
+        }
+    }
+}
