@@ -708,7 +708,8 @@ public final class Trainer implements AutoCloseable {
          * Builds the trainer.
          *
          * @return the trainer, which the caller must close
-         * @throws IllegalArgumentException if a value is missing or out of range
+         * @throws IllegalArgumentException if a value is missing or out of range, or, without {@link
+         *     #optSampler}, a task has no training examples
          * @throws IOException if the checkpoint folder cannot be created
          */
         public Trainer build() throws IOException {
@@ -716,9 +717,17 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
             TrainingStep.check("trainer", model, data, precision, accumulation, devices);
-            long train = Arrays.stream(trainSizes(data)).asLongStream().sum();
+            int[] trainSizes = trainSizes(data);
+            long train = Arrays.stream(trainSizes).asLongStream().sum();
             if (train == 0) {
                 throw new IllegalArgumentException("trainer: no task has training examples");
+            }
+            for (int t = 0; sampler == null && t < trainSizes.length; t++) {
+                if (trainSizes[t] <= 0) {
+                    throw new IllegalArgumentException("trainer: task " + data.taskNames().get(t) + " has no training"
+                            + " examples, found " + trainSizes[t] + ", and the default sampler draws from every task;"
+                            + " leave the task out or give a sampler with optSampler");
+                }
             }
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: batch sizes must be positive, found " + batchSize + " and "

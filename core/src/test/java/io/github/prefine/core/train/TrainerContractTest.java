@@ -80,4 +80,37 @@ class TrainerContractTest {
                     java.util.Arrays.toString(model.encoderParameters().get(0).parameter().getArray().toFloatArray()));
         }
     }
+
+    @Test
+    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+        FeatureBatchSource all = FeatureBatchSource.of(tasks);
+        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
+        BatchSource noPairTraining = new BatchSource() {
+            @Override
+            public int numTasks() {
+                return all.numTasks();
+            }
+
+            @Override
+            public List<String> taskNames() {
+                return all.taskNames();
+            }
+
+            @Override
+            public int size(int task, Split split) {
+                return task == 1 && split == Split.TRAIN ? 0 : all.size(task, split);
+            }
+
+            @Override
+            public MultiTaskBatch assemble(Split split, int[] taskIds, int[] examples) {
+                return all.assemble(split, taskIds, examples);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noPairTraining).build());
+            assertTrue(e.getMessage().startsWith("trainer: ") && e.getMessage().contains("pairs"), e.getMessage());
+        }
+    }
 }
