@@ -115,9 +115,15 @@ public final class Trainer implements AutoCloseable {
                         .optSeed(samplerSeed)
                         .build());
         // the decay horizon may differ from the cap, so that the cap is only a safety limit
-        long total = (long) (b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs) * sampler.batchesPerEpoch();
+        int horizonEpochs = b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs;
+        long total = (long) horizonEpochs * sampler.batchesPerEpoch();
+        if (b.linearDecay && b.warmupSteps > total) {
+            throw new IllegalArgumentException("trainer: warmupSteps " + b.warmupSteps + " must not exceed the "
+                    + total + " steps of the linear decay (" + horizonEpochs + " epochs of " + sampler.batchesPerEpoch()
+                    + " batches); lower them or raise optScheduleEpochs");
+        }
         this.schedule = b.linearDecay
-                ? new LinearSchedule(b.learningRate, Math.min(b.warmupSteps, total), total)
+                ? new LinearSchedule(b.learningRate, b.warmupSteps, total)
                 : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
         NDManager mm = model.getManager();
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
@@ -543,7 +549,7 @@ public final class Trainer implements AutoCloseable {
         /**
          * Sets linear warm-up steps; default 0.
          *
-         * @param warmupSteps steps, {@code >= 0}
+         * @param warmupSteps steps, {@code >= 0}; with linear decay, at most the decay's steps
          * @return this builder
          */
         public Builder optWarmupSteps(long warmupSteps) {

@@ -113,4 +113,22 @@ class TrainerContractTest {
             assertTrue(e.getMessage().startsWith("trainer: ") && e.getMessage().contains("pairs"), e.getMessage());
         }
     }
+
+    @Test
+    void warmUpIsHonouredOrRefusedNeverShortened() throws Exception {
+        // 12 + 10 training examples at batch 4: 6 steps an epoch, so one epoch decays over 6 steps
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                    .optMaxEpochs(1).optLearningRate(1e-2).optWarmupSteps(6).build()) {
+                assertEquals(new LinearSchedule(1e-2, 6, 6), trainer.schedule());
+            }
+            // 100 warm-up steps cannot fit in 6 (LinearSchedule: warmupSteps <= totalSteps); silently
+            // warming up over 6 instead would reach the peak 16 times sooner than asked
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                            .optMaxEpochs(1).optLearningRate(1e-2).optWarmupSteps(100).build());
+            assertTrue(e.getMessage().contains("warmupSteps 100") && e.getMessage().contains("6"), e.getMessage());
+        }
+    }
 }
