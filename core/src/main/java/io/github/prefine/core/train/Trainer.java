@@ -385,6 +385,7 @@ public final class Trainer implements AutoCloseable {
      */
     public TaskPredictions predict(int task, Split split) {
         checkOpen();
+        Objects.requireNonNull(split, "split");
         return evaluation.predict(stepRoot, task, split);
     }
 

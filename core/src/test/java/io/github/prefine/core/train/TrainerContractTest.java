@@ -131,4 +131,14 @@ class TrainerContractTest {
             assertTrue(e.getMessage().contains("warmupSteps 100") && e.getMessage().contains("6"), e.getMessage());
         }
     }
+
+    @Test
+    void predictRefusesANullSplitInsteadOfPredictingNothing() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).build()) {
+            assertEquals(4, trainer.predict(0, Split.VALIDATION).logits().size());
+            assertThrows(NullPointerException.class, () -> trainer.predict(0, null));
+        }
+    }
 }
