@@ -88,4 +88,20 @@ class TaskRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> TaskCatalog.task("rte").toBuilder()
                 .optLabels(List.of("a", "a")).build());
     }
+
+    @Test
+    void aCombinationIsASetAndNullGroupsAreRefused() {
+        // GroupCombination: "a non-empty set of task groups"; SL+SL is no set
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> GroupCombination.of(List.of(TaskGroup.SL, TaskGroup.SL)));
+        assertTrue(twice.getMessage().contains("SL"), twice.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new GroupCombination("SL+C+SL", List.of(TaskGroup.SL, TaskGroup.C, TaskGroup.SL)));
+        TaskRegistry r = TaskCatalog.prefinetuningRegistry();
+        // a null group is a caller's mistake, not a group without tasks
+        assertThrows(NullPointerException.class, () -> r.tasks((TaskGroup) null));
+        NullPointerException inList = assertThrows(NullPointerException.class,
+                () -> TaskRegistry.combinations(java.util.Arrays.asList(TaskGroup.SL, null)));
+        assertEquals("groups[1]", inList.getMessage());
+    }
 }
