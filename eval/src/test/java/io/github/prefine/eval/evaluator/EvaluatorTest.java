@@ -69,4 +69,20 @@ class EvaluatorTest {
         assertThrows(IllegalArgumentException.class,
                 () -> acc.aggregate(List.of(new EvaluationResult(MetricType.MACRO_F1, 0.1, 1))));
     }
+
+    @Test
+    void aResultOffItsMetricsScaleIsRefusedBeforeItReachesAnAggregate() {
+        // accuracy 85 % handed over as 85.0 would aggregate to a mean of 8500 "percent"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationResult(MetricType.ACCURACY, 85.0, 10));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SPAN_F1, -0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SQUAD_F1, 100.5, 10));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationResult(MetricType.MACRO_F1, Double.POSITIVE_INFINITY, 10));
+        // the bounds themselves are scores
+        assertEquals(100.0, new EvaluationResult(MetricType.ACCURACY, 1.0, 1).percent());
+        assertEquals(100.0, new EvaluationResult(MetricType.SQUAD_EM, 100.0, 1).percent());
+        assertEquals(0.0, new EvaluationResult(MetricType.BINARY_F1, 0.0, 0).percent());
+    }
 }
