@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * early-stopping history and the best weights are written atomically, with a run manifest (seed,
  * hyper-parameters, Java, OS, architecture, engine, device, precision) in its {@code state.json}.
  * {@link #fit()} on a folder holding a checkpoint continues from it; a run killed at any point
- * and restarted ends with the same weights and validation losses as an uninterrupted one.
+ * and restarted ends with the same weights and validation losses as an uninterrupted one. A
+ * checkpoint of another seed, peak learning rate, schedule, precision or gradient accumulation is
+ * refused rather than continued.
  *
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
@@ -213,7 +215,8 @@ public final class Trainer implements AutoCloseable {
      * checkpoint if there is one, and leaves the best epoch's weights in the model.
      *
      * @return the epochs' reports and the best epoch
-     * @throws IOException if a checkpoint cannot be read or written
+     * @throws IOException if a checkpoint cannot be read or written, or was written by a run of
+     *     other settings (see the class documentation)
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      * @throws IllegalStateException if the trainer is closed or {@code fit()} was called before
      */

@@ -141,4 +141,42 @@ class TrainerContractTest {
             assertThrows(NullPointerException.class, () -> trainer.predict(0, null));
         }
     }
+
+    /** A run of 2 epochs with checkpoints, killed after its first checkpoint. */
+    private static void killedAfterOneEpoch(Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir)
+                        .addListener(new TrainingListener() {
+                            @Override
+                            public void onCheckpoint(Path at, int epochs) {
+                                throw new IllegalStateException("killed");
+                            }
+                        }).build()) {
+            assertThrows(IllegalStateException.class, trainer::fit);
+        }
+    }
+
+    @Test
+    void aCheckpointIsNotResumedUnderAnotherSchedule(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        // "a run killed at any point and restarted ends with the same weights ... as an uninterrupted
+        // one": a restart whose rate decays over 10 epochs instead of 2 cannot keep that promise
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optScheduleEpochs(10).optCheckpointDir(dir).build()) {
+            java.io.IOException e = assertThrows(java.io.IOException.class, trainer::fit);
+            assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+        }
+        // the same settings resume
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir).build()) {
+            assertEquals(2, trainer.fit().epochs().size());
+        }
+    }
 }
