@@ -92,9 +92,6 @@ public final class MultiHeadModel implements AutoCloseable {
         this.lossWeighting = b.lossWeighting;
         this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
-        if (encoderParameters.stream().anyMatch(p -> !p.parameter().isInitialized())) {
-            throw new IllegalStateException("model: the encoder must be initialized before build()");
-        }
         for (NamedParameter p : encoderParameters) {
             p.parameter().getArray().attach(manager);
         }
@@ -935,6 +932,12 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             if (heads.isEmpty()) {
                 throw new IllegalArgumentException("model: at least one head is required");
+            }
+            // checked before the model opens its sub-manager, which nothing would close
+            for (Pair<String, Parameter> p : encoder.getParameters()) {
+                if (!p.getValue().isInitialized()) {
+                    throw new IllegalStateException("model: the encoder must be initialized before build()");
+                }
             }
             made = new ArrayList<>();
             for (Map.Entry<String, Supplier<TaskHead>> e : heads.entrySet()) {

@@ -1,0 +1,40 @@
+package io.github.prefine.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Who owns what after {@code MultiHeadModel.Builder.build()}, with the fixture BERT encoder: the
+ * model's manager owns the encoder's parameters ("its parameters move to the model's manager").
+ */
+class MultiHeadModelOwnershipTest {
+    @Test
+    void aBuildRefusedForAnUninitializedEncoderLeavesNothingInTheManager() throws Exception {
+        Path config = SharedFixtures.require("fixtures/hf-reference/bert/encoder").resolve(EncoderCheckpoint.CONFIG_FILE);
+        TransformerEncoder encoder = TransformerEncoder.builder().setConfig(EncoderConfig.fromJson(config)).build();
+        try (NDManager root = NDManager.newBaseManager()) {
+            int before = resources(root);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("a", TestHeads.sequence(2)).build());
+            assertEquals("model: the encoder must be initialized before build()", e.getMessage());
+            // no model exists to close the sub-manager it would have owned
+            assertEquals(before, resources(root));
+        }
+    }
+
+    /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
+    private static int resources(NDManager m) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+        f.setAccessible(true);
+        return ((java.util.Map<?, ?>) f.get(m)).size();
+    }
+}
