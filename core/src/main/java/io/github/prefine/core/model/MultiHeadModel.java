@@ -768,6 +768,8 @@ public final class MultiHeadModel implements AutoCloseable {
         private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
         private List<TaskHead> made;
         private TaskLossWeighting lossWeighting = TaskLossWeighting.NONE;
+        /** Whether a model was built: it owns the encoder's parameters, which a second one would take. */
+        private boolean built;
 
         private Builder() {}
 
@@ -914,13 +916,19 @@ public final class MultiHeadModel implements AutoCloseable {
         }
 
         /**
-         * Builds the model, initializing the heads on the manager's device.
+         * Builds the model, initializing the heads on the manager's device. A builder builds one
+         * model: the model takes the encoder's (and hand-made heads') parameters into its manager.
          *
          * @return the model, which the caller must close
          * @throws IllegalArgumentException if a required value is missing or a head has fewer than 2 labels
-         * @throws IllegalStateException if the encoder is not initialized
+         * @throws IllegalStateException if the encoder is not initialized, or this builder already
+         *     built a model
          */
         public MultiHeadModel build() {
+            if (built) {
+                throw new IllegalStateException("model: this builder already built a model, which owns the encoder's"
+                        + " parameters; start a new builder with another encoder");
+            }
             if (manager == null) {
                 throw new IllegalArgumentException("model: setManager is required");
             }
@@ -948,7 +956,9 @@ public final class MultiHeadModel implements AutoCloseable {
                 }
                 made.add(head);
             }
-            return new MultiHeadModel(this);
+            MultiHeadModel model = new MultiHeadModel(this);
+            built = true;
+            return model;
         }
     }
 }

@@ -37,4 +37,20 @@ class MultiHeadModelOwnershipTest {
         f.setAccessible(true);
         return ((java.util.Map<?, ?>) f.get(m)).size();
     }
+
+    @Test
+    void aBuilderBuildsOneModelBecauseTheModelTakesTheEncoder() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addHead("a", TestHeads.sequence(2));
+            try (MultiHeadModel first = b.build()) {
+                // a second model would take the same encoder arrays, and closing it would free the
+                // first model's encoder
+                IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+                assertTrue(e.getMessage().contains("already built"), e.getMessage());
+                assertTrue(first.encoderParameters().get(0).parameter().getArray().toFloatArray().length > 0);
+            }
+        }
+    }
 }
