@@ -105,6 +105,18 @@ class PipelineGlueTest {
     }
 
     @Test
+    void predictionsOfOneSplitAreNotScoredAsAnother() {
+        // the tagger's training and validation splits both hold s0 and s1, so only the split that
+        // the predictions carry tells them apart
+        List<float[]> logits = List.of(tokenLogits(5, new int[] {0, 0, 1, 2, 0}), tokenLogits(5, new int[] {0, 1, 0, 0, 0}));
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, logits, 3);
+        assertEquals(1.0, TaskScorer.score(tagger, Split.VALIDATION, p).value(), 1e-12);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> TaskScorer.score(tagger, Split.TRAIN, p));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("VALIDATION"), e.getMessage());
+    }
+
+    @Test
     void scoresLabelsByArgmax() {
         List<float[]> logits = List.of(new float[] {0f, 1f}, new float[] {0f, 2f}, new float[] {3f, 1f});
         TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1, 2}, logits, 2);
