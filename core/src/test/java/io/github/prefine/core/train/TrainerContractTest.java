@@ -179,4 +179,29 @@ class TrainerContractTest {
             assertEquals(2, trainer.fit().epochs().size());
         }
     }
+
+    @Test
+    void aRefusedBuildLeavesNothingInTheModelsManager() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            int parameters = model.getManager().getManagedArrays().size();
+            assertEquals(model.parameters().size(), parameters);
+            // the optimiser's and the loss scaler's settings are checked when the trainer builds them;
+            // there is no trainer to close afterwards, so nothing may stay behind (a copy of every
+            // parameter did, per refused build)
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optOptimizer(AdamW.builder().optBeta1(1.5f)).build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optPrecision(Precision.FP16_MIXED)
+                    .optLossScaler(io.github.prefine.core.precision.LossScaler.builder().optInitialScale(-1f)).build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // and the model still trains
+            try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                    .optMaxEpochs(1).build()) {
+                trainer.fit();
+            }
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+        }
+    }
 }
