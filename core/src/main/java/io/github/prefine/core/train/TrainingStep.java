@@ -78,14 +78,20 @@ public final class TrainingStep implements AutoCloseable {
         }
         this.flat = FlatParameters.of(mm, groups, precision.isMixed()
                 ? model.halfPrecisionParameters() : java.util.Set.of(), b.optimizer.decayFilter());
+        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
         AdamW adamW = null;
         LossScaler lossScaler = null;
         try {
             adamW = b.optimizer.setParameters(flat).build();
             lossScaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
+            this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
         } catch (RuntimeException e) {
-            // refused settings: no step exists to close, so give the parameters their own arrays back
-            // and free what was made, or a copy of the model stays in its manager
+            // refused settings or an unreachable device: no step exists to close, so give the
+            // parameters their own arrays back and free what was made, or a copy of the model stays
+            // in its manager
+            if (lossScaler != null) {
+                lossScaler.close();
+            }
             if (adamW != null) {
                 adamW.close();
             }
@@ -94,8 +100,6 @@ public final class TrainingStep implements AutoCloseable {
         }
         this.optimizer = adamW;
         this.scaler = lossScaler;
-        this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
-        this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
         this.stateManager = mm.newSubManager();
         this.skipped = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
         this.updates = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);

@@ -196,6 +196,12 @@ class TrainerContractTest {
                     .setData(FeatureBatchSource.of(tasks)).optPrecision(Precision.FP16_MIXED)
                     .optLossScaler(io.github.prefine.core.precision.LossScaler.builder().optInitialScale(-1f)).build());
             assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // a replica device that cannot be reached (no GPU here; on a GPU machine, one past the last)
+            ai.djl.Device absent = ai.djl.Device.gpu(ai.djl.engine.Engine.getInstance().getGpuCount());
+            assertThrows(RuntimeException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optDevices(List.of(model.getManager().getDevice(), absent))
+                    .build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
             // and the model still trains
             try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
                     .optMaxEpochs(1).build()) {
