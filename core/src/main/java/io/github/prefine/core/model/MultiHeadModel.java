@@ -505,7 +505,8 @@ public final class MultiHeadModel implements AutoCloseable {
      * dir/prefine-model.json} (task names, label counts, hidden size, task loss weighting).
      *
      * <p>With a null writer the encoder tensors go to {@code dir/encoder.safetensors} instead, which
-     * {@link #loadParameters} also reads.
+     * {@link #loadParameters} also reads; with a writer, such a file left by an earlier save is
+     * deleted.
      *
      * @param dir the folder to create or fill
      * @param writer the encoder's HF writer, or {@code null}
@@ -516,6 +517,9 @@ public final class MultiHeadModel implements AutoCloseable {
         Files.createDirectories(dir);
         if (writer != null) {
             writer.write(encoder, dir.resolve("encoder"));
+            // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
+            // earlier save without a writer would replace the encoder written here
+            Files.deleteIfExists(dir.resolve(ENCODER_FILE));
         } else {
             writeSafetensors(dir.resolve(ENCODER_FILE), encoderParameters);
         }

@@ -53,4 +53,36 @@ class MultiHeadModelOwnershipTest {
             }
         }
     }
+
+    @Test
+    void aFolderSavedAgainAsAnHfFolderLoadsTheNewEncoderNotAStaleTensorFile(@org.junit.jupiter.api.io.TempDir Path tmp)
+            throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        EncoderConfig config = EncoderConfig.fromJson(fixture.resolve(EncoderCheckpoint.CONFIG_FILE));
+        Path dir = tmp.resolve("model");
+        try (NDManager root = NDManager.newBaseManager()) {
+            // first saved without a writer (encoder.safetensors), from a randomly initialised encoder
+            TransformerEncoder random = TransformerEncoder.builder().setConfig(config).build();
+            random.initializeRandom(root, 1);
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root).setEncoder(random)
+                    .addHead("a", TestHeads.sequence(2)).build()) {
+                m.save(dir, null);
+            }
+            // then saved again into the same folder as an HF folder, from the fixture's encoder
+            float[] expected;
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(fixture, root).encoder()).addHead("a", TestHeads.sequence(2)).build()) {
+                m.save(dir, EncoderWriter.huggingFace(null));
+                expected = m.encoderParameters().get(0).parameter().getArray().toFloatArray();
+            }
+            // save-then-load: the encoder read back is the one saved last
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder())
+                    .addHead("a", TestHeads.sequence(2)).build()) {
+                m.loadParameters(dir);
+                org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+                        m.encoderParameters().get(0).parameter().getArray().toFloatArray());
+            }
+        }
+    }
 }
