@@ -1,5 +1,6 @@
 package io.github.prefine.core.task;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -17,7 +18,7 @@ public record GroupCombination(String name, List<TaskGroup> groups) {
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("a combination needs at least one group");
         }
-        if (new java.util.HashSet<>(groups).size() != groups.size()) {
+        if (new HashSet<>(groups).size() != groups.size()) {
             throw new IllegalArgumentException("a combination's groups must be distinct, found " + groups);
         }
         if (!name.equals(nameOf(groups))) {

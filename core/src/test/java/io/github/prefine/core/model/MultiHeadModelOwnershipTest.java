@@ -1,16 +1,21 @@
 package io.github.prefine.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who owns what after {@code MultiHeadModel.Builder.build()}, with the fixture BERT encoder: the
@@ -33,9 +38,9 @@ class MultiHeadModelOwnershipTest {
 
     /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
     private static int resources(NDManager m) throws ReflectiveOperationException {
-        java.lang.reflect.Field f = ai.djl.ndarray.BaseNDManager.class.getDeclaredField("resources");
+        Field f = BaseNDManager.class.getDeclaredField("resources");
         f.setAccessible(true);
-        return ((java.util.Map<?, ?>) f.get(m)).size();
+        return ((Map<?, ?>) f.get(m)).size();
     }
 
     @Test
@@ -55,7 +60,7 @@ class MultiHeadModelOwnershipTest {
     }
 
     @Test
-    void aFolderSavedAgainAsAnHfFolderLoadsTheNewEncoderNotAStaleTensorFile(@org.junit.jupiter.api.io.TempDir Path tmp)
+    void aFolderSavedAgainAsAnHfFolderLoadsTheNewEncoderNotAStaleTensorFile(@TempDir Path tmp)
             throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
         EncoderConfig config = EncoderConfig.fromJson(fixture.resolve(EncoderCheckpoint.CONFIG_FILE));
@@ -80,7 +85,7 @@ class MultiHeadModelOwnershipTest {
                     .setEncoder(EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder())
                     .addHead("a", TestHeads.sequence(2)).build()) {
                 m.loadParameters(dir);
-                org.junit.jupiter.api.Assertions.assertArrayEquals(expected,
+                assertArrayEquals(expected,
                         m.encoderParameters().get(0).parameter().getArray().toFloatArray());
             }
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.eval.metrics.MetricType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,7 +102,7 @@ class TaskRegistryTest {
         // a null group is a caller's mistake, not a group without tasks
         assertThrows(NullPointerException.class, () -> r.tasks((TaskGroup) null));
         NullPointerException inList = assertThrows(NullPointerException.class,
-                () -> TaskRegistry.combinations(java.util.Arrays.asList(TaskGroup.SL, null)));
+                () -> TaskRegistry.combinations(Arrays.asList(TaskGroup.SL, null)));
         assertEquals("groups[1]", inList.getMessage());
     }
 }

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
@@ -12,6 +14,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
@@ -21,11 +24,14 @@ import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer as a library user meets it, through the README's calls only: the fixture BERT
@@ -76,8 +82,8 @@ class TrainerContractTest {
             // and report its epochs from 0 again
             IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
             assertTrue(e.getMessage().contains("fit"), e.getMessage());
-            assertEquals(java.util.Arrays.toString(before),
-                    java.util.Arrays.toString(model.encoderParameters().get(0).parameter().getArray().toFloatArray()));
+            assertEquals(Arrays.toString(before),
+                    Arrays.toString(model.encoderParameters().get(0).parameter().getArray().toFloatArray()));
         }
     }
 
@@ -159,7 +165,7 @@ class TrainerContractTest {
     }
 
     @Test
-    void aCheckpointIsNotResumedUnderAnotherSchedule(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    void aCheckpointIsNotResumedUnderAnotherSchedule(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");
         killedAfterOneEpoch(dir);
         // "a run killed at any point and restarted ends with the same weights ... as an uninterrupted
@@ -168,7 +174,7 @@ class TrainerContractTest {
                 MultiHeadModel model = model(manager);
                 Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
                         .optLearningRate(3e-3).optMaxEpochs(2).optScheduleEpochs(10).optCheckpointDir(dir).build()) {
-            java.io.IOException e = assertThrows(java.io.IOException.class, trainer::fit);
+            IOException e = assertThrows(IOException.class, trainer::fit);
             assertTrue(e.getMessage().contains("schedule"), e.getMessage());
         }
         // the same settings resume
@@ -194,10 +200,10 @@ class TrainerContractTest {
             assertEquals(parameters, model.getManager().getManagedArrays().size());
             assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model)
                     .setData(FeatureBatchSource.of(tasks)).optPrecision(Precision.FP16_MIXED)
-                    .optLossScaler(io.github.prefine.core.precision.LossScaler.builder().optInitialScale(-1f)).build());
+                    .optLossScaler(LossScaler.builder().optInitialScale(-1f)).build());
             assertEquals(parameters, model.getManager().getManagedArrays().size());
             // a replica device that cannot be reached (no GPU here; on a GPU machine, one past the last)
-            ai.djl.Device absent = ai.djl.Device.gpu(ai.djl.engine.Engine.getInstance().getGpuCount());
+            Device absent = Device.gpu(Engine.getInstance().getGpuCount());
             assertThrows(RuntimeException.class, () -> Trainer.builder().setModel(model)
                     .setData(FeatureBatchSource.of(tasks)).optDevices(List.of(model.getManager().getDevice(), absent))
                     .build());

@@ -2,6 +2,7 @@ package io.github.prefine.eval.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.metrics.TagScheme;
@@ -75,7 +76,7 @@ class EvaluatorTest {
         // accuracy 85 % handed over as 85.0 would aggregate to a mean of 8500 "percent"
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new EvaluationResult(MetricType.ACCURACY, 85.0, 10));
-        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SPAN_F1, -0.1, 10));
         assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SQUAD_F1, 100.5, 10));
         assertThrows(IllegalArgumentException.class,

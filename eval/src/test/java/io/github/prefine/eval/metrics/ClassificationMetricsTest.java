@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +19,7 @@ class ClassificationMetricsTest {
     @Test
     void aMissingPredictionIsWrongAndNoClasssPrediction() {
         java.util.List<String> gold = List.of("a", "b", "b");
-        java.util.List<String> pred = java.util.Arrays.asList("a", null, "b");
+        java.util.List<String> pred = Arrays.asList("a", null, "b");
         assertEquals(2.0 / 3, ClassificationMetrics.accuracy(gold, pred), 1e-12);
         // a: tp 1, predicted 1, gold 1 -> 1; b: tp 1, predicted 1, gold 2 -> 2/3; no third class
         assertEquals((1.0 + 2.0 / 3) / 2, ClassificationMetrics.macroF1(gold, pred), 1e-12);
@@ -51,7 +52,7 @@ class ClassificationMetricsTest {
         // one present label, the positive one absent: 0, as in scikit-learn
         assertEquals(0.0, ClassificationMetrics.binaryF1(List.of("no", "no"), List.of("no", "no"), "yes"));
         // a missing prediction (null) is no label of its own
-        assertEquals(2.0 / 3, ClassificationMetrics.binaryF1(List.of("yes", "yes"), java.util.Arrays.asList("yes", null),
+        assertEquals(2.0 / 3, ClassificationMetrics.binaryF1(List.of("yes", "yes"), Arrays.asList("yes", null),
                 "yes"), 1e-12);
     }
 
