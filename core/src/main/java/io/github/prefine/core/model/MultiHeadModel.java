@@ -92,9 +92,6 @@ public final class MultiHeadModel implements AutoCloseable {
         this.lossWeighting = b.lossWeighting;
         this.tokenTypes = b.tokenTypes;
         this.encoderParameters = collect("encoder.", encoder);
-        if (encoderParameters.stream().anyMatch(p -> !p.parameter().isInitialized())) {
-            throw new IllegalStateException("model: the encoder must be initialized before build()");
-        }
         for (NamedParameter p : encoderParameters) {
             p.parameter().getArray().attach(manager);
         }
@@ -508,7 +505,8 @@ public final class MultiHeadModel implements AutoCloseable {
      * dir/prefine-model.json} (task names, label counts, hidden size, task loss weighting).
      *
      * <p>With a null writer the encoder tensors go to {@code dir/encoder.safetensors} instead, which
-     * {@link #loadParameters} also reads.
+     * {@link #loadParameters} also reads; with a writer, such a file left by an earlier save is
+     * deleted.
      *
      * @param dir the folder to create or fill
      * @param writer the encoder's HF writer, or {@code null}
@@ -519,6 +517,9 @@ public final class MultiHeadModel implements AutoCloseable {
         Files.createDirectories(dir);
         if (writer != null) {
             writer.write(encoder, dir.resolve("encoder"));
+            // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
+            // earlier save without a writer would replace the encoder written here
+            Files.deleteIfExists(dir.resolve(ENCODER_FILE));
         } else {
             writeSafetensors(dir.resolve(ENCODER_FILE), encoderParameters);
         }
@@ -771,6 +772,8 @@ public final class MultiHeadModel implements AutoCloseable {
         private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
         private List<TaskHead> made;
         private TaskLossWeighting lossWeighting = TaskLossWeighting.NONE;
+        /** Whether a model was built: it owns the encoder's parameters, which a second one would take. */
+        private boolean built;
 
         private Builder() {}
 
@@ -917,13 +920,19 @@ public final class MultiHeadModel implements AutoCloseable {
         }
 
         /**
-         * Builds the model, initializing the heads on the manager's device.
+         * Builds the model, initializing the heads on the manager's device. A builder builds one
+         * model: the model takes the encoder's (and hand-made heads') parameters into its manager.
          *
          * @return the model, which the caller must close
          * @throws IllegalArgumentException if a required value is missing or a head has fewer than 2 labels
-         * @throws IllegalStateException if the encoder is not initialized
+         * @throws IllegalStateException if the encoder is not initialized, or this builder already
+         *     built a model
          */
         public MultiHeadModel build() {
+            if (built) {
+                throw new IllegalStateException("model: this builder already built a model, which owns the encoder's"
+                        + " parameters; start a new builder with another encoder");
+            }
             if (manager == null) {
                 throw new IllegalArgumentException("model: setManager is required");
             }
@@ -936,6 +945,12 @@ public final class MultiHeadModel implements AutoCloseable {
             if (heads.isEmpty()) {
                 throw new IllegalArgumentException("model: at least one head is required");
             }
+            // checked before the model opens its sub-manager, which nothing would close
+            for (Pair<String, Parameter> p : encoder.getParameters()) {
+                if (!p.getValue().isInitialized()) {
+                    throw new IllegalStateException("model: the encoder must be initialized before build()");
+                }
+            }
             made = new ArrayList<>();
             for (Map.Entry<String, Supplier<TaskHead>> e : heads.entrySet()) {
                 TaskHead head = e.getValue().get();
@@ -945,7 +960,9 @@ public final class MultiHeadModel implements AutoCloseable {
                 }
                 made.add(head);
             }
-            return new MultiHeadModel(this);
+            MultiHeadModel model = new MultiHeadModel(this);
+            built = true;
+            return model;
         }
     }
 }

@@ -27,10 +27,17 @@ public final class TaskScorer {
      * @param predictions one logits entry per unit of the split, in unit order (as {@link
      *     io.github.prefine.core.train.Trainer#predict} returns them)
      * @return the metric over the split's examples
-     * @throws IllegalArgumentException if the predictions do not cover the split's units
+     * @throws IllegalArgumentException if the predictions are of another split or do not cover the
+     *     split's units
      */
     public static EvaluationResult score(FeaturizedTask task, Split split, TaskPredictions predictions) {
         Objects.requireNonNull(predictions, "predictions");
+        Objects.requireNonNull(split, "split");
+        if (predictions.split() != null && predictions.split() != split) {
+            // two splits of equal size would otherwise score one split's logits against the other's gold
+            throw new IllegalArgumentException("scorer: task " + task.name() + ": predictions of the "
+                    + predictions.split() + " split cannot be scored as " + split);
+        }
         return task.score(split, predictions.logits(), predictions.width());
     }
 

@@ -1,5 +1,6 @@
 package io.github.prefine.core.task;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -11,11 +12,14 @@ import java.util.stream.Collectors;
  * @param groups the groups, in registry group order
  */
 public record GroupCombination(String name, List<TaskGroup> groups) {
-    /** Copies the list and checks the name. */
+    /** Copies the list and checks that the groups are distinct and the name is theirs. */
     public GroupCombination {
         groups = List.copyOf(groups);
         if (groups.isEmpty()) {
             throw new IllegalArgumentException("a combination needs at least one group");
+        }
+        if (new HashSet<>(groups).size() != groups.size()) {
+            throw new IllegalArgumentException("a combination's groups must be distinct, found " + groups);
         }
         if (!name.equals(nameOf(groups))) {
             throw new IllegalArgumentException("name must be " + nameOf(groups) + ", found " + name);
@@ -25,8 +29,9 @@ public record GroupCombination(String name, List<TaskGroup> groups) {
     /**
      * Makes the combination of the given groups.
      *
-     * @param groups the groups, in order
+     * @param groups the groups, in order, distinct
      * @return the combination with its canonical name
+     * @throws IllegalArgumentException if there are none or a group repeats
      */
     public static GroupCombination of(List<TaskGroup> groups) {
         return new GroupCombination(nameOf(groups), groups);

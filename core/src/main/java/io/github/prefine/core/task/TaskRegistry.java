@@ -106,6 +106,7 @@ public final class TaskRegistry {
      * @return its tasks, empty when the group has none
      */
     public List<Task> tasks(TaskGroup group) {
+        Objects.requireNonNull(group, "group");
         return tasks.values().stream().filter(t -> t.group().equals(group)).toList();
     }
 
@@ -137,6 +138,9 @@ public final class TaskRegistry {
      * @throws IllegalArgumentException if groups repeat or there are more than 20
      */
     public static List<GroupCombination> combinations(List<TaskGroup> groups) {
+        for (int i = 0; i < groups.size(); i++) {
+            Objects.requireNonNull(groups.get(i), "groups[" + i + "]");
+        }
         if (groups.size() > 20) {
             throw new IllegalArgumentException("at most 20 groups, found " + groups.size());
         }

@@ -23,7 +23,7 @@ public final class LearningRateSweep {
          * Trains at a learning rate and scores the result.
          *
          * @param learningRate the peak learning rate
-         * @return the score (NaN for a failed trial, which never wins)
+         * @return the score (NaN or infinite for a failed trial, which never wins)
          * @throws IOException if the trial's data or checkpoints fail
          */
         double run(double learningRate) throws IOException;
@@ -82,7 +82,8 @@ public final class LearningRateSweep {
         for (int i = 0; i < rates.size(); i++) {
             double s = trial.run(rates.get(i));
             scores.add(s);
-            if (Double.isNaN(s)) {
+            if (!Double.isFinite(s)) {
+                // a failed trial: NaN, or +infinity from a fit without any finite epoch
                 continue;
             }
             if (best < 0 || (higherIsBetter ? s > scores.get(best) : s < scores.get(best))) {
@@ -90,7 +91,7 @@ public final class LearningRateSweep {
             }
         }
         if (best < 0) {
-            throw new SweepDivergedException(rates);
+            throw new SweepDivergedException(rates, scores);
         }
         return new SweepResult(rates.get(best), rates, scores, higherIsBetter);
     }

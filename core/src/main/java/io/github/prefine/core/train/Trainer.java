@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * early-stopping history and the best weights are written atomically, with a run manifest (seed,
  * hyper-parameters, Java, OS, architecture, engine, device, precision) in its {@code state.json}.
  * {@link #fit()} on a folder holding a checkpoint continues from it; a run killed at any point
- * and restarted ends with the same weights and validation losses as an uninterrupted one.
+ * and restarted ends with the same weights and validation losses as an uninterrupted one. A
+ * checkpoint of another seed, peak learning rate, schedule, precision or gradient accumulation is
+ * refused rather than continued.
  *
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
@@ -58,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * <p><b>Native memory.</b> While it is open, the trainer's step holds the model's parameters in
  * one flat buffer (see {@link FlatParameters}); {@link #close()} gives them arrays of their own
  * again and frees the optimiser's moments and the trainer's arrays (not the model). Idempotent.
- * Not thread-safe; call {@link #fit()} once per trainer.
+ * Not thread-safe; call {@link #fit()} once per trainer (a second call throws).
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -90,6 +92,8 @@ public final class Trainer implements AutoCloseable {
     private EarlyStopping stopping;
     private final List<EpochReport> epochs = new ArrayList<>();
     private boolean closed;
+    /** Whether {@link #fit()} has been called: a second call would run past the schedule's end. */
+    private boolean fitCalled;
 
     private Trainer(Builder b, CheckpointStore store) {
         this.model = b.model;
@@ -113,9 +117,15 @@ public final class Trainer implements AutoCloseable {
                         .optSeed(samplerSeed)
                         .build());
         // the decay horizon may differ from the cap, so that the cap is only a safety limit
-        long total = (long) (b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs) * sampler.batchesPerEpoch();
+        int horizonEpochs = b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs;
+        long total = (long) horizonEpochs * sampler.batchesPerEpoch();
+        if (b.linearDecay && b.warmupSteps > total) {
+            throw new IllegalArgumentException("trainer: warmupSteps " + b.warmupSteps + " must not exceed the "
+                    + total + " steps of the linear decay (" + horizonEpochs + " epochs of " + sampler.batchesPerEpoch()
+                    + " batches); lower them or raise optScheduleEpochs");
+        }
         this.schedule = b.linearDecay
-                ? new LinearSchedule(b.learningRate, Math.min(b.warmupSteps, total), total)
+                ? new LinearSchedule(b.learningRate, b.warmupSteps, total)
                 : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
         NDManager mm = model.getManager();
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
@@ -205,12 +215,19 @@ public final class Trainer implements AutoCloseable {
      * checkpoint if there is one, and leaves the best epoch's weights in the model.
      *
      * @return the epochs' reports and the best epoch
-     * @throws IOException if a checkpoint cannot be read or written
+     * @throws IOException if a checkpoint cannot be read or written, or was written by a run of
+     *     other settings (see the class documentation)
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
+     * @throws IllegalStateException if the trainer is closed or {@code fit()} was called before
      */
     public FitResult fit() throws IOException {
-        MallocHint.giveOnce(devices);
         checkOpen();
+        if (fitCalled) {
+            throw new IllegalStateException("trainer: fit() was already called; build a new trainer to train again"
+                    + " (with the same checkpoint folder to continue a run)");
+        }
+        fitCalled = true;
+        MallocHint.giveOnce(devices);
         GradMode.offInThisThread(model.getManager().getEngine());
         int startEpoch = 0;
         if (store != null) {
@@ -371,6 +388,7 @@ public final class Trainer implements AutoCloseable {
      */
     public TaskPredictions predict(int task, Split split) {
         checkOpen();
+        Objects.requireNonNull(split, "split");
         return evaluation.predict(stepRoot, task, split);
     }
 
@@ -535,7 +553,7 @@ public final class Trainer implements AutoCloseable {
         /**
          * Sets linear warm-up steps; default 0.
          *
-         * @param warmupSteps steps, {@code >= 0}
+         * @param warmupSteps steps, {@code >= 0}; with linear decay, at most the decay's steps
          * @return this builder
          */
         public Builder optWarmupSteps(long warmupSteps) {
@@ -700,7 +718,8 @@ public final class Trainer implements AutoCloseable {
          * Builds the trainer.
          *
          * @return the trainer, which the caller must close
-         * @throws IllegalArgumentException if a value is missing or out of range
+         * @throws IllegalArgumentException if a value is missing or out of range, or, without {@link
+         *     #optSampler}, a task has no training examples
          * @throws IOException if the checkpoint folder cannot be created
          */
         public Trainer build() throws IOException {
@@ -708,9 +727,17 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
             TrainingStep.check("trainer", model, data, precision, accumulation, devices);
-            long train = Arrays.stream(trainSizes(data)).asLongStream().sum();
+            int[] trainSizes = trainSizes(data);
+            long train = Arrays.stream(trainSizes).asLongStream().sum();
             if (train == 0) {
                 throw new IllegalArgumentException("trainer: no task has training examples");
+            }
+            for (int t = 0; sampler == null && t < trainSizes.length; t++) {
+                if (trainSizes[t] <= 0) {
+                    throw new IllegalArgumentException("trainer: task " + data.taskNames().get(t) + " has no training"
+                            + " examples, found " + trainSizes[t] + ", and the default sampler draws from every task;"
+                            + " leave the task out or give a sampler with optSampler");
+                }
             }
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: batch sizes must be positive, found " + batchSize + " and "

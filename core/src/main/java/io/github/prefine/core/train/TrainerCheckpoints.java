@@ -94,6 +94,14 @@ final class TrainerCheckpoints {
             throw new IOException(dir + ": checkpoint of seed " + st.seed() + " and learning rate " + st.learningRate()
                     + " cannot resume a run of seed " + seed + " and learning rate " + learningRate);
         }
+        // settings that change the trajectory; patience and the epoch cap only say when to stop
+        for (String key : List.of("schedule", "precision", "accumulation")) {
+            String stored = st.manifest() == null ? null : st.manifest().get(key);
+            if (stored != null && !stored.equals(settings.get(key))) {
+                throw new IOException(dir + ": checkpoint of " + key + " " + stored + " cannot resume a run of " + key
+                        + " " + settings.get(key));
+            }
+        }
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> values = TensorArchive.read(dir.resolve("model.ndlist"), tmp);
             Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());

@@ -78,10 +78,28 @@ public final class TrainingStep implements AutoCloseable {
         }
         this.flat = FlatParameters.of(mm, groups, precision.isMixed()
                 ? model.halfPrecisionParameters() : java.util.Set.of(), b.optimizer.decayFilter());
-        this.optimizer = b.optimizer.setParameters(flat).build();
-        this.scaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
-        this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
+        AdamW adamW = null;
+        LossScaler lossScaler = null;
+        try {
+            adamW = b.optimizer.setParameters(flat).build();
+            lossScaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
+            this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
+        } catch (RuntimeException e) {
+            // refused settings or an unreachable device: no step exists to close, so give the
+            // parameters their own arrays back and free what was made, or a copy of the model stays
+            // in its manager
+            if (lossScaler != null) {
+                lossScaler.close();
+            }
+            if (adamW != null) {
+                adamW.close();
+            }
+            flat.close();
+            throw e;
+        }
+        this.optimizer = adamW;
+        this.scaler = lossScaler;
         this.stateManager = mm.newSubManager();
         this.skipped = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.FLOAT32);
         this.updates = stateManager.zeros(new ai.djl.ndarray.types.Shape(), DataType.INT64);

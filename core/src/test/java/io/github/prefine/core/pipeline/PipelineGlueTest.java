@@ -2,6 +2,8 @@ package io.github.prefine.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
@@ -105,6 +107,18 @@ class PipelineGlueTest {
     }
 
     @Test
+    void predictionsOfOneSplitAreNotScoredAsAnother() {
+        // the tagger's training and validation splits both hold s0 and s1, so only the split that
+        // the predictions carry tells them apart
+        List<float[]> logits = List.of(tokenLogits(5, new int[] {0, 0, 1, 2, 0}), tokenLogits(5, new int[] {0, 1, 0, 0, 0}));
+        TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, logits, 3);
+        assertEquals(1.0, TaskScorer.score(tagger, Split.VALIDATION, p).value(), 1e-12);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskScorer.score(tagger, Split.TRAIN, p));
+        assertTrue(e.getMessage().contains("VALIDATION"), e.getMessage());
+    }
+
+    @Test
     void scoresLabelsByArgmax() {
         List<float[]> logits = List.of(new float[] {0f, 1f}, new float[] {0f, 2f}, new float[] {3f, 1f});
         TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1, 2}, logits, 2);
@@ -191,10 +205,10 @@ class PipelineGlueTest {
         assertEquals(List.of("cls", "tags", "qa"), set.names());
         assertEquals(1, set.indexOf("tags"));
         assertArrayEquals(new int[] {3, 2, 2}, set.sizes(Split.TRAIN));
-        IllegalArgumentException twice = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
                 () -> TaskSet.of(tagger, classifier, tagger));
         assertEquals("task set: task tags appears twice", twice.getMessage());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> set.indexOf("ner"));
+        assertThrows(IllegalArgumentException.class, () -> set.indexOf("ner"));
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.eval.metrics.MetricType;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -87,5 +88,21 @@ class TaskRegistryTest {
         assertThrows(IllegalStateException.class, () -> Task.builder().setName("x").build());
         assertThrows(IllegalArgumentException.class, () -> TaskCatalog.task("rte").toBuilder()
                 .optLabels(List.of("a", "a")).build());
+    }
+
+    @Test
+    void aCombinationIsASetAndNullGroupsAreRefused() {
+        // GroupCombination: "a non-empty set of task groups"; SL+SL is no set
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> GroupCombination.of(List.of(TaskGroup.SL, TaskGroup.SL)));
+        assertTrue(twice.getMessage().contains("SL"), twice.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> new GroupCombination("SL+C+SL", List.of(TaskGroup.SL, TaskGroup.C, TaskGroup.SL)));
+        TaskRegistry r = TaskCatalog.prefinetuningRegistry();
+        // a null group is a caller's mistake, not a group without tasks
+        assertThrows(NullPointerException.class, () -> r.tasks((TaskGroup) null));
+        NullPointerException inList = assertThrows(NullPointerException.class,
+                () -> TaskRegistry.combinations(Arrays.asList(TaskGroup.SL, null)));
+        assertEquals("groups[1]", inList.getMessage());
     }
 }

@@ -49,4 +49,17 @@ class LearningRateSweepTest {
         assertEquals(1e-2, r.bestLearningRate());
         assertEquals(List.of(0.2, 0.1), r.scores());
     }
+
+    @Test
+    void aSweepWithoutAnyFiniteScoreHasNoWinner() throws Exception {
+        // "@throws IllegalStateException if no trial produced a finite score": a pre-finetuning trial
+        // without a finite epoch reports FitResult's bestAverageValidationLoss of +infinity
+        assertThrows(IllegalStateException.class, () -> LearningRateSweep.byValidationLoss(List.of(1e-3, 1e-2),
+                lr -> new FitResult(List.of(), -1, Double.POSITIVE_INFINITY, false, 0, lr)));
+        assertThrows(IllegalStateException.class,
+                () -> LearningRateSweep.run(List.of(1e-3, 1e-2), lr -> Double.NEGATIVE_INFINITY, true));
+        // an infinite trial never wins over a finite one, whichever the direction
+        assertEquals(1e-2, LearningRateSweep.run(List.of(1e-3, 1e-2),
+                lr -> lr == 1e-3 ? Double.NEGATIVE_INFINITY : 0.5, false).bestLearningRate());
+    }
 }

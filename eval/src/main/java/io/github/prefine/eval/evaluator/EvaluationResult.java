@@ -23,11 +23,19 @@ public record EvaluationResult(MetricType metric, double value, int count) {
      * @param metric see the record description
      * @param value see the record description
      * @param count see the record description
+     * @throws IllegalArgumentException if the count is negative or the value is not on the metric's
+     *     native scale ([0, 1], or [0, 100] for the SQuAD metrics)
      */
     public EvaluationResult {
         Objects.requireNonNull(metric, "metric");
         if (count < 0 || Double.isNaN(value)) {
             throw new IllegalArgumentException("result needs count >= 0 and a number, found count " + count + ", value " + value);
+        }
+        double top = isPercentScale(metric) ? 100.0 : 1.0;
+        if (!(value >= 0 && value <= top)) {
+            // a percent handed over as a fraction, or the reverse, would be off by 100 in every aggregate
+            throw new IllegalArgumentException(metric + " result must lie in [0, " + (int) top + "] (its native scale), found "
+                    + value);
         }
     }
 

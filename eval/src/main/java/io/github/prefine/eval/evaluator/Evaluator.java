@@ -69,7 +69,9 @@ public final class Evaluator {
      * @param predicted predicted labels, same length
      * @return the result
      * @throws IllegalStateException if the metric is not a classification metric
-     * @throws IllegalArgumentException if the lengths differ
+     * @throws IllegalArgumentException if the lengths differ, or for BINARY_F1 if the labels are
+     *     more than two or are two without the positive label (see {@link
+     *     ClassificationMetrics#binaryF1})
      */
     public EvaluationResult evaluateLabels(List<String> gold, List<String> predicted) {
         double v;

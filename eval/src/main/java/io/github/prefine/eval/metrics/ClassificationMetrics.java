@@ -48,11 +48,25 @@ public final class ClassificationMetrics {
      * @param predicted predicted labels, same length; null where an example has no prediction
      *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @param positive the positive label
-     * @return the F1 in [0, 1]; 0 when the positive label never occurs in gold or prediction
-     * @throws IllegalArgumentException if the lengths differ
+     * @return the F1 in [0, 1]; 0 when the only label present is another one
+     * @throws IllegalArgumentException if the lengths differ, if gold and prediction hold more than
+     *     two labels, or if they hold two and the positive label is not one of them (scikit-learn
+     *     raises a {@code ValueError} in both cases)
      */
     public static double binaryF1(List<String> gold, List<String> predicted, String positive) {
-        return perClass(gold, predicted).getOrDefault(positive, PrfScore.fromCountsSklearn(0, 0, 0)).f1();
+        Objects.requireNonNull(positive, "positive");
+        Map<String, PrfScore> per = perClass(gold, predicted);
+        if (per.size() > 2) {
+            throw new IllegalArgumentException("binary F1 needs at most 2 labels, found " + per.size() + " labels "
+                    + per.keySet() + "; use macro F1 for a multi-class task");
+        }
+        PrfScore score = per.get(positive);
+        if (score == null && per.size() == 2) {
+            // a wrong positive label would otherwise score 0 whatever the predictions
+            throw new IllegalArgumentException("binary F1: positive label '" + positive
+                    + "' must be one of the labels present " + per.keySet());
+        }
+        return score == null ? 0.0 : score.f1();
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.prefine.eval.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.metrics.TagScheme;
@@ -42,6 +43,18 @@ class EvaluatorTest {
     }
 
     @Test
+    void binaryF1WithAPositiveLabelTheLabelsDoNotHaveIsAnErrorNotZero() {
+        // the default positive label "1" against yes/no labels: scikit-learn raises, so must we
+        Evaluator f1 = Evaluator.builder().setMetric(MetricType.BINARY_F1).build();
+        assertThrows(IllegalArgumentException.class,
+                () -> f1.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")));
+        // with the right label: tp 1, fp 0, fn 1 -> 2/3
+        Evaluator yes = Evaluator.builder().setMetric(MetricType.BINARY_F1).optPositiveLabel("yes").build();
+        assertEquals(2.0 / 3, yes.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")).value(),
+                1e-12);
+    }
+
+    @Test
     void rejectsMisuse() {
         assertThrows(IllegalArgumentException.class, () -> Evaluator.builder().build());
         assertThrows(IllegalArgumentException.class,
@@ -56,5 +69,21 @@ class EvaluatorTest {
         assertThrows(IllegalStateException.class, () -> acc.evaluateTags(List.of(), List.of()));
         assertThrows(IllegalArgumentException.class,
                 () -> acc.aggregate(List.of(new EvaluationResult(MetricType.MACRO_F1, 0.1, 1))));
+    }
+
+    @Test
+    void aResultOffItsMetricsScaleIsRefusedBeforeItReachesAnAggregate() {
+        // accuracy 85 % handed over as 85.0 would aggregate to a mean of 8500 "percent"
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationResult(MetricType.ACCURACY, 85.0, 10));
+        assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SPAN_F1, -0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SQUAD_F1, 100.5, 10));
+        assertThrows(IllegalArgumentException.class,
+                () -> new EvaluationResult(MetricType.MACRO_F1, Double.POSITIVE_INFINITY, 10));
+        // the bounds themselves are scores
+        assertEquals(100.0, new EvaluationResult(MetricType.ACCURACY, 1.0, 1).percent());
+        assertEquals(100.0, new EvaluationResult(MetricType.SQUAD_EM, 100.0, 1).percent());
+        assertEquals(0.0, new EvaluationResult(MetricType.BINARY_F1, 0.0, 0).percent());
     }
 }

@@ -1,7 +1,10 @@
 package io.github.prefine.eval.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +19,7 @@ class ClassificationMetricsTest {
     @Test
     void aMissingPredictionIsWrongAndNoClasssPrediction() {
         java.util.List<String> gold = List.of("a", "b", "b");
-        java.util.List<String> pred = java.util.Arrays.asList("a", null, "b");
+        java.util.List<String> pred = Arrays.asList("a", null, "b");
         assertEquals(2.0 / 3, ClassificationMetrics.accuracy(gold, pred), 1e-12);
         // a: tp 1, predicted 1, gold 1 -> 1; b: tp 1, predicted 1, gold 2 -> 2/3; no third class
         assertEquals((1.0 + 2.0 / 3) / 2, ClassificationMetrics.macroF1(gold, pred), 1e-12);
@@ -29,6 +32,28 @@ class ClassificationMetricsTest {
         List<String> p = List.of("1", "0", "0", "1", "1");
         assertEquals(2.0 * 2 / 6, ClassificationMetrics.binaryF1(g, p, "1"));
         assertEquals(0.0, ClassificationMetrics.binaryF1(List.of("0"), List.of("0"), "1"));
+    }
+
+    /**
+     * scikit-learn's {@code _check_set_wise_labels} for {@code average='binary'}: a positive label
+     * absent from two or more present labels is a ValueError ("pos_label=1 is not a valid label"),
+     * and so are more than two labels ("Target is multiclass but average='binary'"); a positive
+     * label absent from a single present label scores 0.
+     */
+    @Test
+    void binaryF1RefusesWhatScikitLearnRefuses() {
+        IllegalArgumentException absent = assertThrows(IllegalArgumentException.class,
+                () -> ClassificationMetrics.binaryF1(List.of("yes", "no"), List.of("yes", "yes"), "1"));
+        assertTrue(absent.getMessage().contains("'1'") && absent.getMessage().contains("[no, yes]"),
+                absent.getMessage());
+        IllegalArgumentException multiclass = assertThrows(IllegalArgumentException.class,
+                () -> ClassificationMetrics.binaryF1(List.of("a", "b", "c"), List.of("a", "b", "b"), "a"));
+        assertTrue(multiclass.getMessage().contains("3 labels"), multiclass.getMessage());
+        // one present label, the positive one absent: 0, as in scikit-learn
+        assertEquals(0.0, ClassificationMetrics.binaryF1(List.of("no", "no"), List.of("no", "no"), "yes"));
+        // a missing prediction (null) is no label of its own
+        assertEquals(2.0 / 3, ClassificationMetrics.binaryF1(List.of("yes", "yes"), Arrays.asList("yes", null),
+                "yes"), 1e-12);
     }
 
     @Test

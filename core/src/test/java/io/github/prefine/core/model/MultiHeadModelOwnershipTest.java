@@ -1,0 +1,93 @@
+package io.github.prefine.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.BaseNDManager;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.lang.reflect.Field;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Who owns what after {@code MultiHeadModel.Builder.build()}, with the fixture BERT encoder: the
+ * model's manager owns the encoder's parameters ("its parameters move to the model's manager").
+ */
+class MultiHeadModelOwnershipTest {
+    @Test
+    void aBuildRefusedForAnUninitializedEncoderLeavesNothingInTheManager() throws Exception {
+        Path config = SharedFixtures.require("fixtures/hf-reference/bert/encoder").resolve(EncoderCheckpoint.CONFIG_FILE);
+        TransformerEncoder encoder = TransformerEncoder.builder().setConfig(EncoderConfig.fromJson(config)).build();
+        try (NDManager root = NDManager.newBaseManager()) {
+            int before = resources(root);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("a", TestHeads.sequence(2)).build());
+            assertEquals("model: the encoder must be initialized before build()", e.getMessage());
+            // no model exists to close the sub-manager it would have owned
+            assertEquals(before, resources(root));
+        }
+    }
+
+    /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
+    private static int resources(NDManager m) throws ReflectiveOperationException {
+        Field f = BaseNDManager.class.getDeclaredField("resources");
+        f.setAccessible(true);
+        return ((Map<?, ?>) f.get(m)).size();
+    }
+
+    @Test
+    void aBuilderBuildsOneModelBecauseTheModelTakesTheEncoder() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addHead("a", TestHeads.sequence(2));
+            try (MultiHeadModel first = b.build()) {
+                // a second model would take the same encoder arrays, and closing it would free the
+                // first model's encoder
+                IllegalStateException e = assertThrows(IllegalStateException.class, b::build);
+                assertTrue(e.getMessage().contains("already built"), e.getMessage());
+                assertTrue(first.encoderParameters().get(0).parameter().getArray().toFloatArray().length > 0);
+            }
+        }
+    }
+
+    @Test
+    void aFolderSavedAgainAsAnHfFolderLoadsTheNewEncoderNotAStaleTensorFile(@TempDir Path tmp)
+            throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        EncoderConfig config = EncoderConfig.fromJson(fixture.resolve(EncoderCheckpoint.CONFIG_FILE));
+        Path dir = tmp.resolve("model");
+        try (NDManager root = NDManager.newBaseManager()) {
+            // first saved without a writer (encoder.safetensors), from a randomly initialised encoder
+            TransformerEncoder random = TransformerEncoder.builder().setConfig(config).build();
+            random.initializeRandom(root, 1);
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root).setEncoder(random)
+                    .addHead("a", TestHeads.sequence(2)).build()) {
+                m.save(dir, null);
+            }
+            // then saved again into the same folder as an HF folder, from the fixture's encoder
+            float[] expected;
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(fixture, root).encoder()).addHead("a", TestHeads.sequence(2)).build()) {
+                m.save(dir, EncoderWriter.huggingFace(null));
+                expected = m.encoderParameters().get(0).parameter().getArray().toFloatArray();
+            }
+            // save-then-load: the encoder read back is the one saved last
+            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(dir.resolve("encoder"), root).encoder())
+                    .addHead("a", TestHeads.sequence(2)).build()) {
+                m.loadParameters(dir);
+                assertArrayEquals(expected,
+                        m.encoderParameters().get(0).parameter().getArray().toFloatArray());
+            }
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.pipeline.InMemoryTasks;
+import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer as a library user meets it, through the README's calls only: the fixture BERT
+ * encoder and its tokenizer, two in-memory tasks (a tagger and a pair classifier).
+ */
+class TrainerContractTest {
+    static Path encoderDir;
+    static TaskSet tasks;
+
+    @BeforeAll
+    static void featurize() throws Exception {
+        encoderDir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Task tagger = InMemoryTasks.task("tags", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1,
+                List.of("O", "B-X", "I-X"));
+        List<TokenExample> sentences = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            sentences.add(new TokenExample("s" + i, List.of("the", "cat", "sat", "on"), List.of("O", "B-X", "I-X", "O")));
+        }
+        Task pairs = InMemoryTasks.task("pairs", TaskGroup.C, TaskFormat.TEXT_PAIR, MetricType.ACCURACY,
+                List.of("no", "yes"));
+        List<TextExample> texts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            texts.add(new TextExample("p" + i, "the cat", "a dog", i % 2 == 0 ? "yes" : "no"));
+        }
+        List<TaskData> data = List.of(InMemoryTasks.data(tagger, sentences, sentences.subList(0, 4), List.of()),
+                InMemoryTasks.data(pairs, texts, texts.subList(0, 4), List.of()));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(encoderDir.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            tasks = TaskSet.featurize(data, tokenizer, FeatureSettings.paper());
+        }
+    }
+
+    static MultiHeadModel model(NDManager manager) throws Exception {
+        return MultiHeadModel.builder().setManager(manager).setEncoder(EncoderCheckpoint.load(encoderDir, manager).encoder())
+                .addTasks(tasks).optHeadSeed(1).build();
+    }
+
+    @Test
+    void aSecondFitIsRefusedAndLeavesTheWeights() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).build()) {
+            FitResult first = trainer.fit();
+            assertEquals(2, first.epochs().size());
+            float[] before = model.encoderParameters().get(0).parameter().getArray().toFloatArray();
+            // "call fit() once per trainer": a second call would train on past the schedule's end
+            // and report its epochs from 0 again
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertTrue(e.getMessage().contains("fit"), e.getMessage());
+            assertEquals(Arrays.toString(before),
+                    Arrays.toString(model.encoderParameters().get(0).parameter().getArray().toFloatArray()));
+        }
+    }
+
+    @Test
+    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+        FeatureBatchSource all = FeatureBatchSource.of(tasks);
+        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
+        BatchSource noPairTraining = new BatchSource() {
+            @Override
+            public int numTasks() {
+                return all.numTasks();
+            }
+
+            @Override
+            public List<String> taskNames() {
+                return all.taskNames();
+            }
+
+            @Override
+            public int size(int task, Split split) {
+                return task == 1 && split == Split.TRAIN ? 0 : all.size(task, split);
+            }
+
+            @Override
+            public MultiTaskBatch assemble(Split split, int[] taskIds, int[] examples) {
+                return all.assemble(split, taskIds, examples);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noPairTraining).build());
+            assertTrue(e.getMessage().startsWith("trainer: ") && e.getMessage().contains("pairs"), e.getMessage());
+        }
+    }
+
+    @Test
+    void warmUpIsHonouredOrRefusedNeverShortened() throws Exception {
+        // 12 + 10 training examples at batch 4: 6 steps an epoch, so one epoch decays over 6 steps
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                    .optMaxEpochs(1).optLearningRate(1e-2).optWarmupSteps(6).build()) {
+                assertEquals(new LinearSchedule(1e-2, 6, 6), trainer.schedule());
+            }
+            // 100 warm-up steps cannot fit in 6 (LinearSchedule: warmupSteps <= totalSteps); silently
+            // warming up over 6 instead would reach the peak 16 times sooner than asked
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                            .optMaxEpochs(1).optLearningRate(1e-2).optWarmupSteps(100).build());
+            assertTrue(e.getMessage().contains("warmupSteps 100") && e.getMessage().contains("6"), e.getMessage());
+        }
+    }
+
+    @Test
+    void predictRefusesANullSplitInsteadOfPredictingNothing() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).build()) {
+            assertEquals(4, trainer.predict(0, Split.VALIDATION).logits().size());
+            assertThrows(NullPointerException.class, () -> trainer.predict(0, null));
+        }
+    }
+
+    /** A run of 2 epochs with checkpoints, killed after its first checkpoint. */
+    private static void killedAfterOneEpoch(Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir)
+                        .addListener(new TrainingListener() {
+                            @Override
+                            public void onCheckpoint(Path at, int epochs) {
+                                throw new IllegalStateException("killed");
+                            }
+                        }).build()) {
+            assertThrows(IllegalStateException.class, trainer::fit);
+        }
+    }
+
+    @Test
+    void aCheckpointIsNotResumedUnderAnotherSchedule(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        // "a run killed at any point and restarted ends with the same weights ... as an uninterrupted
+        // one": a restart whose rate decays over 10 epochs instead of 2 cannot keep that promise
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optScheduleEpochs(10).optCheckpointDir(dir).build()) {
+            IOException e = assertThrows(IOException.class, trainer::fit);
+            assertTrue(e.getMessage().contains("schedule"), e.getMessage());
+        }
+        // the same settings resume
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optLearningRate(3e-3).optMaxEpochs(2).optCheckpointDir(dir).build()) {
+            assertEquals(2, trainer.fit().epochs().size());
+        }
+    }
+
+    @Test
+    void aRefusedBuildLeavesNothingInTheModelsManager() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            int parameters = model.getManager().getManagedArrays().size();
+            assertEquals(model.parameters().size(), parameters);
+            // the optimiser's and the loss scaler's settings are checked when the trainer builds them;
+            // there is no trainer to close afterwards, so nothing may stay behind (a copy of every
+            // parameter did, per refused build)
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optOptimizer(AdamW.builder().optBeta1(1.5f)).build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            assertThrows(IllegalArgumentException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optPrecision(Precision.FP16_MIXED)
+                    .optLossScaler(LossScaler.builder().optInitialScale(-1f)).build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // a replica device that cannot be reached (no GPU here; on a GPU machine, one past the last)
+            Device absent = Device.gpu(Engine.getInstance().getGpuCount());
+            assertThrows(RuntimeException.class, () -> Trainer.builder().setModel(model)
+                    .setData(FeatureBatchSource.of(tasks)).optDevices(List.of(model.getManager().getDevice(), absent))
+                    .build());
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // and the model still trains
+            try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                    .optMaxEpochs(1).build()) {
+                trainer.fit();
+            }
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+        }
+    }
+}
