@@ -7,8 +7,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Counts this process's open file descriptors on one file, from {@code /proc/self/fd}: a count
- * that other threads' files cannot disturb, so a leak test can compare it exactly.
+ * Counts this process's open file descriptors on one file, from {@code /proc/self/fd}, and its
+ * memory mappings of one file, from {@code /proc/self/maps}: counts that other threads' files
+ * cannot disturb, so a leak test can compare them exactly.
  */
 public final class OpenFiles {
     private static final Path FDS = Path.of("/proc/self/fd");
@@ -38,5 +39,20 @@ public final class OpenFiles {
             // closed between the listing and the read (the listing's own descriptor, say)
             return null;
         }
+    }
+
+    /**
+     * Returns how many of this process's memory mappings map {@code file}; skips the test where
+     * the system has no {@code /proc/self/maps}.
+     *
+     * @param file the file
+     * @return the count
+     * @throws IOException if the mappings cannot be read
+     */
+    public static long mappingsOf(Path file) throws IOException {
+        Path maps = Path.of("/proc/self/maps");
+        Assumptions.assumeTrue(Files.isReadable(maps), "no /proc/self/maps to count mappings in");
+        String target = " " + file.toRealPath();
+        return Files.readAllLines(maps).stream().filter(line -> line.endsWith(target)).count();
     }
 }
