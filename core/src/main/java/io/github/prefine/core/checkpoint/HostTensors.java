@@ -101,12 +101,17 @@ public final class HostTensors {
     }
 
     private static ByteBuffer copyDirect(ByteBuffer src) {
-        ByteBuffer dst = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
-        if (ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            dst.put(src.duplicate());
-        } else {
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw new UnsupportedOperationException("big-endian hosts are not supported");
         }
+        if (src.isDirect()) {
+            // a mapped file region: the engine reads it in place and the caller copies it into
+            // engine memory; a direct buffer of our own would be native memory only a GC frees,
+            // the size of the whole model at every encoder load
+            return src.duplicate().order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer dst = ByteBuffer.allocateDirect(src.remaining()).order(ByteOrder.nativeOrder());
+        dst.put(src.duplicate());
         dst.flip();
         return dst;
     }

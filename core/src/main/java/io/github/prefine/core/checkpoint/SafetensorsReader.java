@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The header of every file is parsed and fully validated when the reader opens (dtype known,
  * offsets inside the data section, not overlapping, matching the shape), so a corrupt file fails
- * before any tensor is used. Tensor data is then memory-mapped one tensor region at a time, never
- * read into one {@code byte[]}, so files over 2 GiB work; a single tensor must stay under 2 GiB.
+ * before any tensor is used. Tensor data is then memory-mapped, never read into one {@code byte[]}:
+ * the data section of a file in one mapping where it is under 2 GiB, else one tensor region at a
+ * time, so files over 2 GiB work; a single tensor must stay under 2 GiB.
  *
  * <p>Resources: the reader holds open file channels and must be closed (try-with-resources). It
  * holds no native NDArray memory. The {@link HostTensor}s it returns are read-only views of
@@ -326,6 +327,10 @@ public final class SafetensorsReader implements AutoCloseable {
         final long dataStart;
         final List<Entry> entries = new ArrayList<>();
         Map<String, String> metadata = Map.of();
+        /** The data section, mapped once at the first read where it fits in one buffer. */
+        private ByteBuffer section;
+        /** True when the tensors span more than one buffer can: each is then mapped alone. */
+        private boolean perTensor;
 
         private Shard(Path path, FileChannel channel, long dataStart) {
             this.path = path;
@@ -538,6 +543,22 @@ public final class SafetensorsReader implements AutoCloseable {
             }
             if (len == 0) {
                 return ByteBuffer.allocate(0).order(ByteOrder.LITTLE_ENDIAN);
+            }
+            // one mapping per file where its tensors fit in one buffer: a mapping lasts until the
+            // GC collects its buffer, so one per tensor (about 200 for a BERT) piles up, load after
+            // load, towards the kernel's limit on mappings (vm.max_map_count) between collections
+            if (section == null && !perTensor) {
+                long used = 0;
+                for (Entry x : entries) {
+                    used = Math.max(used, x.end);
+                }
+                perTensor = used > Integer.MAX_VALUE;
+                if (!perTensor) {
+                    section = channel.map(FileChannel.MapMode.READ_ONLY, dataStart, used);
+                }
+            }
+            if (section != null) {
+                return section.slice((int) e.begin, (int) len).order(ByteOrder.LITTLE_ENDIAN);
             }
             return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + e.begin, len).order(ByteOrder.LITTLE_ENDIAN);
         }

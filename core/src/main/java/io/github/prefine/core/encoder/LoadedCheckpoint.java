@@ -14,8 +14,9 @@ import java.util.Objects;
  * <p>AutoCloseable: it owns the {@link TransformerEncoder}, whose parameter arrays live in the
  * manager given to {@link EncoderCheckpoint#load}; {@link #close()} frees them now (idempotent),
  * otherwise they die with that manager. Callers that hand the encoder to a longer-lived owner (a
- * DJL Model) may simply not close this. The other tensors are host memory (often memory-mapped
- * file regions) and need no closing. Immutable apart from closing.
+ * DJL Model) may simply not close this. The other tensors are host memory (often views of the
+ * checkpoint file's mapping, which lasts until they are all collected) and need no closing; where
+ * they are not needed, keep the encoder rather than this object. Immutable apart from closing.
  */
 public final class LoadedCheckpoint implements AutoCloseable {
 

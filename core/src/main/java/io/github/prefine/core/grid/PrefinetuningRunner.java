@@ -9,7 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
-import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
@@ -208,8 +208,10 @@ final class PrefinetuningRunner {
         root.getEngine().setRandomSeed(Long.hashCode(u.seed() * 0x9E3779B97F4A7C15L));
         FeatureBatchSource source = st.source();
         try (NDManager m = root.newSubManager()) {
-            LoadedCheckpoint ck = EncoderCheckpoint.load(grid.encoder, m);
-            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(ck.encoder(), session.config().hiddenSize());
+            // the encoder alone: the checkpoint's other tensors (a pooler) would keep the file's
+            // mapping for the whole unit, and past it until an old-generation collection
+            TransformerEncoder encoder = EncoderCheckpoint.load(grid.encoder, m).encoder();
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(encoder, session.config().hiddenSize());
             for (FeaturizedTask t : st.featurized()) {
                 mb.addHead(t.name(), session.tasks().head(t, u.seed()));
             }
@@ -230,7 +232,7 @@ final class PrefinetuningRunner {
                             .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
                             .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
-                EncoderCheckpoint.save(ck.encoder(), lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                EncoderCheckpoint.save(encoder, lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
                 return fit;
             }
         }

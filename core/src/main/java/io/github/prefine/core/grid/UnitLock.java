@@ -61,6 +61,9 @@ final class UnitLock implements AutoCloseable {
         } catch (OverlappingFileLockException e) {
             ch.close();
             return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
         }
     }
 
@@ -70,11 +73,18 @@ final class UnitLock implements AutoCloseable {
      * @param file the lock file
      * @return the lock
      * @throws IOException if the file cannot be opened
+     * @throws OverlappingFileLockException if this JVM already holds the lock
      */
     static UnitLock acquire(Path file) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        return new UnitLock(ch, ch.lock());
+        try {
+            return new UnitLock(ch, ch.lock());
+        } catch (IOException | RuntimeException e) {
+            // a refused claim must not keep the file open
+            ch.close();
+            throw e;
+        }
     }
 
     @Override

@@ -72,6 +72,26 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void readingEveryTensorMapsTheFileOnce() throws Exception {
+        List<HostTensor> written = new java.util.ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            written.add(HostTensor.ofFloats("layer." + i + ".weight", new long[] {3}, new float[] {i, -i, 0.5f * i}));
+        }
+        Path p = dir.resolve("model.safetensors");
+        SafetensorsWriter.write(p, written);
+        Map<String, HostTensor> read;
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            read = r.readAll();
+        }
+        // the tensors are still held, so no mapping can have been collected: each stays until the
+        // GC takes its buffer, and one per tensor piled up load after load
+        assertEquals(1, io.github.prefine.core.testing.OpenFiles.mappingsOf(p));
+        for (HostTensor t : written) {
+            assertEquals(t.data(), read.get(t.name()).data(), t.name());
+        }
+    }
+
+    @Test
     void writtenWeightsHonourTheUmaskAndLeaveNoTempFile() throws Exception {
         assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"), "POSIX permissions only");
         // the permissions any tool gets here: a plain new file, created under the process umask

@@ -13,6 +13,8 @@ import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -184,6 +186,46 @@ class EncoderCheckpointTest {
                     for (int t = 0; t < 5; t++) {
                         assertArrayEquals(x[s][t], y[s][t], 0f);
                     }
+                }
+            }
+        }
+    }
+
+    /** The JVM's direct buffers: those not yet collected, with their bytes. */
+    private static long[] directBuffers() {
+        for (BufferPoolMXBean pool : ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)) {
+            if (pool.getName().equals("direct")) {
+                return new long[] {pool.getCount(), pool.getMemoryUsed()};
+            }
+        }
+        throw new IllegalStateException("the JVM reports no direct buffer pool");
+    }
+
+    /*
+     * Every unit of a grid loads an encoder. A direct buffer per tensor is native memory that only
+     * a GC frees: as much as the whole model per load, piling up between collections (up to the
+     * JVM's direct-memory cap, the heap size by default) while the heap itself stays small.
+     */
+    @Test
+    void loadingFloat32WeightsLeavesNoDirectBuffersBehind() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(50).setHiddenSize(16)
+                .setNumHiddenLayers(2).setNumAttentionHeads(2).setIntermediateSize(24).optMaxPositionEmbeddings(20).build();
+        Path dir = tmp.resolve("f32");
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 7);
+            EncoderCheckpoint.save(enc, dir, null);
+            List<HostTensor> saved = EncoderCheckpoint.toHostTensors(enc, "");
+            // a first load warms the JDK's per-thread I/O buffers, which later loads reuse
+            EncoderCheckpoint.load(dir, m).close();
+            long[] before = directBuffers();
+            try (LoadedCheckpoint back = EncoderCheckpoint.load(dir, m)) {
+                long[] after = directBuffers();
+                assertEquals(before[0], after[0], "direct buffers made by loading " + saved.size() + " tensors");
+                assertEquals(before[1], after[1], "bytes of direct buffers made by loading");
+                List<HostTensor> loaded = EncoderCheckpoint.toHostTensors(back.encoder(), "");
+                for (int i = 0; i < saved.size(); i++) {
+                    assertEquals(saved.get(i).data(), loaded.get(i).data(), saved.get(i).name());
                 }
             }
         }

@@ -147,6 +147,30 @@ class GridTest {
         assertEquals(8, second.failures().size());
     }
 
+    /*
+     * Each unit loads an encoder, makes fresh heads and optimiser state in a sub-manager of the
+     * session's: whatever stays attached there grows with every unit of a days-long grid.
+     */
+    @Test
+    void unitsLeaveNoArraysInTheSessionsManager(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Grid grid = f.tiny(f.targets, dir.resolve("out")).setGroups(List.of(TaskGroup.C)).optSeeds(List.of(1L, 2L))
+                .optLearningRates(List.of(1e-3, 3e-4)).optTargetLearningRates(List.of(1e-3, 3e-4)).build();
+        int units = 0;
+        try (GridSession s = grid.open()) {
+            for (GridSweep sweep : s.plan().sweeps()) {
+                for (GridUnit u : sweep.units()) {
+                    s.run(u);
+                    units++;
+                    assertEquals(0, s.root().getManagedArrays().size(), "arrays left after unit " + u.id());
+                }
+                s.finish(sweep);
+            }
+        }
+        // Only-C at two rates; Baseline and Only-C on both targets, two seeds, two rates
+        assertEquals(2 + 2 * 2 * 2 * 2, units);
+    }
+
     @Test
     void aGridStoppedAfterSomeUnitsResumesThemAndEndsAsAnUninterruptedRun(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);

@@ -18,6 +18,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.precision.LossScaler;
+import io.github.prefine.core.task.Split;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -148,6 +149,39 @@ class MixedPrecisionTrainingTest {
         }
         System.out.printf("evaluation under %s: logits within %.2e of float32 (largest %.3f)%n",
                 precision.optionName(), worst, largest);
+    }
+
+    /*
+     * Per epoch a trainer validates, snapshots the best weights and checkpoints; per trial of a
+     * learning-rate sweep it makes a new step buffer, moments, loss scaler and rate table. None of
+     * it may stay in the model's manager: the counts after epoch 2 and after each closed trainer
+     * equal those after epoch 1 and before the first.
+     */
+    @ParameterizedTest
+    @EnumSource(Precision.class)
+    void epochsAndTrainersLeaveTheModelsManagerAsTheyFoundIt(Precision precision, @TempDir Path tmp) throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(5, 16, 4, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE, TestHeads.Kind.SPAN,
+                TestHeads.Kind.CHOICE);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel model = model(root, tasks)) {
+            int before = root.getManagedArrays().size();
+            for (int trial = 0; trial < 2; trial++) {
+                List<Integer> perEpoch = new ArrayList<>();
+                try (Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optBatchSize(8).optMaxEpochs(2)
+                        .optPatience(5).optLearningRate(1e-3 * (trial + 1)).optPrecision(precision)
+                        .optCheckpointDir(tmp.resolve(precision + "-" + trial)).addListener(new TrainingListener() {
+                            @Override
+                            public void onEpoch(EpochReport r) {
+                                perEpoch.add(root.getManagedArrays().size());
+                            }
+                        }).build()) {
+                    trainer.fit();
+                    trainer.predict(3, Split.VALIDATION);
+                }
+                assertEquals(2, perEpoch.size());
+                assertEquals(perEpoch.get(0), perEpoch.get(1), precision + " trial " + trial + ": arrays after epochs 1 and 2");
+                assertEquals(before, root.getManagedArrays().size(), precision + ": left by trainer " + trial);
+            }
+        }
     }
 
     private static Trainer scaledTrainer(MultiHeadModel model, SyntheticTasks tasks, Path ckpt) throws Exception {

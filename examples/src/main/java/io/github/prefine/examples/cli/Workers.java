@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -30,6 +31,8 @@ final class Workers {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     /** Options the parent sets for each worker itself. */
     private static final Set<String> REPLACED = Set.of("--device", "--workers", "--threads");
+    /** How long a stopped worker may take to release its locks and exit before it is killed. */
+    private static final long STOP_SECONDS = 30;
 
     private Workers() {}
 
@@ -89,16 +92,22 @@ final class Workers {
         if (!original.contains(spec.name())) {
             throw new IllegalStateException("workers need the command line that named '" + spec.name() + "', found " + original);
         }
-        for (String device : devices) {
-            List<String> cmd = new ArrayList<>(List.of(java));
-            // this JVM's options (-Xmx, -Dprefine.attention=...), as the malloc re-launch passes them
-            cmd.addAll(jvmArguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-            cmd.add("-cp");
-            cmd.add(System.getProperty("java.class.path"));
-            cmd.add(PrefineCli.class.getName());
-            cmd.addAll(arguments(original, device, threads));
-            LOG.info("starting a worker on {}", device);
-            out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
+        try {
+            for (String device : devices) {
+                List<String> cmd = new ArrayList<>(List.of(java));
+                // this JVM's options (-Xmx, -Dprefine.attention=...), as the malloc re-launch passes them
+                cmd.addAll(jvmArguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path"));
+                cmd.add(PrefineCli.class.getName());
+                cmd.addAll(arguments(original, device, threads));
+                LOG.info("starting a worker on {}", device);
+                out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
+            }
+        } catch (IOException | RuntimeException e) {
+            // those already started would otherwise run on without the run that needs them
+            stop(out);
+            throw e;
         }
         return out;
     }
@@ -174,7 +183,8 @@ final class Workers {
     /**
      * Runs a grid here and in the workers on {@code devices}, and waits for all of them. The
      * folder's {@code run.json} is checked (and with {@code --force} the folder cleared) here,
-     * once, before any worker starts.
+     * once, before any worker starts. When this process's part fails, the workers still running
+     * are stopped before the exception leaves, as the launcher's exit would stop them.
      *
      * @param grid the grid this process runs
      * @param devices the workers' {@code --device} values; none to run alone
@@ -189,9 +199,15 @@ final class Workers {
             grid.open().close();
         }
         List<Process> workers = start(devices, spec, threads);
-        GridSummary s = grid.run();
-        await(workers);
-        return s;
+        try {
+            GridSummary s = grid.run();
+            await(workers);
+            return s;
+        } finally {
+            // when this process failed (or was interrupted) before they ended: the run has failed,
+            // and outside the launcher (PrefineCli.execute) no exit would end them
+            stop(workers);
+        }
     }
 
     /**
@@ -206,6 +222,39 @@ final class Workers {
             if (rc != 0) {
                 LOG.warn("worker {} exited with {}", p.pid(), rc);
             }
+        }
+    }
+
+    /**
+     * Ends the workers that are still running (SIGTERM, so that they release their unit locks) and
+     * waits for them; does nothing to those that have ended.
+     *
+     * @param workers the processes {@link #start} returned
+     */
+    static void stop(List<Process> workers) {
+        boolean interrupted = false;
+        for (Process p : workers) {
+            if (p.isAlive()) {
+                LOG.warn("stopping worker {}: this process ends its part of the run", p.pid());
+                p.destroy();
+            }
+        }
+        for (Process p : workers) {
+            while (true) {
+                try {
+                    if (!p.waitFor(STOP_SECONDS, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                        p.waitFor();
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    p.destroyForcibly();
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,25 +1,33 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.train.StepReport;
+import io.github.prefine.core.train.TrainingListener;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * Worker processes that share a grid run ({@code --workers}, {@code --device N}): which devices
  * they get, what command line each is given, and, with real processes, that a demo shared with a
- * worker gives the tables of a demo run alone.
+ * worker gives the tables of a demo run alone, and that workers do not outlive a failed run.
  */
 class WorkersTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -93,6 +101,44 @@ class WorkersTest {
         for (String table : List.of("table1.md", "table2.md")) {
             assertEquals(Files.readString(tmp.resolve("alone").resolve(table)),
                     Files.readString(tmp.resolve("shared").resolve(table)), table);
+        }
+    }
+
+    /** This process's children that are running now. */
+    private static Set<Long> runningChildren() {
+        return ProcessHandle.current().children().filter(ProcessHandle::isAlive).map(ProcessHandle::pid)
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void workersAreStoppedWhenThisProcessesPartOfTheRunFails() throws Exception {
+        Path out = tmp.resolve("failing");
+        CommandLine cl = PrefineCli.commandLine();
+        cl.parseArgs("demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--device", "cpu", "--workers", "2",
+                "--out", out.toString());
+        CommandLine demo = cl.getSubcommands().get("demo");
+        DemoCommand command = demo.getCommand();
+        // this process fails at its first training step (its disk filled up, say); the worker, on
+        // the same run, is still starting or training (a whole demo takes minutes)
+        Grid grid = command.grid(Device.cpu()).optProgress(label -> new TrainingListener() {
+            @Override
+            public void onSteps(StepReport r) {
+                throw new UncheckedIOException(new IOException("no space left on device"));
+            }
+        }).build();
+        Set<Long> before = runningChildren();
+        try {
+            UncheckedIOException e = assertThrows(UncheckedIOException.class,
+                    () -> Workers.run(grid, List.of("cpu"), demo.getCommandSpec(), null));
+            assertEquals("no space left on device", e.getCause().getMessage());
+            Set<Long> left = runningChildren();
+            left.removeAll(before);
+            assertEquals(Set.of(), left, "workers left running after the run failed here");
+        } finally {
+            ProcessHandle.current().children().filter(h -> !before.contains(h.pid())).forEach(h -> {
+                h.descendants().forEach(ProcessHandle::destroyForcibly);
+                h.destroyForcibly();
+            });
         }
     }
 }

@@ -69,7 +69,9 @@ public final class TextFiles {
      */
     public static byte[] readBytes(Path file) throws IOException {
         if (file.getFileName().toString().endsWith(".gz")) {
-            try (InputStream in = new GZIPInputStream(Files.newInputStream(file))) {
+            // the raw stream is a resource of its own: GZIPInputStream reads the header in its
+            // constructor, and a file that is not gzip would otherwise stay open
+            try (InputStream raw = Files.newInputStream(file); InputStream in = new GZIPInputStream(raw)) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 in.transferTo(out);
                 return out.toByteArray();
