@@ -83,6 +83,7 @@ final class PrefinetuningRunner {
         }
         st = new SettingTasks(List.copyOf(fts), List.copyOf(dropped), session.tasks().source(fts));
         settingTasks.put(s.name(), st);
+        session.recordReads();
         return st;
     }
 
