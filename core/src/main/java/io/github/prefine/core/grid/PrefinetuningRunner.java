@@ -149,6 +149,9 @@ final class PrefinetuningRunner {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
+            // a process killed after writing the history but before deleting the resume state
+            // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
+            AtomicFiles.deleteTree(grid.layout.checkpoints(u));
             return JsonParser.parseString(Files.readString(historyFile)).getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());
