@@ -3,10 +3,14 @@ package io.github.prefine.core.checkpoint;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.stream.Stream;
@@ -68,17 +72,36 @@ public final class AtomicFiles {
             return 0;
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(age);
-        List<Path> stale;
-        try (Stream<Path> s = Files.walk(root)) {
-            stale = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && Files.isRegularFile(p))
-                    .filter(p -> {
-                        try {
-                            return Files.getLastModifiedTime(p).toInstant().isBefore(cutoff);
-                        } catch (IOException e) {
-                            return false;
-                        }
-                    }).toList();
-        }
+        List<Path> stale = new java.util.ArrayList<>();
+        // not Files.walk: it fails on an entry that vanishes between listing and looking, which a
+        // second process joining a run meets whenever the first renames a temp file into place
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && p.getFileName().toString().endsWith(".tmp")
+                        && attrs.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                    stale.add(p);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                // a folder deleted while its entries were read (a checkpoint replaced meanwhile)
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
         int deleted = 0;
         for (Path p : stale) {
             if (Files.deleteIfExists(p)) {

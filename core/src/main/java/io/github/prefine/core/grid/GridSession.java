@@ -63,6 +63,8 @@ public final class GridSession implements AutoCloseable {
     private final PrefinetuningRunner prefinetuning;
     private final FinetuningRunner finetuning;
     private final JsonObject manifest;
+    /** A session that joins a run another process drives, and leaves the run's files to it. */
+    private final boolean worker;
     private GridPlan plan;
     private GridReports reports;
     private UnitLock inUse;
@@ -73,6 +75,7 @@ public final class GridSession implements AutoCloseable {
 
     GridSession(Grid grid, boolean worker) throws IOException {
         this.grid = grid;
+        this.worker = worker;
         Files.createDirectories(grid.layout.root());
         int stale = AtomicFiles.deleteStaleTemps(grid.layout.root(), STALE_TEMP_AGE);
         if (stale > 0) {
@@ -407,6 +410,20 @@ public final class GridSession implements AutoCloseable {
             AtomicFiles.write(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
             dataReport = merged;
             return merged;
+        }
+    }
+
+    /**
+     * Writes the data report as soon as tasks have been read for a sweep, before the sweep can be
+     * recorded done: a restarted grid never reads the tasks of a finished sweep again, so what a
+     * process killed before its next report rewrite had read would be missing from the report for
+     * good. A worker session leaves the run's files to the process that drives it.
+     *
+     * @throws IOException if a file cannot be read or written
+     */
+    void recordReads() throws IOException {
+        if (!worker) {
+            writeDataReport();
         }
     }
 

@@ -86,6 +86,7 @@ final class PrefinetuningRunner {
         }
         st = new SettingTasks(List.copyOf(fts), List.copyOf(dropped), session.tasks().source(fts));
         settingTasks.put(s.name(), st);
+        session.recordReads();
         return st;
     }
 
@@ -158,6 +159,9 @@ final class PrefinetuningRunner {
                         + "found " + (read.toString().length() > 60 ? read.toString().substring(0, 60) + "..." : read)
                         + "; delete the file to run the unit again");
             }
+            // a process killed after writing the history but before deleting the resume state
+            // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
+            AtomicFiles.deleteTree(grid.layout.checkpoints(u));
             return read.getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +57,40 @@ class AtomicFilesTest {
         assertEquals(List.of(false, false, true, true), List.of(Files.exists(orphan), Files.exists(chart),
                 Files.exists(young), Files.exists(kept)));
         assertEquals(0, AtomicFiles.deleteStaleTemps(dir.resolve("absent"), java.time.Duration.ofHours(1)));
+    }
+
+    @Test
+    void theCleanUpOfOrphansIgnoresFilesThatAnotherProcessRenamesOrDeletesMeanwhile(@TempDir Path dir) throws Exception {
+        // a second process joining a run walks the folder while the first writes results, charts
+        // and checkpoints, whose temp files and folders come and go: the walk lists a batch of
+        // names (many, as in a grid's finetune/), then looks at each, and one renamed meanwhile is gone
+        Path sweeps = Files.createDirectories(dir.resolve("finetune"));
+        for (int i = 0; i < 2000; i++) {
+            Files.writeString(sweeps.resolve("run-" + i + ".json"), "{}");
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int n = 0; !stop.get(); n++) {
+                    AtomicFiles.write(sweeps.resolve("run-" + (n % 2000) + ".json"), "{}");
+                    Path ckpt = Files.createDirectories(dir.resolve("checkpoints/ckpt-epoch-" + n + ".tmp"));
+                    Files.writeString(ckpt.resolve("model.ndlist"), "x");
+                    AtomicFiles.deleteTree(ckpt);
+                }
+            } catch (Throwable t) {
+                writerFailed.set(t);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 100; i++) {
+                assertEquals(0, AtomicFiles.deleteStaleTemps(dir, java.time.Duration.ofHours(1)));
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertEquals(null, writerFailed.get());
     }
 }

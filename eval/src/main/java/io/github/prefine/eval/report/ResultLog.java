@@ -8,6 +8,8 @@ import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +27,10 @@ import org.slf4j.LoggerFactory;
  * seed, value) or {@code "kind": "cost"} (setting, secondsPerEpoch, examplesPerEpoch). A grid that
  * is still running has fewer lines; reports built from it show only the finished cells. Blank
  * lines are ignored. Appends open and close the file each time, so one line per finished run
- * survives a crash; concurrent writers must be serialised by the caller.
+ * survives a crash; concurrent writers must be serialised by the caller. A writer killed part-way
+ * through an append leaves the start of a line without its line break: reading skips that torn
+ * last line (with a warning), and the next append cuts it off before writing its own, so every
+ * record whose append returned is read back.
  */
 public final class ResultLog {
     private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);
@@ -71,6 +76,7 @@ public final class ResultLog {
 
     private static void appendLine(Path file, String json) throws IOException {
         Objects.requireNonNull(file, "file");
+        endLastLine(file);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND)) {
             w.write(json);
@@ -79,7 +85,57 @@ public final class ResultLog {
     }
 
     /**
-     * Reads every record of a log.
+     * Makes the file end at a line break before an append: a last line without one is completed
+     * when it is a whole record (written by hand, say), and otherwise cut off, as what a writer
+     * killed part-way through its append left; the record would else be glued to the next one.
+     */
+    private static void endLastLine(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            long start = size;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            // a record is one short line: scan back from the end to the last line break
+            while (start > 0) {
+                one.clear();
+                ch.read(one, start - 1);
+                if (one.get(0) == '\n' || one.get(0) == '\r') {
+                    break;
+                }
+                start--;
+            }
+            if (start == size) {
+                return;
+            }
+            ByteBuffer tail = ByteBuffer.allocate((int) (size - start));
+            while (tail.hasRemaining() && ch.read(tail, start + tail.position()) >= 0) {
+                // read the whole tail
+            }
+            String line = new String(tail.array(), StandardCharsets.UTF_8);
+            if (line.isBlank() || isRecord(file, line)) {
+                ch.write(ByteBuffer.wrap(new byte[] {'\n'}), size);
+            } else {
+                ch.truncate(start);
+                LOG.warn("{}: cut off an incomplete last line left by an interrupted append: {}", file,
+                        JsonShapes.abbreviate(line));
+            }
+        }
+    }
+
+    private static boolean isRecord(Path file, String line) {
+        try {
+            parse(file, 1, line.strip(), new ArrayList<>(), new ArrayList<>());
+            return true;
+        } catch (MalformedResultsException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads every record of a log. A last line without its line break that is not a whole record
+     * is what an interrupted append left: it is skipped, with a warning naming it.
      *
      * @param file the log file
      * @return the records in file order
@@ -87,42 +143,66 @@ public final class ResultLog {
      * @throws IOException if reading fails
      */
     public static ResultSet load(Path file) throws IOException {
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        byte[] bytes = Files.readAllBytes(file);
+        int complete = bytes.length;
+        while (complete > 0 && bytes[complete - 1] != '\n' && bytes[complete - 1] != '\r') {
+            complete--;
+        }
+        // the lines that end in a line break: decoded strictly, as any damage there is real
+        String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, complete)).toString();
+        List<String> lines = text.lines().toList();
         List<RunRecord> runs = new ArrayList<>();
         List<CostRecord> costs = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i).strip();
-            if (line.isEmpty()) {
-                continue;
+            if (!line.isEmpty()) {
+                parse(file, i + 1, line, runs, costs);
             }
-            int no = i + 1;
-            try {
-                JsonElement e = JsonParser.parseString(line);
-                if (!e.isJsonObject()) {
-                    throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), null);
-                }
-                JsonObject o = e.getAsJsonObject();
-                String kind = string(file, no, o, "kind");
-                if (kind.equals("run")) {
-                    runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
-                            string(file, no, o, "group"), number(file, no, o, "seed").longValue(),
-                            number(file, no, o, "value").doubleValue(),
-                            o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
-                            o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
-                } else if (kind.equals("cost")) {
-                    costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
-                            number(file, no, o, "examplesPerEpoch").longValue()));
-                } else {
-                    throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
-                }
-            } catch (JsonParseException | IllegalStateException | NumberFormatException ex) {
-                throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), ex);
-            } catch (IllegalArgumentException ex) {
-                throw new MalformedResultsException(file, no, ex.getMessage(), ex);
+        }
+        if (complete < bytes.length) {
+            // a last line without its line break: a whole record, or what an interrupted append left
+            String last = new String(bytes, complete, bytes.length - complete, StandardCharsets.UTF_8);
+            int no = lines.size() + 1;
+            if (last.isBlank()) {
+                // a blank line, ignored as any other
+            } else if (isRecord(file, last)) {
+                parse(file, no, last.strip(), runs, costs);
+            } else {
+                LOG.warn("{}:{}: skipped an incomplete last line, left by an interrupted append: {}", file, no,
+                        JsonShapes.abbreviate(last));
             }
         }
         LOG.debug("loaded {} runs and {} costs from {}", runs.size(), costs.size(), file);
         return new ResultSet(runs, costs);
+    }
+
+    /** Reads one non-blank line into {@code runs} or {@code costs}. */
+    private static void parse(Path file, int no, String line, List<RunRecord> runs, List<CostRecord> costs)
+            throws MalformedResultsException {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            if (!e.isJsonObject()) {
+                throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), null);
+            }
+            JsonObject o = e.getAsJsonObject();
+            String kind = string(file, no, o, "kind");
+            if (kind.equals("run")) {
+                runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
+                        string(file, no, o, "group"), number(file, no, o, "seed").longValue(),
+                        number(file, no, o, "value").doubleValue(),
+                        o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
+                        o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
+            } else if (kind.equals("cost")) {
+                costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
+                        number(file, no, o, "examplesPerEpoch").longValue()));
+            } else {
+                throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
+            }
+        } catch (JsonParseException | IllegalStateException | NumberFormatException ex) {
+            throw new MalformedResultsException(file, no, "expected a JSON object, found " + JsonShapes.abbreviate(line), ex);
+        } catch (IllegalArgumentException ex) {
+            throw new MalformedResultsException(file, no, ex.getMessage(), ex);
+        }
     }
 
     private static String string(Path f, int no, JsonObject o, String key) throws MalformedResultsException {

@@ -4,8 +4,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -185,7 +185,8 @@ public final class TableWriter {
     }
 
     /**
-     * Writes {@code base.md}, {@code base.csv} and {@code base.json} into a directory.
+     * Writes {@code base.md}, {@code base.csv} and {@code base.json} into a directory, each through
+     * a temp file and a rename, so that a reader, a kill or a full disk sees every file whole.
      *
      * @param t the table
      * @param dir the directory, created if absent
@@ -199,9 +200,13 @@ public final class TableWriter {
         Path md = dir.resolve(base + ".md");
         Path csv = dir.resolve(base + ".csv");
         Path json = dir.resolve(base + ".json");
-        Files.writeString(md, toMarkdown(t), StandardCharsets.UTF_8);
-        Files.writeString(csv, toCsv(t), StandardCharsets.UTF_8);
-        Files.writeString(json, toJson(t), StandardCharsets.UTF_8);
+        String mdText = toMarkdown(t);
+        String csvText = toCsv(t);
+        String jsonText = toJson(t);
+        // each file whole, old or new: the grid rewrites its tables while `compare` may read them
+        WholeFiles.writeString(md, mdText);
+        WholeFiles.writeString(csv, csvText);
+        WholeFiles.writeString(json, jsonText);
         return List.of(md, csv, json);
     }
 

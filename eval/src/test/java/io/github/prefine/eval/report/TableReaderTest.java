@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +52,36 @@ class TableReaderTest {
         Files.writeString(f, "| Group | A |");
         e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
         assertTrue(e.getMessage().startsWith(f + " $: expected a JSON table written by prefine, found "), e.getMessage());
+    }
+
+    @Test
+    void aTableBeingRewrittenIsReadWholeOldOrNew(@TempDir Path dir) throws Exception {
+        // a grid rewrites its tables after every sweep while `prefine compare` may read them; a kill
+        // or a full disk in the middle of a rewrite leaves the same state a reader sees here
+        Table older = sample();
+        Table newer = new Table(older.title(), older.corner(), older.columns(), List.of(older.rows().get(0)));
+        Path json = TableWriter.standard().writeAll(older, dir, "table2").get(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (int n = 0; !stop.get(); n++) {
+                    TableWriter.standard().writeAll(n % 2 == 0 ? newer : older, dir, "table2");
+                }
+            } catch (Throwable t) {
+                writerFailed.set(t);
+            }
+        });
+        writer.start();
+        try {
+            for (int i = 0; i < 3000; i++) {
+                Table read = TableReader.read(json);
+                assertTrue(read.equals(older) || read.equals(newer), "read " + read);
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+        assertEquals(null, writerFailed.get());
     }
 }

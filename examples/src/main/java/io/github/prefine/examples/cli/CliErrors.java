@@ -94,9 +94,9 @@ public final class CliErrors {
         }
         if (e instanceof FileSystemException f) {
             String reason = f.getReason() == null ? "" : f.getReason();
-            if (reason.toLowerCase(java.util.Locale.ROOT).contains("no space")) {
-                return bad(f.getFile() + ": no space left on device; free some space or choose another --out,"
-                        + " then run the same command again to resume");
+            String full = fullDisk(reason);
+            if (full != null) {
+                return bad(f.getFile() + ": " + reason.toLowerCase(java.util.Locale.ROOT) + full);
             }
             if (reason.toLowerCase(java.util.Locale.ROOT).contains("read-only")) {
                 return bad(f.getFile() + ": read-only file system; choose a writable --out");
@@ -106,8 +106,9 @@ public final class CliErrors {
         }
         if (e instanceof IOException) {
             String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (m.toLowerCase(java.util.Locale.ROOT).contains("no space left")) {
-                return bad(m + "; free some space or choose another --out, then run the same command again to resume");
+            String full = fullDisk(m);
+            if (full != null) {
+                return bad(m + full);
             }
             if (m.contains("config.json") || m.contains(".safetensors")) {
                 return bad(m + "; the encoder folder is damaged or not an HF checkpoint: download or export it again");
@@ -116,6 +117,22 @@ public final class CliErrors {
         }
         return new Outcome(INTERNAL, "internal error (" + e + "); rerun with --verbose for the stack trace and"
                 + " report it with that trace");
+    }
+
+    /**
+     * What to do about an OS error that stops a run for lack of room: a full disk, a full quota
+     * (common on clusters) or a file-size limit; null for any other error.
+     */
+    private static String fullDisk(String osMessage) {
+        String m = osMessage.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("no space left") || m.contains("quota exceeded")) {
+            return "; free some space or choose another --out, then run the same command again to resume";
+        }
+        if (m.contains("file too large")) {
+            return "; raise the file-size limit (ulimit -f) or choose another --out, then run the same command again"
+                    + " to resume";
+        }
+        return null;
     }
 
     /** Strips wrappers that add nothing a user can act on. */

@@ -317,6 +317,12 @@ class BadInvocationsTest {
                 && diverged.message().endsWith("; lower the learning rate (--lr, --target-lr)"), diverged.message());
         assertTrue(CliErrors.classify(new java.io.IOException("No space left on device")).message()
                 .contains("free some space"));
+        // a cluster's quota (EDQUOT) and a file-size limit (EFBIG) stop a run as a full disk does
+        assertEquals("/out/ckpt-epoch-000002.tmp: disk quota exceeded; free some space or choose another --out, then run"
+                + " the same command again to resume", CliErrors.classify(new java.nio.file.FileSystemException(
+                        "/out/ckpt-epoch-000002.tmp", null, "Disk quota exceeded")).message());
+        assertEquals("File too large; raise the file-size limit (ulimit -f) or choose another --out, then run the same"
+                + " command again to resume", CliErrors.classify(new java.io.IOException("File too large")).message());
         assertEquals(CliErrors.BAD_INPUT, CliErrors.classify(new java.io.UncheckedIOException(
                 new java.nio.file.AccessDeniedException("/out/x"))).exitCode());
     }

@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -80,7 +81,8 @@ public final class CheckpointStore {
      * @param finalState true for the end-of-run checkpoint, which gets its own name
      * @param contents writes the files
      * @return the published folder
-     * @throws IOException if writing fails; the previous checkpoint then stays published
+     * @throws IOException if writing fails, naming the checkpoint folder; the previous checkpoint
+     *     then stays published
      */
     public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
         String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
@@ -88,7 +90,16 @@ public final class CheckpointStore {
         Path dir = root.resolve(name);
         AtomicFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
-        contents.writeTo(tmp);
+        try {
+            contents.writeTo(tmp);
+        } catch (FileSystemException e) {
+            throw e;
+        } catch (IOException e) {
+            // a write that fills the disk or the quota says only "No space left on device"
+            FileSystemException named = new FileSystemException(tmp.toString(), null, e.getMessage());
+            named.initCause(e);
+            throw named;
+        }
         try (Stream<Path> files = Files.list(tmp)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f)) {

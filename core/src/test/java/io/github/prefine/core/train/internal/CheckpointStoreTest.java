@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -57,6 +58,18 @@ class CheckpointStoreTest {
         }));
         assertEquals("one", Files.readString(store.latest().orElseThrow().resolve("a.txt")));
         assertFalse(Files.exists(root.resolve("ckpt-epoch-000002")));
+    }
+
+    @Test
+    void aWriteThatFillsTheDiskNamesTheCheckpointAndLeavesThePreviousOnePublished(@TempDir Path root) throws Exception {
+        assumeTrue(Files.isWritable(Path.of("/dev/full")), "needs /dev/full (Linux), which fails every write as a full disk does");
+        CheckpointStore store = new CheckpointStore(root);
+        store.write(1, false, text("one"));
+        IOException e = assertThrows(IOException.class, () -> store.write(2, false, d -> Files.write(
+                Files.createSymbolicLink(d.resolve("model.ndlist"), Path.of("/dev/full")), new byte[1 << 16])));
+        // the OS says only "No space left on device"; a checkpoint is gigabytes, so say which
+        assertEquals(root.resolve("ckpt-epoch-000002.tmp") + ": No space left on device", e.getMessage());
+        assertEquals("one", Files.readString(store.latest().orElseThrow().resolve("a.txt")));
     }
 
     @Test

@@ -1,0 +1,102 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.TrainingListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A grid whose process was killed between two of its writes: the folder is laid out exactly as the
+ * kill leaves it, then the grid is run again, and what it ends with is compared with an
+ * uninterrupted run of the same grid.
+ */
+class GridInterruptionTest {
+
+    /** The C target alone, pre-finetuned on the C tasks: one pre-finetuning sweep, two finetuning sweeps. */
+    private static Grid.Builder cOnly(GridFixtures f, Path out) {
+        List<Task> targets = List.of(f.targets.get(1));
+        return f.tiny(targets, out).setGroups(List.of(TaskGroup.C));
+    }
+
+    @Test
+    void tasksReadByAProcessKilledBeforeItsNextReportStillReachTheDataReport(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path whole = dir.resolve("whole");
+        cOnly(f, whole).build().run();
+
+        Path cut = dir.resolve("cut");
+        Grid grid = cOnly(f, cut).build();
+        // a process that finishes the pre-finetuning sweep (reading its tasks) and is killed before
+        // it rewrites the reports: the restarted grid never reads those tasks again
+        try (GridSession s = grid.open()) {
+            s.finish(s.plan().prefinetuning().get(0));
+        }
+        GridSummary resumed = grid.run();
+        assertEquals(2, resumed.sweepsRun(), "Baseline and Only-C on the target");
+        assertEquals(List.of("c-target", "c-a", "c-b"), List.copyOf(resumed.data().tasks().keySet()));
+        assertEquals(Files.readString(whole.resolve(DataReport.FILE)), Files.readString(cut.resolve(DataReport.FILE)));
+    }
+
+    @Test
+    void aPrefinetuningKilledAfterItsHistoryLeavesNoCheckpointsBehind(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Path kept = dir.resolve("kept-checkpoints");
+        // copies the checkpoint folder as it stands after the final checkpoint, which the runner
+        // deletes once the unit's history is written
+        TrainingListener copier = new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path ckpt, int epochsDone) {
+                try {
+                    AtomicFiles.deleteTree(kept);
+                    copyTree(ckpt.getParent(), kept);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        Grid grid = cOnly(f, out).optProgress(label -> copier).build();
+        PrefinetuningUnit unit;
+        try (GridSession s = grid.open()) {
+            unit = s.plan().prefinetuning().get(0).units().get(0);
+            s.run(unit);
+        }
+        Path checkpoints = grid.layout().checkpoints(unit);
+        Path history = grid.layout().history(unit);
+        assertFalse(Files.exists(checkpoints));
+        assertTrue(Files.exists(kept.resolve("LATEST")), "the final checkpoint was copied");
+        // killed after writing the history, before deleting the checkpoints
+        copyTree(kept, checkpoints);
+        FileTime written = Files.getLastModifiedTime(history);
+
+        grid.run();
+        assertEquals(written, Files.getLastModifiedTime(history), "the finished unit is not run again");
+        assertFalse(Files.exists(checkpoints), "the finished unit's resume state is deleted on the next run");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : s.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.prefine.eval.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A log whose writer was killed part-way through an append: the file ends in part of a line, as
+ * the kill leaves it. Every record whose append finished must still be read, before and after
+ * the next append.
+ */
+class ResultLogTest {
+    private static final RunRecord FIRST = new RunRecord("Baseline", "wnut17", "SL", 1, 40.5);
+    private static final RunRecord SECOND = new RunRecord("Only-SL", "wnut17", "SL", 1, 42.25);
+    private static final RunRecord THIRD = new RunRecord("Only-SL", "wnut17", "SL", 2, 43.0);
+
+    /** The log of FIRST and SECOND, then the first {@code keep} bytes of THIRD's line. */
+    private static Path cutOff(Path dir, int keep) throws Exception {
+        Path whole = dir.resolve("whole.jsonl");
+        Files.deleteIfExists(whole);
+        ResultLog.append(whole, FIRST);
+        ResultLog.append(whole, SECOND);
+        long complete = Files.size(whole);
+        ResultLog.append(whole, THIRD);
+        byte[] all = Files.readAllBytes(whole);
+        Path cut = dir.resolve("cut-" + keep + ".jsonl");
+        Files.write(cut, Arrays.copyOf(all, (int) complete + keep));
+        return cut;
+    }
+
+    @Test
+    void anAppendCutOffMidLineLosesOnlyItsOwnRecord(@TempDir Path dir) throws Exception {
+        Path probe = dir.resolve("probe.jsonl");
+        ResultLog.append(probe, THIRD);
+        int line = (int) Files.size(probe);
+        // up to the record's last brace, without it and the line break
+        for (int keep : new int[] {1, 13, 40, line / 2, line - 2}) {
+            Path cut = cutOff(dir, keep);
+            assertEquals(List.of(FIRST, SECOND), ResultLog.load(cut).runs(), "cut after " + keep + " bytes");
+            // the run is restarted and appends its record again
+            ResultLog.append(cut, THIRD);
+            assertEquals(List.of(FIRST, SECOND, THIRD), ResultLog.load(cut).runs(), "cut after " + keep + " bytes");
+            assertEquals(Files.readString(dir.resolve("whole.jsonl")), Files.readString(cut, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aCompleteLastRecordWithoutItsLineBreakIsKept(@TempDir Path dir) throws Exception {
+        Path whole = dir.resolve("whole.jsonl");
+        ResultLog.append(whole, FIRST);
+        ResultLog.append(whole, SECOND);
+        String text = Files.readString(whole);
+        // written by hand or by another tool: the last line has no line break
+        Path log = dir.resolve("log.jsonl");
+        Files.writeString(log, text.substring(0, text.length() - 1));
+        assertEquals(List.of(FIRST, SECOND), ResultLog.load(log).runs());
+        ResultLog.append(log, THIRD);
+        assertEquals(List.of(FIRST, SECOND, THIRD), ResultLog.load(log).runs());
+    }
+
+    @Test
+    void aDamagedLineBeforeTheLastIsStillAnError(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log.jsonl");
+        ResultLog.append(log, FIRST);
+        Files.writeString(log, "{\"kind\":\"run\",\"sett\n", java.nio.file.StandardOpenOption.APPEND);
+        ResultLog.append(log, SECOND);
+        MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertEquals(log + ":2: expected a JSON object, found {\"kind\":\"run\",\"sett", e.getMessage());
+    }
+}
