@@ -1,6 +1,8 @@
 package io.github.prefine.core.checkpoint;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
@@ -49,7 +51,15 @@ public final class AtomicFiles {
         // not Files.createTempFile: its files are 0600 whatever the umask, and the rename keeps that
         Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
         try {
-            Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                // on disk before the rename publishes it: after a node crash a record that exists but
+                // is empty would count its unit as done (checkpoints and downloads force likewise)
+                ch.force(true);
+            }
             move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
