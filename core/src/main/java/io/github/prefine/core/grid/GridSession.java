@@ -10,6 +10,7 @@ import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -127,9 +128,7 @@ public final class GridSession implements AutoCloseable {
         }
         JsonObject kept = RunManifest.check(file, fresh, grid.force);
         if (unrecorded || (existed && kept == fresh)) {
-            try (UnitLock alone = UnitLock.tryAcquire(grid.layout.lock("run")).orElseThrow(() -> new RunMismatchException(
-                    file + ": forced, but another process is still working in this folder (" + grid.layout.lock("run")
-                            + " is held); stop it first, or choose another output folder"))) {
+            try (UnitLock alone = claimAlone(grid.layout, file)) {
                 clearForced(file);
             }
         }
@@ -138,6 +137,29 @@ public final class GridSession implements AutoCloseable {
         kept.add("environment", fresh.get("environment"));
         AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(kept));
         return kept;
+    }
+
+    /**
+     * Claims an output folder for a forced replacement in place: holds its {@code locks/run.lock}
+     * alone, which no session can while another works there (each holds it shared for its life).
+     * A command that rebuilds something sessions read, as the demo rebuilds its encoder for another
+     * suite, replaces it inside this claim, as a forced run clears its results inside it.
+     *
+     * @param out the output folder
+     * @param subject what is to be replaced, named in the refusal
+     * @return the claim; close it when the replacement is done
+     * @throws IOException if the lock file cannot be opened
+     * @throws RunMismatchException if another process (or this one) is working in the folder
+     */
+    public static Closeable claimAlone(Path out, Path subject) throws IOException {
+        return claimAlone(new GridLayout(out), subject);
+    }
+
+    private static UnitLock claimAlone(GridLayout layout, Path subject) throws IOException {
+        Path lock = layout.lock("run");
+        return UnitLock.tryAcquire(lock).orElseThrow(() -> new RunMismatchException(subject + ": forced, but another"
+                + " process is still working in this folder (" + lock + " is held); stop it first, or choose another"
+                + " output folder"));
     }
 
     /** Deletes a forced folder's results; the caller holds {@code locks/run.lock} alone. */

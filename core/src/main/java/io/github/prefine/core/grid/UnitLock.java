@@ -1,5 +1,6 @@
 package io.github.prefine.core.grid;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -15,7 +16,7 @@ import java.util.Optional;
  * that only need to keep an exclusive claim out. The OS releases it when the process
  * dies, so a crashed run never blocks a restart. Close to release.
  */
-final class UnitLock implements AutoCloseable {
+final class UnitLock implements Closeable {
     private final FileChannel channel;
     private final FileLock lock;
 

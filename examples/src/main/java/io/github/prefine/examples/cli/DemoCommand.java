@@ -10,11 +10,13 @@ import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridSummary;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -217,16 +219,25 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
                 if (!replace || Files.exists(kept) && Files.mismatch(kept, tokenizer) == -1) {
                     return dir;
                 }
-                MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
+                // a process still running its suite in this folder loads this encoder for every unit
+                try (Closeable alone = GridSession.claimAlone(dir.toAbsolutePath().getParent(), dir)) {
+                    MoreFiles.deleteRecursively(dir, RecursiveDeleteOption.ALLOW_INSECURE);
+                    writeEncoder(suite, dir, tokenizer);
+                }
+                return dir;
             }
-            try (NDManager m = NDManager.newBaseManager()) {
-                TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
-                enc.initializeRandom(m, 2024L);
-                EncoderCheckpoint.save(enc, dir, tokenizer);
-            }
+            writeEncoder(suite, dir, tokenizer);
             return dir;
         } finally {
             Files.deleteIfExists(tokenizer);
+        }
+    }
+
+    private static void writeEncoder(SyntheticSuite suite, Path dir, Path tokenizer) throws IOException {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
+            enc.initializeRandom(m, 2024L);
+            EncoderCheckpoint.save(enc, dir, tokenizer);
         }
     }
 

@@ -2,13 +2,20 @@ package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.grid.GridLayout;
+import io.github.prefine.core.grid.RunMismatchException;
+import io.github.prefine.examples.demo.SyntheticSuite;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,5 +78,26 @@ class DemoFolderTest {
         for (String table : List.of("table1.md", "table2.md")) {
             assertEquals(Files.readString(fresh.resolve(table)), Files.readString(out.resolve(table)), table);
         }
+    }
+
+    @Test
+    void aForcedRebuildOfAnotherSuitesEncoderWaitsUntilNoOtherProcessWorksInTheFolder() throws Exception {
+        Path out = tmp.resolve("busy");
+        Path dir = out.resolve("base-encoder");
+        DemoCommand.demoEncoder(SyntheticSuite.generate(7, SyntheticSuite.Sizes.demo()), dir, false);
+        Path tokenizer = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+        byte[] suite7 = Files.readAllBytes(tokenizer);
+        SyntheticSuite suite8 = SyntheticSuite.generate(8, SyntheticSuite.Sizes.demo());
+        Path lock = new GridLayout(out).lock("run");
+        Files.createDirectories(lock.getParent());
+        // as a running session holds it for its life, loading this encoder for every unit
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE); FileLock held = ch.lock(0, Long.MAX_VALUE, true)) {
+            RunMismatchException e = assertThrows(RunMismatchException.class, () -> DemoCommand.demoEncoder(suite8, dir, true));
+            assertTrue(e.getMessage().contains("another process is still working in this folder"), e.getMessage());
+            assertEquals(-1, java.util.Arrays.mismatch(suite7, Files.readAllBytes(tokenizer)), "the running suite's encoder was replaced");
+        }
+        DemoCommand.demoEncoder(suite8, dir, true);
+        assertFalse(java.util.Arrays.equals(suite7, Files.readAllBytes(tokenizer)), "once alone, the forced rebuild happens");
     }
 }
