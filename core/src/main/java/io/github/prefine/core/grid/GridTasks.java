@@ -11,6 +11,7 @@ import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.UnfeaturizableTaskException;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.FeatureBatchSource;
 import java.io.IOException;
@@ -57,7 +58,10 @@ final class GridTasks implements AutoCloseable {
         return data.missing(t);
     }
 
-    /** Featurizes a task now; returns why it cannot be used, or nothing. */
+    /**
+     * Featurizes a task now; returns why it cannot be used, or nothing. Only the refusals that
+     * {@link FeaturizedTask#featurize} documents leave a task out: any other exception is thrown.
+     */
     List<String> featurizable(Task t) throws IOException {
         if (failures.containsKey(t.name())) {
             return List.of(failures.get(t.name()));
@@ -65,7 +69,7 @@ final class GridTasks implements AutoCloseable {
         try {
             featurized(t);
             return List.of();
-        } catch (IllegalArgumentException e) {
+        } catch (UnfeaturizableTaskException e) {
             failures.put(t.name(), "cannot be featurized: " + e.getMessage());
             return List.of(failures.get(t.name()));
         }

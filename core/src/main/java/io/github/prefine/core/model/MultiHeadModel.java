@@ -3,23 +3,15 @@ package io.github.prefine.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import io.github.prefine.core.checkpoint.HostTensor;
-import io.github.prefine.core.checkpoint.HostTensors;
-import io.github.prefine.core.checkpoint.SafetensorsReader;
-import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.TaskHead;
-import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.heads.HeadFamily;
@@ -27,21 +19,16 @@ import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.LossTargets;
 import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One shared encoder and one head per task, trained on heterogeneous batches: the encoder runs
@@ -64,10 +51,6 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one thread trains or predicts at a time.
  */
 public final class MultiHeadModel implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(MultiHeadModel.class);
-    private static final String MANIFEST = "prefine-model.json";
-    private static final String HEADS_FILE = "heads.safetensors";
-    private static final String ENCODER_FILE = "encoder.safetensors";
     /** System property choosing whether heads of one kind run stacked (see {@link #forward}). */
     public static final String HEADS_PROPERTY = "prefine.heads";
 
@@ -495,7 +478,7 @@ public final class MultiHeadModel implements AutoCloseable {
      */
     public void saveEncoder(Path dir, EncoderWriter writer) throws IOException {
         checkOpen();
-        writer.write(encoder, dir);
+        ModelFiles.saveEncoder(this, dir, writer);
     }
 
     /**
@@ -514,34 +497,7 @@ public final class MultiHeadModel implements AutoCloseable {
      */
     public void save(Path dir, EncoderWriter writer) throws IOException {
         checkOpen();
-        Files.createDirectories(dir);
-        if (writer != null) {
-            writer.write(encoder, dir.resolve("encoder"));
-            // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
-            // earlier save without a writer would replace the encoder written here
-            Files.deleteIfExists(dir.resolve(ENCODER_FILE));
-        } else {
-            writeSafetensors(dir.resolve(ENCODER_FILE), encoderParameters);
-        }
-        List<NamedParameter> hp = new ArrayList<>();
-        headParameters.forEach(hp::addAll);
-        writeSafetensors(dir.resolve(HEADS_FILE), hp);
-        Map<String, Object> manifest = new LinkedHashMap<>();
-        manifest.put("format", "prefine-multi-head-model/1");
-        manifest.put("hiddenSize", hiddenSize);
-        manifest.put("taskLossWeighting", lossWeighting.name());
-        List<Map<String, Object>> tasks = new ArrayList<>();
-        for (int t = 0; t < heads.size(); t++) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", taskNames.get(t));
-            m.put("numLabels", heads.get(t).numLabels());
-            m.put("headType", heads.get(t).block().getClass().getName());
-            tasks.add(m);
-        }
-        manifest.put("tasks", tasks);
-        manifest.put("encoder", writer != null ? "encoder/" : ENCODER_FILE);
-        Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        Files.writeString(dir.resolve(MANIFEST), gson.toJson(manifest), StandardCharsets.UTF_8);
+        ModelFiles.save(this, dir, writer);
     }
 
     /**
@@ -554,36 +510,7 @@ public final class MultiHeadModel implements AutoCloseable {
      */
     public void loadParameters(Path dir) throws IOException {
         checkOpen();
-        Set<String> wanted = new LinkedHashSet<>();
-        try (NDManager tmp = manager.newSubManager()) {
-            Map<String, NDArray> values = new LinkedHashMap<>();
-            values.putAll(readSafetensors(dir.resolve(HEADS_FILE), tmp));
-            Path enc = dir.resolve(ENCODER_FILE);
-            if (Files.exists(enc)) {
-                values.putAll(readSafetensors(enc, tmp));
-                encoderParameters.forEach(p -> wanted.add(p.key()));
-            }
-            headParameters.forEach(l -> l.forEach(p -> wanted.add(p.key())));
-            setValues(values, wanted, dir.toString());
-        }
-    }
-
-    private static void writeSafetensors(Path file, List<NamedParameter> params) throws IOException {
-        List<HostTensor> ts = new ArrayList<>(params.size());
-        for (NamedParameter p : params) {
-            ts.add(HostTensors.toHost(p.key(), p.parameter().getArray()));
-        }
-        SafetensorsWriter.write(file, ts);
-    }
-
-    private static Map<String, NDArray> readSafetensors(Path file, NDManager m) throws IOException {
-        Map<String, NDArray> out = new LinkedHashMap<>();
-        try (SafetensorsReader r = SafetensorsReader.open(file)) {
-            for (Map.Entry<String, HostTensor> e : r.readAll().entrySet()) {
-                out.put(e.getKey(), HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32));
-            }
-        }
-        return out;
+        ModelFiles.loadParameters(this, dir);
     }
 
     /**
@@ -596,28 +523,7 @@ public final class MultiHeadModel implements AutoCloseable {
      */
     public void setValues(Map<String, NDArray> values, Set<String> required, String source) throws IOException {
         checkOpen();
-        Map<String, NamedParameter> byKey = new LinkedHashMap<>();
-        for (NamedParameter p : parameters()) {
-            byKey.put(p.key(), p);
-        }
-        for (String k : required) {
-            if (!values.containsKey(k)) {
-                throw new IOException(source + ": tensor " + k + " is missing");
-            }
-        }
-        for (Map.Entry<String, NDArray> e : values.entrySet()) {
-            NamedParameter p = byKey.get(e.getKey());
-            if (p == null) {
-                throw new IOException(source + ": tensor " + e.getKey() + " matches no parameter of this model");
-            }
-            NDArray target = p.parameter().getArray();
-            if (!target.getShape().equals(e.getValue().getShape())) {
-                throw new IOException(source + ": " + e.getKey() + " has shape " + e.getValue().getShape()
-                        + ", expected " + target.getShape());
-            }
-            TensorArchive.copyInto(e.getValue(), target);
-        }
-        LOG.debug("loaded {} tensors from {}", values.size(), source);
+        ModelFiles.setValues(this, values, required, source);
     }
 
     /**

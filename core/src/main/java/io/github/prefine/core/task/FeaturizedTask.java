@@ -125,7 +125,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param settings lengths and example caps
      * @return the featurized task
      * @throws IOException if the tokenizer fails
-     * @throws IllegalArgumentException if the data has no training examples, has fewer than 2
+     * @throws UnfeaturizableTaskException if the data has no training examples, has fewer than 2
      *     labels, has no validation examples and too few training examples to hold some out, or
      *     featurization skipped every training or every validation example
      */
@@ -138,18 +138,18 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         List<Example> validation = data.split(Split.VALIDATION);
         List<Example> test = data.split(Split.TEST);
         if (train.isEmpty()) {
-            throw new IllegalArgumentException("task " + task.name() + ": no training examples");
+            throw new UnfeaturizableTaskException(task.name(), "no training examples");
         }
         if (task.format().hasLabelSet() && task.format().numClasses(data.labels()) < 2) {
             // a head of one class learns nothing; refused here, where the grid leaves the task out, not at the head
-            throw new IllegalArgumentException("task " + task.name() + ": its label set " + data.labels()
+            throw new UnfeaturizableTaskException(task.name(), "its label set " + data.labels()
                     + " has fewer than 2 classes, and a head needs at least 2 (the training data shows a single label)");
         }
         if (validation.isEmpty()) {
             SeededSplit<Example> s = SeededSplit.of(train, SeededSplit.DEFAULT_SEED);
             if (s.validation().isEmpty()) {
                 // nothing would select the epoch or the learning rate, and a target would be scored on no example
-                throw new IllegalArgumentException("task " + task.name() + ": no validation split, and its " + train.size()
+                throw new UnfeaturizableTaskException(task.name(), "no validation split, and its " + train.size()
                         + " training examples are too few to hold out a fifth (at least 3 are needed)");
             }
             train = s.train();
@@ -174,7 +174,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
             Features made = f.get(split);
             if (made.size() == 0) {
-                throw new IllegalArgumentException("task " + task.name() + ": featurization skipped all "
+                throw new UnfeaturizableTaskException(task.name(), "featurization skipped all "
                         + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
                         + made.report().skipped());
             }

@@ -219,16 +219,27 @@ public final class TaskRegistry {
         }
 
         /**
-         * Registers tasks in iteration order.
+         * Registers tasks in iteration order, all or none: when it throws, the builder is as before
+         * the call.
          *
          * @param tasks the tasks
          * @return this builder
-         * @throws IllegalArgumentException if a name repeats
+         * @throws IllegalArgumentException if a task of the same name is registered or a name
+         *     repeats among the tasks
+         * @throws NullPointerException if a task is null
          */
         public Builder registerAll(Collection<Task> tasks) {
+            Map<String, Task> added = new LinkedHashMap<>();
             for (Task t : tasks) {
-                register(t);
+                Objects.requireNonNull(t, "task");
+                if (this.tasks.containsKey(t.name())) {
+                    throw new IllegalArgumentException("task '" + t.name() + "' is already registered");
+                }
+                if (added.putIfAbsent(t.name(), t) != null) {
+                    throw new IllegalArgumentException("task '" + t.name() + "' appears twice in the tasks to register");
+                }
             }
+            this.tasks.putAll(added);
             return this;
         }
 

@@ -129,9 +129,12 @@ public final class Trainer implements AutoCloseable {
                 : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
         NDManager mm = model.getManager();
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
-        this.step = TrainingStep.builder().setModel(model).setData(data).optPrecision(precision)
-                .optGradientAccumulation(accumulation).optOptimizer(b.optimizer).optLossScaler(b.lossScaler)
-                .optDevices(devices).build();
+        TrainingStep.Builder stepBuilder = TrainingStep.builder().setModel(model).setData(data).optPrecision(precision)
+                .optGradientAccumulation(accumulation).optOptimizer(b.optimizer).optDevices(devices);
+        if (b.lossScaler != null) {
+            stepBuilder.optLossScaler(b.lossScaler);
+        }
+        this.step = stepBuilder.build();
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
         this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
@@ -469,7 +472,8 @@ public final class Trainer implements AutoCloseable {
         private int evalBatchSize = 128;
         private long seed = 42;
         private Precision precision = Precision.FLOAT32;
-        private LossScaler.Builder lossScaler = LossScaler.builder();
+        /** Null until optLossScaler: the step's default under FP16_MIXED, refused under the others. */
+        private LossScaler.Builder lossScaler;
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private List<Device> devices = List.of();
@@ -670,6 +674,7 @@ public final class Trainer implements AutoCloseable {
         /**
          * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
          * LossScaler.builder()} (torch's GradScaler defaults). The trainer sets its manager.
+         * {@link #build()} refuses them under any other precision, which scales no loss.
          *
          * @param lossScaler a configured builder
          * @return this builder
@@ -718,15 +723,16 @@ public final class Trainer implements AutoCloseable {
          * Builds the trainer.
          *
          * @return the trainer, which the caller must close
-         * @throws IllegalArgumentException if a value is missing or out of range, or, without {@link
-         *     #optSampler}, a task has no training examples
+         * @throws IllegalArgumentException if a value is missing or out of range, a loss scaler is set
+         *     without {@link Precision#FP16_MIXED}, or, without {@link #optSampler}, a task has no
+         *     training examples
          * @throws IOException if the checkpoint folder cannot be created
          */
         public Trainer build() throws IOException {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
-            TrainingStep.check("trainer", model, data, precision, accumulation, devices);
+            TrainingStep.check("trainer", model, data, precision, accumulation, devices, lossScaler);
             int[] trainSizes = trainSizes(data);
             long train = Arrays.stream(trainSizes).asLongStream().sum();
             if (train == 0) {

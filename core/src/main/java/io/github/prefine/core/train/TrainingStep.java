@@ -83,7 +83,9 @@ public final class TrainingStep implements AutoCloseable {
         LossScaler lossScaler = null;
         try {
             adamW = b.optimizer.setParameters(flat).build();
-            lossScaler = precision == Precision.FP16_MIXED ? b.lossScaler.setManager(mm).build() : null;
+            lossScaler = precision == Precision.FP16_MIXED
+                    ? (b.lossScaler != null ? b.lossScaler : LossScaler.builder()).setManager(mm).build()
+                    : null;
             this.replicas = devices.size() > 1 ? new Replicas(flat, devices.subList(1, devices.size())) : null;
         } catch (RuntimeException e) {
             // refused settings or an unreachable device: no step exists to close, so give the
@@ -401,10 +403,11 @@ public final class TrainingStep implements AutoCloseable {
      * The checks a step's settings must pass, shared with {@link Trainer.Builder}, which runs them
      * before it creates anything.
      *
+     * @param lossScaler the loss scaler's settings, or null when none were given
      * @throws IllegalArgumentException naming {@code who} and the setting at fault
      */
     static void check(String who, MultiHeadModel model, BatchSource data, Precision precision, int accumulation,
-            List<Device> devices) {
+            List<Device> devices, LossScaler.Builder lossScaler) {
         if (!data.taskNames().equals(model.taskNames())) {
             throw new IllegalArgumentException(who + ": data has tasks " + data.taskNames() + " but the model has heads "
                     + model.taskNames());
@@ -424,6 +427,11 @@ public final class TrainingStep implements AutoCloseable {
                     + "io.github.prefine.core.encoder.Encoder such as TransformerEncoder), found "
                     + model.encoder().getClass().getName());
         }
+        if (lossScaler != null && precision != Precision.FP16_MIXED) {
+            // BF16 has float32's range and needs no scaling: settings that cannot act are refused, not ignored
+            throw new IllegalArgumentException(who + ": a loss scaler applies to FP16_MIXED only, found precision "
+                    + precision);
+        }
     }
 
     /** Builds a {@link TrainingStep}; mutable, single-threaded. */
@@ -433,7 +441,8 @@ public final class TrainingStep implements AutoCloseable {
         private Precision precision = Precision.FLOAT32;
         private int accumulation = 1;
         private AdamW.Builder optimizer = AdamW.builder();
-        private LossScaler.Builder lossScaler = LossScaler.builder();
+        /** Null until optLossScaler: LossScaler.builder() under FP16_MIXED, refused under the others. */
+        private LossScaler.Builder lossScaler;
         private List<Device> devices = List.of();
         private long seed = 42;
 
@@ -508,7 +517,8 @@ public final class TrainingStep implements AutoCloseable {
 
         /**
          * Sets the loss scaler's settings for {@link Precision#FP16_MIXED}; default {@code
-         * LossScaler.builder()}.
+         * LossScaler.builder()}. {@link #build()} refuses them under any other precision, which
+         * scales no loss.
          *
          * @param lossScaler a configured builder; the step sets its manager
          * @return this builder
@@ -534,13 +544,14 @@ public final class TrainingStep implements AutoCloseable {
          * Builds the step; the model's parameters become views of its buffer.
          *
          * @return the step, which the caller must close
-         * @throws IllegalArgumentException if a value is missing or inconsistent
+         * @throws IllegalArgumentException if a value is missing or inconsistent (a loss scaler
+         *     without {@link Precision#FP16_MIXED} included)
          */
         public TrainingStep build() {
             if (model == null || data == null) {
                 throw new IllegalArgumentException("training step: setModel and setData are required");
             }
-            check("training step", model, data, precision, accumulation, devices);
+            check("training step", model, data, precision, accumulation, devices, lossScaler);
             return new TrainingStep(this);
         }
     }

@@ -65,6 +65,25 @@ class TaskRegistryTest {
     }
 
     @Test
+    void registerAllRegistersNothingWhenItRefusesAName() {
+        Task rte = TaskCatalog.task("rte");
+        Task cola = TaskCatalog.task("cola");
+        Task sst2 = TaskCatalog.task("sst2");
+        TaskRegistry.Builder b = TaskRegistry.builder().register(rte);
+        // cola would come before the repeated rte: a caller who catches the error must not find it registered
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> b.registerAll(List.of(cola, rte, sst2)));
+        assertEquals("task 'rte' is already registered", e.getMessage());
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+                () -> b.registerAll(List.of(cola, sst2, cola)));
+        assertEquals("task 'cola' appears twice in the tasks to register", twice.getMessage());
+        assertThrows(NullPointerException.class, () -> b.registerAll(java.util.Arrays.asList(cola, null)));
+        assertEquals(List.of(rte), b.build().tasks());
+        // and the builder still takes them
+        assertEquals(List.of(rte, cola, sst2), b.registerAll(List.of(cola, sst2)).build().tasks());
+    }
+
+    @Test
     void missingFilesMakeATaskUnavailableNotTheRegistry(@TempDir Path root) {
         TaskRegistry r = TaskCatalog.prefinetuningRegistry();
         List<TaskAvailability> all = r.availability(root);

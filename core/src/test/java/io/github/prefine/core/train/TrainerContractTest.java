@@ -70,6 +70,25 @@ class TrainerContractTest {
     }
 
     @Test
+    void aLossScalerIsRefusedUnderAPrecisionThatScalesNoLoss() throws Exception {
+        // only FP16_MIXED scales the loss: under FLOAT32 or BF16_MIXED the scaler's settings were ignored
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            for (Precision p : List.of(Precision.FLOAT32, Precision.BF16_MIXED)) {
+                IllegalArgumentException trainer = assertThrows(IllegalArgumentException.class, () -> Trainer.builder()
+                        .setModel(model).setData(FeatureBatchSource.of(tasks)).optPrecision(p)
+                        .optLossScaler(LossScaler.builder().optInitialScale(256f)).build());
+                assertEquals("trainer: a loss scaler applies to FP16_MIXED only, found precision " + p, trainer.getMessage());
+                IllegalArgumentException step = assertThrows(IllegalArgumentException.class, () -> TrainingStep.builder()
+                        .setModel(model).setData(FeatureBatchSource.of(tasks)).optPrecision(p)
+                        .optLossScaler(LossScaler.builder().optInitialScale(256f)).build());
+                assertEquals("training step: a loss scaler applies to FP16_MIXED only, found precision " + p,
+                        step.getMessage());
+            }
+        }
+    }
+
+    @Test
     void aSecondFitIsRefusedAndLeavesTheWeights() throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager);

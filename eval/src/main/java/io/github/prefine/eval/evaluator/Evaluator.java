@@ -141,10 +141,15 @@ public final class Evaluator {
         return SeedSummary.of(values, stdKind);
     }
 
-    /** Builder for {@link Evaluator}; mutable and single-threaded. */
+    /**
+     * Builder for {@link Evaluator}; mutable and single-threaded. An option that does not apply to
+     * the chosen metric is refused by {@link #build()} rather than ignored.
+     */
     public static final class Builder {
         private MetricType metric;
         private String positiveLabel = "1";
+        /** Whether optPositiveLabel was called, so that build can refuse it where it has no effect. */
+        private boolean positiveLabelSet;
         private TagScheme strictScheme;
         private StdKind stdKind = StdKind.SAMPLE;
 
@@ -162,13 +167,15 @@ public final class Evaluator {
         }
 
         /**
-         * Sets the positive label of BINARY_F1.
+         * Sets the positive label of BINARY_F1; {@link #build()} refuses it for any other metric,
+         * where it would have no effect.
          *
          * @param positiveLabel the label, default {@code "1"}
          * @return this builder
          */
         public Builder optPositiveLabel(String positiveLabel) {
             this.positiveLabel = positiveLabel;
+            this.positiveLabelSet = true;
             return this;
         }
 
@@ -198,8 +205,9 @@ public final class Evaluator {
          * Validates and builds.
          *
          * @return the evaluator
-         * @throws IllegalArgumentException if the metric is missing, a strict scheme is set for a
-         *     metric other than SPAN_F1, or a value is null
+         * @throws IllegalArgumentException if the metric is missing, a positive label is set for a
+         *     metric other than BINARY_F1, a strict scheme is set for a metric other than SPAN_F1, or
+         *     a value is null
          */
         public Evaluator build() {
             if (metric == null) {
@@ -210,6 +218,9 @@ public final class Evaluator {
             }
             if (stdKind == null) {
                 throw new IllegalArgumentException("stdKind must not be null");
+            }
+            if (positiveLabelSet && metric != MetricType.BINARY_F1) {
+                throw new IllegalArgumentException("a positive label applies to BINARY_F1 only, found metric " + metric);
             }
             if (strictScheme != null && metric != MetricType.SPAN_F1) {
                 throw new IllegalArgumentException("a strict scheme applies to SPAN_F1 only, found metric " + metric);

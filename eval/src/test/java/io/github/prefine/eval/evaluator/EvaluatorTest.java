@@ -55,6 +55,26 @@ class EvaluatorTest {
     }
 
     @Test
+    void aPositiveLabelForAMetricOtherThanBinaryF1IsRefusedNotIgnored() {
+        // macro F1 averages over every label: a positive label there would silently change nothing
+        for (MetricType m : MetricType.values()) {
+            if (m == MetricType.BINARY_F1) {
+                continue;
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Evaluator.builder().setMetric(m).optPositiveLabel("yes").build(), m.name());
+            assertEquals("a positive label applies to BINARY_F1 only, found metric " + m, e.getMessage());
+        }
+        // unset, every metric builds; BINARY_F1 keeps its default "1"
+        for (MetricType m : MetricType.values()) {
+            Evaluator.builder().setMetric(m).build();
+        }
+        // positive "1": tp 1, fp 1, fn 0 -> precision 1/2, recall 1, F1 2/3
+        assertEquals(2.0 / 3, Evaluator.builder().setMetric(MetricType.BINARY_F1).build()
+                .evaluateLabels(List.of("1", "0"), List.of("1", "1")).value(), 1e-12);
+    }
+
+    @Test
     void rejectsMisuse() {
         assertThrows(IllegalArgumentException.class, () -> Evaluator.builder().build());
         assertThrows(IllegalArgumentException.class,

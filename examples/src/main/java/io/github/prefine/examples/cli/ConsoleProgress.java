@@ -56,15 +56,59 @@ public final class ConsoleProgress {
     /**
      * Creates a bar on {@code System.err}, interactive when standard error is a terminal.
      *
+     * <p>On a terminal it installs its {@link #guardedStream()} as {@code System.err}. Called again
+     * (a bar per task), the new bar replaces the last one's guard rather than wrapping it, and the
+     * last bar's line is erased if it was left drawn.
+     *
      * @return the bar
      */
     public static ConsoleProgress onStderr() {
-        ConsoleProgress bar = new ConsoleProgress(System.err, stderrIsTerminal(), System::nanoTime);
+        return onStderr(stderrIsTerminal(), System::nanoTime);
+    }
+
+    /**
+     * {@link #onStderr()} with the terminal test and the clock given; package-private for tests.
+     *
+     * @param terminal whether standard error is a terminal
+     * @param clock nanosecond clock
+     * @return the bar
+     */
+    static ConsoleProgress onStderr(boolean terminal, LongSupplier clock) {
+        PrintStream err = System.err;
+        if (err instanceof Guarded g) {
+            // a bar made again (Spark's task runner makes one per task): guard the stream under the
+            // last guard, not the guard, or every write would pass through a chain of old bars;
+            // the old bar's line, left drawn by a failed task, is erased now instead of by its guard
+            g.bar.abandon();
+            err = g.bar.out;
+        }
+        ConsoleProgress bar = new ConsoleProgress(err, terminal, clock);
         if (bar.interactive) {
             // log lines (slf4j-simple writes to System.err) first clear the bar
             System.setErr(bar.guardedStream());
         }
         return bar;
+    }
+
+    /**
+     * The stream a bar's {@link #guardedStream()} writes to, or the stream itself when it is no
+     * guard; package-private for tests.
+     *
+     * @param stream a stream
+     * @return the stream under the guard
+     */
+    static PrintStream underGuard(PrintStream stream) {
+        return stream instanceof Guarded g ? g.bar.out : stream;
+    }
+
+    /** A bar's guarded stream, which knows its bar. */
+    private static final class Guarded extends PrintStream {
+        private final ConsoleProgress bar;
+
+        Guarded(ConsoleProgress bar, OutputStream guard) {
+            super(guard, true, StandardCharsets.UTF_8);
+            this.bar = bar;
+        }
     }
 
     /**
@@ -112,7 +156,7 @@ public final class ConsoleProgress {
                 out.flush();
             }
         };
-        return new PrintStream(guard, true, StandardCharsets.UTF_8);
+        return new Guarded(this, guard);
     }
 
     private void clearBar() {
@@ -183,6 +227,13 @@ public final class ConsoleProgress {
         } else {
             out.println(line);
         }
+        out.flush();
+    }
+
+    /** Erases a bar that will not be finished, such as that of a failed task. */
+    private synchronized void abandon() {
+        clearBar();
+        open = false;
         out.flush();
     }
 

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,7 +30,8 @@ final class ParentWatch {
 
     /**
      * Starts a child process that ends when this process ends, with inherited standard output and
-     * error; its standard input is not used.
+     * error; its standard input is not used. The shutdown hook that ends it is removed once it has
+     * ended ({@link #stopWithThisProcess}).
      *
      * @param command the command line
      * @param environment variables to add
@@ -41,9 +43,40 @@ final class ParentWatch {
         pb.environment().putAll(environment);
         pb.environment().put(PARENT_PID, Long.toString(ProcessHandle.current().pid()));
         Process child = pb.start();
-        // SIGTERM or a normal exit of this process ends the child too
-        Runtime.getRuntime().addShutdownHook(new Thread(child::destroy, "prefine-stop-child-" + child.pid()));
+        stopWithThisProcess(child);
         return child;
+    }
+
+    /**
+     * A child's shutdown hook and the end of its registration.
+     *
+     * @param hook the registered hook, which destroys the child
+     * @param released completes when the child has ended, with whether the hook was still
+     *     registered then and has been removed ({@code false} while this JVM shuts down)
+     */
+    record Watched(Thread hook, CompletableFuture<Boolean> released) {}
+
+    /**
+     * Makes SIGTERM or a normal exit of this process end the child too, for as long as the child
+     * runs.
+     *
+     * @param child a started process
+     * @return its hook and the end of the hook's registration
+     */
+    static Watched stopWithThisProcess(Process child) {
+        Thread hook = new Thread(child::destroy, "prefine-stop-child-" + child.pid());
+        Runtime.getRuntime().addShutdownHook(hook);
+        // removed when the child ends: a JVM that starts many children (PrefineCli.execute called
+        // repeatedly by embedding code or tests) would otherwise keep one hook and Process per child
+        return new Watched(hook, child.onExit().thenApply(ended -> removeHook(hook)));
+    }
+
+    private static boolean removeHook(Thread hook) {
+        try {
+            return Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            return false; // the hooks are running (this one may have ended the child); nothing to undo
+        }
     }
 
     /**

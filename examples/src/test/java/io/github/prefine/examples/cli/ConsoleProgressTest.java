@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -67,6 +68,36 @@ class ConsoleProgressTest {
         assertTrue(text.endsWith(bar.render(4, "", now.get())), text);
         bar.status("run: 1/2 units done");
         assertTrue(buf.toString(StandardCharsets.UTF_8).endsWith("\r\033[2Krun: 1/2 units done\n"));
+    }
+
+    @Test
+    void aBarMadeAgainOnAGuardedStderrGuardsTheRealStreamOnce() {
+        // Spark's task runner makes a bar per task, and a failed task leaves its bar drawn
+        PrintStream saved = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream terminal = new PrintStream(buf, true, StandardCharsets.UTF_8);
+        AtomicLong now = new AtomicLong(0);
+        try {
+            System.setErr(terminal);
+            ConsoleProgress failed = ConsoleProgress.onStderr(true, now::get);
+            failed.start("task 1", 10, "it");
+            failed.update(3, "");
+            for (int task = 2; task <= 4; task++) {
+                ConsoleProgress.onStderr(true, now::get);
+            }
+            ConsoleProgress bar = ConsoleProgress.onStderr(true, now::get);
+            assertSame(terminal, ConsoleProgress.underGuard(System.err), "guards piled up on standard error");
+            bar.start("task 5", 10, "it");
+            bar.update(1, "");
+            System.err.println("12:00:00 [INFO] a log line");
+            String text = buf.toString(StandardCharsets.UTF_8);
+            // the failed task's bar is erased before anything else lands on its line
+            String failedBar = "\r" + failed.render(3, "", now.get());
+            assertTrue(text.startsWith(failedBar + "\r\033[2K"), text);
+            assertTrue(text.endsWith("\r" + bar.render(1, "", now.get()) + "\r\033[2K12:00:00 [INFO] a log line\n"), text);
+        } finally {
+            System.setErr(saved);
+        }
     }
 
     @Test

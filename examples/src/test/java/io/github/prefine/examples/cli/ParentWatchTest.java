@@ -1,6 +1,8 @@
 package io.github.prefine.examples.cli;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -55,6 +57,29 @@ class ParentWatchTest {
         } finally {
             parent.destroyForcibly(); // SIGKILL, as kill -9
             parent.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void eachChildsShutdownHookIsRemovedWhenTheChildEnds() throws Exception {
+        // embedding code calls PrefineCli.execute again and again: one hook per child must not pile up
+        for (int cycle = 0; cycle < 2; cycle++) {
+            Process child = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+                    "no-watch").redirectErrorStream(true).start();
+            try {
+                ParentWatch.Watched watched = ParentWatch.stopWithThisProcess(child);
+                // registered while the child runs: the JDK refuses the same hook twice
+                assertThrows(IllegalArgumentException.class, () -> Runtime.getRuntime().addShutdownHook(watched.hook()));
+                assertFalse(watched.released().isDone(), "released before the child ended");
+                child.destroyForcibly();
+                assertEquals(true, watched.released().get(30, TimeUnit.SECONDS), "the hook was not registered at its end");
+                // gone once the child ended: removing it again finds nothing
+                assertFalse(Runtime.getRuntime().removeShutdownHook(watched.hook()),
+                        "cycle " + cycle + ": the hook of an ended child is still registered");
+            } finally {
+                child.destroyForcibly();
+                child.waitFor(30, TimeUnit.SECONDS);
+            }
         }
     }
 

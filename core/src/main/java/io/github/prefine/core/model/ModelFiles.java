@@ -1,0 +1,144 @@
+package io.github.prefine.core.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.model.internal.TensorArchive;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link MultiHeadModel}'s folder on disk: writing the encoder, the heads and the manifest, and
+ * reading tensors back into the model's parameters. The model's public {@code save},
+ * {@code saveEncoder}, {@code loadParameters} and {@code setValues} delegate here, after checking
+ * that the model is open.
+ *
+ * <p>Stateless. Arrays read from files live in a sub-manager of the model's manager that is closed
+ * before a load returns; the values are copied into the parameters' own arrays.
+ */
+final class ModelFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelFiles.class);
+    private static final String MANIFEST = "prefine-model.json";
+    private static final String HEADS_FILE = "heads.safetensors";
+    private static final String ENCODER_FILE = "encoder.safetensors";
+
+    private ModelFiles() {}
+
+    /** See {@link MultiHeadModel#saveEncoder}. */
+    static void saveEncoder(MultiHeadModel model, Path dir, EncoderWriter writer) throws IOException {
+        writer.write(model.encoder(), dir);
+    }
+
+    /** See {@link MultiHeadModel#save}. */
+    static void save(MultiHeadModel model, Path dir, EncoderWriter writer) throws IOException {
+        Files.createDirectories(dir);
+        if (writer != null) {
+            writer.write(model.encoder(), dir.resolve("encoder"));
+            // loadParameters reads an encoder.safetensors whenever there is one: a stale one from an
+            // earlier save without a writer would replace the encoder written here
+            Files.deleteIfExists(dir.resolve(ENCODER_FILE));
+        } else {
+            writeSafetensors(dir.resolve(ENCODER_FILE), model.encoderParameters());
+        }
+        List<NamedParameter> hp = new ArrayList<>();
+        for (int t = 0; t < model.numTasks(); t++) {
+            hp.addAll(model.headParameters(t));
+        }
+        writeSafetensors(dir.resolve(HEADS_FILE), hp);
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("format", "prefine-multi-head-model/1");
+        manifest.put("hiddenSize", model.hiddenSize());
+        manifest.put("taskLossWeighting", model.taskLossWeighting().name());
+        List<Map<String, Object>> tasks = new ArrayList<>();
+        for (int t = 0; t < model.numTasks(); t++) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", model.taskNames().get(t));
+            m.put("numLabels", model.head(t).numLabels());
+            m.put("headType", model.head(t).block().getClass().getName());
+            tasks.add(m);
+        }
+        manifest.put("tasks", tasks);
+        manifest.put("encoder", writer != null ? "encoder/" : ENCODER_FILE);
+        Gson gson = new GsonBuilder().setPrettyPrinting().create();
+        Files.writeString(dir.resolve(MANIFEST), gson.toJson(manifest), StandardCharsets.UTF_8);
+    }
+
+    /** See {@link MultiHeadModel#loadParameters}. */
+    static void loadParameters(MultiHeadModel model, Path dir) throws IOException {
+        Set<String> wanted = new LinkedHashSet<>();
+        try (NDManager tmp = model.getManager().newSubManager()) {
+            Map<String, NDArray> values = new LinkedHashMap<>();
+            values.putAll(readSafetensors(dir.resolve(HEADS_FILE), tmp));
+            Path enc = dir.resolve(ENCODER_FILE);
+            if (Files.exists(enc)) {
+                values.putAll(readSafetensors(enc, tmp));
+                model.encoderParameters().forEach(p -> wanted.add(p.key()));
+            }
+            for (int t = 0; t < model.numTasks(); t++) {
+                model.headParameters(t).forEach(p -> wanted.add(p.key()));
+            }
+            setValues(model, values, wanted, dir.toString());
+        }
+    }
+
+    private static void writeSafetensors(Path file, List<NamedParameter> params) throws IOException {
+        List<HostTensor> ts = new ArrayList<>(params.size());
+        for (NamedParameter p : params) {
+            ts.add(HostTensors.toHost(p.key(), p.parameter().getArray()));
+        }
+        SafetensorsWriter.write(file, ts);
+    }
+
+    private static Map<String, NDArray> readSafetensors(Path file, NDManager m) throws IOException {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        try (SafetensorsReader r = SafetensorsReader.open(file)) {
+            for (Map.Entry<String, HostTensor> e : r.readAll().entrySet()) {
+                out.put(e.getKey(), HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32));
+            }
+        }
+        return out;
+    }
+
+    /** See {@link MultiHeadModel#setValues}. */
+    static void setValues(MultiHeadModel model, Map<String, NDArray> values, Set<String> required, String source)
+            throws IOException {
+        Map<String, NamedParameter> byKey = new LinkedHashMap<>();
+        for (NamedParameter p : model.parameters()) {
+            byKey.put(p.key(), p);
+        }
+        for (String k : required) {
+            if (!values.containsKey(k)) {
+                throw new IOException(source + ": tensor " + k + " is missing");
+            }
+        }
+        for (Map.Entry<String, NDArray> e : values.entrySet()) {
+            NamedParameter p = byKey.get(e.getKey());
+            if (p == null) {
+                throw new IOException(source + ": tensor " + e.getKey() + " matches no parameter of this model");
+            }
+            NDArray target = p.parameter().getArray();
+            if (!target.getShape().equals(e.getValue().getShape())) {
+                throw new IOException(source + ": " + e.getKey() + " has shape " + e.getValue().getShape()
+                        + ", expected " + target.getShape());
+            }
+            TensorArchive.copyInto(e.getValue(), target);
+        }
+        LOG.debug("loaded {} tensors from {}", values.size(), source);
+    }
+}
