@@ -22,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * A claim this JVM already holds is therefore refused before the file is opened again, through a
  * JVM-wide set of held lock files, instead of by opening a channel, being refused by the JDK and
  * closing it, which would let another process take the claim this JVM still believes it holds.
- * Thread-safe.
+ * Claiming is thread-safe; a lock is closed by the thread that holds it, and closing it again does
+ * nothing.
  */
 final class UnitLock implements AutoCloseable {
     /** The lock files (see {@link #key}) that this JVM holds or is opening. */
