@@ -9,20 +9,41 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A process-wide claim on one unit of work, held through an OS file lock ({@link
  * FileChannel#tryLock()}) on {@code <locks>/<unit>.lock}: exclusive, or shared among processes
  * that only need to keep an exclusive claim out. The OS releases it when the process
  * dies, so a crashed run never blocks a restart. Close to release.
+ *
+ * <p>The OS lock belongs to the process, not to the channel (POSIX {@code fcntl} locks, which the
+ * JDK uses on Linux): closing any descriptor of the file drops every lock the process holds on it.
+ * A claim this JVM already holds is therefore refused before the file is opened again, through a
+ * JVM-wide set of held lock files, instead of by opening a channel, being refused by the JDK and
+ * closing it, which would let another process take the claim this JVM still believes it holds.
+ * Claiming is thread-safe; a lock is closed by the thread that holds it, and closing it again does
+ * nothing.
  */
 final class UnitLock implements Closeable {
+    /** The lock files (see {@link #key}) that this JVM holds or is opening. */
+    private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
+
+    private final Path key;
     private final FileChannel channel;
     private final FileLock lock;
 
-    private UnitLock(FileChannel channel, FileLock lock) {
+    private UnitLock(Path key, FileChannel channel, FileLock lock) {
+        this.key = key;
         this.channel = channel;
         this.lock = lock;
+    }
+
+    /** The file's name in its real folder, so that two spellings of one lock file are one claim. */
+    private static Path key(Path file) throws IOException {
+        Path dir = Files.createDirectories(file.toAbsolutePath().getParent()).toRealPath();
+        return dir.resolve(file.getFileName());
     }
 
     /**
@@ -49,22 +70,41 @@ final class UnitLock implements Closeable {
     }
 
     private static Optional<UnitLock> tryAcquire(Path file, boolean shared) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        // a shared lock needs the file open for reading
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        Path key = key(file);
+        if (!HELD.add(key)) {
+            return Optional.empty();
+        }
+        FileChannel ch = null;
         try {
+            // a shared lock needs the file open for reading
+            ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock(0, Long.MAX_VALUE, shared);
-            if (l == null) {
-                ch.close();
-                return Optional.empty();
+            if (l != null) {
+                return Optional.of(new UnitLock(key, ch, l));
             }
-            return Optional.of(new UnitLock(ch, l));
-        } catch (OverlappingFileLockException e) {
             ch.close();
+            HELD.remove(key);
+            return Optional.empty();
+        } catch (OverlappingFileLockException e) {
+            // a lock this JVM took on the file other than through this class; closing drops it too
+            closeRefused(ch, key, e);
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            closeRefused(ch, key, e);
             throw e;
+        }
+    }
+
+    /** Closes the channel of a refused claim (no other holder in this JVM: see {@link #HELD}). */
+    private static void closeRefused(FileChannel ch, Path key, Exception e) {
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+        } finally {
+            HELD.remove(key);
         }
     }
 
@@ -77,23 +117,35 @@ final class UnitLock implements Closeable {
      * @throws OverlappingFileLockException if this JVM already holds the lock
      */
     static UnitLock acquire(Path file) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        Path key = key(file);
+        if (!HELD.add(key)) {
+            throw new OverlappingFileLockException();
+        }
+        FileChannel ch = null;
         try {
-            return new UnitLock(ch, ch.lock());
+            ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            return new UnitLock(key, ch, ch.lock());
         } catch (IOException | RuntimeException e) {
             // a refused claim must not keep the file open
-            ch.close();
+            closeRefused(ch, key, e);
             throw e;
         }
     }
 
     @Override
     public void close() throws IOException {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             lock.release();
         } finally {
-            channel.close();
+            try {
+                channel.close();
+            } finally {
+                // only once the descriptor is closed: a claim opened meanwhile would lose its lock to that close
+                HELD.remove(key);
+            }
         }
     }
 }

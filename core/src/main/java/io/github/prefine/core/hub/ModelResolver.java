@@ -62,8 +62,8 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer} to the endpoint's host only, never to a redirect target on another host, and never appears in logs or
  * exception messages; a plain {@code http} endpoint gets a warning that the token travels in clear
  * text. A body that sends nothing for the stall timeout is cut and resumed like a
- * dropped one. Two processes downloading the same file at once are not coordinated (no file
- * lock). Immutable after {@link Builder#build()} and thread-safe for different models.
+ * dropped one. Two processes resolving the same model at once take turns per file (see {@link
+ * ResumableDownload}). Immutable after {@link Builder#build()} and thread-safe.
  */
 public final class ModelResolver {
     private static final Logger LOG = LoggerFactory.getLogger(ModelResolver.class);
@@ -267,10 +267,16 @@ public final class ModelResolver {
         if (!COMMIT.matcher(revision).matches()) {
             Path ref = repo.resolve("refs").resolve(revision);
             Files.createDirectories(ref.getParent());
-            Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
-            Files.writeString(tmp, commit, StandardCharsets.UTF_8);
-            ResumableDownload.force(tmp);
-            AtomicFiles.move(tmp, ref);
+            // not the process id alone: two resolves in one JVM wrote and moved one temp file
+            Path tmp = ref.resolveSibling("." + ref.getFileName() + "." + ProcessHandle.current().pid() + "."
+                    + java.util.UUID.randomUUID() + ".tmp");
+            try {
+                Files.writeString(tmp, commit, StandardCharsets.UTF_8);
+                ResumableDownload.force(tmp);
+                AtomicFiles.move(tmp, ref);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
         }
         return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
     }
@@ -392,14 +398,19 @@ public final class ModelResolver {
     /** Points snapshot/file at the blob with a relative link, or a copy where links are unsupported. */
     private static void link(Path target, Path blob) throws IOException {
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-link");
-        Files.deleteIfExists(tmp);
+        // a name of its own per call: two resolves linking one file at once shared one name, and
+        // the second's link failed as "already exists" and fell back to copying the blob
+        Path tmp = target.resolveSibling("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp-link");
         try {
             Files.createSymbolicLink(tmp, target.getParent().relativize(blob));
         } catch (UnsupportedOperationException | FileSystemException e) {
             Files.copy(blob, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        AtomicFiles.move(tmp, target);
+        try {
+            AtomicFiles.move(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     /**

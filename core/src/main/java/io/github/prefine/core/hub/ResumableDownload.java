@@ -8,11 +8,14 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,11 +46,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages are one line: {@code "REPO: FILE: ..."}, with the byte counts, the partial file and
  * what to do ({@link Builder#optRerunHint(String)}); never the token. Two processes downloading
- * the same file at once are not coordinated (no file lock). Immutable after
- * {@link Builder#build()} and thread-safe for different targets.
+ * the same file at once take turns: a download holds an OS lock on {@code TARGET.lock} (left in
+ * place afterwards), and one that waited finds the target stored and returns. Immutable after
+ * {@link Builder#build()} and thread-safe.
  */
 public final class ResumableDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
+    /** One monitor per lock file: the JDK refuses a second OS lock on one file to the same JVM. */
+    private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
 
@@ -224,6 +230,26 @@ public final class ResumableDownload {
             return;
         }
         Files.createDirectories(target.toAbsolutePath().getParent());
+        // one writer of a target at a time, in this JVM and across processes: a second writer
+        // appended to the partial file under the first, or moved it away while the first still wrote
+        Path lockFile = target.toAbsolutePath().resolveSibling(target.getFileName() + ".lock");
+        synchronized (WRITERS.computeIfAbsent(lockFile.normalize(), k -> new Object())) {
+            // a lock file of its own, never opened elsewhere: closing any descriptor of a locked
+            // file (the partial one is opened, closed and moved) would drop this process's lock
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock held = ch.lock()) {
+                if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
+                    log(progress, "{}: {}: stored as {} by another download meanwhile", repo, file, target);
+                    return;
+                }
+                downloadAlone(repo, file, url, expected, target, progress);
+            }
+        }
+    }
+
+    /** The download itself; the caller holds the target's lock. */
+    private void downloadAlone(String repo, String file, URI url, Expected expected, Path target, Progress progress)
+            throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {

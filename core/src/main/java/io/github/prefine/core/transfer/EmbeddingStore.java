@@ -32,8 +32,9 @@ import java.util.Optional;
  *
  * <p>Resumable: each embedding is written as soon as it is computed, the JSON file last and by an
  * atomic rename, so a run that stops half-way leaves only complete entries and the next run
- * computes only what is missing. Holds no native memory; safe to share between threads that
- * write different keys.
+ * computes only what is missing. Holds no native memory. Thread-safe, and processes may share a
+ * folder: two writers of one key each replace the entry whole (the values of one key are the same
+ * whoever computed them).
  */
 public final class EmbeddingStore {
     private static final String TENSOR = "embedding";
@@ -126,11 +127,10 @@ public final class EmbeddingStore {
      */
     public void put(TaskEmbedding e) throws IOException {
         String base = baseName(e.task(), e.method(), e.encoderHash(), e.settings());
-        Path st = folder.resolve(base + ".safetensors");
-        Path tmp = folder.resolve(base + ".safetensors.tmp");
-        SafetensorsWriter.write(tmp, java.util.List.of(HostTensor.ofFloats(TENSOR, new long[] {e.dimension()},
-                e.values())), Map.of("format", FORMAT));
-        AtomicFiles.move(tmp, st);
+        // both writes go through temp files of their own (random names): with one fixed temp name
+        // per entry, two writers of one key (two runs sharing the folder) moved each other's file
+        SafetensorsWriter.write(folder.resolve(base + ".safetensors"), java.util.List.of(HostTensor.ofFloats(TENSOR,
+                new long[] {e.dimension()}, e.values())), Map.of("format", FORMAT));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
         m.put("task", e.task());
@@ -143,10 +143,7 @@ public final class EmbeddingStore {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        Path json = folder.resolve(base + ".json");
-        Path jtmp = folder.resolve(base + ".json.tmp");
-        Files.writeString(jtmp, gson.toJson(m), StandardCharsets.UTF_8);
-        AtomicFiles.move(jtmp, json);
+        AtomicFiles.write(folder.resolve(base + ".json"), gson.toJson(m));
     }
 
     static String baseName(String task, EmbeddingMethod method, String encoderHash, String settings) {

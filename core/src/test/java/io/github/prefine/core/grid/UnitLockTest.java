@@ -2,10 +2,14 @@ package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.OpenFiles;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +39,49 @@ class UnitLockTest {
             assertEquals(1, OpenFiles.on(file));
         }
         assertEquals(0, OpenFiles.on(file));
+    }
+
+    /**
+     * A claim this JVM holds must keep other processes out after this JVM is refused the same
+     * claim again (a second session or scheduler on the folder): on Linux a lock is the process's
+     * (fcntl), and closing any descriptor of the file drops it, even one that holds no lock.
+     */
+    @Test
+    void aClaimRefusedInThisJvmKeepsOtherProcessesOut(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("locks").resolve("pretrain-Only-SL.lock");
+        try (UnitLock held = UnitLock.tryAcquire(file).orElseThrow()) {
+            assertEquals("refused", otherProcessClaims(file, dir), "nothing refused yet: the probe itself is wrong");
+            assertEquals(Optional.empty(), UnitLock.tryAcquire(file));
+            assertEquals("refused", otherProcessClaims(file, dir), "after a refused tryAcquire");
+            assertEquals(Optional.empty(), UnitLock.tryAcquireShared(file));
+            assertEquals("refused", otherProcessClaims(file, dir), "after a refused tryAcquireShared");
+            assertThrows(OverlappingFileLockException.class, () -> UnitLock.acquire(file));
+            assertEquals("refused", otherProcessClaims(file, dir), "after a refused acquire");
+        }
+        assertEquals("claimed", otherProcessClaims(file, dir), "released by close");
+    }
+
+    /** Another JVM tries the claim: "claimed" or "refused". */
+    private static String otherProcessClaims(Path file, Path dir) throws Exception {
+        Path log = dir.resolve("probe.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                ClaimProbe.class.getName(), file.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "the probe did not finish");
+        String out = Files.readString(log).strip();
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** The other process: tries the claim once and prints the outcome. */
+    static final class ClaimProbe {
+        public static void main(String[] args) throws Exception {
+            Optional<UnitLock> l = UnitLock.tryAcquire(Path.of(args[0]));
+            System.out.println(l.isPresent() ? "claimed" : "refused");
+            if (l.isPresent()) {
+                l.get().close();
+            }
+        }
     }
 }

@@ -23,6 +23,8 @@ final class LocalHubServer extends AbstractHubServer {
     private final Map<String, Boolean> corrupt = new LinkedHashMap<>();
     private final Map<String, URI> redirects = new LinkedHashMap<>();
     private final Map<String, Integer> stallAfter = new LinkedHashMap<>();
+    private final Map<String, Integer> pauseAfter = new LinkedHashMap<>();
+    private final Map<String, java.util.concurrent.CountDownLatch> pauseUntil = new LinkedHashMap<>();
 
     LocalHubServer() throws IOException {
         super("local-hub");
@@ -52,6 +54,15 @@ final class LocalHubServer extends AbstractHubServer {
         stallAfter.put("/" + id + "/resolve/main/" + file, n);
     }
 
+    /**
+     * The next GET of this file without a Range header sends n bytes, waits until {@code resume}
+     * is counted down, then sends the rest.
+     */
+    synchronized void pauseOnceAfter(String id, String file, int n, java.util.concurrent.CountDownLatch resume) {
+        pauseAfter.put("/" + id + "/resolve/main/" + file, n);
+        pauseUntil.put("/" + id + "/resolve/main/" + file, resume);
+    }
+
     /** Every GET of this file sends its bytes with one byte flipped, under the true hash. */
     synchronized void corrupt(String id, String file) {
         corrupt.put("/" + id + "/resolve/main/" + file, true);
@@ -69,6 +80,8 @@ final class LocalHubServer extends AbstractHubServer {
         Served f;
         Integer drop;
         Integer stall;
+        Integer pause;
+        java.util.concurrent.CountDownLatch resume;
         boolean flip;
         URI redirect;
         synchronized (this) {
@@ -77,6 +90,8 @@ final class LocalHubServer extends AbstractHubServer {
             drop = range == null && ex.getRequestMethod().equals("GET") ? dropAfter.remove(path) : null;
             flip = corrupt.containsKey(path);
             stall = range == null && ex.getRequestMethod().equals("GET") ? stallAfter.remove(path) : null;
+            pause = range == null && ex.getRequestMethod().equals("GET") ? pauseAfter.remove(path) : null;
+            resume = pause == null ? null : pauseUntil.remove(path);
         }
         boolean head = ex.getRequestMethod().equals("HEAD");
         if (lacksToken(ex)) {
@@ -121,6 +136,21 @@ final class LocalHubServer extends AbstractHubServer {
             }
             ex.sendResponseHeaders(200, -1);
             ex.close();
+            return;
+        }
+        if (pause != null) {
+            ex.sendResponseHeaders(200, body.length);
+            try (var out = ex.getResponseBody()) {
+                out.write(body, 0, pause);
+                out.flush();
+                try {
+                    resume.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("test server: interrupted during a pause", e);
+                }
+                out.write(body, pause, body.length - pause);
+            }
             return;
         }
         serveBytes(ex, body, drop, stall);

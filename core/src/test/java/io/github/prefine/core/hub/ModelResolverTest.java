@@ -128,6 +128,56 @@ class ModelResolverTest {
         assertFalse(Thread.currentThread().isInterrupted());
     }
 
+    /**
+     * Two resolves of one model at once (two processes sharing the cache, such as Spark executors
+     * on one node): the second starts while the first one's body is paused half-way, and the first
+     * goes on once the second has finished or has waited two seconds. Both must end with the
+     * checked file, and the blob must stay whole.
+     */
+    @Test
+    void concurrentResolvesOfOneModelBothGetTheCheckedFile() throws Exception {
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        hub.pauseOnceAfter(ID, "model.safetensors", 50_000, resume);
+        Path blobs = cache.resolve("models--acme--tiny-bert/blobs");
+        Path partial = blobs.resolve(LocalHubServer.sha256(WEIGHTS) + ".incomplete");
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> resolver(settings(null), 1).resolve(ID));
+            // the second starts once the first is paused with part of the weights on disk
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!(Files.exists(partial) && Files.size(partial) >= 50_000) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(Files.exists(partial), "the first resolve never started the weights");
+            var second = pool.submit(() -> resolver(settings(null), 1).resolve(ID));
+            try {
+                second.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException waiting) {
+                // the second waits for the first: let the first go on
+            } catch (java.util.concurrent.ExecutionException ignored) {
+                // reported below
+            }
+            resume.countDown();
+            List<String> failed = new java.util.ArrayList<>();
+            for (var f : List.of(first, second)) {
+                try {
+                    f.get(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.add(e.getCause().toString());
+                }
+            }
+            assertEquals(List.of(), failed, "resolves that failed");
+            Path snapshot = first.get().folder();
+            assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));
+            assertArrayEquals(CONFIG, Files.readAllBytes(snapshot.resolve("config.json")));
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+        assertEquals(WEIGHTS.length, Files.size(blobs.resolve(LocalHubServer.sha256(WEIGHTS))), "the stored blob");
+        assertFalse(Files.exists(partial));
+    }
+
     @Test
     void corruptFileIsRejectedByItsSha256AndNothingIsLinked() {
         hub.corrupt(ID, "model.safetensors");

@@ -1,0 +1,69 @@
+package io.github.prefine.core.transfer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EmbeddingStoreTest {
+    /**
+     * Two writers of one key at once, as two {@code recommend} runs sharing an output folder both
+     * embed the same source task: every put succeeds, and the entry reads back whole.
+     */
+    @Test
+    void concurrentPutsOfOneKeyAllSucceedAndLeaveAWholeEntry(@TempDir Path dir) throws Exception {
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        float[] values = new float[384];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i / 7f;
+        }
+        List<String> failures = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 300; round++) {
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<?>> writers = new ArrayList<>();
+                for (int w = 0; w < 2; w++) {
+                    // the writers differ in their timing only, as two runs of one embedding do
+                    double seconds = 1.5 + w * 1000.25;
+                    writers.add(pool.submit(() -> {
+                        go.await();
+                        store.put(new TaskEmbedding("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all",
+                                values, 14041, seconds));
+                        return null;
+                    }));
+                }
+                go.countDown();
+                for (Future<?> f : writers) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        failures.add("round " + round + ": " + e.getCause());
+                    }
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), failures, "puts that failed, of 600");
+        TaskEmbedding back = store.find("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all").orElseThrow();
+        assertArrayEquals(values, back.values());
+        assertEquals(14041, back.numExamples());
+        assertTrue(back.seconds() == 1.5 || back.seconds() == 1001.75, "seconds of neither writer: " + back.seconds());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList());
+        }
+    }
+}
