@@ -117,9 +117,10 @@ public final class GridLayout {
     }
 
     /**
-     * Returns the lock file of a sweep (or of {@code reports}).
+     * Returns the lock file of a sweep, of a unit run on its own ({@link
+     * GridSession#runClaimed(GridUnit)}), or of {@code run}, {@code manifest} and {@code reports}.
      *
-     * @param id the sweep's id
+     * @param id the sweep's or unit's id
      * @return {@code locks/<id>.lock}
      */
     public Path lock(String id) {

@@ -42,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>Units and sweeps are idempotent (their outcomes are files under the output folder), but a
- * session takes no locks: two processes must not run the same unit at once. {@link Grid#run()}
- * prevents that with one lock per sweep.
+ * <p>Units and sweeps are idempotent (their outcomes are files under the output folder), but
+ * {@link #run(GridUnit)} and {@link #finish(GridSweep)} take no locks: two processes must not run
+ * the same unit at once. {@link Grid#run()} prevents that with one lock per sweep; a scheduler
+ * that hands single units to several processes runs each with {@link #runClaimed(GridUnit)}.
  *
  * <p>Opening a session checks the output folder's {@code run.json} against the grid (refusing a
  * folder that holds another run, unless forced) and writes it; {@link #writeReports()} adds the
@@ -276,6 +277,31 @@ public final class GridSession implements AutoCloseable {
     public Record run(GridUnit unit) throws IOException {
         // GridUnit is sealed: these are the only two kinds
         return unit instanceof PrefinetuningUnit u ? run(u) : run((FinetuningUnit) unit);
+    }
+
+    /**
+     * Runs one unit as {@link #run(GridUnit)} does, holding the unit's own lock ({@code
+     * locks/<unit id>.lock}) meanwhile, for schedulers that hand single units of one shared output
+     * folder to several processes: a Spark task and its speculative copy, or a retry while the
+     * attempt Spark gave up on still runs. A unit another process holds is waited for, polling
+     * every poll interval ({@link Grid.Builder#optPollMillis}); once claimed, a unit whose outcome
+     * is on disk by then is read back, not trained again.
+     *
+     * <p>{@link Grid#run()} locks whole sweeps instead, and the two locks do not exclude each
+     * other: do not drive one folder with both at once.
+     *
+     * @param unit a pre-finetuning or finetuning unit
+     * @return a {@link PrefinetuningResult} or a {@link FinetuningResult}
+     * @throws IOException if the lock file cannot be opened, the wait is interrupted, or data,
+     *     checkpoints or the unit's files fail
+     * @throws IllegalStateException if a finetuning unit's setting has no pre-finetuned encoder yet
+     */
+    public Record runClaimed(GridUnit unit) throws IOException {
+        Path file = grid.layout.lock(unit.id());
+        try (UnitLock lock = UnitLock.await(file, grid.pollMillis,
+                () -> LOG.info("unit {} is being run by another process ({} is held); waiting for it", unit.id(), file))) {
+            return run(unit);
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -129,6 +130,35 @@ final class UnitLock implements Closeable {
             // a refused claim must not keep the file open
             closeRefused(ch, key, e);
             throw e;
+        }
+    }
+
+    /**
+     * Claims a unit, polling until no other holder (another process, or another thread of this
+     * JVM) has it: {@link #tryAcquire} in a loop, so that it never opens the file while this JVM
+     * holds it, unlike {@link #acquire}.
+     *
+     * @param file the lock file
+     * @param pollMillis how long to sleep between two tries
+     * @param onRefused run once, when the first try is refused
+     * @return the lock
+     * @throws IOException if the file cannot be opened, or the thread is interrupted while waiting
+     */
+    static UnitLock await(Path file, long pollMillis, Runnable onRefused) throws IOException {
+        for (boolean told = false; ; told = true) {
+            Optional<UnitLock> lock = tryAcquire(file);
+            if (lock.isPresent()) {
+                return lock.get();
+            }
+            if (!told) {
+                onRefused.run();
+            }
+            try {
+                Thread.sleep(pollMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while waiting for " + file + ", held by another process");
+            }
         }
     }
 

@@ -1,15 +1,23 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.testing.OpenFiles;
+import java.io.InterruptedIOException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +47,42 @@ class UnitLockTest {
             assertEquals(1, OpenFiles.on(file));
         }
         assertEquals(0, OpenFiles.on(file));
+    }
+
+    @Test
+    void awaitWaitsForTheHolderAndAnInterruptedWaitLeavesNoFileOpen(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("locks").resolve("run-Baseline-t-seed1-lr-1e-03.lock");
+        CountDownLatch refused = new CountDownLatch(1);
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+            UnitLock held = UnitLock.tryAcquire(file).orElseThrow();
+            Future<UnitLock> claim = waiter.submit(() -> UnitLock.await(file, 20, refused::countDown));
+            assertTrue(refused.await(1, TimeUnit.MINUTES), "await was not refused while the lock is held");
+            assertFalse(claim.isDone(), "await returned while the lock is held");
+            held.close();
+            try (UnitLock l = claim.get(1, TimeUnit.MINUTES)) {
+                assertEquals(Optional.empty(), UnitLock.tryAcquire(file), "await returned a lock it does not hold");
+            }
+            try (UnitLock again = UnitLock.tryAcquire(file).orElseThrow()) {
+                CountDownLatch waiting = new CountDownLatch(1);
+                AtomicReference<Throwable> thrown = new AtomicReference<>();
+                Thread t = new Thread(() -> {
+                    try (UnitLock l = UnitLock.await(file, 20, waiting::countDown)) {
+                        thrown.set(new AssertionError("claimed a held lock"));
+                    } catch (Throwable e) {
+                        thrown.set(e);
+                    }
+                });
+                t.start();
+                assertTrue(waiting.await(1, TimeUnit.MINUTES));
+                t.interrupt();
+                t.join(TimeUnit.MINUTES.toMillis(1));
+                assertInstanceOf(InterruptedIOException.class, thrown.get(), "an interrupted await");
+                assertEquals(1, OpenFiles.on(file), "the interrupted await left the file open");
+            }
+        } finally {
+            waiter.shutdownNow();
+        }
     }
 
     /**

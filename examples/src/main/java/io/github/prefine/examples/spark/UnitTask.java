@@ -32,6 +32,13 @@ import org.slf4j.LoggerFactory;
  * unit's files. A unit whose files are already there is read back, not trained again, so a retried
  * task gives what the first try would have.
  *
+ * <p>On a folder used in place (a shared mount), a unit runs under its own lock ({@link
+ * GridSession#runClaimed}), so that a speculative copy, or a retry while the attempt Spark gave
+ * up on is still alive, waits for the live attempt and then reads the unit back instead of
+ * training into the same files at once. A mirrored folder has no lock across executors: there a
+ * second live attempt trains the unit again, in its own executor's copy, and pushes whole files
+ * (each through a temporary name, the done marker last) over the first one's.
+ *
  * <p>Units of one executor run one at a time: the PyTorch engine's random generator, which dropout
  * draws from, is process-wide, and a unit's results are reproducible only if no other unit reseeds
  * it meanwhile. Give each executor one GPU.
@@ -90,7 +97,14 @@ final class UnitTask implements Function<String, String> {
         try {
             UnitFiles.pull(out, w.grid().layout(), unit);
             killNext = kill;
-            w.session().run(unit);
+            if (out.direct()) {
+                // a shared folder: a speculative copy, or a retry while the attempt Spark gave up on
+                // still runs, would train into the same files; it waits for the unit, then reads it back
+                w.session().runClaimed(unit);
+            } else {
+                // mirrored: each attempt trains in its own executor's copy, whose lock would guard nothing
+                w.session().run(unit);
+            }
             UnitFiles.push(out, w.grid().layout(), unit);
         } catch (Exception | Error e) {
             // a session cut off mid-unit is not reused: the retry builds it afresh

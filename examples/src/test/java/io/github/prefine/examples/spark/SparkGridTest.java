@@ -4,11 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.Device;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.grid.FinetuningUnit;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.examples.cli.PrefineCli;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +23,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -29,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The grid on Spark in local mode ({@code local[2]}, each task retried once): the demo's synthetic
  * grid gives the local demo's records, a unit killed mid-run is retried (from its pushed
  * checkpoint, on a mirrored folder) to the same records, a
- * second submit runs nothing, and bad input is one line with exit 2.
+ * second submit runs nothing, a second attempt of a unit on a shared folder waits for the live
+ * first one and reads the unit back, and bad input is one line with exit 2.
  */
 class SparkGridTest {
     /** Small enough for CI, with two pre-finetuning epochs so that a unit can be killed between them. */
@@ -118,6 +129,78 @@ class SparkGridTest {
             spark.setLocalProperty(SparkGrid.MIRROR, null);
         }
         assertEquals(local, records(out), "the records of a fresh run with these options");
+    }
+
+    @Test
+    void aSecondAttemptOnASharedFolderWaitsForTheLiveOneAndReadsItsUnitBack() throws Exception {
+        // a speculative copy, or a retry while the attempt Spark gave up on still runs, on a shared --out
+        Path out = dir.resolve("claimed").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
+        Grid grid = args.local(out, null).grid(Device.cpu()).build();
+        List<FinetuningUnit> baseline;
+        try (GridSession driver = grid.open()) {
+            // as the driver before stage one: run.json checked and written
+            baseline = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
+                    .map(FinetuningUnit.class::cast).toList();
+        }
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        // builds the executor's grid and session, so that the unit below starts training at once
+        task.call(baseline.get(0).id());
+        FinetuningUnit unit = baseline.get(1);
+        Path trial = grid.layout().finetuningTrial(unit);
+        Process first = holdLock(grid.layout().lock(unit.id()));
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> attempt = second.submit(() -> task.call(unit.id()));
+            Thread.sleep(3000);
+            assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
+            // the first attempt ends: its scores (values no training gives), then its lock goes with its process
+            String scores = "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
+                    + " \"evaluationSplit\": \"VALIDATION\"}";
+            Files.createDirectories(trial.getParent());
+            Files.writeString(trial, scores);
+            first.getOutputStream().close();
+            assertEquals(0, first.waitFor(), "the lock holder exits");
+            assertEquals(unit.id(), attempt.get(60, TimeUnit.SECONDS));
+            assertEquals(scores, Files.readString(trial), "the second attempt read the unit back, not trained it again");
+        } finally {
+            second.shutdownNow();
+            first.destroy();
+        }
+    }
+
+    /** Another process holding a lock file until its standard input closes, as a live first attempt holds its unit. */
+    private static Process holdLock(Path lock) throws IOException {
+        Path source = Files.writeString(dir.resolve("HoldLock.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.channels.FileLock;
+                import java.nio.file.Files;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
+
+                public class HoldLock {
+                    public static void main(String[] args) throws Exception {
+                        Path f = Path.of(args[0]);
+                        Files.createDirectories(f.getParent());
+                        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                                FileLock l = ch.lock()) {
+                            System.out.println("locked");
+                            System.out.flush();
+                            while (System.in.read() >= 0) {
+                            }
+                        }
+                    }
+                }
+                """);
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(),
+                lock.toString()).redirectErrorStream(true).start();
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        String line = r.readLine();
+        if (!"locked".equals(line)) {
+            p.destroy();
+            throw new AssertionError("the lock holder did not start: " + line);
+        }
+        return p;
     }
 
     @Test
