@@ -82,6 +82,7 @@ public final class LearningCheck {
         Path encoder = workDir.resolve("minilm");
         MiniLmArtifact.fromClasspath().writeHfFolder(encoder);
         Task t = TaskCatalog.task(task);
+        io.github.prefine.examples.data.FetchedData.check(data, t);
         TaskData d = t.load(data, Leniency.LENIENT);
         long start = System.nanoTime();
         try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()

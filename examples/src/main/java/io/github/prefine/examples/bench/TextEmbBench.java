@@ -116,7 +116,7 @@ public final class TextEmbBench implements Callable<Integer> {
                 MallocSettings.describe(System.getenv()));
 
         long t0 = System.nanoTime();
-        TaskData d = TaskDataSource.dataRoot(data, Leniency.LENIENT).load(TaskCatalog.task(task));
+        TaskData d = io.github.prefine.examples.data.FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task(task));
         FeaturizedTask f;
         try (SubwordTokenizer tok = SubwordTokenizer.builder()
                 .setTokenizerPath(enc.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {

@@ -68,6 +68,9 @@ public final class CliErrors {
             return bad(e.getMessage() + "; pass a local HF folder (config.json, model.safetensors, tokenizer.json), an HF"
                     + " model id reachable online, or minilm");
         }
+        if (e instanceof io.github.prefine.examples.data.IncompleteFetchException) {
+            return bad(e.getMessage()); // says what to do; not a disk or network fault
+        }
         if (e instanceof HubException) {
             return bad(e.getMessage());
         }

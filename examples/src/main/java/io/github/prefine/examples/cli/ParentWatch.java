@@ -17,7 +17,10 @@ final class ParentWatch {
     /** Environment variable that carries the parent's process id to the child. */
     static final String PARENT_PID = "PREFINE_PARENT_PID";
 
-    /** Exit code of a child whose parent has gone (128 + SIGTERM, as if it had been signalled). */
+    /**
+     * Exit code of a child whose parent has gone (128 + SIGTERM, as if it had been signalled), and
+     * of a command that this JVM's stop (SIGTERM, or the end of its parent) cut short.
+     */
     static final int ORPHANED = 143;
 
     /** How often a child checks that its parent is still the process that started it. */
@@ -122,6 +125,24 @@ final class ParentWatch {
             watch.setDaemon(true);
             watch.start();
         }
+    }
+
+    /**
+     * Tells whether this JVM is stopping: {@link System#exit} or a signal has started its shutdown
+     * hooks, which close streams under whatever still runs. Decided by the JDK's refusal of a new
+     * hook, as the hook list is closed before the first hook starts.
+     *
+     * @return true once the shutdown has begun
+     */
+    static boolean stopping() {
+        Thread probe = new Thread(() -> { }, "prefine-stopping-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException shuttingDown) {
+            return true;
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        return false;
     }
 
     private static void orphaned(String pid) {

@@ -84,6 +84,12 @@ public final class PrefineCli implements Callable<Integer> {
             return CliErrors.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (ParentWatch.stopping()) {
+                // a SIGTERM or an ended parent stops this JVM: its shutdown hooks close streams under the
+                // command (the JDK closes ImageIO's chart cache files), and what that throws is the stop
+                LOG.debug("{} ended by the stop of this JVM", command.getCommandName(), e);
+                return ParentWatch.ORPHANED;
+            }
             CliErrors.Outcome o = CliErrors.classify(e);
             command.getErr().println(prefix(command) + CliErrors.oneLine(o.message()));
             if (verbose(parsed)) {

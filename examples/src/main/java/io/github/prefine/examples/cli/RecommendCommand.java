@@ -332,7 +332,7 @@ public final class RecommendCommand implements Callable<Integer> {
     private record Inputs(Path encoder, TaskDataSource data, List<Task> sources, List<Task> targets, List<String> skipped) {}
 
     private Inputs catalogInputs(List<TaskGroup> g) throws IOException {
-        TaskDataSource source = TaskDataSource.dataRoot(Path.of(data), Leniency.LENIENT);
+        TaskDataSource source = io.github.prefine.examples.data.FetchedData.source(Path.of(data), Leniency.LENIENT);
         List<String> skipped = new ArrayList<>();
         List<Task> pre = new ArrayList<>();
         for (Task t : TaskCatalog.prefinetuning()) {

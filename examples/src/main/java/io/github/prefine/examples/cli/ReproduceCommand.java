@@ -17,6 +17,8 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.report.TableWriter;
+import io.github.prefine.examples.data.FetchedData;
+import io.github.prefine.examples.data.IncompleteFetchException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,6 +200,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         LearningRateSelection.parse(lrSelection);
         Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
         TaskDataSource source = source();
+        refuseIncompleteFetches(g, t);
         int planned = checkData(source, g, t);
         if (strict) {
             readStrictly(source, g, t);
@@ -205,9 +208,24 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         return planned;
     }
 
-    /** The data root, read strictly (file:line errors) under --strict, else counting what it skips. */
+    /**
+     * The data root, read strictly (file:line errors) under --strict, else counting what it skips;
+     * a task that a data fetch left half replaced is refused.
+     */
     private TaskDataSource source() {
-        return TaskDataSource.dataRoot(data, strict ? Leniency.STRICT : Leniency.LENIENT);
+        return FetchedData.source(data, strict ? Leniency.STRICT : Leniency.LENIENT);
+    }
+
+    /** Before any work, as the grid would refuse such a task only when its unit runs. */
+    private void refuseIncompleteFetches(List<TaskGroup> g, List<Task> t) throws IncompleteFetchException {
+        for (Task task : t) {
+            FetchedData.check(data, task);
+        }
+        for (Task task : TaskCatalog.prefinetuning()) {
+            if (g.contains(task.group())) {
+                FetchedData.check(data, task);
+            }
+        }
     }
 
     @Override
