@@ -138,11 +138,11 @@ public final class RecommendCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         int embedThreads = embeddingThreads();
         Set<EmbeddingMethod> methods = parseMethods(method);
-        List<TaskGroup> g = groups.stream().map(s -> TaskGroup.of(s.trim())).toList();
-        Files.createDirectories(out);
+        List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
+        checkOptions();
+        Device dev = DeviceOption.parse(device);
         Inputs in = DEMO_DATA.equalsIgnoreCase(data) ? demoInputs() : catalogInputs(g);
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        Device dev = DeviceOption.parse(device);
         long start = System.nanoTime();
         List<TransferRanking> rankings;
         try (NDManager m = NDManager.newBaseManager(dev)) {
@@ -165,6 +165,38 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * Rejects bad values before the output folder is created, the encoder written or the engine
+     * started: until this release they surfaced only after MiniLM was written under {@code --out},
+     * some (an unknown {@code --target}) as an internal error, and a bad {@code --against} only
+     * after every embedding was computed.
+     */
+    private void checkOptions() {
+        OptionChecks.atLeast("--fisher-examples", fisherExamples, 1);
+        OptionChecks.atLeast("--head-steps", headSteps, 0);
+        OptionChecks.atLeast("--max-text-rows", maxTextRows, 0);
+        OptionChecks.atLeast("--batch-size", batchSize, 1);
+        OptionChecks.atLeast("--max-length", maxLength, 4);
+        OptionChecks.atLeast("--qa-max-length", qaMaxLength, 8);
+        OptionChecks.atLeast("--qa-stride", qaStride, 1);
+        if (qaStride >= qaMaxLength) {
+            throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
+                    + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
+        }
+        if (targets != null && targets.isEmpty()) {
+            throw new IllegalArgumentException("--target: expected some target names, comma-separated, found none;"
+                    + " leave --target out for every target with data");
+        }
+        if (against != null) {
+            OptionChecks.inputFile("--against", against, "a results.jsonl of a finished demo or reproduce run");
+        }
+        if (!DEMO_DATA.equalsIgnoreCase(data)) {
+            OptionChecks.inputFolder("--data", Path.of(data), "the data root in the TaskCatalog layout"
+                    + " (docs/data-layout.md), or demo");
+        }
+        OptionChecks.outputFolder("--out", out);
     }
 
     /**
@@ -341,12 +373,17 @@ public final class RecommendCommand implements Callable<Integer> {
             }
         }
         List<Task> tgt = new ArrayList<>();
-        if (targets == null || targets.isEmpty()) {
+        if (targets == null) {
             for (Task t : TaskCatalog.targets()) {
                 addIfPresent(source, t, tgt, skipped);
             }
         } else {
+            List<String> known = TaskCatalog.all().stream().map(Task::name).toList();
             for (String name : targets) {
+                if (!known.contains(name.trim())) {
+                    throw new IllegalArgumentException("--target: no catalogued task named '" + name.trim()
+                            + "'; expected some of " + known + ", comma-separated");
+                }
                 Task t = TaskCatalog.task(name.trim());
                 if (!source.missing(t).isEmpty()) {
                     throw new IllegalArgumentException("target " + t.name() + ": data missing under " + data + ": "
@@ -355,6 +392,14 @@ public final class RecommendCommand implements Callable<Integer> {
                 tgt.add(t);
             }
         }
+        // before the encoder is resolved (MiniLM is written under --out): nothing to rank, nothing to write
+        if (pre.isEmpty() || tgt.isEmpty()) {
+            throw new IllegalArgumentException("--data " + data + ": no " + (pre.isEmpty() ? "pre-finetuning task of "
+                    + groups + " has" : "target task has") + " its data (" + skipped.size() + " missing"
+                    + (skipped.isEmpty() ? "" : ", first " + skipped.get(0)) + "); expected the TaskCatalog layout"
+                    + " (docs/data-layout.md); check --data, --groups and --target");
+        }
+        Files.createDirectories(out);
         Path enc = EncoderOption.resolve(encoder == null ? EncoderOption.MINILM : encoder, out);
         return new Inputs(enc, source, pre, tgt, skipped);
     }
@@ -371,9 +416,8 @@ public final class RecommendCommand implements Callable<Integer> {
     private Inputs demoInputs() throws IOException {
         SyntheticSuite suite = SyntheticSuite.generate(suiteSeed, SyntheticSuite.Sizes.demo());
         SyntheticTaskSet set = SyntheticTaskSet.of(suite);
-        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite, out.resolve("base-encoder"), false);
         List<Task> tgt = set.targets();
-        if (targets != null && !targets.isEmpty()) {
+        if (targets != null) {
             Map<String, Task> byName = new LinkedHashMap<>();
             set.targets().forEach(t -> byName.put(t.name(), t));
             tgt = new ArrayList<>();
@@ -385,6 +429,9 @@ public final class RecommendCommand implements Callable<Integer> {
                 tgt.add(t);
             }
         }
+        // an unknown target is refused before the encoder is written
+        Files.createDirectories(out);
+        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite, out.resolve("base-encoder"), false);
         return new Inputs(enc, set.data(), set.prefinetuning(), tgt, List.of());
     }
 }

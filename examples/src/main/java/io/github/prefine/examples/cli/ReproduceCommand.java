@@ -277,6 +277,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
 
     /** The groups of {@code --groups}, in the registry's order (SL, QA, C), which names the combinations. */
     List<TaskGroup> groups() {
+        return parseGroups(groups);
+    }
+
+    /**
+     * Parses a {@code --groups} list: known groups only, each once, at least one; sorted in the
+     * registry's order (SL, QA, C).
+     */
+    static List<TaskGroup> parseGroups(List<String> groups) {
         List<TaskGroup> g = new ArrayList<>();
         // registry group order (SL, QA, C): combinations are named in it whatever order --groups lists
         List<TaskGroup> known = TaskRegistry.builder().registerAll(TaskCatalog.prefinetuning()).build().groups();

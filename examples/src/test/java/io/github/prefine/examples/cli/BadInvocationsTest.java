@@ -180,6 +180,27 @@ class BadInvocationsTest {
                         "IOB2", aFile.toString()),
                 c("eval --json DIR", 2, "expected a file name, found a directory", "eval", "--format", "conll", "--json",
                         tmp.toString(), write("ok.conll", "a O O\n").toString()),
+                // recommend checked nothing before it wrote MiniLM under --out (an unknown --target even exited 1)
+                c("recommend --target unknown", 2, "--target: no catalogued task named 'conll9'", "recommend", "--data",
+                        data, "--target", "conll9", "--out", out),
+                c("recommend --target , (an empty list)", 2, "--target: expected some target names", "recommend",
+                        "--data", data, "--target", ",", "--out", out),
+                c("recommend --groups unknown", 2, "--groups: no pre-finetuning group named 'XX'", "recommend", "--data",
+                        data, "--groups", "XX", "--out", out),
+                c("recommend --batch-size 0", 2, "--batch-size: expected a whole number of at least 1, found 0",
+                        "recommend", "--data", data, "--batch-size", "0", "--out", out),
+                c("recommend --qa-stride 400", 2, "--qa-stride: expected less than --qa-max-length 384", "recommend",
+                        "--data", data, "--qa-stride", "400", "--out", out),
+                c("recommend --against missing", 2, "no such file", "recommend", "--data", data, "--against",
+                        tmp.resolve("nope.jsonl").toString(), "--out", out),
+                c("recommend --data missing", 2, "--data " + tmp.resolve("nope") + ": no such directory", "recommend",
+                        "--data", tmp.resolve("nope").toString(), "--out", out),
+                c("recommend, no data under --data", 2, "no pre-finetuning task of [SL, QA, C] has its data",
+                        "recommend", "--data", data, "--out", out),
+                c("recommend --device foo", 2, "--device: expected auto, cpu, gpu, gpu:K", "recommend", "--data", data,
+                        "--device", "foo", "--out", out),
+                c("recommend --out FILE", 2, "expected a directory, found a file", "recommend", "--data", data, "--out",
+                        aFile.toString()),
                 c("unknown command", 2, "Unmatched argument", "train")));
         String shared = System.getProperty("prefine.shared");
         Path realData = shared == null ? null : Path.of(shared, "data");
