@@ -109,11 +109,12 @@ public final class EvalCommand implements Callable<Integer> {
                     + "; leave it out");
         }
         if (json != null) {
-            OptionChecks.outputFolder("--json", json.toAbsolutePath().getParent());
+            // a directory first: the root has no parent to check, and --json / ended in a NullPointerException
             if (Files.isDirectory(json)) {
                 throw new IllegalArgumentException("--json " + json + ": expected a file name, found a directory;"
                         + " pass --json FILE.json");
             }
+            OptionChecks.outputFolder("--json", json.toAbsolutePath().getParent());
         }
         JsonObject result = switch (format) {
             case conll -> conll(out);

@@ -180,6 +180,8 @@ class BadInvocationsTest {
                         "IOB2", aFile.toString()),
                 c("eval --json DIR", 2, "expected a file name, found a directory", "eval", "--format", "conll", "--json",
                         tmp.toString(), write("ok.conll", "a O O\n").toString()),
+                c("eval --json / (the root has no parent)", 2, "--json /: expected a file name, found a directory", "eval",
+                        "--format", "conll", "--json", "/", tmp.resolve("ok.conll").toString()),
                 // recommend checked nothing before it wrote MiniLM under --out (an unknown --target even exited 1)
                 c("recommend --target unknown", 2, "--target: no catalogued task named 'conll9'", "recommend", "--data",
                         data, "--target", "conll9", "--out", out),
