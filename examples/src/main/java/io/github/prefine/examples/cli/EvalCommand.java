@@ -122,6 +122,8 @@ public final class EvalCommand implements Callable<Integer> {
             case cls -> cls(out);
         };
         if (json != null) {
+            // the check above accepted a folder that does not exist yet: create it, as every --out is
+            Files.createDirectories(json.toAbsolutePath().getParent());
             Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n",
                     StandardCharsets.UTF_8);
         }

@@ -27,6 +27,16 @@ class EvalCommandTest {
     }
 
     @Test
+    void jsonInAFolderNotYetMadeIsWrittenThere(@TempDir Path dir) throws Exception {
+        // the folder passed the --json check, then the write failed (exit 2) after the scores were printed
+        Path f = dir.resolve("c.jsonl");
+        Files.writeString(f, "{\"id\":1,\"gold\":\"yes\",\"pred\":\"yes\"}\n{\"id\":2,\"gold\":\"no\",\"pred\":\"yes\"}\n");
+        Path json = dir.resolve("new/folder/c.json");
+        assertEquals(0, cli.run("--format", "cls", f.toString(), "--json", json.toString()), cli.err());
+        assertEquals(0.5, JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("accuracy").getAsDouble());
+    }
+
+    @Test
     void squadNeedsDatasetAndScores(@TempDir Path dir) throws Exception {
         Path d = dir.resolve("dev.json");
         Files.writeString(d, "{\"data\":[{\"paragraphs\":[{\"qas\":[{\"id\":\"a\",\"answers\":[{\"text\":\"The Cat\"}]},"
