@@ -125,6 +125,11 @@ public final class DataCommand implements Runnable {
         if (tasks.size() == 1 && tasks.get(0).equals("all")) {
             return all;
         }
+        if (tasks.isEmpty()) {
+            // --tasks , splits into nothing: fetching nothing and exiting 0 hid the typo
+            throw new IllegalArgumentException("--tasks: expected all or some of " + all + ", comma-separated, found"
+                    + " none");
+        }
         List<String> out = new ArrayList<>();
         for (String t : tasks) {
             String n = t.strip();

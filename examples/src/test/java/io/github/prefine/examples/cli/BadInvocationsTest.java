@@ -203,6 +203,8 @@ class BadInvocationsTest {
                         "--device", "foo", "--out", out),
                 c("recommend --out FILE", 2, "expected a directory, found a file", "recommend", "--data", data, "--out",
                         aFile.toString()),
+                c("data fetch --tasks , (an empty list)", 2, "--tasks: expected all or some of [", "data", "fetch",
+                        "--tasks", ",", "--data", out),
                 c("unknown command", 2, "Unmatched argument", "train")));
         String shared = System.getProperty("prefine.shared");
         Path realData = shared == null ? null : Path.of(shared, "data");
@@ -254,7 +256,7 @@ class BadInvocationsTest {
             int rc = Integer.parseInt(r[0]);
             List<String> lines = r[1].lines().filter(l -> !l.isBlank()).toList();
             String command = k.args().get(0).startsWith("-") || k.name().equals("unknown command") ? "prefine"
-                    : "prefine " + k.args().get(0);
+                    : k.args().get(0).equals("data") ? "prefine data " + k.args().get(1) : "prefine " + k.args().get(0);
             String outcome;
             if (r[1].contains("\tat ") || r[1].contains("Exception in thread") || r[1].contains("Caused by:")) {
                 outcome = "Java stack trace";
