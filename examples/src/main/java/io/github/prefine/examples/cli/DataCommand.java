@@ -41,7 +41,7 @@ public final class DataCommand implements Runnable {
     /**
      * {@code data fetch}: downloads each task's Hub parquet files and converts them into the
      * catalog layout. Exit code 0 when every task was fetched, up to date, hand-laid or has no Hub
-     * source; 1 when any failed (one line per failure on standard error); 2 for an unknown task.
+     * source; 1 when any failed (one line per failure on standard error); 2 for an unknown task or a {@code --data} that is a file or not writable.
      */
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Download the catalogued tasks' datasets from the Hub into the TaskCatalog layout "
@@ -67,6 +67,8 @@ public final class DataCommand implements Runnable {
         @Override
         public Integer call() {
             List<String> names = resolve(tasks);
+            // before any transfer: a file or read-only --data failed every task in turn, with exit 1
+            OptionChecks.outputFolder("--data", data);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
             ByteProgress progress = new ByteProgress(err, System.console() != null, System::nanoTime);
@@ -113,6 +115,11 @@ public final class DataCommand implements Runnable {
 
         @Override
         public Integer call() {
+            // an absent root is a root with nothing fetched yet; a file is a wrong --data, not 41 missing tasks
+            if (java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
+                throw new IllegalArgumentException("--data " + data + ": expected a directory, found a file; pass the"
+                        + " data root (docs/data.md)");
+            }
             PrintWriter out = spec.commandLine().getOut();
             out.print(DataStatus.table(DataStatus.of(data)));
             out.flush();

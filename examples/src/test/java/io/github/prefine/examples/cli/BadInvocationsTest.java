@@ -205,6 +205,10 @@ class BadInvocationsTest {
                         aFile.toString()),
                 c("data fetch --tasks , (an empty list)", 2, "--tasks: expected all or some of [", "data", "fetch",
                         "--tasks", ",", "--data", out),
+                c("data fetch --data FILE", 2, "--data " + aFile + ": expected a directory, found a file", "data",
+                        "fetch", "--tasks", "conll2003-de", "--data", aFile.toString()),
+                c("data status --data FILE", 2, "--data " + aFile + ": expected a directory, found a file", "data",
+                        "status", "--data", aFile.toString()),
                 c("unknown command", 2, "Unmatched argument", "train")));
         String shared = System.getProperty("prefine.shared");
         Path realData = shared == null ? null : Path.of(shared, "data");
