@@ -399,8 +399,9 @@ public final class RecommendCommand implements Callable<Integer> {
                     + (skipped.isEmpty() ? "" : ", first " + skipped.get(0)) + "); expected the TaskCatalog layout"
                     + " (docs/data-layout.md); check --data, --groups and --target");
         }
-        Files.createDirectories(out);
         Path enc = EncoderOption.resolve(encoder == null ? EncoderOption.MINILM : encoder, out);
+        // after the encoder: a wrong --encoder leaves no empty --out behind
+        Files.createDirectories(out);
         return new Inputs(enc, source, pre, tgt, skipped);
     }
 

@@ -223,6 +223,9 @@ class BadInvocationsTest {
             cases.add(c("reproduce --encoder malformed config.json", 2, "config.json", "reproduce", "--data",
                     realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
                     badConfig.toString(), "--out", other));
+            // it created --out before it resolved the encoder
+            cases.add(c("recommend --encoder missing folder", 2, "not found", "recommend", "--data", realData.toString(),
+                    "--groups", "C", "--target", "cb", "--encoder", tmp.resolve("nope").toString(), "--out", out));
         } else {
             System.out.println("reproduce --encoder cases skipped: no shared data at " + realData);
         }
