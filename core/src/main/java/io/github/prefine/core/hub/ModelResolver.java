@@ -140,7 +140,8 @@ public final class ModelResolver {
                 }
                 return new ResolvedModel(asPath, null, null, ResolvedModel.Origin.LOCAL_FOLDER);
             }
-            looked.add("local folder " + asPath + ": absent");
+            // a file where a folder was meant is a wrong path, not a missing one
+            looked.add("local folder " + asPath + (Files.exists(asPath) ? ": a file, expected a folder" : ": absent"));
         }
         if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..")) {
             throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME)", looked);

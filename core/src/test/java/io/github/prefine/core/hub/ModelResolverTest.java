@@ -285,6 +285,15 @@ class ModelResolverTest {
     }
 
     @Test
+    void aFileForTheFolderIsNamedAsAFileNotAsAbsent() throws IOException {
+        Path file = Files.writeString(tmp.resolve("config.json"), "{}");
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                () -> resolver(settings(null), 1).resolve(file.toString()));
+        assertTrue(e.getMessage().contains("local folder " + file + ": a file, expected a folder"), e.getMessage());
+        assertEquals(List.of(), hub.seen());
+    }
+
+    @Test
     void incompleteSnapshotIsReportedWhenOffline() throws IOException {
         Path repo = cache.resolve("models--acme--tiny-bert");
         Files.createDirectories(repo.resolve("refs"));
