@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>No invocation can train, download or embed: every one carries a value that the command
  * refuses before any work (an invalid precision, a data root without data, an unknown task), so
- * the whole run takes seconds. Change {@link #SEED} to explore; a failure prints the invocation.
+ * the whole run takes seconds. Explore with {@code -Dprefine.fuzz.seed=N -Dprefine.fuzz.count=M};
+ * a failure prints the invocation.
  */
 class FuzzedInvocationsTest {
     private static final long SEED = Long.getLong("prefine.fuzz.seed", 20261205L);
@@ -244,9 +245,13 @@ class FuzzedInvocationsTest {
                 case 6 -> bench();
                 default -> data(out);
             };
-            if (random.nextInt(6) == 0) {
-                // an option given twice, or a stray argument
+            int extra = random.nextInt(8);
+            if (extra == 0) {
+                // a stray argument
                 args.add(args.size() > 2 ? args.get(args.size() - 2) : "--verbose=x");
+            } else if (extra == 1 && args.size() > 2 && args.get(1).startsWith("--")) {
+                // the first option given twice
+                args.addAll(args.subList(1, args.get(2).startsWith("--") ? 2 : 3).stream().toList());
             }
             CliRunner cli = new CliRunner(args.get(0));
             int rc;
