@@ -10,6 +10,8 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import io.github.prefine.core.data.MalformedDatasetException;
 import java.io.StringReader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Shape-checked access to parsed JSON, with JSON paths in every error. Not API. */
 public final class Json {
@@ -29,14 +31,49 @@ public final class Json {
             JsonReader r = new JsonReader(new StringReader(text));
             r.setStrictness(Strictness.STRICT);
             JsonElement e = JsonParser.parseReader(r);
-            if (r.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("trailing data");
+            if (!atEnd(r)) {
+                // JsonReader.toString() ends with " at line L column C path P"
+                throw new JsonParseException("more text after the JSON value"
+                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
             }
             return e;
         } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new MalformedDatasetException(file, line, "valid JSON", "'" + firstLine(msg) + "'", e);
+            throw syntaxError(e, file, line);
         }
+    }
+
+    // a strict reader refuses a second top-level value with its generic "malformed JSON" message
+    private static boolean atEnd(JsonReader r) throws java.io.IOException {
+        try {
+            return r.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
+        } catch (com.google.gson.stream.MalformedJsonException x) {
+            return false;
+        }
+    }
+
+    private static final Pattern GSON_LOCATION = Pattern.compile(" at line (\\d+) column (\\d+) path (.+)$");
+
+    // Gson's message is "<wrapped class>: <reason> at line L column C path P\nSee <url>": keep the
+    // reason, move the place into the location, and say what its strictness advice means here
+    private static MalformedDatasetException syntaxError(Exception e, String file, String line) {
+        Throwable t = e;
+        while (t instanceof JsonParseException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+        String where = line;
+        String at = "";
+        Matcher m = GSON_LOCATION.matcher(msg);
+        if (m.find()) {
+            if (line.isEmpty()) {
+                where = m.group(1);
+            }
+            at = " at column " + m.group(2) + " (" + m.group(3) + ")";
+            msg = msg.substring(0, m.start());
+        }
+        msg = msg.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "non-standard JSON (such as single quotes, unquoted names or values, comments)");
+        return new MalformedDatasetException(file, where, "valid JSON", "'" + msg + "'" + at, e);
     }
 
     private static String firstLine(String s) {
