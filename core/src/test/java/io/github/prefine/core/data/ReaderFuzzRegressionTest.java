@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,5 +51,19 @@ class ReaderFuzzRegressionTest {
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
         assertEquals("squad/dev.json:2: expected valid JSON, found 'more text after the JSON value' at column 2 ($)",
                 e.getMessage());
+    }
+
+    @Test
+    void subjQaStartIndexPastIntIsALocatedRowDefect() throws IOException {
+        // Integer.parseInt threw a bare NumberFormatException out of both strict and lenient reads
+        Path f = TestFiles.write(dir, "books/dev.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "p1,how?,I loved it,loved,\"(2, 7)\"\n"
+                + "p2,why?,Ann wrote,Ann,\"(99999999999, 3)\"\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SubjQaReader().read(f));
+        assertEquals("books/dev.csv:3: expected human_ans_indices as (start, end) with start at most 2147483647,"
+                + " found '(99999999999, 3)'", e.getMessage());
+        ReadResult<QaExample> r = new SubjQaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("p1"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(1, r.report().skipped(SubjQaReader.MALFORMED_ROW));
     }
 }
