@@ -66,4 +66,19 @@ class ReaderFuzzRegressionTest {
         assertEquals(List.of("p1"), r.examples().stream().map(QaExample::id).toList());
         assertEquals(1, r.report().skipped(SubjQaReader.MALFORMED_ROW));
     }
+
+    @Test
+    void mrqaDataLineAfterADamagedHeaderIsStillRead() throws IOException {
+        // the header line was cut short; lenient reads skipped it and then took the first data
+        // line for the header, dropping a valid line's questions as a second "malformed" line
+        Path f = TestFiles.write(dir, "mrqa/dev.jsonl", "{\"header\":{\"dataset\":\"SQ\n"
+                + "{\"context\":\"Paris is in France.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
+                + "\"detected_answers\":[{\"text\":\"France\",\"char_spans\":[[12,17]]}]}]}\n");
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f));
+        ReadResult<QaExample> r = new MrqaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("a"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(1, r.report().skipped(MrqaReader.MALFORMED_LINE));
+        assertEquals(1, r.report().totalSkipped());
+        assertEquals(1, r.report().flagged(MrqaReader.NO_HEADER));
+    }
 }
