@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +82,24 @@ class ReaderFuzzRegressionTest {
         assertEquals(1, r.report().skipped(MrqaReader.MALFORMED_LINE));
         assertEquals(1, r.report().totalSkipped());
         assertEquals(1, r.report().flagged(MrqaReader.NO_HEADER));
+    }
+
+    @Test
+    void truncatedGzipNamesTheFileAndWhereTheTextStops() throws IOException {
+        // GZIPInputStream's EOFException (no message, or "Unexpected end of ZLIB input stream") named no file
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(buf)) {
+            z.write("{\"header\":{}}\n{\"context\":\"c\",\"qas\":[]}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] whole = buf.toByteArray();
+        // the 8-byte trailer (CRC, size) is all that is missing: the whole text decompressed
+        Path f = TestFiles.write(dir, "mrqa/dev.jsonl.gz", Arrays.copyOf(whole, whole.length - 8));
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f));
+        assertEquals("mrqa/dev.jsonl.gz:3: expected a complete gzip stream, found the end of the file"
+                + " after 39 bytes of text", e.getMessage());
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f, Leniency.LENIENT));
+        Path notGzip = TestFiles.write(dir, "mrqa/plain.jsonl.gz", "{\"header\":{}}\n");
+        assertEquals("mrqa/plain.jsonl.gz: expected a complete gzip stream, found 'Not in GZIP format' after 0 bytes"
+                + " of text", assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(notGzip)).getMessage());
     }
 }

@@ -114,6 +114,47 @@ class ReaderFuzzTest {
     }
 
     @Test
+    void conllTagFirstAndIo() throws IOException {
+        String tagFirst = "O\tEU\nO\trejects\nMISC\tGerman\n\nPER\tPeter\nPER\tBlackburn\n";
+        fuzz("mit/train.bio", tagFirst, false, ConllReader.builder().optSeparator(ConllReader.Separator.TAB)
+                .optColumns(2).optTagColumn(0).optTokenColumn(1).optScheme(FileTagScheme.IO).build(), ALL_SKIPS, false);
+    }
+
+    @Test
+    void gzipped() throws IOException {
+        Path file = dir.resolve("mrqa/dev.jsonl.gz");
+        Files.createDirectories(file.getParent());
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(buf)) {
+            z.write(MRQA.getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] valid = buf.toByteArray();
+        List<String> problems = new ArrayList<>();
+        SplittableRandom rnd = new SplittableRandom(SEED);
+        for (int round = 0; round < 200 && problems.size() < 5; round++) {
+            byte[] b = valid.clone();
+            if (rnd.nextBoolean()) {
+                b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length));
+            } else {
+                b[rnd.nextInt(b.length)] ^= (byte) (1 + rnd.nextInt(255));
+            }
+            Files.write(file, b);
+            for (Leniency l : Leniency.values()) {
+                try {
+                    new MrqaReader().read(file, l);
+                } catch (MalformedDatasetException e) {
+                    if (!e.getMessage().startsWith("mrqa/dev.jsonl.gz")) {
+                        problems.add(round + " " + l + ": message does not name the file: " + e.getMessage());
+                    }
+                } catch (Exception e) {
+                    problems.add(round + " " + l + ": threw " + e);
+                }
+            }
+        }
+        assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
+    }
+
+    @Test
     void tsv() throws IOException {
         fuzz("glue/dev.tsv", TSV, false,
                 TsvClassificationReader.builder().setTextA("{sentence1}").optTextB("{sentence2}").optLabel("label").build(),
