@@ -102,4 +102,21 @@ class ReaderFuzzRegressionTest {
         assertEquals("mrqa/plain.jsonl.gz: expected a complete gzip stream, found 'Not in GZIP format' after 0 bytes"
                 + " of text", assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(notGzip)).getMessage());
     }
+
+    @Test
+    void aRepeatedJsonNameIsAnErrorNotASilentDrop() throws IOException {
+        // Gson keeps the last of two equal names: the first "qas" list, and its question, vanished
+        // without a count
+        Path f = TestFiles.write(dir, "squad/dev.json", "{\"data\":[{\"paragraphs\":[{\"context\":\"Paris.\",\n"
+                + "\"qas\":[{\"id\":\"q1\",\"question\":\"Where?\",\"answers\":[{\"text\":\"Paris\",\"answer_start\":0}]}],\n"
+                + "\"qas\":[{\"id\":\"q2\",\"question\":\"What?\",\"answers\":[{\"text\":\"Paris\",\"answer_start\":0}]}]}]}]}\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+        assertEquals("squad/dev.json:3: expected each name once per object, found 'qas' again at column 6"
+                + " ($.data[0].paragraphs[0].qas)", e.getMessage());
+        Path line = TestFiles.write(dir, "cb/val.jsonl", "{\"premise\":\"a\",\"hypothesis\":\"b\",\"label\":\"neutral\"}\n"
+                + "{\"premise\":\"a\",\"hypothesis\":\"b\",\"label\":\"neutral\",\"label\":\"entailment\"}\n");
+        ReadResult<TextExample> r = JsonlClassificationReader.premiseHypothesis().read(line, Leniency.LENIENT);
+        assertEquals(1, r.examples().size());
+        assertEquals(1, r.report().skipped(JsonlClassificationReader.MALFORMED_LINE));
+    }
 }

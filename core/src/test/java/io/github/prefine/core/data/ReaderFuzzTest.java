@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * defects, and accounts for every unit it drops.
  */
 class ReaderFuzzTest {
-    private static final int ROUNDS = 1000;
+    private static final int ROUNDS = 500;
     private static final long SEED = 20261205L;
 
     @TempDir
@@ -268,7 +268,7 @@ class ReaderFuzzTest {
     private static byte[] once(byte[] b, SplittableRandom rnd, boolean json) {
         String s = new String(b, StandardCharsets.UTF_8);
         List<String> lines = new ArrayList<>(List.of(s.split("\n", -1)));
-        switch (rnd.nextInt(11)) {
+        switch (rnd.nextInt(12)) {
             case 0: // truncate at a random byte
                 return java.util.Arrays.copyOf(b, b.length == 0 ? 0 : rnd.nextInt(b.length));
             case 1: // delete a line
@@ -301,6 +301,36 @@ class ReaderFuzzTest {
                 byte[] c = b.clone();
                 c[rnd.nextInt(c.length)] = (byte) "\t ,\"{}[]:0-\\\n".charAt(rnd.nextInt(13));
                 return c;
+            }
+            case 9: { // a whole JSON object or array replaced by a scalar, or by the other kind
+                List<Integer> opens = new ArrayList<>();
+                for (int i = 0; i < s.length(); i++) {
+                    if (s.charAt(i) == '{' || s.charAt(i) == '[') {
+                        opens.add(i);
+                    }
+                }
+                if (opens.isEmpty()) {
+                    return b;
+                }
+                int from = opens.get(rnd.nextInt(opens.size()));
+                int depth = 0;
+                int to = -1;
+                for (int i = from; i < s.length() && to < 0; i++) {
+                    char c = s.charAt(i);
+                    depth += c == '{' || c == '[' ? 1 : c == '}' || c == ']' ? -1 : 0;
+                    if (depth == 0) {
+                        to = i + 1;
+                    }
+                }
+                if (to < 0) {
+                    return b;
+                }
+                String inner = s.substring(from + 1, to - 1);
+                String[] swaps = {"null", "\"x\"", "7", "true",
+                        s.charAt(from) == '{' ? "[" + inner + "]" : "{" + inner + "}",
+                        s.charAt(from) == '{' ? "[{" + inner + "}]" : "[]"};
+                return (s.substring(0, from) + swaps[rnd.nextInt(swaps.length)] + s.substring(to))
+                        .getBytes(StandardCharsets.UTF_8);
             }
             case 8: { // a number replaced by a huge, negative or overflowing one
                 List<int[]> runs = new ArrayList<>();

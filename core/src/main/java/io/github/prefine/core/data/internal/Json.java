@@ -10,6 +10,8 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import io.github.prefine.core.data.MalformedDatasetException;
 import java.io.StringReader;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -18,13 +20,13 @@ public final class Json {
     private Json() {}
 
     /**
-     * Parses one JSON value strictly.
+     * Parses one JSON value strictly: standard JSON, one value, each name once per object.
      *
      * @param text the JSON text
      * @param file short file name for messages
      * @param line line number for messages, or empty
      * @return the value
-     * @throws MalformedDatasetException if it does not parse
+     * @throws MalformedDatasetException if it does not parse, or an object repeats a name
      */
     public static JsonElement parse(String text, String file, String line) throws MalformedDatasetException {
         try {
@@ -36,9 +38,44 @@ public final class Json {
                 throw new JsonParseException("more text after the JSON value"
                         + r.toString().substring(JsonReader.class.getSimpleName().length()));
             }
+            // Gson keeps the last of two equal names, which would drop the first value uncounted
+            JsonReader again = new JsonReader(new StringReader(text));
+            again.setStrictness(Strictness.STRICT);
+            rejectRepeatedNames(again, file, line);
             return e;
+        } catch (MalformedDatasetException e) {
+            throw e;
         } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
             throw syntaxError(e, file, line);
+        }
+    }
+
+    private static void rejectRepeatedNames(JsonReader r, String file, String line) throws java.io.IOException {
+        switch (r.peek()) {
+            case BEGIN_OBJECT -> {
+                r.beginObject();
+                Set<String> names = new HashSet<>();
+                while (r.hasNext()) {
+                    String name = r.nextName();
+                    if (!names.add(name)) {
+                        Matcher m = GSON_LOCATION.matcher(r.toString());
+                        boolean found = m.find();
+                        String where = !line.isEmpty() || !found ? line : m.group(1);
+                        throw new MalformedDatasetException(file, where, "each name once per object",
+                                "'" + name + "' again" + (found ? " at column " + m.group(2) + " (" + m.group(3) + ")" : ""));
+                    }
+                    rejectRepeatedNames(r, file, line);
+                }
+                r.endObject();
+            }
+            case BEGIN_ARRAY -> {
+                r.beginArray();
+                while (r.hasNext()) {
+                    rejectRepeatedNames(r, file, line);
+                }
+                r.endArray();
+            }
+            default -> r.skipValue();
         }
     }
 
