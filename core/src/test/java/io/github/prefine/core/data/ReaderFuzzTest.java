@@ -162,6 +162,21 @@ class ReaderFuzzTest {
     }
 
     @Test
+    void tsvWithoutHeader() throws IOException {
+        fuzz("cola/train.tsv", "gj04\t1\t\tOur friends won't buy this.\ngj04\t0\t*\tThey drank the pub.\n"
+                        + "gj04\t1\t\tCafé ☕ is fine.\n",
+                false, TsvClassificationReader.builder().optColumnNames(List.of("source", "label", "orig_label", "sentence"))
+                        .setTextA("{sentence}").optLabel("label").build(), ALL_SKIPS, false);
+    }
+
+    @Test
+    void boolq() throws IOException {
+        fuzz("boolq/val.jsonl", "{\"question\":\"is it?\",\"passage\":\"It is.\",\"label\":true,\"idx\":0}\n"
+                + "{\"question\":\"no?\",\"passage\":\"Café.\",\"label\":false,\"idx\":1}\n",
+                true, JsonlClassificationReader.boolq(), ALL_SKIPS, false);
+    }
+
+    @Test
     void jsonl() throws IOException {
         fuzz("cb/val.jsonl", JSONL, true, JsonlClassificationReader.premiseHypothesis(), ALL_SKIPS, false);
     }
