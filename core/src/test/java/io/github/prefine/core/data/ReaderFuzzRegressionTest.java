@@ -119,4 +119,18 @@ class ReaderFuzzRegressionTest {
         assertEquals(1, r.examples().size());
         assertEquals(1, r.report().skipped(JsonlClassificationReader.MALFORMED_LINE));
     }
+
+    @Test
+    void wicGoldLabelOtherThanTOrFIsCountedAsAnInvalidLabel() throws IOException {
+        // the skip was counted, but under "wrong field count", which the data line did not have
+        Path data = TestFiles.write(dir, "wic/dev.data.txt", "carry\tV\t2-1\tCarry it .\tIt carries .\n"
+                + "bank\tN\t1-3\tThe bank .\tA river bank .\n");
+        TestFiles.write(dir, "wic/dev.gold.txt", "F\nX\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new WicReader().read(data));
+        assertEquals("wic/dev.gold.txt:2: expected T or F, found 'X'", e.getMessage());
+        ReadResult<TextExample> r = new WicReader().read(data, Leniency.LENIENT);
+        assertEquals(1, r.examples().size());
+        assertEquals(1, r.report().skipped(WicReader.INVALID_LABEL));
+        assertEquals(1, r.report().totalSkipped());
+    }
 }
