@@ -133,4 +133,17 @@ class ReaderFuzzRegressionTest {
         assertEquals(1, r.report().skipped(WicReader.INVALID_LABEL));
         assertEquals(1, r.report().totalSkipped());
     }
+
+    @Test
+    void headerOnlyTsvIsNotCalledEmpty() throws IOException {
+        // the message said "found an empty file" for a file that holds its header row
+        Path f = TestFiles.write(dir, "rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n");
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence1}").optTextB("{sentence2}")
+                .optLabel("label").build();
+        assertEquals("rte/dev.tsv: expected at least one row, found only the header row",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage());
+        Path empty = TestFiles.write(dir, "rte/test.tsv", "");
+        assertEquals("rte/test.tsv:1: expected a header row, found an empty file",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(empty)).getMessage());
+    }
 }
