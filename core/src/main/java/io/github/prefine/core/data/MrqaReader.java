@@ -27,13 +27,23 @@ import org.slf4j.LoggerFactory;
  * (strict: thrown; lenient: the span is dropped and counted). Duplicate spans of one question are
  * kept once. A prediction is scored, as MRQA's official evaluation scores it, against the
  * question's {@code answers} list where it has one (it may name aliases that no span holds),
- * else against the spans' texts. Records are questions. Immutable and thread-safe.
+ * else against the spans' texts. Records are questions. A lenient read whose first readable line
+ * is data (the header was damaged and skipped, or is missing) reads that line and flags it as
+ * {@link #NO_HEADER}. Immutable and thread-safe.
  */
 public final class MrqaReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(MrqaReader.class);
 
     /** Repair rule: span text differs from the detected text only in case or whitespace. */
     public static final String REPAIR_CASE = "detected text differs from its span only in case or whitespace";
+
+    /** Skip reason: a line that is not a JSON object of the expected shape. */
+    public static final String MALFORMED_LINE = JsonLines.MALFORMED_LINE;
+    /**
+     * Flag (lenient reads): the first readable line is data, not the header; its questions are
+     * read, since the header carries none.
+     */
+    public static final String NO_HEADER = "first readable line is not the MRQA header";
 
     /** Creates the reader. */
     public MrqaReader() {}
@@ -80,7 +90,12 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 if (o.has("header")) {
                     return;
                 }
-                throw at.error("$.header", "an object (MRQA header line)", "a line without it");
+                MalformedDatasetException missing = at.error("$.header", "an object (MRQA header line)", "a line without it");
+                // a header damaged beyond parsing was skipped already; the data after it is still good
+                if (leniency == Leniency.STRICT) {
+                    throw missing;
+                }
+                report.flag(NO_HEADER, missing.getMessage());
             }
             String context = at.string(o, "context", "$");
             JsonArray qas = at.array(o, "qas", "$");

@@ -122,7 +122,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                             "human_ans_indices as (start, end)", "'" + f.get(col[4]) + "'");
                 }
                 // indices count code points (Python); Java strings count UTF-16 units
-                int offset = Integer.parseInt(m.group(1));
+                int offset = index(m.group(1), name, row.line(), f.get(col[4]));
                 int start = QaAnswers.utf16Offset(p.review, offset);
                 GoldAnswer a;
                 if (QaAnswers.matches(p.review, text, start)) {
@@ -173,5 +173,15 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                     rep.skipped());
         }
         return new ReadResult<>(out, rep);
+    }
+
+    // \d+ admits numbers past int; they are offsets outside any review, so a defect of the row
+    private static int index(String digits, String name, int line, String field) throws MalformedDatasetException {
+        try {
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new MalformedDatasetException(name, Integer.toString(line),
+                    "human_ans_indices as (start, end) with start at most " + Integer.MAX_VALUE, "'" + field + "'", e);
+        }
     }
 }

@@ -106,7 +106,9 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             String gold = templates.label() == null ? null : values.get(templates.label());
             out.add(templates.example(name + ":" + line.number(), values, gold));
         }
-        Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
+        // a header-only file is not empty: say what it holds
+        Defects.requireRecords(rows, leniency, report, name, "", "at least one row",
+                header && !lines.isEmpty() ? "only the header row" : "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());

@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * unlabelled examples. Ids are {@code file:line}. Immutable and thread-safe.
  */
 public final class WicReader implements DatasetReader<TextExample> {
+    /** Skip reason: a gold line other than {@code T} or {@code F}. */
+    public static final String INVALID_LABEL = "gold label not T or F";
+
     private static final Logger LOG = LoggerFactory.getLogger(WicReader.class);
     /** Template of text A, shared with the JSON lines WiC reader. */
     static final String TEXT_A = "{word}: {sentence1}";
@@ -71,8 +74,7 @@ public final class WicReader implements DatasetReader<TextExample> {
                 if (g.equals("T") || g.equals("F")) {
                     label = g.equals("T") ? "true" : "false";
                 } else {
-                    problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT,
-                            TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
+                    problem = Defects.found(leniency, INVALID_LABEL, TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
                 }
             }
             if (problem != null) {

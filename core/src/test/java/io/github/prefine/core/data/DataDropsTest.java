@@ -185,7 +185,7 @@ class DataDropsTest {
         Task t = task(List.of("neg", "pos"), true);
         // the reader refuses the empty file first, naming it
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
-        assertEquals("t/dev.tsv: expected at least one row, found an empty file", e.getMessage());
+        assertEquals("t/dev.tsv: expected at least one row, found only the header row", e.getMessage());
         TaskData d = t.load(dir, Leniency.LENIENT);
         assertTrue(d.isValidationFallback());
         assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because"

@@ -87,7 +87,7 @@ class DataReportTest {
         assertEquals("t/train.tsv:6: expected 2 tab-separated fields [sentence, label], found 3", train
                 .getAsJsonObject("samples").getAsJsonArray(TsvClassificationReader.WRONG_FIELD_COUNT).get(0).getAsString());
         JsonObject dev = t.getAsJsonObject("files").getAsJsonObject("t/dev.tsv");
-        assertEquals("t/dev.tsv: expected at least one row, found an empty file",
+        assertEquals("t/dev.tsv: expected at least one row, found only the header row",
                 dev.getAsJsonObject("samples").getAsJsonArray("empty file").get(0).getAsString());
         JsonObject labels = t.getAsJsonObject("files").getAsJsonObject("labels");
         assertEquals(1, labels.getAsJsonObject("flagged").get(Task.UNSEEN_LABEL).getAsInt());

@@ -10,33 +10,107 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import io.github.prefine.core.data.MalformedDatasetException;
 import java.io.StringReader;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Shape-checked access to parsed JSON, with JSON paths in every error. Not API. */
 public final class Json {
     private Json() {}
 
     /**
-     * Parses one JSON value strictly.
+     * Parses one JSON value strictly: standard JSON, one value, each name once per object.
      *
      * @param text the JSON text
      * @param file short file name for messages
      * @param line line number for messages, or empty
      * @return the value
-     * @throws MalformedDatasetException if it does not parse
+     * @throws MalformedDatasetException if it does not parse, or an object repeats a name
      */
     public static JsonElement parse(String text, String file, String line) throws MalformedDatasetException {
         try {
             JsonReader r = new JsonReader(new StringReader(text));
             r.setStrictness(Strictness.STRICT);
             JsonElement e = JsonParser.parseReader(r);
-            if (r.peek() != com.google.gson.stream.JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("trailing data");
+            if (!atEnd(r)) {
+                // JsonReader.toString() ends with " at line L column C path P"
+                throw new JsonParseException("more text after the JSON value"
+                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
             }
+            // Gson keeps the last of two equal names, which would drop the first value uncounted
+            JsonReader again = new JsonReader(new StringReader(text));
+            again.setStrictness(Strictness.STRICT);
+            rejectRepeatedNames(again, file, line);
             return e;
+        } catch (MalformedDatasetException e) {
+            throw e;
         } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
-            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            throw new MalformedDatasetException(file, line, "valid JSON", "'" + firstLine(msg) + "'", e);
+            throw syntaxError(e, file, line);
         }
+    }
+
+    private static void rejectRepeatedNames(JsonReader r, String file, String line) throws java.io.IOException {
+        switch (r.peek()) {
+            case BEGIN_OBJECT -> {
+                r.beginObject();
+                Set<String> names = new HashSet<>();
+                while (r.hasNext()) {
+                    String name = r.nextName();
+                    if (!names.add(name)) {
+                        Matcher m = GSON_LOCATION.matcher(r.toString());
+                        boolean found = m.find();
+                        String where = !line.isEmpty() || !found ? line : m.group(1);
+                        throw new MalformedDatasetException(file, where, "each name once per object",
+                                "'" + name + "' again" + (found ? " at column " + m.group(2) + " (" + m.group(3) + ")" : ""));
+                    }
+                    rejectRepeatedNames(r, file, line);
+                }
+                r.endObject();
+            }
+            case BEGIN_ARRAY -> {
+                r.beginArray();
+                while (r.hasNext()) {
+                    rejectRepeatedNames(r, file, line);
+                }
+                r.endArray();
+            }
+            default -> r.skipValue();
+        }
+    }
+
+    // a strict reader refuses a second top-level value with its generic "malformed JSON" message
+    private static boolean atEnd(JsonReader r) throws java.io.IOException {
+        try {
+            return r.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
+        } catch (com.google.gson.stream.MalformedJsonException x) {
+            return false;
+        }
+    }
+
+    private static final Pattern GSON_LOCATION = Pattern.compile(" at line (\\d+) column (\\d+) path (.+)$");
+
+    // Gson's message is "<wrapped class>: <reason> at line L column C path P\nSee <url>": keep the
+    // reason, move the place into the location, and say what its strictness advice means here
+    private static MalformedDatasetException syntaxError(Exception e, String file, String line) {
+        Throwable t = e;
+        while (t instanceof JsonParseException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
+        String where = line;
+        String at = "";
+        Matcher m = GSON_LOCATION.matcher(msg);
+        if (m.find()) {
+            if (line.isEmpty()) {
+                where = m.group(1);
+            }
+            at = " at column " + m.group(2) + " (" + m.group(3) + ")";
+            msg = msg.substring(0, m.start());
+        }
+        msg = msg.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
+                "non-standard JSON (such as single quotes, unquoted names or values, comments)");
+        return new MalformedDatasetException(file, where, "valid JSON", "'" + msg + "'" + at, e);
     }
 
     private static String firstLine(String s) {

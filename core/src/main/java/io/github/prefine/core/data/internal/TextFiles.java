@@ -4,6 +4,7 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 
 /** Strict UTF-8 decoding of dataset files, with line numbers for every defect. Not API. */
 public final class TextFiles {
@@ -65,16 +67,30 @@ public final class TextFiles {
      *
      * @param file the file
      * @return its (decompressed) bytes
+     * @throws MalformedDatasetException if a {@code .gz} file is cut short or not gzip
      * @throws IOException on read failure
      */
     public static byte[] readBytes(Path file) throws IOException {
         if (file.getFileName().toString().endsWith(".gz")) {
             // the raw stream is a resource of its own: GZIPInputStream reads the header in its
             // constructor, and a file that is not gzip would otherwise stay open
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (InputStream raw = Files.newInputStream(file); InputStream in = new GZIPInputStream(raw)) {
-                ByteArrayOutputStream out = new ByteArrayOutputStream();
                 in.transferTo(out);
                 return out.toByteArray();
+            } catch (ZipException | EOFException e) {
+                // a cut-short download or a file that is not gzip: the JDK's message names neither
+                // the file nor how far the text got
+                byte[] got = out.toByteArray();
+                int line = 1;
+                for (byte b : got) {
+                    if (b == '\n') {
+                        line++;
+                    }
+                }
+                throw new MalformedDatasetException(shortName(file), got.length == 0 ? "" : Integer.toString(line),
+                        "a complete gzip stream", (e.getMessage() == null ? "the end of the file" : "'" + e.getMessage() + "'")
+                        + " after " + got.length + " bytes of text", e);
             }
         }
         return Files.readAllBytes(file);
