@@ -28,6 +28,24 @@ final class OptionChecks {
     }
 
     /**
+     * Rejects featurization lengths that cannot make a window: {@code --max-length},
+     * {@code --qa-max-length} and {@code --qa-stride}, the stride shorter than a QA window.
+     *
+     * @param maxLength tokens per sequence
+     * @param qaMaxLength tokens per QA window
+     * @param qaStride overlap of two QA windows
+     */
+    static void featureLengths(int maxLength, int qaMaxLength, int qaStride) {
+        atLeast("--max-length", maxLength, 4);
+        atLeast("--qa-max-length", qaMaxLength, 8);
+        atLeast("--qa-stride", qaStride, 1);
+        if (qaStride >= qaMaxLength) {
+            throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
+                    + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
+        }
+    }
+
+    /**
      * Rejects a learning rate that is not a positive finite number.
      *
      * @param option the option's name

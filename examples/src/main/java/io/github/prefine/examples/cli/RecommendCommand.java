@@ -178,13 +178,7 @@ public final class RecommendCommand implements Callable<Integer> {
         OptionChecks.atLeast("--head-steps", headSteps, 0);
         OptionChecks.atLeast("--max-text-rows", maxTextRows, 0);
         OptionChecks.atLeast("--batch-size", batchSize, 1);
-        OptionChecks.atLeast("--max-length", maxLength, 4);
-        OptionChecks.atLeast("--qa-max-length", qaMaxLength, 8);
-        OptionChecks.atLeast("--qa-stride", qaStride, 1);
-        if (qaStride >= qaMaxLength) {
-            throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
-                    + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
-        }
+        OptionChecks.featureLengths(maxLength, qaMaxLength, qaStride);
         if (targets != null && targets.isEmpty()) {
             throw new IllegalArgumentException("--target: expected some target names, comma-separated, found none;"
                     + " leave --target out for every target with data");

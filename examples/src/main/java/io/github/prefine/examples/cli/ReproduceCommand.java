@@ -338,13 +338,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         OptionChecks.atLeast("--target-batch-size", targetBatchSize, 1);
         OptionChecks.atLeast("--schedule-epochs", scheduleEpochs, 1);
         OptionChecks.atLeast("--target-schedule-epochs", targetScheduleEpochs, 1);
-        OptionChecks.atLeast("--max-length", maxLength, 4);
-        OptionChecks.atLeast("--qa-max-length", qaMaxLength, 8);
-        OptionChecks.atLeast("--qa-stride", qaStride, 1);
-        if (qaStride >= qaMaxLength) {
-            throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
-                    + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
-        }
+        OptionChecks.featureLengths(maxLength, qaMaxLength, qaStride);
         OptionChecks.atLeast("--epochs", epochs, 1);
         OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
         OptionChecks.atLeast("--patience", patience, 1);
