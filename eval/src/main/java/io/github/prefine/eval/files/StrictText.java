@@ -17,9 +17,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -110,28 +108,10 @@ final class StrictText {
     }
 
     private static void rejectDuplicateNames(JsonReader r, Path file, int line) throws IOException {
-        switch (r.peek()) {
-            case BEGIN_OBJECT -> {
-                r.beginObject();
-                Set<String> names = new HashSet<>();
-                while (r.hasNext()) {
-                    String name = r.nextName();
-                    if (!names.add(name)) {
-                        throw new PredictionFileException(file, location(line, r.getPath()), "each name (id) once in an object",
-                                "\"" + JsonShapes.abbreviate(name) + "\" again");
-                    }
-                    rejectDuplicateNames(r, file, line);
-                }
-                r.endObject();
-            }
-            case BEGIN_ARRAY -> {
-                r.beginArray();
-                while (r.hasNext()) {
-                    rejectDuplicateNames(r, file, line);
-                }
-                r.endArray();
-            }
-            default -> r.skipValue();
+        String name = RepeatedNames.first(r);
+        if (name != null) {
+            throw new PredictionFileException(file, location(line, r.getPath()), "each name (id) once in an object",
+                    "\"" + JsonShapes.abbreviate(name) + "\" again");
         }
     }
 

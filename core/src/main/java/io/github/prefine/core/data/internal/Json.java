@@ -8,10 +8,9 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
+import io.github.prefine.eval.files.RepeatedNames;
 import io.github.prefine.core.data.MalformedDatasetException;
 import java.io.StringReader;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,31 +50,13 @@ public final class Json {
     }
 
     private static void rejectRepeatedNames(JsonReader r, String file, String line) throws java.io.IOException {
-        switch (r.peek()) {
-            case BEGIN_OBJECT -> {
-                r.beginObject();
-                Set<String> names = new HashSet<>();
-                while (r.hasNext()) {
-                    String name = r.nextName();
-                    if (!names.add(name)) {
-                        Matcher m = GSON_LOCATION.matcher(r.toString());
-                        boolean found = m.find();
-                        String where = !line.isEmpty() || !found ? line : m.group(1);
-                        throw new MalformedDatasetException(file, where, "each name once per object",
-                                "'" + name + "' again" + (found ? " at column " + m.group(2) + " (" + m.group(3) + ")" : ""));
-                    }
-                    rejectRepeatedNames(r, file, line);
-                }
-                r.endObject();
-            }
-            case BEGIN_ARRAY -> {
-                r.beginArray();
-                while (r.hasNext()) {
-                    rejectRepeatedNames(r, file, line);
-                }
-                r.endArray();
-            }
-            default -> r.skipValue();
+        String name = RepeatedNames.first(r);
+        if (name != null) {
+            Matcher m = GSON_LOCATION.matcher(r.toString());
+            boolean found = m.find();
+            String where = !line.isEmpty() || !found ? line : m.group(1);
+            throw new MalformedDatasetException(file, where, "each name once per object",
+                    "'" + name + "' again" + (found ? " at column " + m.group(2) + " (" + m.group(3) + ")" : ""));
         }
     }
 
