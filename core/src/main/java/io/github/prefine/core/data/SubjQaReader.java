@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * <p>One CSV row is one answer annotation: question {@code question}, context {@code review} (kept
  * verbatim, including SubjQA's trailing {@code ANSWERNOTFOUND} marker), answer {@code
  * human_ans_spans} at {@code human_ans_indices = "(start, end)"}. Rows of one pair are merged, in
- * file order. Rows whose answer is {@code ANSWERNOTFOUND} carry no answer; a pair with only such
+ * file order, an answer that several rows give (same text at the same offset) kept once, as MRQA's
+ * duplicate spans are: scoring takes the best match over a question's answers, so a repeat adds
+ * nothing. Rows whose answer is {@code ANSWERNOTFOUND} carry no answer; a pair with only such
  * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style, and such
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
  * kept with its answers). Every skip keeps samples located at a row's line.
