@@ -154,6 +154,12 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
                     + batch + "; pass a smaller --tasks or a larger --batch");
         }
+        EncoderConfig cfg = config();
+        if (length > cfg.maxSequenceLength()) {
+            // else the encoder refuses it at the first step, after the engine started, without naming the option
+            throw new IllegalArgumentException("--length: expected at most " + cfg.maxSequenceLength() + ", the positions of"
+                    + " the " + size + " encoder, found " + length + "; pass for example --length " + cfg.maxSequenceLength());
+        }
         Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved below
         if (DeviceOption.gpuCount(device) > 0) {
             throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
@@ -163,7 +169,6 @@ public final class BenchCommand implements Callable<Integer> {
         mixed = precisionChoice.isMixed();
         Engine engine = Engine.getInstance();
         engine.setRandomSeed((int) seed);
-        EncoderConfig cfg = config();
         System.out.printf(Locale.ROOT, "engine %s %s, device %s, %s, batch %d x %d, %s, threads: %s, malloc: %s%n",
                 engine.getEngineName(), engine.getVersion(), dev, cfg, batch, length, precisionChoice.optionName(),
                 threads(), MallocSettings.describe(System.getenv()));

@@ -65,6 +65,28 @@ class BenchCommandTest {
     }
 
     @Test
+    void aLengthBeyondTheEncodersPositionsIsRefusedNamingTheOptionBeforeAnyWork() {
+        PrintStream oldErr = System.err;
+        PrintStream oldOut = System.out;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            // the demo model has 128 positions
+            code = PrefineCli.execute("bench", "--model", "DEMO", "--batch", "2", "--length", "129", "--steps", "1");
+        } finally {
+            System.setErr(oldErr);
+            System.setOut(oldOut);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertTrue(text.contains("prefine bench: --length: expected at most 128"), text);
+        assertEquals("", out.toString(StandardCharsets.UTF_8), "nothing measured or printed before the refusal");
+    }
+
+    @Test
     void allPrintsTheEncoderBertBlockAndFullStepWithPhases() {
         String out = run("bench", "--part", "ALL", "--profile", "--layers", "1", "--batch", "3", "--length", "8",
                 "--warmup", "0", "--steps", "1");
