@@ -57,7 +57,8 @@ import org.slf4j.LoggerFactory;
  *       mean over tokens is what Vu et al. average. Each row weighs the same, so long QA contexts
  *       do not drown short sentences.
  *   <li><b>TaskEmb</b> ({@link #taskEmb}): a task head (the task format's head, {@link
- *       TaskFormat}) is trained for a few Adam steps on the frozen encoder's outputs of a seeded
+ *       io.github.prefine.core.task.TaskFormat}) is trained for a few Adam steps on the frozen
+ *       encoder's outputs of a seeded
  *       sample of training examples, then the diagonal empirical Fisher information of the
  *       encoder's last-layer outputs is accumulated over the same sample: for each example, the
  *       squared gradient of its loss (true labels) with respect to each output position, summed

@@ -48,7 +48,11 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
 
     /** How rows become files: one kind per catalog reader. */
     public sealed interface Conversion {
-        /** The Hub columns this conversion reads. */
+        /**
+         * Returns the Hub columns this conversion reads.
+         *
+         * @return the column names
+         */
         List<String> columns();
     }
 
