@@ -18,8 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Reads prediction files as UTF-8 and JSON with no leniency: a bad byte is reported with its
@@ -27,8 +25,6 @@ import java.util.regex.Pattern;
  * value per document). Stateless.
  */
 final class StrictText {
-    private static final Pattern GSON_LOCATION = Pattern.compile("at line (\\d+) column (\\d+) path (\\S+)");
-
     private StrictText() {}
 
     /**
@@ -93,22 +89,17 @@ final class StrictText {
             if (e instanceof PredictionFileException p) {
                 throw p;
             }
-            String msg = String.valueOf(e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
-            Matcher m = GSON_LOCATION.matcher(msg);
+            StrictJson.Syntax s = StrictJson.syntax(e);
             String where = line == 0 ? "$" : Integer.toString(line);
-            if (m.find()) {
-                int l = Integer.parseInt(m.group(1));
-                where = (line == 0 ? "line " + l : Integer.toString(line)) + " column " + m.group(2) + " " + m.group(3);
+            if (s.located()) {
+                where = (line == 0 ? "line " + s.line() : Integer.toString(line)) + " column " + s.column() + " " + s.path();
             }
-            String what = msg.split("\\R", 2)[0].replaceAll(" at line.*", "").replace(
-                    "Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
-                    "non-standard JSON (single quotes, unquoted names or values, comments)");
-            throw new PredictionFileException(file, where, "strict JSON (double-quoted names and strings)", what, e);
+            throw new PredictionFileException(file, where, "strict JSON (double-quoted names and strings)", s.reason(), e);
         }
     }
 
     private static void rejectDuplicateNames(JsonReader r, Path file, int line) throws IOException {
-        String name = RepeatedNames.first(r);
+        String name = StrictJson.firstRepeatedName(r);
         if (name != null) {
             throw new PredictionFileException(file, location(line, r.getPath()), "each name (id) once in an object",
                     "\"" + JsonShapes.abbreviate(name) + "\" again");

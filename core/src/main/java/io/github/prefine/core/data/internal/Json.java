@@ -8,11 +8,9 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
-import io.github.prefine.eval.files.RepeatedNames;
 import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.eval.files.StrictJson;
 import java.io.StringReader;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Shape-checked access to parsed JSON, with JSON paths in every error. Not API. */
 public final class Json {
@@ -50,13 +48,12 @@ public final class Json {
     }
 
     private static void rejectRepeatedNames(JsonReader r, String file, String line) throws java.io.IOException {
-        String name = RepeatedNames.first(r);
+        String name = StrictJson.firstRepeatedName(r);
         if (name != null) {
-            Matcher m = GSON_LOCATION.matcher(r.toString());
-            boolean found = m.find();
-            String where = !line.isEmpty() || !found ? line : m.group(1);
-            throw new MalformedDatasetException(file, where, "each name once per object",
-                    "'" + name + "' again" + (found ? " at column " + m.group(2) + " (" + m.group(3) + ")" : ""));
+            // JsonReader.toString() names the place as Gson's messages do
+            StrictJson.Syntax at = StrictJson.syntax(r.toString());
+            throw new MalformedDatasetException(file, where(line, at), "each name once per object",
+                    "'" + name + "' again" + column(at));
         }
     }
 
@@ -69,34 +66,19 @@ public final class Json {
         }
     }
 
-    private static final Pattern GSON_LOCATION = Pattern.compile(" at line (\\d+) column (\\d+) path (.+)$");
-
-    // Gson's message is "<wrapped class>: <reason> at line L column C path P\nSee <url>": keep the
-    // reason, move the place into the location, and say what its strictness advice means here
+    // Gson's message is "<reason> at line L column C path P": the reason in plain words, the place in the location
     private static MalformedDatasetException syntaxError(Exception e, String file, String line) {
-        Throwable t = e;
-        while (t instanceof JsonParseException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String msg = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
-        String where = line;
-        String at = "";
-        Matcher m = GSON_LOCATION.matcher(msg);
-        if (m.find()) {
-            if (line.isEmpty()) {
-                where = m.group(1);
-            }
-            at = " at column " + m.group(2) + " (" + m.group(3) + ")";
-            msg = msg.substring(0, m.start());
-        }
-        msg = msg.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON",
-                "non-standard JSON (such as single quotes, unquoted names or values, comments)");
-        return new MalformedDatasetException(file, where, "valid JSON", "'" + msg + "'" + at, e);
+        StrictJson.Syntax s = StrictJson.syntax(e);
+        return new MalformedDatasetException(file, where(line, s), "valid JSON", "'" + s.reason() + "'" + column(s), e);
     }
 
-    private static String firstLine(String s) {
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+    /** The line a JSON-lines caller gave, else the one Gson names in a whole-file document. */
+    private static String where(String line, StrictJson.Syntax s) {
+        return line.isEmpty() && s.located() ? Integer.toString(s.line()) : line;
+    }
+
+    private static String column(StrictJson.Syntax s) {
+        return s.located() ? " at column " + s.column() + " (" + s.path() + ")" : "";
     }
 
     /**
