@@ -372,13 +372,12 @@ public final class RecommendCommand implements Callable<Integer> {
                 addIfPresent(source, t, tgt, skipped);
             }
         } else {
-            List<String> known = TaskCatalog.all().stream().map(Task::name).toList();
             for (String name : targets) {
-                if (!known.contains(name.trim())) {
-                    throw new IllegalArgumentException("--target: no catalogued task named '" + name.trim()
-                            + "'; expected some of " + known + ", comma-separated");
-                }
-                Task t = TaskCatalog.task(name.trim());
+                String n = name.trim();
+                Task t = TaskCatalog.all().stream().filter(k -> k.name().equals(n)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("--target: no catalogued task named '" + n
+                                + "'; expected some of " + TaskCatalog.all().stream().map(Task::name).toList()
+                                + ", comma-separated"));
                 if (!source.missing(t).isEmpty()) {
                     throw new IllegalArgumentException("target " + t.name() + ": data missing under " + data + ": "
                             + source.missing(t));
