@@ -211,11 +211,16 @@ public final class TaskRegistry {
          * @throws IllegalArgumentException if a task of the same name is registered
          */
         public Builder register(Task task) {
+            checkNew(task);
+            tasks.put(task.name(), task);
+            return this;
+        }
+
+        private void checkNew(Task task) {
             Objects.requireNonNull(task, "task");
-            if (tasks.putIfAbsent(task.name(), task) != null) {
+            if (tasks.containsKey(task.name())) {
                 throw new IllegalArgumentException("task '" + task.name() + "' is already registered");
             }
-            return this;
         }
 
         /**
@@ -231,10 +236,7 @@ public final class TaskRegistry {
         public Builder registerAll(Collection<Task> tasks) {
             Map<String, Task> added = new LinkedHashMap<>();
             for (Task t : tasks) {
-                Objects.requireNonNull(t, "task");
-                if (this.tasks.containsKey(t.name())) {
-                    throw new IllegalArgumentException("task '" + t.name() + "' is already registered");
-                }
+                checkNew(t);
                 if (added.putIfAbsent(t.name(), t) != null) {
                     throw new IllegalArgumentException("task '" + t.name() + "' appears twice in the tasks to register");
                 }
