@@ -1,9 +1,7 @@
 package io.github.prefine.core.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -15,8 +13,6 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.heads.HeadFamily;
-import io.github.prefine.heads.HeadLosses;
-import io.github.prefine.heads.LossTargets;
 import io.github.prefine.kernels.EngineScalars;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,6 +60,8 @@ public final class MultiHeadModel implements AutoCloseable {
     private final boolean tokenTypes;
     private final List<NamedParameter> encoderParameters;
     private final List<List<NamedParameter>> headParameters;
+    /** Routes each forward's rows from the encoder to the heads. */
+    private final MultiTaskForward forwardPass;
     private boolean closed;
 
     private MultiHeadModel(Builder b) {
@@ -89,6 +87,7 @@ public final class MultiHeadModel implements AutoCloseable {
             hp.add(ps);
         }
         this.headParameters = List.copyOf(hp);
+        this.forwardPass = new MultiTaskForward(encoder, heads, lossWeighting, tokenTypes);
     }
 
     private static List<NamedParameter> collect(String prefix, Block block) {
@@ -293,150 +292,12 @@ public final class MultiHeadModel implements AutoCloseable {
     public Output forward(NDManager stepManager, MultiTaskBatch batch, boolean training, ParameterStore ps) {
         checkOpen();
         Objects.requireNonNull(ps, "ps");
-        List<TaskSlice> slices = batch.slices();
-        for (TaskSlice s : slices) {
-            if (s.task() >= heads.size()) {
-                throw new IllegalArgumentException("forward: task " + s.task() + " is outside [0, " + heads.size() + ")");
-            }
-        }
-        // the rows of each unit (a task, or tasks whose heads stack) lie next to each other, so
-        // one split hands every unit its rows as views, whose backward is one concatenation
-        List<int[]> units = units(slices);
-        int seqLen = batch.seqLen();
-        int[] order = new int[batch.rows()];
-        int[] unitStart = new int[units.size() + 1];
-        int at = 0;
-        for (int u = 0; u < units.size(); u++) {
-            unitStart[u] = at;
-            for (int k : units.get(u)) {
-                for (int r : slices.get(k).rows()) {
-                    order[at++] = r;
-                }
-            }
-        }
-        unitStart[units.size()] = at;
-        int[] moved = null;
-        for (int i = 0; i < order.length && moved == null; i++) {
-            moved = order[i] == i ? null : order;
-        }
-        Shape grid = new Shape(batch.rows(), seqLen);
-        // every host array reaches the device before any compute is queued, in one copy per data
-        // type on a GPU (BatchUpload): a blocking copy made after the encoder would idle the device
-        BatchUpload upload = new BatchUpload(stepManager);
-        int ids = upload.add(inRowOrder(batch.inputIds(), moved, seqLen), grid);
-        long[] hostMask = inRowOrder(batch.attentionMask(), moved, seqLen);
-        int mask = upload.add(hostMask, grid);
-        int segments = tokenTypes && batch.tokenTypeIds() != null
-                ? upload.add(inRowOrder(batch.tokenTypeIds(), moved, seqLen), grid) : -1;
-        StackedSlices[] stacks = new StackedSlices[units.size()];
-        int[] labelsAt = new int[slices.size()];
-        // heads that prepare their targets on the host take their loss in four device operations
-        LossTargets[] targets = new LossTargets[slices.size()];
-        boolean single = false;
-        for (int u = 0; u < units.size(); u++) {
-            int[] members = units.get(u);
-            if (members.length > 1) {
-                stacks[u] = new StackedSlices(slices, members, heads);
-                stacks[u].add(upload, hostMask, unitStart[u], seqLen, lossWeighting);
-                continue;
-            }
-            single = true;
-            int k = members[0];
-            TaskSlice s = slices.get(k);
-            targets[k] = heads.get(s.task()).lossTargets(s.labels(), s.labelShape(), seqLen);
-            if (targets[k] != null) {
-                Shape ts = new Shape(targets[k].shape());
-                labelsAt[k] = upload.add(targets[k].index(), ts);
-                upload.add(targets[k].weights(), ts);
-            } else {
-                labelsAt[k] = upload.add(s.labels(), new Shape(s.labelShape()));
-            }
-        }
-        NDArray[] sent = upload.send();
-        NDList in = new NDList(sent[ids], sent[mask]);
-        if (segments >= 0) {
-            in.add(sent[segments]);
-        }
-        // a batch without padding needs no attention mask (on a GPU: flash attention)
-        NDArray hidden = encoder.forward(ps, in, training, TransformerEncoder.forwardParameters(hostMask)).head();
-        NDList hiddenParts;
-        NDList maskParts = null;
-        if (units.size() == 1) {
-            hiddenParts = new NDList(hidden);
-            maskParts = new NDList(sent[mask]);
-        } else {
-            long[] points = new long[units.size() - 1];
-            for (int u = 1; u < units.size(); u++) {
-                points[u - 1] = unitStart[u];
-            }
-            hiddenParts = hidden.split(points);
-            if (single) {
-                maskParts = sent[mask].split(points);
-            }
-        }
-        NDArray[] logits = new NDArray[slices.size()];
-        NDArray[] taskLossSums = new NDArray[slices.size()];
-        StackedSlices[] stackOf = new StackedSlices[slices.size()];
-        int[] memberOf = new int[slices.size()];
-        NDArray weighted = null;
-        for (int u = 0; u < units.size(); u++) {
-            NDArray contrib;
-            if (stacks[u] != null) {
-                contrib = stacks[u].lossSum(sent, ps, hiddenParts.get(u), training);
-                int[] members = stacks[u].members();
-                for (int i = 0; i < members.length; i++) {
-                    stackOf[members[i]] = stacks[u];
-                    memberOf[members[i]] = i;
-                }
-            } else {
-                int k = units.get(u)[0];
-                TaskHead head = heads.get(slices.get(k).task());
-                NDArray lg = head.logits(ps, hiddenParts.get(u), maskParts.get(u), training);
-                NDArray sum = targets[k] != null
-                        ? HeadLosses.targetedSum(lg, sent[labelsAt[k]], sent[labelsAt[k] + 1], targets[k].axis())
-                        : head.exampleLosses(lg, sent[labelsAt[k]]).sum();
-                logits[k] = lg;
-                taskLossSums[k] = sum;
-                contrib = lossWeighting == TaskLossWeighting.LOG_NUM_LABELS
-                        ? EngineScalars.div(sum, (float) Math.log(head.numLabels()))
-                        : sum;
-            }
-            weighted = weighted == null ? contrib : weighted.add(contrib);
-        }
-        return new Output(weighted, batch.numExamples(), taskLossSums, logits,
-                k -> stackOf[k].taskLossSum(memberOf[k]), k -> stackOf[k].logits(memberOf[k]));
+        return forwardPass.run(stepManager, batch, training, ps);
     }
 
-    /**
-     * Groups a batch's slices into units, each a list of slice indices: the slices whose heads
-     * stack ({@link HeadAdapter#stacksWith}) form one unit when there are two or more of them,
-     * every other slice is a unit of its own. Units come in the order of their first slice.
-     */
+    /** Groups a batch's slices into units, as {@link MultiTaskForward#units} does; for tests. */
     List<int[]> units(List<TaskSlice> slices) {
-        List<List<Integer>> groups = new ArrayList<>();
-        boolean stacking = stacksHeads();
-        for (int k = 0; k < slices.size(); k++) {
-            TaskHead head = heads.get(slices.get(k).task());
-            List<Integer> joined = null;
-            if (stacking && head instanceof HeadAdapter<?> adapter) {
-                for (List<Integer> g : groups) {
-                    if (adapter.stacksWith(heads.get(slices.get(g.get(0)).task()))) {
-                        joined = g;
-                        break;
-                    }
-                }
-            }
-            if (joined == null) {
-                joined = new ArrayList<>();
-                groups.add(joined);
-            }
-            joined.add(k);
-        }
-        List<int[]> out = new ArrayList<>(groups.size());
-        for (List<Integer> g : groups) {
-            out.add(g.stream().mapToInt(Integer::intValue).toArray());
-        }
-        return out;
+        return forwardPass.units(slices);
     }
 
     /**
@@ -455,18 +316,6 @@ public final class MultiHeadModel implements AutoCloseable {
             default -> throw new IllegalArgumentException("-D" + HEADS_PROPERTY + " must be stacked or separate, found '"
                     + v + "'");
         };
-    }
-
-    /** The rows of a row-major {@code [rows, seqLen]} array in the given order; the array itself for null. */
-    private static long[] inRowOrder(long[] values, int[] order, int seqLen) {
-        if (order == null) {
-            return values;
-        }
-        long[] out = new long[values.length];
-        for (int i = 0; i < order.length; i++) {
-            System.arraycopy(values, order[i] * seqLen, out, i * seqLen, seqLen);
-        }
-        return out;
     }
 
     /**
