@@ -5,14 +5,10 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.djl.util.PairList;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -738,11 +734,11 @@ public final class SubwordTokenizer implements AutoCloseable {
             path = file;
             JsonObject root = null;
             if (padId < 0 || !wordwiseKnown) {
-                root = readJson(file);
+                root = TokenizerJson.read(file);
             }
-            int pad = padId >= 0 ? padId : readPadId(file, root);
+            int pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
             if (!wordwiseKnown) {
-                wordwise = splitsWordsIndependently(root.get("pre_tokenizer"));
+                wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                 wordwiseKnown = true;
             }
             Map<String, String> options = new HashMap<>();
@@ -759,74 +755,6 @@ public final class SubwordTokenizer implements AutoCloseable {
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
             LOG.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, hf, pad);
-        }
-
-        private static JsonObject readJson(Path file) throws IOException {
-            try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                return JsonParser.parseReader(r).getAsJsonObject();
-            } catch (RuntimeException ex) {
-                throw new IOException(file + ": not a tokenizer.json object: " + ex.getMessage(), ex);
-            }
-        }
-
-        /** See {@link SubwordTokenizer#encodesWordsIndependently()}. */
-        private static boolean splitsWordsIndependently(JsonElement pre) {
-            if (pre == null || !pre.isJsonObject()) {
-                return false;
-            }
-            JsonObject o = pre.getAsJsonObject();
-            String type = o.has("type") ? o.get("type").getAsString() : "";
-            if (type.equals("Sequence")) {
-                boolean splits = false;
-                for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
-                    String t = member.getAsJsonObject().get("type").getAsString();
-                    if (t.equals("Punctuation") || t.equals("Digits")) {
-                        continue;
-                    }
-                    if (!splitsWordsIndependently(member)) {
-                        return false;
-                    }
-                    splits = true;
-                }
-                return splits;
-            }
-            switch (type) {
-                case "BertPreTokenizer":
-                case "Whitespace":
-                case "WhitespaceSplit":
-                    return true;
-                case "Metaspace": {
-                    boolean split = !o.has("split") || o.get("split").getAsBoolean();
-                    String scheme = o.has("prepend_scheme") ? o.get("prepend_scheme").getAsString() : null;
-                    boolean marks = scheme != null
-                            ? scheme.equals("always") || scheme.equals("first")
-                            : o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean();
-                    return split && marks;
-                }
-                case "ByteLevel":
-                    return o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean()
-                            && (!o.has("use_regex") || o.get("use_regex").getAsBoolean());
-                default:
-                    return false;
-            }
-        }
-
-        private static int readPadId(Path file, JsonObject root) {
-            JsonElement padding = root.get("padding");
-            if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
-                return padding.getAsJsonObject().get("pad_id").getAsInt();
-            }
-            JsonElement added = root.get("added_tokens");
-            if (added != null && added.isJsonArray()) {
-                for (JsonElement t : added.getAsJsonArray()) {
-                    String content = t.getAsJsonObject().get("content").getAsString();
-                    if (content.equals("<pad>") || content.equals("[PAD]")) {
-                        return t.getAsJsonObject().get("id").getAsInt();
-                    }
-                }
-            }
-            throw new IllegalArgumentException(
-                    file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
         }
     }
 }

@@ -1,0 +1,111 @@
+package io.github.prefine.core.tokenize;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
+ * tokenizer that loads the same file: the padding id, and whether the pre-tokenizer tokenizes
+ * each word on its own (which decides whether words can be encoded once and reused).
+ *
+ * <p>Stateless; the native library exposes neither fact.
+ */
+final class TokenizerJson {
+    private TokenizerJson() {}
+
+    /**
+     * Parses a {@code tokenizer.json}.
+     *
+     * @param file the file
+     * @return its top-level object
+     * @throws IOException when the file cannot be read or does not hold a JSON object
+     */
+    static JsonObject read(Path file) throws IOException {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return JsonParser.parseReader(r).getAsJsonObject();
+        } catch (RuntimeException ex) {
+            throw new IOException(file + ": not a tokenizer.json object: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
+     * Tells whether a pre-tokenizer tokenizes each whitespace-separated word on its own (the rules
+     * are listed on {@link SubwordTokenizer#encodesWordsIndependently()}).
+     *
+     * @param pre the file's {@code pre_tokenizer} element, or null
+     * @return false for an absent or unknown pre-tokenizer
+     */
+    static boolean splitsWordsIndependently(JsonElement pre) {
+        if (pre == null || !pre.isJsonObject()) {
+            return false;
+        }
+        JsonObject o = pre.getAsJsonObject();
+        String type = o.has("type") ? o.get("type").getAsString() : "";
+        if (type.equals("Sequence")) {
+            boolean splits = false;
+            for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
+                String t = member.getAsJsonObject().get("type").getAsString();
+                if (t.equals("Punctuation") || t.equals("Digits")) {
+                    continue;
+                }
+                if (!splitsWordsIndependently(member)) {
+                    return false;
+                }
+                splits = true;
+            }
+            return splits;
+        }
+        switch (type) {
+            case "BertPreTokenizer":
+            case "Whitespace":
+            case "WhitespaceSplit":
+                return true;
+            case "Metaspace": {
+                boolean split = !o.has("split") || o.get("split").getAsBoolean();
+                String scheme = o.has("prepend_scheme") ? o.get("prepend_scheme").getAsString() : null;
+                boolean marks = scheme != null
+                        ? scheme.equals("always") || scheme.equals("first")
+                        : o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean();
+                return split && marks;
+            }
+            case "ByteLevel":
+                return o.has("add_prefix_space") && o.get("add_prefix_space").getAsBoolean()
+                        && (!o.has("use_regex") || o.get("use_regex").getAsBoolean());
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * Returns the padding id a file declares: {@code padding.pad_id}, else the id of the added
+     * token {@code <pad>} or {@code [PAD]}.
+     *
+     * @param file the file, for the message
+     * @param root its parsed object
+     * @return the padding id
+     * @throws IllegalArgumentException when the file declares none
+     */
+    static int padId(Path file, JsonObject root) {
+        JsonElement padding = root.get("padding");
+        if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
+            return padding.getAsJsonObject().get("pad_id").getAsInt();
+        }
+        JsonElement added = root.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement t : added.getAsJsonArray()) {
+                String content = t.getAsJsonObject().get("content").getAsString();
+                if (content.equals("<pad>") || content.equals("[PAD]")) {
+                    return t.getAsJsonObject().get("id").getAsInt();
+                }
+            }
+        }
+        throw new IllegalArgumentException(
+                file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
+    }
+}
