@@ -32,6 +32,12 @@ public record LossTargets(long[] index, float[] weights, long[] shape, int axis)
     /**
      * Checks that the arrays match the shape.
      *
+     * @param index gather indices, row-major, laid out as {@code shape}; ignored targets read index 0
+     *     and weigh 0
+     * @param weights {@code -1 / (scored targets of the example)} for scored targets, 0 for ignored ones
+     * @param shape the shape of {@code index} and {@code weights}: the logits' shape with the {@code
+     *     axis} dimension set to 1
+     * @param axis the logits' axis the log-softmax runs over and the indices select on
      * @throws IllegalArgumentException if sizes disagree or the axis is outside the shape
      */
     public LossTargets {

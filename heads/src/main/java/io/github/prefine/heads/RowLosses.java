@@ -24,6 +24,9 @@ public record RowLosses(NDArray loss, NDArray valid) {
     /**
      * Checks the two arrays.
      *
+     * @param loss {@code [batch]} in the logits' dtype (float32): each row's mean loss over its
+     *     non-ignored positions, 0 where there are none; differentiable
+     * @param valid {@code [batch]} boolean: whether the row has at least one non-ignored position
      * @throws IllegalArgumentException if the shapes differ or valid is not boolean
      */
     public RowLosses {
