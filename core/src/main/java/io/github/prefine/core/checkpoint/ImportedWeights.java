@@ -21,6 +21,9 @@ public record ImportedWeights(List<HostTensor> tensors, List<String> droppedBuff
     /**
      * Validates and copies the lists.
      *
+     * @param tensors the weights in the order of the source file, each name unique
+     * @param droppedBuffers names of source tensors left out because they are buffers, not weights
+     *     (for example {@code embeddings.position_ids})
      * @throws IllegalArgumentException if two tensors share a name
      */
     public ImportedWeights {

@@ -14,7 +14,15 @@ import java.util.Objects;
  */
 public record ChoiceExample(String id, String premise, String question, List<String> choices, int label)
         implements Example {
-    /** Checks the fields and copies the choices. */
+    /**
+     * Checks the fields and copies the choices.
+     *
+     * @param id unique within its split
+     * @param premise the context every choice is paired with
+     * @param question the question or connective (COPA's {@code cause}/{@code effect}); may be empty
+     * @param choices two or more candidate texts
+     * @param label index of the correct choice, or -1 when unlabelled
+     */
     public ChoiceExample {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(premise, "premise");

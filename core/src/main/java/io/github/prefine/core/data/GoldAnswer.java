@@ -13,7 +13,15 @@ import java.util.Objects;
  * @param start character offset in the context (UTF-16 index, as Java strings count)
  */
 public record GoldAnswer(String text, int start) {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param text the answer text, exactly {@code context.substring(start, start + text.length())}
+     *     <p>The QA files (SQuAD, MRQA, QED, SubjQA) count offsets in code points, as Python does; their
+     *     readers convert, so that an answer after an emoji or another character outside the Basic
+     *     Multilingual Plane still lies at its offset here.
+     * @param start character offset in the context (UTF-16 index, as Java strings count)
+     */
     public GoldAnswer {
         Objects.requireNonNull(text, "text");
         if (start < 0) {

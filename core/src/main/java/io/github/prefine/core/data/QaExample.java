@@ -31,7 +31,19 @@ public record QaExample(String id, String question, String context, List<GoldAns
         this(id, question, context, answers, answers.stream().map(GoldAnswer::text).toList());
     }
 
-    /** Checks that every answer stands at its offset in the context, and copies the lists. */
+    /**
+     * Checks that every answer stands at its offset in the context, and copies the lists.
+     *
+     * @param id the question id
+     * @param question the question text
+     * @param context the passage the answer is extracted from
+     * @param answers gold answers, each checked against the context; the first one is the training
+     *     target; empty for unlabelled data
+     * @param references the answer texts a prediction is scored against (the dataset's own
+     *     evaluation's ground truths): the answers' texts, except where a format lists answers apart
+     *     from the spans found in the context (MRQA's {@code answers}, which may name aliases the
+     *     context does not hold)
+     */
     public QaExample {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(question, "question");

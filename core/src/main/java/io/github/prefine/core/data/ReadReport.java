@@ -40,7 +40,20 @@ public record ReadReport(
     /** How many samples a report keeps per reason. */
     public static final int MAX_SAMPLES = 3;
 
-    /** Checks the fields and copies the maps, keeping their order. */
+    /**
+     * Checks the fields and copies the maps, keeping their order.
+     *
+     * @param file the short file name (parent folder and name)
+     * @param records units seen in the file, kept or not
+     * @param examples examples returned
+     * @param skipped units dropped, per reason (after a strict read only the reasons that are not
+     *     defects, such as an unanswerable question, since defects throw instead)
+     * @param repaired values changed by a documented repair rule, per rule
+     * @param cleaned harmless artefacts removed (byte-order marks), per kind
+     * @param flagged units kept but worth knowing about, per reason (for example evaluation examples
+     *     whose label the head cannot predict, which are scored as wrong)
+     * @param samples up to {@value #MAX_SAMPLES} located samples per skipped or flagged reason
+     */
     public ReadReport {
         Objects.requireNonNull(file, "file");
         skipped = copy(skipped);

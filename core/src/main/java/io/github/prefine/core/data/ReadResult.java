@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param <E> the example type
  */
 public record ReadResult<E extends Example>(List<E> examples, ReadReport report) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param examples the examples, immutable
+     * @param report counts of what was read, skipped and repaired
+     */
     public ReadResult {
         examples = List.copyOf(examples);
         Objects.requireNonNull(report, "report");

@@ -27,7 +27,12 @@ public record SeededSplit<E extends Example>(List<E> train, List<E> validation) 
     /** The seed prefine uses for its catalogued one-file datasets. */
     public static final long DEFAULT_SEED = 20230401L;
 
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param train the training part, in file order
+     * @param validation the validation part, in file order
+     */
     public SeededSplit {
         train = List.copyOf(train);
         validation = List.copyOf(validation);

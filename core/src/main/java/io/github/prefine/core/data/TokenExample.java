@@ -11,7 +11,13 @@ import java.util.Objects;
  * @param tags one tag per word
  */
 public record TokenExample(String id, List<String> tokens, List<String> tags) implements Example {
-    /** Checks that every word has a tag and copies the lists. */
+    /**
+     * Checks that every word has a tag and copies the lists.
+     *
+     * @param id unique within its split, usually {@code file:line} of the sentence's first token
+     * @param tokens the words, at least one
+     * @param tags one tag per word
+     */
     public TokenExample {
         Objects.requireNonNull(id, "id");
         tokens = List.copyOf(tokens);

@@ -38,7 +38,22 @@ public record FeatureReport(
     /** How many example ids {@link #skippedSamples()} keeps per reason. */
     public static final int MAX_SAMPLES = 3;
 
-    /** Checks and copies the collections (keeping their order). */
+    /**
+     * Checks and copies the collections (keeping their order).
+     *
+     * @param name the task or split name given to the featurizer
+     * @param examplesRead examples handed to the featurizer
+     * @param featuresMade stored rows (QA: windows; multiple choice: examples, each of several rows)
+     * @param truncated examples that lost tokens to the maximum length (QA: examples needing more
+     *     than one window)
+     * @param skipped reason to count, in first-seen order
+     * @param skippedIds ids of the skipped examples, in input order
+     * @param counters format-specific counts in first-seen order (for example {@code words without
+     *     sub-tokens}, {@code max windows per example}, {@code answer in no single window})
+     * @param tokenPositions stored token positions (unpadded)
+     * @param storedBytes bytes of the primitive arrays holding the features
+     * @param skippedSamples per skip reason, the ids of its first {@value #MAX_SAMPLES} examples
+     */
     public FeatureReport {
         Objects.requireNonNull(name, "name");
         skipped = ImmutableMap.copyOf(skipped);

@@ -14,7 +14,18 @@ package io.github.prefine.core.features;
  */
 public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int maxTrainExamples,
         int maxEvalExamples, long sampleSeed) {
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param maxLength the longest row of classification, sequence-labelling and choice tasks, in
+     *     sub-tokens with the special tokens (the paper's 128)
+     * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py})
+     * @param qaStride context tokens shared by consecutive QA windows (128)
+     * @param maxTrainExamples keep at most this many training examples of each task, a seeded sample
+     *     (0 keeps all)
+     * @param maxEvalExamples keep at most this many validation and test examples (0 keeps all)
+     * @param sampleSeed seed of the sample drawn when a cap applies
+     */
     public FeatureSettings {
         if (maxLength < 4 || qaMaxLength < 8) {
             throw new IllegalArgumentException("feature settings: maxLength >= 4 and qaMaxLength >= 8 required, found "

@@ -30,7 +30,11 @@ public record DataReport(Map<String, TaskReads> tasks) {
     /** The file name under a grid's output folder. */
     public static final String FILE = "data-report.json";
 
-    /** Copies the map, keeping its order. */
+    /**
+     * Copies the map, keeping its order.
+     *
+     * @param tasks per task name, in the order tasks were first read
+     */
     public DataReport {
         tasks = Collections.unmodifiableMap(new LinkedHashMap<>(tasks));
     }
@@ -43,7 +47,13 @@ public record DataReport(Map<String, TaskReads> tasks) {
      *     label check when it skipped or flagged anything
      */
     public record TaskReads(String validation, Map<String, ReadReport> files) {
-        /** Copies the map, keeping its order. */
+        /**
+         * Copies the map, keeping its order.
+         *
+         * @param validation where its validation split came from (see {@link TaskData#validation()})
+         * @param files one report per file read, keyed by relative path, plus {@code "labels"} for the
+         *     label check when it skipped or flagged anything
+         */
         public TaskReads {
             Objects.requireNonNull(validation, "validation");
             files = Collections.unmodifiableMap(new LinkedHashMap<>(files));

@@ -20,7 +20,14 @@ import java.util.Objects;
  */
 public record FinetuningSweep(Setting setting, Task target, List<Long> seeds, List<Double> learningRates)
         implements GridSweep {
-    /** Copies the lists and checks the values. */
+    /**
+     * Copies the lists and checks the values.
+     *
+     * @param setting the setting whose encoder is finetuned
+     * @param target the target
+     * @param seeds the seeds, in run order
+     * @param learningRates the rates, tried in order
+     */
     public FinetuningSweep {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(target, "target");

@@ -14,7 +14,14 @@ import java.util.Objects;
  * @param learningRate the peak learning rate
  */
 public record FinetuningUnit(Setting setting, Task target, long seed, double learningRate) implements GridUnit {
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param setting the setting whose encoder is finetuned
+     * @param target the target task
+     * @param seed the seed of the engine, the head, the shuffle and the trainer
+     * @param learningRate the peak learning rate
+     */
     public FinetuningUnit {
         Objects.requireNonNull(setting, "setting");
         Objects.requireNonNull(target, "target");

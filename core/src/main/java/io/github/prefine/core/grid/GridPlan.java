@@ -24,7 +24,17 @@ import java.util.Map;
 public record GridPlan(List<Setting> settings, List<Task> targets, Map<String, List<String>> missingTasks,
         Map<String, List<Task>> prefinetuningTasks, List<PrefinetuningSweep> prefinetuning,
         List<FinetuningSweep> finetuning) {
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param settings the settings, baseline first
+     * @param targets the targets that have their data and can be featurized, in table row order
+     * @param missingTasks tasks left out, with the reasons, in the order met
+     * @param prefinetuningTasks the tasks each pre-finetuned setting trains on, by setting name
+     * @param prefinetuning one sweep per pre-finetuned setting, in setting order
+     * @param finetuning one sweep per (setting, target), or per (setting, target, seed) with per-seed
+     *     learning-rate selection; settings outermost
+     */
     public GridPlan {
         settings = List.copyOf(settings);
         targets = List.copyOf(targets);

@@ -20,7 +20,19 @@ import java.util.Map;
 public record GridSummary(Map<String, List<String>> missingTasks, List<String> settings, int sweepsRun,
         int sweepsSkipped, GridReports.Written report, List<String> failures, DataReport data,
         SkippedSteps skippedSteps) {
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param missingTasks tasks left out because their data is missing, with the reason
+     * @param settings the setting names in table column order, baseline first
+     * @param sweepsRun sweeps this process ran
+     * @param sweepsSkipped sweeps already finished when this process reached them
+     * @param report the tables as last written
+     * @param failures sweeps that failed (every learning rate diverged, or their setting's
+     *     pre-finetuning did), with the reason
+     * @param data what reading the data dropped and flagged, as last written to {@value DataReport#FILE}
+     * @param skippedSteps the steps fp16-mixed skipped for overflow in all training runs of the output folder
+     */
     public GridSummary {
         missingTasks = Collections.unmodifiableMap(new LinkedHashMap<>(missingTasks));
         settings = List.copyOf(settings);

@@ -14,7 +14,13 @@ import java.util.Objects;
  * @param seed the pre-finetuning seed
  */
 public record PrefinetuningSweep(Setting setting, List<Double> learningRates, long seed) implements GridSweep {
-    /** Copies the list and checks the values. */
+    /**
+     * Copies the list and checks the values.
+     *
+     * @param setting the setting, never the baseline
+     * @param learningRates the rates, tried in order
+     * @param seed the pre-finetuning seed
+     */
     public PrefinetuningSweep {
         Objects.requireNonNull(setting, "setting");
         learningRates = List.copyOf(learningRates);

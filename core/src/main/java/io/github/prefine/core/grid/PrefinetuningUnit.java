@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param seed the seed of the engine, heads, sampler and trainer
  */
 public record PrefinetuningUnit(Setting setting, double learningRate, long seed) implements GridUnit {
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param setting the setting pre-finetuned, never the baseline
+     * @param learningRate the peak learning rate
+     * @param seed the seed of the engine, heads, sampler and trainer
+     */
     public PrefinetuningUnit {
         Objects.requireNonNull(setting, "setting");
         if (setting.isBaseline()) {

@@ -19,7 +19,12 @@ public record Setting(String name, List<TaskGroup> groups) {
     /** The name of finetuning without pre-finetuning. */
     public static final String BASELINE = "Baseline";
 
-    /** Copies the list and checks that the name matches the groups. */
+    /**
+     * Copies the list and checks that the name matches the groups.
+     *
+     * @param name the display name, {@value #BASELINE} for the baseline
+     * @param groups the pre-finetuning groups, empty for the baseline
+     */
     public Setting {
         Objects.requireNonNull(name, "name");
         groups = List.copyOf(groups);

@@ -40,6 +40,10 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     /**
      * Validates the settings.
      *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or the token is blank
      */
     public HubSettings {

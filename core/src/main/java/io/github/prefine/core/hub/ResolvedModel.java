@@ -26,6 +26,10 @@ public record ResolvedModel(Path folder, String modelId, String commit, Origin o
     /**
      * Validates the record.
      *
+     * @param folder the folder; in the cache, a {@code snapshots/<commit>} folder of symbolic links
+     * @param modelId the Hub id, or {@code null} for a plain local folder
+     * @param commit the Hub commit hash, or {@code null} for a plain local folder
+     * @param origin where the folder came from
      * @throws NullPointerException if folder or origin is null
      */
     public ResolvedModel {

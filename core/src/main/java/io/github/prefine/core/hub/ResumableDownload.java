@@ -85,6 +85,9 @@ public final class ResumableDownload {
         /**
          * Validates the expectation.
          *
+         * @param size the size in bytes the server announced
+         * @param check which hash to compare
+         * @param hash the lower-case hex digest to compare, {@code null} for {@link Check#SIZE}
          * @throws IllegalArgumentException if the size is negative, or the hash does not fit the check
          */
         public Expected {

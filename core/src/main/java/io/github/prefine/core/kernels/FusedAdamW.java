@@ -189,7 +189,16 @@ public final class FusedAdamW {
      * NDArray)} with the learning rate read on the device, so that it can depend on what earlier
      * steps did (a skipped step does not advance the schedule) without a host read.
      *
+     * @param decayed the weights that take weight decay
+     * @param plain the weights that do not
+     * @param counts the distinct step counts, each incremented once
      * @param lr float32 scalar on the device
+     * @param beta1 decay of the first moment
+     * @param beta2 decay of the second moment
+     * @param weightDecay the decoupled weight decay of {@code decayed}
+     * @param eps added to the denominator
+     * @param gradScale float32 scalar the gradients are divided by
+     * @param foundInf float32 scalar, 1 to leave everything as it is, else 0
      */
     public void step(AdamLists decayed, AdamLists plain, List<NDArray> counts, NDArray lr, double beta1,
             double beta2, double weightDecay, double eps, NDArray gradScale, NDArray foundInf) {
@@ -228,7 +237,15 @@ public final class FusedAdamW {
      */
     public record AdamLists(List<NDArray> weights, List<NDArray> gradients, List<NDArray> firstMoments,
             List<NDArray> secondMoments, List<NDArray> steps) {
-        /** Requires lists of one length. */
+        /**
+         * Requires lists of one length.
+         *
+         * @param weights the weights
+         * @param gradients their gradients
+         * @param firstMoments {@code m}
+         * @param secondMoments {@code v}
+         * @param steps step counts
+         */
         public AdamLists {
             int n = weights.size();
             if (gradients.size() != n || firstMoments.size() != n || secondMoments.size() != n || steps.size() != n) {

@@ -11,7 +11,13 @@ import java.util.Objects;
  * @param parameter the DJL parameter, whose array the model's manager owns
  */
 public record NamedParameter(String key, Parameter parameter) {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param key {@code encoder.<block path>} or {@code heads.<task name>.<block path>}; stable across
+     *     runs of the same architecture
+     * @param parameter the DJL parameter, whose array the model's manager owns
+     */
     public NamedParameter {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(parameter, "parameter");

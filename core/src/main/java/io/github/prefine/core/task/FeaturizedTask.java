@@ -40,7 +40,15 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         Map<Split, List<Example>> examples) {
     private static final Logger LOG = LoggerFactory.getLogger(FeaturizedTask.class);
 
-    /** Copies the collections and checks that training and validation features exist. */
+    /**
+     * Copies the collections and checks that training and validation features exist.
+     *
+     * @param task the task
+     * @param labels its label set (empty for QA and multiple choice)
+     * @param features features per split present
+     * @param examples the examples the features were made from, per split (feature example indices
+     *     point into these lists)
+     */
     public FeaturizedTask {
         Objects.requireNonNull(task, "task");
         labels = List.copyOf(labels);

@@ -12,7 +12,12 @@ import java.util.stream.Collectors;
  * @param groups the groups, in registry group order
  */
 public record GroupCombination(String name, List<TaskGroup> groups) {
-    /** Copies the list and checks that the groups are distinct and the name is theirs. */
+    /**
+     * Copies the list and checks that the groups are distinct and the name is theirs.
+     *
+     * @param name the display name
+     * @param groups the groups, in registry group order
+     */
     public GroupCombination {
         groups = List.copyOf(groups);
         if (groups.isEmpty()) {

@@ -32,7 +32,11 @@ public record MultipleChoice(int choices) implements TaskFormat {
     public String label() {
         return "choice";
     }
-    /** Checks the choice count. */
+    /**
+     * Checks the choice count.
+     *
+     * @param choices the number of choices, at least 2
+     */
     public MultipleChoice {
         if (choices < 2) {
             throw new IllegalArgumentException("choices must be at least 2, found " + choices);

@@ -11,7 +11,13 @@ import java.util.Objects;
  * @param reader the configured reader
  */
 public record SplitSource(Split split, String path, DatasetReader<?> reader) {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param split the split the file provides
+     * @param path the file path relative to the data root, with {@code /} separators
+     * @param reader the configured reader
+     */
     public SplitSource {
         Objects.requireNonNull(split, "split");
         Objects.requireNonNull(path, "path");

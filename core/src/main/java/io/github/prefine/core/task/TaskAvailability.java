@@ -11,7 +11,12 @@ import java.util.Objects;
  * @param missing absolute paths looked for and not found; empty when available
  */
 public record TaskAvailability(String task, List<Path> missing) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param task the task name
+     * @param missing absolute paths looked for and not found; empty when available
+     */
     public TaskAvailability {
         Objects.requireNonNull(task, "task");
         missing = List.copyOf(missing);

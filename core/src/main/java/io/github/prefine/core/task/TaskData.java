@@ -30,7 +30,21 @@ public record TaskData(
     /** How {@link #validation()} starts when a hold-out of train replaced a declared validation file. */
     public static final String FALLBACK = "fallback: ";
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param task the task
+     * @param labels the label set: declared, or learned from the training split (see {@link
+     *     Task#labels()}); empty for QA and multiple choice
+     * @param splits examples per split present, in file order
+     * @param reports one report per file read, keyed by the file's relative path, plus the label check
+     *     under {@code "labels"} when anything was skipped or flagged there
+     * @param validation where the validation split comes from, as the run's manifest and data report
+     *     record it: the validation file's relative path, {@code 4:1 hold-out of <path> (seed N)} for
+     *     a one-file dataset, {@code 4:1 hold-out of train (seed N): ...} for a task without a
+     *     validation file, or, starting with {@link #FALLBACK}, the hold-out of train that replaced a
+     *     validation file which was absent or gave no examples
+     */
     public TaskData {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(validation, "validation");

@@ -15,7 +15,17 @@ import java.util.List;
  */
 public record FitResult(List<EpochReport> epochs, int bestEpoch, double bestAverageValidationLoss,
         boolean stoppedEarly, long globalSteps, double learningRate, long skippedSteps) {
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param epochs every epoch's report, in order
+     * @param bestEpoch the 0-based epoch whose weights were restored, -1 if none was finite
+     * @param bestAverageValidationLoss that epoch's early-stopping score
+     * @param stoppedEarly true if patience ran out before the epoch limit
+     * @param globalSteps optimiser steps taken
+     * @param learningRate the peak learning rate used
+     * @param skippedSteps steps skipped for a non-finite gradient under mixed precision (0 in float32)
+     */
     public FitResult {
         epochs = List.copyOf(epochs);
     }

@@ -106,7 +106,14 @@ public final class LearningRateSweep {
      */
     public record SweepResult(double bestLearningRate, List<Double> learningRates, List<Double> scores,
             boolean higherIsBetter) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param bestLearningRate the winning rate
+         * @param learningRates the grid, in trial order
+         * @param scores each trial's score
+         * @param higherIsBetter the direction used
+         */
         public SweepResult {
             learningRates = List.copyOf(learningRates);
             scores = List.copyOf(scores);

@@ -11,7 +11,13 @@ package io.github.prefine.core.train;
  * @param totalSteps the step at which the rate reaches 0; {@link Long#MAX_VALUE} for no decay
  */
 public record LinearSchedule(double peak, long warmupSteps, long totalSteps) {
-    /** Checks the fields. */
+    /**
+     * Checks the fields.
+     *
+     * @param peak the peak learning rate, positive
+     * @param warmupSteps warm-up steps, {@code >= 0}
+     * @param totalSteps the step at which the rate reaches 0; {@link Long#MAX_VALUE} for no decay
+     */
     public LinearSchedule {
         if (!(peak >= 0) || Double.isInfinite(peak)) {
             throw new IllegalArgumentException("schedule: peak learning rate must be finite and >= 0, found " + peak);

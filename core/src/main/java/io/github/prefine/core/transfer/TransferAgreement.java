@@ -37,7 +37,21 @@ public record TransferAgreement(String target, List<String> settings, double[] p
     public static final String BASELINE = "Baseline";
     private static final String ONLY = "Only-";
 
-    /** Copies the arrays. */
+    /**
+     * Copies the arrays.
+     *
+     * @param target the target
+     * @param settings the settings compared, in first-seen order
+     * @param predicted predicted score per setting
+     * @param measured mean measured value per setting, in percent
+     * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
+     *     than two settings or a constant side
+     * @param topGroup the ranking's best single group
+     * @param bestGroup the single-group setting that measured best, or null when none was run
+     * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
+     *     minus the smallest measured value
+     * @param skippedSettings settings left out because a group had no source task
+     */
     public TransferAgreement {
         settings = List.copyOf(settings);
         predicted = predicted.clone();

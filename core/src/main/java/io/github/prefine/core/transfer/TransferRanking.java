@@ -20,7 +20,14 @@ import java.util.Set;
 public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<ScoredTask> tasks,
         List<ScoredGroup> groups) {
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param target the target's name
+     * @param methods the methods the scores combine
+     * @param tasks every source task, best first
+     * @param groups every group, best first
+     */
     public TransferRanking {
         Objects.requireNonNull(target, "target");
         methods = Collections.unmodifiableSet(new LinkedHashSet<>(methods));
@@ -76,7 +83,16 @@ public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<
      * @param cosines the cosine with the target per method
      */
     public record ScoredTask(String task, String group, long size, double score, Map<EmbeddingMethod, Double> cosines) {
-        /** Copies the map. */
+        /**
+         * Copies the map.
+         *
+         * @param task the task
+         * @param group its group
+         * @param size its training examples
+         * @param score the similarity the ranking uses: the cosine for one method, the mean of the
+         *     methods' z-scored cosines for several
+         * @param cosines the cosine with the target per method
+         */
         public ScoredTask {
             EnumMap<EmbeddingMethod, Double> m = new EnumMap<>(EmbeddingMethod.class);
             m.putAll(cosines);
@@ -93,7 +109,14 @@ public record TransferRanking(String target, Set<EmbeddingMethod> methods, List<
      * @param size its training examples
      */
     public record ScoredGroup(String group, double score, List<String> tasks, long size) {
-        /** Copies the list. */
+        /**
+         * Copies the list.
+         *
+         * @param group the group
+         * @param score the size-weighted mean of its tasks' scores
+         * @param tasks its tasks' names
+         * @param size its training examples
+         */
         public ScoredGroup {
             tasks = List.copyOf(tasks);
         }

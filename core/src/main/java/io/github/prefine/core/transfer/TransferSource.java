@@ -16,7 +16,15 @@ import java.util.Objects;
  * @param embeddings its embeddings by method
  */
 public record TransferSource(String task, String group, long size, Map<EmbeddingMethod, TaskEmbedding> embeddings) {
-    /** Checks the values and copies the map. */
+    /**
+     * Checks the values and copies the map.
+     *
+     * @param task the task's name
+     * @param group its group's name, e.g. {@code SL}
+     * @param size its training examples (units), the weight proportional sampling gives it in a
+     *     heterogeneous batch
+     * @param embeddings its embeddings by method
+     */
     public TransferSource {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(group, "group");
