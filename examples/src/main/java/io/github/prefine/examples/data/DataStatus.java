@@ -63,7 +63,17 @@ public final class DataStatus {
      */
     public record Row(String task, String group, String format, State state, Origin origin, Map<Split, Integer> counts,
             String source) {
-        /** Copies the map. */
+        /**
+         * Copies the map.
+         *
+         * @param task the task name
+         * @param group its group
+         * @param format its format
+         * @param state present, partial or missing
+         * @param origin where the files came from; the summary line counts by it
+         * @param counts examples per split (train, validation, test), absent where not read
+         * @param source where the files came from, or how to get them, in words
+         */
         public Row {
             counts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(counts));
         }

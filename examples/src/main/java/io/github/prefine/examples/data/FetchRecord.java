@@ -40,7 +40,20 @@ public record FetchRecord(String task, String repo, String config, String revisi
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
-    /** Copies the collections. */
+    /**
+     * Copies the collections.
+     *
+     * @param task the catalog task
+     * @param repo the Hub dataset id
+     * @param config the config
+     * @param revision the 40-digit commit of {@code refs/convert/parquet} that was fetched
+     * @param rule the split rule
+     * @param fetchedAt when, ISO-8601 UTC
+     * @param sources the downloaded parquet files
+     * @param outputs the catalog files written, relative to the data root, with their sizes
+     * @param counts examples per split as the catalog reads them (after a 4:1 hold-out)
+     * @param repairs text replaced or rows skipped while converting, by rule
+     */
     public FetchRecord {
         sources = List.copyOf(sources);
         outputs = List.copyOf(outputs);

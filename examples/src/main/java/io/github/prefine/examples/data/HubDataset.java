@@ -84,7 +84,15 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
      */
     public record Tsv(List<String> header, List<String> sources, String label, LabelForm form, boolean withHeader)
             implements Conversion {
-        /** Checks the lists match. */
+        /**
+         * Checks the lists match.
+         *
+         * @param header the output column names, written as a header row when {@code withHeader}
+         * @param sources one source per output column
+         * @param label the label column
+         * @param form how the label is written
+         * @param withHeader whether the file starts with a header row
+         */
         public Tsv {
             header = List.copyOf(header);
             sources = List.copyOf(sources);
@@ -108,7 +116,13 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
      * @param form how the label is written
      */
     public record Jsonl(Map<String, String> fields, String label, LabelForm form) implements Conversion {
-        /** Copies the map, keeping its order. */
+        /**
+         * Copies the map, keeping its order.
+         *
+         * @param fields output field name to source, in order
+         * @param label the label column
+         * @param form how the label is written
+         */
         public Jsonl {
             fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
         }
@@ -196,7 +210,17 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
         }
     }
 
-    /** Checks and copies the fields. */
+    /**
+     * Checks and copies the fields.
+     *
+     * @param task the catalog task name
+     * @param repo the Hub dataset id, for example {@code nyu-mll/glue}
+     * @param config the dataset config (the first folder of its parquet conversion)
+     * @param splits Hub split name to catalog split, in fetch order; for a {@link SplitRule#HOLD_OUT_4_1}
+     *     task one entry, mapped to {@link Split#TRAIN} (the hold-out file)
+     * @param rule how the paper splits the data
+     * @param conversion how rows become catalog files, with the columns read
+     */
     public HubDataset {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(repo, "repo");

@@ -75,7 +75,18 @@ public final class SyntheticSuite {
             List<Example> train,
             List<Example> validation,
             List<Example> test) {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param name task name
+         * @param group {@code SL}, {@code QA} or {@code C}
+         * @param kind the format
+         * @param target true for a held-out target, false for a pre-finetuning task
+         * @param labels the label set (BIO tags for SL, class names for C, empty for QA)
+         * @param train training examples
+         * @param validation validation examples
+         * @param test test examples
+         */
         public SyntheticTask {
             Objects.requireNonNull(name, "name");
             labels = List.copyOf(labels);
@@ -94,7 +105,14 @@ public final class SyntheticSuite {
      * @param test test examples of every target
      */
     public record Sizes(int pretrainTrain, int targetTrain, int validation, int test) {
-        /** Checks that every size is positive. */
+        /**
+         * Checks that every size is positive.
+         *
+         * @param pretrainTrain training examples of each pre-finetuning task
+         * @param targetTrain training examples of each target (small on purpose)
+         * @param validation validation examples of every task
+         * @param test test examples of every target
+         */
         public Sizes {
             if (pretrainTrain <= 0 || targetTrain <= 0 || validation <= 0 || test <= 0) {
                 throw new IllegalArgumentException("every split size must be positive");

@@ -20,7 +20,13 @@ import java.util.List;
  * @param data the examples of every task
  */
 public record SyntheticTaskSet(List<Task> prefinetuning, List<Task> targets, TaskDataSource data) {
-    /** Copies the lists. */
+    /**
+     * Copies the lists.
+     *
+     * @param prefinetuning the pre-finetuning tasks, in suite order
+     * @param targets the target tasks, in suite order
+     * @param data the examples of every task
+     */
     public SyntheticTaskSet {
         prefinetuning = List.copyOf(prefinetuning);
         targets = List.copyOf(targets);
