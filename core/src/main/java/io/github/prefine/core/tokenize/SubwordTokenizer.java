@@ -241,28 +241,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         int[][] wordEnds = new int[n][];
         for (int s = 0; s < n; s++) {
             List<String> words = sentences.get(s);
-            int[] ends = new int[words.size()];
-            StringBuilder sb = new StringBuilder();
-            for (int w = 0; w < words.size(); w++) {
-                String word = words.get(w);
-                if (word.isEmpty()) {
-                    throw new IllegalArgumentException("sentence " + s + " word " + w + ": words must be non-empty, found ''");
-                }
-                for (int c = 0; c < word.length(); c++) {
-                    char ch = word.charAt(c);
-                    if (Character.isWhitespace(ch) || Character.isSpaceChar(ch)) {
-                        throw new IllegalArgumentException(
-                                "sentence " + s + " word " + w + ": words must hold no whitespace, found '" + word + "'");
-                    }
-                }
-                if (w > 0) {
-                    sb.append(' ');
-                }
-                sb.append(word);
-                ends[w] = sb.length();
-            }
-            joined[s] = checkText(sb.toString());
-            wordEnds[s] = ends;
+            JoinedWords j = JoinedWords.join(words, 0, words.size(), "sentence " + s + " ");
+            joined[s] = checkText(j.text());
+            wordEnds[s] = j.ends();
         }
         Encoding[] es;
         try {
@@ -454,23 +435,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         int nChunks = (words.size() + chunk - 1) / chunk;
         List<String> texts = new ArrayList<>(nChunks);
         int[][] wordEnds = new int[nChunks][];
-        StringBuilder sb = new StringBuilder();
         for (int c = 0; c < nChunks; c++) {
             int from = c * chunk;
-            int to = Math.min(words.size(), from + chunk);
-            int[] ends = new int[to - from];
-            sb.setLength(0);
-            for (int w = from; w < to; w++) {
-                String word = words.get(w);
-                checkWord(word);
-                if (w > from) {
-                    sb.append(' ');
-                }
-                sb.append(word);
-                ends[w - from] = sb.length();
-            }
-            texts.add(sb.toString());
-            wordEnds[c] = ends;
+            JoinedWords j = JoinedWords.join(words, from, Math.min(words.size(), from + chunk), "");
+            texts.add(j.text());
+            wordEnds[c] = j.ends();
         }
         Pieces p = encodePieces(texts, true);
         int[] src = p.ids();
@@ -560,17 +529,6 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         return text;
-    }
-
-    private static void checkWord(String word) {
-        if (word.isEmpty()) {
-            throw new IllegalArgumentException("word must be non-empty");
-        }
-        for (int c = 0; c < word.length(); c++) {
-            if (Character.isWhitespace(word.charAt(c)) || Character.isSpaceChar(word.charAt(c))) {
-                throw new IllegalArgumentException("word must hold no whitespace, found \"" + word + "\"");
-            }
-        }
     }
 
     private synchronized HuggingFaceTokenizer bare() {
