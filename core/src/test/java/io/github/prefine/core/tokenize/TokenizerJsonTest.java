@@ -1,0 +1,85 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TokenizerJsonTest {
+
+    private static boolean wordwise(String preTokenizer) {
+        JsonElement pre = preTokenizer == null ? null : JsonParser.parseString(preTokenizer);
+        return TokenizerJson.splitsWordsIndependently(pre);
+    }
+
+    @Test
+    void whitespaceSplittersTokenizeWordsIndependently() {
+        assertTrue(wordwise("{\"type\": \"BertPreTokenizer\"}"));
+        assertTrue(wordwise("{\"type\": \"WhitespaceSplit\"}"));
+        assertTrue(wordwise("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"WhitespaceSplit\"},"
+                + " {\"type\": \"Punctuation\"}, {\"type\": \"Digits\"}]}"));
+    }
+
+    @Test
+    void metaspaceDoesOnlyWhenItSplitsAndMarksEveryWord() {
+        // XLM-R's own setting (../shared/fixtures/hf-reference/xlm-roberta/tokenizer.json)
+        assertTrue(wordwise("{\"type\": \"Metaspace\", \"prepend_scheme\": \"always\", \"split\": true}"));
+        // the first word would lack its ▁ and tokenize differently inside a sentence
+        assertFalse(wordwise("{\"type\": \"Metaspace\", \"prepend_scheme\": \"never\", \"split\": true}"));
+        assertFalse(wordwise("{\"type\": \"Metaspace\", \"prepend_scheme\": \"always\", \"split\": false}"));
+        // files written before prepend_scheme existed
+        assertTrue(wordwise("{\"type\": \"Metaspace\", \"add_prefix_space\": true}"));
+    }
+
+    @Test
+    void byteLevelDoesOnlyWithAPrefixSpaceAndItsRegex() {
+        assertTrue(wordwise("{\"type\": \"ByteLevel\", \"add_prefix_space\": true}"));
+        // RoBERTa's default: the first word gets no Ġ, so it encodes unlike the same word later on
+        assertFalse(wordwise("{\"type\": \"ByteLevel\", \"add_prefix_space\": false}"));
+        assertFalse(wordwise("{\"type\": \"ByteLevel\", \"add_prefix_space\": true, \"use_regex\": false}"));
+    }
+
+    @Test
+    void absentUnknownOrPunctuationOnlyPreTokenizersDoNot() {
+        assertFalse(wordwise(null));
+        assertFalse(wordwise("{\"type\": \"Split\", \"pattern\": {\"Regex\": \"x\"}}"));
+        assertFalse(wordwise("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Punctuation\"}]}"));
+        assertFalse(wordwise("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"WhitespaceSplit\"},"
+                + " {\"type\": \"Split\", \"pattern\": {\"Regex\": \"x\"}}]}"));
+    }
+
+    @Test
+    void padIdComesFromPaddingThenFromAnAddedPadToken(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, "{\"padding\": {\"pad_id\": 7}, \"added_tokens\": [{\"id\": 1, \"content\": \"<pad>\"}]}");
+        assertEquals(7, TokenizerJson.padId(file, TokenizerJson.read(file)));
+        Files.writeString(file, "{\"padding\": null, \"added_tokens\": [{\"id\": 0, \"content\": \"<s>\"},"
+                + " {\"id\": 3, \"content\": \"[PAD]\"}]}");
+        assertEquals(3, TokenizerJson.padId(file, TokenizerJson.read(file)));
+    }
+
+    @Test
+    void aFileWithoutPadTokenIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, "{\"added_tokens\": [{\"id\": 0, \"content\": \"<s>\"}]}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TokenizerJson.padId(file, TokenizerJson.read(file)));
+        assertEquals(file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId", e.getMessage());
+    }
+
+    @Test
+    void aFileNotHoldingAnObjectIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        Files.writeString(file, "[1, 2]");
+        IOException e = assertThrows(IOException.class, () -> TokenizerJson.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": not a tokenizer.json object: "), e.getMessage());
+    }
+}
