@@ -226,8 +226,10 @@ public final class ModelResolver {
             for (var e : map.entrySet()) {
                 JsonElement v = e.getValue();
                 String shard = v.getAsString();
-                if (shard.contains("..") || shard.startsWith("/") || shard.contains("\\")) {
-                    throw new IOException(index + ": shard name must stay inside the repository, found " + shard);
+                if (shard.isEmpty() || shard.equals(".") || shard.contains("..") || shard.startsWith("/")
+                        || shard.endsWith("/") || shard.contains("//") || shard.contains("\\") || shard.contains("\0")) {
+                    throw new IOException(index + ": shard name must be a file inside the repository, found '" + shard
+                            + "'");
                 }
                 shards.add(shard);
             }
@@ -283,8 +285,13 @@ public final class ModelResolver {
     }
 
     private URI resolveUrl(String id, String file) {
+        // each segment encoded: a shard name from an index is the repository's text, not URL syntax
+        StringBuilder path = new StringBuilder();
+        for (String segment : file.split("/", -1)) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
         return URI.create(settings.endpoint() + "/" + id + "/resolve/"
-                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + "/" + file);
+                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + path);
     }
 
     /** What a HEAD request told about one file. */
@@ -339,7 +346,11 @@ public final class ModelResolver {
         try {
             size = Long.parseLong(sizeText.trim());
         } catch (NumberFormatException e) {
-            throw new HubException(-1, id + ": " + file + ": size must be a number, found '" + sizeText + "'");
+            size = -1;
+        }
+        if (size < 0) {
+            throw new HubException(-1, id + ": " + file + ": size must be a number of bytes, at least 0, found '"
+                    + sizeText + "'");
         }
         String commit = h.firstValue("X-Repo-Commit").orElse(COMMIT.matcher(revision).matches() ? revision : null);
         if (commit == null || !COMMIT.matcher(commit).matches()) {

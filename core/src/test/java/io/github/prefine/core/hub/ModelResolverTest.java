@@ -272,6 +272,52 @@ class ModelResolverTest {
     }
 
     @Test
+    void aNegativeAnnouncedSizeIsAHubErrorNamingTheFile() {
+        hub.announceSize(ID, "model.safetensors", "-5");
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+    }
+
+    @Test
+    void aShardNameIsRequestedAsTextNotAsUrlSyntax() throws IOException {
+        // a space is legal in a Hub file name, and "%2e%2e" must reach the server as those six characters
+        String id = "acme/odd-names";
+        byte[] a = randomBytes(3000, 4);
+        byte[] b = randomBytes(4000, 5);
+        String spaced = "model 1 of 2.safetensors";
+        String dotted = "%2e%2e-2.safetensors";
+        byte[] index = ("{\"weight_map\": {\"x\": \"" + spaced + "\", \"y\": \"" + dotted + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        hub.put(id, "config.json", CONFIG, false).put(id, "model.safetensors.index.json", index, false)
+                .put(id, spaced, a, true).put(id, dotted, b, true);
+
+        ResolvedModel m = resolver(settings(null), 1).resolve(id);
+
+        assertArrayEquals(a, Files.readAllBytes(m.folder().resolve(spaced)));
+        assertArrayEquals(b, Files.readAllBytes(m.folder().resolve(dotted)));
+        assertTrue(hub.seen().stream().anyMatch(x -> x.rawPath().endsWith("/model%201%20of%202.safetensors")),
+                hub.seen().toString());
+        assertTrue(hub.seen().stream().anyMatch(x -> x.rawPath().endsWith("/%252e%252e-2.safetensors")),
+                hub.seen().toString());
+    }
+
+    @Test
+    void aShardNameThatLeavesTheSnapshotIsRefused() {
+        String id = "acme/escape";
+        byte[] index = "{\"weight_map\": {\"x\": \"sub/../../../../outside.safetensors\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        hub.put(id, "config.json", CONFIG, false).put(id, "model.safetensors.index.json", index, false);
+
+        IOException e = assertThrows(IOException.class, () -> resolver(settings(null), 1).resolve(id));
+
+        assertTrue(e.getMessage().endsWith("model.safetensors.index.json: shard name must be a file inside the"
+                + " repository, found 'sub/../../../../outside.safetensors'"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("outside.safetensors")));
+    }
+
+    @Test
     void offlineMissNamesTheModelAndEveryPlaceLooked() {
         ModelResolver r = resolver(settings(null).withOffline(true), 1);
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> r.resolve(ID));
