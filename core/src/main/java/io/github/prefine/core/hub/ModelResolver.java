@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Hugging Face cache, or a download from the Hub into that cache.
  *
  * <p>Order: an existing folder wins ({@code config.json} required in it). Otherwise the argument
- * must be a Hub id ({@code ORG/NAME} or {@code NAME}); the cache folder
+ * must be a Hub id ({@code ORG/NAME} or {@code NAME}, without {@code ..} or {@code --}, as the Hub
+ * requires); the cache folder
  * {@code models--ORG--NAME} is read the way Python's {@code huggingface_hub} writes it:
  * {@code refs/<revision>} names a commit, {@code snapshots/<commit>/} holds links to
  * {@code blobs/<etag>}. A snapshot with {@code config.json} and its weights ({@code model.safetensors},
@@ -143,8 +144,10 @@ public final class ModelResolver {
             // a file where a folder was meant is a wrong path, not a missing one
             looked.add("local folder " + asPath + (Files.exists(asPath) ? ": a file, expected a folder" : ": absent"));
         }
-        if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..")) {
-            throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME)", looked);
+        // "--" as the Hub forbids it: the cache folder joins ORG and NAME with "--", so a/b--c and
+        // a--b/c would share models--a--b--c and one would be served as the other
+        if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..") || idOrPath.contains("--")) {
+            throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME, without '..' or '--')", looked);
         }
         String id = idOrPath;
         Path repo = repoDir(id);

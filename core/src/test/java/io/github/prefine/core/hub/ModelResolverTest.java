@@ -304,6 +304,22 @@ class ModelResolverTest {
     }
 
     @Test
+    void anIdWithADoubleDashIsRefusedSinceItsCacheFolderIsAnothersToo() throws IOException {
+        // acme/tiny--bert and acme--tiny/bert both map to models--acme--tiny--bert
+        hub.put("acme/tiny--bert", "config.json", CONFIG, false).put("acme/tiny--bert", "model.safetensors", WEIGHTS,
+                true);
+
+        for (String id : List.of("acme/tiny--bert", "acme--tiny/bert")) {
+            ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                    () -> resolver(settings(null), 1).resolve(id));
+            assertTrue(e.getMessage().startsWith(id + ": not found, and it is no Hub id (ORG/NAME, without '..' or"
+                    + " '--')"), e.getMessage());
+        }
+        assertEquals(List.of(), hub.seen());
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny--bert")));
+    }
+
+    @Test
     void aShardNameThatLeavesTheSnapshotIsRefused() {
         String id = "acme/escape";
         byte[] index = "{\"weight_map\": {\"x\": \"sub/../../../../outside.safetensors\"}}"
