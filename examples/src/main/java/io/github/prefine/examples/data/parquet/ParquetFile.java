@@ -377,6 +377,18 @@ public final class ParquetFile {
     }
 
     private Object[] plain(byte[] b, int p, int end, Leaf leaf, int count) {
+        // every PLAIN value takes at least this many bits: a count the page cannot hold is refused unallocated
+        long minBits = switch (leaf.type()) {
+            case 0 -> 1;
+            case 1, 4, 6 -> 32;
+            case 2, 5 -> 64;
+            case 7 -> 8L * leaf.typeLength();
+            default -> 0;
+        };
+        if (count < 0 || count * minBits > 8L * (end - p)) {
+            throw new IllegalStateException("page of " + (end - p) + " value bytes cannot hold the " + count
+                    + " PLAIN values its header says");
+        }
         Object[] out = new Object[count];
         ByteBuffer bb = ByteBuffer.wrap(b, 0, end).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++) {

@@ -42,10 +42,16 @@ class ParquetHostileInputTest {
         return Files.write(dir.resolve(name), out.toByteArray());
     }
 
-    /** One optional INT32 column {@code v} in one row group of one page, compressed by {@code codec}. */
+    /** One optional INT32 column {@code v} in one row group of one page of one value, compressed by {@code codec}. */
     private Path onePage(String name, int codec, byte[] compressed, int uncompressed) throws Exception {
+        return onePage(name, 1, 1, codec, compressed, uncompressed);
+    }
+
+    /** One INT32 column {@code v} (repetition 0 required, 1 optional) in one row group of one page of n values. */
+    private Path onePage(String name, int repetition, int n, int codec, byte[] compressed, int uncompressed)
+            throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        ThriftWriter dh = new ThriftWriter().i32(1, 1).i32(2, 0).i32(3, 3).i32(4, 3).stop();
+        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
                 .stop().bytes());
         chunk.writeBytes(compressed);
@@ -54,16 +60,16 @@ class ParquetHostileInputTest {
         ThriftWriter md = new ThriftWriter().i32(1, 1);
         md.fieldListBegin(2, 5, 1).listI32(0);
         md.fieldListBegin(3, 8, 1).listBinary("v".getBytes(StandardCharsets.UTF_8));
-        md.i32(4, codec).i64(5, 1).i64(6, c.length).i64(7, c.length).i64(9, start).stop();
+        md.i32(4, codec).i64(5, n).i64(6, c.length).i64(7, c.length).i64(9, start).stop();
         ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
         ThriftWriter rg = new ThriftWriter();
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
-        rg.i64(2, c.length).i64(3, 1).stop();
+        rg.i64(2, c.length).i64(3, n).stop();
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
         fm.fieldListBegin(2, 12, 2);
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, 1).binary(4, "v").stop());
-        fm.i64(3, 1);
+        fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, repetition).binary(4, "v").stop());
+        fm.i64(3, n);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
         byte[] footer = fm.bytes();
@@ -146,5 +152,18 @@ class ParquetHostileInputTest {
                 + " bytes, more than its " + block.size() + " compressed bytes can hold");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a block of " + block.size());
+    }
+
+    @Test
+    void aPlainPageClaimingMoreValuesThanItsBytesHoldIsRefusedBeforeAllocating() throws Exception {
+        // a required INT32 column whose one page says 100 million values and holds 8 bytes of them
+        byte[] values = {1, 0, 0, 0, 2, 0, 0, 0};
+        Path f = onePage("count.parquet", 0, 100_000_000, 0, values, values.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: page of 8 value bytes cannot hold the 100000000 PLAIN values its header says");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
     }
 }
