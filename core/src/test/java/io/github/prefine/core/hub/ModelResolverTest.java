@@ -334,6 +334,16 @@ class ModelResolverTest {
     }
 
     @Test
+    void anEndpointWithCredentialsIsRefusedWithoutRepeatingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HubSettings.fromEnvironment(
+                java.util.Map.of("HF_ENDPOINT", "https://alice:s3cret@mirror.example"), tmp));
+
+        assertEquals("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN, found an endpoint with them"
+                + " for host mirror.example", e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"));
+    }
+
+    @Test
     void offlineMissNamesTheModelAndEveryPlaceLooked() {
         ModelResolver r = resolver(settings(null).withOffline(true), 1);
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> r.resolve(ID));
