@@ -376,17 +376,15 @@ public final class ModelResolver {
 
     /** Makes sure snapshot/file exists and holds the checked blob, downloading what is missing. */
     private void fetch(String id, Path repo, Path snapshot, String file, FileMeta meta) throws IOException {
+        // before the etag names a blob: only a hash may become a file name in the cache
+        ResumableDownload.Expected expected = expected(id, file, meta);
         Path blobs = repo.resolve("blobs");
         Files.createDirectories(blobs);
         Path blob = blobs.resolve(meta.etag);
         if (!(Files.isRegularFile(blob) && Files.size(blob) == meta.size)) {
-            downloadBlob(id, file, meta, blob);
+            downloads.download(id, file, meta.downloadUrl, expected, blob);
         }
         link(snapshot.resolve(file), blob);
-    }
-
-    private void downloadBlob(String id, String file, FileMeta meta, Path blob) throws IOException {
-        downloads.download(id, file, meta.downloadUrl, expected(id, file, meta), blob);
     }
 
     /** What the etag says the file must hash to; a file with neither hash is refused before any byte moves. */
