@@ -422,6 +422,22 @@ class ModelResolverTest {
     }
 
     @Test
+    void anEtagThatIsNoHashNamesNoBlobEvenWhenAFileOfThatNameIsThere() throws IOException {
+        // a file planted in blobs/ under a plain name, of the size the server announces
+        hub.etag(ID, "tokenizer.json", "v1-abc");
+        Path planted = cache.resolve("models--acme--tiny-bert").resolve("blobs").resolve("v1-abc");
+        Files.createDirectories(planted.getParent());
+        Files.write(planted, new byte[TOKENIZER.length]);
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertTrue(e.getMessage().contains("tokenizer.json: the server's ETag 'v1-abc' is neither a sha256 nor a git"
+                + " blob hash"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny-bert/snapshots/" + LocalHubServer.COMMIT
+                + "/tokenizer.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void aFileWhoseEtagIsNoHashIsRefusedAsUncheckable() {
         hub.etag(ID, "tokenizer.json", "v1-abc");
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
