@@ -277,13 +277,20 @@ public final class OnnxImporter {
         HostTensor.DType dtype = dtypeOf(r, offset, name, dataType);
         long[] shape = dims.stream().mapToLong(Long::longValue).toArray();
         long numel = 1;
-        for (long d : shape) {
-            if (d < 0) {
-                throw r.error(offset, "initializer " + name + ": negative dimension in " + Arrays.toString(shape));
+        long expectedBytes;
+        try {
+            for (long d : shape) {
+                if (d < 0) {
+                    throw r.error(offset, "initializer " + name + ": negative dimension in " + Arrays.toString(shape));
+                }
+                numel = Math.multiplyExact(numel, d);
             }
-            numel = Math.multiplyExact(numel, d);
+            // exact: a product that wrapped around could equal the bytes present and pass the size check
+            expectedBytes = Math.multiplyExact(numel, (long) dtype.bytes());
+        } catch (ArithmeticException e) {
+            throw r.error(offset, "initializer " + name + ": shape " + Arrays.toString(shape) + " of " + dtype
+                    + " overflows a 64-bit byte count");
         }
-        long expectedBytes = numel * dtype.bytes();
         ByteBuffer data;
         if (raw != null) {
             if (typed != null) {

@@ -16,7 +16,9 @@ import java.util.Objects;
  * <ul>
  *   <li>cache: {@code HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else
  *       {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub};
- *   <li>endpoint: {@code HF_ENDPOINT}, default {@code https://huggingface.co};
+ *   <li>endpoint: {@code HF_ENDPOINT}, default {@code https://huggingface.co}; one with
+ *       credentials in it ({@code https://USER:PASSWORD@host}) is refused, since the endpoint is
+ *       logged and named in messages;
  *   <li>offline: {@code HF_HUB_OFFLINE} set to {@code 1}, {@code true}, {@code yes} or {@code on};
  *       the DJL property {@code ai.djl.offline} is deliberately not consulted, because prefine
  *       always runs with it set (it governs DJL's native-library downloads, not models);
@@ -44,7 +46,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
      * @param offline whether downloads are disabled
      * @param token the access token, or {@code null} for none
-     * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or the token is blank
+     * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
+     *     credentials, or the token is blank
      */
     public HubSettings {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -52,6 +55,11 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         String scheme = endpoint.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
             throw new IllegalArgumentException("endpoint must be an absolute http(s) URL, found " + endpoint);
+        }
+        if (endpoint.getRawUserInfo() != null) {
+            // the endpoint is logged and named in messages, and the HTTP client would not send these anyway
+            throw new IllegalArgumentException("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN,"
+                    + " found an endpoint with them for host " + endpoint.getHost());
         }
         String s = endpoint.toString();
         if (s.endsWith("/")) {

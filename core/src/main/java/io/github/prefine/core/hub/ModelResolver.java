@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * Hugging Face cache, or a download from the Hub into that cache.
  *
  * <p>Order: an existing folder wins ({@code config.json} required in it). Otherwise the argument
- * must be a Hub id ({@code ORG/NAME} or {@code NAME}); the cache folder
+ * must be a Hub id ({@code ORG/NAME} or {@code NAME}, without {@code ..} or {@code --}, as the Hub
+ * requires); the cache folder
  * {@code models--ORG--NAME} is read the way Python's {@code huggingface_hub} writes it:
  * {@code refs/<revision>} names a commit, {@code snapshots/<commit>/} holds links to
  * {@code blobs/<etag>}. A snapshot with {@code config.json} and its weights ({@code model.safetensors},
@@ -143,8 +144,10 @@ public final class ModelResolver {
             // a file where a folder was meant is a wrong path, not a missing one
             looked.add("local folder " + asPath + (Files.exists(asPath) ? ": a file, expected a folder" : ": absent"));
         }
-        if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..")) {
-            throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME)", looked);
+        // "--" as the Hub forbids it: the cache folder joins ORG and NAME with "--", so a/b--c and
+        // a--b/c would share models--a--b--c and one would be served as the other
+        if (!HUB_ID.matcher(idOrPath).matches() || idOrPath.contains("..") || idOrPath.contains("--")) {
+            throw new ModelNotFoundException(idOrPath, "and it is no Hub id (ORG/NAME, without '..' or '--')", looked);
         }
         String id = idOrPath;
         Path repo = repoDir(id);
@@ -226,8 +229,10 @@ public final class ModelResolver {
             for (var e : map.entrySet()) {
                 JsonElement v = e.getValue();
                 String shard = v.getAsString();
-                if (shard.contains("..") || shard.startsWith("/") || shard.contains("\\")) {
-                    throw new IOException(index + ": shard name must stay inside the repository, found " + shard);
+                if (shard.isEmpty() || shard.equals(".") || shard.contains("..") || shard.startsWith("/")
+                        || shard.endsWith("/") || shard.contains("//") || shard.contains("\\") || shard.contains("\0")) {
+                    throw new IOException(index + ": shard name must be a file inside the repository, found '" + shard
+                            + "'");
                 }
                 shards.add(shard);
             }
@@ -283,8 +288,13 @@ public final class ModelResolver {
     }
 
     private URI resolveUrl(String id, String file) {
+        // each segment encoded: a shard name from an index is the repository's text, not URL syntax
+        StringBuilder path = new StringBuilder();
+        for (String segment : file.split("/", -1)) {
+            path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
         return URI.create(settings.endpoint() + "/" + id + "/resolve/"
-                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + "/" + file);
+                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + path);
     }
 
     /** What a HEAD request told about one file. */
@@ -339,7 +349,11 @@ public final class ModelResolver {
         try {
             size = Long.parseLong(sizeText.trim());
         } catch (NumberFormatException e) {
-            throw new HubException(-1, id + ": " + file + ": size must be a number, found '" + sizeText + "'");
+            size = -1;
+        }
+        if (size < 0) {
+            throw new HubException(-1, id + ": " + file + ": size must be a number of bytes, at least 0, found '"
+                    + sizeText + "'");
         }
         String commit = h.firstValue("X-Repo-Commit").orElse(COMMIT.matcher(revision).matches() ? revision : null);
         if (commit == null || !COMMIT.matcher(commit).matches()) {
@@ -362,17 +376,15 @@ public final class ModelResolver {
 
     /** Makes sure snapshot/file exists and holds the checked blob, downloading what is missing. */
     private void fetch(String id, Path repo, Path snapshot, String file, FileMeta meta) throws IOException {
+        // before the etag names a blob: only a hash may become a file name in the cache
+        ResumableDownload.Expected expected = expected(id, file, meta);
         Path blobs = repo.resolve("blobs");
         Files.createDirectories(blobs);
         Path blob = blobs.resolve(meta.etag);
         if (!(Files.isRegularFile(blob) && Files.size(blob) == meta.size)) {
-            downloadBlob(id, file, meta, blob);
+            downloads.download(id, file, meta.downloadUrl, expected, blob);
         }
         link(snapshot.resolve(file), blob);
-    }
-
-    private void downloadBlob(String id, String file, FileMeta meta, Path blob) throws IOException {
-        downloads.download(id, file, meta.downloadUrl, expected(id, file, meta), blob);
     }
 
     /** What the etag says the file must hash to; a file with neither hash is refused before any byte moves. */

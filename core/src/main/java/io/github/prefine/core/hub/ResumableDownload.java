@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * interruption, which the next attempt resumes; each interrupted attempt is logged as a warning.
  * An HTTP error status or a failed check ends the download at once ({@link HubException}, from
  * the caller's {@link StatusErrors} for a status), as does a full disk (retrying cannot free
- * space). The finished file is checked (its size always,
+ * space), and so does a body that runs past the announced size: no more than that size is ever
+ * written (the partial file is deleted). A symbolic link at {@code TARGET.incomplete} that leads
+ * to a regular file is refused rather than written through, so a link planted in a shared cache
+ * folder cannot make a download overwrite a file elsewhere. The finished file is checked (its size always,
  * its sha256 or git blob hash where {@link Expected} names one; a file that fails is deleted),
  * flushed to disk ({@code fsync}) and only then moved atomically to the target, so after a crash
  * a target is whole or absent.
@@ -254,6 +257,13 @@ public final class ResumableDownload {
     private void downloadAlone(String repo, String file, URI url, Expected expected, Path target, Progress progress)
             throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
+        // a link planted at this name in a shared folder would make the download truncate or
+        // append to a file elsewhere (a device such as /dev/full has no content to damage)
+        if (Files.isSymbolicLink(partial) && Files.isRegularFile(partial)) {
+            throw new IOException(repo + ": " + file + ": " + partial + " is a symbolic link to "
+                    + Files.readSymbolicLink(partial) + "; a partial download must be a plain file, refusing to"
+                    + " write through it (remove the link and " + rerunHint + ")");
+        }
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
             try {
@@ -328,6 +338,9 @@ public final class ResumableDownload {
                 OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                         append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             copyWithStallGuard(in, out, repo, file, have, total, progress);
+        } catch (HubException e) {
+            Files.deleteIfExists(partial);
+            throw e;
         }
     }
 
@@ -351,6 +364,11 @@ public final class ResumableDownload {
         try {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) >= 0; ) {
+                // the announced size bounds what is written: a body that runs on would fill the disk
+                if (n > total - done) {
+                    throw new HubException(-1, repo + ": " + file + ": expected " + total + " bytes as " + source
+                            + " announced, the body runs past them; stopped reading there and deleted the partial file");
+                }
                 out.write(buf, 0, n);
                 done += n;
                 lastProgress.set(System.nanoTime());

@@ -120,6 +120,21 @@ class OnnxImporterTest {
     }
 
     @Test
+    void dimsWhoseProductOverflowsAreMalformedNamingTheInitializer() throws IOException {
+        // 2^62 + 1 floats need 2^64 + 4 bytes, which a long wraps to the 4 present; 2^32 x 2^32 elements wrap to 0
+        Proto wraps = new Proto().varint(1, (1L << 62) + 1).varint(2, 1).str(8, "w").bytes(9, floatBytes(1));
+        Proto overflows = new Proto().varint(1, 1L << 32).varint(1, 1L << 32).varint(2, 1).str(8, "v")
+                .bytes(9, new byte[0]);
+
+        for (Proto init : List.of(wraps, overflows)) {
+            Path f = write("overflow.onnx", new Proto().msg(7, new Proto().msg(5, init)).toBytes());
+            MalformedOnnxException e = assertThrows(MalformedOnnxException.class, () -> OnnxImporter.importWeights(f));
+            assertTrue(e.getMessage().startsWith("overflow.onnx: byte 2: initializer "), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" of F32 overflows a 64-bit byte count"), e.getMessage());
+        }
+    }
+
+    @Test
     void matMulInitializerWithoutNodeIsAnError() throws IOException {
         Proto init = new Proto().varint(1, 1).varint(1, 1).varint(2, 1).str(8, "onnx::MatMul_9")
                 .bytes(9, floatBytes(1));

@@ -22,6 +22,7 @@ final class LocalHubServer extends AbstractHubServer {
     private final Map<String, Integer> dropAfter = new LinkedHashMap<>();
     private final Map<String, Boolean> corrupt = new LinkedHashMap<>();
     private final Map<String, URI> redirects = new LinkedHashMap<>();
+    private final Map<String, String> announcedSizes = new LinkedHashMap<>();
     private final Map<String, Integer> stallAfter = new LinkedHashMap<>();
     private final Map<String, Integer> pauseAfter = new LinkedHashMap<>();
     private final Map<String, java.util.concurrent.CountDownLatch> pauseUntil = new LinkedHashMap<>();
@@ -68,6 +69,11 @@ final class LocalHubServer extends AbstractHubServer {
         corrupt.put("/" + id + "/resolve/main/" + file, true);
     }
 
+    /** Announces this file's size as the given header text, whatever its bytes are. */
+    synchronized void announceSize(String id, String file, String size) {
+        announcedSizes.put("/" + id + "/resolve/main/" + file, size);
+    }
+
     /** Answers this file with a 302 to another server (a CDN), with the Hub's metadata headers. */
     synchronized void redirect(String id, String file, URI target) {
         redirects.put("/" + id + "/resolve/main/" + file, target);
@@ -84,8 +90,10 @@ final class LocalHubServer extends AbstractHubServer {
         java.util.concurrent.CountDownLatch resume;
         boolean flip;
         URI redirect;
+        String announced;
         synchronized (this) {
             redirect = redirects.get(path);
+            announced = announcedSizes.get(path);
             f = files.get(path);
             drop = range == null && ex.getRequestMethod().equals("GET") ? dropAfter.remove(path) : null;
             flip = corrupt.containsKey(path);
@@ -120,8 +128,11 @@ final class LocalHubServer extends AbstractHubServer {
         } else {
             h.set("ETag", "W/\"" + f.etag() + "\"");
         }
+        if (announced != null) {
+            h.set("X-Linked-Size", announced);
+        }
         if (redirect != null) {
-            h.set("X-Linked-Size", Integer.toString(f.content().length));
+            h.set("X-Linked-Size", announced != null ? announced : Integer.toString(f.content().length));
             h.set("Location", redirect.toString());
             send(ex, 302, new byte[0], true);
             return;

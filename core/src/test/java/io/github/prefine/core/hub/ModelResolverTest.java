@@ -272,6 +272,78 @@ class ModelResolverTest {
     }
 
     @Test
+    void aNegativeAnnouncedSizeIsAHubErrorNamingTheFile() {
+        hub.announceSize(ID, "model.safetensors", "-5");
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertEquals(ID + ": model.safetensors: size must be a number of bytes, at least 0, found '-5'", e.getMessage());
+    }
+
+    @Test
+    void aShardNameIsRequestedAsTextNotAsUrlSyntax() throws IOException {
+        // a space is legal in a Hub file name, and "%2e%2e" must reach the server as those six characters
+        String id = "acme/odd-names";
+        byte[] a = randomBytes(3000, 4);
+        byte[] b = randomBytes(4000, 5);
+        String spaced = "model 1 of 2.safetensors";
+        String dotted = "%2e%2e-2.safetensors";
+        byte[] index = ("{\"weight_map\": {\"x\": \"" + spaced + "\", \"y\": \"" + dotted + "\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+        hub.put(id, "config.json", CONFIG, false).put(id, "model.safetensors.index.json", index, false)
+                .put(id, spaced, a, true).put(id, dotted, b, true);
+
+        ResolvedModel m = resolver(settings(null), 1).resolve(id);
+
+        assertArrayEquals(a, Files.readAllBytes(m.folder().resolve(spaced)));
+        assertArrayEquals(b, Files.readAllBytes(m.folder().resolve(dotted)));
+        assertTrue(hub.seen().stream().anyMatch(x -> x.rawPath().endsWith("/model%201%20of%202.safetensors")),
+                hub.seen().toString());
+        assertTrue(hub.seen().stream().anyMatch(x -> x.rawPath().endsWith("/%252e%252e-2.safetensors")),
+                hub.seen().toString());
+    }
+
+    @Test
+    void anIdWithADoubleDashIsRefusedSinceItsCacheFolderIsAnothersToo() throws IOException {
+        // acme/tiny--bert and acme--tiny/bert both map to models--acme--tiny--bert
+        hub.put("acme/tiny--bert", "config.json", CONFIG, false).put("acme/tiny--bert", "model.safetensors", WEIGHTS,
+                true);
+
+        for (String id : List.of("acme/tiny--bert", "acme--tiny/bert")) {
+            ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                    () -> resolver(settings(null), 1).resolve(id));
+            assertTrue(e.getMessage().startsWith(id + ": not found, and it is no Hub id (ORG/NAME, without '..' or"
+                    + " '--')"), e.getMessage());
+        }
+        assertEquals(List.of(), hub.seen());
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny--bert")));
+    }
+
+    @Test
+    void aShardNameThatLeavesTheSnapshotIsRefused() {
+        String id = "acme/escape";
+        byte[] index = "{\"weight_map\": {\"x\": \"sub/../../../../outside.safetensors\"}}"
+                .getBytes(StandardCharsets.UTF_8);
+        hub.put(id, "config.json", CONFIG, false).put(id, "model.safetensors.index.json", index, false);
+
+        IOException e = assertThrows(IOException.class, () -> resolver(settings(null), 1).resolve(id));
+
+        assertTrue(e.getMessage().endsWith("model.safetensors.index.json: shard name must be a file inside the"
+                + " repository, found 'sub/../../../../outside.safetensors'"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("outside.safetensors")));
+    }
+
+    @Test
+    void anEndpointWithCredentialsIsRefusedWithoutRepeatingThem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HubSettings.fromEnvironment(
+                java.util.Map.of("HF_ENDPOINT", "https://alice:s3cret@mirror.example"), tmp));
+
+        assertEquals("endpoint must not carry credentials (USER:PASSWORD@); use HF_TOKEN, found an endpoint with them"
+                + " for host mirror.example", e.getMessage());
+        assertFalse(e.getMessage().contains("s3cret"));
+    }
+
+    @Test
     void offlineMissNamesTheModelAndEveryPlaceLooked() {
         ModelResolver r = resolver(settings(null).withOffline(true), 1);
         ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> r.resolve(ID));
@@ -347,6 +419,22 @@ class ModelResolverTest {
         Path repo = cache.resolve("models--acme--tiny-bert");
         assertFalse(Files.exists(repo.resolve("blobs/" + LocalHubServer.gitBlobId(CONFIG))));
         assertFalse(Files.exists(repo.resolve("refs/main")));
+    }
+
+    @Test
+    void anEtagThatIsNoHashNamesNoBlobEvenWhenAFileOfThatNameIsThere() throws IOException {
+        // a file planted in blobs/ under a plain name, of the size the server announces
+        hub.etag(ID, "tokenizer.json", "v1-abc");
+        Path planted = cache.resolve("models--acme--tiny-bert").resolve("blobs").resolve("v1-abc");
+        Files.createDirectories(planted.getParent());
+        Files.write(planted, new byte[TOKENIZER.length]);
+
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
+
+        assertTrue(e.getMessage().contains("tokenizer.json: the server's ETag 'v1-abc' is neither a sha256 nor a git"
+                + " blob hash"), e.getMessage());
+        assertFalse(Files.exists(cache.resolve("models--acme--tiny-bert/snapshots/" + LocalHubServer.COMMIT
+                + "/tokenizer.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

@@ -203,6 +203,57 @@ class ResumableDownloadTest {
     }
 
     @Test
+    void aBodyLongerThanAnnouncedIsCutAtTheAnnouncedSizeNotWrittenToTheEnd() {
+        // a hostile or broken server: 1000 bytes announced, 8 MiB sent; all of it used to reach the disk
+        byte[] endless = new byte[8 << 20];
+        int[] sent = {0};
+        handler = ex -> {
+            ex.sendResponseHeaders(200, 0); // chunked: no Content-Length to trust either
+            try {
+                for (int at = 0; at < endless.length; at += 1 << 16) {
+                    ex.getResponseBody().write(endless, at, 1 << 16);
+                    sent[0] += 1 << 16;
+                }
+            } catch (IOException gone) {
+                // the client stopped reading, as it should
+            }
+        };
+        Path target = tmp.resolve("part.bin");
+        List<Long> done = new CopyOnWriteArrayList<>();
+
+        HubException e = assertThrows(HubException.class, () -> downloads().optAttempts(3).build().download(
+                "acme/data", "part.bin", url(), ResumableDownload.Expected.size(1000), target,
+                (file, d, total) -> done.add(d)));
+
+        assertEquals("acme/data: part.bin: expected 1000 bytes as the server announced, the body runs past them;"
+                + " stopped reading there and deleted the partial file", e.getMessage());
+        assertTrue(done.stream().allMatch(d -> d <= 1000), "never more than announced on disk: " + done);
+        assertEquals(1, ranges.size(), "a refusal is not retried");
+        assertFalse(Files.exists(target));
+        assertFalse(Files.exists(target.resolveSibling("part.bin.incomplete")));
+    }
+
+    @Test
+    void aLinkPlantedAtThePartialNameIsNotWrittenThrough() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
+        Path target = cache.resolve("part.bin");
+        Path partial = target.resolveSibling("part.bin.incomplete");
+        Files.createSymbolicLink(partial, victim);
+
+        IOException e = assertThrows(IOException.class,
+                () -> downloads().build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals("acme/data: part.bin: " + partial + " is a symbolic link to " + victim + "; a partial download"
+                + " must be a plain file, refusing to write through it (remove the link and run it again)",
+                e.getMessage());
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertTrue(ranges.isEmpty(), "nothing requested");
+        assertFalse(Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void aFullDiskEndsTheDownloadAtOnce() throws IOException {
         Path full = Path.of("/dev/full"); // Linux: every write fails with ENOSPC, "No space left on device"
         assumeTrue(Files.exists(full), "needs /dev/full");

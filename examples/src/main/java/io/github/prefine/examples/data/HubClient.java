@@ -10,6 +10,7 @@ import io.github.prefine.core.hub.HubHttp;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.hub.ResumableDownload;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -37,7 +38,9 @@ import java.util.regex.Pattern;
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
  * later fetch), is checked (size always, sha256 for LFS files, whose sha256 the tree listing
  * gives) and only then renamed atomically; a body that sends nothing for the stall timeout counts
- * as interrupted, and a full disk ends the fetch at once. Every failure is an
+ * as interrupted, and a full disk ends the fetch at once. What the API answers is checked before
+ * it is used: an answer over {@value #MAX_JSON_BYTES} bytes is refused unread, and each listed
+ * file must lie directly in the listed folder, with a size of at least 0. Every failure is an
  * {@link IOException} whose message is one line naming the dataset, the file and the cause.
  * Thread-safe for different files.
  */
@@ -45,6 +48,8 @@ final class HubClient {
     private static final String PARQUET_REF = "refs/convert/parquet";
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+    /** Far above any listing or revision answer of the parquet conversion. */
+    static final int MAX_JSON_BYTES = 16 << 20;
 
     /** One file of the parquet conversion: path in the repository, size, and sha256 when LFS. */
     record RemoteFile(String path, long size, String sha256) {}
@@ -69,8 +74,8 @@ final class HubClient {
     /** Returns the commit that {@code refs/convert/parquet} points at now. */
     String parquetRevision(String repo) throws IOException {
         URI url = api(repo, "revision/" + enc(PARQUET_REF));
-        JsonObject o = getJson(repo, "revision " + PARQUET_REF, url).getAsJsonObject();
-        String sha = o.has("sha") ? o.get("sha").getAsString() : null;
+        JsonElement o = getJson(repo, "revision " + PARQUET_REF, url);
+        String sha = o.isJsonObject() ? text(o.getAsJsonObject(), "sha") : null;
         if (sha == null || !COMMIT.matcher(sha).matches()) {
             throw new HubException(-1, repo + ": the revision answer for " + PARQUET_REF
                     + " must carry a 40-digit 'sha', found " + sha);
@@ -91,25 +96,37 @@ final class HubClient {
         }
         List<RemoteFile> out = new ArrayList<>();
         for (JsonElement el : (JsonArray) e) {
-            JsonObject f = el.getAsJsonObject();
-            String path = f.get("path").getAsString();
-            if (!"file".equals(f.get("type").getAsString()) || !path.endsWith(".parquet")) {
+            JsonObject f = el.isJsonObject() ? el.getAsJsonObject() : null;
+            String path = f == null ? null : text(f, "path");
+            String type = f == null ? null : text(f, "type");
+            if (path == null || type == null) {
+                throw new HubException(-1, repo + ": " + folder + ": each tree listing entry must have a string"
+                        + " 'path' and 'type', found " + shorten(el));
+            }
+            if (!"file".equals(type) || !path.endsWith(".parquet")) {
                 continue;
             }
+            // a listing is of one folder: a path elsewhere, or one the file system reads as another, is refused
+            String name = path.startsWith(folder + "/") ? path.substring(folder.length() + 1) : "";
+            if (name.isEmpty() || name.contains("/") || name.contains("\\") || name.contains("\0")) {
+                throw new HubException(-1, repo + ": the tree listing of " + folder + " names '" + path
+                        + "', expected a file directly in that folder");
+            }
             String sha = null;
-            long size = f.get("size").getAsLong();
+            long size = bytes(f, "size");
             if (f.has("lfs") && f.get("lfs").isJsonObject()) {
                 JsonObject lfs = f.getAsJsonObject("lfs");
-                sha = lfs.has("oid") ? lfs.get("oid").getAsString().toLowerCase(Locale.ROOT) : null;
+                sha = lfs.has("oid") ? String.valueOf(text(lfs, "oid")).toLowerCase(Locale.ROOT) : null;
                 if (lfs.has("size")) {
-                    size = lfs.get("size").getAsLong();
+                    size = bytes(lfs, "size");
                 }
                 if (sha != null && !SHA256.matcher(sha).matches()) {
                     throw new HubException(-1, repo + ": " + path + ": LFS oid must be a sha256, found '" + sha + "'");
                 }
             }
-            if (path.contains("..") || path.startsWith("/")) {
-                throw new HubException(-1, repo + ": the tree listing names an unsafe path '" + path + "'");
+            if (size < 0) {
+                throw new HubException(-1, repo + ": " + path + ": the tree listing's size must be a number of bytes,"
+                        + " at least 0, found " + shorten(el));
             }
             out.add(new RemoteFile(path, size, sha));
         }
@@ -123,9 +140,9 @@ final class HubClient {
         List<String> out = new ArrayList<>();
         if (e.isJsonArray()) {
             for (JsonElement el : (JsonArray) e) {
-                JsonObject f = el.getAsJsonObject();
-                if ("directory".equals(f.get("type").getAsString())) {
-                    String p = f.get("path").getAsString();
+                String type = el.isJsonObject() ? text(el.getAsJsonObject(), "type") : null;
+                String p = el.isJsonObject() ? text(el.getAsJsonObject(), "path") : null;
+                if ("directory".equals(type) && p != null) {
                     out.add(p.substring(p.lastIndexOf('/') + 1));
                 }
             }
@@ -144,17 +161,51 @@ final class HubClient {
 
     private JsonElement getJson(String repo, String what, URI url) throws IOException {
         // a renamed dataset: the Hub redirects its old id
-        HttpResponse<String> resp = http.sendFollowingRedirects(u -> http.request(u).GET().build(),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), url, false, repo, what);
+        HttpResponse<InputStream> resp = http.sendFollowingRedirects(u -> http.request(u).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream(), url, false, repo, what);
         URI at = resp.uri();
-        if (resp.statusCode() != 200) {
-            throw statusError(repo, what, at, resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(""));
+        byte[] body;
+        try (InputStream in = resp.body()) {
+            if (resp.statusCode() != 200) {
+                throw statusError(repo, what, at, resp.statusCode(), resp.headers().firstValue("X-Error-Code").orElse(""));
+            }
+            // an API answer is a few kilobytes: one that runs on is refused, not read to the heap's end
+            body = in.readNBytes(MAX_JSON_BYTES + 1);
+        }
+        if (body.length > MAX_JSON_BYTES) {
+            throw new HubException(-1, repo + ": " + what + ": the answer from " + at + " runs past "
+                    + MAX_JSON_BYTES + " bytes, more than an API answer has");
         }
         try {
-            return JsonParser.parseString(resp.body());
+            return JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
         } catch (JsonParseException e) {
             throw new HubException(-1, repo + ": " + what + ": the answer from " + at + " is not JSON");
         }
+    }
+
+    /** A string field, or null when absent or not a string. */
+    private static String text(JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        return v != null && v.isJsonPrimitive() && v.getAsJsonPrimitive().isString() ? v.getAsString() : null;
+    }
+
+    /** A whole-number field, or -1 when absent or not a whole number. */
+    private static long bytes(JsonObject o, String key) {
+        JsonElement v = o.get(key);
+        if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber()) {
+            return -1;
+        }
+        try {
+            return v.getAsBigDecimal().longValueExact();
+        } catch (ArithmeticException e) {
+            return -1;
+        }
+    }
+
+    /** A JSON value for a message, cut to one short line. */
+    private static String shorten(JsonElement el) {
+        String s = String.valueOf(el);
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
     }
 
     private HubException statusError(String repo, String what, URI url, int status, String code) {

@@ -91,36 +91,36 @@ public final class ParquetFile {
             }
             byte[] footer = new byte[footerLen];
             read(ch, size - 8 - footerLen, footerLen).get(footer);
-            Struct meta;
+            // the footer's fields are read in the try too: a field of the wrong type is damage as well
             try {
-                meta = new ThriftCompact(footer, 0).readStruct();
+                Struct meta = new ThriftCompact(footer, 0).readStruct();
+                Map<String, String> kv = new LinkedHashMap<>();
+                for (Object o : meta.list(5)) {
+                    Struct s = Struct.of(o);
+                    kv.put(s.string(1), s.string(2));
+                }
+                List<Struct> schema = new ArrayList<>();
+                for (Object o : meta.list(2)) {
+                    schema.add(Struct.of(o));
+                }
+                Map<String, Leaf> leaves = new LinkedHashMap<>();
+                if (schema.isEmpty()) {
+                    throw new MalformedParquetException(file + ": the footer has no schema");
+                }
+                int[] next = {1};
+                int children = schema.get(0).i32(5, 0);
+                for (int i = 0; i < children; i++) {
+                    walk(file, schema, next, new ArrayList<>(), new ArrayList<>(), leaves, SHOWN);
+                }
+                List<Struct> groups = new ArrayList<>();
+                for (Object o : meta.list(4)) {
+                    groups.add(Struct.of(o));
+                }
+                return new ParquetFile(file, meta.i64(3, 0), Collections.unmodifiableMap(kv),
+                        Collections.unmodifiableMap(leaves), List.copyOf(groups));
             } catch (RuntimeException e) {
                 throw new MalformedParquetException(file + ": damaged footer: " + e.getMessage(), e);
             }
-            Map<String, String> kv = new LinkedHashMap<>();
-            for (Object o : meta.list(5)) {
-                Struct s = (Struct) o;
-                kv.put(s.string(1), s.string(2));
-            }
-            List<Struct> schema = new ArrayList<>();
-            for (Object o : meta.list(2)) {
-                schema.add((Struct) o);
-            }
-            Map<String, Leaf> leaves = new LinkedHashMap<>();
-            if (schema.isEmpty()) {
-                throw new MalformedParquetException(file + ": the footer has no schema");
-            }
-            int[] next = {1};
-            int children = schema.get(0).i32(5, 0);
-            for (int i = 0; i < children; i++) {
-                walk(file, schema, next, new ArrayList<>(), new ArrayList<>(), leaves, SHOWN);
-            }
-            List<Struct> groups = new ArrayList<>();
-            for (Object o : meta.list(4)) {
-                groups.add((Struct) o);
-            }
-            return new ParquetFile(file, meta.i64(3, 0), Collections.unmodifiableMap(kv),
-                    Collections.unmodifiableMap(leaves), List.copyOf(groups));
         }
     }
 
@@ -231,22 +231,25 @@ public final class ParquetFile {
         List<Object> out = new ArrayList<>((int) Math.min(rows, 1 << 20));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (Struct rg : rowGroups) {
-                Struct chunk = null;
-                for (Object o : rg.list(1)) {
-                    Struct cmd = ((Struct) o).struct(3);
-                    List<String> p = new ArrayList<>();
-                    for (Object s : cmd.list(3)) {
-                        p.add(new String((byte[]) s, StandardCharsets.UTF_8));
-                    }
-                    if (p.equals(leaf.physical())) {
-                        chunk = cmd;
-                        break;
-                    }
-                }
-                if (chunk == null) {
-                    throw new MalformedParquetException(file + ": a row group lacks column " + name);
-                }
                 try {
+                    Struct chunk = null;
+                    for (Object o : rg.list(1)) {
+                        Struct cmd = Struct.of(o).struct(3);
+                        if (cmd == null) {
+                            throw new IllegalStateException("a column chunk has no metadata");
+                        }
+                        List<String> p = new ArrayList<>();
+                        for (Object s : cmd.list(3)) {
+                            p.add(new String(Struct.bytes(s), StandardCharsets.UTF_8));
+                        }
+                        if (p.equals(leaf.physical())) {
+                            chunk = cmd;
+                            break;
+                        }
+                    }
+                    if (chunk == null) {
+                        throw new MalformedParquetException(file + ": a row group lacks column " + name);
+                    }
                     readChunk(ch, chunk, leaf, out);
                 } catch (RuntimeException e) {
                     throw new MalformedParquetException(file + ": column " + name + ": " + e.getMessage(), e);
@@ -374,6 +377,18 @@ public final class ParquetFile {
     }
 
     private Object[] plain(byte[] b, int p, int end, Leaf leaf, int count) {
+        // every PLAIN value takes at least this many bits: a count the page cannot hold is refused unallocated
+        long minBits = switch (leaf.type()) {
+            case 0 -> 1;
+            case 1, 4, 6 -> 32;
+            case 2, 5 -> 64;
+            case 7 -> 8L * leaf.typeLength();
+            default -> 0;
+        };
+        if (count < 0 || count * minBits > 8L * (end - p)) {
+            throw new IllegalStateException("page of " + (end - p) + " value bytes cannot hold the " + count
+                    + " PLAIN values its header says");
+        }
         Object[] out = new Object[count];
         ByteBuffer bb = ByteBuffer.wrap(b, 0, end).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < count; i++) {
@@ -402,12 +417,21 @@ public final class ParquetFile {
     }
 
     private byte[] decompress(int codec, byte[] b, int off, int len, int expected) throws IOException {
+        if (expected < 0 || expected > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("page header says " + expected + " uncompressed bytes");
+        }
+        // the header's size bounds what is inflated: a small page must not expand to the heap's end first
         byte[] out = switch (codec) {
             case 0 -> java.util.Arrays.copyOfRange(b, off, off + len);
-            case 1 -> Snappy.decompress(b, off, len);
+            case 1 -> Snappy.decompress(b, off, len, expected);
             case 2 -> {
                 try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(b, off, len))) {
-                    yield in.readAllBytes();
+                    byte[] got = in.readNBytes(expected + 1);
+                    if (got.length > expected) {
+                        throw new IllegalStateException("page decompresses to more than the " + expected
+                                + " bytes its header says");
+                    }
+                    yield got;
                 }
             }
             default -> throw new UnsupportedOperationException("codec " + codecName(codec)

@@ -7,7 +7,19 @@ package io.github.prefine.examples.data.parquet;
 final class Snappy {
     private Snappy() {}
 
-    static byte[] decompress(byte[] in, int off, int len) {
+    /**
+     * Snappy never expands more than this: its densest element, a copy with a 2-byte offset, writes
+     * 64 bytes from 3.
+     */
+    private static final int MAX_EXPANSION = 22;
+
+    /**
+     * Decompresses one block, which must decode to exactly {@code expected} bytes.
+     *
+     * <p>The block's own length header is checked against {@code expected} and against what
+     * {@code len} compressed bytes can hold before anything is allocated.
+     */
+    static byte[] decompress(byte[] in, int off, int len, int expected) {
         int end = off + len;
         int p = off;
         long n = 0;
@@ -21,8 +33,12 @@ final class Snappy {
                 break;
             }
         }
-        if (n > Integer.MAX_VALUE - 8) {
-            throw new IllegalStateException("snappy: block of " + n + " bytes is too large");
+        if (n != expected) {
+            throw new IllegalStateException("snappy: block says " + n + " bytes, the page header " + expected);
+        }
+        if (n > (long) len * MAX_EXPANSION) {
+            throw new IllegalStateException("snappy: block says " + n + " bytes, more than its " + len
+                    + " compressed bytes can hold");
         }
         byte[] out = new byte[(int) n];
         int o = 0;

@@ -12,8 +12,12 @@ import java.util.Map;
  * writers' extra fields do not break reading.
  */
 final class ThriftCompact {
+    /** Nesting beyond this is refused: parquet's metadata nests a few levels, and each level costs stack. */
+    static final int MAX_DEPTH = 64;
+
     private final byte[] buf;
     private int pos;
+    private int depth;
 
     ThriftCompact(byte[] buf, int pos) {
         this.buf = buf;
@@ -24,7 +28,11 @@ final class ThriftCompact {
         return pos;
     }
 
-    /** A decoded struct: field id to value (Long, Double, Boolean, byte[], Struct or List). */
+    /**
+     * A decoded struct: field id to value (Long, Double, Boolean, byte[], Struct or List). The
+     * accessors check the type they read, so a field of the wrong type in a damaged or crafted
+     * file is an {@link IllegalStateException} naming the field, not a {@link ClassCastException}.
+     */
     static final class Struct {
         private final Map<Integer, Object> fields = new HashMap<>();
 
@@ -34,31 +42,56 @@ final class ThriftCompact {
 
         long i64(int id, long dflt) {
             Object v = fields.get(id);
-            return v == null ? dflt : (Long) v;
+            return v == null ? dflt : typed(id, v, Long.class, "an integer");
         }
 
         int i32(int id, int dflt) {
-            return (int) i64(id, dflt);
+            long v = i64(id, dflt);
+            if (v != (int) v) {
+                throw new IllegalStateException("thrift field " + id + " must be a 32-bit integer, found " + v);
+            }
+            return (int) v;
         }
 
         boolean bool(int id, boolean dflt) {
             Object v = fields.get(id);
-            return v == null ? dflt : (Boolean) v;
+            return v == null ? dflt : typed(id, v, Boolean.class, "a boolean");
         }
 
         String string(int id) {
             Object v = fields.get(id);
-            return v == null ? null : new String((byte[]) v, StandardCharsets.UTF_8);
+            return v == null ? null : new String(typed(id, v, byte[].class, "a string"), StandardCharsets.UTF_8);
         }
 
         Struct struct(int id) {
-            return (Struct) fields.get(id);
+            Object v = fields.get(id);
+            return v == null ? null : typed(id, v, Struct.class, "a struct");
         }
 
         @SuppressWarnings("unchecked")
         List<Object> list(int id) {
             Object v = fields.get(id);
-            return v == null ? List.of() : (List<Object>) v;
+            return v == null ? List.of() : typed(id, v, List.class, "a list");
+        }
+
+        /** Returns a list element as a struct. */
+        static Struct of(Object element) {
+            return typed(-1, element, Struct.class, "a struct");
+        }
+
+        /** Returns a list element as bytes. */
+        static byte[] bytes(Object element) {
+            return typed(-1, element, byte[].class, "a string");
+        }
+
+        private static <T> T typed(int id, Object v, Class<T> type, String expected) {
+            if (!type.isInstance(v)) {
+                String found = v instanceof byte[] ? "a string" : v instanceof Struct ? "a struct"
+                        : v instanceof List ? "a list" : v.getClass().getSimpleName() + " " + v;
+                throw new IllegalStateException((id < 0 ? "thrift list element" : "thrift field " + id) + " must be "
+                        + expected + ", found " + found);
+            }
+            return type.cast(v);
         }
     }
 
@@ -107,6 +140,7 @@ final class ThriftCompact {
                 return b;
             }
             case 9, 10: {
+                enter();
                 int h = u8();
                 long size = h >>> 4;
                 if (size == 15) {
@@ -117,6 +151,7 @@ final class ThriftCompact {
                 for (long i = 0; i < size; i++) {
                     out.add(readValue(et));
                 }
+                depth--;
                 return out;
             }
             case 11: {
@@ -130,10 +165,22 @@ final class ThriftCompact {
                 }
                 return List.of(); // parquet metadata has no maps we read
             }
-            case 12:
-                return readStruct();
+            case 12: {
+                enter();
+                Struct inner = readStruct();
+                depth--;
+                return inner;
+            }
             default:
                 throw new IllegalStateException("unknown thrift compact type " + type + " at byte " + pos);
+        }
+    }
+
+    /** One level deeper; a crafted footer of nested structs would otherwise overflow the stack. */
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw new IllegalStateException("thrift structs and lists nest deeper than " + MAX_DEPTH + " levels at byte "
+                    + pos);
         }
     }
 

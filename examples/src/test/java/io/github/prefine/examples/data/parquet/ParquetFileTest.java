@@ -108,7 +108,7 @@ class ParquetFileTest {
         // hand-made block: literal "abcd", copy-1 (len 4, offset 4) -> "abcd",
         // copy-2 (len 6, offset 1) -> "dddddd" (overlapping), literal "Z"
         byte[] block = {15, 3 << 2, 'a', 'b', 'c', 'd', (byte) (0 << 2 | 1), 4, (byte) ((6 - 1) << 2 | 2), 1, 0, 0, 'Z'};
-        byte[] out = Snappy.decompress(block, 0, block.length);
+        byte[] out = Snappy.decompress(block, 0, block.length, 15);
         assertArrayEquals("abcdabcdddddddZ".getBytes(), out);
     }
 

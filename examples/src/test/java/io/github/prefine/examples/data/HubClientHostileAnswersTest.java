@@ -1,0 +1,141 @@
+package io.github.prefine.examples.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubSettings;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Answers of a hostile or broken dataset API, from a real JDK server on loopback: each must end in
+ * a {@link HubException} naming the dataset and what was expected, never an unchecked exception,
+ * a path outside the listed folder, or a body read to the heap's end.
+ */
+class HubClientHostileAnswersTest {
+    private static final String REPO = "acme/data";
+    private static final String COMMIT = "0123456789abcdef0123456789abcdef01234567";
+    private static final String SHA = "ab".repeat(32);
+
+    @TempDir
+    Path tmp;
+
+    private HttpServer server;
+    /** The body of every answer, sent with status 200 and streamed in 64 KiB pieces. */
+    private volatile byte[] answer;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            try (OutputStream out = ex.getResponseBody()) {
+                ex.sendResponseHeaders(200, 0);
+                for (int at = 0; at < answer.length; at += 1 << 16) {
+                    out.write(answer, at, Math.min(1 << 16, answer.length - at));
+                }
+            } catch (IOException gone) {
+                // the client stopped reading
+            } finally {
+                ex.close();
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    private HubClient client() {
+        HubSettings s = new HubSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), tmp, false,
+                null);
+        return new HubClient(s, Duration.ofSeconds(10), Duration.ofSeconds(10), 1);
+    }
+
+    private HubException listing(String json) {
+        answer = json.getBytes(StandardCharsets.UTF_8);
+        return assertThrows(HubException.class, () -> client().list(REPO, COMMIT, "default/train"));
+    }
+
+    private static String entry(String path, String size) {
+        return "{\"type\":\"file\",\"path\":\"" + path + "\",\"size\":" + size + ",\"lfs\":{\"oid\":\"" + SHA
+                + "\",\"size\":" + size + "}}";
+    }
+
+    @Test
+    void anEntryWithoutAPathIsAHubErrorNotANullPointer() {
+        HubException e = listing("[{\"type\":\"file\",\"size\":3}]");
+
+        assertEquals("acme/data: default/train: each tree listing entry must have a string 'path' and 'type', found"
+                + " {\"type\":\"file\",\"size\":3}", e.getMessage());
+    }
+
+    @Test
+    void anEntryThatIsNoObjectIsAHubErrorNotAnIllegalState() {
+        HubException e = listing("[\"default/train/0000.parquet\"]");
+
+        assertTrue(e.getMessage().startsWith("acme/data: default/train: each tree listing entry must have"),
+                e.getMessage());
+    }
+
+    @Test
+    void aNegativeOrFractionalSizeIsRefusedNamingTheFile() {
+        HubException negative = listing("[" + entry("default/train/0000.parquet", "-7") + "]");
+        HubException fraction = listing("[" + entry("default/train/0000.parquet", "1.5") + "]");
+
+        assertTrue(negative.getMessage().startsWith("acme/data: default/train/0000.parquet: the tree listing's size must"
+                + " be a number of bytes, at least 0, found"), negative.getMessage());
+        assertTrue(fraction.getMessage().startsWith("acme/data: default/train/0000.parquet: the tree listing's size"),
+                fraction.getMessage());
+    }
+
+    @Test
+    void aPathOutsideTheListedFolderIsRefused() {
+        // none of these climbs out of the cache, but each would file another split's or folder's data as this one's
+        for (String path : new String[] {"default/validation/0000.parquet", "default/train/sub/0000.parquet",
+                "other.parquet", "default/train\\..\\x.parquet"}) {
+            HubException e = listing("[" + entry(path.replace("\\", "\\\\"), "3") + "]"); // JSON-escaped
+            assertTrue(e.getMessage().startsWith("acme/data: the tree listing of default/train names '"),
+                    path + ": " + e.getMessage());
+            assertTrue(e.getMessage().endsWith("', expected a file directly in that folder"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRevisionAnswerThatIsNoObjectIsAHubError() {
+        answer = "[\"0123456789abcdef0123456789abcdef01234567\"]".getBytes(StandardCharsets.UTF_8);
+
+        HubException e = assertThrows(HubException.class, () -> client().parquetRevision(REPO));
+
+        assertEquals("acme/data: the revision answer for refs/convert/parquet must carry a 40-digit 'sha', found null",
+                e.getMessage());
+    }
+
+    @Test
+    void anAnswerThatRunsOnIsCutAtTheLimitNotReadToTheEnd() {
+        // a "listing" of 64 MiB of spaces: the old reader held all of it, then failed the parse
+        answer = new byte[64 << 20];
+        java.util.Arrays.fill(answer, (byte) ' ');
+
+        HubException e = assertThrows(HubException.class, () -> client().parquetRevision(REPO));
+
+        assertTrue(e.getMessage().startsWith("acme/data: revision refs/convert/parquet: the answer from http://127.0.0.1:"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith(" runs past " + HubClient.MAX_JSON_BYTES
+                + " bytes, more than an API answer has"), e.getMessage());
+    }
+}
