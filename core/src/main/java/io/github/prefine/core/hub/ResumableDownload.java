@@ -200,8 +200,9 @@ public final class ResumableDownload {
      * @param expected the size and hash it must have
      * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
      * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
-     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
-     *     call), the disk is full, or the file cannot be written or moved
+     * @throws HubServiceException if every attempt is cut off or stalls (the partial file is kept
+     *     for a later call)
+     * @throws IOException if the disk is full, or the file cannot be written or moved
      */
     public void download(String repo, String file, URI url, Expected expected, Path target) throws IOException {
         download(repo, file, url, expected, target, null);
@@ -219,8 +220,9 @@ public final class ResumableDownload {
      * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
      * @param progress receives the bytes on disk after each block, or {@code null} for none
      * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
-     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
-     *     call), the disk is full, or the file cannot be written or moved
+     * @throws HubServiceException if every attempt is cut off or stalls (the partial file is kept
+     *     for a later call)
+     * @throws IOException if the disk is full, or the file cannot be written or moved
      */
     public void download(String repo, String file, URI url, Expected expected, Path target, Progress progress)
             throws IOException {
@@ -271,7 +273,7 @@ public final class ResumableDownload {
             }
         }
         if (last != null) {
-            throw new IOException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
+            throw new HubServiceException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
                     + size(partial) + " of " + expected.size() + " bytes kept in " + partial + "; " + rerunHint
                     + " to resume: " + HubHttp.oneLine(last), last);
         }
