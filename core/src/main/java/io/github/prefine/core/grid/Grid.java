@@ -77,6 +77,7 @@ public final class Grid {
     final boolean strict;
     final Function<String, TrainingListener> progress;
     final long pollMillis;
+    final java.time.Duration claimTimeout;
     final Split reportSplit;
     final LearningRateSelection lrSelection;
     final int scheduleEpochs;
@@ -84,6 +85,10 @@ public final class Grid {
     final boolean allowPartial;
     final java.util.Map<String, String> options;
     final boolean force;
+
+    /** Hours {@link GridSession#runClaimed} waits for a unit another process holds, unless set. */
+    public static final int DEFAULT_CLAIM_TIMEOUT_HOURS = 24;
+    private static final java.time.Duration DEFAULT_CLAIM_TIMEOUT = java.time.Duration.ofHours(DEFAULT_CLAIM_TIMEOUT_HOURS);
 
     private Grid(Builder b) {
         this.encoder = b.encoder;
@@ -109,6 +114,7 @@ public final class Grid {
         this.strict = b.strict;
         this.progress = b.progress;
         this.pollMillis = b.pollMillis;
+        this.claimTimeout = b.claimTimeout;
         this.reportSplit = b.reportSplit;
         this.lrSelection = b.lrSelection;
         this.scheduleEpochs = b.scheduleEpochs;
@@ -282,6 +288,7 @@ public final class Grid {
         private boolean strict;
         private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
         private long pollMillis = 2000;
+        private java.time.Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
         private Split reportSplit = Split.VALIDATION;
         private LearningRateSelection lrSelection = LearningRateSelection.PER_TARGET;
         private int scheduleEpochs = 20;
@@ -316,6 +323,7 @@ public final class Grid {
             this.strict = g.strict;
             this.progress = g.progress;
             this.pollMillis = g.pollMillis;
+            this.claimTimeout = g.claimTimeout;
             this.reportSplit = g.reportSplit;
             this.lrSelection = g.lrSelection;
             this.scheduleEpochs = g.scheduleEpochs;
@@ -574,6 +582,25 @@ public final class Grid {
          */
         public Builder optPollMillis(long millis) {
             this.pollMillis = millis;
+            return this;
+        }
+
+        /**
+         * Sets how long {@link GridSession#runClaimed} waits for a unit that another live process
+         * holds before it gives up with a {@link UnitBusyException}; default {@value
+         * #DEFAULT_CLAIM_TIMEOUT_HOURS} hours. Set it above the longest a unit may take, so that only
+         * a holder that is stuck (hung, or paused and never resumed) is given up on.
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder optClaimTimeout(java.time.Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("grid: claimTimeout must be positive, found " + timeout);
+            }
+            this.claimTimeout = timeout;
             return this;
         }
 

@@ -284,22 +284,32 @@ public final class GridSession implements AutoCloseable {
      * locks/<unit id>.lock}) meanwhile, for schedulers that hand single units of one shared output
      * folder to several processes: a Spark task and its speculative copy, or a retry while the
      * attempt Spark gave up on still runs. A unit another process holds is waited for, polling
-     * every poll interval ({@link Grid.Builder#optPollMillis}); once claimed, a unit whose outcome
-     * is on disk by then is read back, not trained again.
+     * every poll interval ({@link Grid.Builder#optPollMillis}), for at most the claim timeout
+     * ({@link Grid.Builder#optClaimTimeout}); once claimed, a unit whose outcome is on disk by then
+     * is read back, not trained again. The holder notes who it is beside the lock file
+     * ({@code locks/<unit id>.lock.holder}), which the waiting message and the exception name.
      *
      * <p>{@link Grid#run()} locks whole sweeps instead, and the two locks do not exclude each
      * other: do not drive one folder with both at once.
      *
      * @param unit a pre-finetuning or finetuning unit
      * @return a {@link PrefinetuningResult} or a {@link FinetuningResult}
+     * @throws UnitBusyException if another process still holds the unit after the claim timeout
      * @throws IOException if the lock file cannot be opened, the wait is interrupted, or data,
      *     checkpoints or the unit's files fail
      * @throws IllegalStateException if a finetuning unit's setting has no pre-finetuned encoder yet
      */
     public Record runClaimed(GridUnit unit) throws IOException {
         Path file = grid.layout.lock(unit.id());
-        try (UnitLock lock = UnitLock.await(file, grid.pollMillis,
-                () -> LOG.info("unit {} is being run by another process ({} is held); waiting for it", unit.id(), file))) {
+        Optional<UnitLock> claimed = UnitLock.await(file, grid.pollMillis, grid.claimTimeout.toNanos(),
+                () -> LOG.info("unit {} is being run by {} ({} is held); waiting for it, at most {}", unit.id(),
+                        UnitLock.holder(file).orElse("another process"), file, grid.claimTimeout));
+        if (claimed.isEmpty()) {
+            throw new UnitBusyException(unit.id(), UnitLock.holder(file).orElse(null), grid.claimTimeout,
+                    "Grid.Builder.optClaimTimeout");
+        }
+        try (UnitLock lock = claimed.get()) {
+            lock.noteHolder();
             return run(unit);
         }
     }

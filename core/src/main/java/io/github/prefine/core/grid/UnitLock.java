@@ -145,13 +145,32 @@ final class UnitLock implements Closeable {
      * @throws IOException if the file cannot be opened, or the thread is interrupted while waiting
      */
     static UnitLock await(Path file, long pollMillis, Runnable onRefused) throws IOException {
+        return await(file, pollMillis, Long.MAX_VALUE, onRefused).orElseThrow();
+    }
+
+    /**
+     * Claims a unit as {@link #await(Path, long, Runnable)} does, giving up after a time.
+     *
+     * @param file the lock file
+     * @param pollMillis how long to sleep between two tries
+     * @param timeoutNanos how long to wait at most, in nanoseconds
+     * @param onRefused run once, when the first try is refused
+     * @return the lock, or empty when another holder still has it after {@code timeoutNanos}
+     * @throws IOException if the file cannot be opened, or the thread is interrupted while waiting
+     */
+    static Optional<UnitLock> await(Path file, long pollMillis, long timeoutNanos, Runnable onRefused)
+            throws IOException {
+        long start = System.nanoTime();
         for (boolean told = false; ; told = true) {
             Optional<UnitLock> lock = tryAcquire(file);
             if (lock.isPresent()) {
-                return lock.get();
+                return lock;
             }
             if (!told) {
                 onRefused.run();
+            }
+            if (System.nanoTime() - start >= timeoutNanos) {
+                return Optional.empty();
             }
             try {
                 Thread.sleep(pollMillis);
@@ -162,12 +181,51 @@ final class UnitLock implements Closeable {
         }
     }
 
+    /** Where the holder of a lock file says who it is: a sibling, so that reading it never opens the lock file. */
+    static Path holderNote(Path file) {
+        return file.resolveSibling(file.getFileName() + ".holder");
+    }
+
+    /**
+     * Says who holds this lock, in a note beside the lock file that {@link #holder} reads and
+     * {@link #close} deletes: this process's id and host, and since when.
+     *
+     * @throws IOException if the note cannot be written
+     */
+    void noteHolder() throws IOException {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "an unknown host";
+        }
+        io.github.prefine.core.checkpoint.AtomicFiles.write(holderNote(key), "process " + ProcessHandle.current().pid()
+                + " on " + host + " since " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + "\n");
+    }
+
+    /**
+     * Who holds a lock file, as its holder noted it ({@link #noteHolder}).
+     *
+     * @param file the lock file
+     * @return the note, or empty when the holder left none
+     */
+    static Optional<String> holder(Path file) {
+        try {
+            return Optional.of(Files.readString(holderNote(key(file))).strip()).filter(s -> !s.isEmpty());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (!channel.isOpen()) {
             return;
         }
         try {
+            // before the release: a note must never outlive its holder's claim
+            Files.deleteIfExists(holderNote(key));
             lock.release();
         } finally {
             try {

@@ -116,7 +116,8 @@ public final class HubHttp {
      * @param what the file or resource asked for, second in messages
      * @param <T> the body type
      * @return the response, whatever its status
-     * @throws IOException if the exchange fails or the thread is interrupted (its flag is set again)
+     * @throws HubServiceException if the endpoint cannot be reached or the exchange fails in transit
+     * @throws IOException if the thread is interrupted (its flag is set again)
      */
     public <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what)
             throws IOException {
@@ -126,14 +127,14 @@ public final class HubHttp {
             Thread.currentThread().interrupt();
             throw new IOException(repo + ": " + what + ": interrupted while requesting " + req.uri(), e);
         } catch (ConnectException | HttpConnectTimeoutException | UnknownHostException e) {
-            throw new IOException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + oneLine(e)
+            throw new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + oneLine(e)
                     + "); check the network, or set HF_HUB_OFFLINE=1 to use only files already fetched", e);
         } catch (IOException e) {
             if (e.getCause() instanceof UnresolvedAddressException || e.getCause() instanceof UnknownHostException) {
-                throw new IOException(repo + ": " + what + ": cannot reach " + settings.endpoint()
+                throw new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint()
                         + " (unknown host); check the network, or set HF_HUB_OFFLINE=1", e);
             }
-            throw new IOException(repo + ": " + what + ": request to " + req.uri() + " failed: " + oneLine(e), e);
+            throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed: " + oneLine(e), e);
         }
     }
 

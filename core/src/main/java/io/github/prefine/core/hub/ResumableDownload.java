@@ -60,7 +60,9 @@ public final class ResumableDownload {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
 
-    /** One daemon thread that interrupts stalled body reads (see {@code copyWithStallGuard}). */
+    /** What {@code copyWithStallGuard} holds while no read is waiting. */
+    private static final long NOT_READING = Long.MIN_VALUE;
+    /** One daemon thread that closes stalled bodies (see {@code copyWithStallGuard}). */
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "prefine-download-watchdog");
         t.setDaemon(true);
@@ -206,8 +208,9 @@ public final class ResumableDownload {
      * @param expected the size and hash it must have
      * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
      * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
-     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
-     *     call), the disk is full, or the file cannot be written or moved
+     * @throws HubServiceException if every attempt is cut off or stalls (the partial file is kept
+     *     for a later call)
+     * @throws IOException if the disk is full, or the file cannot be written or moved
      */
     public void download(String repo, String file, URI url, Expected expected, Path target) throws IOException {
         download(repo, file, url, expected, target, null);
@@ -225,8 +228,9 @@ public final class ResumableDownload {
      * @param target the final path; the partial file is its sibling {@code NAME.incomplete}
      * @param progress receives the bytes on disk after each block, or {@code null} for none
      * @throws HubException if the server refuses, answers a wrong range, or the file fails its checks
-     * @throws IOException if every attempt is interrupted (the partial file is kept for a later
-     *     call), the disk is full, or the file cannot be written or moved
+     * @throws HubServiceException if every attempt is cut off or stalls (the partial file is kept
+     *     for a later call)
+     * @throws IOException if the disk is full, or the file cannot be written or moved
      */
     public void download(String repo, String file, URI url, Expected expected, Path target, Progress progress)
             throws IOException {
@@ -284,7 +288,7 @@ public final class ResumableDownload {
             }
         }
         if (last != null) {
-            throw new IOException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
+            throw new HubServiceException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
                     + size(partial) + " of " + expected.size() + " bytes kept in " + partial + "; " + rerunHint
                     + " to resume: " + HubHttp.oneLine(last), last);
         }
@@ -345,25 +349,44 @@ public final class ResumableDownload {
     }
 
     /**
-     * Copies the body, interrupting the read when no byte arrives for the stall timeout: the
-     * HTTP client bounds only the wait for headers, and a silent connection would block for ever.
+     * Copies the body, closing it when a read waits for the stall timeout without a byte: the HTTP
+     * client bounds only the wait for headers, and a silent connection would block for ever.
+     *
+     * <p>The watchdog closes the body stream (the JDK's response stream then ends a blocked read
+     * with an {@link IOException}) and never interrupts this thread, so nothing it does can reach
+     * the caller: an interrupt sent a moment too late, once the copy had ended, used to stay set on
+     * the caller's thread, and clearing the flag afterwards also cleared an interrupt of the
+     * caller's own. It acts only while a read is waiting: time spent in {@code out} or in the
+     * progress listener is not a stall. A close that lands just after a read returned fails the
+     * next read, which counts as a stall and is resumed by the next attempt like any other.
      */
     private void copyWithStallGuard(InputStream in, OutputStream out, String repo, String file, long have, long total,
             Progress progress) throws IOException {
-        Thread reader = Thread.currentThread();
         long stallNanos = stallTimeout.toNanos();
-        AtomicLong lastProgress = new AtomicLong(System.nanoTime());
+        // System.nanoTime() when the read now waiting began, or NOT_READING
+        AtomicLong readingSince = new AtomicLong(NOT_READING);
         AtomicBoolean stalled = new AtomicBoolean();
         long period = Math.max(10, stallTimeout.toMillis() / 4);
         ScheduledFuture<?> guard = WATCHDOG.scheduleAtFixedRate(() -> {
-            if (System.nanoTime() - lastProgress.get() > stallNanos && stalled.compareAndSet(false, true)) {
-                reader.interrupt();
+            long since = readingSince.get();
+            if (since != NOT_READING && System.nanoTime() - since > stallNanos && stalled.compareAndSet(false, true)) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    LOG.debug("{}: {}: closing the stalled body failed: {}", repo, file, e.toString());
+                }
             }
         }, period, period, TimeUnit.MILLISECONDS);
         long done = have;
         try {
             byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) >= 0; ) {
+            while (true) {
+                readingSince.set(System.nanoTime());
+                int n = in.read(buf);
+                readingSince.set(NOT_READING);
+                if (n < 0) {
+                    break;
+                }
                 // the announced size bounds what is written: a body that runs on would fill the disk
                 if (n > total - done) {
                     throw new HubException(-1, repo + ": " + file + ": expected " + total + " bytes as " + source
@@ -371,7 +394,6 @@ public final class ResumableDownload {
                 }
                 out.write(buf, 0, n);
                 done += n;
-                lastProgress.set(System.nanoTime());
                 if (progress != null) {
                     progress.progress(file, done, total);
                 }
@@ -383,9 +405,6 @@ public final class ResumableDownload {
             throw e;
         } finally {
             guard.cancel(false);
-            if (stalled.get()) {
-                Thread.interrupted(); // the guard's interrupt, not the caller's: clear it
-            }
         }
     }
 

@@ -103,6 +103,36 @@ class ResumableDownloadTest {
         return partial;
     }
 
+    /**
+     * The stall watchdog must never reach the caller's code: a progress listener that takes longer
+     * than the stall timeout (the caller's own work, here a sleep) is neither interrupted nor taken
+     * for a stall, and the caller's thread ends the download without an interrupt set.
+     */
+    @Test
+    void aSlowProgressListenerIsNeitherInterruptedNorTakenForAStall() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path target = tmp.resolve("part.bin");
+        List<String> interrupted = new CopyOnWriteArrayList<>();
+        int[] calls = {0};
+
+        downloads().optStallTimeout(java.time.Duration.ofMillis(100)).build().download("acme/data", "part.bin", url(),
+                expected(), target, (file, done, total) -> {
+                    if (calls[0]++ < 3) {
+                        try {
+                            Thread.sleep(500); // five stall timeouts, outside any read
+                        } catch (InterruptedException e) {
+                            interrupted.add("listener interrupted at " + done + " bytes");
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                });
+
+        assertEquals(List.of(), interrupted);
+        assertFalse(Thread.interrupted(), "the download left an interrupt on the caller's thread");
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertEquals(1, ranges.size(), "a slow listener was taken for a stall and the body fetched again: " + ranges);
+    }
+
     @Test
     void resumesAKeptPartialFileAndCountsItsBytesInTheProgress() throws IOException {
         handler = ex -> serve(ex, null);

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubServiceException;
 import io.github.prefine.core.hub.ModelNotFoundException;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.eval.files.PredictionFileException;
@@ -23,22 +24,29 @@ import java.util.concurrent.ExecutionException;
  * Turns what ended a command into its exit code and one line for standard error.
  *
  * <p>Exit 2 is for bad input or a bad environment (a malformed or missing file, an unwritable or
- * full disk, a bad option, a diverged run): the line names the file and location, what was
- * expected, and what to do. Exit 1 is for an internal fault: the line says so and asks for
- * {@code --verbose}, which adds the stack trace. Stateless.
+ * full disk, a bad option, a diverged run, a Hub refusal such as 401 or 404): the line names the
+ * file and location, what was expected, and what to do. Exit 3 is for an external service that
+ * failed (the Hub unreachable, a request failed in transit, a download cut off or silent through
+ * every attempt, HTTP 429 or 5xx), where the same command may succeed later: a script may retry
+ * on 3 and not on 2. Exit 1 is for an internal fault: the line says so and asks for
+ * {@code --verbose}, which adds the stack trace. A command that ends several pieces of work
+ * (such as {@code data fetch}, one per task) exits with the {@linkplain #worst worst} of their
+ * codes. Stateless.
  */
 public final class CliErrors {
     /** Exit code of bad input or environment. */
     public static final int BAD_INPUT = 2;
     /** Exit code of an internal fault. */
     public static final int INTERNAL = 1;
+    /** Exit code of an external service that failed; retrying later may help. */
+    public static final int SERVICE = 3;
 
     private CliErrors() {}
 
     /**
      * The exit code and the message of a failure.
      *
-     * @param exitCode {@link #BAD_INPUT} or {@link #INTERNAL}
+     * @param exitCode {@link #BAD_INPUT}, {@link #SERVICE} or {@link #INTERNAL}
      * @param message one line, without the command prefix
      */
     public record Outcome(int exitCode, String message) {}
@@ -70,6 +78,10 @@ public final class CliErrors {
         }
         if (e instanceof io.github.prefine.examples.data.IncompleteFetchException) {
             return bad(e.getMessage()); // says what to do; not a disk or network fault
+        }
+        if (serviceFailed(e)) {
+            return new Outcome(SERVICE, e instanceof HubException ? e.getMessage() + "; the Hub is failing or busy,"
+                    + " try again later" : e.getMessage());
         }
         if (e instanceof HubException) {
             return bad(e.getMessage());
@@ -120,6 +132,46 @@ public final class CliErrors {
         }
         return new Outcome(INTERNAL, "internal error (" + e + "); rerun with --verbose for the stack trace and"
                 + " report it with that trace");
+    }
+
+    /**
+     * Tells whether an external service failed, where retrying later may help: a
+     * {@link HubServiceException} anywhere in the causes, or a {@link HubException} for HTTP 429 or
+     * 5xx.
+     *
+     * @param thrown what ended the work
+     * @return true for exit {@link #SERVICE}
+     */
+    public static boolean serviceFailed(Throwable thrown) {
+        for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof HubServiceException
+                    || (t instanceof HubException h && (h.statusCode() == 429 || h.statusCode() >= 500))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The exit code of a command whose pieces of work ended with these two codes: an internal fault
+     * over bad input over a failed service over success, so that {@link #SERVICE} (retry) is
+     * returned only when a retry could fix everything that failed.
+     *
+     * @param a an exit code: 0, {@link #INTERNAL}, {@link #BAD_INPUT} or {@link #SERVICE}
+     * @param b another
+     * @return the worse of the two
+     */
+    public static int worst(int a, int b) {
+        return rank(a) >= rank(b) ? a : b;
+    }
+
+    private static int rank(int code) {
+        return switch (code) {
+            case 0 -> 0;
+            case SERVICE -> 1;
+            case BAD_INPUT -> 2;
+            default -> 3;
+        };
     }
 
     /**

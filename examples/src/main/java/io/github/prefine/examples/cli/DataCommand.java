@@ -41,11 +41,15 @@ public final class DataCommand implements Runnable {
     /**
      * {@code data fetch}: downloads each task's Hub parquet files and converts them into the
      * catalog layout. Exit code 0 when every task was fetched, up to date, hand-laid or has no Hub
-     * source; 1 when any failed (one line per failure on standard error); 2 for an unknown task or a {@code --data} that is a file or not writable.
+     * source; else, with one line per failed task on standard error, the {@linkplain CliErrors#worst
+     * worst} of their {@link CliErrors} codes: 3 when every failure was the Hub's (unreachable, cut
+     * off, 429 or 5xx: run again later), 2 when one was bad input or environment (a Hub refusal, an
+     * unknown task, a {@code --data} that is a file or not writable, a full disk), 1 for an internal fault.
      */
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = "Download the catalogued tasks' datasets from the Hub into the TaskCatalog layout "
-                    + "(HF_TOKEN, HF_ENDPOINT and HF_HUB_OFFLINE are honoured).")
+                    + "(HF_TOKEN, HF_ENDPOINT and HF_HUB_OFFLINE are honoured). Exit 3 when every failed task failed"
+                    + " because the Hub did (unreachable, cut off, 429 or 5xx): run it again later.")
     public static final class Fetch implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -74,6 +78,7 @@ public final class DataCommand implements Runnable {
             ByteProgress progress = new ByteProgress(err, System.console() != null, System::nanoTime);
             DatasetFetcher fetcher = new DatasetFetcher(HubSettings.fromEnvironment(), data, force, progress::update);
             int failed = 0;
+            int code = 0;
             for (String name : names) {
                 progress.task(name);
                 try {
@@ -84,6 +89,7 @@ public final class DataCommand implements Runnable {
                 } catch (IOException | RuntimeException e) {
                     progress.finishLine();
                     failed++;
+                    code = CliErrors.worst(code, CliErrors.classify(e).exitCode());
                     String m = e.getMessage() == null ? e.toString() : e.getMessage().replace('\n', ' ');
                     err.println("prefine data fetch: " + name + ": " + m);
                     err.flush();
@@ -91,9 +97,10 @@ public final class DataCommand implements Runnable {
             }
             out.flush();
             if (failed > 0) {
-                err.println("prefine data fetch: " + failed + " of " + names.size() + " task(s) failed");
+                err.println("prefine data fetch: " + failed + " of " + names.size() + " task(s) failed"
+                        + (code == CliErrors.SERVICE ? ", each because the Hub failed; run the same command again later" : ""));
                 err.flush();
-                return 1;
+                return code;
             }
             return 0;
         }

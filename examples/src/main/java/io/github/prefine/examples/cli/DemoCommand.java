@@ -78,8 +78,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
 
     @Option(names = "--workers", defaultValue = "auto", description = "processes that share the run, this one"
             + " included, or auto: one per core, at most 4, on a CPU (each trains on one thread), 1 on a GPU. On a GPU"
-            + " several fill the gaps between one process's kernel launches. The tables do not depend on it"
-            + " (default: ${DEFAULT-VALUE})")
+            + " several fill the gaps between one process's kernel launches. The tables do not depend on it. "
+            + Workers.LIMIT_HELP + " (default: ${DEFAULT-VALUE})")
     String workers;
 
     @Option(names = "--force", description = "when --out holds a run with other options or another suite (see its "
@@ -130,12 +130,16 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             grid(dev).build().run();
             return 0;
         }
+        int count = workers(dev);
+        if (!workers.trim().equalsIgnoreCase("auto")) {
+            Workers.checkCount(count, 0, dev, planned); // needs the device: before any work
+        }
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
         long start = System.nanoTime();
-        GridSummary s = Workers.run(grid, Workers.devices(0, dev, workers(dev)), spec, null);
+        GridSummary s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         return 0;

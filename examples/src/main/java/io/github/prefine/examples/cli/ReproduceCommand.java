@@ -144,8 +144,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     Integer threads;
 
     @Option(names = "--workers", defaultValue = "1", description = "processes that share the run on each device, this"
-            + " one included: a small model leaves a GPU idle between the kernels one process launches (default:"
-            + " ${DEFAULT-VALUE})")
+            + " one included: a small model leaves a GPU idle between the kernels one process launches. "
+            + Workers.LIMIT_HELP + " (default: ${DEFAULT-VALUE})")
     int workers;
 
     @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
@@ -180,6 +180,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             grid(dev).build().run();
             return 0;
         }
+        Workers.checkCount(workers, DeviceOption.gpuCount(device), dev, planned); // needs the device: before any work
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);

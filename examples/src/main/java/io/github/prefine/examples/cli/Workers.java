@@ -31,6 +31,19 @@ final class Workers {
     private static final Logger LOG = LoggerFactory.getLogger(Workers.class);
     /** Options the parent sets for each worker itself. */
     private static final Set<String> REPLACED = Set.of("--device", "--workers", "--threads");
+    /**
+     * Most workers per GPU: each holds its own CUDA context (about half a GiB) and a full model on
+     * the device, and beyond a few the kernels of more processes only take turns.
+     */
+    static final int MAX_PER_GPU = 16;
+    /**
+     * Most workers per CPU core: each is a JVM with a full model, and beyond this each one's turn on
+     * a core is a quarter of it or less.
+     */
+    static final int MAX_PER_CORE = 4;
+    /** The help text's sentence on the limit, shared by the commands that take {@code --workers}. */
+    static final String LIMIT_HELP = "At most the units the run plans (divided among the devices), and at most "
+            + MAX_PER_CORE + " per core on a CPU or " + MAX_PER_GPU + " per GPU.";
     /** How long a stopped worker may take to release its locks and exit before it is killed. */
     private static final long STOP_SECONDS = 30;
 
@@ -150,6 +163,52 @@ final class Workers {
             out.add(threads.toString());
         }
         return out;
+    }
+
+    /**
+     * The most {@code --workers} that can help: a process beyond the planned units would start a
+     * JVM and load a model only to find no unit to run, and more than {@link #MAX_PER_CORE} per
+     * core on a CPU or {@link #MAX_PER_GPU} per GPU only share the device thinner.
+     *
+     * @param gpus the GPU count of {@code --device N}, else 0
+     * @param device the device this process runs on
+     * @param units the units the run plans
+     * @param cores the CPU cores, {@link Runtime#availableProcessors()}
+     * @return the limit per device, at least 1
+     */
+    static int limit(int gpus, Device device, int units, int cores) {
+        int devices = Math.max(1, gpus);
+        int perDevice = device.isGpu() || gpus > 0 ? MAX_PER_GPU : MAX_PER_CORE * Math.max(1, cores);
+        return Math.max(1, Math.min(perDevice, units / devices));
+    }
+
+    /**
+     * Refuses a {@code --workers} count above {@link #limit}, naming the option, the limit and why.
+     *
+     * @param workers processes per device asked for
+     * @param gpus the GPU count of {@code --device N}, else 0
+     * @param device the device this process runs on
+     * @param units the units the run plans
+     * @throws IllegalArgumentException if {@code workers} is above the limit
+     */
+    static void checkCount(int workers, int gpus, Device device, int units) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int limit = limit(gpus, device, units, cores);
+        if (workers <= limit) {
+            return;
+        }
+        int devices = Math.max(1, gpus);
+        String why;
+        if (limit == Math.max(1, units / devices)) {
+            why = "the " + units + " units this run plans" + (devices > 1 ? " over " + devices + " GPUs" : "")
+                    + "; a worker beyond them would load a model and find nothing to run";
+        } else if (device.isGpu() || gpus > 0) {
+            why = MAX_PER_GPU + " per GPU; each holds a CUDA context and a full model on the device";
+        } else {
+            why = MAX_PER_CORE + " per core on this " + cores + "-core CPU; each is a JVM with a full model";
+        }
+        throw new IllegalArgumentException("--workers " + workers + ": at most " + limit + (devices > 1 ? " per GPU" : "")
+                + ", " + why);
     }
 
     /**

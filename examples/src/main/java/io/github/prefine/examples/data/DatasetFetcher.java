@@ -35,9 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>Per task: the commit of the dataset's parquet conversion is pinned; each mapped split's
  * parquet files are downloaded (checked, resumable, see {@link HubClient}) into
  * {@code <data>/.prefine/hub/<org>--<name>/<commit>/}; the rows are written as the catalog's file
- * for that split, first to temporary siblings that are renamed only when every split converted;
- * the catalog then reads the task back (lenient, as the pipeline does) and its counts go into the
- * {@link FetchRecord}, written last. A task whose catalog files exist without a fetch record is
+ * for that split into a staging folder of the task ({@link TaskVersions}); the catalog reads the
+ * task back from there (lenient, as the pipeline does) and its counts go into the
+ * {@link FetchRecord} beside the files; then the whole version is published with one rename, so a
+ * fetch stopped at any point leaves the old version or the new one, and the next fetch of the
+ * task deletes what it left (counted in the result). A task whose catalog files exist without a fetch record is
  * hand-laid and is left alone unless {@code force}. With {@code HF_HUB_OFFLINE} set, only files
  * already downloaded are used. Not thread-safe.
  */
@@ -106,7 +108,7 @@ public final class DatasetFetcher {
      * @param taskName a catalog task name
      * @return what happened
      * @throws IOException with a one-line message on any failure (Hub refusal, network, disk,
-     *     conversion); nothing half-written is left where the catalog reads
+     *     conversion, another fetch of the task running); the published version stays as it was
      */
     public Result fetch(String taskName) throws IOException {
         Task task = TaskCatalog.task(taskName);
@@ -129,6 +131,17 @@ public final class DatasetFetcher {
                         + "); --force replaces them");
             }
         }
+        try (TaskVersions versions = TaskVersions.open(dataRoot, taskName)) {
+            Result r = fetch(task, d, old, targets, versions);
+            int stale = versions.staleRemoved();
+            return stale == 0 ? r : new Result(r.task(), r.outcome(), r.detail() + "; deleted " + stale
+                    + " staging folder(s) a stopped fetch left");
+        }
+    }
+
+    private Result fetch(Task task, HubDataset d, java.util.Optional<FetchRecord> old, Map<Split, String> targets,
+            TaskVersions versions) throws IOException {
+        String taskName = task.name();
         String commit = revision(d, old.map(FetchRecord::revision).orElse(null));
         if (old.isPresent() && old.get().revision().equals(commit) && old.get().intact(dataRoot)
                 && !Files.exists(FetchRecord.marker(dataRoot, taskName))) {
@@ -150,54 +163,44 @@ public final class DatasetFetcher {
             }
             files.put(split, local);
         }
-        Files.createDirectories(FetchRecord.dir(dataRoot));
-        Files.writeString(FetchRecord.marker(dataRoot, taskName), commit + "\n");
+        // the new version is written whole beside the published one, then published by one rename
+        Path staging = versions.newStaging(commit);
         CatalogWriter writer = new CatalogWriter(d, task);
-        Map<Path, Path> moves = new LinkedHashMap<>();
+        List<String> written = new ArrayList<>();
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        Map<String, Integer> repairs = new LinkedHashMap<>();
         try {
             for (Map.Entry<String, Split> e : d.splits().entrySet()) {
-                Path target = dataRoot.resolve(targets.get(e.getValue()));
-                Path tmp = target.resolveSibling(target.getFileName() + ".fetch-tmp");
-                moves.put(tmp, target); // before writing, so a failure mid-file removes it too
-                writer.write(e.getKey(), files.get(e.getKey()), tmp);
-                Path gold = CatalogWriter.wicGold(tmp);
-                if (d.conversion() instanceof HubDataset.Wic && !gold.equals(tmp)) {
-                    Path goldTarget = CatalogWriter.wicGold(target);
-                    if (Files.exists(gold)) {
-                        moves.put(gold, goldTarget);
-                    } else {
-                        Files.deleteIfExists(goldTarget); // an unlabelled split: no stale gold beside it
-                    }
+                String target = targets.get(e.getValue());
+                Path out = staging.resolve(target);
+                writer.write(e.getKey(), files.get(e.getKey()), out);
+                written.add(target);
+                Path gold = CatalogWriter.wicGold(out);
+                if (d.conversion() instanceof HubDataset.Wic && !gold.equals(out) && Files.exists(gold)) {
+                    written.add(staging.relativize(gold).toString().replace('\\', '/'));
                 }
             }
-        } catch (IOException | RuntimeException ex) {
-            for (Path tmp : moves.keySet()) {
-                Files.deleteIfExists(tmp);
+            TaskData data = task.load(staging, Leniency.LENIENT);
+            data.splits().forEach((s, ex) -> counts.put(s.name().toLowerCase(java.util.Locale.ROOT), ex.size()));
+            repairs.putAll(writer.repairs());
+            data.reports().forEach((file, r) -> {
+                if (r.totalSkipped() > 0) {
+                    repairs.merge("skipped by the catalog reader", r.totalSkipped(), Integer::sum);
+                }
+            });
+            List<FetchRecord.Output> outputs = new ArrayList<>();
+            for (String w : written) {
+                outputs.add(new FetchRecord.Output(w, Files.size(staging.resolve(w))));
             }
-            Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName)); // the catalog files were not touched
-            throw ex;
+            new FetchRecord(taskName, d.repo(), d.config(), commit, d.rule().name(),
+                    Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sources, outputs, counts, repairs)
+                    .write(staging.resolve(TaskVersions.RECORD));
+            List<String> dropped = old.map(o -> o.outputs().stream().map(FetchRecord.Output::path)
+                    .filter(p -> !written.contains(p)).toList()).orElse(List.of());
+            versions.publish(staging, written, dropped);
+        } finally {
+            AtomicFiles.deleteTree(staging); // gone once published; a failure leaves the old version as it was
         }
-        // only now are the catalog files replaced: the old record describes them until here
-        Files.deleteIfExists(FetchRecord.file(dataRoot, taskName));
-        List<FetchRecord.Output> outputs = new ArrayList<>();
-        for (Map.Entry<Path, Path> m : moves.entrySet()) {
-            AtomicFiles.move(m.getKey(), m.getValue());
-            outputs.add(new FetchRecord.Output(dataRoot.relativize(m.getValue()).toString().replace('\\', '/'),
-                    Files.size(m.getValue())));
-        }
-        TaskData data = task.load(dataRoot, Leniency.LENIENT);
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        data.splits().forEach((s, ex) -> counts.put(s.name().toLowerCase(java.util.Locale.ROOT), ex.size()));
-        Map<String, Integer> repairs = new LinkedHashMap<>(writer.repairs());
-        data.reports().forEach((file, r) -> {
-            if (r.totalSkipped() > 0) {
-                repairs.merge("skipped by the catalog reader", r.totalSkipped(), Integer::sum);
-            }
-        });
-        new FetchRecord(taskName, d.repo(), d.config(), commit, d.rule().name(),
-                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), sources, outputs, counts, repairs)
-                .write(dataRoot);
-        Files.deleteIfExists(FetchRecord.marker(dataRoot, taskName));
         LOG.info("{}: fetched {}@{}: {}", taskName, d.repo(), commit, counts);
         return new Result(taskName, Outcome.FETCHED, d.repo() + "@" + commit.substring(0, 7) + " " + counts
                 + (repairs.isEmpty() ? "" : " repaired/skipped " + repairs));

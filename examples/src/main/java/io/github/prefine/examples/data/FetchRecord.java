@@ -5,16 +5,15 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * What one fetch of one task produced, stored as {@code <data>/.prefine/fetched/<task>.json}: the
+ * What one fetch of one task produced, read at {@code <data>/.prefine/fetched/<task>.json} (a link into
+ * the task's published version, see {@link TaskVersions}): the
  * dataset and the pinned commit of its parquet conversion, the files downloaded with their checks,
  * the catalog files written, and the examples the catalog's readers found in them.
  *
@@ -94,16 +93,10 @@ public record FetchRecord(String task, String repo, String config, String revisi
         }
     }
 
-    void write(Path dataRoot) throws IOException {
-        Path f = file(dataRoot, task);
-        Files.createDirectories(f.getParent());
-        Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
-        Files.writeString(tmp, GSON.toJson(this), StandardCharsets.UTF_8);
-        try {
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING);
-        }
+    /** Writes the record into a version being staged ({@link TaskVersions}), which publishes it with its files. */
+    void write(Path file) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
     }
 
     /**

@@ -14,11 +14,13 @@ import java.util.Objects;
  * Reads tasks from a data root as the commands do, refusing a task whose files a {@code prefine
  * data fetch} has not finished replacing.
  *
- * <p>A fetch replaces a task's catalog files one rename at a time, so a fetch killed between two
- * renames leaves a folder that mixes the old and the new version, every file well-formed. The
- * fetch's marker ({@code DATA/.prefine/fetched/TASK.fetching}) exists from before the first
- * rename until the fetch record is written; while it exists the task is refused here with an
- * {@link IncompleteFetchException} naming the folder. Stateless.
+ * <p>A fetch publishes a new version of a task with one rename ({@link TaskVersions}), except where
+ * it first lays the links of that layout over plain files (an older fetch's, hand-laid files
+ * replaced with {@code --force}) or where the file system has no symbolic links: there it replaces
+ * the files one rename at a time, and a fetch killed between two renames leaves a folder that mixes
+ * the old and the new version, every file well-formed. The fetch's marker
+ * ({@code DATA/.prefine/fetched/TASK.fetching}) exists while it does so; while it exists the task
+ * is refused here with an {@link IncompleteFetchException} naming the folder. Stateless.
  */
 public final class FetchedData {
     private FetchedData() {}

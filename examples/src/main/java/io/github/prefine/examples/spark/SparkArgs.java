@@ -4,7 +4,9 @@ import io.github.prefine.examples.cli.DemoCommand;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.Serializable;
+import io.github.prefine.core.grid.Grid;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
@@ -20,8 +22,12 @@ import picocli.CommandLine;
  * @param out the output folder as given (the command's default when absent)
  * @param data the data root as given (reproduce; the command's default when absent), or null
  * @param verbose whether {@code --verbose} was given
+ * @param claimTimeout how long an attempt waits for a unit that another live attempt holds on a
+ *     shared folder ({@code --claim-timeout}, the runner's own option; default {@value
+ *     Grid#DEFAULT_CLAIM_TIMEOUT_HOURS} h)
  */
-record SparkArgs(String command, List<String> options, String out, String data, boolean verbose) implements Serializable {
+record SparkArgs(String command, List<String> options, String out, String data, boolean verbose, Duration claimTimeout)
+        implements Serializable {
     /** The runner's name in messages. */
     static final String NAME = "prefine-spark";
 
@@ -47,10 +53,17 @@ record SparkArgs(String command, List<String> options, String out, String data, 
         String out = command.equals("demo") ? "demo-out" : "reproduce-out";
         String data = command.equals("demo") ? null : "../shared/data";
         boolean verbose = false;
+        Duration claimTimeout = Duration.ofHours(Grid.DEFAULT_CLAIM_TIMEOUT_HOURS);
         for (int i = 1; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--verbose")) {
                 verbose = true;
+            } else if (a.equals("--claim-timeout") || a.startsWith("--claim-timeout=")) {
+                if (a.equals("--claim-timeout") && i + 1 >= args.length) {
+                    throw new IllegalArgumentException(a + ": expected a duration after it, such as 30m, 6h or 2d, found"
+                            + " nothing");
+                }
+                claimTimeout = duration(a.equals("--claim-timeout") ? args[++i] : a.substring("--claim-timeout=".length()));
             } else if (a.equals("--out") || a.equals("--data") && data != null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(a + ": expected a folder or URI after it, found nothing");
@@ -78,7 +91,23 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 rest.add(a);
             }
         }
-        return new SparkArgs(command, rest, out, data, verbose);
+        return new SparkArgs(command, rest, out, data, verbose, claimTimeout);
+    }
+
+    /** A positive duration written as 90s, 30m, 6h or 2d (a whole number and a unit). */
+    static Duration duration(String value) {
+        String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+        if (v.matches("\\d{1,9}[smhd]") && Long.parseLong(v.substring(0, v.length() - 1)) > 0) {
+            long n = Long.parseLong(v.substring(0, v.length() - 1));
+            return switch (v.charAt(v.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        throw new IllegalArgumentException("--claim-timeout: expected a positive whole number and a unit (s, m, h or d),"
+                + " such as 30m, 6h or 2d, found '" + value + "'");
     }
 
     /**
@@ -150,6 +179,6 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 o.add(a);
             }
         }
-        return new SparkArgs(command, o, out, data, verbose);
+        return new SparkArgs(command, o, out, data, verbose, claimTimeout);
     }
 }

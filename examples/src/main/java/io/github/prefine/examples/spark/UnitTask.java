@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>On a folder used in place (a shared mount), a unit runs under its own lock ({@link
  * GridSession#runClaimed}), so that a speculative copy, or a retry while the attempt Spark gave
  * up on is still alive, waits for the live attempt and then reads the unit back instead of
- * training into the same files at once. A mirrored folder has no lock across executors: there a
+ * training into the same files at once; it gives up after {@code --claim-timeout} (a live holder
+ * that long is taken as stuck), failing with a message that names the unit and its holder. A mirrored folder has no lock across executors: there a
  * second live attempt trains the unit again, in its own executor's copy, and pushes whole files
  * (each through a temporary name, the done marker last) over the first one's.
  *
@@ -100,7 +101,12 @@ final class UnitTask implements Function<String, String> {
             if (out.direct()) {
                 // a shared folder: a speculative copy, or a retry while the attempt Spark gave up on
                 // still runs, would train into the same files; it waits for the unit, then reads it back
-                w.session().runClaimed(unit);
+                try {
+                    w.session().runClaimed(unit);
+                } catch (io.github.prefine.core.grid.UnitBusyException e) {
+                    throw e.naming(SparkArgs.NAME + " --claim-timeout (now " + args.claimTimeout().toString().substring(2)
+                            .toLowerCase(java.util.Locale.ROOT) + ")");
+                }
             } else {
                 // mirrored: each attempt trains in its own executor's copy, whose lock would guard nothing
                 w.session().run(unit);
@@ -145,7 +151,7 @@ final class UnitTask implements Function<String, String> {
         }
         closeWorker();
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        Grid grid = command.grid(device).optProgress(label -> new UnitListener(out,
+        Grid grid = command.grid(device).optClaimTimeout(args.claimTimeout()).optProgress(label -> new UnitListener(out,
                 killNext ? new KillAfterCheckpoint(label) : new TrainingProgress(bar, label), watchNext)).build();
         worker = new Worker(key, device, grid, grid.openWorker());
         return worker;

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Seeded random invocations of every command, with the values a typo or a hostile script gives
  * (empty, negative, zero, huge, NaN, not a number, unknown names, commas only, repeated options,
  * files for folders and folders for files, missing and non-ASCII paths). Each must end with exit 0
- * or 2 (never 1, never an escaping exception), a refusal with exactly one line on standard error
- * and no stack frame, and a refusal must leave its {@code --out} unwritten.
+ * or 2 (never 1, an internal fault; never 3, a failed service, since none may reach the network;
+ * never an escaping exception), a refusal with exactly one line on standard error and no stack
+ * frame, and a refusal must leave its {@code --out} unwritten.
  *
  * <p>No invocation can train, download or embed: every one carries a value that the command
  * refuses before any work (an invalid precision, a data root without data, an unknown task), so
@@ -263,7 +264,9 @@ class FuzzedInvocationsTest {
             }
             List<String> lines = cli.err().lines().filter(l -> !l.isBlank()).toList();
             String err = cli.err();
-            if (rc != 0 && rc != 2) {
+            if (rc == CliErrors.SERVICE) {
+                failures.add(args + " -> exit 3, so it reached the network before refusing: " + err.strip());
+            } else if (rc != 0 && rc != 2) {
                 failures.add(args + " -> exit " + rc + ": " + err.strip());
             } else if (err.contains("\tat ") || err.contains("Exception") || err.contains("Caused by")) {
                 failures.add(args + " -> stack trace or exception name: " + err.strip());

@@ -62,6 +62,53 @@ class WorkersTest {
     }
 
     @Test
+    void theWorkersLimitIsTheSmallerOfThePlannedUnitsAndTheDevicesShare() {
+        assertEquals(8, Workers.limit(0, Device.cpu(), 100, 2), "4 per core on 2 cores");
+        assertEquals(3, Workers.limit(0, Device.cpu(), 3, 2), "3 units");
+        assertEquals(16, Workers.limit(0, Device.gpu(0), 100, 2), "16 per GPU");
+        assertEquals(2, Workers.limit(4, Device.gpu(0), 10, 2), "10 units over 4 GPUs");
+        assertEquals(1, Workers.limit(0, Device.cpu(), 0, 2), "one process always runs");
+        Workers.checkCount(3, 0, Device.cpu(), 3);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Workers.checkCount(17, 0, Device.gpu(0), 1000));
+        assertEquals("--workers 17: at most 16, 16 per GPU; each holds a CUDA context and a full model on the device",
+                e.getMessage());
+    }
+
+    @Test
+    void reproduceRefusesMoreWorkersThanUnitsBeforeAnyWork() throws IOException {
+        // hand-laid: RTE (group C) and the target CB: pre-finetune C, then baseline and C on CB = 3 units
+        String rte = "index\tsentence1\tsentence2\tlabel\n0\ta\tb\tentailment\n1\tc\td\tnot_entailment\n";
+        io.github.prefine.core.testing.TestFiles.write(tmp, "data/cls/glue_rte/train.tsv", rte);
+        io.github.prefine.core.testing.TestFiles.write(tmp, "data/cls/glue_rte/dev.tsv", rte);
+        String cb = "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n";
+        io.github.prefine.core.testing.TestFiles.write(tmp, "data/cls/cb/train.jsonl", cb);
+        io.github.prefine.core.testing.TestFiles.write(tmp, "data/cls/cb/val.jsonl", cb);
+        CliRunner cli = new CliRunner("reproduce");
+
+        int rc = cli.run("--data", tmp.resolve("data").toString(), "--groups", "C", "--targets", "cb", "--seeds", "1",
+                "--device", "cpu", "--workers", "4", "--encoder", tmp.resolve("no-encoder").toString(), "--out",
+                tmp.resolve("out").toString());
+
+        List<String> lines = cli.err().lines().filter(l -> l.startsWith("prefine ")).toList();
+        assertEquals(2, rc, cli.err());
+        assertEquals(1, lines.size(), cli.err());
+        assertTrue(lines.get(0).startsWith("prefine reproduce: --workers 4: at most 3, the 3 units this run plans"),
+                cli.err());
+        assertTrue(!java.nio.file.Files.exists(tmp.resolve("out")), "--out was written before --workers was checked");
+    }
+
+    @Test
+    void everyCommandThatTakesWorkersStatesTheLimitInItsHelp() {
+        for (String command : List.of("reproduce", "demo")) {
+            CliRunner cli = new CliRunner(command);
+            assertEquals(0, cli.run("--help"), cli.err());
+            String help = cli.out().replaceAll("\\s+", " ");
+            assertTrue(help.contains(Workers.LIMIT_HELP.replaceAll("\\s+", " ")), command + ": " + help);
+        }
+    }
+
+    @Test
     void threadsAreSharedOutOnlyWhenNotGiven() {
         assertEquals(null, Workers.threadsPerWorker(null, 1));
         assertEquals(3, Workers.threadsPerWorker(3, 4));

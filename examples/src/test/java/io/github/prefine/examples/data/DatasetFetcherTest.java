@@ -241,8 +241,9 @@ class DatasetFetcherTest {
         assertTrue(e.getMessage().contains("no 'huggingface' metadata, so no label names"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
         assertFalse(Files.exists(data.resolve("cls/glue_rte/train.tsv")), "nothing half-written");
-        try (Stream<Path> s = Files.walk(data.resolve("cls"))) {
-            assertEquals(0, s.filter(p -> p.toString().endsWith(".fetch-tmp")).count());
+        try (Stream<Path> s = Files.walk(data)) {
+            assertEquals(List.of(), s.filter(p -> p.toString().endsWith(".fetch-tmp") || p.toString().endsWith(".staging"))
+                    .toList(), "a failed conversion left its files");
         }
         assertEquals(DataStatus.State.MISSING, DataStatus.row(data, TaskCatalog.task("rte")).state());
     }

@@ -28,6 +28,9 @@ final class FakeDatasetHub extends AbstractHubServer {
     private final Map<String, Integer> dropAfter = new LinkedHashMap<>();
     private final Set<String> corrupt = new LinkedHashSet<>();
     private final Map<String, String> moved = new LinkedHashMap<>();
+    private final Map<String, long[]> slow = new LinkedHashMap<>();
+    private final Map<String, Integer> bodiesStarted = new LinkedHashMap<>();
+    private String commit = COMMIT;
 
     FakeDatasetHub() throws IOException {
         super("fake-dataset-hub");
@@ -44,6 +47,28 @@ final class FakeDatasetHub extends AbstractHubServer {
 
     synchronized void corrupt(String repo, String path) {
         corrupt.add(repo + "/" + path);
+    }
+
+    /** Serves a new revision of every repository from now on, as after a dataset update. @param sha 40 hex digits */
+    synchronized void commit(String sha) {
+        commit = sha;
+    }
+
+    /**
+     * Sends this file's bytes {@code chunk} at a time with {@code pauseMillis} between chunks.
+     *
+     * @param repo the repository
+     * @param path the path in it
+     * @param chunk bytes per chunk
+     * @param pauseMillis the pause after each chunk
+     */
+    synchronized void slow(String repo, String path, int chunk, long pauseMillis) {
+        slow.put(repo + "/" + path, new long[] {chunk, pauseMillis});
+    }
+
+    /** How many bodies of this file the server began to send. @param repo the repository @param path the path @return the count */
+    synchronized int bodiesStarted(String repo, String path) {
+        return bodiesStarted.getOrDefault(repo + "/" + path, 0);
     }
 
     /** Answers every request for {@code from} with a 307 to the same path under {@code to}, as the Hub does for a renamed repository. */
@@ -96,11 +121,11 @@ final class FakeDatasetHub extends AbstractHubServer {
         if (after.equals("revision/refs%2Fconvert%2Fparquet")) {
             JsonObject o = new JsonObject();
             o.addProperty("id", repo);
-            o.addProperty("sha", COMMIT);
+            o.addProperty("sha", commit());
             send(ex, 200, o.toString().getBytes(StandardCharsets.UTF_8));
             return;
         }
-        String prefix = "tree/" + COMMIT + "/";
+        String prefix = "tree/" + commit() + "/";
         if (!after.startsWith(prefix)) {
             ex.getResponseHeaders().set("X-Error-Code", "RevisionNotFound");
             send(ex, 404, new byte[0]);
@@ -151,8 +176,9 @@ final class FakeDatasetHub extends AbstractHubServer {
 
     private void resolve(HttpExchange ex, String rest, String range) throws IOException {
         String repo = repoOf(rest);
-        String prefix = repo == null ? null : repo + "/resolve/" + COMMIT + "/";
+        String prefix = repo == null ? null : repo + "/resolve/" + commit() + "/";
         byte[] content = null;
+        long[] pace = null;
         Integer drop = null;
         boolean flip = false;
         String path = null;
@@ -162,6 +188,7 @@ final class FakeDatasetHub extends AbstractHubServer {
                 content = repos.get(repo).get(path);
                 drop = range == null ? dropAfter.remove(repo + "/" + path) : null;
                 flip = corrupt.contains(repo + "/" + path);
+                pace = slow.get(repo + "/" + path);
             }
         }
         if (content == null) {
@@ -173,7 +200,40 @@ final class FakeDatasetHub extends AbstractHubServer {
         if (flip) {
             body[body.length / 2] ^= 0x55;
         }
+        if (pace != null) {
+            serveSlowly(ex, body, repo + "/" + path, (int) pace[0], pace[1]);
+            return;
+        }
         serveBytes(ex, body, drop, null);
+    }
+
+    private void serveSlowly(HttpExchange ex, byte[] body, String key, int chunk, long pauseMillis) throws IOException {
+        String range = ex.getRequestHeaders().getFirst("Range");
+        int from = 0;
+        int status = 200;
+        if (range != null && range.startsWith("bytes=") && range.endsWith("-")) {
+            from = Integer.parseInt(range.substring(6, range.length() - 1));
+            status = 206;
+            ex.getResponseHeaders().set("Content-Range", "bytes " + from + "-" + (body.length - 1) + "/" + body.length);
+        }
+        ex.sendResponseHeaders(status, body.length - from);
+        synchronized (this) {
+            bodiesStarted.merge(key, 1, Integer::sum);
+        }
+        try (java.io.OutputStream out = ex.getResponseBody()) {
+            for (int i = from; i < body.length; i += chunk) {
+                out.write(body, i, Math.min(chunk, body.length - i));
+                out.flush();
+                Thread.sleep(pauseMillis);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("test server: stopped", e);
+        }
+    }
+
+    private synchronized String commit() {
+        return commit;
     }
 
     /** The repo id ({@code org/name} or {@code name}) a path starts with, if the server holds it. */

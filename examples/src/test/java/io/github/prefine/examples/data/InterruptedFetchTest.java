@@ -35,12 +35,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A {@code data fetch} killed between two of its final renames leaves a task's folder with one
- * new and one old catalog file; every reader must refuse that folder, naming it and saying to
- * fetch again, instead of training on the mix. The state is laid out from two real fetches, as
- * {@link DatasetFetcher#fetch} leaves it when the process dies after its first rename: the
- * marker written, the old record deleted, {@code train.tsv} replaced, {@code dev.tsv} still old
- * with the new one beside it as {@code dev.tsv.fetch-tmp}.
+ * Where a {@code data fetch} still replaces a task's files one rename at a time (an older prefine's
+ * fetch, the first fetch laying {@link TaskVersions}' links over plain files, a file system without
+ * symbolic links), one killed between two renames leaves a task's folder with one new and one old
+ * catalog file; every reader must refuse that folder, naming it and saying to fetch again, instead
+ * of training on the mix. The state is laid out from two real fetches, as such a fetch leaves it
+ * when the process dies after its first rename: the marker written, the old record deleted,
+ * {@code train.tsv} replaced by a plain file, {@code dev.tsv} still old with the new one beside it
+ * as {@code dev.tsv.fetch-tmp}. ({@link KilledFetchTest} kills a fetch into the versioned layout.)
  */
 class InterruptedFetchTest {
     private static final List<String> RTE_NAMES = List.of("entailment", "not_entailment");

@@ -2,6 +2,7 @@ package io.github.prefine.examples.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -169,6 +170,33 @@ class SparkGridTest {
         }
     }
 
+    @Test
+    void aSecondAttemptGivesUpOnAStuckHolderAfterTheClaimTimeoutNamingTheUnitAndTheOption() throws Exception {
+        Path out = dir.resolve("stuck").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--claim-timeout", "2s", "--out", out.toString()));
+        assertEquals(java.time.Duration.ofSeconds(2), args.claimTimeout());
+        assertFalse(args.options().contains("--claim-timeout"), "the runner's own option reached the command");
+        Grid grid = args.local(out, null).grid(Device.cpu()).build();
+        FinetuningUnit unit;
+        try (GridSession driver = grid.open()) {
+            unit = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
+                    .map(FinetuningUnit.class::cast).findFirst().orElseThrow();
+        }
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        Process stuck = holdLock(grid.layout().lock(unit.id()));
+        try {
+            long start = System.nanoTime();
+            io.github.prefine.core.grid.UnitBusyException e = assertThrows(io.github.prefine.core.grid.UnitBusyException.class,
+                    () -> task.call(unit.id()));
+            assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(2), "gave up before the timeout");
+            assertTrue(e.getMessage().startsWith("unit " + unit.id() + ": still held by another process"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("raise prefine-spark --claim-timeout (now 2s)"), e.getMessage());
+            assertFalse(Files.exists(grid.layout().finetuningTrial(unit)), "the waiting attempt trained the unit");
+        } finally {
+            stuck.destroy();
+        }
+    }
+
     /** Another process holding a lock file until its standard input closes, as a live first attempt holds its unit. */
     private static Process holdLock(Path lock) throws IOException {
         Path source = Files.writeString(dir.resolve("HoldLock.java"), """
@@ -212,9 +240,12 @@ class SparkGridTest {
                 new String[] {"demo", "--bogus", "--out", dir.resolve("o2").toString()},
                 new String[] {"train", "--out", dir.resolve("o3").toString()},
                 new String[] {"demo", "--workers", "2", "--out", dir.resolve("o4").toString()},
-                new String[] {"demo", "--device", "2", "--out", dir.resolve("o5").toString()});
+                new String[] {"demo", "--device", "2", "--out", dir.resolve("o5").toString()},
+                new String[] {"demo", "--claim-timeout", "0m", "--out", dir.resolve("o6").toString()});
         List<String> expected = List.of("--data", "--out", "Unknown option: '--bogus'", "expected a command, reproduce or demo",
-                "--workers: on Spark the executors' tasks run the units", "--device 2: on Spark each task gets its GPU");
+                "--workers: on Spark the executors' tasks run the units", "--device 2: on Spark each task gets its GPU",
+                "--claim-timeout: expected a positive whole number and a unit (s, m, h or d), such as 30m, 6h or 2d, found"
+                        + " '0m'");
         for (int i = 0; i < cases.size(); i++) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),

@@ -1,0 +1,126 @@
+package io.github.prefine.examples.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubServiceException;
+import io.github.prefine.examples.cli.CliErrors;
+import io.github.prefine.examples.cli.PrefineCli;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code prefine data fetch} in a child JVM (the Hub settings come from its environment) against
+ * loopback endpoints: a Hub that cannot be reached or answers 503 is a failed service, exit 3 (run
+ * again later), for {@code data fetch} as for a command resolving a model; a Hub that answers 404
+ * for the dataset is bad input, exit 2; neither is the internal fault that exit 1 means.
+ */
+class FetchExitCodeTest {
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String err) {}
+
+    private Run fetch(String endpoint) throws IOException, InterruptedException {
+        return prefine(endpoint, "data", "fetch", "--data", dir.resolve("data").toString(), "--tasks", "rte");
+    }
+
+    private Run prefine(String endpoint, String... args) throws IOException, InterruptedException {
+        Path log = dir.resolve("prefine-" + System.nanoTime() + ".log");
+        List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true", "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("HF_ENDPOINT", endpoint);
+        pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());
+        pb.environment().remove("HF_HUB_OFFLINE");
+        pb.environment().remove("HF_TOKEN");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(120, TimeUnit.SECONDS), "data fetch did not end");
+        } finally {
+            p.destroyForcibly();
+        }
+        return new Run(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static List<String> failureLines(Run r) {
+        return r.err().lines().filter(l -> l.startsWith("prefine data fetch: ")).toList();
+    }
+
+    @Test
+    void aHubThatAnswers503IsAFailedServiceExit3() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", ex -> {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        server.start();
+        try {
+            Run r = fetch("http://127.0.0.1:" + server.getAddress().getPort());
+
+            assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
+            List<String> lines = failureLines(r);
+            assertEquals(2, lines.size(), r.err());
+            assertTrue(lines.get(0).startsWith("prefine data fetch: rte: ") && lines.get(0).contains("503"), r.err());
+            assertTrue(lines.get(1).contains("1 of 1 task(s) failed, each because the Hub failed; run the same command"
+                    + " again later"), r.err());
+            // the same rule for every command that talks to the Hub: here a model to resolve
+            Run encode = prefine("http://127.0.0.1:" + server.getAddress().getPort(), "encode", "--model",
+                    "prefine-test/no-such-model", "a sentence");
+            assertEquals(CliErrors.SERVICE, encode.exitCode(), encode.err());
+            assertTrue(encode.err().lines().anyMatch(l -> l.startsWith("prefine encode: ") && l.contains("503")
+                    && l.endsWith("try again later")), encode.err());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aHubThatCannotBeReachedIsAFailedServiceExit3() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+        Run r = fetch("http://127.0.0.1:" + port);
+
+        assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
+        assertTrue(failureLines(r).get(0).contains("cannot reach http://127.0.0.1:" + port), r.err());
+    }
+
+    @Test
+    void aHubThatDoesNotHaveTheDatasetIsBadInputExit2() throws Exception {
+        try (FakeDatasetHub hub = new FakeDatasetHub()) {
+            Run r = fetch(hub.endpoint().toString());
+
+            assertEquals(CliErrors.BAD_INPUT, r.exitCode(), r.err());
+            assertTrue(failureLines(r).get(0).contains("404"), r.err());
+        }
+    }
+
+    @Test
+    void aFailedServiceIsRecognisedThroughWrappersAndLosesToWorseCodes() {
+        assertEquals(CliErrors.SERVICE, CliErrors.classify(new java.io.UncheckedIOException(
+                new HubServiceException("org/m: config.json: cannot reach https://hub.example", null))).exitCode());
+        assertEquals(CliErrors.SERVICE, CliErrors.classify(new HubException(429, "org/m: config.json: unexpected HTTP"
+                + " status 429")).exitCode());
+        assertEquals(CliErrors.BAD_INPUT, CliErrors.classify(new HubException(404, "org/m: config.json: 404")).exitCode());
+        assertEquals(CliErrors.SERVICE, CliErrors.worst(0, CliErrors.SERVICE));
+        assertEquals(CliErrors.BAD_INPUT, CliErrors.worst(CliErrors.SERVICE, CliErrors.BAD_INPUT));
+        assertEquals(CliErrors.INTERNAL, CliErrors.worst(CliErrors.INTERNAL, CliErrors.BAD_INPUT));
+        assertEquals(CliErrors.INTERNAL, CliErrors.worst(CliErrors.SERVICE, CliErrors.INTERNAL));
+    }
+}
