@@ -270,4 +270,14 @@ class TablesTest {
                 List.of());
         assertTrue(Tables.averagesDifferentTargetCounts(last, Tables.AVERAGE));
     }
+
+    @Test
+    void markdownHasOneAlignmentMarkPerColumnAndDecimalsFromZeroToTen() {
+        Table t = new Table("T", "Target", List.of("A", "B"), List.of(new Table.Row("x", List.of(Cell.of(1.5), Cell.of(2)))));
+        String md = TableWriter.withDecimals(0).toMarkdown(t);
+        assertTrue(md.contains("\n|---|---:|---:|\n"), md);
+        assertTrue(TableWriter.withDecimals(10).toMarkdown(t).contains("1.5000000000"));
+        assertThrows(IllegalArgumentException.class, () -> TableWriter.withDecimals(-1));
+        assertThrows(IllegalArgumentException.class, () -> TableWriter.withDecimals(11));
+    }
 }
