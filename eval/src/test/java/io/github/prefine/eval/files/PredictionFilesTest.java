@@ -267,6 +267,7 @@ class PredictionFilesTest {
         Files.writeString(blank, "\n  \n");
         e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(blank));
         assertTrue(e.getMessage().endsWith("found only blank lines"), e.getMessage());
+        assertEquals(blank, e.file());
         Files.writeString(blank, " ");
         e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(blank));
         assertTrue(e.getMessage().endsWith("found only blank lines"), e.getMessage());

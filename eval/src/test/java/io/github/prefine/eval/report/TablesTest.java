@@ -56,6 +56,7 @@ class TablesTest {
     void table1HasMeanStdAndClosingRows(@TempDir Path dir) throws Exception {
         Table t = Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE);
         assertEquals(List.of("Baseline", "SL+QA", "Only-SL"), t.columns());
+        assertEquals("Baseline", LAYOUT.baseline());
         assertEquals(82.0, t.cell("T1", "Baseline").value(), 1e-12);
         assertEquals(2.0, t.cell("T1", "Baseline").std(), 1e-12);
         assertEquals(Math.sqrt(12), t.cell("T2", "Baseline").std(), 1e-12);
