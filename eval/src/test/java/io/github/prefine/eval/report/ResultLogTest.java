@@ -2,6 +2,7 @@ package io.github.prefine.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,6 +76,18 @@ class ResultLogTest {
         assertEquals(List.of(FIRST), ResultLog.load(log).runs());
         ResultLog.append(log, SECOND);
         assertEquals(List.of(FIRST, SECOND), ResultLog.load(log).runs());
+    }
+
+    @Test
+    void aRecordWithoutAFieldNamesIt(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log.jsonl");
+        Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"A\",\"group\":\"SL\",\"seed\":1,\"value\":0.5}\n");
+        MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertTrue(e.getMessage().endsWith("target: expected a string, found nothing"), e.getMessage());
+        Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"A\",\"target\":7,\"group\":\"SL\",\"seed\":1,"
+                + "\"value\":0.5}\n");
+        e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertTrue(e.getMessage().endsWith("target: expected a string, found 7"), e.getMessage());
     }
 
     @Test
