@@ -2,7 +2,9 @@ package io.github.prefine.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -326,5 +328,106 @@ class HeterogeneousSamplerTest {
                 + " batch, found 3", () -> base(3).setBatchSize(4).optDropLast(true).build());
         assertMessage("total task size N must be at most 2147483639, found 2147483657",
                 () -> base(Integer.MAX_VALUE - 10, 20).build());
+    }
+
+    @Test
+    void aDrawOnACumulativeBoundaryGoesToTheNextTask() {
+        // four equal tasks: task i owns [i/4, (i+1)/4), so each has probability 1/4 exactly
+        HeterogeneousSampler s = base(1, 1, 1, 1).optStrategy(SamplingStrategy.UNIFORM).build();
+        assertEquals(0, s.drawTask(0.0));
+        assertEquals(0, s.drawTask(0.2499));
+        assertEquals(1, s.drawTask(0.25));
+        assertEquals(3, s.drawTask(0.75));
+        assertEquals(3, s.drawTask(0.9999));
+    }
+
+    @Test
+    void aSmallTemperatureDoesNotOverflow() {
+        // T = 0.01: p ~ n^100, so p1 / p0 = (10 / 1000)^100 = 1e-200
+        double[] p = base(1000, 10).optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(0.01).build()
+                .taskProbabilities();
+        assertEquals(1.0, p[0]);
+        assertEquals(1e-200, p[1], 1e-209);
+    }
+
+    @Test
+    void configFingerprintTellsApartEveryBatchAndEpochSize() {
+        // a 64-bit hash of the settings: 400 neighbouring configurations must not collide (N = 10 is
+        // UNIFORM's default epoch size, so its explicit epoch sizes start at 11)
+        Set<Long> seen = new HashSet<>();
+        for (int b = 1; b <= 200; b++) {
+            seen.add(base(5, 3, 2).setBatchSize(b).build().configFingerprint());
+            seen.add(base(5, 3, 2).optStrategy(SamplingStrategy.UNIFORM).optEpochSize(10 + b).build()
+                    .configFingerprint());
+        }
+        for (SamplingStrategy st : SamplingStrategy.values()) {
+            seen.add(base(5, 3, 2).setBatchSize(300).optStrategy(st).build().configFingerprint());
+        }
+        seen.add(base(3, 5, 2).build().configFingerprint());
+        seen.add(base(5, 3, 2).optDropLast(true).build().configFingerprint());
+        assertEquals(400 + SamplingStrategy.values().length + 2, seen.size());
+    }
+
+    @Test
+    void accessorsReturnTheConfiguration() {
+        HeterogeneousSampler t = base(5, 3).optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(2)
+                .optSizeCap(4).optDropLast(true).build();
+        assertEquals(2, t.numTasks());
+        assertEquals(List.of(new TaskSize("task0", 5), new TaskSize("task1", 3)), t.taskSizes());
+        assertEquals(2.0, t.temperature());
+        assertEquals(java.util.OptionalInt.of(4), t.sizeCap());
+        assertTrue(t.dropLast());
+        assertTrue(t.toString().contains("temperature=2.0, sizeCap=4"), t.toString());
+        HeterogeneousSampler p = base(5, 3).build();
+        assertEquals(java.util.OptionalInt.empty(), p.sizeCap());
+        assertFalse(p.dropLast());
+        assertFalse(p.toString().contains("temperature"), p.toString());
+        assertTrue(p.toString().startsWith("HeterogeneousSampler{strategy=PROPORTIONAL, tasks=2, N=8"), p.toString());
+        BatchIterator it = p.iterator();
+        assertTrue(it.hasNext());
+        assertSame(p, it.sampler());
+    }
+
+    @Test
+    void batchesCompareByContent() {
+        HeterogeneousSampler s = base(2, 3).optSeed(9).build();
+        Batch b = s.iterator().next();
+        Batch again = s.iterator().next();
+        assertEquals(b, b);
+        assertEquals(again, b);
+        assertEquals(again.hashCode(), b.hashCode());
+        assertFalse(b.equals(b.toString()));
+        assertEquals(2, b.numTasks());
+        int[] examples = b.copyExampleIndices();
+        for (int i = 0; i < b.size(); i++) {
+            assertEquals(b.exampleIndex(i), examples[i]);
+        }
+        assertTrue(b.toString().startsWith("Batch{epoch=0, index=0, size=2, taskCounts="), b.toString());
+    }
+
+    @Test
+    void theLargestTotalSizeIsAccepted() {
+        assertEquals(Integer.MAX_VALUE - 8, base(Integer.MAX_VALUE - 10, 2).build().totalExamples());
+        assertMessage("sizeCap must be positive, found 0", () -> base(3).optStrategy(SamplingStrategy.TEMPERATURE)
+                .optSizeCap(0).build());
+    }
+
+    @Test
+    void largestRemainderBreaksTiesTowardsTheLowerTask() {
+        // three equal tasks, two slots: quotas 2/3 each, equal remainders -> tasks 0 and 1
+        assertArrayEquals(new int[] {1, 1, 0}, StratifiedApportionment.largestRemainder(new int[] {1, 1, 1}, 2, 3));
+    }
+
+    @Test
+    void aStratifiedPlanRefusesABatchPastItsEpoch() {
+        // N = 10, B = 4: two full batches and one of 2
+        StratifiedApportionment plan = new StratifiedApportionment(new int[] {5, 3, 2}, 4);
+        assertEquals(2, plan.fullBatchCount());
+        assertEquals(3, plan.batchCount());
+        int[] out = new int[3];
+        assertEquals(4, plan.nextCounts(out));
+        assertEquals(4, plan.nextCounts(out));
+        assertEquals(2, plan.nextCounts(out));
+        assertThrows(IllegalStateException.class, () -> plan.nextCounts(out));
     }
 }

@@ -68,4 +68,19 @@ class SamplerStateTest {
                 () -> new SamplerState(0, -1, 0, 0, ImmutableLongArray.of()));
         assertEquals("epoch must be >= 0, found -1", e.getMessage());
     }
+
+    @Test
+    void longArrayRoundTripsAtTheEdgesOfTheRanges() {
+        SamplerState none = new SamplerState(0, 0, 0, 0, ImmutableLongArray.of());
+        assertEquals(none, SamplerState.fromLongArray(none.toLongArray()));
+        SamplerState last = new SamplerState(1, Integer.MAX_VALUE, Integer.MAX_VALUE, 2, ImmutableLongArray.of(3));
+        assertEquals(last, SamplerState.fromLongArray(last.toLongArray()));
+        assertThrows(IllegalArgumentException.class, () -> SamplerState.fromLongArray(new long[0]));
+        long[] negative = none.toLongArray();
+        negative[3] = -1;
+        assertThrows(IllegalArgumentException.class, () -> SamplerState.fromLongArray(negative));
+        long[] tooLarge = none.toLongArray();
+        tooLarge[2] = Integer.MAX_VALUE + 1L;
+        assertThrows(IllegalArgumentException.class, () -> SamplerState.fromLongArray(tooLarge));
+    }
 }

@@ -130,7 +130,8 @@ public final class SquadMetrics {
      *
      * @param predictions one prediction per question, {@code null} for unanswered
      * @param golds the gold answers per question, same length
-     * @return exact match and F1 in percent, and the question count
+     * @return exact match and F1 in percent, and the question count; all 0 for no questions (where the
+     *     script would divide by zero)
      * @throws IllegalArgumentException if the lengths differ or a question has no gold answer
      */
     public static SquadScore evaluate(List<String> predictions, List<List<String>> golds) {

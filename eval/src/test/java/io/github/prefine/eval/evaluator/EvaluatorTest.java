@@ -106,4 +106,18 @@ class EvaluatorTest {
         assertEquals(100.0, new EvaluationResult(MetricType.SQUAD_EM, 100.0, 1).percent());
         assertEquals(0.0, new EvaluationResult(MetricType.BINARY_F1, 0.0, 0).percent());
     }
+
+    @Test
+    void squadF1AndExactMatchAreDifferentScores() {
+        // "cat sat" against "cat": EM 0; F1 with p 1/2, r 1 -> 2/3, in percent
+        List<String> pred = List.of("cat sat");
+        List<List<String>> gold = List.of(List.of("cat"));
+        Evaluator f1 = Evaluator.builder().setMetric(MetricType.SQUAD_F1).build();
+        assertEquals(100.0 * 2 / 3, f1.evaluateAnswers(pred, gold).value(), 1e-12);
+        assertEquals(0.0, Evaluator.builder().setMetric(MetricType.SQUAD_EM).build().evaluateAnswers(pred, gold).value());
+        assertEquals(MetricType.SQUAD_F1, f1.metric());
+        assertEquals(StdKind.SAMPLE, f1.stdKind());
+        assertEquals(StdKind.POPULATION,
+                Evaluator.builder().setMetric(MetricType.ACCURACY).optStdKind(StdKind.POPULATION).build().stdKind());
+    }
 }

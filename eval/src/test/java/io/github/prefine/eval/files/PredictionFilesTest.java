@@ -257,4 +257,19 @@ class PredictionFilesTest {
         Files.writeString(conll, "a\u0085b B-PER B-PER\nc O O\n");
         assertEquals(List.of(List.of("B-PER", "O")), ConllPredictions.read(conll).gold());
     }
+
+    @Test
+    void aClassificationFileWithoutPredictionsSaysWhetherItIsEmptyOrBlank(@TempDir Path dir) throws Exception {
+        Path empty = Files.createFile(dir.resolve("empty.jsonl"));
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(empty));
+        assertTrue(e.getMessage().endsWith("found an empty file"), e.getMessage());
+        Path blank = dir.resolve("blank.jsonl");
+        Files.writeString(blank, "\n  \n");
+        e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(blank));
+        assertTrue(e.getMessage().endsWith("found only blank lines"), e.getMessage());
+        assertEquals(blank, e.file());
+        Files.writeString(blank, " ");
+        e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(blank));
+        assertTrue(e.getMessage().endsWith("found only blank lines"), e.getMessage());
+    }
 }

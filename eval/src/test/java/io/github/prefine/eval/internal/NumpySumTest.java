@@ -25,4 +25,18 @@ class NumpySumTest {
         a[201] = -1e16;
         assertEquals(188.0, NumpySum.sum(a));
     }
+
+    @Test
+    void agreesWithNumpyOnMixedMagnitudesAtTheBlockEdges() {
+        // a[i] = 3e16 if i % 9 == 0, -1e16 if i % 9 == 4, else i % 10 + 0.25; np.sum(a) with NumPy 2.4.6
+        double[][] expected = {{8, 2.0000000000000024e16}, {16, 4.000000000000005e16}, {128, 3.100000000000005e17},
+            {129, 3.100000000000005e17}, {300, 6.90000000000001e17}, {1000, 2.2500000000000038e18}};
+        for (double[] e : expected) {
+            double[] a = new double[(int) e[0]];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = i % 9 == 0 ? 3e16 : i % 9 == 4 ? -1e16 : i % 10 + 0.25;
+            }
+            assertEquals(e[1], NumpySum.sum(a), "n = " + a.length);
+        }
+    }
 }

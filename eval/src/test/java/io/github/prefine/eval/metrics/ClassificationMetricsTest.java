@@ -66,4 +66,12 @@ class ClassificationMetricsTest {
         assertEquals(expected, ClassificationMetrics.macroF1(g, p));
         assertEquals(List.of("c", "e", "n"), List.copyOf(ClassificationMetrics.perClass(g, p).keySet()));
     }
+
+    @Test
+    void moreOrFewerPredictionsThanGoldLabelsAreRefused() {
+        List<String> gold = List.of("a", "b");
+        assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.accuracy(gold, List.of("a", "b", "b")));
+        assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.macroF1(gold, List.of("a", "b", "c")));
+        assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.perClass(gold, List.of("a")));
+    }
 }

@@ -109,4 +109,32 @@ class SpanF1Test {
     void rejectsMismatchedShapes() {
         assertThrows(IllegalArgumentException.class, () -> SpanF1.lenient().score(s("O O"), s("O")));
     }
+
+    @Test
+    void lenientModeEndsAndStartsChunksAtEndAndSingleTagsAsSeqeval() {
+        // seqeval's end_of_chunk/start_of_chunk: after E- or S- a chunk ends; E- or I- after E-, S- or O
+        // starts one, even of the same type
+        assertEquals(List.of(new Span(0, 0, 1, "PER"), new Span(0, 1, 2, "PER"), new Span(0, 3, 4, "LOC"),
+                new Span(0, 4, 5, "LOC"), new Span(0, 6, 8, "ORG")),
+                SpanExtractor.lenient(s("E-PER I-PER O S-LOC E-LOC O B-ORG E-ORG")));
+        // B-ORG I-ORG O has no E- but still counts in the default mode
+        assertEquals(List.of(new Span(0, 0, 2, "PER"), new Span(0, 2, 3, "LOC"), new Span(0, 3, 5, "ORG"),
+                new Span(0, 6, 9, "X")), SpanExtractor.lenient(s("B-PER E-PER S-LOC B-ORG I-ORG O B-X I-X E-X")));
+    }
+
+    @Test
+    void aTagWithoutATypeHasTypeUnderscore() {
+        // default mode: chunk[1:].split('-', maxsplit=1)[-1] or '_'
+        assertEquals(List.of(new Span(0, 0, 2, "_")), SpanExtractor.lenient(s("B I")));
+        // strict mode: token[1:].strip('-') or '_', so hyphens on either side of the type go
+        assertEquals(List.of(new Span(0, 0, 2, "_"), new Span(0, 2, 4, "X")),
+                SpanExtractor.strict(s("B- I- B--X I-X-"), TagScheme.IOB2));
+    }
+
+    @Test
+    void anEmptySpanIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new Span(0, 3, 3, "X"));
+        assertThrows(IllegalArgumentException.class, () -> new Span(-1, 0, 1, "X"));
+        assertEquals(1, new Span(0, 0, 1, "X").end());
+    }
 }

@@ -4,9 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SquadMetricsTest {
@@ -85,5 +87,43 @@ class SquadMetricsTest {
         // a question without gold cannot be scored, answered or not
         assertThrows(IllegalArgumentException.class,
                 () -> SquadMetrics.evaluate(Arrays.asList("x", null), List.of(List.of("x"), List.of())));
+    }
+
+    @Test
+    void lowerCasesSigmaAtTheEdgesOfTheTextAsPythonDoes() {
+        // CPython 3.11: "ΣΑΣ^Β".lower() == "σασ^β" (nothing cased before the first Σ), "1^Σ".lower() == "1^σ",
+        // "ΑΣ".lower() == "ας", "ΑΣ'Β".lower() == "ασ'β" and "ΑΣ:Β".lower() == "ασ:β" (apostrophe and colon
+        // are case-ignorable, Word_Break Single_Quote and MidLetter)
+        assertEquals("σασβ", SquadMetrics.normalize("ΣΑΣ^Β"));
+        assertEquals("1σ", SquadMetrics.normalize("1^Σ"));
+        assertEquals("ας", SquadMetrics.normalize("ΑΣ"));
+        assertEquals("σ", SquadMetrics.normalize("Σ"));
+        assertEquals("ασβ", SquadMetrics.normalize("ΑΣ'Β"));
+        assertEquals("ασβ", SquadMetrics.normalize("ΑΣ:Β"));
+    }
+
+    @Test
+    void isPythonSpaceAgreesWithCPythonOnEveryCodePoint() {
+        // [cp for cp in range(0x110000) if chr(cp).isspace()] in CPython 3.11
+        Set<Integer> spaces = Set.of(9, 10, 11, 12, 13, 28, 29, 30, 31, 32, 133, 160, 5760, 8192, 8193, 8194, 8195,
+                8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288);
+        for (int cp = 0; cp <= Character.MAX_CODE_POINT; cp++) {
+            if (spaces.contains(cp) != SquadMetrics.isPythonSpace(cp)) {
+                fail("U+" + Integer.toHexString(cp) + ": Python's isspace() is " + spaces.contains(cp));
+            }
+        }
+    }
+
+    @Test
+    void aMaximumOverNoGoldAnswerIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> SquadMetrics.maxExactMatch("x", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> SquadMetrics.maxF1("x", List.of()));
+        // the best gold wins: "b c" against "b" (p 1/2, r 1 -> 2/3) and "b c d" (p 1, r 2/3 -> 4/5)
+        assertEquals(0.8, SquadMetrics.maxF1("b c", List.of("b", "b c d")), 1e-12);
+    }
+
+    @Test
+    void noQuestionsScoreZero() {
+        assertEquals(new SquadScore(0.0, 0.0, 0, 0), SquadMetrics.evaluate(List.of(), List.of()));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.eval.plot;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,5 +72,29 @@ class ChartsTest {
         assertEquals(400, img.getHeight());
         parseOffline(files.get(1).toFile());
         assertThrows(IllegalArgumentException.class, () -> Charts.trainingCurves(Map.of(), List.of(), 10, 10));
+    }
+
+    @Test
+    void groupBarsHaveOneSeriesPerGroupAndAGapForAnEmptyCell() {
+        var chart = Charts.groupBars(table2(), 800, 500);
+        // the Average row is no group
+        assertEquals(List.of("SL", "C", "QA"), List.copyOf(chart.getSeriesMap().keySet()));
+        assertEquals(List.of("Baseline", "Only-SL", "SL+QA"), List.copyOf(chart.getSeriesMap().get("C").getXData()));
+        assertEquals(java.util.Arrays.asList(62.0, 60.4, null), new java.util.ArrayList<>(chart.getSeriesMap().get("C").getYData()));
+    }
+
+    @Test
+    void trainingCurvesPlotEpochsFromOneAndSkipEmptySeries() {
+        Map<String, List<Double>> loss = new LinkedHashMap<>();
+        loss.put("conll2003", List.of(1.2, 0.8, 0.6));
+        loss.put("empty", List.of());
+        var chart = Charts.trainingCurves(loss, List.of(2.0, 1.5), 640, 400);
+        assertEquals(List.of("conll2003 (train)", "average validation"), List.copyOf(chart.getSeriesMap().keySet()));
+        assertArrayEquals(new double[] {1, 2, 3}, chart.getSeriesMap().get("conll2003 (train)").getXData());
+        assertArrayEquals(new double[] {1.2, 0.8, 0.6}, chart.getSeriesMap().get("conll2003 (train)").getYData());
+        assertArrayEquals(new double[] {1, 2}, chart.getSeriesMap().get("average validation").getXData());
+        // either kind of series alone is something to draw
+        assertEquals(1, Charts.trainingCurves(Map.of("t", List.of(1.0)), List.of(), 10, 10).getSeriesMap().size());
+        assertEquals(1, Charts.trainingCurves(Map.of(), List.of(1.0), 10, 10).getSeriesMap().size());
     }
 }

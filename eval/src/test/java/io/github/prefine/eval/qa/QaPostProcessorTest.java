@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,5 +88,40 @@ class QaPostProcessorTest {
         assertThrows(IllegalArgumentException.class, () -> QaPostProcessor.builder().optNBest(0).build());
         assertThrows(IllegalArgumentException.class,
                 () -> new QaWindow(new float[2], new float[3], new int[2], new int[2], new boolean[2]));
+    }
+
+    @Test
+    void anAnswerOfExactlyTheMaximumLengthAtTheStartOfTheContextIsKept() {
+        // (3, 5) "Paris is in" scores 10 but has 3 tokens > max 2; (3, 4) "Paris is" scores 6 and starts at offset 0
+        float[] start = {0f, 0f, 0f, 5f, 0f, 0f, 0f, 0f, 0f};
+        float[] end = {0f, 0f, 0f, 0f, 1f, 5f, 0f, 0f, 0f};
+        QaPostProcessor pp = QaPostProcessor.builder().optMaxAnswerLength(2).optNBest(2).build();
+        assertEquals(2, pp.maxAnswerLength());
+        assertEquals(2, pp.nBest());
+        QaAnswer a = pp.answer(CONTEXT, List.of(new QaWindow(start, end, CS, CE, MASK)));
+        assertEquals("Paris is", a.text());
+        assertEquals(6f, a.score());
+        assertTrue(a.found());
+        assertEquals(0, a.window());
+        assertEquals(9, new QaWindow(start, end, CS, CE, MASK).length());
+    }
+
+    @Test
+    void aZeroWidthTokenGivesAnEmptyAnswerInsideTheContext() {
+        int[] cs = {0, 0, 0, 5, 6};
+        int[] ce = {0, 0, 0, 5, 8};
+        boolean[] mask = {false, false, false, true, true};
+        float[] s = {0f, 0f, 0f, 5f, 0f};
+        float[] e = {0f, 0f, 0f, 5f, 0f};
+        QaAnswer a = QaPostProcessor.builder().optNBest(1).optMaxAnswerLength(1).build()
+                .answer(CONTEXT, List.of(new QaWindow(s, e, cs, ce, mask)));
+        assertEquals("", a.text());
+        assertEquals(5, a.charStart());
+    }
+
+    @Test
+    void topKKeepsTheLowerIndexAmongEqualValues() {
+        assertArrayEquals(new int[] {0, 1}, QaPostProcessor.topK(new float[] {1f, 1f, 1f}, 2));
+        assertArrayEquals(new int[] {1, 2, 0}, QaPostProcessor.topK(new float[] {1f, 2f, 2f}, 3));
     }
 }

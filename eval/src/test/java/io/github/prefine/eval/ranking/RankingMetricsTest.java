@@ -49,4 +49,16 @@ class RankingMetricsTest {
     void orderBreaksTiesByIndex() {
         assertArrayEquals(new int[] {1, 0, 2}, RankingMetrics.order(new double[] {2, 5, 2}));
     }
+
+    @Test
+    void edgeCasesOfTheArguments() {
+        // 3-4-5 triangle: cos = 3/5
+        assertEquals(0.6, RankingMetrics.cosine(new float[] {1, 0}, new float[] {3, 4}), 1e-12);
+        // two items are enough for a rank correlation
+        assertEquals(-1, RankingMetrics.spearman(new double[] {1, 2}, new double[] {4, 3}), 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.spearman(new double[] {1}, new double[] {1}));
+        assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {0, 1}, 0));
+    }
 }

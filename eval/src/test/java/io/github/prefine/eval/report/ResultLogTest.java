@@ -2,6 +2,7 @@ package io.github.prefine.eval.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,6 +67,30 @@ class ResultLogTest {
     }
 
     @Test
+    void aLogOfOneRecordWithoutAnyLineBreakIsKept(@TempDir Path dir) throws Exception {
+        // the scans back to the last line break reach the first byte of the file
+        Path log = dir.resolve("log.jsonl");
+        ResultLog.append(log, FIRST);
+        String text = Files.readString(log);
+        Files.writeString(log, text.substring(0, text.length() - 1));
+        assertEquals(List.of(FIRST), ResultLog.load(log).runs());
+        ResultLog.append(log, SECOND);
+        assertEquals(List.of(FIRST, SECOND), ResultLog.load(log).runs());
+    }
+
+    @Test
+    void aRecordWithoutAFieldNamesIt(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("log.jsonl");
+        Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"A\",\"group\":\"SL\",\"seed\":1,\"value\":0.5}\n");
+        MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertTrue(e.getMessage().endsWith("target: expected a string, found nothing"), e.getMessage());
+        Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"A\",\"target\":7,\"group\":\"SL\",\"seed\":1,"
+                + "\"value\":0.5}\n");
+        e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertTrue(e.getMessage().endsWith("target: expected a string, found 7"), e.getMessage());
+    }
+
+    @Test
     void aDamagedLineBeforeTheLastIsStillAnError(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log.jsonl");
         ResultLog.append(log, FIRST);
@@ -73,5 +98,21 @@ class ResultLogTest {
         ResultLog.append(log, SECOND);
         MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
         assertEquals(log + ":2: expected a JSON object, found {\"kind\":\"run\",\"sett", e.getMessage());
+    }
+
+    @Test
+    void recordsRefuseBlankNamesAndNegativeCosts() {
+        String[] ok = {"Only-SL", "T1", "SL", "fp32", "scored on test"};
+        for (int i = 0; i < ok.length; i++) {
+            String[] f = ok.clone();
+            f[i] = " ";
+            assertThrows(IllegalArgumentException.class, () -> new RunRecord(f[0], f[1], f[2], 1, 0.5, f[3], f[4]),
+                    "field " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new CostRecord(" ", 1.0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CostRecord("Only-SL", -0.5, 1));
+        assertThrows(IllegalArgumentException.class, () -> new CostRecord("Only-SL", 1.0, -1));
+        // zero is a cost (an epoch of a tiny task group)
+        assertEquals(0.0, new CostRecord("Only-SL", 0.0, 0).secondsPerEpoch());
     }
 }

@@ -56,6 +56,7 @@ class TablesTest {
     void table1HasMeanStdAndClosingRows(@TempDir Path dir) throws Exception {
         Table t = Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE);
         assertEquals(List.of("Baseline", "SL+QA", "Only-SL"), t.columns());
+        assertEquals("Baseline", LAYOUT.baseline());
         assertEquals(82.0, t.cell("T1", "Baseline").value(), 1e-12);
         assertEquals(2.0, t.cell("T1", "Baseline").std(), 1e-12);
         assertEquals(Math.sqrt(12), t.cell("T2", "Baseline").std(), 1e-12);
@@ -231,5 +232,53 @@ class TablesTest {
         assertEquals(List.of("SL", "C", "QA"), p.groups());
         assertEquals(12, p.targets().size());
         assertEquals(List.of("BoolQ", "CB", "COPA", "WiC"), p.targetsOf("C"));
+    }
+
+    @Test
+    void costTableAveragesSeveralRecordsOfASetting() {
+        // Only-SL (10 s, 100) and (20 s, 300): 15 s and 200 examples per epoch; SL+QA 30 s, the most
+        ResultSet rs = new ResultSet(List.of(), List.of(new CostRecord("Only-SL", 10.0, 100),
+                new CostRecord("Only-SL", 20.0, 300), new CostRecord("SL+QA", 30.0, 50)));
+        Table c = Tables.costTable(rs, LAYOUT);
+        assertEquals(15.0, c.cell("Only-SL", "Seconds / epoch").value(), 1e-12);
+        assertEquals(200.0, c.cell("Only-SL", "Examples / epoch").value(), 1e-12);
+        assertEquals(0.5, c.cell("Only-SL", "Relative cost").value(), 1e-12);
+        assertEquals(1.0, c.cell("SL+QA", "Relative cost").value(), 1e-12);
+    }
+
+    @Test
+    void aTableWithoutAnyResultKeepsTheMeanAndStdTitle() {
+        Table t = Tables.table1OfCells(java.util.Map.of(), LAYOUT, "sample std, n-1");
+        assertTrue(t.title().contains("mean ± sample std, n-1 over seeds"), t.title());
+        assertTrue(t.cell(Tables.AVERAGE, "Baseline").isEmpty());
+    }
+
+    @Test
+    void tellsWhenARowAveragesDifferentTargetCounts(@TempDir Path dir) throws Exception {
+        // the grid's Baseline lacks Q2, so QA and Average read "1-2 of 2" and "3-4 of 4"; SL reads "2"
+        Table t2 = Tables.table2(Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE), LAYOUT);
+        assertTrue(Tables.averagesDifferentTargetCounts(t2, "QA"));
+        assertTrue(Tables.averagesDifferentTargetCounts(t2, Tables.AVERAGE));
+        assertFalse(Tables.averagesDifferentTargetCounts(t2, "SL"));
+        assertFalse(Tables.averagesDifferentTargetCounts(t2, "NER"));
+        // one count short in every setting is like for like; a title without counts says nothing
+        Table oneShort = new Table("Table 2: x; targets averaged: SL 1 of 2, Average 3 of 4; trained in fp32", "Group",
+                List.of("Baseline"), List.of());
+        assertFalse(Tables.averagesDifferentTargetCounts(oneShort, "SL"));
+        Table noCounts = new Table("Table 2", "Group", List.of("Baseline"), List.of());
+        assertFalse(Tables.averagesDifferentTargetCounts(noCounts, "SL"));
+        Table last = new Table("Table 2: x; targets averaged: SL 2, Average 1-2 of 2", "Group", List.of("Baseline"),
+                List.of());
+        assertTrue(Tables.averagesDifferentTargetCounts(last, Tables.AVERAGE));
+    }
+
+    @Test
+    void markdownHasOneAlignmentMarkPerColumnAndDecimalsFromZeroToTen() {
+        Table t = new Table("T", "Target", List.of("A", "B"), List.of(new Table.Row("x", List.of(Cell.of(1.5), Cell.of(2)))));
+        String md = TableWriter.withDecimals(0).toMarkdown(t);
+        assertTrue(md.contains("\n|---|---:|---:|\n"), md);
+        assertTrue(TableWriter.withDecimals(10).toMarkdown(t).contains("1.5000000000"));
+        assertThrows(IllegalArgumentException.class, () -> TableWriter.withDecimals(-1));
+        assertThrows(IllegalArgumentException.class, () -> TableWriter.withDecimals(11));
     }
 }
