@@ -100,9 +100,10 @@ final class DataBench {
                 Row r;
                 try {
                     r = measure(t, tok);
-                } catch (UnfeaturizableTaskException e) {
+                } catch (UnfeaturizableTaskException | java.nio.file.NoSuchFileException e) {
                     // as the grid does: the task is left out, and why is said
-                    out.printf(Locale.ROOT, "%-18s left out: %s%n", t.name(), e.getMessage());
+                    out.printf(Locale.ROOT, "%-18s left out: %s%n", t.name(),
+                            e instanceof java.nio.file.NoSuchFileException n ? n.getReason() : e.getMessage());
                     continue;
                 }
                 rows.add(r);
