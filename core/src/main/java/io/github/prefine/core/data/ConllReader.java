@@ -5,9 +5,10 @@ import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
-import java.util.regex.Pattern;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConllReader implements DatasetReader<TokenExample> {
     private static final Logger LOG = LoggerFactory.getLogger(ConllReader.class);
-    private static final Pattern WHITESPACE = Pattern.compile("[ \\t]+");
+    private static final String DOCSTART = "-DOCSTART-";
 
     /** How the columns of a line are separated. */
     public enum Separator {
@@ -120,9 +121,12 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         int bomsInside = 0;
         int converted = 0;
         // a sentinel blank line flushes the last sentence
-        List<TextFiles.Line> all = new ArrayList<>(lines);
-        all.add(new TextFiles.Line(lines.size() + 1, ""));
-        for (TextFiles.Line line : all) {
+        // one instance per distinct token and tag: a file repeats a few tags and a vocabulary of
+        // words hundreds of thousands of times, and the examples keep them for the task's lifetime
+        Map<String, String> canonical = new HashMap<>();
+        TextFiles.Line sentinel = new TextFiles.Line(lines.size() + 1, "");
+        for (int l = 0; l <= lines.size(); l++) {
+            TextFiles.Line line = l < lines.size() ? lines.get(l) : sentinel;
             String text = line.text();
             // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
             boolean boundary = text != null && (TextFiles.isBlank(text) || isDocStart(text));
@@ -132,10 +136,11 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                     if (defect != null) {
                         defect.skip(report);
                     } else {
-                        List<String> t = scheme.toTrainingScheme(tags);
+                        List<String> t = new ArrayList<>(scheme.toTrainingScheme(tags));
                         for (int i = 0; i < t.size(); i++) {
                             if (!t.get(i).equals(tags.get(i))) {
                                 converted++;
+                                t.set(i, canonical.computeIfAbsent(t.get(i), k -> k));
                             }
                         }
                         out.add(new TokenExample(name + ":" + firstLine, tokens, t));
@@ -155,7 +160,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 }
                 continue;
             }
-            String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
+            String[] fields = fields(text);
             if (firstLine < 0) {
                 firstLine = line.number();
             }
@@ -194,8 +199,8 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         scheme.describe() + " (" + scheme + ")", "'" + tag + "'");
                 continue;
             }
-            tokens.add(token);
-            tags.add(tag);
+            tokens.add(canonical.computeIfAbsent(token, k -> k));
+            tags.add(canonical.computeIfAbsent(tag, k -> k));
         }
         report.clean(ReadReport.BOM_INSIDE, bomsInside);
         if (converted > 0) {
@@ -211,9 +216,50 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         return new ReadResult<>(out, r);
     }
 
+    /** Whether the line's first field starts with {@code -DOCSTART-}; asked of every line, so it splits nothing. */
     private boolean isDocStart(String text) {
-        String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
-        return fields[0].startsWith("-DOCSTART-");
+        int from = 0;
+        if (separator == Separator.WHITESPACE) {
+            // the first field of the stripped line: "-DOCSTART-" holds no space or tab
+            while (from < text.length() && Character.isWhitespace(text.charAt(from))) {
+                from++;
+            }
+        }
+        return text.startsWith(DOCSTART, from);
+    }
+
+    /**
+     * Splits a line into its fields: at each tab, or at runs of spaces and tabs of the stripped
+     * line (as {@code text.strip().split("[ \\t]+")}, without a regular expression per line).
+     */
+    private String[] fields(String text) {
+        if (separator == Separator.TAB) {
+            return text.split("\t", -1);
+        }
+        int begin = 0;
+        int end = text.length();
+        while (begin < end && Character.isWhitespace(text.charAt(begin))) {
+            begin++;
+        }
+        while (end > begin && Character.isWhitespace(text.charAt(end - 1))) {
+            end--;
+        }
+        if (begin == end) {
+            return new String[] {""};
+        }
+        List<String> out = new ArrayList<>(4);
+        int start = begin;
+        for (int i = begin; i < end; i++) {
+            char ch = text.charAt(i);
+            if (ch == ' ' || ch == '\t') {
+                if (i > start) {
+                    out.add(text.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start, end));
+        return out.toArray(new String[0]);
     }
 
     private String sepName() {

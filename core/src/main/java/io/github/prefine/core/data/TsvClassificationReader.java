@@ -82,6 +82,8 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             }
         }
         List<TextExample> out = new ArrayList<>();
+        // one instance per distinct label: a file of 400k rows holds a handful of them
+        Map<String, String> labels = new HashMap<>();
         int rows = 0;
         for (int i = first; i < lines.size(); i++) {
             TextFiles.Line line = lines.get(i);
@@ -103,7 +105,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             for (int c = 0; c < f.length; c++) {
                 values.putIfAbsent(names.get(c), f[c]);
             }
-            String gold = templates.label() == null ? null : values.get(templates.label());
+            String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
             out.add(templates.example(name + ":" + line.number(), values, gold));
         }
         // a header-only file is not empty: say what it holds

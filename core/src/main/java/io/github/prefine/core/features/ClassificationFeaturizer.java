@@ -1,6 +1,7 @@
 package io.github.prefine.core.features;
 
 import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.tokenize.IdRows;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
 import io.github.prefine.core.tokenize.Truncation;
@@ -30,11 +31,13 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
 
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
+    private final boolean fastPath;
 
     private ClassificationFeaturizer(Builder b) {
         super(b);
         labels = List.copyOf(b.labels);
         labelIds = labelIndex(labels);
+        fastPath = b.fastPath;
     }
 
     static Map<String, Integer> labelIndex(List<String> labels) {
@@ -85,37 +88,32 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                 for (int i = from; i < to; i++) {
                     (examples.get(i).isPair() ? pairs : singles).add(i);
                 }
-                TokenEncoding[] encSingle = ChunkEncoder.encode(
-                        () -> tok.encodeBatch(singles.stream().map(i -> examples.get(i).textA()).toList()),
-                        k -> tok.encode(examples.get(singles.get(k)).textA()),
-                        singles.size());
-                TokenEncoding[] encPair = ChunkEncoder.encode(
-                        () -> tok.encodePairBatch(
-                                pairs.stream().map(i -> examples.get(i).textA()).toList(),
-                                pairs.stream().map(i -> examples.get(i).textB()).toList()),
-                        k -> tok.encodePair(examples.get(pairs.get(k)).textA(), examples.get(pairs.get(k)).textB()),
-                        pairs.size());
+                Encoded encSingle = encode(tok, examples, singles, false);
+                Encoded encPair = encode(tok, examples, pairs, true);
                 // Store in input order.
                 int s = 0;
                 int p = 0;
                 for (int i = from; i < to; i++) {
-                    TokenEncoding e;
+                    Encoded enc;
+                    int k;
                     if (s < singles.size() && singles.get(s) == i) {
-                        e = encSingle[s++];
+                        enc = encSingle;
+                        k = s++;
                     } else if (p < pairs.size() && pairs.get(p) == i) {
-                        e = encPair[p++];
+                        enc = encPair;
+                        k = p++;
                     } else {
                         continue; // skipped above
                     }
                     TextExample ex = examples.get(i);
-                    if (e == null) {
+                    if (enc.rejected(k)) {
                         report.skip(ex.id(), ChunkEncoder.REJECTED);
                         continue;
                     }
-                    if (e.isTruncated()) {
+                    if (enc.truncated(k)) {
                         report.truncated();
                     }
-                    int row = rows.add(e.ids(), e.typeIds(), e.length());
+                    int row = enc.addTo(rows, k);
                     Integer id = ex.label() == null ? null : labelIds.get(ex.label());
                     if (ex.label() == null) {
                         report.count("unlabelled", 1);
@@ -135,6 +133,49 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
     }
 
     /**
+     * Encodes a batch's singles or pairs: ids and type ids only ({@link SubwordTokenizer#encodeIdRows})
+     * on the fast path, else, or when the native call rejects the batch, as {@link TokenEncoding}s
+     * one batch call (or one call per item) at a time.
+     */
+    private Encoded encode(SubwordTokenizer tok, List<TextExample> examples, List<Integer> items, boolean pair) {
+        if (items.isEmpty()) {
+            return new Encoded(null, new TokenEncoding[0]);
+        }
+        List<String> a = items.stream().map(i -> examples.get(i).textA()).toList();
+        List<String> b = pair ? items.stream().map(i -> examples.get(i).textB()).toList() : null;
+        if (fastPath) {
+            try {
+                return new Encoded(tok.encodeIdRows(a, b), null);
+            } catch (IllegalArgumentException batchFailure) {
+                // one bad input: the per-item path below finds it and costs only itself
+            }
+        }
+        TokenEncoding[] enc = pair
+                ? ChunkEncoder.encode(() -> tok.encodePairBatch(a, b), k -> tok.encodePair(a.get(k), b.get(k)), items.size())
+                : ChunkEncoder.encode(() -> tok.encodeBatch(a), k -> tok.encode(a.get(k)), items.size());
+        return new Encoded(null, enc);
+    }
+
+    /** One batch's encodings: flat id rows (fast path) or encodings with null where rejected. */
+    private record Encoded(IdRows rows, TokenEncoding[] encodings) {
+        boolean rejected(int k) {
+            return rows == null && encodings[k] == null;
+        }
+
+        boolean truncated(int k) {
+            return rows != null ? rows.truncated()[k] : encodings[k].isTruncated();
+        }
+
+        int addTo(TokenRows.Builder out, int k) {
+            if (rows != null) {
+                return out.add(rows.ids(), rows.typeIds(), rows.rowStart()[k], rows.length(k));
+            }
+            TokenEncoding e = encodings[k];
+            return out.add(e.ids(), e.typeIds(), e.length());
+        }
+    }
+
+    /**
      * Builds a {@link ClassificationFeaturizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizer}, {@link #setLabels}. {@link #build()} checks that the
@@ -144,6 +185,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
      */
     public static final class Builder extends FeaturizerBuilder<Builder> {
         private List<String> labels;
+        private boolean fastPath = true;
 
         private Builder() {
             super(128, 1024, "classification");
@@ -162,6 +204,20 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
          */
         public Builder setLabels(List<String> labels) {
             this.labels = List.copyOf(labels);
+            return this;
+        }
+
+        /**
+         * Sets whether inputs are encoded to ids and type ids only ({@link
+         * SubwordTokenizer#encodeIdRows}), skipping the offsets, word ids and token strings of full
+         * encodings that classification never reads. Default true. False converts full encodings;
+         * both give the same features.
+         *
+         * @param fastPath false to convert full encodings
+         * @return this builder
+         */
+        public Builder optFastPath(boolean fastPath) {
+            this.fastPath = fastPath;
             return this;
         }
 

@@ -179,17 +179,33 @@ public final class TokenRows {
          *     are not of the form 0…0 1…1
          */
         public int add(int[] ids, int[] typeIds, int length) {
+            return add(ids, typeIds, 0, length);
+        }
+
+        /**
+         * Appends a row read from flat arrays that hold many rows.
+         *
+         * @param ids token ids, read from {@code from}
+         * @param typeIds token type ids parallel to {@code ids}: zeros, then optionally ones up to
+         *     the row's end
+         * @param from the row's first position in both arrays
+         * @param length the row length
+         * @return the new row's index
+         * @throws IllegalArgumentException when an id is negative or above 2^24-1, or type ids
+         *     are not of the form 0…0 1…1
+         */
+        public int add(int[] ids, int[] typeIds, int from, int length) {
             if (size + length > this.ids.length) {
                 this.ids = Arrays.copyOf(this.ids, Math.max(size + length, this.ids.length * 2));
             }
             int second = length;
             for (int i = 0; i < length; i++) {
-                int id = ids[i];
+                int id = ids[from + i];
                 if (id < 0 || id > 0xFFFFFF) {
                     throw new IllegalArgumentException("token id must be in [0, 2^24), found " + id);
                 }
                 this.ids[size + i] = id;
-                int t = typeIds[i];
+                int t = typeIds[from + i];
                 if (t == 1 && second == length) {
                     second = i;
                 } else if (t != (i >= second ? 1 : 0)) {

@@ -222,6 +222,85 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Encodes many texts, or text pairs, with one native batch call and this tokenizer's settings,
+     * fetching only the ids, the type ids and whether each input was truncated.
+     *
+     * <p>Gives the ids and type ids of {@link #encodeBatch(List)} (or {@link
+     * #encodePairBatch(List, List)}) without converting offsets, word ids and token strings, which
+     * a classifier never reads: at most one native call per fetched array, and no object per token.
+     * The unpadded row length is the row's length only when the tokenizer does not pad.
+     *
+     * @param firsts the texts, or the first sequences of the pairs
+     * @param seconds the second sequences, as many as {@code firsts}, or null for single texts
+     * @return one row per input, in order
+     * @throws IllegalArgumentException when the sizes differ or the native tokenizer rejects an
+     *     input
+     * @throws IllegalStateException for pairs under {@link Truncation#ONLY_FIRST} or {@link
+     *     Truncation#ONLY_SECOND}, where the native batch call may abort the JVM (use {@link
+     *     #encodePairBatch(List, List)}, which encodes such pairs one by one)
+     */
+    public IdRows encodeIdRows(List<String> firsts, List<String> seconds) {
+        if (seconds != null && firsts.size() != seconds.size()) {
+            throw new IllegalArgumentException(
+                    "encodeIdRows: " + firsts.size() + " first sequences but " + seconds.size() + " second");
+        }
+        if (seconds != null && (truncation == Truncation.ONLY_FIRST || truncation == Truncation.ONLY_SECOND)) {
+            throw new IllegalStateException(path + ": pairs under " + truncation + " need encodePairBatch");
+        }
+        String[] a = new String[firsts.size()];
+        String[] b = seconds == null ? null : new String[a.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = checkText(Objects.requireNonNull(firsts.get(i), "first"));
+            if (b != null) {
+                b[i] = checkText(Objects.requireNonNull(seconds.get(i), "second"));
+            }
+        }
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        long[] handles = null;
+        try {
+            long handle = delegate.getHandle();
+            try {
+                handles = b == null ? lib.batchEncode(handle, a, addSpecialTokens)
+                        : lib.batchEncodePair(handle, a, b, addSpecialTokens);
+            } catch (RuntimeException ex) {
+                throw nativeFailure(ex);
+            }
+            int[] rowStart = new int[a.length + 1];
+            boolean[] truncated = new boolean[a.length];
+            int[] ids = new int[Math.max(16, a.length * 32)];
+            int[] types = new int[ids.length];
+            int size = 0;
+            for (int k = 0; k < a.length; k++) {
+                long[] t = lib.getTokenIds(handles[k]);
+                long[] ty = lib.getTypeIds(handles[k]);
+                int n = t.length;
+                if (size + n > ids.length) {
+                    int cap = Math.max(size + n, ids.length * 2);
+                    ids = Arrays.copyOf(ids, cap);
+                    types = Arrays.copyOf(types, cap);
+                }
+                for (int i = 0; i < n; i++) {
+                    ids[size + i] = (int) t[i];
+                    types[size + i] = (int) ty[i];
+                }
+                // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
+                truncated[k] = lib.getOverflowCount(handles[k]) > 0;
+                size += n;
+                rowStart[k + 1] = size;
+            }
+            return new IdRows(Arrays.copyOf(ids, size), Arrays.copyOf(types, size), rowStart, truncated);
+        } finally {
+            if (handles != null) {
+                for (long h : handles) {
+                    lib.deleteEncoding(h);
+                }
+            }
+            // the native calls use only the handle; keep its owner (and its finalizer) alive
+            Reference.reachabilityFence(delegate);
+        }
+    }
+
+    /**
      * Encodes many pre-split sentences with one native batch call.
      *
      * <p>Each sentence is joined with single spaces and encoded as text; each token is then given

@@ -10,7 +10,12 @@ import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.SquadReader;
 import io.github.prefine.core.data.FileTagScheme;
+import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
@@ -22,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The fast featurization paths (distinct words or contexts tokenized once, rows assembled from
- * pieces) give exactly the features of the reference paths that encode every input through the
+ * pieces; classification inputs encoded to ids and type ids only) give exactly the features of the reference paths that encode every input through the
  * tokenizer's full batch encoding, which the tokenizer parity tests tie to Hugging Face outputs.
  */
 class FastPathParityTest {
@@ -113,6 +118,90 @@ class FastPathParityTest {
             }
             assertEquals(slow.report(), fast.report(), at);
         }
+    }
+
+    /** Classification cases: singles and pairs mixed, long inputs, no label, an unknown label, a rejected text. */
+    static List<TextExample> classificationEdgeCases() {
+        StringBuilder sb = new StringBuilder();
+        // long enough to be cut at 128; not much longer: a truncated pair gets one overflow window per
+        // pair of windows of its two texts, and the encoding path converts every one of them
+        for (int i = 0; i < 12; i++) {
+            sb.append("internationalization ").append(i).append(" Café 😀 ");
+        }
+        String longText = sb.toString();
+        return List.of(
+                new TextExample("c0", "Who went to Berlin?", null, "pos"),
+                new TextExample("c1", "U.S. naïve résumé", "東京 は 日本 の 首都", "neg"),
+                new TextExample("c2", longText, "short", "pos"),
+                new TextExample("c3", "short", longText, null),
+                new TextExample("c4", longText, longText, "neutral"),
+                new TextExample("c5", "broken \uD800 surrogate", "pair", "neg"),
+                new TextExample("c6", "broken \uDC00 single", null, "pos"),
+                new TextExample("c7", "", "empty first", "neg"),
+                new TextExample("c8", "[CLS] [SEP] <s> </s>", null, "neg"));
+    }
+
+    @Test
+    void classificationFastPathEqualsEncodingPathOnFixtureTokenizers() throws IOException {
+        for (String family : List.of("bert", "xlm-roberta")) {
+            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
+                for (int maxLength : new int[] {128, 24}) {
+                    assertSameClassification(tok, classificationEdgeCases(), List.of("neg", "pos"), maxLength,
+                            family + " max " + maxLength);
+                }
+            }
+        }
+    }
+
+    @Test
+    void classificationFastPathEqualsEncodingPathOnGlue() throws IOException {
+        Path data = SharedFixtures.require("data");
+        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
+        Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        for (String task : List.of("sst2", "mrpc", "rte", "wic")) {
+            TaskData d = TaskCatalog.task(task).load(data, Leniency.STRICT);
+            List<TextExample> sample = new ArrayList<>();
+            for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+                List<Example> all = d.split(split);
+                // all of RTE (its long premises are cut at 128), a sample of the others
+                int step = switch (task) {
+                    case "sst2" -> 40;
+                    case "rte" -> 1;
+                    default -> 3;
+                };
+                for (int i = 0; i < all.size(); i += step) {
+                    sample.add((TextExample) all.get(i));
+                }
+            }
+            for (Path p : List.of(minilm, xlmr)) {
+                // the fixture's 256-piece vocabulary cuts words into many pieces, and long pairs then into
+                // many overflow windows that the encoding path converts: a few hundred examples suffice
+                List<TextExample> some = p == xlmr ? sample.subList(0, Math.min(300, sample.size())) : sample;
+                try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
+                    assertSameClassification(tok, some, d.labels(), 128, task + " " + p);
+                }
+            }
+        }
+    }
+
+    static void assertSameClassification(SubwordTokenizer tok, List<TextExample> examples, List<String> labels,
+            int maxLength, String what) throws IOException {
+        ClassificationFeaturizer.Builder b = ClassificationFeaturizer.builder().setTokenizer(tok).setLabels(labels)
+                .optMaxLength(maxLength).optBatchSize(64);
+        ClassificationFeatures fast = b.optFastPath(true).build().featurize(examples);
+        ClassificationFeatures slow = b.optFastPath(false).build().featurize(examples);
+        assertEquals(slow.size(), fast.size(), what);
+        for (int r = 0; r < slow.size(); r++) {
+            String row = what + " row " + r;
+            assertEquals(slow.exampleIndex(r), fast.exampleIndex(r), row);
+            assertEquals(slow.label(r), fast.label(r), row);
+            assertEquals(slow.tokens().length(r), fast.tokens().length(r), row);
+            assertEquals(slow.tokens().secondStart(r), fast.tokens().secondStart(r), row);
+            for (int p = 0; p < slow.tokens().length(r); p++) {
+                assertEquals(slow.tokens().id(r, p), fast.tokens().id(r, p), row + " pos " + p);
+            }
+        }
+        assertEquals(slow.report(), fast.report(), what);
     }
 
     /** QA cases: long contexts (several windows), emoji offsets, a long question, odd answers. */

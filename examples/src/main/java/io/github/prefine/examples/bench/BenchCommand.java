@@ -17,6 +17,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.encoder.TransformerEncoder;
@@ -57,11 +58,15 @@ import picocli.CommandLine.Option;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
  * to completion. Prints the median and min/max per step after warm-up.
  *
+ * <p>{@code --part DATA} measures the data path instead, with no model: reading, featurizing and
+ * scoring each catalogued task under {@code --data} (see {@code DataBench}).
+ *
  * <p>On a GPU, run with a CUDA build of PyTorch through DJL's {@code PYTORCH_LIBRARY_PATH},
  * {@code PYTORCH_VERSION} and {@code PYTORCH_FLAVOR} variables (see {@code docs/gpu.md}).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step.")
+        description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step; "
+                + "or, with --part DATA, the time and heap of reading and featurizing each task.")
 public final class BenchCommand implements Callable<Integer> {
     /** The rate of every timed step, given as a schedule as the trainer gives it (so fp16-mixed looks it up on the device). */
     private static final LinearSchedule RATE = LinearSchedule.constant(2e-5);
@@ -70,7 +75,7 @@ public final class BenchCommand implements Callable<Integer> {
     enum Size { DEMO, MINILM, XLMR_BASE }
 
     /** What to time. */
-    enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL, PAIRED }
+    enum Part { FORWARD, ENCODER, BERTBLOCK, FULL, ALL, PAIRED, DATA }
 
     /** Batch composition of the full step. */
     enum Formats { MIXED, TOKEN, SEQUENCE, SPAN }
@@ -97,8 +102,20 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--part", description = "FORWARD (encoder inference forward only), ENCODER (encoder forward+backward), "
             + "BERTBLOCK, FULL, ALL (the last three and ENCODER), or PAIRED (encoder and BertBlock steps "
-            + "alternated, with the median of the per-pair speed-ups). Default: ${DEFAULT-VALUE}")
+            + "alternated, with the median of the per-pair speed-ups), or DATA (reading, featurizing and scoring the "
+            + "catalogued tasks under --data, no model). Default: ${DEFAULT-VALUE}")
     Part part = Part.ALL;
+
+    @Option(names = "--data", description = "With --part DATA: the data root (see docs/data-layout.md). Default: ${DEFAULT-VALUE}")
+    Path data = Path.of("../shared/data");
+
+    @Option(names = "--tokenizer", description = "With --part DATA: the tokenizer.json featurization uses. "
+            + "Default: ${DEFAULT-VALUE}")
+    Path tokenizer = Path.of("../shared/models/all-MiniLM-L6-v2/tokenizer.json");
+
+    @Option(names = "--task", split = ",", description = "With --part DATA: catalogued task names, comma-separated or "
+            + "repeated. Default: every task with a file under --data")
+    List<String> dataTasks = new ArrayList<>();
 
     @Option(names = "--formats", description = "Full step batch: MIXED (token, sequence, span thirds) or one "
             + "format. Default: ${DEFAULT-VALUE}")
@@ -139,6 +156,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (part == Part.DATA) {
+            // no model and no engine: the tokenizer is the only native library this part loads
+            new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out).run();
+            return 0;
+        }
         // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
         atLeast("--steps", steps, 1);
         atLeast("--warmup", warmup, 0);

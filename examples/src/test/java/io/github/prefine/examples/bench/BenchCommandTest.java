@@ -8,6 +8,8 @@ import io.github.prefine.examples.cli.PrefineCli;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
@@ -39,6 +41,49 @@ class BenchCommandTest {
         assertTrue(m.find(), out);
         double median = Double.parseDouble(m.group(1));
         assertTrue(Double.parseDouble(m.group(2)) <= median && median <= Double.parseDouble(m.group(3)), out);
+    }
+
+    @Test
+    void dataPartReadsFeaturizesAndScoresEachTaskAndSaysWhatItSkipped() {
+        Path data = Path.of(System.getProperty("prefine.shared", "../shared"), "data");
+        Path tokenizer = data.resolveSibling("models/all-MiniLM-L6-v2/tokenizer.json");
+        if (!Files.isDirectory(data) || !Files.isRegularFile(tokenizer)) {
+            String reason = "skipped: no shared data and MiniLM tokenizer at " + data.toAbsolutePath();
+            System.out.println(reason);
+            Assumptions.assumeTrue(false, reason);
+        }
+        String out = run("bench", "--part", "DATA", "--data", data.toString(), "--tokenizer", tokenizer.toString(),
+                "--task", "wnli,qed", "--task", "squad");
+        // data/SOURCES.md: WNLI has 635 training and 71 validation pairs, QED 1,355 lines
+        Matcher wnli = Pattern.compile("(?m)^wnli +(\\d+) +(\\d+) +(\\d+) ").matcher(out);
+        assertTrue(wnli.find(), out);
+        assertEquals(635 + 71, Integer.parseInt(wnli.group(1)), out);
+        assertEquals(635 + 71, Integer.parseInt(wnli.group(2)), out);
+        assertEquals(0, Integer.parseInt(wnli.group(3)), out);
+        Matcher qed = Pattern.compile("(?m)^qed +(\\d+) +(\\d+) +(\\d+) .*(\\{.*})$").matcher(out);
+        assertTrue(qed.find(), out);
+        assertEquals(1355, Integer.parseInt(qed.group(1)) + Integer.parseInt(qed.group(3)), out);
+        assertTrue(Integer.parseInt(qed.group(2)) >= Integer.parseInt(qed.group(1)), "a question has at least one window: " + out);
+        assertTrue(qed.group(4).contains("no single-span answer"), out);
+        // the SQuAD training file is not in the shared data: the task is left out, saying why
+        assertTrue(out.contains("squad              left out: task squad: no training examples"), out);
+        assertTrue(out.contains("all 2 tasks: " + (635 + 71 + Integer.parseInt(qed.group(1))) + " examples"), out);
+    }
+
+    @Test
+    void dataPartRefusesAnUnknownTaskNamingTheOption() {
+        PrintStream old = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = PrefineCli.execute("bench", "--part", "DATA", "--data", ".", "--tokenizer", "pom.xml", "--task", "nosuch");
+        } finally {
+            System.setErr(old);
+        }
+        String text = err.toString(StandardCharsets.UTF_8);
+        assertEquals(2, code, text);
+        assertTrue(text.contains("prefine bench: --task: the catalog has no task named 'nosuch'"), text);
     }
 
     @Test
