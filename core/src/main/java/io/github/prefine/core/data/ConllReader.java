@@ -124,8 +124,9 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         all.add(new TextFiles.Line(lines.size() + 1, ""));
         for (TextFiles.Line line : all) {
             String text = line.text();
+            String[] fields = text == null || TextFiles.isBlank(text) ? null : split(text);
             // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
-            boolean boundary = text != null && (TextFiles.isBlank(text) || isDocStart(text));
+            boolean boundary = text != null && (fields == null || isDocStart(fields));
             if (boundary) {
                 if (firstLine >= 0 || defect != null) {
                     sentences++;
@@ -155,7 +156,6 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 }
                 continue;
             }
-            String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
             if (firstLine < 0) {
                 firstLine = line.number();
             }
@@ -211,9 +211,14 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         return new ReadResult<>(out, r);
     }
 
-    private boolean isDocStart(String text) {
-        String[] fields = separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
-        return fields[0].startsWith("-DOCSTART-");
+    private String[] split(String text) {
+        return separator == Separator.TAB ? text.split("\t", -1) : WHITESPACE.split(text.strip());
+    }
+
+    /** The token column starts with -DOCSTART-; a line too short to have one (a bare marker) is judged by its first field. */
+    private boolean isDocStart(String[] fields) {
+        int token = index(tokenColumn, fields.length);
+        return fields[token >= 0 && token < fields.length ? token : 0].startsWith("-DOCSTART-");
     }
 
     private String sepName() {

@@ -130,6 +130,34 @@ class BadInputTest {
     }
 
     @Test
+    void docstartIsReadInTheTokenColumnOfTagFirstFiles() throws IOException {
+        // "Lines whose token column starts with -DOCSTART- are document boundaries and are neither
+        // tokens nor sentences": in a tag-first file the token is the second column
+        Path f = TestFiles.write(dir, "d/movie.bio", "O -DOCSTART-\n\nB-ACTOR bruce\nI-ACTOR willis\n");
+        ConllReader tagFirst = ConllReader.builder().optTagColumn(0).optTokenColumn(1).build();
+        ReadResult<TokenExample> r = tagFirst.read(f);
+        assertEquals(List.of(List.of("bruce", "willis")), r.examples().stream().map(TokenExample::tokens).toList());
+        assertEquals(1, r.report().records());
+        // a bare marker line has no token column: still a boundary
+        Path bare = TestFiles.write(dir, "d/bare.bio", "-DOCSTART-\nB-ACTOR bruce\n");
+        assertEquals(List.of(List.of("bruce")), tagFirst.read(bare).examples().stream().map(TokenExample::tokens).toList());
+    }
+
+    @Test
+    void toBuilderKeepsEverySetting() throws IOException {
+        ConllReader iob1TagFirst = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(0)
+                .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
+        ConllReader copy = iob1TagFirst.toBuilder().build();
+        assertEquals(FileTagScheme.IOB1, copy.scheme());
+        // IOB1 "I-PER I-PER" is one entity: IOB2 "B-PER I-PER"; a 3-column line breaks optColumns(2)
+        Path f = TestFiles.write(dir, "d/iob1.tsv", "I-PER\tA\nI-PER\tB\n");
+        assertEquals(List.of("B-PER", "I-PER"), copy.read(f).examples().get(0).tags());
+        assertEquals(List.of("A", "B"), copy.read(f).examples().get(0).tokens());
+        Path wide = TestFiles.write(dir, "d/wide.tsv", "I-PER\tA\tx\n");
+        assertThrows(MalformedDatasetException.class, () -> copy.read(wide));
+    }
+
+    @Test
     void unknownLabelInValidationData() throws IOException {
         TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\t1\nbad\t0\n");
         TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nfine\t1\nodd\t2\n");
