@@ -144,6 +144,28 @@ class BadInputTest {
     }
 
     @Test
+    void columnsCountedFromTheEndAndATokenColumnPastTheLine() throws IOException {
+        // -2 and -1 of a 2-column line are its first and second columns
+        Path f = TestFiles.write(dir, "d/movie.bio", "B-ACTOR bruce\nI-ACTOR willis\n");
+        ReadResult<TokenExample> r = ConllReader.builder().optTagColumn(-2).optTokenColumn(-1).build().read(f);
+        assertEquals(List.of("bruce", "willis"), r.examples().get(0).tokens());
+        assertEquals(List.of("B-ACTOR", "I-ACTOR"), r.examples().get(0).tags());
+        // a third column that the first line lacks is a located defect, not an index error
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
+                () -> ConllReader.builder().optTokenColumn(2).build().read(f));
+        assertEquals("1", e.location());
+    }
+
+    @Test
+    void aByteOrderMarkOpeningALaterTokenIsRemovedAndCountedInside() throws IOException {
+        Path f = TestFiles.write(dir, "d/bom2.conll", "a\tO\n\uFEFFb\tO\n");
+        ReadResult<TokenExample> r = TAB.read(f);
+        assertEquals(List.of("a", "b"), r.examples().get(0).tokens());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_INSIDE));
+        assertEquals(0, r.report().cleaned(ReadReport.BOM_AT_START));
+    }
+
+    @Test
     void toBuilderKeepsEverySetting() throws IOException {
         ConllReader iob1TagFirst = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(0)
                 .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
