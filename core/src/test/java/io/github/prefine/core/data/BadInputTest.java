@@ -217,6 +217,19 @@ class BadInputTest {
     }
 
     @Test
+    void aBlankLastLineOfATsvIsNoRow() throws IOException {
+        // a file ending in an empty line (an extra line terminator) holds the rows before it; a
+        // blank line between rows is still a row with the wrong field count
+        TsvClassificationReader sst = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        Path f = TestFiles.write(dir, "sst2/dev.tsv", "sentence\tlabel\ngood\t1\n\n");
+        ReadResult<TextExample> r = sst.read(f);
+        assertEquals(List.of("good"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(1, r.report().records());
+        Path inner = TestFiles.write(dir, "sst2/inner.tsv", "sentence\tlabel\ngood\t1\n\nbad\t0\n");
+        assertEquals(1, sst.read(inner, Leniency.LENIENT).report().skipped(TsvClassificationReader.WRONG_FIELD_COUNT));
+    }
+
+    @Test
     void jsonOfTheWrongShape() throws IOException {
         Path cb = TestFiles.write(dir, "cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
                 + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n" + "not json\n");
@@ -273,6 +286,25 @@ class BadInputTest {
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(bad));
         assertEquals("mrqa/bad.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be a span inside a "
                 + "context of 29 characters, found [23, 40]", e.getMessage());
+    }
+
+    @Test
+    void mrqaSpanWhoseTextDiffersBeyondCaseIsDroppedAndAHeaderOnlyFileIsEmpty() throws IOException {
+        // the span [23, 27] holds "Paris", not "Lyon": no case or whitespace repair makes them equal
+        String text = "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n"
+                + "{\"context\":\"The Eiffel Tower is in Paris.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
+                + "\"detected_answers\":[{\"text\":\"Lyon\",\"char_spans\":[[23,27]]}]}]}\n";
+        Path f = TestFiles.write(dir, "mrqa/other.jsonl", text);
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f));
+        ReadResult<QaExample> r = new MrqaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of(), r.examples());
+        assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+        assertEquals(0, r.report().repaired(MrqaReader.REPAIR_CASE));
+        // a header line and no question: nothing to read
+        Path headerOnly = TestFiles.write(dir, "mrqa/header.jsonl", "{\"header\":{\"dataset\":\"SQuAD\"}}\n");
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(headerOnly));
+        assertEquals(1, new MrqaReader().read(headerOnly, Leniency.LENIENT).report().skipped(ConllReader.EMPTY_FILE));
     }
 
     @Test
