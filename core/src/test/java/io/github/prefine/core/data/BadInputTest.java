@@ -1,6 +1,7 @@
 package io.github.prefine.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,28 @@ class BadInputTest {
         assertEquals(List.of("S-PER", "B-LOC", "E-LOC"),
                 ConllReader.builder().optScheme(FileTagScheme.BIOES).build().read(bioes).examples().get(0).tags());
         assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().build().read(bioes));
+    }
+
+    @Test
+    void eachSchemeAcceptsItsOwnPrefixesAndAType() {
+        // IOB2/IOB1: O, B-T, I-T; BIOES adds E-T and S-T; IO: any non-empty label (Tjong Kim Sang and Veenstra 1999)
+        for (FileTagScheme iob : List.of(FileTagScheme.IOB2, FileTagScheme.IOB1)) {
+            for (String ok : List.of("O", "B-PER", "I-PER", "B-X")) {
+                assertTrue(iob.isValid(ok), iob + " " + ok);
+            }
+            for (String bad : List.of("E-PER", "S-PER", "PER", "B-", "B_PER", "", "o")) {
+                assertFalse(iob.isValid(bad), iob + " " + bad);
+            }
+        }
+        for (String ok : List.of("O", "B-PER", "I-PER", "E-PER", "S-PER")) {
+            assertTrue(FileTagScheme.BIOES.isValid(ok), ok);
+        }
+        for (String bad : List.of("X-PER", "S-", "PER")) {
+            assertFalse(FileTagScheme.BIOES.isValid(bad), bad);
+        }
+        assertTrue(FileTagScheme.IO.isValid("person"));
+        assertTrue(FileTagScheme.IO.isValid("O"));
+        assertFalse(FileTagScheme.IO.isValid(""));
     }
 
     @Test
