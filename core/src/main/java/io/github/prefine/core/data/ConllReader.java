@@ -318,6 +318,10 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                     throw new IllegalArgumentException("token column " + tokenColumn + " or tag column "
                             + tagColumn + " is outside " + columns + " columns");
                 }
+                if (tok == tag) {
+                    throw new IllegalArgumentException("token column " + tokenColumn + " and tag column " + tagColumn
+                            + " are both column " + tok + " of " + columns);
+                }
             }
             if (tokenColumn == tagColumn) {
                 throw new IllegalArgumentException("token and tag columns are both " + tokenColumn);

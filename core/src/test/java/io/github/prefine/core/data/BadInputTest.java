@@ -189,6 +189,23 @@ class BadInputTest {
     }
 
     @Test
+    void buildRefusesColumnsOutsideTheDeclaredCountOrOneColumnForBoth() {
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(1).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(2).optTokenColumn(2).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTokenColumn(3).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTagColumn(3).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTokenColumn(-4).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTagColumn(-4).build());
+        // of two columns, -2 is the first: the token's column 0 again
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(2).optTagColumn(-2).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optTagColumn(0).build());
+        // the defaults (token 0, tag -1) fit any declared count of at least 2
+        assertEquals(FileTagScheme.IOB2, ConllReader.builder().optColumns(2).build().scheme());
+        assertEquals(FileTagScheme.IOB2, ConllReader.builder().optColumns(3).optTokenColumn(-3).optTagColumn(2).build().scheme());
+    }
+
+    @Test
     void toBuilderKeepsEverySetting() throws IOException {
         ConllReader iob1TagFirst = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(0)
                 .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
@@ -328,6 +345,17 @@ class BadInputTest {
         Path headerOnly = TestFiles.write(dir, "mrqa/header.jsonl", "{\"header\":{\"dataset\":\"SQuAD\"}}\n");
         assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(headerOnly));
         assertEquals(1, new MrqaReader().read(headerOnly, Leniency.LENIENT).report().skipped(ConllReader.EMPTY_FILE));
+    }
+
+    @Test
+    void aSquadFileWithoutQuestionsIsEmpty() throws IOException {
+        Path f = TestFiles.write(dir, "squad/none.json", "{\"version\":\"1.1\",\"data\":[{\"title\":\"t\",\"paragraphs\":[]}]}");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+        assertTrue(e.getMessage().contains("at least one question"), e.getMessage());
+        ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of(), r.examples());
+        assertEquals(1, r.report().skipped(ConllReader.EMPTY_FILE));
+        assertEquals(QaExample.class, new SquadReader().exampleType());
     }
 
     @Test
