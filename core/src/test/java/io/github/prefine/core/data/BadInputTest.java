@@ -270,6 +270,23 @@ class BadInputTest {
     }
 
     @Test
+    void jsonLinesReadersFillTextsAndLabelFromTheirFields() throws IOException {
+        // SuperGLUE BoolQ: question, passage, boolean label; WiC: "{word}: {sentence1}", "{sentence2}"
+        Path boolq = TestFiles.write(dir, "boolq/val.jsonl",
+                "{\"question\":\"is it?\",\"passage\":\"it is.\",\"idx\":0,\"label\":true}\n");
+        assertEquals(List.of(new TextExample("boolq/val.jsonl:1", "is it?", "it is.", "true")),
+                JsonlClassificationReader.boolq().read(boolq).examples());
+        assertEquals(TextExample.class, JsonlClassificationReader.boolq().exampleType());
+        Path wic = TestFiles.write(dir, "wic/val.jsonl",
+                "{\"word\":\"bank\",\"sentence1\":\"a river bank\",\"sentence2\":\"a bank loan\",\"label\":false}\n");
+        assertEquals(List.of(new TextExample("wic/val.jsonl:1", "bank: a river bank", "a bank loan", "false")),
+                JsonlClassificationReader.wic().read(wic).examples());
+        // without a label field configured, examples are unlabelled
+        assertEquals(List.of(new TextExample("boolq/val.jsonl:1", "is it?", null, null)),
+                JsonlClassificationReader.builder().setTextA("{question}").build().read(boolq).examples());
+    }
+
+    @Test
     void jsonOfTheWrongShape() throws IOException {
         Path cb = TestFiles.write(dir, "cb/val.jsonl", "{\"premise\":\"p\",\"hypothesis\":\"h\",\"label\":\"neutral\"}\n"
                 + "{\"premise\":[\"p\"],\"hypothesis\":\"h\",\"label\":\"neutral\"}\n" + "not json\n");
