@@ -211,6 +211,7 @@ class BadInputTest {
                 .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
         ConllReader copy = iob1TagFirst.toBuilder().build();
         assertEquals(FileTagScheme.IOB1, copy.scheme());
+        assertEquals(TokenExample.class, copy.exampleType());
         // IOB1 "I-PER I-PER" is one entity: IOB2 "B-PER I-PER"; a 3-column line breaks optColumns(2)
         Path f = TestFiles.write(dir, "d/iob1.tsv", "I-PER\tA\nI-PER\tB\n");
         assertEquals(List.of("B-PER", "I-PER"), copy.read(f).examples().get(0).tags());
