@@ -75,6 +75,9 @@ class TaskRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> TaskRegistry.builder().register(t).register(t));
         assertThrows(java.util.NoSuchElementException.class, () -> r.task("nope"));
         assertFalse(r.find("nope").isPresent());
+        assertEquals(java.util.Optional.of(t), r.find("rte-nli"));
+        // only the groups that hold a task: no built-in group without one
+        assertEquals(List.of(TaskGroup.C), TaskRegistry.builder().register(TaskCatalog.task("rte")).build().groups());
     }
 
     @Test
