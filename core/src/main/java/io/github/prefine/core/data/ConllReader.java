@@ -128,8 +128,9 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         for (int l = 0; l <= lines.size(); l++) {
             TextFiles.Line line = l < lines.size() ? lines.get(l) : sentinel;
             String text = line.text();
+            String[] fields = text == null || TextFiles.isBlank(text) ? null : fields(text);
             // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
-            boolean boundary = text != null && (TextFiles.isBlank(text) || isDocStart(text));
+            boolean boundary = text != null && (fields == null || isDocStart(fields));
             if (boundary) {
                 if (firstLine >= 0 || defect != null) {
                     sentences++;
@@ -160,7 +161,6 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 }
                 continue;
             }
-            String[] fields = fields(text);
             if (firstLine < 0) {
                 firstLine = line.number();
             }
@@ -216,16 +216,10 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         return new ReadResult<>(out, r);
     }
 
-    /** Whether the line's first field starts with {@code -DOCSTART-}; asked of every line, so it splits nothing. */
-    private boolean isDocStart(String text) {
-        int from = 0;
-        if (separator == Separator.WHITESPACE) {
-            // the first field of the stripped line: "-DOCSTART-" holds no space or tab
-            while (from < text.length() && Character.isWhitespace(text.charAt(from))) {
-                from++;
-            }
-        }
-        return text.startsWith(DOCSTART, from);
+    /** The token column starts with -DOCSTART-; a line too short to have one (a bare marker) is judged by its first field. */
+    private boolean isDocStart(String[] fields) {
+        int token = index(tokenColumn, fields.length);
+        return fields[token >= 0 && token < fields.length ? token : 0].startsWith(DOCSTART);
     }
 
     /**
@@ -358,6 +352,10 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                 if (tok < 0 || tok >= columns || tag < 0 || tag >= columns) {
                     throw new IllegalArgumentException("token column " + tokenColumn + " or tag column "
                             + tagColumn + " is outside " + columns + " columns");
+                }
+                if (tok == tag) {
+                    throw new IllegalArgumentException("token column " + tokenColumn + " and tag column " + tagColumn
+                            + " are both column " + tok + " of " + columns);
                 }
             }
             if (tokenColumn == tagColumn) {

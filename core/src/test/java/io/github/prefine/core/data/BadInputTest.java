@@ -1,6 +1,7 @@
 package io.github.prefine.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -121,12 +122,102 @@ class BadInputTest {
     }
 
     @Test
+    void eachSchemeAcceptsItsOwnPrefixesAndAType() {
+        // IOB2/IOB1: O, B-T, I-T; BIOES adds E-T and S-T; IO: any non-empty label (Tjong Kim Sang and Veenstra 1999)
+        for (FileTagScheme iob : List.of(FileTagScheme.IOB2, FileTagScheme.IOB1)) {
+            for (String ok : List.of("O", "B-PER", "I-PER", "B-X")) {
+                assertTrue(iob.isValid(ok), iob + " " + ok);
+            }
+            for (String bad : List.of("E-PER", "S-PER", "PER", "B-", "B_PER", "", "o")) {
+                assertFalse(iob.isValid(bad), iob + " " + bad);
+            }
+        }
+        for (String ok : List.of("O", "B-PER", "I-PER", "E-PER", "S-PER")) {
+            assertTrue(FileTagScheme.BIOES.isValid(ok), ok);
+        }
+        for (String bad : List.of("X-PER", "S-", "PER")) {
+            assertFalse(FileTagScheme.BIOES.isValid(bad), bad);
+        }
+        assertTrue(FileTagScheme.IO.isValid("person"));
+        assertTrue(FileTagScheme.IO.isValid("O"));
+        assertFalse(FileTagScheme.IO.isValid(""));
+    }
+
+    @Test
     void tagFirstColumnOrder() throws IOException {
         Path f = TestFiles.write(dir, "d/movie.bio", "B-ACTOR\tbruce\nI-ACTOR\twillis\n");
         ReadResult<TokenExample> r = ConllReader.builder().optSeparator(ConllReader.Separator.TAB)
                 .optTagColumn(0).optTokenColumn(1).build().read(f);
         assertEquals(List.of("bruce", "willis"), r.examples().get(0).tokens());
         assertEquals(List.of("B-ACTOR", "I-ACTOR"), r.examples().get(0).tags());
+    }
+
+    @Test
+    void docstartIsReadInTheTokenColumnOfTagFirstFiles() throws IOException {
+        // "Lines whose token column starts with -DOCSTART- are document boundaries and are neither
+        // tokens nor sentences": in a tag-first file the token is the second column
+        Path f = TestFiles.write(dir, "d/movie.bio", "O -DOCSTART-\n\nB-ACTOR bruce\nI-ACTOR willis\n");
+        ConllReader tagFirst = ConllReader.builder().optTagColumn(0).optTokenColumn(1).build();
+        ReadResult<TokenExample> r = tagFirst.read(f);
+        assertEquals(List.of(List.of("bruce", "willis")), r.examples().stream().map(TokenExample::tokens).toList());
+        assertEquals(1, r.report().records());
+        // a bare marker line has no token column: still a boundary
+        Path bare = TestFiles.write(dir, "d/bare.bio", "-DOCSTART-\nB-ACTOR bruce\n");
+        assertEquals(List.of(List.of("bruce")), tagFirst.read(bare).examples().stream().map(TokenExample::tokens).toList());
+    }
+
+    @Test
+    void columnsCountedFromTheEndAndATokenColumnPastTheLine() throws IOException {
+        // -2 and -1 of a 2-column line are its first and second columns
+        Path f = TestFiles.write(dir, "d/movie.bio", "B-ACTOR bruce\nI-ACTOR willis\n");
+        ReadResult<TokenExample> r = ConllReader.builder().optTagColumn(-2).optTokenColumn(-1).build().read(f);
+        assertEquals(List.of("bruce", "willis"), r.examples().get(0).tokens());
+        assertEquals(List.of("B-ACTOR", "I-ACTOR"), r.examples().get(0).tags());
+        // a third column that the first line lacks is a located defect, not an index error
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
+                () -> ConllReader.builder().optTokenColumn(2).build().read(f));
+        assertEquals("1", e.location());
+    }
+
+    @Test
+    void aByteOrderMarkOpeningALaterTokenIsRemovedAndCountedInside() throws IOException {
+        Path f = TestFiles.write(dir, "d/bom2.conll", "a\tO\n\uFEFFb\tO\n");
+        ReadResult<TokenExample> r = TAB.read(f);
+        assertEquals(List.of("a", "b"), r.examples().get(0).tokens());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_INSIDE));
+        assertEquals(0, r.report().cleaned(ReadReport.BOM_AT_START));
+    }
+
+    @Test
+    void buildRefusesColumnsOutsideTheDeclaredCountOrOneColumnForBoth() {
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(1).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(-1).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(2).optTokenColumn(2).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTokenColumn(3).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTagColumn(3).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTokenColumn(-4).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(3).optTagColumn(-4).build());
+        // of two columns, -2 is the first: the token's column 0 again
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optColumns(2).optTagColumn(-2).build());
+        assertThrows(IllegalArgumentException.class, () -> ConllReader.builder().optTagColumn(0).build());
+        // the defaults (token 0, tag -1) fit any declared count of at least 2
+        assertEquals(FileTagScheme.IOB2, ConllReader.builder().optColumns(2).build().scheme());
+        assertEquals(FileTagScheme.IOB2, ConllReader.builder().optColumns(3).optTokenColumn(-3).optTagColumn(2).build().scheme());
+    }
+
+    @Test
+    void toBuilderKeepsEverySetting() throws IOException {
+        ConllReader iob1TagFirst = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(0)
+                .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
+        ConllReader copy = iob1TagFirst.toBuilder().build();
+        assertEquals(FileTagScheme.IOB1, copy.scheme());
+        assertEquals(TokenExample.class, copy.exampleType());
+        // IOB1 "I-PER I-PER" is one entity: IOB2 "B-PER I-PER"; a 3-column line breaks optColumns(2)
+        Path f = TestFiles.write(dir, "d/iob1.tsv", "I-PER\tA\nI-PER\tB\n");
+        assertEquals(List.of("B-PER", "I-PER"), copy.read(f).examples().get(0).tags());
+        assertEquals(List.of("A", "B"), copy.read(f).examples().get(0).tokens());
+        Path wide = TestFiles.write(dir, "d/wide.tsv", "I-PER\tA\tx\n");
+        assertThrows(MalformedDatasetException.class, () -> copy.read(wide));
     }
 
     @Test
@@ -164,6 +255,36 @@ class BadInputTest {
         assertEquals(2, c.examples().size());
         assertEquals("Our friends won't buy this.", c.examples().get(0).textA());
         assertEquals("0", c.examples().get(1).label());
+    }
+
+    @Test
+    void aBlankLastLineOfATsvIsNoRow() throws IOException {
+        // a file ending in an empty line (an extra line terminator) holds the rows before it; a
+        // blank line between rows is still a row with the wrong field count
+        TsvClassificationReader sst = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        Path f = TestFiles.write(dir, "sst2/dev.tsv", "sentence\tlabel\ngood\t1\n\n");
+        ReadResult<TextExample> r = sst.read(f);
+        assertEquals(List.of("good"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(1, r.report().records());
+        Path inner = TestFiles.write(dir, "sst2/inner.tsv", "sentence\tlabel\ngood\t1\n\nbad\t0\n");
+        assertEquals(1, sst.read(inner, Leniency.LENIENT).report().skipped(TsvClassificationReader.WRONG_FIELD_COUNT));
+    }
+
+    @Test
+    void jsonLinesReadersFillTextsAndLabelFromTheirFields() throws IOException {
+        // SuperGLUE BoolQ: question, passage, boolean label; WiC: "{word}: {sentence1}", "{sentence2}"
+        Path boolq = TestFiles.write(dir, "boolq/val.jsonl",
+                "{\"question\":\"is it?\",\"passage\":\"it is.\",\"idx\":0,\"label\":true}\n");
+        assertEquals(List.of(new TextExample("boolq/val.jsonl:1", "is it?", "it is.", "true")),
+                JsonlClassificationReader.boolq().read(boolq).examples());
+        assertEquals(TextExample.class, JsonlClassificationReader.boolq().exampleType());
+        Path wic = TestFiles.write(dir, "wic/val.jsonl",
+                "{\"word\":\"bank\",\"sentence1\":\"a river bank\",\"sentence2\":\"a bank loan\",\"label\":false}\n");
+        assertEquals(List.of(new TextExample("wic/val.jsonl:1", "bank: a river bank", "a bank loan", "false")),
+                JsonlClassificationReader.wic().read(wic).examples());
+        // without a label field configured, examples are unlabelled
+        assertEquals(List.of(new TextExample("boolq/val.jsonl:1", "is it?", null, null)),
+                JsonlClassificationReader.builder().setTextA("{question}").build().read(boolq).examples());
     }
 
     @Test
@@ -223,6 +344,36 @@ class BadInputTest {
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(bad));
         assertEquals("mrqa/bad.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be a span inside a "
                 + "context of 29 characters, found [23, 40]", e.getMessage());
+    }
+
+    @Test
+    void mrqaSpanWhoseTextDiffersBeyondCaseIsDroppedAndAHeaderOnlyFileIsEmpty() throws IOException {
+        // the span [23, 27] holds "Paris", not "Lyon": no case or whitespace repair makes them equal
+        String text = "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n"
+                + "{\"context\":\"The Eiffel Tower is in Paris.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
+                + "\"detected_answers\":[{\"text\":\"Lyon\",\"char_spans\":[[23,27]]}]}]}\n";
+        Path f = TestFiles.write(dir, "mrqa/other.jsonl", text);
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f));
+        ReadResult<QaExample> r = new MrqaReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of(), r.examples());
+        assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+        assertEquals(0, r.report().repaired(MrqaReader.REPAIR_CASE));
+        // a header line and no question: nothing to read
+        Path headerOnly = TestFiles.write(dir, "mrqa/header.jsonl", "{\"header\":{\"dataset\":\"SQuAD\"}}\n");
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(headerOnly));
+        assertEquals(1, new MrqaReader().read(headerOnly, Leniency.LENIENT).report().skipped(ConllReader.EMPTY_FILE));
+    }
+
+    @Test
+    void aSquadFileWithoutQuestionsIsEmpty() throws IOException {
+        Path f = TestFiles.write(dir, "squad/none.json", "{\"version\":\"1.1\",\"data\":[{\"title\":\"t\",\"paragraphs\":[]}]}");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+        assertTrue(e.getMessage().contains("at least one question"), e.getMessage());
+        ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of(), r.examples());
+        assertEquals(1, r.report().skipped(ConllReader.EMPTY_FILE));
+        assertEquals(QaExample.class, new SquadReader().exampleType());
     }
 
     @Test

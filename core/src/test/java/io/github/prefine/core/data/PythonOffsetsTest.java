@@ -68,6 +68,39 @@ class PythonOffsetsTest {
         assertEquals(List.of(new GoldAnswer("abc", 3)), r.examples().get(0).answers());
     }
 
+    @Test
+    void anOffsetOutsideTheContextNeverMatchesItsStart() throws IOException {
+        // "😀" does sit at offset 0; offsets -1 and 6 (the context has 5 characters) point nowhere
+        for (int start : new int[] {-1, 6}) {
+            Path f = TestFiles.write(dir, "squad/off" + start + ".json", squad("\uD83D\uDE00", start));
+            assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+            ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
+            assertEquals(List.of(), r.examples());
+            assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        }
+        assertEquals(List.of(new GoldAnswer("\uD83D\uDE00", 0)), new SquadReader()
+                .read(TestFiles.write(dir, "squad/at0.json", squad("\uD83D\uDE00", 0))).examples().get(0).answers());
+    }
+
+    @Test
+    void mrqaOneCharacterSpanAtTheContextStart() throws IOException {
+        // inclusive ends: [0, 0] is the first character alone, one code point and two UTF-16 units
+        Path f = TestFiles.write(dir, "mrqa/one.jsonl", mrqa("\uD83D\uDE00", "[[0,0]]"));
+        assertEquals(List.of(new GoldAnswer("\uD83D\uDE00", 0)), new MrqaReader().read(f).examples().get(0).answers());
+        assertEquals(QaExample.class, new MrqaReader().exampleType());
+        // an end before the start is no span
+        Path reversed = TestFiles.write(dir, "mrqa/reversed.jsonl", mrqa("abc", "[[4,2]]"));
+        assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(reversed));
+    }
+
+    private static String squad(String text, int start) {
+        return squad(start).replace("\"text\":\"abc\"", "\"text\":\"" + text + "\"");
+    }
+
+    private static String mrqa(String text, String spans) {
+        return mrqa(spans).replace("\"text\":\"abc\"", "\"text\":\"" + text + "\"");
+    }
+
     private static String squad(int start) {
         return "{\"version\":\"1.1\",\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"" + CONTEXT + "\","
                 + "\"qas\":[{\"id\":\"q1\",\"question\":\"what?\",\"answers\":[{\"text\":\"abc\",\"answer_start\":"

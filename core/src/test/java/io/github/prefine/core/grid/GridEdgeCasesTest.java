@@ -106,6 +106,15 @@ class GridEdgeCasesTest {
             assertEquals(sweep.get(0).getAsJsonObject().get("validation").getAsDouble(),
                     sweep.get(1).getAsJsonObject().get("validation").getAsDouble(), "a tie: " + sweep);
             assertEquals(rates.get(0), detail.get("learningRate").getAsDouble(), detail.toString());
+            // the detail names what it chose for: the grid's setting, target, seeds, metric and rules
+            Task target = f.targets.get(1);
+            assertEquals("Baseline", detail.get("setting").getAsString());
+            assertEquals(target.name(), detail.get("target").getAsString());
+            assertEquals("[1]", detail.get("seeds").toString());
+            assertEquals(target.metric().name(), detail.get("metric").getAsString());
+            assertEquals("per-target", detail.get("learningRateSelection").getAsString());
+            // "average validation set performance" by default (optReportSplit)
+            assertEquals("VALIDATION", detail.get("evaluationSplit").getAsString());
         }
     }
 

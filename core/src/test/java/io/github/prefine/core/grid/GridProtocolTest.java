@@ -192,6 +192,16 @@ class GridProtocolTest {
     }
 
     @Test
+    void aGridsWarmUpIsItsRatioOfEveryScheduledStep(@TempDir Path dir) throws Exception {
+        // the runners ask for batches per epoch x schedule epochs: ceil(0.1 * 7 * 3) = ceil(2.1) = 3
+        GridFixtures f = new GridFixtures(dir);
+        try (GridSession s = f.tiny(f.targets, dir.resolve("out")).optWarmupRatio(0.1).build().open()) {
+            assertEquals(3, s.warmupSteps(7, 3));
+            assertEquals(0, s.warmupSteps(0, 3));
+        }
+    }
+
+    @Test
     void warmUpStepsRoundUpAsHuggingFaceDoes() {
         // math.ceil(num_training_steps * warmup_ratio), values from CPython
         assertEquals(3, GridSession.warmupSteps(0.1, 21));     // 2.1

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,9 +209,16 @@ class GridTest {
     void listsTasksWithoutDataAndRefusesThemWhenStrict(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         Task ghost = InMemoryTasks.task("ghost", TaskGroup.SL, TaskFormat.TOKEN, MetricType.SPAN_F1, List.of("O", "B-X", "I-X"));
-        List<Task> targets = new ArrayList<>(List.of(ghost));
-        assertThrows(IllegalStateException.class, () -> f.tiny(targets, dir.resolve("strict")).optStrict(true).build().run());
-        targets.add(f.targets.get(1));
+        List<Task> targets = new ArrayList<>(List.of(ghost, f.targets.get(1)));
+        // "refuses to run when any task's data is missing": one missing target is enough, though another has its data
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> f.tiny(targets, dir.resolve("strict")).optStrict(true).build().run());
+        assertTrue(e.getMessage().startsWith("strict: data missing for [ghost]"), e.getMessage());
+        // and runs when nothing is missing
+        try (GridSession s = f.tiny(List.of(f.targets.get(1)), dir.resolve("strict-ok")).setGroups(List.of(TaskGroup.C))
+                .optStrict(true).build().open()) {
+            assertEquals(Map.of(), s.plan().missingTasks());
+        }
         GridSummary s = f.tiny(targets, dir.resolve("lenient")).setGroups(List.of(TaskGroup.C)).build().run();
         assertEquals(List.of("ghost"), List.copyOf(s.missingTasks().keySet()));
         assertEquals(1 + 2, s.sweepsRun()); // Only-C, then Baseline and Only-C on the one target

@@ -24,6 +24,19 @@ class TaskRegistryTest {
     }
 
     @Test
+    void combinationsTakeAtMostTwentyGroups() {
+        // "at most 20": 20 groups give 2^20 - 1 combinations, a 21st is refused
+        List<TaskGroup> twenty = java.util.stream.IntStream.rangeClosed(1, 20).mapToObj(i -> TaskGroup.of("G" + i)).toList();
+        List<GroupCombination> all = TaskRegistry.combinations(twenty);
+        assertEquals((1 << 20) - 1, all.size());
+        assertEquals("G1+G2+G3+G4+G5+G6+G7+G8+G9+G10+G11+G12+G13+G14+G15+G16+G17+G18+G19+G20",
+                all.get(all.size() - 1).name());
+        List<TaskGroup> twentyOne = new java.util.ArrayList<>(twenty);
+        twentyOne.add(TaskGroup.of("G21"));
+        assertThrows(IllegalArgumentException.class, () -> TaskRegistry.combinations(twentyOne));
+    }
+
+    @Test
     void catalogCounts29PrefinetuningAnd12Targets() {
         TaskRegistry r = TaskCatalog.prefinetuningRegistry();
         assertEquals(29, r.tasks().size());
@@ -62,6 +75,9 @@ class TaskRegistryTest {
         assertThrows(IllegalArgumentException.class, () -> TaskRegistry.builder().register(t).register(t));
         assertThrows(java.util.NoSuchElementException.class, () -> r.task("nope"));
         assertFalse(r.find("nope").isPresent());
+        assertEquals(java.util.Optional.of(t), r.find("rte-nli"));
+        // only the groups that hold a task: no built-in group without one
+        assertEquals(List.of(TaskGroup.C), TaskRegistry.builder().register(TaskCatalog.task("rte")).build().groups());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.prefine.core.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -48,5 +49,27 @@ class EarlyStoppingTest {
         assertFalse(a.shouldStop());
         a.observe(2.1);
         assertTrue(a.shouldStop());
+    }
+
+    @Test
+    void observeTellsWhetherTheEpochIsTheNewBest() {
+        EarlyStopping es = new EarlyStopping(3);
+        assertEquals(Double.POSITIVE_INFINITY, es.bestScore());
+        assertTrue(es.observe(5.0));
+        assertFalse(es.observe(5.0), "equal is no improvement");
+        assertFalse(es.observe(6.0));
+        assertTrue(es.observe(4.0));
+        assertFalse(es.observe(Double.NaN));
+        assertEquals(4.0, es.bestScore());
+        assertEquals(3, es.bestEpoch());
+        assertEquals(List.of(5.0, 5.0, 6.0, 4.0, Double.NaN), es.history());
+    }
+
+    @Test
+    void patienceMustBePositive() {
+        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(0));
+        assertThrows(IllegalArgumentException.class, () -> new EarlyStopping(-1));
+        assertEquals(3, new EarlyStopping(3).patience());
+        assertEquals(3, EarlyStopping.replay(3, List.of(1.0)).patience());
     }
 }

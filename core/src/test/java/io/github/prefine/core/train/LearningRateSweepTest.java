@@ -62,4 +62,13 @@ class LearningRateSweepTest {
         assertEquals(1e-2, LearningRateSweep.run(List.of(1e-3, 1e-2),
                 lr -> lr == 1e-3 ? Double.NEGATIVE_INFINITY : 0.5, false).bestLearningRate());
     }
+
+    @Test
+    void aTieOfMetricsAlsoGoesToTheEarlierRate() throws Exception {
+        // "ties go to the earlier rate" holds for higher-is-better metrics as for losses
+        LearningRateSweep.SweepResult r = LearningRateSweep.run(List.of(1e-4, 1e-3, 1e-2),
+                lr -> lr == 1e-4 ? 0.5 : 0.8, true);
+        assertEquals(1e-3, r.bestLearningRate());
+        assertEquals(List.of(0.5, 0.8, 0.8), r.scores());
+    }
 }
