@@ -1,11 +1,17 @@
 package io.github.prefine.examples.data;
 
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int64;
+import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import io.github.prefine.core.hub.AbstractHubServer;
+import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +40,36 @@ final class FakeDatasetHub extends AbstractHubServer {
 
     FakeDatasetHub() throws IOException {
         super("fake-dataset-hub");
+    }
+
+    /**
+     * Serves GLUE RTE's parquet conversion with {@code train} and {@code validation} rows, each
+     * sentence starting with {@code prefix}, so a test can tell which version a reader saw.
+     */
+    FakeDatasetHub putRte(int train, int validation, String prefix) throws IOException {
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("sentence1", HubParquet.value("string"));
+        features.put("sentence2", HubParquet.value("string"));
+        features.put("label", HubParquet.classLabel(List.of("entailment", "not_entailment")));
+        features.put("idx", HubParquet.value("int32"));
+        Map<String, Integer> sizes = new LinkedHashMap<>();
+        sizes.put("train", train);
+        sizes.put("validation", validation);
+        for (var e : sizes.entrySet()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < e.getValue(); i++) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("sentence1", prefix + " premise " + i);
+                r.put("sentence2", prefix + " hypothesis " + i);
+                r.put("label", (long) (i % 2));
+                r.put("idx", i);
+                rows.add(r);
+            }
+            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
+                    .field(int64("label")).field(int32("idx"));
+            put("nyu-mll/glue", "rte/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, rows));
+        }
+        return this;
     }
 
     synchronized FakeDatasetHub put(String repo, String path, byte[] content) {

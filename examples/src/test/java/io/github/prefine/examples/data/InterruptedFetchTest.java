@@ -1,23 +1,16 @@
 package io.github.prefine.examples.data;
 
-import static io.github.prefine.examples.data.HubParquet.classLabel;
-import static io.github.prefine.examples.data.HubParquet.value;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int64;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.examples.cli.PrefineCli;
-import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,10 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * as {@code dev.tsv.fetch-tmp}. ({@link KilledFetchTest} kills a fetch into the versioned layout.)
  */
 class InterruptedFetchTest {
-    private static final List<String> RTE_NAMES = List.of("entailment", "not_entailment");
 
     @TempDir
     Path dir;
@@ -62,31 +51,6 @@ class InterruptedFetchTest {
         hub.close();
     }
 
-    private void putRte(int train, int validation, String prefix) throws IOException {
-        Map<String, JsonObject> features = new LinkedHashMap<>();
-        features.put("sentence1", value("string"));
-        features.put("sentence2", value("string"));
-        features.put("label", classLabel(RTE_NAMES));
-        features.put("idx", value("int32"));
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        sizes.put("train", train);
-        sizes.put("validation", validation);
-        for (var e : sizes.entrySet()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < e.getValue(); i++) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("sentence1", prefix + " premise " + i);
-                r.put("sentence2", prefix + " hypothesis " + i);
-                r.put("label", (long) (i % 2));
-                r.put("idx", i);
-                rows.add(r);
-            }
-            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
-                    .field(int64("label")).field(int32("idx"));
-            hub.put("nyu-mll/glue", "rte/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, rows));
-        }
-    }
-
     private DatasetFetcher fetcher(Path root) {
         return new DatasetFetcher(new HubSettings(hub.endpoint(), dir.resolve("cache"), false, null), root, false,
                 (f, done, total) -> { }, Duration.ofSeconds(5));
@@ -95,10 +59,10 @@ class InterruptedFetchTest {
     /** The data root as a fetch of a new version of rte, killed after its first rename, leaves it. */
     private Path killedBetweenRenames() throws IOException {
         Path data = dir.resolve("data");
-        putRte(5, 3, "old");
+        hub.putRte(5, 3, "old");
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(data).fetch("rte").outcome());
         Path fresh = dir.resolve("fresh");
-        putRte(8, 4, "new");
+        hub.putRte(8, 4, "new");
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(fresh).fetch("rte").outcome());
         String commit = FetchRecord.read(fresh, "rte").orElseThrow().revision();
         // DatasetFetcher.fetch, in order: marker, temporary files, record deleted, renames one by one

@@ -1,14 +1,8 @@
 package io.github.prefine.examples.data;
 
-import static io.github.prefine.examples.data.HubParquet.classLabel;
-import static io.github.prefine.examples.data.HubParquet.value;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int64;
-import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.hub.HubSettings;
@@ -16,16 +10,12 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.examples.cli.PrefineCli;
-import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -57,31 +47,6 @@ class KilledFetchTest {
     @AfterEach
     void stop() {
         hub.close();
-    }
-
-    private void putRte(int train, int validation, String prefix) throws IOException {
-        Map<String, JsonObject> features = new LinkedHashMap<>();
-        features.put("sentence1", value("string"));
-        features.put("sentence2", value("string"));
-        features.put("label", classLabel(List.of("entailment", "not_entailment")));
-        features.put("idx", value("int32"));
-        Map<String, Integer> sizes = new LinkedHashMap<>();
-        sizes.put("train", train);
-        sizes.put("validation", validation);
-        for (var e : sizes.entrySet()) {
-            List<Map<String, Object>> rows = new ArrayList<>();
-            for (int i = 0; i < e.getValue(); i++) {
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("sentence1", prefix + " premise " + i);
-                r.put("sentence2", prefix + " hypothesis " + i);
-                r.put("label", (long) (i % 2));
-                r.put("idx", i);
-                rows.add(r);
-            }
-            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
-                    .field(int64("label")).field(int32("idx"));
-            hub.put("nyu-mll/glue", "rte/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, rows));
-        }
     }
 
     private DatasetFetcher fetcher(Path root) {
@@ -138,12 +103,12 @@ class KilledFetchTest {
     void aFetchKilledWhileDownloadingOrWritingLeavesTheTaskWholeAndTheNextFetchCleansUp() throws Exception {
         Path data = dir.resolve("data");
         Path log = dir.resolve("fetch.log");
-        putRte(400, 3, "old");
+        hub.putRte(400, 3, "old");
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(data).fetch("rte").outcome());
         assertWhole(data, "old", 400, 3);
 
         hub.commit(NEW_COMMIT);
-        putRte(500, 4, "new");
+        hub.putRte(500, 4, "new");
         hub.slow("nyu-mll/glue", SLOW_FILE, 16, 20);
 
         // killed while the server trickles the validation file
