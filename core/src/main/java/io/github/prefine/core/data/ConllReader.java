@@ -176,6 +176,15 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                     expectedColumns = 0;
                     continue;
                 }
+                if (index(tokenColumn, expectedColumns) == index(tagColumn, expectedColumns)) {
+                    // of this many fields a negative column names the other's: each token would be its own tag
+                    defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                            "token column " + tokenColumn + " and tag column " + tagColumn + " in different fields",
+                            fields.length + " " + sepName() + " fields, which make both field "
+                                    + index(tokenColumn, expectedColumns));
+                    expectedColumns = 0;
+                    continue;
+                }
             }
             if (fields.length != expectedColumns) {
                 defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),

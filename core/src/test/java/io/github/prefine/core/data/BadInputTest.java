@@ -206,6 +206,24 @@ class BadInputTest {
     }
 
     @Test
+    void aFileWhoseFieldCountMakesTokenAndTagOneColumnIsRefused() throws IOException {
+        // tag column -2 of a two-field line is field 0, the token's: under IO, where any
+        // non-empty label is a tag, every token was read as its own tag
+        ConllReader reader = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(-2)
+                .optScheme(FileTagScheme.IO).build();
+        Path f = TestFiles.write(dir, "d/two.tsv", "Paris\tlocation\nis\tO\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> reader.read(f));
+        assertEquals("d/two.tsv:1: expected token column 0 and tag column -2 in different fields, found 2"
+                + " tab-separated fields, which make both field 0", e.getMessage());
+        ReadResult<TokenExample> r = reader.read(f, Leniency.LENIENT);
+        assertEquals(List.of(), r.examples());
+        assertEquals(1, r.report().skipped(ConllReader.WRONG_FIELD_COUNT));
+        // three fields put the tag in field 1: the same reader reads them
+        Path three = TestFiles.write(dir, "d/three.tsv", "Paris\tlocation\tx\n");
+        assertEquals(List.of("B-location"), reader.read(three).examples().get(0).tags());
+    }
+
+    @Test
     void toBuilderKeepsEverySetting() throws IOException {
         ConllReader iob1TagFirst = ConllReader.builder().optSeparator(ConllReader.Separator.TAB).optTagColumn(0)
                 .optTokenColumn(1).optColumns(2).optScheme(FileTagScheme.IOB1).build();
