@@ -256,48 +256,23 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         TokenizersLibrary lib = TokenizersLibrary.LIB;
-        long[] handles = null;
-        try {
-            long handle = delegate.getHandle();
-            try {
-                handles = b == null ? lib.batchEncode(handle, a, addSpecialTokens)
-                        : lib.batchEncodePair(handle, a, b, addSpecialTokens);
-            } catch (RuntimeException ex) {
-                throw nativeFailure(ex);
-            }
-            int[] rowStart = new int[a.length + 1];
-            boolean[] truncated = new boolean[a.length];
-            int[] ids = new int[Math.max(16, a.length * 32)];
-            int[] types = new int[ids.length];
-            int size = 0;
-            for (int k = 0; k < a.length; k++) {
-                long[] t = lib.getTokenIds(handles[k]);
-                long[] ty = lib.getTypeIds(handles[k]);
-                int n = t.length;
-                if (size + n > ids.length) {
-                    int cap = Math.max(size + n, ids.length * 2);
-                    ids = Arrays.copyOf(ids, cap);
-                    types = Arrays.copyOf(types, cap);
-                }
-                for (int i = 0; i < n; i++) {
-                    ids[size + i] = (int) t[i];
-                    types[size + i] = (int) ty[i];
-                }
-                // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
-                truncated[k] = lib.getOverflowCount(handles[k]) > 0;
-                size += n;
-                rowStart[k + 1] = size;
-            }
-            return new IdRows(Arrays.copyOf(ids, size), Arrays.copyOf(types, size), rowStart, truncated);
-        } finally {
-            if (handles != null) {
-                for (long h : handles) {
-                    lib.deleteEncoding(h);
-                }
-            }
-            // the native calls use only the handle; keep its owner (and its finalizer) alive
-            Reference.reachabilityFence(delegate);
-        }
+        boolean[] truncated = new boolean[a.length];
+        EncodingBatch rows = EncodingBatch.read(delegate, a.length, 2, 32,
+                h -> b == null ? lib.batchEncode(h, a, addSpecialTokens) : lib.batchEncodePair(h, a, b, addSpecialTokens),
+                (batch, k, e) -> {
+                    long[] t = lib.getTokenIds(e);
+                    long[] ty = lib.getTypeIds(e);
+                    int at = batch.append(t.length);
+                    int[] ids = batch.column(0);
+                    int[] types = batch.column(1);
+                    for (int i = 0; i < t.length; i++) {
+                        ids[at + i] = (int) t[i];
+                        types[at + i] = (int) ty[i];
+                    }
+                    // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
+                    truncated[k] = lib.getOverflowCount(e) > 0;
+                }, this::nativeFailure);
+        return new IdRows(rows.finished(0), rows.finished(1), rows.rowStart(), truncated);
     }
 
     /**
@@ -434,61 +409,32 @@ public final class SubwordTokenizer implements AutoCloseable {
         for (String t : arr) {
             checkText(Objects.requireNonNull(t, "texts element"));
         }
-        HuggingFaceTokenizer b = bare();
         TokenizersLibrary lib = TokenizersLibrary.LIB;
-        long[] handles = null;
-        try {
-            try {
-                handles = lib.batchEncode(b.getHandle(), arr, false);
-            } catch (RuntimeException ex) {
-                throw nativeFailure(ex);
-            }
-            int[] rowStart = new int[arr.length + 1];
-            int[] ids = new int[Math.max(16, arr.length * 16)];
-            int[] starts = withOffsets ? new int[ids.length] : new int[0];
-            int[] ends = withOffsets ? new int[ids.length] : new int[0];
-            int size = 0;
-            for (int k = 0; k < arr.length; k++) {
-                long[] t = lib.getTokenIds(handles[k]);
-                int n = t.length;
-                if (size + n > ids.length) {
-                    int cap = Math.max(size + n, ids.length * 2);
-                    ids = Arrays.copyOf(ids, cap);
-                    if (withOffsets) {
-                        starts = Arrays.copyOf(starts, cap);
-                        ends = Arrays.copyOf(ends, cap);
+        EncodingBatch rows = EncodingBatch.read(bare(), arr.length, withOffsets ? 3 : 1, 16,
+                h -> lib.batchEncode(h, arr, false),
+                (batch, k, e) -> {
+                    long[] t = lib.getTokenIds(e);
+                    int at = batch.append(t.length);
+                    int[] ids = batch.column(0);
+                    for (int i = 0; i < t.length; i++) {
+                        ids[at + i] = (int) t[i];
                     }
-                }
-                for (int i = 0; i < n; i++) {
-                    ids[size + i] = (int) t[i];
-                }
-                if (withOffsets) {
-                    CharSpan[] spans = lib.getTokenCharSpans(handles[k]);
-                    int[] map = EncodingConversion.codePointToUtf16(arr[k]);
-                    for (int i = 0; i < n; i++) {
-                        CharSpan sp = spans[i];
-                        if (sp != null) {
-                            starts[size + i] = map == null ? sp.getStart() : map[sp.getStart()];
-                            ends[size + i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+                    if (withOffsets) {
+                        CharSpan[] spans = lib.getTokenCharSpans(e);
+                        int[] map = EncodingConversion.codePointToUtf16(arr[k]);
+                        int[] starts = batch.column(1);
+                        int[] ends = batch.column(2);
+                        for (int i = 0; i < t.length; i++) {
+                            CharSpan sp = spans[i];
+                            if (sp != null) {
+                                starts[at + i] = map == null ? sp.getStart() : map[sp.getStart()];
+                                ends[at + i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+                            }
                         }
                     }
-                }
-                size += n;
-                rowStart[k + 1] = size;
-            }
-            return new Pieces(
-                    Arrays.copyOf(ids, size), rowStart,
-                    withOffsets ? Arrays.copyOf(starts, size) : starts,
-                    withOffsets ? Arrays.copyOf(ends, size) : ends);
-        } finally {
-            if (handles != null) {
-                for (long h : handles) {
-                    lib.deleteEncoding(h);
-                }
-            }
-            // The native calls use only the handle; keep its owner (and its finalizer) alive.
-            Reference.reachabilityFence(b);
-        }
+                }, this::nativeFailure);
+        return new Pieces(rows.finished(0), rows.rowStart(),
+                withOffsets ? rows.finished(1) : new int[0], withOffsets ? rows.finished(2) : new int[0]);
     }
 
     /**
