@@ -1,6 +1,5 @@
 package io.github.prefine.core.grid;
 
-import io.github.prefine.core.data.Example;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.head.TaskHead;
@@ -80,11 +79,8 @@ final class GridTasks implements AutoCloseable {
         if (f == null) {
             TaskData d = data.load(t);
             reads.put(t.name(), DataReport.TaskReads.of(d));
-            if (!targets.contains(t) && d.splits().containsKey(Split.TEST)) {
-                // pre-finetuning never scores a test split: do not featurize it
-                Map<Split, List<Example>> kept = new LinkedHashMap<>(d.splits());
-                kept.remove(Split.TEST);
-                d = new TaskData(d.task(), d.labels(), kept, d.reports(), d.validation());
+            if (!targets.contains(t)) {
+                d = d.without(Split.TEST); // pre-finetuning never scores a test split: do not featurize it
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
             reads.put(t.name(), withFeatureSkips(reads.get(t.name()), f));

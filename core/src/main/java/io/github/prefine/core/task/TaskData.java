@@ -80,6 +80,23 @@ public record TaskData(
     }
 
     /**
+     * Returns this data without one split, as pre-finetuning reads a task whose test split it never
+     * scores, so that featurization does not spend time and memory on it.
+     *
+     * @param split the split to leave out
+     * @return this when the split is absent, else a copy without it (same labels, reports and
+     *     validation rule)
+     */
+    public TaskData without(Split split) {
+        if (!splits.containsKey(split)) {
+            return this;
+        }
+        Map<Split, List<Example>> kept = new EnumMap<>(splits);
+        kept.remove(split);
+        return new TaskData(task, labels, kept, reports, validation);
+    }
+
+    /**
      * Returns the examples of one split.
      *
      * @param split the split

@@ -23,7 +23,6 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -152,10 +151,7 @@ final class DataBench {
         TaskData d = task.load(dataRoot, Leniency.LENIENT);
         long t1 = System.nanoTime();
         // pre-finetuning never featurizes a test split (GridTasks leaves it out): neither does this
-        Map<Split, List<io.github.prefine.core.data.Example>> kept = new EnumMap<>(d.splits());
-        kept.remove(Split.TEST);
-        TaskData trainAndValidation = new TaskData(d.task(), d.labels(), kept, d.reports(), d.validation());
-        FeaturizedTask f = FeaturizedTask.featurize(trainAndValidation, tok, settings);
+        FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings);
         long t2 = System.nanoTime();
         long c2 = processCpuNanos();
         EvaluationResult scored = score(f);
@@ -195,7 +191,7 @@ final class DataBench {
     }
 
     /** CPU time of the whole process (the tokenizer may encode on threads of its own), or 0 where unknown. */
-    private static long processCpuNanos() {
+    static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0L;
     }

@@ -7,7 +7,6 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.TokenRows;
 import io.github.prefine.core.hub.MiniLmArtifact;
-import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
@@ -132,11 +131,11 @@ public final class TextEmbBench implements Callable<Integer> {
                         .optThreads(threads).optMaxTextRows(rows).build()) {
             for (int r = 0; r < repeats; r++) {
                 double loadBefore = os.getSystemLoadAverage();
-                long cpu0 = processCpuNanos(os);
+                long cpu0 = DataBench.processCpuNanos();
                 long w0 = System.nanoTime();
                 TaskEmbedding emb = e.textEmb(f);
                 double wall = (System.nanoTime() - w0) / 1e9;
-                double cpu = (processCpuNanos(os) - cpu0) / 1e9;
+                double cpu = (DataBench.processCpuNanos() - cpu0) / 1e9;
                 walls.add(wall);
                 System.out.printf(Locale.ROOT, "textemb run %d: %d rows in %.1f s wall, %.1f s process CPU (%.2f cores), "
                         + "%.0f rows/s; load average %.2f before, %.2f after%n", r + 1, emb.numExamples(), wall, cpu,
@@ -154,9 +153,5 @@ public final class TextEmbBench implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "textemb best %.1f s, median %.1f s over %d run(s)%n", walls.get(0),
                 walls.get(walls.size() / 2), walls.size());
         return 0;
-    }
-
-    private static long processCpuNanos(OperatingSystemMXBean os) {
-        return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
     }
 }
