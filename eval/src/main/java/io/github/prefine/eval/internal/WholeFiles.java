@@ -26,18 +26,41 @@ public final class WholeFiles {
      * @throws IOException if writing fails; the file then keeps its old content
      */
     public static void writeString(Path file, String text) throws IOException {
-        // a name of its own per write, so that two writers never share a temp file
-        Path tmp = file.resolveSibling("." + file.getFileName() + "."
-                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+        Path tmp = tempName(file);
         try {
             Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * A fresh temp name beside a file, for a write that {@link #replace} then publishes. Create it
+     * with {@link StandardOpenOption#CREATE_NEW}, which never opens what is already there: a fixed
+     * temp name let a symbolic link planted at it turn the write into one of the file it led to.
+     *
+     * @param file the file to be written
+     * @return a name of its own per call, so that two writers never share a temp file
+     */
+    public static Path tempName(Path file) {
+        return file.resolveSibling("." + file.getFileName() + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36) + ".tmp");
+    }
+
+    /**
+     * Renames a complete temp file over a file, atomically where the file system can; a symbolic
+     * link at the file's name is replaced, not followed.
+     *
+     * @param tmp the complete temp file
+     * @param file the file it replaces
+     * @throws IOException if the rename fails
+     */
+    public static void replace(Path tmp, Path file) throws IOException {
+        try {
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 }

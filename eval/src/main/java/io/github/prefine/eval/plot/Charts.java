@@ -1,14 +1,14 @@
 package io.github.prefine.eval.plot;
 
+import io.github.prefine.eval.internal.WholeFiles;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.Tables;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,31 +123,23 @@ public final class Charts {
         Path png = dir.resolve(base + ".png");
         Path svg = dir.resolve(base + ".svg");
         // complete files or none: a reader, a kill or a full disk never sees half an image
-        Path pngTmp = dir.resolve("." + base + ".png.tmp");
-        Path svgTmp = dir.resolve("." + base + ".svg.tmp");
+        Path pngTmp = WholeFiles.tempName(png);
+        Path svgTmp = WholeFiles.tempName(svg);
         try {
-            try (OutputStream os = Files.newOutputStream(pngTmp)) {
+            try (OutputStream os = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
             }
-            try (OutputStream os = Files.newOutputStream(svgTmp)) {
+            try (OutputStream os = Files.newOutputStream(svgTmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
             }
-            move(pngTmp, png);
-            move(svgTmp, svg);
+            WholeFiles.replace(pngTmp, png);
+            WholeFiles.replace(svgTmp, svg);
         } finally {
             Files.deleteIfExists(pngTmp);
             Files.deleteIfExists(svgTmp);
         }
         LOG.debug("wrote {} and {}", png, svg);
         return List.of(png, svg);
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static double[] epochs(int n) {

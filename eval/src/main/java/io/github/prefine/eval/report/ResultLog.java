@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -30,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * survives a crash; concurrent writers must be serialised by the caller. A writer killed part-way
  * through an append leaves the start of a line without its line break: reading skips that torn
  * last line (with a warning), and the next append cuts it off before writing its own, so every
- * record whose append returned is read back.
+ * record whose append returned is read back. An append refuses a symbolic link at the log's name
+ * instead of writing through it to wherever it leads.
  */
 public final class ResultLog {
     private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);
@@ -43,6 +46,7 @@ public final class ResultLog {
      *
      * @param file the log file, created if absent
      * @param run the record
+     * @throws java.nio.file.FileSystemException naming the file if a symbolic link is at its name
      * @throws IOException if writing fails
      */
     public static void append(Path file, RunRecord run) throws IOException {
@@ -63,6 +67,7 @@ public final class ResultLog {
      *
      * @param file the log file, created if absent
      * @param cost the record
+     * @throws java.nio.file.FileSystemException naming the file if a symbolic link is at its name
      * @throws IOException if writing fails
      */
     public static void append(Path file, CostRecord cost) throws IOException {
@@ -78,10 +83,35 @@ public final class ResultLog {
         Objects.requireNonNull(file, "file");
         endLastLine(file);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND)) {
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
             w.write(json);
             w.write('\n');
+        } catch (IOException e) {
+            throw linkRefused(file, e);
         }
+    }
+
+    /**
+     * The failure to report when an open that does not follow links failed: a symbolic link at the
+     * log's name (planted in a shared output folder, it made appends and the cut of a torn last
+     * line land in the file it led to) is named as such, where the JDK says only "Too many levels of
+     * symbolic links (NOFOLLOW_LINKS specified)".
+     */
+    private static IOException linkRefused(Path file, IOException e) {
+        if (!Files.isSymbolicLink(file)) {
+            return e;
+        }
+        String target;
+        try {
+            target = Files.readSymbolicLink(file).toString();
+        } catch (IOException unreadable) {
+            target = "somewhere unreadable";
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null, "must be a plain file, found a"
+                + " symbolic link to " + target + "; prefine does not write through a link in its own folders, which"
+                + " someone with write access to the folder may have planted (remove the link and run it again)");
+        named.initCause(e);
+        return named;
     }
 
     /**
@@ -93,7 +123,13 @@ public final class ResultLog {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel opened;
+        try {
+            opened = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw linkRefused(file, e);
+        }
+        try (FileChannel ch = opened) {
             long size = ch.size();
             long start = size;
             ByteBuffer one = ByteBuffer.allocate(1);

@@ -97,4 +97,22 @@ class ChartsTest {
         assertEquals(1, Charts.trainingCurves(Map.of("t", List.of(1.0)), List.of(), 10, 10).getSeriesMap().size());
         assertEquals(1, Charts.trainingCurves(Map.of(), List.of(1.0), 10, 10).getSeriesMap().size());
     }
+
+    @Test
+    void aLinkPlantedAtATempNameOfAnEarlierVersionIsNotWrittenThrough(@TempDir Path dir) throws Exception {
+        // earlier versions wrote .BASE.png.tmp and .BASE.svg.tmp in place, so a link at either name
+        // had the chart overwrite the file it led to
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path out = Files.createDirectories(dir.resolve("shared-out"));
+        Files.createSymbolicLink(out.resolve(".table2.png.tmp"), victim);
+        Files.createSymbolicLink(out.resolve(".table2.svg.tmp"), victim);
+        // and the final names too: the rename replaces a link there
+        Files.createSymbolicLink(out.resolve("table2.png"), victim);
+
+        List<Path> files = Charts.writePngAndSvg(Charts.groupBars(table2(), 400, 300), out, "table2");
+
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertEquals(400, ImageIO.read(files.get(0).toFile()).getWidth());
+        assertTrue(Files.isRegularFile(files.get(0), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
 }

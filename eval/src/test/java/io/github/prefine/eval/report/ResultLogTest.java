@@ -101,6 +101,38 @@ class ResultLogTest {
     }
 
     @Test
+    void anAppendRefusesASymbolicLinkAtTheLogsNameAndLeavesWhatItLeadsToAlone(@TempDir Path dir) throws Exception {
+        // someone else's file whose last line has no line break: an append through the link cut it off
+        String notes = "someone's notes\nthe last line, unfinished";
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), notes);
+        Path out = Files.createDirectories(dir.resolve("shared-out"));
+        Path log = Files.createSymbolicLink(out.resolve("results.jsonl"), victim);
+
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> ResultLog.append(log, FIRST));
+        assertThrows(java.nio.file.FileSystemException.class, () -> ResultLog.append(log, new CostRecord("Only-SL", 2.0, 10)));
+
+        assertEquals(log + ": must be a plain file, found a symbolic link to " + victim + "; prefine does not write"
+                + " through a link in its own folders, which someone with write access to the folder may have planted"
+                + " (remove the link and run it again)", e.getMessage());
+        assertEquals(notes, Files.readString(victim));
+        // a link that leads nowhere yet: the append created the file it named
+        Path absent = dir.resolve("absent.txt");
+        Path dangling = Files.createSymbolicLink(out.resolve("costs.jsonl"), absent);
+        assertThrows(java.nio.file.FileSystemException.class, () -> ResultLog.append(dangling, FIRST));
+        assertTrue(Files.notExists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
+    void anOutputFolderThatIsItselfALinkStillTakesTheLog(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("disk/run-1"));
+        Path out = Files.createSymbolicLink(dir.resolve("out"), real);
+        ResultLog.append(out.resolve("results.jsonl"), FIRST);
+        ResultLog.append(out.resolve("results.jsonl"), SECOND);
+        assertEquals(List.of(FIRST, SECOND), ResultLog.load(real.resolve("results.jsonl")).runs());
+    }
+
+    @Test
     void recordsRefuseBlankNamesAndNegativeCosts() {
         String[] ok = {"Only-SL", "T1", "SL", "fp32", "scored on test"};
         for (int i = 0; i < ok.length; i++) {

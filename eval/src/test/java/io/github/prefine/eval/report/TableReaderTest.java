@@ -32,6 +32,17 @@ class TableReaderTest {
     }
 
     @Test
+    void aLinkPlantedAtATablesNameIsReplacedNotWrittenThrough(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path out = Files.createDirectories(dir.resolve("shared-out"));
+        Files.createSymbolicLink(out.resolve("table2.json"), victim);
+        Path json = TableWriter.standard().writeAll(sample(), out, "table2").get(2);
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertTrue(Files.isRegularFile(json, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertEquals(sample(), TableReader.read(json));
+    }
+
+    @Test
     void malformedTablesNameFileAndPath(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("t.json");
         String good = TableWriter.standard().toJson(sample());
