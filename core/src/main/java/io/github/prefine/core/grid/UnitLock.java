@@ -1,5 +1,6 @@
 package io.github.prefine.core.grid;
 
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -78,7 +79,7 @@ final class UnitLock implements Closeable {
         FileChannel ch = null;
         try {
             // a shared lock needs the file open for reading
-            ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = PlainFiles.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock(0, Long.MAX_VALUE, shared);
             if (l != null) {
                 return Optional.of(new UnitLock(key, ch, l));
@@ -124,7 +125,7 @@ final class UnitLock implements Closeable {
         }
         FileChannel ch = null;
         try {
-            ch = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = PlainFiles.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new UnitLock(key, ch, ch.lock());
         } catch (IOException | RuntimeException e) {
             // a refused claim must not keep the file open

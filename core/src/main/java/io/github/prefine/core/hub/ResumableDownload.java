@@ -1,6 +1,7 @@
 package io.github.prefine.core.hub;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -246,7 +247,7 @@ public final class ResumableDownload {
         synchronized (WRITERS.computeIfAbsent(lockFile.normalize(), k -> new Object())) {
             // a lock file of its own, never opened elsewhere: closing any descriptor of a locked
             // file (the partial one is opened, closed and moved) would drop this process's lock
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try (FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     FileLock held = ch.lock()) {
                 if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
                     log(progress, "{}: {}: stored as {} by another download meanwhile", repo, file, target);

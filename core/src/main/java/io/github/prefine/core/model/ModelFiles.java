@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.model.internal.TensorArchive;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +76,7 @@ final class ModelFiles {
         manifest.put("tasks", tasks);
         manifest.put("encoder", writer != null ? "encoder/" : ENCODER_FILE);
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        Files.writeString(dir.resolve(MANIFEST), gson.toJson(manifest), StandardCharsets.UTF_8);
+        AtomicFiles.write(dir.resolve(MANIFEST), gson.toJson(manifest));
     }
 
     /** See {@link MultiHeadModel#loadParameters}. */

@@ -128,4 +128,26 @@ class UnitLockTest {
             }
         }
     }
+
+    @Test
+    void aLinkPlantedAtALockFilesNameIsRefusedAndCreatesNothingWhereItLeads(@TempDir Path dir) throws Exception {
+        Path absent = dir.resolve("elsewhere").resolve("new-file");
+        Files.createDirectories(absent.getParent());
+        Path locks = Files.createDirectories(dir.resolve("shared-out/locks"));
+        Path file = Files.createSymbolicLink(locks.resolve("unit.lock"), absent);
+
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> UnitLock.acquire(file));
+        assertThrows(java.nio.file.FileSystemException.class, () -> UnitLock.tryAcquire(file));
+        assertThrows(java.nio.file.FileSystemException.class, () -> UnitLock.tryAcquireShared(file));
+
+        assertTrue(e.getMessage().startsWith(file.toRealPath(java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                + ": must be a plain file, found a symbolic link to " + absent), e.getMessage());
+        assertFalse(Files.exists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the lock created the link's target");
+        // refused claims are forgotten: once the link is gone the unit can be claimed
+        Files.delete(file);
+        try (UnitLock held = UnitLock.acquire(file)) {
+            assertTrue(Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+    }
 }

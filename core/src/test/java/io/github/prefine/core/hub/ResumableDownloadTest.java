@@ -284,6 +284,23 @@ class ResumableDownloadTest {
     }
 
     @Test
+    void aLinkPlantedAtTheLockNameIsRefusedAndCreatesNothingWhereItLeads() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path absent = Files.createDirectories(tmp.resolve("elsewhere")).resolve("new-file");
+        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
+        Path target = cache.resolve("part.bin");
+        Path lock = Files.createSymbolicLink(cache.resolve("part.bin.lock"), absent);
+
+        IOException e = assertThrows(IOException.class,
+                () -> downloads().build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertTrue(e.getMessage().startsWith(lock + ": must be a plain file, found a symbolic link to " + absent),
+                e.getMessage());
+        assertFalse(Files.exists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the lock created the link's target");
+        assertTrue(ranges.isEmpty(), "nothing requested");
+    }
+
+    @Test
     void aFullDiskEndsTheDownloadAtOnce() throws IOException {
         Path full = Path.of("/dev/full"); // Linux: every write fails with ENOSPC, "No space left on device"
         assumeTrue(Files.exists(full), "needs /dev/full");

@@ -3,10 +3,12 @@ package io.github.prefine.core.model;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.SyntheticTasks;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -114,6 +116,22 @@ class MultiHeadModelTest {
                 }
             }
         }
+    }
+
+    @Test
+    void saveReplacesLinksPlantedAtItsFileNamesWithoutWritingThroughThem(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path out = Files.createDirectories(dir.resolve("model"));
+        for (String name : List.of("prefine-model.json", "encoder.safetensors", "heads.safetensors")) {
+            Files.createSymbolicLink(out.resolve(name), victim);
+        }
+        SyntheticTasks tasks = new SyntheticTasks(2, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        try (NDManager root = NDManager.newBaseManager(); MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+            a.save(out, null);
+            a.loadParameters(out);
+        }
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertTrue(Files.isRegularFile(out.resolve("prefine-model.json"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
     @Test

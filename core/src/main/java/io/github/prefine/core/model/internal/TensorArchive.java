@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -40,7 +41,7 @@ public final class TensorArchive {
             a.setName(e.getKey());
             list.add(a);
         }
-        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file))) {
+        try (OutputStream os = new BufferedOutputStream(PlainFiles.newOutputStream(file))) {
             list.encode(os);
         } finally {
             for (int i = 0; i < list.size(); i++) {

@@ -1,6 +1,7 @@
 package io.github.prefine.core.train.internal;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -117,8 +118,12 @@ public final class CheckpointStore {
         AtomicFiles.deleteTree(dir);
         move(tmp, dir, false);
         Path latestTmp = root.resolve(LATEST + ".tmp");
-        Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8);
-        try (FileChannel ch = FileChannel.open(latestTmp, StandardOpenOption.WRITE)) {
+        // a fixed name, so a new file each time: writing into one already there followed a symbolic
+        // link planted at this name and overwrote the file it led to
+        Files.deleteIfExists(latestTmp);
+        Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.WRITE);
+        try (FileChannel ch = PlainFiles.open(latestTmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
         move(latestTmp, root.resolve(LATEST), true);

@@ -3,6 +3,7 @@ package io.github.prefine.core.train.internal;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +65,7 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
      * @throws IOException if writing fails
      */
     public void write(Path file) throws IOException {
-        Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
+        PlainFiles.writeString(file, GSON.toJson(this));
     }
 
     /**

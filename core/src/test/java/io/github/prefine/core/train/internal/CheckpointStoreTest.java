@@ -73,6 +73,21 @@ class CheckpointStoreTest {
     }
 
     @Test
+    void aLinkPlantedAtTheTempNameOfLatestIsReplacedNotWrittenThrough(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path root = Files.createDirectories(dir.resolve("checkpoints"));
+        Files.createSymbolicLink(root.resolve("LATEST.tmp"), victim);
+        CheckpointStore store = new CheckpointStore(root);
+
+        store.write(1, false, text("one"));
+
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertEquals("one", Files.readString(store.latest().orElseThrow().resolve("a.txt")));
+        assertTrue(Files.isRegularFile(root.resolve("LATEST"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertFalse(Files.exists(root.resolve("LATEST.tmp"), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+    }
+
+    @Test
     void aDanglingLatestIsReported(@TempDir Path root) throws Exception {
         CheckpointStore store = new CheckpointStore(root);
         Files.writeString(root.resolve("LATEST"), "ckpt-epoch-000009\n");

@@ -1,0 +1,128 @@
+package io.github.prefine.core.checkpoint;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Opens files of prefine's own folders (lock files, training state, the files a fetch converts) for
+ * writing in place, refusing a symbolic link at the file's name instead of following it.
+ *
+ * <p>A link planted in a shared {@code --out}, cache or data folder would otherwise make such a
+ * write create, truncate or append to a file elsewhere. Every open passes
+ * {@link LinkOption#NOFOLLOW_LINKS}, which the JDK turns into {@code O_NOFOLLOW} on Linux and macOS
+ * and into opening the reparse point itself on Windows, so the check and the open are one system
+ * call and a link planted between them changes nothing. Links in the folders above the file are
+ * followed as usual: a user's {@code --out} may itself be a link to a folder.
+ *
+ * <p>Whole-file writes that readers must see complete go through {@link AtomicFiles} instead, whose
+ * rename replaces a link at the final name rather than following it. Stateless.
+ */
+public final class PlainFiles {
+    private static final OpenOption[] REPLACE = {
+        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+
+    private PlainFiles() {}
+
+    /**
+     * Opens a file channel as {@link FileChannel#open(Path, OpenOption...)} does, without following
+     * a symbolic link at the file's name.
+     *
+     * @param file the file
+     * @param options how to open it ({@link StandardOpenOption#WRITE}, {@link StandardOpenOption#CREATE}…)
+     * @return the open channel, which the caller closes
+     * @throws FileSystemException naming the file and the link's target if a symbolic link is there
+     * @throws IOException if opening fails otherwise
+     */
+    public static FileChannel open(Path file, OpenOption... options) throws IOException {
+        try {
+            return FileChannel.open(file, noFollow(options));
+        } catch (IOException e) {
+            throw refused(file, e);
+        }
+    }
+
+    /**
+     * Opens a file for writing from its start, creating it or truncating what it held, without
+     * following a symbolic link at its name.
+     *
+     * @param file the file
+     * @return the stream, unbuffered, which the caller closes
+     * @throws FileSystemException naming the file and the link's target if a symbolic link is there
+     * @throws IOException if opening fails otherwise
+     */
+    public static OutputStream newOutputStream(Path file) throws IOException {
+        try {
+            return Files.newOutputStream(file, noFollow(REPLACE));
+        } catch (IOException e) {
+            throw refused(file, e);
+        }
+    }
+
+    /**
+     * Opens a file for writing text in UTF-8 from its start, as {@link #newOutputStream} does; a
+     * character that UTF-8 cannot encode fails the write.
+     *
+     * @param file the file
+     * @return the buffered writer, which the caller closes
+     * @throws FileSystemException naming the file and the link's target if a symbolic link is there
+     * @throws IOException if opening fails otherwise
+     */
+    public static BufferedWriter newWriter(Path file) throws IOException {
+        try {
+            return Files.newBufferedWriter(file, StandardCharsets.UTF_8, noFollow(REPLACE));
+        } catch (IOException e) {
+            throw refused(file, e);
+        }
+    }
+
+    /**
+     * Writes a text file in UTF-8 in place, as {@link #newWriter} does.
+     *
+     * @param file the file
+     * @param text its content
+     * @throws FileSystemException naming the file and the link's target if a symbolic link is there
+     * @throws IOException if writing fails otherwise
+     */
+    public static void writeString(Path file, String text) throws IOException {
+        try (BufferedWriter w = newWriter(file)) {
+            w.write(text);
+        }
+    }
+
+    private static OpenOption[] noFollow(OpenOption[] options) {
+        OpenOption[] all = Arrays.copyOf(options, options.length + 1);
+        all[options.length] = LinkOption.NOFOLLOW_LINKS;
+        return all;
+    }
+
+    /**
+     * The failure to report: where a link is at the name, one that says so, since the JDK's own is
+     * a plain IOException "Too many levels of symbolic links (NOFOLLOW_LINKS specified)" (ELOOP).
+     */
+    private static IOException refused(Path file, IOException e) {
+        if (!Files.isSymbolicLink(file)) {
+            return e;
+        }
+        String target;
+        try {
+            target = Files.readSymbolicLink(file).toString();
+        } catch (IOException | UnsupportedOperationException unreadable) {
+            target = "somewhere unreadable";
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null, "must be a plain file, found a"
+                + " symbolic link to " + target + "; prefine does not write through a link in its own folders, which"
+                + " someone with write access to the folder may have planted (remove the link and run it again)");
+        named.initCause(e);
+        return named;
+    }
+}

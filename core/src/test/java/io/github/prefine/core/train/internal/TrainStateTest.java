@@ -1,0 +1,43 @@
+package io.github.prefine.core.train.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class TrainStateTest {
+    private static TrainState state() {
+        return new TrainState(TrainState.FORMAT, 2, 40, 1e-3, 7, new byte[] {1, 2}, List.of(0.5, 0.25),
+                List.of(new TrainState.EpochRecord(List.of(0.5), 0.5, true, 1.5, 16)), Map.of("w", 40L), false, false,
+                Map.of("java", "17"), null, null, null, null);
+    }
+
+    @Test
+    void writesAndReadsBackThroughAFolderThatIsALink(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("disk/ckpt"));
+        Path ckpt = Files.createSymbolicLink(dir.resolve("ckpt"), real);
+        state().write(ckpt.resolve("state.json"));
+        TrainState back = TrainState.read(real.resolve("state.json"));
+        assertEquals(List.of(0.5, 0.25), back.scores());
+        assertEquals(40, back.globalStep());
+    }
+
+    @Test
+    void refusesToWriteThroughALinkPlantedAtItsName(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path file = Files.createSymbolicLink(Files.createDirectories(dir.resolve("ckpt")).resolve("state.json"), victim);
+
+        FileSystemException e = assertThrows(FileSystemException.class, () -> state().write(file));
+
+        assertTrue(e.getMessage().startsWith(file + ": must be a plain file, found a symbolic link to " + victim),
+                e.getMessage());
+        assertEquals("someone's own file\n", Files.readString(victim));
+    }
+}
