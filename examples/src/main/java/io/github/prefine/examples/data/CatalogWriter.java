@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.data.SubjQaReader;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.examples.data.HubDataset.Conll;
@@ -78,7 +79,7 @@ final class CatalogWriter {
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
         int written = 0;
-        try (OutputStream raw = Files.newOutputStream(target);
+        try (OutputStream raw = PlainFiles.newOutputStream(target);
                 OutputStream out = gzip ? new GZIPOutputStream(raw) : raw;
                 Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
             if (c instanceof Tsv tsv && tsv.withHeader()) {
@@ -300,7 +301,7 @@ final class CatalogWriter {
         String fn = target.getFileName().toString();
         Path gold = target.resolveSibling(fn.replace(".data.", ".gold."));
         List<String> labels = new ArrayList<>();
-        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+        try (Writer w = PlainFiles.newWriter(target)) {
             for (int i = 0; i < rows.size(); i++) {
                 labels.add(label(rows, "label", LabelForm.NAME, i));
                 w.write(field(str(rows, "word", i)) + "\t-\t-\t" + field(str(rows, "sentence1", i)) + "\t"
@@ -309,7 +310,7 @@ final class CatalogWriter {
         }
         long unlabelled = labels.stream().filter(l -> l == null).count();
         if (unlabelled == 0) {
-            try (Writer w = Files.newBufferedWriter(gold, StandardCharsets.UTF_8)) {
+            try (Writer w = PlainFiles.newWriter(gold)) {
                 for (String l : labels) {
                     w.write((l.equals("true") ? "T" : "F") + "\n");
                 }
@@ -381,7 +382,7 @@ final class CatalogWriter {
         JsonObject root = new JsonObject();
         root.addProperty("version", "1.1");
         root.add("data", data);
-        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+        try (Writer w = PlainFiles.newWriter(target)) {
             GSON.toJson(root, w);
         }
         return rows.size();
@@ -393,7 +394,7 @@ final class CatalogWriter {
 
     private int writeSubjQa(Rows rows, Path target) throws IOException {
         String marker = " " + SubjQaReader.NOT_FOUND;
-        try (Writer w = Files.newBufferedWriter(target, StandardCharsets.UTF_8)) {
+        try (Writer w = PlainFiles.newWriter(target)) {
             w.write(csvLine(SUBJQA_HEADER));
             for (int i = 0; i < rows.size(); i++) {
                 String review = str(rows, "context", i) + marker;

@@ -299,11 +299,8 @@ public final class DatasetFetcher {
                 b.append(f.path()).append('\t').append(f.size()).append('\t')
                         .append(f.sha256() == null ? "" : f.sha256()).append('\n');
             }
-            Path listing = cache.resolve(folder).resolve(LISTING);
-            Files.createDirectories(listing.getParent());
-            Path tmp = listing.resolveSibling(LISTING + ".tmp");
-            Files.writeString(tmp, b, StandardCharsets.UTF_8);
-            AtomicFiles.move(tmp, listing);
+            // under a temp name of its own: a fixed one let a link planted there redirect the write
+            AtomicFiles.write(cache.resolve(folder).resolve(LISTING), b.toString());
             return files;
         } catch (HubException e) {
             if (e.statusCode() != 404) {

@@ -3,6 +3,7 @@ package io.github.prefine.examples.data;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ public record FetchRecord(String task, String repo, String config, String revisi
     /** Writes the record into a version being staged ({@link TaskVersions}), which publishes it with its files. */
     void write(Path file) throws IOException {
         Files.createDirectories(file.getParent());
-        Files.writeString(file, GSON.toJson(this), StandardCharsets.UTF_8);
+        PlainFiles.writeString(file, GSON.toJson(this));
     }
 
     /**

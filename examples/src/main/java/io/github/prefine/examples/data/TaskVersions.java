@@ -1,6 +1,7 @@
 package io.github.prefine.examples.data;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -88,7 +89,7 @@ final class TaskVersions implements AutoCloseable {
         Path dir = dir(dataRoot, task);
         Files.createDirectories(dir);
         Path lockFile = dir.resolve("fetch.lock");
-        FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = ch.tryLock();
