@@ -69,6 +69,7 @@ public final class DatasetFetcher {
     private final boolean force;
     private final ResumableDownload.Progress listener;
     private final Map<String, String> revisions = new HashMap<>();
+    private final TaskVersions.SymbolicLinks links;
 
     /**
      * Creates a fetcher.
@@ -83,6 +84,12 @@ public final class DatasetFetcher {
     }
 
     DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener, Duration stall) {
+        this(settings, dataRoot, force, listener, stall, TaskVersions.SymbolicLinks.FILE_SYSTEM);
+    }
+
+    DatasetFetcher(HubSettings settings, Path dataRoot, boolean force, Listener listener, Duration stall,
+            TaskVersions.SymbolicLinks links) {
+        this.links = Objects.requireNonNull(links, "links");
         this.hub = new HubClient(settings, Duration.ofSeconds(60), stall, 3);
         this.dataRoot = dataRoot.toAbsolutePath().normalize();
         this.force = force;
@@ -131,7 +138,7 @@ public final class DatasetFetcher {
                         + "); --force replaces them");
             }
         }
-        try (TaskVersions versions = TaskVersions.open(dataRoot, taskName)) {
+        try (TaskVersions versions = TaskVersions.open(dataRoot, taskName, links)) {
             Result r = fetch(task, d, old, targets, versions);
             int stale = versions.staleRemoved();
             return stale == 0 ? r : new Result(r.task(), r.outcome(), r.detail() + "; deleted " + stale

@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
  * file system has no symbolic links, a version is published as before: file by file under the
  * marker.
  *
+ * <p>Links are made through a {@link SymbolicLinks}: the file system's own, or in tests one that
+ * fails as a file system without links does, which takes the file-by-file path on any machine.
+ *
  * <p>Holds an OS lock on {@code fetch.lock} from {@link #open} to {@link #close} (idempotent), so
  * that a staging folder found while it is held is a stopped fetch's, and is deleted. Not
  * thread-safe.
@@ -56,18 +59,39 @@ final class TaskVersions implements AutoCloseable {
     private static final String CURRENT = "current";
     private static final String STAGING = ".staging";
 
+    /** Makes symbolic links: a seam, so that tests reach the path for file systems without them. */
+    @FunctionalInterface
+    interface SymbolicLinks {
+        /** The file system's own links, {@link Files#createSymbolicLink}. */
+        SymbolicLinks FILE_SYSTEM = (link, target) -> Files.createSymbolicLink(link, target);
+
+        /**
+         * Creates a link.
+         *
+         * @param link where
+         * @param target what it leads to, relative to the link's folder
+         * @throws UnsupportedOperationException or {@link FileSystemException} where the file system
+         *     has no symbolic links, as {@link Files#createSymbolicLink} does
+         * @throws IOException on other I/O failures
+         */
+        void create(Path link, Path target) throws IOException;
+    }
+
     private final Path dataRoot;
     private final String task;
     private final Path dir;
     private final FileChannel lockChannel;
+    private final SymbolicLinks links;
     private final int staleRemoved;
     private boolean closed;
 
-    private TaskVersions(Path dataRoot, String task, Path dir, FileChannel lockChannel) throws IOException {
+    private TaskVersions(Path dataRoot, String task, Path dir, FileChannel lockChannel, SymbolicLinks links)
+            throws IOException {
         this.dataRoot = dataRoot;
         this.task = task;
         this.dir = dir;
         this.lockChannel = lockChannel;
+        this.links = links;
         this.staleRemoved = removeUnpublished();
     }
 
@@ -82,10 +106,11 @@ final class TaskVersions implements AutoCloseable {
      *
      * @param dataRoot the data root, absolute and normalized
      * @param task the task
+     * @param links how links are made ({@link SymbolicLinks#FILE_SYSTEM} outside tests)
      * @return the open layout
      * @throws IOException if another fetch of the task holds the lock, or on I/O failure
      */
-    static TaskVersions open(Path dataRoot, String task) throws IOException {
+    static TaskVersions open(Path dataRoot, String task, SymbolicLinks links) throws IOException {
         Path dir = dir(dataRoot, task);
         Files.createDirectories(dir);
         Path lockFile = dir.resolve("fetch.lock");
@@ -105,7 +130,7 @@ final class TaskVersions implements AutoCloseable {
                     + " is locked); wait for it to end");
         }
         try {
-            return new TaskVersions(dataRoot, task, dir, ch);
+            return new TaskVersions(dataRoot, task, dir, ch, links);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -150,7 +175,7 @@ final class TaskVersions implements AutoCloseable {
         Path previous = Files.isSymbolicLink(current) ? dir.resolve(Files.readSymbolicLink(current)).normalize() : null;
         Path next = dir.resolve("." + CURRENT + "." + UUID.randomUUID() + ".tmp-link");
         try {
-            Files.createSymbolicLink(next, version.getFileName());
+            links.create(next, version.getFileName());
         } catch (UnsupportedOperationException | FileSystemException e) {
             LOG.info("{}: {} has no symbolic links ({}); publishing the fetch file by file", task, dir, e.toString());
             publishFileByFile(version, outputs, dropped);
@@ -200,10 +225,10 @@ final class TaskVersions implements AutoCloseable {
         return Files.isSymbolicLink(link) && Files.readSymbolicLink(link).equals(target);
     }
 
-    private static void link(Path at, Path target) throws IOException {
+    private void link(Path at, Path target) throws IOException {
         Files.createDirectories(at.getParent());
         Path tmp = at.resolveSibling("." + at.getFileName() + "." + UUID.randomUUID() + ".tmp-link");
-        Files.createSymbolicLink(tmp, target);
+        links.create(tmp, target);
         try {
             AtomicFiles.move(tmp, at);
         } finally {
