@@ -263,8 +263,9 @@ public final class ResumableDownload {
             throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
         // a link planted at this name in a shared folder would make the download truncate or
-        // append to a file elsewhere (a device such as /dev/full has no content to damage)
-        if (Files.isSymbolicLink(partial) && Files.isRegularFile(partial)) {
+        // append to a file elsewhere, or create one where the link leads nowhere yet (a device such
+        // as /dev/full has no content to damage)
+        if (Files.isSymbolicLink(partial) && (Files.isRegularFile(partial) || Files.notExists(partial))) {
             throw new IOException(repo + ": " + file + ": " + partial + " is a symbolic link to "
                     + Files.readSymbolicLink(partial) + "; a partial download must be a plain file, refusing to"
                     + " write through it (remove the link and " + rerunHint + ")");

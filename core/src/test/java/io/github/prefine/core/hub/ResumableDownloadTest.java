@@ -284,6 +284,24 @@ class ResumableDownloadTest {
     }
 
     @Test
+    void aLinkPlantedAtThePartialNameThatLeadsNowhereYetIsNotCreatedThrough() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path absent = Files.createDirectories(tmp.resolve("elsewhere")).resolve("new-file");
+        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
+        Path target = cache.resolve("part.bin");
+        Path partial = Files.createSymbolicLink(target.resolveSibling("part.bin.incomplete"), absent);
+
+        IOException e = assertThrows(IOException.class,
+                () -> downloads().build().download("acme/data", "part.bin", url(), expected(), target));
+
+        assertEquals("acme/data: part.bin: " + partial + " is a symbolic link to " + absent + "; a partial download"
+                + " must be a plain file, refusing to write through it (remove the link and run it again)",
+                e.getMessage());
+        assertFalse(Files.exists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the download created the link's target");
+        assertTrue(ranges.isEmpty(), "nothing requested");
+    }
+
+    @Test
     void aLinkPlantedAtTheLockNameIsRefusedAndCreatesNothingWhereItLeads() throws IOException {
         handler = ex -> serve(ex, null);
         Path absent = Files.createDirectories(tmp.resolve("elsewhere")).resolve("new-file");
