@@ -1,5 +1,6 @@
 package io.github.prefine.core.checkpoint;
 
+import io.github.prefine.eval.internal.LinkRefusal;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,7 +48,7 @@ public final class PlainFiles {
         try {
             return FileChannel.open(file, noFollow(options));
         } catch (IOException e) {
-            throw refused(file, e);
+            throw LinkRefusal.of(file, e);
         }
     }
 
@@ -64,7 +65,7 @@ public final class PlainFiles {
         try {
             return Files.newOutputStream(file, noFollow(REPLACE));
         } catch (IOException e) {
-            throw refused(file, e);
+            throw LinkRefusal.of(file, e);
         }
     }
 
@@ -81,7 +82,7 @@ public final class PlainFiles {
         try {
             return Files.newBufferedWriter(file, StandardCharsets.UTF_8, noFollow(REPLACE));
         } catch (IOException e) {
-            throw refused(file, e);
+            throw LinkRefusal.of(file, e);
         }
     }
 
@@ -103,26 +104,5 @@ public final class PlainFiles {
         OpenOption[] all = Arrays.copyOf(options, options.length + 1);
         all[options.length] = LinkOption.NOFOLLOW_LINKS;
         return all;
-    }
-
-    /**
-     * The failure to report: where a link is at the name, one that says so, since the JDK's own is
-     * a plain IOException "Too many levels of symbolic links (NOFOLLOW_LINKS specified)" (ELOOP).
-     */
-    private static IOException refused(Path file, IOException e) {
-        if (!Files.isSymbolicLink(file)) {
-            return e;
-        }
-        String target;
-        try {
-            target = Files.readSymbolicLink(file).toString();
-        } catch (IOException | UnsupportedOperationException unreadable) {
-            target = "somewhere unreadable";
-        }
-        FileSystemException named = new FileSystemException(file.toString(), null, "must be a plain file, found a"
-                + " symbolic link to " + target + "; prefine does not write through a link in its own folders, which"
-                + " someone with write access to the folder may have planted (remove the link and run it again)");
-        named.initCause(e);
-        return named;
     }
 }

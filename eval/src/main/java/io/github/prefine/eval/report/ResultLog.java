@@ -6,12 +6,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
+import io.github.prefine.eval.internal.LinkRefusal;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -87,31 +87,8 @@ public final class ResultLog {
             w.write(json);
             w.write('\n');
         } catch (IOException e) {
-            throw linkRefused(file, e);
+            throw LinkRefusal.of(file, e);
         }
-    }
-
-    /**
-     * The failure to report when an open that does not follow links failed: a symbolic link at the
-     * log's name (planted in a shared output folder, it made appends and the cut of a torn last
-     * line land in the file it led to) is named as such, where the JDK says only "Too many levels of
-     * symbolic links (NOFOLLOW_LINKS specified)".
-     */
-    private static IOException linkRefused(Path file, IOException e) {
-        if (!Files.isSymbolicLink(file)) {
-            return e;
-        }
-        String target;
-        try {
-            target = Files.readSymbolicLink(file).toString();
-        } catch (IOException unreadable) {
-            target = "somewhere unreadable";
-        }
-        FileSystemException named = new FileSystemException(file.toString(), null, "must be a plain file, found a"
-                + " symbolic link to " + target + "; prefine does not write through a link in its own folders, which"
-                + " someone with write access to the folder may have planted (remove the link and run it again)");
-        named.initCause(e);
-        return named;
     }
 
     /**
@@ -127,7 +104,7 @@ public final class ResultLog {
         try {
             opened = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw linkRefused(file, e);
+            throw LinkRefusal.of(file, e);
         }
         try (FileChannel ch = opened) {
             long size = ch.size();

@@ -3,14 +3,22 @@ package io.github.prefine.examples.data;
 import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int32;
 import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.int64;
 import static io.github.prefine.examples.data.parquet.TestParquetWriter.Field.string;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.hub.AbstractHubServer;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskData;
 import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -70,6 +78,27 @@ final class FakeDatasetHub extends AbstractHubServer {
             put("nyu-mll/glue", "rte/" + e.getKey() + "/0000.parquet", HubParquet.file(w, features, rows));
         }
         return this;
+    }
+
+    /**
+     * Loads rte from a data root as the commands do and checks that both splits come whole from one
+     * version that {@link #putRte} served.
+     *
+     * @param data the data root
+     * @param version the prefix the version was served with
+     * @param train its training rows
+     * @param validation its validation rows
+     * @throws IOException if loading fails
+     */
+    static void assertRteVersion(Path data, String version, int train, int validation) throws IOException {
+        TaskData d = FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte"));
+        assertEquals(train, d.split(Split.TRAIN).size(), "train of the " + version + " version");
+        assertEquals(validation, d.split(Split.VALIDATION).size(), "validation of the " + version + " version");
+        for (Split s : List.of(Split.TRAIN, Split.VALIDATION)) {
+            for (var ex : d.split(s)) {
+                assertTrue(((TextExample) ex).textA().startsWith(version + " premise"), s + ": " + ((TextExample) ex).textA());
+            }
+        }
     }
 
     synchronized FakeDatasetHub put(String repo, String path, byte[] content) {

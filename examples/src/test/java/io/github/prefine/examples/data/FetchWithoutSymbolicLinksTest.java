@@ -6,11 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.hub.HubSettings;
-import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
-import io.github.prefine.core.task.TaskData;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -20,8 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,18 +39,7 @@ class FetchWithoutSymbolicLinksTest {
     @TempDir
     Path dir;
 
-    private FakeDatasetHub hub;
     private final AtomicInteger linksTried = new AtomicInteger();
-
-    @BeforeEach
-    void start() throws IOException {
-        hub = new FakeDatasetHub();
-    }
-
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
 
     /** A symlink(2) on a vfat or exFAT mount, as the JDK reports it. */
     private TaskVersions.SymbolicLinks vfat() {
@@ -73,21 +57,9 @@ class FetchWithoutSymbolicLinksTest {
         };
     }
 
-    private DatasetFetcher fetcher(Path data, TaskVersions.SymbolicLinks links) {
+    private DatasetFetcher fetcher(FakeDatasetHub hub, Path data, TaskVersions.SymbolicLinks links) {
         return new DatasetFetcher(new HubSettings(hub.endpoint(), dir.resolve("cache"), false, null), data, false,
                 (f, done, total) -> { }, Duration.ofSeconds(5), links);
-    }
-
-    /** Loads rte as the commands do and checks that both splits come whole from one version. */
-    private static void assertWhole(Path data, String version, int train, int validation) throws IOException {
-        TaskData d = FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte"));
-        assertEquals(train, d.split(Split.TRAIN).size(), "train of the " + version + " version");
-        assertEquals(validation, d.split(Split.VALIDATION).size(), "validation of the " + version + " version");
-        for (Split s : List.of(Split.TRAIN, Split.VALIDATION)) {
-            for (var ex : d.split(s)) {
-                assertTrue(((TextExample) ex).textA().startsWith(version + " premise"), s + ": " + ((TextExample) ex).textA());
-            }
-        }
     }
 
     /** Everything under the data root but the download cache, as a file system without links holds it. */
@@ -110,19 +82,19 @@ class FetchWithoutSymbolicLinksTest {
     void aFetchPublishesTheTaskFileByFileAsPlainFilesThatTheReadersLoadWhole() throws IOException {
         for (TaskVersions.SymbolicLinks links : List.of(vfat(), noLinkSupport())) {
             Path data = dir.resolve("data-" + linksTried.get());
-            hub.putRte(5, 3, "old");
+            try (FakeDatasetHub hub = new FakeDatasetHub().putRte(5, 3, "old")) {
+                DatasetFetcher.Result r = fetcher(hub, data, links).fetch("rte");
 
-            DatasetFetcher.Result r = fetcher(data, links).fetch("rte");
-
-            assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
-            assertEquals(PUBLISHED, published(data), "no current, no version folder, no marker left");
-            assertWhole(data, "old", 5, 3);
-            FetchRecord record = FetchRecord.read(data, "rte").orElseThrow();
-            assertTrue(record.intact(data));
-            assertEquals(FakeDatasetHub.COMMIT, record.revision());
-            assertEquals(DataStatus.Origin.FETCHED, DataStatus.row(data, TaskCatalog.task("rte")).origin());
-            // the record says the plain files are intact: nothing to do until the dataset changes
-            assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, fetcher(data, links).fetch("rte").outcome());
+                assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+                assertEquals(PUBLISHED, published(data), "no current, no version folder, no marker left");
+                FakeDatasetHub.assertRteVersion(data, "old", 5, 3);
+                FetchRecord record = FetchRecord.read(data, "rte").orElseThrow();
+                assertTrue(record.intact(data));
+                assertEquals(FakeDatasetHub.COMMIT, record.revision());
+                assertEquals(DataStatus.Origin.FETCHED, DataStatus.row(data, TaskCatalog.task("rte")).origin());
+                // the record says the plain files are intact: nothing to do until the dataset changes
+                assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, fetcher(hub, data, links).fetch("rte").outcome());
+            }
         }
         assertEquals(2, linksTried.get(), "one try per publish, then file by file");
     }
@@ -130,46 +102,47 @@ class FetchWithoutSymbolicLinksTest {
     @Test
     void aPublishStoppedBetweenTwoRenamesIsRefusedByTheReadersAndTheNextFetchPublishesWhole() throws IOException {
         Path data = dir.resolve("data");
-        hub.putRte(5, 3, "old");
-        assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(data, vfat()).fetch("rte").outcome());
-        hub.commit("feed0123456789abcdef0123456789abcdef0123");
-        hub.putRte(8, 4, "new");
-        // train.tsv is renamed first, then dev.tsv: a folder in dev.tsv's place makes that rename fail,
-        // which stops the publish where a kill between the two renames stops it (a kill runs no
-        // clean-up either: what the failure leaves, the process's death would leave)
-        Path folder = data.resolve("cls/glue_rte");
-        Path oldDev = Files.move(folder.resolve("dev.tsv"), dir.resolve("old-dev.tsv"));
-        Files.createDirectories(folder.resolve("dev.tsv").resolve("in-the-way"));
+        try (FakeDatasetHub hub = new FakeDatasetHub().putRte(5, 3, "old")) {
+            assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(hub, data, vfat()).fetch("rte").outcome());
+            hub.commit("feed0123456789abcdef0123456789abcdef0123");
+            hub.putRte(8, 4, "new");
+            // train.tsv is renamed first, then dev.tsv: a folder in dev.tsv's place makes that rename
+            // fail, which stops the publish where a kill between the two renames stops it (a kill runs
+            // no clean-up either: what the failure leaves, the process's death would leave)
+            Path folder = data.resolve("cls/glue_rte");
+            Path oldDev = Files.move(folder.resolve("dev.tsv"), dir.resolve("old-dev.tsv"));
+            Files.createDirectories(folder.resolve("dev.tsv").resolve("in-the-way"));
 
-        assertThrows(IOException.class, () -> fetcher(data, vfat()).fetch("rte"));
+            assertThrows(IOException.class, () -> fetcher(hub, data, vfat()).fetch("rte"));
 
-        assertTrue(Files.exists(FetchRecord.marker(data, "rte")), "the marker says the files may mix two versions");
-        assertTrue(Files.readString(folder.resolve("train.tsv")).contains("new premise"), "train.tsv was replaced");
-        assertFalse(Files.exists(FetchRecord.file(data, "rte")), "the old record is deleted before the first rename");
-        try (Stream<Path> s = Files.list(TaskVersions.dir(data, "rte"))) {
-            assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("v-")).count(), "the version being published");
+            assertTrue(Files.exists(FetchRecord.marker(data, "rte")), "the marker says the files may mix two versions");
+            assertTrue(Files.readString(folder.resolve("train.tsv")).contains("new premise"), "train.tsv was replaced");
+            assertFalse(Files.exists(FetchRecord.file(data, "rte")), "the old record is deleted before the first rename");
+            try (Stream<Path> s = Files.list(TaskVersions.dir(data, "rte"))) {
+                assertEquals(1, s.filter(p -> p.getFileName().toString().startsWith("v-")).count(),
+                        "the version being published");
+            }
+            // as the stopped fetch left it, with the old dev.tsv back in place of the obstacle
+            Files.delete(folder.resolve("dev.tsv").resolve("in-the-way"));
+            Files.delete(folder.resolve("dev.tsv"));
+            Files.move(oldDev, folder.resolve("dev.tsv"));
+            IncompleteFetchException e = assertThrows(IncompleteFetchException.class,
+                    () -> FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte")));
+            assertTrue(e.getMessage().startsWith(folder + ": a data fetch of task rte is replacing its files"),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("run prefine data fetch --data " + data + " --tasks rte again"),
+                    e.getMessage());
+            assertEquals(DataStatus.Origin.INCOMPLETE_FETCH, DataStatus.row(data, TaskCatalog.task("rte")).origin());
+
+            DatasetFetcher.Result r = fetcher(hub, data, vfat()).fetch("rte");
+
+            assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+            assertTrue(r.detail().endsWith("; deleted 1 staging folder(s) a stopped fetch left"), r.detail());
+            assertEquals(PUBLISHED, published(data));
+            FakeDatasetHub.assertRteVersion(data, "new", 8, 4);
+            assertEquals(DataStatus.Origin.FETCHED, DataStatus.row(data, TaskCatalog.task("rte")).origin());
+            assertTrue(FetchRecord.read(data, "rte").orElseThrow().intact(data));
+            assertFalse(Files.exists(FetchRecord.marker(data, "rte"), LinkOption.NOFOLLOW_LINKS));
         }
-        IncompleteFetchException e = assertThrows(IncompleteFetchException.class,
-                () -> FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte")));
-        assertTrue(e.getMessage().startsWith(folder + ": a data fetch of task rte is replacing its files"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("run prefine data fetch --data " + data + " --tasks rte again"), e.getMessage());
-        assertEquals(DataStatus.Origin.INCOMPLETE_FETCH, DataStatus.row(data, TaskCatalog.task("rte")).origin());
-
-        // as the stopped fetch left it, but with the old dev.tsv back instead of the obstacle
-        Files.delete(folder.resolve("dev.tsv").resolve("in-the-way"));
-        Files.delete(folder.resolve("dev.tsv"));
-        Files.move(oldDev, folder.resolve("dev.tsv"));
-        assertThrows(IncompleteFetchException.class,
-                () -> FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte")));
-
-        DatasetFetcher.Result r = fetcher(data, vfat()).fetch("rte");
-
-        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
-        assertTrue(r.detail().endsWith("; deleted 1 staging folder(s) a stopped fetch left"), r.detail());
-        assertEquals(PUBLISHED, published(data));
-        assertWhole(data, "new", 8, 4);
-        assertEquals(DataStatus.Origin.FETCHED, DataStatus.row(data, TaskCatalog.task("rte")).origin());
-        assertTrue(FetchRecord.read(data, "rte").orElseThrow().intact(data));
-        assertFalse(Files.exists(FetchRecord.marker(data, "rte"), LinkOption.NOFOLLOW_LINKS));
     }
 }

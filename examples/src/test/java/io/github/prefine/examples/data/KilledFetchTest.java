@@ -3,12 +3,8 @@ package io.github.prefine.examples.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.hub.HubSettings;
-import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
-import io.github.prefine.core.task.TaskData;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,18 +61,6 @@ class KilledFetchTest {
         return pb.start();
     }
 
-    /** Loads rte as the commands do and checks that both splits come from one version. */
-    private static void assertWhole(Path data, String version, int train, int validation) throws IOException {
-        TaskData d = FetchedData.source(data, Leniency.LENIENT).load(TaskCatalog.task("rte"));
-        assertEquals(train, d.split(Split.TRAIN).size(), "train of the " + version + " version");
-        assertEquals(validation, d.split(Split.VALIDATION).size(), "validation of the " + version + " version");
-        for (Split s : List.of(Split.TRAIN, Split.VALIDATION)) {
-            for (var ex : d.split(s)) {
-                assertTrue(((TextExample) ex).textA().startsWith(version + " premise"), s + ": " + ((TextExample) ex).textA());
-            }
-        }
-    }
-
     /** What the fetch has written outside its download cache, which is resumable and not read by the commands. */
     private static List<String> published(Path data) throws IOException {
         Path cache = data.resolve(".prefine").resolve("hub");
@@ -105,7 +89,7 @@ class KilledFetchTest {
         Path log = dir.resolve("fetch.log");
         hub.putRte(400, 3, "old");
         assertEquals(DatasetFetcher.Outcome.FETCHED, fetcher(data).fetch("rte").outcome());
-        assertWhole(data, "old", 400, 3);
+        FakeDatasetHub.assertRteVersion(data, "old", 400, 3);
 
         hub.commit(NEW_COMMIT);
         hub.putRte(500, 4, "new");
@@ -124,7 +108,7 @@ class KilledFetchTest {
         } finally {
             p.destroyForcibly();
         }
-        assertWhole(data, "old", 400, 3);
+        FakeDatasetHub.assertRteVersion(data, "old", 400, 3);
 
         // killed as soon as it writes anything beside its download cache
         List<String> before = published(data);
@@ -139,7 +123,7 @@ class KilledFetchTest {
         } finally {
             p.destroyForcibly();
         }
-        assertWhole(data, "old", 400, 3);
+        FakeDatasetHub.assertRteVersion(data, "old", 400, 3);
         assertEquals(DataStatus.Origin.FETCHED, DataStatus.row(data, TaskCatalog.task("rte")).origin());
         assertEquals(1, staging(data).size(), "the kill left no staging folder: " + staging(data));
 
@@ -148,7 +132,7 @@ class KilledFetchTest {
 
         assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
         assertTrue(r.detail().contains("deleted 1 staging folder(s) a stopped fetch left"), r.detail());
-        assertWhole(data, "new", 500, 4);
+        FakeDatasetHub.assertRteVersion(data, "new", 500, 4);
         assertEquals(NEW_COMMIT, FetchRecord.read(data, "rte").orElseThrow().revision());
         assertEquals(List.of(), staging(data));
     }
