@@ -286,9 +286,9 @@ class ResumableDownloadTest {
     @Test
     void aLinkPlantedAtThePartialOrLockNameThatLeadsNowhereYetCreatesNothingThere() throws IOException {
         handler = ex -> serve(ex, null);
-        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
-        Path target = cache.resolve("part.bin");
         for (String name : List.of("part.bin.incomplete", "part.bin.lock")) {
+            Path cache = Files.createDirectories(tmp.resolve("shared-cache-" + name));
+            Path target = cache.resolve("part.bin");
             Path absent = Files.createDirectories(tmp.resolve("elsewhere")).resolve(name);
             Path link = Files.createSymbolicLink(cache.resolve(name), absent);
 
@@ -304,7 +304,6 @@ class ResumableDownloadTest {
                     e.getMessage());
             assertFalse(Files.exists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS), "created through " + link);
             assertTrue(ranges.isEmpty(), "nothing requested");
-            Files.delete(link);
         }
     }
 
