@@ -90,6 +90,20 @@ class ModelResolverTest {
     }
 
     @Test
+    void aLinkPlantedAtTheRefIsReplacedNotWrittenThrough() throws IOException {
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path ref = Files.createDirectories(cache.resolve("models--acme--tiny-bert/refs")).resolve("main");
+        Files.createSymbolicLink(ref, victim);
+
+        ResolvedModel m = resolver(settings(null), 1).resolve(ID);
+
+        assertEquals(LocalHubServer.COMMIT, m.commit());
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertFalse(Files.isSymbolicLink(ref));
+        assertEquals(LocalHubServer.COMMIT, Files.readString(ref));
+    }
+
+    @Test
     void droppedConnectionLeavesPartialFileThatTheNextResolveContinuesWithRange() throws IOException {
         hub.dropOnceAfter(ID, "model.safetensors", 80_000);
         IOException e = assertThrows(IOException.class, () -> resolver(settings(null), 1).resolve(ID));

@@ -66,4 +66,21 @@ class EmbeddingStoreTest {
             assertEquals(List.of(), s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList());
         }
     }
+
+    @Test
+    void linksPlantedAtAnEntrysNamesAreReplacedNotWrittenThrough(@TempDir Path dir) throws Exception {
+        Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path folder = Files.createDirectories(dir.resolve("shared-cache"));
+        String base = EmbeddingStore.baseName("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all");
+        Files.createSymbolicLink(folder.resolve(base + ".safetensors"), victim);
+        Files.createSymbolicLink(folder.resolve(base + ".json"), victim);
+        EmbeddingStore store = EmbeddingStore.open(folder);
+
+        store.put(new TaskEmbedding("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all", new float[] {0.5f, -1f},
+                10, 1.5));
+
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertArrayEquals(new float[] {0.5f, -1f}, store.find("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all")
+                .orElseThrow().values());
+    }
 }
