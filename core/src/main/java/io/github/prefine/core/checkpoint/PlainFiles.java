@@ -21,9 +21,11 @@ import java.util.Arrays;
  * <p>A link planted in a shared {@code --out}, cache or data folder would otherwise make such a
  * write create, truncate or append to a file elsewhere. Every open passes
  * {@link LinkOption#NOFOLLOW_LINKS}, which the JDK turns into {@code O_NOFOLLOW} on Linux and macOS
- * and into opening the reparse point itself on Windows, so the check and the open are one system
- * call and a link planted between them changes nothing. Links in the folders above the file are
- * followed as usual: a user's {@code --out} may itself be a link to a folder.
+ * (the tests run on Linux), so the check and the open are one system call and a link planted
+ * between them changes nothing. The refusal names the file and where the link leads
+ * ({@code LinkRefusal} of the eval module, whose results log refuses links alike). Links in the
+ * folders above the file are followed as usual: a user's {@code --out} may itself be a link to a
+ * folder.
  *
  * <p>Whole-file writes that readers must see complete go through {@link AtomicFiles} instead, whose
  * rename replaces a link at the final name rather than following it. Stateless.
