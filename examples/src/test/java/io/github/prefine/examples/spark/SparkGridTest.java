@@ -144,7 +144,7 @@ class SparkGridTest {
             baseline = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
                     .map(FinetuningUnit.class::cast).toList();
         }
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
         // builds the executor's grid and session, so that the unit below starts training at once
         task.call(baseline.get(0).id());
         FinetuningUnit unit = baseline.get(1);
@@ -182,7 +182,7 @@ class SparkGridTest {
             unit = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
                     .map(FinetuningUnit.class::cast).findFirst().orElseThrow();
         }
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
         Process stuck = holdLock(grid.layout().lock(unit.id()));
         try {
             long start = System.nanoTime();

@@ -1,0 +1,175 @@
+package io.github.prefine.examples.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.grid.UnitBusyException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A unit's lease on a folder mirrored through Hadoop's local file system, as executors share one on
+ * HDFS: each attempt has its own mirror, as each executor has its own disk; the other holders are
+ * threads or processes of their own.
+ */
+class UnitLeaseTest {
+    /** Short enough for a test; the expiry is ten heartbeats. */
+    private static final UnitLease.Timing FAST = new UnitLease.Timing(Duration.ofMillis(100), Duration.ofSeconds(1));
+    private static final String DONE = "finetune/conll2003-baseline-s1/lr-1e-04.json";
+
+    @TempDir
+    Path dir;
+
+    private GridFolder executor(String name) throws IOException {
+        return GridFolder.open(dir.resolve("out").toUri().toString(), new Configuration(), true, dir.resolve(name));
+    }
+
+    @Test
+    void ofTwoConcurrentAttemptsOneRunsTheUnitAndTheOtherReadsItBack() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 3; round++) {
+                String unit = "unit-" + round;
+                String done = "finetune/" + unit + ".json";
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<String>> attempts = new ArrayList<>();
+                for (int a = 0; a < 2; a++) {
+                    GridFolder out = executor("executor-" + round + "-" + a);
+                    String name = "attempt " + a;
+                    attempts.add(pool.submit(() -> {
+                        go.await();
+                        Optional<UnitLease> held = UnitLease.claim(out, unit, done, name, FAST, Duration.ofMinutes(1));
+                        if (held.isEmpty()) {
+                            return "read back";
+                        }
+                        try (UnitLease l = held.get()) {
+                            // the unit's training, then its push, done marker last
+                            Path f = out.local().resolve(done);
+                            Files.createDirectories(f.getParent());
+                            Files.writeString(f, name);
+                            Thread.sleep(300);
+                            out.push(done, l::check);
+                            return "trained";
+                        }
+                    }));
+                }
+                go.countDown();
+                List<String> outcomes = new ArrayList<>();
+                for (Future<String> f : attempts) {
+                    outcomes.add(f.get(30, TimeUnit.SECONDS));
+                }
+                assertEquals(1, outcomes.stream().filter("trained"::equals).count(), "round " + round + ": " + outcomes);
+                assertEquals(1, outcomes.stream().filter("read back"::equals).count(), "round " + round + ": " + outcomes);
+                assertFalse(Files.exists(dir.resolve("out/locks/" + unit + ".lease")), "the holder released its lease");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aKilledHolderIsTakenOverAfterTheExpiry() throws Exception {
+        Process holder = holder("killed", "unit-k");
+        try {
+            holder.destroyForcibly();
+            holder.waitFor();
+            // its lease stays behind, unchanged from now on
+            assertTrue(Files.exists(dir.resolve("out/locks/unit-k.lease")), "the killed holder's lease");
+            GridFolder out = executor("taker");
+            Optional<UnitLease> taken = UnitLease.claim(out, "unit-k", DONE, "the taker", FAST, Duration.ofMinutes(1));
+            assertTrue(taken.isPresent(), "the unit was taken over");
+            try (UnitLease l = taken.get()) {
+                l.check();
+                assertTrue(Files.readString(dir.resolve("out/locks/unit-k.lease")).contains("the taker"));
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aLiveHolderIsWaitedForUntilTheClaimTimeoutAndNamedInTheFailure() throws Exception {
+        Process holder = holder("live", "unit-l");
+        try {
+            GridFolder out = executor("waiter");
+            // the claim timeout is three expiries: a live holder keeps its lease beyond them
+            UnitBusyException e = assertThrows(UnitBusyException.class,
+                    () -> UnitLease.claim(out, "unit-l", DONE, "the waiter", FAST, Duration.ofSeconds(3)));
+            assertTrue(e.getMessage().startsWith("unit unit-l: still held by the holder process " + holder.pid() + ", since "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("raise --claim-timeout"), e.getMessage());
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPausedHolderWhoseUnitWasTakenOverPushesNothing() throws Exception {
+        Process holder = holder("paused", "unit-p");
+        try {
+            // paused, as by a long stall: its heartbeat stops with it
+            signal(holder, "STOP");
+            GridFolder out = executor("taker");
+            Optional<UnitLease> taken = UnitLease.claim(out, "unit-p", DONE, "the taker", FAST, Duration.ofMinutes(1));
+            assertTrue(taken.isPresent(), "the unit was taken over");
+            Path f = out.local().resolve(DONE);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "the taker's scores");
+            out.push(DONE, taken.get()::check);
+            // the paused holder resumes and pushes its own scores, as it would after training
+            signal(holder, "CONT");
+            try (Writer w = holder.outputWriter(StandardCharsets.UTF_8)) {
+                w.write("push the stale holder's scores\n");
+            }
+            String said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue(said != null && said.startsWith("refused: unit unit-p: this attempt lost its claim (its lease is now"
+                    + " held by the taker, since "), said);
+            assertEquals(0, holder.waitFor(), "the stale holder ends");
+            assertEquals("the taker's scores", Files.readString(dir.resolve("out").resolve(DONE)));
+            taken.get().close();
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /** Starts another executor's attempt as a process of its own, once it holds the unit. */
+    private Process holder(String name, String unit) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                LeaseHolder.class.getName(), dir.resolve("out").toUri().toString(), dir.resolve(name).toString(), unit, DONE,
+                Long.toString(FAST.heartbeat().toMillis()), Long.toString(FAST.expiry().toMillis()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (!"held".equals(line)) {
+            p.destroyForcibly();
+            throw new AssertionError("the holder process did not claim the unit: " + line);
+        }
+        return p;
+    }
+
+    /** Sends a POSIX signal to a process this test started. */
+    private static void signal(Process p, String signal) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor(), "kill -" + signal);
+    }
+}
