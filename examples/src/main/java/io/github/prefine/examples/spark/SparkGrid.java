@@ -181,6 +181,7 @@ public final class SparkGrid {
                 Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver"));
         GridFolder folder = folders.out();
         Path data = folders.data();
+        UnitLease.Timing lease = leaseTiming(folder.direct());
         GridCommand command = a.local(folder.local(), data);
         command.check();
         folder.checkWritable("--out");
@@ -190,7 +191,6 @@ public final class SparkGrid {
         Grid grid = command.grid(Device.cpu()).build();
         GridLayout layout = grid.layout();
         long start = System.nanoTime();
-        UnitLease.Timing lease = leaseTiming(folder.direct());
         UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""), lease);
         String before = fingerprint(folder.local().resolve("run.json"));
         boolean hadRecords = Files.isDirectory(layout.records());

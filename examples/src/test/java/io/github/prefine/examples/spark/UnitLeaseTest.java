@@ -153,12 +153,25 @@ class UnitLeaseTest {
         }
     }
 
-    /** Starts another executor's attempt as a process of its own, once it holds the unit. */
     private Process holder(String name, String unit) throws IOException {
+        return holder(dir.resolve("out"), dir.resolve(name), unit, DONE, FAST);
+    }
+
+    /**
+     * Starts another executor's attempt of a unit as a process of its own ({@link LeaseHolder}),
+     * once it holds the unit's lease.
+     *
+     * @param out the mirrored folder
+     * @param mirror that executor's copy
+     * @param unit the unit
+     * @param done the unit's done marker, relative to the folder
+     * @param timing its lease's heartbeat and expiry
+     */
+    static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
-                LeaseHolder.class.getName(), dir.resolve("out").toUri().toString(), dir.resolve(name).toString(), unit, DONE,
-                Long.toString(FAST.heartbeat().toMillis()), Long.toString(FAST.expiry().toMillis()))
+                LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
+                Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         if (!"held".equals(line)) {
