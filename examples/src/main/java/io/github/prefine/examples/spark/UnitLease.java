@@ -329,7 +329,8 @@ final class UnitLease implements AutoCloseable {
     }
 
     private static Path beatOf(Path lease, String token) {
-        return new Path(lease.getParent(), lease.getName().replace(".lease", "") + ".beat-" + token);
+        String name = lease.getName();
+        return new Path(lease.getParent(), name.substring(0, name.length() - ".lease".length()) + ".beat-" + token);
     }
 
     private static String human(Duration d) {
