@@ -142,12 +142,7 @@ class SparkGridTest {
         Path out = dir.resolve("claimed").toAbsolutePath();
         SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
         Grid grid = args.local(out, null).grid(Device.cpu()).build();
-        List<FinetuningUnit> baseline;
-        try (GridSession driver = grid.open()) {
-            // as the driver before stage one: run.json checked and written
-            baseline = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
-                    .map(FinetuningUnit.class::cast).toList();
-        }
+        List<FinetuningUnit> baseline = baselineUnits(args, out);
         UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
         // builds the executor's grid and session, so that the unit below starts training at once
         task.call(baseline.get(0).id());
@@ -159,9 +154,8 @@ class SparkGridTest {
             Future<String> attempt = second.submit(() -> task.call(unit.id()));
             Thread.sleep(3000);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
-            // the first attempt ends: its scores (values no training gives), then its lock goes with its process
-            String scores = "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
-                    + " \"evaluationSplit\": \"VALIDATION\"}";
+            // the first attempt ends: its scores, then its lock goes with its process
+            String scores = scoresNoTrainingGives(unit);
             Files.createDirectories(trial.getParent());
             Files.writeString(trial, scores);
             first.getOutputStream().close();
@@ -196,9 +190,8 @@ class SparkGridTest {
             // longer than the expiry: a lease that beats is not taken over
             Thread.sleep(3000);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
-            // the first attempt pushes its scores (values no training gives), then lets its lease go
-            String scores = "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
-                    + " \"evaluationSplit\": \"VALIDATION\"}";
+            // the first attempt pushes its scores, then lets its lease go
+            String scores = scoresNoTrainingGives(unit);
             Path pushed = firstExecutor.local().resolve(done);
             Files.createDirectories(pushed.getParent());
             Files.writeString(pushed, scores);
@@ -230,6 +223,12 @@ class SparkGridTest {
         JsonObject scores = JsonParser.parseString(Files.readString(trial)).getAsJsonObject();
         assertTrue(scores.get("validation").getAsDouble() >= 0, "the retry trained the unit: " + scores);
         assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
+    }
+
+    /** A finetuning unit's scores as its first attempt wrote them, with values no training gives. */
+    private static String scoresNoTrainingGives(FinetuningUnit unit) {
+        return "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
+                + " \"evaluationSplit\": \"VALIDATION\"}";
     }
 
     /** As the driver before stage one: run.json checked and written; the baseline's finetuning units. */

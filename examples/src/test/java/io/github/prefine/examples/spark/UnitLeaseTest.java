@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,10 +94,7 @@ class UnitLeaseTest {
             holder.waitFor();
             // its lease stays behind, unchanged from now on
             assertTrue(Files.exists(dir.resolve("out/locks/unit-k.lease")), "the killed holder's lease");
-            GridFolder out = executor("taker");
-            Optional<UnitLease> taken = UnitLease.claim(out, "unit-k", DONE, "the taker", FAST, Duration.ofMinutes(1));
-            assertTrue(taken.isPresent(), "the unit was taken over");
-            try (UnitLease l = taken.get()) {
+            try (UnitLease l = takeOver(executor("taker"), "unit-k")) {
                 l.check();
                 assertTrue(Files.readString(dir.resolve("out/locks/unit-k.lease")).contains("the taker"));
             }
@@ -130,12 +126,11 @@ class UnitLeaseTest {
             // paused, as by a long stall: its heartbeat stops with it
             signal(holder, "STOP");
             GridFolder out = executor("taker");
-            Optional<UnitLease> taken = UnitLease.claim(out, "unit-p", DONE, "the taker", FAST, Duration.ofMinutes(1));
-            assertTrue(taken.isPresent(), "the unit was taken over");
+            UnitLease taken = takeOver(out, "unit-p");
             Path f = out.local().resolve(DONE);
             Files.createDirectories(f.getParent());
             Files.writeString(f, "the taker's scores");
-            out.push(DONE, taken.get()::check);
+            out.push(DONE, taken::check);
             // the paused holder resumes and pushes its own scores, as it would after training
             signal(holder, "CONT");
             try (Writer w = holder.outputWriter(StandardCharsets.UTF_8)) {
@@ -147,10 +142,17 @@ class UnitLeaseTest {
                     + " held by the taker, since "), said);
             assertEquals(0, holder.waitFor(), "the stale holder ends");
             assertEquals("the taker's scores", Files.readString(dir.resolve("out").resolve(DONE)));
-            taken.get().close();
+            taken.close();
         } finally {
             holder.destroyForcibly();
         }
+    }
+
+    /** Claims a unit whose holder stopped beating: the claim waits out the expiry, then holds it. */
+    private static UnitLease takeOver(GridFolder out, String unit) throws IOException {
+        Optional<UnitLease> taken = UnitLease.claim(out, unit, DONE, "the taker", FAST, Duration.ofMinutes(1));
+        assertTrue(taken.isPresent(), "the unit was taken over");
+        return taken.get();
     }
 
     private Process holder(String name, String unit) throws IOException {
