@@ -164,7 +164,7 @@ final class UnitLease implements AutoCloseable {
         String token = UUID.randomUUID().toString();
         byte[] text = (token + "\n" + owner + ", since " + Instant.now() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
-            if (fs instanceof RawLocalFileSystem local) {
+            if (fs instanceof RawLocalFileSystem local && "file".equals(local.getUri().getScheme())) {
                 // Hadoop's local file system looks, then creates; the operating system's exclusive create is atomic
                 java.nio.file.Path f = local.pathToFile(lease).toPath();
                 Files.createDirectories(f.getParent());

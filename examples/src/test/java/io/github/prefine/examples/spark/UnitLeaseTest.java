@@ -45,44 +45,96 @@ class UnitLeaseTest {
 
     @Test
     void ofTwoConcurrentAttemptsOneRunsTheUnitAndTheOtherReadsItBack() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<String> outcomes = concurrentAttempts(dir.resolve("out").toUri().toString(), new Configuration(), round);
+            assertEquals(List.of("read back", "trained"), outcomes.stream().sorted().toList(), "round " + round);
+            assertFalse(Files.exists(dir.resolve("out/locks/unit-" + round + ".lease")), "the holder released its lease");
+        }
+    }
+
+    @Test
+    void onAStoreWhoseCreateOnlyLooksFirstOneAttemptPushesTheUnit() throws Exception {
+        // as S3A without conditional writes: create(path, false) looks for the file, then writes it
+        Configuration conf = new Configuration();
+        conf.set("fs.lookfirst.impl", LookFirstFileSystem.class.getName());
+        conf.setBoolean("fs.lookfirst.impl.disable.cache", true);
+        String out = "lookfirst://" + dir.resolve("out").toAbsolutePath().toUri().getPath();
+        for (int round = 0; round < 3; round++) {
+            List<String> outcomes = concurrentAttempts(out, conf, round);
+            // both may claim the unit, but the one whose lease was overwritten is refused its push
+            assertEquals(1, outcomes.stream().filter("trained"::equals).count(), "round " + round + ": " + outcomes);
+            assertTrue(outcomes.stream().allMatch(o -> o.equals("trained") || o.equals("read back") || o.equals("refused")),
+                    "round " + round + ": " + outcomes);
+        }
+        // the exclusive create goes through Hadoop's create here: a live holder is waited for and named
+        GridFolder first = GridFolder.open(out, conf, true, dir.resolve("first"));
+        try (UnitLease held = UnitLease.claim(first, "unit-x", DONE, "the first", FAST, Duration.ofMinutes(1)).orElseThrow()) {
+            GridFolder second = GridFolder.open(out, conf, true, dir.resolve("second"));
+            UnitBusyException e = assertThrows(UnitBusyException.class,
+                    () -> UnitLease.claim(second, "unit-x", DONE, "the second", FAST, Duration.ofSeconds(2)));
+            assertTrue(e.getMessage().startsWith("unit unit-x: still held by the first, since "), e.getMessage());
+            held.check();
+        }
+    }
+
+    /**
+     * Two attempts of one unit, each with its own mirror as on two executors, started together: each
+     * says {@code trained} (claimed it and pushed its done marker), {@code read back} (found it
+     * done) or {@code refused} (claimed it, then was refused the push).
+     */
+    private List<String> concurrentAttempts(String outUri, Configuration conf, int round) throws Exception {
+        String unit = "unit-" + round;
+        String done = "finetune/" + unit + ".json";
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            for (int round = 0; round < 3; round++) {
-                String unit = "unit-" + round;
-                String done = "finetune/" + unit + ".json";
-                CountDownLatch go = new CountDownLatch(1);
-                List<Future<String>> attempts = new ArrayList<>();
-                for (int a = 0; a < 2; a++) {
-                    GridFolder out = executor("executor-" + round + "-" + a);
-                    String name = "attempt " + a;
-                    attempts.add(pool.submit(() -> {
-                        go.await();
-                        Optional<UnitLease> held = UnitLease.claim(out, unit, done, name, FAST, Duration.ofMinutes(1));
-                        if (held.isEmpty()) {
-                            return "read back";
-                        }
-                        try (UnitLease l = held.get()) {
-                            // the unit's training, then its push, done marker last
-                            Path f = out.local().resolve(done);
-                            Files.createDirectories(f.getParent());
-                            Files.writeString(f, name);
-                            Thread.sleep(300);
-                            out.push(done, l::check);
-                            return "trained";
-                        }
-                    }));
-                }
-                go.countDown();
-                List<String> outcomes = new ArrayList<>();
-                for (Future<String> f : attempts) {
-                    outcomes.add(f.get(30, TimeUnit.SECONDS));
-                }
-                assertEquals(1, outcomes.stream().filter("trained"::equals).count(), "round " + round + ": " + outcomes);
-                assertEquals(1, outcomes.stream().filter("read back"::equals).count(), "round " + round + ": " + outcomes);
-                assertFalse(Files.exists(dir.resolve("out/locks/" + unit + ".lease")), "the holder released its lease");
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> attempts = new ArrayList<>();
+            for (int a = 0; a < 2; a++) {
+                GridFolder out = GridFolder.open(outUri, conf, true, dir.resolve("executor-" + round + "-" + a));
+                String name = "attempt " + a;
+                attempts.add(pool.submit(() -> {
+                    go.await();
+                    Optional<UnitLease> held = UnitLease.claim(out, unit, done, name, FAST, Duration.ofMinutes(1));
+                    if (held.isEmpty()) {
+                        return "read back";
+                    }
+                    try (UnitLease l = held.get()) {
+                        // the unit's training, then its push, done marker last
+                        Path f = out.local().resolve(done);
+                        Files.createDirectories(f.getParent());
+                        Files.writeString(f, name);
+                        Thread.sleep(300);
+                        out.push(done, l::check);
+                        return "trained";
+                    } catch (UnitLease.LostLeaseException e) {
+                        return "refused";
+                    }
+                }));
             }
+            go.countDown();
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : attempts) {
+                outcomes.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return outcomes;
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Hadoop's raw local file system under a scheme of its own, so that a lease goes through
+     * Hadoop's {@code create(path, false)}, which looks for the file and then creates it.
+     */
+    public static final class LookFirstFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create("lookfirst:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "lookfirst";
         }
     }
 
