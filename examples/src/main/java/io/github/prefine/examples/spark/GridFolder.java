@@ -179,11 +179,24 @@ final class GridFolder {
      * @throws IOException if reading or writing fails
      */
     void push(String relative) throws IOException {
+        push(relative, Fence.NONE);
+    }
+
+    /**
+     * Pushes as {@link #push(String)} does, asking a fence before each file, so that an attempt
+     * that lost its unit's claim ({@link UnitLease}) stops before its next file.
+     *
+     * @param relative a path relative to the folder
+     * @param fence checked before each file
+     * @throws IOException if reading or writing fails, or the fence refuses
+     */
+    void push(String relative, Fence fence) throws IOException {
         if (direct) {
             return;
         }
         Path from = local.resolve(relative);
         if (Files.isRegularFile(from)) {
+            fence.check();
             copyOut(from, child(relative));
             return;
         }
@@ -193,6 +206,7 @@ final class GridFolder {
         try (Stream<Path> s = Files.walk(from)) {
             for (Path f : s.filter(Files::isRegularFile).sorted().toList()) {
                 if (!f.getFileName().toString().endsWith(".tmp")) {
+                    fence.check();
                     copyOut(f, child(local.relativize(f).toString().replace('\\', '/')));
                 }
             }
@@ -279,7 +293,34 @@ final class GridFolder {
         }
     }
 
-    private org.apache.hadoop.fs.Path child(String relative) {
+    /**
+     * A check run before each file a unit's attempt writes into the folder.
+     */
+    @FunctionalInterface
+    interface Fence {
+        /** Lets everything through: the driver's own files, and a folder used in place. */
+        Fence NONE = () -> {};
+
+        /**
+         * Lets the next write through, or refuses it.
+         *
+         * @throws IOException when the writer may no longer write
+         */
+        void check() throws IOException;
+    }
+
+    /** The file system of the folder itself, for {@link UnitLease}. */
+    FileSystem fileSystem() {
+        return fs;
+    }
+
+    /**
+     * A path in the folder itself.
+     *
+     * @param relative a path relative to the folder, with {@code /}
+     * @return the Hadoop path
+     */
+    org.apache.hadoop.fs.Path child(String relative) {
         return new org.apache.hadoop.fs.Path(remote, relative);
     }
 

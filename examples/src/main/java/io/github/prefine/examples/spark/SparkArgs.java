@@ -63,7 +63,7 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                     throw new IllegalArgumentException(a + ": expected a duration after it, such as 30m, 6h or 2d, found"
                             + " nothing");
                 }
-                claimTimeout = duration(a.equals("--claim-timeout") ? args[++i] : a.substring("--claim-timeout=".length()));
+                claimTimeout = duration("--claim-timeout", a.equals("--claim-timeout") ? args[++i] : a.substring("--claim-timeout=".length()));
             } else if (a.equals("--out") || a.equals("--data") && data != null) {
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException(a + ": expected a folder or URI after it, found nothing");
@@ -94,8 +94,13 @@ record SparkArgs(String command, List<String> options, String out, String data, 
         return new SparkArgs(command, rest, out, data, verbose, claimTimeout);
     }
 
-    /** A positive duration written as 90s, 30m, 6h or 2d (a whole number and a unit). */
-    static Duration duration(String value) {
+    /**
+     * A positive duration written as 90s, 30m, 6h or 2d (a whole number and a unit).
+     *
+     * @param option the option or setting that gave it, for the message
+     * @param value its text
+     */
+    static Duration duration(String option, String value) {
         String v = value.trim().toLowerCase(java.util.Locale.ROOT);
         if (v.matches("\\d{1,9}[smhd]") && Long.parseLong(v.substring(0, v.length() - 1)) > 0) {
             long n = Long.parseLong(v.substring(0, v.length() - 1));
@@ -106,7 +111,7 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 default -> Duration.ofDays(n);
             };
         }
-        throw new IllegalArgumentException("--claim-timeout: expected a positive whole number and a unit (s, m, h or d),"
+        throw new IllegalArgumentException(option + ": expected a positive whole number and a unit (s, m, h or d),"
                 + " such as 30m, 6h or 2d, found '" + value + "'");
     }
 

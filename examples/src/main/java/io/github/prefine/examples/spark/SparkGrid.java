@@ -60,6 +60,16 @@ public final class SparkGrid {
 
     /** Mirror even local folders: {@code always}, or {@code auto} (only remote ones). */
     public static final String MIRROR = "spark.prefine.mirror";
+    /**
+     * How often the holder of a unit's lease on a mirrored folder beats ({@link UnitLease}), such as
+     * {@code 30s} (the default).
+     */
+    public static final String LEASE_HEARTBEAT = "spark.prefine.lease.heartbeat";
+    /**
+     * How long a unit's lease on a mirrored folder stays unchanged before a waiting attempt takes the
+     * unit over, such as {@code 10m} (the default); at least four heartbeats, under {@code --claim-timeout}.
+     */
+    public static final String LEASE_EXPIRY = "spark.prefine.lease.expiry";
     /** Test hook: the id of a unit whose first attempt fails after its first checkpoint. */
     public static final String FAIL_FIRST_ATTEMPT_OF = "spark.prefine.test.failFirstAttemptOf";
 
@@ -171,6 +181,7 @@ public final class SparkGrid {
                 Path.of(SparkFiles.getRootDirectory()).resolve("prefine-driver"));
         GridFolder folder = folders.out();
         Path data = folders.data();
+        UnitLease.Timing lease = leaseTiming(folder.direct());
         GridCommand command = a.local(folder.local(), data);
         command.check();
         folder.checkWritable("--out");
@@ -180,7 +191,7 @@ public final class SparkGrid {
         Grid grid = command.grid(Device.cpu()).build();
         GridLayout layout = grid.layout();
         long start = System.nanoTime();
-        UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""));
+        UnitTask task = new UnitTask(a, conf, mirror, setting(FAIL_FIRST_ATTEMPT_OF, ""), lease);
         String before = fingerprint(folder.local().resolve("run.json"));
         boolean hadRecords = Files.isDirectory(layout.records());
         try (GridSession session = grid.open()) {
@@ -251,6 +262,29 @@ public final class SparkGrid {
         } catch (RuntimeException e) {
             return text;
         }
+    }
+
+    /**
+     * The lease timing from {@link #LEASE_HEARTBEAT} and {@link #LEASE_EXPIRY}; on a mirrored folder
+     * the expiry must be under {@code --claim-timeout}, or a waiting attempt would give up on a dead
+     * holder before it may take its unit over.
+     */
+    private UnitLease.Timing leaseTiming(boolean direct) {
+        UnitLease.Timing d = UnitLease.Timing.DEFAULT;
+        String beat = setting(LEASE_HEARTBEAT, null);
+        String expiry = setting(LEASE_EXPIRY, null);
+        UnitLease.Timing t = new UnitLease.Timing(beat == null ? d.heartbeat() : SparkArgs.duration(LEASE_HEARTBEAT, beat),
+                expiry == null ? d.expiry() : SparkArgs.duration(LEASE_EXPIRY, expiry));
+        if (!direct && t.expiry().compareTo(args.claimTimeout()) >= 0) {
+            throw new IllegalArgumentException(LEASE_EXPIRY + " " + human(t.expiry()) + ": expected less than --claim-timeout ("
+                    + human(args.claimTimeout()) + "), or a waiting attempt gives up on a dead holder before its lease"
+                    + " expires; lower one or raise the other");
+        }
+        return t;
+    }
+
+    private static String human(java.time.Duration d) {
+        return d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
     }
 
     /** A prefine setting: the caller thread's Spark local property, else the Spark configuration. */

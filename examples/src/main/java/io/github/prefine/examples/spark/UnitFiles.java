@@ -41,15 +41,19 @@ final class UnitFiles {
         }
     }
 
-    /** Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints. */
-    static void push(GridFolder out, GridLayout layout, GridUnit unit) throws IOException {
+    /**
+     * Pushes what the unit wrote, its done marker last, then drops the unit's pushed checkpoints,
+     * asking the fence before each file and before the deletion.
+     */
+    static void push(GridFolder out, GridLayout layout, GridUnit unit, GridFolder.Fence fence) throws IOException {
         if (unit instanceof PrefinetuningUnit p) {
-            out.push(relative(layout, layout.learningRateDir(p).resolve("encoder")));
-            out.push(relative(layout, layout.trainLoss(p)));
+            out.push(relative(layout, layout.learningRateDir(p).resolve("encoder")), fence);
+            out.push(relative(layout, layout.trainLoss(p)), fence);
         }
-        out.push(doneMarker(layout, unit));
+        out.push(doneMarker(layout, unit), fence);
         if (unit instanceof PrefinetuningUnit p) {
             // the encoder and history are what later steps need; the resume state is not
+            fence.check();
             out.delete(relative(layout, layout.checkpoints(p)));
         }
     }
@@ -63,18 +67,20 @@ final class UnitFiles {
      *
      * @param out the output folder
      * @param checkpoint the published checkpoint folder, under {@code out.local()}
-     * @throws IOException if pushing fails
+     * @param fence asked before each file and before older checkpoints are deleted
+     * @throws IOException if pushing fails, or the fence refuses
      */
-    static void pushCheckpoint(GridFolder out, Path checkpoint) throws IOException {
+    static void pushCheckpoint(GridFolder out, Path checkpoint, GridFolder.Fence fence) throws IOException {
         Path store = checkpoint.getParent();
         if (out.direct() || !checkpoint.startsWith(out.local()) || store == null
                 || !store.getFileName().toString().equals(GridLayout.CHECKPOINTS)) {
             return;
         }
         String storeRel = relative(out.local(), store);
-        out.push(relative(out.local(), checkpoint));
-        out.push(relative(out.local(), store.resolveSibling(GridLayout.TRAIN_LOSS)));
-        out.push(storeRel + "/" + CheckpointStore.LATEST);
+        out.push(relative(out.local(), checkpoint), fence);
+        out.push(relative(out.local(), store.resolveSibling(GridLayout.TRAIN_LOSS)), fence);
+        out.push(storeRel + "/" + CheckpointStore.LATEST, fence);
+        fence.check();
         out.deleteSiblings(storeRel, CheckpointStore.PREFIX, checkpoint.getFileName().toString());
     }
 

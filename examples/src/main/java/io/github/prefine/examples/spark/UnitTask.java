@@ -4,9 +4,11 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningUnit;
+import io.github.prefine.core.grid.UnitBusyException;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.GradMode;
 import io.github.prefine.core.train.StepReport;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
@@ -36,9 +39,9 @@ import org.slf4j.LoggerFactory;
  * GridSession#runClaimed}), so that a speculative copy, or a retry while the attempt Spark gave
  * up on is still alive, waits for the live attempt and then reads the unit back instead of
  * training into the same files at once; it gives up after {@code --claim-timeout} (a live holder
- * that long is taken as stuck), failing with a message that names the unit and its holder. A mirrored folder has no lock across executors: there a
- * second live attempt trains the unit again, in its own executor's copy, and pushes whole files
- * (each through a temporary name, the done marker last) over the first one's.
+ * that long is taken as stuck), failing with a message that names the unit and its holder. On a
+ * mirrored folder the unit's lease in the folder itself ({@link UnitLease}) does the same across
+ * executors, and an attempt whose lease expired and was taken over pushes nothing more.
  *
  * <p>Units of one executor run one at a time: the PyTorch engine's random generator, which dropout
  * draws from, is process-wide, and a unit's results are reproducible only if no other unit reseeds
@@ -54,6 +57,7 @@ final class UnitTask implements Function<String, String> {
     private final HadoopConf conf;
     private final boolean mirror;
     private final String failFirstAttemptOf;
+    private final UnitLease.Timing lease;
 
     /**
      * @param args the command line, with the URIs of the folders
@@ -61,12 +65,14 @@ final class UnitTask implements Function<String, String> {
      * @param mirror true to mirror even local folders
      * @param failFirstAttemptOf a unit id whose first attempt is killed after its first checkpoint
      *     (the fault-injection hook of the tests), or empty
+     * @param lease heartbeat and expiry of a unit's lease on a mirrored folder
      */
-    UnitTask(SparkArgs args, HadoopConf conf, boolean mirror, String failFirstAttemptOf) {
+    UnitTask(SparkArgs args, HadoopConf conf, boolean mirror, String failFirstAttemptOf, UnitLease.Timing lease) {
         this.args = args;
         this.conf = conf;
         this.mirror = mirror;
         this.failFirstAttemptOf = failFirstAttemptOf;
+        this.lease = lease;
     }
 
     @Override
@@ -96,22 +102,18 @@ final class UnitTask implements Function<String, String> {
                 .orElseThrow(() -> new IllegalStateException("unit " + unitId + " is not in the grid built on this"
                         + " executor; the driver and the executors must see the same data and options"));
         try {
-            UnitFiles.pull(out, w.grid().layout(), unit);
             killNext = kill;
             if (out.direct()) {
                 // a shared folder: a speculative copy, or a retry while the attempt Spark gave up on
                 // still runs, would train into the same files; it waits for the unit, then reads it back
                 try {
                     w.session().runClaimed(unit);
-                } catch (io.github.prefine.core.grid.UnitBusyException e) {
-                    throw e.naming(SparkArgs.NAME + " --claim-timeout (now " + args.claimTimeout().toString().substring(2)
-                            .toLowerCase(java.util.Locale.ROOT) + ")");
+                } catch (UnitBusyException e) {
+                    throw e.naming(claimTimeoutOption());
                 }
             } else {
-                // mirrored: each attempt trains in its own executor's copy, whose lock would guard nothing
-                w.session().run(unit);
+                runLeased(out, w, unit, ctx);
             }
-            UnitFiles.push(out, w.grid().layout(), unit);
         } catch (Exception | Error e) {
             // a session cut off mid-unit is not reused: the retry builds it afresh
             closeWorker();
@@ -130,10 +132,61 @@ final class UnitTask implements Function<String, String> {
         return unitId;
     }
 
+    /**
+     * Runs a unit of a mirrored folder under its lease ({@link UnitLease}): a speculative copy, or a
+     * retry while the attempt Spark gave up on still runs, trains in its own executor's copy, so
+     * only a claim in the folder itself keeps it from training the unit again and pushing over the
+     * live attempt's files; it waits, then reads the unit back (or takes over an expired lease,
+     * resuming from the checkpoint its holder pushed last).
+     */
+    private void runLeased(GridFolder out, Worker w, GridUnit unit, TaskContext ctx) throws IOException {
+        GridLayout layout = w.grid().layout();
+        Optional<UnitLease> claimed;
+        try {
+            claimed = UnitLease.claim(out, unit.id(), UnitFiles.doneMarker(layout, unit), owner(ctx), lease,
+                    args.claimTimeout());
+        } catch (UnitBusyException e) {
+            throw e.naming(claimTimeoutOption());
+        }
+        // the unit as the folder has it now: done, or as far as its last holder pushed it
+        UnitFiles.pull(out, layout, unit);
+        if (claimed.isEmpty()) {
+            w.session().run(unit);
+            return;
+        }
+        try (UnitLease l = claimed.get()) {
+            held = l;
+            w.session().run(unit);
+            UnitFiles.push(out, layout, unit, l::check);
+        } finally {
+            held = null;
+        }
+    }
+
+    /** This attempt as its lease names it: process, host and Spark task attempt. */
+    private static String owner(TaskContext ctx) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "an unknown host";
+        }
+        String attempt = ctx == null ? "outside a Spark task" : "Spark task " + ctx.taskAttemptId() + " (stage "
+                + ctx.stageId() + ", partition " + ctx.partitionId() + ", attempt " + ctx.attemptNumber() + ")";
+        return "process " + ProcessHandle.current().pid() + " on " + host + ", " + attempt;
+    }
+
+    private String claimTimeoutOption() {
+        return SparkArgs.NAME + " --claim-timeout (now " + args.claimTimeout().toString().substring(2)
+                .toLowerCase(java.util.Locale.ROOT) + ")";
+    }
+
     /** The grid and session this executor keeps between units of one submit; one at a time. */
     private record Worker(String key, Device device, Grid grid, GridSession session) {}
 
     private static Worker worker;
+    /** The lease of the mirrored unit this executor is running, or null. */
+    private static volatile UnitLease held;
     /** Whether the unit about to run is the test hook's victim. */
     private static boolean killNext;
     /** Whether the unit about to run is the retry of the test hook's victim. */
@@ -201,11 +254,13 @@ final class UnitTask implements Function<String, String> {
     private record UnitListener(GridFolder out, TrainingListener next, boolean watchRetry) implements TrainingListener {
         @Override
         public void onSteps(StepReport report) {
+            stopIfLost();
             next.onSteps(report);
         }
 
         @Override
         public void onEpoch(EpochReport report) {
+            stopIfLost();
             if (watchRetry) {
                 EPOCHS_OF_RETRY.add(report.epoch());
             }
@@ -214,13 +269,25 @@ final class UnitTask implements Function<String, String> {
 
         @Override
         public void onCheckpoint(Path dir, int epochsDone) {
+            UnitLease l = held;
             try {
-                UnitFiles.pushCheckpoint(out, dir);
+                UnitFiles.pushCheckpoint(out, dir, l == null ? GridFolder.Fence.NONE : l::check);
+            } catch (UnitLease.LostLeaseException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             } catch (IOException e) {
                 // the run goes on; a retry elsewhere would start from an older checkpoint
                 LOG.warn("{}: could not push checkpoint {}: {}", out, dir.getFileName(), e.toString());
             }
             next.onCheckpoint(dir, epochsDone);
+        }
+
+        /** Ends a unit whose lease another attempt has taken over: its training would be thrown away. */
+        private static void stopIfLost() {
+            UnitLease l = held;
+            if (l != null && l.lost().isPresent()) {
+                throw new IllegalStateException("unit stopped: this attempt lost its claim (" + l.lost().get()
+                        + "); another attempt runs it");
+            }
         }
     }
 

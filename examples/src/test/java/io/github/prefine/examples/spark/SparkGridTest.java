@@ -47,6 +47,10 @@ class SparkGridTest {
     /** Small enough for CI, with two pre-finetuning epochs so that a unit can be killed between them. */
     private static final String[] DEMO = {"demo", "--seeds", "1", "--epochs", "2", "--target-epochs", "2"};
 
+    /** A lease that expires after ten heartbeats of 200 ms, for tests that wait out an expiry. */
+    private static final UnitLease.Timing FAST_LEASE = new UnitLease.Timing(java.time.Duration.ofMillis(200),
+            java.time.Duration.ofSeconds(2));
+
     private static JavaSparkContext spark;
 
     @TempDir
@@ -138,13 +142,8 @@ class SparkGridTest {
         Path out = dir.resolve("claimed").toAbsolutePath();
         SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
         Grid grid = args.local(out, null).grid(Device.cpu()).build();
-        List<FinetuningUnit> baseline;
-        try (GridSession driver = grid.open()) {
-            // as the driver before stage one: run.json checked and written
-            baseline = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
-                    .map(FinetuningUnit.class::cast).toList();
-        }
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        List<FinetuningUnit> baseline = baselineUnits(args, out);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
         // builds the executor's grid and session, so that the unit below starts training at once
         task.call(baseline.get(0).id());
         FinetuningUnit unit = baseline.get(1);
@@ -155,9 +154,8 @@ class SparkGridTest {
             Future<String> attempt = second.submit(() -> task.call(unit.id()));
             Thread.sleep(3000);
             assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
-            // the first attempt ends: its scores (values no training gives), then its lock goes with its process
-            String scores = "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
-                    + " \"evaluationSplit\": \"VALIDATION\"}";
+            // the first attempt ends: its scores, then its lock goes with its process
+            String scores = scoresNoTrainingGives(unit);
             Files.createDirectories(trial.getParent());
             Files.writeString(trial, scores);
             first.getOutputStream().close();
@@ -167,6 +165,77 @@ class SparkGridTest {
         } finally {
             second.shutdownNow();
             first.destroy();
+        }
+    }
+
+    @Test
+    void aSecondAttemptOnAMirroredFolderWaitsForTheLiveOneAndReadsItsUnitBack() throws Exception {
+        // the same on a mirrored --out (HDFS, S3...), where each attempt trains in its own executor's copy
+        Path out = dir.resolve("leased").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toUri().toString()));
+        List<FinetuningUnit> baseline = baselineUnits(args, out);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE);
+        task.call(baseline.get(0).id());
+        FinetuningUnit unit = baseline.get(1);
+        Path trial = args.local(out, null).grid(Device.cpu()).build().layout().finetuningTrial(unit);
+        String done = out.relativize(trial).toString().replace('\\', '/');
+        // the first attempt, on another executor, holds the unit and beats
+        GridFolder firstExecutor = GridFolder.open(out.toUri().toString(), spark.hadoopConfiguration(), true,
+                dir.resolve("first-executor"));
+        UnitLease first = UnitLease.claim(firstExecutor, unit.id(), done, "the first attempt", FAST_LEASE,
+                java.time.Duration.ofMinutes(1)).orElseThrow();
+        ExecutorService second = Executors.newSingleThreadExecutor();
+        try {
+            Future<String> attempt = second.submit(() -> task.call(unit.id()));
+            // longer than the expiry: a lease that beats is not taken over
+            Thread.sleep(3000);
+            assertFalse(Files.exists(trial), "the second attempt trained while the first held the unit");
+            // the first attempt pushes its scores, then lets its lease go
+            String scores = scoresNoTrainingGives(unit);
+            Path pushed = firstExecutor.local().resolve(done);
+            Files.createDirectories(pushed.getParent());
+            Files.writeString(pushed, scores);
+            firstExecutor.push(done, first::check);
+            first.close();
+            assertEquals(unit.id(), attempt.get(60, TimeUnit.SECONDS));
+            assertEquals(scores, Files.readString(trial), "the second attempt read the unit back, not trained it again");
+            assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
+        } finally {
+            second.shutdownNow();
+            first.close();
+        }
+    }
+
+    @Test
+    void aMirroredUnitWhoseHolderWasKilledIsTakenOverAfterTheExpiryAndTrained() throws Exception {
+        Path out = dir.resolve("taken-over").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toUri().toString()));
+        FinetuningUnit unit = baselineUnits(args, out).get(0);
+        Path trial = args.local(out, null).grid(Device.cpu()).build().layout().finetuningTrial(unit);
+        String done = out.relativize(trial).toString().replace('\\', '/');
+        // the first attempt's executor claimed the unit and was lost: its lease stays, unchanged
+        Process holder = UnitLeaseTest.holder(out, dir.resolve("lost-executor"), unit.id(), done, FAST_LEASE);
+        holder.destroyForcibly();
+        holder.waitFor();
+        assertTrue(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "the lost attempt's lease");
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), true, "", FAST_LEASE);
+        assertEquals(unit.id(), task.call(unit.id()));
+        JsonObject scores = JsonParser.parseString(Files.readString(trial)).getAsJsonObject();
+        assertTrue(scores.get("validation").getAsDouble() >= 0, "the retry trained the unit: " + scores);
+        assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
+    }
+
+    /** A finetuning unit's scores as its first attempt wrote them, with values no training gives. */
+    private static String scoresNoTrainingGives(FinetuningUnit unit) {
+        return "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
+                + " \"evaluationSplit\": \"VALIDATION\"}";
+    }
+
+    /** As the driver before stage one: run.json checked and written; the baseline's finetuning units. */
+    private static List<FinetuningUnit> baselineUnits(SparkArgs args, Path out) throws IOException {
+        try (GridSession driver = args.local(out, null).grid(Device.cpu()).build().open()) {
+            return driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
+                    .map(FinetuningUnit.class::cast).toList();
         }
     }
 
@@ -182,7 +251,7 @@ class SparkGridTest {
             unit = driver.plan().units().stream().filter(u -> u instanceof FinetuningUnit f && f.setting().isBaseline())
                     .map(FinetuningUnit.class::cast).findFirst().orElseThrow();
         }
-        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "");
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
         Process stuck = holdLock(grid.layout().lock(unit.id()));
         try {
             long start = System.nanoTime();
@@ -257,6 +326,33 @@ class SparkGridTest {
             assertFalse(line.contains("\tat "), "no stack frame: " + line);
         }
         assertFalse(Files.exists(dir.resolve("o5")), "a GPU count is refused before anything is written");
+    }
+
+    @Test
+    void badLeaseSettingsOnAMirroredFolderAreOneLineWithExitTwo() {
+        // docs/spark.md: the expiry is at least four heartbeats, and under --claim-timeout
+        String[][] cases = {{"1h", null, "30m"}, {"10m", "5m", "24h"}};
+        String[] expected = {"spark.prefine.lease.expiry 1h: expected less than --claim-timeout (30m)",
+            "spark.prefine.lease.expiry: expected at least four heartbeats (spark.prefine.lease.heartbeat 5m), found 10m"};
+        for (int i = 0; i < cases.length; i++) {
+            spark.setLocalProperty(SparkGrid.MIRROR, "always");
+            spark.setLocalProperty(SparkGrid.LEASE_EXPIRY, cases[i][0]);
+            spark.setLocalProperty(SparkGrid.LEASE_HEARTBEAT, cases[i][1]);
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try {
+                SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8), with(DEMO, "--claim-timeout", cases[i][2], "--out",
+                                dir.resolve("lease-" + i).toUri().toString()));
+                String line = err.toString(StandardCharsets.UTF_8);
+                assertEquals(2, o.exitCode(), line);
+                assertEquals(1, line.strip().lines().count(), "one line: " + line);
+                assertTrue(line.contains(expected[i]), line);
+            } finally {
+                spark.setLocalProperty(SparkGrid.MIRROR, null);
+                spark.setLocalProperty(SparkGrid.LEASE_EXPIRY, null);
+                spark.setLocalProperty(SparkGrid.LEASE_HEARTBEAT, null);
+            }
+        }
     }
 
     private static SparkGrid.Outcome submit(String... args) {

@@ -1,0 +1,242 @@
+package io.github.prefine.examples.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.grid.UnitBusyException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A unit's lease on a folder mirrored through Hadoop's local file system, as executors share one on
+ * HDFS: each attempt has its own mirror, as each executor has its own disk; the other holders are
+ * threads or processes of their own.
+ */
+class UnitLeaseTest {
+    /** Short enough for a test; the expiry is ten heartbeats. */
+    private static final UnitLease.Timing FAST = new UnitLease.Timing(Duration.ofMillis(100), Duration.ofSeconds(1));
+    private static final String DONE = "finetune/conll2003-baseline-s1/lr-1e-04.json";
+
+    @TempDir
+    Path dir;
+
+    private GridFolder executor(String name) throws IOException {
+        return GridFolder.open(dir.resolve("out").toUri().toString(), new Configuration(), true, dir.resolve(name));
+    }
+
+    @Test
+    void ofTwoConcurrentAttemptsOneRunsTheUnitAndTheOtherReadsItBack() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<String> outcomes = concurrentAttempts(dir.resolve("out").toUri().toString(), new Configuration(), round);
+            assertEquals(List.of("read back", "trained"), outcomes.stream().sorted().toList(), "round " + round);
+            assertFalse(Files.exists(dir.resolve("out/locks/unit-" + round + ".lease")), "the holder released its lease");
+        }
+    }
+
+    @Test
+    void onAStoreWhoseCreateOnlyLooksFirstOneAttemptPushesTheUnit() throws Exception {
+        // as S3A without conditional writes: create(path, false) looks for the file, then writes it
+        Configuration conf = new Configuration();
+        conf.set("fs.lookfirst.impl", LookFirstFileSystem.class.getName());
+        conf.setBoolean("fs.lookfirst.impl.disable.cache", true);
+        String out = "lookfirst://" + dir.resolve("out").toAbsolutePath().toUri().getPath();
+        for (int round = 0; round < 3; round++) {
+            List<String> outcomes = concurrentAttempts(out, conf, round);
+            // both may claim the unit, but the one whose lease was overwritten is refused its push
+            assertEquals(1, outcomes.stream().filter("trained"::equals).count(), "round " + round + ": " + outcomes);
+            assertTrue(outcomes.stream().allMatch(o -> o.equals("trained") || o.equals("read back") || o.equals("refused")),
+                    "round " + round + ": " + outcomes);
+        }
+        // the exclusive create goes through Hadoop's create here: a live holder is waited for and named
+        GridFolder first = GridFolder.open(out, conf, true, dir.resolve("first"));
+        try (UnitLease held = UnitLease.claim(first, "unit-x", DONE, "the first", FAST, Duration.ofMinutes(1)).orElseThrow()) {
+            GridFolder second = GridFolder.open(out, conf, true, dir.resolve("second"));
+            UnitBusyException e = assertThrows(UnitBusyException.class,
+                    () -> UnitLease.claim(second, "unit-x", DONE, "the second", FAST, Duration.ofSeconds(2)));
+            assertTrue(e.getMessage().startsWith("unit unit-x: still held by the first, since "), e.getMessage());
+            held.check();
+        }
+    }
+
+    /**
+     * Two attempts of one unit, each with its own mirror as on two executors, started together: each
+     * says {@code trained} (claimed it and pushed its done marker), {@code read back} (found it
+     * done) or {@code refused} (claimed it, then was refused the push).
+     */
+    private List<String> concurrentAttempts(String outUri, Configuration conf, int round) throws Exception {
+        String unit = "unit-" + round;
+        String done = "finetune/" + unit + ".json";
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> attempts = new ArrayList<>();
+            for (int a = 0; a < 2; a++) {
+                GridFolder out = GridFolder.open(outUri, conf, true, dir.resolve("executor-" + round + "-" + a));
+                String name = "attempt " + a;
+                attempts.add(pool.submit(() -> {
+                    go.await();
+                    Optional<UnitLease> held = UnitLease.claim(out, unit, done, name, FAST, Duration.ofMinutes(1));
+                    if (held.isEmpty()) {
+                        return "read back";
+                    }
+                    try (UnitLease l = held.get()) {
+                        // the unit's training, then its push, done marker last
+                        Path f = out.local().resolve(done);
+                        Files.createDirectories(f.getParent());
+                        Files.writeString(f, name);
+                        Thread.sleep(300);
+                        out.push(done, l::check);
+                        return "trained";
+                    } catch (UnitLease.LostLeaseException e) {
+                        return "refused";
+                    }
+                }));
+            }
+            go.countDown();
+            List<String> outcomes = new ArrayList<>();
+            for (Future<String> f : attempts) {
+                outcomes.add(f.get(30, TimeUnit.SECONDS));
+            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Hadoop's raw local file system under a scheme of its own, so that a lease goes through
+     * Hadoop's {@code create(path, false)}, which looks for the file and then creates it.
+     */
+    public static final class LookFirstFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create("lookfirst:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "lookfirst";
+        }
+    }
+
+    @Test
+    void aKilledHolderIsTakenOverAfterTheExpiry() throws Exception {
+        Process holder = holder("killed", "unit-k");
+        try {
+            holder.destroyForcibly();
+            holder.waitFor();
+            // its lease stays behind, unchanged from now on
+            assertTrue(Files.exists(dir.resolve("out/locks/unit-k.lease")), "the killed holder's lease");
+            try (UnitLease l = takeOver(executor("taker"), "unit-k")) {
+                l.check();
+                assertTrue(Files.readString(dir.resolve("out/locks/unit-k.lease")).contains("the taker"));
+            }
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aLiveHolderIsWaitedForUntilTheClaimTimeoutAndNamedInTheFailure() throws Exception {
+        Process holder = holder("live", "unit-l");
+        try {
+            GridFolder out = executor("waiter");
+            // the claim timeout is three expiries: a live holder keeps its lease beyond them
+            UnitBusyException e = assertThrows(UnitBusyException.class,
+                    () -> UnitLease.claim(out, "unit-l", DONE, "the waiter", FAST, Duration.ofSeconds(3)));
+            assertTrue(e.getMessage().startsWith("unit unit-l: still held by the holder process " + holder.pid() + ", since "),
+                    e.getMessage());
+            assertTrue(e.getMessage().endsWith("raise --claim-timeout"), e.getMessage());
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    @Test
+    void aPausedHolderWhoseUnitWasTakenOverPushesNothing() throws Exception {
+        Process holder = holder("paused", "unit-p");
+        try {
+            // paused, as by a long stall: its heartbeat stops with it
+            signal(holder, "STOP");
+            GridFolder out = executor("taker");
+            UnitLease taken = takeOver(out, "unit-p");
+            Path f = out.local().resolve(DONE);
+            Files.createDirectories(f.getParent());
+            Files.writeString(f, "the taker's scores");
+            out.push(DONE, taken::check);
+            // the paused holder resumes and pushes its own scores, as it would after training
+            signal(holder, "CONT");
+            try (Writer w = holder.outputWriter(StandardCharsets.UTF_8)) {
+                w.write("push the stale holder's scores\n");
+            }
+            String said = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue(said != null && said.startsWith("refused: unit unit-p: this attempt lost its claim (its lease is now"
+                    + " held by the taker, since "), said);
+            assertEquals(0, holder.waitFor(), "the stale holder ends");
+            assertEquals("the taker's scores", Files.readString(dir.resolve("out").resolve(DONE)));
+            taken.close();
+        } finally {
+            holder.destroyForcibly();
+        }
+    }
+
+    /** Claims a unit whose holder stopped beating: the claim waits out the expiry, then holds it. */
+    private static UnitLease takeOver(GridFolder out, String unit) throws IOException {
+        Optional<UnitLease> taken = UnitLease.claim(out, unit, DONE, "the taker", FAST, Duration.ofMinutes(1));
+        assertTrue(taken.isPresent(), "the unit was taken over");
+        return taken.get();
+    }
+
+    private Process holder(String name, String unit) throws IOException {
+        return holder(dir.resolve("out"), dir.resolve(name), unit, DONE, FAST);
+    }
+
+    /**
+     * Starts another executor's attempt of a unit as a process of its own ({@link LeaseHolder}),
+     * once it holds the unit's lease.
+     *
+     * @param out the mirrored folder
+     * @param mirror that executor's copy
+     * @param unit the unit
+     * @param done the unit's done marker, relative to the folder
+     * @param timing its lease's heartbeat and expiry
+     */
+    static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing) throws IOException {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+                LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
+                Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis()))
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        if (!"held".equals(line)) {
+            p.destroyForcibly();
+            throw new AssertionError("the holder process did not claim the unit: " + line);
+        }
+        return p;
+    }
+
+    /** Sends a POSIX signal to a process this test started. */
+    private static void signal(Process p, String signal) throws IOException, InterruptedException {
+        assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor(), "kill -" + signal);
+    }
+}
