@@ -50,8 +50,14 @@ class ParquetHostileInputTest {
     /** One INT32 column {@code v} (repetition 0 required, 1 optional) in one row group of one page of n values. */
     private Path onePage(String name, int repetition, int n, int codec, byte[] compressed, int uncompressed)
             throws Exception {
+        return onePage(name, repetition, n, n, n, codec, compressed, uncompressed);
+    }
+
+    /** As above, the page declaring {@code pageValues}, the column chunk {@code n}, row group and footer {@code rows}. */
+    private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
+            int uncompressed) throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3).stop();
+        ThriftWriter dh = new ThriftWriter().i32(1, pageValues).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
                 .stop().bytes());
         chunk.writeBytes(compressed);
@@ -64,12 +70,12 @@ class ParquetHostileInputTest {
         ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
         ThriftWriter rg = new ThriftWriter();
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
-        rg.i64(2, c.length).i64(3, n).stop();
+        rg.i64(2, c.length).i64(3, rows).stop();
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
         fm.fieldListBegin(2, 12, 2);
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
         fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, repetition).binary(4, "v").stop());
-        fm.i64(3, n);
+        fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
         byte[] footer = fm.bytes();
@@ -165,5 +171,86 @@ class ParquetHostileInputTest {
                 f + ": column v: page of 8 value bytes cannot hold the 100000000 PLAIN values its header says");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
+    }
+
+    /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
+    private static byte[] optionalPage(byte[] levels, int... values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int n = levels.length;
+        out.write(n);
+        out.write(n >>> 8);
+        out.write(n >>> 16);
+        out.write(n >>> 24);
+        out.writeBytes(levels);
+        for (int v : values) {
+            out.write(v);
+            out.write(v >>> 8);
+            out.write(v >>> 16);
+            out.write(v >>> 24);
+        }
+        return out.toByteArray();
+    }
+
+    /** An RLE run header (even varint: count shifted left once) and its 1-byte value, for bit width 1. */
+    private static byte[] rleRun(long count, int value) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        TestParquetWriter.varint(b, count << 1);
+        b.write(value);
+        return b.toByteArray();
+    }
+
+    @Test
+    void aPageClaimingMoreValuesThanItsColumnChunkIsRefusedBeforeAllocating() throws Exception {
+        // the footer, row group and column chunk say 1 value; the page says 100 million, and one RLE
+        // run of 7 bytes gives them all (nulls)
+        byte[] body = optionalPage(rleRun(100_000_000, 0));
+        Path f = onePage("page.parquet", 1, 100_000_000, 1, 1, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: page declares 100000000 values, its column chunk has 1 left of the 1 it declares");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of " + body.length + " bytes");
+    }
+
+    @Test
+    void anRleRunPastTheValuesItsPageDeclaresIsRefused() throws Exception {
+        // one value everywhere, but the definition levels' one run says 100 million: a run is
+        // believed only as far as its page's count
+        byte[] body = optionalPage(rleRun(100_000_000, 1), 42);
+        Path f = onePage("run.parquet", 1, 1, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: RLE run of 100000000 values at byte 4"
+                + " runs past the 1 values its page declares (0 before it)");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a run of " + body.length + " bytes");
+    }
+
+    @Test
+    void aColumnChunkClaimingMoreValuesThanItsRowGroupHasRowsIsRefused() throws Exception {
+        // an optional column's chunk and page say 100 million values, which one RLE run of nulls
+        // gives; the footer and the row group say 1 row, and outside lists a row holds one value
+        byte[] body = optionalPage(rleRun(100_000_000, 0));
+        Path f = onePage("chunk.parquet", 1, 100_000_000, 100_000_000, 1, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: column chunk declares 100000000 values, its row group 1 rows");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a chunk of " + body.length + " bytes");
+    }
+
+    @Test
+    void aPageWhoseLevelsHoldFewerValuesThanItDeclaresFailsBeforeAllocatingItsClaim() throws Exception {
+        // footer, row group, chunk and page agree on 100 million values; the levels hold a run of 1
+        byte[] body = optionalPage(rleRun(1, 1), 42);
+        Path f = onePage("short.parquet", 1, 100_000_000, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"),
+                f + ": column v: levels end after 1 of 100000000 values");
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of " + body.length + " bytes");
     }
 }
