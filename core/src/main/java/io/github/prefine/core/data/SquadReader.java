@@ -73,6 +73,12 @@ public final class SquadReader implements DatasetReader<QaExample> {
      * before its context are held until the context is read.
      */
     private static final class Document {
+        /** Reads one array element at a JSON path. */
+        @FunctionalInterface
+        private interface Element {
+            void read(JsonReader r, String path) throws IOException;
+        }
+
         private final Json.At at;
         private final Leniency leniency;
         private final ReadReport.Builder report;
@@ -96,49 +102,36 @@ public final class SquadReader implements DatasetReader<QaExample> {
             if (first != JsonToken.BEGIN_OBJECT) {
                 throw at.error("$", "an object", Json.kind(first));
             }
-            r.beginObject();
-            boolean data = false;
-            while (r.hasNext()) {
-                if (!r.nextName().equals("data")) {
-                    r.skipValue();
-                    continue;
-                }
-                data = true;
-                requireArray(r, "$.data");
-                r.beginArray();
-                for (int i = 0; r.hasNext(); i++) {
-                    article(r, "$.data[" + i + "]");
-                }
-                r.endArray();
-            }
-            r.endObject();
-            if (!data) {
-                throw at.error("$.data", "an array", "nothing");
-            }
+            elements(r, "$", "data", this::article);
         }
 
         private void article(JsonReader r, String ap) throws IOException {
             if (r.peek() != JsonToken.BEGIN_OBJECT) {
                 throw at.error(ap, "an object", Json.kind(r.peek()));
             }
+            elements(r, ap, "paragraphs", this::paragraph);
+        }
+
+        /** Reads an object, handing each element of its array member {@code key} to {@code each}. */
+        private void elements(JsonReader r, String path, String key, Element each) throws IOException {
             r.beginObject();
-            boolean paragraphs = false;
+            boolean found = false;
             while (r.hasNext()) {
-                if (!r.nextName().equals("paragraphs")) {
+                if (!r.nextName().equals(key)) {
                     r.skipValue();
                     continue;
                 }
-                paragraphs = true;
-                requireArray(r, ap + ".paragraphs");
+                found = true;
+                requireArray(r, path + "." + key);
                 r.beginArray();
-                for (int j = 0; r.hasNext(); j++) {
-                    paragraph(r, ap + ".paragraphs[" + j + "]");
+                for (int i = 0; r.hasNext(); i++) {
+                    each.read(r, path + "." + key + "[" + i + "]");
                 }
                 r.endArray();
             }
             r.endObject();
-            if (!paragraphs) {
-                throw at.error(ap + ".paragraphs", "an array", "nothing");
+            if (!found) {
+                throw at.error(path + "." + key, "an array", "nothing");
             }
         }
 

@@ -173,6 +173,14 @@ class ParquetHostileInputTest {
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
     }
 
+    /** Reads column v of the file, which must fail with the message and allocate little doing so. */
+    private static void assertRefusedCheaply(Path f, String expected) throws Exception {
+        ParquetFile p = ParquetFile.open(f);
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: " + expected);
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse " + f.getFileName() + " of "
+                + Files.size(f) + " bytes");
+    }
+
     /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
     private static byte[] optionalPage(byte[] levels, int... values) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -205,12 +213,8 @@ class ParquetHostileInputTest {
         // run of 7 bytes gives them all (nulls)
         byte[] body = optionalPage(rleRun(100_000_000, 0));
         Path f = onePage("page.parquet", 1, 100_000_000, 1, 1, 0, body, body.length);
-        ParquetFile p = ParquetFile.open(f);
 
-        long used = allocatedWhileFailing(() -> p.column("v"),
-                f + ": column v: page declares 100000000 values, its column chunk has 1 left of the 1 it declares");
-
-        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of " + body.length + " bytes");
+        assertRefusedCheaply(f, "page declares 100000000 values, its column chunk has 1 left of the 1 it declares");
     }
 
     @Test
@@ -219,12 +223,8 @@ class ParquetHostileInputTest {
         // believed only as far as its page's count
         byte[] body = optionalPage(rleRun(100_000_000, 1), 42);
         Path f = onePage("run.parquet", 1, 1, 0, body, body.length);
-        ParquetFile p = ParquetFile.open(f);
 
-        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: RLE run of 100000000 values at byte 4"
-                + " runs past the 1 values its page declares (0 before it)");
-
-        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a run of " + body.length + " bytes");
+        assertRefusedCheaply(f, "RLE run of 100000000 values at byte 4 runs past the 1 values its page declares (0 before it)");
     }
 
     @Test
@@ -233,12 +233,8 @@ class ParquetHostileInputTest {
         // gives; the footer and the row group say 1 row, and outside lists a row holds one value
         byte[] body = optionalPage(rleRun(100_000_000, 0));
         Path f = onePage("chunk.parquet", 1, 100_000_000, 100_000_000, 1, 0, body, body.length);
-        ParquetFile p = ParquetFile.open(f);
 
-        long used = allocatedWhileFailing(() -> p.column("v"),
-                f + ": column v: column chunk declares 100000000 values, its row group 1 rows");
-
-        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a chunk of " + body.length + " bytes");
+        assertRefusedCheaply(f, "column chunk declares 100000000 values, its row group 1 rows");
     }
 
     @Test
@@ -246,11 +242,7 @@ class ParquetHostileInputTest {
         // footer, row group, chunk and page agree on 100 million values; the levels hold a run of 1
         byte[] body = optionalPage(rleRun(1, 1), 42);
         Path f = onePage("short.parquet", 1, 100_000_000, 0, body, body.length);
-        ParquetFile p = ParquetFile.open(f);
 
-        long used = allocatedWhileFailing(() -> p.column("v"),
-                f + ": column v: levels end after 1 of 100000000 values");
-
-        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of " + body.length + " bytes");
+        assertRefusedCheaply(f, "levels end after 1 of 100000000 values");
     }
 }
