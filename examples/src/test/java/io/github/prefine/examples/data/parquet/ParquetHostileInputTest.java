@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Files crafted against the reader, as a hostile dataset repository could publish them: each must
@@ -173,14 +177,6 @@ class ParquetHostileInputTest {
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
     }
 
-    /** Reads column v of the file, which must fail with the message and allocate little doing so. */
-    private static void assertRefusedCheaply(Path f, String expected) throws Exception {
-        ParquetFile p = ParquetFile.open(f);
-        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: " + expected);
-        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse " + f.getFileName() + " of "
-                + Files.size(f) + " bytes");
-    }
-
     /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
     private static byte[] optionalPage(byte[] levels, int... values) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -207,42 +203,36 @@ class ParquetHostileInputTest {
         return b.toByteArray();
     }
 
-    @Test
-    void aPageClaimingMoreValuesThanItsColumnChunkIsRefusedBeforeAllocating() throws Exception {
-        // the footer, row group and column chunk say 1 value; the page says 100 million, and one RLE
-        // run of 7 bytes gives them all (nulls)
-        byte[] body = optionalPage(rleRun(100_000_000, 0));
-        Path f = onePage("page.parquet", 1, 100_000_000, 1, 1, 0, body, body.length);
-
-        assertRefusedCheaply(f, "page declares 100000000 values, its column chunk has 1 left of the 1 it declares");
+    /**
+     * Optional INT32 pages whose counts disagree, each refused cheaply: the page's, column chunk's
+     * and row group's (and footer's) value counts, the page body, and the refusal.
+     */
+    static Stream<Arguments> disagreeingCounts() {
+        return Stream.of(
+                // the page says 100 million and one RLE run of 7 bytes gives them all (nulls); the chunk says 1
+                Arguments.of("page.parquet", 100_000_000, 1, 1, optionalPage(rleRun(100_000_000, 0)),
+                        "page declares 100000000 values, its column chunk has 1 left of the 1 it declares"),
+                // one value everywhere, but the one run says 100 million: believed only as far as its page's count
+                Arguments.of("run.parquet", 1, 1, 1, optionalPage(rleRun(100_000_000, 1), 42),
+                        "RLE run of 100000000 values at byte 4 runs past the 1 values its page declares (0 before it)"),
+                // chunk and page say 100 million nulls; footer and row group 1 row, and outside lists a row is one value
+                Arguments.of("chunk.parquet", 100_000_000, 100_000_000, 1, optionalPage(rleRun(100_000_000, 0)),
+                        "column chunk declares 100000000 values, its row group 1 rows"),
+                // every count says 100 million; the levels hold a run of 1
+                Arguments.of("short.parquet", 100_000_000, 100_000_000, 100_000_000, optionalPage(rleRun(1, 1), 42),
+                        "levels end after 1 of 100000000 values"));
     }
 
-    @Test
-    void anRleRunPastTheValuesItsPageDeclaresIsRefused() throws Exception {
-        // one value everywhere, but the definition levels' one run says 100 million: a run is
-        // believed only as far as its page's count
-        byte[] body = optionalPage(rleRun(100_000_000, 1), 42);
-        Path f = onePage("run.parquet", 1, 1, 0, body, body.length);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("disagreeingCounts")
+    void aValueCountThatTheOtherCountsOrTheRunsDoNotBackIsRefusedBeforeAllocating(String name, int pageValues,
+            int chunkValues, int rows, byte[] body, String expected) throws Exception {
+        Path f = onePage(name, 1, pageValues, chunkValues, rows, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
 
-        assertRefusedCheaply(f, "RLE run of 100000000 values at byte 4 runs past the 1 values its page declares (0 before it)");
-    }
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: " + expected);
 
-    @Test
-    void aColumnChunkClaimingMoreValuesThanItsRowGroupHasRowsIsRefused() throws Exception {
-        // an optional column's chunk and page say 100 million values, which one RLE run of nulls
-        // gives; the footer and the row group say 1 row, and outside lists a row holds one value
-        byte[] body = optionalPage(rleRun(100_000_000, 0));
-        Path f = onePage("chunk.parquet", 1, 100_000_000, 100_000_000, 1, 0, body, body.length);
-
-        assertRefusedCheaply(f, "column chunk declares 100000000 values, its row group 1 rows");
-    }
-
-    @Test
-    void aPageWhoseLevelsHoldFewerValuesThanItDeclaresFailsBeforeAllocatingItsClaim() throws Exception {
-        // footer, row group, chunk and page agree on 100 million values; the levels hold a run of 1
-        byte[] body = optionalPage(rleRun(1, 1), 42);
-        Path f = onePage("short.parquet", 1, 100_000_000, 0, body, body.length);
-
-        assertRefusedCheaply(f, "levels end after 1 of 100000000 values");
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse " + name + " of " + Files.size(f)
+                + " bytes");
     }
 }
