@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * its offset throws with its JSON path; in lenient mode it is dropped and counted ({@link
  * #ANSWER_NOT_AT_OFFSET}), and a question left without answers is skipped ({@link
  * #NO_VALID_ANSWER}). A question listed without answers is kept unlabelled. Records are questions.
- * Immutable and thread-safe.
+ *
+ * <p>The file is read twice, never whole: first checked (UTF-8, one JSON value, each name once per
+ * object), so that such a defect anywhere fails the read before any question is made; then walked
+ * holding one question's JSON and its paragraph's context at a time. Immutable and thread-safe.
  */
 public final class SquadReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SquadReader.class);
