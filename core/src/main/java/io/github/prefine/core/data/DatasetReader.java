@@ -7,7 +7,8 @@ import java.nio.file.Path;
  * Reads one dataset file into examples of one type.
  *
  * <p>Implementations are immutable and thread-safe; each call to {@link #read} opens, reads and
- * closes the file. Files whose name ends in {@code .gz} are decompressed. Text is decoded as UTF-8
+ * closes the file, a line, a record or a question at a time besides the examples it returns, never
+ * the whole file. Files whose name ends in {@code .gz} are decompressed as they are read. Text is decoded as UTF-8
  * with malformed input reported, never replaced.
  *
  * @param <E> the example type produced

@@ -1,8 +1,13 @@
 package io.github.prefine.core.data;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.prefine.core.data.internal.Defects;
+import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -21,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * its offset throws with its JSON path; in lenient mode it is dropped and counted ({@link
  * #ANSWER_NOT_AT_OFFSET}), and a question left without answers is skipped ({@link
  * #NO_VALID_ANSWER}). A question listed without answers is kept unlabelled. Records are questions.
- * Immutable and thread-safe.
+ *
+ * <p>The file is read twice, never whole: first checked (UTF-8, one JSON value, each name once per
+ * object), so that such a defect anywhere fails the read before any question is made; then walked
+ * holding one question's JSON and its paragraph's context at a time. Immutable and thread-safe.
  */
 public final class SquadReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SquadReader.class);
@@ -45,49 +53,162 @@ public final class SquadReader implements DatasetReader<QaExample> {
     public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        String text = TextFiles.text(file, report);
-        if (text.isBlank()) {
-            throw new MalformedDatasetException(name, "", "a SQuAD JSON document", "an empty file");
+        // first the whole document is checked (UTF-8, JSON, each name once per object), so that a
+        // defect anywhere fails the read before any question is made, as when it was parsed whole
+        try (DocumentReader doc = TextFiles.document(file, new ReadReport.Builder(name))) {
+            Json.check(doc, name, "a SQuAD JSON document");
         }
-        Json.At at = new Json.At(name, "");
-        JsonObject root = at.object(Json.parse(text, name, ""), "$");
-        JsonArray data = at.array(root, "data", "$");
-        List<QaExample> out = new ArrayList<>();
-        int questions = 0;
-        for (int i = 0; i < data.size(); i++) {
-            String ap = "$.data[" + i + "]";
-            JsonObject article = at.object(data.get(i), ap);
-            JsonArray paragraphs = at.array(article, "paragraphs", ap);
-            for (int j = 0; j < paragraphs.size(); j++) {
-                String pp = ap + ".paragraphs[" + j + "]";
-                JsonObject paragraph = at.object(paragraphs.get(j), pp);
-                String context = at.string(paragraph, "context", pp);
-                JsonArray qas = at.array(paragraph, "qas", pp);
-                for (int k = 0; k < qas.size(); k++) {
-                    questions++;
-                    String qp = pp + ".qas[" + k + "]";
-                    try {
-                        QaExample ex = question(at, qas, k, qp, context, leniency, report);
-                        if (ex != null) {
-                            out.add(ex);
-                        }
-                    } catch (MalformedDatasetException e) {
-                        Defects.skip(leniency, report, MALFORMED_QUESTION, e);
-                    }
-                }
-            }
+        Document d = new Document(new Json.At(name, ""), leniency, report);
+        try (DocumentReader doc = TextFiles.document(file, report)) {
+            d.root(Json.strictReader(doc));
         }
-        Defects.requireRecords(questions, leniency, report, name, "$.data", "at least one question", "none");
-        ReadReport r = report.records(questions).examples(out.size()).build();
+        Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");
+        ReadReport r = report.records(d.questions).examples(d.out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {}", name, r.skipped());
         }
-        return new ReadResult<>(out, r);
+        return new ReadResult<>(d.out, r);
     }
 
-    private static QaExample question(Json.At at, JsonArray qas, int k, String qp, String context,
+    /**
+     * The walk over a checked document: articles, paragraphs and questions in file order, one
+     * question's tree at a time. Members may come in any order; a paragraph's questions listed
+     * before its context are held until the context is read.
+     */
+    private static final class Document {
+        /** Reads one array element at a JSON path. */
+        @FunctionalInterface
+        private interface Element {
+            void read(JsonReader r, String path) throws IOException;
+        }
+
+        private final Json.At at;
+        private final Leniency leniency;
+        private final ReadReport.Builder report;
+        private final List<QaExample> out = new ArrayList<>();
+        private int questions;
+
+        Document(Json.At at, Leniency leniency, ReadReport.Builder report) {
+            this.at = at;
+            this.leniency = leniency;
+            this.report = report;
+        }
+
+        void root(JsonReader r) throws IOException {
+            JsonToken first;
+            try {
+                first = r.peek();
+            } catch (java.io.EOFException e) {
+                // a document Gson's tree parser reads as null (see Json.check)
+                first = JsonToken.NULL;
+            }
+            if (first != JsonToken.BEGIN_OBJECT) {
+                throw at.error("$", "an object", Json.kind(first));
+            }
+            elements(r, "$", "data", this::article);
+        }
+
+        private void article(JsonReader r, String ap) throws IOException {
+            if (r.peek() != JsonToken.BEGIN_OBJECT) {
+                throw at.error(ap, "an object", Json.kind(r.peek()));
+            }
+            elements(r, ap, "paragraphs", this::paragraph);
+        }
+
+        /** Reads an object, handing each element of its array member {@code key} to {@code each}. */
+        private void elements(JsonReader r, String path, String key, Element each) throws IOException {
+            r.beginObject();
+            boolean found = false;
+            while (r.hasNext()) {
+                if (!r.nextName().equals(key)) {
+                    r.skipValue();
+                    continue;
+                }
+                found = true;
+                requireArray(r, path + "." + key);
+                r.beginArray();
+                for (int i = 0; r.hasNext(); i++) {
+                    each.read(r, path + "." + key + "[" + i + "]");
+                }
+                r.endArray();
+            }
+            r.endObject();
+            if (!found) {
+                throw at.error(path + "." + key, "an array", "nothing");
+            }
+        }
+
+        private void paragraph(JsonReader r, String pp) throws IOException {
+            if (r.peek() != JsonToken.BEGIN_OBJECT) {
+                throw at.error(pp, "an object", Json.kind(r.peek()));
+            }
+            r.beginObject();
+            String context = null;
+            JsonElement early = null;
+            boolean qas = false;
+            while (r.hasNext()) {
+                String member = r.nextName();
+                if (member.equals("context")) {
+                    if (r.peek() != JsonToken.STRING) {
+                        throw at.error(pp + ".context", "a string", Json.kind(r.peek()));
+                    }
+                    context = r.nextString();
+                } else if (member.equals("qas") && context == null) {
+                    // the context is checked before the questions, wherever it stands
+                    early = JsonParser.parseReader(r);
+                    qas = true;
+                } else if (member.equals("qas")) {
+                    requireArray(r, pp + ".qas");
+                    r.beginArray();
+                    for (int k = 0; r.hasNext(); k++) {
+                        question(JsonParser.parseReader(r), pp + ".qas[" + k + "]", context);
+                    }
+                    r.endArray();
+                    qas = true;
+                } else {
+                    r.skipValue();
+                }
+            }
+            r.endObject();
+            if (context == null) {
+                throw at.error(pp + ".context", "a string", "nothing");
+            }
+            if (!qas) {
+                throw at.error(pp + ".qas", "an array", "nothing");
+            }
+            if (early != null) {
+                if (!early.isJsonArray()) {
+                    throw at.error(pp + ".qas", "an array", Json.kind(early));
+                }
+                JsonArray list = early.getAsJsonArray();
+                for (int k = 0; k < list.size(); k++) {
+                    question(list.get(k), pp + ".qas[" + k + "]", context);
+                }
+            }
+        }
+
+        private void question(JsonElement q, String qp, String context) throws MalformedDatasetException {
+            questions++;
+            try {
+                QaExample ex = SquadReader.question(at, q, qp, context, leniency, report);
+                if (ex != null) {
+                    out.add(ex);
+                }
+            } catch (MalformedDatasetException e) {
+                Defects.skip(leniency, report, MALFORMED_QUESTION, e);
+            }
+        }
+
+        private void requireArray(JsonReader r, String path) throws IOException {
+            if (r.peek() != JsonToken.BEGIN_ARRAY) {
+                throw at.error(path, "an array", Json.kind(r.peek()));
+            }
+        }
+    }
+
+    private static QaExample question(Json.At at, JsonElement e, String qp, String context,
             Leniency leniency, ReadReport.Builder report) throws MalformedDatasetException {
-        JsonObject q = at.object(qas.get(k), qp);
+        JsonObject q = at.object(e, qp);
         String id = at.scalar(q, "id", qp);
         String question = at.string(q, "question", qp);
         JsonArray answers = q.has("answers") ? at.array(q, "answers", qp) : new JsonArray();

@@ -2,6 +2,7 @@ package io.github.prefine.core.data;
 
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Csv;
+import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -83,11 +84,61 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        List<Csv.Row> rows = Csv.parse(TextFiles.text(file, report), name);
-        if (rows.isEmpty()) {
+        // the whole file is checked first (UTF-8, CSV quoting), so that such a defect anywhere fails
+        // the read before any row is looked at, as when the file was parsed whole
+        int records = 0;
+        try (DocumentReader doc = TextFiles.document(file, new ReadReport.Builder(name))) {
+            Csv csv = new Csv(doc, name);
+            try {
+                while (csv.next() != null) {
+                    records++;
+                }
+            } catch (MalformedDatasetException e) {
+                doc.drain();
+                throw e;
+            }
+        }
+        if (records == 0) {
             throw new MalformedDatasetException(name, "", "a CSV header row", "an empty file");
         }
-        List<String> header = rows.get(0).fields();
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        try (DocumentReader doc = TextFiles.document(file, report)) {
+            rows(new Csv(doc, name), name, leniency, report, pairs);
+        }
+        List<QaExample> out = new ArrayList<>();
+        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
+            Pair p = e.getValue();
+            String at = Integer.toString(p.firstLine);
+            if (!p.answers.isEmpty()) {
+                out.add(new QaExample(e.getKey(), p.question, p.review, p.answers));
+                for (int line : p.notFoundLines) {
+                    report.skip(NOT_FOUND_BESIDE_ANSWERS, new MalformedDatasetException(name, Integer.toString(line),
+                            "an answer span (SQuAD v1.1-style QA)", NOT_FOUND + " beside " + p.answers.size()
+                            + " answer(s) of q_review_id " + e.getKey()).getMessage());
+                }
+            } else if (p.hadAnswerRows) {
+                report.skip(SquadReader.NO_VALID_ANSWER, new MalformedDatasetException(name, at,
+                        "an answer at its offset for q_review_id " + e.getKey(), "none").getMessage());
+            } else {
+                report.skip(UNANSWERABLE, new MalformedDatasetException(name, at,
+                        "an answer for q_review_id " + e.getKey() + " (SQuAD v1.1-style QA)",
+                        "only " + NOT_FOUND + " rows").getMessage());
+            }
+        }
+        Defects.requireRecords(records - 1, leniency, report, name, "", "at least one row after the header",
+                "none");
+        ReadReport rep = report.records(records - 1).examples(out.size()).build();
+        if (rep.totalSkipped() > 0) {
+            LOG.warn("{}: skipped {} of {} rows or questions: {}", name, rep.totalSkipped(), records - 1,
+                    rep.skipped());
+        }
+        return new ReadResult<>(out, rep);
+    }
+
+    /** Reads the header and merges every row after it into its question–review pair, in file order. */
+    private static void rows(Csv csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
+            throws IOException {
+        List<String> header = csv.next().fields();
         int[] col = new int[REQUIRED.size()];
         for (int i = 0; i < REQUIRED.size(); i++) {
             col[i] = header.indexOf(REQUIRED.get(i));
@@ -96,9 +147,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                         "columns " + header);
             }
         }
-        Map<String, Pair> pairs = new LinkedHashMap<>();
-        for (int r = 1; r < rows.size(); r++) {
-            Csv.Row row = rows.get(r);
+        for (Csv.Row next = csv.next(); next != null; next = csv.next()) {
+            Csv.Row row = next;
             List<String> f = row.fields();
             try {
                 if (f.size() != header.size()) {
@@ -147,34 +197,6 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 Defects.skip(leniency, report, MALFORMED_ROW, e);
             }
         }
-        List<QaExample> out = new ArrayList<>();
-        for (Map.Entry<String, Pair> e : pairs.entrySet()) {
-            Pair p = e.getValue();
-            String at = Integer.toString(p.firstLine);
-            if (!p.answers.isEmpty()) {
-                out.add(new QaExample(e.getKey(), p.question, p.review, p.answers));
-                for (int line : p.notFoundLines) {
-                    report.skip(NOT_FOUND_BESIDE_ANSWERS, new MalformedDatasetException(name, Integer.toString(line),
-                            "an answer span (SQuAD v1.1-style QA)", NOT_FOUND + " beside " + p.answers.size()
-                            + " answer(s) of q_review_id " + e.getKey()).getMessage());
-                }
-            } else if (p.hadAnswerRows) {
-                report.skip(SquadReader.NO_VALID_ANSWER, new MalformedDatasetException(name, at,
-                        "an answer at its offset for q_review_id " + e.getKey(), "none").getMessage());
-            } else {
-                report.skip(UNANSWERABLE, new MalformedDatasetException(name, at,
-                        "an answer for q_review_id " + e.getKey() + " (SQuAD v1.1-style QA)",
-                        "only " + NOT_FOUND + " rows").getMessage());
-            }
-        }
-        Defects.requireRecords(rows.size() - 1, leniency, report, name, "", "at least one row after the header",
-                "none");
-        ReadReport rep = report.records(rows.size() - 1).examples(out.size()).build();
-        if (rep.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} rows or questions: {}", name, rep.totalSkipped(), rows.size() - 1,
-                    rep.skipped());
-        }
-        return new ReadResult<>(out, rep);
     }
 
     // \d+ admits numbers past int; they are offsets outside any review, so a defect of the row

@@ -1,6 +1,7 @@
 package io.github.prefine.core.data;
 
 import io.github.prefine.core.data.internal.Defects;
+import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
@@ -62,55 +63,55 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        List<TextFiles.Line> lines = TextFiles.lines(file, leniency, report);
-        List<String> names;
-        int first;
-        if (header) {
-            if (lines.isEmpty() || lines.get(0).text() == null || lines.get(0).text().isEmpty()) {
-                throw new MalformedDatasetException(name, "1", "a header row", lines.isEmpty() ? "an empty file" : "an unreadable or empty line");
-            }
-            names = List.of(lines.get(0).text().split("\t", -1));
-            first = 1;
-        } else {
-            names = columnNames;
-            first = 0;
-        }
-        for (String n : templates.fields()) {
-            if (!names.contains(n)) {
-                throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
-                        "columns " + names);
-            }
-        }
         List<TextExample> out = new ArrayList<>();
-        // one instance per distinct label: a file of 400k rows holds a handful of them
-        Map<String, String> labels = new HashMap<>();
         int rows = 0;
-        for (int i = first; i < lines.size(); i++) {
-            TextFiles.Line line = lines.get(i);
-            if (line.text() != null && line.text().isEmpty() && i == lines.size() - 1) {
-                continue;
+        try (LineReader lines = TextFiles.lines(file, leniency, report)) {
+            TextFiles.Line line = lines.next();
+            List<String> names;
+            if (header) {
+                if (line == null || line.text() == null || line.text().isEmpty()) {
+                    throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
+                }
+                names = List.of(line.text().split("\t", -1));
+                line = lines.next();
+            } else {
+                names = columnNames;
             }
-            rows++;
-            if (line.text() == null) {
-                Defects.invalidUtf8(line).skip(report);
-                continue;
+            for (String n : templates.fields()) {
+                if (!names.contains(n)) {
+                    throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
+                            "columns " + names);
+                }
             }
-            String[] f = line.text().split("\t", -1);
-            if (f.length != names.size()) {
-                Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                        names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
-                continue;
+            // one instance per distinct label: a file of 400k rows holds a handful of them
+            Map<String, String> labels = new HashMap<>();
+            for (TextFiles.Line next; line != null; line = next) {
+                next = lines.next();
+                if (line.text() != null && line.text().isEmpty() && next == null) {
+                    continue;
+                }
+                rows++;
+                if (line.text() == null) {
+                    Defects.invalidUtf8(line).skip(report);
+                    continue;
+                }
+                String[] f = line.text().split("\t", -1);
+                if (f.length != names.size()) {
+                    Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                            names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
+                    continue;
+                }
+                Map<String, String> values = new HashMap<>();
+                for (int c = 0; c < f.length; c++) {
+                    values.putIfAbsent(names.get(c), f[c]);
+                }
+                String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
+                out.add(templates.example(name + ":" + line.number(), values, gold));
             }
-            Map<String, String> values = new HashMap<>();
-            for (int c = 0; c < f.length; c++) {
-                values.putIfAbsent(names.get(c), f[c]);
-            }
-            String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
-            out.add(templates.example(name + ":" + line.number(), values, gold));
         }
         // a header-only file is not empty: say what it holds
         Defects.requireRecords(rows, leniency, report, name, "", "at least one row",
-                header && !lines.isEmpty() ? "only the header row" : "an empty file");
+                header ? "only the header row" : "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());

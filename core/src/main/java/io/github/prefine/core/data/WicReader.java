@@ -1,6 +1,7 @@
 package io.github.prefine.core.data;
 
 import io.github.prefine.core.data.internal.Defects;
+import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.Template;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
@@ -43,62 +44,78 @@ public final class WicReader implements DatasetReader<TextExample> {
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        List<TextFiles.Line> data = nonBlank(TextFiles.lines(file, leniency, report));
+        // the labels pair with the data lines by position: count the lines before making examples,
+        // so that a count mismatch is reported as before, whatever the lines hold
+        int rows = 0;
+        try (LineReader data = TextFiles.lines(file, leniency, new ReadReport.Builder(name))) {
+            for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
+                rows += nonBlank(line) ? 1 : 0;
+            }
+        }
         String fn = file.getFileName().toString();
         Path goldPath = file.resolveSibling(fn.replace(".data.", ".gold."));
         List<TextFiles.Line> gold = null;
         if (!goldPath.equals(file) && Files.exists(goldPath)) {
-            gold = nonBlank(TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name)));
-            if (gold.size() != data.size()) {
+            // one letter a line: small beside the data
+            gold = new ArrayList<>();
+            try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name))) {
+                for (TextFiles.Line line = labels.next(); line != null; line = labels.next()) {
+                    if (nonBlank(line)) {
+                        gold.add(line);
+                    }
+                }
+            }
+            if (gold.size() != rows) {
                 throw new MalformedDatasetException(TextFiles.shortName(goldPath), "",
-                        data.size() + " labels, one per line of " + fn, gold.size() + " lines");
+                        rows + " labels, one per line of " + fn, gold.size() + " lines");
             }
         }
         Template a = Template.of(TEXT_A);
         Template b = Template.of(TEXT_B);
         List<TextExample> out = new ArrayList<>();
-        for (int i = 0; i < data.size(); i++) {
-            TextFiles.Line line = data.get(i);
-            if (line.text() == null) {
-                Defects.invalidUtf8(line).skip(report);
-                continue;
-            }
-            String[] f = line.text().split("\t", -1);
-            String label = null;
-            Defects.Found problem = null;
-            if (f.length != 5) {
-                problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
-                        "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
-            } else if (gold != null) {
-                String g = gold.get(i).text().strip();
-                if (g.equals("T") || g.equals("F")) {
-                    label = g.equals("T") ? "true" : "false";
-                } else {
-                    problem = Defects.found(leniency, INVALID_LABEL, TextFiles.shortName(goldPath), gold.get(i).number(), "T or F", "'" + g + "'");
+        try (LineReader data = TextFiles.lines(file, leniency, report)) {
+            int i = -1;
+            for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
+                if (!nonBlank(line)) {
+                    continue;
                 }
+                i++;
+                if (line.text() == null) {
+                    Defects.invalidUtf8(line).skip(report);
+                    continue;
+                }
+                String[] f = line.text().split("\t", -1);
+                String label = null;
+                Defects.Found problem = null;
+                if (f.length != 5) {
+                    problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
+                            "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
+                } else if (gold != null) {
+                    String g = gold.get(i).text().strip();
+                    if (g.equals("T") || g.equals("F")) {
+                        label = g.equals("T") ? "true" : "false";
+                    } else {
+                        problem = Defects.found(leniency, INVALID_LABEL, TextFiles.shortName(goldPath), gold.get(i).number(),
+                                "T or F", "'" + g + "'");
+                    }
+                }
+                if (problem != null) {
+                    problem.skip(report);
+                    continue;
+                }
+                Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
+                out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
             }
-            if (problem != null) {
-                problem.skip(report);
-                continue;
-            }
-            Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
-            out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
         }
-        Defects.requireRecords(data.size(), leniency, report, name, "", "at least one row", "an empty file");
-        ReadReport r = report.records(data.size()).examples(out.size()).build();
+        Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
+        ReadReport r = report.records(rows).examples(out.size()).build();
         if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), data.size(), r.skipped());
+            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
         }
         return new ReadResult<>(out, r);
     }
 
-    private static List<TextFiles.Line> nonBlank(List<TextFiles.Line> lines) {
-        List<TextFiles.Line> out = new ArrayList<>();
-        for (TextFiles.Line l : lines) {
-            if (l.text() == null || !l.text().isBlank()) {
-                out.add(l);
-            }
-        }
-        return out;
+    private static boolean nonBlank(TextFiles.Line l) {
+        return l.text() == null || !l.text().isBlank();
     }
 }

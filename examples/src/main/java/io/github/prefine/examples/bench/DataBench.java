@@ -37,8 +37,8 @@ import java.util.SplittableRandom;
  * <p>Figures per task: examples read, features made (QA: windows), examples skipped by the
  * readers and by featurization, seconds of each phase, the process's CPU seconds of read plus
  * featurize (steadier than wall time on a shared machine; it includes the collector's threads), examples per second of read plus
- * featurize, the heap's peak during the task (the sum of the heap pools' peaks, an upper bound),
- * and the heap the featurized task keeps (its examples and features) after a full collection. Tasks run one after another in
+ * featurize, the heap's peak while the readers read the task's files and its peak during the
+ * whole task (each the sum of the heap pools' peaks, an upper bound), and the heap the featurized task keeps (its examples and features) after a full collection. Tasks run one after another in
  * one JVM and nothing of a task outlives it, so a task's heap figures do not include earlier
  * tasks. Peaks depend on the collector and {@code -Xmx}; the smallest {@code -Xmx} a task runs
  * with is the figure to compare across versions.
@@ -64,7 +64,8 @@ final class DataBench {
 
     /** One task's figures. */
     record Row(String task, int examples, int features, int readSkipped, int featureSkipped, double readSeconds,
-            double featurizeSeconds, double cpuSeconds, double scoreSeconds, double peakMib, double retainedMib, String skips) {
+            double featurizeSeconds, double cpuSeconds, double scoreSeconds, double readPeakMib, double peakMib, double retainedMib,
+            String skips) {
         double examplesPerSecond() {
             return examples / Math.max(1e-9, readSeconds + featurizeSeconds);
         }
@@ -91,8 +92,8 @@ final class DataBench {
         out.printf(Locale.ROOT, "data %s, tokenizer %s, max length %d, QA %d/%d, %d tasks, max heap %.0f MiB%n",
                 dataRoot, tokenizerPath, settings.maxLength(), settings.qaMaxLength(), settings.qaStride(), tasks.size(),
                 Runtime.getRuntime().maxMemory() / MIB);
-        out.printf(Locale.ROOT, "%-18s %8s %8s %8s %7s %7s %7s %7s %9s %8s %9s  %s%n", "task", "examples", "features",
-                "skipped", "read s", "feat s", "cpu s", "score s", "ex/s", "peak MiB", "kept MiB", "skip reasons");
+        out.printf(Locale.ROOT, "%-18s %8s %8s %8s %7s %7s %7s %7s %9s %9s %8s %9s  %s%n", "task", "examples", "features",
+                "skipped", "read s", "feat s", "cpu s", "score s", "ex/s", "read peak", "peak MiB", "kept MiB", "skip reasons");
         List<Row> rows = new ArrayList<>();
         try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(tokenizerPath).build()) {
             for (Task t : tasks) {
@@ -106,9 +107,10 @@ final class DataBench {
                     continue;
                 }
                 rows.add(r);
-                out.printf(Locale.ROOT, "%-18s %8d %8d %8d %7.2f %7.2f %7.2f %7.2f %9.0f %8.0f %9.1f  %s%n", r.task(),
+                out.printf(Locale.ROOT, "%-18s %8d %8d %8d %7.2f %7.2f %7.2f %7.2f %9.0f %9.0f %8.0f %9.1f  %s%n", r.task(),
                         r.examples(), r.features(), r.readSkipped() + r.featureSkipped(), r.readSeconds(),
-                        r.featurizeSeconds(), r.cpuSeconds(), r.scoreSeconds(), r.examplesPerSecond(), r.peakMib(), r.retainedMib(),
+                        r.featurizeSeconds(), r.cpuSeconds(), r.scoreSeconds(), r.examplesPerSecond(), r.readPeakMib(),
+                        r.peakMib(), r.retainedMib(),
                         r.skips());
             }
         }
@@ -150,6 +152,8 @@ final class DataBench {
         long t0 = System.nanoTime();
         TaskData d = task.load(dataRoot, Leniency.LENIENT);
         long t1 = System.nanoTime();
+        long readPeak = peak(heap);
+        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         // pre-finetuning never featurizes a test split (GridTasks leaves it out): neither does this
         FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings);
         long t2 = System.nanoTime();
@@ -157,10 +161,7 @@ final class DataBench {
         EvaluationResult scored = score(f);
         long t3 = System.nanoTime();
 
-        long peak = 0;
-        for (MemoryPoolMXBean p : heap) {
-            peak += p.getPeakUsage().getUsed();
-        }
+        long peak = Math.max(readPeak, peak(heap));
         System.gc();
         long retained = used(heap) - before;
         // the examples and features count as kept only while the task is alive
@@ -187,13 +188,17 @@ final class DataBench {
             throw new IllegalStateException("task " + task.name() + ": score " + scored.value());
         }
         return new Row(task.name(), examples, features, readSkipped, featureSkipped, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (c2 - c0) / 1e9, (t3 - t2) / 1e9, peak / MIB, retained / MIB, reasons.isEmpty() ? "-" : reasons.toString());
+                (c2 - c0) / 1e9, (t3 - t2) / 1e9, readPeak / MIB, peak / MIB, retained / MIB, reasons.isEmpty() ? "-" : reasons.toString());
     }
 
     /** CPU time of the whole process (the tokenizer may encode on threads of its own), or 0 where unknown. */
     static long processCpuNanos() {
         return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
                 ? os.getProcessCpuTime() : 0L;
+    }
+
+    private static long peak(List<MemoryPoolMXBean> heap) {
+        return heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
     }
 
     private static long used(List<MemoryPoolMXBean> heap) {

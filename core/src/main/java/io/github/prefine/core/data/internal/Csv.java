@@ -1,12 +1,34 @@
 package io.github.prefine.core.data.internal;
 
 import io.github.prefine.core.data.MalformedDatasetException;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes and newlines. Not API. */
+/**
+ * RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes and newlines, read a
+ * record at a time. Not API. Not thread-safe.
+ */
 public final class Csv {
-    private Csv() {}
+    private final Reader in;
+    private final String file;
+    private final char[] buffer = new char[1 << 14];
+    private int position;
+    private int limit;
+    private int line = 1;
+
+    /**
+     * Reads records from characters.
+     *
+     * @param in the characters; not closed here
+     * @param file short file name for errors
+     */
+    public Csv(Reader in, String file) {
+        this.in = in;
+        this.file = file;
+    }
 
     /**
      * One CSV record.
@@ -25,75 +47,109 @@ public final class Csv {
      * @throws MalformedDatasetException on an unterminated quote or text after a closing quote
      */
     public static List<Row> parse(String text, String file) throws MalformedDatasetException {
+        Csv csv = new Csv(new StringReader(text), file);
         List<Row> rows = new ArrayList<>();
-        int i = 0;
-        int line = 1;
-        int n = text.length();
-        while (i < n) {
-            int start = line;
-            List<String> fields = new ArrayList<>();
-            StringBuilder f = new StringBuilder();
-            boolean atFieldStart = true;
-            boolean endOfRecord = false;
-            if (text.charAt(i) == '\n' || (text.charAt(i) == '\r' && i + 1 < n && text.charAt(i + 1) == '\n')) {
-                i += text.charAt(i) == '\r' ? 2 : 1;
-                line++;
-                continue;
+        try {
+            for (Row r = csv.next(); r != null; r = csv.next()) {
+                rows.add(r);
             }
-            while (!endOfRecord) {
-                if (i >= n) {
-                    fields.add(f.toString());
-                    break;
-                }
-                char c = text.charAt(i);
-                if (atFieldStart && c == '"') {
-                    i++;
-                    while (true) {
-                        if (i >= n) {
-                            throw new MalformedDatasetException(file, Integer.toString(start),
-                                    "a closing quote for the field opened here", "the end of the file");
-                        }
-                        char d = text.charAt(i);
-                        if (d == '"') {
-                            if (i + 1 < n && text.charAt(i + 1) == '"') {
-                                f.append('"');
-                                i += 2;
-                                continue;
-                            }
-                            i++;
-                            break;
-                        }
-                        if (d == '\n') {
-                            line++;
-                        }
-                        f.append(d);
-                        i++;
-                    }
-                    atFieldStart = false;
-                    if (i < n && text.charAt(i) != ',' && text.charAt(i) != '\n' && text.charAt(i) != '\r') {
-                        throw new MalformedDatasetException(file, Integer.toString(line),
-                                "a comma or line end after a closing quote", "'" + text.charAt(i) + "'");
-                    }
-                    continue;
-                }
-                if (c == ',') {
-                    fields.add(f.toString());
-                    f.setLength(0);
-                    atFieldStart = true;
-                    i++;
-                } else if (c == '\n' || c == '\r') {
-                    fields.add(f.toString());
-                    i += (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') ? 2 : 1;
-                    line++;
-                    endOfRecord = true;
-                } else {
-                    f.append(c);
-                    atFieldStart = false;
-                    i++;
-                }
-            }
-            rows.add(new Row(start, fields));
+        } catch (MalformedDatasetException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IllegalStateException("a string cannot fail to read", e);
         }
         return rows;
+    }
+
+    /**
+     * Reads the next record; blank lines are skipped.
+     *
+     * @return the record, or null at the end of the text
+     * @throws MalformedDatasetException on an unterminated quote or text after a closing quote
+     * @throws IOException if the characters cannot be read
+     */
+    public Row next() throws IOException {
+        while (peek(0) == '\n' || (peek(0) == '\r' && peek(1) == '\n')) {
+            position += peek(0) == '\r' ? 2 : 1;
+            line++;
+        }
+        if (peek(0) < 0) {
+            return null;
+        }
+        int start = line;
+        List<String> fields = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        boolean atFieldStart = true;
+        while (true) {
+            int c = peek(0);
+            if (c < 0) {
+                fields.add(f.toString());
+                break;
+            }
+            if (atFieldStart && c == '"') {
+                position++;
+                while (true) {
+                    int d = peek(0);
+                    if (d < 0) {
+                        throw new MalformedDatasetException(file, Integer.toString(start),
+                                "a closing quote for the field opened here", "the end of the file");
+                    }
+                    if (d == '"') {
+                        if (peek(1) == '"') {
+                            f.append('"');
+                            position += 2;
+                            continue;
+                        }
+                        position++;
+                        break;
+                    }
+                    if (d == '\n') {
+                        line++;
+                    }
+                    f.append((char) d);
+                    position++;
+                }
+                atFieldStart = false;
+                int e = peek(0);
+                if (e >= 0 && e != ',' && e != '\n' && e != '\r') {
+                    throw new MalformedDatasetException(file, Integer.toString(line),
+                            "a comma or line end after a closing quote", "'" + (char) e + "'");
+                }
+                continue;
+            }
+            if (c == ',') {
+                fields.add(f.toString());
+                f.setLength(0);
+                atFieldStart = true;
+                position++;
+            } else if (c == '\n' || c == '\r') {
+                fields.add(f.toString());
+                position += (c == '\r' && peek(1) == '\n') ? 2 : 1;
+                line++;
+                break;
+            } else {
+                f.append((char) c);
+                atFieldStart = false;
+                position++;
+            }
+        }
+        return new Row(start, fields);
+    }
+
+    /** The character {@code ahead} places on, or -1 past the end; reads more as needed. */
+    private int peek(int ahead) throws IOException {
+        while (position + ahead >= limit) {
+            if (position > 0) {
+                System.arraycopy(buffer, position, buffer, 0, limit - position);
+                limit -= position;
+                position = 0;
+            }
+            int n = in.read(buffer, limit, buffer.length - limit);
+            if (n < 0) {
+                return -1;
+            }
+            limit += n;
+        }
+        return buffer[position + ahead];
     }
 }

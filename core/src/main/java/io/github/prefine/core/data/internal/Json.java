@@ -10,6 +10,7 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.eval.files.StrictJson;
+import java.io.IOException;
 import java.io.StringReader;
 
 /** Shape-checked access to parsed JSON, with JSON paths in every error. Not API. */
@@ -45,6 +46,108 @@ public final class Json {
         } catch (JsonParseException | java.io.IOException | IllegalStateException e) {
             throw syntaxError(e, file, line);
         }
+    }
+
+    /**
+     * Opens a strict reader over characters: standard JSON, with Gson's nesting limit.
+     *
+     * @param in the characters
+     * @return the reader
+     */
+    public static JsonReader strictReader(java.io.Reader in) {
+        JsonReader r = new JsonReader(in);
+        r.setStrictness(Strictness.STRICT);
+        return r;
+    }
+
+    /**
+     * Checks a whole document as {@link #parse} does, holding no more than one value's name set
+     * per open object: one standard JSON value, each name once per object.
+     *
+     * <p>The whole document is read before a repeated name is reported, so that a syntax error
+     * anywhere is reported first, as when the document was parsed into a tree and then checked.
+     *
+     * @param doc the document; read to its end, not closed
+     * @param file short file name for messages
+     * @param expected what the file should hold, for the message about a file of only whitespace
+     * @throws MalformedDatasetException if the file holds only whitespace, is not JSON, holds more
+     *     than one value or repeats a name in an object
+     * @throws IOException on read failure
+     */
+    public static void check(DocumentReader doc, String file, String expected) throws IOException {
+        JsonReader r = strictReader(doc);
+        try {
+            try {
+                r.peek();
+            } catch (MalformedDatasetException e) {
+                throw e;
+            } catch (IOException | IllegalStateException e) {
+                if (onlyWhitespace(doc)) {
+                    throw new MalformedDatasetException(file, "", expected, "an empty file");
+                }
+                if (e instanceof java.io.EOFException) {
+                    // Gson's tree parser reads a document without a value (a second byte-order
+                    // mark, which Gson skips) as null: the caller finds that the root is null
+                    return;
+                }
+                throw e;
+            }
+            String[] repeated = new String[2];
+            walk(r, repeated);
+            if (!atEnd(r)) {
+                throw new JsonParseException("more text after the JSON value"
+                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
+            }
+            if (repeated[0] != null) {
+                StrictJson.Syntax at = StrictJson.syntax(repeated[1]);
+                throw new MalformedDatasetException(file, where("", at), "each name once per object",
+                        "'" + repeated[0] + "' again" + column(at));
+            }
+        } catch (MalformedDatasetException e) {
+            throw e;
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            doc.drain();
+            throw syntaxError(e, file, "");
+        }
+    }
+
+    // reads every value as Gson's tree parser does (strings unescaped, so bad escapes fail) and
+    // notes the first repeated name with the place the reader names right after it
+    private static void walk(JsonReader r, String[] repeated) throws IOException {
+        switch (r.peek()) {
+            case BEGIN_OBJECT -> {
+                r.beginObject();
+                java.util.Set<String> names = new java.util.HashSet<>();
+                while (r.hasNext()) {
+                    String name = r.nextName();
+                    if (!names.add(name) && repeated[0] == null) {
+                        repeated[0] = name;
+                        repeated[1] = r.toString();
+                    }
+                    walk(r, repeated);
+                }
+                r.endObject();
+            }
+            case BEGIN_ARRAY -> {
+                r.beginArray();
+                while (r.hasNext()) {
+                    walk(r, repeated);
+                }
+                r.endArray();
+            }
+            case BOOLEAN -> r.nextBoolean();
+            case NULL -> r.nextNull();
+            default -> r.nextString();
+        }
+    }
+
+    // the old whole-text rule: a file is empty when all its characters are whitespace
+    private static boolean onlyWhitespace(DocumentReader doc) throws IOException {
+        char[] rest = new char[8192];
+        while (doc.onlyWhitespaceSoFar() && doc.read(rest, 0, rest.length) >= 0) {
+            // reading on until the end or a character that is not whitespace
+        }
+        return doc.onlyWhitespaceSoFar();
     }
 
     private static void rejectRepeatedNames(JsonReader r, String file, String line) throws java.io.IOException {
@@ -102,6 +205,24 @@ public final class Json {
         }
         JsonPrimitive p = e.getAsJsonPrimitive();
         return p.isString() ? "a string" : p.isNumber() ? "a number" : "a boolean";
+    }
+
+    /**
+     * Describes the kind of the value a reader stands before, in the words of {@link #kind(JsonElement)}.
+     *
+     * @param token the reader's next token
+     * @return {@code null}, {@code an object}, {@code an array}, {@code a string}...
+     */
+    public static String kind(com.google.gson.stream.JsonToken token) {
+        return switch (token) {
+            case BEGIN_OBJECT -> "an object";
+            case BEGIN_ARRAY -> "an array";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> "nothing";
+        };
     }
 
     /** A cursor naming its place in the document, for errors. */

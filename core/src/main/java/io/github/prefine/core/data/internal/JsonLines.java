@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line.
- * Not API.
+ * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line,
+ * holding one line at a time. Not API.
  *
  * <p>Every non-blank line is a record. A line that is not valid UTF-8 throws while decoding in
  * strict mode and is skipped as {@link Defects#INVALID_UTF8} in lenient mode. A line that is not
@@ -50,22 +50,24 @@ public final class JsonLines {
             throws IOException {
         String name = TextFiles.shortName(file);
         int records = 0;
-        for (TextFiles.Line line : TextFiles.lines(file, leniency, report)) {
-            if (line.text() != null && line.text().isBlank()) {
-                continue;
-            }
-            records++;
-            if (line.text() == null) {
-                // lenient only: strict mode threw while decoding
-                Defects.invalidUtf8(line).skip(report);
-                continue;
-            }
-            String ln = Integer.toString(line.number());
-            Json.At at = new Json.At(name, ln);
-            try {
-                handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
-            } catch (MalformedDatasetException e) {
-                Defects.skip(leniency, report, MALFORMED_LINE, e);
+        try (LineReader lines = TextFiles.lines(file, leniency, report)) {
+            for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
+                if (line.text() != null && line.text().isBlank()) {
+                    continue;
+                }
+                records++;
+                if (line.text() == null) {
+                    // lenient only: strict mode threw while decoding
+                    Defects.invalidUtf8(line).skip(report);
+                    continue;
+                }
+                String ln = Integer.toString(line.number());
+                Json.At at = new Json.At(name, ln);
+                try {
+                    handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
+                } catch (MalformedDatasetException e) {
+                    Defects.skip(leniency, report, MALFORMED_LINE, e);
+                }
             }
         }
         return records;

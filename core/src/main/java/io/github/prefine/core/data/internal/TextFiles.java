@@ -3,24 +3,18 @@ package io.github.prefine.core.data.internal;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.ZipException;
 
-/** Strict UTF-8 decoding of dataset files, with line numbers for every defect. Not API. */
+/**
+ * Opens dataset files for reading a line or a buffer at a time, inflating {@code .gz} files as
+ * they are read, with strict UTF-8 decoding and line numbers for every defect. Not API.
+ */
 public final class TextFiles {
     private TextFiles() {}
 
@@ -63,40 +57,23 @@ public final class TextFiles {
     }
 
     /**
-     * Reads all bytes, decompressing {@code .gz} files.
+     * Opens a file's bytes, inflating {@code .gz} files as they are read.
      *
      * @param file the file
-     * @return its (decompressed) bytes
-     * @throws MalformedDatasetException if a {@code .gz} file is cut short or not gzip
+     * @return its (inflated) bytes; the caller closes it
+     * @throws MalformedDatasetException if a {@code .gz} file's header is not gzip; a stream cut
+     *     short fails the same way when the read reaches the cut
      * @throws IOException on read failure
      */
-    public static byte[] readBytes(Path file) throws IOException {
+    public static InputStream open(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
         if (file.getFileName().toString().endsWith(".gz")) {
-            // the raw stream is a resource of its own: GZIPInputStream reads the header in its
-            // constructor, and a file that is not gzip would otherwise stay open
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (InputStream raw = Files.newInputStream(file); InputStream in = new GZIPInputStream(raw)) {
-                in.transferTo(out);
-                return out.toByteArray();
-            } catch (ZipException | EOFException e) {
-                // a cut-short download or a file that is not gzip: the JDK's message names neither
-                // the file nor how far the text got
-                byte[] got = out.toByteArray();
-                int line = 1;
-                for (byte b : got) {
-                    if (b == '\n') {
-                        line++;
-                    }
-                }
-                throw new MalformedDatasetException(shortName(file), got.length == 0 ? "" : Integer.toString(line),
-                        "a complete gzip stream", (e.getMessage() == null ? "the end of the file" : "'" + e.getMessage() + "'")
-                        + " after " + got.length + " bytes of text", e);
-            }
+            return InflatedInput.open(raw, shortName(file));
         }
-        return Files.readAllBytes(file);
+        return raw;
     }
 
-    private static CharsetDecoder decoder() {
+    static CharsetDecoder decoder() {
         return StandardCharsets.UTF_8
                 .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -104,110 +81,38 @@ public final class TextFiles {
     }
 
     /**
-     * Decodes a file into lines; a leading byte-order mark is removed and counted.
+     * Opens a file's lines, read one at a time (see {@link LineReader}).
      *
-     * <p>Lines end at LF; a CR before it is dropped. Because a LF byte never occurs inside a UTF-8
-     * multi-byte sequence, each line is decoded on its own, which gives exact line numbers for
-     * invalid bytes.
+     * <p>A strict read and a read of a {@code .gz} file first read the whole file once without
+     * keeping it, so that invalid UTF-8 (strict) or a damaged gzip stream anywhere fails the read
+     * before any line is used, as when the file was decoded whole; the memory stays one line.
      *
      * @param file the file
      * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
-     * @param report receives the BOM count
-     * @return the lines; a final empty line after the last LF is not returned
-     * @throws IOException on read failure or, strictly, invalid UTF-8
+     * @param report receives the byte-order-mark count
+     * @return the lines; the caller closes them
+     * @throws IOException if the file cannot be opened, or as said above
      */
-    public static List<Line> lines(Path file, Leniency leniency, ReadReport.Builder report)
-            throws IOException {
-        byte[] bytes = readBytes(file);
-        String name = shortName(file);
-        List<Line> lines = new ArrayList<>();
-        CharsetDecoder dec = decoder();
-        int start = 0;
-        int number = 0;
-        while (start < bytes.length) {
-            int end = start;
-            while (end < bytes.length && bytes[end] != '\n') {
-                end++;
+    public static LineReader lines(Path file, Leniency leniency, ReadReport.Builder report) throws IOException {
+        if (leniency == Leniency.STRICT || file.getFileName().toString().endsWith(".gz")) {
+            try (LineReader all = new LineReader(open(file), shortName(file), leniency, new ReadReport.Builder(""))) {
+                all.check();
             }
-            number++;
-            int stop = end;
-            if (stop > start && bytes[stop - 1] == '\r') {
-                stop--;
-            }
-            String text;
-            String invalid = null;
-            try {
-                text = dec.reset().decode(ByteBuffer.wrap(bytes, start, stop - start)).toString();
-            } catch (CharacterCodingException e) {
-                MalformedDatasetException defect = invalidUtf8(name, Integer.toString(number), bytes, start, stop, e);
-                if (leniency == Leniency.STRICT) {
-                    throw defect;
-                }
-                text = null;
-                invalid = defect.getMessage();
-            }
-            if (number == 1 && text != null && !text.isEmpty() && text.charAt(0) == BOM) {
-                text = text.substring(1);
-                report.clean(ReadReport.BOM_AT_START, 1);
-            }
-            lines.add(new Line(number, text, invalid));
-            start = end + 1;
         }
-        return lines;
+        return new LineReader(open(file), shortName(file), leniency, report);
     }
 
     /**
-     * Decodes a whole file as one string; a leading byte-order mark is removed and counted.
+     * Opens a whole-document file as characters (see {@link DocumentReader}); invalid UTF-8 fails
+     * the read in every mode.
      *
      * @param file the file
-     * @param report receives the BOM count
-     * @return the text
-     * @throws IOException on read failure or invalid UTF-8 (in every mode)
+     * @param report receives the byte-order-mark count
+     * @return the characters; the caller closes them
+     * @throws IOException if the file cannot be opened
      */
-    public static String text(Path file, ReadReport.Builder report) throws IOException {
-        byte[] bytes = readBytes(file);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
-        CharsetDecoder dec = decoder();
-        var result = dec.decode(in, out, true);
-        if (result.isError()) {
-            int bad = in.position();
-            int line = 1;
-            int lineStart = 0;
-            for (int i = 0; i < bad; i++) {
-                if (bytes[i] == '\n') {
-                    line++;
-                    lineStart = i + 1;
-                }
-            }
-            throw new MalformedDatasetException(
-                    shortName(file),
-                    Integer.toString(line),
-                    "valid UTF-8",
-                    String.format("byte 0x%02X at column %d", bytes[bad] & 0xff, bad - lineStart + 1));
-        }
-        dec.flush(out);
-        out.flip();
-        String s = out.toString();
-        if (!s.isEmpty() && s.charAt(0) == BOM) {
-            s = s.substring(1);
-            report.clean(ReadReport.BOM_AT_START, 1);
-        }
-        return s;
-    }
-
-    private static MalformedDatasetException invalidUtf8(
-            String name, String line, byte[] bytes, int start, int stop, CharacterCodingException e) {
-        // find the first bad byte by decoding incrementally
-        CharsetDecoder dec = decoder();
-        ByteBuffer in = ByteBuffer.wrap(bytes, start, stop - start);
-        CharBuffer out = CharBuffer.allocate(stop - start + 1);
-        dec.decode(in, out, true);
-        int bad = in.position();
-        String what = bad < stop
-                ? String.format("byte 0x%02X at column %d", bytes[bad] & 0xff, bad - start + 1)
-                : "a truncated multi-byte sequence at the end of the line";
-        return new MalformedDatasetException(name, line, "valid UTF-8", what, e);
+    public static DocumentReader document(Path file, ReadReport.Builder report) throws IOException {
+        return new DocumentReader(open(file), shortName(file), report);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.prefine.core.testing.OpenFiles;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
@@ -19,7 +20,7 @@ class TextFilesTest {
     void aGzFileThatIsNotGzipFailsWithoutLeavingItOpen(@TempDir Path dir) throws Exception {
         Path file = TestFiles.write(dir, "wnut17/train.conll.gz", "plain text, no gzip header\n");
         for (int i = 0; i < 3; i++) {
-            assertThrows(IOException.class, () -> TextFiles.readBytes(file));
+            assertThrows(IOException.class, () -> TextFiles.open(file).close());
         }
         assertEquals(0, OpenFiles.on(file), "each failed read left the file open");
     }
@@ -32,7 +33,9 @@ class TextFilesTest {
             out.write(text);
         }
         Path file = TestFiles.write(dir, "conll2003/train.conll.gz", gz.toByteArray());
-        assertArrayEquals(text, TextFiles.readBytes(file));
+        try (InputStream in = TextFiles.open(file)) {
+            assertArrayEquals(text, in.readAllBytes());
+        }
         assertEquals(0, OpenFiles.on(file));
     }
 }

@@ -250,7 +250,7 @@ public final class ParquetFile {
                     if (chunk == null) {
                         throw new MalformedParquetException(file + ": a row group lacks column " + name);
                     }
-                    readChunk(ch, chunk, leaf, out);
+                    readChunk(ch, chunk, leaf, rg.i64(3, 0), out);
                 } catch (RuntimeException e) {
                     throw new MalformedParquetException(file + ": column " + name + ": " + e.getMessage(), e);
                 }
@@ -263,9 +263,14 @@ public final class ParquetFile {
         return out;
     }
 
-    private void readChunk(FileChannel ch, Struct cmd, Leaf leaf, List<Object> out) throws IOException {
+    private void readChunk(FileChannel ch, Struct cmd, Leaf leaf, long groupRows, List<Object> out) throws IOException {
         int codec = cmd.i32(4, 0);
         long numValues = cmd.i64(5, 0);
+        // a column outside any list has one value (null or not) per row; one inside lists at least that
+        if (leaf.maxRep() == 0 ? numValues != groupRows : numValues < groupRows) {
+            throw new IllegalStateException("column chunk declares " + numValues + " values, its row group "
+                    + groupRows + " rows");
+        }
         long start = cmd.has(11) && cmd.i64(11, 0) > 0 ? Math.min(cmd.i64(11, 0), cmd.i64(9, 0)) : cmd.i64(9, 0);
         long len = cmd.i64(7, 0);
         if (len > Integer.MAX_VALUE - 16 || start < 4 || len < 0) {
@@ -297,7 +302,7 @@ public final class ParquetFile {
                 }
                 case 0 -> {
                     Struct dh = ph.struct(5);
-                    int n = dh.i32(1, 0);
+                    int n = pageValues(dh.i32(1, 0), numValues, seen);
                     byte[] page = decompress(codec, bytes, pageStart, compressed, uncompressed);
                     int p = 0;
                     int[] reps = null;
@@ -318,7 +323,7 @@ public final class ParquetFile {
                 }
                 case 3 -> {
                     Struct dh = ph.struct(8);
-                    int n = dh.i32(1, 0);
+                    int n = pageValues(dh.i32(1, 0), numValues, seen);
                     int defLen = dh.i32(5, 0);
                     int repLen = dh.i32(6, 0);
                     int[] reps = leaf.maxRep() > 0 ? HybridDecoder.decode(bytes, pageStart, pageStart + repLen,
@@ -338,6 +343,15 @@ public final class ParquetFile {
             }
         }
         asm.finish();
+    }
+
+    /** A page's value count, which its column chunk's declared count bounds. */
+    private static int pageValues(int n, long chunkValues, long seen) {
+        if (n < 0 || n > chunkValues - seen) {
+            throw new IllegalStateException("page declares " + n + " values, its column chunk has " + (chunkValues - seen)
+                    + " left of the " + chunkValues + " it declares");
+        }
+        return n;
     }
 
     private static int present(int[] defs, Leaf leaf, int n) {

@@ -11,10 +11,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Files crafted against the reader, as a hostile dataset repository could publish them: each must
@@ -50,8 +54,14 @@ class ParquetHostileInputTest {
     /** One INT32 column {@code v} (repetition 0 required, 1 optional) in one row group of one page of n values. */
     private Path onePage(String name, int repetition, int n, int codec, byte[] compressed, int uncompressed)
             throws Exception {
+        return onePage(name, repetition, n, n, n, codec, compressed, uncompressed);
+    }
+
+    /** As above, the page declaring {@code pageValues}, the column chunk {@code n}, row group and footer {@code rows}. */
+    private Path onePage(String name, int repetition, int pageValues, int n, int rows, int codec, byte[] compressed,
+            int uncompressed) throws Exception {
         ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3).stop();
+        ThriftWriter dh = new ThriftWriter().i32(1, pageValues).i32(2, 0).i32(3, 3).i32(4, 3).stop();
         chunk.writeBytes(new ThriftWriter().i32(1, 0).i32(2, uncompressed).i32(3, compressed.length).struct(5, dh)
                 .stop().bytes());
         chunk.writeBytes(compressed);
@@ -64,12 +74,12 @@ class ParquetHostileInputTest {
         ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
         ThriftWriter rg = new ThriftWriter();
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
-        rg.i64(2, c.length).i64(3, n).stop();
+        rg.i64(2, c.length).i64(3, rows).stop();
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
         fm.fieldListBegin(2, 12, 2);
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
         fm.listStruct(new ThriftWriter().i32(1, 1).i32(3, repetition).binary(4, "v").stop());
-        fm.i64(3, n);
+        fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
         byte[] footer = fm.bytes();
@@ -165,5 +175,64 @@ class ParquetHostileInputTest {
                 f + ": column v: page of 8 value bytes cannot hold the 100000000 PLAIN values its header says");
 
         assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse a page of 8");
+    }
+
+    /** The definition levels of an optional column, length-prefixed, then its PLAIN INT32 values. */
+    private static byte[] optionalPage(byte[] levels, int... values) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int n = levels.length;
+        out.write(n);
+        out.write(n >>> 8);
+        out.write(n >>> 16);
+        out.write(n >>> 24);
+        out.writeBytes(levels);
+        for (int v : values) {
+            out.write(v);
+            out.write(v >>> 8);
+            out.write(v >>> 16);
+            out.write(v >>> 24);
+        }
+        return out.toByteArray();
+    }
+
+    /** An RLE run header (even varint: count shifted left once) and its 1-byte value, for bit width 1. */
+    private static byte[] rleRun(long count, int value) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        TestParquetWriter.varint(b, count << 1);
+        b.write(value);
+        return b.toByteArray();
+    }
+
+    /**
+     * Optional INT32 pages whose counts disagree, each refused cheaply: the page's, column chunk's
+     * and row group's (and footer's) value counts, the page body, and the refusal.
+     */
+    static Stream<Arguments> disagreeingCounts() {
+        return Stream.of(
+                // the page says 100 million and one RLE run of 7 bytes gives them all (nulls); the chunk says 1
+                Arguments.of("page.parquet", 100_000_000, 1, 1, optionalPage(rleRun(100_000_000, 0)),
+                        "page declares 100000000 values, its column chunk has 1 left of the 1 it declares"),
+                // one value everywhere, but the one run says 100 million: believed only as far as its page's count
+                Arguments.of("run.parquet", 1, 1, 1, optionalPage(rleRun(100_000_000, 1), 42),
+                        "RLE run of 100000000 values at byte 4 runs past the 1 values its page declares (0 before it)"),
+                // chunk and page say 100 million nulls; footer and row group 1 row, and outside lists a row is one value
+                Arguments.of("chunk.parquet", 100_000_000, 100_000_000, 1, optionalPage(rleRun(100_000_000, 0)),
+                        "column chunk declares 100000000 values, its row group 1 rows"),
+                // every count says 100 million; the levels hold a run of 1
+                Arguments.of("short.parquet", 100_000_000, 100_000_000, 100_000_000, optionalPage(rleRun(1, 1), 42),
+                        "levels end after 1 of 100000000 values"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("disagreeingCounts")
+    void aValueCountThatTheOtherCountsOrTheRunsDoNotBackIsRefusedBeforeAllocating(String name, int pageValues,
+            int chunkValues, int rows, byte[] body, String expected) throws Exception {
+        Path f = onePage(name, 1, pageValues, chunkValues, rows, 0, body, body.length);
+        ParquetFile p = ParquetFile.open(f);
+
+        long used = allocatedWhileFailing(() -> p.column("v"), f + ": column v: " + expected);
+
+        assertTrue(used < ALLOCATION_BOUND, "allocated " + used + " bytes to refuse " + name + " of " + Files.size(f)
+                + " bytes");
     }
 }

@@ -1,0 +1,180 @@
+package io.github.prefine.core.data.internal;
+
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.MalformedDatasetException;
+import io.github.prefine.core.data.ReadReport;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.util.Arrays;
+
+/**
+ * The lines of a dataset file, one at a time; a leading byte-order mark is removed and counted.
+ * Not API.
+ *
+ * <p>Lines end at LF; a CR before it is dropped; a final empty line after the last LF is not
+ * returned. Because a LF byte never occurs inside a UTF-8 multi-byte sequence, each line is
+ * decoded on its own, which gives exact line numbers for invalid bytes: strict reading throws,
+ * lenient reading returns the line with null text and the message strict reading would have thrown.
+ * Holds one line at a time. Closing it closes the file. Not thread-safe.
+ */
+public final class LineReader implements Closeable {
+    private final InputStream in;
+    private final String name;
+    private final Leniency leniency;
+    private final ReadReport.Builder report;
+    private final CharsetDecoder decoder = TextFiles.decoder();
+    private final byte[] buffer = new byte[1 << 16];
+    private int position;
+    private int limit;
+    private boolean endOfInput;
+    private byte[] line = new byte[256];
+    private int number;
+
+    LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report) {
+        this.in = in;
+        this.name = name;
+        this.leniency = leniency;
+        this.report = report;
+    }
+
+    /**
+     * Reads the next line.
+     *
+     * @return the line, or null at the end of the file
+     * @throws IOException on read failure or, strictly, invalid UTF-8
+     */
+    public TextFiles.Line next() throws IOException {
+        if (position == limit && !fill()) {
+            return null;
+        }
+        int length = 0;
+        while (true) {
+            int end = position;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
+            }
+            if (length + end - position > line.length) {
+                line = Arrays.copyOf(line, Math.max(line.length * 2, length + end - position));
+            }
+            System.arraycopy(buffer, position, line, length, end - position);
+            length += end - position;
+            position = end;
+            if (end < limit) {
+                position++;
+                break;
+            }
+            if (!fill()) {
+                break;
+            }
+        }
+        number++;
+        if (length > 0 && line[length - 1] == '\r') {
+            length--;
+        }
+        String text;
+        String invalid = null;
+        try {
+            text = decoder.reset().decode(ByteBuffer.wrap(line, 0, length)).toString();
+        } catch (CharacterCodingException e) {
+            MalformedDatasetException defect = invalidUtf8(Integer.toString(number), length, e);
+            if (leniency == Leniency.STRICT) {
+                throw defect;
+            }
+            text = null;
+            invalid = defect.getMessage();
+        }
+        if (number == 1 && text != null && !text.isEmpty() && text.charAt(0) == TextFiles.BOM) {
+            text = text.substring(1);
+            report.clean(ReadReport.BOM_AT_START, 1);
+        }
+        return new TextFiles.Line(number, text, invalid);
+    }
+
+    /**
+     * Reads every remaining line without keeping it, to find the defects that a read of the whole
+     * file reported before any line was used: invalid UTF-8 (strict reading) and a damaged gzip
+     * stream, whose text is wrong from the damage on although its check fails only at the end.
+     *
+     * @throws IOException on read failure, a damaged gzip stream or, strictly, invalid UTF-8
+     */
+    void check() throws IOException {
+        CharBuffer out = CharBuffer.allocate(256);
+        // a damaged gzip stream's text is wrong from the damage on: its end is checked first
+        MalformedDatasetException invalid = null;
+        while (position < limit || fill()) {
+            int length = 0;
+            boolean more = true;
+            while (more) {
+                int end = position;
+                while (end < limit && buffer[end] != '\n') {
+                    end++;
+                }
+                if (leniency == Leniency.STRICT) {
+                    if (length + end - position > line.length) {
+                        line = Arrays.copyOf(line, Math.max(line.length * 2, length + end - position));
+                    }
+                    System.arraycopy(buffer, position, line, length, end - position);
+                    length += end - position;
+                }
+                more = end == limit;
+                position = more ? end : end + 1;
+                more = more && fill();
+            }
+            number++;
+            if (leniency == Leniency.STRICT) {
+                if (length > 0 && line[length - 1] == '\r') {
+                    length--;
+                }
+                if (out.capacity() < length) {
+                    out = CharBuffer.allocate(Math.max(out.capacity() * 2, length));
+                }
+                out.clear();
+                CoderResult r = decoder.reset().decode(ByteBuffer.wrap(line, 0, length), out, true);
+                if (r.isError() && invalid == null) {
+                    invalid = invalidUtf8(Integer.toString(number), length, null);
+                }
+            }
+        }
+        if (invalid != null) {
+            throw invalid;
+        }
+    }
+
+    /** Refills the buffer; false at the end of the file. */
+    private boolean fill() throws IOException {
+        while (!endOfInput) {
+            int n = in.read(buffer, 0, buffer.length);
+            if (n < 0) {
+                endOfInput = true;
+            } else if (n > 0) {
+                position = 0;
+                limit = n;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private MalformedDatasetException invalidUtf8(String at, int length, CharacterCodingException e) {
+        // find the first bad byte by decoding incrementally
+        CharsetDecoder dec = TextFiles.decoder();
+        ByteBuffer bytes = ByteBuffer.wrap(line, 0, length);
+        dec.decode(bytes, CharBuffer.allocate(length + 1), true);
+        int bad = bytes.position();
+        String what = bad < length
+                ? String.format("byte 0x%02X at column %d", line[bad] & 0xff, bad + 1)
+                : "a truncated multi-byte sequence at the end of the line";
+        return new MalformedDatasetException(name, at, "valid UTF-8", what, e);
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
