@@ -12,8 +12,8 @@ import java.util.List;
  * 24 and later restrict (JEP 472): without native access granted, the first such call prints a
  * four-line warning, and a later release will refuse it. {@code java -jar prefine.jar} is granted
  * it by the jar's {@code Enable-Native-Access} manifest entry, which a JVM started with {@code
- * -cp} never reads, so the child is given {@link #NATIVE_ACCESS} instead. Java 17 to 23 accept the
- * option and print nothing.
+ * -cp} never reads, so the child is given {@link #NATIVE_ACCESS} instead. Java 17 accepts the
+ * option too, silently.
  */
 final class ChildJvm {
 
