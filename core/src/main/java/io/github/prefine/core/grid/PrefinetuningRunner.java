@@ -48,7 +48,6 @@ final class PrefinetuningRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PrefinetuningRunner.class);
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
 
-    /** Extra attempts after a non-finite loss before a run counts as diverged. */
     /** Retries of a diverged run: none, since the same seed and data diverge again the same way. */
     static final int RETRIES = 0;
 

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +34,10 @@ import org.slf4j.LoggerFactory;
  * interval loss and the first non-finite step, on the device), the evaluation passes, the best
  * weights, and the checkpoints.
  *
- * <p><b>Determinism.</b> Randomness comes from seed streams split from the run seed: the sampler's,
- * and on a CPU each step's dropout masks, seeded from the run seed and the global step (see
- * {@link io.github.prefine.kernels.DropoutSeeds}), so a resumed run draws what an uninterrupted
- * one would. On a GPU, PyTorch's own dropout draws from the engine's generator, which DJL cannot
+ * <p><b>Determinism.</b> Randomness comes from seed streams split from the run seed (in {@code
+ * RunSeeds}): the sampler's, and on a CPU each step's dropout masks, seeded from the run seed and
+ * the global step (see {@link io.github.prefine.kernels.DropoutSeeds}), so a resumed run draws what
+ * an uninterrupted one would. On a GPU, PyTorch's own dropout draws from the engine's generator, which DJL cannot
  * save; {@link #fit()} therefore also reseeds the engine ({@code Engine.setRandomSeed}) at every
  * epoch from the run seed and the epoch index. On CPU, the same seed gives the same weights bit
  * for bit. Parameter initialization happens before the trainer
@@ -74,7 +73,7 @@ public final class Trainer implements AutoCloseable {
     private final int maxEpochs;
     private final int accumulation;
     private final int logEvery;
-    private final long seed;
+    private final RunSeeds seeds;
     private final Precision precision;
     private final List<Device> devices;
     private final CheckpointStore store;
@@ -85,8 +84,6 @@ public final class Trainer implements AutoCloseable {
     private final Evaluation evaluation;
     private final BestWeights best;
     private final TrainerCheckpoints checkpoints;
-    /** Base of each step's dropout-mask seed (CPU masks; see {@link io.github.prefine.kernels.DropoutSeeds}). */
-    private final long dropoutSeed;
 
     private long globalStep;
     private EarlyStopping stopping;
@@ -102,19 +99,16 @@ public final class Trainer implements AutoCloseable {
         this.maxEpochs = b.maxEpochs;
         this.accumulation = b.accumulation;
         this.logEvery = b.logEvery;
-        this.seed = b.seed;
+        this.seeds = new RunSeeds(b.seed);
         this.precision = b.precision;
         this.store = store;
         this.listeners = List.copyOf(b.listeners);
-        SplittableRandom root = new SplittableRandom(seed);
-        long samplerSeed = root.split().nextLong();
-        this.dropoutSeed = root.split().nextLong();
         this.sampler = b.sampler != null
                 ? b.sampler
                 : new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
                         .setTaskSizes(trainSizes(b.data))
                         .setBatchSize(b.batchSize)
-                        .optSeed(samplerSeed)
+                        .optSeed(seeds.sampler())
                         .build());
         // the decay horizon may differ from the cap, so that the cap is only a safety limit
         int horizonEpochs = b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs;
@@ -148,7 +142,8 @@ public final class Trainer implements AutoCloseable {
         manifest.put("maxEpochs", Integer.toString(maxEpochs));
         manifest.put("accumulation", Integer.toString(accumulation));
         manifest.put("schedule", schedule.toString());
-        this.checkpoints = new TrainerCheckpoints(model, step, best, sampler, stateManager, seed, schedule.peak(), manifest);
+        this.checkpoints = new TrainerCheckpoints(model, step, best, sampler, stateManager, seeds.run(), schedule.peak(),
+                manifest);
     }
 
     private static int[] trainSizes(BatchSource data) {
@@ -248,7 +243,7 @@ public final class Trainer implements AutoCloseable {
         step.syncReplicas();
         Engine engine = model.getManager().getEngine();
         for (int epoch = startEpoch; epoch < maxEpochs && !stopping.shouldStop(); epoch++) {
-            engine.setRandomSeed(epochSeed(epoch));
+            engine.setRandomSeed(seeds.epoch(epoch));
             trainEpoch(epoch);
         }
         boolean stoppedEarly = stopping.shouldStop();
@@ -329,10 +324,6 @@ public final class Trainer implements AutoCloseable {
                 schedule.peak(), step.skippedSteps());
     }
 
-    private int epochSeed(int epoch) {
-        return new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1L))).nextInt();
-    }
-
     /**
      * Runs one optimiser step on a sampled batch. Package-private for tests.
      *
@@ -342,8 +333,7 @@ public final class Trainer implements AutoCloseable {
     void trainStep(SampledBatch b, int epoch) {
         int[] present = b.presentTasks();
         try (NDManager sm = stepRoot.newSubManager()) {
-            long masks = new SplittableRandom(dropoutSeed ^ (0x9E3779B97F4A7C15L * (globalStep + 1))).nextLong();
-            NDArray loss = step.run(sm, b, schedule, globalStep, masks, phase -> { });
+            NDArray loss = step.run(sm, b, schedule, globalStep, seeds.stepMasks(globalStep), phase -> { });
             watch.record(sm, loss, step.lastOverflow(), globalStep, epoch, present);
         }
         globalStep++;

@@ -49,6 +49,8 @@ public abstract class AbstractHubServer implements AutoCloseable {
      * @param threadName the name of the handler threads
      * @throws IOException if no loopback port can be bound
      */
+    // the handler sees this object only on a request, and no client knows the port before the subclass is built
+    @SuppressWarnings("this-escape")
     protected AbstractHubServer(String threadName) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {

@@ -154,6 +154,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** Creates the command; picocli fills the fields. */
+    public BenchCommand() {}
+
     @Override
     public Integer call() throws Exception {
         if (part == Part.DATA) {

@@ -92,6 +92,9 @@ public final class TextEmbBench implements Callable<Integer> {
         System.exit(new CommandLine(new TextEmbBench()).execute(args));
     }
 
+    /** Creates the command; picocli fills the fields. */
+    public TextEmbBench() {}
+
     @Override
     public Integer call() throws Exception {
         if (rows < 0 || batchSize < 1 || repeats < 1 || threads < 1 || intraOp < 1) {

@@ -119,6 +119,9 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         return Integer.parseInt(workers.trim());
     }
 
+    /** Creates the command; picocli fills the fields. */
+    public DemoCommand() {}
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = System.out;

@@ -60,6 +60,9 @@ public final class EncodeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", paramLabel = "SENTENCE", description = "Sentences to embed (default: three examples).")
     private List<String> sentences;
 
+    /** Creates the command; picocli fills the fields. */
+    public EncodeCommand() {}
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();

@@ -4,7 +4,6 @@ import io.github.prefine.core.train.MallocSettings;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,14 +59,7 @@ final class MallocTuning {
         if (MallocSettings.chosenIn(env) || jvmArguments.stream().anyMatch(ParentWatch::isDebuggerOption)) {
             return Optional.empty();
         }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.addAll(jvmArguments);
-        cmd.add("-cp");
-        cmd.add(classPath);
-        cmd.add(PrefineCli.class.getName());
-        cmd.addAll(List.of(args));
-        return Optional.of(cmd);
+        return Optional.of(ChildJvm.command(java, jvmArguments, classPath, List.of(args)));
     }
 
     /**

@@ -116,6 +116,9 @@ public final class PrefineCli implements Callable<Integer> {
         return false;
     }
 
+    /** Creates the command; picocli fills the fields. */
+    public PrefineCli() {}
+
     @Override
     public Integer call() {
         // no subcommand: show what there is, on stderr as for any other usage error

@@ -133,6 +133,9 @@ public final class RecommendCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "auto, cpu, gpu or gpu:K (default: ${DEFAULT-VALUE})")
     String device;
 
+    /** Creates the command; picocli fills the fields. */
+    public RecommendCommand() {}
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();

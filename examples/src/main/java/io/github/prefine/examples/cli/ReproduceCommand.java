@@ -168,6 +168,9 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             + "delete its results and start anew in place (default: refuse, naming the differences)")
     boolean force;
 
+    /** Creates the command; picocli fills the fields. */
+    public ReproduceCommand() {}
+
     @Override
     public Integer call() throws Exception {
         PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);

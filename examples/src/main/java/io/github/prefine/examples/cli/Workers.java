@@ -107,13 +107,9 @@ final class Workers {
         }
         try {
             for (String device : devices) {
-                List<String> cmd = new ArrayList<>(List.of(java));
                 // this JVM's options (-Xmx, -Dprefine.attention=...), as the malloc re-launch passes them
-                cmd.addAll(jvmArguments(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-                cmd.add("-cp");
-                cmd.add(System.getProperty("java.class.path"));
-                cmd.add(PrefineCli.class.getName());
-                cmd.addAll(arguments(original, device, threads));
+                List<String> cmd = ChildJvm.command(java, jvmArguments(ManagementFactory.getRuntimeMXBean()
+                        .getInputArguments()), System.getProperty("java.class.path"), arguments(original, device, threads));
                 LOG.info("starting a worker on {}", device);
                 out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
             }

@@ -58,7 +58,13 @@ public final class DatasetFetcher {
         NO_SOURCE
     }
 
-    /** The result of one task. @param task the task @param outcome what happened @param detail a short note */
+    /**
+     * The result of one task.
+     *
+     * @param task the task
+     * @param outcome what happened
+     * @param detail a short note
+     */
     public record Result(String task, Outcome outcome, String detail) {}
 
     /** The Hub's listing of one split folder, kept beside its downloads for an offline fetch. */

@@ -32,10 +32,21 @@ import java.util.Optional;
 public record FetchRecord(String task, String repo, String config, String revision, String rule, String fetchedAt,
         List<Source> sources, List<Output> outputs, Map<String, Integer> counts, Map<String, Integer> repairs) {
 
-    /** A downloaded file. @param path repository path @param size bytes @param sha256 checked hash, or null */
+    /**
+     * A downloaded file.
+     *
+     * @param path repository path
+     * @param size bytes
+     * @param sha256 checked hash, or null
+     */
     public record Source(String path, long size, String sha256) {}
 
-    /** A written catalog file. @param path relative to the data root @param size bytes */
+    /**
+     * A written catalog file.
+     *
+     * @param path relative to the data root
+     * @param size bytes
+     */
     public record Output(String path, long size) {}
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();

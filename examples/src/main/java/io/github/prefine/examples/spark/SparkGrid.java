@@ -103,6 +103,14 @@ public final class SparkGrid {
             System.out.print(a.usage());
             System.exit(0);
         }
+        // before the context: its start is where an unsupported Java fails, deep inside Hadoop
+        Optional<String> refusal = SupportedJava.refusalHere();
+        if (refusal.isPresent()) {
+            System.err.println(SparkArgs.NAME + ": " + refusal.get());
+            System.exit(CliErrors.BAD_INPUT);
+            return;
+        }
+        SupportedJava.warning(SupportedJava.sparkVersion(), Runtime.version().feature()).ifPresent(LOG::warn);
         int code;
         try (JavaSparkContext jsc = new JavaSparkContext(new SparkConf().setAppName("prefine " + a.command()))) {
             code = run(jsc, System.out, System.err, argv).exitCode();

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import ai.djl.Device;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -116,11 +122,15 @@ class WorkersTest {
         assertEquals(Math.max(1, cores / 2), Workers.threadsPerWorker(null, 2));
     }
 
-    /** Runs {@code prefine demo} in a fresh JVM and returns what it printed. */
+    /**
+     * Runs {@code prefine demo} in a fresh JVM started as {@code java -jar prefine.jar} is: from a
+     * jar whose manifest names the main class, the class path and {@code Enable-Native-Access},
+     * which that JVM reads and the workers it starts with {@code -cp} do not. Returns what it printed.
+     */
     private String demo(Path out, String workers) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "2",
-                "--device", "cpu", "--workers", workers, "--out", out.toString()));
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", launcherJar().toString(), "demo", "--seeds", "1",
+                "--epochs", "1", "--target-epochs", "2", "--device", "cpu", "--workers", workers, "--out",
+                out.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         Process p = pb.start();
@@ -129,6 +139,25 @@ class WorkersTest {
         String text = new String(printed, StandardCharsets.UTF_8);
         assertEquals(0, p.exitValue(), text);
         return text;
+    }
+
+    /** A jar of nothing but a manifest: prefine's main class, this test's class path, native access. */
+    private Path launcherJar() throws IOException {
+        Path jar = tmp.resolve("launcher.jar");
+        if (Files.exists(jar)) {
+            return jar;
+        }
+        Manifest m = new Manifest();
+        Attributes a = m.getMainAttributes();
+        a.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        a.put(Attributes.Name.MAIN_CLASS, PrefineCli.class.getName());
+        a.put(Attributes.Name.CLASS_PATH, Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(e -> Path.of(e).toUri().toString()).collect(Collectors.joining(" ")));
+        a.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
+        try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar), m)) {
+            j.flush();
+        }
+        return jar;
     }
 
     @Test
@@ -144,6 +173,9 @@ class WorkersTest {
         assertEquals(total, Integer.parseInt(s.group(1)) + Integer.parseInt(s.group(2)), shared);
         assertTrue(Integer.parseInt(s.group(2)) > 0, "the worker ran no unit:\n" + shared);
         assertTrue(shared.contains("starting a worker on cpu"), shared);
+        // Java 24 and later warn on a native library loaded without native access (JEP 472): the
+        // worker, started with -cp, is not granted it by the manifest, so it needs the option
+        assertFalse(shared.contains("WARNING: A restricted method"), shared);
         // every unit seeds its own training and runs on one thread, whichever process runs it
         for (String table : List.of("table1.md", "table2.md")) {
             assertEquals(Files.readString(tmp.resolve("alone").resolve(table)),

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 class GridFolderTest {
     @TempDir
     Path dir;
+
+    @BeforeAll
+    static void hadoopRunsOnThisJava() {
+        // Hadoop's file systems log the user in as a Spark context does
+        SparkAssumptions.assumeSparkStartsHere(GridFolderTest.class);
+    }
 
     @Test
     void dataIsStagedOnceAndAgainWhenItChanges() throws IOException {

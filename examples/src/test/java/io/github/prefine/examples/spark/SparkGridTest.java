@@ -60,6 +60,8 @@ class SparkGridTest {
 
     @BeforeAll
     static void start() throws IOException {
+        // first: the local demo takes minutes, and the context would fail after it
+        SparkAssumptions.assumeSparkStartsHere(SparkGridTest.class);
         Path out = dir.resolve("local");
         assertEquals(0, PrefineCli.execute(with(DEMO, "--out", out.toString())), "the local demo runs");
         local = records(out);
