@@ -319,6 +319,15 @@ class BadInvocationsTest {
     }
 
     @Test
+    void theUsageNamesEveryExitCodeTheReadmePromises() {
+        // README: 2 bad input or environment, 3 the Hub failed as a service, 1 internal fault
+        String usage = run(List.of())[1].replaceAll("\\s+", " ");
+        assertTrue(usage.contains(CliErrors.BAD_INPUT + " bad input or environment"), usage);
+        assertTrue(usage.contains(CliErrors.SERVICE + " the Hugging Face Hub failed as a service"), usage);
+        assertTrue(usage.contains(CliErrors.INTERNAL + " internal fault"), usage);
+    }
+
+    @Test
     void verboseAddsTheStackTrace() {
         String[] r = run(List.of("eval", "--verbose", "--format", "cls", tmp.resolve("nope.jsonl").toString()));
         assertEquals("2", r[0]);
