@@ -46,6 +46,17 @@ class ExampleReleaseTest {
                 weak(data.split(Split.VALIDATION)));
     }
 
+    /** The MiniLM tokenizer of the shared models, skipping the test when absent. */
+    private static SubwordTokenizer minilm() throws IOException {
+        return SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json"))
+                .build();
+    }
+
+    /** A catalogued task read from the shared data (skipping the test when absent) and featurized. */
+    private static Tracked featurizeShared(String task, SubwordTokenizer tok, FeatureSettings settings) throws IOException {
+        return featurize(TaskCatalog.task(task), SharedFixtures.require("data"), tok, settings);
+    }
+
     private static List<WeakReference<Example>> weak(List<Example> examples) {
         List<WeakReference<Example>> out = new ArrayList<>();
         examples.forEach(e -> out.add(new WeakReference<>(e)));
@@ -81,14 +92,7 @@ class ExampleReleaseTest {
         QaFeatures v = (QaFeatures) f.features().get(Split.VALIDATION);
         assertEquals(2, v.size());
         // one window each: [CLS] question [SEP] a b c d [SEP]; both point at "b", the context's second token
-        List<float[]> logits = new ArrayList<>();
-        for (int r = 0; r < v.size(); r++) {
-            float[] lg = new float[2 * v.tokens().length(r)];
-            int b = v.contextStart(r) + 1;
-            lg[2 * b] = 9f;
-            lg[2 * b + 1] = 9f;
-            logits.add(lg);
-        }
+        List<float[]> logits = UnseenLabelScoringTest.atSecondContextToken(v);
         // q0 (gold "b") right, q1 (gold "c") wrong: EM 50, the answer text cut from the kept context
         assertEquals(50.0, f.score(Split.VALIDATION, logits, 2).percent(), 1e-9);
         assertEquals(2, f.score(Split.VALIDATION, logits, 2).count());
@@ -96,13 +100,10 @@ class ExampleReleaseTest {
 
     @Test
     void realDataKeepsNoTrainingExampleAndScoresTheKeptValidation() throws IOException {
-        Path data = SharedFixtures.require("data");
-        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
-        Task cb = TaskCatalog.task("cb");
         FeatureSettings settings = new FeatureSettings(128, 384, 128, 0, 0, 1L);
         Tracked tracked;
-        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(minilm).build()) {
-            tracked = featurize(cb, data, tok, settings);
+        try (SubwordTokenizer tok = minilm()) {
+            tracked = featurizeShared("cb", tok, settings);
         }
         assertEquals(0, Reachability.alive(tracked.train()), "training examples still reachable");
         FeaturizedTask f = tracked.task();
@@ -112,7 +113,8 @@ class ExampleReleaseTest {
         assertTrue(e.getMessage().contains("keeps no TRAIN examples"), e.getMessage());
 
         // the validation examples kept are those a fresh read gives, and gold logits score them all right
-        assertEquals(FeaturizedTask.sampledExamples(cb.load(data, Leniency.STRICT), settings).get(Split.VALIDATION),
+        TaskData again = TaskCatalog.task("cb").load(SharedFixtures.require("data"), Leniency.STRICT);
+        assertEquals(FeaturizedTask.sampledExamples(again, settings).get(Split.VALIDATION),
                 f.scoringExamples().get(Split.VALIDATION));
         ClassificationFeatures v = (ClassificationFeatures) f.features().get(Split.VALIDATION);
         List<float[]> gold = new ArrayList<>();
@@ -132,15 +134,14 @@ class ExampleReleaseTest {
     @Test
     void theTrainingExamplesComeBackFromTheDataAsFeaturizedWithTheirHoldOutAndSample() throws IOException {
         // squad-adversarial is one file split 4:1; sampled down, the featurized training rows are those of the list
-        Path data = SharedFixtures.require("data");
-        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
-        Task adv = TaskCatalog.task("squad-adversarial");
         FeatureSettings settings = new FeatureSettings(128, 384, 128, 300, 100, 7L);
-        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(minilm).build()) {
-            Tracked tracked = featurize(adv, data, tok, settings);
+        try (SubwordTokenizer tok = minilm()) {
+            Tracked tracked = featurizeShared("squad-adversarial", tok, settings);
             assertEquals(0, Reachability.alive(tracked.train()), "training examples still reachable");
             FeaturizedTask f = tracked.task();
-            List<Example> train = FeaturizedTask.sampledExamples(adv.load(data, Leniency.STRICT), settings).get(Split.TRAIN);
+            Task adv = TaskCatalog.task("squad-adversarial");
+            List<Example> train = FeaturizedTask.sampledExamples(adv.load(SharedFixtures.require("data"), Leniency.STRICT),
+                    settings).get(Split.TRAIN);
             assertEquals(300, train.size());
             // featurizing the list again gives the same rows, so the features' example indices point into it
             QaFeatures again = (QaFeatures) adv.format().featurize(train, f.labels(), tok, settings, "again");
