@@ -43,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * @param labels its label set (empty for QA and multiple choice)
  * @param features features per split present
  * @param scoringExamples the examples the features of each scored split were made from
- *     (validation, and test when present; never training), the features' example indices
- *     pointing into these lists
+ *     (validation, and test when present; none for a task never scored; never training), the
+ *     features' example indices pointing into these lists
  */
 public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features> features,
         Map<Split, List<Example>> scoringExamples) {
@@ -58,8 +58,8 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param labels its label set (empty for QA and multiple choice)
      * @param features features per split present
      * @param scoringExamples the examples the features of each scored split were made from
-     *     (validation, and test when present; never training), the features' example indices
-     *     pointing into these lists
+     *     (validation, and test when present; none for a task never scored; never training), the
+     *     features' example indices pointing into these lists
      * @throws IllegalArgumentException if training or validation features are missing, or
      *     {@code scoringExamples} has a training entry
      */
