@@ -27,6 +27,11 @@ import org.slf4j.LoggerFactory;
  * session), batch sources, heads and scoring. Every per-format call of the grid goes through
  * here, so a change of the format API touches this class only.
  *
+ * <p>The cache keeps each task's features for the whole session, and of its examples only what
+ * scoring reads: a target's validation and test examples. A featurized task keeps no training
+ * examples, and a pre-finetuning task keeps none at all, since only targets are scored; the
+ * examples read from the files are garbage once a task is featurized.
+ *
  * <p>Owns the session's tokenizer (native memory of the Rust tokenizers): close it. Not
  * thread-safe.
  */
@@ -79,10 +84,15 @@ final class GridTasks implements AutoCloseable {
         if (f == null) {
             TaskData d = data.load(t);
             reads.put(t.name(), DataReport.TaskReads.of(d));
-            if (!targets.contains(t)) {
+            boolean target = targets.contains(t);
+            if (!target) {
                 d = d.without(Split.TEST); // pre-finetuning never scores a test split: do not featurize it
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            if (!target) {
+                // pre-finetuning reads features only (its validation loss too): the cache keeps no example
+                f = f.withoutExamples();
+            }
             reads.put(t.name(), withFeatureSkips(reads.get(t.name()), f));
             LOG.info("task {}: {} train / {} validation units", t.name(), f.features().get(Split.TRAIN).size(),
                     f.features().get(Split.VALIDATION).size());

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One task ready for training and scoring: its features and its (possibly sampled) examples per
- * split, and its label set.
+ * One task ready for training and scoring: its features per split, the examples of the splits it
+ * can score, and its label set.
  *
  * <p>Splits: training always; validation from the task's files, or, when the task has none, a
  * seeded 4:1 hold-out of its training data (refused below 3 training examples, where it would be
@@ -30,24 +30,38 @@ import org.slf4j.LoggerFactory;
  * #evaluationSplit()} is test when present and validation otherwise (the paper reports on
  * validation where test labels are hidden). Immutable; holds no native memory.
  *
+ * <p>Training examples are not kept: once featurized, training reads only the features (token
+ * rows, labels), and a task's training texts are most of the heap it would otherwise keep for a
+ * whole run (a QA task's contexts, an SL task's token and tag strings). Scoring needs the examples
+ * themselves (gold tags, answers and the contexts that answers are cut from), so the validation
+ * and test examples stay. Code that needs the training examples after featurization reads them
+ * again: {@link #sampledExamples(TaskData, FeatureSettings) sampledExamples(data,
+ * settings)}{@code .get(Split.TRAIN)} gives the very list the training features index into. A
+ * task that is trained but never scored can let the rest go too, with {@link #withoutExamples()}.
+ *
  * @param task the task
  * @param labels its label set (empty for QA and multiple choice)
  * @param features features per split present
- * @param examples the examples the features were made from, per split (feature example indices
- *     point into these lists)
+ * @param scoringExamples the examples the features of each scored split were made from
+ *     (validation, and test when present; none for a task never scored; never training), the
+ *     features' example indices pointing into these lists
  */
 public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features> features,
-        Map<Split, List<Example>> examples) {
+        Map<Split, List<Example>> scoringExamples) {
     private static final Logger LOG = LoggerFactory.getLogger(FeaturizedTask.class);
 
     /**
-     * Copies the collections and checks that training and validation features exist.
+     * Copies the collections and checks that training and validation features exist and that no
+     * training examples are given.
      *
      * @param task the task
      * @param labels its label set (empty for QA and multiple choice)
      * @param features features per split present
-     * @param examples the examples the features were made from, per split (feature example indices
-     *     point into these lists)
+     * @param scoringExamples the examples the features of each scored split were made from
+     *     (validation, and test when present; none for a task never scored; never training), the
+     *     features' example indices pointing into these lists
+     * @throws IllegalArgumentException if training or validation features are missing, or
+     *     {@code scoringExamples} has a training entry
      */
     public FeaturizedTask {
         Objects.requireNonNull(task, "task");
@@ -55,9 +69,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         EnumMap<Split, Features> f = new EnumMap<>(Split.class);
         f.putAll(features);
         features = Collections.unmodifiableMap(f);
+        if (scoringExamples.containsKey(Split.TRAIN)) {
+            // kept, they would hold the whole training text for as long as the task lives
+            throw new IllegalArgumentException("task " + task.name() + ": training examples are not kept once featurized,"
+                    + " found " + scoringExamples.get(Split.TRAIN).size() + "; give the scored splits' examples only");
+        }
         EnumMap<Split, List<Example>> e = new EnumMap<>(Split.class);
-        examples.forEach((k, v) -> e.put(k, List.copyOf(v)));
-        examples = Collections.unmodifiableMap(e);
+        scoringExamples.forEach((k, v) -> e.put(k, List.copyOf(v)));
+        scoringExamples = Collections.unmodifiableMap(e);
         if (!features.containsKey(Split.TRAIN) || !features.containsKey(Split.VALIDATION)) {
             throw new IllegalArgumentException("task " + task.name() + ": training and validation features are required, found "
                     + features.keySet());
@@ -71,6 +90,17 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      */
     public String name() {
         return task.name();
+    }
+
+    /**
+     * Returns this task without any examples, for a task that is trained but never scored, as
+     * pre-finetuning uses its tasks: training and the validation loss read only the features.
+     *
+     * @return a task with the same features and labels and no examples; {@link #score score} on
+     *     it throws
+     */
+    public FeaturizedTask withoutExamples() {
+        return scoringExamples.isEmpty() ? this : new FeaturizedTask(task, labels, features, Map.of());
     }
 
     /**
@@ -110,23 +140,31 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param logits one row-major logits entry per unit of the split, in unit order
      * @param width the last-axis size of each entry
      * @return the metric over the split's examples
-     * @throws IllegalArgumentException if the split is absent or the logits do not cover its units
+     * @throws IllegalArgumentException if the split is absent, is the training split (whose examples
+     *     are not kept), or the logits do not cover its units
      */
     public EvaluationResult score(Split split, List<float[]> logits, int width) {
         Features f = features.get(split);
         if (f == null) {
             throw new IllegalArgumentException("scorer: task " + name() + " has no " + split + " split");
         }
+        List<Example> examples = scoringExamples.get(split);
+        if (examples == null) {
+            throw new IllegalArgumentException("scorer: task " + name() + " keeps no " + split + " examples to score"
+                    + " against (training examples are released once featurized, and a task made by withoutExamples()"
+                    + " keeps none)");
+        }
         if (logits.size() != f.size()) {
             throw new IllegalArgumentException("scorer: task " + name() + " " + split + " has " + f.size()
                     + " units, found " + logits.size() + " predictions");
         }
         Evaluator evaluator = Evaluator.builder().setMetric(task.metric()).build();
-        return task.format().score(f, examples.get(split), labels, logits, width, evaluator);
+        return task.format().score(f, examples, labels, logits, width, evaluator);
     }
 
     /**
-     * Featurizes a task's data.
+     * Featurizes a task's data. The returned task keeps the validation and test examples, not the
+     * training ones (see the class documentation).
      *
      * @param data the task's examples, from its files or built in memory
      * @param tokenizer the encoder's tokenizer (not owned)
@@ -142,17 +180,58 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         Objects.requireNonNull(tokenizer, "tokenizer");
         Objects.requireNonNull(settings, "settings");
         Task task = data.task();
-        List<Example> train = data.split(Split.TRAIN);
-        List<Example> validation = data.split(Split.VALIDATION);
-        List<Example> test = data.split(Split.TEST);
-        if (train.isEmpty()) {
-            throw new UnfeaturizableTaskException(task.name(), "no training examples");
-        }
+        requireTraining(data);
         if (task.format().hasLabelSet() && task.format().numClasses(data.labels()) < 2) {
             // a head of one class learns nothing; refused here, where the grid leaves the task out, not at the head
             throw new UnfeaturizableTaskException(task.name(), "its label set " + data.labels()
                     + " has fewer than 2 classes, and a head needs at least 2 (the training data shows a single label)");
         }
+        Map<Split, List<Example>> ex = sampled(data, settings);
+        Map<Split, Features> f = new EnumMap<>(Split.class);
+        for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
+            f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
+                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        // nothing to train on cannot join a sampler; nothing to validate on selects no epoch and no
+        // learning rate, and scores every example as wrong: say why here rather than fail or mislead later
+        for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+            Features made = f.get(split);
+            if (made.size() == 0) {
+                throw new UnfeaturizableTaskException(task.name(), "featurization skipped all "
+                        + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
+                        + made.report().skipped());
+            }
+        }
+        ex.remove(Split.TRAIN);
+        return new FeaturizedTask(task, data.labels(), f, ex);
+    }
+
+    /**
+     * Returns the examples {@link #featurize featurize} makes features of, per split: the training
+     * split less the hold-out when the data has no validation examples, and each split sampled
+     * down to the settings' caps with their seed. The lists are the ones the features' example
+     * indices point into, so code that needs training examples after featurization (which the
+     * featurized task does not keep) reads the task's data again and takes them from here.
+     *
+     * @param data the task's examples
+     * @param settings the example caps and their seed, as given to {@link #featurize featurize}
+     * @return the examples per split (training, validation, and test when present), in file order
+     * @throws UnfeaturizableTaskException if the data has no training examples, or no validation
+     *     examples and too few training examples to hold some out
+     */
+    public static Map<Split, List<Example>> sampledExamples(TaskData data, FeatureSettings settings) {
+        Map<Split, List<Example>> out = new EnumMap<>(Split.class);
+        sampled(data, settings).forEach((split, examples) -> out.put(split, List.copyOf(examples)));
+        return Collections.unmodifiableMap(out);
+    }
+
+    private static Map<Split, List<Example>> sampled(TaskData data, FeatureSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        requireTraining(data);
+        Task task = data.task();
+        List<Example> train = data.split(Split.TRAIN);
+        List<Example> validation = data.split(Split.VALIDATION);
+        List<Example> test = data.split(Split.TEST);
         if (validation.isEmpty()) {
             SeededSplit<Example> s = SeededSplit.of(train, SeededSplit.DEFAULT_SEED);
             if (s.validation().isEmpty()) {
@@ -172,22 +251,13 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         if (!test.isEmpty()) {
             ex.put(Split.TEST, sample(test, settings.maxEvalExamples(), rnd.split()));
         }
-        Map<Split, Features> f = new EnumMap<>(Split.class);
-        for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
-            f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
-                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+        return ex;
+    }
+
+    private static void requireTraining(TaskData data) {
+        if (data.split(Split.TRAIN).isEmpty()) {
+            throw new UnfeaturizableTaskException(data.task().name(), "no training examples");
         }
-        // nothing to train on cannot join a sampler; nothing to validate on selects no epoch and no
-        // learning rate, and scores every example as wrong: say why here rather than fail or mislead later
-        for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-            Features made = f.get(split);
-            if (made.size() == 0) {
-                throw new UnfeaturizableTaskException(task.name(), "featurization skipped all "
-                        + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
-                        + made.report().skipped());
-            }
-        }
-        return new FeaturizedTask(task, data.labels(), f, ex);
     }
 
     private static List<Example> sample(List<Example> all, int cap, SplittableRandom rnd) {

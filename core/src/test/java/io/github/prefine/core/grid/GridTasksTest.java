@@ -4,7 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TsvClassificationReader;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -12,28 +15,45 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.WordTokenizer;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskSource;
+import io.github.prefine.core.testing.Reachability;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.eval.metrics.MetricType;
+import java.io.IOException;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which failures {@link GridTasks#featurizable} turns into a left-out task, and which it lets through. */
+/**
+ * Which failures {@link GridTasks#featurizable} turns into a left-out task, and which it lets
+ * through; and what the session's cache of featurized tasks keeps of the examples read.
+ */
 class GridTasksTest {
     private static final Task TASK = InMemoryTasks.task("c-task", TaskGroup.C, TaskFormat.SINGLE_TEXT,
             MetricType.ACCURACY, List.of("no", "yes"));
 
     private static GridTasks tasks(Path dir, TaskDataSource data) throws Exception {
+        return tasks(dir, data, List.of(TASK));
+    }
+
+    private static GridTasks tasks(Path dir, TaskDataSource data, List<Task> targets) throws Exception {
         Path encoder = Files.createDirectories(dir.resolve("encoder"));
         WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8)
                 .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).build();
-        return new GridTasks(encoder, config, data, List.of(TASK), new FeatureSettings(48, 48, 8, 0, 0, 1L));
+        return new GridTasks(encoder, config, data, targets, new FeatureSettings(48, 48, 8, 0, 0, 1L));
     }
 
     /** A source whose loading fails with the given exception, as a bug in a user's data source would. */
@@ -70,6 +90,63 @@ class GridTasksTest {
             assertEquals(List.of("cannot be featurized: task c-task: no validation split, and its 2 training examples"
                     + " are too few to hold out a fifth (at least 3 are needed)"), why);
             assertEquals(why, tasks.featurizable(TASK), "the reason is remembered");
+        }
+    }
+
+    /** A task read from {@code <name>/train.tsv} and {@code <name>/dev.tsv} under the data root. */
+    private static Task tsvTask(String name) {
+        TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        return Task.builder().setName(name).setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLabels(List.of("no", "yes"))
+                .setSource(TaskSource.builder().add(Split.TRAIN, name + "/train.tsv", tsv)
+                        .add(Split.VALIDATION, name + "/dev.tsv", tsv).build()).build();
+    }
+
+    @Test
+    void theSessionKeepsATargetsValidationExamplesOnlyAndNoExampleOfAPrefinetuningTask(@TempDir Path dir)
+            throws Exception {
+        Path root = Files.createDirectories(dir.resolve("data"));
+        for (String name : List.of("source", "target")) {
+            TestFiles.write(root, name + "/train.tsv", "sentence\tlabel\na x\tyes\nb\tno\nx a\tyes\nb b\tno\n");
+            TestFiles.write(root, name + "/dev.tsv", "sentence\tlabel\na\tyes\nb x\tno\n");
+        }
+        Task source = tsvTask("source");
+        Task target = tsvTask("target");
+        // the files as the grid reads them, with a weak reference to every example each load gives
+        Map<String, Map<Split, List<WeakReference<Example>>>> loaded = new HashMap<>();
+        TaskDataSource files = TaskDataSource.dataRoot(root, Leniency.STRICT);
+        TaskDataSource recording = new TaskDataSource() {
+            @Override
+            public List<String> missing(Task task) {
+                return files.missing(task);
+            }
+
+            @Override
+            public TaskData load(Task task) throws IOException {
+                TaskData d = files.load(task);
+                Map<Split, List<WeakReference<Example>>> refs = new EnumMap<>(Split.class);
+                d.splits().forEach((split, examples) -> refs.put(split,
+                        examples.stream().map(e -> new WeakReference<>(e)).toList()));
+                loaded.put(task.name(), refs);
+                return d;
+            }
+        };
+        try (GridTasks tasks = tasks(dir, recording, List.of(target))) {
+            FeaturizedTask s = tasks.featurized(source);
+            FeaturizedTask t = tasks.featurized(target);
+            assertSame(t, tasks.featurized(target), "cached for the session");
+            // before: the cache held every example of both tasks for the whole session
+            assertEquals(0, Reachability.alive(loaded.get("target").get(Split.TRAIN)), "target training examples");
+            assertEquals(0, Reachability.alive(loaded.get("source").get(Split.TRAIN)), "source training examples");
+            assertEquals(0, Reachability.alive(loaded.get("source").get(Split.VALIDATION)),
+                    "source validation examples");
+            assertEquals(2, loaded.get("target").get(Split.VALIDATION).stream().filter(r -> r.get() != null).count());
+            // what training reads is all there: both tasks' features, and the target scores (a, b x -> yes, no)
+            assertEquals(4, s.features().get(Split.TRAIN).size());
+            assertEquals(2, s.features().get(Split.VALIDATION).size());
+            assertEquals(4, t.features().get(Split.TRAIN).size());
+            List<float[]> logits = List.of(new float[] {0f, 1f}, new float[] {0f, 1f});
+            assertEquals(50.0, t.score(Split.VALIDATION, logits, 2).percent(), 1e-9);
         }
     }
 }

@@ -194,6 +194,14 @@ class UnseenLabelScoringTest {
         assertEquals(2, v.size());
         assertEquals(1L, v.report().counters().get("unlabelled examples"));
         // both windows: [CLS] question [SEP] a b c d [SEP]; each points at "b", the context's second token
+        List<float[]> logits = atSecondContextToken(v);
+        // q0 exactly right; q1 left out: EM 100 over 1 question (counting it would need a gold answer)
+        assertEquals(100.0, f.score(Split.VALIDATION, logits, 2).percent(), 1e-9);
+        assertEquals(1, f.score(Split.VALIDATION, logits, 2).count());
+    }
+
+    /** Start and end logits that point every window at its context's second token. */
+    static List<float[]> atSecondContextToken(QaFeatures v) {
         List<float[]> logits = new ArrayList<>();
         for (int r = 0; r < v.size(); r++) {
             float[] lg = new float[2 * v.tokens().length(r)];
@@ -202,8 +210,6 @@ class UnseenLabelScoringTest {
             lg[2 * b + 1] = 9f;
             logits.add(lg);
         }
-        // q0 exactly right; q1 left out: EM 100 over 1 question (counting it would need a gold answer)
-        assertEquals(100.0, f.score(Split.VALIDATION, logits, 2).percent(), 1e-9);
-        assertEquals(1, f.score(Split.VALIDATION, logits, 2).count());
+        return logits;
     }
 }

@@ -38,8 +38,10 @@ import java.util.SplittableRandom;
  * readers and by featurization, seconds of each phase, the process's CPU seconds of read plus
  * featurize (steadier than wall time on a shared machine; it includes the collector's threads), examples per second of read plus
  * featurize, the heap's peak while the readers read the task's files and its peak during the
- * whole task (each the sum of the heap pools' peaks, an upper bound), and the heap the featurized task keeps (its examples and features) after a full collection. Tasks run one after another in
- * one JVM and nothing of a task outlives it, so a task's heap figures do not include earlier
+ * whole task (each the sum of the heap pools' peaks, an upper bound), and the heap the task keeps
+ * once featurized after a full collection: what the grid keeps of it, the featurized task and the
+ * read reports, not the examples read (those are gone with the frame that read them). Tasks run one
+ * after another in one JVM and nothing of a task outlives it, so a task's heap figures do not include earlier
  * tasks. Peaks depend on the collector and {@code -Xmx}; the smallest {@code -Xmx} a task runs
  * with is the figure to compare across versions.
  *
@@ -148,29 +150,23 @@ final class DataBench {
         long before = used(heap);
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
 
-        long c0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        TaskData d = task.load(dataRoot, Leniency.LENIENT);
-        long t1 = System.nanoTime();
-        long readPeak = peak(heap);
-        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
-        // pre-finetuning never featurizes a test split (GridTasks leaves it out): neither does this
-        FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings);
+        Prepared p = prepare(task, tok, heap);
         long t2 = System.nanoTime();
-        long c2 = processCpuNanos();
+        FeaturizedTask f = p.task();
         EvaluationResult scored = score(f);
         long t3 = System.nanoTime();
 
-        long peak = Math.max(readPeak, peak(heap));
+        long peak = Math.max(p.readPeak(), peak(heap));
         System.gc();
         long retained = used(heap) - before;
-        // the examples and features count as kept only while the task is alive
+        // kept is what the grid keeps of a task once it is featurized: the featurized task and the
+        // read reports; the read examples (the TaskData) are gone with prepare's frame
         Reference.reachabilityFence(f);
-        Reference.reachabilityFence(d);
+        Reference.reachabilityFence(p.reports());
 
         int readSkipped = 0;
         Map<String, Integer> reasons = new LinkedHashMap<>();
-        for (ReadReport r : d.reports().values()) {
+        for (ReadReport r : p.reports().values()) {
             readSkipped += r.totalSkipped();
             r.skipped().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
         }
@@ -187,8 +183,31 @@ final class DataBench {
         if (!(scored.value() >= 0)) {
             throw new IllegalStateException("task " + task.name() + ": score " + scored.value());
         }
-        return new Row(task.name(), examples, features, readSkipped, featureSkipped, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
-                (c2 - c0) / 1e9, (t3 - t2) / 1e9, readPeak / MIB, peak / MIB, retained / MIB, reasons.isEmpty() ? "-" : reasons.toString());
+        return new Row(task.name(), examples, features, readSkipped, featureSkipped, p.readSeconds(), p.featurizeSeconds(),
+                p.cpuSeconds(), (t3 - t2) / 1e9, p.readPeak() / MIB, peak / MIB, retained / MIB,
+                reasons.isEmpty() ? "-" : reasons.toString());
+    }
+
+    /**
+     * A task read and featurized, with the read reports, the heap's peak while reading and the
+     * phases' seconds; the read examples are not kept.
+     */
+    private record Prepared(FeaturizedTask task, Map<String, ReadReport> reports, long readPeak, double readSeconds,
+            double featurizeSeconds, double cpuSeconds) {}
+
+    /** Reads and featurizes a task in a frame of its own, so that nothing but what it returns outlives it. */
+    private Prepared prepare(Task task, SubwordTokenizer tok, List<MemoryPoolMXBean> heap) throws IOException {
+        long c0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        TaskData d = task.load(dataRoot, Leniency.LENIENT);
+        long t1 = System.nanoTime();
+        long readPeak = peak(heap);
+        heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+        // pre-finetuning never featurizes a test split (GridTasks leaves it out): neither does this
+        FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings);
+        long t2 = System.nanoTime();
+        return new Prepared(f, d.reports(), readPeak, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+                (processCpuNanos() - c0) / 1e9);
     }
 
     /** CPU time of the whole process (the tokenizer may encode on threads of its own), or 0 where unknown. */
