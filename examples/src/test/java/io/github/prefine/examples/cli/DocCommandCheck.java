@@ -30,7 +30,7 @@ public final class DocCommandCheck {
     public static Optional<String> problem(DocCommands.Invocation inv) {
         try {
             if (inv.program().equals(DocCommands.PREFINE)) {
-                parse(PrefineCli.commandLine(), inv);
+                parse(prefine(), inv);
             } else {
                 main(inv);
             }
@@ -41,6 +41,19 @@ public final class DocCommandCheck {
                 | java.util.NoSuchElementException e) {
             return Optional.of(e.getMessage());
         }
+    }
+
+    private static CommandLine prefine;
+
+    /**
+     * One {@code prefine} model for every check: picocli resets every option to its initial value
+     * before each parse, and building the model of all commands costs a tenth of a second.
+     */
+    private static CommandLine prefine() {
+        if (prefine == null) {
+            prefine = PrefineCli.commandLine();
+        }
+        return prefine;
     }
 
     private static void main(DocCommands.Invocation inv) {
@@ -101,9 +114,72 @@ public final class DocCommandCheck {
         }
     }
 
+    /** What the documents may name beside prefine's own options: spark-submit's and the JVM's. */
+    private static final java.util.Set<String> OTHER_OPTIONS = java.util.Set.of("--class", "--jars", "--conf",
+            "--master", "--deploy-mode", "--files", "--enable-native-access", "--claim-timeout");
+
     /**
-     * Replaces each {@code <value>} placeholder by what the parser accepts there: the option's
-     * default, else a value of its type; a positional placeholder by {@code x}.
+     * What is wrong with an option named in prose without its command ({@code --report-split
+     * test}, {@code --out/run.json}, {@code --precision fp32|bf16-mixed}): the option must belong
+     * to some command, and with its words, every alternative of an {@code a|b} value included,
+     * parse for one of the commands that have it.
+     *
+     * @param where the document and line
+     * @param text the span
+     * @return the problem, or empty
+     */
+    public static Optional<String> mentionProblem(String where, String text) {
+        String option = text.split("[\\s=/]", 2)[0];
+        if (OTHER_OPTIONS.contains(option)) {
+            return Optional.empty();
+        }
+        List<List<String>> owners = new ArrayList<>();
+        owners(prefine(), new ArrayList<>(), option, owners);
+        if (owners.isEmpty()) {
+            return Optional.of(option + " is an option of no prefine command");
+        }
+        if (!text.matches("--[a-z0-9-]+( .*)?")) {
+            return Optional.empty(); // --out/run.json: a path under the option's folder
+        }
+        List<String> words = List.of(text.split("\\s+"));
+        for (String alternative : words.size() > 1 ? List.of(words.get(1).split("\\|")) : List.of("")) {
+            List<String> args = new ArrayList<>(words);
+            if (words.size() > 1) {
+                args.set(1, alternative);
+            }
+            Optional<String> last = Optional.empty();
+            boolean accepted = false;
+            for (List<String> command : owners) {
+                List<String> line = new ArrayList<>(command);
+                line.addAll(args);
+                last = problem(new DocCommands.Invocation(where, DocCommands.PREFINE, line, true, List.of(), text));
+                accepted |= last.isEmpty();
+            }
+            if (!accepted) {
+                return last;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void owners(CommandLine cli, List<String> path, String option, List<List<String>> found) {
+        if (!path.isEmpty() && cli.getCommandSpec().findOption(option) != null) {
+            found.add(List.copyOf(path));
+        }
+        cli.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("help")) {
+                List<String> p = new ArrayList<>(path);
+                p.add(name);
+                owners(sub, p, option, found);
+            }
+        });
+    }
+
+    /**
+     * Replaces each placeholder by what the parser accepts there: the option's default, else a
+     * value of its type; a positional {@code <value>} by {@code x}. An option's placeholder is
+     * {@code <value>}, a single capital letter ({@code --seeds N}) or the option's own parameter
+     * label ({@code --data DIR}).
      */
     static List<String> placeholders(CommandSpec root, List<String> args) {
         List<String> out = new ArrayList<>();
@@ -112,11 +188,13 @@ public final class DocCommandCheck {
             if (spec != null && spec.subcommands().containsKey(a)) {
                 spec = spec.subcommands().get(a).getCommandSpec();
             }
-            if (!a.matches("<[^<>]+>")) {
+            OptionSpec o = spec == null || out.isEmpty() ? null : spec.findOption(out.get(out.size() - 1));
+            boolean placeholder = a.matches("<[^<>]+>")
+                    || o != null && o.arity().max() > 0 && (a.matches("[A-Z]") || a.equals(o.paramLabel()));
+            if (!placeholder) {
                 out.add(a);
                 continue;
             }
-            OptionSpec o = spec == null || out.isEmpty() ? null : spec.findOption(out.get(out.size() - 1));
             out.add(o == null ? "x" : sample(o));
         }
         return out;

@@ -49,6 +49,22 @@ class DocCommandLinesTest {
     }
 
     @Test
+    void everyOptionNamedInProseBelongsToACommandThatAcceptsItsValue() {
+        List<String> problems = new ArrayList<>();
+        int checked = 0;
+        for (ProjectDocs.Doc doc : ProjectDocs.markdown()) {
+            for (ProjectDocs.Span s : DocCommands.optionMentions(doc)) {
+                checked++;
+                DocCommandCheck.mentionProblem(s.where(), s.text())
+                        .ifPresent(p -> problems.add(s.where() + ": `" + s.text() + "`: " + p));
+            }
+        }
+        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " options named in prose:\n"
+                + String.join("\n", problems));
+        assertTrue(checked >= 100, "only " + checked + " options named in prose found");
+    }
+
+    @Test
     void everyCommandLineOfTheDeviceCheckScriptsParses(@TempDir Path tmp) throws Exception {
         List<List<String>> runs = new ArrayList<>();
         for (String rehearsal : List.of("0", "1")) {

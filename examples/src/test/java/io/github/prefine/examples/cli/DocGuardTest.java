@@ -87,6 +87,21 @@ class DocGuardTest {
     }
 
     @Test
+    void checksOptionsNamedInProse() {
+        for (String real : List.of("--report-split test", "--out/run.json", "--seeds N", "--data DIR", "--lr-selection per-seed",
+                "--precision fp32|fp16-mixed|bf16-mixed|auto", "--scheme IOB2|IOBES|BILOU", "--claim-timeout",
+                "--conf spark.prefine.mirror=always")) {
+            assertEquals(Optional.empty(), DocCommandCheck.mentionProblem("planted.md:1", real), real);
+        }
+        for (String planted : List.of("--report-splits test", "--report-split tset", "--precision fp32|bf17-mixed",
+                "--outs/run.json", "--seeds many")) {
+            assertTrue(DocCommandCheck.mentionProblem("planted.md:1", planted).isPresent(), planted);
+        }
+        assertTrue(line("as `bench --part DATTA` does").isPresent());
+        assertTrue(line("as `eval --json FILE` does").isEmpty());
+    }
+
+    @Test
     void rejectsJavaThatDoesNotCompile(@TempDir Path out) {
         String good = "```java\nList<String> names = List.of(\"a\");\n```\n";
         String bad = "```java\nEncoderCheckpoint.saveAll(null, null, null);\n```\n";

@@ -17,15 +17,24 @@ import java.util.Set;
  *   <li>a parenthesised phrase, {@code (the bf16-mixed line at batch 128)}: arguments the prose
  *       names, left out;
  *   <li>{@code [--task a,b]}: an optional part, checked without its brackets;
- *   <li>{@code <root>}: a value, replaced by the option's default (or a value of its type) before
- *       the parser sees it.
+ *   <li>{@code <root>}, and after an option also a single capital letter ({@code --seeds N}) or
+ *       the option's parameter label ({@code --data DIR}): a value, replaced by the option's
+ *       default (or a value of its type) before the parser sees it.
  * </ul>
+ *
+ * <p>A code span that starts with a command and gives options ({@code bench --part DATA}) is a
+ * command line too, whose missing required options are not missed; one that starts with an option ({@code --report-split test}) names an option
+ * in prose ({@link #optionMentions}).
  */
 public final class DocCommands {
     private DocCommands() {}
 
     /** The program that {@code java -jar prefine.jar} runs. */
     public static final String PREFINE = "prefine";
+
+    /** The commands of {@code prefine}: a code span that starts with one and gives options is a command line. */
+    private static final Set<String> COMMANDS = Set.of("demo", "reproduce", "recommend", "compare", "encode", "eval",
+            "bench", "data");
 
     private static final Set<String> SPARK_FLAGS = Set.of("--verbose", "--supervise", "-v");
 
@@ -71,9 +80,27 @@ public final class DocCommands {
             }
         }
         for (ProjectDocs.Span s : ProjectDocs.spans(doc)) {
-            found.addAll(parse(s.where(), s.text()));
+            List<String> words = List.of(s.text().strip().split("\\s+"));
+            if (COMMANDS.contains(words.get(0)) && words.stream().anyMatch(w -> w.startsWith("--"))) {
+                // `eval --json FILE` names options in prose: what it leaves out, required or not, is not checked
+                Invocation inv = invocation(s.where(), PREFINE, words, List.of(), s.text());
+                found.add(new Invocation(inv.where(), PREFINE, inv.args(), true, List.of(), inv.text()));
+            } else {
+                found.addAll(parse(s.where(), s.text()));
+            }
         }
         return found;
+    }
+
+    /**
+     * The code spans of a document that start with an option, such as {@code --report-split test}
+     * or {@code --out/run.json}: options named in prose, without their command.
+     *
+     * @param doc the document
+     * @return the spans
+     */
+    public static List<ProjectDocs.Span> optionMentions(ProjectDocs.Doc doc) {
+        return ProjectDocs.spans(doc).stream().filter(s -> s.text().matches("--[a-z].*")).toList();
     }
 
     private static List<Invocation> bareArgs(String where, String line) {
