@@ -122,12 +122,13 @@ class DocGuardTest {
         for (String real : List.of("EncoderCheckpoint.save", "TaskEmbedder.Builder.optThreads", "TaskFormat.TOKEN",
                 "FitResult.skippedSteps()", "-Dprefine.attention=explicit", "spark.prefine.lease.expiry", "core.kernels",
                 "io.github.prefine.core.train.MallocSettings", "io.github.prefine.examples.data.parquet", "HotpotQA",
-                "Engine.setRandomSeed", "RealDataLearningTest")) {
+                "Engine.setRandomSeed", "RealDataLearningTest", "optWarmupRatio", "optPrecision(Precision)")) {
             assertEquals(Optional.empty(), names.problem(real), real);
         }
         for (String planted : List.of("EncoderCheckpoint.saveAll", "TaskEmbedder.Builder.optThread", "TaskFormat.TOKENS",
                 "TaskEmbeder", "TaskEmbeder.embed", "-Dprefine.atention=explicit", "spark.prefine.lease.expire",
-                "core.kernel", "io.github.prefine.core.train.MallocSetting", "io.github.prefine.core.trains")) {
+                "core.kernel", "io.github.prefine.core.train.MallocSetting", "io.github.prefine.core.trains",
+                "optWarmupRatios")) {
             assertTrue(names.problem(planted).isPresent(), planted);
         }
     }

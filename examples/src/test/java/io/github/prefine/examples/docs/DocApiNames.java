@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * ({@code TaskEmbedder}, {@code io.github.prefine.core.train.MallocSettings}) exists in the
  * project's sources, a member ({@code EncoderCheckpoint.save}, {@code TaskFormat.TOKEN},
  * {@code TaskEmbedder.Builder.optThreads}) exists on that class by reflection, a package
- * ({@code core.kernels}) exists, and a system property or Spark setting ({@code
+ * ({@code core.kernels}) exists, a builder method named alone ({@code optWarmupRatio}) is in the
+ * main sources, and a system property or Spark setting ({@code
  * -Dprefine.attention=explicit}, {@code spark.prefine.lease.expiry}) is a string literal of the
  * main sources.
  *
@@ -46,6 +47,7 @@ public final class DocApiNames {
             "(?!prefine\\.jar$)(?:-D)?((?:spark\\.)?prefine\\.[A-Za-z0-9_.]*[A-Za-z0-9_])(=.*)?");
     private static final Pattern QUALIFIED = Pattern.compile("io\\.github\\.prefine(\\.[A-Za-z_][A-Za-z0-9_]*)+(\\.\\*)?");
     private static final Pattern MODULE_PACKAGE = Pattern.compile("(core|eval|heads|sampling|examples)(\\.[a-z][a-z0-9]*)+");
+    private static final Pattern BUILDER_METHOD = Pattern.compile("((?:opt|set)[A-Z][A-Za-z0-9]*)(\\(.*\\))?");
     private static final Pattern CLASS_REF = Pattern.compile("([A-Z][a-z0-9][A-Za-z0-9]*)((?:\\.[A-Za-z_][A-Za-z0-9_]*)*)(\\(.*\\))?");
 
     private final Path root;
@@ -115,6 +117,11 @@ public final class DocApiNames {
         if (MODULE_PACKAGE.matcher(t).matches()) {
             return packages.contains("io.github.prefine." + t) ? Optional.empty()
                     : Optional.of("no package io.github.prefine." + t);
+        }
+        if ((m = BUILDER_METHOD.matcher(t)).matches()) {
+            // a builder method named alone, as the set/opt convention names them
+            return Pattern.compile("\\s" + m.group(1) + "\\(").matcher(mainText).find() ? Optional.empty()
+                    : Optional.of("no main source declares or calls a method " + m.group(1));
         }
         if ((m = CLASS_REF.matcher(t)).matches()) {
             String simple = m.group(1);
