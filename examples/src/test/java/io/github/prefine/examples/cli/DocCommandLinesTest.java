@@ -13,8 +13,10 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -31,37 +33,30 @@ class DocCommandLinesTest {
 
     @Test
     void everyCommandLineOfTheDocsParses() {
-        List<String> problems = new ArrayList<>();
-        int checked = 0;
-        for (ProjectDocs.Doc doc : ProjectDocs.markdown()) {
-            for (DocCommands.Invocation inv : DocCommands.in(doc)) {
-                checked++;
-                if (Boolean.getBoolean("docguard.list")) {
-                    System.out.println(inv.where() + " " + inv.program() + " " + inv.args());
-                }
-                DocCommandCheck.problem(inv).ifPresent(p -> problems.add(inv.where() + ": " + inv.text() + "\n    " + p));
-            }
-        }
-        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " command lines do not parse:\n"
-                + String.join("\n", problems));
         // the README alone shows some thirty: finding few means the extraction broke, not that the docs are right
-        assertTrue(checked >= 40, "only " + checked + " command lines found");
+        checkAll(DocCommands::in, inv -> DocCommandCheck.problem(inv).map(p -> inv.where() + ": " + inv.text() + "\n    " + p),
+                "command lines that do not parse", 40);
     }
 
     @Test
     void everyOptionNamedInProseBelongsToACommandThatAcceptsItsValue() {
+        checkAll(DocCommands::optionMentions, s -> DocCommandCheck.mentionProblem(s.where(), s.text())
+                .map(p -> s.where() + ": `" + s.text() + "`: " + p), "options named in prose that fail", 100);
+    }
+
+    /** Checks what each document holds, and that the extraction found at least {@code least} items. */
+    private static <T> void checkAll(Function<ProjectDocs.Doc, List<T>> items, Function<T, Optional<String>> problem,
+            String what, int least) {
         List<String> problems = new ArrayList<>();
         int checked = 0;
         for (ProjectDocs.Doc doc : ProjectDocs.markdown()) {
-            for (ProjectDocs.Span s : DocCommands.optionMentions(doc)) {
+            for (T item : items.apply(doc)) {
                 checked++;
-                DocCommandCheck.mentionProblem(s.where(), s.text())
-                        .ifPresent(p -> problems.add(s.where() + ": `" + s.text() + "`: " + p));
+                problem.apply(item).ifPresent(problems::add);
             }
         }
-        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " options named in prose:\n"
-                + String.join("\n", problems));
-        assertTrue(checked >= 100, "only " + checked + " options named in prose found");
+        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " " + what + ":\n" + String.join("\n", problems));
+        assertTrue(checked >= least, "only " + checked + " found");
     }
 
     @Test
