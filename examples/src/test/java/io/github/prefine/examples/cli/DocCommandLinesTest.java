@@ -55,7 +55,8 @@ class DocCommandLinesTest {
                 problem.apply(item).ifPresent(problems::add);
             }
         }
-        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " " + what + ":\n" + String.join("\n", problems));
+        assertTrue(problems.isEmpty(), problems.size() + " of " + checked + " " + what + " " + ProjectDocs.CONVENTION
+                + ":\n" + String.join("\n", problems));
         assertTrue(checked >= least, "only " + checked + " found");
     }
 

@@ -28,7 +28,7 @@ class DocApiNamesTest {
                 }
             }
         }
-        assertTrue(problems.isEmpty(), problems.size() + " names in backticks do not exist:\n" + String.join("\n", problems));
+        assertTrue(problems.isEmpty(), problems.size() + " names in backticks do not exist " + ProjectDocs.CONVENTION + ":\n" + String.join("\n", problems));
         assertTrue(checked > 500, "only " + checked + " code spans found");
     }
 }

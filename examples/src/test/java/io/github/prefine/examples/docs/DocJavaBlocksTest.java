@@ -13,7 +13,7 @@ class DocJavaBlocksTest {
     void everyJavaBlockCompiles(@TempDir Path out) {
         List<ProjectDocs.Block> blocks = DocJavaBlocks.compiled(ProjectDocs.markdown());
         List<String> errors = DocJavaBlocks.errors(blocks.stream().map(DocJavaBlocks::unit).toList(), out);
-        assertTrue(errors.isEmpty(), "Java blocks that do not compile:\n" + String.join("\n", errors));
+        assertTrue(errors.isEmpty(), "Java blocks that do not compile " + ProjectDocs.CONVENTION + ":\n" + String.join("\n", errors));
         // the README's library page and docs/recommend.md's library block at least
         assertTrue(blocks.size() >= 2, "only " + blocks.size() + " Java blocks found");
     }

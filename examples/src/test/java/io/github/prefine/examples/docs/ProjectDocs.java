@@ -27,8 +27,14 @@ import java.util.stream.Stream;
  *   <li>{@code <!-- docguard: java-context ... -->}: the compilation unit around a Java block,
  *       with {@code {block}} where the block goes (imports, declarations of the names it uses).
  * </ul>
+ * A {@code fragment} or {@code illustrative} mark is an exemption: {@code DocExemptionsTest} lists
+ * every one, so that adding one is a reviewed change.
  */
 public final class ProjectDocs {
+    /** Where a failing check points the writer of a document. */
+    public static final String CONVENTION = "(placeholders and markers: the Javadoc of ProjectDocs and DocCommands in"
+            + " examples/src/test/java/io/github/prefine/examples/docs; exemptions are listed in DocExemptionsTest)";
+
     private ProjectDocs() {}
 
     private static final Pattern DIRECTIVE = Pattern.compile("<!--\\s*docguard:\\s*([a-z-]+)(.*?)-->", Pattern.DOTALL);
