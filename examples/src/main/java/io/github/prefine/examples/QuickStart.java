@@ -72,12 +72,25 @@ public final class QuickStart {
     }
 
     /**
+     * Refuses arguments, which the example would otherwise ignore; the documentation's command
+     * lines are checked through it.
+     *
+     * @param args the arguments
+     */
+    static void checkArguments(String... args) {
+        if (args.length > 0) {
+            throw new IllegalArgumentException("QuickStart takes no arguments, found " + String.join(" ", args));
+        }
+    }
+
+    /**
      * Runs the example.
      *
-     * @param args unused
+     * @param args none
      * @throws IOException if anything fails
      */
     public static void main(String[] args) throws IOException {
+        checkArguments(args);
         Path work = Files.createTempDirectory("prefine-quickstart");
         try {
             run(work);

@@ -1,5 +1,6 @@
 package io.github.prefine.examples;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -39,6 +40,14 @@ class QuickStartTest {
         Set<Path> left = workFolders();
         left.removeAll(before);
         assertTrue(left.isEmpty(), "QuickStart left its work folder behind: " + left);
+    }
+
+    @Test
+    void refusesArgumentsItWouldIgnore() {
+        // it used to ignore them and train as if none were given
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> QuickStart.main(new String[] {"--seeds", "1"}));
+        assertTrue(e.getMessage().contains("--seeds 1"), e.getMessage());
     }
 
     private static Set<Path> workFolders() throws IOException {

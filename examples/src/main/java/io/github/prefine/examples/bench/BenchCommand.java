@@ -157,13 +157,11 @@ public final class BenchCommand implements Callable<Integer> {
     /** Creates the command; picocli fills the fields. */
     public BenchCommand() {}
 
-    @Override
-    public Integer call() throws Exception {
-        if (part == Part.DATA) {
-            // no model and no engine: the tokenizer is the only native library this part loads
-            new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out).run();
-            return 0;
-        }
+    /**
+     * Checks every option's value on its own, reading no file and starting no engine; the
+     * documentation's command lines are checked through it.
+     */
+    void checkValues() {
         // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
         atLeast("--steps", steps, 1);
         atLeast("--warmup", warmup, 0);
@@ -172,6 +170,21 @@ public final class BenchCommand implements Callable<Integer> {
         atLeast("--length", length, 3);
         atLeast("--layers", layers, 0);
         atLeast("--tasks", tasks, 0);
+        Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved in call
+        DeviceOption.checkForm(device);
+        if (DeviceOption.gpuCount(device) > 0) {
+            throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (part == Part.DATA) {
+            // no model and no engine: the tokenizer is the only native library this part loads
+            new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out).run();
+            return 0;
+        }
+        checkValues();
         if (tasks == 0) {
             tasks = formats == Formats.MIXED ? Math.min(3, batch) : 1;
         }
@@ -184,10 +197,6 @@ public final class BenchCommand implements Callable<Integer> {
             // else the encoder refuses it at the first step, after the engine started, without naming the option
             throw new IllegalArgumentException("--length: expected at most " + cfg.maxSequenceLength() + ", the positions of"
                     + " the " + size + " encoder, found " + length + "; pass for example --length " + cfg.maxSequenceLength());
-        }
-        Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved below
-        if (DeviceOption.gpuCount(device) > 0) {
-            throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
         }
         Device dev = DeviceOption.parse(device);
         precisionChoice = Precision.parse(precision, dev);

@@ -33,12 +33,29 @@ public final class FeaturizeBench {
     private FeaturizeBench() {}
 
     /**
+     * Checks the arguments without reading a file: at most three, the last a repeat count of at
+     * least 1; the documentation's command lines are checked through it.
+     *
+     * @param args the arguments
+     */
+    static void checkArguments(String... args) {
+        if (args.length > 3) {
+            throw new IllegalArgumentException("usage: FeaturizeBench [sharedRoot] [tokenizer.json] [repeats], found "
+                    + args.length + " arguments");
+        }
+        if (args.length == 3 && !(args[2].matches("\\d{1,6}") && Integer.parseInt(args[2]) >= 1)) {
+            throw new IllegalArgumentException("repeats: expected a whole number of at least 1, found '" + args[2] + "'");
+        }
+    }
+
+    /**
      * Runs the benchmark.
      *
      * @param args optional shared root, tokenizer path and repeat count
      * @throws Exception when a file cannot be read
      */
     public static void main(String[] args) throws Exception {
+        checkArguments(args);
         Path shared = Path.of(args.length > 0 ? args[0] : System.getProperty("prefine.shared", "../shared"));
         Path tokPath = args.length > 1 ? Path.of(args[1]) : shared.resolve("models/all-MiniLM-L6-v2/tokenizer.json");
         int repeats = args.length > 2 ? Integer.parseInt(args[2]) : 3;

@@ -114,12 +114,25 @@ public final class LearningCheck {
     }
 
     /**
+     * Checks the arguments, at most a data root, without reading it; the documentation's command
+     * lines are checked through it.
+     *
+     * @param args the arguments
+     */
+    static void checkArguments(String... args) {
+        if (args.length > 1) {
+            throw new IllegalArgumentException("usage: LearningCheck [dataRoot], found " + args.length + " arguments");
+        }
+    }
+
+    /**
      * Runs the full-size check on WNUT17 and prints its line.
      *
      * @param args the data root in the TaskCatalog layout (default {@code ../shared/data})
      * @throws Exception if data, encoder or training fail
      */
     public static void main(String[] args) throws Exception {
+        checkArguments(args);
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }

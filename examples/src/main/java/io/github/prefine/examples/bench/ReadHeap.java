@@ -23,15 +23,26 @@ public final class ReadHeap {
     private ReadHeap() {}
 
     /**
+     * Checks the arguments, a catalogued task and a file, without reading the file; the
+     * documentation's command lines are checked through it.
+     *
+     * @param args the arguments
+     */
+    static void checkArguments(String... args) {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: ReadHeap TASK FILE");
+        }
+        TaskCatalog.task(args[0]);
+    }
+
+    /**
      * Reads the file and prints what it keeps.
      *
      * @param args the task name and the file
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: ReadHeap TASK FILE");
-        }
+        checkArguments(args);
         Task task = TaskCatalog.task(args[0]);
         SplitSource source = task.source().files().get(0);
         ReadResult<?> r = source.reader().read(Path.of(args[1]), Leniency.LENIENT);

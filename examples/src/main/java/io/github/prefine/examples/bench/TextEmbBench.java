@@ -95,12 +95,17 @@ public final class TextEmbBench implements Callable<Integer> {
     /** Creates the command; picocli fills the fields. */
     public TextEmbBench() {}
 
-    @Override
-    public Integer call() throws Exception {
+    /** Checks the option values, reading no file; the documentation's command lines are checked through it. */
+    void checkValues() {
         if (rows < 0 || batchSize < 1 || repeats < 1 || threads < 1 || intraOp < 1) {
             throw new IllegalArgumentException("--rows >= 0, --batch-size >= 1, --repeats >= 1, --threads >= 1 and "
                     + "--intra-op >= 1 required");
         }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        checkValues();
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(intraOp));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         Path enc = encoder;

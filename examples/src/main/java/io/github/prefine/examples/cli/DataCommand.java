@@ -68,6 +68,11 @@ public final class DataCommand implements Runnable {
         /** Creates the command; picocli fills the fields. */
         public Fetch() {}
 
+        /** Checks {@code --tasks} against the catalog, reading no file; the documentation is checked through it. */
+        void checkValues() {
+            resolve(tasks);
+        }
+
         @Override
         public Integer call() {
             List<String> names = resolve(tasks);

@@ -97,14 +97,24 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
 
     /** Rejects bad values before anything is generated, written or trained. */
     void checkOptions() {
+        checkValues();
+        OptionChecks.outputFolder("--out", out);
+    }
+
+    /**
+     * Checks every option's value on its own, reading no file and starting no engine; the
+     * documentation's command lines are checked through it.
+     */
+    @Override
+    public void checkValues() {
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.atLeast("--epochs", epochs, 1);
         OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
         OptionChecks.learningRate("--lr", learningRate);
         OptionChecks.learningRate("--target-lr", targetLearningRate);
-        OptionChecks.outputFolder("--out", out);
         workers(Device.cpu()); // refuses a bad value before any work
         Precision.parse(precision, Device.cpu()); // likewise, before the base encoder is written
+        DeviceOption.checkForm(device);
     }
 
     /** The {@code --workers} count on a device. */

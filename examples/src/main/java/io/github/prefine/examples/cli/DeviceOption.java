@@ -31,24 +31,13 @@ public final class DeviceOption {
      */
     public static Device parse(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
+        // the form is checked before the engine starts: a typo should not cost the native library load
+        checkForm(value);
         if (v.equals("cpu")) {
             return Device.cpu();
         }
-        // the form is checked before the engine starts: a typo should not cost the native library load
-        int index = 0;
-        int count = 1;
-        if (v.startsWith("gpu:") && v.substring(4).matches("\\d+")) {
-            index = Integer.parseInt(v.substring(4));
-        } else if (v.matches("\\d+")) {
-            count = Integer.parseInt(v);
-        } else if (!v.equals("gpu") && !v.equals("auto")) {
-            throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value
-                    + "'; pass for example --device cpu");
-        }
-        if (count < 1) {
-            throw new IllegalArgumentException("--device: expected a GPU count of at least 1, found " + count
-                    + "; pass --device cpu for the CPU");
-        }
+        int index = v.startsWith("gpu:") ? Integer.parseInt(v.substring(4)) : 0;
+        int count = v.matches("\\d+") ? Integer.parseInt(v) : 1;
         int gpus = Engine.getInstance().getGpuCount();
         if (v.equals("auto")) {
             return gpus > 0 ? Device.gpu(0) : Device.cpu();
@@ -68,5 +57,26 @@ public final class DeviceOption {
                     + (gpus - 1) + "); pass one of those");
         }
         return Device.gpu(index);
+    }
+
+    /**
+     * Rejects a {@code --device} value that has none of the accepted forms, without starting the
+     * engine: whether the GPUs it names exist is left to {@link #parse}.
+     *
+     * @param value the option's value
+     * @throws IllegalArgumentException for an unknown form or a GPU count below 1
+     */
+    public static void checkForm(String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        boolean known = v.equals("cpu") || v.equals("gpu") || v.equals("auto") || v.matches("gpu:\\d{1,4}")
+                || v.matches("\\d{1,4}");
+        if (!known) {
+            throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value
+                    + "'; pass for example --device cpu");
+        }
+        if (v.matches("\\d+") && Integer.parseInt(v) < 1) {
+            throw new IllegalArgumentException("--device: expected a GPU count of at least 1, found " + v
+                    + "; pass --device cpu for the CPU");
+        }
     }
 }

@@ -90,23 +90,32 @@ public final class EvalCommand implements Callable<Integer> {
      * @throws IOException if a file is malformed ({@link io.github.prefine.eval.files.PredictionFileException})
      *     or cannot be read or written; {@link PrefineCli} turns it into one line and exit code 2
      */
-    @Override
-    public Integer call() throws IOException {
-        PrintWriter out = spec.commandLine().getOut();
-        checkInput("PREDICTIONS", predictions);
-        if (format == Format.squad) {
-            if (dataset == null) {
-                throw new IllegalArgumentException("--format squad needs --dataset FILE, the SQuAD v1.1 dataset the"
-                        + " predictions answer; pass --dataset dev-v1.1.json");
-            }
-            checkInput("--dataset", dataset);
-        } else if (dataset != null) {
+    /**
+     * Checks which options go together, reading no file; the documentation's command lines are
+     * checked through it.
+     */
+    void checkValues() {
+        if (format == Format.squad && dataset == null) {
+            throw new IllegalArgumentException("--format squad needs --dataset FILE, the SQuAD v1.1 dataset the"
+                    + " predictions answer; pass --dataset dev-v1.1.json");
+        }
+        if (format != Format.squad && dataset != null) {
             throw new IllegalArgumentException("--dataset is for --format squad only, found it with --format " + format
                     + "; leave it out");
         }
         if (scheme != null && format != Format.conll) {
             throw new IllegalArgumentException("--scheme is for --format conll only, found it with --format " + format
                     + "; leave it out");
+        }
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        checkInput("PREDICTIONS", predictions);
+        checkValues();
+        if (format == Format.squad) {
+            checkInput("--dataset", dataset);
         }
         if (json != null) {
             // a directory first: the root has no parent to check, and --json / ended in a NullPointerException

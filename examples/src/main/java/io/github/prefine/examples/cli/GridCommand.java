@@ -20,6 +20,14 @@ public interface GridCommand {
     int check() throws IOException;
 
     /**
+     * Checks every option's value on its own, reading no file and starting no engine; part of
+     * {@link #check}, and what the documentation's command lines are checked with.
+     *
+     * @throws IllegalArgumentException naming the option and what was expected
+     */
+    void checkValues();
+
+    /**
      * Prepares what the grid needs under the output folder (the base encoder) and returns its
      * builder, with everything set but the progress listeners.
      *

@@ -140,9 +140,9 @@ public final class RecommendCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         int embedThreads = embeddingThreads();
+        checkOptions();
         Set<EmbeddingMethod> methods = parseMethods(method);
         List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
-        checkOptions();
         Device dev = DeviceOption.parse(device);
         Inputs in = DEMO_DATA.equalsIgnoreCase(data) ? demoInputs() : catalogInputs(g);
         ConsoleProgress bar = ConsoleProgress.onStderr();
@@ -177,6 +177,25 @@ public final class RecommendCommand implements Callable<Integer> {
      * after every embedding was computed.
      */
     private void checkOptions() {
+        checkValues();
+        if (against != null) {
+            OptionChecks.inputFile("--against", against, "a results.jsonl of a finished demo or reproduce run");
+        }
+        if (!DEMO_DATA.equalsIgnoreCase(data)) {
+            OptionChecks.inputFolder("--data", Path.of(data), "the data root in the TaskCatalog layout"
+                    + " (docs/data-layout.md), or demo");
+        }
+        OptionChecks.outputFolder("--out", out);
+    }
+
+    /**
+     * Checks every option's value on its own, reading no file and starting no engine; the
+     * documentation's command lines are checked through it.
+     */
+    void checkValues() {
+        parseMethods(method);
+        ReproduceCommand.parseGroups(groups);
+        DeviceOption.checkForm(device);
         OptionChecks.atLeast("--fisher-examples", fisherExamples, 1);
         OptionChecks.atLeast("--head-steps", headSteps, 0);
         OptionChecks.atLeast("--max-text-rows", maxTextRows, 0);
@@ -186,14 +205,6 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target: expected some target names, comma-separated, found none;"
                     + " leave --target out for every target with data");
         }
-        if (against != null) {
-            OptionChecks.inputFile("--against", against, "a results.jsonl of a finished demo or reproduce run");
-        }
-        if (!DEMO_DATA.equalsIgnoreCase(data)) {
-            OptionChecks.inputFolder("--data", Path.of(data), "the data root in the TaskCatalog layout"
-                    + " (docs/data-layout.md), or demo");
-        }
-        OptionChecks.outputFolder("--out", out);
     }
 
     /**

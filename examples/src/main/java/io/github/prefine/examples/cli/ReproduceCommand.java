@@ -197,12 +197,11 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
 
     @Override
     public int check() throws java.io.IOException {
+        checkValues();
+        OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
+        OptionChecks.outputFolder("--out", out);
         List<TaskGroup> g = groups();
         List<Task> t = targets();
-        checkOptions(t);
-        reportSplit();
-        LearningRateSelection.parse(lrSelection);
-        Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
         TaskDataSource source = source();
         refuseIncompleteFetches(g, t);
         int planned = checkData(source, g, t);
@@ -334,7 +333,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     }
 
     /** Rejects bad values before the encoder is resolved or written and before the engine starts. */
-    private void checkOptions(List<Task> t) {
+    /**
+     * Checks every option's value on its own, reading no file and starting no engine; the
+     * documentation's command lines are checked through it.
+     */
+    @Override
+    public void checkValues() {
+        groups();
+        targets();
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.learningRates("--lr", learningRates);
         OptionChecks.learningRates("--target-lr", targetLearningRates);
@@ -353,8 +359,10 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             OptionChecks.atLeast("--threads", threads, 1);
         }
         OptionChecks.atLeast("--workers", workers, 1);
-        OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
-        OptionChecks.outputFolder("--out", out);
+        reportSplit();
+        LearningRateSelection.parse(lrSelection);
+        Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
+        DeviceOption.checkForm(device);
     }
 
     /**

@@ -119,6 +119,19 @@ public final class SparkGrid {
     }
 
     /**
+     * Parses a command line as {@link #main} does and checks its option values, without Spark,
+     * files or the engine; the documentation's command lines are checked through it.
+     *
+     * @param argv {@code reproduce} or {@code demo} and its options
+     */
+    static void checkArguments(String... argv) {
+        SparkArgs a = SparkArgs.parse(argv);
+        if (!a.wantsHelp()) {
+            a.local(Path.of("out"), a.command().equals("demo") ? null : Path.of("data")).checkValues();
+        }
+    }
+
+    /**
      * What one submit did.
      *
      * @param exitCode 0 done, 2 bad input or environment, 1 internal fault
