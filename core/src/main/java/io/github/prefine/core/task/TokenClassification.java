@@ -110,13 +110,20 @@ public record TokenClassification() implements TaskFormat {
     @Override
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
-        TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
         List<List<String>> gold = new ArrayList<>();
+        for (Example e : examples) {
+            gold.add(exampleType().cast(e).tags());
+        }
+        return evaluator.evaluateTags(gold, predictedTags(features, examples, labels, logits, width));
+    }
+
+    /** The tag of every word of every example, as {@link #score} predicts them from the logits. */
+    List<List<String>> predictedTags(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width) {
+        TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
         List<List<String>> pred = new ArrayList<>();
         for (Example e : examples) {
-            List<String> tags = exampleType().cast(e).tags();
-            gold.add(tags);
-            pred.add(new ArrayList<>(Collections.nCopies(tags.size(), "O")));
+            pred.add(new ArrayList<>(Collections.nCopies(exampleType().cast(e).tags().size(), "O")));
         }
         for (int r = 0; r < f.size(); r++) {
             List<String> p = pred.get(f.exampleIndex(r));
@@ -130,7 +137,7 @@ public record TokenClassification() implements TaskFormat {
             }
             insideTokenlessWords(p, words, labels);
         }
-        return evaluator.evaluateTags(gold, pred);
+        return pred;
     }
 
     /**
