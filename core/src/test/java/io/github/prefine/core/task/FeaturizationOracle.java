@@ -278,7 +278,7 @@ final class FeaturizationOracle {
             }
             if (symbolsOnly(context, Math.min(cs, a.start()), Math.max(cs, a.start()))
                     && symbolsOnly(context, Math.min(ce, a.end()), Math.max(ce, a.end()))) {
-                return "a symbol glued to the word (currency, not punctuation to BERT)";
+                return "a symbol glued to the word (a currency sign, not punctuation to either tokenizer)";
             }
             if (ce == a.end() && cs == a.start() - 1 && Character.isWhitespace(context.charAt(cs))) {
                 return "token offset holds the space before the word (Metaspace)";

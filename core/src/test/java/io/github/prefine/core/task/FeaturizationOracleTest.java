@@ -184,6 +184,49 @@ class FeaturizationOracleTest {
         }
     }
 
+    /**
+     * Every sentence of the shared SL data holding a word that BERT's normalizer empties (format and
+     * control characters, combining marks, U+FFFD), unsampled: re3d's "Prime Minister U+200E Haider"
+     * and snips' "perfection U+FFFD…" among them.
+     */
+    @Test
+    void slWordsTheNormalizerEmptiesKeepTheirEntities() throws IOException {
+        Path data = SharedFixtures.require("data");
+        int sentences = 0;
+        try (SubwordTokenizer bert = tokenizer(TOKENIZERS.get(0))) {
+            for (Task t : available(data, TaskGroup.SL)) {
+                TaskData d = t.load(data, Leniency.LENIENT);
+                for (Map.Entry<Split, List<Example>> e : d.splits().entrySet()) {
+                    List<Example> ex = new ArrayList<>();
+                    for (Example x : e.getValue()) {
+                        if (((io.github.prefine.core.data.TokenExample) x).tokens().stream()
+                                .anyMatch(FeaturizationOracleTest::emptiedByBert)) {
+                            ex.add(x);
+                        }
+                    }
+                    if (ex.isEmpty()) {
+                        continue;
+                    }
+                    sentences += ex.size();
+                    String name = t.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT) + " emptied words";
+                    FeaturizationOracle.SlResult r = FeaturizationOracle.sl(name, ex, d.labels(), bert, FeatureSettings.paper());
+                    System.out.println(r);
+                    r.samples.forEach(x -> System.out.println("     " + x));
+                    assertTrue(Set.of("word without sub-tokens ends an entity").containsAll(r.causes.keySet()),
+                            name + " " + r.samples);
+                }
+            }
+        }
+        assertTrue(sentences > 0, "the shared SL data holds sentences with such words");
+    }
+
+    private static boolean emptiedByBert(String word) {
+        return word.chars().allMatch(c -> {
+            int t = Character.getType(c);
+            return t == Character.FORMAT || t == Character.CONTROL || t == Character.NON_SPACING_MARK || c == 0xFFFD;
+        });
+    }
+
     @Test
     void classificationLabelIdsNameTheGoldLabels() throws IOException {
         Path data = SharedFixtures.require("data");
