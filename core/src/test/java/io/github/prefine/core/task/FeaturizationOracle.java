@@ -65,9 +65,26 @@ final class FeaturizationOracle {
         return out;
     }
 
-    /** What the QA oracle found on one split. */
-    static final class QaResult {
+    /** Counts by cause, with the first few samples of each, for one split. */
+    abstract static class Tally {
         final String name;
+        final Map<String, Integer> causes = new TreeMap<>();
+        final List<String> samples = new ArrayList<>();
+        FeatureReport report;
+
+        Tally(String name) {
+            this.name = name;
+        }
+
+        void cause(String c, String sample) {
+            if (causes.merge(c, 1, Integer::sum) <= 3) {
+                samples.add(c + ": " + sample);
+            }
+        }
+    }
+
+    /** What the QA oracle found on one split. */
+    static final class QaResult extends Tally {
         int examples;
         int labelled;
         /** Labelled examples whose first answer was placed in at least one window. */
@@ -79,19 +96,10 @@ final class FeaturizationOracle {
         double emExactSum;
         int decodedGold;
         EvaluationResult decodeScore;
-        final Map<String, Integer> causes = new TreeMap<>();
         final Map<String, Integer> decodeCauses = new TreeMap<>();
-        final List<String> samples = new ArrayList<>();
-        FeatureReport report;
 
         QaResult(String name) {
-            this.name = name;
-        }
-
-        void cause(String c, String sample) {
-            if (causes.merge(c, 1, Integer::sum) <= 3) {
-                samples.add(c + ": " + sample);
-            }
+            super(name);
         }
 
         double em() {
@@ -208,7 +216,7 @@ final class FeaturizationOracle {
             // the decoder on this example's windows alone must give the target's text back
             List<QaWindow> wins = new ArrayList<>();
             for (int w : rowsOf.get(i)) {
-                wins.add(window(f, w, logits.get(w)));
+                wins.add(ExtractiveQa.window(f, w, logits.get(w)));
             }
             QaAnswer got = DECODER.answer(ex.context(), wins);
             int tokens = f.endPosition(r) - f.startPosition(r) + 1;
@@ -228,26 +236,6 @@ final class FeaturizationOracle {
     }
 
     private static final QaPostProcessor DECODER = QaPostProcessor.builder().build();
-
-    /** One window as {@link ExtractiveQa} builds it for the decoder. */
-    private static QaWindow window(QaFeatures f, int row, float[] lg) {
-        int len = f.tokens().length(row);
-        float[] start = new float[len];
-        float[] end = new float[len];
-        int[] cs = new int[len];
-        int[] ce = new int[len];
-        boolean[] ctx = new boolean[len];
-        for (int p = 0; p < len; p++) {
-            start[p] = lg[2 * p];
-            end[p] = lg[2 * p + 1];
-            if (f.isContext(row, p)) {
-                ctx[p] = true;
-                cs[p] = f.charStart(row, p);
-                ce[p] = f.charEnd(row, p);
-            }
-        }
-        return new QaWindow(start, end, cs, ce, ctx);
-    }
 
     private static boolean symbolsOnly(String s, int from, int to) {
         for (int i = from; i < to; i++) {
@@ -288,8 +276,7 @@ final class FeaturizationOracle {
     }
 
     /** What the sequence-labelling oracle found on one split. */
-    static final class SlResult {
-        final String name;
+    static final class SlResult extends Tally {
         int sentences;
         int skipped;
         int truncated;
@@ -298,18 +285,9 @@ final class FeaturizationOracle {
         int checked;
         EvaluationResult score;
         EvaluationResult untruncatedScore;
-        final Map<String, Integer> causes = new TreeMap<>();
-        final List<String> samples = new ArrayList<>();
-        FeatureReport report;
 
         SlResult(String name) {
-            this.name = name;
-        }
-
-        void cause(String c, String sample) {
-            if (causes.merge(c, 1, Integer::sum) <= 3) {
-                samples.add(c + ": " + sample);
-            }
+            super(name);
         }
 
         @Override
@@ -416,28 +394,23 @@ final class FeaturizationOracle {
     }
 
     /** What the classification round trip found on one split. */
-    static final class ClsResult {
-        final String name;
+    static final class ClsResult extends Tally {
         int examples;
         int labelled;
         int rows;
         int roundTrips;
         int skipped;
         EvaluationResult score;
-        final List<String> mismatches = new ArrayList<>();
-        FeatureReport report;
 
         ClsResult(String name) {
-            this.name = name;
+            super(name);
         }
 
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT,
-                    "%-36s examples %6d labelled %6d rows %6d label id -> name back %6d | skipped %d (reported %d)"
-                            + " | gold-as-logits %s %6.2f | mismatches %s",
-                    name, examples, labelled, rows, roundTrips, skipped, report.skippedCount(), score.metric(),
-                    score.percent(), mismatches);
+            return String.format(java.util.Locale.ROOT, "%-36s examples %6d labelled %6d rows %6d label id -> name back"
+                    + " %6d | skipped %d (reported %d) | gold-as-logits %s %6.2f | mismatches %s", name, examples,
+                    labelled, rows, roundTrips, skipped, report.skippedCount(), score.metric(), score.percent(), samples);
         }
     }
 
@@ -475,8 +448,8 @@ final class FeaturizationOracle {
             if (gold != null && !gold.equals("-1")) {
                 if (gold.equals(back)) {
                     out.roundTrips++;
-                } else if (out.mismatches.size() < 5) {
-                    out.mismatches.add(e.id() + " gold " + gold + " id " + id + " -> " + back);
+                } else {
+                    out.cause("label id names another label", e.id() + " gold " + gold + " id " + id + " -> " + back);
                 }
             }
             float[] lg = new float[width];
