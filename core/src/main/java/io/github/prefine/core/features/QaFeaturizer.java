@@ -20,8 +20,11 @@ import java.util.Optional;
  * question first (leading whitespace removed), context second, only the context truncated, into
  * windows of the maximum length that overlap by the stride.
  *
- * <p>A window's target is the token span of the first gold answer when that answer lies wholly
- * inside the window's context, else position 0 ({@code [CLS]}/{@code <s>}). Skipped and
+ * <p>A window's target is the token span of the first gold answer (less any leading or trailing
+ * whitespace) when that answer lies wholly inside the window's context, else position 0 ({@code
+ * [CLS]}/{@code <s>}). A context token's kept character span reaches past the characters right
+ * after it that no token covers and that are not whitespace (what the normalizer removed, as
+ * combining marks once accents are stripped), so that a span's text is its words' whole text. Skipped and
  * reported: examples whose answer covers no context token (for example a whitespace-only
  * answer), whose context has no tokens, or that the tokenizer rejects (a question too long to
  * leave room for the stride). Counted but kept: answers in no single window, answer boundaries
@@ -203,6 +206,23 @@ public final class QaFeaturizer extends FeaturizerBase {
         }
     }
 
+    /**
+     * Where the text of context position {@code p} ends in the context: its token's end, moved past
+     * the characters right after it that no token of any window covers and that are not whitespace:
+     * what the normalizer removed, as a combining mark once accents are stripped (the vowel sign of
+     * Hindi "है", the stress mark of "Москва́"), a format or control character, U+FFFD. Without it an
+     * answer ending in such a character was mapped to the next token, and the text of a span ending
+     * on the word lost them.
+     */
+    private static int wordEnd(String context, boolean[] covered, Window w, int p) {
+        int end = w.end(p);
+        while (end < context.length() && !covered[end] && !Character.isWhitespace(context.charAt(end))
+                && !Character.isSpaceChar(context.charAt(end))) {
+            end++;
+        }
+        return end;
+    }
+
     /** Collects windows and their targets; mutable, single-threaded. */
     private static final class Acc {
         final ReportCollector report;
@@ -223,14 +243,15 @@ public final class QaFeaturizer extends FeaturizerBase {
 
         void example(QaExample ex, int i, List<Window> windows) {
             // Whether the answer touches any context token, and whether some window has no context.
-            GoldAnswer answer = ex.answers().isEmpty() ? null : ex.answers().get(0);
+            GoldAnswer gold = ex.answers().isEmpty() ? null : ex.answers().get(0);
+            int[] answer = gold == null ? null : trimmed(ex.context(), gold);
             boolean overlaps = false;
             boolean emptyContext = false;
             for (Window w : windows) {
                 emptyContext |= w.cs() == w.ce();
                 if (answer != null) {
                     for (int p = w.cs(); p < w.ce() && !overlaps; p++) {
-                        overlaps = w.start(p) < answer.end() && w.end(p) > answer.start();
+                        overlaps = w.start(p) < answer[1] && w.end(p) > answer[0];
                     }
                 }
             }
@@ -245,26 +266,44 @@ public final class QaFeaturizer extends FeaturizerBase {
             if (answer == null) {
                 report.count("unlabelled examples", 1);
             }
+            boolean[] covered = new boolean[ex.context().length()];
+            for (Window w : windows) {
+                for (int p = w.cs(); p < w.ce(); p++) {
+                    Arrays.fill(covered, w.start(p), w.end(p), true);
+                }
+            }
             boolean inSome = false;
             boolean boundaryInside = false;
             for (Window w : windows) {
                 int cs = w.cs();
                 int ce = w.ce();
+                int[] ends = new int[ce - cs];
+                for (int p = cs; p < ce; p++) {
+                    ends[p - cs] = wordEnd(ex.context(), covered, w, p);
+                }
                 int s = 0;
                 int t = 0;
-                if (answer != null && w.start(cs) <= answer.start() && w.end(ce - 1) >= answer.end()) {
+                if (answer != null && w.start(cs) <= answer[0] && ends[ce - 1 - cs] >= answer[1]) {
+                    // HF run_qa.py's search: the last token starting at or before the answer, the first
+                    // ending at or after it; a boundary in a gap no token covers moves inward
                     s = cs;
-                    while (s < ce && w.start(s) <= answer.start()) {
+                    while (s < ce && w.start(s) <= answer[0]) {
                         s++;
                     }
                     s--;
+                    if (ends[s - cs] <= answer[0]) {
+                        s++;
+                    }
                     t = ce - 1;
-                    while (t >= cs && w.end(t) >= answer.end()) {
+                    while (t >= cs && ends[t - cs] >= answer[1]) {
                         t--;
                     }
                     t++;
+                    if (w.start(t) >= answer[1]) {
+                        t--;
+                    }
                     inSome = true;
-                    boundaryInside |= w.start(s) != answer.start() || w.end(t) != answer.end();
+                    boundaryInside |= w.start(s) != answer[0] || ends[t - cs] != answer[1];
                     report.count("windows with the answer", 1);
                 } else if (answer != null) {
                     report.count("windows without the answer (target 0)", 1);
@@ -278,7 +317,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 base.add(charStarts.size);
                 for (int p = cs; p < ce; p++) {
                     charStarts.add(w.start(p));
-                    charEnds.add(w.end(p));
+                    charEnds.add(ends[p - cs]);
                 }
             }
             if (windows.size() > 1) {
@@ -291,6 +330,22 @@ public final class QaFeaturizer extends FeaturizerBase {
             if (boundaryInside) {
                 report.count("answer boundary inside a token", 1);
             }
+        }
+
+        /**
+         * The answer's span without leading and trailing whitespace, which no token covers: left
+         * in, a leading space made the search start on the word before it.
+         */
+        private static int[] trimmed(String context, GoldAnswer a) {
+            int from = a.start();
+            int to = a.end();
+            while (from < to && Character.isWhitespace(context.charAt(from))) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(context.charAt(to - 1))) {
+                to--;
+            }
+            return from == to ? new int[] {a.start(), a.end()} : new int[] {from, to};
         }
 
         QaFeatures finish() {

@@ -111,7 +111,7 @@ public record ExtractiveQa() implements TaskFormat {
     }
 
     /** One window's start and end logits (interleaved per position in {@code lg}) and offsets. */
-    private static QaWindow window(QaFeatures f, int row, float[] lg) {
+    static QaWindow window(QaFeatures f, int row, float[] lg) {
         int len = f.tokens().length(row);
         float[] start = new float[len];
         float[] end = new float[len];

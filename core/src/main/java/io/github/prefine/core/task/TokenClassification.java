@@ -26,7 +26,8 @@ import java.util.TreeSet;
  * Token classification (sequence labelling): one tag per word, learned on each word's first
  * sub-token by {@link TokenClassificationHead}; scored with seqeval's entity F1 on the arg-max tag
  * of each word's first sub-token, words cut off by truncation and sentences the featurizer
- * skipped being predicted {@code O}.
+ * skipped being predicted {@code O}; a word without sub-tokens inside a predicted entity is
+ * predicted {@code I-} of it, else {@code O}.
  */
 public record TokenClassification() implements TaskFormat {
 
@@ -109,13 +110,20 @@ public record TokenClassification() implements TaskFormat {
     @Override
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
-        TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
         List<List<String>> gold = new ArrayList<>();
+        for (Example e : examples) {
+            gold.add(exampleType().cast(e).tags());
+        }
+        return evaluator.evaluateTags(gold, predictedTags(features, examples, labels, logits, width));
+    }
+
+    /** The tag of every word of every example, as {@link #score} predicts them from the logits. */
+    List<List<String>> predictedTags(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width) {
+        TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
         List<List<String>> pred = new ArrayList<>();
         for (Example e : examples) {
-            List<String> tags = exampleType().cast(e).tags();
-            gold.add(tags);
-            pred.add(new ArrayList<>(Collections.nCopies(tags.size(), "O")));
+            pred.add(new ArrayList<>(Collections.nCopies(exampleType().cast(e).tags().size(), "O")));
         }
         for (int r = 0; r < f.size(); r++) {
             List<String> p = pred.get(f.exampleIndex(r));
@@ -127,7 +135,37 @@ public record TokenClassification() implements TaskFormat {
                     p.set(words[k++], labels.get(Formats.argmax(lg, pos * width, width)));
                 }
             }
+            insideTokenlessWords(p, words, labels);
         }
-        return evaluator.evaluateTags(gold, pred);
+        return pred;
+    }
+
+    /**
+     * Predicts the words between two of a row's predicted words that got no sub-token (every
+     * character removed by the normalizer, as U+200E or U+FFFD under BERT's): {@code I-T} when the
+     * words around them continue one entity ({@code B-T} or {@code I-T} before, {@code I-T} or
+     * {@code E-T} after), the only tag that keeps that entity whole; {@code O} otherwise, as
+     * before. Found on re3d, where "Prime Minister U+200E Haider" lost its entity to the mark.
+     */
+    private static void insideTokenlessWords(List<String> pred, int[] words, List<String> labels) {
+        for (int k = 1; k < words.length; k++) {
+            int before = words[k - 1];
+            int after = words[k];
+            if (after - before < 2) {
+                continue;
+            }
+            String a = pred.get(before);
+            String b = pred.get(after);
+            if (a.length() < 2 || b.length() < 2 || !a.substring(2).equals(b.substring(2))
+                    || !(a.startsWith("B-") || a.startsWith("I-")) || !(b.startsWith("I-") || b.startsWith("E-"))) {
+                continue;
+            }
+            String inside = "I-" + a.substring(2);
+            if (labels.contains(inside)) {
+                for (int w = before + 1; w < after; w++) {
+                    pred.set(w, inside);
+                }
+            }
+        }
     }
 }

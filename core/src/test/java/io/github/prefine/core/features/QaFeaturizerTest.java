@@ -88,4 +88,54 @@ class QaFeaturizerTest {
             assertEquals("Paris", answerText(f, 0, context));
         }
     }
+
+    /**
+     * Found on real text (XQuAD-style Hindi and Russian): the BERT normalizer strips accents, so the
+     * vowel sign of "है" and the stress mark of "Москва́" belong to no token. The answer's end then
+     * fell in a gap and HF's search went on to the next token ("है और", "Москва́ —"), and a span
+     * ending on the word lost the mark ("ह"). Ground truth: the gold answers themselves.
+     */
+    @Test
+    void answersEndingInCharactersTheNormalizerRemovesMapToTheirOwnWord() throws IOException {
+        String hindi = "नई दिल्ली भारत की राजधानी है और यह दिल्ली में स्थित है।";
+        String russian = "Москва\u0301 — столица России.";
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            for (int stride : new int[] {4, 128}) {
+                QaFeaturizer qa = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(stride == 4 ? 24 : 384)
+                        .optStride(stride).build();
+                for (String[] c : new String[][] {{hindi, "है"}, {hindi, "में"}, {russian, "Москва\u0301"}}) {
+                    QaExample ex = new QaExample("e", "which?", c[0], List.of(new GoldAnswer(c[1], c[0].indexOf(c[1]))));
+                    QaFeatures f = qa.featurize(List.of(ex));
+                    int with = 0;
+                    for (int r = 0; r < f.size(); r++) {
+                        if (f.startPosition(r) != 0) {
+                            with++;
+                            assertEquals(c[1], answerText(f, r, c[0]), "window " + r + " of " + c[1]);
+                        }
+                    }
+                    assertTrue(with > 0, c[1]);
+                    assertEquals(null, f.report().counters().get("answer boundary inside a token"), c[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * An answer given with a leading or trailing space (the readers keep SQuAD's text as it is): no
+     * token covers the space, and HF's search started on the word before it ("visited Paris") or
+     * ended on the word after it. The target is the answer's own words.
+     */
+    @Test
+    void whitespaceAroundAnAnswerStaysOutOfItsTarget() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            QaFeaturizer qa = QaFeaturizer.builder().setTokenizer(tok).build();
+            int at = CONTEXT.indexOf(" Paris");
+            QaFeatures f = qa.featurize(List.of(
+                    new QaExample("lead", "where?", CONTEXT, List.of(new GoldAnswer(" Paris", at))),
+                    new QaExample("trail", "where?", CONTEXT, List.of(new GoldAnswer("Paris ", at + 1)))));
+            assertEquals("Paris", answerText(f, 0, CONTEXT));
+            assertEquals("Paris", answerText(f, 1, CONTEXT));
+            assertEquals(null, f.report().counters().get("answer boundary inside a token"));
+        }
+    }
 }
