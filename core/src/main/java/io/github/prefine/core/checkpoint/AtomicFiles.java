@@ -39,6 +39,22 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes a text file atomically, in UTF-8, in one of prefine's own folders below a folder the
+     * user named: no symbolic link in place of a folder below {@code anchor} is created, entered or
+     * followed ({@link PlainFolders#write}).
+     *
+     * @param anchor the folder the user named ({@code --out}); links in it and above it are followed
+     * @param file the file, inside {@code anchor}; its folders are created if absent
+     * @param text its content
+     * @throws java.nio.file.FileSystemException naming the link and its target if a folder below
+     *     {@code anchor} is a symbolic link
+     * @throws IOException if writing fails otherwise
+     */
+    public static void write(Path anchor, Path file, String text) throws IOException {
+        PlainFolders.write(anchor, file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
      * Writes a file atomically: readers see the old content or the new, never part of it.
      *
      * @param file the file; its folder is created if absent
