@@ -55,6 +55,28 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes a whole text file that the user named (a command-line option such as {@code eval
+     * --json}), in UTF-8, where the name leads: a symbolic link at the name is followed, as the
+     * user's choice, and the file it names is replaced whole as {@link #write(Path, byte[])} does
+     * (a fresh temporary file in that file's folder, renamed over it), so a crash or a full disk
+     * leaves the old content or the new, never part of it, and the link stays.
+     *
+     * @param file the file; its folder is created if absent
+     * @param text its content
+     * @throws IOException if writing fails, or the name is a chain of more than 40 links
+     */
+    public static void writeWhereNamed(Path file, String text) throws IOException {
+        Path at = file.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(at); hops++) {
+            if (hops == 40) {
+                throw new java.nio.file.FileSystemException(file.toString(), null, "more than 40 symbolic links");
+            }
+            at = at.resolveSibling(Files.readSymbolicLink(at));
+        }
+        write(at, text);
+    }
+
+    /**
      * Writes a file atomically: readers see the old content or the new, never part of it.
      *
      * @param file the file; its folder is created if absent
