@@ -61,9 +61,7 @@ class PlainFoldersTest {
     }
 
     private static String refusal(Path link, Path target) {
-        return link + ": must be a folder, found a symbolic link to " + target + "; prefine does not create or enter"
-                + " a link in its own folders, which someone with write access to the folder may have planted (remove"
-                + " the link and run it again)";
+        return PlainFilesTest.folderRefusal(link, target);
     }
 
     @Test
