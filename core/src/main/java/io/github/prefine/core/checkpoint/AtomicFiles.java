@@ -39,6 +39,44 @@ public final class AtomicFiles {
     }
 
     /**
+     * Writes a text file atomically, in UTF-8, in one of prefine's own folders below a folder the
+     * user named: no symbolic link in place of a folder below {@code anchor} is created, entered or
+     * followed ({@link PlainFolders#write}).
+     *
+     * @param anchor the folder the user named ({@code --out}); links in it and above it are followed
+     * @param file the file, inside {@code anchor}; its folders are created if absent
+     * @param text its content
+     * @throws java.nio.file.FileSystemException naming the link and its target if a folder below
+     *     {@code anchor} is a symbolic link
+     * @throws IOException if writing fails otherwise
+     */
+    public static void write(Path anchor, Path file, String text) throws IOException {
+        PlainFolders.write(anchor, file, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Writes a whole text file that the user named (a command-line option such as {@code eval
+     * --json}), in UTF-8, where the name leads: a symbolic link at the name is followed, as the
+     * user's choice, and the file it names is replaced whole as {@link #write(Path, byte[])} does
+     * (a fresh temporary file in that file's folder, renamed over it), so a crash or a full disk
+     * leaves the old content or the new, never part of it, and the link stays.
+     *
+     * @param file the file; its folder is created if absent
+     * @param text its content
+     * @throws IOException if writing fails, or the name is a chain of more than 40 links
+     */
+    public static void writeWhereNamed(Path file, String text) throws IOException {
+        Path at = file.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(at); hops++) {
+            if (hops == 40) {
+                throw new java.nio.file.FileSystemException(file.toString(), null, "more than 40 symbolic links");
+            }
+            at = at.resolveSibling(Files.readSymbolicLink(at));
+        }
+        write(at, text);
+    }
+
+    /**
      * Writes a file atomically: readers see the old content or the new, never part of it.
      *
      * @param file the file; its folder is created if absent

@@ -5,6 +5,7 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -27,12 +28,15 @@ import java.util.Arrays;
  * folders above the file are followed as usual: a user's {@code --out} may itself be a link to a
  * folder.
  *
+ * <p>A file rewritten from its start is a fresh file: one already at the name is unlinked, not
+ * truncated, so a hard link to it elsewhere keeps its content. {@link #open}, which the lock files
+ * use, keeps the file that is there, as a lock must.
+ *
  * <p>Whole-file writes that readers must see complete go through {@link AtomicFiles} instead, whose
  * rename replaces a link at the final name rather than following it. Stateless.
  */
 public final class PlainFiles {
-    private static final OpenOption[] REPLACE = {
-        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE};
+    private static final OpenOption[] FRESH = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE};
 
     private PlainFiles() {}
 
@@ -55,8 +59,9 @@ public final class PlainFiles {
     }
 
     /**
-     * Opens a file for writing from its start, creating it or truncating what it held, without
-     * following a symbolic link at its name.
+     * Opens a fresh file for writing at a name, without following a symbolic link there. A plain
+     * file already at the name is unlinked first, never truncated: another name may share it (a
+     * hard link, say from {@code cp -al} of the folder), and that name keeps its content.
      *
      * @param file the file
      * @return the stream, unbuffered, which the caller closes
@@ -64,16 +69,12 @@ public final class PlainFiles {
      * @throws IOException if opening fails otherwise
      */
     public static OutputStream newOutputStream(Path file) throws IOException {
-        try {
-            return Files.newOutputStream(file, noFollow(REPLACE));
-        } catch (IOException e) {
-            throw LinkRefusal.of(file, e);
-        }
+        return fresh(file, () -> Files.newOutputStream(file, noFollow(FRESH)));
     }
 
     /**
-     * Opens a file for writing text in UTF-8 from its start, as {@link #newOutputStream} does; a
-     * character that UTF-8 cannot encode fails the write.
+     * Opens a fresh file for writing text in UTF-8, as {@link #newOutputStream} does; a character
+     * that UTF-8 cannot encode fails the write.
      *
      * @param file the file
      * @return the buffered writer, which the caller closes
@@ -81,15 +82,11 @@ public final class PlainFiles {
      * @throws IOException if opening fails otherwise
      */
     public static BufferedWriter newWriter(Path file) throws IOException {
-        try {
-            return Files.newBufferedWriter(file, StandardCharsets.UTF_8, noFollow(REPLACE));
-        } catch (IOException e) {
-            throw LinkRefusal.of(file, e);
-        }
+        return fresh(file, () -> Files.newBufferedWriter(file, StandardCharsets.UTF_8, noFollow(FRESH)));
     }
 
     /**
-     * Writes a text file in UTF-8 in place, as {@link #newWriter} does.
+     * Writes a text file in UTF-8 under a fresh inode, as {@link #newWriter} does.
      *
      * @param file the file
      * @param text its content
@@ -99,6 +96,31 @@ public final class PlainFiles {
     public static void writeString(Path file, String text) throws IOException {
         try (BufferedWriter w = newWriter(file)) {
             w.write(text);
+        }
+    }
+
+    /** Opens a file that may not exist yet; {@code CREATE_NEW} also refuses a link at the name (EEXIST). */
+    @FunctionalInterface
+    private interface Opener<T> {
+        T open() throws IOException;
+    }
+
+    private static <T> T fresh(Path file, Opener<T> opener) throws IOException {
+        try {
+            return opener.open();
+        } catch (FileAlreadyExistsException there) {
+            if (Files.isSymbolicLink(file)) {
+                throw LinkRefusal.of(file, there);
+            }
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw LinkRefusal.of(file, e);
+        }
+        try {
+            return opener.open();
+        } catch (IOException e) {
+            // a link planted between the unlink and this open is refused here, in the open
+            throw LinkRefusal.of(file, e);
         }
     }
 

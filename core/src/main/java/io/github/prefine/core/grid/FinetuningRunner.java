@@ -87,7 +87,7 @@ final class FinetuningRunner {
                 o.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
             }
         }
-        AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(o));
+        AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(o));
         return r;
     }
 
@@ -150,7 +150,7 @@ final class FinetuningRunner {
             trials.add(g);
         }));
         detail.add("sweep", trials);
-        AtomicFiles.write(grid.layout.finetuningDetail(sweep), PrefinetuningRunner.GSON.toJson(detail));
+        AtomicFiles.write(grid.layout.root(), grid.layout.finetuningDetail(sweep), PrefinetuningRunner.GSON.toJson(detail));
         Map<Long, FinetuningResult> chosen = results.get(best);
         session.writeRecord(sweep.id(), file -> {
             for (long seed : sweep.seeds()) {

@@ -86,7 +86,7 @@ public final class GridReports {
                 }
             }
             Path log = files.results();
-            AtomicFiles.write(log, all.toString());
+            AtomicFiles.write(files.root(), log, all.toString());
             ResultSet results = ResultLog.load(log);
             Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
             Table t2 = Tables.table2(t1, layout);

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.task.GroupCombination;
@@ -136,7 +137,7 @@ public final class GridSession implements AutoCloseable {
         // this process's options and environment; the fingerprint is the same
         kept.add("options", fresh.get("options"));
         kept.add("environment", fresh.get("environment"));
-        AtomicFiles.write(file, PrefinetuningRunner.GSON.toJson(kept));
+        AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(kept));
         return kept;
     }
 
@@ -378,7 +379,7 @@ public final class GridSession implements AutoCloseable {
      * @throws IOException if the marker cannot be written
      */
     public void markFailed(GridSweep sweep, String reason) throws IOException {
-        AtomicFiles.write(grid.layout.failure(sweep.id()), reason + "\n");
+        AtomicFiles.write(grid.layout.root(), grid.layout.failure(sweep.id()), reason + "\n");
     }
 
     /**
@@ -464,8 +465,8 @@ public final class GridSession implements AutoCloseable {
             DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
                     : new DataReport(Map.of())).merge(tasks.reads());
             current.add("reads", merged.toJson());
-            AtomicFiles.write(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
-            AtomicFiles.write(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
+            AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
+            AtomicFiles.write(grid.layout.root(), grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
             dataReport = merged;
             return merged;
         }
@@ -573,12 +574,12 @@ public final class GridSession implements AutoCloseable {
     /** Writes a sweep's record through a temporary file, so that its presence means complete. */
     void writeRecord(String sweepId, RecordWriter w) throws IOException {
         Path dir = grid.layout.records();
-        Files.createDirectories(dir);
+        PlainFolders.create(grid.layout.root(), dir);
         Path tmp = Files.createTempFile(dir, "." + sweepId, ".tmp");
         try {
             Files.delete(tmp);
             w.write(tmp);
-            AtomicFiles.write(grid.layout.record(sweepId), Files.readString(tmp, StandardCharsets.UTF_8));
+            AtomicFiles.write(grid.layout.root(), grid.layout.record(sweepId), Files.readString(tmp, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(tmp);
         }

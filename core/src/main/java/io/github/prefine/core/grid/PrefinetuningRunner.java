@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -133,7 +134,7 @@ final class PrefinetuningRunner {
         }
         result.add("sweep", trials);
         result.add("history", h);
-        AtomicFiles.write(grid.layout.settingResult(s), GSON.toJson(result));
+        AtomicFiles.write(grid.layout.root(), grid.layout.settingResult(s), GSON.toJson(result));
         JsonArray epochs = h.getAsJsonArray("epochs");
         double seconds = 0;
         long examples = 0;
@@ -186,7 +187,7 @@ final class PrefinetuningRunner {
                 h.addProperty("learningRate", u.learningRate());
                 h.addProperty("bestAverageValidationLoss", Double.NaN);
                 h.addProperty("error", e.getMessage());
-                AtomicFiles.write(historyFile, GSON.toJson(h));
+                AtomicFiles.write(grid.layout.root(), historyFile, GSON.toJson(h));
                 AtomicFiles.deleteTree(grid.layout.checkpoints(u));
                 return h;
             }
@@ -196,10 +197,10 @@ final class PrefinetuningRunner {
             h.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
         }
         // the encoder says what made it, and keeps saying it once the checkpoints are cleaned
-        AtomicFiles.write(lrDir.resolve("encoder").resolve(RunManifest.ENCODER_FILE), GSON.toJson(RunManifest.encoder(
+        AtomicFiles.write(grid.layout.root(), lrDir.resolve("encoder").resolve(RunManifest.ENCODER_FILE), GSON.toJson(RunManifest.encoder(
                 session.manifest(), u, st.featurized().stream().map(FeaturizedTask::name).toList(),
                 h.getAsJsonArray("epochs").size())));
-        AtomicFiles.write(historyFile, GSON.toJson(h));
+        AtomicFiles.write(grid.layout.root(), historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
         AtomicFiles.deleteTree(grid.layout.checkpoints(u));
         return h;
@@ -231,11 +232,11 @@ final class PrefinetuningRunner {
                             .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
-                            .optCheckpointDir(grid.layout.checkpoints(u))
+                            .optCheckpointDir(PlainFolders.create(grid.layout.root(), grid.layout.checkpoints(u)))
                             .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
-                            .addListener(new EpochLoss(trainLoss, curveFile)).build()) {
+                            .addListener(new EpochLoss(grid.layout.root(), trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
-                EncoderCheckpoint.save(encoder, lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                EncoderCheckpoint.save(encoder, PlainFolders.create(grid.layout.root(), lrDir.resolve("encoder")), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
                 return fit;
             }
         }
@@ -268,13 +269,15 @@ final class PrefinetuningRunner {
 
     /** Keeps each epoch's mean training loss, persisted so a resumed run still plots every epoch. */
     private static final class EpochLoss implements TrainingListener {
+        private final Path out;
         private final List<Double> losses;
         private final Path file;
         private double sum;
         private int steps;
         private int lastStep;
 
-        EpochLoss(List<Double> losses, Path file) {
+        EpochLoss(Path out, List<Double> losses, Path file) {
+            this.out = out;
             this.losses = losses;
             this.file = file;
         }
@@ -297,7 +300,7 @@ final class PrefinetuningRunner {
             steps = 0;
             lastStep = 0;
             try {
-                AtomicFiles.write(file, new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(losses));
+                AtomicFiles.write(out, file, new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(losses));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,6 +1,6 @@
 package io.github.prefine.core.grid;
 
-import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -42,10 +42,19 @@ final class UnitLock implements Closeable {
         this.lock = lock;
     }
 
-    /** The file's name in its real folder, so that two spellings of one lock file are one claim. */
+    /**
+     * The file's name in its real folder, so that two spellings of one lock file are one claim. The
+     * lock folder is prefine's own ({@code locks/}) and must not be a symbolic link: one planted
+     * there would put every claim, and its holder note, wherever it leads.
+     */
     private static Path key(Path file) throws IOException {
-        Path dir = Files.createDirectories(file.toAbsolutePath().getParent()).toRealPath();
-        return dir.resolve(file.getFileName());
+        Path dir = file.toAbsolutePath().getParent();
+        return PlainFolders.create(dir.getParent(), dir).toRealPath().resolve(file.getFileName());
+    }
+
+    /** The folder holding the lock folder: what the lock folder is entered from, without following a link. */
+    private static Path above(Path key) {
+        return key.getParent().getParent();
     }
 
     /**
@@ -79,7 +88,7 @@ final class UnitLock implements Closeable {
         FileChannel ch = null;
         try {
             // a shared lock needs the file open for reading
-            ch = PlainFiles.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = PlainFolders.open(above(key), key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock l = ch.tryLock(0, Long.MAX_VALUE, shared);
             if (l != null) {
                 return Optional.of(new UnitLock(key, ch, l));
@@ -125,7 +134,7 @@ final class UnitLock implements Closeable {
         }
         FileChannel ch = null;
         try {
-            ch = PlainFiles.open(key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            ch = PlainFolders.open(above(key), key, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             return new UnitLock(key, ch, ch.lock());
         } catch (IOException | RuntimeException e) {
             // a refused claim must not keep the file open
@@ -200,7 +209,7 @@ final class UnitLock implements Closeable {
         } catch (IOException e) {
             host = "an unknown host";
         }
-        io.github.prefine.core.checkpoint.AtomicFiles.write(holderNote(key), "process " + ProcessHandle.current().pid()
+        io.github.prefine.core.checkpoint.AtomicFiles.write(above(key), holderNote(key), "process " + ProcessHandle.current().pid()
                 + " on " + host + " since " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 + "\n");
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -41,9 +42,10 @@ import org.slf4j.LoggerFactory;
  * An HTTP error status or a failed check ends the download at once ({@link HubException}, from
  * the caller's {@link StatusErrors} for a status), as does a full disk (retrying cannot free
  * space), and so does a body that runs past the announced size: no more than that size is ever
- * written (the partial file is deleted). A symbolic link at {@code TARGET.incomplete} that leads
- * to a regular file is refused rather than written through, so a link planted in a shared cache
- * folder cannot make a download overwrite a file elsewhere. The finished file is checked (its size always,
+ * written (the partial file is deleted). A symbolic link at {@code TARGET.incomplete} is refused
+ * rather than written through, by the open itself ({@code O_NOFOLLOW}), so a link planted in a
+ * shared cache folder, even while the request is under way, cannot make a download create,
+ * overwrite or extend a file elsewhere. The finished file is checked (its size always,
  * its sha256 or git blob hash where {@link Expected} names one; a file that fails is deleted),
  * flushed to disk ({@code fsync}) and only then moved atomically to the target, so after a crash
  * a target is whole or absent.
@@ -180,6 +182,7 @@ public final class ResumableDownload {
     private final int attempts;
     private final String source;
     private final String rerunHint;
+    private final PartialFiles partialFiles;
 
     private ResumableDownload(Builder b) {
         this.http = b.http;
@@ -188,6 +191,55 @@ public final class ResumableDownload {
         this.attempts = b.attempts;
         this.source = b.source;
         this.rerunHint = b.rerunHint;
+        this.partialFiles = b.partialFiles;
+    }
+
+    /** Opens the partial file for the body; the tests put a full disk behind it. */
+    @FunctionalInterface
+    interface PartialFiles {
+        /**
+         * Opens the partial file.
+         *
+         * @param partial the file
+         * @param append true to continue the bytes kept, false to start a fresh file
+         * @return the stream, which the caller closes
+         * @throws IOException if opening fails
+         */
+        OutputStream open(Path partial, boolean append) throws IOException;
+    }
+
+    /**
+     * Opens the partial file without following a symbolic link at its name, in the open itself
+     * ({@code O_NOFOLLOW}): a fresh start makes a new file ({@link PlainFiles#newOutputStream}),
+     * an append continues the plain file that is there.
+     */
+    private static OutputStream openPartial(Path partial, boolean append) throws IOException {
+        if (!append) {
+            return PlainFiles.newOutputStream(partial);
+        }
+        return Files.newOutputStream(partial, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+                LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** A symbolic link at the partial name: ends the download at once, as retrying cannot remove it. */
+    private static final class PartialLinkException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        PartialLinkException(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    private PartialLinkException partialLink(String repo, String file, Path partial, IOException cause) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(partial).toString();
+        } catch (IOException | UnsupportedOperationException unreadable) {
+            target = "somewhere unreadable";
+        }
+        return new PartialLinkException(repo + ": " + file + ": " + partial + " is a symbolic link to " + target
+                + "; a partial download must be a plain file, refusing to write through it (remove the link and "
+                + rerunHint + ")", cause);
     }
 
     /**
@@ -263,12 +315,10 @@ public final class ResumableDownload {
             throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
         // a link planted at this name in a shared folder would make the download truncate or
-        // append to a file elsewhere, or create one where the link leads nowhere yet (a device such
-        // as /dev/full has no content to damage)
-        if (Files.isSymbolicLink(partial) && (Files.isRegularFile(partial) || Files.notExists(partial))) {
-            throw new IOException(repo + ": " + file + ": " + partial + " is a symbolic link to "
-                    + Files.readSymbolicLink(partial) + "; a partial download must be a plain file, refusing to"
-                    + " write through it (remove the link and " + rerunHint + ")");
+        // append to a file elsewhere, or create one where the link leads nowhere yet: refused here,
+        // before asking the server, and again by the open itself, which a link planted meanwhile meets
+        if (Files.isSymbolicLink(partial)) {
+            throw partialLink(repo, file, partial, null);
         }
         IOException last = null;
         for (int attempt = 1; attempt <= attempts; attempt++) {
@@ -276,7 +326,7 @@ public final class ResumableDownload {
                 transfer(repo, file, url, expected.size(), partial, progress);
                 last = null;
                 break;
-            } catch (HubException e) {
+            } catch (HubException | PartialLinkException e) {
                 throw e;
             } catch (IOException e) {
                 if (diskFull(e)) {
@@ -340,9 +390,15 @@ public final class ResumableDownload {
             resp.body().close();
             throw statusErrors.forStatus(repo, file, at, status, resp.headers().firstValue("X-Error-Code").orElse(""));
         }
+        OutputStream opened;
+        try {
+            opened = partialFiles.open(partial, append);
+        } catch (IOException e) {
+            resp.body().close();
+            throw Files.isSymbolicLink(partial) ? partialLink(repo, file, partial, e) : e;
+        }
         try (InputStream in = resp.body();
-                OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
+                OutputStream out = opened) {
             copyWithStallGuard(in, out, repo, file, have, total, progress);
         } catch (HubException e) {
             Files.deleteIfExists(partial);
@@ -491,6 +547,7 @@ public final class ResumableDownload {
         private int attempts = 3;
         private String source = "the server";
         private String rerunHint = "try again";
+        private PartialFiles partialFiles = ResumableDownload::openPartial;
 
         private Builder() {}
 
@@ -560,6 +617,17 @@ public final class ResumableDownload {
          */
         public Builder optRerunHint(String rerunHint) {
             this.rerunHint = Objects.requireNonNull(rerunHint, "rerunHint");
+            return this;
+        }
+
+        /**
+         * Replaces how the partial file is opened; for the tests, which put a full disk behind it.
+         *
+         * @param partialFiles the opener
+         * @return this builder
+         */
+        Builder partialFiles(PartialFiles partialFiles) {
+            this.partialFiles = Objects.requireNonNull(partialFiles, "partialFiles");
             return this;
         }
 

@@ -25,7 +25,16 @@ class PlainFilesTest {
     private static final String VICTIM = "someone's own file\n";
 
     private static String refusal(Path link, Path target) {
-        return link + ": must be a plain file, found a symbolic link to " + target + "; prefine does not write through"
+        return refusal(link, "a plain file", target, "write through");
+    }
+
+    /** The refusal of a link in place of a folder, as {@link PlainFoldersTest} expects it. */
+    static String folderRefusal(Path link, Path target) {
+        return refusal(link, "a folder", target, "create or enter");
+    }
+
+    private static String refusal(Path link, String expected, Path target, String doing) {
+        return link + ": must be " + expected + ", found a symbolic link to " + target + "; prefine does not " + doing
                 + " a link in its own folders, which someone with write access to the folder may have planted (remove"
                 + " the link and run it again)";
     }

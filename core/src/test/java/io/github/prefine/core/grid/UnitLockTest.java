@@ -150,4 +150,24 @@ class UnitLockTest {
             assertTrue(Files.isRegularFile(file, java.nio.file.LinkOption.NOFOLLOW_LINKS));
         }
     }
+
+    @Test
+    void aLinkPlantedInPlaceOfTheLockFolderIsRefusedAndNothingIsWrittenWhereItLeads(@TempDir Path dir) throws Exception {
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Path out = Files.createDirectories(dir.resolve("shared-out"));
+        Path locks = Files.createSymbolicLink(out.resolve("locks"), victim);
+        Path file = locks.resolve("unit.lock");
+
+        java.nio.file.FileSystemException e = assertThrows(java.nio.file.FileSystemException.class,
+                () -> UnitLock.acquire(file));
+        assertThrows(java.nio.file.FileSystemException.class, () -> UnitLock.tryAcquire(file));
+        assertThrows(java.nio.file.FileSystemException.class, () -> UnitLock.await(file, 1, 1_000_000L, () -> { }));
+
+        assertEquals(locks + ": must be a folder, found a symbolic link to " + victim + "; prefine does not create or"
+                + " enter a link in its own folders, which someone with write access to the folder may have planted"
+                + " (remove the link and run it again)", e.getMessage());
+        try (java.util.stream.Stream<Path> s = Files.list(victim)) {
+            assertEquals(java.util.List.of(), s.toList(), "a lock file or holder note written through the link");
+        }
+    }
 }

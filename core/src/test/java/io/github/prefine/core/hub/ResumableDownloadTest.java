@@ -283,6 +283,39 @@ class ResumableDownloadTest {
         assertFalse(Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     }
 
+    /**
+     * The link appears while the request is under way, after every check made before it: only the
+     * open of the partial file itself can refuse it (the old code, which checked before the request,
+     * overwrote the linked file with the body and then moved the link to the target's name).
+     */
+    @Test
+    void aLinkPlantedAtThePartialNameWhileTheRequestIsUnderWayIsRefusedByTheOpen() throws IOException {
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path absent = tmp.resolve("elsewhere-new.txt");
+        for (boolean resume : List.of(false, true)) {
+            Path cache = Files.createDirectories(tmp.resolve("shared-cache-" + resume));
+            Path target = cache.resolve("part.bin");
+            Path partial = resume ? partialWith(target, 10) : target.resolveSibling("part.bin.incomplete");
+            Path leadsTo = resume ? victim : absent;
+            handler = ex -> {
+                Files.deleteIfExists(partial);
+                Files.createSymbolicLink(partial, leadsTo);
+                serve(ex, null);
+            };
+
+            IOException e = assertThrows(IOException.class,
+                    () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
+
+            assertEquals("acme/data: part.bin: " + partial + " is a symbolic link to " + leadsTo + "; a partial"
+                    + " download must be a plain file, refusing to write through it (remove the link and run it again)",
+                    e.getMessage());
+            assertEquals("someone's own file\n", Files.readString(victim));
+            assertFalse(Files.exists(absent, java.nio.file.LinkOption.NOFOLLOW_LINKS), "created through the link");
+            assertFalse(Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        }
+        assertEquals(List.of("null", "bytes=10-"), ranges, "one request each: a link is not retried");
+    }
+
     @Test
     void aLinkPlantedAtThePartialOrLockNameThatLeadsNowhereYetCreatesNothingThere() throws IOException {
         handler = ex -> serve(ex, null);
@@ -314,10 +347,11 @@ class ResumableDownloadTest {
         handler = ex -> serve(ex, null);
         Path target = tmp.resolve("part.bin");
         Path partial = target.resolveSibling("part.bin.incomplete");
-        Files.createSymbolicLink(partial, full);
 
+        // the partial file's writes go to /dev/full (a link to it there is refused as any other)
         IOException once = assertThrows(IOException.class,
-                () -> downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target));
+                () -> downloads().optAttempts(3).partialFiles((p, append) -> Files.newOutputStream(full,
+                        java.nio.file.StandardOpenOption.WRITE)).build().download("acme/data", "part.bin", url(), expected(), target));
 
         assertEquals("acme/data: part.bin: disk full while writing " + partial + " (0 of " + BODY.length
                 + " bytes kept); free space and run it again to resume", once.getMessage());

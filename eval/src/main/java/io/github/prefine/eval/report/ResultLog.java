@@ -9,13 +9,19 @@ import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.internal.LinkRefusal;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,11 +39,13 @@ import org.slf4j.LoggerFactory;
  * through an append leaves the start of a line without its line break: reading skips that torn
  * last line (with a warning), and the next append cuts it off before writing its own, so every
  * record whose append returned is read back. An append refuses a symbolic link at the log's name
- * instead of writing through it to wherever it leads.
+ * instead of writing through it to wherever it leads, and a log that other names share (hard links)
+ * is first copied to a file of its own, so that the append changes this name only.
  */
 public final class ResultLog {
     private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);
     private static final Gson GSON = new Gson();
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ResultLog() {}
 
@@ -81,6 +89,7 @@ public final class ResultLog {
 
     private static void appendLine(Path file, String json) throws IOException {
         Objects.requireNonNull(file, "file");
+        ownCopy(file);
         endLastLine(file);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
@@ -88,6 +97,45 @@ public final class ResultLog {
             w.write('\n');
         } catch (IOException e) {
             throw LinkRefusal.of(file, e);
+        }
+    }
+
+    /**
+     * Gives a log that shares its content with other names (hard links, {@code unix:nlink} over 1:
+     * a {@code cp -al} of an output folder, or a link to a file elsewhere planted in a shared one)
+     * a copy of its own, renamed over its name, before an append changes it: the other names keep
+     * their content. Nothing happens on a file system without the attribute.
+     */
+    private static void ownCopy(Path file) throws IOException {
+        Object links;
+        try {
+            links = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException absent) {
+            return;
+        } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+            return;
+        }
+        if (!(links instanceof Integer n) || n <= 1) {
+            return;
+        }
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
+                + ".tmp");
+        try {
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
+                    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                throw LinkRefusal.of(file, e);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            LOG.info("{}: shared its content with {} other name(s) (hard links); appending to a copy of its own,"
+                    + " which they do not see", file, n - 1);
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

@@ -124,6 +124,31 @@ class ResultLogTest {
     }
 
     @Test
+    void anAppendToALogSharedByAHardLinkChangesThisNameOnly(@TempDir Path dir) throws Exception {
+        // cp -al of an output folder, or a link to someone's file planted in a shared one: the old
+        // append wrote into the shared content, and its cut of an unfinished last line did too
+        String notes = "someone's notes\nthe last line, unfinished";
+        Path other = Files.writeString(dir.resolve("elsewhere.txt"), notes);
+        Path backup = Files.createDirectories(dir.resolve("backup"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        ResultLog.append(backup.resolve("results.jsonl"), FIRST);
+        Path log = Files.createLink(out.resolve("results.jsonl"), backup.resolve("results.jsonl"));
+        Path planted = Files.createLink(out.resolve("costs.jsonl"), other);
+
+        ResultLog.append(log, SECOND);
+        ResultLog.append(planted, FIRST);
+
+        assertEquals(List.of(FIRST, SECOND), ResultLog.load(log).runs());
+        assertEquals(List.of(FIRST), ResultLog.load(backup.resolve("results.jsonl")).runs());
+        assertEquals(notes, Files.readString(other));
+        assertEquals(1, Files.getAttribute(log, "unix:nlink"));
+        try (java.util.stream.Stream<Path> s = Files.list(out)) {
+            assertEquals(List.of("costs.jsonl", "results.jsonl"), s.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no temp file left");
+        }
+    }
+
+    @Test
     void anOutputFolderThatIsItselfALinkStillTakesTheLog(@TempDir Path dir) throws Exception {
         Path real = Files.createDirectories(dir.resolve("disk/run-1"));
         Path out = Files.createSymbolicLink(dir.resolve("out"), real);

@@ -2,6 +2,7 @@ package io.github.prefine.examples.bench;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
@@ -37,7 +38,7 @@ import picocli.CommandLine.Option;
  * --data ../shared/data --task conll2003-en --rows 10000 --threads 2}: two threads, each running
  * whole batches with one PyTorch intra-op thread ({@link TaskEmbedder.Builder#optThreads}). The encoder defaults to
  * all-MiniLM-L6-v2 from its Maven artifact. {@code --save FILE} writes the embedding (one value a
- * line) so two builds can be compared value by value.
+ * line, whole: a temp file renamed over FILE) so two builds can be compared value by value.
  */
 @Command(name = "textemb-bench", mixinStandardHelpOptions = true,
         description = "Wall and CPU time of TextEmb over one task's training rows.")
@@ -153,7 +154,7 @@ public final class TextEmbBench implements Callable<Integer> {
                     for (float v : emb.values()) {
                         sb.append(Float.toString(v)).append('\n');
                     }
-                    Files.writeString(save, sb.toString());
+                    AtomicFiles.writeWhereNamed(save, sb.toString());
                 }
             }
         }

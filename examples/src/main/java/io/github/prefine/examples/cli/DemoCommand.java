@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
@@ -199,7 +200,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         if (minilm) {
             encoder = EncoderOption.resolve(EncoderOption.MINILM, out);
         } else {
-            encoder = demoEncoder(suite, out.resolve("base-encoder"), force);
+            encoder = demoEncoder(suite, PlainFolders.create(out, out.resolve("base-encoder")), force);
         }
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.MiniLmArtifact;
 import io.github.prefine.core.hub.ModelNotFoundException;
@@ -26,7 +27,7 @@ final class EncoderOption {
 
     static Path resolve(String value, Path out) throws IOException {
         if (MINILM.equalsIgnoreCase(value)) {
-            Path dir = out.resolve("base-encoder-minilm");
+            Path dir = PlainFolders.create(out, out.resolve("base-encoder-minilm"));
             if (!Files.exists(dir.resolve("tokenizer.json"))) {
                 MiniLmArtifact.fromClasspath().writeHfFolder(dir);
             }

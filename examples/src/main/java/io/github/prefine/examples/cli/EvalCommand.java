@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.eval.files.ClassificationPredictions;
 import io.github.prefine.eval.files.ConllPredictions;
 import io.github.prefine.eval.files.SquadPredictions;
@@ -12,7 +13,6 @@ import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -77,7 +77,8 @@ public final class EvalCommand implements Callable<Integer> {
             + " predictions for unknown ids (default: they score 0 or are ignored, with a warning)")
     private boolean strict;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "also write the scores as JSON to FILE")
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the scores as JSON to FILE (whole: a temp"
+            + " file renamed over it; a symbolic link there is followed)")
     private Path json;
 
     /** Creates the command; picocli fills the fields. */
@@ -131,10 +132,9 @@ public final class EvalCommand implements Callable<Integer> {
             case cls -> cls(out);
         };
         if (json != null) {
-            // the check above accepted a folder that does not exist yet: create it, as every --out is
-            Files.createDirectories(json.toAbsolutePath().getParent());
-            Files.writeString(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n",
-                    StandardCharsets.UTF_8);
+            // whole or not at all (temp file and rename), where the user points; the folder the check
+            // above accepted may not exist yet, and is created as every --out is
+            AtomicFiles.writeWhereNamed(json, new GsonBuilder().setPrettyPrinting().create().toJson(result) + "\n");
         }
         out.flush();
         return 0;

@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.TransformerEncoder;
@@ -151,7 +152,7 @@ public final class RecommendCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(dev)) {
             TaskEmbedder.Builder eb = TaskEmbedder.builder().setManager(m).setEncoder(in.encoder())
                     .optBatchSize(batchSize).optThreads(embedThreads).optMaxTextRows(maxTextRows).optFisherExamples(fisherExamples)
-                    .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(out.resolve("embeddings")))
+                    .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(PlainFolders.create(out, out.resolve("embeddings"))))
                     .optListener(progress(bar));
             FeatureSettings fs = new FeatureSettings(maxLength, qaMaxLength, qaStride, 0, 1, 1L);
             rankings = rank(eb, in.data(), in.sources().stream().filter(t -> g.contains(t.group())).toList(),
@@ -439,7 +440,8 @@ public final class RecommendCommand implements Callable<Integer> {
         }
         // an unknown target is refused before the encoder is written
         Files.createDirectories(out);
-        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite, out.resolve("base-encoder"), false);
+        Path enc = encoder != null ? EncoderOption.resolve(encoder, out) : DemoCommand.demoEncoder(suite,
+                PlainFolders.create(out, out.resolve("base-encoder")), false);
         return new Inputs(enc, set.data(), set.prefinetuning(), tgt, List.of());
     }
 }

@@ -36,6 +36,31 @@ class EvalCommandTest {
         assertEquals(0.5, JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("accuracy").getAsDouble());
     }
 
+    /**
+     * The scores replace the file whole (a temp file renamed over it), never in place: a name that
+     * shares its content with another (a hard link) leaves that one alone, which an in-place write,
+     * truncating first, did not; and a symbolic link the user put at the name is followed and kept.
+     */
+    @Test
+    void jsonReplacesTheFileWholeWhereTheNameLeads(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.jsonl");
+        Files.writeString(f, "{\"id\":1,\"gold\":\"yes\",\"pred\":\"yes\"}\n{\"id\":2,\"gold\":\"no\",\"pred\":\"yes\"}\n");
+        Path backup = Files.writeString(dir.resolve("yesterday.json"), "{\"accuracy\": 1.0}\n");
+        Path json = Files.createLink(dir.resolve("c.json"), backup);
+        assertEquals(0, cli.run("--format", "cls", f.toString(), "--json", json.toString()), cli.err());
+        assertEquals(0.5, JsonParser.parseString(Files.readString(json)).getAsJsonObject().get("accuracy").getAsDouble());
+        assertEquals("{\"accuracy\": 1.0}\n", Files.readString(backup));
+
+        Path real = Files.createDirectories(dir.resolve("runs/3")).resolve("scores.json");
+        Path latest = Files.createSymbolicLink(dir.resolve("latest.json"), dir.relativize(real));
+        assertEquals(0, cli.run("--format", "cls", f.toString(), "--json", latest.toString()), cli.err());
+        assertEquals(0.5, JsonParser.parseString(Files.readString(real)).getAsJsonObject().get("accuracy").getAsDouble());
+        assertTrue(Files.isSymbolicLink(latest));
+        try (java.util.stream.Stream<Path> s = Files.list(real.getParent())) {
+            assertEquals(java.util.List.of(real), s.toList(), "no temp file left");
+        }
+    }
+
     @Test
     void squadNeedsDatasetAndScores(@TempDir Path dir) throws Exception {
         Path d = dir.resolve("dev.json");

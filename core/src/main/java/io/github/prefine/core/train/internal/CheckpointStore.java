@@ -2,6 +2,7 @@ package io.github.prefine.core.train.internal;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -90,7 +91,9 @@ public final class CheckpointStore {
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
         AtomicFiles.deleteTree(tmp);
-        Files.createDirectories(tmp);
+        // not createDirectories, which accepts a link to a folder planted at this name and writes the
+        // checkpoint wherever it leads
+        PlainFolders.create(root, tmp);
         try {
             contents.writeTo(tmp);
         } catch (FileSystemException e) {

@@ -40,4 +40,18 @@ class TrainStateTest {
                 e.getMessage());
         assertEquals("someone's own file\n", Files.readString(victim));
     }
+
+    @Test
+    void aRewriteOfAStateFileSharedByAHardLinkLeavesTheOtherNameAlone(@TempDir Path dir) throws Exception {
+        // a hard link at the state file's name, as cp -al of the run folder (or someone sharing it) leaves
+        Path other = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path file = Files.createLink(Files.createDirectories(dir.resolve("ckpt")).resolve("state.json"), other);
+
+        state().write(file);
+
+        assertEquals("someone's own file\n", Files.readString(other));
+        assertEquals(40, TrainState.read(file).globalStep());
+        assertEquals(1, Files.getAttribute(file, "unix:nlink"));
+        assertEquals(1, Files.getAttribute(other, "unix:nlink"));
+    }
 }
