@@ -394,6 +394,11 @@ public final class MultiHeadModel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("model: already closed");
         }
+        if (!manager.isOpen()) {
+            // closing the builder's manager closes the model's sub-manager and every parameter with it
+            throw new IllegalStateException("model: the manager given to setManager was closed, and the parameters"
+                    + " with it");
+        }
     }
 
     /** Frees every parameter array; later calls do nothing. */
@@ -594,6 +599,7 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return this builder
          */
         public Builder addTasks(TaskSet tasks) {
+            Objects.requireNonNull(tasks, "tasks");
             for (FeaturizedTask t : tasks.tasks()) {
                 addTask(t);
             }
@@ -690,6 +696,9 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             if (manager == null) {
                 throw new IllegalArgumentException("model: setManager is required");
+            }
+            if (!manager.isOpen()) {
+                throw new IllegalStateException("model: the manager given to setManager is closed");
             }
             if (encoder == null) {
                 throw new IllegalArgumentException("model: setEncoder is required");

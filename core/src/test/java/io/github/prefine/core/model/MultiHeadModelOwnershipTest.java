@@ -90,4 +90,35 @@ class MultiHeadModelOwnershipTest {
             }
         }
     }
+
+    @Test
+    void aModelWhoseManagerWasClosedSaysSoInsteadOfFailingInsideTheEngine(@TempDir Path tmp) throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        NDManager root = NDManager.newBaseManager();
+        MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(EncoderCheckpoint.load(dir, root).encoder())
+                .addHead("a", TestHeads.sequence(2)).build();
+        // the model's arrays live in a sub-manager of root, so they die with it; save failed in
+        // HostTensors with "Native resource has been released already"
+        root.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.save(tmp, null));
+        assertEquals("model: the manager given to setManager was closed, and the parameters with it", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> model.loadParameters(tmp));
+        model.close();
+        model.close();
+    }
+
+    @Test
+    void buildRefusesAClosedManagerAndANullTaskSet() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir, root).encoder();
+            NDManager closed = NDManager.newBaseManager();
+            closed.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(closed).setEncoder(encoder).addHead("a", TestHeads.sequence(2)).build());
+            assertEquals("model: the manager given to setManager is closed", e.getMessage());
+            NullPointerException npe = assertThrows(NullPointerException.class, () -> MultiHeadModel.builder().addTasks(null));
+            assertEquals("tasks", npe.getMessage());
+        }
+    }
 }

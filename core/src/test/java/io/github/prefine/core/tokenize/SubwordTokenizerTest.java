@@ -137,4 +137,55 @@ class SubwordTokenizerTest {
             tok.close(); // idempotent with the try's close
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void refusesAMaxLengthBelowTheSpecialTokensOfAPair(String family) throws IOException {
+        // HF templates: BERT [CLS] a [SEP] b [SEP] adds 3, XLM-R <s> a </s></s> b </s> adds 4. Below
+        // that the native tokenizer skips truncation and returned whole rows (12 and 17 ids at
+        // maxLength 1) while maxLength() promised "positions, special tokens included"
+        int pairAdded = family.equals("bert") ? 3 : 4;
+        SubwordTokenizer.Builder tooShort = builder(family).optMaxLength(pairAdded - 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, tooShort::build);
+        assertTrue(e.getMessage().contains("maxLength " + (pairAdded - 1)) && e.getMessage().contains(pairAdded
+                + " special tokens"), e.getMessage());
+        // at the bound every row fits, the special tokens and nothing else for a pair
+        try (SubwordTokenizer tok = builder(family).optMaxLength(pairAdded).build()) {
+            assertEquals(pairAdded, tok.encodePair("hello world there", "and more").length());
+            assertTrue(tok.encode("hello world there").length() <= pairAdded);
+        }
+        // without special tokens or without truncation there is nothing to make room for
+        try (SubwordTokenizer bare = builder(family).optMaxLength(1).optAddSpecialTokens(false).build();
+                SubwordTokenizer untruncated = builder(family).optMaxLength(1).optTruncation(Truncation.NONE).build()) {
+            assertEquals(1, bare.encode("hello world there").length());
+            assertTrue(untruncated.encode("hello world there").length() > 1);
+        }
+    }
+
+    @Test
+    void refusesANegativePaddingIdInsteadOfReadingTheFilesOne() throws IOException {
+        // optPadId's contract: non-negative; -5 was taken as "not set" and the file's 0 used instead
+        SubwordTokenizer.Builder negative = builder("bert").optPadId(-5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, negative::build);
+        assertEquals("padId must be non-negative, found -5", e.getMessage());
+        try (SubwordTokenizer tok = builder("bert").optPadId(7).build()) {
+            assertEquals(7, tok.padId());
+            assertEquals(7, tok.toBuilder().build().padId());
+        }
+    }
+
+    @Test
+    void encodingAfterCloseIsALifecycleErrorNotARejectedInput() throws IOException {
+        SubwordTokenizer tok = builder("bert").build();
+        tok.close();
+        tok.close();
+        // it was an IllegalArgumentException saying "the native tokenizer rejected the input"
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> tok.encode("hello"), () -> tok.encodePair("a", "b"), () -> tok.encodeBatch(List.of("a")),
+                () -> tok.encodePairBatch(List.of("a"), List.of("b")), () -> tok.encodeIdRows(List.of("a"), null),
+                () -> tok.encodeWords(List.of("a")), () -> tok.encodePieces(List.of("a"), false))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().endsWith("tokenizer is closed"), e.getMessage());
+        }
+    }
 }
