@@ -232,6 +232,29 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void aSaveRefusedForAMissingTokenizerLeavesTheFolderAsItWas() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
+        Path tokenizer = Files.writeString(tmp.resolve("tok.json"), "{}");
+        Path dir = tmp.resolve("saved");
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder first = TransformerEncoder.builder().setConfig(config).build();
+                TransformerEncoder second = TransformerEncoder.builder().setConfig(config).build()) {
+            first.initializeRandom(m, 1);
+            second.initializeRandom(m, 2);
+            EncoderCheckpoint.save(first, dir, tokenizer);
+            byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
+            // the second's weights replaced the first's before the copy of the tokenizer failed, and
+            // the first's config.json, written last, then vouched for them as a complete folder
+            Path missing = tmp.resolve("no-such/tokenizer.json");
+            java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                    () -> EncoderCheckpoint.save(second, dir, missing));
+            assertEquals(missing.toString(), e.getFile());
+            assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+        }
+    }
+
+    @Test
     void weightsOfADivergedRunAreRefusedNamingTheTensorAndSavingLeavesNoTempFile() throws Exception {
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
                 .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
