@@ -339,4 +339,32 @@ class EncoderCheckpointTest {
             assertTrue(names.contains("roberta.encoder.layer.1.attention.self.value.weight"));
         }
     }
+
+    @Test
+    void collectionsDocumentedUnmodifiableAreAndOtherTensorsAreSorted() throws Exception {
+        Path qa = SharedFixtures.require("fixtures/hf-reference/bert/question-answering");
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint c = EncoderCheckpoint.load(qa, m)) {
+            // LoadedCheckpoint.otherTensors: "an unmodifiable map sorted by name" (the QA head, the pooler)
+            List<String> names = new ArrayList<>(c.otherTensors().keySet());
+            assertTrue(names.contains("qa_outputs.weight"), names.toString());
+            assertEquals(names.stream().sorted().toList(), names);
+            assertThrows(UnsupportedOperationException.class, () -> c.otherTensors().clear());
+            TransformerEncoder e = c.encoder();
+            int layers = e.config().numHiddenLayers();
+            // "an unmodifiable list of numHiddenLayers layers", "unmodifiable set of 8 * numHiddenLayers"
+            assertEquals(layers, e.layers().size());
+            assertEquals(8 * layers, e.matrixParameters().size());
+            assertEquals(8 * layers, e.halfPrecisionParameters().size());
+            assertThrows(UnsupportedOperationException.class, () -> e.layers().clear());
+            assertThrows(UnsupportedOperationException.class, () -> e.matrixParameters().clear());
+            assertThrows(UnsupportedOperationException.class, () -> e.halfPrecisionParameters().clear());
+            try (SafetensorsReader r = SafetensorsReader.open(qa)) {
+                // "an unmodifiable, sorted list of names"
+                List<String> all = r.names();
+                assertEquals(all.stream().sorted().toList(), all);
+                assertThrows(UnsupportedOperationException.class, () -> all.remove(0));
+            }
+        }
+    }
 }

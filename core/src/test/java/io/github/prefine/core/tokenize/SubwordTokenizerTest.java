@@ -188,4 +188,42 @@ class SubwordTokenizerTest {
             assertTrue(e.getMessage().endsWith("tokenizer is closed"), e.getMessage());
         }
     }
+
+    @Test
+    void encodesFromSeveralThreadsAtOnceAsFromOne() throws Exception {
+        // the class Javadoc: "the native tokenizer encodes from several threads at once"
+        List<String> texts = List.of("The cat sat on the mat.", "café 😀 naïve", "Who went to Berlin in May?",
+                "a much longer sentence, with punctuation; and numbers 1234 and 56.");
+        try (SubwordTokenizer tok = builder("xlm-roberta").optMaxLength(16).build()) {
+            String expected = fingerprint(tok, texts);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<String>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    runs.add(pool.submit(() -> fingerprint(tok, texts)));
+                }
+                for (java.util.concurrent.Future<String> r : runs) {
+                    assertEquals(expected, r.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Every encode method's ids and offsets over the texts, as one string. */
+    private static String fingerprint(SubwordTokenizer tok, List<String> texts) {
+        StringBuilder sb = new StringBuilder();
+        for (TokenEncoding e : tok.encodeBatch(texts)) {
+            sb.append(Arrays.toString(e.ids())).append(Arrays.toString(e.starts()));
+        }
+        for (TokenEncoding e : tok.encodePairBatch(texts, texts)) {
+            sb.append(Arrays.toString(e.ids())).append(Arrays.toString(e.typeIds()));
+        }
+        sb.append(Arrays.toString(tok.encodeIdRows(texts, null).ids()));
+        sb.append(Arrays.toString(tok.encodePieces(texts, true).starts()));
+        sb.append(tok.specialTokenLayout().map(SpecialTokenLayout::pairAdded).orElse(-1));
+        sb.append(Arrays.toString(tok.encodeWords(List.of("Who", "went", "to", "Berlin")).wordIds()));
+        return sb.toString();
+    }
 }
