@@ -226,4 +226,17 @@ class SubwordTokenizerTest {
         sb.append(Arrays.toString(tok.encodeWords(List.of("Who", "went", "to", "Berlin")).wordIds()));
         return sb.toString();
     }
+
+    @Test
+    void theDefaultsAreThoseTheBuilderDocuments() throws IOException {
+        try (SubwordTokenizer tok = builder("bert").build()) {
+            assertEquals(512, tok.maxLength());
+            assertEquals(Truncation.LONGEST_FIRST, tok.truncation());
+            assertEquals(Padding.NONE, tok.padding());
+            assertEquals(0, tok.stride());
+            assertTrue(tok.addSpecialTokens());
+            // read from the file: BERT's [PAD] is 0
+            assertEquals(0, tok.padId());
+        }
+    }
 }

@@ -157,4 +157,25 @@ class TrainerLifecycleTest {
         NullPointerException npe = assertThrows(NullPointerException.class, () -> Trainer.builder().optDevices(null));
         assertEquals("devices", npe.getMessage());
     }
+
+    @Test
+    void theDefaultsAreThoseTheBuilderDocuments() throws Exception {
+        // optLearningRate: default 5e-5; optBatchSize: 128, so the 22 training units make one batch;
+        // optMaxEpochs: 20, the linear decay's horizon (optScheduleEpochs 0 means maxEpochs);
+        // optWarmupSteps: 0; optPrecision: FLOAT32 (no loss scaler)
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks))
+                        .build()) {
+            assertEquals(new LinearSchedule(5e-5, 0, 20), trainer.schedule());
+            assertTrue(trainer.lossScaler().isEmpty());
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks))
+                        .optBatchSize(4).optLinearDecay(false).build()) {
+            // 6 batches of 4 an epoch; without decay the rate stays at its peak
+            assertEquals(new LinearSchedule(5e-5, 0, Long.MAX_VALUE), trainer.schedule());
+        }
+    }
 }
