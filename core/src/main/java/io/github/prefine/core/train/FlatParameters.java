@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.precision.Casts;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,10 +52,11 @@ public final class FlatParameters implements AutoCloseable {
     /**
      * Each parameter that is a view of an open buffer, mapped to that buffer. A second buffer over
      * the same parameters (a second trainer on one model) would take the parameters from the first,
-     * whose updates would then reach nothing the model reads. Weak keys: a model dropped without
-     * closing its trainer does not stay reachable from here.
+     * whose updates would then reach nothing the model reads. Weak keys and values: a model dropped
+     * without closing its trainer does not stay reachable from here (a strong value would keep its
+     * key reachable through the buffer's parameter list).
      */
-    private static final Map<Parameter, FlatParameters> HELD = new WeakHashMap<>();
+    private static final Map<Parameter, WeakReference<FlatParameters>> HELD = new WeakHashMap<>();
 
     private final NDManager parent;
     private final NDManager manager;
@@ -151,13 +153,15 @@ public final class FlatParameters implements AutoCloseable {
         this.parent = parent;
         synchronized (HELD) {
             for (NamedParameter p : ordered) {
-                if (HELD.containsKey(p.parameter())) {
+                WeakReference<FlatParameters> holder = HELD.get(p.parameter());
+                if (holder != null && holder.get() != null) {
                     throw new IllegalStateException("flat parameters: " + p.key() + " is already trained by another"
                             + " open trainer or training step; close it before training the model again (one at a time)");
                 }
             }
+            WeakReference<FlatParameters> self = new WeakReference<>(this);
             for (NamedParameter p : ordered) {
-                HELD.put(p.parameter(), this);
+                HELD.put(p.parameter(), self);
             }
         }
         try {
@@ -471,7 +475,7 @@ public final class FlatParameters implements AutoCloseable {
     /** Lets another buffer take this one's parameters. */
     private void release() {
         synchronized (HELD) {
-            HELD.values().removeIf(f -> f == this);
+            HELD.values().removeIf(f -> f.get() == this);
         }
     }
 
