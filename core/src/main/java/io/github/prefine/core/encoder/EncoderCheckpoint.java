@@ -16,6 +16,7 @@ import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -351,10 +352,16 @@ public final class EncoderCheckpoint {
      * @param encoder an initialized encoder; not modified
      * @param modelDir the folder, created if absent; existing files of the same names are replaced
      * @param tokenizerJson a {@code tokenizer.json} to copy, or {@code null}
+     * @throws NoSuchFileException if {@code tokenizerJson} is not a file; nothing is
+     *     written then
      * @throws IOException if writing fails
      */
     public static void save(TransformerEncoder encoder, Path modelDir, Path tokenizerJson) throws IOException {
         Objects.requireNonNull(encoder, "encoder");
+        if (tokenizerJson != null && !Files.isRegularFile(tokenizerJson)) {
+            // before any file is replaced: a folder must not mix this encoder's weights with what was there
+            throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + modelDir);
+        }
         Files.createDirectories(modelDir);
         // every file whole or absent, and config.json last: a folder with a config is complete,
         // whatever killed a writer or filled the disk

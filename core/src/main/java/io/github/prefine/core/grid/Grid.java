@@ -370,7 +370,7 @@ public final class Grid {
         /**
          * Sets the groups whose non-empty combinations are pre-finetuned (required).
          *
-         * @param groups the groups, in combination-naming order
+         * @param groups the groups, distinct, in combination-naming order
          * @return this builder
          */
         public Builder setGroups(List<TaskGroup> groups) {
@@ -381,7 +381,7 @@ public final class Grid {
         /**
          * Sets the target tasks (required).
          *
-         * @param targets the targets, in table row order
+         * @param targets the targets, distinct by name, in table row order
          * @return this builder
          */
         public Builder setTargets(List<Task> targets) {
@@ -403,7 +403,7 @@ public final class Grid {
         /**
          * Sets the finetuning seeds; default 1..5.
          *
-         * @param seeds the seeds
+         * @param seeds the seeds, distinct
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
@@ -577,7 +577,7 @@ public final class Grid {
         /**
          * Sets how long to wait before revisiting units locked by other processes; default 2 s.
          *
-         * @param millis milliseconds
+         * @param millis milliseconds, positive
          * @return this builder
          */
         public Builder optPollMillis(long millis) {
@@ -686,7 +686,8 @@ public final class Grid {
          *
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
-         *     or two learning rates of a grid share a folder name ({@link GridLayout#learningRateName})
+         *     a seed, group or target repeats, or two learning rates of a grid share a folder name
+         *     ({@link GridLayout#learningRateName})
          */
         public Grid build() {
             if (encoder == null || data == null || pool == null || groups == null || targets == null || out == null) {
@@ -710,6 +711,14 @@ public final class Grid {
                 throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
                         + batchSize + ", " + maxEpochs + "/" + targetMaxEpochs + ", " + patience + ", " + logEvery);
             }
+            if (pollMillis <= 0) {
+                // Thread.sleep refuses a negative wait only once a unit is locked, and 0 spins
+                throw new IllegalArgumentException("grid: pollMillis must be positive, found " + pollMillis);
+            }
+            // a repeat runs no new unit (same folder) but would be counted again in the tables
+            distinct("seeds", seeds, Function.identity());
+            distinct("groups", groups, Function.identity());
+            distinct("targets", targets, Task::name);
             checkRates(learningRates);
             if (targetLearningRates != null) {
                 if (targetLearningRates.isEmpty()) {
@@ -718,6 +727,16 @@ public final class Grid {
                 checkRates(targetLearningRates);
             }
             return new Grid(this);
+        }
+
+        private static <T> void distinct(String what, List<T> values, Function<T, ?> key) {
+            Set<Object> seen = new HashSet<>();
+            for (T v : values) {
+                if (!seen.add(key.apply(Objects.requireNonNull(v, what + " element")))) {
+                    throw new IllegalArgumentException("grid: " + what + " must be distinct, found " + key.apply(v)
+                            + " twice in " + values.stream().map(key).toList());
+                }
+            }
         }
 
         private static void checkRates(List<Double> rates) {

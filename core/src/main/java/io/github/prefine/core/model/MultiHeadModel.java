@@ -49,6 +49,12 @@ import java.util.function.Supplier;
 public final class MultiHeadModel implements AutoCloseable {
     /** System property choosing whether heads of one kind run stacked (see {@link #forward}). */
     public static final String HEADS_PROPERTY = "prefine.heads";
+    /**
+     * Encoders whose parameters an open model owns: a second model would take them into its own
+     * manager, and closing either would free the other's encoder. Weak: an encoder dropped with an
+     * unclosed model does not stay reachable from here.
+     */
+    private static final Set<Block> OWNED_ENCODERS = Collections.newSetFromMap(new java.util.WeakHashMap<>());
 
     private final NDManager manager;
     private final Block encoder;
@@ -394,6 +400,11 @@ public final class MultiHeadModel implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("model: already closed");
         }
+        if (!manager.isOpen()) {
+            // closing the builder's manager closes the model's sub-manager and every parameter with it
+            throw new IllegalStateException("model: the manager given to setManager was closed, and the parameters"
+                    + " with it");
+        }
     }
 
     /** Frees every parameter array; later calls do nothing. */
@@ -402,6 +413,9 @@ public final class MultiHeadModel implements AutoCloseable {
         if (!closed) {
             closed = true;
             manager.close();
+            synchronized (OWNED_ENCODERS) {
+                OWNED_ENCODERS.remove(encoder);
+            }
         }
     }
 
@@ -594,6 +608,7 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return this builder
          */
         public Builder addTasks(TaskSet tasks) {
+            Objects.requireNonNull(tasks, "tasks");
             for (FeaturizedTask t : tasks.tasks()) {
                 addTask(t);
             }
@@ -679,9 +694,12 @@ public final class MultiHeadModel implements AutoCloseable {
          * model: the model takes the encoder's (and hand-made heads') parameters into its manager.
          *
          * @return the model, which the caller must close
-         * @throws IllegalArgumentException if a required value is missing or a head has fewer than 2 labels
-         * @throws IllegalStateException if the encoder is not initialized, or this builder already
-         *     built a model
+         * @throws IllegalArgumentException if a required value is missing, a head has fewer than 2
+         *     labels, or the hidden size differs from that of an {@link
+         *     io.github.prefine.core.encoder.Encoder}
+         * @throws IllegalStateException if the manager is closed, the encoder is not initialized or
+         *     its parameters were freed, another open model owns the encoder, or this builder
+         *     already built a model
          */
         public MultiHeadModel build() {
             if (built) {
@@ -690,6 +708,9 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             if (manager == null) {
                 throw new IllegalArgumentException("model: setManager is required");
+            }
+            if (!manager.isOpen()) {
+                throw new IllegalStateException("model: the manager given to setManager is closed");
             }
             if (encoder == null) {
                 throw new IllegalArgumentException("model: setEncoder is required");
@@ -700,10 +721,24 @@ public final class MultiHeadModel implements AutoCloseable {
             if (heads.isEmpty()) {
                 throw new IllegalArgumentException("model: at least one head is required");
             }
+            if (encoder instanceof io.github.prefine.core.encoder.Encoder e && e.hiddenSize() != hiddenSize) {
+                throw new IllegalArgumentException("model: hiddenSize " + hiddenSize + " differs from the encoder's "
+                        + e.hiddenSize());
+            }
             // checked before the model opens its sub-manager, which nothing would close
             for (Pair<String, Parameter> p : encoder.getParameters()) {
                 if (!p.getValue().isInitialized()) {
                     throw new IllegalStateException("model: the encoder must be initialized before build()");
+                }
+                if (p.getValue().getArray().isReleased()) {
+                    throw new IllegalStateException("model: the encoder's parameter " + p.getKey() + " was freed (the"
+                            + " model or manager that owned it is closed); load or initialize the encoder again");
+                }
+            }
+            synchronized (OWNED_ENCODERS) {
+                if (OWNED_ENCODERS.contains(encoder)) {
+                    throw new IllegalStateException("model: the encoder belongs to another open model, and closing"
+                            + " either would free the other's encoder; load it again for a second model");
                 }
             }
             made = new ArrayList<>();
@@ -717,6 +752,9 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             MultiHeadModel model = new MultiHeadModel(this);
             built = true;
+            synchronized (OWNED_ENCODERS) {
+                OWNED_ENCODERS.add(encoder);
+            }
             return model;
         }
     }

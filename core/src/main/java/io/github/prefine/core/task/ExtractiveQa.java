@@ -14,6 +14,7 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import io.github.prefine.eval.qa.QaWindow;
@@ -21,7 +22,9 @@ import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.QuestionAnsweringHead;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Extractive question answering: each example becomes one or more context windows, the head
@@ -36,6 +39,12 @@ public record ExtractiveQa() implements TaskFormat {
     @Override
     public String label() {
         return "qa";
+    }
+
+    /** Scores {@link #score} computes from answer texts, as the SQuAD script. */
+    @Override
+    public Set<MetricType> metrics() {
+        return EnumSet.of(MetricType.SQUAD_F1, MetricType.SQUAD_EM);
     }
     private static final QaPostProcessor POST_PROCESSOR = QaPostProcessor.builder().build();
 

@@ -13,11 +13,14 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.MultipleChoiceHead;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Multiple choice among a fixed number of choices: one encoder row per choice, the choices of an
@@ -31,6 +34,12 @@ public record MultipleChoice(int choices) implements TaskFormat {
     @Override
     public String label() {
         return "choice";
+    }
+
+    /** Scores {@link #score} computes from one predicted choice per example. */
+    @Override
+    public Set<MetricType> metrics() {
+        return EnumSet.of(MetricType.ACCURACY, MetricType.BINARY_F1, MetricType.MACRO_F1);
     }
     /**
      * Checks the choice count.

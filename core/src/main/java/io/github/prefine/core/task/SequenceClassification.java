@@ -13,12 +13,15 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.SequenceClassificationHead;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -33,6 +36,12 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
     @Override
     public String label() {
         return pair ? "text-pair" : "text";
+    }
+
+    /** Scores {@link #score} computes from one predicted label per example. */
+    @Override
+    public Set<MetricType> metrics() {
+        return EnumSet.of(MetricType.ACCURACY, MetricType.BINARY_F1, MetricType.MACRO_F1);
     }
     @Override
     public Class<TextExample> exampleType() {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -450,7 +451,7 @@ public final class Task {
          * @return this builder
          */
         public Builder optLabels(List<String> labels) {
-            this.labels = List.copyOf(labels);
+            this.labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
             return this;
         }
 
@@ -460,7 +461,8 @@ public final class Task {
          * @return the task
          * @throws IllegalStateException if a required field is missing
          * @throws IllegalArgumentException if labels repeat, are declared for QA or multiple
-         *     choice, or a reader's example type does not fit the format
+         *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), or a
+         *     reader's example type does not fit the format
          */
         public Task build() {
             if (name == null || name.isBlank()) {
@@ -472,6 +474,11 @@ public final class Task {
             require(source, "setSource");
             if (new java.util.HashSet<>(labels).size() != labels.size()) {
                 throw new IllegalArgumentException(name + ": labels must be distinct, found " + labels);
+            }
+            if (!format.metrics().contains(metric)) {
+                // the format's scorer cannot compute it: scoring would fail only after training
+                throw new IllegalArgumentException(name + ": format " + format + " is scored with one of "
+                        + format.metrics() + ", found metric " + metric);
             }
             if (!labels.isEmpty() && !format.hasLabelSet()) {
                 throw new IllegalArgumentException(name + ": format " + format + " takes no label set, found " + labels);

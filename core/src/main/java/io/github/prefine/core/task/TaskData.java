@@ -44,15 +44,30 @@ public record TaskData(
      *     a one-file dataset, {@code 4:1 hold-out of train (seed N): ...} for a task without a
      *     validation file, or, starting with {@link #FALLBACK}, the hold-out of train that replaced a
      *     validation file which was absent or gave no examples
+     * @throws IllegalArgumentException if an example is not of the type the task's format reads
      */
     public TaskData {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(validation, "validation");
         labels = List.copyOf(labels);
         EnumMap<Split, List<Example>> s = new EnumMap<>(Split.class);
-        splits.forEach((k, v) -> s.put(k, List.copyOf(v)));
+        Class<? extends Example> type = task.format().exampleType();
+        splits.forEach((k, v) -> s.put(k, checkTypes(task, k, type, List.copyOf(v))));
         splits = Collections.unmodifiableMap(s);
         reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
+    }
+
+    /** Refuses examples the task's format cannot featurize, which would fail there with a cast. */
+    private static List<Example> checkTypes(Task task, Split split, Class<? extends Example> type, List<Example> examples) {
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            if (!type.isInstance(e)) {
+                throw new IllegalArgumentException("task " + task.name() + ": " + split + " example " + i + " (" + e.id()
+                        + ") is a " + e.getClass().getSimpleName() + ", format " + task.format() + " needs "
+                        + type.getSimpleName());
+            }
+        }
+        return examples;
     }
 
     /**

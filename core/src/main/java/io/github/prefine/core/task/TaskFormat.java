@@ -9,10 +9,12 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The input/output shape of a task, and everything that varies with it: the example type and
@@ -43,6 +45,14 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
      * @return {@code text}, {@code text-pair}, {@code token}, {@code qa} or {@code choice}
      */
     String label();
+
+    /**
+     * Returns the metrics that {@link #score} can compute for this format; a {@link Task} of
+     * another metric is refused when it is built, not after training.
+     *
+     * @return the metrics, non-empty
+     */
+    Set<MetricType> metrics();
 
     /**
      * Returns the example type this format reads.

@@ -25,6 +25,11 @@ public final class TaskSet {
     private final Map<String, Integer> index;
 
     private TaskSet(List<FeaturizedTask> tasks) {
+        for (int t = 0; t < tasks.size(); t++) {
+            if (tasks.get(t) == null) {
+                throw new NullPointerException("task set: task " + t + " is null");
+            }
+        }
         this.tasks = List.copyOf(tasks);
         if (this.tasks.isEmpty()) {
             throw new IllegalArgumentException("task set: at least one task is required");

@@ -13,13 +13,16 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
 import io.github.prefine.eval.evaluator.Evaluator;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.TokenClassificationHead;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -34,6 +37,12 @@ public record TokenClassification() implements TaskFormat {
     @Override
     public String label() {
         return "token";
+    }
+
+    /** Scores {@link #score} computes from entity spans, as seqeval. */
+    @Override
+    public Set<MetricType> metrics() {
+        return EnumSet.of(MetricType.SPAN_F1);
     }
     @Override
     public Class<TokenExample> exampleType() {

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * A Hugging Face fast tokenizer loaded from a local {@code tokenizer.json}, returning compact
  * {@link TokenEncoding}s with UTF-16 character offsets.
  *
- * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent. The
- * encodings it returns are plain Java arrays and stay valid after closing. It never contacts the
+ * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent, and
+ * every encode method then throws {@link IllegalStateException}. The encodings it returns are
+ * plain Java arrays and stay valid after closing. It never contacts the
  * Hugging Face hub: only a file path is accepted.
  *
  * <p>Thread-safety: the configuration is fixed at {@link Builder#build()}, and the native
@@ -57,7 +58,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** Untruncated, unpadded copy for {@link #encodePieces}; created on first use. */
     private HuggingFaceTokenizer bare;
     private Optional<SpecialTokenLayout> layout;
-    private boolean closed;
+    /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
+    private volatile boolean closed;
 
     private SubwordTokenizer(Builder b, HuggingFaceTokenizer delegate, int padId) {
         this.delegate = delegate;
@@ -108,6 +110,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      *     truncation that cannot respect the maximum length)
      */
     public TokenEncoding encode(String text) {
+        checkOpen();
         checkText(Objects.requireNonNull(text, "text"));
         Encoding e;
         try {
@@ -127,6 +130,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when the native tokenizer rejects the input
      */
     public TokenEncoding encodePair(String first, String second) {
+        checkOpen();
         Objects.requireNonNull(first, "first");
         Objects.requireNonNull(second, "second");
         checkText(first);
@@ -161,6 +165,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when the native tokenizer rejects an input
      */
     public List<TokenEncoding> encodeBatch(List<String> texts) {
+        checkOpen();
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
             checkText(Objects.requireNonNull(t, "texts element"));
@@ -190,6 +195,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      *     input
      */
     public List<TokenEncoding> encodePairBatch(List<String> firsts, List<String> seconds) {
+        checkOpen();
         if (firsts.size() != seconds.size()) {
             throw new IllegalArgumentException(
                     "encodePairBatch: " + firsts.size() + " first sequences but " + seconds.size() + " second");
@@ -240,6 +246,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      *     #encodePairBatch(List, List)}, which encodes such pairs one by one)
      */
     public IdRows encodeIdRows(List<String> firsts, List<String> seconds) {
+        checkOpen();
         if (seconds != null && firsts.size() != seconds.size()) {
             throw new IllegalArgumentException(
                     "encodeIdRows: " + firsts.size() + " first sequences but " + seconds.size() + " second");
@@ -290,6 +297,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when a word is empty or holds whitespace
      */
     public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
+        checkOpen();
         int n = sentences.size();
         String[] joined = new String[n];
         int[][] wordEnds = new int[n][];
@@ -556,10 +564,14 @@ public final class SubwordTokenizer implements AutoCloseable {
         return text;
     }
 
-    private synchronized HuggingFaceTokenizer bare() {
+    private void checkOpen() {
         if (closed) {
             throw new IllegalStateException(path + ": tokenizer is closed");
         }
+    }
+
+    private synchronized HuggingFaceTokenizer bare() {
+        checkOpen();
         if (bare == null) {
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", "false");
@@ -587,6 +599,35 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
     }
 
+    /**
+     * Refuses a maximum length below the special tokens of a text pair: the native tokenizer then
+     * skips truncation altogether and returns rows of any length. Probed with the pair ("a", "b"):
+     * a row longer than the maximum came back untruncated. A probe the native side rejects was
+     * truncated, so the length leaves room for the special tokens.
+     */
+    private static void checkRoomForSpecialTokens(HuggingFaceTokenizer hf, Path file, int maxLength) {
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        long e;
+        try {
+            e = lib.encodeDual(hf.getHandle(), "a", "b", true);
+        } catch (RuntimeException ex) {
+            return;
+        }
+        try {
+            long[] ids = lib.getTokenIds(e);
+            if (ids.length > maxLength) {
+                long added = Arrays.stream(lib.getSpecialTokenMask(e)).filter(m -> m != 0).count();
+                hf.close();
+                throw new IllegalArgumentException(file + ": maxLength " + maxLength + " is smaller than the " + added
+                        + " special tokens the template adds to a text pair, so nothing would be truncated (the"
+                        + " pair (\"a\", \"b\") gives " + ids.length + " ids); use at least " + added);
+            }
+        } finally {
+            lib.deleteEncoding(e);
+            Reference.reachabilityFence(hf);
+        }
+    }
+
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
         return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
     }
@@ -595,8 +636,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizerPath(Path)}. {@link #build()} checks that the maximum
-     * length is positive, that the stride is non-negative and smaller than the maximum length, and
-     * that a stride is only asked for with truncation.
+     * length is positive and, with special tokens and truncation, holds the special tokens of a
+     * pair; that the stride is non-negative and smaller than the maximum length, and only asked
+     * for with truncation; and that a padding id, when set, is non-negative.
      */
     public static final class Builder {
         private Path path;
@@ -605,7 +647,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         private Padding padding = Padding.NONE;
         private int stride;
         private boolean addSpecialTokens = true;
+        /** -1 until optPadId: then read from the file. */
         private int padId = -1;
+        private boolean padIdSet;
         private boolean wordwise;
         private boolean wordwiseKnown;
 
@@ -623,9 +667,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
 
         /**
-         * Sets the maximum length in positions, special tokens included. Default 512.
+         * Sets the maximum length in positions, special tokens included. Default 512. With special
+         * tokens and truncation, {@link #build()} refuses a length below the special tokens of a text
+         * pair (3 for BERT, 4 for RoBERTa and XLM-R), which the native tokenizer would not truncate to.
          *
-         * @param maxLength positive
+         * @param maxLength positive; with special tokens and truncation, at least those of a pair
          * @return this builder
          */
         public Builder optMaxLength(int maxLength) {
@@ -686,6 +732,7 @@ public final class SubwordTokenizer implements AutoCloseable {
          */
         public Builder optPadId(int padId) {
             this.padId = padId;
+            this.padIdSet = true;
             return this;
         }
 
@@ -694,7 +741,8 @@ public final class SubwordTokenizer implements AutoCloseable {
          *
          * @return a tokenizer the caller must close
          * @throws IOException when the file cannot be read or parsed
-         * @throws IllegalArgumentException when a setting is invalid or no padding id can be found
+         * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
+         *     maximum length below the special tokens of a pair) or no padding id can be found
          */
         public SubwordTokenizer build() throws IOException {
             if (path == null) {
@@ -709,6 +757,10 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
             if (stride > 0 && truncation == Truncation.NONE) {
                 throw new IllegalArgumentException("stride " + stride + " needs truncation, found NONE");
+            }
+            if (padIdSet && padId < 0) {
+                // -1 would silently mean "read it from the file"
+                throw new IllegalArgumentException("padId must be non-negative, found " + padId);
             }
             Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
             if (!Files.isRegularFile(file)) {
@@ -736,6 +788,9 @@ public final class SubwordTokenizer implements AutoCloseable {
             options.put("modelMaxLength", Integer.toString(maxLength));
             options.put("stride", Integer.toString(stride));
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
+            if (addSpecialTokens && truncation != Truncation.NONE) {
+                checkRoomForSpecialTokens(hf, file, maxLength);
+            }
             LOG.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, hf, pad);
         }

@@ -489,7 +489,7 @@ public final class AdamW implements AutoCloseable {
         /**
          * Sets epsilon; default 1e-8.
          *
-         * @param epsilon added to the denominator, positive
+         * @param epsilon added to the denominator, positive and finite
          * @return this builder
          */
         public Builder optEpsilon(float epsilon) {
@@ -578,8 +578,8 @@ public final class AdamW implements AutoCloseable {
             if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
                 throw new IllegalArgumentException("optimizer: betas must be in [0, 1), found " + beta1 + ", " + beta2);
             }
-            if (!(epsilon > 0)) {
-                throw new IllegalArgumentException("optimizer: epsilon must be positive, found " + epsilon);
+            if (!(epsilon > 0) || Float.isInfinite(epsilon)) {
+                throw new IllegalArgumentException("optimizer: epsilon must be positive and finite, found " + epsilon);
             }
             if (!(weightDecay >= 0) || Double.isInfinite(weightDecay)) {
                 throw new IllegalArgumentException("optimizer: weightDecay must be finite and >= 0, found " + weightDecay);

@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.precision.Casts;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -41,10 +43,20 @@ import java.util.function.Predicate;
  * for the parameters a batch did not use), and it needs no zeroing: the next step has a new leaf.
  *
  * <p>Not thread-safe. {@link #close()} gives every parameter an array of its own again (a copy
- * of its slice, owned by the manager the buffer was made from) and frees the buffer.
+ * of its slice, owned by the manager the buffer was made from) and frees the buffer. A parameter
+ * is a view of one open buffer at a time: {@link #of} refuses parameters that another buffer holds
+ * until that one is closed.
  */
 public final class FlatParameters implements AutoCloseable {
     private static final Field PARAMETER_ARRAY = parameterArrayField();
+    /**
+     * Each parameter that is a view of an open buffer, mapped to that buffer. A second buffer over
+     * the same parameters (a second trainer on one model) would take the parameters from the first,
+     * whose updates would then reach nothing the model reads. Weak keys and values: a model dropped
+     * without closing its trainer does not stay reachable from here (a strong value would keep its
+     * key reachable through the buffer's parameter list).
+     */
+    private static final Map<Parameter, WeakReference<FlatParameters>> HELD = new WeakHashMap<>();
 
     private final NDManager parent;
     private final NDManager manager;
@@ -139,17 +151,35 @@ public final class FlatParameters implements AutoCloseable {
             }
         }
         this.parent = parent;
-        this.manager = parent.newSubManager(device);
-        NDList pieces = new NDList(n);
-        for (NamedParameter p : ordered) {
-            pieces.add(p.parameter().getArray().reshape(-1));
+        synchronized (HELD) {
+            for (NamedParameter p : ordered) {
+                WeakReference<FlatParameters> holder = HELD.get(p.parameter());
+                if (holder != null && holder.get() != null) {
+                    throw new IllegalStateException("flat parameters: " + p.key() + " is already trained by another"
+                            + " open trainer or training step; close it before training the model again (one at a time)");
+                }
+            }
+            WeakReference<FlatParameters> self = new WeakReference<>(this);
+            for (NamedParameter p : ordered) {
+                HELD.put(p.parameter(), self);
+            }
         }
-        this.master = concat(pieces);
-        master.attach(manager);
-        pieces.close();
-        NDList views = views(master);
-        for (int i = 0; i < n; i++) {
-            replaceArray(ordered.get(i).parameter(), views.get(i), manager).close();
+        try {
+            this.manager = parent.newSubManager(device);
+            NDList pieces = new NDList(n);
+            for (NamedParameter p : ordered) {
+                pieces.add(p.parameter().getArray().reshape(-1));
+            }
+            this.master = concat(pieces);
+            master.attach(manager);
+            pieces.close();
+            NDList views = views(master);
+            for (int i = 0; i < n; i++) {
+                replaceArray(ordered.get(i).parameter(), views.get(i), manager).close();
+            }
+        } catch (RuntimeException e) {
+            release();
+            throw e;
         }
     }
 
@@ -188,6 +218,7 @@ public final class FlatParameters implements AutoCloseable {
      * @return the flat parameters, which the caller must close after the model is done with them
      * @throws IllegalArgumentException if a parameter is not float32, devices differ, a parameter
      *     is listed twice, or a head holds a 16-bit parameter
+     * @throws IllegalStateException if a parameter is already a view of another open buffer
      */
     public static FlatParameters of(NDManager parent, List<List<NamedParameter>> groups, Set<Parameter> half,
             Predicate<String> decays) {
@@ -418,16 +449,33 @@ public final class FlatParameters implements AutoCloseable {
         }
     }
 
-    /** Gives each parameter its own copy of its values and frees the buffer; later calls do nothing. */
+    /**
+     * Gives each parameter its own copy of its values and frees the buffer; later calls do nothing.
+     * When the parent manager (the model's) is already closed, the buffer and the parameters died
+     * with it and there is nothing left to copy.
+     */
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            for (NamedParameter np : parameters) {
-                // the views die with the buffer below
-                replaceArray(np.parameter(), np.parameter().getArray().duplicate(), parent);
+            try {
+                if (parent.isOpen()) {
+                    for (NamedParameter np : parameters) {
+                        // the views die with the buffer below
+                        replaceArray(np.parameter(), np.parameter().getArray().duplicate(), parent);
+                    }
+                }
+                manager.close();
+            } finally {
+                release();
             }
-            manager.close();
+        }
+    }
+
+    /** Lets another buffer take this one's parameters. */
+    private void release() {
+        synchronized (HELD) {
+            HELD.values().removeIf(f -> f.get() == this);
         }
     }
 

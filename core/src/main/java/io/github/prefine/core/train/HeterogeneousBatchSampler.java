@@ -42,6 +42,11 @@ public final class HeterogeneousBatchSampler implements BatchSampler {
         return new HeterogeneousBatchSampler(settings.setTaskSizes(tasks.sizes(Split.TRAIN)).build());
     }
 
+    /** The wrapped sampler, whose task sizes the trainer checks against its data. */
+    HeterogeneousSampler sampler() {
+        return sampler;
+    }
+
     @Override
     public int batchesPerEpoch() {
         return sampler.batchesPerEpoch();

@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  * <p><b>Native memory.</b> While it is open, the trainer's step holds the model's parameters in
  * one flat buffer (see {@link FlatParameters}); {@link #close()} gives them arrays of their own
  * again and frees the optimiser's moments and the trainer's arrays (not the model). Idempotent.
- * Not thread-safe; call {@link #fit()} once per trainer (a second call throws).
+ * Not thread-safe; call {@link #fit()} once per trainer (a second call throws). One open trainer
+ * per model: building a second one over a model whose trainer is still open throws. Close the
+ * trainer before the model; a trainer whose model (or the model's manager) was closed first refuses
+ * work and closes without error, since its arrays died with the model's.
  */
 public final class Trainer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
@@ -216,7 +219,9 @@ public final class Trainer implements AutoCloseable {
      * @throws IOException if a checkpoint cannot be read or written, or was written by a run of
      *     other settings (see the class documentation)
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
-     * @throws IllegalStateException if the trainer is closed or {@code fit()} was called before
+     * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
+     *     called before, or a sampler given with {@link Builder#optSampler} draws a task or
+     *     training unit the data lacks (checked per epoch, before its first step)
      */
     public FitResult fit() throws IOException {
         checkOpen();
@@ -260,6 +265,7 @@ public final class Trainer implements AutoCloseable {
 
     private void trainEpoch(int epoch) throws IOException {
         List<SampledBatch> plan = sampler.nextEpoch();
+        SamplerChecks.checkPlan(plan, epoch, data);
         long start = System.nanoTime();
         long intervalStart = start;
         long examples = 0;
@@ -378,10 +384,16 @@ public final class Trainer implements AutoCloseable {
      * @param task the task index
      * @param split the split
      * @return one logits entry per example
+     * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}
+     * @throws IllegalStateException if the trainer or its model is closed
      */
     public TaskPredictions predict(int task, Split split) {
         checkOpen();
         Objects.requireNonNull(split, "split");
+        if (task < 0 || task >= model.numTasks()) {
+            throw new IndexOutOfBoundsException("trainer: task " + task + " is out of range [0, " + model.numTasks()
+                    + ") of " + model.taskNames());
+        }
         return evaluation.predict(stepRoot, task, split);
     }
 
@@ -429,6 +441,10 @@ public final class Trainer implements AutoCloseable {
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("trainer: already closed");
+        }
+        if (!model.getManager().isOpen()) {
+            throw new IllegalStateException("trainer: its model is closed (or the manager given to the model's builder"
+                    + " is); close the trainer first");
         }
     }
 
@@ -483,7 +499,7 @@ public final class Trainer implements AutoCloseable {
          * @return this builder
          */
         public Builder optDevices(List<Device> devices) {
-            this.devices = List.copyOf(devices);
+            this.devices = List.copyOf(Objects.requireNonNull(devices, "devices"));
             return this;
         }
 
@@ -513,7 +529,8 @@ public final class Trainer implements AutoCloseable {
          * Sets the batch sampler; default a proportional {@link HeterogeneousSampler} (the paper's) over all training examples with
          * {@link #optBatchSize} and a seed split from {@link #optSeed}.
          *
-         * @param sampler the sampler (its batch size then wins over {@link #optBatchSize})
+         * @param sampler the sampler (its batch size then wins over {@link #optBatchSize}); it must
+         *     draw the data's task indices and training units
          * @return this builder
          */
         public Builder optSampler(BatchSampler sampler) {
@@ -716,6 +733,10 @@ public final class Trainer implements AutoCloseable {
          * @throws IllegalArgumentException if a value is missing or out of range, a loss scaler is set
          *     without {@link Precision#FP16_MIXED}, or, without {@link #optSampler}, a task has no
          *     training examples
+         * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
+         *     {@link #optSampler} draws from other task sizes than the data's training splits
+         * @throws IllegalStateException if the model is closed, or another open trainer holds its
+         *     parameters
          * @throws IOException if the checkpoint folder cannot be created
          */
         public Trainer build() throws IOException {
@@ -727,6 +748,9 @@ public final class Trainer implements AutoCloseable {
             long train = Arrays.stream(trainSizes).asLongStream().sum();
             if (train == 0) {
                 throw new IllegalArgumentException("trainer: no task has training examples");
+            }
+            if (sampler != null) {
+                SamplerChecks.checkSampler(sampler, data, trainSizes);
             }
             for (int t = 0; sampler == null && t < trainSizes.length; t++) {
                 if (trainSizes[t] <= 0) {

@@ -36,7 +36,9 @@ import java.util.Objects;
  * queue the next step while the device runs this one.
  *
  * <p>Not thread-safe. {@link #close()} frees the optimiser, the scaler and the replicas, and gives
- * the model's parameters arrays of their own again; it does not close the model.
+ * the model's parameters arrays of their own again; it does not close the model. One open step (or
+ * {@link Trainer}) per model: {@link Builder#build()} refuses a model whose parameters another
+ * open one holds.
  */
 public final class TrainingStep implements AutoCloseable {
     private final MultiHeadModel model;
@@ -408,6 +410,9 @@ public final class TrainingStep implements AutoCloseable {
      */
     static void check(String who, MultiHeadModel model, BatchSource data, Precision precision, int accumulation,
             List<Device> devices, LossScaler.Builder lossScaler) {
+        if (!model.getManager().isOpen()) {
+            throw new IllegalStateException(who + ": the model is closed (or the manager given to its builder is)");
+        }
         if (!data.taskNames().equals(model.taskNames())) {
             throw new IllegalArgumentException(who + ": data has tasks " + data.taskNames() + " but the model has heads "
                     + model.taskNames());

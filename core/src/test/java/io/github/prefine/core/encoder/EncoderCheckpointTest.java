@@ -232,6 +232,29 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void aSaveRefusedForAMissingTokenizerLeavesTheFolderAsItWas() throws Exception {
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
+        Path tokenizer = Files.writeString(tmp.resolve("tok.json"), "{}");
+        Path dir = tmp.resolve("saved");
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder first = TransformerEncoder.builder().setConfig(config).build();
+                TransformerEncoder second = TransformerEncoder.builder().setConfig(config).build()) {
+            first.initializeRandom(m, 1);
+            second.initializeRandom(m, 2);
+            EncoderCheckpoint.save(first, dir, tokenizer);
+            byte[] weights = Files.readAllBytes(dir.resolve("model.safetensors"));
+            // the second's weights replaced the first's before the copy of the tokenizer failed, and
+            // the first's config.json, written last, then vouched for them as a complete folder
+            Path missing = tmp.resolve("no-such/tokenizer.json");
+            java.nio.file.NoSuchFileException e = assertThrows(java.nio.file.NoSuchFileException.class,
+                    () -> EncoderCheckpoint.save(second, dir, missing));
+            assertEquals(missing.toString(), e.getFile());
+            assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
+        }
+    }
+
+    @Test
     void weightsOfADivergedRunAreRefusedNamingTheTensorAndSavingLeavesNoTempFile() throws Exception {
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
                 .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
@@ -314,6 +337,34 @@ class EncoderCheckpointTest {
             }
             assertEquals("roberta.embeddings.word_embeddings.weight", names.get(0));
             assertTrue(names.contains("roberta.encoder.layer.1.attention.self.value.weight"));
+        }
+    }
+
+    @Test
+    void collectionsDocumentedUnmodifiableAreAndOtherTensorsAreSorted() throws Exception {
+        Path qa = SharedFixtures.require("fixtures/hf-reference/bert/question-answering");
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint c = EncoderCheckpoint.load(qa, m)) {
+            // LoadedCheckpoint.otherTensors: "an unmodifiable map sorted by name" (the QA head, the pooler)
+            List<String> names = new ArrayList<>(c.otherTensors().keySet());
+            assertTrue(names.contains("qa_outputs.weight"), names.toString());
+            assertEquals(names.stream().sorted().toList(), names);
+            assertThrows(UnsupportedOperationException.class, () -> c.otherTensors().clear());
+            TransformerEncoder e = c.encoder();
+            int layers = e.config().numHiddenLayers();
+            // "an unmodifiable list of numHiddenLayers layers", "unmodifiable set of 8 * numHiddenLayers"
+            assertEquals(layers, e.layers().size());
+            assertEquals(8 * layers, e.matrixParameters().size());
+            assertEquals(8 * layers, e.halfPrecisionParameters().size());
+            assertThrows(UnsupportedOperationException.class, () -> e.layers().clear());
+            assertThrows(UnsupportedOperationException.class, () -> e.matrixParameters().clear());
+            assertThrows(UnsupportedOperationException.class, () -> e.halfPrecisionParameters().clear());
+            try (SafetensorsReader r = SafetensorsReader.open(qa)) {
+                // "an unmodifiable, sorted list of names"
+                List<String> all = r.names();
+                assertEquals(all.stream().sorted().toList(), all);
+                assertThrows(UnsupportedOperationException.class, () -> all.remove(0));
+            }
         }
     }
 }

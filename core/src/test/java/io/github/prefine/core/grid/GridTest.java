@@ -64,6 +64,30 @@ class GridTest {
     }
 
     @Test
+    void rejectsRepeatedSeedsGroupsAndTargetsAndANonPositivePoll(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // a repeated seed names the same unit folder: nothing new would run, but each sweep wrote
+        // one run record per listed seed, so the tables would average the same run twice
+        IllegalArgumentException seeds = assertThrows(IllegalArgumentException.class,
+                () -> f.tiny(f.targets, dir).optSeeds(List.of(1L, 2L, 1L)).build());
+        assertEquals("grid: seeds must be distinct, found 1 twice in [1, 2, 1]", seeds.getMessage());
+        List<Task> twice = List.of(f.targets.get(0), f.targets.get(0));
+        IllegalArgumentException targets = assertThrows(IllegalArgumentException.class,
+                () -> f.tiny(twice, dir).build());
+        assertTrue(targets.getMessage().startsWith("grid: targets must be distinct, found " + f.targets.get(0).name()),
+                targets.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> f.tiny(f.targets, dir).setGroups(List.of(TaskGroup.SL, TaskGroup.SL)).build());
+        // the wait between two tries at a unit another process holds: Thread.sleep refused -1 only
+        // once such a unit came up, and 0 polled without pause
+        for (long poll : new long[] {0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> f.tiny(f.targets, dir).optPollMillis(poll).build());
+            assertEquals("grid: pollMillis must be positive, found " + poll, e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsLearningRatesThatShareAFolderName(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -90,4 +90,77 @@ class MultiHeadModelOwnershipTest {
             }
         }
     }
+
+    @Test
+    void aModelWhoseManagerWasClosedSaysSoInsteadOfFailingInsideTheEngine(@TempDir Path tmp) throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        NDManager root = NDManager.newBaseManager();
+        MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(EncoderCheckpoint.load(dir, root).encoder())
+                .addHead("a", TestHeads.sequence(2)).build();
+        // the model's arrays live in a sub-manager of root, so they die with it; save failed in
+        // HostTensors with "Native resource has been released already"
+        root.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> model.save(tmp, null));
+        assertEquals("model: the manager given to setManager was closed, and the parameters with it", e.getMessage());
+        assertThrows(IllegalStateException.class, () -> model.loadParameters(tmp));
+        model.close();
+        model.close();
+    }
+
+    @Test
+    void buildRefusesAClosedManagerAndANullTaskSet() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir, root).encoder();
+            NDManager closed = NDManager.newBaseManager();
+            closed.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(closed).setEncoder(encoder).addHead("a", TestHeads.sequence(2)).build());
+            assertEquals("model: the manager given to setManager is closed", e.getMessage());
+            NullPointerException npe = assertThrows(NullPointerException.class, () -> MultiHeadModel.builder().addTasks(null));
+            assertEquals("tasks", npe.getMessage());
+        }
+    }
+
+    @Test
+    void anEncoderIsOwnedByOneOpenModelAndCannotBeReusedOnceFreed() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir, root).encoder();
+            try (MultiHeadModel first = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
+                    .addHead("a", TestHeads.sequence(2)).build()) {
+                // through a second builder the second model took the arrays, and closing it freed the
+                // first model's encoder ("Native resource has been released already" on its next use)
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                        .setManager(root).setEncoder(encoder).addHead("b", TestHeads.sequence(2)).build());
+                assertTrue(e.getMessage().contains("belongs to another open model"), e.getMessage());
+                assertTrue(first.encoderParameters().get(0).parameter().getArray().toFloatArray().length > 0);
+            }
+            // the first model freed the encoder's arrays when it closed
+            IllegalStateException freed = assertThrows(IllegalStateException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder).addHead("b", TestHeads.sequence(2)).build());
+            assertTrue(freed.getMessage().contains("was freed"), freed.getMessage());
+        }
+        // a freshly loaded encoder builds a model again
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel again = MultiHeadModel.builder().setManager(root)
+                        .setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addHead("a", TestHeads.sequence(2)).build()) {
+            assertEquals(1, again.numTasks());
+        }
+    }
+
+    @Test
+    void aHiddenSizeOtherThanTheEncodersIsRefusedAtBuild() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            TransformerEncoder encoder = EncoderCheckpoint.load(dir, root).encoder();
+            int resources = resources(root);
+            // the heads were made for 7 and the first forward failed in the head: "input must be
+            // lastHiddenState [batch, seqLen, 7], found (4, 8, 32)"
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiHeadModel.builder()
+                    .setManager(root).setEncoder(encoder, 7).addHead("a", TestHeads.sequence(2)).build());
+            assertEquals("model: hiddenSize 7 differs from the encoder's " + encoder.config().hiddenSize(), e.getMessage());
+            assertEquals(resources, resources(root));
+        }
+    }
 }

@@ -137,4 +137,106 @@ class SubwordTokenizerTest {
             tok.close(); // idempotent with the try's close
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void refusesAMaxLengthBelowTheSpecialTokensOfAPair(String family) throws IOException {
+        // HF templates: BERT [CLS] a [SEP] b [SEP] adds 3, XLM-R <s> a </s></s> b </s> adds 4. Below
+        // that the native tokenizer skips truncation and returned whole rows (12 and 17 ids at
+        // maxLength 1) while maxLength() promised "positions, special tokens included"
+        int pairAdded = family.equals("bert") ? 3 : 4;
+        SubwordTokenizer.Builder tooShort = builder(family).optMaxLength(pairAdded - 1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, tooShort::build);
+        assertTrue(e.getMessage().contains("maxLength " + (pairAdded - 1)) && e.getMessage().contains(pairAdded
+                + " special tokens"), e.getMessage());
+        // at the bound every row fits, the special tokens and nothing else for a pair
+        try (SubwordTokenizer tok = builder(family).optMaxLength(pairAdded).build()) {
+            assertEquals(pairAdded, tok.encodePair("hello world there", "and more").length());
+            assertTrue(tok.encode("hello world there").length() <= pairAdded);
+        }
+        // without special tokens or without truncation there is nothing to make room for
+        try (SubwordTokenizer bare = builder(family).optMaxLength(1).optAddSpecialTokens(false).build();
+                SubwordTokenizer untruncated = builder(family).optMaxLength(1).optTruncation(Truncation.NONE).build()) {
+            assertEquals(1, bare.encode("hello world there").length());
+            assertTrue(untruncated.encode("hello world there").length() > 1);
+        }
+    }
+
+    @Test
+    void refusesANegativePaddingIdInsteadOfReadingTheFilesOne() throws IOException {
+        // optPadId's contract: non-negative; -5 was taken as "not set" and the file's 0 used instead
+        SubwordTokenizer.Builder negative = builder("bert").optPadId(-5);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, negative::build);
+        assertEquals("padId must be non-negative, found -5", e.getMessage());
+        try (SubwordTokenizer tok = builder("bert").optPadId(7).build()) {
+            assertEquals(7, tok.padId());
+            assertEquals(7, tok.toBuilder().build().padId());
+        }
+    }
+
+    @Test
+    void encodingAfterCloseIsALifecycleErrorNotARejectedInput() throws IOException {
+        SubwordTokenizer tok = builder("bert").build();
+        tok.close();
+        tok.close();
+        // it was an IllegalArgumentException saying "the native tokenizer rejected the input"
+        for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> tok.encode("hello"), () -> tok.encodePair("a", "b"), () -> tok.encodeBatch(List.of("a")),
+                () -> tok.encodePairBatch(List.of("a"), List.of("b")), () -> tok.encodeIdRows(List.of("a"), null),
+                () -> tok.encodeWords(List.of("a")), () -> tok.encodePieces(List.of("a"), false))) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, call);
+            assertTrue(e.getMessage().endsWith("tokenizer is closed"), e.getMessage());
+        }
+    }
+
+    @Test
+    void encodesFromSeveralThreadsAtOnceAsFromOne() throws Exception {
+        // the class Javadoc: "the native tokenizer encodes from several threads at once"
+        List<String> texts = List.of("The cat sat on the mat.", "café 😀 naïve", "Who went to Berlin in May?",
+                "a much longer sentence, with punctuation; and numbers 1234 and 56.");
+        try (SubwordTokenizer tok = builder("xlm-roberta").optMaxLength(16).build()) {
+            String expected = fingerprint(tok, texts);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            try {
+                List<java.util.concurrent.Future<String>> runs = new java.util.ArrayList<>();
+                for (int i = 0; i < 16; i++) {
+                    runs.add(pool.submit(() -> fingerprint(tok, texts)));
+                }
+                for (java.util.concurrent.Future<String> r : runs) {
+                    assertEquals(expected, r.get());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Every encode method's ids and offsets over the texts, as one string. */
+    private static String fingerprint(SubwordTokenizer tok, List<String> texts) {
+        StringBuilder sb = new StringBuilder();
+        for (TokenEncoding e : tok.encodeBatch(texts)) {
+            sb.append(Arrays.toString(e.ids())).append(Arrays.toString(e.starts()));
+        }
+        for (TokenEncoding e : tok.encodePairBatch(texts, texts)) {
+            sb.append(Arrays.toString(e.ids())).append(Arrays.toString(e.typeIds()));
+        }
+        sb.append(Arrays.toString(tok.encodeIdRows(texts, null).ids()));
+        sb.append(Arrays.toString(tok.encodePieces(texts, true).starts()));
+        sb.append(tok.specialTokenLayout().map(SpecialTokenLayout::pairAdded).orElse(-1));
+        sb.append(Arrays.toString(tok.encodeWords(List.of("Who", "went", "to", "Berlin")).wordIds()));
+        return sb.toString();
+    }
+
+    @Test
+    void theDefaultsAreThoseTheBuilderDocuments() throws IOException {
+        try (SubwordTokenizer tok = builder("bert").build()) {
+            assertEquals(512, tok.maxLength());
+            assertEquals(Truncation.LONGEST_FIRST, tok.truncation());
+            assertEquals(Padding.NONE, tok.padding());
+            assertEquals(0, tok.stride());
+            assertTrue(tok.addSpecialTokens());
+            // read from the file: BERT's [PAD] is 0
+            assertEquals(0, tok.padId());
+        }
+    }
 }

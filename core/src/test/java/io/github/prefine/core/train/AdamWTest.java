@@ -256,6 +256,12 @@ class AdamWTest {
                 assertThrows(IllegalArgumentException.class,
                         () -> AdamW.builder().setParameters(flat).optMaxGradNorm(-1).build());
                 assertThrows(IllegalArgumentException.class, () -> AdamW.builder().build());
+                // an infinite epsilon passed "positive" and made every update m / (sqrt(v) + inf) = 0
+                for (float eps : new float[] {Float.POSITIVE_INFINITY, Float.NaN, 0f}) {
+                    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> AdamW.builder().setParameters(flat).optEpsilon(eps).build());
+                    assertEquals("optimizer: epsilon must be positive and finite, found " + eps, e.getMessage());
+                }
             }
         }
     }

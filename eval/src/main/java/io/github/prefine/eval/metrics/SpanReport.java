@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Entity-level scores: the micro average over all types and one score per type, as seqeval's
@@ -15,14 +16,14 @@ import java.util.Objects;
 public record SpanReport(PrfScore micro, Map<String, PrfScore> perType) {
 
     /**
-     * Copies the per-type map, keeping its order.
+     * Copies the per-type map in sorted type order, whatever the order of the map given.
      *
      * @param micro see the record description
      * @param perType see the record description
      */
     public SpanReport {
         Objects.requireNonNull(micro, "micro");
-        perType = Collections.unmodifiableMap(new LinkedHashMap<>(perType));
+        perType = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(perType)));
     }
 
     /**

@@ -137,4 +137,17 @@ class SpanF1Test {
         assertThrows(IllegalArgumentException.class, () -> new Span(-1, 0, 1, "X"));
         assertEquals(1, new Span(0, 0, 1, "X").end());
     }
+
+    @Test
+    void aSpanReportListsItsTypesSortedWhateverTheOrderGiven() {
+        // the record's contract: "scores per entity type, in sorted type order"; the constructor
+        // kept the order of the map it was given
+        java.util.Map<String, PrfScore> unsorted = new java.util.LinkedHashMap<>();
+        unsorted.put("PER", PrfScore.fromCountsSeqeval(1, 1, 1));
+        unsorted.put("LOC", PrfScore.fromCountsSeqeval(0, 1, 1));
+        SpanReport r = new SpanReport(PrfScore.fromCountsSeqeval(1, 2, 2), unsorted);
+        assertEquals(List.of("LOC", "PER"), List.copyOf(r.perType().keySet()));
+        assertEquals(unsorted, r.perType());
+        assertThrows(UnsupportedOperationException.class, () -> r.perType().clear());
+    }
 }

@@ -1,0 +1,181 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.sampling.HeterogeneousSampler;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trainer's lifecycle and its ties to the model and the sampler, as a library user meets them:
+ * the fixture BERT encoder and the two in-memory tasks of {@link TrainerContractTest} (a tagger
+ * with 12 training sentences, a pair classifier with 10).
+ */
+class TrainerLifecycleTest {
+    @BeforeAll
+    static void featurize() throws Exception {
+        TrainerContractTest.featurize();
+    }
+
+    private static Trainer.Builder trainer(MultiHeadModel model) {
+        return Trainer.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks)).optBatchSize(4)
+                .optLearningRate(1e-2).optMaxEpochs(1);
+    }
+
+    private static float[] firstEncoderWeight(MultiHeadModel model) {
+        return model.encoderParameters().get(0).parameter().getArray().toFloatArray();
+    }
+
+    @Test
+    void aSecondOpenTrainerOnOneModelIsRefusedUntilTheFirstCloses() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager)) {
+            int parameters = model.getManager().getManagedArrays().size();
+            try (Trainer first = trainer(model).build()) {
+                // the second took the parameters from the first: the first's fit then changed
+                // nothing the model reads, and a copy of every parameter stayed after both closed
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer(model).build());
+                assertTrue(e.getMessage().contains("another open trainer"), e.getMessage());
+                float[] before = firstEncoderWeight(model);
+                first.fit();
+                assertFalse(Arrays.equals(before, firstEncoderWeight(model)), "the first trainer trains the model");
+            }
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // once the first is closed, the model trains again
+            try (Trainer second = trainer(model).build()) {
+                float[] before = firstEncoderWeight(model);
+                second.fit();
+                assertFalse(Arrays.equals(before, firstEncoderWeight(model)));
+            }
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+        }
+    }
+
+    @Test
+    void closingTheModelFirstLeavesTheTrainerClosableAndRefusingWork() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MultiHeadModel model = TrainerContractTest.model(manager);
+            Trainer trainer = trainer(model).build();
+            model.close();
+            // fit failed inside DJL ("NDManager has been closed already") and close() threw
+            // "Native resource has been released already" while copying the parameters back
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertTrue(e.getMessage().startsWith("trainer: its model is closed"), e.getMessage());
+            assertThrows(IllegalStateException.class, () -> trainer.predict(0, Split.VALIDATION));
+            trainer.close();
+            trainer.close();
+            // a closed model cannot be given to a new trainer either
+            IllegalStateException build = assertThrows(IllegalStateException.class, () -> trainer(model).build());
+            assertEquals("trainer: the model is closed (or the manager given to its builder is)", build.getMessage());
+        }
+        // the same when the manager under the model is closed instead of the model
+        NDManager manager = NDManager.newBaseManager();
+        MultiHeadModel model = TrainerContractTest.model(manager);
+        Trainer trainer = trainer(model).build();
+        manager.close();
+        assertThrows(IllegalStateException.class, trainer::fit);
+        trainer.close();
+        model.close();
+    }
+
+    @Test
+    void aSamplerOverOtherTaskSizesIsRefusedAtBuild() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager)) {
+            int parameters = model.getManager().getManagedArrays().size();
+            // the data has 12 and 10 training units; these failed in the first step with an
+            // ArrayIndexOutOfBoundsException from TrainingStep or TokenRows
+            for (int[] sizes : List.of(new int[] {12, 10, 5}, new int[] {100, 100}, new int[] {10, 12})) {
+                HeterogeneousBatchSampler sampler = new HeterogeneousBatchSampler(
+                        HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(4).build());
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> trainer(model).optSampler(sampler).build());
+                assertTrue(e.getMessage().contains(Arrays.toString(sizes)) && e.getMessage().contains("[12, 10]"),
+                        e.getMessage());
+            }
+            assertEquals(parameters, model.getManager().getManagedArrays().size());
+            // a sampler over the data's sizes (or fewer units of each task) trains
+            try (Trainer t = trainer(model).optSampler(new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
+                    .setTaskSizes(12, 8).setBatchSize(4).build())).build()) {
+                assertEquals(1, t.fit().epochs().size());
+            }
+        }
+    }
+
+    @Test
+    void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
+        BatchSampler outOfRange = new BatchSampler() {
+            @Override
+            public int batchesPerEpoch() {
+                return 2;
+            }
+
+            @Override
+            public List<SampledBatch> nextEpoch() {
+                return List.of(new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                        new SampledBatch(new int[] {0, 1}, new int[] {3, 10}));
+            }
+
+            @Override
+            public byte[] saveState() {
+                return new byte[0];
+            }
+
+            @Override
+            public void restoreState(byte[] state) {}
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = trainer(model).optSampler(outOfRange).build()) {
+            float[] before = firstEncoderWeight(model);
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertEquals("trainer: the sampler's batch 1 of epoch 0 draws training unit 10 of task pairs, which has 10;"
+                    + " build the sampler over the data's task sizes [12, 10]", e.getMessage());
+            // refused before the first batch trained
+            assertTrue(Arrays.equals(before, firstEncoderWeight(model)));
+        }
+    }
+
+    @Test
+    void predictNamesATaskOutOfRangeAndOptDevicesNamesANull() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = trainer(model).build()) {
+            IndexOutOfBoundsException e = assertThrows(IndexOutOfBoundsException.class,
+                    () -> trainer.predict(2, Split.VALIDATION));
+            assertEquals("trainer: task 2 is out of range [0, 2) of [tags, pairs]", e.getMessage());
+            assertThrows(IndexOutOfBoundsException.class, () -> trainer.predict(-1, Split.VALIDATION));
+        }
+        NullPointerException npe = assertThrows(NullPointerException.class, () -> Trainer.builder().optDevices(null));
+        assertEquals("devices", npe.getMessage());
+    }
+
+    @Test
+    void theDefaultsAreThoseTheBuilderDocuments() throws Exception {
+        // optLearningRate: default 5e-5; optBatchSize: 128, so the 22 training units make one batch;
+        // optMaxEpochs: 20, the linear decay's horizon (optScheduleEpochs 0 means maxEpochs);
+        // optWarmupSteps: 0; optPrecision: FLOAT32 (no loss scaler)
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks))
+                        .build()) {
+            assertEquals(new LinearSchedule(5e-5, 0, 20), trainer.schedule());
+            assertTrue(trainer.lossScaler().isEmpty());
+        }
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks))
+                        .optBatchSize(4).optLinearDecay(false).build()) {
+            // 6 batches of 4 an epoch; without decay the rate stays at its peak
+            assertEquals(new LinearSchedule(5e-5, 0, Long.MAX_VALUE), trainer.schedule());
+        }
+    }
+}
