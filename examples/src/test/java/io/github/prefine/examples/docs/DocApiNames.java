@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * ({@code core.kernels}) exists, a builder method named alone ({@code optWarmupRatio}) is in the
  * main sources, and a system property or Spark setting ({@code
  * -Dprefine.attention=explicit}, {@code spark.prefine.lease.expiry}) is a string literal of the
- * main sources.
+ * main sources, or read by a test source's {@code System.getProperty} (or {@code Boolean.getBoolean}
+ * ...) for the switches only test runs read ({@code -Dprefine.oracle.full=true}).
  *
  * <p>A CamelCase name with a member ({@code Engine.setRandomSeed}) that is no prefine class must be
  * one of {@link #NOT_PREFINE}, other projects' classes, so that a misspelt prefine class cannot pass
@@ -55,15 +56,18 @@ public final class DocApiNames {
     private final Set<String> testClasses = new TreeSet<>();
     private final Set<String> packages = new TreeSet<>();
     private final String mainText;
+    private final String testText;
 
     private DocApiNames(Path root) {
         this.root = root;
         StringBuilder text = new StringBuilder();
+        StringBuilder tests = new StringBuilder();
         for (String module : List.of("sampling", "eval", "heads", "core", "examples")) {
             index(root.resolve(module + "/src/main/java"), true, text);
-            index(root.resolve(module + "/src/test/java"), false, text);
+            index(root.resolve(module + "/src/test/java"), false, tests);
         }
         this.mainText = text.toString();
+        this.testText = tests.toString();
     }
 
     /**
@@ -92,6 +96,10 @@ public final class DocApiNames {
                 } else {
                     testClasses.add(simple);
                 }
+                // kept for test-run switches (-Dprefine.shared, -Dprefine.oracle.full), read by tests only
+                if (!main) {
+                    text.append(Files.readString(p, StandardCharsets.UTF_8));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -108,8 +116,11 @@ public final class DocApiNames {
         String t = span.strip();
         Matcher m;
         if ((m = PROPERTY.matcher(t)).matches()) {
-            return mainText.contains("\"" + m.group(1) + "\"") ? Optional.empty()
-                    : Optional.of("no main source has the property or setting \"" + m.group(1) + "\"");
+            String quoted = "\"" + m.group(1) + "\"";
+            boolean readByTests = Pattern.compile("(getProperty|getBoolean|getInteger|getLong)\\(\\s*" + Pattern.quote(quoted))
+                    .matcher(testText).find();
+            return mainText.contains(quoted) || readByTests ? Optional.empty()
+                    : Optional.of("no main or test source has the property or setting \"" + m.group(1) + "\"");
         }
         if (QUALIFIED.matcher(t).matches()) {
             return qualified(t.endsWith(".*") ? t.substring(0, t.length() - 2) : t);
