@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every read goes through its file once: a named pipe (FIFO), which gives its bytes to one reader
+ * A read goes through its file once: a named pipe (FIFO), which gives its bytes to one reader
  * only, reads as the same file on disk does, strictly, leniently and gzipped. A reader that opened
  * its file a second time would wait for a writer that has gone; that wait is cut after 30 seconds.
  * Reads the shared data and needs {@code mkfifo}; skips without them.
@@ -39,7 +39,10 @@ class SinglePassReadTest {
                 Arguments.of("cb", "cls/cb/val.jsonl", true, Leniency.STRICT),
                 // the labels file beside it is a plain file; WiC read its data file twice in every mode
                 Arguments.of("wic", "cls/wic/original/dev.data.txt", false, Leniency.LENIENT),
-                Arguments.of("wic", "cls/wic/original/dev.data.txt", false, Leniency.STRICT));
+                Arguments.of("wic", "cls/wic/original/dev.data.txt", false, Leniency.STRICT),
+                // SubjQA checked its CSV text whole before making examples, in every mode
+                Arguments.of("subjqa-books", "qa/subjqa/books/dev.csv", false, Leniency.LENIENT),
+                Arguments.of("subjqa-books", "qa/subjqa/books/dev.csv", true, Leniency.STRICT));
     }
 
     @ParameterizedTest(name = "{0} {1} gzip={2} {3}")
