@@ -40,9 +40,11 @@ class SinglePassReadTest {
                 // the labels file beside it is a plain file; WiC read its data file twice in every mode
                 Arguments.of("wic", "cls/wic/original/dev.data.txt", false, Leniency.LENIENT),
                 Arguments.of("wic", "cls/wic/original/dev.data.txt", false, Leniency.STRICT),
-                // SubjQA checked its CSV text whole before making examples, in every mode
+                // SubjQA checked its CSV text whole before making examples, in every mode, and SQuAD
                 Arguments.of("subjqa-books", "qa/subjqa/books/dev.csv", false, Leniency.LENIENT),
-                Arguments.of("subjqa-books", "qa/subjqa/books/dev.csv", true, Leniency.STRICT));
+                Arguments.of("subjqa-books", "qa/subjqa/books/dev.csv", true, Leniency.STRICT),
+                Arguments.of("squad", "qa/squad_v1.1/dev-v1.1.json", false, Leniency.LENIENT),
+                Arguments.of("squad", "qa/squad_v1.1/dev-v1.1.json", true, Leniency.STRICT));
     }
 
     @ParameterizedTest(name = "{0} {1} gzip={2} {3}")
