@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * #ANSWER_NOT_AT_OFFSET}), and a question left without answers is skipped ({@link
  * #NO_VALID_ANSWER}). A question listed without answers is kept unlabelled. Records are questions.
  *
- * <p>The file is read twice, never whole: first checked (UTF-8, one JSON value, each name once per
- * object), so that such a defect anywhere fails the read before any question is made; then walked
- * holding one question's JSON and its paragraph's context at a time. Immutable and thread-safe.
+ * <p>The file is read once, never whole, holding one question's JSON and its paragraph's context at
+ * a time, and checked as it is read (UTF-8, one JSON value, each name once per object): such a
+ * defect anywhere outranks a defect the walk finds, as when the document was checked before any
+ * question was made. Immutable and thread-safe.
  */
 public final class SquadReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SquadReader.class);
@@ -68,8 +69,8 @@ public final class SquadReader implements DatasetReader<QaExample> {
     }
 
     /**
-     * The walk over a checked document: articles, paragraphs and questions in file order, one
-     * question's tree at a time. Members may come in any order; a paragraph's questions listed
+     * The walk over a document checked as it is read ({@link CheckedJson}): articles, paragraphs
+     * and questions in file order, one question's tree at a time. Members may come in any order; a paragraph's questions listed
      * before its context are held until the context is read.
      */
     private static final class Document {
