@@ -124,100 +124,104 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         // words hundreds of thousands of times, and the examples keep them for the task's lifetime
         Map<String, String> canonical = new HashMap<>();
         try (LineReader lines = TextFiles.lines(file, leniency, report)) {
-            int last = 0;
-            boolean end = false;
-            while (!end) {
-                TextFiles.Line line = lines.next();
-                if (line == null) {
-                    // a sentinel blank line flushes the last sentence
-                    line = new TextFiles.Line(last + 1, "");
-                    end = true;
-                } else {
-                    last = line.number();
-                }
-                String text = line.text();
-                String[] fields = text == null || TextFiles.isBlank(text) ? null : fields(text);
-                // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
-                boolean boundary = text != null && (fields == null || isDocStart(fields));
-                if (boundary) {
-                    if (firstLine >= 0 || defect != null) {
-                        sentences++;
-                        if (defect != null) {
-                            defect.skip(report);
-                        } else {
-                            List<String> t = new ArrayList<>(scheme.toTrainingScheme(tags));
-                            for (int i = 0; i < t.size(); i++) {
-                                if (!t.get(i).equals(tags.get(i))) {
-                                    converted++;
-                                    t.set(i, canonical.computeIfAbsent(t.get(i), k -> k));
-                                }
-                            }
-                            out.add(new TokenExample(name + ":" + firstLine, tokens, t));
-                        }
+            try {
+                int last = 0;
+                boolean end = false;
+                while (!end) {
+                    TextFiles.Line line = lines.next();
+                    if (line == null) {
+                        // a sentinel blank line flushes the last sentence
+                        line = new TextFiles.Line(last + 1, "");
+                        end = true;
+                    } else {
+                        last = line.number();
                     }
-                    tokens = new ArrayList<>();
-                    tags = new ArrayList<>();
-                    firstLine = -1;
-                    defect = null;
-                    continue;
-                }
-                if (text == null) {
-                    // lenient only: strict mode threw while decoding
-                    defect = defect == null ? Defects.invalidUtf8(line) : defect;
+                    String text = line.text();
+                    String[] fields = text == null || TextFiles.isBlank(text) ? null : fields(text);
+                    // a -DOCSTART- line ends a sentence as a blank line does, and is not a token
+                    boolean boundary = text != null && (fields == null || isDocStart(fields));
+                    if (boundary) {
+                        if (firstLine >= 0 || defect != null) {
+                            sentences++;
+                            if (defect != null) {
+                                defect.skip(report);
+                            } else {
+                                List<String> t = new ArrayList<>(scheme.toTrainingScheme(tags));
+                                for (int i = 0; i < t.size(); i++) {
+                                    if (!t.get(i).equals(tags.get(i))) {
+                                        converted++;
+                                        t.set(i, canonical.computeIfAbsent(t.get(i), k -> k));
+                                    }
+                                }
+                                out.add(new TokenExample(name + ":" + firstLine, tokens, t));
+                            }
+                        }
+                        tokens = new ArrayList<>();
+                        tags = new ArrayList<>();
+                        firstLine = -1;
+                        defect = null;
+                        continue;
+                    }
+                    if (text == null) {
+                        // lenient only: strict mode threw while decoding
+                        defect = defect == null ? Defects.invalidUtf8(line) : defect;
+                        if (firstLine < 0) {
+                            firstLine = line.number();
+                        }
+                        continue;
+                    }
                     if (firstLine < 0) {
                         firstLine = line.number();
                     }
-                    continue;
-                }
-                if (firstLine < 0) {
-                    firstLine = line.number();
-                }
-                if (defect != null) {
-                    continue;
-                }
-                if (expectedColumns == 0) {
-                    expectedColumns = fields.length;
-                    if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
-                            || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
-                        defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                                "at least 2 " + sepName() + " fields (token, tag)", String.valueOf(fields.length));
-                        expectedColumns = 0;
+                    if (defect != null) {
                         continue;
                     }
-                    if (index(tokenColumn, expectedColumns) == index(tagColumn, expectedColumns)) {
-                        // of this many fields a negative column names the other's: each token would be its own tag
+                    if (expectedColumns == 0) {
+                        expectedColumns = fields.length;
+                        if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
+                                || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
+                            defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                                    "at least 2 " + sepName() + " fields (token, tag)", String.valueOf(fields.length));
+                            expectedColumns = 0;
+                            continue;
+                        }
+                        if (index(tokenColumn, expectedColumns) == index(tagColumn, expectedColumns)) {
+                            // of this many fields a negative column names the other's: each token would be its own tag
+                            defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                                    "token column " + tokenColumn + " and tag column " + tagColumn + " in different fields",
+                                    fields.length + " " + sepName() + " fields, which make both field "
+                                            + index(tokenColumn, expectedColumns));
+                            expectedColumns = 0;
+                            continue;
+                        }
+                    }
+                    if (fields.length != expectedColumns) {
                         defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                                "token column " + tokenColumn + " and tag column " + tagColumn + " in different fields",
-                                fields.length + " " + sepName() + " fields, which make both field "
-                                        + index(tokenColumn, expectedColumns));
-                        expectedColumns = 0;
+                                expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
+                                String.valueOf(fields.length));
                         continue;
                     }
+                    String token = fields[index(tokenColumn, fields.length)];
+                    String tag = fields[index(tagColumn, fields.length)];
+                    if (token.indexOf(TextFiles.BOM) >= 0) {
+                        int before = token.length();
+                        token = token.replace(String.valueOf(TextFiles.BOM), "");
+                        bomsInside += before - token.length();
+                    }
+                    if (token.isEmpty()) {
+                        defect = Defects.found(leniency, EMPTY_TOKEN, name, line.number(), "a non-empty token", "an empty one");
+                        continue;
+                    }
+                    if (!scheme.isValid(tag)) {
+                        defect = Defects.found(leniency, INVALID_TAG, name, line.number(),
+                                scheme.describe() + " (" + scheme + ")", "'" + tag + "'");
+                        continue;
+                    }
+                    tokens.add(canonical.computeIfAbsent(token, k -> k));
+                    tags.add(canonical.computeIfAbsent(tag, k -> k));
                 }
-                if (fields.length != expectedColumns) {
-                    defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                            expectedColumns + " " + sepName() + " fields" + columnNames(expectedColumns),
-                            String.valueOf(fields.length));
-                    continue;
-                }
-                String token = fields[index(tokenColumn, fields.length)];
-                String tag = fields[index(tagColumn, fields.length)];
-                if (token.indexOf(TextFiles.BOM) >= 0) {
-                    int before = token.length();
-                    token = token.replace(String.valueOf(TextFiles.BOM), "");
-                    bomsInside += before - token.length();
-                }
-                if (token.isEmpty()) {
-                    defect = Defects.found(leniency, EMPTY_TOKEN, name, line.number(), "a non-empty token", "an empty one");
-                    continue;
-                }
-                if (!scheme.isValid(tag)) {
-                    defect = Defects.found(leniency, INVALID_TAG, name, line.number(),
-                            scheme.describe() + " (" + scheme + ")", "'" + tag + "'");
-                    continue;
-                }
-                tokens.add(canonical.computeIfAbsent(token, k -> k));
-                tags.add(canonical.computeIfAbsent(tag, k -> k));
+            } catch (MalformedDatasetException e) {
+                throw lines.outranking(e);
             }
         }
         report.clean(ReadReport.BOM_INSIDE, bomsInside);

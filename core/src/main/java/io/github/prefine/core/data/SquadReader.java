@@ -3,9 +3,9 @@ package io.github.prefine.core.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.github.prefine.core.data.internal.CheckedJson;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.Json;
@@ -27,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * #ANSWER_NOT_AT_OFFSET}), and a question left without answers is skipped ({@link
  * #NO_VALID_ANSWER}). A question listed without answers is kept unlabelled. Records are questions.
  *
- * <p>The file is read twice, never whole: first checked (UTF-8, one JSON value, each name once per
- * object), so that such a defect anywhere fails the read before any question is made; then walked
- * holding one question's JSON and its paragraph's context at a time. Immutable and thread-safe.
+ * <p>The file is read once, never whole, holding one question's JSON and its paragraph's context at
+ * a time, and checked as it is read (UTF-8, one JSON value, each name once per object): such a
+ * defect anywhere outranks a defect the walk finds, as when the document was checked before any
+ * question was made. Immutable and thread-safe.
  */
 public final class SquadReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SquadReader.class);
@@ -53,14 +54,11 @@ public final class SquadReader implements DatasetReader<QaExample> {
     public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        // first the whole document is checked (UTF-8, JSON, each name once per object), so that a
-        // defect anywhere fails the read before any question is made, as when it was parsed whole
-        try (DocumentReader doc = TextFiles.document(file, new ReadReport.Builder(name))) {
-            Json.check(doc, name, "a SQuAD JSON document");
-        }
+        // read once, checked as it goes: a defect of the JSON anywhere outranks the walk's, as when
+        // the document was parsed whole before any question was made
         Document d = new Document(new Json.At(name, ""), leniency, report);
         try (DocumentReader doc = TextFiles.document(file, report)) {
-            d.root(Json.strictReader(doc));
+            CheckedJson.read(doc, name, "a SQuAD JSON document", d::root);
         }
         Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");
         ReadReport r = report.records(d.questions).examples(d.out.size()).build();
@@ -71,8 +69,8 @@ public final class SquadReader implements DatasetReader<QaExample> {
     }
 
     /**
-     * The walk over a checked document: articles, paragraphs and questions in file order, one
-     * question's tree at a time. Members may come in any order; a paragraph's questions listed
+     * The walk over a document checked as it is read ({@link CheckedJson}): articles, paragraphs
+     * and questions in file order, one question's tree at a time. Members may come in any order; a paragraph's questions listed
      * before its context are held until the context is read.
      */
     private static final class Document {
@@ -87,6 +85,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         private final ReadReport.Builder report;
         private final List<QaExample> out = new ArrayList<>();
         private int questions;
+        private CheckedJson json;
 
         Document(Json.At at, Leniency leniency, ReadReport.Builder report) {
             this.at = at;
@@ -94,12 +93,14 @@ public final class SquadReader implements DatasetReader<QaExample> {
             this.report = report;
         }
 
-        void root(JsonReader r) throws IOException {
+        void root(CheckedJson json) throws IOException {
+            this.json = json;
+            JsonReader r = json.reader();
             JsonToken first;
             try {
                 first = r.peek();
             } catch (java.io.EOFException e) {
-                // a document Gson's tree parser reads as null (see Json.check)
+                // a document Gson's tree parser reads as null (see CheckedJson.read)
                 first = JsonToken.NULL;
             }
             if (first != JsonToken.BEGIN_OBJECT) {
@@ -117,22 +118,22 @@ public final class SquadReader implements DatasetReader<QaExample> {
 
         /** Reads an object, handing each element of its array member {@code key} to {@code each}. */
         private void elements(JsonReader r, String path, String key, Element each) throws IOException {
-            r.beginObject();
+            json.beginObject();
             boolean found = false;
             while (r.hasNext()) {
-                if (!r.nextName().equals(key)) {
-                    r.skipValue();
+                if (!json.nextName().equals(key)) {
+                    json.skipValue();
                     continue;
                 }
                 found = true;
                 requireArray(r, path + "." + key);
-                r.beginArray();
+                json.beginArray();
                 for (int i = 0; r.hasNext(); i++) {
                     each.read(r, path + "." + key + "[" + i + "]");
                 }
-                r.endArray();
+                json.endArray();
             }
-            r.endObject();
+            json.endObject();
             if (!found) {
                 throw at.error(path + "." + key, "an array", "nothing");
             }
@@ -142,12 +143,12 @@ public final class SquadReader implements DatasetReader<QaExample> {
             if (r.peek() != JsonToken.BEGIN_OBJECT) {
                 throw at.error(pp, "an object", Json.kind(r.peek()));
             }
-            r.beginObject();
+            json.beginObject();
             String context = null;
             JsonElement early = null;
             boolean qas = false;
             while (r.hasNext()) {
-                String member = r.nextName();
+                String member = json.nextName();
                 if (member.equals("context")) {
                     if (r.peek() != JsonToken.STRING) {
                         throw at.error(pp + ".context", "a string", Json.kind(r.peek()));
@@ -155,21 +156,21 @@ public final class SquadReader implements DatasetReader<QaExample> {
                     context = r.nextString();
                 } else if (member.equals("qas") && context == null) {
                     // the context is checked before the questions, wherever it stands
-                    early = JsonParser.parseReader(r);
+                    early = json.tree();
                     qas = true;
                 } else if (member.equals("qas")) {
                     requireArray(r, pp + ".qas");
-                    r.beginArray();
+                    json.beginArray();
                     for (int k = 0; r.hasNext(); k++) {
-                        question(JsonParser.parseReader(r), pp + ".qas[" + k + "]", context);
+                        question(json.tree(), pp + ".qas[" + k + "]", context);
                     }
-                    r.endArray();
+                    json.endArray();
                     qas = true;
                 } else {
-                    r.skipValue();
+                    json.skipValue();
                 }
             }
-            r.endObject();
+            json.endObject();
             if (context == null) {
                 throw at.error(pp + ".context", "a string", "nothing");
             }

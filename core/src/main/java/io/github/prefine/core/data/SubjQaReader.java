@@ -84,26 +84,31 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        // the whole file is checked first (UTF-8, CSV quoting), so that such a defect anywhere fails
-        // the read before any row is looked at, as when the file was parsed whole
-        int records = 0;
-        try (DocumentReader doc = TextFiles.document(file, new ReadReport.Builder(name))) {
-            Csv csv = new Csv(doc, name);
+        // the file is read once. The reader before parsed it whole first, so a defect of its text
+        // (UTF-8, CSV quoting, a damaged gzip stream) anywhere outranked a defect of a row: a row's
+        // defect that fails the read waits until the rest of the text has been read
+        Map<String, Pair> pairs = new LinkedHashMap<>();
+        int records;
+        try (DocumentReader doc = TextFiles.document(file, report)) {
+            Records csv = new Records(new Csv(doc, name));
             try {
-                while (csv.next() != null) {
-                    records++;
-                }
+                rows(csv, name, leniency, report, pairs);
             } catch (MalformedDatasetException e) {
-                doc.drain();
+                if (!csv.failed) {
+                    try {
+                        while (csv.next() != null) {
+                            // reading on for a defect of the text
+                        }
+                    } catch (MalformedDatasetException earlier) {
+                        doc.drain();
+                        throw earlier;
+                    }
+                } else {
+                    doc.drain();
+                }
                 throw e;
             }
-        }
-        if (records == 0) {
-            throw new MalformedDatasetException(name, "", "a CSV header row", "an empty file");
-        }
-        Map<String, Pair> pairs = new LinkedHashMap<>();
-        try (DocumentReader doc = TextFiles.document(file, report)) {
-            rows(new Csv(doc, name), name, leniency, report, pairs);
+            records = csv.count;
         }
         List<QaExample> out = new ArrayList<>();
         for (Map.Entry<String, Pair> e : pairs.entrySet()) {
@@ -135,10 +140,36 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         return new ReadResult<>(out, rep);
     }
 
+    /** A file's CSV records, counted; tells whether reading one failed, a defect of the text. */
+    private static final class Records {
+        private final Csv csv;
+        private int count;
+        private boolean failed;
+
+        Records(Csv csv) {
+            this.csv = csv;
+        }
+
+        Csv.Row next() throws IOException {
+            try {
+                Csv.Row r = csv.next();
+                count += r == null ? 0 : 1;
+                return r;
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+
     /** Reads the header and merges every row after it into its question–review pair, in file order. */
-    private static void rows(Csv csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
+    private static void rows(Records csv, String name, Leniency leniency, ReadReport.Builder report, Map<String, Pair> pairs)
             throws IOException {
-        List<String> header = csv.next().fields();
+        Csv.Row first = csv.next();
+        if (first == null) {
+            throw new MalformedDatasetException(name, "", "a CSV header row", "an empty file");
+        }
+        List<String> header = first.fields();
         int[] col = new int[REQUIRED.size()];
         for (int i = 0; i < REQUIRED.size(); i++) {
             col[i] = header.indexOf(REQUIRED.get(i));

@@ -66,47 +66,51 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         List<TextExample> out = new ArrayList<>();
         int rows = 0;
         try (LineReader lines = TextFiles.lines(file, leniency, report)) {
-            TextFiles.Line line = lines.next();
-            List<String> names;
-            if (header) {
-                if (line == null || line.text() == null || line.text().isEmpty()) {
-                    throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
+            try {
+                TextFiles.Line line = lines.next();
+                List<String> names;
+                if (header) {
+                    if (line == null || line.text() == null || line.text().isEmpty()) {
+                        throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
+                    }
+                    names = List.of(line.text().split("\t", -1));
+                    line = lines.next();
+                } else {
+                    names = columnNames;
                 }
-                names = List.of(line.text().split("\t", -1));
-                line = lines.next();
-            } else {
-                names = columnNames;
-            }
-            for (String n : templates.fields()) {
-                if (!names.contains(n)) {
-                    throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
-                            "columns " + names);
+                for (String n : templates.fields()) {
+                    if (!names.contains(n)) {
+                        throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
+                                "columns " + names);
+                    }
                 }
-            }
-            // one instance per distinct label: a file of 400k rows holds a handful of them
-            Map<String, String> labels = new HashMap<>();
-            for (TextFiles.Line next; line != null; line = next) {
-                next = lines.next();
-                if (line.text() != null && line.text().isEmpty() && next == null) {
-                    continue;
+                // one instance per distinct label: a file of 400k rows holds a handful of them
+                Map<String, String> labels = new HashMap<>();
+                for (TextFiles.Line next; line != null; line = next) {
+                    next = lines.next();
+                    if (line.text() != null && line.text().isEmpty() && next == null) {
+                        continue;
+                    }
+                    rows++;
+                    if (line.text() == null) {
+                        Defects.invalidUtf8(line).skip(report);
+                        continue;
+                    }
+                    String[] f = line.text().split("\t", -1);
+                    if (f.length != names.size()) {
+                        Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
+                                names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
+                        continue;
+                    }
+                    Map<String, String> values = new HashMap<>();
+                    for (int c = 0; c < f.length; c++) {
+                        values.putIfAbsent(names.get(c), f[c]);
+                    }
+                    String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
+                    out.add(templates.example(name + ":" + line.number(), values, gold));
                 }
-                rows++;
-                if (line.text() == null) {
-                    Defects.invalidUtf8(line).skip(report);
-                    continue;
-                }
-                String[] f = line.text().split("\t", -1);
-                if (f.length != names.size()) {
-                    Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                            names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
-                    continue;
-                }
-                Map<String, String> values = new HashMap<>();
-                for (int c = 0; c < f.length; c++) {
-                    values.putIfAbsent(names.get(c), f[c]);
-                }
-                String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
-                out.add(templates.example(name + ":" + line.number(), values, gold));
+            } catch (MalformedDatasetException e) {
+                throw lines.outranking(e);
             }
         }
         // a header-only file is not empty: say what it holds

@@ -44,17 +44,15 @@ public final class WicReader implements DatasetReader<TextExample> {
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        // the labels pair with the data lines by position: count the lines before making examples,
-        // so that a count mismatch is reported as before, whatever the lines hold
-        int rows = 0;
-        try (LineReader data = TextFiles.lines(file, leniency, new ReadReport.Builder(name))) {
-            for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
-                rows += nonBlank(line) ? 1 : 0;
-            }
-        }
         String fn = file.getFileName().toString();
         Path goldPath = file.resolveSibling(fn.replace(".data.", ".gold."));
+        // the labels pair with the data lines by position. The readers before read the data file
+        // through, then the labels, then compared the counts, then made examples: a defect of the
+        // data file's bytes comes first, then one of the labels file, then a count mismatch, then
+        // a defect of a data line. The data file is read once, so the labels are read first and
+        // their defect, like the first of the data lines (strict), waits for the data's end.
         List<TextFiles.Line> gold = null;
+        MalformedDatasetException goldDefect = null;
         if (!goldPath.equals(file) && Files.exists(goldPath)) {
             // one letter a line: small beside the data
             gold = new ArrayList<>();
@@ -64,48 +62,44 @@ public final class WicReader implements DatasetReader<TextExample> {
                         gold.add(line);
                     }
                 }
-            }
-            if (gold.size() != rows) {
-                throw new MalformedDatasetException(TextFiles.shortName(goldPath), "",
-                        rows + " labels, one per line of " + fn, gold.size() + " lines");
+            } catch (MalformedDatasetException e) {
+                goldDefect = e;
             }
         }
         Template a = Template.of(TEXT_A);
         Template b = Template.of(TEXT_B);
         List<TextExample> out = new ArrayList<>();
+        MalformedDatasetException lineDefect = null;
+        int rows = 0;
         try (LineReader data = TextFiles.lines(file, leniency, report)) {
-            int i = -1;
             for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
                 if (!nonBlank(line)) {
                     continue;
                 }
-                i++;
-                if (line.text() == null) {
-                    Defects.invalidUtf8(line).skip(report);
+                rows++;
+                if (goldDefect != null || lineDefect != null || (gold != null && rows > gold.size())) {
+                    // the read fails at the end: only the count and the bytes matter now
                     continue;
                 }
-                String[] f = line.text().split("\t", -1);
-                String label = null;
-                Defects.Found problem = null;
-                if (f.length != 5) {
-                    problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
-                            "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
-                } else if (gold != null) {
-                    String g = gold.get(i).text().strip();
-                    if (g.equals("T") || g.equals("F")) {
-                        label = g.equals("T") ? "true" : "false";
-                    } else {
-                        problem = Defects.found(leniency, INVALID_LABEL, TextFiles.shortName(goldPath), gold.get(i).number(),
-                                "T or F", "'" + g + "'");
+                try {
+                    TextExample e = example(line, gold == null ? null : gold.get(rows - 1), name, goldPath, leniency, report, a, b);
+                    if (e != null) {
+                        out.add(e);
                     }
+                } catch (MalformedDatasetException e) {
+                    lineDefect = e;
                 }
-                if (problem != null) {
-                    problem.skip(report);
-                    continue;
-                }
-                Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
-                out.add(new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label));
             }
+        }
+        if (goldDefect != null) {
+            throw goldDefect;
+        }
+        if (gold != null && gold.size() != rows) {
+            throw new MalformedDatasetException(TextFiles.shortName(goldPath), "",
+                    rows + " labels, one per line of " + fn, gold.size() + " lines");
+        }
+        if (lineDefect != null) {
+            throw lineDefect;
         }
         Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
@@ -113,6 +107,36 @@ public final class WicReader implements DatasetReader<TextExample> {
             LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
         }
         return new ReadResult<>(out, r);
+    }
+
+    /** Makes the example of a non-blank data line; null when it is skipped (lenient). */
+    private static TextExample example(TextFiles.Line line, TextFiles.Line goldLine, String name, Path goldPath,
+            Leniency leniency, ReadReport.Builder report, Template a, Template b) throws MalformedDatasetException {
+        if (line.text() == null) {
+            Defects.invalidUtf8(line).skip(report);
+            return null;
+        }
+        String[] f = line.text().split("\t", -1);
+        String label = null;
+        Defects.Found problem = null;
+        if (f.length != 5) {
+            problem = Defects.found(leniency, TsvClassificationReader.WRONG_FIELD_COUNT, name, line.number(),
+                    "5 tab-separated fields (word, PoS, indices, sentence1, sentence2)", String.valueOf(f.length));
+        } else if (goldLine != null) {
+            String g = goldLine.text().strip();
+            if (g.equals("T") || g.equals("F")) {
+                label = g.equals("T") ? "true" : "false";
+            } else {
+                problem = Defects.found(leniency, INVALID_LABEL, TextFiles.shortName(goldPath), goldLine.number(),
+                        "T or F", "'" + g + "'");
+            }
+        }
+        if (problem != null) {
+            problem.skip(report);
+            return null;
+        }
+        Map<String, String> v = Map.of("word", f[0], "sentence1", f[3], "sentence2", f[4]);
+        return new TextExample(name + ":" + line.number(), a.fill(v), b.fill(v), label);
     }
 
     private static boolean nonBlank(TextFiles.Line l) {

@@ -111,9 +111,16 @@ public final class DataCommand implements Runnable {
         }
     }
 
-    /** {@code data status}: a table of every catalogued task under a data root. */
+    /**
+     * {@code data status}: a table of every catalogued task under a data root. Exit code 0, also
+     * when no task is present; a {@code --data} that does not exist is a root with nothing fetched
+     * yet, as {@code data fetch} takes it, and is named on one line of standard error before the
+     * table, so that a mistyped path is not read as 41 missing tasks; 2 for a {@code --data} that
+     * is a file.
+     */
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "Show each catalogued task: group, format, present or missing, split counts, source.")
+            description = "Show each catalogued task: group, format, present or missing, split counts, source. "
+                    + "Exit 0; a --data that does not exist is said first, on standard error; exit 2 when it is a file.")
     public static final class Status implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -131,6 +138,12 @@ public final class DataCommand implements Runnable {
             if (java.nio.file.Files.exists(data) && !java.nio.file.Files.isDirectory(data)) {
                 throw new IllegalArgumentException("--data " + data + ": expected a directory, found a file; pass the"
                         + " data root (docs/data.md)");
+            }
+            if (!java.nio.file.Files.exists(data)) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("prefine data status: --data " + data.toAbsolutePath().normalize() + " does not exist, so no"
+                        + " task is present; check the path, or fetch into it (prefine data fetch --data " + data + ")");
+                err.flush();
             }
             PrintWriter out = spec.commandLine().getOut();
             out.print(DataStatus.table(DataStatus.of(data)));

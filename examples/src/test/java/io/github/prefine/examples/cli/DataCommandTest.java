@@ -36,6 +36,21 @@ class DataCommandTest {
     }
 
     @Test
+    void statusOfAnAbsentRootSaysSoFirst(@TempDir Path dir) {
+        Path absent = dir.resolve("no-such-folder");
+        assertEquals(0, run("status", "--data", absent.toString()), err.toString());
+        assertEquals("prefine data status: --data " + absent + " does not exist, so no task is present; check the"
+                + " path, or fetch into it (prefine data fetch --data " + absent + ")\n", err.toString());
+        assertTrue(out.toString().endsWith("0 of 41 tasks present (0 fetched from the Hub, 0 hand-laid), 0 partial, "
+                + "41 missing\n"), out.toString());
+        assertTrue(out.toString().startsWith("task "), out.toString());
+        // an empty folder that exists is not called absent
+        err.getBuffer().setLength(0);
+        assertEquals(0, run("status", "--data", dir.toString()));
+        assertEquals("", err.toString());
+    }
+
+    @Test
     void fetchRejectsAnUnknownTaskAsAUsageError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DataCommand.resolve(List.of("rte", "nope")));

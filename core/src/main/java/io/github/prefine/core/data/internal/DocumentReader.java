@@ -58,6 +58,16 @@ public final class DocumentReader extends Reader {
     }
 
     /**
+     * Tells whether reading failed: a byte that is not UTF-8, a damaged {@code .gz} stream or a read
+     * failure was thrown, or the rest was drained.
+     *
+     * @return true once reading failed or was drained
+     */
+    public boolean failed() {
+        return failed;
+    }
+
+    /**
      * Reads the rest of the file's bytes without decoding them, unless reading failed already, so
      * that a damaged {@code .gz} stream is blamed for text that fails to parse: its check fails
      * only at its end, but its text is wrong from the damage on.

@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
@@ -36,7 +37,7 @@ final class InflatedInput extends FilterInputStream {
     static InputStream open(InputStream raw, String name) throws IOException {
         try {
             // GZIPInputStream reads the header in its constructor
-            return new InflatedInput(new GZIPInputStream(raw, 1 << 16), name);
+            return new InflatedInput(new GZIPInputStream(new Lookahead(raw), 1 << 16), name);
         } catch (ZipException | EOFException e) {
             raw.close();
             throw broken(name, 0, 1, e);
@@ -73,6 +74,31 @@ final class InflatedInput extends FilterInputStream {
     public long skip(long n) throws IOException {
         // skipping would leave the counts behind; the readers never skip
         throw new UnsupportedOperationException("skip");
+    }
+
+    /**
+     * Answers {@link #available} by reading a byte ahead. After each gzip member, GZIPInputStream
+     * asks whether another follows through {@code available()}, which a stream over a pipe cannot
+     * answer: JDK 17's channel stream tries to seek there and fails with "Illegal seek", and a
+     * pipe's count of buffered bytes can be 0 while its writer is still writing.
+     */
+    private static final class Lookahead extends PushbackInputStream {
+        Lookahead(InputStream in) {
+            super(in, 1);
+        }
+
+        @Override
+        public int available() throws IOException {
+            if (pos < buf.length) {
+                return buf.length - pos;
+            }
+            int b = read();
+            if (b < 0) {
+                return 0;
+            }
+            unread(b);
+            return 1;
+        }
     }
 
     private static MalformedDatasetException broken(String name, long bytes, int lines, IOException e) {

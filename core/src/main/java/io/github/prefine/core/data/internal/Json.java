@@ -60,60 +60,9 @@ public final class Json {
         return r;
     }
 
-    /**
-     * Checks a whole document as {@link #parse} does, holding no more than one value's name set
-     * per open object: one standard JSON value, each name once per object.
-     *
-     * <p>The whole document is read before a repeated name is reported, so that a syntax error
-     * anywhere is reported first, as when the document was parsed into a tree and then checked.
-     *
-     * @param doc the document; read to its end, not closed
-     * @param file short file name for messages
-     * @param expected what the file should hold, for the message about a file of only whitespace
-     * @throws MalformedDatasetException if the file holds only whitespace, is not JSON, holds more
-     *     than one value or repeats a name in an object
-     * @throws IOException on read failure
-     */
-    public static void check(DocumentReader doc, String file, String expected) throws IOException {
-        JsonReader r = strictReader(doc);
-        try {
-            try {
-                r.peek();
-            } catch (MalformedDatasetException e) {
-                throw e;
-            } catch (IOException | IllegalStateException e) {
-                if (onlyWhitespace(doc)) {
-                    throw new MalformedDatasetException(file, "", expected, "an empty file");
-                }
-                if (e instanceof java.io.EOFException) {
-                    // Gson's tree parser reads a document without a value (a second byte-order
-                    // mark, which Gson skips) as null: the caller finds that the root is null
-                    return;
-                }
-                throw e;
-            }
-            String[] repeated = new String[2];
-            walk(r, repeated);
-            if (!atEnd(r)) {
-                throw new JsonParseException("more text after the JSON value"
-                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
-            }
-            if (repeated[0] != null) {
-                StrictJson.Syntax at = StrictJson.syntax(repeated[1]);
-                throw new MalformedDatasetException(file, where("", at), "each name once per object",
-                        "'" + repeated[0] + "' again" + column(at));
-            }
-        } catch (MalformedDatasetException e) {
-            throw e;
-        } catch (JsonParseException | IOException | IllegalStateException e) {
-            doc.drain();
-            throw syntaxError(e, file, "");
-        }
-    }
-
     // reads every value as Gson's tree parser does (strings unescaped, so bad escapes fail) and
     // notes the first repeated name with the place the reader names right after it
-    private static void walk(JsonReader r, String[] repeated) throws IOException {
+    static void walk(JsonReader r, String[] repeated) throws IOException {
         switch (r.peek()) {
             case BEGIN_OBJECT -> {
                 r.beginObject();
@@ -142,7 +91,7 @@ public final class Json {
     }
 
     // the old whole-text rule: a file is empty when all its characters are whitespace
-    private static boolean onlyWhitespace(DocumentReader doc) throws IOException {
+    static boolean onlyWhitespace(DocumentReader doc) throws IOException {
         char[] rest = new char[8192];
         while (doc.onlyWhitespaceSoFar() && doc.read(rest, 0, rest.length) >= 0) {
             // reading on until the end or a character that is not whitespace
@@ -161,7 +110,7 @@ public final class Json {
     }
 
     // a strict reader refuses a second top-level value with its generic "malformed JSON" message
-    private static boolean atEnd(JsonReader r) throws java.io.IOException {
+    static boolean atEnd(JsonReader r) throws java.io.IOException {
         try {
             return r.peek() == com.google.gson.stream.JsonToken.END_DOCUMENT;
         } catch (com.google.gson.stream.MalformedJsonException x) {
@@ -170,17 +119,17 @@ public final class Json {
     }
 
     // Gson's message is "<reason> at line L column C path P": the reason in plain words, the place in the location
-    private static MalformedDatasetException syntaxError(Exception e, String file, String line) {
+    static MalformedDatasetException syntaxError(Exception e, String file, String line) {
         StrictJson.Syntax s = StrictJson.syntax(e);
         return new MalformedDatasetException(file, where(line, s), "valid JSON", "'" + s.reason() + "'" + column(s), e);
     }
 
     /** The line a JSON-lines caller gave, else the one Gson names in a whole-file document. */
-    private static String where(String line, StrictJson.Syntax s) {
+    static String where(String line, StrictJson.Syntax s) {
         return line.isEmpty() && s.located() ? Integer.toString(s.line()) : line;
     }
 
-    private static String column(StrictJson.Syntax s) {
+    static String column(StrictJson.Syntax s) {
         return s.located() ? " at column " + s.column() + " (" + s.path() + ")" : "";
     }
 

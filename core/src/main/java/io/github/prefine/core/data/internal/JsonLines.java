@@ -51,23 +51,27 @@ public final class JsonLines {
         String name = TextFiles.shortName(file);
         int records = 0;
         try (LineReader lines = TextFiles.lines(file, leniency, report)) {
-            for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
-                if (line.text() != null && line.text().isBlank()) {
-                    continue;
+            try {
+                for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
+                    if (line.text() != null && line.text().isBlank()) {
+                        continue;
+                    }
+                    records++;
+                    if (line.text() == null) {
+                        // lenient only: strict mode threw while decoding
+                        Defects.invalidUtf8(line).skip(report);
+                        continue;
+                    }
+                    String ln = Integer.toString(line.number());
+                    Json.At at = new Json.At(name, ln);
+                    try {
+                        handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
+                    } catch (MalformedDatasetException e) {
+                        Defects.skip(leniency, report, MALFORMED_LINE, e);
+                    }
                 }
-                records++;
-                if (line.text() == null) {
-                    // lenient only: strict mode threw while decoding
-                    Defects.invalidUtf8(line).skip(report);
-                    continue;
-                }
-                String ln = Integer.toString(line.number());
-                Json.At at = new Json.At(name, ln);
-                try {
-                    handler.accept(at.object(Json.parse(line.text(), name, ln), "$"), at, line.number());
-                } catch (MalformedDatasetException e) {
-                    Defects.skip(leniency, report, MALFORMED_LINE, e);
-                }
+            } catch (MalformedDatasetException e) {
+                throw lines.outranking(e);
             }
         }
         return records;

@@ -6,6 +6,7 @@ import io.github.prefine.core.data.ReadReport;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -22,12 +23,20 @@ import java.util.Arrays;
  * decoded on its own, which gives exact line numbers for invalid bytes: strict reading throws,
  * lenient reading returns the line with null text and the message strict reading would have thrown.
  * Holds one line at a time. Closing it closes the file. Not thread-safe.
+ *
+ * <p>The file is read once. The readers before it decoded (and inflated) the whole file before
+ * using any line, so a defect anywhere in the file's bytes outranked every defect in its lines:
+ * a damaged gzip stream, which is found only when the stream ends although its text is wrong
+ * from the damage on, and, strictly, invalid UTF-8. To report what they reported, a strict read
+ * that meets invalid UTF-8 in a {@code .gz} file reads the rest first, and a caller that finds a
+ * defect in a line asks {@link #outranking} which defect to throw.
  */
 public final class LineReader implements Closeable {
     private final InputStream in;
     private final String name;
     private final Leniency leniency;
     private final ReadReport.Builder report;
+    private final boolean inflated;
     private final CharsetDecoder decoder = TextFiles.decoder();
     private final byte[] buffer = new byte[1 << 16];
     private int position;
@@ -35,12 +44,14 @@ public final class LineReader implements Closeable {
     private boolean endOfInput;
     private byte[] line = new byte[256];
     private int number;
+    private boolean failed;
 
-    LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report) {
+    LineReader(InputStream in, String name, Leniency leniency, ReadReport.Builder report, boolean inflated) {
         this.in = in;
         this.name = name;
         this.leniency = leniency;
         this.report = report;
+        this.inflated = inflated;
     }
 
     /**
@@ -50,6 +61,16 @@ public final class LineReader implements Closeable {
      * @throws IOException on read failure or, strictly, invalid UTF-8
      */
     public TextFiles.Line next() throws IOException {
+        try {
+            return readLine();
+        } catch (IOException e) {
+            // the reader's own defects come in file order already: none in the rest outranks them
+            failed = true;
+            throw e;
+        }
+    }
+
+    private TextFiles.Line readLine() throws IOException {
         if (position == limit && !fill()) {
             return null;
         }
@@ -84,6 +105,10 @@ public final class LineReader implements Closeable {
         } catch (CharacterCodingException e) {
             MalformedDatasetException defect = invalidUtf8(Integer.toString(number), length, e);
             if (leniency == Leniency.STRICT) {
+                if (inflated) {
+                    // a damaged stream outranks it: its text is wrong from the damage on
+                    in.transferTo(OutputStream.nullOutputStream());
+                }
                 throw defect;
             }
             text = null;
@@ -97,13 +122,36 @@ public final class LineReader implements Closeable {
     }
 
     /**
-     * Reads every remaining line without keeping it, to find the defects that a read of the whole
-     * file reported before any line was used: invalid UTF-8 (strict reading) and a damaged gzip
-     * stream, whose text is wrong from the damage on although its check fails only at the end.
+     * Returns the defect to throw for one that a caller found in a line already read: the first
+     * defect in the rest of the file's bytes that a read of the whole file reported before using
+     * any line (a damaged gzip stream; strictly, invalid UTF-8), else {@code found}. Reads the rest
+     * without keeping it when the read is strict or the file inflated; lines before {@code found}'s
+     * were valid, or they would have thrown. A defect this reader threw itself is returned as it is.
+     *
+     * @param found the defect the caller found
+     * @return the defect that the whole-file readers reported
+     * @throws IOException if the rest cannot be read
+     */
+    public MalformedDatasetException outranking(MalformedDatasetException found) throws IOException {
+        if (!failed && (leniency == Leniency.STRICT || inflated)) {
+            failed = true;
+            try {
+                checkRest();
+            } catch (MalformedDatasetException earlier) {
+                return earlier;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Reads every remaining line without keeping it, to find invalid UTF-8 (strict reading) and a
+     * damaged gzip stream, whose text is wrong from the damage on although its check fails only at
+     * the end.
      *
      * @throws IOException on read failure, a damaged gzip stream or, strictly, invalid UTF-8
      */
-    void check() throws IOException {
+    private void checkRest() throws IOException {
         CharBuffer out = CharBuffer.allocate(256);
         // a damaged gzip stream's text is wrong from the damage on: its end is checked first
         MalformedDatasetException invalid = null;

@@ -67,10 +67,14 @@ public final class TextFiles {
      */
     public static InputStream open(Path file) throws IOException {
         InputStream raw = Files.newInputStream(file);
-        if (file.getFileName().toString().endsWith(".gz")) {
+        if (isGzip(file)) {
             return InflatedInput.open(raw, shortName(file));
         }
         return raw;
+    }
+
+    private static boolean isGzip(Path file) {
+        return file.getFileName().toString().endsWith(".gz");
     }
 
     static CharsetDecoder decoder() {
@@ -81,25 +85,16 @@ public final class TextFiles {
     }
 
     /**
-     * Opens a file's lines, read one at a time (see {@link LineReader}).
-     *
-     * <p>A strict read and a read of a {@code .gz} file first read the whole file once without
-     * keeping it, so that invalid UTF-8 (strict) or a damaged gzip stream anywhere fails the read
-     * before any line is used, as when the file was decoded whole; the memory stays one line.
+     * Opens a file's lines, read one at a time and once (see {@link LineReader}).
      *
      * @param file the file
      * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
      * @param report receives the byte-order-mark count
      * @return the lines; the caller closes them
-     * @throws IOException if the file cannot be opened, or as said above
+     * @throws IOException if the file cannot be opened
      */
     public static LineReader lines(Path file, Leniency leniency, ReadReport.Builder report) throws IOException {
-        if (leniency == Leniency.STRICT || file.getFileName().toString().endsWith(".gz")) {
-            try (LineReader all = new LineReader(open(file), shortName(file), leniency, new ReadReport.Builder(""))) {
-                all.check();
-            }
-        }
-        return new LineReader(open(file), shortName(file), leniency, report);
+        return new LineReader(open(file), shortName(file), leniency, report, isGzip(file));
     }
 
     /**
