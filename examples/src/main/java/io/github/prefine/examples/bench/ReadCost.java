@@ -27,15 +27,31 @@ public final class ReadCost {
     private ReadCost() {}
 
     /**
+     * Checks the arguments as {@link #main} reads them, without reading anything.
+     *
+     * @param args the task name, the file, STRICT or LENIENT, and the number of timed reads
+     * @throws IllegalArgumentException if the count is not 4, the task is unknown, the leniency
+     *     is neither, or the number of reads is not a positive integer
+     */
+    static void checkArguments(String... args) {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: ReadCost TASK FILE STRICT|LENIENT READS");
+        }
+        TaskCatalog.task(args[0]);
+        Leniency.valueOf(args[2]);
+        if (Integer.parseInt(args[3]) < 1) {
+            throw new IllegalArgumentException("ReadCost: READS must be at least 1, not " + args[3]);
+        }
+    }
+
+    /**
      * Reads the file and prints what each read cost.
      *
      * @param args the task name, the file, STRICT or LENIENT, and the number of timed reads
      * @throws Exception if the file cannot be read
      */
     public static void main(String[] args) throws Exception {
-        if (args.length != 4) {
-            throw new IllegalArgumentException("usage: ReadCost TASK FILE STRICT|LENIENT READS");
-        }
+        checkArguments(args);
         var reader = TaskCatalog.task(args[0]).source().files().get(0).reader();
         Path file = Path.of(args[1]);
         Leniency leniency = Leniency.valueOf(args[2]);
