@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * What this process holds at one moment, counted independently of each other: the resident set,
- * open file descriptors, threads, mapped files, live Java heap and the native arrays of the
- * engine's manager tree. A grid process runs hundreds of units one after another; sampled after
+ * open file descriptors, threads, mapped files, live Java heap, and the native arrays and managers
+ * of the engine's manager tree. A grid process runs hundreds of units one after another; sampled after
  * each unit, a quantity that keeps growing is a leak, one that levels off is a cache or a pool.
  *
  * <p>The {@code /proc} figures are Linux's and -1 elsewhere. The heap figure is the heap in use
