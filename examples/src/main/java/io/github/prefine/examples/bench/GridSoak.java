@@ -1,0 +1,127 @@
+package io.github.prefine.examples.bench;
+
+import ai.djl.Device;
+import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.grid.GridSession;
+import io.github.prefine.core.grid.GridSweep;
+import io.github.prefine.core.grid.FinetuningUnit;
+import io.github.prefine.core.grid.GridUnit;
+import io.github.prefine.core.grid.ProcessResources;
+import io.github.prefine.examples.cli.DemoCommand;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine;
+
+/**
+ * Runs the demo's grid in this one JVM, unit by unit, and prints what the process holds after
+ * each unit and a full collection ({@link ProcessResources}), then each quantity's first and last
+ * value and its least-squares slope per unit over the finetuning units, where every cache is
+ * full: a slope that stays away from zero is a leak.
+ *
+ * <p>Usage, from the repository root after {@code mvn -B -q -o -pl examples -am package
+ * -DskipTests}, with the demo's options: {@code java -cp
+ * 'examples/target/prefine.jar:examples/target/lib/*' io.github.prefine.examples.bench.GridSoak
+ * --out /tmp/soak --force}; {@code -Dprefine.soak.passes=2} runs the grid a second time in the
+ * same JVM, into {@code /tmp/soak-pass2}, as a cluster executor takes one run after another. The
+ * {@code prefine} command re-launches training commands with the
+ * malloc settings of {@code MallocSettings}; set them in the environment to measure the same
+ * process ({@code MALLOC_ARENA_MAX=1} and the others).
+ */
+public final class GridSoak {
+    private GridSoak() {}
+
+    /**
+     * Runs the grid and prints the figures.
+     *
+     * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process)
+     * @throws Exception if the grid fails
+     */
+    public static void main(String[] args) throws Exception {
+        int passes = Integer.getInteger("prefine.soak.passes", 1);
+        List<long[]> samples = new ArrayList<>();
+        samples.add(sample());
+        print("start", samples.get(0));
+        int firstFinetuning = -1;
+        int passStart = 1;
+        for (int pass = 1; pass <= passes; pass++) {
+            DemoCommand demo = new DemoCommand();
+            // a later pass runs the same grid again, as a cluster executor takes one run after another
+            new CommandLine(demo).parseArgs(pass == 1 ? args : withOut(args, pass));
+            passStart = samples.size();
+            demo.check();
+            Grid grid = demo.grid(Device.cpu()).build();
+            try (GridSession session = grid.open()) {
+                for (GridSweep sweep : session.plan().sweeps()) {
+                    for (GridUnit unit : sweep.units()) {
+                        session.run(unit);
+                        if (firstFinetuning < 0 && unit instanceof FinetuningUnit) {
+                            firstFinetuning = samples.size();
+                        }
+                        samples.add(sample());
+                        print("pass " + pass + " " + unit.id(), samples.get(samples.size() - 1));
+                    }
+                    session.finishOrMarkFailed(sweep);
+                }
+                session.writeReports();
+            }
+        }
+        int passOneEnd = passes == 1 ? samples.size() : (samples.size() - 1) / passes + 1;
+        summarise("pass 1, finetuning units", samples, Math.max(1, firstFinetuning), passOneEnd);
+        if (passes > 1) {
+            summarise("pass " + passes + ", all units", samples, passStart, samples.size());
+        }
+    }
+
+    /** The arguments with {@code --out DIR} replaced by {@code DIR-pass<k>}. */
+    private static String[] withOut(String[] args, int pass) {
+        String[] out = args.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (out[i].equals("--out") && i + 1 < out.length) {
+                out[i + 1] = out[i + 1] + "-pass" + pass;
+            } else if (out[i].startsWith("--out=")) {
+                out[i] = out[i] + "-pass" + pass;
+            }
+        }
+        return out;
+    }
+
+    private static long[] sample() {
+        System.gc();
+        return ProcessResources.sample().values();
+    }
+
+    private static void print(String label, long[] v) {
+        StringBuilder b = new StringBuilder(label);
+        for (int i = 0; i < v.length; i++) {
+            b.append(' ').append(ProcessResources.NAMES.get(i)).append('=').append(v[i]);
+        }
+        System.out.println(b);
+    }
+
+    /** Start, first and last unit, and the least-squares slope per unit over units {@code [from, to)}. */
+    private static void summarise(String title, List<long[]> s, int from, int to) {
+        int n = to - from;
+        System.out.printf(Locale.ROOT, "%d units in all; slope per unit over %s (units %d to %d)%n", s.size() - 1, title,
+                from, to - 1);
+        for (int q = 0; q < ProcessResources.NAMES.size(); q++) {
+            double mx = 0;
+            double my = 0;
+            for (int i = from; i < to; i++) {
+                mx += i;
+                my += s.get(i)[q];
+            }
+            mx /= n;
+            my /= n;
+            double sxy = 0;
+            double sxx = 0;
+            for (int i = from; i < to; i++) {
+                sxy += (i - mx) * (s.get(i)[q] - my);
+                sxx += (i - mx) * (i - mx);
+            }
+            System.out.printf(Locale.ROOT, "%-12s start %d, first unit %d, unit %d %d, unit %d %d, slope %.2f per unit%n",
+                    ProcessResources.NAMES.get(q), s.get(0)[q], s.get(1)[q], from, s.get(from)[q], to - 1, s.get(to - 1)[q],
+                    sxx == 0 ? 0 : sxy / sxx);
+        }
+    }
+}
