@@ -32,12 +32,27 @@ public final class GridSoak {
     private GridSoak() {}
 
     /**
+     * Checks the arguments as {@link #main} reads them (the demo's options and values), without
+     * running anything.
+     *
+     * @param args the options of {@code prefine demo}
+     * @throws picocli.CommandLine.ParameterException if an option is unknown or its value malformed
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    static void checkArguments(String... args) {
+        DemoCommand demo = new DemoCommand();
+        new CommandLine(demo).parseArgs(args);
+        demo.checkValues();
+    }
+
+    /**
      * Runs the grid and prints the figures.
      *
      * @param args the options of {@code prefine demo} ({@code --workers} is ignored: one process)
      * @throws Exception if the grid fails
      */
     public static void main(String[] args) throws Exception {
+        checkArguments(args);
         int passes = Integer.getInteger("prefine.soak.passes", 1);
         List<long[]> samples = new ArrayList<>();
         samples.add(sample());
