@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * featurize (steadier than wall time on a shared machine; it includes the collector's threads), examples per second of read plus
  * featurize, the heap's peak while the readers read the task's files and its peak during the
  * whole task (each the sum of the heap pools' peaks, an upper bound), and the heap the task keeps
- * once featurized after a full collection: what the grid keeps of it, the featurized task and the
+ * once featurized, the bytes of its live objects ({@link LiveHeap}): what the grid keeps of it, the featurized task and the
  * read reports, not the examples read (those are gone with the frame that read them). Tasks run one
  * after another in one JVM and nothing of a task outlives it, so a task's heap figures do not include earlier
  * tasks. Peaks depend on the collector and {@code -Xmx}; the smallest {@code -Xmx} a task runs
