@@ -39,7 +39,7 @@ import java.util.SplittableRandom;
  * featurize (steadier than wall time on a shared machine; it includes the collector's threads), examples per second of read plus
  * featurize, the heap's peak while the readers read the task's files and its peak during the
  * whole task (each the sum of the heap pools' peaks, an upper bound), and the heap the task keeps
- * once featurized after a full collection: what the grid keeps of it, the featurized task and the
+ * once featurized, the bytes of its live objects ({@link LiveHeap}): what the grid keeps of it, the featurized task and the
  * read reports, not the examples read (those are gone with the frame that read them). Tasks run one
  * after another in one JVM and nothing of a task outlives it, so a task's heap figures do not include earlier
  * tasks. Peaks depend on the collector and {@code -Xmx}; the smallest {@code -Xmx} a task runs
@@ -146,8 +146,7 @@ final class DataBench {
     private Row measure(Task task, SubwordTokenizer tok) throws IOException {
         List<MemoryPoolMXBean> heap = ManagementFactory.getMemoryPoolMXBeans().stream()
                 .filter(p -> p.getType() == MemoryType.HEAP).toList();
-        System.gc();
-        long before = used(heap);
+        long before = LiveHeap.bytes();
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
 
         Prepared p = prepare(task, tok, heap);
@@ -157,8 +156,7 @@ final class DataBench {
         long t3 = System.nanoTime();
 
         long peak = Math.max(p.readPeak(), peak(heap));
-        System.gc();
-        long retained = used(heap) - before;
+        long retained = LiveHeap.bytes() - before;
         // kept is what the grid keeps of a task once it is featurized: the featurized task and the
         // read reports; the read examples (the TaskData) are gone with prepare's frame
         Reference.reachabilityFence(f);
@@ -218,10 +216,6 @@ final class DataBench {
 
     private static long peak(List<MemoryPoolMXBean> heap) {
         return heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
-    }
-
-    private static long used(List<MemoryPoolMXBean> heap) {
-        return heap.stream().mapToLong(p -> p.getUsage().getUsed()).sum();
     }
 
     /** Scores seeded random logits on the validation split, the path an evaluation takes after the forward. */
