@@ -3,6 +3,7 @@ package io.github.prefine.core.features;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +55,8 @@ final class ReportCollector {
         }
         LOG.info(
                 "{}: {} examples -> {} features, {} truncated, {} token positions, {} bytes/position",
-                name, examplesRead, featuresMade, truncated, tokenPositions, r.bytesPerTokenPosition());
+                name, examplesRead, featuresMade, truncated, tokenPositions,
+                String.format(Locale.ROOT, "%.2f", r.bytesPerTokenPosition()));
         return r;
     }
 }
