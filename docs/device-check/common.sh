@@ -10,12 +10,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 OUT=${OUT:-$PWD/device-check-out}
 WORK=${WORK:-/tmp/prefine-device-check}
 mkdir -p "$OUT" "$WORK"
-if [ -f "$ROOT/.gpu-kit/run.sh" ]; then
+REHEARSAL=${DEVICE_CHECK_REHEARSAL:-0}
+# a rehearsal runs on this machine's own Java and CPU engine, whatever kit lies in the checkout:
+# the kit's run.sh would build DJL's JNI against a CUDA PyTorch that a CPU host lacks
+if [ -f "$ROOT/.gpu-kit/run.sh" ] && [ "$REHEARSAL" != 1 ]; then
   KIT=$ROOT/.gpu-kit/run.sh; JAR=prefine.jar; PEER=../hf_peer.py
 else
   KIT=; JAR=${PREFINE_JAR:-$ROOT/examples/target/prefine.jar}; PEER=${HF_PEER:-}
 fi
-REHEARSAL=${DEVICE_CHECK_REHEARSAL:-0}
 if [ "$REHEARSAL" = 1 ]; then DEVICE=(--device cpu); else DEVICE=(--device gpu); fi
 export KIT JAR PEER REHEARSAL PREFINE_MALLOC_TUNING=off
 START=$(date +%s)
