@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class GridLongRunTest {
                 open[0] = now; // the open session holds its lock file and tokenizer
                 openFds.add(Counts.fds());
             }
-            assertEquals(open[0], now, () -> "after unit " + units.size() + " (" + unit.id() + ") of " + units
+            now.assertNoMoreThan(open[0], () -> "after unit " + units.size() + " (" + unit.id() + ") of " + units
                     + "; threads now " + Counts.threadNames() + "; descriptors opened since the first unit "
                     + Counts.fds().stream().filter(d -> !openFds.get(0).contains(d)).toList());
             assertEquals(0, session.root().getManagedArrays().size(), "arrays left in the session's manager by " + unit.id());
@@ -72,7 +73,7 @@ class GridLongRunTest {
         // Only-SL, Only-C and SL+C; then 4 settings x 2 targets
         assertEquals(3 + 8, units.size());
         System.gc();
-        assertEquals(before, Counts.now(), () -> "after the session closed; threads now " + Counts.threadNames());
+        Counts.now().assertNoMoreThan(before, () -> "after the session closed; threads now " + Counts.threadNames());
     }
 
     private static Grid grid(GridFixtures f, Path out, List<WeakReference<TrainingListener>> listeners) {
@@ -125,6 +126,22 @@ class GridLongRunTest {
             int all = (int) threadNames().stream().filter(GridLongRunTest::counted).count();
             assertTrue(r.managers() >= 0, "managers not counted: " + r);
             return new Counts(r.nativeArrays(), r.managers(), files, java, all - java);
+        }
+
+        /**
+         * Arrays and managers exactly as before (only this test's grid makes them); files and
+         * threads no more than before. Fewer is not a leak: the test JVM is shared with earlier test
+         * classes, whose idle server and download threads end on their own schedule (one ended
+         * between two units in CI).
+         */
+        void assertNoMoreThan(Counts level, Supplier<String> where) {
+            assertEquals(level.nativeArrays, nativeArrays, () -> "native arrays " + where.get());
+            assertEquals(level.managers, managers, () -> "managers " + where.get());
+            assertTrue(openFiles <= level.openFiles, () -> "open files " + openFiles + " > " + level.openFiles + " " + where.get());
+            assertTrue(javaThreads <= level.javaThreads,
+                    () -> "Java threads " + javaThreads + " > " + level.javaThreads + " " + where.get());
+            assertTrue(otherThreads <= level.otherThreads,
+                    () -> "other threads " + otherThreads + " > " + level.otherThreads + " " + where.get());
         }
 
         static List<String> fds() {
