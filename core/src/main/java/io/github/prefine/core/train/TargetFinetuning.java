@@ -8,6 +8,7 @@ import io.github.prefine.core.task.Split;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -246,7 +247,7 @@ public final class TargetFinetuning {
         /**
          * Sets the seeds; default 1..5 (the paper's five runs).
          *
-         * @param seeds one run per seed
+         * @param seeds one run per seed, distinct (checked at {@link #build()})
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
@@ -281,7 +282,7 @@ public final class TargetFinetuning {
          *
          * @return the runner
          * @throws IllegalArgumentException if a required value is missing, the data has other than
-         *     one task, or no seed is given
+         *     one task, or no seed is given, or a seed is given twice
          */
         public TargetFinetuning build() {
             if (encoder == null || head == null || data == null || metric == null) {
@@ -295,6 +296,11 @@ public final class TargetFinetuning {
             }
             if (seeds.isEmpty()) {
                 throw new IllegalArgumentException("target finetuning: at least one seed is required");
+            }
+            // a repeated seed repeats one run, which the mean and std would then count twice
+            if (new HashSet<>(seeds).size() != seeds.size()) {
+                throw new IllegalArgumentException("target finetuning: seeds must be distinct, found " + seeds
+                        + " (a repeated seed reruns the same run; use runSeed to rerun one)");
             }
             return new TargetFinetuning(this);
         }

@@ -3,6 +3,7 @@ package io.github.prefine.core.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -10,6 +11,7 @@ import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.model.TinyEncoder;
 import io.github.prefine.core.task.Split;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import org.junit.jupiter.api.Test;
@@ -41,7 +43,9 @@ class TargetFinetuningTest {
                 .setData(tasks).setMetric(accuracy(tasks))
                 .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(2).optPatience(1));
         try (NDManager root = NDManager.newBaseManager()) {
-            List<TargetFinetuning.SeedResult> r = b.optSeeds(List.of(1L, 2L, 1L)).build().run(root);
+            TargetFinetuning runner = b.optSeeds(List.of(1L, 2L)).build();
+            List<TargetFinetuning.SeedResult> r = new ArrayList<>(runner.run(root));
+            r.add(runner.runSeed(root, 1L)); // seed 1 again, after seed 2 moved the engine's state
             assertEquals(3, r.size());
             assertEquals(16, r.get(0).predictions().logits().size());
             double[] m = TargetFinetuning.metrics(r);
@@ -54,6 +58,17 @@ class TargetFinetuningTest {
             }
             assertNotEquals(r.get(0).fit().epochs(), r.get(1).fit().epochs(), "seeds 1 and 2 must differ");
         }
+    }
+
+    @Test
+    void refusesASeedGivenTwice() {
+        SyntheticTasks tasks = new SyntheticTasks(41, 32, 16, TestHeads.Kind.SEQUENCE);
+        TargetFinetuning.Builder b = TargetFinetuning.builder()
+                .setEncoder(m -> new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m), 16)
+                .setHead(seed -> TestHeads.sequence(2)).setData(tasks).setMetric(accuracy(tasks))
+                .optSeeds(List.of(1L, 2L, 1L));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
+        assertTrue(e.getMessage().contains("seeds must be distinct, found [1, 2, 1]"), e.getMessage());
     }
 
     @Test
