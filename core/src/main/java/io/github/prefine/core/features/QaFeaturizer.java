@@ -26,11 +26,17 @@ import java.util.Optional;
  * after it that no token covers and that are not whitespace (what the normalizer removed, as
  * combining marks once accents are stripped), so that a span's text is its words' whole text. Skipped and
  * reported: examples whose answer covers no context token (for example a whitespace-only
- * answer), whose context has no tokens, or that the tokenizer rejects (a question too long to
- * leave room for the stride). Counted but kept: answers in no single window, answer boundaries
+ * answer), whose context has no tokens, whose question leaves the context no more tokens than the
+ * stride (a setting against the question, reported as such), or that the tokenizer rejects otherwise. Counted but kept: answers in no single window, answer boundaries
  * inside a token, unlabelled examples. Immutable and thread-safe; the given tokenizer is not owned.
  */
 public final class QaFeaturizer extends FeaturizerBase {
+    /**
+     * Why an example whose question leaves the context no more tokens than the stride is skipped:
+     * a setting (max length, stride) against the question, not a defect of the input.
+     */
+    static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
+
     private final int stride;
     private final boolean fastPath;
 
@@ -114,7 +120,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 int toRemove = qLen + cLen + added - maxLength;
                 maxB = cLen - toRemove;
                 if (maxB <= 0 || stride >= maxB) {
-                    acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
+                    acc.report.skip(examples.get(i).id(), NO_ROOM);
                     continue;
                 }
             }
@@ -172,7 +178,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                     QaExample ex = examples.get(i);
                     TokenEncoding first = enc[i - from];
                     if (first == null) {
-                        acc.report.skip(ex.id(), ChunkEncoder.REJECTED);
+                        acc.report.skip(ex.id(), rejection(questions.get(i - from), ex.context()));
                         continue;
                     }
                     List<TokenEncoding> encodings = new ArrayList<>(1 + first.overflowing().size());
@@ -189,6 +195,30 @@ public final class QaFeaturizer extends FeaturizerBase {
                 }
             }
         }
+    }
+
+    /**
+     * Why the tokenizer rejected a pair: {@link #NO_ROOM} when the pair needs truncation and its
+     * question with the special tokens and the stride fills the max length (the fast path's test,
+     * so both paths give one reason), else {@link ChunkEncoder#REJECTED}. Needs the special-token
+     * layout; without it the reason stays the generic one.
+     */
+    private String rejection(String question, String context) {
+        Optional<SpecialTokenLayout> layout = tokenizer.specialTokenLayout();
+        if (layout.isEmpty()) {
+            return ChunkEncoder.REJECTED;
+        }
+        int q;
+        int c;
+        try {
+            q = tokenizer.encodePieces(List.of(question), false).length(0);
+            c = tokenizer.encodePieces(List.of(context), false).length(0);
+        } catch (IllegalArgumentException unencodable) {
+            return ChunkEncoder.REJECTED;
+        }
+        int added = layout.get().pairAdded();
+        boolean truncated = q + c + added > maxLength;
+        return truncated && q + added + stride >= maxLength ? NO_ROOM : ChunkEncoder.REJECTED;
     }
 
     /**

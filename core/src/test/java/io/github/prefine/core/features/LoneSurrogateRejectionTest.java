@@ -70,6 +70,8 @@ class LoneSurrogateRejectionTest {
                     new QaExample("q0", "Where?", ctx, List.of(new GoldAnswer("Berlin", 0))),
                     new QaExample("q1", "Where?", CUT + " " + ctx, List.of(new GoldAnswer("Berlin", CUT.length() + 1)))));
             assertEquals(List.of("q1"), q.report().skippedIds());
+            // an input the tokenizer cannot encode keeps the generic reason, not the stride's
+            assertEquals(Map.of(ChunkEncoder.REJECTED, 1), q.report().skipped());
             TokenClassificationFeatures t = TokenClassificationFeaturizer.builder().setTokenizer(tok)
                     .setLabels(List.of("O")).build().featurize(List.of(
                             new TokenExample("s0", List.of("John", "won"), List.of("O", "O")),
