@@ -1,19 +1,17 @@
 package io.github.prefine.core.checkpoint;
 
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,8 +21,6 @@ import java.util.stream.Stream;
  * configs and tokenizers alike; also the clean-up of orphaned temp files and of whole folders.
  */
 public final class AtomicFiles {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private AtomicFiles() {}
 
     /**
@@ -87,7 +83,7 @@ public final class AtomicFiles {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its files are 0600 whatever the umask, and the rename keeps that
-        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer buf = ByteBuffer.wrap(bytes);
@@ -168,11 +164,7 @@ public final class AtomicFiles {
      * @throws IOException if the move fails
      */
     public static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        WholeFiles.replace(from, to);
     }
 
     /**

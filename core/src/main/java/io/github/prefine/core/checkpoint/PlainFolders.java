@@ -1,6 +1,7 @@
 package io.github.prefine.core.checkpoint;
 
 import io.github.prefine.eval.internal.LinkRefusal;
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -43,8 +43,6 @@ import java.util.Set;
  * <p>A refusal names the link and where it leads ({@link LinkRefusal}). Stateless.
  */
 public final class PlainFolders {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private PlainFolders() {}
 
     /**
@@ -109,7 +107,7 @@ public final class PlainFolders {
                 return;
             }
             Path name = file.getFileName();
-            Path tmp = name.resolveSibling("." + name + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+            Path tmp = WholeFiles.tempName(name);
             try {
                 try (SeekableByteChannel ch = openIn(folder.stream, tmp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {

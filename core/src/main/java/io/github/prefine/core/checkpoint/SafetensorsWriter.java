@@ -2,6 +2,7 @@ package io.github.prefine.core.checkpoint;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -11,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -34,7 +34,6 @@ import java.util.Objects;
 public final class SafetensorsWriter {
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The metadata HF writes for PyTorch checkpoints. */
     public static final Map<String, String> PT_METADATA = Map.of("format", "pt");
@@ -97,7 +96,7 @@ public final class SafetensorsWriter {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its 0600 would survive the rename and ignore the user's umask
-        Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36) + ".tmp");
+        Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 writeFully(ch, head);

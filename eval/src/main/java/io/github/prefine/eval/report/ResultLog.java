@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.internal.LinkRefusal;
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,14 +15,11 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class ResultLog {
     private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);
     private static final Gson GSON = new Gson();
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ResultLog() {}
 
@@ -118,8 +115,7 @@ public final class ResultLog {
         if (!(links instanceof Integer n) || n <= 1) {
             return;
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + Long.toUnsignedString(RANDOM.nextLong(), 36)
-                + ".tmp");
+        Path tmp = WholeFiles.tempName(file);
         try {
             try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS);
                     OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -127,11 +123,7 @@ public final class ResultLog {
             } catch (IOException e) {
                 throw LinkRefusal.of(file, e);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            WholeFiles.replace(tmp, file);
             LOG.info("{}: shared its content with {} other name(s) (hard links); appending to a copy of its own,"
                     + " which they do not see", file, n - 1);
         } finally {
