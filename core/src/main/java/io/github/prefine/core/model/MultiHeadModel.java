@@ -735,27 +735,32 @@ public final class MultiHeadModel implements AutoCloseable {
                             + " model or manager that owned it is closed); load or initialize the encoder again");
                 }
             }
+            // claimed in the same step as checked: builders on two threads must not both pass the check
             synchronized (OWNED_ENCODERS) {
-                if (OWNED_ENCODERS.contains(encoder)) {
+                if (!OWNED_ENCODERS.add(encoder)) {
                     throw new IllegalStateException("model: the encoder belongs to another open model, and closing"
                             + " either would free the other's encoder; load it again for a second model");
                 }
             }
-            made = new ArrayList<>();
-            for (Map.Entry<String, Supplier<TaskHead>> e : heads.entrySet()) {
-                TaskHead head = e.getValue().get();
-                if (head.numLabels() < 2) {
-                    throw new IllegalArgumentException("head " + e.getKey() + ": numLabels must be >= 2, found "
-                            + head.numLabels());
+            try {
+                made = new ArrayList<>();
+                for (Map.Entry<String, Supplier<TaskHead>> e : heads.entrySet()) {
+                    TaskHead head = e.getValue().get();
+                    if (head.numLabels() < 2) {
+                        throw new IllegalArgumentException("head " + e.getKey() + ": numLabels must be >= 2, found "
+                                + head.numLabels());
+                    }
+                    made.add(head);
                 }
-                made.add(head);
+                MultiHeadModel model = new MultiHeadModel(this);
+                built = true;
+                return model;
+            } catch (RuntimeException | Error e) {
+                synchronized (OWNED_ENCODERS) {
+                    OWNED_ENCODERS.remove(encoder);
+                }
+                throw e;
             }
-            MultiHeadModel model = new MultiHeadModel(this);
-            built = true;
-            synchronized (OWNED_ENCODERS) {
-                OWNED_ENCODERS.add(encoder);
-            }
-            return model;
         }
     }
 }
