@@ -47,7 +47,13 @@ import java.util.SplittableRandom;
  * {@link AutoCloseable}: {@link #close()} frees the parameter arrays early and is idempotent.
  * Forward results join the manager of {@code inputIds}; in inference ({@code training == false})
  * the intermediates live in a sub-manager that is closed before {@code forward} returns, so only
- * the output remains. Not thread-safe: one forward at a time per instance.
+ * the output remains.
+ *
+ * <p><b>Threads.</b> The blocks hold no state besides their parameters, so inference forwards
+ * ({@code training == false}) may run on several threads at once, each with its inputs in a
+ * manager of its own, as {@code TaskEmbedder}'s threads run them. Training forwards,
+ * initialization, loading and {@link #close()} are for one thread at a time, with no inference
+ * running.
  *
  * <p><b>float16.</b> With {@code optDataType(DataType.FLOAT16)} (meant for GPUs) all parameters
  * and activations are float16, except: the attention-mask bias, the attention scores and the
