@@ -7,6 +7,8 @@ package io.github.prefine.heads;
  * {@code RobertaClassificationHead} for {@link #ROBERTA} and pooler + classifier for {@link
  * #BERT}, and a multiple-choice head reads the pooler under the family's key prefix.
  * XLM-RoBERTa checkpoints use the {@link #ROBERTA} layout and key prefix.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum HeadFamily {
     /** BERT: pooled {@code [CLS]} (dense + tanh), keys under {@code bert.}. */

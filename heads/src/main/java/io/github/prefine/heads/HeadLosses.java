@@ -22,6 +22,8 @@ import io.github.prefine.kernels.EngineScalars;
  *
  * <p>Unlike PyTorch, where a mean over zero positions is NaN, every function here returns 0 when
  * nothing is left to score.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class HeadLosses {
 

@@ -20,6 +20,8 @@ import java.util.Objects;
  *
  * <p>Holds host arrays only; the factories keep nothing of their arguments.
  *
+ * <p>Safe to read from several threads as long as nobody changes its arrays.
+ *
  * @param index gather indices, row-major, laid out as {@code shape}; ignored targets read index 0
  *     and weigh 0
  * @param weights {@code -1 / (scored targets of the example)} for scored targets, 0 for ignored ones

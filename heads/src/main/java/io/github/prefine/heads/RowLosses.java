@@ -15,6 +15,9 @@ import java.util.Objects;
  * record does not own them and needs no closing. Equality is the records' default: identity of the
  * two arrays.
  *
+ * <p>Not thread-safe: its arrays belong to the manager of the logits, and are used by one thread at
+ * a time, as DJL arrays are.
+ *
  * @param loss {@code [batch]} in the logits' dtype (float32): each row's mean loss over its
  *     non-ignored positions, 0 where there are none; differentiable
  * @param valid {@code [batch]} boolean: whether the row has at least one non-ignored position

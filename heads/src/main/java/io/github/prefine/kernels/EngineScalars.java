@@ -27,6 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Each function puts its result in the manager of {@code x}, as DJL's operations do, and leaves
  * nothing else behind. Use them for every constant operand in code that runs each training step.
+ *
+ * <p>Thread-safe: each constant is made once per device, type and value, kept for the life of the
+ * process in a concurrent map, and only read afterwards.
  */
 public final class EngineScalars {
 

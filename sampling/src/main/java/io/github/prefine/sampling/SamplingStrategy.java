@@ -18,6 +18,8 @@ package io.github.prefine.sampling;
  * <p>The first two are epoch-exact (every example once per epoch); the last two draw tasks at random
  * for a configurable epoch size and pick examples within a task without replacement, cycling through
  * freshly shuffled permutations of the task.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum SamplingStrategy {
     /**

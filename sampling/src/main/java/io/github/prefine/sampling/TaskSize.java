@@ -8,6 +8,8 @@ import java.util.Objects;
  * <p>Example indices drawn for this task lie in {@code [0, size)}; mapping them to real examples is
  * the caller's business.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the task name, used in messages only; not blank
  * @param size the number of examples of the task; positive
  */

@@ -19,6 +19,8 @@ import java.util.stream.Stream;
  * Whole-file writes that readers and crashes only ever see complete: temp file, then rename. Files
  * get the permissions of the user's umask, as any other tool's. Used for results, manifests,
  * configs and tokenizers alike; also the clean-up of orphaned temp files and of whole folders.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}

@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * <p>It holds no native memory and needs no closing. The buffer is not copied: callers must not
  * change it after handing it over. {@link #data()} returns a read-only duplicate positioned at 0.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class HostTensor {
 

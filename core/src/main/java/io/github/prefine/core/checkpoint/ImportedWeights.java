@@ -12,6 +12,9 @@ import java.util.Objects;
  * native memory and need no closing. Equality is record equality, so two imports compare equal
  * only when they hold the same {@link HostTensor} instances.
  *
+ * <p>Safe to read from several threads; the tensors' buffers follow {@link HostTensor}'s no-copy
+ * contract.
+ *
  * @param tensors the weights in the order of the source file, each name unique
  * @param droppedBuffers names of source tensors left out because they are buffers, not weights
  *     (for example {@code embeddings.position_ids})

@@ -34,6 +34,8 @@ import java.util.Arrays;
  *
  * <p>Whole-file writes that readers must see complete go through {@link AtomicFiles} instead, whose
  * rename replaces a link at the final name rather than following it. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class PlainFiles {
     private static final OpenOption[] FRESH = {StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE};

@@ -41,6 +41,8 @@ import java.util.Set;
  * leaves a window between check and use.
  *
  * <p>A refusal names the link and where it leads ({@link LinkRefusal}). Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class PlainFolders {
     private PlainFolders() {}

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A multiple-choice example (COPA-like): a premise, an optional question, and the choices.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id unique within its split
  * @param premise the context every choice is paired with
  * @param question the question or connective (COPA's {@code cause}/{@code effect}); may be empty

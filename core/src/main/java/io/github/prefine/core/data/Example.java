@@ -4,6 +4,8 @@ package io.github.prefine.core.data;
  * One supervised example as read from a dataset file, before tokenization.
  *
  * <p>The family is closed: each task format has exactly one example type.
+ *
+ * <p>Implementations are immutable and thread-safe.
  */
 public sealed interface Example permits TextExample, TokenExample, QaExample, ChoiceExample {
     /**

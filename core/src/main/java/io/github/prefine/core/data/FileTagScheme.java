@@ -10,6 +10,8 @@ import java.util.List;
  * original CoNLL-2003 scheme, where {@code B-} appears only between two touching entities of one
  * type) and in IO (bare labels, as Few-NERD) are converted to IOB2 on reading; see <a
  * href="https://aclanthology.org/E99-1023/">Tjong Kim Sang and Veenstra 1999</a>.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum FileTagScheme {
     /** {@code O}, {@code B-T}, {@code I-T}; read as is. */

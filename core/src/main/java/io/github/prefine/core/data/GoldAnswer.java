@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A gold answer of an extractive QA example: its text and where it starts in the context.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param text the answer text, exactly {@code context.substring(start, start + text.length())}
  * <p>The QA files (SQuAD, MRQA, QED, SubjQA) count offsets in code points, as Python does; their
  * readers convert, so that an answer after an emoji or another character outside the Basic

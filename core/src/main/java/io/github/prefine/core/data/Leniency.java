@@ -8,6 +8,8 @@ package io.github.prefine.core.data;
  * question, an answer) is skipped and counted per reason in the {@link ReadReport}. Defects that
  * leave no unit to skip (a whole JSON document that does not parse, invalid UTF-8 inside a JSON
  * document) throw in both modes.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Leniency {
     /** Throw on the first defect. */

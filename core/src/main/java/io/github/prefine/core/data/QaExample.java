@@ -7,6 +7,8 @@ import java.util.Objects;
  * An extractive question-answering example: a question about a context, with the gold answers
  * found in that context.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id the question id
  * @param question the question text
  * @param context the passage the answer is extracted from

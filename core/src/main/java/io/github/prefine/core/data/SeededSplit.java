@@ -19,6 +19,8 @@ import java.util.function.Function;
  * order until it holds at least {@code round(n / 5)} examples; all others stay in train, in file
  * order.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param train the training part, in file order
  * @param validation the validation part, in file order
  * @param <E> the example type

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A sequence-classification example: one text, or a pair of texts, and its label.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id unique within its split
  * @param textA the first (or only) text
  * @param textB the second text of a pair, or {@code null} for a single text

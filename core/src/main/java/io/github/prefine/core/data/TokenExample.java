@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A sequence-labelling example: pre-split words with one tag each (BIO, IOB2 or BIOES).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param id unique within its split, usually {@code file:line} of the sentence's first token
  * @param tokens the words, at least one
  * @param tags one tag per word

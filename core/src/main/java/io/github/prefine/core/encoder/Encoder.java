@@ -9,6 +9,9 @@ import java.util.Set;
  * 16 bits. {@link TransformerEncoder} implements it; a plain block given to {@link
  * io.github.prefine.core.model.MultiHeadModel.Builder#setEncoder(ai.djl.nn.Block, int)} is
  * treated as an encoder with no 16-bit parameters.
+ *
+ * <p>Threads: see {@link TransformerEncoder}, whose inference forwards may run on several threads
+ * at once.
  */
 public interface Encoder {
 

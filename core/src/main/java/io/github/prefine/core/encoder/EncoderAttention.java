@@ -42,6 +42,8 @@ import io.github.prefine.kernels.FastDropout;
  *
  * <p>Parameter arrays belong to the manager that initialized or loaded them; see
  * {@link TransformerEncoder} for closing.
+ *
+ * <p>Threads: as {@link TransformerEncoder}.
  */
 public final class EncoderAttention extends AbstractBlock {
 

@@ -29,6 +29,8 @@ import io.github.prefine.kernels.FastDropout;
  * {@code position_embeddings.weight [maxPositions, hidden]}, {@code token_type_embeddings.weight
  * [typeVocab, hidden]}, {@code LayerNorm.weight/bias [hidden]}. Their arrays belong to the manager
  * that initialized or loaded them; see {@link TransformerEncoder} for closing.
+ *
+ * <p>Threads: as {@link TransformerEncoder}.
  */
 public final class EncoderEmbeddings extends AbstractBlock {
 

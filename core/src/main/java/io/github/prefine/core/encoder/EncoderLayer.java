@@ -24,6 +24,8 @@ import io.github.prefine.core.precision.Casts;
  * weights' dtype, the residual sum and LayerNorm in the LayerNorm weights' dtype (see
  * {@link EncoderAttention}). Parameter arrays belong to the manager
  * that initialized or loaded them; see {@link TransformerEncoder} for closing.
+ *
+ * <p>Threads: as {@link TransformerEncoder}.
  */
 public final class EncoderLayer extends AbstractBlock {
 

@@ -12,6 +12,8 @@ import java.util.stream.Collectors;
  * <p>{@link #GELU} is the exact erf form (HF {@code "gelu"}, PyTorch's default). {@link #GELU_TANH}
  * is the tanh approximation of <a href="https://arxiv.org/abs/1606.08415">Hendrycks and Gimpel</a>
  * that HF calls {@code "gelu_new"}, {@code "gelu_pytorch_tanh"} or {@code "gelu_fast"}.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum HiddenActivation {
     /** Exact GELU, x * Phi(x) with the erf; HF {@code "gelu"}. */

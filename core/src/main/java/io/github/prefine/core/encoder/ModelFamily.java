@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
  *
  * <p>They share one architecture (post-LN BERT layers); RoBERTa and XLM-R differ only in how
  * position ids are counted (from the padding index, skipping padding).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum ModelFamily {
     /** BERT: positions counted from 0; checkpoints with heads prefix encoder keys with {@code bert.}. */

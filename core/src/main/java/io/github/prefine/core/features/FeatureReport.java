@@ -11,6 +11,8 @@ import java.util.Objects;
  * out, what was truncated, and every skipped example with its reason. Nothing is dropped without
  * being counted here.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the task or split name given to the featurizer
  * @param examplesRead examples handed to the featurizer
  * @param featuresMade stored rows (QA: windows; multiple choice: examples, each of several rows)

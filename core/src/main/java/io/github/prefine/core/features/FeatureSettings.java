@@ -3,6 +3,8 @@ package io.github.prefine.core.features;
 /**
  * How {@code FeaturizedTask.featurize} turns a task's examples into features.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param maxLength the longest row of classification, sequence-labelling and choice tasks, in
  *     sub-tokens with the special tokens (the paper's 128)
  * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py})

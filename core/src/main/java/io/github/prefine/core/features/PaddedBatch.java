@@ -20,6 +20,8 @@ import java.util.Arrays;
  *
  * <p>No-copy contract: accessors return the internal arrays; callers must not modify them.
  * Unlabelled data gives -1 labels (classification, choice), all -100 token labels, or 0 spans.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class PaddedBatch {
     private final int rows;

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * What one finetuning run scored, in percent of the target's metric.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param unit the unit
  * @param validation the metric on the validation split (what a sweep selects on); NaN when the
  *     run diverged

@@ -13,6 +13,8 @@ import java.util.Objects;
  * one seed. Finishing it writes {@link GridLayout#finetuningDetail} and one run record per seed; it
  * is the grid's unit of locking and of the result log.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting the setting whose encoder is finetuned
  * @param target the target
  * @param seeds the seeds, in run order

@@ -8,6 +8,8 @@ import java.util.Objects;
  * learning rate, scored on validation and on the target's evaluation split. Its scores are kept
  * in {@link GridLayout#finetuningTrial}; running it again once finished reads them back.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting the setting whose encoder is finetuned
  * @param target the target task
  * @param seed the seed of the engine, the head, the shuffle and the trainer

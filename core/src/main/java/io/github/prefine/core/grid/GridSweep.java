@@ -7,6 +7,8 @@ import java.util.List;
  * {@link PrefinetuningSweep} or a {@link FinetuningSweep}. Finishing a sweep ({@link
  * GridSession#finish(GridSweep)}) runs its units that are not done, picks the winning rate and
  * writes the sweep's record, whose presence marks it done.
+ *
+ * <p>Implementations are immutable and thread-safe.
  */
 public sealed interface GridSweep permits PrefinetuningSweep, FinetuningSweep {
     /**

@@ -5,6 +5,8 @@ package io.github.prefine.core.grid;
  * PrefinetuningUnit} or a {@link FinetuningUnit}. A unit is idempotent: {@link
  * GridSession#run(GridUnit)} writes its outcome atomically under the output folder and reads it
  * back when run again.
+ *
+ * <p>Implementations are immutable and thread-safe.
  */
 public sealed interface GridUnit permits PrefinetuningUnit, FinetuningUnit {
     /**

@@ -7,6 +7,8 @@ import java.util.Locale;
  * How a grid picks the target learning rate from its sweep: one rate per (setting, target), by the
  * mean validation score over the seeds, as the paper reports one configuration per cell; or one
  * rate per seed, which raises the means and shrinks the stds.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum LearningRateSelection {
     /** One rate per (setting, target): the highest mean validation score over the seeds wins. */

@@ -9,6 +9,8 @@ import java.util.Objects;
  * writes {@link GridLayout#settingResult} and the setting's cost record; it is the grid's unit of
  * locking and of the result log.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting the setting, never the baseline
  * @param learningRates the rates, tried in order
  * @param seed the pre-finetuning seed

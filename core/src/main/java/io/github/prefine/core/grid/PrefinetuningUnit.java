@@ -7,6 +7,8 @@ import java.util.Objects;
  * peak learning rate. Its files live in {@link GridLayout#learningRateDir}; running it again once
  * finished reads them back, and a run cut off mid-way continues from its last epoch checkpoint.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting the setting pre-finetuned, never the baseline
  * @param learningRate the peak learning rate
  * @param seed the seed of the engine, heads, sampler and trainer

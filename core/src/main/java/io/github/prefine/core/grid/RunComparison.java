@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * verdicts ({@link Verdicts}) come out the same. Made for questions such as "does mixed precision
  * learn like float32?" or "does the GPU reproduce the CPU's tables?"; cells are matched by row
  * label and column header, so runs of different grids compare on what they share.
+ *
+ * <p>Immutable and thread-safe.
  */
 public final class RunComparison {
     private static final Pattern TRAINED_IN = Pattern.compile("trained in ([\\w.-]+)");

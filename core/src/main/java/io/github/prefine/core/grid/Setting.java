@@ -12,6 +12,8 @@ import java.util.Objects;
  * some of its groups have no data says so in its name ({@code SL+QA (no QA data)}), so that no
  * column passes for what it is not.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the display name, {@value #BASELINE} for the baseline
  * @param groups the pre-finetuning groups, empty for the baseline
  */

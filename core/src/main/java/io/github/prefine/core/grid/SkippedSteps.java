@@ -18,6 +18,8 @@ import java.util.Optional;
  * finetuning run's {@code lr-<rate>.json} carry {@code skippedSteps} when the run had a loss
  * scaler. Runs in fp32 or bf16-mixed, which cannot skip a step, record none and are not counted.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param runs training runs whose records carry a count
  * @param runsWithSkips those of them that skipped at least one step
  * @param total the steps skipped in all of them

@@ -15,6 +15,8 @@ import java.util.Locale;
  * a lower average std over seeds than the baseline?). A row whose settings average different
  * numbers of targets (a failed or unfinished sweep) gets no verdict either way, as its cells
  * compare averages over different targets. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Verdicts {
     private Verdicts() {}

@@ -15,6 +15,8 @@ import java.util.Objects;
  * <p>No-copy contract: the arrays are kept as given and returned by the accessors, because labels
  * are laid out once per batch on the hot path; nobody may modify them afterwards. Equality is
  * identity.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class HeadLabels {
     /** The label of a target the loss ignores: {@link HeadLosses#IGNORE_INDEX} ({@code -100}). */

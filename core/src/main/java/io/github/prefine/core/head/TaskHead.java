@@ -17,6 +17,8 @@ import io.github.prefine.heads.LossTargets;
  *
  * <p>A head holds no arrays outside its {@link #block()}'s parameters, which the owning model
  * attaches to its manager; the head itself needs no closing.
+ *
+ * <p>Not thread-safe: a head is used by one thread at a time, as the model that owns it.
  */
 public interface TaskHead {
 

@@ -12,6 +12,8 @@ import java.util.HexFormat;
 /**
  * The checksums the Hugging Face Hub states for its files: the sha256 of an LFS file, and the
  * git blob id (the ETag) of any other file. Used by model and dataset downloads alike.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class FileDigests {
     private FileDigests() {}

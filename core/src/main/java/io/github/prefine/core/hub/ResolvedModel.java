@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A model resolved to a local HF folder ({@code config.json}, weights, usually {@code tokenizer.json}).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param folder the folder; in the cache, a {@code snapshots/<commit>} folder of symbolic links
  * @param modelId the Hub id, or {@code null} for a plain local folder
  * @param commit the Hub commit hash, or {@code null} for a plain local folder

@@ -12,6 +12,8 @@ import ai.djl.pytorch.jni.IValueUtils;
  * pass a data type to the JNI (making arrays of an input's type, {@code softmax}) must not be
  * given them. {@link io.github.prefine.core.precision.Casts} and {@code EngineScalars} handle
  * them.
+ *
+ * <p>Thread-safe: the TorchScript module is shared per device through {@link TorchScriptModule}.
  */
 public final class BFloat16Cast {
     private static final String SOURCE = TorchScriptModule.moduleSource("BFloat16Cast", """

@@ -10,6 +10,8 @@ import java.nio.file.Path;
  * Writes an encoder block as a Hugging Face folder ({@code config.json} + {@code
  * model.safetensors}); supplied by the encoder implementation so this package stays independent
  * of it.
+ *
+ * <p>Called by one thread at a time, while nothing else uses the block.
  */
 @FunctionalInterface
 public interface EncoderWriter {

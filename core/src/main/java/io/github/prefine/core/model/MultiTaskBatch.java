@@ -10,6 +10,8 @@ import java.util.Objects;
  * <p>Rows of different formats (token, sequence, span, choice) share one padded [rows, seqLen]
  * grid, so the encoder runs once over the whole batch. Holds no native memory. No-copy contract
  * as in {@link TaskSlice}: the token arrays are kept as given.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class MultiTaskBatch {
     private final int rows;

@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * A model parameter under its stable checkpoint key.
  *
+ * <p>Immutable, but the {@code Parameter} it names is DJL's and mutable: it is used by one thread
+ * at a time, as the model that owns it.
+ *
  * @param key {@code encoder.<block path>} or {@code heads.<task name>.<block path>}; stable across
  *     runs of the same architecture
  * @param parameter the DJL parameter, whose array the model's manager owns

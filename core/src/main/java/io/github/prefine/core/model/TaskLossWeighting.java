@@ -1,6 +1,10 @@
 package io.github.prefine.core.model;
 
-/** How each example's task loss is weighted before the batch mean. */
+/**
+ * How each example's task loss is weighted before the batch mean.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum TaskLossWeighting {
     /** Plain cross entropy, every example weighs the same: the paper's setting. */
     NONE,

@@ -11,6 +11,8 @@ import java.util.Objects;
  * <p>No-copy contract: the constructor keeps the arrays it is given and the accessors return
  * them, because slices are built once per batch on the hot path. Callers must not modify the
  * arrays after handing them over or through the accessors. Equality is identity.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class TaskSlice {
     private final int task;

@@ -21,6 +21,8 @@ import java.util.Map;
  * Tasks whose examples live in memory rather than in files: a {@link Task} with a placeholder
  * source (reading it fails with a message saying where the data is) and its {@link TaskData},
  * for {@link TaskDataSource#inMemory}. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class InMemoryTasks {
     private InMemoryTasks() {}

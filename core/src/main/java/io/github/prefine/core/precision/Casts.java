@@ -16,6 +16,8 @@ import io.github.prefine.core.kernels.BFloat16Cast;
  * backward pass casts the incoming gradient back to the source dtype. The cost is one
  * element-wise copy, the same as a plain cast. Casts to bfloat16, which DJL cannot make, go
  * through {@link BFloat16Cast}.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Casts {
 

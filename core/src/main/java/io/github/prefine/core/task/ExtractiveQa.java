@@ -33,6 +33,8 @@ import java.util.Set;
  * each question's windows (a question without a window is unanswered) and SQuAD v1.1 F1 against
  * every gold answer; a question without gold answers (unlabelled, as SQuAD 2.0's unanswerable
  * ones) is left out, as the other formats leave out unlabelled examples.
+ *
+ * <p>Immutable and thread-safe.
  */
 public record ExtractiveQa() implements TaskFormat {
 

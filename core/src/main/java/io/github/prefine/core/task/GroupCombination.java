@@ -8,6 +8,8 @@ import java.util.stream.Collectors;
  * A non-empty set of task groups pre-finetuned together, named as in the paper: {@code Only-SL}
  * for one group, {@code SL+QA+C} for several (joined in group order).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param name the display name
  * @param groups the groups, in registry group order
  */

@@ -27,6 +27,8 @@ import java.util.Set;
  * example consecutive, folded by {@link MultipleChoiceHead} into one score per choice; no label
  * set (the label is the index of the right choice); scored by the arg-max choice.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param choices the number of choices, at least 2
  */
 public record MultipleChoice(int choices) implements TaskFormat {

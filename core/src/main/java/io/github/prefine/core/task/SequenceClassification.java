@@ -29,6 +29,8 @@ import java.util.TreeSet;
  * first token ({@code [CLS]}/{@code <s>}) by {@link SequenceClassificationHead}; scored by the
  * arg-max label against the gold one (unlabelled examples are left out).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param pair true for text pairs
  */
 public record SequenceClassification(boolean pair) implements TaskFormat {

@@ -1,6 +1,10 @@
 package io.github.prefine.core.task;
 
-/** A dataset split. */
+/**
+ * A dataset split.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Split {
     /** Training data. */
     TRAIN,

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * One file of a task, relative to a data root, and the reader (with its options) that reads it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param split the split the file provides
  * @param path the file path relative to the data root, with {@code /} separators
  * @param reader the configured reader

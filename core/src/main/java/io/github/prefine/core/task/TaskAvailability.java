@@ -7,6 +7,8 @@ import java.util.Objects;
 /**
  * Whether a task's files exist under a data root, and which paths were missing.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param task the task name
  * @param missing absolute paths looked for and not found; empty when available
  */

@@ -12,6 +12,8 @@ import java.util.Objects;
 /**
  * A task's examples, read from its files, with its final label set and the read reports.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param task the task
  * @param labels the label set: declared, or learned from the training split (see {@link
  *     Task#labels()}); empty for QA and multiple choice

@@ -31,6 +31,8 @@ import java.util.TreeSet;
  * of each word's first sub-token, words cut off by truncation and sentences the featurizer
  * skipped being predicted {@code O}; a word without sub-tokens inside a predicted entity is
  * predicted {@code I-} of it, else {@code O}.
+ *
+ * <p>Immutable and thread-safe.
  */
 public record TokenClassification() implements TaskFormat {
 

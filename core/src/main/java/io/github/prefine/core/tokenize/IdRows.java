@@ -10,6 +10,8 @@ package io.github.prefine.core.tokenize;
  * arrays and a string per token for each input. No-copy contract as in {@link TokenEncoding}:
  * callers must not modify the arrays. Equality is identity of the arrays.
  *
+ * <p>Safe to read from several threads under that contract.
+ *
  * @param ids token ids of all rows, concatenated
  * @param typeIds token type id per position, parallel to {@code ids}
  * @param rowStart where each row starts, plus the total length at the end

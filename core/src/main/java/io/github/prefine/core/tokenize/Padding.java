@@ -1,6 +1,10 @@
 package io.github.prefine.core.tokenize;
 
-/** How a {@link SubwordTokenizer} pads the encodings it returns. */
+/**
+ * How a {@link SubwordTokenizer} pads the encodings it returns.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Padding {
     /** No padding: each encoding has its own length. */
     NONE,

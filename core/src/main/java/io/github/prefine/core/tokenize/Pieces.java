@@ -8,6 +8,8 @@ package io.github.prefine.core.tokenize;
  * hold UTF-16 indices into the row's text; otherwise both are empty. No-copy contract as in
  * {@link TokenEncoding}: callers must not modify the arrays. Equality is identity of the arrays.
  *
+ * <p>Safe to read from several threads under that contract.
+ *
  * @param ids token ids of all rows, concatenated
  * @param rowStart where each row starts in {@code ids}, plus the total length at the end
  * @param starts UTF-16 start offset per token, or empty

@@ -12,6 +12,8 @@ import java.util.Optional;
  * </s>}). Each part has one type id (BERT: 0 up to the middle, 1 from B on; XLM-R: all 0). Arrays
  * are not copied; callers must not modify them.
  *
+ * <p>Safe to read from several threads under that contract.
+ *
  * @param singlePrefix ids before a single sequence
  * @param singleSuffix ids after a single sequence
  * @param singleType type id of every position of a single input

@@ -1,6 +1,10 @@
 package io.github.prefine.core.tokenize;
 
-/** How a {@link SubwordTokenizer} shortens an input longer than its maximum length. */
+/**
+ * How a {@link SubwordTokenizer} shortens an input longer than its maximum length.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum Truncation {
     /** Never truncate; the maximum length only matters for padding. */
     NONE,

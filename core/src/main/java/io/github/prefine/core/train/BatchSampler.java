@@ -9,6 +9,8 @@ import java.util.List;
  * <p>The trainer calls {@link #nextEpoch()} once per epoch and checkpoints {@link #saveState()}
  * after it, at epoch boundaries only. {@link HeterogeneousBatchSampler} adapts the {@code sampling}
  * module's {@code HeterogeneousSampler}, whose proportional mode is the paper's default.
+ *
+ * <p>Implementations are mutable and confined to one thread, the trainer's.
  */
 public interface BatchSampler {
     /**

@@ -10,6 +10,8 @@ import java.util.List;
  *
  * <p>Task indices are those of the model's heads; build both from one {@code TaskSet}. Implementations keep features on the host
  * (compact per-task storage) and build each batch's arrays once; they hold no native memory.
+ *
+ * <p>Implementations are immutable and thread-safe, as {@link FeatureBatchSource} is.
  */
 public interface BatchSource {
     /**

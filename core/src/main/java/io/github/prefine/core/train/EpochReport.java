@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * One epoch's validation and cost figures (the paper's cost table uses the last two).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param epoch the 0-based epoch
  * @param validationLosses mean validation loss of each task, in task order (NaN for a task
  *     without validation data, left out of the average)

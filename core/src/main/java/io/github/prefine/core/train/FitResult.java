@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * The outcome of {@link Trainer#fit()}: the model then holds the best epoch's weights.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param epochs every epoch's report, in order
  * @param bestEpoch the 0-based epoch whose weights were restored, -1 if none was finite
  * @param bestAverageValidationLoss that epoch's early-stopping score

@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * <p>Each trial builds, trains and closes its own model, so trials start from the same weights
  * when the trial seeds the engine the same way. Pure Java; holds no native memory itself.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class LearningRateSweep {
     private LearningRateSweep() {}

@@ -6,6 +6,8 @@ package io.github.prefine.core.train;
  * then linear decay to 0 at {@code totalSteps}. Step {@code k} (0-based) is the k-th optimiser
  * update, so with warm-up the first update uses a rate of 0, as in HF.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param peak the peak learning rate, finite and {@code >= 0}
  * @param warmupSteps warm-up steps, {@code >= 0}
  * @param totalSteps the step at which the rate reaches 0; {@link Long#MAX_VALUE} for no decay

@@ -15,6 +15,8 @@ import java.util.Locale;
  * makes its bfloat16 copies inside a TorchScript module ({@link
  * io.github.prefine.core.kernels.BFloat16Cast}) and keeps every operation that names a data type
  * away from them ({@link io.github.prefine.core.precision.Casts#dataType}).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Precision {
     /** Parameters, activations and optimiser state in float32. */

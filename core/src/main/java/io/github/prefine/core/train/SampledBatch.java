@@ -12,6 +12,8 @@ import java.util.Objects;
  *
  * <p>No-copy contract: the arrays are kept as given and returned by the accessors; nobody may
  * modify them afterwards. Equality is identity.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class SampledBatch {
     private final int[] tasks;

@@ -1,6 +1,10 @@
 package io.github.prefine.core.train;
 
-/** The parts of a {@link TrainingStep}, in the order a one-part step enters them. */
+/**
+ * The parts of a {@link TrainingStep}, in the order a one-part step enters them.
+ *
+ * <p>Immutable and thread-safe.
+ */
 public enum StepPhase {
     /** Assembling a micro-batch on the host and copying it to the device. */
     ASSEMBLY,

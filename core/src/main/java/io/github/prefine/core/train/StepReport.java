@@ -3,6 +3,8 @@ package io.github.prefine.core.train;
 /**
  * Progress over a logging interval of optimiser steps.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param epoch the 0-based epoch
  * @param stepInEpoch optimiser steps done in this epoch
  * @param stepsPerEpoch optimiser steps of this epoch (for an ETA)

@@ -6,6 +6,8 @@ import java.util.List;
 /**
  * A task's logits on one split, one entry per example, for the eval module to score.
  *
+ * <p>Safe to read from several threads as long as nobody changes the arrays kept as given.
+ *
  * @param task the task index
  * @param split the split predicted
  * @param exampleIndices the example index of each entry within the split

@@ -6,6 +6,8 @@ import java.util.Locale;
  * How a task is embedded (Vu et al., EMNLP 2020, <a
  * href="https://aclanthology.org/2020.emnlp-main.635/">Exploring and Predicting Transferability
  * across NLP Tasks</a>).
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum EmbeddingMethod {
     /**

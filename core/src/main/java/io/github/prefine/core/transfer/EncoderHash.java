@@ -15,6 +15,8 @@ import java.util.stream.Stream;
  * The content hash that keys cached embeddings to an encoder: SHA-256 over the names and bytes of
  * the regular files directly in the encoder's folder (config, weights, tokenizer), in name order.
  * Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class EncoderHash {
     private EncoderHash() {}

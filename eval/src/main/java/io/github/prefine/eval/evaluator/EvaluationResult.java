@@ -11,6 +11,8 @@ import java.util.Objects;
  * {@code 100 * mean}). {@link #percent()} gives every metric in percent, the scale of the paper's
  * tables.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param metric the metric
  * @param value the score on the metric's native scale
  * @param count the number of scored items (examples, sentences or questions)

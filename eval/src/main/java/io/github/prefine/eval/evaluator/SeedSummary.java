@@ -10,6 +10,8 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
  *
  * <p>The standard deviation of a single run is 0 for both kinds (Commons Math's convention).
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param mean arithmetic mean
  * @param std standard deviation of the kind given
  * @param n number of runs

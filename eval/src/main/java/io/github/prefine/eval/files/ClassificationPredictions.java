@@ -20,6 +20,8 @@ import java.util.Map;
  * text ({@code 1} and {@code "1"} are the same label, {@code 1.0} is another). The id is optional;
  * when present it must be unique. Each line is strict JSON (no single quotes or unquoted names);
  * blank lines are ignored, and a file without any prediction is an error. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class ClassificationPredictions {
 

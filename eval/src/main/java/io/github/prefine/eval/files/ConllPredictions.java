@@ -16,6 +16,8 @@ import java.util.Objects;
  * last three (so extra leading columns are allowed, as in conlleval output). Lines that hold only
  * whitespace separate sentences; {@code -DOCSTART-} lines are skipped. The file must be UTF-8 and
  * hold at least one token line. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class ConllPredictions {
 

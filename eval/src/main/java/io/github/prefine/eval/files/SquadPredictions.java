@@ -25,6 +25,8 @@ import org.slf4j.LoggerFactory;
  * WARN. Both files must be strict JSON with unique ids, and the predictions must not be empty;
  * {@link #score(Path, Path, boolean)} in strict mode also refuses missing and unknown ids.
  * Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class SquadPredictions {
     private static final Logger LOG = LoggerFactory.getLogger(SquadPredictions.class);

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * Gson: Gson's errors in plain words with their place, and objects that repeat a name. RFC 8259
  * leaves such objects' meaning open and Gson keeps the last value silently, so a reader that must
  * not drop data (a second {@code qas} list, a repeated prediction id) checks for them. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class StrictJson {
     private static final Pattern PLACE = Pattern.compile(" at line (\\d+) column (\\d+) path (.+)$");

@@ -5,6 +5,8 @@ package io.github.prefine.eval.metrics;
  *
  * <p>Each constant names the headline number of a task; the metric classes in this package
  * compute it.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum MetricType {
     /** Fraction of examples whose predicted label equals the gold label. */

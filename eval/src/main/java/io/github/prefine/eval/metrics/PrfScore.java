@@ -7,6 +7,8 @@ package io.github.prefine.eval.metrics;
  * seqeval and scikit-learn do with their default {@code zero_division}. Equality compares the
  * doubles bit for bit.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param precision true positives over predicted positives
  * @param recall true positives over gold positives
  * @param f1 harmonic mean of precision and recall

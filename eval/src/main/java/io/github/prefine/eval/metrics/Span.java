@@ -8,6 +8,8 @@ import java.util.Objects;
  * <p>Two spans are the same entity when all four fields are equal, which is how seqeval matches
  * gold and predicted entities.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param sentence index of the sentence in the input
  * @param start first token, inclusive
  * @param end last token, exclusive

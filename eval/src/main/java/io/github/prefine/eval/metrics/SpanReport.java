@@ -10,6 +10,8 @@ import java.util.TreeMap;
  * Entity-level scores: the micro average over all types and one score per type, as seqeval's
  * {@code classification_report} lists them.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param micro micro-averaged precision, recall, F1 and total gold entity count
  * @param perType scores per entity type, in sorted type order (unmodifiable)
  */

@@ -3,6 +3,8 @@ package io.github.prefine.eval.metrics;
 /**
  * The result of scoring SQuAD-style questions, in percent as the official script prints it.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param exactMatch 100 times the mean exact match
  * @param f1 100 times the mean token F1
  * @param total number of questions scored (answered or not)

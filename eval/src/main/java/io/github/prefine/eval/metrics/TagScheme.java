@@ -5,6 +5,8 @@ package io.github.prefine.eval.metrics;
  *
  * <p>In strict mode an entity counts only if it starts and ends with the tags its scheme
  * prescribes; a tag prefix the scheme does not allow is an error.
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum TagScheme {
     /** B- begins every entity, I- continues it, O is outside. */

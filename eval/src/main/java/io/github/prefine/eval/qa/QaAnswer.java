@@ -3,6 +3,8 @@ package io.github.prefine.eval.qa;
 /**
  * The answer chosen for a QA example.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param text the answer text, {@code context.substring(charStart, charEnd)}; empty when no
  *     valid span exists
  * @param score start logit plus end logit (float32 sum); negative infinity when none exists

@@ -8,6 +8,8 @@ import java.util.Objects;
  * <p>All arrays are indexed by token position in the window (length seqLen). The arrays are held
  * without copying: callers must not modify them while the window is in use. That keeps
  * post-processing free of per-token boxing; the trade-off is that equality is by identity.
+ *
+ * <p>Safe to read from several threads under that contract.
  */
 public final class QaWindow {
     private final float[] startLogits;

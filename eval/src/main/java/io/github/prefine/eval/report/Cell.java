@@ -3,6 +3,8 @@ package io.github.prefine.eval.report;
 /**
  * One table cell: a value with an optional standard deviation, or empty for a missing result.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param value the value (mean), NaN when empty
  * @param std the standard deviation, NaN when the cell has none
  */

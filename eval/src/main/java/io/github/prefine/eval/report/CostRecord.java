@@ -3,6 +3,8 @@ package io.github.prefine.eval.report;
 /**
  * The cost of one pre-finetuning epoch of a setting: one line of the results log.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting pre-finetuning setting
  * @param secondsPerEpoch wall-clock seconds of one epoch
  * @param examplesPerEpoch training examples seen in one epoch

@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  * record whose append returned is read back. An append refuses a symbolic link at the log's name
  * instead of writing through it to wherever it leads, and a log that other names share (hard links)
  * is first copied to a file of its own, so that the append changes this name only.
+ *
+ * <p>Stateless; reading is thread-safe, while appends to one log from several threads or processes
+ * must be serialised by the caller (see above).
  */
 public final class ResultLog {
     private static final Logger LOG = LoggerFactory.getLogger(ResultLog.class);

@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * Everything a results log holds: run scores and epoch costs, in file order.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param runs the run records (unmodifiable)
  * @param costs the cost records (unmodifiable)
  */

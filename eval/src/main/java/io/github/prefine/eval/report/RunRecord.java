@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * The headline score of one finished fine-tuning run: one line of the results log.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param setting pre-finetuning setting, e.g. {@code "Baseline"} or {@code "SL+QA"}
  * @param target target task, e.g. {@code "WNUT17"}
  * @param group the target's task group, e.g. {@code "SL"}, {@code "C"} or {@code "QA"}

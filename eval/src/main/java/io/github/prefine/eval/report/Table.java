@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A rectangular report table: a title, column headers, and labelled rows of cells.
  *
+ * <p>Immutable and thread-safe.
+ *
  * @param title the table's title
  * @param corner the header of the row-label column
  * @param columns column headers

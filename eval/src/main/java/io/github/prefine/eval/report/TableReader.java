@@ -16,6 +16,8 @@ import java.util.List;
 /**
  * Reads a table back from the JSON that {@link TableWriter#toJson} writes, so that the tables of
  * finished runs can be compared without their records or their grid.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class TableReader {
 

@@ -23,6 +23,8 @@ import java.util.Objects;
  *
  * <p>Missing runs leave cells empty and averages cover the cells present, so a partial grid still
  * reports. Averages are plain left-to-right means in row order. Stateless.
+ *
+ * <p>Stateless and thread-safe.
  */
 public final class Tables {
     /** Label of Table 1's and Table 2's mean row. */
