@@ -71,14 +71,16 @@ class MultiHeadModelConcurrencyTest {
         Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
         try (NDManager root = NDManager.newBaseManager()) {
             TransformerEncoder encoder = EncoderCheckpoint.load(dir, root).encoder();
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> MultiHeadModel.builder().setManager(root).setEncoder(encoder)
-                            .addHead("a", TestHeads.sequence(1)).build());
-            assertEquals("head a: numLabels must be >= 2, found 1", e.getMessage());
-            try (MultiHeadModel m = MultiHeadModel.builder().setManager(root).setEncoder(encoder)
-                    .addHead("a", TestHeads.sequence(2)).build()) {
+            // refused after the encoder was claimed: the claim must be given back
+            assertEquals("head a: numLabels must be >= 2, found 1",
+                    assertThrows(IllegalArgumentException.class, () -> model(root, encoder, 1)).getMessage());
+            try (MultiHeadModel m = model(root, encoder, 2)) {
                 assertEquals(1, m.numTasks());
             }
         }
+    }
+
+    private static MultiHeadModel model(NDManager root, TransformerEncoder encoder, int labels) {
+        return MultiHeadModel.builder().setManager(root).setEncoder(encoder).addHead("a", TestHeads.sequence(labels)).build();
     }
 }
