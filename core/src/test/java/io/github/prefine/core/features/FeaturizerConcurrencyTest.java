@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class FeaturizerConcurrencyTest {
     private static final int ROUNDS = 24;
     /** Examples per task: enough for many batches of the native tokenizer, few enough for 16 threads on 2 cores. */
-    private static final int EXAMPLES = 40;
+    private static final int EXAMPLES = 16;
 
     @Test
     void featurizersSharingOneTokenizerAnswerAsOnOneThread() throws Exception {

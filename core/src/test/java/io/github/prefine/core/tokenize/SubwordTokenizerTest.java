@@ -195,19 +195,8 @@ class SubwordTokenizerTest {
         List<String> texts = List.of("The cat sat on the mat.", "café 😀 naïve", "Who went to Berlin in May?",
                 "a much longer sentence, with punctuation; and numbers 1234 and 56.");
         try (SubwordTokenizer tok = builder("xlm-roberta").optMaxLength(16).build()) {
-            String expected = fingerprint(tok, texts);
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-            try {
-                List<java.util.concurrent.Future<String>> runs = new java.util.ArrayList<>();
-                for (int i = 0; i < 16; i++) {
-                    runs.add(pool.submit(() -> fingerprint(tok, texts)));
-                }
-                for (java.util.concurrent.Future<String> r : runs) {
-                    assertEquals(expected, r.get());
-                }
-            } finally {
-                pool.shutdownNow();
-            }
+            // 16 threads released together, 24 times, each answer against the single-thread one
+            io.github.prefine.eval.testing.ConcurrentCalls.agree("encode methods", 24, () -> fingerprint(tok, texts));
         }
     }
 
