@@ -69,6 +69,15 @@ class LibraryJarsTest {
     }
 
     @Test
+    void coresTestJarDoesNotClaimCoresModuleName() throws IOException {
+        Path tests = jars("-tests", List.of("core")).get("core");
+        try (JarFile f = new JarFile(tests.toFile())) {
+            // its test classes share core's packages: a second io.github.prefine.core
+            assertEquals(null, f.getManifest().getMainAttributes().getValue("Automatic-Module-Name"), tests.toString());
+        }
+    }
+
+    @Test
     void eachLibraryHasItsSourcesAndJavadocJars() throws IOException {
         Map<String, Path> sources = jars("-sources");
         Map<String, Path> javadoc = jars("-javadoc");
@@ -114,8 +123,12 @@ class LibraryJarsTest {
         }
     }
 
-    /** Each library module's jar of a kind ("" for the classes), or a skip when one is missing. */
+    /** Each library module's jar of a kind ("" for the classes); a skip when the classes are not packaged. */
     private static Map<String, Path> jars(String classifier) {
+        return jars(classifier, MODULES);
+    }
+
+    private static Map<String, Path> jars(String classifier, List<String> modules) {
         String pom;
         try {
             pom = Files.readString(MavenRun.ROOT.resolve("pom.xml"));
@@ -124,7 +137,7 @@ class LibraryJarsTest {
         }
         String version = MavenRun.first(pom, "<artifactId>prefine-parent</artifactId>\\s*<version>([^<]+)</version>");
         Map<String, Path> jars = new TreeMap<>();
-        for (String m : MODULES) {
+        for (String m : modules) {
             Path jar = MavenRun.ROOT.resolve(m).resolve("target")
                     .resolve("prefine-" + m + "-" + version + classifier + ".jar");
             Path classes = jar.resolveSibling("prefine-" + m + "-" + version + ".jar");
