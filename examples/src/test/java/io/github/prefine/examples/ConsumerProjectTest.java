@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,40 +13,45 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The library artifacts can be installed and consumed by another Maven project.
+ * The library artifacts can be installed and consumed by another Maven project, on the class path
+ * and on the module path.
  *
  * <p>Installs the jars the reactor just packaged (sampling, eval, heads, core) and the parent POM
  * into a fresh temporary local repository, in the layout {@code install:install-file} writes, and
- * builds {@code src/test/resources/consumer} (a project using {@code TaskRegistry} and {@code
- * HeterogeneousSampler}, with its own unit test) against it: {@code mvn package} with that
- * repository, the user's {@code ~/.m2/repository} serving third-party artifacts as a {@code file:}
- * repository (so the shared {@code ~/.m2} is never written) and Maven Central behind it for what
- * it lacks (a fresh machine with an empty {@code ~/.m2}). Skipped with a printed reason when
- * {@code mvn} is not on the PATH, the jars are not packaged yet (run {@code mvn verify} from the
- * root), or artifacts are missing and Maven Central cannot be reached.
+ * builds {@code src/test/resources/consumer} against it: {@code mvn package} with that repository,
+ * the user's {@code ~/.m2/repository} serving third-party artifacts as a {@code file:} repository
+ * (so the shared {@code ~/.m2} is never written) and Maven Central behind it for what it lacks (a
+ * fresh machine with an empty {@code ~/.m2}). The consumer has two modules, built by one Maven
+ * run: {@code classpath} uses {@code TaskRegistry} and {@code HeterogeneousSampler} and runs its
+ * own unit test; {@code modular} is a named module whose {@code module-info.java} requires the four
+ * prefine modules by name, which this test then runs with {@code java --module-path} as README
+ * ("On the module path") says. Skipped with a printed reason when {@code mvn} is not on the PATH,
+ * the jars are not packaged yet (run {@code mvn verify} from the root), or artifacts are missing
+ * and Maven Central cannot be reached.
  */
 class ConsumerProjectTest {
     private static final List<String> MODULES = List.of("sampling", "eval", "heads", "core");
 
+    @TempDir
+    static Path shared;
+    /** The one consumer build that the class-path and module-path checks share. */
+    private static Build build;
+
+    @BeforeAll
+    static void buildTheConsumers() throws Exception {
+        build = build(shared, Path.of(System.getProperty("user.home"), ".m2", "repository"));
+    }
+
     @Test
-    void aThirdPartyProjectBuildsAndRunsAgainstTheInstalledJars(@TempDir Path tmp) throws Exception {
-        Path userRepo = Path.of(System.getProperty("user.home"), ".m2", "repository");
-        Build b = build(tmp, userRepo);
-        if (b.skipReason() != null) {
-            // printed as well: surefire shows an assumption's message only in its reports
-            System.out.println("ConsumerProjectTest skipped: " + b.skipReason());
-            assumeTrue(false, b.skipReason());
-        }
-        assertTrue(b.finished(), "consumer build timed out:\n" + b.log());
-        assertEquals(0, b.exitCode(), "consumer build failed:\n" + b.log());
-        assertTrue(Files.exists(b.project().resolve("target/prefine-consumer-1.0.jar")), b.log());
+    void aThirdPartyProjectBuildsAndRunsAgainstTheInstalledJars() {
+        Build b = built();
+        assertTrue(Files.exists(b.project().resolve("classpath/target/prefine-consumer-1.0.jar")), b.log());
         long sl = io.github.prefine.core.task.TaskCatalog.prefinetuning().stream()
                 .filter(t -> t.group().equals(io.github.prefine.core.task.TaskGroup.SL)).count();
         assertTrue(b.log().contains("CONSUMER: " + sl + " SL tasks, 7 combinations, first batch of 8"), b.log());
@@ -59,8 +61,45 @@ class ConsumerProjectTest {
     }
 
     @Test
+    void aNamedModuleRequiresThePrefineModulesAndRunsOnTheModulePath() throws Exception {
+        Build b = built();
+        Path target = b.project().resolve("modular/target");
+        // as README says: every jar on the module path but PyTorch's native library, whose manifest
+        // names a module the JDK refuses (ai.djl.pytorch_native_cpu_linux-x86_64); and the explicit
+        // modules that the automatic ones use added by name, since an automatic module requires none
+        List<String> modulePath = new ArrayList<>(List.of(target.resolve("prefine-consumer-modular-1.0.jar").toString()));
+        List<String> classPath = new ArrayList<>();
+        try (Stream<Path> lib = Files.list(target.resolve("lib"))) {
+            for (Path jar : lib.sorted().toList()) {
+                (jar.getFileName().toString().startsWith("pytorch-native-") ? classPath : modulePath).add(jar.toString());
+            }
+        }
+        assertEquals(1, classPath.size(), "expected one PyTorch native jar in " + target.resolve("lib"));
+        Path log = shared.resolve("modular.log");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "--module-path", String.join(File.pathSeparator, modulePath),
+                "--class-path", String.join(File.pathSeparator, classPath),
+                "--add-modules", "org.slf4j,com.google.gson,com.google.common",
+                "--module", "com.example.modular/com.example.modular.Modular",
+                Files.createDirectories(shared.resolve("modular-in")).toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(3, TimeUnit.MINUTES);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertTrue(finished, "the module-path consumer did not finish:\n" + out);
+        assertEquals(0, p.exitValue(), "the module-path consumer failed:\n" + out);
+        // each class's module as the JVM reports it; one SQuAD question read, the words' ids 2 and 3,
+        // one [1, 2, 8] hidden state, (3 + 5) / 2 batches, F1 of "hello world" against "world" 2/3
+        assertTrue(out.contains("MODULAR: com.example.modular ran io.github.prefine.core io.github.prefine.core "
+                + "io.github.prefine.sampling io.github.prefine.eval io.github.prefine.heads; questions 1, ids [2, 3], "
+                + "hidden (1, 2, 8) on PyTorch, batches 4, f1 0.6666666666666666, roberta"), out);
+    }
+
+    @Test
     void aFreshMachineOfflineIsASkipWithAReasonNotAFailure(@TempDir Path tmp) throws Exception {
-        assumeTrue(!centralReachable(), "Maven Central is reachable: a fresh machine resolves what it needs from it");
+        assumeTrue(!MavenRun.centralReachable(), "Maven Central is reachable: a fresh machine resolves what it needs from it");
         // an empty ~/.m2, as on a fresh machine
         Build b = build(tmp, Files.createDirectories(tmp.resolve("empty-m2")));
         assumeTrue(b.project() != null, String.valueOf(b.skipReason()));
@@ -72,14 +111,22 @@ class ConsumerProjectTest {
     private record Build(Path project, Path repo, String version, boolean finished, int exitCode, String log,
             String skipReason) {}
 
-    private static Build build(Path tmp, Path userRepo) throws Exception {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        String mvn = findOnPath(isWindows() ? "mvn.cmd" : "mvn");
-        if (mvn == null) {
-            return new Build(null, null, null, false, -1, "", "mvn is not on the PATH");
+    /** The shared build; a skip with its reason printed, or a failure with its log. */
+    private static Build built() {
+        if (build.skipReason() != null) {
+            // printed as well: surefire shows an assumption's message only in its reports
+            System.out.println("ConsumerProjectTest skipped: " + build.skipReason());
+            assumeTrue(false, build.skipReason());
         }
+        assertTrue(build.finished(), "consumer build timed out:\n" + build.log());
+        assertEquals(0, build.exitCode(), "consumer build failed:\n" + build.log());
+        return build;
+    }
+
+    private static Build build(Path tmp, Path userRepo) throws Exception {
+        Path root = MavenRun.ROOT;
         String parent = Files.readString(root.resolve("pom.xml"));
-        String version = first(parent, "<artifactId>prefine-parent</artifactId>\\s*<version>([^<]+)</version>");
+        String version = MavenRun.first(parent, "<artifactId>prefine-parent</artifactId>\\s*<version>([^<]+)</version>");
         for (String m : MODULES) {
             if (!Files.exists(jar(root, m, version))) {
                 return new Build(null, null, version, false, -1, "",
@@ -95,12 +142,15 @@ class ConsumerProjectTest {
         copyTree(root.resolve("examples/src/test/resources/consumer"), project);
         String pom = Files.readString(project.resolve("pom.xml"))
                 .replace("@prefine.version@", version)
-                .replace("@junit.version@", first(parent, "<junit.version>([^<]+)</junit.version>"))
                 .replace("@resources.version@", plugin(parent, "maven-resources-plugin"))
                 .replace("@compiler.version@", plugin(parent, "maven-compiler-plugin"))
                 .replace("@surefire.version@", plugin(parent, "maven-surefire-plugin"))
-                .replace("@jar.version@", plugin(parent, "maven-jar-plugin"));
+                .replace("@jar.version@", plugin(parent, "maven-jar-plugin"))
+                .replace("@dependency.version@", plugin(parent, "maven-dependency-plugin"));
         Files.writeString(project.resolve("pom.xml"), pom);
+        Path classpath = project.resolve("classpath/pom.xml");
+        Files.writeString(classpath, Files.readString(classpath)
+                .replace("@junit.version@", MavenRun.first(parent, "<junit.version>([^<]+)</junit.version>")));
         // the user's repository first, read as a file: repository, so the shared ~/.m2 is never
         // written; Maven Central after it for whatever it lacks (a fresh machine has nothing)
         String local = "<id>user-m2</id><url>" + userRepo.toUri() + "</url>";
@@ -109,37 +159,9 @@ class ConsumerProjectTest {
                 + "<repositories><repository>" + local + "</repository></repositories>"
                 + "<pluginRepositories><pluginRepository>" + local + "</pluginRepository></pluginRepositories>"
                 + "</profile></profiles><activeProfiles><activeProfile>user-m2</activeProfile></activeProfiles></settings>");
-        List<String> cmd = new ArrayList<>(List.of(mvn, "-B", "-q", "-ntp", "-s", settings.toString(),
+        MavenRun run = MavenRun.run(tmp.resolve("mvn.log"), 5, List.of("-q", "-s", settings.toString(),
                 "-Dmaven.repo.local=" + repo, "-f", project.resolve("pom.xml").toString(), "package"));
-        Path log = tmp.resolve("mvn.log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        boolean finished = p.waitFor(5, TimeUnit.MINUTES);
-        if (!finished) {
-            p.destroyForcibly();
-        }
-        String out = Files.readString(log);
-        int rc = finished ? p.exitValue() : -1;
-        String skip = null;
-        if (rc != 0 && unresolved(out) && !centralReachable()) {
-            Matcher m = Pattern.compile("(?m)^.*(could not be resolved|Could not resolve|Could not transfer).*$").matcher(out);
-            skip = "Maven Central is not reachable and " + userRepo + " lacks what the consumer build needs ("
-                    + (m.find() ? m.group().strip() : "unresolved artifacts") + "); run once online or fill ~/.m2 first";
-        }
-        return new Build(project, repo, version, finished, rc, out, skip);
-    }
-
-    private static boolean unresolved(String log) {
-        return log.contains("could not be resolved") || log.contains("Could not resolve")
-                || log.contains("Could not transfer") || log.contains("Cannot access");
-    }
-
-    private static boolean centralReachable() {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("repo.maven.apache.org", 443), 3000);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return new Build(project, repo, version, run.finished(), run.exitCode(), run.log(), run.skipReason());
     }
 
     private static Path jar(Path root, String module, String version) {
@@ -156,15 +178,7 @@ class ConsumerProjectTest {
     }
 
     private static String plugin(String pom, String artifactId) {
-        return first(pom, "<artifactId>" + artifactId + "</artifactId>\\s*<version>([^<]+)</version>");
-    }
-
-    private static String first(String text, String regex) {
-        Matcher m = Pattern.compile(regex).matcher(text);
-        if (!m.find()) {
-            throw new IllegalStateException("pom.xml: expected a match for " + regex + ", found none");
-        }
-        return m.group(1);
+        return MavenRun.first(pom, "<artifactId>" + artifactId + "</artifactId>\\s*<version>([^<]+)</version>");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
@@ -178,23 +192,5 @@ class ConsumerProjectTest {
                 }
             }
         }
-    }
-
-    private static boolean isWindows() {
-        return System.getProperty("os.name", "").toLowerCase().contains("win");
-    }
-
-    private static String findOnPath(String exe) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String d : path.split(File.pathSeparator)) {
-            Path c = Path.of(d, exe);
-            if (Files.isExecutable(c)) {
-                return c.toString();
-            }
-        }
-        return null;
     }
 }

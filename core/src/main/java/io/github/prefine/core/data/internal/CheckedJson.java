@@ -1,12 +1,13 @@
 package io.github.prefine.core.data.internal;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
-import com.google.gson.internal.LazilyParsedNumber;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.eval.files.StrictJson;
@@ -41,6 +42,12 @@ public final class CheckedJson {
     }
 
     private static final Set<String> ARRAY = Set.of();
+    /**
+     * Gson's own tree adapter, for numbers: it keeps their text as its tree parser does, through
+     * public API; the class it uses is in a package that Gson's module does not export, so naming
+     * it failed on the module path (IllegalAccessError).
+     */
+    private static final TypeAdapter<JsonElement> ELEMENTS = new Gson().getAdapter(JsonElement.class);
 
     private final DocumentReader doc;
     private final JsonReader reader;
@@ -229,7 +236,7 @@ public final class CheckedJson {
                 return new JsonPrimitive(reader.nextString());
             }
             case NUMBER -> {
-                return new JsonPrimitive(new LazilyParsedNumber(reader.nextString()));
+                return ELEMENTS.read(reader);
             }
             case BOOLEAN -> {
                 return new JsonPrimitive(reader.nextBoolean());
