@@ -140,6 +140,44 @@ class TrainerContractTest {
     }
 
     @Test
+    void dataWithoutAnyValidationExampleIsRefusedNotCutToPatienceEpochs() throws Exception {
+        FeatureBatchSource all = FeatureBatchSource.of(tasks);
+        // BatchSource.size: "0 if the split is absent"; here every task's validation split
+        BatchSource noValidation = new BatchSource() {
+            @Override
+            public int numTasks() {
+                return all.numTasks();
+            }
+
+            @Override
+            public List<String> taskNames() {
+                return all.taskNames();
+            }
+
+            @Override
+            public int size(int task, Split split) {
+                return split == Split.VALIDATION ? 0 : all.size(task, split);
+            }
+
+            @Override
+            public MultiTaskBatch assemble(Split split, int[] taskIds, int[] examples) {
+                return all.assemble(split, taskIds, examples);
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            // the class contract: stop when the average validation loss has not improved for patience
+            // epochs, then restore the best epoch; without any validation loss every epoch scored NaN,
+            // and a run of up to 8 epochs stopped after 2, "stopped early" with best epoch -1
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noValidation).optBatchSize(4).optMaxEpochs(8)
+                            .optPatience(2).build());
+            assertEquals("trainer: no task of [tags, pairs] has validation examples; early stopping and the"
+                    + " best-epoch restore need the average validation loss", e.getMessage());
+        }
+    }
+
+    @Test
     void warmUpIsHonouredOrRefusedNeverShortened() throws Exception {
         // 12 + 10 training examples at batch 4: 6 steps an epoch, so one epoch decays over 6 steps
         try (NDManager manager = NDManager.newBaseManager();
