@@ -362,6 +362,8 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param dir the folder
      * @throws IOException if a file is missing or a tensor is absent or has the wrong shape
+     * @throws io.github.prefine.core.checkpoint.MalformedCheckpointException if a tensor holds NaN or
+     *     infinite values (a diverged run's); the model's parameters are then left as they were
      */
     public void loadParameters(Path dir) throws IOException {
         checkOpen();
