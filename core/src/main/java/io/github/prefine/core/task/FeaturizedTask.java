@@ -104,6 +104,22 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     }
 
     /**
+     * Returns the longest featurized row of any split, special tokens included: the positions an
+     * encoder needs for this task.
+     *
+     * @return the row's length in tokens, 0 when no split has a row
+     */
+    public int longestRow() {
+        int longest = 0;
+        for (Features f : features.values()) {
+            if (f.size() > 0) {
+                longest = Math.max(longest, f.longestRow(java.util.stream.IntStream.range(0, f.size()).toArray()));
+            }
+        }
+        return longest;
+    }
+
+    /**
      * Returns the split scored for the report: test when present, else validation.
      *
      * @return the split
