@@ -2,6 +2,7 @@ package io.github.prefine.core.task;
 
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.head.TaskHead;
@@ -217,6 +218,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
                         + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
                         + made.report().skipped());
             }
+        }
+        FeatureReport validation = f.get(Split.VALIDATION).report();
+        int kept = validation.examplesRead() - validation.skippedCount();
+        if (validation.unlabelledCount() >= kept) {
+            // the metrics leave unlabelled examples out: every run would score 0 of 0, reported as 0.0
+            throw new UnfeaturizableTaskException(task.name(), "none of its " + kept + " validation examples has a label ("
+                    + validation.unlabelledCount() + " unlabelled): nothing would select the epoch or the learning rate,"
+                    + " and no example could be scored");
         }
         ex.remove(Split.TRAIN);
         return new FeaturizedTask(task, data.labels(), f, ex);
