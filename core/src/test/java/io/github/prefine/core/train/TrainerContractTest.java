@@ -106,11 +106,10 @@ class TrainerContractTest {
         }
     }
 
-    @Test
-    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+    /** The tasks' features with the splits that {@code absent} names reported empty. */
+    private static BatchSource without(java.util.function.BiPredicate<Integer, Split> absent) {
         FeatureBatchSource all = FeatureBatchSource.of(tasks);
-        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
-        BatchSource noPairTraining = new BatchSource() {
+        return new BatchSource() {
             @Override
             public int numTasks() {
                 return all.numTasks();
@@ -123,7 +122,7 @@ class TrainerContractTest {
 
             @Override
             public int size(int task, Split split) {
-                return task == 1 && split == Split.TRAIN ? 0 : all.size(task, split);
+                return absent.test(task, split) ? 0 : all.size(task, split);
             }
 
             @Override
@@ -131,6 +130,12 @@ class TrainerContractTest {
                 return all.assemble(split, taskIds, examples);
             }
         };
+    }
+
+    @Test
+    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
+        BatchSource noPairTraining = without((task, split) -> task == 1 && split == Split.TRAIN);
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -141,29 +146,8 @@ class TrainerContractTest {
 
     @Test
     void dataWithoutAnyValidationExampleIsRefusedNotCutToPatienceEpochs() throws Exception {
-        FeatureBatchSource all = FeatureBatchSource.of(tasks);
         // BatchSource.size: "0 if the split is absent"; here every task's validation split
-        BatchSource noValidation = new BatchSource() {
-            @Override
-            public int numTasks() {
-                return all.numTasks();
-            }
-
-            @Override
-            public List<String> taskNames() {
-                return all.taskNames();
-            }
-
-            @Override
-            public int size(int task, Split split) {
-                return split == Split.VALIDATION ? 0 : all.size(task, split);
-            }
-
-            @Override
-            public MultiTaskBatch assemble(Split split, int[] taskIds, int[] examples) {
-                return all.assemble(split, taskIds, examples);
-            }
-        };
+        BatchSource noValidation = without((task, split) -> split == Split.VALIDATION);
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager)) {
             // the class contract: stop when the average validation loss has not improved for patience
