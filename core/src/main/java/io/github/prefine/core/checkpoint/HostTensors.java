@@ -93,6 +93,21 @@ public final class HostTensors {
         }
     }
 
+    /**
+     * Tells whether every value of an array is finite, for load-time checks: a diverged run leaves
+     * NaN or infinite weights, which would only show later as NaN logits.
+     *
+     * @param array a floating-point array on any device; not modified and not closed
+     * @return false if a value is NaN or infinite (one host read)
+     */
+    public static boolean allFinite(NDArray array) {
+        Objects.requireNonNull(array, "array");
+        try (NDArray nan = array.isNaN(); NDArray inf = array.isInfinite(); NDArray either = nan.logicalOr(inf);
+                NDArray any = either.any()) {
+            return !any.getBoolean();
+        }
+    }
+
     private static ByteBuffer copyHeap(ByteBuffer src) {
         ByteBuffer dst = ByteBuffer.allocate(src.remaining()).order(ByteOrder.LITTLE_ENDIAN);
         dst.put(src.duplicate().order(ByteOrder.LITTLE_ENDIAN));

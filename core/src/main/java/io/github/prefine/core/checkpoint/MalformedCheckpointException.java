@@ -43,6 +43,19 @@ public class MalformedCheckpointException extends IOException {
     }
 
     /**
+     * Creates the exception for a tensor holding NaN or infinite values, as a diverged run leaves.
+     *
+     * @param file the offending file or folder
+     * @param tensor the tensor's key
+     * @return the exception, naming the tensor
+     */
+    public static MalformedCheckpointException nonFinite(Path file, String tensor) {
+        return new MalformedCheckpointException(file, "tensor " + tensor + " holds NaN or infinite values, as a diverged"
+                + " run leaves them; use a checkpoint of a run that converged (for example one trained at a lower"
+                + " learning rate)");
+    }
+
+    /**
      * Returns the offending file.
      *
      * @return the path as given to the constructor

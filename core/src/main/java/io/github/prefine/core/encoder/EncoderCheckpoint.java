@@ -277,9 +277,7 @@ public final class EncoderCheckpoint {
         String bad = firstNonFinite(enc);
         if (bad != null) {
             enc.close();
-            throw new MalformedCheckpointException(source == null ? Path.of("tensors") : source, "tensor " + bad
-                    + " holds NaN or infinite values, as a diverged run leaves them; use a checkpoint of a run that"
-                    + " converged (for example one trained at a lower learning rate)");
+            throw MalformedCheckpointException.nonFinite(source == null ? Path.of("tensors") : source, bad);
         }
         return new LoadedCheckpoint(source, config, enc, prefix, others);
     }
@@ -287,12 +285,8 @@ public final class EncoderCheckpoint {
     /** The name of the first parameter with a NaN or infinite value, or null. One host read each, at load time. */
     private static String firstNonFinite(TransformerEncoder enc) {
         for (ai.djl.util.Pair<String, Parameter> p : enc.getParameters()) {
-            NDArray a = p.getValue().getArray();
-            try (NDArray nan = a.isNaN(); NDArray inf = a.isInfinite(); NDArray either = nan.logicalOr(inf);
-                    NDArray any = either.any()) {
-                if (any.getBoolean()) {
-                    return p.getKey();
-                }
+            if (!HostTensors.allFinite(p.getValue().getArray())) {
+                return p.getKey();
             }
         }
         return null;

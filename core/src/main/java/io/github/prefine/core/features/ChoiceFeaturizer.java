@@ -102,7 +102,7 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
                         report.truncated();
                     }
                     if (ex.label() < 0) {
-                        report.count("unlabelled", 1);
+                        report.count(FeatureReport.UNLABELLED, 1);
                     }
                 }
             }

@@ -116,7 +116,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                     int row = enc.addTo(rows, k);
                     Integer id = ex.label() == null ? null : labelIds.get(ex.label());
                     if (ex.label() == null) {
-                        report.count("unlabelled", 1);
+                        report.count(FeatureReport.UNLABELLED, 1);
                     } else if (id == null) {
                         report.count(LABEL_OUTSIDE_LIST, 1);
                     }

@@ -40,6 +40,12 @@ public record FeatureReport(
     /** How many example ids {@link #skippedSamples()} keeps per reason. */
     public static final int MAX_SAMPLES = 3;
 
+    /** The counter of kept examples without a label (classification and multiple choice). */
+    static final String UNLABELLED = "unlabelled";
+
+    /** The counter of kept questions without a gold answer (QA). */
+    static final String UNLABELLED_QUESTIONS = "unlabelled examples";
+
     /**
      * Checks and copies the collections (keeping their order).
      *
@@ -96,6 +102,16 @@ public record FeatureReport(
             n += c;
         }
         return n;
+    }
+
+    /**
+     * Returns the number of kept examples without a label: featurized, but scored by no metric
+     * (a question without gold answers, an unlabelled text or choice).
+     *
+     * @return the count, 0 where the format has no unlabelled examples
+     */
+    public long unlabelledCount() {
+        return counters.getOrDefault(UNLABELLED, 0L) + counters.getOrDefault(UNLABELLED_QUESTIONS, 0L);
     }
 
     /**

@@ -294,7 +294,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 return;
             }
             if (answer == null) {
-                report.count("unlabelled examples", 1);
+                report.count(FeatureReport.UNLABELLED_QUESTIONS, 1);
             }
             boolean[] covered = new boolean[ex.context().length()];
             for (Window w : windows) {

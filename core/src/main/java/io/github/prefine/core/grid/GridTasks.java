@@ -89,6 +89,13 @@ final class GridTasks implements AutoCloseable {
                 d = d.without(Split.TEST); // pre-finetuning never scores a test split: do not featurize it
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            int positions = config.maxSequenceLength();
+            if (f.longestRow() > positions) {
+                // training would stop at the first batch holding such a row, maybe deep into a sweep
+                throw new UnfeaturizableTaskException(t.name(), "featurized rows of up to " + f.longestRow()
+                        + " tokens exceed the " + positions + " positions of the encoder; featurize with FeatureSettings"
+                        + " lengths of at most " + positions);
+            }
             if (!target) {
                 // pre-finetuning reads features only (its validation loss too): the cache keeps no example
                 f = f.withoutExamples();

@@ -8,6 +8,7 @@ import com.google.gson.GsonBuilder;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
+import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.model.internal.TensorArchive;
@@ -109,7 +110,12 @@ final class ModelFiles {
         Map<String, NDArray> out = new LinkedHashMap<>();
         try (SafetensorsReader r = SafetensorsReader.open(file)) {
             for (Map.Entry<String, HostTensor> e : r.readAll().entrySet()) {
-                out.put(e.getKey(), HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32));
+                NDArray a = HostTensors.toNDArray(e.getValue(), m, DataType.FLOAT32);
+                if (!HostTensors.allFinite(a)) {
+                    // refused before any value is set, as EncoderCheckpoint.load refuses a diverged encoder
+                    throw MalformedCheckpointException.nonFinite(file, e.getKey());
+                }
+                out.put(e.getKey(), a);
             }
         }
         return out;

@@ -362,6 +362,8 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param dir the folder
      * @throws IOException if a file is missing or a tensor is absent or has the wrong shape
+     * @throws io.github.prefine.core.checkpoint.MalformedCheckpointException if a tensor holds NaN or
+     *     infinite values (a diverged run's); the model's parameters are then left as they were
      */
     public void loadParameters(Path dir) throws IOException {
         checkOpen();
@@ -540,6 +542,8 @@ public final class MultiHeadModel implements AutoCloseable {
         /** Per task, in insertion order: makes its head at build time (family and seed known then). */
         private final Map<String, Supplier<TaskHead>> heads = new LinkedHashMap<>();
         private List<TaskHead> made;
+        /** Tasks added with their features, whose rows build() holds against the encoder's positions. */
+        private final List<FeaturizedTask> featurized = new ArrayList<>();
         private TaskLossWeighting lossWeighting = TaskLossWeighting.NONE;
         /** Whether a model was built: it owns the encoder's parameters, which a second one would take. */
         private boolean built;
@@ -598,7 +602,9 @@ public final class MultiHeadModel implements AutoCloseable {
          */
         public Builder addTask(FeaturizedTask task) {
             Objects.requireNonNull(task, "task");
-            return add(task.name(), () -> task.newHead(headFamily, headSeed(headSeed, task.name())));
+            add(task.name(), () -> task.newHead(headFamily, headSeed(headSeed, task.name())));
+            featurized.add(task);
+            return this;
         }
 
         /**
@@ -695,8 +701,9 @@ public final class MultiHeadModel implements AutoCloseable {
          *
          * @return the model, which the caller must close
          * @throws IllegalArgumentException if a required value is missing, a head has fewer than 2
-         *     labels, or the hidden size differs from that of an {@link
-         *     io.github.prefine.core.encoder.Encoder}
+         *     labels, the hidden size differs from that of an {@link
+         *     io.github.prefine.core.encoder.Encoder}, or a task added with {@link #addTask} has rows
+         *     longer than a {@link TransformerEncoder}'s positions ({@code maxSequenceLength})
          * @throws IllegalStateException if the manager is closed, the encoder is not initialized or
          *     its parameters were freed, another open model owns the encoder, or this builder
          *     already built a model
@@ -720,6 +727,19 @@ public final class MultiHeadModel implements AutoCloseable {
             }
             if (heads.isEmpty()) {
                 throw new IllegalArgumentException("model: at least one head is required");
+            }
+            if (encoder instanceof TransformerEncoder te) {
+                // a longer row fails only at the first batch holding it, maybe deep into an epoch
+                int positions = te.config().maxSequenceLength();
+                for (FeaturizedTask t : featurized) {
+                    int longest = t.longestRow();
+                    if (longest > positions) {
+                        throw new IllegalArgumentException("model: task " + t.name() + " has featurized rows of up to "
+                                + longest + " tokens, beyond the " + positions + " positions of this "
+                                + te.config().modelType().modelType() + " encoder; featurize it with FeatureSettings"
+                                + " lengths of at most " + positions);
+                    }
+                }
             }
             if (encoder instanceof io.github.prefine.core.encoder.Encoder e && e.hiddenSize() != hiddenSize) {
                 throw new IllegalArgumentException("model: hiddenSize " + hiddenSize + " differs from the encoder's "

@@ -2,6 +2,7 @@ package io.github.prefine.core.task;
 
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.head.TaskHead;
@@ -104,6 +105,22 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     }
 
     /**
+     * Returns the longest featurized row of any split, special tokens included: the positions an
+     * encoder needs for this task.
+     *
+     * @return the row's length in tokens, 0 when no split has a row
+     */
+    public int longestRow() {
+        int longest = 0;
+        for (Features f : features.values()) {
+            if (f.size() > 0) {
+                longest = Math.max(longest, f.longestRow(java.util.stream.IntStream.range(0, f.size()).toArray()));
+            }
+        }
+        return longest;
+    }
+
+    /**
      * Returns the split scored for the report: test when present, else validation.
      *
      * @return the split
@@ -201,6 +218,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
                         + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
                         + made.report().skipped());
             }
+        }
+        FeatureReport validation = f.get(Split.VALIDATION).report();
+        int kept = validation.examplesRead() - validation.skippedCount();
+        if (validation.unlabelledCount() >= kept) {
+            // the metrics leave unlabelled examples out: every run would score 0 of 0, reported as 0.0
+            throw new UnfeaturizableTaskException(task.name(), "none of its " + kept + " validation examples has a label ("
+                    + validation.unlabelledCount() + " unlabelled): nothing would select the epoch or the learning rate,"
+                    + " and no example could be scored");
         }
         ex.remove(Split.TRAIN);
         return new FeaturizedTask(task, data.labels(), f, ex);

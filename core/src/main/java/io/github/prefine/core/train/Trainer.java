@@ -731,8 +731,8 @@ public final class Trainer implements AutoCloseable {
          *
          * @return the trainer, which the caller must close
          * @throws IllegalArgumentException if a value is missing or out of range, a loss scaler is set
-         *     without {@link Precision#FP16_MIXED}, or, without {@link #optSampler}, a task has no
-         *     training examples
+         *     without {@link Precision#FP16_MIXED}, no task has validation examples, or, without
+         *     {@link #optSampler}, a task has no training examples
          * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
          *     {@link #optSampler} draws from other task sizes than the data's training splits
          * @throws IllegalStateException if the model is closed, or another open trainer holds its
@@ -748,6 +748,16 @@ public final class Trainer implements AutoCloseable {
             long train = Arrays.stream(trainSizes).asLongStream().sum();
             if (train == 0) {
                 throw new IllegalArgumentException("trainer: no task has training examples");
+            }
+            boolean validated = false;
+            for (int t = 0; t < data.numTasks() && !validated; t++) {
+                validated = data.size(t, Split.VALIDATION) > 0;
+            }
+            if (!validated) {
+                // with no validation loss every epoch scores NaN, never improves, and early stopping
+                // ended the run after patience epochs, reported as stopped early with no best epoch
+                throw new IllegalArgumentException("trainer: no task of " + data.taskNames() + " has validation examples;"
+                        + " early stopping and the best-epoch restore need the average validation loss");
             }
             if (sampler != null) {
                 SamplerChecks.checkSampler(sampler, data, trainSizes);

@@ -29,6 +29,7 @@ import java.io.IOException;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -90,6 +91,27 @@ class GridTasksTest {
             assertEquals(List.of("cannot be featurized: task c-task: no validation split, and its 2 training examples"
                     + " are too few to hold out a fifth (at least 3 are needed)"), why);
             assertEquals(why, tasks.featurizable(TASK), "the reason is remembered");
+        }
+    }
+
+    @Test
+    void aTaskWithRowsBeyondTheEncodersPositionsIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
+        // BERT positions: max_position_embeddings = 8, so a row of 10 tokens ([CLS] 8 words [SEP]) has
+        // no position embedding for its last two; training stopped at the first batch holding it
+        Path encoder = Files.createDirectories(dir.resolve("encoder"));
+        WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).optMaxPositionEmbeddings(8).build();
+        List<TextExample> train = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            train.add(new TextExample("t" + i, i == 3 ? "a x b a x b a x" : "a x", null, i % 2 == 0 ? "yes" : "no"));
+        }
+        TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
+        try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
+                new FeatureSettings(48, 48, 8, 0, 0, 1L))) {
+            assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
+                    + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
+                    tasks.featurizable(TASK));
         }
     }
 

@@ -119,6 +119,44 @@ class MultiHeadModelTest {
     }
 
     @Test
+    void loadingRefusesNonFiniteWeightsNamingTheTensorAndLeavesTheModel(@TempDir Path dir) throws Exception {
+        // a diverged run's weights: EncoderCheckpoint.load names such a tensor and refuses it; the
+        // model's own files must too, or predictions come out of NaN logits (every arg-max class 0)
+        SyntheticTasks tasks = new SyntheticTasks(4, 8, 2, KINDS);
+        try (NDManager root = NDManager.newBaseManager()) {
+            String[] poisoned = new String[2];
+            Path[] folders = {dir.resolve("head"), dir.resolve("encoder")};
+            float[] bad = {Float.NaN, Float.POSITIVE_INFINITY};
+            for (int i = 0; i < 2; i++) {
+                try (MultiHeadModel a = build(root, tasks, TaskLossWeighting.NONE)) {
+                    NamedParameter p = i == 0 ? a.headParameters(1).get(0) : a.encoderParameters().get(1);
+                    float[] v = p.parameter().getArray().toFloatArray();
+                    v[v.length - 1] = bad[i];
+                    p.parameter().getArray().set(java.nio.FloatBuffer.wrap(v));
+                    poisoned[i] = p.key();
+                    a.save(folders[i], null);
+                }
+            }
+            try (MultiHeadModel b = build(root, tasks, TaskLossWeighting.NONE)) {
+                List<float[]> before = b.parameters().stream().map(p -> p.parameter().getArray().toFloatArray()).toList();
+                for (int i = 0; i < 2; i++) {
+                    Path folder = folders[i];
+                    io.github.prefine.core.checkpoint.MalformedCheckpointException e = assertThrows(
+                            io.github.prefine.core.checkpoint.MalformedCheckpointException.class, () -> b.loadParameters(folder));
+                    Path file = folder.resolve(i == 0 ? "heads.safetensors" : "encoder.safetensors");
+                    assertEquals(file, e.file());
+                    assertTrue(e.getMessage().contains("tensor " + poisoned[i] + " holds NaN or infinite values"),
+                            e.getMessage());
+                }
+                List<float[]> after = b.parameters().stream().map(p -> p.parameter().getArray().toFloatArray()).toList();
+                for (int k = 0; k < before.size(); k++) {
+                    assertArrayEquals(before.get(k), after.get(k), "a refused load changed " + b.parameters().get(k).key());
+                }
+            }
+        }
+    }
+
+    @Test
     void saveReplacesLinksPlantedAtItsFileNamesWithoutWritingThroughThem(@TempDir Path dir) throws Exception {
         Path victim = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
         Path out = Files.createDirectories(dir.resolve("model"));

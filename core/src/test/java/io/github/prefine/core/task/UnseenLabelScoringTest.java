@@ -171,21 +171,31 @@ class UnseenLabelScoringTest {
                 + (answer == null ? "" : "{\"text\":\"" + answer + "\",\"answer_start\":" + start + "}") + "]}";
     }
 
-    @Test
-    void qaLeavesAQuestionWithoutAnswersOutOfTheScore() throws IOException {
-        String context = "a b c d";
-        String train = "{\"data\":[{\"paragraphs\":[{\"context\":\"" + context + "\",\"qas\":["
+    /** Three answered training questions on the context. */
+    private static String train(String context) {
+        return "{\"data\":[{\"paragraphs\":[{\"context\":\"" + context + "\",\"qas\":["
                 + question("t0", "where", "b", 2) + "," + question("t1", "what", "c", 4) + "," + question("t2", "where", "d", 6)
                 + "]}]}]}";
-        // q1 has no answers (as SQuAD 2.0's unanswerable questions): it cannot be scored by the v1.1 rules
-        String validation = "{\"data\":[{\"paragraphs\":[{\"context\":\"" + context + "\",\"qas\":["
-                + question("q0", "where", "b", 2) + "," + question("q1", "what", null, 0) + "]}]}]}";
+    }
+
+    /** A SQuAD task read from the two texts, written as its training and validation files. */
+    private Task squadTask(String train, String validation) throws IOException {
         TestFiles.write(dir, "qa/train.json", train);
         TestFiles.write(dir, "qa/dev.json", validation);
-        Task t = Task.builder().setName("qa-toy").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
+        return Task.builder().setName("qa-toy").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
                 .setMetric(MetricType.SQUAD_EM).setSource(TaskSource.builder()
                         .add(Split.TRAIN, "qa/train.json", new SquadReader())
                         .add(Split.VALIDATION, "qa/dev.json", new SquadReader()).build()).build();
+    }
+
+    @Test
+    void qaLeavesAQuestionWithoutAnswersOutOfTheScore() throws IOException {
+        String context = "a b c d";
+        String train = train(context);
+        // q1 has no answers (as SQuAD 2.0's unanswerable questions): it cannot be scored by the v1.1 rules
+        String validation = "{\"data\":[{\"paragraphs\":[{\"context\":\"" + context + "\",\"qas\":["
+                + question("q0", "where", "b", 2) + "," + question("q1", "what", null, 0) + "]}]}]}";
+        Task t = squadTask(train, validation);
         FeaturizedTask f;
         try (SubwordTokenizer tok = tokenizer(List.of("a", "b", "c", "d", "where", "what"))) {
             f = FeaturizedTask.featurize(t.load(dir, Leniency.STRICT), tok, SETTINGS);
@@ -211,5 +221,38 @@ class UnseenLabelScoringTest {
             logits.add(lg);
         }
         return logits;
+    }
+
+    @Test
+    void aValidationSplitWithoutAnyLabelledExampleIsRefusedNotScoredZeroOfZero() throws IOException {
+        String context = "a b c d";
+        // only unanswerable questions: SQuAD v1.1 scores none of them (its script divides by zero questions),
+        // so the split selected no epoch or rate and every run scored 0 of 0, reported as 0.0
+        String validation = "{\"data\":[{\"paragraphs\":[{\"context\":\"" + context + "\",\"qas\":["
+                + question("q0", "where", null, 0) + "," + question("q1", "what", null, 0) + "]}]}]}";
+        Task qa = squadTask(train(context), validation);
+        try (SubwordTokenizer tok = tokenizer(List.of("a", "b", "c", "d", "where", "what"))) {
+            TaskData data = qa.load(dir, Leniency.STRICT);
+            UnfeaturizableTaskException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnfeaturizableTaskException.class, () -> FeaturizedTask.featurize(data, tok, SETTINGS));
+            assertEquals("task qa-toy: none of its 2 validation examples has a label (2 unlabelled): nothing would"
+                    + " select the epoch or the learning rate, and no example could be scored", e.getMessage());
+        }
+        // classification: a validation file without its label column
+        TsvClassificationReader labelled = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        TsvClassificationReader unlabelled = TsvClassificationReader.builder().setTextA("{sentence}").build();
+        TestFiles.write(dir, "c/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\n");
+        TestFiles.write(dir, "c/dev.tsv", "sentence\nnice\nodd\nawful\n");
+        Task c = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLabels(List.of("neg", "pos")).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "c/train.tsv", labelled).add(Split.VALIDATION, "c/dev.tsv", unlabelled).build())
+                .build();
+        try (SubwordTokenizer tok = tokenizer()) {
+            TaskData data = c.load(dir, Leniency.STRICT);
+            UnfeaturizableTaskException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    UnfeaturizableTaskException.class, () -> FeaturizedTask.featurize(data, tok, SETTINGS));
+            assertEquals("task toy: none of its 3 validation examples has a label (3 unlabelled): nothing would"
+                    + " select the epoch or the learning rate, and no example could be scored", e.getMessage());
+        }
     }
 }

@@ -106,11 +106,10 @@ class TrainerContractTest {
         }
     }
 
-    @Test
-    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+    /** The tasks' features with the splits that {@code absent} names reported empty. */
+    private static BatchSource without(java.util.function.BiPredicate<Integer, Split> absent) {
         FeatureBatchSource all = FeatureBatchSource.of(tasks);
-        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
-        BatchSource noPairTraining = new BatchSource() {
+        return new BatchSource() {
             @Override
             public int numTasks() {
                 return all.numTasks();
@@ -123,7 +122,7 @@ class TrainerContractTest {
 
             @Override
             public int size(int task, Split split) {
-                return task == 1 && split == Split.TRAIN ? 0 : all.size(task, split);
+                return absent.test(task, split) ? 0 : all.size(task, split);
             }
 
             @Override
@@ -131,11 +130,34 @@ class TrainerContractTest {
                 return all.assemble(split, taskIds, examples);
             }
         };
+    }
+
+    @Test
+    void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
+        // BatchSource.size: "0 if the split is absent"; here the pair task's training split
+        BatchSource noPairTraining = without((task, split) -> task == 1 && split == Split.TRAIN);
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Trainer.builder().setModel(model).setData(noPairTraining).build());
             assertTrue(e.getMessage().startsWith("trainer: ") && e.getMessage().contains("pairs"), e.getMessage());
+        }
+    }
+
+    @Test
+    void dataWithoutAnyValidationExampleIsRefusedNotCutToPatienceEpochs() throws Exception {
+        // BatchSource.size: "0 if the split is absent"; here every task's validation split
+        BatchSource noValidation = without((task, split) -> split == Split.VALIDATION);
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            // the class contract: stop when the average validation loss has not improved for patience
+            // epochs, then restore the best epoch; without any validation loss every epoch scored NaN,
+            // and a run of up to 8 epochs stopped after 2, "stopped early" with best epoch -1
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noValidation).optBatchSize(4).optMaxEpochs(8)
+                            .optPatience(2).build());
+            assertEquals("trainer: no task of [tags, pairs] has validation examples; early stopping and the"
+                    + " best-epoch restore need the average validation loss", e.getMessage());
         }
     }
 
