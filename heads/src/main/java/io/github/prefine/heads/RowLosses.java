@@ -7,9 +7,11 @@ import java.util.Objects;
 /**
  * Per-example losses of one batch and which examples had anything to learn from.
  *
- * <p>A multi-task model averages per-example losses across tasks: sum {@code loss * valid} over
- * the examples of every task and divide by the count of valid examples. Rows with nothing to
- * score (all labels ignored) have loss 0, never NaN, and {@code valid} false.
+ * <p>Rows with nothing to score (all labels ignored) have loss 0, never NaN, and {@code valid}
+ * false, so a multi-task batch can sum the rows of every task without masking them. prefine's
+ * {@code MultiHeadModel} divides that sum by all the batch's rows (the plain mean its Javadoc
+ * states, so such a row counts with loss 0); {@code valid} is there for a caller that averages
+ * over the rows with something to learn instead.
  *
  * <p>Both arrays stay on the device and belong to the manager of the logits they came from; this
  * record does not own them and needs no closing. Equality is the records' default: identity of the
