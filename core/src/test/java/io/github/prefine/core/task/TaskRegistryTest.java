@@ -119,7 +119,7 @@ class TaskRegistryTest {
         Task.Builder b = Task.builder().setName("bad").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
                 .setMetric(MetricType.SQUAD_F1).setSource(qaSource);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
-        assertEquals("bad: x.tsv is read as TextExample, format ExtractiveQa[] needs QaExample", e.getMessage());
+        assertEquals("bad: x.tsv is read as TextExample, format qa (TaskFormat.QA) needs QaExample", e.getMessage());
         assertThrows(IllegalStateException.class, () -> Task.builder().setName("x").build());
         assertThrows(IllegalArgumentException.class, () -> TaskCatalog.task("rte").toBuilder()
                 .optLabels(List.of("a", "a")).build());
