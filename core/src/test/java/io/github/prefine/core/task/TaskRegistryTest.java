@@ -113,6 +113,18 @@ class TaskRegistryTest {
     }
 
     @Test
+    void anAbsoluteTaskFilePathIsRefusedWithWhereRelativePathsStart() {
+        // a user pointing a task at their own file by absolute path was told only "path must be
+        // relative", not relative to what: the data root comes later, in Task.load
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{a}").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskSource.builder().add(Split.TRAIN, "/data/mine/train.tsv", reader));
+        assertEquals("a task file's path is relative to the data root given to Task.load (for files in"
+                + " /data/mine/train.tsv: root /data, path mine/train.tsv), found '/data/mine/train.tsv'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskSource.builder().add(Split.TRAIN, " ", reader));
+    }
+
+    @Test
     void buildValidatesTasks() {
         TaskSource qaSource = TaskSource.builder().add(Split.TRAIN, "x.tsv",
                 TsvClassificationReader.builder().setTextA("{a}").build()).build();
