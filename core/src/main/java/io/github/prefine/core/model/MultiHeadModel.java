@@ -543,6 +543,10 @@ public final class MultiHeadModel implements AutoCloseable {
         private TaskLossWeighting lossWeighting = TaskLossWeighting.NONE;
         /** Whether a model was built: it owns the encoder's parameters, which a second one would take. */
         private boolean built;
+        /** The encoder's config when it is prefine's own, whose position table bounds the rows. */
+        private io.github.prefine.core.encoder.EncoderConfig encoderConfig;
+        /** Per task added with addTask: its longest row over all splits, checked against the positions. */
+        private final Map<String, Integer> longestRows = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -570,6 +574,7 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder setEncoder(Block encoder, int hiddenSize) {
             this.encoder = Objects.requireNonNull(encoder, "encoder");
             this.hiddenSize = hiddenSize;
+            this.encoderConfig = null;
             return this;
         }
 
@@ -582,6 +587,7 @@ public final class MultiHeadModel implements AutoCloseable {
          */
         public Builder setEncoder(TransformerEncoder encoder) {
             setEncoder(encoder, encoder.config().hiddenSize());
+            this.encoderConfig = encoder.config();
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {
                 this.headFamily = headFamily(encoder.config().modelType());
@@ -598,6 +604,13 @@ public final class MultiHeadModel implements AutoCloseable {
          */
         public Builder addTask(FeaturizedTask task) {
             Objects.requireNonNull(task, "task");
+            int longest = 0;
+            for (io.github.prefine.core.features.Features f : task.features().values()) {
+                for (int row = 0; row < f.tokens().rowCount(); row++) {
+                    longest = Math.max(longest, f.tokens().length(row));
+                }
+            }
+            longestRows.put(task.name(), longest);
             return add(task.name(), () -> task.newHead(headFamily, headSeed(headSeed, task.name())));
         }
 
@@ -695,8 +708,9 @@ public final class MultiHeadModel implements AutoCloseable {
          *
          * @return the model, which the caller must close
          * @throws IllegalArgumentException if a required value is missing, a head has fewer than 2
-         *     labels, or the hidden size differs from that of an {@link
-         *     io.github.prefine.core.encoder.Encoder}
+         *     labels, the hidden size differs from that of an {@link
+         *     io.github.prefine.core.encoder.Encoder}, or a task added with {@link #addTask} has rows
+         *     longer than a {@link TransformerEncoder}'s position table allows
          * @throws IllegalStateException if the manager is closed, the encoder is not initialized or
          *     its parameters were freed, another open model owns the encoder, or this builder
          *     already built a model
@@ -733,6 +747,17 @@ public final class MultiHeadModel implements AutoCloseable {
                 if (p.getValue().getArray().isReleased()) {
                     throw new IllegalStateException("model: the encoder's parameter " + p.getKey() + " was freed (the"
                             + " model or manager that owned it is closed); load or initialize the encoder again");
+                }
+            }
+            if (encoderConfig != null) {
+                // else the first forward fails mid-training, after featurizing and building everything
+                for (Map.Entry<String, Integer> e : longestRows.entrySet()) {
+                    if (e.getValue() > encoderConfig.maxSequenceLength()) {
+                        throw new IllegalArgumentException("task " + e.getKey() + ": rows of up to " + e.getValue()
+                                + " tokens, but this " + encoderConfig.modelType().modelType() + " encoder takes at most "
+                                + encoderConfig.maxSequenceLength() + "; featurize with FeatureSettings maxLength and"
+                                + " qaMaxLength of at most " + encoderConfig.maxSequenceLength());
+                    }
                 }
             }
             synchronized (OWNED_ENCODERS) {
