@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import io.github.prefine.sampling.SamplingStrategy;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,10 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * with the default.
  */
 class GridSamplingTest {
-    private static JsonObject json(Path file) throws Exception {
-        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-    }
-
     @Test
     void aUniformEpochOfTwentyExamplesIsWhatPrefinetuningDrawsAndTheRunRecordsIt(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
@@ -35,9 +29,9 @@ class GridSamplingTest {
                 .optSampling(HeterogeneousSampler.builder().optStrategy(SamplingStrategy.UNIFORM).optEpochSize(20))
                 .build();
         GridSummary summary = grid.run();
-        JsonObject history = json(out.resolve("prefinetune/Only-SL/lr-1e-03/history.json"));
+        JsonObject history = GridFixtures.json(out.resolve("prefinetune/Only-SL/lr-1e-03/history.json"));
         assertEquals(20, history.getAsJsonArray("epochs").get(0).getAsJsonObject().get("trainExamples").getAsInt());
-        assertEquals("uniform, epoch 20 examples", json(out.resolve("run.json")).getAsJsonObject("fingerprint")
+        assertEquals("uniform, epoch 20 examples", GridFixtures.json(out.resolve("run.json")).getAsJsonObject("fingerprint")
                 .getAsJsonObject("grid").get("sampling").getAsString());
         assertTrue(summary.report().table1().title().endsWith(", pre-finetuning sampling uniform, epoch 20 examples"),
                 summary.report().table1().title());
