@@ -755,8 +755,8 @@ public final class MultiHeadModel implements AutoCloseable {
                     if (e.getValue() > encoderConfig.maxSequenceLength()) {
                         throw new IllegalArgumentException("task " + e.getKey() + ": rows of up to " + e.getValue()
                                 + " tokens, but this " + encoderConfig.modelType().modelType() + " encoder takes at most "
-                                + encoderConfig.maxSequenceLength() + "; featurize with FeatureSettings maxLength and"
-                                + " qaMaxLength of at most " + encoderConfig.maxSequenceLength());
+                                + encoderConfig.maxSequenceLength() + "; featurize with lengths of at most "
+                                + encoderConfig.maxSequenceLength() + " (FeatureSettings.withLengths)");
                     }
                 }
             }

@@ -54,10 +54,10 @@ class EncoderLengthCheckTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiHeadModel.builder()
                     .setManager(root).setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addTask(paper).build());
             assertEquals("task reviews: rows of up to " + longest + " tokens, but this xlm-roberta encoder takes at most"
-                    + " 64; featurize with FeatureSettings maxLength and qaMaxLength of at most 64", e.getMessage());
+                    + " 64; featurize with lengths of at most 64 (FeatureSettings.withLengths)", e.getMessage());
 
             // featurized to the encoder's 64, the same task builds
-            FeaturizedTask cut = FeaturizedTask.featurize(data, tokenizer, new FeatureSettings(64, 64, 16, 0, 0, 0));
+            FeaturizedTask cut = FeaturizedTask.featurize(data, tokenizer, FeatureSettings.paper().withLengths(64, 64, 16));
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(root)
                     .setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addTask(cut).build()) {
                 assertEquals(List.of("reviews"), model.taskNames());
@@ -79,7 +79,7 @@ class EncoderLengthCheckTest {
                     new ai.djl.training.ParameterStore(root, false),
                     new ai.djl.ndarray.NDList(root.create(ids), root.create(mask)), false));
             assertEquals("sequence length 65 exceeds the 64 positions of this xlm-roberta encoder; cut rows to at most 64"
-                    + " tokens (FeatureSettings maxLength and qaMaxLength)", e.getMessage());
+                    + " tokens (FeatureSettings.withLengths)", e.getMessage());
         }
     }
 }
