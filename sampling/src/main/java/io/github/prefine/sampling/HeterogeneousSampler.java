@@ -411,6 +411,26 @@ public final class HeterogeneousSampler {
         private Builder() {}
 
         /**
+         * Returns an independent builder holding the same settings, set or not, so that a caller
+         * that fills in task sizes and batch size of its own (a grid's runs) leaves this one as
+         * it was.
+         *
+         * @return a new builder
+         */
+        public Builder copy() {
+            Builder b = new Builder();
+            b.taskSizes = taskSizes;
+            b.batchSize = batchSize;
+            b.strategy = strategy;
+            b.seed = seed;
+            b.epochSize = epochSize;
+            b.temperature = temperature;
+            b.sizeCap = sizeCap;
+            b.dropLast = dropLast;
+            return b;
+        }
+
+        /**
          * Sets the tasks, in the order that defines task ids (required).
          *
          * @param tasks the tasks; non-empty, names distinct, sizes positive

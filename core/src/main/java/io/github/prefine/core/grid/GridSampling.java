@@ -26,7 +26,8 @@ final class GridSampling {
      * temperature without {@link SamplingStrategy#TEMPERATURE}) fails at {@link Grid.Builder#build}.
      */
     static GridSampling of(HeterogeneousSampler.Builder settings) {
-        return new GridSampling(settings.setTaskSizes(1).setBatchSize(1).build());
+        // a copy: the caller's builder keeps its own task sizes and batch size
+        return new GridSampling(settings.copy().setTaskSizes(1).setBatchSize(1).build());
     }
 
     /** The sampler of one pre-finetuning unit. */

@@ -58,6 +58,18 @@ class GridSamplingTest {
     }
 
     @Test
+    void theCallersSettingsAreLeftAsTheyWere(@TempDir Path dir) throws Exception {
+        // the same settings may also go to a trainer (HeterogeneousBatchSampler.of), batch size and all
+        GridFixtures f = new GridFixtures(dir);
+        HeterogeneousSampler.Builder mine = HeterogeneousSampler.builder().setBatchSize(16)
+                .optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(2);
+        f.tiny(List.of(f.targets.get(0)), dir.resolve("out")).optSampling(mine).build();
+        HeterogeneousSampler after = mine.setTaskSizes(5, 7).build();
+        assertEquals(16, after.batchSize());
+        assertEquals(12, after.totalExamples());
+    }
+
+    @Test
     void settingsThatDoNotFitTheirStrategyAreRefusedAtBuild(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
