@@ -111,16 +111,8 @@ public final class HeterogeneousSampler {
      * @return a new builder
      */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.taskSizes = taskSizes;
-        b.batchSize = batchSize;
-        b.strategy = strategy;
-        b.seed = seed;
-        b.epochSize = epochSizeSet ? epochSize : null;
-        b.temperature = temperatureSet ? temperature : null;
-        b.sizeCap = sizeCap > 0 ? sizeCap : null;
-        b.dropLast = dropLast;
-        return b;
+        return new Builder(taskSizes, batchSize, strategy, seed, epochSizeSet ? epochSize : null,
+                temperatureSet ? temperature : null, sizeCap > 0 ? sizeCap : null, dropLast);
     }
 
     /**
@@ -409,6 +401,30 @@ public final class HeterogeneousSampler {
         private boolean dropLast;
 
         private Builder() {}
+
+        /** A builder holding the given settings; null for an optional one left unset. */
+        private Builder(List<TaskSize> taskSizes, Integer batchSize, SamplingStrategy strategy, long seed,
+                Integer epochSize, Double temperature, Integer sizeCap, boolean dropLast) {
+            this.taskSizes = taskSizes;
+            this.batchSize = batchSize;
+            this.strategy = strategy;
+            this.seed = seed;
+            this.epochSize = epochSize;
+            this.temperature = temperature;
+            this.sizeCap = sizeCap;
+            this.dropLast = dropLast;
+        }
+
+        /**
+         * Returns an independent builder holding the same settings, set or not, so that a caller
+         * that fills in task sizes and batch size of its own (a grid's runs) leaves this one as
+         * it was.
+         *
+         * @return a new builder
+         */
+        public Builder copy() {
+            return new Builder(taskSizes, batchSize, strategy, seed, epochSize, temperature, sizeCap, dropLast);
+        }
 
         /**
          * Sets the tasks, in the order that defines task ids (required).

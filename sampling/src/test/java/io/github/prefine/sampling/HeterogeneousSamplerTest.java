@@ -277,6 +277,22 @@ class HeterogeneousSamplerTest {
     }
 
     @Test
+    void aBuilderCopyHoldsTheSameSettingsAndChangesApart() {
+        HeterogeneousSampler.Builder b = base(7, 9).optStrategy(SamplingStrategy.TEMPERATURE)
+                .optTemperature(2).optSizeCap(8).optEpochSize(33).optDropLast(true).optSeed(5);
+        HeterogeneousSampler.Builder c = b.copy();
+        assertEquals(b.build().toString(), c.build().toString());
+        assertEquals(b.build().configFingerprint(), c.build().configFingerprint());
+        c.setTaskSizes(1, 2, 3).setBatchSize(1).optTemperature(4);
+        HeterogeneousSampler original = b.build();
+        assertEquals(16, original.totalExamples());
+        assertEquals(2.0, original.temperature());
+        assertNotEquals(original.configFingerprint(), c.build().configFingerprint());
+        // an unset batch size stays unset in the copy
+        assertMessage("batchSize must be set", () -> HeterogeneousSampler.builder().setTaskSizes(3).copy().build());
+    }
+
+    @Test
     void rejectsStatesOfOtherSamplers() {
         HeterogeneousSampler s = base(5, 3).optSeed(1).build();
         SamplerState st = s.iterator().state();

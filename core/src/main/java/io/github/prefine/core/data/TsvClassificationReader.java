@@ -59,6 +59,18 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         return TextExample.class;
     }
 
+    /**
+     * What a header without the wanted column holds; a header of one column with a comma is said
+     * to have no TAB, since a comma-separated file meets this reader there first.
+     */
+    private static String foundColumns(List<String> names, boolean header) {
+        if (header && names.size() == 1 && names.get(0).contains(",")) {
+            return "one column '" + names.get(0) + "' (no TAB in the header: columns are TAB-separated,"
+                    + " and a comma-separated file needs a DatasetReader of its own)";
+        }
+        return "columns " + names;
+    }
+
     @Override
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
@@ -81,7 +93,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                 for (String n : templates.fields()) {
                     if (!names.contains(n)) {
                         throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
-                                "columns " + names);
+                                foundColumns(names, header));
                     }
                 }
                 // one instance per distinct label: a file of 400k rows holds a handful of them

@@ -375,7 +375,8 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         if (idShape.get(1) > config.maxSequenceLength()) {
             throw new IllegalArgumentException(
                     "sequence length " + idShape.get(1) + " exceeds the " + config.maxSequenceLength()
-                            + " positions of this " + config.modelType().modelType() + " encoder");
+                            + " positions of this " + config.modelType().modelType() + " encoder; cut rows to at most "
+                            + config.maxSequenceLength() + " tokens (FeatureSettings.withLengths)");
         }
         if (training) {
             // autograd keeps what backward needs; the caller's step manager owns the rest

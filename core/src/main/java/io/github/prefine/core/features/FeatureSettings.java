@@ -50,4 +50,19 @@ public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int 
     public static FeatureSettings paper() {
         return new FeatureSettings(128, 384, 128, 0, 0, 1L);
     }
+
+    /**
+     * Returns these settings with other lengths, the example caps and seed kept: for an encoder
+     * whose position table is shorter than the paper's lengths, {@code paper().withLengths(64, 64,
+     * 16)} rather than six positional numbers.
+     *
+     * @param maxLength the longest row of classification, sequence-labelling and choice tasks
+     * @param qaMaxLength the longest QA window
+     * @param qaStride context tokens shared by consecutive QA windows, below {@code qaMaxLength}
+     * @return the settings
+     * @throws IllegalArgumentException if a length is out of range (see the constructor)
+     */
+    public FeatureSettings withLengths(int maxLength, int qaMaxLength, int qaStride) {
+        return new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, sampleSeed);
+    }
 }

@@ -9,6 +9,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -69,6 +70,7 @@ public final class Grid {
     final int targetMaxEpochs;
     final int patience;
     final double warmupRatio;
+    final GridSampling sampling;
     final int logEvery;
     final long prefinetuneSeed;
     final FeatureSettings features;
@@ -106,6 +108,7 @@ public final class Grid {
         this.targetMaxEpochs = b.targetMaxEpochs;
         this.patience = b.patience;
         this.warmupRatio = b.warmupRatio;
+        this.sampling = b.sampling;
         this.logEvery = b.logEvery;
         this.prefinetuneSeed = b.prefinetuneSeed;
         this.features = b.features;
@@ -209,14 +212,15 @@ public final class Grid {
      * Describes the finetuning protocol in a few words, for run records and table titles.
      *
      * @return for example {@code scored on validation, one lr per target by mean over seeds, target batch 32,
-     *     lr decay over 20/20 epochs}
+     *     lr decay over 20/20 epochs}, followed by the pre-finetuning sampling where it is not the
+     *     paper's proportional one ({@code , pre-finetuning sampling temperature T=2.0})
      */
     public String protocol() {
         return "scored on " + (reportSplit == Split.VALIDATION ? "validation" : "test where a target has one")
                 + (lrSelection == LearningRateSelection.PER_TARGET ? ", one lr per target by mean over seeds"
                         : ", one lr per seed")
                 + ", target batch " + targetBatchSize + ", lr decay over " + scheduleEpochs + "/" + targetScheduleEpochs
-                + " epochs";
+                + " epochs" + (sampling.isDefault() ? "" : ", pre-finetuning sampling " + sampling.describe());
     }
 
     /**
@@ -280,6 +284,8 @@ public final class Grid {
         private int targetMaxEpochs = 20;
         private int patience = 3;
         private double warmupRatio;
+        private HeterogeneousSampler.Builder samplingSettings;
+        private GridSampling sampling = GridSampling.PROPORTIONAL;
         private int logEvery = 50;
         private long prefinetuneSeed = 42;
         private FeatureSettings features = FeatureSettings.paper();
@@ -315,6 +321,7 @@ public final class Grid {
             this.targetMaxEpochs = g.targetMaxEpochs;
             this.patience = g.patience;
             this.warmupRatio = g.warmupRatio;
+            this.sampling = g.sampling;
             this.logEvery = g.logEvery;
             this.prefinetuneSeed = g.prefinetuneSeed;
             this.features = g.features;
@@ -493,6 +500,22 @@ public final class Grid {
          */
         public Builder optWarmupRatio(double ratio) {
             this.warmupRatio = ratio;
+            return this;
+        }
+
+        /**
+         * Sets how pre-finetuning draws its batches; default the paper's proportional sampling. The
+         * settings' strategy, temperature, size cap, epoch size and drop-last apply; each run
+         * replaces their task sizes with its tasks', their batch size with {@link #optBatchSize}
+         * and their seed with its own. A strategy other than the default is part of the run's
+         * fingerprint and of the table titles ({@link Grid#protocol()}).
+         *
+         * @param settings for example {@code HeterogeneousSampler.builder().optStrategy(SamplingStrategy.TEMPERATURE)
+         *     .optTemperature(2)}; checked by {@link #build()}
+         * @return this builder
+         */
+        public Builder optSampling(HeterogeneousSampler.Builder settings) {
+            this.samplingSettings = Objects.requireNonNull(settings, "settings");
             return this;
         }
 
@@ -686,6 +709,7 @@ public final class Grid {
          *
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
+         *     the sampling settings do not fit their strategy,
          *     a seed, group or target repeats, or two learning rates of a grid share a folder name
          *     ({@link GridLayout#learningRateName})
          */
@@ -725,6 +749,14 @@ public final class Grid {
                     throw new IllegalArgumentException("grid: the target learning-rate grid must be non-empty");
                 }
                 checkRates(targetLearningRates);
+            }
+            if (samplingSettings != null) {
+                try {
+                    sampling = GridSampling.of(samplingSettings);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("grid: sampling: " + e.getMessage(), e);
+                }
+                samplingSettings = null;
             }
             return new Grid(this);
         }

@@ -223,8 +223,7 @@ final class PrefinetuningRunner {
             for (int t = 0; t < sizes.length; t++) {
                 sizes[t] = source.size(t, Split.TRAIN);
             }
-            HeterogeneousSampler sampler = HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(grid.batchSize)
-                    .optSeed(u.seed()).build();
+            HeterogeneousSampler sampler = grid.sampling.sampler(sizes, grid.batchSize, u.seed());
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())

@@ -58,6 +58,10 @@ final class RunManifest {
         s.addProperty("targetScheduleEpochs", g.targetScheduleEpochs);
         s.addProperty("patience", g.patience);
         s.addProperty("warmupRatio", g.warmupRatio);
+        if (!g.sampling.isDefault()) {
+            // only where set, so that the runs made before the option keep their fingerprint
+            s.addProperty("sampling", g.sampling.describe());
+        }
         s.addProperty("prefinetuneSeed", g.prefinetuneSeed);
         s.addProperty("features", g.features.toString());
         s.addProperty("precision", g.precision.optionName());

@@ -737,7 +737,7 @@ public final class MultiHeadModel implements AutoCloseable {
                         throw new IllegalArgumentException("model: task " + t.name() + " has featurized rows of up to "
                                 + longest + " tokens, beyond the " + positions + " positions of this "
                                 + te.config().modelType().modelType() + " encoder; featurize it with FeatureSettings"
-                                + " lengths of at most " + positions);
+                                + " lengths of at most " + positions + " (FeatureSettings.withLengths)");
                     }
                 }
             }

@@ -25,7 +25,9 @@ public record SplitSource(Split split, String path, DatasetReader<?> reader) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(reader, "reader");
         if (path.isBlank() || path.startsWith("/")) {
-            throw new IllegalArgumentException("path must be relative and non-blank, found '" + path + "'");
+            // the data root is given later (Task.load, TaskDataSource.dataRoot), so say where paths start
+            throw new IllegalArgumentException("a task file's path is relative to the data root given to Task.load"
+                    + " (for files in /data/mine/train.tsv: root /data, path mine/train.tsv), found '" + path + "'");
         }
     }
 }

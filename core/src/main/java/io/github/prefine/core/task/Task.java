@@ -477,20 +477,33 @@ public final class Task {
             }
             if (!format.metrics().contains(metric)) {
                 // the format's scorer cannot compute it: scoring would fail only after training
-                throw new IllegalArgumentException(name + ": format " + format + " is scored with one of "
+                throw new IllegalArgumentException(name + ": format " + describe(format) + " is scored with one of "
                         + format.metrics() + ", found metric " + metric);
             }
             if (!labels.isEmpty() && !format.hasLabelSet()) {
-                throw new IllegalArgumentException(name + ": format " + format + " takes no label set, found " + labels);
+                throw new IllegalArgumentException(name + ": format " + describe(format) + " takes no label set, found " + labels);
             }
             for (SplitSource s : source.files()) {
                 if (!format.exampleType().equals(s.reader().exampleType())) {
                     throw new IllegalArgumentException(name + ": " + s.path() + " is read as "
-                            + s.reader().exampleType().getSimpleName() + ", format " + format + " needs "
+                            + s.reader().exampleType().getSimpleName() + ", format " + describe(format) + " needs "
                             + format.exampleType().getSimpleName());
                 }
             }
             return new Task(this);
+        }
+
+        /**
+         * Names a format as the caller wrote it: its label and, for a built-in one, the constant
+         * ({@code text (TaskFormat.SINGLE_TEXT)}), not the record's {@code SequenceClassification[pair=false]}.
+         */
+        private static String describe(TaskFormat format) {
+            String constant = format.equals(TaskFormat.SINGLE_TEXT) ? "SINGLE_TEXT"
+                    : format.equals(TaskFormat.TEXT_PAIR) ? "TEXT_PAIR"
+                    : format.equals(TaskFormat.TOKEN) ? "TOKEN"
+                    : format.equals(TaskFormat.QA) ? "QA"
+                    : format.equals(TaskFormat.CHOICE) ? "CHOICE" : null;
+            return constant == null ? format.label() : format.label() + " (TaskFormat." + constant + ")";
         }
 
         private void require(Object value, String setter) {

@@ -148,7 +148,9 @@ public final class TargetFinetuning {
             FitResult fit) {}
 
     /**
-     * Returns the metric values in seed order, the input the eval module's aggregation takes.
+     * Returns the metric values in seed order, in percent, the input of the eval module's {@link
+     * io.github.prefine.eval.evaluator.SeedSummary#of(double[], io.github.prefine.eval.evaluator.StdKind)}
+     * (mean ± std over the seeds).
      *
      * @param results per-seed results
      * @return the metric of each seed

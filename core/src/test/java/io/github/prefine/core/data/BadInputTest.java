@@ -276,6 +276,21 @@ class BadInputTest {
     }
 
     @Test
+    void aCommaSeparatedFileReadAsTsvSaysItsHeaderHasNoTab() throws IOException {
+        // the message said "found columns [sentence,label]", which reads as two columns found
+        Path csv = TestFiles.write(dir, "mine/train.csv", "sentence,label\n\"so good, really\",positive\n");
+        TsvClassificationReader r = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> r.read(csv));
+        assertEquals("mine/train.csv:1: expected a column named 'sentence', found one column 'sentence,label' (no TAB in"
+                + " the header: columns are TAB-separated, and a comma-separated file needs a DatasetReader of its own)",
+                e.getMessage());
+        // a TAB header lacking the column still lists the columns
+        Path tsv = TestFiles.write(dir, "mine/train.tsv", "sentence\tlbl\nok\tpositive\n");
+        assertEquals("mine/train.tsv:1: expected a column named 'label', found columns [sentence, lbl]",
+                assertThrows(MalformedDatasetException.class, () -> r.read(tsv)).getMessage());
+    }
+
+    @Test
     void aBlankLastLineOfATsvIsNoRow() throws IOException {
         // a file ending in an empty line (an extra line terminator) holds the rows before it; a
         // blank line between rows is still a row with the wrong field count

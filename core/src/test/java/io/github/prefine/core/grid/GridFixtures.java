@@ -62,6 +62,11 @@ final class GridFixtures {
         }
     }
 
+    /** Reads a JSON object the grid wrote. */
+    static com.google.gson.JsonObject json(Path file) throws java.io.IOException {
+        return com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(file)).getAsJsonObject();
+    }
+
     /** A grid over SL and C with one seed, one learning rate and one epoch per run. */
     Grid.Builder tiny(List<Task> targets, Path out) {
         return Grid.builder().setEncoder(encoder).setData(data).setPrefinetuningTasks(prefinetuning)

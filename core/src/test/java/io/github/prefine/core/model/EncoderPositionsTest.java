@@ -57,7 +57,8 @@ class EncoderPositionsTest {
                             .setEncoder(EncoderCheckpoint.load(encoderDir, manager).encoder()).addTasks(paper).build()
                             .close());
             assertEquals("model: task trips has featurized rows of up to " + longest + " tokens, beyond the 64"
-                    + " positions of this bert encoder; featurize it with FeatureSettings lengths of at most 64",
+                    + " positions of this bert encoder; featurize it with FeatureSettings lengths of at most 64"
+                    + " (FeatureSettings.withLengths)",
                     e.getMessage());
             // windows that fit build as before
             TaskSet fitting = qa(encoderDir, new FeatureSettings(64, 64, 16, 0, 0, 1L));

@@ -32,6 +32,17 @@ class TaskContractTest {
             TaskFormat.CHOICE, EnumSet.of(MetricType.ACCURACY, MetricType.BINARY_F1, MetricType.MACRO_F1),
             TaskFormat.QA, EnumSet.of(MetricType.SQUAD_F1, MetricType.SQUAD_EM));
 
+    /**
+     * How a message names each format: as the caller wrote it, not as the record prints itself
+     * ({@code SequenceClassification[pair=false]} named no constant a user had typed).
+     */
+    private static final Map<TaskFormat, String> WRITTEN = Map.of(
+            TaskFormat.TOKEN, "token (TaskFormat.TOKEN)",
+            TaskFormat.SINGLE_TEXT, "text (TaskFormat.SINGLE_TEXT)",
+            TaskFormat.TEXT_PAIR, "text-pair (TaskFormat.TEXT_PAIR)",
+            TaskFormat.CHOICE, "choice (TaskFormat.CHOICE)",
+            TaskFormat.QA, "qa (TaskFormat.QA)");
+
     @Test
     void aMetricTheFormatCannotScoreIsRefusedWhenTheTaskIsBuilt() {
         // a tagger with SQUAD_F1 was accepted, trained, and failed only when scored:
@@ -44,7 +55,7 @@ class TaskContractTest {
                 } else {
                     IllegalArgumentException x = assertThrows(IllegalArgumentException.class,
                             () -> InMemoryTasks.task("t", TaskGroup.SL, format, metric, List.of()));
-                    assertEquals("t: format " + format + " is scored with one of " + e.getValue() + ", found metric "
+                    assertEquals("t: format " + WRITTEN.get(format) + " is scored with one of " + e.getValue() + ", found metric "
                             + metric, x.getMessage());
                 }
             }

@@ -113,13 +113,25 @@ class TaskRegistryTest {
     }
 
     @Test
+    void anAbsoluteTaskFilePathIsRefusedWithWhereRelativePathsStart() {
+        // a user pointing a task at their own file by absolute path was told only "path must be
+        // relative", not relative to what: the data root comes later, in Task.load
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{a}").build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TaskSource.builder().add(Split.TRAIN, "/data/mine/train.tsv", reader));
+        assertEquals("a task file's path is relative to the data root given to Task.load (for files in"
+                + " /data/mine/train.tsv: root /data, path mine/train.tsv), found '/data/mine/train.tsv'", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> TaskSource.builder().add(Split.TRAIN, " ", reader));
+    }
+
+    @Test
     void buildValidatesTasks() {
         TaskSource qaSource = TaskSource.builder().add(Split.TRAIN, "x.tsv",
                 TsvClassificationReader.builder().setTextA("{a}").build()).build();
         Task.Builder b = Task.builder().setName("bad").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
                 .setMetric(MetricType.SQUAD_F1).setSource(qaSource);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, b::build);
-        assertEquals("bad: x.tsv is read as TextExample, format ExtractiveQa[] needs QaExample", e.getMessage());
+        assertEquals("bad: x.tsv is read as TextExample, format qa (TaskFormat.QA) needs QaExample", e.getMessage());
         assertThrows(IllegalStateException.class, () -> Task.builder().setName("x").build());
         assertThrows(IllegalArgumentException.class, () -> TaskCatalog.task("rte").toBuilder()
                 .optLabels(List.of("a", "a")).build());

@@ -47,9 +47,25 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
         if (values.isEmpty()) {
             throw new IllegalArgumentException("a seed summary needs at least one value, found none");
         }
-        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
-        double mean = new Mean().evaluate(v);
-        double std = new StandardDeviation(kind == StdKind.SAMPLE).evaluate(v);
-        return new SeedSummary(mean, std, v.length, kind);
+        return of(values.stream().mapToDouble(Double::doubleValue).toArray(), kind);
+    }
+
+    /**
+     * Aggregates run values with Commons Math, from the array that {@code
+     * TargetFinetuning.metrics} returns.
+     *
+     * @param values one score per seed, at least one; not modified
+     * @param kind sample or population standard deviation
+     * @return the summary
+     * @throws IllegalArgumentException if values is empty
+     */
+    public static SeedSummary of(double[] values, StdKind kind) {
+        Objects.requireNonNull(values, "values");
+        if (values.length == 0) {
+            throw new IllegalArgumentException("a seed summary needs at least one value, found none");
+        }
+        double mean = new Mean().evaluate(values);
+        double std = new StandardDeviation(kind == StdKind.SAMPLE).evaluate(values);
+        return new SeedSummary(mean, std, values.length, kind);
     }
 }
