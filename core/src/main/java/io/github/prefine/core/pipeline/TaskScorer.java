@@ -62,7 +62,7 @@ public final class TaskScorer {
 
     /**
      * Scores every task of a set on its {@link FeaturizedTask#evaluationSplit()} (test when
-     * present, else validation) with a trainer's current weights.
+     * present with labels, else validation) with a trainer's current weights.
      *
      * @param trainer the trainer whose model was built from {@code tasks}
      * @param tasks the tasks

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * <p>Splits: training always; validation from the task's files, or, when the task has none, a
  * seeded 4:1 hold-out of its training data (refused below 3 training examples, where it would be
  * empty); test when the task has one. {@link
- * #evaluationSplit()} is test when present and validation otherwise (the paper reports on
- * validation where test labels are hidden). Immutable; holds no native memory.
+ * #evaluationSplit()} is test when present with labels and validation otherwise (the paper reports
+ * on validation where test labels are hidden). Immutable; holds no native memory.
  *
  * <p>Training examples are not kept: once featurized, training reads only the features (token
  * rows, labels), and a task's training texts are most of the heap it would otherwise keep for a
@@ -121,12 +121,19 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     }
 
     /**
-     * Returns the split scored for the report: test when present, else validation.
+     * Returns the split scored for the report: test when present with at least one labelled example,
+     * else validation. A test split without labels (GLUE's hidden test labels) would score 0 of 0.
      *
      * @return the split
      */
     public Split evaluationSplit() {
-        return features.containsKey(Split.TEST) ? Split.TEST : Split.VALIDATION;
+        Features test = features.get(Split.TEST);
+        return test != null && hasLabels(test.report()) ? Split.TEST : Split.VALIDATION;
+    }
+
+    /** Whether a split keeps an example that a metric scores: the metrics leave unlabelled ones out. */
+    private static boolean hasLabels(FeatureReport report) {
+        return report.unlabelledCount() < report.examplesRead() - report.skippedCount();
     }
 
     /**
@@ -221,11 +228,16 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         FeatureReport validation = f.get(Split.VALIDATION).report();
         int kept = validation.examplesRead() - validation.skippedCount();
-        if (validation.unlabelledCount() >= kept) {
+        if (!hasLabels(validation)) {
             // the metrics leave unlabelled examples out: every run would score 0 of 0, reported as 0.0
             throw new UnfeaturizableTaskException(task.name(), "none of its " + kept + " validation examples has a label ("
                     + validation.unlabelledCount() + " unlabelled): nothing would select the epoch or the learning rate,"
                     + " and no example could be scored");
+        }
+        Features test = f.get(Split.TEST);
+        if (test != null && !hasLabels(test.report())) {
+            LOG.info("task {}: none of its {} test examples has a label; its report scores validation instead",
+                    task.name(), test.report().examplesRead() - test.report().skippedCount());
         }
         ex.remove(Split.TRAIN);
         return new FeaturizedTask(task, data.labels(), f, ex);

@@ -255,4 +255,33 @@ class UnseenLabelScoringTest {
                     + " select the epoch or the learning rate, and no example could be scored", e.getMessage());
         }
     }
+
+    @Test
+    void aTestSplitWithoutAnyLabelIsNotTheReportedSplit() throws IOException {
+        // GLUE's test files hide their labels: scoring one gave 0 of 0, reported as 0.0
+        TsvClassificationReader labelled = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        TsvClassificationReader unlabelled = TsvClassificationReader.builder().setTextA("{sentence}").build();
+        TestFiles.write(dir, "h/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\n");
+        TestFiles.write(dir, "h/dev.tsv", "sentence\tlabel\nnice\tpos\nawful\tneg\n");
+        TestFiles.write(dir, "h/test.tsv", "sentence\nodd\nworse\nso\n");
+        TestFiles.write(dir, "h/test-labelled.tsv", "sentence\tlabel\nodd\tneg\nworse\tneg\nso\tpos\n");
+        try (SubwordTokenizer tok = tokenizer()) {
+            FeaturizedTask hidden = FeaturizedTask.featurize(hidden(labelled, unlabelled, "h/test.tsv")
+                    .load(dir, Leniency.STRICT), tok, SETTINGS);
+            assertEquals(3, hidden.features().get(Split.TEST).size());
+            assertEquals(Split.VALIDATION, hidden.evaluationSplit());
+            // the same task with its test labels is reported on test, as before
+            FeaturizedTask shown = FeaturizedTask.featurize(hidden(labelled, labelled, "h/test-labelled.tsv")
+                    .load(dir, Leniency.STRICT), tok, SETTINGS);
+            assertEquals(Split.TEST, shown.evaluationSplit());
+        }
+    }
+
+    private static Task hidden(TsvClassificationReader labelled, TsvClassificationReader test, String testFile) {
+        return Task.builder().setName("hidden").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLabels(List.of("neg", "pos")).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "h/train.tsv", labelled).add(Split.VALIDATION, "h/dev.tsv", labelled)
+                        .add(Split.TEST, testFile, test).build())
+                .build();
+    }
 }
