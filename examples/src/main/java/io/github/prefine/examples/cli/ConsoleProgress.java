@@ -182,7 +182,7 @@ public final class ConsoleProgress {
      * Starts a new bar.
      *
      * @param label what is being done, for example {@code pre-finetune SL+QA epoch 2}
-     * @param total how many units make 100%
+     * @param total how many units make 100%, or 0 or less when unknown (count and rate only)
      * @param unit the unit counted, for example {@code ex}
      */
     public void start(String label, long total, String unit) {
@@ -194,14 +194,14 @@ public final class ConsoleProgress {
      * so rate and ETA count from the real start.
      *
      * @param label what is being done
-     * @param total how many units make 100%
+     * @param total how many units make 100%, or 0 or less when unknown (count and rate only)
      * @param unit the unit counted
      * @param elapsedSeconds seconds already spent on this work
      */
     public synchronized void start(String label, long total, String unit, double elapsedSeconds) {
         finishLine();
         this.label = label;
-        this.total = Math.max(total, 1);
+        this.total = Math.max(total, 0);
         this.unit = unit;
         this.startNanos = clock.getAsLong() - (long) (Math.max(0, elapsedSeconds) * 1e9);
         this.lastPrintNanos = Long.MIN_VALUE;
@@ -216,7 +216,8 @@ public final class ConsoleProgress {
      */
     public synchronized void update(long done, String extra) {
         long now = clock.getAsLong();
-        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos && done < total) {
+        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos
+                && (total == 0 || done < total)) {
             return;
         }
         lastPrintNanos = now;
@@ -255,17 +256,24 @@ public final class ConsoleProgress {
      * @return the line without a line break
      */
     String render(long done, String extra, long now) {
-        double frac = Math.min(1.0, done / (double) total);
-        int filled = (int) Math.round(frac * WIDTH);
         double seconds = (now - startNanos) / 1e9;
         // a first report that comes right after the start (a batch finished before the bar began)
         // would claim millions a second: below a tenth of a second there is no rate to show
         boolean measured = seconds >= MIN_RATE_SECONDS && done > 0;
         double rate = measured ? done / seconds : 0;
-        String eta = measured && done < total ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+        String speed = (measured ? String.format(Locale.ROOT, "%.1f", rate) : "--") + " " + unit + "/s";
+        String tail = extra == null || extra.isEmpty() ? "" : " | " + extra;
+        if (total == 0) {
+            return label + " " + done + " " + unit + " | " + speed + tail;
+        }
+        double frac = Math.min(1.0, done / (double) total);
+        int filled = (int) Math.round(frac * WIDTH);
+        // done (or past the total): nothing is left, which is known without a rate
+        String eta = done >= total ? format(Duration.ZERO)
+                : measured ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
         return String.format(
                 Locale.ROOT,
-                "%s [%s%s] %3.0f%% %d/%d %s | %s %s/s | ETA %s%s",
+                "%s [%s%s] %3.0f%% %d/%d %s | %s | ETA %s%s",
                 label,
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
@@ -273,10 +281,9 @@ public final class ConsoleProgress {
                 done,
                 total,
                 unit,
-                measured ? String.format(Locale.ROOT, "%.1f", rate) : "--",
-                unit,
+                speed,
                 eta,
-                extra == null || extra.isEmpty() ? "" : " | " + extra);
+                tail);
     }
 
     private static String format(Duration d) {

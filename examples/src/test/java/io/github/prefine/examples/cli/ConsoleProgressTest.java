@@ -33,6 +33,50 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aFinishedBarSaysNothingIsLeftAndCountsPastTheTotalDoNotRunBackwards() {
+        AtomicLong now = new AtomicLong(0);
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream()), false, now::get);
+        bar.start("x", 10, "it");
+        now.set(2_000_000_000L); // 10 in 2 s: 5 it/s, nothing left
+        assertEquals("x [############################] 100% 10/10 it | 5.0 it/s | ETA 00:00", bar.render(10, "", now.get()));
+        // a caller whose count overshoots (a last partial batch counted whole) is done, not unknown
+        assertEquals("x [############################] 100% 12/10 it | 6.0 it/s | ETA 00:00", bar.render(12, "", now.get()));
+        // nothing done yet after 2 s: no rate to divide by, so no ETA either
+        assertEquals("x [............................]   0% 0/10 it | -- it/s | ETA --:--", bar.render(0, "", now.get()));
+    }
+
+    @Test
+    void anUnknownTotalShowsCountAndRateButNoBarOrEta() {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        bar.start("read squad", 0, "rows");
+        now.set(4_000_000_000L); // 1000 rows in 4 s
+        assertEquals("read squad 1000 rows | 250.0 rows/s | loss 1", bar.render(1000, "loss 1", now.get()));
+        bar.update(1000, "");
+        assertEquals("read squad 1000 rows | 250.0 rows/s\n", buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLogFileGetsOneLinePerIntervalAndNoCarriageReturns() {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        bar.start("x", 12, "it");
+        for (int i = 1; i <= 12; i++) {
+            now.addAndGet(1_000_000_000L); // a step a second; a line every 5 s: at 1 s, 6 s, 11 s, and the last
+            bar.update(i, "");
+        }
+        bar.finishLine();
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(!text.contains("\r") && !text.contains("\033"), text);
+        String[] lines = text.split("\n");
+        assertEquals(4, lines.length, text);
+        assertTrue(lines[0].contains(" 1/12 it") && lines[1].contains(" 6/12 it") && lines[2].contains(" 11/12 it")
+                && lines[3].contains(" 12/12 it | 1.0 it/s | ETA 00:00"), text);
+    }
+
+    @Test
     void nonInteractiveOutputIsThrottledButAlwaysShowsCompletion() {
         AtomicLong now = new AtomicLong(0);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
