@@ -136,7 +136,7 @@ public final class Trainer implements AutoCloseable {
         this.stepRoot = mm.newSubManager();
         this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
                 precision == Precision.FP16_MIXED);
-        this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore);
+        this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore, listeners);
         this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
         Map<String, String> manifest = new LinkedHashMap<>();
