@@ -225,6 +225,7 @@ final class PrefinetuningRunner {
             }
             HeterogeneousSampler sampler = HeterogeneousSampler.builder().setTaskSizes(sizes).setBatchSize(grid.batchSize)
                     .optSeed(u.seed()).build();
+            String label = "pre-finetune " + u.setting().name() + " lr " + u.learningRate();
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
@@ -233,7 +234,7 @@ final class PrefinetuningRunner {
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
                             .optCheckpointDir(PlainFolders.create(grid.layout.root(), grid.layout.checkpoints(u)))
-                            .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
+                            .optName(label).addListener(grid.progress.apply(label))
                             .addListener(new EpochLoss(grid.layout.root(), trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
                 EncoderCheckpoint.save(encoder, PlainFolders.create(grid.layout.root(), lrDir.resolve("encoder")), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
