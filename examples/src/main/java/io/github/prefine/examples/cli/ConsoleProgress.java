@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * A one-line terminal progress bar with throughput and ETA.
  *
  * <p>On a terminal it redraws in place with a carriage return; when output is redirected (CI,
- * log files) it prints a plain line at most every few seconds, so logs stay readable. On a
+ * log files) it prints a plain line at most every few seconds, none for a report of 0 done, and
+ * always the completed bar, so logs stay readable. On a
  * terminal, other output should go through {@link #guardedStream()} (which {@link #onStderr()}
  * installs as {@code System.err}): it clears the bar before each write, so a log line never lands
  * glued to the bar's text. Drive the bar from one thread; the guarded stream may be written from
@@ -215,6 +216,9 @@ public final class ConsoleProgress {
      * @param extra a short status such as {@code loss 0.412}, or empty
      */
     public synchronized void update(long done, String extra) {
+        if (!interactive && done == 0) {
+            return; // on a log file a start with nothing done says nothing the next line does not
+        }
         long now = clock.getAsLong();
         if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos
                 && (total == 0 || done < total)) {

@@ -58,6 +58,28 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aLogFileGetsNoLineForAStartWithNothingDone() {
+        // a pass reported from 0 (validation, prediction, task embeddings): on a log file its
+        // "0/96 | -- | ETA --:--" line says nothing the next one does not, and short passes doubled
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        bar.start("predict", 96, "units");
+        bar.update(0, "");
+        assertEquals("", buf.toString(StandardCharsets.UTF_8));
+        now.set(500_000_000L);
+        bar.update(96, "");
+        assertEquals("predict [############################] 100% 96/96 units | 192.0 units/s | ETA 00:00\n",
+                buf.toString(StandardCharsets.UTF_8));
+        // a terminal shows the start at once, so a long pass is seen to have begun
+        ByteArrayOutputStream tty = new ByteArrayOutputStream();
+        ConsoleProgress live = new ConsoleProgress(new PrintStream(tty, true, StandardCharsets.UTF_8), true, now::get);
+        live.start("predict", 96, "units");
+        live.update(0, "");
+        assertTrue(tty.toString(StandardCharsets.UTF_8).contains(" 0/96 units"), tty.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aLogFileGetsOneLinePerIntervalAndNoCarriageReturns() {
         AtomicLong now = new AtomicLong(0);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
