@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trainer's INFO lines as a user reads them, from slf4j-simple in a child JVM: with several
  * worker processes on one standard error, a line must name its run, and its epochs must count as
- * the progress bar and the grid's result lines count them (from 1). Nothing per step at INFO.
+ * the progress bar and the grid's result lines count them (from 1). Nothing per step at INFO. A
+ * checkpoint write, gigabytes for a base model, says where, how large and how long.
  */
 class TrainerLogTest {
     @Test
@@ -26,7 +27,8 @@ class TrainerLogTest {
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
                 "-Dprefine.shared=" + SharedFixtures.root(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
-                "-cp", System.getProperty("java.class.path"), TrainerLogChild.class.getName(), "Only-SL lr 0.001")
+                "-cp", System.getProperty("java.class.path"), TrainerLogChild.class.getName(), "Only-SL lr 0.001",
+                dir.resolve("ckpt").toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
         Process p = pb.start();
@@ -47,5 +49,11 @@ class TrainerLogTest {
             assertTrue(m.find(), trainer.get(i));
             assertEquals(Integer.toString(i + 1), m.group(1), trainer.get(i));
         }
+        // each checkpoint (after epoch 1, 2, and the final one) says where, how large and how long
+        Pattern written = Pattern.compile("INFO .*CheckpointStore - " + Pattern.quote(dir.resolve("ckpt").toString())
+                + "/ckpt-(epoch|final)-00000([12]): checkpoint after \\2 epoch\\(s\\) written, \\d+\\.\\d MiB in \\d+\\.\\d s");
+        List<String> checkpoints = text.lines().filter(l -> l.contains("CheckpointStore")).toList();
+        assertEquals(3, checkpoints.size(), text);
+        checkpoints.forEach(l -> assertTrue(written.matcher(l).find(), l));
     }
 }
