@@ -107,7 +107,8 @@ final class FinetuningRunner {
                 .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate()).optMaxEpochs(grid.targetMaxEpochs)
                         .optScheduleEpochs(grid.targetScheduleEpochs).optPatience(grid.patience).optWarmupSteps(warmup)
                         .optLogEvery(grid.logEvery)
-                        .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision).addListener(grid.progress.apply(label)))
+                        .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision).optName(label)
+                        .addListener(grid.progress.apply(label)))
                 .build();
     }
 

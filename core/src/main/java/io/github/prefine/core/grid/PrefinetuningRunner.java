@@ -224,6 +224,7 @@ final class PrefinetuningRunner {
                 sizes[t] = source.size(t, Split.TRAIN);
             }
             HeterogeneousSampler sampler = grid.sampling.sampler(sizes, grid.batchSize, u.seed());
+            String label = "pre-finetune " + u.setting().name() + " lr " + u.learningRate();
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
@@ -232,7 +233,7 @@ final class PrefinetuningRunner {
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
                             .optCheckpointDir(PlainFolders.create(grid.layout.root(), grid.layout.checkpoints(u)))
-                            .addListener(grid.progress.apply("pre-finetune " + u.setting().name() + " lr " + u.learningRate()))
+                            .optName(label).addListener(grid.progress.apply(label))
                             .addListener(new EpochLoss(grid.layout.root(), trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
                 EncoderCheckpoint.save(encoder, PlainFolders.create(grid.layout.root(), lrDir.resolve("encoder")), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));

@@ -22,12 +22,25 @@ final class Evaluation {
     private final BatchSource data;
     private final int batchSize;
     private final Function<NDManager, ParameterStore> stores;
+    private final List<TrainingListener> listeners;
 
-    Evaluation(MultiHeadModel model, BatchSource data, int batchSize, Function<NDManager, ParameterStore> stores) {
+    Evaluation(MultiHeadModel model, BatchSource data, int batchSize, Function<NDManager, ParameterStore> stores,
+            List<TrainingListener> listeners) {
         this.model = model;
         this.data = data;
         this.batchSize = batchSize;
         this.stores = stores;
+        this.listeners = listeners;
+    }
+
+    /** Tells the listeners how far a pass has come; {@code start} is its {@code System.nanoTime()}. */
+    private void report(EvaluationProgress.Pass pass, int task, Split split, long done, long total, long start) {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        EvaluationProgress p = new EvaluationProgress(pass, model.taskNames().get(task), split, done, total,
+                (System.nanoTime() - start) / 1e9);
+        listeners.forEach(l -> l.onEvaluation(p));
     }
 
     /** Each task's mean validation loss, NaN for a task without validation examples. */
@@ -36,6 +49,17 @@ final class Evaluation {
         try (NDManager sm = parent.newSubManager()) {
             ParameterStore ps = stores.apply(sm);
             NDArray[] sums = new NDArray[out.length];
+            long start = System.nanoTime();
+            long total = 0;
+            int first = -1;
+            for (int t = 0; t < out.length; t++) {
+                total += data.size(t, Split.VALIDATION);
+                first = first < 0 && data.size(t, Split.VALIDATION) > 0 ? t : first;
+            }
+            if (total > 0) {
+                report(EvaluationProgress.Pass.VALIDATION_LOSS, first, Split.VALIDATION, 0, total, start);
+            }
+            long done = 0;
             for (int t = 0; t < out.length; t++) {
                 int n = data.size(t, Split.VALIDATION);
                 for (int from = 0; from < n; from += batchSize) {
@@ -46,6 +70,8 @@ final class Evaluation {
                         s.attach(sm);
                         sums[t] = sums[t] == null ? s : sums[t].add(s);
                     }
+                    done += to - from;
+                    report(EvaluationProgress.Pass.VALIDATION_LOSS, t, Split.VALIDATION, done, total, start);
                 }
             }
             for (int t = 0; t < out.length; t++) {
@@ -69,6 +95,10 @@ final class Evaluation {
             ParameterStore ps = stores.apply(sm);
             NDManager pendingManager = null;
             NDArray pending = null;
+            long start = System.nanoTime();
+            if (n > 0) {
+                report(EvaluationProgress.Pass.PREDICTION, task, split, 0, n, start);
+            }
             try {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
@@ -82,6 +112,7 @@ final class Evaluation {
                     }
                     pending = lg;
                     pendingManager = bm;
+                    report(EvaluationProgress.Pass.PREDICTION, task, split, to, n, start);
                 }
                 if (pending != null) {
                     read(pending, logits);

@@ -109,7 +109,9 @@ public final class TargetFinetuning {
             Block enc = encoder.load(m);
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize)
                     .addHead(taskName, head.apply(seed)).build()) {
-                Trainer.Builder tb = Trainer.builder().setModel(model).setData(data);
+                // named for the log unless the caller's settings name it otherwise
+                Trainer.Builder tb = Trainer.builder().setModel(model).setData(data)
+                        .optName("target " + taskName + " seed " + seed);
                 trainerSettings.accept(tb);
                 tb.optSeed(seed);
                 if (checkpointRoot != null) {

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,6 +77,8 @@ public final class Trainer implements AutoCloseable {
     private final int maxEpochs;
     private final int accumulation;
     private final int logEvery;
+    /** The run's name in log lines, with its separator, or empty. */
+    private final String logName;
     private final RunSeeds seeds;
     private final Precision precision;
     private final List<Device> devices;
@@ -102,6 +105,7 @@ public final class Trainer implements AutoCloseable {
         this.maxEpochs = b.maxEpochs;
         this.accumulation = b.accumulation;
         this.logEvery = b.logEvery;
+        this.logName = b.name.isEmpty() ? "" : b.name + ": ";
         this.seeds = new RunSeeds(b.seed);
         this.precision = b.precision;
         this.store = store;
@@ -136,7 +140,7 @@ public final class Trainer implements AutoCloseable {
         this.stepRoot = mm.newSubManager();
         this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
                 precision == Precision.FP16_MIXED);
-        this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore);
+        this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore, listeners);
         this.best = new BestWeights(model, stateManager);
         this.stopping = new EarlyStopping(patience);
         Map<String, String> manifest = new LinkedHashMap<>();
@@ -238,11 +242,11 @@ public final class Trainer implements AutoCloseable {
             if (latest.isPresent()) {
                 TrainState st = restore(latest.get());
                 if (st.finished()) {
-                    LOG.info("run in {} already finished after {} epochs", latest.get(), st.epochsDone());
+                    LOG.info("{}run in {} already finished after {} epochs", logName, latest.get(), st.epochsDone());
                     return result(st.stoppedEarly());
                 }
                 startEpoch = st.epochsDone();
-                LOG.info("resuming from {} after {} epochs", latest.get(), startEpoch);
+                LOG.info("{}resuming from {} after {} epochs", logName, latest.get(), startEpoch);
             }
         }
         step.syncReplicas();
@@ -305,11 +309,12 @@ public final class Trainer implements AutoCloseable {
         }
         EpochReport report = new EpochReport(epoch, boxed(val), avg, improved, seconds, examples);
         epochs.add(report);
-        if (precision == Precision.FP16_MIXED) {
-            LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s, {} steps skipped for overflow so far",
-                    epoch, avg, stopping.bestEpoch(), seconds, step.skippedSteps());
-        } else {
-            LOG.info("epoch {}: average validation loss {} (best epoch {}), {} s", epoch, avg, stopping.bestEpoch(), seconds);
+        if (LOG.isInfoEnabled()) { // epochs from 1, as the bar and the grid's result lines count them
+            int bestEpoch = stopping.bestEpoch();
+            LOG.info("{}epoch {} of {}: average validation loss {} (best epoch {}), {} s training{}", logName, epoch + 1,
+                    maxEpochs, String.format(Locale.ROOT, "%.4f", avg), bestEpoch < 0 ? "none" : bestEpoch + 1,
+                    String.format(Locale.ROOT, "%.1f", seconds), precision == Precision.FP16_MIXED
+                            ? ", " + step.skippedSteps() + " steps skipped for overflow so far" : "");
         }
         listeners.forEach(l -> l.onEpoch(report));
         if (store != null) {
@@ -475,6 +480,7 @@ public final class Trainer implements AutoCloseable {
         private int maxEpochs = 20;
         private int accumulation = 1;
         private int logEvery = 50;
+        private String name = "";
         private int evalBatchSize = 128;
         private long seed = 42;
         private Precision precision = Precision.FLOAT32;
@@ -652,6 +658,17 @@ public final class Trainer implements AutoCloseable {
          */
         public Builder optLogEvery(int steps) {
             this.logEvery = steps;
+            return this;
+        }
+
+        /**
+         * Names the run in the trainer's log lines, telling runs on one log apart; default none.
+         *
+         * @param name for example {@code pre-finetune SL+QA lr 1e-4}
+         * @return this builder
+         */
+        public Builder optName(String name) {
+            this.name = Objects.requireNonNull(name, "name").strip();
             return this;
         }
 

@@ -23,6 +23,15 @@ public interface TrainingListener {
     default void onEpoch(EpochReport report) {}
 
     /**
+     * Called during the forward passes that train nothing (each epoch's validation losses, and
+     * {@link Trainer#predict}): once at 0 done before the first batch, then after each batch. A
+     * split without data gives no pass and no call.
+     *
+     * @param progress the pass's figures
+     */
+    default void onEvaluation(EvaluationProgress progress) {}
+
+    /**
      * Called after a checkpoint is complete on disk.
      *
      * @param dir the checkpoint folder

@@ -2,7 +2,8 @@ package io.github.prefine.core.transfer;
 
 /**
  * Told how far the computation of one task embedding has come, so a caller can draw progress
- * with an ETA. Called after each batch, in batch order, on the thread that asked for the embedding
+ * with an ETA. Called at the start of each phase with 0 done (so a caller's clock times the first
+ * batch too), then after each batch, in batch order, on the thread that asked for the embedding
  * (never on one of {@link TaskEmbedder.Builder#optThreads}' worker threads); values are host
  * counters, so reporting never waits for the device.
  */

@@ -270,6 +270,7 @@ public final class TaskEmbedder implements AutoCloseable {
         float[] values;
         try (NDManager work = manager.newSubManager(); OrderedBatches pool = new OrderedBatches(threads)) {
             NDArray sum = work.zeros(new Shape(config.hiddenSize()));
+            listener.onProgress(task.name(), "textemb", 0, order.length);
             pool.run(batches, k -> {
                 int from = k * batchSize;
                 PaddedBatch p = PaddedBatch.inputsOf(tokens, Arrays.copyOfRange(order, from,
@@ -319,6 +320,7 @@ public final class TaskEmbedder implements AutoCloseable {
             // 1. the frozen encoder's outputs of the sample, computed once
             List<Cached> cache = new ArrayList<>();
             int batches = (units.length + batchSize - 1) / batchSize;
+            listener.onProgress(task.name(), "taskemb encode", 0, units.length);
             try (OrderedBatches pool = new OrderedBatches(threads)) {
                 pool.run(batches, k -> {
                     int from = k * batchSize;
@@ -346,6 +348,7 @@ public final class TaskEmbedder implements AutoCloseable {
             trainHead(task.name(), head, work, cache);
             // 3. squared per-example gradients of the loss with respect to the outputs
             NDArray fisher = work.zeros(new Shape(config.hiddenSize()));
+            listener.onProgress(task.name(), "taskemb fisher", 0, cache.size());
             for (int k = 0; k < cache.size(); k++) {
                 Cached c = cache.get(k);
                 try (NDManager step = work.newSubManager()) {
@@ -389,6 +392,7 @@ public final class TaskEmbedder implements AutoCloseable {
             m1[i] = work.zeros(params.get(i).getShape());
             m2[i] = work.zeros(params.get(i).getShape());
         }
+        listener.onProgress(name, "taskemb head", 0, headSteps);
         for (int t = 1; t <= headSteps; t++) {
             Cached c = cache.get((t - 1) % cache.size());
             try (NDManager step = work.newSubManager()) {

@@ -228,6 +228,37 @@ class TrainerContractTest {
     }
 
     @Test
+    void evaluationPassesReportTheirProgressToListeners() throws Exception {
+        // early stopping's validation loss and the scoring predictions are the long passes left
+        // without a bar between two epochs; a listener hears each batch, from a start at 0
+        List<String> heard = new ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvaluationProgress p) {
+                assertTrue(p.elapsedSeconds() >= 0, p.toString());
+                heard.add(p.pass() + " " + p.task() + " " + p.split() + " " + p.done() + "/" + p.total());
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager);
+                Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(4)
+                        .optEvalBatchSize(3).optMaxEpochs(1).addListener(listener).build()) {
+            trainer.fit();
+            // 4 validation sentences of one window each, then 4 pairs: batches of 3 end at 3, 4, 7 and 8
+            assertEquals(List.of("VALIDATION_LOSS tags VALIDATION 0/8", "VALIDATION_LOSS tags VALIDATION 3/8",
+                    "VALIDATION_LOSS tags VALIDATION 4/8", "VALIDATION_LOSS pairs VALIDATION 7/8",
+                    "VALIDATION_LOSS pairs VALIDATION 8/8"), heard);
+            heard.clear();
+            trainer.predict(1, Split.VALIDATION);
+            assertEquals(List.of("PREDICTION pairs VALIDATION 0/4", "PREDICTION pairs VALIDATION 3/4",
+                    "PREDICTION pairs VALIDATION 4/4"), heard);
+            heard.clear();
+            trainer.predict(1, Split.TEST); // no test data: no pass, nothing to report
+            assertEquals(List.of(), heard);
+        }
+    }
+
+    @Test
     void aRefusedBuildLeavesNothingInTheModelsManager() throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager)) {

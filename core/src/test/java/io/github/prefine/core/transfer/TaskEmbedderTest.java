@@ -132,6 +132,25 @@ class TaskEmbedderTest {
     }
 
     @Test
+    void eachPhaseIsReportedFromZeroSoABarTimesItsFirstBatch() throws Exception {
+        // a first report after the first batch started a caller's clock one batch late: after two
+        // batches a bar showed twice the real rate and half the ETA
+        List<String> heard = new ArrayList<>();
+        try (TaskEmbedder e = embedder().optBatchSize(16).optHeadSteps(3).optThreads(2)
+                .optListener((task, phase, done, total) -> heard.add(task + " " + phase + " " + done + "/" + total))
+                .build()) {
+            e.textEmb(classifier);
+            e.taskEmb(classifier);
+        }
+        // 40 training rows in batches of 16; 3 head steps; 3 cached batches for the Fisher pass
+        assertEquals(List.of("cls textemb 0/40", "cls textemb 16/40", "cls textemb 32/40", "cls textemb 40/40",
+                "cls taskemb encode 0/40", "cls taskemb encode 16/40", "cls taskemb encode 32/40",
+                "cls taskemb encode 40/40", "cls taskemb head 0/3", "cls taskemb head 1/3", "cls taskemb head 2/3",
+                "cls taskemb head 3/3", "cls taskemb fisher 0/3", "cls taskemb fisher 1/3", "cls taskemb fisher 2/3",
+                "cls taskemb fisher 3/3"), heard);
+    }
+
+    @Test
     void threadsDoNotChangeTheEmbeddings() throws Exception {
         // batches are summed in batch order whatever thread computed them, so the values are the
         // same bits; TaskEmb's cached encoder outputs come back in batch order too

@@ -15,7 +15,8 @@ import java.util.function.LongSupplier;
  * A one-line terminal progress bar with throughput and ETA.
  *
  * <p>On a terminal it redraws in place with a carriage return; when output is redirected (CI,
- * log files) it prints a plain line at most every few seconds, so logs stay readable. On a
+ * log files) it prints a plain line at most every few seconds, none for a report of 0 done, and
+ * always the completed bar, so logs stay readable. On a
  * terminal, other output should go through {@link #guardedStream()} (which {@link #onStderr()}
  * installs as {@code System.err}): it clears the bar before each write, so a log line never lands
  * glued to the bar's text. Drive the bar from one thread; the guarded stream may be written from
@@ -182,7 +183,7 @@ public final class ConsoleProgress {
      * Starts a new bar.
      *
      * @param label what is being done, for example {@code pre-finetune SL+QA epoch 2}
-     * @param total how many units make 100%
+     * @param total how many units make 100%, or 0 or less when unknown (count and rate only)
      * @param unit the unit counted, for example {@code ex}
      */
     public void start(String label, long total, String unit) {
@@ -194,14 +195,14 @@ public final class ConsoleProgress {
      * so rate and ETA count from the real start.
      *
      * @param label what is being done
-     * @param total how many units make 100%
+     * @param total how many units make 100%, or 0 or less when unknown (count and rate only)
      * @param unit the unit counted
      * @param elapsedSeconds seconds already spent on this work
      */
     public synchronized void start(String label, long total, String unit, double elapsedSeconds) {
         finishLine();
         this.label = label;
-        this.total = Math.max(total, 1);
+        this.total = Math.max(total, 0);
         this.unit = unit;
         this.startNanos = clock.getAsLong() - (long) (Math.max(0, elapsedSeconds) * 1e9);
         this.lastPrintNanos = Long.MIN_VALUE;
@@ -215,8 +216,12 @@ public final class ConsoleProgress {
      * @param extra a short status such as {@code loss 0.412}, or empty
      */
     public synchronized void update(long done, String extra) {
+        if (!interactive && done == 0) {
+            return; // on a log file a start with nothing done says nothing the next line does not
+        }
         long now = clock.getAsLong();
-        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos && done < total) {
+        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos
+                && (total == 0 || done < total)) {
             return;
         }
         lastPrintNanos = now;
@@ -255,17 +260,24 @@ public final class ConsoleProgress {
      * @return the line without a line break
      */
     String render(long done, String extra, long now) {
-        double frac = Math.min(1.0, done / (double) total);
-        int filled = (int) Math.round(frac * WIDTH);
         double seconds = (now - startNanos) / 1e9;
         // a first report that comes right after the start (a batch finished before the bar began)
         // would claim millions a second: below a tenth of a second there is no rate to show
         boolean measured = seconds >= MIN_RATE_SECONDS && done > 0;
         double rate = measured ? done / seconds : 0;
-        String eta = measured && done < total ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+        String speed = (measured ? String.format(Locale.ROOT, "%.1f", rate) : "--") + " " + unit + "/s";
+        String tail = extra == null || extra.isEmpty() ? "" : " | " + extra;
+        if (total == 0) {
+            return label + " " + done + " " + unit + " | " + speed + tail;
+        }
+        double frac = Math.min(1.0, done / (double) total);
+        int filled = (int) Math.round(frac * WIDTH);
+        // done (or past the total): nothing is left, which is known without a rate
+        String eta = done >= total ? format(Duration.ZERO)
+                : measured ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
         return String.format(
                 Locale.ROOT,
-                "%s [%s%s] %3.0f%% %d/%d %s | %s %s/s | ETA %s%s",
+                "%s [%s%s] %3.0f%% %d/%d %s | %s | ETA %s%s",
                 label,
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
@@ -273,10 +285,9 @@ public final class ConsoleProgress {
                 done,
                 total,
                 unit,
-                measured ? String.format(Locale.ROOT, "%.1f", rate) : "--",
-                unit,
+                speed,
                 eta,
-                extra == null || extra.isEmpty() ? "" : " | " + extra);
+                tail);
     }
 
     private static String format(Duration d) {

@@ -80,7 +80,8 @@ public final class DataCommand implements Runnable {
             OptionChecks.outputFolder("--data", data);
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ByteProgress progress = new ByteProgress(err, System.console() != null, System::nanoTime);
+            // redrawn in place only on a terminal: System.console() also answers for `fetch 2> log` typed at one
+            ByteProgress progress = new ByteProgress(err, ConsoleProgress.stderrIsTerminal(), System::nanoTime);
             DatasetFetcher fetcher = new DatasetFetcher(HubSettings.fromEnvironment(), data, force, progress::update);
             int failed = 0;
             int code = 0;
@@ -225,12 +226,14 @@ public final class DataCommand implements Runnable {
         }
 
         String render(long done, long total, long now) {
-            double seconds = Math.max((now - startNanos) / 1e9, 1e-9);
-            double rate = (done - startBytes) / seconds;
-            String eta = rate > 0 && done < total ? clockTime(Duration.ofMillis((long) ((total - done) / rate * 1000)))
-                    : done >= total ? "0:00" : "--:--";
+            double seconds = (now - startNanos) / 1e9;
+            // the first report of a file is the rate's baseline: nothing has been timed yet
+            boolean measured = seconds >= 0.1 && done > startBytes;
+            double rate = measured ? (done - startBytes) / seconds : 0;
+            String eta = done >= total ? "0:00"
+                    : measured ? clockTime(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
             return String.format(Locale.ROOT, "%s: %s %s / %s (%3.0f%%) | %s/s | ETA %s", task, file, bytes(done),
-                    bytes(total), 100.0 * done / Math.max(1, total), bytes((long) rate), eta);
+                    bytes(total), 100.0 * done / Math.max(1, total), measured ? bytes((long) rate) : "-- B", eta);
         }
 
         void finishLine() {

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
 import java.util.Locale;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Draws a trainer's progress with a {@link ConsoleProgress}: one bar per epoch (steps, ETA), with
- * the interval's loss and examples per second, and a closing line with the validation loss.
+ * the interval's loss and examples per second, then one per validation or prediction pass (units,
+ * ETA, the task being run).
  * Not thread-safe.
  */
 public final class TrainingProgress implements TrainingListener {
@@ -39,6 +41,22 @@ public final class TrainingProgress implements TrainingListener {
     @Override
     public void onEpoch(EpochReport r) {
         bar.finishLine();
+    }
+
+    /** A bar per validation or prediction pass, which on a large split runs for minutes after the epoch's last step. */
+    @Override
+    public void onEvaluation(EvaluationProgress p) {
+        boolean validation = p.pass() == EvaluationProgress.Pass.VALIDATION_LOSS;
+        if (p.done() == 0) {
+            String what = validation
+                    ? " validation" + (epoch >= 0 ? " epoch " + (epoch + 1) : "")
+                    : " predict " + p.task() + " " + p.split().name().toLowerCase(Locale.ROOT);
+            bar.start(label + what, p.total(), "units", p.elapsedSeconds());
+        }
+        bar.update(p.done(), validation ? p.task() : "");
+        if (p.done() >= p.total()) {
+            bar.finishLine();
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningUnit;
 import io.github.prefine.core.grid.UnitBusyException;
 import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.GradMode;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
@@ -265,6 +266,11 @@ final class UnitTask implements Function<String, String> {
                 EPOCHS_OF_RETRY.add(report.epoch());
             }
             next.onEpoch(report);
+        }
+
+        @Override
+        public void onEvaluation(EvaluationProgress progress) {
+            next.onEvaluation(progress);
         }
 
         @Override

@@ -11,6 +11,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class ConsoleProgressTest {
+    /** The test's clock, in nanoseconds. */
+    private final AtomicLong now = new AtomicLong(0);
+    /** What a bar made by {@link #logBar()} wrote. */
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    /** A bar on a log file (no terminal) writing into {@link #buf} at the test's clock. */
+    private ConsoleProgress logBar() {
+        return bar(buf, false, now);
+    }
+
+    /** A bar writing into {@code buf} at the test's clock, drawn in place when {@code terminal}. */
+    private static ConsoleProgress bar(ByteArrayOutputStream buf, boolean terminal, AtomicLong now) {
+        return new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), terminal, now::get);
+    }
+
     @Test
     void rendersThroughputAndEtaFromElapsedTime() {
         AtomicLong now = new AtomicLong(0);
@@ -33,10 +48,69 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aFinishedBarSaysNothingIsLeftAndCountsPastTheTotalDoNotRunBackwards() {
+        ConsoleProgress bar = logBar();
+        bar.start("x", 10, "it");
+        now.set(2_000_000_000L); // 10 in 2 s: 5 it/s, nothing left
+        assertEquals("x [############################] 100% 10/10 it | 5.0 it/s | ETA 00:00", bar.render(10, "", now.get()));
+        // a caller whose count overshoots (a last partial batch counted whole) is done, not unknown
+        assertEquals("x [############################] 100% 12/10 it | 6.0 it/s | ETA 00:00", bar.render(12, "", now.get()));
+        // nothing done yet after 2 s: no rate to divide by, so no ETA either
+        assertEquals("x [............................]   0% 0/10 it | -- it/s | ETA --:--", bar.render(0, "", now.get()));
+    }
+
+    @Test
+    void anUnknownTotalShowsCountAndRateButNoBarOrEta() {
+        ConsoleProgress bar = logBar();
+        bar.start("read squad", 0, "rows");
+        now.set(4_000_000_000L); // 1000 rows in 4 s
+        assertEquals("read squad 1000 rows | 250.0 rows/s | loss 1", bar.render(1000, "loss 1", now.get()));
+        bar.update(1000, "");
+        assertEquals("read squad 1000 rows | 250.0 rows/s\n", buf.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLogFileGetsNoLineForAStartWithNothingDone() {
+        // a pass reported from 0 (validation, prediction, task embeddings): on a log file its
+        // "0/96 | -- | ETA --:--" line says nothing the next one does not, and short passes doubled
+        ConsoleProgress bar = logBar();
+        bar.start("predict", 96, "units");
+        bar.update(0, "");
+        assertEquals("", buf.toString(StandardCharsets.UTF_8));
+        now.set(500_000_000L);
+        bar.update(96, "");
+        assertEquals("predict [############################] 100% 96/96 units | 192.0 units/s | ETA 00:00\n",
+                buf.toString(StandardCharsets.UTF_8));
+        // a terminal shows the start at once, so a long pass is seen to have begun
+        ByteArrayOutputStream tty = new ByteArrayOutputStream();
+        ConsoleProgress live = bar(tty, true, now);
+        live.start("predict", 96, "units");
+        live.update(0, "");
+        assertTrue(tty.toString(StandardCharsets.UTF_8).contains(" 0/96 units"), tty.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aLogFileGetsOneLinePerIntervalAndNoCarriageReturns() {
+        ConsoleProgress bar = logBar();
+        bar.start("x", 12, "it");
+        for (int i = 1; i <= 12; i++) {
+            now.addAndGet(1_000_000_000L); // a step a second; a line every 5 s: at 1 s, 6 s, 11 s, and the last
+            bar.update(i, "");
+        }
+        bar.finishLine();
+        String text = buf.toString(StandardCharsets.UTF_8);
+        assertTrue(!text.contains("\r") && !text.contains("\033"), text);
+        String[] lines = text.split("\n");
+        assertEquals(4, lines.length, text);
+        assertTrue(lines[0].contains(" 1/12 it") && lines[1].contains(" 6/12 it") && lines[2].contains(" 11/12 it")
+                && lines[3].contains(" 12/12 it | 1.0 it/s | ETA 00:00"), text);
+    }
+
+    @Test
     void nonInteractiveOutputIsThrottledButAlwaysShowsCompletion() {
         AtomicLong now = new AtomicLong(0);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        ConsoleProgress bar = bar(buf, false, now);
         bar.start("x", 10, "it");
         for (int i = 1; i <= 10; i++) {
             now.addAndGet(100_000_000L); // 0.1 s a step, far below the 5 s interval
@@ -51,7 +125,7 @@ class ConsoleProgressTest {
     void onATerminalALogLineClearsTheBarInsteadOfGluingOntoIt() {
         AtomicLong now = new AtomicLong(0);
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), true, now::get);
+        ConsoleProgress bar = bar(buf, true, now);
         PrintStream log = bar.guardedStream();
         bar.start("x", 10, "it");
         bar.update(3, "");

@@ -15,8 +15,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps training checkpoints in a folder so that a process killed at any moment leaves a complete
@@ -27,6 +30,7 @@ import java.util.stream.Stream;
  * <p>Holds no native memory. Not thread-safe; one run per folder.
  */
 public final class CheckpointStore {
+    private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     /** The file naming the published checkpoint; a copy elsewhere must arrive after the folder it names. */
     public static final String LATEST = "LATEST";
     /** The prefix of every checkpoint folder's name. */
@@ -87,6 +91,7 @@ public final class CheckpointStore {
      *     then stays published
      */
     public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
+        long start = System.nanoTime();
         String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
@@ -104,11 +109,13 @@ public final class CheckpointStore {
             named.initCause(e);
             throw named;
         }
+        long bytes = 0;
         try (Stream<Path> files = Files.list(tmp)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f)) {
                     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
                         ch.force(true);
+                        bytes += ch.size();
                     }
                 }
             }
@@ -131,6 +138,12 @@ public final class CheckpointStore {
         }
         move(latestTmp, root.resolve(LATEST), true);
         deleteOthers(name);
+        // a base model's weights, moments and best copy run to gigabytes: seconds worth a line
+        if (LOG.isInfoEnabled()) {
+            LOG.info("{}: checkpoint after {} epoch(s) written, {} MiB in {} s", dir, epochsDone,
+                    String.format(Locale.ROOT, "%.1f", bytes / 1048576.0),
+                    String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+        }
         return dir;
     }
 

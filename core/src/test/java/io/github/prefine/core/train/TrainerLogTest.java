@@ -1,0 +1,59 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer's INFO lines as a user reads them, from slf4j-simple in a child JVM: with several
+ * worker processes on one standard error, a line must name its run, and its epochs must count as
+ * the progress bar and the grid's result lines count them (from 1). Nothing per step at INFO. A
+ * checkpoint write, gigabytes for a base model, says where, how large and how long.
+ */
+class TrainerLogTest {
+    @Test
+    void epochLinesNameTheRunAndCountEpochsFromOne(@TempDir Path dir) throws Exception {
+        SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Path log = dir.resolve("child.log");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
+                "-Dprefine.shared=" + SharedFixtures.root(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
+                "-cp", System.getProperty("java.class.path"), TrainerLogChild.class.getName(), "Only-SL lr 0.001",
+                dir.resolve("ckpt").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
+        Process p = pb.start();
+        try {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child timed out");
+        } finally {
+            p.destroyForcibly();
+        }
+        String text = Files.readString(log);
+        assertEquals(0, p.exitValue(), text);
+        List<String> trainer = text.lines().filter(l -> l.contains(Trainer.class.getName())).toList();
+        Pattern epoch = Pattern.compile("INFO " + Pattern.quote(Trainer.class.getName())
+                + " - Only-SL lr 0\\.001: epoch (\\d) of 2: average validation loss \\d+\\.\\d{4} \\(best epoch [12]\\),"
+                + " \\d+\\.\\d s training");
+        assertEquals(2, trainer.size(), text);
+        for (int i = 0; i < 2; i++) {
+            var m = epoch.matcher(trainer.get(i));
+            assertTrue(m.find(), trainer.get(i));
+            assertEquals(Integer.toString(i + 1), m.group(1), trainer.get(i));
+        }
+        // each checkpoint (after epoch 1, 2, and the final one) says where, how large and how long
+        Pattern written = Pattern.compile("INFO .*CheckpointStore - " + Pattern.quote(dir.resolve("ckpt").toString())
+                + "/ckpt-(epoch|final)-00000([12]): checkpoint after \\2 epoch\\(s\\) written, \\d+\\.\\d MiB in \\d+\\.\\d s");
+        List<String> checkpoints = text.lines().filter(l -> l.contains("CheckpointStore")).toList();
+        assertEquals(3, checkpoints.size(), text);
+        checkpoints.forEach(l -> assertTrue(written.matcher(l).find(), l));
+    }
+}
