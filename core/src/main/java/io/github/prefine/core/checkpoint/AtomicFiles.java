@@ -4,6 +4,7 @@ import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -22,6 +23,18 @@ import java.util.stream.Stream;
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Writes a file's whole content into a channel open on a fresh temporary file. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the content.
+         *
+         * @param ch the channel, positioned at the start of an empty file; the caller closes it
+         * @throws IOException if writing fails
+         */
+        void writeTo(WritableByteChannel ch) throws IOException;
+    }
 
     /**
      * Writes a text file atomically, in UTF-8.
@@ -80,16 +93,25 @@ public final class AtomicFiles {
      * @throws IOException if writing fails
      */
     public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, of(bytes));
+    }
+
+    /**
+     * Writes a file atomically from content written as a stream, as {@link #write(Path, byte[])}
+     * does, without holding the whole file in memory.
+     *
+     * @param file the file; its folder is created if absent
+     * @param content writes the bytes
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, Content content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its files are 0600 whatever the umask, and the rename keeps that
         Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                content.writeTo(ch);
                 // on disk before the rename publishes it: after a node crash a record that exists but
                 // is empty would count its unit as done (checkpoints and downloads force likewise)
                 ch.force(true);
@@ -98,6 +120,16 @@ public final class AtomicFiles {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** Content that is a byte array already. */
+    static Content of(byte[] bytes) {
+        return ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        };
     }
 
     /**
