@@ -136,7 +136,10 @@ public final class AtomicFiles {
      * Deletes the temp files that killed writers left under a folder: names ending in {@code .tmp}
      * (every writer here, the safetensors writer and the charts name theirs so) not modified for
      * {@code age}. A live writer touches its temp file within seconds, so an old one is orphaned,
-     * while a younger one may belong to another process working in the same folder.
+     * while a younger one may belong to another process working in the same folder. Where the
+     * platform has {@code openat}, each folder below {@code root} is entered without following links
+     * and each file deleted relative to it ({@link PlainFolders}): a walk by name deleted, in a folder
+     * swapped for a link meanwhile, the file of the same name where the link led.
      *
      * @param root the folder, searched recursively; nothing happens when it does not exist
      * @param age how long a temp file must have been left alone
@@ -148,6 +151,10 @@ public final class AtomicFiles {
             return 0;
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int inEntered = PlainFolders.deleteStaleTemps(root, cutoff);
+        if (inEntered >= 0) {
+            return inEntered;
+        }
         List<Path> stale = new java.util.ArrayList<>();
         // not Files.walk: it fails on an entry that vanishes between listing and looking, which a
         // second process joining a run meets whenever the first renames a temp file into place

@@ -21,6 +21,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -309,6 +310,55 @@ public final class PlainFolders {
         }
     }
 
+    /**
+     * Deletes the stale temp files under a folder as {@link AtomicFiles#deleteStaleTemps} defines
+     * them, entering each folder relative to the one above without following links and deleting
+     * relative to it.
+     *
+     * @return how many were deleted, or -1 where the platform has no {@code SecureDirectoryStream}
+     */
+    static int deleteStaleTemps(Path root, Instant cutoff) throws IOException {
+        DirectoryStream<Path> opened = Files.newDirectoryStream(root);
+        if (!(opened instanceof SecureDirectoryStream<Path> stream)) {
+            opened.close();
+            return -1;
+        }
+        try (stream) {
+            return deleteStaleIn(stream, cutoff);
+        }
+    }
+
+    private static int deleteStaleIn(SecureDirectoryStream<Path> folder, Instant cutoff) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path p : folder) {
+            names.add(p.getFileName());
+        }
+        int deleted = 0;
+        for (Path name : names) {
+            try {
+                BasicFileAttributes a = folder.getFileAttributeView(name, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+                if (a.isDirectory()) {
+                    try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                        deleted += deleteStaleIn(inner, cutoff);
+                    }
+                } else if (a.isRegularFile() && name.toString().endsWith(".tmp")
+                        && a.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                    folder.deleteFile(name);
+                    deleted++;
+                }
+            } catch (NoSuchFileException gone) {
+                // renamed into place or deleted by another process meanwhile
+            } catch (FileSystemException e) {
+                // a folder swapped for a link (ELOOP) or a file (ENOTDIR) meanwhile has nothing to clean
+                if (isFolder(folder, name)) {
+                    throw e;
+                }
+            }
+        }
+        return deleted;
+    }
+
     private static void forceByName(Path dir) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
@@ -318,6 +368,15 @@ public final class PlainFolders {
                     }
                 }
             }
+        }
+    }
+
+    private static boolean isFolder(SecureDirectoryStream<Path> folder, Path name) {
+        try {
+            return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes().isDirectory();
+        } catch (IOException gone) {
+            return false;
         }
     }
 

@@ -240,6 +240,55 @@ class PlainFoldersTest {
         assertEquals(List.of(), gone, "files deleted where a link swapped in place of a folder led");
     }
 
+    /**
+     * The grid's start-up clean-up of stale temp files ({@link AtomicFiles#deleteStaleTemps}) while
+     * another process swaps {@code OUT/sub} for a link to a victim folder holding old {@code .tmp}
+     * files of the same names: none of the victim's may be deleted. Rounds as in the tree test; each
+     * clean-up starts while the real folder is in place, and a walk by name then deletes some of its
+     * files through the link swapped in meanwhile.
+     */
+    @Test
+    void staleTempsCleanedWhileAFolderIsSwappedForALinkAreNeverDeletedWhereItLeads(@TempDir Path dir) throws Exception {
+        assumeOpenat(dir);
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        List<Path> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            kept.add(Files.setLastModifiedTime(Files.writeString(victim.resolve("f" + i + ".tmp"), "mine"), old));
+        }
+        int cleaned = 0;
+        for (int round = 0; round < 8; round++) {
+            Path sub = out.resolve("sub");
+            AtomicFiles.deleteTree(out.resolve("hold"));
+            if (Files.isSymbolicLink(sub)) {
+                Files.delete(sub);
+            }
+            Files.createDirectories(sub);
+            for (int i = 0; i < 200; i++) {
+                Files.setLastModifiedTime(Files.writeString(sub.resolve("f" + i + ".tmp"), "x"), old);
+            }
+            Path stop = dir.resolve("stop-" + round);
+            Process swapper = FolderSwap.start(out, "sub", victim, stop);
+            try {
+                while (!Files.isSymbolicLink(sub) && !Files.exists(out.resolve("hold")) && swapper.isAlive()) {
+                    Thread.onSpinWait(); // until it has swapped once: a condition, not a time
+                }
+                while (!(Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS) && !Files.exists(out.resolve("hold")))
+                        && swapper.isAlive()) {
+                    Thread.onSpinWait(); // and put the folder back, so that the walk starts in it
+                }
+                cleaned += AtomicFiles.deleteStaleTemps(out, java.time.Duration.ofHours(1));
+            } finally {
+                FolderSwap.stop(swapper, stop);
+            }
+        }
+        System.out.printf("folder swap race, stale temps: %d deleted%n", cleaned);
+        List<Path> gone = kept.stream().filter(p -> !Files.exists(p)).toList();
+        assertEquals(List.of(), gone, "files deleted where a link swapped in place of a folder led");
+    }
+
     @Test
     void aTreeIsDeletedWithoutFollowingALinkInsideIt(@TempDir Path dir) throws IOException {
         Path victim = Files.createDirectories(dir.resolve("victim"));
