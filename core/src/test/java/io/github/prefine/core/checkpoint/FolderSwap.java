@@ -79,6 +79,52 @@ public final class FolderSwap {
         assertTrue(swapper.waitFor(1, TimeUnit.MINUTES), "the swapping process did not stop");
     }
 
+    /** One try of the operation raced against the swapper. */
+    @FunctionalInterface
+    public interface Step {
+        /**
+         * Runs the operation once.
+         *
+         * @param i the try's number, from 0
+         * @throws IOException if the operation is refused
+         */
+        void run(int i) throws IOException;
+    }
+
+    /**
+     * Runs an operation again and again while a swapper swaps {@code parent/name} for a link to
+     * the victim; a try that throws an {@link IOException} (refused as a link, or the folder away
+     * at that moment) counts as refused.
+     *
+     * @param parent the folder holding the swapped one
+     * @param name the swapped folder's name
+     * @param victim where the link leads
+     * @param tries how many times to run it
+     * @param step the operation
+     * @return how many tries succeeded and how many were refused
+     * @throws Exception if the swapper cannot start or stop
+     */
+    public static int[] during(Path parent, String name, Path victim, int tries, Step step) throws Exception {
+        Path stop = Files.createTempDirectory("folder-swap").resolve("stop");
+        Process swapper = start(parent, name, victim, stop);
+        int done = 0;
+        int refused = 0;
+        try {
+            for (int i = 0; i < tries; i++) {
+                try {
+                    step.run(i);
+                    done++;
+                } catch (IOException e) {
+                    refused++;
+                }
+            }
+        } finally {
+            stop(swapper, stop);
+            AtomicFiles.deleteTree(stop.getParent());
+        }
+        return new int[] {done, refused};
+    }
+
     /**
      * Lists a folder and everything below it, without following links.
      *

@@ -137,23 +137,9 @@ class PlainFoldersTest {
         Path victim = Files.createDirectories(dir.resolve("victim"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(out.resolve("sub"));
-        Path stop = dir.resolve("stop");
-        Process swapper = FolderSwap.start(out, "sub", victim, stop);
-        int written = 0;
-        int refused = 0;
-        try {
-            for (int i = 0; i < 3000; i++) {
-                try {
-                    AtomicFiles.write(out, out.resolve("sub/f" + (i % 50) + ".json"), "{}");
-                    written++;
-                } catch (IOException e) {
-                    refused++; // refused as a link, or the folder was away at that moment
-                }
-            }
-        } finally {
-            FolderSwap.stop(swapper, stop);
-        }
-        System.out.printf("folder swap race: %d writes landed in the real folder, %d refused%n", written, refused);
+        int[] n = FolderSwap.during(out, "sub", victim, 3000,
+                i -> AtomicFiles.write(out, out.resolve("sub/f" + (i % 50) + ".json"), "{}"));
+        System.out.printf("folder swap race: %d writes landed in the real folder, %d refused%n", n[0], n[1]);
         try (Stream<Path> s = Files.list(victim)) {
             assertEquals(List.of(), s.toList(), "written through a link swapped in place of a folder");
         }
@@ -173,23 +159,8 @@ class PlainFoldersTest {
         Path victim = Files.createDirectories(dir.resolve("victim"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(out.resolve("sub"));
-        Path stop = dir.resolve("stop");
-        Process swapper = FolderSwap.start(out, "sub", victim, stop);
-        int made = 0;
-        int refused = 0;
-        try {
-            for (int i = 0; i < 3000; i++) {
-                try {
-                    PlainFolders.create(out, out.resolve("sub/d" + i));
-                    made++;
-                } catch (IOException e) {
-                    refused++; // refused as a link, or the folder was away at that moment
-                }
-            }
-        } finally {
-            FolderSwap.stop(swapper, stop);
-        }
-        System.out.printf("folder swap race, folders made: %d made, %d refused%n", made, refused);
+        int[] n = FolderSwap.during(out, "sub", victim, 3000, i -> PlainFolders.create(out, out.resolve("sub/d" + i)));
+        System.out.printf("folder swap race, folders made: %d made, %d refused%n", n[0], n[1]);
         assertEquals(List.of(), FolderSwap.below(victim), "a folder made where a link swapped in place of its parent led");
     }
 

@@ -273,25 +273,14 @@ class EncoderCheckpointTest {
         Path victim = Files.createDirectories(tmp.resolve("victim"));
         Path out = Files.createDirectories(tmp.resolve("out"));
         Files.createDirectories(out.resolve("encoder"));
-        Path stop = tmp.resolve("stop");
-        Process swapper = FolderSwap.start(out, "encoder", victim, stop);
-        int saved = 0;
-        int refused = 0;
+        int[] n;
         try (NDManager m = NDManager.newBaseManager();
                 TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
             enc.initializeRandom(m, 1);
-            for (int i = 0; i < 300; i++) {
-                try {
-                    EncoderCheckpoint.save(enc, out, out.resolve("encoder"), tokenizer);
-                    saved++;
-                } catch (java.io.IOException e) {
-                    refused++; // refused as a link, or the folder was away at that moment
-                }
-            }
-        } finally {
-            FolderSwap.stop(swapper, stop);
+            n = FolderSwap.during(out, "encoder", victim, 300,
+                    i -> EncoderCheckpoint.save(enc, out, out.resolve("encoder"), tokenizer));
         }
-        System.out.printf("encoder folder swap race: %d saves, %d refused%n", saved, refused);
+        System.out.printf("encoder folder swap race: %d saves, %d refused%n", n[0], n[1]);
         assertEquals(List.of(), FolderSwap.below(victim), "saved through a link swapped in place of the folder");
     }
 

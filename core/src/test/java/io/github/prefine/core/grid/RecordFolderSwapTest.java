@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.prefine.core.checkpoint.FolderSwap;
 import io.github.prefine.core.checkpoint.PlainFolders;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
@@ -32,26 +31,13 @@ class RecordFolderSwapTest {
         Path out = dir.resolve("out");
         Grid grid = f.tiny(f.targets, out).build();
         Path victim = Files.createDirectories(dir.resolve("victim"));
-        int written = 0;
-        int refused = 0;
+        int[] n;
         try (GridSession session = grid.open()) {
             Path records = PlainFolders.create(out, grid.layout.records());
-            Path stop = dir.resolve("stop");
-            Process swapper = FolderSwap.start(records.getParent(), records.getFileName().toString(), victim, stop);
-            try {
-                for (int i = 0; i < 2000; i++) {
-                    try {
-                        session.writeRecord("sweep-" + (i % 20), "{\"kind\":\"cost\",\"setting\":\"s\"}\n");
-                        written++;
-                    } catch (IOException e) {
-                        refused++; // refused as a link, or the folder was away at that moment
-                    }
-                }
-            } finally {
-                FolderSwap.stop(swapper, stop);
-            }
+            n = FolderSwap.during(records.getParent(), records.getFileName().toString(), victim, 2000,
+                    i -> session.writeRecord("sweep-" + (i % 20), "{\"kind\":\"cost\",\"setting\":\"s\"}\n"));
         }
-        System.out.printf("records folder swap race: %d records written, %d refused%n", written, refused);
+        System.out.printf("records folder swap race: %d records written, %d refused%n", n[0], n[1]);
         assertEquals(List.of(), FolderSwap.below(victim), "written through a link swapped in place of the folder");
     }
 }

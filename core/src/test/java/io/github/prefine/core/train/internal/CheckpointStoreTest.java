@@ -124,30 +124,20 @@ class CheckpointStoreTest {
         TrainState state = new TrainState(TrainState.FORMAT, 1, 10, 1e-3, 7, new byte[] {1}, List.of(0.5), List.of(),
                 Map.of(), false, false, Map.of(), null, null, null, null);
         Files.createDirectories(root.resolve("ckpt-epoch-000001.tmp"));
-        Path stop = dir.resolve("stop");
-        Process swapper = FolderSwap.start(root, "ckpt-epoch-000001.tmp", victim, stop);
-        int written = 0;
-        int refused = 0;
+        int[] n;
         try (NDManager m = NDManager.newBaseManager()) {
             Map<String, NDArray> arrays = Map.of("w", m.create(new float[] {1f, 2f, 3f}));
-            for (int run = 0; run < 120; run++) {
+            n = FolderSwap.during(root, "ckpt-epoch-000001.tmp", victim, 120, run -> {
                 Files.deleteIfExists(root.resolve(CheckpointStore.LATEST));
-                try {
-                    store.write(1, false, (anchor, d) -> {
-                        for (int i = 0; i < 10; i++) {
-                            TensorArchive.write(anchor, d.resolve("model-" + i + ".ndlist"), arrays);
-                        }
-                        state.write(anchor, d.resolve("state.json"));
-                    });
-                    written++;
-                } catch (IOException e) {
-                    refused++; // refused as a link, or the folder was away at that moment
-                }
-            }
-        } finally {
-            FolderSwap.stop(swapper, stop);
+                store.write(1, false, (anchor, d) -> {
+                    for (int i = 0; i < 10; i++) {
+                        TensorArchive.write(anchor, d.resolve("model-" + i + ".ndlist"), arrays);
+                    }
+                    state.write(anchor, d.resolve("state.json"));
+                });
+            });
         }
-        System.out.printf("checkpoint folder swap race: %d checkpoints written, %d refused%n", written, refused);
+        System.out.printf("checkpoint folder swap race: %d checkpoints written, %d refused%n", n[0], n[1]);
         assertEquals(List.of(mine), FolderSwap.below(victim), "written through a link swapped in place of the folder");
         assertEquals("someone's own file\n", Files.readString(mine));
     }
