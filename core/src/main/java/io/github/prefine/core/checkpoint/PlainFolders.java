@@ -372,20 +372,22 @@ public final class PlainFolders {
     }
 
     private static boolean isFolder(SecureDirectoryStream<Path> folder, Path name) {
-        try {
-            return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes().isDirectory();
-        } catch (IOException gone) {
-            return false;
-        }
+        BasicFileAttributes a = attributesIn(folder, name);
+        return a != null && a.isDirectory();
     }
 
     private static boolean isLink(SecureDirectoryStream<Path> folder, Path name) {
+        BasicFileAttributes a = attributesIn(folder, name);
+        return a != null && a.isSymbolicLink();
+    }
+
+    /** What is at a name in an entered folder, the name's own (not a link's target); null if unreadable or gone. */
+    private static BasicFileAttributes attributesIn(SecureDirectoryStream<Path> folder, Path name) {
         try {
             return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                    .readAttributes().isSymbolicLink();
+                    .readAttributes();
         } catch (IOException gone) {
-            return false;
+            return null;
         }
     }
 
