@@ -4,6 +4,7 @@ import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -24,6 +25,18 @@ import java.util.stream.Stream;
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
+
+    /** Writes a file's whole content into a channel open on a fresh temporary file. */
+    @FunctionalInterface
+    public interface Content {
+        /**
+         * Writes the content.
+         *
+         * @param ch the channel, positioned at the start of an empty file; the caller closes it
+         * @throws IOException if writing fails
+         */
+        void writeTo(WritableByteChannel ch) throws IOException;
+    }
 
     /**
      * Writes a text file atomically, in UTF-8.
@@ -82,16 +95,25 @@ public final class AtomicFiles {
      * @throws IOException if writing fails
      */
     public static void write(Path file, byte[] bytes) throws IOException {
+        write(file, of(bytes));
+    }
+
+    /**
+     * Writes a file atomically from content written as a stream, as {@link #write(Path, byte[])}
+     * does, without holding the whole file in memory.
+     *
+     * @param file the file; its folder is created if absent
+     * @param content writes the bytes
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, Content content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         // not Files.createTempFile: its files are 0600 whatever the umask, and the rename keeps that
         Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buf = ByteBuffer.wrap(bytes);
-                while (buf.hasRemaining()) {
-                    ch.write(buf);
-                }
+                content.writeTo(ch);
                 // on disk before the rename publishes it: after a node crash a record that exists but
                 // is empty would count its unit as done (checkpoints and downloads force likewise)
                 ch.force(true);
@@ -102,11 +124,24 @@ public final class AtomicFiles {
         }
     }
 
+    /** Content that is a byte array already. */
+    static Content of(byte[] bytes) {
+        return ch -> {
+            ByteBuffer buf = ByteBuffer.wrap(bytes);
+            while (buf.hasRemaining()) {
+                ch.write(buf);
+            }
+        };
+    }
+
     /**
      * Deletes the temp files that killed writers left under a folder: names ending in {@code .tmp}
      * (every writer here, the safetensors writer and the charts name theirs so) not modified for
      * {@code age}. A live writer touches its temp file within seconds, so an old one is orphaned,
-     * while a younger one may belong to another process working in the same folder.
+     * while a younger one may belong to another process working in the same folder. Where the
+     * platform has {@code openat}, each folder below {@code root} is entered without following links
+     * and each file deleted relative to it ({@link PlainFolders}): a walk by name deleted, in a folder
+     * swapped for a link meanwhile, the file of the same name where the link led.
      *
      * @param root the folder, searched recursively; nothing happens when it does not exist
      * @param age how long a temp file must have been left alone
@@ -118,6 +153,10 @@ public final class AtomicFiles {
             return 0;
         }
         java.time.Instant cutoff = java.time.Instant.now().minus(age);
+        int inEntered = PlainFolders.deleteStaleTemps(root, cutoff);
+        if (inEntered >= 0) {
+            return inEntered;
+        }
         List<Path> stale = new java.util.ArrayList<>();
         // not Files.walk: it fails on an entry that vanishes between listing and looking, which a
         // second process joining a run meets whenever the first renames a temp file into place

@@ -101,6 +101,24 @@ public final class PlainFiles {
         }
     }
 
+    /**
+     * Counts the names a file has ({@code unix:nlink}, without following a symbolic link at the
+     * name): more than one means that another name (a hard link, from {@code cp -al} or planted in a
+     * shared folder) shares its content, so writing into it in place changes that name's file too.
+     *
+     * @param file the file
+     * @return its number of names; 1 where the file system does not count them
+     * @throws java.nio.file.NoSuchFileException if nothing is at the name
+     * @throws IOException if its attributes cannot be read
+     */
+    public static int names(Path file) throws IOException {
+        try {
+            return Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS) instanceof Integer n ? n : 1;
+        } catch (UnsupportedOperationException | IllegalArgumentException noUnixView) {
+            return 1;
+        }
+    }
+
     /** Opens a file that may not exist yet; {@code CREATE_NEW} also refuses a link at the name (EEXIST). */
     @FunctionalInterface
     private interface Opener<T> {

@@ -4,7 +4,8 @@ import io.github.prefine.eval.internal.LinkRefusal;
 import io.github.prefine.eval.internal.WholeFiles;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.DirectoryStream;
@@ -16,10 +17,15 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -32,19 +38,25 @@ import java.util.Set;
  * the folders above it are followed as usual (a user's {@code --out} may be a link to a folder).
  * Below it, each folder is opened relative to the one above it with {@code O_NOFOLLOW}
  * ({@link SecureDirectoryStream}, {@code openat} on Linux and macOS), so checking a folder and
- * entering it are one system call; {@link #open} and {@link #write} then create, open and rename
- * their file relative to the folder so entered, so a folder swapped for a link after the check
- * changes nothing. The one step done by name is creating a missing folder ({@code
- * SecureDirectoryStream} has no {@code mkdirat}): a link swapped in above it at that moment gets an
- * empty folder made where it leads, which the next step then refuses to enter. Where the platform
- * has no {@code SecureDirectoryStream}, each folder is checked by name before use instead, which
- * leaves a window between check and use.
+ * entering it are one system call; {@link #open}, {@link #newOutputStream}, {@link #write} and
+ * {@link #force} then create, open, unlink and rename their file relative to the folder so entered,
+ * so a folder swapped for a link after the check changes nothing. A missing folder is made through
+ * the entered folder's own descriptor on Linux ({@code /proc/self/fd/N/NAME}, as the JDK has no
+ * {@code mkdirat}); elsewhere it is made by name, where a link swapped in above it at that moment
+ * gets an empty folder made where it leads, which the next step then refuses to enter. Where the
+ * platform has no {@code SecureDirectoryStream}, each folder is checked by name before use instead,
+ * which leaves a window between check and use.
  *
  * <p>A refusal names the link and where it leads ({@link LinkRefusal}). Stateless.
  *
  * <p>Stateless and thread-safe.
  */
 public final class PlainFolders {
+    private static final Set<OpenOption> FRESH = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+    /** Linux's names for a process's open descriptors; absent elsewhere. */
+    private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
+
     private PlainFolders() {}
 
     /**
@@ -103,9 +115,25 @@ public final class PlainFolders {
      * @throws IOException if writing fails otherwise
      */
     public static void write(Path anchor, Path file, byte[] bytes) throws IOException {
+        write(anchor, file, AtomicFiles.of(bytes));
+    }
+
+    /**
+     * Writes a whole file from content written as a stream (weights, say), as {@link #write(Path,
+     * Path, byte[])} does: a fresh temporary file created, flushed and renamed relative to the
+     * entered folder, so that a folder swapped for a link while the content is written changes
+     * nothing.
+     *
+     * @param anchor the folder the user named
+     * @param file the file, inside {@code anchor}
+     * @param content writes the bytes
+     * @throws FileSystemException naming the link and its target if one is in place of a folder
+     * @throws IOException if writing fails otherwise
+     */
+    public static void write(Path anchor, Path file, AtomicFiles.Content content) throws IOException {
         try (Entered folder = enter(anchor, parent(file))) {
             if (folder.stream == null) {
-                AtomicFiles.write(file, bytes);
+                AtomicFiles.write(file, content);
                 return;
             }
             Path name = file.getFileName();
@@ -113,10 +141,7 @@ public final class PlainFolders {
             try {
                 try (SeekableByteChannel ch = openIn(folder.stream, tmp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    ByteBuffer buf = ByteBuffer.wrap(bytes);
-                    while (buf.hasRemaining()) {
-                        ch.write(buf);
-                    }
+                    content.writeTo(ch);
                     if (ch instanceof FileChannel fc) {
                         // on disk before the rename publishes it, as AtomicFiles does
                         fc.force(true);
@@ -130,6 +155,247 @@ public final class PlainFolders {
                     // the usual case: the rename took it
                 }
             }
+        }
+    }
+
+    /**
+     * Opens a fresh file for writing, as {@link PlainFiles#newOutputStream} does (a plain file at
+     * the name is unlinked, never truncated, and a link there is refused), in a folder entered as
+     * {@link #create} enters it: the unlink and the open are relative to the entered folder, so a
+     * folder swapped for a link after the check changes nothing.
+     *
+     * @param anchor the folder the user named
+     * @param file the file, inside {@code anchor}
+     * @return the stream, unbuffered, which the caller closes
+     * @throws FileSystemException naming the link and its target if one is at the file's name or
+     *     in place of a folder
+     * @throws IOException if opening fails otherwise
+     */
+    public static OutputStream newOutputStream(Path anchor, Path file) throws IOException {
+        try (Entered folder = enter(anchor, parent(file))) {
+            if (folder.stream == null) {
+                return PlainFiles.newOutputStream(file);
+            }
+            Path name = file.getFileName();
+            try {
+                return Channels.newOutputStream(folder.stream.newByteChannel(name, FRESH));
+            } catch (FileAlreadyExistsException there) {
+                if (isLink(folder.stream, name)) {
+                    throw LinkRefusal.of(file, there);
+                }
+                folder.stream.deleteFile(name);
+            } catch (IOException e) {
+                throw LinkRefusal.of(file, e);
+            }
+            // a link planted between the unlink and this open is refused by the open (EEXIST)
+            return Channels.newOutputStream(openIn(folder.stream, file, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE));
+        }
+    }
+
+    /**
+     * Flushes every plain file of a folder to the disk, the folder entered as {@link #create}
+     * enters it and each file opened relative to it without following links: a checkpoint's files,
+     * before the rename that publishes them.
+     *
+     * @param anchor the folder the user named
+     * @param dir the folder, the anchor or inside it
+     * @return the bytes of the files flushed
+     * @throws FileSystemException naming the link and its target if one is in place of a folder
+     * @throws IOException if a file cannot be opened or flushed
+     */
+    public static long force(Path anchor, Path dir) throws IOException {
+        try (Entered folder = enter(anchor, dir)) {
+            if (folder.stream == null) {
+                return forceByName(dir);
+            }
+            long bytes = 0;
+            List<Path> names = new ArrayList<>();
+            for (Path p : folder.stream) {
+                names.add(p.getFileName());
+            }
+            for (Path name : names) {
+                BasicFileAttributes a = folder.stream.getFileAttributeView(name, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+                if (a.isRegularFile()) {
+                    try (SeekableByteChannel ch = openIn(folder.stream, dir.resolve(name), StandardOpenOption.WRITE)) {
+                        if (ch instanceof FileChannel fc) {
+                            fc.force(true);
+                        }
+                        bytes += ch.size();
+                    }
+                }
+            }
+            return bytes;
+        }
+    }
+
+    /**
+     * Renames an entry of a folder to another name in the same folder, atomically, the folder
+     * entered as {@link #create} enters it and the rename relative to it ({@code renameat}); an
+     * empty folder or a file at the new name is replaced, as {@code rename} does.
+     *
+     * @param anchor the folder the user named
+     * @param from the entry, inside {@code anchor}
+     * @param to its new name, in the same folder
+     * @throws FileSystemException naming the link and its target if one is in place of a folder
+     * @throws java.nio.file.AtomicMoveNotSupportedException if the file system cannot rename atomically
+     * @throws IOException if the rename fails otherwise
+     */
+    public static void rename(Path anchor, Path from, Path to) throws IOException {
+        Path dir = parent(from);
+        if (!dir.equals(parent(to))) {
+            throw new IllegalArgumentException(from + " and " + to + " are not in one folder");
+        }
+        try (Entered folder = enter(anchor, dir)) {
+            if (folder.stream == null) {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                return;
+            }
+            folder.stream.move(from.getFileName(), folder.stream, to.getFileName());
+        }
+    }
+
+    /**
+     * Deletes a file or a folder with everything under it, as {@link AtomicFiles#deleteTree} does,
+     * but each folder entered relative to the one above without following links and each entry
+     * deleted relative to its entered folder: a symbolic link found anywhere is deleted itself,
+     * never followed, and a folder swapped for a link meanwhile cannot make the walk delete files
+     * where the link leads. Nothing happens when it does not exist.
+     *
+     * @param anchor the folder the user named
+     * @param path the file or folder, inside {@code anchor} and not the anchor itself
+     * @throws FileSystemException naming the link and its target if one is in place of a folder above it
+     * @throws IOException if something cannot be deleted
+     */
+    public static void deleteTree(Path anchor, Path path) throws IOException {
+        if (!Files.exists(parent(path), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Entered folder = enter(anchor, parent(path))) {
+            if (folder.stream == null) {
+                AtomicFiles.deleteTree(path);
+                return;
+            }
+            deleteIn(folder.stream, path.getFileName());
+        }
+    }
+
+    private static void deleteIn(SecureDirectoryStream<Path> folder, Path name) throws IOException {
+        BasicFileAttributes a;
+        try {
+            a = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (NoSuchFileException gone) {
+            return;
+        }
+        if (a.isDirectory()) {
+            try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                List<Path> names = new ArrayList<>();
+                for (Path p : inner) {
+                    names.add(p.getFileName());
+                }
+                for (Path n : names) {
+                    deleteIn(inner, n);
+                }
+            } catch (NoSuchFileException gone) {
+                return;
+            }
+            try {
+                folder.deleteDirectory(name);
+            } catch (NoSuchFileException gone) {
+                // another process deleted it meanwhile
+            }
+        } else {
+            try {
+                folder.deleteFile(name);
+            } catch (NoSuchFileException gone) {
+                // another process deleted it meanwhile
+            }
+        }
+    }
+
+    /**
+     * Deletes the stale temp files under a folder as {@link AtomicFiles#deleteStaleTemps} defines
+     * them, entering each folder relative to the one above without following links and deleting
+     * relative to it.
+     *
+     * @return how many were deleted, or -1 where the platform has no {@code SecureDirectoryStream}
+     */
+    static int deleteStaleTemps(Path root, Instant cutoff) throws IOException {
+        DirectoryStream<Path> opened = Files.newDirectoryStream(root);
+        if (!(opened instanceof SecureDirectoryStream<Path> stream)) {
+            opened.close();
+            return -1;
+        }
+        try (stream) {
+            return deleteStaleIn(stream, cutoff);
+        }
+    }
+
+    private static int deleteStaleIn(SecureDirectoryStream<Path> folder, Instant cutoff) throws IOException {
+        List<Path> names = new ArrayList<>();
+        for (Path p : folder) {
+            names.add(p.getFileName());
+        }
+        int deleted = 0;
+        for (Path name : names) {
+            try {
+                BasicFileAttributes a = folder.getFileAttributeView(name, BasicFileAttributeView.class,
+                        LinkOption.NOFOLLOW_LINKS).readAttributes();
+                if (a.isDirectory()) {
+                    try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                        deleted += deleteStaleIn(inner, cutoff);
+                    }
+                } else if (a.isRegularFile() && name.toString().endsWith(".tmp")
+                        && a.lastModifiedTime().toInstant().isBefore(cutoff)) {
+                    folder.deleteFile(name);
+                    deleted++;
+                }
+            } catch (NoSuchFileException gone) {
+                // renamed into place or deleted by another process meanwhile
+            } catch (FileSystemException e) {
+                // a folder swapped for a link (ELOOP) or a file (ENOTDIR) meanwhile has nothing to clean
+                if (isFolder(folder, name)) {
+                    throw e;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    private static long forceByName(Path dir) throws IOException {
+        long bytes = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    try (FileChannel ch = PlainFiles.open(f, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                        bytes += ch.size();
+                    }
+                }
+            }
+        }
+        return bytes;
+    }
+
+    private static boolean isFolder(SecureDirectoryStream<Path> folder, Path name) {
+        BasicFileAttributes a = attributesIn(folder, name);
+        return a != null && a.isDirectory();
+    }
+
+    private static boolean isLink(SecureDirectoryStream<Path> folder, Path name) {
+        BasicFileAttributes a = attributesIn(folder, name);
+        return a != null && a.isSymbolicLink();
+    }
+
+    /** What is at a name in an entered folder, the name's own (not a link's target); null if unreadable or gone. */
+    private static BasicFileAttributes attributesIn(SecureDirectoryStream<Path> folder, Path name) {
+        try {
+            return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (IOException gone) {
+            return null;
         }
     }
 
@@ -183,8 +449,7 @@ public final class PlainFolders {
                 try {
                     next = stream.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException absent) {
-                    createByName(at);
-                    next = enterChild(stream, name, at);
+                    next = createIn(stream, name, at);
                 } catch (IOException e) {
                     throw refusal(at, e);
                 }
@@ -198,13 +463,62 @@ public final class PlainFolders {
         return new Entered(stream);
     }
 
-    private static SecureDirectoryStream<Path> enterChild(SecureDirectoryStream<Path> stream, Path name, Path at)
+    /**
+     * Makes a missing folder in an entered one and enters it. The JDK has no {@code mkdirat}, so
+     * on Linux the folder is made through {@code /proc/self/fd/N/NAME}, N a descriptor of the
+     * entered folder: the kernel resolves that name to the open folder itself, not by its path,
+     * so a folder above swapped for a link meanwhile does not move where the new one is made.
+     * Elsewhere it is made by name; if a swap moved it, the entered folder lacks it afterwards and
+     * the step is refused (an empty folder is then left where the link led).
+     */
+    private static SecureDirectoryStream<Path> createIn(SecureDirectoryStream<Path> stream, Path name, Path at)
             throws IOException {
+        Path via = descriptorOf(stream);
+        try {
+            Files.createDirectory(via == null ? at : via.resolve(name));
+        } catch (FileAlreadyExistsException raced) {
+            // another process made it; what is there is checked where it is entered
+        }
         try {
             return stream.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (NoSuchFileException movedAway) {
+            FileSystemException e = new FileSystemException(at.toString(), null, "made by name, but the folder above"
+                    + " no longer holds it: a folder above it was swapped for a symbolic link meanwhile, and an empty"
+                    + " folder may have been made where that link led");
+            e.initCause(movedAway);
+            throw e;
         } catch (IOException e) {
             throw refusal(at, e);
         }
+    }
+
+    /**
+     * A name that leads to an entered folder itself, whatever happened to its path since:
+     * {@code /proc/self/fd/N} for a descriptor N open on it (the stream's own, or another of this
+     * process on the same folder); null where there is no such listing. A descriptor closed and
+     * reused between this look-up and its use leads elsewhere, which the entering after it refuses.
+     */
+    private static Path descriptorOf(SecureDirectoryStream<Path> folder) throws IOException {
+        if (!Files.isDirectory(OWN_DESCRIPTORS)) {
+            return null;
+        }
+        Object key = folder.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        if (key == null) {
+            return null;
+        }
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(OWN_DESCRIPTORS)) {
+            for (Path fd : fds) {
+                try {
+                    BasicFileAttributes a = Files.readAttributes(fd, BasicFileAttributes.class);
+                    if (a.isDirectory() && key.equals(a.fileKey())) {
+                        return fd;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // a descriptor another thread closed while this one looked
+                }
+            }
+        }
+        return null;
     }
 
     /** A link's refusal, or the failure under the folder's full name (the JDK names it relatively). */

@@ -2,16 +2,12 @@ package io.github.prefine.core.checkpoint;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,7 +23,8 @@ import java.util.Objects;
  * first and then one entry per tensor sorted by name, padded with spaces so the data section starts
  * on an 8-byte boundary, then the tensors' bytes back to back in header order. The file is written
  * to a temporary sibling and moved into place, so a failed write never leaves a half file under the
- * final name.
+ * final name. {@link #write(Path, Path, Collection, Map)} does so relative to a folder entered without
+ * following links, for the folders prefine makes below {@code --out}.
  *
  * <p>Stateless and thread-safe; holds no native memory.
  */
@@ -63,6 +60,32 @@ public final class SafetensorsWriter {
      */
     public static void write(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
+        AtomicFiles.write(file, content(file, tensors, metadata));
+    }
+
+    /**
+     * Writes tensors to a file in one of prefine's folders below a
+     * folder the user named: the folders are entered without following links and the temporary
+     * file is created, flushed and renamed relative to its folder ({@link PlainFolders#write(Path,
+     * Path, AtomicFiles.Content)}), so a folder swapped for a link meanwhile cannot redirect it.
+     *
+     * @param anchor the folder the user named
+     * @param file the target file, inside {@code anchor}; replaced if present
+     * @param tensors the tensors, written sorted by name; names must be unique
+     * @param metadata the {@code __metadata__} string map ({@link #PT_METADATA} for HF's); empty to omit it
+     * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
+     *     of a folder below the anchor
+     * @throws IOException if writing fails otherwise
+     * @throws IllegalArgumentException if two tensors share a name
+     */
+    public static void write(Path anchor, Path file, Collection<HostTensor> tensors, Map<String, String> metadata)
+            throws IOException {
+        Objects.requireNonNull(file, "file");
+        PlainFolders.write(anchor, file, content(file, tensors, metadata));
+    }
+
+    private static AtomicFiles.Content content(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) {
+        Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(metadata, "metadata");
         List<HostTensor> sorted = new ArrayList<>(tensors);
         sorted.sort(Comparator.comparing(HostTensor::name));
@@ -92,27 +115,16 @@ public final class SafetensorsWriter {
             head.put((byte) ' ');
         }
         head.flip();
-
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        // not Files.createTempFile: its 0600 would survive the rename and ignore the user's umask
-        Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                writeFully(ch, head);
-                for (HostTensor t : sorted) {
-                    writeFully(ch, t.data());
-                }
-                // on disk before the name points at it: a crash leaves the old file or the whole new one
-                ch.force(true);
+        // the whole-file writers flush it before the rename: a crash leaves the old file or the whole new one
+        return ch -> {
+            writeFully(ch, head.duplicate());
+            for (HostTensor t : sorted) {
+                writeFully(ch, t.data());
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        };
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
+    private static void writeFully(WritableByteChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             ch.write(buf);
         }

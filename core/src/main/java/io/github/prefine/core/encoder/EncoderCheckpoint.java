@@ -11,6 +11,7 @@ import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.checkpoint.MalformedCheckpointException;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import java.io.IOException;
@@ -351,22 +352,45 @@ public final class EncoderCheckpoint {
      * @throws IOException if writing fails
      */
     public static void save(TransformerEncoder encoder, Path modelDir, Path tokenizerJson) throws IOException {
+        save(encoder, modelDir, modelDir, tokenizerJson);
+    }
+
+    /**
+     * Saves an encoder as {@link #save(TransformerEncoder, Path, Path)} does, into a folder below
+     * one the user named (the grid's {@code --out}): the folders below {@code anchor} are entered
+     * without following links and every file is written whole relative to the entered folder, so a
+     * folder swapped for a symbolic link while the weights are written cannot redirect them.
+     *
+     * @param encoder an initialized encoder; not modified
+     * @param anchor the folder the user named; links in it and above it are followed
+     * @param modelDir the folder, the anchor or inside it, created if absent; existing files of the
+     *     same names are replaced
+     * @param tokenizerJson a {@code tokenizer.json} to copy, or {@code null}
+     * @throws NoSuchFileException if {@code tokenizerJson} is not a file; nothing is
+     *     written then
+     * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
+     *     of a folder below the anchor
+     * @throws IOException if writing fails otherwise
+     */
+    public static void save(TransformerEncoder encoder, Path anchor, Path modelDir, Path tokenizerJson)
+            throws IOException {
         Objects.requireNonNull(encoder, "encoder");
         if (tokenizerJson != null && !Files.isRegularFile(tokenizerJson)) {
             // before any file is replaced: a folder must not mix this encoder's weights with what was there
             throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + modelDir);
         }
-        Files.createDirectories(modelDir);
+        PlainFolders.create(anchor, modelDir);
         // every file whole or absent, and config.json last: a folder with a config is complete,
         // whatever killed a writer or filled the disk
-        SafetensorsWriter.write(modelDir.resolve(SafetensorsReader.MODEL_FILE), toHostTensors(encoder, ""));
+        SafetensorsWriter.write(anchor, modelDir.resolve(SafetensorsReader.MODEL_FILE), toHostTensors(encoder, ""),
+                SafetensorsWriter.PT_METADATA);
         if (tokenizerJson != null) {
             Path target = modelDir.resolve(TOKENIZER_FILE);
             if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
-                AtomicFiles.write(target, Files.readAllBytes(tokenizerJson));
+                PlainFolders.write(anchor, target, Files.readAllBytes(tokenizerJson));
             }
         }
-        AtomicFiles.write(modelDir.resolve(CONFIG_FILE), encoder.config().toJson());
+        AtomicFiles.write(anchor, modelDir.resolve(CONFIG_FILE), encoder.config().toJson());
         LOG.info("saved {} encoder to {}", encoder.config().modelType().modelType(), modelDir);
     }
 }

@@ -153,13 +153,13 @@ final class FinetuningRunner {
         detail.add("sweep", trials);
         AtomicFiles.write(grid.layout.root(), grid.layout.finetuningDetail(sweep), PrefinetuningRunner.GSON.toJson(detail));
         Map<Long, FinetuningResult> chosen = results.get(best);
-        session.writeRecord(sweep.id(), file -> {
-            for (long seed : sweep.seeds()) {
-                ResultLog.append(file, new RunRecord(sweep.setting().name(), sweep.target().name(),
-                        sweep.target().group().name(), seed, chosen.get(seed).evaluation(), grid.precision.optionName(),
-                        grid.protocol()));
-            }
-        });
+        StringBuilder lines = new StringBuilder();
+        for (long seed : sweep.seeds()) {
+            lines.append(ResultLog.line(new RunRecord(sweep.setting().name(), sweep.target().name(),
+                    sweep.target().group().name(), seed, chosen.get(seed).evaluation(), grid.precision.optionName(),
+                    grid.protocol())));
+        }
+        session.writeRecord(sweep.id(), lines.toString());
         LOG.info("{} on {} seeds {}: {} {} (lr {})", sweep.setting().name(), sweep.target().name(), sweep.seeds(),
                 sweep.target().metric(), chosen.values().stream().map(v -> String.format(Locale.ROOT, "%.2f", v.evaluation()))
                         .toList(), best);

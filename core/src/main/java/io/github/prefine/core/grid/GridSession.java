@@ -167,9 +167,9 @@ public final class GridSession implements AutoCloseable {
     /** Deletes a forced folder's results; the caller holds {@code locks/run.lock} alone. */
     private void clearForced(Path file) throws IOException {
         LOG.warn("{}: other settings or data; forced, so its results are deleted and the grid starts anew", file);
-        AtomicFiles.deleteTree(grid.layout.records());
-        AtomicFiles.deleteTree(grid.layout.root().resolve("finetune"));
-        AtomicFiles.deleteTree(grid.layout.root().resolve("prefinetune"));
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.records());
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("finetune"));
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("prefinetune"));
         Files.deleteIfExists(grid.layout.results());
     }
 
@@ -566,22 +566,12 @@ public final class GridSession implements AutoCloseable {
         return grid.layout.settingDir(setting).resolve(o.get("encoder").getAsString());
     }
 
-    @FunctionalInterface
-    interface RecordWriter {
-        void write(Path file) throws IOException;
-    }
-
-    /** Writes a sweep's record through a temporary file, so that its presence means complete. */
-    void writeRecord(String sweepId, RecordWriter w) throws IOException {
-        Path dir = grid.layout.records();
-        PlainFolders.create(grid.layout.root(), dir);
-        Path tmp = Files.createTempFile(dir, "." + sweepId, ".tmp");
-        try {
-            Files.delete(tmp);
-            w.write(tmp);
-            AtomicFiles.write(grid.layout.root(), grid.layout.record(sweepId), Files.readString(tmp, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    /**
+     * Writes a sweep's record whole, so that its presence means complete: the lines are made in
+     * memory and written through a temporary file created and renamed in the entered records folder.
+     * A temporary file made by name there (as before) was redirected with the folder swapped for a link.
+     */
+    void writeRecord(String sweepId, String lines) throws IOException {
+        AtomicFiles.write(grid.layout.root(), grid.layout.record(sweepId), lines);
     }
 }

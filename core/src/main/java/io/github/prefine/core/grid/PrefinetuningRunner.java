@@ -115,7 +115,7 @@ final class PrefinetuningRunner {
         JsonObject h = histories.get(best);
         for (PrefinetuningUnit u : units) {
             if (u.learningRate() != best) {
-                AtomicFiles.deleteTree(grid.layout.learningRateDir(u).resolve("encoder"));
+                PlainFolders.deleteTree(grid.layout.root(), grid.layout.learningRateDir(u).resolve("encoder"));
             }
         }
         JsonObject result = new JsonObject();
@@ -143,7 +143,7 @@ final class PrefinetuningRunner {
             examples = Math.max(examples, epochs.get(e).getAsJsonObject().get("trainExamples").getAsLong());
         }
         CostRecord cost = new CostRecord(s.name(), seconds / Math.max(1, epochs.size()), examples);
-        session.writeRecord(sweep.id(), file -> ResultLog.append(file, cost));
+        session.writeRecord(sweep.id(), ResultLog.line(cost));
         LOG.info("setting {}: best learning rate {} (validation loss {})", s.name(), best,
                 h.get("bestAverageValidationLoss").getAsDouble());
     }
@@ -161,7 +161,7 @@ final class PrefinetuningRunner {
             }
             // a process killed after writing the history but before deleting the resume state
             // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
-            AtomicFiles.deleteTree(grid.layout.checkpoints(u));
+            PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
             return read.getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());
@@ -188,7 +188,7 @@ final class PrefinetuningRunner {
                 h.addProperty("bestAverageValidationLoss", Double.NaN);
                 h.addProperty("error", e.getMessage());
                 AtomicFiles.write(grid.layout.root(), historyFile, GSON.toJson(h));
-                AtomicFiles.deleteTree(grid.layout.checkpoints(u));
+                PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
                 return h;
             }
         }
@@ -202,7 +202,7 @@ final class PrefinetuningRunner {
                 h.getAsJsonArray("epochs").size())));
         AtomicFiles.write(grid.layout.root(), historyFile, GSON.toJson(h));
         // the encoder and history are what later steps need; the resume state is not
-        AtomicFiles.deleteTree(grid.layout.checkpoints(u));
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
         return h;
     }
 
@@ -232,11 +232,11 @@ final class PrefinetuningRunner {
                             .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
                             .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
                             .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
-                            .optCheckpointDir(PlainFolders.create(grid.layout.root(), grid.layout.checkpoints(u)))
+                            .optCheckpointDir(grid.layout.root(), grid.layout.checkpoints(u))
                             .optName(label).addListener(grid.progress.apply(label))
                             .addListener(new EpochLoss(grid.layout.root(), trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
-                EncoderCheckpoint.save(encoder, PlainFolders.create(grid.layout.root(), lrDir.resolve("encoder")), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                EncoderCheckpoint.save(encoder, grid.layout.root(), lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
                 return fit;
             }
         }

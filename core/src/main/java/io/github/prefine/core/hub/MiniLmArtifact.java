@@ -5,9 +5,9 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.ImportedWeights;
 import io.github.prefine.core.checkpoint.OnnxImporter;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -218,13 +218,30 @@ public final class MiniLmArtifact {
      * @throws IOException if writing fails
      */
     public void writeHfFolder(Path folder) throws IOException {
-        Files.createDirectories(folder);
+        writeHfFolder(folder, folder);
+    }
+
+    /**
+     * Writes the model as {@link #writeHfFolder(Path)} does, into a folder below one the user named
+     * ({@code --out}): the folders below {@code anchor} are entered without following links and each
+     * file is written whole relative to the entered folder ({@code PlainFolders}).
+     *
+     * @param anchor the folder the user named; links in it and above it are followed
+     * @param folder the folder, the anchor or inside it, created if absent; files of the same names
+     *     are replaced
+     * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
+     *     of a folder below the anchor
+     * @throws IOException if writing fails otherwise
+     */
+    public void writeHfFolder(Path anchor, Path folder) throws IOException {
+        PlainFolders.create(anchor, folder);
         // every file whole or absent, tokenizer.json last: callers take its presence to mean a
         // complete folder, and two processes writing the same folder write the same bytes
-        SafetensorsWriter.write(folder.resolve(SafetensorsReader.MODEL_FILE), weights.tensors());
-        AtomicFiles.write(folder.resolve(EncoderCheckpoint.CONFIG_FILE),
+        SafetensorsWriter.write(anchor, folder.resolve(SafetensorsReader.MODEL_FILE), weights.tensors(),
+                SafetensorsWriter.PT_METADATA);
+        PlainFolders.write(anchor, folder.resolve(EncoderCheckpoint.CONFIG_FILE),
                 (configJsonText() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        AtomicFiles.write(folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
+        PlainFolders.write(anchor, folder.resolve(EncoderCheckpoint.TOKENIZER_FILE), tokenizerJson);
         LOG.info("wrote {} as an HF folder to {}", MODEL_ID, folder);
     }
 

@@ -8,12 +8,14 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -211,14 +213,33 @@ public final class ResumableDownload {
     /**
      * Opens the partial file without following a symbolic link at its name, in the open itself
      * ({@code O_NOFOLLOW}): a fresh start makes a new file ({@link PlainFiles#newOutputStream}),
-     * an append continues the plain file that is there.
+     * an append continues the plain file that is there, if it is still the one checked before the
+     * open: one name only (no hard link elsewhere would get the bytes appended), the same file
+     * (device and inode) and the same size before and after the open. A file swapped in at the
+     * name meanwhile fails the attempt, and the next one starts afresh ({@link #transfer}).
      */
     private static OutputStream openPartial(Path partial, boolean append) throws IOException {
         if (!append) {
             return PlainFiles.newOutputStream(partial);
         }
-        return Files.newOutputStream(partial, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+        BasicFileAttributes before = Files.readAttributes(partial, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        int names = PlainFiles.names(partial);
+        FileChannel ch = FileChannel.open(partial, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
                 LinkOption.NOFOLLOW_LINKS);
+        try {
+            BasicFileAttributes after = Files.readAttributes(partial, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            names = Math.max(names, PlainFiles.names(partial));
+            if (names > 1 || before.fileKey() == null || !before.fileKey().equals(after.fileKey())
+                    || ch.size() != before.size()) {
+                throw new IOException(partial + ": must be this download's own partial file, found one that "
+                        + (names > 1 ? "shares its content with " + (names - 1) + " other name(s) (hard links)"
+                                : "was replaced while it was opened") + "; not appended to, the next attempt starts afresh");
+            }
+            return Channels.newOutputStream(ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
     }
 
     /** A symbolic link at the partial name: ends the download at once, as retrying cannot remove it. */
@@ -356,6 +377,14 @@ public final class ResumableDownload {
             throws IOException {
         long have = size(partial);
         if (have > total) {
+            Files.delete(partial);
+            have = 0;
+        }
+        if (have > 0 && PlainFiles.names(partial) > 1) {
+            // a hard link (cp -al of the cache, or one planted in a shared folder): the bytes are no
+            // longer this download's own, and appending would change the other name's file too
+            LOG.warn("{}: {}: {} shares its content with {} other name(s) (hard links); leaving them as they are and"
+                    + " downloading afresh into a file of its own", repo, file, partial, PlainFiles.names(partial) - 1);
             Files.delete(partial);
             have = 0;
         }

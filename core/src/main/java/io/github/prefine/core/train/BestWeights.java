@@ -46,9 +46,9 @@ final class BestWeights {
         return true;
     }
 
-    void write(Path file) throws IOException {
+    void write(Path anchor, Path file) throws IOException {
         if (best != null) {
-            TensorArchive.write(file, best);
+            TensorArchive.write(anchor, file, best);
         }
     }
 

@@ -115,7 +115,7 @@ public final class TargetFinetuning {
                 trainerSettings.accept(tb);
                 tb.optSeed(seed);
                 if (checkpointRoot != null) {
-                    tb.optCheckpointDir(checkpointRoot.resolve("seed-" + seed));
+                    tb.optCheckpointDir(checkpointRoot, checkpointRoot.resolve("seed-" + seed));
                 }
                 try (Trainer trainer = tb.build()) {
                     FitResult fit = trainer.fit();

@@ -261,7 +261,7 @@ public final class Trainer implements AutoCloseable {
         }
         if (store != null) {
             int done = epochs.size();
-            Path dir = store.write(done, true, d -> writeCheckpoint(d, done, true, stoppedEarly));
+            Path dir = store.write(done, true, (a, d) -> writeCheckpoint(a, d, done, true, stoppedEarly));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
         return result(stoppedEarly);
@@ -319,7 +319,7 @@ public final class Trainer implements AutoCloseable {
         listeners.forEach(l -> l.onEpoch(report));
         if (store != null) {
             int done = epoch + 1;
-            Path dir = store.write(done, false, d -> writeCheckpoint(d, done, false, false));
+            Path dir = store.write(done, false, (a, d) -> writeCheckpoint(a, d, done, false, false));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
     }
@@ -422,8 +422,9 @@ public final class Trainer implements AutoCloseable {
         return l;
     }
 
-    private void writeCheckpoint(Path dir, int epochsDone, boolean finished, boolean stoppedEarly) throws IOException {
-        checkpoints.write(dir, new TrainerCheckpoints.Progress(epochsDone, globalStep, finished, stoppedEarly,
+    private void writeCheckpoint(Path anchor, Path dir, int epochsDone, boolean finished, boolean stoppedEarly)
+            throws IOException {
+        checkpoints.write(anchor, dir, new TrainerCheckpoints.Progress(epochsDone, globalStep, finished, stoppedEarly,
                 stopping.history(), epochs, precision == Precision.FP16_MIXED ? watch.overflowStreak() : null));
     }
 
@@ -486,6 +487,7 @@ public final class Trainer implements AutoCloseable {
         private Precision precision = Precision.FLOAT32;
         /** Null until optLossScaler: the step's default under FP16_MIXED, refused under the others. */
         private LossScaler.Builder lossScaler;
+        private Path checkpointAnchor;
         private Path checkpointDir;
         private final List<TrainingListener> listeners = new ArrayList<>();
         private List<Device> devices = List.of();
@@ -728,6 +730,20 @@ public final class Trainer implements AutoCloseable {
          * @return this builder
          */
         public Builder optCheckpointDir(Path dir) {
+            return optCheckpointDir(dir, dir);
+        }
+
+        /**
+         * Sets the checkpoint folder below a folder the user named, as the grid keeps one below
+         * {@code --out}: a symbolic link in place of it or of a folder between is refused, and the
+         * checkpoints' files are written relative to the folders so entered; default none.
+         *
+         * @param anchor the folder the user named; links in it and above it are followed
+         * @param dir the folder, the anchor or inside it, created if absent
+         * @return this builder
+         */
+        public Builder optCheckpointDir(Path anchor, Path dir) {
+            this.checkpointAnchor = Objects.requireNonNull(anchor, "anchor");
             this.checkpointDir = Objects.requireNonNull(dir, "dir");
             return this;
         }
@@ -806,7 +822,7 @@ public final class Trainer implements AutoCloseable {
             if (logEvery <= 0) {
                 throw new IllegalArgumentException("trainer: logEvery must be positive, found " + logEvery);
             }
-            CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointDir);
+            CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointAnchor, checkpointDir);
             return new Trainer(this, store);
         }
     }

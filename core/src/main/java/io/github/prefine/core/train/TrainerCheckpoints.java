@@ -50,15 +50,16 @@ final class TrainerCheckpoints {
         this.settings = Map.copyOf(settings);
     }
 
-    void write(Path dir, Progress p) throws IOException {
-        TensorArchive.write(dir.resolve("model.ndlist"), MultiHeadModel.arrays(model.parameters()));
+    /** Writes a checkpoint's files into {@code dir}, each relative to the folder entered from the anchor. */
+    void write(Path anchor, Path dir, Progress p) throws IOException {
+        TensorArchive.write(anchor, dir.resolve("model.ndlist"), MultiHeadModel.arrays(model.parameters()));
         try (NDManager views = manager.newSubManager()) {
             Map<String, NDArray> moments = step.optimizer().momentArrays(views);
             if (!moments.isEmpty()) {
-                TensorArchive.write(dir.resolve("optimizer.ndlist"), moments);
+                TensorArchive.write(anchor, dir.resolve("optimizer.ndlist"), moments);
             }
         }
-        best.write(dir.resolve("best.ndlist"));
+        best.write(anchor, dir.resolve("best.ndlist"));
         List<TrainState.EpochRecord> recs = new ArrayList<>();
         for (EpochReport r : p.epochs()) {
             recs.add(new TrainState.EpochRecord(r.validationLosses(), r.averageValidationLoss(), r.improved(),
@@ -68,7 +69,7 @@ final class TrainerCheckpoints {
         new TrainState(TrainState.FORMAT, p.epochsDone(), p.globalStep(), learningRate, seed, sampler.saveState(),
                 p.scores(), recs, step.optimizer().stepCounts(), p.finished(), p.stoppedEarly(), manifest(),
                 scaler == null ? null : scaler.readScale(), scaler == null ? null : scaler.readGrowthTracker(),
-                scaler == null ? null : step.skippedSteps(), p.overflowStreak()).write(dir.resolve("state.json"));
+                scaler == null ? null : step.skippedSteps(), p.overflowStreak()).write(anchor, dir.resolve("state.json"));
     }
 
     private Map<String, String> manifest() {

@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import java.io.IOException;
@@ -40,22 +41,39 @@ public final class EmbeddingStore {
     private static final String TENSOR = "embedding";
     private static final String FORMAT = "prefine-task-embedding/1";
 
+    private final Path anchor;
     private final Path folder;
 
-    private EmbeddingStore(Path folder) {
+    private EmbeddingStore(Path anchor, Path folder) {
+        this.anchor = anchor;
         this.folder = folder;
     }
 
     /**
-     * Opens (and creates) a store folder.
+     * Opens (and creates) a store folder that the user named; links in it and above it are followed.
      *
      * @param folder the folder
      * @return the store
      * @throws IOException if the folder cannot be created
      */
     public static EmbeddingStore open(Path folder) throws IOException {
-        Files.createDirectories(Objects.requireNonNull(folder, "folder"));
-        return new EmbeddingStore(folder);
+        return open(folder, folder);
+    }
+
+    /**
+     * Opens (and creates) a store folder below one the user named ({@code recommend --out}): a
+     * symbolic link in place of it or of a folder between is refused, and every entry is written
+     * whole relative to the folder so entered ({@code PlainFolders}).
+     *
+     * @param anchor the folder the user named; links in it and above it are followed
+     * @param folder the store's folder, the anchor or inside it
+     * @return the store
+     * @throws java.nio.file.FileSystemException naming the link and its target if there is one
+     * @throws IOException if the folder cannot be created
+     */
+    public static EmbeddingStore open(Path anchor, Path folder) throws IOException {
+        Objects.requireNonNull(anchor, "anchor");
+        return new EmbeddingStore(anchor, PlainFolders.create(anchor, Objects.requireNonNull(folder, "folder")));
     }
 
     /**
@@ -129,7 +147,7 @@ public final class EmbeddingStore {
         String base = baseName(e.task(), e.method(), e.encoderHash(), e.settings());
         // both writes go through temp files of their own (random names): with one fixed temp name
         // per entry, two writers of one key (two runs sharing the folder) moved each other's file
-        SafetensorsWriter.write(folder.resolve(base + ".safetensors"), java.util.List.of(HostTensor.ofFloats(TENSOR,
+        SafetensorsWriter.write(anchor, folder.resolve(base + ".safetensors"), java.util.List.of(HostTensor.ofFloats(TENSOR,
                 new long[] {e.dimension()}, e.values())), Map.of("format", FORMAT));
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("format", FORMAT);
@@ -143,7 +161,7 @@ public final class EmbeddingStore {
         m.put("java", System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         Gson gson = new GsonBuilder().setPrettyPrinting().create();
-        AtomicFiles.write(folder.resolve(base + ".json"), gson.toJson(m));
+        AtomicFiles.write(anchor, folder.resolve(base + ".json"), gson.toJson(m));
     }
 
     static String baseName(String task, EmbeddingMethod method, String encoderHash, String settings) {

@@ -15,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,34 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * process while writes go on.
  */
 class PlainFoldersTest {
-    /**
-     * The attacker, run in a child JVM: moves {@code OUT/sub} aside, puts a link to the victim folder
-     * in its place, removes it and puts the folder back (or drops it, where a write made a new one
-     * meanwhile), as fast as it can until the stop file appears.
-     */
-    public static final class SwapFolderForLink {
-        public static void main(String[] args) throws IOException {
-            Path sub = Path.of(args[0], "sub");
-            Path hold = Path.of(args[0], "hold");
-            Path victim = Path.of(args[1]);
-            Path stop = Path.of(args[2]);
-            while (!Files.exists(stop)) {
-                try {
-                    Files.move(sub, hold, StandardCopyOption.ATOMIC_MOVE);
-                    Files.createSymbolicLink(sub, victim);
-                    Files.delete(sub);
-                    Files.move(hold, sub, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException lostTheRace) {
-                    if (Files.isSymbolicLink(sub)) {
-                        Files.deleteIfExists(sub);
-                    }
-                    if (Files.exists(hold) && !Files.exists(sub, LinkOption.NOFOLLOW_LINKS)) {
-                        Files.move(hold, sub, StandardCopyOption.ATOMIC_MOVE);
-                    } else {
-                        AtomicFiles.deleteTree(hold);
-                    }
-                }
-            }
+    private static void assumeOpenat(Path dir) throws IOException {
+        try (var s = Files.newDirectoryStream(dir)) {
+            assumeTrue(s instanceof SecureDirectoryStream, "needs openat (Linux, macOS)");
         }
     }
 
@@ -160,35 +133,183 @@ class PlainFoldersTest {
      */
     @Test
     void aFolderSwappedForALinkWhileWritingReceivesNothingWhereTheLinkLeads(@TempDir Path dir) throws Exception {
-        try (var s = Files.newDirectoryStream(dir)) {
-            assumeTrue(s instanceof SecureDirectoryStream, "needs openat (Linux, macOS)");
-        }
+        assumeOpenat(dir);
         Path victim = Files.createDirectories(dir.resolve("victim"));
         Path out = Files.createDirectories(dir.resolve("out"));
         Files.createDirectories(out.resolve("sub"));
-        Path stop = dir.resolve("stop");
-        Process swapper = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), SwapFolderForLink.class.getName(), out.toString(),
-                victim.toString(), stop.toString()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        int written = 0;
-        int refused = 0;
-        try {
-            for (int i = 0; i < 3000; i++) {
-                try {
-                    AtomicFiles.write(out, out.resolve("sub/f" + (i % 50) + ".json"), "{}");
-                    written++;
-                } catch (IOException e) {
-                    refused++; // refused as a link, or the folder was away at that moment
-                }
-            }
-        } finally {
-            Files.writeString(stop, "");
-            assertTrue(swapper.waitFor(1, TimeUnit.MINUTES), "the swapping process did not stop");
-        }
-        System.out.printf("folder swap race: %d writes landed in the real folder, %d refused%n", written, refused);
+        int[] n = FolderSwap.during(out, "sub", victim, 3000,
+                i -> AtomicFiles.write(out, out.resolve("sub/f" + (i % 50) + ".json"), "{}"));
+        System.out.printf("folder swap race: %d writes landed in the real folder, %d refused%n", n[0], n[1]);
         try (Stream<Path> s = Files.list(victim)) {
             assertEquals(List.of(), s.toList(), "written through a link swapped in place of a folder");
         }
+    }
+
+    /**
+     * Another process swaps {@code OUT/sub} for a link to a victim folder while this one makes new
+     * folders inside it: none may be made where the link leads. Made by name (the JDK has no
+     * {@code mkdirat}), a folder lands in the victim whenever the swap falls between entering
+     * {@code sub} and the {@code mkdir}; made through {@code /proc/self/fd/N} of the entered folder,
+     * it lands in the real one. Linux only, where that listing exists.
+     */
+    @Test
+    void foldersMadeWhileTheFolderAboveIsSwappedForALinkAreNeverMadeWhereItLeads(@TempDir Path dir) throws Exception {
+        assumeOpenat(dir);
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd (Linux)");
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.createDirectories(out.resolve("sub"));
+        int[] n = FolderSwap.during(out, "sub", victim, 3000, i -> PlainFolders.create(out, out.resolve("sub/d" + i)));
+        System.out.printf("folder swap race, folders made: %d made, %d refused%n", n[0], n[1]);
+        assertEquals(List.of(), FolderSwap.below(victim), "a folder made where a link swapped in place of its parent led");
+    }
+
+    /**
+     * Another process swaps {@code OUT/sub} for a link to a victim folder holding files of the same
+     * names while this one deletes a tree under {@code OUT/sub} (the grid's clean-up of checkpoints):
+     * no file of the victim may be deleted. A walk by name deletes {@code OUT/sub/t/fN} as whatever
+     * the name leads to at that moment. Each round builds the tree with no swapper running, starts
+     * one, waits until it has swapped once, then deletes.
+     */
+    @Test
+    void aTreeDeletedWhileAFolderAboveIsSwappedForALinkDeletesNothingWhereItLeads(@TempDir Path dir) throws Exception {
+        assumeOpenat(dir);
+        Path victim = Files.createDirectories(dir.resolve("victim/t"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        List<Path> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            kept.add(Files.writeString(victim.resolve("f" + i), "mine"));
+        }
+        int deleted = 0;
+        int refused = 0;
+        for (int round = 0; round < 8; round++) {
+            Path sub = out.resolve("sub");
+            AtomicFiles.deleteTree(out.resolve("hold"));
+            if (Files.isSymbolicLink(sub)) {
+                Files.delete(sub);
+            }
+            Files.createDirectories(sub.resolve("t"));
+            for (int i = 0; i < 200; i++) {
+                Files.writeString(sub.resolve("t/f" + i), "x");
+            }
+            Path stop = dir.resolve("stop-" + round);
+            Process swapper = FolderSwap.start(out, "sub", victim.getParent(), stop);
+            try {
+                while (!Files.isSymbolicLink(sub) && !Files.exists(out.resolve("hold")) && swapper.isAlive()) {
+                    Thread.onSpinWait(); // until it has swapped once: a condition, not a time
+                }
+                PlainFolders.deleteTree(out, sub.resolve("t"));
+                deleted++;
+            } catch (IOException e) {
+                refused++; // refused as a link, or the folder was away at that moment
+            } finally {
+                FolderSwap.stop(swapper, stop);
+            }
+        }
+        System.out.printf("folder swap race, trees deleted: %d deleted, %d refused%n", deleted, refused);
+        List<Path> gone = kept.stream().filter(p -> !Files.exists(p)).toList();
+        assertEquals(List.of(), gone, "files deleted where a link swapped in place of a folder led");
+    }
+
+    /**
+     * The grid's start-up clean-up of stale temp files ({@link AtomicFiles#deleteStaleTemps}) while
+     * another process swaps {@code OUT/sub} for a link to a victim folder holding old {@code .tmp}
+     * files of the same names: none of the victim's may be deleted. Rounds as in the tree test; each
+     * clean-up starts while the real folder is in place, and a walk by name then deletes some of its
+     * files through the link swapped in meanwhile.
+     */
+    @Test
+    void staleTempsCleanedWhileAFolderIsSwappedForALinkAreNeverDeletedWhereItLeads(@TempDir Path dir) throws Exception {
+        assumeOpenat(dir);
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Path out = Files.createDirectories(dir.resolve("out"));
+        java.nio.file.attribute.FileTime old = java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minus(java.time.Duration.ofHours(2)));
+        List<Path> kept = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            kept.add(Files.setLastModifiedTime(Files.writeString(victim.resolve("f" + i + ".tmp"), "mine"), old));
+        }
+        int cleaned = 0;
+        for (int round = 0; round < 8; round++) {
+            Path sub = out.resolve("sub");
+            AtomicFiles.deleteTree(out.resolve("hold"));
+            if (Files.isSymbolicLink(sub)) {
+                Files.delete(sub);
+            }
+            Files.createDirectories(sub);
+            for (int i = 0; i < 200; i++) {
+                Files.setLastModifiedTime(Files.writeString(sub.resolve("f" + i + ".tmp"), "x"), old);
+            }
+            Path stop = dir.resolve("stop-" + round);
+            Process swapper = FolderSwap.start(out, "sub", victim, stop);
+            try {
+                while (!Files.isSymbolicLink(sub) && !Files.exists(out.resolve("hold")) && swapper.isAlive()) {
+                    Thread.onSpinWait(); // until it has swapped once: a condition, not a time
+                }
+                while (!(Files.isDirectory(sub, LinkOption.NOFOLLOW_LINKS) && !Files.exists(out.resolve("hold")))
+                        && swapper.isAlive()) {
+                    Thread.onSpinWait(); // and put the folder back, so that the walk starts in it
+                }
+                cleaned += AtomicFiles.deleteStaleTemps(out, java.time.Duration.ofHours(1));
+            } finally {
+                FolderSwap.stop(swapper, stop);
+            }
+        }
+        System.out.printf("folder swap race, stale temps: %d deleted%n", cleaned);
+        List<Path> gone = kept.stream().filter(p -> !Files.exists(p)).toList();
+        assertEquals(List.of(), gone, "files deleted where a link swapped in place of a folder led");
+    }
+
+    @Test
+    void aTreeIsDeletedWithoutFollowingALinkInsideIt(@TempDir Path dir) throws IOException {
+        Path victim = Files.createDirectories(dir.resolve("victim"));
+        Path mine = Files.writeString(victim.resolve("mine.txt"), "mine");
+        Path out = dir.resolve("out");
+        AtomicFiles.write(out, out.resolve("checkpoints/ckpt-1/model.ndlist"), "x");
+        Files.createSymbolicLink(out.resolve("checkpoints/ckpt-1/planted"), victim);
+
+        PlainFolders.deleteTree(out, out.resolve("checkpoints"));
+
+        assertFalse(Files.exists(out.resolve("checkpoints"), LinkOption.NOFOLLOW_LINKS));
+        assertEquals("mine", Files.readString(mine));
+        PlainFolders.deleteTree(out, out.resolve("checkpoints")); // nothing there: nothing happens
+        PlainFolders.deleteTree(out, out.resolve("absent/deeper"));
+        assertFalse(Files.exists(out.resolve("absent")), "a clean-up made a folder");
+    }
+
+    @Test
+    void aFreshStreamReplacesAHardLinkedFileAndRefusesALink(@TempDir Path dir) throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path other = Files.writeString(dir.resolve("elsewhere.txt"), "someone's own file\n");
+        Path file = Files.createLink(Files.createDirectories(out.resolve("ckpt")).resolve("state.json"), other);
+
+        try (var os = PlainFolders.newOutputStream(out, file)) {
+            os.write("{}".getBytes(StandardCharsets.UTF_8));
+        }
+        assertEquals("someone's own file\n", Files.readString(other));
+        assertEquals("{}", Files.readString(file));
+
+        Path link = Files.createSymbolicLink(out.resolve("ckpt/model.ndlist"), other);
+        FileSystemException e = assertThrows(FileSystemException.class, () -> PlainFolders.newOutputStream(out, link));
+        assertTrue(e.getMessage().startsWith(link + ": must be a plain file, found a symbolic link to " + other),
+                e.getMessage());
+        assertEquals("someone's own file\n", Files.readString(other));
+    }
+
+    @Test
+    void aRenameInAFolderReplacesTheNewNameAndForceFlushesEveryFile(@TempDir Path dir) throws IOException {
+        Path out = dir.resolve("out");
+        AtomicFiles.write(out, out.resolve("c/ckpt.tmp/a"), "new");
+        AtomicFiles.write(out, out.resolve("c/LATEST.tmp"), "b");
+        AtomicFiles.write(out, out.resolve("c/LATEST"), "a");
+
+        PlainFolders.force(out, out.resolve("c/ckpt.tmp"));
+        PlainFolders.rename(out, out.resolve("c/ckpt.tmp"), out.resolve("c/ckpt"));
+        PlainFolders.rename(out, out.resolve("c/LATEST.tmp"), out.resolve("c/LATEST"));
+
+        assertEquals("new", Files.readString(out.resolve("c/ckpt/a")));
+        assertEquals("b", Files.readString(out.resolve("c/LATEST")));
+        assertEquals(List.of(out.resolve("c/LATEST"), out.resolve("c/ckpt"), out.resolve("c/ckpt/a")),
+                FolderSwap.below(out.resolve("c")));
     }
 }

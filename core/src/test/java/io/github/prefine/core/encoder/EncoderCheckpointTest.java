@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.FolderSwap;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
@@ -252,6 +254,34 @@ class EncoderCheckpointTest {
             assertEquals(missing.toString(), e.getFile());
             assertArrayEquals(weights, Files.readAllBytes(dir.resolve("model.safetensors")));
         }
+    }
+
+    /**
+     * Another process swaps the encoder folder below the user's output folder for a link to a
+     * victim folder while the encoder is saved into it again and again (the grid saves one per
+     * learning rate): no weights, config or tokenizer may land where the link leads. Saved by name,
+     * the files follow the link whenever the swap falls between the folder's check and the write.
+     */
+    @Test
+    void anEncoderFolderSwappedForALinkWhileSavingGetsNothingWhereTheLinkLeads() throws Exception {
+        try (var s = Files.newDirectoryStream(tmp)) {
+            assumeTrue(s instanceof java.nio.file.SecureDirectoryStream, "needs openat (Linux, macOS)");
+        }
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(30).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(12).optMaxPositionEmbeddings(16).build();
+        Path tokenizer = Files.writeString(tmp.resolve("tok.json"), "{}");
+        Path victim = Files.createDirectories(tmp.resolve("victim"));
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.createDirectories(out.resolve("encoder"));
+        int[] n;
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).build()) {
+            enc.initializeRandom(m, 1);
+            n = FolderSwap.during(out, "encoder", victim, 300,
+                    i -> EncoderCheckpoint.save(enc, out, out.resolve("encoder"), tokenizer));
+        }
+        System.out.printf("encoder folder swap race: %d saves, %d refused%n", n[0], n[1]);
+        assertEquals(List.of(), FolderSwap.below(victim), "saved through a link swapped in place of the folder");
     }
 
     @Test

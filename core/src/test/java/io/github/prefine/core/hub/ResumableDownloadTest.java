@@ -284,6 +284,53 @@ class ResumableDownloadTest {
     }
 
     /**
+     * A hard link at the partial name (planted in a shared cache, or left by {@code cp -al} of it)
+     * shares its content with a file elsewhere: resuming appended the rest of the body to that file.
+     * The download starts afresh in a file of its own instead, and the other name keeps its content.
+     */
+    @Test
+    void aPartialFileThatIsAHardLinkIsNotAppendedToAndTheDownloadStartsAfresh() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
+        Path target = cache.resolve("part.bin");
+        Path partial = Files.createLink(target.resolveSibling("part.bin.incomplete"), victim);
+
+        downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertEquals(List.of("null"), ranges, "asked for the body from its start, no Range");
+        assertFalse(Files.exists(partial));
+        assertEquals(1, Files.getAttribute(victim, "unix:nlink"));
+    }
+
+    /**
+     * The hard link replaces the partial file while the resuming request is under way, after the
+     * check made before it: the open's own checks refuse to append, and the next attempt starts
+     * afresh. The other name keeps its content.
+     */
+    @Test
+    void aHardLinkPlantedAtThePartialNameWhileTheRequestIsUnderWayIsNotAppendedTo() throws IOException {
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path target = Files.createDirectories(tmp.resolve("shared-cache")).resolve("part.bin");
+        Path partial = partialWith(target, 40_000);
+        handler = ex -> {
+            if (ex.getRequestHeaders().getFirst("Range") != null) {
+                Files.delete(partial);
+                Files.createLink(partial, victim);
+            }
+            serve(ex, null);
+        };
+
+        downloads().optAttempts(2).build().download("acme/data", "part.bin", url(), expected(), target);
+
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertEquals(List.of("bytes=40000-", "null"), ranges);
+    }
+
+    /**
      * The link appears while the request is under way, after every check made before it: only the
      * open of the partial file itself can refuse it (the old code, which checked before the request,
      * overwrote the linked file with the body and then moved the link to the target's name).

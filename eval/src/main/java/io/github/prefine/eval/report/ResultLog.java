@@ -58,16 +58,7 @@ public final class ResultLog {
      * @throws IOException if writing fails
      */
     public static void append(Path file, RunRecord run) throws IOException {
-        JsonObject o = new JsonObject();
-        o.addProperty("kind", "run");
-        o.addProperty("setting", run.setting());
-        o.addProperty("target", run.target());
-        o.addProperty("group", run.group());
-        o.addProperty("seed", run.seed());
-        o.addProperty("value", run.value());
-        o.addProperty("precision", run.precision());
-        o.addProperty("protocol", run.protocol());
-        appendLine(file, GSON.toJson(o));
+        appendLine(file, line(run));
     }
 
     /**
@@ -79,22 +70,51 @@ public final class ResultLog {
      * @throws IOException if writing fails
      */
     public static void append(Path file, CostRecord cost) throws IOException {
+        appendLine(file, line(cost));
+    }
+
+    /**
+     * The line an append writes for a run record, line break included, for a writer that writes a
+     * whole file of records itself (the grid's per-sweep records).
+     *
+     * @param run the record
+     * @return one JSON object and {@code \n}
+     */
+    public static String line(RunRecord run) {
+        JsonObject o = new JsonObject();
+        o.addProperty("kind", "run");
+        o.addProperty("setting", run.setting());
+        o.addProperty("target", run.target());
+        o.addProperty("group", run.group());
+        o.addProperty("seed", run.seed());
+        o.addProperty("value", run.value());
+        o.addProperty("precision", run.precision());
+        o.addProperty("protocol", run.protocol());
+        return GSON.toJson(o) + "\n";
+    }
+
+    /**
+     * The line an append writes for a cost record, line break included.
+     *
+     * @param cost the record
+     * @return one JSON object and {@code \n}
+     */
+    public static String line(CostRecord cost) {
         JsonObject o = new JsonObject();
         o.addProperty("kind", "cost");
         o.addProperty("setting", cost.setting());
         o.addProperty("secondsPerEpoch", cost.secondsPerEpoch());
         o.addProperty("examplesPerEpoch", cost.examplesPerEpoch());
-        appendLine(file, GSON.toJson(o));
+        return GSON.toJson(o) + "\n";
     }
 
-    private static void appendLine(Path file, String json) throws IOException {
+    private static void appendLine(Path file, String line) throws IOException {
         Objects.requireNonNull(file, "file");
         ownCopy(file);
         endLastLine(file);
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS)) {
-            w.write(json);
-            w.write('\n');
+            w.write(line);
         } catch (IOException e) {
             throw LinkRefusal.of(file, e);
         }

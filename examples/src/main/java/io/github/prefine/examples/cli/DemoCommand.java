@@ -255,7 +255,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         try (NDManager m = NDManager.newBaseManager()) {
             TransformerEncoder enc = TransformerEncoder.builder().setConfig(demoConfig(suite.vocabulary().size())).build();
             enc.initializeRandom(m, 2024L);
-            EncoderCheckpoint.save(enc, dir, tokenizer);
+            // the folder above is the user's (--out): this one is entered below it, never followed
+            EncoderCheckpoint.save(enc, dir.toAbsolutePath().getParent(), dir, tokenizer);
         }
     }
 

@@ -29,7 +29,7 @@ final class EncoderOption {
         if (MINILM.equalsIgnoreCase(value)) {
             Path dir = PlainFolders.create(out, out.resolve("base-encoder-minilm"));
             if (!Files.exists(dir.resolve("tokenizer.json"))) {
-                MiniLmArtifact.fromClasspath().writeHfFolder(dir);
+                MiniLmArtifact.fromClasspath().writeHfFolder(out, dir);
             }
             LOG.info("encoder: {} from its Maven artifact, as {}", MiniLmArtifact.MODEL_ID, dir);
             return dir;

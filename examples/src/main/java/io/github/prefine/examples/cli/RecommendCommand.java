@@ -152,7 +152,7 @@ public final class RecommendCommand implements Callable<Integer> {
         try (NDManager m = NDManager.newBaseManager(dev)) {
             TaskEmbedder.Builder eb = TaskEmbedder.builder().setManager(m).setEncoder(in.encoder())
                     .optBatchSize(batchSize).optThreads(embedThreads).optMaxTextRows(maxTextRows).optFisherExamples(fisherExamples)
-                    .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(PlainFolders.create(out, out.resolve("embeddings"))))
+                    .optHeadSteps(headSteps).optSeed(seed).optStore(EmbeddingStore.open(out, out.resolve("embeddings")))
                     .optListener(progress(bar));
             FeatureSettings fs = new FeatureSettings(maxLength, qaMaxLength, qaStride, 0, 1, 1L);
             rankings = rank(eb, in.data(), in.sources().stream().filter(t -> g.contains(t.group())).toList(),

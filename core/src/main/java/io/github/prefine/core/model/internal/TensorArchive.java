@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -32,6 +33,30 @@ public final class TensorArchive {
      * @throws IOException if writing fails
      */
     public static void write(Path file, Map<String, NDArray> arrays) throws IOException {
+        write(arrays, () -> PlainFiles.newOutputStream(file));
+    }
+
+    /**
+     * Writes arrays under their keys, in map order, to a file in one of prefine's folders below a
+     * folder the user named: the file is opened fresh relative to its folder, entered without
+     * following links ({@link PlainFolders#newOutputStream}).
+     *
+     * @param anchor the folder the user named
+     * @param file the file to write, inside {@code anchor}
+     * @param arrays key to array; the arrays are read, not changed
+     * @throws IOException if writing fails, or a symbolic link is in place of a folder below the anchor
+     */
+    public static void write(Path anchor, Path file, Map<String, NDArray> arrays) throws IOException {
+        write(arrays, () -> PlainFolders.newOutputStream(anchor, file));
+    }
+
+    /** Opens the stream the arrays go to. */
+    @FunctionalInterface
+    private interface Sink {
+        OutputStream open() throws IOException;
+    }
+
+    private static void write(Map<String, NDArray> arrays, Sink sink) throws IOException {
         // the encoding stores each array's own name, so names are set for the write and restored
         NDList list = new NDList(arrays.size());
         List<String> oldNames = new ArrayList<>(arrays.size());
@@ -41,7 +66,7 @@ public final class TensorArchive {
             a.setName(e.getKey());
             list.add(a);
         }
-        try (OutputStream os = new BufferedOutputStream(PlainFiles.newOutputStream(file))) {
+        try (OutputStream os = new BufferedOutputStream(sink.open())) {
             list.encode(os);
         } finally {
             for (int i = 0; i < list.size(); i++) {

@@ -1,23 +1,17 @@
 package io.github.prefine.core.train.internal;
 
-import io.github.prefine.core.checkpoint.AtomicFiles;
-import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +20,11 @@ import org.slf4j.LoggerFactory;
  * one behind: each checkpoint is written into {@code ckpt-epoch-NNNNNN.tmp}, flushed, renamed to {@code
  * ckpt-epoch-NNNNNN} (an atomic rename of a fresh name), and only then published by atomically
  * replacing the one-line {@code LATEST} file. Older checkpoints are deleted afterwards.
+ *
+ * <p>The store's folder lies below an <em>anchor</em>, the folder the user named ({@code --out},
+ * or the store's folder itself): folders below the anchor are entered without following links and
+ * a checkpoint's files are written relative to the entered folder ({@code PlainFolders}), so a
+ * folder swapped for a symbolic link while a checkpoint is written cannot redirect its files.
  *
  * <p>Holds no native memory. Not thread-safe; one run per folder.
  */
@@ -36,29 +35,45 @@ public final class CheckpointStore {
     /** The prefix of every checkpoint folder's name. */
     public static final String PREFIX = "ckpt-";
 
+    private final Path anchor;
     private final Path root;
 
     /** Writes a checkpoint's files into a folder. */
     @FunctionalInterface
     public interface Contents {
         /**
-         * Writes the files.
+         * Writes the files, each relative to the folder entered from the anchor
+         * ({@code PlainFolders.newOutputStream(anchor, file)} and its siblings), never by name.
          *
+         * @param anchor the folder the user named, which {@code dir} lies inside
          * @param dir an empty folder
          * @throws IOException if writing fails
          */
-        void writeTo(Path dir) throws IOException;
+        void writeTo(Path anchor, Path dir) throws IOException;
     }
 
     /**
-     * Opens (and creates) a store.
+     * Opens (and creates) a store in a folder the user named; links in it and above it are followed.
      *
      * @param root the checkpoint folder
      * @throws IOException if it cannot be created
      */
     public CheckpointStore(Path root) throws IOException {
-        this.root = root;
-        Files.createDirectories(root);
+        this(root, root);
+    }
+
+    /**
+     * Opens (and creates) a store in a folder below one the user named.
+     *
+     * @param anchor the folder the user named; links in it and above it are followed
+     * @param root the checkpoint folder, the anchor or inside it; a symbolic link in place of it or
+     *     of a folder between is refused
+     * @throws java.nio.file.FileSystemException naming the link and its target if there is one
+     * @throws IOException if it cannot be created
+     */
+    public CheckpointStore(Path anchor, Path root) throws IOException {
+        this.anchor = anchor;
+        this.root = PlainFolders.create(anchor, root);
     }
 
     /**
@@ -95,12 +110,12 @@ public final class CheckpointStore {
         String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
-        AtomicFiles.deleteTree(tmp);
+        PlainFolders.deleteTree(anchor, tmp);
         // not createDirectories, which accepts a link to a folder planted at this name and writes the
         // checkpoint wherever it leads
-        PlainFolders.create(root, tmp);
+        PlainFolders.create(anchor, tmp);
         try {
-            contents.writeTo(tmp);
+            contents.writeTo(anchor, tmp);
         } catch (FileSystemException e) {
             throw e;
         } catch (IOException e) {
@@ -109,34 +124,21 @@ public final class CheckpointStore {
             named.initCause(e);
             throw named;
         }
-        long bytes = 0;
-        try (Stream<Path> files = Files.list(tmp)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                if (Files.isRegularFile(f)) {
-                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
-                        ch.force(true);
-                        bytes += ch.size();
-                    }
-                }
-            }
-        }
+        long bytes = PlainFolders.force(anchor, tmp);
         // a folder of this name can only be a leftover that LATEST never published
         Optional<Path> published = latest();
         if (published.isPresent() && published.get().getFileName().toString().equals(name)) {
             throw new IOException(dir + ": is the published checkpoint and cannot be overwritten");
         }
-        AtomicFiles.deleteTree(dir);
-        move(tmp, dir, false);
-        Path latestTmp = root.resolve(LATEST + ".tmp");
-        // a fixed name, so a new file each time: writing into one already there followed a symbolic
-        // link planted at this name and overwrote the file it led to
-        Files.deleteIfExists(latestTmp);
-        Files.writeString(latestTmp, name + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE);
-        try (FileChannel ch = PlainFiles.open(latestTmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
+        PlainFolders.deleteTree(anchor, dir);
+        try {
+            PlainFolders.rename(anchor, tmp, dir);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException(dir + ": the file system cannot rename atomically, so checkpoints would not survive a kill", e);
         }
-        move(latestTmp, root.resolve(LATEST), true);
+        // a fresh temp file, flushed and renamed in the entered folder; never one already there, which
+        // followed a symbolic link planted at a fixed temp name and overwrote the file it led to
+        PlainFolders.write(anchor, root.resolve(LATEST), (name + "\n").getBytes(StandardCharsets.UTF_8));
         deleteOthers(name);
         // a base model's weights, moments and best copy run to gigabytes: seconds worth a line
         if (LOG.isInfoEnabled()) {
@@ -145,18 +147,6 @@ public final class CheckpointStore {
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         }
         return dir;
-    }
-
-    private static void move(Path from, Path to, boolean replace) throws IOException {
-        try {
-            if (replace) {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } else {
-                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (AtomicMoveNotSupportedException e) {
-            throw new IOException(to + ": the file system cannot rename atomically, so checkpoints would not survive a kill", e);
-        }
     }
 
     private void deleteOthers(String keep) throws IOException {
@@ -169,7 +159,7 @@ public final class CheckpointStore {
             }
         }
         for (Path p : stale) {
-            AtomicFiles.deleteTree(p);
+            PlainFolders.deleteTree(anchor, p);
         }
     }
 }

@@ -4,7 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,6 +70,21 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
      */
     public void write(Path file) throws IOException {
         PlainFiles.writeString(file, GSON.toJson(this));
+    }
+
+    /**
+     * Writes the state into one of prefine's folders below a folder the user named, the file opened
+     * fresh relative to its folder, entered without following links.
+     *
+     * @param anchor the folder the user named
+     * @param file the file, inside {@code anchor}
+     * @throws IOException if writing fails, or a symbolic link is in place of a folder below the anchor
+     */
+    public void write(Path anchor, Path file) throws IOException {
+        try (Writer w = new BufferedWriter(new OutputStreamWriter(PlainFolders.newOutputStream(anchor, file),
+                StandardCharsets.UTF_8.newEncoder()))) {
+            w.write(GSON.toJson(this));
+        }
     }
 
     /**
