@@ -13,7 +13,6 @@ import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -113,7 +112,7 @@ public final class Trainer implements AutoCloseable {
         this.sampler = b.sampler != null
                 ? b.sampler
                 : new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
-                        .setTaskSizes(trainSizes(b.data))
+                        .setTaskSizes(DataChecks.trainSizes(b.data))
                         .setBatchSize(b.batchSize)
                         .optSeed(seeds.sampler())
                         .build());
@@ -151,14 +150,6 @@ public final class Trainer implements AutoCloseable {
         manifest.put("schedule", schedule.toString());
         this.checkpoints = new TrainerCheckpoints(model, step, best, sampler, stateManager, seeds.run(), schedule.peak(),
                 manifest);
-    }
-
-    private static int[] trainSizes(BatchSource data) {
-        int[] s = new int[data.numTasks()];
-        for (int t = 0; t < s.length; t++) {
-            s[t] = data.size(t, Split.TRAIN);
-        }
-        return s;
     }
 
     /**
@@ -269,7 +260,7 @@ public final class Trainer implements AutoCloseable {
 
     private void trainEpoch(int epoch) throws IOException {
         List<SampledBatch> plan = sampler.nextEpoch();
-        SamplerChecks.checkPlan(plan, epoch, data);
+        DataChecks.checkPlan(plan, epoch, data);
         long start = System.nanoTime();
         long intervalStart = start;
         long examples = 0;
@@ -777,31 +768,7 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
             TrainingStep.check("trainer", model, data, precision, accumulation, devices, lossScaler);
-            int[] trainSizes = trainSizes(data);
-            long train = Arrays.stream(trainSizes).asLongStream().sum();
-            if (train == 0) {
-                throw new IllegalArgumentException("trainer: no task has training examples");
-            }
-            boolean validated = false;
-            for (int t = 0; t < data.numTasks() && !validated; t++) {
-                validated = data.size(t, Split.VALIDATION) > 0;
-            }
-            if (!validated) {
-                // with no validation loss every epoch scores NaN, never improves, and early stopping
-                // ended the run after patience epochs, reported as stopped early with no best epoch
-                throw new IllegalArgumentException("trainer: no task of " + data.taskNames() + " has validation examples;"
-                        + " early stopping and the best-epoch restore need the average validation loss");
-            }
-            if (sampler != null) {
-                SamplerChecks.checkSampler(sampler, data, trainSizes);
-            }
-            for (int t = 0; sampler == null && t < trainSizes.length; t++) {
-                if (trainSizes[t] <= 0) {
-                    throw new IllegalArgumentException("trainer: task " + data.taskNames().get(t) + " has no training"
-                            + " examples, found " + trainSizes[t] + ", and the default sampler draws from every task;"
-                            + " leave the task out or give a sampler with optSampler");
-                }
-            }
+            DataChecks.checkData(data, sampler);
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: batch sizes must be positive, found " + batchSize + " and "
                         + evalBatchSize);

@@ -1,0 +1,106 @@
+package io.github.prefine.core.train;
+
+import io.github.prefine.core.task.Split;
+import io.github.prefine.sampling.TaskSize;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * What the {@link Trainer} checks in its data before any step: training and validation examples
+ * to learn and stop on, and a sampler that draws from the data's tasks and training units (a
+ * {@link BatchSampler} is free-standing, so nothing else ties it to the batch source).
+ */
+final class DataChecks {
+    private DataChecks() {}
+
+    /** Each task's training units, in the data's task order. */
+    static int[] trainSizes(BatchSource data) {
+        int[] s = new int[data.numTasks()];
+        for (int t = 0; t < s.length; t++) {
+            s[t] = data.size(t, Split.TRAIN);
+        }
+        return s;
+    }
+
+    /**
+     * Refuses data the trainer cannot learn or stop on: no training examples, no validation
+     * examples, a sampler over other sizes, or (with the default sampler, which draws from every
+     * task) a task without training examples.
+     *
+     * @param sampler the caller's sampler, or null for the default
+     */
+    static void checkData(BatchSource data, BatchSampler sampler) {
+        int[] trainSizes = trainSizes(data);
+        long train = Arrays.stream(trainSizes).asLongStream().sum();
+        if (train == 0) {
+            throw new IllegalArgumentException("trainer: no task has training examples");
+        }
+        boolean validated = false;
+        for (int t = 0; t < data.numTasks() && !validated; t++) {
+            validated = data.size(t, Split.VALIDATION) > 0;
+        }
+        if (!validated) {
+            // with no validation loss every epoch scores NaN, never improves, and early stopping
+            // ended the run after patience epochs, reported as stopped early with no best epoch
+            throw new IllegalArgumentException("trainer: no task of " + data.taskNames() + " has validation examples;"
+                    + " early stopping and the best-epoch restore need the average validation loss");
+        }
+        if (sampler != null) {
+            checkSampler(sampler, data, trainSizes);
+        }
+        for (int t = 0; sampler == null && t < trainSizes.length; t++) {
+            if (trainSizes[t] <= 0) {
+                throw new IllegalArgumentException("trainer: task " + data.taskNames().get(t) + " has no training"
+                        + " examples, found " + trainSizes[t] + ", and the default sampler draws from every task;"
+                        + " leave the task out or give a sampler with optSampler");
+            }
+        }
+    }
+
+    /**
+     * Checks that a custom sampler drew only units the data has, before any step runs: a sampler
+     * built over other task sizes would otherwise fail deep in the step with an index error.
+     */
+    static void checkPlan(List<SampledBatch> plan, int epoch, BatchSource data) {
+        int[] sizes = trainSizes(data);
+        for (int i = 0; i < plan.size(); i++) {
+            int[] tasks = plan.get(i).tasks();
+            int[] examples = plan.get(i).examples();
+            for (int k = 0; k < tasks.length; k++) {
+                int t = tasks[k];
+                if (t < 0 || t >= sizes.length) {
+                    throw new IllegalStateException("trainer: the sampler's batch " + i + " of epoch " + epoch
+                            + " draws from task " + t + ", but the data has " + sizes.length + " tasks "
+                            + data.taskNames() + "; build the sampler over the data's task sizes");
+                }
+                if (examples[k] < 0 || examples[k] >= sizes[t]) {
+                    throw new IllegalStateException("trainer: the sampler's batch " + i + " of epoch " + epoch
+                            + " draws training unit " + examples[k] + " of task " + data.taskNames().get(t)
+                            + ", which has " + sizes[t] + "; build the sampler over the data's task sizes "
+                            + Arrays.toString(sizes));
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a {@link HeterogeneousBatchSampler} over other task sizes than the data's training
+     * splits at build time, where its sizes are known.
+     */
+    private static void checkSampler(BatchSampler sampler, BatchSource data, int[] trainSizes) {
+        if (!(sampler instanceof HeterogeneousBatchSampler h)) {
+            return;
+        }
+        List<TaskSize> sizes = h.sampler().taskSizes();
+        boolean fits = sizes.size() == trainSizes.length;
+        for (int t = 0; fits && t < trainSizes.length; t++) {
+            fits = sizes.get(t).size() <= trainSizes[t];
+        }
+        if (!fits) {
+            int[] found = sizes.stream().mapToInt(TaskSize::size).toArray();
+            throw new IllegalArgumentException("trainer: the sampler draws from task sizes " + Arrays.toString(found)
+                    + ", but the data's " + data.taskNames() + " have " + Arrays.toString(trainSizes)
+                    + " training units; build it over the data's sizes, in the model's task order");
+        }
+    }
+}
