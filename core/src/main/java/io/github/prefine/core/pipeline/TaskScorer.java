@@ -66,7 +66,7 @@ public final class TaskScorer {
      *
      * @param trainer the trainer whose model was built from {@code tasks}
      * @param tasks the tasks
-     * @return task name to result, in the set's order
+     * @return task name to result, in the set's order; every result in percent (see {@link EvaluationResult})
      */
     public static Map<String, EvaluationResult> scoreAll(Trainer trainer, TaskSet tasks) {
         Map<String, EvaluationResult> out = new LinkedHashMap<>();

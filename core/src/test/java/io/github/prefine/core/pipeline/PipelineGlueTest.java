@@ -103,7 +103,7 @@ class PipelineGlueTest {
         logits.add(tokenLogits(5, new int[] {0, 1, 0, 0, 0}));
         TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, logits, 3);
         // gold spans: (s0 X 1-2), (s1 X 0); predicted: (s0 X 1-1), (s1 X 0): tp 1, pred 2, gold 2 -> F1 0.5
-        assertEquals(0.5, TaskScorer.score(tagger, Split.VALIDATION, p).value(), 1e-12);
+        assertEquals(50.0, TaskScorer.score(tagger, Split.VALIDATION, p).percent(), 1e-12);
     }
 
     @Test
@@ -112,7 +112,7 @@ class PipelineGlueTest {
         // the predictions carry tells them apart
         List<float[]> logits = List.of(tokenLogits(5, new int[] {0, 0, 1, 2, 0}), tokenLogits(5, new int[] {0, 1, 0, 0, 0}));
         TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1}, logits, 3);
-        assertEquals(1.0, TaskScorer.score(tagger, Split.VALIDATION, p).value(), 1e-12);
+        assertEquals(100.0, TaskScorer.score(tagger, Split.VALIDATION, p).percent(), 1e-12);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> TaskScorer.score(tagger, Split.TRAIN, p));
         assertTrue(e.getMessage().contains("VALIDATION"), e.getMessage());
@@ -123,7 +123,7 @@ class PipelineGlueTest {
         List<float[]> logits = List.of(new float[] {0f, 1f}, new float[] {0f, 2f}, new float[] {3f, 1f});
         TaskPredictions p = new TaskPredictions(0, Split.VALIDATION, new int[] {0, 1, 2}, logits, 2);
         // predicted yes, yes, no against yes, no, yes
-        assertEquals(1.0 / 3, TaskScorer.score(classifier, Split.VALIDATION, p).value(), 1e-12);
+        assertEquals(100.0 / 3, TaskScorer.score(classifier, Split.VALIDATION, p).percent(), 1e-12);
     }
 
     @Test

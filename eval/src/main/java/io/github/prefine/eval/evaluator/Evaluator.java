@@ -67,7 +67,7 @@ public final class Evaluator {
      *
      * @param gold gold labels
      * @param predicted predicted labels, same length
-     * @return the result
+     * @return the result, in percent (scikit-learn's fraction times 100)
      * @throws IllegalStateException if the metric is not a classification metric
      * @throws IllegalArgumentException if the lengths differ, or for BINARY_F1 if the labels are
      *     more than two or are two without the positive label (see {@link
@@ -88,7 +88,7 @@ public final class Evaluator {
             default:
                 throw new IllegalStateException("evaluateLabels needs a classification metric, found " + metric);
         }
-        return new EvaluationResult(metric, v, gold.size());
+        return EvaluationResult.ofNativeScale(metric, v, gold.size());
     }
 
     /**
@@ -96,7 +96,7 @@ public final class Evaluator {
      *
      * @param gold gold tags, one list per sentence
      * @param predicted predicted tags, same shape
-     * @return the result
+     * @return the result, in percent (seqeval's fraction times 100)
      * @throws IllegalStateException if the metric is not SPAN_F1
      */
     public EvaluationResult evaluateTags(List<List<String>> gold, List<List<String>> predicted) {
@@ -104,7 +104,7 @@ public final class Evaluator {
             throw new IllegalStateException("evaluateTags needs SPAN_F1, found " + metric);
         }
         SpanF1 f = strictScheme == null ? SpanF1.lenient() : SpanF1.strict(strictScheme);
-        return new EvaluationResult(metric, f.score(gold, predicted).f1(), gold.size());
+        return EvaluationResult.ofNativeScale(metric, f.score(gold, predicted).f1(), gold.size());
     }
 
     /**
@@ -112,7 +112,7 @@ public final class Evaluator {
      *
      * @param predicted one answer per question, {@code null} when unanswered
      * @param golds gold answers per question
-     * @return the result in percent
+     * @return the result, in percent as the script prints it
      * @throws IllegalStateException if the metric is not a SQuAD metric
      */
     public EvaluationResult evaluateAnswers(List<String> predicted, List<List<String>> golds) {
@@ -120,7 +120,7 @@ public final class Evaluator {
             throw new IllegalStateException("evaluateAnswers needs SQUAD_F1 or SQUAD_EM, found " + metric);
         }
         SquadScore s = SquadMetrics.evaluate(predicted, golds);
-        return new EvaluationResult(metric, metric == MetricType.SQUAD_F1 ? s.f1() : s.exactMatch(), s.total());
+        return EvaluationResult.ofNativeScale(metric, metric == MetricType.SQUAD_F1 ? s.f1() : s.exactMatch(), s.total());
     }
 
     /**

@@ -15,23 +15,23 @@ class EvaluatorTest {
     void scoresEachFormat() {
         Evaluator acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
         EvaluationResult r = acc.evaluateLabels(List.of("a", "b"), List.of("a", "a"));
-        assertEquals(0.5, r.value());
         assertEquals(50.0, r.percent());
+        assertEquals(0.5, r.fraction());
         Evaluator span = Evaluator.builder().setMetric(MetricType.SPAN_F1).optStrictScheme(TagScheme.IOB2).build();
-        assertEquals(0.0, span.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).value());
+        assertEquals(0.0, span.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).percent());
         Evaluator lenient = Evaluator.builder().setMetric(MetricType.SPAN_F1).build();
-        assertEquals(1.0, lenient.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).value());
+        assertEquals(100.0, lenient.evaluateTags(List.of(List.of("B-X")), List.of(List.of("I-X"))).percent());
         Evaluator em = Evaluator.builder().setMetric(MetricType.SQUAD_EM).build();
         EvaluationResult q = em.evaluateAnswers(List.of("The cat"), List.of(List.of("cat")));
-        assertEquals(100.0, q.value());
         assertEquals(100.0, q.percent());
+        assertEquals(1.0, q.fraction());
     }
 
     @Test
     void aggregatesSeedsWithSampleStdByDefault() {
         Evaluator ev = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
-        List<EvaluationResult> runs = List.of(new EvaluationResult(MetricType.ACCURACY, 0.5, 10),
-                new EvaluationResult(MetricType.ACCURACY, 0.7, 10), new EvaluationResult(MetricType.ACCURACY, 0.6, 10));
+        List<EvaluationResult> runs = List.of(new EvaluationResult(MetricType.ACCURACY, 50, 10),
+                new EvaluationResult(MetricType.ACCURACY, 70, 10), new EvaluationResult(MetricType.ACCURACY, 60, 10));
         SeedSummary s = ev.aggregate(runs);
         // percent values 50, 70, 60: mean 60, sample std sqrt(200/2) = 10, population sqrt(200/3)
         assertEquals(60.0, s.mean(), 1e-12);
@@ -50,7 +50,7 @@ class EvaluatorTest {
                 () -> f1.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")));
         // with the right label: tp 1, fp 0, fn 1 -> 2/3
         Evaluator yes = Evaluator.builder().setMetric(MetricType.BINARY_F1).optPositiveLabel("yes").build();
-        assertEquals(2.0 / 3, yes.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")).value(),
+        assertEquals(2.0 / 3, yes.evaluateLabels(List.of("yes", "no", "yes"), List.of("yes", "no", "no")).fraction(),
                 1e-12);
     }
 
@@ -71,7 +71,7 @@ class EvaluatorTest {
         }
         // positive "1": tp 1, fp 1, fn 0 -> precision 1/2, recall 1, F1 2/3
         assertEquals(2.0 / 3, Evaluator.builder().setMetric(MetricType.BINARY_F1).build()
-                .evaluateLabels(List.of("1", "0"), List.of("1", "1")).value(), 1e-12);
+                .evaluateLabels(List.of("1", "0"), List.of("1", "1")).fraction(), 1e-12);
     }
 
     @Test
@@ -88,23 +88,44 @@ class EvaluatorTest {
         Evaluator acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build();
         assertThrows(IllegalStateException.class, () -> acc.evaluateTags(List.of(), List.of()));
         assertThrows(IllegalArgumentException.class,
-                () -> acc.aggregate(List.of(new EvaluationResult(MetricType.MACRO_F1, 0.1, 1))));
+                () -> acc.aggregate(List.of(new EvaluationResult(MetricType.MACRO_F1, 10, 1))));
     }
 
     @Test
     void aResultOffItsMetricsScaleIsRefusedBeforeItReachesAnAggregate() {
         // accuracy 85 % handed over as 85.0 would aggregate to a mean of 8500 "percent"
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new EvaluationResult(MetricType.ACCURACY, 85.0, 10));
+                () -> EvaluationResult.ofNativeScale(MetricType.ACCURACY, 85.0, 10));
         assertTrue(e.getMessage().contains("[0, 1]"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SPAN_F1, -0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> EvaluationResult.ofNativeScale(MetricType.SPAN_F1, -0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> EvaluationResult.ofNativeScale(MetricType.SQUAD_F1, 100.5, 10));
         assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.SQUAD_F1, 100.5, 10));
         assertThrows(IllegalArgumentException.class,
                 () -> new EvaluationResult(MetricType.MACRO_F1, Double.POSITIVE_INFINITY, 10));
+        assertThrows(IllegalArgumentException.class, () -> new EvaluationResult(MetricType.MACRO_F1, Double.NaN, 10));
         // the bounds themselves are scores
-        assertEquals(100.0, new EvaluationResult(MetricType.ACCURACY, 1.0, 1).percent());
-        assertEquals(100.0, new EvaluationResult(MetricType.SQUAD_EM, 100.0, 1).percent());
-        assertEquals(0.0, new EvaluationResult(MetricType.BINARY_F1, 0.0, 0).percent());
+        assertEquals(100.0, EvaluationResult.ofNativeScale(MetricType.ACCURACY, 1.0, 1).percent());
+        assertEquals(100.0, EvaluationResult.ofNativeScale(MetricType.SQUAD_EM, 100.0, 1).percent());
+        assertEquals(0.0, EvaluationResult.ofNativeScale(MetricType.BINARY_F1, 0.0, 0).percent());
+    }
+
+    @Test
+    void everyMetricsResultIsInPercentSoResultsOfSeveralTasksCompare() {
+        // hand-computed: accuracy 1 of 2 right (scikit-learn 0.5), SQuAD EM 1 of 2 exact (the v1.1
+        // script prints 50.0): the same score, so one number for both
+        EvaluationResult acc = Evaluator.builder().setMetric(MetricType.ACCURACY).build()
+                .evaluateLabels(List.of("a", "b"), List.of("a", "a"));
+        EvaluationResult em = Evaluator.builder().setMetric(MetricType.SQUAD_EM).build()
+                .evaluateAnswers(List.of("cat", "dog"), List.of(List.of("cat"), List.of("bird")));
+        assertEquals(50.0, acc.percent());
+        assertEquals(50.0, em.percent());
+        assertEquals(acc.percent(), em.percent());
+        // a result is built from a percent for every metric, not from each metric's own scale
+        assertEquals(50.0, new EvaluationResult(MetricType.ACCURACY, 50.0, 2).percent());
+        assertEquals(new EvaluationResult(MetricType.ACCURACY, 50.0, 2), acc);
+        assertEquals(new EvaluationResult(MetricType.SQUAD_EM, 50.0, 2), em);
+        assertEquals(0.5, acc.fraction());
+        assertEquals(0.5, em.fraction());
     }
 
     @Test
@@ -113,8 +134,8 @@ class EvaluatorTest {
         List<String> pred = List.of("cat sat");
         List<List<String>> gold = List.of(List.of("cat"));
         Evaluator f1 = Evaluator.builder().setMetric(MetricType.SQUAD_F1).build();
-        assertEquals(100.0 * 2 / 3, f1.evaluateAnswers(pred, gold).value(), 1e-12);
-        assertEquals(0.0, Evaluator.builder().setMetric(MetricType.SQUAD_EM).build().evaluateAnswers(pred, gold).value());
+        assertEquals(100.0 * 2 / 3, f1.evaluateAnswers(pred, gold).percent(), 1e-12);
+        assertEquals(0.0, Evaluator.builder().setMetric(MetricType.SQUAD_EM).build().evaluateAnswers(pred, gold).percent());
         assertEquals(MetricType.SQUAD_F1, f1.metric());
         assertEquals(StdKind.SAMPLE, f1.stdKind());
         assertEquals(StdKind.POPULATION,

@@ -178,8 +178,8 @@ final class DataBench {
             featureSkipped += r.skippedCount();
             r.skipped().forEach((k, v) -> reasons.merge(k, v, Integer::sum));
         }
-        if (!(scored.value() >= 0)) {
-            throw new IllegalStateException("task " + task.name() + ": score " + scored.value());
+        if (!(scored.percent() >= 0)) {
+            throw new IllegalStateException("task " + task.name() + ": score " + scored.percent());
         }
         return new Row(task.name(), examples, features, readSkipped, featureSkipped, p.readSeconds(), p.featurizeSeconds(),
                 p.cpuSeconds(), (t3 - t2) / 1e9, p.readPeak() / MIB, peak / MIB, retained / MIB,
