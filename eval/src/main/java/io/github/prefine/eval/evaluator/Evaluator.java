@@ -127,7 +127,8 @@ public final class Evaluator {
      * Aggregates the results of runs with different seeds, in percent.
      *
      * @param runs one result per seed, all of this evaluator's metric
-     * @return mean and standard deviation of {@link EvaluationResult#percent()}
+     * @return mean and standard deviation of {@link EvaluationResult#percent()}; with the sample kind,
+     *     a single run has no standard deviation ({@link SeedSummary#hasStd()})
      * @throws IllegalArgumentException if runs is empty or mixes metrics
      */
     public SeedSummary aggregate(List<EvaluationResult> runs) {

@@ -8,12 +8,17 @@ import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 /**
  * Mean and standard deviation of one score over several seeds.
  *
- * <p>The standard deviation of a single run is 0 for both kinds (Commons Math's convention).
+ * <p>The sample standard deviation (divisor n - 1) of a single run is undefined: it is NaN here, as
+ * NumPy's {@code np.std(x, ddof=1)} gives for one value, and {@link #hasStd()} is false, so that a
+ * reader of "mean ± std over seeds" never mistakes one seed for a perfectly stable score. (Commons
+ * Math returns 0 there.) Table 1 shows such a cell's mean only, and its "Average Std. Dev." row and
+ * the grid's std verdict leave it out. The population standard deviation of one run is 0, as NumPy's
+ * {@code np.std(x)}.
  *
  * <p>Immutable and thread-safe.
  *
  * @param mean arithmetic mean
- * @param std standard deviation of the kind given
+ * @param std standard deviation of the kind given; NaN for the sample kind of a single run
  * @param n number of runs
  * @param stdKind sample (n - 1) or population (n)
  */
@@ -26,12 +31,28 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
      * @param std see the record description
      * @param n see the record description
      * @param stdKind see the record description
+     * @throws IllegalArgumentException if n is below 1, or the std is NaN where it is defined or a
+     *     number where it is not (the sample kind of one run)
      */
     public SeedSummary {
         Objects.requireNonNull(stdKind, "stdKind");
         if (n < 1) {
             throw new IllegalArgumentException("a seed summary needs n >= 1 runs, found " + n);
         }
+        boolean undefined = stdKind == StdKind.SAMPLE && n == 1;
+        if (undefined != Double.isNaN(std)) {
+            throw new IllegalArgumentException("a seed summary of " + n + " run(s) with " + stdKind + " std needs "
+                    + (undefined ? "std NaN (undefined for one run)" : "a number for std") + ", found " + std);
+        }
+    }
+
+    /**
+     * Whether the standard deviation is defined.
+     *
+     * @return false for the sample standard deviation of a single run, true otherwise
+     */
+    public boolean hasStd() {
+        return !Double.isNaN(std);
     }
 
     /**
@@ -39,7 +60,7 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
      *
      * @param values one score per seed, at least one
      * @param kind sample or population standard deviation
-     * @return the summary
+     * @return the summary; its std is NaN for the sample kind of one value
      * @throws IllegalArgumentException if values is empty
      */
     public static SeedSummary of(List<Double> values, StdKind kind) {
@@ -56,7 +77,7 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
      *
      * @param values one score per seed, at least one; not modified
      * @param kind sample or population standard deviation
-     * @return the summary
+     * @return the summary; its std is NaN for the sample kind of one value
      * @throws IllegalArgumentException if values is empty
      */
     public static SeedSummary of(double[] values, StdKind kind) {
@@ -65,7 +86,9 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
             throw new IllegalArgumentException("a seed summary needs at least one value, found none");
         }
         double mean = new Mean().evaluate(values);
-        double std = new StandardDeviation(kind == StdKind.SAMPLE).evaluate(values);
+        // Commons Math gives 0 for the sample std of one value, which NumPy (ddof=1) leaves undefined
+        double std = kind == StdKind.SAMPLE && values.length == 1
+                ? Double.NaN : new StandardDeviation(kind == StdKind.SAMPLE).evaluate(values);
         return new SeedSummary(mean, std, values.length, kind);
     }
 }

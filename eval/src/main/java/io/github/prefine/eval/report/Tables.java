@@ -55,8 +55,8 @@ public final class Tables {
                 List<Double> v = values.get(setting).get(target);
                 if (v != null && !v.isEmpty()) {
                     SeedSummary s = SeedSummary.of(v, kind);
-                    // the sample std of one value is undefined, not 0: such a cell shows its mean only
-                    row.put(setting, kind == StdKind.SAMPLE && s.n() < 2 ? Cell.of(s.mean()) : Cell.of(s.mean(), s.std()));
+                    // the sample std of one value is undefined (SeedSummary): such a cell shows its mean only
+                    row.put(setting, s.hasStd() ? Cell.of(s.mean(), s.std()) : Cell.of(s.mean()));
                 }
             }
             cells.put(target, row);

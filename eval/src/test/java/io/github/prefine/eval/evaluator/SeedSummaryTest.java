@@ -1,7 +1,11 @@
 package io.github.prefine.eval.evaluator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.eval.metrics.MetricType;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,5 +24,29 @@ class SeedSummaryTest {
         assertEquals(SeedSummary.of(List.of(80.0, 90.0, 100.0), StdKind.SAMPLE), sample);
         assertEquals(80, scores[0]);
         assertThrows(IllegalArgumentException.class, () -> SeedSummary.of(new double[0], StdKind.SAMPLE));
+    }
+
+    @Test
+    void oneSeedHasNoSampleStdAsNumpyAndTableOneSay() {
+        // np.std([71.5], ddof=1) is nan (with a RuntimeWarning), np.std([71.5]) is 0.0; Table 1 shows
+        // such a cell's mean only, so a summary of it must not claim std 0
+        SeedSummary one = SeedSummary.of(new double[] {71.5}, StdKind.SAMPLE);
+        assertEquals(71.5, one.mean());
+        assertEquals(1, one.n());
+        assertTrue(Double.isNaN(one.std()), "std " + one.std());
+        assertFalse(one.hasStd());
+        assertTrue(Double.isNaN(SeedSummary.of(List.of(71.5), StdKind.SAMPLE).std()));
+        SeedSummary population = SeedSummary.of(new double[] {71.5}, StdKind.POPULATION);
+        assertEquals(0.0, population.std());
+        assertTrue(population.hasStd());
+        assertTrue(SeedSummary.of(new double[] {71.5, 71.5}, StdKind.SAMPLE).hasStd());
+        // the evaluator's aggregate of one run, as a one-seed finetuning gives it
+        SeedSummary aggregated = Evaluator.builder().setMetric(MetricType.ACCURACY).build()
+                .aggregate(List.of(new EvaluationResult(MetricType.ACCURACY, 71.5, 200)));
+        assertFalse(aggregated.hasStd());
+        // a hand-made summary cannot claim what the kind and count rule out
+        assertThrows(IllegalArgumentException.class, () -> new SeedSummary(71.5, 0.0, 1, StdKind.SAMPLE));
+        assertThrows(IllegalArgumentException.class, () -> new SeedSummary(71.5, Double.NaN, 2, StdKind.SAMPLE));
+        assertThrows(IllegalArgumentException.class, () -> new SeedSummary(71.5, Double.NaN, 1, StdKind.POPULATION));
     }
 }

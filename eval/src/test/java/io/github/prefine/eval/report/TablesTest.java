@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.evaluator.StdKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +45,7 @@ class TablesTest {
         runs(log, "Baseline", "Q1", "QA", 50, 54); // mean 52, sample std sqrt(8)
         // Baseline Q2 not finished yet: partial grid
         runs(log, "Only-SL", "T1", "SL", 85, 87); // 86, sqrt(2)
-        runs(log, "Only-SL", "T2", "SL", 75); // 75, 0 (one run)
+        runs(log, "Only-SL", "T2", "SL", 75); // 75, no sample std (one run)
         runs(log, "Only-SL", "Q1", "QA", 40, 44, 48); // 44, 4
         runs(log, "Only-SL", "Q2", "QA", 60, 60); // 60, 0
         ResultLog.append(log, new CostRecord("Only-SL", 120.0, 1000));
@@ -65,6 +66,10 @@ class TablesTest {
         // one seed has no sample std: the cell shows its mean only, and the average std leaves it out
         assertFalse(t.cell("T2", "Only-SL").hasStd());
         assertEquals(75.0, t.cell("T2", "Only-SL").value());
+        // and agrees with the seed summary of that one run
+        SeedSummary one = SeedSummary.of(List.of(75.0), StdKind.SAMPLE);
+        assertEquals(one.hasStd(), t.cell("T2", "Only-SL").hasStd());
+        assertEquals(one.mean(), t.cell("T2", "Only-SL").value());
         assertEquals((82.0 + 72 + 52) / 3, t.cell(Tables.AVERAGE, "Baseline").value(), 1e-12);
         assertEquals((2 + Math.sqrt(12) + Math.sqrt(8)) / 3, t.cell(Tables.AVERAGE_STD, "Baseline").value(), 1e-12);
         assertEquals(66.25, t.cell(Tables.AVERAGE, "Only-SL").value(), 1e-12);
