@@ -55,12 +55,17 @@ import org.slf4j.LoggerFactory;
  * <p>Messages are one line: {@code "REPO: FILE: ..."}, with the byte counts, the partial file and
  * what to do ({@link Builder#optRerunHint(String)}); never the token. Two processes downloading
  * the same file at once take turns: a download holds an OS lock on {@code TARGET.lock} (left in
- * place afterwards), and one that waited finds the target stored and returns. Immutable after
+ * place afterwards), and one that waited finds the target stored and returns. Two threads of one
+ * JVM take turns too, also when one names the folder through a symbolic link and the other by its
+ * real path. Immutable after
  * {@link Builder#build()} and thread-safe.
  */
 public final class ResumableDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
-    /** One monitor per lock file: the JDK refuses a second OS lock on one file to the same JVM. */
+    /**
+     * One monitor per lock file, by its folder's real path: the JDK refuses a second OS lock on one
+     * file to the same JVM, even through another path.
+     */
     private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
@@ -317,7 +322,11 @@ public final class ResumableDownload {
         // one writer of a target at a time, in this JVM and across processes: a second writer
         // appended to the partial file under the first, or moved it away while the first still wrote
         Path lockFile = target.toAbsolutePath().resolveSibling(target.getFileName() + ".lock");
-        synchronized (WRITERS.computeIfAbsent(lockFile.normalize(), k -> new Object())) {
+        // the JDK keeps one lock per file, whatever path opened it: the monitor is the folder's real
+        // path's, so that a linked and a real spelling of one cache wait for each other (the name
+        // itself is opened without following a link, so it is not resolved)
+        Path monitor = lockFile.getParent().toRealPath().resolve(lockFile.getFileName());
+        synchronized (WRITERS.computeIfAbsent(monitor, k -> new Object())) {
             // a lock file of its own, never opened elsewhere: closing any descriptor of a locked
             // file (the partial one is opened, closed and moved) would drop this process's lock
             try (FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

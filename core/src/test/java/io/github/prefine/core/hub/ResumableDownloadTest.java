@@ -263,6 +263,78 @@ class ResumableDownloadTest {
         assertFalse(Files.exists(target.resolveSibling("part.bin.incomplete")));
     }
 
+    /**
+     * Two threads download one file into one cache folder, one through a symbolic link to the
+     * folder and one through its real path: the JDK keeps one OS lock per file for the whole JVM
+     * (whatever the path it was opened by), so the second must wait for the first rather than ask
+     * for a second lock ({@code OverlappingFileLockException}). The first one's body pauses half-way
+     * until the second has finished or has waited two seconds.
+     */
+    @Test
+    void twoThreadsDownloadingThroughALinkedAndARealSpellingOfOneFolderTakeTurns() throws Exception {
+        java.util.concurrent.CountDownLatch resume = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean paused = new java.util.concurrent.atomic.AtomicBoolean();
+        handler = ex -> {
+            if (ex.getRequestHeaders().getFirst("Range") != null || !paused.compareAndSet(false, true)) {
+                serve(ex, null);
+                return;
+            }
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY, 0, 50_000);
+            ex.getResponseBody().flush();
+            try {
+                resume.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            ex.getResponseBody().write(BODY, 50_000, BODY.length - 50_000);
+        };
+        Path real = Files.createDirectories(tmp.resolve("real/cache"));
+        Path linked = Files.createSymbolicLink(tmp.resolve("linked"), tmp.resolve("real")).resolve("cache");
+        Path partial = real.resolve("part.bin.incomplete");
+        ResumableDownload d = downloads().build();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var first = pool.submit(() -> {
+                d.download("acme/data", "part.bin", url(), expected(), real.resolve("part.bin"));
+                return null;
+            });
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!(Files.exists(partial) && Files.size(partial) >= 50_000) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            assertTrue(Files.exists(partial), "the first download never started");
+            var second = pool.submit(() -> {
+                d.download("acme/data", "part.bin", url(), expected(), linked.resolve("part.bin"));
+                return null;
+            });
+            try {
+                second.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException waiting) {
+                // the second waits for the first: let the first go on
+            } catch (java.util.concurrent.ExecutionException reported) {
+                // reported below
+            }
+            resume.countDown();
+            List<String> failed = new ArrayList<>();
+            for (var f : List.of(first, second)) {
+                try {
+                    f.get(1, java.util.concurrent.TimeUnit.MINUTES);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    failed.add(e.getCause().toString());
+                }
+            }
+            assertEquals(List.of(), failed, "downloads that failed");
+        } finally {
+            resume.countDown();
+            pool.shutdownNow();
+        }
+        assertArrayEquals(BODY, Files.readAllBytes(real.resolve("part.bin")));
+        assertFalse(Files.exists(partial));
+        assertEquals(1, ranges.size(), "one request: the second found the file stored, " + ranges);
+    }
+
     @Test
     void aLinkPlantedAtThePartialNameIsNotWrittenThrough() throws IOException {
         handler = ex -> serve(ex, null);
