@@ -164,22 +164,7 @@ class ModelResolverTest {
             }
             assertTrue(Files.exists(partial), "the first resolve never started the weights");
             var second = pool.submit(() -> resolver(settings(null), 1).resolve(ID));
-            try {
-                second.get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException waiting) {
-                // the second waits for the first: let the first go on
-            } catch (java.util.concurrent.ExecutionException ignored) {
-                // reported below
-            }
-            resume.countDown();
-            List<String> failed = new java.util.ArrayList<>();
-            for (var f : List.of(first, second)) {
-                try {
-                    f.get(1, java.util.concurrent.TimeUnit.MINUTES);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failed.add(e.getCause().toString());
-                }
-            }
+            List<String> failed = TakingTurns.resumeAndCollect(first, second, resume);
             assertEquals(List.of(), failed, "resolves that failed");
             Path snapshot = first.get().folder();
             assertArrayEquals(WEIGHTS, Files.readAllBytes(snapshot.resolve("model.safetensors")));

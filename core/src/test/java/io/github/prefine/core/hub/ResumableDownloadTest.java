@@ -309,22 +309,7 @@ class ResumableDownloadTest {
                 d.download("acme/data", "part.bin", url(), expected(), linked.resolve("part.bin"));
                 return null;
             });
-            try {
-                second.get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException waiting) {
-                // the second waits for the first: let the first go on
-            } catch (java.util.concurrent.ExecutionException reported) {
-                // reported below
-            }
-            resume.countDown();
-            List<String> failed = new ArrayList<>();
-            for (var f : List.of(first, second)) {
-                try {
-                    f.get(1, java.util.concurrent.TimeUnit.MINUTES);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    failed.add(e.getCause().toString());
-                }
-            }
+            List<String> failed = TakingTurns.resumeAndCollect(first, second, resume);
             assertEquals(List.of(), failed, "downloads that failed");
         } finally {
             resume.countDown();
