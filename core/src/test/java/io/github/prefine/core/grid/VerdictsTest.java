@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
@@ -66,6 +67,26 @@ class VerdictsTest {
                 Verdicts.relatedness(t2));
         assertEquals(List.of("Average: SL+C 70.0, Only-SL 45.0, Only-C 38.3" + why.formatted("targets")),
                 Verdicts.multiTask(t2));
+    }
+
+    /**
+     * A grid of one seed per cell has no sample std anywhere ({@code SeedSummary.hasStd()} is false
+     * for one run, and Table 1 shows its means only): the stability verdict says nothing rather
+     * than compare stds of 0.
+     */
+    @Test
+    void aGridOfOneSeedPerCellGetsNoStabilityVerdict() {
+        ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addSetting("Baseline")
+                .addTarget("T1", "SL").addTarget("T2", "C").build();
+        List<RunRecord> runs = new ArrayList<>();
+        for (String setting : List.of("Baseline", "SL+C")) {
+            runs.add(new RunRecord(setting, "T1", "SL", 1, 60));
+            runs.add(new RunRecord(setting, "T2", "C", 1, 70));
+        }
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
+        assertEquals(false, SeedSummary.of(List.of(60.0), StdKind.SAMPLE).hasStd());
+        assertEquals(false, t1.cell("T1", "Baseline").hasStd());
+        assertEquals(List.of(), Verdicts.stability(t1));
     }
 
     @Test
