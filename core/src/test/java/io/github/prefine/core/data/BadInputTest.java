@@ -433,7 +433,7 @@ class BadInputTest {
     @Test
     void aSubjQaFileWithOldMacLineEndsReads() throws IOException {
         // a lone CR as the last character made the CSV parser lose its place in its buffer: an
-        // ArrayIndexOutOfBoundsException instead of the rows (a CRLF split across reads did the same)
+        // ArrayIndexOutOfBoundsException instead of the rows, and so did a CRLF split across its buffer
         String lf = "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
                 + "r1,Why?,\"Good plot.\nReally.\",Good plot,\"(0, 9)\"\n";
         ReadResult<QaExample> unix = new SubjQaReader().read(TestFiles.write(dir, "books/lf.csv", lf));
@@ -441,6 +441,15 @@ class BadInputTest {
         assertEquals(unix.examples().get(0).answers(), mac.examples().get(0).answers());
         assertEquals("Good plot.\rReally.", mac.examples().get(0).context());
         assertEquals(unix.report().records(), mac.report().records());
+        // a CRLF whose CR is the last of the 16,384 characters the parser buffers
+        String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\r\n";
+        String row = "r1,Why?,\"Good plot.\",Good plot,\"(0, 9)\"\r\n";
+        String pad = "x".repeat((1 << 14) - 1 - header.length() - row.length() - "r0,Pad?,\"\",ANSWERNOTFOUND,\"(0, 0)\"".length());
+        String crlf = header + row + "r0,Pad?,\"" + pad + "\",ANSWERNOTFOUND,\"(0, 0)\"\r\n" + row.replace("r1", "r2");
+        assertEquals('\r', crlf.charAt((1 << 14) - 1));
+        ReadResult<QaExample> split = new SubjQaReader().read(TestFiles.write(dir, "books/crlf.csv", crlf));
+        assertEquals(List.of("r1", "r2"), split.examples().stream().map(QaExample::id).toList());
+        assertEquals(3, split.report().records());
     }
 
     @Test
