@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.TextTemplates;
 import java.util.List;
 
@@ -28,23 +29,13 @@ abstract sealed class ColumnReaderBuilder<B extends ColumnReaderBuilder<B>> exte
         return self();
     }
 
-    /** Whether the file's first row names its columns. */
-    final boolean header() {
-        return header;
-    }
-
-    /** The column names of a header-less file; empty with a header. */
-    final List<String> columnNames() {
-        return columnNames;
-    }
-
     /**
      * Parses the templates and checks them against the column names of a header-less file.
      *
      * @throws IllegalStateException if the first text is missing
      * @throws IllegalArgumentException if a template names a column a header-less file lacks
      */
-    final TextTemplates checkedTemplates() {
+    final ColumnTable.Layout layout() {
         TextTemplates templates = templates();
         if (!header) {
             for (String n : templates.fields()) {
@@ -53,6 +44,6 @@ abstract sealed class ColumnReaderBuilder<B extends ColumnReaderBuilder<B>> exte
                 }
             }
         }
-        return templates;
+        return new ColumnTable.Layout(header, columnNames, templates);
     }
 }

@@ -5,7 +5,6 @@ import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
-import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,14 +42,10 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     /** Skip reason: a file without any record. */
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
-    private final boolean header;
-    private final List<String> columnNames;
-    private final TextTemplates templates;
+    private final ColumnTable.Layout layout;
 
-    private CsvClassificationReader(Builder b, TextTemplates templates) {
-        this.header = b.header();
-        this.columnNames = b.columnNames();
-        this.templates = templates;
+    private CsvClassificationReader(ColumnTable.Layout layout) {
+        this.layout = layout;
     }
 
     /**
@@ -71,7 +66,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        ColumnTable table = new ColumnTable(name, leniency, report, templates, "comma-separated");
+        ColumnTable table = new ColumnTable(name, leniency, report, layout, "comma-separated");
         boolean any;
         try (DocumentReader doc = TextFiles.document(file, report)) {
             Csv csv = new Csv(doc, name);
@@ -86,7 +81,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             }
         }
         // a header-only file is not empty: say what it holds
-        return table.result(LOG, header && any ? "only the header row" : "an empty file");
+        return table.result(LOG, layout.header() && any ? "only the header row" : "an empty file");
     }
 
     /** Reads the header, if any, and every record after it; false when the file holds no record. */
@@ -95,12 +90,12 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         if (row == null) {
             return false;
         }
-        if (header) {
+        if (layout.header()) {
             List<String> names = row.fields();
             table.columns(names, Integer.toString(row.line()), foundColumns(names));
             row = next(csv, doc, table);
         } else {
-            table.columns(columnNames, "", "columns " + columnNames);
+            table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
         }
         for (; row != null; row = next(csv, doc, table)) {
             table.row(row.line(), row.fields());
@@ -157,7 +152,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
          * @throws IllegalArgumentException if a template names a column a header-less file lacks
          */
         public CsvClassificationReader build() {
-            return new CsvClassificationReader(this, checkedTemplates());
+            return new CsvClassificationReader(layout());
         }
     }
 }

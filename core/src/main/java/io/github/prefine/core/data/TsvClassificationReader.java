@@ -4,7 +4,6 @@ import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
-import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,14 +33,10 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     /** Skip reason: a file without any row. */
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
-    private final boolean header;
-    private final List<String> columnNames;
-    private final TextTemplates templates;
+    private final ColumnTable.Layout layout;
 
-    private TsvClassificationReader(Builder b, TextTemplates templates) {
-        this.header = b.header();
-        this.columnNames = b.columnNames();
-        this.templates = templates;
+    private TsvClassificationReader(ColumnTable.Layout layout) {
+        this.layout = layout;
     }
 
     /**
@@ -74,11 +69,11 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        ColumnTable table = new ColumnTable(name, leniency, report, templates, "tab-separated");
+        ColumnTable table = new ColumnTable(name, leniency, report, layout, "tab-separated");
         try (LineReader lines = TextFiles.lines(file, leniency, report)) {
             try {
                 TextFiles.Line line = lines.next();
-                if (header) {
+                if (layout.header()) {
                     if (line == null || line.text() == null || line.text().isEmpty()) {
                         throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
                     }
@@ -86,7 +81,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                     table.columns(names, "1", foundColumns(names));
                     line = lines.next();
                 } else {
-                    table.columns(columnNames, "", "columns " + columnNames);
+                    table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
                 }
                 for (TextFiles.Line next; line != null; line = next) {
                     next = lines.next();
@@ -104,7 +99,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
             }
         }
         // a header-only file is not empty: say what it holds
-        return table.result(LOG, header ? "only the header row" : "an empty file");
+        return table.result(LOG, layout.header() ? "only the header row" : "an empty file");
     }
 
     /**
@@ -128,7 +123,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
          * @throws IllegalArgumentException if a template names a column a header-less file lacks
          */
         public TsvClassificationReader build() {
-            return new TsvClassificationReader(this, checkedTemplates());
+            return new TsvClassificationReader(layout());
         }
     }
 }

@@ -22,6 +22,26 @@ public final class ColumnTable {
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = "wrong field count";
 
+    /**
+     * What a column-file reader was built with.
+     *
+     * @param header whether the file's first row names its columns
+     * @param columnNames the column names of a header-less file; empty with a header
+     * @param templates the texts and label to fill
+     */
+    public record Layout(boolean header, List<String> columnNames, TextTemplates templates) {
+        /**
+         * Copies the names.
+         *
+         * @param header whether the file's first row names its columns
+         * @param columnNames the column names of a header-less file; empty with a header
+         * @param templates the texts and label to fill
+         */
+        public Layout {
+            columnNames = List.copyOf(columnNames);
+        }
+    }
+
     private final String file;
     private final Leniency leniency;
     private final ReadReport.Builder report;
@@ -39,15 +59,15 @@ public final class ColumnTable {
      * @param file short file name for ids and messages
      * @param leniency strict throws on a defective row; lenient skips and counts it
      * @param report receives the skips
-     * @param templates the texts and label to fill
+     * @param layout the header or column names, and the texts and label to fill
      * @param separated how fields are separated, for messages, for example {@code "tab-separated"}
      */
     public ColumnTable(
-            String file, Leniency leniency, ReadReport.Builder report, TextTemplates templates, String separated) {
+            String file, Leniency leniency, ReadReport.Builder report, Layout layout, String separated) {
         this.file = file;
         this.leniency = leniency;
         this.report = report;
-        this.templates = templates;
+        this.templates = layout.templates();
         this.separated = separated;
     }
 
