@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Defects of a record (a wrong field count, text after a closing quote, a quote left open at the
  * end of the file) are thrown strictly and skipped and counted leniently, located at the line
- * where the record starts. Bytes that are not UTF-8 fail the read in both modes: a record may span
- * lines, and a file in another encoding (Excel's plain "CSV" is Windows-1252) would lose every row
- * with an accent; save it as UTF-8.
+ * where the record starts. A header row with a quoting defect or without a wanted column fails the
+ * read in both modes, and so do bytes that are not UTF-8: a record may span lines, and a file in
+ * another encoding (Excel's plain "CSV" is Windows-1252) would lose every row with an accent; save
+ * it as UTF-8.
  *
  * <p>Ids are {@code file:line} of the record's first line. Immutable and thread-safe.
  */
@@ -86,7 +87,8 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
 
     /** Reads the header, if any, and every record after it; false when the file holds no record. */
     private boolean records(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
-        Csv.Row row = next(csv, doc, table);
+        // a header that does not parse fails in both modes: the row after it is no header
+        Csv.Row row = layout.header() ? csv.next() : next(csv, doc, table);
         if (row == null) {
             return false;
         }

@@ -484,6 +484,10 @@ class BadInputTest {
                     + " the header: columns are comma-separated; a TAB-separated file is read by TsvClassificationReader)",
                     assertThrows(MalformedDatasetException.class, () -> reader.read(tsv, l)).getMessage());
         }
+        // so does a header that does not parse: the row after it is no header
+        Path badHeader = TestFiles.write(dir, "mine/badheader.csv", "\"review\"s,label\nok,pos\n");
+        assertEquals("mine/badheader.csv:1: expected a comma or line end after a closing quote, found 's'",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(badHeader, Leniency.LENIENT)).getMessage());
         Path noLabel = TestFiles.write(dir, "mine/nolabel.csv", "review,stars\nok,5\n");
         assertEquals("mine/nolabel.csv:1: expected a column named 'label', found columns [review, stars]",
                 assertThrows(MalformedDatasetException.class, () -> reader.read(noLabel)).getMessage());
