@@ -129,6 +129,41 @@ class CsvGroundTruthTest {
     }
 
     @Test
+    void sst2WrittenByCsvWriterReadsAsTheTsvReaderReadsIt() throws Exception {
+        // a real file: SST-2's training TSV, rewritten by csv.writer (minimal quoting, CRLF)
+        Path tsv = io.github.prefine.core.testing.SharedFixtures.require("data/cls/glue_sst2/train.tsv");
+        Path csv = dir.resolve("sst2/train.csv");
+        Files.createDirectories(csv.getParent());
+        String script = "import csv,sys\n"
+                + "with open(sys.argv[1], encoding='utf-8', newline='') as i, open(sys.argv[2], 'w', encoding='utf-8', newline='') as o:\n"
+                + "    csv.writer(o).writerows(csv.reader(i, delimiter='\\t', quoting=csv.QUOTE_NONE))\n";
+        Process p;
+        try {
+            p = new ProcessBuilder("python3", "-c", script, tsv.toString(), csv.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "python3 is not available: " + e.getMessage());
+            return;
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assumeTrue(p.waitFor(120, TimeUnit.SECONDS), "python3 did not finish");
+        assertEquals(0, p.exitValue(), output);
+        List<TextExample> want = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build()
+                .read(tsv).examples();
+        long start = System.nanoTime();
+        ReadResult<TextExample> got = CsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build()
+                .read(csv);
+        System.out.printf("CsvClassificationReader: %d rows of %s in %.0f ms%n", got.examples().size(), csv.getFileName(),
+                (System.nanoTime() - start) / 1e6);
+        assertEquals(want.size(), got.examples().size());
+        for (int i = 0; i < want.size(); i++) {
+            TextExample w = want.get(i);
+            TextExample g = got.examples().get(i);
+            // one record per line, so the same line numbers
+            assertEquals(new TextExample(w.id().replace("glue_sst2/train.tsv", "sst2/train.csv"), w.textA(), null, w.label()), g);
+        }
+    }
+
+    @Test
     void theGeneratorWritesTheCommittedFiles() throws Exception {
         Process p;
         try {
