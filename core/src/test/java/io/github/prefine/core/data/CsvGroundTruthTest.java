@@ -128,6 +128,22 @@ class CsvGroundTruthTest {
         }
     }
 
+    /** Runs python3 with these arguments; skips the test without it, fails when it fails. */
+    private static void python(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3"));
+        command.addAll(List.of(args));
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            assumeTrue(false, "python3 is not available: " + e.getMessage());
+            return;
+        }
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assumeTrue(p.waitFor(120, TimeUnit.SECONDS), "python3 did not finish");
+        assertEquals(0, p.exitValue(), output);
+    }
+
     @Test
     void sst2WrittenByCsvWriterReadsAsTheTsvReaderReadsIt() throws Exception {
         // a real file: SST-2's training TSV, rewritten by csv.writer (minimal quoting, CRLF)
@@ -137,16 +153,7 @@ class CsvGroundTruthTest {
         String script = "import csv,sys\n"
                 + "with open(sys.argv[1], encoding='utf-8', newline='') as i, open(sys.argv[2], 'w', encoding='utf-8', newline='') as o:\n"
                 + "    csv.writer(o).writerows(csv.reader(i, delimiter='\\t', quoting=csv.QUOTE_NONE))\n";
-        Process p;
-        try {
-            p = new ProcessBuilder("python3", "-c", script, tsv.toString(), csv.toString()).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "python3 is not available: " + e.getMessage());
-            return;
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(p.waitFor(120, TimeUnit.SECONDS), "python3 did not finish");
-        assertEquals(0, p.exitValue(), output);
+        python("-c", script, tsv.toString(), csv.toString());
         List<TextExample> want = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build()
                 .read(tsv).examples();
         long start = System.nanoTime();
@@ -165,17 +172,7 @@ class CsvGroundTruthTest {
 
     @Test
     void theGeneratorWritesTheCommittedFiles() throws Exception {
-        Process p;
-        try {
-            p = new ProcessBuilder("python3", resource("generate.py").toString(), dir.toString())
-                    .redirectErrorStream(true).start();
-        } catch (IOException e) {
-            assumeTrue(false, "python3 is not available: " + e.getMessage());
-            return;
-        }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 did not finish");
-        assertEquals(0, p.exitValue(), output);
+        python(resource("generate.py").toString(), dir.toString());
         for (String name : CASES) {
             for (String suffix : new String[] {".csv", ".expected.jsonl"}) {
                 assertArrayEquals(Files.readAllBytes(resource(name + suffix)), Files.readAllBytes(dir.resolve(name + suffix)),
