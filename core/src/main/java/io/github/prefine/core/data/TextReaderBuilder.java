@@ -11,7 +11,7 @@ import java.util.Objects;
  * @param <B> the concrete builder, which every setter returns
  */
 abstract sealed class TextReaderBuilder<B extends TextReaderBuilder<B>>
-        permits JsonlClassificationReader.Builder, TsvClassificationReader.Builder {
+        permits JsonlClassificationReader.Builder, ColumnReaderBuilder {
     private String textA;
     private String textB;
     private String label;
@@ -44,7 +44,7 @@ abstract sealed class TextReaderBuilder<B extends TextReaderBuilder<B>>
     }
 
     /**
-     * Sets the field (JSON lines) or column (TSV) that holds the label.
+     * Sets the field (JSON lines) or column (TSV, CSV) that holds the label.
      *
      * @param field default none (unlabelled file)
      * @return this builder

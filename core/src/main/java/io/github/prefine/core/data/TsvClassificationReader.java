@@ -1,15 +1,13 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
-import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,20 +27,16 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     private static final Logger LOG = LoggerFactory.getLogger(TsvClassificationReader.class);
 
     /** Skip reason: a row with another number of fields than the header. */
-    public static final String WRONG_FIELD_COUNT = "wrong field count";
+    public static final String WRONG_FIELD_COUNT = ColumnTable.WRONG_FIELD_COUNT;
     /** Skip reason: a row that is not valid UTF-8. */
     public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any row. */
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
-    private final boolean header;
-    private final List<String> columnNames;
-    private final TextTemplates templates;
+    private final ColumnTable.Layout layout;
 
-    private TsvClassificationReader(Builder b, TextTemplates templates) {
-        this.header = b.header;
-        this.columnNames = b.columnNames;
-        this.templates = templates;
+    private TsvClassificationReader(ColumnTable.Layout layout) {
+        this.layout = layout;
     }
 
     /**
@@ -60,13 +54,13 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     }
 
     /**
-     * What a header without the wanted column holds; a header of one column with a comma is said
-     * to have no TAB, since a comma-separated file meets this reader there first.
+     * What a header row without the wanted column holds; a header of one column with a comma is
+     * said to have no TAB, since a comma-separated file meets this reader there first.
      */
-    private static String foundColumns(List<String> names, boolean header) {
-        if (header && names.size() == 1 && names.get(0).contains(",")) {
-            return "one column '" + names.get(0) + "' (no TAB in the header: columns are TAB-separated,"
-                    + " and a comma-separated file needs a DatasetReader of its own)";
+    private static String foundColumns(List<String> names) {
+        if (names.size() == 1 && names.get(0).contains(",")) {
+            return "one column '" + names.get(0) + "' (no TAB in the header: columns are TAB-separated;"
+                    + " a comma-separated file is read by CsvClassificationReader)";
         }
         return "columns " + names;
     }
@@ -75,64 +69,37 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        List<TextExample> out = new ArrayList<>();
-        int rows = 0;
+        ColumnTable table = new ColumnTable(name, leniency, report, layout, "tab-separated");
         try (LineReader lines = TextFiles.lines(file, leniency, report)) {
             try {
                 TextFiles.Line line = lines.next();
-                List<String> names;
-                if (header) {
+                if (layout.header()) {
                     if (line == null || line.text() == null || line.text().isEmpty()) {
                         throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
                     }
-                    names = List.of(line.text().split("\t", -1));
+                    List<String> names = List.of(line.text().split("\t", -1));
+                    table.columns(names, "1", foundColumns(names));
                     line = lines.next();
                 } else {
-                    names = columnNames;
+                    table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
                 }
-                for (String n : templates.fields()) {
-                    if (!names.contains(n)) {
-                        throw new MalformedDatasetException(name, header ? "1" : "", "a column named '" + n + "'",
-                                foundColumns(names, header));
-                    }
-                }
-                // one instance per distinct label: a file of 400k rows holds a handful of them
-                Map<String, String> labels = new HashMap<>();
                 for (TextFiles.Line next; line != null; line = next) {
                     next = lines.next();
                     if (line.text() != null && line.text().isEmpty() && next == null) {
                         continue;
                     }
-                    rows++;
                     if (line.text() == null) {
-                        Defects.invalidUtf8(line).skip(report);
+                        table.skip(Defects.invalidUtf8(line));
                         continue;
                     }
-                    String[] f = line.text().split("\t", -1);
-                    if (f.length != names.size()) {
-                        Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                                names.size() + " tab-separated fields " + names, String.valueOf(f.length)).skip(report);
-                        continue;
-                    }
-                    Map<String, String> values = new HashMap<>();
-                    for (int c = 0; c < f.length; c++) {
-                        values.putIfAbsent(names.get(c), f[c]);
-                    }
-                    String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
-                    out.add(templates.example(name + ":" + line.number(), values, gold));
+                    table.row(line.number(), Arrays.asList(line.text().split("\t", -1)));
                 }
             } catch (MalformedDatasetException e) {
                 throw lines.outranking(e);
             }
         }
         // a header-only file is not empty: say what it holds
-        Defects.requireRecords(rows, leniency, report, name, "", "at least one row",
-                header ? "only the header row" : "an empty file");
-        ReadReport r = report.records(rows).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
-        }
-        return new ReadResult<>(out, r);
+        return table.result(LOG, layout.header() ? "only the header row" : "an empty file");
     }
 
     /**
@@ -140,26 +107,11 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
      * {@code setTextA}, {@code optTextB}, {@code optLabel}) and, for header-less files, the
      * column names. Mutable and single-threaded.
      */
-    public static final class Builder extends TextReaderBuilder<Builder> {
-        private boolean header = true;
-        private List<String> columnNames = List.of();
-
+    public static final class Builder extends ColumnReaderBuilder<Builder> {
         private Builder() {}
 
         @Override
         Builder self() {
-            return this;
-        }
-
-        /**
-         * Declares a header-less file and names its columns.
-         *
-         * @param names the column names in order; default: the file has a header row
-         * @return this builder
-         */
-        public Builder optColumnNames(List<String> names) {
-            this.columnNames = List.copyOf(names);
-            this.header = false;
             return this;
         }
 
@@ -171,15 +123,7 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
          * @throws IllegalArgumentException if a template names a column a header-less file lacks
          */
         public TsvClassificationReader build() {
-            TextTemplates templates = templates();
-            if (!header) {
-                for (String n : templates.fields()) {
-                    if (!columnNames.contains(n)) {
-                        throw new IllegalArgumentException("column '" + n + "' is not among " + columnNames);
-                    }
-                }
-            }
-            return new TsvClassificationReader(this, templates);
+            return new TsvClassificationReader(layout());
         }
     }
 }

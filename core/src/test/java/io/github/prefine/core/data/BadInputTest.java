@@ -282,8 +282,11 @@ class BadInputTest {
         TsvClassificationReader r = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> r.read(csv));
         assertEquals("mine/train.csv:1: expected a column named 'sentence', found one column 'sentence,label' (no TAB in"
-                + " the header: columns are TAB-separated, and a comma-separated file needs a DatasetReader of its own)",
+                + " the header: columns are TAB-separated; a comma-separated file is read by CsvClassificationReader)",
                 e.getMessage());
+        // and that reader reads it
+        assertEquals(List.of(new TextExample("mine/train.csv:2", "so good, really", null, "positive")),
+                CsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build().read(csv).examples());
         // a TAB header lacking the column still lists the columns
         Path tsv = TestFiles.write(dir, "mine/train.tsv", "sentence\tlbl\nok\tpositive\n");
         assertEquals("mine/train.tsv:1: expected a column named 'label', found columns [sentence, lbl]",
@@ -425,6 +428,89 @@ class BadInputTest {
         assertEquals(1, r.report().skipped(SubjQaReader.UNANSWERABLE));
         assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+    }
+
+    @Test
+    void aSubjQaFileWithOldMacLineEndsReads() throws IOException {
+        // a lone CR as the last character made the CSV parser lose its place in its buffer: an
+        // ArrayIndexOutOfBoundsException instead of the rows, and so did a CRLF split across its buffer
+        String lf = "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "r1,Why?,\"Good plot.\nReally.\",Good plot,\"(0, 9)\"\n";
+        ReadResult<QaExample> unix = new SubjQaReader().read(TestFiles.write(dir, "books/lf.csv", lf));
+        ReadResult<QaExample> mac = new SubjQaReader().read(TestFiles.write(dir, "books/cr.csv", lf.replace('\n', '\r')));
+        assertEquals(unix.examples().get(0).answers(), mac.examples().get(0).answers());
+        assertEquals("Good plot.\rReally.", mac.examples().get(0).context());
+        assertEquals(unix.report().records(), mac.report().records());
+        // a CRLF whose CR is the last of the 16,384 characters the parser buffers
+        String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\r\n";
+        String row = "r1,Why?,\"Good plot.\",Good plot,\"(0, 9)\"\r\n";
+        String pad = "x".repeat((1 << 14) - 1 - header.length() - row.length() - "r0,Pad?,\"\",ANSWERNOTFOUND,\"(0, 0)\"".length());
+        String crlf = header + row + "r0,Pad?,\"" + pad + "\",ANSWERNOTFOUND,\"(0, 0)\"\r\n" + row.replace("r1", "r2");
+        assertEquals('\r', crlf.charAt((1 << 14) - 1));
+        ReadResult<QaExample> split = new SubjQaReader().read(TestFiles.write(dir, "books/crlf.csv", crlf));
+        assertEquals(List.of("r1", "r2"), split.examples().stream().map(QaExample::id).toList());
+        assertEquals(3, split.report().records());
+    }
+
+    @Test
+    void csvDefectsNameFileRecordLineAndWhatWasExpected() throws IOException {
+        CsvClassificationReader reader = CsvClassificationReader.builder().setTextA("{review}").optLabel("label").build();
+        // the record at line 3 spans lines 3-4; the one after it has two fields too many
+        Path f = TestFiles.write(dir, "mine/train.csv", "review,label\nok,pos\n\"two\nlines\",neg\n\"a, b\",pos,x,y\n");
+        assertEquals("mine/train.csv:5: expected 2 comma-separated fields [review, label], found 4",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage());
+        ReadResult<TextExample> r = reader.read(f, Leniency.LENIENT);
+        assertEquals(List.of(new TextExample("mine/train.csv:2", "ok", null, "pos"),
+                new TextExample("mine/train.csv:3", "two\nlines", null, "neg")), r.examples());
+        assertEquals(1, r.report().skipped(CsvClassificationReader.WRONG_FIELD_COUNT));
+        // a quote left open runs to the end of the file: located where its record starts
+        Path open = TestFiles.write(dir, "mine/open.csv", "review,label\nok,pos\n\"never closed,neg\nmore,pos\n");
+        assertEquals("mine/open.csv:3: expected a closing quote for the field opened here, found the end of the file",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(open)).getMessage());
+        ReadResult<TextExample> o = reader.read(open, Leniency.LENIENT);
+        assertEquals(1, o.examples().size());
+        assertEquals(1, o.report().skipped(CsvClassificationReader.MALFORMED_QUOTING));
+        assertEquals(2, o.report().records());
+        // text after a closing quote: the record is skipped, the next one read
+        Path after = TestFiles.write(dir, "mine/after.csv", "review,label\n\"so\"good,pos\nfine,neg\n");
+        assertEquals("mine/after.csv:2: expected a comma or line end after a closing quote, found 'g'",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(after)).getMessage());
+        assertEquals(List.of(new TextExample("mine/after.csv:3", "fine", null, "neg")),
+                reader.read(after, Leniency.LENIENT).examples());
+        // a missing label column fails in both modes, and a TAB header is pointed to the TSV reader
+        Path tsv = TestFiles.write(dir, "mine/dev.csv", "review\tlabel\nok\tpos\n");
+        for (Leniency l : Leniency.values()) {
+            assertEquals("mine/dev.csv:1: expected a column named 'review', found one column 'review\tlabel' (no comma in"
+                    + " the header: columns are comma-separated; a TAB-separated file is read by TsvClassificationReader)",
+                    assertThrows(MalformedDatasetException.class, () -> reader.read(tsv, l)).getMessage());
+        }
+        // so does a header that does not parse: the row after it is no header
+        Path badHeader = TestFiles.write(dir, "mine/badheader.csv", "\"review\"s,label\nok,pos\n");
+        assertEquals("mine/badheader.csv:1: expected a comma or line end after a closing quote, found 's'",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(badHeader, Leniency.LENIENT)).getMessage());
+        Path noLabel = TestFiles.write(dir, "mine/nolabel.csv", "review,stars\nok,5\n");
+        assertEquals("mine/nolabel.csv:1: expected a column named 'label', found columns [review, stars]",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(noLabel)).getMessage());
+        // an empty file and a header-only file
+        Path empty = TestFiles.write(dir, "mine/empty.csv", "\r\n");
+        assertEquals("mine/empty.csv: expected at least one row, found an empty file",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(empty)).getMessage());
+        assertEquals(1, reader.read(empty, Leniency.LENIENT).report().skipped(CsvClassificationReader.EMPTY_FILE));
+        Path headerOnly = TestFiles.write(dir, "mine/header.csv", "review,label\r\n");
+        assertEquals("mine/header.csv: expected at least one row, found only the header row",
+                assertThrows(MalformedDatasetException.class, () -> reader.read(headerOnly)).getMessage());
+    }
+
+    @Test
+    void csvWithoutHeaderNamesItsColumnsInTheBuilder() throws IOException {
+        Path f = TestFiles.write(dir, "mine/pairs.csv", "\uFEFF\"a, b\",c,1\r\nd,\"e \"\"f\"\"\",0\r\n");
+        ReadResult<TextExample> r = CsvClassificationReader.builder().optColumnNames(List.of("s1", "s2", "y"))
+                .setTextA("{s1}").optTextB("{s2}").optLabel("y").build().read(f);
+        assertEquals(List.of(new TextExample("mine/pairs.csv:1", "a, b", "c", "1"),
+                new TextExample("mine/pairs.csv:2", "d", "e \"f\"", "0")), r.examples());
+        assertEquals(1, r.report().cleaned(ReadReport.BOM_AT_START));
+        assertThrows(IllegalArgumentException.class,
+                () -> CsvClassificationReader.builder().optColumnNames(List.of("s1")).setTextA("{s2}").build());
     }
 
     @Test

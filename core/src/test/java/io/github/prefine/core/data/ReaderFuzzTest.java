@@ -99,6 +99,9 @@ class ReaderFuzzTest {
             + "p2,why?,\"Café 😀 good\",ANSWERNOTFOUND,\"(0, 0)\"\n"
             + "p3,who?,\"Ann wrote \"\"it\"\"\",Ann,\"(0, 3)\"\n";
 
+    static final String CSV = "text_a,text_b,label\r\n\"A man, eating\",\"He said \"\"hi\"\"\",1\r\n"
+            + "\"Two\nlines\",,0\r\nCafé ☕ .,A drink .,1\r\nX,\"Y\r\nZ\",0\r\n";
+
     // --- the fuzz loops ------------------------------------------------------------------
 
     @Test
@@ -167,6 +170,21 @@ class ReaderFuzzTest {
                         + "gj04\t1\t\tCafé ☕ is fine.\n",
                 false, TsvClassificationReader.builder().optColumnNames(List.of("source", "label", "orig_label", "sentence"))
                         .setTextA("{sentence}").optLabel("label").build(), ALL_SKIPS, false);
+    }
+
+    @Test
+    void csv() throws IOException {
+        // a missing column and bytes that are not UTF-8 fail the read in both modes
+        fuzz("mine/train.csv", CSV, false,
+                CsvClassificationReader.builder().setTextA("{text_a}").optTextB("{text_b}").optLabel("label").build(),
+                ALL_SKIPS, true);
+    }
+
+    @Test
+    void csvWithoutHeader() throws IOException {
+        fuzz("mine/pairs.csv", CSV.substring(CSV.indexOf('\n') + 1), false,
+                CsvClassificationReader.builder().optColumnNames(List.of("text_a", "text_b", "label"))
+                        .setTextA("{text_a}").optTextB("{text_b}").optLabel("label").build(), ALL_SKIPS, true);
     }
 
     @Test

@@ -38,7 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
  * of {@code ../shared/data} that a reader takes, read strictly and leniently (skipped with a printed
  * reason when the folder is absent), and, always, the valid samples of {@link ReaderFuzzTest}
  * damaged by its seeded corruptions, plain and gzipped, and gzip streams damaged after
- * compression. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * compression. The two rows of the damaged SubjQA sample were recorded again when a lone CR
+ * became a line end on a blank line, as Python's {@code csv.reader} reads it, where it had been a
+ * record of one empty field (see {@code CsvGroundTruthTest}); every other row is the whole-file
+ * readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {

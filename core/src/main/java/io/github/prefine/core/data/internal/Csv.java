@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes and newlines, read a
- * record at a time. Not API. Not thread-safe.
+ * record at a time. Lines end with LF, CRLF or a lone CR, and a line end inside quotes is kept in
+ * the field as it is; line numbers count all three, as Python's {@code csv.reader} does. Not API.
+ * Not thread-safe.
  */
 public final class Csv {
     private final Reader in;
@@ -64,19 +66,25 @@ public final class Csv {
     /**
      * Reads the next record; blank lines are skipped.
      *
+     * <p>A record with a defect is read to its end first, with the record boundaries Python's
+     * {@code csv.reader} finds (text after a closing quote joins the field), so that the next call
+     * reads the record after it.
+     *
      * @return the record, or null at the end of the text
-     * @throws MalformedDatasetException on an unterminated quote or text after a closing quote
+     * @throws MalformedDatasetException on an unterminated quote (at the line where its record
+     *     starts) or text after a closing quote
      * @throws IOException if the characters cannot be read
      */
     public Row next() throws IOException {
-        while (peek(0) == '\n' || (peek(0) == '\r' && peek(1) == '\n')) {
-            position += peek(0) == '\r' ? 2 : 1;
-            line++;
+        // a blank line ends with LF, CRLF or a lone CR, as csv.reader reads lines
+        for (int c = peek(0); c == '\n' || c == '\r'; c = peek(0)) {
+            lineBreak(c);
         }
         if (peek(0) < 0) {
             return null;
         }
         int start = line;
+        MalformedDatasetException defect = null;
         List<String> fields = new ArrayList<>();
         StringBuilder f = new StringBuilder();
         boolean atFieldStart = true;
@@ -103,16 +111,22 @@ public final class Csv {
                         position++;
                         break;
                     }
-                    if (d == '\n') {
-                        line++;
+                    if (d == '\n' || d == '\r') {
+                        // a CRLF inside quotes is kept whole in the field and counted once
+                        f.append((char) d);
+                        if (d == '\r' && peek(1) == '\n') {
+                            f.append('\n');
+                        }
+                        lineBreak(d);
+                        continue;
                     }
                     f.append((char) d);
                     position++;
                 }
                 atFieldStart = false;
                 int e = peek(0);
-                if (e >= 0 && e != ',' && e != '\n' && e != '\r') {
-                    throw new MalformedDatasetException(file, Integer.toString(line),
+                if (e >= 0 && e != ',' && e != '\n' && e != '\r' && defect == null) {
+                    defect = new MalformedDatasetException(file, Integer.toString(line),
                             "a comma or line end after a closing quote", "'" + (char) e + "'");
                 }
                 continue;
@@ -124,8 +138,7 @@ public final class Csv {
                 position++;
             } else if (c == '\n' || c == '\r') {
                 fields.add(f.toString());
-                position += (c == '\r' && peek(1) == '\n') ? 2 : 1;
-                line++;
+                lineBreak(c);
                 break;
             } else {
                 f.append((char) c);
@@ -133,7 +146,18 @@ public final class Csv {
                 position++;
             }
         }
+        if (defect != null) {
+            throw defect;
+        }
         return new Row(start, fields);
+    }
+
+    /** Steps over a line end that starts with {@code c}: LF, CRLF or a lone CR. */
+    private void lineBreak(int c) throws IOException {
+        // peek first: it may move the buffer's content, and position with it
+        int length = c == '\r' && peek(1) == '\n' ? 2 : 1;
+        position += length;
+        line++;
     }
 
     /** The character {@code ahead} places on, or -1 past the end; reads more as needed. */

@@ -1,0 +1,160 @@
+package io.github.prefine.core.data;
+
+import io.github.prefine.core.data.internal.ColumnTable;
+import io.github.prefine.core.data.internal.Csv;
+import io.github.prefine.core.data.internal.Defects;
+import io.github.prefine.core.data.internal.DocumentReader;
+import io.github.prefine.core.data.internal.TextFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads comma-separated (CSV, RFC 4180) classification files into {@link TextExample}s: the
+ * files a spreadsheet, pandas' {@code to_csv} or Python's {@code csv} module write.
+ *
+ * <p>A field in double quotes may hold commas, line breaks and doubled quotes ({@code ""} for one
+ * {@code "}); a quote inside an unquoted field is kept as it is. Lines end with LF, CRLF or a lone
+ * CR (old Mac exports), and a line break inside quotes stays in the field as written. Blank lines
+ * are skipped. Records come out as Python's {@code csv.reader} reads them. With a header (the
+ * default) fields are named by the header row; without one by {@link Builder#optColumnNames}. Every
+ * record must have as many fields as the header. Texts and label are filled from templates such as
+ * {@code "{review}"}, as {@link TsvClassificationReader} fills them; a byte-order mark at the file
+ * start (Excel's "CSV UTF-8") is removed and counted.
+ *
+ * <p>Defects of a record (a wrong field count, text after a closing quote, a quote left open at the
+ * end of the file) are thrown strictly and skipped and counted leniently, located at the line
+ * where the record starts. A header row with a quoting defect or without a wanted column fails the
+ * read in both modes, and so do bytes that are not UTF-8: a record may span lines, and a file in
+ * another encoding (Excel's plain "CSV" is Windows-1252) would lose every row with an accent; save
+ * it as UTF-8.
+ *
+ * <p>Ids are {@code file:line} of the record's first line. Immutable and thread-safe.
+ */
+public final class CsvClassificationReader implements DatasetReader<TextExample> {
+    private static final Logger LOG = LoggerFactory.getLogger(CsvClassificationReader.class);
+
+    /** Skip reason: a record with another number of fields than the header. */
+    public static final String WRONG_FIELD_COUNT = ColumnTable.WRONG_FIELD_COUNT;
+    /** Skip reason: a record whose quotes do not follow RFC 4180 (text after a closing quote, a quote left open). */
+    public static final String MALFORMED_QUOTING = "malformed quoting";
+    /** Skip reason: a file without any record. */
+    public static final String EMPTY_FILE = Defects.EMPTY_FILE;
+
+    private final ColumnTable.Layout layout;
+
+    private CsvClassificationReader(ColumnTable.Layout layout) {
+        this.layout = layout;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public Class<TextExample> exampleType() {
+        return TextExample.class;
+    }
+
+    @Override
+    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+        String name = TextFiles.shortName(file);
+        ReadReport.Builder report = new ReadReport.Builder(name);
+        ColumnTable table = new ColumnTable(name, leniency, report, layout, "comma-separated");
+        boolean any;
+        try (DocumentReader doc = TextFiles.document(file, report)) {
+            Csv csv = new Csv(doc, name);
+            try {
+                any = records(csv, doc, table);
+            } catch (MalformedDatasetException e) {
+                if (!doc.failed() && name.endsWith(".gz")) {
+                    // a damaged stream outranks it: its text is wrong from the damage on
+                    doc.drain();
+                }
+                throw e;
+            }
+        }
+        // a header-only file is not empty: say what it holds
+        return table.result(LOG, layout.header() && any ? "only the header row" : "an empty file");
+    }
+
+    /** Reads the header, if any, and every record after it; false when the file holds no record. */
+    private boolean records(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
+        // a header that does not parse fails in both modes: the row after it is no header
+        Csv.Row row = layout.header() ? csv.next() : next(csv, doc, table);
+        if (row == null) {
+            return false;
+        }
+        if (layout.header()) {
+            List<String> names = row.fields();
+            table.columns(names, Integer.toString(row.line()), foundColumns(names));
+            row = next(csv, doc, table);
+        } else {
+            table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
+        }
+        for (; row != null; row = next(csv, doc, table)) {
+            table.row(row.line(), row.fields());
+        }
+        return true;
+    }
+
+    /** The next record that reads; a record with malformed quoting is skipped leniently. */
+    private static Csv.Row next(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
+        while (true) {
+            try {
+                return csv.next();
+            } catch (MalformedDatasetException e) {
+                if (doc.failed()) {
+                    // not UTF-8, or a damaged gzip stream: no record to skip
+                    throw e;
+                }
+                table.skip(MALFORMED_QUOTING, e);
+            }
+        }
+    }
+
+    /**
+     * What a header row without the wanted column holds; a header of one column with a TAB or a
+     * semicolon is said to have no comma, since a TSV file or a semicolon-separated export (Excel
+     * in locales with a decimal comma) meets this reader there first.
+     */
+    private static String foundColumns(List<String> names) {
+        if (names.size() == 1 && (names.get(0).contains("\t") || names.get(0).contains(";"))) {
+            String tsv = names.get(0).contains("\t") ? "; a TAB-separated file is read by TsvClassificationReader" : "";
+            return "one column '" + names.get(0) + "' (no comma in the header: columns are comma-separated" + tsv + ")";
+        }
+        return "columns " + names;
+    }
+
+    /**
+     * Builder for {@link CsvClassificationReader}: the text templates and label column (see
+     * {@code setTextA}, {@code optTextB}, {@code optLabel}) and, for header-less files, the
+     * column names. Mutable and single-threaded.
+     */
+    public static final class Builder extends ColumnReaderBuilder<Builder> {
+        private Builder() {}
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Builds the reader.
+         *
+         * @return the reader
+         * @throws IllegalStateException if the first text is missing
+         * @throws IllegalArgumentException if a template names a column a header-less file lacks
+         */
+        public CsvClassificationReader build() {
+            return new CsvClassificationReader(layout());
+        }
+    }
+}

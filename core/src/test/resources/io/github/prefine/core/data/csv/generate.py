@@ -1,0 +1,96 @@
+"""Writes the CSV cases of CsvGroundTruthTest and what Python's csv.reader reads from them.
+
+Run from this folder: python3 generate.py [OUTDIR]. Each case NAME.csv is written with
+csv.writer (or by hand where a writer would not produce it) and NAME.expected.jsonl holds one
+JSON object per record that csv.reader returns, blank lines left out: {"line": the physical line
+where the record starts, "fields": [...], "strict": whether csv.reader with strict=True, which
+enforces RFC 4180 quoting, reads the record's lines}. Files are read back with newline="" and the
+utf-8-sig codec, as the csv module's documentation asks, so a BOM is not part of the first field.
+The output is the same on every run (seeded).
+"""
+
+import csv
+import io
+import json
+import os
+import random
+import sys
+
+HEADER = ["text_a", "text_b", "label"]
+AWKWARD = ["", " ", "a", "b c", ",", '"', '""', "\n", "\r\n", "\r", "é", "\U0001F600", "\t", ";", "'", "x,y", ' "q" ']
+
+
+def rows(rnd, n):
+    out = []
+    for _ in range(n):
+        out.append(["".join(rnd.choice(AWKWARD) for _ in range(rnd.randint(0, 4))) for _ in range(2)]
+                   + [rnd.choice(["pos", "neg", "0", "1", "", "a,b"])])
+    return out
+
+
+def written(records, **fmt):
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, **fmt)
+    w.writerow(HEADER)
+    w.writerows(records)
+    return buf.getvalue()
+
+
+def cases():
+    rnd = random.Random(20261206)
+    yield "minimal-crlf", written(rows(rnd, 40))
+    yield "all-lf", written(rows(rnd, 40), quoting=csv.QUOTE_ALL, lineterminator="\n")
+    yield "nonnumeric-cr", written(rows(rnd, 40), quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r")
+    yield "bom-minimal-lf", "\ufeff" + written(rows(rnd, 20), lineterminator="\n")
+    # by hand: blank lines (LF, CRLF, lone CR), a bare quote inside an unquoted field, a quoted
+    # empty field, a trailing empty field, a quoted field over three lines, no final line end
+    yield "by-hand", ("text_a,text_b,label\n\n"
+                      "a 5\" screen,it's \"fine\",pos\r\n\r\n"
+                      "\"\",,neg\r\r"
+                      "\"one\ntwo\r\nthree\",\"say \"\"hi\"\", twice\",\n"
+                      "last,row,pos")
+    # defects: text after a closing quote, a record of two fields, and a quote open to the end
+    yield "defects", ("text_a,text_b,label\n"
+                      "ok,\"fine, really\",pos\n"
+                      "\"quoted\"tail,x,neg\n"
+                      "two,fields\n"
+                      "after,\"multi\nline\",pos\r\n"
+                      "\"open quote,never,closed\nto the end\n")
+
+
+def strict(lines):
+    """Whether csv.reader with strict=True (RFC 4180 quoting) reads these physical lines."""
+    try:
+        list(csv.reader(io.StringIO("".join(lines), newline=""), strict=True))
+        return True
+    except csv.Error:
+        return False
+
+
+def expected(text):
+    out = []
+    text = text.encode("utf-8").decode("utf-8-sig")
+    lines = io.StringIO(text, newline="").readlines()
+    reader = csv.reader(io.StringIO(text, newline=""))
+    start = 1
+    for record in reader:
+        if record:
+            out.append(json.dumps({"line": start, "fields": record, "strict": strict(lines[start - 1:reader.line_num])},
+                                  ensure_ascii=False))
+        start = reader.line_num + 1
+    return "".join(line + "\n" for line in out)
+
+
+def main():
+    folder = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    for name, text in cases():
+        with open(os.path.join(folder, name + ".csv"), "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        with open(os.path.join(folder, name + ".csv"), encoding="utf-8-sig", newline="") as f:
+            assert f.read() == text.lstrip("\ufeff")
+        with open(os.path.join(folder, name + ".expected.jsonl"), "w", encoding="utf-8", newline="") as f:
+            f.write(expected(text))
+
+
+if __name__ == "__main__":
+    main()
