@@ -12,6 +12,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.WordTokenizer;
@@ -54,7 +55,8 @@ class GridTasksTest {
         WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8)
                 .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).build();
-        return new GridTasks(encoder, config, data, targets, new FeatureSettings(48, 48, 8, 0, 0, 1L));
+        return new GridTasks(encoder, config, data, targets, new FeatureSettings(48, 48, 8, 0, 0, 1L),
+                FeaturizationListener.NONE);
     }
 
     /** A source whose loading fails with the given exception, as a bug in a user's data source would. */
@@ -108,7 +110,7 @@ class GridTasksTest {
         }
         TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
         try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
-                new FeatureSettings(48, 48, 8, 0, 0, 1L))) {
+                new FeatureSettings(48, 48, 8, 0, 0, 1L), FeaturizationListener.NONE)) {
             assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
                     + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
                     tasks.featurizable(TASK));
