@@ -71,6 +71,9 @@ public final class TrainingProgress implements TrainingListener {
     public static FeaturizationListener featurization(ConsoleProgress bar) {
         Objects.requireNonNull(bar, "bar");
         return p -> {
+            if (p.total() == 0) {
+                return; // an empty split (a task without test examples) has nothing to show
+            }
             if (p.done() == 0) {
                 bar.start("featurize " + p.name(), p.total(), "ex");
             }
