@@ -24,12 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class FeaturizationProgressTest {
     /** The reports, per featurization name, in order. */
-    private static Map<String, List<Integer>> featurize(String task, SubwordTokenizer tok, Map<String, Integer> totals)
+    private static Map<String, List<Integer>> featurize(String task, String family, Map<String, Integer> totals)
             throws IOException {
         TaskData data = TaskCatalog.task(task).load(SharedFixtures.require("data"), Leniency.STRICT);
         Map<String, List<Integer>> seen = new LinkedHashMap<>();
         List<FeaturizationProgress> all = new ArrayList<>();
-        FeaturizedTask f = FeaturizedTask.featurize(data, tok, FeatureSettings.paper(), all::add);
+        FeaturizedTask f;
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/" + family + "/tokenizer.json")).build()) {
+            f = FeaturizedTask.featurize(data, tok, FeatureSettings.paper(), all::add);
+        }
         for (FeaturizationProgress p : all) {
             seen.computeIfAbsent(p.name(), k -> new ArrayList<>()).add(p.done());
             totals.put(p.name(), p.total());
@@ -54,29 +58,23 @@ class FeaturizationProgressTest {
 
     @Test
     void aTaggingTaskReportsEachSplitPerBatchOfSentences() throws IOException {
-        try (SubwordTokenizer tok = SubwordTokenizer.builder()
-                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json")).build()) {
-            Map<String, Integer> totals = new LinkedHashMap<>();
-            Map<String, List<Integer>> seen = featurize("wnut17", tok, totals);
-            // wnut17's files: 3394 training, 1009 validation and 1287 test sentences, each featurized in order
-            assertEquals(Map.of("wnut17/train", 3394, "wnut17/validation", 1009, "wnut17/test", 1287), totals);
-            assertEquals(List.of("wnut17/train", "wnut17/validation", "wnut17/test"), List.copyOf(seen.keySet()));
-            assertEquals(List.of(0, 1024, 2048, 3072, 3394), seen.get("wnut17/train"));
-            assertEquals(List.of(0, 1009), seen.get("wnut17/validation"));
-            assertEquals(steps(1287, 1024), seen.get("wnut17/test"));
-        }
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        Map<String, List<Integer>> seen = featurize("wnut17", "bert", totals);
+        // wnut17's files: 3394 training, 1009 validation and 1287 test sentences, each featurized in order
+        assertEquals(Map.of("wnut17/train", 3394, "wnut17/validation", 1009, "wnut17/test", 1287), totals);
+        assertEquals(List.of("wnut17/train", "wnut17/validation", "wnut17/test"), List.copyOf(seen.keySet()));
+        assertEquals(List.of(0, 1024, 2048, 3072, 3394), seen.get("wnut17/train"));
+        assertEquals(List.of(0, 1009), seen.get("wnut17/validation"));
+        assertEquals(steps(1287, 1024), seen.get("wnut17/test"));
     }
 
     @Test
     void aChoiceTaskReportsEachSplitPerBatchOfExamples() throws IOException {
-        try (SubwordTokenizer tok = SubwordTokenizer.builder()
-                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json")).build()) {
-            Map<String, Integer> totals = new LinkedHashMap<>();
-            Map<String, List<Integer>> seen = featurize("copa", tok, totals);
-            // COPA: 400 training and 100 validation questions, below one batch of 512
-            assertEquals(Map.of("copa/train", 400, "copa/validation", 100), totals);
-            assertEquals(List.of(0, 400), seen.get("copa/train"));
-            assertEquals(List.of(0, 100), seen.get("copa/validation"));
-        }
+        Map<String, Integer> totals = new LinkedHashMap<>();
+        Map<String, List<Integer>> seen = featurize("copa", "xlm-roberta", totals);
+        // COPA: 400 training and 100 validation questions, below one batch of 512
+        assertEquals(Map.of("copa/train", 400, "copa/validation", 100), totals);
+        assertEquals(List.of(0, 400), seen.get("copa/train"));
+        assertEquals(List.of(0, 100), seen.get("copa/validation"));
     }
 }
