@@ -57,6 +57,7 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
         int[] labels = new int[examples.size()];
         int[] exampleOf = new int[examples.size()];
         int kept = 0;
+        ProgressSteps steps = progress(examples.size());
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
             for (int from = 0; from < examples.size(); from += batchSize) {
                 int to = Math.min(examples.size(), from + batchSize);
@@ -105,8 +106,10 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
                         report.count(FeatureReport.UNLABELLED, 1);
                     }
                 }
+                steps.report(to);
             }
         }
+        steps.finish();
         TokenRows built = rows.build();
         firstRow[kept] = built.rowCount();
         long bytes = built.storedBytes() + 12L * kept + 4;

@@ -80,6 +80,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
         TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
         int[] labelOf = new int[examples.size()];
         int[] exampleOf = new int[examples.size()];
+        ProgressSteps steps = progress(examples.size());
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
             for (int from = 0; from < examples.size(); from += batchSize) {
                 int to = Math.min(examples.size(), from + batchSize);
@@ -123,8 +124,10 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                     labelOf[row] = id == null ? -1 : id;
                     exampleOf[row] = i;
                 }
+                steps.report(to);
             }
         }
+        steps.finish();
         TokenRows built = rows.build();
         int n = built.rowCount();
         long bytes = built.storedBytes() + ClassificationFeatures.bytes(n);

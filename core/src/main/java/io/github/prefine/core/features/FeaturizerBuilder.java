@@ -5,7 +5,7 @@ import java.util.Objects;
 
 /**
  * The settings every featurizer builder shares: the tokenizer, the maximum length, the native
- * batch size and the report name, with their setters and checks. Each public builder supplies its
+ * batch size, the report name and the progress listener, with their setters and checks. Each public builder supplies its
  * own defaults and documents them; mutable and single-threaded.
  *
  * @param <B> the concrete builder, returned by the setters for chaining
@@ -15,6 +15,7 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
     int maxLength;
     int batchSize;
     String name;
+    FeaturizationListener listener = FeaturizationListener.NONE;
 
     FeaturizerBuilder(int maxLength, int batchSize, String name) {
         this.maxLength = maxLength;
@@ -69,6 +70,18 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
      */
     public B optName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        return self();
+    }
+
+    /**
+     * Sets who hears the featurization's progress, reported in the steps {@link
+     * FeaturizationListener} documents; default {@link FeaturizationListener#NONE}.
+     *
+     * @param listener the listener, called on the featurizing thread
+     * @return this builder
+     */
+    public B optListener(FeaturizationListener listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
         return self();
     }
 

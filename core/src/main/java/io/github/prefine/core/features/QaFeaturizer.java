@@ -64,105 +64,125 @@ public final class QaFeaturizer extends FeaturizerBase {
      */
     public QaFeatures featurize(List<QaExample> examples) throws IOException {
         Acc acc = new Acc(new ReportCollector(name, examples.size()), tokenizer.padId());
-        if (!fastPath || !featurizeByPieces(examples, acc)) {
-            featurizeByPairs(examples, acc);
+        ProgressSteps steps = progress(examples.size());
+        int done = fastPath ? featurizeByPieces(examples, acc, steps) : 0;
+        if (done < examples.size()) {
+            featurizeByPairs(examples, done, acc, steps);
         }
+        steps.finish();
         return acc.finish();
     }
 
     /**
      * Fast path: tokenizes each distinct context and each question once, without special tokens,
      * and builds the windows the way the tokenizer's only-second truncation with a stride does.
-     * Returns false, having added nothing, when the tokenizer's special-token layout is not known.
+     * Works through the examples in batches of the batch size, a context being tokenized with the
+     * first batch that holds it. Returns how many examples, from the start, it featurized: all of
+     * them, or fewer when the tokenizer's special-token layout is not known (none) or a batch holds
+     * a text that piece encoding refuses (those before that batch), for the reference path to go on.
      */
-    private boolean featurizeByPieces(List<QaExample> examples, Acc acc) {
+    private int featurizeByPieces(List<QaExample> examples, Acc acc, ProgressSteps steps) {
         Optional<SpecialTokenLayout> found = tokenizer.specialTokenLayout();
         if (found.isEmpty()) {
-            return false;
+            return 0;
         }
         SpecialTokenLayout layout = found.get();
-        Map<String, Integer> contextIndex = new HashMap<>();
-        List<String> contexts = new ArrayList<>();
-        List<String> questions = new ArrayList<>(examples.size());
-        int[] contextOf = new int[examples.size()];
-        for (int i = 0; i < examples.size(); i++) {
-            QaExample ex = examples.get(i);
-            questions.add(ex.question().stripLeading());
-            Integer at = contextIndex.get(ex.context());
-            if (at == null) {
-                at = contexts.size();
-                contextIndex.put(ex.context(), at);
-                contexts.add(ex.context());
+        // a context's pieces: the batch's encoding that holds it and its row there
+        Map<String, ContextPieces> contextIndex = new HashMap<>();
+        List<Window> windows = new ArrayList<>();
+        for (int from = 0; from < examples.size(); from += batchSize) {
+            int to = Math.min(examples.size(), from + batchSize);
+            List<String> questions = new ArrayList<>(to - from);
+            List<String> contexts = new ArrayList<>();
+            Map<String, Integer> fresh = new HashMap<>();
+            for (int i = from; i < to; i++) {
+                QaExample ex = examples.get(i);
+                questions.add(ex.question().stripLeading());
+                if (!contextIndex.containsKey(ex.context()) && fresh.putIfAbsent(ex.context(), contexts.size()) == null) {
+                    contexts.add(ex.context());
+                }
             }
-            contextOf[i] = at;
+            Pieces q;
+            Pieces c;
+            try {
+                q = tokenizer.encodePieces(questions, false);
+                c = tokenizer.encodePieces(contexts, true);
+            } catch (IllegalArgumentException ex) {
+                return from;
+            }
+            for (int r = 0; r < contexts.size(); r++) {
+                contextIndex.put(contexts.get(r), new ContextPieces(c, r));
+            }
+            for (int i = from; i < to; i++) {
+                ContextPieces cp = contextIndex.get(examples.get(i).context());
+                addWindows(examples.get(i), i, q, i - from, cp.pieces(), cp.row(), layout, windows, acc);
+            }
+            steps.report(to);
         }
-        Pieces q;
-        Pieces c;
-        try {
-            q = tokenizer.encodePieces(questions, false);
-            c = tokenizer.encodePieces(contexts, true);
-        } catch (IllegalArgumentException ex) {
-            return false;
-        }
+        return examples.size();
+    }
+
+    /** A context's row in the piece encoding of the batch that first held it. */
+    private record ContextPieces(Pieces pieces, int row) {}
+
+    /** Builds one example's windows from its question's and its context's pieces and adds them. */
+    private void addWindows(QaExample example, int i, Pieces q, int qRow, Pieces c, int cRow, SpecialTokenLayout layout,
+            List<Window> windows, Acc acc) {
         int[] prefix = layout.pairPrefix();
         int[] middle = layout.pairMiddle();
         int[] suffix = layout.pairSuffix();
         int added = layout.pairAdded();
-        List<Window> windows = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            int qFrom = q.rowStart()[i];
-            int qLen = q.length(i);
-            int cRow = contextOf[i];
-            int cFrom = c.rowStart()[cRow];
-            int cLen = c.length(cRow);
-            int maxB = cLen;
-            if (qLen + cLen + added > maxLength) {
-                int toRemove = qLen + cLen + added - maxLength;
-                maxB = cLen - toRemove;
-                if (maxB <= 0 || stride >= maxB) {
-                    acc.report.skip(examples.get(i).id(), NO_ROOM);
-                    continue;
-                }
+        int qFrom = q.rowStart()[qRow];
+        int qLen = q.length(qRow);
+        int cFrom = c.rowStart()[cRow];
+        int cLen = c.length(cRow);
+        int maxB = cLen;
+        if (qLen + cLen + added > maxLength) {
+            int toRemove = qLen + cLen + added - maxLength;
+            maxB = cLen - toRemove;
+            if (maxB <= 0 || stride >= maxB) {
+                acc.report.skip(example.id(), NO_ROOM);
+                return;
             }
-            windows.clear();
-            int step = maxB - stride;
-            for (int from = 0; ; from += step) {
-                int to = Math.min(from + maxB, cLen);
-                int n = added + qLen + (to - from);
-                int[] ids = new int[n];
-                int[] types = new int[n];
-                int k = 0;
-                for (int id : prefix) {
-                    ids[k++] = id;
-                }
-                System.arraycopy(q.ids(), qFrom, ids, k, qLen);
-                k += qLen;
-                for (int id : middle) {
-                    ids[k++] = id;
-                }
-                int cs = k;
-                System.arraycopy(c.ids(), cFrom + from, ids, k, to - from);
-                k += to - from;
-                int ce = k;
-                for (int id : suffix) {
-                    ids[k++] = id;
-                }
-                Arrays.fill(types, 0, cs, layout.firstType());
-                Arrays.fill(types, cs, n, layout.secondType());
-                windows.add(new Window(ids, types, n, cs, ce, c.starts(), c.ends(), cFrom + from - cs));
-                if (to >= cLen) {
-                    break;
-                }
-            }
-            acc.example(examples.get(i), i, windows);
         }
-        return true;
+        windows.clear();
+        int step = maxB - stride;
+        for (int from = 0; ; from += step) {
+            int to = Math.min(from + maxB, cLen);
+            int n = added + qLen + (to - from);
+            int[] ids = new int[n];
+            int[] types = new int[n];
+            int k = 0;
+            for (int id : prefix) {
+                ids[k++] = id;
+            }
+            System.arraycopy(q.ids(), qFrom, ids, k, qLen);
+            k += qLen;
+            for (int id : middle) {
+                ids[k++] = id;
+            }
+            int cs = k;
+            System.arraycopy(c.ids(), cFrom + from, ids, k, to - from);
+            k += to - from;
+            int ce = k;
+            for (int id : suffix) {
+                ids[k++] = id;
+            }
+            Arrays.fill(types, 0, cs, layout.firstType());
+            Arrays.fill(types, cs, n, layout.secondType());
+            windows.add(new Window(ids, types, n, cs, ce, c.starts(), c.ends(), cFrom + from - cs));
+            if (to >= cLen) {
+                break;
+            }
+        }
+        acc.example(example, i, windows);
     }
 
-    /** Reference path: encodes every pair through {@link SubwordTokenizer#encodePairBatch}. */
-    private void featurizeByPairs(List<QaExample> examples, Acc acc) throws IOException {
+    /** Reference path: encodes every pair from {@code start} on through {@link SubwordTokenizer#encodePairBatch}. */
+    private void featurizeByPairs(List<QaExample> examples, int start, Acc acc, ProgressSteps steps)
+            throws IOException {
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.ONLY_SECOND, stride)) {
-            for (int from = 0; from < examples.size(); from += batchSize) {
+            for (int from = start; from < examples.size(); from += batchSize) {
                 int to = Math.min(examples.size(), from + batchSize);
                 List<String> questions = new ArrayList<>(to - from);
                 List<String> contexts = new ArrayList<>(to - from);
@@ -193,6 +213,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                     }
                     acc.example(ex, i, windows);
                 }
+                steps.report(to);
             }
         }
     }

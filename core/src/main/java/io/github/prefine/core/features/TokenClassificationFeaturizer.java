@@ -84,6 +84,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      */
     public TokenClassificationFeatures featurize(List<TokenExample> examples) throws IOException {
         ReportCollector report = new ReportCollector(name, examples.size());
+        ProgressSteps steps = progress(examples.size());
         List<Integer> kept = new ArrayList<>(examples.size());
         List<int[]> tagIds = new ArrayList<>(examples.size());
         long outside = 0;
@@ -114,9 +115,10 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             report.count(TAG_OUTSIDE_LIST, outside);
         }
         Rows acc = new Rows(report, tokenizer.padId(), examples.size(), continuation);
-        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc)) {
-            featurizeBySentences(examples, kept, tagIds, acc);
+        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc, steps)) {
+            featurizeBySentences(examples, kept, tagIds, acc, steps);
         }
+        steps.finish();
         return acc.finish(labelAll);
     }
 
@@ -125,7 +127,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * and the special-token layout. Returns false, having added nothing, when the tokenizer does
      * not allow it.
      */
-    private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc) {
+    private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
+            ProgressSteps steps) {
         if (!tokenizer.encodesWordsIndependently()) {
             return false;
         }
@@ -192,13 +195,16 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 ids[n++] = id;
             }
             acc.add(kept.get(k), ids, wordIds, n, tagIds.get(k), truncated, labelAll);
+            if ((k + 1) % batchSize == 0) {
+                steps.report(done(kept, k + 1, examples.size()));
+            }
         }
         return true;
     }
 
     /** Reference path: encodes whole sentences through {@link SubwordTokenizer#encodeWordsBatch}. */
-    private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc)
-            throws IOException {
+    private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc,
+            ProgressSteps steps) throws IOException {
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
             for (int from = 0; from < keptAll.size(); from += batchSize) {
                 int to = Math.min(keptAll.size(), from + batchSize);
@@ -223,8 +229,17 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                     }
                     acc.add(i, e.ids(), e.wordIds(), e.length(), tagIdsAll.get(from + k), e.isTruncated(), labelAll);
                 }
+                steps.report(done(keptAll, to, examples.size()));
             }
         }
+    }
+
+    /**
+     * Examples done once the first {@code k} kept sentences are: all before the next kept one, the
+     * skipped ones among them included.
+     */
+    private static int done(List<Integer> kept, int k, int total) {
+        return k < kept.size() ? kept.get(k) : total;
     }
 
     /** Collects rows and label bytes; mutable, single-threaded. */

@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import ai.djl.Device;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
@@ -78,6 +79,7 @@ public final class Grid {
     final Precision precision;
     final boolean strict;
     final Function<String, TrainingListener> progress;
+    final FeaturizationListener featurization;
     final long pollMillis;
     final java.time.Duration claimTimeout;
     final Split reportSplit;
@@ -116,6 +118,7 @@ public final class Grid {
         this.precision = b.precision;
         this.strict = b.strict;
         this.progress = b.progress;
+        this.featurization = b.featurization;
         this.pollMillis = b.pollMillis;
         this.claimTimeout = b.claimTimeout;
         this.reportSplit = b.reportSplit;
@@ -293,6 +296,7 @@ public final class Grid {
         private Precision precision = Precision.FLOAT32;
         private boolean strict;
         private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
+        private FeaturizationListener featurization = FeaturizationListener.NONE;
         private long pollMillis = 2000;
         private java.time.Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
         private Split reportSplit = Split.VALIDATION;
@@ -329,6 +333,7 @@ public final class Grid {
             this.precision = g.precision;
             this.strict = g.strict;
             this.progress = g.progress;
+            this.featurization = g.featurization;
             this.pollMillis = g.pollMillis;
             this.claimTimeout = g.claimTimeout;
             this.reportSplit = g.reportSplit;
@@ -594,6 +599,18 @@ public final class Grid {
          */
         public Builder optProgress(Function<String, TrainingListener> progress) {
             this.progress = Objects.requireNonNull(progress, "progress");
+            return this;
+        }
+
+        /**
+         * Sets who hears each task's featurization (every split, once per session, before its
+         * first training), in the steps {@link FeaturizationListener} documents; default none.
+         *
+         * @param featurization the listener, called on the grid's thread
+         * @return this builder
+         */
+        public Builder optFeaturizationListener(FeaturizationListener featurization) {
+            this.featurization = Objects.requireNonNull(featurization, "featurization");
             return this;
         }
 

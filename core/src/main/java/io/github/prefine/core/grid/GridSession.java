@@ -85,7 +85,7 @@ public final class GridSession implements AutoCloseable {
             LOG.info("deleted {} temp files that interrupted writers left in {}", stale, grid.layout.root());
         }
         this.config = EncoderConfig.fromJson(grid.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
-        this.tasks = new GridTasks(grid.encoder, config, grid.data, grid.targets, grid.features);
+        this.tasks = new GridTasks(grid.encoder, config, grid.data, grid.targets, grid.features, grid.featurization);
         // the session is an entry point: it owns the parent manager of everything it trains
         this.root = NDManager.newBaseManager(grid.device);
         this.prefinetuning = new PrefinetuningRunner(this);

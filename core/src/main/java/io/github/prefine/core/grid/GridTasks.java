@@ -4,6 +4,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.TaskFinetuning;
@@ -43,18 +44,21 @@ final class GridTasks implements AutoCloseable {
     private final TaskDataSource data;
     private final List<Task> targets;
     private final FeatureSettings settings;
+    private final FeaturizationListener listener;
     private final Map<String, FeaturizedTask> featurized = new HashMap<>();
     private final Map<String, String> failures = new HashMap<>();
     /** The readers' reports of every task read so far, for the run's manifest and data report. */
     private final Map<String, DataReport.TaskReads> reads = new java.util.LinkedHashMap<>();
     private SubwordTokenizer tokenizer;
 
-    GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings) {
+    GridTasks(Path encoder, EncoderConfig config, TaskDataSource data, List<Task> targets, FeatureSettings settings,
+            FeaturizationListener listener) {
         this.encoder = encoder;
         this.config = config;
         this.data = data;
         this.targets = List.copyOf(targets);
         this.settings = settings;
+        this.listener = listener;
     }
 
     /** Returns why the task's data is missing, or nothing. */
@@ -88,7 +92,7 @@ final class GridTasks implements AutoCloseable {
             if (!target) {
                 d = d.without(Split.TEST); // pre-finetuning never scores a test split: do not featurize it
             }
-            f = FeaturizedTask.featurize(d, tokenizer(), settings);
+            f = FeaturizedTask.featurize(d, tokenizer(), settings, listener);
             int positions = config.maxSequenceLength();
             if (f.longestRow() > positions) {
                 // training would stop at the first batch holding such a row, maybe deep into a sweep

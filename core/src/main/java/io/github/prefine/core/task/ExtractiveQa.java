@@ -5,6 +5,7 @@ import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.features.QaFeatures;
 import io.github.prefine.core.features.QaFeaturizer;
@@ -63,9 +64,9 @@ public record ExtractiveQa() implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
         return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.qaMaxLength())
-                .optStride(settings.qaStride()).optName(name).build()
+                .optStride(settings.qaStride()).optName(name).optListener(listener).build()
                 .featurize(Formats.typed(examples, QaExample.class, this));
     }
 

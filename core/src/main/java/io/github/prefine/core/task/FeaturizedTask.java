@@ -5,6 +5,7 @@ import io.github.prefine.core.data.SeededSplit;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
@@ -201,7 +202,27 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      */
     public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
+        return featurize(data, tokenizer, settings, FeaturizationListener.NONE);
+    }
+
+    /**
+     * Featurizes a task's data as {@link #featurize(TaskData, SubwordTokenizer, FeatureSettings)}
+     * does, reporting each split's progress in the steps {@link FeaturizationListener} documents,
+     * one split after the other (train, validation, then test), each named {@code task/split}
+     * ({@code conll2003-en/train}).
+     *
+     * @param data the task's examples, from its files or built in memory
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths and example caps
+     * @param listener hears each split's progress, on this thread
+     * @return the featurized task
+     * @throws IOException if the tokenizer fails
+     * @throws UnfeaturizableTaskException as the three-argument form
+     */
+    public static FeaturizedTask featurize(TaskData data, SubwordTokenizer tokenizer, FeatureSettings settings,
+            FeaturizationListener listener) throws IOException {
         Objects.requireNonNull(tokenizer, "tokenizer");
+        Objects.requireNonNull(listener, "listener");
         Objects.requireNonNull(settings, "settings");
         Task task = data.task();
         requireTraining(data);
@@ -214,7 +235,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         Map<Split, Features> f = new EnumMap<>(Split.class);
         for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
             f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
-                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT)));
+                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT), listener));
         }
         // nothing to train on cannot join a sampler; nothing to validate on selects no epoch and no
         // learning rate, and scores every example as wrong: say why here rather than fail or mislead later

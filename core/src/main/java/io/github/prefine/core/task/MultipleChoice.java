@@ -6,6 +6,7 @@ import io.github.prefine.core.features.ChoiceFeatures;
 import io.github.prefine.core.features.ChoiceFeaturizer;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.HeadLabels;
@@ -66,8 +67,8 @@ public record MultipleChoice(int choices) implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name) throws IOException {
-        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name)
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name).optListener(listener)
                 .build().featurize(Formats.typed(examples, ChoiceExample.class, this));
     }
 

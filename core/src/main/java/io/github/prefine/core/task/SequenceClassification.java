@@ -6,6 +6,7 @@ import io.github.prefine.core.features.ClassificationFeatures;
 import io.github.prefine.core.features.ClassificationFeaturizer;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.head.HeadAdapter;
 import io.github.prefine.core.head.HeadLabels;
@@ -74,9 +75,9 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
         return ClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                .optMaxLength(settings.maxLength()).optName(name).build()
+                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).build()
                 .featurize(Formats.typed(examples, TextExample.class, this));
     }
 

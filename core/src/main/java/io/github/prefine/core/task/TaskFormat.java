@@ -3,6 +3,7 @@ package io.github.prefine.core.task;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.head.HeadLabels;
 import io.github.prefine.core.head.TaskHead;
@@ -113,8 +114,27 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
      * @throws IOException if the tokenizer fails
      * @throws ClassCastException if an example is of another type
      */
+    default Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name) throws IOException {
+        return featurize(examples, labels, tokenizer, settings, name, FeaturizationListener.NONE);
+    }
+
+    /**
+     * Featurizes examples of this format, reporting progress in the steps {@link
+     * FeaturizationListener} documents, under the given name.
+     *
+     * @param examples examples of {@link #exampleType()}
+     * @param labels the task's label set
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths
+     * @param name the name in the feature report and the progress, for example {@code conll2003/train}
+     * @param listener hears the progress, on this thread
+     * @return the features, one or more units per example
+     * @throws IOException if the tokenizer fails
+     * @throws ClassCastException if an example is of another type
+     */
     Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name) throws IOException;
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException;
 
     /**
      * Makes the head of a task of this format, built when the model initializes it.

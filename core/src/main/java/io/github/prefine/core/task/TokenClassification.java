@@ -4,6 +4,7 @@ import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.features.TokenClassificationFeatures;
 import io.github.prefine.core.features.TokenClassificationFeaturizer;
@@ -95,9 +96,9 @@ public record TokenClassification() implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
         return TokenClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                .optMaxLength(settings.maxLength()).optName(name).build()
+                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).build()
                 .featurize(Formats.typed(examples, TokenExample.class, this));
     }
 

@@ -12,6 +12,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.pipeline.WordTokenizer;
@@ -50,11 +51,16 @@ class GridTasksTest {
     }
 
     private static GridTasks tasks(Path dir, TaskDataSource data, List<Task> targets) throws Exception {
+        return tasks(dir, data, targets, FeaturizationListener.NONE);
+    }
+
+    private static GridTasks tasks(Path dir, TaskDataSource data, List<Task> targets, FeaturizationListener listener)
+            throws Exception {
         Path encoder = Files.createDirectories(dir.resolve("encoder"));
         WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
         EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8)
                 .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).build();
-        return new GridTasks(encoder, config, data, targets, new FeatureSettings(48, 48, 8, 0, 0, 1L));
+        return new GridTasks(encoder, config, data, targets, new FeatureSettings(48, 48, 8, 0, 0, 1L), listener);
     }
 
     /** A source whose loading fails with the given exception, as a bug in a user's data source would. */
@@ -70,6 +76,31 @@ class GridTasksTest {
                 throw bug;
             }
         };
+    }
+
+    @Test
+    void eachSplitFeaturizedOnceIsReportedToTheListenerAndAPrefinetuningTaskHasNoTestSplit(@TempDir Path dir)
+            throws Exception {
+        List<TextExample> train = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            train.add(new TextExample("t" + i, i % 2 == 0 ? "a x" : "b", null, i % 2 == 0 ? "yes" : "no"));
+        }
+        TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), train.subList(0, 3));
+        List<String> seen = new java.util.ArrayList<>();
+        FeaturizationListener listener = p -> seen.add(p.name() + " " + p.done() + "/" + p.total());
+        try (GridTasks tasks = tasks(dir, TaskDataSource.inMemory(List.of(data)), List.of(TASK), listener)) {
+            tasks.featurized(TASK);
+            tasks.featurized(TASK); // the session's cache: no second featurization
+        }
+        // one batch each (5, 2 and 3 examples are below the default batch of 1024): 0, then the total
+        assertEquals(List.of("c-task/train 0/5", "c-task/train 5/5", "c-task/validation 0/2", "c-task/validation 2/2",
+                "c-task/test 0/3", "c-task/test 3/3"), seen);
+        seen.clear();
+        try (GridTasks tasks = tasks(dir, TaskDataSource.inMemory(List.of(data)), List.of(), listener)) {
+            tasks.featurized(TASK);
+        }
+        assertEquals(List.of("c-task/train 0/5", "c-task/train 5/5", "c-task/validation 0/2", "c-task/validation 2/2"),
+                seen);
     }
 
     @Test
@@ -108,7 +139,7 @@ class GridTasksTest {
         }
         TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
         try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
-                new FeatureSettings(48, 48, 8, 0, 0, 1L))) {
+                new FeatureSettings(48, 48, 8, 0, 0, 1L), FeaturizationListener.NONE)) {
             assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
                     + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
                     tasks.featurizable(TASK));

@@ -35,7 +35,9 @@ import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.SampledBatch;
 import io.github.prefine.core.train.StepPhase;
 import io.github.prefine.core.train.TrainingStep;
+import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
+import io.github.prefine.examples.cli.TrainingProgress;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
 import java.io.IOException;
@@ -181,7 +183,8 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (part == Part.DATA) {
             // no model and no engine: the tokenizer is the only native library this part loads
-            new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out).run();
+            new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out,
+                    TrainingProgress.featurization(ConsoleProgress.onStderr())).run();
             return 0;
         }
         checkValues();

@@ -5,6 +5,7 @@ import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
@@ -55,13 +56,17 @@ final class DataBench {
     private final List<String> taskNames;
     private final FeatureSettings settings;
     private final PrintStream out;
+    /** Hears each split's featurization: the CLI's bar, which reports per batch and so leaves the figures as they were. */
+    private final FeaturizationListener progress;
 
-    DataBench(Path dataRoot, Path tokenizerPath, List<String> taskNames, FeatureSettings settings, PrintStream out) {
+    DataBench(Path dataRoot, Path tokenizerPath, List<String> taskNames, FeatureSettings settings, PrintStream out,
+            FeaturizationListener progress) {
         this.dataRoot = dataRoot;
         this.tokenizerPath = tokenizerPath;
         this.taskNames = List.copyOf(taskNames);
         this.settings = settings;
         this.out = out;
+        this.progress = progress;
     }
 
     /** One task's figures. */
@@ -202,7 +207,7 @@ final class DataBench {
         long readPeak = peak(heap);
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);
         // pre-finetuning never featurizes a test split (GridTasks leaves it out): neither does this
-        FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings);
+        FeaturizedTask f = FeaturizedTask.featurize(d.without(Split.TEST), tok, settings, progress);
         long t2 = System.nanoTime();
         return new Prepared(f, d.reports(), readPeak, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
                 (processCpuNanos() - c0) / 1e9);

@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -24,18 +23,13 @@ import java.util.function.LongSupplier;
  */
 public final class ConsoleProgress {
     private static final int WIDTH = 28;
-    /** Shortest elapsed time over which a rate and an ETA are shown. */
-    private static final double MIN_RATE_SECONDS = 0.1;
 
     private final PrintStream out;
     private final boolean interactive;
-    private final LongSupplier clock;
-    private final long minIntervalNanos;
+    private final Pace pace;
     private String label = "";
     private String unit = "it";
     private long total;
-    private long startNanos;
-    private long lastPrintNanos;
     private boolean open;
     /** The bar's text is on the terminal's current line, with no line break after it. */
     private boolean drawn;
@@ -50,8 +44,7 @@ public final class ConsoleProgress {
     public ConsoleProgress(PrintStream out, boolean interactive, LongSupplier clock) {
         this.out = Objects.requireNonNull(out, "out");
         this.interactive = interactive;
-        this.clock = Objects.requireNonNull(clock, "clock");
-        this.minIntervalNanos = interactive ? 100_000_000L : 5_000_000_000L;
+        this.pace = new Pace(Objects.requireNonNull(clock, "clock"), interactive ? 100_000_000L : 5_000_000_000L);
     }
 
     /**
@@ -164,7 +157,7 @@ public final class ConsoleProgress {
         if (drawn) {
             out.print("\r\033[2K");
             drawn = false;
-            lastPrintNanos = Long.MIN_VALUE;
+            pace.redrawNext();
         }
     }
 
@@ -204,8 +197,7 @@ public final class ConsoleProgress {
         this.label = label;
         this.total = Math.max(total, 0);
         this.unit = unit;
-        this.startNanos = clock.getAsLong() - (long) (Math.max(0, elapsedSeconds) * 1e9);
-        this.lastPrintNanos = Long.MIN_VALUE;
+        pace.start(pace.now() - (long) (Math.max(0, elapsedSeconds) * 1e9), 0);
         this.open = true;
     }
 
@@ -219,12 +211,10 @@ public final class ConsoleProgress {
         if (!interactive && done == 0) {
             return; // on a log file a start with nothing done says nothing the next line does not
         }
-        long now = clock.getAsLong();
-        if (lastPrintNanos != Long.MIN_VALUE && now - lastPrintNanos < minIntervalNanos
-                && (total == 0 || done < total)) {
+        long now = pace.now();
+        if (!pace.due(now, total != 0 && done >= total)) {
             return;
         }
-        lastPrintNanos = now;
         String line = render(done, extra, now);
         if (interactive) {
             out.print("\r" + line);
@@ -260,21 +250,15 @@ public final class ConsoleProgress {
      * @return the line without a line break
      */
     String render(long done, String extra, long now) {
-        double seconds = (now - startNanos) / 1e9;
-        // a first report that comes right after the start (a batch finished before the bar began)
-        // would claim millions a second: below a tenth of a second there is no rate to show
-        boolean measured = seconds >= MIN_RATE_SECONDS && done > 0;
-        double rate = measured ? done / seconds : 0;
-        String speed = (measured ? String.format(Locale.ROOT, "%.1f", rate) : "--") + " " + unit + "/s";
+        double rate = pace.rate(done, now);
+        String speed = (Double.isNaN(rate) ? "--" : String.format(Locale.ROOT, "%.1f", rate)) + " " + unit + "/s";
         String tail = extra == null || extra.isEmpty() ? "" : " | " + extra;
         if (total == 0) {
             return label + " " + done + " " + unit + " | " + speed + tail;
         }
         double frac = Math.min(1.0, done / (double) total);
         int filled = (int) Math.round(frac * WIDTH);
-        // done (or past the total): nothing is left, which is known without a rate
-        String eta = done >= total ? format(Duration.ZERO)
-                : measured ? format(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+        String eta = Pace.eta(done, total, rate, true);
         return String.format(
                 Locale.ROOT,
                 "%s [%s%s] %3.0f%% %d/%d %s | %s | ETA %s%s",
@@ -288,12 +272,5 @@ public final class ConsoleProgress {
                 speed,
                 eta,
                 tail);
-    }
-
-    private static String format(Duration d) {
-        long s = d.getSeconds();
-        return s >= 3600
-                ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60)
-                : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
     }
 }

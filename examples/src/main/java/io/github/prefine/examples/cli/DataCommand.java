@@ -8,7 +8,6 @@ import io.github.prefine.examples.data.DatasetFetcher;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -183,18 +182,15 @@ public final class DataCommand implements Runnable {
     static final class ByteProgress {
         private final PrintWriter out;
         private final boolean interactive;
-        private final LongSupplier clock;
+        private final Pace pace;
         private String task = "";
         private String file;
-        private long startNanos;
-        private long startBytes;
-        private long lastPrint = Long.MIN_VALUE;
         private boolean open;
 
         ByteProgress(PrintWriter out, boolean interactive, LongSupplier clock) {
             this.out = out;
             this.interactive = interactive;
-            this.clock = clock;
+            this.pace = new Pace(clock, interactive ? 200_000_000L : 5_000_000_000L);
         }
 
         void task(String name) {
@@ -202,19 +198,16 @@ public final class DataCommand implements Runnable {
         }
 
         void update(String f, long done, long total) {
-            long now = clock.getAsLong();
+            long now = pace.now();
             if (!f.equals(file)) {
                 finishLine();
                 file = f;
-                startNanos = now;
-                startBytes = done;
-                lastPrint = Long.MIN_VALUE;
+                // the first report of a file is the rate's baseline: a resumed download's bytes were not timed
+                pace.start(now, done);
             }
-            long interval = interactive ? 200_000_000L : 5_000_000_000L;
-            if (lastPrint != Long.MIN_VALUE && now - lastPrint < interval && done < total) {
+            if (!pace.due(now, done >= total)) {
                 return;
             }
-            lastPrint = now;
             String line = render(done, total, now);
             if (interactive) {
                 out.print("\r" + line);
@@ -226,14 +219,10 @@ public final class DataCommand implements Runnable {
         }
 
         String render(long done, long total, long now) {
-            double seconds = (now - startNanos) / 1e9;
-            // the first report of a file is the rate's baseline: nothing has been timed yet
-            boolean measured = seconds >= 0.1 && done > startBytes;
-            double rate = measured ? (done - startBytes) / seconds : 0;
-            String eta = done >= total ? "0:00"
-                    : measured ? clockTime(Duration.ofMillis((long) ((total - done) / rate * 1000))) : "--:--";
+            double rate = pace.rate(done, now);
             return String.format(Locale.ROOT, "%s: %s %s / %s (%3.0f%%) | %s/s | ETA %s", task, file, bytes(done),
-                    bytes(total), 100.0 * done / Math.max(1, total), measured ? bytes((long) rate) : "-- B", eta);
+                    bytes(total), 100.0 * done / Math.max(1, total), Double.isNaN(rate) ? "-- B" : bytes((long) rate),
+                    Pace.eta(done, total, rate, false));
         }
 
         void finishLine() {
@@ -256,12 +245,6 @@ public final class DataCommand implements Runnable {
                 u++;
             }
             return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-        }
-
-        private static String clockTime(Duration d) {
-            long s = d.getSeconds();
-            return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-                    : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
         }
     }
 }

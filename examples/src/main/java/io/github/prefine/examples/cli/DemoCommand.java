@@ -151,7 +151,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
+        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
+                .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
         bar.status(status.line());

@@ -187,7 +187,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus status = new RunStatus(out, planned, System::nanoTime);
-        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status)).build();
+        Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
+                .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
         bar.status(status.line());

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.StepReport;
@@ -10,8 +11,8 @@ import java.util.Objects;
 /**
  * Draws a trainer's progress with a {@link ConsoleProgress}: one bar per epoch (steps, ETA), with
  * the interval's loss and examples per second, then one per validation or prediction pass (units,
- * ETA, the task being run).
- * Not thread-safe.
+ * ETA, the task being run); {@link #featurization} draws one per featurized split. Not
+ * thread-safe.
  */
 public final class TrainingProgress implements TrainingListener {
     private final ConsoleProgress bar;
@@ -57,6 +58,30 @@ public final class TrainingProgress implements TrainingListener {
         if (p.done() >= p.total()) {
             bar.finishLine();
         }
+    }
+
+    /**
+     * A bar per featurized split, in examples: reading a large task's features (SQuAD's 87,599
+     * training questions) takes seconds to tens of seconds before the first step.
+     *
+     * @param bar the console
+     * @return the listener, for {@code Grid.Builder.optFeaturizationListener} or {@code
+     *     FeaturizedTask.featurize}
+     */
+    public static FeaturizationListener featurization(ConsoleProgress bar) {
+        Objects.requireNonNull(bar, "bar");
+        return p -> {
+            if (p.total() == 0) {
+                return; // an empty split (a task without test examples) has nothing to show
+            }
+            if (p.done() == 0) {
+                bar.start("featurize " + p.name(), p.total(), "ex");
+            }
+            bar.update(p.done(), "");
+            if (p.done() >= p.total()) {
+                bar.finishLine();
+            }
+        };
     }
 
     /**

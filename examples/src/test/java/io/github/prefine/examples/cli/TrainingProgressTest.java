@@ -2,6 +2,8 @@ package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.prefine.core.features.FeaturizationListener;
+import io.github.prefine.core.features.FeaturizationProgress;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.EvaluationProgress.Pass;
@@ -37,6 +39,31 @@ class TrainingProgressTest {
                 // within the 5 s between lines of a log file, but the completed bar is always drawn
                 "run validation epoch 1 [############################] 100% 8/8 units | 4.0 units/s | ETA 00:00 | pairs",
                 "run predict pairs test [############################] 100% 3/3 units | 6.0 units/s | ETA 00:00"),
+                List.of(buf.toString(StandardCharsets.UTF_8).split("\n")));
+    }
+
+    @Test
+    void eachFeaturizedSplitGetsABarInExamplesPerSecond() {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        FeaturizationListener listener = TrainingProgress.featurization(bar);
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/train", 0, 3000));
+        now.addAndGet(2_000_000_000L);
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/train", 1024, 3000));
+        now.addAndGet(1_000_000_000L); // within the 5 s between lines of a log file: not drawn
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/train", 2048, 3000));
+        now.addAndGet(1_000_000_000L);
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/train", 3000, 3000));
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/test", 0, 0)); // an empty split draws nothing
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/validation", 0, 700));
+        now.addAndGet(500_000_000L);
+        listener.onFeaturization(new FeaturizationProgress("conll2003-en/validation", 700, 700));
+        assertEquals(List.of(
+                // 1024 in 2 s = 512.0 ex/s; 1976 left: 3.86 s
+                "featurize conll2003-en/train [##########..................]  34% 1024/3000 ex | 512.0 ex/s | ETA 00:03",
+                "featurize conll2003-en/train [############################] 100% 3000/3000 ex | 750.0 ex/s | ETA 00:00",
+                "featurize conll2003-en/validation [############################] 100% 700/700 ex | 1400.0 ex/s | ETA 00:00"),
                 List.of(buf.toString(StandardCharsets.UTF_8).split("\n")));
     }
 }
