@@ -20,13 +20,15 @@ public final class TokenRows {
     private final int[] rowStart;
     private final int[] secondStart;
     private final int padId;
+    private final int largestId;
 
-    private TokenRows(long[] packed, int bits, int[] rowStart, int[] secondStart, int padId) {
+    private TokenRows(long[] packed, int bits, int[] rowStart, int[] secondStart, int padId, int largestId) {
         this.packed = packed;
         this.bits = bits;
         this.rowStart = rowStart;
         this.secondStart = secondStart;
         this.padId = padId;
+        this.largestId = largestId;
     }
 
     /**
@@ -37,6 +39,16 @@ public final class TokenRows {
      */
     public static Builder builder(int padId) {
         return new Builder(padId);
+    }
+
+    /**
+     * Returns the largest id an encoder reads from these rows: that of any row, or the pad id that
+     * batches are padded with.
+     *
+     * @return the largest id, below the vocabulary size of an encoder that can take the rows
+     */
+    public int largestId() {
+        return largestId;
     }
 
     /**
@@ -291,7 +303,7 @@ public final class TokenRows {
                     packed[word + 1] |= (long) ids[i] >>> (64 - shift);
                 }
             }
-            return new TokenRows(packed, bits, starts, seconds, padId);
+            return new TokenRows(packed, bits, starts, seconds, padId, Math.max(max, padId));
         }
     }
 }

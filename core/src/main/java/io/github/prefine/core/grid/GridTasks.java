@@ -100,6 +100,12 @@ final class GridTasks implements AutoCloseable {
                         + " tokens exceed the " + positions + " positions of the encoder; featurize with FeatureSettings"
                         + " lengths of at most " + positions);
             }
+            if (f.largestTokenId() >= config.vocabSize()) {
+                // an encoder folder whose tokenizer.json is not its model's: ids past its embedding table
+                throw new UnfeaturizableTaskException(t.name(), "token id " + f.largestTokenId() + " is beyond the "
+                        + config.vocabSize() + "-entry vocabulary of the encoder; its folder's tokenizer.json is not"
+                        + " the one its model was trained with");
+            }
             if (!target) {
                 // pre-finetuning reads features only (its validation loss too): the cache keeps no example
                 f = f.withoutExamples();

@@ -703,7 +703,8 @@ public final class MultiHeadModel implements AutoCloseable {
          * @throws IllegalArgumentException if a required value is missing, a head has fewer than 2
          *     labels, the hidden size differs from that of an {@link
          *     io.github.prefine.core.encoder.Encoder}, or a task added with {@link #addTask} has rows
-         *     longer than a {@link TransformerEncoder}'s positions ({@code maxSequenceLength})
+         *     longer than a {@link TransformerEncoder}'s positions ({@code maxSequenceLength}) or token
+         *     ids beyond its vocabulary ({@code vocabSize})
          * @throws IllegalStateException if the manager is closed, the encoder is not initialized or
          *     its parameters were freed, another open model owns the encoder, or this builder
          *     already built a model
@@ -738,6 +739,14 @@ public final class MultiHeadModel implements AutoCloseable {
                                 + longest + " tokens, beyond the " + positions + " positions of this "
                                 + te.config().modelType().modelType() + " encoder; featurize it with FeatureSettings"
                                 + " lengths of at most " + positions + " (FeatureSettings.withLengths)");
+                    }
+                    int vocabulary = te.config().vocabSize();
+                    if (t.largestTokenId() >= vocabulary) {
+                        // an id past the embedding table fails only in the first forward that holds it
+                        throw new IllegalArgumentException("model: task " + t.name() + " has token id "
+                                + t.largestTokenId() + ", beyond the " + vocabulary + "-entry vocabulary of this "
+                                + te.config().modelType().modelType() + " encoder; featurize it with the encoder's own"
+                                + " tokenizer");
                     }
                 }
             }

@@ -122,6 +122,20 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     }
 
     /**
+     * Returns the largest token id of any split, the pad id included: the vocabulary an encoder
+     * needs for this task (more than {@code largestTokenId()} entries).
+     *
+     * @return the id, the pad id when no split has a row
+     */
+    public int largestTokenId() {
+        int largest = 0;
+        for (Features f : features.values()) {
+            largest = Math.max(largest, f.tokens().largestId());
+        }
+        return largest;
+    }
+
+    /**
      * Returns the split scored for the report: test when present with at least one labelled example,
      * else validation. A test split without labels (GLUE's hidden test labels) would score 0 of 0.
      *

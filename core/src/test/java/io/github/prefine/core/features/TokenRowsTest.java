@@ -64,4 +64,17 @@ class TokenRowsTest {
         assertThrows(IllegalArgumentException.class, () -> b.add(ids, 0, 3, 4));
         assertThrows(IllegalArgumentException.class, () -> b.add(new int[] {1 << 24}, 0, 1, 1));
     }
+
+    @Test
+    void theLargestIdIsThatOfAnyRowOrThePadId() {
+        TokenRows.Builder rows = TokenRows.builder(1);
+        rows.add(new int[] {0, 250_001, 2}, 0, 3, 3);
+        rows.add(new int[] {0, 17, 2}, 0, 3, 3);
+        assertEquals(250_001, rows.build().largestId());
+        // padding adds the pad id to every batch, so it counts even when no row holds it
+        TokenRows.Builder b = TokenRows.builder(30);
+        b.add(new int[] {3, 4}, 0, 2, 2);
+        assertEquals(30, b.build().largestId());
+        assertEquals(7, TokenRows.builder(7).build().largestId());
+    }
 }

@@ -146,6 +146,26 @@ class GridTasksTest {
         }
     }
 
+    @Test
+    void aTaskWithTokenIdsBeyondTheEncodersVocabularyIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
+        // the folder's tokenizer gives x the id 6 ([PAD] [UNK] [CLS] [SEP] a b x); its model has 6 rows
+        Path encoder = Files.createDirectories(dir.resolve("encoder"));
+        WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(6).setHiddenSize(8)
+                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).optMaxPositionEmbeddings(32).build();
+        List<TextExample> train = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            train.add(new TextExample("t" + i, i == 3 ? "a x" : "a b", null, i % 2 == 0 ? "yes" : "no"));
+        }
+        TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
+        try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
+                new FeatureSettings(16, 16, 4, 0, 0, 1L), FeaturizationListener.NONE)) {
+            assertEquals(List.of("cannot be featurized: task c-task: token id 6 is beyond the 6-entry vocabulary of the"
+                    + " encoder; its folder's tokenizer.json is not the one its model was trained with"),
+                    tasks.featurizable(TASK));
+        }
+    }
+
     /** A task read from {@code <name>/train.tsv} and {@code <name>/dev.tsv} under the data root. */
     private static Task tsvTask(String name) {
         TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
