@@ -129,40 +129,34 @@ class GridTasksTest {
     void aTaskWithRowsBeyondTheEncodersPositionsIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
         // BERT positions: max_position_embeddings = 8, so a row of 10 tokens ([CLS] 8 words [SEP]) has
         // no position embedding for its last two; training stopped at the first batch holding it
-        Path encoder = Files.createDirectories(dir.resolve("encoder"));
-        WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
-        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(7).setHiddenSize(8)
-                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).optMaxPositionEmbeddings(8).build();
-        List<TextExample> train = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            train.add(new TextExample("t" + i, i == 3 ? "a x b a x b a x" : "a x", null, i % 2 == 0 ? "yes" : "no"));
-        }
-        TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
-        try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
-                new FeatureSettings(48, 48, 8, 0, 0, 1L), FeaturizationListener.NONE)) {
-            assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
-                    + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
-                    tasks.featurizable(TASK));
-        }
+        assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
+                + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
+                featurizable(dir, 7, 8, "a x b a x b a x"));
     }
 
     @Test
     void aTaskWithTokenIdsBeyondTheEncodersVocabularyIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
         // the folder's tokenizer gives x the id 6 ([PAD] [UNK] [CLS] [SEP] a b x); its model has 6 rows
+        assertEquals(List.of("cannot be featurized: task c-task: token id 6 is beyond the 6-entry vocabulary of the"
+                + " encoder; its folder's tokenizer.json is not the one its model was trained with"),
+                featurizable(dir, 6, 32, "a x"));
+    }
+
+    /** What the grid says of TASK whose rows are "a x" and, for one, {@code oddRow}, on a tiny BERT's folder. */
+    private static List<String> featurizable(Path dir, int vocabSize, int positions, String oddRow) throws Exception {
         Path encoder = Files.createDirectories(dir.resolve("encoder"));
         WordTokenizer.write(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE), List.of("a", "b", "x"));
-        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(6).setHiddenSize(8)
-                .setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16).optMaxPositionEmbeddings(32).build();
+        EncoderConfig config = EncoderConfig.builder().setModelType(ModelFamily.BERT).setVocabSize(vocabSize)
+                .setHiddenSize(8).setNumHiddenLayers(1).setNumAttentionHeads(2).setIntermediateSize(16)
+                .optMaxPositionEmbeddings(positions).build();
         List<TextExample> train = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            train.add(new TextExample("t" + i, i == 3 ? "a x" : "a b", null, i % 2 == 0 ? "yes" : "no"));
+            train.add(new TextExample("t" + i, i == 3 ? oddRow : "a x", null, i % 2 == 0 ? "yes" : "no"));
         }
         TaskData data = InMemoryTasks.data(TASK, train, train.subList(0, 2), List.of());
         try (GridTasks tasks = new GridTasks(encoder, config, TaskDataSource.inMemory(List.of(data)), List.of(TASK),
-                new FeatureSettings(16, 16, 4, 0, 0, 1L), FeaturizationListener.NONE)) {
-            assertEquals(List.of("cannot be featurized: task c-task: token id 6 is beyond the 6-entry vocabulary of the"
-                    + " encoder; its folder's tokenizer.json is not the one its model was trained with"),
-                    tasks.featurizable(TASK));
+                new FeatureSettings(48, 48, 8, 0, 0, 1L), FeaturizationListener.NONE)) {
+            return tasks.featurizable(TASK);
         }
     }
 
