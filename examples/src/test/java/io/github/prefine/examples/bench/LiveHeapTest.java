@@ -3,10 +3,13 @@ package io.github.prefine.examples.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.ref.Reference;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LiveHeapTest {
@@ -22,19 +25,29 @@ class LiveHeapTest {
         long region = regionBytes();
         int length = (int) (region / 2 / Integer.BYTES) + 1024;
         long arrayBytes = 16 + (long) Integer.BYTES * length;
-
-        long before = LiveHeap.bytes();
-        int[][] kept = new int[ARRAYS][];
-        for (int i = 0; i < kept.length; i++) {
-            kept[i] = new int[length];
-        }
-        long after = LiveHeap.bytes();
-        Reference.reachabilityFence(kept);
-
         long expected = ARRAYS * arrayBytes + 16 + 4L * ARRAYS; // and the outer array
         // a quarter of a region of slack for what the JVM's own threads keep meanwhile
-        assertEquals(expected, after - before, region / 4.0,
-                () -> ARRAYS + " int[" + length + "] with " + region + "-byte regions");
+        double slack = region / 4.0;
+
+        // the histogram counts the whole JVM: an earlier test's thread letting go of its objects
+        // between the two reads shows up as a smaller difference (one CI run read 4.9 MB for 10.5).
+        // Such noise comes and goes, while the pools' measure was 2x off every time: up to three tries
+        List<Long> seen = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            long before = LiveHeap.bytes();
+            int[][] kept = new int[ARRAYS][];
+            for (int i = 0; i < kept.length; i++) {
+                kept[i] = new int[length];
+            }
+            long after = LiveHeap.bytes();
+            Reference.reachabilityFence(kept);
+            seen.add(after - before);
+            if (Math.abs(after - before - expected) <= slack) {
+                return;
+            }
+        }
+        fail(ARRAYS + " int[" + length + "] with " + region + "-byte regions: expected " + expected + " ± " + slack
+                + " bytes, read " + seen);
     }
 
     @Test
