@@ -13,10 +13,8 @@ import io.github.prefine.core.train.TrainingListener;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -272,24 +270,25 @@ public final class Grid {
 
     /** Builds a {@link Grid}; mutable, single-threaded. */
     public static final class Builder {
-        private Path encoder;
-        private TaskDataSource data;
-        private List<Task> pool;
-        private List<TaskGroup> groups;
-        private List<Task> targets;
-        private Path out;
-        private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
-        private List<Double> learningRates = Trainer.defaultLearningRates();
-        private List<Double> targetLearningRates;
-        private int batchSize = 128;
-        private int targetBatchSize = DEFAULT_TARGET_BATCH_SIZE;
-        private int maxEpochs = 20;
-        private int targetMaxEpochs = 20;
-        private int patience = 3;
-        private double warmupRatio;
+        // the fields GridChecks reads are package-private; the others private
+        Path encoder;
+        TaskDataSource data;
+        List<Task> pool;
+        List<TaskGroup> groups;
+        List<Task> targets;
+        Path out;
+        List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
+        List<Double> learningRates = Trainer.defaultLearningRates();
+        List<Double> targetLearningRates;
+        int batchSize = 128;
+        int targetBatchSize = DEFAULT_TARGET_BATCH_SIZE;
+        int maxEpochs = 20;
+        int targetMaxEpochs = 20;
+        int patience = 3;
+        double warmupRatio;
         private HeterogeneousSampler.Builder samplingSettings;
         private GridSampling sampling = GridSampling.PROPORTIONAL;
-        private int logEvery = 50;
+        int logEvery = 50;
         private long prefinetuneSeed = 42;
         private FeatureSettings features = FeatureSettings.paper();
         private Device device = Device.cpu();
@@ -297,12 +296,12 @@ public final class Grid {
         private boolean strict;
         private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
         private FeaturizationListener featurization = FeaturizationListener.NONE;
-        private long pollMillis = 2000;
+        long pollMillis = 2000;
         private java.time.Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
-        private Split reportSplit = Split.VALIDATION;
+        Split reportSplit = Split.VALIDATION;
         private LearningRateSelection lrSelection = LearningRateSelection.PER_TARGET;
-        private int scheduleEpochs = 20;
-        private int targetScheduleEpochs = 20;
+        int scheduleEpochs = 20;
+        int targetScheduleEpochs = 20;
         private boolean allowPartial;
         private java.util.Map<String, String> options = java.util.Map.of();
         private boolean force;
@@ -636,11 +635,7 @@ public final class Grid {
          * @throws IllegalArgumentException if it is zero or negative
          */
         public Builder optClaimTimeout(java.time.Duration timeout) {
-            Objects.requireNonNull(timeout, "timeout");
-            if (timeout.isNegative() || timeout.isZero()) {
-                throw new IllegalArgumentException("grid: claimTimeout must be positive, found " + timeout);
-            }
-            this.claimTimeout = timeout;
+            this.claimTimeout = GridChecks.claimTimeout(timeout);
             return this;
         }
 
@@ -731,42 +726,7 @@ public final class Grid {
          *     ({@link GridLayout#learningRateName})
          */
         public Grid build() {
-            if (encoder == null || data == null || pool == null || groups == null || targets == null || out == null) {
-                throw new IllegalArgumentException(
-                        "grid: setEncoder, setData, setPrefinetuningTasks, setGroups, setTargets and setOutput are required");
-            }
-            if (groups.isEmpty() || targets.isEmpty() || seeds.isEmpty() || learningRates.isEmpty()) {
-                throw new IllegalArgumentException("grid: groups, targets, seeds and learning rates must be non-empty");
-            }
-            if (!(warmupRatio >= 0 && warmupRatio < 1)) {
-                throw new IllegalArgumentException("grid: warmupRatio must be in [0, 1), found " + warmupRatio);
-            }
-            if (reportSplit != Split.VALIDATION && reportSplit != Split.TEST) {
-                throw new IllegalArgumentException("grid: the report split must be validation or test, found " + reportSplit);
-            }
-            if (scheduleEpochs <= 0 || targetScheduleEpochs <= 0) {
-                throw new IllegalArgumentException("grid: schedule epochs must be positive, found " + scheduleEpochs + "/"
-                        + targetScheduleEpochs);
-            }
-            if (batchSize <= 0 || targetBatchSize <= 0 || maxEpochs <= 0 || targetMaxEpochs <= 0 || patience <= 0 || logEvery <= 0) {
-                throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
-                        + batchSize + ", " + maxEpochs + "/" + targetMaxEpochs + ", " + patience + ", " + logEvery);
-            }
-            if (pollMillis <= 0) {
-                // Thread.sleep refuses a negative wait only once a unit is locked, and 0 spins
-                throw new IllegalArgumentException("grid: pollMillis must be positive, found " + pollMillis);
-            }
-            // a repeat runs no new unit (same folder) but would be counted again in the tables
-            distinct("seeds", seeds, Function.identity());
-            distinct("groups", groups, Function.identity());
-            distinct("targets", targets, Task::name);
-            checkRates(learningRates);
-            if (targetLearningRates != null) {
-                if (targetLearningRates.isEmpty()) {
-                    throw new IllegalArgumentException("grid: the target learning-rate grid must be non-empty");
-                }
-                checkRates(targetLearningRates);
-            }
+            GridChecks.check(this);
             if (samplingSettings != null) {
                 try {
                     sampling = GridSampling.of(samplingSettings);
@@ -776,29 +736,6 @@ public final class Grid {
                 samplingSettings = null;
             }
             return new Grid(this);
-        }
-
-        private static <T> void distinct(String what, List<T> values, Function<T, ?> key) {
-            Set<Object> seen = new HashSet<>();
-            for (T v : values) {
-                if (!seen.add(key.apply(Objects.requireNonNull(v, what + " element")))) {
-                    throw new IllegalArgumentException("grid: " + what + " must be distinct, found " + key.apply(v)
-                            + " twice in " + values.stream().map(key).toList());
-                }
-            }
-        }
-
-        private static void checkRates(List<Double> rates) {
-            Set<String> names = new HashSet<>();
-            for (double lr : rates) {
-                if (!(lr > 0) || Double.isInfinite(lr)) {
-                    throw new IllegalArgumentException("grid: learning rates must be finite and positive, found " + lr);
-                }
-                if (!names.add(GridLayout.learningRateName(lr))) {
-                    throw new IllegalArgumentException("grid: learning rates " + rates + " share the folder name "
-                            + GridLayout.learningRateName(lr) + "; give each rate one significant digit");
-                }
-            }
         }
     }
 }

@@ -43,6 +43,24 @@ public final class EarlyStopping {
     }
 
     /**
+     * The score of an epoch: the mean of the tasks' validation losses, leaving out the tasks
+     * without validation examples (NaN).
+     *
+     * @return the mean, or NaN when no task has a validation loss
+     */
+    static double score(double[] validationLosses) {
+        double s = 0;
+        int n = 0;
+        for (double x : validationLosses) {
+            if (!Double.isNaN(x)) {
+                s += x;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : s / n;
+    }
+
+    /**
      * Records the score of the next epoch.
      *
      * @param score the average validation loss (lower is better)

@@ -41,6 +41,23 @@ public record LinearSchedule(double peak, long warmupSteps, long totalSteps) {
     }
 
     /**
+     * The schedule of a training run: linear decay to 0 over a horizon of whole epochs, or a
+     * constant rate after warm-up.
+     *
+     * @throws IllegalArgumentException if the warm-up is longer than the decay, naming both
+     */
+    static LinearSchedule ofRun(double peak, long warmupSteps, boolean linearDecay, int horizonEpochs,
+            int batchesPerEpoch) {
+        long total = (long) horizonEpochs * batchesPerEpoch;
+        if (linearDecay && warmupSteps > total) {
+            throw new IllegalArgumentException("trainer: warmupSteps " + warmupSteps + " must not exceed the "
+                    + total + " steps of the linear decay (" + horizonEpochs + " epochs of " + batchesPerEpoch
+                    + " batches); lower them or raise optScheduleEpochs");
+        }
+        return new LinearSchedule(peak, warmupSteps, linearDecay ? total : Long.MAX_VALUE);
+    }
+
+    /**
      * Returns the rate for an optimiser step.
      *
      * @param step the 0-based optimiser step

@@ -13,6 +13,7 @@ import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -117,16 +118,8 @@ public final class Trainer implements AutoCloseable {
                         .optSeed(seeds.sampler())
                         .build());
         // the decay horizon may differ from the cap, so that the cap is only a safety limit
-        int horizonEpochs = b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs;
-        long total = (long) horizonEpochs * sampler.batchesPerEpoch();
-        if (b.linearDecay && b.warmupSteps > total) {
-            throw new IllegalArgumentException("trainer: warmupSteps " + b.warmupSteps + " must not exceed the "
-                    + total + " steps of the linear decay (" + horizonEpochs + " epochs of " + sampler.batchesPerEpoch()
-                    + " batches); lower them or raise optScheduleEpochs");
-        }
-        this.schedule = b.linearDecay
-                ? new LinearSchedule(b.learningRate, b.warmupSteps, total)
-                : new LinearSchedule(b.learningRate, b.warmupSteps, Long.MAX_VALUE);
+        this.schedule = LinearSchedule.ofRun(b.learningRate, b.warmupSteps, b.linearDecay,
+                b.scheduleEpochs > 0 ? b.scheduleEpochs : maxEpochs, sampler.batchesPerEpoch());
         NDManager mm = model.getManager();
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
         TrainingStep.Builder stepBuilder = TrainingStep.builder().setModel(model).setData(data).optPrecision(precision)
@@ -293,12 +286,12 @@ public final class Trainer implements AutoCloseable {
                                 + " after this epoch's updates: the weights diverged; lower the learning rate");
             }
         }
-        double avg = average(val);
+        double avg = EarlyStopping.score(val);
         boolean improved = stopping.observe(avg);
         if (improved) {
             best.snapshot();
         }
-        EpochReport report = new EpochReport(epoch, boxed(val), avg, improved, seconds, examples);
+        EpochReport report = new EpochReport(epoch, Arrays.stream(val).boxed().toList(), avg, improved, seconds, examples);
         epochs.add(report);
         if (LOG.isInfoEnabled()) { // epochs from 1, as the bar and the grid's result lines count them
             int bestEpoch = stopping.bestEpoch();
@@ -391,26 +384,6 @@ public final class Trainer implements AutoCloseable {
                     + ") of " + model.taskNames());
         }
         return evaluation.predict(stepRoot, task, split);
-    }
-
-    private static double average(double[] v) {
-        double s = 0;
-        int n = 0;
-        for (double x : v) {
-            if (!Double.isNaN(x)) {
-                s += x;
-                n++;
-            }
-        }
-        return n == 0 ? Double.NaN : s / n;
-    }
-
-    private static List<Double> boxed(double[] v) {
-        List<Double> l = new ArrayList<>(v.length);
-        for (double x : v) {
-            l.add(x);
-        }
-        return l;
     }
 
     private void writeCheckpoint(Path anchor, Path dir, int epochsDone, boolean finished, boolean stoppedEarly)
