@@ -93,18 +93,10 @@ final class GridTasks implements AutoCloseable {
                 d = d.without(Split.TEST); // pre-finetuning never scores a test split: do not featurize it
             }
             f = FeaturizedTask.featurize(d, tokenizer(), settings, listener);
-            int positions = config.maxSequenceLength();
-            if (f.longestRow() > positions) {
-                // training would stop at the first batch holding such a row, maybe deep into a sweep
-                throw new UnfeaturizableTaskException(t.name(), "featurized rows of up to " + f.longestRow()
-                        + " tokens exceed the " + positions + " positions of the encoder; featurize with FeatureSettings"
-                        + " lengths of at most " + positions);
-            }
-            if (f.largestTokenId() >= config.vocabSize()) {
-                // an encoder folder whose tokenizer.json is not its model's: ids past its embedding table
-                throw new UnfeaturizableTaskException(t.name(), "token id " + f.largestTokenId() + " is beyond the "
-                        + config.vocabSize() + "-entry vocabulary of the encoder; its folder's tokenizer.json is not"
-                        + " the one its model was trained with");
+            // refused here, before any training: the rows or ids would fail at the first batch holding them
+            java.util.Optional<String> misfit = f.encoderMisfit(config.maxSequenceLength(), config.vocabSize());
+            if (misfit.isPresent()) {
+                throw new UnfeaturizableTaskException(t.name(), misfit.get());
             }
             if (!target) {
                 // pre-finetuning reads features only (its validation loss too): the cache keeps no example

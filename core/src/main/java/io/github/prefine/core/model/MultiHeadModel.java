@@ -730,24 +730,10 @@ public final class MultiHeadModel implements AutoCloseable {
                 throw new IllegalArgumentException("model: at least one head is required");
             }
             if (encoder instanceof TransformerEncoder te) {
-                // a longer row fails only at the first batch holding it, maybe deep into an epoch
-                int positions = te.config().maxSequenceLength();
                 for (FeaturizedTask t : featurized) {
-                    int longest = t.longestRow();
-                    if (longest > positions) {
-                        throw new IllegalArgumentException("model: task " + t.name() + " has featurized rows of up to "
-                                + longest + " tokens, beyond the " + positions + " positions of this "
-                                + te.config().modelType().modelType() + " encoder; featurize it with FeatureSettings"
-                                + " lengths of at most " + positions + " (FeatureSettings.withLengths)");
-                    }
-                    int vocabulary = te.config().vocabSize();
-                    if (t.largestTokenId() >= vocabulary) {
-                        // an id past the embedding table fails only in the first forward that holds it
-                        throw new IllegalArgumentException("model: task " + t.name() + " has token id "
-                                + t.largestTokenId() + ", beyond the " + vocabulary + "-entry vocabulary of this "
-                                + te.config().modelType().modelType() + " encoder; featurize it with the encoder's own"
-                                + " tokenizer");
-                    }
+                    t.encoderMisfit(te.config().maxSequenceLength(), te.config().vocabSize()).ifPresent(why -> {
+                        throw new IllegalArgumentException("model: task " + t.name() + ": " + why);
+                    });
                 }
             }
             if (encoder instanceof io.github.prefine.core.encoder.Encoder e && e.hiddenSize() != hiddenSize) {

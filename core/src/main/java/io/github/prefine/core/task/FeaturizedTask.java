@@ -18,6 +18,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,11 +115,13 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     public int longestRow() {
         int longest = 0;
         for (Features f : features.values()) {
-            if (f.size() > 0) {
-                longest = Math.max(longest, f.longestRow(java.util.stream.IntStream.range(0, f.size()).toArray()));
-            }
+            longest = Math.max(longest, longestRow(f));
         }
         return longest;
+    }
+
+    private static int longestRow(Features f) {
+        return f.size() == 0 ? 0 : f.longestRow(java.util.stream.IntStream.range(0, f.size()).toArray());
     }
 
     /**
@@ -133,6 +136,51 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             largest = Math.max(largest, f.tokens().largestId());
         }
         return largest;
+    }
+
+    /**
+     * Tells why this task does not fit an encoder, so that callers refuse it before training: a row
+     * longer than the encoder's positions fails only at the first batch holding it, and a token id
+     * past its vocabulary (the pad id counts, as every padded batch holds it) only in the first
+     * forward, either maybe deep into a run.
+     *
+     * @param positions the most tokens a row may have ({@code maxSequenceLength} of the encoder)
+     * @param vocabSize the entries of the encoder's vocabulary
+     * @return the reason, without the task's name: the split holding the longest row or the
+     *     largest id, that value, the limit and what to change; empty when the task fits
+     */
+    public Optional<String> encoderMisfit(int positions, int vocabSize) {
+        Split longestIn = null;
+        int longest = 0;
+        Split largestIn = null;
+        int largest = -1;
+        for (Map.Entry<Split, Features> e : features.entrySet()) { // in split order: the first split wins a tie
+            int rowLength = longestRow(e.getValue());
+            if (rowLength > longest) {
+                longest = rowLength;
+                longestIn = e.getKey();
+            }
+            int id = e.getValue().tokens().largestId();
+            if (id > largest) {
+                largest = id;
+                largestIn = e.getKey();
+            }
+        }
+        if (longest > positions) {
+            return Optional.of("the " + splitName(longestIn) + " split has featurized rows of up to " + longest
+                    + " tokens, beyond the " + positions + " positions of the encoder; featurize it with"
+                    + " FeatureSettings lengths of at most " + positions + " (FeatureSettings.withLengths)");
+        }
+        if (largest >= vocabSize) {
+            return Optional.of("the " + splitName(largestIn) + " split has token id " + largest + ", beyond the "
+                    + vocabSize + "-entry vocabulary of the encoder; featurize it with the encoder's own tokenizer,"
+                    + " the tokenizer.json its model was trained with");
+        }
+        return Optional.empty();
+    }
+
+    private static String splitName(Split split) {
+        return split.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /**

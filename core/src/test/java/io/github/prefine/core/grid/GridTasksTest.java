@@ -129,16 +129,18 @@ class GridTasksTest {
     void aTaskWithRowsBeyondTheEncodersPositionsIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
         // BERT positions: max_position_embeddings = 8, so a row of 10 tokens ([CLS] 8 words [SEP]) has
         // no position embedding for its last two; training stopped at the first batch holding it
-        assertEquals(List.of("cannot be featurized: task c-task: featurized rows of up to 10 tokens exceed the 8"
-                + " positions of the encoder; featurize with FeatureSettings lengths of at most 8"),
+        assertEquals(List.of("cannot be featurized: task c-task: the train split has featurized rows of up to 10"
+                + " tokens, beyond the 8 positions of the encoder; featurize it with FeatureSettings lengths of at most 8"
+                + " (FeatureSettings.withLengths)"),
                 featurizable(dir, 7, 8, "a x b a x b a x"));
     }
 
     @Test
     void aTaskWithTokenIdsBeyondTheEncodersVocabularyIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
         // the folder's tokenizer gives x the id 6 ([PAD] [UNK] [CLS] [SEP] a b x); its model has 6 rows
-        assertEquals(List.of("cannot be featurized: task c-task: token id 6 is beyond the 6-entry vocabulary of the"
-                + " encoder; its folder's tokenizer.json is not the one its model was trained with"),
+        assertEquals(List.of("cannot be featurized: task c-task: the train split has token id 6, beyond the 6-entry"
+                + " vocabulary of the encoder; featurize it with the encoder's own tokenizer, the tokenizer.json its model"
+                + " was trained with"),
                 featurizable(dir, 6, 32, "a x"));
     }
 

@@ -56,8 +56,9 @@ class EncoderPositionsTest {
                     () -> MultiHeadModel.builder().setManager(manager)
                             .setEncoder(EncoderCheckpoint.load(encoderDir, manager).encoder()).addTasks(paper).build()
                             .close());
-            assertEquals("model: task trips has featurized rows of up to " + longest + " tokens, beyond the 64"
-                    + " positions of this bert encoder; featurize it with FeatureSettings lengths of at most 64"
+            // validation's rows are training's first two: the training split, first in split order, is named
+            assertEquals("model: task trips: the train split has featurized rows of up to " + longest + " tokens,"
+                    + " beyond the 64 positions of the encoder; featurize it with FeatureSettings lengths of at most 64"
                     + " (FeatureSettings.withLengths)",
                     e.getMessage());
             // windows that fit build as before

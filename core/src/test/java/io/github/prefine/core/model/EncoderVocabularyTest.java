@@ -10,6 +10,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
@@ -49,9 +50,11 @@ class EncoderVocabularyTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MultiHeadModel.builder()
                     .setManager(root).setEncoder(EncoderCheckpoint.load(xlmr, root).encoder()).addTask(wrong).build()
                     .close());
-            assertEquals("model: task reviews has token id " + wrong.largestTokenId() + ", beyond the 257-entry"
-                    + " vocabulary of this xlm-roberta encoder; featurize it with the encoder's own tokenizer",
-                    e.getMessage());
+            // the largest of them is in the training split ("the film was good", ...), not validation's "a bad ending"
+            assertEquals(wrong.largestTokenId(), wrong.features().get(Split.TRAIN).tokens().largestId());
+            assertEquals("model: task reviews: the train split has token id " + wrong.largestTokenId() + ", beyond the"
+                    + " 257-entry vocabulary of the encoder; featurize it with the encoder's own tokenizer, the"
+                    + " tokenizer.json its model was trained with", e.getMessage());
 
             // the encoder's own tokenizer builds, and its largest id is below the vocabulary
             FeaturizedTask own;
