@@ -14,7 +14,7 @@ final class DataChecks {
     private DataChecks() {}
 
     /** Each task's training units, in the data's task order. */
-    static int[] trainSizes(BatchSource data) {
+    private static int[] trainSizes(BatchSource data) {
         int[] s = new int[data.numTasks()];
         for (int t = 0; t < s.length; t++) {
             s[t] = data.size(t, Split.TRAIN);
@@ -28,8 +28,10 @@ final class DataChecks {
      * task) a task without training examples.
      *
      * @param sampler the caller's sampler, or null for the default
+     * @return each task's training units, in the data's task order: the trainer's default sampler
+     *     draws from them and each epoch's plan is checked against them (the data is immutable)
      */
-    static void checkData(BatchSource data, BatchSampler sampler) {
+    static int[] checkData(BatchSource data, BatchSampler sampler) {
         int[] trainSizes = trainSizes(data);
         long train = Arrays.stream(trainSizes).asLongStream().sum();
         if (train == 0) {
@@ -55,14 +57,14 @@ final class DataChecks {
                         + " leave the task out or give a sampler with optSampler");
             }
         }
+        return trainSizes;
     }
 
     /**
      * Checks that a custom sampler drew only units the data has, before any step runs: a sampler
      * built over other task sizes would otherwise fail deep in the step with an index error.
      */
-    static void checkPlan(List<SampledBatch> plan, int epoch, BatchSource data) {
-        int[] sizes = trainSizes(data);
+    static void checkPlan(List<SampledBatch> plan, int epoch, BatchSource data, int[] sizes) {
         for (int i = 0; i < plan.size(); i++) {
             int[] tasks = plan.get(i).tasks();
             int[] examples = plan.get(i).examples();

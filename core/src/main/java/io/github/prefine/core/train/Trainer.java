@@ -70,6 +70,8 @@ public final class Trainer implements AutoCloseable {
 
     private final MultiHeadModel model;
     private final BatchSource data;
+    /** Each task's training units, as the builder checked them. */
+    private final int[] trainSizes;
     private final BatchSampler sampler;
     private final LinearSchedule schedule;
     private final TrainingStep step;
@@ -98,7 +100,7 @@ public final class Trainer implements AutoCloseable {
     /** Whether {@link #fit()} has been called: a second call would run past the schedule's end. */
     private boolean fitCalled;
 
-    private Trainer(Builder b, CheckpointStore store) {
+    private Trainer(Builder b, CheckpointStore store, int[] trainSizes) {
         this.model = b.model;
         this.data = b.data;
         this.patience = b.patience;
@@ -110,10 +112,11 @@ public final class Trainer implements AutoCloseable {
         this.precision = b.precision;
         this.store = store;
         this.listeners = List.copyOf(b.listeners);
+        this.trainSizes = trainSizes;
         this.sampler = b.sampler != null
                 ? b.sampler
                 : new HeterogeneousBatchSampler(HeterogeneousSampler.builder()
-                        .setTaskSizes(DataChecks.trainSizes(b.data))
+                        .setTaskSizes(trainSizes)
                         .setBatchSize(b.batchSize)
                         .optSeed(seeds.sampler())
                         .build());
@@ -253,7 +256,7 @@ public final class Trainer implements AutoCloseable {
 
     private void trainEpoch(int epoch) throws IOException {
         List<SampledBatch> plan = sampler.nextEpoch();
-        DataChecks.checkPlan(plan, epoch, data);
+        DataChecks.checkPlan(plan, epoch, data, trainSizes);
         long start = System.nanoTime();
         long intervalStart = start;
         long examples = 0;
@@ -741,7 +744,7 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: setModel and setData are required");
             }
             TrainingStep.check("trainer", model, data, precision, accumulation, devices, lossScaler);
-            DataChecks.checkData(data, sampler);
+            int[] trainSizes = DataChecks.checkData(data, sampler);
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: batch sizes must be positive, found " + batchSize + " and "
                         + evalBatchSize);
@@ -763,7 +766,7 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: logEvery must be positive, found " + logEvery);
             }
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointAnchor, checkpointDir);
-            return new Trainer(this, store);
+            return new Trainer(this, store, trainSizes);
         }
     }
 }
