@@ -297,7 +297,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         Map<Split, Features> f = new EnumMap<>(Split.class);
         for (Map.Entry<Split, List<Example>> e : ex.entrySet()) {
             f.put(e.getKey(), task.format().featurize(e.getValue(), data.labels(), tokenizer, settings,
-                    task.name() + "/" + e.getKey().name().toLowerCase(java.util.Locale.ROOT), listener));
+                    task.name() + "/" + splitName(e.getKey()), listener));
         }
         // nothing to train on cannot join a sampler; nothing to validate on selects no epoch and no
         // learning rate, and scores every example as wrong: say why here rather than fail or mislead later

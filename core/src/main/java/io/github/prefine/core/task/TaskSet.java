@@ -1,6 +1,7 @@
 package io.github.prefine.core.task;
 
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -77,9 +78,27 @@ public final class TaskSet {
      */
     public static TaskSet featurize(List<TaskData> data, SubwordTokenizer tokenizer, FeatureSettings settings)
             throws IOException {
+        return featurize(data, tokenizer, settings, FeaturizationListener.NONE);
+    }
+
+    /**
+     * Featurizes every task's data, in the given order, reporting each task's splits in the steps
+     * {@link FeaturizationListener} documents (the progress names are {@code task/split}).
+     *
+     * @param data the tasks' examples
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths and example caps
+     * @param listener told of each split's progress, on the calling thread
+     * @return the set
+     * @throws IOException if the tokenizer fails
+     * @throws IllegalArgumentException if a task has no training examples or a name repeats
+     */
+    public static TaskSet featurize(List<TaskData> data, SubwordTokenizer tokenizer, FeatureSettings settings,
+            FeaturizationListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
         List<FeaturizedTask> out = new ArrayList<>(data.size());
         for (TaskData d : data) {
-            out.add(FeaturizedTask.featurize(d, tokenizer, settings));
+            out.add(FeaturizedTask.featurize(d, tokenizer, settings, listener));
         }
         return of(out);
     }

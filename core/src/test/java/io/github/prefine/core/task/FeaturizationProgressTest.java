@@ -9,6 +9,7 @@ import io.github.prefine.core.features.FeaturizationProgress;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,27 @@ class FeaturizationProgressTest {
         assertEquals(List.of(0, 1024, 2048, 3072, 3394), seen.get("wnut17/train"));
         assertEquals(List.of(0, 1009), seen.get("wnut17/validation"));
         assertEquals(steps(1287, 1024), seen.get("wnut17/test"));
+    }
+
+    @Test
+    void aTaskSetReportsEveryTaskInItsOrder() throws IOException {
+        // before, TaskSet.featurize took no listener: a set of tasks featurized without a word of progress
+        Path root = SharedFixtures.require("data");
+        List<TaskData> data = List.of(TaskCatalog.task("copa").load(root, Leniency.STRICT),
+                TaskCatalog.task("wnut17").load(root, Leniency.STRICT));
+        List<String> finished = new ArrayList<>();
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json")).build()) {
+            TaskSet set = TaskSet.featurize(data, tok, FeatureSettings.paper(), p -> {
+                if (p.done() == p.total()) {
+                    finished.add(p.name() + " " + p.total());
+                }
+            });
+            assertEquals(List.of("copa", "wnut17"), set.tasks().stream().map(FeaturizedTask::name).toList());
+        }
+        // the files' counts, as above: COPA 400 and 100 questions, wnut17 3394, 1009 and 1287 sentences
+        assertEquals(List.of("copa/train 400", "copa/validation 100", "wnut17/train 3394", "wnut17/validation 1009",
+                "wnut17/test 1287"), finished);
     }
 
     @Test

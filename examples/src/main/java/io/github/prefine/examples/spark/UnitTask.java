@@ -206,7 +206,8 @@ final class UnitTask implements Function<String, String> {
         closeWorker();
         ConsoleProgress bar = ConsoleProgress.onStderr();
         Grid grid = command.grid(device).optClaimTimeout(args.claimTimeout()).optProgress(label -> new UnitListener(out,
-                killNext ? new KillAfterCheckpoint(label) : new TrainingProgress(bar, label), watchNext)).build();
+                killNext ? new KillAfterCheckpoint(label) : new TrainingProgress(bar, label), watchNext))
+                .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         worker = new Worker(key, device, grid, grid.openWorker());
         return worker;
     }

@@ -227,6 +227,29 @@ class SparkGridTest {
         assertFalse(Files.exists(out.resolve("locks").resolve(unit.id() + ".lease")), "no lease is left behind");
     }
 
+    @Test
+    void aUnitShowsItsTasksFeaturizationOnTheExecutorsConsole() throws Exception {
+        // before, the executor's grid had no featurization listener: a unit went from its start to
+        // its first training step without a line, however long its tasks took to featurize
+        Path out = dir.resolve("featurized").toAbsolutePath();
+        SparkArgs args = SparkArgs.parse(with(DEMO, "--out", out.toString()));
+        FinetuningUnit unit = baselineUnits(args, out).get(0);
+        UnitTask task = new UnitTask(args, new HadoopConf(spark.hadoopConfiguration()), false, "", UnitLease.Timing.DEFAULT);
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream stderr = System.err;
+        // the executor's bar writes to System.err as it is when the executor builds its grid, in this call
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            assertEquals(unit.id(), task.call(unit.id()));
+        } finally {
+            System.setErr(stderr);
+        }
+        List<String> lines = err.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("featurize ")).toList();
+        String train = "featurize " + unit.target().name() + "/train [";
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith(train) && l.contains(" 100% ")),
+                "a finished bar for the target's training split: " + lines);
+    }
+
     /** A finetuning unit's scores as its first attempt wrote them, with values no training gives. */
     private static String scoresNoTrainingGives(FinetuningUnit unit) {
         return "{\"learningRate\": " + unit.learningRate() + ", \"validation\": 0.125, \"evaluation\": 0.375,"
