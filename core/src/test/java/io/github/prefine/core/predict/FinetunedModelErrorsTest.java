@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,18 +42,11 @@ class FinetunedModelErrorsTest {
     }
 
     private static MultiHeadModel model(NDManager m) throws IOException {
-        return MultiHeadModel.builder().setManager(m)
-                .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
-                .addHead("topic", TaskFormat.SINGLE_TEXT.newHead(2, HeadFamily.BERT, 1))
-                .addHead("ner", TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 2))
-                .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3)).build();
+        return TinyFinetuning.untrained(m);
     }
 
     private static ModelExport export(MultiHeadModel model, SubwordTokenizer tok) {
-        return ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
-                .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("person", "place"))
-                .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
-                .addTask("qa", TaskFormat.QA, List.of()).build();
+        return TinyFinetuning.export(model, tok, SETTINGS);
     }
 
     @Test

@@ -141,4 +141,21 @@ final class TinyFinetuning {
         trainer.fit();
         return trainer;
     }
+
+    /** The fixture's encoder with seeded, untrained heads: {@code topic} (2 labels), {@code ner} (3), {@code qa}. */
+    static MultiHeadModel untrained(NDManager m) throws java.io.IOException {
+        return MultiHeadModel.builder().setManager(m)
+                .setEncoder(EncoderCheckpoint.load(bert().resolve("encoder"), m).encoder())
+                .addHead("topic", TaskFormat.SINGLE_TEXT.newHead(2, io.github.prefine.heads.HeadFamily.BERT, 1))
+                .addHead("ner", TaskFormat.TOKEN.newHead(3, io.github.prefine.heads.HeadFamily.BERT, 2))
+                .addHead("qa", TaskFormat.QA.newHead(2, io.github.prefine.heads.HeadFamily.BERT, 3)).build();
+    }
+
+    /** The export of {@link #untrained}'s tasks. */
+    static ModelExport export(MultiHeadModel model, SubwordTokenizer tok, FeatureSettings settings) {
+        return ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(settings)
+                .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("person", "place"))
+                .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
+                .addTask("qa", TaskFormat.QA, List.of()).build();
+    }
 }
