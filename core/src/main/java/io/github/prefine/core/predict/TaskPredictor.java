@@ -44,7 +44,10 @@ import java.util.Objects;
  *
  * <p>Each call featurizes its inputs with the task's own featurizer, lengths and tokenizer (as
  * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units without
- * dropout, and reads each batch's outputs to the host once. A method of another format is refused
+ * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
+ * task's {@code maxLength} is cut there, as its training and validation data were (the
+ * featurizer's report, logged at INFO per call, counts them; the words cut off are tagged {@code
+ * O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace is refused,
  * naming the input's index.

@@ -131,6 +131,19 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
+    void refusesAFolderWithoutItsHeadsAndFreesWhatItLoaded() throws Exception {
+        Path copy = tmp.resolve("no-heads");
+        copyTree(saved, copy);
+        Files.delete(copy.resolve("heads.safetensors"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().contains("heads.safetensors"), e.getMessage());
+            // the encoder loaded before the failure is freed with the half-built model, not left in m
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    @Test
     void refusesAVersion1FolderSayingWhatItLacks() throws Exception {
         assertEquals(1, ModelManifest.read(v1).version());
         assertEquals(List.of("topic", "ner", "qa"), ModelManifest.read(v1).taskNames());
