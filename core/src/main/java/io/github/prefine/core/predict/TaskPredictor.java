@@ -59,6 +59,9 @@ import java.util.Objects;
  * on the {@link FinetunedModel}, which predictors of all its tasks share.
  */
 public final class TaskPredictor {
+    /** The formats a predictor serves. */
+    private static final List<TaskFormat> SERVED = List.of(TaskFormat.SINGLE_TEXT, TaskFormat.TEXT_PAIR, TaskFormat.TOKEN,
+            TaskFormat.QA);
     /** The default number of units (texts, sentences, QA windows) per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
@@ -262,6 +265,10 @@ public final class TaskPredictor {
     }
 
     private void requireFormat(TaskFormat expected, String method) {
+        if (!task.format().equals(expected) && !SERVED.contains(task.format())) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
+                    + " task, which prediction does not serve; it serves text, text-pair, token and qa tasks");
+        }
         if (!task.format().equals(expected)) {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task, and " + method + " serves " + expected.label() + " tasks; call " + takes(task.format()));
@@ -274,8 +281,7 @@ public final class TaskPredictor {
             case "text" -> "classify(texts) with single texts";
             case "text-pair" -> "classifyPairs(texts, pairs) with text pairs";
             case "token" -> "tag(sentences) with pre-split words";
-            case "qa" -> "answer(questions, contexts) with questions and contexts";
-            default -> "nothing: prediction serves text, text-pair, token and qa tasks, not " + format.label();
+            default -> "answer(questions, contexts) with questions and contexts";
         };
     }
 

@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -86,6 +88,25 @@ class FinetunedModelErrorsTest {
                     () -> model.predictor("ner").classify(List.of("john visited paris")));
             assertEquals("predictor: task ner is a token task, and classify(texts) serves text tasks; call"
                     + " tag(sentences) with pre-split words", text.getMessage());
+        }
+    }
+
+    @Test
+    void loadsAChoiceTaskButRefusesToPredictIt() throws Exception {
+        Path dir = tmp.resolve("choice");
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
+                        .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
+                        .addHead("copa", TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, 1)).build()) {
+            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
+                    .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(dir);
+        }
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(dir, m)) {
+            assertEquals(TaskFormat.CHOICE, model.tasks().get(0).format());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("copa").classify(List.of("john")));
+            assertEquals("predictor: task copa is a choice task, which prediction does not serve; it serves text,"
+                    + " text-pair, token and qa tasks", e.getMessage());
         }
     }
 
