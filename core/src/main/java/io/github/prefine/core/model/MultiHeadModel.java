@@ -340,7 +340,8 @@ public final class MultiHeadModel implements AutoCloseable {
      * Writes the encoder and every head: {@code dir/encoder/} (HF folder through {@code writer}),
      * {@code dir/heads.safetensors} (head tensors under {@code heads.<task>.} keys, which for the
      * {@code heads} module's heads end in the HF key, e.g. {@code heads.ner.classifier.weight}), and {@code
-     * dir/prefine-model.json} (task names, label counts, hidden size, task loss weighting).
+     * dir/prefine-model.json} (task names, label counts, hidden size, task loss weighting: version 1, without
+     * the formats, label names, lengths and tokenizer that {@code core.predict.ModelExport} adds for use on new text).
      *
      * <p>With a null writer the encoder tensors go to {@code dir/encoder.safetensors} instead, which
      * {@link #loadParameters} also reads; with a writer, such a file left by an earlier save is

@@ -95,14 +95,7 @@ public record ExtractiveQa() implements TaskFormat {
     @Override
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
-        QaFeatures f = QaFeatures.class.cast(features);
-        List<List<QaWindow>> windows = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            windows.add(new ArrayList<>());
-        }
-        for (int r = 0; r < f.size(); r++) {
-            windows.get(f.exampleIndex(r)).add(window(f, r, logits.get(r)));
-        }
+        List<QaAnswer> answers = answers(features, examples, logits);
         List<String> pred = new ArrayList<>();
         List<List<String>> golds = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
@@ -112,14 +105,38 @@ public record ExtractiveQa() implements TaskFormat {
                 continue;
             }
             golds.add(qe.references());
-            if (windows.get(i).isEmpty()) {
-                pred.add(null);
-            } else {
-                QaAnswer a = POST_PROCESSOR.answer(qe.context(), windows.get(i));
-                pred.add(a.found() ? a.text() : null);
-            }
+            QaAnswer a = answers.get(i);
+            pred.add(a.found() ? a.text() : null);
         }
         return evaluator.evaluateAnswers(pred, golds);
+    }
+
+    /**
+     * Returns each example's answer as {@link #score} reads it: {@link QaPostProcessor}'s default
+     * (n-best and maximum answer length) over the example's windows, {@link QaAnswer#none()} for
+     * an example without a window. The predictor of a saved model uses it too, so that its answers
+     * are those the metric scored.
+     *
+     * @param features the features made from {@code examples}, {@link QaFeatures}
+     * @param examples the examples, {@link QaExample}s
+     * @param logits one {@code [seqLen, 2]} entry (start and end interleaved) per unit, in unit order
+     * @return one answer per example, its offsets into the example's context
+     */
+    public List<QaAnswer> answers(Features features, List<Example> examples, List<float[]> logits) {
+        QaFeatures f = QaFeatures.class.cast(features);
+        List<List<QaWindow>> windows = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            windows.add(new ArrayList<>());
+        }
+        for (int r = 0; r < f.size(); r++) {
+            windows.get(f.exampleIndex(r)).add(window(f, r, logits.get(r)));
+        }
+        List<QaAnswer> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            QaExample qe = exampleType().cast(examples.get(i));
+            out.add(windows.get(i).isEmpty() ? QaAnswer.none() : POST_PROCESSOR.answer(qe.context(), windows.get(i)));
+        }
+        return out;
     }
 
     /** One window's start and end logits (interleaved per position in {@code lg}) and offsets. */

@@ -95,21 +95,39 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
     @Override
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
-        ClassificationFeatures f = ClassificationFeatures.class.cast(features);
         // Examples the featurizer skipped keep a null prediction: scored as wrong, not left out.
-        String[] predOf = new String[examples.size()];
-        for (int r = 0; r < f.size(); r++) {
-            predOf[f.exampleIndex(r)] = labels.get(Formats.argmax(logits.get(r), 0, width));
-        }
+        List<String> predOf = predictedLabels(features, examples, labels, logits, width);
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             String label = exampleType().cast(examples.get(i)).label();
             if (label != null) {
                 gold.add(label);
-                pred.add(predOf[i]);
+                pred.add(predOf.get(i));
             }
         }
         return evaluator.evaluateLabels(gold, pred);
+    }
+
+    /**
+     * Returns each example's label as {@link #score} predicts it: the arg-max of its logits (the
+     * first label on ties). The predictor of a saved model uses it too, so that its labels are
+     * those the metric scored.
+     *
+     * @param features the features made from {@code examples}
+     * @param examples the examples
+     * @param labels the task's label set
+     * @param logits one {@code [width]} entry per unit, in unit order
+     * @param width the label count
+     * @return one label per example, {@code null} for an example the featurizer skipped
+     */
+    public List<String> predictedLabels(Features features, List<Example> examples, List<String> labels,
+            List<float[]> logits, int width) {
+        ClassificationFeatures f = ClassificationFeatures.class.cast(features);
+        String[] predOf = new String[examples.size()];
+        for (int r = 0; r < f.size(); r++) {
+            predOf[f.exampleIndex(r)] = labels.get(Formats.argmax(logits.get(r), 0, width));
+        }
+        return java.util.Arrays.asList(predOf);
     }
 }

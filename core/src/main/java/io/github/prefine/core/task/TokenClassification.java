@@ -129,8 +129,21 @@ public record TokenClassification() implements TaskFormat {
         return evaluator.evaluateTags(gold, predictedTags(features, examples, labels, logits, width));
     }
 
-    /** The tag of every word of every example, as {@link #score} predicts them from the logits. */
-    List<List<String>> predictedTags(Features features, List<Example> examples, List<String> labels,
+    /**
+     * Returns the tag of every word of every example, as {@link #score} predicts them from the
+     * logits: the arg-max tag of each word's first sub-token, {@code O} for words cut off by
+     * truncation and for examples the featurizer skipped, and the inside rule for words without
+     * sub-tokens (see the class documentation). The predictor of a saved model uses it too, so
+     * that its tags are those the metric scored.
+     *
+     * @param features the features made from {@code examples}
+     * @param examples the examples, {@link TokenExample}s
+     * @param labels the task's label set
+     * @param logits one row-major {@code [seqLen, width]} entry per unit, in unit order
+     * @param width the label count
+     * @return one tag list per example, as long as its words
+     */
+    public List<List<String>> predictedTags(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width) {
         TokenClassificationFeatures f = TokenClassificationFeatures.class.cast(features);
         List<List<String>> pred = new ArrayList<>();

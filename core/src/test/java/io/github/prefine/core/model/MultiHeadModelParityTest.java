@@ -3,28 +3,22 @@ package io.github.prefine.core.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.checkpoint.HostTensor;
-import io.github.prefine.core.checkpoint.HostTensors;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
-import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.HfHeads;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadFamily;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,13 +30,7 @@ class MultiHeadModelParityTest {
     private static final double LOGIT_TOL = 1e-4;
 
     private static void loadHead(Head head, Path folder, NDManager m) throws Exception {
-        try (NDManager tmp = m.newSubManager(); LoadedCheckpoint c = EncoderCheckpoint.load(folder, tmp)) {
-            Map<String, NDArray> t = new LinkedHashMap<>();
-            for (Map.Entry<String, HostTensor> e : c.otherTensors().entrySet()) {
-                t.put(e.getKey(), HostTensors.toNDArray(e.getValue(), tmp, DataType.FLOAT32));
-            }
-            head.loadHfWeights(t);
-        }
+        HfHeads.load(head, folder, m);
     }
 
     private static double[] flat(JsonArray a) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 + " reproduce and eval: every input defect is an error instead of being skipped with a count or"
                 + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
-            BenchCommand.class, DataCommand.class, RecommendCommand.class, CompareCommand.class,
+            BenchCommand.class, DataCommand.class, RecommendCommand.class, CompareCommand.class, PredictCommand.class,
             CommandLine.HelpCommand.class})
 public final class PrefineCli implements Callable<Integer> {
 

@@ -34,7 +34,7 @@ public final class DocCommands {
 
     /** The commands of {@code prefine}: a code span that starts with one and gives options is a command line. */
     private static final Set<String> COMMANDS = Set.of("demo", "reproduce", "recommend", "compare", "encode", "eval",
-            "bench", "data");
+            "bench", "data", "predict");
 
     private static final Set<String> SPARK_FLAGS = Set.of("--verbose", "--supervise", "-v");
 

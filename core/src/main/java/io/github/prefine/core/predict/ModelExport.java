@@ -1,0 +1,229 @@
+package io.github.prefine.core.predict;
+
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.TransformerEncoder;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.EncoderWriter;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Writes a finetuned {@link MultiHeadModel} as a self-contained folder that {@link
+ * FinetunedModel#load} reads back and uses on new text, with nothing of the original tasks at
+ * hand:
+ *
+ * <ul>
+ *   <li>{@code encoder/}: the encoder as a Hugging Face folder ({@code config.json}, {@code
+ *       model.safetensors}) with the tokenizer's {@code tokenizer.json};
+ *   <li>{@code heads.safetensors}: every task's head;
+ *   <li>{@code prefine-model.json}: the version 2 manifest ({@link ModelManifest#V2}), which adds
+ *       to {@code MultiHeadModel.save}'s version 1 per task its format, its label names in head
+ *       order and its feature lengths, and the tokenizer file with its padding id.
+ * </ul>
+ *
+ * <p>Immutable once built; it refers to the model and the tokenizer without owning them, and
+ * {@link #writeTo} reads the model's parameters, so no other thread may train the model meanwhile.
+ */
+public final class ModelExport {
+    /** The tokenizer's place in a saved folder, beside the encoder as in an HF model folder. */
+    static final String TOKENIZER = "encoder/" + EncoderCheckpoint.TOKENIZER_FILE;
+
+    private final MultiHeadModel model;
+    private final SubwordTokenizer tokenizer;
+    private final List<SavedTask> tasks;
+
+    private ModelExport(MultiHeadModel model, SubwordTokenizer tokenizer, List<SavedTask> tasks) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.tasks = tasks;
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the tasks as they will be recorded, in the model's head order.
+     *
+     * @return the tasks
+     */
+    public List<SavedTask> tasks() {
+        return tasks;
+    }
+
+    /**
+     * Writes the folder (see the class documentation); files of an earlier save there are replaced.
+     *
+     * @param dir the folder to create or fill
+     * @throws IOException if writing fails, or the tokenizer file has gone since {@link Builder#build()}
+     */
+    public void writeTo(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        requireTokenizerFile(tokenizer);
+        model.save(dir, EncoderWriter.huggingFace(tokenizer.path()));
+        // the model writes version 1, which knows the heads only; the tasks' records are added to it
+        ModelManifest.upgrade(dir, tasks, TOKENIZER, tokenizer.padId());
+    }
+
+    private static void requireTokenizerFile(SubwordTokenizer tokenizer) {
+        if (!Files.isRegularFile(tokenizer.path())) {
+            throw new IllegalArgumentException("model export: the tokenizer's file " + tokenizer.path() + " is gone, and a"
+                    + " saved model must carry its tokenizer.json to be used on new text; build the tokenizer from a file"
+                    + " that exists");
+        }
+    }
+
+    /** Builds a {@link ModelExport}; mutable, single-threaded. */
+    public static final class Builder {
+        private MultiHeadModel model;
+        private SubwordTokenizer tokenizer;
+        private FeatureSettings settings;
+        /** Per task name, its format and label names; the settings join them at build time. */
+        private final Map<String, Map.Entry<TaskFormat, List<String>>> tasks = new LinkedHashMap<>();
+
+        private Builder() {}
+
+        /**
+         * Sets the model to write (required); it must be open and its encoder a {@link
+         * TransformerEncoder}, written as a Hugging Face folder.
+         *
+         * @param model the finetuned model, not owned
+         * @return this builder
+         */
+        public Builder setModel(MultiHeadModel model) {
+            this.model = Objects.requireNonNull(model, "model");
+            return this;
+        }
+
+        /**
+         * Sets the tokenizer the tasks were featurized with (required); its {@code tokenizer.json}
+         * is copied into the folder, and its padding id recorded.
+         *
+         * @param tokenizer the tokenizer, not owned
+         * @return this builder
+         */
+        public Builder setTokenizer(SubwordTokenizer tokenizer) {
+            this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+            return this;
+        }
+
+        /**
+         * Sets the feature settings the tasks were featurized with (required); their lengths are
+         * recorded, so that new text is cut and windowed as the training data was.
+         *
+         * @param settings the settings given to {@code FeaturizedTask.featurize}
+         * @return this builder
+         */
+        public Builder setFeatureSettings(FeatureSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings");
+            return this;
+        }
+
+        /**
+         * Records a task's format and label set, as the model was built from it.
+         *
+         * @param task the featurized task
+         * @return this builder
+         */
+        public Builder addTask(FeaturizedTask task) {
+            Objects.requireNonNull(task, "task");
+            return addTask(task.name(), task.task().format(), task.labels());
+        }
+
+        /**
+         * Records every task of a set (see {@link #addTask(FeaturizedTask)}).
+         *
+         * @param tasks the tasks
+         * @return this builder
+         */
+        public Builder addTasks(TaskSet tasks) {
+            Objects.requireNonNull(tasks, "tasks");
+            tasks.tasks().forEach(this::addTask);
+            return this;
+        }
+
+        /**
+         * Records a task by hand, for a model whose head was added with {@code
+         * MultiHeadModel.Builder.addHead}.
+         *
+         * @param name the task name, as in the model
+         * @param format its format
+         * @param labels its label names in head order; empty for QA and multiple choice
+         * @return this builder
+         * @throws IllegalArgumentException if the name was recorded already
+         */
+        public Builder addTask(String name, TaskFormat format, List<String> labels) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(format, "format");
+            if (tasks.putIfAbsent(name, Map.entry(format, List.copyOf(labels))) != null) {
+                throw new IllegalArgumentException("model export: task " + name + " is recorded twice");
+            }
+            return this;
+        }
+
+        /**
+         * Checks that everything required is set, that the recorded tasks are the model's own
+         * with its heads' label counts, and that the tokenizer's file exists.
+         *
+         * @return the export
+         * @throws IllegalArgumentException if a required value is missing, the encoder is not a
+         *     {@link TransformerEncoder}, a model task is not recorded or a recorded one is not the
+         *     model's, a task's label count differs from its head's, or the tokenizer's file is gone
+         */
+        public ModelExport build() {
+            if (model == null) {
+                throw new IllegalArgumentException("model export: setModel is required");
+            }
+            if (tokenizer == null) {
+                throw new IllegalArgumentException("model export: setTokenizer is required");
+            }
+            if (settings == null) {
+                throw new IllegalArgumentException("model export: setFeatureSettings is required");
+            }
+            if (!(model.encoder() instanceof TransformerEncoder)) {
+                throw new IllegalArgumentException("model export: the encoder must be prefine's TransformerEncoder,"
+                        + " written as an HF folder, found " + model.encoder().getClass().getName());
+            }
+            requireTokenizerFile(tokenizer);
+            for (String name : tasks.keySet()) {
+                if (!model.taskNames().contains(name)) {
+                    throw new IllegalArgumentException("model export: task " + name + " is not one of the model's "
+                            + model.taskNames());
+                }
+            }
+            List<SavedTask> saved = new ArrayList<>();
+            for (int t = 0; t < model.numTasks(); t++) {
+                String name = model.taskNames().get(t);
+                Map.Entry<TaskFormat, List<String>> e = tasks.get(name);
+                if (e == null) {
+                    throw new IllegalArgumentException("model export: the model's task " + name + " is not recorded;"
+                            + " add it with addTask or addTasks");
+                }
+                SavedTask s = new SavedTask(name, e.getKey(), e.getValue(), settings);
+                if (s.numLabels() != model.head(t).numLabels()) {
+                    throw new IllegalArgumentException("model export: task " + name + " has " + s.numLabels()
+                            + " classes as recorded (" + e.getValue() + "), but its head predicts "
+                            + model.head(t).numLabels());
+                }
+                saved.add(s);
+            }
+            return new ModelExport(model, tokenizer, List.copyOf(saved));
+        }
+    }
+}

@@ -1,0 +1,231 @@
+package io.github.prefine.core.predict;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.MultipleChoice;
+import io.github.prefine.core.task.TaskFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The manifest of a saved model folder, {@code prefine-model.json}, as far as prediction reads it.
+ *
+ * <p>Version 1 ({@code prefine-multi-head-model/1}, written by {@code MultiHeadModel.save}) records
+ * per task its name, label count and head class only. Version 2 ({@code
+ * prefine-multi-head-model/2}, written by {@link ModelExport}) adds per task its format, its label
+ * names in head order and its feature lengths, and the folder's tokenizer file with its padding id:
+ * everything needed to use the model on new text. Both versions are read; {@link #lacks()} says
+ * what a version 1 folder is missing.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param version 1 or 2
+ * @param taskNames the tasks in head order
+ * @param tasks per task what prediction needs (version 2); empty for version 1
+ * @param tokenizer the tokenizer file relative to the folder (version 2); {@code null} for version 1
+ * @param padId the tokenizer's padding id (version 2); -1 for version 1
+ */
+public record ModelManifest(int version, List<String> taskNames, List<SavedTask> tasks, String tokenizer, int padId) {
+    /** The manifest's file name inside a model folder. */
+    public static final String FILE = "prefine-model.json";
+    /** The format tag of manifests {@code MultiHeadModel.save} writes. */
+    public static final String V1 = "prefine-multi-head-model/1";
+    /** The format tag of manifests {@link ModelExport} writes. */
+    public static final String V2 = "prefine-multi-head-model/2";
+
+    /**
+     * Copies the lists.
+     *
+     * @param version 1 or 2
+     * @param taskNames the tasks in head order
+     * @param tasks per task what prediction needs (version 2); empty for version 1
+     * @param tokenizer the tokenizer file relative to the folder; {@code null} for version 1
+     * @param padId the tokenizer's padding id; -1 for version 1
+     */
+    public ModelManifest {
+        taskNames = List.copyOf(taskNames);
+        tasks = List.copyOf(tasks);
+    }
+
+    /**
+     * Says what this manifest lacks for prediction.
+     *
+     * @return empty for version 2; for version 1, the missing records and how to get them
+     */
+    public String lacks() {
+        if (version >= 2) {
+            return "";
+        }
+        return "a version 1 folder (" + V1 + ", written by MultiHeadModel.save) records task names, label counts and"
+                + " head classes only: it has no task formats, no label names, no feature lengths and no tokenizer;"
+                + " save the model with ModelExport to use it on new text";
+    }
+
+    /**
+     * Reads a folder's manifest, version 1 or 2.
+     *
+     * @param dir the model folder
+     * @return the manifest
+     * @throws NoSuchFileException if the folder has no manifest
+     * @throws IOException if the manifest is not valid JSON, has an unknown format tag, or a version 2
+     *     entry is missing or malformed; the message names the file and the field
+     */
+    public static ModelManifest read(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no " + FILE + ": not a saved prefine model folder");
+        }
+        JsonObject root;
+        try {
+            root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        } catch (JsonParseException | IllegalStateException e) {
+            throw new IOException(file + ": not a JSON object: " + e.getMessage(), e);
+        }
+        String tag = string(root, "format", file);
+        int version = switch (tag) {
+            case V1 -> 1;
+            case V2 -> 2;
+            default -> throw new IOException(file + ": format must be " + V1 + " or " + V2 + ", found " + tag);
+        };
+        List<String> names = new ArrayList<>();
+        List<SavedTask> tasks = new ArrayList<>();
+        JsonArray entries = array(root, "tasks", file);
+        for (JsonElement e : entries) {
+            JsonObject t = e.getAsJsonObject();
+            String name = string(t, "name", file);
+            names.add(name);
+            if (version >= 2) {
+                tasks.add(task(t, name, file));
+            }
+        }
+        if (version == 1) {
+            return new ModelManifest(1, names, List.of(), null, -1);
+        }
+        JsonObject tok = object(root, "tokenizer", file);
+        return new ModelManifest(2, names, tasks, string(tok, "file", file), integer(tok, "padId", file));
+    }
+
+    private static SavedTask task(JsonObject t, String name, Path file) throws IOException {
+        String where = "task " + name;
+        String label = string(t, "taskFormat", file);
+        int numLabels = integer(t, "numLabels", file);
+        TaskFormat format = switch (label) {
+            case "text" -> TaskFormat.SINGLE_TEXT;
+            case "text-pair" -> TaskFormat.TEXT_PAIR;
+            case "token" -> TaskFormat.TOKEN;
+            case "qa" -> TaskFormat.QA;
+            case "choice" -> new MultipleChoice(numLabels);
+            default -> throw new IOException(file + ": " + where + ": taskFormat must be text, text-pair, token, qa or"
+                    + " choice, found " + label);
+        };
+        List<String> labels = new ArrayList<>();
+        for (JsonElement l : array(t, "labels", file)) {
+            labels.add(l.getAsString());
+        }
+        JsonObject f = object(t, "features", file);
+        try {
+            FeatureSettings s = FeatureSettings.paper().withLengths(integer(f, "maxLength", file),
+                    integer(f, "qaMaxLength", file), integer(f, "qaStride", file));
+            SavedTask saved = new SavedTask(name, format, labels, s);
+            if (saved.numLabels() != numLabels) {
+                throw new IOException(file + ": " + where + ": numLabels " + numLabels + " differs from its "
+                        + labels.size() + " label names " + labels);
+            }
+            return saved;
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Adds the version 2 records to a version 1 manifest that {@code MultiHeadModel.save} just
+     * wrote, in place (atomically).
+     *
+     * @param dir the model folder
+     * @param tasks per task of the manifest, in its order, what prediction needs
+     * @param tokenizer the tokenizer file relative to the folder
+     * @param padId the tokenizer's padding id
+     * @throws IOException if the manifest cannot be read or written, or its tasks differ from {@code tasks}
+     */
+    static void upgrade(Path dir, List<SavedTask> tasks, String tokenizer, int padId) throws IOException {
+        Path file = dir.resolve(FILE);
+        JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        root.addProperty("format", V2);
+        JsonArray entries = array(root, "tasks", file);
+        if (entries.size() != tasks.size()) {
+            throw new IOException(file + ": " + entries.size() + " tasks, expected " + tasks.size());
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            JsonObject t = entries.get(i).getAsJsonObject();
+            SavedTask s = tasks.get(i);
+            if (!s.name().equals(string(t, "name", file))) {
+                throw new IOException(file + ": task " + i + " is " + string(t, "name", file) + ", expected " + s.name());
+            }
+            t.addProperty("taskFormat", s.format().label());
+            JsonArray labels = new JsonArray();
+            s.labels().forEach(labels::add);
+            t.add("labels", labels);
+            JsonObject f = new JsonObject();
+            f.addProperty("maxLength", s.settings().maxLength());
+            f.addProperty("qaMaxLength", s.settings().qaMaxLength());
+            f.addProperty("qaStride", s.settings().qaStride());
+            t.add("features", f);
+        }
+        JsonObject tok = new JsonObject();
+        tok.addProperty("file", tokenizer);
+        tok.addProperty("padId", padId);
+        root.add("tokenizer", tok);
+        AtomicFiles.write(file, new GsonBuilder().setPrettyPrinting().create().toJson(root));
+    }
+
+    private static JsonElement field(JsonObject o, String key, Path file) throws IOException {
+        JsonElement e = o.get(key);
+        if (e == null || e.isJsonNull()) {
+            throw new IOException(file + ": field " + key + " is missing");
+        }
+        return e;
+    }
+
+    private static String string(JsonObject o, String key, Path file) throws IOException {
+        JsonElement e = field(o, key, file);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new IOException(file + ": field " + key + " must be a string, found " + e);
+        }
+        return e.getAsString();
+    }
+
+    private static int integer(JsonObject o, String key, Path file) throws IOException {
+        JsonElement e = field(o, key, file);
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new IOException(file + ": field " + key + " must be a number, found " + e);
+        }
+        return e.getAsInt();
+    }
+
+    private static JsonArray array(JsonObject o, String key, Path file) throws IOException {
+        JsonElement e = field(o, key, file);
+        if (!e.isJsonArray()) {
+            throw new IOException(file + ": field " + key + " must be an array, found " + e);
+        }
+        return e.getAsJsonArray();
+    }
+
+    private static JsonObject object(JsonObject o, String key, Path file) throws IOException {
+        JsonElement e = field(o, key, file);
+        if (!e.isJsonObject()) {
+            throw new IOException(file + ": field " + key + " must be an object, found " + e);
+        }
+        return Objects.requireNonNull(e.getAsJsonObject());
+    }
+}

@@ -1,0 +1,57 @@
+package io.github.prefine.core.predict;
+
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.TaskFormat;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a saved model records of one task so that new text can be featurized and its logits read
+ * as the evaluation read them: the format, the label names in head order, and the feature
+ * lengths.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param name the task name, as the model's head is keyed
+ * @param format the task format
+ * @param labels the label names in head order (index {@code i} is the head's class {@code i});
+ *     empty for QA and multiple choice
+ * @param settings the feature lengths the task was featurized with ({@link FeatureSettings#maxLength}
+ *     for classification and tagging, {@link FeatureSettings#qaMaxLength} and {@link
+ *     FeatureSettings#qaStride} for QA windows); the example caps play no part in prediction
+ */
+public record SavedTask(String name, TaskFormat format, List<String> labels, FeatureSettings settings) {
+    /**
+     * Checks the values and copies the labels.
+     *
+     * @param name the task name, as the model's head is keyed
+     * @param format the task format
+     * @param labels the label names in head order; empty for QA and multiple choice
+     * @param settings the feature lengths the task was featurized with
+     * @throws IllegalArgumentException if a format with a label set has fewer than 2 labels, or one
+     *     without has labels
+     */
+    public SavedTask {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(format, "format");
+        Objects.requireNonNull(settings, "settings");
+        labels = List.copyOf(labels);
+        if (format.hasLabelSet() && labels.size() < 2) {
+            throw new IllegalArgumentException("task " + name + ": a " + format.label()
+                    + " task needs at least 2 label names, found " + labels);
+        }
+        if (!format.hasLabelSet() && !labels.isEmpty()) {
+            throw new IllegalArgumentException("task " + name + ": a " + format.label()
+                    + " task has no label names, found " + labels);
+        }
+    }
+
+    /**
+     * Returns how many classes the task's head predicts.
+     *
+     * @return the label count, the choice count, or 2 for QA
+     */
+    public int numLabels() {
+        return format.numClasses(labels);
+    }
+}

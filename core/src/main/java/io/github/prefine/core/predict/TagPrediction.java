@@ -1,0 +1,37 @@
+package io.github.prefine.core.predict;
+
+import io.github.prefine.eval.metrics.Span;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A sequence-labelling task's prediction for one sentence: one tag per word and the entities
+ * those tags make.
+ *
+ * <p>Immutable and thread-safe.
+ *
+ * @param words the sentence's words, as given
+ * @param tags one tag per word, from the word's first sub-token (as the evaluation predicts them)
+ * @param entities the entities in the tags as seqeval's default mode reads them ({@link
+ *     io.github.prefine.eval.metrics.SpanExtractor#lenient}); each span's {@code sentence} is the
+ *     sentence's index in the predicted list, {@code start} and {@code end} (exclusive) are word
+ *     indices
+ */
+public record TagPrediction(List<String> words, List<String> tags, List<Span> entities) {
+    /**
+     * Checks that every word has a tag and copies the lists.
+     *
+     * @param words the sentence's words
+     * @param tags one tag per word
+     * @param entities the entities in the tags
+     * @throws IllegalArgumentException if the word and tag counts differ
+     */
+    public TagPrediction {
+        words = List.copyOf(words);
+        tags = List.copyOf(tags);
+        entities = List.copyOf(Objects.requireNonNull(entities, "entities"));
+        if (words.size() != tags.size()) {
+            throw new IllegalArgumentException(words.size() + " words but " + tags.size() + " tags");
+        }
+    }
+}

@@ -1,0 +1,374 @@
+package io.github.prefine.core.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.QaExample;
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.FeatureReport;
+import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.MultiTaskBatch;
+import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.core.task.SequenceClassification;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TokenClassification;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.Span;
+import io.github.prefine.eval.metrics.SpanExtractor;
+import io.github.prefine.eval.qa.QaAnswer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Uses one task of a {@link FinetunedModel} on new raw input, reading the head's outputs exactly
+ * as the evaluation reads them, so that a prediction is what the task's metric scored:
+ *
+ * <ul>
+ *   <li>a single-text task: {@link #classify} texts;
+ *   <li>a text-pair task: {@link #classifyPairs} texts with their second texts;
+ *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL);
+ *   <li>an extractive QA task: {@link #answer} questions about contexts.
+ * </ul>
+ *
+ * <p>Each call featurizes its inputs with the task's own featurizer, lengths and tokenizer (as
+ * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units without
+ * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
+ * task's {@code maxLength} is cut there, as its training and validation data were (the
+ * featurizer's report, logged at INFO per call, counts them; the words cut off are tagged {@code
+ * O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * with a message naming the task and the method its format takes. An empty list gives an empty
+ * list; an empty text, an empty sentence, an empty word or one holding whitespace is refused,
+ * naming the input's index.
+ *
+ * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
+ * manager that is closed before the next batch. A predictor is valid while its model is open.
+ *
+ * <p>Thread-safe: featurization runs in parallel, and the model runs one batch at a time, locked
+ * on the {@link FinetunedModel}, which predictors of all its tasks share.
+ */
+public final class TaskPredictor {
+    /** The formats a predictor serves. */
+    private static final List<TaskFormat> SERVED = List.of(TaskFormat.SINGLE_TEXT, TaskFormat.TEXT_PAIR, TaskFormat.TOKEN,
+            TaskFormat.QA);
+    /** The default number of units (texts, sentences, QA windows) per forward pass. */
+    public static final int DEFAULT_BATCH_SIZE = 32;
+
+    private final FinetunedModel owner;
+    private final MultiHeadModel model;
+    private final SubwordTokenizer tokenizer;
+    private final int taskIndex;
+    private final SavedTask task;
+    private final int batchSize;
+
+    TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
+            SavedTask task, int batchSize) {
+        this.owner = owner;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.taskIndex = taskIndex;
+        this.task = task;
+        this.batchSize = batchSize;
+    }
+
+    /**
+     * Returns the task this predictor serves.
+     *
+     * @return its name, format, label names and feature lengths
+     */
+    public SavedTask task() {
+        return task;
+    }
+
+    /**
+     * Returns how many units (texts, sentences, QA windows) one forward pass holds.
+     *
+     * @return the batch size
+     */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Returns a predictor of the same task with another batch size; the outputs do not depend on it
+     * beyond float rounding.
+     *
+     * @param batchSize units per forward pass, positive
+     * @return the predictor
+     * @throws IllegalArgumentException if {@code batchSize} is not positive
+     */
+    public TaskPredictor withBatchSize(int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
+        }
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize);
+    }
+
+    /**
+     * Classifies single texts.
+     *
+     * @param texts the texts, none empty
+     * @return one prediction per text, in order
+     * @throws IllegalArgumentException if the task is not a single-text classification task, or a
+     *     text is empty or rejected by the tokenizer
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<LabelPrediction> classify(List<String> texts) {
+        Objects.requireNonNull(texts, "texts");
+        requireFormat(TaskFormat.SINGLE_TEXT, "classify(texts)");
+        List<Example> examples = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            examples.add(new TextExample(id(i), text(texts.get(i), "text", i), null, null));
+        }
+        return labels(examples);
+    }
+
+    /**
+     * Classifies text pairs (premise and hypothesis, question and sentence...).
+     *
+     * @param texts the first texts, none empty
+     * @param pairs the second texts, as many, none empty
+     * @return one prediction per pair, in order
+     * @throws IllegalArgumentException if the task is not a text-pair classification task, the
+     *     lists differ in size, or a text is empty or rejected by the tokenizer
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<LabelPrediction> classifyPairs(List<String> texts, List<String> pairs) {
+        Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(pairs, "pairs");
+        requireFormat(TaskFormat.TEXT_PAIR, "classifyPairs(texts, pairs)");
+        if (texts.size() != pairs.size()) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
+                    + pairs.size() + " pairs");
+        }
+        List<Example> examples = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            examples.add(new TextExample(id(i), text(texts.get(i), "text", i), text(pairs.get(i), "pair", i), null));
+        }
+        return labels(examples);
+    }
+
+    /**
+     * Tags sentences of pre-split words, one tag per word from its first sub-token, and reads
+     * their entities as seqeval's default mode does.
+     *
+     * @param sentences the sentences, each a non-empty list of non-empty words without whitespace
+     * @return one prediction per sentence, in order
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task, or a sentence
+     *     or a word is empty, a word holds whitespace, or the tokenizer rejects a sentence
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<TagPrediction> tag(List<? extends List<String>> sentences) {
+        Objects.requireNonNull(sentences, "sentences");
+        requireFormat(TaskFormat.TOKEN, "tag(sentences of words)");
+        List<Example> examples = new ArrayList<>(sentences.size());
+        for (int i = 0; i < sentences.size(); i++) {
+            List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
+            if (words.isEmpty()) {
+                throw refused(i, "the sentence has no words; expected at least one word");
+            }
+            for (int w = 0; w < words.size(); w++) {
+                String word = words.get(w);
+                if (word == null || word.isEmpty() || word.codePoints().anyMatch(Character::isWhitespace)) {
+                    throw refused(i, "word " + w + " is " + (word == null ? "null" : "'" + word + "'")
+                            + "; expected a non-empty word without whitespace (words are pre-split, as CoNLL)");
+                }
+            }
+            // the tags only fill the example: prediction reads no label
+            examples.add(new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0))));
+        }
+        if (examples.isEmpty()) {
+            return List.of();
+        }
+        Features f = featurize(examples);
+        Logits lg = run(f, false);
+        List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, examples, task.labels(),
+                lg.logits, lg.width);
+        List<List<Span>> bySentence = new ArrayList<>();
+        for (int i = 0; i < examples.size(); i++) {
+            bySentence.add(new ArrayList<>());
+        }
+        for (Span s : SpanExtractor.lenient(tags)) {
+            bySentence.get(s.sentence()).add(s);
+        }
+        List<TagPrediction> out = new ArrayList<>(examples.size());
+        for (int i = 0; i < examples.size(); i++) {
+            out.add(new TagPrediction(sentences.get(i), tags.get(i), bySentence.get(i)));
+        }
+        return out;
+    }
+
+    /**
+     * Answers questions about contexts: each context is cut into windows with the task's length
+     * and stride, and the answer is chosen over all its windows by the evaluation's post-processing
+     * ({@code QaPostProcessor}'s defaults: n-best 20, answers of at most 30 tokens).
+     *
+     * @param questions the questions, none empty
+     * @param contexts their contexts, as many, none empty
+     * @return one answer per question: its text, its character offsets into the context and its
+     *     score (start plus end logit); {@link QaAnswer#none()} when no window holds a valid span
+     * @throws IllegalArgumentException if the task is not an extractive QA task, the lists differ in
+     *     size, a text is empty, or a question leaves no room for its context in a window
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<QaAnswer> answer(List<String> questions, List<String> contexts) {
+        Objects.requireNonNull(questions, "questions");
+        Objects.requireNonNull(contexts, "contexts");
+        requireFormat(TaskFormat.QA, "answer(questions, contexts)");
+        if (questions.size() != contexts.size()) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
+                    + " questions but " + contexts.size() + " contexts");
+        }
+        List<Example> examples = new ArrayList<>(questions.size());
+        for (int i = 0; i < questions.size(); i++) {
+            examples.add(new QaExample(id(i), text(questions.get(i), "question", i), text(contexts.get(i), "context", i),
+                    List.of()));
+        }
+        if (examples.isEmpty()) {
+            return List.of();
+        }
+        Features f = featurize(examples);
+        Logits lg = run(f, false);
+        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits);
+    }
+
+    private List<LabelPrediction> labels(List<Example> examples) {
+        if (examples.isEmpty()) {
+            return List.of();
+        }
+        Features f = featurize(examples);
+        Logits lg = run(f, true);
+        List<String> predicted = ((SequenceClassification) task.format()).predictedLabels(f, examples, task.labels(),
+                lg.logits, lg.width);
+        LabelPrediction[] out = new LabelPrediction[examples.size()];
+        for (int r = 0; r < f.size(); r++) {
+            int i = f.exampleIndex(r);
+            float[] p = lg.probabilities.get(r);
+            Map<String, Double> byLabel = new LinkedHashMap<>();
+            for (int k = 0; k < p.length; k++) {
+                byLabel.put(task.labels().get(k), (double) p[k]);
+            }
+            out[i] = new LabelPrediction(predicted.get(i), byLabel);
+        }
+        return Arrays.asList(out);
+    }
+
+    private void requireFormat(TaskFormat expected, String method) {
+        if (!task.format().equals(expected) && !SERVED.contains(task.format())) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
+                    + " task, which prediction does not serve; it serves text, text-pair, token and qa tasks");
+        }
+        if (!task.format().equals(expected)) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
+                    + " task, and " + method + " serves " + expected.label() + " tasks; call " + takes(task.format()));
+        }
+    }
+
+    /** The method a format's inputs go to, for refusals. */
+    private static String takes(TaskFormat format) {
+        return switch (format.label()) {
+            case "text" -> "classify(texts) with single texts";
+            case "text-pair" -> "classifyPairs(texts, pairs) with text pairs";
+            case "token" -> "tag(sentences) with pre-split words";
+            default -> "answer(questions, contexts) with questions and contexts";
+        };
+    }
+
+    private String text(String s, String what, int index) {
+        if (s == null || s.isBlank()) {
+            throw refused(index, "the " + what + " is " + (s == null ? "null" : "empty") + "; expected a non-empty "
+                    + what);
+        }
+        return s;
+    }
+
+    private IllegalArgumentException refused(int index, String why) {
+        return new IllegalArgumentException("predictor: task " + task.name() + ": input " + index + ": " + why);
+    }
+
+    private static String id(int index) {
+        return Integer.toString(index);
+    }
+
+    /** Featurizes with the task's own featurizer; an input it skips is refused with its reason. */
+    private Features featurize(List<Example> examples) {
+        Features f;
+        try {
+            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict");
+        } catch (IOException e) {
+            throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
+        }
+        FeatureReport report = f.report();
+        if (report.skippedCount() > 0) {
+            String first = report.skippedIds().get(0);
+            String reason = report.skipped().keySet().iterator().next();
+            for (Map.Entry<String, List<String>> e : report.skippedSamples().entrySet()) {
+                if (e.getValue().contains(first)) {
+                    reason = e.getKey();
+                }
+            }
+            throw refused(Integer.parseInt(first), reason + " (" + report.skippedCount() + " of " + examples.size()
+                    + " inputs refused)");
+        }
+        return f;
+    }
+
+    /** Logits per unit, in unit order, and for classification their softmax. */
+    private record Logits(List<float[]> logits, List<float[]> probabilities, int width) {}
+
+    private Logits run(Features f, boolean softmax) {
+        List<float[]> logits = new ArrayList<>(f.size());
+        List<float[]> probabilities = softmax ? new ArrayList<>(f.size()) : null;
+        int width = -1;
+        synchronized (owner) {
+            owner.checkOpen();
+            for (int from = 0; from < f.size(); from += batchSize) {
+                int to = Math.min(f.size(), from + batchSize);
+                int[] units = new int[to - from];
+                int[] rows = new int[units.length];
+                for (int i = 0; i < units.length; i++) {
+                    units[i] = from + i;
+                    rows[i] = i;
+                }
+                int seqLen = f.longestRow(units);
+                PaddedBatch p = f.batch(units, seqLen);
+                MultiTaskBatch batch = new MultiTaskBatch(p.rows(), seqLen, p.inputIds(), p.attentionMask(), p.typeIds(),
+                        List.of(new TaskSlice(taskIndex, rows, units, task.format().batchLabels(p))));
+                try (NDManager bm = model.getManager().newSubManager()) {
+                    NDArray lg = model.forward(bm, batch, false).logits().get(0).toType(DataType.FLOAT32, false);
+                    width = (int) lg.getShape().getLastDimension();
+                    if (softmax) {
+                        // one read of logits and probabilities side by side: [units, 2 * width]
+                        float[] both = lg.concat(lg.softmax(-1), -1).toFloatArray();
+                        for (int i = 0; i < units.length; i++) {
+                            logits.add(Arrays.copyOfRange(both, 2 * i * width, (2 * i + 1) * width));
+                            probabilities.add(Arrays.copyOfRange(both, (2 * i + 1) * width, (2 * i + 2) * width));
+                        }
+                    } else {
+                        split(lg.toFloatArray(), units.length, logits);
+                    }
+                }
+            }
+        }
+        return new Logits(logits, probabilities, width);
+    }
+
+    /** Appends a batch's values, one entry per unit (the first axis). */
+    private static void split(float[] all, int units, List<float[]> out) {
+        int per = all.length / units;
+        for (int i = 0; i < units; i++) {
+            out.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+        }
+    }
+}

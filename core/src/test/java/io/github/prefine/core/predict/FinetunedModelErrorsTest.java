@@ -1,0 +1,219 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.EncoderWriter;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.heads.HeadFamily;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Refusals of saving, loading and predicting, each naming the folder or the task and what was
+ * expected; on the tiny BERT fixture's encoder with fresh heads (no training needed to refuse).
+ */
+class FinetunedModelErrorsTest {
+    private static final FeatureSettings SETTINGS = FeatureSettings.paper().withLengths(32, 40, 8);
+    @TempDir
+    static Path tmp;
+    static Path saved;
+    static Path v1;
+
+    @BeforeAll
+    static void save() throws Exception {
+        saved = tmp.resolve("saved");
+        v1 = tmp.resolve("v1");
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = model(m)) {
+            export(model, tok).writeTo(saved);
+            model.save(v1, EncoderWriter.huggingFace(tok.path()));
+        }
+    }
+
+    private static MultiHeadModel model(NDManager m) throws IOException {
+        return TinyFinetuning.untrained(m);
+    }
+
+    private static ModelExport export(MultiHeadModel model, SubwordTokenizer tok) {
+        return TinyFinetuning.export(model, tok, SETTINGS);
+    }
+
+    @Test
+    void manifestRecordsFormatsLabelsLengthsAndTokenizer() throws Exception {
+        ModelManifest m = ModelManifest.read(saved);
+        assertEquals(2, m.version());
+        assertEquals(List.of(new SavedTask("topic", TaskFormat.SINGLE_TEXT, List.of("person", "place"), SETTINGS),
+                new SavedTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"), SETTINGS),
+                new SavedTask("qa", TaskFormat.QA, List.of(), SETTINGS)), m.tasks());
+        assertEquals("encoder/tokenizer.json", m.tokenizer());
+        assertEquals(Files.readString(TinyFinetuning.bert().resolve("tokenizer.json")),
+                Files.readString(saved.resolve(m.tokenizer())));
+        assertEquals(0, m.padId());
+        assertEquals("", m.lacks());
+    }
+
+    @Test
+    void refusesAnUnknownTaskNamingTheFolderAndItsTasks() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> model.predictor("sentiment"));
+            assertEquals("model " + saved + ": no task sentiment; its tasks are [topic, ner, qa]", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesInputsOfAnotherFormatNamingTheMethodTheTaskTakes() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            IllegalArgumentException pair = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("topic").classifyPairs(List.of("john"), List.of("paris")));
+            assertEquals("predictor: task topic is a text task, and classifyPairs(texts, pairs) serves text-pair tasks;"
+                    + " call classify(texts) with single texts", pair.getMessage());
+            IllegalArgumentException words = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("qa").tag(List.of(List.of("john", "visited"))));
+            assertEquals("predictor: task qa is a qa task, and tag(sentences of words) serves token tasks; call"
+                    + " answer(questions, contexts) with questions and contexts", words.getMessage());
+            IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("ner").classify(List.of("john visited paris")));
+            assertEquals("predictor: task ner is a token task, and classify(texts) serves text tasks; call"
+                    + " tag(sentences) with pre-split words", text.getMessage());
+        }
+    }
+
+    @Test
+    void loadsAChoiceTaskButRefusesToPredictIt() throws Exception {
+        Path dir = tmp.resolve("choice");
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
+                        .setEncoder(EncoderCheckpoint.load(TinyFinetuning.bert().resolve("encoder"), m).encoder())
+                        .addHead("copa", TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, 1)).build()) {
+            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
+                    .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(dir);
+        }
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(dir, m)) {
+            assertEquals(TaskFormat.CHOICE, model.tasks().get(0).format());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("copa").classify(List.of("john")));
+            assertEquals("predictor: task copa is a choice task, which prediction does not serve; it serves text,"
+                    + " text-pair, token and qa tasks", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesEmptyTextsSentencesAndWordsNamingTheInput() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            IllegalArgumentException text = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("topic").classify(List.of("john", " ")));
+            assertEquals("predictor: task topic: input 1: the text is empty; expected a non-empty text", text.getMessage());
+            IllegalArgumentException sentence = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("ner").tag(List.of(List.of())));
+            assertEquals("predictor: task ner: input 0: the sentence has no words; expected at least one word",
+                    sentence.getMessage());
+            IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("ner").tag(List.of(List.of("john"), List.of("john smith", "x"))));
+            assertEquals("predictor: task ner: input 1: word 0 is 'john smith'; expected a non-empty word without"
+                    + " whitespace (words are pre-split, as CoNLL)", word.getMessage());
+            IllegalArgumentException context = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("qa").answer(List.of("who?"), List.of("")));
+            assertEquals("predictor: task qa: input 0: the context is empty; expected a non-empty context",
+                    context.getMessage());
+            // what the featurizer skips is refused with its reason, not answered as "no answer"
+            String longQuestion = "who " + "visited ".repeat(40) + "paris?";
+            IllegalArgumentException noRoom = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("qa").answer(List.of("who?", longQuestion), List.of("john", "john")));
+            assertEquals("predictor: task qa: input 1: question leaves the context no more tokens than the stride at"
+                    + " this max length (1 of 2 inputs refused)", noRoom.getMessage());
+            // an empty batch is no error: nothing in, nothing out
+            assertEquals(List.of(), model.predictor("topic").classify(List.of()));
+        }
+    }
+
+    @Test
+    void refusesAFolderWithoutItsTokenizer() throws Exception {
+        Path copy = tmp.resolve("no-tokenizer");
+        copyTree(saved, copy);
+        Files.delete(copy.resolve("encoder/tokenizer.json"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().contains("the model folder " + copy + " has no tokenizer file encoder/tokenizer.json"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAFolderWithoutItsHeadsAndFreesWhatItLoaded() throws Exception {
+        Path copy = tmp.resolve("no-heads");
+        copyTree(saved, copy);
+        Files.delete(copy.resolve("heads.safetensors"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().contains("heads.safetensors"), e.getMessage());
+            // the encoder loaded before the failure is freed with the half-built model, not left in m
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    @Test
+    void refusesAVersion1FolderSayingWhatItLacks() throws Exception {
+        assertEquals(1, ModelManifest.read(v1).version());
+        assertEquals(List.of("topic", "ner", "qa"), ModelManifest.read(v1).taskNames());
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(v1, m));
+            assertEquals(v1 + ": cannot be used on new text: a version 1 folder (prefine-multi-head-model/1, written by"
+                    + " MultiHeadModel.save) records task names, label counts and head classes only: it has no task"
+                    + " formats, no label names, no feature lengths and no tokenizer; save the model with ModelExport"
+                    + " to use it on new text", e.getMessage());
+        }
+    }
+
+    @Test
+    void exportRefusesATokenizerWhoseFileIsGoneAndUnrecordedTasks() throws Exception {
+        Path file = tmp.resolve("gone/tokenizer.json");
+        Files.createDirectories(file.getParent());
+        Files.copy(TinyFinetuning.bert().resolve("tokenizer.json"), file);
+        try (NDManager m = NDManager.newBaseManager();
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build();
+                MultiHeadModel model = model(m)) {
+            IllegalArgumentException partial = assertThrows(IllegalArgumentException.class,
+                    () -> ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
+                            .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("person", "place")).build());
+            assertEquals("model export: the model's task ner is not recorded; add it with addTask or addTasks",
+                    partial.getMessage());
+            IllegalArgumentException labels = assertThrows(IllegalArgumentException.class,
+                    () -> ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(SETTINGS)
+                            .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("a", "b", "c"))
+                            .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
+                            .addTask("qa", TaskFormat.QA, List.of()).build());
+            assertEquals("model export: task topic has 3 classes as recorded ([a, b, c]), but its head predicts 2",
+                    labels.getMessage());
+            Files.delete(file);
+            IllegalArgumentException gone = assertThrows(IllegalArgumentException.class, () -> export(model, tok));
+            assertTrue(gone.getMessage().startsWith("model export: the tokenizer's file " + file + " is gone"),
+                    gone.getMessage());
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
+    }
+}

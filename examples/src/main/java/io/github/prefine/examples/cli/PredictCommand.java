@@ -1,0 +1,291 @@
+package io.github.prefine.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import io.github.prefine.core.predict.FinetunedModel;
+import io.github.prefine.core.predict.LabelPrediction;
+import io.github.prefine.core.predict.SavedTask;
+import io.github.prefine.core.predict.TagPrediction;
+import io.github.prefine.core.predict.TaskPredictor;
+import io.github.prefine.eval.metrics.Span;
+import io.github.prefine.eval.qa.QaAnswer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code predict}: runs one task of a saved model (a folder {@code ModelExport} wrote) on JSON
+ * lines and writes one JSON line per input, in order.
+ *
+ * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
+ * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
+ * (sequence labelling, pre-split words) or {@code {"question": ..., "context": ...}} (extractive
+ * QA). Output lines: {@code {"label", "probabilities": {label: p}}}, {@code {"tags": [...],
+ * "entities": [{"type", "start", "end", "text"}]}} (word indices, end exclusive), or {@code
+ * {"answer", "start", "end", "score"}} (character offsets into the context; {@code answer} null
+ * when no window holds a valid span). Input is read as strict UTF-8 and strict JSON, in chunks of
+ * {@code --chunk} lines; a line that is blank, not an object or of another format ends the command
+ * with exit code 2 and one line naming the file, the line and what was expected, after the
+ * outputs of the chunks before it. Exit 0 on success, 2 for bad input (a folder that is not a saved
+ * model or lacks its tokenizer, an unknown task, a bad line), 1 for an internal fault.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Run a task of a saved model on JSON lines (text, pair, words, or question and context).")
+public final class PredictCommand implements Callable<Integer> {
+    /** The predictor's refusals name the input's index within the chunk: "input 3: ...". */
+    private static final Pattern INPUT = Pattern.compile("input (\\d+): ");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a folder written by ModelExport")
+    private Path model;
+
+    @Option(names = "--task", required = true, paramLabel = "NAME", description = "the task to run")
+    private String task;
+
+    @Option(names = "--input", defaultValue = "-", paramLabel = "FILE",
+            description = "JSON lines to read, - for standard input. Default: ${DEFAULT-VALUE}.")
+    private String input;
+
+    @Option(names = "--chunk", defaultValue = "256", paramLabel = "N",
+            description = "input lines read and predicted at once. Default: ${DEFAULT-VALUE}.")
+    private int chunk;
+
+    /** Creates the command; picocli fills the fields. */
+    public PredictCommand() {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (chunk <= 0) {
+            throw new IllegalArgumentException("--chunk must be positive, found " + chunk);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        String name = "-".equals(input) ? "<stdin>" : input;
+        try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
+                BufferedReader lines = open()) {
+            TaskPredictor predictor = loaded.predictor(task);
+            List<JsonObject> batch = new ArrayList<>();
+            int firstLine = 1;
+            int lineNo = 0;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                lineNo++;
+                batch.add(parse(line, name, lineNo, predictor.task()));
+                if (batch.size() == chunk) {
+                    write(out, predict(predictor, batch, name, firstLine));
+                    batch.clear();
+                    firstLine = lineNo + 1;
+                }
+            }
+            write(out, predict(predictor, batch, name, firstLine));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Loads the model; what is wrong with the folder is bad input, said as the library says it. */
+    private FinetunedModel load(NDManager manager) {
+        try {
+            return FinetunedModel.load(model, manager);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private BufferedReader open() throws IOException {
+        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        if ("-".equals(input)) {
+            return new BufferedReader(new InputStreamReader(System.in, decoder));
+        }
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(input)), decoder));
+    }
+
+    private static void write(PrintWriter out, List<JsonObject> results) {
+        // an unanswered question keeps its null answer and score
+        Gson gson = new GsonBuilder().serializeNulls().create();
+        for (JsonObject r : results) {
+            out.println(gson.toJson(r));
+        }
+    }
+
+    /** One input line as a strict JSON object holding the fields the task's format reads. */
+    static JsonObject parse(String line, String file, int lineNo, SavedTask task) {
+        String where = file + ":" + lineNo + ": ";
+        String expected = expected(task);
+        JsonElement e;
+        try (JsonReader r = new JsonReader(new StringReader(line))) {
+            if (line.isBlank()) {
+                throw new IllegalArgumentException(where + "blank line; expected " + expected);
+            }
+            e = com.google.gson.internal.bind.TypeAdapters.JSON_ELEMENT.read(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                throw new IllegalArgumentException(where + "text after the JSON object; expected one object per line, "
+                        + expected);
+            }
+        } catch (IOException | JsonParseException | IllegalStateException ex) {
+            throw new IllegalArgumentException(where + "not valid JSON (" + ex.getMessage() + "); expected " + expected);
+        }
+        if (!e.isJsonObject()) {
+            throw new IllegalArgumentException(where + "expected " + expected + ", found " + abbreviate(line));
+        }
+        JsonObject o = e.getAsJsonObject();
+        List<String> fields = switch (task.format().label()) {
+            case "text" -> List.of("text");
+            case "text-pair" -> List.of("text", "pair");
+            case "token" -> List.of("words");
+            case "qa" -> List.of("question", "context");
+            default -> throw new IllegalArgumentException("task " + task.name() + " is a " + task.format().label()
+                    + " task; predict serves text, text-pair, token and qa tasks");
+        };
+        for (String k : o.keySet()) {
+            if (!fields.contains(k)) {
+                throw new IllegalArgumentException(where + "field \"" + k + "\" does not belong to a "
+                        + task.format().label() + " task; expected " + expected);
+            }
+        }
+        for (String k : fields) {
+            JsonElement v = o.get(k);
+            boolean ok = v != null && (k.equals("words") ? isStringArray(v) : v.isJsonPrimitive()
+                    && v.getAsJsonPrimitive().isString());
+            if (!ok) {
+                throw new IllegalArgumentException(where + (v == null ? "field \"" + k + "\" is missing" : "field \"" + k
+                        + "\" is " + abbreviate(String.valueOf(v))) + "; expected " + expected);
+            }
+        }
+        return o;
+    }
+
+    private static boolean isStringArray(JsonElement v) {
+        if (!v.isJsonArray()) {
+            return false;
+        }
+        for (JsonElement w : v.getAsJsonArray()) {
+            if (!w.isJsonPrimitive() || !w.getAsJsonPrimitive().isString()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String expected(SavedTask task) {
+        return switch (task.format().label()) {
+            case "text" -> "{\"text\": ...} for the text task " + task.name();
+            case "text-pair" -> "{\"text\": ..., \"pair\": ...} for the text-pair task " + task.name();
+            case "token" -> "{\"words\": [...]} for the token task " + task.name();
+            case "qa" -> "{\"question\": ..., \"context\": ...} for the qa task " + task.name();
+            default -> "nothing: the " + task.format().label() + " task " + task.name() + " is not served";
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** Predicts one chunk; a refused input is reported at its line. */
+    private static List<JsonObject> predict(TaskPredictor predictor, List<JsonObject> batch, String file,
+            int firstLine) {
+        try {
+            return predictUnchecked(predictor, batch);
+        } catch (IllegalArgumentException e) {
+            Matcher m = INPUT.matcher(String.valueOf(e.getMessage()));
+            if (m.find()) {
+                int line = firstLine + Integer.parseInt(m.group(1));
+                throw new IllegalArgumentException(file + ":" + line + ": " + e.getMessage().substring(m.end()), e);
+            }
+            throw e;
+        }
+    }
+
+    private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch) {
+        List<JsonObject> out = new ArrayList<>(batch.size());
+        switch (predictor.task().format().label()) {
+            case "text", "text-pair" -> {
+                List<String> texts = strings(batch, "text");
+                List<LabelPrediction> got = predictor.task().format().label().equals("text") ? predictor.classify(texts)
+                        : predictor.classifyPairs(texts, strings(batch, "pair"));
+                for (LabelPrediction p : got) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("label", p.label());
+                    JsonObject probabilities = new JsonObject();
+                    for (Map.Entry<String, Double> e : p.probabilities().entrySet()) {
+                        probabilities.addProperty(e.getKey(), e.getValue());
+                    }
+                    o.add("probabilities", probabilities);
+                    out.add(o);
+                }
+            }
+            case "token" -> {
+                List<List<String>> sentences = new ArrayList<>();
+                for (JsonObject o : batch) {
+                    List<String> words = new ArrayList<>();
+                    o.getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
+                    sentences.add(words);
+                }
+                for (TagPrediction p : predictor.tag(sentences)) {
+                    JsonObject o = new JsonObject();
+                    JsonArray tags = new JsonArray();
+                    p.tags().forEach(tags::add);
+                    o.add("tags", tags);
+                    JsonArray entities = new JsonArray();
+                    for (Span s : p.entities()) {
+                        JsonObject e = new JsonObject();
+                        e.addProperty("type", s.type());
+                        e.addProperty("start", s.start());
+                        e.addProperty("end", s.end());
+                        e.addProperty("text", String.join(" ", p.words().subList(s.start(), s.end())));
+                        entities.add(e);
+                    }
+                    o.add("entities", entities);
+                    out.add(o);
+                }
+            }
+            default -> {
+                for (QaAnswer a : predictor.answer(strings(batch, "question"), strings(batch, "context"))) {
+                    JsonObject o = new JsonObject();
+                    if (a.found()) {
+                        o.addProperty("answer", a.text());
+                    } else {
+                        o.add("answer", com.google.gson.JsonNull.INSTANCE);
+                    }
+                    o.addProperty("start", a.charStart());
+                    o.addProperty("end", a.charEnd());
+                    o.addProperty("score", a.found() ? a.score() : null);
+                    out.add(o);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(List<JsonObject> batch, String field) {
+        List<String> out = new ArrayList<>(batch.size());
+        for (JsonObject o : batch) {
+            out.add(o.get(field).getAsString());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.predict.FinetunedModel;
+import io.github.prefine.core.predict.LabelPrediction;
+import io.github.prefine.core.predict.ModelExport;
+import io.github.prefine.core.predict.TagPrediction;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.heads.HeadFamily;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code prefine predict} on a saved tiny model (the HF BERT fixture's encoder with seeded heads):
+ * its JSON lines carry what the library's {@code TaskPredictor} returns for the same inputs, and
+ * bad input ends with exit 2 and one line naming the file, the line and what was expected.
+ */
+class PredictCommandTest {
+    @TempDir
+    static Path tmp;
+    static Path saved;
+
+    @BeforeAll
+    static void save() throws Exception {
+        Path bert = SharedFixtures.require("fixtures/hf-reference/bert");
+        saved = tmp.resolve("model");
+        try (NDManager m = NDManager.newBaseManager();
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(bert.resolve("tokenizer.json")).build();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
+                        .setEncoder(EncoderCheckpoint.load(bert.resolve("encoder"), m).encoder())
+                        .addHead("topic", TaskFormat.SINGLE_TEXT.newHead(3, HeadFamily.BERT, 1))
+                        .addHead("match", TaskFormat.TEXT_PAIR.newHead(2, HeadFamily.BERT, 4))
+                        .addHead("ner", TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 2))
+                        .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3)).build()) {
+            ModelExport.builder().setModel(model).setTokenizer(tok)
+                    .setFeatureSettings(FeatureSettings.paper().withLengths(32, 24, 8))
+                    .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("a", "b", "c"))
+                    .addTask("match", TaskFormat.TEXT_PAIR, List.of("different", "same"))
+                    .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
+                    .addTask("qa", TaskFormat.QA, List.of()).build().writeTo(saved);
+        }
+    }
+
+    private static Path input(String name, String... lines) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.writeString(f, String.join("\n", lines) + "\n");
+        return f;
+    }
+
+    private static List<JsonObject> lines(String out) {
+        return out.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+    }
+
+    @Test
+    void writesOneLinePerInputAsTheLibraryPredicts() throws Exception {
+        List<String> texts = List.of("john visited paris", "the team read a film", "alice wrote about rome");
+        Path f = input("topic.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"the team read a film\"}",
+                "{\"text\": \"alice wrote about rome\"}");
+        CliRunner cli = new CliRunner("predict");
+        // a chunk of 2 lines: the second chunk's outputs follow the first's
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString(), "--chunk", "2"),
+                cli.err());
+        List<JsonObject> got = lines(cli.out());
+        List<List<String>> sentences = List.of(List.of("john", "smith", "visited", "paris"), List.of("bob", "read"));
+        Path ner = input("ner.jsonl", "{\"words\": [\"john\", \"smith\", \"visited\", \"paris\"]}",
+                "{\"words\": [\"bob\", \"read\"]}");
+        cli.clear();
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "ner", "--input", ner.toString()), cli.err());
+        List<JsonObject> tagged = lines(cli.out());
+        String context = "during the week the team walked with people while john visited paris about a game.";
+        Path qa = input("qa.jsonl", "{\"question\": \"who visited paris?\", \"context\": \"" + context + "\"}");
+        cli.clear();
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "qa", "--input", qa.toString()), cli.err());
+        List<JsonObject> answered = lines(cli.out());
+
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<LabelPrediction> expected = model.predictor("topic").classify(texts);
+            assertEquals(3, got.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(expected.get(i).label(), got.get(i).get("label").getAsString());
+                for (String label : List.of("a", "b", "c")) {
+                    assertEquals(expected.get(i).probabilities().get(label),
+                            got.get(i).getAsJsonObject("probabilities").get(label).getAsDouble(), 0.0);
+                }
+            }
+            List<TagPrediction> tags = model.predictor("ner").tag(sentences);
+            for (int i = 0; i < 2; i++) {
+                JsonArray t = tagged.get(i).getAsJsonArray("tags");
+                assertEquals(tags.get(i).tags(), t.asList().stream().map(e -> e.getAsString()).toList());
+                assertEquals(tags.get(i).entities().size(), tagged.get(i).getAsJsonArray("entities").size());
+            }
+            QaAnswer a = model.predictor("qa").answer(List.of("who visited paris?"), List.of(context)).get(0);
+            JsonObject o = answered.get(0);
+            assertEquals(a.text(), o.get("answer").getAsString());
+            assertEquals(a.charStart(), o.get("start").getAsInt());
+            assertEquals(a.charEnd(), o.get("end").getAsInt());
+            assertEquals(a.score(), o.get("score").getAsFloat(), 0f);
+            assertEquals(context.substring(a.charStart(), a.charEnd()), a.text());
+        }
+    }
+
+    @Test
+    void readsPairsFromStandardInput() throws Exception {
+        InputStream stdin = System.in;
+        CliRunner cli = new CliRunner("predict");
+        try {
+            System.setIn(new ByteArrayInputStream("{\"text\": \"paris\", \"pair\": \"rome\"}\n"
+                    .getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, cli.run("--model", saved.toString(), "--task", "match"), cli.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            LabelPrediction p = model.predictor("match").classifyPairs(List.of("paris"), List.of("rome")).get(0);
+            assertEquals(p.label(), lines(cli.out()).get(0).get("label").getAsString());
+        }
+    }
+
+    @Test
+    void refusesBadLinesUnknownTasksAndFoldersWithExit2() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        Path words = input("words.jsonl", "{\"text\": \"paris\"}", "{\"words\": [\"paris\"]}");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", words.toString()));
+        assertEquals("prefine predict: " + words + ":2: field \"words\" does not belong to a text task; expected {\"text\": ...}"
+                + " for the text task topic", cli.err().strip());
+        cli.clear();
+        Path empty = input("empty.jsonl", "{\"question\": \"who?\", \"context\": \"john\"}",
+                "{\"question\": \"who?\", \"context\": \" \"}");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "qa", "--input", empty.toString()));
+        assertEquals("prefine predict: " + empty + ":2: the context is empty; expected a non-empty context", cli.err().strip());
+        cli.clear();
+        Path json = input("broken.jsonl", "{\"text\": \"paris\"");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", json.toString()));
+        assertTrue(cli.err().startsWith("prefine predict: " + json + ":1: not valid JSON ("), cli.err());
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "sentiment", "--input", json.toString()));
+        assertEquals("prefine predict: model " + saved + ": no task sentiment; its tasks are [topic, match, ner, qa]",
+                cli.err().strip());
+        cli.clear();
+        assertEquals(2, cli.run("--model", tmp.toString(), "--task", "topic", "--input", json.toString()));
+        assertTrue(cli.err().startsWith("prefine predict: " + tmp.resolve("prefine-model.json") + ": no prefine-model.json"),
+                cli.err());
+    }
+}
