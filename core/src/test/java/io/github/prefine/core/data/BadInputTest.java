@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +80,18 @@ class BadInputTest {
         Path j = TestFiles.write(dir, "d/bad.json", "{\"data\": [\n\"\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1));
         MalformedDatasetException je = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(j));
         assertEquals("d/bad.json:2: expected valid UTF-8, found byte 0xE9 at column 2", je.getMessage());
+    }
+
+    @Test
+    void invalidUtf8MessagesCarryAsciiDigitsUnderEveryLocale() throws IOException {
+        // messages are grepped and compared by scripts: under ar-EG %d wrote Arabic-Indic digits
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+            invalidUtf8NamesLineAndByte();
+        } finally {
+            Locale.setDefault(saved);
+        }
     }
 
     @Test
