@@ -76,4 +76,27 @@ class CheckpointStoreLocaleTest {
                 Map.of("LANG", "C", "LC_ALL", "C"), tmp.resolve("c.log")));
         assertEquals(List.of("LATEST", "ckpt-epoch-000002"), names(root));
     }
+
+    @Test
+    void aLatestThisJvmCannotNameIsReportedWithTheFix(@TempDir Path tmp) throws Exception {
+        // what an older prefine left under ar-EG: a checkpoint named with Arabic-Indic digits
+        Path root = tmp.resolve("ckpt");
+        String old = "ckpt-epoch-\u0660\u0660\u0660\u0660\u0660\u0661";
+        Files.createDirectories(root.resolve(old));
+        Files.writeString(root.resolve(old).resolve("a.txt"), "epoch 1", StandardCharsets.UTF_8);
+        Files.writeString(root.resolve("LATEST"), old + "\n", StandardCharsets.UTF_8);
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
+                CheckpointStoreChild.class.getName(), root.toString(), "2");
+        Path log = tmp.resolve("c.log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(Map.of("LANG", "C", "LC_ALL", "C"));
+        Process p = pb.start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES), "child timed out");
+        String out = Files.readString(log, StandardCharsets.ISO_8859_1);
+        assertEquals(1, p.exitValue(), out);
+        assertTrue(out.contains("java.io.IOException: " + root.resolve("LATEST") + ": names checkpoint 'ckpt-epoch-"), out);
+        assertTrue(out.contains("', which this JVM's file-name encoding ANSI_X3.4-1968 cannot represent; run with a"
+                + " UTF-8 locale (LANG=C.UTF-8)"), out);
+    }
 }
