@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -117,7 +118,8 @@ public final class QuickStart {
             runs.add(scores.get(target.task().name()));
         }
         SeedSummary s = Evaluator.builder().setMetric(target.task().metric()).build().aggregate(runs);
-        System.out.printf("%s %s after pre-finetuning on %s: %.1f ± %.1f%n", target.task().name(), target.task().metric(),
+        System.out.printf(Locale.ROOT, "%s %s after pre-finetuning on %s: %.1f ± %.1f%n", target.task().name(),
+                target.task().metric(),
                 group.stream().map(d -> d.task().name()).toList(), s.mean(), s.std());
     }
 

@@ -13,9 +13,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads comma-separated (CSV, RFC 4180) classification files into {@link TextExample}s: the
- * files a spreadsheet, pandas' {@code to_csv} or Python's {@code csv} module write.
+ * files a spreadsheet, pandas' {@code to_csv} or Python's {@code csv} module write. Files separated
+ * by another character (the semicolon of spreadsheets in locales with a decimal comma, TAB, |) are
+ * read with {@link Builder#optDelimiter}.
  *
- * <p>A field in double quotes may hold commas, line breaks and doubled quotes ({@code ""} for one
+ * <p>A field in double quotes may hold the delimiter, line breaks and doubled quotes ({@code ""} for one
  * {@code "}); a quote inside an unquoted field is kept as it is. Lines end with LF, CRLF or a lone
  * CR (old Mac exports), and a line break inside quotes stays in the field as written. Blank lines
  * are skipped. Records come out as Python's {@code csv.reader} reads them. With a header (the
@@ -44,9 +46,11 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
 
     private final ColumnTable.Layout layout;
+    private final char delimiter;
 
-    private CsvClassificationReader(ColumnTable.Layout layout) {
+    private CsvClassificationReader(ColumnTable.Layout layout, char delimiter) {
         this.layout = layout;
+        this.delimiter = delimiter;
     }
 
     /**
@@ -67,10 +71,10 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
-        ColumnTable table = new ColumnTable(name, leniency, report, layout, "comma-separated");
+        ColumnTable table = new ColumnTable(name, leniency, report, layout, Csv.describe(delimiter) + "-separated");
         boolean any;
         try (DocumentReader doc = TextFiles.document(file, report)) {
-            Csv csv = new Csv(doc, name);
+            Csv csv = new Csv(doc, name, delimiter);
             try {
                 any = records(csv, doc, table);
             } catch (MalformedDatasetException e) {
@@ -121,14 +125,23 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     }
 
     /**
-     * What a header row without the wanted column holds; a header of one column with a TAB or a
-     * semicolon is said to have no comma, since a TSV file or a semicolon-separated export (Excel
-     * in locales with a decimal comma) meets this reader there first.
+     * What a header row without the wanted column holds; a header of one column that holds a
+     * likely delimiter (comma, semicolon, TAB, |) other than this reader's is said to be split by
+     * the wrong one, since a semicolon-separated export (spreadsheets in locales with a decimal
+     * comma) or a TSV file meets a comma reader there first.
      */
-    private static String foundColumns(List<String> names) {
-        if (names.size() == 1 && (names.get(0).contains("\t") || names.get(0).contains(";"))) {
-            String tsv = names.get(0).contains("\t") ? "; a TAB-separated file is read by TsvClassificationReader" : "";
-            return "one column '" + names.get(0) + "' (no comma in the header: columns are comma-separated" + tsv + ")";
+    private String foundColumns(List<String> names) {
+        if (names.size() == 1) {
+            String only = names.get(0);
+            for (char likely : new char[] {';', ',', '\t', '|'}) {
+                if (likely != delimiter && only.indexOf(likely) >= 0) {
+                    String tsv = likely == '\t' ? ", or read a TAB-separated file with TsvClassificationReader" : "";
+                    return "one column '" + only + "' (no " + Csv.describe(delimiter) + " in the header but a "
+                            + Csv.describe(likely) + ": the file may be " + Csv.describe(likely)
+                            + "-separated; set optDelimiter('" + (likely == '\t' ? "\\t" : String.valueOf(likely)) + "')"
+                            + tsv + ")";
+                }
+            }
         }
         return "columns " + names;
     }
@@ -139,7 +152,24 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
      * column names. Mutable and single-threaded.
      */
     public static final class Builder extends ColumnReaderBuilder<Builder> {
+        private char delimiter = ',';
+
         private Builder() {}
+
+        /**
+         * Sets the character that separates fields, as the {@code delimiter} of Python's {@code
+         * csv.reader}: {@code ';'} for the "CSV" of spreadsheets in locales with a decimal comma,
+         * {@code '\t'} or {@code '|'} for other tools' exports. Quoting works as with commas.
+         *
+         * @param delimiter the field separator; default {@code ','}
+         * @return this builder
+         * @throws IllegalArgumentException if it is a double quote, CR or LF
+         */
+        public Builder optDelimiter(char delimiter) {
+            Csv.checkDelimiter(delimiter);
+            this.delimiter = delimiter;
+            return this;
+        }
 
         @Override
         Builder self() {
@@ -154,7 +184,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
          * @throws IllegalArgumentException if a template names a column a header-less file lacks
          */
         public CsvClassificationReader build() {
-            return new CsvClassificationReader(layout());
+            return new CsvClassificationReader(layout(), delimiter);
         }
     }
 }

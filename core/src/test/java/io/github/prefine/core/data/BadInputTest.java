@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +80,18 @@ class BadInputTest {
         Path j = TestFiles.write(dir, "d/bad.json", "{\"data\": [\n\"\u00e9\"]}".getBytes(StandardCharsets.ISO_8859_1));
         MalformedDatasetException je = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(j));
         assertEquals("d/bad.json:2: expected valid UTF-8, found byte 0xE9 at column 2", je.getMessage());
+    }
+
+    @Test
+    void invalidUtf8MessagesCarryAsciiDigitsUnderEveryLocale() throws IOException {
+        // messages are grepped and compared by scripts: under ar-EG %d wrote Arabic-Indic digits
+        Locale saved = Locale.getDefault();
+        try {
+            Locale.setDefault(Locale.forLanguageTag("ar-EG"));
+            invalidUtf8NamesLineAndByte();
+        } finally {
+            Locale.setDefault(saved);
+        }
     }
 
     @Test
@@ -453,6 +466,49 @@ class BadInputTest {
     }
 
     @Test
+    void aSemicolonExportReadAsCommaSeparatedIsPointedToTheDelimiter() throws IOException {
+        // a spreadsheet in a decimal-comma locale (de-DE, fr-FR) exports "CSV" with semicolons
+        Path f = TestFiles.write(dir, "mine/excel.csv", "review;label\n\"gut; sehr\";pos\n1,5 Sterne;neg\n");
+        CsvClassificationReader comma = CsvClassificationReader.builder().setTextA("{review}").optLabel("label").build();
+        assertEquals("mine/excel.csv:1: expected a column named 'review', found one column 'review;label' (no comma in"
+                + " the header but a semicolon: the file may be semicolon-separated; set optDelimiter(';'))",
+                assertThrows(MalformedDatasetException.class, () -> comma.read(f)).getMessage());
+        CsvClassificationReader semicolon = CsvClassificationReader.builder().setTextA("{review}").optLabel("label")
+                .optDelimiter(';').build();
+        assertEquals(List.of(new TextExample("mine/excel.csv:2", "gut; sehr", null, "pos"),
+                new TextExample("mine/excel.csv:3", "1,5 Sterne", null, "neg")), semicolon.read(f).examples());
+        // the other way round: a comma file read with semicolons
+        Path c = TestFiles.write(dir, "mine/comma.csv", "review,label\nok,pos\n");
+        assertEquals("mine/comma.csv:1: expected a column named 'review', found one column 'review,label' (no semicolon in"
+                + " the header but a comma: the file may be comma-separated; set optDelimiter(','))",
+                assertThrows(MalformedDatasetException.class, () -> semicolon.read(c)).getMessage());
+        // defects name the delimiter the reader was given
+        Path bad = TestFiles.write(dir, "mine/bad.csv", "review;label\nok;pos;x\n\"so\"good;neg\n");
+        assertEquals("mine/bad.csv:2: expected 2 semicolon-separated fields [review, label], found 3",
+                assertThrows(MalformedDatasetException.class, () -> semicolon.read(bad)).getMessage());
+        ReadResult<TextExample> lenient = semicolon.read(bad, Leniency.LENIENT);
+        assertEquals(1, lenient.report().skipped(CsvClassificationReader.WRONG_FIELD_COUNT));
+        assertEquals(1, lenient.report().skipped(CsvClassificationReader.MALFORMED_QUOTING));
+        Path after = TestFiles.write(dir, "mine/after.csv", "review|label\n\"so\"good|pos\n");
+        assertEquals("mine/after.csv:2: expected a '|' or line end after a closing quote, found 'g'",
+                assertThrows(MalformedDatasetException.class, () -> CsvClassificationReader.builder()
+                        .setTextA("{review}").optLabel("label").optDelimiter('|').build().read(after)).getMessage());
+    }
+
+    @Test
+    void aDelimiterThatQuotesOrEndsALineIsRefused() {
+        for (char c : new char[] {'"', '\r', '\n'}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> CsvClassificationReader.builder().optDelimiter(c));
+            assertTrue(e.getMessage().startsWith("delimiter ") && e.getMessage().contains("cannot separate fields: it quotes"
+                    + " a field or ends a line; use a comma, semicolon, TAB or |"), e.getMessage());
+        }
+        assertEquals("delimiter CR cannot separate fields: it quotes a field or ends a line; use a comma, semicolon, TAB or |",
+                assertThrows(IllegalArgumentException.class, () -> CsvClassificationReader.builder().optDelimiter('\r'))
+                        .getMessage());
+    }
+
+    @Test
     void csvDefectsNameFileRecordLineAndWhatWasExpected() throws IOException {
         CsvClassificationReader reader = CsvClassificationReader.builder().setTextA("{review}").optLabel("label").build();
         // the record at line 3 spans lines 3-4; the one after it has two fields too many
@@ -477,11 +533,12 @@ class BadInputTest {
                 assertThrows(MalformedDatasetException.class, () -> reader.read(after)).getMessage());
         assertEquals(List.of(new TextExample("mine/after.csv:3", "fine", null, "neg")),
                 reader.read(after, Leniency.LENIENT).examples());
-        // a missing label column fails in both modes, and a TAB header is pointed to the TSV reader
+        // a missing label column fails in both modes, and a TAB header is pointed to the delimiter and the TSV reader
         Path tsv = TestFiles.write(dir, "mine/dev.csv", "review\tlabel\nok\tpos\n");
         for (Leniency l : Leniency.values()) {
             assertEquals("mine/dev.csv:1: expected a column named 'review', found one column 'review\tlabel' (no comma in"
-                    + " the header: columns are comma-separated; a TAB-separated file is read by TsvClassificationReader)",
+                    + " the header but a TAB: the file may be TAB-separated; set optDelimiter('\\t'), or read a TAB-separated"
+                    + " file with TsvClassificationReader)",
                     assertThrows(MalformedDatasetException.class, () -> reader.read(tsv, l)).getMessage());
         }
         // so does a header that does not parse: the row after it is no header

@@ -29,15 +29,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  *
  * <p>Ground truth is the {@code csv/} test resources: {@code generate.py} writes each case with
  * {@code csv.writer} (all quoting styles, LF, CRLF and lone-CR line ends, embedded line breaks,
- * doubled quotes, a BOM) or by hand (blank lines, bare quotes, defects), and beside it the records
- * {@code csv.reader} returns, with the line each starts at and whether its strict mode (RFC 4180
- * quoting) accepts it. When {@code python3} is on the path, the generator is run again and must
+ * doubled quotes, a BOM, semicolon, TAB and | delimiters) or by hand (blank lines, bare quotes,
+ * defects), and beside it the records {@code csv.reader} returns with the case's delimiter, with the
+ * line each starts at and whether its strict mode (RFC 4180 quoting) accepts it. When {@code python3} is on the path, the generator is run again and must
  * write the committed files.
  */
 class CsvGroundTruthTest {
-    private static final String[] CASES = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects"};
-    private static final CsvClassificationReader READER =
-            CsvClassificationReader.builder().setTextA("{text_a}").optTextB("{text_b}").optLabel("label").build();
+    private static final String[] CASES = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects",
+        "semicolon-minimal-crlf", "semicolon-all-lf", "tab-minimal-lf", "pipe-nonnumeric-cr", "semicolon-defects"};
+
+    /** The delimiter a case was written with, named by its first word as generate.py's DELIMITERS does. */
+    private static char delimiter(String name) {
+        return switch (name.split("-")[0]) {
+            case "semicolon" -> ';';
+            case "tab" -> '\t';
+            case "pipe" -> '|';
+            default -> ',';
+        };
+    }
+
+    private static CsvClassificationReader reader(String name) {
+        return CsvClassificationReader.builder().setTextA("{text_a}").optTextB("{text_b}").optLabel("label")
+                .optDelimiter(delimiter(name)).build();
+    }
 
     @TempDir
     Path dir;
@@ -63,13 +77,14 @@ class CsvGroundTruthTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects"})
+    @ValueSource(strings = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects",
+        "semicolon-minimal-crlf", "semicolon-all-lf", "tab-minimal-lf", "pipe-nonnumeric-cr", "semicolon-defects"})
     void theCsvRecordsAreCsvReaders(String name) throws Exception {
         List<Expected> want = expected(name);
         Path file = resource(name + ".csv");
         List<Csv.Row> rows = new ArrayList<>();
         try (Reader in = TextFiles.document(file, new ReadReport.Builder(name))) {
-            Csv csv = new Csv(in, name);
+            Csv csv = new Csv(in, name, delimiter(name));
             while (true) {
                 try {
                     Csv.Row r = csv.next();
@@ -92,7 +107,8 @@ class CsvGroundTruthTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects"})
+    @ValueSource(strings = {"minimal-crlf", "all-lf", "nonnumeric-cr", "bom-minimal-lf", "by-hand", "defects",
+        "semicolon-minimal-crlf", "semicolon-all-lf", "tab-minimal-lf", "pipe-nonnumeric-cr", "semicolon-defects"})
     void theReaderKeepsEveryGoodRecordAndCountsTheRest(String name) throws Exception {
         List<Expected> want = expected(name);
         assertEquals(List.of("text_a", "text_b", "label"), want.get(0).fields());
@@ -111,7 +127,8 @@ class CsvGroundTruthTest {
             }
         }
 
-        ReadResult<TextExample> lenient = READER.read(resource(name + ".csv"), Leniency.LENIENT);
+        CsvClassificationReader reader = reader(name);
+        ReadResult<TextExample> lenient = reader.read(resource(name + ".csv"), Leniency.LENIENT);
 
         assertEquals(examples, lenient.examples());
         assertEquals(want.size() - 1, lenient.report().records());
@@ -119,10 +136,10 @@ class CsvGroundTruthTest {
         assertEquals(fieldCount, lenient.report().skipped(CsvClassificationReader.WRONG_FIELD_COUNT));
         assertEquals(name.startsWith("bom") ? 1 : 0, lenient.report().cleaned(ReadReport.BOM_AT_START));
         if (firstDefect == null) {
-            assertEquals(lenient, READER.read(resource(name + ".csv")));
+            assertEquals(lenient, reader.read(resource(name + ".csv")));
         } else {
             MalformedDatasetException e = assertThrows(MalformedDatasetException.class,
-                    () -> READER.read(resource(name + ".csv")));
+                    () -> reader.read(resource(name + ".csv")));
             assertEquals(file, e.file());
             assertEquals(Integer.toString(firstDefect.line()), e.location(), e.getMessage());
         }

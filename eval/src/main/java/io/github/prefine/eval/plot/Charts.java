@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.knowm.xchart.BitmapEncoder;
@@ -59,6 +60,8 @@ public final class Charts {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisLabelRotation(30);
         chart.getStyler().setYAxisDecimalPattern("0.0");
+        // XChart formats tick labels in the JVM's locale: ar-EG drew Arabic-Indic digits, de-DE commas
+        chart.getStyler().setLocale(Locale.ROOT);
         for (Table.Row row : table2.rows()) {
             if (row.label().equals(Tables.AVERAGE)) {
                 continue;
@@ -90,6 +93,7 @@ public final class Charts {
         XYChart chart = new XYChartBuilder().width(width).height(height).title("Pre-finetuning loss per epoch")
                 .xAxisTitle("Epoch").yAxisTitle("Loss").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLocale(Locale.ROOT);
         int series = 0;
         for (Map.Entry<String, List<Double>> e : trainLoss.entrySet()) {
             if (!e.getValue().isEmpty()) {

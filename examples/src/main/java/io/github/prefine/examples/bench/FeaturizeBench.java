@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -72,7 +73,7 @@ public final class FeaturizeBench {
             tagSet.addAll(ex.tags());
         }
         List<String> tags = new ArrayList<>(tagSet);
-        System.out.printf("tokenizer %s, %d cores%n", tokPath, Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "tokenizer %s, %d cores%n", tokPath, Runtime.getRuntime().availableProcessors());
 
         try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(tokPath).build()) {
             TokenClassificationFeaturizer sl = TokenClassificationFeaturizer.builder()
@@ -105,14 +106,14 @@ public final class FeaturizeBench {
             }
             print("SL ", slReport, slBest);
             // Ids are bit-packed at the width of the largest id; XLM-R's 250,002 ids need 18 bits.
-            System.out.printf("SL  ids take %d bits; with 18-bit ids (250k vocabulary) bytes/position would be %.3f%n",
+            System.out.printf(Locale.ROOT, "SL  ids take %d bits; with 18-bit ids (250k vocabulary) bytes/position would be %.3f%n",
                     slBits, slReport.bytesPerTokenPosition() + (18 - slBits) / 8.0);
             print("QA ", qaReport, qaBest);
         }
     }
 
     private static void print(String kind, FeatureReport r, double rate) {
-        System.out.printf(
+        System.out.printf(Locale.ROOT,
                 "%s %-22s examples %6d  features %6d  truncated %5d  skipped %d %s  token positions %9d  "
                         + "bytes/position %.3f  examples/s %.0f%n  counters %s%n",
                 kind, r.name(), r.examplesRead(), r.featuresMade(), r.truncated(), r.skippedCount(), r.skipped(),

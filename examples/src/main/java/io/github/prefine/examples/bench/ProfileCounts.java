@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -74,7 +75,7 @@ final class ProfileCounts {
         }
         if (Boolean.getBoolean("prefine.profile.histogram")) {
             histogram.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(200)
-                    .forEach(e -> System.out.printf("      %5d %s%n", e.getValue(), e.getKey()));
+                    .forEach(e -> System.out.printf(Locale.ROOT, "      %5d %s%n", e.getValue(), e.getKey()));
         }
         return new long[] {ops, copies};
     }

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,12 @@ public final class PrefineCli implements Callable<Integer> {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        ConsoleEncoding.useUtf8InAnAsciiLocale();
+        Optional<String> undecodable = ConsoleEncoding.undecodable(args);
+        if (undecodable.isPresent()) {
+            System.err.println("prefine: " + undecodable.get());
+            System.exit(CliErrors.BAD_INPUT);
+        }
         // a re-launched child or a GPU worker ends with the process that started it, even after kill -9
         ParentWatch.installFromEnvironment();
         // training commands run in a child JVM with malloc settings that only apply at start-up
@@ -77,6 +84,7 @@ public final class PrefineCli implements Callable<Integer> {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cli = new CommandLine(new PrefineCli());
+        ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName()

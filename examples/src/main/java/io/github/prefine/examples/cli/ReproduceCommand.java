@@ -173,7 +173,9 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
 
     @Override
     public Integer call() throws Exception {
-        PrintStream o = spec.commandLine().getOut() == null ? System.out : new PrintStream(System.out, true);
+        // System.out itself: a PrintStream wrapped around it encodes in the default charset, which is
+        // ASCII under LANG=C even where System.out was switched to UTF-8 (ConsoleEncoding)
+        PrintStream o = System.out;
         int planned = check();
         // before the engine starts (parsing --device auto starts it), which reads them once
         Integer perWorker = Workers.threadsPerWorker(threads, workers);

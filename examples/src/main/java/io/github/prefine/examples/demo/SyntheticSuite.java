@@ -17,6 +17,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -143,7 +144,7 @@ public final class SyntheticSuite {
         SplittableRandom lexRng = new SplittableRandom(seed);
         LinkedHashSet<String> used = new LinkedHashSet<>();
         for (String t : ENTITY_TYPES) {
-            entities.put(t, words(lexRng, used, 24, t.toLowerCase()));
+            entities.put(t, words(lexRng, used, 24, t.toLowerCase(Locale.ROOT)));
         }
         positive.addAll(words(lexRng, used, 20, "p"));
         negative.addAll(words(lexRng, used, 20, "n"));

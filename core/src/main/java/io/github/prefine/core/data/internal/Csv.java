@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * RFC 4180 CSV: comma-separated, double-quoted fields may hold commas, quotes and newlines, read a
- * record at a time. Lines end with LF, CRLF or a lone CR, and a line end inside quotes is kept in
- * the field as it is; line numbers count all three, as Python's {@code csv.reader} does. Not API.
+ * RFC 4180 CSV: comma-separated (or by another delimiter, as {@code csv.reader(delimiter=...)}),
+ * double-quoted fields may hold the delimiter, quotes and newlines, read a record at a time. Lines
+ * end with LF, CRLF or a lone CR, and a line end inside quotes is kept in the field as it is; line numbers count all three, as Python's {@code csv.reader} does. Not API.
  * Not thread-safe.
  */
 public final class Csv {
     private final Reader in;
     private final String file;
+    private final char delimiter;
     private final char[] buffer = new char[1 << 14];
     private int position;
     private int limit;
@@ -28,8 +29,53 @@ public final class Csv {
      * @param file short file name for errors
      */
     public Csv(Reader in, String file) {
+        this(in, file, ',');
+    }
+
+    /**
+     * Reads records whose fields another character separates.
+     *
+     * @param in the characters; not closed here
+     * @param file short file name for errors
+     * @param delimiter the field separator
+     * @throws IllegalArgumentException if the delimiter is a quote, CR or LF
+     */
+    public Csv(Reader in, String file, char delimiter) {
+        checkDelimiter(delimiter);
         this.in = in;
         this.file = file;
+        this.delimiter = delimiter;
+    }
+
+    /**
+     * Checks that a character can separate fields.
+     *
+     * @param delimiter the field separator
+     * @throws IllegalArgumentException if it is a double quote, CR or LF, which already mean
+     *     something in a CSV file
+     */
+    public static void checkDelimiter(char delimiter) {
+        if (delimiter == '"' || delimiter == '\r' || delimiter == '\n') {
+            throw new IllegalArgumentException("delimiter " + describe(delimiter)
+                    + " cannot separate fields: it quotes a field or ends a line; use a comma, semicolon, TAB or |");
+        }
+    }
+
+    /**
+     * Names a delimiter for messages.
+     *
+     * @param delimiter the field separator
+     * @return {@code comma}, {@code semicolon}, {@code TAB}, or the character in quotes
+     */
+    public static String describe(char delimiter) {
+        return switch (delimiter) {
+            case ',' -> "comma";
+            case ';' -> "semicolon";
+            case '\t' -> "TAB";
+            case '\r' -> "CR";
+            case '\n' -> "LF";
+            default -> "'" + delimiter + "'";
+        };
     }
 
     /**
@@ -125,13 +171,13 @@ public final class Csv {
                 }
                 atFieldStart = false;
                 int e = peek(0);
-                if (e >= 0 && e != ',' && e != '\n' && e != '\r' && defect == null) {
+                if (e >= 0 && e != delimiter && e != '\n' && e != '\r' && defect == null) {
                     defect = new MalformedDatasetException(file, Integer.toString(line),
-                            "a comma or line end after a closing quote", "'" + (char) e + "'");
+                            "a " + describe(delimiter) + " or line end after a closing quote", "'" + (char) e + "'");
                 }
                 continue;
             }
-            if (c == ',') {
+            if (c == delimiter) {
                 fields.add(f.toString());
                 f.setLength(0);
                 atFieldStart = true;

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
+import java.util.Locale;
 
 /**
  * The characters of a whole-document dataset file (a JSON document, a CSV file), decoded as UTF-8
@@ -117,7 +118,7 @@ public final class DocumentReader extends Reader {
                 long bad = base + bytes.position();
                 drain();
                 throw new MalformedDatasetException(name, Integer.toString(line), "valid UTF-8",
-                        String.format("byte 0x%02X at column %d", bytes.get(bytes.position()) & 0xff, bad - lineStart + 1));
+                        String.format(Locale.ROOT, "byte 0x%02X at column %d", bytes.get(bytes.position()) & 0xff, bad - lineStart + 1));
             }
             if (endOfInput && r.isUnderflow()) {
                 decoder.flush(chars);

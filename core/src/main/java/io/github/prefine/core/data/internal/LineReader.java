@@ -13,6 +13,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * The lines of a dataset file, one at a time; a leading byte-order mark is removed and counted.
@@ -216,7 +217,7 @@ public final class LineReader implements Closeable {
         dec.decode(bytes, CharBuffer.allocate(length + 1), true);
         int bad = bytes.position();
         String what = bad < length
-                ? String.format("byte 0x%02X at column %d", line[bad] & 0xff, bad + 1)
+                ? String.format(Locale.ROOT, "byte 0x%02X at column %d", line[bad] & 0xff, bad + 1)
                 : "a truncated multi-byte sequence at the end of the line";
         return new MalformedDatasetException(name, at, "valid UTF-8", what, e);
     }

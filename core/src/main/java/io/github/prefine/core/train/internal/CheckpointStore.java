@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,7 +89,14 @@ public final class CheckpointStore {
             return Optional.empty();
         }
         String name = Files.readString(latest, StandardCharsets.UTF_8).trim();
-        Path dir = root.resolve(name);
+        Path dir;
+        try {
+            dir = root.resolve(name);
+        } catch (InvalidPathException e) {
+            // a name written by a JVM with another file-name encoding (sun.jnu.encoding, from LANG)
+            throw new IOException(latest + ": names checkpoint '" + name + "', which this JVM's file-name encoding "
+                    + System.getProperty("sun.jnu.encoding") + " cannot represent; run with a UTF-8 locale (LANG=C.UTF-8)", e);
+        }
         if (name.isEmpty() || !Files.isDirectory(dir)) {
             throw new IOException(latest + ": names checkpoint '" + name + "', which does not exist");
         }
@@ -107,7 +115,9 @@ public final class CheckpointStore {
      */
     public Path write(int epochsDone, boolean finalState, Contents contents) throws IOException {
         long start = System.nanoTime();
-        String name = String.format(PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
+        // Locale.ROOT: under ar-EG or fa-IR %06d writes Arabic-Indic digits, a name that a JVM with an
+        // ASCII file-name encoding (LANG=C) cannot resolve when it resumes
+        String name = String.format(Locale.ROOT, PREFIX + "%s-%06d", finalState ? "final" : "epoch", epochsDone);
         Path tmp = root.resolve(name + ".tmp");
         Path dir = root.resolve(name);
         PlainFolders.deleteTree(anchor, tmp);

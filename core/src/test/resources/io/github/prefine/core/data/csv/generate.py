@@ -20,10 +20,15 @@ HEADER = ["text_a", "text_b", "label"]
 AWKWARD = ["", " ", "a", "b c", ",", '"', '""', "\n", "\r\n", "\r", "é", "\U0001F600", "\t", ";", "'", "x,y", ' "q" ']
 
 
-def rows(rnd, n):
+# the delimiter cases also put the other delimiters, and their own, inside fields
+DELIMITERS = {"semicolon": ";", "tab": "\t", "pipe": "|"}
+AWKWARD_DELIMITED = AWKWARD + ["|", "a;b", "1,5", "x\ty"]
+
+
+def rows(rnd, n, awkward=AWKWARD):
     out = []
     for _ in range(n):
-        out.append(["".join(rnd.choice(AWKWARD) for _ in range(rnd.randint(0, 4))) for _ in range(2)]
+        out.append(["".join(rnd.choice(awkward) for _ in range(rnd.randint(0, 4))) for _ in range(2)]
                    + [rnd.choice(["pos", "neg", "0", "1", "", "a,b"])])
     return out
 
@@ -56,26 +61,45 @@ def cases():
                       "two,fields\n"
                       "after,\"multi\nline\",pos\r\n"
                       "\"open quote,never,closed\nto the end\n")
+    # other delimiters (DELIMITERS names each case's by its first word): European spreadsheet
+    # exports separate with semicolons, some tools with TAB or |
+    rnd = random.Random(20261207)
+    yield "semicolon-minimal-crlf", written(rows(rnd, 40, AWKWARD_DELIMITED), delimiter=";")
+    yield "semicolon-all-lf", written(rows(rnd, 40, AWKWARD_DELIMITED), delimiter=";", quoting=csv.QUOTE_ALL,
+                                      lineterminator="\n")
+    yield "tab-minimal-lf", written(rows(rnd, 40, AWKWARD_DELIMITED), delimiter="\t", lineterminator="\n")
+    yield "pipe-nonnumeric-cr", written(rows(rnd, 40, AWKWARD_DELIMITED), delimiter="|", quoting=csv.QUOTE_NONNUMERIC,
+                                        lineterminator="\r")
+    # by hand, semicolons: a decimal comma, commas unquoted, text after a closing quote, two fields
+    yield "semicolon-defects", ("text_a;text_b;label\n"
+                                "1,5 kg;\"a; b\";pos\n"
+                                "\"quoted\"tail;x;neg\n"
+                                "two;fields\n"
+                                "x,y,z;\"multi\nline\";neg\n")
 
 
-def strict(lines):
+def delimiter(name):
+    """The delimiter of a case, named by its first word; a comma for the rest."""
+    return DELIMITERS.get(name.split("-")[0], ",")
+
+def strict(lines, sep):
     """Whether csv.reader with strict=True (RFC 4180 quoting) reads these physical lines."""
     try:
-        list(csv.reader(io.StringIO("".join(lines), newline=""), strict=True))
+        list(csv.reader(io.StringIO("".join(lines), newline=""), delimiter=sep, strict=True))
         return True
     except csv.Error:
         return False
 
 
-def expected(text):
+def expected(text, sep):
     out = []
     text = text.encode("utf-8").decode("utf-8-sig")
     lines = io.StringIO(text, newline="").readlines()
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     start = 1
     for record in reader:
         if record:
-            out.append(json.dumps({"line": start, "fields": record, "strict": strict(lines[start - 1:reader.line_num])},
+            out.append(json.dumps({"line": start, "fields": record, "strict": strict(lines[start - 1:reader.line_num], sep)},
                                   ensure_ascii=False))
         start = reader.line_num + 1
     return "".join(line + "\n" for line in out)
@@ -89,7 +113,7 @@ def main():
         with open(os.path.join(folder, name + ".csv"), encoding="utf-8-sig", newline="") as f:
             assert f.read() == text.lstrip("\ufeff")
         with open(os.path.join(folder, name + ".expected.jsonl"), "w", encoding="utf-8", newline="") as f:
-            f.write(expected(text))
+            f.write(expected(text, delimiter(name)))
 
 
 if __name__ == "__main__":

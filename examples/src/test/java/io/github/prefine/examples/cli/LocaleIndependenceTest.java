@@ -1,0 +1,115 @@
+package io.github.prefine.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI prints and writes the same bytes whatever the JVM's locale, time zone and native
+ * encoding: each command runs in a child JVM under a UTF-8 C locale, then under ar-EG (Arabic-Indic
+ * digits), tr-TR (dotless i), de-DE (decimal comma), {@code LANG=C} (ASCII default charset and
+ * file names) and a time zone 14 hours from UTC, and standard output and the files must match.
+ */
+class LocaleIndependenceTest {
+
+    /** A child JVM's settings: JVM options and environment. */
+    private record Setting(String name, List<String> jvmOptions, Map<String, String> env) {}
+
+    private static final Setting BASE = new Setting("C.UTF-8", List.of(), Map.of("LC_ALL", "C.UTF-8"));
+    private static final List<Setting> OTHERS = List.of(
+            new Setting("ar-EG", List.of("-Duser.language=ar", "-Duser.country=EG"), Map.of("LC_ALL", "C.UTF-8")),
+            new Setting("tr-TR", List.of("-Duser.language=tr", "-Duser.country=TR"), Map.of("LC_ALL", "C.UTF-8")),
+            new Setting("de-DE", List.of("-Duser.language=de", "-Duser.country=DE"), Map.of("LC_ALL", "C.UTF-8")),
+            new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C")),
+            new Setting("TZ", List.of(), Map.of("LC_ALL", "C.UTF-8", "TZ", "Pacific/Kiritimati")));
+
+    /** Exit code, standard output and standard error of a child JVM. */
+    private record Run(int exit, byte[] out, String err) {}
+
+    private static Run cli(Setting s, Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        cmd.addAll(s.jvmOptions());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName()));
+        cmd.addAll(List.of(args));
+        Path out = dir.resolve(s.name() + ".out");
+        Path err = dir.resolve(s.name() + ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(err.toFile());
+        pb.environment().remove("LANG");
+        pb.environment().remove("LANGUAGE");
+        pb.environment().putAll(s.env());
+        Process p = pb.start();
+        assertTrue(p.waitFor(2, TimeUnit.MINUTES), s.name() + ": timed out");
+        return new Run(p.exitValue(), Files.readAllBytes(out), Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    /** Every file below a folder with its bytes, by relative path. */
+    private static Map<String, byte[]> files(Path root) throws IOException {
+        Map<String, byte[]> all = new LinkedHashMap<>();
+        try (Stream<Path> s = Files.walk(root)) {
+            for (Path p : s.filter(Files::isRegularFile).sorted().toList()) {
+                all.put(root.relativize(p).toString(), Files.readAllBytes(p));
+            }
+        }
+        return all;
+    }
+
+    @Test
+    void evalPrintsAndWritesTheSameBytesUnderEveryLocale(@TempDir Path dir) throws Exception {
+        // an entity type outside ASCII, and fractions that a decimal comma or other digits would change
+        Files.writeString(dir.resolve("p.conll"), "Café B-PÉR B-PÉR\nrejects O O\nGerman B-MISC B-PÉR\n\n"
+                + "Peter B-PER B-PER\nIst B-ORG O\n", StandardCharsets.UTF_8);
+        Map<String, Run> runs = new LinkedHashMap<>();
+        for (Setting s : Stream.concat(Stream.of(BASE), OTHERS.stream()).toList()) {
+            Path json = dir.resolve("out-" + s.name().replace('=', '-')).resolve("scores.json");
+            Files.createDirectories(json.getParent());
+            runs.put(s.name(), cli(s, dir, "eval", "--format", "conll", "p.conll", "--json", dir.relativize(json).toString()));
+        }
+        Run base = runs.get(BASE.name());
+        assertEquals(0, base.exit(), base.err());
+        String table = new String(base.out(), StandardCharsets.UTF_8);
+        assertTrue(table.contains("PÉR                     0.5000    1.0000    0.6667        1"), table);
+        Map<String, byte[]> baseFiles = files(dir.resolve("out-C.UTF-8"));
+        assertEquals(List.of("scores.json"), List.copyOf(baseFiles.keySet()));
+        for (Setting s : OTHERS) {
+            Run r = runs.get(s.name());
+            assertEquals(0, r.exit(), s.name() + ": " + r.err());
+            assertEquals(table, new String(r.out(), StandardCharsets.UTF_8), s.name() + ": standard output");
+            Map<String, byte[]> got = files(dir.resolve("out-" + s.name().replace('=', '-')));
+            assertEquals(baseFiles.keySet(), got.keySet(), s.name());
+            assertArrayEquals(baseFiles.get("scores.json"), got.get("scores.json"), s.name() + ": scores.json");
+        }
+    }
+
+    @Test
+    void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder(@TempDir Path dir) throws Exception {
+        // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
+        // its run into a folder named "d??mo"
+        Run r = cli(new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C")), dir,
+                "demo", "--out", "démo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--workers", "1",
+                "--device", "cpu");
+        assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
+        assertEquals("prefine: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding ANSI_X3.4-1968"
+                + " cannot decode (U+FFFD in their place), so no file or folder of that name can be opened or created;"
+                + " run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in ASCII", r.err().strip());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertFalse(s.anyMatch(Files::isDirectory), "no folder may be created");
+        }
+    }
+}
