@@ -132,7 +132,7 @@ public final class TableWriter {
                 + " t-test over seeds (%s), Holm-adjusted p ≤ %s over the family of the %d cells tested; %d of %d"
                 + " marked%s", MARKER, paired == tested ? "paired by seed" : paired == 0 ? "Welch"
                         : "paired by seed, Welch where the seeds differ", SeedDifference.ALPHA, tested, marked, tested,
-                all.size() > tested ? "; " + (all.size() - tested) + " cells untested (one seed or no variance)" : ""));
+                all.size() > tested ? "; untested (one seed or no variance): " + (all.size() - tested) : ""));
     }
 
     /** Columns whose every value is a whole number without a std (counts), printed without decimals. */
