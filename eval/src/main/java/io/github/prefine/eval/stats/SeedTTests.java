@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.apache.commons.math3.distribution.TDistribution;
+import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * Two-sided t-tests of a setting's scores over seeds against the baseline's, with the 95%
@@ -21,7 +22,7 @@ import org.apache.commons.math3.distribution.TDistribution;
  * one side has, a seed logged twice), the runs are not pairs and it falls back to Welch's test,
  * which assumes neither pairing nor equal variances.
  *
- * <p>Paired: with d_i = setting_i - baseline_i, t = mean(d) / (s_d / sqrt(n)), df = n - 1. Welch:
+ * <p>Paired: with d_i = setting_i - baseline_i, t = StatUtils.mean(d) / (s_d / sqrt(n)), df = n - 1. Welch:
  * t = (mean_s - mean_b) / sqrt(v_s / n_s + v_b / n_b) with sample variances v, and df from the
  * Welch–Satterthwaite equation. p = 2 P(T_df &lt;= -|t|), and the interval is the difference ± the
  * 0.975 quantile of T_df times the standard error. With fewer than two runs (pairs) on a side, or
@@ -90,11 +91,11 @@ public final class SeedTTests {
         for (int i = 0; i < n; i++) {
             d[i] = setting[i] - baseline[i];
         }
-        double mean = mean(d);
+        double mean = StatUtils.mean(d);
         if (n < 2) {
             return untested(TestKind.PAIRED, mean, n, n);
         }
-        double se = Math.sqrt(variance(d, mean) / n);
+        double se = Math.sqrt(StatUtils.variance(d, mean) / n);
         return tested(TestKind.PAIRED, mean, se, n - 1, n, n, scale(baseline, setting));
     }
 
@@ -112,14 +113,14 @@ public final class SeedTTests {
         checkScores("setting", setting);
         int nb = baseline.length;
         int ns = setting.length;
-        double mb = mean(baseline);
-        double ms = mean(setting);
+        double mb = StatUtils.mean(baseline);
+        double ms = StatUtils.mean(setting);
         double difference = ms - mb;
         if (nb < 2 || ns < 2) {
             return untested(TestKind.WELCH, difference, nb, ns);
         }
-        double vb = variance(baseline, mb) / nb;
-        double vs = variance(setting, ms) / ns;
+        double vb = StatUtils.variance(baseline, mb) / nb;
+        double vs = StatUtils.variance(setting, ms) / ns;
         double v = vb + vs;
         // Welch–Satterthwaite; 0/0 when both variances are 0, which tested() reports as untested
         double df = v * v / (vb * vb / (nb - 1) + vs * vs / (ns - 1));
@@ -189,22 +190,5 @@ public final class SeedTTests {
             m = Math.max(m, Math.abs(v));
         }
         return m;
-    }
-
-    private static double mean(double[] x) {
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s / x.length;
-    }
-
-    /** Sample variance (n - 1), two-pass around the given mean. */
-    private static double variance(double[] x, double mean) {
-        double s = 0;
-        for (double v : x) {
-            s += (v - mean) * (v - mean);
-        }
-        return s / (x.length - 1);
     }
 }

@@ -25,12 +25,7 @@ class SeedTTestsTest {
     void pairedMatchesStudentsSleepData() {
         SeedDifference d = SeedTTests.paired(SLEEP_1, SLEEP_2);
         assertEquals(TestKind.PAIRED, d.kind());
-        assertEquals(1.58, d.difference(), 1e-12);
-        assertEquals(4.062127683382037, d.t(), 1e-9);
-        assertEquals(9, d.df(), 0);
-        assertEquals(0.0028328901973842, d.p(), 1e-8);
-        assertEquals(0.7001142367230226, d.ciLow(), 1e-7);
-        assertEquals(2.4598857632769775, d.ciHigh(), 1e-7);
+        assertTest(d, 1.58, 4.062127683382037, 9, 0.0028328901973842, 0.7001142367230226, 2.4598857632769775);
         assertEquals(10, d.nBaseline());
         assertTrue(Double.isNaN(d.pAdjusted()), "no family yet");
     }
@@ -39,12 +34,8 @@ class SeedTTestsTest {
     void welchMatchesStudentsSleepData() {
         SeedDifference d = SeedTTests.welch(SLEEP_1, SLEEP_2);
         assertEquals(TestKind.WELCH, d.kind());
-        assertEquals(1.58, d.difference(), 1e-12);
-        assertEquals(1.860813467486853, d.t(), 1e-9);
-        assertEquals(17.776473516178488, d.df(), 1e-9);
-        assertEquals(0.0793941401873549, d.p(), 1e-8);
-        assertEquals(-0.20548323071171315, d.ciLow(), 1e-7);
-        assertEquals(3.365483230711713, d.ciHigh(), 1e-7);
+        assertTest(d, 1.58, 1.860813467486853, 17.776473516178488, 0.0793941401873549, -0.20548323071171315,
+                3.365483230711713);
     }
 
     /** Unequal sizes and variances: a pooled variance would give t = -2.10, df = 28, p = 0.045. */
@@ -54,12 +45,8 @@ class SeedTTestsTest {
         double[] a2 = {21.5, 22.8, 21.0, 23.0, 21.6, 23.6, 22.5, 20.7, 23.4, 21.8, 20.7, 21.7, 21.5, 22.5, 23.6, 21.5,
             22.5, 23.5, 21.5, 21.8};
         SeedDifference d = SeedTTests.welch(a2, a1);
-        assertEquals(-1.525, d.difference(), 1e-12);
-        assertEquals(-1.5654335235985073, d.t(), 1e-9);
-        assertEquals(9.904741248650831, d.df(), 1e-9);
-        assertEquals(0.14884169660532473, d.p(), 1e-8);
-        assertEquals(-3.6984213253751532, d.ciLow(), 1e-7);
-        assertEquals(0.648421325375149, d.ciHigh(), 1e-7);
+        assertTest(d, -1.525, -1.5654335235985073, 9.904741248650831, 0.14884169660532473, -3.6984213253751532,
+                0.648421325375149);
     }
 
     /**
@@ -152,6 +139,17 @@ class SeedTTestsTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> SeedTTests.compare(new long[] {1}, new double[] {1, 2}, new long[] {1}, new double[] {1}));
         assertTrue(e.getMessage().contains("1 seeds and 2 scores"), e.getMessage());
+    }
+
+    /** Published or Python figures: t and df to 1e-9, p to 1e-8, the interval to 1e-7 (the t quantile's search). */
+    private static void assertTest(SeedDifference d, double difference, double t, double df, double p, double ciLow,
+            double ciHigh) {
+        assertEquals(difference, d.difference(), 1e-12);
+        assertEquals(t, d.t(), 1e-9);
+        assertEquals(df, d.df(), 1e-9);
+        assertEquals(p, d.p(), 1e-8);
+        assertEquals(ciLow, d.ciLow(), 1e-7);
+        assertEquals(ciHigh, d.ciHigh(), 1e-7);
     }
 
     private static void assertUntested(SeedDifference d) {
