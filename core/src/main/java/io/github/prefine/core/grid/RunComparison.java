@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 
 /**
  * How far one finished run's tables are from another's: the differences of Table 2's cells (other
- * minus base, in points), the largest of them and of Table 1's target cells, and whether the
- * verdicts ({@link Verdicts}) come out the same. Made for questions such as "does mixed precision
+ * minus base, in points), the largest of them and of Table 1's target cells, whether the
+ * verdicts ({@link Verdicts}) come out the same, and each run's count of targets per setting that
+ * differ significantly from the baseline. Made for questions such as "does mixed precision
  * learn like float32?" or "does the GPU reproduce the CPU's tables?"; cells are matched by row
  * label and column header, so runs of different grids compare on what they share.
  *
@@ -36,6 +37,7 @@ public final class RunComparison {
     private final Difference largestTable1;
     private final int compared;
     private final List<VerdictPair> verdicts;
+    private final List<VerdictPair> significance;
     private final Coverage coverage;
 
     /**
@@ -142,6 +144,8 @@ public final class RunComparison {
         }
         this.largestTable1 = top1;
         this.verdicts = pair(verdictsOf(baseTable1, baseTable2), verdictsOf(otherTable1, otherTable2));
+        this.significance = pair(conclusions(Verdicts.significance(baseTable1)),
+                conclusions(Verdicts.significance(otherTable1)));
         List<String> baseTargets = targets(baseTable1);
         List<String> otherTargets = targets(otherTable1);
         this.coverage = new Coverage(minus(baseTargets, otherTargets), minus(otherTargets, baseTargets),
@@ -251,6 +255,17 @@ public final class RunComparison {
     }
 
     /**
+     * Returns both runs' counts of targets that differ significantly from the baseline, per
+     * setting ({@link Verdicts#significance}), paired by setting; empty when neither run's Table 1
+     * carries comparisons (tables written before them).
+     *
+     * @return the pairs, subjects such as {@code Only-SL vs Baseline}, in the base run's order
+     */
+    public List<VerdictPair> significance() {
+        return significance;
+    }
+
+    /**
      * Returns the targets and settings that only one run has.
      *
      * @return the targets and settings that only one run has
@@ -318,6 +333,10 @@ public final class RunComparison {
         List<String> lines = new ArrayList<>(Verdicts.relatedness(table2));
         lines.addAll(Verdicts.multiTask(table2));
         lines.addAll(Verdicts.stability(table1));
+        return conclusions(lines);
+    }
+
+    private static Map<String, String> conclusions(List<String> lines) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String line : lines) {
             int colon = line.indexOf(':');

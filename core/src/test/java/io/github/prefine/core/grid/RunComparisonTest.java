@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
@@ -142,5 +144,22 @@ class RunComparisonTest {
         assertTrue(!c.coverage().same());
         assertEquals(9, c.cellsCompared(), "the SL+C column is in the base alone");
         assertTrue(RunComparison.of(t1, t2, t1, t2).coverage().same());
+    }
+
+    @Test
+    void pairsEachRunsCountOfTargetsThatDifferFromItsBaseline() {
+        ReportLayout layout = VerdictsTest.SIGNIFICANCE_LAYOUT;
+        Table base1 = Tables.table1(VerdictsTest.significanceGrid(true), layout, StdKind.SAMPLE);
+        Table other1 = Tables.table1(VerdictsTest.significanceGrid(false), layout, StdKind.SAMPLE);
+        RunComparison c = RunComparison.of(base1, Tables.table2(base1, layout), other1, Tables.table2(other1, layout));
+        assertEquals(List.of(new RunComparison.VerdictPair("Only-SL vs Baseline",
+                "0 significantly higher, 0 significantly lower", "0 significantly higher, 0 significantly lower"),
+                new RunComparison.VerdictPair("SL+C vs Baseline", "1 significantly higher, 1 significantly lower",
+                        "1 significantly higher, 0 significantly lower")), c.significance());
+        Table plain = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        Table plain2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50, 74, 79});
+        assertEquals(List.of(), RunComparison.of(plain, plain2, plain, plain2).significance(),
+                "tables written before comparisons have none");
     }
 }

@@ -122,4 +122,48 @@ class VerdictsTest {
                 + " different numbers of targets (Table 1's stds), as some runs failed or are not done"),
                 Verdicts.stability(t1));
     }
+
+    /**
+     * SL+C gains about 5 points on T1 and loses about 5 on T2 on every seed (paired p far below
+     * 0.05 even times 3); Only-SL changes nothing on T1 (mean difference 0) and has one seed on T2,
+     * which is compared but untested, so the family has 3 tests.
+     */
+    static ResultSet significanceGrid(boolean withSlcOnT2) {
+        long[] five = {1, 2, 3, 4, 5};
+        List<RunRecord> r = new ArrayList<>();
+        add(r, "Baseline", "T1", five, 70, 72, 68, 71, 69);
+        add(r, "Baseline", "T2", five, 50, 52, 48, 51, 49);
+        add(r, "Only-SL", "T1", five, 69.5, 72.5, 68, 71.2, 68.8);
+        add(r, "Only-SL", "T2", five, 53);
+        add(r, "SL+C", "T1", five, 75.0, 77.1, 72.9, 76.2, 74.0);
+        if (withSlcOnT2) {
+            add(r, "SL+C", "T2", five, 45.0, 47.1, 42.9, 46.2, 44.0);
+        }
+        return new ResultSet(r, List.of());
+    }
+
+    static final ReportLayout SIGNIFICANCE_LAYOUT = ReportLayout.builder().addSetting("Only-SL").addSetting("SL+C")
+            .addTarget("T1", "SL").addTarget("T2", "SL").build();
+
+    private static void add(List<RunRecord> out, String setting, String target, long[] seeds, double... values) {
+        for (int i = 0; i < values.length; i++) {
+            out.add(new RunRecord(setting, target, "SL", seeds[i], values[i]));
+        }
+    }
+
+    @Test
+    void countsPerSettingTheTargetsThatDifferBeyondSeedNoise() {
+        Table t1 = Tables.table1(significanceGrid(true), SIGNIFICANCE_LAYOUT, StdKind.SAMPLE);
+        assertEquals(List.of("Only-SL vs Baseline: 1 of 2 targets tested, Holm-adjusted p ≤ 0.05 over 3 tests — 0"
+                + " significantly higher, 0 significantly lower", "SL+C vs Baseline: 2 of 2 targets tested,"
+                + " Holm-adjusted p ≤ 0.05 over 3 tests — 1 significantly higher, 1 significantly lower"),
+                Verdicts.significance(t1));
+        // the paper's verdicts come first and read as before; this one is added after them
+        assertEquals(List.of(), Verdicts.significance(new Table("Table 1", "Target", List.of("Baseline", "SL+C"),
+                List.of(new Table.Row("T1", List.of(Cell.of(50, 1), Cell.of(60, 1)))))), "no comparisons, no line");
+        List<RunRecord> one = significanceGrid(true).runs().stream().filter(r -> r.seed() == 1).toList();
+        assertEquals(List.of("Only-SL vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each side) — no"
+                + " test", "SL+C vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each side) — no test"),
+                Verdicts.significance(Tables.table1(new ResultSet(one, List.of()), SIGNIFICANCE_LAYOUT, StdKind.SAMPLE)));
+    }
 }

@@ -1,14 +1,30 @@
 package io.github.prefine.eval.report;
 
+import io.github.prefine.eval.stats.SeedDifference;
+
 /**
- * One table cell: a value with an optional standard deviation, or empty for a missing result.
+ * One table cell: a value with an optional standard deviation, or empty for a missing result. A
+ * Table 1 cell of a setting other than the baseline may also carry how its seeds compare with the
+ * baseline's on the same target ({@link #vsBaseline()}).
  *
  * <p>Immutable and thread-safe.
  *
  * @param value the value (mean), NaN when empty
  * @param std the standard deviation, NaN when the cell has none
+ * @param vsBaseline the comparison with the baseline's cell of the same row, null when the cell
+ *     was not compared (the baseline itself, averages, a side without runs, other tables)
  */
-public record Cell(double value, double std) {
+public record Cell(double value, double std, SeedDifference vsBaseline) {
+
+    /**
+     * A cell without a comparison.
+     *
+     * @param value see the record description
+     * @param std see the record description
+     */
+    public Cell(double value, double std) {
+        this(value, std, null);
+    }
 
     /**
      * Returns the empty cell of a result that is not in the log yet.
@@ -56,5 +72,25 @@ public record Cell(double value, double std) {
      */
     public boolean hasStd() {
         return !Double.isNaN(std);
+    }
+
+    /**
+     * The same cell with a comparison with the baseline.
+     *
+     * @param comparison the comparison, null for none
+     * @return the copy
+     */
+    public Cell withVsBaseline(SeedDifference comparison) {
+        return new Cell(value, std, comparison);
+    }
+
+    /**
+     * Returns whether the cell differs from the baseline after the correction for the table's
+     * family of tests (see {@link SeedDifference#significant()}).
+     *
+     * @return false when not compared or not significant
+     */
+    public boolean differsFromBaseline() {
+        return vsBaseline != null && vsBaseline.significant();
     }
 }

@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
+import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.eval.stats.TestKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,12 +67,44 @@ public final class TableReader {
             for (int c = 0; c < cellArray.size(); c++) {
                 String cellAt = at + ".cells[" + c + "]";
                 JsonObject co = JsonShapes.object(cellArray.get(c), cellAt, bad);
+                JsonElement vs = co.get(TableWriter.VS_BASELINE);
                 cells.add(new Cell(number(file, cellAt + ".value", co.get("value")),
-                        number(file, cellAt + ".std", co.get("std"))));
+                        number(file, cellAt + ".std", co.get("std")),
+                        vs == null ? null : comparison(file, cellAt + "." + TableWriter.VS_BASELINE, vs, bad)));
             }
             rows.add(new Table.Row(label, cells));
         }
         return new Table(title, corner, columns, rows);
+    }
+
+    /** A cell's comparison with the baseline, as {@link TableWriter#toJson} writes it. */
+    private static SeedDifference comparison(Path file, String at, JsonElement e,
+            JsonShapes.Mismatch<MalformedTableException> bad) throws MalformedTableException {
+        JsonObject o = JsonShapes.object(e, at, bad);
+        String test = JsonShapes.string(o.get("test"), at + ".test", bad);
+        TestKind kind;
+        try {
+            kind = TestKind.ofFileName(test);
+        } catch (IllegalArgumentException x) {
+            throw new MalformedTableException(file, at + ".test", "\"paired\" or \"welch\"", "\"" + test + "\"");
+        }
+        try {
+            return new SeedDifference(kind, number(file, at + ".difference", o.get("difference")),
+                    number(file, at + ".t", o.get("t")), number(file, at + ".df", o.get("df")),
+                    number(file, at + ".p", o.get("p")), number(file, at + ".pHolm", o.get("pHolm")),
+                    number(file, at + ".ciLow", o.get("ciLow")), number(file, at + ".ciHigh", o.get("ciHigh")),
+                    count(file, at + ".nBaseline", o.get("nBaseline")), count(file, at + ".nSetting", o.get("nSetting")));
+        } catch (IllegalArgumentException x) {
+            throw new MalformedTableException(file, at, "a consistent comparison with the baseline", x.getMessage());
+        }
+    }
+
+    private static int count(Path file, String at, JsonElement e) throws MalformedTableException {
+        double v = number(file, at, e);
+        if (!(v >= 1) || v != Math.rint(v) || v > Integer.MAX_VALUE) {
+            throw new MalformedTableException(file, at, "a whole number of runs, 1 or more", JsonShapes.describe(e));
+        }
+        return (int) v;
     }
 
     /** A number, or NaN for {@code null}: the writer's mark of an empty cell or a missing std. */

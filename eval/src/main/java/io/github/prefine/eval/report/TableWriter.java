@@ -5,6 +5,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import io.github.prefine.eval.internal.WholeFiles;
+import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.eval.stats.TestKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +20,17 @@ import java.util.Objects;
  * <p>Markdown shows {@code mean ± std} with a fixed number of decimals (default 3, as the paper);
  * CSV has separate {@code mean} and {@code std} columns per table column and full precision; JSON
  * keeps full precision with {@code null} for empty values. Immutable and thread-safe.
+ *
+ * <p>Cells compared with the baseline ({@link Cell#vsBaseline()}, Table 1): Markdown appends
+ * {@value #MARKER} to a cell that differs after the correction and closes the table with a
+ * footnote saying what the mark means; CSV adds a difference, a Holm-adjusted p and a
+ * {@code differs} column per compared table column; JSON adds a {@code vsBaseline} object to each
+ * compared cell. A table without comparisons renders as before.
  */
 public final class TableWriter {
+    /** Appended in Markdown to a cell that differs from the baseline after the correction. */
+    public static final String MARKER = "†";
+
     private final int decimals;
 
     private TableWriter(int decimals) {
@@ -87,10 +98,41 @@ public final class TableWriter {
             for (int i = 0; i < r.cells().size(); i++) {
                 Cell c = r.cells().get(i);
                 b.append(" | ").append(whole[i] && !c.isEmpty() ? String.format(Locale.ROOT, "%.0f", c.value()) : format(c));
+                if (c.differsFromBaseline()) {
+                    b.append(' ').append(MARKER);
+                }
             }
             b.append(" |\n");
         }
+        footnote(t).ifPresent(f -> b.append('\n').append(f).append('\n'));
         return b.toString();
+    }
+
+    /**
+     * The line that says what {@value #MARKER} means in a table with comparisons: the test, the
+     * family, the level, and how many cells it marks; none when no cell was compared.
+     *
+     * @param t the table
+     * @return the footnote, without a line break
+     */
+    public static java.util.Optional<String> footnote(Table t) {
+        List<SeedDifference> all = t.rows().stream().flatMap(r -> r.cells().stream()).map(Cell::vsBaseline)
+                .filter(Objects::nonNull).toList();
+        if (all.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        long tested = all.stream().filter(SeedDifference::tested).count();
+        if (tested == 0) {
+            return java.util.Optional.of(MARKER + " none: no cell could be tested against the baseline (a t-test needs"
+                    + " two seeds on each side and some variance)");
+        }
+        long marked = all.stream().filter(SeedDifference::significant).count();
+        long paired = all.stream().filter(d -> d.tested() && d.kind() == TestKind.PAIRED).count();
+        return java.util.Optional.of(String.format(Locale.ROOT, "%s differs from the baseline of its target: two-sided"
+                + " t-test over seeds (%s), Holm-adjusted p ≤ %s over the family of the %d cells tested; %d of %d"
+                + " marked%s", MARKER, paired == tested ? "paired by seed" : paired == 0 ? "Welch"
+                        : "paired by seed, Welch where the seeds differ", SeedDifference.ALPHA, tested, marked, tested,
+                all.size() > tested ? "; untested (one seed or no variance): " + (all.size() - tested) : ""));
     }
 
     /** Columns whose every value is a whole number without a std (counts), printed without decimals. */
@@ -116,28 +158,48 @@ public final class TableWriter {
     /**
      * Renders CSV (RFC 4180 quoting): the row label, then a value and a std column per table column;
      * a table without any std (the cost table, a single seed) has no std columns rather than empty
-     * ones.
+     * ones. A column with cells compared with the baseline adds {@code <column> diff} (setting
+     * minus baseline), {@code <column> p Holm} (adjusted p) and {@code <column> differs}
+     * ({@code yes} or {@code no}; empty where untested).
      *
      * @param t the table
      * @return the CSV text
      */
     public String toCsv(Table t) {
         boolean stds = t.rows().stream().flatMap(r -> r.cells().stream()).anyMatch(Cell::hasStd);
+        boolean[] compared = new boolean[t.columns().size()];
+        for (Table.Row r : t.rows()) {
+            for (int i = 0; i < compared.length; i++) {
+                compared[i] |= r.cells().get(i).vsBaseline() != null;
+            }
+        }
         StringBuilder b = new StringBuilder();
         b.append(csv(t.corner()));
-        for (String c : t.columns()) {
+        for (int i = 0; i < compared.length; i++) {
+            String c = t.columns().get(i);
             b.append(',').append(csv(c));
             if (stds) {
                 b.append(',').append(csv(c + " std"));
+            }
+            if (compared[i]) {
+                b.append(',').append(csv(c + " diff")).append(',').append(csv(c + " p Holm")).append(',')
+                        .append(csv(c + " differs"));
             }
         }
         b.append('\n');
         for (Table.Row r : t.rows()) {
             b.append(csv(r.label()));
-            for (Cell c : r.cells()) {
+            for (int i = 0; i < compared.length; i++) {
+                Cell c = r.cells().get(i);
                 b.append(',').append(c.isEmpty() ? "" : Double.toString(c.value()));
                 if (stds) {
                     b.append(',').append(c.hasStd() ? Double.toString(c.std()) : "");
+                }
+                if (compared[i]) {
+                    SeedDifference d = c.vsBaseline();
+                    b.append(',').append(d == null ? "" : Double.toString(d.difference()))
+                            .append(',').append(d == null || !d.tested() ? "" : Double.toString(d.pAdjusted()))
+                            .append(',').append(d == null || !d.tested() ? "" : d.significant() ? "yes" : "no");
                 }
             }
             b.append('\n');
@@ -146,7 +208,9 @@ public final class TableWriter {
     }
 
     /**
-     * Renders JSON: {@code {"title", "corner", "columns", "rows": [{"label", "cells": [{"value", "std"}]}]}}.
+     * Renders JSON: {@code {"title", "corner", "columns", "rows": [{"label", "cells": [{"value", "std"}]}]}};
+     * a compared cell adds {@code "vsBaseline": {"test", "difference", "t", "df", "p", "pHolm",
+     * "ciLow", "ciHigh", "nBaseline", "nSetting", "differs"}}, {@code null} where undefined.
      *
      * @param t the table
      * @return the JSON text
@@ -174,6 +238,9 @@ public final class TableWriter {
                     co.addProperty("std", c.std());
                 } else {
                     co.add("std", JsonNull.INSTANCE);
+                }
+                if (c.vsBaseline() != null) {
+                    co.add(VS_BASELINE, comparison(c.vsBaseline()));
                 }
                 cells.add(co);
             }
@@ -208,6 +275,33 @@ public final class TableWriter {
         WholeFiles.writeString(csv, csvText);
         WholeFiles.writeString(json, jsonText);
         return List.of(md, csv, json);
+    }
+
+    /** The JSON key of a cell's comparison with the baseline. */
+    static final String VS_BASELINE = "vsBaseline";
+
+    private static JsonObject comparison(SeedDifference d) {
+        JsonObject o = new JsonObject();
+        o.addProperty("test", d.kind().fileName());
+        number(o, "difference", d.difference());
+        number(o, "t", d.t());
+        number(o, "df", d.df());
+        number(o, "p", d.p());
+        number(o, "pHolm", d.pAdjusted());
+        number(o, "ciLow", d.ciLow());
+        number(o, "ciHigh", d.ciHigh());
+        o.addProperty("nBaseline", d.nBaseline());
+        o.addProperty("nSetting", d.nSetting());
+        o.addProperty("differs", d.significant());
+        return o;
+    }
+
+    private static void number(JsonObject o, String key, double v) {
+        if (Double.isNaN(v)) {
+            o.add(key, JsonNull.INSTANCE);
+        } else {
+            o.addProperty(key, v);
+        }
     }
 
     private static String escape(String s) {

@@ -2,6 +2,7 @@ package io.github.prefine.eval.report;
 
 import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.evaluator.StdKind;
+import io.github.prefine.eval.stats.SeedDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #table1}: rows are targets, columns settings; each cell is mean ± std over seeds,
  *       closed by "Average" (mean of the column's cell means) and "Average Std. Dev." (mean of the
- *       column's stds).
+ *       column's stds). Each target cell of a setting also carries its comparison with the
+ *       baseline's cell ({@link BaselineComparisons}), which the writers mark when significant.
  *   <li>{@link #table2}: per setting, the mean of Table 1's cell means over each group's targets,
  *       and over all targets ("Average"); its title says how many targets each row averages.
  *   <li>{@link #costTable}: seconds and examples per pre-finetuning epoch per setting, and seconds
@@ -38,7 +40,9 @@ public final class Tables {
 
     /**
      * Table 1: mean ± std per target and setting. A cell of one seed has no sample std (not 0), and
-     * the "Average Std. Dev." row averages the cells that have one.
+     * the "Average Std. Dev." row averages the cells that have one. Each target cell of a setting
+     * with runs on both sides carries its comparison with the baseline ({@link Cell#vsBaseline()},
+     * {@link BaselineComparisons}), Holm-adjusted over all the table's tested cells.
      *
      * @param results the loaded log
      * @param layout row and column order
@@ -48,6 +52,7 @@ public final class Tables {
     public static Table table1(ResultSet results, ReportLayout layout, StdKind kind) {
         Objects.requireNonNull(kind, "kind");
         Map<String, Map<String, List<Double>>> values = group(results, layout);
+        Map<String, Map<String, SeedDifference>> tests = BaselineComparisons.of(results, layout);
         Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
         for (String target : layout.targets()) {
             Map<String, Cell> row = new LinkedHashMap<>();
@@ -56,7 +61,8 @@ public final class Tables {
                 if (v != null && !v.isEmpty()) {
                     SeedSummary s = SeedSummary.of(v, kind);
                     // the sample std of one value is undefined (SeedSummary): such a cell shows its mean only
-                    row.put(setting, s.hasStd() ? Cell.of(s.mean(), s.std()) : Cell.of(s.mean()));
+                    Cell c = s.hasStd() ? Cell.of(s.mean(), s.std()) : Cell.of(s.mean());
+                    row.put(setting, c.withVsBaseline(tests.getOrDefault(target, Map.of()).get(setting)));
                 }
             }
             cells.put(target, row);

@@ -95,4 +95,31 @@ class TableReaderTest {
         }
         assertEquals(null, writerFailed.get());
     }
+
+    @Test
+    void aMalformedComparisonNamesItsPath(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.json");
+        Table t = new Table("Table 1", "Target", List.of("Baseline", "A"), List.of(new Table.Row("T1",
+                List.of(Cell.of(70, 1), Cell.of(71, 1).withVsBaseline(
+                        io.github.prefine.eval.stats.SeedTTests.paired(new double[] {70, 71}, new double[] {71, 73})
+                                .withAdjustedP(0.5))))));
+        String good = TableWriter.standard().toJson(t);
+        Files.writeString(f, good);
+        assertEquals(t, TableReader.read(f));
+
+        Files.writeString(f, good.replace("\"paired\"", "\"pooled\""));
+        MalformedTableException e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[1].vsBaseline.test: expected \"paired\" or \"welch\", found \"pooled\"",
+                e.getMessage());
+
+        Files.writeString(f, good.replace("\"pHolm\": 0.5", "\"pHolm\": 0.01"));
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertTrue(e.getMessage().startsWith(f + " $.rows[0].cells[1].vsBaseline: expected a consistent comparison"
+                + " with the baseline, found an adjusted p-value is never below the raw one"), e.getMessage());
+
+        Files.writeString(f, good.replace("\"nSetting\": 2", "\"nSetting\": 0"));
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[1].vsBaseline.nSetting: expected a whole number of runs, 1 or more, found 0",
+                e.getMessage());
+    }
 }

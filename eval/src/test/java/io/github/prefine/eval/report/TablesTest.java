@@ -199,8 +199,10 @@ class TablesTest {
         assertTrue(md.contains("| T1 | 82.000 ± 2.000 | – | 86.000 ± 1.414 |"), md);
         assertTrue(md.contains("| Average | 68.667 | – | 66.250 |"), md);
         String csv = Files.readString(files.get(1));
-        assertTrue(csv.startsWith("Target,Baseline,Baseline std,SL+QA,SL+QA std,Only-SL,Only-SL std\n"), csv);
-        assertTrue(csv.contains("\nT1,82.0,2.0,,,86.0,1.4142135623730951\n"), csv);
+        // Only-SL has cells compared with the baseline: its difference, Holm-adjusted p and mark follow
+        assertTrue(csv.startsWith("Target,Baseline,Baseline std,SL+QA,SL+QA std,Only-SL,Only-SL std,Only-SL diff,"
+                + "Only-SL p Holm,Only-SL differs\n"), csv);
+        assertTrue(csv.contains("\nT1,82.0,2.0,,,86.0,1.4142135623730951,4.0,"), csv);
         JsonObject json = JsonParser.parseString(Files.readString(files.get(2))).getAsJsonObject();
         assertEquals(6, json.getAsJsonArray("rows").size());
         assertTrue(json.getAsJsonArray("rows").get(0).getAsJsonObject().getAsJsonArray("cells").get(1)

@@ -21,8 +21,10 @@ import picocli.CommandLine.Spec;
  * {@code compare BASE OTHER...}: how far each other run's tables are from the base run's. For each
  * other run it prints Table 2's differences (other minus base, in points), the largest of them and
  * how many cells lie within {@code --within} points, Table 1's largest difference, the targets
- * and settings that only one run has, and the verdicts of both runs side by side. The folders are output folders of {@code demo} or {@code
- * reproduce}; only their {@code table1.json} and {@code table2.json} are read. Exit code 0 whatever
+ * and settings that only one run has, the verdicts of both runs side by side, and per setting how
+ * many targets each run finds significantly higher or lower than its baseline. The folders are
+ * output folders of {@code demo} or {@code reproduce}; only their {@code table1.json} and {@code
+ * table2.json} are read. Exit code 0 whatever
  * the differences (it reports, it does not judge), 2 for a missing or malformed folder or table.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -90,6 +92,12 @@ public final class CompareCommand implements Callable<Integer> {
             for (RunComparison.VerdictPair v : c.verdicts()) {
                 if (!v.same()) {
                     out.printf(Locale.ROOT, "  %s: base \"%s\", other \"%s\"%n", v.subject(), v.base(), v.other());
+                }
+            }
+            if (!c.significance().isEmpty()) {
+                out.println("Targets that differ from the baseline beyond seed noise (Table 1, Holm-adjusted t-tests):");
+                for (RunComparison.VerdictPair v : c.significance()) {
+                    out.printf(Locale.ROOT, "  %s: base %s; other %s%n", v.subject(), v.base(), v.other());
                 }
             }
             out.println();

@@ -464,6 +464,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         }
         Verdicts.multiTask(w.table2()).forEach(o::println);
         Verdicts.stability(w.table1()).forEach(o::println);
+        // beyond the paper's claims, after them so that their lines read as before
+        Verdicts.significance(w.table1()).forEach(o::println);
         s.skippedSteps().summaryLine().ifPresent(o::println);
         s.data().summary(w.files().isEmpty() ? DataReport.FILE
                 : w.files().get(0).getParent().resolve(DataReport.FILE).toString()).forEach(o::println);

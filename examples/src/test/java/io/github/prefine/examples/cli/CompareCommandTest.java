@@ -3,7 +3,11 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
@@ -116,5 +120,30 @@ class CompareCommandTest {
         assertEquals(0, cli.run(small.toString(), small.toString()), cli.err());
         assertTrue(cli.out().contains("Verdicts: none in either run (their settings give none)"), cli.out());
         assertTrue(!cli.out().contains("Targets differ") && !cli.out().contains("not compared"), cli.out());
+    }
+
+    /** A run folder of one target whose Only-SL runs are the baseline's plus {@code gain}, per seed. */
+    private static Path testedRunFolder(Path dir, double[] gain) throws Exception {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("t-sl", "SL").build();
+        double[] base = {70, 72, 68, 71, 69};
+        List<RunRecord> runs = new ArrayList<>();
+        for (int s = 0; s < base.length; s++) {
+            runs.add(new RunRecord("Baseline", "t-sl", "SL", s + 1, base[s]));
+            runs.add(new RunRecord("Only-SL", "t-sl", "SL", s + 1, base[s] + gain[s]));
+        }
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, StdKind.SAMPLE);
+        TableWriter.standard().writeAll(t1, dir, "table1");
+        TableWriter.standard().writeAll(Tables.table2(t1, layout), dir, "table2");
+        return dir;
+    }
+
+    @Test
+    void printsEachRunsCountOfTargetsBeyondSeedNoise(@TempDir Path dir) throws Exception {
+        Path gains = testedRunFolder(dir.resolve("gains"), new double[] {5, 5.1, 4.9, 5.2, 5});
+        Path noise = testedRunFolder(dir.resolve("noise"), new double[] {-0.5, 0.5, 0, 0.2, -0.2});
+        assertEquals(0, cli.run(gains.toString(), noise.toString()), cli.err());
+        assertTrue(cli.out().contains("Targets that differ from the baseline beyond seed noise (Table 1, Holm-adjusted"
+                + " t-tests):\n  Only-SL vs Baseline: base 1 significantly higher, 0 significantly lower; other 0"
+                + " significantly higher, 0 significantly lower\n"), cli.out());
     }
 }
