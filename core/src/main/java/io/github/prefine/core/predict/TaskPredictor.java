@@ -8,6 +8,7 @@ import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureReport;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -30,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.event.Level;
 
 /**
  * Uses one task of a {@link FinetunedModel} on new raw input, reading the head's outputs exactly
@@ -46,8 +48,8 @@ import java.util.Objects;
  * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units without
  * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
  * task's {@code maxLength} is cut there, as its training and validation data were (the
- * featurizer's report, logged at INFO per call, counts them; the words cut off are tagged {@code
- * O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
+ * no line per call; the words cut off are tagged {@code O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace is refused,
  * naming the input's index.
@@ -305,7 +307,9 @@ public final class TaskPredictor {
     private Features featurize(List<Example> examples) {
         Features f;
         try {
-            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict");
+            // DEBUG: a server predicting per request would otherwise log a line per request
+            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict",
+                    FeaturizationListener.NONE, Level.DEBUG);
         } catch (IOException e) {
             throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
         }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * Extractive question answering: each example becomes one or more context windows, the head
@@ -64,9 +65,10 @@ public record ExtractiveQa() implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
         return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.qaMaxLength())
-                .optStride(settings.qaStride()).optName(name).optListener(listener).build()
+                .optStride(settings.qaStride()).optName(name).optListener(listener).optReportLevel(reportLevel).build()
                 .featurize(Formats.typed(examples, QaExample.class, this));
     }
 

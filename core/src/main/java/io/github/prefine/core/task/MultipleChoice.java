@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * Multiple choice among a fixed number of choices: one encoder row per choice, the choices of an
@@ -67,8 +68,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
-        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name).optListener(listener)
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
+        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name).optListener(listener).optReportLevel(reportLevel)
                 .build().featurize(Formats.typed(examples, ChoiceExample.class, this));
     }
 
