@@ -22,6 +22,7 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -73,15 +74,18 @@ public final class TaskPredictor {
     private final int taskIndex;
     private final SavedTask task;
     private final int batchSize;
+    /** For a QA task, the recorded post-processing or an override; null for other formats. */
+    private final QaPostProcessor qaPostProcessor;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
-            SavedTask task, int batchSize) {
+            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor) {
         this.owner = owner;
         this.model = model;
         this.tokenizer = tokenizer;
         this.taskIndex = taskIndex;
         this.task = task;
         this.batchSize = batchSize;
+        this.qaPostProcessor = qaPostProcessor;
     }
 
     /**
@@ -114,7 +118,34 @@ public final class TaskPredictor {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor);
+    }
+
+    /**
+     * Returns the post-processing {@link #answer} reads spans with: the one recorded in the folder
+     * (the task's evaluation), unless {@link #withQaPostProcessor} replaced it.
+     *
+     * @return the n-best and maximum answer length; {@code null} for a task of another format
+     */
+    public QaPostProcessor qaPostProcessor() {
+        return qaPostProcessor;
+    }
+
+    /**
+     * Returns a predictor of the same QA task that reads answers with another n-best and maximum
+     * answer length than the folder records.
+     *
+     * @param postProcessor the post-processing
+     * @return the predictor
+     * @throws IllegalArgumentException if the task is not an extractive QA task
+     */
+    public TaskPredictor withQaPostProcessor(QaPostProcessor postProcessor) {
+        Objects.requireNonNull(postProcessor, "postProcessor");
+        if (!(task.format() instanceof ExtractiveQa)) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
+                    + " task; QA post-processing applies to qa tasks only");
+        }
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor);
     }
 
     /**
@@ -213,8 +244,8 @@ public final class TaskPredictor {
 
     /**
      * Answers questions about contexts: each context is cut into windows with the task's length
-     * and stride, and the answer is chosen over all its windows by the evaluation's post-processing
-     * ({@code QaPostProcessor}'s defaults: n-best 20, answers of at most 30 tokens).
+     * and stride, and the answer is chosen over all its windows by {@link #qaPostProcessor()}: the
+     * n-best and maximum answer length the folder records, those of the task's evaluation.
      *
      * @param questions the questions, none empty
      * @param contexts their contexts, as many, none empty
@@ -242,7 +273,7 @@ public final class TaskPredictor {
         }
         Features f = featurize(examples);
         Logits lg = run(f, false);
-        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits);
+        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits, qaPostProcessor);
     }
 
     private List<LabelPrediction> labels(List<Example> examples) {

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.slf4j.event.Level;
 
@@ -125,6 +126,33 @@ public record ExtractiveQa() implements TaskFormat {
      * @return one answer per example, its offsets into the example's context
      */
     public List<QaAnswer> answers(Features features, List<Example> examples, List<float[]> logits) {
+        return answers(features, examples, logits, POST_PROCESSOR);
+    }
+
+    /**
+     * Returns the post-processing {@link #score} reads answers with: {@link QaPostProcessor}'s
+     * defaults (n-best 20, answers of at most 30 tokens). A saved model records it, so that its
+     * predictor reads answers as its evaluation did.
+     *
+     * @return the evaluation's post-processor
+     */
+    public QaPostProcessor postProcessor() {
+        return POST_PROCESSOR;
+    }
+
+    /**
+     * Returns each example's answer as {@link #answers(Features, List, List)} does, with the given
+     * post-processing instead of the evaluation's.
+     *
+     * @param features the features made from {@code examples}, {@link QaFeatures}
+     * @param examples the examples, {@link QaExample}s
+     * @param logits one {@code [seqLen, 2]} entry (start and end interleaved) per unit, in unit order
+     * @param postProcessor the n-best and maximum answer length to read spans with
+     * @return one answer per example, its offsets into the example's context
+     */
+    public List<QaAnswer> answers(Features features, List<Example> examples, List<float[]> logits,
+            QaPostProcessor postProcessor) {
+        Objects.requireNonNull(postProcessor, "postProcessor");
         QaFeatures f = QaFeatures.class.cast(features);
         List<List<QaWindow>> windows = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
@@ -136,7 +164,7 @@ public record ExtractiveQa() implements TaskFormat {
         List<QaAnswer> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             QaExample qe = exampleType().cast(examples.get(i));
-            out.add(windows.get(i).isEmpty() ? QaAnswer.none() : POST_PROCESSOR.answer(qe.context(), windows.get(i)));
+            out.add(windows.get(i).isEmpty() ? QaAnswer.none() : postProcessor.answer(qe.context(), windows.get(i)));
         }
         return out;
     }
