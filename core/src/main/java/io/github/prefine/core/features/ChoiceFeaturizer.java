@@ -51,7 +51,7 @@ public final class ChoiceFeaturizer extends FeaturizerBase {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public ChoiceFeatures featurize(List<ChoiceExample> examples) throws IOException {
-        ReportCollector report = new ReportCollector(name, examples.size());
+        ReportCollector report = report(examples.size());
         TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
         int[] firstRow = new int[examples.size() + 1];
         int[] labels = new int[examples.size()];

@@ -76,7 +76,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public ClassificationFeatures featurize(List<TextExample> examples) throws IOException {
-        ReportCollector report = new ReportCollector(name, examples.size());
+        ReportCollector report = report(examples.size());
         TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
         int[] labelOf = new int[examples.size()];
         int[] exampleOf = new int[examples.size()];

@@ -2,10 +2,11 @@ package io.github.prefine.core.features;
 
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.util.Objects;
+import org.slf4j.event.Level;
 
 /**
  * The settings every featurizer builder shares: the tokenizer, the maximum length, the native
- * batch size, the report name and the progress listener, with their setters and checks. Each public builder supplies its
+ * batch size, the report name, the report's log level and the progress listener, with their setters and checks. Each public builder supplies its
  * own defaults and documents them; mutable and single-threaded.
  *
  * @param <B> the concrete builder, returned by the setters for chaining
@@ -16,6 +17,7 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
     int batchSize;
     String name;
     FeaturizationListener listener = FeaturizationListener.NONE;
+    Level reportLevel = Level.INFO;
 
     FeaturizerBuilder(int maxLength, int batchSize, String name) {
         this.maxLength = maxLength;
@@ -82,6 +84,20 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
      */
     public B optListener(FeaturizationListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
+        return self();
+    }
+
+    /**
+     * Sets the level at which the report's counts are logged; default {@link Level#INFO}, one line
+     * per featurization. A caller featurizing per request (a predictor) passes {@link Level#DEBUG}
+     * so that its log does not grow by a line per request; skipped examples are then logged at
+     * that level too, instead of WARN, since such a caller refuses them itself.
+     *
+     * @param level the level of the report's lines
+     * @return this builder
+     */
+    public B optReportLevel(Level level) {
+        this.reportLevel = Objects.requireNonNull(level, "level");
         return self();
     }
 

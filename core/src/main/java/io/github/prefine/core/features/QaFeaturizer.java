@@ -63,7 +63,7 @@ public final class QaFeaturizer extends FeaturizerBase {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public QaFeatures featurize(List<QaExample> examples) throws IOException {
-        Acc acc = new Acc(new ReportCollector(name, examples.size()), tokenizer.padId());
+        Acc acc = new Acc(report(examples.size()), tokenizer.padId());
         ProgressSteps steps = progress(examples.size());
         int done = fastPath ? featurizeByPieces(examples, acc, steps) : 0;
         if (done < examples.size()) {

@@ -7,12 +7,15 @@ import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /** Mutable tally behind a {@link FeatureReport}; single-threaded. */
 final class ReportCollector {
     private static final Logger LOG = LoggerFactory.getLogger(ReportCollector.class);
 
     private final String name;
+    /** The counts' level; skips go to WARN unless it is quieter than INFO. */
+    private final Level level;
     private int examplesRead;
     private int truncated;
     private final Map<String, Integer> skipped = new LinkedHashMap<>();
@@ -20,8 +23,9 @@ final class ReportCollector {
     private final Map<String, List<String>> samples = new LinkedHashMap<>();
     private final Map<String, Long> counters = new LinkedHashMap<>();
 
-    ReportCollector(String name, int examplesRead) {
+    ReportCollector(String name, int examplesRead, Level level) {
         this.name = name;
+        this.level = level;
         this.examplesRead = examplesRead;
     }
 
@@ -51,9 +55,9 @@ final class ReportCollector {
                 name, examplesRead, featuresMade, truncated, skipped, skippedIds, counters, tokenPositions, storedBytes,
                 samples);
         if (!skipped.isEmpty()) {
-            LOG.warn("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
+            LOG.atLevel(level.toInt() < Level.INFO.toInt() ? level : Level.WARN).log("{}: skipped {} of {} examples: {}", name, r.skippedCount(), examplesRead, skipped);
         }
-        LOG.info(
+        LOG.atLevel(level).log(
                 "{}: {} examples -> {} features, {} truncated, {} token positions, {} bytes/position",
                 name, examplesRead, featuresMade, truncated, tokenPositions,
                 String.format(Locale.ROOT, "%.2f", r.bytesPerTokenPosition()));

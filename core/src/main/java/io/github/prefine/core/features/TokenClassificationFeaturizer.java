@@ -83,7 +83,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public TokenClassificationFeatures featurize(List<TokenExample> examples) throws IOException {
-        ReportCollector report = new ReportCollector(name, examples.size());
+        ReportCollector report = report(examples.size());
         ProgressSteps steps = progress(examples.size());
         List<Integer> kept = new ArrayList<>(examples.size());
         List<int[]> tagIds = new ArrayList<>(examples.size());

@@ -128,7 +128,8 @@ public final class FinetunedModel implements AutoCloseable {
         List<SavedTask> tasks = manifest.tasks();
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).name().equals(taskName)) {
-                return new TaskPredictor(this, model, tokenizer, t, tasks.get(t), TaskPredictor.DEFAULT_BATCH_SIZE);
+                return new TaskPredictor(this, model, tokenizer, t, tasks.get(t), TaskPredictor.DEFAULT_BATCH_SIZE,
+                        tasks.get(t).qaPostProcessor());
             }
         }
         throw new IllegalArgumentException("model " + dir + ": no task " + taskName + "; its tasks are "

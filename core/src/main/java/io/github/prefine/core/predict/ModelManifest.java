@@ -8,8 +8,10 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -25,7 +27,9 @@ import java.util.Objects;
  * per task its name, label count and head class only. Version 2 ({@code
  * prefine-multi-head-model/2}, written by {@link ModelExport}) adds per task its format, its label
  * names in head order and its feature lengths, and the folder's tokenizer file with its padding id:
- * everything needed to use the model on new text. Both versions are read; {@link #lacks()} says
+ * everything needed to use the model on new text. A QA task also records its answers'
+ * post-processing ({@code qaPostProcessing}: {@code nBest}, {@code maxAnswerLength}); a version 2
+ * folder written before that record existed reads the evaluation's defaults. Both versions are read; {@link #lacks()} says
  * what a version 1 folder is missing.
  *
  * <p>Immutable and thread-safe.
@@ -43,6 +47,8 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
     public static final String V1 = "prefine-multi-head-model/1";
     /** The format tag of manifests {@link ModelExport} writes. */
     public static final String V2 = "prefine-multi-head-model/2";
+    /** A QA task's optional entry: the n-best and maximum answer length its answers are read with. */
+    private static final String QA_POST_PROCESSING = "qaPostProcessing";
 
     /**
      * Copies the lists.
@@ -134,10 +140,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             labels.add(l.getAsString());
         }
         JsonObject f = object(t, "features", file);
+        QaPostProcessor qa = qaPostProcessing(t, format, where, file);
         try {
             FeatureSettings s = FeatureSettings.paper().withLengths(integer(f, "maxLength", file),
                     integer(f, "qaMaxLength", file), integer(f, "qaStride", file));
-            SavedTask saved = new SavedTask(name, format, labels, s);
+            SavedTask saved = new SavedTask(name, format, labels, s, qa);
             if (saved.numLabels() != numLabels) {
                 throw new IOException(file + ": " + where + ": numLabels " + numLabels + " differs from its "
                         + labels.size() + " label names " + labels);
@@ -145,6 +152,32 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             return saved;
         } catch (IllegalArgumentException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a QA task's post-processing; absent (folders written before it was recorded), the
+     * evaluation's defaults.
+     */
+    private static QaPostProcessor qaPostProcessing(JsonObject t, TaskFormat format, String where, Path file)
+            throws IOException {
+        boolean present = t.has(QA_POST_PROCESSING) && !t.get(QA_POST_PROCESSING).isJsonNull();
+        if (!(format instanceof ExtractiveQa qa)) {
+            if (present) {
+                throw new IOException(file + ": " + where + ": " + QA_POST_PROCESSING + " applies to qa tasks only, found"
+                        + " it on a " + format.label() + " task");
+            }
+            return null;
+        }
+        if (!present) {
+            return qa.postProcessor();
+        }
+        JsonObject o = object(t, QA_POST_PROCESSING, file);
+        try {
+            return QaPostProcessor.builder().optNBest(integer(o, "nBest", file))
+                    .optMaxAnswerLength(integer(o, "maxAnswerLength", file)).build();
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + where + ": " + QA_POST_PROCESSING + ": " + e.getMessage(), e);
         }
     }
 
@@ -181,6 +214,12 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             f.addProperty("qaMaxLength", s.settings().qaMaxLength());
             f.addProperty("qaStride", s.settings().qaStride());
             t.add("features", f);
+            if (s.qaPostProcessor() != null) {
+                JsonObject qa = new JsonObject();
+                qa.addProperty("nBest", s.qaPostProcessor().nBest());
+                qa.addProperty("maxAnswerLength", s.qaPostProcessor().maxAnswerLength());
+                t.add(QA_POST_PROCESSING, qa);
+            }
         }
         JsonObject tok = new JsonObject();
         tok.addProperty("file", tokenizer);

@@ -1,14 +1,16 @@
 package io.github.prefine.core.predict;
 
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.eval.qa.QaPostProcessor;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * What a saved model records of one task so that new text can be featurized and its logits read
- * as the evaluation read them: the format, the label names in head order, and the feature
- * lengths.
+ * as the evaluation read them: the format, the label names in head order, the feature lengths,
+ * and for QA the answers' post-processing.
  *
  * <p>Immutable and thread-safe.
  *
@@ -19,8 +21,11 @@ import java.util.Objects;
  * @param settings the feature lengths the task was featurized with ({@link FeatureSettings#maxLength}
  *     for classification and tagging, {@link FeatureSettings#qaMaxLength} and {@link
  *     FeatureSettings#qaStride} for QA windows); the example caps play no part in prediction
+ * @param qaPostProcessor for a QA task, the n-best and maximum answer length its answers were read
+ *     with in evaluation; {@code null} for other formats
  */
-public record SavedTask(String name, TaskFormat format, List<String> labels, FeatureSettings settings) {
+public record SavedTask(String name, TaskFormat format, List<String> labels, FeatureSettings settings,
+        QaPostProcessor qaPostProcessor) {
     /**
      * Checks the values and copies the labels.
      *
@@ -28,13 +33,19 @@ public record SavedTask(String name, TaskFormat format, List<String> labels, Fea
      * @param format the task format
      * @param labels the label names in head order; empty for QA and multiple choice
      * @param settings the feature lengths the task was featurized with
+     * @param qaPostProcessor for a QA task, its answers' post-processing; {@code null} for other formats
      * @throws IllegalArgumentException if a format with a label set has fewer than 2 labels, or one
-     *     without has labels
+     *     without has labels, or the post-processing is missing for a QA task or given for another
      */
     public SavedTask {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(format, "format");
         Objects.requireNonNull(settings, "settings");
+        if ((format instanceof ExtractiveQa) != (qaPostProcessor != null)) {
+            throw new IllegalArgumentException("task " + name + ": a " + format.label() + " task "
+                    + (qaPostProcessor == null ? "needs its QA post-processing" : "has no QA post-processing, found "
+                    + qaPostProcessor));
+        }
         labels = List.copyOf(labels);
         if (format.hasLabelSet() && labels.size() < 2) {
             throw new IllegalArgumentException("task " + name + ": a " + format.label()
@@ -44,6 +55,20 @@ public record SavedTask(String name, TaskFormat format, List<String> labels, Fea
             throw new IllegalArgumentException("task " + name + ": a " + format.label()
                     + " task has no label names, found " + labels);
         }
+    }
+
+    /**
+     * Records a task with the evaluation's QA post-processing ({@link ExtractiveQa#postProcessor()})
+     * for a QA task, none for others.
+     *
+     * @param name the task name, as the model's head is keyed
+     * @param format the task format
+     * @param labels the label names in head order; empty for QA and multiple choice
+     * @param settings the feature lengths the task was featurized with
+     * @throws IllegalArgumentException as the canonical constructor
+     */
+    public SavedTask(String name, TaskFormat format, List<String> labels, FeatureSettings settings) {
+        this(name, format, labels, settings, format instanceof ExtractiveQa qa ? qa.postProcessor() : null);
     }
 
     /**

@@ -3,17 +3,20 @@ package io.github.prefine.core.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureReport;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.SequenceClassification;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TokenClassification;
@@ -21,6 +24,7 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.slf4j.event.Level;
 
 /**
  * Uses one task of a {@link FinetunedModel} on new raw input, reading the head's outputs exactly
@@ -39,18 +44,20 @@ import java.util.Objects;
  *   <li>a single-text task: {@link #classify} texts;
  *   <li>a text-pair task: {@link #classifyPairs} texts with their second texts;
  *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL);
- *   <li>an extractive QA task: {@link #answer} questions about contexts.
+ *   <li>an extractive QA task: {@link #answer} questions about contexts;
+ *   <li>a multiple-choice task: {@link #choose} among choices for premises.
  * </ul>
  *
  * <p>Each call featurizes its inputs with the task's own featurizer, lengths and tokenizer (as
- * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units without
+ * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units (a
+ * multiple-choice unit is one premise with all its choices) without
  * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
  * task's {@code maxLength} is cut there, as its training and validation data were (the
- * featurizer's report, logged at INFO per call, counts them; the words cut off are tagged {@code
- * O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
+ * no line per call; the words cut off are tagged {@code O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
- * list; an empty text, an empty sentence, an empty word or one holding whitespace is refused,
- * naming the input's index.
+ * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice
+ * or a choice count other than the task's is refused, naming the input's index.
  *
  * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
  * manager that is closed before the next batch. A predictor is valid while its model is open.
@@ -59,9 +66,6 @@ import java.util.Objects;
  * on the {@link FinetunedModel}, which predictors of all its tasks share.
  */
 public final class TaskPredictor {
-    /** The formats a predictor serves. */
-    private static final List<TaskFormat> SERVED = List.of(TaskFormat.SINGLE_TEXT, TaskFormat.TEXT_PAIR, TaskFormat.TOKEN,
-            TaskFormat.QA);
     /** The default number of units (texts, sentences, QA windows) per forward pass. */
     public static final int DEFAULT_BATCH_SIZE = 32;
 
@@ -71,15 +75,18 @@ public final class TaskPredictor {
     private final int taskIndex;
     private final SavedTask task;
     private final int batchSize;
+    /** For a QA task, the recorded post-processing or an override; null for other formats. */
+    private final QaPostProcessor qaPostProcessor;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
-            SavedTask task, int batchSize) {
+            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor) {
         this.owner = owner;
         this.model = model;
         this.tokenizer = tokenizer;
         this.taskIndex = taskIndex;
         this.task = task;
         this.batchSize = batchSize;
+        this.qaPostProcessor = qaPostProcessor;
     }
 
     /**
@@ -112,7 +119,34 @@ public final class TaskPredictor {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor);
+    }
+
+    /**
+     * Returns the post-processing {@link #answer} reads spans with: the one recorded in the folder
+     * (the task's evaluation), unless {@link #withQaPostProcessor} replaced it.
+     *
+     * @return the n-best and maximum answer length; {@code null} for a task of another format
+     */
+    public QaPostProcessor qaPostProcessor() {
+        return qaPostProcessor;
+    }
+
+    /**
+     * Returns a predictor of the same QA task that reads answers with another n-best and maximum
+     * answer length than the folder records.
+     *
+     * @param postProcessor the post-processing
+     * @return the predictor
+     * @throws IllegalArgumentException if the task is not an extractive QA task
+     */
+    public TaskPredictor withQaPostProcessor(QaPostProcessor postProcessor) {
+        Objects.requireNonNull(postProcessor, "postProcessor");
+        if (!(task.format() instanceof ExtractiveQa)) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
+                    + " task; QA post-processing applies to qa tasks only");
+        }
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor);
     }
 
     /**
@@ -126,7 +160,7 @@ public final class TaskPredictor {
      */
     public List<LabelPrediction> classify(List<String> texts) {
         Objects.requireNonNull(texts, "texts");
-        requireFormat(TaskFormat.SINGLE_TEXT, "classify(texts)");
+        requireFormat("text", "classify(texts)");
         List<Example> examples = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             examples.add(new TextExample(id(i), text(texts.get(i), "text", i), null, null));
@@ -147,7 +181,7 @@ public final class TaskPredictor {
     public List<LabelPrediction> classifyPairs(List<String> texts, List<String> pairs) {
         Objects.requireNonNull(texts, "texts");
         Objects.requireNonNull(pairs, "pairs");
-        requireFormat(TaskFormat.TEXT_PAIR, "classifyPairs(texts, pairs)");
+        requireFormat("text-pair", "classifyPairs(texts, pairs)");
         if (texts.size() != pairs.size()) {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
                     + pairs.size() + " pairs");
@@ -171,7 +205,7 @@ public final class TaskPredictor {
      */
     public List<TagPrediction> tag(List<? extends List<String>> sentences) {
         Objects.requireNonNull(sentences, "sentences");
-        requireFormat(TaskFormat.TOKEN, "tag(sentences of words)");
+        requireFormat("token", "tag(sentences of words)");
         List<Example> examples = new ArrayList<>(sentences.size());
         for (int i = 0; i < sentences.size(); i++) {
             List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
@@ -211,8 +245,8 @@ public final class TaskPredictor {
 
     /**
      * Answers questions about contexts: each context is cut into windows with the task's length
-     * and stride, and the answer is chosen over all its windows by the evaluation's post-processing
-     * ({@code QaPostProcessor}'s defaults: n-best 20, answers of at most 30 tokens).
+     * and stride, and the answer is chosen over all its windows by {@link #qaPostProcessor()}: the
+     * n-best and maximum answer length the folder records, those of the task's evaluation.
      *
      * @param questions the questions, none empty
      * @param contexts their contexts, as many, none empty
@@ -225,7 +259,7 @@ public final class TaskPredictor {
     public List<QaAnswer> answer(List<String> questions, List<String> contexts) {
         Objects.requireNonNull(questions, "questions");
         Objects.requireNonNull(contexts, "contexts");
-        requireFormat(TaskFormat.QA, "answer(questions, contexts)");
+        requireFormat("qa", "answer(questions, contexts)");
         if (questions.size() != contexts.size()) {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
                     + " questions but " + contexts.size() + " contexts");
@@ -240,7 +274,66 @@ public final class TaskPredictor {
         }
         Features f = featurize(examples);
         Logits lg = run(f, false);
-        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits);
+        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits, qaPostProcessor);
+    }
+
+    /**
+     * Chooses among choices, one text pair per choice as the task was trained: the premise (with
+     * its question after a space, when not empty) first, the choice second; the choice with the
+     * largest logit wins, as the evaluation scores it.
+     *
+     * @param premises the premises, none empty
+     * @param questions their questions (COPA's {@code cause} or {@code effect}), as many; {@code ""}
+     *     for none
+     * @param choices each premise's choices, as many as the task was trained with, none empty
+     * @return one prediction per premise, in order: the chosen index and the softmax over the choices
+     * @throws IllegalArgumentException if the task is not a multiple-choice task, the lists differ
+     *     in size, a premise or a choice is empty, a choice count differs from the task's, or the
+     *     tokenizer rejects a choice
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<ChoicePrediction> choose(List<String> premises, List<String> questions,
+            List<? extends List<String>> choices) {
+        Objects.requireNonNull(premises, "premises");
+        Objects.requireNonNull(questions, "questions");
+        Objects.requireNonNull(choices, "choices");
+        requireFormat("choice", "choose(premises, questions, choices)");
+        if (premises.size() != questions.size() || premises.size() != choices.size()) {
+            throw new IllegalArgumentException("predictor: task " + task.name() + ": " + premises.size() + " premises, "
+                    + questions.size() + " questions and " + choices.size() + " choice lists; expected as many of each");
+        }
+        int count = task.numLabels();
+        List<Example> examples = new ArrayList<>(premises.size());
+        for (int i = 0; i < premises.size(); i++) {
+            List<String> c = Objects.requireNonNull(choices.get(i), "choices " + i);
+            if (c.size() != count) {
+                throw refused(i, c.size() + " choices; expected the " + count + " choices the task was trained with");
+            }
+            for (int k = 0; k < c.size(); k++) {
+                if (c.get(k) == null || c.get(k).isBlank()) {
+                    throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
+                            + "; expected a non-empty choice");
+                }
+            }
+            String question = Objects.requireNonNull(questions.get(i), "question " + i);
+            examples.add(new ChoiceExample(id(i), text(premises.get(i), "premise", i), question.strip(), c, -1));
+        }
+        if (examples.isEmpty()) {
+            return List.of();
+        }
+        Features f = featurize(examples);
+        Logits lg = run(f, true);
+        List<Integer> chosen = ((MultipleChoice) task.format()).predictedChoices(f, examples, lg.logits, lg.width);
+        ChoicePrediction[] out = new ChoicePrediction[examples.size()];
+        for (int u = 0; u < f.size(); u++) {
+            int i = f.exampleIndex(u);
+            List<Double> p = new ArrayList<>(lg.width);
+            for (float v : lg.probabilities.get(u)) {
+                p.add((double) v);
+            }
+            out[i] = new ChoicePrediction(chosen.get(i), p);
+        }
+        return Arrays.asList(out);
     }
 
     private List<LabelPrediction> labels(List<Example> examples) {
@@ -264,14 +357,10 @@ public final class TaskPredictor {
         return Arrays.asList(out);
     }
 
-    private void requireFormat(TaskFormat expected, String method) {
-        if (!task.format().equals(expected) && !SERVED.contains(task.format())) {
+    private void requireFormat(String expected, String method) {
+        if (!task.format().label().equals(expected)) {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
-                    + " task, which prediction does not serve; it serves text, text-pair, token and qa tasks");
-        }
-        if (!task.format().equals(expected)) {
-            throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
-                    + " task, and " + method + " serves " + expected.label() + " tasks; call " + takes(task.format()));
+                    + " task, and " + method + " serves " + expected + " tasks; call " + takes(task.format()));
         }
     }
 
@@ -281,7 +370,8 @@ public final class TaskPredictor {
             case "text" -> "classify(texts) with single texts";
             case "text-pair" -> "classifyPairs(texts, pairs) with text pairs";
             case "token" -> "tag(sentences) with pre-split words";
-            default -> "answer(questions, contexts) with questions and contexts";
+            case "qa" -> "answer(questions, contexts) with questions and contexts";
+            default -> "choose(premises, questions, choices) with premises and their choices";
         };
     }
 
@@ -305,7 +395,9 @@ public final class TaskPredictor {
     private Features featurize(List<Example> examples) {
         Features f;
         try {
-            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict");
+            // DEBUG: a server predicting per request would otherwise log a line per request
+            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict",
+                    FeaturizationListener.NONE, Level.DEBUG);
         } catch (IOException e) {
             throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
         }
@@ -336,13 +428,16 @@ public final class TaskPredictor {
             for (int from = 0; from < f.size(); from += batchSize) {
                 int to = Math.min(f.size(), from + batchSize);
                 int[] units = new int[to - from];
-                int[] rows = new int[units.length];
                 for (int i = 0; i < units.length; i++) {
                     units[i] = from + i;
-                    rows[i] = i;
                 }
                 int seqLen = f.longestRow(units);
                 PaddedBatch p = f.batch(units, seqLen);
+                // every encoder row of the batch: a multiple-choice unit has one per choice
+                int[] rows = new int[p.rows()];
+                for (int r = 0; r < rows.length; r++) {
+                    rows[r] = r;
+                }
                 MultiTaskBatch batch = new MultiTaskBatch(p.rows(), seqLen, p.inputIds(), p.attentionMask(), p.typeIds(),
                         List.of(new TaskSlice(taskIndex, rows, units, task.format().batchLabels(p))));
                 try (NDManager bm = model.getManager().newSubManager()) {

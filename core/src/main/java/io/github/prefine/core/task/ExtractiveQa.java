@@ -25,7 +25,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * Extractive question answering: each example becomes one or more context windows, the head
@@ -64,9 +66,10 @@ public record ExtractiveQa() implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
         return QaFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.qaMaxLength())
-                .optStride(settings.qaStride()).optName(name).optListener(listener).build()
+                .optStride(settings.qaStride()).optName(name).optListener(listener).optReportLevel(reportLevel).build()
                 .featurize(Formats.typed(examples, QaExample.class, this));
     }
 
@@ -123,6 +126,33 @@ public record ExtractiveQa() implements TaskFormat {
      * @return one answer per example, its offsets into the example's context
      */
     public List<QaAnswer> answers(Features features, List<Example> examples, List<float[]> logits) {
+        return answers(features, examples, logits, POST_PROCESSOR);
+    }
+
+    /**
+     * Returns the post-processing {@link #score} reads answers with: {@link QaPostProcessor}'s
+     * defaults (n-best 20, answers of at most 30 tokens). A saved model records it, so that its
+     * predictor reads answers as its evaluation did.
+     *
+     * @return the evaluation's post-processor
+     */
+    public QaPostProcessor postProcessor() {
+        return POST_PROCESSOR;
+    }
+
+    /**
+     * Returns each example's answer as {@link #answers(Features, List, List)} does, with the given
+     * post-processing instead of the evaluation's.
+     *
+     * @param features the features made from {@code examples}, {@link QaFeatures}
+     * @param examples the examples, {@link QaExample}s
+     * @param logits one {@code [seqLen, 2]} entry (start and end interleaved) per unit, in unit order
+     * @param postProcessor the n-best and maximum answer length to read spans with
+     * @return one answer per example, its offsets into the example's context
+     */
+    public List<QaAnswer> answers(Features features, List<Example> examples, List<float[]> logits,
+            QaPostProcessor postProcessor) {
+        Objects.requireNonNull(postProcessor, "postProcessor");
         QaFeatures f = QaFeatures.class.cast(features);
         List<List<QaWindow>> windows = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
@@ -134,7 +164,7 @@ public record ExtractiveQa() implements TaskFormat {
         List<QaAnswer> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
             QaExample qe = exampleType().cast(examples.get(i));
-            out.add(windows.get(i).isEmpty() ? QaAnswer.none() : POST_PROCESSOR.answer(qe.context(), windows.get(i)));
+            out.add(windows.get(i).isEmpty() ? QaAnswer.none() : postProcessor.answer(qe.context(), windows.get(i)));
         }
         return out;
     }

@@ -19,9 +19,11 @@ import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.MultipleChoiceHead;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * Multiple choice among a fixed number of choices: one encoder row per choice, the choices of an
@@ -67,8 +69,9 @@ public record MultipleChoice(int choices) implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
-        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name).optListener(listener)
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
+        return ChoiceFeaturizer.builder().setTokenizer(tokenizer).optMaxLength(settings.maxLength()).optName(name).optListener(listener).optReportLevel(reportLevel)
                 .build().featurize(Formats.typed(examples, ChoiceExample.class, this));
     }
 
@@ -94,21 +97,37 @@ public record MultipleChoice(int choices) implements TaskFormat {
     @Override
     public EvaluationResult score(Features features, List<Example> examples, List<String> labels,
             List<float[]> logits, int width, Evaluator evaluator) {
-        ChoiceFeatures f = ChoiceFeatures.class.cast(features);
         // Examples the featurizer skipped keep a null prediction: scored as wrong, not left out.
-        String[] predOf = new String[examples.size()];
-        for (int u = 0; u < f.size(); u++) {
-            predOf[f.exampleIndex(u)] = Integer.toString(Formats.argmax(logits.get(u), 0, width));
-        }
+        List<Integer> predOf = predictedChoices(features, examples, logits, width);
         List<String> gold = new ArrayList<>();
         List<String> pred = new ArrayList<>();
         for (int i = 0; i < examples.size(); i++) {
             int label = exampleType().cast(examples.get(i)).label();
             if (label >= 0) {
                 gold.add(Integer.toString(label));
-                pred.add(predOf[i]);
+                pred.add(predOf.get(i) == null ? null : Integer.toString(predOf.get(i)));
             }
         }
         return evaluator.evaluateLabels(gold, pred);
+    }
+
+    /**
+     * Returns each example's choice as {@link #score} predicts it: the arg-max of its per-choice
+     * logits (the first choice on ties). The predictor of a saved model uses it too, so that its
+     * choices are those the metric scored.
+     *
+     * @param features the features made from {@code examples}, {@link ChoiceFeatures}
+     * @param examples the examples
+     * @param logits one {@code [width]} entry per unit (example), in unit order
+     * @param width the choice count
+     * @return one choice index per example, {@code null} for an example the featurizer skipped
+     */
+    public List<Integer> predictedChoices(Features features, List<Example> examples, List<float[]> logits, int width) {
+        ChoiceFeatures f = ChoiceFeatures.class.cast(features);
+        Integer[] predOf = new Integer[examples.size()];
+        for (int u = 0; u < f.size(); u++) {
+            predOf[f.exampleIndex(u)] = Formats.argmax(logits.get(u), 0, width);
+        }
+        return Arrays.asList(predOf);
     }
 }

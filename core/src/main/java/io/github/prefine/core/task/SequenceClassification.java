@@ -23,6 +23,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 import java.util.TreeSet;
 
 /**
@@ -75,9 +76,10 @@ public record SequenceClassification(boolean pair) implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
         return ClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).build()
+                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).optReportLevel(reportLevel).build()
                 .featurize(Formats.typed(examples, TextExample.class, this));
     }
 

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 
 /**
  * The input/output shape of a task, and everything that varies with it: the example type and
@@ -133,8 +134,30 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
      * @throws IOException if the tokenizer fails
      * @throws ClassCastException if an example is of another type
      */
+    default Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
+            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+        return featurize(examples, labels, tokenizer, settings, name, listener, Level.INFO);
+    }
+
+    /**
+     * Featurizes examples of this format, reporting progress, and logging the feature report at
+     * the given level ({@link Level#INFO} for a dataset split, {@link Level#DEBUG} for a
+     * predictor, which featurizes per request).
+     *
+     * @param examples examples of {@link #exampleType()}
+     * @param labels the task's label set
+     * @param tokenizer the encoder's tokenizer (not owned)
+     * @param settings lengths
+     * @param name the name in the feature report and the progress, for example {@code conll2003/train}
+     * @param listener hears the progress, on this thread
+     * @param reportLevel the level of the report's log lines
+     * @return the features, one or more units per example
+     * @throws IOException if the tokenizer fails
+     * @throws ClassCastException if an example is of another type
+     */
     Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException;
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException;
 
     /**
      * Makes the head of a task of this format, built when the model initializes it.

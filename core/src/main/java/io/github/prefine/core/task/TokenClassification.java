@@ -24,6 +24,7 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.event.Level;
 import java.util.TreeSet;
 
 /**
@@ -96,9 +97,10 @@ public record TokenClassification() implements TaskFormat {
 
     @Override
     public Features featurize(List<Example> examples, List<String> labels, SubwordTokenizer tokenizer,
-            FeatureSettings settings, String name, FeaturizationListener listener) throws IOException {
+            FeatureSettings settings, String name, FeaturizationListener listener, Level reportLevel)
+            throws IOException {
         return TokenClassificationFeaturizer.builder().setTokenizer(tokenizer).setLabels(labels)
-                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).build()
+                .optMaxLength(settings.maxLength()).optName(name).optListener(listener).optReportLevel(reportLevel).build()
                 .featurize(Formats.typed(examples, TokenExample.class, this));
     }
 

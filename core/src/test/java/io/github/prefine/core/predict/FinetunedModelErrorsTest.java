@@ -92,7 +92,7 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
-    void loadsAChoiceTaskButRefusesToPredictIt() throws Exception {
+    void loadsAChoiceTaskAndPointsOtherMethodsToChoose() throws Exception {
         Path dir = tmp.resolve("choice");
         try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
                 MultiHeadModel model = MultiHeadModel.builder().setManager(m)
@@ -105,8 +105,12 @@ class FinetunedModelErrorsTest {
             assertEquals(TaskFormat.CHOICE, model.tasks().get(0).format());
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> model.predictor("copa").classify(List.of("john")));
-            assertEquals("predictor: task copa is a choice task, which prediction does not serve; it serves text,"
-                    + " text-pair, token and qa tasks", e.getMessage());
+            assertEquals("predictor: task copa is a choice task, and classify(texts) serves text tasks; call"
+                    + " choose(premises, questions, choices) with premises and their choices", e.getMessage());
+            IllegalArgumentException choose = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("copa").choose(List.of("john"), List.of(), List.of()));
+            assertEquals("predictor: task copa: 1 premises, 0 questions and 0 choice lists; expected as many of each",
+                    choose.getMessage());
         }
     }
 

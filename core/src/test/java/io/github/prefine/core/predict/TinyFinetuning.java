@@ -1,6 +1,7 @@
 package io.github.prefine.core.predict;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.GoldAnswer;
 import io.github.prefine.core.data.QaExample;
@@ -61,6 +62,13 @@ final class TinyFinetuning {
                         List.of("O", "B-LOC", "B-PER", "I-LOC", "I-PER")), rnd, TinyFinetuning::ner),
                 featurize(tok, InMemoryTasks.task("qa", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of()),
                         rnd, TinyFinetuning::qa));
+    }
+
+    /** One multiple-choice task, {@code copa}: which of two places did the premise name (48 training, 16 validation). */
+    static TaskSet choiceTasks(SubwordTokenizer tok) throws Exception {
+        SplittableRandom rnd = new SplittableRandom(11);
+        return TaskSet.of(featurize(tok, InMemoryTasks.task("copa", TaskGroup.C, TaskFormat.CHOICE, MetricType.ACCURACY,
+                List.of()), rnd, TinyFinetuning::choice));
     }
 
     interface Maker {
@@ -125,6 +133,17 @@ final class TinyFinetuning {
         String context = before + " " + person + " visited " + place + " " + String.join(" ", filler(rnd, 6)) + ".";
         return new QaExample(id, "who visited " + place + "?", context,
                 List.of(new GoldAnswer(person, before.length() + 1)));
+    }
+
+    private static Example choice(String id, SplittableRandom rnd) {
+        String place = pick(PLACES, rnd);
+        String other = PLACES.get((PLACES.indexOf(place) + 1 + rnd.nextInt(3)) % 4);
+        String premise = pick(PEOPLE, rnd) + " " + pick(FILLER, rnd) + " " + place;
+        int label = rnd.nextInt(2);
+        List<String> choices = label == 0 ? List.of(place + " " + pick(FILLER, rnd), other + " " + pick(FILLER, rnd))
+                : List.of(other + " " + pick(FILLER, rnd), place + " " + pick(FILLER, rnd));
+        // every other example has no question, as a choice task's question may be empty
+        return new ChoiceExample(id, premise, rnd.nextBoolean() ? "where" : "", choices, label);
     }
 
     /** A model over the fixture's encoder with one head per task. */

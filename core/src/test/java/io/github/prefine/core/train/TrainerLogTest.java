@@ -3,11 +3,10 @@ package io.github.prefine.core.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.SharedFixtures;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,23 +21,8 @@ class TrainerLogTest {
     @Test
     void epochLinesNameTheRunAndCountEpochsFromOne(@TempDir Path dir) throws Exception {
         SharedFixtures.require("fixtures/hf-reference/bert/encoder");
-        Path log = dir.resolve("child.log");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
-                "-Dprefine.shared=" + SharedFixtures.root(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
-                "-cp", System.getProperty("java.class.path"), TrainerLogChild.class.getName(), "Only-SL lr 0.001",
-                dir.resolve("ckpt").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child timed out");
-        } finally {
-            p.destroyForcibly();
-        }
-        String text = Files.readString(log);
-        assertEquals(0, p.exitValue(), text);
+        String text = ChildJvm.runAtInfo(TrainerLogChild.class, dir.resolve("child.log"), "Only-SL lr 0.001",
+                dir.resolve("ckpt").toString());
         List<String> trainer = text.lines().filter(l -> l.contains(Trainer.class.getName())).toList();
         Pattern epoch = Pattern.compile("INFO " + Pattern.quote(Trainer.class.getName())
                 + " - Only-SL lr 0\\.001: epoch (\\d) of 2: average validation loss \\d+\\.\\d{4} \\(best epoch [12]\\),"

@@ -13,7 +13,7 @@ import java.util.Objects;
  * best pair over all windows wins; on equal scores the first in iteration order (window, then
  * start rank, then end rank) wins, as Python's stable sort of the candidates keeps it. Equal
  * logits are ranked by lower index: a choice, as the {@code np.argsort} HF ranks them with leaves
- * their order unspecified. Immutable and thread-safe.
+ * their order unspecified. Immutable and thread-safe; equal when both settings are.
  */
 public final class QaPostProcessor {
     private final int nBest;
@@ -49,6 +49,27 @@ public final class QaPostProcessor {
      */
     public int maxAnswerLength() {
         return maxAnswerLength;
+    }
+
+    /**
+     * Tells whether another post-processor has the same settings.
+     *
+     * @param o the other object
+     * @return true for a post-processor of the same n-best and maximum answer length
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof QaPostProcessor p && p.nBest == nBest && p.maxAnswerLength == maxAnswerLength;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * nBest + maxAnswerLength;
+    }
+
+    @Override
+    public String toString() {
+        return "QaPostProcessor[nBest=" + nBest + ", maxAnswerLength=" + maxAnswerLength + "]";
     }
 
     /**

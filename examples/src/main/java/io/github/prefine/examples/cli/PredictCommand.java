@@ -9,6 +9,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.SavedTask;
@@ -31,6 +32,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,21 +44,32 @@ import picocli.CommandLine.Spec;
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
  * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
- * (sequence labelling, pre-split words) or {@code {"question": ..., "context": ...}} (extractive
- * QA). Output lines: {@code {"label", "probabilities": {label: p}}}, {@code {"tags": [...],
- * "entities": [{"type", "start", "end", "text"}]}} (word indices, end exclusive), or {@code
- * {"answer", "start", "end", "score"}} (character offsets into the context; {@code answer} null
- * when no window holds a valid span). Input is read as strict UTF-8 and strict JSON, in chunks of
- * {@code --chunk} lines; a line that is blank, not an object or of another format ends the command
- * with exit code 2 and one line naming the file, the line and what was expected, after the
- * outputs of the chunks before it. Exit 0 on success, 2 for bad input (a folder that is not a saved
- * model or lacks its tokenizer, an unknown task, a bad line), 1 for an internal fault.
+ * (sequence labelling, pre-split words), {@code {"question": ..., "context": ...}} (extractive
+ * QA) or {@code {"premise": ..., "question": ..., "choices": [...]}} (multiple choice, the
+ * question optional, as COPA's {@code cause}/{@code effect}). Output lines: {@code {"label",
+ * "probabilities": {label: p}}}, {@code {"tags": [...], "entities": [{"type", "start", "end",
+ * "text"}]}} (word indices, end exclusive), {@code {"answer", "start", "end", "score"}} (character
+ * offsets into the context; {@code answer} null when no window holds a valid span), or {@code
+ * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
+ *
+ * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
+ * (blank, not an object, of another format, or refused by the predictor: an empty text, a wrong
+ * choice count...) ends the command with exit code 2 and one line naming the file, the line and
+ * what was expected, after the outputs of every line before it, so the output stays aligned with
+ * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
+ * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
+ * count and numbers of the lines skipped. Exit 0 on success, 2 for bad input (a folder that is not
+ * a saved model or lacks its tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1
+ * for an internal fault.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = "Run a task of a saved model on JSON lines (text, pair, words, or question and context).")
+        description = "Run a task of a saved model on JSON lines (text, pair, words, question and context, or premise"
+                + " and choices).")
 public final class PredictCommand implements Callable<Integer> {
     /** The predictor's refusals name the input's index within the chunk: "input 3: ...". */
     private static final Pattern INPUT = Pattern.compile("input (\\d+): ");
+    /** Fields a line may leave out, as format.field: a choice task's question may be absent, as empty. */
+    private static final List<String> OPTIONAL = List.of("choice.question");
 
     @Spec
     private CommandSpec spec;
@@ -75,8 +88,19 @@ public final class PredictCommand implements Callable<Integer> {
             description = "input lines read and predicted at once. Default: ${DEFAULT-VALUE}.")
     private int chunk;
 
+    @Option(names = "--skip-bad", description = "write {\"error\": \"FILE:LINE: ...\"} for a bad input line and go on,"
+            + " then count the lines skipped on standard error (default: stop at the first bad line, exit 2, after the"
+            + " outputs of every line before it)")
+    private boolean skipBad;
+
     /** Creates the command; picocli fills the fields. */
     public PredictCommand() {}
+
+    /**
+     * One input line: its number, and its parsed object (once predicted, its output) or why it is
+     * bad (the message names the file and the line).
+     */
+    private record Line(int number, JsonObject json, String error) {}
 
     @Override
     public Integer call() throws Exception {
@@ -85,24 +109,36 @@ public final class PredictCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
+        List<Integer> skipped = new ArrayList<>();
+        int lineNo = 0;
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 BufferedReader lines = open()) {
             TaskPredictor predictor = loaded.predictor(task);
-            List<JsonObject> batch = new ArrayList<>();
-            int firstLine = 1;
-            int lineNo = 0;
+            List<Line> batch = new ArrayList<>();
             for (String line = lines.readLine(); line != null; line = lines.readLine()) {
                 lineNo++;
-                batch.add(parse(line, name, lineNo, predictor.task()));
-                if (batch.size() == chunk) {
-                    write(out, predict(predictor, batch, name, firstLine));
+                Line read;
+                try {
+                    read = new Line(lineNo, parse(line, name, lineNo, predictor.task()), null);
+                } catch (IllegalArgumentException e) {
+                    read = new Line(lineNo, null, e.getMessage());
+                }
+                batch.add(read);
+                if (batch.size() == chunk || (read.error() != null && !skipBad)) {
+                    // a bad line ends the input unless skipped: what precedes it is still predicted and written
+                    write(out, predictAll(predictor, batch, name), skipped);
                     batch.clear();
-                    firstLine = lineNo + 1;
                 }
             }
-            write(out, predict(predictor, batch, name, firstLine));
+            write(out, predictAll(predictor, batch, name), skipped);
+        } finally {
+            out.flush();
         }
-        out.flush();
+        if (!skipped.isEmpty()) {
+            spec.commandLine().getErr().println("prefine predict: skipped " + skipped.size() + " of " + lineNo
+                    + " input lines (lines " + skipped.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                    + "); their output lines hold {\"error\": ...}");
+        }
         return 0;
     }
 
@@ -124,11 +160,25 @@ public final class PredictCommand implements Callable<Integer> {
         return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(input)), decoder));
     }
 
-    private static void write(PrintWriter out, List<JsonObject> results) {
+    /**
+     * Writes one output line per input line, in order: its prediction, or for a bad line its error
+     * object (with --skip-bad) or, without it, nothing more: the command stops there with the error.
+     */
+    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped) {
         // an unanswered question keeps its null answer and score
         Gson gson = new GsonBuilder().serializeNulls().create();
-        for (JsonObject r : results) {
-            out.println(gson.toJson(r));
+        for (Line l : lines) {
+            if (l.error() == null) {
+                out.println(gson.toJson(l.json()));
+            } else if (skipBad) {
+                JsonObject e = new JsonObject();
+                e.addProperty("error", l.error());
+                out.println(gson.toJson(e));
+                skipped.add(l.number());
+            } else {
+                out.flush();
+                throw new IllegalArgumentException(l.error());
+            }
         }
     }
 
@@ -158,8 +208,7 @@ public final class PredictCommand implements Callable<Integer> {
             case "text-pair" -> List.of("text", "pair");
             case "token" -> List.of("words");
             case "qa" -> List.of("question", "context");
-            default -> throw new IllegalArgumentException("task " + task.name() + " is a " + task.format().label()
-                    + " task; predict serves text, text-pair, token and qa tasks");
+            default -> List.of("premise", "question", "choices");
         };
         for (String k : o.keySet()) {
             if (!fields.contains(k)) {
@@ -169,7 +218,10 @@ public final class PredictCommand implements Callable<Integer> {
         }
         for (String k : fields) {
             JsonElement v = o.get(k);
-            boolean ok = v != null && (k.equals("words") ? isStringArray(v) : v.isJsonPrimitive()
+            if (v == null && OPTIONAL.contains(task.format().label() + "." + k)) {
+                continue;
+            }
+            boolean ok = v != null && (k.equals("words") || k.equals("choices") ? isStringArray(v) : v.isJsonPrimitive()
                     && v.getAsJsonPrimitive().isString());
             if (!ok) {
                 throw new IllegalArgumentException(where + (v == null ? "field \"" + k + "\" is missing" : "field \"" + k
@@ -197,7 +249,8 @@ public final class PredictCommand implements Callable<Integer> {
             case "text-pair" -> "{\"text\": ..., \"pair\": ...} for the text-pair task " + task.name();
             case "token" -> "{\"words\": [...]} for the token task " + task.name();
             case "qa" -> "{\"question\": ..., \"context\": ...} for the qa task " + task.name();
-            default -> "nothing: the " + task.format().label() + " task " + task.name() + " is not served";
+            default -> "{\"premise\": ..., \"question\": ... (optional), \"choices\": [...]} for the choice task "
+                    + task.name();
         };
     }
 
@@ -205,18 +258,43 @@ public final class PredictCommand implements Callable<Integer> {
         return s.length() > 60 ? s.substring(0, 57) + "..." : s;
     }
 
-    /** Predicts one chunk; a refused input is reported at its line. */
-    private static List<JsonObject> predict(TaskPredictor predictor, List<JsonObject> batch, String file,
-            int firstLine) {
-        try {
-            return predictUnchecked(predictor, batch);
-        } catch (IllegalArgumentException e) {
-            Matcher m = INPUT.matcher(String.valueOf(e.getMessage()));
-            if (m.find()) {
-                int line = firstLine + Integer.parseInt(m.group(1));
-                throw new IllegalArgumentException(file + ":" + line + ": " + e.getMessage().substring(m.end()), e);
+    /**
+     * Predicts a chunk's good lines, and returns the chunk with each good line's input replaced by
+     * its output. A line the predictor refuses (its message names the input's index among the good
+     * lines) becomes a bad line at its file and line, and the rest is predicted again; without
+     * --skip-bad the lines after the first bad one are dropped, since the command stops there.
+     */
+    private List<Line> predictAll(TaskPredictor predictor, List<Line> chunkLines, String file) {
+        List<Line> lines = new ArrayList<>(chunkLines);
+        while (true) {
+            if (!skipBad) {
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).error() != null) {
+                        lines = new ArrayList<>(lines.subList(0, i + 1));
+                        break;
+                    }
+                }
             }
-            throw e;
+            List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
+            List<JsonObject> outputs;
+            try {
+                outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList());
+            } catch (IllegalArgumentException e) {
+                Matcher m = INPUT.matcher(String.valueOf(e.getMessage()));
+                if (!m.find()) {
+                    throw e;
+                }
+                Line bad = good.get(Integer.parseInt(m.group(1)));
+                lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": "
+                        + e.getMessage().substring(m.end())));
+                continue;
+            }
+            List<Line> done = new ArrayList<>(lines.size());
+            int next = 0;
+            for (Line l : lines) {
+                done.add(l.error() == null ? new Line(l.number(), outputs.get(next++), null) : l);
+            }
+            return done;
         }
     }
 
@@ -260,6 +338,24 @@ public final class PredictCommand implements Callable<Integer> {
                         entities.add(e);
                     }
                     o.add("entities", entities);
+                    out.add(o);
+                }
+            }
+            case "choice" -> {
+                List<String> questions = new ArrayList<>(batch.size());
+                List<List<String>> choices = new ArrayList<>(batch.size());
+                for (JsonObject o : batch) {
+                    questions.add(o.has("question") ? o.get("question").getAsString() : "");
+                    List<String> c = new ArrayList<>();
+                    o.getAsJsonArray("choices").forEach(w -> c.add(w.getAsString()));
+                    choices.add(c);
+                }
+                for (ChoicePrediction p : predictor.choose(strings(batch, "premise"), questions, choices)) {
+                    JsonObject o = new JsonObject();
+                    o.addProperty("choice", p.choice());
+                    JsonArray probabilities = new JsonArray();
+                    p.probabilities().forEach(probabilities::add);
+                    o.add("probabilities", probabilities);
                     out.add(o);
                 }
             }

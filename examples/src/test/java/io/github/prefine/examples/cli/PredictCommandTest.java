@@ -10,6 +10,7 @@ import com.google.gson.JsonParser;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.ModelExport;
@@ -25,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,13 +52,15 @@ class PredictCommandTest {
                         .addHead("topic", TaskFormat.SINGLE_TEXT.newHead(3, HeadFamily.BERT, 1))
                         .addHead("match", TaskFormat.TEXT_PAIR.newHead(2, HeadFamily.BERT, 4))
                         .addHead("ner", TaskFormat.TOKEN.newHead(3, HeadFamily.BERT, 2))
-                        .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3)).build()) {
+                        .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3))
+                        .addHead("copa", TaskFormat.CHOICE.newHead(2, HeadFamily.BERT, 5)).build()) {
             ModelExport.builder().setModel(model).setTokenizer(tok)
                     .setFeatureSettings(FeatureSettings.paper().withLengths(32, 24, 8))
                     .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("a", "b", "c"))
                     .addTask("match", TaskFormat.TEXT_PAIR, List.of("different", "same"))
                     .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
-                    .addTask("qa", TaskFormat.QA, List.of()).build().writeTo(saved);
+                    .addTask("qa", TaskFormat.QA, List.of())
+                    .addTask("copa", TaskFormat.CHOICE, List.of()).build().writeTo(saved);
         }
     }
 
@@ -153,11 +157,94 @@ class PredictCommandTest {
         assertTrue(cli.err().startsWith("prefine predict: " + json + ":1: not valid JSON ("), cli.err());
         cli.clear();
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "sentiment", "--input", json.toString()));
-        assertEquals("prefine predict: model " + saved + ": no task sentiment; its tasks are [topic, match, ner, qa]",
+        assertEquals("prefine predict: model " + saved + ": no task sentiment; its tasks are [topic, match, ner, qa, copa]",
                 cli.err().strip());
         cli.clear();
         assertEquals(2, cli.run("--model", tmp.toString(), "--task", "topic", "--input", json.toString()));
         assertTrue(cli.err().startsWith("prefine predict: " + tmp.resolve("prefine-model.json") + ": no prefine-model.json"),
                 cli.err());
+    }
+
+    /** The library's label for each text, as the command's lines should carry them. */
+    private static List<String> labels(List<String> texts) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            return model.predictor("topic").classify(texts).stream().map(LabelPrediction::label).toList();
+        }
+    }
+
+    private static String textLine(String text) {
+        return "{\"text\": \"" + text + "\"}";
+    }
+
+    @Test
+    void aBadLineStopsTheCommandAfterTheOutputsOfEveryLineBeforeIt() throws Exception {
+        List<String> good = List.of("john visited paris", "the team read a film", "alice wrote about rome");
+        // a malformed line 4 in the first (default, 256-line) chunk: lines 1 to 3 are still written
+        Path broken = input("broken-mid.jsonl", textLine(good.get(0)), textLine(good.get(1)), textLine(good.get(2)),
+                "{\"text\": 3}", textLine("bob read"));
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", broken.toString()));
+        assertEquals("prefine predict: " + broken + ":4: field \"text\" is 3; expected {\"text\": ...} for the text task"
+                + " topic", cli.err().strip());
+        assertEquals(labels(good), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
+
+        // an input the predictor refuses (an empty text, line 3): lines 1 and 2 are still written
+        Path empty = input("empty-mid.jsonl", textLine(good.get(0)), textLine(good.get(1)), textLine(" "),
+                textLine(good.get(2)));
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", empty.toString()));
+        assertEquals("prefine predict: " + empty + ":3: the text is empty; expected a non-empty text", cli.err().strip());
+        assertEquals(labels(good.subList(0, 2)), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
+    }
+
+    @Test
+    void skipBadWritesAnErrorLineInPlaceOfEachBadLineAndCountsThem() throws Exception {
+        List<String> good = List.of("john visited paris", "the team read a film", "alice wrote about rome");
+        Path mixed = input("mixed.jsonl", textLine(good.get(0)), "not json", textLine(good.get(1)), textLine(" "),
+                textLine(good.get(2)));
+        CliRunner cli = new CliRunner("predict");
+        // chunks of 2 lines: a bad line's error stays in its place across chunks
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", mixed.toString(), "--skip-bad",
+                "--chunk", "2"), cli.err());
+        List<JsonObject> got = lines(cli.out());
+        assertEquals(5, got.size(), cli.out());
+        List<String> expected = labels(good);
+        assertEquals(expected.get(0), got.get(0).get("label").getAsString());
+        assertTrue(got.get(1).get("error").getAsString().startsWith(mixed + ":2: not valid JSON ("), got.get(1).toString());
+        assertEquals(expected.get(1), got.get(2).get("label").getAsString());
+        assertEquals(mixed + ":4: the text is empty; expected a non-empty text", got.get(3).get("error").getAsString());
+        assertEquals(expected.get(2), got.get(4).get("label").getAsString());
+        assertEquals("prefine predict: skipped 2 of 5 input lines (lines 2, 4); their output lines hold {\"error\": ...}",
+                cli.err().strip());
+    }
+
+    @Test
+    void choosesAmongChoicesAsTheLibraryDoes() throws Exception {
+        Path f = input("copa.jsonl", "{\"premise\": \"john visited paris\", \"question\": \"effect\", \"choices\":"
+                + " [\"he saw rome\", \"he saw paris\"]}", "{\"premise\": \"the team read\", \"choices\": [\"a film\","
+                + " \"a game\"]}", "{\"premise\": \"bob read\", \"choices\": [\"a film\"]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "copa", "--input", f.toString()));
+        assertEquals("prefine predict: " + f + ":3: 1 choices; expected the 2 choices the task was trained with",
+                cli.err().strip());
+        List<JsonObject> got = lines(cli.out());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<ChoicePrediction> expected = model.predictor("copa").choose(List.of("john visited paris", "the team read"),
+                    List.of("effect", ""), List.of(List.of("he saw rome", "he saw paris"), List.of("a film", "a game")));
+            assertEquals(2, got.size(), cli.out());
+            for (int i = 0; i < 2; i++) {
+                assertEquals(expected.get(i).choice(), got.get(i).get("choice").getAsInt());
+                JsonArray p = got.get(i).getAsJsonArray("probabilities");
+                for (int k = 0; k < 2; k++) {
+                    assertEquals(expected.get(i).probabilities().get(k), p.get(k).getAsDouble(), 0.0);
+                }
+            }
+        }
+        Path extra = input("copa-extra.jsonl", "{\"premise\": \"bob\", \"choices\": [\"a\", \"b\"], \"label\": 1}");
+        cli.clear();
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "copa", "--input", extra.toString()));
+        assertEquals(Stream.of("prefine predict: " + extra + ":1: field \"label\" does not belong to a choice task; expected",
+                "{\"premise\": ..., \"question\": ... (optional), \"choices\": [...]} for the choice task copa")
+                .reduce((a, b) -> a + " " + b).get(), cli.err().strip());
     }
 }
