@@ -250,7 +250,8 @@ public final class TaskPredictor {
      *
      * @param questions the questions, none empty
      * @param contexts their contexts, as many, none empty
-     * @return one answer per question: its text, its character offsets into the context and its
+     * @return one answer per question: its text, its offsets into the context (UTF-16 indexes, as
+     *     {@code String.substring} takes them, not the code points Python and SQuAD count) and its
      *     score (start plus end logit); {@link QaAnswer#none()} when no window holds a valid span
      * @throws IllegalArgumentException if the task is not an extractive QA task, the lists differ in
      *     size, a text is empty, or a question leaves no room for its context in a window

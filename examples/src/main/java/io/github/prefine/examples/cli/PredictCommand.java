@@ -48,8 +48,9 @@ import picocli.CommandLine.Spec;
  * QA) or {@code {"premise": ..., "question": ..., "choices": [...]}} (multiple choice, the
  * question optional, as COPA's {@code cause}/{@code effect}). Output lines: {@code {"label",
  * "probabilities": {label: p}}}, {@code {"tags": [...], "entities": [{"type", "start", "end",
- * "text"}]}} (word indices, end exclusive), {@code {"answer", "start", "end", "score"}} (character
- * offsets into the context; {@code answer} null when no window holds a valid span), or {@code
+ * "text"}]}} (word indices, end exclusive), {@code {"answer", "start", "end", "score"}} (offsets
+ * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
+ * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
  *
  * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
@@ -360,21 +361,31 @@ public final class PredictCommand implements Callable<Integer> {
                 }
             }
             default -> {
-                for (QaAnswer a : predictor.answer(strings(batch, "question"), strings(batch, "context"))) {
+                List<String> contexts = strings(batch, "context");
+                List<QaAnswer> answers = predictor.answer(strings(batch, "question"), contexts);
+                for (int i = 0; i < answers.size(); i++) {
+                    QaAnswer a = answers.get(i);
                     JsonObject o = new JsonObject();
                     if (a.found()) {
                         o.addProperty("answer", a.text());
                     } else {
                         o.add("answer", com.google.gson.JsonNull.INSTANCE);
                     }
-                    o.addProperty("start", a.charStart());
-                    o.addProperty("end", a.charEnd());
+                    // code points, as Python slices the context and SQuAD's answer_start counts; QaAnswer
+                    // holds UTF-16 indexes, which differ after a character beyond U+FFFF (an emoji)
+                    o.addProperty("start", a.found() ? codePoints(contexts.get(i), a.charStart()) : a.charStart());
+                    o.addProperty("end", a.found() ? codePoints(contexts.get(i), a.charEnd()) : a.charEnd());
                     o.addProperty("score", a.found() ? a.score() : null);
                     out.add(o);
                 }
             }
         }
         return out;
+    }
+
+    /** A UTF-16 index into a text as a count of the code points before it. */
+    private static int codePoints(String text, int utf16Index) {
+        return text.codePointCount(0, utf16Index);
     }
 
     private static List<String> strings(List<JsonObject> batch, String field) {

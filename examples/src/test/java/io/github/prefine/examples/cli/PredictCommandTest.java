@@ -123,6 +123,29 @@ class PredictCommandTest {
     }
 
     @Test
+    void answerOffsetsCountCodePointsAsPythonAndTheQaFilesDo() throws Exception {
+        // U+1F600 is two UTF-16 units but one code point: Python's context[start:end] and SQuAD's
+        // answer_start count code points, so a consumer of the JSON line slices with them
+        String smile = new String(Character.toChars(0x1F600));
+        String context = smile + " during the week " + smile + " the team walked with people while john visited paris"
+                + " about a game " + smile + smile + " in rome.";
+        Path qa = input("qa-astral.jsonl", "{\"question\": \"who visited paris?\", \"context\": \"" + context + "\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "qa", "--input", qa.toString()), cli.err());
+        JsonObject o = lines(cli.out()).get(0);
+        assertTrue(!o.get("answer").isJsonNull(), "the seeded head answers: " + o);
+        int start = o.get("start").getAsInt();
+        int end = o.get("end").getAsInt();
+        int[] points = context.codePoints().toArray();
+        assertTrue(0 <= start && start <= end && end <= points.length, "offsets within the context's "
+                + points.length + " code points: " + o);
+        // the slice Python takes: code points start to end
+        assertEquals(o.get("answer").getAsString(), new String(points, start, end - start), o.toString());
+        // the first emoji precedes the answer's end, so UTF-16 indexes would differ here
+        assertTrue(context.offsetByCodePoints(0, end) != end, o.toString());
+    }
+
+    @Test
     void readsPairsFromStandardInput() throws Exception {
         InputStream stdin = System.in;
         CliRunner cli = new CliRunner("predict");
