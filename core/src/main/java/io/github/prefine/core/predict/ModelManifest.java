@@ -107,7 +107,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         List<String> names = new ArrayList<>();
         List<SavedTask> tasks = new ArrayList<>();
         JsonArray entries = array(root, "tasks", file);
-        for (JsonElement e : entries) {
+        for (int i = 0; i < entries.size(); i++) {
+            JsonElement e = entries.get(i);
+            if (!e.isJsonObject()) {
+                throw new IOException(file + ": field tasks[" + i + "] must be an object, found " + e);
+            }
             JsonObject t = e.getAsJsonObject();
             String name = string(t, "name", file);
             names.add(name);
@@ -119,7 +123,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             return new ModelManifest(1, names, List.of(), null, -1);
         }
         JsonObject tok = object(root, "tokenizer", file);
-        return new ModelManifest(2, names, tasks, string(tok, "file", file), integer(tok, "padId", file));
+        int padId = integer(tok, "padId", file);
+        if (padId < 0) {
+            throw new IOException(file + ": field padId must be 0 or more, found " + padId);
+        }
+        return new ModelManifest(2, names, tasks, string(tok, "file", file), padId);
     }
 
     private static SavedTask task(JsonObject t, String name, Path file) throws IOException {
@@ -136,7 +144,12 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
                     + " choice, found " + label);
         };
         List<String> labels = new ArrayList<>();
-        for (JsonElement l : array(t, "labels", file)) {
+        JsonArray names = array(t, "labels", file);
+        for (int i = 0; i < names.size(); i++) {
+            JsonElement l = names.get(i);
+            if (!l.isJsonPrimitive() || !l.getAsJsonPrimitive().isString()) {
+                throw new IOException(file + ": " + where + ": field labels[" + i + "] must be a string, found " + l);
+            }
             labels.add(l.getAsString());
         }
         JsonObject f = object(t, "features", file);
@@ -249,7 +262,12 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw new IOException(file + ": field " + key + " must be a number, found " + e);
         }
-        return e.getAsInt();
+        // getAsInt would read 2.5 as 2 and wrap 2^32 + 2 to 2
+        double v = e.getAsDouble();
+        if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+            throw new IOException(file + ": field " + key + " must be a whole number, found " + e);
+        }
+        return (int) v;
     }
 
     private static JsonArray array(JsonObject o, String key, Path file) throws IOException {

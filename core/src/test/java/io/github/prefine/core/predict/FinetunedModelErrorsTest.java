@@ -169,6 +169,34 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
+    void refusesAHandEditedManifestNamingTheFileAndTheField() throws Exception {
+        String file = ModelManifest.FILE;
+        // each edit breaks the documented shape: a task entry that is no object, a label that is no
+        // string, a fractional label count (read as 2 before), a negative padding id
+        String[][] edits = {
+            {"\"tasks\": [", "\"tasks\": [\"junk\", ", "field tasks[0] must be an object, found \"junk\""},
+            {"\"person\"", "null", "task topic: field labels[0] must be a string, found null"},
+            {"\"place\"", "{}", "task topic: field labels[1] must be a string, found {}"},
+            {"\"numLabels\": 2", "\"numLabels\": 2.5", "field numLabels must be a whole number, found 2.5"},
+            {"\"padId\": 0", "\"padId\": -5", "field padId must be 0 or more, found -5"},
+        };
+        for (int i = 0; i < edits.length; i++) {
+            Path copy = tmp.resolve("edited-" + i);
+            copyTree(saved, copy);
+            String text = Files.readString(copy.resolve(file));
+            assertTrue(text.contains(edits[i][0]), edits[i][0]);
+            Files.writeString(copy.resolve(file), text.replaceFirst(java.util.regex.Pattern.quote(edits[i][0]),
+                    java.util.regex.Matcher.quoteReplacement(edits[i][1])));
+            try (NDManager m = NDManager.newBaseManager()) {
+                Throwable e = assertThrows(Throwable.class, () -> FinetunedModel.load(copy, m).close());
+                assertEquals(IOException.class, e.getClass(), e.toString());
+                assertEquals(copy.resolve(file) + ": " + edits[i][2], e.getMessage());
+                assertEquals(List.of(), m.getManagedArrays());
+            }
+        }
+    }
+
+    @Test
     void refusesAVersion1FolderSayingWhatItLacks() throws Exception {
         assertEquals(1, ModelManifest.read(v1).version());
         assertEquals(List.of("topic", "ner", "qa"), ModelManifest.read(v1).taskNames());
