@@ -31,13 +31,16 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
     private final boolean labelAll;
     private final byte[] labels;
     private final Map<Integer, int[]> gappedRows;
+    /** Rows the maximum length truncated, to the index of the first word cut off. */
+    private final Map<Integer, Integer> cutRows;
 
     TokenClassificationFeatures(TokenRows tokens, boolean labelAll, byte[] labels, int[] exampleIndex,
-            Map<Integer, int[]> gappedRows, FeatureReport report) {
+            Map<Integer, int[]> gappedRows, Map<Integer, Integer> cutRows, FeatureReport report) {
         super(tokens, exampleIndex, report);
         this.labelAll = labelAll;
         this.labels = labels;
         this.gappedRows = gappedRows;
+        this.cutRows = cutRows;
     }
 
     /** How many labels the label byte can hold in a labelling mode. */
@@ -91,6 +94,17 @@ public final class TokenClassificationFeatures extends FeaturesBase implements F
      */
     public boolean isFirstSubToken(int row, int pos) {
         return isFirst(labels[tokens.rowStart(row) + pos]);
+    }
+
+    /**
+     * Returns where the maximum length cut a row's sentence: the words from that index on have no
+     * sub-token in the row (a word whose first sub-token fits is not cut).
+     *
+     * @param row the row index
+     * @return the index of the first word cut off, or -1 when the row holds the whole sentence
+     */
+    public int firstCutWord(int row) {
+        return cutRows.getOrDefault(row, -1);
     }
 
     /**

@@ -250,6 +250,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         int labSize;
         final int[] exampleOf;
         final Map<Integer, int[]> gapped = new TreeMap<>();
+        /** Truncated rows: the index of the first word cut off. */
+        final Map<Integer, Integer> cut = new TreeMap<>();
 
         final int[] continuation;
 
@@ -292,6 +294,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             if (truncated) {
                 report.truncated();
                 report.count("words cut by truncation", tags.length - 1 - lastWord);
+                cut.put(row, lastWord + 1);
             }
             // words that should have a first sub-token here: all of them unless truncated
             int covered = truncated ? lastWord + 1 : tags.length;
@@ -308,8 +311,9 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             for (int[] g : gapped.values()) {
                 bytes += 4L * g.length + 16;
             }
+            bytes += 16L * cut.size();
             return new TokenClassificationFeatures(
-                    built, labelAll, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped,
+                    built, labelAll, Arrays.copyOf(lab, labSize), Arrays.copyOf(exampleOf, n), gapped, cut,
                     report.finish(n, built.tokenCount(), bytes));
         }
     }

@@ -16,15 +16,19 @@ import java.util.Objects;
  *     io.github.prefine.eval.metrics.SpanExtractor#lenient}); each span's {@code sentence} is the
  *     sentence's index in the predicted list, {@code start} and {@code end} (exclusive) are word
  *     indices
+ * @param wordsCut how many words at the end of the sentence lie beyond the task's {@code
+ *     maxLength}: the model did not read them, and they are tagged {@code O}; 0 when it read all
  */
-public record TagPrediction(List<String> words, List<String> tags, List<Span> entities) {
+public record TagPrediction(List<String> words, List<String> tags, List<Span> entities, int wordsCut) {
     /**
      * Checks that every word has a tag and copies the lists.
      *
      * @param words the sentence's words
      * @param tags one tag per word
      * @param entities the entities in the tags
-     * @throws IllegalArgumentException if the word and tag counts differ
+     * @param wordsCut the words at the end beyond the task's maxLength
+     * @throws IllegalArgumentException if the word and tag counts differ, or {@code wordsCut} is
+     *     negative or more than the words
      */
     public TagPrediction {
         words = List.copyOf(words);
@@ -32,6 +36,9 @@ public record TagPrediction(List<String> words, List<String> tags, List<Span> en
         entities = List.copyOf(Objects.requireNonNull(entities, "entities"));
         if (words.size() != tags.size()) {
             throw new IllegalArgumentException(words.size() + " words but " + tags.size() + " tags");
+        }
+        if (wordsCut < 0 || wordsCut > words.size()) {
+            throw new IllegalArgumentException("wordsCut must be in [0, " + words.size() + "], found " + wordsCut);
         }
     }
 }

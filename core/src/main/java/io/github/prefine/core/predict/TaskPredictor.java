@@ -12,6 +12,7 @@ import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.features.TokenClassificationFeatures;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
@@ -54,7 +55,8 @@ import org.slf4j.event.Level;
  * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
  * task's {@code maxLength} is cut there, as its training and validation data were (the
  * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
- * no line per call; the words cut off are tagged {@code O}); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * no line per call; the words cut off are tagged {@code O}, and {@link TagPrediction#wordsCut()}
+ * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice
  * or a choice count other than the task's is refused, naming the input's index.
@@ -198,7 +200,8 @@ public final class TaskPredictor {
      * their entities as seqeval's default mode does.
      *
      * @param sentences the sentences, each a non-empty list of non-empty words without whitespace
-     * @return one prediction per sentence, in order
+     * @return one prediction per sentence, in order; words past the task's maxLength are tagged {@code O}
+     *     and counted by {@link TagPrediction#wordsCut()}
      * @throws IllegalArgumentException if the task is not a sequence-labelling task, or a sentence
      *     or a word is empty, a word holds whitespace, or the tokenizer rejects a sentence
      * @throws IllegalStateException if the model is closed
@@ -236,9 +239,16 @@ public final class TaskPredictor {
         for (Span s : SpanExtractor.lenient(tags)) {
             bySentence.get(s.sentence()).add(s);
         }
+        // a sentence is one row: the words its row lacks past maxLength are tagged O unread
+        int[] cut = new int[examples.size()];
+        TokenClassificationFeatures rows = (TokenClassificationFeatures) f;
+        for (int r = 0; r < f.size(); r++) {
+            int first = rows.firstCutWord(r);
+            cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(f.exampleIndex(r)).size() - first;
+        }
         List<TagPrediction> out = new ArrayList<>(examples.size());
         for (int i = 0; i < examples.size(); i++) {
-            out.add(new TagPrediction(sentences.get(i), tags.get(i), bySentence.get(i)));
+            out.add(new TagPrediction(sentences.get(i), tags.get(i), bySentence.get(i), cut[i]));
         }
         return out;
     }

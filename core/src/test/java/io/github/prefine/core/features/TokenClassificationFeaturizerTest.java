@@ -92,7 +92,7 @@ class TokenClassificationFeaturizerTest {
             assertEquals(5, f.tokens().length(0));
             assertEquals(3, f.tokens().length(1));
             // Ids bit-packed at the width of the largest id, 1 label byte per position, plus 8
-            // bytes per row (offset + example index).
+            // bytes per row (offset + example index), plus 16 for the truncated row's first cut word.
             int max = 0;
             for (int row = 0; row < 2; row++) {
                 for (int p = 0; p < f.tokens().length(row); p++) {
@@ -101,7 +101,7 @@ class TokenClassificationFeaturizerTest {
             }
             int bits = 32 - Integer.numberOfLeadingZeros(max);
             long packed = 8L * ((8L * bits + 63) / 64);
-            assertEquals((packed + 8 + 4 * 3 + 4 * 2) / 8.0, r.bytesPerTokenPosition(), 1e-9);
+            assertEquals((packed + 8 + 4 * 3 + 4 * 2 + 16) / 8.0, r.bytesPerTokenPosition(), 1e-9);
 
             PaddedBatch b = f.batch(new int[] {1, 0});
             assertEquals(2, b.rows());

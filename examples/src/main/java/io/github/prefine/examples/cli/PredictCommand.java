@@ -48,7 +48,8 @@ import picocli.CommandLine.Spec;
  * QA) or {@code {"premise": ..., "question": ..., "choices": [...]}} (multiple choice, the
  * question optional, as COPA's {@code cause}/{@code effect}). Output lines: {@code {"label",
  * "probabilities": {label: p}}}, {@code {"tags": [...], "entities": [{"type", "start", "end",
- * "text"}]}} (word indices, end exclusive), {@code {"answer", "start", "end", "score"}} (offsets
+ * "text"}], "wordsCut"}} (word indices, end exclusive; {@code wordsCut} counts the words at the end
+ * beyond the task's maxLength, tagged {@code O} unread), {@code {"answer", "start", "end", "score"}} (offsets
  * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
  * not Java's UTF-16 indexes; {@code answer} null and the offsets -1 when no window holds a valid span), or {@code
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
@@ -339,6 +340,7 @@ public final class PredictCommand implements Callable<Integer> {
                         entities.add(e);
                     }
                     o.add("entities", entities);
+                    o.addProperty("wordsCut", p.wordsCut());
                     out.add(o);
                 }
             }

@@ -111,6 +111,7 @@ class PredictCommandTest {
                 JsonArray t = tagged.get(i).getAsJsonArray("tags");
                 assertEquals(tags.get(i).tags(), t.asList().stream().map(e -> e.getAsString()).toList());
                 assertEquals(tags.get(i).entities().size(), tagged.get(i).getAsJsonArray("entities").size());
+                assertEquals(tags.get(i).wordsCut(), tagged.get(i).get("wordsCut").getAsInt());
             }
             QaAnswer a = model.predictor("qa").answer(List.of("who visited paris?"), List.of(context)).get(0);
             JsonObject o = answered.get(0);
