@@ -197,7 +197,7 @@ public final class Verdicts {
             String subject = table1.columns().get(col) + " vs " + Setting.BASELINE;
             if (tested == 0) {
                 lines.add(String.format(Locale.ROOT, "%s: 0 of %d targets tested (a t-test needs two seeds on each"
-                        + " side) — no test", subject, compared));
+                        + " side and some variance) — no test", subject, compared));
                 continue;
             }
             lines.add(String.format(Locale.ROOT, "%s: %d of %d targets tested, Holm-adjusted p ≤ %s over %d tests — %d"

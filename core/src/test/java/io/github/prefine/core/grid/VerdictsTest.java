@@ -162,8 +162,23 @@ class VerdictsTest {
         assertEquals(List.of(), Verdicts.significance(new Table("Table 1", "Target", List.of("Baseline", "SL+C"),
                 List.of(new Table.Row("T1", List.of(Cell.of(50, 1), Cell.of(60, 1)))))), "no comparisons, no line");
         List<RunRecord> one = significanceGrid(true).runs().stream().filter(r -> r.seed() == 1).toList();
-        assertEquals(List.of("Only-SL vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each side) — no"
-                + " test", "SL+C vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each side) — no test"),
+        assertEquals(List.of("Only-SL vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each side and some"
+                + " variance) — no test", "SL+C vs Baseline: 0 of 2 targets tested (a t-test needs two seeds on each"
+                + " side and some variance) — no test"),
                 Verdicts.significance(Tables.table1(new ResultSet(one, List.of()), SIGNIFICANCE_LAYOUT, StdKind.SAMPLE)));
+    }
+
+    @Test
+    void aSettingThatShiftsEverySeedAlikeIsUntestedForWantOfVarianceNotOfSeeds() {
+        // three seeds a side, every difference exactly 2: the paired differences have no variance,
+        // so SeedTTests leaves them untested (no standard error), though each side has its seeds
+        long[] three = {1, 2, 3};
+        List<RunRecord> r = new ArrayList<>();
+        add(r, "Baseline", "T1", three, 70, 72, 68);
+        add(r, "SL+C", "T1", three, 72, 74, 70);
+        ReportLayout layout = ReportLayout.builder().addSetting("SL+C").addTarget("T1", "SL").build();
+        assertEquals(List.of("SL+C vs Baseline: 0 of 1 targets tested (a t-test needs two seeds on each side and some"
+                + " variance) — no test"), Verdicts.significance(Tables.table1(new ResultSet(r, List.of()), layout,
+                        StdKind.SAMPLE)));
     }
 }
