@@ -9,6 +9,10 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.core.data.internal.LineReader;
+import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
@@ -17,13 +21,10 @@ import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.qa.QaAnswer;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringReader;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ import picocli.CommandLine.Spec;
  * {"choice", "probabilities": [...]}} (the chosen index and the softmax over the choices).
  *
  * <p>Input is read as strict UTF-8 and strict JSON, in chunks of {@code --chunk} lines. A bad line
- * (blank, not an object, of another format, or refused by the predictor: an empty text, a wrong
+ * (not valid UTF-8, named by its column; blank, not an object, of another format, or refused by the predictor: an empty text, a wrong
  * choice count...) ends the command with exit code 2 and one line naming the file, the line and
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
@@ -114,16 +115,21 @@ public final class PredictCommand implements Callable<Integer> {
         List<Integer> skipped = new ArrayList<>();
         int lineNo = 0;
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
-                BufferedReader lines = open()) {
+                LineReader lines = open(name)) {
             TaskPredictor predictor = loaded.predictor(task);
             List<Line> batch = new ArrayList<>();
-            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                lineNo++;
+            for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
+                lineNo = line.number();
                 Line read;
-                try {
-                    read = new Line(lineNo, parse(line, name, lineNo, predictor.task()), null);
-                } catch (IllegalArgumentException e) {
-                    read = new Line(lineNo, null, e.getMessage());
+                if (line.text() == null) {
+                    // invalid UTF-8, decoded line by line: a bad line at its number and column
+                    read = new Line(lineNo, null, line.invalid());
+                } else {
+                    try {
+                        read = new Line(lineNo, parse(line.text(), name, lineNo, predictor.task()), null);
+                    } catch (IllegalArgumentException e) {
+                        read = new Line(lineNo, null, e.getMessage());
+                    }
                 }
                 batch.add(read);
                 if (batch.size() == chunk || (read.error() != null && !skipBad)) {
@@ -153,13 +159,11 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    private BufferedReader open() throws IOException {
-        var decoder = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        if ("-".equals(input)) {
-            return new BufferedReader(new InputStreamReader(System.in, decoder));
-        }
-        return new BufferedReader(new InputStreamReader(Files.newInputStream(Path.of(input)), decoder));
+    /** The input's lines, each decoded on its own, so that invalid UTF-8 is one bad line. */
+    private LineReader open(String name) throws IOException {
+        InputStream in = "-".equals(input) ? System.in : Files.newInputStream(Path.of(input));
+        // lenient: an undecodable line comes back with its message instead of ending the read
+        return TextFiles.lines(in, name, Leniency.LENIENT, new ReadReport.Builder(name));
     }
 
     /**

@@ -147,6 +147,40 @@ class PredictCommandTest {
     }
 
     @Test
+    void aLineOfInvalidUtf8IsABadLineNamedByItsNumberAndColumn() throws Exception {
+        // line 2 holds the byte 0xFF, never valid in UTF-8, after the 13 bytes of {"text": "caf
+        Path f = tmp.resolve("latin1.jsonl");
+        byte[] bad = "{\"text\": \"caf\u0000\"}".getBytes(StandardCharsets.UTF_8);
+        bad[13] = (byte) 0xFF;
+        try (var o = Files.newOutputStream(f)) {
+            o.write("{\"text\": \"john\"}\n".getBytes(StandardCharsets.UTF_8));
+            o.write(bad);
+            o.write("\n{\"text\": \"paris\"}\n".getBytes(StandardCharsets.UTF_8));
+        }
+        String why = f + ":2: expected valid UTF-8, found byte 0xFF at column 14";
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString()), cli.err());
+        assertEquals("prefine predict: " + why, cli.err().strip());
+        List<JsonObject> before = lines(cli.out());
+        cli.clear();
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString(), "--skip-bad"),
+                cli.err());
+        List<JsonObject> all = lines(cli.out());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<LabelPrediction> p = model.predictor("topic").classify(List.of("john", "paris"));
+            // the output stays aligned with the input: line 1 before the stop; with --skip-bad all three
+            assertEquals(1, before.size());
+            assertEquals(p.get(0).label(), before.get(0).get("label").getAsString());
+            assertEquals(3, all.size());
+            assertEquals(p.get(0).label(), all.get(0).get("label").getAsString());
+            assertEquals(why, all.get(1).get("error").getAsString());
+            assertEquals(p.get(1).label(), all.get(2).get("label").getAsString());
+        }
+        assertEquals("prefine predict: skipped 1 of 3 input lines (lines 2); their output lines hold {\"error\": ...}",
+                cli.err().strip());
+    }
+
+    @Test
     void readsPairsFromStandardInput() throws Exception {
         InputStream stdin = System.in;
         CliRunner cli = new CliRunner("predict");

@@ -98,6 +98,20 @@ public final class TextFiles {
     }
 
     /**
+     * Reads a stream's lines (standard input, a file opened elsewhere) as {@link #lines(Path,
+     * Leniency, ReadReport.Builder)} reads a file's, without inflating.
+     *
+     * @param in the bytes; closed when the lines are
+     * @param name the name that messages give the input
+     * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
+     * @param report receives the byte-order-mark count
+     * @return the lines; the caller closes them
+     */
+    public static LineReader lines(InputStream in, String name, Leniency leniency, ReadReport.Builder report) {
+        return new LineReader(in, name, leniency, report, false);
+    }
+
+    /**
      * Opens a whole-document file as characters (see {@link DocumentReader}); invalid UTF-8 fails
      * the read in every mode.
      *
