@@ -3,8 +3,6 @@ package io.github.prefine.core.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +20,7 @@ class TaskPredictorConcurrencyTest {
 
     @Test
     void predictorsSharedBetweenThreadsGiveTheSerialResults(@TempDir Path tmp) throws Exception {
-        Path dir = tmp.resolve("model");
-        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
-                MultiHeadModel model = TinyFinetuning.untrained(m)) {
-            TinyFinetuning.export(model, tok, TinyFinetuning.SETTINGS).writeTo(dir);
-        }
+        Path dir = TinyFinetuning.saveUntrained(tmp.resolve("model"));
         List<String> texts = List.of("john visited paris", "the team read a film", "alice wrote about rome", "bob");
         List<List<String>> sentences = List.of(List.of("john", "smith", "visited", "paris"), List.of("mary", "read"));
         ExecutorService pool = Executors.newFixedThreadPool(4);

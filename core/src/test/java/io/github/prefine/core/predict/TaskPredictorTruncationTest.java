@@ -3,8 +3,6 @@ package io.github.prefine.core.predict;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,11 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TaskPredictorTruncationTest {
     @Test
     void saysHowManyWordsTheMaxLengthCutOff(@TempDir Path tmp) throws Exception {
-        Path saved = tmp.resolve("saved");
-        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
-                MultiHeadModel model = TinyFinetuning.untrained(m)) {
-            TinyFinetuning.export(model, tok, TinyFinetuning.SETTINGS).writeTo(saved);
-        }
+        Path saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
         // "john" and "paris" are whole entries of the fixture's vocabulary, one sub-token each, and a
         // row of maxLength 32 holds [CLS], 30 words and [SEP]
         assertEquals(32, TinyFinetuning.SETTINGS.maxLength());

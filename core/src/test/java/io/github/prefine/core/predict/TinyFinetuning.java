@@ -170,6 +170,20 @@ final class TinyFinetuning {
                 .addHead("qa", TaskFormat.QA.newHead(2, io.github.prefine.heads.HeadFamily.BERT, 3)).build();
     }
 
+    /**
+     * Writes {@link #untrained}'s export with {@link #SETTINGS} to a folder.
+     *
+     * @param dir the folder
+     * @return {@code dir}
+     */
+    static Path saveUntrained(Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = tokenizer();
+                MultiHeadModel model = untrained(m)) {
+            export(model, tok, SETTINGS).writeTo(dir);
+        }
+        return dir;
+    }
+
     /** The export of {@link #untrained}'s tasks. */
     static ModelExport export(MultiHeadModel model, SubwordTokenizer tok, FeatureSettings settings) {
         return ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(settings)
