@@ -292,7 +292,12 @@ public final class TableWriter {
         number(o, "ciHigh", d.ciHigh());
         o.addProperty("nBaseline", d.nBaseline());
         o.addProperty("nSetting", d.nSetting());
-        o.addProperty("differs", d.significant());
+        if (d.tested()) {
+            o.addProperty("differs", d.significant());
+        } else {
+            // undefined without a test, as the CSV's empty cell says; false would read as "tested, no difference"
+            o.add("differs", JsonNull.INSTANCE);
+        }
         return o;
     }
 

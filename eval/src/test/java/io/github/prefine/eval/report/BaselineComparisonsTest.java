@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.eval.stats.TestKind;
@@ -89,5 +92,12 @@ class BaselineComparisonsTest {
         assertTrue(csv.contains("," + 3 * t.cell("T1", "A").vsBaseline().p() + ",no,"), csv);
         assertTrue(csv.contains("\nT3,80.0,,82.0,,2.0,,,,,,,\n"), csv);
         assertEquals(t, TableReader.read(files.get(2)), "the JSON carries every comparison back");
+        // "differs" is undefined where untested: null, as the CSV leaves it empty, not false
+        JsonArray rows = JsonParser.parseString(Files.readString(files.get(2))).getAsJsonObject().getAsJsonArray("rows");
+        JsonObject t1a = rows.get(0).getAsJsonObject().getAsJsonArray("cells").get(1).getAsJsonObject();
+        JsonObject t3a = rows.get(2).getAsJsonObject().getAsJsonArray("cells").get(1).getAsJsonObject();
+        assertEquals("T3", rows.get(2).getAsJsonObject().get("label").getAsString());
+        assertFalse(t1a.getAsJsonObject("vsBaseline").get("differs").getAsBoolean(), t1a.toString());
+        assertTrue(t3a.getAsJsonObject("vsBaseline").get("differs").isJsonNull(), t3a.toString());
     }
 }
