@@ -59,7 +59,8 @@ import org.slf4j.event.Level;
  * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice
- * or a choice count other than the task's is refused, naming the input's index.
+ * or a choice count other than the task's is refused, naming the input's index (a {@link
+ * RefusedInputException}).
  *
  * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
  * manager that is closed before the next batch. A predictor is valid while its model is open.
@@ -394,8 +395,8 @@ public final class TaskPredictor {
         return s;
     }
 
-    private IllegalArgumentException refused(int index, String why) {
-        return new IllegalArgumentException("predictor: task " + task.name() + ": input " + index + ": " + why);
+    private RefusedInputException refused(int index, String why) {
+        return new RefusedInputException(task.name(), index, why, "");
     }
 
     private static String id(int index) {
@@ -421,8 +422,8 @@ public final class TaskPredictor {
                     reason = e.getKey();
                 }
             }
-            throw refused(Integer.parseInt(first), reason + " (" + report.skippedCount() + " of " + examples.size()
-                    + " inputs refused)");
+            throw new RefusedInputException(task.name(), Integer.parseInt(first), reason, " (" + report.skippedCount()
+                    + " of " + examples.size() + " inputs refused)");
         }
         return f;
     }

@@ -1,6 +1,7 @@
 package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -138,6 +139,11 @@ class FinetunedModelErrorsTest {
                     () -> model.predictor("qa").answer(List.of("who?", longQuestion), List.of("john", "john")));
             assertEquals("predictor: task qa: input 1: question leaves the context no more tokens than the stride at"
                     + " this max length (1 of 2 inputs refused)", noRoom.getMessage());
+            // a caller reading inputs from a file maps the index to its line and words it with the reason
+            RefusedInputException refusal = assertInstanceOf(RefusedInputException.class, noRoom);
+            assertEquals(1, refusal.index());
+            assertEquals("question leaves the context no more tokens than the stride at this max length",
+                    refusal.reason());
             // an empty batch is no error: nothing in, nothing out
             assertEquals(List.of(), model.predictor("topic").classify(List.of()));
         }

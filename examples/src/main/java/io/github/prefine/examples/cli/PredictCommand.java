@@ -16,6 +16,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
+import io.github.prefine.core.predict.RefusedInputException;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
@@ -31,8 +32,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -69,8 +68,6 @@ import picocli.CommandLine.Spec;
         description = "Run a task of a saved model on JSON lines (text, pair, words, question and context, or premise"
                 + " and choices).")
 public final class PredictCommand implements Callable<Integer> {
-    /** The predictor's refusals name the input's index within the chunk: "input 3: ...". */
-    private static final Pattern INPUT = Pattern.compile("input (\\d+): ");
     /** Fields a line may leave out, as format.field: a choice task's question may be absent, as empty. */
     private static final List<String> OPTIONAL = List.of("choice.question");
 
@@ -285,14 +282,10 @@ public final class PredictCommand implements Callable<Integer> {
             List<JsonObject> outputs;
             try {
                 outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList());
-            } catch (IllegalArgumentException e) {
-                Matcher m = INPUT.matcher(String.valueOf(e.getMessage()));
-                if (!m.find()) {
-                    throw e;
-                }
-                Line bad = good.get(Integer.parseInt(m.group(1)));
-                lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": "
-                        + e.getMessage().substring(m.end())));
+            } catch (RefusedInputException e) {
+                // the reason alone: the exception's count of refused inputs is the chunk's, not the line's
+                Line bad = good.get(e.index());
+                lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": " + e.reason()));
                 continue;
             }
             List<Line> done = new ArrayList<>(lines.size());

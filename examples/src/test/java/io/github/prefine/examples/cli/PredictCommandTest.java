@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -253,6 +254,21 @@ class PredictCommandTest {
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", empty.toString()));
         assertEquals("prefine predict: " + empty + ":3: the text is empty; expected a non-empty text", cli.err().strip());
         assertEquals(labels(good.subList(0, 2)), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
+    }
+
+    @Test
+    void aTokenizerRefusalNamesItsLineWithoutTheChunksCount() throws Exception {
+        List<String> good = List.of("john visited paris", "the team read a film");
+        // a lone surrogate reaches the tokenizer, which refuses it inside featurization; the
+        // predictor's count of refused inputs is about its call (the chunk), not about line 2
+        Path lone = input("lone-surrogate.jsonl", textLine(good.get(0)), "{\"text\": \"paris \\ud800 rome\"}",
+                textLine(good.get(1)));
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", lone.toString()));
+        String err = cli.err().strip();
+        assertTrue(err.startsWith("prefine predict: " + lone + ":2: "), err);
+        assertFalse(err.contains("inputs refused"), err);
+        assertEquals(labels(good.subList(0, 1)), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
     }
 
     @Test
