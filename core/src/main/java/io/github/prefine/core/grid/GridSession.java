@@ -170,6 +170,8 @@ public final class GridSession implements AutoCloseable {
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.records());
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("finetune"));
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("prefinetune"));
+        // models finetuned under the old settings
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.models());
         Files.deleteIfExists(grid.layout.results());
     }
 
@@ -434,6 +436,21 @@ public final class GridSession implements AutoCloseable {
             markFailed(sweep, e.getMessage());
             return Optional.of(e.getMessage());
         }
+    }
+
+    /**
+     * Writes the finetuned models the grid exports ({@link Grid.Builder#optExportModels}) from the
+     * sweeps finished now, each finetuned again at its chosen rate, and lists the folders present in
+     * {@code run.json} under {@code models}; {@link Grid#run()} calls it once every sweep is finished.
+     * Folders already there are kept as they are; each export holds its own lock, so processes
+     * sharing the output folder write each folder once.
+     *
+     * @return the exported folders, present now, in target, setting, seed order; none with {@link
+     *     ModelExports#NONE}
+     * @throws IOException if finetuning or writing fails
+     */
+    public List<Path> exportModels() throws IOException {
+        return new GridExporter(this, finetuning).export();
     }
 
     /**
