@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,24 +93,44 @@ final class GridExporter {
         if (grid.exportModels == ModelExports.NONE) {
             return List.of();
         }
-        List<Path> out = new ArrayList<>();
+        List<Candidate> chosen = chosen(grid.exportModels, candidates());
         long written = 0;
-        for (Candidate c : chosen(grid.exportModels, candidates())) {
-            Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
-            try (UnitLock l = UnitLock.acquire(grid.layout.lock("export-" + GridLayout.safe(c.target().name()) + "-"
-                    + c.setting().fileName() + "-seed" + c.seed()))) {
-                if (!Files.isDirectory(dir)) {
-                    written += write(c, dir);
-                }
+        // first those no other process is writing, so that workers sharing the folder split them;
+        // then, waiting for each, those that were busy, which are then found written
+        List<Candidate> busy = new ArrayList<>();
+        for (Candidate c : chosen) {
+            Optional<UnitLock> lock = UnitLock.tryAcquire(lock(c));
+            if (lock.isEmpty()) {
+                busy.add(c);
+                continue;
             }
-            out.add(dir);
+            try (UnitLock l = lock.get()) {
+                written += writeUnlessThere(c);
+            }
         }
+        for (Candidate c : busy) {
+            try (UnitLock l = UnitLock.acquire(lock(c))) {
+                written += writeUnlessThere(c);
+            }
+        }
+        List<Path> out = chosen.stream().map(c -> grid.layout.model(c.target(), c.setting(), c.seed())).toList();
         if (written > 0) {
             LOG.info("exported models: {} written now; {} in {}", megabytes(written), megabytes(size(grid.layout.models())),
                     grid.layout.models());
         }
         recordModels();
         return out;
+    }
+
+    private Path lock(Candidate c) {
+        return grid.layout.lock("export-" + GridLayout.safe(c.target().name()) + "-" + c.setting().fileName() + "-seed"
+                + c.seed());
+    }
+
+    /** Writes a candidate's folder unless it is there; the caller holds its lock. Returns the bytes written. */
+    private long writeUnlessThere(Candidate c) throws IOException {
+        Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
+        return Files.isDirectory(dir) ? 0 : write(c, dir);
     }
 
     /** Every finished (setting, target, seed) at its chosen rate, per target in plan order of settings and seeds. */
