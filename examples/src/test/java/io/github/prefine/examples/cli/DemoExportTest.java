@@ -7,13 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,37 +20,19 @@ import org.junit.jupiter.api.io.TempDir;
  * them, and {@code prefine predict} answers from one of them.
  */
 class DemoExportTest {
-    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
     @TempDir
     Path tmp;
-
-    private record Run(int exit, String printed) {}
-
-    /** Runs a one-epoch, one-seed {@code prefine demo} in a fresh JVM. */
-    private static Run demo(Path out, String... more) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1",
-                "--device", "cpu", "--out", out.toString()));
-        cmd.addAll(List.of(more));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("PREFINE_MALLOC_TUNING", "off");
-        Process p = pb.start();
-        byte[] printed = p.getInputStream().readAllBytes();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "demo did not end");
-        return new Run(p.exitValue(), new String(printed, StandardCharsets.UTF_8));
-    }
 
     @Test
     void bestAfterADefaultRunExportsOneModelPerTargetThatPredictUses() throws Exception {
         Path out = tmp.resolve("out");
-        Run plain = demo(out, "--workers", "1");
+        DemoFolderTest.Run plain = DemoFolderTest.demo(1, out);
         assertEquals(0, plain.exit(), plain.printed());
         assertFalse(Files.exists(out.resolve("models")), "--export-models none, the default, writes no model");
         assertFalse(plain.printed().contains("Finetuned models"), plain.printed());
 
         // two processes share the folder: each folder is written by one of them, once
-        Run best = demo(out, "--export-models", "best", "--workers", "2");
+        DemoFolderTest.Run best = DemoFolderTest.demo(2, out, "--export-models", "best");
         assertEquals(0, best.exit(), best.printed());
         assertEquals(6, best.printed().lines().filter(l -> l.contains("GridExporter - exported syn-")).count(),
                 best.printed());
