@@ -158,6 +158,31 @@ class GridExportTest {
     }
 
     @Test
+    void eachModelIsFinetunedAtTheRateItsSweepChoseAndScoresWhatThatRunRecorded(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        // per-seed selection: each seed's sweep picks its own rate among two
+        f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).optSeeds(List.of(1L, 2L))
+                .optTargetLearningRates(List.of(3e-3, 1e-4)).optLearningRateSelection(LearningRateSelection.PER_SEED)
+                .optExportModels(ModelExports.ALL).build().run();
+        List<Path> all = list(out.resolve("models/c-target"));
+        assertEquals(List.of("Baseline-seed1", "Baseline-seed2", "Only-C-seed1", "Only-C-seed2"),
+                all.stream().map(p -> p.getFileName().toString()).toList());
+        for (Path model : all) {
+            JsonObject record = GridFixtures.json(model.resolve(GridExporter.RECORD));
+            // ground truth: the sweep's own detail file, its chosen rate and that rate's trial
+            JsonObject detail = GridFixtures.json(out.resolve("finetune").resolve("run-" + record.get("setting").getAsString()
+                    + "-c-target-seed" + record.get("seed").getAsLong() + ".json"));
+            double chosen = detail.get("learningRate").getAsDouble();
+            assertEquals(chosen, record.get("learningRate").getAsDouble());
+            JsonObject trial = GridFixtures.json(out.resolve("finetune").resolve("run-" + record.get("setting").getAsString()
+                    + "-c-target-seed" + record.get("seed").getAsLong()).resolve(GridLayout.learningRateName(chosen) + ".json"));
+            assertEquals(trial.get("validation").getAsDouble(), record.get("reproducedValidation").getAsDouble(), 1e-9,
+                    model.toString());
+        }
+    }
+
+    @Test
     void bestBreaksTiesByTableOrderOfSettingsThenSeedOrder() {
         Task t = InMemoryTasks.task("t", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
         Setting base = Setting.baseline();
