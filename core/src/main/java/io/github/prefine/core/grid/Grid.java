@@ -46,6 +46,10 @@ import java.util.function.Function;
  * file lock, so several processes started on the same folder split the work without duplicating
  * it: a sweep locked by another process is skipped and revisited until it is finished.
  *
+ * <p><b>Models.</b> The grid keeps scores only, unless {@link Builder#optExportModels} asks
+ * {@link #run()} to write, once every sweep is finished, each target's best model or every model as
+ * a folder that {@code core.predict.FinetunedModel} loads ({@code OUT/models/<target>/<setting>-seed<N>}).
+ *
  * <p>Immutable; {@link #run()} is not thread-safe (one run per process, as it seeds the engine
  * before every model it builds). Variants come from {@link #toBuilder()}.
  */

@@ -118,7 +118,9 @@ final class GridExporter {
             LOG.info("exported models: {} written now; {} in {}", megabytes(written), megabytes(size(grid.layout.models())),
                     grid.layout.models());
         }
-        recordModels();
+        if (!session.isWorker()) {
+            recordModels();
+        }
         return out;
     }
 

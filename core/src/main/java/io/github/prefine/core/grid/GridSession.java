@@ -549,6 +549,11 @@ public final class GridSession implements AutoCloseable {
         return grid;
     }
 
+    /** Whether this session joins a run another process drives, leaving its {@code run.json} to it. */
+    boolean isWorker() {
+        return worker;
+    }
+
     GridTasks tasks() {
         return tasks;
     }
