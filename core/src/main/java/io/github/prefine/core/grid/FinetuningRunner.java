@@ -96,7 +96,8 @@ final class FinetuningRunner {
         return grid.reportSplit == Split.VALIDATION ? Split.VALIDATION : ft.evaluationSplit();
     }
 
-    private TargetFinetuning finetuning(FinetuningUnit u, FeaturizedTask ft, Path encoder) {
+    /** The finetuning of one unit, as its run makes it; the exporter runs it again. */
+    TargetFinetuning finetuning(FinetuningUnit u, FeaturizedTask ft, Path encoder) {
         int batch = grid.targetBatchSize();
         int trainUnits = ft.features().get(Split.TRAIN).size();
         long warmup = session.warmupSteps((trainUnits + batch - 1) / batch, grid.targetScheduleEpochs);

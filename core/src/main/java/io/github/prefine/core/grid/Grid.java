@@ -46,6 +46,10 @@ import java.util.function.Function;
  * file lock, so several processes started on the same folder split the work without duplicating
  * it: a sweep locked by another process is skipped and revisited until it is finished.
  *
+ * <p><b>Models.</b> The grid keeps scores only, unless {@link Builder#optExportModels} asks
+ * {@link #run()} to write, once every sweep is finished, each target's best model or every model as
+ * a folder that {@code core.predict.FinetunedModel} loads ({@code OUT/models/<target>/<setting>-seed<N>}).
+ *
  * <p>Immutable; {@link #run()} is not thread-safe (one run per process, as it seeds the engine
  * before every model it builds). Variants come from {@link #toBuilder()}.
  */
@@ -87,6 +91,7 @@ public final class Grid {
     final boolean allowPartial;
     final java.util.Map<String, String> options;
     final boolean force;
+    final ModelExports exportModels;
 
     /** Hours {@link GridSession#runClaimed} waits for a unit another process holds, unless set. */
     public static final int DEFAULT_CLAIM_TIMEOUT_HOURS = 24;
@@ -126,6 +131,7 @@ public final class Grid {
         this.allowPartial = b.allowPartial;
         this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
         this.force = b.force;
+        this.exportModels = b.exportModels;
     }
 
     /**
@@ -237,7 +243,9 @@ public final class Grid {
      */
     public GridSummary run() throws IOException {
         try (GridSession session = open()) {
-            return new GridScheduler(session).run();
+            GridSummary summary = new GridScheduler(session).run();
+            session.exportModels();
+            return summary;
         }
     }
 
@@ -305,6 +313,7 @@ public final class Grid {
         private boolean allowPartial;
         private java.util.Map<String, String> options = java.util.Map.of();
         private boolean force;
+        private ModelExports exportModels = ModelExports.NONE;
 
         private Builder() {}
 
@@ -342,6 +351,7 @@ public final class Grid {
             this.allowPartial = g.allowPartial;
             this.options = g.options;
             this.force = g.force;
+            this.exportModels = g.exportModels;
         }
 
         /**
@@ -713,6 +723,21 @@ public final class Grid {
          */
         public Builder optForce(boolean force) {
             this.force = force;
+            return this;
+        }
+
+        /**
+         * Sets which finetuned models {@link #run()} writes once every sweep is finished, each a
+         * {@code core.predict.ModelExport} folder at {@code OUT/models/<target>/<setting>-seed<N>}
+         * that {@code FinetunedModel.load} reads; default {@link ModelExports#NONE}. Each is
+         * finetuned again at its chosen rate (see {@code GridExporter}): about one finetuning run
+         * and one model's size on disk per folder (about 1.1 GB for XLM-R base).
+         *
+         * @param exports none, each target's best, or all
+         * @return this builder
+         */
+        public Builder optExportModels(ModelExports exports) {
+            this.exportModels = Objects.requireNonNull(exports, "exports");
             return this;
         }
 

@@ -1,5 +1,6 @@
 package io.github.prefine.core.grid;
 
+import io.github.prefine.core.task.Task;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -206,6 +207,41 @@ public final class GridLayout {
      */
     public Path finetuningDetail(FinetuningSweep sweep) {
         return root.resolve("finetune").resolve(sweep.id() + ".json");
+    }
+
+    /**
+     * Returns the folder of the exported models ({@link ModelExports}).
+     *
+     * @return {@code models}
+     */
+    public Path models() {
+        return root.resolve("models");
+    }
+
+    /**
+     * Returns the folder one exported model is written to, complete once it exists: it is written
+     * under {@link #partialModel} and renamed.
+     *
+     * @param target the target
+     * @param setting the setting its encoder came from
+     * @param seed the finetuning seed
+     * @return {@code models/<target>/<setting>-seed<seed>}
+     */
+    public Path model(Task target, Setting setting, long seed) {
+        return models().resolve(safe(target.name())).resolve(setting.fileName() + "-seed" + seed);
+    }
+
+    /**
+     * Returns where an exported model is written before it is renamed to {@link #model}.
+     *
+     * @param target the target
+     * @param setting the setting its encoder came from
+     * @param seed the finetuning seed
+     * @return {@code models/<target>/<setting>-seed<seed>.partial}
+     */
+    public Path partialModel(Task target, Setting setting, long seed) {
+        Path done = model(target, setting, seed);
+        return done.resolveSibling(done.getFileName() + ".partial");
     }
 
     /**

@@ -170,6 +170,8 @@ public final class GridSession implements AutoCloseable {
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.records());
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("finetune"));
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.root().resolve("prefinetune"));
+        // models finetuned under the old settings
+        PlainFolders.deleteTree(grid.layout.root(), grid.layout.models());
         Files.deleteIfExists(grid.layout.results());
     }
 
@@ -437,6 +439,21 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
+     * Writes the finetuned models the grid exports ({@link Grid.Builder#optExportModels}) from the
+     * sweeps finished now, each finetuned again at its chosen rate, and lists the folders present in
+     * {@code run.json} under {@code models}; {@link Grid#run()} calls it once every sweep is finished.
+     * Folders already there are kept as they are; each export holds its own lock, so processes
+     * sharing the output folder write each folder once.
+     *
+     * @return the exported folders, present now, in target, setting, seed order; none with {@link
+     *     ModelExports#NONE}
+     * @throws IOException if finetuning or writing fails
+     */
+    public List<Path> exportModels() throws IOException {
+        return new GridExporter(this, finetuning).export();
+    }
+
+    /**
      * Rewrites {@code results.jsonl}, the tables and the plots from the records present now.
      *
      * @return the tables
@@ -530,6 +547,11 @@ public final class GridSession implements AutoCloseable {
 
     Grid grid() {
         return grid;
+    }
+
+    /** Whether this session joins a run another process drives, leaving its {@code run.json} to it. */
+    boolean isWorker() {
+        return worker;
     }
 
     GridTasks tasks() {

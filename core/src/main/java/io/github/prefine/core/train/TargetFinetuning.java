@@ -104,6 +104,23 @@ public final class TargetFinetuning {
      * @throws NonFiniteLossException if training diverges
      */
     public SeedResult runSeed(NDManager manager, long seed) throws IOException {
+        return runSeed(manager, seed, (model, result) -> {});
+    }
+
+    /**
+     * Runs one seed as {@link #runSeed(NDManager, long)} does, and hands the trained model (with
+     * the best epoch's weights, those scored) to {@code use} before it is closed: the grid writes
+     * the models it exports so.
+     *
+     * @param manager the parent of the seed's model manager (fixes the device)
+     * @param seed the seed
+     * @param use called once with the model and the seed's result; the model is closed after
+     * @return the seed's result
+     * @throws IOException if loading the encoder, the data or checkpoints fails, or {@code use} fails
+     * @throws NonFiniteLossException if training diverges
+     */
+    public SeedResult runSeed(NDManager manager, long seed, TrainedModelUse use) throws IOException {
+        Objects.requireNonNull(use, "use");
         manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
         try (NDManager m = manager.newSubManager()) {
             Block enc = encoder.load(m);
@@ -129,10 +146,25 @@ public final class TargetFinetuning {
                     }
                     LOG.info("target {} seed {}: {} on {}, the model after epoch {} of {} (lowest validation loss)", taskName,
                             seed, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
-                    return new SeedResult(seed, validationScore, score, p, fit);
+                    SeedResult result = new SeedResult(seed, validationScore, score, p, fit);
+                    use.accept(model, result);
+                    return result;
                 }
             }
         }
+    }
+
+    /** What to do with a seed's trained model before it is closed. */
+    @FunctionalInterface
+    public interface TrainedModelUse {
+        /**
+         * Uses the model (writes it, say); it must not keep it, as it is closed after.
+         *
+         * @param model the trained model, holding the best epoch's weights
+         * @param result the seed's scores
+         * @throws IOException if using it fails
+         */
+        void accept(MultiHeadModel model, SeedResult result) throws IOException;
     }
 
     /**

@@ -32,6 +32,8 @@ final class GridFixtures {
     final List<Task> prefinetuning = new ArrayList<>();
     final List<Task> targets = new ArrayList<>();
     final TaskDataSource data;
+    /** The tasks' examples, as {@link #data} serves them. */
+    final List<TaskData> examples;
     final Path encoder;
 
     GridFixtures(Path dir) throws Exception {
@@ -50,6 +52,7 @@ final class GridFixtures {
                     name.endsWith("target") ? texts(random, name, 8) : List.of()));
         }
         data = TaskDataSource.inMemory(all);
+        examples = List.copyOf(all);
         Path tok = WordTokenizer.write(dir.resolve("tokenizer.json"), WORDS);
         encoder = dir.resolve("encoder");
         try (NDManager m = NDManager.newBaseManager()) {

@@ -13,6 +13,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridSummary;
+import io.github.prefine.core.grid.ModelExports;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.examples.demo.SyntheticSuite;
@@ -87,6 +88,10 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             + "run.json), delete its results and start anew in place (default: refuse, naming the differences)")
     boolean force;
 
+    @Option(names = "--export-models", defaultValue = "none", paramLabel = "none|best|all",
+            description = ReproduceCommand.EXPORT_HELP + " (default: ${DEFAULT-VALUE})")
+    String exportModels;
+
     private SyntheticSuite generated;
 
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
@@ -108,6 +113,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
      */
     @Override
     public void checkValues() {
+        ModelExports.parse(exportModels);
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.atLeast("--epochs", epochs, 1);
         OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
@@ -157,6 +163,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         GridSummary s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
+        ReproduceCommand.printModels(o, out);
         return 0;
     }
 
@@ -214,7 +221,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
                 // a fixed, short budget: the schedule spans the caps
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
-                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force);
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force)
+                .optExportModels(ModelExports.parse(exportModels));
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridReports;
 import io.github.prefine.core.grid.GridSummary;
 import io.github.prefine.core.grid.LearningRateSelection;
+import io.github.prefine.core.grid.ModelExports;
 import io.github.prefine.core.grid.Verdicts;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Split;
@@ -168,6 +169,17 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             + "delete its results and start anew in place (default: refuse, naming the differences)")
     boolean force;
 
+    @Option(names = "--export-models", defaultValue = "none", paramLabel = "none|best|all",
+            description = EXPORT_HELP + " (default: ${DEFAULT-VALUE})")
+    String exportModels;
+
+    /** The help of {@code --export-models}, shared with {@code demo}. */
+    static final String EXPORT_HELP = "once every run is finished, write finetuned models for `prefine predict` to"
+            + " --out/models/<target>/<setting>-seed<N>: best, per target, the setting of the best mean validation score"
+            + " and its best seed; all, every (target, setting, seed). Each is finetuned again (one run each) and takes"
+            + " one model's size on disk (about 1.1 GB for XLM-R base); a finished run restarted with it reuses its"
+            + " results";
+
     /** Creates the command; picocli fills the fields. */
     public ReproduceCommand() {}
 
@@ -195,6 +207,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         GridSummary s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
+        printModels(o, out);
         return 0;
     }
 
@@ -249,6 +262,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
                 .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
                 .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
                 .optAllowPartial(allowPartial).optForce(force).optOptions(options())
+                .optExportModels(ModelExports.parse(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
@@ -342,6 +356,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
      */
     @Override
     public void checkValues() {
+        ModelExports.parse(exportModels);
         groups();
         targets();
         OptionChecks.atLeast("--seeds", seeds, 1);
@@ -434,6 +449,33 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             }
         }
         LOG.info("--strict: the files of {} tasks read without a defect", all.size());
+    }
+
+    /**
+     * Prints the exported model folders that the output folder's {@code run.json} lists, one line
+     * each with its size, and nothing when it lists none.
+     *
+     * @param o where to print
+     * @param out the output folder
+     * @throws java.io.IOException if {@code run.json} cannot be read
+     */
+    static void printModels(PrintStream o, Path out) throws java.io.IOException {
+        Path manifest = out.resolve("run.json");
+        if (!java.nio.file.Files.exists(manifest)) {
+            return;
+        }
+        com.google.gson.JsonObject run = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(manifest))
+                .getAsJsonObject();
+        if (!run.has("models")) {
+            return;
+        }
+        o.println("Finetuned models (use them with prefine predict --model DIR --task TARGET):");
+        for (com.google.gson.JsonElement e : run.getAsJsonArray("models")) {
+            com.google.gson.JsonObject m = e.getAsJsonObject();
+            o.printf(java.util.Locale.ROOT, "  %s  (%s, %.1f MB, validation %s %.2f)%n", out.resolve(m.get("path").getAsString()),
+                    m.get("setting").getAsString(), m.get("bytes").getAsLong() / 1e6, m.get("metric").getAsString(),
+                    m.get("validation").getAsDouble());
+        }
     }
 
     /**

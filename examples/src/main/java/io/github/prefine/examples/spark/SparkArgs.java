@@ -81,6 +81,13 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 // it would be ignored: the executors run the units, one per task
                 throw new IllegalArgumentException("--workers: on Spark the executors' tasks run the units, one each;"
                         + " set spark.executor.instances and spark.executor.cores instead and leave --workers out");
+            } else if ((a.equals("--export-models") || a.startsWith("--export-models=")) && !"none".equalsIgnoreCase(
+                    (a.startsWith("--export-models=") ? a.substring("--export-models=".length())
+                            : i + 1 < args.length ? args[i + 1] : "").trim())) {
+                // the driver only plans and records: a model it finetuned would be lost with its local copy
+                throw new IllegalArgumentException("--export-models: SparkGrid writes no models; once the run is"
+                        + " finished, run reproduce or demo with the same options and --export-models on its output"
+                        + " folder, which exports from its results without training the grid again");
             } else {
                 if (a.startsWith("--device")) {
                     String v = a.startsWith("--device=") ? a.substring("--device=".length())

@@ -34,13 +34,19 @@ class DemoFolderTest {
     @TempDir
     Path tmp;
 
-    private record Run(int exit, String printed) {}
+    /** What a demo process printed and its exit code. */
+    record Run(int exit, String printed) {}
 
-    /** Runs a one-epoch {@code prefine demo} in a fresh JVM. */
+    /** Runs a one-epoch {@code prefine demo} in one fresh JVM. */
     private static Run demo(Path out, String... more) throws IOException, InterruptedException {
+        return demo(1, out, more);
+    }
+
+    /** Runs a one-epoch, one-seed {@code prefine demo} in fresh JVMs, {@code workers} of them; DemoExportTest too. */
+    static Run demo(int workers, Path out, String... more) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
                 PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1",
-                "--device", "cpu", "--workers", "1", "--out", out.toString()));
+                "--device", "cpu", "--workers", String.valueOf(workers), "--out", out.toString()));
         cmd.addAll(List.of(more));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");

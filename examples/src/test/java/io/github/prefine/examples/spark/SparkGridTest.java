@@ -335,11 +335,12 @@ class SparkGridTest {
                 new String[] {"train", "--out", dir.resolve("o3").toString()},
                 new String[] {"demo", "--workers", "2", "--out", dir.resolve("o4").toString()},
                 new String[] {"demo", "--device", "2", "--out", dir.resolve("o5").toString()},
-                new String[] {"demo", "--claim-timeout", "0m", "--out", dir.resolve("o6").toString()});
+                new String[] {"demo", "--claim-timeout", "0m", "--out", dir.resolve("o6").toString()},
+                new String[] {"demo", "--export-models", "best", "--out", dir.resolve("o7").toString()});
         List<String> expected = List.of("--data", "--out", "Unknown option: '--bogus'", "expected a command, reproduce or demo",
                 "--workers: on Spark the executors' tasks run the units", "--device 2: on Spark each task gets its GPU",
                 "--claim-timeout: expected a positive whole number and a unit (s, m, h or d), such as 30m, 6h or 2d, found"
-                        + " '0m'");
+                        + " '0m'", "--export-models: SparkGrid writes no models");
         for (int i = 0; i < cases.size(); i++) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             SparkGrid.Outcome o = SparkGrid.run(spark, new PrintStream(new ByteArrayOutputStream()),
@@ -351,6 +352,7 @@ class SparkGridTest {
             assertFalse(line.contains("\tat "), "no stack frame: " + line);
         }
         assertFalse(Files.exists(dir.resolve("o5")), "a GPU count is refused before anything is written");
+        assertFalse(Files.exists(dir.resolve("o7")), "an export is refused before anything is written");
     }
 
     @Test

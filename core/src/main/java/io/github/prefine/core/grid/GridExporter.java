@@ -1,0 +1,307 @@
+package io.github.prefine.core.grid;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.AtomicFiles;
+import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.predict.ModelExport;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.train.NonFiniteLossException;
+import io.github.prefine.core.train.TargetFinetuning;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes the finetuned models a grid exports ({@link ModelExports}) once its sweeps are finished,
+ * each a {@link ModelExport} folder at {@link GridLayout#model}, and lists those present in {@code
+ * run.json} under {@code models}.
+ *
+ * <p><b>Finetuned again, not kept.</b> A model is exported by finetuning its (setting, target,
+ * seed) once more at the learning rate its sweep chose, from the same encoder with the same seed,
+ * through the same {@link TargetFinetuning} path; its validation score is checked against the one
+ * recorded (a warning when it differs, as nondeterministic GPU kernels may make it) and both are
+ * written to the folder's {@value #RECORD}. Keeping each run's model instead would have to keep
+ * every (seed, rate) model of every setting until the last setting of the target finished, when
+ * the best is known (1.1 GB each for XLM-R base), and would tie an export's life to a sweep's,
+ * which another process may run; finetuning again costs one run per exported model (for {@code
+ * best}, one per target, against settings x seeds x rates runs in the grid; {@code all} doubles the
+ * finetuning part) and makes exporting from a finished run, or with another choice later, the same
+ * code.
+ *
+ * <p><b>Whole or absent.</b> Each model is written under {@link GridLayout#partialModel}, its files
+ * flushed, and renamed to its name: a folder at that name is complete, whatever killed a writer. Each
+ * export holds {@code locks/export-<target>-<setting>-seed<N>.lock}: a second process waits, then
+ * finds the folder and writes nothing; a {@code .partial} folder found under the lock is a killed
+ * writer's and is deleted first. Folders are made and renamed below {@code --out} without following
+ * links ({@link PlainFolders}); the files inside the fresh {@code .partial} folder are written by
+ * name, as {@link ModelExport#writeTo} writes them. Nothing is deleted for a smaller choice: a run
+ * restarted with {@code best} after {@code all} keeps all folders.
+ *
+ * <p>Not thread-safe; it trains on the session's manager.
+ */
+final class GridExporter {
+    private static final Logger LOG = LoggerFactory.getLogger(GridExporter.class);
+    /** The record in each exported folder: where the model came from and what it scored. */
+    static final String RECORD = "prefine-export.json";
+    /** Validation scores (percent) closer than this count as reproduced. */
+    private static final double REPRODUCED = 1e-6;
+
+    private final GridSession session;
+    private final Grid grid;
+    private final FinetuningRunner runner;
+
+    GridExporter(GridSession session, FinetuningRunner runner) {
+        this.session = session;
+        this.grid = session.grid();
+        this.runner = runner;
+    }
+
+    /**
+     * One model the grid can export: a finished (setting, target, seed) at its chosen rate.
+     *
+     * @param setting the setting
+     * @param target the target
+     * @param seed the seed
+     * @param learningRate the rate the sweep chose for it
+     * @param validation its recorded validation score, percent
+     */
+    record Candidate(Setting setting, Task target, long seed, double learningRate, double validation) {}
+
+    /**
+     * Exports what the grid's choice asks for and records the folders present in {@code run.json}.
+     *
+     * @return the folders written or found, in target, setting, seed order
+     * @throws IOException if finetuning or writing fails
+     */
+    List<Path> export() throws IOException {
+        if (grid.exportModels == ModelExports.NONE) {
+            return List.of();
+        }
+        List<Candidate> chosen = chosen(grid.exportModels, candidates());
+        long written = 0;
+        // first those no other process is writing, so that workers sharing the folder split them;
+        // then, waiting for each, those that were busy, which are then found written
+        List<Candidate> busy = new ArrayList<>();
+        for (Candidate c : chosen) {
+            Optional<UnitLock> lock = UnitLock.tryAcquire(lock(c));
+            if (lock.isEmpty()) {
+                busy.add(c);
+                continue;
+            }
+            try (UnitLock l = lock.get()) {
+                written += writeUnlessThere(c);
+            }
+        }
+        for (Candidate c : busy) {
+            try (UnitLock l = UnitLock.acquire(lock(c))) {
+                written += writeUnlessThere(c);
+            }
+        }
+        List<Path> out = chosen.stream().map(c -> grid.layout.model(c.target(), c.setting(), c.seed())).toList();
+        if (written > 0) {
+            LOG.info("exported models: {} written now; {} in {}", megabytes(written), megabytes(size(grid.layout.models())),
+                    grid.layout.models());
+        }
+        if (!session.isWorker()) {
+            recordModels();
+        }
+        return out;
+    }
+
+    private Path lock(Candidate c) {
+        return grid.layout.lock("export-" + GridLayout.safe(c.target().name()) + "-" + c.setting().fileName() + "-seed"
+                + c.seed());
+    }
+
+    /** Writes a candidate's folder unless it is there; the caller holds its lock. Returns the bytes written. */
+    private long writeUnlessThere(Candidate c) throws IOException {
+        Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
+        return Files.isDirectory(dir) ? 0 : write(c, dir);
+    }
+
+    /** Every finished (setting, target, seed) at its chosen rate, per target in plan order of settings and seeds. */
+    Map<Task, List<Candidate>> candidates() throws IOException {
+        GridPlan plan = session.plan();
+        Map<Task, List<Candidate>> byTarget = new LinkedHashMap<>();
+        plan.targets().forEach(t -> byTarget.put(t, new ArrayList<>()));
+        for (Setting s : plan.settings()) {
+            for (Task t : plan.targets()) {
+                Map<Long, Candidate> bySeed = new LinkedHashMap<>();
+                for (FinetuningSweep sweep : plan.finetuning()) {
+                    if (sweep.setting().equals(s) && sweep.target().equals(t)
+                            && Files.exists(grid.layout.record(sweep.id()))) {
+                        read(sweep).forEach(c -> bySeed.put(c.seed(), c));
+                    }
+                }
+                // seeds in --seeds order, whatever order the sweeps finished in
+                grid.seeds.stream().filter(bySeed::containsKey).forEach(seed -> byTarget.get(t).add(bySeed.get(seed)));
+            }
+        }
+        return byTarget;
+    }
+
+    /** A finished sweep's candidates: each seed's validation score at the chosen rate. */
+    private List<Candidate> read(FinetuningSweep sweep) throws IOException {
+        Path file = grid.layout.finetuningDetail(sweep);
+        JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        double lr = o.get("learningRate").getAsDouble();
+        List<Candidate> out = new ArrayList<>();
+        for (JsonElement e : o.getAsJsonArray("sweep")) {
+            JsonObject g = e.getAsJsonObject();
+            double v = g.get("validation").getAsDouble();
+            if (g.get("learningRate").getAsDouble() == lr && Double.isFinite(v)) {
+                out.add(new Candidate(sweep.setting(), sweep.target(), g.get("seed").getAsLong(), lr, v));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Picks what to export: for {@code all} every candidate; for {@code best}, per target, the
+     * setting of the highest mean validation score over its seeds, the first in table order on a
+     * tie, and of it the seed of the highest validation score, the first in seed order on a tie.
+     */
+    static List<Candidate> chosen(ModelExports choice, Map<Task, List<Candidate>> candidates) {
+        List<Candidate> out = new ArrayList<>();
+        for (List<Candidate> forTarget : candidates.values()) {
+            if (choice == ModelExports.ALL) {
+                out.addAll(forTarget);
+                continue;
+            }
+            Map<Setting, List<Candidate>> bySetting = new LinkedHashMap<>();
+            forTarget.forEach(c -> bySetting.computeIfAbsent(c.setting(), k -> new ArrayList<>()).add(c));
+            List<Candidate> best = null;
+            double bestMean = Double.NEGATIVE_INFINITY;
+            for (List<Candidate> seeds : bySetting.values()) {
+                double mean = seeds.stream().mapToDouble(Candidate::validation).average().orElse(Double.NaN);
+                if (mean > bestMean) {
+                    bestMean = mean;
+                    best = seeds;
+                }
+            }
+            if (best != null) {
+                Candidate top = best.get(0);
+                for (Candidate c : best) {
+                    if (c.validation() > top.validation()) {
+                        top = c;
+                    }
+                }
+                out.add(top);
+            }
+        }
+        return out;
+    }
+
+    /** Finetunes a candidate again and writes its model; returns the bytes written. */
+    private long write(Candidate c, Path dir) throws IOException {
+        Path root = grid.layout.root();
+        Path partial = grid.layout.partialModel(c.target(), c.setting(), c.seed());
+        // under the export's lock, so a killed writer's
+        PlainFolders.deleteTree(root, partial);
+        PlainFolders.create(root, partial);
+        FeaturizedTask ft = session.tasks().featurized(c.target());
+        FinetuningUnit u = new FinetuningUnit(c.setting(), c.target(), c.seed(), c.learningRate());
+        TargetFinetuning finetuning = runner.finetuning(u, ft, session.encoderOf(c.setting()));
+        double[] reproduced = new double[1];
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+            finetuning.runSeed(session.root(), c.seed(), (model, result) -> {
+                ModelExport.builder().setModel(model).setTokenizer(tokenizer).setFeatureSettings(grid.features)
+                        .addTask(ft).build().writeTo(partial);
+                reproduced[0] = result.validationMetric();
+            });
+        } catch (NonFiniteLossException e) {
+            throw new IOException("exporting " + u.id() + ": finetuning it again diverged, though the grid's run did not"
+                    + " (nondeterministic kernels?): " + e.getMessage(), e);
+        }
+        if (!(Math.abs(reproduced[0] - c.validation()) <= REPRODUCED)) {
+            LOG.warn("{}: finetuned again for export, it scores {} on validation where the grid's run scored {}"
+                    + " (nondeterministic kernels on this device?); the folder records both", u.id(), reproduced[0],
+                    c.validation());
+        }
+        JsonObject record = new JsonObject();
+        record.addProperty("target", c.target().name());
+        record.addProperty("setting", c.setting().name());
+        record.addProperty("seed", c.seed());
+        record.addProperty("learningRate", c.learningRate());
+        record.addProperty("metric", c.target().metric().name());
+        record.addProperty("validation", c.validation());
+        record.addProperty("reproducedValidation", reproduced[0]);
+        record.addProperty("export", grid.exportModels.optionName());
+        AtomicFiles.write(root, partial.resolve(RECORD), PrefinetuningRunner.GSON.toJson(record));
+        PlainFolders.force(root, partial.resolve("encoder"));
+        PlainFolders.force(root, partial);
+        long bytes = size(partial);
+        PlainFolders.rename(root, partial, dir);
+        LOG.info("exported {} ({} seed {}, validation {} {}) to {}: {}", c.target().name(), c.setting().name(), c.seed(),
+                c.target().metric(), String.format(Locale.ROOT, "%.2f", reproduced[0]), dir, megabytes(bytes));
+        return bytes;
+    }
+
+    /** Lists the complete exported folders in {@code run.json}, from what is on disk, under its lock. */
+    private void recordModels() throws IOException {
+        JsonArray models = new JsonArray();
+        for (Path record : records()) {
+            JsonObject m = JsonParser.parseString(Files.readString(record, StandardCharsets.UTF_8)).getAsJsonObject();
+            m.addProperty("path", grid.layout.root().relativize(record.getParent()).toString().replace('\\', '/'));
+            m.addProperty("bytes", size(record.getParent()));
+            models.add(m);
+        }
+        try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+            JsonObject current = JsonParser.parseString(Files.readString(grid.layout.manifest(), StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+            current.add("models", models);
+            AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
+        }
+    }
+
+    /** The records of the complete exported folders, in name order; a {@code .partial} folder has none listed. */
+    List<Path> records() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(grid.layout.models())) {
+            return out;
+        }
+        try (Stream<Path> targets = Files.list(grid.layout.models())) {
+            for (Path t : targets.sorted().toList()) {
+                if (!Files.isDirectory(t)) {
+                    continue;
+                }
+                try (Stream<Path> models = Files.list(t)) {
+                    models.sorted().filter(m -> !m.getFileName().toString().endsWith(".partial"))
+                            .map(m -> m.resolve(RECORD)).filter(Files::isRegularFile).forEach(out::add);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The bytes of the regular files under a folder. */
+    static long size(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static String megabytes(long bytes) {
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+}
