@@ -87,6 +87,7 @@ public final class Grid {
     final boolean allowPartial;
     final java.util.Map<String, String> options;
     final boolean force;
+    final double alpha;
 
     /** Hours {@link GridSession#runClaimed} waits for a unit another process holds, unless set. */
     public static final int DEFAULT_CLAIM_TIMEOUT_HOURS = 24;
@@ -126,6 +127,7 @@ public final class Grid {
         this.allowPartial = b.allowPartial;
         this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
         this.force = b.force;
+        this.alpha = b.alpha;
     }
 
     /**
@@ -305,6 +307,7 @@ public final class Grid {
         private boolean allowPartial;
         private java.util.Map<String, String> options = java.util.Map.of();
         private boolean force;
+        private double alpha = io.github.prefine.eval.stats.SeedDifference.ALPHA;
 
         private Builder() {}
 
@@ -342,6 +345,7 @@ public final class Grid {
             this.allowPartial = g.allowPartial;
             this.options = g.options;
             this.force = g.force;
+            this.alpha = g.alpha;
         }
 
         /**
@@ -553,6 +557,20 @@ public final class Grid {
          */
         public Builder optFeatures(FeatureSettings features) {
             this.features = Objects.requireNonNull(features, "features");
+            return this;
+        }
+
+        /**
+         * Sets the significance level of the tables' comparisons with the baseline (a cell is
+         * marked when its Holm-adjusted p-value is at most this); default 0.05. It changes the
+         * reports only, not what is trained, so a run resumed with another level keeps its results.
+         *
+         * @param alpha the level, in (0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException if alpha is outside (0, 1)
+         */
+        public Builder optAlpha(double alpha) {
+            this.alpha = io.github.prefine.eval.stats.SeedDifference.checkLevel("alpha", alpha);
             return this;
         }
 
