@@ -1,15 +1,21 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
+import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.eval.stats.TestKind;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -161,5 +167,64 @@ class RunComparisonTest {
                 new double[] {45, 50, 74, 79});
         assertEquals(List.of(), RunComparison.of(plain, plain2, plain, plain2).significance(),
                 "tables written before comparisons have none");
+    }
+
+    private static final double[] SLEEP_1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
+    private static final double[] SLEEP_2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
+
+    /** A run folder of target T1 under Baseline (sleep group 1) and A, seeds 1..10: tables and results.jsonl. */
+    private static Path sleepRun(Path dir, double[] a) throws Exception {
+        ReportLayout layout = ReportLayout.builder().addSetting("A").addTarget("T1", "SL").build();
+        List<RunRecord> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            runs.add(new RunRecord("Baseline", "T1", "SL", i + 1, SLEEP_1[i]));
+            runs.add(new RunRecord("A", "T1", "SL", i + 1, a[i]));
+        }
+        Files.createDirectories(dir);
+        for (RunRecord r : runs) {
+            ResultLog.append(dir.resolve(RunComparison.RESULTS), r);
+        }
+        ResultSet results = new ResultSet(runs, List.of());
+        Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
+        TableWriter.standard().writeAll(t1, dir, "table1");
+        TableWriter.standard().writeAll(Tables.table2(t1, results, layout, 0.05), dir, "table2");
+        return dir;
+    }
+
+    /**
+     * R's sleep data: the other run's A scores group 2 where the base run's scored group 1 with the
+     * same seeds, so cell (T1, A) is R's paired test (p = 0.002833, a family of one); the baseline
+     * cells are equal on every seed (no variance: untested). Each run's own Table 1 comparison
+     * of A with its baseline is the same paired test in the other run and untested in the base.
+     */
+    @Test
+    void testsEachCellBetweenTheRunsAndJudgesEveryTestAtOneLevel(@TempDir Path dir) throws Exception {
+        Path base = sleepRun(dir.resolve("fp32"), SLEEP_1);
+        Path other = sleepRun(dir.resolve("bf16"), SLEEP_2);
+        RunComparison c = RunComparison.between(base, other, 0.05);
+        SeedDifference a = c.cellTests().orElseThrow().get("T1").get("A");
+        assertEquals(TestKind.PAIRED, a.kind());
+        assertEquals(1.58, a.difference(), 1e-12);
+        assertEquals(0.0028328901973842, a.pAdjusted(), 1e-10);
+        assertFalse(c.cellTests().orElseThrow().get("T1").get("Baseline").tested());
+        assertEquals(Optional.of("Per cell: 1 of 1 cells differ beyond seed noise (two-sided t-test over seeds, paired"
+                + " by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no variance)"
+                + " — 1 higher in other, 0 lower"), c.cellSummary());
+        assertEquals(new RunComparison.VerdictPair("A vs Baseline", "no test",
+                "1 significantly higher, 0 significantly lower"), c.significance().get(0));
+
+        // 0.002833 > 0.001: neither the cell nor the other run's Table 1 comparison counts at 0.001,
+        // though the table was written at 0.05
+        RunComparison strict = RunComparison.between(base, other, 0.001);
+        assertEquals(Optional.of("Per cell: 0 of 1 cells differ beyond seed noise (two-sided t-test over seeds, paired"
+                + " by seed; Holm-adjusted p ≤ 0.001 over the 1 cells tested; 1 more untested: one seed or no variance)"
+                + " — 0 higher in other, 0 lower"), strict.cellSummary());
+        assertEquals("0 significantly higher, 0 significantly lower", strict.significance().get(0).other());
+
+        Files.delete(base.resolve(RunComparison.RESULTS));
+        RunComparison tablesOnly = RunComparison.between(base, other, 0.05);
+        assertEquals(Optional.empty(), tablesOnly.cellTests());
+        assertEquals(Optional.empty(), tablesOnly.cellSummary());
+        assertThrows(IllegalArgumentException.class, () -> RunComparison.between(base, other, 1.0));
     }
 }
