@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
+import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
 import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
@@ -145,5 +146,57 @@ class CompareCommandTest {
         assertTrue(cli.out().contains("Targets that differ from the baseline beyond seed noise (Table 1, Holm-adjusted"
                 + " t-tests):\n  Only-SL vs Baseline: base 1 significantly higher, 0 significantly lower; other 0"
                 + " significantly higher, 0 significantly lower\n"), cli.out());
+    }
+
+    private static final double[] SLEEP_1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
+    private static final double[] SLEEP_2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
+
+    /** A folder of one target whose Baseline scores R's sleep group 1 and Only-SL {@code a}, seeds 1..10, with results.jsonl. */
+    private static Path sleepRunFolder(Path dir, String precision, double[] a) throws Exception {
+        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("t-sl", "SL").build();
+        List<RunRecord> runs = new ArrayList<>();
+        for (int s = 0; s < 10; s++) {
+            runs.add(new RunRecord("Baseline", "t-sl", "SL", s + 1, SLEEP_1[s], precision));
+            runs.add(new RunRecord("Only-SL", "t-sl", "SL", s + 1, a[s], precision));
+        }
+        Files.createDirectories(dir);
+        for (RunRecord r : runs) {
+            ResultLog.append(dir.resolve("results.jsonl"), r);
+        }
+        ResultSet results = new ResultSet(runs, List.of());
+        Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
+        TableWriter.standard().writeAll(t1, dir, "table1");
+        TableWriter.standard().writeAll(Tables.table2(t1, results, layout, 0.05), dir, "table2");
+        return dir;
+    }
+
+    /**
+     * Only-SL scores R's sleep group 2 in the bf16 run where it scored group 1 in fp32, same seeds:
+     * R's paired t-test, t = 4.0621, df = 9, p = 0.002833, CI 0.7001 to 2.4599; the baselines are
+     * equal seed for seed (untested).
+     */
+    @Test
+    void saysWhichCellsDifferBetweenTheRunsBeyondSeedNoise(@TempDir Path dir) throws Exception {
+        Path fp32 = sleepRunFolder(dir.resolve("fp32"), "fp32", SLEEP_1);
+        Path bf16 = sleepRunFolder(dir.resolve("bf16"), "bf16-mixed", SLEEP_2);
+        assertEquals(0, cli.run(fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("\nPer cell: 1 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
+                + " paired by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no"
+                + " variance) — 1 higher in other, 0 lower\n  t-sl, Only-SL: +1.6 points (95% CI +0.7 to +2.5), p Holm"
+                + " 0.0028, paired, 10 and 10 seeds\n"), cli.out());
+        assertEquals(0, cli.run("--alpha", "0.001", fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("Per cell: 0 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
+                + " paired by seed; Holm-adjusted p ≤ 0.001 over"), cli.out());
+        String last = cli.out().substring(cli.out().lastIndexOf("Per cell:"));
+        assertTrue(!last.contains("t-sl, Only-SL:"), "no cell differs at 0.001: " + last);
+
+        Files.delete(fp32.resolve("results.jsonl"));
+        assertEquals(0, cli.run(fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("Per cell: no test, as " + fp32 + " has no results.jsonl (per-seed scores)"),
+                cli.out());
+        for (String bad : List.of("0", "1", "-0.05", "NaN")) {
+            assertEquals(2, cli.run("--alpha", bad, fp32.toString(), bf16.toString()), bad);
+            assertTrue(cli.err().contains("--alpha must be a significance level in (0, 1)"), cli.err());
+        }
     }
 }
