@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SleepRuns;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
-import io.github.prefine.eval.report.ResultLog;
-import io.github.prefine.eval.report.ResultSet;
-import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
@@ -169,28 +167,6 @@ class RunComparisonTest {
                 "tables written before comparisons have none");
     }
 
-    private static final double[] SLEEP_1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
-    private static final double[] SLEEP_2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
-
-    /** A run folder of target T1 under Baseline (sleep group 1) and A, seeds 1..10: tables and results.jsonl. */
-    private static Path sleepRun(Path dir, double[] a) throws Exception {
-        ReportLayout layout = ReportLayout.builder().addSetting("A").addTarget("T1", "SL").build();
-        List<RunRecord> runs = new java.util.ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            runs.add(new RunRecord("Baseline", "T1", "SL", i + 1, SLEEP_1[i]));
-            runs.add(new RunRecord("A", "T1", "SL", i + 1, a[i]));
-        }
-        Files.createDirectories(dir);
-        for (RunRecord r : runs) {
-            ResultLog.append(dir.resolve(RunComparison.RESULTS), r);
-        }
-        ResultSet results = new ResultSet(runs, List.of());
-        Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
-        TableWriter.standard().writeAll(t1, dir, "table1");
-        TableWriter.standard().writeAll(Tables.table2(t1, results, layout, 0.05), dir, "table2");
-        return dir;
-    }
-
     /**
      * R's sleep data: the other run's A scores group 2 where the base run's scored group 1 with the
      * same seeds, so cell (T1, A) is R's paired test (p = 0.002833, a family of one); the baseline
@@ -199,8 +175,8 @@ class RunComparisonTest {
      */
     @Test
     void testsEachCellBetweenTheRunsAndJudgesEveryTestAtOneLevel(@TempDir Path dir) throws Exception {
-        Path base = sleepRun(dir.resolve("fp32"), SLEEP_1);
-        Path other = sleepRun(dir.resolve("bf16"), SLEEP_2);
+        Path base = SleepRuns.write(dir.resolve("fp32"), "T1", "A", "fp32", SleepRuns.SLEEP_1);
+        Path other = SleepRuns.write(dir.resolve("bf16"), "T1", "A", "bf16-mixed", SleepRuns.SLEEP_2);
         RunComparison c = RunComparison.between(base, other, 0.05);
         SeedDifference a = c.cellTests().orElseThrow().get("T1").get("A");
         assertEquals(TestKind.PAIRED, a.kind());

@@ -3,10 +3,10 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SleepRuns;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
-import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
 import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.report.Table;
@@ -148,28 +148,6 @@ class CompareCommandTest {
                 + " significantly higher, 0 significantly lower\n"), cli.out());
     }
 
-    private static final double[] SLEEP_1 = {0.7, -1.6, -0.2, -1.2, -0.1, 3.4, 3.7, 0.8, 0.0, 2.0};
-    private static final double[] SLEEP_2 = {1.9, 0.8, 1.1, 0.1, -0.1, 4.4, 5.5, 1.6, 4.6, 3.4};
-
-    /** A folder of one target whose Baseline scores R's sleep group 1 and Only-SL {@code a}, seeds 1..10, with results.jsonl. */
-    private static Path sleepRunFolder(Path dir, String precision, double[] a) throws Exception {
-        ReportLayout layout = ReportLayout.builder().addSetting("Only-SL").addTarget("t-sl", "SL").build();
-        List<RunRecord> runs = new ArrayList<>();
-        for (int s = 0; s < 10; s++) {
-            runs.add(new RunRecord("Baseline", "t-sl", "SL", s + 1, SLEEP_1[s], precision));
-            runs.add(new RunRecord("Only-SL", "t-sl", "SL", s + 1, a[s], precision));
-        }
-        Files.createDirectories(dir);
-        for (RunRecord r : runs) {
-            ResultLog.append(dir.resolve("results.jsonl"), r);
-        }
-        ResultSet results = new ResultSet(runs, List.of());
-        Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
-        TableWriter.standard().writeAll(t1, dir, "table1");
-        TableWriter.standard().writeAll(Tables.table2(t1, results, layout, 0.05), dir, "table2");
-        return dir;
-    }
-
     /**
      * Only-SL scores R's sleep group 2 in the bf16 run where it scored group 1 in fp32, same seeds:
      * R's paired t-test, t = 4.0621, df = 9, p = 0.002833, CI 0.7001 to 2.4599; the baselines are
@@ -177,8 +155,8 @@ class CompareCommandTest {
      */
     @Test
     void saysWhichCellsDifferBetweenTheRunsBeyondSeedNoise(@TempDir Path dir) throws Exception {
-        Path fp32 = sleepRunFolder(dir.resolve("fp32"), "fp32", SLEEP_1);
-        Path bf16 = sleepRunFolder(dir.resolve("bf16"), "bf16-mixed", SLEEP_2);
+        Path fp32 = SleepRuns.write(dir.resolve("fp32"), "t-sl", "Only-SL", "fp32", SleepRuns.SLEEP_1);
+        Path bf16 = SleepRuns.write(dir.resolve("bf16"), "t-sl", "Only-SL", "bf16-mixed", SleepRuns.SLEEP_2);
         assertEquals(0, cli.run(fp32.toString(), bf16.toString()), cli.err());
         assertTrue(cli.out().contains("\nPer cell: 1 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
                 + " paired by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no"
