@@ -18,7 +18,9 @@ import java.util.Objects;
  *       column's stds). Each target cell of a setting also carries its comparison with the
  *       baseline's cell ({@link BaselineComparisons}), which the writers mark when significant.
  *   <li>{@link #table2}: per setting, the mean of Table 1's cell means over each group's targets,
- *       and over all targets ("Average"); its title says how many targets each row averages.
+ *       and over all targets ("Average"); its title says how many targets each row averages. Made
+ *       with the results log as well, each cell of a setting carries its comparison with the
+ *       baseline's cell of the row ({@link GroupComparisons}).
  *   <li>{@link #costTable}: seconds and examples per pre-finetuning epoch per setting, and seconds
  *       relative to the most expensive setting.
  * </ul>
