@@ -153,7 +153,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     int logEvery;
 
     @Option(names = "--alpha", defaultValue = "0.05",
-            description = "significance level of the tables' t-tests against the baseline: a cell is marked † when its"
+            description = "significance level of the tables' t-tests against the baseline: a cell is marked when its"
                     + " Holm-adjusted p is at most this; reports only, so a resumed run may change it"
                     + " (default: ${DEFAULT-VALUE})")
     double alpha;
