@@ -10,6 +10,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -92,6 +93,7 @@ public final class Grid {
     final java.util.Map<String, String> options;
     final boolean force;
     final ModelExports exportModels;
+    final double alpha;
 
     /** Hours {@link GridSession#runClaimed} waits for a unit another process holds, unless set. */
     public static final int DEFAULT_CLAIM_TIMEOUT_HOURS = 24;
@@ -132,6 +134,7 @@ public final class Grid {
         this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
         this.force = b.force;
         this.exportModels = b.exportModels;
+        this.alpha = b.alpha;
     }
 
     /**
@@ -314,6 +317,7 @@ public final class Grid {
         private java.util.Map<String, String> options = java.util.Map.of();
         private boolean force;
         private ModelExports exportModels = ModelExports.NONE;
+        private double alpha = SeedDifference.ALPHA;
 
         private Builder() {}
 
@@ -352,6 +356,7 @@ public final class Grid {
             this.options = g.options;
             this.force = g.force;
             this.exportModels = g.exportModels;
+            this.alpha = g.alpha;
         }
 
         /**
@@ -563,6 +568,20 @@ public final class Grid {
          */
         public Builder optFeatures(FeatureSettings features) {
             this.features = Objects.requireNonNull(features, "features");
+            return this;
+        }
+
+        /**
+         * Sets the significance level of the tables' comparisons with the baseline (a cell is
+         * marked when its Holm-adjusted p-value is at most this); default 0.05. It changes the
+         * reports only, not what is trained, so a run resumed with another level keeps its results.
+         *
+         * @param alpha the level, in (0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException if alpha is outside (0, 1)
+         */
+        public Builder optAlpha(double alpha) {
+            this.alpha = SeedDifference.checkLevel("alpha", alpha);
             return this;
         }
 

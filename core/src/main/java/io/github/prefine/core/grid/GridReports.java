@@ -40,6 +40,8 @@ public final class GridReports {
     private final GridLayout files;
     private final Path out;
     private final ReportLayout layout;
+    /** The significance level of the tables' comparisons with the baseline. */
+    private final double alpha;
     /** One per output folder and process: a machine that cannot draw charts says so once. */
     private final BestEffortCharts charts = new BestEffortCharts();
 
@@ -53,8 +55,9 @@ public final class GridReports {
      */
     public record Written(Table table1, Table table2, Table cost, List<Path> files) {}
 
-    GridReports(GridLayout files, List<String> settings, List<Task> targets) {
+    GridReports(GridLayout files, List<String> settings, List<Task> targets, double alpha) {
         this.files = files;
+        this.alpha = alpha;
         this.out = files.root();
         ReportLayout.Builder b = ReportLayout.builder().optBaseline(settings.get(0));
         for (String s : settings.subList(1, settings.size())) {
@@ -88,8 +91,8 @@ public final class GridReports {
             Path log = files.results();
             AtomicFiles.write(files.root(), log, all.toString());
             ResultSet results = ResultLog.load(log);
-            Table t1 = Tables.table1(results, layout, StdKind.SAMPLE);
-            Table t2 = Tables.table2(t1, layout);
+            Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
+            Table t2 = Tables.table2(t1, results, layout, alpha);
             Table cost = Tables.costTable(results, layout);
             TableWriter w = TableWriter.withDecimals(1);
             List<Path> written = new ArrayList<>();

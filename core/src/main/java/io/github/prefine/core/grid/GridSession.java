@@ -462,7 +462,7 @@ public final class GridSession implements AutoCloseable {
     public GridReports.Written writeReports() throws IOException {
         if (reports == null) {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
-            reports = new GridReports(grid.layout, plan().settingNames(), grid.targets);
+            reports = new GridReports(grid.layout, plan().settingNames(), grid.targets, grid.alpha);
         }
         writeDataReport();
         return reports.write();

@@ -1,9 +1,14 @@
 package io.github.prefine.core.grid;
 
 import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.ResultSet;
+import io.github.prefine.eval.report.RunCellComparisons;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableReader;
 import io.github.prefine.eval.report.Tables;
+import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.eval.stats.TestKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,7 +29,10 @@ import java.util.regex.Pattern;
  * verdicts ({@link Verdicts}) come out the same, and each run's count of targets per setting that
  * differ significantly from the baseline. Made for questions such as "does mixed precision
  * learn like float32?" or "does the GPU reproduce the CPU's tables?"; cells are matched by row
- * label and column header, so runs of different grids compare on what they share.
+ * label and column header, so runs of different grids compare on what they share. Given both
+ * runs' per-seed scores ({@code results.jsonl}), it also tests per (target, setting) whether the
+ * runs differ beyond seed noise ({@link RunCellComparisons}: paired by seed where both ran the same
+ * seeds, Holm over the compared cells), and {@link #cellSummary()} counts the cells that do.
  *
  * <p>Immutable and thread-safe.
  */
@@ -39,6 +48,8 @@ public final class RunComparison {
     private final List<VerdictPair> verdicts;
     private final List<VerdictPair> significance;
     private final Coverage coverage;
+    /** Target → setting → other run against base run; null without both runs' per-seed scores. */
+    private final Map<String, Map<String, SeedDifference>> cellTests;
 
     /**
      * One difference between the runs.
@@ -104,7 +115,9 @@ public final class RunComparison {
         }
     }
 
-    private RunComparison(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2) {
+    private RunComparison(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,
+            Map<String, Map<String, SeedDifference>> cellTests) {
+        this.cellTests = cellTests;
         this.baseTable2 = baseTable2;
         this.otherTable2 = otherTable2;
         List<Table.Row> rows = new ArrayList<>();
@@ -164,12 +177,49 @@ public final class RunComparison {
     public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2) {
         return new RunComparison(Objects.requireNonNull(baseTable1, "baseTable1"),
                 Objects.requireNonNull(baseTable2, "baseTable2"), Objects.requireNonNull(otherTable1, "otherTable1"),
-                Objects.requireNonNull(otherTable2, "otherTable2"));
+                Objects.requireNonNull(otherTable2, "otherTable2"), null);
+    }
+
+    /**
+     * Compares two runs' tables and their per-seed scores, judging every test at one level: the
+     * cells of the two runs against each other ({@link #cellTests()}), and each run's Table 1
+     * comparisons with its baseline ({@link #significance()}), whatever level their tables were
+     * written with (Holm's adjusted p-values do not depend on the level).
+     *
+     * @param baseTable1 the base run's Table 1 (per target and setting)
+     * @param baseTable2 the base run's Table 2 (per group and setting)
+     * @param otherTable1 the other run's Table 1
+     * @param otherTable2 the other run's Table 2
+     * @param baseRuns the base run's per-seed scores, or null where it has none
+     * @param otherRuns the other run's per-seed scores, or null where it has none
+     * @param alpha the significance level, in (0, 1)
+     * @return the comparison; without cell tests when either log is null
+     * @throws IllegalArgumentException if alpha is outside (0, 1)
+     */
+    public static RunComparison of(Table baseTable1, Table baseTable2, Table otherTable1, Table otherTable2,
+            ResultSet baseRuns, ResultSet otherRuns, double alpha) {
+        SeedDifference.checkLevel("alpha", alpha);
+        return new RunComparison(atLevel(Objects.requireNonNull(baseTable1, "baseTable1"), alpha),
+                Objects.requireNonNull(baseTable2, "baseTable2"),
+                atLevel(Objects.requireNonNull(otherTable1, "otherTable1"), alpha),
+                Objects.requireNonNull(otherTable2, "otherTable2"),
+                baseRuns == null || otherRuns == null ? null : RunCellComparisons.of(baseRuns, otherRuns, alpha));
+    }
+
+    /** Table 1 with every comparison judged at {@code alpha}. */
+    private static Table atLevel(Table t, double alpha) {
+        List<Table.Row> rows = new ArrayList<>();
+        for (Table.Row r : t.rows()) {
+            rows.add(new Table.Row(r.label(), r.cells().stream()
+                    .map(c -> c.vsBaseline() == null ? c : c.withVsBaseline(c.vsBaseline().atLevel(alpha))).toList()));
+        }
+        return new Table(t.title(), t.corner(), t.columns(), rows);
     }
 
     /**
      * Compares the tables that two output folders of {@code demo} or {@code reproduce} hold
-     * ({@code table1.json} and {@code table2.json}).
+     * ({@code table1.json} and {@code table2.json}) at the level {@value SeedDifference#ALPHA}, as
+     * {@link #between(Path, Path, double)}.
      *
      * @param base the base run's folder
      * @param other the other run's folder
@@ -178,8 +228,36 @@ public final class RunComparison {
      * @throws IOException if a table cannot be read (file, JSON path, expected, found)
      */
     public static RunComparison between(Path base, Path other) throws IOException {
-        return of(read(base, "table1"), read(base, "table2"), read(other, "table1"), read(other, "table2"));
+        return between(base, other, SeedDifference.ALPHA);
     }
+
+    /**
+     * Compares the tables that two output folders of {@code demo} or {@code reproduce} hold
+     * ({@code table1.json} and {@code table2.json}) and, where both folders have their per-seed
+     * scores ({@code results.jsonl}), their cells beyond seed noise; every test judged at {@code
+     * alpha} ({@link #of(Table, Table, Table, Table, ResultSet, ResultSet, double)}).
+     *
+     * @param base the base run's folder
+     * @param other the other run's folder
+     * @param alpha the significance level, in (0, 1)
+     * @return the comparison
+     * @throws NoSuchFileException naming the missing table when a folder has no tables yet
+     * @throws IOException if a table or a log cannot be read (file, JSON path or line, expected,
+     *     found)
+     */
+    public static RunComparison between(Path base, Path other, double alpha) throws IOException {
+        return of(read(base, "table1"), read(base, "table2"), read(other, "table1"), read(other, "table2"),
+                runs(base), runs(other), alpha);
+    }
+
+    /** The folder's per-seed scores, null when it has no {@code results.jsonl}. */
+    private static ResultSet runs(Path dir) throws IOException {
+        Path log = dir.resolve(RESULTS);
+        return Files.isRegularFile(log) ? ResultLog.load(log) : null;
+    }
+
+    /** The per-seed scores of a grid's output folder ({@link GridLayout#results()}). */
+    public static final String RESULTS = "results.jsonl";
 
     private static Table read(Path dir, String name) throws IOException {
         Path file = dir.resolve(name + ".json");
@@ -263,6 +341,49 @@ public final class RunComparison {
      */
     public List<VerdictPair> significance() {
         return significance;
+    }
+
+    /**
+     * Returns, per (target, setting) with runs in both logs, how the other run's scores over seeds
+     * differ from the base run's ({@link RunCellComparisons}); empty when either run's per-seed
+     * scores were not given.
+     *
+     * @return target → setting → comparison, other minus base
+     */
+    public Optional<Map<String, Map<String, SeedDifference>>> cellTests() {
+        return Optional.ofNullable(cellTests);
+    }
+
+    /**
+     * Returns the line that counts the cells that differ between the runs beyond seed noise, such
+     * as {@code Per cell: 2 of 36 cells differ beyond seed noise (two-sided t-test over seeds,
+     * paired by seed; Holm-adjusted p ≤ 0.05 over the 36 cells tested) — 0 higher in other, 2
+     * lower}; empty when the cells were not tested ({@link #cellTests()}).
+     *
+     * @return the line, if the cells were tested
+     */
+    public Optional<String> cellSummary() {
+        if (cellTests == null) {
+            return Optional.empty();
+        }
+        List<SeedDifference> all = cellTests.values().stream().flatMap(m -> m.values().stream()).toList();
+        if (all.isEmpty()) {
+            return Optional.of("Per cell: no (target, setting) has runs in both results.jsonl — no test");
+        }
+        long tested = all.stream().filter(SeedDifference::tested).count();
+        if (tested == 0) {
+            return Optional.of(String.format(Locale.ROOT, "Per cell: 0 of %d cells tested (a t-test needs two seeds"
+                    + " on each side and some variance) — no test", all.size()));
+        }
+        long paired = all.stream().filter(d -> d.tested() && d.kind() == TestKind.PAIRED).count();
+        long higher = all.stream().filter(d -> d.significant() && d.difference() > 0).count();
+        long lower = all.stream().filter(d -> d.significant() && d.difference() < 0).count();
+        return Optional.of(String.format(Locale.ROOT, "Per cell: %d of %d cells differ beyond seed noise (two-sided"
+                + " t-test over seeds, %s; Holm-adjusted p ≤ %s over the %d cells tested%s) — %d higher in other, %d"
+                + " lower", higher + lower, tested, paired == tested ? "paired by seed" : paired == 0 ? "Welch"
+                        : "paired by seed, Welch where the seeds differ", all.get(0).alpha(), tested,
+                all.size() > tested ? "; " + (all.size() - tested) + " more untested: one seed or no variance" : "",
+                higher, lower));
     }
 
     /**

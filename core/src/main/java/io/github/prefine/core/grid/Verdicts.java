@@ -163,16 +163,22 @@ public final class Verdicts {
      * @param table1 Table 1, with comparisons as {@link Tables#table1} makes them or its JSON
      *     holds them
      * @return one line per setting with compared cells, such as {@code SL+QA+C vs Baseline: 4 of 5
-     *     targets tested, Holm-adjusted p ≤ 0.05 over 30 tests — 2 significantly higher, 0 lower};
+     *     targets tested, Holm-adjusted p ≤ 0.05 over 30 tests — 2 significantly higher, 0 lower}, the
+     *     level being the one the comparisons carry ({@link SeedDifference#alpha()});
      *     none when no cell was compared (a table written before comparisons, or no baseline runs)
      */
     public static List<String> significance(Table table1) {
         int family = 0;
+        java.util.Set<Double> levels = new java.util.TreeSet<>();
         for (Table.Row r : table1.rows()) {
             for (Cell c : r.cells()) {
                 family += c.vsBaseline() != null && c.vsBaseline().tested() ? 1 : 0;
+                if (c.vsBaseline() != null) {
+                    levels.add(c.vsBaseline().alpha());
+                }
             }
         }
+        String level = String.join(" or ", levels.stream().map(String::valueOf).toList());
         List<String> lines = new ArrayList<>();
         for (int col = 0; col < table1.columns().size(); col++) {
             int compared = 0;
@@ -201,8 +207,8 @@ public final class Verdicts {
                 continue;
             }
             lines.add(String.format(Locale.ROOT, "%s: %d of %d targets tested, Holm-adjusted p ≤ %s over %d tests — %d"
-                    + " significantly higher, %d significantly lower", subject, tested, compared, SeedDifference.ALPHA,
-                    family, higher, lower));
+                    + " significantly higher, %d significantly lower", subject, tested, compared, level, family,
+                    higher, lower));
         }
         return lines;
     }

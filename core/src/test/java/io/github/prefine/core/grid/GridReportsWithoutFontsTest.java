@@ -37,7 +37,7 @@ class GridReportsWithoutFontsTest {
                     + "\"averageValidationLoss\":0.9,\"validationLosses\":[0.9]},{\"trainLoss\":0.5,"
                     + "\"averageValidationLoss\":0.6,\"validationLosses\":[0.6]}]}}");
             GridReports r = new GridReports(new GridLayout(out), List.of("Baseline", "Only-SL"),
-                    List.of(TaskCatalog.task("wnut17")));
+                    List.of(TaskCatalog.task("wnut17")), io.github.prefine.eval.stats.SeedDifference.ALPHA);
             r.write();
             r.write();
             System.out.println("written");

@@ -1,15 +1,19 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SleepRuns;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
 import io.github.prefine.eval.report.Table;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
+import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.eval.stats.TestKind;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -161,5 +165,42 @@ class RunComparisonTest {
                 new double[] {45, 50, 74, 79});
         assertEquals(List.of(), RunComparison.of(plain, plain2, plain, plain2).significance(),
                 "tables written before comparisons have none");
+    }
+
+    /**
+     * R's sleep data: the other run's A scores group 2 where the base run's scored group 1 with the
+     * same seeds, so cell (T1, A) is R's paired test (p = 0.002833, a family of one); the baseline
+     * cells are equal on every seed (no variance: untested). Each run's own Table 1 comparison
+     * of A with its baseline is the same paired test in the other run and untested in the base.
+     */
+    @Test
+    void testsEachCellBetweenTheRunsAndJudgesEveryTestAtOneLevel(@TempDir Path dir) throws Exception {
+        Path base = SleepRuns.write(dir.resolve("fp32"), "T1", "A", "fp32", SleepRuns.SLEEP_1);
+        Path other = SleepRuns.write(dir.resolve("bf16"), "T1", "A", "bf16-mixed", SleepRuns.SLEEP_2);
+        RunComparison c = RunComparison.between(base, other, 0.05);
+        SeedDifference a = c.cellTests().orElseThrow().get("T1").get("A");
+        assertEquals(TestKind.PAIRED, a.kind());
+        assertEquals(1.58, a.difference(), 1e-12);
+        assertEquals(0.0028328901973842, a.pAdjusted(), 1e-10);
+        assertFalse(c.cellTests().orElseThrow().get("T1").get("Baseline").tested());
+        assertEquals(Optional.of("Per cell: 1 of 1 cells differ beyond seed noise (two-sided t-test over seeds, paired"
+                + " by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no variance)"
+                + " — 1 higher in other, 0 lower"), c.cellSummary());
+        assertEquals(new RunComparison.VerdictPair("A vs Baseline", "no test",
+                "1 significantly higher, 0 significantly lower"), c.significance().get(0));
+
+        // 0.002833 > 0.001: neither the cell nor the other run's Table 1 comparison counts at 0.001,
+        // though the table was written at 0.05
+        RunComparison strict = RunComparison.between(base, other, 0.001);
+        assertEquals(Optional.of("Per cell: 0 of 1 cells differ beyond seed noise (two-sided t-test over seeds, paired"
+                + " by seed; Holm-adjusted p ≤ 0.001 over the 1 cells tested; 1 more untested: one seed or no variance)"
+                + " — 0 higher in other, 0 lower"), strict.cellSummary());
+        assertEquals("0 significantly higher, 0 significantly lower", strict.significance().get(0).other());
+
+        Files.delete(base.resolve(RunComparison.RESULTS));
+        RunComparison tablesOnly = RunComparison.between(base, other, 0.05);
+        assertEquals(Optional.empty(), tablesOnly.cellTests());
+        assertEquals(Optional.empty(), tablesOnly.cellSummary());
+        assertThrows(IllegalArgumentException.class, () -> RunComparison.between(base, other, 1.0));
     }
 }

@@ -58,6 +58,13 @@ class RunManifestTest {
 
         // the same grid resumes; another batch size is refused with a one-line diff
         assertEquals(0, grid.run().sweepsRun());
+        // the significance level changes the reports only: a run resumed at 0.01 is the same run
+        assertEquals(0, grid.toBuilder().optAlpha(0.01).build().run().sweepsRun());
+        for (String table : List.of("table1.json", "table2.json")) {
+            String t = Files.readString(out.resolve(table));
+            assertTrue(t.contains("\"alpha\": 0.01") && !t.contains("\"alpha\": 0.05"), table + ": " + t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> grid.toBuilder().optAlpha(1.0));
         Grid other = grid.toBuilder().optTargetBatchSize(16).build();
         IllegalStateException e = assertThrows(IllegalStateException.class, other::run);
         assertTrue(e.getMessage().contains("grid.targetBatchSize was 32, now 16") && !e.getMessage().contains("\n"),

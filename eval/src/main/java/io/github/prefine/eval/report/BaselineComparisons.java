@@ -22,7 +22,8 @@ public final class BaselineComparisons {
     private BaselineComparisons() {}
 
     /**
-     * Compares the runs of a log, grouped as Table 1 groups them.
+     * Compares the runs of a log, grouped as Table 1 groups them, at the level {@value
+     * SeedDifference#ALPHA}.
      *
      * @param results the loaded log
      * @param layout targets and settings; its baseline is the reference
@@ -30,6 +31,21 @@ public final class BaselineComparisons {
      *     column has none
      */
     public static Map<String, Map<String, SeedDifference>> of(ResultSet results, ReportLayout layout) {
+        return of(results, layout, SeedDifference.ALPHA);
+    }
+
+    /**
+     * Compares the runs of a log, grouped as Table 1 groups them.
+     *
+     * @param results the loaded log
+     * @param layout targets and settings; its baseline is the reference
+     * @param alpha the significance level the Holm-adjusted p-values are judged at, in (0, 1)
+     * @return target → setting → comparison, for the cells with runs on both sides; the baseline
+     *     column has none
+     * @throws IllegalArgumentException if alpha is outside (0, 1)
+     */
+    public static Map<String, Map<String, SeedDifference>> of(ResultSet results, ReportLayout layout, double alpha) {
+        SeedDifference.checkLevel("alpha", alpha);
         Map<String, Map<String, List<RunRecord>>> runs = new LinkedHashMap<>();
         for (RunRecord r : results.runs()) {
             if (layout.settings().contains(r.setting())) {
@@ -38,8 +54,6 @@ public final class BaselineComparisons {
             }
         }
         Map<String, Map<String, SeedDifference>> out = new LinkedHashMap<>();
-        List<String[]> at = new ArrayList<>();
-        List<Double> p = new ArrayList<>();
         for (String target : layout.targets()) {
             Map<String, List<RunRecord>> bySetting = runs.getOrDefault(target, Map.of());
             List<RunRecord> base = bySetting.get(layout.baseline());
@@ -51,25 +65,35 @@ public final class BaselineComparisons {
                 if (setting.equals(layout.baseline()) || other == null) {
                     continue;
                 }
-                SeedDifference d = SeedTTests.compare(seeds(base), values(base), seeds(other), values(other));
+                SeedDifference d = SeedTTests.compare(RunCellComparisons.seeds(base), RunCellComparisons.values(base),
+                        RunCellComparisons.seeds(other), RunCellComparisons.values(other))
+                        .atLevel(alpha);
                 out.computeIfAbsent(target, k -> new LinkedHashMap<>()).put(setting, d);
-                at.add(new String[] {target, setting});
-                p.add(d.p());
             }
         }
+        return holm(out);
+    }
+
+    /**
+     * Adjusts every comparison of a family with Holm–Bonferroni, in place; the untested ones
+     * (p NaN) stay out of the family.
+     *
+     * @param family row → column → comparison, every entry one member of the family
+     * @return {@code family}
+     */
+    static Map<String, Map<String, SeedDifference>> holm(Map<String, Map<String, SeedDifference>> family) {
+        List<Map<String, SeedDifference>> rows = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
+        List<Double> p = new ArrayList<>();
+        family.values().forEach(row -> row.forEach((column, d) -> {
+            rows.add(row);
+            columns.add(column);
+            p.add(d.p());
+        }));
         double[] adjusted = HolmBonferroni.adjust(p.stream().mapToDouble(Double::doubleValue).toArray());
-        for (int i = 0; i < at.size(); i++) {
-            Map<String, SeedDifference> row = out.get(at.get(i)[0]);
-            row.put(at.get(i)[1], row.get(at.get(i)[1]).withAdjustedP(adjusted[i]));
+        for (int i = 0; i < adjusted.length; i++) {
+            rows.get(i).put(columns.get(i), rows.get(i).get(columns.get(i)).withAdjustedP(adjusted[i]));
         }
-        return out;
-    }
-
-    private static long[] seeds(List<RunRecord> runs) {
-        return runs.stream().mapToLong(RunRecord::seed).toArray();
-    }
-
-    private static double[] values(List<RunRecord> runs) {
-        return runs.stream().mapToDouble(RunRecord::value).toArray();
+        return family;
     }
 }

@@ -4,15 +4,15 @@ import io.github.prefine.eval.stats.SeedDifference;
 
 /**
  * One table cell: a value with an optional standard deviation, or empty for a missing result. A
- * Table 1 cell of a setting other than the baseline may also carry how its seeds compare with the
- * baseline's on the same target ({@link #vsBaseline()}).
+ * Table 1 or Table 2 cell of a setting other than the baseline may also carry how its seeds compare
+ * with the baseline's in the same row ({@link #vsBaseline()}).
  *
  * <p>Immutable and thread-safe.
  *
  * @param value the value (mean), NaN when empty
  * @param std the standard deviation, NaN when the cell has none
  * @param vsBaseline the comparison with the baseline's cell of the same row, null when the cell
- *     was not compared (the baseline itself, averages, a side without runs, other tables)
+ *     was not compared (the baseline itself, Table 1's averages, a side without runs, other tables)
  */
 public record Cell(double value, double std, SeedDifference vsBaseline) {
 

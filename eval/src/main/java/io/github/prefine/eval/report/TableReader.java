@@ -93,7 +93,9 @@ public final class TableReader {
                     number(file, at + ".t", o.get("t")), number(file, at + ".df", o.get("df")),
                     number(file, at + ".p", o.get("p")), number(file, at + ".pHolm", o.get("pHolm")),
                     number(file, at + ".ciLow", o.get("ciLow")), number(file, at + ".ciHigh", o.get("ciHigh")),
-                    count(file, at + ".nBaseline", o.get("nBaseline")), count(file, at + ".nSetting", o.get("nSetting")));
+                    count(file, at + ".nBaseline", o.get("nBaseline")), count(file, at + ".nSetting", o.get("nSetting")),
+                    // tables written before the level was an option were judged at the default
+                    o.has("alpha") ? number(file, at + ".alpha", o.get("alpha")) : SeedDifference.ALPHA);
         } catch (IllegalArgumentException x) {
             throw new MalformedTableException(file, at, "a consistent comparison with the baseline", x.getMessage());
         }

@@ -21,7 +21,7 @@ import java.util.Objects;
  * CSV has separate {@code mean} and {@code std} columns per table column and full precision; JSON
  * keeps full precision with {@code null} for empty values. Immutable and thread-safe.
  *
- * <p>Cells compared with the baseline ({@link Cell#vsBaseline()}, Table 1): Markdown appends
+ * <p>Cells compared with the baseline ({@link Cell#vsBaseline()}, Tables 1 and 2): Markdown appends
  * {@value #MARKER} to a cell that differs after the correction and closes the table with a
  * footnote saying what the mark means; CSV adds a difference, a Holm-adjusted p and a
  * {@code differs} column per compared table column; JSON adds a {@code vsBaseline} object to each
@@ -110,7 +110,9 @@ public final class TableWriter {
 
     /**
      * The line that says what {@value #MARKER} means in a table with comparisons: the test, the
-     * family, the level, and how many cells it marks; none when no cell was compared.
+     * family, the significance level, and how many cells it marks; none when no cell was compared.
+     * Table 2's (corner {@code Group}) says that its tests are over per-seed averages of a row's
+     * targets.
      *
      * @param t the table
      * @return the footnote, without a line break
@@ -128,11 +130,19 @@ public final class TableWriter {
         }
         long marked = all.stream().filter(SeedDifference::significant).count();
         long paired = all.stream().filter(d -> d.tested() && d.kind() == TestKind.PAIRED).count();
-        return java.util.Optional.of(String.format(Locale.ROOT, "%s differs from the baseline of its target: two-sided"
-                + " t-test over seeds (%s), Holm-adjusted p ≤ %s over the family of the %d cells tested; %d of %d"
-                + " marked%s", MARKER, paired == tested ? "paired by seed" : paired == 0 ? "Welch"
-                        : "paired by seed, Welch where the seeds differ", SeedDifference.ALPHA, tested, marked, tested,
+        boolean table2 = t.corner().equals(Tables.GROUP);
+        return java.util.Optional.of(String.format(Locale.ROOT, "%s differs from the baseline %s: two-sided"
+                + " t-test over %s (%s), Holm-adjusted p ≤ %s over the family of the %d cells tested; %d of %d"
+                + " marked%s", MARKER, table2 ? "in its row" : "of its target",
+                table2 ? "the per-seed averages of the row's targets" : "seeds",
+                paired == tested ? "paired by seed" : paired == 0 ? "Welch"
+                        : "paired by seed, Welch where the seeds differ", levels(all), tested, marked, tested,
                 all.size() > tested ? "; untested (one seed or no variance): " + (all.size() - tested) : ""));
+    }
+
+    /** The significance level of the comparisons, or each of them joined with "or" where they differ. */
+    private static String levels(List<SeedDifference> all) {
+        return String.join(" or ", all.stream().map(d -> Double.toString(d.alpha())).distinct().sorted().toList());
     }
 
     /** Columns whose every value is a whole number without a std (counts), printed without decimals. */
@@ -210,7 +220,8 @@ public final class TableWriter {
     /**
      * Renders JSON: {@code {"title", "corner", "columns", "rows": [{"label", "cells": [{"value", "std"}]}]}};
      * a compared cell adds {@code "vsBaseline": {"test", "difference", "t", "df", "p", "pHolm",
-     * "ciLow", "ciHigh", "nBaseline", "nSetting", "differs"}}, {@code null} where undefined.
+     * "ciLow", "ciHigh", "nBaseline", "nSetting", "differs", "alpha"}}, {@code null} where undefined;
+     * {@code differs} is {@code pHolm <= alpha}.
      *
      * @param t the table
      * @return the JSON text
@@ -298,6 +309,7 @@ public final class TableWriter {
             // undefined without a test, as the CSV's empty cell says; false would read as "tested, no difference"
             o.add("differs", JsonNull.INSTANCE);
         }
+        o.addProperty("alpha", d.alpha());
         return o;
     }
 

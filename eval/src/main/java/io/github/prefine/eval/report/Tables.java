@@ -18,7 +18,9 @@ import java.util.Objects;
  *       column's stds). Each target cell of a setting also carries its comparison with the
  *       baseline's cell ({@link BaselineComparisons}), which the writers mark when significant.
  *   <li>{@link #table2}: per setting, the mean of Table 1's cell means over each group's targets,
- *       and over all targets ("Average"); its title says how many targets each row averages.
+ *       and over all targets ("Average"); its title says how many targets each row averages. Made
+ *       with the results log as well, each cell of a setting carries its comparison with the
+ *       baseline's cell of the row ({@link GroupComparisons}).
  *   <li>{@link #costTable}: seconds and examples per pre-finetuning epoch per setting, and seconds
  *       relative to the most expensive setting.
  * </ul>
@@ -33,6 +35,8 @@ public final class Tables {
     public static final String AVERAGE = "Average";
     /** Label of Table 1's mean-of-std row. */
     public static final String AVERAGE_STD = "Average Std. Dev.";
+    /** Table 2's corner, the header of its row labels. */
+    static final String GROUP = "Group";
     /** Where Table 2's title lists each row's count of targets averaged. */
     private static final String TARGETS_AVERAGED = "targets averaged: ";
 
@@ -44,15 +48,32 @@ public final class Tables {
      * with runs on both sides carries its comparison with the baseline ({@link Cell#vsBaseline()},
      * {@link BaselineComparisons}), Holm-adjusted over all the table's tested cells.
      *
+     * The comparisons are judged at the level {@value SeedDifference#ALPHA}.
+     *
      * @param results the loaded log
      * @param layout row and column order
      * @param kind sample (n - 1) or population standard deviation
      * @return the table
      */
     public static Table table1(ResultSet results, ReportLayout layout, StdKind kind) {
+        return table1(results, layout, kind, SeedDifference.ALPHA);
+    }
+
+    /**
+     * Table 1 as {@link #table1(ResultSet, ReportLayout, StdKind)}, its comparisons with the
+     * baseline judged at a given significance level.
+     *
+     * @param results the loaded log
+     * @param layout row and column order
+     * @param kind sample (n - 1) or population standard deviation
+     * @param alpha the level a Holm-adjusted p-value is judged at, in (0, 1)
+     * @return the table
+     * @throws IllegalArgumentException if alpha is outside (0, 1)
+     */
+    public static Table table1(ResultSet results, ReportLayout layout, StdKind kind, double alpha) {
         Objects.requireNonNull(kind, "kind");
         Map<String, Map<String, List<Double>>> values = group(results, layout);
-        Map<String, Map<String, SeedDifference>> tests = BaselineComparisons.of(results, layout);
+        Map<String, Map<String, SeedDifference>> tests = BaselineComparisons.of(results, layout, alpha);
         Map<String, Map<String, Cell>> cells = new LinkedHashMap<>();
         for (String target : layout.targets()) {
             Map<String, Cell> row = new LinkedHashMap<>();
@@ -160,7 +181,37 @@ public final class Tables {
         return new Table("Table 2: average score per target group and setting"
                 + (anyStd ? " (± the average std over seeds of its targets)" : "")
                 + "; " + TARGETS_AVERAGED + String.join(", ", counts)
-                + (trained < 0 ? "" : table1.title().substring(trained)), "Group", table1.columns(), rows);
+                + (trained < 0 ? "" : table1.title().substring(trained)), GROUP, table1.columns(), rows);
+    }
+
+    /**
+     * Table 2 as {@link #table2(Table, ReportLayout)}, each cell of a setting other than the
+     * baseline carrying its comparison with the baseline's cell of the same row ({@link
+     * GroupComparisons}: a t-test over per-seed averages of the row's targets, paired by seed where
+     * every target ran the same seeds under both settings, Holm-adjusted over Table 2's own tested
+     * cells). The values, stds and title are those of {@link #table2(Table, ReportLayout)}.
+     *
+     * @param table1 a table made by {@link #table1} from {@code results}
+     * @param results the loaded log Table 1 was made from
+     * @param layout the layout it was made with
+     * @param alpha the level a Holm-adjusted p-value is judged at, in (0, 1)
+     * @return the table
+     * @throws IllegalArgumentException if alpha is outside (0, 1)
+     */
+    public static Table table2(Table table1, ResultSet results, ReportLayout layout, double alpha) {
+        Map<String, Map<String, SeedDifference>> tests = GroupComparisons.of(results, layout, alpha);
+        Table t = table2(table1, layout);
+        List<Table.Row> rows = new ArrayList<>();
+        for (Table.Row r : t.rows()) {
+            Map<String, SeedDifference> row = tests.getOrDefault(r.label(), Map.of());
+            List<Cell> cells = new ArrayList<>();
+            for (int c = 0; c < t.columns().size(); c++) {
+                Cell cell = r.cells().get(c);
+                cells.add(cell.isEmpty() ? cell : cell.withVsBaseline(row.get(t.columns().get(c))));
+            }
+            rows.add(new Table.Row(r.label(), cells));
+        }
+        return new Table(t.title(), t.corner(), t.columns(), rows);
     }
 
     /**

@@ -5,7 +5,10 @@ import java.util.Objects;
 /**
  * How one setting's scores over seeds differ from the baseline's on the same target: the
  * difference of means (setting minus baseline, in the scores' unit), a two-sided t-test, its 95%
- * confidence interval, and the p-value adjusted for the family of tests it belongs to.
+ * confidence interval, the p-value adjusted for the family of tests it belongs to, and the
+ * significance level that adjusted p-value is judged at. The same record serves any two samples
+ * of seeds: a setting's per-seed group averages against the baseline's (Table 2), or one run's
+ * cell against another run's ("baseline" is then the base run, "setting" the other run).
  *
  * <p>Undefined quantities are NaN, never 0 or 1: a test needs two runs on each side (two pairs
  * for the paired test) and a nonzero standard error, so a comparison of one seed, or of
@@ -26,12 +29,49 @@ import java.util.Objects;
  * @param ciHigh upper end of that interval, NaN when undefined
  * @param nBaseline baseline runs used (pairs, for the paired test)
  * @param nSetting setting runs used (pairs, for the paired test)
+ * @param alpha the significance level: an adjusted p-value at most this counts as a difference;
+ *     in (0, 1)
  */
 public record SeedDifference(TestKind kind, double difference, double t, double df, double p, double pAdjusted,
-        double ciLow, double ciHigh, int nBaseline, int nSetting) {
+        double ciLow, double ciHigh, int nBaseline, int nSetting, double alpha) {
 
-    /** The level at which an adjusted p-value counts as a difference: 0.05, two-sided. */
+    /** The default significance level: 0.05, two-sided. */
     public static final double ALPHA = 0.05;
+
+    /**
+     * A comparison judged at the default level {@value #ALPHA}.
+     *
+     * @param kind see the record description
+     * @param difference see the record description
+     * @param t see the record description
+     * @param df see the record description
+     * @param p see the record description
+     * @param pAdjusted see the record description
+     * @param ciLow see the record description
+     * @param ciHigh see the record description
+     * @param nBaseline see the record description
+     * @param nSetting see the record description
+     */
+    public SeedDifference(TestKind kind, double difference, double t, double df, double p, double pAdjusted,
+            double ciLow, double ciHigh, int nBaseline, int nSetting) {
+        this(kind, difference, t, df, p, pAdjusted, ciLow, ciHigh, nBaseline, nSetting, ALPHA);
+    }
+
+    /**
+     * Checks a significance level.
+     *
+     * @param name what the level is called where it came from, for the message ({@code --alpha})
+     * @param alpha the level
+     * @return {@code alpha}
+     * @throws IllegalArgumentException naming {@code name} when alpha is not strictly between 0 and 1
+     */
+    public static double checkLevel(String name, double alpha) {
+        if (!(alpha > 0 && alpha < 1)) {
+            throw new IllegalArgumentException(name + " must be a significance level in (0, 1), such as 0.05, found "
+                    + alpha);
+        }
+        return alpha;
+    }
 
     /**
      * Validates the fields.
@@ -46,11 +86,13 @@ public record SeedDifference(TestKind kind, double difference, double t, double 
      * @param ciHigh see the record description
      * @param nBaseline see the record description
      * @param nSetting see the record description
-     * @throws IllegalArgumentException if a count is below 1, the difference is not finite, a
+     * @param alpha see the record description
+     * @throws IllegalArgumentException if alpha is outside (0, 1), a count is below 1, the difference is not finite, a
      *     p-value is outside [0, 1], or the adjusted p-value is below the raw one
      */
     public SeedDifference {
         Objects.requireNonNull(kind, "kind");
+        checkLevel("alpha", alpha);
         if (nBaseline < 1 || nSetting < 1) {
             throw new IllegalArgumentException("a seed difference needs at least one run on each side, found "
                     + nBaseline + " baseline and " + nSetting + " setting runs");
@@ -91,21 +133,33 @@ public record SeedDifference(TestKind kind, double difference, double t, double 
 
     /**
      * Returns whether the setting differs from the baseline after the family's correction: the
-     * adjusted p-value is at most {@value #ALPHA}. False when the test is undefined or not adjusted.
+     * adjusted p-value is at most {@link #alpha()}. False when the test is undefined or not adjusted.
      *
-     * @return whether {@code pAdjusted <= ALPHA}
+     * @return whether {@code pAdjusted <= alpha}
      */
     public boolean significant() {
-        return pAdjusted <= ALPHA;
+        return pAdjusted <= alpha;
     }
 
     /**
-     * The same result with its p-value adjusted within a family.
+     * The same result with its p-value adjusted within a family, judged at the same level.
      *
      * @param adjusted the adjusted p-value, NaN where {@link #p()} is NaN
      * @return a copy with {@link #pAdjusted()} set
      */
     public SeedDifference withAdjustedP(double adjusted) {
-        return new SeedDifference(kind, difference, t, df, p, adjusted, ciLow, ciHigh, nBaseline, nSetting);
+        return new SeedDifference(kind, difference, t, df, p, adjusted, ciLow, ciHigh, nBaseline, nSetting, alpha);
+    }
+
+    /**
+     * The same result judged at another level. Holm's adjusted p-values do not depend on the
+     * level, so this is exactly Holm's procedure run again at {@code level} over the same family.
+     *
+     * @param level the significance level, in (0, 1)
+     * @return a copy with {@link #alpha()} set
+     * @throws IllegalArgumentException if the level is outside (0, 1)
+     */
+    public SeedDifference atLevel(double level) {
+        return new SeedDifference(kind, difference, t, df, p, pAdjusted, ciLow, ciHigh, nBaseline, nSetting, level);
     }
 }

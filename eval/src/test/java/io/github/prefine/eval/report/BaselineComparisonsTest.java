@@ -100,4 +100,24 @@ class BaselineComparisonsTest {
         assertFalse(t1a.getAsJsonObject("vsBaseline").get("differs").getAsBoolean(), t1a.toString());
         assertTrue(t3a.getAsJsonObject("vsBaseline").get("differs").isJsonNull(), t3a.toString());
     }
+
+    /** T1 under A: Holm-adjusted 3 x 0.0240435 = 0.0721306, above 0.05 and below 0.1. */
+    @Test
+    void theLevelIsAnOptionNamedInTheFootnote(@TempDir Path dir) throws Exception {
+        Table t = Tables.table1(grid(), LAYOUT, StdKind.SAMPLE, 0.1);
+        assertEquals(3 * P_T1_A, t.cell("T1", "A").vsBaseline().pAdjusted(), 1e-8, "the level leaves Holm's p alone");
+        assertTrue(t.cell("T1", "A").differsFromBaseline(), "0.0721 <= 0.1");
+        assertTrue(t.cell("T2", "A").differsFromBaseline());
+        String md = TableWriter.withDecimals(1).toMarkdown(t);
+        assertTrue(md.contains("| T1 | 70.0 ± 1.6 | 71.2 ± 1.4 † |"), md);
+        assertTrue(md.contains("Holm-adjusted p ≤ 0.1 over the family of the 4 cells tested; 2 of 4 marked"), md);
+        List<Path> files = TableWriter.standard().writeAll(t, dir, "table1");
+        assertEquals(t, TableReader.read(files.get(2)), "the level travels with each comparison");
+        // a table written before the level was recorded reads as judged at 0.05
+        Path old = dir.resolve("old.json");
+        Files.writeString(old, Files.readString(files.get(2)).replaceAll(",\\s*\"alpha\": 0\\.1", ""));
+        assertFalse(Files.readString(old).contains("alpha"), "the test removed every level");
+        assertFalse(TableReader.read(old).cell("T1", "A").differsFromBaseline());
+        assertEquals(SeedDifference.ALPHA, TableReader.read(old).cell("T1", "A").vsBaseline().alpha(), 0);
+    }
 }

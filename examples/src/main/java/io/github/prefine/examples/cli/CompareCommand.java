@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.grid.RunComparison;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.stats.SeedDifference;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,10 +22,12 @@ import picocli.CommandLine.Spec;
  * {@code compare BASE OTHER...}: how far each other run's tables are from the base run's. For each
  * other run it prints Table 2's differences (other minus base, in points), the largest of them and
  * how many cells lie within {@code --within} points, Table 1's largest difference, the targets
- * and settings that only one run has, the verdicts of both runs side by side, and per setting how
- * many targets each run finds significantly higher or lower than its baseline. The folders are
- * output folders of {@code demo} or {@code reproduce}; only their {@code table1.json} and {@code
- * table2.json} are read. Exit code 0 whatever
+ * and settings that only one run has, the verdicts of both runs side by side, per setting how
+ * many targets each run finds significantly higher or lower than its baseline, and, where both
+ * folders have their per-seed scores ({@code results.jsonl}), how many (target, setting) cells
+ * differ between the runs beyond seed noise, naming each; every test is judged at {@code --alpha}.
+ * The folders are output folders of {@code demo} or {@code reproduce}; their {@code table1.json},
+ * {@code table2.json} and {@code results.jsonl} are read. Exit code 0 whatever
  * the differences (it reports, it does not judge), 2 for a missing or malformed folder or table.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true,
@@ -44,6 +47,11 @@ public final class CompareCommand implements Callable<Integer> {
             description = "count the Table 2 cells within this many points of the base (default: ${DEFAULT-VALUE})")
     private double within = 2.0;
 
+    @Option(names = "--alpha", paramLabel = "LEVEL",
+            description = "significance level of the t-tests, per cell between the runs and against each run's"
+                    + " baseline: a difference counts when its Holm-adjusted p is at most this (default: ${DEFAULT-VALUE})")
+    private double alpha = 0.05;
+
     /** Creates the command; picocli fills the fields. */
     public CompareCommand() {}
 
@@ -58,13 +66,14 @@ public final class CompareCommand implements Callable<Integer> {
         if (!(within >= 0) || Double.isInfinite(within)) {
             throw new IllegalArgumentException("--within must be a number of points, 0 or more, found " + within);
         }
+        SeedDifference.checkLevel("--alpha", alpha);
         checkRun("BASE", base);
         for (Path o : others) {
             checkRun("OTHER", o);
         }
         PrintWriter out = spec.commandLine().getOut();
         for (Path o : others) {
-            RunComparison c = RunComparison.between(base, o);
+            RunComparison c = RunComparison.between(base, o, alpha);
             out.printf(Locale.ROOT, "%s (%s) against %s (%s)%n", o, c.otherPrecision().orElse("precision not recorded"),
                     base, c.basePrecision().orElse("precision not recorded"));
             out.print(differences(c.table2Differences()));
@@ -100,10 +109,28 @@ public final class CompareCommand implements Callable<Integer> {
                     out.printf(Locale.ROOT, "  %s: base %s; other %s%n", v.subject(), v.base(), v.other());
                 }
             }
+            cells(out, c, o);
             out.println();
         }
         out.flush();
         return 0;
+    }
+
+    /** The per-cell tests between the runs: the summary, then each cell that differs. */
+    private void cells(PrintWriter out, RunComparison c, Path other) {
+        if (c.cellTests().isEmpty()) {
+            out.printf(Locale.ROOT, "Per cell: no test, as %s has no %s (per-seed scores)%n",
+                    Files.isRegularFile(base.resolve(RunComparison.RESULTS)) ? other : base, RunComparison.RESULTS);
+            return;
+        }
+        c.cellSummary().ifPresent(out::println);
+        c.cellTests().get().forEach((target, row) -> row.forEach((setting, d) -> {
+            if (d.significant()) {
+                out.printf(Locale.ROOT, "  %s, %s: %s points (95%% CI %s to %s), p Holm %.2g, %s, %d and %d seeds%n",
+                        target, setting, signed(d.difference()), signed(d.ciLow()), signed(d.ciHigh()), d.pAdjusted(),
+                        d.kind().fileName(), d.nBaseline(), d.nSetting());
+            }
+        }));
     }
 
     private static void checkRun(String name, Path dir) {

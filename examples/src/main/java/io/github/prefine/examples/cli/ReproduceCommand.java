@@ -18,6 +18,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.report.TableWriter;
+import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.examples.data.FetchedData;
 import io.github.prefine.examples.data.IncompleteFetchException;
 import java.io.PrintStream;
@@ -152,6 +153,12 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
     int logEvery;
 
+    @Option(names = "--alpha", defaultValue = "0.05",
+            description = "significance level of the tables' t-tests against the baseline: a cell is marked when its"
+                    + " Holm-adjusted p is at most this; reports only, so a resumed run may change it"
+                    + " (default: ${DEFAULT-VALUE})")
+    double alpha;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce-out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
@@ -261,7 +268,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(reportSplit())
                 .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
                 .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
-                .optAllowPartial(allowPartial).optForce(force).optOptions(options())
+                .optAllowPartial(allowPartial).optForce(force).optOptions(options()).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
@@ -377,6 +384,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             OptionChecks.atLeast("--threads", threads, 1);
         }
         OptionChecks.atLeast("--workers", workers, 1);
+        SeedDifference.checkLevel("--alpha", alpha);
         reportSplit();
         LearningRateSelection.parse(lrSelection);
         Precision.parse(precision, Device.cpu()); // a bad name is refused before any work

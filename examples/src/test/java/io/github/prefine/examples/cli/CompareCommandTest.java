@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SleepRuns;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.ReportLayout;
@@ -145,5 +146,35 @@ class CompareCommandTest {
         assertTrue(cli.out().contains("Targets that differ from the baseline beyond seed noise (Table 1, Holm-adjusted"
                 + " t-tests):\n  Only-SL vs Baseline: base 1 significantly higher, 0 significantly lower; other 0"
                 + " significantly higher, 0 significantly lower\n"), cli.out());
+    }
+
+    /**
+     * Only-SL scores R's sleep group 2 in the bf16 run where it scored group 1 in fp32, same seeds:
+     * R's paired t-test, t = 4.0621, df = 9, p = 0.002833, CI 0.7001 to 2.4599; the baselines are
+     * equal seed for seed (untested).
+     */
+    @Test
+    void saysWhichCellsDifferBetweenTheRunsBeyondSeedNoise(@TempDir Path dir) throws Exception {
+        Path fp32 = SleepRuns.write(dir.resolve("fp32"), "t-sl", "Only-SL", "fp32", SleepRuns.SLEEP_1);
+        Path bf16 = SleepRuns.write(dir.resolve("bf16"), "t-sl", "Only-SL", "bf16-mixed", SleepRuns.SLEEP_2);
+        assertEquals(0, cli.run(fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("\nPer cell: 1 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
+                + " paired by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no"
+                + " variance) — 1 higher in other, 0 lower\n  t-sl, Only-SL: +1.6 points (95% CI +0.7 to +2.5), p Holm"
+                + " 0.0028, paired, 10 and 10 seeds\n"), cli.out());
+        assertEquals(0, cli.run("--alpha", "0.001", fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("Per cell: 0 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
+                + " paired by seed; Holm-adjusted p ≤ 0.001 over"), cli.out());
+        String last = cli.out().substring(cli.out().lastIndexOf("Per cell:"));
+        assertTrue(!last.contains("t-sl, Only-SL:"), "no cell differs at 0.001: " + last);
+
+        Files.delete(fp32.resolve("results.jsonl"));
+        assertEquals(0, cli.run(fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("Per cell: no test, as " + fp32 + " has no results.jsonl (per-seed scores)"),
+                cli.out());
+        for (String bad : List.of("0", "1", "-0.05", "NaN")) {
+            assertEquals(2, cli.run("--alpha", bad, fp32.toString(), bf16.toString()), bad);
+            assertTrue(cli.err().contains("--alpha must be a significance level in (0, 1)"), cli.err());
+        }
     }
 }

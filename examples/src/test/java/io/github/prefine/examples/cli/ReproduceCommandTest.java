@@ -28,7 +28,7 @@ class ReproduceCommandTest {
         for (String o : new String[] {"--data", "--encoder", "--groups", "--targets", "--seeds", "--lr", "--batch-size",
             "--max-length", "--qa-max-length", "--device", "--out", "--strict", "--max-train-examples", "--epochs",
             "--target-batch-size", "--report-split", "--lr-selection", "--schedule-epochs", "--target-schedule-epochs",
-            "--allow-partial"}) {
+            "--allow-partial", "--alpha"}) {
             assertTrue(h.contains(o), o);
         }
         assertTrue(h.contains("FacebookAI/xlm-roberta-base"));
