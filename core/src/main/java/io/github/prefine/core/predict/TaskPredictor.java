@@ -33,6 +33,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.event.Level;
@@ -58,9 +59,9 @@ import org.slf4j.event.Level;
  * no line per call; the words cut off are tagged {@code O}, and {@link TagPrediction#wordsCut()}
  * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
- * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice
- * or a choice count other than the task's is refused, naming the input's index (a {@link
- * RefusedInputException}).
+ * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
+ * a choice count other than the task's, or a text holding an unpaired surrogate (named with its
+ * position) is refused, naming the input's index (a {@link RefusedInputException}).
  *
  * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
  * manager that is closed before the next batch. A predictor is valid while its model is open.
@@ -222,6 +223,7 @@ public final class TaskPredictor {
                     throw refused(i, "word " + w + " is " + (word == null ? "null" : "'" + word + "'")
                             + "; expected a non-empty word without whitespace (words are pre-split, as CoNLL)");
                 }
+                wellFormed(word, "word " + w, i);
             }
             // the tags only fill the example: prediction reads no label
             examples.add(new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0))));
@@ -326,8 +328,9 @@ public final class TaskPredictor {
                     throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
                             + "; expected a non-empty choice");
                 }
+                wellFormed(c.get(k), "choice " + k, i);
             }
-            String question = Objects.requireNonNull(questions.get(i), "question " + i);
+            String question = wellFormed(Objects.requireNonNull(questions.get(i), "question " + i), "the question", i);
             examples.add(new ChoiceExample(id(i), text(premises.get(i), "premise", i), question.strip(), c, -1));
         }
         if (examples.isEmpty()) {
@@ -391,6 +394,23 @@ public final class TaskPredictor {
         if (s == null || s.isBlank()) {
             throw refused(index, "the " + what + " is " + (s == null ? "null" : "empty") + "; expected a non-empty "
                     + what);
+        }
+        return wellFormed(s, "the " + what, index);
+    }
+
+    /**
+     * Refuses a lone surrogate here, where its position can be named: the tokenizer would only
+     * say that it rejected the input.
+     */
+    private String wellFormed(String s, String what, int index) {
+        for (int k = 0; k < s.length(); k++) {
+            char c = s.charAt(k);
+            if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
+                k++;
+            } else if (Character.isSurrogate(c)) {
+                String code = Integer.toHexString(c).toUpperCase(Locale.ROOT);
+                throw refused(index, what + " holds an unpaired surrogate U+" + code + " at char " + k + "; expected well-formed UTF-16, each character a valid Unicode scalar");
+            }
         }
         return s;
     }

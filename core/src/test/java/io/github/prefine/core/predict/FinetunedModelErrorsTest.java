@@ -133,6 +133,17 @@ class FinetunedModelErrorsTest {
                     () -> model.predictor("qa").answer(List.of("who?"), List.of("")));
             assertEquals("predictor: task qa: input 0: the context is empty; expected a non-empty context",
                     context.getMessage());
+            // a lone surrogate (a cut emoji) is named with its position, not left to the tokenizer's bare rejection
+            IllegalArgumentException lone = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("topic").classify(List.of("john", "paris \ud800 rome")));
+            assertEquals("predictor: task topic: input 1: the text holds an unpaired surrogate U+D800 at char 6;"
+                    + " expected well-formed UTF-16, each character a valid Unicode scalar", lone.getMessage());
+            IllegalArgumentException loneWord = assertThrows(IllegalArgumentException.class,
+                    () -> model.predictor("ner").tag(List.of(List.of("john", "\udc00x"))));
+            assertEquals("predictor: task ner: input 0: word 1 holds an unpaired surrogate U+DC00 at char 0;"
+                    + " expected well-formed UTF-16, each character a valid Unicode scalar", loneWord.getMessage());
+            // a paired surrogate (an emoji) is well-formed and goes to the model
+            assertEquals(1, model.predictor("topic").classify(List.of("paris \ud83d\ude00 rome")).size());
             // what the featurizer skips is refused with its reason, not answered as "no answer"
             String longQuestion = "who " + "visited ".repeat(40) + "paris?";
             IllegalArgumentException noRoom = assertThrows(IllegalArgumentException.class,

@@ -259,14 +259,15 @@ class PredictCommandTest {
     @Test
     void aTokenizerRefusalNamesItsLineWithoutTheChunksCount() throws Exception {
         List<String> good = List.of("john visited paris", "the team read a film");
-        // a lone surrogate reaches the tokenizer, which refuses it inside featurization; the
-        // predictor's count of refused inputs is about its call (the chunk), not about line 2
+        // a lone surrogate is refused with its position; no count of refused inputs (that would be
+        // about the predictor's call, the chunk, not about line 2)
         Path lone = input("lone-surrogate.jsonl", textLine(good.get(0)), "{\"text\": \"paris \\ud800 rome\"}",
                 textLine(good.get(1)));
         CliRunner cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", lone.toString()));
         String err = cli.err().strip();
-        assertTrue(err.startsWith("prefine predict: " + lone + ":2: "), err);
+        assertTrue(err.startsWith("prefine predict: " + lone + ":2: the text holds an unpaired surrogate U+D800 at char 6;"
+                + " expected well-formed UTF-16, each character a valid Unicode scalar"), err);
         assertFalse(err.contains("inputs refused"), err);
         assertEquals(labels(good.subList(0, 1)), lines(cli.out()).stream().map(o -> o.get("label").getAsString()).toList());
     }
