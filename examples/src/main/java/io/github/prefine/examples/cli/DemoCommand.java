@@ -16,6 +16,7 @@ import io.github.prefine.core.grid.GridSummary;
 import io.github.prefine.core.grid.ModelExports;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
+import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import io.github.prefine.examples.demo.SyntheticTaskSet;
 import java.io.Closeable;
@@ -92,6 +93,10 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
             description = ReproduceCommand.EXPORT_HELP + " (default: ${DEFAULT-VALUE})")
     String exportModels;
 
+    @Option(names = "--alpha", defaultValue = "0.05", description = ReproduceCommand.ALPHA_HELP
+            + " (default: ${DEFAULT-VALUE})")
+    double alpha;
+
     private SyntheticSuite generated;
 
     /** The random encoder's size: small enough for a 2-core CPU, big enough to learn the suite. */
@@ -114,6 +119,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
     @Override
     public void checkValues() {
         ModelExports.parse(exportModels);
+        SeedDifference.checkLevel("--alpha", alpha);
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.atLeast("--epochs", epochs, 1);
         OptionChecks.atLeast("--target-epochs", targetEpochs, 1);
@@ -221,7 +227,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
                 // a fixed, short budget: the schedule spans the caps
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
-                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force)
+                .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels));
     }
 

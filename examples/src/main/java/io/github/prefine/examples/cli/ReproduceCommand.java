@@ -153,10 +153,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     @Option(names = "--log-every", defaultValue = "50", description = "steps between progress reads (default: ${DEFAULT-VALUE})")
     int logEvery;
 
-    @Option(names = "--alpha", defaultValue = "0.05",
-            description = "significance level of the tables' t-tests against the baseline: a cell is marked when its"
-                    + " Holm-adjusted p is at most this; reports only, so a resumed run may change it"
-                    + " (default: ${DEFAULT-VALUE})")
+    @Option(names = "--alpha", defaultValue = "0.05", description = ALPHA_HELP + " (default: ${DEFAULT-VALUE})")
     double alpha;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "reproduce-out", description = "output folder (default: ${DEFAULT-VALUE})")
@@ -181,6 +178,10 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     String exportModels;
 
     /** The help of {@code --export-models}, shared with {@code demo}. */
+    /** {@code --alpha}'s help, shared with {@code demo}. */
+    static final String ALPHA_HELP = "significance level of the tables' t-tests against the baseline: a cell is marked"
+            + " when its Holm-adjusted p is at most this; reports only, so a resumed run may change it";
+
     static final String EXPORT_HELP = "once every run is finished, write finetuned models for `prefine predict` to"
             + " --out/models/<target>/<setting>-seed<N>: best, per target, the setting of the best mean validation score"
             + " and its best seed; all, every (target, setting, seed). Each is finetuned again (one run each) and takes"

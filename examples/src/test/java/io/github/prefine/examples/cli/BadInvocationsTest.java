@@ -77,6 +77,9 @@ class BadInvocationsTest {
         Files.write(latin1, new byte[] {'a', ' ', 'O', ' ', 'O', '\n', (byte) 0xE9, ' ', 'O', ' ', 'O', '\n'});
         List<Case> cases = new ArrayList<>(List.of(
                 c("demo --seeds 0", 2, "--seeds: expected a whole number of at least 1, found 0", "demo", "--seeds", "0", "--out", out),
+                c("demo --alpha 0", 2, "--alpha must be a significance level in (0, 1), such as 0.05, found 0.0",
+                        "demo", "--alpha", "0", "--out", out),
+                c("demo --alpha 1.5", 2, "found 1.5", "demo", "--alpha", "1.5", "--out", out),
                 c("demo --epochs 0", 2, "--epochs: expected", "demo", "--epochs", "0", "--out", out),
                 c("demo --target-epochs -1", 2, "--target-epochs: expected", "demo", "--target-epochs", "-1", "--out", out),
                 c("demo --lr 0", 2, "--lr: expected a positive learning rate", "demo", "--lr", "0", "--out", out),

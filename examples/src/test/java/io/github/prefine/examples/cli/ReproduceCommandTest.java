@@ -37,6 +37,12 @@ class ReproduceCommandTest {
     @Test
     void demoHelpMentionsMiniLm() {
         assertTrue(help("demo").contains("--minilm"));
+        // the same level as reproduce's, with the same help
+        String reproduce = help("reproduce").replaceAll("\\s+", " ");
+        int at = reproduce.indexOf("--alpha=<alpha> "); // its option line, not the synopsis
+        String alpha = reproduce.substring(at, reproduce.indexOf("(default: 0.05)", at));
+        assertTrue(alpha.contains("Holm-adjusted p"), alpha);
+        assertTrue(help("demo").replaceAll("\\s+", " ").contains(alpha), help("demo"));
     }
 
     @Test
