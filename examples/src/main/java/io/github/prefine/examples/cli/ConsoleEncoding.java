@@ -25,8 +25,11 @@ import picocli.CommandLine;
  * <p>An argument that the JVM could not decode (a path with {@code é} under the C locale) arrives
  * with U+FFFD in place of its bytes. No file has that name, and a re-launched JVM would get literal
  * {@code ?} instead, a folder other than the one asked for: such an argument is refused.
+ *
+ * <p>Public for the other entry point, {@code prefine-spark}'s {@code SparkGrid.main}, which does
+ * both before parsing its arguments as {@code prefine} does.
  */
-final class ConsoleEncoding {
+public final class ConsoleEncoding {
     private ConsoleEncoding() {}
 
     /** Whether the default charset is ASCII, as the C locale makes it on Java 17. */
@@ -47,8 +50,11 @@ final class ConsoleEncoding {
         }
     }
 
-    /** Switches {@code System.out} and {@code System.err} to UTF-8 when the default charset is ASCII. */
-    static void useUtf8InAnAsciiLocale() {
+    /**
+     * Switches {@code System.out} and {@code System.err} to UTF-8 when the default charset is
+     * ASCII; call it first in {@code main}, before anything is printed.
+     */
+    public static void useUtf8InAnAsciiLocale() {
         if (!asciiLocale()) {
             return;
         }
@@ -65,7 +71,7 @@ final class ConsoleEncoding {
      * @param args the command line's arguments
      * @return the message, naming the argument, the encoding and the fix
      */
-    static Optional<String> undecodable(String... args) {
+    public static Optional<String> undecodable(String... args) {
         for (String a : args) {
             if (a.indexOf('\uFFFD') >= 0) {
                 return Optional.of("argument '" + a + "' holds bytes that this JVM's file-name encoding "

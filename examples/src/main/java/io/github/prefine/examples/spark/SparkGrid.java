@@ -15,6 +15,7 @@ import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.PrefinetuningUnit;
 import io.github.prefine.core.grid.SkippedSteps;
 import io.github.prefine.examples.cli.CliErrors;
+import io.github.prefine.examples.cli.ConsoleEncoding;
 import io.github.prefine.examples.cli.GridCommand;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.IOException;
@@ -91,6 +92,14 @@ public final class SparkGrid {
      * @param argv {@code reproduce} or {@code demo} and its options
      */
     public static void main(String[] argv) {
+        // as prefine's own main: a UTF-8 console in the C locale, and no folder named after U+FFFD
+        ConsoleEncoding.useUtf8InAnAsciiLocale();
+        Optional<String> undecodable = ConsoleEncoding.undecodable(argv);
+        if (undecodable.isPresent()) {
+            System.err.println(SparkArgs.NAME + ": " + undecodable.get());
+            System.exit(CliErrors.BAD_INPUT);
+            return;
+        }
         SparkArgs a;
         try {
             a = SparkArgs.parse(argv);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.examples.spark.SparkGrid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,22 +31,28 @@ class LocaleIndependenceTest {
     private record Setting(String name, List<String> jvmOptions, Map<String, String> env) {}
 
     private static final Setting BASE = new Setting("C.UTF-8", List.of(), Map.of("LC_ALL", "C.UTF-8"));
+    private static final Setting ASCII = new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C"));
     private static final List<Setting> OTHERS = List.of(
             new Setting("ar-EG", List.of("-Duser.language=ar", "-Duser.country=EG"), Map.of("LC_ALL", "C.UTF-8")),
             new Setting("tr-TR", List.of("-Duser.language=tr", "-Duser.country=TR"), Map.of("LC_ALL", "C.UTF-8")),
             new Setting("de-DE", List.of("-Duser.language=de", "-Duser.country=DE"), Map.of("LC_ALL", "C.UTF-8")),
-            new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C")),
+            ASCII,
             new Setting("TZ", List.of(), Map.of("LC_ALL", "C.UTF-8", "TZ", "Pacific/Kiritimati")));
 
     /** Exit code, standard output and standard error of a child JVM. */
     private record Run(int exit, byte[] out, String err) {}
 
     private static Run cli(Setting s, Path dir, String... args) throws Exception {
+        return child(PrefineCli.class, s, dir, args);
+    }
+
+    /** Runs an entry point's main in a child JVM on this test's class path. */
+    private static Run child(Class<?> main, Setting s, Path dir, String... args) throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.addAll(s.jvmOptions());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PrefineCli.class.getName()));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(List.of(args));
         Path out = dir.resolve(s.name() + ".out");
         Path err = dir.resolve(s.name() + ".err");
@@ -101,13 +108,27 @@ class LocaleIndependenceTest {
     void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder(@TempDir Path dir) throws Exception {
         // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
         // its run into a folder named "d??mo"
-        Run r = cli(new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C")), dir,
+        Run r = cli(ASCII, dir,
                 "demo", "--out", "démo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--workers", "1",
                 "--device", "cpu");
         assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
         assertEquals("prefine: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding ANSI_X3.4-1968"
                 + " cannot decode (U+FFFD in their place), so no file or folder of that name can be opened or created;"
                 + " run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in ASCII", r.err().strip());
+        try (Stream<Path> s = Files.list(dir)) {
+            assertFalse(s.anyMatch(Files::isDirectory), "no folder may be created");
+        }
+    }
+
+    @Test
+    void sparkGridRefusesAnArgumentTheJvmCannotDecodeAsTheCliDoes(@TempDir Path dir) throws Exception {
+        // prefine-spark's own main: refused before parsing and before any Spark context, on a UTF-8 console
+        Run r = child(SparkGrid.class, ASCII, dir, "demo", "--out", "démo");
+        assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
+        assertEquals("prefine-spark: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
+                + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"
+                + " opened or created; run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in ASCII",
+                r.err().strip());
         try (Stream<Path> s = Files.list(dir)) {
             assertFalse(s.anyMatch(Files::isDirectory), "no folder may be created");
         }
