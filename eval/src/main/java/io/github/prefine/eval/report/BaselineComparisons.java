@@ -46,13 +46,7 @@ public final class BaselineComparisons {
      */
     public static Map<String, Map<String, SeedDifference>> of(ResultSet results, ReportLayout layout, double alpha) {
         SeedDifference.checkLevel("alpha", alpha);
-        Map<String, Map<String, List<RunRecord>>> runs = new LinkedHashMap<>();
-        for (RunRecord r : results.runs()) {
-            if (layout.settings().contains(r.setting())) {
-                runs.computeIfAbsent(r.target(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r);
-            }
-        }
+        Map<String, Map<String, List<RunRecord>>> runs = RunCellComparisons.cells(results);
         Map<String, Map<String, SeedDifference>> out = new LinkedHashMap<>();
         for (String target : layout.targets()) {
             Map<String, List<RunRecord>> bySetting = runs.getOrDefault(target, Map.of());

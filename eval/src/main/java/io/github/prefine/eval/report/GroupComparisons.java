@@ -2,7 +2,6 @@ package io.github.prefine.eval.report;
 
 import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.eval.stats.SeedTTests;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +49,8 @@ public final class GroupComparisons {
      */
     public static Map<String, Map<String, SeedDifference>> of(ResultSet results, ReportLayout layout, double alpha) {
         SeedDifference.checkLevel("alpha", alpha);
-        // setting → target → runs
-        Map<String, Map<String, List<RunRecord>>> runs = new LinkedHashMap<>();
-        for (RunRecord r : results.runs()) {
-            if (layout.settings().contains(r.setting())) {
-                runs.computeIfAbsent(r.setting(), k -> new LinkedHashMap<>())
-                        .computeIfAbsent(r.target(), k -> new ArrayList<>()).add(r);
-            }
-        }
+        Map<String, Map<String, List<RunRecord>>> runs =
+                RunCellComparisons.grouped(results, RunRecord::setting, RunRecord::target);
         Map<String, List<String>> rows = new LinkedHashMap<>();
         for (String group : layout.groups()) {
             rows.put(group, layout.targetsOf(group));

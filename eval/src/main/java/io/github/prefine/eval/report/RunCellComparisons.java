@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Compares two runs cell by cell: per (target, setting) that both logs hold, the other run's
@@ -48,11 +49,18 @@ public final class RunCellComparisons {
         return BaselineComparisons.holm(out);
     }
 
-    private static Map<String, Map<String, List<RunRecord>>> cells(ResultSet results) {
+    /** Target → setting → runs, in the log's order of first appearance. */
+    static Map<String, Map<String, List<RunRecord>>> cells(ResultSet results) {
+        return grouped(results, RunRecord::target, RunRecord::setting);
+    }
+
+    /** The log's runs grouped by two keys, outer → inner → runs, in order of first appearance. */
+    static Map<String, Map<String, List<RunRecord>>> grouped(ResultSet results, Function<RunRecord, String> outer,
+            Function<RunRecord, String> inner) {
         Map<String, Map<String, List<RunRecord>>> out = new LinkedHashMap<>();
         for (RunRecord r : results.runs()) {
-            out.computeIfAbsent(r.target(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(r.setting(), k -> new ArrayList<>()).add(r);
+            out.computeIfAbsent(outer.apply(r), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(inner.apply(r), k -> new ArrayList<>()).add(r);
         }
         return out;
     }
