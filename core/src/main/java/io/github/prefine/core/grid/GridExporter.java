@@ -245,9 +245,8 @@ final class GridExporter {
         record.addProperty("reproducedValidation", reproduced[0]);
         record.addProperty("export", grid.exportModels.optionName());
         AtomicFiles.write(root, partial.resolve(RECORD), PrefinetuningRunner.GSON.toJson(record));
-        PlainFolders.force(root, partial.resolve("encoder"));
-        PlainFolders.force(root, partial);
-        long bytes = size(partial);
+        // the folder's two levels, each flushed file counted once: the bytes written
+        long bytes = PlainFolders.force(root, partial.resolve("encoder")) + PlainFolders.force(root, partial);
         PlainFolders.rename(root, partial, dir);
         LOG.info("exported {} ({} seed {}, validation {} {}) to {}: {}", c.target().name(), c.setting().name(), c.seed(),
                 c.target().metric(), String.format(Locale.ROOT, "%.2f", reproduced[0]), dir, megabytes(bytes));
