@@ -399,18 +399,15 @@ public final class TaskPredictor {
     }
 
     /**
-     * Refuses a lone surrogate here, where its position can be named: the tokenizer would only
-     * say that it rejected the input.
+     * Refuses a lone surrogate here, by the tokenizer's own test, where the input's index can be
+     * named: the featurizer counts the tokenizer's refusal under one reason, without its position.
      */
     private String wellFormed(String s, String what, int index) {
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if (Character.isHighSurrogate(c) && k + 1 < s.length() && Character.isLowSurrogate(s.charAt(k + 1))) {
-                k++;
-            } else if (Character.isSurrogate(c)) {
-                String code = Integer.toHexString(c).toUpperCase(Locale.ROOT);
-                throw refused(index, what + " holds an unpaired surrogate U+" + code + " at char " + k + "; expected well-formed UTF-16, each character a valid Unicode scalar");
-            }
+        int k = SubwordTokenizer.unpairedSurrogate(s);
+        if (k >= 0) {
+            String code = Integer.toHexString(s.charAt(k)).toUpperCase(Locale.ROOT);
+            throw refused(index, what + " holds an unpaired surrogate U+" + code + " at char " + k
+                    + "; expected well-formed UTF-16, each character a valid Unicode scalar");
         }
         return s;
     }

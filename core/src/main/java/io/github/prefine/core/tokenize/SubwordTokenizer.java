@@ -552,16 +552,31 @@ public final class SubwordTokenizer implements AutoCloseable {
      * Face's Python tokenizers refuse such a string too).
      */
     private static String checkText(String text) {
+        int i = unpairedSurrogate(text);
+        if (i >= 0) {
+            throw new IllegalArgumentException("text holds an unpaired surrogate U+"
+                    + Integer.toHexString(text.charAt(i)).toUpperCase(Locale.ROOT) + " at index " + i);
+        }
+        return text;
+    }
+
+    /**
+     * Finds the first unpaired UTF-16 surrogate of a text, the character that makes every encoding
+     * method refuse it; a caller that wants to name the text's place in its own input checks first.
+     *
+     * @param text the text
+     * @return the char index of the first unpaired surrogate, or -1 when the text is well-formed
+     */
+    public static int unpairedSurrogate(String text) {
         for (int i = 0; i < text.length(); i++) {
             char ch = text.charAt(i);
             if (Character.isHighSurrogate(ch) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(ch)) {
-                throw new IllegalArgumentException("text holds an unpaired surrogate U+"
-                        + Integer.toHexString(ch).toUpperCase(Locale.ROOT) + " at index " + i);
+                return i;
             }
         }
-        return text;
+        return -1;
     }
 
     private void checkOpen() {
