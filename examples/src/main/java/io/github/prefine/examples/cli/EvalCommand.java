@@ -85,13 +85,6 @@ public final class EvalCommand implements Callable<Integer> {
     public EvalCommand() {}
 
     /**
-     * Runs the scoring.
-     *
-     * @return the exit code
-     * @throws IOException if a file is malformed ({@link io.github.prefine.eval.files.PredictionFileException})
-     *     or cannot be read or written; {@link PrefineCli} turns it into one line and exit code 2
-     */
-    /**
      * Checks which options go together, reading no file; the documentation's command lines are
      * checked through it.
      */
@@ -110,6 +103,13 @@ public final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Runs the scoring.
+     *
+     * @return the exit code
+     * @throws IOException if a file is malformed ({@link io.github.prefine.eval.files.PredictionFileException})
+     *     or cannot be read or written; {@link PrefineCli} turns it into one line and exit code 2
+     */
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();

@@ -177,11 +177,11 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             description = EXPORT_HELP + " (default: ${DEFAULT-VALUE})")
     String exportModels;
 
-    /** The help of {@code --export-models}, shared with {@code demo}. */
     /** {@code --alpha}'s help, shared with {@code demo}. */
     static final String ALPHA_HELP = "significance level of the tables' t-tests against the baseline: a cell is marked"
             + " when its Holm-adjusted p is at most this; reports only, so a resumed run may change it";
 
+    /** The help of {@code --export-models}, shared with {@code demo}. */
     static final String EXPORT_HELP = "once every run is finished, write finetuned models for `prefine predict` to"
             + " --out/models/<target>/<setting>-seed<N>: best, per target, the setting of the best mean validation score"
             + " and its best seed; all, every (target, setting, seed). Each is finetuned again (one run each) and takes"
@@ -357,7 +357,6 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         return t;
     }
 
-    /** Rejects bad values before the encoder is resolved or written and before the engine starts. */
     /**
      * Checks every option's value on its own, reading no file and starting no engine; the
      * documentation's command lines are checked through it.
