@@ -444,13 +444,23 @@ public final class AdamW implements AutoCloseable {
         private Builder() {}
 
         /**
-         * Returns the default weight-decay filter: every key containing neither {@code bias} nor
-         * {@code norm} (case-insensitive), as the HF Trainer exempts biases and LayerNorm weights.
+         * Returns the default weight-decay filter, the HF Trainer's rule that exempts biases and
+         * LayerNorm weights: a key is decayed unless its last two dot-separated parts (the
+         * parameter's name and its module's, such as {@code LayerNorm.weight}, {@code qkv_bias}
+         * or {@code output_LayerNorm_weight}) contain {@code bias} or {@code norm}
+         * (case-insensitive). Only those parts are read because a head's key also holds its
+         * task's name ({@code heads.winobias.classifier.weight}), which is data and must not
+         * exempt the head's weight.
          *
          * @return the filter
          */
         public static Predicate<String> defaultDecayFilter() {
-            return key -> !key.contains("bias") && !key.toLowerCase(java.util.Locale.ROOT).contains("norm");
+            return key -> {
+                int last = key.lastIndexOf('.');
+                String own = key.substring(last < 0 ? 0 : key.lastIndexOf('.', last - 1) + 1)
+                        .toLowerCase(java.util.Locale.ROOT);
+                return !own.contains("bias") && !own.contains("norm");
+            };
         }
 
         /**

@@ -245,6 +245,40 @@ class AdamWTest {
         }
     }
 
+    /**
+     * HF's Trainer exempts biases and LayerNorm weights from weight decay, judged by the
+     * parameter's own name; a head's key also holds its task's name, which must not decide. With
+     * a zero gradient Adam moves nothing (m = v = 0), so a decayed value becomes exactly
+     * {@code w (1 - lr wd)} and an exempt one stays {@code w}.
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void weightDecayFollowsTheParametersNameNotTheTaskNameInItsKey(boolean fused) {
+        String[] keys = {"encoder.embeddings.LayerNorm.weight", "encoder.layer.0.output_LayerNorm_weight",
+            "encoder.layer.0.attention.qkv_bias", "encoder.layer.0.attention.qkv_weight",
+            "heads.winobias.classifier.weight", "heads.winobias.classifier.bias",
+            "heads.abnormal-events.classifier.out_proj.weight", "heads.ner.classifier.weight"};
+        boolean[] decayed = {false, false, false, true, true, false, true, true};
+        Map<String, float[]> initial = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, float[]> zero = new LinkedHashMap<>();
+        for (String k : keys) {
+            initial.put(k, new float[] {2f, -4f});
+            shapes.put(k, new long[] {2});
+            zero.put(k, new float[2]);
+        }
+        AdamW.Builder b = AdamW.builder().optWeightDecay(0.5).optFused(fused);
+        try (Rig rig = new Rig(List.of(List.of(keys[0], keys[1], keys[2], keys[3]), List.of(keys[4], keys[5]),
+                List.of(keys[6]), List.of(keys[7])), initial, shapes, b)) {
+            assertNull(rig.step(zero, new float[] {1f, 1f, 1f, 1f}, 0.1, null));
+            for (int i = 0; i < keys.length; i++) {
+                // 1 - 0.1 * 0.5 = 0.95
+                float[] want = decayed[i] ? new float[] {1.9f, -3.8f} : new float[] {2f, -4f};
+                near(want, rig.value(keys[i]), keys[i]);
+            }
+        }
+    }
+
     @Test
     void rejectsOutOfRangeSettings() {
         try (NDManager m = NDManager.newBaseManager()) {
