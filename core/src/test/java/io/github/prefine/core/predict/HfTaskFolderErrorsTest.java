@@ -54,6 +54,15 @@ class HfTaskFolderErrorsTest {
         return dir;
     }
 
+    /** A config change: {@code architectures} naming one class. */
+    private static Consumer<JsonObject> architectures(String name) {
+        return c -> {
+            JsonArray a = new JsonArray();
+            a.add(name);
+            c.add("architectures", a);
+        };
+    }
+
     private static String refusal(Path dir) {
         try (NDManager m = NDManager.newBaseManager()) {
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
@@ -121,33 +130,21 @@ class HfTaskFolderErrorsTest {
 
     @Test
     void refusesAnUnknownArchitecture() throws Exception {
-        String msg = refusal(copy(t -> { }, c -> {
-            JsonArray a = new JsonArray();
-            a.add("BertForMaskedLM");
-            c.add("architectures", a);
-        }));
+        String msg = refusal(copy(t -> { }, architectures("BertForMaskedLM")));
         assertTrue(msg.contains("config.json") && msg.contains("BertForMaskedLM")
                 && msg.contains("expected a task model prefine reads, one of [BertForMultipleChoice,"), msg);
     }
 
     @Test
     void refusesAnArchitectureOfAnotherFamilyThanTheModelType() throws Exception {
-        String msg = refusal(copy(t -> { }, c -> {
-            JsonArray a = new JsonArray();
-            a.add("XLMRobertaForSequenceClassification");
-            c.add("architectures", a);
-        }));
+        String msg = refusal(copy(t -> { }, architectures("XLMRobertaForSequenceClassification")));
         assertTrue(msg.contains("config.json") && msg.contains("model_type is bert, whose task classes start with"
                 + " BertFor"), msg);
     }
 
     @Test
     void refusesMultipleChoiceWhoseChoiceCountHfDoesNotRecord() throws Exception {
-        String msg = refusal(copy(t -> { }, c -> {
-            JsonArray a = new JsonArray();
-            a.add("BertForMultipleChoice");
-            c.add("architectures", a);
-        }));
+        String msg = refusal(copy(t -> { }, architectures("BertForMultipleChoice")));
         assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
     }
 
