@@ -125,8 +125,11 @@ public final class FinetunedModel implements AutoCloseable {
      * <p>The folder's one task is named after HF's pipeline task ({@code text-classification},
      * {@code token-classification}, {@code question-answering}) and its label names are {@code
      * id2label}'s in id order (without one, {@code num_labels} or 2 names {@code LABEL_i}, as HF
-     * reads it). A sequence classifier takes both {@link TaskPredictor#classify} and {@link
-     * TaskPredictor#classifyPairs}, since HF's folders do not say which it was trained on.
+     * reads it); {@code label2id} is not read, as HF names its outputs by {@code id2label} alone. A
+     * sequence classifier takes both {@link TaskPredictor#classify} and {@link
+     * TaskPredictor#classifyPairs}, since HF's folders do not say which it was trained on. Tensors
+     * that belong to no part of the task model (a token classifier saved with its pooler) are
+     * logged at INFO and left unused.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it

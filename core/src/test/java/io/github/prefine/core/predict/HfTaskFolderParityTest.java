@@ -2,6 +2,7 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -19,11 +20,13 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
+import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.HfHeads;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.heads.Head;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -117,6 +120,50 @@ class HfTaskFolderParityTest {
         try (NDManager fresh = NDManager.newBaseManager(); FinetunedModel loaded = FinetunedModel.loadHuggingFace(out, fresh)) {
             assertEquals(format.hasLabelSet() ? labels : List.of(), loaded.tasks().get(0).labels());
             assertLogitsAsHf(loaded, task, ref);
+        }
+    }
+
+    /**
+     * No fixture holds a multiple-choice model, so the export is held to the layout of HF's {@code
+     * BertForMultipleChoice} and {@code XLMRobertaForMultipleChoice} (modeling_bert.py,
+     * modeling_xlm_roberta.py): the encoder with its pooler under the family's prefix, and a
+     * classifier of one output scoring each choice; no {@code id2label}, as HF's default of two
+     * labels plays no part there. Reading it back is refused: HF records no choice count.
+     */
+    @ParameterizedTest
+    @CsvSource({"bert,BertForMultipleChoice,bert.", "xlm-roberta,XLMRobertaForMultipleChoice,roberta."})
+    void multipleChoiceExportHasHfLayout(String family, String architecture, String prefix, @TempDir Path tmp)
+            throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/" + family);
+        Path out = tmp.resolve("choice");
+        try (NDManager root = NDManager.newBaseManager();
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(fixture.resolve("tokenizer.json")).build()) {
+            LoadedCheckpoint encoder = EncoderCheckpoint.load(fixture.resolve("encoder"), root);
+            TaskFormat format = new MultipleChoice(3);
+            try (MultiHeadModel model = MultiHeadModel.builder().setManager(root).setEncoder(encoder.encoder())
+                    .addHead("copa", format.newHead(3, MultiHeadModel.headFamily(encoder.config().modelType()), 1))
+                    .build()) {
+                ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper()
+                        .withLengths(64, 64, 16)).addTask("copa", format, List.of()).build().writeHuggingFace("copa", out);
+            }
+        }
+        JsonObject config = json(out.resolve("config.json"));
+        assertEquals(architecture, config.getAsJsonArray("architectures").get(0).getAsString());
+        assertTrue(!config.has("id2label") && !config.has("label2id"), config.toString());
+        Map<String, HostTensor> got = tensors(out);
+        Map<String, long[]> want = new TreeMap<>();
+        tensors(fixture.resolve("encoder")).forEach((k, t) -> want.put(prefix + k, t.shape()));
+        want.put(prefix + "pooler.dense.weight", new long[] {32, 32});
+        want.put(prefix + "pooler.dense.bias", new long[] {32});
+        want.put("classifier.weight", new long[] {1, 32});
+        want.put("classifier.bias", new long[] {1});
+        assertEquals(want.keySet(), got.keySet());
+        want.forEach((k, shape) -> assertArrayEquals(shape, got.get(k).shape(), k));
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class,
+                    () -> FinetunedModel.loadHuggingFace(out, m));
+            assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains(architecture
+                    + " does not record how many choices"), e.getMessage());
         }
     }
 
