@@ -143,6 +143,16 @@ class HfTaskFolderErrorsTest {
     }
 
     @Test
+    void refusesAModelTypeWithoutAnEncoderHere() throws Exception {
+        String msg = refusal(copy(t -> { }, c -> {
+            c.addProperty("model_type", "distilbert");
+            architectures("DistilBertForSequenceClassification").accept(c);
+        }));
+        assertTrue(msg.contains("config.json") && msg.contains("model_type \"distilbert\" is not supported; supported:"
+                + " bert, roberta, xlm-roberta"), msg);
+    }
+
+    @Test
     void refusesMultipleChoiceWhoseChoiceCountHfDoesNotRecord() throws Exception {
         String msg = refusal(copy(t -> { }, architectures("BertForMultipleChoice")));
         assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
