@@ -2,9 +2,14 @@ package io.github.prefine.core.predict;
 
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.SequenceClassification;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +19,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A finetuned model loaded from a folder that {@link ModelExport} wrote, ready to be used on new
- * text through a {@link TaskPredictor} per task ({@link #predictor}).
+ * A finetuned model loaded from a folder that {@link ModelExport} wrote ({@link #load}) or from a
+ * Hugging Face task-model folder ({@link #loadHuggingFace}), ready to be used on new text through a
+ * {@link TaskPredictor} per task ({@link #predictor}); {@link #writeHuggingFace} writes one of its
+ * tasks as a Hugging Face task-model folder.
  *
  * <p><b>Native memory.</b> AutoCloseable: it owns the {@link MultiHeadModel} (whose parameters
  * live in a sub-manager of the manager given to {@link #load}, so on its device) and the native
@@ -29,10 +36,14 @@ public final class FinetunedModel implements AutoCloseable {
     private final ModelManifest manifest;
     private final MultiHeadModel model;
     private final SubwordTokenizer tokenizer;
+    /** Whether the folder is a Hugging Face task model, whose sequence classifier reads texts and pairs. */
+    private final boolean huggingFace;
     private boolean closed;
 
-    private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer) {
+    private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
+            boolean huggingFace) {
         this.dir = dir;
+        this.huggingFace = huggingFace;
         this.manifest = manifest;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -54,6 +65,10 @@ public final class FinetunedModel implements AutoCloseable {
     public static FinetunedModel load(Path dir, NDManager manager) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(manager, "manager");
+        if (!Files.exists(dir.resolve(ModelManifest.FILE)) && Files.isRegularFile(dir.resolve(EncoderCheckpoint.CONFIG_FILE))) {
+            throw new NoSuchFileException(dir.resolve(ModelManifest.FILE).toString(), null, "no " + ModelManifest.FILE
+                    + " but a " + EncoderCheckpoint.CONFIG_FILE + ": a Hugging Face folder, which loadHuggingFace reads");
+        }
         ModelManifest manifest = ModelManifest.read(dir);
         if (manifest.version() < 2) {
             throw new IOException(dir + ": cannot be used on new text: " + manifest.lacks());
@@ -77,7 +92,7 @@ public final class FinetunedModel implements AutoCloseable {
             model = b.build();
             model.loadParameters(dir);
             tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(manifest.padId()).build();
-            return new FinetunedModel(dir, manifest, model, tokenizer);
+            return new FinetunedModel(dir, manifest, model, tokenizer, false);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -85,6 +100,138 @@ public final class FinetunedModel implements AutoCloseable {
             checkpoint.close();
             throw e;
         }
+    }
+
+    /**
+     * Loads a Hugging Face task-model folder ({@code save_pretrained} of a {@code BertFor...}, {@code
+     * RobertaFor...} or {@code XLMRobertaFor...} sequence classifier, token classifier or QA model,
+     * with its fast tokenizer's {@code tokenizer.json}), read with {@link #huggingFaceSettings}.
+     *
+     * @param dir the folder
+     * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
+     * @return the model, which the caller must close
+     * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
+     * @throws IOException as {@link #loadHuggingFace(Path, NDManager, FeatureSettings)}
+     */
+    public static FinetunedModel loadHuggingFace(Path dir, NDManager manager) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        return loadHuggingFace(dir, manager, HfTaskFolder.settings(configOf(dir)));
+    }
+
+    /**
+     * Loads a Hugging Face task-model folder as {@link #loadHuggingFace(Path, NDManager)} does, with
+     * feature lengths of one's own.
+     *
+     * <p>The folder's one task is named after HF's pipeline task ({@code text-classification},
+     * {@code token-classification}, {@code question-answering}) and its label names are {@code
+     * id2label}'s in id order (without one, {@code num_labels} or 2 names {@code LABEL_i}, as HF
+     * reads it); {@code label2id} is not read, as HF names its outputs by {@code id2label} alone. A
+     * sequence classifier takes both {@link TaskPredictor#classify} and {@link
+     * TaskPredictor#classifyPairs}, since HF's folders do not say which it was trained on. Tensors
+     * that belong to no part of the task model (a token classifier saved with its pooler) are
+     * logged at INFO and left unused.
+     *
+     * @param dir the folder
+     * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
+     * @param settings the lengths new text is cut and windowed to (the example caps play no part)
+     * @return the model, which the caller must close
+     * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
+     * @throws IOException naming the file and what was expected if {@code architectures} names no
+     *     task class prefine reads (multiple choice included: HF does not record the choice count),
+     *     {@code id2label} is malformed or its size differs from the head's, or a head tensor is
+     *     missing or of another shape (the encoder's tensors are checked as {@link
+     *     EncoderCheckpoint#load} does)
+     */
+    public static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings)
+            throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(manager, "manager");
+        Objects.requireNonNull(settings, "settings");
+        EncoderConfig config = configOf(dir);
+        Path tokenizerFile = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new NoSuchFileException(tokenizerFile.toString(), null, "the Hugging Face folder " + dir + " has no "
+                    + EncoderCheckpoint.TOKENIZER_FILE + "; prefine reads the fast tokenizer's file, which"
+                    + " save_pretrained of a fast tokenizer writes");
+        }
+        HfTaskFolder.Layout layout = HfTaskFolder.layout(dir, config);
+        SavedTask task;
+        try {
+            task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir.resolve(EncoderCheckpoint.CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        LoadedCheckpoint checkpoint = EncoderCheckpoint.load(dir, manager);
+        MultiHeadModel model = null;
+        SubwordTokenizer tokenizer = null;
+        try {
+            HeadFamily family = MultiHeadModel.headFamily(config.modelType());
+            TaskHead head = task.format().newHead(task.numLabels(), family, 0L);
+            model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
+                    .addHead(task.name(), head).build();
+            HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
+            tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(config.padTokenId()).build();
+            ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
+                    EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
+            return new FinetunedModel(dir, manifest, model, tokenizer, true);
+        } catch (IOException | RuntimeException | Error e) {
+            if (model != null) {
+                model.close();
+            }
+            checkpoint.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns the feature lengths {@link #loadHuggingFace(Path, NDManager)} reads a folder with:
+     * 512 tokens (HF's usual limit), and for QA windows of 384 tokens with a stride of 128 (those of
+     * HF's {@code run_qa.py}), each capped by the encoder's position table (a capped QA window
+     * shares a third of itself with the next).
+     *
+     * @param config the folder's encoder config
+     * @return the settings
+     */
+    public static FeatureSettings huggingFaceSettings(EncoderConfig config) {
+        return HfTaskFolder.settings(Objects.requireNonNull(config, "config"));
+    }
+
+    /** The folder's encoder config; an unsupported or invalid one is bad input, named with its file. */
+    private static EncoderConfig configOf(Path dir) throws IOException {
+        Path file = dir.resolve(EncoderCheckpoint.CONFIG_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no " + EncoderCheckpoint.CONFIG_FILE
+                    + ": not a Hugging Face model folder");
+        }
+        try {
+            return EncoderConfig.fromJson(file);
+        } catch (IllegalArgumentException e) {
+            // the message names the file already
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes one task as a Hugging Face task-model folder that {@code AutoModelFor...from_pretrained}
+     * and {@code pipeline} read: {@code config.json} (the encoder's, with the task class in {@code
+     * architectures} and, for a classifier or tagger, {@code id2label}/{@code label2id} from the
+     * label names in head order), {@code model.safetensors} (the encoder under {@code bert.} or
+     * {@code roberta.}, the head under HF's names) and {@code tokenizer.json}. Single-text and
+     * text-pair tasks both become {@code ...ForSequenceClassification}, QA {@code
+     * ...ForQuestionAnswering}, multiple choice {@code ...ForMultipleChoice}. What HF's folder
+     * cannot hold (feature lengths, QA post-processing, a choice count) is not written.
+     *
+     * @param taskName the task to write
+     * @param out the folder to create or fill; files of the same names there are replaced
+     * @throws IllegalArgumentException if the model has no such task
+     * @throws IllegalStateException if this model is closed
+     * @throws IOException if writing fails
+     */
+    public synchronized void writeHuggingFace(String taskName, Path out) throws IOException {
+        Objects.requireNonNull(out, "out");
+        checkOpen();
+        int t = indexOf(taskName);
+        HfTaskFolder.write(model, t, manifest.tasks().get(t), tokenizer.path(), out);
     }
 
     /**
@@ -123,13 +270,19 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws IllegalStateException if this model is closed
      */
     public TaskPredictor predictor(String taskName) {
-        Objects.requireNonNull(taskName, "taskName");
         checkOpen();
+        int t = indexOf(taskName);
+        SavedTask task = manifest.tasks().get(t);
+        return new TaskPredictor(this, model, tokenizer, t, task, TaskPredictor.DEFAULT_BATCH_SIZE,
+                task.qaPostProcessor(), huggingFace && task.format() instanceof SequenceClassification);
+    }
+
+    private int indexOf(String taskName) {
+        Objects.requireNonNull(taskName, "taskName");
         List<SavedTask> tasks = manifest.tasks();
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).name().equals(taskName)) {
-                return new TaskPredictor(this, model, tokenizer, t, tasks.get(t), TaskPredictor.DEFAULT_BATCH_SIZE,
-                        tasks.get(t).qaPostProcessor());
+                return t;
             }
         }
         throw new IllegalArgumentException("model " + dir + ": no task " + taskName + "; its tasks are "

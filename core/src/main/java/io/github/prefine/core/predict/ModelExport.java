@@ -32,6 +32,9 @@ import java.util.Objects;
  *       order and its feature lengths, and the tokenizer file with its padding id.
  * </ul>
  *
+ * <p>{@link #writeHuggingFace} writes one task instead as a Hugging Face task-model folder, for
+ * Python's {@code AutoModelFor...} and {@code pipeline}.
+ *
  * <p>Immutable once built; it refers to the model and the tokenizer without owning them, and
  * {@link #writeTo} reads the model's parameters, so no other thread may train the model meanwhile.
  */
@@ -79,6 +82,30 @@ public final class ModelExport {
         model.save(dir, EncoderWriter.huggingFace(tokenizer.path()));
         // the model writes version 1, which knows the heads only; the tasks' records are added to it
         ModelManifest.upgrade(dir, tasks, TOKENIZER, tokenizer.padId());
+    }
+
+    /**
+     * Writes one task as a Hugging Face task-model folder, as {@link FinetunedModel#writeHuggingFace}
+     * describes, that {@code AutoModelFor...from_pretrained} and {@code pipeline} read.
+     *
+     * @param taskName the task to write
+     * @param out the folder to create or fill; files of the same names there are replaced
+     * @throws IllegalArgumentException if no task of that name is recorded
+     * @throws IOException if writing fails, or the tokenizer file has gone since {@link Builder#build()}
+     */
+    public void writeHuggingFace(String taskName, Path out) throws IOException {
+        Objects.requireNonNull(taskName, "taskName");
+        Objects.requireNonNull(out, "out");
+        requireTokenizerFile(tokenizer);
+        for (int t = 0; t < tasks.size(); t++) {
+            if (tasks.get(t).name().equals(taskName)) {
+                // tasks are recorded in the model's head order, so t is the head's index too
+                HfTaskFolder.write(model, t, tasks.get(t), tokenizer.path(), out);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("model export: no task " + taskName + "; the recorded tasks are "
+                + tasks.stream().map(SavedTask::name).toList());
     }
 
     private static void requireTokenizerFile(SubwordTokenizer tokenizer) {

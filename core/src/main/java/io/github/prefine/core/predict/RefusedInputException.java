@@ -12,6 +12,8 @@ package io.github.prefine.core.predict;
 public final class RefusedInputException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** The task whose predictor refused the input. */
+    private final String task;
     /** The input's index among the call's inputs. */
     private final int index;
     /** Why it was refused, without the task, the index or the call's count. */
@@ -19,6 +21,7 @@ public final class RefusedInputException extends IllegalArgumentException {
 
     RefusedInputException(String task, int index, String reason, String callNote) {
         super("predictor: task " + task + ": input " + index + ": " + reason + callNote);
+        this.task = task;
         this.index = index;
         this.reason = reason;
     }
@@ -30,6 +33,19 @@ public final class RefusedInputException extends IllegalArgumentException {
      */
     public int index() {
         return index;
+    }
+
+    /**
+     * Returns the same refusal for the input at another index, for a caller that split its inputs
+     * over several calls (single texts and pairs) and names them by their place in its own list.
+     *
+     * @param inputIndex the input's index in the caller's list, from 0
+     * @return a refusal with that index and the same reason, without the call's count
+     */
+    public RefusedInputException at(int inputIndex) {
+        RefusedInputException e = new RefusedInputException(task, inputIndex, reason, "");
+        e.initCause(this);
+        return e;
     }
 
     /**

@@ -45,6 +45,7 @@ import org.slf4j.event.Level;
  * <ul>
  *   <li>a single-text task: {@link #classify} texts;
  *   <li>a text-pair task: {@link #classifyPairs} texts with their second texts;
+ *   <li>a sequence classifier read from a Hugging Face folder: either ({@link #takesTextsAndPairs()});
  *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL);
  *   <li>an extractive QA task: {@link #answer} questions about contexts;
  *   <li>a multiple-choice task: {@link #choose} among choices for premises.
@@ -81,10 +82,13 @@ public final class TaskPredictor {
     private final int batchSize;
     /** For a QA task, the recorded post-processing or an override; null for other formats. */
     private final QaPostProcessor qaPostProcessor;
+    /** Whether classify and classifyPairs both serve the task: HF's sequence classifiers read either. */
+    private final boolean textsAndPairs;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
-            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor) {
+            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean textsAndPairs) {
         this.owner = owner;
+        this.textsAndPairs = textsAndPairs;
         this.model = model;
         this.tokenizer = tokenizer;
         this.taskIndex = taskIndex;
@@ -123,7 +127,19 @@ public final class TaskPredictor {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor, textsAndPairs);
+    }
+
+    /**
+     * Tells whether both {@link #classify} and {@link #classifyPairs} serve this task: true for a
+     * sequence classifier read from a Hugging Face folder ({@link FinetunedModel#loadHuggingFace}),
+     * which does not record whether it was trained on single texts or pairs; a task of prefine's
+     * own folder takes the one its format names.
+     *
+     * @return whether single texts and text pairs are both taken
+     */
+    public boolean takesTextsAndPairs() {
+        return textsAndPairs;
     }
 
     /**
@@ -150,7 +166,7 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task; QA post-processing applies to qa tasks only");
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor, textsAndPairs);
     }
 
     /**
@@ -158,7 +174,8 @@ public final class TaskPredictor {
      *
      * @param texts the texts, none empty
      * @return one prediction per text, in order
-     * @throws IllegalArgumentException if the task is not a single-text classification task, or a
+     * @throws IllegalArgumentException if the task is not a single-text classification task (nor
+     *     one that {@link #takesTextsAndPairs()}), or a
      *     text is empty or rejected by the tokenizer
      * @throws IllegalStateException if the model is closed
      */
@@ -178,7 +195,8 @@ public final class TaskPredictor {
      * @param texts the first texts, none empty
      * @param pairs the second texts, as many, none empty
      * @return one prediction per pair, in order
-     * @throws IllegalArgumentException if the task is not a text-pair classification task, the
+     * @throws IllegalArgumentException if the task is not a text-pair classification task (nor one
+     *     that {@link #takesTextsAndPairs()}), the
      *     lists differ in size, or a text is empty or rejected by the tokenizer
      * @throws IllegalStateException if the model is closed
      */
@@ -373,7 +391,8 @@ public final class TaskPredictor {
     }
 
     private void requireFormat(String expected, String method) {
-        if (!task.format().label().equals(expected)) {
+        boolean either = textsAndPairs && (expected.equals("text") || expected.equals("text-pair"));
+        if (!either && !task.format().label().equals(expected)) {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task, and " + method + " serves " + expected + " tasks; call " + takes(task.format()));
         }

@@ -44,9 +44,6 @@ class TaskPredictorParityTest {
     void probabilitiesAndTagsMatchHfLogits(String family, @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/" + family);
         JsonObject ref = JsonParser.parseString(Files.readString(fixture.resolve("reference.json"))).getAsJsonObject();
-        JsonObject heads = ref.getAsJsonObject("heads");
-        List<String> texts = new ArrayList<>();
-        ref.getAsJsonObject("padded_batch").getAsJsonArray("texts").forEach(t -> texts.add(t.getAsString()));
         Path dir = tmp.resolve("model");
         try (NDManager root = NDManager.newBaseManager();
                 SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(fixture.resolve("tokenizer.json"))
@@ -65,70 +62,95 @@ class TaskPredictorParityTest {
             }
         }
         try (NDManager fresh = NDManager.newBaseManager(); FinetunedModel loaded = FinetunedModel.load(dir, fresh)) {
-            List<LabelPrediction> got = loaded.predictor("sentiment").classify(texts);
-            JsonArray hfLogits = heads.getAsJsonObject("sequence-classification").getAsJsonArray("logits");
-            for (int i = 0; i < texts.size(); i++) {
-                double[] lg = doubles(hfLogits.get(i).getAsJsonArray());
-                double[] soft = softmax(lg);
-                for (int k = 0; k < 3; k++) {
-                    assertEquals(soft[k], got.get(i).probabilities().get(CLASSES.get(k)), 1e-4, family + " text " + i);
-                }
-                assertEquals(CLASSES.get(argmax(lg, 0, 3)), got.get(i).label(), family + " text " + i);
-            }
-
-            JsonArray tokLogits = heads.getAsJsonObject("token-classification").getAsJsonArray("logits");
-            JsonArray cases = ref.getAsJsonArray("cases");
-            List<List<String>> sentences = new ArrayList<>();
-            List<List<String>> expected = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-                String text = texts.get(i);
-                JsonObject c = cases.get(i).getAsJsonObject();
-                JsonArray offsets = c.getAsJsonArray("offsets");
-                JsonArray wordIds = c.getAsJsonArray("word_ids");
-                JsonArray rows = tokLogits.get(i).getAsJsonArray();
-                // HF's words (its pre-tokenizer's, which also split off punctuation): each one's
-                // character span and first token, as HF's first-sub-token labelling reads word_ids
-                Map<Integer, int[]> hfWords = new LinkedHashMap<>();
-                for (int p = 0; p < wordIds.size(); p++) {
-                    if (wordIds.get(p).isJsonNull()) {
-                        continue;
-                    }
-                    int id = wordIds.get(p).getAsInt();
-                    int s = offsets.get(p).getAsJsonArray().get(0).getAsInt();
-                    int e = offsets.get(p).getAsJsonArray().get(1).getAsInt();
-                    int[] w = hfWords.computeIfAbsent(id, k -> new int[] {s, e, -1});
-                    w[0] = Math.min(w[0], s);
-                    w[1] = Math.max(w[1], e);
-                    w[2] = w[2] < 0 ? p : w[2];
-                }
-                List<String> words = List.of(text.split(" "));
-                List<String> tagsOf = new ArrayList<>();
-                int charStart = 0;
-                for (String w : words) {
-                    // the word's first sub-token: that of the first HF word overlapping it
-                    int pos = -1;
-                    for (int[] hw : hfWords.values()) {
-                        if (pos < 0 && hw[0] < charStart + w.length() && hw[1] > charStart) {
-                            pos = hw[2];
-                        }
-                    }
-                    double[] lg = doubles(rows.get(pos).getAsJsonArray());
-                    tagsOf.add(TAGS.get(argmax(lg, 0, 5)));
-                    charStart += w.length() + 1;
-                }
-                sentences.add(words);
-                expected.add(tagsOf);
-            }
-            List<TagPrediction> tagged = loaded.predictor("entities").tag(sentences);
-            assertEquals(expected, tagged.stream().map(TagPrediction::tags).toList(), family);
+            assertClassifiedAsHf(loaded.predictor("sentiment"), CLASSES, ref, family);
+            assertTaggedAsHf(loaded.predictor("entities"), TAGS, ref, family);
         }
+    }
+
+    /**
+     * On the reference's four texts, the predictor's probabilities are the softmax of HF's
+     * sequence-classification logits within 1e-4, and its label their arg-max.
+     */
+    static void assertClassifiedAsHf(TaskPredictor predictor, List<String> classes, JsonObject ref, String family) {
+        List<String> texts = texts(ref);
+        List<LabelPrediction> got = predictor.classify(texts);
+        JsonArray hfLogits = ref.getAsJsonObject("heads").getAsJsonObject("sequence-classification")
+                .getAsJsonArray("logits");
+        for (int i = 0; i < texts.size(); i++) {
+            double[] lg = doubles(hfLogits.get(i).getAsJsonArray());
+            double[] soft = softmax(lg);
+            for (int k = 0; k < classes.size(); k++) {
+                assertEquals(soft[k], got.get(i).probabilities().get(classes.get(k)), 1e-4, family + " text " + i);
+            }
+            assertEquals(classes.get(argmax(lg, 0, classes.size())), got.get(i).label(), family + " text " + i);
+        }
+    }
+
+    /**
+     * On the reference's four texts split at spaces, each word's tag is the arg-max of HF's
+     * token-classification logits at the word's first sub-token.
+     */
+    static void assertTaggedAsHf(TaskPredictor predictor, List<String> tagNames, JsonObject ref, String family) {
+        List<String> texts = texts(ref);
+        JsonArray tokLogits = ref.getAsJsonObject("heads").getAsJsonObject("token-classification")
+                .getAsJsonArray("logits");
+        JsonArray cases = ref.getAsJsonArray("cases");
+        List<List<String>> sentences = new ArrayList<>();
+        List<List<String>> expected = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            JsonObject c = cases.get(i).getAsJsonObject();
+            JsonArray offsets = c.getAsJsonArray("offsets");
+            JsonArray wordIds = c.getAsJsonArray("word_ids");
+            JsonArray rows = tokLogits.get(i).getAsJsonArray();
+            // HF's words (its pre-tokenizer's, which also split off punctuation): each one's
+            // character span and first token, as HF's first-sub-token labelling reads word_ids
+            Map<Integer, int[]> hfWords = new LinkedHashMap<>();
+            for (int p = 0; p < wordIds.size(); p++) {
+                if (wordIds.get(p).isJsonNull()) {
+                    continue;
+                }
+                int id = wordIds.get(p).getAsInt();
+                int s = offsets.get(p).getAsJsonArray().get(0).getAsInt();
+                int e = offsets.get(p).getAsJsonArray().get(1).getAsInt();
+                int[] w = hfWords.computeIfAbsent(id, k -> new int[] {s, e, -1});
+                w[0] = Math.min(w[0], s);
+                w[1] = Math.max(w[1], e);
+                w[2] = w[2] < 0 ? p : w[2];
+            }
+            List<String> words = List.of(text.split(" "));
+            List<String> tagsOf = new ArrayList<>();
+            int charStart = 0;
+            for (String w : words) {
+                // the word's first sub-token: that of the first HF word overlapping it
+                int pos = -1;
+                for (int[] hw : hfWords.values()) {
+                    if (pos < 0 && hw[0] < charStart + w.length() && hw[1] > charStart) {
+                        pos = hw[2];
+                    }
+                }
+                double[] lg = doubles(rows.get(pos).getAsJsonArray());
+                tagsOf.add(tagNames.get(argmax(lg, 0, tagNames.size())));
+                charStart += w.length() + 1;
+            }
+            sentences.add(words);
+            expected.add(tagsOf);
+        }
+        List<TagPrediction> tagged = predictor.tag(sentences);
+        assertEquals(expected, tagged.stream().map(TagPrediction::tags).toList(), family);
+    }
+
+    private static List<String> texts(JsonObject ref) {
+        List<String> texts = new ArrayList<>();
+        ref.getAsJsonObject("padded_batch").getAsJsonArray("texts").forEach(t -> texts.add(t.getAsString()));
+        return texts;
     }
 
     private static void loadHead(Head head, Path folder, NDManager m) throws Exception {
         HfHeads.load(head, folder, m);
     }
 
-    private static double[] doubles(JsonArray a) {
+    static double[] doubles(JsonArray a) {
         double[] out = new double[a.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = a.get(i).getAsDouble();
@@ -136,7 +158,7 @@ class TaskPredictorParityTest {
         return out;
     }
 
-    private static int argmax(double[] v, int from, int width) {
+    static int argmax(double[] v, int from, int width) {
         int best = 0;
         for (int i = 1; i < width; i++) {
             if (v[from + i] > v[from + best]) {
@@ -146,7 +168,7 @@ class TaskPredictorParityTest {
         return best;
     }
 
-    private static double[] softmax(double[] lg) {
+    static double[] softmax(double[] lg) {
         double max = Double.NEGATIVE_INFINITY;
         for (double v : lg) {
             max = Math.max(max, v);

@@ -16,6 +16,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
+import io.github.prefine.core.predict.ModelManifest;
 import io.github.prefine.core.predict.RefusedInputException;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
@@ -39,8 +40,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code predict}: runs one task of a saved model (a folder {@code ModelExport} wrote) on JSON
- * lines and writes one JSON line per input, in order.
+ * {@code predict}: runs one task of a saved model (a folder {@code ModelExport} wrote, or a Hugging
+ * Face task-model folder, read with {@code FinetunedModel.loadHuggingFace} when the folder has no
+ * {@code prefine-model.json}) on JSON lines and writes one JSON line per input, in order. {@code
+ * --task} may be left out when the model has one task, as a Hugging Face folder has ({@code
+ * text-classification}, {@code token-classification} or {@code question-answering}); a Hugging
+ * Face sequence classifier takes {@code {"text": ...}} lines with or without a {@code "pair"}.
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
  * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
@@ -74,10 +79,13 @@ public final class PredictCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a folder written by ModelExport")
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "a folder written by ModelExport,"
+            + " or a Hugging Face task-model folder (config.json naming a BertFor..., RobertaFor... or XLMRobertaFor..."
+            + " sequence classifier, token classifier or QA model, with tokenizer.json)")
     private Path model;
 
-    @Option(names = "--task", required = true, paramLabel = "NAME", description = "the task to run")
+    @Option(names = "--task", paramLabel = "NAME", description = "the task to run; may be left out when the model has"
+            + " one (a Hugging Face folder's is text-classification, token-classification or question-answering)")
     private String task;
 
     @Option(names = "--input", defaultValue = "-", paramLabel = "FILE",
@@ -113,7 +121,7 @@ public final class PredictCommand implements Callable<Integer> {
         int lineNo = 0;
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 LineReader lines = open(name)) {
-            TaskPredictor predictor = loaded.predictor(task);
+            TaskPredictor predictor = loaded.predictor(taskOf(loaded));
             List<Line> batch = new ArrayList<>();
             for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                 lineNo = line.number();
@@ -123,7 +131,8 @@ public final class PredictCommand implements Callable<Integer> {
                     read = new Line(lineNo, null, line.invalid());
                 } else {
                     try {
-                        read = new Line(lineNo, parse(line.text(), name, lineNo, predictor.task()), null);
+                        read = new Line(lineNo, parse(line.text(), name, lineNo, predictor.task(),
+                                predictor.takesTextsAndPairs()), null);
                     } catch (IllegalArgumentException e) {
                         read = new Line(lineNo, null, e.getMessage());
                     }
@@ -149,11 +158,38 @@ public final class PredictCommand implements Callable<Integer> {
 
     /** Loads the model; what is wrong with the folder is bad input, said as the library says it. */
     private FinetunedModel load(NDManager manager) {
+        return load(model, manager);
+    }
+
+    /**
+     * Loads a folder {@code ModelExport} wrote, or else, without its manifest, a Hugging Face
+     * task-model folder; what is wrong with it is bad input, said as the library says it.
+     */
+    static FinetunedModel load(Path dir, NDManager manager) {
         try {
-            return FinetunedModel.load(model, manager);
+            return Files.exists(dir.resolve(ModelManifest.FILE)) || !Files.exists(dir.resolve("config.json"))
+                    ? FinetunedModel.load(dir, manager) : FinetunedModel.loadHuggingFace(dir, manager);
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+    }
+
+    /** The task named, or the model's only one. */
+    private String taskOf(FinetunedModel loaded) {
+        return taskOf(loaded, task);
+    }
+
+    /** The task named, or when none is, the model's only one; several without a name is bad input. */
+    static String taskOf(FinetunedModel loaded, String named) {
+        if (named != null) {
+            return named;
+        }
+        List<SavedTask> tasks = loaded.tasks();
+        if (tasks.size() != 1) {
+            throw new IllegalArgumentException("model " + loaded.dir() + " has " + tasks.size() + " tasks "
+                    + tasks.stream().map(SavedTask::name).toList() + "; name one with --task");
+        }
+        return tasks.get(0).name();
     }
 
     /** The input's lines, each decoded on its own, so that invalid UTF-8 is one bad line. */
@@ -185,10 +221,15 @@ public final class PredictCommand implements Callable<Integer> {
         }
     }
 
-    /** One input line as a strict JSON object holding the fields the task's format reads. */
-    static JsonObject parse(String line, String file, int lineNo, SavedTask task) {
+    /**
+     * One input line as a strict JSON object holding the fields the task's format reads; with
+     * {@code textsAndPairs} (a Hugging Face sequence classifier), a text with or without a pair.
+     */
+    static JsonObject parse(String line, String file, int lineNo, SavedTask task, boolean textsAndPairs) {
         String where = file + ":" + lineNo + ": ";
-        String expected = expected(task);
+        String kind = textsAndPairs ? "text-pair" : task.format().label();
+        String expected = textsAndPairs ? "{\"text\": ...} or {\"text\": ..., \"pair\": ...} for the text"
+                + " classification task " + task.name() : expected(task);
         JsonElement e;
         try (JsonReader r = new JsonReader(new StringReader(line))) {
             if (line.isBlank()) {
@@ -206,7 +247,7 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException(where + "expected " + expected + ", found " + abbreviate(line));
         }
         JsonObject o = e.getAsJsonObject();
-        List<String> fields = switch (task.format().label()) {
+        List<String> fields = switch (kind) {
             case "text" -> List.of("text");
             case "text-pair" -> List.of("text", "pair");
             case "token" -> List.of("words");
@@ -221,7 +262,7 @@ public final class PredictCommand implements Callable<Integer> {
         }
         for (String k : fields) {
             JsonElement v = o.get(k);
-            if (v == null && OPTIONAL.contains(task.format().label() + "." + k)) {
+            if (v == null && (OPTIONAL.contains(kind + "." + k) || textsAndPairs && k.equals("pair"))) {
                 continue;
             }
             boolean ok = v != null && (k.equals("words") || k.equals("choices") ? isStringArray(v) : v.isJsonPrimitive()
@@ -301,10 +342,7 @@ public final class PredictCommand implements Callable<Integer> {
         List<JsonObject> out = new ArrayList<>(batch.size());
         switch (predictor.task().format().label()) {
             case "text", "text-pair" -> {
-                List<String> texts = strings(batch, "text");
-                List<LabelPrediction> got = predictor.task().format().label().equals("text") ? predictor.classify(texts)
-                        : predictor.classifyPairs(texts, strings(batch, "pair"));
-                for (LabelPrediction p : got) {
+                for (LabelPrediction p : classify(predictor, batch)) {
                     JsonObject o = new JsonObject();
                     o.addProperty("label", p.label());
                     JsonObject probabilities = new JsonObject();
@@ -380,6 +418,46 @@ public final class PredictCommand implements Callable<Integer> {
             }
         }
         return out;
+    }
+
+    /**
+     * Classifies a chunk's texts: single texts or pairs as the task's format says, or for a task
+     * that takes both, the single texts and the pairs each in one call, merged back in line order
+     * (a refusal names its line's index in the chunk).
+     */
+    private static List<LabelPrediction> classify(TaskPredictor predictor, List<JsonObject> batch) {
+        if (!predictor.takesTextsAndPairs()) {
+            List<String> texts = strings(batch, "text");
+            return predictor.task().format().label().equals("text") ? predictor.classify(texts)
+                    : predictor.classifyPairs(texts, strings(batch, "pair"));
+        }
+        List<Integer> singles = new ArrayList<>();
+        List<Integer> pairs = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            (batch.get(i).has("pair") ? pairs : singles).add(i);
+        }
+        LabelPrediction[] out = new LabelPrediction[batch.size()];
+        List<JsonObject> single = singles.stream().map(batch::get).toList();
+        List<JsonObject> pair = pairs.stream().map(batch::get).toList();
+        List<LabelPrediction> a;
+        List<LabelPrediction> b;
+        try {
+            a = predictor.classify(strings(single, "text"));
+        } catch (RefusedInputException e) {
+            throw e.at(singles.get(e.index()));
+        }
+        try {
+            b = predictor.classifyPairs(strings(pair, "text"), strings(pair, "pair"));
+        } catch (RefusedInputException e) {
+            throw e.at(pairs.get(e.index()));
+        }
+        for (int i = 0; i < singles.size(); i++) {
+            out[singles.get(i)] = a.get(i);
+        }
+        for (int i = 0; i < pairs.size(); i++) {
+            out[pairs.get(i)] = b.get(i);
+        }
+        return List.of(out);
     }
 
     /** A UTF-16 index into a text as a count of the code points before it. */

@@ -31,7 +31,7 @@ import picocli.CommandLine.Command;
                 + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
             BenchCommand.class, DataCommand.class, RecommendCommand.class, CompareCommand.class, PredictCommand.class,
-            CommandLine.HelpCommand.class})
+            ExportCommand.class, CommandLine.HelpCommand.class})
 public final class PrefineCli implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrefineCli.class);

@@ -16,6 +16,7 @@ import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.predict.TagPrediction;
+import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -35,7 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code prefine predict} on a saved tiny model (the HF BERT fixture's encoder with seeded heads):
  * its JSON lines carry what the library's {@code TaskPredictor} returns for the same inputs, and
- * bad input ends with exit 2 and one line naming the file, the line and what was expected.
+ * bad input ends with exit 2 and one line naming the file, the line and what was expected. Also
+ * {@code prefine export}, which writes a task as a Hugging Face folder, and {@code predict} on such
+ * a folder: its one task without {@code --task}, single texts and pairs mixed in one input, and a
+ * refused line named by its own number whichever half of the input it sat in.
  */
 class PredictCommandTest {
     @TempDir
@@ -321,5 +325,76 @@ class PredictCommandTest {
         assertEquals(Stream.of("prefine predict: " + extra + ":1: field \"label\" does not belong to a choice task; expected",
                 "{\"premise\": ..., \"question\": ... (optional), \"choices\": [...]} for the choice task copa")
                 .reduce((a, b) -> a + " " + b).get(), cli.err().strip());
+    }
+
+    @Test
+    void exportedClassifierTakesTextsAndPairsMixed() throws Exception {
+        Path hf = tmp.resolve("hf-topic");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        assertTrue(export.out().contains(hf.toString()), export.out());
+        Path f = input("mixed.jsonl", "{\"text\": \"john visited paris\"}",
+                "{\"text\": \"who wrote?\", \"pair\": \"mary wrote a film\"}", "{\"text\": \"the team read\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
+        List<JsonObject> got = lines(cli.out());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m)) {
+            TaskPredictor p = model.predictor("text-classification");
+            List<LabelPrediction> singles = p.classify(List.of("john visited paris", "the team read"));
+            LabelPrediction pair = p.classifyPairs(List.of("who wrote?"), List.of("mary wrote a film")).get(0);
+            List<LabelPrediction> want = List.of(singles.get(0), pair, singles.get(1));
+            assertEquals(3, got.size());
+            for (int i = 0; i < 3; i++) {
+                assertEquals(want.get(i).label(), got.get(i).get("label").getAsString());
+                for (String label : List.of("a", "b", "c")) {
+                    assertEquals(want.get(i).probabilities().get(label),
+                            got.get(i).getAsJsonObject("probabilities").get(label).getAsDouble(), 0.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void aRefusedPairIsNamedByItsOwnLine() throws Exception {
+        Path hf = tmp.resolve("hf-topic-2");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path f = input("bad-pair.jsonl", "{\"text\": \"john visited paris\"}", "{\"text\": \"the team read\"}",
+                "{\"text\": \"who wrote?\", \"pair\": \"   \"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
+        assertTrue(cli.err().contains(f + ":3: the pair is empty"), cli.err());
+        assertEquals(2, lines(cli.out()).size(), cli.out());
+    }
+
+    @Test
+    void exportedTaggerTagsAsTheSavedModel() throws Exception {
+        Path hf = tmp.resolve("hf-ner");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "ner", "--out", hf.toString()), export.err());
+        Path f = input("ner.jsonl", "{\"words\": [\"john\", \"smith\", \"visited\", \"paris\"]}");
+        CliRunner fromHf = new CliRunner("predict");
+        assertEquals(0, fromHf.run("--model", hf.toString(), "--task", "token-classification", "--input", f.toString()),
+                fromHf.err());
+        CliRunner fromSaved = new CliRunner("predict");
+        assertEquals(0, fromSaved.run("--model", saved.toString(), "--task", "ner", "--input", f.toString()),
+                fromSaved.err());
+        assertEquals(lines(fromSaved.out()), lines(fromHf.out()));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TagPrediction t = model.predictor("ner").tag(List.of(List.of("john", "smith", "visited", "paris"))).get(0);
+            assertEquals(t.tags(), lines(fromHf.out()).get(0).getAsJsonArray("tags").asList().stream()
+                    .map(e -> e.getAsString()).toList());
+        }
+    }
+
+    @Test
+    void severalTasksWithoutTaskAreRefused() throws Exception {
+        CliRunner cli = new CliRunner("export");
+        assertEquals(2, cli.run("--model", saved.toString(), "--out", tmp.resolve("nowhere").toString()));
+        assertTrue(cli.err().contains("has 5 tasks [topic, match, ner, qa, copa]; name one with --task"), cli.err());
+        Path f = input("one.jsonl", "{\"text\": \"x\"}");
+        CliRunner predict = new CliRunner("predict");
+        assertEquals(2, predict.run("--model", saved.toString(), "--input", f.toString()));
+        assertTrue(predict.err().contains("name one with --task"), predict.err());
     }
 }

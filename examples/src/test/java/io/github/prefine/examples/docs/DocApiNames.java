@@ -40,7 +40,7 @@ public final class DocApiNames {
     /** Names in backticks that are not prefine's classes, by where they come from. */
     static final Set<String> NOT_PREFINE = Set.of(
             "Engine", "NDManager", // DJL: Engine.setRandomSeed, NDManager.newBaseManager
-            "AutoModel", // Hugging Face Transformers: AutoModel.from_pretrained
+            "AutoModel", "AutoModelForSequenceClassification", // Hugging Face Transformers: X.from_pretrained
             "SparkFiles", "TaskContext", // Spark: SparkFiles.getRootDirectory(), TaskContext.resources()
             "Subject"); // the JDK: Subject.getSubject
 

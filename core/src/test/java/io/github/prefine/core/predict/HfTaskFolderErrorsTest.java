@@ -1,0 +1,220 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hugging Face folders that {@link FinetunedModel#loadHuggingFace} refuses, each a copy of an HF
+ * fixture folder with one thing changed; every message names the file and what was expected.
+ * Also: a single-text prefine task stays single-text, and a prefine folder loaded as HF (or the
+ * other way round) says which loader reads it.
+ */
+class HfTaskFolderErrorsTest {
+    @TempDir
+    Path tmp;
+
+    /** A copy of the BERT sequence classifier (3 labels), its tensors and config changed as given. */
+    private Path copy(Consumer<Map<String, HostTensor>> tensors, Consumer<JsonObject> config) throws Exception {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Path dir = Files.createDirectories(tmp.resolve("hf"));
+        Map<String, HostTensor> t;
+        try (SafetensorsReader r = SafetensorsReader.open(hf)) {
+            t = new TreeMap<>(r.readAll());
+        }
+        tensors.accept(t);
+        SafetensorsWriter.write(dir.resolve("model.safetensors"), new ArrayList<>(t.values()),
+                SafetensorsWriter.PT_METADATA);
+        JsonObject c = JsonParser.parseString(Files.readString(hf.resolve("config.json"))).getAsJsonObject();
+        config.accept(c);
+        Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(c));
+        Files.copy(hf.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        return dir;
+    }
+
+    /** A config change: {@code architectures} naming one class. */
+    private static Consumer<JsonObject> architectures(String name) {
+        return c -> {
+            JsonArray a = new JsonArray();
+            a.add(name);
+            c.add("architectures", a);
+        };
+    }
+
+    private static String refusal(Path dir) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
+            return e.getMessage();
+        }
+    }
+
+    @Test
+    void copyUnchangedLoads() throws Exception {
+        Path dir = copy(t -> { }, c -> { });
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(3, model.tasks().get(0).numLabels());
+        }
+    }
+
+    @Test
+    void refusesAMissingHeadTensor() throws Exception {
+        String msg = refusal(copy(t -> t.remove("classifier.bias"), c -> { }));
+        assertTrue(msg.contains("model.safetensors") && msg.contains("lacks the head tensor classifier.bias of"
+                + " BertForSequenceClassification (expected shape [3])"), msg);
+    }
+
+    @Test
+    void refusesAMissingPooler() throws Exception {
+        String msg = refusal(copy(t -> t.remove("bert.pooler.dense.weight"), c -> { }));
+        assertTrue(msg.contains("model.safetensors") && msg.contains("bert.pooler.dense.weight")
+                && msg.contains("expected shape [32, 32]"), msg);
+    }
+
+    @Test
+    void refusesAWrongShapedHeadTensor() throws Exception {
+        String msg = refusal(copy(t -> t.put("classifier.weight",
+                HostTensor.ofFloats("classifier.weight", new long[] {3, 31}, new float[3 * 31])), c -> { }));
+        assertTrue(msg.contains("model.safetensors") && msg.contains("classifier.weight has shape [3, 31], expected"
+                + " [3, 32]"), msg);
+    }
+
+    @Test
+    void refusesId2labelOfAnotherSizeThanTheHead() throws Exception {
+        String msg = refusal(copy(t -> { }, c -> {
+            JsonObject id2label = new JsonObject();
+            JsonObject label2id = new JsonObject();
+            for (int i = 0; i < 4; i++) {
+                id2label.addProperty(Integer.toString(i), "L" + i);
+                label2id.addProperty("L" + i, i);
+            }
+            c.add("id2label", id2label);
+            c.add("label2id", label2id);
+        }));
+        assertTrue(msg.contains("model.safetensors") && msg.contains("classifier.weight has shape [3, 32], expected"
+                + " [4, 32] (4 classes, as config.json's id2label lists)"), msg);
+    }
+
+    @Test
+    void refusesId2labelWithAGapInItsIds() throws Exception {
+        String msg = refusal(copy(t -> { }, c -> {
+            JsonObject id2label = new JsonObject();
+            id2label.addProperty("0", "neg");
+            id2label.addProperty("1", "neu");
+            id2label.addProperty("3", "pos");
+            c.add("id2label", id2label);
+        }));
+        assertTrue(msg.contains("config.json") && msg.contains("id2label key \"3\" is not an id from 0 to 2"), msg);
+    }
+
+    @Test
+    void refusesAnUnknownArchitecture() throws Exception {
+        String msg = refusal(copy(t -> { }, architectures("BertForMaskedLM")));
+        assertTrue(msg.contains("config.json") && msg.contains("BertForMaskedLM")
+                && msg.contains("expected a task model prefine reads, one of [BertForMultipleChoice,"), msg);
+    }
+
+    @Test
+    void refusesAnArchitectureOfAnotherFamilyThanTheModelType() throws Exception {
+        String msg = refusal(copy(t -> { }, architectures("XLMRobertaForSequenceClassification")));
+        assertTrue(msg.contains("config.json") && msg.contains("model_type is bert, whose task classes start with"
+                + " BertFor"), msg);
+    }
+
+    @Test
+    void refusesAModelTypeWithoutAnEncoderHere() throws Exception {
+        String msg = refusal(copy(t -> { }, c -> {
+            c.addProperty("model_type", "distilbert");
+            architectures("DistilBertForSequenceClassification").accept(c);
+        }));
+        assertTrue(msg.contains("config.json") && msg.contains("model_type \"distilbert\" is not supported; supported:"
+                + " bert, roberta, xlm-roberta"), msg);
+    }
+
+    @Test
+    void refusesMultipleChoiceWhoseChoiceCountHfDoesNotRecord() throws Exception {
+        String msg = refusal(copy(t -> { }, architectures("BertForMultipleChoice")));
+        assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
+    }
+
+    @Test
+    void refusesAFolderWithoutTokenizer() throws Exception {
+        Path dir = copy(t -> { }, c -> { });
+        Files.delete(dir.resolve("tokenizer.json"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.loadHuggingFace(dir, m));
+            assertTrue(e.getMessage().contains("tokenizer.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void hfFolderGivenToLoadNamesLoadHuggingFace() throws Exception {
+        Path dir = copy(t -> { }, c -> { });
+        try (NDManager m = NDManager.newBaseManager()) {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.load(dir, m));
+            assertTrue(e.getMessage().contains("loadHuggingFace"), e.getMessage());
+        }
+    }
+
+    @Test
+    void prefineTextTaskStillTakesSingleTextsOnly(@TempDir Path out) throws Exception {
+        TinyFinetuning.saveUntrained(out);
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(out, m)) {
+            TaskPredictor p = model.predictor("topic");
+            assertFalse(p.takesTextsAndPairs());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> p.classifyPairs(List.of("a"), List.of("b")));
+            assertTrue(e.getMessage().contains("call classify(texts)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void savedTasksWrittenAsHfPredictTheSame(@TempDir Path out) throws Exception {
+        TinyFinetuning.saveUntrained(out.resolve("prefine"));
+        List<String> texts = List.of("john walked to paris", "mary read");
+        List<List<String>> sentences = List.of(List.of("john", "walked", "to", "paris"), List.of("mary", "read"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel saved = FinetunedModel.load(out.resolve("prefine"), m)) {
+            saved.writeHuggingFace("topic", out.resolve("topic"));
+            saved.writeHuggingFace("ner", out.resolve("ner"));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> saved.writeHuggingFace("nope", out.resolve("nope")));
+            assertTrue(e.getMessage().contains("no task nope"), e.getMessage());
+            try (FinetunedModel topic = FinetunedModel.loadHuggingFace(out.resolve("topic"), m);
+                    FinetunedModel ner = FinetunedModel.loadHuggingFace(out.resolve("ner"), m)) {
+                assertEquals(List.of("person", "place"), topic.tasks().get(0).labels());
+                assertEquals(List.of("O", "B-PER", "I-PER"), ner.tasks().get(0).labels());
+                List<LabelPrediction> want = saved.predictor("topic").classify(texts);
+                List<LabelPrediction> got = topic.predictor("text-classification").classify(texts);
+                for (int i = 0; i < texts.size(); i++) {
+                    assertEquals(want.get(i).label(), got.get(i).label());
+                    for (String l : List.of("person", "place")) {
+                        assertEquals(want.get(i).probabilities().get(l), got.get(i).probabilities().get(l), 1e-6);
+                    }
+                }
+                assertEquals(saved.predictor("ner").tag(sentences).stream().map(TagPrediction::tags).toList(),
+                        ner.predictor("token-classification").tag(sentences).stream().map(TagPrediction::tags).toList());
+            }
+        }
+    }
+}
