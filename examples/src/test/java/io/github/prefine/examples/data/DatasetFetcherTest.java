@@ -232,6 +232,23 @@ class DatasetFetcherTest {
                 FetchRecord.read(data, "rte").orElseThrow().repairs());
     }
 
+    /** A null text (the Hub's None) is written as an empty field: kept, but counted, never silently. */
+    @Test
+    void aNullTextIsWrittenEmptyAndCounted() throws IOException {
+        List<Map<String, Object>> train = pairRows(4, "tr");
+        train.get(1).put("sentence2", null);
+        putPairs("nyu-mll/glue", "rte", Map.of("train", train, "validation", pairRows(2, "va")), true);
+
+        DatasetFetcher.Result r = fetcher().fetch("rte");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        assertEquals("", ((TextExample) TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).get(1))
+                .textB());
+        assertEquals(Map.of("TAB or line break inside a TSV field replaced by a space", 1, // train row 2
+                "null text written as an empty field", 1), FetchRecord.read(data, "rte").orElseThrow().repairs());
+        assertTrue(r.detail().contains("null text written as an empty field=1"), r.detail());
+    }
+
     @Test
     void refusesToGuessLabelNamesWhenTheFeaturesHaveNone() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(3, "a"), "validation", pairRows(2, "b")), false);
