@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,9 +40,7 @@ class ModelResolverMovingBranchTest {
     @TempDir
     Path tmp;
 
-    private HttpServer server;
-    private volatile String main = OLD;
-    private final List<String> asked = new CopyOnWriteArrayList<>();
+    private MovingHub hub;
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -55,57 +48,65 @@ class ModelResolverMovingBranchTest {
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", ex -> {
+        hub = new MovingHub();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    /** A Hub whose {@code main} is {@code OLD} until config.json has been sent, {@code NEW} after. */
+    private static final class MovingHub extends AbstractHubServer {
+        private volatile String main = OLD;
+
+        MovingHub() throws IOException {
+            super("moving-hub");
+        }
+
+        @Override
+        protected void handle(HttpExchange ex) throws IOException {
             try {
                 answer(ex);
             } finally {
                 ex.close();
             }
-        });
-        server.start();
-    }
-
-    @AfterEach
-    void stop() {
-        server.stop(0);
-    }
-
-    /** {@code /acme/moving/resolve/REV/FILE}: REV is main (moved to NEW once config.json is sent) or a commit. */
-    private void answer(HttpExchange ex) throws IOException {
-        String[] parts = ex.getRequestURI().getPath().split("/resolve/", 2)[1].split("/", 2);
-        asked.add(ex.getRequestMethod() + " " + parts[0] + "/" + parts[1]);
-        String commit = parts[0].equals("main") ? main : parts[0];
-        byte[] body = COMMITS.getOrDefault(commit, Map.of()).get(parts[1]);
-        if (body == null) {
-            ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
-            ex.sendResponseHeaders(404, -1);
-            return;
         }
-        ex.getResponseHeaders().set("X-Repo-Commit", commit);
-        ex.getResponseHeaders().set("ETag", "\"" + AbstractHubServer.gitBlobId(body) + "\"");
-        ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-        if (ex.getRequestMethod().equals("HEAD")) {
-            ex.sendResponseHeaders(200, -1);
-            return;
-        }
-        ex.sendResponseHeaders(200, body.length);
-        ex.getResponseBody().write(body);
-        if (parts[1].equals("config.json")) {
-            main = NEW; // someone pushes right after the config was downloaded
+
+        /** {@code /acme/moving/resolve/REV/FILE}: REV is main (moved to NEW once config.json is sent) or a commit. */
+        private void answer(HttpExchange ex) throws IOException {
+            String[] parts = ex.getRequestURI().getPath().split("/resolve/", 2)[1].split("/", 2);
+            String commit = parts[0].equals("main") ? main : parts[0];
+            byte[] body = COMMITS.getOrDefault(commit, Map.of()).get(parts[1]);
+            if (body == null) {
+                ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
+                ex.sendResponseHeaders(404, -1);
+                return;
+            }
+            ex.getResponseHeaders().set("X-Repo-Commit", commit);
+            ex.getResponseHeaders().set("ETag", "\"" + gitBlobId(body) + "\"");
+            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+            if (ex.getRequestMethod().equals("HEAD")) {
+                ex.sendResponseHeaders(200, -1);
+                return;
+            }
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            if (parts[1].equals("config.json")) {
+                main = NEW; // someone pushes right after the config was downloaded
+            }
         }
     }
 
     @Test
     void everyFileOfTheSnapshotComesFromTheCommitThatNamesIt() throws IOException {
-        URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        ResolvedModel m = ModelResolver.builder().optSettings(new HubSettings(endpoint, tmp, false, null)).build()
+        ResolvedModel m = ModelResolver.builder().optSettings(new HubSettings(hub.endpoint(), tmp, false, null)).build()
                 .resolve(ID);
 
         assertEquals(OLD, m.commit());
         for (String file : List.of("config.json", "tokenizer.json", "model.safetensors")) {
             assertArrayEquals(COMMITS.get(OLD).get(file), Files.readAllBytes(m.folder().resolve(file)),
-                    file + " of snapshot " + OLD + "; requests: " + asked);
+                    file + " of snapshot " + OLD + "; requests: " + hub.seen());
         }
         assertEquals(OLD, Files.readString(tmp.resolve("models--acme--moving/refs/main")));
     }

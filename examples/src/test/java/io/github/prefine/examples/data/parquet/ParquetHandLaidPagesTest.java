@@ -59,13 +59,24 @@ class ParquetHandLaidPagesTest {
 
     /** One optional column, one row group, chunk bytes given; returns the file. */
     private Path file(String name, int physical, byte[] chunk, boolean hasDict, long numValues, long rows) throws Exception {
+        return file(name, physical, List.of(name), List.of(new ThriftWriter().i32(1, physical).i32(3, 1).binary(4, name)
+                .stop()), chunk, hasDict, numValues, rows);
+    }
+
+    /**
+     * One leaf column at {@code path}, its schema elements below the root given, one row group;
+     * returns {@code NAME.parquet}.
+     */
+    private Path file(String name, int physical, List<String> path, List<ThriftWriter> schema, byte[] chunk,
+            boolean hasDict, long numValues, long rows) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
         long start = out.size();
         out.writeBytes(chunk);
         ThriftWriter md = new ThriftWriter().i32(1, physical);
         md.fieldListBegin(2, 5, 1).listI32(0);
-        md.fieldListBegin(3, 8, 1).listBinary(name.getBytes(StandardCharsets.UTF_8));
+        md.fieldListBegin(3, 8, path.size());
+        path.forEach(p -> md.listBinary(p.getBytes(StandardCharsets.UTF_8)));
         md.i32(4, 0).i64(5, numValues).i64(6, chunk.length).i64(7, chunk.length).i64(9, start);
         if (hasDict) {
             md.i64(11, start);
@@ -76,9 +87,9 @@ class ParquetHandLaidPagesTest {
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
         rg.i64(2, chunk.length).i64(3, rows).stop();
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
-        fm.fieldListBegin(2, 12, 2);
+        fm.fieldListBegin(2, 12, 1 + schema.size());
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, physical).i32(3, 1).binary(4, name).stop());
+        schema.forEach(fm::listStruct);
         fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
@@ -146,35 +157,10 @@ class ParquetHandLaidPagesTest {
 
     /** pyarrow's layout of an optional list of optional strings: {@code tokens.list.element}. */
     private Path listFile(byte[] chunk, long numValues, long rows) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
-        long start = out.size();
-        out.writeBytes(chunk);
-        ThriftWriter md = new ThriftWriter().i32(1, 6);
-        md.fieldListBegin(2, 5, 1).listI32(0);
-        md.fieldListBegin(3, 8, 3).listBinary("tokens".getBytes(StandardCharsets.UTF_8))
-                .listBinary("list".getBytes(StandardCharsets.UTF_8)).listBinary("element".getBytes(StandardCharsets.UTF_8));
-        md.i32(4, 0).i64(5, numValues).i64(6, chunk.length).i64(7, chunk.length).i64(9, start).stop();
-        ThriftWriter cc = new ThriftWriter().i64(2, start).struct(3, md).stop();
-        ThriftWriter rg = new ThriftWriter();
-        rg.fieldListBegin(1, 12, 1).listStruct(cc);
-        rg.i64(2, chunk.length).i64(3, rows).stop();
-        ThriftWriter fm = new ThriftWriter().i32(1, 1);
-        fm.fieldListBegin(2, 12, 4);
-        fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(3, 1).binary(4, "tokens").i32(5, 1).i32(6, 3).stop());
-        fm.listStruct(new ThriftWriter().i32(3, 2).binary(4, "list").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, 6).i32(3, 1).binary(4, "element").stop());
-        fm.i64(3, rows);
-        fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
-        fm.stop();
-        byte[] footer = fm.bytes();
-        out.writeBytes(footer);
-        out.write(footer.length); out.write(footer.length >>> 8); out.write(0); out.write(0);
-        out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
-        Path f = dir.resolve("tokens.parquet");
-        Files.write(f, out.toByteArray());
-        return f;
+        return file("tokens", 6, List.of("tokens", "list", "element"), List.of(
+                new ThriftWriter().i32(3, 1).binary(4, "tokens").i32(5, 1).i32(6, 3).stop(),
+                new ThriftWriter().i32(3, 2).binary(4, "list").i32(5, 1).stop(),
+                new ThriftWriter().i32(1, 6).i32(3, 1).binary(4, "element").stop()), chunk, false, numValues, rows);
     }
 
     /**
