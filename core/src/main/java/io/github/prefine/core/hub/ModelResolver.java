@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code blobs/<etag>}. A snapshot with {@code config.json} and its weights ({@code model.safetensors},
  * or {@code model.safetensors.index.json} and every shard it names) is served without any request.
  * Otherwise, unless offline, the files are fetched from
- * {@code {endpoint}/{id}/resolve/{revision}/{file}}: {@code config.json} (required),
+ * {@code {endpoint}/{id}/resolve/{revision}/{file}}: {@code config.json} (required; its answer's
+ * commit is then named in place of the revision for every later request, so a branch that moves
+ * meanwhile cannot mix two commits in one snapshot),
  * {@code tokenizer.json} (skipped with a log line when the repository has none), and
  * {@code model.safetensors}, else {@code model.safetensors.index.json} plus its shards.
  *
@@ -244,29 +246,33 @@ public final class ModelResolver {
 
     private ResolvedModel download(String id, Path repo) throws IOException {
         LOG.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
-        FileMeta config = head(id, CONFIG).orElseThrow(() -> new HubException(404,
-                id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, CONFIG)
+        FileMeta first = head(id, revision, CONFIG).orElseThrow(() -> new HubException(404,
+                id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, revision, CONFIG)
                         + " (check the model id and revision)"));
-        String commit = config.commit;
+        String commit = first.commit;
+        // every later request names that commit: a branch that moves meanwhile (a push) answered
+        // the later files from the new commit, and they were stored in the old commit's snapshot
+        FileMeta config = http.sameHost(first.downloadUrl)
+                ? new FileMeta(commit, first.etag, first.size, resolveUrl(id, commit, CONFIG)) : first;
         Path snapshot = repo.resolve("snapshots").resolve(commit);
         fetch(id, repo, snapshot, CONFIG, config);
-        Optional<FileMeta> tokenizer = head(id, TOKENIZER);
+        Optional<FileMeta> tokenizer = head(id, commit, TOKENIZER);
         if (tokenizer.isPresent()) {
             fetch(id, repo, snapshot, TOKENIZER, tokenizer.get());
         } else {
             LOG.info("{}@{}: the repository has no {}", id, revision, TOKENIZER);
         }
-        Optional<FileMeta> weights = head(id, WEIGHTS);
+        Optional<FileMeta> weights = head(id, commit, WEIGHTS);
         if (weights.isPresent()) {
             fetch(id, repo, snapshot, WEIGHTS, weights.get());
         } else {
-            FileMeta index = head(id, INDEX).orElseThrow(() -> new HubException(404, id + "@" + revision
+            FileMeta index = head(id, commit, INDEX).orElseThrow(() -> new HubException(404, id + "@" + revision
                     + ": the repository has neither " + WEIGHTS + " nor " + INDEX
                     + " (prefine reads safetensors weights only)"));
             fetch(id, repo, snapshot, INDEX, index);
             for (String shard : shardsOf(snapshot.resolve(INDEX))) {
-                FileMeta meta = head(id, shard).orElseThrow(() -> new HubException(404, id + "@" + revision
-                        + ": shard " + shard + " named by " + INDEX + " not found at " + resolveUrl(id, shard)));
+                FileMeta meta = head(id, commit, shard).orElseThrow(() -> new HubException(404, id + "@" + revision
+                        + ": shard " + shard + " named by " + INDEX + " not found at " + resolveUrl(id, commit, shard)));
                 fetch(id, repo, snapshot, shard, meta);
             }
         }
@@ -287,25 +293,25 @@ public final class ModelResolver {
         return new ResolvedModel(snapshot, id, commit, ResolvedModel.Origin.DOWNLOADED);
     }
 
-    private URI resolveUrl(String id, String file) {
+    private URI resolveUrl(String id, String at, String file) {
         // each segment encoded: a shard name from an index is the repository's text, not URL syntax
         StringBuilder path = new StringBuilder();
         for (String segment : file.split("/", -1)) {
             path.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return URI.create(settings.endpoint() + "/" + id + "/resolve/"
-                + URLEncoder.encode(revision, StandardCharsets.UTF_8) + path);
+                + URLEncoder.encode(at, StandardCharsets.UTF_8) + path);
     }
 
     /** What a HEAD request told about one file. */
     private record FileMeta(String commit, String etag, long size, URI downloadUrl) {}
 
     /** Asks for a file's metadata; empty when the repository has no such file (404 EntryNotFound). */
-    private Optional<FileMeta> head(String id, String file) throws IOException {
+    private Optional<FileMeta> head(String id, String at, String file) throws IOException {
         // a redirect to another host is where the file's bytes live: the HEAD stops there
         HttpResponse<Void> resp = http.sendFollowingRedirects(
                 u -> http.request(u).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding(), resolveUrl(id, file), true, id, file);
+                HttpResponse.BodyHandlers.discarding(), resolveUrl(id, at, file), true, id, file);
         URI url = resp.uri();
         int status = resp.statusCode();
         if (status >= 300 && status < 400) {
@@ -378,6 +384,11 @@ public final class ModelResolver {
     private void fetch(String id, Path repo, Path snapshot, String file, FileMeta meta) throws IOException {
         // before the etag names a blob: only a hash may become a file name in the cache
         ResumableDownload.Expected expected = expected(id, file, meta);
+        String commit = snapshot.getFileName().toString();
+        if (!meta.commit.equals(commit)) {
+            throw new HubException(-1, id + ": " + file + ": the server answered for commit " + meta.commit
+                    + " when asked for " + commit + ", the commit of the snapshot's other files");
+        }
         Path blobs = repo.resolve("blobs");
         Files.createDirectories(blobs);
         Path blob = blobs.resolve(meta.etag);

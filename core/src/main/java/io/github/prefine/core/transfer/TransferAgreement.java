@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param topGroup the ranking's best single group
  * @param bestGroup the single-group setting that measured best, or null when none was run
  * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
- *     minus the smallest measured value
+ *     minus the smallest measured value; NaN when all measured the same (nothing to order)
  * @param skippedSettings settings left out because a group had no source task
  */
 public record TransferAgreement(String target, List<String> settings, double[] predicted, double[] measured,
@@ -49,7 +49,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      * @param topGroup the ranking's best single group
      * @param bestGroup the single-group setting that measured best, or null when none was run
      * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
-     *     minus the smallest measured value
+     *     minus the smallest measured value; NaN when all measured the same (nothing to order)
      * @param skippedSettings settings left out because a group had no source task
      */
     public TransferAgreement {
@@ -116,9 +116,11 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         double[] m = meas.stream().mapToDouble(Double::doubleValue).toArray();
         double rho = p.length >= 2 ? RankingMetrics.spearman(p, m) : Double.NaN;
         double ndcg = Double.NaN;
-        if (p.length > 0) {
-            double min = Arrays.stream(m).min().orElse(0);
-            double[] gain = Arrays.stream(m).map(v -> v - min).toArray();
+        double min = Arrays.stream(m).min().orElse(0);
+        double[] gain = Arrays.stream(m).map(v -> v - min).toArray();
+        // every gain 0 (one setting, or all measured alike): the ideal DCG is 0 and NDCG undefined,
+        // not the 1 that RankingMetrics answers for "any order is ideal", which lifted the average
+        if (Arrays.stream(gain).anyMatch(g -> g > 0)) {
             ndcg = RankingMetrics.ndcgAtK(p, gain, 3);
         }
         return new TransferAgreement(ranking.target(), settings, p, m, rho, ranking.topGroup().group(), bestGroup,

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A fake Hub ({@link AbstractHubServer}) that answers like its model resolve endpoint:
- * HEAD and GET of {@code /{id}/resolve/main/{file}} with X-Repo-Commit, ETag / X-Linked-Etag and
+ * HEAD and GET of {@code /{id}/resolve/main/{file}} (or at {@link #COMMIT}) with X-Repo-Commit, ETag / X-Linked-Etag and
  * X-Linked-Size, Range requests answered with 206, 404 with X-Error-Code, and 401 when a required
  * token is absent or wrong. Faults are switched on per file to test resumption and hash checks.
  */
@@ -81,7 +81,8 @@ final class LocalHubServer extends AbstractHubServer {
 
     @Override
     protected void handle(HttpExchange ex) throws IOException {
-        String path = ex.getRequestURI().getPath();
+        // after the first answer the resolver asks at the commit that answer named
+        String path = ex.getRequestURI().getPath().replace("/resolve/" + COMMIT + "/", "/resolve/main/");
         String range = ex.getRequestHeaders().getFirst("Range");
         Served f;
         Integer drop;

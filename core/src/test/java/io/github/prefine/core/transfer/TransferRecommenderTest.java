@@ -127,4 +127,25 @@ class TransferRecommenderTest {
         assertEquals((10 + 20 / l3) / (20 + 10 / l3), a.ndcgAt3(), 1e-12);
         assertNull(TransferAgreement.of(r, List.of(new RunRecord("SL+C", "t", "C", 1, 1))).bestGroup());
     }
+
+    /**
+     * NDCG divides by the ideal order's DCG, which is 0 when every setting measured the same (one
+     * setting alone, or a tie): undefined, as Spearman's rho is there, and left out of the average
+     * as docs/recommend.md says. Counted as 1, such a target lifted the average NDCG with a
+     * "perfect" ranking of nothing.
+     */
+    @Test
+    void aTargetWithNothingToOrderHasNoNdcgAndLeavesTheAverageAlone() {
+        TransferRanking r = rankTarget();
+        TransferAgreement alone = TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 90)));
+        TransferAgreement tied = TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 80),
+                new RunRecord("C", "t", "C", 1, 80)));
+        TransferAgreement ranked = TransferAgreement.of(r, List.of(new RunRecord("SL", "t", "C", 1, 90),
+                new RunRecord("C", "t", "C", 1, 80), new RunRecord("QA", "t", "C", 1, 70)));
+
+        assertTrue(Double.isNaN(alone.ndcgAt3()));
+        assertTrue(Double.isNaN(tied.ndcgAt3()));
+        double l3 = Math.log(3) / Math.log(2);
+        assertEquals((10 + 20 / l3) / (20 + 10 / l3), TransferAgreement.averages(List.of(alone, tied, ranked))[2], 1e-12);
+    }
 }

@@ -39,7 +39,8 @@ import java.util.zip.GZIPOutputStream;
  * of the task converted, so a failed conversion never leaves a half-written data file. Text that
  * the target format cannot hold (a TAB or line break inside a TSV field, whitespace inside a CoNLL
  * token) is replaced and counted in {@link #repairs()}; empty sentences are skipped and counted
- * there too. Not thread-safe; one instance per task.
+ * there too, and so is a null text cell, written as an empty field. Not thread-safe; one instance
+ * per task.
  */
 final class CatalogWriter {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
@@ -47,6 +48,8 @@ final class CatalogWriter {
     private final HubDataset dataset;
     private final Task task;
     private final Map<String, Integer> repairs = new TreeMap<>();
+    /** The repair rule of a null cell read as text. */
+    static final String NULL_TEXT = "null text written as an empty field";
 
     CatalogWriter(HubDataset dataset, Task task) {
         this.dataset = dataset;
@@ -212,8 +215,7 @@ final class CatalogWriter {
         } else if (src.startsWith("const:")) {
             return src.substring(6);
         } else if (src.startsWith("col:")) {
-            Object v = rows.col(src.substring(4)).get(i);
-            return v == null ? "" : v.toString();
+            return str(rows, src.substring(4), i);
         }
         throw new IllegalArgumentException("unknown source '" + src + "'");
     }
@@ -328,9 +330,14 @@ final class CatalogWriter {
         return dataFile.resolveSibling(fn.replace(".data.", ".gold."));
     }
 
-    private static String str(Rows rows, String col, int i) {
+    /** A cell as text; a null (the Hub's None) is written empty and counted, the row kept. */
+    private String str(Rows rows, String col, int i) {
         Object v = rows.col(col).get(i);
-        return v == null ? "" : v.toString();
+        if (v == null) {
+            repaired(NULL_TEXT);
+            return "";
+        }
+        return v.toString();
     }
 
     private int writeSquad(Squad s, Rows rows, Path target) throws IOException {

@@ -116,15 +116,21 @@ public final class DataStatus {
         Map<Split, Integer> counts = new LinkedHashMap<>();
         String source;
         Optional<FetchRecord> rec;
+        String unreadable = null;
         try {
             rec = FetchRecord.read(dataRoot, t.name());
         } catch (IOException e) {
+            // said, not taken for absent: the task then passed for hand-laid
             rec = Optional.empty();
+            unreadable = "fetch record unreadable: " + HubHttp.oneLine(e);
         }
         boolean marker = Files.exists(FetchRecord.marker(dataRoot, t.name()));
         var hub = HubDatasets.forTask(t.name());
         Origin origin;
-        if (marker) {
+        if (unreadable != null && !marker) {
+            origin = Origin.FETCHED;
+            source = unreadable;
+        } else if (marker) {
             origin = Origin.INCOMPLETE_FETCH;
             source = "incomplete fetch: run prefine data fetch --tasks " + t.name() + " again";
         } else if (rec.isPresent()) {

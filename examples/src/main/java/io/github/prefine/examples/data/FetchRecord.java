@@ -2,7 +2,6 @@ package io.github.prefine.examples.data;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import io.github.prefine.core.checkpoint.PlainFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -98,11 +97,37 @@ public record FetchRecord(String task, String repo, String config, String revisi
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
+        FetchRecord r;
         try {
-            return Optional.of(GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), FetchRecord.class));
-        } catch (JsonParseException e) {
+            r = GSON.fromJson(Files.readString(f, StandardCharsets.UTF_8), FetchRecord.class);
+        } catch (RuntimeException e) {
+            // JSON errors, and a missing list: null reaches the constructor, whose exception Gson wraps
             throw new IOException(f + ": not a fetch record: " + e.getMessage(), e);
         }
+        // an empty file parses as null, and a missing field as null: both were a NullPointerException later
+        String missing = r == null ? "the file is empty" : missingField(r);
+        if (missing != null) {
+            throw new IOException(f + ": not a fetch record: " + missing + "; delete it and run prefine data fetch --force"
+                    + " --tasks " + task + " to fetch the task afresh");
+        }
+        return Optional.of(r);
+    }
+
+    /** The first required field a parsed record lacks, as a phrase, or null. */
+    private static String missingField(FetchRecord r) {
+        String[][] named = {{"task", r.task}, {"repo", r.repo}, {"config", r.config}, {"revision", r.revision},
+            {"rule", r.rule}, {"fetchedAt", r.fetchedAt}};
+        for (String[] n : named) {
+            if (n[1] == null) {
+                return "no string '" + n[0] + "'";
+            }
+        }
+        for (Output o : r.outputs) {
+            if (o == null || o.path() == null) {
+                return "an output without a path";
+            }
+        }
+        return null;
     }
 
     /** Writes the record into a version being staged ({@link TaskVersions}), which publishes it with its files. */

@@ -19,9 +19,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -50,6 +52,8 @@ final class HubClient {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     /** Far above any listing or revision answer of the parquet conversion. */
     static final int MAX_JSON_BYTES = 16 << 20;
+    /** Far above the pages of any split's listing: a server that links pages for ever is stopped. */
+    static final int MAX_TREE_PAGES = 10_000;
 
     /** One file of the parquet conversion: path in the repository, size, and sha256 when LFS. */
     record RemoteFile(String path, long size, String sha256) {}
@@ -89,13 +93,8 @@ final class HubClient {
      * @throws HubException with status 404 if the folder does not exist
      */
     List<RemoteFile> list(String repo, String commit, String folder) throws IOException {
-        URI url = api(repo, "tree/" + commit + "/" + encPath(folder));
-        JsonElement e = getJson(repo, folder, url);
-        if (!e.isJsonArray()) {
-            throw new HubException(-1, repo + ": " + folder + ": the tree listing must be a JSON array");
-        }
         List<RemoteFile> out = new ArrayList<>();
-        for (JsonElement el : (JsonArray) e) {
+        for (JsonElement el : tree(repo, commit, folder)) {
             JsonObject f = el.isJsonObject() ? el.getAsJsonObject() : null;
             String path = f == null ? null : text(f, "path");
             String type = f == null ? null : text(f, "type");
@@ -136,18 +135,63 @@ final class HubClient {
 
     /** Lists the sub-folders of one folder (to explain a missing split). */
     List<String> folders(String repo, String commit, String folder) throws IOException {
-        JsonElement e = getJson(repo, folder, api(repo, "tree/" + commit + "/" + encPath(folder)));
         List<String> out = new ArrayList<>();
-        if (e.isJsonArray()) {
-            for (JsonElement el : (JsonArray) e) {
-                String type = el.isJsonObject() ? text(el.getAsJsonObject(), "type") : null;
-                String p = el.isJsonObject() ? text(el.getAsJsonObject(), "path") : null;
-                if ("directory".equals(type) && p != null) {
-                    out.add(p.substring(p.lastIndexOf('/') + 1));
-                }
+        for (JsonElement el : tree(repo, commit, folder)) {
+            String type = el.isJsonObject() ? text(el.getAsJsonObject(), "type") : null;
+            String p = el.isJsonObject() ? text(el.getAsJsonObject(), "path") : null;
+            if ("directory".equals(type) && p != null) {
+                out.add(p.substring(p.lastIndexOf('/') + 1));
             }
         }
         return out;
+    }
+
+    /**
+     * The entries of one folder's tree listing, from every page: the Hub answers a page at a time,
+     * the next one named by a {@code Link: <URL>; rel="next"} header; reading the first page alone
+     * lost the files of the others without a word.
+     */
+    private List<JsonElement> tree(String repo, String commit, String folder) throws IOException {
+        List<JsonElement> out = new ArrayList<>();
+        Set<URI> asked = new HashSet<>();
+        for (URI url = api(repo, "tree/" + commit + "/" + encPath(folder)); url != null; ) {
+            asked.add(url);
+            HttpResponse<InputStream> resp = get(repo, folder, url);
+            JsonElement e = json(repo, folder, resp);
+            if (!e.isJsonArray()) {
+                throw new HubException(-1, repo + ": " + folder + ": the tree listing must be a JSON array");
+            }
+            ((JsonArray) e).forEach(out::add);
+            URI next = nextPage(resp);
+            // the next page is asked for with the token: on the endpoint's host only, and each page once
+            if (next != null && (!http.sameHost(next) || asked.contains(next) || asked.size() == MAX_TREE_PAGES)) {
+                throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page " + next + " is "
+                        + (!http.sameHost(next) ? "not on " + settings.endpoint() : asked.contains(next)
+                                ? "one already read" : "past " + MAX_TREE_PAGES + " pages"));
+            }
+            url = next;
+        }
+        return out;
+    }
+
+    /** The {@code rel="next"} target of a response's {@code Link} header, resolved against its URL, or null. */
+    private static URI nextPage(HttpResponse<?> resp) {
+        for (String header : resp.headers().allValues("Link")) {
+            for (String link : header.split(",")) {
+                int open = link.indexOf('<');
+                int close = link.indexOf('>', open + 1);
+                if (open < 0 || close < 0) {
+                    continue;
+                }
+                for (String param : link.substring(close + 1).split(";")) {
+                    String p = param.strip().replace(" ", "");
+                    if (p.equalsIgnoreCase("rel=\"next\"") || p.equalsIgnoreCase("rel=next")) {
+                        return resp.uri().resolve(link.substring(open + 1, close).strip());
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Downloads one file to {@code target} unless it is there with the right size, resuming a partial one. */
@@ -160,9 +204,17 @@ final class HubClient {
     }
 
     private JsonElement getJson(String repo, String what, URI url) throws IOException {
+        return json(repo, what, get(repo, what, url));
+    }
+
+    private HttpResponse<InputStream> get(String repo, String what, URI url) throws IOException {
         // a renamed dataset: the Hub redirects its old id
-        HttpResponse<InputStream> resp = http.sendFollowingRedirects(u -> http.request(u).GET().build(),
+        return http.sendFollowingRedirects(u -> http.request(u).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream(), url, false, repo, what);
+    }
+
+    /** Reads an API answer's JSON body, refusing an error status, an endless body and what is not JSON. */
+    private JsonElement json(String repo, String what, HttpResponse<InputStream> resp) throws IOException {
         URI at = resp.uri();
         byte[] body;
         try (InputStream in = resp.body()) {

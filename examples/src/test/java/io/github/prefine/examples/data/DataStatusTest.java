@@ -1,6 +1,7 @@
 package io.github.prefine.examples.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.Split;
@@ -8,6 +9,7 @@ import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,5 +52,27 @@ class DataStatusTest {
 
         assertEquals("incomplete fetch: run prefine data fetch --tasks rte again", r.source());
         assertEquals(Map.of(), r.counts());
+    }
+
+    /**
+     * A fetch record cut short (an empty file, a disk that filled) or without its fields "cannot be
+     * read" as {@link FetchRecord#read} documents: an IOException naming the file, which the
+     * status line shows, never a NullPointerException out of {@code data status} or a record
+     * silently taken as absent (the task then passed for hand-laid).
+     */
+    @Test
+    void aDamagedFetchRecordIsNamedNotTakenForAbsent() throws IOException {
+        TestFiles.write(data, "cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n");
+        TestFiles.write(data, "cls/glue_rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n");
+        Path record = data.resolve(".prefine/fetched/rte.json");
+        for (String text : List.of("", "{\"task\": \"rte\"}")) {
+            TestFiles.write(data, ".prefine/fetched/rte.json", text);
+
+            IOException e = assertThrows(IOException.class, () -> FetchRecord.read(data, "rte"));
+            DataStatus.Row r = DataStatus.row(data, TaskCatalog.task("rte"), false);
+
+            assertTrue(e.getMessage().startsWith(record + ": not a fetch record"), e.getMessage());
+            assertTrue(r.source().startsWith("fetch record unreadable: " + record), r.source());
+        }
     }
 }

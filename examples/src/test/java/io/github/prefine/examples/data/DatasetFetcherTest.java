@@ -232,6 +232,51 @@ class DatasetFetcherTest {
                 FetchRecord.read(data, "rte").orElseThrow().repairs());
     }
 
+    /**
+     * The Hub answers a tree listing a page at a time, the next page behind a {@code Link: <URL>;
+     * rel="next"} header (as {@code huggingface_hub}'s {@code list_repo_tree} follows it): a split
+     * of more files than one page holds must be read from every page, not from the first alone.
+     */
+    @Test
+    void aSplitListedOverSeveralPagesIsReadWhole() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(4, "tr"), "validation", pairRows(2, "va")), true);
+        Map<String, JsonObject> features = new LinkedHashMap<>();
+        features.put("sentence1", value("string"));
+        features.put("sentence2", value("string"));
+        features.put("label", classLabel(RTE_NAMES));
+        features.put("idx", value("int32"));
+        for (int f = 1; f <= 2; f++) {
+            TestParquetWriter w = new TestParquetWriter().field(string("sentence1")).field(string("sentence2"))
+                    .field(int64("label")).field(int32("idx"));
+            hub.put("nyu-mll/glue", "rte/train/000" + f + ".parquet", HubParquet.file(w, features, pairRows(3, "f" + f)));
+        }
+        hub.pageSize(2);
+
+        DatasetFetcher.Result r = fetcher().fetch("rte");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        List<Example> train = TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN);
+        assertEquals(4 + 3 + 3, train.size());
+        assertEquals("f2 premise 0", ((TextExample) train.get(7)).textA());
+    }
+
+    /** A null text (the Hub's None) is written as an empty field: kept, but counted, never silently. */
+    @Test
+    void aNullTextIsWrittenEmptyAndCounted() throws IOException {
+        List<Map<String, Object>> train = pairRows(4, "tr");
+        train.get(1).put("sentence2", null);
+        putPairs("nyu-mll/glue", "rte", Map.of("train", train, "validation", pairRows(2, "va")), true);
+
+        DatasetFetcher.Result r = fetcher().fetch("rte");
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+        assertEquals("", ((TextExample) TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).get(1))
+                .textB());
+        assertEquals(Map.of("TAB or line break inside a TSV field replaced by a space", 1, // train row 2
+                "null text written as an empty field", 1), FetchRecord.read(data, "rte").orElseThrow().repairs());
+        assertTrue(r.detail().contains("null text written as an empty field=1"), r.detail());
+    }
+
     @Test
     void refusesToGuessLabelNamesWhenTheFeaturesHaveNone() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(3, "a"), "validation", pairRows(2, "b")), false);

@@ -45,6 +45,8 @@ final class FakeDatasetHub extends AbstractHubServer {
     private final Map<String, long[]> slow = new LinkedHashMap<>();
     private final Map<String, Integer> bodiesStarted = new LinkedHashMap<>();
     private String commit = COMMIT;
+    /** Tree entries per answer, the rest behind a {@code Link: <...>; rel="next"} header; 0 for all at once. */
+    private int pageSize;
 
     FakeDatasetHub() throws IOException {
         super("fake-dataset-hub");
@@ -137,6 +139,11 @@ final class FakeDatasetHub extends AbstractHubServer {
     }
 
     /** Answers every request for {@code from} with a 307 to the same path under {@code to}, as the Hub does for a renamed repository. */
+    /** Answers tree listings n entries at a time, as the Hub paginates them (a {@code Link} header to the next page). */
+    synchronized void pageSize(int n) {
+        pageSize = n;
+    }
+
     synchronized void moved(String from, String to) {
         moved.put(from, to);
     }
@@ -235,6 +242,23 @@ final class FakeDatasetHub extends AbstractHubServer {
             ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
             send(ex, 404, new byte[0]);
             return;
+        }
+        int size;
+        synchronized (this) {
+            size = pageSize;
+        }
+        if (size > 0) {
+            String query = ex.getRequestURI().getRawQuery();
+            int from = query != null && query.startsWith("cursor=") ? Integer.parseInt(query.substring(7)) : 0;
+            JsonArray page = new JsonArray();
+            for (int i = from; i < Math.min(out.size(), from + size); i++) {
+                page.add(out.get(i));
+            }
+            if (from + size < out.size()) {
+                ex.getResponseHeaders().set("Link", "<" + endpoint() + ex.getRequestURI().getRawPath() + "?cursor="
+                        + (from + size) + ">; rel=\"next\"");
+            }
+            out = page;
         }
         send(ex, 200, out.toString().getBytes(StandardCharsets.UTF_8));
     }

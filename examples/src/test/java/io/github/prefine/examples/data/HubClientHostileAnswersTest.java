@@ -36,12 +36,17 @@ class HubClientHostileAnswersTest {
     private HttpServer server;
     /** The body of every answer, sent with status 200 and streamed in 64 KiB pieces. */
     private volatile byte[] answer;
+    /** A {@code Link} header sent with every answer, or null. */
+    private volatile String link;
 
     @BeforeEach
     void start() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", ex -> {
             try (OutputStream out = ex.getResponseBody()) {
+                if (link != null) {
+                    ex.getResponseHeaders().set("Link", link);
+                }
                 ex.sendResponseHeaders(200, 0);
                 for (int at = 0; at < answer.length; at += 1 << 16) {
                     out.write(answer, at, Math.min(1 << 16, answer.length - at));
@@ -74,6 +79,20 @@ class HubClientHostileAnswersTest {
     private static String entry(String path, String size) {
         return "{\"type\":\"file\",\"path\":\"" + path + "\",\"size\":" + size + ",\"lfs\":{\"oid\":\"" + SHA
                 + "\",\"size\":" + size + "}}";
+    }
+
+    @Test
+    void aNextPageOnAnotherHostOrOneAlreadyReadIsRefused() {
+        String page = "[" + entry("default/train/0000.parquet", "3") + "]";
+        link = "<https://elsewhere.example/api/datasets/acme/data/tree/" + COMMIT + "/default/train?cursor=1>; rel=\"next\"";
+        HubException elsewhere = listing(page);
+        link = "</api/datasets/acme/data/tree/" + COMMIT + "/default/train>; rel=\"next\"";
+        HubException again = listing(page);
+
+        assertEquals("acme/data: default/train: the tree listing's next page https://elsewhere.example/api/datasets/"
+                + "acme/data/tree/" + COMMIT + "/default/train?cursor=1 is not on http://127.0.0.1:"
+                + server.getAddress().getPort(), elsewhere.getMessage());
+        assertTrue(again.getMessage().endsWith("is one already read"), again.getMessage());
     }
 
     @Test

@@ -59,13 +59,24 @@ class ParquetHandLaidPagesTest {
 
     /** One optional column, one row group, chunk bytes given; returns the file. */
     private Path file(String name, int physical, byte[] chunk, boolean hasDict, long numValues, long rows) throws Exception {
+        return file(name, physical, List.of(name), List.of(new ThriftWriter().i32(1, physical).i32(3, 1).binary(4, name)
+                .stop()), chunk, hasDict, numValues, rows);
+    }
+
+    /**
+     * One leaf column at {@code path}, its schema elements below the root given, one row group;
+     * returns {@code NAME.parquet}.
+     */
+    private Path file(String name, int physical, List<String> path, List<ThriftWriter> schema, byte[] chunk,
+            boolean hasDict, long numValues, long rows) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes("PAR1".getBytes(StandardCharsets.US_ASCII));
         long start = out.size();
         out.writeBytes(chunk);
         ThriftWriter md = new ThriftWriter().i32(1, physical);
         md.fieldListBegin(2, 5, 1).listI32(0);
-        md.fieldListBegin(3, 8, 1).listBinary(name.getBytes(StandardCharsets.UTF_8));
+        md.fieldListBegin(3, 8, path.size());
+        path.forEach(p -> md.listBinary(p.getBytes(StandardCharsets.UTF_8)));
         md.i32(4, 0).i64(5, numValues).i64(6, chunk.length).i64(7, chunk.length).i64(9, start);
         if (hasDict) {
             md.i64(11, start);
@@ -76,9 +87,9 @@ class ParquetHandLaidPagesTest {
         rg.fieldListBegin(1, 12, 1).listStruct(cc);
         rg.i64(2, chunk.length).i64(3, rows).stop();
         ThriftWriter fm = new ThriftWriter().i32(1, 1);
-        fm.fieldListBegin(2, 12, 2);
+        fm.fieldListBegin(2, 12, 1 + schema.size());
         fm.listStruct(new ThriftWriter().binary(4, "schema").i32(5, 1).stop());
-        fm.listStruct(new ThriftWriter().i32(1, physical).i32(3, 1).binary(4, name).stop());
+        schema.forEach(fm::listStruct);
         fm.i64(3, rows);
         fm.fieldListBegin(4, 12, 1).raw(rg.bytes());
         fm.stop();
@@ -130,5 +141,45 @@ class ParquetHandLaidPagesTest {
 
         assertEquals(Arrays.asList(true, null, false, true, true, null, false, false, true, true),
                 ParquetFile.open(f).column("b"));
+    }
+
+    /** A V1 page of a column under one list: repetition levels, definition levels, values. */
+    private static void pageV1(ByteArrayOutputStream out, int n, byte[] reps, byte[] defs, byte[] values) {
+        ByteArrayOutputStream page = new ByteArrayOutputStream();
+        lp(page, reps);
+        lp(page, defs);
+        page.writeBytes(values);
+        byte[] body = page.toByteArray();
+        ThriftWriter dh = new ThriftWriter().i32(1, n).i32(2, 0).i32(3, 3).i32(4, 3).stop();
+        out.writeBytes(new ThriftWriter().i32(1, 0).i32(2, body.length).i32(3, body.length).struct(5, dh).stop().bytes());
+        out.writeBytes(body);
+    }
+
+    /** pyarrow's layout of an optional list of optional strings: {@code tokens.list.element}. */
+    private Path listFile(byte[] chunk, long numValues, long rows) throws Exception {
+        return file("tokens", 6, List.of("tokens", "list", "element"), List.of(
+                new ThriftWriter().i32(3, 1).binary(4, "tokens").i32(5, 1).i32(6, 3).stop(),
+                new ThriftWriter().i32(3, 2).binary(4, "list").i32(5, 1).stop(),
+                new ThriftWriter().i32(1, 6).i32(3, 1).binary(4, "element").stop()), chunk, false, numValues, rows);
+    }
+
+    /**
+     * A data page v1 may end inside a row (the spec lets a record span pages): the next page's
+     * first value, at repetition level 1, continues the list the last page left open.
+     */
+    @Test
+    void aListRowThatSpansTwoPagesIsOneRow() throws Exception {
+        // rows: [a, b, c] (a, b on page 1, c on page 2), [], null, [null, d]
+        // max repetition 1 (bit width 1), max definition 3 (width 2): 3 value, 2 null element,
+        // 1 empty list, 0 null list; every level as RLE runs (count << 1, then the value's byte)
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        pageV1(chunk, 2, new byte[] {0x02, 0, 0x02, 1}, new byte[] {0x04, 3}, str("a", "b"));
+        pageV1(chunk, 5, new byte[] {0x02, 1, 0x06, 0, 0x02, 1},
+                new byte[] {0x02, 3, 0x02, 1, 0x02, 0, 0x02, 2, 0x02, 3}, str("c", "d"));
+        Path f = listFile(chunk.toByteArray(), 7, 4);
+
+        ParquetFile p = ParquetFile.open(f);
+        assertEquals(List.of("tokens"), p.columns());
+        assertEquals(Arrays.asList(List.of("a", "b", "c"), List.of(), null, Arrays.asList(null, "d")), p.column("tokens"));
     }
 }
