@@ -29,9 +29,11 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -262,49 +264,55 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * Predicts a chunk's good lines, and returns the chunk with each good line's input replaced by
-     * its output. A line the predictor refuses (its message names the input's index among the good
-     * lines) becomes a bad line at its file and line, and the rest is predicted again; without
-     * --skip-bad the lines after the first bad one are dropped, since the command stops there.
+     * Predicts a chunk's good lines in one call, and returns the chunk with each good line's input
+     * replaced by its output. A line the predictor refuses becomes a bad line at its file and line,
+     * and costs only itself: the others are featurized once, in the same call. Without --skip-bad the
+     * lines after the first bad one are dropped, since the command stops there.
      */
     private List<Line> predictAll(TaskPredictor predictor, List<Line> chunkLines, String file) {
         List<Line> lines = new ArrayList<>(chunkLines);
-        while (true) {
-            if (!skipBad) {
-                for (int i = 0; i < lines.size(); i++) {
-                    if (lines.get(i).error() != null) {
-                        lines = new ArrayList<>(lines.subList(0, i + 1));
-                        break;
-                    }
+        if (!skipBad) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).error() != null) {
+                    lines = new ArrayList<>(lines.subList(0, i + 1));
+                    break;
                 }
             }
-            List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
-            List<JsonObject> outputs;
-            try {
-                outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList());
-            } catch (RefusedInputException e) {
-                // the reason alone: the exception's count of refused inputs is the chunk's, not the line's
-                Line bad = good.get(e.index());
-                lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": " + e.reason()));
+        }
+        List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
+        Map<Integer, String> refused = new HashMap<>();
+        // the reason alone: the exception's index is among the good lines, not the file's
+        List<JsonObject> outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList(),
+                e -> refused.put(e.index(), e.reason()));
+        List<Line> done = new ArrayList<>(lines.size());
+        int next = 0;
+        for (Line l : lines) {
+            if (l.error() != null) {
+                done.add(l);
                 continue;
             }
-            List<Line> done = new ArrayList<>(lines.size());
-            int next = 0;
-            for (Line l : lines) {
-                done.add(l.error() == null ? new Line(l.number(), outputs.get(next++), null) : l);
-            }
-            return done;
+            String reason = refused.get(next);
+            done.add(reason == null ? new Line(l.number(), outputs.get(next), null)
+                    : new Line(l.number(), null, file + ":" + l.number() + ": " + reason));
+            next++;
         }
+        return done;
     }
 
-    private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch) {
+    /** Each input's output, null for an input the predictor refused and passed to {@code onRefused}. */
+    private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch,
+            Consumer<RefusedInputException> onRefused) {
         List<JsonObject> out = new ArrayList<>(batch.size());
         switch (predictor.task().format().label()) {
             case "text", "text-pair" -> {
                 List<String> texts = strings(batch, "text");
-                List<LabelPrediction> got = predictor.task().format().label().equals("text") ? predictor.classify(texts)
-                        : predictor.classifyPairs(texts, strings(batch, "pair"));
+                List<LabelPrediction> got = predictor.task().format().label().equals("text")
+                        ? predictor.classify(texts, onRefused) : predictor.classifyPairs(texts, strings(batch, "pair"), onRefused);
                 for (LabelPrediction p : got) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     o.addProperty("label", p.label());
                     JsonObject probabilities = new JsonObject();
@@ -322,7 +330,11 @@ public final class PredictCommand implements Callable<Integer> {
                     o.getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
                     sentences.add(words);
                 }
-                for (TagPrediction p : predictor.tag(sentences)) {
+                for (TagPrediction p : predictor.tag(sentences, onRefused)) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     JsonArray tags = new JsonArray();
                     p.tags().forEach(tags::add);
@@ -350,7 +362,11 @@ public final class PredictCommand implements Callable<Integer> {
                     o.getAsJsonArray("choices").forEach(w -> c.add(w.getAsString()));
                     choices.add(c);
                 }
-                for (ChoicePrediction p : predictor.choose(strings(batch, "premise"), questions, choices)) {
+                for (ChoicePrediction p : predictor.choose(strings(batch, "premise"), questions, choices, onRefused)) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     o.addProperty("choice", p.choice());
                     JsonArray probabilities = new JsonArray();
@@ -361,9 +377,13 @@ public final class PredictCommand implements Callable<Integer> {
             }
             default -> {
                 List<String> contexts = strings(batch, "context");
-                List<QaAnswer> answers = predictor.answer(strings(batch, "question"), contexts);
+                List<QaAnswer> answers = predictor.answer(strings(batch, "question"), contexts, onRefused);
                 for (int i = 0; i < answers.size(); i++) {
                     QaAnswer a = answers.get(i);
+                    if (a == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     if (a.found()) {
                         o.addProperty("answer", a.text());
