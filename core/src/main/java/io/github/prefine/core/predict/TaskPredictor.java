@@ -182,7 +182,8 @@ public final class TaskPredictor {
      * so that the others are featurized and predicted once, in this call.
      *
      * @param texts the texts
-     * @param onRefused receives each refused text's exception, its index among {@code texts}
+     * @param onRefused receives each refused text's exception, its index among {@code texts}; null to throw
+     *     the first instead, as the overload without it does
      * @return one prediction per text, in order, {@code null} for each refused text
      * @throws IllegalArgumentException if the task is not a single-text classification task
      * @throws IllegalStateException if the model is closed
@@ -218,7 +219,8 @@ public final class TaskPredictor {
      *
      * @param texts the first texts
      * @param pairs the second texts, as many
-     * @param onRefused receives each refused pair's exception, its index among {@code texts}
+     * @param onRefused receives each refused pair's exception, its index among {@code texts}; null to throw
+     *     the first instead, as the overload without it does
      * @return one prediction per pair, in order, {@code null} for each refused pair
      * @throws IllegalArgumentException if the task is not a text-pair classification task or the
      *     lists differ in size
@@ -261,7 +263,8 @@ public final class TaskPredictor {
      * that the others are featurized and predicted once, in this call.
      *
      * @param sentences the sentences
-     * @param onRefused receives each refused sentence's exception, its index among {@code sentences}
+     * @param onRefused receives each refused sentence's exception, its index among {@code sentences}; null to throw
+     *     the first instead, as the overload without it does
      * @return one prediction per sentence, in order, {@code null} for each refused sentence
      * @throws IllegalArgumentException if the task is not a sequence-labelling task
      * @throws IllegalStateException if the model is closed
@@ -347,7 +350,8 @@ public final class TaskPredictor {
      *
      * @param questions the questions
      * @param contexts their contexts, as many
-     * @param onRefused receives each refused question's exception, its index among {@code questions}
+     * @param onRefused receives each refused question's exception, its index among {@code questions}; null to throw
+     *     the first instead, as the overload without it does
      * @return one answer per question, in order, {@code null} for each refused question
      * @throws IllegalArgumentException if the task is not an extractive QA task or the lists differ
      *     in size
@@ -410,7 +414,8 @@ public final class TaskPredictor {
      * @param premises the premises
      * @param questions their questions, as many; {@code ""} for none
      * @param choices each premise's choices, as many
-     * @param onRefused receives each refused premise's exception, its index among {@code premises}
+     * @param onRefused receives each refused premise's exception, its index among {@code premises}; null to throw
+     *     the first instead, as the overload without it does
      * @return one prediction per premise, in order, {@code null} for each refused premise
      * @throws IllegalArgumentException if the task is not a multiple-choice task or the lists differ
      *     in size

@@ -264,42 +264,55 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * Predicts a chunk's good lines in one call, and returns the chunk with each good line's input
-     * replaced by its output. A line the predictor refuses becomes a bad line at its file and line,
-     * and costs only itself: the others are featurized once, in the same call. Without --skip-bad the
-     * lines after the first bad one are dropped, since the command stops there.
+     * Predicts a chunk's good lines, and returns the chunk with each good line's input replaced by
+     * its output. A line the predictor refuses becomes a bad line at its file and line. With
+     * --skip-bad it costs only itself: the others are featurized once, in the same call. Without it
+     * the command stops at the first bad line, so the lines after it are dropped and those before
+     * it predicted again, once.
      */
     private List<Line> predictAll(TaskPredictor predictor, List<Line> chunkLines, String file) {
         List<Line> lines = new ArrayList<>(chunkLines);
-        if (!skipBad) {
-            for (int i = 0; i < lines.size(); i++) {
-                if (lines.get(i).error() != null) {
-                    lines = new ArrayList<>(lines.subList(0, i + 1));
-                    break;
+        Map<Integer, String> refused = new HashMap<>();
+        while (true) {
+            if (!skipBad) {
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).error() != null) {
+                        lines = new ArrayList<>(lines.subList(0, i + 1));
+                        break;
+                    }
                 }
             }
-        }
-        List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
-        Map<Integer, String> refused = new HashMap<>();
-        // the reason alone: the exception's index is among the good lines, not the file's
-        List<JsonObject> outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList(),
-                e -> refused.put(e.index(), e.reason()));
-        List<Line> done = new ArrayList<>(lines.size());
-        int next = 0;
-        for (Line l : lines) {
-            if (l.error() != null) {
-                done.add(l);
+            List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
+            List<JsonObject> outputs;
+            try {
+                // the reason alone: the exception's index is among the good lines, not the file's
+                outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList(),
+                        skipBad ? e -> refused.put(e.index(), e.reason()) : null);
+            } catch (RefusedInputException e) {
+                Line bad = good.get(e.index());
+                lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": " + e.reason()));
                 continue;
             }
-            String reason = refused.get(next);
-            done.add(reason == null ? new Line(l.number(), outputs.get(next), null)
-                    : new Line(l.number(), null, file + ":" + l.number() + ": " + reason));
-            next++;
+            List<Line> done = new ArrayList<>(lines.size());
+            int next = 0;
+            for (Line l : lines) {
+                if (l.error() != null) {
+                    done.add(l);
+                    continue;
+                }
+                String reason = refused.get(next);
+                done.add(reason == null ? new Line(l.number(), outputs.get(next), null)
+                        : new Line(l.number(), null, file + ":" + l.number() + ": " + reason));
+                next++;
+            }
+            return done;
         }
-        return done;
     }
 
-    /** Each input's output, null for an input the predictor refused and passed to {@code onRefused}. */
+    /**
+     * Each input's output, null for an input the predictor refused and passed to {@code onRefused};
+     * with a null {@code onRefused} the first refusal is thrown.
+     */
     private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch,
             Consumer<RefusedInputException> onRefused) {
         List<JsonObject> out = new ArrayList<>(batch.size());
