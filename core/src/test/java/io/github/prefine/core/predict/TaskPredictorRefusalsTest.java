@@ -56,6 +56,32 @@ class TaskPredictorRefusalsTest {
     }
 
     /**
+     * The featurizer's report names the first three inputs of each reason; a fourth, with two
+     * reasons in the call, still gets its own (the input alone is featurized once more for it).
+     */
+    @Test
+    void eachFeaturizerRefusalGetsItsOwnReasonPastTheReportsSamples(@TempDir Path tmp) throws Exception {
+        Path saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            TaskPredictor qa = model.predictor("qa");
+            String context = "the team walked with people while john visited paris about a game in rome.";
+            String tooLong = "who " + "really ".repeat(40) + "visited paris?";
+            List<String> questions = List.of("who visited paris?", tooLong, "who?", tooLong, tooLong, tooLong);
+            // U+200B alone: a context with no tokens
+            List<String> contexts = List.of(context, context, "\u200b", context, context, context);
+            List<RefusedInputException> refused = new ArrayList<>();
+            List<?> answers = qa.answer(questions, contexts, refused::add);
+            refused.sort(java.util.Comparator.comparingInt(RefusedInputException::index));
+            assertEquals(List.of(1, 2, 3, 4, 5), refused.stream().map(RefusedInputException::index).toList());
+            assertEquals("context has no tokens", refused.get(1).reason());
+            for (int i : new int[] {0, 2, 3, 4}) {
+                assertEquals(refused.get(0).reason(), refused.get(i).reason(), "input " + refused.get(i).index());
+            }
+            assertEquals(qa.answer(List.of(questions.get(0)), List.of(context)).get(0), answers.get(0));
+        }
+    }
+
+    /**
      * HF's pipeline classifies "" from {@code [CLS] [SEP]} alone ({@code tokenizer("")} gives
      * [101, 102] for bert-base-uncased; the fixture's small vocabulary has them at 2 and 3). A text of only characters BERT's normalizer drops (U+200B and U+00AD are
      * format characters, which its clean-up removes) tokenizes the same, and is classified the same,
