@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -485,16 +486,9 @@ public final class SafetensorsReader implements AutoCloseable {
             long[] out = new long[arr.size()];
             for (int i = 0; i < out.length; i++) {
                 JsonElement v = arr.get(i);
-                long x;
-                try {
-                    x = v.getAsLong();
-                    if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isNumber() || v.getAsBigDecimal().stripTrailingZeros().scale() > 0) {
-                        throw new NumberFormatException(v.toString());
-                    }
-                } catch (RuntimeException e) {
-                    throw new MalformedCheckpointException(
-                            path, "tensor " + name + " " + field + " holds a non-integer " + v);
-                }
+                // serde reads these as usize: 2.0 is refused there too, and getAsLong wrapped 2^64 + 5 to 5
+                long x = JsonShapes.wholeLong(v, field, (at, expected, found) -> new MalformedCheckpointException(
+                        path, "tensor " + name + " " + at + " holds a non-integer " + found + "; expected " + expected));
                 if (x < 0) {
                     throw new MalformedCheckpointException(
                             path, "tensor " + name + " " + field + " out of range: negative value " + x);

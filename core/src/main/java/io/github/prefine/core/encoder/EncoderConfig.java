@@ -1,10 +1,10 @@
 package io.github.prefine.core.encoder;
 
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -142,16 +142,16 @@ public final class EncoderConfig {
             b.optAttentionProbsDropoutProb(o.get("attention_probs_dropout_prob").getAsFloat());
         }
         if (has(o, "max_position_embeddings")) {
-            b.optMaxPositionEmbeddings(o.get("max_position_embeddings").getAsInt());
+            b.optMaxPositionEmbeddings(wholeInt(o, "max_position_embeddings"));
         }
         if (has(o, "type_vocab_size")) {
-            b.optTypeVocabSize(o.get("type_vocab_size").getAsInt());
+            b.optTypeVocabSize(wholeInt(o, "type_vocab_size"));
         }
         if (has(o, "layer_norm_eps")) {
             b.optLayerNormEps(o.get("layer_norm_eps").getAsFloat());
         }
         if (has(o, "pad_token_id")) {
-            b.optPadTokenId(o.get("pad_token_id").getAsInt());
+            b.optPadTokenId(wholeInt(o, "pad_token_id"));
         }
         if (has(o, "position_embedding_type")) {
             String pet = o.get("position_embedding_type").getAsString();
@@ -178,12 +178,13 @@ public final class EncoderConfig {
         if (!has(o, key)) {
             throw new IllegalArgumentException("config.json lacks the required field " + key);
         }
-        JsonElement e = o.get(key);
-        try {
-            return e.getAsInt();
-        } catch (RuntimeException ex) {
-            throw new IllegalArgumentException(key + " must be an integer, found " + e, ex);
-        }
+        return wholeInt(o, key);
+    }
+
+    /** An integer as Python's json reads one: HF fails on a size read as a float, such as 768.0. */
+    private static int wholeInt(JsonObject o, String key) {
+        return JsonShapes.wholeInt(o.get(key), key,
+                (path, expected, found) -> new IllegalArgumentException(path + ": expected " + expected + ", found " + found));
     }
 
     /**

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -267,15 +268,22 @@ public record DataReport(Map<String, TaskReads> tasks) {
             o.getAsJsonObject("samples").entrySet().forEach(e -> samples.put(e.getKey(),
                     e.getValue().getAsJsonArray().asList().stream().map(JsonElement::getAsString).toList()));
         }
-        return new ReadReport(o.get("file").getAsString(), o.get("records").getAsInt(), o.get("examples").getAsInt(),
+        return new ReadReport(o.get("file").getAsString(), count(o.get("records"), "records"),
+                count(o.get("examples"), "examples"),
                 counts(o, "skipped"), counts(o, "repaired"), counts(o, "cleaned"), counts(o, "flagged"), samples);
     }
 
     private static Map<String, Integer> counts(JsonObject o, String key) {
         Map<String, Integer> m = new LinkedHashMap<>();
         if (o.has(key)) {
-            o.getAsJsonObject(key).entrySet().forEach(e -> m.put(e.getKey(), e.getValue().getAsInt()));
+            o.getAsJsonObject(key).entrySet().forEach(e -> m.put(e.getKey(), count(e.getValue(), key + "." + e.getKey())));
         }
         return m;
+    }
+
+    /** A count: getAsInt would read 2.5 as 2; fromJson names the task around the message. */
+    private static int count(JsonElement e, String field) {
+        return JsonShapes.wholeInt(e, field,
+                (at, expected, found) -> new IllegalArgumentException(at + ": expected " + expected + ", found " + found));
     }
 }

@@ -1,7 +1,6 @@
 package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
@@ -13,6 +12,7 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.TargetFinetuning;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,11 +162,16 @@ final class GridExporter {
         JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
         double lr = o.get("learningRate").getAsDouble();
         List<Candidate> out = new ArrayList<>();
-        for (JsonElement e : o.getAsJsonArray("sweep")) {
-            JsonObject g = e.getAsJsonObject();
+        JsonArray trials = o.getAsJsonArray("sweep");
+        for (int i = 0; i < trials.size(); i++) {
+            JsonObject g = trials.get(i).getAsJsonObject();
             double v = g.get("validation").getAsDouble();
             if (g.get("learningRate").getAsDouble() == lr && Double.isFinite(v)) {
-                out.add(new Candidate(sweep.setting(), sweep.target(), g.get("seed").getAsLong(), lr, v));
+                // getAsLong would read seed 1.5 as 1 and export seed 1's model under it
+                long seed = JsonShapes.wholeLong(g.get("seed"), "$.sweep[" + i + "].seed",
+                        (at, expected, found) -> new IOException(file + " " + at + ": expected " + expected + ", found "
+                                + found));
+                out.add(new Candidate(sweep.setting(), sweep.target(), seed, lr, v));
             }
         }
         return out;

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,11 +56,12 @@ public record SkippedSteps(int runs, int runsWithSkips, long total, long most) {
             if (count == null) {
                 continue;
             }
-            if (!count.isJsonPrimitive() || !count.getAsJsonPrimitive().isNumber() || count.getAsDouble() < 0
-                    || count.getAsDouble() != Math.rint(count.getAsDouble())) {
-                throw new IOException(record + " $." + FIELD + ": expected a whole number of steps, 0 or more, found " + count);
+            String expected = "a whole number of steps, 0 or more";
+            long n = JsonShapes.wholeLong(count, "$." + FIELD, (at, whole, found) -> new IOException(
+                    record + " " + at + ": expected " + expected + ", found " + found));
+            if (n < 0) {
+                throw new IOException(record + " $." + FIELD + ": expected " + expected + ", found " + count);
             }
-            long n = count.getAsLong();
             runs++;
             total += n;
             most = Math.max(most, n);

@@ -11,6 +11,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -258,16 +259,9 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
     }
 
     private static int integer(JsonObject o, String key, Path file) throws IOException {
-        JsonElement e = field(o, key, file);
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw new IOException(file + ": field " + key + " must be a number, found " + e);
-        }
-        // getAsInt would read 2.5 as 2 and wrap 2^32 + 2 to 2
-        double v = e.getAsDouble();
-        if (v != Math.rint(v) || v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-            throw new IOException(file + ": field " + key + " must be a whole number, found " + e);
-        }
-        return (int) v;
+        return JsonShapes.wholeInt(field(o, key, file), key,
+                (path, expected, found) -> new IOException(file + ": field " + path + " must be " + expected + ", found "
+                        + found));
     }
 
     private static JsonArray array(JsonObject o, String key, Path file) throws IOException {

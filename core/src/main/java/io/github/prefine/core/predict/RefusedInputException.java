@@ -3,7 +3,8 @@ package io.github.prefine.core.predict;
 /**
  * An input that a {@link TaskPredictor} refuses (an empty text, a word holding whitespace, a text
  * the tokenizer rejects, a question that leaves no room for its context), with its index among the
- * call's inputs, so that a caller reading inputs from a file can name the line it came from.
+ * call's inputs, so that a caller reading inputs from a file can name the line it came from. The
+ * predictor throws the first, or passes each to the {@code onRefused} of its methods' overloads.
  *
  * <p>The message reads {@code predictor: task T: input I: REASON}, where a refusal found while
  * featurizing adds how many of the call's inputs were refused; {@link #reason()} is the reason

@@ -36,6 +36,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.event.Level;
 
 /**
@@ -62,7 +64,16 @@ import org.slf4j.event.Level;
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
  * a choice count other than the task's, or a text holding an unpaired surrogate (named with its
- * position) is refused, naming the input's index (a {@link RefusedInputException}).
+ * position) is refused, naming the input's index (a {@link RefusedInputException}). Each method
+ * has an overload taking an {@code onRefused} consumer: it receives every refused input instead
+ * of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
+ * featurized and predicted once, in the same call, as a call on them alone would predict them.
+ *
+ * <p>A text that tokenizes to nothing (only characters the tokenizer's normalizer drops, such as
+ * U+200B or U+00AD under BERT's) is not refused: it is classified from the special tokens alone
+ * ({@code [CLS] [SEP]}, {@code <s> </s>}), as training featurizes such a text and as HF's
+ * text-classification pipeline classifies {@code ""}. An empty or whitespace text is refused
+ * instead, where HF would classify it: it is far likelier a missing field than an input.
  *
  * <p><b>Native memory.</b> Owns none: each batch's arrays live in a sub-manager of the model's
  * manager that is closed before the next batch. A predictor is valid while its model is open.
@@ -180,13 +191,29 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<LabelPrediction> classify(List<String> texts) {
+        return classify(texts, null);
+    }
+
+    /**
+     * Classifies single texts, passing each refused text to {@code onRefused} instead of throwing,
+     * so that the others are featurized and predicted once, in this call.
+     *
+     * @param texts the texts
+     * @param onRefused receives each refused text's exception, its index among {@code texts}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one prediction per text, in order, {@code null} for each refused text
+     * @throws IllegalArgumentException if the task is not a single-text classification task
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<LabelPrediction> classify(List<String> texts, Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(texts, "texts");
         requireFormat("text", "classify(texts)");
-        List<Example> examples = new ArrayList<>(texts.size());
+        Admitted in = new Admitted(texts.size(), onRefused);
         for (int i = 0; i < texts.size(); i++) {
-            examples.add(new TextExample(id(i), text(texts.get(i), "text", i), null, null));
+            int k = i;
+            in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), null, null));
         }
-        return labels(examples);
+        return labels(in);
     }
 
     /**
@@ -201,6 +228,24 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<LabelPrediction> classifyPairs(List<String> texts, List<String> pairs) {
+        return classifyPairs(texts, pairs, null);
+    }
+
+    /**
+     * Classifies text pairs, passing each refused pair to {@code onRefused} instead of throwing, so
+     * that the others are featurized and predicted once, in this call.
+     *
+     * @param texts the first texts
+     * @param pairs the second texts, as many
+     * @param onRefused receives each refused pair's exception, its index among {@code texts}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one prediction per pair, in order, {@code null} for each refused pair
+     * @throws IllegalArgumentException if the task is not a text-pair classification task or the
+     *     lists differ in size
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<LabelPrediction> classifyPairs(List<String> texts, List<String> pairs,
+            Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(texts, "texts");
         Objects.requireNonNull(pairs, "pairs");
         requireFormat("text-pair", "classifyPairs(texts, pairs)");
@@ -208,11 +253,12 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
                     + pairs.size() + " pairs");
         }
-        List<Example> examples = new ArrayList<>(texts.size());
+        Admitted in = new Admitted(texts.size(), onRefused);
         for (int i = 0; i < texts.size(); i++) {
-            examples.add(new TextExample(id(i), text(texts.get(i), "text", i), text(pairs.get(i), "pair", i), null));
+            int k = i;
+            in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), text(pairs.get(k), "pair", k), null));
         }
-        return labels(examples);
+        return labels(in);
     }
 
     /**
@@ -227,51 +273,75 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<TagPrediction> tag(List<? extends List<String>> sentences) {
+        return tag(sentences, null);
+    }
+
+    /**
+     * Tags sentences, passing each refused sentence to {@code onRefused} instead of throwing, so
+     * that the others are featurized and predicted once, in this call.
+     *
+     * @param sentences the sentences
+     * @param onRefused receives each refused sentence's exception, its index among {@code sentences}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one prediction per sentence, in order, {@code null} for each refused sentence
+     * @throws IllegalArgumentException if the task is not a sequence-labelling task
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<TagPrediction> tag(List<? extends List<String>> sentences,
+            Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(sentences, "sentences");
         requireFormat("token", "tag(sentences of words)");
-        List<Example> examples = new ArrayList<>(sentences.size());
+        Admitted in = new Admitted(sentences.size(), onRefused);
         for (int i = 0; i < sentences.size(); i++) {
             List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
-            if (words.isEmpty()) {
-                throw refused(i, "the sentence has no words; expected at least one word");
-            }
-            for (int w = 0; w < words.size(); w++) {
-                String word = words.get(w);
-                if (word == null || word.isEmpty() || word.codePoints().anyMatch(Character::isWhitespace)) {
-                    throw refused(i, "word " + w + " is " + (word == null ? "null" : "'" + word + "'")
-                            + "; expected a non-empty word without whitespace (words are pre-split, as CoNLL)");
-                }
-                wellFormed(word, "word " + w, i);
-            }
-            // the tags only fill the example: prediction reads no label
-            examples.add(new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0))));
+            int k = i;
+            in.add(k, () -> sentence(words, k));
         }
-        if (examples.isEmpty()) {
-            return List.of();
+        TagPrediction[] out = new TagPrediction[sentences.size()];
+        if (in.examples.isEmpty()) {
+            return Arrays.asList(out);
         }
-        Features f = featurize(examples);
+        Features f = featurize(in);
         Logits lg = run(f, false);
-        List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, examples, task.labels(),
+        List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, in.examples, task.labels(),
                 lg.logits, lg.width);
         List<List<Span>> bySentence = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
+        for (int i = 0; i < in.examples.size(); i++) {
             bySentence.add(new ArrayList<>());
         }
         for (Span s : SpanExtractor.lenient(tags)) {
             bySentence.get(s.sentence()).add(s);
         }
         // a sentence is one row: the words its row lacks past maxLength are tagged O unread
-        int[] cut = new int[examples.size()];
+        int[] cut = new int[in.examples.size()];
         TokenClassificationFeatures rows = (TokenClassificationFeatures) f;
         for (int r = 0; r < f.size(); r++) {
             int first = rows.firstCutWord(r);
-            cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(f.exampleIndex(r)).size() - first;
+            cut[f.exampleIndex(r)] = first < 0 ? 0 : sentences.get(in.input(f.exampleIndex(r))).size() - first;
         }
-        List<TagPrediction> out = new ArrayList<>(examples.size());
-        for (int i = 0; i < examples.size(); i++) {
-            out.add(new TagPrediction(sentences.get(i), tags.get(i), bySentence.get(i), cut[i]));
+        for (int e = 0; e < in.examples.size(); e++) {
+            if (!in.refusedByFeaturizer(e)) {
+                out[in.input(e)] = new TagPrediction(sentences.get(in.input(e)), tags.get(e), bySentence.get(e), cut[e]);
+            }
         }
-        return out;
+        return Arrays.asList(out);
+    }
+
+    /** A sentence's example, its words checked. */
+    private Example sentence(List<String> words, int i) {
+        if (words.isEmpty()) {
+            throw refused(i, "the sentence has no words; expected at least one word");
+        }
+        for (int w = 0; w < words.size(); w++) {
+            String word = words.get(w);
+            if (word == null || word.isEmpty() || word.codePoints().anyMatch(Character::isWhitespace)) {
+                throw refused(i, "word " + w + " is " + (word == null ? "null" : "'" + word + "'")
+                        + "; expected a non-empty word without whitespace (words are pre-split, as CoNLL)");
+            }
+            wellFormed(word, "word " + w, i);
+        }
+        // the tags only fill the example: prediction reads no label
+        return new TokenExample(id(i), words, Collections.nCopies(words.size(), task.labels().get(0)));
     }
 
     /**
@@ -289,6 +359,24 @@ public final class TaskPredictor {
      * @throws IllegalStateException if the model is closed
      */
     public List<QaAnswer> answer(List<String> questions, List<String> contexts) {
+        return answer(questions, contexts, null);
+    }
+
+    /**
+     * Answers questions, passing each refused question to {@code onRefused} instead of throwing,
+     * so that the others are featurized and predicted once, in this call.
+     *
+     * @param questions the questions
+     * @param contexts their contexts, as many
+     * @param onRefused receives each refused question's exception, its index among {@code questions}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one answer per question, in order, {@code null} for each refused question
+     * @throws IllegalArgumentException if the task is not an extractive QA task or the lists differ
+     *     in size
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<QaAnswer> answer(List<String> questions, List<String> contexts,
+            Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(questions, "questions");
         Objects.requireNonNull(contexts, "contexts");
         requireFormat("qa", "answer(questions, contexts)");
@@ -296,17 +384,25 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
                     + " questions but " + contexts.size() + " contexts");
         }
-        List<Example> examples = new ArrayList<>(questions.size());
+        Admitted in = new Admitted(questions.size(), onRefused);
         for (int i = 0; i < questions.size(); i++) {
-            examples.add(new QaExample(id(i), text(questions.get(i), "question", i), text(contexts.get(i), "context", i),
-                    List.of()));
+            int k = i;
+            in.add(k, () -> new QaExample(id(k), text(questions.get(k), "question", k),
+                    text(contexts.get(k), "context", k), List.of()));
         }
-        if (examples.isEmpty()) {
-            return List.of();
+        QaAnswer[] out = new QaAnswer[questions.size()];
+        if (in.examples.isEmpty()) {
+            return Arrays.asList(out);
         }
-        Features f = featurize(examples);
+        Features f = featurize(in);
         Logits lg = run(f, false);
-        return ((ExtractiveQa) task.format()).answers(f, examples, lg.logits, qaPostProcessor);
+        List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits, qaPostProcessor);
+        for (int e = 0; e < answers.size(); e++) {
+            if (!in.refusedByFeaturizer(e)) {
+                out[in.input(e)] = answers.get(e);
+            }
+        }
+        return Arrays.asList(out);
     }
 
     /**
@@ -326,6 +422,25 @@ public final class TaskPredictor {
      */
     public List<ChoicePrediction> choose(List<String> premises, List<String> questions,
             List<? extends List<String>> choices) {
+        return choose(premises, questions, choices, null);
+    }
+
+    /**
+     * Chooses among choices, passing each refused premise to {@code onRefused} instead of throwing,
+     * so that the others are featurized and predicted once, in this call.
+     *
+     * @param premises the premises
+     * @param questions their questions, as many; {@code ""} for none
+     * @param choices each premise's choices, as many
+     * @param onRefused receives each refused premise's exception, its index among {@code premises}; null to throw
+     *     the first instead, as the overload without it does
+     * @return one prediction per premise, in order, {@code null} for each refused premise
+     * @throws IllegalArgumentException if the task is not a multiple-choice task or the lists differ
+     *     in size
+     * @throws IllegalStateException if the model is closed
+     */
+    public List<ChoicePrediction> choose(List<String> premises, List<String> questions,
+            List<? extends List<String>> choices, Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(premises, "premises");
         Objects.requireNonNull(questions, "questions");
         Objects.requireNonNull(choices, "choices");
@@ -334,58 +449,64 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + premises.size() + " premises, "
                     + questions.size() + " questions and " + choices.size() + " choice lists; expected as many of each");
         }
-        int count = task.numLabels();
-        List<Example> examples = new ArrayList<>(premises.size());
+        Admitted in = new Admitted(premises.size(), onRefused);
         for (int i = 0; i < premises.size(); i++) {
             List<String> c = Objects.requireNonNull(choices.get(i), "choices " + i);
-            if (c.size() != count) {
-                throw refused(i, c.size() + " choices; expected the " + count + " choices the task was trained with");
-            }
-            for (int k = 0; k < c.size(); k++) {
-                if (c.get(k) == null || c.get(k).isBlank()) {
-                    throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
-                            + "; expected a non-empty choice");
-                }
-                wellFormed(c.get(k), "choice " + k, i);
-            }
-            String question = wellFormed(Objects.requireNonNull(questions.get(i), "question " + i), "the question", i);
-            examples.add(new ChoiceExample(id(i), text(premises.get(i), "premise", i), question.strip(), c, -1));
+            int k = i;
+            in.add(k, () -> premise(premises.get(k), questions.get(k), c, k));
         }
-        if (examples.isEmpty()) {
-            return List.of();
+        ChoicePrediction[] out = new ChoicePrediction[premises.size()];
+        if (in.examples.isEmpty()) {
+            return Arrays.asList(out);
         }
-        Features f = featurize(examples);
+        Features f = featurize(in);
         Logits lg = run(f, true);
-        List<Integer> chosen = ((MultipleChoice) task.format()).predictedChoices(f, examples, lg.logits, lg.width);
-        ChoicePrediction[] out = new ChoicePrediction[examples.size()];
+        List<Integer> chosen = ((MultipleChoice) task.format()).predictedChoices(f, in.examples, lg.logits, lg.width);
         for (int u = 0; u < f.size(); u++) {
-            int i = f.exampleIndex(u);
+            int e = f.exampleIndex(u);
             List<Double> p = new ArrayList<>(lg.width);
             for (float v : lg.probabilities.get(u)) {
                 p.add((double) v);
             }
-            out[i] = new ChoicePrediction(chosen.get(i), p);
+            out[in.input(e)] = new ChoicePrediction(chosen.get(e), p);
         }
         return Arrays.asList(out);
     }
 
-    private List<LabelPrediction> labels(List<Example> examples) {
-        if (examples.isEmpty()) {
-            return List.of();
+    /** A premise's example, its question and choices checked. */
+    private Example premise(String premise, String question, List<String> c, int i) {
+        int count = task.numLabels();
+        if (c.size() != count) {
+            throw refused(i, c.size() + " choices; expected the " + count + " choices the task was trained with");
         }
-        Features f = featurize(examples);
+        for (int k = 0; k < c.size(); k++) {
+            if (c.get(k) == null || c.get(k).isBlank()) {
+                throw refused(i, "choice " + k + " is " + (c.get(k) == null ? "null" : "empty")
+                        + "; expected a non-empty choice");
+            }
+            wellFormed(c.get(k), "choice " + k, i);
+        }
+        wellFormed(Objects.requireNonNull(question, "question " + i), "the question", i);
+        return new ChoiceExample(id(i), text(premise, "premise", i), question.strip(), c, -1);
+    }
+
+    private List<LabelPrediction> labels(Admitted in) {
+        LabelPrediction[] out = new LabelPrediction[in.inputs];
+        if (in.examples.isEmpty()) {
+            return Arrays.asList(out);
+        }
+        Features f = featurize(in);
         Logits lg = run(f, true);
-        List<String> predicted = ((SequenceClassification) task.format()).predictedLabels(f, examples, task.labels(),
-                lg.logits, lg.width);
-        LabelPrediction[] out = new LabelPrediction[examples.size()];
+        List<String> predicted = ((SequenceClassification) task.format()).predictedLabels(f, in.examples,
+                task.labels(), lg.logits, lg.width);
         for (int r = 0; r < f.size(); r++) {
-            int i = f.exampleIndex(r);
+            int e = f.exampleIndex(r);
             float[] p = lg.probabilities.get(r);
             Map<String, Double> byLabel = new LinkedHashMap<>();
             for (int k = 0; k < p.length; k++) {
                 byLabel.put(task.labels().get(k), (double) p[k]);
             }
-            out[i] = new LabelPrediction(predicted.get(i), byLabel);
+            out[in.input(e)] = new LabelPrediction(predicted.get(e), byLabel);
         }
         return Arrays.asList(out);
     }
@@ -439,29 +560,103 @@ public final class TaskPredictor {
         return Integer.toString(index);
     }
 
-    /** Featurizes with the task's own featurizer; an input it skips is refused with its reason. */
+    /**
+     * The examples of a call's inputs that passed the checks, each with its input's index, and those
+     * the featurizer then skipped. Refused inputs go to the call's {@code onRefused}, or, without
+     * one, the first is thrown. Confined to one call.
+     */
+    private static final class Admitted {
+        /** The call's input count. */
+        final int inputs;
+        final List<Example> examples = new ArrayList<>();
+        private final int[] inputOf;
+        private final Consumer<? super RefusedInputException> onRefused;
+        private boolean[] skipped;
+
+        Admitted(int inputs, Consumer<? super RefusedInputException> onRefused) {
+            this.inputs = inputs;
+            this.inputOf = new int[inputs];
+            this.onRefused = onRefused;
+        }
+
+        /** Adds an input's example, or refuses the input when making it throws. */
+        void add(int input, Supplier<Example> example) {
+            try {
+                inputOf[examples.size()] = input;
+                examples.add(example.get());
+            } catch (RefusedInputException e) {
+                refuse(e);
+            }
+        }
+
+        void refuse(RefusedInputException e) {
+            if (onRefused == null) {
+                throw e;
+            }
+            onRefused.accept(e);
+        }
+
+        /** The input index of the example at {@code e}. */
+        int input(int e) {
+            return inputOf[e];
+        }
+
+        boolean refusedByFeaturizer(int e) {
+            return skipped != null && skipped[e];
+        }
+    }
+
+    /**
+     * Featurizes with the task's own featurizer once; an input it skips is refused with its reason,
+     * and the others keep their features, so that a refused input costs no second featurization.
+     */
+    private Features featurize(Admitted in) {
+        Features f = featurize(in.examples);
+        FeatureReport report = f.report();
+        if (report.skippedCount() == 0) {
+            return f;
+        }
+        if (in.onRefused == null) {
+            String first = report.skippedIds().get(0);
+            throw new RefusedInputException(task.name(), Integer.parseInt(first), reason(report, first, null),
+                    " (" + report.skippedCount() + " of " + in.examples.size() + " inputs refused)");
+        }
+        in.skipped = new boolean[in.examples.size()];
+        int e = 0;
+        for (String id : report.skippedIds()) {
+            while (!in.examples.get(e).id().equals(id)) {
+                e++;
+            }
+            in.skipped[e] = true;
+            in.refuse(refused(Integer.parseInt(id), reason(report, id, in.examples.get(e))));
+        }
+        return f;
+    }
+
     private Features featurize(List<Example> examples) {
-        Features f;
         try {
             // DEBUG: a server predicting per request would otherwise log a line per request
-            f = task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict",
+            return task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict",
                     FeaturizationListener.NONE, Level.DEBUG);
         } catch (IOException e) {
             throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
         }
-        FeatureReport report = f.report();
-        if (report.skippedCount() > 0) {
-            String first = report.skippedIds().get(0);
-            String reason = report.skipped().keySet().iterator().next();
-            for (Map.Entry<String, List<String>> e : report.skippedSamples().entrySet()) {
-                if (e.getValue().contains(first)) {
-                    reason = e.getKey();
-                }
+    }
+
+    /**
+     * Why the featurizer skipped an example: its reason's samples name the first few of each
+     * reason; past them, with several reasons, the example alone is featurized again for its own.
+     */
+    private String reason(FeatureReport report, String id, Example example) {
+        for (Map.Entry<String, List<String>> e : report.skippedSamples().entrySet()) {
+            if (e.getValue().contains(id)) {
+                return e.getKey();
             }
-            throw new RefusedInputException(task.name(), Integer.parseInt(first), reason, " (" + report.skippedCount()
-                    + " of " + examples.size() + " inputs refused)");
         }
-        return f;
+        if (report.skipped().size() == 1 || example == null) {
+            return report.skipped().keySet().iterator().next();
+        }
+        return reason(featurize(List.of(example)).report(), id, null);
     }
 
     /** Logits per unit, in unit order, and for classification their softmax. */

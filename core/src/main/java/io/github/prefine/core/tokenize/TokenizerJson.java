@@ -3,6 +3,7 @@ package io.github.prefine.core.tokenize;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -94,18 +95,25 @@ final class TokenizerJson {
     static int padId(Path file, JsonObject root) {
         JsonElement padding = root.get("padding");
         if (padding != null && padding.isJsonObject() && padding.getAsJsonObject().has("pad_id")) {
-            return padding.getAsJsonObject().get("pad_id").getAsInt();
+            return id(file, padding.getAsJsonObject().get("pad_id"), "padding.pad_id");
         }
         JsonElement added = root.get("added_tokens");
         if (added != null && added.isJsonArray()) {
             for (JsonElement t : added.getAsJsonArray()) {
                 String content = t.getAsJsonObject().get("content").getAsString();
                 if (content.equals("<pad>") || content.equals("[PAD]")) {
-                    return t.getAsJsonObject().get("id").getAsInt();
+                    return id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
                 }
             }
         }
         throw new IllegalArgumentException(
                 file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
+    }
+
+    /** A token id: getAsInt would read 1.5 as 1. */
+    private static int id(Path file, JsonElement e, String what) {
+        return JsonShapes.wholeInt(e, what,
+                (at, expected, found) -> new IllegalArgumentException(file + ": " + at + ": expected " + expected
+                        + ", found " + found));
     }
 }

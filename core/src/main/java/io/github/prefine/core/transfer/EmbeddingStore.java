@@ -10,6 +10,7 @@ import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
@@ -134,7 +135,9 @@ public final class EmbeddingStore {
             fb.get(values);
         }
         return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values,
-                o.get("numExamples").getAsInt(), o.get("seconds").getAsDouble()));
+                JsonShapes.wholeInt(o.get("numExamples"), "numExamples", (at, exp, found) -> new IOException(
+                        json + ": field " + at + " should be " + exp + ", found " + found)),
+                o.get("seconds").getAsDouble()));
     }
 
     /**

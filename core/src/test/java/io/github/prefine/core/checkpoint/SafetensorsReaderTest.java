@@ -188,6 +188,21 @@ class SafetensorsReaderTest {
         assertTrue(shape.contains("tensor a has data_offsets [0, 8] holding 8 bytes, but shape [3] of F32 needs 12"), shape);
     }
 
+    /**
+     * The reference reader (serde into usize) refuses 4.0 and 2^64 + 4; getAsLong wrapped
+     * 18446744073709551620 to 4, so that the tensor read the bytes of another shape.
+     */
+    @Test
+    void rejectsShapesAndOffsetsThatAreNotIntegers() throws Exception {
+        for (String bad : new String[] {"4.0", "18446744073709551620", "4.5"}) {
+            String msg = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[" + bad + "],\"data_offsets\":[0,16]}}", 16));
+            assertTrue(msg.endsWith("tensor a shape holds a non-integer " + bad + "; expected an integer from "
+                    + Long.MIN_VALUE + " to " + Long.MAX_VALUE + ", without a fraction or exponent"), msg);
+        }
+        String msg = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,1.6e1]}}", 16));
+        assertTrue(msg.contains("tensor a data_offsets holds a non-integer 1.6e1"), msg);
+    }
+
     @Test
     void rejectsTruncatedData() throws Exception {
         String msg = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,16]}}", 10));

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EncoderConfigTest {
 
@@ -107,5 +109,28 @@ class EncoderConfigTest {
         assertEquals("BertModel", JsonParser.parseString(b.toJson()).getAsJsonObject().getAsJsonArray("architectures").get(0).getAsString());
         assertEquals(b, EncoderConfig.fromJson(b.toJson()));
         assertEquals(514 - 2, EncoderConfig.xlmRobertaBase().maxSequenceLength());
+    }
+
+    /**
+     * Python's json reads 32.5, 32.0 and 3.2e1 as floats (HF then fails building a layer of that
+     * size) and 4294967328 as an int too large for a Java int; getAsInt read them as 32, 32, 32
+     * and 32 (wrapped).
+     */
+    @Test
+    void refusesSizesThatPythonWouldNotReadAsAnInt(@TempDir Path dir) throws Exception {
+        for (String size : new String[] {"32.5", "32.0", "3.2e1", "4294967328"}) {
+            Path file = dir.resolve("config.json");
+            Files.writeString(file, json("bert", "").replace("\"hidden_size\":32", "\"hidden_size\":" + size));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(file));
+            assertEquals(file + ": hidden_size: expected an integer from -2147483648 to 2147483647, without a fraction"
+                    + " or exponent, found " + size, e.getMessage());
+        }
+        for (String field : new String[] {"max_position_embeddings", "type_vocab_size", "pad_token_id"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> EncoderConfig.fromJson(json("bert", ",\"" + field + "\":2.5")));
+            assertEquals(field + ": expected an integer from -2147483648 to 2147483647, without a fraction or exponent,"
+                    + " found 2.5", e.getMessage());
+        }
+        assertEquals(32, EncoderConfig.fromJson(json("bert", "")).hiddenSize());
     }
 }

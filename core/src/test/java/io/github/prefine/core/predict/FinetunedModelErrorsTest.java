@@ -194,7 +194,9 @@ class FinetunedModelErrorsTest {
             {"\"tasks\": [", "\"tasks\": [\"junk\", ", "field tasks[0] must be an object, found \"junk\""},
             {"\"person\"", "null", "task topic: field labels[0] must be a string, found null"},
             {"\"place\"", "{}", "task topic: field labels[1] must be a string, found {}"},
-            {"\"numLabels\": 2", "\"numLabels\": 2.5", "field numLabels must be a whole number, found 2.5"},
+            {"\"numLabels\": 2", "\"numLabels\": 2.5", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.5"},
+            // Python's json reads 2.0 as a float: not a count
+            {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
             {"\"padId\": 0", "\"padId\": -5", "field padId must be 0 or more, found -5"},
         };
         for (int i = 0; i < edits.length; i++) {

@@ -27,11 +27,27 @@ public final class ChildJvm {
      * @throws Exception if the child cannot start or the log cannot be read
      */
     public static String runAtInfo(Class<?> main, Path log, String... args) throws Exception {
+        return run(main, log, List.of(), args);
+    }
+
+    /**
+     * Runs {@code main} as {@link #runAtInfo} does, with more JVM options, such as a logger's own
+     * level ({@code -Dorg.slf4j.simpleLogger.log.NAME=debug}).
+     *
+     * @param main the class whose {@code main} runs
+     * @param log the file that receives both streams
+     * @param jvmOptions options placed after the defaults
+     * @param args the arguments
+     * @return the log's text
+     * @throws Exception if the child cannot start or the log cannot be read
+     */
+    public static String run(Class<?> main, Path log, List<String> jvmOptions, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dai.djl.offline=true",
                 "-Dprefine.shared=" + SharedFixtures.root(),
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=info", "-Dorg.slf4j.simpleLogger.log.ai.djl=warn"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");

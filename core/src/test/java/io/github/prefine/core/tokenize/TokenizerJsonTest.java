@@ -66,6 +66,20 @@ class TokenizerJsonTest {
         assertEquals(3, TokenizerJson.padId(file, TokenizerJson.read(file)));
     }
 
+    /** The Rust tokenizers read pad_id and id as u32: 1.5 and 4294967297 (read as 1 before) are no ids. */
+    @Test
+    void aPadIdThatIsNoIntegerIsRefusedByName(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("tokenizer.json");
+        String range = "expected an integer from -2147483648 to 2147483647, without a fraction or exponent";
+        Files.writeString(file, "{\"padding\": {\"pad_id\": 1.5}}");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TokenizerJson.padId(file, TokenizerJson.read(file)));
+        assertEquals(file + ": padding.pad_id: " + range + ", found 1.5", e.getMessage());
+        Files.writeString(file, "{\"added_tokens\": [{\"id\": 4294967297, \"content\": \"<pad>\"}]}");
+        e = assertThrows(IllegalArgumentException.class, () -> TokenizerJson.padId(file, TokenizerJson.read(file)));
+        assertEquals(file + ": added token <pad> id: " + range + ", found 4294967297", e.getMessage());
+    }
+
     @Test
     void aFileWithoutPadTokenIsRefusedByName(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("tokenizer.json");

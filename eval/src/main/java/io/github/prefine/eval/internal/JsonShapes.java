@@ -3,12 +3,16 @@ package io.github.prefine.eval.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * Shape checks of parsed JSON for the eval module's file readers. Each reader reports a mismatch
  * with its own exception, naming its file: it passes a {@link Mismatch} that makes it. Stateless.
  */
 public final class JsonShapes {
+    /** JSON's integer syntax: no leading zero, no fraction, no exponent. */
+    private static final Pattern INTEGER_LITERAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+
     private JsonShapes() {}
 
     /**
@@ -78,6 +82,60 @@ public final class JsonShapes {
             throw mismatch.at(path, "a string", describe(e));
         }
         return e.getAsString();
+    }
+
+    /**
+     * Requires an integer that fits an {@code int}, written as one: see {@link #wholeLong}.
+     *
+     * @param <X> the reader's exception
+     * @param e the element, null when absent
+     * @param path its JSON path or field name
+     * @param mismatch makes the exception otherwise
+     * @return the value
+     * @throws X when it is not an integer literal or is outside the range of an {@code int}
+     */
+    public static <X extends Exception> int wholeInt(JsonElement e, String path, Mismatch<X> mismatch) throws X {
+        return (int) whole(e, path, mismatch, Integer.MIN_VALUE, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Requires an integer that fits a {@code long}, written as one: an optional minus sign and
+     * digits, without a fraction or an exponent. That is what Python's {@code json} module reads as
+     * an {@code int}: it reads {@code 768.0} and {@code 7.68e2} as floats, which HF then refuses as a
+     * size, so they are refused here too rather than read as 768; Gson's {@code getAsInt} would
+     * also read {@code 768.5} as 768 and wrap a number past the type's range.
+     *
+     * @param <X> the reader's exception
+     * @param e the element, null when absent
+     * @param path its JSON path or field name
+     * @param mismatch makes the exception otherwise
+     * @return the value
+     * @throws X when it is not an integer literal or is outside the range of a {@code long}
+     */
+    public static <X extends Exception> long wholeLong(JsonElement e, String path, Mismatch<X> mismatch) throws X {
+        return whole(e, path, mismatch, Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    private static <X extends Exception> long whole(JsonElement e, String path, Mismatch<X> mismatch, long min,
+            long max) throws X {
+        String expected = "an integer from " + min + " to " + max + ", without a fraction or exponent";
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw mismatch.at(path, expected, describe(e));
+        }
+        // a parsed number keeps its literal text, so 768.0 is told from 768
+        String text = e.getAsString();
+        if (!INTEGER_LITERAL.matcher(text).matches()) {
+            throw mismatch.at(path, expected, describe(e));
+        }
+        try {
+            long v = Long.parseLong(text);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException outOfRange) {
+            // falls through to the refusal: the literal is an integer past the range of a long
+        }
+        throw mismatch.at(path, expected, describe(e));
     }
 
     /**

@@ -264,13 +264,13 @@ public final class ResultLog {
             String kind = string(file, no, o, "kind");
             if (kind.equals("run")) {
                 runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
-                        string(file, no, o, "group"), number(file, no, o, "seed").longValue(),
+                        string(file, no, o, "group"), whole(file, no, o, "seed"),
                         number(file, no, o, "value").doubleValue(),
                         o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
                         o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
             } else if (kind.equals("cost")) {
                 costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
-                        number(file, no, o, "examplesPerEpoch").longValue()));
+                        whole(file, no, o, "examplesPerEpoch")));
             } else {
                 throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
             }
@@ -287,6 +287,12 @@ public final class ResultLog {
             throw new MalformedResultsException(f, no, key + ": expected a string, found " + (e == null ? "nothing" : e), null);
         }
         return e.getAsString();
+    }
+
+    /** A whole number: BigDecimal's longValue read seed 1.5 as 1 and wrapped 2^64 + 1 to 1. */
+    private static long whole(Path f, int no, JsonObject o, String key) throws MalformedResultsException {
+        return JsonShapes.wholeLong(o.get(key), key, (at, expected, found) -> new MalformedResultsException(f, no,
+                at + ": expected " + expected + ", found " + found, null));
     }
 
     private static Number number(Path f, int no, JsonObject o, String key) throws MalformedResultsException {

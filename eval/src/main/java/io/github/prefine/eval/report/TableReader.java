@@ -88,14 +88,20 @@ public final class TableReader {
         } catch (IllegalArgumentException x) {
             throw new MalformedTableException(file, at + ".test", "\"paired\" or \"welch\"", "\"" + test + "\"");
         }
+        double alpha = o.has("alpha") ? number(file, at + ".alpha", o.get("alpha")) : SeedDifference.ALPHA;
+        if (o.has("ciLevel") && number(file, at + ".ciLevel", o.get("ciLevel")) != 1 - alpha) {
+            throw new MalformedTableException(file, at + ".ciLevel", "1 - alpha, " + (1 - alpha),
+                    JsonShapes.describe(o.get("ciLevel")));
+        }
         try {
             return new SeedDifference(kind, number(file, at + ".difference", o.get("difference")),
                     number(file, at + ".t", o.get("t")), number(file, at + ".df", o.get("df")),
                     number(file, at + ".p", o.get("p")), number(file, at + ".pHolm", o.get("pHolm")),
                     number(file, at + ".ciLow", o.get("ciLow")), number(file, at + ".ciHigh", o.get("ciHigh")),
                     count(file, at + ".nBaseline", o.get("nBaseline")), count(file, at + ".nSetting", o.get("nSetting")),
-                    // tables written before the level was an option were judged at the default
-                    o.has("alpha") ? number(file, at + ".alpha", o.get("alpha")) : SeedDifference.ALPHA);
+                    // tables written before the level was an option were judged at the default; those
+                    // written before ciLevel held 95% intervals whatever their alpha
+                    o.has("ciLevel") ? alpha : SeedDifference.ALPHA).atLevel(alpha);
         } catch (IllegalArgumentException x) {
             throw new MalformedTableException(file, at, "a consistent comparison with the baseline", x.getMessage());
         }

@@ -220,8 +220,9 @@ public final class TableWriter {
     /**
      * Renders JSON: {@code {"title", "corner", "columns", "rows": [{"label", "cells": [{"value", "std"}]}]}};
      * a compared cell adds {@code "vsBaseline": {"test", "difference", "t", "df", "p", "pHolm",
-     * "ciLow", "ciHigh", "nBaseline", "nSetting", "differs", "alpha"}}, {@code null} where undefined;
-     * {@code differs} is {@code pHolm <= alpha}.
+     * "ciLow", "ciHigh", "ciLevel", "nBaseline", "nSetting", "differs", "alpha"}}, {@code null} where
+     * undefined; {@code differs} is {@code pHolm <= alpha}, and the interval's level {@code ciLevel} is
+     * 1 - alpha.
      *
      * @param t the table
      * @return the JSON text
@@ -301,6 +302,7 @@ public final class TableWriter {
         number(o, "pHolm", d.pAdjusted());
         number(o, "ciLow", d.ciLow());
         number(o, "ciHigh", d.ciHigh());
+        o.addProperty("ciLevel", d.ciLevel());
         o.addProperty("nBaseline", d.nBaseline());
         o.addProperty("nSetting", d.nSetting());
         if (d.tested()) {

@@ -10,7 +10,8 @@ import org.apache.commons.math3.stat.StatUtils;
 
 /**
  * Two-sided t-tests of a setting's scores over seeds against the baseline's, with the 95%
- * confidence interval of the difference of means (setting minus baseline).
+ * confidence interval of the difference of means (setting minus baseline); {@link
+ * SeedDifference#atLevel} gives another level and its interval.
  *
  * <p>{@link #compare} pairs runs by seed when both sides ran exactly the same seeds, once each: in
  * prefine a seed fixes the engine seed set before the target head is created (so the head's
@@ -25,7 +26,8 @@ import org.apache.commons.math3.stat.StatUtils;
  * <p>Paired: with d_i = setting_i - baseline_i, t = StatUtils.mean(d) / (s_d / sqrt(n)), df = n - 1. Welch:
  * t = (mean_s - mean_b) / sqrt(v_s / n_s + v_b / n_b) with sample variances v, and df from the
  * Welch–Satterthwaite equation. p = 2 P(T_df &lt;= -|t|), and the interval is the difference ± the
- * 0.975 quantile of T_df times the standard error. With fewer than two runs (pairs) on a side, or
+ * 0.975 quantile of T_df times the standard error (the 1 - alpha / 2 quantile after {@link
+ * SeedDifference#atLevel}). With fewer than two runs (pairs) on a side, or
  * a zero standard error, t, df, p and the interval are NaN rather than a number that looks like
  * a result.
  *

@@ -90,6 +90,24 @@ class ResultLogTest {
         assertTrue(e.getMessage().endsWith("target: expected a string, found 7"), e.getMessage());
     }
 
+    /** A seed of 1.5 or 2^64 + 1 is no seed: read as 1 before, the run counted as seed 1's. */
+    @Test
+    void aSeedOrCountThatIsNoIntegerNamesItsLineAndField(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        String range = "expected an integer from -9223372036854775808 to 9223372036854775807, without a fraction or exponent";
+        for (String seed : new String[] {"1.5", "18446744073709551617", "1.0"}) {
+            Files.writeString(log, "{\"kind\":\"run\",\"setting\":\"A\",\"target\":\"t\",\"group\":\"SL\",\"seed\":"
+                    + seed + ",\"value\":0.5}\n{\"kind\":\"run\",\"setting\":\"A\",\"target\":\"t\",\"group\":\"SL\","
+                    + "\"seed\":2,\"value\":0.5}\n");
+            MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+            assertTrue(e.getMessage().endsWith(":1: seed: " + range + ", found " + seed), e.getMessage());
+        }
+        Files.writeString(log, "{\"kind\":\"cost\",\"setting\":\"A\",\"secondsPerEpoch\":2.5,\"examplesPerEpoch\":100.5}\n"
+                + "{\"kind\":\"cost\",\"setting\":\"A\",\"secondsPerEpoch\":2.5,\"examplesPerEpoch\":100}\n");
+        MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(log));
+        assertTrue(e.getMessage().endsWith(":1: examplesPerEpoch: " + range + ", found 100.5"), e.getMessage());
+    }
+
     @Test
     void aDamagedLineBeforeTheLastIsStillAnError(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log.jsonl");

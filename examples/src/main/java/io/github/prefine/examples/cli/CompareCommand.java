@@ -126,8 +126,8 @@ public final class CompareCommand implements Callable<Integer> {
         c.cellSummary().ifPresent(out::println);
         c.cellTests().get().forEach((target, row) -> row.forEach((setting, d) -> {
             if (d.significant()) {
-                out.printf(Locale.ROOT, "  %s, %s: %s points (95%% CI %s to %s), p Holm %.2g, %s, %d and %d seeds%n",
-                        target, setting, signed(d.difference()), signed(d.ciLow()), signed(d.ciHigh()), d.pAdjusted(),
+                out.printf(Locale.ROOT, "  %s, %s: %s points (%s CI %s to %s), p Holm %.2g, %s, %d and %d seeds%n",
+                        target, setting, signed(d.difference()), d.ciPercent(), signed(d.ciLow()), signed(d.ciHigh()), d.pAdjusted(),
                         d.kind().fileName(), d.nBaseline(), d.nSetting());
             }
         }));

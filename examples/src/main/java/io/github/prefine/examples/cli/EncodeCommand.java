@@ -12,6 +12,7 @@ import io.github.prefine.core.hub.MiniLmArtifact;
 import io.github.prefine.core.tokenize.Padding;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import io.github.prefine.eval.internal.JsonShapes;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import com.google.gson.JsonElement;
@@ -123,7 +124,9 @@ public final class EncodeCommand implements Callable<Integer> {
         String text = Files.readString(config);
         try {
             JsonElement v = JsonParser.parseString(text).getAsJsonObject().get("max_seq_length");
-            return v == null || v.isJsonNull() ? modelMax : Math.min(modelMax, v.getAsInt());
+            // getAsInt read 128.5 as 128; a long keeps a huge length from wrapping before the min
+            return v == null || v.isJsonNull() ? modelMax : (int) Math.min(modelMax, JsonShapes.wholeLong(v,
+                    "max_seq_length", (at, expected, found) -> new IllegalArgumentException(found)));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(config + ": expected a JSON object whose max_seq_length is a whole"
                     + " number, found '" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'");

@@ -30,9 +30,12 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -304,12 +307,14 @@ public final class PredictCommand implements Callable<Integer> {
 
     /**
      * Predicts a chunk's good lines, and returns the chunk with each good line's input replaced by
-     * its output. A line the predictor refuses (its message names the input's index among the good
-     * lines) becomes a bad line at its file and line, and the rest is predicted again; without
-     * --skip-bad the lines after the first bad one are dropped, since the command stops there.
+     * its output. A line the predictor refuses becomes a bad line at its file and line. With
+     * --skip-bad it costs only itself: the others are featurized once, in the same call. Without it
+     * the command stops at the first bad line, so the lines after it are dropped and those before
+     * it predicted again, once.
      */
     private List<Line> predictAll(TaskPredictor predictor, List<Line> chunkLines, String file) {
         List<Line> lines = new ArrayList<>(chunkLines);
+        Map<Integer, String> refused = new HashMap<>();
         while (true) {
             if (!skipBad) {
                 for (int i = 0; i < lines.size(); i++) {
@@ -322,9 +327,10 @@ public final class PredictCommand implements Callable<Integer> {
             List<Line> good = lines.stream().filter(l -> l.error() == null).toList();
             List<JsonObject> outputs;
             try {
-                outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList());
+                // the reason alone: the exception's index is among the good lines, not the file's
+                outputs = predictUnchecked(predictor, good.stream().map(Line::json).toList(),
+                        skipBad ? e -> refused.put(e.index(), e.reason()) : null);
             } catch (RefusedInputException e) {
-                // the reason alone: the exception's count of refused inputs is the chunk's, not the line's
                 Line bad = good.get(e.index());
                 lines.set(lines.indexOf(bad), new Line(bad.number(), null, file + ":" + bad.number() + ": " + e.reason()));
                 continue;
@@ -332,17 +338,33 @@ public final class PredictCommand implements Callable<Integer> {
             List<Line> done = new ArrayList<>(lines.size());
             int next = 0;
             for (Line l : lines) {
-                done.add(l.error() == null ? new Line(l.number(), outputs.get(next++), null) : l);
+                if (l.error() != null) {
+                    done.add(l);
+                    continue;
+                }
+                String reason = refused.get(next);
+                done.add(reason == null ? new Line(l.number(), outputs.get(next), null)
+                        : new Line(l.number(), null, file + ":" + l.number() + ": " + reason));
+                next++;
             }
             return done;
         }
     }
 
-    private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch) {
+    /**
+     * Each input's output, null for an input the predictor refused and passed to {@code onRefused};
+     * with a null {@code onRefused} the first refusal is thrown.
+     */
+    private static List<JsonObject> predictUnchecked(TaskPredictor predictor, List<JsonObject> batch,
+            Consumer<RefusedInputException> onRefused) {
         List<JsonObject> out = new ArrayList<>(batch.size());
         switch (predictor.task().format().label()) {
             case "text", "text-pair" -> {
-                for (LabelPrediction p : classify(predictor, batch)) {
+                for (LabelPrediction p : classify(predictor, batch, onRefused)) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     o.addProperty("label", p.label());
                     JsonObject probabilities = new JsonObject();
@@ -360,7 +382,11 @@ public final class PredictCommand implements Callable<Integer> {
                     o.getAsJsonArray("words").forEach(w -> words.add(w.getAsString()));
                     sentences.add(words);
                 }
-                for (TagPrediction p : predictor.tag(sentences)) {
+                for (TagPrediction p : predictor.tag(sentences, onRefused)) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     JsonArray tags = new JsonArray();
                     p.tags().forEach(tags::add);
@@ -388,7 +414,11 @@ public final class PredictCommand implements Callable<Integer> {
                     o.getAsJsonArray("choices").forEach(w -> c.add(w.getAsString()));
                     choices.add(c);
                 }
-                for (ChoicePrediction p : predictor.choose(strings(batch, "premise"), questions, choices)) {
+                for (ChoicePrediction p : predictor.choose(strings(batch, "premise"), questions, choices, onRefused)) {
+                    if (p == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     o.addProperty("choice", p.choice());
                     JsonArray probabilities = new JsonArray();
@@ -399,9 +429,13 @@ public final class PredictCommand implements Callable<Integer> {
             }
             default -> {
                 List<String> contexts = strings(batch, "context");
-                List<QaAnswer> answers = predictor.answer(strings(batch, "question"), contexts);
+                List<QaAnswer> answers = predictor.answer(strings(batch, "question"), contexts, onRefused);
                 for (int i = 0; i < answers.size(); i++) {
                     QaAnswer a = answers.get(i);
+                    if (a == null) {
+                        out.add(null);
+                        continue;
+                    }
                     JsonObject o = new JsonObject();
                     if (a.found()) {
                         o.addProperty("answer", a.text());
@@ -425,29 +459,36 @@ public final class PredictCommand implements Callable<Integer> {
      * that takes both, the single texts and the pairs each in one call, merged back in line order
      * (a refusal names its line's index in the chunk).
      */
-    private static List<LabelPrediction> classify(TaskPredictor predictor, List<JsonObject> batch) {
+    /**
+     * Classifies a batch; an HF sequence classifier takes lines with and without a pair in one
+     * batch, each kind in its own call, with refusals named by their place in the batch.
+     */
+    private static List<LabelPrediction> classify(TaskPredictor predictor, List<JsonObject> batch,
+            Consumer<RefusedInputException> onRefused) {
         if (!predictor.takesTextsAndPairs()) {
             List<String> texts = strings(batch, "text");
-            return predictor.task().format().label().equals("text") ? predictor.classify(texts)
-                    : predictor.classifyPairs(texts, strings(batch, "pair"));
+            return predictor.task().format().label().equals("text") ? predictor.classify(texts, onRefused)
+                    : predictor.classifyPairs(texts, strings(batch, "pair"), onRefused);
         }
         List<Integer> singles = new ArrayList<>();
         List<Integer> pairs = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
             (batch.get(i).has("pair") ? pairs : singles).add(i);
         }
-        LabelPrediction[] out = new LabelPrediction[batch.size()];
         List<JsonObject> single = singles.stream().map(batch::get).toList();
         List<JsonObject> pair = pairs.stream().map(batch::get).toList();
+        LabelPrediction[] out = new LabelPrediction[batch.size()];
         List<LabelPrediction> a;
         List<LabelPrediction> b;
         try {
-            a = predictor.classify(strings(single, "text"));
+            a = predictor.classify(strings(single, "text"),
+                    onRefused == null ? null : e -> onRefused.accept(e.at(singles.get(e.index()))));
         } catch (RefusedInputException e) {
             throw e.at(singles.get(e.index()));
         }
         try {
-            b = predictor.classifyPairs(strings(pair, "text"), strings(pair, "pair"));
+            b = predictor.classifyPairs(strings(pair, "text"), strings(pair, "pair"),
+                    onRefused == null ? null : e -> onRefused.accept(e.at(pairs.get(e.index()))));
         } catch (RefusedInputException e) {
             throw e.at(pairs.get(e.index()));
         }
@@ -457,7 +498,8 @@ public final class PredictCommand implements Callable<Integer> {
         for (int i = 0; i < pairs.size(); i++) {
             out[pairs.get(i)] = b.get(i);
         }
-        return List.of(out);
+        // refused inputs stay null, which List.of would refuse
+        return Arrays.asList(out);
     }
 
     /** A UTF-16 index into a text as a count of the code points before it. */

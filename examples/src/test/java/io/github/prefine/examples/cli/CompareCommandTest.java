@@ -162,6 +162,10 @@ class CompareCommandTest {
                 + " paired by seed; Holm-adjusted p ≤ 0.05 over the 1 cells tested; 1 more untested: one seed or no"
                 + " variance) — 1 higher in other, 0 lower\n  t-sl, Only-SL: +1.6 points (95% CI +0.7 to +2.5), p Holm"
                 + " 0.0028, paired, 10 and 10 seeds\n"), cli.out());
+        // R's conf.level = 0.99: 1.58 ± qt(0.995, 9) 3.2498 × se 0.38896 = 0.316 to 2.844
+        assertEquals(0, cli.run("--alpha", "0.01", fp32.toString(), bf16.toString()), cli.err());
+        assertTrue(cli.out().contains("  t-sl, Only-SL: +1.6 points (99% CI +0.3 to +2.8), p Holm 0.0028, paired"),
+                cli.out());
         assertEquals(0, cli.run("--alpha", "0.001", fp32.toString(), bf16.toString()), cli.err());
         assertTrue(cli.out().contains("Per cell: 0 of 1 cells differ beyond seed noise (two-sided t-test over seeds,"
                 + " paired by seed; Holm-adjusted p ≤ 0.001 over"), cli.out());

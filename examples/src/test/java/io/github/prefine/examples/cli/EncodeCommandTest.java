@@ -3,9 +3,14 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.SharedFixtures;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class EncodeCommandTest {
@@ -32,5 +37,33 @@ class EncodeCommandTest {
         assertEquals(0, cli.execute(a + " " + b, a), buf.toString());
         // sentence-transformers' all-MiniLM-L6-v2 (max_seq_length 256) reads only a in both: cosine 1
         assertTrue(buf.toString().contains("[0]   1.000   1.000"), buf.toString());
+    }
+
+    /**
+     * sentence-transformers reads max_seq_length with Python's json: 8.5 is a float, not a length
+     * (read as 8 through getAsInt before), and 4294967304 an int past the model's maximum, so no
+     * limit below it (getAsInt wrapped it to 8, cutting a long sentence there).
+     */
+    @Test
+    void maxSeqLengthIsReadAsPythonReadsAnInt(@TempDir Path tmp) throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Path folder = tmp.resolve("model");
+        Files.createDirectories(folder);
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(fixture.resolve(f), folder.resolve(f));
+        }
+        String sentence = "john visited paris and rome with mary while the team read a film about a game";
+        CliRunner plain = new CliRunner("encode");
+        assertEquals(0, plain.run("--model", folder.toString(), sentence), plain.err());
+        Path config = folder.resolve("sentence_bert_config.json");
+        Files.writeString(config, "{\"max_seq_length\": 8.5}");
+        CliRunner cli = new CliRunner("encode");
+        assertEquals(2, cli.run("--model", folder.toString(), sentence), cli.out());
+        assertTrue(cli.err().contains(config + ": expected a JSON object whose max_seq_length is a whole number, found"),
+                cli.err());
+        Files.writeString(config, "{\"max_seq_length\": 4294967304}");
+        CliRunner huge = new CliRunner("encode");
+        assertEquals(0, huge.run("--model", folder.toString(), sentence), huge.err());
+        assertEquals(plain.out(), huge.out());
     }
 }

@@ -18,6 +18,7 @@ import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.qa.QaAnswer;
@@ -295,6 +296,45 @@ class PredictCommandTest {
         assertEquals(expected.get(2), got.get(4).get("label").getAsString());
         assertEquals("prefine predict: skipped 2 of 5 input lines (lines 2, 4); their output lines hold {\"error\": ...}",
                 cli.err().strip());
+    }
+
+    /**
+     * A question too long for the QA task's 24-token windows is refused by the featurizer, after
+     * the featurization of its whole chunk. Each refusal used to send the chunk's other lines
+     * through the featurizer again (three featurizations for two refusals); the featurizer's own
+     * report, one DEBUG line per featurization, now shows one, and the good lines' outputs are
+     * those of a run without the refused lines.
+     */
+    @Test
+    void aRefusedLineCostsOnlyItselfNotASecondFeaturizationOfItsChunk() throws Exception {
+        String context = "the team walked with people while john visited paris about a game in rome.";
+        String longQuestion = "who " + "really ".repeat(30) + "visited paris?";
+        List<String> questions = List.of("who visited paris?", longQuestion, "where is rome?", longQuestion,
+                "what game?");
+        Path f = input("qa-long.jsonl", questions.stream().map(q -> "{\"question\": \"" + q + "\", \"context\": \""
+                + context + "\"}").toArray(String[]::new));
+        Path alone = input("qa-good.jsonl", Stream.of(0, 2, 4).map(i -> "{\"question\": \"" + questions.get(i)
+                + "\", \"context\": \"" + context + "\"}").toArray(String[]::new));
+        String log = ChildJvm.run(PredictChild.class, tmp.resolve("predict-child.log"),
+                List.of("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.features.ReportCollector=debug"),
+                "--model", saved.toString(), "--task", "qa", "--input", f.toString(), "--skip-bad");
+        List<String> featurizations = log.lines().filter(l -> l.contains("qa/predict: ") && l.contains(" examples -> "))
+                .toList();
+        assertEquals(1, featurizations.size(), log);
+        assertTrue(featurizations.get(0).contains("qa/predict: 5 examples -> "), featurizations.get(0));
+
+        List<JsonObject> got = log.lines().filter(l -> l.startsWith("{")).map(l -> JsonParser.parseString(l)
+                .getAsJsonObject()).toList();
+        assertEquals(5, got.size(), log);
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "qa", "--input", alone.toString()), cli.err());
+        assertEquals(lines(cli.out()), List.of(got.get(0), got.get(2), got.get(4)));
+        for (int line : new int[] {2, 4}) {
+            String error = got.get(line - 1).get("error").getAsString();
+            assertTrue(error.startsWith(f + ":" + line + ": "), error);
+            assertFalse(error.contains("inputs refused"), error);
+        }
+        assertTrue(log.contains("prefine predict: skipped 2 of 5 input lines (lines 2, 4)"), log);
     }
 
     @Test
