@@ -42,22 +42,10 @@ class DocOptionDefaultsTest {
     static List<Stated> stated(ProjectDocs.Doc doc) {
         // fenced blocks and comments blanked; a clause may wrap, so lines are joined with spaces
         StringBuilder prose = new StringBuilder();
-        boolean fenced = false;
-        boolean comment = false;
         List<Integer> lineStarts = new ArrayList<>();
-        for (String line : doc.lines()) {
-            boolean fence = line.strip().startsWith("```");
-            if (line.contains("<!--")) {
-                comment = true;
-            }
+        for (String line : ProjectDocs.prose(doc)) {
             lineStarts.add(prose.length());
-            prose.append(fenced || fence || comment ? "" : line).append(' ');
-            if (line.contains("-->")) {
-                comment = false;
-            }
-            if (fence) {
-                fenced = !fenced;
-            }
+            prose.append(line).append(' ');
         }
         List<Stated> out = new ArrayList<>();
         Matcher m = STATED.matcher(prose);

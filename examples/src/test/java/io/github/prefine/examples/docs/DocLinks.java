@@ -40,7 +40,7 @@ public final class DocLinks {
         }
         List<String> problems = new ArrayList<>();
         for (ProjectDocs.Doc d : docs) {
-            List<String> prose = prose(d);
+            List<String> prose = ProjectDocs.prose(d);
             for (int i = 0; i < prose.size(); i++) {
                 String where = d.name() + ":" + (i + 1) + ": ";
                 Matcher m = LINK.matcher(prose.get(i));
@@ -88,7 +88,7 @@ public final class DocLinks {
     public static Set<String> anchors(ProjectDocs.Doc doc) {
         Set<String> out = new LinkedHashSet<>();
         Map<String, Integer> seen = new HashMap<>();
-        for (String line : prose(doc)) {
+        for (String line : ProjectDocs.prose(doc)) {
             Matcher h = HEADING.matcher(line);
             if (!h.matches()) {
                 continue;
@@ -97,27 +97,6 @@ public final class DocLinks {
             String slug = text.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "").replace(' ', '-');
             int n = seen.merge(slug, 1, Integer::sum) - 1;
             out.add(n == 0 ? slug : slug + "-" + n);
-        }
-        return out;
-    }
-
-    /** The document's lines with fenced blocks and HTML comments blanked, so that indices stay line numbers. */
-    private static List<String> prose(ProjectDocs.Doc doc) {
-        List<String> out = new ArrayList<>();
-        boolean fenced = false;
-        boolean comment = false;
-        for (String line : doc.lines()) {
-            boolean fence = line.strip().startsWith("```");
-            if (line.contains("<!--")) {
-                comment = true;
-            }
-            out.add(fenced || fence || comment ? "" : line);
-            if (line.contains("-->")) {
-                comment = false;
-            }
-            if (fence) {
-                fenced = !fenced;
-            }
         }
         return out;
     }
