@@ -10,7 +10,6 @@
  * io.github.prefine.heads.QuestionAnsweringHead} and {@link
  * io.github.prefine.heads.MultipleChoiceHead}. {@link io.github.prefine.heads.HeadLosses} holds
  * cross entropy with an ignore index (batch mean and per example, as {@link
- * io.github.prefine.heads.RowLosses}) and the QA span loss. This package depends on the DJL API
- * and Guava only.
+ * io.github.prefine.heads.RowLosses}) and the QA span loss. This package depends on the DJL API only.
  */
 package io.github.prefine.heads;

@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  *   <li>{@code prefinetune/<setting>/lr-<rate>/}: one pre-finetuning run's trainer checkpoints,
  *       encoder, {@code history.json} and {@code train-loss.json}; {@code prefinetune/<setting>/result.json}
  *       the sweep's choice;
- *   <li>{@code finetune/<sweep>/lr-<rate>.json}: one finetuning run's scores;
- *       {@code finetune/<sweep>.json} the sweep's choice;
+ *   <li>{@code finetune/run-<setting>-<target>-seed<N>/lr-<rate>.json}: one finetuning run's scores;
+ *       {@code finetune/<sweep>.json} the sweep's choice ({@code run-<setting>-<target>}, with
+ *       {@code -seed<N>} where a sweep has one seed);
  *   <li>{@code locks/}: the sweep locks; the tables, the plots, {@code run.json} (what produced
  *       the folder, {@link #manifest()}) and {@code data-report.json} (what reading the data
  *       dropped, {@link #dataReport()}) sit at the top; every kept encoder folder holds
@@ -192,7 +193,7 @@ public final class GridLayout {
      * Returns the scores of one finetuning run.
      *
      * @param unit the unit
-     * @return {@code finetune/<sweep>/lr-<rate>.json}
+     * @return {@code finetune/run-<setting>-<target>-seed<N>/lr-<rate>.json}
      */
     public Path finetuningTrial(FinetuningUnit unit) {
         String sweep = FinetuningSweep.id(unit.setting(), unit.target(), unit.seed());

@@ -12,13 +12,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * A {@link ParameterStore} that hands blocks a float16 compute copy of selected float32
- * parameters, the "fp16 copy" of mixed-precision training (Micikevicius et al., <a
+ * A {@link ParameterStore} that hands blocks a 16-bit (float16 or bfloat16) compute copy of
+ * selected float32 parameters, the "fp16 copy" of mixed-precision training (Micikevicius et al., <a
  * href="https://arxiv.org/abs/1710.03740">arXiv:1710.03740</a>).
  *
  * <p>The parameters' own arrays stay float32 and are the master weights: the optimiser updates
  * them and checkpoints save them, so checkpoints are float32 without any conversion. On the first
- * {@link #getValue} of a selected parameter in a step, the store casts its master to float16 with
+ * {@link #getValue} of a selected parameter in a step, the store casts its master to the compute type with
  * {@link Casts#toType}, which autograd records, and caches the copy for the rest of the step. The
  * backward pass then accumulates the gradient, cast back to float32, directly into the master's
  * gradient, exactly as {@code torch.autocast} does with its per-region weight-cast cache. Every

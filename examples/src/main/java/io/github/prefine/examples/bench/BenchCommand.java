@@ -103,7 +103,7 @@ public final class BenchCommand implements Callable<Integer> {
     String device = "cpu";
 
     @Option(names = "--part", description = "FORWARD (encoder inference forward only), ENCODER (encoder forward+backward), "
-            + "BERTBLOCK, FULL, ALL (the last three and ENCODER), or PAIRED (encoder and BertBlock steps "
+            + "BERTBLOCK, FULL, ALL (ENCODER, BERTBLOCK and FULL), or PAIRED (encoder and BertBlock steps "
             + "alternated, with the median of the per-pair speed-ups), or DATA (reading, featurizing and scoring the "
             + "catalogued tasks under --data, no model). Default: ${DEFAULT-VALUE}")
     Part part = Part.ALL;
@@ -143,7 +143,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of weights and ids. Default: ${DEFAULT-VALUE}")
     long seed = 42;
 
-    @Option(names = "--profile", description = "With ENCODER or FULL: also print the median seconds of each phase of the full step.")
+    @Option(names = "--profile", description = "With ENCODER or FULL: also print the median seconds of each phase of the"
+            + " step; with FULL, also each phase's seconds from steps that wait for the device, and the native operations"
+            + " each phase dispatches, counted over one more step under PyTorch's profiler.")
     boolean profile;
 
     private boolean mixed;

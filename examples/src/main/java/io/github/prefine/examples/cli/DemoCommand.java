@@ -228,7 +228,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
                 .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
-                .optExportModels(ModelExports.parse(exportModels));
+                .optExportModels(ModelExports.parse(exportModels)).optOptions(GridCommand.options(spec));
     }
 
     /**

@@ -3,6 +3,11 @@ package io.github.prefine.examples.cli;
 import ai.djl.Device;
 import io.github.prefine.core.grid.Grid;
 import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * A command that runs an experiment {@link Grid} ({@code reproduce}, {@code demo}), split so that
@@ -43,4 +48,23 @@ public interface GridCommand {
      * @return for example {@code auto}, {@code cpu} or {@code gpu:1}
      */
     String device();
+
+    /**
+     * Every option of a parsed command as given or defaulted, in declaration order, for the run's
+     * manifest ({@code run.json}'s {@code options}); help and version switches left out.
+     *
+     * @param spec the command's picocli model after parsing
+     * @return option name to value, lists joined with commas
+     */
+    static Map<String, String> options(CommandSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (OptionSpec o : spec.options()) {
+            if (!o.usageHelp() && !o.versionHelp()) {
+                Object v = o.getValue();
+                m.put(o.longestName(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
+                        : String.valueOf(v));
+            }
+        }
+        return m;
+    }
 }

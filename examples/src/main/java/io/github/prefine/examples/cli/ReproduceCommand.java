@@ -269,7 +269,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(reportSplit())
                 .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
                 .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
-                .optAllowPartial(allowPartial).optForce(force).optOptions(options()).optAlpha(alpha)
+                .optAllowPartial(allowPartial).optForce(force).optOptions(GridCommand.options(spec)).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
@@ -279,19 +279,6 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     @Override
     public String device() {
         return device;
-    }
-
-    /** Every option as given or defaulted, for the run's manifest. */
-    private Map<String, String> options() {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (CommandLine.Model.OptionSpec o : spec.options()) {
-            if (!o.usageHelp() && !o.versionHelp()) {
-                Object v = o.getValue();
-                m.put(o.longestName(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
-                        : String.valueOf(v));
-            }
-        }
-        return m;
     }
 
     private Split reportSplit() {

@@ -206,6 +206,33 @@ public final class ProjectDocs {
     }
 
     /**
+     * A document's lines with its fenced blocks and HTML comments blanked: line {@code i} of the
+     * result is line {@code i} of the document, or empty.
+     *
+     * @param doc the document
+     * @return its prose lines
+     */
+    public static List<String> prose(Doc doc) {
+        List<String> out = new ArrayList<>();
+        boolean fenced = false;
+        boolean comment = false;
+        for (String line : doc.lines()) {
+            boolean fence = line.strip().startsWith("```");
+            if (line.contains("<!--")) {
+                comment = true;
+            }
+            out.add(fenced || fence || comment ? "" : line);
+            if (line.contains("-->")) {
+                comment = false;
+            }
+            if (fence) {
+                fenced = !fenced;
+            }
+        }
+        return out;
+    }
+
+    /**
      * The inline code spans of a document outside its fenced blocks and HTML comments.
      *
      * @param doc the document
@@ -214,20 +241,8 @@ public final class ProjectDocs {
     public static List<Span> spans(Doc doc) {
         // fenced lines and comments become blank lines, so that offsets still give line numbers
         StringBuilder prose = new StringBuilder();
-        boolean fenced = false;
-        boolean comment = false;
-        for (String line : doc.lines()) {
-            boolean fence = line.strip().startsWith("```");
-            if (line.contains("<!--")) {
-                comment = true;
-            }
-            prose.append(fenced || fence || comment ? "" : line).append('\n');
-            if (line.contains("-->")) {
-                comment = false;
-            }
-            if (fence) {
-                fenced = !fenced;
-            }
+        for (String line : prose(doc)) {
+            prose.append(line).append('\n');
         }
         List<Span> spans = new ArrayList<>();
         Matcher m = Pattern.compile("`([^`]+)`").matcher(prose);
