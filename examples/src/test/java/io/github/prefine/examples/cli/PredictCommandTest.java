@@ -407,6 +407,32 @@ class PredictCommandTest {
         assertEquals(2, lines(cli.out()).size(), cli.out());
     }
 
+    /**
+     * An HF classifier's chunk goes to the predictor in two calls, single texts and pairs; under
+     * --skip-bad each refusal must land on its own line, not on the line at its index in the call.
+     */
+    @Test
+    void skipBadNamesRefusedSinglesAndPairsOfAnHfClassifierByTheirOwnLines() throws Exception {
+        Path hf = tmp.resolve("hf-topic-3");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path f = input("mixed-bad.jsonl", "{\"text\": \"john visited paris\"}",
+                "{\"text\": \"who wrote?\", \"pair\": \"   \"}", "{\"text\": \" \"}",
+                "{\"text\": \"who wrote?\", \"pair\": \"mary wrote a film\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString(), "--skip-bad"), cli.err());
+        List<JsonObject> got = lines(cli.out());
+        assertEquals(4, got.size(), cli.out());
+        assertTrue(got.get(1).get("error").getAsString().startsWith(f + ":2: the pair is empty"), got.get(1).toString());
+        assertTrue(got.get(2).get("error").getAsString().startsWith(f + ":3: the text is empty"), got.get(2).toString());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m)) {
+            TaskPredictor p = model.predictor("text-classification");
+            assertEquals(p.classify(List.of("john visited paris")).get(0).label(), got.get(0).get("label").getAsString());
+            assertEquals(p.classifyPairs(List.of("who wrote?"), List.of("mary wrote a film")).get(0).label(),
+                    got.get(3).get("label").getAsString());
+        }
+    }
+
     @Test
     void exportedTaggerTagsAsTheSavedModel() throws Exception {
         Path hf = tmp.resolve("hf-ner");
