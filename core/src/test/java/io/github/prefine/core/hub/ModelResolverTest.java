@@ -81,7 +81,7 @@ class ModelResolverTest {
         }
 
         hub.clearSeen();
-        // online, a branch costs one HEAD that finds it still at the cached commit (ModelResolverCachedBranchTest)
+        // online, a branch costs one HEAD that finds it still at the cached commit (ModelResolverBranchTest)
         ResolvedModel second = resolver(settings(null), 1).resolve(ID);
         assertEquals(ResolvedModel.Origin.CACHE, second.origin());
         assertEquals(snapshot, second.folder());

@@ -9,8 +9,6 @@ import io.github.prefine.core.hub.HubSettings;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,43 +22,41 @@ class BusyHubFetchTest {
     @TempDir
     Path dir;
 
-    private FakeDatasetHub hub;
-
-    @BeforeEach
-    void start() throws IOException {
-        hub = new FakeDatasetHub();
+    /** A fake Hub serving RTE, with six training and three validation rows. */
+    private static FakeDatasetHub rteHub() throws IOException {
+        FakeDatasetHub hub = new FakeDatasetHub();
         hub.putRte(6, 3, "busy");
+        return hub;
     }
 
-    @AfterEach
-    void stop() {
-        hub.close();
-    }
-
-    private DatasetFetcher fetcher(int retries) {
+    private DatasetFetcher fetcher(FakeDatasetHub hub, int retries) {
         return new DatasetFetcher(new HubSettings(hub.endpoint(), dir.resolve("cache"), false, null, retries),
                 dir.resolve("data"), false, (f, done, total) -> { }, Duration.ofSeconds(30));
     }
 
     @Test
     void aBusyHubIsWaitedOutWithinTheRetryBudget() throws IOException {
-        hub.busy(429, 503, 429);
+        try (FakeDatasetHub hub = rteHub()) {
+            hub.busy(429, 503, 429);
 
-        DatasetFetcher.Result r = fetcher(3).fetch("rte");
+            DatasetFetcher.Result r = fetcher(hub, 3).fetch("rte");
 
-        assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
-        assertEquals(0, hub.busyLeft());
-        FakeDatasetHub.assertRteVersion(dir.resolve("data"), "busy", 6, 3);
+            assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
+            assertEquals(0, hub.busyLeft());
+            FakeDatasetHub.assertRteVersion(dir.resolve("data"), "busy", 6, 3);
+        }
     }
 
     @Test
-    void withoutRetriesTheFirstBusyAnswerEndsTheFetch() {
-        hub.busy(429);
+    void withoutRetriesTheFirstBusyAnswerEndsTheFetch() throws IOException {
+        try (FakeDatasetHub hub = rteHub()) {
+            hub.busy(429);
 
-        HubException e = assertThrows(HubException.class, () -> fetcher(0).fetch("rte"));
+            HubException e = assertThrows(HubException.class, () -> fetcher(hub, 0).fetch("rte"));
 
-        assertEquals(429, e.statusCode());
-        assertTrue(e.getMessage().startsWith("nyu-mll/glue: ") && e.getMessage().contains(
-                ": HTTP 429 after 1 attempt (PREFINE_HUB_RETRIES allows 0 retries)"), e.getMessage());
+            assertEquals(429, e.statusCode());
+            assertTrue(e.getMessage().startsWith("nyu-mll/glue: ") && e.getMessage().contains(
+                    ": HTTP 429 after 1 attempt (PREFINE_HUB_RETRIES allows 0 retries)"), e.getMessage());
+        }
     }
 }

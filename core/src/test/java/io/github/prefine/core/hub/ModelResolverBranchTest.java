@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,77 +19,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A model in the cache under a branch whose commit then moves on the Hub. The contract (the
- * resolver's class comment): online, a branch is asked for its commit with one request and a new
- * commit is fetched; a 40-digit commit and offline are served from the cache without any
- * request; a Hub that fails serves the cached commit; a Hub that refuses fails, naming it.
+ * A branch that moves on the Hub ({@link BranchHub}). While a model is resolved: a snapshot folder
+ * is named by one commit, so every file in it must come from that commit (as {@code
+ * huggingface_hub} fetches a snapshot at the commit its first answer named), never a mix of the
+ * old config and the new weights. Once the model is in the cache (the contract of the resolver's
+ * class comment): online, a branch is asked for its commit with one request and a new commit is
+ * fetched; a 40-digit commit and offline are served from the cache without any request; a Hub
+ * that fails serves the cached commit; a Hub that refuses fails, naming it.
  */
-class ModelResolverCachedBranchTest {
+class ModelResolverBranchTest {
     static {
         // the same level as the other hub tests, whichever class the JVM runs first
         System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
     }
 
     private static final String ID = "acme/branchy";
-    private static final String OLD = "1111111111111111111111111111111111111111";
-    private static final String NEW = "2222222222222222222222222222222222222222";
-    private static final Map<String, Map<String, byte[]>> COMMITS = Map.of(
-            OLD, Map.of("config.json", bytes("{\"hidden_size\": 8}"), "model.safetensors", bytes("old weights")),
-            NEW, Map.of("config.json", bytes("{\"hidden_size\": 16}"), "model.safetensors", bytes("new weights!")));
+    private static final String OLD = BranchHub.OLD;
+    private static final String NEW = BranchHub.NEW;
+    private static final Map<String, Map<String, byte[]>> COMMITS = BranchHub.COMMITS;
 
     @TempDir
     Path cache;
 
     private BranchHub hub;
-
-    private static byte[] bytes(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A Hub whose {@code main} names whichever commit the test sets, or that answers every request with one status. */
-    private static final class BranchHub extends AbstractHubServer {
-        private volatile String main = OLD;
-        private volatile int failWith;
-
-        BranchHub() throws IOException {
-            super("branch-hub");
-        }
-
-        @Override
-        protected void handle(HttpExchange ex) throws IOException {
-            try {
-                answer(ex);
-            } finally {
-                ex.close();
-            }
-        }
-
-        private void answer(HttpExchange ex) throws IOException {
-            if (failWith != 0) {
-                ex.getResponseHeaders().set("X-Error-Code", failWith == 404 ? "RepoNotFound" : "ServiceUnavailable");
-                ex.getResponseHeaders().set("Retry-After", "0"); // the retries of a 503 cost no time
-                ex.sendResponseHeaders(failWith, -1);
-                return;
-            }
-            String[] parts = ex.getRequestURI().getPath().split("/resolve/", 2)[1].split("/", 2);
-            String commit = parts[0].equals("main") ? main : parts[0];
-            byte[] body = COMMITS.getOrDefault(commit, Map.of()).get(parts[1]);
-            if (body == null) {
-                ex.getResponseHeaders().set("X-Error-Code", "EntryNotFound");
-                ex.sendResponseHeaders(404, -1);
-                return;
-            }
-            ex.getResponseHeaders().set("X-Repo-Commit", commit);
-            ex.getResponseHeaders().set("ETag", "\"" + gitBlobId(body) + "\"");
-            ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
-            if (ex.getRequestMethod().equals("HEAD")) {
-                ex.sendResponseHeaders(200, -1);
-                return;
-            }
-            ex.sendResponseHeaders(200, body.length);
-            ex.getResponseBody().write(body);
-        }
-    }
 
     @BeforeEach
     void start() throws IOException {
@@ -117,6 +67,20 @@ class ModelResolverCachedBranchTest {
 
     private String ref() throws IOException {
         return Files.readString(cache.resolve("models--acme--branchy/refs/main"));
+    }
+
+    @Test
+    void everyFileOfTheSnapshotComesFromTheCommitThatNamesIt() throws IOException {
+        hub.moveAfterConfig = NEW; // someone pushes right after the config was downloaded
+
+        ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+        assertEquals(OLD, m.commit());
+        for (String file : List.of("config.json", "tokenizer.json", "model.safetensors")) {
+            assertArrayEquals(COMMITS.get(OLD).get(file), Files.readAllBytes(m.folder().resolve(file)),
+                    file + " of snapshot " + OLD + "; requests: " + hub.seen());
+        }
+        assertEquals(OLD, ref());
     }
 
     @Test
