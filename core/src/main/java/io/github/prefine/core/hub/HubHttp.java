@@ -10,8 +10,15 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.channels.UnresolvedAddressException;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -27,22 +34,55 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer} to the endpoint's own scheme, host and port only, never to a
  * redirect target elsewhere, and never appears in a log line or a message. The HTTP client must
  * not follow redirects itself: callers follow them by hand, so that the token stays on the
- * endpoint's host. Immutable after {@link Builder#build()} and thread-safe.
+ * endpoint's host.
+ *
+ * <p>A {@code GET} or {@code HEAD} that meets HTTP 429 or 500, 502, 503, 504, or a connection that
+ * fails in transit (reset, closed before the headers, no headers within the request timeout), is
+ * sent again, up to {@link HubSettings#retries()} times ({@code PREFINE_HUB_RETRIES}, default
+ * {@value HubSettings#DEFAULT_RETRIES}): each retry is logged at WARN with its attempt count and
+ * waits what the answer's {@code Retry-After} asks (seconds or an HTTP date), at most
+ * {@link #MAX_RETRY_AFTER}, else 1, 2, 4, 8, 8, ... seconds. These requests are idempotent, so
+ * repeating them is safe, and a repeated download keeps its {@code Range} header. An endpoint
+ * that cannot be reached at all (connection refused, unknown host, connect timeout) is not retried:
+ * that is a wrong {@code HF_ENDPOINT} or no network, which waiting does not cure. When the budget
+ * is spent, a status ends in a {@link HubException} with that status and a lost connection in a
+ * {@link HubServiceException}, both naming the number of attempts. Immutable after
+ * {@link Builder#build()} and thread-safe.
  */
 public final class HubHttp {
     private static final Logger LOG = LoggerFactory.getLogger(HubHttp.class);
     /** Redirects followed after a request before it fails. */
     public static final int MAX_REDIRECTS = 5;
+    /** The longest wait a {@code Retry-After} header gets; a longer one is cut to this. */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+    /** The longest wait between retries without a {@code Retry-After} header. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(8);
+
+    /** Waits between retries; the tests record the waits instead of sleeping. */
+    @FunctionalInterface
+    interface Sleeper {
+        /**
+         * Waits.
+         *
+         * @param wait how long
+         * @throws InterruptedException if the thread is interrupted meanwhile
+         */
+        void sleep(Duration wait) throws InterruptedException;
+    }
 
     private final HubSettings settings;
     private final HttpClient client;
     private final Duration requestTimeout;
+    private final Sleeper sleeper;
+    private final Clock clock;
     /** The clear-text token warning is given once per instance. */
     private final AtomicBoolean plainHttpWarned = new AtomicBoolean();
 
     private HubHttp(Builder b) {
         this.settings = b.settings;
         this.requestTimeout = b.requestTimeout;
+        this.sleeper = b.sleeper;
+        this.clock = b.clock;
         this.client = b.client != null ? b.client : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .version(HttpClient.Version.HTTP_1_1)
@@ -103,38 +143,157 @@ public final class HubHttp {
     }
 
     /**
-     * Sends a request, turning a failure into one line that names the repository and the file.
+     * Sends a request, retrying what a retry can cure (see the class comment), and turning a
+     * failure into one line that names the repository and the file.
      *
      * <p>An unreachable endpoint (connection refused, connect timeout, unknown host) reads
      * {@code "REPO: WHAT: cannot reach ENDPOINT (...); check the network, or set HF_HUB_OFFLINE=1 ..."};
-     * any other failure {@code "REPO: WHAT: request to URL failed: ..."}. The original exception is
-     * the cause.
+     * any other failure {@code "REPO: WHAT: request to URL failed after N attempt(s): ..."}. The
+     * original exception is the cause.
      *
      * @param req the request, from {@link #request(URI)}
      * @param handler how to read the body
      * @param repo the repository id, first in messages
      * @param what the file or resource asked for, second in messages
      * @param <T> the body type
-     * @return the response, whatever its status
+     * @return the response, whatever its status, except a retried status the budget ran out on
+     * @throws HubException with the status, for HTTP 429 or 500, 502, 503, 504 to a {@code GET} or
+     *     {@code HEAD} on its last attempt
      * @throws HubServiceException if the endpoint cannot be reached or the exchange fails in transit
+     *     on the last attempt
      * @throws IOException if the thread is interrupted (its flag is set again)
      */
     public <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what)
             throws IOException {
+        boolean idempotent = req.method().equals("GET") || req.method().equals("HEAD");
+        int allowed = idempotent ? settings.retries() + 1 : 1;
+        for (int attempt = 1; ; attempt++) {
+            HttpResponse<T> resp;
+            try {
+                resp = sendOnce(req, handler, repo, what);
+            } catch (InTransitException e) {
+                if (attempt == allowed) {
+                    throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed after "
+                            + attempts(attempt) + ": " + oneLine(e.getCause()), e.getCause());
+                }
+                Duration wait = backoff(attempt);
+                LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what, req.uri(),
+                        oneLine(e.getCause()), attempt, allowed, wait.toMillis());
+                pause(wait, req, repo, what);
+                continue;
+            }
+            int status = resp.statusCode();
+            if (!idempotent || !retryable(status)) {
+                return resp;
+            }
+            if (resp.body() instanceof Closeable c) {
+                c.close();
+            }
+            String code = resp.headers().firstValue("X-Error-Code").map(x -> " (" + x + ")").orElse("");
+            if (attempt == allowed) {
+                throw new HubException(status, repo + ": " + what + " at " + resp.uri() + ": HTTP " + status + code
+                        + " after " + attempts(attempt) + " (" + HubSettings.RETRIES_VARIABLE + " allows "
+                        + settings.retries() + " retries)");
+            }
+            Duration wait = retryAfter(resp).orElse(backoff(attempt));
+            LOG.warn("{}: {}: HTTP {}{} from {}, attempt {} of {}; retrying in {} ms", repo, what, status, code,
+                    resp.uri(), attempt, allowed, wait.toMillis());
+            pause(wait, req, repo, what);
+        }
+    }
+
+    /** A failure in transit, which a retry may cure; its cause is the transport's exception. */
+    private static final class InTransitException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        InTransitException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    private <T> HttpResponse<T> sendOnce(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo,
+            String what) throws IOException {
         try {
             return client.send(req, handler);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException(repo + ": " + what + ": interrupted while requesting " + req.uri(), e);
-        } catch (ConnectException | HttpConnectTimeoutException | UnknownHostException e) {
-            throw new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + oneLine(e)
-                    + "); check the network, or set HF_HUB_OFFLINE=1 to use only files already fetched", e);
+        } catch (HttpTimeoutException e) {
+            if (e instanceof HttpConnectTimeoutException) {
+                throw unreachable(repo, what, oneLine(e), e);
+            }
+            throw new InTransitException(e); // no headers within the request timeout
+        } catch (ConnectException | UnknownHostException e) {
+            throw unreachable(repo, what, oneLine(e), e);
         } catch (IOException e) {
             if (e.getCause() instanceof UnresolvedAddressException || e.getCause() instanceof UnknownHostException) {
-                throw new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint()
-                        + " (unknown host); check the network, or set HF_HUB_OFFLINE=1", e);
+                throw unreachable(repo, what, "unknown host", e);
             }
-            throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed: " + oneLine(e), e);
+            if (e.getCause() instanceof ConnectException) {
+                throw unreachable(repo, what, oneLine(e.getCause()), e);
+            }
+            throw new InTransitException(e);
+        }
+    }
+
+    private HubServiceException unreachable(String repo, String what, String why, IOException cause) {
+        return new HubServiceException(repo + ": " + what + ": cannot reach " + settings.endpoint() + " (" + why
+                + "); check the network, or set HF_HUB_OFFLINE=1 to use only files already fetched", cause);
+    }
+
+    /** Too many requests, and the server errors that say "busy or failing for now". */
+    private static boolean retryable(int status) {
+        return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
+    private static String attempts(int n) {
+        return n + (n == 1 ? " attempt" : " attempts");
+    }
+
+    /** 1, 2, 4, ... seconds after attempts 1, 2, 3, ..., at most {@link #MAX_BACKOFF}. */
+    static Duration backoff(int attempt) {
+        Duration d = Duration.ofSeconds(1L << Math.min(attempt - 1, 3));
+        return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
+    }
+
+    /**
+     * The wait a {@code Retry-After} header asks for: whole seconds, or an HTTP date (RFC 9110)
+     * counted from the clock; between 0 and {@link #MAX_RETRY_AFTER}. Empty when absent or
+     * unreadable, so the backoff applies.
+     */
+    private Optional<Duration> retryAfter(HttpResponse<?> resp) {
+        String v = resp.headers().firstValue("Retry-After").map(String::strip).orElse("");
+        if (v.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration wait;
+        if (v.chars().allMatch(Character::isDigit)) {
+            try {
+                wait = Duration.ofSeconds(Long.parseLong(v));
+            } catch (NumberFormatException e) {
+                wait = MAX_RETRY_AFTER; // more digits than a long: far beyond the cap
+            }
+        } else {
+            try {
+                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                wait = Duration.between(clock.instant(), at);
+            } catch (DateTimeParseException e) {
+                LOG.debug("unreadable Retry-After '{}' from {}; using the backoff", v, resp.uri());
+                return Optional.empty();
+            }
+        }
+        if (wait.isNegative()) {
+            wait = Duration.ZERO;
+        }
+        return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
+    }
+
+    private void pause(Duration wait, HttpRequest req, String repo, String what) throws IOException {
+        try {
+            sleeper.sleep(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(repo + ": " + what + ": interrupted while waiting to retry " + req.uri(), e);
         }
     }
 
@@ -206,8 +365,32 @@ public final class HubHttp {
         private HubSettings settings;
         private HttpClient client;
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private Sleeper sleeper = wait -> Thread.sleep(wait.toMillis());
+        private Clock clock = Clock.systemUTC();
 
         private Builder() {}
+
+        /**
+         * Replaces how the waits between retries are spent; for the tests.
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         */
+        Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /**
+         * Replaces the clock that an HTTP-date {@code Retry-After} is counted from; for the tests.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
 
         /**
          * Sets the endpoint and the token (required).

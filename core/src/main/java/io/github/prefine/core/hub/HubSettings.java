@@ -23,7 +23,10 @@ import java.util.Objects;
  *       the DJL property {@code ai.djl.offline} is deliberately not consulted, because prefine
  *       always runs with it set (it governs DJL's native-library downloads, not models);
  *   <li>token: {@code HF_TOKEN} (the token file written by {@code huggingface-cli login} is not
- *       read).
+ *       read);
+ *   <li>retries: {@code PREFINE_HUB_RETRIES}, how many times {@link HubHttp} repeats a {@code GET} or
+ *       {@code HEAD} that met HTTP 429, a 5xx or a dropped connection; default {@value #DEFAULT_RETRIES},
+ *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this).
  * </ul>
  *
  * <p>The token is sent only as an {@code Authorization: Bearer} header to the endpoint's host, and
@@ -33,11 +36,16 @@ import java.util.Objects;
  * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
  * @param offline whether downloads are disabled
  * @param token the access token, or {@code null} for none
+ * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
  */
-public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token) {
+public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries) {
 
     /** The public Hugging Face Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
+    /** Retries of a request that met 429, a 5xx or a dropped connection, as {@code huggingface_hub}'s backoff allows. */
+    public static final int DEFAULT_RETRIES = 5;
+    /** The variable that sets {@link #retries()}. */
+    public static final String RETRIES_VARIABLE = "PREFINE_HUB_RETRIES";
 
     /**
      * Validates the settings.
@@ -46,11 +54,15 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
      * @param offline whether downloads are disabled
      * @param token the access token, or {@code null} for none
+     * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, or the token is blank
+     *     credentials, or the retries are negative
      */
     public HubSettings {
         Objects.requireNonNull(endpoint, "endpoint");
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be at least 0, found " + retries);
+        }
         Objects.requireNonNull(cacheDir, "cacheDir");
         String scheme = endpoint.getScheme();
         if (scheme == null || !(scheme.equals("http") || scheme.equals("https")) || endpoint.getHost() == null) {
@@ -71,6 +83,18 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     }
 
     /**
+     * Makes settings with {@value #DEFAULT_RETRIES} retries.
+     *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
+     */
+    public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token) {
+        this(endpoint, cacheDir, offline, token, DEFAULT_RETRIES);
+    }
+
+    /**
      * Reads the settings from this process's environment and {@code user.home}.
      *
      * @return the settings
@@ -85,6 +109,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param env environment variables by name
      * @param userHome the home folder, for the default cache
      * @return the settings
+     * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         Objects.requireNonNull(env, "env");
@@ -106,7 +131,20 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                     default -> false;
                 };
         String token = present(env, "HF_TOKEN") ? env.get("HF_TOKEN").trim() : null;
-        return new HubSettings(endpoint, cache, offline, token);
+        int retries = DEFAULT_RETRIES;
+        if (present(env, RETRIES_VARIABLE)) {
+            String text = env.get(RETRIES_VARIABLE).trim();
+            try {
+                retries = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                retries = -1;
+            }
+            if (retries < 0) {
+                throw new IllegalArgumentException(RETRIES_VARIABLE + " must be a whole number of at least 0 (0: no"
+                        + " retries), found '" + text + "'");
+            }
+        }
+        return new HubSettings(endpoint, cache, offline, token, retries);
     }
 
     private static boolean present(Map<String, String> env, String key) {
@@ -121,7 +159,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withOffline(boolean newOffline) {
-        return new HubSettings(endpoint, cacheDir, newOffline, token);
+        return new HubSettings(endpoint, cacheDir, newOffline, token, retries);
     }
 
     /**
@@ -131,7 +169,17 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withCacheDir(Path newCacheDir) {
-        return new HubSettings(endpoint, newCacheDir, offline, token);
+        return new HubSettings(endpoint, newCacheDir, offline, token, retries);
+    }
+
+    /**
+     * Returns a copy with another retry budget.
+     *
+     * @param newRetries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     * @return the new settings
+     */
+    public HubSettings withRetries(int newRetries) {
+        return new HubSettings(endpoint, cacheDir, offline, token, newRetries);
     }
 
     /**
@@ -147,6 +195,6 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", offline=" + offline + ", token="
-                + (token == null ? "none" : "set") + "]";
+                + (token == null ? "none" : "set") + ", retries=" + retries + "]";
     }
 }

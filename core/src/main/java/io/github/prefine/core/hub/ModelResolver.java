@@ -38,9 +38,21 @@ import org.slf4j.LoggerFactory;
  * requires); the cache folder
  * {@code models--ORG--NAME} is read the way Python's {@code huggingface_hub} writes it:
  * {@code refs/<revision>} names a commit, {@code snapshots/<commit>/} holds links to
- * {@code blobs/<etag>}. A snapshot with {@code config.json} and its weights ({@code model.safetensors},
- * or {@code model.safetensors.index.json} and every shard it names) is served without any request.
- * Otherwise, unless offline, the files are fetched from
+ * {@code blobs/<etag>}. A snapshot is complete with {@code config.json} and its weights
+ * ({@code model.safetensors}, or {@code model.safetensors.index.json} and every shard it names).
+ *
+ * <p>A complete snapshot is served without any request when the revision is a 40-digit commit
+ * (it names the same files for ever, so a pinned run never changes) or when offline. For a branch
+ * or tag, online, one {@code HEAD} of {@code config.json} asks which commit it names now, as
+ * {@code huggingface_hub} does: the same commit serves the cache; a new one is downloaded as
+ * below and {@code refs/<revision>} moved to it (the old snapshot stays, so a run that recorded
+ * the old commit can still pin it); an answer that says the Hub is failing (unreachable, a dropped
+ * connection, HTTP 429 or 5xx, each after {@link HubHttp}'s retries) serves the cached commit with
+ * a warning; a refusal (401, 403, 404) fails, naming the cached commit and how to use it
+ * ({@code HF_HUB_OFFLINE=1}, or that commit as the revision). The {@link ResolvedModel#commit()}
+ * says which commit was served.
+ *
+ * <p>Otherwise, unless offline, the files are fetched from
  * {@code {endpoint}/{id}/resolve/{revision}/{file}}: {@code config.json} (required; its answer's
  * commit is then named in place of the revision for every later request, so a branch that moves
  * meanwhile cannot mix two commits in one snapshot),
@@ -91,6 +103,9 @@ public final class ModelResolver {
         HubHttp.Builder hb = HubHttp.builder().setSettings(b.settings).optRequestTimeout(b.requestTimeout);
         if (b.httpClient != null) {
             hb.optHttpClient(b.httpClient);
+        }
+        if (b.sleeper != null) {
+            hb.sleeper(b.sleeper);
         }
         this.http = hb.build();
         this.downloads = ResumableDownload.builder().setHttp(http).setStatusErrors(this::statusError)
@@ -154,16 +169,45 @@ public final class ModelResolver {
         String id = idOrPath;
         Path repo = repoDir(id);
         Optional<Path> cached = cachedSnapshot(repo, looked);
-        if (cached.isPresent()) {
+        if (cached.isPresent() && (settings.offline() || COMMIT.matcher(revision).matches())) {
+            // a commit names the same files for ever; offline, the cache is all there is
             LOG.debug("{}@{}: served from the cache {}", id, revision, cached.get());
-            return new ResolvedModel(cached.get(), id, cached.get().getFileName().toString(),
-                    ResolvedModel.Origin.CACHE);
+            return fromCache(id, cached.get());
         }
         if (settings.offline()) {
             throw new ModelNotFoundException(id + "@" + revision,
                     "and downloads are disabled (offline: HF_HUB_OFFLINE is set)", looked);
         }
-        return download(id, repo);
+        if (cached.isEmpty()) {
+            return download(id, repo, null);
+        }
+        // a branch or tag in the cache: ask which commit it names now, as huggingface_hub does
+        String cachedCommit = cached.get().getFileName().toString();
+        Optional<FileMeta> now;
+        try {
+            now = head(id, revision, CONFIG);
+        } catch (HubServiceException | HubException e) {
+            if (e instanceof HubException h && !(h.statusCode() == 429 || h.statusCode() >= 500)) {
+                throw new HubException(h.statusCode(), e.getMessage() + "; the cache holds commit " + cachedCommit
+                        + " of " + id + "@" + revision + ": set HF_HUB_OFFLINE=1, or pass that commit as the revision,"
+                        + " to use it without asking the Hub");
+            }
+            LOG.warn("{}@{}: cannot ask the Hub whether {} moved ({}); using the cached commit {}", id, revision,
+                    revision, HubHttp.oneLine(e), cachedCommit);
+            return fromCache(id, cached.get());
+        }
+        FileMeta config = now.orElseThrow();
+        if (config.commit.equals(cachedCommit)) {
+            LOG.debug("{}@{}: the cached commit {} is current; served from {}", id, revision, cachedCommit, cached.get());
+            return fromCache(id, cached.get());
+        }
+        LOG.info("{}@{}: {} moved from the cached commit {} to {}; fetching that snapshot", id, revision, revision,
+                cachedCommit, config.commit);
+        return download(id, repo, config);
+    }
+
+    private static ResolvedModel fromCache(String id, Path snapshot) {
+        return new ResolvedModel(snapshot, id, snapshot.getFileName().toString(), ResolvedModel.Origin.CACHE);
     }
 
     private Path repoDir(String id) {
@@ -244,9 +288,10 @@ public final class ModelResolver {
         return List.copyOf(shards);
     }
 
-    private ResolvedModel download(String id, Path repo) throws IOException {
+    /** Fetches the snapshot the revision names; {@code known} is the config's metadata when already asked for. */
+    private ResolvedModel download(String id, Path repo, FileMeta known) throws IOException {
         LOG.info("{}@{}: downloading from {} into {}", id, revision, settings.endpoint(), repo);
-        FileMeta first = head(id, revision, CONFIG).orElseThrow(() -> new HubException(404,
+        FileMeta first = known != null ? known : head(id, revision, CONFIG).orElseThrow(() -> new HubException(404,
                 id + "@" + revision + ": " + CONFIG + " not found at " + resolveUrl(id, revision, CONFIG)
                         + " (check the model id and revision)"));
         String commit = first.commit;
@@ -449,8 +494,20 @@ public final class ModelResolver {
         private int downloadAttempts = 3;
         private Duration requestTimeout = Duration.ofSeconds(60);
         private Duration stallTimeout = Duration.ofSeconds(60);
+        private HubHttp.Sleeper sleeper;
 
         private Builder() {}
+
+        /**
+         * Replaces how the waits between retries are spent; for the tests.
+         *
+         * @param sleeper the sleeper
+         * @return this builder
+         */
+        Builder sleeper(HubHttp.Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
 
         /**
          * Sets where models come from.

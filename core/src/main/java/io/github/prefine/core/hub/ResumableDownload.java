@@ -41,7 +41,10 @@ import org.slf4j.LoggerFactory;
  * followed by hand, at most five hops, through {@link HubHttp}, so the token stays on the
  * endpoint's host. A body that sends nothing for the stall timeout is cut and counts as an
  * interruption, which the next attempt resumes; each interrupted attempt is logged as a warning.
- * An HTTP error status or a failed check ends the download at once ({@link HubException}, from
+ * A request that fails through all of {@link HubHttp}'s retries (HTTP 429 or 5xx, a dropped
+ * connection before the headers, an unreachable endpoint) ends the download at once, keeping the
+ * partial file; each retry repeats the same {@code Range} request, so a resumed download stays
+ * resumed. Another HTTP error status or a failed check ends the download at once ({@link HubException}, from
  * the caller's {@link StatusErrors} for a status), as does a full disk (retrying cannot free
  * space), and so does a body that runs past the announced size: no more than that size is ever
  * written (the partial file is deleted). A symbolic link at {@code TARGET.incomplete} is refused
@@ -358,6 +361,10 @@ public final class ResumableDownload {
                 break;
             } catch (HubException | PartialLinkException e) {
                 throw e;
+            } catch (HubServiceException e) {
+                // the request itself failed through all of HubHttp's retries: no attempt here can do better
+                throw new HubServiceException(repo + ": " + file + ": " + size(partial) + " of " + expected.size()
+                        + " bytes kept in " + partial + "; " + rerunHint + " to resume: " + e.getMessage(), e);
             } catch (IOException e) {
                 if (diskFull(e)) {
                     throw new IOException(repo + ": " + file + ": disk full while writing " + partial + " ("

@@ -26,6 +26,17 @@ final class LocalHubServer extends AbstractHubServer {
     private final Map<String, Integer> stallAfter = new LinkedHashMap<>();
     private final Map<String, Integer> pauseAfter = new LinkedHashMap<>();
     private final Map<String, java.util.concurrent.CountDownLatch> pauseUntil = new LinkedHashMap<>();
+    private final Map<String, java.util.ArrayDeque<Fault>> faults = new LinkedHashMap<>();
+
+    /**
+     * One answer given in place of a file's own, as a busy or failing Hub gives it.
+     *
+     * @param method the method it answers: HEAD or GET
+     * @param ranged for a GET, whether it answers a request with a Range header (a resume) or one without
+     * @param status the HTTP status, or 0 to drop the connection before any header
+     * @param retryAfter the Retry-After header, or null for none
+     */
+    record Fault(String method, boolean ranged, int status, String retryAfter) {}
 
     LocalHubServer() throws IOException {
         super("local-hub");
@@ -64,6 +75,14 @@ final class LocalHubServer extends AbstractHubServer {
         pauseUntil.put("/" + id + "/resolve/main/" + file, resume);
     }
 
+    /** Answers the next {@code times} requests of this file that the fault's method and range match with the fault. */
+    synchronized void failNext(String id, String file, Fault fault, int times) {
+        var queue = faults.computeIfAbsent("/" + id + "/resolve/main/" + file, k -> new java.util.ArrayDeque<>());
+        for (int i = 0; i < times; i++) {
+            queue.add(fault);
+        }
+    }
+
     /** Every GET of this file sends its bytes with one byte flipped, under the true hash. */
     synchronized void corrupt(String id, String file) {
         corrupt.put("/" + id + "/resolve/main/" + file, true);
@@ -92,7 +111,12 @@ final class LocalHubServer extends AbstractHubServer {
         boolean flip;
         URI redirect;
         String announced;
+        Fault fault;
         synchronized (this) {
+            var queue = faults.get(path);
+            Fault next = queue == null ? null : queue.peek();
+            fault = next != null && next.method().equals(ex.getRequestMethod())
+                    && (next.method().equals("HEAD") || next.ranged() == (range != null)) ? queue.poll() : null;
             redirect = redirects.get(path);
             announced = announcedSizes.get(path);
             f = files.get(path);
@@ -103,6 +127,17 @@ final class LocalHubServer extends AbstractHubServer {
             resume = pause == null ? null : pauseUntil.remove(path);
         }
         boolean head = ex.getRequestMethod().equals("HEAD");
+        if (fault != null) {
+            if (fault.status() == 0) {
+                // a handler that throws before any header makes the server close the connection
+                throw new IOException("test server: dropping the connection before any header");
+            }
+            if (fault.retryAfter() != null) {
+                ex.getResponseHeaders().set("Retry-After", fault.retryAfter());
+            }
+            send(ex, fault.status(), new byte[0], head);
+            return;
+        }
         if (lacksToken(ex)) {
             ex.getResponseHeaders().set("X-Error-Code", "RepoNotFound");
             send(ex, 401, new byte[0], head);

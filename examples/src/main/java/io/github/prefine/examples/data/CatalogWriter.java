@@ -73,11 +73,11 @@ final class CatalogWriter {
         Files.createDirectories(target.getParent());
         HubDataset.Conversion c = dataset.conversion();
         if (c instanceof Wic) {
-            return writeWic(Rows.read(dataset, hubSplit, files), target);
+            return writeWic(Rows.read(dataset, hubSplit, files, 0), target);
         } else if (c instanceof Squad squad) {
-            return writeSquad(squad, Rows.read(dataset, hubSplit, files), target);
+            return writeSquad(squad, Rows.read(dataset, hubSplit, files, 0), target);
         } else if (c instanceof SubjQa) {
-            return writeSubjQa(Rows.read(dataset, hubSplit, files), target);
+            return writeSubjQa(Rows.read(dataset, hubSplit, files, 0), target);
         }
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
@@ -96,8 +96,11 @@ final class CatalogWriter {
                 header.add("header", h);
                 w.write(GSON.toJson(header) + "\n");
             }
+            int first = 0;
             for (Path f : files) {
-                Rows rows = Rows.read(dataset, hubSplit, List.of(f));
+                // numbered from the split's first row: the source "row" and messages count across files
+                Rows rows = Rows.read(dataset, hubSplit, List.of(f), first);
+                first += rows.size();
                 if (c instanceof Conll conll) {
                     written += writeConll(conll, rows, w);
                 } else if (c instanceof Tsv tsv) {
@@ -118,10 +121,13 @@ final class CatalogWriter {
         return written;
     }
 
-    /** The columns of one split, read from all its files. */
-    record Rows(String where, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
+    /**
+     * The columns of one split, read from some of its files; {@code first} is the split's number
+     * of their first row, the rows of the split's earlier files.
+     */
+    record Rows(String where, int first, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
             String noLabels) {
-        static Rows read(HubDataset d, String hubSplit, List<Path> files) throws IOException {
+        static Rows read(HubDataset d, String hubSplit, List<Path> files, int first) throws IOException {
             String where = d.repo() + "/" + d.config() + "/" + hubSplit;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             Map<String, List<String>> labels = null;
@@ -146,7 +152,12 @@ final class CatalogWriter {
                 }
                 size += (int) p.rowCount();
             }
-            return new Rows(where, size, cols, labels == null ? Map.of() : labels, noLabels);
+            return new Rows(where, first, size, cols, labels == null ? Map.of() : labels, noLabels);
+        }
+
+        /** The split's number of row i of these files, counted from 0 across all the split's files. */
+        int number(int i) {
+            return first + i;
         }
 
         List<Object> col(String name) {
@@ -179,7 +190,7 @@ final class CatalogWriter {
         }
         long idx = ((Number) v).longValue();
         if (idx >= names.size()) {
-            throw new IOException(rows.where() + ": row " + i + ": label " + idx + " is outside the "
+            throw new IOException(rows.where() + ": row " + rows.number(i) + ": label " + idx + " is outside the "
                     + names.size() + " ClassLabel names " + names);
         }
         List<String> declared = task.labels();
@@ -207,11 +218,11 @@ final class CatalogWriter {
         if (src.equals("label")) {
             String l = label(rows, labelColumn, form, i);
             if (l == null) {
-                throw new IOException(rows.where() + ": row " + i + " is unlabelled (-1) in a split the catalog reads as labelled");
+                throw new IOException(rows.where() + ": row " + rows.number(i) + " is unlabelled (-1) in a split the catalog reads as labelled");
             }
             return l;
         } else if (src.equals("row")) {
-            return Integer.toString(i);
+            return Integer.toString(rows.number(i));
         } else if (src.startsWith("const:")) {
             return src.substring(6);
         } else if (src.startsWith("col:")) {
@@ -230,7 +241,7 @@ final class CatalogWriter {
             List<?> tok = (List<?>) tokens.get(i);
             List<?> tag = (List<?>) tags.get(i);
             if (tok == null || tag == null || tok.size() != tag.size()) {
-                throw new IOException(rows.where() + ": row " + i + ": expected as many tags as tokens, found "
+                throw new IOException(rows.where() + ": row " + rows.number(i) + ": expected as many tags as tokens, found "
                         + (tok == null ? "no tokens" : tok.size() + " tokens") + " and "
                         + (tag == null ? "no tags" : tag.size() + " tags"));
             }
@@ -246,7 +257,7 @@ final class CatalogWriter {
                 }
                 long idx = ((Number) tag.get(k)).longValue();
                 if (idx < 0 || idx >= names.size()) {
-                    throw new IOException(rows.where() + ": row " + i + " token " + k + ": tag " + idx
+                    throw new IOException(rows.where() + ": row " + rows.number(i) + " token " + k + ": tag " + idx
                             + " is outside the " + names.size() + " ClassLabel names");
                 }
                 w.write(clean + sep + names.get((int) idx) + "\n");
@@ -375,7 +386,7 @@ final class CatalogWriter {
             List<?> texts = (List<?>) rows.col("answers.text").get(i);
             List<?> starts = (List<?>) rows.col("answers.answer_start").get(i);
             if (texts == null || starts == null || texts.size() != starts.size()) {
-                throw new IOException(rows.where() + ": row " + i + ": expected as many answer starts as answer texts");
+                throw new IOException(rows.where() + ": row " + rows.number(i) + ": expected as many answer starts as answer texts");
             }
             for (int k = 0; k < texts.size(); k++) {
                 JsonObject a = new JsonObject();
@@ -408,7 +419,7 @@ final class CatalogWriter {
                 List<?> texts = (List<?>) rows.col("answers.text").get(i);
                 List<?> starts = (List<?>) rows.col("answers.answer_start").get(i);
                 if (texts == null || starts == null || texts.size() != starts.size()) {
-                    throw new IOException(rows.where() + ": row " + i + ": expected as many answer starts as answer texts");
+                    throw new IOException(rows.where() + ": row " + rows.number(i) + ": expected as many answer starts as answer texts");
                 }
                 List<String> head = List.of(str(rows, "title", i), str(rows, "id", i), str(rows, "question", i), review);
                 if (texts.isEmpty()) {
@@ -491,7 +502,7 @@ final class CatalogWriter {
             return out;
         }
         if (ends == null || strings == null || ends.size() != starts.size() || strings.size() != starts.size()) {
-            throw new IOException(rows.where() + ": row " + i + ": " + prefix + " needs as many ends and strings as starts");
+            throw new IOException(rows.where() + ": row " + rows.number(i) + ": " + prefix + " needs as many ends and strings as starts");
         }
         for (int k = 0; k < starts.size(); k++) {
             JsonObject span = new JsonObject();
@@ -523,7 +534,7 @@ final class CatalogWriter {
                 List<?> s = (List<?>) starts.get(k);
                 List<?> e = (List<?>) ends.get(k);
                 if (s == null || e == null || s.size() != e.size()) {
-                    throw new IOException(rows.where() + ": row " + i + " answer " + k
+                    throw new IOException(rows.where() + ": row " + rows.number(i) + " answer " + k
                             + ": expected as many span ends as starts");
                 }
                 for (int j = 0; j < s.size(); j++) {

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * {@link HubSettings} ({@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}); requests
  * through {@link HubHttp} (the token only as {@code Authorization: Bearer} to the endpoint's own
  * host, never to a redirect target elsewhere and never in a message; a warning, once, when it
- * would go over plain http);
+ * would go over plain http; HTTP 429, 5xx and dropped connections retried with backoff, up to
+ * {@code PREFINE_HUB_RETRIES} times);
  * files through {@link ResumableDownload}: a body goes to {@code NAME.incomplete}, is continued
  * with a {@code Range} request after an interruption (within one fetch, by its retries, and by a
  * later fetch), is checked (size always, sha256 for LFS files, whose sha256 the tree listing

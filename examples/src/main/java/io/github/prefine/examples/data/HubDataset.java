@@ -74,7 +74,7 @@ public record HubDataset(String task, String repo, String config, Map<String, Sp
     /**
      * Rows to a GLUE TSV file. Each output column is filled from a source: {@code col:NAME} (a Hub
      * column), {@code label} (the label column, written per {@code form}), {@code row} (the row
-     * number) or {@code const:TEXT}.
+     * number in the split, from 0, counted across all of the split's parquet files) or {@code const:TEXT}.
      *
      * @param header the output column names, written as a header row when {@code withHeader}
      * @param sources one source per output column

@@ -47,6 +47,7 @@ final class FakeDatasetHub extends AbstractHubServer {
     private String commit = COMMIT;
     /** Tree entries per answer, the rest behind a {@code Link: <...>; rel="next"} header; 0 for all at once. */
     private int pageSize;
+    private final java.util.ArrayDeque<Integer> busy = new java.util.ArrayDeque<>();
 
     FakeDatasetHub() throws IOException {
         super("fake-dataset-hub");
@@ -144,6 +145,23 @@ final class FakeDatasetHub extends AbstractHubServer {
         pageSize = n;
     }
 
+    /**
+     * Answers the next requests, whatever they ask, with these statuses and {@code Retry-After: 0},
+     * as a busy or failing Hub does (429, 503, ...).
+     *
+     * @param statuses one status per request, in order
+     */
+    synchronized void busy(int... statuses) {
+        for (int s : statuses) {
+            busy.add(s);
+        }
+    }
+
+    /** How many busy answers are still to be given. @return the count */
+    synchronized int busyLeft() {
+        return busy.size();
+    }
+
     synchronized void moved(String from, String to) {
         moved.put(from, to);
     }
@@ -152,6 +170,15 @@ final class FakeDatasetHub extends AbstractHubServer {
     protected void handle(HttpExchange ex) throws IOException {
         String raw = ex.getRequestURI().getRawPath();
         String range = ex.getRequestHeaders().getFirst("Range");
+        Integer busyStatus;
+        synchronized (this) {
+            busyStatus = busy.poll();
+        }
+        if (busyStatus != null) {
+            ex.getResponseHeaders().set("Retry-After", "0"); // the client's retries cost no time
+            send(ex, busyStatus, new byte[0]);
+            return;
+        }
         if (lacksToken(ex)) {
             ex.getResponseHeaders().set("X-Error-Code", "GatedRepo");
             send(ex, 401, new byte[0]);

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code prefine data fetch} in a child JVM (the Hub settings come from its environment) against
- * loopback endpoints: a Hub that cannot be reached or answers 503 is a failed service, exit 3 (run
- * again later), for {@code data fetch} as for a command resolving a model; a Hub that answers 404
+ * loopback endpoints: a Hub that cannot be reached, or answers 503 through every retry
+ * ({@code PREFINE_HUB_RETRIES}), is a failed service, exit 3 (run again later), for {@code data
+ * fetch} as for a command resolving a model; a Hub that answers 404
  * for the dataset is bad input, exit 2; neither is the internal fault that exit 1 means.
  */
 class FetchExitCodeTest {
@@ -48,6 +49,7 @@ class FetchExitCodeTest {
         pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());
         pb.environment().remove("HF_HUB_OFFLINE");
         pb.environment().remove("HF_TOKEN");
+        pb.environment().put("PREFINE_HUB_RETRIES", "2");
         Process p = pb.start();
         try {
             assertTrue(p.waitFor(120, TimeUnit.SECONDS), "data fetch did not end");
@@ -64,7 +66,10 @@ class FetchExitCodeTest {
     @Test
     void aHubThatAnswers503IsAFailedServiceExit3() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         server.createContext("/", ex -> {
+            requests.incrementAndGet();
+            ex.getResponseHeaders().set("Retry-After", "0"); // the retries cost the test no time
             ex.sendResponseHeaders(503, -1);
             ex.close();
         });
@@ -73,16 +78,21 @@ class FetchExitCodeTest {
             Run r = fetch("http://127.0.0.1:" + server.getAddress().getPort());
 
             assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
+            // PREFINE_HUB_RETRIES=2: the request, two retries logged at WARN, then the failure naming the attempts
+            assertEquals(3, requests.get(), r.err());
+            assertEquals(2, r.err().lines().filter(l -> l.contains("WARN") && l.contains("HTTP 503")
+                    && l.contains("of 3; retrying in 0 ms")).count(), r.err());
             List<String> lines = failureLines(r);
             assertEquals(2, lines.size(), r.err());
-            assertTrue(lines.get(0).startsWith("prefine data fetch: rte: ") && lines.get(0).contains("503"), r.err());
+            assertTrue(lines.get(0).startsWith("prefine data fetch: rte: ") && lines.get(0).contains("HTTP 503 after 3"
+                    + " attempts (PREFINE_HUB_RETRIES allows 2 retries)"), r.err());
             assertTrue(lines.get(1).contains("1 of 1 task(s) failed, each because the Hub failed; run the same command"
                     + " again later"), r.err());
             // the same rule for every command that talks to the Hub: here a model to resolve
             Run encode = prefine("http://127.0.0.1:" + server.getAddress().getPort(), "encode", "--model",
                     "prefine-test/no-such-model", "a sentence");
             assertEquals(CliErrors.SERVICE, encode.exitCode(), encode.err());
-            assertTrue(encode.err().lines().anyMatch(l -> l.startsWith("prefine encode: ") && l.contains("503")
+            assertTrue(encode.err().lines().anyMatch(l -> l.startsWith("prefine encode: ") && l.contains("HTTP 503 after 3")
                     && l.endsWith("try again later")), encode.err());
         } finally {
             server.stop(0);

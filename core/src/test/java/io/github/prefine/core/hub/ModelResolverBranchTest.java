@@ -1,0 +1,169 @@
+package io.github.prefine.core.hub;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A branch that moves on the Hub ({@link BranchHub}). While a model is resolved: a snapshot folder
+ * is named by one commit, so every file in it must come from that commit (as {@code
+ * huggingface_hub} fetches a snapshot at the commit its first answer named), never a mix of the
+ * old config and the new weights. Once the model is in the cache (the contract of the resolver's
+ * class comment): online, a branch is asked for its commit with one request and a new commit is
+ * fetched; a 40-digit commit and offline are served from the cache without any request; a Hub
+ * that fails serves the cached commit; a Hub that refuses fails, naming it.
+ */
+class ModelResolverBranchTest {
+    static {
+        // the same level as the other hub tests, whichever class the JVM runs first
+        System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
+    }
+
+    private static final String ID = "acme/branchy";
+    private static final String OLD = BranchHub.OLD;
+    private static final String NEW = BranchHub.NEW;
+    private static final Map<String, Map<String, byte[]>> COMMITS = BranchHub.COMMITS;
+
+    @TempDir
+    Path cache;
+
+    private BranchHub hub;
+
+    @BeforeEach
+    void start() throws IOException {
+        hub = new BranchHub();
+    }
+
+    @AfterEach
+    void stop() {
+        hub.close();
+    }
+
+    private ResolvedModel resolve(URI endpoint, boolean offline, String revision) throws IOException {
+        return ModelResolver.builder().optSettings(new HubSettings(endpoint, cache, offline, null))
+                .optRevision(revision).build().resolve(ID);
+    }
+
+    /** Resolves main once, so the cache holds OLD under refs/main, then moves main to NEW. */
+    private void cacheOldThenPushNew() throws IOException {
+        assertEquals(OLD, resolve(hub.endpoint(), false, "main").commit());
+        hub.main = NEW;
+        hub.clearSeen();
+    }
+
+    private String ref() throws IOException {
+        return Files.readString(cache.resolve("models--acme--branchy/refs/main"));
+    }
+
+    @Test
+    void everyFileOfTheSnapshotComesFromTheCommitThatNamesIt() throws IOException {
+        hub.moveAfterConfig = NEW; // someone pushes right after the config was downloaded
+
+        ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+        assertEquals(OLD, m.commit());
+        for (String file : List.of("config.json", "tokenizer.json", "model.safetensors")) {
+            assertArrayEquals(COMMITS.get(OLD).get(file), Files.readAllBytes(m.folder().resolve(file)),
+                    file + " of snapshot " + OLD + "; requests: " + hub.seen());
+        }
+        assertEquals(OLD, ref());
+    }
+
+    @Test
+    void aBranchThatMovedOnTheHubIsFetchedAtItsNewCommit() throws IOException {
+        cacheOldThenPushNew();
+
+        ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+        assertEquals(NEW, m.commit());
+        assertEquals(ResolvedModel.Origin.DOWNLOADED, m.origin());
+        assertArrayEquals(COMMITS.get(NEW).get("model.safetensors"), Files.readAllBytes(m.folder().resolve("model.safetensors")));
+        assertEquals(NEW, ref());
+        // the old snapshot stays, so a run that recorded OLD can still pin it, without a request
+        hub.clearSeen();
+        ResolvedModel pinned = resolve(hub.endpoint(), false, OLD);
+        assertEquals(ResolvedModel.Origin.CACHE, pinned.origin());
+        assertArrayEquals(COMMITS.get(OLD).get("config.json"), Files.readAllBytes(pinned.folder().resolve("config.json")));
+        assertEquals(List.of(), hub.seen());
+    }
+
+    @Test
+    void aBranchThatStayedCostsOneHeadAndServesTheCache() throws IOException {
+        assertEquals(OLD, resolve(hub.endpoint(), false, "main").commit());
+        hub.clearSeen();
+
+        ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+        assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+        assertEquals(OLD, m.commit());
+        assertEquals(List.of("HEAD /" + ID + "/resolve/main/config.json"),
+                hub.seen().stream().map(s -> s.method() + " " + s.path()).toList());
+    }
+
+    @Test
+    void offlineServesTheCachedCommitWithoutARequest() throws IOException {
+        cacheOldThenPushNew();
+
+        ResolvedModel m = resolve(hub.endpoint(), true, "main");
+
+        assertEquals(OLD, m.commit());
+        assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+        assertEquals(List.of(), hub.seen());
+        assertEquals(OLD, ref());
+    }
+
+    @Test
+    void aFailingHubServesTheCachedCommit() throws IOException {
+        cacheOldThenPushNew();
+        hub.failWith = 503;
+
+        ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+        assertEquals(OLD, m.commit());
+        assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+        assertEquals(6, hub.seen().size(), hub.seen().toString()); // the HEAD and its 5 retries
+        assertEquals(OLD, ref());
+    }
+
+    @Test
+    void anUnreachableHubServesTheCachedCommit() throws IOException {
+        cacheOldThenPushNew();
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again: nothing listens there
+        }
+
+        ResolvedModel m = resolve(URI.create("http://127.0.0.1:" + port), false, "main");
+
+        assertEquals(OLD, m.commit());
+        assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+    }
+
+    @Test
+    void aHubThatRefusesTheModelFailsNamingTheCachedCommit() throws IOException {
+        cacheOldThenPushNew();
+        hub.failWith = 404;
+
+        HubException e = assertThrows(HubException.class, () -> resolve(hub.endpoint(), false, "main"));
+
+        assertEquals(404, e.statusCode());
+        assertTrue(e.getMessage().contains("404 Not Found") && e.getMessage().endsWith("; the cache holds commit " + OLD
+                + " of " + ID + "@main: set HF_HUB_OFFLINE=1, or pass that commit as the revision, to use it without"
+                + " asking the Hub"), e.getMessage());
+        assertEquals(OLD, ref());
+    }
+}
