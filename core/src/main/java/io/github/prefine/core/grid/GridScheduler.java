@@ -15,8 +15,9 @@ import org.slf4j.LoggerFactory;
  * Drives a {@link GridSession} over its whole plan, as {@link Grid#run()}: each sweep not done is
  * claimed with its {@link UnitLock} and finished; the reports are rewritten after a sweep once
  * {@link #REWRITE_SECONDS} have passed since they were last written (so after each sweep of a
- * real run, while the demo's second-long sweeps do not spend their time redrawing charts), and at
- * the end. Sweeps locked by another process, or waiting for a pre-finetuning another process
+ * real run, while the demo's second-long sweeps do not spend their time redrawing charts), at the
+ * end, and on the way out of a run that a sweep's exception stops, so that the tables hold every
+ * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning another process
  * holds, are revisited every poll interval until none is left. Not thread-safe.
  */
 final class GridScheduler {
@@ -41,67 +42,87 @@ final class GridScheduler {
         long lastWrite = System.nanoTime();
         List<GridSweep> pending = new ArrayList<>(plan.sweeps());
         Set<String> announced = new LinkedHashSet<>();
-        while (!pending.isEmpty()) {
-            boolean progressed = false;
-            for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
-                GridSweep sweep = it.next();
-                Optional<String> failed = session.failure(sweep);
-                if (failed.isEmpty() && !session.isDone(sweep) && !session.isReady(sweep)) {
-                    continue;
-                }
-                if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
-                    // a dependent of a failed pre-finetuning: fails with it, once
-                    session.markFailed(sweep, failed.get());
-                }
-                if (failed.isPresent()) {
-                    failures.add(sweep.id() + ": " + failed.get());
-                    it.remove();
-                    progressed = true;
-                    continue;
-                }
-                if (session.isDone(sweep)) {
-                    it.remove();
-                    skipped++;
-                    continue;
-                }
-                if (!session.isReady(sweep)) {
-                    continue;
-                }
-                Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
-                if (lock.isEmpty()) {
-                    if (announced.add(sweep.id())) {
-                        LOG.info("{} is being run by another process; coming back to it later", sweep.id());
+        // sweeps recorded since the last rewrite: a grid stopped by a failure still reports them
+        boolean unwritten = false;
+        try {
+            while (!pending.isEmpty()) {
+                boolean progressed = false;
+                for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
+                    GridSweep sweep = it.next();
+                    Optional<String> failed = session.failure(sweep);
+                    if (failed.isEmpty() && !session.isDone(sweep) && !session.isReady(sweep)) {
+                        continue;
                     }
-                    continue;
-                }
-                try (UnitLock l = lock.get()) {
+                    if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
+                        // a dependent of a failed pre-finetuning: fails with it, once
+                        session.markFailed(sweep, failed.get());
+                    }
+                    if (failed.isPresent()) {
+                        failures.add(sweep.id() + ": " + failed.get());
+                        it.remove();
+                        progressed = true;
+                        continue;
+                    }
                     if (session.isDone(sweep)) {
                         it.remove();
                         skipped++;
                         continue;
                     }
-                    LOG.info("unit {} ({} left)", sweep.id(), pending.size());
-                    session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
+                    if (!session.isReady(sweep)) {
+                        continue;
+                    }
+                    Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
+                    if (lock.isEmpty()) {
+                        if (announced.add(sweep.id())) {
+                            LOG.info("{} is being run by another process; coming back to it later", sweep.id());
+                        }
+                        continue;
+                    }
+                    try (UnitLock l = lock.get()) {
+                        if (session.isDone(sweep)) {
+                            it.remove();
+                            skipped++;
+                            continue;
+                        }
+                        LOG.info("unit {} ({} left)", sweep.id(), pending.size());
+                        session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
+                    }
+                    it.remove();
+                    ran++;
+                    progressed = true;
+                    unwritten = true;
+                    if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
+                        session.writeReports();
+                        lastWrite = System.nanoTime();
+                        unwritten = false;
+                    }
                 }
-                it.remove();
-                ran++;
-                progressed = true;
-                if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
-                    session.writeReports();
-                    lastWrite = System.nanoTime();
+                if (!progressed && !pending.isEmpty()) {
+                    try {
+                        Thread.sleep(grid.pollMillis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IOException("interrupted while waiting for units locked by other processes", e);
+                    }
                 }
             }
-            if (!progressed && !pending.isEmpty()) {
-                try {
-                    Thread.sleep(grid.pollMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IOException("interrupted while waiting for units locked by other processes", e);
-                }
+        } catch (IOException | RuntimeException | Error e) {
+            if (unwritten) {
+                writeReportsAfter(e);
             }
+            throw e;
         }
         GridReports.Written written = session.writeReports();
         return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
                 session.dataReport(), SkippedSteps.collect(grid.layout));
+    }
+
+    /** Rewrites the reports on the way out of a failed run; a failure to do so is added to the first one. */
+    private void writeReportsAfter(Throwable failure) {
+        try {
+            session.writeReports();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 }
