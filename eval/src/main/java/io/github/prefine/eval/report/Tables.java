@@ -44,9 +44,11 @@ public final class Tables {
 
     /**
      * Table 1: mean ± std per target and setting. A cell of one seed has no sample std (not 0), and
-     * the "Average Std. Dev." row averages the cells that have one. Each target cell of a setting
-     * with runs on both sides carries its comparison with the baseline ({@link Cell#vsBaseline()},
-     * {@link BaselineComparisons}), Holm-adjusted over all the table's tested cells.
+     * the "Average Std. Dev." row averages the cells that have one. Where cells average different
+     * numbers of seeds, the title names those with fewer than the most ("seeds per cell: 3, but 2
+     * for cb under Only-SL"). Each target cell of a setting with runs on both sides carries its
+     * comparison with the baseline ({@link Cell#vsBaseline()}, {@link BaselineComparisons}),
+     * Holm-adjusted over all the table's tested cells.
      *
      * The comparisons are judged at the level {@value SeedDifference#ALPHA}.
      *
@@ -90,7 +92,41 @@ public final class Tables {
         }
         Table t = table1OfCells(cells, layout,
                 kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n");
-        return new Table(t.title() + precisionNote(results), t.corner(), t.columns(), t.rows());
+        return new Table(t.title() + seedNote(values, layout) + precisionNote(results), t.corner(), t.columns(),
+                t.rows());
+    }
+
+    /** Cells of fewer seeds named in Table 1's title, at most this many; the rest are counted. */
+    private static final int SEED_NOTE_CELLS = 3;
+
+    /**
+     * "; seeds per cell: 3, but 2 for cb under Only-SL" when the cells average different numbers of
+     * seeds (a seed's sweep failed, or a run is still under way), so that a mean over fewer seeds is
+     * not read as one over all; empty when every non-empty cell has the same count.
+     */
+    private static String seedNote(Map<String, Map<String, List<Double>>> values, ReportLayout layout) {
+        int most = 0;
+        for (String target : layout.targets()) {
+            for (String setting : layout.settings()) {
+                List<Double> v = values.get(setting).get(target);
+                most = Math.max(most, v == null ? 0 : v.size());
+            }
+        }
+        List<String> fewer = new ArrayList<>();
+        for (String target : layout.targets()) {
+            for (String setting : layout.settings()) {
+                List<Double> v = values.get(setting).get(target);
+                if (v != null && !v.isEmpty() && v.size() < most) {
+                    fewer.add(v.size() + " for " + target + " under " + setting);
+                }
+            }
+        }
+        if (fewer.isEmpty()) {
+            return "";
+        }
+        String listed = String.join(", ", fewer.subList(0, Math.min(SEED_NOTE_CELLS, fewer.size())));
+        return "; seeds per cell: " + most + ", but " + listed
+                + (fewer.size() > SEED_NOTE_CELLS ? " and " + (fewer.size() - SEED_NOTE_CELLS) + " more cells" : "");
     }
 
     /**
