@@ -89,6 +89,23 @@ class GridTablesFromRecordsTest {
         assertTrue(!title.contains("seeds per cell"), title);
     }
 
+    @Test
+    void table1SaysWhenItsAverageRowCoversFewerTargetsUnderOneSetting(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(f.targets, out).setGroups(List.of(TaskGroup.C)).build();
+        // Only-C's c-target sweep failed: its Average covers sl-target alone, the baseline's both
+        Files.createDirectories(grid.layout().records());
+        Files.writeString(grid.layout().failure("run-Only-C-c-target-seed1"), "diverged at every learning rate\n");
+        grid.run();
+        JsonObject t1 = json(out.resolve("table1.json"));
+        double sl = value(row(t1, "sl-target"), 1);
+        assertEquals(sl, value(row(t1, "Average"), 1), 1e-9, "Only-C's Average is sl-target's cell alone");
+        String title = t1.get("title").getAsString();
+        assertTrue(title.contains("Average row over 1-2 of 2 targets"), title);
+        assertTrue(json(out.resolve("table2.json")).get("title").getAsString().contains("Average 1-2 of 2"));
+    }
+
     private static JsonObject json(Path file) throws java.io.IOException {
         return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     }
