@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -71,14 +72,18 @@ final class GridScheduler {
                     if (!session.isReady(sweep)) {
                         continue;
                     }
-                    Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
+                    Path file = grid.layout.lock(sweep.id());
+                    Optional<UnitLock> lock = UnitLock.tryAcquire(file);
                     if (lock.isEmpty()) {
                         if (announced.add(sweep.id())) {
-                            LOG.info("{} is being run by another process; coming back to it later", sweep.id());
+                            LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
+                                    UnitLock.holder(file).orElse("another process"), file);
                         }
                         continue;
                     }
                     try (UnitLock l = lock.get()) {
+                        // so that a process waiting for the sweep can say which one holds it
+                        l.noteHolder();
                         if (session.isDone(sweep)) {
                             it.remove();
                             skipped++;
