@@ -75,6 +75,20 @@ class GridTablesFromRecordsTest {
             assertEquals(avg, value(row(t1, "Average"), c), 1e-9, "Table 1 Average " + columns.get(c));
             assertEquals(avg, value(row(t2, "Average"), c), 1e-9, "Table 2 Average " + columns.get(c));
         }
+        // the cost table: the winning rate's epochs in the setting's history, each its training seconds and examples
+        JsonArray epochs = json(out.resolve("prefinetune/Only-C/result.json")).getAsJsonObject("history")
+                .getAsJsonArray("epochs");
+        double seconds = 0;
+        long examples = 0;
+        for (JsonElement e : epochs) {
+            seconds += e.getAsJsonObject().get("trainSeconds").getAsDouble();
+            examples = Math.max(examples, e.getAsJsonObject().get("trainExamples").getAsLong());
+        }
+        JsonArray cost = row(json(out.resolve("cost.json")), "Only-C");
+        assertEquals(seconds / epochs.size(), value(cost, 0), 1e-9);
+        assertEquals(48, examples, "c-a and c-b, 24 training examples each");
+        assertEquals(examples, value(cost, 1), 1e-9);
+        assertEquals(1.0, value(cost, 2), 1e-12, "the only setting is the most expensive");
         String title = t1.get("title").getAsString();
         assertTrue(title.contains("seeds per cell: 3, but 2 for c-target under Only-C"), title);
         assertTrue(Files.readString(out.resolve("table1.md")).contains("2 for c-target under Only-C"));
