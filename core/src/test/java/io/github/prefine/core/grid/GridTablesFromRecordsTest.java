@@ -28,6 +28,7 @@ class GridTablesFromRecordsTest {
         GridFixtures f = new GridFixtures(dir);
         Path out = dir.resolve("out");
         Grid grid = f.tiny(f.targets, out).setGroups(List.of(TaskGroup.C)).optSeeds(List.of(1L, 2L, 3L))
+                .optLearningRates(List.of(1e-3, 3e-4)).optTargetLearningRates(List.of(1e-3, 3e-3))
                 .optLearningRateSelection(LearningRateSelection.PER_SEED).build();
         // one seed of one cell failed (every rate diverged, say): that cell has 2 seeds, the others 3
         Files.createDirectories(grid.layout().records());
@@ -75,6 +76,57 @@ class GridTablesFromRecordsTest {
             assertEquals(avg, value(row(t1, "Average"), c), 1e-9, "Table 1 Average " + columns.get(c));
             assertEquals(avg, value(row(t2, "Average"), c), 1e-9, "Table 2 Average " + columns.get(c));
         }
+        // each rate chosen on the documented quantity: pre-finetuning the lowest average validation
+        // loss (the mean over tasks at the run's best epoch), a target the highest validation score
+        JsonObject setting = json(out.resolve("prefinetune/Only-C/result.json"));
+        double lowest = Double.POSITIVE_INFINITY;
+        double lowestRate = Double.NaN;
+        for (JsonElement e : setting.getAsJsonArray("sweep")) {
+            double loss = e.getAsJsonObject().get("bestAverageValidationLoss").getAsDouble();
+            if (loss < lowest) {
+                lowest = loss;
+                lowestRate = e.getAsJsonObject().get("learningRate").getAsDouble();
+            }
+        }
+        assertEquals(lowestRate, setting.get("learningRate").getAsDouble());
+        double best = Double.POSITIVE_INFINITY;
+        for (JsonElement e : setting.getAsJsonObject("history").getAsJsonArray("epochs")) {
+            JsonObject epoch = e.getAsJsonObject();
+            double sum = 0;
+            for (JsonElement l : epoch.getAsJsonArray("validationLosses")) {
+                sum += l.getAsDouble();
+            }
+            assertEquals(sum / epoch.getAsJsonArray("validationLosses").size(), epoch.get("averageValidationLoss").getAsDouble(), 1e-6);
+            best = Math.min(best, epoch.get("averageValidationLoss").getAsDouble());
+        }
+        assertEquals(best, lowest, 1e-12);
+        int details = 0;
+        for (String target : List.of("sl-target", "c-target")) {
+            for (String s : columns) {
+                for (long seed = 1; seed <= 3; seed++) {
+                    Path file = out.resolve("finetune/run-" + s + "-" + target + "-seed" + seed + ".json");
+                    if (!Files.exists(file)) {
+                        continue;
+                    }
+                    details++;
+                    JsonObject d = json(file);
+                    double top = Double.NEGATIVE_INFINITY;
+                    double topRate = Double.NaN;
+                    double topScore = Double.NaN;
+                    for (JsonElement e : d.getAsJsonArray("sweep")) {
+                        JsonObject g = e.getAsJsonObject();
+                        if (g.get("validation").getAsDouble() > top) {
+                            top = g.get("validation").getAsDouble();
+                            topRate = g.get("learningRate").getAsDouble();
+                            topScore = g.get("evaluation").getAsDouble();
+                        }
+                    }
+                    assertEquals(topRate, d.get("learningRate").getAsDouble(), file.toString());
+                    assertTrue(byCell.get(target + "|" + s).contains(topScore), file + ": " + topScore);
+                }
+            }
+        }
+        assertEquals(11, details, "2 targets x 2 settings x 3 seeds, less the failed one");
         // the cost table: the winning rate's epochs in the setting's history, each its training seconds and examples
         JsonArray epochs = json(out.resolve("prefinetune/Only-C/result.json")).getAsJsonObject("history")
                 .getAsJsonArray("epochs");
