@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * {@link #REWRITE_SECONDS} have passed since they were last written (so after each sweep of a
  * real run, while the demo's second-long sweeps do not spend their time redrawing charts), at the
  * end, and on the way out of a run that a sweep's exception stops, so that the tables hold every
- * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning another process
- * holds, are revisited every poll interval until none is left. Not thread-safe.
+ * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning
+ * another process holds, are revisited every poll interval until none is left. One instance per
+ * run; not thread-safe.
  */
 final class GridScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(GridScheduler.class);
@@ -28,6 +29,12 @@ final class GridScheduler {
 
     private final GridSession session;
     private final Grid grid;
+    private final List<String> failures = new ArrayList<>();
+    private int ran;
+    private int skipped;
+    private long lastWrite;
+    /** Whether a sweep was recorded since the last rewrite: a run stopped by a failure still reports it. */
+    private boolean unwritten;
 
     GridScheduler(GridSession session) {
         this.session = session;
@@ -36,81 +43,10 @@ final class GridScheduler {
 
     GridSummary run() throws IOException {
         GridPlan plan = session.plan();
-        int ran = 0;
-        int skipped = 0;
-        List<String> failures = new ArrayList<>();
         session.writeReports();
-        long lastWrite = System.nanoTime();
-        List<GridSweep> pending = new ArrayList<>(plan.sweeps());
-        Set<String> announced = new LinkedHashSet<>();
-        // sweeps recorded since the last rewrite: a grid stopped by a failure still reports them
-        boolean unwritten = false;
+        lastWrite = System.nanoTime();
         try {
-            while (!pending.isEmpty()) {
-                boolean progressed = false;
-                for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
-                    GridSweep sweep = it.next();
-                    Optional<String> failed = session.failure(sweep);
-                    if (failed.isEmpty() && !session.isDone(sweep) && !session.isReady(sweep)) {
-                        continue;
-                    }
-                    if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
-                        // a dependent of a failed pre-finetuning: fails with it, once
-                        session.markFailed(sweep, failed.get());
-                    }
-                    if (failed.isPresent()) {
-                        failures.add(sweep.id() + ": " + failed.get());
-                        it.remove();
-                        progressed = true;
-                        continue;
-                    }
-                    if (session.isDone(sweep)) {
-                        it.remove();
-                        skipped++;
-                        continue;
-                    }
-                    if (!session.isReady(sweep)) {
-                        continue;
-                    }
-                    Path file = grid.layout.lock(sweep.id());
-                    Optional<UnitLock> lock = UnitLock.tryAcquire(file);
-                    if (lock.isEmpty()) {
-                        if (announced.add(sweep.id())) {
-                            LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
-                                    UnitLock.holder(file).orElse("another process"), file);
-                        }
-                        continue;
-                    }
-                    try (UnitLock l = lock.get()) {
-                        // so that a process waiting for the sweep can say which one holds it
-                        l.noteHolder();
-                        if (session.isDone(sweep)) {
-                            it.remove();
-                            skipped++;
-                            continue;
-                        }
-                        LOG.info("unit {} ({} left)", sweep.id(), pending.size());
-                        session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
-                    }
-                    it.remove();
-                    ran++;
-                    progressed = true;
-                    unwritten = true;
-                    if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
-                        session.writeReports();
-                        lastWrite = System.nanoTime();
-                        unwritten = false;
-                    }
-                }
-                if (!progressed && !pending.isEmpty()) {
-                    try {
-                        Thread.sleep(grid.pollMillis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IOException("interrupted while waiting for units locked by other processes", e);
-                    }
-                }
-            }
+            runPending(new ArrayList<>(plan.sweeps()));
         } catch (IOException | RuntimeException | Error e) {
             if (unwritten) {
                 writeReportsAfter(e);
@@ -120,6 +56,76 @@ final class GridScheduler {
         GridReports.Written written = session.writeReports();
         return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
                 session.dataReport(), SkippedSteps.collect(grid.layout));
+    }
+
+    /** Finishes the pending sweeps, revisiting those another process holds until none is left. */
+    private void runPending(List<GridSweep> pending) throws IOException {
+        Set<String> announced = new LinkedHashSet<>();
+        while (!pending.isEmpty()) {
+            boolean progressed = false;
+            for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
+                GridSweep sweep = it.next();
+                Optional<String> failed = session.failure(sweep);
+                if (failed.isEmpty() && !session.isDone(sweep) && !session.isReady(sweep)) {
+                    continue;
+                }
+                if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
+                    // a dependent of a failed pre-finetuning: fails with it, once
+                    session.markFailed(sweep, failed.get());
+                }
+                if (failed.isPresent()) {
+                    failures.add(sweep.id() + ": " + failed.get());
+                    it.remove();
+                    progressed = true;
+                    continue;
+                }
+                if (session.isDone(sweep)) {
+                    it.remove();
+                    skipped++;
+                    continue;
+                }
+                if (!session.isReady(sweep)) {
+                    continue;
+                }
+                Path file = grid.layout.lock(sweep.id());
+                Optional<UnitLock> lock = UnitLock.tryAcquire(file);
+                if (lock.isEmpty()) {
+                    if (announced.add(sweep.id())) {
+                        LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
+                                UnitLock.holder(file).orElse("another process"), file);
+                    }
+                    continue;
+                }
+                try (UnitLock l = lock.get()) {
+                    // so that a process waiting for the sweep can say which one holds it
+                    l.noteHolder();
+                    if (session.isDone(sweep)) {
+                        it.remove();
+                        skipped++;
+                        continue;
+                    }
+                    LOG.info("unit {} ({} left)", sweep.id(), pending.size());
+                    session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
+                }
+                it.remove();
+                ran++;
+                progressed = true;
+                unwritten = true;
+                if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
+                    session.writeReports();
+                    lastWrite = System.nanoTime();
+                    unwritten = false;
+                }
+            }
+            if (!progressed && !pending.isEmpty()) {
+                try {
+                    Thread.sleep(grid.pollMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for units locked by other processes", e);
+                }
+            }
+        }
     }
 
     /** Rewrites the reports on the way out of a failed run; a failure to do so is added to the first one. */
