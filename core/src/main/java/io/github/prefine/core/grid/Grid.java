@@ -245,7 +245,24 @@ public final class Grid {
      *     and the grid is not forced
      */
     public GridSummary run() throws IOException {
-        try (GridSession session = open()) {
+        return run(open());
+    }
+
+    /**
+     * Runs the grid as {@link #run()} does, in a session opened with {@link #openWorker()}: for a
+     * process that another has started on the same folder after checking and writing its {@code
+     * run.json} (the CLI's {@code --workers}), so that the manifest keeps the options and
+     * environment of the command the user ran, not those of the last worker to start.
+     *
+     * @return what this process did and the tables
+     * @throws IOException as {@link #run()}, or if the folder has no {@code run.json}
+     */
+    public GridSummary runAsWorker() throws IOException {
+        return run(openWorker());
+    }
+
+    private static GridSummary run(GridSession opened) throws IOException {
+        try (GridSession session = opened) {
             GridSummary summary = new GridScheduler(session).run();
             session.exportModels();
             return summary;

@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GridReports {
     private static final Logger LOG = LoggerFactory.getLogger(GridReports.class);
+    /** The start of the name of each pre-finetuned setting's training curves. */
+    private static final String CURVES = "curves-";
 
     private final GridLayout files;
     private final Path out;
@@ -112,6 +114,29 @@ public final class GridReports {
         }
     }
 
+    /**
+     * Deletes the training curves of every setting from an output folder: a forced run in place
+     * draws only its own settings', so an old run's setting would keep its plot beside the new tables.
+     *
+     * @param files the output folder
+     * @throws IOException if the folder cannot be listed or a plot deleted
+     */
+    static void deleteCurves(GridLayout files) throws IOException {
+        if (!Files.isDirectory(files.root())) {
+            return;
+        }
+        List<Path> plots;
+        try (Stream<Path> s = Files.list(files.root())) {
+            plots = s.filter(p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(CURVES) && (name.endsWith(".png") || name.endsWith(".svg"));
+            }).toList();
+        }
+        for (Path p : plots) {
+            Files.deleteIfExists(p);
+        }
+    }
+
     private List<Path> curves() throws IOException {
         List<Path> written = new ArrayList<>();
         for (String setting : layout.settings()) {
@@ -149,7 +174,7 @@ public final class GridReports {
                     chart.addSeries(e.getKey() + " (validation)", x, y);
                 }
                 return chart;
-            }, out, "curves-" + GridLayout.safe(setting)));
+            }, out, CURVES + GridLayout.safe(setting)));
         }
         return written;
     }

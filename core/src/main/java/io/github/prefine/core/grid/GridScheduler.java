@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
  * Drives a {@link GridSession} over its whole plan, as {@link Grid#run()}: each sweep not done is
  * claimed with its {@link UnitLock} and finished; the reports are rewritten after a sweep once
  * {@link #REWRITE_SECONDS} have passed since they were last written (so after each sweep of a
- * real run, while the demo's second-long sweeps do not spend their time redrawing charts), and at
- * the end. Sweeps locked by another process, or waiting for a pre-finetuning another process
- * holds, are revisited every poll interval until none is left. Not thread-safe.
+ * real run, while the demo's second-long sweeps do not spend their time redrawing charts), at the
+ * end, and on the way out of a run that a sweep's exception stops, so that the tables hold every
+ * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning
+ * another process holds, are revisited every poll interval until none is left. One instance per
+ * run; not thread-safe.
  */
 final class GridScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(GridScheduler.class);
@@ -26,6 +29,12 @@ final class GridScheduler {
 
     private final GridSession session;
     private final Grid grid;
+    private final List<String> failures = new ArrayList<>();
+    private int ran;
+    private int skipped;
+    private long lastWrite;
+    /** Whether a sweep was recorded since the last rewrite: a run stopped by a failure still reports it. */
+    private boolean unwritten;
 
     GridScheduler(GridSession session) {
         this.session = session;
@@ -34,12 +43,23 @@ final class GridScheduler {
 
     GridSummary run() throws IOException {
         GridPlan plan = session.plan();
-        int ran = 0;
-        int skipped = 0;
-        List<String> failures = new ArrayList<>();
         session.writeReports();
-        long lastWrite = System.nanoTime();
-        List<GridSweep> pending = new ArrayList<>(plan.sweeps());
+        lastWrite = System.nanoTime();
+        try {
+            runPending(new ArrayList<>(plan.sweeps()));
+        } catch (IOException | RuntimeException | Error e) {
+            if (unwritten) {
+                writeReportsAfter(e);
+            }
+            throw e;
+        }
+        GridReports.Written written = session.writeReports();
+        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
+                session.dataReport(), SkippedSteps.collect(grid.layout));
+    }
+
+    /** Finishes the pending sweeps, revisiting those another process holds until none is left. */
+    private void runPending(List<GridSweep> pending) throws IOException {
         Set<String> announced = new LinkedHashSet<>();
         while (!pending.isEmpty()) {
             boolean progressed = false;
@@ -67,14 +87,18 @@ final class GridScheduler {
                 if (!session.isReady(sweep)) {
                     continue;
                 }
-                Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
+                Path file = grid.layout.lock(sweep.id());
+                Optional<UnitLock> lock = UnitLock.tryAcquire(file);
                 if (lock.isEmpty()) {
                     if (announced.add(sweep.id())) {
-                        LOG.info("{} is being run by another process; coming back to it later", sweep.id());
+                        LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
+                                UnitLock.holder(file).orElse("another process"), file);
                     }
                     continue;
                 }
                 try (UnitLock l = lock.get()) {
+                    // so that a process waiting for the sweep can say which one holds it
+                    l.noteHolder();
                     if (session.isDone(sweep)) {
                         it.remove();
                         skipped++;
@@ -86,9 +110,11 @@ final class GridScheduler {
                 it.remove();
                 ran++;
                 progressed = true;
+                unwritten = true;
                 if (System.nanoTime() - lastWrite >= REWRITE_SECONDS * 1_000_000_000L) {
                     session.writeReports();
                     lastWrite = System.nanoTime();
+                    unwritten = false;
                 }
             }
             if (!progressed && !pending.isEmpty()) {
@@ -100,8 +126,14 @@ final class GridScheduler {
                 }
             }
         }
-        GridReports.Written written = session.writeReports();
-        return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
-                session.dataReport(), SkippedSteps.collect(grid.layout));
+    }
+
+    /** Rewrites the reports on the way out of a failed run; a failure to do so is added to the first one. */
+    private void writeReportsAfter(Throwable failure) {
+        try {
+            session.writeReports();
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
     }
 }

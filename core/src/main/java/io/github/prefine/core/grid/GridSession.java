@@ -173,6 +173,7 @@ public final class GridSession implements AutoCloseable {
         // models finetuned under the old settings
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.models());
         Files.deleteIfExists(grid.layout.results());
+        GridReports.deleteCurves(grid.layout);
     }
 
     /**

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.TrainingListener;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -61,6 +66,28 @@ class ClaimTimeoutTest {
             assertTrue(result instanceof FinetuningResult, String.valueOf(result));
             assertFalse(Files.exists(UnitLock.holderNote(lock)), "the note outlived the claim");
         }
+    }
+
+    @Test
+    void aSweepThatARunHoldsNamesItsHolderForTheProcessesWaitingForIt() throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Path lock = new GridLayout(out).lock("prefinetune-Only-C");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C))
+                .optProgress(label -> new TrainingListener() {
+                    @Override
+                    public void onEpoch(EpochReport r) {
+                        if (label.startsWith("pre-finetune Only-C")) {
+                            // what a process waiting for the sweep reads (GridScheduler's message, runClaimed's)
+                            seen.add(UnitLock.holder(lock).orElse("no note"));
+                        }
+                    }
+                }).build();
+        grid.run();
+        assertEquals(1, seen.size(), seen.toString());
+        assertTrue(seen.get(0).startsWith("process " + ProcessHandle.current().pid() + " on "), seen.get(0));
+        assertFalse(Files.exists(UnitLock.holderNote(lock)), "the note outlived the claim");
     }
 
     @Test

@@ -224,4 +224,28 @@ class GridEdgeCasesTest {
         assertFalse(Files.exists(grid.layout().failure("prefinetune-Only-C")), "not marked as failed");
         assertEquals("[]", Files.readString(grid.layout().history(unit)));
     }
+
+    @Test
+    void aSweepThatStopsTheGridLeavesTheTablesHoldingEverySweepFinishedBeforeIt(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).build();
+        PrefinetuningUnit last;
+        try (GridSession session = grid.open()) {
+            // the plan runs Only-SL, Only-C, then SL+C
+            last = session.plan().prefinetuning().get(2).units().get(0);
+        }
+        Files.createDirectories(grid.layout().history(last).getParent());
+        Files.writeString(grid.layout().history(last), "[]");
+        assertThrows(IllegalStateException.class, grid::run);
+        // ground truth: the records on disk; the README says the tables are rewritten after every finished run
+        List<String> recorded;
+        try (var s = Files.list(grid.layout().records())) {
+            recorded = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        assertEquals(List.of("prefinetune-Only-C.jsonl", "prefinetune-Only-SL.jsonl"), recorded);
+        assertEquals(2, ResultLog.load(out.resolve("results.jsonl")).costs().size(), Files.readString(out.resolve("results.jsonl")));
+        String cost = Files.readString(out.resolve("cost.md"));
+        assertTrue(cost.contains("Only-SL") && cost.contains("Only-C"), cost);
+    }
 }

@@ -96,6 +96,44 @@ class RunManifestTest {
     }
 
     @Test
+    void aWorkerStartedOnTheFolderLeavesTheManifestOfTheCommandThatStartedIt(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid started = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C))
+                .optOptions(Map.of("--workers", "2", "--force", "true")).build();
+        // as the CLI's --workers: the starting process checks and writes run.json, then its workers
+        // run with --workers and --force left out of their command lines
+        started.open().close();
+        GridSummary s = started.toBuilder().optOptions(Map.of("--workers", "1", "--force", "false")).build().runAsWorker();
+        assertEquals(1 + 2, s.sweepsRun());
+        JsonObject m = json(out.resolve("run.json"));
+        assertEquals("2", m.getAsJsonObject("options").get("--workers").getAsString(), m.toString());
+        assertEquals("true", m.getAsJsonObject("options").get("--force").getAsString());
+        // what the worker read still reaches the data report
+        assertTrue(m.getAsJsonObject("reads").keySet().containsAll(List.of("c-target", "c-a", "c-b")),
+                m.getAsJsonObject("reads").keySet().toString());
+    }
+
+    @Test
+    void aForcedRunInPlaceLeavesNoPlotOfTheOldRunsSettings(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).build();
+        grid.run();
+        // the curves the first run drew (GridReports writes one PNG and one SVG per pre-finetuned setting)
+        for (String old : List.of("curves-Only-SL.png", "curves-SL+C.svg")) {
+            assertTrue(Files.exists(out.resolve(old)), old);
+        }
+        grid.toBuilder().setGroups(List.of(TaskGroup.C)).optForce(true).build().run();
+        List<String> curves;
+        try (var s = Files.list(out)) {
+            curves = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("curves-")).sorted().toList();
+        }
+        // only the forced run's one setting: Only-SL's and SL+C's belong to a run that is gone
+        assertEquals(List.of("curves-Only-C.png", "curves-Only-C.svg"), curves);
+    }
+
+    @Test
     void theSameDataUnderAnotherRootIsTheSameRunAndAChangedFileIsNot(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         Task cb = TaskCatalog.targets().stream().filter(t -> t.name().equals("cb")).findFirst().orElseThrow();

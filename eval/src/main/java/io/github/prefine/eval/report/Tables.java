@@ -39,14 +39,19 @@ public final class Tables {
     static final String GROUP = "Group";
     /** Where Table 2's title lists each row's count of targets averaged. */
     private static final String TARGETS_AVERAGED = "targets averaged: ";
+    /** A count of targets that differs between settings, as {@link #targetCount} writes it: "1-2 of 2". */
+    private static final String DIFFERENT_COUNTS = "\\d+-\\d+ of \\d+";
 
     private Tables() {}
 
     /**
      * Table 1: mean ± std per target and setting. A cell of one seed has no sample std (not 0), and
-     * the "Average Std. Dev." row averages the cells that have one. Each target cell of a setting
-     * with runs on both sides carries its comparison with the baseline ({@link Cell#vsBaseline()},
-     * {@link BaselineComparisons}), Holm-adjusted over all the table's tested cells.
+     * the "Average Std. Dev." row averages the cells that have one. Where cells average different
+     * numbers of seeds, the title names those with fewer than the most ("seeds per cell: 3, but 2
+     * for cb under Only-SL"), and says when the settings' "Average" cells cover different numbers of
+     * targets ("Average row over 1-2 of 2 targets"). Each target cell of a setting with runs on both
+     * sides carries its comparison with the baseline ({@link Cell#vsBaseline()}, {@link
+     * BaselineComparisons}), Holm-adjusted over all the table's tested cells.
      *
      * The comparisons are judged at the level {@value SeedDifference#ALPHA}.
      *
@@ -90,7 +95,51 @@ public final class Tables {
         }
         Table t = table1OfCells(cells, layout,
                 kind == StdKind.SAMPLE ? "sample std, n-1" : "population std, n");
-        return new Table(t.title() + precisionNote(results), t.corner(), t.columns(), t.rows());
+        return new Table(t.title() + seedNote(values, layout) + averageNote(t, layout) + precisionNote(results),
+                t.corner(), t.columns(), t.rows());
+    }
+
+    /**
+     * "; Average row over 1-2 of 2 targets" when the settings' "Average" cells cover different
+     * numbers of targets (a sweep failed or is not done), as Table 2's title counts its rows; empty
+     * when every setting's average covers the same number.
+     */
+    private static String averageNote(Table table1, ReportLayout layout) {
+        String count = targetCount(table1, layout.targets());
+        return count.matches(DIFFERENT_COUNTS) ? "; " + AVERAGE + " row over " + count + " targets" : "";
+    }
+
+    /** Cells of fewer seeds named in Table 1's title, at most this many; the rest are counted. */
+    private static final int SEED_NOTE_CELLS = 3;
+
+    /**
+     * "; seeds per cell: 3, but 2 for cb under Only-SL" when the cells average different numbers of
+     * seeds (a seed's sweep failed, or a run is still under way), so that a mean over fewer seeds is
+     * not read as one over all; empty when every non-empty cell has the same count.
+     */
+    private static String seedNote(Map<String, Map<String, List<Double>>> values, ReportLayout layout) {
+        int most = 0;
+        for (String target : layout.targets()) {
+            for (String setting : layout.settings()) {
+                List<Double> v = values.get(setting).get(target);
+                most = Math.max(most, v == null ? 0 : v.size());
+            }
+        }
+        List<String> fewer = new ArrayList<>();
+        for (String target : layout.targets()) {
+            for (String setting : layout.settings()) {
+                List<Double> v = values.get(setting).get(target);
+                if (v != null && !v.isEmpty() && v.size() < most) {
+                    fewer.add(v.size() + " for " + target + " under " + setting);
+                }
+            }
+        }
+        if (fewer.isEmpty()) {
+            return "";
+        }
+        String listed = String.join(", ", fewer.subList(0, Math.min(SEED_NOTE_CELLS, fewer.size())));
+        return "; seeds per cell: " + most + ", but " + listed
+                + (fewer.size() > SEED_NOTE_CELLS ? " and " + (fewer.size() - SEED_NOTE_CELLS) + " more cells" : "");
     }
 
     /**
@@ -234,7 +283,7 @@ public final class Tables {
         String counts = title.substring(at + TARGETS_AVERAGED.length(), end < 0 ? title.length() : end);
         for (String c : counts.split(", ")) {
             if (c.startsWith(row + " ")) {
-                return c.substring(row.length() + 1).matches("\\d+-\\d+ of \\d+");
+                return c.substring(row.length() + 1).matches(DIFFERENT_COUNTS);
             }
         }
         return false;

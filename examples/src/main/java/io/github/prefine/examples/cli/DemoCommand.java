@@ -153,7 +153,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
         oneThread();
         Device dev = DeviceOption.parse(device);
         if (Workers.isWorker()) {
-            grid(dev).build().run();
+            // the starting process has checked and written run.json: its options stay there
+            grid(dev).build().runAsWorker();
             return 0;
         }
         int count = workers(dev);

@@ -202,7 +202,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
         Workers.useThreads(perWorker);
         Device dev = DeviceOption.parse(device);
         if (Workers.isWorker()) {
-            grid(dev).build().run();
+            // the starting process has checked and written run.json: its options stay there
+            grid(dev).build().runAsWorker();
             return 0;
         }
         Workers.checkCount(workers, DeviceOption.gpuCount(device), dev, planned); // needs the device: before any work

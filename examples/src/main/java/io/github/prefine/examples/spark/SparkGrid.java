@@ -228,10 +228,7 @@ public final class SparkGrid {
             if (!folder.direct() && (before == null ? hadRecords : !before.equals(fingerprint(folder.local().resolve("run.json"))))) {
                 // a forced run cleared only the local copy: clear the folder itself too, or the old
                 // run's unit files would count as done and its records as this run's
-                for (Path p : List.of(layout.records(), layout.root().resolve("finetune"),
-                        layout.root().resolve("prefinetune"), layout.results())) {
-                    folder.delete(UnitFiles.relative(layout, p));
-                }
+                clearForced(folder, layout);
             }
             folder.push("run.json");
             GridPlan plan = session.plan();
@@ -279,6 +276,23 @@ public final class SparkGrid {
             out.println("results in " + folder.uri());
             return summary;
         }
+    }
+
+    /**
+     * Deletes from a mirrored folder what a forced run clears in a local one: the records, the unit
+     * files, the results log, the exported models (a later export on the folder would keep the old
+     * run's as this run's) and the training curves (those of settings this run lacks would stay).
+     *
+     * @param folder the output folder
+     * @param layout the grid's layout of its local copy
+     * @throws IOException if the file system fails
+     */
+    static void clearForced(GridFolder folder, GridLayout layout) throws IOException {
+        for (Path p : List.of(layout.records(), layout.root().resolve("finetune"), layout.root().resolve("prefinetune"),
+                layout.models(), layout.results())) {
+            folder.delete(UnitFiles.relative(layout, p));
+        }
+        folder.deleteSiblings(".", "curves-", null);
     }
 
     /** The fingerprint in a run manifest, its text when unreadable, or null when there is none. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.grid.GridLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,30 @@ class GridFolderTest {
         other.delete("prefinetune/Only-SL/lr-1e-03/encoder");
         assertFalse(out.exists("prefinetune/Only-SL/lr-1e-03/encoder"));
         assertTrue(out.exists("prefinetune/Only-SL/lr-1e-03/history.json"));
+    }
+
+    @Test
+    void aForcedRunClearsAMirroredFolderOfWhatALocalForcedRunClears() throws IOException {
+        Path remote = dir.resolve("forced");
+        // an older run's files, as a local run with --export-models best leaves them
+        List<String> old = List.of("records/run-Baseline-cb-seed1.jsonl", "finetune/run-Baseline-cb-seed1/lr-1e-03.json",
+                "prefinetune/Only-SL/result.json", "models/cb/Baseline-seed1/prefine-export.json", "results.jsonl",
+                "curves-Only-SL.png", "curves-SL+QA.svg");
+        List<String> kept = List.of("run.json", "base-encoder/config.json", "table1.md");
+        for (String f : Stream.concat(old.stream(), kept.stream()).toList()) {
+            Files.createDirectories(remote.resolve(f).getParent());
+            Files.writeString(remote.resolve(f), "old run");
+        }
+        GridFolder out = GridFolder.open(remote.toUri().toString(), new Configuration(), true, dir.resolve("mirrors"));
+        SparkGrid.clearForced(out, new GridLayout(out.local()));
+        // what GridSession's forced clear deletes locally; the manifest, the demo's encoder and the
+        // tables (rewritten by the run) stay
+        for (String f : old) {
+            assertFalse(Files.exists(remote.resolve(f)), f);
+        }
+        for (String f : kept) {
+            assertTrue(Files.exists(remote.resolve(f)), f);
+        }
     }
 
     @Test
