@@ -36,9 +36,13 @@ class TrainerSettingsResumeTest {
         return AdamW.builder().optWeightDecay(0.01);
     }
 
+    private static Trainer.Builder builder(MultiHeadModel model, AdamW.Builder optimizer) {
+        return Trainer.builder().setModel(model).setData(TASKS).optBatchSize(8).optLearningRate(1e-2).optMaxEpochs(2)
+                .optSeed(5).optOptimizer(optimizer);
+    }
+
     private static Trainer trainer(MultiHeadModel model, Path dir, AdamW.Builder optimizer) throws IOException {
-        Trainer.Builder b = Trainer.builder().setModel(model).setData(TASKS).optBatchSize(8).optLearningRate(1e-2)
-                .optMaxEpochs(2).optSeed(5).optOptimizer(optimizer);
+        Trainer.Builder b = builder(model, optimizer);
         return (dir == null ? b : b.optCheckpointDir(dir)).build();
     }
 
@@ -46,14 +50,12 @@ class TrainerSettingsResumeTest {
     private static void killedAfterOneEpoch(Path dir) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
-                Trainer t = Trainer.builder().setModel(model).setData(TASKS).optBatchSize(8).optLearningRate(1e-2)
-                        .optMaxEpochs(2).optSeed(5).optOptimizer(recorded()).optCheckpointDir(dir)
-                        .addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path at, int epochs) {
-                                throw new IllegalStateException("killed");
-                            }
-                        }).build()) {
+                Trainer t = builder(model, recorded()).optCheckpointDir(dir).addListener(new TrainingListener() {
+                    @Override
+                    public void onCheckpoint(Path at, int epochs) {
+                        throw new IllegalStateException("killed");
+                    }
+                }).build()) {
             assertThrows(IllegalStateException.class, t::fit);
         }
     }
