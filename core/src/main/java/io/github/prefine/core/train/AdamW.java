@@ -9,11 +9,17 @@ import ai.djl.ndarray.types.Shape;
 import io.github.prefine.core.kernels.FusedAdamW;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.kernels.EngineScalars;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -302,6 +308,41 @@ public final class AdamW implements AutoCloseable {
      */
     public FlatParameters parameters() {
         return flat;
+    }
+
+    /**
+     * Returns the settings that shape every update, as a checkpoint records them so that a resume
+     * under other settings is refused: betas, epsilon, weight decay, clipping norm (floats written
+     * with {@code toString}, which reads back bit for bit), and the weight-decay filter by what it
+     * chose, as no filter can be named: the count of decayed parameters and a hash of their sorted keys.
+     *
+     * @return key ({@code optimizer.<setting>}) to value, in a fixed order
+     */
+    Map<String, String> settings() {
+        SortedSet<String> decayed = new TreeSet<>();
+        for (NamedParameter p : flat.parameters()) {
+            if (weightDecay > 0 && decays.test(p.key())) {
+                decayed.add(p.key());
+            }
+        }
+        String chosen = decayed.size() + " of " + flat.parameters().size() + " parameters";
+        if (!decayed.isEmpty()) {
+            try {
+                byte[] sha = MessageDigest.getInstance("SHA-256")
+                        .digest(String.join("\n", decayed).getBytes(StandardCharsets.UTF_8));
+                chosen += ", keys sha256 " + HexFormat.of().formatHex(sha, 0, 6);
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is required of every JVM", e);
+            }
+        }
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("optimizer.beta1", Float.toString(beta1));
+        s.put("optimizer.beta2", Float.toString(beta2));
+        s.put("optimizer.epsilon", Float.toString(epsilon));
+        s.put("optimizer.weightDecay", Double.toString(weightDecay));
+        s.put("optimizer.decayedParameters", chosen);
+        s.put("optimizer.maxGradNorm", Double.toString(maxGradNorm));
+        return s;
     }
 
     /**

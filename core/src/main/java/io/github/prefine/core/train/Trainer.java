@@ -50,8 +50,10 @@ import org.slf4j.LoggerFactory;
  * hyper-parameters, Java, OS, architecture, engine, device, precision) in its {@code state.json}.
  * {@link #fit()} on a folder holding a checkpoint continues from it; a run killed at any point
  * and restarted ends with the same weights and validation losses as an uninterrupted one. A
- * checkpoint of another seed, peak learning rate, schedule, precision or gradient accumulation is
- * refused rather than continued.
+ * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation or
+ * optimiser setting (betas, epsilon, weight decay and the parameters it decays, clipping norm) is
+ * refused rather than continued, with each difference named; one written before the optimiser's
+ * settings were recorded resumes with a warning that they could not be checked.
  *
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),

@@ -14,6 +14,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TrainerCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerCheckpoints.class);
+    /** Manifest keys, besides the optimiser's, that change the trajectory. */
+    private static final Set<String> TRAJECTORY = Set.of("schedule", "precision", "accumulation");
 
     /** What the trainer's loop knows at a checkpoint. */
     record Progress(int epochsDone, long globalStep, boolean finished, boolean stoppedEarly, List<Double> scores,
@@ -47,7 +52,9 @@ final class TrainerCheckpoints {
         this.manager = manager;
         this.seed = seed;
         this.learningRate = learningRate;
-        this.settings = Map.copyOf(settings);
+        Map<String, String> all = new LinkedHashMap<>(settings);
+        all.putAll(step.optimizer().settings());
+        this.settings = Map.copyOf(all);
     }
 
     /** Writes a checkpoint's files into {@code dir}, each relative to the folder entered from the anchor. */
@@ -81,8 +88,52 @@ final class TrainerCheckpoints {
         m.put("engine", e.getEngineName() + " " + e.getVersion());
         m.put("device", model.getManager().getDevice().toString());
         m.put("tasks", String.join(",", model.taskNames()));
-        m.putAll(new java.util.TreeMap<>(settings));
+        m.putAll(new TreeMap<>(settings));
         return m;
+    }
+
+    /**
+     * Refuses a checkpoint written under settings that change the trajectory, naming each that
+     * differs: continuing it under these would make a run that is neither. Patience and the epoch
+     * cap only say when to stop. A checkpoint written before a setting was recorded resumes, with a
+     * warning that names what could not be checked.
+     */
+    private void checkSettings(Path dir, TrainState st) throws IOException {
+        List<String> differ = new ArrayList<>();
+        if (st.seed() != seed) {
+            differ.add("seed: recorded " + st.seed() + ", requested " + seed);
+        }
+        if (Double.compare(st.learningRate(), learningRate) != 0) {
+            differ.add("learning rate: recorded " + st.learningRate() + ", requested " + learningRate);
+        }
+        Map<String, String> recorded = st.manifest() == null ? Map.of() : st.manifest();
+        List<String> unchecked = new ArrayList<>();
+        for (String key : new TreeMap<>(settings).keySet()) {
+            boolean optimizer = key.startsWith("optimizer.");
+            if (!optimizer && !TRAJECTORY.contains(key)) {
+                continue;
+            }
+            String stored = recorded.get(key);
+            if (stored == null) {
+                // an older checkpoint: the optimiser's settings were not recorded before
+                if (optimizer) {
+                    unchecked.add(key);
+                }
+            } else if (!stored.equals(settings.get(key))) {
+                differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
+            }
+        }
+        if (!differ.isEmpty()) {
+            throw new IOException(dir + ": checkpoint written under other settings than this run's, so resuming it"
+                    + " would make a run that is neither: " + String.join("; ", differ) + ". Resume with the recorded"
+                    + " settings, or start a fresh run in another output folder (--out) or checkpoint folder");
+        }
+        if (!unchecked.isEmpty()) {
+            LOG.warn("{}: checkpoint written before the optimiser's settings were recorded, so they could not be"
+                    + " checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
+                    + " the one it continues: {}", dir,
+                    unchecked.stream().map(k -> k + "=" + settings.get(k)).collect(Collectors.joining(", ")));
+        }
     }
 
     /**
@@ -91,18 +142,7 @@ final class TrainerCheckpoints {
      */
     TrainState restore(Path dir) throws IOException {
         TrainState st = TrainState.read(dir.resolve("state.json"));
-        if (st.seed() != seed || Double.compare(st.learningRate(), learningRate) != 0) {
-            throw new IOException(dir + ": checkpoint of seed " + st.seed() + " and learning rate " + st.learningRate()
-                    + " cannot resume a run of seed " + seed + " and learning rate " + learningRate);
-        }
-        // settings that change the trajectory; patience and the epoch cap only say when to stop
-        for (String key : List.of("schedule", "precision", "accumulation")) {
-            String stored = st.manifest() == null ? null : st.manifest().get(key);
-            if (stored != null && !stored.equals(settings.get(key))) {
-                throw new IOException(dir + ": checkpoint of " + key + " " + stored + " cannot resume a run of " + key
-                        + " " + settings.get(key));
-            }
-        }
+        checkSettings(dir, st);
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> values = TensorArchive.read(dir.resolve("model.ndlist"), tmp);
             Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());

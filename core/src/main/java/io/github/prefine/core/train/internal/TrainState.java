@@ -30,7 +30,9 @@ import java.util.Map;
  * @param stepCounts the optimiser's per-parameter step counts
  * @param finished true once the run has ended and the best weights are the model's
  * @param stoppedEarly true if patience ran out
- * @param manifest run provenance (Java, OS, architecture, DJL engine, device)
+ * @param manifest run provenance (Java, OS, architecture, DJL engine, device) and the settings a
+ *     resume must match (schedule, precision, accumulation, the optimiser's {@code optimizer.*},
+ *     absent from checkpoints written before they were kept)
  * @param lossScale mixed precision only, else null: the loss scaler's scale (a float written
  *     exactly, so it reads back bit for bit); null also in checkpoints written before it was kept
  * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps

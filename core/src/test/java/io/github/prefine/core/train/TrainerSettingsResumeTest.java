@@ -1,0 +1,150 @@
+package io.github.prefine.core.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.internal.TensorArchive;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A checkpoint records the optimiser's settings, and a resume under others is refused: the
+ * trainer promises that a resumed run ends bit for bit as the uninterrupted one, which a run
+ * continued under another weight decay, beta, epsilon, clipping norm or decay filter cannot.
+ * A checkpoint written before the settings were recorded still resumes, with a warning.
+ */
+class TrainerSettingsResumeTest {
+    private static final SyntheticTasks TASKS = new SyntheticTasks(41, 32, 16, TrainerTest.THREE);
+
+    /** The run's own settings: weight decay on, so the decay filter matters. */
+    private static AdamW.Builder recorded() {
+        return AdamW.builder().optWeightDecay(0.01);
+    }
+
+    private static Trainer.Builder builder(MultiHeadModel model, AdamW.Builder optimizer) {
+        return Trainer.builder().setModel(model).setData(TASKS).optBatchSize(8).optLearningRate(1e-2).optMaxEpochs(2)
+                .optSeed(5).optOptimizer(optimizer);
+    }
+
+    private static Trainer trainer(MultiHeadModel model, Path dir, AdamW.Builder optimizer) throws IOException {
+        Trainer.Builder b = builder(model, optimizer);
+        return (dir == null ? b : b.optCheckpointDir(dir)).build();
+    }
+
+    /** A run of 2 epochs killed after its first checkpoint. */
+    private static void killedAfterOneEpoch(Path dir) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
+                Trainer t = builder(model, recorded()).optCheckpointDir(dir).addListener(new TrainingListener() {
+                    @Override
+                    public void onCheckpoint(Path at, int epochs) {
+                        throw new IllegalStateException("killed");
+                    }
+                }).build()) {
+            assertThrows(IllegalStateException.class, t::fit);
+        }
+    }
+
+    /** Trains (or resumes) to the end and returns the final weights' bytes. */
+    private static byte[] finish(Path dir, AdamW.Builder optimizer, Path weights) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
+                Trainer t = trainer(model, dir, optimizer)) {
+            assertEquals(2, t.fit().epochs().size());
+            TensorArchive.write(weights, MultiHeadModel.arrays(model.parameters()));
+        }
+        return Files.readAllBytes(weights);
+    }
+
+    private static IOException refused(Path dir, AdamW.Builder optimizer) throws Exception {
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3);
+                Trainer t = trainer(model, dir, optimizer)) {
+            return assertThrows(IOException.class, t::fit);
+        }
+    }
+
+    private static Path published(Path dir) throws IOException {
+        return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
+    }
+
+    @Test
+    void aResumeUnderOtherOptimiserSettingsIsRefusedNamingEachDifference(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        Path at = published(dir);
+        record Case(Supplier<AdamW.Builder> optimizer, String difference) {}
+        List<Case> cases = List.of(
+                new Case(() -> AdamW.builder(), "optimizer.weightDecay: recorded 0.01, requested 0.0"),
+                new Case(() -> recorded().optBeta2(0.98f), "optimizer.beta2: recorded 0.999, requested 0.98"),
+                new Case(() -> recorded().optBeta1(0.8f), "optimizer.beta1: recorded 0.9, requested 0.8"),
+                new Case(() -> recorded().optEpsilon(1e-6f), "optimizer.epsilon: recorded 1.0E-8, requested 1.0E-6"),
+                new Case(() -> recorded().optMaxGradNorm(0.5), "optimizer.maxGradNorm: recorded 1.0, requested 0.5"),
+                // the same decay on every parameter, biases and norms included
+                new Case(() -> recorded().optDecayFilter(k -> true), "optimizer.decayedParameters: recorded "));
+        for (Case c : cases) {
+            String m = refused(dir, c.optimizer().get()).getMessage();
+            assertTrue(m.startsWith(at + ": "), m);
+            assertTrue(m.contains(c.difference()), c.difference() + " in: " + m);
+            assertTrue(m.contains("Resume with the recorded settings") && m.contains("(--out)"), m);
+        }
+        // the filter's difference is told by what it chose
+        String filter = refused(dir, recorded().optDecayFilter(k -> true)).getMessage();
+        assertTrue(filter.matches("(?s).*recorded \\d+ of (\\d+) parameters, keys sha256 [0-9a-f]{12}, requested \\1 of"
+                + " \\1 parameters, keys sha256 [0-9a-f]{12}\\..*"), filter);
+        // every difference at once, and nothing else
+        String both = refused(dir, AdamW.builder().optBeta2(0.98f)).getMessage();
+        assertTrue(both.contains("optimizer.beta2: recorded 0.999, requested 0.98; optimizer.decayedParameters: "), both);
+        assertTrue(both.contains("optimizer.weightDecay: recorded 0.01, requested 0.0"), both);
+        assertTrue(!both.contains("epsilon") && !both.contains("seed"), both);
+
+        // refused before anything was restored or written: the recorded settings still resume, to
+        // the bits of an uninterrupted run
+        byte[] resumed = finish(dir, recorded(), tmp.resolve("resumed.ndlist"));
+        byte[] whole = finish(null, recorded(), tmp.resolve("whole.ndlist"));
+        assertArrayEquals(whole, resumed, "resumed run's final weights");
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheSettingsWereRecordedResumesWithAWarning(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        // the state.json of the code before this change: the same manifest without the optimiser's keys
+        Path at = published(dir);
+        Path state = at.resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject manifest = json.getAsJsonObject("manifest");
+        assertNotNull(manifest.get("optimizer.weightDecay"), manifest.toString());
+        List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("optimizer.")).forEach(manifest::remove);
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        byte[] resumed;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            resumed = finish(dir, recorded(), tmp.resolve("resumed.ndlist"));
+        } finally {
+            System.setErr(realErr);
+        }
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains(at + ": ") && l.contains("could not be checked") && l.contains("optimizer.weightDecay=0.01")
+                && l.contains("optimizer.beta2=0.999")), logs);
+        assertArrayEquals(finish(null, recorded(), tmp.resolve("whole.ndlist")), resumed, "resumed run's final weights");
+    }
+}
