@@ -201,6 +201,9 @@ final class HfTaskFolder {
                     + " question has, which prefine's multiple-choice predictor needs; such a folder can be written"
                     + " but not read here");
         };
+        if (format == TaskFormat.SINGLE_TEXT) {
+            singleLabel(root, file, architecture);
+        }
         List<String> labels = labels(root, file);
         if (format instanceof ExtractiveQa) {
             if (labels.size() != 2) {
@@ -213,6 +216,24 @@ final class HfTaskFolder {
                     + " least 2 classes (a 1-label head is HF's regression, which prefine does not predict)");
         }
         return new Layout(format, labels, architecture, PIPELINE_TASKS.get(suffix));
+    }
+
+    /**
+     * Refuses a sequence classifier whose {@code problem_type} HF's pipeline reads without a
+     * softmax: a sigmoid per label for {@code multi_label_classification}, the raw logits for
+     * {@code regression}. Read as a softmax, its scores and its one label would be wrong silently.
+     */
+    private static void singleLabel(JsonObject root, Path file, String architecture) throws IOException {
+        JsonElement type = root.get("problem_type");
+        if (type == null || type.isJsonNull()) {
+            return;
+        }
+        if (!type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()
+                || !type.getAsString().equals("single_label_classification")) {
+            throw new IOException(file + ": " + architecture + "'s problem_type is " + type + "; expected"
+                    + " single_label_classification or none, the classifier prefine predicts with a softmax over its"
+                    + " labels (HF reads multi_label_classification through a sigmoid per label and regression raw)");
+        }
     }
 
     /**

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,10 @@ class HfTaskFolderErrorsTest {
     @TempDir
     Path tmp;
 
-    /** A copy of the BERT sequence classifier (3 labels), its tensors and config changed as given. */
+    /**
+     * A copy of the BERT sequence classifier (3 labels), its tensors and config changed as given;
+     * a later copy replaces the earlier.
+     */
     private Path copy(Consumer<Map<String, HostTensor>> tensors, Consumer<JsonObject> config) throws Exception {
         Path hf = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
         Path dir = Files.createDirectories(tmp.resolve("hf"));
@@ -50,7 +54,7 @@ class HfTaskFolderErrorsTest {
         JsonObject c = JsonParser.parseString(Files.readString(hf.resolve("config.json"))).getAsJsonObject();
         config.accept(c);
         Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(c));
-        Files.copy(hf.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        Files.copy(hf.resolve("tokenizer.json"), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
         return dir;
     }
 
@@ -156,6 +160,37 @@ class HfTaskFolderErrorsTest {
     void refusesMultipleChoiceWhoseChoiceCountHfDoesNotRecord() throws Exception {
         String msg = refusal(copy(t -> { }, architectures("BertForMultipleChoice")));
         assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
+    }
+
+    /**
+     * HF's text-classification pipeline reads a multi-label classifier's logits through a sigmoid,
+     * each label on its own, and a regression's raw (its {@code problem_type}); reading either as
+     * a softmax over labels would print other scores and a single label without a word.
+     */
+    @Test
+    void refusesAClassifierHfReadsWithoutSoftmax() throws Exception {
+        for (String type : List.of("multi_label_classification", "regression")) {
+            String msg = refusal(copy(t -> { }, c -> c.addProperty("problem_type", type)));
+            assertTrue(msg.contains("config.json") && msg.contains("problem_type is \"" + type + "\"")
+                    && msg.contains("expected single_label_classification"), msg);
+        }
+        Path single = copy(t -> { }, c -> c.addProperty("problem_type", "single_label_classification"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(single, m)) {
+            assertEquals(3, model.tasks().get(0).numLabels());
+        }
+    }
+
+    /** Without id2label HF names num_labels classes LABEL_0, LABEL_1, ...; a float count is no count. */
+    @Test
+    void numLabelsWithoutId2labelNamesTheClassesAsHf() throws Exception {
+        Path dir = copy(t -> { }, c -> {
+            c.remove("id2label");
+            c.remove("label2id");
+            c.addProperty("num_labels", 3);
+        });
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(List.of("LABEL_0", "LABEL_1", "LABEL_2"), model.tasks().get(0).labels());
+        }
     }
 
     @Test
