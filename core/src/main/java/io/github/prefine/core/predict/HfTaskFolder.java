@@ -23,6 +23,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.heads.Head;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -246,12 +247,12 @@ final class HfTaskFolder {
             int n = 2;
             JsonElement count = root.get("num_labels");
             if (count != null && !count.isJsonNull()) {
-                if (!count.isJsonPrimitive() || !count.getAsJsonPrimitive().isNumber()
-                        || count.getAsDouble() != Math.rint(count.getAsDouble()) || count.getAsDouble() < 0
-                        || count.getAsDouble() > 100_000) {
-                    throw new IOException(file + ": num_labels must be a whole number, found " + count);
+                // as Python's json reads an int: 3.0 is a float, on which HF's range(num_labels) fails
+                n = JsonShapes.wholeInt(count, "num_labels", (at, expected, found) -> new IOException(file + ": " + at
+                        + " must be a whole number, found " + found));
+                if (n < 0 || n > 100_000) {
+                    throw new IOException(file + ": num_labels must be a whole number from 0 to 100000, found " + count);
                 }
-                n = count.getAsInt();
             }
             List<String> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {

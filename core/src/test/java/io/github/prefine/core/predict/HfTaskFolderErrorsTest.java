@@ -191,6 +191,14 @@ class HfTaskFolderErrorsTest {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
             assertEquals(List.of("LABEL_0", "LABEL_1", "LABEL_2"), model.tasks().get(0).labels());
         }
+        // Python's json reads 3.0 as a float, and HF's range(num_labels) fails on it
+        String msg = refusal(copy(t -> { }, c -> {
+            c.remove("id2label");
+            c.remove("label2id");
+            c.add("num_labels", JsonParser.parseString("3.0"));
+        }));
+        assertTrue(msg.contains("config.json") && msg.contains("num_labels must be a whole number")
+                && msg.contains("found 3.0"), msg);
     }
 
     @Test
