@@ -61,6 +61,7 @@ class EncodeCommandTest {
         assertEquals(0, huge.run("--model", folder.toString(), sentence), huge.err());
         assertEquals(plain.out(), huge.out());
     }
+
     /** A max_seq_length of 0 or below leaves no room for a token: bad input, named with its file. */
     @Test
     void maxSeqLengthBelowOneIsRefusedNamingItsFile(@TempDir Path tmp) throws Exception {
@@ -73,6 +74,7 @@ class EncodeCommandTest {
             assertTrue(cli.err().contains(config.toString()) && cli.err().contains("max_seq_length"), cli.err());
         }
     }
+
     /** A copy of the BERT encoder fixture, for a sentence_bert_config.json beside it. */
     private static Path bertEncoder(Path tmp) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
