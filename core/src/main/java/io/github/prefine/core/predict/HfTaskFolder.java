@@ -97,7 +97,8 @@ final class HfTaskFolder {
 
     /**
      * Writes one task of a model as an HF task-model folder; files of the same names there are
-     * replaced, {@code config.json} last, so a folder with a config is complete.
+     * replaced, an earlier {@code config.json} removed first and the new one written last, so a
+     * folder with a config is complete.
      *
      * @param model the model, whose encoder is a {@link TransformerEncoder}
      * @param taskIndex the task's head index
@@ -138,6 +139,8 @@ final class HfTaskFolder {
             config.put("label2id", label2id);
         }
         Files.createDirectories(dir);
+        // an earlier export's config would otherwise stand beside these tensors until the end
+        Files.deleteIfExists(dir.resolve(EncoderCheckpoint.CONFIG_FILE));
         SafetensorsWriter.write(dir.resolve(SafetensorsReader.MODEL_FILE), tensors, SafetensorsWriter.PT_METADATA);
         Path target = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
         if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {

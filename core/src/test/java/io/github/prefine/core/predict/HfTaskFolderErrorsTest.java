@@ -260,4 +260,23 @@ class HfTaskFolderErrorsTest {
             }
         }
     }
+    /**
+     * An export writes config.json last so that a folder with a config is complete; over an
+     * earlier export, that earlier config stayed while the new weights were written, so an export
+     * that failed midway left the old task's labels and class beside the new task's tensors.
+     */
+    @Test
+    void anExportThatFailsMidwayLeavesNoConfigOfAnotherTask(@TempDir Path out) throws Exception {
+        TinyFinetuning.saveUntrained(out.resolve("prefine"));
+        Path hf = out.resolve("hf");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel saved = FinetunedModel.load(out.resolve("prefine"), m)) {
+            saved.writeHuggingFace("topic", hf);
+            // a tokenizer.json that cannot be replaced: a folder with a file in it
+            Files.delete(hf.resolve("tokenizer.json"));
+            Files.writeString(Files.createDirectories(hf.resolve("tokenizer.json")).resolve("keep"), "x");
+
+            assertThrows(IOException.class, () -> saved.writeHuggingFace("ner", hf));
+        }
+        assertFalse(Files.exists(hf.resolve("config.json")), "the topic export's config.json beside ner's weights");
+    }
 }
