@@ -166,8 +166,9 @@ public final class HubHttp {
     public <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what)
             throws IOException {
         boolean idempotent = req.method().equals("GET") || req.method().equals("HEAD");
-        int allowed = idempotent ? settings.retries() + 1 : 1;
-        for (int attempt = 1; ; attempt++) {
+        // a long: Integer.MAX_VALUE retries are 2^31 attempts, which an int wrapped negative, never reached
+        long allowed = idempotent ? settings.retries() + 1L : 1;
+        for (long attempt = 1; ; attempt++) {
             HttpResponse<T> resp;
             try {
                 resp = sendOnce(req, handler, repo, what);
@@ -246,12 +247,12 @@ public final class HubHttp {
         return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
     }
 
-    private static String attempts(int n) {
+    private static String attempts(long n) {
         return n + (n == 1 ? " attempt" : " attempts");
     }
 
     /** 1, 2, 4, ... seconds after attempts 1, 2, 3, ..., at most {@link #MAX_BACKOFF}. */
-    static Duration backoff(int attempt) {
+    static Duration backoff(long attempt) {
         Duration d = Duration.ofSeconds(1L << Math.min(attempt - 1, 3));
         return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
     }

@@ -47,9 +47,12 @@ import org.slf4j.LoggerFactory;
  * {@code huggingface_hub} does: the same commit serves the cache; a new one is downloaded as
  * below and {@code refs/<revision>} moved to it (the old snapshot stays, so a run that recorded
  * the old commit can still pin it); an answer that says the Hub is failing (unreachable, a dropped
- * connection, HTTP 429 or 5xx, each after {@link HubHttp}'s retries) serves the cached commit with
- * a warning; a refusal (401, 403, 404) fails, naming the cached commit and how to use it
- * ({@code HF_HUB_OFFLINE=1}, or that commit as the revision). The {@link ResolvedModel#commit()}
+ * connection, HTTP 429 or 5xx, each after {@link HubHttp}'s retries) or will not show the
+ * repository (401, 403, or 404 without {@code X-Error-Code} {@code RevisionNotFound} or {@code
+ * EntryNotFound}: a private or gated model asked without its token) serves the cached commit with
+ * a warning, as {@code huggingface_hub} falls back to its cache; a revision or {@code config.json}
+ * the Hub says is gone fails, naming the cached commit and how to use it ({@code
+ * HF_HUB_OFFLINE=1}, or that commit as the revision). The {@link ResolvedModel#commit()}
  * says which commit was served.
  *
  * <p>Otherwise, unless offline, the files are fetched from
@@ -187,7 +190,10 @@ public final class ModelResolver {
         try {
             now = head(id, revision, CONFIG);
         } catch (HubServiceException | HubException e) {
-            if (e instanceof HubException h && !(h.statusCode() == 429 || h.statusCode() >= 500)) {
+            // as huggingface_hub: only a revision or file the Hub says is gone fails; a refusal of the
+            // repository (no token for a private or gated one) leaves the cached commit usable
+            if (e instanceof StatusError h && h.statusCode() == 404
+                    && (h.errorCode.equals("RevisionNotFound") || h.errorCode.equals("EntryNotFound"))) {
                 throw new HubException(h.statusCode(), e.getMessage() + "; the cache holds commit " + cachedCommit
                         + " of " + id + "@" + revision + ": set HF_HUB_OFFLINE=1, or pass that commit as the revision,"
                         + " to use it without asking the Hub");
@@ -376,15 +382,25 @@ public final class ModelResolver {
     private HubException statusError(String id, String file, URI url, int status, String errorCode) {
         String where = id + "@" + revision + ": " + file + " at " + url + ": ";
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
-        return switch (status) {
-            case 401 -> new HubException(status, where + "401 Unauthorized" + code
-                    + ": the repository is private, gated or does not exist; "
-                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access"));
-            case 403 -> new HubException(status, where + "403 Forbidden" + code
-                    + ": the token lacks access (for a gated model, accept its terms on the Hub)");
-            case 404 -> new HubException(status, where + "404 Not Found" + code + ": check the model id and revision");
-            default -> new HubException(status, where + "unexpected HTTP status " + status + code);
-        };
+        return new StatusError(status, errorCode, switch (status) {
+            case 401 -> where + "401 Unauthorized" + code + ": the repository is private, gated or does not exist; "
+                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access");
+            case 403 -> where + "403 Forbidden" + code
+                    + ": the token lacks access (for a gated model, accept its terms on the Hub)";
+            case 404 -> where + "404 Not Found" + code + ": check the model id and revision";
+            default -> where + "unexpected HTTP status " + status + code;
+        });
+    }
+
+    /** An HTTP error status with the Hub's {@code X-Error-Code} ("" without one), which tells its cause. */
+    private static final class StatusError extends HubException {
+        private static final long serialVersionUID = 1L;
+        private final String errorCode;
+
+        StatusError(int status, String errorCode, String message) {
+            super(status, message);
+            this.errorCode = errorCode;
+        }
     }
 
     private FileMeta meta(String id, String file, HttpResponse<?> resp, URI downloadUrl) throws HubException {

@@ -138,7 +138,8 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
      * @throws IOException naming the file and what was expected if {@code architectures} names no
      *     task class prefine reads (multiple choice included: HF does not record the choice count),
-     *     {@code id2label} is malformed or its size differs from the head's, or a head tensor is
+     *     a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
+     *     without a softmax), {@code id2label} is malformed or its size differs from the head's, or a head tensor is
      *     missing or of another shape (the encoder's tensors are checked as {@link
      *     EncoderCheckpoint#load} does)
      */

@@ -23,6 +23,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.heads.Head;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -96,7 +97,8 @@ final class HfTaskFolder {
 
     /**
      * Writes one task of a model as an HF task-model folder; files of the same names there are
-     * replaced, {@code config.json} last, so a folder with a config is complete.
+     * replaced, an earlier {@code config.json} removed first and the new one written last, so a
+     * folder with a config is complete.
      *
      * @param model the model, whose encoder is a {@link TransformerEncoder}
      * @param taskIndex the task's head index
@@ -137,6 +139,8 @@ final class HfTaskFolder {
             config.put("label2id", label2id);
         }
         Files.createDirectories(dir);
+        // an earlier export's config would otherwise stand beside these tensors until the end
+        Files.deleteIfExists(dir.resolve(EncoderCheckpoint.CONFIG_FILE));
         SafetensorsWriter.write(dir.resolve(SafetensorsReader.MODEL_FILE), tensors, SafetensorsWriter.PT_METADATA);
         Path target = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
         if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
@@ -201,6 +205,9 @@ final class HfTaskFolder {
                     + " question has, which prefine's multiple-choice predictor needs; such a folder can be written"
                     + " but not read here");
         };
+        if (format == TaskFormat.SINGLE_TEXT) {
+            singleLabel(root, file, architecture);
+        }
         List<String> labels = labels(root, file);
         if (format instanceof ExtractiveQa) {
             if (labels.size() != 2) {
@@ -216,6 +223,24 @@ final class HfTaskFolder {
     }
 
     /**
+     * Refuses a sequence classifier whose {@code problem_type} HF's pipeline reads without a
+     * softmax: a sigmoid per label for {@code multi_label_classification}, the raw logits for
+     * {@code regression}. Read as a softmax, its scores and its one label would be wrong silently.
+     */
+    private static void singleLabel(JsonObject root, Path file, String architecture) throws IOException {
+        JsonElement type = root.get("problem_type");
+        if (type == null || type.isJsonNull()) {
+            return;
+        }
+        if (!type.isJsonPrimitive() || !type.getAsJsonPrimitive().isString()
+                || !type.getAsString().equals("single_label_classification")) {
+            throw new IOException(file + ": " + architecture + "'s problem_type is " + type + "; expected"
+                    + " single_label_classification or none, the classifier prefine predicts with a softmax over its"
+                    + " labels (HF reads multi_label_classification through a sigmoid per label and regression raw)");
+        }
+    }
+
+    /**
      * The label names in id order: {@code id2label}, else {@code num_labels} names {@code LABEL_i},
      * else HF's default of 2.
      */
@@ -225,12 +250,12 @@ final class HfTaskFolder {
             int n = 2;
             JsonElement count = root.get("num_labels");
             if (count != null && !count.isJsonNull()) {
-                if (!count.isJsonPrimitive() || !count.getAsJsonPrimitive().isNumber()
-                        || count.getAsDouble() != Math.rint(count.getAsDouble()) || count.getAsDouble() < 0
-                        || count.getAsDouble() > 100_000) {
-                    throw new IOException(file + ": num_labels must be a whole number, found " + count);
+                // as Python's json reads an int: 3.0 is a float, on which HF's range(num_labels) fails
+                n = JsonShapes.wholeInt(count, "num_labels", (at, expected, found) -> new IOException(file + ": " + at
+                        + " must be a whole number, found " + found));
+                if (n < 0 || n > 100_000) {
+                    throw new IOException(file + ": num_labels must be a whole number from 0 to 100000, found " + count);
                 }
-                n = count.getAsInt();
             }
             List<String> out = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -31,6 +31,8 @@ final class BranchHub extends AbstractHubServer {
     volatile String moveAfterConfig;
     /** A status that answers every request (with {@code Retry-After: 0}), or 0 to answer normally. */
     volatile int failWith;
+    /** The {@code X-Error-Code} sent with {@link #failWith}; null for the Hub's usual one of that status. */
+    volatile String failCode;
 
     /** Starts the Hub with {@code main} at {@link #OLD}. */
     BranchHub() throws IOException {
@@ -53,7 +55,8 @@ final class BranchHub extends AbstractHubServer {
 
     private void answer(HttpExchange ex) throws IOException {
         if (failWith != 0) {
-            ex.getResponseHeaders().set("X-Error-Code", failWith == 404 ? "RepoNotFound" : "ServiceUnavailable");
+            ex.getResponseHeaders().set("X-Error-Code", failCode != null ? failCode
+                    : failWith == 404 ? "RepoNotFound" : "ServiceUnavailable");
             ex.getResponseHeaders().set("Retry-After", "0"); // the client's retries cost no time
             ex.sendResponseHeaders(failWith, -1);
             return;

@@ -101,6 +101,27 @@ class HubRetryTest {
                 && l.contains("attempt 1 of 6")), logs);
     }
 
+    /**
+     * The largest budget PREFINE_HUB_RETRIES takes is Integer.MAX_VALUE retries, so 2^31 attempts:
+     * counted in an int, retries + 1 wrapped negative, the last attempt never came, and a Hub that
+     * stayed busy was asked for ever.
+     */
+    @Test
+    void theLargestBudgetCountsItsAttemptsWithoutWrapping() throws IOException {
+        hub.failNext(ID, "config.json", head(503, "0"), 1);
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            resolver(Integer.MAX_VALUE).resolve(ID);
+        } finally {
+            System.setErr(realErr);
+        }
+
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.lines().anyMatch(l -> l.contains("HTTP 503") && l.contains("attempt 1 of 2147483648")), logs);
+    }
+
     @Test
     void withoutRetryAfterTheWaitsDoubleFromOneSecondUpToEight() throws IOException {
         hub.failNext(ID, "config.json", head(502, null), 5);

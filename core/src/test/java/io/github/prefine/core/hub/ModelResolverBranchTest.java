@@ -153,10 +153,34 @@ class ModelResolverBranchTest {
         assertEquals(ResolvedModel.Origin.CACHE, m.origin());
     }
 
+    /**
+     * huggingface_hub's hf_hub_download, when its HEAD meets an HTTP error other than
+     * RevisionNotFound or EntryNotFound (a private or gated repository asked without a token, a
+     * repository it cannot see), looks in the cache and serves the file there; so did prefine
+     * before it asked. A cached model stays usable without the token that fetched it.
+     */
+    @Test
+    void aRepositoryTheHubWillNotShowServesTheCachedCommit() throws IOException {
+        cacheOldThenPushNew();
+        int[][] answers = {{401, 0}, {403, 1}, {404, 0}};
+        String[] codes = {"RepoNotFound", "GatedRepo"};
+        for (int[] a : answers) {
+            hub.failWith = a[0];
+            hub.failCode = codes[a[1]];
+
+            ResolvedModel m = resolve(hub.endpoint(), false, "main");
+
+            assertEquals(OLD, m.commit(), a[0] + " " + codes[a[1]]);
+            assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+            assertEquals(OLD, ref());
+        }
+    }
+
     @Test
     void aHubThatRefusesTheModelFailsNamingTheCachedCommit() throws IOException {
         cacheOldThenPushNew();
         hub.failWith = 404;
+        hub.failCode = "RevisionNotFound"; // the branch was deleted
 
         HubException e = assertThrows(HubException.class, () -> resolve(hub.endpoint(), false, "main"));
 

@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +37,10 @@ class HfTaskFolderErrorsTest {
     @TempDir
     Path tmp;
 
-    /** A copy of the BERT sequence classifier (3 labels), its tensors and config changed as given. */
+    /**
+     * A copy of the BERT sequence classifier (3 labels), its tensors and config changed as given;
+     * a later copy replaces the earlier.
+     */
     private Path copy(Consumer<Map<String, HostTensor>> tensors, Consumer<JsonObject> config) throws Exception {
         Path hf = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
         Path dir = Files.createDirectories(tmp.resolve("hf"));
@@ -50,7 +54,7 @@ class HfTaskFolderErrorsTest {
         JsonObject c = JsonParser.parseString(Files.readString(hf.resolve("config.json"))).getAsJsonObject();
         config.accept(c);
         Files.writeString(dir.resolve("config.json"), new GsonBuilder().setPrettyPrinting().create().toJson(c));
-        Files.copy(hf.resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        Files.copy(hf.resolve("tokenizer.json"), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
         return dir;
     }
 
@@ -158,6 +162,45 @@ class HfTaskFolderErrorsTest {
         assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
     }
 
+    /**
+     * HF's text-classification pipeline reads a multi-label classifier's logits through a sigmoid,
+     * each label on its own, and a regression's raw (its {@code problem_type}); reading either as
+     * a softmax over labels would print other scores and a single label without a word.
+     */
+    @Test
+    void refusesAClassifierHfReadsWithoutSoftmax() throws Exception {
+        for (String type : List.of("multi_label_classification", "regression")) {
+            String msg = refusal(copy(t -> { }, c -> c.addProperty("problem_type", type)));
+            assertTrue(msg.contains("config.json") && msg.contains("problem_type is \"" + type + "\"")
+                    && msg.contains("expected single_label_classification"), msg);
+        }
+        Path single = copy(t -> { }, c -> c.addProperty("problem_type", "single_label_classification"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(single, m)) {
+            assertEquals(3, model.tasks().get(0).numLabels());
+        }
+    }
+
+    /** Without id2label HF names num_labels classes LABEL_0, LABEL_1, ...; a float count is no count. */
+    @Test
+    void numLabelsWithoutId2labelNamesTheClassesAsHf() throws Exception {
+        Path dir = copy(t -> { }, c -> {
+            c.remove("id2label");
+            c.remove("label2id");
+            c.addProperty("num_labels", 3);
+        });
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(List.of("LABEL_0", "LABEL_1", "LABEL_2"), model.tasks().get(0).labels());
+        }
+        // Python's json reads 3.0 as a float, and HF's range(num_labels) fails on it
+        String msg = refusal(copy(t -> { }, c -> {
+            c.remove("id2label");
+            c.remove("label2id");
+            c.add("num_labels", JsonParser.parseString("3.0"));
+        }));
+        assertTrue(msg.contains("config.json") && msg.contains("num_labels must be a whole number")
+                && msg.contains("found 3.0"), msg);
+    }
+
     @Test
     void refusesAFolderWithoutTokenizer() throws Exception {
         Path dir = copy(t -> { }, c -> { });
@@ -216,5 +259,24 @@ class HfTaskFolderErrorsTest {
                         ner.predictor("token-classification").tag(sentences).stream().map(TagPrediction::tags).toList());
             }
         }
+    }
+    /**
+     * An export writes config.json last so that a folder with a config is complete; over an
+     * earlier export, that earlier config stayed while the new weights were written, so an export
+     * that failed midway left the old task's labels and class beside the new task's tensors.
+     */
+    @Test
+    void anExportThatFailsMidwayLeavesNoConfigOfAnotherTask(@TempDir Path out) throws Exception {
+        TinyFinetuning.saveUntrained(out.resolve("prefine"));
+        Path hf = out.resolve("hf");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel saved = FinetunedModel.load(out.resolve("prefine"), m)) {
+            saved.writeHuggingFace("topic", hf);
+            // a tokenizer.json that cannot be replaced: a folder with a file in it
+            Files.delete(hf.resolve("tokenizer.json"));
+            Files.writeString(Files.createDirectories(hf.resolve("tokenizer.json")).resolve("keep"), "x");
+
+            assertThrows(IOException.class, () -> saved.writeHuggingFace("ner", hf));
+        }
+        assertFalse(Files.exists(hf.resolve("config.json")), "the topic export's config.json beside ner's weights");
     }
 }

@@ -124,12 +124,20 @@ public final class EncodeCommand implements Callable<Integer> {
         String text = Files.readString(config);
         try {
             JsonElement v = JsonParser.parseString(text).getAsJsonObject().get("max_seq_length");
+            if (v == null || v.isJsonNull()) {
+                return modelMax;
+            }
             // getAsInt read 128.5 as 128; a long keeps a huge length from wrapping before the min
-            return v == null || v.isJsonNull() ? modelMax : (int) Math.min(modelMax, JsonShapes.wholeLong(v,
-                    "max_seq_length", (at, expected, found) -> new IllegalArgumentException(found)));
+            long length = JsonShapes.wholeLong(v, "max_seq_length",
+                    (at, expected, found) -> new IllegalArgumentException(found));
+            if (length < 1) {
+                // no room for a token: the tokenizer's refusal would not name this file
+                throw new IllegalArgumentException(v.toString());
+            }
+            return (int) Math.min(modelMax, length);
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(config + ": expected a JSON object whose max_seq_length is a whole"
-                    + " number, found '" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'");
+                    + " number of at least 1, found '" + (text.length() > 60 ? text.substring(0, 57) + "..." : text) + "'");
         }
     }
 

@@ -46,12 +46,7 @@ class EncodeCommandTest {
      */
     @Test
     void maxSeqLengthIsReadAsPythonReadsAnInt(@TempDir Path tmp) throws Exception {
-        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
-        Path folder = tmp.resolve("model");
-        Files.createDirectories(folder);
-        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
-            Files.copy(fixture.resolve(f), folder.resolve(f));
-        }
+        Path folder = bertEncoder(tmp);
         String sentence = "john visited paris and rome with mary while the team read a film about a game";
         CliRunner plain = new CliRunner("encode");
         assertEquals(0, plain.run("--model", folder.toString(), sentence), plain.err());
@@ -59,11 +54,35 @@ class EncodeCommandTest {
         Files.writeString(config, "{\"max_seq_length\": 8.5}");
         CliRunner cli = new CliRunner("encode");
         assertEquals(2, cli.run("--model", folder.toString(), sentence), cli.out());
-        assertTrue(cli.err().contains(config + ": expected a JSON object whose max_seq_length is a whole number, found"),
+        assertTrue(cli.err().contains(config + ": expected a JSON object whose max_seq_length is a whole number of at least 1, found"),
                 cli.err());
         Files.writeString(config, "{\"max_seq_length\": 4294967304}");
         CliRunner huge = new CliRunner("encode");
         assertEquals(0, huge.run("--model", folder.toString(), sentence), huge.err());
         assertEquals(plain.out(), huge.out());
+    }
+
+    /** A max_seq_length of 0 or below leaves no room for a token: bad input, named with its file. */
+    @Test
+    void maxSeqLengthBelowOneIsRefusedNamingItsFile(@TempDir Path tmp) throws Exception {
+        Path folder = bertEncoder(tmp);
+        Path config = folder.resolve("sentence_bert_config.json");
+        for (String length : List.of("0", "-4")) {
+            Files.writeString(config, "{\"max_seq_length\": " + length + "}");
+            CliRunner cli = new CliRunner("encode");
+            assertEquals(2, cli.run("--model", folder.toString(), "john visited paris"), cli.out());
+            assertTrue(cli.err().contains(config.toString()) && cli.err().contains("max_seq_length"), cli.err());
+        }
+    }
+
+    /** A copy of the BERT encoder fixture, for a sentence_bert_config.json beside it. */
+    private static Path bertEncoder(Path tmp) throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Path folder = tmp.resolve("model");
+        Files.createDirectories(folder);
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(fixture.resolve(f), folder.resolve(f));
+        }
+        return folder;
     }
 }
