@@ -459,10 +459,6 @@ public final class PredictCommand implements Callable<Integer> {
      * that takes both, the single texts and the pairs each in one call, merged back in line order
      * (a refusal names its line's index in the chunk).
      */
-    /**
-     * Classifies a batch; an HF sequence classifier takes lines with and without a pair in one
-     * batch, each kind in its own call, with refusals named by their place in the batch.
-     */
     private static List<LabelPrediction> classify(TaskPredictor predictor, List<JsonObject> batch,
             Consumer<RefusedInputException> onRefused) {
         if (!predictor.takesTextsAndPairs()) {
