@@ -89,7 +89,8 @@ public final class TableReader {
             throw new MalformedTableException(file, at + ".test", "\"paired\" or \"welch\"", "\"" + test + "\"");
         }
         double alpha = o.has("alpha") ? number(file, at + ".alpha", o.get("alpha")) : SeedDifference.ALPHA;
-        if (o.has("ciLevel") && number(file, at + ".ciLevel", o.get("ciLevel")) != 1 - alpha) {
+        // a level is a decimal a person may write: 0.93 is 1 - 0.07, though Java computes 0.9299999999999999
+        if (o.has("ciLevel") && Math.abs(number(file, at + ".ciLevel", o.get("ciLevel")) - (1 - alpha)) > 1e-12) {
             throw new MalformedTableException(file, at + ".ciLevel", "1 - alpha, " + (1 - alpha),
                     JsonShapes.describe(o.get("ciLevel")));
         }

@@ -3,6 +3,7 @@ package io.github.prefine.eval.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
@@ -121,5 +122,24 @@ class BaselineComparisonsTest {
         assertFalse(Files.readString(old).contains("alpha"), "the test removed every level");
         assertFalse(TableReader.read(old).cell("T1", "A").differsFromBaseline());
         assertEquals(SeedDifference.ALPHA, TableReader.read(old).cell("T1", "A").vsBaseline().alpha(), 0);
+    }
+
+    /**
+     * The level is checked against 1 - alpha as a number, not as a double's last bit: at alpha
+     * 0.07 Java's 1 - 0.07 is 0.9299999999999999, and a file that says 0.93 means the same level.
+     */
+    @Test
+    void aLevelWrittenAsItsDecimalReadsAndAnotherLevelIsRefused(@TempDir Path dir) throws Exception {
+        Table t = Tables.table1(grid(), LAYOUT, StdKind.SAMPLE, 0.07);
+        Path json = TableWriter.standard().writeAll(t, dir, "table1").get(2);
+        String written = Files.readString(json);
+        assertTrue(written.contains("\"ciLevel\": 0.9299999999999999,"), written);
+        Path decimal = dir.resolve("decimal.json");
+        Files.writeString(decimal, written.replace("\"ciLevel\": 0.9299999999999999,", "\"ciLevel\": 0.93,"));
+        assertEquals(t, TableReader.read(decimal), "0.93 is the level of alpha 0.07");
+        Path other = dir.resolve("other.json");
+        Files.writeString(other, written.replace("\"ciLevel\": 0.9299999999999999,", "\"ciLevel\": 0.95,"));
+        MalformedTableException e = assertThrows(MalformedTableException.class, () -> TableReader.read(other));
+        assertTrue(e.getMessage().contains("ciLevel"), e.getMessage());
     }
 }
