@@ -211,8 +211,10 @@ final class HfTaskFolder {
         List<String> labels = labels(root, file);
         if (format instanceof ExtractiveQa) {
             if (labels.size() != 2) {
-                throw new IOException(file + ": " + architecture + " predicts a start and an end logit, so id2label"
-                        + " must have 2 entries or be absent, found " + labels.size() + " " + labels);
+                // name the field the count came from: without id2label, HF reads num_labels
+                String field = root.has("id2label") && !root.get("id2label").isJsonNull() ? "id2label" : "num_labels";
+                throw new IOException(file + ": " + architecture + " predicts a start and an end logit, so " + field
+                        + " must give 2 labels or be absent, found " + labels.size() + " " + labels);
             }
             labels = List.of();
         } else if (labels.size() < 2) {

@@ -201,6 +201,21 @@ class HfTaskFolderErrorsTest {
                 && msg.contains("found 3.0"), msg);
     }
 
+    /** A QA model's two logits: the refusal names the field that gave another count, as HF reads it. */
+    @Test
+    void aQaModelsLabelCountIsNamedByTheFieldItCameFrom() throws Exception {
+        String fromCount = refusal(copy(t -> { }, architectures("BertForQuestionAnswering").andThen(c -> {
+            c.remove("id2label");
+            c.remove("label2id");
+            c.addProperty("num_labels", 3);
+        })));
+        assertTrue(fromCount.contains("config.json") && fromCount.contains("so num_labels must give 2 labels")
+                && fromCount.contains("found 3"), fromCount);
+        // the fixture's classifier lists 3 labels in id2label
+        String fromMap = refusal(copy(t -> { }, architectures("BertForQuestionAnswering")));
+        assertTrue(fromMap.contains("so id2label must give 2 labels") && fromMap.contains("found 3"), fromMap);
+    }
+
     @Test
     void refusesAFolderWithoutTokenizer() throws Exception {
         Path dir = copy(t -> { }, c -> { });
