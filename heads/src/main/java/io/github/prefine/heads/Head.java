@@ -2,6 +2,7 @@ package io.github.prefine.heads;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -91,7 +92,7 @@ public abstract sealed class Head extends AbstractBlock
      * <p>Keys of {@code tensors} that this head does not own are ignored, so a whole checkpoint
      * can be passed. Values are cast to the parameters' dtype and copied into the existing
      * parameter arrays (on their device, in their manager); the given tensors are neither kept nor
-     * closed. This goes through the host once per tensor, which is fine at load time.
+     * closed.
      *
      * @param tensors HF tensors by key, each float, shaped as {@link #hfParameters()} states
      * @throws IllegalStateException if the head has not been initialized yet (call {@code
@@ -132,12 +133,20 @@ public abstract sealed class Head extends AbstractBlock
         for (Map.Entry<String, Parameter> e : hfParameters.entrySet()) {
             NDArray dst = e.getValue().getArray();
             NDArray src = tensors.get(e.getKey());
-            if (src.getDataType() == dst.getDataType()) {
-                dst.set(src.toByteBuffer());
-            } else {
-                try (NDArray cast = src.toType(dst.getDataType(), true)) {
-                    dst.set(cast.toByteBuffer());
-                }
+            NDArray cast = src.getDataType() == dst.getDataType() ? src : src.toType(dst.getDataType(), true);
+            NDArray moved = cast.getDevice().equals(dst.getDevice()) ? cast : cast.toDevice(dst.getDevice(), true);
+            // an indexed copy on the device: set(Buffer) went through the host, and PyTorch's JNI
+            // path for it prints a deprecation warning (AutoNonVariableTypeMode) on stderr. The
+            // copy goes into a detached view of the same storage, as autograd refuses an in-place
+            // write into a leaf whose gradient is attached.
+            try (NDArray view = dst.stopGradient()) {
+                view.set(new NDIndex("..."), moved);
+            }
+            if (moved != cast) {
+                moved.close();
+            }
+            if (cast != src) {
+                cast.close();
             }
         }
     }

@@ -433,6 +433,23 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * Loading an HF folder fills its head in place; a copy through a host buffer made PyTorch
+     * print a C++ deprecation warning (AutoNonVariableTypeMode) on the process's stderr, which
+     * only a child JVM sees.
+     */
+    @Test
+    void predictingFromAnHfFolderPrintsNoNativeWarning() throws Exception {
+        Path hf = tmp.resolve("hf-topic-quiet");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "topic", "--out", hf.toString()), export.err());
+        Path f = input("quiet.jsonl", "{\"text\": \"john visited paris\"}");
+        String log = ChildJvm.run(PredictChild.class, tmp.resolve("predict-hf-child.log"), List.of(),
+                "--model", hf.toString(), "--input", f.toString());
+        assertEquals(1, log.lines().filter(l -> l.startsWith("{\"label\"")).count(), log);
+        assertFalse(log.contains("Warning:") || log.contains("AutoNonVariableTypeMode"), log);
+    }
+
     @Test
     void exportedTaggerTagsAsTheSavedModel() throws Exception {
         Path hf = tmp.resolve("hf-ner");
