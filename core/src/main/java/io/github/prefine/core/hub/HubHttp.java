@@ -14,9 +14,6 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * fails in transit (reset, closed before the headers, no headers within the request timeout), is
  * sent again, up to {@link HubSettings#retries()} times ({@code PREFINE_HUB_RETRIES}, default
  * {@value HubSettings#DEFAULT_RETRIES}): each retry is logged at WARN with its attempt count and
- * waits what the answer's {@code Retry-After} asks (seconds or an HTTP date), at most
+ * waits what the answer's {@code Retry-After} asks (seconds, or an HTTP date in the IMF-fixdate,
+ * RFC 850 or asctime form of RFC 9110), at most
  * {@link #MAX_RETRY_AFTER}, else 1, 2, 4, 8, 8, ... seconds. These requests are idempotent, so
  * repeating them is safe, and a repeated download keeps its {@code Range} header. An endpoint
  * that cannot be reached at all (connection refused, unknown host, connect timeout) is not retried:
@@ -258,8 +256,8 @@ public final class HubHttp {
     }
 
     /**
-     * The wait a {@code Retry-After} header asks for: whole seconds, or an HTTP date (RFC 9110)
-     * counted from the clock; between 0 and {@link #MAX_RETRY_AFTER}. Empty when absent or
+     * The wait a {@code Retry-After} header asks for: whole seconds, or an HTTP date in any of the
+     * three forms RFC 9110 accepts ({@link HttpDate}) counted from the clock; between 0 and {@link #MAX_RETRY_AFTER}. Empty when absent or
      * unreadable, so the backoff applies.
      */
     private Optional<Duration> retryAfter(HttpResponse<?> resp) {
@@ -275,13 +273,13 @@ public final class HubHttp {
                 wait = MAX_RETRY_AFTER; // more digits than a long: far beyond the cap
             }
         } else {
-            try {
-                Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                wait = Duration.between(clock.instant(), at);
-            } catch (DateTimeParseException e) {
+            Instant now = clock.instant();
+            Optional<Instant> at = HttpDate.parse(v, now);
+            if (at.isEmpty()) {
                 LOG.debug("unreadable Retry-After '{}' from {}; using the backoff", v, resp.uri());
                 return Optional.empty();
             }
+            wait = Duration.between(now, at.get());
         }
         if (wait.isNegative()) {
             wait = Duration.ZERO;

@@ -228,6 +228,25 @@ class HubRetryTest {
                 Duration.ofSeconds(8)), waits);
     }
 
+    /**
+     * RFC 9110, section 5.6.7: a recipient must accept the obsolete RFC 850 and asctime forms of an
+     * HTTP date too, and read an RFC 850 two-digit year that appears more than 50 years ahead as the
+     * latest past year with those digits (so 94 is 1994, not 2094).
+     */
+    @Test
+    void aRetryAfterDateIsReadInTheObsoleteFormsToo() throws IOException {
+        Clock clock = Clock.fixed(Instant.parse("2026-12-06T09:00:00Z"), ZoneOffset.UTC);
+        hub.failNext(ID, "config.json", head(503, "Sunday, 06-Dec-26 09:00:30 GMT"), 1);
+        hub.failNext(ID, "config.json", head(503, "Sun Dec  6 09:00:20 2026"), 1);
+        hub.failNext(ID, "config.json", head(503, "Sunday, 06-Nov-94 08:49:37 GMT"), 1); // 1994: past, no wait
+        hub.failNext(ID, "config.json", head(503, "Wed Dec 16 09:00:00 2026"), 1); // ten days: the cap
+
+        assertEquals(200, get(http(5, clock), "HEAD").statusCode());
+
+        assertEquals(List.of(Duration.ofSeconds(30), Duration.ofSeconds(20), Duration.ZERO, HubHttp.MAX_RETRY_AFTER),
+                waits);
+    }
+
     @Test
     void onlyGetAndHeadAreRetried() throws IOException {
         hub.failNext(ID, "config.json", new LocalHubServer.Fault("POST", false, 503, "0"), 1);
