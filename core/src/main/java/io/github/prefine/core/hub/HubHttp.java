@@ -287,6 +287,16 @@ public final class HubHttp {
         return Optional.of(wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait);
     }
 
+    /**
+     * Waits through the sleeper, as between retries; {@link ResumableDownload} waits so between resumes.
+     *
+     * @param wait how long
+     * @throws InterruptedException if the thread is interrupted meanwhile
+     */
+    void sleep(Duration wait) throws InterruptedException {
+        sleeper.sleep(wait);
+    }
+
     private void pause(Duration wait, HttpRequest req, String repo, String what) throws IOException {
         try {
             sleeper.sleep(wait);

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code 200} answer starts over), and so does a later call after the process died. Redirects are
  * followed by hand, at most five hops, through {@link HubHttp}, so the token stays on the
  * endpoint's host. A body that sends nothing for the stall timeout is cut and counts as an
- * interruption, which the next attempt resumes; each interrupted attempt is logged as a warning.
+ * interruption, which the next attempt resumes after {@link HubHttp}'s backoff (1, 2, 4, 8, 8, ...
+ * seconds, through its sleeper); each interrupted attempt is logged as a warning with that wait.
  * A request that fails through all of {@link HubHttp}'s retries (HTTP 429 or 5xx, a dropped
  * connection before the headers, an unreachable endpoint) ends the download at once, keeping the
  * partial file; each retry repeats the same {@code Range} request, so a resumed download stays
@@ -372,8 +373,22 @@ public final class ResumableDownload {
                             + " to resume", e);
                 }
                 last = e;
-                LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", repo, file, attempt,
-                        attempts, size(partial), expected.size(), e.toString());
+                if (attempt == attempts) {
+                    LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}", repo, file, attempt,
+                            attempts, size(partial), expected.size(), e.toString());
+                    break;
+                }
+                // a server that cut the body may be overloaded: give it HubHttp's backoff before resuming
+                Duration wait = HubHttp.backoff(attempt);
+                LOG.warn("{}: {}: attempt {} of {} interrupted at {} of {} bytes: {}; resuming in {} ms", repo, file,
+                        attempt, attempts, size(partial), expected.size(), e.toString(), wait.toMillis());
+                try {
+                    http.sleep(wait);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(repo + ": " + file + ": interrupted while waiting to resume; " + size(partial)
+                            + " of " + expected.size() + " bytes kept in " + partial + "; " + rerunHint + " to resume", ie);
+                }
             }
         }
         if (last != null) {

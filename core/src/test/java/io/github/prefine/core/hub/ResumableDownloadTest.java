@@ -9,12 +9,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -42,6 +46,8 @@ class ResumableDownloadTest {
     /** The handler of the current test; the server calls it for every request. */
     private volatile Handler handler;
     private final List<String> ranges = new CopyOnWriteArrayList<>();
+    /** The waits between resumes, recorded instead of slept. */
+    private final List<Duration> waits = new CopyOnWriteArrayList<>();
 
     @FunctionalInterface
     private interface Handler {
@@ -74,7 +80,7 @@ class ResumableDownloadTest {
     private ResumableDownload.Builder downloads() {
         HubSettings s = new HubSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), tmp, false,
                 null);
-        return ResumableDownload.builder().setHttp(HubHttp.builder().setSettings(s).build())
+        return ResumableDownload.builder().setHttp(HubHttp.builder().setSettings(s).sleeper(waits::add).build())
                 .setStatusErrors((repo, file, url, status, code) -> new HubException(status,
                         repo + ": " + file + " at " + url + ": status " + status))
                 .optAttempts(1).optRerunHint("run it again");
@@ -477,5 +483,47 @@ class ResumableDownloadTest {
         byte[] b = new byte[n];
         new Random(seed).nextBytes(b);
         return b;
+    }
+
+    /**
+     * A body cut off mid-way is resumed after HubHttp's backoff (1, 2, ... seconds), as its retries
+     * wait, not at once: a server that cut it may be overloaded. Each wait is logged with its attempt.
+     */
+    @Test
+    void aCutBodyIsResumedAfterTheBackoff() throws IOException {
+        int[] cuts = {0};
+        handler = ex -> {
+            if (cuts[0]++ < 2) {
+                String range = ex.getRequestHeaders().getFirst("Range");
+                int from = range == null ? 0 : Integer.parseInt(range.substring(6, range.length() - 1));
+                if (range != null) {
+                    ex.getResponseHeaders().set("Content-Range",
+                            "bytes " + from + "-" + (BODY.length - 1) + "/" + BODY.length);
+                }
+                ex.sendResponseHeaders(range == null ? 200 : 206, BODY.length - from);
+                ex.getResponseBody().write(BODY, from, 30_000);
+                ex.getResponseBody().flush();
+                throw new IOException("test server: cutting the body");
+            }
+            serve(ex, null);
+        };
+        Path target = tmp.resolve("part.bin");
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target);
+        } finally {
+            System.setErr(realErr);
+        }
+
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertEquals(List.of("null", "bytes=30000-", "bytes=60000-"), ranges);
+        assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits);
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains("attempt 1 of 3 interrupted at 30000")
+                && l.contains("resuming in 1000 ms")), logs);
+        assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains("attempt 2 of 3 interrupted at 60000")
+                && l.contains("resuming in 2000 ms")), logs);
     }
 }
