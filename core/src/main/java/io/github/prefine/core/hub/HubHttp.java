@@ -163,6 +163,16 @@ public final class HubHttp {
      */
     public <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what)
             throws IOException {
+        return send(req, handler, repo, what, true);
+    }
+
+    /**
+     * {@link #send(HttpRequest, HttpResponse.BodyHandler, String, String)}, where a request whose
+     * answer does not come within its timeout may be left unretried: a question the caller can do
+     * without, such as whether a cached branch moved, should cost one timeout, not the budget's.
+     */
+    <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what,
+            boolean retryTimeouts) throws IOException {
         boolean idempotent = req.method().equals("GET") || req.method().equals("HEAD");
         // a long: Integer.MAX_VALUE retries are 2^31 attempts, which an int wrapped negative, never reached
         long allowed = idempotent ? settings.retries() + 1L : 1;
@@ -171,7 +181,7 @@ public final class HubHttp {
             try {
                 resp = sendOnce(req, handler, repo, what);
             } catch (InTransitException e) {
-                if (attempt == allowed) {
+                if (attempt == allowed || !retryTimeouts && e.getCause() instanceof HttpTimeoutException) {
                     throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed after "
                             + attempts(attempt) + ": " + oneLine(e.getCause()), e.getCause());
                 }
@@ -328,9 +338,16 @@ public final class HubHttp {
     public <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request,
             HttpResponse.BodyHandler<T> handler, URI url, boolean stopAtOtherHost, String repo, String what)
             throws IOException {
+        return sendFollowingRedirects(request, handler, url, stopAtOtherHost, repo, what, true);
+    }
+
+    /** {@link #sendFollowingRedirects} with {@code retryTimeouts} as in {@link #send(HttpRequest,
+     * HttpResponse.BodyHandler, String, String, boolean)}. */
+    <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request, HttpResponse.BodyHandler<T> handler,
+            URI url, boolean stopAtOtherHost, String repo, String what, boolean retryTimeouts) throws IOException {
         URI at = url;
         for (int hop = 0; ; hop++) {
-            HttpResponse<T> resp = send(request.apply(at), handler, repo, what);
+            HttpResponse<T> resp = send(request.apply(at), handler, repo, what, retryTimeouts);
             int status = resp.statusCode();
             if (status < 300 || status >= 400) {
                 return resp;

@@ -2,6 +2,7 @@ package io.github.prefine.core.hub;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -26,7 +27,11 @@ import java.util.Objects;
  *       read);
  *   <li>retries: {@code PREFINE_HUB_RETRIES}, how many times {@link HubHttp} repeats a {@code GET} or
  *       {@code HEAD} that met HTTP 429, a 5xx or a dropped connection; default {@value #DEFAULT_RETRIES},
- *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this).
+ *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this);
+ *   <li>etag timeout: {@code HF_HUB_ETAG_TIMEOUT}, whole seconds, default {@value #DEFAULT_ETAG_TIMEOUT_SECONDS}:
+ *       how long {@link ModelResolver} waits for the answer when it asks whether a cached branch or
+ *       tag moved, as {@code huggingface_hub} bounds its metadata request; when that passes, the
+ *       cached commit is served.
  * </ul>
  *
  * <p>The token is sent only as an {@code Authorization: Bearer} header to the endpoint's host, and
@@ -37,8 +42,10 @@ import java.util.Objects;
  * @param offline whether downloads are disabled
  * @param token the access token, or {@code null} for none
  * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+ * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
  */
-public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries) {
+public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
+        Duration etagTimeout) {
 
     /** The public Hugging Face Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -46,6 +53,10 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     public static final int DEFAULT_RETRIES = 5;
     /** The variable that sets {@link #retries()}. */
     public static final String RETRIES_VARIABLE = "PREFINE_HUB_RETRIES";
+    /** Seconds the check whether a cached branch moved waits, as {@code huggingface_hub}'s default. */
+    public static final int DEFAULT_ETAG_TIMEOUT_SECONDS = 10;
+    /** The variable that sets {@link #etagTimeout()}, in whole seconds. */
+    public static final String ETAG_TIMEOUT_VARIABLE = "HF_HUB_ETAG_TIMEOUT";
 
     /**
      * Validates the settings.
@@ -55,13 +66,18 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param offline whether downloads are disabled
      * @param token the access token, or {@code null} for none
      * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, or the retries are negative
+     *     credentials, the retries are negative, or the etag timeout is not positive
      */
     public HubSettings {
         Objects.requireNonNull(endpoint, "endpoint");
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be at least 0, found " + retries);
+        }
+        Objects.requireNonNull(etagTimeout, "etagTimeout");
+        if (etagTimeout.isNegative() || etagTimeout.isZero()) {
+            throw new IllegalArgumentException("etagTimeout must be positive, found " + etagTimeout);
         }
         Objects.requireNonNull(cacheDir, "cacheDir");
         String scheme = endpoint.getScheme();
@@ -80,6 +96,19 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         if (token != null && token.isBlank()) {
             token = null;
         }
+    }
+
+    /**
+     * Makes settings with the default etag timeout of {@value #DEFAULT_ETAG_TIMEOUT_SECONDS} seconds.
+     *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
+     * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     */
+    public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries) {
+        this(endpoint, cacheDir, offline, token, retries, Duration.ofSeconds(DEFAULT_ETAG_TIMEOUT_SECONDS));
     }
 
     /**
@@ -109,7 +138,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param env environment variables by name
      * @param userHome the home folder, for the default cache
      * @return the settings
-     * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0
+     * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0,
+     *     or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         Objects.requireNonNull(env, "env");
@@ -144,7 +174,20 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                         + " retries), found '" + text + "'");
             }
         }
-        return new HubSettings(endpoint, cache, offline, token, retries);
+        int etagSeconds = DEFAULT_ETAG_TIMEOUT_SECONDS;
+        if (present(env, ETAG_TIMEOUT_VARIABLE)) {
+            String text = env.get(ETAG_TIMEOUT_VARIABLE).trim();
+            try {
+                etagSeconds = Integer.parseInt(text);
+            } catch (NumberFormatException e) {
+                etagSeconds = 0;
+            }
+            if (etagSeconds < 1) {
+                throw new IllegalArgumentException(ETAG_TIMEOUT_VARIABLE + " must be a whole number of seconds of at"
+                        + " least 1, found '" + text + "'");
+            }
+        }
+        return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds));
     }
 
     private static boolean present(Map<String, String> env, String key) {
@@ -159,7 +202,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withOffline(boolean newOffline) {
-        return new HubSettings(endpoint, cacheDir, newOffline, token, retries);
+        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout);
     }
 
     /**
@@ -169,7 +212,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withCacheDir(Path newCacheDir) {
-        return new HubSettings(endpoint, newCacheDir, offline, token, retries);
+        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout);
     }
 
     /**
@@ -179,7 +222,17 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withRetries(int newRetries) {
-        return new HubSettings(endpoint, cacheDir, offline, token, newRetries);
+        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout);
+    }
+
+    /**
+     * Returns a copy with another etag timeout.
+     *
+     * @param newEtagTimeout how long the check whether a cached branch moved waits for its answer, positive
+     * @return the new settings
+     */
+    public HubSettings withEtagTimeout(Duration newEtagTimeout) {
+        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout);
     }
 
     /**
@@ -195,6 +248,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", offline=" + offline + ", token="
-                + (token == null ? "none" : "set") + ", retries=" + retries + "]";
+                + (token == null ? "none" : "set") + ", retries=" + retries
+                + ", etagTimeout=" + etagTimeout + "]";
     }
 }

@@ -44,10 +44,12 @@ import org.slf4j.LoggerFactory;
  * <p>A complete snapshot is served without any request when the revision is a 40-digit commit
  * (it names the same files for ever, so a pinned run never changes) or when offline. For a branch
  * or tag, online, one {@code HEAD} of {@code config.json} asks which commit it names now, as
- * {@code huggingface_hub} does: the same commit serves the cache; a new one is downloaded as
+ * {@code huggingface_hub} does, waiting at most {@link HubSettings#etagTimeout()} ({@code
+ * HF_HUB_ETAG_TIMEOUT}, default 10 s) for the answer: the same commit serves the cache; a new one is downloaded as
  * below and {@code refs/<revision>} moved to it (the old snapshot stays, so a run that recorded
  * the old commit can still pin it); an answer that says the Hub is failing (unreachable, a dropped
- * connection, HTTP 429 or 5xx, each after {@link HubHttp}'s retries) or will not show the
+ * connection, HTTP 429 or 5xx, each after {@link HubHttp}'s retries; no answer within the etag
+ * timeout, without a retry) or will not show the
  * repository (401, 403, or 404 without {@code X-Error-Code} {@code RevisionNotFound} or {@code
  * EntryNotFound}: a private or gated model asked without its token) serves the cached commit with
  * a warning, as {@code huggingface_hub} falls back to its cache; a revision or {@code config.json}
@@ -188,7 +190,7 @@ public final class ModelResolver {
         String cachedCommit = cached.get().getFileName().toString();
         Optional<FileMeta> now;
         try {
-            now = head(id, revision, CONFIG);
+            now = movedCheck(id);
         } catch (HubServiceException | HubException e) {
             // as huggingface_hub: only a revision or file the Hub says is gone fails; a refusal of the
             // repository (no token for a private or gated one) leaves the cached commit usable
@@ -360,9 +362,23 @@ public final class ModelResolver {
     /** Asks for a file's metadata; empty when the repository has no such file (404 EntryNotFound). */
     private Optional<FileMeta> head(String id, String at, String file) throws IOException {
         // a redirect to another host is where the file's bytes live: the HEAD stops there
-        HttpResponse<Void> resp = http.sendFollowingRedirects(
+        return fileMeta(id, file, http.sendFollowingRedirects(
                 u -> http.request(u).method("HEAD", HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.discarding(), resolveUrl(id, at, file), true, id, file);
+                HttpResponse.BodyHandlers.discarding(), resolveUrl(id, at, file), true, id, file));
+    }
+
+    /**
+     * The HEAD of config.json that asks whether a cached branch moved: bounded by the etag timeout
+     * and not retried when that passes, since the cache can answer (a firewall that drops packets
+     * silently would otherwise hold every resolve for the request timeout, once per retry).
+     */
+    private Optional<FileMeta> movedCheck(String id) throws IOException {
+        return fileMeta(id, CONFIG, http.sendFollowingRedirects(u -> http.request(u).timeout(settings.etagTimeout())
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding(),
+                resolveUrl(id, revision, CONFIG), true, id, CONFIG, false));
+    }
+
+    private Optional<FileMeta> fileMeta(String id, String file, HttpResponse<Void> resp) throws IOException {
         URI url = resp.uri();
         int status = resp.statusCode();
         if (status >= 300 && status < 400) {

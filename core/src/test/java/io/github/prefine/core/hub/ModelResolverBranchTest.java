@@ -5,7 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -151,6 +158,69 @@ class ModelResolverBranchTest {
 
         assertEquals(OLD, m.commit());
         assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+    }
+
+    /**
+     * A firewall that drops packets silently: the connection is taken but the HEAD never answered.
+     * The check waits the etag timeout (HF_HUB_ETAG_TIMEOUT, as huggingface_hub bounds its metadata
+     * request), not the request timeout, and is not retried: the cached commit is served with the
+     * warning after one attempt and no backoff (the old code asked six times, 60 s each).
+     */
+    @Test
+    void aHubThatNeverAnswersTheCheckServesTheCachedCommitAfterOneEtagTimeout() throws Exception {
+        cacheOldThenPushNew();
+        List<Socket> held = new CopyOnWriteArrayList<>();
+        List<Duration> waits = new ArrayList<>();
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        held.add(silent.accept()); // held open, never read or answered
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            HubSettings settings = new HubSettings(URI.create("http://127.0.0.1:" + silent.getLocalPort()), cache,
+                    false, null).withEtagTimeout(Duration.ofMillis(200));
+            ResolvedModel m;
+            try {
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                // a request timeout ten times the etag timeout; short, so that code which retried the check ends soon
+                m = ModelResolver.builder().optSettings(settings).optRevision("main").optRequestTimeout(
+                        Duration.ofSeconds(2)).sleeper(waits::add).build().resolve(ID);
+            } finally {
+                System.setErr(realErr);
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+
+            assertEquals(OLD, m.commit());
+            assertEquals(ResolvedModel.Origin.CACHE, m.origin());
+            assertEquals(List.of(), waits, "a timed-out check is not retried");
+            String logs = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(logs.lines().anyMatch(l -> l.contains("WARN")
+                    && l.contains("cannot ask the Hub whether main moved") && l.contains("failed after 1 attempt: ") && l.endsWith("using the cached commit " + OLD)), logs);
+        }
+    }
+
+    @Test
+    void theEtagTimeoutComesFromHfHubEtagTimeout() {
+        Path home = Path.of("/home/someone");
+        assertEquals(Duration.ofSeconds(10), HubSettings.fromEnvironment(Map.of(), home).etagTimeout());
+        assertEquals(Duration.ofSeconds(3), HubSettings.fromEnvironment(Map.of("HF_HUB_ETAG_TIMEOUT", " 3 "), home)
+                .etagTimeout());
+        for (String bad : List.of("0", "-1", "soon", "2.5")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> HubSettings.fromEnvironment(Map.of("HF_HUB_ETAG_TIMEOUT", bad), home));
+            assertEquals("HF_HUB_ETAG_TIMEOUT must be a whole number of seconds of at least 1, found '" + bad + "'",
+                    e.getMessage());
+        }
     }
 
     /**

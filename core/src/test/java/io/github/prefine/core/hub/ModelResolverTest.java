@@ -57,7 +57,8 @@ class ModelResolverTest {
     }
 
     private ModelResolver resolver(HubSettings s, int attempts) {
-        return ModelResolver.builder().optSettings(s).optDownloadAttempts(attempts).build();
+        // the waits between resumes are skipped, not slept
+        return ModelResolver.builder().optSettings(s).optDownloadAttempts(attempts).sleeper(wait -> { }).build();
     }
 
     @Test
@@ -138,7 +139,7 @@ class ModelResolverTest {
     void stalledBodyIsCutAndResumed() throws IOException {
         hub.stallOnceAfter(ID, "model.safetensors", 50_000);
         ModelResolver r = ModelResolver.builder().optSettings(settings(null)).optDownloadAttempts(2)
-                .optStallTimeout(java.time.Duration.ofMillis(300)).build();
+                .sleeper(wait -> { }).optStallTimeout(java.time.Duration.ofMillis(300)).build();
         ResolvedModel m = r.resolve(ID);
         assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
         assertTrue(hub.seen().stream().anyMatch(s -> s.range() != null), hub.seen().toString());
