@@ -161,33 +161,29 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                     default -> false;
                 };
         String token = present(env, "HF_TOKEN") ? env.get("HF_TOKEN").trim() : null;
-        int retries = DEFAULT_RETRIES;
-        if (present(env, RETRIES_VARIABLE)) {
-            String text = env.get(RETRIES_VARIABLE).trim();
-            try {
-                retries = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                retries = -1;
-            }
-            if (retries < 0) {
-                throw new IllegalArgumentException(RETRIES_VARIABLE + " must be a whole number of at least 0 (0: no"
-                        + " retries), found '" + text + "'");
-            }
-        }
-        int etagSeconds = DEFAULT_ETAG_TIMEOUT_SECONDS;
-        if (present(env, ETAG_TIMEOUT_VARIABLE)) {
-            String text = env.get(ETAG_TIMEOUT_VARIABLE).trim();
-            try {
-                etagSeconds = Integer.parseInt(text);
-            } catch (NumberFormatException e) {
-                etagSeconds = 0;
-            }
-            if (etagSeconds < 1) {
-                throw new IllegalArgumentException(ETAG_TIMEOUT_VARIABLE + " must be a whole number of seconds of at"
-                        + " least 1, found '" + text + "'");
-            }
-        }
+        int retries = wholeNumber(env, RETRIES_VARIABLE, DEFAULT_RETRIES, 0, "a whole number of at least 0 (0: no"
+                + " retries)");
+        int etagSeconds = wholeNumber(env, ETAG_TIMEOUT_VARIABLE, DEFAULT_ETAG_TIMEOUT_SECONDS, 1,
+                "a whole number of seconds of at least 1");
         return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds));
+    }
+
+    /** The whole number a variable holds, {@code fallback} when unset; below {@code least} is refused. */
+    private static int wholeNumber(Map<String, String> env, String key, int fallback, int least, String expected) {
+        if (!present(env, key)) {
+            return fallback;
+        }
+        String text = env.get(key).trim();
+        int n;
+        try {
+            n = Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            n = least - 1;
+        }
+        if (n < least) {
+            throw new IllegalArgumentException(key + " must be " + expected + ", found '" + text + "'");
+        }
+        return n;
     }
 
     private static boolean present(Map<String, String> env, String key) {
