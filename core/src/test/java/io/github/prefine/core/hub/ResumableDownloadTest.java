@@ -526,4 +526,28 @@ class ResumableDownloadTest {
         assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains("attempt 2 of 3 interrupted at 60000")
                 && l.contains("resuming in 2000 ms")), logs);
     }
+
+    @Test
+    void anInterruptDuringTheWaitBeforeAResumeEndsTheDownloadKeepingThePartialFile() {
+        handler = ex -> {
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY, 0, 30_000);
+            ex.getResponseBody().flush();
+            throw new IOException("test server: cutting the body");
+        };
+        HubSettings s = new HubSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), tmp, false,
+                null);
+        ResumableDownload d = downloads().setHttp(HubHttp.builder().setSettings(s).sleeper(wait -> {
+            throw new InterruptedException("stopped");
+        }).build()).optAttempts(3).build();
+        Path target = tmp.resolve("part.bin");
+
+        IOException e = assertThrows(IOException.class,
+                () -> d.download("acme/data", "part.bin", url(), expected(), target));
+
+        assertTrue(Thread.interrupted(), "the interrupt flag is set again");
+        assertEquals("acme/data: part.bin: interrupted while waiting to resume; 30000 of " + BODY.length
+                + " bytes kept in " + target + ".incomplete; run it again to resume", e.getMessage());
+        assertEquals(List.of("null"), ranges);
+    }
 }
