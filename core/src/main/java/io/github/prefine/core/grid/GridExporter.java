@@ -47,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Whole or absent.</b> Each model is written under {@link GridLayout#partialModel}, its files
  * flushed, and renamed to its name: a folder at that name is complete, whatever killed a writer. Each
- * export holds {@code locks/export-<target>-<setting>-seed<N>.lock}: a second process waits, then
- * finds the folder and writes nothing; a {@code .partial} folder found under the lock is a killed
+ * export holds {@code locks/export-<target>-<setting>-seed<N>.lock}, with a note naming its holder
+ * ({@link UnitLock#noteHolder}): a second process waits, saying so with that name when it starts
+ * and again every {@link GridScheduler#WAIT_REMINDER_NANOS}, then finds the folder and writes
+ * nothing; a {@code .partial} folder found under the lock is a killed
  * writer's and is deleted first. Folders are made and renamed below {@code --out} without following
  * links ({@link PlainFolders}); the files inside the fresh {@code .partial} folder are written by
  * name, as {@link ModelExport#writeTo} writes them. Nothing is deleted for a smaller choice: a run
