@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,8 +47,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Whole or absent.</b> Each model is written under {@link GridLayout#partialModel}, its files
  * flushed, and renamed to its name: a folder at that name is complete, whatever killed a writer. Each
- * export holds {@code locks/export-<target>-<setting>-seed<N>.lock}: a second process waits, then
- * finds the folder and writes nothing; a {@code .partial} folder found under the lock is a killed
+ * export holds {@code locks/export-<target>-<setting>-seed<N>.lock}, with a note naming its holder
+ * ({@link UnitLock#noteHolder}): a second process waits, saying so with that name when it starts
+ * and again every {@link GridScheduler#WAIT_REMINDER_NANOS}, then finds the folder and writes
+ * nothing; a {@code .partial} folder found under the lock is a killed
  * writer's and is deleted first. Folders are made and renamed below {@code --out} without following
  * links ({@link PlainFolders}); the files inside the fresh {@code .partial} folder are written by
  * name, as {@link ModelExport#writeTo} writes them. Nothing is deleted for a smaller choice: a run
@@ -65,11 +68,20 @@ final class GridExporter {
     private final GridSession session;
     private final Grid grid;
     private final FinetuningRunner runner;
+    /** How long between two lines saying that this process still waits for another's export. */
+    private final long remindNanos;
 
-    GridExporter(GridSession session, FinetuningRunner runner) {
+    /**
+     * @param session the session whose sweeps are exported
+     * @param runner finetunes each model again
+     * @param remindNanos how long between two lines while waiting for another process's export
+     *     ({@link GridScheduler#WAIT_REMINDER_NANOS} in a run)
+     */
+    GridExporter(GridSession session, FinetuningRunner runner, long remindNanos) {
         this.session = session;
         this.grid = session.grid();
         this.runner = runner;
+        this.remindNanos = remindNanos;
     }
 
     /**
@@ -104,14 +116,10 @@ final class GridExporter {
                 busy.add(c);
                 continue;
             }
-            try (UnitLock l = lock.get()) {
-                written += writeUnlessThere(c);
-            }
+            written += writeUnlessThere(c, lock.get());
         }
         for (Candidate c : busy) {
-            try (UnitLock l = UnitLock.acquire(lock(c))) {
-                written += writeUnlessThere(c);
-            }
+            written += writeUnlessThere(c, awaitLock(c));
         }
         List<Path> out = chosen.stream().map(c -> grid.layout.model(c.target(), c.setting(), c.seed())).toList();
         if (written > 0) {
@@ -129,10 +137,33 @@ final class GridExporter {
                 + c.seed());
     }
 
-    /** Writes a candidate's folder unless it is there; the caller holds its lock. Returns the bytes written. */
-    private long writeUnlessThere(Candidate c) throws IOException {
+    /**
+     * Waits, polling, for another process to finish a candidate's export, saying when the wait
+     * begins and again every {@link #remindNanos} which model it is and who holds it: finetuning a
+     * large model again takes a while, and a holder that hangs must not look like this process hanging.
+     */
+    private UnitLock awaitLock(Candidate c) throws IOException {
+        Path file = lock(c);
         Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
-        return Files.isDirectory(dir) ? 0 : write(c, dir);
+        return UnitLock.await(file, grid.pollMillis, Long.MAX_VALUE, remindNanos, waited -> {
+            String holder = UnitLock.holder(file).orElse("another process");
+            if (waited == 0) {
+                LOG.info("model {} is being exported by {} ({} is held); waiting for it", dir, holder, file);
+            } else {
+                LOG.info("still waiting for model {}, exported by {}, for {} min", dir, holder,
+                        TimeUnit.NANOSECONDS.toMinutes(waited));
+            }
+        }).orElseThrow();
+    }
+
+    /** Writes a candidate's folder unless it is there, under its lock, which it notes and releases. Returns the bytes written. */
+    private long writeUnlessThere(Candidate c, UnitLock lock) throws IOException {
+        try (UnitLock l = lock) {
+            // so that a process waiting for the export can say which one holds it
+            l.noteHolder();
+            Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
+            return Files.isDirectory(dir) ? 0 : write(c, dir);
+        }
     }
 
     /** Every finished (setting, target, seed) at its chosen rate, per target in plan order of settings and seeds. */

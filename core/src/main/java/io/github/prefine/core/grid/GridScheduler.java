@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,13 +22,18 @@ import org.slf4j.LoggerFactory;
  * real run, while the demo's second-long sweeps do not spend their time redrawing charts), at the
  * end, and on the way out of a run that a sweep's exception stops, so that the tables hold every
  * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning
- * another process holds, are revisited every poll interval until none is left. One instance per
- * run; not thread-safe.
+ * another process holds, are revisited every poll interval until none is left, without a limit (a
+ * pre-finetuning legitimately takes hours); each is announced once, and while the wait goes on a
+ * line every {@link #WAIT_REMINDER_NANOS} names the sweeps held, their holders and how long they
+ * have been waited for, so that a run stuck behind a hung holder does not look hung itself. One
+ * instance per run; not thread-safe.
  */
 final class GridScheduler {
     private static final Logger LOG = LoggerFactory.getLogger(GridScheduler.class);
     /** Least time between two rewrites of the reports during a run. */
     static final long REWRITE_SECONDS = 30;
+    /** Least time between two lines saying that a run still waits for sweeps other processes hold. */
+    static final long WAIT_REMINDER_NANOS = TimeUnit.MINUTES.toNanos(10);
 
     private final GridSession session;
     private final Grid grid;
@@ -35,10 +43,20 @@ final class GridScheduler {
     private long lastWrite;
     /** Whether a sweep was recorded since the last rewrite: a run stopped by a failure still reports it. */
     private boolean unwritten;
+    private final long remindNanos;
 
     GridScheduler(GridSession session) {
+        this(session, WAIT_REMINDER_NANOS);
+    }
+
+    /**
+     * @param session the session whose plan is run
+     * @param remindNanos least time between two lines saying that the run still waits for held sweeps
+     */
+    GridScheduler(GridSession session, long remindNanos) {
         this.session = session;
         this.grid = session.grid();
+        this.remindNanos = remindNanos;
     }
 
     GridSummary run() throws IOException {
@@ -61,8 +79,12 @@ final class GridScheduler {
     /** Finishes the pending sweeps, revisiting those another process holds until none is left. */
     private void runPending(List<GridSweep> pending) throws IOException {
         Set<String> announced = new LinkedHashSet<>();
+        // the sweeps refused by their lock, with when each was first refused, and when that was last said
+        Map<String, Long> heldSince = new LinkedHashMap<>();
+        long told = System.nanoTime();
         while (!pending.isEmpty()) {
             boolean progressed = false;
+            Map<String, Path> held = new LinkedHashMap<>();
             for (Iterator<GridSweep> it = pending.iterator(); it.hasNext(); ) {
                 GridSweep sweep = it.next();
                 Optional<String> failed = session.failure(sweep);
@@ -93,7 +115,9 @@ final class GridScheduler {
                     if (announced.add(sweep.id())) {
                         LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
                                 UnitLock.holder(file).orElse("another process"), file);
+                        told = System.nanoTime();
                     }
+                    held.put(sweep.id(), file);
                     continue;
                 }
                 try (UnitLock l = lock.get()) {
@@ -117,6 +141,13 @@ final class GridScheduler {
                     unwritten = false;
                 }
             }
+            long now = System.nanoTime();
+            heldSince.keySet().retainAll(held.keySet());
+            held.keySet().forEach(id -> heldSince.putIfAbsent(id, now));
+            if (!held.isEmpty() && now - told >= remindNanos) {
+                remind(held, heldSince, pending.size(), now);
+                told = now;
+            }
             if (!progressed && !pending.isEmpty()) {
                 try {
                     Thread.sleep(grid.pollMillis);
@@ -126,6 +157,15 @@ final class GridScheduler {
                 }
             }
         }
+    }
+
+    /** Says which sweeps other processes still hold, by whom, and for how long this run has waited for each. */
+    private static void remind(Map<String, Path> held, Map<String, Long> heldSince, int pending, long now) {
+        List<String> each = new ArrayList<>();
+        held.forEach((id, file) -> each.add(id + " (held by " + UnitLock.holder(file).orElse("another process")
+                + ", waited for " + TimeUnit.NANOSECONDS.toMinutes(now - heldSince.get(id)) + " min)"));
+        LOG.info("still waiting for {} sweep(s) other processes hold, {} pending in all: {}", held.size(), pending,
+                String.join("; ", each));
     }
 
     /** Rewrites the reports on the way out of a failed run; a failure to do so is added to the first one. */

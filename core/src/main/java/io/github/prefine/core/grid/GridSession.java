@@ -451,7 +451,12 @@ public final class GridSession implements AutoCloseable {
      * @throws IOException if finetuning or writing fails
      */
     public List<Path> exportModels() throws IOException {
-        return new GridExporter(this, finetuning).export();
+        return exportModels(GridScheduler.WAIT_REMINDER_NANOS);
+    }
+
+    /** {@link #exportModels()}, saying every {@code remindNanos} that it still waits for another process's export. */
+    List<Path> exportModels(long remindNanos) throws IOException {
+        return new GridExporter(this, finetuning, remindNanos).export();
     }
 
     /**

@@ -1,18 +1,23 @@
 package io.github.prefine.core.grid;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * A process-wide claim on one unit of work, held through an OS file lock ({@link
@@ -170,16 +175,39 @@ final class UnitLock implements Closeable {
      */
     static Optional<UnitLock> await(Path file, long pollMillis, long timeoutNanos, Runnable onRefused)
             throws IOException {
+        return await(file, pollMillis, timeoutNanos, Long.MAX_VALUE, waited -> onRefused.run());
+    }
+
+    /**
+     * Claims a unit as {@link #await(Path, long, long, Runnable)} does, telling again while it
+     * waits: a wait of hours for a stuck holder must not look like a hung process.
+     *
+     * @param file the lock file
+     * @param pollMillis how long to sleep between two tries
+     * @param timeoutNanos how long to wait at most, in nanoseconds ({@link Long#MAX_VALUE}: no limit)
+     * @param remindNanos how long between two calls of {@code onWaiting}, in nanoseconds
+     * @param onWaiting given the nanoseconds waited so far: when the first try is refused (0), then
+     *     each time {@code remindNanos} have passed since its last call while the wait goes on
+     * @return the lock, or empty when another holder still has it after {@code timeoutNanos}
+     * @throws IOException if the file cannot be opened, or the thread is interrupted while waiting
+     */
+    static Optional<UnitLock> await(Path file, long pollMillis, long timeoutNanos, long remindNanos,
+            LongConsumer onWaiting) throws IOException {
         long start = System.nanoTime();
-        for (boolean told = false; ; told = true) {
+        long told = 0;
+        for (boolean first = true; ; first = false) {
             Optional<UnitLock> lock = tryAcquire(file);
             if (lock.isPresent()) {
                 return lock;
             }
-            if (!told) {
-                onRefused.run();
+            long waited = System.nanoTime() - start;
+            if (first) {
+                onWaiting.accept(0);
+            } else if (waited - told >= remindNanos) {
+                told = waited;
+                onWaiting.accept(waited);
             }
-            if (System.nanoTime() - start >= timeoutNanos) {
+            if (waited >= timeoutNanos) {
                 return Optional.empty();
             }
             try {
@@ -205,13 +233,12 @@ final class UnitLock implements Closeable {
     void noteHolder() throws IOException {
         String host;
         try {
-            host = java.net.InetAddress.getLocalHost().getHostName();
+            host = InetAddress.getLocalHost().getHostName();
         } catch (IOException e) {
             host = "an unknown host";
         }
-        io.github.prefine.core.checkpoint.AtomicFiles.write(above(key), holderNote(key), "process " + ProcessHandle.current().pid()
-                + " on " + host + " since " + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
-                + "\n");
+        AtomicFiles.write(above(key), holderNote(key), "process " + ProcessHandle.current().pid() + " on " + host
+                + " since " + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\n");
     }
 
     /**

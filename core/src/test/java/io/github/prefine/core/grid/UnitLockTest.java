@@ -11,7 +11,9 @@ import java.io.InterruptedIOException;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,6 +81,38 @@ class UnitLockTest {
                 t.join(TimeUnit.MINUTES.toMillis(1));
                 assertInstanceOf(InterruptedIOException.class, thrown.get(), "an interrupted await");
                 assertEquals(1, OpenFiles.on(file), "the interrupted await left the file open");
+            }
+        } finally {
+            waiter.shutdownNow();
+        }
+    }
+
+    /**
+     * A wait that tells again: first with 0 waited when refused, then with the time waited, each at
+     * least the reminder interval after the one before, until the holder lets go.
+     */
+    @Test
+    void awaitWithRemindersTellsWhenRefusedAndThenEveryIntervalUntilReleased(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("locks").resolve("export-t-Baseline-seed1.lock");
+        long remind = TimeUnit.MILLISECONDS.toNanos(30);
+        List<Long> told = new CopyOnWriteArrayList<>();
+        CountDownLatch thrice = new CountDownLatch(3);
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        try {
+            UnitLock held = UnitLock.tryAcquire(file).orElseThrow();
+            Future<Optional<UnitLock>> claim = waiter.submit(() -> UnitLock.await(file, 5, Long.MAX_VALUE, remind,
+                    waited -> {
+                        told.add(waited);
+                        thrice.countDown();
+                    }));
+            assertTrue(thrice.await(1, TimeUnit.MINUTES), "the wait was not told three times: " + told);
+            held.close();
+            try (UnitLock l = claim.get(1, TimeUnit.MINUTES).orElseThrow()) {
+                assertEquals(Optional.empty(), UnitLock.tryAcquire(file), "await returned a lock it does not hold");
+            }
+            assertEquals(0L, told.get(0), told.toString());
+            for (int i = 1; i < told.size(); i++) {
+                assertTrue(told.get(i) - told.get(i - 1) >= remind, told.toString());
             }
         } finally {
             waiter.shutdownNow();

@@ -1,0 +1,141 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a run says while it waits for work another process holds, read from slf4j-simple in a child
+ * JVM that runs the grid while this JVM holds a real lock (with its holder note): the wait is
+ * announced once, naming what it waits for and who holds it, and then said again, every interval
+ * the run is given (short here, 10 minutes in a run), for as long as it lasts; once the lock is
+ * released the child finishes the work itself. The tests wait for lines, not for times: a run that
+ * never says it still waits is stopped by the timeout.
+ */
+class GridWaitLogTest {
+    /** The reminder interval the child runs with: short, so that a test sees several. */
+    static final long REMIND_MILLIS = 50;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES) // a silent wait would hang here
+    void anExportAnotherProcessHoldsIsAnnouncedNamingModelAndHolderThenRemindedUntilReleased() throws Exception {
+        Path out = dir.resolve("out");
+        GridLayout layout = new GridLayout(out);
+        Path lock = layout.lock("export-c-target-Baseline-seed1");
+        Path model = out.resolve("models").resolve("c-target").resolve("Baseline-seed1");
+        String text = runWhileHolding(lock, "export", "still waiting for model");
+        String note = holderOf(text);
+
+        List<String> lines = lines(text, GridExporter.class);
+        assertEquals(1, lines.stream().filter(l -> l.contains("waiting for it")).count(), text);
+        assertTrue(lines.contains("INFO " + GridExporter.class.getName() + " - model " + model + " is being exported by "
+                + note + " (" + lock + " is held); waiting for it"), text);
+        List<String> reminders = lines.stream().filter(l -> l.contains("still waiting")).toList();
+        assertFalse(reminders.isEmpty(), text);
+        reminders.forEach(l -> assertTrue(l.matches("INFO " + GridExporter.class.getName().replace(".", "\\.")
+                + " - still waiting for model .*, exported by .*, for \\d+ min") && l.contains(" model " + model + ",")
+                && l.contains("exported by " + note + ","), l));
+        // released, the child wrote the model itself
+        assertTrue(Files.isRegularFile(model.resolve(GridExporter.RECORD)), text);
+        assertFalse(Files.exists(UnitLock.holderNote(lock)), "the child's note outlived its claim");
+    }
+
+    @Test
+    @Timeout(value = 4, unit = TimeUnit.MINUTES)
+    void aSweepAnotherProcessHoldsIsRemindedNamingItsHolderAndTheWaitUntilReleased() throws Exception {
+        Path out = dir.resolve("out");
+        Path lock = new GridLayout(out).lock("prefinetune-Only-C");
+        String text = runWhileHolding(lock, "sweep", "still waiting for 1 sweep(s)");
+        String note = holderOf(text);
+
+        List<String> lines = lines(text, GridScheduler.class);
+        assertEquals(1, lines.stream().filter(l -> l.contains("coming back to it later")).count(), text);
+        List<String> reminders = lines.stream().filter(l -> l.contains("still waiting")).toList();
+        assertFalse(reminders.isEmpty(), text);
+        // the pre-finetuning and the finetuning sweep that needs it are pending
+        reminders.forEach(l -> assertTrue(l.matches("INFO " + GridScheduler.class.getName().replace(".", "\\.")
+                + " - still waiting for 1 sweep\\(s\\) other processes hold, 2 pending in all: prefinetune-Only-C"
+                + " \\(held by .*, waited for \\d+ min\\)") && l.contains("(held by " + note + ", waited for "), l));
+        // released, the child ran the sweep itself
+        assertTrue(lines.stream().anyMatch(l -> l.contains("unit prefinetune-Only-C (")), text);
+        assertFalse(Files.exists(UnitLock.holderNote(lock)), "the child's note outlived its claim");
+    }
+
+    /**
+     * Holds {@code lock} with a holder note, runs the child until its log has a line containing
+     * {@code awaited}, releases the lock, and returns the log of the child, which must then finish.
+     * The log's first line is the note this JVM wrote (see {@link #holderOf}).
+     */
+    private String runWhileHolding(Path lock, String mode, String awaited) throws Exception {
+        Path log = dir.resolve("child.log");
+        UnitLock held = UnitLock.tryAcquire(lock).orElseThrow();
+        String note;
+        Process child = null;
+        try {
+            held.noteHolder();
+            note = UnitLock.holder(lock).orElseThrow();
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
+                    "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
+                    "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
+                    Child.class.getName(), dir.resolve("child").toString(), dir.resolve("out").toString(), mode)
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
+            child = pb.start();
+            while (!Files.readString(log).contains(awaited)) {
+                assertTrue(child.isAlive(), "the child ended before saying it still waits:\n" + Files.readString(log));
+                Thread.sleep(50);
+            }
+            held.close();
+            assertTrue(child.waitFor(3, TimeUnit.MINUTES), "the child did not finish once the lock was released");
+            assertEquals(0, child.exitValue(), Files.readString(log));
+        } finally {
+            held.close();
+            if (child != null) {
+                child.destroyForcibly();
+            }
+        }
+        return note + "\n" + Files.readString(log);
+    }
+
+    private static String holderOf(String text) {
+        return text.lines().findFirst().orElseThrow();
+    }
+
+    /** The log lines of one class, from where its logger's name begins. */
+    private static List<String> lines(String text, Class<?> logger) {
+        List<String> out = new ArrayList<>();
+        String from = "INFO " + logger.getName() + " - ";
+        text.lines().filter(l -> l.contains(from)).forEach(l -> out.add(l.substring(l.indexOf(from))));
+        return out;
+    }
+
+    /** Runs the tiny grid over C with target c-target (settings Baseline and Only-C), as the test says. */
+    static final class Child {
+        public static void main(String[] args) throws Exception {
+            GridFixtures f = new GridFixtures(Files.createDirectories(Path.of(args[0])));
+            boolean export = args[2].equals("export");
+            Grid grid = f.tiny(List.of(f.targets.get(1)), Path.of(args[1])).setGroups(List.of(TaskGroup.C))
+                    .optPollMillis(20).optExportModels(export ? ModelExports.ALL : ModelExports.NONE).build();
+            long remind = TimeUnit.MILLISECONDS.toNanos(REMIND_MILLIS);
+            try (GridSession session = grid.open()) {
+                new GridScheduler(session, remind).run();
+                session.exportModels(remind);
+            }
+        }
+    }
+}
