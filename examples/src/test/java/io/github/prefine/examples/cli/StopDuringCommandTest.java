@@ -69,8 +69,30 @@ class StopDuringCommandTest {
         }
     }
 
+    /**
+     * The JDK's {@code StreamCloser} hook itself can lose a race with the writing thread (the file
+     * cache is not thread-safe) and throw instead of closing the stream; then the stream the test
+     * is about was never closed under the command, so that run says nothing of the CLI and the
+     * scenario is run again, at most three times in all.
+     */
     @Test
     void aCommandStoppedWithItsKilledParentPrintsNoFailure(@TempDir Path dir) throws Exception {
+        String out = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            out = stopDuringWrite(Files.createDirectories(dir.resolve("attempt-" + attempt)));
+            if (!out.contains("Exception in thread \"StreamCloser\"")) {
+                break;
+            }
+        }
+        assertFalse(out.contains("Exception in thread \"StreamCloser\""), "the JDK's own close failed three times: " + out);
+        assertTrue(out.contains("has ended; stopping"), out);
+        assertFalse(out.contains("check the file, the disk and the network"), out);
+        assertFalse(out.contains("prefine write-image:"), out);
+        assertTrue(out.contains("returned " + ParentWatch.ORPHANED), out);
+    }
+
+    /** Runs the command JVM, kills its parent while it writes, and returns its output once it has exited. */
+    private static String stopDuringWrite(Path dir) throws Exception {
         Process parent = new ProcessBuilder("sleep", "600").start();
         Process child = null;
         try {
@@ -88,12 +110,10 @@ class StopDuringCommandTest {
             parent.destroyForcibly(); // SIGKILL, as kill -9
             assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child outlived its parent");
             String out = Files.readString(log, StandardCharsets.UTF_8);
-
-            assertTrue(out.contains("has ended; stopping"), out);
-            assertFalse(out.contains("check the file, the disk and the network"), out);
-            assertFalse(out.contains("prefine write-image:"), out);
-            assertTrue(out.contains("returned " + ParentWatch.ORPHANED), out);
-            assertEquals(ParentWatch.ORPHANED, child.exitValue(), out);
+            if (!out.contains("Exception in thread \"StreamCloser\"")) {
+                assertEquals(ParentWatch.ORPHANED, child.exitValue(), out);
+            }
+            return out;
         } finally {
             parent.destroyForcibly();
             if (child != null) {
