@@ -146,7 +146,7 @@ final class GridExporter {
         Path file = lock(c);
         Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
         return UnitLock.await(file, grid.pollMillis, Long.MAX_VALUE, remindNanos, waited -> {
-            String holder = UnitLock.holder(file).orElse("another process");
+            String holder = UnitLock.holderName(file);
             if (waited == 0) {
                 LOG.info("model {} is being exported by {} ({} is held); waiting for it", dir, holder, file);
             } else {

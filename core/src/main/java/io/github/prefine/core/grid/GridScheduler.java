@@ -114,7 +114,7 @@ final class GridScheduler {
                 if (lock.isEmpty()) {
                     if (announced.add(sweep.id())) {
                         LOG.info("{} is being run by {} ({} is held); coming back to it later", sweep.id(),
-                                UnitLock.holder(file).orElse("another process"), file);
+                                UnitLock.holderName(file), file);
                         told = System.nanoTime();
                     }
                     held.put(sweep.id(), file);
@@ -162,7 +162,7 @@ final class GridScheduler {
     /** Says which sweeps other processes still hold, by whom, and for how long this run has waited for each. */
     private static void remind(Map<String, Path> held, Map<String, Long> heldSince, int pending, long now) {
         List<String> each = new ArrayList<>();
-        held.forEach((id, file) -> each.add(id + " (held by " + UnitLock.holder(file).orElse("another process")
+        held.forEach((id, file) -> each.add(id + " (held by " + UnitLock.holderName(file)
                 + ", waited for " + TimeUnit.NANOSECONDS.toMinutes(now - heldSince.get(id)) + " min)"));
         LOG.info("still waiting for {} sweep(s) other processes hold, {} pending in all: {}", held.size(), pending,
                 String.join("; ", each));

@@ -307,7 +307,7 @@ public final class GridSession implements AutoCloseable {
         Path file = grid.layout.lock(unit.id());
         Optional<UnitLock> claimed = UnitLock.await(file, grid.pollMillis, grid.claimTimeout.toNanos(),
                 () -> LOG.info("unit {} is being run by {} ({} is held); waiting for it, at most {}", unit.id(),
-                        UnitLock.holder(file).orElse("another process"), file, grid.claimTimeout));
+                        UnitLock.holderName(file), file, grid.claimTimeout));
         if (claimed.isEmpty()) {
             throw new UnitBusyException(unit.id(), UnitLock.holder(file).orElse(null), grid.claimTimeout,
                     "Grid.Builder.optClaimTimeout");

@@ -255,6 +255,17 @@ final class UnitLock implements Closeable {
         }
     }
 
+    /**
+     * Names the holder of a lock file for a message: its note ({@link #holder}), or "another
+     * process" when it left none, so that every wait says it in the same words.
+     *
+     * @param file the lock file
+     * @return the holder's note, or {@code "another process"}
+     */
+    static String holderName(Path file) {
+        return holder(file).orElse("another process");
+    }
+
     @Override
     public void close() throws IOException {
         if (!channel.isOpen()) {
