@@ -52,6 +52,17 @@ class WorkersTest {
     }
 
     @Test
+    void demoWorkersAutoIsOnePerCoreUpToFourOnAGpuAsOnACpu() throws Exception {
+        // the H100 device check: four processes ran the demo in 36 s, one in 70 s, same tables
+        assertEquals(1, DemoCommand.autoWorkers(1));
+        assertEquals(2, DemoCommand.autoWorkers(2));
+        assertEquals(4, DemoCommand.autoWorkers(16));
+        DemoCommand gpu = new DemoCommand();
+        new CommandLine(gpu).parseArgs("--device", "gpu", "--workers", "auto");
+        assertEquals(Math.min(4, Runtime.getRuntime().availableProcessors()), gpu.workers());
+    }
+
+    @Test
     void aWorkerGetsTheCommandLineWithItsOwnDeviceAndThreadsAndNoForce() {
         List<String> given = List.of("--verbose", "reproduce", "--data", "d", "--device", "2", "--workers=2", "--force",
                 "--threads", "8", "--out", "o");
