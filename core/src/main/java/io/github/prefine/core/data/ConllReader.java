@@ -5,6 +5,7 @@ import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -107,7 +108,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
     }
 
     @Override
-    public ReadResult<TokenExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<TokenExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         Objects.requireNonNull(leniency, "leniency");
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
@@ -123,7 +124,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         // one instance per distinct token and tag: a file repeats a few tags and a vocabulary of
         // words hundreds of thousands of times, and the examples keep them for the task's lifetime
         Map<String, String> canonical = new HashMap<>();
-        try (LineReader lines = TextFiles.lines(file, leniency, report)) {
+        try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 int last = 0;
                 boolean end = false;

@@ -5,6 +5,7 @@ import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -29,11 +30,11 @@ public final class CopaReader implements DatasetReader<ChoiceExample> {
     }
 
     @Override
-    public ReadResult<ChoiceExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<ChoiceExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<ChoiceExample> out = new ArrayList<>();
-        int records = JsonLines.forEachObject(file, leniency, report, (o, at, line) -> {
+        int records = JsonLines.forEachObject(file, leniency, report, bytesRead, (o, at, line) -> {
             int label = o.has("label") ? at.integer(o, "label", "$") : -1;
             if (label < -1 || label > 1) {
                 throw at.error("$.label", "0 or 1", Integer.toString(label));

@@ -7,6 +7,7 @@ import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,12 +69,12 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     }
 
     @Override
-    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<TextExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         ColumnTable table = new ColumnTable(name, leniency, report, layout, Csv.describe(delimiter) + "-separated");
         boolean any;
-        try (DocumentReader doc = TextFiles.document(file, report)) {
+        try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Csv csv = new Csv(doc, name, delimiter);
             try {
                 any = records(csv, doc, table);

@@ -1,7 +1,10 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * Reads one dataset file into examples of one type.
@@ -15,7 +18,23 @@ import java.nio.file.Path;
  */
 public interface DatasetReader<E extends Example> {
     /**
-     * Reads a file.
+     * Reads a file, counting the bytes it takes from the file and from any file read with it
+     * ({@link #files}), so that a caller can show how far a large read has come.
+     *
+     * @param file the file to read
+     * @param leniency whether defects throw or are skipped and counted
+     * @param bytesRead receives, on the reading thread, the number of bytes each read took from
+     *     the files (compressed bytes for a {@code .gz} file); a read to the end hands it the sum
+     *     of the sizes of {@link #files}
+     * @return the examples in file order and the read report
+     * @throws MalformedDatasetException if the file is malformed (always in strict mode; in lenient
+     *     mode only for defects that cannot be skipped)
+     * @throws IOException if the file cannot be read
+     */
+    ReadResult<E> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException;
+
+    /**
+     * Reads a file without counting its bytes.
      *
      * @param file the file to read
      * @param leniency whether defects throw or are skipped and counted
@@ -24,7 +43,9 @@ public interface DatasetReader<E extends Example> {
      *     mode only for defects that cannot be skipped)
      * @throws IOException if the file cannot be read
      */
-    ReadResult<E> read(Path file, Leniency leniency) throws IOException;
+    default ReadResult<E> read(Path file, Leniency leniency) throws IOException {
+        return read(file, leniency, TextFiles.UNCOUNTED);
+    }
 
     /**
      * Reads a file strictly.
@@ -35,6 +56,17 @@ public interface DatasetReader<E extends Example> {
      */
     default ReadResult<E> read(Path file) throws IOException {
         return read(file, Leniency.STRICT);
+    }
+
+    /**
+     * Returns the files a read of {@code file} opens: the file itself, and any sibling read with
+     * it (WiC's gold labels), for a progress total.
+     *
+     * @param file the file given to {@link #read}
+     * @return the files that exist among those a read opens, {@code file} first
+     */
+    default List<Path> files(Path file) {
+        return List.of(file);
     }
 
     /**

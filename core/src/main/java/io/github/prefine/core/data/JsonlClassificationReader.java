@@ -8,6 +8,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import io.github.prefine.core.data.internal.TextTemplates;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,12 +58,12 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
     }
 
     @Override
-    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<TextExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<TextExample> out = new ArrayList<>();
         int records = JsonLines.forEachObject(
-                file, leniency, report, (o, at, line) -> out.add(parse(name, o, at, line)));
+                file, leniency, report, bytesRead, (o, at, line) -> out.add(parse(name, o, at, line)));
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         if (r.totalSkipped() > 0) {

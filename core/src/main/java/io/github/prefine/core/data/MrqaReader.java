@@ -8,6 +8,7 @@ import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,11 +55,11 @@ public final class MrqaReader implements DatasetReader<QaExample> {
     }
 
     @Override
-    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<QaExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         Lines lines = new Lines(leniency, report);
-        JsonLines.forEachObject(file, leniency, report, lines);
+        JsonLines.forEachObject(file, leniency, report, bytesRead, lines);
         int questions = lines.questions;
         List<QaExample> out = lines.out;
         Defects.requireRecords(questions, leniency, report, name, "", "a header line and at least one question",

@@ -9,6 +9,7 @@ import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -39,11 +40,11 @@ public final class QedReader implements DatasetReader<QaExample> {
     }
 
     @Override
-    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<QaExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         List<QaExample> out = new ArrayList<>();
-        int records = JsonLines.forEachObject(file, leniency, report, (o, at, line) -> {
+        int records = JsonLines.forEachObject(file, leniency, report, bytesRead, (o, at, line) -> {
             QaExample ex = example(o, at, leniency, report);
             if (ex != null) {
                 out.add(ex);

@@ -12,6 +12,7 @@ import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,13 +52,13 @@ public final class SquadReader implements DatasetReader<QaExample> {
     }
 
     @Override
-    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<QaExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         // read once, checked as it goes: a defect of the JSON anywhere outranks the walk's, as when
         // the document was parsed whole before any question was made
         Document d = new Document(new Json.At(name, ""), leniency, report);
-        try (DocumentReader doc = TextFiles.document(file, report)) {
+        try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             CheckedJson.read(doc, name, "a SQuAD JSON document", d::root);
         }
         Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");

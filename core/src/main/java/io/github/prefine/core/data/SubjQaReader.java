@@ -6,6 +6,7 @@ import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
     }
 
     @Override
-    public ReadResult<QaExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<QaExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         // the file is read once. The reader before parsed it whole first, so a defect of its text
@@ -89,7 +90,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         // defect that fails the read waits until the rest of the text has been read
         Map<String, Pair> pairs = new LinkedHashMap<>();
         int records;
-        try (DocumentReader doc = TextFiles.document(file, report)) {
+        try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Records csv = new Records(new Csv(doc, name));
             try {
                 rows(csv, name, leniency, report, pairs);

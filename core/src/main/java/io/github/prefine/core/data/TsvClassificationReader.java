@@ -6,6 +6,7 @@ import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -66,11 +67,11 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
     }
 
     @Override
-    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+    public ReadResult<TextExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         ColumnTable table = new ColumnTable(name, leniency, report, layout, "tab-separated");
-        try (LineReader lines = TextFiles.lines(file, leniency, report)) {
+        try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 TextFiles.Line line = lines.next();
                 if (layout.header()) {

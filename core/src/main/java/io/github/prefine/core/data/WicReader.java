@@ -7,6 +7,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -40,12 +41,29 @@ public final class WicReader implements DatasetReader<TextExample> {
         return TextExample.class;
     }
 
+    /**
+     * Returns the data file and, when it exists, its gold file, which a read opens too.
+     *
+     * @param file the {@code X.data.txt} file
+     * @return the data file, then {@code X.gold.txt} where it exists
+     */
     @Override
-    public ReadResult<TextExample> read(Path file, Leniency leniency) throws IOException {
+    public List<Path> files(Path file) {
+        Path gold = goldPath(file);
+        return !gold.equals(file) && Files.exists(gold) ? List.of(file, gold) : List.of(file);
+    }
+
+    /** The sibling gold file of a data file: {@code X.gold.txt} beside {@code X.data.txt}. */
+    private static Path goldPath(Path file) {
+        return file.resolveSibling(file.getFileName().toString().replace(".data.", ".gold."));
+    }
+
+    @Override
+    public ReadResult<TextExample> read(Path file, Leniency leniency, LongConsumer bytesRead) throws IOException {
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         String fn = file.getFileName().toString();
-        Path goldPath = file.resolveSibling(fn.replace(".data.", ".gold."));
+        Path goldPath = goldPath(file);
         // the labels pair with the data lines by position. The readers before read the data file
         // through, then the labels, then compared the counts, then made examples: a defect of the
         // data file's bytes comes first, then one of the labels file, then a count mismatch, then
@@ -56,7 +74,7 @@ public final class WicReader implements DatasetReader<TextExample> {
         if (!goldPath.equals(file) && Files.exists(goldPath)) {
             // one letter a line: small beside the data
             gold = new ArrayList<>();
-            try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name))) {
+            try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name), bytesRead)) {
                 for (TextFiles.Line line = labels.next(); line != null; line = labels.next()) {
                     if (nonBlank(line)) {
                         gold.add(line);
@@ -71,7 +89,7 @@ public final class WicReader implements DatasetReader<TextExample> {
         List<TextExample> out = new ArrayList<>();
         MalformedDatasetException lineDefect = null;
         int rows = 0;
-        try (LineReader data = TextFiles.lines(file, leniency, report)) {
+        try (LineReader data = TextFiles.lines(file, leniency, report, bytesRead)) {
             for (TextFiles.Line line = data.next(); line != null; line = data.next()) {
                 if (!nonBlank(line)) {
                     continue;

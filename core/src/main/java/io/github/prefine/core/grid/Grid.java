@@ -648,8 +648,10 @@ public final class Grid {
         }
 
         /**
-         * Sets who hears each task's featurization (every split, once per session, before its
-         * first training), in the steps {@link FeaturizationListener} documents; default none.
+         * Sets who hears each task's reading and featurization (every split, once per session,
+         * before its first training), in the steps {@link FeaturizationListener} documents (reads
+         * from a {@code TaskDataSource.dataRoot}'s files through {@link FeaturizationListener#onRead});
+         * default none.
          *
          * @param featurization the listener, called on the grid's thread
          * @return this builder

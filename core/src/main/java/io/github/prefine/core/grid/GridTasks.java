@@ -86,7 +86,7 @@ final class GridTasks implements AutoCloseable {
     FeaturizedTask featurized(Task t) throws IOException {
         FeaturizedTask f = featurized.get(t.name());
         if (f == null) {
-            TaskData d = data.load(t);
+            TaskData d = data.load(t, listener);
             reads.put(t.name(), DataReport.TaskReads.of(d));
             boolean target = targets.contains(t);
             if (!target) {

@@ -66,7 +66,8 @@ public final class InMemoryTasks {
 
     private record Placeholder<E extends Example>(Class<E> exampleType) implements DatasetReader<E> {
         @Override
-        public ReadResult<E> read(Path file, Leniency leniency) throws IOException {
+        public ReadResult<E> read(Path file, Leniency leniency, java.util.function.LongConsumer bytesRead)
+                throws IOException {
             throw new IOException(file + ": this task is held in memory; load it through TaskDataSource.inMemory");
         }
     }

@@ -1,6 +1,7 @@
 package io.github.prefine.core.pipeline;
 
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
@@ -41,6 +42,19 @@ public interface TaskDataSource {
      * @throws IOException if reading fails or the data is missing
      */
     TaskData load(Task task) throws IOException;
+
+    /**
+     * Loads a task's examples, reporting how the reading of its files advances.
+     *
+     * @param task the task
+     * @param listener hears each split's bytes read, in the steps {@link FeaturizationListener#onRead}
+     *     documents; data not read from files reports nothing (the default)
+     * @return its data, the same as {@link #load(Task)} gives
+     * @throws IOException if reading fails or the data is missing
+     */
+    default TaskData load(Task task, FeaturizationListener listener) throws IOException {
+        return load(task);
+    }
 
     /**
      * Lists the files a task is read from, for a run's manifest.
@@ -85,6 +99,11 @@ public interface TaskDataSource {
             @Override
             public TaskData load(Task task) throws IOException {
                 return task.load(root, leniency);
+            }
+
+            @Override
+            public TaskData load(Task task, FeaturizationListener listener) throws IOException {
+                return task.load(root, leniency, listener);
             }
 
             @Override

@@ -6,8 +6,10 @@ import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.data.ReadResult;
 import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -186,6 +188,25 @@ public final class Task {
      * @throws IOException on read failure
      */
     public TaskData load(Path dataRoot, Leniency leniency) throws IOException {
+        return load(dataRoot, leniency, FeaturizationListener.NONE);
+    }
+
+    /**
+     * Reads as {@link #load(Path, Leniency)} does, reporting each split's bytes read to {@code
+     * listener} in the steps {@link FeaturizationListener#onRead} documents (one report series per
+     * file read, names {@code task/split}), so that an application can show progress before
+     * featurization starts. What is read is the same.
+     *
+     * @param dataRoot the data root
+     * @param leniency strict or lenient
+     * @param listener hears each split's read progress
+     * @return the data
+     * @throws NoSuchFileException if none of the task's files exists
+     * @throws MalformedDatasetException as {@link #load(Path, Leniency)}
+     * @throws IOException on read failure
+     */
+    public TaskData load(Path dataRoot, Leniency leniency, FeaturizationListener listener) throws IOException {
+        Objects.requireNonNull(listener, "listener");
         Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
         Map<Split, String> fileOf = new EnumMap<>(Split.class);
         Map<String, ReadReport> reports = new LinkedHashMap<>();
@@ -197,7 +218,7 @@ public final class Task {
         String validation = null;
         Optional<SplitSource> holdOut = source.holdOut();
         if (holdOut.isPresent() && !missing.contains(TaskSource.resolve(dataRoot, holdOut.get()))) {
-            ReadResult<?> r = read(dataRoot, holdOut.get(), leniency);
+            ReadResult<?> r = read(dataRoot, holdOut.get(), "train+validation", leniency, listener);
             reports.put(holdOut.get().path(), r.report());
             SeededSplit<Example> s = SeededSplit.of(new ArrayList<>(r.examples()), source.holdOutSeed(),
                     source.holdOutKey());
@@ -212,7 +233,7 @@ public final class Task {
                 LOG.info("task {}: {} split absent ({})", name, s.split(), s.path());
                 continue;
             }
-            ReadResult<?> r = read(dataRoot, s, leniency);
+            ReadResult<?> r = read(dataRoot, s, s.split().name().toLowerCase(java.util.Locale.ROOT), leniency, listener);
             reports.put(s.path(), r.report());
             splits.put(s.split(), new ArrayList<>(r.examples()));
             fileOf.put(s.split(), s.path());
@@ -289,12 +310,24 @@ public final class Task {
         return rule;
     }
 
-    private ReadResult<?> read(Path dataRoot, SplitSource s, Leniency leniency) throws IOException {
+    private ReadResult<?> read(Path dataRoot, SplitSource s, String split, Leniency leniency,
+            FeaturizationListener listener) throws IOException {
         if (!format.exampleType().equals(s.reader().exampleType())) {
             throw new IllegalStateException("task " + name + ": reader of " + s.path() + " gives "
                     + s.reader().exampleType().getSimpleName() + ", format needs " + format.exampleType().getSimpleName());
         }
-        return s.reader().read(TaskSource.resolve(dataRoot, s), leniency);
+        Path file = TaskSource.resolve(dataRoot, s);
+        if (listener == FeaturizationListener.NONE) {
+            return s.reader().read(file, leniency);
+        }
+        long total = 0;
+        for (Path f : s.reader().files(file)) {
+            total += Files.size(f);
+        }
+        ReadSteps steps = new ReadSteps(listener, name + "/" + split, total);
+        ReadResult<?> r = s.reader().read(file, leniency, steps);
+        steps.finish();
+        return r;
     }
 
     private List<String> learnLabels(List<List<Example>> from) {

@@ -6,6 +6,7 @@ import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Reads a JSON-lines file one object per non-blank line, with the leniency applied per line,
@@ -42,15 +43,16 @@ public final class JsonLines {
      * @param file the file ({@code .gz} is decompressed)
      * @param leniency whether defective lines throw or are skipped and counted
      * @param report receives skips and the byte-order-mark count
+     * @param bytesRead receives the number of the file's bytes each read took
      * @param handler turns each object into examples
      * @return the number of non-blank lines, kept or skipped
      * @throws IOException on read failure or, strictly, a defective line
      */
-    public static int forEachObject(Path file, Leniency leniency, ReadReport.Builder report, Handler handler)
-            throws IOException {
+    public static int forEachObject(Path file, Leniency leniency, ReadReport.Builder report, LongConsumer bytesRead,
+            Handler handler) throws IOException {
         String name = TextFiles.shortName(file);
         int records = 0;
-        try (LineReader lines = TextFiles.lines(file, leniency, report)) {
+        try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                     if (line.text() != null && line.text().isBlank()) {

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.LongConsumer;
 
 /**
  * Opens dataset files for reading a line or a buffer at a time, inflating {@code .gz} files as
@@ -20,6 +21,9 @@ public final class TextFiles {
 
     /** The byte-order mark character. */
     public static final char BOM = '\uFEFF';
+
+    /** A counter that counts nothing, for reads nobody watches. */
+    public static final LongConsumer UNCOUNTED = n -> {};
 
     /**
      * One decoded line.
@@ -66,7 +70,24 @@ public final class TextFiles {
      * @throws IOException on read failure
      */
     public static InputStream open(Path file) throws IOException {
+        return open(file, UNCOUNTED);
+    }
+
+    /**
+     * Opens a file's bytes as {@link #open(Path)} does, counting the bytes taken from the file.
+     *
+     * @param file the file
+     * @param bytesRead receives the number of the file's bytes each read took (compressed bytes
+     *     for a {@code .gz} file), on the reading thread; over a whole read they sum to the file's size
+     * @return its (inflated) bytes; the caller closes it
+     * @throws MalformedDatasetException if a {@code .gz} file's header is not gzip
+     * @throws IOException on read failure
+     */
+    public static InputStream open(Path file, LongConsumer bytesRead) throws IOException {
         InputStream raw = Files.newInputStream(file);
+        if (bytesRead != UNCOUNTED) {
+            raw = new CountedInput(raw, bytesRead);
+        }
         if (isGzip(file)) {
             return InflatedInput.open(raw, shortName(file));
         }
@@ -94,7 +115,23 @@ public final class TextFiles {
      * @throws IOException if the file cannot be opened
      */
     public static LineReader lines(Path file, Leniency leniency, ReadReport.Builder report) throws IOException {
-        return new LineReader(open(file), shortName(file), leniency, report, isGzip(file));
+        return lines(file, leniency, report, UNCOUNTED);
+    }
+
+    /**
+     * Opens a file's lines as {@link #lines(Path, Leniency, ReadReport.Builder)} does, counting
+     * the bytes taken from the file as {@link #open(Path, LongConsumer)} does.
+     *
+     * @param file the file
+     * @param leniency strict throws on invalid UTF-8; lenient yields a line with null text
+     * @param report receives the byte-order-mark count
+     * @param bytesRead receives the number of the file's bytes each read took
+     * @return the lines; the caller closes them
+     * @throws IOException if the file cannot be opened
+     */
+    public static LineReader lines(Path file, Leniency leniency, ReadReport.Builder report, LongConsumer bytesRead)
+            throws IOException {
+        return new LineReader(open(file, bytesRead), shortName(file), leniency, report, isGzip(file));
     }
 
     /**
@@ -121,7 +158,22 @@ public final class TextFiles {
      * @throws IOException if the file cannot be opened
      */
     public static DocumentReader document(Path file, ReadReport.Builder report) throws IOException {
-        return new DocumentReader(open(file), shortName(file), report);
+        return document(file, report, UNCOUNTED);
+    }
+
+    /**
+     * Opens a whole-document file as {@link #document(Path, ReadReport.Builder)} does, counting
+     * the bytes taken from the file as {@link #open(Path, LongConsumer)} does.
+     *
+     * @param file the file
+     * @param report receives the byte-order-mark count
+     * @param bytesRead receives the number of the file's bytes each read took
+     * @return the characters; the caller closes them
+     * @throws IOException if the file cannot be opened
+     */
+    public static DocumentReader document(Path file, ReadReport.Builder report, LongConsumer bytesRead)
+            throws IOException {
+        return new DocumentReader(open(file, bytesRead), shortName(file), report);
     }
 
     /**
