@@ -56,7 +56,10 @@ final class DataBench {
     private final List<String> taskNames;
     private final FeatureSettings settings;
     private final PrintStream out;
-    /** Hears each split's featurization: the CLI's bar, which reports per batch and so leaves the figures as they were. */
+    /**
+     * Hears each split's read and featurization: the CLI's bars, which hear of a read once per MiB
+     * and of a featurization once per batch, and so leave the figures as they were.
+     */
     private final FeaturizationListener progress;
 
     DataBench(Path dataRoot, Path tokenizerPath, List<String> taskNames, FeatureSettings settings, PrintStream out,
@@ -202,7 +205,7 @@ final class DataBench {
     private Prepared prepare(Task task, SubwordTokenizer tok, List<MemoryPoolMXBean> heap) throws IOException {
         long c0 = processCpuNanos();
         long t0 = System.nanoTime();
-        TaskData d = task.load(dataRoot, Leniency.LENIENT);
+        TaskData d = task.load(dataRoot, Leniency.LENIENT, progress);
         long t1 = System.nanoTime();
         long readPeak = peak(heap);
         heap.forEach(MemoryPoolMXBean::resetPeakUsage);

@@ -23,6 +23,8 @@ import java.util.function.LongSupplier;
  */
 public final class ConsoleProgress {
     private static final int WIDTH = 28;
+    /** The unit that {@link #start} takes for a bar counted in bytes, drawn in KiB, MiB and GiB. */
+    public static final String BYTES = "B";
 
     private final PrintStream out;
     private final boolean interactive;
@@ -177,7 +179,7 @@ public final class ConsoleProgress {
      *
      * @param label what is being done, for example {@code pre-finetune SL+QA epoch 2}
      * @param total how many units make 100%, or 0 or less when unknown (count and rate only)
-     * @param unit the unit counted, for example {@code ex}
+     * @param unit the unit counted, for example {@code ex}, or {@link #BYTES}
      */
     public void start(String label, long total, String unit) {
         start(label, total, unit, 0);
@@ -251,26 +253,46 @@ public final class ConsoleProgress {
      */
     String render(long done, String extra, long now) {
         double rate = pace.rate(done, now);
-        String speed = (Double.isNaN(rate) ? "--" : String.format(Locale.ROOT, "%.1f", rate)) + " " + unit + "/s";
+        boolean bytes = BYTES.equals(unit);
+        String speed = bytes ? (Double.isNaN(rate) ? "-- B" : bytes((long) rate)) + "/s"
+                : (Double.isNaN(rate) ? "--" : String.format(Locale.ROOT, "%.1f", rate)) + " " + unit + "/s";
         String tail = extra == null || extra.isEmpty() ? "" : " | " + extra;
         if (total == 0) {
-            return label + " " + done + " " + unit + " | " + speed + tail;
+            return label + " " + (bytes ? bytes(done) : done + " " + unit) + " | " + speed + tail;
         }
         double frac = Math.min(1.0, done / (double) total);
         int filled = (int) Math.round(frac * WIDTH);
         String eta = Pace.eta(done, total, rate, true);
         return String.format(
                 Locale.ROOT,
-                "%s [%s%s] %3.0f%% %d/%d %s | %s | ETA %s%s",
+                "%s [%s%s] %3.0f%% %s | %s | ETA %s%s",
                 label,
                 "#".repeat(filled),
                 ".".repeat(WIDTH - filled),
                 frac * 100,
-                done,
-                total,
-                unit,
+                bytes ? bytes(done) + " / " + bytes(total) : done + "/" + total + " " + unit,
                 speed,
                 eta,
                 tail);
+    }
+
+    /**
+     * Formats a byte count: {@code 1023 B}, {@code 1.5 KiB}, {@code 3.1 MiB}, up to TiB.
+     *
+     * @param n bytes
+     * @return the count with its binary unit
+     */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
     }
 }

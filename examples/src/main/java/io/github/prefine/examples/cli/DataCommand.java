@@ -146,7 +146,8 @@ public final class DataCommand implements Runnable {
                 err.flush();
             }
             PrintWriter out = spec.commandLine().getOut();
-            out.print(DataStatus.table(DataStatus.of(data)));
+            // hand-laid tasks are read for their counts: SQuAD-sized files take seconds each
+            out.print(DataStatus.table(DataStatus.of(data, true, TrainingProgress.featurization(ConsoleProgress.onStderr()))));
             out.flush();
             return 0;
         }
@@ -234,17 +235,7 @@ public final class DataCommand implements Runnable {
         }
 
         static String bytes(long n) {
-            if (n < 1024) {
-                return n + " B";
-            }
-            String[] units = {"KiB", "MiB", "GiB", "TiB"};
-            double v = n;
-            int u = -1;
-            while (v >= 1024 && u < units.length - 1) {
-                v /= 1024;
-                u++;
-            }
-            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+            return ConsoleProgress.bytes(n);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.grid.DataReport;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridReports;
@@ -439,9 +440,12 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
     private void readStrictly(TaskDataSource source, List<TaskGroup> g, List<Task> t) throws java.io.IOException {
         List<Task> all = new ArrayList<>(t);
         TaskCatalog.prefinetuning().stream().filter(task -> g.contains(task.group())).forEach(all::add);
+        // a worker reads them again as its parent did, and is quiet as its grid is
+        FeaturizationListener reads = Workers.isWorker() ? FeaturizationListener.NONE
+                : TrainingProgress.featurization(ConsoleProgress.onStderr());
         for (Task task : all) {
             if (source.missing(task).isEmpty()) {
-                source.load(task);
+                source.load(task, reads);
             }
         }
         LOG.info("--strict: the files of {} tasks read without a defect", all.size());

@@ -1,6 +1,8 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.data.ReadProgress;
 import io.github.prefine.core.features.FeaturizationListener;
+import io.github.prefine.core.features.FeaturizationProgress;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.StepReport;
@@ -11,8 +13,8 @@ import java.util.Objects;
 /**
  * Draws a trainer's progress with a {@link ConsoleProgress}: one bar per epoch (steps, ETA), with
  * the interval's loss and examples per second, then one per validation or prediction pass (units,
- * ETA, the task being run); {@link #featurization} draws one per featurized split. Not
- * thread-safe.
+ * ETA, the task being run); {@link #featurization} draws one per split read and one per
+ * featurized split. Not thread-safe.
  */
 public final class TrainingProgress implements TrainingListener {
     private final ConsoleProgress bar;
@@ -61,27 +63,42 @@ public final class TrainingProgress implements TrainingListener {
     }
 
     /**
-     * A bar per featurized split, in examples: reading a large task's features (SQuAD's 87,599
-     * training questions) takes seconds to tens of seconds before the first step.
+     * A bar per split read from a task's files, in bytes, then one per featurized split, in
+     * examples: reading a large task's files (SQuAD's tens of MB) takes seconds and featurizing it
+     * (87,599 training questions) seconds to tens of seconds before the first step.
      *
      * @param bar the console
-     * @return the listener, for {@code Grid.Builder.optFeaturizationListener} or {@code
-     *     FeaturizedTask.featurize}
+     * @return the listener, for {@code Grid.Builder.optFeaturizationListener}, {@code
+     *     FeaturizedTask.featurize} or {@code Task.load}
      */
     public static FeaturizationListener featurization(ConsoleProgress bar) {
         Objects.requireNonNull(bar, "bar");
-        return p -> {
-            if (p.total() == 0) {
-                return; // an empty split (a task without test examples) has nothing to show
+        return new FeaturizationListener() {
+            @Override
+            public void onFeaturization(FeaturizationProgress p) {
+                // an empty split (a task without test examples) has nothing to show
+                draw(bar, "featurize " + p.name(), p.done(), p.total(), "ex");
             }
-            if (p.done() == 0) {
-                bar.start("featurize " + p.name(), p.total(), "ex");
-            }
-            bar.update(p.done(), "");
-            if (p.done() >= p.total()) {
-                bar.finishLine();
+
+            @Override
+            public void onRead(ReadProgress p) {
+                draw(bar, "read " + p.name(), p.done(), p.total(), ConsoleProgress.BYTES);
             }
         };
+    }
+
+    /** Starts a bar at a report of 0 done, draws it, and ends its line at the total; draws nothing for a total of 0. */
+    private static void draw(ConsoleProgress bar, String label, long done, long total, String unit) {
+        if (total == 0) {
+            return;
+        }
+        if (done == 0) {
+            bar.start(label, total, unit);
+        }
+        bar.update(done, "");
+        if (done >= total) {
+            bar.finishLine();
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.data;
 
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.hub.HubHttp;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
@@ -98,9 +99,22 @@ public final class DataStatus {
      * @return one row per task, in catalog order
      */
     public static List<Row> of(Path dataRoot, boolean readCounts) {
+        return of(dataRoot, readCounts, FeaturizationListener.NONE);
+    }
+
+    /**
+     * Computes the status of every catalogued task, reporting the reads of hand-laid files.
+     *
+     * @param dataRoot the data root
+     * @param readCounts true to read present tasks that have no intact fetch record, for their
+     *     counts; false to show counts only from fetch records (fast: no data file is read)
+     * @param reads hears each split read, in the steps {@link FeaturizationListener#onRead} documents
+     * @return one row per task, in catalog order
+     */
+    public static List<Row> of(Path dataRoot, boolean readCounts, FeaturizationListener reads) {
         List<Row> rows = new ArrayList<>();
         for (Task t : TaskCatalog.all()) {
-            rows.add(row(dataRoot, t, readCounts));
+            rows.add(row(dataRoot, t, readCounts, reads));
         }
         return rows;
     }
@@ -110,6 +124,10 @@ public final class DataStatus {
     }
 
     static Row row(Path dataRoot, Task t, boolean readCounts) {
+        return row(dataRoot, t, readCounts, FeaturizationListener.NONE);
+    }
+
+    static Row row(Path dataRoot, Task t, boolean readCounts, FeaturizationListener reads) {
         List<Path> missing = t.source().missing(dataRoot);
         int files = t.source().files().size();
         State state = missing.isEmpty() ? State.PRESENT : missing.size() == files ? State.MISSING : State.PARTIAL;
@@ -166,7 +184,7 @@ public final class DataStatus {
         }
         if (readCounts && counts.isEmpty() && state != State.MISSING && !marker) {
             try {
-                TaskData d = t.load(dataRoot, Leniency.LENIENT);
+                TaskData d = t.load(dataRoot, Leniency.LENIENT, reads);
                 counts.putAll(d.splits().entrySet().stream().collect(LinkedHashMap::new,
                         (m, e) -> m.put(e.getKey(), e.getValue().size()), Map::putAll));
             } catch (IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.data;
 
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
@@ -45,6 +46,12 @@ public final class FetchedData {
             public TaskData load(Task task) throws java.io.IOException {
                 check(root, task);
                 return files.load(task);
+            }
+
+            @Override
+            public TaskData load(Task task, FeaturizationListener listener) throws java.io.IOException {
+                check(root, task);
+                return files.load(task, listener);
             }
 
             @Override

@@ -60,6 +60,19 @@ class ConsoleProgressTest {
     }
 
     @Test
+    void aBarInBytesShowsSizesAndThroughputInBinaryUnits() {
+        ConsoleProgress bar = logBar();
+        bar.start("read squad/train", 40L << 20, ConsoleProgress.BYTES);
+        now.set(2_500_000_000L); // 10 MiB of 40 in 2.5 s: 4 MiB/s, 30 MiB left: 7.5 s
+        assertEquals("read squad/train [#######.....................]  25% 10.0 MiB / 40.0 MiB | 4.0 MiB/s | ETA 00:07",
+                bar.render(10L << 20, "", now.get()));
+        // under a KiB the count is exact; no rate right after a start
+        bar.start("read cb/validation", 51, ConsoleProgress.BYTES);
+        assertEquals("read cb/validation [############################] 100% 51 B / 51 B | -- B/s | ETA 00:00",
+                bar.render(51, "", now.get()));
+    }
+
+    @Test
     void anUnknownTotalShowsCountAndRateButNoBarOrEta() {
         ConsoleProgress bar = logBar();
         bar.start("read squad", 0, "rows");
