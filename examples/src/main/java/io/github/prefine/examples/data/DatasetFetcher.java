@@ -2,6 +2,9 @@ package io.github.prefine.examples.data;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.data.ReadProgress;
+import io.github.prefine.core.features.FeaturizationListener;
+import io.github.prefine.core.features.FeaturizationProgress;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.hub.ResumableDownload;
@@ -77,6 +80,21 @@ public final class DatasetFetcher {
     private final Map<String, String> revisions = new HashMap<>();
     private final TaskVersions.SymbolicLinks links;
 
+    /** The check read's progress, handed to the download listener as bytes of {@code read task/split}. */
+    private FeaturizationListener reads() {
+        return new FeaturizationListener() {
+            @Override
+            public void onFeaturization(FeaturizationProgress p) {
+                // a fetch featurizes nothing
+            }
+
+            @Override
+            public void onRead(ReadProgress p) {
+                listener.progress("read " + p.name(), p.done(), p.total());
+            }
+        };
+    }
+
     /**
      * Creates a fetcher.
      *
@@ -103,12 +121,17 @@ public final class DatasetFetcher {
         this.listener = listener::progress;
     }
 
-    /** Receives download progress: bytes on disk of one file (resumed bytes included) and its size. */
+    /**
+     * Receives download progress: bytes on disk of one file (resumed bytes included) and its size;
+     * then the check read of the converted files, one split at a time, under the name {@code read
+     * task/split}.
+     */
     public interface Listener {
         /**
          * Reports progress.
          *
-         * @param file the file's path in the dataset repository
+         * @param file the file's path in the dataset repository, or {@code read task/split} for the
+         *     check read of a converted split
          * @param done bytes so far
          * @param total the file's size
          */
@@ -193,7 +216,7 @@ public final class DatasetFetcher {
                     written.add(staging.relativize(gold).toString().replace('\\', '/'));
                 }
             }
-            TaskData data = task.load(staging, Leniency.LENIENT);
+            TaskData data = task.load(staging, Leniency.LENIENT, reads());
             data.splits().forEach((s, ex) -> counts.put(s.name().toLowerCase(java.util.Locale.ROOT), ex.size()));
             repairs.putAll(writer.repairs());
             data.reports().forEach((file, r) -> {

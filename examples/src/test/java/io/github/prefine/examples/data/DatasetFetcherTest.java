@@ -233,6 +233,34 @@ class DatasetFetcherTest {
     }
 
     /**
+     * After converting, the fetch reads its files back for the counts, and reports that read to its
+     * listener as it reports downloads: {@code read rte/train} from 0 to the size of the written
+     * {@code train.tsv}, after the parquet files' downloads.
+     */
+    @Test
+    void theCheckReadOfTheConvertedFilesReportsTheirBytesAfterTheDownloads() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(7, "tr"), "validation", pairRows(3, "va")), true);
+        Map<String, List<long[]>> seen = new LinkedHashMap<>();
+        DatasetFetcher f = new DatasetFetcher(new HubSettings(hub.endpoint(), cache, false, null), data, false,
+                (file, done, total) -> seen.computeIfAbsent(file, k -> new ArrayList<>()).add(new long[] {done, total}),
+                Duration.ofSeconds(5));
+
+        assertEquals(DatasetFetcher.Outcome.FETCHED, f.fetch("rte").outcome());
+
+        List<String> names = List.copyOf(seen.keySet());
+        assertEquals(List.of("read rte/train", "read rte/validation"), names.subList(names.size() - 2, names.size()),
+                names.toString());
+        assertTrue(names.subList(0, names.size() - 2).stream().allMatch(n -> n.endsWith(".parquet")), names.toString());
+        for (String[] split : new String[][] {{"train", "train.tsv"}, {"validation", "dev.tsv"}}) {
+            List<long[]> reports = seen.get("read rte/" + split[0]);
+            long size = Files.size(data.resolve("cls/glue_rte/" + split[1]));
+            assertEquals(0, reports.get(0)[0]);
+            assertEquals(size, reports.get(reports.size() - 1)[0]);
+            assertTrue(reports.stream().allMatch(r -> r[1] == size), split[0]);
+        }
+    }
+
+    /**
      * The Hub answers a tree listing a page at a time, the next page behind a {@code Link: <URL>;
      * rel="next"} header (as {@code huggingface_hub}'s {@code list_repo_tree} follows it): a split
      * of more files than one page holds must be read from every page, not from the first alone.
