@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.examples.bench.WarmupRule.Outcome;
+import java.util.function.LongUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,18 +18,27 @@ class WarmupRuleTest {
 
     private static final WarmupRule.Limits L = WarmupRule.BENCH;
 
+    /** Feeds steps {@code from..to} of {@code seconds} each, with the total compile time after each, expecting GO_ON. */
+    private static void goesOn(WarmupRule r, int from, int to, double seconds, LongUnaryOperator totalAfter) {
+        for (int step = from; step <= to; step++) {
+            assertEquals(Outcome.GO_ON, r.afterStep(seconds, totalAfter.applyAsLong(step)), "step " + step);
+        }
+    }
+
+    /** A rule from {@code start} ms fed steps of {@code seconds} each, going on until it finds the JIT idle at {@code step}. */
+    private static WarmupRule idleAt(long start, int step, double seconds, LongUnaryOperator totalAfter) {
+        WarmupRule r = new WarmupRule(L, start);
+        goesOn(r, 1, step - 1, seconds, totalAfter);
+        assertEquals(Outcome.IDLE, r.afterStep(seconds, totalAfter.applyAsLong(step)));
+        return r;
+    }
+
     @Test
     void stopsOnceTheLastTenStepsAddedNoCompileTime() {
         // 0.2 s steps; the first 8 each add 100 ms of compilation, then none
-        WarmupRule r = new WarmupRule(L, 1000);
-        long total = 1000;
-        for (int step = 1; step <= 17; step++) {
-            total += step <= 8 ? 100 : 0;
-            // through step 17 the window (the last 10 steps, 2 s) still holds step 8's 100 ms, above 20 ms
-            assertEquals(Outcome.GO_ON, r.afterStep(0.2, total), "step " + step);
-        }
-        // steps 9-18: 0 ms in 2 s
-        assertEquals(Outcome.IDLE, r.afterStep(0.2, total));
+        // through step 17 the window (the last 10 steps, 2 s) still holds step 8's 100 ms, above 20 ms;
+        // that of steps 9-18 holds 0 ms
+        WarmupRule r = idleAt(1000, 18, 0.2, step -> 1000 + 100L * Math.min(step, 8));
         assertEquals(18, r.steps());
         assertEquals(3.6, r.seconds(), 1e-9);
         assertEquals(800, r.compileMillis());
@@ -39,59 +49,35 @@ class WarmupRuleTest {
     @Test
     void aWindowAddingAtMostOnePercentOfItsSecondsCountsAsIdle() {
         // 0.25 s steps (exact in binary): 10 of them span 2.5 s, whose 1% is 25 ms
-        WarmupRule r = new WarmupRule(L, 0);
-        assertEquals(Outcome.GO_ON, r.afterStep(0.25, 25));
-        for (int step = 2; step <= 9; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(0.25, 25), "no window of 10 steps yet at step " + step);
-        }
-        assertEquals(Outcome.IDLE, r.afterStep(0.25, 25));
+        // the first step adds 25 ms, the rest none: the window of steps 1-10 is idle
+        idleAt(0, 10, 0.25, step -> 25);
         // 26 ms is above the share: the window of steps 1-10 is busy, that of steps 2-11 idle
-        WarmupRule busy = new WarmupRule(L, 0);
-        for (int step = 1; step <= 10; step++) {
-            assertEquals(Outcome.GO_ON, busy.afterStep(0.25, 26), "step " + step);
-        }
-        assertEquals(Outcome.IDLE, busy.afterStep(0.25, 26));
+        idleAt(0, 11, 0.25, step -> 26);
     }
 
     @Test
     void goesOnWhileTheJitIsStillCompiling() {
         // 10 ms steps, each adding 5 ms: half the wall time is compilation
         WarmupRule r = new WarmupRule(L, 0);
-        for (int step = 1; step <= 1000; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(0.01, 5L * step), "step " + step);
-        }
+        goesOn(r, 1, 1000, 0.01, step -> 5L * step);
     }
 
     @Test
     void aWindowSpansOneSecondHoweverFastTheSteps() {
         // 1/64 s steps with no compilation: 10 steps are 0.16 s, so the window needs 64 steps
-        WarmupRule r = new WarmupRule(L, 500);
-        for (int step = 1; step <= 63; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(0.015625, 500), "step " + step);
-        }
-        assertEquals(Outcome.IDLE, r.afterStep(0.015625, 500));
+        WarmupRule r = idleAt(500, 64, 0.015625, step -> 500);
         assertTrue(r.summary().endsWith("ended: JIT idle (0 ms of compilation in the last 64 steps, 1.00 s)"), r.summary());
     }
 
     @Test
     void slowStepsMakeAWindowOfTenSecondsButStillWaitForTheMinimumSteps() {
         // 4 s steps: three of them span 12 s, a window however few; idle only from step 5
-        WarmupRule r = new WarmupRule(L, 0);
-        for (int step = 1; step <= 4; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(4.0, 0), "step " + step);
-        }
-        assertEquals(Outcome.IDLE, r.afterStep(4.0, 0));
+        WarmupRule r = idleAt(0, 5, 4.0, step -> 0);
         assertTrue(r.summary().endsWith("(0 ms of compilation in the last 3 steps, 12.00 s)"), r.summary());
         // 120 ms in those 12 s is exactly 1%: idle; 121 ms is not
-        WarmupRule edge = new WarmupRule(L, 0);
-        for (int step = 1; step <= 4; step++) {
-            edge.afterStep(4.0, 40L * step);
-        }
-        assertEquals(Outcome.IDLE, edge.afterStep(4.0, 200));
+        idleAt(0, 5, 4.0, step -> 40L * step);
         WarmupRule over = new WarmupRule(L, 0);
-        for (int step = 1; step <= 4; step++) {
-            over.afterStep(4.0, 40L * step);
-        }
+        goesOn(over, 1, 4, 4.0, step -> 40L * step);
         assertEquals(Outcome.GO_ON, over.afterStep(4.0, 201));
     }
 
@@ -99,9 +85,7 @@ class WarmupRuleTest {
     void theTimeCapEndsAWarmUpThatNeverGoesIdleAndSaysSo() {
         // 1 s steps, each adding 100 ms: the 60th step reaches 60 s
         WarmupRule r = new WarmupRule(L, 0);
-        for (int step = 1; step <= 59; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(1.0, 100L * step), "step " + step);
-        }
+        goesOn(r, 1, 59, 1.0, step -> 100L * step);
         Outcome o = r.afterStep(1.0, 6000);
         assertEquals(Outcome.TIME_CAP, o);
         assertTrue(o.capped());
@@ -114,9 +98,7 @@ class WarmupRuleTest {
     void theStepCapEndsAWarmUpOfManyShortStepsThatNeverGoesIdle() {
         WarmupRule.Limits small = new WarmupRule.Limits(5, 10, 1.0, 10.0, 0.01, 30, 60.0, 20);
         WarmupRule r = new WarmupRule(small, 0);
-        for (int step = 1; step <= 29; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(0.125, 50L * step), "step " + step);
-        }
+        goesOn(r, 1, 29, 0.125, step -> 50L * step);
         assertEquals(Outcome.STEP_CAP, r.afterStep(0.125, 1500));
         assertTrue(r.summary().contains("ended: step cap of 30 reached, JIT not yet idle"), r.summary());
     }
@@ -127,9 +109,7 @@ class WarmupRuleTest {
         // 30th step, which also reaches the step cap: the better reason wins
         WarmupRule.Limits small = new WarmupRule.Limits(5, 10, 1.0, 10.0, 0.01, 30, 60.0, 20);
         WarmupRule r = new WarmupRule(small, 0);
-        for (int step = 1; step <= 29; step++) {
-            assertEquals(Outcome.GO_ON, r.afterStep(0.125, step <= 20 ? 50L * step : 1000), "step " + step);
-        }
+        goesOn(r, 1, 29, 0.125, step -> step <= 20 ? 50L * step : 1000);
         assertEquals(Outcome.IDLE, r.afterStep(0.125, 1000));
     }
 
