@@ -58,7 +58,8 @@ import picocli.CommandLine.Option;
  * multi-task training step through the production path (the heads the task formats make, {@link MultiHeadModel},
  * {@link AdamW} with clipping at 1.0), and, with {@code --part FORWARD}, the encoder's inference forward. Random weights and random token ids;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
- * to completion. Prints the median and min/max per step after warm-up.
+ * to completion. Prints the median and min/max per step after warm-up: untimed steps until the
+ * JVM's JIT compiler is idle, or a fixed number of them ({@code --warmup}, see {@link Warmup}).
  *
  * <p>{@code --part DATA} measures the data path instead, with no model: reading, featurizing and
  * scoring each catalogued task under {@code --data} (see {@code DataBench}).
@@ -298,7 +299,7 @@ public final class BenchCommand implements Callable<Integer> {
         return sm -> {
             long[] last = {System.nanoTime()};
             StepPhase[] current = {StepPhase.ASSEMBLY};
-            return step.run(sm, sampled, RATE, stepNo[0] - 1, seed, next -> {
+            return step.run(sm, sampled, RATE, stepNo[0]++, seed, next -> {
                 if (sync) {
                     try (NDArray z = sm.zeros(new Shape(1))) {
                         z.getFloat();
