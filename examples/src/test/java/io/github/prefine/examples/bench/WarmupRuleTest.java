@@ -10,13 +10,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The warm-up rule on hand-made sequences of step seconds and total compile times, each
- * decision worked out by hand from the limits of {@link WarmupRule#BENCH}: at least 5 steps, a
- * window of 10 steps and 1 s or of 10 s, idle at 1% of the window's seconds, caps of 10,000 steps
- * and 60 s, 20 steps unmonitored.
+ * decision worked out by hand from the limits {@code L}: at least 5 steps, a window of 10 steps and
+ * 1 s or of 10 s, idle at 1% of the window's seconds, caps of 10,000 steps and 60 s, 20 steps
+ * unmonitored (those of {@link WarmupRule#BENCH} but for its 2 s window, checked on its own).
  */
 class WarmupRuleTest {
 
-    private static final WarmupRule.Limits L = WarmupRule.BENCH;
+    private static final WarmupRule.Limits L = new WarmupRule.Limits(5, 10, 1.0, 10.0, 0.01, 10_000, 60.0, 20);
 
     /** Feeds steps {@code from..to} of {@code seconds} each, with the total compile time after each, expecting GO_ON. */
     private static void goesOn(WarmupRule r, int from, int to, double seconds, LongUnaryOperator totalAfter) {
@@ -53,6 +53,14 @@ class WarmupRuleTest {
         idleAt(0, 10, 0.25, step -> 25);
         // 26 ms is above the share: the window of steps 1-10 is busy, that of steps 2-11 idle
         idleAt(0, 11, 0.25, step -> 26);
+    }
+
+    @Test
+    void theBenchsWindowSpansTwoSeconds() {
+        // 1/8 s steps with no compilation: 16 of them span 2 s
+        WarmupRule r = new WarmupRule(WarmupRule.BENCH, 0);
+        goesOn(r, 1, 15, 0.125, step -> 0);
+        assertEquals(Outcome.IDLE, r.afterStep(0.125, 0));
     }
 
     @Test
