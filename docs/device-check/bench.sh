@@ -21,20 +21,22 @@ run() {
     ( while :; do nvidia-smi --query-gpu=memory.used --format=csv,noheader,nounits; sleep 0.2; done ) > "$MEM/$tag" &
     sampler=$!
   fi
-  timeout "$t" bash -c '"$@"' "$tag" "$@" 2>&1 | grep -v '^\s*at \|^$\|WARN.*SLF4J' | tail -22
+  timeout "$t" bash -c '"$@"' "$tag" "$@" 2>&1 | grep -v '^\s*at \|^$\|WARN.*SLF4J' | tail -24
   if [ -n "$sampler" ]; then
     kill "$sampler" 2> /dev/null; wait "$sampler" 2> /dev/null
     echo "nvidia-smi peak used: $(sort -n "$MEM/$tag" | tail -1) MiB"
   fi
 }
 
+# on the GPU each run warms up until the JIT is idle; the rehearsal keeps fixed warm-ups, since
+# on a CPU an automatic one of these toy steps takes 13-27 s and the sequence would not fit its budget
 if [ "$REHEARSAL" = 1 ]; then
-  BIG=(--model DEMO --length 16); B128=(--batch 32); B32=(--batch 8)
+  BIG=(--model DEMO --length 16); B128=(--batch 32); B32=(--batch 8); WARM=(--warmup 5); WARM_TINY=(--warmup 20)
 else
-  BIG=(--model XLMR_BASE); B128=(--batch 128); B32=(--batch 32)
+  BIG=(--model XLMR_BASE); B128=(--batch 128); B32=(--batch 32); WARM=(--warmup auto); WARM_TINY=(--warmup auto)
 fi
-FULL=("${DEVICE[@]}" "${BIG[@]}" --part FULL --warmup 5 --steps 15)
-TINY=("${DEVICE[@]}" --model DEMO --batch 64 --length 64 --part FULL --warmup 20 --steps 60)
+FULL=("${DEVICE[@]}" "${BIG[@]}" --part FULL "${WARM[@]}" --steps 15)
+TINY=("${DEVICE[@]}" --model DEMO --batch 64 --length 64 --part FULL "${WARM_TINY[@]}" --steps 60)
 
 run x128-bf16 prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed --profile
 # bf16 alone: the sampler keeps a process's maximum, and x128-bf16's nvidia-smi peak is compared with this one's

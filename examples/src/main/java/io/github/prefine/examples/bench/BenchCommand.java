@@ -58,7 +58,8 @@ import picocli.CommandLine.Option;
  * multi-task training step through the production path (the heads the task formats make, {@link MultiHeadModel},
  * {@link AdamW} with clipping at 1.0), and, with {@code --part FORWARD}, the encoder's inference forward. Random weights and random token ids;
  * every timed step ends with a host read of one scalar so that asynchronous devices are measured
- * to completion. Prints the median and min/max per step after warm-up.
+ * to completion. Prints the median and min/max per step after warm-up: untimed steps until the
+ * JVM's JIT compiler is idle, or a fixed number of them ({@code --warmup}, see {@link Warmup}).
  *
  * <p>{@code --part DATA} measures the data path instead, with no model: reading, featurizing and
  * scoring each catalogued task under {@code --data} (see {@code DataBench}).
@@ -134,8 +135,9 @@ public final class BenchCommand implements Callable<Integer> {
             + "peer benchmark.")
     boolean padded;
 
-    @Option(names = "--warmup", description = "Untimed steps first. Default: ${DEFAULT-VALUE}")
-    int warmup = 2;
+    @Option(names = "--warmup", description = "Untimed steps first: auto (until the JVM's JIT compiler is idle, at most"
+            + " 60 s; see docs/cpu.md) or a whole number. Default: ${DEFAULT-VALUE}")
+    String warmup = Warmup.AUTO;
 
     @Option(names = "--steps", description = "Timed steps. Default: ${DEFAULT-VALUE}")
     int steps = 5;
@@ -150,6 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private boolean mixed;
     private Precision precisionChoice;
+    private Warmup warmupChoice;
 
     private static void atLeast(String option, long value, long min) {
         if (value < min) {
@@ -168,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
     void checkValues() {
         // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
         atLeast("--steps", steps, 1);
-        atLeast("--warmup", warmup, 0);
+        warmupChoice = Warmup.parse(warmup);
         atLeast("--batch", batch, 1);
         // a span answer needs a token between the first and the last (length 2 used to fail deep in the batch)
         atLeast("--length", length, 3);
@@ -287,17 +290,16 @@ public final class BenchCommand implements Callable<Integer> {
     private static final int SYNCED_STEPS = 5;
 
     /**
-     * A full step that adds each phase's seconds to the next row of {@code phases}; with {@code
-     * sync}, it first waits for the device at each phase change (a scalar read back), so that the
-     * seconds are the device's, not the host's queueing.
+     * A full step that adds each phase's nanoseconds to {@code ph}; with {@code sync}, it first
+     * waits for the device at each phase change (a scalar read back), so that the seconds are the
+     * device's, not the host's queueing.
      */
-    private Step phasedStep(TrainingStep step, SampledBatch sampled, long[][] phases, boolean sync) {
+    private Step phasedStep(TrainingStep step, SampledBatch sampled, long[] ph, boolean sync) {
         int[] stepNo = {0};
         return sm -> {
-            long[] ph = phases[stepNo[0]++];
             long[] last = {System.nanoTime()};
             StepPhase[] current = {StepPhase.ASSEMBLY};
-            return step.run(sm, sampled, RATE, stepNo[0] - 1, seed, next -> {
+            return step.run(sm, sampled, RATE, stepNo[0]++, seed, next -> {
                 if (sync) {
                     try (NDArray z = sm.zeros(new Shape(1))) {
                         z.getFloat();
@@ -316,13 +318,21 @@ public final class BenchCommand implements Callable<Integer> {
         NDArray run(NDManager stepManager);
     }
 
-    private double[] time(NDManager root, Step step) {
+    private double[] time(NDManager root, String what, Step step) {
+        return time(root, what, step, new long[0], new long[steps][0]);
+    }
+
+    /**
+     * Runs the warm-up, then the timed steps; after each timed step, copies what the step wrote into
+     * {@code phase} (zeroed before each step) into the step's row of {@code phases}.
+     */
+    private double[] time(NDManager root, String what, Step step, long[] phase, long[][] phases) {
+        warmupChoice.run(what, () -> timeOnce(root, step), System.out);
         double[] seconds = new double[steps];
-        for (int i = 0; i < warmup + steps; i++) {
-            double s = timeOnce(root, step);
-            if (i >= warmup) {
-                seconds[i - warmup] = s;
-            }
+        for (int i = 0; i < steps; i++) {
+            Arrays.fill(phase, 0);
+            seconds[i] = timeOnce(root, step);
+            System.arraycopy(phase, 0, phases[i], 0, phase.length);
         }
         return seconds;
     }
@@ -352,24 +362,23 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double[] encoderOnly(NDManager root, EncoderConfig cfg) {
         try (NDManager pm = root.newSubManager()) {
-            long[][] phases = new long[warmup + steps][2];
-            double[] s = time(root, encoderStep(pm, cfg, phases));
+            long[] phase = new long[2];
+            long[][] phases = new long[steps][2];
+            double[] s = time(root, "encoder fwd+bwd", encoderStep(pm, cfg, phase), phase, phases);
             printPhases(phases, new String[] {"forward", "backward"}, s);
             return s;
         }
     }
 
-    /** An encoder forward+backward step; records forward and backward nanoseconds per call in phases. */
-    private Step encoderStep(NDManager pm, EncoderConfig cfg, long[][] phases) {
+    /** An encoder forward+backward step; records its forward and backward nanoseconds in {@code ph}. */
+    private Step encoderStep(NDManager pm, EncoderConfig cfg, long[] ph) {
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(cfg).build();
         enc.initializeRandom(pm, seed);
         requireGradients(enc);
         long[] ids = ids(cfg);
         long[] mask = mask();
         PairList<String, Object> params = TransformerEncoder.forwardParameters(mask);
-        int[] stepNo = {0};
         return sm -> {
-            long[] ph = phases[Math.min(stepNo[0]++, phases.length - 1)];
             long t0 = System.nanoTime();
             ParameterStore ps = store(sm, enc);
             NDArray loss;
@@ -392,7 +401,7 @@ public final class BenchCommand implements Callable<Integer> {
             long[] ids = ids(cfg);
             long[] mask = mask();
             PairList<String, Object> params = TransformerEncoder.forwardParameters(mask);
-            return time(root, sm -> {
+            return time(root, "encoder forward", sm -> {
                 ParameterStore ps = store(sm, enc);
                 NDArray h = enc.forward(ps, new NDList(sm.create(ids, new Shape(batch, length)),
                         sm.create(mask, new Shape(batch, length))), false, params).get(0);
@@ -409,7 +418,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private double[] bertBlock(NDManager root, EncoderConfig cfg) {
         try (NDManager pm = root.newSubManager()) {
-            return time(root, bertBlockStep(pm, cfg));
+            return time(root, "djl BertBlock fwd+bwd", bertBlockStep(pm, cfg));
         }
     }
 
@@ -444,19 +453,16 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private void paired(NDManager root, EncoderConfig cfg) {
         try (NDManager pm = root.newSubManager()) {
-            Step encoder = encoderStep(pm, cfg, new long[1][2]);
+            Step encoder = encoderStep(pm, cfg, new long[2]);
             Step djl = bertBlockStep(pm, cfg);
             double[] e = new double[steps];
             double[] d = new double[steps];
             double[] ratio = new double[steps];
-            for (int i = 0; i < warmup + steps; i++) {
-                double te = timeOnce(root, encoder);
-                double td = timeOnce(root, djl);
-                if (i >= warmup) {
-                    e[i - warmup] = te;
-                    d[i - warmup] = td;
-                    ratio[i - warmup] = td / te;
-                }
+            warmupChoice.run("encoder and BertBlock pairs", () -> timeOnce(root, encoder) + timeOnce(root, djl), System.out);
+            for (int i = 0; i < steps; i++) {
+                e[i] = timeOnce(root, encoder);
+                d[i] = timeOnce(root, djl);
+                ratio[i] = d[i] / e[i];
             }
             report("encoder fwd+bwd", e);
             report("djl BertBlock fwd+bwd", d);
@@ -499,16 +505,19 @@ public final class BenchCommand implements Callable<Integer> {
                         padded ? " with a padding mask" : " without a mask (no padding)",
                         MultiHeadModel.batchUpload(pm.getDevice()), tasks, tasks == 1 ? "" : "s",
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
-                long[][] phases = new long[warmup + steps][StepPhase.values().length];
-                double[] s = time(root, phasedStep(step, sampled, phases, false));
+                long[] phase = new long[StepPhase.values().length];
+                long[][] phases = new long[steps][phase.length];
+                double[] s = time(root, "full step", phasedStep(step, sampled, phase, false), phase, phases);
                 String[] names = {"batch assembly", "forward (encoder+heads+loss)", "backward", "optimizer (clip+AdamW)"};
                 printPhases(phases, names, s);
                 if (profile) {
                     // the timed steps never wait for the device between phases; these extra steps do, untimed
-                    long[][] synced = new long[SYNCED_STEPS][StepPhase.values().length];
-                    Step each = phasedStep(step, sampled, synced, true);
+                    long[][] synced = new long[SYNCED_STEPS][phase.length];
+                    Step each = phasedStep(step, sampled, phase, true);
                     for (int i = 0; i < SYNCED_STEPS; i++) {
+                        Arrays.fill(phase, 0);
                         timeOnce(root, each);
+                        System.arraycopy(phase, 0, synced[i], 0, phase.length);
                     }
                     for (int k = 0; k < names.length; k++) {
                         double[] v = new double[SYNCED_STEPS];
@@ -634,7 +643,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int k = 0; k < names.length; k++) {
             double[] v = new double[steps];
             for (int i = 0; i < steps; i++) {
-                v[i] = phases[warmup + i][k] / 1e9;
+                v[i] = phases[i][k] / 1e9;
                 rest[i] -= v[i];
             }
             System.out.printf(Locale.ROOT, "  phase %-30s median %.4f s (host)%n", names[k], median(v));

@@ -36,6 +36,7 @@ class BenchCommandTest {
                 "--steps", "3");
         assertTrue(out.contains("encoder fwd+bwd"), out);
         assertTrue(out.contains("djl BertBlock fwd+bwd"), out);
+        assertTrue(out.contains("warm-up (encoder and BertBlock pairs): --warmup 0, 0.00 s"), out);
         Matcher m = Pattern.compile("encoder vs BertBlock +median ([0-9.]+)x over 3 pairs, min ([0-9.]+)x, max ([0-9.]+)x")
                 .matcher(out);
         assertTrue(m.find(), out);
@@ -141,6 +142,31 @@ class BenchCommandTest {
             "full step: fused AdamW optimiser, explicit attention without a mask (no padding), batch upload direct (one copy per array), "
                 + "3 tasks, heads stacked by kind"}) {
             assertTrue(out.contains(line), line + " missing:\n" + out);
+        }
+    }
+
+    /** The line of an automatic warm-up: its steps, seconds, compile time seen and why it ended. */
+    private static final String AUTO_LINE = "warm-up \\(%s\\): auto, (\\d+) steps, [0-9.]+ s, JIT compilation \\d+ ms during"
+            + " them; ended: (JIT idle|step cap|time cap)";
+
+    @Test
+    void byDefaultEachPartWarmsUpUntilTheJitIsIdleAndSaysHowTheWarmUpEnded() {
+        // no --warmup: auto is the default
+        String forward = run("bench", "--part", "FORWARD", "--model", "DEMO", "--layers", "1", "--batch", "1", "--length",
+                "3", "--steps", "2");
+        Matcher m = Pattern.compile(String.format(AUTO_LINE, "encoder forward")).matcher(forward);
+        assertTrue(m.find(), forward);
+        assertTrue(Integer.parseInt(m.group(1)) >= 1, forward);
+        // the line comes before the figure it qualifies
+        assertTrue(forward.indexOf("encoder forward (inference)") > m.end(), forward);
+    }
+
+    @Test
+    void autoWarmsUpEveryPartOfAll() {
+        String out = run("bench", "--part", "ALL", "--model", "DEMO", "--layers", "1", "--batch", "1", "--length", "3",
+                "--warmup", "auto", "--steps", "1");
+        for (String part : new String[] {"encoder fwd\\+bwd", "djl BertBlock fwd\\+bwd", "full step"}) {
+            assertTrue(Pattern.compile(String.format(AUTO_LINE, part)).matcher(out).find(), part + ":\n" + out);
         }
     }
 

@@ -150,7 +150,10 @@ class BadInvocationsTest {
                 c("encode --model malformed safetensors", 2, "model.safetensors: header length 16 goes beyond the file",
                         "encode", "--model", badWeights.toString()),
                 c("bench --steps 0", 2, "--steps: expected a whole number of at least 1, found 0", "bench", "--steps", "0"),
-                c("bench --warmup -1", 2, "--warmup: expected", "bench", "--warmup", "-1"),
+                c("bench --warmup -1", 2, "--warmup: expected auto (untimed steps until the JIT compiler is idle) or a whole"
+                        + " number of at least 0, found -1", "bench", "--warmup", "-1"),
+                c("bench --warmup soon", 2, "--warmup: expected auto (untimed steps until the JIT compiler is idle) or a whole"
+                        + " number of at least 0, found soon", "bench", "--warmup", "soon"),
                 c("bench --precision FP8", 2, "--precision must be fp32, fp16-mixed, bf16-mixed or auto", "bench", "--precision", "FP8"),
                 c("bench --device 2", 2, "bench measures one device", "bench", "--device", "2"),
                 c("bench --tasks 5 --batch 2", 2, "--tasks: at most one task per sequence, found 5 tasks for --batch 2",
