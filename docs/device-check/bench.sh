@@ -49,6 +49,9 @@ run x128-fp16 prefine bench "${FULL[@]}" "${B128[@]}" --precision fp16-mixed
 TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 run x128-tf32 prefine bench "${FULL[@]}" "${B128[@]}" --precision fp32
 run x32-bf16 prefine bench "${FULL[@]}" "${B32[@]}" --precision bf16-mixed
 run hf32 hf_peer 32 128 bf16
+# the headline pair again: on the H100 HF's own step moved by +-10% from one run to the next
+run x128-bf16-r2 prefine bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed
+run hf128-bf16-r2 hf_peer 128 128 bf16
 # shares: the fused attention, the non-blocking batch upload, stacked heads, the mask
 run x128-explicit prefine -Dprefine.attention=explicit bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed
 run x128-direct prefine -Dprefine.batchUpload=direct bench "${FULL[@]}" "${B128[@]}" --precision bf16-mixed
