@@ -36,9 +36,6 @@ public final class FastDropout {
     /** Elements per independently seeded chunk; fixed so masks do not depend on thread count. */
     static final int CHUNK = 1 << 16;
 
-    /** Fewer elements in all than this are written on the calling thread. */
-    static final long PARALLEL_ELEMENTS = 8L * CHUNK;
-
     /** The fill's own threads (daemon), so masks never queue behind the application's common-pool work. */
     private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
 
@@ -171,9 +168,7 @@ public final class FastDropout {
                 chunkSeeds[m * perMask + c] = root.nextLong();
             }
         }
-        // the pool only for work worth waking its threads for: a step's masks of a small batch
-        // are a few hundred elements, which one thread writes faster than the hand-off takes
-        if (chunks > 8 && (long) n * data.size() > PARALLEL_ELEMENTS) {
+        if (chunks > 8) {
             POOL.submit(() -> fill(IntStream.range(0, chunks).parallel(), data, n, perMask, chunkSeeds, threshold, scale,
                     type)).join();
         } else {
