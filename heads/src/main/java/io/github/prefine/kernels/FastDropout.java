@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  * <p>On a GPU this is PyTorch's own dropout. On CPU, PyTorch draws the mask with a serial
  * per-element generator (its vectorized path is limited to Intel CPUs), which cost about a fifth
  * of an encoder training step here. This class fills the mask in Java instead, in parallel over
- * fixed-size chunks with a {@link SplittableRandom} each, directly into an engine-allocated array,
+ * fixed-size chunks with a {@link SplittableRandom} each (small masks on the calling thread), directly
+ * into an engine-allocated array,
  * and multiplies. The mask has the same distribution; it is not the same draw as PyTorch's.
  *
  * <p>Each mask's seed is one draw from {@link DropoutSeeds}: the stream the trainer opens for each
@@ -35,6 +36,9 @@ public final class FastDropout {
 
     /** Elements per independently seeded chunk; fixed so masks do not depend on thread count. */
     static final int CHUNK = 1 << 16;
+
+    /** Masks of at most this many elements in all are written on the calling thread, not the pool. */
+    static final long PARALLEL_ELEMENTS = 8L * CHUNK;
 
     /** The fill's own threads (daemon), so masks never queue behind the application's common-pool work. */
     private static final ForkJoinPool POOL = new ForkJoinPool(Runtime.getRuntime().availableProcessors());
@@ -109,9 +113,15 @@ public final class FastDropout {
             return out;
         }
         long[] seeds = new long[count];
-        List<ByteBuffer> buffers = new ArrayList<>(count);
         for (int m = 0; m < count; m++) {
             seeds[m] = DropoutSeeds.next();
+        }
+        long bytes = shape.size() * type.getNumOfBytes();
+        if (count > 1 && shape.dimension() > 0 && count * bytes <= Integer.MAX_VALUE) {
+            return stacked(manager, shape, type, p, seeds, (int) bytes);
+        }
+        List<ByteBuffer> buffers = new ArrayList<>(count);
+        for (int m = 0; m < count; m++) {
             NDArray mask = manager.create(shape, type);
             ByteBuffer data = mask.toByteBuffer(true);
             if (!data.isDirect() || data.isReadOnly()) {
@@ -125,6 +135,32 @@ public final class FastDropout {
         }
         fillAll(buffers, Math.toIntExact(shape.size()), p, seeds, type);
         return out;
+    }
+
+    /**
+     * The masks of {@link #masks} as slices of one engine array split along its first axis: one
+     * allocation, one buffer query and one split for a step's masks, where a mask each took an
+     * allocation and the native queries of a direct buffer (twelve of them for a 12-layer
+     * encoder). Each mask is filled from its own seed, as alone.
+     */
+    private static NDList stacked(NDManager manager, Shape shape, DataType type, float p, long[] seeds, int bytes) {
+        int count = seeds.length;
+        long[] dims = shape.getShape().clone(); // Shape hands out its own array
+        dims[0] *= count;
+        try (NDArray all = manager.create(new Shape(dims), type)) {
+            ByteBuffer data = all.toByteBuffer(true);
+            if (!data.isDirect() || data.isReadOnly()) {
+                // not a view of the array's memory: writing would change nothing
+                return new NDList();
+            }
+            List<ByteBuffer> buffers = new ArrayList<>(count);
+            for (int m = 0; m < count; m++) {
+                buffers.add(data.slice(m * bytes, bytes).order(ByteOrder.nativeOrder()));
+            }
+            fillAll(buffers, Math.toIntExact(shape.size()), p, seeds, type);
+            // the slices share the storage, which outlives the closed handle of the whole
+            return all.split(count, 0);
+        }
     }
 
     /**
@@ -168,7 +204,9 @@ public final class FastDropout {
                 chunkSeeds[m * perMask + c] = root.nextLong();
             }
         }
-        if (chunks > 8) {
+        // the pool only for work worth waking its threads for: a small batch's masks are a few
+        // hundred elements, which the calling thread writes faster than the hand-off takes
+        if ((long) n * data.size() > PARALLEL_ELEMENTS) {
             POOL.submit(() -> fill(IntStream.range(0, chunks).parallel(), data, n, perMask, chunkSeeds, threshold, scale,
                     type)).join();
         } else {

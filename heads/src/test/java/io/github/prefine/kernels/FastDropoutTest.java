@@ -61,7 +61,7 @@ class FastDropoutTest {
 
         // the whole fill against the plain definition: chunk c draws from SplittableRandom(seed_c),
         // element 2k of the chunk uses the high half of its k-th draw, element 2k+1 the low half
-        int n = 3 * FastDropout.CHUNK + 5; // several chunks (run in parallel) and an odd tail
+        int n = 3 * FastDropout.CHUNK + 5; // several chunks and an odd tail
         float p = 0.25f;
         long seed = 77;
         ByteBuffer data = ByteBuffer.allocateDirect(4 * n);
@@ -85,7 +85,10 @@ class FastDropoutTest {
     @Test
     void masksDrawnTogetherEqualMasksDrawnOneCallAtATime() {
         try (NDManager m = NDManager.newBaseManager()) {
-            Shape shape = new Shape(3, 50_001); // several chunks per mask, odd size
+            // several chunks per mask, odd size: together over PARALLEL_ELEMENTS (the pool's
+            // pass), alone under it (the calling thread's)
+            Shape shape = new Shape(2, 100_001);
+            assertTrue(3 * shape.size() > FastDropout.PARALLEL_ELEMENTS && shape.size() <= FastDropout.PARALLEL_ELEMENTS);
             NDArray ones = m.ones(shape);
             Engine.getInstance().setRandomSeed(21);
             NDList together = FastDropout.masks(m, shape, DataType.FLOAT32, 0.2f, 3);

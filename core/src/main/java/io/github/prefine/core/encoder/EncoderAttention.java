@@ -16,6 +16,7 @@ import io.github.prefine.core.kernels.FusedAttention;
 import io.github.prefine.core.precision.Casts;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
+import java.util.List;
 
 /**
  * Multi-head self-attention with its output projection and post-LayerNorm: HF
@@ -62,6 +63,8 @@ public final class EncoderAttention extends AbstractBlock {
     final Parameter layerNormWeight;
     /** Post-attention LayerNorm shift, {@code [hidden]}. */
     final Parameter layerNormBias;
+    /** Every parameter of this block and the blocks below it, for {@link #isInitialized()}. */
+    private final List<Parameter> below;
 
     EncoderAttention(EncoderConfig config) {
         super(VERSION);
@@ -72,6 +75,12 @@ public final class EncoderAttention extends AbstractBlock {
         outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
         layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
         layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+        below = Params.below(this);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return Params.initialized(inputShapes, below);
     }
 
     @Override
@@ -79,7 +88,9 @@ public final class EncoderAttention extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray maskBias = inputs.get(1);
-        Device device = x.getDevice();
+        // the mask is the same array in every layer, so DJL asks the engine for its device once;
+        // x is new in each layer and would cost a native query per layer
+        Device device = maskBias.getDevice();
         // x is [batch * seqLen, hidden] inside the encoder (2-D projections are one fused
         // multiply-add each way) or [batch, seqLen, hidden]; the mask bias has the batch's shape
         Shape ms = maskBias.getShape();

@@ -15,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.kernels.EngineScalars;
 import io.github.prefine.kernels.FastDropout;
+import java.util.List;
 
 /**
  * The embedding layer of HF {@code BertEmbeddings}/{@code RobertaEmbeddings}: word + position +
@@ -47,6 +48,8 @@ public final class EncoderEmbeddings extends AbstractBlock {
     final Parameter layerNormWeight;
     /** LayerNorm shift, {@code [hidden]}. */
     final Parameter layerNormBias;
+    /** Every parameter of this block and the blocks below it, for {@link #isInitialized()}. */
+    private final List<Parameter> below;
 
     EncoderEmbeddings(EncoderConfig config) {
         super(VERSION);
@@ -56,6 +59,12 @@ public final class EncoderEmbeddings extends AbstractBlock {
         tokenTypeEmbeddings = addParameter(Params.create("token_type_embeddings", Parameter.Type.WEIGHT));
         layerNormWeight = addParameter(Params.create("LayerNorm_weight", Parameter.Type.GAMMA));
         layerNormBias = addParameter(Params.create("LayerNorm_bias", Parameter.Type.BETA));
+        below = Params.below(this);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return Params.initialized(inputShapes, below);
     }
 
     /**

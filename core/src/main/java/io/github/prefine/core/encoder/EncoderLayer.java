@@ -12,6 +12,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.github.prefine.core.precision.Casts;
+import java.util.List;
 
 /**
  * One post-LN transformer layer, HF {@code BertLayer}: {@link EncoderAttention}, then the
@@ -46,6 +47,8 @@ public final class EncoderLayer extends AbstractBlock {
     final Parameter layerNormWeight;
     /** {@code output.LayerNorm.bias}, {@code [hidden]}. */
     final Parameter layerNormBias;
+    /** Every parameter of this block and the blocks below it, for {@link #isInitialized()}. */
+    private final List<Parameter> below;
 
     EncoderLayer(EncoderConfig config) {
         super(VERSION);
@@ -57,13 +60,20 @@ public final class EncoderLayer extends AbstractBlock {
         outputBias = addParameter(Params.create("output_dense_bias", Parameter.Type.BIAS));
         layerNormWeight = addParameter(Params.create("output_LayerNorm_weight", Parameter.Type.GAMMA));
         layerNormBias = addParameter(Params.create("output_LayerNorm_bias", Parameter.Type.BETA));
+        below = Params.below(this);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return Params.initialized(inputShapes, below);
     }
 
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray attended = attention.forward(ps, inputs, training, params).get(0);
-        Device device = attended.getDevice();
+        // from the mask, shared by all layers (see EncoderAttention): one native query in all
+        Device device = inputs.get(1).getDevice();
         NDArray interW = ps.getValue(intermediateWeight, device, training);
         // matrix products in the weights' dtype (float16 copies under mixed precision)
         NDArray h = Linear.linear(Casts.toType(attended, Casts.dataType(interW)), interW,

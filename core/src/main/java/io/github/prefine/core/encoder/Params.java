@@ -2,8 +2,10 @@ package io.github.prefine.core.encoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.NormalInitializer;
+import java.util.List;
 
 /** Parameter helpers shared by the encoder blocks. */
 final class Params {
@@ -35,5 +37,30 @@ final class Params {
             throw new IllegalStateException("parameter " + p.getName() + " already has a value; build a new encoder instead");
         }
         p.setArray(value);
+    }
+
+    /**
+     * The parameters of {@code block} and of every block below it, in DJL's order. A block's tree
+     * is fixed once its constructor has added its children, so the list can be taken there.
+     */
+    static List<Parameter> below(Block block) {
+        return List.copyOf(block.getParameters().values());
+    }
+
+    /**
+     * DJL's {@code isInitialized} test (input shapes recorded, every parameter below has an array)
+     * over a list taken once: DJL's own rebuilds the named list of every parameter below, a string
+     * per parameter and level, at each training forward of each block.
+     */
+    static boolean initialized(Shape[] inputShapes, List<Parameter> below) {
+        if (inputShapes == null) {
+            return false;
+        }
+        for (Parameter p : below) {
+            if (!p.isInitialized()) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -109,6 +109,8 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
     private final EncoderEmbeddings embeddings;
     /** The layers, bottom first. */
     private final List<EncoderLayer> layers;
+    /** Every parameter of the encoder, for {@link #isInitialized()}. */
+    private final List<Parameter> below;
 
     private TransformerEncoder(Builder b) {
         super(VERSION);
@@ -121,6 +123,12 @@ public final class TransformerEncoder extends AbstractBlock implements Encoder, 
         }
         this.layers = Collections.unmodifiableList(ls);
         this.inputNames = List.of("input_ids", "attention_mask", "token_type_ids");
+        this.below = Params.below(this);
+    }
+
+    @Override
+    public boolean isInitialized() {
+        return Params.initialized(inputShapes, below);
     }
 
     /**

@@ -241,14 +241,17 @@ public final class FlatParameters implements AutoCloseable {
      * view per parameter. {@code src} itself is left open.
      */
     private NDList pieces(NDArray src, int from, int to, long base) {
+        // src and the pieces of its split are vectors of the parameters' sizes: a piece already
+        // has its parameter's shape when that is a vector (known here, where asking each piece
+        // would be a native query per parameter and step)
         if (to - from == 1) {
-            return new NDList(src.getShape().equals(shapes[from]) ? src : src.reshape(shapes[from]));
+            return new NDList(shapes[from].dimension() == 1 ? src : src.reshape(shapes[from]));
         }
         NDList split = src.split(splitPoints(from, to, base));
         NDList out = new NDList(split.size());
         for (int i = 0; i < split.size(); i++) {
             NDArray piece = split.get(i);
-            if (piece.getShape().equals(shapes[from + i])) {
+            if (shapes[from + i].dimension() == 1) {
                 // vectors (biases, norms) need no view: one native call less each way
                 out.add(piece);
             } else {

@@ -2,6 +2,7 @@ package io.github.prefine.core.encoder;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -181,6 +182,28 @@ class TransformerEncoderTest {
                     new NDList(m.create(new long[][] {{1, 2, 3, 4}}), m.create(new long[][] {{1, 1, 1, 0}})), false).get(0);
             assertEquals(new Shape(1, 4, 16), out.getShape());
             assertEquals(new Shape[] {new Shape(3, 9, 16)}[0], enc.getOutputShapes(new Shape[] {new Shape(3, 9)})[0]);
+        }
+    }
+
+    @Test
+    void isInitializedFollowsEveryParameterBelowEachBlock() {
+        try (NDManager m = NDManager.newBaseManager();
+                TransformerEncoder enc = TransformerEncoder.builder().setConfig(tiny(0f)).build()) {
+            EncoderLayer second = enc.layers().get(1);
+            assertFalse(enc.isInitialized());
+            assertFalse(second.isInitialized());
+            enc.initialize(m, DataType.FLOAT32, new Shape(1, 4), new Shape(1, 4));
+            assertTrue(enc.isInitialized());
+            assertTrue(enc.embeddings().isInitialized());
+            assertTrue(second.isInitialized());
+            assertTrue(second.attention.isInitialized());
+            // a parameter two levels down without an array: every block above it says so, as DJL's test does
+            second.attention.qkvWeight.close();
+            assertFalse(second.attention.isInitialized());
+            assertFalse(second.isInitialized());
+            assertFalse(enc.isInitialized());
+            assertTrue(enc.layers().get(0).isInitialized());
+            assertTrue(enc.embeddings().isInitialized());
         }
     }
 }
