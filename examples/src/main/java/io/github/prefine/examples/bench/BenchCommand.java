@@ -330,11 +330,20 @@ public final class BenchCommand implements Callable<Integer> {
         warmupChoice.run(what, () -> timeOnce(root, step), System.out);
         double[] seconds = new double[steps];
         for (int i = 0; i < steps; i++) {
-            Arrays.fill(phase, 0);
-            seconds[i] = timeOnce(root, step);
-            System.arraycopy(phase, 0, phases[i], 0, phase.length);
+            seconds[i] = timePhases(root, step, phase, phases[i]);
         }
         return seconds;
+    }
+
+    /**
+     * Times one step that writes its phases into {@code phase}, zeroed first, and copies them into
+     * {@code row}.
+     */
+    private double timePhases(NDManager root, Step step, long[] phase, long[] row) {
+        Arrays.fill(phase, 0);
+        double s = timeOnce(root, step);
+        System.arraycopy(phase, 0, row, 0, phase.length);
+        return s;
     }
 
     /** Seconds of one step, including reading its scalar back (which waits for the device). */
@@ -515,9 +524,7 @@ public final class BenchCommand implements Callable<Integer> {
                     long[][] synced = new long[SYNCED_STEPS][phase.length];
                     Step each = phasedStep(step, sampled, phase, true);
                     for (int i = 0; i < SYNCED_STEPS; i++) {
-                        Arrays.fill(phase, 0);
-                        timeOnce(root, each);
-                        System.arraycopy(phase, 0, synced[i], 0, phase.length);
+                        timePhases(root, each, phase, synced[i]);
                     }
                     for (int k = 0; k < names.length; k++) {
                         double[] v = new double[SYNCED_STEPS];
