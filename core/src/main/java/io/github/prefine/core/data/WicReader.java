@@ -50,12 +50,17 @@ public final class WicReader implements DatasetReader<TextExample> {
     @Override
     public List<Path> files(Path file) {
         Path gold = goldPath(file);
-        return !gold.equals(file) && Files.exists(gold) ? List.of(file, gold) : List.of(file);
+        return hasGold(file, gold) ? List.of(file, gold) : List.of(file);
     }
 
     /** The sibling gold file of a data file: {@code X.gold.txt} beside {@code X.data.txt}. */
     private static Path goldPath(Path file) {
         return file.resolveSibling(file.getFileName().toString().replace(".data.", ".gold."));
+    }
+
+    /** Whether a read of {@code file} takes its labels from {@code gold}: another file that exists. */
+    private static boolean hasGold(Path file, Path gold) {
+        return !gold.equals(file) && Files.exists(gold);
     }
 
     @Override
@@ -71,7 +76,7 @@ public final class WicReader implements DatasetReader<TextExample> {
         // their defect, like the first of the data lines (strict), waits for the data's end.
         List<TextFiles.Line> gold = null;
         MalformedDatasetException goldDefect = null;
-        if (!goldPath.equals(file) && Files.exists(goldPath)) {
+        if (hasGold(file, goldPath)) {
             // one letter a line: small beside the data
             gold = new ArrayList<>();
             try (LineReader labels = TextFiles.lines(goldPath, Leniency.STRICT, new ReadReport.Builder(name), bytesRead)) {

@@ -221,8 +221,9 @@ public final class DataCommand implements Runnable {
 
         String render(long done, long total, long now) {
             double rate = pace.rate(done, now);
-            return String.format(Locale.ROOT, "%s: %s %s / %s (%3.0f%%) | %s/s | ETA %s", task, file, bytes(done),
-                    bytes(total), 100.0 * done / Math.max(1, total), Double.isNaN(rate) ? "-- B" : bytes((long) rate),
+            return String.format(Locale.ROOT, "%s: %s %s / %s (%3.0f%%) | %s/s | ETA %s", task, file,
+                    ConsoleProgress.bytes(done), ConsoleProgress.bytes(total), 100.0 * done / Math.max(1, total),
+                    Double.isNaN(rate) ? "-- B" : ConsoleProgress.bytes((long) rate),
                     Pace.eta(done, total, rate, false));
         }
 
@@ -232,10 +233,6 @@ public final class DataCommand implements Runnable {
                 open = false;
             }
             file = null;
-        }
-
-        static String bytes(long n) {
-            return ConsoleProgress.bytes(n);
         }
     }
 }

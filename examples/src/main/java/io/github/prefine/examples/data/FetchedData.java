@@ -44,8 +44,7 @@ public final class FetchedData {
 
             @Override
             public TaskData load(Task task) throws java.io.IOException {
-                check(root, task);
-                return files.load(task);
+                return load(task, FeaturizationListener.NONE);
             }
 
             @Override

@@ -74,7 +74,7 @@ class DataCommandTest {
         assertEquals("rte: rte/train/0000.parquet 2.0 MiB / 4.0 MiB ( 50%) | 512.0 KiB/s | ETA 0:04", line);
         // the first report is the baseline: no rate yet, where it had said 0 B/s with data flowing
         assertEquals("rte: rte/train/0000.parquet 1.0 MiB / 4.0 MiB ( 25%) | -- B/s | ETA --:--\n", w.toString());
-        assertEquals("1023 B", DataCommand.ByteProgress.bytes(1023));
-        assertEquals("1.5 GiB", DataCommand.ByteProgress.bytes(3L << 29));
+        assertEquals("1023 B", ConsoleProgress.bytes(1023));
+        assertEquals("1.5 GiB", ConsoleProgress.bytes(3L << 29));
     }
 }
