@@ -30,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPOutputStream;
 
 /**
@@ -70,14 +71,51 @@ final class CatalogWriter {
      * @return the rows written
      */
     int write(String hubSplit, List<Path> files, Path target) throws IOException {
+        return write(hubSplit, files, target, bytes -> {});
+    }
+
+    /**
+     * The bytes {@link #write(String, List, Path, LongConsumer)} reads from a split's files: the
+     * stored size of each column the conversion takes, in every file (a missing column counts 0
+     * here; the conversion refuses the file).
+     *
+     * @param files the split's parquet files
+     * @return the bytes to read
+     * @throws IOException if a file's footer cannot be read
+     */
+    long bytesToRead(List<Path> files) throws IOException {
+        long total = 0;
+        for (Path f : files) {
+            ParquetFile p = ParquetFile.open(f);
+            for (String c : dataset.conversion().columns()) {
+                if (p.columns().contains(c)) {
+                    total += p.columnBytes(c);
+                }
+            }
+        }
+        return total;
+    }
+
+    /**
+     * Converts the rows of one Hub split, reporting the bytes read as the columns are decoded
+     * (decoding takes most of a conversion's time).
+     *
+     * @param hubSplit the Hub split name, for messages
+     * @param files the split's parquet files, in order
+     * @param target the temporary output file
+     * @param bytesRead receives the stored size of each column chunk once decoded; they add up to
+     *     {@link #bytesToRead(List)}
+     * @return the rows written
+     */
+    int write(String hubSplit, List<Path> files, Path target, LongConsumer bytesRead) throws IOException {
         Files.createDirectories(target.getParent());
         HubDataset.Conversion c = dataset.conversion();
         if (c instanceof Wic) {
-            return writeWic(Rows.read(dataset, hubSplit, files, 0), target);
+            return writeWic(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof Squad squad) {
-            return writeSquad(squad, Rows.read(dataset, hubSplit, files, 0), target);
+            return writeSquad(squad, Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof SubjQa) {
-            return writeSubjQa(Rows.read(dataset, hubSplit, files, 0), target);
+            return writeSubjQa(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         }
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
@@ -99,7 +137,7 @@ final class CatalogWriter {
             int first = 0;
             for (Path f : files) {
                 // numbered from the split's first row: the source "row" and messages count across files
-                Rows rows = Rows.read(dataset, hubSplit, List.of(f), first);
+                Rows rows = Rows.read(dataset, hubSplit, List.of(f), first, bytesRead);
                 first += rows.size();
                 if (c instanceof Conll conll) {
                     written += writeConll(conll, rows, w);
@@ -127,7 +165,8 @@ final class CatalogWriter {
      */
     record Rows(String where, int first, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
             String noLabels) {
-        static Rows read(HubDataset d, String hubSplit, List<Path> files, int first) throws IOException {
+        static Rows read(HubDataset d, String hubSplit, List<Path> files, int first, LongConsumer bytesRead)
+                throws IOException {
             String where = d.repo() + "/" + d.config() + "/" + hubSplit;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             Map<String, List<String>> labels = null;
@@ -148,7 +187,7 @@ final class CatalogWriter {
                         throw new IOException(where + "/" + f.getFileName() + ": expected column '" + c
                                 + "', the file has " + p.columns());
                     }
-                    cols.computeIfAbsent(c, k -> new ArrayList<>()).addAll(p.column(c));
+                    cols.computeIfAbsent(c, k -> new ArrayList<>()).addAll(p.column(c, bytesRead));
                 }
                 size += (int) p.rowCount();
             }

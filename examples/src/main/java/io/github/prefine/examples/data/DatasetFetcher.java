@@ -123,15 +123,16 @@ public final class DatasetFetcher {
 
     /**
      * Receives download progress: bytes on disk of one file (resumed bytes included) and its size;
-     * then the check read of the converted files, one split at a time, under the name {@code read
-     * task/split}.
+     * then the conversion of each split, as parquet bytes decoded, under the name {@code convert
+     * task/split}; then the check read of the converted files, one split at a time, under the name
+     * {@code read task/split}.
      */
     public interface Listener {
         /**
          * Reports progress.
          *
-         * @param file the file's path in the dataset repository, or {@code read task/split} for the
-         *     check read of a converted split
+         * @param file the file's path in the dataset repository, {@code convert task/split} for a
+         *     split's conversion, or {@code read task/split} for the check read of a converted split
          * @param done bytes so far
          * @param total the file's size
          */
@@ -209,7 +210,7 @@ public final class DatasetFetcher {
             for (Map.Entry<String, Split> e : d.splits().entrySet()) {
                 String target = targets.get(e.getValue());
                 Path out = staging.resolve(target);
-                writer.write(e.getKey(), files.get(e.getKey()), out);
+                convert(writer, taskName + "/" + e.getValue().name().toLowerCase(java.util.Locale.ROOT), e.getKey(), files.get(e.getKey()), out);
                 written.add(target);
                 Path gold = CatalogWriter.wicGold(out);
                 if (d.conversion() instanceof HubDataset.Wic && !gold.equals(out) && Files.exists(gold)) {
@@ -240,6 +241,26 @@ public final class DatasetFetcher {
         LOG.info("{}: fetched {}@{}: {}", taskName, d.repo(), commit, counts);
         return new Result(taskName, Outcome.FETCHED, d.repo() + "@" + commit.substring(0, 7) + " " + counts
                 + (repairs.isEmpty() ? "" : " repaired/skipped " + repairs));
+    }
+
+    /**
+     * Converts one split, reporting the parquet bytes decoded under the name {@code convert
+     * task/split}: decoding a large split's columns takes seconds to minutes.
+     */
+    private void convert(CatalogWriter writer, String name, String hubSplit, List<Path> splitFiles, Path out)
+            throws IOException {
+        String line = "convert " + name;
+        long total = writer.bytesToRead(splitFiles);
+        long[] done = {0};
+        listener.progress(line, 0, total);
+        writer.write(hubSplit, splitFiles, out, bytes -> {
+            done[0] += bytes;
+            // the end is reported once, after the rows are written
+            if (done[0] < total) {
+                listener.progress(line, done[0], total);
+            }
+        });
+        listener.progress(line, total, total);
     }
 
     /** The catalog file each mapped split is written to. */

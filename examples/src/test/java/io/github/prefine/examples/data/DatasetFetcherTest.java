@@ -24,6 +24,7 @@ import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.examples.data.parquet.ParquetFile;
 import io.github.prefine.examples.data.parquet.TestParquetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -233,12 +234,14 @@ class DatasetFetcherTest {
     }
 
     /**
-     * After converting, the fetch reads its files back for the counts, and reports that read to its
-     * listener as it reports downloads: {@code read rte/train} from 0 to the size of the written
-     * {@code train.tsv}, after the parquet files' downloads.
+     * After the downloads, the fetch reports each split's conversion as the parquet bytes it
+     * decodes, {@code convert rte/train} from 0 to the stored size of the columns the conversion
+     * takes (each file's {@code columnBytes}, checked against the file's layout in
+     * ParquetFileTest); then it reads its files back for the counts and reports that read as
+     * {@code read rte/train} from 0 to the size of the written {@code train.tsv}.
      */
     @Test
-    void theCheckReadOfTheConvertedFilesReportsTheirBytesAfterTheDownloads() throws IOException {
+    void theConversionAndTheCheckReadReportTheirBytesAfterTheDownloads() throws IOException {
         putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(7, "tr"), "validation", pairRows(3, "va")), true);
         Map<String, List<long[]>> seen = new LinkedHashMap<>();
         DatasetFetcher f = new DatasetFetcher(new HubSettings(hub.endpoint(), cache, false, null), data, false,
@@ -248,16 +251,36 @@ class DatasetFetcherTest {
         assertEquals(DatasetFetcher.Outcome.FETCHED, f.fetch("rte").outcome());
 
         List<String> names = List.copyOf(seen.keySet());
-        assertEquals(List.of("read rte/train", "read rte/validation"), names.subList(names.size() - 2, names.size()),
-                names.toString());
-        assertTrue(names.subList(0, names.size() - 2).stream().allMatch(n -> n.endsWith(".parquet")), names.toString());
+        assertEquals(List.of("convert rte/train", "convert rte/validation", "read rte/train", "read rte/validation"),
+                names.subList(names.size() - 4, names.size()), names.toString());
+        assertTrue(names.subList(0, names.size() - 4).stream().allMatch(n -> n.endsWith(".parquet")), names.toString());
+        List<String> columns = HubDatasets.forTask("rte").orElseThrow().conversion().columns();
         for (String[] split : new String[][] {{"train", "train.tsv"}, {"validation", "dev.tsv"}}) {
-            List<long[]> reports = seen.get("read rte/" + split[0]);
-            long size = Files.size(data.resolve("cls/glue_rte/" + split[1]));
-            assertEquals(0, reports.get(0)[0]);
-            assertEquals(size, reports.get(reports.size() - 1)[0]);
-            assertTrue(reports.stream().allMatch(r -> r[1] == size), split[0]);
+            long stored = 0;
+            try (var files = Files.walk(data.resolve(".prefine/hub"))) {
+                for (Path p : files.filter(p -> p.toString().endsWith("/rte/" + split[0] + "/0000.parquet")).toList()) {
+                    ParquetFile parquet = ParquetFile.open(p);
+                    for (String c : columns) {
+                        stored += parquet.columnBytes(c);
+                    }
+                }
+            }
+            assertTrue(stored > 0, split[0]);
+            assertReportsRun(seen.get("convert rte/" + split[0]), stored, split[0]);
+            assertReportsRun(seen.get("read rte/" + split[0]), Files.size(data.resolve("cls/glue_rte/" + split[1])),
+                    split[0]);
         }
+    }
+
+    /** From 0 to the total, never back, the total reported once, every report of that total. */
+    private static void assertReportsRun(List<long[]> reports, long total, String split) {
+        assertEquals(0, reports.get(0)[0], split);
+        assertEquals(total, reports.get(reports.size() - 1)[0], split);
+        assertEquals(1, reports.stream().filter(r -> r[0] == total).count(), split);
+        for (int i = 1; i < reports.size(); i++) {
+            assertTrue(reports.get(i)[0] >= reports.get(i - 1)[0], split);
+        }
+        assertTrue(reports.stream().allMatch(r -> r[1] == total), split);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -224,33 +225,29 @@ public final class ParquetFile {
      * @throws IOException if the file cannot be read
      */
     public List<Object> column(String name) throws IOException {
-        Leaf leaf = leaves.get(name);
-        if (leaf == null) {
-            throw new IllegalArgumentException(file.getFileName() + ": no column '" + name + "'; columns are " + columns());
-        }
+        return column(name, bytes -> {});
+    }
+
+    /**
+     * Reads one column of every row group, counting the bytes read from the file.
+     *
+     * @param name the logical path, as {@link #columns()} lists it
+     * @param bytesRead receives the stored (compressed) size of each column chunk once it is
+     *     decoded; over the whole column they add up to {@link #columnBytes(String)}
+     * @return one value per row (nested lists under lists)
+     * @throws IllegalArgumentException if the file has no such column
+     * @throws MalformedParquetException if a page is damaged or uses an unsupported feature
+     * @throws IOException if the file cannot be read
+     */
+    public List<Object> column(String name, LongConsumer bytesRead) throws IOException {
+        Leaf leaf = leaf(name);
         List<Object> out = new ArrayList<>((int) Math.min(rows, 1 << 20));
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             for (Struct rg : rowGroups) {
                 try {
-                    Struct chunk = null;
-                    for (Object o : rg.list(1)) {
-                        Struct cmd = Struct.of(o).struct(3);
-                        if (cmd == null) {
-                            throw new IllegalStateException("a column chunk has no metadata");
-                        }
-                        List<String> p = new ArrayList<>();
-                        for (Object s : cmd.list(3)) {
-                            p.add(new String(Struct.bytes(s), StandardCharsets.UTF_8));
-                        }
-                        if (p.equals(leaf.physical())) {
-                            chunk = cmd;
-                            break;
-                        }
-                    }
-                    if (chunk == null) {
-                        throw new MalformedParquetException(file + ": a row group lacks column " + name);
-                    }
+                    Struct chunk = chunk(rg, leaf, name);
                     readChunk(ch, chunk, leaf, rg.i64(3, 0), out);
+                    bytesRead.accept(chunk.i64(7, 0));
                 } catch (RuntimeException e) {
                     throw new MalformedParquetException(file + ": column " + name + ": " + e.getMessage(), e);
                 }
@@ -261,6 +258,54 @@ public final class ParquetFile {
                     + " rows, the footer says " + rows);
         }
         return out;
+    }
+
+    /**
+     * Returns the bytes a column takes in the file: the stored (compressed) sizes of its chunks in
+     * every row group, as the footer gives them; what {@link #column(String, LongConsumer)} reads.
+     *
+     * @param name the logical path, as {@link #columns()} lists it
+     * @return the column's stored size
+     * @throws IllegalArgumentException if the file has no such column
+     * @throws MalformedParquetException if a row group lacks the column or its metadata
+     */
+    public long columnBytes(String name) throws MalformedParquetException {
+        Leaf leaf = leaf(name);
+        long total = 0;
+        for (Struct rg : rowGroups) {
+            try {
+                total += Math.max(0, chunk(rg, leaf, name).i64(7, 0));
+            } catch (RuntimeException e) {
+                throw new MalformedParquetException(file + ": column " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return total;
+    }
+
+    private Leaf leaf(String name) {
+        Leaf leaf = leaves.get(name);
+        if (leaf == null) {
+            throw new IllegalArgumentException(file.getFileName() + ": no column '" + name + "'; columns are " + columns());
+        }
+        return leaf;
+    }
+
+    /** The metadata of a leaf's chunk in one row group. */
+    private Struct chunk(Struct rowGroup, Leaf leaf, String name) throws MalformedParquetException {
+        for (Object o : rowGroup.list(1)) {
+            Struct cmd = Struct.of(o).struct(3);
+            if (cmd == null) {
+                throw new IllegalStateException("a column chunk has no metadata");
+            }
+            List<String> p = new ArrayList<>();
+            for (Object s : cmd.list(3)) {
+                p.add(new String(Struct.bytes(s), StandardCharsets.UTF_8));
+            }
+            if (p.equals(leaf.physical())) {
+                return cmd;
+            }
+        }
+        throw new MalformedParquetException(file + ": a row group lacks column " + name);
     }
 
     private void readChunk(FileChannel ch, Struct cmd, Leaf leaf, long groupRows, List<Object> out) throws IOException {

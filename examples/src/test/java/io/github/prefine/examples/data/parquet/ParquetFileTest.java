@@ -133,4 +133,34 @@ class ParquetFileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.column("nope"));
         assertTrue(e.getMessage().contains("no column 'nope'; columns are [id, n, tokens"), e.getMessage());
     }
+
+    /**
+     * The column chunks of a file written without page indexes fill it from after the leading
+     * magic to the footer: the stored sizes that {@code columnBytes} adds up, over every column,
+     * come to the file's size less the two magics, the footer and its 4-byte length (read from the
+     * file's last 8 bytes here). Reading a column reports each row group's chunk once, and the
+     * reports add up to its {@code columnBytes}.
+     */
+    @ParameterizedTest
+    @CsvSource({"false,false,23", "true,true,5", "true,false,1"})
+    void columnBytesAreTheChunksBetweenTheMagicAndTheFooterAndReadingReportsEachChunk(boolean snappy, boolean dictionary,
+            int rowsPerGroup) throws Exception {
+        Path f = writer().snappy(snappy).dictionary(dictionary).rowsPerGroup(rowsPerGroup)
+                .write(dir.resolve("b.parquet"), rows());
+        byte[] all = Files.readAllBytes(f);
+        int footer = java.nio.ByteBuffer.wrap(all, all.length - 8, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        ParquetFile p = ParquetFile.open(f);
+        long sum = 0;
+        int groups = (23 + rowsPerGroup - 1) / rowsPerGroup;
+        for (String c : p.columns()) {
+            long bytes = p.columnBytes(c);
+            List<Long> reports = new ArrayList<>();
+            p.column(c, reports::add);
+            assertEquals(groups, reports.size(), c);
+            assertEquals(bytes, reports.stream().mapToLong(Long::longValue).sum(), c);
+            assertTrue(reports.stream().allMatch(b -> b > 0), c + " " + reports);
+            sum += bytes;
+        }
+        assertEquals(all.length - 4 - footer - 8, sum);
+    }
 }
