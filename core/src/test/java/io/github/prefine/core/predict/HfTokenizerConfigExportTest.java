@@ -51,47 +51,39 @@ class HfTokenizerConfigExportTest {
 
     @Test
     void bertExportNamesItsTokenizerAsHfDoes() throws Exception {
-        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert");
-        Path out = export(fixture.resolve("encoder"), fixture.resolve("tokenizer.json"), 4);
-        JsonObject want = new JsonObject();
-        want.addProperty("tokenizer_class", "BertTokenizer");
-        // BERT: positions 0 .. max_position_embeddings - 1
-        want.addProperty("model_max_length", json(fixture.resolve("encoder/config.json"))
-                .get("max_position_embeddings").getAsInt());
-        want.addProperty("cls_token", "[CLS]");
-        want.addProperty("sep_token", "[SEP]");
-        want.addProperty("pad_token", "[PAD]");
-        want.addProperty("unk_token", "[UNK]");
-        want.addProperty("mask_token", "[MASK]");
+        JsonObject want = strings("tokenizer_class", "BertTokenizer", "cls_token", "[CLS]", "sep_token", "[SEP]",
+                "pad_token", "[PAD]", "unk_token", "[UNK]", "mask_token", "[MASK]");
         // the BertNormalizer: lowercase true, strip_accents null, handle_chinese_chars true
         want.addProperty("do_lower_case", true);
         want.add("strip_accents", JsonNull.INSTANCE);
         want.addProperty("tokenize_chinese_chars", true);
         // the WordPiece decoder cleans up
         want.addProperty("clean_up_tokenization_spaces", true);
-        assertEquals(64, want.get("model_max_length").getAsInt());
-        assertWritten(want, out);
-        assertReadsBackAsSource(fixture, out);
+        // BERT: positions 0 .. max_position_embeddings - 1
+        assertExportedAs("bert", 0, want);
     }
 
     @Test
     void xlmRobertaExportNamesItsTokenizerAsHfDoes() throws Exception {
-        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path out = export(fixture.resolve("encoder"), fixture.resolve("tokenizer.json"), 4);
-        JsonObject want = new JsonObject();
-        want.addProperty("tokenizer_class", "XLMRobertaTokenizer");
-        // positions pad_token_id + 1 .. max_position_embeddings - 1: two fewer than the table
-        want.addProperty("model_max_length", json(fixture.resolve("encoder/config.json"))
-                .get("max_position_embeddings").getAsInt() - 2);
-        want.addProperty("bos_token", "<s>");
-        want.addProperty("cls_token", "<s>");
-        want.addProperty("eos_token", "</s>");
-        want.addProperty("sep_token", "</s>");
-        want.addProperty("pad_token", "<pad>");
-        want.addProperty("unk_token", "<unk>");
-        want.addProperty("mask_token", "<mask>");
+        JsonObject want = strings("tokenizer_class", "XLMRobertaTokenizer", "bos_token", "<s>", "cls_token", "<s>",
+                "eos_token", "</s>", "sep_token", "</s>", "pad_token", "<pad>", "unk_token", "<unk>", "mask_token",
+                "<mask>");
         // the Metaspace decoder gives the text's own spaces back
         want.addProperty("clean_up_tokenization_spaces", false);
+        // positions pad_token_id + 1 .. max_position_embeddings - 1: two fewer than the table
+        assertExportedAs("xlm-roberta", 2, want);
+    }
+
+    /**
+     * Exports a fixture family's encoder with its tokenizer and checks the files against {@code
+     * want} with {@code model_max_length} the config's {@code max_position_embeddings} less {@code
+     * fewer}, then reads the folder back.
+     */
+    private void assertExportedAs(String family, int fewer, JsonObject want) throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/" + family);
+        Path out = export(fixture.resolve("encoder"), fixture.resolve("tokenizer.json"), 4);
+        want.addProperty("model_max_length", json(fixture.resolve("encoder/config.json"))
+                .get("max_position_embeddings").getAsInt() - fewer);
         assertEquals(64, want.get("model_max_length").getAsInt());
         assertWritten(want, out);
         assertReadsBackAsSource(fixture, out);
@@ -113,11 +105,10 @@ class HfTokenizerConfigExportTest {
         c.addProperty("model_type", "roberta");
         Files.writeString(encoder.resolve("config.json"), c.toString());
         Path byteLevel = edited(fixture.resolve("tokenizer.json"), root -> {
-            JsonObject pre = new JsonObject();
-            pre.addProperty("type", "ByteLevel");
-            pre.addProperty("add_prefix_space", true);
-            pre.addProperty("trim_offsets", true);
-            pre.addProperty("use_regex", true);
+            JsonObject pre = strings("type", "ByteLevel");
+            for (String flag : List.of("add_prefix_space", "trim_offsets", "use_regex")) {
+                pre.addProperty(flag, true);
+            }
             root.add("pre_tokenizer", pre);
         });
         JsonObject config = json(export(encoder, byteLevel, 2).resolve("tokenizer_config.json"));
@@ -343,6 +334,15 @@ class HfTokenizerConfigExportTest {
         try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
             return t.encode(text).ids();
         }
+    }
+
+    /** A JSON object of string properties, given as name, value, name, value... */
+    private static JsonObject strings(String... namesAndValues) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            o.addProperty(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return o;
     }
 
     private static int[] ints(JsonArray a) {
