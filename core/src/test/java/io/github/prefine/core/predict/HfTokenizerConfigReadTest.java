@@ -39,6 +39,7 @@ class HfTokenizerConfigReadTest {
         Path bare = copy(null);
         // QA windows of at most the limit, sharing a third of themselves: 16 / 3 = 5
         FeatureSettings sixteen = FeatureSettings.paper().withLengths(16, 16, 5);
+        assertEquals(sixteen, FinetunedModel.huggingFaceSettings(declared));
         try (NDManager m = NDManager.newBaseManager();
                 FinetunedModel read = FinetunedModel.loadHuggingFace(declared, m);
                 FinetunedModel byHand = FinetunedModel.loadHuggingFace(bare, m, sixteen)) {
@@ -56,6 +57,7 @@ class HfTokenizerConfigReadTest {
         Path dir = copy(content.equals("absent") ? null : content);
         FeatureSettings defaults = FinetunedModel.huggingFaceSettings(EncoderConfig.fromJson(dir.resolve("config.json")));
         assertEquals(64, defaults.maxLength());
+        assertEquals(defaults, FinetunedModel.huggingFaceSettings(dir));
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
             assertEquals(defaults, read.tasks().get(0).settings());
             assertEquals(0, read.predictor("token-classification").tag(List.of(THIRTY)).get(0).wordsCut());
