@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * A finetuned model loaded from a folder that {@link ModelExport} wrote ({@link #load}) or from a
@@ -105,17 +106,19 @@ public final class FinetunedModel implements AutoCloseable {
     /**
      * Loads a Hugging Face task-model folder ({@code save_pretrained} of a {@code BertFor...}, {@code
      * RobertaFor...} or {@code XLMRobertaFor...} sequence classifier, token classifier or QA model,
-     * with its fast tokenizer's {@code tokenizer.json}), read with {@link #huggingFaceSettings}.
+     * with its fast tokenizer's {@code tokenizer.json}), read with the lengths {@link
+     * #huggingFaceSettings(Path)} gives: the {@code model_max_length} of its {@code
+     * tokenizer_config.json} where that declares one.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
      * @return the model, which the caller must close
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
-     * @throws IOException as {@link #loadHuggingFace(Path, NDManager, FeatureSettings)}
+     * @throws IOException as {@link #huggingFaceSettings(Path)} and {@link #loadHuggingFace(Path,
+     *     NDManager, FeatureSettings)}
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager) throws IOException {
-        Objects.requireNonNull(dir, "dir");
-        return loadHuggingFace(dir, manager, HfTaskFolder.settings(configOf(dir)));
+        return loadHuggingFace(dir, manager, huggingFaceSettings(dir));
     }
 
     /**
@@ -185,16 +188,38 @@ public final class FinetunedModel implements AutoCloseable {
     }
 
     /**
-     * Returns the feature lengths {@link #loadHuggingFace(Path, NDManager)} reads a folder with:
-     * 512 tokens (HF's usual limit), and for QA windows of 384 tokens with a stride of 128 (those of
-     * HF's {@code run_qa.py}), each capped by the encoder's position table (a capped QA window
-     * shares a third of itself with the next).
+     * Returns the feature lengths {@link #loadHuggingFace(Path, NDManager)} reads a folder with
+     * when its tokenizer declares no limit: 512 tokens (HF's usual limit), and for QA windows of 384
+     * tokens with a stride of 128 (those of HF's {@code run_qa.py}), each capped by the encoder's
+     * position table (a capped QA window shares a third of itself with the next).
      *
      * @param config the folder's encoder config
      * @return the settings
      */
     public static FeatureSettings huggingFaceSettings(EncoderConfig config) {
-        return HfTaskFolder.settings(Objects.requireNonNull(config, "config"));
+        return HfTaskFolder.settings(Objects.requireNonNull(config, "config"), OptionalInt.empty());
+    }
+
+    /**
+     * Returns the feature lengths {@link #loadHuggingFace(Path, NDManager)} reads a folder with: the
+     * {@code model_max_length} of its {@code tokenizer_config.json} when that is a positive whole
+     * number no larger than the encoder's positions (so a model declaring 256 reads new text with
+     * 256 tokens, and QA windows of at most that, sharing a third of themselves), else those of
+     * {@link #huggingFaceSettings(EncoderConfig)}. A missing file, a null limit and HF's value for
+     * none ({@code 1000000000000000019884624838656}) leave the defaults; so does a limit above the
+     * positions, which the encoder could not take (logged at WARN).
+     *
+     * @param dir the folder
+     * @return the settings
+     * @throws NoSuchFileException if the folder has no {@code config.json}
+     * @throws IOException naming the file and what was expected if {@code config.json} is invalid,
+     *     or {@code tokenizer_config.json} cannot be read, is not a JSON object, or its {@code
+     *     model_max_length} is not a positive whole number
+     */
+    public static FeatureSettings huggingFaceSettings(Path dir) throws IOException {
+        Objects.requireNonNull(dir, "dir");
+        EncoderConfig config = configOf(dir);
+        return HfTaskFolder.settings(config, HfTokenizerConfig.modelMaxLength(dir, config.maxSequenceLength()));
     }
 
     /** The folder's encoder config; an unsupported or invalid one is bad input, named with its file. */
@@ -217,22 +242,28 @@ public final class FinetunedModel implements AutoCloseable {
      * and {@code pipeline} read: {@code config.json} (the encoder's, with the task class in {@code
      * architectures} and, for a classifier or tagger, {@code id2label}/{@code label2id} from the
      * label names in head order), {@code model.safetensors} (the encoder under {@code bert.} or
-     * {@code roberta.}, the head under HF's names) and {@code tokenizer.json}. Single-text and
-     * text-pair tasks both become {@code ...ForSequenceClassification}, QA {@code
-     * ...ForQuestionAnswering}, multiple choice {@code ...ForMultipleChoice}. What HF's folder
-     * cannot hold (feature lengths, QA post-processing, a choice count) is not written.
+     * {@code roberta.}, the head under HF's names), {@code tokenizer.json}, and {@code
+     * tokenizer_config.json} with {@code special_tokens_map.json}, which {@code AutoTokenizer} reads:
+     * HF's tokenizer class for the family, {@code model_max_length} (the positions the encoder takes:
+     * BERT's {@code max_position_embeddings}, RoBERTa's and XLM-R's less 2 for the padding offset),
+     * the special tokens as {@code tokenizer.json} has them, and BERT's lower-casing as its
+     * normalizer does it. Single-text and text-pair tasks both become {@code
+     * ...ForSequenceClassification}, QA {@code ...ForQuestionAnswering}, multiple choice {@code
+     * ...ForMultipleChoice}. What HF's folder cannot hold (feature lengths, QA post-processing, a
+     * choice count) is not written.
      *
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced
      * @throws IllegalArgumentException if the model has no such task
      * @throws IllegalStateException if this model is closed
-     * @throws IOException if writing fails
+     * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if that
+     *     lacks a special token the family's HF tokenizer names (nothing is written then)
      */
     public synchronized void writeHuggingFace(String taskName, Path out) throws IOException {
         Objects.requireNonNull(out, "out");
         checkOpen();
         int t = indexOf(taskName);
-        HfTaskFolder.write(model, t, manifest.tasks().get(t), tokenizer.path(), out);
+        HfTaskFolder.write(model, t, manifest.tasks().get(t), tokenizer.path(), tokenizer.padId(), out);
     }
 
     /**

@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -46,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * its siblings write it and {@code AutoModelFor...from_pretrained} and {@code pipeline} read it:
  * {@code config.json} (the encoder's config with the task class in {@code architectures} and, for
  * classifiers, {@code id2label}/{@code label2id}), {@code model.safetensors} (the encoder under
- * {@code bert.}/{@code roberta.} and the head under HF's own names) and {@code tokenizer.json}.
+ * {@code bert.}/{@code roberta.} and the head under HF's own names), {@code tokenizer.json}, and
+ * the tokenizer's settings ({@link HfTokenizerConfig}).
  *
  * <p>The task class follows from the format: single texts and text pairs alike are {@code
  * ...ForSequenceClassification} (HF tells them apart only by the input), sequence labelling {@code
@@ -79,7 +81,8 @@ final class HfTaskFolder {
         return familyName(family) + SUFFIXES.get(format.label());
     }
 
-    private static String familyName(ModelFamily family) {
+    /** The family's HF class prefix: {@code Bert}, {@code Roberta}, {@code XLMRoberta}. */
+    static String familyName(ModelFamily family) {
         String bare = family.architecture();
         return bare.substring(0, bare.length() - "Model".length());
     }
@@ -104,9 +107,12 @@ final class HfTaskFolder {
      * @param taskIndex the task's head index
      * @param task what was recorded of the task
      * @param tokenizerJson the tokenizer file to copy beside
+     * @param padId the id the tokenizer pads with
      * @param dir the folder to create or fill
+     * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if it lacks
+     *     a special token the family's HF tokenizer needs (then nothing is written)
      */
-    static void write(MultiHeadModel model, int taskIndex, SavedTask task, Path tokenizerJson, Path dir)
+    static void write(MultiHeadModel model, int taskIndex, SavedTask task, Path tokenizerJson, int padId, Path dir)
             throws IOException {
         if (!(model.encoder() instanceof TransformerEncoder encoder)) {
             throw new IllegalArgumentException("HF export: the encoder must be prefine's TransformerEncoder, found "
@@ -120,6 +126,8 @@ final class HfTaskFolder {
             throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + dir);
         }
         ModelFamily family = encoder.config().modelType();
+        // worked out first: a tokenizer HF cannot be told about stops the export before any file
+        HfTokenizerConfig.Contents tokenizerConfig = HfTokenizerConfig.of(encoder.config(), tokenizerJson, padId);
         List<HostTensor> tensors = new ArrayList<>(EncoderCheckpoint.toHostTensors(encoder,
                 family.checkpointPrefix() + "."));
         for (Map.Entry<String, Parameter> e : head.hfParameters().entrySet()) {
@@ -146,6 +154,7 @@ final class HfTaskFolder {
         if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
             AtomicFiles.write(target, Files.readAllBytes(tokenizerJson));
         }
+        HfTokenizerConfig.write(tokenizerConfig, dir);
         AtomicFiles.write(dir.resolve(EncoderCheckpoint.CONFIG_FILE),
                 new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(config) + "\n");
         LOG.info("wrote task {} as {} to {}", task.name(), architecture(family, task.format()), dir);
@@ -301,12 +310,17 @@ final class HfTaskFolder {
     }
 
     /**
-     * The feature lengths an imported task is read with: HF's 512 tokens, capped by the encoder's
-     * positions, and for QA windows of {@code run_qa.py}'s 384 with a stride of 128, capped the same
-     * way (a shorter window shares a third of itself).
+     * The feature lengths an imported task is read with: the limit the folder's tokenizer declares,
+     * else HF's 512 tokens capped by the encoder's positions, and for QA windows of {@code
+     * run_qa.py}'s 384 with a stride of 128, capped the same way (a shorter window shares a third of
+     * itself).
+     *
+     * @param config the encoder config
+     * @param declared the {@code model_max_length} of {@code tokenizer_config.json}, at most the
+     *     encoder's positions ({@link HfTokenizerConfig#modelMaxLength}), or empty
      */
-    static FeatureSettings settings(EncoderConfig config) {
-        int max = Math.min(512, config.maxSequenceLength());
+    static FeatureSettings settings(EncoderConfig config, OptionalInt declared) {
+        int max = declared.orElse(Math.min(512, config.maxSequenceLength()));
         int qa = Math.min(384, max);
         return FeatureSettings.paper().withLengths(max, qa, Math.min(128, qa / 3));
     }

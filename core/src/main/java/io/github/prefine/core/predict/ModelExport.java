@@ -91,7 +91,9 @@ public final class ModelExport {
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced
      * @throws IllegalArgumentException if no task of that name is recorded
-     * @throws IOException if writing fails, or the tokenizer file has gone since {@link Builder#build()}
+     * @throws IOException if writing fails, the tokenizer file has gone since {@link Builder#build()},
+     *     or it lacks a special token the family's HF tokenizer names (the message names the file and
+     *     the token; nothing is written then)
      */
     public void writeHuggingFace(String taskName, Path out) throws IOException {
         Objects.requireNonNull(taskName, "taskName");
@@ -100,7 +102,7 @@ public final class ModelExport {
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).name().equals(taskName)) {
                 // tasks are recorded in the model's head order, so t is the head's index too
-                HfTaskFolder.write(model, t, tasks.get(t), tokenizer.path(), out);
+                HfTaskFolder.write(model, t, tasks.get(t), tokenizer.path(), tokenizer.padId(), out);
                 return;
             }
         }

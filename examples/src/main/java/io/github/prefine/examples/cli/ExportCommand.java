@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write one task of a saved model as a Hugging Face task-model folder (config.json with the task"
-                + " class and id2label, model.safetensors, tokenizer.json).")
+                + " class and id2label, model.safetensors, tokenizer.json, tokenizer_config.json with"
+                + " model_max_length and the special tokens, special_tokens_map.json).")
 public final class ExportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

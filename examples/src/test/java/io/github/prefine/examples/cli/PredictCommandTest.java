@@ -28,6 +28,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -448,6 +449,34 @@ class PredictCommandTest {
                 "--model", hf.toString(), "--input", f.toString());
         assertEquals(1, log.lines().filter(l -> l.startsWith("{\"label\"")).count(), log);
         assertFalse(log.contains("Warning:") || log.contains("AutoNonVariableTypeMode"), log);
+    }
+
+    /**
+     * The export declares the fixture encoder's 64 positions; a folder that declares 16 is read
+     * with 16 (30 words: 14 read between [CLS] and [SEP], 16 cut), and one whose declaration is
+     * malformed is bad input naming its file.
+     */
+    @Test
+    void anHfFolderIsReadWithTheLimitItsTokenizerConfigDeclares() throws Exception {
+        Path hf = tmp.resolve("hf-ner-limit");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "ner", "--out", hf.toString()), export.err());
+        Path config = hf.resolve("tokenizer_config.json");
+        assertEquals(64, JsonParser.parseString(Files.readString(config)).getAsJsonObject().get("model_max_length")
+                .getAsInt());
+        String thirty = String.join(", ", Collections.nCopies(15, "\"john\", \"paris\""));
+        Path f = input("thirty.jsonl", "{\"words\": [" + thirty + "]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
+        assertEquals(0, lines(cli.out()).get(0).get("wordsCut").getAsInt());
+        Files.writeString(config, "{\"model_max_length\": 16}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
+        assertEquals(16, lines(cli.out()).get(0).get("wordsCut").getAsInt());
+        Files.writeString(config, "{\"model_max_length\": \"16\"}");
+        cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
+        assertTrue(cli.err().contains(config + ": model_max_length is \"16\""), cli.err());
     }
 
     @Test
