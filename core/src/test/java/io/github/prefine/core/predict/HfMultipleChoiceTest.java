@@ -221,17 +221,8 @@ class HfMultipleChoiceTest {
 
     /** The read folder's model over the reference's padded batch: one score per row, as HF's before its reshape. */
     private static float[] scores(Path dir, JsonObject batch) throws Exception {
-        JsonArray idRows = batch.getAsJsonArray("ids");
-        int rows = idRows.size();
-        int seqLen = idRows.get(0).getAsJsonArray().size();
-        long[] ids = new long[rows * seqLen];
-        long[] mask = new long[rows * seqLen];
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < seqLen; q++) {
-                ids[r * seqLen + q] = idRows.get(r).getAsJsonArray().get(q).getAsLong();
-                mask[r * seqLen + q] = batch.getAsJsonArray("attention_mask").get(r).getAsJsonArray().get(q).getAsLong();
-            }
-        }
+        HfTaskFolderParityTest.PaddedRows pb = HfTaskFolderParityTest.PaddedRows.of(batch);
+        int rows = pb.rows();
         int[] all = new int[rows];
         int[] ignored = new int[rows];
         for (int r = 0; r < rows; r++) {
@@ -245,7 +236,7 @@ class HfMultipleChoiceTest {
             assertEquals(List.of(), t.labels());
             MultiHeadModel mh = model.model();
             try (NDManager bm = mh.getManager().newSubManager()) {
-                NDArray lg = mh.forward(bm, new MultiTaskBatch(rows, seqLen, ids, mask, null,
+                NDArray lg = mh.forward(bm, new MultiTaskBatch(rows, pb.seqLen(), pb.ids(), pb.mask(), null,
                         List.of(new TaskSlice(0, all, all, ignored, new long[] {rows}))), false).logits().get(0);
                 assertEquals(List.of((long) rows, 1L), Arrays.stream(lg.getShape().getShape()).boxed().toList());
                 return lg.toFloatArray();

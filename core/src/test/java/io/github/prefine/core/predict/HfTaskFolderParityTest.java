@@ -257,18 +257,11 @@ class HfTaskFolderParityTest {
 
     /** The model's logits on the reference's padded batch equal HF's on its real tokens, within 1e-4. */
     private static void assertLogitsAsHf(FinetunedModel loaded, String task, JsonObject ref) {
-        JsonObject pb = ref.getAsJsonObject("padded_batch");
-        JsonArray idRows = pb.getAsJsonArray("ids");
-        int rows = idRows.size();
-        int seqLen = idRows.get(0).getAsJsonArray().size();
-        long[] ids = new long[rows * seqLen];
-        long[] mask = new long[rows * seqLen];
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < seqLen; q++) {
-                ids[r * seqLen + q] = idRows.get(r).getAsJsonArray().get(q).getAsLong();
-                mask[r * seqLen + q] = pb.getAsJsonArray("attention_mask").get(r).getAsJsonArray().get(q).getAsLong();
-            }
-        }
+        PaddedRows pb = PaddedRows.of(ref.getAsJsonObject("padded_batch"));
+        int rows = pb.rows();
+        int seqLen = pb.seqLen();
+        long[] ids = pb.ids();
+        long[] mask = pb.mask();
         int[] all = {0, 1, 2, 3};
         TaskSlice slice = switch (task) {
             case "sequence-classification" -> new TaskSlice(0, all, all, new int[rows], new long[] {rows});
@@ -307,6 +300,24 @@ class HfTaskFolderParityTest {
             if (real) {
                 assertEquals(want.get(i), got[i], TOL, task + " logit " + i);
             }
+        }
+    }
+
+    /** The reference's padded batch as the model takes it: row-major ids and attention mask. */
+    record PaddedRows(int rows, int seqLen, long[] ids, long[] mask) {
+        static PaddedRows of(JsonObject pb) {
+            JsonArray idRows = pb.getAsJsonArray("ids");
+            int rows = idRows.size();
+            int seqLen = idRows.get(0).getAsJsonArray().size();
+            long[] ids = new long[rows * seqLen];
+            long[] mask = new long[rows * seqLen];
+            for (int r = 0; r < rows; r++) {
+                for (int q = 0; q < seqLen; q++) {
+                    ids[r * seqLen + q] = idRows.get(r).getAsJsonArray().get(q).getAsLong();
+                    mask[r * seqLen + q] = pb.getAsJsonArray("attention_mask").get(r).getAsJsonArray().get(q).getAsLong();
+                }
+            }
+            return new PaddedRows(rows, seqLen, ids, mask);
         }
     }
 
