@@ -66,9 +66,9 @@ import org.slf4j.event.Level;
  * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
- * a choice count other than the task's (below 2 where any count is taken), or a text holding an unpaired surrogate (named with its
- * position) is refused, naming the input's index (a {@link RefusedInputException}). Each method
- * has an overload taking an {@code onRefused} consumer: it receives every refused input instead
+ * a choice count other than the task's (below 2 where any count is taken), or a text holding an
+ * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
+ * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it receives every refused input instead
  * of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
  * featurized and predicted once, in the same call, as a call on them alone would predict them.
  *
@@ -435,7 +435,8 @@ public final class TaskPredictor {
      *     #takesAnyChoiceCount()}, any number from 2, which may differ between premises), none empty
      * @return one prediction per premise, in order: the chosen index and the softmax over the choices
      * @throws IllegalArgumentException if the task is not a multiple-choice task, the lists differ
-     *     in size, a premise or a choice is empty, a choice count differs from the task's, or the
+     *     in size, a premise or a choice is empty, a choice count differs from the task's (is below
+     *     2 where {@link #takesAnyChoiceCount()}), or the
      *     tokenizer rejects a choice
      * @throws IllegalStateException if the model is closed
      */
