@@ -7,7 +7,6 @@ import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.task.SequenceClassification;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadFamily;
@@ -37,7 +36,10 @@ public final class FinetunedModel implements AutoCloseable {
     private final ModelManifest manifest;
     private final MultiHeadModel model;
     private final SubwordTokenizer tokenizer;
-    /** Whether the folder is a Hugging Face task model, whose sequence classifier reads texts and pairs. */
+    /**
+     * Whether the folder is a Hugging Face task model, whose sequence classifier reads texts and
+     * pairs and whose multiple-choice model reads any number of choices.
+     */
     private final boolean huggingFace;
     private boolean closed;
 
@@ -105,9 +107,9 @@ public final class FinetunedModel implements AutoCloseable {
 
     /**
      * Loads a Hugging Face task-model folder ({@code save_pretrained} of a {@code BertFor...}, {@code
-     * RobertaFor...} or {@code XLMRobertaFor...} sequence classifier, token classifier or QA model,
-     * with its fast tokenizer's {@code tokenizer.json}), read with the lengths {@link
-     * #huggingFaceSettings(Path)} gives: the {@code model_max_length} of its {@code
+     * RobertaFor...} or {@code XLMRobertaFor...} sequence classifier, token classifier, QA model or
+     * multiple-choice model, with its fast tokenizer's {@code tokenizer.json}), read with the
+     * lengths {@link #huggingFaceSettings(Path)} gives: the {@code model_max_length} of its {@code
      * tokenizer_config.json} where that declares one.
      *
      * @param dir the folder
@@ -126,13 +128,19 @@ public final class FinetunedModel implements AutoCloseable {
      * feature lengths of one's own.
      *
      * <p>The folder's one task is named after HF's pipeline task ({@code text-classification},
-     * {@code token-classification}, {@code question-answering}) and its label names are {@code
-     * id2label}'s in id order (without one, {@code num_labels} or 2 names {@code LABEL_i}, as HF
-     * reads it); {@code label2id} is not read, as HF names its outputs by {@code id2label} alone. A
-     * sequence classifier takes both {@link TaskPredictor#classify} and {@link
-     * TaskPredictor#classifyPairs}, since HF's folders do not say which it was trained on. Tensors
-     * that belong to no part of the task model (a token classifier saved with its pooler) are
-     * logged at INFO and left unused.
+     * {@code token-classification}, {@code question-answering}, and {@code multiple-choice}, which
+     * has no pipeline) and its label names are {@code id2label}'s in id order (without one, {@code
+     * num_labels} or 2 names {@code LABEL_i}, as HF reads it); {@code label2id} is not read, as HF
+     * names its outputs by {@code id2label} alone. A sequence classifier takes both {@link
+     * TaskPredictor#classify} and {@link TaskPredictor#classifyPairs}, since HF's folders do not say
+     * which it was trained on. A multiple-choice model has no labels (its {@code id2label} is not
+     * read) and its format is {@link io.github.prefine.core.task.TaskFormat#CHOICE} nominally: its
+     * {@link TaskPredictor#choose} takes any number of choices from 2 per question ({@link
+     * TaskPredictor#takesAnyChoiceCount()}), as HF's {@code ...ForMultipleChoice} reads the count
+     * from its input; its head scores each (premise, choice) row on its own, so {@link #model()}'s
+     * logits for the task are {@code [rows, 1]}, HF's before its reshape to {@code [questions,
+     * choices]}. Tensors that belong to no part of the task model (a token classifier saved with
+     * its pooler) are logged at INFO and left unused.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
@@ -140,10 +148,10 @@ public final class FinetunedModel implements AutoCloseable {
      * @return the model, which the caller must close
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
      * @throws IOException naming the file and what was expected if {@code architectures} names no
-     *     task class prefine reads (multiple choice included: HF does not record the choice count),
-     *     a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
+     *     task class prefine reads, a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
      *     without a softmax), {@code id2label} is malformed or its size differs from the head's, or a head tensor is
-     *     missing or of another shape (the encoder's tensors are checked as {@link
+     *     missing or of another shape (a multiple-choice model's {@code classifier} is {@code [1,
+     *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
      *     EncoderCheckpoint#load} does)
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings)
@@ -170,7 +178,7 @@ public final class FinetunedModel implements AutoCloseable {
         SubwordTokenizer tokenizer = null;
         try {
             HeadFamily family = MultiHeadModel.headFamily(config.modelType());
-            TaskHead head = task.format().newHead(task.numLabels(), family, 0L);
+            TaskHead head = HfTaskFolder.newHead(task, family);
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
@@ -306,7 +314,7 @@ public final class FinetunedModel implements AutoCloseable {
         int t = indexOf(taskName);
         SavedTask task = manifest.tasks().get(t);
         return new TaskPredictor(this, model, tokenizer, t, task, TaskPredictor.DEFAULT_BATCH_SIZE,
-                task.qaPostProcessor(), huggingFace && task.format() instanceof SequenceClassification);
+                task.qaPostProcessor(), huggingFace);
     }
 
     private int indexOf(String taskName) {

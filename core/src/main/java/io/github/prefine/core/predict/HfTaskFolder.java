@@ -20,11 +20,14 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.heads.Head;
+import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -162,7 +165,9 @@ final class HfTaskFolder {
 
     /**
      * What a folder's {@code config.json} says of its task: the format, the label names in head
-     * order (empty for QA), the HF class and the name the task takes.
+     * order (empty for QA and multiple choice), the HF class and the name the task takes. A
+     * multiple-choice model's format is {@link TaskFormat#CHOICE}, nominally: its predictor takes
+     * any number of choices from 2, as HF's model takes the count from its input.
      */
     record Layout(TaskFormat format, List<String> labels, String architecture, String taskName) {}
 
@@ -173,7 +178,8 @@ final class HfTaskFolder {
      * @param config the encoder config read from the same file
      * @return the layout
      * @throws IOException naming {@code config.json} if its task class is unknown, disagrees with
-     *     its {@code model_type}, or its labels are malformed or fewer than 2
+     *     its {@code model_type}, or its labels are malformed or fewer than 2 (a multiple-choice
+     *     model's labels are not read: HF's head there has one output whatever they say)
      */
     static Layout layout(Path dir, EncoderConfig config) throws IOException {
         Path file = dir.resolve(EncoderCheckpoint.CONFIG_FILE);
@@ -210,12 +216,15 @@ final class HfTaskFolder {
             case "ForSequenceClassification" -> TaskFormat.SINGLE_TEXT;
             case "ForTokenClassification" -> TaskFormat.TOKEN;
             case "ForQuestionAnswering" -> TaskFormat.QA;
-            default -> throw new IOException(file + ": " + architecture + " does not record how many choices a"
-                    + " question has, which prefine's multiple-choice predictor needs; such a folder can be written"
-                    + " but not read here");
+            default -> TaskFormat.CHOICE;
         };
         if (format == TaskFormat.SINGLE_TEXT) {
             singleLabel(root, file, architecture);
+        }
+        if (format == TaskFormat.CHOICE) {
+            // HF's classifier here is Linear(hidden, 1) whatever num_labels or id2label say, and the
+            // choice count is the input's: nothing in the config bears on the task
+            return new Layout(format, List.of(), architecture, PIPELINE_TASKS.get(suffix));
         }
         List<String> labels = labels(root, file);
         if (format instanceof ExtractiveQa) {
@@ -326,6 +335,16 @@ final class HfTaskFolder {
     }
 
     /**
+     * Makes the head a folder's task is read with: the format's own head, except for multiple
+     * choice, whose head scores each choice row on its own ({@link MultipleChoice#newChoiceScorer}),
+     * since HF's folder holds one classifier for any number of choices.
+     */
+    static TaskHead newHead(SavedTask task, HeadFamily family) {
+        return task.format() instanceof MultipleChoice ? MultipleChoice.newChoiceScorer(family, 0L)
+                : task.format().newHead(task.numLabels(), family, 0L);
+    }
+
+    /**
      * Fills a head with the folder's head tensors, after checking each one is present with the
      * head's shape; the tensors the head does not take are logged.
      *
@@ -347,9 +366,12 @@ final class HfTaskFolder {
                 problems.add("lacks the head tensor " + e.getKey() + " of " + layout.architecture() + " (expected shape "
                         + Arrays.toString(expected) + ")");
             } else if (!Arrays.equals(t.shape(), expected)) {
-                String why = layout.format().hasLabelSet() && t.shape().length > 0 && expected.length > 0
-                        && t.shape()[0] != expected[0] && expected[0] == layout.labels().size()
-                        ? " (" + layout.labels().size() + " classes, as config.json's id2label lists)" : "";
+                boolean rows = t.shape().length > 0 && expected.length > 0 && t.shape()[0] != expected[0];
+                String why = layout.format().hasLabelSet() && rows && expected[0] == layout.labels().size()
+                        ? " (" + layout.labels().size() + " classes, as config.json's id2label lists)"
+                        : layout.format() instanceof MultipleChoice && rows && e.getKey().startsWith("classifier.")
+                        ? " (one score per choice: " + layout.architecture() + "'s classifier is Linear(hidden, 1))"
+                        : "";
                 problems.add(e.getKey() + " has shape " + Arrays.toString(t.shape()) + ", expected "
                         + Arrays.toString(expected) + why);
             }

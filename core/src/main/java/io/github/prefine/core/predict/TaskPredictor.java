@@ -8,11 +8,13 @@ import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.ChoiceFeatures;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.features.TokenClassificationFeatures;
+import io.github.prefine.core.head.HeadLabels;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.model.TaskSlice;
@@ -50,7 +52,8 @@ import org.slf4j.event.Level;
  *   <li>a sequence classifier read from a Hugging Face folder: either ({@link #takesTextsAndPairs()});
  *   <li>a sequence-labelling task: {@link #tag} sentences of pre-split words (as CoNLL);
  *   <li>an extractive QA task: {@link #answer} questions about contexts;
- *   <li>a multiple-choice task: {@link #choose} among choices for premises.
+ *   <li>a multiple-choice task: {@link #choose} among choices for premises (any number of choices
+ *       from 2 for a model read from a Hugging Face folder: {@link #takesAnyChoiceCount()}).
  * </ul>
  *
  * <p>Each call featurizes its inputs with the task's own featurizer, lengths and tokenizer (as
@@ -63,9 +66,9 @@ import org.slf4j.event.Level;
  * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
- * a choice count other than the task's, or a text holding an unpaired surrogate (named with its
- * position) is refused, naming the input's index (a {@link RefusedInputException}). Each method
- * has an overload taking an {@code onRefused} consumer: it receives every refused input instead
+ * a choice count other than the task's (below 2 where any count is taken), or a text holding an
+ * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
+ * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it receives every refused input instead
  * of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
  * featurized and predicted once, in the same call, as a call on them alone would predict them.
  *
@@ -93,13 +96,16 @@ public final class TaskPredictor {
     private final int batchSize;
     /** For a QA task, the recorded post-processing or an override; null for other formats. */
     private final QaPostProcessor qaPostProcessor;
-    /** Whether classify and classifyPairs both serve the task: HF's sequence classifiers read either. */
-    private final boolean textsAndPairs;
+    /**
+     * Whether the task was read from a Hugging Face folder: its sequence classifier reads texts and
+     * pairs alike, and its multiple-choice model any number of choices.
+     */
+    private final boolean huggingFace;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
-            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean textsAndPairs) {
+            SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean huggingFace) {
         this.owner = owner;
-        this.textsAndPairs = textsAndPairs;
+        this.huggingFace = huggingFace;
         this.model = model;
         this.tokenizer = tokenizer;
         this.taskIndex = taskIndex;
@@ -138,7 +144,7 @@ public final class TaskPredictor {
         if (batchSize <= 0) {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor, textsAndPairs);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor, huggingFace);
     }
 
     /**
@@ -150,7 +156,19 @@ public final class TaskPredictor {
      * @return whether single texts and text pairs are both taken
      */
     public boolean takesTextsAndPairs() {
-        return textsAndPairs;
+        return huggingFace && task.format() instanceof SequenceClassification;
+    }
+
+    /**
+     * Tells whether {@link #choose} takes any number of choices from 2 per question: true for a
+     * multiple-choice model read from a Hugging Face folder ({@link FinetunedModel#loadHuggingFace}),
+     * whose one classifier scores each choice on its own, as HF's {@code ...ForMultipleChoice} takes
+     * the count from its input; a task of prefine's own folder takes the count it was trained with.
+     *
+     * @return whether questions may have any number of choices from 2, in one call alike
+     */
+    public boolean takesAnyChoiceCount() {
+        return huggingFace && task.format() instanceof MultipleChoice;
     }
 
     /**
@@ -177,7 +195,7 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task; QA post-processing applies to qa tasks only");
         }
-        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor, textsAndPairs);
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, postProcessor, huggingFace);
     }
 
     /**
@@ -413,10 +431,12 @@ public final class TaskPredictor {
      * @param premises the premises, none empty
      * @param questions their questions (COPA's {@code cause} or {@code effect}), as many; {@code ""}
      *     for none
-     * @param choices each premise's choices, as many as the task was trained with, none empty
+     * @param choices each premise's choices, as many as the task was trained with (where {@link
+     *     #takesAnyChoiceCount()}, any number from 2, which may differ between premises), none empty
      * @return one prediction per premise, in order: the chosen index and the softmax over the choices
      * @throws IllegalArgumentException if the task is not a multiple-choice task, the lists differ
-     *     in size, a premise or a choice is empty, a choice count differs from the task's, or the
+     *     in size, a premise or a choice is empty, a choice count differs from the task's (is below
+     *     2 where {@link #takesAnyChoiceCount()}), or the
      *     tokenizer rejects a choice
      * @throws IllegalStateException if the model is closed
      */
@@ -461,10 +481,11 @@ public final class TaskPredictor {
         }
         Features f = featurize(in);
         Logits lg = run(f, true);
-        List<Integer> chosen = ((MultipleChoice) task.format()).predictedChoices(f, in.examples, lg.logits, lg.width);
+        // each entry is read over its own length: with any choice count, the questions' counts differ
+        List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits);
         for (int u = 0; u < f.size(); u++) {
             int e = f.exampleIndex(u);
-            List<Double> p = new ArrayList<>(lg.width);
+            List<Double> p = new ArrayList<>(lg.probabilities.get(u).length);
             for (float v : lg.probabilities.get(u)) {
                 p.add((double) v);
             }
@@ -475,9 +496,14 @@ public final class TaskPredictor {
 
     /** A premise's example, its question and choices checked. */
     private Example premise(String premise, String question, List<String> c, int i) {
-        int count = task.numLabels();
-        if (c.size() != count) {
-            throw refused(i, c.size() + " choices; expected the " + count + " choices the task was trained with");
+        if (takesAnyChoiceCount()) {
+            // a softmax over one choice says 1 whatever the model scores: a missing choice, not a question
+            if (c.size() < 2) {
+                throw refused(i, c.size() + (c.size() == 1 ? " choice" : " choices") + "; expected at least 2 choices");
+            }
+        } else if (c.size() != task.numLabels()) {
+            throw refused(i, c.size() + " choices; expected the " + task.numLabels()
+                    + " choices the task was trained with");
         }
         for (int k = 0; k < c.size(); k++) {
             if (c.get(k) == null || c.get(k).isBlank()) {
@@ -512,7 +538,7 @@ public final class TaskPredictor {
     }
 
     private void requireFormat(String expected, String method) {
-        boolean either = textsAndPairs && (expected.equals("text") || expected.equals("text-pair"));
+        boolean either = takesTextsAndPairs() && (expected.equals("text") || expected.equals("text-pair"));
         if (!either && !task.format().label().equals(expected)) {
             throw new IllegalArgumentException("predictor: task " + task.name() + " is a " + task.format().label()
                     + " task, and " + method + " serves " + expected + " tasks; call " + takes(task.format()));
@@ -659,21 +685,20 @@ public final class TaskPredictor {
         return reason(featurize(List.of(example)).report(), id, null);
     }
 
-    /** Logits per unit, in unit order, and for classification their softmax. */
+    /**
+     * Logits per unit, in unit order, and for classification their softmax; {@code width} is the
+     * entries' length, -1 where a predictor taking any choice count gives entries of several lengths.
+     */
     private record Logits(List<float[]> logits, List<float[]> probabilities, int width) {}
 
     private Logits run(Features f, boolean softmax) {
-        List<float[]> logits = new ArrayList<>(f.size());
-        List<float[]> probabilities = softmax ? new ArrayList<>(f.size()) : null;
+        float[][] logits = new float[f.size()][];
+        float[][] probabilities = softmax ? new float[f.size()][] : null;
+        boolean anyCount = takesAnyChoiceCount();
         int width = -1;
         synchronized (owner) {
             owner.checkOpen();
-            for (int from = 0; from < f.size(); from += batchSize) {
-                int to = Math.min(f.size(), from + batchSize);
-                int[] units = new int[to - from];
-                for (int i = 0; i < units.length; i++) {
-                    units[i] = from + i;
-                }
+            for (int[] units : batches(f)) {
                 int seqLen = f.longestRow(units);
                 PaddedBatch p = f.batch(units, seqLen);
                 // every encoder row of the batch: a multiple-choice unit has one per choice
@@ -681,32 +706,76 @@ public final class TaskPredictor {
                 for (int r = 0; r < rows.length; r++) {
                     rows[r] = r;
                 }
+                TaskSlice slice = anyCount ? choiceRows(rows)
+                        : new TaskSlice(taskIndex, rows, units, task.format().batchLabels(p));
                 MultiTaskBatch batch = new MultiTaskBatch(p.rows(), seqLen, p.inputIds(), p.attentionMask(), p.typeIds(),
-                        List.of(new TaskSlice(taskIndex, rows, units, task.format().batchLabels(p))));
+                        List.of(slice));
                 try (NDManager bm = model.getManager().newSubManager()) {
                     NDArray lg = model.forward(bm, batch, false).logits().get(0).toType(DataType.FLOAT32, false);
-                    width = (int) lg.getShape().getLastDimension();
+                    if (anyCount) {
+                        // one score per choice row, laid out as HF's view(-1, num_choices)
+                        lg = lg.reshape(units.length, p.groupSize());
+                    }
+                    int w = (int) lg.getShape().getLastDimension();
+                    width = anyCount ? -1 : w;
                     if (softmax) {
-                        // one read of logits and probabilities side by side: [units, 2 * width]
+                        // one read of logits and probabilities side by side: [units, 2 * w]
                         float[] both = lg.concat(lg.softmax(-1), -1).toFloatArray();
                         for (int i = 0; i < units.length; i++) {
-                            logits.add(Arrays.copyOfRange(both, 2 * i * width, (2 * i + 1) * width));
-                            probabilities.add(Arrays.copyOfRange(both, (2 * i + 1) * width, (2 * i + 2) * width));
+                            logits[units[i]] = Arrays.copyOfRange(both, 2 * i * w, (2 * i + 1) * w);
+                            probabilities[units[i]] = Arrays.copyOfRange(both, (2 * i + 1) * w, (2 * i + 2) * w);
                         }
                     } else {
-                        split(lg.toFloatArray(), units.length, logits);
+                        float[] all = lg.toFloatArray();
+                        int per = all.length / units.length;
+                        for (int i = 0; i < units.length; i++) {
+                            logits[units[i]] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
+                        }
                     }
                 }
             }
         }
-        return new Logits(logits, probabilities, width);
+        return new Logits(Arrays.asList(logits), softmax ? Arrays.asList(probabilities) : null, width);
     }
 
-    /** Appends a batch's values, one entry per unit (the first axis). */
-    private static void split(float[] all, int units, List<float[]> out) {
-        int per = all.length / units;
-        for (int i = 0; i < units; i++) {
-            out.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+    /**
+     * The units of each forward pass, up to {@link #batchSize} of them: consecutive, or where any
+     * choice count is taken, the questions of one count together (in their order), as a batch's
+     * scores form one {@code [questions, choices]} grid.
+     */
+    private List<int[]> batches(Features f) {
+        List<List<Integer>> groups = new ArrayList<>();
+        if (takesAnyChoiceCount()) {
+            ChoiceFeatures c = (ChoiceFeatures) f;
+            Map<Integer, List<Integer>> byCount = new LinkedHashMap<>();
+            for (int u = 0; u < f.size(); u++) {
+                byCount.computeIfAbsent(c.choiceCount(u), k -> new ArrayList<>()).add(u);
+            }
+            groups.addAll(byCount.values());
+        } else {
+            List<Integer> all = new ArrayList<>(f.size());
+            for (int u = 0; u < f.size(); u++) {
+                all.add(u);
+            }
+            groups.add(all);
         }
+        List<int[]> out = new ArrayList<>();
+        for (List<Integer> g : groups) {
+            for (int from = 0; from < g.size(); from += batchSize) {
+                out.add(g.subList(from, Math.min(g.size(), from + batchSize)).stream().mapToInt(Integer::intValue)
+                        .toArray());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The slice of a batch for the choice scorer ({@link MultipleChoice#newChoiceScorer}): each
+     * choice row its own example, none scored, as the scorer's logits are {@code [rows, 1]}.
+     */
+    private TaskSlice choiceRows(int[] rows) {
+        int[] ignored = new int[rows.length];
+        Arrays.fill(ignored, HeadLabels.IGNORE);
+        return new TaskSlice(taskIndex, rows, rows, ignored, new long[] {rows.length});
     }
 }

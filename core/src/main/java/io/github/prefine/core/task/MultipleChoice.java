@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
 import org.slf4j.event.Level;
 
 /**
@@ -86,6 +87,25 @@ public record MultipleChoice(int choices) implements TaskFormat {
                 HeadAdapter.classes());
     }
 
+    /**
+     * Makes a head that scores each choice row on its own, for a predictor that takes any number of
+     * choices per question: HF's {@code ...ForMultipleChoice} before its reshape, that is the
+     * family's pooler, dropout and {@code classifier} (hidden → 1) of {@link MultipleChoiceHead}
+     * with one row per example, under the same keys. Its logits are {@code [rows, 1]}; the caller
+     * lays a question's rows out as {@code [questions, choices]} (HF's {@code view(-1,
+     * num_choices)}). It is for prediction: its loss has no choice to pick among, so it is given
+     * no labels.
+     *
+     * @param family the head layout matching the encoder
+     * @param seed seed of the head's initial weights
+     * @return the head, not yet initialized
+     */
+    public static TaskHead newChoiceScorer(HeadFamily family, long seed) {
+        // 2 is the adapter's least label count; the head has one output, and no label is scored
+        return HeadAdapter.of("choice scorer", 2, hidden -> MultipleChoiceHead.builder().setFamily(family)
+                .setHiddenSize(hidden).setNumChoices(1).optSeed(seed).build(), HeadAdapter.classes());
+    }
+
     @Override
     public HeadLabels batchLabels(PaddedBatch batch) {
         if (batch.groupSize() != choices) {
@@ -123,10 +143,29 @@ public record MultipleChoice(int choices) implements TaskFormat {
      * @return one choice index per example, {@code null} for an example the featurizer skipped
      */
     public List<Integer> predictedChoices(Features features, List<Example> examples, List<float[]> logits, int width) {
+        return predictedChoices(features, examples, logits, u -> width);
+    }
+
+    /**
+     * Returns each example's choice as {@link #predictedChoices(Features, List, List, int)} does,
+     * reading each entry over its own length, for a predictor whose questions have different
+     * numbers of choices ({@link #newChoiceScorer}).
+     *
+     * @param features the features made from {@code examples}, {@link ChoiceFeatures}
+     * @param examples the examples
+     * @param logits one entry per unit (example), in unit order, as long as its example's choices
+     * @return one choice index per example, {@code null} for an example the featurizer skipped
+     */
+    public static List<Integer> predictedChoices(Features features, List<Example> examples, List<float[]> logits) {
+        return predictedChoices(features, examples, logits, u -> logits.get(u).length);
+    }
+
+    private static List<Integer> predictedChoices(Features features, List<Example> examples, List<float[]> logits,
+            IntUnaryOperator widthOf) {
         ChoiceFeatures f = ChoiceFeatures.class.cast(features);
         Integer[] predOf = new Integer[examples.size()];
         for (int u = 0; u < f.size(); u++) {
-            predOf[f.exampleIndex(u)] = Formats.argmax(logits.get(u), 0, width);
+            predOf[f.exampleIndex(u)] = Formats.argmax(logits.get(u), 0, widthOf.applyAsInt(u));
         }
         return Arrays.asList(predOf);
     }

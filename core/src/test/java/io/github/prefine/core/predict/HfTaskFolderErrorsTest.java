@@ -156,10 +156,25 @@ class HfTaskFolderErrorsTest {
                 + " bert, roberta, xlm-roberta"), msg);
     }
 
+    /** HF's multiple-choice classifier is Linear(hidden, 1): the sequence classifier's three rows are not it. */
     @Test
-    void refusesMultipleChoiceWhoseChoiceCountHfDoesNotRecord() throws Exception {
+    void refusesAMultipleChoiceClassifierOfMoreThanOneOutput() throws Exception {
         String msg = refusal(copy(t -> { }, architectures("BertForMultipleChoice")));
-        assertTrue(msg.contains("config.json") && msg.contains("does not record how many choices"), msg);
+        assertTrue(msg.contains("model.safetensors") && msg.contains("classifier.weight has shape [3, 32], expected"
+                + " [1, 32] (one score per choice: BertForMultipleChoice's classifier is Linear(hidden, 1))")
+                && msg.contains("classifier.bias has shape [3], expected [1]"), msg);
+    }
+
+    /** BertForMultipleChoice scores the pooled output, so a folder without the pooler is not one. */
+    @Test
+    void refusesAMultipleChoiceFolderWithoutPooler() throws Exception {
+        String msg = refusal(copy(t -> {
+            t.put("classifier.weight", HostTensor.ofFloats("classifier.weight", new long[] {1, 32}, new float[32]));
+            t.put("classifier.bias", HostTensor.ofFloats("classifier.bias", new long[] {1}, new float[1]));
+            t.remove("bert.pooler.dense.bias");
+        }, architectures("BertForMultipleChoice")));
+        assertTrue(msg.contains("model.safetensors") && msg.contains("lacks the head tensor bert.pooler.dense.bias of"
+                + " BertForMultipleChoice (expected shape [32])"), msg);
     }
 
     /**

@@ -2,7 +2,6 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -26,7 +25,6 @@ import io.github.prefine.core.testing.HfHeads;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.heads.Head;
-import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
@@ -128,7 +126,8 @@ class HfTaskFolderParityTest {
      * BertForMultipleChoice} and {@code XLMRobertaForMultipleChoice} (modeling_bert.py,
      * modeling_xlm_roberta.py): the encoder with its pooler under the family's prefix, and a
      * classifier of one output scoring each choice; no {@code id2label}, as HF's default of two
-     * labels plays no part there. Reading it back is refused: HF records no choice count.
+     * labels plays no part there. Read back, it is the one task {@code multiple-choice}, with no
+     * labels ({@link HfMultipleChoiceTest} checks what it predicts).
      */
     @ParameterizedTest
     @CsvSource({"bert,BertForMultipleChoice,bert.", "xlm-roberta,XLMRobertaForMultipleChoice,roberta."})
@@ -159,11 +158,10 @@ class HfTaskFolderParityTest {
         want.put("classifier.bias", new long[] {1});
         assertEquals(want.keySet(), got.keySet());
         want.forEach((k, shape) -> assertArrayEquals(shape, got.get(k).shape(), k));
-        try (NDManager m = NDManager.newBaseManager()) {
-            IOException e = assertThrows(IOException.class,
-                    () -> FinetunedModel.loadHuggingFace(out, m));
-            assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains(architecture
-                    + " does not record how many choices"), e.getMessage());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(out, m)) {
+            assertEquals("multiple-choice", read.tasks().get(0).name());
+            assertEquals(List.of(), read.tasks().get(0).labels());
+            assertTrue(read.predictor("multiple-choice").takesAnyChoiceCount());
         }
     }
 
@@ -259,18 +257,11 @@ class HfTaskFolderParityTest {
 
     /** The model's logits on the reference's padded batch equal HF's on its real tokens, within 1e-4. */
     private static void assertLogitsAsHf(FinetunedModel loaded, String task, JsonObject ref) {
-        JsonObject pb = ref.getAsJsonObject("padded_batch");
-        JsonArray idRows = pb.getAsJsonArray("ids");
-        int rows = idRows.size();
-        int seqLen = idRows.get(0).getAsJsonArray().size();
-        long[] ids = new long[rows * seqLen];
-        long[] mask = new long[rows * seqLen];
-        for (int r = 0; r < rows; r++) {
-            for (int q = 0; q < seqLen; q++) {
-                ids[r * seqLen + q] = idRows.get(r).getAsJsonArray().get(q).getAsLong();
-                mask[r * seqLen + q] = pb.getAsJsonArray("attention_mask").get(r).getAsJsonArray().get(q).getAsLong();
-            }
-        }
+        PaddedRows pb = PaddedRows.of(ref.getAsJsonObject("padded_batch"));
+        int rows = pb.rows();
+        int seqLen = pb.seqLen();
+        long[] ids = pb.ids();
+        long[] mask = pb.mask();
         int[] all = {0, 1, 2, 3};
         TaskSlice slice = switch (task) {
             case "sequence-classification" -> new TaskSlice(0, all, all, new int[rows], new long[] {rows});
@@ -312,6 +303,24 @@ class HfTaskFolderParityTest {
         }
     }
 
+    /** The reference's padded batch as the model takes it: row-major ids and attention mask. */
+    record PaddedRows(int rows, int seqLen, long[] ids, long[] mask) {
+        static PaddedRows of(JsonObject pb) {
+            JsonArray idRows = pb.getAsJsonArray("ids");
+            int rows = idRows.size();
+            int seqLen = idRows.get(0).getAsJsonArray().size();
+            long[] ids = new long[rows * seqLen];
+            long[] mask = new long[rows * seqLen];
+            for (int r = 0; r < rows; r++) {
+                for (int q = 0; q < seqLen; q++) {
+                    ids[r * seqLen + q] = idRows.get(r).getAsJsonArray().get(q).getAsLong();
+                    mask[r * seqLen + q] = pb.getAsJsonArray("attention_mask").get(r).getAsJsonArray().get(q).getAsLong();
+                }
+            }
+            return new PaddedRows(rows, seqLen, ids, mask);
+        }
+    }
+
     private static void flatten(JsonArray a, List<Double> out) {
         for (JsonElement e : a) {
             if (e.isJsonArray()) {
@@ -322,7 +331,7 @@ class HfTaskFolderParityTest {
         }
     }
 
-    private static double[] linear(Map<String, HostTensor> w, String prefix, double[] x) {
+    static double[] linear(Map<String, HostTensor> w, String prefix, double[] x) {
         HostTensor weight = w.get(prefix + ".weight");
         FloatBuffer wf = weight.data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         FloatBuffer bf = w.get(prefix + ".bias").data().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
@@ -338,7 +347,7 @@ class HfTaskFolderParityTest {
         return y;
     }
 
-    private static double[] tanh(double[] x) {
+    static double[] tanh(double[] x) {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             y[i] = Math.tanh(x[i]);

@@ -47,11 +47,12 @@ import picocli.CommandLine.Spec;
  * Face task-model folder, read with {@code FinetunedModel.loadHuggingFace} when the folder has no
  * {@code prefine-model.json}) on JSON lines and writes one JSON line per input, in order. {@code
  * --task} may be left out when the model has one task, as a Hugging Face folder has ({@code
- * text-classification}, {@code token-classification} or {@code question-answering}); a Hugging
- * Face sequence classifier takes {@code {"text": ...}} lines with or without a {@code "pair"}. A
- * saved model cuts and windows text with the lengths its tasks were trained with; a Hugging Face
- * folder with the {@code model_max_length} of its {@code tokenizer_config.json}, else 512 tokens
- * and QA windows of 384 with a stride of 128, capped by the encoder's positions ({@code
+ * text-classification}, {@code token-classification}, {@code question-answering} or {@code
+ * multiple-choice}); a Hugging Face sequence classifier takes {@code {"text": ...}} lines with or
+ * without a {@code "pair"}, and a Hugging Face multiple-choice model any number of choices from 2
+ * per line. A saved model cuts and windows text with the lengths its tasks were trained with; a
+ * Hugging Face folder with the {@code model_max_length} of its {@code tokenizer_config.json}, else
+ * 512 tokens and QA windows of 384 with a stride of 128, capped by the encoder's positions ({@code
  * FinetunedModel.huggingFaceSettings}).
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
@@ -88,12 +89,13 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "a folder written by ModelExport,"
             + " or a Hugging Face task-model folder (config.json naming a BertFor..., RobertaFor... or XLMRobertaFor..."
-            + " sequence classifier, token classifier or QA model, with tokenizer.json; its tokenizer_config.json's"
-            + " model_max_length, if any, cuts the text)")
+            + " sequence classifier, token classifier, QA or multiple-choice model, with tokenizer.json; its"
+            + " tokenizer_config.json's model_max_length, if any, cuts the text)")
     private Path model;
 
     @Option(names = "--task", paramLabel = "NAME", description = "the task to run; may be left out when the model has"
-            + " one (a Hugging Face folder's is text-classification, token-classification or question-answering)")
+            + " one (a Hugging Face folder's is text-classification, token-classification, question-answering or"
+            + " multiple-choice)")
     private String task;
 
     @Option(names = "--input", defaultValue = "-", paramLabel = "FILE",

@@ -368,6 +368,47 @@ class PredictCommandTest {
                 .reduce((a, b) -> a + " " + b).get(), cli.err().strip());
     }
 
+    /**
+     * The two-choice task exported as {@code BertForMultipleChoice} and predicted from that folder:
+     * its one task without {@code --task}, the choice lines prefine's own choice task takes, any
+     * number of choices from 2 (as HF's model reads the count from its input), and one choice
+     * refused at its line. A two-choice question scores as the prefine task did.
+     */
+    @Test
+    void exportedChoiceTaskTakesAnyNumberOfChoices() throws Exception {
+        Path hf = tmp.resolve("hf-copa");
+        CliRunner export = new CliRunner("export");
+        assertEquals(0, export.run("--model", saved.toString(), "--task", "copa", "--out", hf.toString()), export.err());
+        Path f = input("copa-hf.jsonl", "{\"premise\": \"john visited paris\", \"question\": \"effect\", \"choices\":"
+                + " [\"he saw rome\", \"he saw paris\"]}", "{\"premise\": \"the team read\", \"choices\": [\"a film\","
+                + " \"a game\", \"a week\"]}", "{\"premise\": \"bob read\", \"choices\": [\"a film\"]}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
+        assertEquals("prefine predict: " + f + ":3: 1 choice; expected at least 2 choices", cli.err().strip());
+        List<JsonObject> got = lines(cli.out());
+        assertEquals(2, got.size(), cli.out());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(hf, m);
+                FinetunedModel prefine = FinetunedModel.load(saved, m)) {
+            List<ChoicePrediction> want = model.predictor("multiple-choice").choose(List.of("john visited paris",
+                    "the team read"), List.of("effect", ""), List.of(List.of("he saw rome", "he saw paris"),
+                    List.of("a film", "a game", "a week")));
+            ChoicePrediction two = prefine.predictor("copa").choose(List.of("john visited paris"), List.of("effect"),
+                    List.of(List.of("he saw rome", "he saw paris"))).get(0);
+            for (int i = 0; i < 2; i++) {
+                assertEquals(want.get(i).choice(), got.get(i).get("choice").getAsInt());
+                JsonArray p = got.get(i).getAsJsonArray("probabilities");
+                assertEquals(i + 2, p.size());
+                for (int k = 0; k < p.size(); k++) {
+                    assertEquals(want.get(i).probabilities().get(k), p.get(k).getAsDouble(), 0.0);
+                }
+            }
+            for (int k = 0; k < 2; k++) {
+                assertEquals(two.probabilities().get(k), got.get(0).getAsJsonArray("probabilities").get(k).getAsDouble(),
+                        1e-6);
+            }
+        }
+    }
+
     @Test
     void exportedClassifierTakesTextsAndPairsMixed() throws Exception {
         Path hf = tmp.resolve("hf-topic");
