@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A finetuned model loaded from a folder that {@link ModelExport} wrote ({@link #load}) or from a
@@ -26,12 +28,16 @@ import java.util.OptionalInt;
  *
  * <p><b>Native memory.</b> AutoCloseable: it owns the {@link MultiHeadModel} (whose parameters
  * live in a sub-manager of the manager given to {@link #load}, so on its device) and the native
- * tokenizer; {@link #close()} frees both and is idempotent. Predictors are valid until then.
+ * tokenizer, and for a Hugging Face folder whose {@code tokenizer_config.json} disagrees with its
+ * {@code tokenizer.json} a temporary copy of the latter as HF rebuilds it; {@link #close()} frees
+ * them and is idempotent. Predictors are valid until then.
  *
  * <p>Thread-safe: predictors of any of its tasks may be used from several threads; their forward
  * passes take turns on this object. Closing while another thread predicts is a caller error.
  */
 public final class FinetunedModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FinetunedModel.class);
+
     private final Path dir;
     private final ModelManifest manifest;
     private final MultiHeadModel model;
@@ -41,11 +47,18 @@ public final class FinetunedModel implements AutoCloseable {
      * pairs and whose multiple-choice model reads any number of choices.
      */
     private final boolean huggingFace;
+    /**
+     * The temporary folder of the {@code tokenizer.json} rebuilt as HF's tokenizer class rebuilds
+     * a Hugging Face folder's ({@link HfTokenizerAlignment}), deleted on close; null where the
+     * folder's own file is read.
+     */
+    private final Path scratch;
     private boolean closed;
 
     private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
-            boolean huggingFace) {
+            boolean huggingFace, Path scratch) {
         this.dir = dir;
+        this.scratch = scratch;
         this.huggingFace = huggingFace;
         this.manifest = manifest;
         this.model = model;
@@ -95,7 +108,7 @@ public final class FinetunedModel implements AutoCloseable {
             model = b.build();
             model.loadParameters(dir);
             tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(manifest.padId()).build();
-            return new FinetunedModel(dir, manifest, model, tokenizer, false);
+            return new FinetunedModel(dir, manifest, model, tokenizer, false, null);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -142,13 +155,21 @@ public final class FinetunedModel implements AutoCloseable {
      * choices]}. Tensors that belong to no part of the task model (a token classifier saved with
      * its pooler) are logged at INFO and left unused.
      *
+     * <p>Text is tokenized as HF's tokenizer class tokenizes it: where {@code tokenizer_config.json}
+     * states BERT's {@code do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars},
+     * or RoBERTa's or XLM-R's {@code add_prefix_space} or {@code trim_offsets}, otherwise than
+     * {@code tokenizer.json}'s components have them, the stated flags are applied over the file's
+     * (in a temporary copy; the folder is not touched) and logged at WARN. A flag the config leaves
+     * out keeps the file's value.
+     *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
      * @param settings the lengths new text is cut and windowed to (the example caps play no part)
      * @return the model, which the caller must close
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
      * @throws IOException naming the file and what was expected if {@code architectures} names no
-     *     task class prefine reads, a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
+     *     task class prefine reads, a flag of {@code tokenizer_config.json} above is not a boolean
+     *     ({@code strip_accents}: nor null), a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
      *     without a softmax), {@code id2label} is malformed or its size differs from the head's, or a head tensor is
      *     missing or of another shape (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
@@ -167,6 +188,7 @@ public final class FinetunedModel implements AutoCloseable {
                     + " save_pretrained of a fast tokenizer writes");
         }
         HfTaskFolder.Layout layout = HfTaskFolder.layout(dir, config);
+        String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType());
         SavedTask task;
         try {
             task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
@@ -175,22 +197,29 @@ public final class FinetunedModel implements AutoCloseable {
         }
         LoadedCheckpoint checkpoint = EncoderCheckpoint.load(dir, manager);
         MultiHeadModel model = null;
-        SubwordTokenizer tokenizer = null;
+        Path scratch = null;
         try {
+            if (alignedTokenizer != null) {
+                // the tokenizer and its variants read a file, for as long as the model is open
+                scratch = Files.createTempDirectory("prefine-hf-tokenizer");
+                tokenizerFile = Files.writeString(scratch.resolve(EncoderCheckpoint.TOKENIZER_FILE), alignedTokenizer);
+            }
             HeadFamily family = MultiHeadModel.headFamily(config.modelType());
             TaskHead head = HfTaskFolder.newHead(task, family);
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
-            tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(config.padTokenId()).build();
+            SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile)
+                    .optPadId(config.padTokenId()).build();
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
                     EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
-            return new FinetunedModel(dir, manifest, model, tokenizer, true);
+            return new FinetunedModel(dir, manifest, model, tokenizer, true, scratch);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
             }
             checkpoint.close();
+            deleteScratch(scratch);
             throw e;
         }
     }
@@ -345,7 +374,21 @@ public final class FinetunedModel implements AutoCloseable {
                 model.close();
             } finally {
                 tokenizer.close();
+                deleteScratch(scratch);
             }
+        }
+    }
+
+    /** Deletes the rebuilt tokenizer's folder; a failure is logged, as the model is closed regardless. */
+    private static void deleteScratch(Path scratch) {
+        if (scratch == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(scratch.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+            Files.deleteIfExists(scratch);
+        } catch (IOException e) {
+            LOG.warn("{}: the temporary folder of a rebuilt tokenizer could not be deleted: {}", scratch, e.toString());
         }
     }
 }

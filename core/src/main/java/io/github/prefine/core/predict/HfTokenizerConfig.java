@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.TreeMap;
@@ -44,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * is true where the decoder is WordPiece's with its clean-up, the same rule, and false for
  * decoders that give back the text's own spaces.
  *
- * <p>Read back, only {@code model_max_length} is used ({@link #modelMaxLength}).
+ * <p>Read back, {@code model_max_length} gives the lengths ({@link #modelMaxLength}), and {@code
+ * tokenizer_class} with the flags above the settings HF's tokenizer class rebuilds {@code
+ * tokenizer.json}'s components with ({@link #rebuildSettings}, applied by {@link
+ * HfTokenizerAlignment}).
  *
  * <p>Stateless; each method reads or writes its own files.
  */
@@ -59,10 +63,15 @@ final class HfTokenizerConfig {
     /** HF's {@code VERY_LARGE_INTEGER}, {@code int(1e30)}: {@code model_max_length} when a tokenizer has none. */
     static final BigInteger UNSET = new BigInteger("1000000000000000019884624838656");
 
+    /** The {@code tokenizer_config.json} flags that HF's BERT, RoBERTa and XLM-R tokenizer classes rebuild {@code tokenizer.json}'s components with. */
+    static final List<String> REBUILD_FLAGS = List.of("do_lower_case", "strip_accents", "tokenize_chinese_chars",
+            "add_prefix_space", "trim_offsets");
+
     /** JSON's integer syntax, which Python's {@code json} reads as an {@code int}. */
     private static final Pattern INTEGER_LITERAL = Pattern.compile("-?(0|[1-9][0-9]*)");
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
+    /** Writes JSON with its keys as given, nulls kept and no HTML escapes. */
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .create();
 
     private HfTokenizerConfig() {}
@@ -177,8 +186,48 @@ final class HfTokenizerConfig {
         return OptionalInt.of(n.intValueExact());
     }
 
+    /**
+     * Reads what a folder's {@code tokenizer_config.json} states of the settings HF's tokenizer
+     * class rebuilds {@code tokenizer.json}'s components with: {@code tokenizer_class} and the
+     * flags of {@link #REBUILD_FLAGS}, each checked.
+     *
+     * @param dir the folder
+     * @return the keys of those the file has, with their values ({@code strip_accents} may be JSON
+     *     null), or null when the folder has no such file
+     * @throws IOException naming the file if it cannot be read or is not a JSON object, a flag is
+     *     not a boolean ({@code strip_accents}: nor null), or {@code tokenizer_class} is not a string
+     */
+    static JsonObject rebuildSettings(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        JsonObject config = object(file);
+        JsonObject out = new JsonObject();
+        JsonElement cls = config.get("tokenizer_class");
+        if (cls != null && !cls.isJsonNull()) {
+            out.addProperty("tokenizer_class", JsonShapes.string(cls, "tokenizer_class", mismatch(file)));
+        }
+        for (String name : REBUILD_FLAGS) {
+            JsonElement e = config.get(name);
+            if (e == null) {
+                continue;
+            }
+            boolean nullable = name.equals("strip_accents");
+            if (e.isJsonNull() && nullable) {
+                out.add(name, e);
+            } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
+                out.add(name, e);
+            } else {
+                throw new IOException(file + ": " + name + " is " + JsonShapes.describe(e) + "; expected true or false"
+                        + (nullable ? ", or null (accents stripped where do_lower_case lower-cases)" : ""));
+            }
+        }
+        return out;
+    }
+
     /** A file's top-level JSON object. */
-    private static JsonObject object(Path file) throws IOException {
+    static JsonObject object(Path file) throws IOException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -398,7 +447,7 @@ final class HfTokenizerConfig {
     }
 
     /** The first component of a type in a normalizer, pre-tokenizer or processor tree, or null. */
-    private static JsonObject find(JsonElement e, String type) {
+    static JsonObject find(JsonElement e, String type) {
         if (e == null || !e.isJsonObject()) {
             return null;
         }
@@ -419,7 +468,8 @@ final class HfTokenizerConfig {
         return null;
     }
 
-    private static boolean flag(JsonObject o, String name, boolean absent) {
+    /** A component's boolean setting, or {@code absent} where it has none. */
+    static boolean flag(JsonObject o, String name, boolean absent) {
         JsonElement e = o.get(name);
         return e == null || e.isJsonNull() ? absent : e.getAsBoolean();
     }

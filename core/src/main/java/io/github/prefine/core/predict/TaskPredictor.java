@@ -659,6 +659,11 @@ public final class TaskPredictor {
         return f;
     }
 
+    /** The tokenizer new text is featurized with; this package's tests read its ids. */
+    SubwordTokenizer tokenizer() {
+        return tokenizer;
+    }
+
     private Features featurize(List<Example> examples) {
         try {
             // DEBUG: a server predicting per request would otherwise log a line per request

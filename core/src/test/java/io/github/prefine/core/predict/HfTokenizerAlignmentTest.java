@@ -1,0 +1,246 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.TokenEncoding;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A Hugging Face folder whose {@code tokenizer_config.json} disagrees with its {@code
+ * tokenizer.json} is read by {@link FinetunedModel#loadHuggingFace} with the ids HF's tokenizer
+ * class gives: those of the fixture's {@code tokenizer.json} with the flags edited by hand here as
+ * HF rebuilds it, encoded by the Rust tokenizer. Copies of HF's BERT and XLM-R sequence classifiers
+ * (the BERT fixture's normalizer lower-cases; XLM-R's {@code Metaspace} prepends always), each
+ * text checked where the flag changes its ids and where it does not.
+ */
+class HfTokenizerAlignmentTest {
+    private static final String MIXED_CASE = "John Smith visited Paris in May.";
+    private static final String ACCENTS = "café naïve résumé";
+    private static final String CJK = "paris 東京 москва";
+    private static final String LOWER_PLAIN = "john visited paris in may.";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void casedConfigOverLowerCasingTokenizerJsonKeepsTheCase() throws Exception {
+        String hand = edited("bert", n -> normalizer(n).addProperty("lowercase", false));
+        Path dir = folder("bert", null, "{\"do_lower_case\": false, \"tokenizer_class\": \"BertTokenizer\"}");
+        assertIdsAsHandEdited(dir, hand, List.of(MIXED_CASE, ACCENTS), List.of(LOWER_PLAIN));
+        assertClassifiesAsHandEditedFolder(dir, hand, List.of(MIXED_CASE, ACCENTS, LOWER_PLAIN));
+    }
+
+    @Test
+    void lowerCasingConfigOverCasedTokenizerJsonLowerCases() throws Exception {
+        String cased = edited("bert", n -> normalizer(n).addProperty("lowercase", false));
+        String hand = edited("bert", n -> { });
+        Path dir = folder("bert", cased, "{\"do_lower_case\": true}");
+        assertIdsAsHandEdited(dir, hand, List.of(MIXED_CASE, ACCENTS), List.of(LOWER_PLAIN));
+    }
+
+    @Test
+    void stripAccentsFalseKeepsAccentsWhileLowerCasing() throws Exception {
+        String hand = edited("bert", n -> normalizer(n).addProperty("strip_accents", false));
+        Path dir = folder("bert", null, "{\"do_lower_case\": true, \"strip_accents\": false}");
+        assertIdsAsHandEdited(dir, hand, List.of(ACCENTS, "Über"), List.of(MIXED_CASE, LOWER_PLAIN));
+    }
+
+    @Test
+    void nullStripAccentsFollowsTheCasingOverAnExplicitTrue() throws Exception {
+        String stripping = edited("bert", n -> {
+            normalizer(n).addProperty("lowercase", false);
+            normalizer(n).addProperty("strip_accents", true);
+        });
+        String hand = edited("bert", n -> {
+            normalizer(n).addProperty("lowercase", false);
+            normalizer(n).add("strip_accents", JsonNull.INSTANCE);
+        });
+        Path dir = folder("bert", stripping, "{\"do_lower_case\": false, \"strip_accents\": null}");
+        assertIdsAsHandEdited(dir, hand, List.of(ACCENTS), List.of(MIXED_CASE, LOWER_PLAIN));
+    }
+
+    @Test
+    void tokenizeChineseCharsFalseKeepsCjkRunsWhole() throws Exception {
+        String hand = edited("bert", n -> normalizer(n).addProperty("handle_chinese_chars", false));
+        Path dir = folder("bert", null, "{\"tokenize_chinese_chars\": false}");
+        assertIdsAsHandEdited(dir, hand, List.of(CJK), List.of(MIXED_CASE, ACCENTS));
+    }
+
+    @Test
+    void xlmRobertaAddPrefixSpaceFalsePrependsNothing() throws Exception {
+        String hand = edited("xlm-roberta", n -> {
+            n.getAsJsonObject("pre_tokenizer").addProperty("prepend_scheme", "never");
+            n.getAsJsonObject("decoder").addProperty("prepend_scheme", "never");
+        });
+        Path dir = folder("xlm-roberta", null, "{\"add_prefix_space\": false, \"tokenizer_class\": \"XLMRobertaTokenizerFast\"}");
+        // the first word alone loses its ▁; the others keep the space before them
+        assertIdsAsHandEdited(dir, hand, List.of(MIXED_CASE, "visited Paris"), List.of(" visited Paris"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"absent", "{}", "{\"do_lower_case\": true, \"strip_accents\": null, \"tokenize_chinese_chars\": true}",
+        // HF's generic class reads tokenizer.json as written
+        "{\"do_lower_case\": false, \"tokenizer_class\": \"PreTrainedTokenizerFast\"}",
+        // flags of the other families' classes play no part in BERT's
+        "{\"add_prefix_space\": true, \"trim_offsets\": false}"})
+    void agreeingAbsentOrForeignConfigReadsTheFolderFileAsWritten(String config) throws Exception {
+        assertReadAsWritten(folder("bert", null, config.equals("absent") ? null : config));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"add_prefix_space\": true}", "{\"trim_offsets\": false}", "{\"do_lower_case\": false}"})
+    void xlmRobertaReadsItsFileAsWrittenUnlessThePrefixSpaceDiffers(String config) throws Exception {
+        // XLM-R's class has a template post-processor (no offsets trimmed) and no BERT normalizer
+        assertReadAsWritten(folder("xlm-roberta", null, config));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bert", "xlm-roberta"})
+    void exportedTokenizerConfigReadsBackAsWritten(String family) throws Exception {
+        Path dir = folder(family, null, null);
+        EncoderConfig config = EncoderConfig.fromJson(dir.resolve("config.json"));
+        HfTokenizerConfig.write(HfTokenizerConfig.of(config, dir.resolve("tokenizer.json"), config.padTokenId()), dir);
+        assertReadAsWritten(dir);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"do_lower_case\": \"false\"}", "{\"do_lower_case\": 0}", "{\"do_lower_case\": null}",
+        "{\"strip_accents\": \"yes\"}", "{\"tokenize_chinese_chars\": [true]}", "{\"add_prefix_space\": 1}",
+        "{\"trim_offsets\": {}}"})
+    void malformedFlagIsRefusedNamingTheFileAndWhatWasExpected(String config) throws Exception {
+        Path dir = folder("bert", null, config);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
+            String flag = config.substring(2, config.indexOf('"', 2));
+            assertTrue(e.getMessage().contains("tokenizer_config.json") && e.getMessage().contains(flag)
+                    && e.getMessage().contains("expected true or false"), e.getMessage());
+        }
+    }
+
+    @Test
+    void rebuiltCopyLeavesTheFolderAloneAndGoesOnClose() throws Exception {
+        Path dir = folder("bert", null, "{\"do_lower_case\": false}");
+        byte[] before = Files.readAllBytes(dir.resolve("tokenizer.json"));
+        Path copy;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            copy = read.predictor("text-classification").tokenizer().path();
+            assertNotEquals(dir.resolve("tokenizer.json"), copy);
+            assertTrue(Files.isRegularFile(copy));
+        }
+        assertFalse(Files.exists(copy), copy + " outlived the model");
+        assertFalse(Files.exists(copy.getParent()), copy.getParent() + " outlived the model");
+        assertArrayEquals(before, Files.readAllBytes(dir.resolve("tokenizer.json")));
+        assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"),
+                listing(dir));
+    }
+
+    /**
+     * Checks the predictor's ids against the hand-edited tokenizer's, and that the flag matters
+     * (the folder's own file gives other ids) for {@code differing} and not for {@code same}.
+     */
+    private void assertIdsAsHandEdited(Path dir, String handJson, List<String> differing, List<String> same)
+            throws Exception {
+        String asWritten = Files.readString(dir.resolve("tokenizer.json"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                HuggingFaceTokenizer hand = rust(handJson); HuggingFaceTokenizer written = rust(asWritten)) {
+            TaskPredictor p = read.predictor(read.tasks().get(0).name());
+            for (String text : differing) {
+                long[] expected = hand.encode(text).getIds();
+                assertArrayEquals(expected, ids(p, text), text);
+                assertFalse(Arrays.equals(expected, written.encode(text).getIds()), text + ": the flag changes nothing");
+            }
+            for (String text : same) {
+                long[] expected = hand.encode(text).getIds();
+                assertArrayEquals(expected, ids(p, text), text);
+                assertArrayEquals(expected, written.encode(text).getIds(), text);
+            }
+        }
+    }
+
+    /** The folder classifies as one whose {@code tokenizer.json} was edited by hand and that has no config. */
+    private void assertClassifiesAsHandEditedFolder(Path dir, String handJson, List<String> texts) throws Exception {
+        Path byHand = folder("bert", handJson, null);
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                FinetunedModel edited = FinetunedModel.loadHuggingFace(byHand, m)) {
+            assertEquals(edited.predictor("text-classification").classify(texts),
+                    read.predictor("text-classification").classify(texts));
+        }
+    }
+
+    private static void assertReadAsWritten(Path dir) throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(dir.resolve("tokenizer.json"), read.predictor(read.tasks().get(0).name()).tokenizer().path());
+        }
+    }
+
+    private static long[] ids(TaskPredictor p, String text) {
+        TokenEncoding e = p.tokenizer().encode(text);
+        return Arrays.stream(Arrays.copyOf(e.ids(), e.unpaddedLength())).asLongStream().toArray();
+    }
+
+    private static HuggingFaceTokenizer rust(String json) throws IOException {
+        return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+                Map.of("padding", "false", "truncation", "false"));
+    }
+
+    /** The family's fixture {@code tokenizer.json}, edited. */
+    private static String edited(String family, Consumer<JsonObject> edit) throws IOException {
+        Path file = SharedFixtures.require("fixtures/hf-reference/" + family).resolve("tokenizer.json");
+        JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        edit.accept(root);
+        return root.toString();
+    }
+
+    private static JsonObject normalizer(JsonObject root) {
+        return root.getAsJsonObject("normalizer");
+    }
+
+    /**
+     * A copy of the family's HF sequence classifier, with this {@code tokenizer.json} text unless
+     * null, and this {@code tokenizer_config.json} text unless null.
+     */
+    private Path folder(String family, String tokenizerJson, String tokenizerConfig) throws IOException {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/" + family + "/sequence-classification");
+        Path dir = Files.createTempDirectory(tmp, family);
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(hf.resolve(f), dir.resolve(f));
+        }
+        if (tokenizerJson != null) {
+            Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson);
+        }
+        if (tokenizerConfig != null) {
+            Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
+        }
+        return dir;
+    }
+
+    private static List<String> listing(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).sorted().toList();
+        }
+    }
+}
