@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -34,8 +35,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * tokenizer.json} is read by {@link FinetunedModel#loadHuggingFace} with the ids HF's tokenizer
  * class gives: those of the fixture's {@code tokenizer.json} with the flags edited by hand here as
  * HF rebuilds it, encoded by the Rust tokenizer. Copies of HF's BERT and XLM-R sequence classifiers
- * (the BERT fixture's normalizer lower-cases; XLM-R's {@code Metaspace} prepends always), each
- * text checked where the flag changes its ids and where it does not.
+ * (the BERT fixture's normalizer lower-cases; XLM-R's {@code Metaspace} prepends always), and the
+ * latter relabelled RoBERTa with a byte-level {@code tokenizer.json} written here; each text
+ * checked where the flag changes its ids and where it does not.
  */
 class HfTokenizerAlignmentTest {
     private static final String MIXED_CASE = "John Smith visited Paris in May.";
@@ -99,6 +101,31 @@ class HfTokenizerAlignmentTest {
         Path dir = folder("xlm-roberta", null, "{\"add_prefix_space\": false, \"tokenizer_class\": \"XLMRobertaTokenizerFast\"}");
         // the first word alone loses its ▁; the others keep the space before them
         assertIdsAsHandEdited(dir, hand, List.of(MIXED_CASE, "visited Paris"), List.of(" visited Paris"));
+    }
+
+    @Test
+    void robertaAddPrefixSpaceAndTrimOffsetsReachPreTokenizerAndPostProcessor() throws Exception {
+        String written = byteLevel(false, true);
+        Path dir = robertaFolder(written, "{\"add_prefix_space\": true, \"trim_offsets\": false}");
+        String hand = byteLevel(true, false);
+        // each word one ByteLevel piece per byte, with or without the Ġ of a prefixed space
+        assertIdsAsHandEdited(dir, hand, List.of("Hi there", "Paris"), List.of(" Hi there"));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                HuggingFaceTokenizer byHand = rust(hand); HuggingFaceTokenizer asWritten = rust(byteLevel(true, true))) {
+            TokenEncoding e = read.predictor("text-classification").tokenizer().encode("Hi there");
+            var spans = byHand.encode("Hi there").getCharTokenSpans();
+            var trimmed = asWritten.encode("Hi there").getCharTokenSpans();
+            boolean trimMatters = false;
+            for (int t = 0; t < spans.length; t++) {
+                String at = "token " + t;
+                int start = spans[t] == null ? 0 : spans[t].getStart();
+                int end = spans[t] == null ? 0 : spans[t].getEnd();
+                assertEquals(start, e.starts()[t], at);
+                assertEquals(end, e.ends()[t], at);
+                trimMatters |= trimmed[t] != null && (trimmed[t].getStart() != start || trimmed[t].getEnd() != end);
+            }
+            assertTrue(trimMatters, "trim_offsets changes no offset of \"Hi there\"");
+        }
     }
 
     @ParameterizedTest
@@ -235,6 +262,49 @@ class HfTokenizerAlignmentTest {
         if (tokenizerConfig != null) {
             Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
         }
+        return dir;
+    }
+
+    /**
+     * A byte-level BPE {@code tokenizer.json} as RoBERTa's, without merges: ids 0 to 4 the special
+     * tokens, then {@code Ġ} (a space), the ASCII letters and the full stop, one piece each.
+     */
+    private static String byteLevel(boolean addPrefixSpace, boolean trimOffsets) {
+        StringBuilder vocab = new StringBuilder("\"<s>\": 0, \"<pad>\": 1, \"</s>\": 2, \"<unk>\": 3, \"<mask>\": 4, \"\u0120\": 5");
+        String letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.";
+        for (int i = 0; i < letters.length(); i++) {
+            vocab.append(", \"").append(letters.charAt(i)).append("\": ").append(6 + i);
+        }
+        StringBuilder added = new StringBuilder();
+        String[] specials = {"<s>", "<pad>", "</s>", "<unk>", "<mask>"};
+        for (int i = 0; i < specials.length; i++) {
+            added.append(i == 0 ? "" : ", ").append("{\"id\": ").append(i).append(", \"content\": \"").append(specials[i])
+                    .append("\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, \"normalized\": false,"
+                            + " \"special\": true}");
+        }
+        return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [" + added
+                + "], \"normalizer\": null, \"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": "
+                + addPrefixSpace + ", \"trim_offsets\": true, \"use_regex\": true}, \"post_processor\": {\"type\":"
+                + " \"RobertaProcessing\", \"sep\": [\"</s>\", 2], \"cls\": [\"<s>\", 0], \"trim_offsets\": " + trimOffsets
+                + ", \"add_prefix_space\": " + addPrefixSpace + "}, \"decoder\": {\"type\": \"ByteLevel\","
+                + " \"add_prefix_space\": true, \"trim_offsets\": true, \"use_regex\": true}, \"model\": {\"type\":"
+                + " \"BPE\", \"dropout\": null, \"unk_token\": null, \"continuing_subword_prefix\": \"\","
+                + " \"end_of_word_suffix\": \"\", \"fuse_unk\": false, \"byte_fallback\": false, \"vocab\": {" + vocab
+                + "}, \"merges\": []}}";
+    }
+
+    /**
+     * HF's XLM-R sequence classifier relabelled {@code roberta} (the two compute alike; no fixture
+     * holds a RoBERTa encoder), with this byte-level {@code tokenizer.json} and config.
+     */
+    private Path robertaFolder(String tokenizerJson, String tokenizerConfig) throws IOException {
+        Path dir = folder("xlm-roberta", tokenizerJson, tokenizerConfig);
+        JsonObject config = JsonParser.parseString(Files.readString(dir.resolve("config.json"))).getAsJsonObject();
+        config.addProperty("model_type", "roberta");
+        JsonArray architectures = new JsonArray();
+        architectures.add("RobertaForSequenceClassification");
+        config.add("architectures", architectures);
+        Files.writeString(dir.resolve("config.json"), config.toString());
         return dir;
     }
 
