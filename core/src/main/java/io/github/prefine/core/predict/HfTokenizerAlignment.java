@@ -156,7 +156,8 @@ final class HfTokenizerAlignment {
             return;
         }
         JsonElement legacy = metaspace.get("add_prefix_space");
-        String current = metaspace.has("prepend_scheme") ? metaspace.get("prepend_scheme").getAsString()
+        JsonElement named = metaspace.get("prepend_scheme");
+        String current = named != null && named.isJsonPrimitive() ? named.getAsString()
                 : legacy != null && legacy.isJsonPrimitive() && !legacy.getAsBoolean() ? "never" : "always";
         if (!current.equals(scheme)) {
             metaspace.remove("add_prefix_space");

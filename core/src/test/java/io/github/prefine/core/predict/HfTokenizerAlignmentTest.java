@@ -185,6 +185,19 @@ class HfTokenizerAlignmentTest {
                 listing(dir));
     }
 
+    @Test
+    void rebuiltFolderWrittenBackCarriesTheRebuiltTokenizerAndReadsAsWritten() throws Exception {
+        String hand = edited("bert", n -> normalizer(n).addProperty("lowercase", false));
+        Path dir = folder("bert", null, "{\"do_lower_case\": false}");
+        Path out = tmp.resolve("written-back");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            read.writeHuggingFace("text-classification", out);
+        }
+        assertEquals(JsonParser.parseString(hand), JsonParser.parseString(Files.readString(out.resolve("tokenizer.json"))));
+        assertReadAsWritten(out);
+        assertIdsAsHandEdited(out, hand, List.of(), List.of(MIXED_CASE, LOWER_PLAIN));
+    }
+
     /**
      * Checks the predictor's ids against the hand-edited tokenizer's, and that the flag matters
      * (the folder's own file gives other ids) for {@code differing} and not for {@code same}.
