@@ -87,8 +87,9 @@ public final class PrefineCli implements Callable<Integer> {
         ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName()
-                    + " --help'");
+            String near = suggestion(e);
+            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + (near.isEmpty() ? "; see '" : near + " see '")
+                    + c.getCommandSpec().qualifiedName() + " --help'");
             c.getErr().flush();
             return CliErrors.BAD_INPUT;
         });
@@ -110,6 +111,15 @@ public final class PrefineCli implements Callable<Integer> {
             return o.exitCode();
         });
         return cli;
+    }
+
+    /** The nearest name picocli finds for a mistyped command or option, as "; did you mean x?", or "". */
+    private static String suggestion(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        // picocli lists them nearest first; the rest are often far ("predict" for "reproduse")
+        return "; did you mean " + u.getSuggestions().get(0) + "?";
     }
 
     private static String prefix(CommandLine c) {
