@@ -87,6 +87,23 @@ class MallocTuningTest {
     }
 
     @Test
+    void aMistypedOptionOfATrainingCommandIsOneLineFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        // README: every failure is one line on standard error; a re-launch would log its own line first
+        Path log = tmp.resolve("out.txt");
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), PrefineCli.class.getName(), "demo", "--seed", "3")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
+                || k.equals(MallocTuning.SWITCH));
+        Process p = pb.start();
+        assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        String out = Files.readString(log);
+        assertEquals(2, p.exitValue(), out);
+        assertEquals(List.of("prefine demo: Unknown options: '--seed', '3'; did you mean --seeds? see 'prefine demo --help'"),
+                out.lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    @Test
     void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
         if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
             System.out.println("skipped: the re-launch applies to glibc systems only");
