@@ -98,6 +98,24 @@ class ConsumerProjectTest {
     }
 
     @Test
+    void theConsumersRunTimeClassPathHoldsNothingTestOnly() throws Exception {
+        // README: prefine-core brings "nothing test-only"; pdfbox 3.0.1 (under XChart) declares
+        // junit-jupiter without a scope, which a consumer would otherwise get at compile scope
+        Build b = built();
+        List<String> testOnly = new ArrayList<>();
+        try (Stream<Path> lib = Files.list(b.project().resolve("modular/target/lib"))) {
+            for (Path jar : lib.sorted().toList()) {
+                String name = jar.getFileName().toString();
+                if (name.startsWith("junit-") || name.startsWith("opentest4j-") || name.startsWith("apiguardian-")
+                        || name.startsWith("jqwik-") || name.startsWith("hamcrest-")) {
+                    testOnly.add(name);
+                }
+            }
+        }
+        assertEquals(List.of(), testOnly, "test-only jars among prefine-core's run-time dependencies");
+    }
+
+    @Test
     void aFreshMachineOfflineIsASkipWithAReasonNotAFailure(@TempDir Path tmp) throws Exception {
         assumeTrue(!MavenRun.centralReachable(), "Maven Central is reachable: a fresh machine resolves what it needs from it");
         // an empty ~/.m2, as on a fresh machine

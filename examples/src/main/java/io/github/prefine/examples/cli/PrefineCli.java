@@ -60,8 +60,20 @@ public final class PrefineCli implements Callable<Integer> {
         }
         // a re-launched child or a GPU worker ends with the process that started it, even after kill -9
         ParentWatch.installFromEnvironment();
-        // training commands run in a child JVM with malloc settings that only apply at start-up
-        System.exit(MallocTuning.relaunchIfUseful(args).orElseGet(() -> execute(args)));
+        // training commands run in a child JVM with malloc settings that only apply at start-up; arguments
+        // that do not parse get their one line from this JVM, without the re-launch's log line before it
+        Optional<Integer> child = parses(args) ? MallocTuning.relaunchIfUseful(args) : Optional.empty();
+        System.exit(child.orElseGet(() -> execute(args)));
+    }
+
+    /** Whether picocli accepts the arguments: known command and options, values of the right type. */
+    static boolean parses(String... args) {
+        try {
+            commandLine().parseArgs(args);
+            return true;
+        } catch (CommandLine.ParameterException e) {
+            return false;
+        }
     }
 
     /**
@@ -87,8 +99,9 @@ public final class PrefineCli implements Callable<Integer> {
         ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName()
-                    + " --help'");
+            String near = suggestion(e);
+            c.getErr().println(prefix(c) + CliErrors.oneLine(e.getMessage()) + (near.isEmpty() ? "; see '" : near + " see '")
+                    + c.getCommandSpec().qualifiedName() + " --help'");
             c.getErr().flush();
             return CliErrors.BAD_INPUT;
         });
@@ -110,6 +123,15 @@ public final class PrefineCli implements Callable<Integer> {
             return o.exitCode();
         });
         return cli;
+    }
+
+    /** The nearest name picocli finds for a mistyped command or option, as "; did you mean x?", or "". */
+    private static String suggestion(CommandLine.ParameterException e) {
+        if (!(e instanceof CommandLine.UnmatchedArgumentException u) || u.getSuggestions().isEmpty()) {
+            return "";
+        }
+        // picocli lists them nearest first; the rest are often far ("predict" for "reproduse")
+        return "; did you mean " + u.getSuggestions().get(0) + "?";
     }
 
     private static String prefix(CommandLine c) {

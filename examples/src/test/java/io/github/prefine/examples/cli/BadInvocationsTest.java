@@ -320,6 +320,20 @@ class BadInvocationsTest {
     }
 
     @Test
+    void aMistypedCommandOrOptionNamesTheNearestOne() {
+        String[] command = run(List.of("reproduse", "--data", "x"));
+        assertEquals("2", command[0]);
+        assertEquals(1, command[1].lines().count(), command[1]);
+        assertTrue(command[1].startsWith("prefine: ") && command[1].contains("'reproduse'")
+                && command[1].contains("; did you mean reproduce? see 'prefine --help'"),
+                command[1]);
+        String[] option = run(List.of("demo", "--seed", "3"));
+        assertEquals("2", option[0]);
+        assertEquals(1, option[1].lines().count(), option[1]);
+        assertTrue(option[1].startsWith("prefine demo: ") && option[1].contains("did you mean --seeds"), option[1]);
+    }
+
+    @Test
     void noArgumentsPrintsTheUsageAndExits2() {
         String[] r = run(List.of());
         assertEquals("2", r[0]);

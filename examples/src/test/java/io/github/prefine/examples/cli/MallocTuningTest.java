@@ -72,18 +72,36 @@ class MallocTuningTest {
 
     @Test
     void demoHelpPrintsItsUsageFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        Prefine r = prefine(tmp, "demo", "--help");
+        assertEquals(0, r.exitCode(), r.out());
+        assertTrue(r.out().startsWith("Usage: prefine demo"), r.out());
+        assertFalse(r.out().contains("Re-launching"), r.out());
+    }
+
+    @Test
+    void aMistypedOptionOfATrainingCommandIsOneLineFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        // README: every failure is one line on standard error; a re-launch would log its own line first
+        Prefine r = prefine(tmp, "demo", "--seed", "3");
+        assertEquals(2, r.exitCode(), r.out());
+        assertEquals(List.of("prefine demo: Unknown options: '--seed', '3'; did you mean --seeds? see 'prefine demo --help'"),
+                r.out().lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    /** What a real {@code prefine} process printed (stdout and stderr together) and its exit code. */
+    private record Prefine(int exitCode, String out) {}
+
+    /** Runs {@code prefine args} in a JVM of its own, without malloc settings, so that it may re-launch. */
+    private static Prefine prefine(Path tmp, String... args) throws Exception {
         Path log = tmp.resolve("out.txt");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), PrefineCli.class.getName(), "demo", "--help")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PrefineCli.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
                 || k.equals(MallocTuning.SWITCH));
         Process p = pb.start();
         assertTrue(p.waitFor(1, TimeUnit.MINUTES));
-        String out = Files.readString(log);
-        assertEquals(0, p.exitValue(), out);
-        assertTrue(out.startsWith("Usage: prefine demo"), out);
-        assertFalse(out.contains("Re-launching"), out);
+        return new Prefine(p.exitValue(), Files.readString(log));
     }
 
     @Test
