@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ class GridWaitLogTest {
             held.noteHolder();
             note = UnitLock.holder(lock).orElseThrow();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
+            ProcessBuilder pb = ChildProcesses.builder(java, "-Xmx512m", "-Dai.djl.offline=true",
                     "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                     "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
                     Child.class.getName(), dir.resolve("child").toString(), dir.resolve("out").toString(), mode)

@@ -3,6 +3,7 @@ package io.github.prefine.core.train.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class CheckpointStoreLocaleTest {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CheckpointStoreChild.class.getName(),
                 root.toString(), Integer.toString(epoch)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(1, TimeUnit.MINUTES), "child timed out");
@@ -89,7 +90,7 @@ class CheckpointStoreLocaleTest {
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 CheckpointStoreChild.class.getName(), root.toString(), "2");
         Path log = tmp.resolve("c.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("LANG", "C", "LC_ALL", "C"));
         Process p = pb.start();
         assertTrue(p.waitFor(1, TimeUnit.MINUTES), "child timed out");
