@@ -80,12 +80,17 @@ class CheckpointStoreLocaleTest {
 
     @Test
     void aLatestThisJvmCannotNameIsReportedWithTheFix(@TempDir Path tmp) throws Exception {
-        // what an older prefine left under ar-EG: a checkpoint named with Arabic-Indic digits
+        // what an older prefine left under ar-EG: a checkpoint named with Arabic-Indic digits,
+        // written by a UTF-8 child, since this JVM may itself run with an ASCII file-name encoding
         Path root = tmp.resolve("ckpt");
-        String old = "ckpt-epoch-\u0660\u0660\u0660\u0660\u0660\u0661";
-        Files.createDirectories(root.resolve(old));
-        Files.writeString(root.resolve(old).resolve("a.txt"), "epoch 1", StandardCharsets.UTF_8);
-        Files.writeString(root.resolve("LATEST"), old + "\n", StandardCharsets.UTF_8);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder writer = ChildProcesses.builder(java, "-cp", System.getProperty("java.class.path"),
+                OldCheckpoint.class.getName(), root.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("old.log").toFile());
+        writer.environment().put("LC_ALL", "C.UTF-8");
+        Process w = writer.start();
+        assertTrue(w.waitFor(1, TimeUnit.MINUTES), "the writer timed out");
+        assertEquals(0, w.exitValue(), Files.readString(tmp.resolve("old.log"), StandardCharsets.ISO_8859_1));
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 CheckpointStoreChild.class.getName(), root.toString(), "2");
@@ -99,5 +104,16 @@ class CheckpointStoreLocaleTest {
         assertTrue(out.contains("java.io.IOException: " + root.resolve("LATEST") + ": names checkpoint 'ckpt-epoch-"), out);
         assertTrue(out.contains("', which this JVM's file-name encoding ANSI_X3.4-1968 cannot represent; run with a"
                 + " UTF-8 locale (LANG=C.UTF-8)"), out);
+    }
+
+    /** Writes, in the folder its argument names, the checkpoint an older prefine wrote under ar-EG. */
+    static final class OldCheckpoint {
+        public static void main(String[] args) throws IOException {
+            Path root = Path.of(args[0]);
+            String old = "ckpt-epoch-\u0660\u0660\u0660\u0660\u0660\u0661";
+            Files.createDirectories(root.resolve(old));
+            Files.writeString(root.resolve(old).resolve("a.txt"), "epoch 1", StandardCharsets.UTF_8);
+            Files.writeString(root.resolve("LATEST"), old + "\n", StandardCharsets.UTF_8);
+        }
     }
 }
