@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ class ConsumerProjectTest {
         }
         assertEquals(1, classPath.size(), "expected one PyTorch native jar in " + target.resolve("lib"));
         Path log = shared.resolve("modular.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "--module-path", String.join(File.pathSeparator, modulePath),
                 "--class-path", String.join(File.pathSeparator, classPath),
                 "--add-modules", "org.slf4j,com.google.gson,com.google.common",

@@ -2,6 +2,7 @@ package io.github.prefine.core.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -61,7 +62,7 @@ public final class FolderSwap {
      * @throws IOException if it cannot start
      */
     public static Process start(Path parent, String name, Path victim, Path stop) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        return ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), FolderSwap.class.getName(), parent.toString(),
                 victim.toString(), stop.toString(), name).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

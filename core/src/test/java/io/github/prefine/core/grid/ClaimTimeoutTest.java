@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.TrainingListener;
 import java.io.BufferedReader;
@@ -41,7 +42,7 @@ class ClaimTimeoutTest {
             GridUnit unit = session.plan().units().stream().filter(u -> u.id().startsWith("run-Baseline")).findFirst()
                     .orElseThrow();
             Path lock = grid.layout.lock(unit.id());
-            Process holder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            Process holder = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                     StuckHolder.class.getName(), lock.toString()).redirectErrorStream(true).start();
             try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ class GridReportsWithoutFontsTest {
     }
 
     private static String run(Path out, boolean withoutFonts, Path tmp) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        ProcessBuilder pb = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-Duser.home=" + Files.createDirectories(tmp.resolve("home")),
                 "-cp", System.getProperty("java.class.path"), WriteReports.class.getName(), out.toString())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve(out.getFileName() + ".log").toFile());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,9 @@ class GridWaitLogTest {
         GridLayout layout = new GridLayout(out);
         Path lock = layout.lock("export-c-target-Baseline-seed1");
         Path model = out.resolve("models").resolve("c-target").resolve("Baseline-seed1");
-        String text = runWhileHolding(lock, "export", "still waiting for model");
-        String note = holderOf(text);
+        Waited w = runWhileHolding(lock, "export", "still waiting for model");
+        String text = w.log();
+        String note = w.note();
 
         List<String> lines = lines(text, GridExporter.class);
         assertEquals(1, lines.stream().filter(l -> l.contains("waiting for it")).count(), text);
@@ -47,8 +49,10 @@ class GridWaitLogTest {
         List<String> reminders = lines.stream().filter(l -> l.contains("still waiting")).toList();
         assertFalse(reminders.isEmpty(), text);
         reminders.forEach(l -> assertTrue(l.matches("INFO " + GridExporter.class.getName().replace(".", "\\.")
-                + " - still waiting for model .*, exported by .*, for \\d+ min") && l.contains(" model " + model + ",")
-                && l.contains("exported by " + note + ","), l));
+                + " - still waiting for model .*, exported by .*, for \\d+ min") && l.contains(" model " + model + ","), l));
+        List<String> whileHeld = reminders(w.beforeRelease(), GridExporter.class);
+        assertFalse(whileHeld.isEmpty(), w.beforeRelease());
+        whileHeld.forEach(l -> assertTrue(l.contains("exported by " + note + ","), l));
         // released, the child wrote the model itself
         assertTrue(Files.isRegularFile(model.resolve(GridExporter.RECORD)), text);
         assertFalse(Files.exists(UnitLock.holderNote(lock)), "the child's note outlived its claim");
@@ -59,8 +63,9 @@ class GridWaitLogTest {
     void aSweepAnotherProcessHoldsIsRemindedNamingItsHolderAndTheWaitUntilReleased() throws Exception {
         Path out = dir.resolve("out");
         Path lock = new GridLayout(out).lock("prefinetune-Only-C");
-        String text = runWhileHolding(lock, "sweep", "still waiting for 1 sweep(s)");
-        String note = holderOf(text);
+        Waited w = runWhileHolding(lock, "sweep", "still waiting for 1 sweep(s)");
+        String text = w.log();
+        String note = w.note();
 
         List<String> lines = lines(text, GridScheduler.class);
         assertEquals(1, lines.stream().filter(l -> l.contains("coming back to it later")).count(), text);
@@ -69,34 +74,44 @@ class GridWaitLogTest {
         // the pre-finetuning and the finetuning sweep that needs it are pending
         reminders.forEach(l -> assertTrue(l.matches("INFO " + GridScheduler.class.getName().replace(".", "\\.")
                 + " - still waiting for 1 sweep\\(s\\) other processes hold, 2 pending in all: prefinetune-Only-C"
-                + " \\(held by .*, waited for \\d+ min\\)") && l.contains("(held by " + note + ", waited for "), l));
+                + " \\(held by .*, waited for \\d+ min\\)"), l));
+        List<String> whileHeld = reminders(w.beforeRelease(), GridScheduler.class);
+        assertFalse(whileHeld.isEmpty(), w.beforeRelease());
+        whileHeld.forEach(l -> assertTrue(l.contains("(held by " + note + ", waited for "), l));
         // released, the child ran the sweep itself
         assertTrue(lines.stream().anyMatch(l -> l.contains("unit prefinetune-Only-C (")), text);
         assertFalse(Files.exists(UnitLock.holderNote(lock)), "the child's note outlived its claim");
     }
 
     /**
-     * Holds {@code lock} with a holder note, runs the child until its log has a line containing
-     * {@code awaited}, releases the lock, and returns the log of the child, which must then finish.
-     * The log's first line is the note this JVM wrote (see {@link #holderOf}).
+     * What the child logged: {@code beforeRelease} up to a moment when this JVM still held the lock
+     * with its note, {@code log} in all. A reminder logged after that may name no holder: the child
+     * can find the lock held, then the note gone (deleted just before the release), before it says so.
      */
-    private String runWhileHolding(Path lock, String mode, String awaited) throws Exception {
+    private record Waited(String note, String beforeRelease, String log) {}
+
+    /**
+     * Holds {@code lock} with a holder note, runs the child until its log has a line containing
+     * {@code awaited}, releases the lock, and returns what the child logged, which must then finish.
+     */
+    private Waited runWhileHolding(Path lock, String mode, String awaited) throws Exception {
         Path log = dir.resolve("child.log");
         UnitLock held = UnitLock.tryAcquire(lock).orElseThrow();
         String note;
+        String beforeRelease;
         Process child = null;
         try {
             held.noteHolder();
             note = UnitLock.holder(lock).orElseThrow();
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder pb = new ProcessBuilder(java, "-Xmx512m", "-Dai.djl.offline=true",
+            ProcessBuilder pb = ChildProcesses.builder(java, "-Xmx512m", "-Dai.djl.offline=true",
                     "-Dprefine.shared=" + SharedFixtures.root(), "-Dorg.slf4j.simpleLogger.defaultLogLevel=info",
                     "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
                     Child.class.getName(), dir.resolve("child").toString(), dir.resolve("out").toString(), mode)
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
             child = pb.start();
-            while (!Files.readString(log).contains(awaited)) {
+            while (!(beforeRelease = wholeLines(Files.readString(log))).contains(awaited)) {
                 assertTrue(child.isAlive(), "the child ended before saying it still waits:\n" + Files.readString(log));
                 Thread.sleep(50);
             }
@@ -109,11 +124,17 @@ class GridWaitLogTest {
                 child.destroyForcibly();
             }
         }
-        return note + "\n" + Files.readString(log);
+        return new Waited(note, beforeRelease, Files.readString(log));
     }
 
-    private static String holderOf(String text) {
-        return text.lines().findFirst().orElseThrow();
+    /** The text up to its last line break: a line the child is still writing is left out. */
+    private static String wholeLines(String text) {
+        return text.substring(0, text.lastIndexOf('\n') + 1);
+    }
+
+    /** The reminders one class logged. */
+    private static List<String> reminders(String text, Class<?> logger) {
+        return lines(text, logger).stream().filter(l -> l.contains("still waiting")).toList();
     }
 
     /** The log lines of one class, from where its logger's name begins. */

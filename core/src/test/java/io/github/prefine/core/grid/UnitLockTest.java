@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.OpenFiles;
 import java.io.InterruptedIOException;
 import java.nio.channels.OverlappingFileLockException;
@@ -142,7 +143,7 @@ class UnitLockTest {
     /** Another JVM tries the claim: "claimed" or "refused". */
     private static String otherProcessClaims(Path file, Path dir) throws Exception {
         Path log = dir.resolve("probe.log");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 ClaimProbe.class.getName(), file.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();

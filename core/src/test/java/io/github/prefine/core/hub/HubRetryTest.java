@@ -34,11 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * backoff 1, 2, 4, 8, 8 s) without taking that long.
  */
 class HubRetryTest {
-    static {
-        // the same level as the other hub tests, whichever class the JVM runs first
-        System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
-    }
-
     private static final String ID = "acme/busy-bert";
     private static final byte[] CONFIG = "{\"model_type\": \"bert\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] WEIGHTS = new byte[150_000];

@@ -35,11 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
  * that fails serves the cached commit; a Hub that refuses fails, naming it.
  */
 class ModelResolverBranchTest {
-    static {
-        // the same level as the other hub tests, whichever class the JVM runs first
-        System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
-    }
-
     private static final String ID = "acme/branchy";
     private static final String OLD = BranchHub.OLD;
     private static final String NEW = BranchHub.NEW;

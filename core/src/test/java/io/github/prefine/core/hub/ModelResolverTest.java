@@ -23,11 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ModelResolverTest {
-    static {
-        // log the hub package at DEBUG so the token test sees every line the resolver writes
-        System.setProperty("org.slf4j.simpleLogger.log.io.github.prefine.core.hub", "debug");
-    }
-
     private static final String ID = "acme/tiny-bert";
     private static final byte[] CONFIG = "{\"model_type\": \"bert\", \"hidden_size\": 8}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] TOKENIZER = "{\"version\": \"1.0\"}".getBytes(StandardCharsets.UTF_8);
@@ -224,7 +219,8 @@ class ModelResolverTest {
         assertFalse(hub.seen().isEmpty());
         assertTrue(hub.seen().stream().allMatch(x -> ("Bearer " + token).equals(x.authorization())), hub.seen().toString());
         String logs = captured.toString(StandardCharsets.UTF_8);
-        assertTrue(logs.contains("downloading"), "the log capture must see the resolver's lines: " + logs);
+        assertTrue(logs.contains("downloading"), "the log capture must see the resolver's lines (core/pom.xml sets the"
+                + " hub loggers to DEBUG for every test): " + logs);
         assertFalse(logs.contains(token), logs);
         assertFalse(s.toString().contains(token), s.toString());
         assertTrue(s.toString().contains("token=set"));

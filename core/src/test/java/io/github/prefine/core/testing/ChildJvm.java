@@ -49,7 +49,7 @@ public final class ChildJvm {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
         Process p = pb.start();
         try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -302,7 +303,7 @@ class BadInvocationsTest {
     @Test
     void aRealProcessWithoutNetworkEndsWithExit2AndOneLine() throws Exception {
         // the Hub endpoint is a closed port: what a machine without network sees
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        ProcessBuilder pb = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model", "acme/tiny", "hi")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("no-network.log").toFile());
         pb.environment().put("HF_ENDPOINT", "http://127.0.0.1:9");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.grid.RunMismatchException;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -48,7 +49,7 @@ class DemoFolderTest {
                 PrefineCli.class.getName(), "demo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1",
                 "--device", "cpu", "--workers", String.valueOf(workers), "--out", out.toString()));
         cmd.addAll(List.of(more));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         Process p = pb.start();
         byte[] printed = p.getInputStream().readAllBytes();

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.docs.DocCommands;
 import io.github.prefine.examples.docs.ProjectDocs;
 import java.io.IOException;
@@ -98,7 +99,7 @@ class DocCommandLinesTest {
         Path java = bin.resolve("java");
         Files.writeString(java, "#!/usr/bin/env bash\nprintf '%s\\0' \"$@\" >> \"$DOCGUARD_LOG\"\nprintf '\\n\\0' >> \"$DOCGUARD_LOG\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        ProcessBuilder pb = new ProcessBuilder("bash", copy.resolve(script.getFileName()).toString(), "600")
+        ProcessBuilder pb = ChildProcesses.builder("bash", copy.resolve(script.getFileName()).toString(), "600")
                 .directory(tmp.toFile()).redirectErrorStream(true).redirectOutput(tmp.resolve("out.txt").toFile());
         Map<String, String> env = pb.environment();
         env.put("PATH", bin + ":" + env.get("PATH"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.spark.SparkGrid;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ class LocaleIndependenceTest {
         cmd.addAll(List.of(args));
         Path out = dir.resolve(s.name() + ".out");
         Path err = dir.resolve(s.name() + ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
+        ProcessBuilder pb = ChildProcesses.builder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())
                 .redirectError(err.toFile());
         pb.environment().remove("LANG");
         pb.environment().remove("LANGUAGE");

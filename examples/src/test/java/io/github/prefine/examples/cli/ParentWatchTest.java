@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class ParentWatchTest {
     }
 
     private static ProcessHandle startAndKillParent(String mode) throws Exception {
-        Process parent = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), Parent.class.getName(), mode)
+        Process parent = ChildProcesses.builder(JAVA, "-cp", System.getProperty("java.class.path"), Parent.class.getName(), mode)
                 .redirectErrorStream(true).start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
@@ -64,7 +65,7 @@ class ParentWatchTest {
     void eachChildsShutdownHookIsRemovedWhenTheChildEnds() throws Exception {
         // embedding code calls PrefineCli.execute again and again: one hook per child must not pile up
         for (int cycle = 0; cycle < 2; cycle++) {
-            Process child = new ProcessBuilder(JAVA, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
+            Process child = ChildProcesses.builder(JAVA, "-cp", System.getProperty("java.class.path"), Child.class.getName(),
                     "no-watch").redirectErrorStream(true).start();
             try {
                 ParentWatch.Watched watched = ParentWatch.stopWithThisProcess(child);
@@ -113,7 +114,7 @@ class ParentWatchTest {
         // supervisor): the killed parent lingers as a zombie, and the child must still end
         String cmd = "'" + JAVA + "' -cp '" + System.getProperty("java.class.path") + "' '" + Parent.class.getName() + "'"
                 + " watch & echo $!; exec sleep 90";
-        Process holder = new ProcessBuilder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
+        Process holder = ChildProcesses.builder("/bin/sh", "-c", cmd).redirectErrorStream(true).start();
         ProcessHandle child = null;
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -82,7 +83,7 @@ class ReadProgressCliTest {
                 "--targets", "cb", "--device", "cpu", "--encoder", dir.resolve("no-encoder").toString(), "--out",
                 dir.resolve(worker ? "out-worker" : "out").toString()));
         Path err = dir.resolve(worker ? "worker.err" : "run.err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectError(err.toFile())
                 .redirectOutput(dir.resolve(worker ? "worker.out" : "run.out").toFile());
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         if (worker) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -97,7 +98,7 @@ class StopDuringCommandTest {
         Process child = null;
         try {
             Path log = dir.resolve("child.log");
-            ProcessBuilder pb = new ProcessBuilder(JAVA, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+            ProcessBuilder pb = ChildProcesses.builder(JAVA, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
                     Child.class.getName(), Files.createDirectories(dir.resolve("cache")).toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put(ParentWatch.PARENT_PID, Long.toString(parent.pid()));

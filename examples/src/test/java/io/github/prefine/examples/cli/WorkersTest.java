@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import io.github.prefine.core.grid.Grid;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
 import java.io.File;
@@ -142,7 +143,7 @@ class WorkersTest {
         List<String> cmd = new ArrayList<>(List.of(JAVA, "-jar", launcherJar().toString(), "demo", "--seeds", "1",
                 "--epochs", "1", "--target-epochs", "2", "--device", "cpu", "--workers", workers, "--out",
                 out.toString()));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
         pb.environment().put("PREFINE_MALLOC_TUNING", "off");
         Process p = pb.start();
         byte[] printed = p.getInputStream().readAllBytes();

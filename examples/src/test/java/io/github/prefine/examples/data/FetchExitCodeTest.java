@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.github.prefine.core.hub.HubException;
 import io.github.prefine.core.hub.HubServiceException;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.IOException;
@@ -44,7 +45,7 @@ class FetchExitCodeTest {
         List<String> cmd = new java.util.ArrayList<>(List.of(JAVA, "-Djava.awt.headless=true", "-cp",
                 System.getProperty("java.class.path"), PrefineCli.class.getName()));
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("HF_ENDPOINT", endpoint);
         pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());
         pb.environment().remove("HF_HUB_OFFLINE");

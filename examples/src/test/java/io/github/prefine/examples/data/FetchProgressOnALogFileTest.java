@@ -3,6 +3,7 @@ package io.github.prefine.examples.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ class FetchProgressOnALogFileTest {
             String fetch = String.join(" ", quote(JAVA), "-Djava.awt.headless=true", "-cp",
                     quote(System.getProperty("java.class.path")), PrefineCli.class.getName(), "data", "fetch",
                     "--data", quote(dir.resolve("data").toString()), "--tasks", "rte", "2>" + quote(log.toString()));
-            ProcessBuilder pb = new ProcessBuilder("/usr/bin/script", "-qec", fetch, "/dev/null")
+            ProcessBuilder pb = ChildProcesses.builder("/usr/bin/script", "-qec", fetch, "/dev/null")
                     .redirectErrorStream(true).redirectOutput(dir.resolve("terminal.txt").toFile());
             pb.environment().put("HF_ENDPOINT", hub.endpoint().toString());
             pb.environment().put("HF_HUB_CACHE", dir.resolve("cache").toString());

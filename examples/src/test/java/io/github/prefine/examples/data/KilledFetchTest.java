@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class KilledFetchTest {
     }
 
     private Process startFetch(Path data, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(JAVA, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
+        ProcessBuilder pb = ChildProcesses.builder(JAVA, "-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"),
                 PrefineCli.class.getName(), "data", "fetch", "--data", data.toString(), "--tasks", "rte")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().put("HF_ENDPOINT", hub.endpoint().toString());

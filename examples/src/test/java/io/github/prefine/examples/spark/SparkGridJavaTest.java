@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ class SparkGridJavaTest {
         assumeTrue(java >= 23 && SPARK.matches("3\\..*|4\\.[01]\\..*"), "Spark " + SPARK + " starts on Java " + java
                 + "; the refusal is seen on Java 23 and later");
         Path err = tmp.resolve("err.txt");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dspark.master=local[1]", "-cp", System.getProperty("java.class.path"), SparkGrid.class.getName(), "demo",
                 "--out", tmp.resolve("out").toString())
                 .redirectOutput(tmp.resolve("out.txt").toFile()).redirectError(err.toFile()).start();

@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import io.github.prefine.core.grid.FinetuningUnit;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.examples.cli.PrefineCli;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
@@ -314,7 +315,7 @@ class SparkGridTest {
                     }
                 }
                 """);
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(),
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), source.toString(),
                 lock.toString()).redirectErrorStream(true).start();
         BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         String line = r.readLine();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.grid.UnitBusyException;
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -223,7 +224,7 @@ class UnitLeaseTest {
      */
     static Process holder(Path out, Path mirror, String unit, String done, UnitLease.Timing timing) throws IOException {
         String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
+        Process p = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath,
                 LeaseHolder.class.getName(), out.toUri().toString(), mirror.toString(), unit, done,
                 Long.toString(timing.heartbeat().toMillis()), Long.toString(timing.expiry().toMillis()))
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();

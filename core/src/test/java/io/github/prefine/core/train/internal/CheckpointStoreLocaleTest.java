@@ -3,6 +3,7 @@ package io.github.prefine.core.train.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.testing.ChildProcesses;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,7 +57,7 @@ class CheckpointStoreLocaleTest {
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), CheckpointStoreChild.class.getName(),
                 root.toString(), Integer.toString(epoch)));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         Process p = pb.start();
         assertTrue(p.waitFor(1, TimeUnit.MINUTES), "child timed out");
@@ -79,17 +80,22 @@ class CheckpointStoreLocaleTest {
 
     @Test
     void aLatestThisJvmCannotNameIsReportedWithTheFix(@TempDir Path tmp) throws Exception {
-        // what an older prefine left under ar-EG: a checkpoint named with Arabic-Indic digits
+        // what an older prefine left under ar-EG: a checkpoint named with Arabic-Indic digits,
+        // written by a UTF-8 child, since this JVM may itself run with an ASCII file-name encoding
         Path root = tmp.resolve("ckpt");
-        String old = "ckpt-epoch-\u0660\u0660\u0660\u0660\u0660\u0661";
-        Files.createDirectories(root.resolve(old));
-        Files.writeString(root.resolve(old).resolve("a.txt"), "epoch 1", StandardCharsets.UTF_8);
-        Files.writeString(root.resolve("LATEST"), old + "\n", StandardCharsets.UTF_8);
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder writer = ChildProcesses.builder(java, "-cp", System.getProperty("java.class.path"),
+                OldCheckpoint.class.getName(), root.toString())
+                .redirectErrorStream(true).redirectOutput(tmp.resolve("old.log").toFile());
+        writer.environment().put("LC_ALL", "C.UTF-8");
+        Process w = writer.start();
+        assertTrue(w.waitFor(1, TimeUnit.MINUTES), "the writer timed out");
+        assertEquals(0, w.exitValue(), Files.readString(tmp.resolve("old.log"), StandardCharsets.ISO_8859_1));
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", System.getProperty("java.class.path"),
                 CheckpointStoreChild.class.getName(), root.toString(), "2");
         Path log = tmp.resolve("c.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(Map.of("LANG", "C", "LC_ALL", "C"));
         Process p = pb.start();
         assertTrue(p.waitFor(1, TimeUnit.MINUTES), "child timed out");
@@ -98,5 +104,16 @@ class CheckpointStoreLocaleTest {
         assertTrue(out.contains("java.io.IOException: " + root.resolve("LATEST") + ": names checkpoint 'ckpt-epoch-"), out);
         assertTrue(out.contains("', which this JVM's file-name encoding ANSI_X3.4-1968 cannot represent; run with a"
                 + " UTF-8 locale (LANG=C.UTF-8)"), out);
+    }
+
+    /** Writes, in the folder its argument names, the checkpoint an older prefine wrote under ar-EG. */
+    static final class OldCheckpoint {
+        public static void main(String[] args) throws IOException {
+            Path root = Path.of(args[0]);
+            String old = "ckpt-epoch-\u0660\u0660\u0660\u0660\u0660\u0661";
+            Files.createDirectories(root.resolve(old));
+            Files.writeString(root.resolve(old).resolve("a.txt"), "epoch 1", StandardCharsets.UTF_8);
+            Files.writeString(root.resolve("LATEST"), old + "\n", StandardCharsets.UTF_8);
+        }
     }
 }
