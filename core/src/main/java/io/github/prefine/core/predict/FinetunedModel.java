@@ -169,9 +169,10 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
      * @throws IOException naming the file and what was expected if {@code architectures} names no
      *     task class prefine reads, a flag of {@code tokenizer_config.json} above is not a boolean
-     *     ({@code strip_accents}: nor null), a sequence classifier's {@code problem_type} is multi-label or regression (which HF reads
-     *     without a softmax), {@code id2label} is malformed or its size differs from the head's, or a head tensor is
-     *     missing or of another shape (a multiple-choice model's {@code classifier} is {@code [1,
+     *     ({@code strip_accents}: nor null), a sequence classifier's {@code problem_type} is
+     *     multi-label or regression (which HF reads without a softmax), {@code id2label} is
+     *     malformed or its size differs from the head's, or a head tensor is missing or of another
+     *     shape (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
      *     EncoderCheckpoint#load} does)
      */

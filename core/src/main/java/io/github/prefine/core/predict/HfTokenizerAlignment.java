@@ -120,7 +120,10 @@ final class HfTokenizerAlignment {
         return HfTokenizerConfig.GSON.toJson(root);
     }
 
-    /** The family whose HF tokenizer class {@code tokenizer_class} names, with or without {@code Fast}; null for another class. */
+    /**
+     * The family whose HF tokenizer class {@code tokenizer_class} names, with or without {@code
+     * Fast}; null for another class.
+     */
     private static ModelFamily classFamily(String tokenizerClass) {
         String bare = tokenizerClass.endsWith("Fast")
                 ? tokenizerClass.substring(0, tokenizerClass.length() - "Fast".length()) : tokenizerClass;

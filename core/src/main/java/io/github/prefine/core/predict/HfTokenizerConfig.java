@@ -63,7 +63,10 @@ final class HfTokenizerConfig {
     /** HF's {@code VERY_LARGE_INTEGER}, {@code int(1e30)}: {@code model_max_length} when a tokenizer has none. */
     static final BigInteger UNSET = new BigInteger("1000000000000000019884624838656");
 
-    /** The {@code tokenizer_config.json} flags that HF's BERT, RoBERTa and XLM-R tokenizer classes rebuild {@code tokenizer.json}'s components with. */
+    /**
+     * The {@code tokenizer_config.json} flags that HF's BERT, RoBERTa and XLM-R tokenizer classes
+     * rebuild {@code tokenizer.json}'s components with.
+     */
     static final List<String> REBUILD_FLAGS = List.of("do_lower_case", "strip_accents", "tokenize_chinese_chars",
             "add_prefix_space", "trim_offsets");
 
@@ -128,7 +131,10 @@ final class HfTokenizerConfig {
         return new Contents(settings, special);
     }
 
-    /** HF's tokenizer class for a family: {@code BertTokenizer}, {@code RobertaTokenizer}, {@code XLMRobertaTokenizer}. */
+    /**
+     * HF's tokenizer class for a family: {@code BertTokenizer}, {@code RobertaTokenizer}, {@code
+     * XLMRobertaTokenizer}.
+     */
     static String tokenizerClass(ModelFamily family) {
         return HfTaskFolder.familyName(family) + "Tokenizer";
     }

@@ -68,8 +68,8 @@ import org.slf4j.event.Level;
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
  * a choice count other than the task's (below 2 where any count is taken), or a text holding an
  * unpaired surrogate (named with its position) is refused, naming the input's index (a {@link
- * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it receives every refused input instead
- * of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
+ * RefusedInputException}). Each method has an overload taking an {@code onRefused} consumer: it
+ * receives every refused input instead of the first being thrown, the refused inputs' outputs are {@code null}, and the others are
  * featurized and predicted once, in the same call, as a call on them alone would predict them.
  *
  * <p>A text that tokenizes to nothing (only characters the tokenizer's normalizer drops, such as
