@@ -123,11 +123,12 @@ class ResumableDownloadTest {
         List<String> interrupted = new CopyOnWriteArrayList<>();
         int[] calls = {0};
 
-        downloads().optStallTimeout(java.time.Duration.ofMillis(100)).build().download("acme/data", "part.bin", url(),
+        // 300 ms, not less: a loaded machine may pause a read that long, which would be a real stall
+        downloads().optStallTimeout(java.time.Duration.ofMillis(300)).build().download("acme/data", "part.bin", url(),
                 expected(), target, (file, done, total) -> {
                     if (calls[0]++ < 3) {
                         try {
-                            Thread.sleep(500); // five stall timeouts, outside any read
+                            Thread.sleep(1200); // four stall timeouts, outside any read
                         } catch (InterruptedException e) {
                             interrupted.add("listener interrupted at " + done + " bytes");
                             Thread.currentThread().interrupt();
