@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,15 +68,17 @@ final class MallocTuning {
      * code; empty when this JVM should run the command itself.
      *
      * @param args the command-line arguments
+     * @param parses whether the arguments parse; asked only where a re-launch would help, so that a
+     *     mistyped option gets its one line from this JVM, without the re-launch's line before it
      * @return the child's exit code, or empty
      */
-    static Optional<Integer> relaunchIfUseful(String[] args) {
+    static Optional<Integer> relaunchIfUseful(String[] args, Predicate<String[]> parses) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Optional<List<String>> cmd = relaunchCommand(System.getenv(), System.getProperty("os.name", ""), java,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), args,
                 nvidiaGpuVisible());
-        if (cmd.isEmpty()) {
+        if (cmd.isEmpty() || !parses.test(args)) {
             return Optional.empty();
         }
         LOG.info("Re-launching with glibc malloc settings for PyTorch CPU training ({}); set {}=off to skip",

@@ -60,10 +60,8 @@ public final class PrefineCli implements Callable<Integer> {
         }
         // a re-launched child or a GPU worker ends with the process that started it, even after kill -9
         ParentWatch.installFromEnvironment();
-        // training commands run in a child JVM with malloc settings that only apply at start-up; arguments
-        // that do not parse get their one line from this JVM, without the re-launch's log line before it
-        Optional<Integer> child = parses(args) ? MallocTuning.relaunchIfUseful(args) : Optional.empty();
-        System.exit(child.orElseGet(() -> execute(args)));
+        // training commands run in a child JVM with malloc settings that only apply at start-up
+        System.exit(MallocTuning.relaunchIfUseful(args, PrefineCli::parses).orElseGet(() -> execute(args)));
     }
 
     /** Whether picocli accepts the arguments: known command and options, values of the right type. */
