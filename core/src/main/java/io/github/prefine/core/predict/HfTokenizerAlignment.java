@@ -76,7 +76,7 @@ final class HfTokenizerAlignment {
         switch (rules) {
             case BERT -> {
                 JsonElement normalizer = root.get("normalizer");
-                if (isType(normalizer, "BertNormalizer")) {
+                if (HfTokenizerConfig.type(normalizer).equals("BertNormalizer")) {
                     JsonObject n = normalizer.getAsJsonObject();
                     apply(settings, "do_lower_case", n, "lowercase", new JsonPrimitive(true), applied);
                     apply(settings, "strip_accents", n, "strip_accents", JsonNull.INSTANCE, applied);
@@ -105,8 +105,8 @@ final class HfTokenizerAlignment {
                     prependScheme(HfTokenizerConfig.find(root.get("pre_tokenizer"), "Metaspace"), scheme, "pre_tokenizer",
                             applied);
                     JsonElement decoder = root.get("decoder");
-                    prependScheme(isType(decoder, "Metaspace") ? decoder.getAsJsonObject() : null, scheme, "decoder",
-                            applied);
+                    prependScheme(HfTokenizerConfig.type(decoder).equals("Metaspace") ? decoder.getAsJsonObject() : null,
+                            scheme, "decoder", applied);
                 }
             }
             default -> throw new AssertionError(rules);
@@ -145,7 +145,7 @@ final class HfTokenizerAlignment {
         JsonElement current = component.has(field) ? component.get(field) : absent;
         if (!current.equals(stated)) {
             component.add(field, stated);
-            applied.add(flag + " " + stated + " (was " + component.get("type").getAsString() + "." + field + " "
+            applied.add(flag + " " + stated + " (was " + HfTokenizerConfig.type(component) + "." + field + " "
                     + current + ")");
         }
     }
@@ -168,11 +168,5 @@ final class HfTokenizerAlignment {
             applied.add("add_prefix_space " + scheme.equals("always") + " (was " + where + " Metaspace.prepend_scheme "
                     + current + ")");
         }
-    }
-
-    private static boolean isType(JsonElement e, String type) {
-        return e != null && e.isJsonObject() && e.getAsJsonObject().has("type")
-                && e.getAsJsonObject().get("type").isJsonPrimitive()
-                && e.getAsJsonObject().get("type").getAsString().equals(type);
     }
 }

@@ -298,8 +298,7 @@ final class HfTokenizerConfig {
             return null;
         }
         JsonObject o = post.getAsJsonObject();
-        String type = o.has("type") && o.get("type").isJsonPrimitive() ? o.get("type").getAsString() : "";
-        switch (type) {
+        switch (type(o)) {
             case "BertProcessing", "RobertaProcessing" -> {
                 return new String[] {
                     JsonShapes.string(JsonShapes.array(o.get("cls"), "post_processor.cls", mismatch(file)).get(0),
@@ -411,7 +410,7 @@ final class HfTokenizerConfig {
             return false;
         }
         JsonObject d = decoder.getAsJsonObject();
-        String type = d.has("type") && d.get("type").isJsonPrimitive() ? d.get("type").getAsString() : "";
+        String type = type(d);
         if (type.equals("Sequence") && d.get("decoders") != null && d.get("decoders").isJsonArray()) {
             for (JsonElement member : d.getAsJsonArray("decoders")) {
                 if (cleansUpSpaces(member)) {
@@ -458,7 +457,7 @@ final class HfTokenizerConfig {
             return null;
         }
         JsonObject o = e.getAsJsonObject();
-        if (o.has("type") && o.get("type").isJsonPrimitive() && o.get("type").getAsString().equals(type)) {
+        if (type(o).equals(type)) {
             return o;
         }
         for (String members : new String[] {"normalizers", "pretokenizers", "processors"}) {
@@ -472,6 +471,12 @@ final class HfTokenizerConfig {
             }
         }
         return null;
+    }
+
+    /** A tokenizer component's {@code type}, or "" where it is no object or has no such string. */
+    static String type(JsonElement component) {
+        JsonElement t = component != null && component.isJsonObject() ? component.getAsJsonObject().get("type") : null;
+        return t != null && t.isJsonPrimitive() ? t.getAsString() : "";
     }
 
     /** A component's boolean setting, or {@code absent} where it has none. */
