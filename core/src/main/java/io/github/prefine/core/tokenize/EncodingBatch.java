@@ -89,6 +89,39 @@ final class EncodingBatch {
     }
 
     /**
+     * Encodes texts, or text pairs, with one native batch call and reads only their ids, type ids
+     * and whether each was truncated, as {@link SubwordTokenizer#encodeIdRows} documents.
+     *
+     * @param owner the configured tokenizer
+     * @param a the texts, or the first sequences of the pairs, checked
+     * @param b the second sequences, as many, checked; or null for single texts
+     * @param addSpecialTokens whether the template's special tokens are added
+     * @param onFailure turns the native call's exception into the caller's
+     * @return one row per input, in order
+     */
+    static IdRows readIdRows(HuggingFaceTokenizer owner, String[] a, String[] b, boolean addSpecialTokens,
+            Function<RuntimeException, RuntimeException> onFailure) {
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        boolean[] truncated = new boolean[a.length];
+        EncodingBatch rows = read(owner, a.length, 2, 32,
+                h -> b == null ? lib.batchEncode(h, a, addSpecialTokens) : lib.batchEncodePair(h, a, b, addSpecialTokens),
+                (batch, k, e) -> {
+                    long[] t = lib.getTokenIds(e);
+                    long[] ty = lib.getTypeIds(e);
+                    int at = batch.append(t.length);
+                    int[] ids = batch.column(0);
+                    int[] types = batch.column(1);
+                    for (int i = 0; i < t.length; i++) {
+                        ids[at + i] = (int) t[i];
+                        types[at + i] = (int) ty[i];
+                    }
+                    // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
+                    truncated[k] = lib.getOverflowCount(e) > 0;
+                }, onFailure);
+        return new IdRows(rows.finished(0), rows.finished(1), rows.rowStart(), truncated);
+    }
+
+    /**
      * Appends the next row, of {@code n} values, growing the columns as needed.
      *
      * @param n the row's length

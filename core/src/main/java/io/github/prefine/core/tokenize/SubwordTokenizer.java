@@ -2,17 +2,12 @@ package io.github.prefine.core.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import ai.djl.huggingface.tokenizers.jni.CharSpan;
-import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import ai.djl.util.PairList;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,8 +50,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean addSpecialTokens;
     private final int padId;
     private final boolean wordwise;
-    /** Untruncated, unpadded copy for {@link #encodePieces}; created on first use. */
-    private HuggingFaceTokenizer bare;
+    /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
+    private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
     /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
     private volatile boolean closed;
@@ -71,6 +66,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
         this.wordwise = b.wordwise;
+        this.pieces = new PieceEncoder(path, this::nativeFailure);
     }
 
     /**
@@ -262,24 +258,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 b[i] = checkText(Objects.requireNonNull(seconds.get(i), "second"));
             }
         }
-        TokenizersLibrary lib = TokenizersLibrary.LIB;
-        boolean[] truncated = new boolean[a.length];
-        EncodingBatch rows = EncodingBatch.read(delegate, a.length, 2, 32,
-                h -> b == null ? lib.batchEncode(h, a, addSpecialTokens) : lib.batchEncodePair(h, a, b, addSpecialTokens),
-                (batch, k, e) -> {
-                    long[] t = lib.getTokenIds(e);
-                    long[] ty = lib.getTypeIds(e);
-                    int at = batch.append(t.length);
-                    int[] ids = batch.column(0);
-                    int[] types = batch.column(1);
-                    for (int i = 0; i < t.length; i++) {
-                        ids[at + i] = (int) t[i];
-                        types[at + i] = (int) ty[i];
-                    }
-                    // the overflow windows are counted, not fetched: fetching would allocate a native copy of each
-                    truncated[k] = lib.getOverflowCount(e) > 0;
-                }, this::nativeFailure);
-        return new IdRows(rows.finished(0), rows.finished(1), rows.rowStart(), truncated);
+        return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, this::nativeFailure);
     }
 
     /**
@@ -413,36 +392,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalArgumentException when the native tokenizer rejects an input
      */
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
-        String[] arr = texts.toArray(new String[0]);
-        for (String t : arr) {
-            checkText(Objects.requireNonNull(t, "texts element"));
-        }
-        TokenizersLibrary lib = TokenizersLibrary.LIB;
-        EncodingBatch rows = EncodingBatch.read(bare(), arr.length, withOffsets ? 3 : 1, 16,
-                h -> lib.batchEncode(h, arr, false),
-                (batch, k, e) -> {
-                    long[] t = lib.getTokenIds(e);
-                    int at = batch.append(t.length);
-                    int[] ids = batch.column(0);
-                    for (int i = 0; i < t.length; i++) {
-                        ids[at + i] = (int) t[i];
-                    }
-                    if (withOffsets) {
-                        CharSpan[] spans = lib.getTokenCharSpans(e);
-                        int[] map = EncodingConversion.codePointToUtf16(arr[k]);
-                        int[] starts = batch.column(1);
-                        int[] ends = batch.column(2);
-                        for (int i = 0; i < t.length; i++) {
-                            CharSpan sp = spans[i];
-                            if (sp != null) {
-                                starts[at + i] = map == null ? sp.getStart() : map[sp.getStart()];
-                                ends[at + i] = map == null ? sp.getEnd() : map[sp.getEnd()];
-                            }
-                        }
-                    }
-                }, this::nativeFailure);
-        return new Pieces(rows.finished(0), rows.rowStart(),
-                withOffsets ? rows.finished(1) : new int[0], withOffsets ? rows.finished(2) : new int[0]);
+        return pieces.encode(texts, withOffsets);
     }
 
     /**
@@ -464,43 +414,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         if (!wordwise) {
             throw new IllegalStateException(path + ": the pre-tokenizer does not tokenize words independently");
         }
-        final int chunk = 256;
-        int nChunks = (words.size() + chunk - 1) / chunk;
-        List<String> texts = new ArrayList<>(nChunks);
-        int[][] wordEnds = new int[nChunks][];
-        for (int c = 0; c < nChunks; c++) {
-            int from = c * chunk;
-            JoinedWords j = JoinedWords.join(words, from, Math.min(words.size(), from + chunk), "");
-            texts.add(j.text());
-            wordEnds[c] = j.ends();
-        }
-        Pieces p = encodePieces(texts, true);
-        int[] src = p.ids();
-        int[] starts = p.starts();
-        int[] ids = new int[src.length];
-        int[] rowStart = new int[words.size() + 1];
-        int pos = 0;
-        int base = 0;
-        for (int c = 0; c < nChunks; c++) {
-            int[] ends = wordEnds[c];
-            rowStart[base] = pos;
-            int w = 0;
-            for (int t = p.rowStart()[c]; t < p.rowStart()[c + 1]; t++) {
-                // The space before a word (SentencePiece's "▁") goes to that word.
-                while (w < ends.length - 1 && ends[w] <= starts[t]) {
-                    w++;
-                    rowStart[base + w] = pos;
-                }
-                ids[pos++] = src[t];
-            }
-            while (w < ends.length - 1) {
-                w++;
-                rowStart[base + w] = pos;
-            }
-            base += ends.length;
-        }
-        rowStart[words.size()] = pos;
-        return new Pieces(ids, rowStart, new int[0], new int[0]);
+        return pieces.encodeWords(words);
     }
 
     /**
@@ -511,39 +425,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      */
     public synchronized Optional<SpecialTokenLayout> specialTokenLayout() {
         if (layout == null) {
-            layout = probeLayout();
+            layout = TemplateProbes.layout(pieces.tokenizer(), path);
         }
         return layout;
-    }
-
-    private Optional<SpecialTokenLayout> probeLayout() {
-        HuggingFaceTokenizer b = bare();
-        TokenizersLibrary lib = TokenizersLibrary.LIB;
-        long single = 0;
-        long pair = 0;
-        try {
-            single = lib.encode(b.getHandle(), "a", true);
-            pair = lib.encodeDual(b.getHandle(), "a", "b", true);
-            int[] sIds = EncodingConversion.toInt(lib.getTokenIds(single));
-            int[] sSpecial = EncodingConversion.toInt(lib.getSpecialTokenMask(single));
-            int[] sTypes = EncodingConversion.toInt(lib.getTypeIds(single));
-            int[] pIds = EncodingConversion.toInt(lib.getTokenIds(pair));
-            int[] pSpecial = EncodingConversion.toInt(lib.getSpecialTokenMask(pair));
-            int[] pTypes = EncodingConversion.toInt(lib.getTypeIds(pair));
-            int[] pSeq = EncodingConversion.toInt(lib.getSequenceIds(pair));
-            return SpecialTokenLayout.fromProbes(sIds, sSpecial, sTypes, pIds, pSpecial, pTypes, pSeq);
-        } catch (RuntimeException ex) {
-            LOG.debug("{}: special-token probe failed: {}", path, ex.getMessage());
-            return Optional.empty();
-        } finally {
-            if (single != 0) {
-                lib.deleteEncoding(single);
-            }
-            if (pair != 0) {
-                lib.deleteEncoding(pair);
-            }
-            Reference.reachabilityFence(b);
-        }
     }
 
     /**
@@ -551,7 +435,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * side would see replacement characters and its offsets would not index into the text (Hugging
      * Face's Python tokenizers refuse such a string too).
      */
-    private static String checkText(String text) {
+    static String checkText(String text) {
         int i = unpairedSurrogate(text);
         if (i >= 0) {
             throw new IllegalArgumentException("text holds an unpaired surrogate U+"
@@ -585,62 +469,12 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
     }
 
-    private synchronized HuggingFaceTokenizer bare() {
-        checkOpen();
-        if (bare == null) {
-            Map<String, String> options = new HashMap<>();
-            options.put("addSpecialTokens", "false");
-            options.put("truncation", "false");
-            options.put("padding", "false");
-            try {
-                bare = HuggingFaceTokenizer.newInstance(path, options);
-            } catch (IOException ex) {
-                throw new UncheckedIOException(path + ": cannot load the tokenizer again", ex);
-            }
-        }
-        return bare;
-    }
-
     /** Frees the native tokenizers; calling it again does nothing. */
     @Override
     public void close() {
         delegate.close();
-        synchronized (this) {
-            closed = true;
-            if (bare != null) {
-                bare.close();
-                bare = null;
-            }
-        }
-    }
-
-    /**
-     * Refuses a maximum length below the special tokens of a text pair: the native tokenizer then
-     * skips truncation altogether and returns rows of any length. Probed with the pair ("a", "b"):
-     * a row longer than the maximum came back untruncated. A probe the native side rejects was
-     * truncated, so the length leaves room for the special tokens.
-     */
-    private static void checkRoomForSpecialTokens(HuggingFaceTokenizer hf, Path file, int maxLength) {
-        TokenizersLibrary lib = TokenizersLibrary.LIB;
-        long e;
-        try {
-            e = lib.encodeDual(hf.getHandle(), "a", "b", true);
-        } catch (RuntimeException ex) {
-            return;
-        }
-        try {
-            long[] ids = lib.getTokenIds(e);
-            if (ids.length > maxLength) {
-                long added = Arrays.stream(lib.getSpecialTokenMask(e)).filter(m -> m != 0).count();
-                hf.close();
-                throw new IllegalArgumentException(file + ": maxLength " + maxLength + " is smaller than the " + added
-                        + " special tokens the template adds to a text pair, so nothing would be truncated (the"
-                        + " pair (\"a\", \"b\") gives " + ids.length + " ids); use at least " + added);
-            }
-        } finally {
-            lib.deleteEncoding(e);
-            Reference.reachabilityFence(hf);
-        }
+        closed = true;
+        pieces.close();
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
@@ -804,7 +638,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             options.put("stride", Integer.toString(stride));
             HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
             if (addSpecialTokens && truncation != Truncation.NONE) {
-                checkRoomForSpecialTokens(hf, file, maxLength);
+                TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
             }
             LOG.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, hf, pad);

@@ -1,0 +1,166 @@
+package io.github.prefine.core.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The bare form of a {@link SubwordTokenizer}'s file: the same {@code tokenizer.json} loaded again
+ * without special tokens, truncation or padding, which encodes texts and words into {@link Pieces}
+ * and answers the post-processor probes ({@link TemplateProbes#layout}).
+ *
+ * <p>Owns a second native tokenizer, loaded on first use and freed by {@link #close()}, which is
+ * idempotent; afterwards every call throws {@link IllegalStateException}. Thread-safe as the
+ * tokenizer it serves: the native tokenizer encodes from several threads at once.
+ */
+final class PieceEncoder implements AutoCloseable {
+    /** Words per text of {@link #encodeWords}: a chunk is encoded as one text. */
+    private static final int WORDS_PER_CHUNK = 256;
+
+    private final Path path;
+    private final Function<RuntimeException, RuntimeException> onFailure;
+    private HuggingFaceTokenizer bare;
+    private boolean closed;
+
+    /**
+     * Makes the encoder of a tokenizer file; nothing is loaded yet.
+     *
+     * @param path the {@code tokenizer.json} file
+     * @param onFailure turns the native tokenizer's exception into the caller's
+     */
+    PieceEncoder(Path path, Function<RuntimeException, RuntimeException> onFailure) {
+        this.path = path;
+        this.onFailure = onFailure;
+    }
+
+    /**
+     * Returns the bare native tokenizer, loading it on first use.
+     *
+     * @return the tokenizer, owned by this encoder
+     * @throws IllegalStateException after {@link #close()}
+     * @throws UncheckedIOException when the file cannot be read again
+     */
+    synchronized HuggingFaceTokenizer tokenizer() {
+        if (closed) {
+            throw new IllegalStateException(path + ": tokenizer is closed");
+        }
+        if (bare == null) {
+            Map<String, String> options = new HashMap<>();
+            options.put("addSpecialTokens", "false");
+            options.put("truncation", "false");
+            options.put("padding", "false");
+            try {
+                bare = HuggingFaceTokenizer.newInstance(path, options);
+            } catch (IOException ex) {
+                throw new UncheckedIOException(path + ": cannot load the tokenizer again", ex);
+            }
+        }
+        return bare;
+    }
+
+    /**
+     * Encodes texts with one native batch call, as {@link SubwordTokenizer#encodePieces} documents.
+     *
+     * @param texts the texts
+     * @param withOffsets true to fetch UTF-16 character offsets
+     * @return one row per text
+     */
+    Pieces encode(List<String> texts, boolean withOffsets) {
+        String[] arr = texts.toArray(new String[0]);
+        for (String t : arr) {
+            SubwordTokenizer.checkText(Objects.requireNonNull(t, "texts element"));
+        }
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        EncodingBatch rows = EncodingBatch.read(tokenizer(), arr.length, withOffsets ? 3 : 1, 16,
+                h -> lib.batchEncode(h, arr, false),
+                (batch, k, e) -> {
+                    long[] t = lib.getTokenIds(e);
+                    int at = batch.append(t.length);
+                    int[] ids = batch.column(0);
+                    for (int i = 0; i < t.length; i++) {
+                        ids[at + i] = (int) t[i];
+                    }
+                    if (withOffsets) {
+                        CharSpan[] spans = lib.getTokenCharSpans(e);
+                        int[] map = EncodingConversion.codePointToUtf16(arr[k]);
+                        int[] starts = batch.column(1);
+                        int[] ends = batch.column(2);
+                        for (int i = 0; i < t.length; i++) {
+                            CharSpan sp = spans[i];
+                            if (sp != null) {
+                                starts[at + i] = map == null ? sp.getStart() : map[sp.getStart()];
+                                ends[at + i] = map == null ? sp.getEnd() : map[sp.getEnd()];
+                            }
+                        }
+                    }
+                }, onFailure);
+        return new Pieces(rows.finished(0), rows.rowStart(),
+                withOffsets ? rows.finished(1) : new int[0], withOffsets ? rows.finished(2) : new int[0]);
+    }
+
+    /**
+     * Encodes words, one row per word, as {@link SubwordTokenizer#encodeWordPieces} documents:
+     * words joined with single spaces into chunks, each chunk's tokens given to the word they start
+     * in. Right only for a tokenizer that encodes words independently, which the caller checks.
+     *
+     * @param words the words, each non-empty and free of whitespace
+     * @return one row per word, without offsets
+     */
+    Pieces encodeWords(List<String> words) {
+        int nChunks = (words.size() + WORDS_PER_CHUNK - 1) / WORDS_PER_CHUNK;
+        List<String> texts = new ArrayList<>(nChunks);
+        int[][] wordEnds = new int[nChunks][];
+        for (int c = 0; c < nChunks; c++) {
+            int from = c * WORDS_PER_CHUNK;
+            JoinedWords j = JoinedWords.join(words, from, Math.min(words.size(), from + WORDS_PER_CHUNK), "");
+            texts.add(j.text());
+            wordEnds[c] = j.ends();
+        }
+        Pieces p = encode(texts, true);
+        int[] src = p.ids();
+        int[] starts = p.starts();
+        int[] ids = new int[src.length];
+        int[] rowStart = new int[words.size() + 1];
+        int pos = 0;
+        int base = 0;
+        for (int c = 0; c < nChunks; c++) {
+            int[] ends = wordEnds[c];
+            rowStart[base] = pos;
+            int w = 0;
+            for (int t = p.rowStart()[c]; t < p.rowStart()[c + 1]; t++) {
+                // The space before a word (SentencePiece's "▁") goes to that word.
+                while (w < ends.length - 1 && ends[w] <= starts[t]) {
+                    w++;
+                    rowStart[base + w] = pos;
+                }
+                ids[pos++] = src[t];
+            }
+            while (w < ends.length - 1) {
+                w++;
+                rowStart[base + w] = pos;
+            }
+            base += ends.length;
+        }
+        rowStart[words.size()] = pos;
+        return new Pieces(ids, rowStart, new int[0], new int[0]);
+    }
+
+    /** Frees the bare native tokenizer, if it was loaded; calling it again does nothing. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        if (bare != null) {
+            bare.close();
+            bare = null;
+        }
+    }
+}
