@@ -83,7 +83,7 @@ final class FinetuningRunner {
             JsonArray losses = new JsonArray();
             fit.epochs().forEach(e -> losses.add(e.averageValidationLoss()));
             o.add("validationLosses", losses);
-            if (grid.precision == Precision.FP16_MIXED) {
+            if (grid.config.precision == Precision.FP16_MIXED) {
                 o.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
             }
         }
@@ -93,23 +93,23 @@ final class FinetuningRunner {
 
     /** The split a target is scored on: validation, or with --report-split test its test split when it has one. */
     private Split scoredSplit(FeaturizedTask ft) {
-        return grid.reportSplit == Split.VALIDATION ? Split.VALIDATION : ft.evaluationSplit();
+        return grid.config.reportSplit == Split.VALIDATION ? Split.VALIDATION : ft.evaluationSplit();
     }
 
     /** The finetuning of one unit, as its run makes it; the exporter runs it again. */
     TargetFinetuning finetuning(FinetuningUnit u, FeaturizedTask ft, Path encoder) {
         int batch = grid.targetBatchSize();
         int trainUnits = ft.features().get(Split.TRAIN).size();
-        long warmup = session.warmupSteps((trainUnits + batch - 1) / batch, grid.targetScheduleEpochs);
+        long warmup = session.warmupSteps((trainUnits + batch - 1) / batch, grid.config.targetScheduleEpochs);
         String label = u.setting().name() + " → " + ft.name() + " seed " + u.seed() + " lr " + u.learningRate();
         return TaskFinetuning.builder(encoder, session.config(), ft)
                 .optEvaluationSplit(scoredSplit(ft))
                 .optSeeds(List.of(u.seed()))
-                .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate()).optMaxEpochs(grid.targetMaxEpochs)
-                        .optScheduleEpochs(grid.targetScheduleEpochs).optPatience(grid.patience).optWarmupSteps(warmup)
-                        .optLogEvery(grid.logEvery)
-                        .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision).optName(label)
-                        .addListener(grid.progress.apply(label)))
+                .optTrainer(tb -> tb.optBatchSize(batch).optLearningRate(u.learningRate())
+                        .optMaxEpochs(grid.config.targetMaxEpochs).optScheduleEpochs(grid.config.targetScheduleEpochs)
+                        .optPatience(grid.config.patience).optWarmupSteps(warmup).optLogEvery(grid.config.logEvery)
+                        .optEvalBatchSize(grid.config.batchSize).optPrecision(grid.config.precision).optName(label)
+                        .addListener(grid.config.progress.apply(label)))
                 .build();
     }
 
@@ -140,7 +140,7 @@ final class FinetuningRunner {
         detail.add("seeds", seeds);
         detail.addProperty("metric", sweep.target().metric().name());
         detail.addProperty("evaluationSplit", scoredSplit(ft).name());
-        detail.addProperty("learningRateSelection", grid.lrSelection.optionName());
+        detail.addProperty("learningRateSelection", grid.config.lrSelection.optionName());
         detail.addProperty("learningRate", best);
         JsonArray trials = new JsonArray();
         results.forEach((lr, bySeed) -> bySeed.forEach((seed, fr) -> {
@@ -157,7 +157,7 @@ final class FinetuningRunner {
         StringBuilder lines = new StringBuilder();
         for (long seed : sweep.seeds()) {
             lines.append(ResultLog.line(new RunRecord(sweep.setting().name(), sweep.target().name(),
-                    sweep.target().group().name(), seed, chosen.get(seed).evaluation(), grid.precision.optionName(),
+                    sweep.target().group().name(), seed, chosen.get(seed).evaluation(), grid.config.precision.optionName(),
                     grid.protocol())));
         }
         session.writeRecord(sweep.id(), lines.toString());

@@ -58,83 +58,16 @@ public final class Grid {
     /** The default finetuning batch size, an interpretation (docs/protocol.md). */
     public static final int DEFAULT_TARGET_BATCH_SIZE = 32;
 
-    final Path encoder;
-    final TaskDataSource data;
-    final List<Task> pool;
-    final List<TaskGroup> groups;
-    final List<Task> targets;
-    final GridLayout layout;
-    final List<Long> seeds;
-    final List<Double> learningRates;
-    /** As configured (null: the pre-finetuning grid), so that toBuilder keeps the default. */
-    private final List<Double> targetLearningRates;
-    final int batchSize;
-    private final int targetBatchSize;
-    final int maxEpochs;
-    final int targetMaxEpochs;
-    final int patience;
-    final double warmupRatio;
-    final GridSampling sampling;
-    final int logEvery;
-    final long prefinetuneSeed;
-    final FeatureSettings features;
-    final Device device;
-    final Precision precision;
-    final boolean strict;
-    final Function<String, TrainingListener> progress;
-    final FeaturizationListener featurization;
-    final long pollMillis;
-    final java.time.Duration claimTimeout;
-    final Split reportSplit;
-    final LearningRateSelection lrSelection;
-    final int scheduleEpochs;
-    final int targetScheduleEpochs;
-    final boolean allowPartial;
-    final java.util.Map<String, String> options;
-    final boolean force;
-    final ModelExports exportModels;
-    final double alpha;
-
     /** Hours {@link GridSession#runClaimed} waits for a unit another process holds, unless set. */
     public static final int DEFAULT_CLAIM_TIMEOUT_HOURS = 24;
-    private static final java.time.Duration DEFAULT_CLAIM_TIMEOUT = java.time.Duration.ofHours(DEFAULT_CLAIM_TIMEOUT_HOURS);
+
+    /** This grid's values, a copy that nothing writes (see {@link GridConfig}). */
+    final GridConfig config;
+    final GridLayout layout;
 
     private Grid(Builder b) {
-        this.encoder = b.encoder;
-        this.data = b.data;
-        this.pool = List.copyOf(b.pool);
-        this.groups = List.copyOf(b.groups);
-        this.targets = List.copyOf(b.targets);
-        this.layout = new GridLayout(b.out);
-        this.seeds = List.copyOf(b.seeds);
-        this.learningRates = List.copyOf(b.learningRates);
-        this.targetLearningRates = b.targetLearningRates == null ? null : List.copyOf(b.targetLearningRates);
-        this.batchSize = b.batchSize;
-        this.targetBatchSize = b.targetBatchSize;
-        this.maxEpochs = b.maxEpochs;
-        this.targetMaxEpochs = b.targetMaxEpochs;
-        this.patience = b.patience;
-        this.warmupRatio = b.warmupRatio;
-        this.sampling = b.sampling;
-        this.logEvery = b.logEvery;
-        this.prefinetuneSeed = b.prefinetuneSeed;
-        this.features = b.features;
-        this.device = b.device;
-        this.precision = b.precision;
-        this.strict = b.strict;
-        this.progress = b.progress;
-        this.featurization = b.featurization;
-        this.pollMillis = b.pollMillis;
-        this.claimTimeout = b.claimTimeout;
-        this.reportSplit = b.reportSplit;
-        this.lrSelection = b.lrSelection;
-        this.scheduleEpochs = b.scheduleEpochs;
-        this.targetScheduleEpochs = b.targetScheduleEpochs;
-        this.allowPartial = b.allowPartial;
-        this.options = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.options));
-        this.force = b.force;
-        this.exportModels = b.exportModels;
-        this.alpha = b.alpha;
+        this.config = b.config.copy();
+        this.layout = new GridLayout(config.out);
     }
 
     /**
@@ -170,7 +103,7 @@ public final class Grid {
      * @return the seeds, in run order
      */
     public List<Long> seeds() {
-        return seeds;
+        return config.seeds;
     }
 
     /**
@@ -179,7 +112,7 @@ public final class Grid {
      * @return the rates, in trial order
      */
     public List<Double> learningRates() {
-        return learningRates;
+        return config.learningRates;
     }
 
     /**
@@ -188,7 +121,7 @@ public final class Grid {
      * @return the rates, in trial order
      */
     public List<Double> targetLearningRates() {
-        return targetLearningRates == null ? learningRates : targetLearningRates;
+        return config.targetLearningRates == null ? config.learningRates : config.targetLearningRates;
     }
 
     /**
@@ -197,7 +130,7 @@ public final class Grid {
      * @return the target batch size
      */
     public int targetBatchSize() {
-        return targetBatchSize;
+        return config.targetBatchSize;
     }
 
     /**
@@ -206,7 +139,7 @@ public final class Grid {
      * @return {@link Split#VALIDATION} (the paper's) or {@link Split#TEST} (where a target has one)
      */
     public Split reportSplit() {
-        return reportSplit;
+        return config.reportSplit;
     }
 
     /**
@@ -215,7 +148,7 @@ public final class Grid {
      * @return the selection
      */
     public LearningRateSelection learningRateSelection() {
-        return lrSelection;
+        return config.lrSelection;
     }
 
     /**
@@ -226,11 +159,12 @@ public final class Grid {
      *     paper's proportional one ({@code , pre-finetuning sampling temperature T=2.0})
      */
     public String protocol() {
-        return "scored on " + (reportSplit == Split.VALIDATION ? "validation" : "test where a target has one")
-                + (lrSelection == LearningRateSelection.PER_TARGET ? ", one lr per target by mean over seeds"
+        return "scored on " + (config.reportSplit == Split.VALIDATION ? "validation" : "test where a target has one")
+                + (config.lrSelection == LearningRateSelection.PER_TARGET ? ", one lr per target by mean over seeds"
                         : ", one lr per seed")
-                + ", target batch " + targetBatchSize + ", lr decay over " + scheduleEpochs + "/" + targetScheduleEpochs
-                + " epochs" + (sampling.isDefault() ? "" : ", pre-finetuning sampling " + sampling.describe());
+                + ", target batch " + config.targetBatchSize + ", lr decay over " + config.scheduleEpochs + "/"
+                + config.targetScheduleEpochs + " epochs"
+                + (config.sampling.isDefault() ? "" : ", pre-finetuning sampling " + config.sampling.describe());
     }
 
     /**
@@ -298,82 +232,17 @@ public final class Grid {
 
     /** Builds a {@link Grid}; mutable, single-threaded. */
     public static final class Builder {
-        // the fields GridChecks reads are package-private; the others private
-        Path encoder;
-        TaskDataSource data;
-        List<Task> pool;
-        List<TaskGroup> groups;
-        List<Task> targets;
-        Path out;
-        List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
-        List<Double> learningRates = Trainer.defaultLearningRates();
-        List<Double> targetLearningRates;
-        int batchSize = 128;
-        int targetBatchSize = DEFAULT_TARGET_BATCH_SIZE;
-        int maxEpochs = 20;
-        int targetMaxEpochs = 20;
-        int patience = 3;
-        double warmupRatio;
+        /** The values set so far, over the defaults; {@link GridChecks} reads them. */
+        final GridConfig config;
+        /** Turned into {@code sampling} by {@link #build()}, which checks them. */
         private HeterogeneousSampler.Builder samplingSettings;
-        private GridSampling sampling = GridSampling.PROPORTIONAL;
-        int logEvery = 50;
-        private long prefinetuneSeed = 42;
-        private FeatureSettings features = FeatureSettings.paper();
-        private Device device = Device.cpu();
-        private Precision precision = Precision.FLOAT32;
-        private boolean strict;
-        private Function<String, TrainingListener> progress = label -> new TrainingListener() {};
-        private FeaturizationListener featurization = FeaturizationListener.NONE;
-        long pollMillis = 2000;
-        private java.time.Duration claimTimeout = DEFAULT_CLAIM_TIMEOUT;
-        Split reportSplit = Split.VALIDATION;
-        private LearningRateSelection lrSelection = LearningRateSelection.PER_TARGET;
-        int scheduleEpochs = 20;
-        int targetScheduleEpochs = 20;
-        private boolean allowPartial;
-        private java.util.Map<String, String> options = java.util.Map.of();
-        private boolean force;
-        private ModelExports exportModels = ModelExports.NONE;
-        private double alpha = SeedDifference.ALPHA;
 
-        private Builder() {}
+        private Builder() {
+            this.config = new GridConfig();
+        }
 
         private Builder(Grid g) {
-            this.encoder = g.encoder;
-            this.data = g.data;
-            this.pool = g.pool;
-            this.groups = g.groups;
-            this.targets = g.targets;
-            this.out = g.layout.root();
-            this.seeds = g.seeds;
-            this.learningRates = g.learningRates;
-            this.targetLearningRates = g.targetLearningRates;
-            this.batchSize = g.batchSize;
-            this.targetBatchSize = g.targetBatchSize;
-            this.maxEpochs = g.maxEpochs;
-            this.targetMaxEpochs = g.targetMaxEpochs;
-            this.patience = g.patience;
-            this.warmupRatio = g.warmupRatio;
-            this.sampling = g.sampling;
-            this.logEvery = g.logEvery;
-            this.prefinetuneSeed = g.prefinetuneSeed;
-            this.features = g.features;
-            this.device = g.device;
-            this.precision = g.precision;
-            this.strict = g.strict;
-            this.progress = g.progress;
-            this.featurization = g.featurization;
-            this.pollMillis = g.pollMillis;
-            this.claimTimeout = g.claimTimeout;
-            this.reportSplit = g.reportSplit;
-            this.lrSelection = g.lrSelection;
-            this.scheduleEpochs = g.scheduleEpochs;
-            this.targetScheduleEpochs = g.targetScheduleEpochs;
-            this.allowPartial = g.allowPartial;
-            this.options = g.options;
-            this.force = g.force;
-            this.exportModels = g.exportModels;
-            this.alpha = g.alpha;
+            this.config = g.config.copy();
         }
 
         /**
@@ -384,7 +253,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setEncoder(Path folder) {
-            this.encoder = Objects.requireNonNull(folder, "folder");
+            config.encoder = Objects.requireNonNull(folder, "folder");
             return this;
         }
 
@@ -395,7 +264,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setData(TaskDataSource data) {
-            this.data = Objects.requireNonNull(data, "data");
+            config.data = Objects.requireNonNull(data, "data");
             return this;
         }
 
@@ -406,7 +275,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setPrefinetuningTasks(List<Task> pool) {
-            this.pool = List.copyOf(pool);
+            config.pool = List.copyOf(pool);
             return this;
         }
 
@@ -417,7 +286,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setGroups(List<TaskGroup> groups) {
-            this.groups = List.copyOf(groups);
+            config.groups = List.copyOf(groups);
             return this;
         }
 
@@ -428,7 +297,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setTargets(List<Task> targets) {
-            this.targets = List.copyOf(targets);
+            config.targets = List.copyOf(targets);
             return this;
         }
 
@@ -439,7 +308,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setOutput(Path out) {
-            this.out = Objects.requireNonNull(out, "out");
+            config.out = Objects.requireNonNull(out, "out");
             return this;
         }
 
@@ -450,7 +319,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
-            this.seeds = List.copyOf(seeds);
+            config.seeds = List.copyOf(seeds);
             return this;
         }
 
@@ -462,7 +331,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optLearningRates(List<Double> grid) {
-            this.learningRates = List.copyOf(grid);
+            config.learningRates = List.copyOf(grid);
             return this;
         }
 
@@ -475,7 +344,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optTargetLearningRates(List<Double> grid) {
-            this.targetLearningRates = List.copyOf(grid);
+            config.targetLearningRates = List.copyOf(grid);
             return this;
         }
 
@@ -486,7 +355,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optBatchSize(int batchSize) {
-            this.batchSize = batchSize;
+            config.batchSize = batchSize;
             return this;
         }
 
@@ -498,7 +367,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optTargetBatchSize(int batchSize) {
-            this.targetBatchSize = batchSize;
+            config.targetBatchSize = batchSize;
             return this;
         }
 
@@ -510,8 +379,8 @@ public final class Grid {
          * @return this builder
          */
         public Builder optMaxEpochs(int prefinetune, int target) {
-            this.maxEpochs = prefinetune;
-            this.targetMaxEpochs = target;
+            config.maxEpochs = prefinetune;
+            config.targetMaxEpochs = target;
             return this;
         }
 
@@ -522,7 +391,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optPatience(int patience) {
-            this.patience = patience;
+            config.patience = patience;
             return this;
         }
 
@@ -535,7 +404,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optWarmupRatio(double ratio) {
-            this.warmupRatio = ratio;
+            config.warmupRatio = ratio;
             return this;
         }
 
@@ -562,7 +431,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optLogEvery(int steps) {
-            this.logEvery = steps;
+            config.logEvery = steps;
             return this;
         }
 
@@ -573,7 +442,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optPrefinetuneSeed(long seed) {
-            this.prefinetuneSeed = seed;
+            config.prefinetuneSeed = seed;
             return this;
         }
 
@@ -584,7 +453,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optFeatures(FeatureSettings features) {
-            this.features = Objects.requireNonNull(features, "features");
+            config.features = Objects.requireNonNull(features, "features");
             return this;
         }
 
@@ -598,7 +467,7 @@ public final class Grid {
          * @throws IllegalArgumentException if alpha is outside (0, 1)
          */
         public Builder optAlpha(double alpha) {
-            this.alpha = SeedDifference.checkLevel("alpha", alpha);
+            config.alpha = SeedDifference.checkLevel("alpha", alpha);
             return this;
         }
 
@@ -609,7 +478,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optPrecision(Precision precision) {
-            this.precision = Objects.requireNonNull(precision, "precision");
+            config.precision = Objects.requireNonNull(precision, "precision");
             return this;
         }
 
@@ -620,7 +489,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optDevice(Device device) {
-            this.device = Objects.requireNonNull(device, "device");
+            config.device = Objects.requireNonNull(device, "device");
             return this;
         }
 
@@ -631,7 +500,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optStrict(boolean strict) {
-            this.strict = strict;
+            config.strict = strict;
             return this;
         }
 
@@ -643,7 +512,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optProgress(Function<String, TrainingListener> progress) {
-            this.progress = Objects.requireNonNull(progress, "progress");
+            config.progress = Objects.requireNonNull(progress, "progress");
             return this;
         }
 
@@ -657,7 +526,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optFeaturizationListener(FeaturizationListener featurization) {
-            this.featurization = Objects.requireNonNull(featurization, "featurization");
+            config.featurization = Objects.requireNonNull(featurization, "featurization");
             return this;
         }
 
@@ -668,7 +537,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optPollMillis(long millis) {
-            this.pollMillis = millis;
+            config.pollMillis = millis;
             return this;
         }
 
@@ -683,7 +552,7 @@ public final class Grid {
          * @throws IllegalArgumentException if it is zero or negative
          */
         public Builder optClaimTimeout(java.time.Duration timeout) {
-            this.claimTimeout = GridChecks.claimTimeout(timeout);
+            config.claimTimeout = GridChecks.claimTimeout(timeout);
             return this;
         }
 
@@ -696,7 +565,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optReportSplit(Split split) {
-            this.reportSplit = Objects.requireNonNull(split, "split");
+            config.reportSplit = Objects.requireNonNull(split, "split");
             return this;
         }
 
@@ -707,7 +576,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optLearningRateSelection(LearningRateSelection selection) {
-            this.lrSelection = Objects.requireNonNull(selection, "selection");
+            config.lrSelection = Objects.requireNonNull(selection, "selection");
             return this;
         }
 
@@ -721,8 +590,8 @@ public final class Grid {
          * @return this builder
          */
         public Builder optScheduleEpochs(int prefinetune, int target) {
-            this.scheduleEpochs = prefinetune;
-            this.targetScheduleEpochs = target;
+            config.scheduleEpochs = prefinetune;
+            config.targetScheduleEpochs = target;
             return this;
         }
 
@@ -735,7 +604,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optAllowPartial(boolean allow) {
-            this.allowPartial = allow;
+            config.allowPartial = allow;
             return this;
         }
 
@@ -747,7 +616,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optOptions(java.util.Map<String, String> options) {
-            this.options = new java.util.LinkedHashMap<>(options);
+            config.options = new java.util.LinkedHashMap<>(options);
             return this;
         }
 
@@ -760,7 +629,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optForce(boolean force) {
-            this.force = force;
+            config.force = force;
             return this;
         }
 
@@ -775,7 +644,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optExportModels(ModelExports exports) {
-            this.exportModels = Objects.requireNonNull(exports, "exports");
+            config.exportModels = Objects.requireNonNull(exports, "exports");
             return this;
         }
 
@@ -789,10 +658,10 @@ public final class Grid {
          *     ({@link GridLayout#learningRateName})
          */
         public Grid build() {
-            GridChecks.check(this);
+            GridChecks.check(config);
             if (samplingSettings != null) {
                 try {
-                    sampling = GridSampling.of(samplingSettings);
+                    config.sampling = GridSampling.of(samplingSettings);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("grid: sampling: " + e.getMessage(), e);
                 }

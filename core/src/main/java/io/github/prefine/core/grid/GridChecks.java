@@ -22,43 +22,43 @@ final class GridChecks {
      * Checks a builder's values, in the order its documentation lists them; the sampling settings
      * are checked by the builder as it converts them.
      */
-    static void check(Grid.Builder b) {
-        if (b.encoder == null || b.data == null || b.pool == null || b.groups == null || b.targets == null
-                || b.out == null) {
+    static void check(GridConfig c) {
+        if (c.encoder == null || c.data == null || c.pool == null || c.groups == null || c.targets == null
+                || c.out == null) {
             throw new IllegalArgumentException(
                     "grid: setEncoder, setData, setPrefinetuningTasks, setGroups, setTargets and setOutput are required");
         }
-        if (b.groups.isEmpty() || b.targets.isEmpty() || b.seeds.isEmpty() || b.learningRates.isEmpty()) {
+        if (c.groups.isEmpty() || c.targets.isEmpty() || c.seeds.isEmpty() || c.learningRates.isEmpty()) {
             throw new IllegalArgumentException("grid: groups, targets, seeds and learning rates must be non-empty");
         }
-        if (!(b.warmupRatio >= 0 && b.warmupRatio < 1)) {
-            throw new IllegalArgumentException("grid: warmupRatio must be in [0, 1), found " + b.warmupRatio);
+        if (!(c.warmupRatio >= 0 && c.warmupRatio < 1)) {
+            throw new IllegalArgumentException("grid: warmupRatio must be in [0, 1), found " + c.warmupRatio);
         }
-        if (b.reportSplit != Split.VALIDATION && b.reportSplit != Split.TEST) {
-            throw new IllegalArgumentException("grid: the report split must be validation or test, found " + b.reportSplit);
+        if (c.reportSplit != Split.VALIDATION && c.reportSplit != Split.TEST) {
+            throw new IllegalArgumentException("grid: the report split must be validation or test, found " + c.reportSplit);
         }
-        if (b.scheduleEpochs <= 0 || b.targetScheduleEpochs <= 0) {
-            throw new IllegalArgumentException("grid: schedule epochs must be positive, found " + b.scheduleEpochs + "/"
-                    + b.targetScheduleEpochs);
+        if (c.scheduleEpochs <= 0 || c.targetScheduleEpochs <= 0) {
+            throw new IllegalArgumentException("grid: schedule epochs must be positive, found " + c.scheduleEpochs + "/"
+                    + c.targetScheduleEpochs);
         }
-        if (b.batchSize <= 0 || b.targetBatchSize <= 0 || b.maxEpochs <= 0 || b.targetMaxEpochs <= 0 || b.patience <= 0
-                || b.logEvery <= 0) {
+        if (c.batchSize <= 0 || c.targetBatchSize <= 0 || c.maxEpochs <= 0 || c.targetMaxEpochs <= 0 || c.patience <= 0
+                || c.logEvery <= 0) {
             throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
-                    + b.batchSize + ", " + b.maxEpochs + "/" + b.targetMaxEpochs + ", " + b.patience + ", " + b.logEvery);
+                    + c.batchSize + ", " + c.maxEpochs + "/" + c.targetMaxEpochs + ", " + c.patience + ", " + c.logEvery);
         }
-        if (b.pollMillis <= 0) {
+        if (c.pollMillis <= 0) {
             // Thread.sleep refuses a negative wait only once a unit is locked, and 0 spins
-            throw new IllegalArgumentException("grid: pollMillis must be positive, found " + b.pollMillis);
+            throw new IllegalArgumentException("grid: pollMillis must be positive, found " + c.pollMillis);
         }
-        distinct("seeds", b.seeds, Function.identity());
-        distinct("groups", b.groups, Function.identity());
-        distinct("targets", b.targets, Task::name);
-        checkRates(b.learningRates);
-        if (b.targetLearningRates != null) {
-            if (b.targetLearningRates.isEmpty()) {
+        distinct("seeds", c.seeds, Function.identity());
+        distinct("groups", c.groups, Function.identity());
+        distinct("targets", c.targets, Task::name);
+        checkRates(c.learningRates);
+        if (c.targetLearningRates != null) {
+            if (c.targetLearningRates.isEmpty()) {
                 throw new IllegalArgumentException("grid: the target learning-rate grid must be non-empty");
             }
-            checkRates(b.targetLearningRates);
+            checkRates(c.targetLearningRates);
         }
     }
 

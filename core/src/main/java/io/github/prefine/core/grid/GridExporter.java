@@ -102,10 +102,10 @@ final class GridExporter {
      * @throws IOException if finetuning or writing fails
      */
     List<Path> export() throws IOException {
-        if (grid.exportModels == ModelExports.NONE) {
+        if (grid.config.exportModels == ModelExports.NONE) {
             return List.of();
         }
-        List<Candidate> chosen = chosen(grid.exportModels, candidates());
+        List<Candidate> chosen = chosen(grid.config.exportModels, candidates());
         long written = 0;
         // first those no other process is writing, so that workers sharing the folder split them;
         // then, waiting for each, those that were busy, which are then found written
@@ -145,7 +145,7 @@ final class GridExporter {
     private UnitLock awaitLock(Candidate c) throws IOException {
         Path file = lock(c);
         Path dir = grid.layout.model(c.target(), c.setting(), c.seed());
-        return UnitLock.await(file, grid.pollMillis, Long.MAX_VALUE, remindNanos, waited -> {
+        return UnitLock.await(file, grid.config.pollMillis, Long.MAX_VALUE, remindNanos, waited -> {
             String holder = UnitLock.holderName(file);
             if (waited == 0) {
                 LOG.info("model {} is being exported by {} ({} is held); waiting for it", dir, holder, file);
@@ -181,7 +181,8 @@ final class GridExporter {
                     }
                 }
                 // seeds in --seeds order, whatever order the sweeps finished in
-                grid.seeds.stream().filter(bySeed::containsKey).forEach(seed -> byTarget.get(t).add(bySeed.get(seed)));
+                grid.config.seeds.stream().filter(bySeed::containsKey)
+                        .forEach(seed -> byTarget.get(t).add(bySeed.get(seed)));
             }
         }
         return byTarget;
@@ -256,9 +257,9 @@ final class GridExporter {
         TargetFinetuning finetuning = runner.finetuning(u, ft, session.encoderOf(c.setting()));
         double[] reproduced = new double[1];
         try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
-                .setTokenizerPath(grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+                .setTokenizerPath(grid.config.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
             finetuning.runSeed(session.root(), c.seed(), (model, result) -> {
-                ModelExport.builder().setModel(model).setTokenizer(tokenizer).setFeatureSettings(grid.features)
+                ModelExport.builder().setModel(model).setTokenizer(tokenizer).setFeatureSettings(grid.config.features)
                         .addTask(ft).build().writeTo(partial);
                 reproduced[0] = result.validationMetric();
             });
@@ -279,7 +280,7 @@ final class GridExporter {
         record.addProperty("metric", c.target().metric().name());
         record.addProperty("validation", c.validation());
         record.addProperty("reproducedValidation", reproduced[0]);
-        record.addProperty("export", grid.exportModels.optionName());
+        record.addProperty("export", grid.config.exportModels.optionName());
         AtomicFiles.write(root, partial.resolve(RECORD), PrefinetuningRunner.GSON.toJson(record));
         // the folder's two levels, each flushed file counted once: the bytes written
         long bytes = PlainFolders.force(root, partial.resolve("encoder")) + PlainFolders.force(root, partial);

@@ -150,7 +150,7 @@ final class GridScheduler {
             }
             if (!progressed && !pending.isEmpty()) {
                 try {
-                    Thread.sleep(grid.pollMillis);
+                    Thread.sleep(grid.config.pollMillis);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IOException("interrupted while waiting for units locked by other processes", e);

@@ -84,10 +84,11 @@ public final class GridSession implements AutoCloseable {
         if (stale > 0) {
             LOG.info("deleted {} temp files that interrupted writers left in {}", stale, grid.layout.root());
         }
-        this.config = EncoderConfig.fromJson(grid.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
-        this.tasks = new GridTasks(grid.encoder, config, grid.data, grid.targets, grid.features, grid.featurization);
+        this.config = EncoderConfig.fromJson(grid.config.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
+        this.tasks = new GridTasks(grid.config.encoder, config, grid.config.data, grid.config.targets,
+                grid.config.features, grid.config.featurization);
         // the session is an entry point: it owns the parent manager of everything it trains
-        this.root = NDManager.newBaseManager(grid.device);
+        this.root = NDManager.newBaseManager(grid.config.device);
         this.prefinetuning = new PrefinetuningRunner(this);
         this.finetuning = new FinetuningRunner(this);
         try {
@@ -123,12 +124,12 @@ public final class GridSession implements AutoCloseable {
         JsonObject fresh = RunManifest.of(grid, RunManifest.fingerprint(grid), root.getEngine());
         boolean existed = Files.exists(file);
         boolean unrecorded = !existed && hasRecords();
-        if (unrecorded && !grid.force) {
+        if (unrecorded && !grid.config.force) {
             throw new RunMismatchException(file + " is missing but " + grid.layout.records() + " holds results of a run"
                     + " made before run manifests, whose settings cannot be checked; choose another output folder, or"
                     + " force a new run in place (--force)");
         }
-        JsonObject kept = RunManifest.check(file, fresh, grid.force);
+        JsonObject kept = RunManifest.check(file, fresh, grid.config.force);
         if (unrecorded || (existed && kept == fresh)) {
             try (UnitLock alone = claimAlone(grid.layout, file)) {
                 clearForced(file);
@@ -194,9 +195,9 @@ public final class GridSession implements AutoCloseable {
 
     private GridPlan makePlan() throws IOException {
         Map<String, List<String>> missing = new LinkedHashMap<>();
-        Set<TaskGroup> chosen = new LinkedHashSet<>(grid.groups);
+        Set<TaskGroup> chosen = new LinkedHashSet<>(grid.config.groups);
         List<Task> usablePool = new ArrayList<>();
-        for (Task t : grid.pool) {
+        for (Task t : grid.config.pool) {
             if (!chosen.contains(t.group())) {
                 continue;
             }
@@ -208,7 +209,7 @@ public final class GridSession implements AutoCloseable {
             }
         }
         List<Task> usableTargets = new ArrayList<>();
-        for (Task t : grid.targets) {
+        for (Task t : grid.config.targets) {
             List<String> m = tasks.missing(t);
             if (m.isEmpty()) {
                 m = tasks.featurizable(t);
@@ -221,7 +222,7 @@ public final class GridSession implements AutoCloseable {
         }
         if (!missing.isEmpty()) {
             missing.forEach((k, v) -> LOG.warn("task {} skipped, data missing: {}", k, v));
-            if (grid.strict) {
+            if (grid.config.strict) {
                 throw new IllegalStateException("strict: data missing for " + missing.keySet());
             }
         }
@@ -235,13 +236,13 @@ public final class GridSession implements AutoCloseable {
         List<PrefinetuningSweep> pre = new ArrayList<>();
         Set<TaskGroup> withData = new LinkedHashSet<>();
         usablePool.forEach(t -> withData.add(t.group()));
-        List<TaskGroup> empty = grid.groups.stream().filter(g -> !withData.contains(g)).toList();
-        if (!empty.isEmpty() && !grid.allowPartial) {
+        List<TaskGroup> empty = grid.config.groups.stream().filter(g -> !withData.contains(g)).toList();
+        if (!empty.isEmpty() && !grid.config.allowPartial) {
             throw new IllegalStateException("no pre-finetuning task of group(s) " + empty + " has data, so settings naming "
                     + "them would silently run without them; add the data (missing: " + missing.keySet() + "), leave "
                     + empty + " out of the groups, or allow partial settings (--allow-partial), named for what they lack");
         }
-        for (GroupCombination c : TaskRegistry.combinations(grid.groups)) {
+        for (GroupCombination c : TaskRegistry.combinations(grid.config.groups)) {
             List<Task> ts = registry.tasks(c);
             if (ts.isEmpty()) {
                 LOG.warn("setting {} skipped: none of its tasks has data", c.name());
@@ -251,22 +252,22 @@ public final class GridSession implements AutoCloseable {
             Setting s = lacking.isEmpty() ? Setting.of(c) : Setting.partial(c, lacking);
             settings.add(s);
             settingTasks.put(s.name(), ts);
-            pre.add(new PrefinetuningSweep(s, grid.learningRates, grid.prefinetuneSeed));
+            pre.add(new PrefinetuningSweep(s, grid.config.learningRates, grid.config.prefinetuneSeed));
         }
         List<FinetuningSweep> fine = new ArrayList<>();
         for (Setting s : settings) {
             for (Task t : usableTargets) {
-                if (grid.lrSelection == LearningRateSelection.PER_TARGET) {
-                    fine.add(new FinetuningSweep(s, t, grid.seeds, grid.targetLearningRates()));
+                if (grid.config.lrSelection == LearningRateSelection.PER_TARGET) {
+                    fine.add(new FinetuningSweep(s, t, grid.config.seeds, grid.targetLearningRates()));
                 } else {
-                    for (long seed : grid.seeds) {
+                    for (long seed : grid.config.seeds) {
                         fine.add(new FinetuningSweep(s, t, List.of(seed), grid.targetLearningRates()));
                     }
                 }
             }
         }
         LOG.info("plan: {} pre-finetuning settings, {} targets, {} seeds: {} sweeps", pre.size(), usableTargets.size(),
-                grid.seeds.size(), pre.size() + fine.size());
+                grid.config.seeds.size(), pre.size() + fine.size());
         return new GridPlan(settings, usableTargets, missing, settingTasks, pre, fine);
     }
 
@@ -305,11 +306,11 @@ public final class GridSession implements AutoCloseable {
      */
     public Record runClaimed(GridUnit unit) throws IOException {
         Path file = grid.layout.lock(unit.id());
-        Optional<UnitLock> claimed = UnitLock.await(file, grid.pollMillis, grid.claimTimeout.toNanos(),
+        Optional<UnitLock> claimed = UnitLock.await(file, grid.config.pollMillis, grid.config.claimTimeout.toNanos(),
                 () -> LOG.info("unit {} is being run by {} ({} is held); waiting for it, at most {}", unit.id(),
-                        UnitLock.holderName(file), file, grid.claimTimeout));
+                        UnitLock.holderName(file), file, grid.config.claimTimeout));
         if (claimed.isEmpty()) {
-            throw new UnitBusyException(unit.id(), UnitLock.holder(file).orElse(null), grid.claimTimeout,
+            throw new UnitBusyException(unit.id(), UnitLock.holder(file).orElse(null), grid.config.claimTimeout,
                     "Grid.Builder.optClaimTimeout");
         }
         try (UnitLock lock = claimed.get()) {
@@ -468,7 +469,7 @@ public final class GridSession implements AutoCloseable {
     public GridReports.Written writeReports() throws IOException {
         if (reports == null) {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
-            reports = new GridReports(grid.layout, plan().settingNames(), grid.targets, grid.alpha);
+            reports = new GridReports(grid.layout, plan().settingNames(), grid.config.targets, grid.config.alpha);
         }
         writeDataReport();
         return reports.write();
@@ -573,7 +574,7 @@ public final class GridSession implements AutoCloseable {
     }
 
     long warmupSteps(int batchesPerEpoch, int epochs) {
-        return warmupSteps(grid.warmupRatio, (long) batchesPerEpoch * epochs);
+        return warmupSteps(grid.config.warmupRatio, (long) batchesPerEpoch * epochs);
     }
 
     /** HF's {@code TrainingArguments.get_warmup_steps}: {@code ceil(steps * ratio)}, the product in doubles. */
@@ -584,7 +585,7 @@ public final class GridSession implements AutoCloseable {
     /** The encoder folder a setting's targets are finetuned from. */
     Path encoderOf(Setting setting) throws IOException {
         if (setting.isBaseline()) {
-            return grid.encoder;
+            return grid.config.encoder;
         }
         Path result = grid.layout.settingResult(setting);
         if (!Files.exists(result)) {

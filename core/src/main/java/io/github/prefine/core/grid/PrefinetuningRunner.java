@@ -193,7 +193,7 @@ final class PrefinetuningRunner {
             }
         }
         JsonObject h = history(fit, st.featurized(), trainLoss);
-        if (grid.precision == Precision.FP16_MIXED) {
+        if (grid.config.precision == Precision.FP16_MIXED) {
             h.addProperty(SkippedSteps.FIELD, fit.skippedSteps());
         }
         // the encoder says what made it, and keeps saying it once the checkpoints are cleaned
@@ -214,7 +214,7 @@ final class PrefinetuningRunner {
         try (NDManager m = root.newSubManager()) {
             // the encoder alone: the checkpoint's other tensors (a pooler) would keep the file's
             // mapping for the whole unit, and past it until an old-generation collection
-            TransformerEncoder encoder = EncoderCheckpoint.load(grid.encoder, m).encoder();
+            TransformerEncoder encoder = EncoderCheckpoint.load(grid.config.encoder, m).encoder();
             MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(encoder, session.config().hiddenSize());
             for (FeaturizedTask t : st.featurized()) {
                 mb.addHead(t.name(), session.tasks().head(t, u.seed()));
@@ -223,20 +223,21 @@ final class PrefinetuningRunner {
             for (int t = 0; t < sizes.length; t++) {
                 sizes[t] = source.size(t, Split.TRAIN);
             }
-            HeterogeneousSampler sampler = grid.sampling.sampler(sizes, grid.batchSize, u.seed());
+            HeterogeneousSampler sampler = grid.config.sampling.sampler(sizes, grid.config.batchSize, u.seed());
             String label = "pre-finetune " + u.setting().name() + " lr " + u.learningRate();
             try (MultiHeadModel model = mb.build();
                     Trainer trainer = Trainer.builder().setModel(model).setData(source)
                             .optSampler(new HeterogeneousBatchSampler(sampler)).optLearningRate(u.learningRate())
-                            .optMaxEpochs(grid.maxEpochs).optScheduleEpochs(grid.scheduleEpochs)
-                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.scheduleEpochs))
-                            .optPatience(grid.patience).optSeed(u.seed()).optLogEvery(grid.logEvery)
-                            .optEvalBatchSize(grid.batchSize).optPrecision(grid.precision)
+                            .optMaxEpochs(grid.config.maxEpochs).optScheduleEpochs(grid.config.scheduleEpochs)
+                            .optWarmupSteps(session.warmupSteps(sampler.batchesPerEpoch(), grid.config.scheduleEpochs))
+                            .optPatience(grid.config.patience).optSeed(u.seed()).optLogEvery(grid.config.logEvery)
+                            .optEvalBatchSize(grid.config.batchSize).optPrecision(grid.config.precision)
                             .optCheckpointDir(grid.layout.root(), grid.layout.checkpoints(u))
-                            .optName(label).addListener(grid.progress.apply(label))
+                            .optName(label).addListener(grid.config.progress.apply(label))
                             .addListener(new EpochLoss(grid.layout.root(), trainLoss, curveFile)).build()) {
                 FitResult fit = trainer.fit();
-                EncoderCheckpoint.save(encoder, grid.layout.root(), lrDir.resolve("encoder"), grid.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
+                EncoderCheckpoint.save(encoder, grid.layout.root(), lrDir.resolve("encoder"),
+                        grid.config.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE));
                 return fit;
             }
         }

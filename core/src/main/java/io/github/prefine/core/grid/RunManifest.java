@@ -44,39 +44,40 @@ final class RunManifest {
     static JsonObject fingerprint(Grid g) throws IOException {
         JsonObject f = new JsonObject();
         JsonObject s = new JsonObject();
-        s.addProperty("groups", String.join(",", g.groups.stream().map(io.github.prefine.core.task.TaskGroup::name).toList()));
-        s.addProperty("prefinetuningTasks", String.join(",", g.pool.stream().map(Task::name).toList()));
-        s.addProperty("targets", String.join(",", g.targets.stream().map(Task::name).toList()));
-        s.addProperty("seeds", g.seeds.toString());
-        s.addProperty("learningRates", g.learningRates.toString());
+        s.addProperty("groups",
+                String.join(",", g.config.groups.stream().map(io.github.prefine.core.task.TaskGroup::name).toList()));
+        s.addProperty("prefinetuningTasks", String.join(",", g.config.pool.stream().map(Task::name).toList()));
+        s.addProperty("targets", String.join(",", g.config.targets.stream().map(Task::name).toList()));
+        s.addProperty("seeds", g.config.seeds.toString());
+        s.addProperty("learningRates", g.config.learningRates.toString());
         s.addProperty("targetLearningRates", g.targetLearningRates().toString());
-        s.addProperty("batchSize", g.batchSize);
+        s.addProperty("batchSize", g.config.batchSize);
         s.addProperty("targetBatchSize", g.targetBatchSize());
-        s.addProperty("maxEpochs", g.maxEpochs);
-        s.addProperty("targetMaxEpochs", g.targetMaxEpochs);
-        s.addProperty("scheduleEpochs", g.scheduleEpochs);
-        s.addProperty("targetScheduleEpochs", g.targetScheduleEpochs);
-        s.addProperty("patience", g.patience);
-        s.addProperty("warmupRatio", g.warmupRatio);
-        if (!g.sampling.isDefault()) {
+        s.addProperty("maxEpochs", g.config.maxEpochs);
+        s.addProperty("targetMaxEpochs", g.config.targetMaxEpochs);
+        s.addProperty("scheduleEpochs", g.config.scheduleEpochs);
+        s.addProperty("targetScheduleEpochs", g.config.targetScheduleEpochs);
+        s.addProperty("patience", g.config.patience);
+        s.addProperty("warmupRatio", g.config.warmupRatio);
+        if (!g.config.sampling.isDefault()) {
             // only where set, so that the runs made before the option keep their fingerprint
-            s.addProperty("sampling", g.sampling.describe());
+            s.addProperty("sampling", g.config.sampling.describe());
         }
-        s.addProperty("prefinetuneSeed", g.prefinetuneSeed);
-        s.addProperty("features", g.features.toString());
-        s.addProperty("precision", g.precision.optionName());
-        s.addProperty("reportSplit", g.reportSplit.name().toLowerCase(java.util.Locale.ROOT));
-        s.addProperty("learningRateSelection", g.lrSelection.optionName());
-        s.addProperty("allowPartial", g.allowPartial);
-        s.addProperty("strict", g.strict);
+        s.addProperty("prefinetuneSeed", g.config.prefinetuneSeed);
+        s.addProperty("features", g.config.features.toString());
+        s.addProperty("precision", g.config.precision.optionName());
+        s.addProperty("reportSplit", g.config.reportSplit.name().toLowerCase(java.util.Locale.ROOT));
+        s.addProperty("learningRateSelection", g.config.lrSelection.optionName());
+        s.addProperty("allowPartial", g.config.allowPartial);
+        s.addProperty("strict", g.config.strict);
         f.add("grid", s);
         JsonObject enc = new JsonObject();
-        enc.addProperty("sha256", folderHash(g.encoder));
+        enc.addProperty("sha256", folderHash(g.config.encoder));
         f.add("encoder", enc);
         JsonObject data = new JsonObject();
         Set<Path> files = new LinkedHashSet<>();
         for (Task t : tasks(g)) {
-            g.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
+            g.config.data.files(t).forEach(p -> files.add(p.toAbsolutePath().normalize()));
         }
         // named relative to their common folder: the same files under another --data path are the same run
         Path common = commonFolder(files);
@@ -89,7 +90,7 @@ final class RunManifest {
         }
         // data held in memory (the demo's synthetic suite) by a digest of its examples
         for (Task t : tasks(g)) {
-            Optional<String> digest = g.data.digest(t);
+            Optional<String> digest = g.config.data.digest(t);
             if (digest.isPresent()) {
                 JsonObject d = new JsonObject();
                 d.addProperty("sha256", digest.get());
@@ -103,12 +104,12 @@ final class RunManifest {
     /** The tasks a grid reads: the pool's tasks of its groups, then its targets. */
     private static List<Task> tasks(Grid g) {
         List<Task> tasks = new ArrayList<>();
-        for (Task t : g.pool) {
-            if (g.groups.contains(t.group())) {
+        for (Task t : g.config.pool) {
+            if (g.config.groups.contains(t.group())) {
                 tasks.add(t);
             }
         }
-        tasks.addAll(g.targets);
+        tasks.addAll(g.config.targets);
         return tasks;
     }
 
@@ -134,7 +135,7 @@ final class RunManifest {
         m.addProperty("format", 1);
         m.add("fingerprint", fingerprint);
         JsonObject options = new JsonObject();
-        g.options.forEach(options::addProperty);
+        g.config.options.forEach(options::addProperty);
         m.add("options", options);
         JsonObject env = new JsonObject();
         env.addProperty("prefine", prefineVersion());
@@ -143,10 +144,10 @@ final class RunManifest {
         env.addProperty("java", System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ")");
         env.addProperty("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
                 + System.getProperty("os.arch"));
-        env.addProperty("device", g.device.toString());
-        env.addProperty("precision", g.precision.optionName());
+        env.addProperty("device", g.config.device.toString());
+        env.addProperty("precision", g.config.precision.optionName());
         m.add("environment", env);
-        m.addProperty("encoder", g.encoder.toAbsolutePath().normalize().toString());
+        m.addProperty("encoder", g.config.encoder.toAbsolutePath().normalize().toString());
         m.add("reads", new JsonObject());
         return m;
     }

@@ -54,7 +54,7 @@ class GridSamplingTest {
         assertEquals("temperature T=2.0, cap 1000", f.tiny(List.of(f.targets.get(0)), dir.resolve("c"))
                 .optSampling(HeterogeneousSampler.builder().optStrategy(SamplingStrategy.TEMPERATURE).optTemperature(2)
                         .optSizeCap(1000))
-                .build().sampling.describe());
+                .build().config.sampling.describe());
     }
 
     @Test
