@@ -1,23 +1,13 @@
 package io.github.prefine.core.predict;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
-import io.github.prefine.core.features.ChoiceFeatures;
-import io.github.prefine.core.features.FeatureReport;
-import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
-import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.features.TokenClassificationFeatures;
-import io.github.prefine.core.head.HeadLabels;
 import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.MultiTaskBatch;
-import io.github.prefine.core.model.TaskSlice;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.SequenceClassification;
@@ -28,8 +18,6 @@ import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.eval.qa.QaPostProcessor;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -39,8 +27,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
-import org.slf4j.event.Level;
 
 /**
  * Uses one task of a {@link FinetunedModel} on new raw input, reading the head's outputs exactly
@@ -101,6 +87,7 @@ public final class TaskPredictor {
      * pairs alike, and its multiple-choice model any number of choices.
      */
     private final boolean huggingFace;
+    private final BatchedForward forward;
 
     TaskPredictor(FinetunedModel owner, MultiHeadModel model, SubwordTokenizer tokenizer, int taskIndex,
             SavedTask task, int batchSize, QaPostProcessor qaPostProcessor, boolean huggingFace) {
@@ -112,6 +99,7 @@ public final class TaskPredictor {
         this.task = task;
         this.batchSize = batchSize;
         this.qaPostProcessor = qaPostProcessor;
+        this.forward = new BatchedForward(owner, model, taskIndex, task.format(), batchSize, takesAnyChoiceCount());
     }
 
     /**
@@ -226,7 +214,7 @@ public final class TaskPredictor {
     public List<LabelPrediction> classify(List<String> texts, Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(texts, "texts");
         requireFormat("text", "classify(texts)");
-        Admitted in = new Admitted(texts.size(), onRefused);
+        AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
         for (int i = 0; i < texts.size(); i++) {
             int k = i;
             in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), null, null));
@@ -271,7 +259,7 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + texts.size() + " texts but "
                     + pairs.size() + " pairs");
         }
-        Admitted in = new Admitted(texts.size(), onRefused);
+        AdmittedInputs in = new AdmittedInputs(texts.size(), onRefused);
         for (int i = 0; i < texts.size(); i++) {
             int k = i;
             in.add(k, () -> new TextExample(id(k), text(texts.get(k), "text", k), text(pairs.get(k), "pair", k), null));
@@ -309,7 +297,7 @@ public final class TaskPredictor {
             Consumer<? super RefusedInputException> onRefused) {
         Objects.requireNonNull(sentences, "sentences");
         requireFormat("token", "tag(sentences of words)");
-        Admitted in = new Admitted(sentences.size(), onRefused);
+        AdmittedInputs in = new AdmittedInputs(sentences.size(), onRefused);
         for (int i = 0; i < sentences.size(); i++) {
             List<String> words = Objects.requireNonNull(sentences.get(i), "sentence " + i);
             int k = i;
@@ -319,10 +307,10 @@ public final class TaskPredictor {
         if (in.examples.isEmpty()) {
             return Arrays.asList(out);
         }
-        Features f = featurize(in);
-        Logits lg = run(f, false);
+        Features f = in.featurize(task, tokenizer);
+        BatchedForward.Logits lg = forward.run(f, false);
         List<List<String>> tags = ((TokenClassification) task.format()).predictedTags(f, in.examples, task.labels(),
-                lg.logits, lg.width);
+                lg.logits(), lg.width());
         List<List<Span>> bySentence = new ArrayList<>();
         for (int i = 0; i < in.examples.size(); i++) {
             bySentence.add(new ArrayList<>());
@@ -402,7 +390,7 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + questions.size()
                     + " questions but " + contexts.size() + " contexts");
         }
-        Admitted in = new Admitted(questions.size(), onRefused);
+        AdmittedInputs in = new AdmittedInputs(questions.size(), onRefused);
         for (int i = 0; i < questions.size(); i++) {
             int k = i;
             in.add(k, () -> new QaExample(id(k), text(questions.get(k), "question", k),
@@ -412,9 +400,9 @@ public final class TaskPredictor {
         if (in.examples.isEmpty()) {
             return Arrays.asList(out);
         }
-        Features f = featurize(in);
-        Logits lg = run(f, false);
-        List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits, qaPostProcessor);
+        Features f = in.featurize(task, tokenizer);
+        BatchedForward.Logits lg = forward.run(f, false);
+        List<QaAnswer> answers = ((ExtractiveQa) task.format()).answers(f, in.examples, lg.logits(), qaPostProcessor);
         for (int e = 0; e < answers.size(); e++) {
             if (!in.refusedByFeaturizer(e)) {
                 out[in.input(e)] = answers.get(e);
@@ -469,7 +457,7 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: task " + task.name() + ": " + premises.size() + " premises, "
                     + questions.size() + " questions and " + choices.size() + " choice lists; expected as many of each");
         }
-        Admitted in = new Admitted(premises.size(), onRefused);
+        AdmittedInputs in = new AdmittedInputs(premises.size(), onRefused);
         for (int i = 0; i < premises.size(); i++) {
             List<String> c = Objects.requireNonNull(choices.get(i), "choices " + i);
             int k = i;
@@ -479,14 +467,14 @@ public final class TaskPredictor {
         if (in.examples.isEmpty()) {
             return Arrays.asList(out);
         }
-        Features f = featurize(in);
-        Logits lg = run(f, true);
+        Features f = in.featurize(task, tokenizer);
+        BatchedForward.Logits lg = forward.run(f, true);
         // each entry is read over its own length: with any choice count, the questions' counts differ
-        List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits);
+        List<Integer> chosen = MultipleChoice.predictedChoices(f, in.examples, lg.logits());
         for (int u = 0; u < f.size(); u++) {
             int e = f.exampleIndex(u);
-            List<Double> p = new ArrayList<>(lg.probabilities.get(u).length);
-            for (float v : lg.probabilities.get(u)) {
+            List<Double> p = new ArrayList<>(lg.probabilities().get(u).length);
+            for (float v : lg.probabilities().get(u)) {
                 p.add((double) v);
             }
             out[in.input(e)] = new ChoicePrediction(chosen.get(e), p);
@@ -516,18 +504,18 @@ public final class TaskPredictor {
         return new ChoiceExample(id(i), text(premise, "premise", i), question.strip(), c, -1);
     }
 
-    private List<LabelPrediction> labels(Admitted in) {
+    private List<LabelPrediction> labels(AdmittedInputs in) {
         LabelPrediction[] out = new LabelPrediction[in.inputs];
         if (in.examples.isEmpty()) {
             return Arrays.asList(out);
         }
-        Features f = featurize(in);
-        Logits lg = run(f, true);
+        Features f = in.featurize(task, tokenizer);
+        BatchedForward.Logits lg = forward.run(f, true);
         List<String> predicted = ((SequenceClassification) task.format()).predictedLabels(f, in.examples,
-                task.labels(), lg.logits, lg.width);
+                task.labels(), lg.logits(), lg.width());
         for (int r = 0; r < f.size(); r++) {
             int e = f.exampleIndex(r);
-            float[] p = lg.probabilities.get(r);
+            float[] p = lg.probabilities().get(r);
             Map<String, Double> byLabel = new LinkedHashMap<>();
             for (int k = 0; k < p.length; k++) {
                 byLabel.put(task.labels().get(k), (double) p[k]);
@@ -586,201 +574,8 @@ public final class TaskPredictor {
         return Integer.toString(index);
     }
 
-    /**
-     * The examples of a call's inputs that passed the checks, each with its input's index, and those
-     * the featurizer then skipped. Refused inputs go to the call's {@code onRefused}, or, without
-     * one, the first is thrown. Confined to one call.
-     */
-    private static final class Admitted {
-        /** The call's input count. */
-        final int inputs;
-        final List<Example> examples = new ArrayList<>();
-        private final int[] inputOf;
-        private final Consumer<? super RefusedInputException> onRefused;
-        private boolean[] skipped;
-
-        Admitted(int inputs, Consumer<? super RefusedInputException> onRefused) {
-            this.inputs = inputs;
-            this.inputOf = new int[inputs];
-            this.onRefused = onRefused;
-        }
-
-        /** Adds an input's example, or refuses the input when making it throws. */
-        void add(int input, Supplier<Example> example) {
-            try {
-                inputOf[examples.size()] = input;
-                examples.add(example.get());
-            } catch (RefusedInputException e) {
-                refuse(e);
-            }
-        }
-
-        void refuse(RefusedInputException e) {
-            if (onRefused == null) {
-                throw e;
-            }
-            onRefused.accept(e);
-        }
-
-        /** The input index of the example at {@code e}. */
-        int input(int e) {
-            return inputOf[e];
-        }
-
-        boolean refusedByFeaturizer(int e) {
-            return skipped != null && skipped[e];
-        }
-    }
-
-    /**
-     * Featurizes with the task's own featurizer once; an input it skips is refused with its reason,
-     * and the others keep their features, so that a refused input costs no second featurization.
-     */
-    private Features featurize(Admitted in) {
-        Features f = featurize(in.examples);
-        FeatureReport report = f.report();
-        if (report.skippedCount() == 0) {
-            return f;
-        }
-        if (in.onRefused == null) {
-            String first = report.skippedIds().get(0);
-            throw new RefusedInputException(task.name(), Integer.parseInt(first), reason(report, first, null),
-                    " (" + report.skippedCount() + " of " + in.examples.size() + " inputs refused)");
-        }
-        in.skipped = new boolean[in.examples.size()];
-        int e = 0;
-        for (String id : report.skippedIds()) {
-            while (!in.examples.get(e).id().equals(id)) {
-                e++;
-            }
-            in.skipped[e] = true;
-            in.refuse(refused(Integer.parseInt(id), reason(report, id, in.examples.get(e))));
-        }
-        return f;
-    }
-
     /** The tokenizer new text is featurized with; this package's tests read its ids. */
     SubwordTokenizer tokenizer() {
         return tokenizer;
-    }
-
-    private Features featurize(List<Example> examples) {
-        try {
-            // DEBUG: a server predicting per request would otherwise log a line per request
-            return task.format().featurize(examples, task.labels(), tokenizer, task.settings(), task.name() + "/predict",
-                    FeaturizationListener.NONE, Level.DEBUG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
-        }
-    }
-
-    /**
-     * Why the featurizer skipped an example: its reason's samples name the first few of each
-     * reason; past them, with several reasons, the example alone is featurized again for its own.
-     */
-    private String reason(FeatureReport report, String id, Example example) {
-        for (Map.Entry<String, List<String>> e : report.skippedSamples().entrySet()) {
-            if (e.getValue().contains(id)) {
-                return e.getKey();
-            }
-        }
-        if (report.skipped().size() == 1 || example == null) {
-            return report.skipped().keySet().iterator().next();
-        }
-        return reason(featurize(List.of(example)).report(), id, null);
-    }
-
-    /**
-     * Logits per unit, in unit order, and for classification their softmax; {@code width} is the
-     * entries' length, -1 where a predictor taking any choice count gives entries of several lengths.
-     */
-    private record Logits(List<float[]> logits, List<float[]> probabilities, int width) {}
-
-    private Logits run(Features f, boolean softmax) {
-        float[][] logits = new float[f.size()][];
-        float[][] probabilities = softmax ? new float[f.size()][] : null;
-        boolean anyCount = takesAnyChoiceCount();
-        int width = -1;
-        synchronized (owner) {
-            owner.checkOpen();
-            for (int[] units : batches(f)) {
-                int seqLen = f.longestRow(units);
-                PaddedBatch p = f.batch(units, seqLen);
-                // every encoder row of the batch: a multiple-choice unit has one per choice
-                int[] rows = new int[p.rows()];
-                for (int r = 0; r < rows.length; r++) {
-                    rows[r] = r;
-                }
-                TaskSlice slice = anyCount ? choiceRows(rows)
-                        : new TaskSlice(taskIndex, rows, units, task.format().batchLabels(p));
-                MultiTaskBatch batch = new MultiTaskBatch(p.rows(), seqLen, p.inputIds(), p.attentionMask(), p.typeIds(),
-                        List.of(slice));
-                try (NDManager bm = model.getManager().newSubManager()) {
-                    NDArray lg = model.forward(bm, batch, false).logits().get(0).toType(DataType.FLOAT32, false);
-                    if (anyCount) {
-                        // one score per choice row, laid out as HF's view(-1, num_choices)
-                        lg = lg.reshape(units.length, p.groupSize());
-                    }
-                    int w = (int) lg.getShape().getLastDimension();
-                    width = anyCount ? -1 : w;
-                    if (softmax) {
-                        // one read of logits and probabilities side by side: [units, 2 * w]
-                        float[] both = lg.concat(lg.softmax(-1), -1).toFloatArray();
-                        for (int i = 0; i < units.length; i++) {
-                            logits[units[i]] = Arrays.copyOfRange(both, 2 * i * w, (2 * i + 1) * w);
-                            probabilities[units[i]] = Arrays.copyOfRange(both, (2 * i + 1) * w, (2 * i + 2) * w);
-                        }
-                    } else {
-                        float[] all = lg.toFloatArray();
-                        int per = all.length / units.length;
-                        for (int i = 0; i < units.length; i++) {
-                            logits[units[i]] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
-                        }
-                    }
-                }
-            }
-        }
-        return new Logits(Arrays.asList(logits), softmax ? Arrays.asList(probabilities) : null, width);
-    }
-
-    /**
-     * The units of each forward pass, up to {@link #batchSize} of them: consecutive, or where any
-     * choice count is taken, the questions of one count together (in their order), as a batch's
-     * scores form one {@code [questions, choices]} grid.
-     */
-    private List<int[]> batches(Features f) {
-        List<List<Integer>> groups = new ArrayList<>();
-        if (takesAnyChoiceCount()) {
-            ChoiceFeatures c = (ChoiceFeatures) f;
-            Map<Integer, List<Integer>> byCount = new LinkedHashMap<>();
-            for (int u = 0; u < f.size(); u++) {
-                byCount.computeIfAbsent(c.choiceCount(u), k -> new ArrayList<>()).add(u);
-            }
-            groups.addAll(byCount.values());
-        } else {
-            List<Integer> all = new ArrayList<>(f.size());
-            for (int u = 0; u < f.size(); u++) {
-                all.add(u);
-            }
-            groups.add(all);
-        }
-        List<int[]> out = new ArrayList<>();
-        for (List<Integer> g : groups) {
-            for (int from = 0; from < g.size(); from += batchSize) {
-                out.add(g.subList(from, Math.min(g.size(), from + batchSize)).stream().mapToInt(Integer::intValue)
-                        .toArray());
-            }
-        }
-        return out;
-    }
-
-    /**
-     * The slice of a batch for the choice scorer ({@link MultipleChoice#newChoiceScorer}): each
-     * choice row its own example, none scored, as the scorer's logits are {@code [rows, 1]}.
-     */
-    private TaskSlice choiceRows(int[] rows) {
-        int[] ignored = new int[rows.length];
-        Arrays.fill(ignored, HeadLabels.IGNORE);
-        return new TaskSlice(taskIndex, rows, rows, ignored, new long[] {rows.length});
     }
 }
