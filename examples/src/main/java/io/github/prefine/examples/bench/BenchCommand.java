@@ -37,6 +37,7 @@ import io.github.prefine.core.train.StepPhase;
 import io.github.prefine.core.train.TrainingStep;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
+import io.github.prefine.examples.cli.PreLaunchChecks;
 import io.github.prefine.examples.cli.TrainingProgress;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.heads.HeadLosses;
@@ -70,7 +71,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Training throughput of the encoder, DJL's BertBlock, and a full multi-task step; "
                 + "or, with --part DATA, the time and heap of reading and featurizing each task.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
     /** The rate of every timed step, given as a schedule as the trainer gives it (so fp16-mixed looks it up on the device). */
     private static final LinearSchedule RATE = LinearSchedule.constant(2e-5);
 
@@ -163,6 +164,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** Creates the command; picocli fills the fields. */
     public BenchCommand() {}
+
+    /** The data part's folder and tokenizer file; every other part's option values. */
+    @Override
+    public void checkBeforeLaunch() {
+        if (part == Part.DATA) {
+            DataBench.checkInputs(data, tokenizer);
+        } else {
+            checkValues();
+        }
+    }
 
     /**
      * Checks every option's value on its own, reading no file and starting no engine; the

@@ -82,14 +82,13 @@ final class DataBench {
     }
 
     /**
-     * Runs every selected task whose files are present and prints one line per task.
+     * Checks that the data root is a folder and the tokenizer a file, before anything is read.
      *
-     * @return the rows, in catalog order (or the order of the names given)
-     * @throws IllegalArgumentException when the data root or the tokenizer is absent, or a task
-     *     name is not in the catalog
-     * @throws IOException when a file cannot be read or the tokenizer cannot be loaded
+     * @param dataRoot the {@code --data} folder
+     * @param tokenizerPath the {@code --tokenizer} file
+     * @throws IllegalArgumentException naming the option and the path it found nothing at
      */
-    List<Row> run() throws IOException {
+    static void checkInputs(Path dataRoot, Path tokenizerPath) {
         if (!java.nio.file.Files.isDirectory(dataRoot)) {
             throw new IllegalArgumentException("--data: expected a data root folder (see docs/data-layout.md), found no folder at "
                     + dataRoot.toAbsolutePath());
@@ -98,6 +97,18 @@ final class DataBench {
             throw new IllegalArgumentException("--tokenizer: expected a tokenizer.json file, found none at "
                     + tokenizerPath.toAbsolutePath());
         }
+    }
+
+    /**
+     * Runs every selected task whose files are present and prints one line per task.
+     *
+     * @return the rows, in catalog order (or the order of the names given)
+     * @throws IllegalArgumentException when the data root or the tokenizer is absent, or a task
+     *     name is not in the catalog
+     * @throws IOException when a file cannot be read or the tokenizer cannot be loaded
+     */
+    List<Row> run() throws IOException {
+        checkInputs(dataRoot, tokenizerPath);
         List<Task> tasks = selected();
         out.printf(Locale.ROOT, "data %s, tokenizer %s, max length %d, QA %d/%d, %d tasks, max heap %.0f MiB%n",
                 dataRoot, tokenizerPath, settings.maxLength(), settings.qaMaxLength(), settings.qaStride(), tasks.size(),

@@ -44,7 +44,7 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Run the whole pipeline, scaled down, on a synthetic task suite (CPU, a few minutes).",
             "Prints Table 1 and Table 2 and writes them with the plots to --out."})
-public final class DemoCommand implements Callable<Integer>, GridCommand {
+public final class DemoCommand implements Callable<Integer>, GridCommand, PreLaunchChecks {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -107,7 +107,8 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
     }
 
     /** Rejects bad values before anything is generated, written or trained. */
-    void checkOptions() {
+    @Override
+    public void checkBeforeLaunch() {
         checkValues();
         OptionChecks.outputFolder("--out", out);
     }
@@ -191,7 +192,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand {
 
     @Override
     public int check() {
-        checkOptions();
+        checkBeforeLaunch();
         return RunStatus.plannedUnits(7, SyntheticTaskSet.of(suite()).targets().size(), 1);
     }
 

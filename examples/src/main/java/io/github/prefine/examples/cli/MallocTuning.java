@@ -68,17 +68,18 @@ final class MallocTuning {
      * code; empty when this JVM should run the command itself.
      *
      * @param args the command-line arguments
-     * @param parses whether the arguments parse; asked only where a re-launch would help, so that a
-     *     mistyped option gets its one line from this JVM, without the re-launch's line before it
+     * @param ready whether the arguments parse and pass the command's checks that need no re-launch
+     *     ({@link PreLaunchChecks}); asked only where a re-launch would help, so that a mistyped option
+     *     or a missing folder gets its one line from this JVM, without the re-launch's line before it
      * @return the child's exit code, or empty
      */
-    static Optional<Integer> relaunchIfUseful(String[] args, Predicate<String[]> parses) {
+    static Optional<Integer> relaunchIfUseful(String[] args, Predicate<String[]> ready) {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Optional<List<String>> cmd = relaunchCommand(System.getenv(), System.getProperty("os.name", ""), java,
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"), args,
                 nvidiaGpuVisible());
-        if (cmd.isEmpty() || !parses.test(args)) {
+        if (cmd.isEmpty() || !ready.test(args)) {
             return Optional.empty();
         }
         LOG.info("Re-launching with glibc malloc settings for PyTorch CPU training ({}); set {}=off to skip",

@@ -61,15 +61,25 @@ public final class PrefineCli implements Callable<Integer> {
         // a re-launched child or a GPU worker ends with the process that started it, even after kill -9
         ParentWatch.installFromEnvironment();
         // training commands run in a child JVM with malloc settings that only apply at start-up
-        System.exit(MallocTuning.relaunchIfUseful(args, PrefineCli::parses).orElseGet(() -> execute(args)));
+        System.exit(MallocTuning.relaunchIfUseful(args, PrefineCli::readyToLaunch).orElseGet(() -> execute(args)));
     }
 
-    /** Whether picocli accepts the arguments: known command and options, values of the right type. */
-    static boolean parses(String... args) {
+    /**
+     * Whether picocli accepts the arguments (known command and options, values of the right type)
+     * and the command passes its {@link PreLaunchChecks}; where not, this JVM runs the command, which
+     * reports what is wrong.
+     */
+    static boolean readyToLaunch(String... args) {
         try {
-            commandLine().parseArgs(args);
+            CommandLine.ParseResult parsed = commandLine().parseArgs(args);
+            while (parsed.hasSubcommand()) {
+                parsed = parsed.subcommand();
+            }
+            if (parsed.commandSpec().userObject() instanceof PreLaunchChecks c) {
+                c.checkBeforeLaunch();
+            }
             return true;
-        } catch (CommandLine.ParameterException e) {
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             return false;
         }
     }

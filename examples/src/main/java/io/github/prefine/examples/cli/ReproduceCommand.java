@@ -48,7 +48,7 @@ import picocli.CommandLine.Option;
         description = {"Reproduce the paper: baseline, pre-finetuning on every combination of the groups, "
                 + "finetuning of every target over seeds; tables and plots are rewritten after every finished run.",
             "Restart the same command to resume; start it twice on one --out to share the work."})
-public final class ReproduceCommand implements Callable<Integer>, GridCommand {
+public final class ReproduceCommand implements Callable<Integer>, GridCommand, PreLaunchChecks {
     private static final Logger LOG = LoggerFactory.getLogger(ReproduceCommand.class);
 
     @CommandLine.Spec
@@ -223,9 +223,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
 
     @Override
     public int check() throws java.io.IOException {
-        checkValues();
-        OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
-        OptionChecks.outputFolder("--out", out);
+        checkBeforeLaunch();
         List<TaskGroup> g = groups();
         List<Task> t = targets();
         TaskDataSource source = source();
@@ -235,6 +233,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand {
             readStrictly(source, g, t);
         }
         return planned;
+    }
+
+    /** The option values, then the data root and the output folder, before any file is read. */
+    @Override
+    public void checkBeforeLaunch() {
+        checkValues();
+        OptionChecks.inputFolder("--data", data, "the data root in the TaskCatalog layout (docs/data-layout.md)");
+        OptionChecks.outputFolder("--out", out);
     }
 
     /**

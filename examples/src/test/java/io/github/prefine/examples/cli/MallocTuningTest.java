@@ -88,6 +88,28 @@ class MallocTuningTest {
                 r.out().lines().filter(l -> !l.isBlank()).toList());
     }
 
+    @Test
+    void aMissingFolderOfATrainingCommandIsOneLineFromTheFirstJvm(@TempDir Path tmp) throws Exception {
+        // --device cpu: a re-launch would happen on any machine; the folder check needs none, so no
+        // re-launch line comes before the command's own line (OptionChecks.inputFolder's message)
+        Path missing = tmp.resolve("no-data");
+        Prefine r = prefine(tmp, "reproduce", "--data", missing.toString(), "--out", tmp.resolve("out").toString(),
+                "--device", "cpu");
+        assertEquals(2, r.exitCode(), r.out());
+        assertEquals(List.of("prefine reproduce: --data " + missing + ": no such directory; expected the data root in the"
+                + " TaskCatalog layout (docs/data-layout.md); pass --data DIR"),
+                r.out().lines().filter(l -> !l.isBlank()).toList());
+        Path file = Files.writeString(tmp.resolve("a-file"), "x");
+        Prefine demo = prefine(tmp, "demo", "--out", file.toString(), "--device", "cpu");
+        assertEquals(2, demo.exitCode(), demo.out());
+        assertEquals(List.of("prefine demo: --out " + file + ": expected a directory, found a file; choose another --out"
+                + " or remove the file"), demo.out().lines().filter(l -> !l.isBlank()).toList());
+        Prefine bench = prefine(tmp, "bench", "--part", "DATA", "--data", missing.toString());
+        assertEquals(2, bench.exitCode(), bench.out());
+        assertEquals(List.of("prefine bench: --data: expected a data root folder (see docs/data-layout.md), found no"
+                + " folder at " + missing.toAbsolutePath()), bench.out().lines().filter(l -> !l.isBlank()).toList());
+    }
+
     /** What a real {@code prefine} process printed (stdout and stderr together) and its exit code. */
     private record Prefine(int exitCode, String out) {}
 
