@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -113,6 +114,12 @@ public final class PrefineCli implements Callable<Integer> {
             c.getErr().flush();
             return CliErrors.BAD_INPUT;
         });
+        cli.setExecutionStrategy(parsed -> {
+            unknownCommand(parsed).ifPresent(e -> {
+                throw e;
+            });
+            return new CommandLine.RunLast().execute(parsed);
+        });
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
             if (ParentWatch.stopping()) {
                 // a SIGTERM or an ended parent stops this JVM: its shutdown hooks close streams under the
@@ -131,6 +138,21 @@ public final class PrefineCli implements Callable<Integer> {
             return o.exitCode();
         });
         return cli;
+    }
+
+    /**
+     * A word where a command was expected, which picocli lets pass when a help option follows it
+     * ({@code prefine reproduse --help} would print the top-level usage): refused as picocli refuses
+     * it without the help option, with the nearest command named.
+     */
+    private static Optional<CommandLine.UnmatchedArgumentException> unknownCommand(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult r = parsed; r != null; r = r.subcommand()) {
+            List<String> unmatched = r.unmatched();
+            if (!unmatched.isEmpty() && !unmatched.get(0).startsWith("-") && !r.commandSpec().subcommands().isEmpty()) {
+                return Optional.of(new CommandLine.UnmatchedArgumentException(r.commandSpec().commandLine(), unmatched));
+            }
+        }
+        return Optional.empty();
     }
 
     /** The nearest name picocli finds for a mistyped command or option, as "; did you mean x?", or "". */

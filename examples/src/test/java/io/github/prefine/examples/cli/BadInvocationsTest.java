@@ -335,6 +335,30 @@ class BadInvocationsTest {
     }
 
     @Test
+    void aMistypedCommandWithHelpIsRefusedAsWithoutIt() {
+        // picocli lets a help option win over an unknown word: the top-level usage came out, exit 0
+        for (List<String> args : List.of(List.of("reproduse", "--help"), List.of("reproduse", "-h"))) {
+            String[] help = run(args);
+            assertEquals("2", help[0], args.toString());
+            assertEquals(run(List.of("reproduse"))[1], help[1], args.toString());
+            assertEquals(1, help[1].lines().count(), help[1]);
+            assertTrue(help[1].contains("'reproduse'") && help[1].contains("; did you mean reproduce? see 'prefine --help'"),
+                    help[1]);
+        }
+        String[] first = run(List.of("--help", "reproduse"));
+        assertEquals("2", first[0]);
+        assertEquals("prefine: Unmatched argument at index 1: 'reproduse'; did you mean reproduce? see 'prefine --help'",
+                first[1].strip());
+        // one level down, the same: data's subcommands
+        String[] data = run(List.of("data", "fetsh", "--help"));
+        assertEquals("2", data[0]);
+        assertEquals(run(List.of("data", "fetsh"))[1], data[1]);
+        assertTrue(data[1].startsWith("prefine data: ") && data[1].contains("did you mean fetch?"), data[1]);
+        // a known command's help is unchanged
+        assertEquals("0", run(List.of("reproduce", "--help"))[0]);
+    }
+
+    @Test
     void noArgumentsPrintsTheUsageAndExits2() {
         String[] r = run(List.of());
         assertEquals("2", r[0]);
