@@ -48,13 +48,31 @@ final class CatalogWriter {
 
     private final HubDataset dataset;
     private final Task task;
+    private final FooterReader footers;
     private final Map<String, Integer> repairs = new TreeMap<>();
     /** The repair rule of a null cell read as text. */
     static final String NULL_TEXT = "null text written as an empty field";
 
+    /** Opens a parquet file, reading its footer: {@link ParquetFile#open(Path)}, or a counting one in tests. */
+    @FunctionalInterface
+    interface FooterReader {
+        ParquetFile open(Path file) throws IOException;
+    }
+
+    /** Receives a conversion's progress: parquet bytes decoded so far, out of the split's total. */
+    @FunctionalInterface
+    interface ConversionProgress {
+        void progress(long done, long total);
+    }
+
     CatalogWriter(HubDataset dataset, Task task) {
+        this(dataset, task, ParquetFile::open);
+    }
+
+    CatalogWriter(HubDataset dataset, Task task, FooterReader footers) {
         this.dataset = dataset;
         this.task = task;
+        this.footers = footers;
     }
 
     /** What was replaced or skipped while writing, by rule. */
@@ -75,6 +93,32 @@ final class CatalogWriter {
     }
 
     /**
+     * Converts one split, reporting the parquet bytes decoded: 0 of the total first, then as the
+     * columns are decoded (decoding a large split takes seconds to minutes), then the total once the
+     * rows are written.
+     *
+     * @param hubSplit the Hub split name, for messages
+     * @param files the split's parquet files, in order
+     * @param target the temporary output file
+     * @param progress receives the bytes decoded and the split's total
+     * @return the rows written
+     */
+    int convert(String hubSplit, List<Path> files, Path target, ConversionProgress progress) throws IOException {
+        long total = bytesToRead(files);
+        long[] done = {0};
+        progress.progress(0, total);
+        int written = write(hubSplit, files, target, bytes -> {
+            done[0] += bytes;
+            // the end is reported once, after the rows are written
+            if (done[0] < total) {
+                progress.progress(done[0], total);
+            }
+        });
+        progress.progress(total, total);
+        return written;
+    }
+
+    /**
      * The bytes {@link #write(String, List, Path, LongConsumer)} reads from a split's files: the
      * stored size of each column the conversion takes, in every file (a missing column counts 0
      * here; the conversion refuses the file).
@@ -86,7 +130,7 @@ final class CatalogWriter {
     long bytesToRead(List<Path> files) throws IOException {
         long total = 0;
         for (Path f : files) {
-            ParquetFile p = ParquetFile.open(f);
+            ParquetFile p = footers.open(f);
             for (String c : dataset.conversion().columns()) {
                 if (p.columns().contains(c)) {
                     total += p.columnBytes(c);
@@ -111,11 +155,11 @@ final class CatalogWriter {
         Files.createDirectories(target.getParent());
         HubDataset.Conversion c = dataset.conversion();
         if (c instanceof Wic) {
-            return writeWic(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
+            return writeWic(Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof Squad squad) {
-            return writeSquad(squad, Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
+            return writeSquad(squad, Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof SubjQa) {
-            return writeSubjQa(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
+            return writeSubjQa(Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
         }
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
@@ -137,7 +181,7 @@ final class CatalogWriter {
             int first = 0;
             for (Path f : files) {
                 // numbered from the split's first row: the source "row" and messages count across files
-                Rows rows = Rows.read(dataset, hubSplit, List.of(f), first, bytesRead);
+                Rows rows = Rows.read(footers, dataset, hubSplit, List.of(f), first, bytesRead);
                 first += rows.size();
                 if (c instanceof Conll conll) {
                     written += writeConll(conll, rows, w);
@@ -165,15 +209,15 @@ final class CatalogWriter {
      */
     record Rows(String where, int first, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
             String noLabels) {
-        static Rows read(HubDataset d, String hubSplit, List<Path> files, int first, LongConsumer bytesRead)
-                throws IOException {
+        static Rows read(FooterReader footers, HubDataset d, String hubSplit, List<Path> files, int first,
+                LongConsumer bytesRead) throws IOException {
             String where = d.repo() + "/" + d.config() + "/" + hubSplit;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             Map<String, List<String>> labels = null;
             String noLabels = null; // why there are no label names; an error only if a label column is read
             int size = 0;
             for (Path f : files) {
-                ParquetFile p = ParquetFile.open(f);
+                ParquetFile p = footers.open(f);
                 if (labels == null) {
                     try {
                         labels = HubFeatures.classLabels(where + "/" + f.getFileName(), p.keyValueMetadata());

@@ -250,17 +250,7 @@ public final class DatasetFetcher {
     private void convert(CatalogWriter writer, String name, String hubSplit, List<Path> splitFiles, Path out)
             throws IOException {
         String line = "convert " + name;
-        long total = writer.bytesToRead(splitFiles);
-        long[] done = {0};
-        listener.progress(line, 0, total);
-        writer.write(hubSplit, splitFiles, out, bytes -> {
-            done[0] += bytes;
-            // the end is reported once, after the rows are written
-            if (done[0] < total) {
-                listener.progress(line, done[0], total);
-            }
-        });
-        listener.progress(line, total, total);
+        writer.convert(hubSplit, splitFiles, out, (done, total) -> listener.progress(line, done, total));
     }
 
     /** The catalog file each mapped split is written to. */
