@@ -89,7 +89,16 @@ final class CatalogWriter {
      * @return the rows written
      */
     int write(String hubSplit, List<Path> files, Path target) throws IOException {
-        return write(hubSplit, files, target, bytes -> {});
+        return write(hubSplit, open(files), target, bytes -> {});
+    }
+
+    /** Reads each file's footer, once. */
+    private List<ParquetFile> open(List<Path> files) throws IOException {
+        List<ParquetFile> out = new ArrayList<>(files.size());
+        for (Path f : files) {
+            out.add(footers.open(f));
+        }
+        return out;
     }
 
     /**
@@ -104,10 +113,12 @@ final class CatalogWriter {
      * @return the rows written
      */
     int convert(String hubSplit, List<Path> files, Path target, ConversionProgress progress) throws IOException {
-        long total = bytesToRead(files);
+        // one footer read per file: the total and the decoding both use it
+        List<ParquetFile> parquet = open(files);
+        long total = bytesToRead(parquet);
         long[] done = {0};
         progress.progress(0, total);
-        int written = write(hubSplit, files, target, bytes -> {
+        int written = write(hubSplit, parquet, target, bytes -> {
             done[0] += bytes;
             // the end is reported once, after the rows are written
             if (done[0] < total) {
@@ -122,15 +133,10 @@ final class CatalogWriter {
      * The bytes {@link #write(String, List, Path, LongConsumer)} reads from a split's files: the
      * stored size of each column the conversion takes, in every file (a missing column counts 0
      * here; the conversion refuses the file).
-     *
-     * @param files the split's parquet files
-     * @return the bytes to read
-     * @throws IOException if a file's footer cannot be read
      */
-    long bytesToRead(List<Path> files) throws IOException {
+    private long bytesToRead(List<ParquetFile> files) throws IOException {
         long total = 0;
-        for (Path f : files) {
-            ParquetFile p = footers.open(f);
+        for (ParquetFile p : files) {
             for (String c : dataset.conversion().columns()) {
                 if (p.columns().contains(c)) {
                     total += p.columnBytes(c);
@@ -145,21 +151,22 @@ final class CatalogWriter {
      * (decoding takes most of a conversion's time).
      *
      * @param hubSplit the Hub split name, for messages
-     * @param files the split's parquet files, in order
+     * @param files the split's parquet files, in order, their footers read
      * @param target the temporary output file
      * @param bytesRead receives the stored size of each column chunk once decoded; they add up to
      *     {@link #bytesToRead(List)}
      * @return the rows written
      */
-    int write(String hubSplit, List<Path> files, Path target, LongConsumer bytesRead) throws IOException {
+    private int write(String hubSplit, List<ParquetFile> files, Path target, LongConsumer bytesRead)
+            throws IOException {
         Files.createDirectories(target.getParent());
         HubDataset.Conversion c = dataset.conversion();
         if (c instanceof Wic) {
-            return writeWic(Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
+            return writeWic(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof Squad squad) {
-            return writeSquad(squad, Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
+            return writeSquad(squad, Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         } else if (c instanceof SubjQa) {
-            return writeSubjQa(Rows.read(footers, dataset, hubSplit, files, 0, bytesRead), target);
+            return writeSubjQa(Rows.read(dataset, hubSplit, files, 0, bytesRead), target);
         }
         // line formats: one file at a time, so a large split never sits in memory whole
         boolean gzip = c instanceof Mrqa;
@@ -179,9 +186,9 @@ final class CatalogWriter {
                 w.write(GSON.toJson(header) + "\n");
             }
             int first = 0;
-            for (Path f : files) {
+            for (ParquetFile f : files) {
                 // numbered from the split's first row: the source "row" and messages count across files
-                Rows rows = Rows.read(footers, dataset, hubSplit, List.of(f), first, bytesRead);
+                Rows rows = Rows.read(dataset, hubSplit, List.of(f), first, bytesRead);
                 first += rows.size();
                 if (c instanceof Conll conll) {
                     written += writeConll(conll, rows, w);
@@ -209,15 +216,15 @@ final class CatalogWriter {
      */
     record Rows(String where, int first, int size, Map<String, List<Object>> columns, Map<String, List<String>> labels,
             String noLabels) {
-        static Rows read(FooterReader footers, HubDataset d, String hubSplit, List<Path> files, int first,
-                LongConsumer bytesRead) throws IOException {
+        static Rows read(HubDataset d, String hubSplit, List<ParquetFile> files, int first, LongConsumer bytesRead)
+                throws IOException {
             String where = d.repo() + "/" + d.config() + "/" + hubSplit;
             Map<String, List<Object>> cols = new LinkedHashMap<>();
             Map<String, List<String>> labels = null;
             String noLabels = null; // why there are no label names; an error only if a label column is read
             int size = 0;
-            for (Path f : files) {
-                ParquetFile p = footers.open(f);
+            for (ParquetFile p : files) {
+                Path f = p.path();
                 if (labels == null) {
                     try {
                         labels = HubFeatures.classLabels(where + "/" + f.getFileName(), p.keyValueMetadata());

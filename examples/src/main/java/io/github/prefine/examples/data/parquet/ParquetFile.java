@@ -37,7 +37,8 @@ import java.util.zip.GZIPInputStream;
  * <p>Values: {@code String} for BYTE_ARRAY (UTF-8), {@code Integer}, {@code Long}, {@code Float},
  * {@code Double}, {@code Boolean}, {@code byte[]} for FIXED_LEN_BYTE_ARRAY, {@code null} for a
  * null; a column under k lists gives k nested {@code List}s per row. Immutable after {@link
- * #open(Path)}, which reads the footer; each {@link #column(String)} call reads the file again.
+ * #open(Path)}, which reads the footer once; each {@link #column(String)} call reads the file
+ * again, but not the footer.
  */
 public final class ParquetFile {
     private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
@@ -185,6 +186,15 @@ public final class ParquetFile {
         }
         b.flip();
         return b;
+    }
+
+    /**
+     * Returns the file this footer was read from.
+     *
+     * @return the path given to {@link #open(Path)}
+     */
+    public Path path() {
+        return file;
     }
 
     /**
