@@ -54,14 +54,15 @@ final class HfTokenizerAlignment {
      *
      * @param dir the folder
      * @param family the folder's model family, whose class is HF's where {@code tokenizer_class} is absent
+     * @param declared what the folder's {@code tokenizer_config.json} declares, read once by the caller
      * @return the rebuilt JSON, or null where there is no {@code tokenizer_config.json}, it names
      *     another class, or it agrees with {@code tokenizer.json}
      * @throws IOException naming {@code tokenizer_config.json} and what was expected if a flag is
-     *     not a boolean ({@code strip_accents}: nor null) or the file is malformed, or naming
-     *     {@code tokenizer.json} if that is not a JSON object
+     *     not a boolean ({@code strip_accents}: nor null) or {@code tokenizer_class} not a string, or
+     *     naming {@code tokenizer.json} if that is not a JSON object
      */
-    static String aligned(Path dir, ModelFamily family) throws IOException {
-        JsonObject settings = HfTokenizerConfig.rebuildSettings(dir);
+    static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared) throws IOException {
+        JsonObject settings = declared.rebuildSettings();
         if (settings == null) {
             return null;
         }

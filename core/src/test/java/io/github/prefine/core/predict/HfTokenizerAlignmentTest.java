@@ -150,7 +150,8 @@ class HfTokenizerAlignmentTest {
     void exportedTokenizerConfigReadsBackAsWritten(String family) throws Exception {
         Path dir = folder(family, null, null);
         EncoderConfig config = EncoderConfig.fromJson(dir.resolve("config.json"));
-        HfTokenizerConfig.write(HfTokenizerConfig.of(config, dir.resolve("tokenizer.json"), config.padTokenId()), dir);
+        HfTokenizerConfig.write(HfTokenizerConfig.of(config, HfTokenizerConfig.Source.of(dir.resolve("tokenizer.json")),
+                config.padTokenId()), dir);
         assertReadAsWritten(dir);
     }
 

@@ -59,6 +59,8 @@ class HfTokenizerConfigExportTest {
         want.addProperty("tokenize_chinese_chars", true);
         // the WordPiece decoder cleans up
         want.addProperty("clean_up_tokenization_spaces", true);
+        // tokenizer.json's added_tokens: ids 0-4, each special and not normalized
+        want.add("added_tokens_decoder", specials("0", "[PAD]", "1", "[UNK]", "2", "[CLS]", "3", "[SEP]", "4", "[MASK]"));
         // BERT: positions 0 .. max_position_embeddings - 1
         assertExportedAs("bert", 0, want);
     }
@@ -70,6 +72,8 @@ class HfTokenizerConfigExportTest {
                 "<mask>");
         // the Metaspace decoder gives the text's own spaces back
         want.addProperty("clean_up_tokenization_spaces", false);
+        // tokenizer.json's added_tokens: the mask was added after training, at id 256
+        want.add("added_tokens_decoder", specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>"));
         // positions pad_token_id + 1 .. max_position_embeddings - 1: two fewer than the table
         assertExportedAs("xlm-roberta", 2, want);
     }
@@ -150,6 +154,11 @@ class HfTokenizerConfigExportTest {
         assertEquals(512, config.get("model_max_length").getAsInt());
         assertEquals("BertTokenizer", config.get("tokenizer_class").getAsString());
         assertTrue(config.get("do_lower_case").getAsBoolean());
+        // the model's own added_tokens (HF's tokenizer.json lists them so), keyed in id order
+        assertEquals(specials("0", "[PAD]", "100", "[UNK]", "101", "[CLS]", "102", "[SEP]", "103", "[MASK]"),
+                config.getAsJsonObject("added_tokens_decoder"));
+        assertEquals(List.of("0", "100", "101", "102", "103"),
+                List.copyOf(config.getAsJsonObject("added_tokens_decoder").keySet()));
         JsonArray cases = JsonParser.parseString(Files.readString(minilm.resolve("reference.json"))).getAsJsonArray();
         try (SubwordTokenizer back = SubwordTokenizer.builder().setTokenizerPath(out.resolve("tokenizer.json")).build()) {
             for (JsonElement c : cases) {
@@ -334,6 +343,23 @@ class HfTokenizerConfigExportTest {
         try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
             return t.encode(text).ids();
         }
+    }
+
+    /**
+     * HF's {@code added_tokens_decoder} for special tokens added as the fixtures' are (not
+     * normalized, no stripping, not single-word), given as id, content, id, content...
+     */
+    private static JsonObject specials(String... idsAndContents) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < idsAndContents.length; i += 2) {
+            JsonObject token = strings("content", idsAndContents[i + 1]);
+            for (String flag : List.of("lstrip", "normalized", "rstrip", "single_word")) {
+                token.addProperty(flag, false);
+            }
+            token.addProperty("special", true);
+            o.add(idsAndContents[i], token);
+        }
+        return o;
     }
 
     /** A JSON object of string properties, given as name, value, name, value... */
