@@ -173,7 +173,9 @@ public final class FinetunedModel implements AutoCloseable {
      * or RoBERTa's or XLM-R's {@code add_prefix_space} or {@code trim_offsets}, otherwise than
      * {@code tokenizer.json}'s components have them, the stated flags are applied over the file's
      * (in a temporary copy; the folder is not touched) and logged at WARN. A flag the config leaves
-     * out keeps the file's value.
+     * out keeps the file's value, where HF takes its class default (HF's own files state every
+     * flag; the README says more). The folder's files are read once here; {@link
+     * #writeHuggingFace} writes back the limit and mask token they declared.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it

@@ -35,10 +35,16 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Only flags the file states are applied, each to a component of the type listed; a flag the
- * file leaves out keeps {@code tokenizer.json}'s value, and any other class keeps the file as
- * written. HF differs there: version 5 rebuilds the whole pipeline from its class, taking the
- * class defaults for flags left out ({@code do_lower_case} true), and version 4 rebuilt the BERT
- * and RoBERTa components of these types where the flags differed, XLM-R's not at all.
+ * file leaves out (or a folder without the file) keeps {@code tokenizer.json}'s value, and any
+ * other class keeps the file as written. HF differs there, knowingly: version 5 rebuilds the whole
+ * pipeline from its class, and version 4 compared the BERT and RoBERTa components of these types
+ * with its constructor's arguments, so both take the class defaults for a flag left out ({@code
+ * BertTokenizer}: {@code do_lower_case} true, {@code strip_accents} null, {@code
+ * tokenize_chinese_chars} true; {@code RobertaTokenizer}: {@code add_prefix_space} false, {@code
+ * trim_offsets} true; version 4 left XLM-R's file alone). Files HF writes state every flag of
+ * their class ({@code save_pretrained} saves the constructor's arguments), and prefine's exports
+ * state those of a {@code BertNormalizer}, so the difference reaches hand-made configs and folders
+ * without one, where the file is taken as the tokenizer the model was trained with.
  *
  * <p>Stateless.
  */
