@@ -168,13 +168,15 @@ public final class FinetunedModel implements AutoCloseable {
      * choices]}. Tensors that belong to no part of the task model (a token classifier saved with
      * its pooler) are logged at INFO and left unused.
      *
-     * <p>Text is tokenized as HF's tokenizer class tokenizes it: where {@code tokenizer_config.json}
-     * states BERT's {@code do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars},
-     * or RoBERTa's or XLM-R's {@code add_prefix_space} or {@code trim_offsets}, otherwise than
-     * {@code tokenizer.json}'s components have them, the stated flags are applied over the file's
-     * (in a temporary copy; the folder is not touched) and logged at WARN. A flag the config leaves
-     * out keeps the file's value, where HF takes its class default (HF's own files state every
-     * flag; the README says more). The folder's files are read once here; {@link
+     * <p>Text is tokenized as HF's tokenizer class tokenizes it: where BERT's {@code
+     * do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars}, or RoBERTa's or
+     * XLM-R's {@code add_prefix_space} or {@code trim_offsets}, as {@code tokenizer_config.json}
+     * states them, differ from {@code tokenizer.json}'s components, the stated flags are applied
+     * over the file's (in a temporary copy; the folder is not touched) and logged at WARN. A BERT or
+     * RoBERTa flag the config leaves out, or every one where there is no config, takes HF's class
+     * default ({@code do_lower_case} true, {@code strip_accents} null, {@code
+     * tokenize_chinese_chars} true; {@code add_prefix_space} false, {@code trim_offsets} true), as
+     * HF does; XLM-R's file keeps its own. The folder's files are read once here; {@link
      * #writeHuggingFace} writes back the limit and mask token they declared.
      *
      * @param dir the folder

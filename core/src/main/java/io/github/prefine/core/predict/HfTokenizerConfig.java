@@ -442,13 +442,19 @@ final class HfTokenizerConfig {
         }
     }
 
-    /** RoBERTa's flags, from its {@code ByteLevel} pre-tokenizer and {@code RobertaProcessing}. */
+    /**
+     * RoBERTa's flags, from its {@code ByteLevel} pre-tokenizer (else its {@code RobertaProcessing},
+     * which takes the same {@code add_prefix_space}) and {@code RobertaProcessing}: HF's class
+     * applies its defaults to the flags a config leaves out.
+     */
     private static void byteLevelFlags(JsonObject root, Map<String, Object> out) {
         JsonObject pre = find(root.get("pre_tokenizer"), "ByteLevel");
+        JsonObject post = find(root.get("post_processor"), "RobertaProcessing");
         if (pre != null && pre.has("add_prefix_space")) {
             out.put("add_prefix_space", flag(pre, "add_prefix_space", false));
+        } else if (post != null && post.has("add_prefix_space")) {
+            out.put("add_prefix_space", flag(post, "add_prefix_space", true));
         }
-        JsonObject post = find(root.get("post_processor"), "RobertaProcessing");
         if (post != null && post.has("trim_offsets")) {
             out.put("trim_offsets", flag(post, "trim_offsets", true));
         }

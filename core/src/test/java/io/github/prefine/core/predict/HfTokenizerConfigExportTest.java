@@ -126,6 +126,29 @@ class HfTokenizerConfigExportTest {
     }
 
     /**
+     * RoBERTa with the XLM-R fixture's own tokenizer, whose {@code Metaspace} pre-tokenizer has no
+     * prefix-space flag: the {@code add_prefix_space} of its {@code RobertaProcessing} (true) is
+     * declared, since HF's RoBERTa class would otherwise apply its default (false) to that
+     * post-processor; read back, the folder's file is read as written.
+     */
+    @Test
+    void robertaWithoutAByteLevelPreTokenizerDeclaresItsPostProcessorsPrefixSpace() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
+        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
+        JsonObject c = json(fixture.resolve("encoder/config.json"));
+        c.addProperty("model_type", "roberta");
+        Files.writeString(encoder.resolve("config.json"), c.toString());
+        Path out = export(encoder, fixture.resolve("tokenizer.json"), 2);
+        JsonObject config = json(out.resolve("tokenizer_config.json"));
+        assertTrue(config.get("add_prefix_space").getAsBoolean());
+        assertTrue(config.get("trim_offsets").getAsBoolean());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(out, m)) {
+            assertEquals(out.resolve("tokenizer.json"), read.predictor("text-classification").tokenizer().path());
+        }
+    }
+
+    /**
      * all-MiniLM-L6-v2's real tokenizer and config (512 positions), on an encoder of its vocabulary
      * and positions made small in width: HF's own {@code tokenizer_config.json} for that model
      * declares 512 and lower-casing, which these files give.
