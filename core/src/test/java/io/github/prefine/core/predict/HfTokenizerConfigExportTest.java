@@ -103,11 +103,8 @@ class HfTokenizerConfigExportTest {
     @Test
     void robertaExportDeclaresItsByteLevelFlags() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
-        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
-        JsonObject c = json(fixture.resolve("encoder/config.json"));
-        c.addProperty("model_type", "roberta");
-        Files.writeString(encoder.resolve("config.json"), c.toString());
+        Path encoder = robertaEncoder(fixture);
+        JsonObject c = json(encoder.resolve("config.json"));
         Path byteLevel = edited(fixture.resolve("tokenizer.json"), root -> {
             JsonObject pre = strings("type", "ByteLevel");
             for (String flag : List.of("add_prefix_space", "trim_offsets", "use_regex")) {
@@ -134,12 +131,7 @@ class HfTokenizerConfigExportTest {
     @Test
     void robertaWithoutAByteLevelPreTokenizerDeclaresItsPostProcessorsPrefixSpace() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
-        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
-        JsonObject c = json(fixture.resolve("encoder/config.json"));
-        c.addProperty("model_type", "roberta");
-        Files.writeString(encoder.resolve("config.json"), c.toString());
-        Path out = export(encoder, fixture.resolve("tokenizer.json"), 2);
+        Path out = export(robertaEncoder(fixture), fixture.resolve("tokenizer.json"), 2);
         JsonObject config = json(out.resolve("tokenizer_config.json"));
         assertTrue(config.get("add_prefix_space").getAsBoolean());
         assertTrue(config.get("trim_offsets").getAsBoolean());
@@ -243,6 +235,16 @@ class HfTokenizerConfigExportTest {
         IOException e = assertThrows(IOException.class, () -> export(fixture.resolve("encoder"), bare, 4));
         assertTrue(e.getMessage().contains(bare.toString()) && e.getMessage().contains("post_processor")
                 && e.getMessage().contains("cls_token"), e.getMessage());
+    }
+
+    /** The XLM-R fixture's encoder relabelled {@code roberta} (the two compute alike; no fixture holds RoBERTa). */
+    private Path robertaEncoder(Path fixture) throws Exception {
+        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
+        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
+        JsonObject c = json(fixture.resolve("encoder/config.json"));
+        c.addProperty("model_type", "roberta");
+        Files.writeString(encoder.resolve("config.json"), c.toString());
+        return encoder;
     }
 
     /** The written files: the tokenizer config equals {@code want}, the map its special tokens. */
