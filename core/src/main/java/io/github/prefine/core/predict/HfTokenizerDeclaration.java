@@ -65,10 +65,10 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
      * @throws IOException naming the file if its {@code model_max_length} is not a positive whole number
      */
     OptionalInt modelMaxLength(int cap) throws IOException {
-        BigInteger n = declaredLimit();
         if (config == null) {
             return OptionalInt.empty();
         }
+        BigInteger n = declaredLimit();
         if (n == null) {
             LOG.info("{}: no model_max_length; new text is read with the default lengths", file());
             return OptionalInt.empty();
