@@ -53,13 +53,21 @@ public final class FinetunedModel implements AutoCloseable {
      * folder's own file is read.
      */
     private final Path scratch;
+    /**
+     * For a Hugging Face folder, the tokenizer an export copies: the file read (the rebuilt copy
+     * in {@link #scratch}, if any), the folder's own file to name in errors, and what the folder's
+     * {@code tokenizer_config.json} declared when it was loaded; null for a folder {@link
+     * ModelExport} wrote, whose tokenizer file is read as it is.
+     */
+    private final HfTokenizerConfig.Source hfTokenizer;
     private boolean closed;
 
     private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
-            boolean huggingFace, Path scratch) {
+            Path scratch, HfTokenizerConfig.Source hfTokenizer) {
         this.dir = dir;
         this.scratch = scratch;
-        this.huggingFace = huggingFace;
+        this.hfTokenizer = hfTokenizer;
+        this.huggingFace = hfTokenizer != null;
         this.manifest = manifest;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -108,7 +116,7 @@ public final class FinetunedModel implements AutoCloseable {
             model = b.build();
             model.loadParameters(dir);
             tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(manifest.padId()).build();
-            return new FinetunedModel(dir, manifest, model, tokenizer, false, null);
+            return new FinetunedModel(dir, manifest, model, tokenizer, null, null);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -133,7 +141,12 @@ public final class FinetunedModel implements AutoCloseable {
      *     NDManager, FeatureSettings)}
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager) throws IOException {
-        return loadHuggingFace(dir, manager, huggingFaceSettings(dir));
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(manager, "manager");
+        EncoderConfig config = configOf(dir);
+        HfTokenizerDeclaration declared = HfTokenizerDeclaration.read(dir);
+        return loadHuggingFace(dir, manager, HfTaskFolder.settings(config, declared.modelMaxLength(
+                config.maxSequenceLength())), config, declared);
     }
 
     /**
@@ -155,12 +168,16 @@ public final class FinetunedModel implements AutoCloseable {
      * choices]}. Tensors that belong to no part of the task model (a token classifier saved with
      * its pooler) are logged at INFO and left unused.
      *
-     * <p>Text is tokenized as HF's tokenizer class tokenizes it: where {@code tokenizer_config.json}
-     * states BERT's {@code do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars},
-     * or RoBERTa's or XLM-R's {@code add_prefix_space} or {@code trim_offsets}, otherwise than
-     * {@code tokenizer.json}'s components have them, the stated flags are applied over the file's
-     * (in a temporary copy; the folder is not touched) and logged at WARN. A flag the config leaves
-     * out keeps the file's value.
+     * <p>Text is tokenized as HF's tokenizer class tokenizes it: where BERT's {@code
+     * do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars}, or RoBERTa's or
+     * XLM-R's {@code add_prefix_space} or {@code trim_offsets}, as {@code tokenizer_config.json}
+     * states them, differ from {@code tokenizer.json}'s components, the stated flags are applied
+     * over the file's (in a temporary copy; the folder is not touched) and logged at WARN. A BERT or
+     * RoBERTa flag the config leaves out, or every one where there is no config, takes HF's class
+     * default ({@code do_lower_case} true, {@code strip_accents} null, {@code
+     * tokenize_chinese_chars} true; {@code add_prefix_space} false, {@code trim_offsets} true), as
+     * HF does; XLM-R's file keeps its own. The folder's files are read once here; {@link
+     * #writeHuggingFace} writes back the limit and mask token they declared.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
@@ -174,14 +191,20 @@ public final class FinetunedModel implements AutoCloseable {
      *     malformed or its size differs from the head's, or a head tensor is missing or of another
      *     shape (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
-     *     EncoderCheckpoint#load} does)
+     *     EncoderCheckpoint#load} does); or naming {@code tokenizer.json} (never the rebuilt copy)
+     *     if the tokenizers library cannot load it
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings)
             throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(settings, "settings");
-        EncoderConfig config = configOf(dir);
+        return loadHuggingFace(dir, manager, settings, configOf(dir), HfTokenizerDeclaration.read(dir));
+    }
+
+    /** Loads an HF folder whose {@code config.json} and {@code tokenizer_config.json} were read once, here. */
+    private static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings,
+            EncoderConfig config, HfTokenizerDeclaration declared) throws IOException {
         Path tokenizerFile = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new NoSuchFileException(tokenizerFile.toString(), null, "the Hugging Face folder " + dir + " has no "
@@ -189,7 +212,7 @@ public final class FinetunedModel implements AutoCloseable {
                     + " save_pretrained of a fast tokenizer writes");
         }
         HfTaskFolder.Layout layout = HfTaskFolder.layout(dir, config);
-        String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType());
+        String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType(), declared);
         SavedTask task;
         try {
             task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
@@ -210,11 +233,11 @@ public final class FinetunedModel implements AutoCloseable {
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
-            SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile)
-                    .optPadId(config.padTokenId()).build();
+            SubwordTokenizer tokenizer = hfTokenizer(tokenizerFile, dir, scratch != null, config.padTokenId());
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
                     EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
-            return new FinetunedModel(dir, manifest, model, tokenizer, true, scratch);
+            return new FinetunedModel(dir, manifest, model, tokenizer, scratch, new HfTokenizerConfig.Source(
+                    tokenizerFile, dir.resolve(EncoderCheckpoint.TOKENIZER_FILE), declared));
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -257,7 +280,42 @@ public final class FinetunedModel implements AutoCloseable {
     public static FeatureSettings huggingFaceSettings(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");
         EncoderConfig config = configOf(dir);
-        return HfTaskFolder.settings(config, HfTokenizerConfig.modelMaxLength(dir, config.maxSequenceLength()));
+        return HfTaskFolder.settings(config, HfTokenizerDeclaration.read(dir).modelMaxLength(config.maxSequenceLength()));
+    }
+
+    /**
+     * Loads an HF folder's tokenizer from the file read: the folder's own, or where {@code rebuilt}
+     * its copy rebuilt with {@code tokenizer_config.json}'s flags. A failure names the folder's
+     * file, never the temporary copy the user never made: the copy differs from the file only in
+     * the flags applied, so where the file fails as written too, its own error (and positions) are
+     * given; the Rust library's errors, which name no file, are given with it.
+     */
+    private static SubwordTokenizer hfTokenizer(Path file, Path dir, boolean rebuilt, int padId) throws IOException {
+        Path own = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+        try {
+            return SubwordTokenizer.builder().setTokenizerPath(file).optPadId(padId).build();
+        } catch (IOException | RuntimeException e) {
+            if (!rebuilt) {
+                throw naming(own, e);
+            }
+            try {
+                SubwordTokenizer.builder().setTokenizerPath(own).optPadId(padId).build().close();
+            } catch (IOException | RuntimeException asWritten) {
+                throw naming(own, asWritten);
+            }
+            throw new IOException(own + ": loads as written, but not as rebuilt with the flags of "
+                    + dir.resolve(HfTokenizerConfig.FILE) + " (logged above): "
+                    + String.valueOf(e.getMessage()).replace(file.toString(), own.toString()), e);
+        }
+    }
+
+    /** A tokenizer's load failure as an {@code IOException} whose message names the file. */
+    private static IOException naming(Path file, Exception e) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof IOException io && message.startsWith(file.toString())) {
+            return io;
+        }
+        return new IOException(file + ": cannot be loaded as a tokenizer: " + message, e);
     }
 
     /** The folder's encoder config; an unsupported or invalid one is bad input, named with its file. */
@@ -282,10 +340,14 @@ public final class FinetunedModel implements AutoCloseable {
      * label names in head order), {@code model.safetensors} (the encoder under {@code bert.} or
      * {@code roberta.}, the head under HF's names), {@code tokenizer.json}, and {@code
      * tokenizer_config.json} with {@code special_tokens_map.json}, which {@code AutoTokenizer} reads:
-     * HF's tokenizer class for the family, {@code model_max_length} (the positions the encoder takes:
+     * HF's tokenizer class for the family, {@code model_max_length} (the limit the folder this
+     * model's tokenizer came from declared, where it is within the encoder's positions, as HF's
+     * {@code save_pretrained} writes back the limit it loaded; else the positions the encoder takes:
      * BERT's {@code max_position_embeddings}, RoBERTa's and XLM-R's less 2 for the padding offset),
-     * the special tokens as {@code tokenizer.json} has them, and BERT's lower-casing as its
-     * normalizer does it. Single-text and text-pair tasks both become {@code
+     * the special tokens as {@code tokenizer.json} has them ({@code mask_token} the one that folder
+     * names, else the family's), {@code added_tokens_decoder}, and BERT's lower-casing as its
+     * normalizer does it. For a Hugging Face folder, that folder is the one loaded, its files as they
+     * were read then. Single-text and text-pair tasks both become {@code
      * ...ForSequenceClassification}, QA {@code ...ForQuestionAnswering}, multiple choice {@code
      * ...ForMultipleChoice}. What HF's folder cannot hold (feature lengths, QA post-processing, a
      * choice count) is not written.
@@ -294,14 +356,17 @@ public final class FinetunedModel implements AutoCloseable {
      * @param out the folder to create or fill; files of the same names there are replaced
      * @throws IllegalArgumentException if the model has no such task
      * @throws IllegalStateException if this model is closed
-     * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if that
-     *     lacks a special token the family's HF tokenizer names (nothing is written then)
+     * @throws IOException if writing fails, or naming the loaded folder's {@code tokenizer.json} and
+     *     the token if that lacks a special token the family's HF tokenizer names or the mask token
+     *     the folder names, or naming the folder's file whose {@code mask_token} or {@code
+     *     model_max_length} is malformed (nothing is written then)
      */
     public synchronized void writeHuggingFace(String taskName, Path out) throws IOException {
         Objects.requireNonNull(out, "out");
         checkOpen();
         int t = indexOf(taskName);
-        HfTaskFolder.write(model, t, manifest.tasks().get(t), tokenizer.path(), tokenizer.padId(), out);
+        HfTaskFolder.write(model, t, manifest.tasks().get(t), hfTokenizer != null ? hfTokenizer
+                : HfTokenizerConfig.Source.of(tokenizer.path()), tokenizer.padId(), out);
     }
 
     /**

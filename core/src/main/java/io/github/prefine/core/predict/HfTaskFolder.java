@@ -109,14 +109,15 @@ final class HfTaskFolder {
      * @param model the model, whose encoder is a {@link TransformerEncoder}
      * @param taskIndex the task's head index
      * @param task what was recorded of the task
-     * @param tokenizerJson the tokenizer file to copy beside
+     * @param tokenizer the tokenizer file to copy beside, with what its folder declares
      * @param padId the id the tokenizer pads with
      * @param dir the folder to create or fill
      * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if it lacks
-     *     a special token the family's HF tokenizer needs (then nothing is written)
+     *     a special token the family's HF tokenizer needs or the mask token its folder names (then
+     *     nothing is written)
      */
-    static void write(MultiHeadModel model, int taskIndex, SavedTask task, Path tokenizerJson, int padId, Path dir)
-            throws IOException {
+    static void write(MultiHeadModel model, int taskIndex, SavedTask task, HfTokenizerConfig.Source tokenizer,
+            int padId, Path dir) throws IOException {
         if (!(model.encoder() instanceof TransformerEncoder encoder)) {
             throw new IllegalArgumentException("HF export: the encoder must be prefine's TransformerEncoder, found "
                     + model.encoder().getClass().getName());
@@ -125,12 +126,13 @@ final class HfTaskFolder {
             throw new IllegalArgumentException("HF export: task " + task.name() + "'s head is "
                     + model.head(taskIndex).block().getClass().getName() + ", not one of prefine's HF-shaped heads");
         }
+        Path tokenizerJson = tokenizer.file();
         if (!Files.isRegularFile(tokenizerJson)) {
-            throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + dir);
+            throw new NoSuchFileException(tokenizer.shownAs().toString(), null, "no tokenizer.json to copy into " + dir);
         }
         ModelFamily family = encoder.config().modelType();
         // worked out first: a tokenizer HF cannot be told about stops the export before any file
-        HfTokenizerConfig.Contents tokenizerConfig = HfTokenizerConfig.of(encoder.config(), tokenizerJson, padId);
+        HfTokenizerConfig.Contents tokenizerConfig = HfTokenizerConfig.of(encoder.config(), tokenizer, padId);
         List<HostTensor> tensors = new ArrayList<>(EncoderCheckpoint.toHostTensors(encoder,
                 family.checkpointPrefix() + "."));
         for (Map.Entry<String, Parameter> e : head.hfParameters().entrySet()) {
@@ -326,7 +328,7 @@ final class HfTaskFolder {
      *
      * @param config the encoder config
      * @param declared the {@code model_max_length} of {@code tokenizer_config.json}, at most the
-     *     encoder's positions ({@link HfTokenizerConfig#modelMaxLength}), or empty
+     *     encoder's positions ({@link HfTokenizerDeclaration#modelMaxLength}), or empty
      */
     static FeatureSettings settings(EncoderConfig config, OptionalInt declared) {
         int max = declared.orElse(Math.min(512, config.maxSequenceLength()));

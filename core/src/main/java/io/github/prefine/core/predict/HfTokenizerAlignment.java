@@ -34,37 +34,44 @@ import org.slf4j.LoggerFactory;
  *       trim_offsets} plays no part: HF's post-processor for it is a template, which trims nothing).
  * </ul>
  *
- * <p>Only flags the file states are applied, each to a component of the type listed; a flag the
- * file leaves out keeps {@code tokenizer.json}'s value, and any other class keeps the file as
- * written. HF differs there: version 5 rebuilds the whole pipeline from its class, taking the
- * class defaults for flags left out ({@code do_lower_case} true), and version 4 rebuilt the BERT
- * and RoBERTa components of these types where the flags differed, XLM-R's not at all.
+ * <p>For BERT and RoBERTa, a flag the file leaves out takes the class's default ({@code
+ * BertTokenizer}: {@code do_lower_case} true, {@code strip_accents} null, {@code
+ * tokenize_chinese_chars} true; {@code RobertaTokenizer}: {@code add_prefix_space} false, {@code
+ * trim_offsets} true), and so does every flag of a folder without the file, as HF's {@code
+ * AutoTokenizer} then takes the family's class: HF 4 compared these components with its
+ * constructor's arguments, defaults included, and HF 5 builds its class's pipeline. XLM-R's file
+ * changes only where {@code add_prefix_space} is stated (HF 4 left it alone). Any other class keeps
+ * the file as written. HF 5 differs in rebuilding the whole pipeline, components of other types
+ * included; only the components above are rebuilt here.
  *
  * <p>Stateless.
  */
 final class HfTokenizerAlignment {
     private static final Logger LOG = LoggerFactory.getLogger(HfTokenizerAlignment.class);
 
+    private static final JsonPrimitive TRUE = new JsonPrimitive(true);
+    private static final JsonPrimitive FALSE = new JsonPrimitive(false);
+
     private HfTokenizerAlignment() {}
 
     /**
      * Returns a folder's {@code tokenizer.json} with its components rebuilt as HF's tokenizer class
-     * rebuilds them, logging at WARN which flags of {@code tokenizer_config.json} were applied over
-     * which of {@code tokenizer.json}'s; the file itself is not touched.
+     * rebuilds them, logging at WARN which flags of {@code tokenizer_config.json} or of the class
+     * defaults were applied over which of {@code tokenizer.json}'s; the file itself is not touched.
      *
      * @param dir the folder
      * @param family the folder's model family, whose class is HF's where {@code tokenizer_class} is absent
-     * @return the rebuilt JSON, or null where there is no {@code tokenizer_config.json}, it names
-     *     another class, or it agrees with {@code tokenizer.json}
+     * @param declared what the folder's {@code tokenizer_config.json} declares, read once by the caller
+     * @return the rebuilt JSON, or null where {@code tokenizer_config.json} names another class, or
+     *     its flags and the class defaults agree with {@code tokenizer.json}
      * @throws IOException naming {@code tokenizer_config.json} and what was expected if a flag is
-     *     not a boolean ({@code strip_accents}: nor null) or the file is malformed, or naming
-     *     {@code tokenizer.json} if that is not a JSON object
+     *     not a boolean ({@code strip_accents}: nor null) or {@code tokenizer_class} not a string, or
+     *     naming {@code tokenizer.json} if that is not a JSON object
      */
-    static String aligned(Path dir, ModelFamily family) throws IOException {
-        JsonObject settings = HfTokenizerConfig.rebuildSettings(dir);
-        if (settings == null) {
-            return null;
-        }
+    static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared) throws IOException {
+        JsonObject stated = declared.rebuildSettings();
+        // without the file, HF's AutoTokenizer takes the family's class with all its defaults
+        JsonObject settings = stated != null ? stated : new JsonObject();
         String named = settings.has("tokenizer_class") ? settings.get("tokenizer_class").getAsString() : null;
         ModelFamily rules = named == null ? family : classFamily(named);
         if (rules == null) {
@@ -78,9 +85,10 @@ final class HfTokenizerAlignment {
                 JsonElement normalizer = root.get("normalizer");
                 if (HfTokenizerConfig.type(normalizer).equals("BertNormalizer")) {
                     JsonObject n = normalizer.getAsJsonObject();
-                    apply(settings, "do_lower_case", n, "lowercase", new JsonPrimitive(true), applied);
-                    apply(settings, "strip_accents", n, "strip_accents", JsonNull.INSTANCE, applied);
-                    apply(settings, "tokenize_chinese_chars", n, "handle_chinese_chars", new JsonPrimitive(true), applied);
+                    // BertTokenizer's defaults: do_lower_case true, strip_accents null, tokenize_chinese_chars true
+                    apply(settings, "do_lower_case", TRUE, n, "lowercase", TRUE, applied);
+                    apply(settings, "strip_accents", JsonNull.INSTANCE, n, "strip_accents", JsonNull.INSTANCE, applied);
+                    apply(settings, "tokenize_chinese_chars", TRUE, n, "handle_chinese_chars", TRUE, applied);
                 }
             }
             case ROBERTA -> {
@@ -89,19 +97,20 @@ final class HfTokenizerAlignment {
                 if (post == null) {
                     post = HfTokenizerConfig.find(root.get("post_processor"), "ByteLevel");
                 }
-                // the Rust components' defaults, where tokenizer.json leaves a field out
+                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true; the last
+                // argument is the Rust component's default, where tokenizer.json leaves a field out
                 if (pre != null) {
-                    apply(settings, "add_prefix_space", pre, "add_prefix_space", new JsonPrimitive(true), applied);
+                    apply(settings, "add_prefix_space", FALSE, pre, "add_prefix_space", TRUE, applied);
                 }
                 if (post != null) {
-                    apply(settings, "add_prefix_space", post, "add_prefix_space", new JsonPrimitive(true), applied);
-                    apply(settings, "trim_offsets", post, "trim_offsets", new JsonPrimitive(true), applied);
+                    apply(settings, "add_prefix_space", FALSE, post, "add_prefix_space", TRUE, applied);
+                    apply(settings, "trim_offsets", TRUE, post, "trim_offsets", TRUE, applied);
                 }
             }
             case XLM_ROBERTA -> {
-                JsonElement stated = settings.get("add_prefix_space");
-                if (stated != null) {
-                    String scheme = stated.getAsBoolean() ? "always" : "never";
+                JsonElement prefix = settings.get("add_prefix_space");
+                if (prefix != null) {
+                    String scheme = prefix.getAsBoolean() ? "always" : "never";
                     prependScheme(HfTokenizerConfig.find(root.get("pre_tokenizer"), "Metaspace"), scheme, "pre_tokenizer",
                             applied);
                     JsonElement decoder = root.get("decoder");
@@ -114,9 +123,10 @@ final class HfTokenizerAlignment {
         if (applied.isEmpty()) {
             return null;
         }
-        LOG.warn("{}: {} applied over {} as HF's {} rebuilds the tokenizer: {} ({} on disk is left as written)", dir,
-                HfTokenizerConfig.FILE, EncoderCheckpoint.TOKENIZER_FILE, HfTokenizerConfig.tokenizerClass(rules),
-                String.join(", ", applied), EncoderCheckpoint.TOKENIZER_FILE);
+        LOG.warn("{}: {} read as HF's {} rebuilds it from {}: {} ({} on disk is left as written)", dir,
+                EncoderCheckpoint.TOKENIZER_FILE, HfTokenizerConfig.tokenizerClass(rules), stated != null
+                ? HfTokenizerConfig.FILE + " and the class defaults" : "the class defaults (there is no "
+                + HfTokenizerConfig.FILE + ")", String.join(", ", applied), EncoderCheckpoint.TOKENIZER_FILE);
         return HfTokenizerConfig.GSON.toJson(root);
     }
 
@@ -135,18 +145,19 @@ final class HfTokenizerAlignment {
         return null;
     }
 
-    /** Sets a component's field to the flag the config states, where that differs from the field's value. */
-    private static void apply(JsonObject settings, String flag, JsonObject component, String field, JsonElement absent,
-            List<String> applied) {
-        JsonElement stated = settings.get(flag);
-        if (stated == null) {
-            return;
-        }
+    /**
+     * Sets a component's field to the flag the config states, else to the class's default, where
+     * that differs from the field's value ({@code absent} where the file leaves the field out).
+     */
+    private static void apply(JsonObject settings, String flag, JsonElement classDefault, JsonObject component,
+            String field, JsonElement absent, List<String> applied) {
+        boolean stated = settings.has(flag);
+        JsonElement value = stated ? settings.get(flag) : classDefault;
         JsonElement current = component.has(field) ? component.get(field) : absent;
-        if (!current.equals(stated)) {
-            component.add(field, stated);
-            applied.add(flag + " " + stated + " (was " + HfTokenizerConfig.type(component) + "." + field + " "
-                    + current + ")");
+        if (!current.equals(value)) {
+            component.add(field, value);
+            applied.add(flag + " " + value + (stated ? "" : " (the class default)") + " (was "
+                    + HfTokenizerConfig.type(component) + "." + field + " " + current + ")");
         }
     }
 

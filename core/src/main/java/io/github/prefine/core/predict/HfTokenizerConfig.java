@@ -18,11 +18,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The {@code tokenizer_config.json} and {@code special_tokens_map.json} of a Hugging Face task-model
@@ -30,31 +26,35 @@ import org.slf4j.LoggerFactory;
  * without which HF falls back on its class defaults (no length limit, BERT lower-casing).
  *
  * <p>Written from the encoder config and the {@code tokenizer.json} copied beside it, nothing
- * guessed: {@code model_max_length} is the positions the encoder takes ({@link
+ * guessed: {@code model_max_length} is the limit the tokenizer's own folder declares where that is
+ * within the positions the encoder takes (so a re-export keeps the limit a folder was read with,
+ * as HF's {@code save_pretrained} writes back the one it loaded), else those positions ({@link
  * EncoderConfig#maxSequenceLength()}: BERT's {@code max_position_embeddings}, RoBERTa's and XLM-R's
  * less the padding offset); {@code cls_token} and {@code sep_token} are the tokens the
  * post-processor puts around a text, and for RoBERTa and XLM-R also {@code bos_token} and {@code
  * eos_token}, as HF's classes make {@code <s>} both and {@code </s>} both; {@code pad_token} the
  * token of the padding id; {@code unk_token} the model's ({@code unk_token}, or the Unigram vocabulary's
  * {@code unk_id}), else the family's name for it when {@code added_tokens} lists it; {@code
- * mask_token} the family's name ({@code [MASK]}, {@code <mask>}), which {@code added_tokens} must
- * list. BERT's {@code do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars}
- * repeat the {@code BertNormalizer}'s flags (HF's BERT tokenizer rebuilds the normalizer when they
+ * mask_token} the one the tokenizer's folder names ({@link HfTokenizerDeclaration#maskToken()}),
+ * else the family's name ({@code [MASK]}, {@code <mask>}), which {@code added_tokens} must list.
+ * {@code added_tokens_decoder} repeats {@code added_tokens} as HF Transformers 4 (from 4.34) writes
+ * it: the id as a string, in id order, to the token's {@code content}, {@code lstrip}, {@code
+ * normalized}, {@code rstrip}, {@code single_word} and {@code special} (HF 5 leaves it out beside a
+ * {@code tokenizer.json}; it serves HF 4 and tools that read the config alone). BERT's {@code
+ * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
+ * BertNormalizer}'s flags (HF's BERT tokenizer rebuilds the normalizer when they
  * differ, and lower-cases by default); RoBERTa's {@code add_prefix_space} and {@code trim_offsets}
  * repeat its pre- and post-processor's, for the same reason. {@code clean_up_tokenization_spaces}
  * is true where the decoder is WordPiece's with its clean-up, the same rule, and false for
  * decoders that give back the text's own spaces.
  *
- * <p>Read back, {@code model_max_length} gives the lengths ({@link #modelMaxLength}), and {@code
- * tokenizer_class} with the flags above the settings HF's tokenizer class rebuilds {@code
- * tokenizer.json}'s components with ({@link #rebuildSettings}, applied by {@link
- * HfTokenizerAlignment}).
+ * <p>Read back, a folder's declarations are {@link HfTokenizerDeclaration}'s: the length limit, and
+ * {@code tokenizer_class} with the flags above, the settings HF's tokenizer class rebuilds {@code
+ * tokenizer.json}'s components with (applied by {@link HfTokenizerAlignment}).
  *
  * <p>Stateless; each method reads or writes its own files.
  */
 final class HfTokenizerConfig {
-    private static final Logger LOG = LoggerFactory.getLogger(HfTokenizerConfig.class);
-
     /** The file HF's tokenizers read their settings from. */
     static final String FILE = "tokenizer_config.json";
     /** The special tokens alone, which older HF versions read. */
@@ -70,8 +70,9 @@ final class HfTokenizerConfig {
     static final List<String> REBUILD_FLAGS = List.of("do_lower_case", "strip_accents", "tokenize_chinese_chars",
             "add_prefix_space", "trim_offsets");
 
-    /** JSON's integer syntax, which Python's {@code json} reads as an {@code int}. */
-    private static final Pattern INTEGER_LITERAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+    /** The AddedToken flags HF writes beside {@code content}, as {@code AddedToken.__getstate__} gives them. */
+    private static final List<String> ADDED_TOKEN_FLAGS = List.of("lstrip", "normalized", "rstrip", "single_word",
+            "special");
 
     /** Writes JSON with its keys as given, nulls kept and no HTML escapes. */
     static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
@@ -88,21 +89,47 @@ final class HfTokenizerConfig {
     record Contents(Map<String, Object> tokenizerConfig, Map<String, Object> specialTokens) {}
 
     /**
+     * The tokenizer an export copies.
+     *
+     * @param file the {@code tokenizer.json} read and copied
+     * @param shownAs the name errors give it: the user's file, where {@code file} is a copy rebuilt
+     *     as HF rebuilds it ({@link HfTokenizerAlignment})
+     * @param declared what the folder it came from declares, for its mask token and length limit
+     */
+    record Source(Path file, Path shownAs, HfTokenizerDeclaration declared) {
+        /**
+         * A tokenizer file as it is, with what its own folder declares.
+         *
+         * @param tokenizerJson the file
+         * @return the source
+         * @throws IOException naming the folder's {@code tokenizer_config.json} if that cannot be
+         *     read or is not a JSON object
+         */
+        static Source of(Path tokenizerJson) throws IOException {
+            Path file = tokenizerJson.toAbsolutePath();
+            return new Source(file, file, HfTokenizerDeclaration.read(file.getParent()));
+        }
+    }
+
+    /**
      * Works out both files for a tokenizer and an encoder, before anything is written.
      *
      * @param config the encoder's config
-     * @param tokenizerJson the {@code tokenizer.json} the folder carries
+     * @param source the {@code tokenizer.json} the folder carries, with what its folder declares
      * @param padId the id the tokenizer pads with
      * @return the contents
-     * @throws IOException naming {@code tokenizer.json} and the token if a special token the family
-     *     needs is not in it, or the file is not a tokenizer
+     * @throws IOException naming {@code tokenizer.json} (as {@link Source#shownAs()}) and the token
+     *     if a special token the family needs, or the mask token the source folder names, is not
+     *     among its {@code added_tokens}, or the file is not a tokenizer; or naming the source
+     *     folder's file if its {@code mask_token} or {@code model_max_length} is malformed
      */
-    static Contents of(EncoderConfig config, Path tokenizerJson, int padId) throws IOException {
+    static Contents of(EncoderConfig config, Source source, int padId) throws IOException {
         ModelFamily family = config.modelType();
         boolean bert = family == ModelFamily.BERT;
-        JsonObject root = object(tokenizerJson);
-        Map<String, Integer> added = addedTokens(tokenizerJson, root);
-        String[] clsSep = clsAndSep(tokenizerJson, root.get("post_processor"), added);
+        Path shown = source.shownAs();
+        JsonObject root = object(source.file(), shown);
+        AddedTokens added = addedTokens(shown, root);
+        String[] clsSep = clsAndSep(shown, root.get("post_processor"), added.ids());
         Map<String, Object> special = new TreeMap<>();
         if (!bert) {
             special.put("bos_token", clsSep[0]);
@@ -110,25 +137,39 @@ final class HfTokenizerConfig {
         }
         special.put("cls_token", clsSep[0]);
         special.put("sep_token", clsSep[1]);
-        special.put("pad_token", padToken(tokenizerJson, added, padId));
-        special.put("unk_token", unkToken(tokenizerJson, root.get("model"), added, bert ? "[UNK]" : "<unk>"));
-        String mask = bert ? "[MASK]" : "<mask>";
-        if (!added.containsKey(mask)) {
-            throw new IOException(tokenizerJson + ": added_tokens lacks the mask token " + mask + ", which "
-                    + tokenizerClass(family) + " names in " + FILE + "; expected it among the special tokens");
-        }
-        special.put("mask_token", mask);
+        special.put("pad_token", padToken(shown, added.ids(), padId));
+        special.put("unk_token", unkToken(shown, root.get("model"), added.ids(), bert ? "[UNK]" : "<unk>"));
+        special.put("mask_token", maskToken(shown, source.declared(), added.ids(), family));
 
         Map<String, Object> settings = new TreeMap<>(special);
         settings.put("tokenizer_class", tokenizerClass(family));
-        settings.put("model_max_length", config.maxSequenceLength());
+        settings.put("model_max_length", source.declared().limitWithin(config.maxSequenceLength())
+                .orElse(config.maxSequenceLength()));
         settings.put("clean_up_tokenization_spaces", cleansUpSpaces(root.get("decoder")));
+        settings.put("added_tokens_decoder", added.decoder());
         if (bert) {
             normalizerFlags(root.get("normalizer"), settings);
         } else if (family == ModelFamily.ROBERTA) {
             byteLevelFlags(root, settings);
         }
         return new Contents(settings, special);
+    }
+
+    /**
+     * The mask token: the one the source folder names ({@link HfTokenizerDeclaration#maskToken()}),
+     * else the family's ({@code [MASK]}, {@code <mask>}); either must be one of {@code added_tokens},
+     * the tokens HF never splits.
+     */
+    private static String maskToken(Path file, HfTokenizerDeclaration declared, Map<String, Integer> added,
+            ModelFamily family) throws IOException {
+        HfTokenizerDeclaration.Named named = declared.maskToken();
+        String mask = named != null ? named.token() : family == ModelFamily.BERT ? "[MASK]" : "<mask>";
+        if (!added.containsKey(mask)) {
+            throw new IOException(file + ": added_tokens lacks the mask token " + mask + ", which " + (named != null
+                    ? named.file() + " names as mask_token" : tokenizerClass(family) + " names in " + FILE
+                    + " where the tokenizer's folder names none") + "; expected it among the special tokens");
+        }
+        return mask;
     }
 
     /**
@@ -151,121 +192,83 @@ final class HfTokenizerConfig {
         AtomicFiles.write(dir.resolve(SPECIAL_TOKENS_FILE), GSON.toJson(contents.specialTokens()) + "\n");
     }
 
-    /**
-     * Reads the length limit a folder's {@code tokenizer_config.json} declares.
-     *
-     * @param dir the folder
-     * @param cap the positions the encoder takes
-     * @return the declared {@code model_max_length}, or empty when the file or the field is absent,
-     *     null, HF's unset value, or above {@code cap} (each but the first logged)
-     * @throws IOException naming the file if it cannot be read, is not a JSON object, or its {@code
-     *     model_max_length} is not a positive whole number
-     */
-    static OptionalInt modelMaxLength(Path dir, int cap) throws IOException {
-        Path file = dir.resolve(FILE);
-        if (!Files.exists(file)) {
-            return OptionalInt.empty();
-        }
-        JsonElement e = object(file).get("model_max_length");
-        if (e == null || e.isJsonNull()) {
-            LOG.info("{}: no model_max_length; new text is read with the default lengths", file);
-            return OptionalInt.empty();
-        }
-        String expected = "; expected a positive whole number of tokens (or null, or HF's unset value " + UNSET + ")";
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
-                || !INTEGER_LITERAL.matcher(e.getAsString()).matches()) {
-            throw new IOException(file + ": model_max_length is " + JsonShapes.describe(e) + expected);
-        }
-        BigInteger n = new BigInteger(e.getAsString());
-        if (n.signum() <= 0) {
-            throw new IOException(file + ": model_max_length is " + n + expected);
-        }
-        if (n.compareTo(BigInteger.valueOf(cap)) > 0) {
-            if (n.equals(UNSET)) {
-                LOG.info("{}: model_max_length is HF's unset value; new text is read with the default lengths", file);
-            } else {
-                LOG.warn("{}: model_max_length {} is more than the {} positions the encoder takes; the default"
-                        + " lengths, capped by the positions, are used", file, n, cap);
-            }
-            return OptionalInt.empty();
-        }
-        return OptionalInt.of(n.intValueExact());
-    }
-
-    /**
-     * Reads what a folder's {@code tokenizer_config.json} states of the settings HF's tokenizer
-     * class rebuilds {@code tokenizer.json}'s components with: {@code tokenizer_class} and the
-     * flags of {@link #REBUILD_FLAGS}, each checked.
-     *
-     * @param dir the folder
-     * @return the keys of those the file has, with their values ({@code strip_accents} may be JSON
-     *     null), or null when the folder has no such file
-     * @throws IOException naming the file if it cannot be read or is not a JSON object, a flag is
-     *     not a boolean ({@code strip_accents}: nor null), or {@code tokenizer_class} is not a string
-     */
-    static JsonObject rebuildSettings(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
-        if (!Files.exists(file)) {
-            return null;
-        }
-        JsonObject config = object(file);
-        JsonObject out = new JsonObject();
-        JsonElement cls = config.get("tokenizer_class");
-        if (cls != null && !cls.isJsonNull()) {
-            out.addProperty("tokenizer_class", JsonShapes.string(cls, "tokenizer_class", mismatch(file)));
-        }
-        for (String name : REBUILD_FLAGS) {
-            JsonElement e = config.get(name);
-            if (e == null) {
-                continue;
-            }
-            boolean nullable = name.equals("strip_accents");
-            if (e.isJsonNull() && nullable) {
-                out.add(name, e);
-            } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) {
-                out.add(name, e);
-            } else {
-                throw new IOException(file + ": " + name + " is " + JsonShapes.describe(e) + "; expected true or false"
-                        + (nullable ? ", or null (accents stripped where do_lower_case lower-cases)" : ""));
-            }
-        }
-        return out;
-    }
-
     /** A file's top-level JSON object. */
     static JsonObject object(Path file) throws IOException {
+        return object(file, file);
+    }
+
+    /** A file's top-level JSON object, errors naming it as {@code shownAs}. */
+    static JsonObject object(Path file, Path shownAs) throws IOException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object", e);
+            throw new IOException(shownAs + ": cannot be read (" + e + "); expected a JSON object", e);
         }
         JsonElement e;
         try {
             e = JsonParser.parseString(text);
         } catch (RuntimeException ex) {
-            throw new IOException(file + ": not JSON: " + ex.getMessage() + "; expected a JSON object", ex);
+            throw new IOException(shownAs + ": not JSON: " + ex.getMessage() + "; expected a JSON object", ex);
         }
         if (!e.isJsonObject()) {
-            throw new IOException(file + ": expected a JSON object, found " + JsonShapes.describe(e));
+            throw new IOException(shownAs + ": expected a JSON object, found " + JsonShapes.describe(e));
         }
         return e.getAsJsonObject();
     }
 
-    /** {@code added_tokens}: content to id, in file order. */
-    private static Map<String, Integer> addedTokens(Path file, JsonObject root) throws IOException {
-        Map<String, Integer> out = new LinkedHashMap<>();
+    /**
+     * {@code added_tokens}, read once.
+     *
+     * @param ids content to id, in file order
+     * @param decoder HF's {@code added_tokens_decoder}: each id as a string, in id order, to the
+     *     token's {@code content} and its flags {@code lstrip}, {@code normalized}, {@code rstrip},
+     *     {@code single_word} and {@code special}
+     */
+    private record AddedTokens(Map<String, Integer> ids, Map<String, Object> decoder) {}
+
+    private static AddedTokens addedTokens(Path file, JsonObject root) throws IOException {
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        TreeMap<Integer, Object> byId = new TreeMap<>();
         JsonElement list = root.get("added_tokens");
-        if (list == null || list.isJsonNull()) {
-            return out;
+        if (list != null && !list.isJsonNull()) {
+            JsonArray a = JsonShapes.array(list, "added_tokens", mismatch(file));
+            for (int i = 0; i < a.size(); i++) {
+                String at = "added_tokens[" + i + "]";
+                JsonObject t = JsonShapes.object(a.get(i), at, mismatch(file));
+                String content = JsonShapes.string(t.get("content"), at + ".content", mismatch(file));
+                int id = JsonShapes.wholeInt(t.get("id"), at + ".id", mismatch(file));
+                Map<String, Object> token = new TreeMap<>();
+                token.put("content", content);
+                for (String flag : ADDED_TOKEN_FLAGS) {
+                    token.put(flag, addedTokenFlag(file, t, at, flag));
+                }
+                if (byId.put(id, token) != null) {
+                    throw new IOException(file + ": " + at + " has the id " + id + " of an earlier added token;"
+                            + " expected one token per id");
+                }
+                ids.put(content, id);
+            }
         }
-        JsonArray a = JsonShapes.array(list, "added_tokens", mismatch(file));
-        for (int i = 0; i < a.size(); i++) {
-            JsonObject t = JsonShapes.object(a.get(i), "added_tokens[" + i + "]", mismatch(file));
-            out.put(JsonShapes.string(t.get("content"), "added_tokens[" + i + "].content", mismatch(file)),
-                    JsonShapes.wholeInt(t.get("id"), "added_tokens[" + i + "].id", mismatch(file)));
+        Map<String, Object> decoder = new LinkedHashMap<>();
+        byId.forEach((id, token) -> decoder.put(Integer.toString(id), token));
+        return new AddedTokens(ids, decoder);
+    }
+
+    /**
+     * An added token's flag; where the file leaves it out, the Rust {@code AddedToken}'s default:
+     * false, but {@code normalized} true for a token that is not special.
+     */
+    private static boolean addedTokenFlag(Path file, JsonObject token, String at, String flag) throws IOException {
+        JsonElement e = token.get(flag);
+        if (e == null || e.isJsonNull()) {
+            return flag.equals("normalized") && !addedTokenFlag(file, token, at, "special");
         }
-        return out;
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw new IOException(file + ": " + at + "." + flag + " is " + JsonShapes.describe(e)
+                    + "; expected true or false");
+        }
+        return e.getAsBoolean();
     }
 
     private static JsonShapes.Mismatch<IOException> mismatch(Path file) {
@@ -439,13 +442,19 @@ final class HfTokenizerConfig {
         }
     }
 
-    /** RoBERTa's flags, from its {@code ByteLevel} pre-tokenizer and {@code RobertaProcessing}. */
+    /**
+     * RoBERTa's flags, from its {@code ByteLevel} pre-tokenizer (else its {@code RobertaProcessing},
+     * which takes the same {@code add_prefix_space}) and {@code RobertaProcessing}: HF's class
+     * applies its defaults to the flags a config leaves out.
+     */
     private static void byteLevelFlags(JsonObject root, Map<String, Object> out) {
         JsonObject pre = find(root.get("pre_tokenizer"), "ByteLevel");
+        JsonObject post = find(root.get("post_processor"), "RobertaProcessing");
         if (pre != null && pre.has("add_prefix_space")) {
             out.put("add_prefix_space", flag(pre, "add_prefix_space", false));
+        } else if (post != null && post.has("add_prefix_space")) {
+            out.put("add_prefix_space", flag(post, "add_prefix_space", true));
         }
-        JsonObject post = find(root.get("post_processor"), "RobertaProcessing");
         if (post != null && post.has("trim_offsets")) {
             out.put("trim_offsets", flag(post, "trim_offsets", true));
         }

@@ -86,14 +86,17 @@ public final class ModelExport {
 
     /**
      * Writes one task as a Hugging Face task-model folder, as {@link FinetunedModel#writeHuggingFace}
-     * describes, that {@code AutoModelFor...from_pretrained} and {@code pipeline} read.
+     * describes, that {@code AutoModelFor...from_pretrained} and {@code pipeline} read; the folder
+     * the tokenizer came from, whose declared limit and mask token are kept, is the one its {@code
+     * tokenizer.json} lies in.
      *
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced
      * @throws IllegalArgumentException if no task of that name is recorded
      * @throws IOException if writing fails, the tokenizer file has gone since {@link Builder#build()},
-     *     or it lacks a special token the family's HF tokenizer names (the message names the file and
-     *     the token; nothing is written then)
+     *     or it lacks a special token the family's HF tokenizer names or the mask token its folder's
+     *     {@code tokenizer_config.json} or {@code special_tokens_map.json} names (the message names
+     *     the file and the token; nothing is written then), or one of those files is malformed
      */
     public void writeHuggingFace(String taskName, Path out) throws IOException {
         Objects.requireNonNull(taskName, "taskName");
@@ -102,7 +105,8 @@ public final class ModelExport {
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).name().equals(taskName)) {
                 // tasks are recorded in the model's head order, so t is the head's index too
-                HfTaskFolder.write(model, t, tasks.get(t), tokenizer.path(), tokenizer.padId(), out);
+                HfTaskFolder.write(model, t, tasks.get(t), HfTokenizerConfig.Source.of(tokenizer.path()),
+                        tokenizer.padId(), out);
                 return;
             }
         }

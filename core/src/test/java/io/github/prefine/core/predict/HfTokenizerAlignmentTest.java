@@ -37,7 +37,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * HF rebuilds it, encoded by the Rust tokenizer. Copies of HF's BERT and XLM-R sequence classifiers
  * (the BERT fixture's normalizer lower-cases; XLM-R's {@code Metaspace} prepends always), and the
  * latter relabelled RoBERTa with a byte-level {@code tokenizer.json} written here; each text
- * checked where the flag changes its ids and where it does not.
+ * checked where the flag changes its ids and where it does not. A BERT or RoBERTa flag the config
+ * leaves out takes HF's class default.
  */
 class HfTokenizerAlignmentTest {
     private static final String MIXED_CASE = "John Smith visited Paris in May.";
@@ -128,6 +129,45 @@ class HfTokenizerAlignmentTest {
         }
     }
 
+    /**
+     * A flag the config leaves out, or a folder without one, takes the class default, as HF 4's
+     * {@code BertTokenizerFast} compares the normalizer with its constructor's {@code
+     * do_lower_case=True} and HF 5 builds the class's pipeline: a cased {@code tokenizer.json} is
+     * read lower-casing, as the fixture's own file (which lower-cases) reads.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"absent", "{}", "{\"model_max_length\": 64, \"tokenizer_class\": \"BertTokenizer\"}",
+        "{\"tokenize_chinese_chars\": true}"})
+    void bertFlagLeftOutTakesTheClassDefaultLowerCasing(String config) throws Exception {
+        String cased = edited("bert", n -> normalizer(n).addProperty("lowercase", false));
+        String hand = edited("bert", n -> { });
+        Path dir = folder("bert", cased, config.equals("absent") ? null : config);
+        assertIdsAsHandEdited(dir, hand, List.of(MIXED_CASE, ACCENTS), List.of(LOWER_PLAIN));
+    }
+
+    /**
+     * RoBERTa's class defaults, {@code add_prefix_space} false and {@code trim_offsets} true,
+     * reach a byte-level {@code tokenizer.json} that adds a prefix space where the config says
+     * nothing of it (HF 4's {@code RobertaTokenizerFast} compares both components with them).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"absent", "{\"trim_offsets\": true}"})
+    void robertaFlagLeftOutTakesTheClassDefaultNoPrefixSpace(String config) throws Exception {
+        Path dir = robertaFolder(byteLevel(true, true), config.equals("absent") ? null : config);
+        assertIdsAsHandEdited(dir, byteLevel(false, true), List.of("Hi there", "Paris"), List.of(" Hi there"));
+    }
+
+    /** XLM-R keeps its file where the config says nothing of the prefix space, as HF 4 did. */
+    @ParameterizedTest
+    @ValueSource(strings = {"absent", "{}"})
+    void xlmRobertaWithoutAPrefixSpaceFlagKeepsItsFile(String config) throws Exception {
+        String never = edited("xlm-roberta", n -> {
+            n.getAsJsonObject("pre_tokenizer").addProperty("prepend_scheme", "never");
+            n.getAsJsonObject("decoder").addProperty("prepend_scheme", "never");
+        });
+        assertReadAsWritten(folder("xlm-roberta", never, config.equals("absent") ? null : config));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"absent", "{}", "{\"do_lower_case\": true, \"strip_accents\": null, \"tokenize_chinese_chars\": true}",
         // HF's generic class reads tokenizer.json as written
@@ -150,7 +190,8 @@ class HfTokenizerAlignmentTest {
     void exportedTokenizerConfigReadsBackAsWritten(String family) throws Exception {
         Path dir = folder(family, null, null);
         EncoderConfig config = EncoderConfig.fromJson(dir.resolve("config.json"));
-        HfTokenizerConfig.write(HfTokenizerConfig.of(config, dir.resolve("tokenizer.json"), config.padTokenId()), dir);
+        HfTokenizerConfig.write(HfTokenizerConfig.of(config, HfTokenizerConfig.Source.of(dir.resolve("tokenizer.json")),
+                config.padTokenId()), dir);
         assertReadAsWritten(dir);
     }
 
@@ -221,9 +262,12 @@ class HfTokenizerAlignmentTest {
         }
     }
 
-    /** The folder classifies as one whose {@code tokenizer.json} was edited by hand and that has no config. */
+    /**
+     * The folder classifies as one whose {@code tokenizer.json} was edited by hand, read as written
+     * (its config names HF's generic class, which rebuilds nothing).
+     */
     private void assertClassifiesAsHandEditedFolder(Path dir, String handJson, List<String> texts) throws Exception {
-        Path byHand = folder("bert", handJson, null);
+        Path byHand = folder("bert", handJson, "{\"tokenizer_class\": \"PreTrainedTokenizerFast\"}");
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
                 FinetunedModel edited = FinetunedModel.loadHuggingFace(byHand, m)) {
             assertEquals(edited.predictor("text-classification").classify(texts),

@@ -59,6 +59,8 @@ class HfTokenizerConfigExportTest {
         want.addProperty("tokenize_chinese_chars", true);
         // the WordPiece decoder cleans up
         want.addProperty("clean_up_tokenization_spaces", true);
+        // tokenizer.json's added_tokens: ids 0-4, each special and not normalized
+        want.add("added_tokens_decoder", specials("0", "[PAD]", "1", "[UNK]", "2", "[CLS]", "3", "[SEP]", "4", "[MASK]"));
         // BERT: positions 0 .. max_position_embeddings - 1
         assertExportedAs("bert", 0, want);
     }
@@ -70,6 +72,8 @@ class HfTokenizerConfigExportTest {
                 "<mask>");
         // the Metaspace decoder gives the text's own spaces back
         want.addProperty("clean_up_tokenization_spaces", false);
+        // tokenizer.json's added_tokens: the mask was added after training, at id 256
+        want.add("added_tokens_decoder", specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>"));
         // positions pad_token_id + 1 .. max_position_embeddings - 1: two fewer than the table
         assertExportedAs("xlm-roberta", 2, want);
     }
@@ -99,11 +103,8 @@ class HfTokenizerConfigExportTest {
     @Test
     void robertaExportDeclaresItsByteLevelFlags() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
-        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
-        JsonObject c = json(fixture.resolve("encoder/config.json"));
-        c.addProperty("model_type", "roberta");
-        Files.writeString(encoder.resolve("config.json"), c.toString());
+        Path encoder = robertaEncoder(fixture);
+        JsonObject c = json(encoder.resolve("config.json"));
         Path byteLevel = edited(fixture.resolve("tokenizer.json"), root -> {
             JsonObject pre = strings("type", "ByteLevel");
             for (String flag : List.of("add_prefix_space", "trim_offsets", "use_regex")) {
@@ -119,6 +120,24 @@ class HfTokenizerConfigExportTest {
         assertTrue(config.get("add_prefix_space").getAsBoolean());
         // the fixture's RobertaProcessing trims offsets
         assertTrue(config.get("trim_offsets").getAsBoolean());
+    }
+
+    /**
+     * RoBERTa with the XLM-R fixture's own tokenizer, whose {@code Metaspace} pre-tokenizer has no
+     * prefix-space flag: the {@code add_prefix_space} of its {@code RobertaProcessing} (true) is
+     * declared, since HF's RoBERTa class would otherwise apply its default (false) to that
+     * post-processor; read back, the folder's file is read as written.
+     */
+    @Test
+    void robertaWithoutAByteLevelPreTokenizerDeclaresItsPostProcessorsPrefixSpace() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
+        Path out = export(robertaEncoder(fixture), fixture.resolve("tokenizer.json"), 2);
+        JsonObject config = json(out.resolve("tokenizer_config.json"));
+        assertTrue(config.get("add_prefix_space").getAsBoolean());
+        assertTrue(config.get("trim_offsets").getAsBoolean());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(out, m)) {
+            assertEquals(out.resolve("tokenizer.json"), read.predictor("text-classification").tokenizer().path());
+        }
     }
 
     /**
@@ -150,6 +169,11 @@ class HfTokenizerConfigExportTest {
         assertEquals(512, config.get("model_max_length").getAsInt());
         assertEquals("BertTokenizer", config.get("tokenizer_class").getAsString());
         assertTrue(config.get("do_lower_case").getAsBoolean());
+        // the model's own added_tokens (HF's tokenizer.json lists them so), keyed in id order
+        assertEquals(specials("0", "[PAD]", "100", "[UNK]", "101", "[CLS]", "102", "[SEP]", "103", "[MASK]"),
+                config.getAsJsonObject("added_tokens_decoder"));
+        assertEquals(List.of("0", "100", "101", "102", "103"),
+                List.copyOf(config.getAsJsonObject("added_tokens_decoder").keySet()));
         JsonArray cases = JsonParser.parseString(Files.readString(minilm.resolve("reference.json"))).getAsJsonArray();
         try (SubwordTokenizer back = SubwordTokenizer.builder().setTokenizerPath(out.resolve("tokenizer.json")).build()) {
             for (JsonElement c : cases) {
@@ -211,6 +235,16 @@ class HfTokenizerConfigExportTest {
         IOException e = assertThrows(IOException.class, () -> export(fixture.resolve("encoder"), bare, 4));
         assertTrue(e.getMessage().contains(bare.toString()) && e.getMessage().contains("post_processor")
                 && e.getMessage().contains("cls_token"), e.getMessage());
+    }
+
+    /** The XLM-R fixture's encoder relabelled {@code roberta} (the two compute alike; no fixture holds RoBERTa). */
+    private Path robertaEncoder(Path fixture) throws Exception {
+        Path encoder = Files.createDirectories(tmp.resolve("roberta-encoder"));
+        Files.copy(fixture.resolve("encoder/model.safetensors"), encoder.resolve("model.safetensors"));
+        JsonObject c = json(fixture.resolve("encoder/config.json"));
+        c.addProperty("model_type", "roberta");
+        Files.writeString(encoder.resolve("config.json"), c.toString());
+        return encoder;
     }
 
     /** The written files: the tokenizer config equals {@code want}, the map its special tokens. */
@@ -334,6 +368,23 @@ class HfTokenizerConfigExportTest {
         try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
             return t.encode(text).ids();
         }
+    }
+
+    /**
+     * HF's {@code added_tokens_decoder} for special tokens added as the fixtures' are (not
+     * normalized, no stripping, not single-word), given as id, content, id, content...
+     */
+    private static JsonObject specials(String... idsAndContents) {
+        JsonObject o = new JsonObject();
+        for (int i = 0; i < idsAndContents.length; i += 2) {
+            JsonObject token = strings("content", idsAndContents[i + 1]);
+            for (String flag : List.of("lstrip", "normalized", "rstrip", "single_word")) {
+                token.addProperty(flag, false);
+            }
+            token.addProperty("special", true);
+            o.add(idsAndContents[i], token);
+        }
+        return o;
     }
 
     /** A JSON object of string properties, given as name, value, name, value... */

@@ -9,10 +9,18 @@ import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,9 +32,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  * "john" and "paris" one sub-token each): a declared 16 cuts a sentence after 14 words ({@code
  * [CLS]}, 14 words, {@code [SEP]}) as lengths of 16 given by hand do; HF's unset value, null, a
  * missing file and a limit past the positions keep the default of 64; a malformed file is refused
- * naming it.
+ * naming it; one load reads the file once.
  */
 class HfTokenizerConfigReadTest {
+    /** This process's open files, one link per descriptor (Linux). */
+    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
+
     /** 30 words: 32 tokens with the special ones, within the 64 positions. */
     private static final List<String> THIRTY = words(30);
 
@@ -47,6 +58,83 @@ class HfTokenizerConfigReadTest {
             TagPrediction p = read.predictor("token-classification").tag(List.of(THIRTY)).get(0);
             assertEquals(16, p.wordsCut());
             assertEquals(byHand.predictor("token-classification").tag(List.of(THIRTY)), List.of(p));
+        }
+    }
+
+    /**
+     * One load reads {@code tokenizer_config.json} once, though both its limit and a flag of it
+     * (which makes the tokenizer be rebuilt) are used: the file is a named pipe that serves its
+     * text to each reader that opens it, counting them.
+     */
+    @Test
+    void loadReadsTheTokenizerConfigOnce() throws Exception {
+        Path dir = copy(null);
+        Path pipe = dir.resolve("tokenizer_config.json");
+        Assumptions.assumeTrue(Files.isDirectory(OPEN_FILES) && mkfifo(pipe), "no mkfifo or /proc/self/fd here");
+        byte[] text = "{\"model_max_length\": 16, \"do_lower_case\": false}".getBytes(StandardCharsets.UTF_8);
+        AtomicInteger reads = new AtomicInteger();
+        AtomicBoolean done = new AtomicBoolean();
+        Thread server = new Thread(() -> {
+            while (true) {
+                // opening a pipe to write waits for a reader to open it
+                try (OutputStream out = Files.newOutputStream(pipe)) {
+                    if (done.get()) {
+                        return;
+                    }
+                    reads.incrementAndGet();
+                    // the reader's open returns a moment after this one: wait for its descriptor
+                    while (descriptors(pipe) < 2) {
+                        Thread.yield();
+                    }
+                    out.write(text);
+                } catch (IOException e) {
+                    return;
+                }
+                // a reader still holding the pipe would take the next text as more of this one
+                while (descriptors(pipe) > 0) {
+                    Thread.yield();
+                }
+            }
+        });
+        server.setDaemon(true);
+        server.start();
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(16, read.tasks().get(0).settings().maxLength());
+        } finally {
+            done.set(true);
+            // the server waits for one more reader; this one lets it see it is done
+            try (InputStream in = Files.newInputStream(pipe)) {
+                in.readAllBytes();
+            }
+            server.join();
+        }
+        assertEquals(1, reads.get());
+    }
+
+    /** How many file descriptors of this process are open on the file (Linux). */
+    private static int descriptors(Path file) {
+        int n = 0;
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(OPEN_FILES)) {
+            for (Path fd : fds) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(file)) {
+                        n++;
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // the descriptor went between the listing and the look
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean mkfifo(Path path) throws InterruptedException {
+        try {
+            return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
+        } catch (IOException e) {
+            return false;
         }
     }
 

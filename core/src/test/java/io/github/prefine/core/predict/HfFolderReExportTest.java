@@ -1,0 +1,238 @@
+package io.github.prefine.core.predict;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * An HF folder read and written back ({@link FinetunedModel#loadHuggingFace} then {@link
+ * FinetunedModel#writeHuggingFace}), on copies of HF's BERT sequence classifier (64 positions; its
+ * {@code tokenizer.json} lists {@code [MASK]} as added token 4 and lower-cases): the written
+ * {@code tokenizer_config.json} keeps what the folder declared, as HF's {@code save_pretrained}
+ * writes back what its tokenizer loaded, namely a smaller {@code model_max_length} and a {@code
+ * mask_token} of the folder's own naming (a string, or an {@code AddedToken} object in either
+ * file); and the errors of a folder whose tokenizer was rebuilt from its config's flags name the
+ * folder's {@code tokenizer.json}, not the temporary copy.
+ */
+class HfFolderReExportTest {
+    /** The fixture's mask token's id, from its {@code added_tokens}. */
+    private static final int MASK_ID = 4;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void reExportKeepsTheSmallerLimitTheFolderDeclared() throws Exception {
+        Path out = reExport(folder(null, "{\"model_max_length\": 16, \"tokenizer_class\": \"BertTokenizer\"}", null));
+        assertEquals(16, json(out.resolve("tokenizer_config.json")).get("model_max_length").getAsInt());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel back = FinetunedModel.loadHuggingFace(out, m)) {
+            assertEquals(16, back.tasks().get(0).settings().maxLength());
+        }
+    }
+
+    /** A declared limit the encoder cannot take, or HF's unset value, gives way to the 64 positions. */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"model_max_length\": 65}", "{\"model_max_length\": 1000000000000000019884624838656}",
+        "{\"model_max_length\": null}"})
+    void reExportOfALimitPastThePositionsDeclaresThePositions(String config) throws Exception {
+        Path out = reExport(folder(null, config, null));
+        assertEquals(64, json(out.resolve("tokenizer_config.json")).get("model_max_length").getAsInt());
+    }
+
+    /**
+     * The folder's mask token renamed {@code <MASK>} (in {@code added_tokens} and the vocabulary)
+     * and named so, as a string or an {@code AddedToken} object, in {@code tokenizer_config.json}
+     * or, where that names none, in {@code special_tokens_map.json}.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"config-string", "config-added-token", "map-string", "map-added-token"})
+    void maskTokenTheFolderNamesIsWrittenBack(String where) throws Exception {
+        String string = "\"<MASK>\"";
+        String addedToken = "{\"content\": \"<MASK>\", \"lstrip\": true, \"normalized\": false, \"rstrip\": false,"
+                + " \"single_word\": false}";
+        String token = where.endsWith("string") ? string : addedToken;
+        String config = where.startsWith("config") ? "{\"mask_token\": " + token.replace("{", "{\"__type\": \"AddedToken\", ")
+                + "}" : "{\"model_max_length\": 64}";
+        String map = where.startsWith("map") ? "{\"mask_token\": " + token + "}" : null;
+        Path out = reExport(folder(renamedMask(), config, map));
+        assertWritesMaskAs(out, "<MASK>");
+    }
+
+    /** The same through {@link ModelExport}: the tokenizer's own folder names its mask token. */
+    @Test
+    void modelExportTakesTheMaskTokenItsTokenizersFolderNames() throws Exception {
+        Path source = folder(renamedMask(), "{\"mask_token\": \"<MASK>\"}", null);
+        Path out = tmp.resolve("export");
+        try (NDManager m = NDManager.newBaseManager();
+                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(source.resolve("tokenizer.json")).build();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
+                        .setEncoder(EncoderCheckpoint.load(source, m).encoder())
+                        .addHead("t", TaskFormat.SINGLE_TEXT.newHead(3, MultiHeadModel.headFamily(
+                                EncoderConfig.fromJson(source.resolve("config.json")).modelType()), 1)).build()) {
+            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper())
+                    .addTask("t", TaskFormat.SINGLE_TEXT, List.of("a", "b", "c")).build().writeHuggingFace("t", out);
+        }
+        assertWritesMaskAs(out, "<MASK>");
+    }
+
+    @Test
+    void maskTokenTheFolderNamesButTheTokenizerLacksIsRefusedNamingBothFiles() throws Exception {
+        Path dir = folder(null, "{\"mask_token\": \"<nope>\"}", null);
+        String message = reExportRefusal(dir);
+        assertTrue(message.contains(dir.resolve("tokenizer.json").toString()) && message.contains("<nope>")
+                && message.contains(dir.resolve("tokenizer_config.json").toString())
+                && message.contains("added_tokens"), message);
+        assertFalse(Files.exists(tmp.resolve("out/config.json")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"mask_token\": 4}", "{\"mask_token\": {\"lstrip\": true}}", "{\"mask_token\": [\"[MASK]\"]}"})
+    void malformedMaskTokenIsRefusedNamingTheFile(String config) throws Exception {
+        Path dir = folder(null, config, null);
+        String message = reExportRefusal(dir);
+        assertTrue(message.contains(dir.resolve("tokenizer_config.json").toString()) && message.contains("mask_token")
+                && message.contains("AddedToken"), message);
+    }
+
+    /**
+     * A cased config over the fixture's lower-casing {@code tokenizer.json} makes the load read a
+     * rebuilt temporary copy; the folder's file lacks the mask token, which the export then
+     * refuses, naming the folder's file.
+     */
+    @Test
+    void exportRefusalOfARebuiltTokenizerNamesTheFoldersFile() throws Exception {
+        Path dir = folder(root -> {
+            JsonArray kept = new JsonArray();
+            root.getAsJsonArray("added_tokens").forEach(t -> {
+                if (t.getAsJsonObject().get("id").getAsInt() != MASK_ID) {
+                    kept.add(t);
+                }
+            });
+            root.add("added_tokens", kept);
+        }, "{\"do_lower_case\": false}", null);
+        String message = reExportRefusal(dir);
+        assertTrue(message.startsWith(dir.resolve("tokenizer.json") + ": ") && message.contains("[MASK]"), message);
+        assertFalse(message.contains("prefine-hf-tokenizer"), message);
+    }
+
+    /**
+     * A {@code tokenizer.json} the Rust library refuses (a vocabulary id that is a string), read as
+     * written or rebuilt: either way the error names the folder's file, and gives the Rust
+     * library's position in that file (its one line), not in the rebuilt copy.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"{\"do_lower_case\": false}", "{\"do_lower_case\": true}"})
+    void loadRefusalOfATokenizerNamesTheFoldersFile(String config) throws Exception {
+        Path dir = folder(root -> root.getAsJsonObject("model").getAsJsonObject("vocab").addProperty("won", "x"),
+                config, null);
+        IOException e;
+        try (NDManager m = NDManager.newBaseManager()) {
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
+        }
+        String message = e.getMessage();
+        assertTrue(message.startsWith(dir.resolve("tokenizer.json") + ": ") && message.contains("line 1 column"),
+                message);
+        assertFalse(message.contains("prefine-hf-tokenizer"), message);
+    }
+
+    /**
+     * The written {@code tokenizer_config.json} and {@code special_tokens_map.json} name {@code
+     * mask} as the mask token, {@code added_tokens_decoder} gives it at its id, and the written
+     * {@code tokenizer.json} encodes it as that one id.
+     */
+    private static void assertWritesMaskAs(Path out, String mask) throws Exception {
+        JsonObject config = json(out.resolve("tokenizer_config.json"));
+        assertEquals(mask, config.get("mask_token").getAsString());
+        assertEquals(mask, json(out.resolve("special_tokens_map.json")).get("mask_token").getAsString());
+        assertEquals(mask, config.getAsJsonObject("added_tokens_decoder").getAsJsonObject(Integer.toString(MASK_ID))
+                .get("content").getAsString());
+        try (SubwordTokenizer written = SubwordTokenizer.builder().setTokenizerPath(out.resolve("tokenizer.json")).build()) {
+            int[] ids = written.encode(mask).ids();
+            assertEquals(MASK_ID, ids[1], Arrays.toString(ids));
+            assertEquals(3, ids.length, Arrays.toString(ids));
+        }
+    }
+
+    /** The fixture's {@code [MASK]} renamed {@code <MASK>} in {@code added_tokens} and the WordPiece vocabulary. */
+    private static Consumer<JsonObject> renamedMask() {
+        return root -> {
+            root.getAsJsonArray("added_tokens").forEach(t -> {
+                if (t.getAsJsonObject().get("id").getAsInt() == MASK_ID) {
+                    t.getAsJsonObject().addProperty("content", "<MASK>");
+                }
+            });
+            JsonObject vocab = root.getAsJsonObject("model").getAsJsonObject("vocab");
+            JsonObject renamed = new JsonObject();
+            for (Map.Entry<String, JsonElement> e : vocab.entrySet()) {
+                renamed.add(e.getKey().equals("[MASK]") ? "<MASK>" : e.getKey(), e.getValue());
+            }
+            root.getAsJsonObject("model").add("vocab", renamed);
+        };
+    }
+
+    private Path reExport(Path dir) throws Exception {
+        Path out = tmp.resolve("out");
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            read.writeHuggingFace("text-classification", out);
+        }
+        return out;
+    }
+
+    private String reExportRefusal(Path dir) {
+        return assertThrows(IOException.class, () -> reExport(dir)).getMessage();
+    }
+
+    /**
+     * A copy of HF's BERT sequence classifier, its {@code tokenizer.json} edited unless {@code
+     * edit} is null, with a {@code tokenizer_config.json} and a {@code special_tokens_map.json} of
+     * these texts unless null.
+     */
+    private Path folder(Consumer<JsonObject> edit, String tokenizerConfig, String specialTokensMap) throws Exception {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Path dir = Files.createTempDirectory(tmp, "hf");
+        for (String f : List.of("config.json", "model.safetensors")) {
+            Files.copy(hf.resolve(f), dir.resolve(f));
+        }
+        JsonObject root = json(hf.resolve("tokenizer.json"));
+        if (edit != null) {
+            edit.accept(root);
+        }
+        Files.writeString(dir.resolve("tokenizer.json"), root.toString());
+        if (tokenizerConfig != null) {
+            Files.writeString(dir.resolve("tokenizer_config.json"), tokenizerConfig);
+        }
+        if (specialTokensMap != null) {
+            Files.writeString(dir.resolve("special_tokens_map.json"), specialTokensMap);
+        }
+        return dir;
+    }
+
+    private static JsonObject json(Path file) throws Exception {
+        return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    }
+}
