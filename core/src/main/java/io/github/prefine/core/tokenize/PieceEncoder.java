@@ -5,7 +5,6 @@ import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +25,7 @@ final class PieceEncoder implements AutoCloseable {
     /** Words per text of {@link #encodeWords}: a chunk is encoded as one text. */
     private static final int WORDS_PER_CHUNK = 256;
 
-    private final Path path;
+    private final TokenizerSource source;
     private final Function<RuntimeException, RuntimeException> onFailure;
     private HuggingFaceTokenizer bare;
     private boolean closed;
@@ -34,11 +33,11 @@ final class PieceEncoder implements AutoCloseable {
     /**
      * Makes the encoder of a tokenizer file; nothing is loaded yet.
      *
-     * @param path the {@code tokenizer.json} file
+     * @param source the {@code tokenizer.json} file, or the text rebuilt from it
      * @param onFailure turns the native tokenizer's exception into the caller's
      */
-    PieceEncoder(Path path, Function<RuntimeException, RuntimeException> onFailure) {
-        this.path = path;
+    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure) {
+        this.source = source;
         this.onFailure = onFailure;
     }
 
@@ -47,11 +46,12 @@ final class PieceEncoder implements AutoCloseable {
      *
      * @return the tokenizer, owned by this encoder
      * @throws IllegalStateException after {@link #close()}
-     * @throws UncheckedIOException when the file cannot be read again
+     * @throws UncheckedIOException when the file cannot be read again, or naming it when the
+     *     tokenizers library now refuses it
      */
     synchronized HuggingFaceTokenizer tokenizer() {
         if (closed) {
-            throw new IllegalStateException(path + ": tokenizer is closed");
+            throw new IllegalStateException(source.file() + ": tokenizer is closed");
         }
         if (bare == null) {
             Map<String, String> options = new HashMap<>();
@@ -59,9 +59,10 @@ final class PieceEncoder implements AutoCloseable {
             options.put("truncation", "false");
             options.put("padding", "false");
             try {
-                bare = HuggingFaceTokenizer.newInstance(path, options);
+                bare = source.load(options);
             } catch (IOException ex) {
-                throw new UncheckedIOException(path + ": cannot load the tokenizer again", ex);
+                // the message names the file, and where the library refuses it
+                throw new UncheckedIOException(ex.getMessage(), ex);
             }
         }
         return bare;

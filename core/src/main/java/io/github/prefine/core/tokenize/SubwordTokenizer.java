@@ -24,12 +24,17 @@ import org.slf4j.LoggerFactory;
  * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent, and
  * every encode method then throws {@link IllegalStateException}. The encodings it returns are
  * plain Java arrays and stay valid after closing. It never contacts the
- * Hugging Face hub: only a file path is accepted.
+ * Hugging Face hub: only a file path is accepted, or a text rebuilt from a file ({@link
+ * Builder#setRebuiltTokenizer}), which is kept in memory and never written to disk.
+ *
+ * <p>Every message names the file ({@link #path()}); a file the tokenizers library refuses is
+ * refused with an {@link IOException} naming it, the line and column the library names, and what
+ * it expected where the library says.
  *
  * <p>Thread-safety: the configuration is fixed at {@link Builder#build()}, and the native
  * tokenizer encodes from several threads at once; closing while another thread encodes is a
  * caller error. Variants with other settings come from {@link #toBuilder()} (which reads the file
- * again).
+ * again, or loads the rebuilt text again).
  *
  * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
  * native code; prefer them over loops of single calls.
@@ -43,6 +48,8 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer delegate;
     private final Path path;
+    /** The file, or the text rebuilt from it, that this tokenizer and its variants load. */
+    private final TokenizerSource source;
     private final int maxLength;
     private final Truncation truncation;
     private final Padding padding;
@@ -59,6 +66,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private SubwordTokenizer(Builder b, HuggingFaceTokenizer delegate, int padId) {
         this.delegate = delegate;
         this.path = b.path;
+        this.source = new TokenizerSource(b.path, b.rebuilt);
         this.maxLength = b.maxLength;
         this.truncation = b.truncation;
         this.padding = b.padding;
@@ -66,7 +74,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
         this.wordwise = b.wordwise;
-        this.pieces = new PieceEncoder(path, this::nativeFailure);
+        this.pieces = new PieceEncoder(source, this::nativeFailure);
     }
 
     /**
@@ -81,11 +89,13 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Returns a builder holding this tokenizer's settings, to derive a variant.
      *
-     * @return a new builder; building it loads the file again and gives an independent tokenizer
+     * @return a new builder; building it loads the file (or the rebuilt text) again and gives an
+     *     independent tokenizer
      */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.path = path;
+        b.rebuilt = source.rebuilt();
         b.maxLength = maxLength;
         b.truncation = truncation;
         b.padding = padding;
@@ -310,12 +320,24 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * Returns the tokenizer file.
+     * Returns the tokenizer file, the one every message names.
      *
-     * @return the {@code tokenizer.json} path
+     * @return the {@code tokenizer.json} path; for a tokenizer built with {@link
+     *     Builder#setRebuiltTokenizer}, the file its text was rebuilt from
      */
     public Path path() {
         return path;
+    }
+
+    /**
+     * Returns the text this tokenizer was loaded from in place of its file's, which is what a copy
+     * of the tokenizer must hold.
+     *
+     * @return the text given to {@link Builder#setRebuiltTokenizer}, or empty where the file {@link
+     *     #path()} was read as it is
+     */
+    public Optional<String> rebuiltJson() {
+        return Optional.ofNullable(source.rebuilt());
     }
 
     /**
@@ -390,6 +412,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param withOffsets true to fetch UTF-16 character offsets
      * @return one row per text
      * @throws IllegalArgumentException when the native tokenizer rejects an input
+     * @throws java.io.UncheckedIOException on first use, naming the file, when it can no longer be
+     *     read or the tokenizers library refuses it (the bare tokenizer loads it again then)
      */
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
         return pieces.encode(texts, withOffsets);
@@ -409,6 +433,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws IllegalStateException when {@link #encodesWordsIndependently()} is false
      * @throws IllegalArgumentException when a word is empty or holds whitespace, or the native
      *     tokenizer rejects an input
+     * @throws java.io.UncheckedIOException as {@link #encodePieces}
      */
     public Pieces encodeWordPieces(List<String> words) {
         if (!wordwise) {
@@ -422,6 +447,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * @return the layout, or empty when the template does not have the simple form {@link
      *     SpecialTokenLayout} describes
+     * @throws java.io.UncheckedIOException as {@link #encodePieces}
      */
     public synchronized Optional<SpecialTokenLayout> specialTokenLayout() {
         if (layout == null) {
@@ -484,13 +510,16 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
      *
-     * <p>Required: {@link #setTokenizerPath(Path)}. {@link #build()} checks that the maximum
+     * <p>Required: {@link #setTokenizerPath(Path)} or {@link #setRebuiltTokenizer(Path, String)}
+     * (the later call wins). {@link #build()} checks that the maximum
      * length is positive and, with special tokens and truncation, holds the special tokens of a
      * pair; that the stride is non-negative and smaller than the maximum length, and only asked
      * for with truncation; and that a padding id, when set, is non-negative.
      */
     public static final class Builder {
         private Path path;
+        /** The text loaded in place of the file's, or null to read the file. */
+        private String rebuilt;
         private int maxLength = 512;
         private Truncation truncation = Truncation.LONGEST_FIRST;
         private Padding padding = Padding.NONE;
@@ -512,6 +541,25 @@ public final class SubwordTokenizer implements AutoCloseable {
          */
         public Builder setTokenizerPath(Path path) {
             this.path = Objects.requireNonNull(path, "path");
+            this.rebuilt = null;
+            return this;
+        }
+
+        /**
+         * Sets the tokenizer as a {@code tokenizer.json} text rebuilt from a file (as Hugging Face's
+         * tokenizer class rebuilds a folder's file with the flags of its {@code
+         * tokenizer_config.json}). The text is loaded, kept in memory for variants and copies
+         * ({@link SubwordTokenizer#rebuiltJson()}), and never written to disk; the file is the one
+         * {@link SubwordTokenizer#path()} returns and every message names, and is not read.
+         * Required, unless {@link #setTokenizerPath(Path)} is called instead.
+         *
+         * @param file the {@code tokenizer.json} file the text was rebuilt from
+         * @param json the rebuilt text
+         * @return this builder
+         */
+        public Builder setRebuiltTokenizer(Path file, String json) {
+            this.path = Objects.requireNonNull(file, "file");
+            this.rebuilt = Objects.requireNonNull(json, "json");
             return this;
         }
 
@@ -589,13 +637,14 @@ public final class SubwordTokenizer implements AutoCloseable {
          * Validates the settings and loads the tokenizer.
          *
          * @return a tokenizer the caller must close
-         * @throws IOException when the file cannot be read or parsed
+         * @throws IOException when the file cannot be read, or naming it (and the line, column and
+         *     reason the library gives) when the tokenizers library refuses it or its rebuilt text
          * @throws IllegalArgumentException when a setting is invalid (a negative padding id, a
          *     maximum length below the special tokens of a pair) or no padding id can be found
          */
         public SubwordTokenizer build() throws IOException {
             if (path == null) {
-                throw new IllegalArgumentException("tokenizer path is required (setTokenizerPath)");
+                throw new IllegalArgumentException("tokenizer path is required (setTokenizerPath or setRebuiltTokenizer)");
             }
             if (maxLength <= 0) {
                 throw new IllegalArgumentException("maxLength must be positive, found " + maxLength);
@@ -611,20 +660,12 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // -1 would silently mean "read it from the file"
                 throw new IllegalArgumentException("padId must be non-negative, found " + padId);
             }
-            Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-            if (!Files.isRegularFile(file)) {
+            // a rebuilt text names the file it came from, which is not read
+            Path file = rebuilt == null && Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (rebuilt == null && !Files.isRegularFile(file)) {
                 throw new IOException(file + ": tokenizer file not found");
             }
             path = file;
-            JsonObject root = null;
-            if (padId < 0 || !wordwiseKnown) {
-                root = TokenizerJson.read(file);
-            }
-            int pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
-            if (!wordwiseKnown) {
-                wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
-                wordwiseKnown = true;
-            }
             Map<String, String> options = new HashMap<>();
             options.put("addSpecialTokens", Boolean.toString(addSpecialTokens));
             // Always collect overflow windows: DJL frees their native handles only when it
@@ -636,11 +677,27 @@ public final class SubwordTokenizer implements AutoCloseable {
             // DJL clamps maxLength to modelMaxLength (512 by default); the caller's value rules.
             options.put("modelMaxLength", Integer.toString(maxLength));
             options.put("stride", Integer.toString(stride));
-            HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options);
-            if (addSpecialTokens && truncation != Truncation.NONE) {
-                TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+            // the library reads the text first: its refusal says where the text breaks its schema,
+            // which the facts read below rely on
+            TokenizerSource source = new TokenizerSource(file, rebuilt);
+            HuggingFaceTokenizer hf = source.load(options);
+            int pad;
+            try {
+                JsonObject root = padId < 0 || !wordwiseKnown ? source.json() : null;
+                pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
+                if (!wordwiseKnown) {
+                    wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
+                    wordwiseKnown = true;
+                }
+                if (addSpecialTokens && truncation != Truncation.NONE) {
+                    TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                hf.close();
+                throw e;
             }
-            LOG.debug("loaded {} (maxLength {}, {}, {}, stride {})", file, maxLength, truncation, padding, stride);
+            LOG.debug("loaded {}{} (maxLength {}, {}, {}, stride {})", file, rebuilt == null ? "" : " as rebuilt",
+                    maxLength, truncation, padding, stride);
             return new SubwordTokenizer(this, hf, pad);
         }
     }

@@ -36,6 +36,22 @@ final class TokenizerJson {
     }
 
     /**
+     * Parses the text of a {@code tokenizer.json}.
+     *
+     * @param text the text
+     * @param shownAs what messages call it
+     * @return its top-level object
+     * @throws IOException when the text does not hold a JSON object
+     */
+    static JsonObject parse(String text, String shownAs) throws IOException {
+        try {
+            return JsonParser.parseString(text).getAsJsonObject();
+        } catch (RuntimeException ex) {
+            throw new IOException(shownAs + ": not a tokenizer.json object: " + ex.getMessage(), ex);
+        }
+    }
+
+    /**
      * Tells whether a pre-tokenizer tokenizes each whitespace-separated word on its own (the rules
      * are listed on {@link SubwordTokenizer#encodesWordsIndependently()}).
      *

@@ -143,7 +143,7 @@ class HfFolderReExportTest {
     /**
      * A {@code tokenizer.json} the Rust library refuses (a vocabulary id that is a string), read as
      * written or rebuilt: either way the error names the folder's file, and gives the Rust
-     * library's position in that file (its one line), not in the rebuilt copy.
+     * library's position in that file (its one line) and what it expected, not in the rebuilt text.
      */
     @ParameterizedTest
     @ValueSource(strings = {"{\"do_lower_case\": false}", "{\"do_lower_case\": true}"})
@@ -155,7 +155,7 @@ class HfFolderReExportTest {
             e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(dir, m).close());
         }
         String message = e.getMessage();
-        assertTrue(message.startsWith(dir.resolve("tokenizer.json") + ": ") && message.contains("line 1 column"),
+        assertTrue(message.startsWith(dir.resolve("tokenizer.json") + ":1: ") && message.contains("expected u32"),
                 message);
         assertFalse(message.contains("prefine-hf-tokenizer"), message);
     }

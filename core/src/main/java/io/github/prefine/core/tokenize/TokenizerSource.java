@@ -1,0 +1,107 @@
+package io.github.prefine.core.tokenize;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonObject;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where a {@link SubwordTokenizer}'s {@code tokenizer.json} comes from: a file read as it is, or a
+ * text rebuilt from a file ({@link SubwordTokenizer.Builder#setRebuiltTokenizer}), which is never
+ * written to disk. Either way the file is the one every message names, and the native tokenizers
+ * are loaded through {@link #load}, which turns the Rust library's refusal into an {@link
+ * IOException} naming the file.
+ *
+ * <p>Immutable. Not a record: its {@code toString} would print the whole text.
+ */
+final class TokenizerSource {
+    /** The library's message: serde's reason, then the place it stopped reading. */
+    private static final Pattern PLACE = Pattern.compile("^(.*) at line (\\d+) column (\\d+)$", Pattern.DOTALL);
+    /** serde's words for a component that is none of its enum's variants, the enum named after the component. */
+    private static final Pattern UNTAGGED = Pattern.compile("untagged enum (\\w+)Untagged");
+
+    private final Path file;
+    private final String rebuilt;
+
+    /**
+     * Makes the source.
+     *
+     * @param file the {@code tokenizer.json} file
+     * @param rebuilt the text loaded in place of the file's, or null to read the file
+     */
+    TokenizerSource(Path file, String rebuilt) {
+        this.file = file;
+        this.rebuilt = rebuilt;
+    }
+
+    /** The file, which every message names. */
+    Path file() {
+        return file;
+    }
+
+    /** The text loaded in place of the file's, or null where the file is read. */
+    String rebuilt() {
+        return rebuilt;
+    }
+
+    /**
+     * Loads a native tokenizer.
+     *
+     * @param options DJL's options for it
+     * @return the tokenizer, which the caller must close
+     * @throws IOException naming the file when it cannot be read, or naming it, the line and column the
+     *     library names, its reason and, for a component of a type it does not know, what it expects,
+     *     when the library refuses the text
+     */
+    HuggingFaceTokenizer load(Map<String, String> options) throws IOException {
+        try {
+            if (rebuilt == null) {
+                return HuggingFaceTokenizer.newInstance(file, options);
+            }
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(rebuilt.getBytes(StandardCharsets.UTF_8)),
+                    options);
+        } catch (RuntimeException e) {
+            throw refusal(e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot be read (" + e + ")", e);
+        }
+    }
+
+    /**
+     * Parses the text loaded.
+     *
+     * @return its top-level object
+     * @throws IOException naming the file when the text cannot be read or does not hold a JSON object
+     */
+    JsonObject json() throws IOException {
+        return rebuilt == null ? TokenizerJson.read(file) : TokenizerJson.parse(rebuilt, file + " (as rebuilt)");
+    }
+
+    /** The library's refusal, located in the file (or in the text rebuilt from it) as the library locates it. */
+    private IOException refusal(RuntimeException e) {
+        String message = String.valueOf(e.getMessage());
+        Matcher untagged = UNTAGGED.matcher(message);
+        // serde names the enum only: PreTokenizerUntagged is the pre_tokenizer of tokenizer.json
+        String expected = untagged.find() ? "; expected a " + untagged.group(1).replaceAll("([a-z])([A-Z])", "$1_$2")
+                .toLowerCase(Locale.ROOT) + " of a type the tokenizers library knows, with that type's fields" : "";
+        Matcher place = PLACE.matcher(message);
+        if (!place.matches()) {
+            return new IOException(file + ": the tokenizers library refuses " + (rebuilt == null ? "it" : "the text"
+                    + " rebuilt from it") + ": " + message + expected, e);
+        }
+        String reason = place.group(1) + expected;
+        if (rebuilt == null) {
+            return new IOException(file + ":" + place.group(2) + ": the tokenizers library refuses it at column "
+                    + place.group(3) + ": " + reason, e);
+        }
+        // the rebuilt text's lines are not the file's
+        return new IOException(file + ": the tokenizers library refuses the text rebuilt from it at line "
+                + place.group(2) + " column " + place.group(3) + ": " + reason, e);
+    }
+}

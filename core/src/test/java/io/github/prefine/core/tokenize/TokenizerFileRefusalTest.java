@@ -1,0 +1,111 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.SharedFixtures;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A {@code tokenizer.json} the Rust tokenizers library refuses is refused with an {@link
+ * IOException} naming the file, the line and column the library names, and what it expected;
+ * before, the library's bare {@code RuntimeException} named no file. Each broken file is the BERT
+ * fixture's, pretty-printed as HF writes it, edited here by hand, so the line and column of the
+ * edit are counted in the text written (independently of the library).
+ */
+class TokenizerFileRefusalTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void anAddedTokenIdThatIsAStringIsRefusedAtItsLineAndColumn() throws Exception {
+        String bad = fixture().replaceFirst("\"id\": 0,", "\"id\": \"zero\",");
+        Path file = write(bad);
+        // the library points at the last character of the value it cannot take
+        String value = "\"id\": \"zero\"";
+        int at = bad.indexOf(value);
+        int last = at + value.length() - 1;
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        assertEquals(file + ":" + lineOf(bad, at) + ": the tokenizers library refuses it at column "
+                + columnOf(bad, last) + ": invalid type: string \"zero\", expected u32", e.getMessage());
+    }
+
+    @Test
+    void aModelWithoutItsVocabularyIsRefusedNamingTheMissingField() throws Exception {
+        String fixture = fixture();
+        assertEquals(fixture.indexOf("\"vocab\""), fixture.lastIndexOf("\"vocab\""), "one vocab in the fixture");
+        Path file = write(fixture.replace("\"vocab\"", "\"vocabulary\""));
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        assertTrue(e.getMessage().startsWith(file + ":") && e.getMessage().contains("missing field `vocab`"),
+                e.getMessage());
+    }
+
+    @Test
+    void aPreTokenizerOfAnUnknownTypeIsRefusedSayingWhatWasExpected() throws Exception {
+        String bad = fixture().replace("\"type\": \"BertPreTokenizer\"", "\"type\": \"BertPreTokeniser\"");
+        Path file = write(bad);
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        // the library names the line where the pre-tokenizer object ends
+        int end = bad.indexOf('}', bad.indexOf("BertPreTokeniser"));
+        assertTrue(e.getMessage().startsWith(file + ":" + lineOf(bad, end) + ": ") && e.getMessage().endsWith(
+                "; expected a pre_tokenizer of a type the tokenizers library knows, with that type's fields"),
+                e.getMessage());
+    }
+
+    @Test
+    void aCutOffFileIsRefusedAtItsLastLine() throws Exception {
+        String fixture = fixture();
+        String cut = fixture.substring(0, fixture.indexOf("[UNK]") + 2);
+        Path file = write(cut);
+        IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
+        assertEquals(file + ":" + lineOf(cut, cut.length() - 1) + ": the tokenizers library refuses it at column "
+                + columnOf(cut, cut.length() - 1) + ": EOF while parsing a string", e.getMessage());
+    }
+
+    /**
+     * A variant reads the file again with the padding id and the pre-tokenizer's rule already
+     * known, so the library is the first to read it; so is the bare tokenizer loaded on first use.
+     */
+    @Test
+    void aFileBrokenAfterLoadingIsRefusedNamingItWhenReadAgain() throws Exception {
+        Path file = write(fixture());
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            String bad = fixture().replaceFirst("\"id\": 0,", "\"id\": \"zero\",");
+            Files.writeString(file, bad);
+            String where = file + ":" + lineOf(bad, bad.indexOf("\"zero\"")) + ": ";
+            IOException variant = assertThrows(IOException.class, () -> tok.toBuilder().optMaxLength(16).build());
+            assertTrue(variant.getMessage().startsWith(where), variant.getMessage());
+            UncheckedIOException pieces = assertThrows(UncheckedIOException.class,
+                    () -> tok.encodePieces(List.of("hello"), false));
+            assertTrue(pieces.getMessage().startsWith(where), pieces.getMessage());
+            assertInstanceOf(IOException.class, pieces.getCause());
+        }
+    }
+
+    private static String fixture() throws IOException {
+        return Files.readString(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"));
+    }
+
+    private Path write(String text) throws IOException {
+        Path dir = Files.createTempDirectory(tmp, "tok");
+        return Files.writeString(dir.resolve("tokenizer.json"), text);
+    }
+
+    /** The 1-based line of a character. */
+    private static int lineOf(String text, int index) {
+        return (int) text.substring(0, index).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    /** The 1-based column of a character (the text is ASCII up to it). */
+    private static int columnOf(String text, int index) {
+        return index - text.lastIndexOf('\n', index - 1);
+    }
+}
