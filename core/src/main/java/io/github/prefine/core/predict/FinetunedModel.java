@@ -17,8 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A finetuned model loaded from a folder that {@link ModelExport} wrote ({@link #load}) or from a
@@ -28,16 +26,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Native memory.</b> AutoCloseable: it owns the {@link MultiHeadModel} (whose parameters
  * live in a sub-manager of the manager given to {@link #load}, so on its device) and the native
- * tokenizer, and for a Hugging Face folder whose {@code tokenizer_config.json} disagrees with its
- * {@code tokenizer.json} a temporary copy of the latter as HF rebuilds it; {@link #close()} frees
- * them and is idempotent. Predictors are valid until then.
+ * tokenizer; {@link #close()} frees them and is idempotent. Predictors are valid until then. For a
+ * Hugging Face folder whose {@code tokenizer_config.json} disagrees with its {@code
+ * tokenizer.json}, the latter as HF rebuilds it is held in memory, never written to disk.
  *
  * <p>Thread-safe: predictors of any of its tasks may be used from several threads; their forward
  * passes take turns on this object. Closing while another thread predicts is a caller error.
  */
 public final class FinetunedModel implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(FinetunedModel.class);
-
     private final Path dir;
     private final ModelManifest manifest;
     private final MultiHeadModel model;
@@ -48,24 +44,17 @@ public final class FinetunedModel implements AutoCloseable {
      */
     private final boolean huggingFace;
     /**
-     * The temporary folder of the {@code tokenizer.json} rebuilt as HF's tokenizer class rebuilds
-     * a Hugging Face folder's ({@link HfTokenizerAlignment}), deleted on close; null where the
-     * folder's own file is read.
-     */
-    private final Path scratch;
-    /**
-     * For a Hugging Face folder, the tokenizer an export copies: the file read (the rebuilt copy
-     * in {@link #scratch}, if any), the folder's own file to name in errors, and what the folder's
-     * {@code tokenizer_config.json} declared when it was loaded; null for a folder {@link
-     * ModelExport} wrote, whose tokenizer file is read as it is.
+     * For a Hugging Face folder, the tokenizer an export copies: the folder's file, the text
+     * rebuilt from it as HF's tokenizer class rebuilds it ({@link HfTokenizerAlignment}), if any,
+     * and what the folder's {@code tokenizer_config.json} declared when it was loaded; null for a
+     * folder {@link ModelExport} wrote, whose tokenizer file is read as it is.
      */
     private final HfTokenizerConfig.Source hfTokenizer;
     private boolean closed;
 
     private FinetunedModel(Path dir, ModelManifest manifest, MultiHeadModel model, SubwordTokenizer tokenizer,
-            Path scratch, HfTokenizerConfig.Source hfTokenizer) {
+            HfTokenizerConfig.Source hfTokenizer) {
         this.dir = dir;
-        this.scratch = scratch;
         this.hfTokenizer = hfTokenizer;
         this.huggingFace = hfTokenizer != null;
         this.manifest = manifest;
@@ -116,7 +105,7 @@ public final class FinetunedModel implements AutoCloseable {
             model = b.build();
             model.loadParameters(dir);
             tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(manifest.padId()).build();
-            return new FinetunedModel(dir, manifest, model, tokenizer, null, null);
+            return new FinetunedModel(dir, manifest, model, tokenizer, null);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
@@ -172,7 +161,8 @@ public final class FinetunedModel implements AutoCloseable {
      * do_lower_case}, {@code strip_accents} or {@code tokenize_chinese_chars}, or RoBERTa's or
      * XLM-R's {@code add_prefix_space} or {@code trim_offsets}, as {@code tokenizer_config.json}
      * states them, differ from {@code tokenizer.json}'s components, the stated flags are applied
-     * over the file's (in a temporary copy; the folder is not touched) and logged at WARN. A BERT or
+     * over the file's (in memory; the folder is not touched, and nothing is written) and logged at
+     * WARN; the tokenizer still reports the folder's file, which its messages name. A BERT or
      * RoBERTa flag the config leaves out, or every one where there is no config, takes HF's class
      * default ({@code do_lower_case} true, {@code strip_accents} null, {@code
      * tokenize_chinese_chars} true; {@code add_prefix_space} false, {@code trim_offsets} true), as
@@ -191,8 +181,8 @@ public final class FinetunedModel implements AutoCloseable {
      *     malformed or its size differs from the head's, or a head tensor is missing or of another
      *     shape (a multiple-choice model's {@code classifier} is {@code [1,
      *     hidden]}, and its pooler is part of the head; the encoder's tensors are checked as {@link
-     *     EncoderCheckpoint#load} does); or naming {@code tokenizer.json} (never the rebuilt copy)
-     *     if the tokenizers library cannot load it
+     *     EncoderCheckpoint#load} does); or naming {@code tokenizer.json}, and the line and what
+     *     was expected where the library says, if the tokenizers library cannot load it
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings)
             throws IOException {
@@ -221,29 +211,22 @@ public final class FinetunedModel implements AutoCloseable {
         }
         LoadedCheckpoint checkpoint = EncoderCheckpoint.load(dir, manager);
         MultiHeadModel model = null;
-        Path scratch = null;
         try {
-            if (alignedTokenizer != null) {
-                // the tokenizer and its variants read a file, for as long as the model is open
-                scratch = Files.createTempDirectory("prefine-hf-tokenizer");
-                tokenizerFile = Files.writeString(scratch.resolve(EncoderCheckpoint.TOKENIZER_FILE), alignedTokenizer);
-            }
             HeadFamily family = MultiHeadModel.headFamily(config.modelType());
             TaskHead head = HfTaskFolder.newHead(task, family);
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
-            SubwordTokenizer tokenizer = hfTokenizer(tokenizerFile, dir, scratch != null, config.padTokenId());
+            SubwordTokenizer tokenizer = hfTokenizer(tokenizerFile, alignedTokenizer, dir, config.padTokenId());
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
                     EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
-            return new FinetunedModel(dir, manifest, model, tokenizer, scratch, new HfTokenizerConfig.Source(
-                    tokenizerFile, dir.resolve(EncoderCheckpoint.TOKENIZER_FILE), declared));
+            return new FinetunedModel(dir, manifest, model, tokenizer, new HfTokenizerConfig.Source(tokenizerFile,
+                    alignedTokenizer, declared));
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
                 model.close();
             }
             checkpoint.close();
-            deleteScratch(scratch);
             throw e;
         }
     }
@@ -284,28 +267,28 @@ public final class FinetunedModel implements AutoCloseable {
     }
 
     /**
-     * Loads an HF folder's tokenizer from the file read: the folder's own, or where {@code rebuilt}
-     * its copy rebuilt with {@code tokenizer_config.json}'s flags. A failure names the folder's
-     * file, never the temporary copy the user never made: the copy differs from the file only in
-     * the flags applied, so where the file fails as written too, its own error (and positions) are
-     * given; the Rust library's errors, which name no file, are given with it.
+     * Loads an HF folder's tokenizer: its file, or where {@code rebuilt} is not null that text,
+     * rebuilt from the file with {@code tokenizer_config.json}'s flags, which reports the file as
+     * its own. The text differs from the file only in the flags applied, so where the file fails as
+     * written too, the file's own error (and positions) are given.
      */
-    private static SubwordTokenizer hfTokenizer(Path file, Path dir, boolean rebuilt, int padId) throws IOException {
-        Path own = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
+    private static SubwordTokenizer hfTokenizer(Path file, String rebuilt, Path dir, int padId) throws IOException {
         try {
-            return SubwordTokenizer.builder().setTokenizerPath(file).optPadId(padId).build();
+            SubwordTokenizer.Builder b = SubwordTokenizer.builder().optPadId(padId);
+            return (rebuilt == null ? b.setTokenizerPath(file) : b.setRebuiltTokenizer(file, rebuilt)).build();
         } catch (IOException | RuntimeException e) {
-            if (!rebuilt) {
-                throw naming(own, e);
+            if (rebuilt == null) {
+                throw naming(file, e);
             }
             try {
-                SubwordTokenizer.builder().setTokenizerPath(own).optPadId(padId).build().close();
+                SubwordTokenizer.builder().setTokenizerPath(file).optPadId(padId).build().close();
             } catch (IOException | RuntimeException asWritten) {
-                throw naming(own, asWritten);
+                throw naming(file, asWritten);
             }
-            throw new IOException(own + ": loads as written, but not as rebuilt with the flags of "
+            String why = String.valueOf(e.getMessage());
+            throw new IOException(file + ": loads as written, but not as rebuilt with the flags of "
                     + dir.resolve(HfTokenizerConfig.FILE) + " (logged above): "
-                    + String.valueOf(e.getMessage()).replace(file.toString(), own.toString()), e);
+                    + (why.startsWith(file + ": ") ? why.substring(file.toString().length() + 2) : why), e);
         }
     }
 
@@ -366,7 +349,7 @@ public final class FinetunedModel implements AutoCloseable {
         checkOpen();
         int t = indexOf(taskName);
         HfTaskFolder.write(model, t, manifest.tasks().get(t), hfTokenizer != null ? hfTokenizer
-                : HfTokenizerConfig.Source.of(tokenizer.path()), tokenizer.padId(), out);
+                : HfTokenizerConfig.Source.of(tokenizer), tokenizer.padId(), out);
     }
 
     /**
@@ -440,21 +423,7 @@ public final class FinetunedModel implements AutoCloseable {
                 model.close();
             } finally {
                 tokenizer.close();
-                deleteScratch(scratch);
             }
-        }
-    }
-
-    /** Deletes the rebuilt tokenizer's folder; a failure is logged, as the model is closed regardless. */
-    private static void deleteScratch(Path scratch) {
-        if (scratch == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(scratch.resolve(EncoderCheckpoint.TOKENIZER_FILE));
-            Files.deleteIfExists(scratch);
-        } catch (IOException e) {
-            LOG.warn("{}: the temporary folder of a rebuilt tokenizer could not be deleted: {}", scratch, e.toString());
         }
     }
 }

@@ -109,7 +109,8 @@ final class HfTaskFolder {
      * @param model the model, whose encoder is a {@link TransformerEncoder}
      * @param taskIndex the task's head index
      * @param task what was recorded of the task
-     * @param tokenizer the tokenizer file to copy beside, with what its folder declares
+     * @param tokenizer the tokenizer to copy beside (its file, or the text rebuilt from it), with what
+     *     its folder declares
      * @param padId the id the tokenizer pads with
      * @param dir the folder to create or fill
      * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if it lacks
@@ -127,8 +128,8 @@ final class HfTaskFolder {
                     + model.head(taskIndex).block().getClass().getName() + ", not one of prefine's HF-shaped heads");
         }
         Path tokenizerJson = tokenizer.file();
-        if (!Files.isRegularFile(tokenizerJson)) {
-            throw new NoSuchFileException(tokenizer.shownAs().toString(), null, "no tokenizer.json to copy into " + dir);
+        if (tokenizer.rebuilt() == null && !Files.isRegularFile(tokenizerJson)) {
+            throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + dir);
         }
         ModelFamily family = encoder.config().modelType();
         // worked out first: a tokenizer HF cannot be told about stops the export before any file
@@ -156,7 +157,10 @@ final class HfTaskFolder {
         Files.deleteIfExists(dir.resolve(EncoderCheckpoint.CONFIG_FILE));
         SafetensorsWriter.write(dir.resolve(SafetensorsReader.MODEL_FILE), tensors, SafetensorsWriter.PT_METADATA);
         Path target = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
-        if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
+        if (tokenizer.rebuilt() != null) {
+            // what the tokenizer was loaded from, and what HF reads back beside the flags written below
+            AtomicFiles.write(target, tokenizer.rebuilt());
+        } else if (!(Files.exists(target) && Files.isSameFile(tokenizerJson, target))) {
             AtomicFiles.write(target, Files.readAllBytes(tokenizerJson));
         }
         HfTokenizerConfig.write(tokenizerConfig, dir);

@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -91,12 +92,13 @@ final class HfTokenizerConfig {
     /**
      * The tokenizer an export copies.
      *
-     * @param file the {@code tokenizer.json} read and copied
-     * @param shownAs the name errors give it: the user's file, where {@code file} is a copy rebuilt
-     *     as HF rebuilds it ({@link HfTokenizerAlignment})
+     * @param file the {@code tokenizer.json} file, which errors name, copied where {@code rebuilt}
+     *     is null
+     * @param rebuilt the text to copy in its place, rebuilt from it as HF rebuilds it ({@link
+     *     HfTokenizerAlignment}), which is what the tokenizer was loaded from; or null
      * @param declared what the folder it came from declares, for its mask token and length limit
      */
-    record Source(Path file, Path shownAs, HfTokenizerDeclaration declared) {
+    record Source(Path file, String rebuilt, HfTokenizerDeclaration declared) {
         /**
          * A tokenizer file as it is, with what its own folder declares.
          *
@@ -107,7 +109,31 @@ final class HfTokenizerConfig {
          */
         static Source of(Path tokenizerJson) throws IOException {
             Path file = tokenizerJson.toAbsolutePath();
-            return new Source(file, file, HfTokenizerDeclaration.read(file.getParent()));
+            return new Source(file, null, HfTokenizerDeclaration.read(file.getParent()));
+        }
+
+        /**
+         * What a tokenizer was loaded from (its file, or the text rebuilt from it), with what the
+         * file's folder declares.
+         *
+         * @param tokenizer the tokenizer
+         * @return the source
+         * @throws IOException as {@link #of(Path)}
+         */
+        static Source of(SubwordTokenizer tokenizer) throws IOException {
+            Path file = tokenizer.path().toAbsolutePath();
+            return new Source(file, tokenizer.rebuiltJson().orElse(null), HfTokenizerDeclaration.read(file.getParent()));
+        }
+
+        /** The text an export copies, parsed; errors name the file. */
+        JsonObject object() throws IOException {
+            return rebuilt == null ? HfTokenizerConfig.object(file) : HfTokenizerConfig.object(rebuilt, file + " (as rebuilt)");
+        }
+
+        /** Omits the rebuilt text, which may run to megabytes. */
+        @Override
+        public String toString() {
+            return "Source[" + file + (rebuilt == null ? "" : ", rebuilt") + "]";
         }
     }
 
@@ -118,7 +144,7 @@ final class HfTokenizerConfig {
      * @param source the {@code tokenizer.json} the folder carries, with what its folder declares
      * @param padId the id the tokenizer pads with
      * @return the contents
-     * @throws IOException naming {@code tokenizer.json} (as {@link Source#shownAs()}) and the token
+     * @throws IOException naming {@code tokenizer.json} ({@link Source#file()}) and the token
      *     if a special token the family needs, or the mask token the source folder names, is not
      *     among its {@code added_tokens}, or the file is not a tokenizer; or naming the source
      *     folder's file if its {@code mask_token} or {@code model_max_length} is malformed
@@ -126,8 +152,8 @@ final class HfTokenizerConfig {
     static Contents of(EncoderConfig config, Source source, int padId) throws IOException {
         ModelFamily family = config.modelType();
         boolean bert = family == ModelFamily.BERT;
-        Path shown = source.shownAs();
-        JsonObject root = object(source.file(), shown);
+        Path shown = source.file();
+        JsonObject root = source.object();
         AddedTokens added = addedTokens(shown, root);
         String[] clsSep = clsAndSep(shown, root.get("post_processor"), added.ids());
         Map<String, Object> special = new TreeMap<>();
@@ -194,17 +220,17 @@ final class HfTokenizerConfig {
 
     /** A file's top-level JSON object. */
     static JsonObject object(Path file) throws IOException {
-        return object(file, file);
-    }
-
-    /** A file's top-level JSON object, errors naming it as {@code shownAs}. */
-    static JsonObject object(Path file, Path shownAs) throws IOException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IOException(shownAs + ": cannot be read (" + e + "); expected a JSON object", e);
+            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object", e);
         }
+        return object(text, file.toString());
+    }
+
+    /** A text's top-level JSON object, errors naming it as {@code shownAs}. */
+    static JsonObject object(String text, String shownAs) throws IOException {
         JsonElement e;
         try {
             e = JsonParser.parseString(text);

@@ -1,5 +1,6 @@
 package io.github.prefine.core.predict;
 
+import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Writes a finetuned {@link MultiHeadModel} as a self-contained folder that {@link
@@ -25,7 +27,8 @@ import java.util.Objects;
  *
  * <ul>
  *   <li>{@code encoder/}: the encoder as a Hugging Face folder ({@code config.json}, {@code
- *       model.safetensors}) with the tokenizer's {@code tokenizer.json};
+ *       model.safetensors}) with the tokenizer's {@code tokenizer.json} (for a tokenizer built with
+ *       {@link SubwordTokenizer.Builder#setRebuiltTokenizer}, the rebuilt text it was loaded from);
  *   <li>{@code heads.safetensors}: every task's head;
  *   <li>{@code prefine-model.json}: the version 2 manifest ({@link ModelManifest#V2}), which adds
  *       to {@code MultiHeadModel.save}'s version 1 per task its format, its label names in head
@@ -79,7 +82,12 @@ public final class ModelExport {
     public void writeTo(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");
         requireTokenizerFile(tokenizer);
-        model.save(dir, EncoderWriter.huggingFace(tokenizer.path()));
+        Optional<String> rebuilt = tokenizer.rebuiltJson();
+        model.save(dir, EncoderWriter.huggingFace(rebuilt.isPresent() ? null : tokenizer.path()));
+        if (rebuilt.isPresent()) {
+            // the text the tasks were featurized with; before the manifest, without which the folder is not read
+            AtomicFiles.write(dir.resolve(TOKENIZER), rebuilt.get());
+        }
         // the model writes version 1, which knows the heads only; the tasks' records are added to it
         ModelManifest.upgrade(dir, tasks, TOKENIZER, tokenizer.padId());
     }
@@ -105,8 +113,8 @@ public final class ModelExport {
         for (int t = 0; t < tasks.size(); t++) {
             if (tasks.get(t).name().equals(taskName)) {
                 // tasks are recorded in the model's head order, so t is the head's index too
-                HfTaskFolder.write(model, t, tasks.get(t), HfTokenizerConfig.Source.of(tokenizer.path()),
-                        tokenizer.padId(), out);
+                HfTaskFolder.write(model, t, tasks.get(t), HfTokenizerConfig.Source.of(tokenizer), tokenizer.padId(),
+                        out);
                 return;
             }
         }
@@ -115,7 +123,8 @@ public final class ModelExport {
     }
 
     private static void requireTokenizerFile(SubwordTokenizer tokenizer) {
-        if (!Files.isRegularFile(tokenizer.path())) {
+        // a rebuilt tokenizer's text is in memory, and is what is copied
+        if (tokenizer.rebuiltJson().isEmpty() && !Files.isRegularFile(tokenizer.path())) {
             throw new IllegalArgumentException("model export: the tokenizer's file " + tokenizer.path() + " is gone, and a"
                     + " saved model must carry its tokenizer.json to be used on new text; build the tokenizer from a file"
                     + " that exists");
@@ -146,7 +155,8 @@ public final class ModelExport {
 
         /**
          * Sets the tokenizer the tasks were featurized with (required); its {@code tokenizer.json}
-         * is copied into the folder, and its padding id recorded.
+         * (or the rebuilt text it was loaded from) is copied into the folder, and its padding id
+         * recorded.
          *
          * @param tokenizer the tokenizer, not owned
          * @return this builder

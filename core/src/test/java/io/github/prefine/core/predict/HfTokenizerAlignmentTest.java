@@ -3,7 +3,6 @@ package io.github.prefine.core.predict;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,16 +13,25 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import io.github.prefine.core.tokenize.Truncation;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,19 +217,50 @@ class HfTokenizerAlignmentTest {
         }
     }
 
+    /**
+     * The rebuilt tokenizer is loaded from memory and reports the folder's file: its path, a
+     * variant's, their refusals and the closed tokenizer's error all name it, and no copy of the
+     * rebuilt text is written under {@code java.io.tmpdir}, while the model is open or after (the
+     * folder's {@code tokenizer.json} carries a vocabulary entry of its own, so that a copy of it
+     * is told apart from other runs' files). Before, all of them named a temporary copy.
+     */
     @Test
-    void rebuiltCopyLeavesTheFolderAloneAndGoesOnClose() throws Exception {
-        Path dir = folder("bert", null, "{\"do_lower_case\": false}");
-        byte[] before = Files.readAllBytes(dir.resolve("tokenizer.json"));
-        Path copy;
-        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
-            copy = read.predictor("text-classification").tokenizer().path();
-            assertNotEquals(dir.resolve("tokenizer.json"), copy);
-            assertTrue(Files.isRegularFile(copy));
+    void rebuiltTokenizerNamesTheFoldersFileAndWritesNoCopy() throws Exception {
+        String marker = "prefine-marker-" + UUID.randomUUID();
+        String marked = edited("bert", n -> {
+            JsonObject vocab = n.getAsJsonObject("model").getAsJsonObject("vocab");
+            vocab.addProperty(marker, vocab.size());
+        });
+        JsonObject handRoot = JsonParser.parseString(marked).getAsJsonObject();
+        normalizer(handRoot).addProperty("lowercase", false);
+        Path dir = folder("bert", marked, "{\"do_lower_case\": false}");
+        Path own = dir.resolve("tokenizer.json");
+        byte[] before = Files.readAllBytes(own);
+        SubwordTokenizer tokenizer;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m);
+                HuggingFaceTokenizer byHand = rust(handRoot.toString())) {
+            tokenizer = read.predictor("text-classification").tokenizer();
+            assertEquals(own, tokenizer.path());
+            assertEquals(List.of(), copiesUnderTmpdir(marker));
+            // a variant loads the rebuilt text again, not the folder's file
+            try (SubwordTokenizer variant = tokenizer.toBuilder().build()) {
+                assertEquals(own, variant.path());
+                long[] expected = byHand.encode(MIXED_CASE).getIds();
+                TokenEncoding e = variant.encode(MIXED_CASE);
+                assertArrayEquals(expected, Arrays.stream(Arrays.copyOf(e.ids(), e.unpaddedLength())).asLongStream()
+                        .toArray());
+            }
+            try (SubwordTokenizer onlySecond = tokenizer.toBuilder().optTruncation(Truncation.ONLY_SECOND)
+                    .optMaxLength(6).build()) {
+                IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                        () -> onlySecond.encodePair("one two three four five six", "seven"));
+                assertTrue(refused.getMessage().startsWith(own + ": "), refused.getMessage());
+            }
         }
-        assertFalse(Files.exists(copy), copy + " outlived the model");
-        assertFalse(Files.exists(copy.getParent()), copy.getParent() + " outlived the model");
-        assertArrayEquals(before, Files.readAllBytes(dir.resolve("tokenizer.json")));
+        IllegalStateException closed = assertThrows(IllegalStateException.class, () -> tokenizer.encode("x"));
+        assertEquals(own + ": tokenizer is closed", closed.getMessage());
+        assertEquals(List.of(), copiesUnderTmpdir(marker));
+        assertArrayEquals(before, Files.readAllBytes(own));
         assertEquals(List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json"),
                 listing(dir));
     }
@@ -237,6 +276,38 @@ class HfTokenizerAlignmentTest {
         assertEquals(JsonParser.parseString(hand), JsonParser.parseString(Files.readString(out.resolve("tokenizer.json"))));
         assertReadAsWritten(out);
         assertIdsAsHandEdited(out, hand, List.of(), List.of(MIXED_CASE, LOWER_PLAIN));
+    }
+
+    /**
+     * A tokenizer built from a rebuilt text is saved with that text, which it was loaded from, not
+     * with the file it names: by {@link ModelExport#writeTo}, whose folder then reads the text's
+     * ids, and by {@link ModelExport#writeHuggingFace}, whose folder HF reads as written (its
+     * {@code tokenizer_config.json} states the text's flags).
+     */
+    @Test
+    void modelExportOfARebuiltTokenizerSavesTheTextItWasLoadedFrom() throws Exception {
+        String hand = edited("bert", n -> normalizer(n).addProperty("lowercase", false));
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert").resolve("tokenizer.json");
+        Path saved = tmp.resolve("saved");
+        Path hf = tmp.resolve("hf");
+        try (NDManager m = NDManager.newBaseManager();
+                SubwordTokenizer tok = SubwordTokenizer.builder().setRebuiltTokenizer(file, hand).build();
+                MultiHeadModel model = TinyFinetuning.untrained(m)) {
+            assertEquals(file, tok.path());
+            ModelExport export = TinyFinetuning.export(model, tok, TinyFinetuning.SETTINGS);
+            export.writeTo(saved);
+            export.writeHuggingFace("topic", hf);
+        }
+        assertEquals(JsonParser.parseString(hand), JsonParser.parseString(Files.readString(
+                saved.resolve("encoder/tokenizer.json"))));
+        assertEquals(JsonParser.parseString(hand), JsonParser.parseString(Files.readString(hf.resolve("tokenizer.json"))));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.load(saved, m);
+                HuggingFaceTokenizer byHand = rust(hand)) {
+            TokenEncoding e = read.predictor("topic").tokenizer().encode(MIXED_CASE);
+            assertArrayEquals(byHand.encode(MIXED_CASE).getIds(),
+                    Arrays.stream(Arrays.copyOf(e.ids(), e.unpaddedLength())).asLongStream().toArray());
+        }
+        assertReadAsWritten(hf);
     }
 
     /**
@@ -277,7 +348,10 @@ class HfTokenizerAlignmentTest {
 
     private static void assertReadAsWritten(Path dir) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
-            assertEquals(dir.resolve("tokenizer.json"), read.predictor(read.tasks().get(0).name()).tokenizer().path());
+            SubwordTokenizer t = read.predictor(read.tasks().get(0).name()).tokenizer();
+            assertEquals(dir.resolve("tokenizer.json"), t.path());
+            // a rebuilt tokenizer reports the folder's file too
+            assertTrue(t.rebuiltJson().isEmpty(), dir + "/tokenizer.json was read rebuilt");
         }
     }
 
@@ -363,6 +437,38 @@ class HfTokenizerAlignmentTest {
         config.add("architectures", architectures);
         Files.writeString(dir.resolve("config.json"), config.toString());
         return dir;
+    }
+
+    /**
+     * The {@code tokenizer.json} files up to three folders below {@code java.io.tmpdir}, outside
+     * this test's own folder, that hold the marker.
+     */
+    private List<Path> copiesUnderTmpdir(String marker) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(Path.of(System.getProperty("java.io.tmpdir")), Set.of(), 3, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes a) {
+                return d.equals(tmp) ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path f, BasicFileAttributes a) {
+                try {
+                    if (f.getFileName().toString().equals("tokenizer.json") && Files.readString(f).contains(marker)) {
+                        out.add(f);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // another run's file, deleted or not text meanwhile
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path f, IOException e) {
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
     }
 
     private static List<String> listing(Path dir) throws IOException {
