@@ -75,6 +75,24 @@ class EncodeCommandTest {
         }
     }
 
+    /**
+     * A {@code tokenizer.json} the Rust tokenizers library refuses (an added token's id that is a
+     * string, on line 14 of the fixture's file) is bad input named with its file and line, not an
+     * internal fault: the library's bare RuntimeException named no file and exited 1.
+     */
+    @Test
+    void aTokenizerTheLibraryRefusesIsBadInputNamingItsFileAndLine(@TempDir Path tmp) throws Exception {
+        Path folder = bertEncoder(tmp);
+        Path tokenizer = folder.resolve("tokenizer.json");
+        String text = Files.readString(tokenizer);
+        String bad = text.replaceFirst("\"id\": 0,", "\"id\": \"zero\",");
+        int line = (int) bad.substring(0, bad.indexOf("\"zero\"")).chars().filter(c -> c == '\n').count() + 1;
+        Files.writeString(tokenizer, bad);
+        CliRunner cli = new CliRunner("encode");
+        assertEquals(2, cli.run("--model", folder.toString(), "john visited paris"), cli.err());
+        assertTrue(cli.err().contains(tokenizer + ":" + line + ": ") && cli.err().contains("expected u32"), cli.err());
+    }
+
     /** A copy of the BERT encoder fixture, for a sentence_bert_config.json beside it. */
     private static Path bertEncoder(Path tmp) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
