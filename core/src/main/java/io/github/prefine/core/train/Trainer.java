@@ -178,6 +178,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Returns the data being trained on, whose units {@link #predict} predicts.
+     *
+     * @return the source given to {@link Builder#setData}
+     */
+    public BatchSource data() {
+        return data;
+    }
+
+    /**
      * Returns the optimiser.
      *
      * @return the optimiser, owned by the trainer
