@@ -321,6 +321,8 @@ public final class EncoderCheckpoint {
      * @param prefix prepended to every key: {@code ""} for a bare encoder, {@code "bert."} or
      *     {@code "roberta."} inside a task model
      * @return the tensors in HF module order
+     * @throws IllegalStateException if a parameter's array was freed (its model or manager is
+     *     closed), naming the parameter
      */
     public static List<HostTensor> toHostTensors(TransformerEncoder encoder, String prefix) {
         Objects.requireNonNull(prefix, "prefix");
@@ -328,6 +330,11 @@ public final class EncoderCheckpoint {
         List<HostTensor> out = new ArrayList<>();
         for (Slot s : slots(encoder)) {
             NDArray array = s.parameter.getArray();
+            if (array.isReleased()) {
+                // DJL would say only "Native resource has been released already."
+                throw new IllegalStateException("encoder: its parameter " + prefix + s.key + " was freed (the model or"
+                        + " manager that owned it is closed); save the encoder before closing its model");
+            }
             if (s.part < 0) {
                 out.add(HostTensors.toHost(prefix + s.key, array));
             } else {
@@ -349,6 +356,8 @@ public final class EncoderCheckpoint {
      * @param tokenizerJson a {@code tokenizer.json} to copy, or {@code null}
      * @throws NoSuchFileException if {@code tokenizerJson} is not a file; nothing is
      *     written then
+     * @throws IllegalStateException if the encoder's arrays were freed (its model or manager is
+     *     closed: save before closing them); nothing is written then
      * @throws IOException if writing fails
      */
     public static void save(TransformerEncoder encoder, Path modelDir, Path tokenizerJson) throws IOException {
@@ -370,6 +379,7 @@ public final class EncoderCheckpoint {
      *     written then
      * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
      *     of a folder below the anchor
+     * @throws IllegalStateException if the encoder's arrays were freed; nothing is written then
      * @throws IOException if writing fails otherwise
      */
     public static void save(TransformerEncoder encoder, Path anchor, Path modelDir, Path tokenizerJson)
@@ -379,10 +389,12 @@ public final class EncoderCheckpoint {
             // before any file is replaced: a folder must not mix this encoder's weights with what was there
             throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + modelDir);
         }
+        // read before any folder is made: an encoder whose arrays were freed leaves nothing behind
+        List<HostTensor> tensors = toHostTensors(encoder, "");
         PlainFolders.create(anchor, modelDir);
         // every file whole or absent, and config.json last: a folder with a config is complete,
         // whatever killed a writer or filled the disk
-        SafetensorsWriter.write(anchor, modelDir.resolve(SafetensorsReader.MODEL_FILE), toHostTensors(encoder, ""),
+        SafetensorsWriter.write(anchor, modelDir.resolve(SafetensorsReader.MODEL_FILE), tensors,
                 SafetensorsWriter.PT_METADATA);
         if (tokenizerJson != null) {
             Path target = modelDir.resolve(TOKENIZER_FILE);

@@ -293,7 +293,8 @@ public final class Grid {
         /**
          * Sets the target tasks (required).
          *
-         * @param targets the targets, distinct by name, in table row order
+         * @param targets the targets, distinct by name, in table row order; none may be a
+         *     pre-finetuning task of a chosen group (targets are unseen)
          * @return this builder
          */
         public Builder setTargets(List<Task> targets) {
@@ -654,7 +655,8 @@ public final class Grid {
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
-         *     a seed, group or target repeats, or two learning rates of a grid share a folder name
+         *     a seed, group or target repeats, a target is also a pre-finetuning task of a chosen
+         *     group (targets are unseen), or two learning rates of a grid share a folder name
          *     ({@link GridLayout#learningRateName})
          */
         public Grid build() {

@@ -12,7 +12,8 @@ import java.util.function.Function;
 /**
  * What {@link Grid.Builder#build()} checks before a grid exists: the required values, the ranges,
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
- * tables) and learning rates that would share a folder. Each failure is an {@link
+ * tables), a target that the chosen groups would pre-finetune on, and learning rates that would
+ * share a folder. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */
 final class GridChecks {
@@ -53,6 +54,7 @@ final class GridChecks {
         distinct("seeds", c.seeds, Function.identity());
         distinct("groups", c.groups, Function.identity());
         distinct("targets", c.targets, Task::name);
+        unseenTargets(c);
         checkRates(c.learningRates);
         if (c.targetLearningRates != null) {
             if (c.targetLearningRates.isEmpty()) {
@@ -77,6 +79,23 @@ final class GridChecks {
             if (!seen.add(key.apply(Objects.requireNonNull(v, what + " element")))) {
                 throw new IllegalArgumentException("grid: " + what + " must be distinct, found " + key.apply(v)
                         + " twice in " + values.stream().map(key).toList());
+            }
+        }
+    }
+
+    /**
+     * Refuses a target that is also a pre-finetuning task of a chosen group: every setting with
+     * that group would train on it, and early-stop on its validation loss, before scoring it.
+     */
+    private static void unseenTargets(GridConfig c) {
+        for (Task target : c.targets) {
+            for (Task t : c.pool) {
+                if (t.name().equals(target.name()) && c.groups.contains(t.group())) {
+                    throw new IllegalArgumentException("grid: target " + target.name()
+                            + " is also a pre-finetuning task of group " + t.group().name() + ", so every setting with "
+                            + t.group().name() + " would train on it before scoring it; targets must be unseen: "
+                            + "leave it out of setTargets or of setPrefinetuningTasks");
+                }
             }
         }
     }

@@ -1,8 +1,10 @@
 package io.github.prefine.core.pipeline;
 
+import io.github.prefine.core.features.Features;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.TaskSet;
+import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.TaskPredictions;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
@@ -49,13 +51,27 @@ public final class TaskScorer {
      * @param task the featurized task
      * @param split the split to predict and score
      * @return the metric over the split's examples
-     * @throws IllegalArgumentException if the model has no head of that name or the task lacks the split
+     * @throws IllegalArgumentException if the model has no head of that name, the task lacks the
+     *     split, or the trainer's {@link FeatureBatchSource} holds another featurization of the task
+     *     (other examples or settings), whose units it would predict
      */
     public static EvaluationResult score(Trainer trainer, FeaturizedTask task, Split split) {
         int index = trainer.model().taskNames().indexOf(task.name());
         if (index < 0) {
             throw new IllegalArgumentException("scorer: the model has no head for task " + task.name() + ", only "
                     + trainer.model().taskNames());
+        }
+        if (trainer.data() instanceof FeatureBatchSource source && source.tasks().names().contains(task.name())) {
+            Features trained = source.tasks().get(task.name()).features().get(split);
+            Features given = task.features().get(split);
+            // features are the units predicted: another instance is another featurization, and a
+            // same-sized one would be scored against other examples' gold without a word
+            if (trained != null && given != null && trained != given) {
+                throw new IllegalArgumentException("scorer: task " + task.name() + ": the trainer predicts the " + split
+                        + " units of the task set it was given, and this FeaturizedTask is another featurization of "
+                        + task.name() + ", whose gold they would be scored against; score the trainer's own task (its"
+                        + " FeatureBatchSource's tasks())");
+            }
         }
         return score(task, split, trainer.predict(index, split));
     }
@@ -64,7 +80,8 @@ public final class TaskScorer {
      * Scores every task of a set on its {@link FeaturizedTask#evaluationSplit()} (test when
      * present with labels, else validation) with a trainer's current weights.
      *
-     * @param trainer the trainer whose model was built from {@code tasks}
+     * @param trainer the trainer whose model was built from {@code tasks}, and whose data is
+     *     {@code FeatureBatchSource.of(tasks)}
      * @param tasks the tasks
      * @return task name to result, in the set's order; every result in percent (see {@link EvaluationResult})
      */

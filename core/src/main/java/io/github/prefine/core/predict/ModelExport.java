@@ -222,12 +222,14 @@ public final class ModelExport {
 
         /**
          * Checks that everything required is set, that the recorded tasks are the model's own
-         * with its heads' label counts, and that the tokenizer's file exists.
+         * with its heads' label counts and lengths the encoder can read, and that the tokenizer's
+         * file exists.
          *
          * @return the export
          * @throws IllegalArgumentException if a required value is missing, the encoder is not a
          *     {@link TransformerEncoder}, a model task is not recorded or a recorded one is not the
-         *     model's, a task's label count differs from its head's, or the tokenizer's file is gone
+         *     model's, a task's label count differs from its head's, a task's feature length (QA:
+         *     its window) exceeds the encoder's positions, or the tokenizer's file is gone
          */
         public ModelExport build() {
             if (model == null) {
@@ -250,6 +252,7 @@ public final class ModelExport {
                             + model.taskNames());
                 }
             }
+            int positions = ((TransformerEncoder) model.encoder()).config().maxSequenceLength();
             List<SavedTask> saved = new ArrayList<>();
             for (int t = 0; t < model.numTasks(); t++) {
                 String name = model.taskNames().get(t);
@@ -258,6 +261,7 @@ public final class ModelExport {
                     throw new IllegalArgumentException("model export: the model's task " + name + " is not recorded;"
                             + " add it with addTask or addTasks");
                 }
+                checkLength(name, e.getKey(), positions);
                 SavedTask s = new SavedTask(name, e.getKey(), e.getValue(), settings);
                 if (s.numLabels() != model.head(t).numLabels()) {
                     throw new IllegalArgumentException("model export: task " + name + " has " + s.numLabels()
@@ -267,6 +271,21 @@ public final class ModelExport {
                 saved.add(s);
             }
             return new ModelExport(model, tokenizer, List.copyOf(saved));
+        }
+
+        /**
+         * Refuses lengths the encoder cannot read: the folder would load and predict short texts,
+         * and fail at the first input longer than the encoder's positions.
+         */
+        private void checkLength(String task, TaskFormat format, int positions) {
+            boolean qa = format == TaskFormat.QA;
+            int length = qa ? settings.qaMaxLength() : settings.maxLength();
+            if (length > positions) {
+                throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
+                        + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), beyond the "
+                        + positions + " positions of the encoder, so longer inputs would fail at prediction; give the"
+                        + " settings the tasks were featurized with, at most " + positions + " (FeatureSettings.withLengths)");
+            }
         }
     }
 }

@@ -376,8 +376,26 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
 
     private static void requireTraining(TaskData data) {
         if (data.split(Split.TRAIN).isEmpty()) {
-            throw new UnfeaturizableTaskException(data.task().name(), "no training examples");
+            throw new UnfeaturizableTaskException(data.task().name(), "no training examples" + whyNoTraining(data));
         }
+    }
+
+    /**
+     * Names the train file behind an empty training split: {@code Task.load} skips a split whose
+     * file is absent, so a misspelt path shows only here. Data made in memory has no read reports
+     * and gets no file named.
+     */
+    private static String whyNoTraining(TaskData data) {
+        SplitSource train = data.task().source().splits().get(Split.TRAIN);
+        if (train == null || data.reports().isEmpty()) {
+            return "";
+        }
+        if (!data.reports().containsKey(train.path())) {
+            return ": its train file " + train.path() + " was not read, as it is not under the data root (Task.load"
+                    + " reads the splits whose files exist; Task.availability lists the paths it looked for)";
+        }
+        return ": its train file " + train.path() + " gave none (its ReadReport in TaskData.reports() counts what was"
+                + " read and skipped)";
     }
 
     private static List<Example> sample(List<Example> all, int cap, SplittableRandom rnd) {

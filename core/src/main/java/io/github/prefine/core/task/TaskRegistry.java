@@ -170,8 +170,13 @@ public final class TaskRegistry {
     /**
      * Returns the tasks of a combination, in registration order.
      *
+     * <p>A group of the combination that has no task here adds none, without an error: a
+     * combination of {@link #combinations(List)} over groups this registry lacks gives fewer tasks
+     * than its name says, or none (check {@link #groups()} first; the grid refuses or renames such a
+     * setting).
+     *
      * @param combination the combination
-     * @return its tasks
+     * @return its tasks, empty when none of its groups has a task here
      */
     public List<Task> tasks(GroupCombination combination) {
         return tasks.values().stream().filter(t -> combination.groups().contains(t.group())).toList();

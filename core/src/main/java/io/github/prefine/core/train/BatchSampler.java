@@ -10,7 +10,9 @@ import java.util.List;
  * after it, at epoch boundaries only. {@link HeterogeneousBatchSampler} adapts the {@code sampling}
  * module's {@code HeterogeneousSampler}, whose proportional mode is the paper's default.
  *
- * <p>Implementations are mutable and confined to one thread, the trainer's.
+ * <p>Implementations are mutable and confined to one thread, the trainer's. A sampler belongs to
+ * the one trainer whose {@code fit()} draws from it, which leaves it after its last epoch: another
+ * trainer refuses it at {@code build()}, so each trainer (each seed of a loop) gets a new one.
  */
 public interface BatchSampler {
     /**

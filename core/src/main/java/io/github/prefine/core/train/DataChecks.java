@@ -1,9 +1,11 @@
 package io.github.prefine.core.train;
 
+import com.google.common.collect.MapMaker;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.sampling.TaskSize;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * What the {@link Trainer} checks in its data before any step: training and validation examples
@@ -11,7 +13,18 @@ import java.util.List;
  * {@link BatchSampler} is free-standing, so nothing else ties it to the batch source).
  */
 final class DataChecks {
+    /**
+     * The samplers some trainer's {@code fit()} has drawn from, by identity and weakly held: a
+     * sampler's state is its trainer's, so another trainer would start from a later epoch.
+     */
+    private static final ConcurrentMap<BatchSampler, Boolean> DRIVEN = new MapMaker().weakKeys().makeMap();
+
     private DataChecks() {}
+
+    /** Records that a trainer's {@code fit()} draws from a sampler from now on. */
+    static void driving(BatchSampler sampler) {
+        DRIVEN.put(sampler, Boolean.TRUE);
+    }
 
     /** Each task's training units, in the data's task order. */
     private static int[] trainSizes(BatchSource data) {
@@ -24,7 +37,7 @@ final class DataChecks {
 
     /**
      * Refuses data the trainer cannot learn or stop on: no training examples, no validation
-     * examples, a sampler over other sizes, or (with the default sampler, which draws from every
+     * examples, a sampler over other sizes or one another trainer's {@code fit()} advanced, or (with the default sampler, which draws from every
      * task) a task without training examples.
      *
      * @param sampler the caller's sampler, or null for the default
@@ -90,6 +103,11 @@ final class DataChecks {
      * splits at build time, where its sizes are known.
      */
     private static void checkSampler(BatchSampler sampler, BatchSource data, int[] trainSizes) {
+        if (DRIVEN.containsKey(sampler)) {
+            throw new IllegalArgumentException("trainer: the sampler given with optSampler was advanced by another"
+                    + " trainer's fit(), so this trainer would start from a later epoch's batches than its seed gives;"
+                    + " give each trainer a sampler of its own");
+        }
         if (!(sampler instanceof HeterogeneousBatchSampler h)) {
             return;
         }

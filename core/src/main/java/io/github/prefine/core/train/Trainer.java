@@ -178,6 +178,15 @@ public final class Trainer implements AutoCloseable {
     }
 
     /**
+     * Returns the data being trained on, whose units {@link #predict} predicts.
+     *
+     * @return the source given to {@link Builder#setData}
+     */
+    public BatchSource data() {
+        return data;
+    }
+
+    /**
      * Returns the optimiser.
      *
      * @return the optimiser, owned by the trainer
@@ -223,6 +232,7 @@ public final class Trainer implements AutoCloseable {
                     + " (with the same checkpoint folder to continue a run)");
         }
         fitCalled = true;
+        DataChecks.driving(sampler);
         MallocHint.giveOnce(devices);
         GradMode.offInThisThread(model.getManager().getEngine());
         int startEpoch = 0;
@@ -507,7 +517,8 @@ public final class Trainer implements AutoCloseable {
          * {@link #optBatchSize} and a seed split from {@link #optSeed}.
          *
          * @param sampler the sampler (its batch size then wins over {@link #optBatchSize}); it must
-         *     draw the data's task indices and training units
+         *     draw the data's task indices and training units, and be one no other trainer's
+         *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer)
          * @return this builder
          */
         public Builder optSampler(BatchSampler sampler) {
@@ -736,7 +747,8 @@ public final class Trainer implements AutoCloseable {
          *     without {@link Precision#FP16_MIXED}, no task has validation examples, or, without
          *     {@link #optSampler}, a task has no training examples
          * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
-         *     {@link #optSampler} draws from other task sizes than the data's training splits
+         *     {@link #optSampler} draws from other task sizes than the data's training splits, or
+         *     the sampler was advanced by another trainer's {@link Trainer#fit()}
          * @throws IllegalStateException if the model is closed, or another open trainer holds its
          *     parameters
          * @throws IOException if the checkpoint folder cannot be created

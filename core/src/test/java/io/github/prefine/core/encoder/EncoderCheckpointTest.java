@@ -57,6 +57,24 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void savingAnEncoderWhoseArraysWereFreedNamesTheParameterAndWritesNothing() throws Exception {
+        Path src = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Path out = tmp.resolve("saved");
+        try (NDManager m = NDManager.newBaseManager()) {
+            // its arrays freed, as a save placed after the README's try-with-resources (model or
+            // manager closed) meets them; DJL said only "Native resource has been released already."
+            NDManager owner = m.newSubManager();
+            TransformerEncoder encoder = EncoderCheckpoint.load(src, owner).encoder();
+            owner.close();
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                    () -> EncoderCheckpoint.save(encoder, out, src.resolve("tokenizer.json")));
+            assertEquals("encoder: its parameter embeddings.word_embeddings.weight was freed (the model or manager that"
+                    + " owned it is closed); save the encoder before closing its model", e.getMessage());
+            assertFalse(Files.exists(out), "nothing is written for an encoder that cannot be read");
+        }
+    }
+
+    @Test
     void reportsAWrongShapeWithBothShapes() throws Exception {
         String key = "encoder.layer.1.intermediate.dense.weight";
         Path dir = editedFixture(t -> t.put(key, zeros(key, 32, 37)));

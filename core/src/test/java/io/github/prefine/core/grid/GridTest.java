@@ -88,6 +88,21 @@ class GridTest {
     }
 
     @Test
+    void rejectsATargetThatIsAlsoPrefinetunedOn(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // the paper's targets are unseen: a target among the chosen groups' pre-finetuning tasks
+        // would be trained on (and early-stopped on its validation loss) before it is scored
+        Task prefinetuned = f.prefinetuning.stream().filter(t -> t.name().equals("c-a")).findFirst().orElseThrow();
+        List<Task> targets = List.of(f.targets.get(0), prefinetuned);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.tiny(targets, dir).build());
+        assertEquals("grid: target c-a is also a pre-finetuning task of group C, so every setting with C would train "
+                + "on it before scoring it; targets must be unseen: leave it out of setTargets or of "
+                + "setPrefinetuningTasks", e.getMessage());
+        // a pool task of a group that is not chosen is never pre-finetuned on: no leak
+        f.tiny(targets, dir).setGroups(List.of(TaskGroup.SL)).build();
+    }
+
+    @Test
     void rejectsLearningRatesThatShareAFolderName(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

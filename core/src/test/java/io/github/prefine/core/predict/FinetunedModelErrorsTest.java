@@ -229,6 +229,29 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
+    void exportRefusesLengthsBeyondTheEncodersPositionsNamingTheTaskAndBothNumbers() throws Exception {
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = model(m)) {
+            // the paper's 128 on the 64-position fixture: the folder was written, short texts were
+            // predicted, and every input past 64 tokens failed inside the encoder at prediction
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> TinyFinetuning.export(model, tok, FeatureSettings.paper()));
+            assertEquals("model export: task topic would read new text in rows of up to 128 tokens (FeatureSettings"
+                    + " maxLength), beyond the 64 positions of the encoder, so longer inputs would fail at prediction;"
+                    + " give the settings the tasks were featurized with, at most 64 (FeatureSettings.withLengths)",
+                    e.getMessage());
+            // a QA task's windows count on their own
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> TinyFinetuning.export(model, tok, FeatureSettings.paper().withLengths(64, 128, 32)));
+            assertTrue(e.getMessage().startsWith("model export: task qa would read new text in rows of up to 128 tokens"
+                    + " (FeatureSettings qaMaxLength)"), e.getMessage());
+            // at the encoder's positions the folder is written
+            TinyFinetuning.export(model, tok, FeatureSettings.paper().withLengths(64, 64, 16))
+                    .writeTo(tmp.resolve("at-positions"));
+        }
+    }
+
+    @Test
     void exportRefusesATokenizerWhoseFileIsGoneAndUnrecordedTasks() throws Exception {
         Path file = tmp.resolve("gone/tokenizer.json");
         Files.createDirectories(file.getParent());

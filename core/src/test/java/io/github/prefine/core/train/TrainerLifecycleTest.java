@@ -111,6 +111,32 @@ class TrainerLifecycleTest {
     }
 
     @Test
+    void aSamplerThatATrainerHasDrivenIsRefusedByTheNextTrainer() throws Exception {
+        HeterogeneousSampler settings = HeterogeneousSampler.builder().setTaskSizes(12, 10).setBatchSize(4).optSeed(3).build();
+        HeterogeneousBatchSampler used = new HeterogeneousBatchSampler(settings);
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager)) {
+            try (Trainer t = trainer(model).optSampler(used).build()) {
+                t.fit();
+            }
+            // fit() left it after its epoch: a second trainer (the next seed of a loop) would draw the
+            // batches of epoch 2 where a fresh sampler of the same settings draws epoch 1's
+            assertFalse(Arrays.equals(new HeterogeneousBatchSampler(settings).saveState(), used.saveState()));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> trainer(model).optSampler(used).build());
+            assertEquals("trainer: the sampler given with optSampler was advanced by another trainer's fit(), so this"
+                    + " trainer would start from a later epoch's batches than its seed gives; give each trainer a"
+                    + " sampler of its own", e.getMessage());
+            // a sampler that no fit() has drawn from may go to another trainer
+            HeterogeneousBatchSampler unused = new HeterogeneousBatchSampler(settings);
+            trainer(model).optSampler(unused).build().close();
+            try (Trainer t = trainer(model).optSampler(unused).build()) {
+                assertEquals(1, t.fit().epochs().size());
+            }
+        }
+    }
+
+    @Test
     void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
         BatchSampler outOfRange = new BatchSampler() {
             @Override
