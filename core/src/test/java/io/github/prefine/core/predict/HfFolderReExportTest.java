@@ -94,7 +94,7 @@ class HfFolderReExportTest {
                         .setEncoder(EncoderCheckpoint.load(source, m).encoder())
                         .addHead("t", TaskFormat.SINGLE_TEXT.newHead(3, MultiHeadModel.headFamily(
                                 EncoderConfig.fromJson(source.resolve("config.json")).modelType()), 1)).build()) {
-            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper())
+            ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper().withLengths(64, 64, 16))
                     .addTask("t", TaskFormat.SINGLE_TEXT, List.of("a", "b", "c")).build().writeHuggingFace("t", out);
         }
         assertWritesMaskAs(out, "<MASK>");
