@@ -179,8 +179,13 @@ class HubRetryTest {
 
         List<String> ranges = hub.seen().stream().filter(s -> s.method().equals("GET")
                 && s.path().endsWith("/model.safetensors")).map(s -> String.valueOf(s.range())).toList();
-        // the first GET is cut after 40,000 bytes; its resume meets 503 twice and asks the same range each time
-        assertEquals(List.of("null", "bytes=40000-", "bytes=40000-", "bytes=40000-"), ranges);
+        // the first GET is cut after 40,000 bytes (some may be lost in flight); its resume meets 503
+        // twice and asks the same range each time
+        assertEquals(4, ranges.size(), ranges.toString());
+        assertEquals("null", ranges.get(0));
+        assertTrue(ranges.get(1).matches("bytes=[1-9][0-9]*-")
+                && Long.parseLong(ranges.get(1).substring(6, ranges.get(1).length() - 1)) <= 40_000, ranges.toString());
+        assertEquals(List.of(ranges.get(1), ranges.get(1)), ranges.subList(2, 4), ranges.toString());
         assertArrayEquals(WEIGHTS, Files.readAllBytes(m.folder().resolve("model.safetensors")));
         assertEquals(Path.of("../../blobs/" + LocalHubServer.sha256(WEIGHTS)),
                 Files.readSymbolicLink(m.folder().resolve("model.safetensors")));
