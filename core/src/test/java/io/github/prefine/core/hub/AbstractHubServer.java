@@ -14,13 +14,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 
 /**
  * The plumbing of a fake Hub for tests: a real JDK HTTP server on 127.0.0.1 (ephemeral port),
  * daemon handler threads (a handler may stall while others are served), a record of every
  * request, a required token, and file bodies served as the Hub's resolve endpoint does ({@code Range}
- * answered with 206 and {@code Content-Range}, a connection dropped or stalled after n bytes).
+ * answered with 206 and {@code Content-Range}, a connection dropped after n bytes or silent after them until
+ * the server closes).
  * Subclasses answer like one Hub API: core's {@code LocalHubServer} (models), the examples'
  * {@code FakeDatasetHub} (datasets), which reaches this class through core's test-jar.
  *
@@ -41,6 +43,8 @@ public abstract class AbstractHubServer implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Seen> seen = new ArrayList<>();
+    /** Counted down by {@link #close()}: what a stalled body waits for. */
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile String requiredToken;
 
     /**
@@ -139,16 +143,18 @@ public abstract class AbstractHubServer implements AutoCloseable {
     /**
      * Serves a file's bytes: from the asked byte on with 206 and {@code Content-Range} for a
      * {@code Range: bytes=N-} request, else all with 200. A fault cuts the body after n bytes:
-     * {@code dropAfter} closes the connection at once; {@code stallAfter} first stays silent for
-     * two seconds.
+     * {@code dropAfter} closes the connection at once; {@code stallAfter} stays silent until this
+     * server is closed, so only the client's stall watchdog can end that body (a server that gave
+     * up on its own after a while would look like a dropped connection to a client whose watchdog
+     * is broken or slower).
      *
      * @param ex the exchange
      * @param body the file's bytes (already corrupted where a test wants that)
      * @param dropAfter bytes to send before dropping the connection, or {@code null}
-     * @param stallAfter bytes to send before going silent, or {@code null}
+     * @param stallAfter bytes to send before going silent until {@link #close()}, or {@code null}
      * @throws IOException always when a fault is set (the server then drops the connection), or if writing fails
      */
-    protected static void serveBytes(HttpExchange ex, byte[] body, Integer dropAfter, Integer stallAfter)
+    protected final void serveBytes(HttpExchange ex, byte[] body, Integer dropAfter, Integer stallAfter)
             throws IOException {
         String range = ex.getRequestHeaders().getFirst("Range");
         int from = 0;
@@ -165,11 +171,11 @@ public abstract class AbstractHubServer implements AutoCloseable {
             out.write(part, 0, stallAfter);
             out.flush();
             try {
-                Thread.sleep(2000);
+                closed.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            throw new IOException("test server: giving up on a stalled response");
+            throw new IOException("test server: closing a stalled response");
         }
         if (dropAfter != null) {
             out.write(part, 0, dropAfter);
@@ -213,6 +219,7 @@ public abstract class AbstractHubServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
     }
 }

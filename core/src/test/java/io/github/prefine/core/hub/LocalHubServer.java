@@ -61,7 +61,7 @@ final class LocalHubServer extends AbstractHubServer {
         dropAfter.put("/" + id + "/resolve/main/" + file, n);
     }
 
-    /** The next GET of this file without a Range header sends n bytes, then goes silent for 2 seconds. */
+    /** The next GET of this file without a Range header sends n bytes, then goes silent until the server closes. */
     synchronized void stallOnceAfter(String id, String file, int n) {
         stallAfter.put("/" + id + "/resolve/main/" + file, n);
     }
