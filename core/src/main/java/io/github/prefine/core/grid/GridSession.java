@@ -7,6 +7,7 @@ import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
@@ -85,6 +86,18 @@ public final class GridSession implements AutoCloseable {
             LOG.info("deleted {} temp files that interrupted writers left in {}", stale, grid.layout.root());
         }
         this.config = EncoderConfig.fromJson(grid.config.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
+        if (grid.config.exportModels != ModelExports.NONE) {
+            // ModelExport's refusal, here rather than once every sweep has run
+            try {
+                for (Task target : grid.config.targets) {
+                    ModelExport.checkLength(target.name(), target.format(), grid.config.features,
+                            config.maxSequenceLength());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid: the models optExportModels asks for could not be written"
+                        + " after the sweeps: " + e.getMessage(), e);
+            }
+        }
         this.tasks = new GridTasks(grid.config.encoder, config, grid.config.data, grid.config.targets,
                 grid.config.features, grid.config.featurization);
         // the session is an entry point: it owns the parent manager of everything it trains

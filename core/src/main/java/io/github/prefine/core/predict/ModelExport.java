@@ -122,6 +122,30 @@ public final class ModelExport {
                 + tasks.stream().map(SavedTask::name).toList());
     }
 
+    /**
+     * Refuses a feature length the encoder cannot read, as {@link Builder#build()} does: the folder
+     * would load and predict short texts, and fail at the first input longer than the encoder's
+     * positions. For callers that export only after training (a grid's exported models), to refuse
+     * before it.
+     *
+     * @param task the task's name, for the message
+     * @param format the task's format (QA reads windows of {@code qaMaxLength}, the others rows of
+     *     {@code maxLength})
+     * @param settings the settings the task is featurized with
+     * @param positions the encoder's positions ({@code EncoderConfig.maxSequenceLength})
+     * @throws IllegalArgumentException if the task's length exceeds the positions
+     */
+    public static void checkLength(String task, TaskFormat format, FeatureSettings settings, int positions) {
+        boolean qa = format == TaskFormat.QA;
+        int length = qa ? settings.qaMaxLength() : settings.maxLength();
+        if (length > positions) {
+            throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
+                    + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), beyond the "
+                    + positions + " positions of the encoder, so longer inputs would fail at prediction; give the"
+                    + " settings the tasks were featurized with, at most " + positions + " (FeatureSettings.withLengths)");
+        }
+    }
+
     private static void requireTokenizerFile(SubwordTokenizer tokenizer) {
         // a rebuilt tokenizer's text is in memory, and is what is copied
         if (tokenizer.rebuiltJson().isEmpty() && !Files.isRegularFile(tokenizer.path())) {
@@ -261,7 +285,7 @@ public final class ModelExport {
                     throw new IllegalArgumentException("model export: the model's task " + name + " is not recorded;"
                             + " add it with addTask or addTasks");
                 }
-                checkLength(name, e.getKey(), positions);
+                checkLength(name, e.getKey(), settings, positions);
                 SavedTask s = new SavedTask(name, e.getKey(), e.getValue(), settings);
                 if (s.numLabels() != model.head(t).numLabels()) {
                     throw new IllegalArgumentException("model export: task " + name + " has " + s.numLabels()
@@ -273,19 +297,5 @@ public final class ModelExport {
             return new ModelExport(model, tokenizer, List.copyOf(saved));
         }
 
-        /**
-         * Refuses lengths the encoder cannot read: the folder would load and predict short texts,
-         * and fail at the first input longer than the encoder's positions.
-         */
-        private void checkLength(String task, TaskFormat format, int positions) {
-            boolean qa = format == TaskFormat.QA;
-            int length = qa ? settings.qaMaxLength() : settings.maxLength();
-            if (length > positions) {
-                throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
-                        + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), beyond the "
-                        + positions + " positions of the encoder, so longer inputs would fail at prediction; give the"
-                        + " settings the tasks were featurized with, at most " + positions + " (FeatureSettings.withLengths)");
-            }
-        }
     }
 }

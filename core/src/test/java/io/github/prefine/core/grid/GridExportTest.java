@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,7 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
 import io.github.prefine.core.pipeline.InMemoryTasks;
@@ -180,6 +182,21 @@ class GridExportTest {
             assertEquals(trial.get("validation").getAsDouble(), record.get("reproducedValidation").getAsDouble(), 1e-9,
                     model.toString());
         }
+    }
+
+    @Test
+    void anExportOfLengthsBeyondTheEncodersPositionsIsRefusedWhenTheRunOpensBeforeAnyUnitTrains(@TempDir Path dir)
+            throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        // rows of 128 tokens on the fixture's 64 positions: every fixture row is shorter, so the grid
+        // featurizes and trains, but ModelExport refuses the folder (it would fail on longer inputs)
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).optExportModels(ModelExports.BEST)
+                .optFeatures(new FeatureSettings(128, 48, 8, 0, 0, 1L)).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, grid::run);
+        assertTrue(e.getMessage().contains("c-target") && e.getMessage().contains("128")
+                && e.getMessage().contains("64 positions"), e.getMessage());
+        assertFalse(Files.exists(out.resolve("results.jsonl")), "refused before any unit, not after the sweeps");
     }
 
     @Test
