@@ -209,6 +209,8 @@ public final class Grid {
      *
      * @return the session, to be closed
      * @throws IOException if the encoder's config cannot be read
+     * @throws IllegalArgumentException if models are to be exported ({@link Builder#optExportModels})
+     *     with a feature length beyond the encoder's positions
      * @throws RunMismatchException when the output folder holds a run with other settings or data
      *     and the grid is not forced
      */
@@ -639,7 +641,9 @@ public final class Grid {
          * {@code core.predict.ModelExport} folder at {@code OUT/models/<target>/<setting>-seed<N>}
          * that {@code FinetunedModel.load} reads; default {@link ModelExports#NONE}. Each is
          * finetuned again at its chosen rate (see {@code GridExporter}): about one finetuning run
-         * and one model's size on disk per folder (about 1.1 GB for XLM-R base).
+         * and one model's size on disk per folder (about 1.1 GB for XLM-R base). A session opened
+         * with a feature length (QA: its window) beyond the encoder's positions is refused then,
+         * before any unit, as {@code ModelExport.checkLength} would refuse the folders at the end.
          *
          * @param exports none, each target's best, or all
          * @return this builder
