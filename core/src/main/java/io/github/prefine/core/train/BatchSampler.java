@@ -12,7 +12,8 @@ import java.util.List;
  *
  * <p>Implementations are mutable and confined to one thread, the trainer's. A sampler belongs to
  * the one trainer whose {@code fit()} draws from it, which leaves it after its last epoch: another
- * trainer refuses it at {@code build()}, so each trainer (each seed of a loop) gets a new one.
+ * trainer refuses it at {@code build()} (or at {@code fit()}, where it was built with the sampler
+ * first), so each trainer (each seed of a loop) gets a new one.
  */
 public interface BatchSampler {
     /**

@@ -21,9 +21,20 @@ final class DataChecks {
 
     private DataChecks() {}
 
-    /** Records that a trainer's {@code fit()} draws from a sampler from now on. */
+    private static final String DRIVEN_BY_ANOTHER = "trainer: the sampler given with optSampler was advanced by"
+            + " another trainer's fit(), so this trainer would start from a later epoch's batches than its seed gives;"
+            + " give each trainer a sampler of its own";
+
+    /**
+     * Records that a trainer's {@code fit()} draws from a sampler from now on, refusing one that
+     * another trainer's {@code fit()} drew from since this trainer was built with it.
+     *
+     * @throws IllegalStateException if another trainer's {@code fit()} drives the sampler
+     */
     static void driving(BatchSampler sampler) {
-        DRIVEN.put(sampler, Boolean.TRUE);
+        if (DRIVEN.putIfAbsent(sampler, Boolean.TRUE) != null) {
+            throw new IllegalStateException(DRIVEN_BY_ANOTHER);
+        }
     }
 
     /** Each task's training units, in the data's task order. */
@@ -104,9 +115,7 @@ final class DataChecks {
      */
     private static void checkSampler(BatchSampler sampler, BatchSource data, int[] trainSizes) {
         if (DRIVEN.containsKey(sampler)) {
-            throw new IllegalArgumentException("trainer: the sampler given with optSampler was advanced by another"
-                    + " trainer's fit(), so this trainer would start from a later epoch's batches than its seed gives;"
-                    + " give each trainer a sampler of its own");
+            throw new IllegalArgumentException(DRIVEN_BY_ANOTHER);
         }
         if (!(sampler instanceof HeterogeneousBatchSampler h)) {
             return;

@@ -222,8 +222,9 @@ public final class Trainer implements AutoCloseable {
      *     other settings (see the class documentation)
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
-     *     called before, or a sampler given with {@link Builder#optSampler} draws a task or
-     *     training unit the data lacks (checked per epoch, before its first step)
+     *     called before, a sampler given with {@link Builder#optSampler} draws a task or
+     *     training unit the data lacks (checked per epoch, before its first step), or another
+     *     trainer's {@code fit()} has drawn from that sampler since this trainer was built
      */
     public FitResult fit() throws IOException {
         checkOpen();
@@ -231,8 +232,9 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalStateException("trainer: fit() was already called; build a new trainer to train again"
                     + " (with the same checkpoint folder to continue a run)");
         }
-        fitCalled = true;
+        // before any step: a trainer built with the sampler before another's fit() drew from it
         DataChecks.driving(sampler);
+        fitCalled = true;
         MallocHint.giveOnce(devices);
         GradMode.offInThisThread(model.getManager().getEngine());
         int startEpoch = 0;

@@ -137,6 +137,27 @@ class TrainerLifecycleTest {
     }
 
     @Test
+    void aSamplerGivenToTwoTrainersBeforeEitherFitIsRefusedByTheSecondFit() throws Exception {
+        HeterogeneousSampler settings = HeterogeneousSampler.builder().setTaskSizes(12, 10).setBatchSize(4).optSeed(3).build();
+        HeterogeneousBatchSampler shared = new HeterogeneousBatchSampler(settings);
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel a = TrainerContractTest.model(manager);
+                MultiHeadModel b = TrainerContractTest.model(manager);
+                // both built while no fit() had drawn from it, as in a loop that builds its trainers first
+                Trainer first = trainer(a).optSampler(shared).build();
+                Trainer second = trainer(b).optSampler(shared).build()) {
+            first.fit();
+            float[] before = firstEncoderWeight(b);
+            // the second would train on epoch 2's batches where its seed gives epoch 1's
+            IllegalStateException e = assertThrows(IllegalStateException.class, second::fit);
+            assertEquals("trainer: the sampler given with optSampler was advanced by another trainer's fit(), so this"
+                    + " trainer would start from a later epoch's batches than its seed gives; give each trainer a"
+                    + " sampler of its own", e.getMessage());
+            assertTrue(Arrays.equals(before, firstEncoderWeight(b)), "refused before any step");
+        }
+    }
+
+    @Test
     void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
         BatchSampler outOfRange = new BatchSampler() {
             @Override
