@@ -19,11 +19,11 @@ final class DataChecks {
      */
     private static final ConcurrentMap<BatchSampler, Boolean> DRIVEN = new MapMaker().weakKeys().makeMap();
 
-    private DataChecks() {}
-
     private static final String DRIVEN_BY_ANOTHER = "trainer: the sampler given with optSampler was advanced by"
             + " another trainer's fit(), so this trainer would start from a later epoch's batches than its seed gives;"
             + " give each trainer a sampler of its own";
+
+    private DataChecks() {}
 
     /**
      * Records that a trainer's {@code fit()} draws from a sampler from now on, refusing one that
@@ -48,8 +48,8 @@ final class DataChecks {
 
     /**
      * Refuses data the trainer cannot learn or stop on: no training examples, no validation
-     * examples, a sampler over other sizes or one another trainer's {@code fit()} advanced, or (with the default sampler, which draws from every
-     * task) a task without training examples.
+     * examples, a sampler over other sizes or one another trainer's {@code fit()} advanced, or
+     * (with the default sampler, which draws from every task) a task without training examples.
      *
      * @param sampler the caller's sampler, or null for the default
      * @return each task's training units, in the data's task order: the trainer's default sampler
