@@ -5,7 +5,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,7 @@ final class TokenizerJson {
      * @throws IOException when the file cannot be read or does not hold a JSON object
      */
     static JsonObject read(Path file) throws IOException {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return JsonParser.parseReader(r).getAsJsonObject();
-        } catch (RuntimeException ex) {
-            throw new IOException(file + ": not a tokenizer.json object: " + ex.getMessage(), ex);
-        }
+        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
     /**
