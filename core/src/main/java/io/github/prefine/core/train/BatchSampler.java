@@ -13,7 +13,8 @@ import java.util.List;
  * <p>Implementations are mutable and confined to one thread, the trainer's. A sampler belongs to
  * the one trainer whose {@code fit()} draws from it, which leaves it after its last epoch: another
  * trainer refuses it at {@code build()} (or at {@code fit()}, where it was built with the sampler
- * first), so each trainer (each seed of a loop) gets a new one.
+ * first), so each trainer (each seed of a loop) gets a new one. A {@code fit()} that failed before
+ * it restored or drew from the sampler (an unreadable checkpoint) leaves it to the next trainer.
  */
 public interface BatchSampler {
     /**

@@ -26,8 +26,22 @@ final class DataChecks {
     private DataChecks() {}
 
     /**
-     * Records that a trainer's {@code fit()} draws from a sampler from now on, refusing one that
-     * another trainer's {@code fit()} drew from since this trainer was built with it.
+     * Refuses, at the start of a trainer's {@code fit()}, a sampler that another trainer's {@code
+     * fit()} drew from since this trainer was built with it, before anything is restored or drawn.
+     *
+     * @throws IllegalStateException if another trainer's {@code fit()} drives the sampler
+     */
+    static void checkNotDriven(BatchSampler sampler) {
+        if (DRIVEN.containsKey(sampler)) {
+            throw new IllegalStateException(DRIVEN_BY_ANOTHER);
+        }
+    }
+
+    /**
+     * Records that a trainer's {@code fit()} restores or draws from a sampler from now on: called
+     * just before the first {@code restoreState} or {@code nextEpoch}, so that a fit() which fails
+     * before (a checkpoint that cannot be read, settings that differ) leaves the sampler to the
+     * next trainer.
      *
      * @throws IllegalStateException if another trainer's {@code fit()} drives the sampler
      */

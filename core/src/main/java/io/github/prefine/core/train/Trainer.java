@@ -101,6 +101,8 @@ public final class Trainer implements AutoCloseable {
     private boolean closed;
     /** Whether {@link #fit()} has been called: a second call would run past the schedule's end. */
     private boolean fitCalled;
+    /** Whether {@link #fit()} has restored or drawn from the sampler, which is then this trainer's. */
+    private boolean drivesSampler;
 
     private Trainer(Builder b, CheckpointStore store, int[] trainSizes) {
         this.model = b.model;
@@ -224,7 +226,9 @@ public final class Trainer implements AutoCloseable {
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
      *     called before, a sampler given with {@link Builder#optSampler} draws a task or
      *     training unit the data lacks (checked per epoch, before its first step), or another
-     *     trainer's {@code fit()} has drawn from that sampler since this trainer was built
+     *     trainer's {@code fit()} has drawn from that sampler since this trainer was built. A
+     *     {@code fit()} that fails before it restores or draws from the sampler (a checkpoint that
+     *     cannot be read or was written under other settings) leaves the sampler to a new trainer
      */
     public FitResult fit() throws IOException {
         checkOpen();
@@ -232,8 +236,8 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalStateException("trainer: fit() was already called; build a new trainer to train again"
                     + " (with the same checkpoint folder to continue a run)");
         }
-        // before any step: a trainer built with the sampler before another's fit() drew from it
-        DataChecks.driving(sampler);
+        // before any restore or step: a trainer built with the sampler before another's fit() drew from it
+        DataChecks.checkNotDriven(sampler);
         fitCalled = true;
         MallocHint.giveOnce(devices);
         GradMode.offInThisThread(model.getManager().getEngine());
@@ -269,6 +273,7 @@ public final class Trainer implements AutoCloseable {
     }
 
     private void trainEpoch(int epoch) throws IOException {
+        driveSampler();
         List<SampledBatch> plan = sampler.nextEpoch();
         DataChecks.checkPlan(plan, epoch, data, trainSizes);
         long start = System.nanoTime();
@@ -409,8 +414,22 @@ public final class Trainer implements AutoCloseable {
                 stopping.history(), epochs, precision == Precision.FP16_MIXED ? watch.overflowStreak() : null));
     }
 
+    /**
+     * Claims the sampler for this trainer just before its state first changes, not at the start of
+     * {@link #fit()}: a fit() that failed before (a checkpoint that cannot be read, or one of other
+     * settings) leaves it to the next trainer, which draws what a fresh sampler of its seed draws.
+     */
+    private void driveSampler() {
+        if (!drivesSampler) {
+            DataChecks.driving(sampler);
+            drivesSampler = true;
+        }
+    }
+
     private TrainState restore(Path dir) throws IOException {
         TrainState st = checkpoints.restore(dir);
+        driveSampler();
+        sampler.restoreState(st.samplerState());
         stopping = EarlyStopping.replay(patience, st.scores());
         epochs.clear();
         for (int e = 0; e < st.epochs().size(); e++) {
@@ -520,7 +539,8 @@ public final class Trainer implements AutoCloseable {
          *
          * @param sampler the sampler (its batch size then wins over {@link #optBatchSize}); it must
          *     draw the data's task indices and training units, and be one no other trainer's
-         *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer)
+         *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer;
+         *     a {@code fit()} that failed before restoring or drawing from it leaves it free)
          * @return this builder
          */
         public Builder optSampler(BatchSampler sampler) {

@@ -137,8 +137,9 @@ final class TrainerCheckpoints {
     }
 
     /**
-     * Puts a checkpoint's model, optimiser, loss scale, best weights and sampler state back, and
-     * returns its state for the trainer's own progress.
+     * Puts a checkpoint's model, optimiser, loss scale and best weights back, and returns its state
+     * for the trainer's own progress and its sampler state, which the trainer restores itself once
+     * it has claimed the sampler.
      */
     TrainState restore(Path dir) throws IOException {
         TrainState st = TrainState.read(dir.resolve("state.json"));
@@ -164,7 +165,6 @@ final class TrainerCheckpoints {
             step.restoreSteps(st.globalStep(), st.skippedSteps());
         }
         best.read(dir.resolve("best.ndlist"));
-        sampler.restoreState(st.samplerState());
         return st;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,10 +10,16 @@ import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.sampling.HeterogeneousSampler;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The trainer's lifecycle and its ties to the model and the sampler, as a library user meets them:
@@ -133,6 +140,56 @@ class TrainerLifecycleTest {
             try (Trainer t = trainer(model).optSampler(unused).build()) {
                 assertEquals(1, t.fit().epochs().size());
             }
+        }
+    }
+
+    @Test
+    void aFitWhoseCheckpointCannotBeRestoredLeavesItsSamplerToTheNextTrainer(@TempDir Path tmp) throws Exception {
+        HeterogeneousSampler settings = HeterogeneousSampler.builder().setTaskSizes(12, 10).setBatchSize(4).optSeed(3).build();
+        HeterogeneousBatchSampler shared = new HeterogeneousBatchSampler(settings);
+        Path run = tmp.resolve("run");
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel writer = TrainerContractTest.model(manager);
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                MultiHeadModel fresh = TrainerContractTest.model(manager)) {
+            // a run's checkpoint whose state.json was cut short, as by a full disk outside the store
+            try (Trainer t = trainer(writer).optCheckpointDir(run).build()) {
+                t.fit();
+            }
+            Path state = run.resolve(Files.readString(run.resolve("LATEST")).trim()).resolve("state.json");
+            String whole = Files.readString(state);
+            Files.writeString(state, whole.substring(0, whole.length() / 2));
+            float[] before = firstEncoderWeight(model);
+            try (Trainer failing = trainer(model).optSampler(shared).optCheckpointDir(run).optMaxEpochs(2).build()) {
+                IOException e = assertThrows(IOException.class, failing::fit);
+                assertTrue(e.getMessage().startsWith(state + ": not a training state"), e.getMessage());
+            }
+            // nothing was drawn or restored: the sampler and the model are as they were built
+            assertArrayEquals(new HeterogeneousBatchSampler(settings).saveState(), shared.saveState());
+            assertArrayEquals(before, firstEncoderWeight(model));
+            // without the damaged checkpoint, a new trainer takes the same sampler (it was refused as
+            // "advanced by another trainer's fit()") and trains as a fresh sampler of its seed does
+            try (Stream<Path> files = Files.walk(run)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(f);
+                }
+            }
+            FitResult retried;
+            try (Trainer retry = trainer(model).optSampler(shared).optCheckpointDir(run).optMaxEpochs(2).build()) {
+                retried = retry.fit();
+            }
+            HeterogeneousBatchSampler own = new HeterogeneousBatchSampler(settings);
+            FitResult expected;
+            try (Trainer t = trainer(fresh).optSampler(own).optMaxEpochs(2).build()) {
+                expected = t.fit();
+            }
+            assertEquals(2, retried.epochs().size());
+            for (int e = 0; e < 2; e++) {
+                // Double.equals: bit for bit
+                assertEquals(expected.epochs().get(e).validationLosses(), retried.epochs().get(e).validationLosses());
+            }
+            assertArrayEquals(firstEncoderWeight(fresh), firstEncoderWeight(model));
+            assertArrayEquals(own.saveState(), shared.saveState());
         }
     }
 
