@@ -153,8 +153,7 @@ public final class FlatParameters implements AutoCloseable {
         this.parent = parent;
         synchronized (HELD) {
             for (NamedParameter p : ordered) {
-                WeakReference<FlatParameters> holder = HELD.get(p.parameter());
-                if (holder != null && holder.get() != null) {
+                if (anyHeld(List.of(p))) {
                     throw new IllegalStateException("flat parameters: " + p.key() + " is already trained by another"
                             + " open trainer or training step; close it before training the model again (one at a time)");
                 }
@@ -472,6 +471,22 @@ public final class FlatParameters implements AutoCloseable {
             } finally {
                 release();
             }
+        }
+    }
+
+    /**
+     * Whether some parameter is a view of an open buffer, for the builders' check, which names the
+     * model rather than the parameter key the constructor's refusal names.
+     */
+    static boolean anyHeld(List<NamedParameter> parameters) {
+        synchronized (HELD) {
+            for (NamedParameter p : parameters) {
+                WeakReference<FlatParameters> holder = HELD.get(p.parameter());
+                if (holder != null && holder.get() != null) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

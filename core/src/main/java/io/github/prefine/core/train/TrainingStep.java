@@ -407,11 +407,19 @@ public final class TrainingStep implements AutoCloseable {
      *
      * @param lossScaler the loss scaler's settings, or null when none were given
      * @throws IllegalArgumentException naming {@code who} and the setting at fault
+     * @throws IllegalStateException if the model is closed, or another open trainer or step holds
+     *     its parameters
      */
     static void check(String who, MultiHeadModel model, BatchSource data, Precision precision, int accumulation,
             List<Device> devices, LossScaler.Builder lossScaler) {
         if (!model.getManager().isOpen()) {
             throw new IllegalStateException(who + ": the model is closed (or the manager given to its builder is)");
+        }
+        if (FlatParameters.anyHeld(model.parameters())) {
+            // named as the user knows the model: FlatParameters' own refusal names a parameter key
+            throw new IllegalStateException(who + ": the model with heads " + model.taskNames() + " is still held by"
+                    + " another open Trainer (or TrainingStep), which trains its parameters in place; close that"
+                    + " trainer first (close(), or the end of its try-with-resources block), then build this one");
         }
         if (!data.taskNames().equals(model.taskNames())) {
             throw new IllegalArgumentException(who + ": data has tasks " + data.taskNames() + " but the model has heads "
@@ -551,6 +559,8 @@ public final class TrainingStep implements AutoCloseable {
          * @return the step, which the caller must close
          * @throws IllegalArgumentException if a value is missing or inconsistent (a loss scaler
          *     without {@link Precision#FP16_MIXED} included)
+         * @throws IllegalStateException if the model is closed, or another open step or
+         *     {@link Trainer} holds its parameters
          */
         public TrainingStep build() {
             if (model == null || data == null) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class TrainerLifecycleTest {
                 // the second took the parameters from the first: the first's fit then changed
                 // nothing the model reads, and a copy of every parameter stayed after both closed
                 IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer(model).build());
-                assertTrue(e.getMessage().contains("another open trainer"), e.getMessage());
+                assertTrue(e.getMessage().contains("still held by another open Trainer"), e.getMessage());
                 float[] before = firstEncoderWeight(model);
                 first.fit();
                 assertFalse(Arrays.equals(before, firstEncoderWeight(model)), "the first trainer trains the model");
@@ -190,6 +191,28 @@ class TrainerLifecycleTest {
             }
             assertArrayEquals(firstEncoderWeight(fresh), firstEncoderWeight(model));
             assertArrayEquals(own.saveState(), shared.saveState());
+        }
+    }
+
+    @Test
+    void aSecondTrainerOverAModelAnotherTrainerHoldsIsRefusedInTheUsersTerms() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer first = trainer(model).build()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> trainer(model).build());
+            assertEquals("trainer: the model with heads [tags, pairs] is still held by another open Trainer (or"
+                    + " TrainingStep), which trains its parameters in place; close that trainer first (close(), or"
+                    + " the end of its try-with-resources block), then build this one", e.getMessage());
+            // the message named the first parameter's key, which the user never gave
+            for (NamedParameter p : model.parameters()) {
+                assertFalse(e.getMessage().contains(p.key()), p.key());
+            }
+            // the same from a training step built over the model
+            IllegalStateException s = assertThrows(IllegalStateException.class,
+                    () -> TrainingStep.builder().setModel(model).setData(FeatureBatchSource.of(TrainerContractTest.tasks))
+                            .build());
+            assertTrue(s.getMessage().startsWith("training step: the model with heads [tags, pairs] is still held by"
+                    + " another open Trainer"), s.getMessage());
         }
     }
 
