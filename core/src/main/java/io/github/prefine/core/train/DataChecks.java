@@ -73,7 +73,8 @@ final class DataChecks {
         int[] trainSizes = trainSizes(data);
         long train = Arrays.stream(trainSizes).asLongStream().sum();
         if (train == 0) {
-            throw new IllegalArgumentException("trainer: no task has training examples");
+            throw new IllegalArgumentException("trainer: no task of " + data.taskNames() + " has training examples;"
+                    + " give at least one task training examples");
         }
         boolean validated = false;
         for (int t = 0; t < data.numTasks() && !validated; t++) {
@@ -83,7 +84,9 @@ final class DataChecks {
             // with no validation loss every epoch scores NaN, never improves, and early stopping
             // ended the run after patience epochs, reported as stopped early with no best epoch
             throw new IllegalArgumentException("trainer: no task of " + data.taskNames() + " has validation examples;"
-                    + " early stopping and the best-epoch restore need the average validation loss");
+                    + " early stopping and the best-epoch restore need the average validation loss; give at least one"
+                    + " task validation examples (its validation file, or SeededSplit.of to split its training"
+                    + " examples)");
         }
         if (sampler != null) {
             checkSampler(sampler, data, trainSizes);

@@ -446,7 +446,8 @@ public final class Trainer implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("trainer: already closed");
+            throw new IllegalStateException("trainer: this trainer is closed, which freed its optimiser state; build a"
+                    + " new trainer over the model (with the same checkpoint folder to continue a run)");
         }
         if (!model.getManager().isOpen()) {
             throw new IllegalStateException("trainer: its model is closed (or the manager given to the model's builder"
@@ -777,13 +778,16 @@ public final class Trainer implements AutoCloseable {
          */
         public Trainer build() throws IOException {
             if (model == null || data == null) {
-                throw new IllegalArgumentException("trainer: setModel and setData are required");
+                String missing = model == null && data == null ? "setModel and setData were"
+                        : model == null ? "setModel was" : "setData was";
+                throw new IllegalArgumentException("trainer: " + missing + " not called; build() needs setModel and"
+                        + " setData");
             }
             TrainingStep.check("trainer", model, data, precision, accumulation, devices, lossScaler);
             int[] trainSizes = DataChecks.checkData(data, sampler);
             if (batchSize <= 0 || evalBatchSize <= 0) {
-                throw new IllegalArgumentException("trainer: batch sizes must be positive, found " + batchSize + " and "
-                        + evalBatchSize);
+                throw new IllegalArgumentException("trainer: optBatchSize and optEvalBatchSize must be positive, found "
+                        + batchSize + " and " + evalBatchSize);
             }
             if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
                 throw new IllegalArgumentException("trainer: learningRate must be finite and >= 0, found " + learningRate);

@@ -423,7 +423,8 @@ public final class TrainingStep implements AutoCloseable {
         }
         if (!data.taskNames().equals(model.taskNames())) {
             throw new IllegalArgumentException(who + ": data has tasks " + data.taskNames() + " but the model has heads "
-                    + model.taskNames());
+                    + model.taskNames() + "; build both from the same tasks in the same order"
+                    + " (MultiHeadModel.Builder.addTasks and FeatureBatchSource.of over one TaskSet)");
         }
         if (accumulation <= 0) {
             throw new IllegalArgumentException(who + ": gradient accumulation must be positive, found " + accumulation);

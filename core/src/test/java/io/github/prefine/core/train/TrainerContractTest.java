@@ -157,7 +157,22 @@ class TrainerContractTest {
                     () -> Trainer.builder().setModel(model).setData(noValidation).optBatchSize(4).optMaxEpochs(8)
                             .optPatience(2).build());
             assertEquals("trainer: no task of [tags, pairs] has validation examples; early stopping and the"
-                    + " best-epoch restore need the average validation loss", e.getMessage());
+                    + " best-epoch restore need the average validation loss; give at least one task validation"
+                    + " examples (its validation file, or SeededSplit.of to split its training examples)",
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void dataWithoutAnyTrainingExampleIsRefusedNamingTheTasks() throws Exception {
+        BatchSource noTraining = without((task, split) -> split == Split.TRAIN);
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            // "no task has training examples" named neither the tasks nor what to give
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noTraining).build());
+            assertEquals("trainer: no task of [tags, pairs] has training examples; give at least one task"
+                    + " training examples", e.getMessage());
         }
     }
 

@@ -272,6 +272,43 @@ class TrainerLifecycleTest {
     }
 
     @Test
+    void aClosedTrainerSaysToBuildANewOne() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager)) {
+            Trainer trainer = trainer(model).build();
+            trainer.close();
+            // "trainer: already closed" said nothing of what to do
+            String expected = "trainer: this trainer is closed, which freed its optimiser state; build a new trainer"
+                    + " over the model (with the same checkpoint folder to continue a run)";
+            assertEquals(expected, assertThrows(IllegalStateException.class, trainer::fit).getMessage());
+            assertEquals(expected, assertThrows(IllegalStateException.class, trainer::validationLosses).getMessage());
+            // once closed, the model trains under a new trainer, as the message says
+            try (Trainer next = trainer(model).build()) {
+                assertEquals(1, next.fit().epochs().size());
+            }
+        }
+    }
+
+    @Test
+    void theBuilderNamesTheSettersItRefuses() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager)) {
+            // "setModel and setData are required" did not say which was missing
+            IllegalArgumentException noData = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).build());
+            assertEquals("trainer: setData was not called; build() needs setModel and setData", noData.getMessage());
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class, () -> Trainer.builder().build());
+            assertEquals("trainer: setModel and setData were not called; build() needs setModel and setData",
+                    none.getMessage());
+            // "batch sizes must be positive, found 4 and 0" did not say which was which
+            IllegalArgumentException batch = assertThrows(IllegalArgumentException.class,
+                    () -> trainer(model).optEvalBatchSize(0).build());
+            assertEquals("trainer: optBatchSize and optEvalBatchSize must be positive, found 4 and 0",
+                    batch.getMessage());
+        }
+    }
+
+    @Test
     void predictNamesATaskOutOfRangeAndOptDevicesNamesANull() throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerContractTest.model(manager);

@@ -388,8 +388,9 @@ class TrainerTest {
                         .addHead("sequence", tasks.head(1)).addHead("token", tasks.head(0)).build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Trainer.builder().setModel(swapped).setData(tasks).build());
-            assertEquals("trainer: data has tasks [token, sequence] but the model has heads [sequence, token]",
-                    e.getMessage());
+            assertEquals("trainer: data has tasks [token, sequence] but the model has heads [sequence, token];"
+                    + " build both from the same tasks in the same order (MultiHeadModel.Builder.addTasks and"
+                    + " FeatureBatchSource.of over one TaskSet)", e.getMessage());
         }
     }
 }
