@@ -142,7 +142,14 @@ final class TrainerCheckpoints {
      * it has claimed the sampler.
      */
     TrainState restore(Path dir) throws IOException {
-        TrainState st = TrainState.read(dir.resolve("state.json"));
+        TrainState st;
+        try {
+            st = TrainState.read(dir.resolve("state.json"));
+        } catch (IOException e) {
+            // nothing is restored yet: emptying the store's folder starts the run as if it never ran
+            throw new IOException(e.getMessage() + "; this checkpoint cannot be resumed: empty the checkpoint folder "
+                    + dir.getParent() + ", or give the trainer another one, to start the run afresh", e);
+        }
         checkSettings(dir, st);
         try (NDManager tmp = manager.newSubManager()) {
             Map<String, NDArray> values = TensorArchive.read(dir.resolve("model.ndlist"), tmp);

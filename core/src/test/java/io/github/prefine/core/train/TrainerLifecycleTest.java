@@ -159,11 +159,18 @@ class TrainerLifecycleTest {
             }
             Path state = run.resolve(Files.readString(run.resolve("LATEST")).trim()).resolve("state.json");
             String whole = Files.readString(state);
-            Files.writeString(state, whole.substring(0, whole.length() / 2));
+            String cut = whole.substring(0, whole.length() / 2);
+            Files.writeString(state, cut);
+            long lastLine = cut.lines().count();
             float[] before = firstEncoderWeight(model);
             try (Trainer failing = trainer(model).optSampler(shared).optCheckpointDir(run).optMaxEpochs(2).build()) {
                 IOException e = assertThrows(IOException.class, failing::fit);
-                assertTrue(e.getMessage().startsWith(state + ": not a training state"), e.getMessage());
+                // the file, the line where its text broke off, and what to do
+                assertTrue(e.getMessage().startsWith(state + ": expected a training state (JSON), found '")
+                        && e.getMessage().contains("' at line " + lastLine + " column ")
+                        && e.getMessage().endsWith("; this checkpoint cannot be resumed: empty the checkpoint folder "
+                                + state.getParent().getParent() + ", or give the trainer another one, to start the run"
+                                + " afresh"), e.getMessage());
             }
             // nothing was drawn or restored: the sampler and the model are as they were built
             assertArrayEquals(new HeterogeneousBatchSampler(settings).saveState(), shared.saveState());

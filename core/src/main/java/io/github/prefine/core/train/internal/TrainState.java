@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.eval.files.StrictJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -101,7 +102,10 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
         try {
             s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), TrainState.class);
         } catch (JsonParseException e) {
-            throw new IOException(file + ": not a training state", e);
+            // Gson's message, in plain words, with the place where the text stopped being a state
+            StrictJson.Syntax x = StrictJson.syntax(e);
+            String at = x.located() ? " at line " + x.line() + " column " + x.column() + " (" + x.path() + ")" : "";
+            throw new IOException(file + ": expected a training state (JSON), found '" + x.reason() + "'" + at, e);
         }
         if (s == null || !FORMAT.equals(s.format())) {
             throw new IOException(file + ": expected format " + FORMAT + ", found " + (s == null ? "nothing" : s.format()));
