@@ -136,11 +136,17 @@ class TrainerContractTest {
     void aTaskWithoutTrainingExamplesIsNamedWhenTheDefaultSamplerCannotDrawFromIt() throws Exception {
         // BatchSource.size: "0 if the split is absent"; here the pair task's training split
         BatchSource noPairTraining = without((task, split) -> task == 1 && split == Split.TRAIN);
+        BatchSource noTraining = without((task, split) -> split == Split.TRAIN);
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = model(manager)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> Trainer.builder().setModel(model).setData(noPairTraining).build());
             assertTrue(e.getMessage().startsWith("trainer: ") && e.getMessage().contains("pairs"), e.getMessage());
+            // no task with any: "no task has training examples" named neither the tasks nor what to give
+            IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                    () -> Trainer.builder().setModel(model).setData(noTraining).build());
+            assertEquals("trainer: no task of [tags, pairs] has training examples; give at least one task"
+                    + " training examples", none.getMessage());
         }
     }
 
@@ -160,19 +166,6 @@ class TrainerContractTest {
                     + " best-epoch restore need the average validation loss; give at least one task validation"
                     + " examples (its validation file, or SeededSplit.of to split its training examples)",
                     e.getMessage());
-        }
-    }
-
-    @Test
-    void dataWithoutAnyTrainingExampleIsRefusedNamingTheTasks() throws Exception {
-        BatchSource noTraining = without((task, split) -> split == Split.TRAIN);
-        try (NDManager manager = NDManager.newBaseManager();
-                MultiHeadModel model = model(manager)) {
-            // "no task has training examples" named neither the tasks nor what to give
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Trainer.builder().setModel(model).setData(noTraining).build());
-            assertEquals("trainer: no task of [tags, pairs] has training examples; give at least one task"
-                    + " training examples", e.getMessage());
         }
     }
 
