@@ -5,16 +5,14 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -127,7 +125,7 @@ final class HfTokenizerConfig {
 
         /** The text an export copies, parsed; errors name the file. */
         JsonObject object() throws IOException {
-            return rebuilt == null ? HfTokenizerConfig.object(file) : HfTokenizerConfig.object(rebuilt, file + " (as rebuilt)");
+            return rebuilt == null ? JsonFiles.object(file) : JsonFiles.object(rebuilt, file, true);
         }
 
         /** Omits the rebuilt text, which may run to megabytes. */
@@ -216,31 +214,6 @@ final class HfTokenizerConfig {
     static void write(Contents contents, Path dir) throws IOException {
         AtomicFiles.write(dir.resolve(FILE), GSON.toJson(contents.tokenizerConfig()) + "\n");
         AtomicFiles.write(dir.resolve(SPECIAL_TOKENS_FILE), GSON.toJson(contents.specialTokens()) + "\n");
-    }
-
-    /** A file's top-level JSON object. */
-    static JsonObject object(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object", e);
-        }
-        return object(text, file.toString());
-    }
-
-    /** A text's top-level JSON object, errors naming it as {@code shownAs}. */
-    static JsonObject object(String text, String shownAs) throws IOException {
-        JsonElement e;
-        try {
-            e = JsonParser.parseString(text);
-        } catch (RuntimeException ex) {
-            throw new IOException(shownAs + ": not JSON: " + ex.getMessage() + "; expected a JSON object", ex);
-        }
-        if (!e.isJsonObject()) {
-            throw new IOException(shownAs + ": expected a JSON object, found " + JsonShapes.describe(e));
-        }
-        return e.getAsJsonObject();
     }
 
     /**
