@@ -97,7 +97,8 @@ final class HfTokenizerAlignment {
                 if (post == null) {
                     post = HfTokenizerConfig.find(root.get("post_processor"), "ByteLevel");
                 }
-                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true; the last
+                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true (the
+                // constructors' of HF 4's RobertaTokenizerFast and HF 5's RobertaTokenizer); the last
                 // argument is the Rust component's default, where tokenizer.json leaves a field out
                 if (pre != null) {
                     apply(settings, "add_prefix_space", FALSE, pre, "add_prefix_space", TRUE, applied);
@@ -169,10 +170,7 @@ final class HfTokenizerAlignment {
         if (metaspace == null) {
             return;
         }
-        JsonElement legacy = metaspace.get("add_prefix_space");
-        JsonElement named = metaspace.get("prepend_scheme");
-        String current = named != null && named.isJsonPrimitive() ? named.getAsString()
-                : legacy != null && legacy.isJsonPrimitive() && !legacy.getAsBoolean() ? "never" : "always";
+        String current = HfTokenizerConfig.prependScheme(metaspace);
         if (!current.equals(scheme)) {
             metaspace.remove("add_prefix_space");
             metaspace.addProperty("prepend_scheme", scheme);

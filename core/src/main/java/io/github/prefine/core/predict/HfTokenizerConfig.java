@@ -43,7 +43,9 @@ import java.util.TreeMap;
  * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
  * BertNormalizer}'s flags (HF's BERT tokenizer rebuilds the normalizer when they
  * differ, and lower-cases by default); RoBERTa's {@code add_prefix_space} and {@code trim_offsets}
- * repeat its pre- and post-processor's, for the same reason. {@code clean_up_tokenization_spaces}
+ * repeat its pre- and post-processor's, for the same reason, and XLM-R's {@code add_prefix_space}
+ * its {@code Metaspace}'s {@code prepend_scheme} ({@code always} true, {@code never} false: HF 5's
+ * class builds the scheme from the flag, true by default). {@code clean_up_tokenization_spaces}
  * is true where the decoder is WordPiece's with its clean-up, the same rule, and false for
  * decoders that give back the text's own spaces.
  *
@@ -175,6 +177,8 @@ final class HfTokenizerConfig {
             normalizerFlags(root.get("normalizer"), settings);
         } else if (family == ModelFamily.ROBERTA) {
             byteLevelFlags(root, settings);
+        } else if (family == ModelFamily.XLM_ROBERTA) {
+            metaspaceFlag(root, settings);
         }
         return new Contents(settings, special);
     }
@@ -457,6 +461,33 @@ final class HfTokenizerConfig {
         if (post != null && post.has("trim_offsets")) {
             out.put("trim_offsets", flag(post, "trim_offsets", true));
         }
+    }
+
+    /**
+     * XLM-R's {@code add_prefix_space}: true where the {@code Metaspace} pre-tokenizer prepends
+     * {@code always}, false for {@code never}. HF 5's class builds its {@code Metaspace} from the
+     * flag, true where the config leaves it out, so a file rebuilt to {@code never} would be read
+     * as {@code always} without it (HF 4 keeps the file either way). The scheme {@code first} has no
+     * flag HF 5 builds it from, and none is written.
+     */
+    private static void metaspaceFlag(JsonObject root, Map<String, Object> out) {
+        JsonObject metaspace = find(root.get("pre_tokenizer"), "Metaspace");
+        String scheme = metaspace == null ? null : prependScheme(metaspace);
+        if ("always".equals(scheme) || "never".equals(scheme)) {
+            out.put("add_prefix_space", scheme.equals("always"));
+        }
+    }
+
+    /**
+     * A {@code Metaspace}'s {@code prepend_scheme}; for a file written before the scheme existed,
+     * {@code never} where its {@code add_prefix_space} is false, else {@code always}, as the Rust
+     * library reads it.
+     */
+    static String prependScheme(JsonObject metaspace) {
+        JsonElement legacy = metaspace.get("add_prefix_space");
+        JsonElement named = metaspace.get("prepend_scheme");
+        return named != null && named.isJsonPrimitive() ? named.getAsString()
+                : legacy != null && legacy.isJsonPrimitive() && !legacy.getAsBoolean() ? "never" : "always";
     }
 
     /** The first component of a type in a normalizer, pre-tokenizer or processor tree, or null. */
