@@ -8,6 +8,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
@@ -196,13 +197,17 @@ public final class FinetunedModel implements AutoCloseable {
     private static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings,
             EncoderConfig config, HfTokenizerDeclaration declared) throws IOException {
         Path tokenizerFile = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
-        if (!Files.isRegularFile(tokenizerFile)) {
+        // not isRegularFile: the file is read once, so a named pipe serves as well
+        if (!Files.exists(tokenizerFile) || Files.isDirectory(tokenizerFile)) {
             throw new NoSuchFileException(tokenizerFile.toString(), null, "the Hugging Face folder " + dir + " has no "
                     + EncoderCheckpoint.TOKENIZER_FILE + "; prefine reads the fast tokenizer's file, which"
                     + " save_pretrained of a fast tokenizer writes");
         }
         HfTaskFolder.Layout layout = HfTaskFolder.layout(dir, config);
-        String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType(), declared);
+        // read and parsed once for the comparison with the config's flags, the native tokenizer and its facts
+        TokenizerText asWritten = TokenizerText.read(tokenizerFile);
+        String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType(), declared, asWritten.json());
+        TokenizerText tokenizerText = alignedTokenizer == null ? asWritten : asWritten.rebuilt(alignedTokenizer);
         SavedTask task;
         try {
             task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
@@ -217,7 +222,7 @@ public final class FinetunedModel implements AutoCloseable {
             model = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder())
                     .addHead(task.name(), head).build();
             HfTaskFolder.fill((Head) head.block(), layout, checkpoint.otherTensors(), dir, manager);
-            SubwordTokenizer tokenizer = hfTokenizer(tokenizerFile, alignedTokenizer, dir, config.padTokenId());
+            SubwordTokenizer tokenizer = hfTokenizer(tokenizerText, dir, config.padTokenId());
             ModelManifest manifest = new ModelManifest(2, List.of(task.name()), List.of(task),
                     EncoderCheckpoint.TOKENIZER_FILE, config.padTokenId());
             return new FinetunedModel(dir, manifest, model, tokenizer, new HfTokenizerConfig.Source(tokenizerFile,
@@ -267,17 +272,17 @@ public final class FinetunedModel implements AutoCloseable {
     }
 
     /**
-     * Loads an HF folder's tokenizer: its file, or where {@code rebuilt} is not null that text,
-     * rebuilt from the file with {@code tokenizer_config.json}'s flags, which reports the file as
-     * its own. The text differs from the file only in the flags applied, so where the file fails as
-     * written too, the file's own error (and positions) are given.
+     * Loads an HF folder's tokenizer from the text read and parsed already: the file's, or the text
+     * rebuilt from it with {@code tokenizer_config.json}'s flags, which reports the file as its own.
+     * The text differs from the file only in the flags applied, so where the file fails as written
+     * too, the file's own error (and positions) are given.
      */
-    private static SubwordTokenizer hfTokenizer(Path file, String rebuilt, Path dir, int padId) throws IOException {
+    private static SubwordTokenizer hfTokenizer(TokenizerText text, Path dir, int padId) throws IOException {
+        Path file = text.file();
         try {
-            SubwordTokenizer.Builder b = SubwordTokenizer.builder().optPadId(padId);
-            return (rebuilt == null ? b.setTokenizerPath(file) : b.setRebuiltTokenizer(file, rebuilt)).build();
+            return SubwordTokenizer.builder().optPadId(padId).setTokenizerText(text).build();
         } catch (IOException | RuntimeException e) {
-            if (rebuilt == null) {
+            if (!text.isRebuilt()) {
                 throw naming(file, e);
             }
             try {

@@ -55,20 +55,22 @@ final class HfTokenizerAlignment {
     private HfTokenizerAlignment() {}
 
     /**
-     * Returns a folder's {@code tokenizer.json} with its components rebuilt as HF's tokenizer class
-     * rebuilds them, logging at WARN which flags of {@code tokenizer_config.json} or of the class
+     * Rebuilds a folder's parsed {@code tokenizer.json} as HF's tokenizer class rebuilds its
+     * components, logging at WARN which flags of {@code tokenizer_config.json} or of the class
      * defaults were applied over which of {@code tokenizer.json}'s; the file itself is not touched.
      *
      * @param dir the folder
      * @param family the folder's model family, whose class is HF's where {@code tokenizer_class} is absent
      * @param declared what the folder's {@code tokenizer_config.json} declares, read once by the caller
-     * @return the rebuilt JSON, or null where {@code tokenizer_config.json} names another class, or
-     *     its flags and the class defaults agree with {@code tokenizer.json}
+     * @param root the folder's {@code tokenizer.json}, parsed once by the caller; changed in place
+     *     where this returns text, and left as it was where it returns null
+     * @return the rebuilt JSON ({@code root} written out), or null where {@code tokenizer_config.json}
+     *     names another class, or its flags and the class defaults agree with {@code tokenizer.json}
      * @throws IOException naming {@code tokenizer_config.json} and what was expected if a flag is
-     *     not a boolean ({@code strip_accents}: nor null) or {@code tokenizer_class} not a string, or
-     *     naming {@code tokenizer.json} if that is not a JSON object
+     *     not a boolean ({@code strip_accents}: nor null) or {@code tokenizer_class} not a string
      */
-    static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared) throws IOException {
+    static String aligned(Path dir, ModelFamily family, HfTokenizerDeclaration declared, JsonObject root)
+            throws IOException {
         JsonObject stated = declared.rebuildSettings();
         // without the file, HF's AutoTokenizer takes the family's class with all its defaults
         JsonObject settings = stated != null ? stated : new JsonObject();
@@ -77,8 +79,6 @@ final class HfTokenizerAlignment {
         if (rules == null) {
             return null;
         }
-        Path file = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
-        JsonObject root = HfTokenizerConfig.object(file);
         List<String> applied = new ArrayList<>();
         switch (rules) {
             case BERT -> {
@@ -97,7 +97,8 @@ final class HfTokenizerAlignment {
                 if (post == null) {
                     post = HfTokenizerConfig.find(root.get("post_processor"), "ByteLevel");
                 }
-                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true; the last
+                // RobertaTokenizer's defaults: add_prefix_space false, trim_offsets true (the
+                // constructors' of HF 4's RobertaTokenizerFast and HF 5's RobertaTokenizer); the last
                 // argument is the Rust component's default, where tokenizer.json leaves a field out
                 if (pre != null) {
                     apply(settings, "add_prefix_space", FALSE, pre, "add_prefix_space", TRUE, applied);
@@ -169,10 +170,7 @@ final class HfTokenizerAlignment {
         if (metaspace == null) {
             return;
         }
-        JsonElement legacy = metaspace.get("add_prefix_space");
-        JsonElement named = metaspace.get("prepend_scheme");
-        String current = named != null && named.isJsonPrimitive() ? named.getAsString()
-                : legacy != null && legacy.isJsonPrimitive() && !legacy.getAsBoolean() ? "never" : "always";
+        String current = HfTokenizerConfig.prependScheme(metaspace);
         if (!current.equals(scheme)) {
             metaspace.remove("add_prefix_space");
             metaspace.addProperty("prepend_scheme", scheme);

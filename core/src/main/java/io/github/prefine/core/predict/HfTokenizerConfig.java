@@ -5,16 +5,14 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +43,9 @@ import java.util.TreeMap;
  * do_lower_case}, {@code strip_accents} and {@code tokenize_chinese_chars} repeat the {@code
  * BertNormalizer}'s flags (HF's BERT tokenizer rebuilds the normalizer when they
  * differ, and lower-cases by default); RoBERTa's {@code add_prefix_space} and {@code trim_offsets}
- * repeat its pre- and post-processor's, for the same reason. {@code clean_up_tokenization_spaces}
+ * repeat its pre- and post-processor's, for the same reason, and XLM-R's {@code add_prefix_space}
+ * its {@code Metaspace}'s {@code prepend_scheme} ({@code always} true, {@code never} false: HF 5's
+ * class builds the scheme from the flag, true by default). {@code clean_up_tokenization_spaces}
  * is true where the decoder is WordPiece's with its clean-up, the same rule, and false for
  * decoders that give back the text's own spaces.
  *
@@ -127,7 +127,7 @@ final class HfTokenizerConfig {
 
         /** The text an export copies, parsed; errors name the file. */
         JsonObject object() throws IOException {
-            return rebuilt == null ? HfTokenizerConfig.object(file) : HfTokenizerConfig.object(rebuilt, file + " (as rebuilt)");
+            return rebuilt == null ? JsonFiles.object(file) : JsonFiles.object(rebuilt, file, true);
         }
 
         /** Omits the rebuilt text, which may run to megabytes. */
@@ -177,6 +177,8 @@ final class HfTokenizerConfig {
             normalizerFlags(root.get("normalizer"), settings);
         } else if (family == ModelFamily.ROBERTA) {
             byteLevelFlags(root, settings);
+        } else if (family == ModelFamily.XLM_ROBERTA) {
+            metaspaceFlag(root, settings);
         }
         return new Contents(settings, special);
     }
@@ -216,31 +218,6 @@ final class HfTokenizerConfig {
     static void write(Contents contents, Path dir) throws IOException {
         AtomicFiles.write(dir.resolve(FILE), GSON.toJson(contents.tokenizerConfig()) + "\n");
         AtomicFiles.write(dir.resolve(SPECIAL_TOKENS_FILE), GSON.toJson(contents.specialTokens()) + "\n");
-    }
-
-    /** A file's top-level JSON object. */
-    static JsonObject object(Path file) throws IOException {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object", e);
-        }
-        return object(text, file.toString());
-    }
-
-    /** A text's top-level JSON object, errors naming it as {@code shownAs}. */
-    static JsonObject object(String text, String shownAs) throws IOException {
-        JsonElement e;
-        try {
-            e = JsonParser.parseString(text);
-        } catch (RuntimeException ex) {
-            throw new IOException(shownAs + ": not JSON: " + ex.getMessage() + "; expected a JSON object", ex);
-        }
-        if (!e.isJsonObject()) {
-            throw new IOException(shownAs + ": expected a JSON object, found " + JsonShapes.describe(e));
-        }
-        return e.getAsJsonObject();
     }
 
     /**
@@ -484,6 +461,33 @@ final class HfTokenizerConfig {
         if (post != null && post.has("trim_offsets")) {
             out.put("trim_offsets", flag(post, "trim_offsets", true));
         }
+    }
+
+    /**
+     * XLM-R's {@code add_prefix_space}: true where the {@code Metaspace} pre-tokenizer prepends
+     * {@code always}, false for {@code never}. HF 5's class builds its {@code Metaspace} from the
+     * flag, true where the config leaves it out, so a file rebuilt to {@code never} would be read
+     * as {@code always} without it (HF 4 keeps the file either way). The scheme {@code first} has no
+     * flag HF 5 builds it from, and none is written.
+     */
+    private static void metaspaceFlag(JsonObject root, Map<String, Object> out) {
+        JsonObject metaspace = find(root.get("pre_tokenizer"), "Metaspace");
+        String scheme = metaspace == null ? null : prependScheme(metaspace);
+        if ("always".equals(scheme) || "never".equals(scheme)) {
+            out.put("add_prefix_space", scheme.equals("always"));
+        }
+    }
+
+    /**
+     * A {@code Metaspace}'s {@code prepend_scheme}; for a file written before the scheme existed,
+     * {@code never} where its {@code add_prefix_space} is false, else {@code always}, as the Rust
+     * library reads it.
+     */
+    static String prependScheme(JsonObject metaspace) {
+        JsonElement legacy = metaspace.get("add_prefix_space");
+        JsonElement named = metaspace.get("prepend_scheme");
+        return named != null && named.isJsonPrimitive() ? named.getAsString()
+                : legacy != null && legacy.isJsonPrimitive() && !legacy.getAsBoolean() ? "never" : "always";
     }
 
     /** The first component of a type in a normalizer, pre-tokenizer or processor tree, or null. */

@@ -2,6 +2,7 @@ package io.github.prefine.core.predict;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -48,7 +49,7 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
      */
     static HfTokenizerDeclaration read(Path dir) throws IOException {
         Path file = dir.resolve(HfTokenizerConfig.FILE);
-        return new HfTokenizerDeclaration(dir, Files.exists(file) ? HfTokenizerConfig.object(file) : null);
+        return new HfTokenizerDeclaration(dir, Files.exists(file) ? JsonFiles.object(file) : null);
     }
 
     private Path file() {
@@ -175,7 +176,7 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
             return named;
         }
         Path map = dir.resolve(HfTokenizerConfig.SPECIAL_TOKENS_FILE);
-        return Files.exists(map) ? named(HfTokenizerConfig.object(map), map, "mask_token") : null;
+        return Files.exists(map) ? named(JsonFiles.object(map), map, "mask_token") : null;
     }
 
     /** A special token of a file, as a string or as HF's serialized {@code AddedToken}. */

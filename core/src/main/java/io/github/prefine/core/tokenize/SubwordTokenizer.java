@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.tokenize.internal.TokenizerText;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -510,8 +511,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
      *
-     * <p>Required: {@link #setTokenizerPath(Path)} or {@link #setRebuiltTokenizer(Path, String)}
-     * (the later call wins). {@link #build()} checks that the maximum
+     * <p>Required: {@link #setTokenizerPath(Path)}, {@link #setRebuiltTokenizer(Path, String)} or
+     * {@link #setTokenizerText} (the later call wins). {@link #build()} checks that the maximum
      * length is positive and, with special tokens and truncation, holds the special tokens of a
      * pair; that the stride is non-negative and smaller than the maximum length, and only asked
      * for with truncation; and that a padding id, when set, is non-negative.
@@ -520,6 +521,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private Path path;
         /** The text loaded in place of the file's, or null to read the file. */
         private String rebuilt;
+        /** The file (or rebuilt text) read and parsed by the caller, or null. */
+        private TokenizerText given;
         private int maxLength = 512;
         private Truncation truncation = Truncation.LONGEST_FIRST;
         private Padding padding = Padding.NONE;
@@ -542,6 +545,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         public Builder setTokenizerPath(Path path) {
             this.path = Objects.requireNonNull(path, "path");
             this.rebuilt = null;
+            this.given = null;
             return this;
         }
 
@@ -560,6 +564,25 @@ public final class SubwordTokenizer implements AutoCloseable {
         public Builder setRebuiltTokenizer(Path file, String json) {
             this.path = Objects.requireNonNull(file, "file");
             this.rebuilt = Objects.requireNonNull(json, "json");
+            this.given = null;
+            return this;
+        }
+
+        /**
+         * Sets the tokenizer as a {@code tokenizer.json} its caller has read and parsed already, so
+         * that the load reads and parses it no more: the file as {@link #setTokenizerPath(Path)}
+         * sets it, or the text rebuilt from it as {@link #setRebuiltTokenizer(Path, String)} does.
+         * Not API: prefine's Hugging Face folder loader reads the file to compare it with the
+         * folder's {@code tokenizer_config.json} first. Required, unless one of those two is called
+         * instead (the later call wins).
+         *
+         * @param text the file's text or the rebuilt text, with the object it parses to
+         * @return this builder
+         */
+        public Builder setTokenizerText(TokenizerText text) {
+            this.given = Objects.requireNonNull(text, "text");
+            this.path = text.file();
+            this.rebuilt = text.isRebuilt() ? text.text() : null;
             return this;
         }
 
@@ -660,9 +683,10 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // -1 would silently mean "read it from the file"
                 throw new IllegalArgumentException("padId must be non-negative, found " + padId);
             }
-            // a rebuilt text names the file it came from, which is not read
-            Path file = rebuilt == null && Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-            if (rebuilt == null && !Files.isRegularFile(file)) {
+            // a rebuilt text names the file it came from, which is not read; a given text was read
+            boolean read = rebuilt == null && given == null;
+            Path file = read && Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+            if (read && !Files.isRegularFile(file)) {
                 throw new IOException(file + ": tokenizer file not found");
             }
             path = file;
@@ -680,10 +704,12 @@ public final class SubwordTokenizer implements AutoCloseable {
             // the library reads the text first: its refusal says where the text breaks its schema,
             // which the facts read below rely on
             TokenizerSource source = new TokenizerSource(file, rebuilt);
-            HuggingFaceTokenizer hf = source.load(options);
+            // the file is read once, and parsed at most once: the library and the facts take the same text
+            String text = given != null ? given.text() : source.text();
+            HuggingFaceTokenizer hf = source.load(text, options);
             int pad;
             try {
-                JsonObject root = padId < 0 || !wordwiseKnown ? source.json() : null;
+                JsonObject root = padId >= 0 && wordwiseKnown ? null : given != null ? given.json() : source.json(text);
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));

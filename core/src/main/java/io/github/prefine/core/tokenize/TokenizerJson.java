@@ -2,11 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -18,33 +14,6 @@ import java.nio.file.Path;
  */
 final class TokenizerJson {
     private TokenizerJson() {}
-
-    /**
-     * Parses a {@code tokenizer.json}.
-     *
-     * @param file the file
-     * @return its top-level object
-     * @throws IOException when the file cannot be read or does not hold a JSON object
-     */
-    static JsonObject read(Path file) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString());
-    }
-
-    /**
-     * Parses the text of a {@code tokenizer.json}.
-     *
-     * @param text the text
-     * @param shownAs what messages call it
-     * @return its top-level object
-     * @throws IOException when the text does not hold a JSON object
-     */
-    static JsonObject parse(String text, String shownAs) throws IOException {
-        try {
-            return JsonParser.parseString(text).getAsJsonObject();
-        } catch (RuntimeException ex) {
-            throw new IOException(shownAs + ": not a tokenizer.json object: " + ex.getMessage(), ex);
-        }
-    }
 
     /**
      * Tells whether a pre-tokenizer tokenizes each whitespace-separated word on its own (the rules

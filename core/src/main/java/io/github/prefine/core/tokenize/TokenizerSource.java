@@ -2,6 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -60,27 +61,46 @@ final class TokenizerSource {
      *     when the library refuses the text
      */
     HuggingFaceTokenizer load(Map<String, String> options) throws IOException {
+        return load(text(), options);
+    }
+
+    /**
+     * Loads a native tokenizer from the text {@link #text()} gives, read already.
+     *
+     * @param text the file's text, or the rebuilt text
+     * @param options DJL's options for it
+     * @return the tokenizer, which the caller must close
+     * @throws IOException as {@link #load(Map)}
+     */
+    HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
         try {
-            if (rebuilt == null) {
-                return HuggingFaceTokenizer.newInstance(file, options);
-            }
-            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(rebuilt.getBytes(StandardCharsets.UTF_8)),
+            // DJL reads a file through this same call
+            return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
                     options);
         } catch (RuntimeException e) {
             throw refusal(e);
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot be read (" + e + ")", e);
         }
     }
 
     /**
-     * Parses the text loaded.
+     * Returns the text to load: the file's, read now, or the rebuilt text.
      *
-     * @return its top-level object
-     * @throws IOException naming the file when the text cannot be read or does not hold a JSON object
+     * @return the text
+     * @throws IOException naming the file when it cannot be read or is not UTF-8
      */
-    JsonObject json() throws IOException {
-        return rebuilt == null ? TokenizerJson.read(file) : TokenizerJson.parse(rebuilt, file + " (as rebuilt)");
+    String text() throws IOException {
+        return rebuilt == null ? JsonFiles.read(file) : rebuilt;
+    }
+
+    /**
+     * Parses the text {@link #text()} gave.
+     *
+     * @param text the text
+     * @return its top-level object
+     * @throws IOException naming the file, and the line and column, when the text does not hold a JSON object
+     */
+    JsonObject json(String text) throws IOException {
+        return JsonFiles.object(text, file, rebuilt != null);
     }
 
     /** The library's refusal, located in the file (or in the text rebuilt from it) as the library locates it. */

@@ -1,5 +1,6 @@
 package io.github.prefine.core.predict;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -193,6 +194,44 @@ class HfFolderReExportTest {
             }
             root.getAsJsonObject("model").add("vocab", renamed);
         };
+    }
+
+    /**
+     * An XLM-R folder whose config states {@code add_prefix_space} false is read with its {@code
+     * Metaspace} rebuilt to {@code never}, and re-exported with that text; its config then states
+     * the flag false. HF 5's {@code XLMRobertaTokenizer} builds {@code prepend_scheme} from the flag
+     * ({@code always} where it is true or left out), so without it HF 5 would read the folder as
+     * {@code always}. Read back, the folder keeps its file as written and encodes as the folder
+     * did, where the fixture's own {@code always} file gives the first word another token.
+     */
+    @Test
+    void xlmRobertaRebuiltToNeverDeclaresNoPrefixSpace() throws Exception {
+        Path hf = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/sequence-classification");
+        Path dir = Files.createTempDirectory(tmp, "hf");
+        for (String f : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            Files.copy(hf.resolve(f), dir.resolve(f));
+        }
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"add_prefix_space\": false}");
+        Path out = tmp.resolve("out");
+        String text = "Hello world";
+        int[] read;
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
+            SubwordTokenizer tokenizer = model.predictor("text-classification").tokenizer();
+            assertTrue(tokenizer.rebuiltJson().isPresent());
+            read = tokenizer.encode(text).ids();
+            model.writeHuggingFace("text-classification", out);
+        }
+        assertFalse(json(out.resolve("tokenizer_config.json")).get("add_prefix_space").getAsBoolean());
+        JsonObject written = json(out.resolve("tokenizer.json"));
+        assertEquals("never", written.getAsJsonObject("decoder").get("prepend_scheme").getAsString());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel back = FinetunedModel.loadHuggingFace(out, m);
+                SubwordTokenizer always = SubwordTokenizer.builder().setTokenizerPath(hf.resolve("tokenizer.json"))
+                        .build()) {
+            SubwordTokenizer tokenizer = back.predictor("text-classification").tokenizer();
+            assertTrue(tokenizer.rebuiltJson().isEmpty());
+            assertArrayEquals(read, tokenizer.encode(text).ids());
+            assertFalse(Arrays.equals(read, always.encode(text).ids()));
+        }
     }
 
     private Path reExport(Path dir) throws Exception {

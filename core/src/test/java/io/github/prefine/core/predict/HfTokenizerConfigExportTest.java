@@ -72,6 +72,8 @@ class HfTokenizerConfigExportTest {
                 "<mask>");
         // the Metaspace decoder gives the text's own spaces back
         want.addProperty("clean_up_tokenization_spaces", false);
+        // the Metaspace pre-tokenizer prepends "always", which HF 5's class builds from true
+        want.addProperty("add_prefix_space", true);
         // tokenizer.json's added_tokens: the mask was added after training, at id 256
         want.add("added_tokens_decoder", specials("0", "<s>", "1", "<pad>", "2", "</s>", "3", "<unk>", "256", "<mask>"));
         // positions pad_token_id + 1 .. max_position_embeddings - 1: two fewer than the table

@@ -1,5 +1,6 @@
 package io.github.prefine.core.predict;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -7,20 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.testing.CountingPipe;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,12 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * "john" and "paris" one sub-token each): a declared 16 cuts a sentence after 14 words ({@code
  * [CLS]}, 14 words, {@code [SEP]}) as lengths of 16 given by hand do; HF's unset value, null, a
  * missing file and a limit past the positions keep the default of 64; a malformed file is refused
- * naming it; one load reads the file once.
+ * naming it; one load reads the file once, and {@code tokenizer.json} once.
  */
 class HfTokenizerConfigReadTest {
-    /** This process's open files, one link per descriptor (Linux). */
-    private static final Path OPEN_FILES = Path.of("/proc/self/fd");
-
     /** 30 words: 32 tokens with the special ones, within the 64 positions. */
     private static final List<String> THIRTY = words(30);
 
@@ -69,72 +62,38 @@ class HfTokenizerConfigReadTest {
     @Test
     void loadReadsTheTokenizerConfigOnce() throws Exception {
         Path dir = copy(null);
-        Path pipe = dir.resolve("tokenizer_config.json");
-        Assumptions.assumeTrue(Files.isDirectory(OPEN_FILES) && mkfifo(pipe), "no mkfifo or /proc/self/fd here");
         byte[] text = "{\"model_max_length\": 16, \"do_lower_case\": false}".getBytes(StandardCharsets.UTF_8);
-        AtomicInteger reads = new AtomicInteger();
-        AtomicBoolean done = new AtomicBoolean();
-        Thread server = new Thread(() -> {
-            while (true) {
-                // opening a pipe to write waits for a reader to open it
-                try (OutputStream out = Files.newOutputStream(pipe)) {
-                    if (done.get()) {
-                        return;
-                    }
-                    reads.incrementAndGet();
-                    // the reader's open returns a moment after this one: wait for its descriptor
-                    while (descriptors(pipe) < 2) {
-                        Thread.yield();
-                    }
-                    out.write(text);
-                } catch (IOException e) {
-                    return;
-                }
-                // a reader still holding the pipe would take the next text as more of this one
-                while (descriptors(pipe) > 0) {
-                    Thread.yield();
-                }
+        try (CountingPipe pipe = CountingPipe.create(dir.resolve("tokenizer_config.json"), text)) {
+            try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+                assertEquals(16, read.tasks().get(0).settings().maxLength());
             }
-        });
-        server.setDaemon(true);
-        server.start();
-        try (NDManager m = NDManager.newBaseManager(); FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
-            assertEquals(16, read.tasks().get(0).settings().maxLength());
-        } finally {
-            done.set(true);
-            // the server waits for one more reader; this one lets it see it is done
-            try (InputStream in = Files.newInputStream(pipe)) {
-                in.readAllBytes();
-            }
-            server.join();
-        }
-        assertEquals(1, reads.get());
-    }
-
-    /** How many file descriptors of this process are open on the file (Linux). */
-    private static int descriptors(Path file) {
-        int n = 0;
-        try (DirectoryStream<Path> fds = Files.newDirectoryStream(OPEN_FILES)) {
-            for (Path fd : fds) {
-                try {
-                    if (Files.readSymbolicLink(fd).equals(file)) {
-                        n++;
-                    }
-                } catch (IOException closedMeanwhile) {
-                    // the descriptor went between the listing and the look
-                }
-            }
-            return n;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            assertEquals(1, pipe.reads());
         }
     }
 
-    private static boolean mkfifo(Path path) throws InterruptedException {
-        try {
-            return new ProcessBuilder("mkfifo", path.toString()).inheritIO().start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
+    /**
+     * One load reads {@code tokenizer.json} once, whether the config's flags agree with it (none
+     * stated: the class defaults lower-case, as the file does) or make it be rebuilt ({@code
+     * do_lower_case} false): the file is a named pipe that counts its readers. The flag comparison,
+     * the native tokenizer and the padding and pre-tokenizer facts each read it before. Read
+     * through the pipe, the tokenizer encodes as HF did ({@code reference.json}'s first case,
+     * lower-cased here so that the cased rebuild gives the same ids).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"absent", "{\"do_lower_case\": false}"})
+    void loadReadsTheTokenizerJsonOnce(String config) throws Exception {
+        Path dir = copy(config.equals("absent") ? null : config);
+        Path file = dir.resolve("tokenizer.json");
+        byte[] bytes = Files.readAllBytes(file);
+        Files.delete(file);
+        try (CountingPipe pipe = CountingPipe.create(file, bytes);
+                NDManager m = NDManager.newBaseManager();
+                FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m)) {
+            assertEquals(1, pipe.reads());
+            SubwordTokenizer tokenizer = read.predictor("token-classification").tokenizer();
+            assertEquals(!config.equals("absent"), tokenizer.rebuiltJson().isPresent());
+            assertArrayEquals(new int[] {2, 237, 233, 206, 169, 172, 90, 57, 6, 3},
+                    tokenizer.encode("john smith visited paris in may.").ids());
         }
     }
 

@@ -1,0 +1,97 @@
+package io.github.prefine.core.tokenize.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.JsonShapes;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON files of a Hugging Face tokenizer folder ({@code tokenizer.json}, {@code
+ * tokenizer_config.json}, {@code special_tokens_map.json}) as top-level objects, every error naming
+ * the file, the line and column Gson stopped at, and what was expected. Not API.
+ *
+ * <p>Stateless.
+ */
+public final class JsonFiles {
+    /** Gson's reason, then where it stopped; a link to its troubleshooting page may follow. */
+    private static final Pattern PLACE = Pattern.compile("^(.*) at line (\\d+) column (\\d+) path (\\S+)",
+            Pattern.DOTALL);
+    /** Gson's reason for text its strict-enough mode refuses (text after the value, bare words). */
+    private static final String STRICTNESS_HINT = "Use JsonReader.setStrictness";
+
+    private JsonFiles() {}
+
+    /**
+     * Reads a file's text.
+     *
+     * @param file the file
+     * @return its text, decoded as UTF-8
+     * @throws IOException naming the file when it cannot be read or is not UTF-8
+     */
+    public static String read(Path file) throws IOException {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object in UTF-8", e);
+        }
+    }
+
+    /**
+     * Reads and parses a file.
+     *
+     * @param file the file
+     * @return its top-level object
+     * @throws IOException as {@link #read(Path)}, or as {@link #object(String, Path, boolean)}
+     */
+    public static JsonObject object(Path file) throws IOException {
+        return object(read(file), file, false);
+    }
+
+    /**
+     * Parses the text of a file, or a text rebuilt from it.
+     *
+     * @param text the text
+     * @param file the file, which messages name
+     * @param rebuilt true where the text was rebuilt from the file, whose lines it does not share:
+     *     messages then place the error in the text, not at the file's line
+     * @return its top-level object
+     * @throws IOException naming the file, the line and column, and Gson's reason when the text is
+     *     not JSON, or what it holds instead of an object
+     */
+    public static JsonObject object(String text, Path file, boolean rebuilt) throws IOException {
+        String shown = rebuilt ? file + " (as rebuilt)" : file.toString();
+        JsonElement e;
+        try {
+            e = JsonParser.parseString(text);
+        } catch (RuntimeException ex) {
+            throw new IOException(notJson(ex, file, rebuilt, shown), ex);
+        }
+        if (!e.isJsonObject()) {
+            // Gson reads an empty text as null
+            throw new IOException(shown + ": expected a JSON object, found " + (text.isBlank() ? "no text"
+                    : JsonShapes.describe(e)));
+        }
+        return e.getAsJsonObject();
+    }
+
+    /** Gson's refusal, placed as {@code file:line} (or in the rebuilt text) with its column and JSON path. */
+    private static String notJson(RuntimeException ex, Path file, boolean rebuilt, String shown) {
+        // Gson wraps the reader's exception, whose message is the one that places the error
+        String message = String.valueOf(ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage());
+        Matcher place = PLACE.matcher(message);
+        if (!place.find()) {
+            return shown + ": not JSON: " + message + "; expected a JSON object";
+        }
+        String reason = place.group(1).startsWith(STRICTNESS_HINT) ? "malformed JSON" : place.group(1);
+        String at = "column " + place.group(3) + " (JSON path " + place.group(4) + "): " + reason
+                + "; expected a JSON object";
+        return rebuilt ? shown + ": not JSON at line " + place.group(2) + " " + at
+                : file + ":" + place.group(2) + ": not JSON at " + at;
+    }
+}
