@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * A checkpoint that cannot be resumed in full is refused before anything changes: a resume
@@ -80,11 +82,6 @@ class TrainerResumeRefusalTest {
         for (int i = 0; i < expected.size(); i++) {
             assertArrayEquals(expected.get(i), actual.get(i), what + ": " + model.parameters().get(i).key());
         }
-    }
-
-    private static void cutInHalf(Path file) throws IOException {
-        byte[] whole = Files.readAllBytes(file);
-        Files.write(file, Arrays.copyOf(whole, whole.length / 2));
     }
 
     private static void empty(Path dir) throws IOException {
@@ -141,20 +138,40 @@ class TrainerResumeRefusalTest {
         }
     }
 
-    @Test
-    void aCheckpointWithACutOptimiserStateChangesNothing(@TempDir Path tmp) throws Exception {
-        Path dir = tmp.resolve("ckpt");
-        Path file = killedAfterOneEpoch(dir).resolve("optimizer.ndlist");
-        cutInHalf(file);
-        refusedChangingNothing(dir, file, "cannot be read as a tensor archive", "the file should hold the optimiser's moments");
+    /** A file of a real checkpoint cut in half or deleted, and what the refusal says of it. */
+    enum Damage {
+        CUT_OPTIMIZER("optimizer.ndlist", true, "cannot be read as a tensor archive",
+                "the file should hold the optimiser's moments"),
+        CUT_BEST("best.ndlist", true, "cannot be read as a tensor archive",
+                "the file should hold the best epoch's weights"),
+        /** Its steps were resumed with zero moments, silently. */
+        MISSING_OPTIMIZER("optimizer.ndlist", false, "is missing", "state.json records optimiser steps"),
+        /** The run ended with its last epoch's weights as the best's, silently. */
+        MISSING_BEST("best.ndlist", false, "is missing", "state.json records an epoch that improved");
+
+        final String file;
+        final boolean cut;
+        final String[] expected;
+
+        Damage(String file, boolean cut, String... expected) {
+            this.file = file;
+            this.cut = cut;
+            this.expected = expected;
+        }
     }
 
-    @Test
-    void aCheckpointWithCutBestWeightsChangesNothing(@TempDir Path tmp) throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Damage.class)
+    void aCheckpointWithADamagedOrMissingFileChangesNothing(Damage damage, @TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");
-        Path file = killedAfterOneEpoch(dir).resolve("best.ndlist");
-        cutInHalf(file);
-        refusedChangingNothing(dir, file, "cannot be read as a tensor archive", "the file should hold the best epoch's weights");
+        Path file = killedAfterOneEpoch(dir).resolve(damage.file);
+        if (damage.cut) {
+            byte[] whole = Files.readAllBytes(file);
+            Files.write(file, Arrays.copyOf(whole, whole.length / 2));
+        } else {
+            Files.delete(file);
+        }
+        refusedChangingNothing(dir, file, damage.expected);
     }
 
     @Test
@@ -183,24 +200,6 @@ class TrainerResumeRefusalTest {
         }
         assertNotNull(key, "the two models differ in a shape");
         refusedChangingNothing(dir, at.resolve("model.ndlist"), key + " has shape " + written + ", expected " + wanted);
-    }
-
-    @Test
-    void aCheckpointWithoutItsOptimiserStateChangesNothing(@TempDir Path tmp) throws Exception {
-        // its steps were resumed with zero moments, silently
-        Path dir = tmp.resolve("ckpt");
-        Path file = killedAfterOneEpoch(dir).resolve("optimizer.ndlist");
-        Files.delete(file);
-        refusedChangingNothing(dir, file, "is missing", "state.json records optimiser steps");
-    }
-
-    @Test
-    void aCheckpointWithoutItsBestWeightsChangesNothing(@TempDir Path tmp) throws Exception {
-        // the run ended with its last epoch's weights, not its best's, silently
-        Path dir = tmp.resolve("ckpt");
-        Path file = killedAfterOneEpoch(dir).resolve("best.ndlist");
-        Files.delete(file);
-        refusedChangingNothing(dir, file, "is missing", "state.json records an epoch that improved");
     }
 
     @Test
