@@ -149,18 +149,30 @@ public final class LossScaler implements AutoCloseable {
      */
     public void restore(float newScale, int tracker) {
         checkOpen();
+        checkRestorable(newScale, tracker);
+        // restored values are arbitrary: made for this call, not kept among the shared constants
+        try (NDArray s = manager.full(new ai.djl.ndarray.types.Shape(), newScale, DataType.FLOAT32);
+                NDArray t = manager.full(new ai.djl.ndarray.types.Shape(), (float) tracker, DataType.FLOAT32)) {
+            scale.muli(constant(0f)).addi(s);
+            growthTracker.muli(constant(0f)).addi(t);
+        }
+    }
+
+    /**
+     * Checks values for {@link #restore} without changing anything, so that a caller restoring
+     * several parts can refuse them before it changes any.
+     *
+     * @param newScale the scale, positive and finite
+     * @param tracker consecutive clean steps, in [0, growthInterval)
+     * @throws IllegalArgumentException if a value is out of range
+     */
+    public void checkRestorable(float newScale, int tracker) {
         if (!(newScale > 0) || Float.isInfinite(newScale)) {
             throw new IllegalArgumentException("loss scaler: scale must be positive and finite, found " + newScale);
         }
         if (tracker < 0 || tracker >= growthInterval) {
             throw new IllegalArgumentException(
                     "loss scaler: growth tracker must lie in [0, " + growthInterval + "), found " + tracker);
-        }
-        // restored values are arbitrary: made for this call, not kept among the shared constants
-        try (NDArray s = manager.full(new ai.djl.ndarray.types.Shape(), newScale, DataType.FLOAT32);
-                NDArray t = manager.full(new ai.djl.ndarray.types.Shape(), (float) tracker, DataType.FLOAT32)) {
-            scale.muli(constant(0f)).addi(s);
-            growthTracker.muli(constant(0f)).addi(t);
         }
     }
 

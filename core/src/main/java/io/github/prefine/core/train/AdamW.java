@@ -404,55 +404,102 @@ public final class AdamW implements AutoCloseable {
     }
 
     /**
-     * Replaces the state with a checkpointed one.
+     * Replaces the state with a checkpointed one, all or nothing: every key, shape, dtype and
+     * count is checked before anything changes.
      *
-     * @param moments arrays keyed as {@link #momentArrays}; copied in
+     * @param moments arrays keyed as {@link #momentArrays}, of the parameters' shapes and the flat
+     *     buffer's dtype; copied in, and a parameter without them gets zero moments
      * @param stepCounts per-parameter step counts; the parameters of one group must agree
      * @throws IllegalArgumentException if a key is unknown or not {@code m.}/{@code v.} prefixed,
-     *     or a group's counts disagree
+     *     a moment's shape or dtype differs, or a group's counts disagree; the state is then unchanged
      */
     public void restore(Map<String, NDArray> moments, Map<String, Long> stepCounts) {
         checkOpen();
+        Map<String, Shape> shapes = momentShapes();
+        DataType type = momentType();
+        for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+            Shape expected = shapes.get(e.getKey());
+            NDArray a = e.getValue();
+            if (expected == null) {
+                throw new IllegalArgumentException("optimizer state: key must be m.<parameter> or v.<parameter>, found "
+                        + e.getKey());
+            }
+            if (!a.getShape().equals(expected) || a.getDataType() != type) {
+                throw new IllegalArgumentException("optimizer state: " + e.getKey() + " is " + a.getShape() + " "
+                        + a.getDataType() + ", expected " + expected + " " + type);
+            }
+        }
+        float[] t = groupSteps(stepCounts);
         ensureMoments();
+        Map<String, Integer> position = positions();
+        try (NDManager tmp = manager.newSubManager()) {
+            this.moments.muli(constant(0f));
+            for (Map.Entry<String, NDArray> e : moments.entrySet()) {
+                int i = position.get(e.getKey().substring(2));
+                NDArray target = own(tmp, flat.slice(e.getKey().startsWith("m.") ? firstMoment : secondMoment, i));
+                io.github.prefine.core.model.internal.TensorArchive.copyInto(e.getValue(), target);
+            }
+            NDArray restored = own(tmp, tmp.create(t).toDevice(steps.getDevice(), false));
+            io.github.prefine.core.model.internal.TensorArchive.copyInto(restored, steps);
+        }
+    }
+
+    /** Each parameter's position in the flat buffer, by key. */
+    private Map<String, Integer> positions() {
         Map<String, Integer> position = new LinkedHashMap<>();
         List<NamedParameter> ps = flat.parameters();
         for (int i = 0; i < ps.size(); i++) {
             position.put(ps.get(i).key(), i);
         }
-        try (NDManager tmp = manager.newSubManager()) {
-            this.moments.muli(constant(0f));
-            for (Map.Entry<String, NDArray> e : moments.entrySet()) {
-                String key = e.getKey();
-                NDArray target;
-                if (key.startsWith("m.") && position.containsKey(key.substring(2))) {
-                    target = own(tmp, flat.slice(firstMoment, position.get(key.substring(2))));
-                } else if (key.startsWith("v.") && position.containsKey(key.substring(2))) {
-                    target = own(tmp, flat.slice(secondMoment, position.get(key.substring(2))));
-                } else {
-                    throw new IllegalArgumentException("optimizer state: key must be m.<parameter> or v.<parameter>, found "
-                            + key);
-                }
-                io.github.prefine.core.model.internal.TensorArchive.copyInto(e.getValue(), target);
+        return position;
+    }
+
+    /**
+     * Returns each group's step count from per-parameter counts, changing nothing; for {@link
+     * #restore} and for a trainer's check of a checkpoint before it restores any part of it.
+     *
+     * @param stepCounts per-parameter step counts, as {@link #stepCounts} returns them
+     * @return per group, 0 where no parameter has a count
+     * @throws IllegalArgumentException if a parameter is unknown or a group's counts disagree
+     */
+    float[] groupSteps(Map<String, Long> stepCounts) {
+        Map<String, Integer> position = positions();
+        float[] t = new float[flat.numGroups()];
+        long[] seen = new long[t.length];
+        java.util.Arrays.fill(seen, -1);
+        for (Map.Entry<String, Long> e : stepCounts.entrySet()) {
+            Integer i = position.get(e.getKey());
+            if (i == null) {
+                throw new IllegalArgumentException("optimizer state: step count of unknown parameter " + e.getKey());
             }
-            float[] t = new float[flat.numGroups()];
-            long[] seen = new long[t.length];
-            java.util.Arrays.fill(seen, -1);
-            for (Map.Entry<String, Long> e : stepCounts.entrySet()) {
-                Integer i = position.get(e.getKey());
-                if (i == null) {
-                    throw new IllegalArgumentException("optimizer state: step count of unknown parameter " + e.getKey());
-                }
-                int g = flat.groupOf(i);
-                if (seen[g] >= 0 && seen[g] != e.getValue()) {
-                    throw new IllegalArgumentException("optimizer state: parameters of one group have step counts "
-                            + seen[g] + " and " + e.getValue() + " (" + e.getKey() + ")");
-                }
-                seen[g] = e.getValue();
-                t[g] = e.getValue();
+            int g = flat.groupOf(i);
+            if (seen[g] >= 0 && seen[g] != e.getValue()) {
+                throw new IllegalArgumentException("optimizer state: parameters of one group have step counts "
+                        + seen[g] + " and " + e.getValue() + " (" + e.getKey() + ")");
             }
-            NDArray restored = own(tmp, tmp.create(t).toDevice(steps.getDevice(), false));
-            io.github.prefine.core.model.internal.TensorArchive.copyInto(restored, steps);
+            seen[g] = e.getValue();
+            t[g] = e.getValue();
         }
+        return t;
+    }
+
+    /**
+     * Returns the shape of each array {@link #momentArrays} returns, by key and in its order,
+     * without making the moments; for a trainer's check of a checkpoint.
+     */
+    Map<String, Shape> momentShapes() {
+        Map<String, Shape> out = new LinkedHashMap<>();
+        for (String prefix : List.of("m.", "v.")) {
+            for (NamedParameter p : flat.parameters()) {
+                out.put(prefix + p.key(), p.parameter().getArray().getShape());
+            }
+        }
+        return out;
+    }
+
+    /** Returns the moments' dtype, the flat buffer's. */
+    DataType momentType() {
+        return flat.master().getDataType();
     }
 
     private void checkOpen() {

@@ -7,7 +7,6 @@ import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.model.internal.TensorArchive;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,10 +51,19 @@ final class BestWeights {
         }
     }
 
-    void read(Path file) throws IOException {
+    /**
+     * Takes a checkpoint's best weights, read and checked in host memory, onto the model's device
+     * (on the same device the arrays themselves, now owned here); null for none.
+     */
+    void take(Map<String, NDArray> staged) {
         clear();
-        if (Files.exists(file)) {
-            best = TensorArchive.read(file, manager);
+        if (staged != null) {
+            best = new LinkedHashMap<>();
+            for (Map.Entry<String, NDArray> e : staged.entrySet()) {
+                NDArray a = e.getValue().toDevice(manager.getDevice(), false);
+                a.attach(manager);
+                best.put(e.getKey(), a);
+            }
         }
     }
 

@@ -53,7 +53,12 @@ import org.slf4j.LoggerFactory;
  * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation or
  * optimiser setting (betas, epsilon, weight decay and the parameters it decays, clipping norm) is
  * refused rather than continued, with each difference named; one written before the optimiser's
- * settings were recorded resumes with a warning that they could not be checked.
+ * settings were recorded resumes with a warning that they could not be checked. A resume is all or
+ * nothing: every file of the checkpoint is read into host memory (one extra copy of the
+ * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
+ * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
+ * written for another model, fails {@link #fit()} naming the file, what it should hold and what
+ * to do, and leaves the model, the optimiser and the sampler as they were.
  *
  * <p><b>Non-finite losses.</b> A device-side scalar keeps the first step whose loss was NaN or
  * infinite; it is read only at logging points (every {@code logEvery} steps and at epoch end),
@@ -220,15 +225,17 @@ public final class Trainer implements AutoCloseable {
      * checkpoint if there is one, and leaves the best epoch's weights in the model.
      *
      * @return the epochs' reports and the best epoch
-     * @throws IOException if a checkpoint cannot be read or written, or was written by a run of
-     *     other settings (see the class documentation)
+     * @throws IOException if a checkpoint cannot be read or written, does not match the model (a
+     *     key, shape or dtype), or was written by a run of other settings (see the class
+     *     documentation); a checkpoint refused on resuming has changed nothing
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
      *     called before, a sampler given with {@link Builder#optSampler} draws a task or
      *     training unit the data lacks (checked per epoch, before its first step), or another
      *     trainer's {@code fit()} has drawn from that sampler since this trainer was built. A
      *     {@code fit()} that fails before it restores or draws from the sampler (a checkpoint that
-     *     cannot be read or was written under other settings) leaves the sampler to a new trainer
+     *     cannot be read, does not match the model or was written under other settings) leaves the
+     *     sampler to a new trainer
      */
     public FitResult fit() throws IOException {
         checkOpen();
@@ -426,10 +433,18 @@ public final class Trainer implements AutoCloseable {
         }
     }
 
+    /**
+     * Resumes a checkpoint all or nothing: every file is read and checked first, and a checkpoint
+     * refused there (damaged, of another model, of other settings) leaves the model, the optimiser
+     * and the sampler as they were, so a new trainer over them starts afresh.
+     */
     private TrainState restore(Path dir) throws IOException {
-        TrainState st = checkpoints.restore(dir);
-        driveSampler();
-        sampler.restoreState(st.samplerState());
+        TrainState st;
+        try (TrainerCheckpoints.Staged staged = checkpoints.stage(dir)) {
+            st = staged.state();
+            driveSampler();
+            staged.apply();
+        }
         stopping = EarlyStopping.replay(patience, st.scores());
         epochs.clear();
         for (int e = 0; e < st.epochs().size(); e++) {

@@ -1,8 +1,11 @@
 package io.github.prefine.core.train;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.precision.LossScaler;
@@ -29,6 +32,8 @@ final class TrainerCheckpoints {
     private static final Logger LOG = LoggerFactory.getLogger(TrainerCheckpoints.class);
     /** Manifest keys, besides the optimiser's, that change the trajectory. */
     private static final Set<String> TRAJECTORY = Set.of("schedule", "precision", "accumulation");
+    /** At most this many of a file's problems are named; the rest are counted. */
+    private static final int NAMED_PROBLEMS = 4;
 
     /** What the trainer's loop knows at a checkpoint. */
     record Progress(int epochsDone, long globalStep, boolean finished, boolean stoppedEarly, List<Double> scores,
@@ -137,41 +142,257 @@ final class TrainerCheckpoints {
     }
 
     /**
-     * Puts a checkpoint's model, optimiser, loss scale and best weights back, and returns its state
-     * for the trainer's own progress and its sampler state, which the trainer restores itself once
-     * it has claimed the sampler.
+     * Reads a checkpoint and checks all of it against this run before anything changes: the state
+     * (settings, counts, sampler state present), the model's weights, the optimiser's moments and
+     * step counts and the best weights (every key, shape and dtype). The arrays are read into host
+     * memory, one extra copy of the checkpoint held until {@link Staged#apply} or {@link
+     * Staged#close}; a checkpoint refused here has changed nothing.
+     *
+     * @throws IOException naming the file, what it should hold and what to do
      */
-    TrainState restore(Path dir) throws IOException {
+    Staged stage(Path dir) throws IOException {
         TrainState st;
         try {
             st = TrainState.read(dir.resolve("state.json"));
         } catch (IOException e) {
-            // nothing is restored yet: emptying the store's folder starts the run as if it never ran
-            throw new IOException(e.getMessage() + "; this checkpoint cannot be resumed: empty the checkpoint folder "
-                    + dir.getParent() + ", or give the trainer another one, to start the run afresh", e);
+            throw new IOException(e.getMessage() + cannotResume(dir), e);
         }
         checkSettings(dir, st);
-        try (NDManager tmp = manager.newSubManager()) {
-            Map<String, NDArray> values = TensorArchive.read(dir.resolve("model.ndlist"), tmp);
-            Map<String, NDArray> all = MultiHeadModel.arrays(model.parameters());
-            model.setValues(values, all.keySet(), dir.toString());
+        checkState(dir, st);
+        // host memory, not the device's: the copy is checked and then copied in once per resume
+        NDManager host = manager.newSubManager(Device.cpu());
+        try {
+            Map<String, Layout> weights = new LinkedHashMap<>();
+            MultiHeadModel.arrays(model.parameters()).forEach((k, a) -> weights.put(k, Layout.of(a)));
+            int n = weights.size();
+            Map<String, NDArray> values = readArchive(dir, "model.ndlist", host, weights,
+                    "the model's weights, one array for each of its " + n + " parameters");
             Path opt = dir.resolve("optimizer.ndlist");
-            Map<String, NDArray> moments = Files.exists(opt) ? TensorArchive.read(opt, tmp) : Map.of();
-            step.optimizer().restore(moments, st.stepCounts());
+            Map<String, NDArray> moments = Map.of();
+            String momentsHeld = "the optimiser's moments, m.<key> and v.<key> for each of the model's " + n
+                    + " parameters";
+            if (Files.exists(opt)) {
+                Map<String, Layout> expected = new LinkedHashMap<>();
+                DataType type = step.optimizer().momentType();
+                step.optimizer().momentShapes().forEach((k, shape) -> expected.put(k, new Layout(shape, type)));
+                moments = readArchive(dir, opt.getFileName().toString(), host, expected, momentsHeld);
+            } else if (!st.stepCounts().isEmpty()) {
+                // without it the steps went on from zero moments, silently
+                Map.Entry<String, Long> most = st.stepCounts().entrySet().stream().max(Map.Entry.comparingByValue())
+                        .orElseThrow();
+                throw new IOException(opt + ": is missing, while state.json records optimiser steps (" + most.getValue()
+                        + " for " + most.getKey() + "); the file should hold " + momentsHeld + cannotResume(dir));
+            }
+            Path bestFile = dir.resolve("best.ndlist");
+            String bestHeld = "the best epoch's weights, one array for each of the model's " + n + " parameters";
+            Map<String, NDArray> bestValues = null;
+            if (Files.exists(bestFile)) {
+                bestValues = readArchive(dir, bestFile.getFileName().toString(), host, weights, bestHeld);
+            } else {
+                for (int e = 0; e < st.epochs().size(); e++) {
+                    if (st.epochs().get(e).improved()) {
+                        // without it the run ended with its last epoch's weights as if they were the best's
+                        throw new IOException(bestFile + ": is missing, while state.json records an epoch that improved"
+                                + " (epoch " + (e + 1) + "); the file should hold " + bestHeld + cannotResume(dir));
+                    }
+                }
+            }
+            return new Staged(dir, st, host, values, moments, bestValues);
+        } catch (IOException | RuntimeException e) {
+            host.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Checks the state's own fields: those every state holds, counts that agree, and values the
+     * optimiser, the loss scaler and the step counter take.
+     */
+    private void checkState(Path dir, TrainState st) throws IOException {
+        Path file = dir.resolve("state.json");
+        List<String> missing = new ArrayList<>();
+        if (st.samplerState() == null) {
+            missing.add("samplerState");
+        }
+        if (st.scores() == null || st.scores().contains(null)) {
+            missing.add("scores");
+        }
+        if (st.epochs() == null || st.epochs().stream().anyMatch(r -> r == null || r.validationLosses() == null
+                || r.validationLosses().contains(null))) {
+            missing.add("epochs");
+        }
+        if (st.stepCounts() == null || st.stepCounts().containsValue(null)) {
+            missing.add("stepCounts");
+        }
+        if (!missing.isEmpty()) {
+            throw new IOException(file + ": " + String.join(", ", missing) + " missing or with empty entries, which every"
+                    + " training state holds" + cannotResume(dir));
+        }
+        List<String> wrong = new ArrayList<>();
+        if (st.epochsDone() != st.epochs().size() || st.epochsDone() != st.scores().size()) {
+            wrong.add("epochsDone is " + st.epochsDone() + " with " + st.epochs().size() + " epoch reports and "
+                    + st.scores().size() + " scores, expected one of each per epoch");
+        }
+        if (st.globalStep() < 0) {
+            wrong.add("globalStep is " + st.globalStep() + ", expected 0 or more");
+        }
+        if (st.skippedSteps() != null && (st.skippedSteps() < 0 || st.skippedSteps() > st.globalStep())) {
+            wrong.add("skippedSteps is " + st.skippedSteps() + ", expected 0 to globalStep " + st.globalStep());
+        }
+        st.stepCounts().forEach((k, c) -> {
+            if (c < 0 || c > st.globalStep()) {
+                wrong.add("step count of " + k + " is " + c + ", expected 0 to globalStep " + st.globalStep());
+            }
+        });
+        try {
+            step.optimizer().groupSteps(st.stepCounts());
+        } catch (IllegalArgumentException e) {
+            wrong.add(e.getMessage());
         }
         LossScaler scaler = step.scaler();
-        if (scaler != null) {
-            if (st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
-                scaler.restore(st.lossScale(), st.lossScaleGrowthTracker());
-            } else {
-                LOG.warn("{}: checkpoint holds no loss scale (a float32 run or an older checkpoint); "
-                        + "the mixed-precision run resumes from the initial scale", dir);
+        if (scaler != null && st.lossScale() != null && st.lossScaleGrowthTracker() != null) {
+            try {
+                scaler.checkRestorable(st.lossScale(), st.lossScaleGrowthTracker());
+            } catch (IllegalArgumentException e) {
+                wrong.add(e.getMessage());
             }
         }
-        if (st.skippedSteps() != null) {
-            step.restoreSteps(st.globalStep(), st.skippedSteps());
+        if (!wrong.isEmpty()) {
+            throw new IOException(file + ": " + String.join("; ", wrong) + cannotResume(dir));
         }
-        best.read(dir.resolve("best.ndlist"));
-        return st;
+    }
+
+    /** A tensor's shape and dtype, as a checkpoint must hold it. */
+    private record Layout(Shape shape, DataType type) {
+        static Layout of(NDArray a) {
+            return new Layout(a.getShape(), a.getDataType());
+        }
+    }
+
+    /**
+     * Reads a checkpoint's archive into {@code host} and checks it holds exactly the {@code
+     * expected} keys, shapes and dtypes.
+     */
+    private static Map<String, NDArray> readArchive(Path dir, String name, NDManager host, Map<String, Layout> expected,
+            String holds) throws IOException {
+        Path file = dir.resolve(name);
+        String should = "; the file should hold " + holds + cannotResume(dir);
+        if (!Files.exists(file)) {
+            throw new IOException(file + ": is missing" + should);
+        }
+        Map<String, NDArray> found;
+        try {
+            found = TensorArchive.read(file, host);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException(file + ": cannot be read as a tensor archive (" + reason(file, e) + ")" + should, e);
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, Layout> e : expected.entrySet()) {
+            NDArray a = found.get(e.getKey());
+            if (a == null) {
+                problems.add(e.getKey() + " is missing");
+            } else if (!a.getShape().equals(e.getValue().shape())) {
+                problems.add(e.getKey() + " has shape " + a.getShape() + ", expected " + e.getValue().shape());
+            } else if (a.getDataType() != e.getValue().type()) {
+                problems.add(e.getKey() + " is " + a.getDataType() + ", expected " + e.getValue().type());
+            }
+        }
+        for (String k : found.keySet()) {
+            if (!expected.containsKey(k)) {
+                problems.add(k + " matches none of this model's parameters");
+            }
+        }
+        if (!problems.isEmpty()) {
+            String named = String.join("; ", problems.subList(0, Math.min(NAMED_PROBLEMS, problems.size())));
+            if (problems.size() > NAMED_PROBLEMS) {
+                named += "; and " + (problems.size() - NAMED_PROBLEMS) + " more";
+            }
+            throw new IOException(file + ": " + named + should);
+        }
+        return found;
+    }
+
+    /** A read failure's own words: its cause's, or its own without the file name the caller puts first. */
+    private static String reason(Path file, Exception e) {
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        String m = e.getMessage();
+        if (m == null || m.equals(file.toString())) {
+            return e.getClass().getSimpleName();
+        }
+        return m.startsWith(file + ": ") ? m.substring(file.toString().length() + 2) : m;
+    }
+
+    /** What to do with a checkpoint that cannot be resumed; nothing of it has been restored. */
+    private static String cannotResume(Path dir) {
+        return "; this checkpoint cannot be resumed, and nothing was restored: empty the checkpoint folder "
+                + dir.getParent() + ", or give the trainer another one, to start the run afresh";
+    }
+
+    /**
+     * A checkpoint read and checked in full ({@link #stage}), held in host memory: {@link #apply}
+     * puts it into the sampler, the model, the optimiser, the loss scaler, the step counts and the
+     * best weights; {@link #close} frees what is left of the copy.
+     */
+    final class Staged implements AutoCloseable {
+        private final Path dir;
+        private final TrainState state;
+        private final NDManager host;
+        private final Map<String, NDArray> values;
+        private final Map<String, NDArray> moments;
+        private final Map<String, NDArray> bestValues;
+
+        private Staged(Path dir, TrainState state, NDManager host, Map<String, NDArray> values,
+                Map<String, NDArray> moments, Map<String, NDArray> bestValues) {
+            this.dir = dir;
+            this.state = state;
+            this.host = host;
+            this.values = values;
+            this.moments = moments;
+            this.bestValues = bestValues;
+        }
+
+        /** The state, for the trainer's own progress. */
+        TrainState state() {
+            return state;
+        }
+
+        /**
+         * Restores the sampler first, which takes its state all or nothing, so that a state it
+         * refuses leaves everything as it was; then the arrays and counts, all checked by {@link
+         * #stage}.
+         *
+         * @throws IOException if the sampler refuses its state, naming the file and what to do
+         */
+        void apply() throws IOException {
+            try {
+                sampler.restoreState(state.samplerState());
+            } catch (RuntimeException e) {
+                throw new IOException(dir.resolve("state.json") + ": the sampler cannot take its samplerState ("
+                        + e.getMessage() + ")" + cannotResume(dir), e);
+            }
+            model.setValues(values, values.keySet(), dir.toString());
+            step.optimizer().restore(moments, state.stepCounts());
+            LossScaler scaler = step.scaler();
+            if (scaler != null) {
+                if (state.lossScale() != null && state.lossScaleGrowthTracker() != null) {
+                    scaler.restore(state.lossScale(), state.lossScaleGrowthTracker());
+                } else {
+                    LOG.warn("{}: checkpoint holds no loss scale (a float32 run or an older checkpoint); "
+                            + "the mixed-precision run resumes from the initial scale", dir);
+                }
+            }
+            if (state.skippedSteps() != null) {
+                step.restoreSteps(state.globalStep(), state.skippedSteps());
+            }
+            best.take(bestValues);
+        }
+
+        @Override
+        public void close() {
+            host.close();
+        }
     }
 }

@@ -214,6 +214,53 @@ class AdamWTest {
         assertArrayEquals(results[1], results[0]);
     }
 
+    @Test
+    void aRefusedRestoreLeavesMomentsAndStepCountsAsTheyWere() {
+        // restore zeroed the moments and copied the good ones in before it met a bad one
+        Map<String, float[]> initial = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        initial.put("enc.weight", new float[] {0.5f, -0.25f, 1f, 2f});
+        shapes.put("enc.weight", new long[] {4});
+        initial.put("head.weight", new float[] {1f, -1f, 0.5f, 0f, 2f, -2f});
+        shapes.put("head.weight", new long[] {2, 3});
+        try (Rig rig = new Rig(List.of(List.of("enc.weight"), List.of("head.weight")), initial, shapes,
+                AdamW.builder())) {
+            for (int s = 0; s < 2; s++) {
+                rig.step(Map.of("enc.weight", new float[] {1f, -2f, 0.5f, s}, "head.weight",
+                        new float[] {0.1f, 0.2f, -0.3f, 0.4f, s, -1f}), new float[] {1, 1}, 0.01, null);
+            }
+            Map<String, float[]> before = new LinkedHashMap<>();
+            for (String k : initial.keySet()) {
+                before.put("m." + k, rig.moment("m.", k));
+                before.put("v." + k, rig.moment("v.", k));
+            }
+            Map<String, Long> counts = rig.opt.stepCounts();
+            assertEquals(Map.of("enc.weight", 2L, "head.weight", 2L), counts);
+            try (NDManager m = rig.manager.newSubManager()) {
+                NDArray goodEnc = m.zeros(new Shape(4));
+                // a moment of another shape, after a good one
+                Map<String, NDArray> wrongShape = new LinkedHashMap<>();
+                wrongShape.put("m.enc.weight", goodEnc);
+                wrongShape.put("m.head.weight", m.zeros(new Shape(3, 2)));
+                IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                        () -> rig.opt.restore(wrongShape, Map.of("enc.weight", 1L)));
+                assertEquals("optimizer state: m.head.weight is (3, 2) float32, expected (2, 3) float32",
+                        shape.getMessage());
+                // good moments, then a step count of a parameter the optimiser does not have
+                Map<String, Long> unknown = new LinkedHashMap<>();
+                unknown.put("enc.weight", 7L);
+                unknown.put("gone.weight", 1L);
+                assertThrows(IllegalArgumentException.class, () -> rig.opt.restore(Map.of("m.enc.weight", goodEnc),
+                        unknown));
+            }
+            for (String k : initial.keySet()) {
+                assertArrayEquals(before.get("m." + k), rig.moment("m.", k), "m." + k);
+                assertArrayEquals(before.get("v." + k), rig.moment("v.", k), "v." + k);
+            }
+            assertEquals(counts, rig.opt.stepCounts());
+        }
+    }
+
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
     void aNonFiniteScaledGradientSkipsTheStepExactlyAndAFiniteOneEqualsTheUnscaledStep(boolean fused) {

@@ -168,9 +168,9 @@ class TrainerLifecycleTest {
                 // the file, the line where its text broke off, and what to do
                 assertTrue(e.getMessage().startsWith(state + ": expected a training state (JSON), found '")
                         && e.getMessage().contains("' at line " + lastLine + " column ")
-                        && e.getMessage().endsWith("; this checkpoint cannot be resumed: empty the checkpoint folder "
-                                + state.getParent().getParent() + ", or give the trainer another one, to start the run"
-                                + " afresh"), e.getMessage());
+                        && e.getMessage().endsWith("; this checkpoint cannot be resumed, and nothing was restored:"
+                                + " empty the checkpoint folder " + state.getParent().getParent() + ", or give the"
+                                + " trainer another one, to start the run afresh"), e.getMessage());
             }
             // nothing was drawn or restored: the sampler and the model are as they were built
             assertArrayEquals(new HeterogeneousBatchSampler(settings).saveState(), shared.saveState());
