@@ -51,6 +51,11 @@ final class DataChecks {
         }
     }
 
+    /** Frees a sampler that a trainer claimed but left unchanged (it refused the checkpoint's state). */
+    static void release(BatchSampler sampler) {
+        DRIVEN.remove(sampler);
+    }
+
     /** Each task's training units, in the data's task order. */
     private static int[] trainSizes(BatchSource data) {
         int[] s = new int[data.numTasks()];

@@ -442,7 +442,18 @@ public final class Trainer implements AutoCloseable {
         TrainState st;
         try (TrainerCheckpoints.Staged staged = checkpoints.stage(dir)) {
             st = staged.state();
+            boolean claims = !drivesSampler;
             driveSampler();
+            try {
+                staged.restoreSampler();
+            } catch (IOException e) {
+                // the sampler refused its state and kept its own: it stays free for the next trainer
+                if (claims) {
+                    DataChecks.release(sampler);
+                    drivesSampler = false;
+                }
+                throw e;
+            }
             staged.apply();
         }
         stopping = EarlyStopping.replay(patience, st.scores());

@@ -360,19 +360,22 @@ final class TrainerCheckpoints {
         }
 
         /**
-         * Restores the sampler first, which takes its state all or nothing, so that a state it
-         * refuses leaves everything as it was; then the arrays and counts, all checked by {@link
-         * #stage}.
+         * Restores the sampler, before {@link #apply}: it takes its state all or nothing, so a
+         * state it refuses leaves everything as it was.
          *
          * @throws IOException if the sampler refuses its state, naming the file and what to do
          */
-        void apply() throws IOException {
+        void restoreSampler() throws IOException {
             try {
                 sampler.restoreState(state.samplerState());
             } catch (RuntimeException e) {
                 throw new IOException(dir.resolve("state.json") + ": the sampler cannot take its samplerState ("
                         + e.getMessage() + ")" + cannotResume(dir), e);
             }
+        }
+
+        /** Applies the checked model, optimiser, loss-scale and best-weight state; after {@link #restoreSampler}. */
+        void apply() throws IOException {
             model.setValues(values, values.keySet(), dir.toString());
             step.optimizer().restore(moments, state.stepCounts());
             LossScaler scaler = step.scaler();

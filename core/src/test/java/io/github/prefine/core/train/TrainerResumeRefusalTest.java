@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.head.TaskHead;
@@ -211,5 +212,22 @@ class TrainerResumeRefusalTest {
         json.getAsJsonObject("stepCounts").addProperty("heads.gone.classifier.weight", 1);
         Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
         refusedChangingNothing(dir, file, "step count of unknown parameter heads.gone.classifier.weight");
+    }
+
+    @Test
+    void aCheckpointWhoseSamplerStateTheSamplerRefusesLeavesTheSamplerToTheNextTrainer(@TempDir Path tmp)
+            throws Exception {
+        // the sampler kept its own state, but the failed trainer kept its claim on it, so the retry
+        // over the same sampler was refused as "advanced by another trainer's fit()"
+        Path dir = tmp.resolve("ckpt");
+        Path file = killedAfterOneEpoch(dir).resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonArray garbled = new JsonArray();
+        for (byte b : "prefine-sampler;no state".getBytes(StandardCharsets.US_ASCII)) {
+            garbled.add(b);
+        }
+        json.add("samplerState", garbled);
+        Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
+        refusedChangingNothing(dir, file, "the sampler cannot take its samplerState");
     }
 }
