@@ -3,10 +3,13 @@ package io.github.prefine.core.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -42,6 +45,52 @@ public final class ChildJvm {
      * @throws Exception if the child cannot start or the log cannot be read
      */
     public static String run(Class<?> main, Path log, List<String> jvmOptions, String... args) throws Exception {
+        return run(main, log, jvmOptions, Map.of(), args);
+    }
+
+    /**
+     * Whether this JVM's file-name encoding ({@code sun.jnu.encoding}, fixed when the JVM starts)
+     * can spell every one of {@code names}. A JVM started under the POSIX locale, as an IDE does on
+     * a machine without {@code LANG}, cannot spell a name outside ASCII, whatever the code under
+     * test does: a test that needs such names runs that part through {@link #runUnderUtf8}.
+     *
+     * @param names file names
+     * @return true if {@link Path#of} takes each of them
+     */
+    public static boolean canName(String... names) {
+        try {
+            for (String name : names) {
+                Path.of(name);
+            }
+            return true;
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code main} as {@link #run(Class, Path, List, String...)} does, under {@code
+     * LC_ALL=C.UTF-8} and with this JVM's {@code --add-opens} and {@code -Djdk.reflect.} options (the
+     * openings Hadoop and Spark need, as the module's pom gives this JVM), so the child can spell
+     * file names outside ASCII where this JVM cannot (see {@link #canName}).
+     *
+     * @param main the class whose {@code main} runs
+     * @param log the file that receives both streams
+     * @param jvmOptions options placed after the defaults
+     * @param args the arguments, in ASCII: this JVM passes them in its own encoding
+     * @return the log's text
+     * @throws Exception if the child cannot start or the log cannot be read
+     */
+    public static String runUnderUtf8(Class<?> main, Path log, List<String> jvmOptions, String... args)
+            throws Exception {
+        List<String> options = new ArrayList<>(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect.")).toList());
+        options.addAll(jvmOptions);
+        return run(main, log, options, Map.of("LC_ALL", "C.UTF-8"), args);
+    }
+
+    private static String run(Class<?> main, Path log, List<String> jvmOptions, Map<String, String> env,
+            String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dai.djl.offline=true",
                 "-Dprefine.shared=" + SharedFixtures.root(),
@@ -51,6 +100,7 @@ public final class ChildJvm {
         command.addAll(List.of(args));
         ProcessBuilder pb = ChildProcesses.builder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
+        pb.environment().putAll(env);
         Process p = pb.start();
         try {
             assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child timed out");

@@ -12,22 +12,25 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code demo --export-models}: the default writes no model; the same demo restarted with {@code
  * best} by two processes trains nothing again, writes one folder per target once, lists and prints
- * them, and {@code prefine predict} answers from one of them.
+ * them, and {@code prefine predict} answers from one of them. The default run is {@link
+ * DemoFixture}'s, shared with DemoFolderTest.
  */
+@ExtendWith(DemoFixture.class)
 class DemoExportTest {
     @TempDir
     Path tmp;
 
     @Test
-    void bestAfterADefaultRunExportsOneModelPerTargetThatPredictUses() throws Exception {
-        Path out = tmp.resolve("out");
-        DemoFolderTest.Run plain = DemoFolderTest.demo(1, out);
+    void bestAfterADefaultRunExportsOneModelPerTargetThatPredictUses(DemoFixture.Finished demo) throws Exception {
+        DemoFolderTest.Run plain = demo.run();
         assertEquals(0, plain.exit(), plain.printed());
+        Path out = demo.copyTo(tmp.resolve("out"));
         assertFalse(Files.exists(out.resolve("models")), "--export-models none, the default, writes no model");
         assertFalse(plain.printed().contains("Finetuned models"), plain.printed());
 

@@ -21,14 +21,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A demo folder holds one suite: rerunning it with another {@code --suite-seed} is refused as
  * another run's data (its examples are hashed into {@code run.json}, as a data root's files are)
  * and leaves the folder as it was; {@code --force} starts anew and gives the tables of a fresh
- * folder.
+ * folder. The seed-7 demo it starts from is {@link DemoFixture}'s, shared with DemoExportTest.
  */
+@ExtendWith(DemoFixture.class)
 class DemoFolderTest {
     private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
@@ -58,10 +60,9 @@ class DemoFolderTest {
     }
 
     @Test
-    void anotherSuiteIsRefusedUnlessForcedAndThenRunsAsInAFreshFolder() throws Exception {
-        Path out = tmp.resolve("out");
-        Run first = demo(out);
-        assertEquals(0, first.exit(), first.printed());
+    void anotherSuiteIsRefusedUnlessForcedAndThenRunsAsInAFreshFolder(DemoFixture.Finished first) throws Exception {
+        assertEquals(0, first.run().exit(), first.run().printed());
+        Path out = first.copyTo(tmp.resolve("out"));
         Path tokenizer = out.resolve("base-encoder").resolve(EncoderCheckpoint.TOKENIZER_FILE);
         byte[] suite7 = Files.readAllBytes(tokenizer);
         String tables = Files.readString(out.resolve("table2.md"));

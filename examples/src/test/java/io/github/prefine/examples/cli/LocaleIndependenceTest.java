@@ -47,14 +47,24 @@ class LocaleIndependenceTest {
         return child(PrefineCli.class, s, dir, args);
     }
 
-    /** Runs an entry point's main in a child JVM on this test's class path. */
+    /**
+     * Runs an entry point's main in a child JVM on this test's class path. The main class and its
+     * arguments go through an argument file ({@code java @file}) in UTF-8, so the child receives the
+     * bytes a UTF-8 terminal would give it whatever this JVM's own encoding: one started under the
+     * POSIX locale would pass "démo" on a command line as "d?mo".
+     */
     private static Run child(Class<?> main, Setting s, Path dir, String... args) throws Exception {
+        Path argFile = dir.resolve(s.name() + ".args");
+        StringBuilder words = new StringBuilder(main.getName());
+        for (String a : args) {
+            words.append(" \"").append(a.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        Files.writeString(argFile, words.append('\n'), StandardCharsets.UTF_8);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
         cmd.addAll(s.jvmOptions());
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "@" + argFile));
         Path out = dir.resolve(s.name() + ".out");
         Path err = dir.resolve(s.name() + ".err");
         ProcessBuilder pb = ChildProcesses.builder(cmd).directory(dir.toFile()).redirectOutput(out.toFile())

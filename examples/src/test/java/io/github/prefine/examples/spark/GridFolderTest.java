@@ -6,15 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.grid.GridLayout;
-import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.core.testing.ChildJvm;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -126,35 +122,10 @@ class GridFolderTest {
      */
     @Test
     void folderNamesWithSpacesSignsAndAccentsWorkInPlaceAndMirrored() throws Exception {
-        if (NAMES.stream().allMatch(GridFolderTest::nameable)) {
+        if (ChildJvm.canName(NAMES.toArray(String[]::new))) {
             pushThroughNamedFolders(dir);
-            return;
-        }
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        // the module openings Hadoop needs here, as examples/pom.xml gives this JVM
-        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect.")).forEach(cmd::add);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), NamedFolders.class.getName(), dir.toString()));
-        Path log = dir.resolve("named-folders.log");
-        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        try {
-            assertTrue(p.waitFor(2, TimeUnit.MINUTES), "the child JVM timed out");
-        } finally {
-            p.destroyForcibly();
-        }
-        assertEquals(0, p.exitValue(), Files.readString(log));
-    }
-
-    /** Whether this JVM's file-name encoding can spell {@code name}. */
-    private static boolean nameable(String name) {
-        try {
-            Path.of(name);
-            return true;
-        } catch (InvalidPathException e) {
-            return false;
+        } else {
+            ChildJvm.runUnderUtf8(NamedFolders.class, dir.resolve("named-folders.log"), List.of(), dir.toString());
         }
     }
 
