@@ -46,6 +46,23 @@ final class OptionChecks {
     }
 
     /**
+     * Rejects a length the encoder cannot read: rows longer than its positions would leave every
+     * task featurized with it out of the run, as if its data were missing.
+     *
+     * @param encoder the encoder's folder, for the message
+     * @param positions the longest sequence its position table allows ({@code EncoderConfig.maxSequenceLength})
+     * @param option the length's option, for example {@code --max-length}
+     * @param length its value
+     */
+    static void fitsEncoder(Path encoder, int positions, String option, int length) {
+        if (length > positions) {
+            throw new IllegalArgumentException(option + " " + length + ": expected at most the " + positions
+                    + " positions of the encoder " + encoder + " (from max_position_embeddings in its config.json); pass "
+                    + option + " " + positions + " or less, or an encoder with more positions");
+        }
+    }
+
+    /**
      * Rejects a learning rate that is not a positive finite number.
      *
      * @param option the option's name

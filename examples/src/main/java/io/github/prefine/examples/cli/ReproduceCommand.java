@@ -2,6 +2,8 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.grid.DataReport;
@@ -15,6 +17,7 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
@@ -268,6 +271,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         // where nothing has started the engine yet (a Spark executor's first unit)
         Workers.useThreads(threads);
         Path enc = EncoderOption.resolve(encoder, out);
+        checkLengthsFit(enc);
         return Grid.builder().setEncoder(enc)
                 .setData(source())
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(groups()).setTargets(targets()).setOutput(out)
@@ -282,6 +286,23 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
+    }
+
+    /**
+     * Refuses a length beyond the encoder's positions before any work: the grid would leave every
+     * task it applies to out as unfeaturizable, a target as if its data were missing.
+     */
+    private void checkLengthsFit(Path enc) throws java.io.IOException {
+        int positions = EncoderConfig.fromJson(enc.resolve(EncoderCheckpoint.CONFIG_FILE)).maxSequenceLength();
+        List<TaskGroup> g = groups();
+        List<Task> used = new ArrayList<>(targets());
+        TaskCatalog.prefinetuning().stream().filter(t -> g.contains(t.group())).forEach(used::add);
+        if (used.stream().anyMatch(t -> t.format() != TaskFormat.QA)) {
+            OptionChecks.fitsEncoder(enc, positions, "--max-length", maxLength);
+        }
+        if (used.stream().anyMatch(t -> t.format() == TaskFormat.QA)) {
+            OptionChecks.fitsEncoder(enc, positions, "--qa-max-length", qaMaxLength);
+        }
     }
 
     @Override
