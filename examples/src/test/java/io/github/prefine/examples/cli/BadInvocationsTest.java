@@ -248,6 +248,17 @@ class BadInvocationsTest {
                     realData.toString(), "--groups", "C", "--targets", "xquad-en", "--device", "cpu", "--encoder",
                     tiny.toString(), "--max-length", "64", "--qa-max-length", "96", "--qa-stride", "32", "--out",
                     tmp.resolve("out-qa-length").toString()));
+            // the XLM-R fixture (257 ids) with BERT's tokenizer (362): every target refused at
+            // featurization ended as "internal error (... no target task has its data ...)", exit 1
+            Path mixed = Files.createDirectories(tmp.resolve("mixed-encoder"));
+            Path xlmr = Path.of(shared, "fixtures", "hf-reference", "xlm-roberta", "encoder");
+            Files.copy(xlmr.resolve("config.json"), mixed.resolve("config.json"));
+            Files.copy(xlmr.resolve("model.safetensors"), mixed.resolve("model.safetensors"));
+            Files.copy(Path.of(shared, "fixtures", "hf-reference", "bert", "tokenizer.json"), mixed.resolve("tokenizer.json"));
+            cases.add(c("reproduce, the encoder's tokenizer gives ids beyond its vocabulary", 2,
+                    "no target task can be used: cb: cannot be featurized: task cb: the train split has token id",
+                    "reproduce", "--data", realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu",
+                    "--encoder", mixed.toString(), "--max-length", "64", "--out", tmp.resolve("out-vocab").toString()));
         } else {
             System.out.println("reproduce --encoder cases skipped: no shared data at " + realData);
         }
