@@ -2,8 +2,6 @@ package io.github.prefine.examples.cli;
 
 import ai.djl.Device;
 import io.github.prefine.core.data.Leniency;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
-import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.grid.DataReport;
@@ -17,7 +15,6 @@ import io.github.prefine.core.pipeline.TaskDataSource;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
-import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
@@ -288,21 +285,12 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
     }
 
-    /**
-     * Refuses a length beyond the encoder's positions before any work: the grid would leave every
-     * task it applies to out as unfeaturizable, a target as if its data were missing.
-     */
+    /** Refuses a length beyond the encoder's positions, for the targets and the chosen groups' tasks. */
     private void checkLengthsFit(Path enc) throws java.io.IOException {
-        int positions = EncoderConfig.fromJson(enc.resolve(EncoderCheckpoint.CONFIG_FILE)).maxSequenceLength();
         List<TaskGroup> g = groups();
         List<Task> used = new ArrayList<>(targets());
         TaskCatalog.prefinetuning().stream().filter(t -> g.contains(t.group())).forEach(used::add);
-        if (used.stream().anyMatch(t -> t.format() != TaskFormat.QA)) {
-            OptionChecks.fitsEncoder(enc, positions, "--max-length", maxLength);
-        }
-        if (used.stream().anyMatch(t -> t.format() == TaskFormat.QA)) {
-            OptionChecks.fitsEncoder(enc, positions, "--qa-max-length", qaMaxLength);
-        }
+        OptionChecks.lengthsFitEncoder(enc, used, maxLength, qaMaxLength);
     }
 
     @Override

@@ -248,6 +248,11 @@ class BadInvocationsTest {
                     realData.toString(), "--groups", "C", "--targets", "xquad-en", "--device", "cpu", "--encoder",
                     tiny.toString(), "--max-length", "64", "--qa-max-length", "96", "--qa-stride", "32", "--out",
                     tmp.resolve("out-qa-length").toString()));
+            // recommend refused it too, but named FeatureSettings.withLengths rather than the option
+            cases.add(c("recommend --max-length beyond the encoder's positions", 2,
+                    "--max-length 128: expected at most the 64 positions of the encoder ", "recommend", "--data",
+                    realData.toString(), "--groups", "C", "--target", "cb", "--encoder", tiny.toString(),
+                    "--max-length", "128", "--out", tmp.resolve("out-recommend-length").toString()));
             // the XLM-R fixture (257 ids) with BERT's tokenizer (362): every target refused at
             // featurization ended as "internal error (... no target task has its data ...)", exit 1
             Path mixed = Files.createDirectories(tmp.resolve("mixed-encoder"));
