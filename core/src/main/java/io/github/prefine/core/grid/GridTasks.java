@@ -78,7 +78,7 @@ final class GridTasks implements AutoCloseable {
             featurized(t);
             return List.of();
         } catch (UnfeaturizableTaskException e) {
-            failures.put(t.name(), "cannot be featurized: " + e.getMessage());
+            failures.put(t.name(), GridSummary.UNFEATURIZABLE + e.getMessage());
             return List.of(failures.get(t.name()));
         }
     }

@@ -494,6 +494,32 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     }
 
     /**
+     * Says which tasks a grid left out: one line for those whose files are missing, one per task
+     * whose files are present but whose data featurization refused, with the reason (the settings
+     * or the encoder are then what to change, not the data root).
+     *
+     * @param left the tasks left out, with their reasons ({@link GridSummary#missingTasks})
+     * @return the lines, none when nothing was left out
+     */
+    static List<String> skippedLines(Map<String, List<String>> left) {
+        List<String> missing = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        left.forEach((task, reasons) -> {
+            List<String> unusable = reasons.stream().filter(r -> r.startsWith(GridSummary.UNFEATURIZABLE))
+                    .map(r -> r.substring(GridSummary.UNFEATURIZABLE.length())).toList();
+            if (unusable.isEmpty()) {
+                missing.add(task);
+            } else {
+                lines.add("Left out, its data cannot be used: " + String.join("; ", unusable));
+            }
+        });
+        if (!missing.isEmpty()) {
+            lines.add(0, "Skipped for missing data: " + String.join(", ", missing));
+        }
+        return lines;
+    }
+
+    /**
      * Prints what a grid did: skipped tasks, failed sweeps, the three tables, the paper's verdicts
      * and the time taken.
      *
@@ -502,9 +528,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
      * @param seconds the wall time
      */
     public static void printSummary(PrintStream o, GridSummary s, double seconds) {
-        if (!s.missingTasks().isEmpty()) {
-            o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
-        }
+        skippedLines(s.missingTasks()).forEach(o::println);
         if (!s.failures().isEmpty()) {
             o.println(s.failures().size() + " sweeps failed (the grid went on without them; delete their"
                     + " records/*.failed to run them again):");
