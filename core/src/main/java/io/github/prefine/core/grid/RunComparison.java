@@ -419,8 +419,10 @@ public final class RunComparison {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /** Table 1's target rows: every row but the two averages. */
-    /** The targets with a result: a row of empty cells (a target skipped for want of data) is not one. */
+    /**
+     * Table 1's target rows with a result: every row but the two averages and rows of empty cells
+     * (a target skipped for want of data).
+     */
     private static List<String> targets(Table table1) {
         List<String> out = new ArrayList<>();
         for (Table.Row r : table1.rows()) {
