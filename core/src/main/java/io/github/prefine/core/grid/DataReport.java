@@ -20,7 +20,8 @@ import java.util.Objects;
  *
  * <p>A grid writes it twice from one source: as {@value #FILE} in its output folder and as the
  * {@code reads} section of {@code run.json}, each time after merging the tasks other processes
- * recorded. The JSON of a task is {@code {"validation": rule, "dropped": n, "flagged": n, "files":
+ * recorded. The JSON of a task ({@code "dropped"} counting examples, not {@link #PARTS}) is {@code
+ * {"validation": rule, "dropped": n, "flagged": n, "files":
  * {relative path: report}}}, a report being {@code {"file", "records", "examples", "skipped",
  * "flagged", "repaired", "cleaned", "samples"}}, maps keyed by reason. Immutable; equal when the
  * tasks are.
@@ -30,6 +31,16 @@ import java.util.Objects;
 public record DataReport(Map<String, TaskReads> tasks) {
     /** The file name under a grid's output folder. */
     public static final String FILE = "data-report.json";
+
+    /**
+     * Skip reasons that drop a part of an example, not the example: an answer off its offset (the
+     * question keeps its other answers, or is dropped under its own reason when none is left) and
+     * an {@code ANSWERNOTFOUND} row of a SubjQA question that other rows answer. Counted apart, so
+     * that {@link TaskReads#dropped()} counts examples.
+     */
+    public static final java.util.Set<String> PARTS = java.util.Set.of(
+            io.github.prefine.core.data.SquadReader.ANSWER_NOT_AT_OFFSET,
+            io.github.prefine.core.data.SubjQaReader.NOT_FOUND_BESIDE_ANSWERS);
 
     /**
      * Copies the map, keeping its order.
@@ -71,12 +82,14 @@ public record DataReport(Map<String, TaskReads> tasks) {
         }
 
         /**
-         * Returns the units dropped, over every file and reason.
+         * Returns the units dropped, over every file and reason but those of {@link #PARTS}: the
+         * sentences, rows, lines or questions a task lost, not the answers and annotation rows
+         * dropped from its questions.
          *
          * @return the count
          */
         public int dropped() {
-            return files.values().stream().mapToInt(ReadReport::totalSkipped).sum();
+            return droppedByReason().values().stream().mapToInt(Integer::intValue).sum();
         }
 
         /**
@@ -94,8 +107,26 @@ public record DataReport(Map<String, TaskReads> tasks) {
          * @return reason to count
          */
         public Map<String, Integer> droppedByReason() {
+            return skippedByReason(false);
+        }
+
+        /**
+         * Returns the parts of examples dropped per reason ({@link #PARTS}: an answer off its
+         * offset, an annotation row of an answered question), summed over files.
+         *
+         * @return reason to count
+         */
+        public Map<String, Integer> partsDroppedByReason() {
+            return skippedByReason(true);
+        }
+
+        private Map<String, Integer> skippedByReason(boolean parts) {
             Map<String, Integer> m = new LinkedHashMap<>();
-            files.values().forEach(r -> r.skipped().forEach((k, v) -> m.merge(k, v, Integer::sum)));
+            files.values().forEach(r -> r.skipped().forEach((k, v) -> {
+                if (PARTS.contains(k) == parts) {
+                    m.merge(k, v, Integer::sum);
+                }
+            }));
             return m;
         }
 
@@ -195,7 +226,8 @@ public record DataReport(Map<String, TaskReads> tasks) {
         List<String> out = new ArrayList<>();
         int flagged = tasks.values().stream().mapToInt(TaskReads::flagged).sum();
         long fallbacks = tasks.values().stream().filter(t -> t.validation().startsWith(TaskData.FALLBACK)).count();
-        if (totalDropped() == 0 && flagged == 0 && fallbacks == 0) {
+        boolean partsDropped = tasks.values().stream().anyMatch(t -> !t.partsDroppedByReason().isEmpty());
+        if (totalDropped() == 0 && flagged == 0 && fallbacks == 0 && !partsDropped) {
             out.add("Data: nothing dropped or flagged in the " + tasks.size() + " tasks read (" + where + ")");
             return out;
         }
@@ -206,6 +238,9 @@ public record DataReport(Map<String, TaskReads> tasks) {
             List<String> parts = new ArrayList<>();
             if (t.dropped() > 0) {
                 parts.add(t.dropped() + " dropped (" + joined(t.droppedByReason()) + ")");
+            }
+            if (!t.partsDroppedByReason().isEmpty()) {
+                parts.add("parts of examples dropped: " + joined(t.partsDroppedByReason()));
             }
             if (t.flagged() > 0) {
                 parts.add(t.flagged() + " flagged (" + joined(t.flaggedByReason()) + ")");

@@ -173,10 +173,11 @@ public final class Grid {
      *
      * @return what was done and the final tables
      * @throws IOException if data, checkpoints or reports fail
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
-     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, or (without
+     *     {@code allowPartial}) when a chosen group has no data
      * @throws IllegalArgumentException before any unit, if models are to be exported ({@link
-     *     Builder#optExportModels}) with a feature length beyond the encoder's positions
+     *     Builder#optExportModels}) with a feature length beyond the encoder's positions, or when no
+     *     target can be used (its files missing, or its data refused at featurization)
      * @throws RunMismatchException when the output folder holds a run with other settings or data
      *     and the grid is not forced
      */

@@ -196,8 +196,10 @@ public final class GridSession implements AutoCloseable {
      *
      * @return the plan
      * @throws IOException if reading data fails
-     * @throws IllegalStateException with {@code strict} when a task's data is missing, when no
-     *     target has its data, or (without {@code allowPartial}) when a chosen group has no data
+     * @throws IllegalStateException with {@code strict} when a task's data is missing, or (without
+     *     {@code allowPartial}) when a chosen group has no data
+     * @throws IllegalArgumentException when no target can be used (its files missing, or its data
+     *     refused at featurization), naming each target's reason
      */
     public GridPlan plan() throws IOException {
         if (plan == null) {
@@ -222,10 +224,14 @@ public final class GridSession implements AutoCloseable {
             }
         }
         List<Task> usableTargets = new ArrayList<>();
+        Map<String, List<String>> unfeaturizable = new LinkedHashMap<>();
         for (Task t : grid.config.targets) {
             List<String> m = tasks.missing(t);
             if (m.isEmpty()) {
                 m = tasks.featurizable(t);
+                if (!m.isEmpty()) {
+                    unfeaturizable.put(t.name(), m);
+                }
             }
             if (m.isEmpty()) {
                 usableTargets.add(t);
@@ -234,13 +240,17 @@ public final class GridSession implements AutoCloseable {
             }
         }
         if (!missing.isEmpty()) {
-            missing.forEach((k, v) -> LOG.warn("task {} skipped, data missing: {}", k, v));
+            missing.forEach((k, v) -> LOG.warn("task {} skipped, {}: {}", k,
+                    unfeaturizable.containsKey(k) ? "its data cannot be used" : "data missing", v));
             if (grid.config.strict) {
                 throw new IllegalStateException("strict: data missing for " + missing.keySet());
             }
         }
         if (usableTargets.isEmpty()) {
-            throw new IllegalStateException("no target task has its data; missing " + missing.keySet());
+            // bad input (data, encoder or settings), not a fault: each target's reason says what to change
+            List<String> why = new ArrayList<>();
+            grid.config.targets.forEach(t -> why.add(t.name() + ": " + String.join("; ", missing.get(t.name()))));
+            throw new IllegalArgumentException("no target task can be used: " + String.join(" | ", why));
         }
         TaskRegistry registry = TaskRegistry.builder().registerAll(usablePool).build();
         List<Setting> settings = new ArrayList<>();

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What one {@link Grid#run()} did. Immutable.
  *
- * @param missingTasks tasks left out because their data is missing, with the reason
+ * @param missingTasks tasks left out, with the reasons: their missing files, or one starting with
+ *     {@link #UNFEATURIZABLE} where the files are present but their data cannot be used
  * @param settings the setting names in table column order, baseline first
  * @param sweepsRun sweeps this process ran
  * @param sweepsSkipped sweeps already finished when this process reached them
@@ -21,9 +22,17 @@ public record GridSummary(Map<String, List<String>> missingTasks, List<String> s
         int sweepsSkipped, GridReports.Written report, List<String> failures, DataReport data,
         SkippedSteps skippedSteps) {
     /**
+     * How a reason in {@link #missingTasks} starts when the task's files are present but
+     * featurization refused its data (every example skipped, too few to hold out a validation
+     * split, a token id beyond the encoder's vocabulary, ...); the other reasons are missing files.
+     */
+    public static final String UNFEATURIZABLE = "cannot be featurized: ";
+
+    /**
      * Copies the collections.
      *
-     * @param missingTasks tasks left out because their data is missing, with the reason
+     * @param missingTasks tasks left out, with the reasons: their missing files, or one starting
+     *     with {@link #UNFEATURIZABLE} where the files are present but their data cannot be used
      * @param settings the setting names in table column order, baseline first
      * @param sweepsRun sweeps this process ran
      * @param sweepsSkipped sweeps already finished when this process reached them

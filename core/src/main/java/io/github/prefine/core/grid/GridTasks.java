@@ -78,7 +78,11 @@ final class GridTasks implements AutoCloseable {
             featurized(t);
             return List.of();
         } catch (UnfeaturizableTaskException e) {
-            failures.put(t.name(), "cannot be featurized: " + e.getMessage());
+            if (reads.containsKey(t.name())) {
+                // the examples featurization skipped before the refusal were dropped too
+                reads.put(t.name(), withFeatureSkips(reads.get(t.name()), e.featureReports()));
+            }
+            failures.put(t.name(), GridSummary.UNFEATURIZABLE + e.getMessage());
             return List.of(failures.get(t.name()));
         }
     }
@@ -116,9 +120,16 @@ final class GridTasks implements AutoCloseable {
      * for line-based files) with the reason.
      */
     static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads, FeaturizedTask f) {
+        Map<Split, io.github.prefine.core.features.FeatureReport> reports = new java.util.EnumMap<>(Split.class);
+        f.features().forEach((split, features) -> reports.put(split, features.report()));
+        return withFeatureSkips(reads, reports);
+    }
+
+    /** As {@link #withFeatureSkips(DataReport.TaskReads, FeaturizedTask)}, from each split's featurization report. */
+    static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads,
+            Map<Split, io.github.prefine.core.features.FeatureReport> reports) {
         Map<String, io.github.prefine.core.data.ReadReport> files = new LinkedHashMap<>(reads.files());
-        f.features().forEach((split, features) -> {
-            io.github.prefine.core.features.FeatureReport r = features.report();
+        reports.forEach((split, r) -> {
             if (r.skippedCount() > 0) {
                 Map<String, List<String>> samples = new LinkedHashMap<>();
                 r.skippedSamples().forEach((reason, ids) -> samples.put(reason,

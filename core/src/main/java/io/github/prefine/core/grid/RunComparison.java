@@ -64,7 +64,8 @@ public final class RunComparison {
      * What only one of the runs has: such targets and settings are not compared, and where the
      * targets differ, Table 2's group rows average different targets in the two runs.
      *
-     * @param targetsOnlyInBase Table 1 targets of the base run alone
+     * @param targetsOnlyInBase Table 1 targets of the base run alone (a target whose row the other
+     *     run left empty, as a target skipped for want of data, counts as the base run's alone)
      * @param targetsOnlyInOther Table 1 targets of the other run alone
      * @param settingsOnlyInBase settings (columns) of the base run alone
      * @param settingsOnlyInOther settings of the other run alone
@@ -418,11 +419,15 @@ public final class RunComparison {
         return m.find() ? Optional.of(m.group(1)) : Optional.empty();
     }
 
-    /** Table 1's target rows: every row but the two averages. */
+    /**
+     * Table 1's target rows with a result: every row but the two averages and rows of empty cells
+     * (a target skipped for want of data).
+     */
     private static List<String> targets(Table table1) {
         List<String> out = new ArrayList<>();
         for (Table.Row r : table1.rows()) {
-            if (!r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD)) {
+            if (!r.label().equals(Tables.AVERAGE) && !r.label().equals(Tables.AVERAGE_STD)
+                    && r.cells().stream().anyMatch(c -> !c.isEmpty())) {
                 out.add(r.label());
             }
         }

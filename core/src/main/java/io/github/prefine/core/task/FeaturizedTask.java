@@ -304,9 +304,11 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
             Features made = f.get(split);
             if (made.size() == 0) {
+                Map<Split, FeatureReport> reports = new EnumMap<>(Split.class);
+                f.forEach((k, v) -> reports.put(k, v.report()));
                 throw new UnfeaturizableTaskException(task.name(), "featurization skipped all "
                         + ex.get(split).size() + " " + (split == Split.TRAIN ? "training" : "validation") + " examples "
-                        + made.report().skipped());
+                        + made.report().skipped(), reports);
             }
         }
         FeatureReport validation = f.get(Split.VALIDATION).report();

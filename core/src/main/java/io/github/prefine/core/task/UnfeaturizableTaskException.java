@@ -1,5 +1,9 @@
 package io.github.prefine.core.task;
 
+import io.github.prefine.core.features.FeatureReport;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -15,6 +19,8 @@ public final class UnfeaturizableTaskException extends IllegalArgumentException 
     private static final long serialVersionUID = 1L;
 
     private final String taskName;
+    /** What featurization skipped per split before the refusal; not serialized. */
+    private final transient Map<Split, FeatureReport> featureReports;
 
     /**
      * Creates the exception.
@@ -23,8 +29,33 @@ public final class UnfeaturizableTaskException extends IllegalArgumentException 
      * @param reason why, without the task's name
      */
     public UnfeaturizableTaskException(String taskName, String reason) {
+        this(taskName, reason, Map.of());
+    }
+
+    /**
+     * Creates the exception for a task refused after featurization, keeping what it skipped so
+     * that a caller can report those examples as dropped.
+     *
+     * @param taskName the task refused
+     * @param reason why, without the task's name
+     * @param featureReports the featurization report of each split featurized
+     */
+    public UnfeaturizableTaskException(String taskName, String reason, Map<Split, FeatureReport> featureReports) {
         super("task " + taskName + ": " + reason);
         this.taskName = Objects.requireNonNull(taskName, "taskName");
+        Map<Split, FeatureReport> copy = new EnumMap<>(Split.class);
+        copy.putAll(featureReports);
+        this.featureReports = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Returns what featurization skipped per split before the refusal: empty when the task was
+     * refused before featurizing (no training examples, fewer than 2 labels, no hold-out).
+     *
+     * @return the report of each split featurized
+     */
+    public Map<Split, FeatureReport> featureReports() {
+        return featureReports == null ? Map.of() : featureReports;
     }
 
     /**

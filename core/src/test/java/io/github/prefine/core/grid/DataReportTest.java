@@ -133,6 +133,39 @@ class DataReportTest {
     }
 
     @Test
+    void answersDroppedFromAQuestionAreNotCountedAsDroppedExamples() {
+        // xquad.en.json with two answers moved off their offsets (the first of its two questions kept by
+        // no other answer): 1190 questions read, 1188 kept. The summary said "4 dropped"; the
+        // SubjQA books test file, 692 rows read into 184 of its 345 questions, said "315 dropped".
+        io.github.prefine.core.data.ReadReport xquad = new io.github.prefine.core.data.ReadReport("xquad/xquad.en.json",
+                1190, 1188, Map.of(io.github.prefine.core.data.SquadReader.ANSWER_NOT_AT_OFFSET, 2,
+                        io.github.prefine.core.data.SquadReader.NO_VALID_ANSWER, 2), Map.of(), Map.of());
+        java.util.LinkedHashMap<String, Integer> subjSkips = new java.util.LinkedHashMap<>();
+        subjSkips.put(io.github.prefine.core.data.SquadReader.ANSWER_NOT_AT_OFFSET, 18);
+        subjSkips.put(io.github.prefine.core.data.SubjQaReader.UNANSWERABLE, 154);
+        subjSkips.put(io.github.prefine.core.data.SubjQaReader.NOT_FOUND_BESIDE_ANSWERS, 136);
+        subjSkips.put(io.github.prefine.core.data.SquadReader.NO_VALID_ANSWER, 7);
+        io.github.prefine.core.data.ReadReport subj = new io.github.prefine.core.data.ReadReport("books/test.csv", 692,
+                184, subjSkips, Map.of(), Map.of());
+        java.util.LinkedHashMap<String, DataReport.TaskReads> tasks = new java.util.LinkedHashMap<>();
+        tasks.put("xquad-en", new DataReport.TaskReads("4:1 hold-out", Map.of("qa/xquad/xquad.en.json", xquad)));
+        tasks.put("subjqa-books", new DataReport.TaskReads("qa/subjqa/books/dev.csv",
+                Map.of("qa/subjqa/books/test.csv", subj)));
+        DataReport report = new DataReport(tasks);
+
+        // 1190 - 1188 questions; 345 - 184 = 154 unanswerable + 7 left without a valid answer
+        assertEquals(2, report.tasks().get("xquad-en").dropped());
+        assertEquals(161, report.tasks().get("subjqa-books").dropped());
+        assertEquals(163, report.totalDropped());
+        assertEquals(List.of("Data: 163 dropped, 0 kept but flagged, in 2 tasks read; samples with file and line in r.json",
+                "  xquad-en: 2 dropped (question without a valid answer 2); parts of examples dropped: answer not at"
+                        + " its offset 2",
+                "  subjqa-books: 161 dropped (unanswerable question 154, question without a valid answer 7); parts of"
+                        + " examples dropped: answer not at its offset 18, ANSWERNOTFOUND row of an answered question 136"),
+                report.summary("r.json"));
+    }
+
+    @Test
     void newerReadsReplaceTheirTaskAndKeepTheOthers() {
         DataReport.TaskReads a = new DataReport.TaskReads("a/dev.tsv", Map.of());
         DataReport.TaskReads b = new DataReport.TaskReads("b/dev.tsv", Map.of());

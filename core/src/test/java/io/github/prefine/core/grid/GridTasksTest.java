@@ -126,6 +126,28 @@ class GridTasksTest {
     }
 
     @Test
+    void theExamplesFeaturizationSkippedBeforeLeavingATaskOutAreInItsDataReport(@TempDir Path dir) throws Exception {
+        // every training sentence holds a word with a space, which no encoder input can carry: the
+        // task is left out, and the run's data report said "nothing dropped" of its 3 sentences
+        Path root = dir.resolve("data");
+        TestFiles.write(root, "sl/train.conll", "a b\tB-X\nx\tO\n\nx\tO\nb a\tB-X\n\na x\tO\n\n");
+        TestFiles.write(root, "sl/dev.conll", "x\tB-X\n\n");
+        io.github.prefine.core.data.ConllReader conll = io.github.prefine.core.data.ConllReader.builder()
+                .optSeparator(io.github.prefine.core.data.ConllReader.Separator.TAB).build();
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .add(Split.VALIDATION, "sl/dev.conll", conll).build()).build();
+        try (GridTasks tasks = tasks(dir, TaskDataSource.dataRoot(root, Leniency.LENIENT), List.of(t))) {
+            assertEquals(List.of("cannot be featurized: task tags: featurization skipped all 3 training examples"
+                    + " {empty word or word holding whitespace=3}"), tasks.featurizable(t));
+            DataReport.TaskReads reads = tasks.reads().get("tags");
+            assertEquals(3, reads.dropped());
+            assertEquals(Map.of("empty word or word holding whitespace", 3),
+                    reads.files().get("features/train").skipped());
+        }
+    }
+
+    @Test
     void aTaskWithRowsBeyondTheEncodersPositionsIsLeftOutBeforeTraining(@TempDir Path dir) throws Exception {
         // BERT positions: max_position_embeddings = 8, so a row of 10 tokens ([CLS] 8 words [SEP]) has
         // no position embedding for its last two; training stopped at the first batch holding it

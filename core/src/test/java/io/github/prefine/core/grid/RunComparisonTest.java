@@ -54,6 +54,29 @@ class RunComparisonTest {
     }
 
     @Test
+    void aTargetWithoutAnyResultInOneRunCountsAsThatRunLacksIt() {
+        // reproduce lists every requested target in Table 1, a skipped one as a row of empty cells:
+        // compare took the row for a target both runs have and printed Average +1.8 with no word
+        // that the other run's averages leave t-c out
+        Table base1 = table1(new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98});
+        double n = Double.NaN;
+        Table other1 = new Table("Table 1", "Target", SETTINGS, List.of(row("t-sl", new double[] {51, 60, 52, 61}),
+                new Table.Row("t-c", List.of(Cell.empty(), Cell.empty(), Cell.empty(), Cell.empty())),
+                row(Tables.AVERAGE, new double[] {51, 60, 52, 61}), row(Tables.AVERAGE_STD, new double[] {3, 2, 2, 1})));
+        Table base2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
+                new double[] {45, 50.5, 74.5, 79.5});
+        Table other2 = table2("fp32", new double[] {51, 60, 52, 61}, new double[] {n, n, n, n},
+                new double[] {51, 60, 52, 61});
+
+        RunComparison.Coverage cover = RunComparison.of(base1, base2, other1, other2).coverage();
+
+        assertEquals(List.of("t-c"), cover.targetsOnlyInBase());
+        assertEquals(List.of(), cover.targetsOnlyInOther());
+        // and the other way round
+        assertEquals(List.of("t-c"), RunComparison.of(other1, other2, base1, base2).coverage().targetsOnlyInOther());
+    }
+
+    @Test
     void differencesLargestAndWithinAreOtherMinusBase() {
         Table base2 = table2("fp32", new double[] {50, 60, 52, 61}, new double[] {40, 41, 97, 98},
                 new double[] {45, 50.5, 74.5, 79.5});

@@ -1,5 +1,10 @@
 package io.github.prefine.examples.cli;
 
+import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,6 +47,35 @@ final class OptionChecks {
         if (qaStride >= qaMaxLength) {
             throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength
                     + ", found " + qaStride + "; pass for example --qa-stride " + qaMaxLength / 3);
+        }
+    }
+
+    /**
+     * Rejects a length the encoder cannot read, before any work: rows longer than its positions
+     * would leave every task featurized with it out of the run, as if its data were missing.
+     * {@code --max-length} is checked where a task is not QA, {@code --qa-max-length} where one is.
+     *
+     * @param encoder the encoder's folder, holding {@code config.json}
+     * @param tasks the tasks the command will featurize
+     * @param maxLength {@code --max-length}
+     * @param qaMaxLength {@code --qa-max-length}
+     * @throws IOException if {@code config.json} cannot be read
+     */
+    static void lengthsFitEncoder(Path encoder, List<Task> tasks, int maxLength, int qaMaxLength) throws IOException {
+        int positions = EncoderConfig.fromJson(encoder.resolve(EncoderCheckpoint.CONFIG_FILE)).maxSequenceLength();
+        if (tasks.stream().anyMatch(t -> t.format() != TaskFormat.QA)) {
+            fitsEncoder(encoder, positions, "--max-length", maxLength);
+        }
+        if (tasks.stream().anyMatch(t -> t.format() == TaskFormat.QA)) {
+            fitsEncoder(encoder, positions, "--qa-max-length", qaMaxLength);
+        }
+    }
+
+    private static void fitsEncoder(Path encoder, int positions, String option, int length) {
+        if (length > positions) {
+            throw new IllegalArgumentException(option + " " + length + ": expected at most the " + positions
+                    + " positions of the encoder " + encoder + " (from max_position_embeddings in its config.json); pass "
+                    + option + " " + positions + " or less, or an encoder with more positions");
         }
     }
 

@@ -146,6 +146,12 @@ public final class RecommendCommand implements Callable<Integer> {
         List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
         Device dev = DeviceOption.parse(device);
         Inputs in = DEMO_DATA.equalsIgnoreCase(data) ? demoInputs() : catalogInputs(g);
+        if (!DEMO_DATA.equalsIgnoreCase(data)) {
+            // real rows reach the lengths; the demo suite's short rows fit its encoder's 128 positions at the defaults
+            List<Task> featurized = new ArrayList<>(in.targets());
+            in.sources().stream().filter(t -> g.contains(t.group())).forEach(featurized::add);
+            OptionChecks.lengthsFitEncoder(in.encoder(), featurized, maxLength, qaMaxLength);
+        }
         ConsoleProgress bar = ConsoleProgress.onStderr();
         long start = System.nanoTime();
         List<TransferRanking> rankings;

@@ -268,6 +268,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         // where nothing has started the engine yet (a Spark executor's first unit)
         Workers.useThreads(threads);
         Path enc = EncoderOption.resolve(encoder, out);
+        checkLengthsFit(enc);
         return Grid.builder().setEncoder(enc)
                 .setData(source())
                 .setPrefinetuningTasks(TaskCatalog.prefinetuning()).setGroups(groups()).setTargets(targets()).setOutput(out)
@@ -282,6 +283,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
+    }
+
+    /** Refuses a length beyond the encoder's positions, for the targets and the chosen groups' tasks. */
+    private void checkLengthsFit(Path enc) throws java.io.IOException {
+        List<TaskGroup> g = groups();
+        List<Task> used = new ArrayList<>(targets());
+        TaskCatalog.prefinetuning().stream().filter(t -> g.contains(t.group())).forEach(used::add);
+        OptionChecks.lengthsFitEncoder(enc, used, maxLength, qaMaxLength);
     }
 
     @Override
@@ -485,6 +494,32 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     }
 
     /**
+     * Says which tasks a grid left out: one line for those whose files are missing, one per task
+     * whose files are present but whose data featurization refused, with the reason (the settings
+     * or the encoder are then what to change, not the data root).
+     *
+     * @param left the tasks left out, with their reasons ({@link GridSummary#missingTasks})
+     * @return the lines, none when nothing was left out
+     */
+    static List<String> skippedLines(Map<String, List<String>> left) {
+        List<String> missing = new ArrayList<>();
+        List<String> lines = new ArrayList<>();
+        left.forEach((task, reasons) -> {
+            List<String> unusable = reasons.stream().filter(r -> r.startsWith(GridSummary.UNFEATURIZABLE))
+                    .map(r -> r.substring(GridSummary.UNFEATURIZABLE.length())).toList();
+            if (unusable.isEmpty()) {
+                missing.add(task);
+            } else {
+                lines.add("Left out, its data cannot be used: " + String.join("; ", unusable));
+            }
+        });
+        if (!missing.isEmpty()) {
+            lines.add(0, "Skipped for missing data: " + String.join(", ", missing));
+        }
+        return lines;
+    }
+
+    /**
      * Prints what a grid did: skipped tasks, failed sweeps, the three tables, the paper's verdicts
      * and the time taken.
      *
@@ -493,9 +528,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
      * @param seconds the wall time
      */
     public static void printSummary(PrintStream o, GridSummary s, double seconds) {
-        if (!s.missingTasks().isEmpty()) {
-            o.println("Skipped for missing data: " + String.join(", ", s.missingTasks().keySet()));
-        }
+        skippedLines(s.missingTasks()).forEach(o::println);
         if (!s.failures().isEmpty()) {
             o.println(s.failures().size() + " sweeps failed (the grid went on without them; delete their"
                     + " records/*.failed to run them again):");

@@ -1,12 +1,15 @@
 package io.github.prefine.examples.data;
 
 import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.hub.HubHttp;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.core.task.UnfeaturizableTaskException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,8 +188,16 @@ public final class DataStatus {
         if (readCounts && counts.isEmpty() && state != State.MISSING && !marker) {
             try {
                 TaskData d = t.load(dataRoot, Leniency.LENIENT, reads);
-                counts.putAll(d.splits().entrySet().stream().collect(LinkedHashMap::new,
-                        (m, e) -> m.put(e.getKey(), e.getValue().size()), Map::putAll));
+                Map<Split, ? extends List<?>> splits = d.splits();
+                if (!d.split(Split.TRAIN).isEmpty()) {
+                    try {
+                        // as a run splits them: a task without validation examples holds out a fifth of train
+                        splits = FeaturizedTask.sampledExamples(d, FeatureSettings.paper());
+                    } catch (UnfeaturizableTaskException e) {
+                        // too few training examples to hold some out: the files' counts, as read
+                    }
+                }
+                splits.forEach((split, examples) -> counts.put(split, examples.size()));
             } catch (IOException | RuntimeException e) {
                 source = source + "; unreadable: " + HubHttp.oneLine(e);
             }

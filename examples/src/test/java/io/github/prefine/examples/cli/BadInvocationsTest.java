@@ -236,6 +236,34 @@ class BadInvocationsTest {
             // it created --out before it resolved the encoder
             cases.add(c("recommend --encoder missing folder", 2, "not found", "recommend", "--data", realData.toString(),
                     "--groups", "C", "--target", "cb", "--encoder", tmp.resolve("nope").toString(), "--out", out));
+            // the fixture's BERT has 64 positions (max_position_embeddings in its config.json); a longer
+            // length made the grid leave the target out "for missing data", then end with an internal error
+            Path tiny = Path.of(shared, "fixtures", "hf-reference", "bert", "encoder");
+            cases.add(c("reproduce --max-length beyond the encoder's positions", 2,
+                    "--max-length 128: expected at most the 64 positions of the encoder ", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu", "--encoder",
+                    tiny.toString(), "--max-length", "128", "--out", tmp.resolve("out-length").toString()));
+            cases.add(c("reproduce --qa-max-length beyond the encoder's positions", 2,
+                    "--qa-max-length 96: expected at most the 64 positions of the encoder ", "reproduce", "--data",
+                    realData.toString(), "--groups", "C", "--targets", "xquad-en", "--device", "cpu", "--encoder",
+                    tiny.toString(), "--max-length", "64", "--qa-max-length", "96", "--qa-stride", "32", "--out",
+                    tmp.resolve("out-qa-length").toString()));
+            // recommend refused it too, but named FeatureSettings.withLengths rather than the option
+            cases.add(c("recommend --max-length beyond the encoder's positions", 2,
+                    "--max-length 128: expected at most the 64 positions of the encoder ", "recommend", "--data",
+                    realData.toString(), "--groups", "C", "--target", "cb", "--encoder", tiny.toString(),
+                    "--max-length", "128", "--out", tmp.resolve("out-recommend-length").toString()));
+            // the XLM-R fixture (257 ids) with BERT's tokenizer (362): every target refused at
+            // featurization ended as "internal error (... no target task has its data ...)", exit 1
+            Path mixed = Files.createDirectories(tmp.resolve("mixed-encoder"));
+            Path xlmr = Path.of(shared, "fixtures", "hf-reference", "xlm-roberta", "encoder");
+            Files.copy(xlmr.resolve("config.json"), mixed.resolve("config.json"));
+            Files.copy(xlmr.resolve("model.safetensors"), mixed.resolve("model.safetensors"));
+            Files.copy(Path.of(shared, "fixtures", "hf-reference", "bert", "tokenizer.json"), mixed.resolve("tokenizer.json"));
+            cases.add(c("reproduce, the encoder's tokenizer gives ids beyond its vocabulary", 2,
+                    "no target task can be used: cb: cannot be featurized: task cb: the train split has token id",
+                    "reproduce", "--data", realData.toString(), "--groups", "C", "--targets", "cb", "--device", "cpu",
+                    "--encoder", mixed.toString(), "--max-length", "64", "--out", tmp.resolve("out-vocab").toString()));
         } else {
             System.out.println("reproduce --encoder cases skipped: no shared data at " + realData);
         }

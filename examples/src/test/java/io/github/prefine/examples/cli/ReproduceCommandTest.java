@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import io.github.prefine.core.grid.GridSummary;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The reproduce and demo commands are registered and document their options. */
@@ -55,5 +59,20 @@ class ReproduceCommandTest {
                     io.github.prefine.core.task.TaskRegistry.combinations(c.groups()).stream()
                             .map(io.github.prefine.core.task.GroupCombination::name).toList(), order);
         }
+    }
+    @Test
+    void aTargetWhoseDataIsPresentButUnusableIsNotListedAsMissingData() {
+        // what a run left out with --qa-max-length 24 --qa-stride 16: QA examples whose question
+        // leaves no room were all skipped; the summary said "Skipped for missing data: qqp, xquad-en"
+        Map<String, List<String>> left = new LinkedHashMap<>();
+        left.put("qqp", List.of("/data/cls/glue_qqp/train.tsv", "/data/cls/glue_qqp/dev.tsv"));
+        left.put("xquad-en", List.of(GridSummary.UNFEATURIZABLE + "task xquad-en: featurization skipped all 16 training"
+                + " examples {question leaves the context no more tokens than the stride at this max length=16}"));
+
+        assertEquals(List.of("Skipped for missing data: qqp",
+                "Left out, its data cannot be used: task xquad-en: featurization skipped all 16 training examples"
+                        + " {question leaves the context no more tokens than the stride at this max length=16}"),
+                ReproduceCommand.skippedLines(left));
+        assertEquals(List.of(), ReproduceCommand.skippedLines(Map.of()));
     }
 }

@@ -44,6 +44,22 @@ class DataStatusTest {
     }
 
     @Test
+    void aTaskWithoutValidationFileShowsTheSplitsARunTrainsAndSelectsOn() throws IOException {
+        // re3d has train and test files only: a run holds out a fifth of train for validation. The
+        // status showed train 10, validation -, where a run trains on 8 and selects on 2.
+        StringBuilder train = new StringBuilder();
+        for (int i = 0; i < 10; i++) {
+            train.append("w").append(i).append("\tB-Person\nx\tO\n\n");
+        }
+        TestFiles.write(data, "sl/re3d/re3d-train.conll", train.toString());
+        TestFiles.write(data, "sl/re3d/re3d-test.conll", "a\tO\n\nb\tB-Person\n\n");
+
+        DataStatus.Row re3d = DataStatus.row(data, TaskCatalog.task("re3d"), true);
+
+        assertEquals(Map.of(Split.TRAIN, 8, Split.VALIDATION, 2, Split.TEST, 2), re3d.counts());
+    }
+
+    @Test
     void anInterruptedFetchShowsAsIncomplete() throws IOException {
         TestFiles.write(data, "cls/glue_rte/train.tsv", "index\tsentence1\tsentence2\tlabel\n");
         TestFiles.write(data, ".prefine/fetched/rte.fetching", "c0ffee\n");
