@@ -148,7 +148,9 @@ class TrainerResumeRefusalTest {
         /** Its steps were resumed with zero moments, silently. */
         MISSING_OPTIMIZER("optimizer.ndlist", false, "is missing", "state.json records optimiser steps"),
         /** The run ended with its last epoch's weights as the best's, silently. */
-        MISSING_BEST("best.ndlist", false, "is missing", "state.json records an epoch that improved");
+        MISSING_BEST("best.ndlist", false, "is missing", "state.json records an epoch that improved"),
+        /** The message was the path alone, with nothing on what was wrong. */
+        MISSING_STATE("state.json", false, "is missing", "expected the run's training state");
 
         final String file;
         final boolean cut;
@@ -212,6 +214,20 @@ class TrainerResumeRefusalTest {
         json.getAsJsonObject("stepCounts").addProperty("heads.gone.classifier.weight", 1);
         Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
         refusedChangingNothing(dir, file, "step count of unknown parameter heads.gone.classifier.weight");
+    }
+
+    @Test
+    void aStateThatIsNotUtf8IsNamedAndChangesNothing(@TempDir Path tmp) throws Exception {
+        // the message was the decoder's "Input length = 1", naming no file
+        Path dir = tmp.resolve("ckpt");
+        Path file = killedAfterOneEpoch(dir).resolve("state.json");
+        byte[] text = Files.readAllBytes(file);
+        // a Latin-1 e-acute inside the first string: a byte no UTF-8 text holds alone
+        int quote = new String(text, StandardCharsets.US_ASCII).indexOf('"');
+        byte[] damaged = Arrays.copyOf(text, text.length);
+        damaged[quote + 1] = (byte) 0xE9;
+        Files.write(file, damaged);
+        refusedChangingNothing(dir, file, "is not UTF-8 text", "expected the run's training state");
     }
 
     @Test
