@@ -57,13 +57,19 @@ class TrainerResumeRefusalTest {
     /** Writes the checkpoint of a run of 2 epochs killed after its first, and returns its folder. */
     private static Path killedAfterOneEpoch(Path dir, TaskHead... heads) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = TrainerTest.model(root, TASKS, 3, heads);
-                Trainer t = builder(model).optCheckpointDir(dir).addListener(new TrainingListener() {
-                    @Override
-                    public void onCheckpoint(Path at, int epochs) {
-                        throw new IllegalStateException("killed");
-                    }
-                }).build()) {
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3, heads)) {
+            return killedAfterOneEpoch(builder(model), dir);
+        }
+    }
+
+    /** Writes the checkpoint of {@code run}'s first epoch into {@code dir}, kills it there, and returns its folder. */
+    static Path killedAfterOneEpoch(Trainer.Builder run, Path dir) throws Exception {
+        try (Trainer t = run.optCheckpointDir(dir).addListener(new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path at, int epochs) {
+                throw new IllegalStateException("killed");
+            }
+        }).build()) {
             assertThrows(IllegalStateException.class, t::fit);
         }
         return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
