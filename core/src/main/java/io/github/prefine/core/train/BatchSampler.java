@@ -14,7 +14,8 @@ import java.util.List;
  * the one trainer whose {@code fit()} draws from it, which leaves it after its last epoch: another
  * trainer refuses it at {@code build()} (or at {@code fit()}, where it was built with the sampler
  * first), so each trainer (each seed of a loop) gets a new one. A {@code fit()} that failed before
- * it restored or drew from the sampler (an unreadable checkpoint) leaves it to the next trainer.
+ * it restored or drew from the sampler (an unreadable checkpoint), or whose checkpoint's state
+ * {@link #restoreState} refused, leaves it to the next trainer.
  */
 public interface BatchSampler {
     /**
@@ -42,7 +43,9 @@ public interface BatchSampler {
      * Restores a state written by {@link #saveState()} of an identically configured sampler.
      *
      * @param state the state bytes
-     * @throws IllegalArgumentException if the bytes are not a state of this sampler
+     * @throws IllegalArgumentException if the bytes are not a state of this sampler, which then
+     *     keeps its own state: the trainer refuses the checkpoint and leaves the sampler, unchanged,
+     *     to the next trainer
      */
     void restoreState(byte[] state);
 }

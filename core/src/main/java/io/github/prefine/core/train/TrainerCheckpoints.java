@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,7 @@ final class TrainerCheckpoints {
             Map<String, Layout> weights = new LinkedHashMap<>();
             MultiHeadModel.arrays(model.parameters()).forEach((k, a) -> weights.put(k, Layout.of(a)));
             int n = weights.size();
-            Map<String, NDArray> values = readArchive(dir, "model.ndlist", host, weights,
+            Map<String, NDArray> values = readArchive(dir, "model.ndlist", host, weights, Set.of(),
                     "the model's weights, one array for each of its " + n + " parameters");
             Path opt = dir.resolve("optimizer.ndlist");
             Map<String, NDArray> moments = Map.of();
@@ -175,7 +176,16 @@ final class TrainerCheckpoints {
                 Map<String, Layout> expected = new LinkedHashMap<>();
                 DataType type = step.optimizer().momentType();
                 step.optimizer().momentShapes().forEach((k, shape) -> expected.put(k, new Layout(shape, type)));
-                moments = readArchive(dir, opt.getFileName().toString(), host, expected, momentsHeld);
+                // before the flat optimiser (2026-12-04) a parameter's moments were made at its first
+                // update, so a head no batch had reached has none: zero, as the restore makes them
+                Set<String> neverUpdated = new HashSet<>();
+                for (String k : expected.keySet()) {
+                    Long c = st.stepCounts().get(k.substring(2));
+                    if (c == null || c == 0) {
+                        neverUpdated.add(k);
+                    }
+                }
+                moments = readArchive(dir, opt.getFileName().toString(), host, expected, neverUpdated, momentsHeld);
             } else if (!st.stepCounts().isEmpty()) {
                 // without it the steps went on from zero moments, silently
                 Map.Entry<String, Long> most = st.stepCounts().entrySet().stream().max(Map.Entry.comparingByValue())
@@ -187,7 +197,7 @@ final class TrainerCheckpoints {
             String bestHeld = "the best epoch's weights, one array for each of the model's " + n + " parameters";
             Map<String, NDArray> bestValues = null;
             if (Files.exists(bestFile)) {
-                bestValues = readArchive(dir, bestFile.getFileName().toString(), host, weights, bestHeld);
+                bestValues = readArchive(dir, bestFile.getFileName().toString(), host, weights, Set.of(), bestHeld);
             } else {
                 for (int e = 0; e < st.epochs().size(); e++) {
                     if (st.epochs().get(e).improved()) {
@@ -271,10 +281,10 @@ final class TrainerCheckpoints {
 
     /**
      * Reads a checkpoint's archive into {@code host} and checks it holds exactly the {@code
-     * expected} keys, shapes and dtypes.
+     * expected} keys, shapes and dtypes, but for the keys in {@code mayLack}, which it may leave out.
      */
     private static Map<String, NDArray> readArchive(Path dir, String name, NDManager host, Map<String, Layout> expected,
-            String holds) throws IOException {
+            Set<String> mayLack, String holds) throws IOException {
         Path file = dir.resolve(name);
         String should = "; the file should hold " + holds + cannotResume(dir);
         if (!Files.exists(file)) {
@@ -290,7 +300,9 @@ final class TrainerCheckpoints {
         for (Map.Entry<String, Layout> e : expected.entrySet()) {
             NDArray a = found.get(e.getKey());
             if (a == null) {
-                problems.add(e.getKey() + " is missing");
+                if (!mayLack.contains(e.getKey())) {
+                    problems.add(e.getKey() + " is missing");
+                }
             } else if (!a.getShape().equals(e.getValue().shape())) {
                 problems.add(e.getKey() + " has shape " + a.getShape() + ", expected " + e.getValue().shape());
             } else if (a.getDataType() != e.getValue().type()) {

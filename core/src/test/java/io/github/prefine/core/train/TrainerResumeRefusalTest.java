@@ -57,13 +57,19 @@ class TrainerResumeRefusalTest {
     /** Writes the checkpoint of a run of 2 epochs killed after its first, and returns its folder. */
     private static Path killedAfterOneEpoch(Path dir, TaskHead... heads) throws Exception {
         try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = TrainerTest.model(root, TASKS, 3, heads);
-                Trainer t = builder(model).optCheckpointDir(dir).addListener(new TrainingListener() {
-                    @Override
-                    public void onCheckpoint(Path at, int epochs) {
-                        throw new IllegalStateException("killed");
-                    }
-                }).build()) {
+                MultiHeadModel model = TrainerTest.model(root, TASKS, 3, heads)) {
+            return killedAfterOneEpoch(builder(model), dir);
+        }
+    }
+
+    /** Writes the checkpoint of {@code run}'s first epoch into {@code dir}, kills it there, and returns its folder. */
+    static Path killedAfterOneEpoch(Trainer.Builder run, Path dir) throws Exception {
+        try (Trainer t = run.optCheckpointDir(dir).addListener(new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path at, int epochs) {
+                throw new IllegalStateException("killed");
+            }
+        }).build()) {
             assertThrows(IllegalStateException.class, t::fit);
         }
         return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
@@ -148,7 +154,9 @@ class TrainerResumeRefusalTest {
         /** Its steps were resumed with zero moments, silently. */
         MISSING_OPTIMIZER("optimizer.ndlist", false, "is missing", "state.json records optimiser steps"),
         /** The run ended with its last epoch's weights as the best's, silently. */
-        MISSING_BEST("best.ndlist", false, "is missing", "state.json records an epoch that improved");
+        MISSING_BEST("best.ndlist", false, "is missing", "state.json records an epoch that improved"),
+        /** The message was the path alone, with nothing on what was wrong. */
+        MISSING_STATE("state.json", false, "is missing", "expected the run's training state");
 
         final String file;
         final boolean cut;
@@ -212,6 +220,20 @@ class TrainerResumeRefusalTest {
         json.getAsJsonObject("stepCounts").addProperty("heads.gone.classifier.weight", 1);
         Files.writeString(file, json.toString(), StandardCharsets.UTF_8);
         refusedChangingNothing(dir, file, "step count of unknown parameter heads.gone.classifier.weight");
+    }
+
+    @Test
+    void aStateThatIsNotUtf8IsNamedAndChangesNothing(@TempDir Path tmp) throws Exception {
+        // the message was the decoder's "Input length = 1", naming no file
+        Path dir = tmp.resolve("ckpt");
+        Path file = killedAfterOneEpoch(dir).resolve("state.json");
+        byte[] text = Files.readAllBytes(file);
+        // a Latin-1 e-acute inside the first string: a byte no UTF-8 text holds alone
+        int quote = new String(text, StandardCharsets.US_ASCII).indexOf('"');
+        byte[] damaged = Arrays.copyOf(text, text.length);
+        damaged[quote + 1] = (byte) 0xE9;
+        Files.write(file, damaged);
+        refusedChangingNothing(dir, file, "is not UTF-8 text", "expected the run's training state");
     }
 
     @Test

@@ -10,8 +10,10 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +53,8 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
 
     /** The format tag written by this version. */
     public static final String FORMAT = "prefine-train-state/1";
+    /** What a checkpoint's state.json holds, for the messages of one that cannot be read. */
+    private static final String EXPECTED = "expected the run's training state (JSON, UTF-8) that every checkpoint holds";
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
 
     /**
@@ -95,12 +99,24 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
      *
      * @param file the file
      * @return the state
-     * @throws IOException if reading fails or the file is not a state of this format
+     * @throws IOException naming the file if it is missing, cannot be read, is not UTF-8 or not a
+     *     state of this format
      */
     public static TrainState read(Path file) throws IOException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            // the JDK's messages name no file (a decoder's) or only the file (a missing one)
+            throw new IOException(file + ": is missing; " + EXPECTED, e);
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + ": is not UTF-8 text (" + e.getMessage() + "); " + EXPECTED, e);
+        } catch (IOException e) {
+            throw new IOException(file + ": cannot be read (" + e + "); " + EXPECTED, e);
+        }
         TrainState s;
         try {
-            s = GSON.fromJson(Files.readString(file, StandardCharsets.UTF_8), TrainState.class);
+            s = GSON.fromJson(text, TrainState.class);
         } catch (JsonParseException e) {
             // Gson's message, in plain words, with the place where the text stopped being a state
             StrictJson.Syntax x = StrictJson.syntax(e);
