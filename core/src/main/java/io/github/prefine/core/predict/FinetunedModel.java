@@ -197,7 +197,7 @@ public final class FinetunedModel implements AutoCloseable {
     private static FinetunedModel loadHuggingFace(Path dir, NDManager manager, FeatureSettings settings,
             EncoderConfig config, HfTokenizerDeclaration declared) throws IOException {
         Path tokenizerFile = dir.resolve(EncoderCheckpoint.TOKENIZER_FILE);
-        // not isRegularFile: the file is read once, so a named pipe serves as well
+        // not isRegularFile: the load reads it once, so a test's named pipe counts the reads (an export reads it again)
         if (!Files.exists(tokenizerFile) || Files.isDirectory(tokenizerFile)) {
             throw new NoSuchFileException(tokenizerFile.toString(), null, "the Hugging Face folder " + dir + " has no "
                     + EncoderCheckpoint.TOKENIZER_FILE + "; prefine reads the fast tokenizer's file, which"

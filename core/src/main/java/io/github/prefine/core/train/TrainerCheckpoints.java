@@ -145,7 +145,8 @@ final class TrainerCheckpoints {
     /**
      * Reads a checkpoint and checks all of it against this run before anything changes: the state
      * (settings, counts, sampler state present), the model's weights, the optimiser's moments and
-     * step counts and the best weights (every key, shape and dtype). The arrays are read into host
+     * step counts and the best weights (every key, shape and dtype; no moments only where the state
+     * records no step, as checkpoints before 2026-12-04 left them out). The arrays are read into host
      * memory, one extra copy of the checkpoint held until {@link Staged#apply} or {@link
      * Staged#close}; a checkpoint refused here has changed nothing.
      *
