@@ -184,7 +184,10 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
-        GridSummary s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+        GridSummary s;
+        try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
+            s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+        }
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         ReproduceCommand.printModels(o, out);

@@ -214,7 +214,10 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
-        GridSummary s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+        GridSummary s;
+        try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
+            s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+        }
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         printModels(o, out);

@@ -172,6 +172,15 @@ final class RunStatus {
     }
 
     /**
+     * Units planned.
+     *
+     * @return the count
+     */
+    int total() {
+        return total;
+    }
+
+    /**
      * Units with a record now.
      *
      * @return the count, at most the total
