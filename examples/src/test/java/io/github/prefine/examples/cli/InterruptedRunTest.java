@@ -62,6 +62,15 @@ class InterruptedRunTest {
         }
     }
 
+    /** The resuming command line reads back in a POSIX shell as given: words with spaces or quotes are quoted. */
+    @Test
+    void theResumingCommandLineIsQuotedForAShell() {
+        assertEquals("prefine: interrupted; 2/9 units finished, kept in out/records; the same command resumes the rest:"
+                + " prefine demo --out 'my out' --lr 1e-3,3e-3 'it'\\''s'",
+                StopNotice.line("prefine", List.of("prefine", "demo", "--out", "my out", "--lr", "1e-3,3e-3", "it's"),
+                        Path.of("out"), 2, 9));
+    }
+
     /** Whether the child's signal mask ignores SIGINT (bit 2 of SigIgn in /proc; false where there is none). */
     private static boolean sigintIgnored(Process child) throws Exception {
         Path status = Path.of("/proc", Long.toString(child.pid()), "status");
