@@ -179,11 +179,15 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         }
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
-        RunStatus status = new RunStatus(out, planned, System::nanoTime);
+        // one learning rate each; a finetuning unit trains every seed of its (setting, target)
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, new RunStatus.Shape(1, epochs, seeds, targetEpochs));
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
-        GridSummary s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+        GridSummary s;
+        try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
+            s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+        }
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
         ReproduceCommand.printModels(o, out);

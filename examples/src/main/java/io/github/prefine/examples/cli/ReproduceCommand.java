@@ -210,15 +210,25 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         Workers.checkCount(workers, DeviceOption.gpuCount(device), dev, planned); // needs the device: before any work
         o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        RunStatus status = new RunStatus(out, planned, System::nanoTime);
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape());
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
-        GridSummary s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+        GridSummary s;
+        try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
+            s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+        }
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         printModels(o, out);
         return 0;
+    }
+
+    /** The training runs of a unit: a run per learning rate, and per seed too in a per-target sweep. */
+    private RunStatus.Shape shape() {
+        int targetRates = (targetLearningRates == null ? learningRates : targetLearningRates).size();
+        boolean perTarget = LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET;
+        return new RunStatus.Shape(learningRates.size(), epochs, targetRates * (perTarget ? seeds : 1), targetEpochs);
     }
 
     @Override

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * The whole run in one line: units done, failed and left, time elapsed and the time left at the
- * pace of this process. A unit is done when its record is in {@code --out/records}, and failed
+ * pace of this process, counting the part of the unit now running that its training runs report
+ * (so that the first unit, hours on a real run, gives an ETA before it ends). A unit is done when its record is in {@code --out/records}, and failed
  * when its failure marker is, whoever ran it (an earlier run, another process sharing the
  * folder), so the count is right after a resume. A forced restart clears the folder after this
  * starts counting: the units ended before this process ran any follow the lowest count seen. Not
@@ -22,7 +23,39 @@ final class RunStatus {
     private final int total;
     private final LongSupplier clock;
     private final long startNanos;
+    private final Shape shape;
     private int endedAtStart;
+    /** Units ended when the running training run started; a change means it belongs to a new unit. */
+    private int endedAtRun = -1;
+    private boolean runIsPrefinetuning;
+    /** The 0-based training run of the running unit, -1 before the first. */
+    private int run = -1;
+    /** Fraction of the running unit done, 0 to 1. */
+    private double running;
+
+    /**
+     * The training runs a unit is made of, for the share of the running unit that its reports
+     * give: a pre-finetuning unit trains once per learning rate, a finetuning unit once per
+     * learning rate and seed of its sweep; each run trains at most its epoch limit (early stopping
+     * ends some sooner, so the share, and the ETA with it, errs long).
+     *
+     * @param prefinetuningRuns training runs of a pre-finetuning unit
+     * @param prefinetuningEpochs their epoch limit
+     * @param finetuningRuns training runs of a finetuning unit
+     * @param finetuningEpochs their epoch limit
+     */
+    record Shape(int prefinetuningRuns, int prefinetuningEpochs, int finetuningRuns, int finetuningEpochs) {}
+
+    /**
+     * Starts counting, without the shape of a unit: the ETA comes from ended units only.
+     *
+     * @param out the output folder
+     * @param total units planned
+     * @param clock nanosecond clock
+     */
+    RunStatus(Path out, int total, LongSupplier clock) {
+        this(out, total, clock, null);
+    }
 
     /**
      * Starts counting.
@@ -30,13 +63,99 @@ final class RunStatus {
      * @param out the output folder
      * @param total units planned
      * @param clock nanosecond clock
+     * @param shape the training runs of a unit, or null to count ended units only
      */
-    RunStatus(Path out, int total, LongSupplier clock) {
+    RunStatus(Path out, int total, LongSupplier clock, Shape shape) {
         this.records = out.resolve("records");
         this.total = total;
         this.clock = clock;
+        this.shape = shape;
         this.startNanos = clock.getAsLong();
         this.endedAtStart = done() + failed();
+    }
+
+    /**
+     * A training run starts: the next of the running unit, or the first of a new one when a unit
+     * has ended since the last run began or the kind changed.
+     *
+     * @param prefinetuning whether it is a pre-finetuning run
+     */
+    void runStarted(boolean prefinetuning) {
+        int ended = done() + failed();
+        if (ended != endedAtRun || prefinetuning != runIsPrefinetuning) {
+            run = 0;
+        } else {
+            run++;
+        }
+        endedAtRun = ended;
+        runIsPrefinetuning = prefinetuning;
+        steps(0, 0, 1);
+    }
+
+    /**
+     * The running training run's progress, from its step reports.
+     *
+     * @param epoch the 0-based epoch
+     * @param stepInEpoch steps done in it
+     * @param stepsPerEpoch steps of an epoch
+     */
+    void steps(int epoch, int stepInEpoch, int stepsPerEpoch) {
+        if (shape == null || run < 0) {
+            return;
+        }
+        running = runIsPrefinetuning
+                ? unitFraction(run, shape.prefinetuningRuns(), epoch, stepInEpoch, stepsPerEpoch, shape.prefinetuningEpochs())
+                : unitFraction(run, shape.finetuningRuns(), epoch, stepInEpoch, stepsPerEpoch, shape.finetuningEpochs());
+    }
+
+    /**
+     * Whether the running training run has epochs left after the given one, so that a status line
+     * then says something new (the last epoch is followed by the next run's line).
+     *
+     * @param epoch the 0-based epoch that ended
+     * @return true when its epoch limit is further on; false without a shape
+     */
+    boolean epochsLeftAfter(int epoch) {
+        if (shape == null || run < 0) {
+            return false;
+        }
+        return epoch + 1 < (runIsPrefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs());
+    }
+
+    /**
+     * The share of a unit done: its finished training runs, and of the running one the epochs done
+     * over its epoch limit. A run past the unit's count (a retry from a checkpoint) counts as its last.
+     *
+     * @param run the 0-based training run within the unit
+     * @param runs training runs of the unit
+     * @param epoch the running run's 0-based epoch
+     * @param stepInEpoch steps done in that epoch
+     * @param stepsPerEpoch steps of an epoch
+     * @param maxEpochs the run's epoch limit
+     * @return the share, 0 to 1
+     */
+    static double unitFraction(int run, int runs, int epoch, int stepInEpoch, int stepsPerEpoch, int maxEpochs) {
+        double inRun = Math.min(1.0, (epoch + stepInEpoch / (double) Math.max(1, stepsPerEpoch)) / Math.max(1, maxEpochs));
+        int r = Math.max(1, runs);
+        return (Math.min(run, r - 1) + inRun) / r;
+    }
+
+    /**
+     * The time left, at the pace of the units run here: elapsed over the units run (ended ones and
+     * the share of the running one), times the units left (less that share).
+     *
+     * @param elapsedNanos time since this process started counting
+     * @param ranHere units ended since then
+     * @param running share of the running unit done, 0 to 1
+     * @param left units not ended
+     * @return the time left, or null when nothing has been run yet
+     */
+    static Duration eta(long elapsedNanos, int ranHere, double running, int left) {
+        double ran = ranHere + running;
+        if (ran <= 0) {
+            return null;
+        }
+        return Duration.ofNanos((long) (elapsedNanos / ran * Math.max(0, left - running)));
     }
 
     /**
@@ -50,6 +169,15 @@ final class RunStatus {
      */
     static int plannedUnits(int combinations, int targets, int seeds) {
         return combinations + (combinations + 1) * targets * seeds;
+    }
+
+    /**
+     * Units planned.
+     *
+     * @return the count
+     */
+    int total() {
+        return total;
     }
 
     /**
@@ -94,8 +222,9 @@ final class RunStatus {
         endedAtStart = Math.min(endedAtStart, ended);
         long elapsed = clock.getAsLong() - startNanos;
         int ranHere = ended - endedAtStart;
-        String eta = ranHere > 0 && ended < total
-                ? format(Duration.ofNanos((long) (elapsed / (double) ranHere * (total - ended)))) : "--:--";
+        // the running unit's share counts only while no unit has ended since it began
+        Duration left = eta(elapsed, ranHere, ended == endedAtRun ? running : 0, total - ended);
+        String eta = left != null && ended < total ? format(left) : "--:--";
         return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
                 ended >= total ? "00:00" : eta);

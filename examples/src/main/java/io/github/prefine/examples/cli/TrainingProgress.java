@@ -102,7 +102,9 @@ public final class TrainingProgress implements TrainingListener {
     }
 
     /**
-     * A factory of progress bars for a grid, each run's bar preceded by the whole run's status line.
+     * A factory of progress bars for a grid, each run's bar preceded by the whole run's status line,
+     * which is drawn again after each epoch but a run's last; the runs' step reports give the status
+     * the share of the running unit done, for an ETA before the first unit ends.
      *
      * @param bar the console
      * @param status the run's status
@@ -111,8 +113,34 @@ public final class TrainingProgress implements TrainingListener {
     static java.util.function.Function<String, io.github.prefine.core.train.TrainingListener> withStatus(
             ConsoleProgress bar, RunStatus status) {
         return label -> {
+            // the grid names its pre-finetuning runs so (PrefinetuningRunner); a finetuning run by its setting
+            status.runStarted(label.startsWith(PREFINETUNING_LABEL));
             bar.status(status.line());
-            return new TrainingProgress(bar, label);
+            TrainingProgress drawn = new TrainingProgress(bar, label);
+            return new TrainingListener() {
+                @Override
+                public void onSteps(StepReport r) {
+                    status.steps(r.epoch(), r.stepInEpoch(), r.stepsPerEpoch());
+                    drawn.onSteps(r);
+                }
+
+                @Override
+                public void onEpoch(EpochReport r) {
+                    drawn.onEpoch(r);
+                    status.steps(r.epoch() + 1, 0, 1);
+                    if (status.epochsLeftAfter(r.epoch())) {
+                        bar.status(status.line());
+                    }
+                }
+
+                @Override
+                public void onEvaluation(EvaluationProgress p) {
+                    drawn.onEvaluation(p);
+                }
+            };
         };
     }
+
+    /** How the grid's pre-finetuning run labels begin. */
+    static final String PREFINETUNING_LABEL = "pre-finetune ";
 }

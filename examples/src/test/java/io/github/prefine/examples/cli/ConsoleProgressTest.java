@@ -1,6 +1,8 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -231,5 +233,42 @@ class ConsoleProgressTest {
         assertEquals("run: 1/10 units done, 9 left | elapsed 00:01:00 | ETA 00:09:00", forced.line());
         // the grid of the paper: 7 combinations, 12 targets, 5 seeds
         assertEquals(7 + 8 * 12 * 5, RunStatus.plannedUnits(7, 12, 5));
+    }
+
+    /**
+     * The first unit of a real run (a pre-finetuning over five learning rates of up to 20 epochs)
+     * takes hours: the ETA counts the share of it that its step reports give. Hand-computed: in the
+     * second run (index 1) at epoch 3 (0-based), step 50 of 100, the unit is (1 + 3.5 / 20) / 5 =
+     * 0.235 done; 2820 s for 0.235 units is 12000 s a unit, times the 10 - 0.235 = 9.765 left,
+     * 117180 s, 32:33:00.
+     */
+    @Test
+    void runStatusEstimatesTheTimeLeftFromTheRunningUnitBeforeAnyUnitEnds(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 10, now::get, new RunStatus.Shape(5, 20, 25, 20));
+        s.runStarted(true);
+        assertEquals("run: 0/10 units done, 10 left | elapsed 00:00:00 | ETA --:--", s.line());
+        s.steps(0, 40, 100);
+        s.runStarted(true); // the next learning rate of the same unit
+        s.steps(3, 50, 100);
+        now.set(2_820_000_000_000L);
+        assertEquals("run: 0/10 units done, 10 left | elapsed 00:47:00 | ETA 32:33:00", s.line());
+        // the unit ends: its share is no longer counted, the ended unit is; 3000 s a unit, 9 left
+        now.set(3_000_000_000_000L);
+        java.nio.file.Files.createDirectories(out.resolve("records"));
+        java.nio.file.Files.writeString(out.resolve("records").resolve("run-a.jsonl"), "{}");
+        assertEquals("run: 1/10 units done, 9 left | elapsed 00:50:00 | ETA 07:30:00", s.line());
+        // a finetuning unit of 25 runs begins: its first run, half of its 20 epochs done, is 0.02 of it;
+        // 3000 s for 1.02 units, times 8.98 left: 26411.76 s, 07:20:11
+        s.runStarted(false);
+        s.steps(10, 0, 100);
+        assertEquals("run: 1/10 units done, 9 left | elapsed 00:50:00 | ETA 07:20:11", s.line());
+        assertTrue(s.epochsLeftAfter(18));
+        assertFalse(s.epochsLeftAfter(19));
+        // (2 + 1.25 / 5) / 4; a retry past the unit's last run counts as its last
+        assertEquals(0.5625, RunStatus.unitFraction(2, 4, 1, 25, 100, 5), 1e-12);
+        assertEquals(1.0, RunStatus.unitFraction(7, 5, 19, 100, 100, 20), 1e-12);
+        assertNull(RunStatus.eta(5_000_000_000L, 0, 0, 3));
     }
 }

@@ -66,4 +66,35 @@ class TrainingProgressTest {
                 "featurize conll2003-en/validation [############################] 100% 700/700 ex | 1400.0 ex/s | ETA 00:00"),
                 List.of(buf.toString(StandardCharsets.UTF_8).split("\n")));
     }
+
+    /**
+     * The grid's listeners redraw the run's status after each epoch but a run's last, with the
+     * ETA the epochs give. Hand-computed: one pre-finetuning run of at most 4 epochs makes a unit;
+     * after its first epoch, 30 s in, a quarter of the first of 4 units is done: 30 / 0.25 = 120 s
+     * a unit, times 3.75 left, 450 s.
+     */
+    @Test
+    void theRunStatusIsDrawnAgainAfterEachEpochButTheLastWithTheEtaItGives(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) {
+        AtomicLong now = new AtomicLong(0);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(buf, true, StandardCharsets.UTF_8), false, now::get);
+        RunStatus status = new RunStatus(out, 4, now::get, new RunStatus.Shape(1, 4, 1, 4));
+        io.github.prefine.core.train.TrainingListener run = TrainingProgress.withStatus(bar, status)
+                .apply(TrainingProgress.PREFINETUNING_LABEL + "SL lr 0.001");
+        for (int epoch = 0; epoch < 4; epoch++) {
+            now.addAndGet(30_000_000_000L);
+            run.onSteps(new StepReport(epoch, 10, 10, 10L * (epoch + 1), 0.5, 1e-3, 80, 30.0));
+            run.onEpoch(new io.github.prefine.core.train.EpochReport(epoch, List.of(0.4), 0.4, true, 30.0, 100));
+        }
+        List<String> lines = List.of(buf.toString(StandardCharsets.UTF_8).split("\n")).stream()
+                .filter(l -> l.startsWith("run: ")).toList();
+        assertEquals(List.of(
+                "run: 0/4 units done, 4 left | elapsed 00:00:00 | ETA --:--",
+                "run: 0/4 units done, 4 left | elapsed 00:00:30 | ETA 00:07:30",
+                // 60 s for half a unit: 120 s a unit, 3.5 left
+                "run: 0/4 units done, 4 left | elapsed 00:01:00 | ETA 00:07:00",
+                // 90 s for 0.75: 120 s a unit, 3.25 left
+                "run: 0/4 units done, 4 left | elapsed 00:01:30 | ETA 00:06:30"), lines);
+    }
 }
