@@ -127,8 +127,9 @@ public final class PlainFolders {
      * @param anchor the folder the user named
      * @param file the file, inside {@code anchor}
      * @param content writes the bytes
-     * @throws FileSystemException naming the link and its target if one is in place of a folder
-     * @throws IOException if writing fails otherwise
+     * @throws FileSystemException naming the link and its target if one is in place of a folder,
+     *     or naming {@code file} if writing or flushing it fails (a full disk, say)
+     * @throws IOException if the content or the rename fails
      */
     public static void write(Path anchor, Path file, AtomicFiles.Content content) throws IOException {
         try (Entered folder = enter(anchor, parent(file))) {
@@ -141,11 +142,8 @@ public final class PlainFolders {
             try {
                 try (SeekableByteChannel ch = openIn(folder.stream, tmp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    content.writeTo(ch);
-                    if (ch instanceof FileChannel fc) {
-                        // on disk before the rename publishes it, as AtomicFiles does
-                        fc.force(true);
-                    }
+                    // on disk before the rename publishes it, as AtomicFiles does
+                    AtomicFiles.writeFlushed(file, ch, content);
                 }
                 folder.stream.move(tmp, folder.stream, name);
             } finally {
