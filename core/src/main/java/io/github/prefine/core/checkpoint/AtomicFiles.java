@@ -234,6 +234,38 @@ public final class AtomicFiles {
     }
 
     /**
+     * Deletes the temp files in one folder (not below it) that writers killed under a claim left:
+     * for a caller that holds the claim every writer of those files holds, so that none is a live
+     * writer's however young, where {@link #deleteStaleTemps} must wait. Each is deleted below
+     * {@code anchor} without following a link ({@link PlainFolders#deleteTree}).
+     *
+     * @param anchor the folder the user named
+     * @param dir the folder, the anchor or inside it; nothing happens when it is not a folder
+     * @param names which temp file names to delete (each ends in {@code .tmp})
+     * @return how many were deleted
+     * @throws IOException if the folder cannot be listed or a file deleted
+     */
+    public static int deleteClaimedTemps(Path anchor, Path dir, java.util.function.Predicate<String> names)
+            throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        List<Path> left;
+        try (Stream<Path> s = Files.list(dir)) {
+            left = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && names.test(p.getFileName().toString())
+                    && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        int deleted = 0;
+        for (Path p : left) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                PlainFolders.deleteTree(anchor, p);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /**
      * Moves a file to a new name, atomically where the file system can, else plainly; a file
      * already there is replaced.
      *

@@ -127,16 +127,7 @@ public final class GridReports {
      * another process's.
      */
     private void deleteKilledWritersTemps() throws IOException {
-        List<Path> left;
-        try (Stream<Path> s = Files.list(out)) {
-            left = s.filter(p -> REPORT_TEMP.matcher(p.getFileName().toString()).matches()).toList();
-        }
-        int deleted = 0;
-        for (Path p : left) {
-            if (Files.deleteIfExists(p)) {
-                deleted++;
-            }
-        }
+        int deleted = AtomicFiles.deleteClaimedTemps(out, out, name -> REPORT_TEMP.matcher(name).matches());
         if (deleted > 0) {
             LOG.info("deleted {} temp files of reports that a killed run left in {}", deleted, out);
         }
