@@ -31,11 +31,17 @@ class GridInterruptionTest {
         return f.tiny(targets, out).setGroups(List.of(TaskGroup.C));
     }
 
+    /** Runs the grid without a break into {@code dir/whole}, what a cut run must end as. */
+    private static Path uninterrupted(GridFixtures f, Path dir) throws IOException {
+        Path whole = dir.resolve("whole");
+        cOnly(f, whole).build().run();
+        return whole;
+    }
+
     @Test
     void tasksReadByAProcessKilledBeforeItsNextReportStillReachTheDataReport(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
-        Path whole = dir.resolve("whole");
-        cOnly(f, whole).build().run();
+        Path whole = uninterrupted(f, dir);
 
         Path cut = dir.resolve("cut");
         Grid grid = cOnly(f, cut).build();
@@ -55,19 +61,7 @@ class GridInterruptionTest {
         GridFixtures f = new GridFixtures(dir);
         Path out = dir.resolve("out");
         Path kept = dir.resolve("kept-checkpoints");
-        // copies the checkpoint folder as it stands after the final checkpoint, which the runner
-        // deletes once the unit's history is written
-        TrainingListener copier = new TrainingListener() {
-            @Override
-            public void onCheckpoint(Path ckpt, int epochsDone) {
-                try {
-                    AtomicFiles.deleteTree(kept);
-                    copyTree(ckpt.getParent(), kept);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        TrainingListener copier = checkpointCopier(kept);
         Grid grid = cOnly(f, out).optProgress(label -> copier).build();
         PrefinetuningUnit unit;
         try (GridSession s = grid.open()) {
@@ -90,22 +84,11 @@ class GridInterruptionTest {
     @Test
     void unitsKilledWhileWritingLeaveNoTempFileOnceRunAgain(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
-        Path whole = dir.resolve("whole");
-        cOnly(f, whole).build().run();
+        Path whole = uninterrupted(f, dir);
 
         Path out = dir.resolve("out");
         Path kept = dir.resolve("kept-checkpoints");
-        TrainingListener copier = new TrainingListener() {
-            @Override
-            public void onCheckpoint(Path ckpt, int epochsDone) {
-                try {
-                    AtomicFiles.deleteTree(kept);
-                    copyTree(ckpt.getParent(), kept);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        TrainingListener copier = checkpointCopier(kept);
         Grid grid = cOnly(f, out).optProgress(label -> copier).build();
         PrefinetuningUnit unit;
         Path trial;
@@ -137,6 +120,24 @@ class GridInterruptionTest {
         for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
             assertEquals(-1, Files.mismatch(wholeEncoder.resolve(file), encoder.resolve(file)), file);
         }
+    }
+
+    /**
+     * Copies the checkpoint folder to {@code kept} as it stands after each checkpoint, so after the
+     * final one, which the runner deletes once the unit's history is written.
+     */
+    private static TrainingListener checkpointCopier(Path kept) {
+        return new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path ckpt, int epochsDone) {
+                try {
+                    AtomicFiles.deleteTree(kept);
+                    copyTree(ckpt.getParent(), kept);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
