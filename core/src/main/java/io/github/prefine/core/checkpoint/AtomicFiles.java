@@ -4,6 +4,7 @@ import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
@@ -104,7 +105,9 @@ public final class AtomicFiles {
      *
      * @param file the file; its folder is created if absent
      * @param content writes the bytes
-     * @throws IOException if writing fails
+     * @throws java.nio.file.FileSystemException naming {@code file} if writing or flushing it fails
+     *     (a full disk, say); the file then keeps its old content
+     * @throws IOException if the content or the rename fails
      */
     public static void write(Path file, Content content) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
@@ -113,14 +116,48 @@ public final class AtomicFiles {
         Path tmp = WholeFiles.tempName(dir.resolve(file.getFileName()));
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                content.writeTo(ch);
                 // on disk before the rename publishes it: after a node crash a record that exists but
                 // is empty would count its unit as done (checkpoints and downloads force likewise)
-                ch.force(true);
+                writeFlushed(file, ch, content);
             }
             move(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Writes content into a fresh temp file's channel and flushes it to the disk; what either
+     * throws names {@code file} ({@link WholeFiles#naming}), since the OS names no file when the
+     * disk is full, while what the content throws of its own is left as it is.
+     */
+    static void writeFlushed(Path file, SeekableByteChannel ch, Content content) throws IOException {
+        content.writeTo(new WritableByteChannel() {
+            @Override
+            public int write(ByteBuffer src) throws IOException {
+                try {
+                    return ch.write(src);
+                } catch (IOException e) {
+                    throw WholeFiles.naming(file, e);
+                }
+            }
+
+            @Override
+            public boolean isOpen() {
+                return ch.isOpen();
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+            }
+        });
+        if (ch instanceof FileChannel fc) {
+            try {
+                fc.force(true);
+            } catch (IOException e) {
+                throw WholeFiles.naming(file, e);
+            }
         }
     }
 
@@ -190,6 +227,38 @@ public final class AtomicFiles {
         int deleted = 0;
         for (Path p : stale) {
             if (Files.deleteIfExists(p)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /**
+     * Deletes the temp files in one folder (not below it) that writers killed under a claim left:
+     * for a caller that holds the claim every writer of those files holds, so that none is a live
+     * writer's however young, where {@link #deleteStaleTemps} must wait. Each is deleted below
+     * {@code anchor} without following a link ({@link PlainFolders#deleteTree}).
+     *
+     * @param anchor the folder the user named
+     * @param dir the folder, the anchor or inside it; nothing happens when it is not a folder
+     * @param names which temp file names to delete (each ends in {@code .tmp})
+     * @return how many were deleted
+     * @throws IOException if the folder cannot be listed or a file deleted
+     */
+    public static int deleteClaimedTemps(Path anchor, Path dir, java.util.function.Predicate<String> names)
+            throws IOException {
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        List<Path> left;
+        try (Stream<Path> s = Files.list(dir)) {
+            left = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && names.test(p.getFileName().toString())
+                    && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+        }
+        int deleted = 0;
+        for (Path p : left) {
+            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                PlainFolders.deleteTree(anchor, p);
                 deleted++;
             }
         }

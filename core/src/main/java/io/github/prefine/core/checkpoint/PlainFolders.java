@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -127,8 +128,9 @@ public final class PlainFolders {
      * @param anchor the folder the user named
      * @param file the file, inside {@code anchor}
      * @param content writes the bytes
-     * @throws FileSystemException naming the link and its target if one is in place of a folder
-     * @throws IOException if writing fails otherwise
+     * @throws FileSystemException naming the link and its target if one is in place of a folder,
+     *     or naming {@code file} if writing or flushing it fails (a full disk, say)
+     * @throws IOException if the content or the rename fails
      */
     public static void write(Path anchor, Path file, AtomicFiles.Content content) throws IOException {
         try (Entered folder = enter(anchor, parent(file))) {
@@ -137,20 +139,22 @@ public final class PlainFolders {
                 return;
             }
             Path name = file.getFileName();
-            Path tmp = WholeFiles.tempName(name);
+            // its full name for messages; it is created, renamed and deleted by its name in the entered folder
+            Path tmp = WholeFiles.tempName(file.toAbsolutePath());
             try {
                 try (SeekableByteChannel ch = openIn(folder.stream, tmp,
                         StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                    content.writeTo(ch);
-                    if (ch instanceof FileChannel fc) {
-                        // on disk before the rename publishes it, as AtomicFiles does
-                        fc.force(true);
-                    }
+                    // on disk before the rename publishes it, as AtomicFiles does
+                    AtomicFiles.writeFlushed(file, ch, content);
                 }
-                folder.stream.move(tmp, folder.stream, name);
+                try {
+                    folder.stream.move(tmp.getFileName(), folder.stream, name);
+                } catch (IOException e) {
+                    throw fullName(file.toAbsolutePath(), e);
+                }
             } finally {
                 try {
-                    folder.stream.deleteFile(tmp);
+                    folder.stream.deleteFile(tmp.getFileName());
                 } catch (NoSuchFileException renamed) {
                     // the usual case: the rename took it
                 }
@@ -406,8 +410,34 @@ public final class PlainFolders {
         try {
             return folder.newByteChannel(file.getFileName(), all);
         } catch (IOException e) {
-            throw LinkRefusal.of(file, e);
+            IOException refused = LinkRefusal.of(file, e);
+            throw refused == e ? fullName(file, e) : refused;
         }
+    }
+
+    /**
+     * A failure of a file opened or renamed in an entered folder, under the file's full name: the
+     * JDK names it as it was given, by its bare name, which says nothing of the folder (a records
+     * folder made read-only mid-run failed with ".run-….jsonl.2r2f.tmp: Operation not permitted").
+     * The kind is kept, for the lines that tell a refused permission or a missing file apart.
+     */
+    private static IOException fullName(Path file, IOException e) {
+        if (!(e instanceof FileSystemException f) || f.getFile() == null || Path.of(f.getFile()).isAbsolute()) {
+            return e;
+        }
+        String at = file.toString();
+        FileSystemException named;
+        if (e instanceof AccessDeniedException) {
+            named = new AccessDeniedException(at, null, f.getReason());
+        } else if (e instanceof NoSuchFileException) {
+            named = new NoSuchFileException(at, null, f.getReason());
+        } else if (e instanceof FileAlreadyExistsException) {
+            named = new FileAlreadyExistsException(at, null, f.getReason());
+        } else {
+            named = new FileSystemException(at, null, f.getReason());
+        }
+        named.initCause(e);
+        return named;
     }
 
     private static Path parent(Path file) {

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.knowm.xchart.XYChart;
 import org.slf4j.Logger;
@@ -38,6 +39,9 @@ public final class GridReports {
     private static final Logger LOG = LoggerFactory.getLogger(GridReports.class);
     /** The start of the name of each pre-finetuned setting's training curves. */
     private static final String CURVES = "curves-";
+    /** The temp name of a report file of the output folder, as {@code WholeFiles.tempName} makes it. */
+    private static final Pattern REPORT_TEMP = Pattern.compile(
+            "\\.(results\\.jsonl|(table1|table2|cost)\\.(md|csv|json)|(table2|" + CURVES + ".+)\\.(png|svg))\\.[0-9a-z]+\\.tmp");
 
     private final GridLayout files;
     private final Path out;
@@ -79,6 +83,7 @@ public final class GridReports {
      */
     Written write() throws IOException {
         try (UnitLock l = UnitLock.acquire(files.lock("reports"))) {
+            deleteKilledWritersTemps();
             Path records = files.records();
             StringBuilder all = new StringBuilder();
             if (Files.isDirectory(records)) {
@@ -111,6 +116,20 @@ public final class GridReports {
                     out, results.runs().size(), charts.renderingFailure() == null ? "" : "; charts skipped, see the"
                             + " warning above");
             return new Written(t1, t2, cost, written);
+        }
+    }
+
+    /**
+     * Deletes the temp files of reports ({@code .NAME.RANDOM.tmp}, NAME one of the files this class
+     * writes) that a killed writer left in the output folder. Every writer of the reports holds
+     * {@code locks/reports.lock}, so one found while holding it belongs to no live process, however
+     * young; the session's clean-up of temp files waits an hour, since elsewhere a young one may be
+     * another process's.
+     */
+    private void deleteKilledWritersTemps() throws IOException {
+        int deleted = AtomicFiles.deleteClaimedTemps(out, out, name -> REPORT_TEMP.matcher(name).matches());
+        if (deleted > 0) {
+            LOG.info("deleted {} temp files of reports that a killed run left in {}", deleted, out);
         }
     }
 

@@ -165,6 +165,7 @@ final class PrefinetuningRunner {
             return read.getAsJsonObject();
         }
         SettingTasks st = tasks(u.setting());
+        deleteKilledWritersTemps(lrDir);
         Path curveFile = grid.layout.trainLoss(u);
         List<Double> trainLoss = new ArrayList<>();
         if (Files.exists(curveFile)) {
@@ -204,6 +205,18 @@ final class PrefinetuningRunner {
         // the encoder and history are what later steps need; the resume state is not
         PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
         return h;
+    }
+
+    /**
+     * Deletes the temp files that a killed run of this unit left in its folder and its encoder
+     * folder (a history, a loss curve, an encoder file cut off): the unit runs under its claim, so
+     * none is a live writer's, however young, while the session's clean-up waits an hour for them.
+     * The checkpoints' own temp folders are the checkpoint store's.
+     */
+    private void deleteKilledWritersTemps(Path lrDir) throws IOException {
+        for (Path dir : List.of(lrDir, lrDir.resolve("encoder"))) {
+            AtomicFiles.deleteClaimedTemps(grid.layout.root(), dir, name -> true);
+        }
     }
 
     private FitResult train(PrefinetuningUnit u, SettingTasks st, Path lrDir, List<Double> trainLoss, Path curveFile)

@@ -105,6 +105,35 @@ class PlainFoldersTest {
         assertTrue(e.getMessage().startsWith(records + ": must be a folder"), e.getMessage());
     }
 
+    /**
+     * A folder that refuses new files: without write permission, or for root (who ignores the bits)
+     * {@code /proc/sys}, which the kernel keeps so; null where neither is to be had.
+     */
+    private static Path folderThatRefusesNewFiles(Path dir) throws IOException {
+        Path ro = Files.createDirectories(dir.resolve("read-only"));
+        ro.toFile().setWritable(false, false);
+        if (!Files.isWritable(ro)) {
+            return ro;
+        }
+        Path procSys = Path.of("/proc/sys");
+        return Files.isDirectory(procSys) && !Files.isWritable(procSys) ? procSys : null;
+    }
+
+    @Test
+    void aFileTheFolderRefusesIsNamedByItsFullPath(@TempDir Path dir) throws IOException {
+        assumeOpenat(dir);
+        Path ro = folderThatRefusesNewFiles(dir);
+        assumeTrue(ro != null, "needs a folder that refuses new files to this user");
+        // a grid whose records folder became read-only mid-run said only
+        // ".run-Baseline-syn-c-target-match.jsonl.2r2fqr1rr4uhe.tmp: Operation not permitted"
+        FileSystemException e = assertThrows(FileSystemException.class,
+                () -> AtomicFiles.write(ro, ro.resolve("run-Baseline-cb-seed1.jsonl"), "{}\n"));
+        Path named = Path.of(e.getFile());
+        assertEquals(ro, named.getParent(), e.getMessage());
+        assertTrue(named.getFileName().toString().startsWith(".run-Baseline-cb-seed1.jsonl."), e.getMessage());
+        assertFalse(Files.exists(ro.resolve("run-Baseline-cb-seed1.jsonl")));
+    }
+
     @Test
     void aFolderOutsideTheAnchorIsACallersMistake(@TempDir Path dir) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -31,11 +31,17 @@ class GridInterruptionTest {
         return f.tiny(targets, out).setGroups(List.of(TaskGroup.C));
     }
 
+    /** Runs the grid without a break into {@code dir/whole}, what a cut run must end as. */
+    private static Path uninterrupted(GridFixtures f, Path dir) throws IOException {
+        Path whole = dir.resolve("whole");
+        cOnly(f, whole).build().run();
+        return whole;
+    }
+
     @Test
     void tasksReadByAProcessKilledBeforeItsNextReportStillReachTheDataReport(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
-        Path whole = dir.resolve("whole");
-        cOnly(f, whole).build().run();
+        Path whole = uninterrupted(f, dir);
 
         Path cut = dir.resolve("cut");
         Grid grid = cOnly(f, cut).build();
@@ -55,19 +61,7 @@ class GridInterruptionTest {
         GridFixtures f = new GridFixtures(dir);
         Path out = dir.resolve("out");
         Path kept = dir.resolve("kept-checkpoints");
-        // copies the checkpoint folder as it stands after the final checkpoint, which the runner
-        // deletes once the unit's history is written
-        TrainingListener copier = new TrainingListener() {
-            @Override
-            public void onCheckpoint(Path ckpt, int epochsDone) {
-                try {
-                    AtomicFiles.deleteTree(kept);
-                    copyTree(ckpt.getParent(), kept);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
+        TrainingListener copier = checkpointCopier(kept);
         Grid grid = cOnly(f, out).optProgress(label -> copier).build();
         PrefinetuningUnit unit;
         try (GridSession s = grid.open()) {
@@ -85,6 +79,65 @@ class GridInterruptionTest {
         grid.run();
         assertEquals(written, Files.getLastModifiedTime(history), "the finished unit is not run again");
         assertFalse(Files.exists(checkpoints), "the finished unit's resume state is deleted on the next run");
+    }
+
+    @Test
+    void unitsKilledWhileWritingLeaveNoTempFileOnceRunAgain(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path whole = uninterrupted(f, dir);
+
+        Path out = dir.resolve("out");
+        Path kept = dir.resolve("kept-checkpoints");
+        TrainingListener copier = checkpointCopier(kept);
+        Grid grid = cOnly(f, out).optProgress(label -> copier).build();
+        PrefinetuningUnit unit;
+        Path trial;
+        try (GridSession s = grid.open()) {
+            unit = s.plan().prefinetuning().get(0).units().get(0);
+            trial = grid.layout().finetuningTrial(s.plan().finetuning().get(0).units().get(0));
+            s.run(unit);
+        }
+        // and a finetuning run killed while it wrote its scores, earlier (another process's, say)
+        Files.createDirectories(trial.getParent());
+        Files.writeString(trial.resolveSibling("." + trial.getFileName() + ".q8x3u1.tmp"), "{\"validation\":");
+        // killed after the final checkpoint, while the encoder was saved (config.json comes last)
+        // and before the history: the writer's temp files stay where it was writing
+        Path lrDir = grid.layout().learningRateDir(unit);
+        Path encoder = lrDir.resolve("encoder");
+        copyTree(kept, grid.layout().checkpoints(unit));
+        Files.delete(grid.layout().history(unit));
+        Files.delete(encoder.resolve("config.json"));
+        Files.delete(encoder.resolve(RunManifest.ENCODER_FILE));
+        Files.writeString(encoder.resolve(".config.json.2n5zwodx031zs.tmp"), "{\"model_type\":");
+        Files.writeString(lrDir.resolve(".train-loss.json.ynejylsbquzt.tmp"), "[0.9,");
+
+        grid.run();
+        try (Stream<Path> s = Files.walk(out)) {
+            assertEquals(List.of(), s.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "the rerun of each unit deletes what its killed writer left");
+        }
+        Path wholeEncoder = whole.resolve(out.relativize(encoder).toString());
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json")) {
+            assertEquals(-1, Files.mismatch(wholeEncoder.resolve(file), encoder.resolve(file)), file);
+        }
+    }
+
+    /**
+     * Copies the checkpoint folder to {@code kept} as it stands after each checkpoint, so after the
+     * final one, which the runner deletes once the unit's history is written.
+     */
+    private static TrainingListener checkpointCopier(Path kept) {
+        return new TrainingListener() {
+            @Override
+            public void onCheckpoint(Path ckpt, int epochsDone) {
+                try {
+                    AtomicFiles.deleteTree(kept);
+                    copyTree(ckpt.getParent(), kept);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

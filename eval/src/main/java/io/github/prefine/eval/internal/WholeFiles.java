@@ -1,8 +1,11 @@
 package io.github.prefine.eval.internal;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -23,12 +26,18 @@ public final class WholeFiles {
      *
      * @param file the file; its folder must exist
      * @param text its content
-     * @throws IOException if writing fails; the file then keeps its old content
+     * @throws FileSystemException naming the file if writing fails (a full disk, say); the file
+     *     then keeps its old content
+     * @throws IOException if the rename fails
      */
     public static void writeString(Path file, String text) throws IOException {
         Path tmp = tempName(file);
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                throw naming(file, e);
+            }
             replace(tmp, file);
         } finally {
             Files.deleteIfExists(tmp);
@@ -62,5 +71,31 @@ public final class WholeFiles {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /**
+     * Names the file a failed write was writing. The OS reports a full disk, a full quota or a
+     * file-size limit as "No space left on device", "Disk quota exceeded" or "File too large" alone,
+     * and a run writes hundreds of files: the line a user reads must say which one.
+     *
+     * @param file the file being written (its final name, not the temp file's)
+     * @param e what the write threw
+     * @return {@code e} itself when it names a file already or tells of a closed or interrupted
+     *     channel; else a {@link FileSystemException} naming {@code file}, whose reason is the
+     *     innermost message of {@code e} (an image or XML encoder wraps the OS's own), caused by {@code e}
+     */
+    public static IOException naming(Path file, IOException e) {
+        if (e instanceof FileSystemException || e instanceof ClosedChannelException || e instanceof InterruptedIOException) {
+            return e;
+        }
+        String reason = e.getMessage();
+        for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+            if (t.getMessage() != null) {
+                reason = t.getMessage();
+            }
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null, reason);
+        named.initCause(e);
+        return named;
     }
 }

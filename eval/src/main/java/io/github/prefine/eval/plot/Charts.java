@@ -120,7 +120,9 @@ public final class Charts {
      * @param dir directory, created if absent
      * @param base file name without extension
      * @return the PNG and SVG paths
-     * @throws IOException if writing fails
+     * @throws java.nio.file.FileSystemException naming the PNG or SVG file if writing it fails (a
+     *     full disk, say); the files then keep their old content
+     * @throws IOException if a rename fails
      */
     public static List<Path> writePngAndSvg(Chart<?, ?> chart, Path dir, String base) throws IOException {
         Files.createDirectories(dir);
@@ -130,11 +132,16 @@ public final class Charts {
         Path pngTmp = WholeFiles.tempName(png);
         Path svgTmp = WholeFiles.tempName(svg);
         try {
+            // a full disk surfaces as the encoders' own wrappers of an unnamed OS error: name the file
             try (OutputStream os = Files.newOutputStream(pngTmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 BitmapEncoder.saveBitmap(chart, os, BitmapEncoder.BitmapFormat.PNG);
+            } catch (IOException e) {
+                throw WholeFiles.naming(png, e);
             }
             try (OutputStream os = Files.newOutputStream(svgTmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 VectorGraphicsEncoder.saveVectorGraphic(chart, os, VectorGraphicsEncoder.VectorGraphicsFormat.SVG);
+            } catch (IOException e) {
+                throw WholeFiles.naming(svg, e);
             }
             WholeFiles.replace(pngTmp, png);
             WholeFiles.replace(svgTmp, svg);

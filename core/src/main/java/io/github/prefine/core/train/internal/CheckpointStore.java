@@ -1,11 +1,11 @@
 package io.github.prefine.core.train.internal;
 
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -126,13 +126,9 @@ public final class CheckpointStore {
         PlainFolders.create(anchor, tmp);
         try {
             contents.writeTo(anchor, tmp);
-        } catch (FileSystemException e) {
-            throw e;
         } catch (IOException e) {
             // a write that fills the disk or the quota says only "No space left on device"
-            FileSystemException named = new FileSystemException(tmp.toString(), null, e.getMessage());
-            named.initCause(e);
-            throw named;
+            throw WholeFiles.naming(tmp, e);
         }
         long bytes = PlainFolders.force(anchor, tmp);
         // a folder of this name can only be a leftover that LATEST never published
