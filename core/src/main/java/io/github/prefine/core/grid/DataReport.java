@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>A grid writes it twice from one source: as {@value #FILE} in its output folder and as the
  * {@code reads} section of {@code run.json}, each time after merging the tasks other processes
  * recorded. The JSON of a task ({@code "dropped"} counting examples, not {@link #PARTS}) is {@code
- * {"validation": rule, "dropped": n, "flagged": n, "files":
+ * {"validation": rule, "dropped": n, "flagged": n, "trainingCounts": {label: n}, "files":
  * {relative path: report}}}, a report being {@code {"file", "records", "examples", "skipped",
  * "flagged", "repaired", "cleaned", "samples"}}, maps keyed by reason. Immutable; equal when the
  * tasks are.
@@ -57,28 +57,42 @@ public record DataReport(Map<String, TaskReads> tasks) {
      * @param validation where its validation split came from (see {@link TaskData#validation()})
      * @param files one report per file read, keyed by relative path, plus {@code "labels"} for the
      *     label check when it skipped or flagged anything
+     * @param trainingCounts the training split's labels with their counts ({@link
+     *     TaskData#labelCounts}), so that a typo'd label shows; empty for QA and multiple choice
      */
-    public record TaskReads(String validation, Map<String, ReadReport> files) {
+    public record TaskReads(String validation, Map<String, ReadReport> files, Map<String, Integer> trainingCounts) {
         /**
-         * Copies the map, keeping its order.
+         * Copies the maps, keeping their order.
          *
          * @param validation where its validation split came from (see {@link TaskData#validation()})
          * @param files one report per file read, keyed by relative path, plus {@code "labels"} for the
          *     label check when it skipped or flagged anything
+         * @param trainingCounts the training split's labels with their counts
          */
         public TaskReads {
             Objects.requireNonNull(validation, "validation");
             files = Collections.unmodifiableMap(new LinkedHashMap<>(files));
+            trainingCounts = Collections.unmodifiableMap(new LinkedHashMap<>(trainingCounts));
+        }
+
+        /**
+         * Reads without label counts, as of a task without labels.
+         *
+         * @param validation where its validation split came from (see {@link TaskData#validation()})
+         * @param files one report per file read, keyed by relative path
+         */
+        public TaskReads(String validation, Map<String, ReadReport> files) {
+            this(validation, files, Map.of());
         }
 
         /**
          * Takes the reads of a task's data.
          *
          * @param data the data as loaded
-         * @return its reports and validation rule
+         * @return its reports, validation rule and training label counts
          */
         public static TaskReads of(TaskData data) {
-            return new TaskReads(data.validation(), data.reports());
+            return new TaskReads(data.validation(), data.reports(), data.labelCounts(io.github.prefine.core.task.Split.TRAIN));
         }
 
         /**
@@ -206,7 +220,9 @@ public record DataReport(Map<String, TaskReads> tasks) {
                 JsonObject files = current ? t.getAsJsonObject("files") : t;
                 Map<String, ReadReport> reports = new LinkedHashMap<>();
                 files.entrySet().forEach(f -> reports.put(f.getKey(), report(f.getValue().getAsJsonObject())));
-                m.put(e.getKey(), new TaskReads(current ? t.get("validation").getAsString() : "unknown", reports));
+                // reports older than the label counts have none
+                Map<String, Integer> trained = current ? counts(t, "trainingCounts") : Map.of();
+                m.put(e.getKey(), new TaskReads(current ? t.get("validation").getAsString() : "unknown", reports, trained));
             } catch (RuntimeException ex) {
                 throw new IllegalArgumentException("data report: task " + e.getKey() + " is not in the expected layout ("
                         + ex.getMessage() + ")", ex);
@@ -266,6 +282,7 @@ public record DataReport(Map<String, TaskReads> tasks) {
         o.addProperty("validation", t.validation());
         o.addProperty("dropped", t.dropped());
         o.addProperty("flagged", t.flagged());
+        o.add("trainingCounts", counts(t.trainingCounts()));
         JsonObject files = new JsonObject();
         t.files().forEach((path, r) -> files.add(path, report(r)));
         o.add("files", files);

@@ -139,7 +139,7 @@ final class GridTasks implements AutoCloseable {
                                 r.examplesRead() - r.skippedCount(), r.skipped(), Map.of(), Map.of(), Map.of(), samples));
             }
         });
-        return new DataReport.TaskReads(reads.validation(), files);
+        return new DataReport.TaskReads(reads.validation(), files, reads.trainingCounts());
     }
 
     /** The readers' reports of every task read so far, by task name. */

@@ -44,6 +44,18 @@ public final class Task {
      */
     public static final String UNSEEN_LABEL = "label unseen in training, scored as wrong";
 
+    /**
+     * Flag reason in the {@code "labels"} report: a training example holding a label of a learned
+     * set that training shows at most {@value #RARE_AT_MOST} times (mentions, for an entity type)
+     * while another label shows at least {@value #FREQUENT_AT_LEAST} times, as a typo'd tag or class
+     * does, since it becomes a label of its own. Kept: a rare label may be real.
+     */
+    public static final String RARE_LABEL = "label rare in training";
+
+    private static final int RARE_AT_MOST = 2;
+    private static final int FREQUENT_AT_LEAST = 20;
+    private static final int MAX_NAMED = 10;
+
     private final String name;
     private final TaskGroup group;
     private final TaskFormat format;
@@ -262,14 +274,18 @@ public final class Task {
                 e.setValue(checkLabels(e.getValue(), labels, fileOf.get(e.getKey()), keepUnseen ? Leniency.LENIENT
                         : leniency, keepUnseen, labelReport));
             }
+            String rare = declared ? null : flagRare(splits, fileOf, labelReport);
             ReadReport lr = labelReport.build();
             if (lr.totalSkipped() > 0) {
                 LOG.warn("task {}: skipped {} examples with labels outside {}, e.g. {}", name, lr.totalSkipped(), labels,
                         lr.samples(UNKNOWN_LABEL).get(0));
             }
-            if (lr.totalFlagged() > 0) {
+            if (lr.flagged(UNSEEN_LABEL) > 0) {
                 LOG.warn("task {}: {} evaluation examples have labels the training data never showed; kept and scored"
-                        + " as wrong, e.g. {}", name, lr.totalFlagged(), lr.samples(UNSEEN_LABEL).get(0));
+                        + " as wrong, e.g. {}", name, lr.flagged(UNSEEN_LABEL), lr.samples(UNSEEN_LABEL).get(0));
+            }
+            if (rare != null) {
+                LOG.warn("task {}: {}; kept and flagged, e.g. {}", name, rare, lr.samples(RARE_LABEL).get(0));
             }
             if (lr.totalSkipped() > 0 || lr.totalFlagged() > 0) {
                 reports.put("labels", lr);
@@ -340,6 +356,57 @@ public final class Task {
         return format.labelSet(seen);
     }
 
+    /**
+     * Flags the training examples holding a label rare in training (see {@link #RARE_LABEL});
+     * returns what the warning says of the labels, or null when none is rare.
+     */
+    private String flagRare(Map<Split, List<Example>> splits, Map<Split, String> fileOf,
+            ReadReport.Builder report) {
+        List<Example> train = splits.getOrDefault(Split.TRAIN, List.of());
+        Map<String, Integer> counts = TaskData.count(format, train);
+        Map.Entry<String, Integer> top = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElse(null);
+        if (top == null || top.getValue() < FREQUENT_AT_LEAST) {
+            return null;
+        }
+        // without a validation split yet (a hold-out of train comes later) no validation count is given
+        Map<String, Integer> validation = splits.containsKey(Split.VALIDATION)
+                ? TaskData.count(format, splits.get(Split.VALIDATION)) : null;
+        Map<String, String> rare = new LinkedHashMap<>();
+        counts.forEach((label, n) -> {
+            if (n <= RARE_AT_MOST) {
+                rare.put(label, "'" + label + "' (" + n + " in training"
+                        + (validation == null ? "" : ", " + validation.getOrDefault(label, 0) + " in validation") + ")");
+            }
+        });
+        if (rare.isEmpty()) {
+            return null;
+        }
+        String expected = "a label of task " + name + " that training shows more than " + RARE_AT_MOST + " times, as '"
+                + top.getKey() + "' (" + top.getValue() + ")";
+        for (Example e : train) {
+            format.countedLabels(e).stream().filter(rare::containsKey).findFirst().ifPresent(label ->
+                    report.flag(RARE_LABEL, defect(e, fileOf.get(Split.TRAIN), expected, rare.get(label)).getMessage()));
+        }
+        List<String> named = new ArrayList<>(rare.values());
+        String more = named.size() > MAX_NAMED ? "; and " + (named.size() - MAX_NAMED) + " more" : "";
+        return rare.size() + " label(s) rare in training, perhaps typos (a typo makes a label of its own): "
+                + String.join("; ", named.subList(0, Math.min(MAX_NAMED, named.size()))) + more + ", while '"
+                + top.getKey() + "' has " + top.getValue();
+    }
+
+    /** A defect of an example, located at its line where its id is {@code file:line} (line-based readers). */
+    private static MalformedDatasetException defect(Example e, String file, String expected, String found) {
+        String id = e.id();
+        int colon = id.lastIndexOf(':');
+        String where = colon > 0 ? id.substring(colon + 1) : "";
+        String f = colon > 0 ? id.substring(0, colon) : file;
+        if (!where.chars().allMatch(Character::isDigit)) {
+            where = "";
+            f = file + " (example " + id + ")";
+        }
+        return new MalformedDatasetException(f, where, expected, found);
+    }
+
     private List<Example> checkLabels(List<Example> examples, List<String> labels, String file,
             Leniency leniency, boolean keepUnseen, ReadReport.Builder report) throws MalformedDatasetException {
         java.util.Set<String> known = new java.util.HashSet<>(labels);
@@ -356,17 +423,7 @@ public final class Task {
                 kept.add(e);
                 continue;
             }
-            // example ids of line-based readers are file:line
-            String id = e.id();
-            int colon = id.lastIndexOf(':');
-            String where = colon > 0 ? id.substring(colon + 1) : "";
-            String f = colon > 0 ? id.substring(0, colon) : file;
-            if (!where.chars().allMatch(Character::isDigit)) {
-                where = "";
-                f = file + " (example " + id + ")";
-            }
-            MalformedDatasetException defect = new MalformedDatasetException(f, where, "a label of task " + name + " "
-                    + labels, "'" + bad + "'");
+            MalformedDatasetException defect = defect(e, file, "a label of task " + name + " " + labels, "'" + bad + "'");
             if (keepUnseen) {
                 kept.add(e);
                 report.flag(UNSEEN_LABEL, defect.getMessage());

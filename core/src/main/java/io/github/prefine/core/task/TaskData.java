@@ -122,4 +122,25 @@ public record TaskData(
     public List<Example> split(Split split) {
         return splits.getOrDefault(split, List.of());
     }
+
+    /**
+     * Counts the labels of one split: examples per class, or, for token tasks, mentions per entity
+     * type (see {@link TaskFormat#countedLabels}).
+     *
+     * @param split the split
+     * @return label to count, sorted by label; empty when the split is absent or the task has no
+     *     label set
+     */
+    public Map<String, Integer> labelCounts(Split split) {
+        return count(task.format(), split(split));
+    }
+
+    /** Counts as {@link #labelCounts} does; the task's rare-label check counts before the data exists. */
+    static Map<String, Integer> count(TaskFormat format, List<Example> examples) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (Example e : examples) {
+            format.countedLabels(e).forEach(l -> counts.merge(l, 1, Integer::sum));
+        }
+        return Collections.unmodifiableMap(counts);
+    }
 }

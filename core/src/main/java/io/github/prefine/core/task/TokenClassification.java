@@ -66,6 +66,29 @@ public record TokenClassification() implements TaskFormat {
     /**
      * {@inheritDoc}
      *
+     * <p>Counts mentions, not tags: a tag starts one at {@code B-}/{@code S-}, after {@code O}, after
+     * another type or after an {@code E-}/{@code S-}, so IOB1 data (mostly {@code I-}) counts as IOB2.
+     */
+    @Override
+    public List<String> countedLabels(Example example) {
+        List<String> types = new ArrayList<>();
+        String prev = "O";
+        for (String tag : labelsOf(example)) {
+            if (!tag.equals("O")) {
+                String type = tag.substring(2);
+                if (tag.startsWith("B-") || tag.startsWith("S-") || prev.equals("O") || prev.startsWith("E-")
+                        || prev.startsWith("S-") || !prev.substring(2).equals(type)) {
+                    types.add(type);
+                }
+            }
+            prev = tag;
+        }
+        return types;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
      * <p>Tags: {@code O} first, then {@code B-T} for every entity type {@code T} seen (sorted),
      * then {@code I-T} (and {@code E-T}, {@code S-T} when the data is BIOES), so {@code I-T} is
      * known whenever {@code B-T} is.

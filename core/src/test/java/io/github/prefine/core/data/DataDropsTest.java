@@ -163,6 +163,103 @@ class DataDropsTest {
         }
     }
 
+    /** Loads the task leniently with the WARN lines it logs captured, and returns the data and the lines. */
+    private static Map.Entry<TaskData, String> loadLogged(Task t, Path root) throws IOException {
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        TaskData d;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+            d = t.load(root, Leniency.LENIENT);
+        } finally {
+            System.setErr(realErr);
+        }
+        return Map.entry(d, captured.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aTypoedTagInTrainingIsKeptAsItsOwnTypeButFlaggedAndWarned() throws IOException {
+        // 25 person mentions (a sentence every 3 lines), then 'B-persn' on line 76: one mention
+        StringBuilder train = new StringBuilder();
+        for (int i = 0; i < 25; i++) {
+            train.append("Ann\tB-person\nSmith\tI-person\n\n");
+        }
+        train.append("Bob\tB-persn\n");
+        TestFiles.write(dir, "t/train.conll", train.toString());
+        TestFiles.write(dir, "t/dev.conll", "Ann\tB-person\n\nBob\tB-person\n");
+        Task t = Task.builder().setName("toy").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "t/train.conll", TAB)
+                        .add(Split.VALIDATION, "t/dev.conll", TAB).build()).build();
+        Map.Entry<TaskData, String> loaded = loadLogged(t, dir);
+        TaskData d = loaded.getKey();
+        // legitimate data is not refused: the typo stays a type of its own, in both modes
+        assertEquals(List.of("O", "B-persn", "B-person", "I-persn", "I-person"), d.labels());
+        assertEquals(d.labels(), t.load(dir, Leniency.STRICT).labels());
+        assertEquals(Map.of("person", 25, "persn", 1), d.labelCounts(Split.TRAIN));
+        assertEquals(Map.of("person", 2), d.labelCounts(Split.VALIDATION));
+        ReadReport labels = d.reports().get("labels");
+        assertEquals(1, labels.flagged(Task.RARE_LABEL));
+        String sample = "t/train.conll:76: expected a label of task toy that training shows more than 2 times, as"
+                + " 'person' (25), found 'persn' (1 in training, 0 in validation)";
+        assertEquals(List.of(sample), labels.samples(Task.RARE_LABEL));
+        String warn = loaded.getValue().lines().filter(l -> l.contains("WARN")).findFirst().orElse("");
+        assertTrue(warn.endsWith("task toy: 1 label(s) rare in training, perhaps typos (a typo makes a label of its"
+                + " own): 'persn' (1 in training, 0 in validation), while 'person' has 25; kept and flagged, e.g. "
+                + sample), loaded.getValue());
+    }
+
+    @Test
+    void aTypoedClassInTrainingIsFlaggedInTsvAndJsonl() throws IOException {
+        // 20 'pos' and 20 'neg' rows (lines 2-41), the typo 'postive' on line 42
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        StringBuilder jsonl = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            String label = i % 2 == 0 ? "pos" : "neg";
+            tsv.append("s").append(i).append('\t').append(label).append('\n');
+            jsonl.append("{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"").append(label).append("\"}\n");
+        }
+        tsv.append("odd\tpostive\n");
+        jsonl.append("{\"premise\": \"p\", \"hypothesis\": \"h\", \"label\": \"postive\"}\n");
+        TestFiles.write(dir, "t/train.tsv", tsv.toString());
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        TaskData d = loadLogged(task(List.of(), true), dir).getKey();
+        assertEquals(List.of("neg", "pos", "postive"), d.labels());
+        assertEquals(Map.of("neg", 20, "pos", 20, "postive", 1), d.labelCounts(Split.TRAIN));
+        assertEquals(List.of("t/train.tsv:42: expected a label of task toy that training shows more than 2 times, as"
+                + " 'neg' (20), found 'postive' (1 in training, 0 in validation)"),
+                d.reports().get("labels").samples(Task.RARE_LABEL));
+
+        TestFiles.write(dir, "j/train.jsonl", jsonl.toString());
+        JsonlClassificationReader j = JsonlClassificationReader.premiseHypothesis();
+        Task pairs = Task.builder().setName("pairs").setGroup(TaskGroup.C).setFormat(TaskFormat.TEXT_PAIR)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder().add(Split.TRAIN, "j/train.jsonl", j)
+                        .build()).build();
+        Map.Entry<TaskData, String> loaded = loadLogged(pairs, dir);
+        ReadReport labels = loaded.getKey().reports().get("labels");
+        // no validation file: the hold-out of train is made later, so no validation count is given
+        assertEquals(List.of("j/train.jsonl:41: expected a label of task pairs that training shows more than 2 times,"
+                + " as 'neg' (20), found 'postive' (1 in training)"), labels.samples(Task.RARE_LABEL));
+        assertTrue(loaded.getValue().contains("task pairs: 1 label(s) rare in training"), loaded.getValue());
+    }
+
+    @Test
+    void labelsRareInTrainingAreNotFlaggedWhereNoLabelIsFrequent() throws IOException {
+        // one 'maybe' among 19 rows: too little data to tell a typo from a rare class
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < 19; i++) {
+            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        tsv.append("odd\tmaybe\n");
+        TestFiles.write(dir, "t/train.tsv", tsv.toString());
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        Map.Entry<TaskData, String> loaded = loadLogged(task(List.of(), true), dir);
+        assertEquals(Map.of("neg", 9, "pos", 10, "maybe", 1), loaded.getKey().labelCounts(Split.TRAIN));
+        assertFalse(loaded.getKey().reports().containsKey("labels"), loaded.getKey().reports().toString());
+        assertFalse(loaded.getValue().contains("WARN"), loaded.getValue());
+    }
+
     @Test
     void labelsOutsideADeclaredSetAreDefects() throws IOException {
         TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\n");

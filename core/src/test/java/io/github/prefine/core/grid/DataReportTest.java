@@ -93,6 +93,11 @@ class DataReportTest {
         assertEquals(1, labels.getAsJsonObject("flagged").get(Task.UNSEEN_LABEL).getAsInt());
         assertEquals("t/test.tsv:3: expected a label of task c-file [no, yes], found 'maybe'",
                 labels.getAsJsonObject("samples").getAsJsonArray(Task.UNSEEN_LABEL).get(0).getAsString());
+        // the labels of the six training rows kept, as counted by hand
+        JsonObject counts = new JsonObject();
+        counts.addProperty("no", 3);
+        counts.addProperty("yes", 3);
+        assertEquals(counts, t.getAsJsonObject("trainingCounts"));
         // run.json records the same, and the report reads back equal
         assertEquals(file.getAsJsonObject("tasks"), json(out.resolve("run.json")).getAsJsonObject("reads"));
         assertEquals(written, DataReport.fromJson(file.getAsJsonObject("tasks")));

@@ -45,4 +45,25 @@ class TaskDataTest {
         assertSame(kept, kept.without(Split.TEST));
         assertThrows(UnsupportedOperationException.class, () -> kept.splits().put(Split.TEST, List.of()));
     }
+
+    @Test
+    void labelCountsCountMentionsPerEntityTypeWhateverTheTagScheme() {
+        Task tags = TaskCatalog.task("wnut17");
+        // IOB1: 'I-PER I-PER B-PER' is two people; IOB2 and BIOES the same two as B- or S- starts
+        Example iob1 = new io.github.prefine.core.data.TokenExample("iob1:1", List.of("a", "b", "c", "d", "e", "f"),
+                List.of("I-PER", "I-PER", "B-PER", "O", "I-LOC", "I-PER"));
+        Example iob2 = new io.github.prefine.core.data.TokenExample("iob2:1", List.of("a", "b", "c", "d"),
+                List.of("B-PER", "I-PER", "B-PER", "I-LOC"));
+        Example bioes = new io.github.prefine.core.data.TokenExample("bioes:1", List.of("a", "b", "c", "d"),
+                List.of("B-PER", "E-PER", "S-PER", "I-PER"));
+        TaskData d = new TaskData(tags, List.of(), Map.of(Split.TRAIN, List.of(iob1, iob2, bioes),
+                Split.VALIDATION, List.of(iob2)), Map.of(), "dev");
+        // PER: 3 in iob1, 2 in iob2, 3 in bioes (an I- after S- starts one); LOC: iob1 1, iob2 1 (I- after PER)
+        assertEquals(Map.of("PER", 8, "LOC", 2), d.labelCounts(Split.TRAIN));
+        assertEquals(Map.of("PER", 2, "LOC", 1), d.labelCounts(Split.VALIDATION));
+        assertEquals(Map.of(), d.labelCounts(Split.TEST));
+        // classes count examples
+        assertEquals(Map.of("entailment", 2, "not_entailment", 1), new TaskData(RTE, List.of(), Map.of(Split.TRAIN,
+                examples("train:", 3)), Map.of(), "dev").labelCounts(Split.TRAIN));
+    }
 }
