@@ -619,6 +619,31 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
+     * Deletes the temp files that killed writers of a sweep's own files left: of its record, its
+     * failure marker, and its choice ({@code prefinetune/<setting>/result.json} or {@code
+     * finetune/<sweep>.json}). For {@link GridScheduler}, which writes those files only under the
+     * sweep's lock and calls this holding it, so none is a live process's, however young, where the
+     * session's clean-up waits an hour; the units' own temp files are their runners'.
+     *
+     * @param sweep the sweep, claimed by the caller
+     * @return how many were deleted
+     * @throws IOException if a folder cannot be listed or a temp file deleted
+     */
+    int deleteKilledSweepTemps(GridSweep sweep) throws IOException {
+        Path root = grid.layout.root();
+        Path choice = sweep instanceof PrefinetuningSweep p ? grid.layout.settingResult(p.setting())
+                : grid.layout.finetuningDetail((FinetuningSweep) sweep);
+        int deleted = 0;
+        for (Path file : List.of(grid.layout.record(sweep.id()), grid.layout.failure(sweep.id()), choice)) {
+            deleted += AtomicFiles.deleteClaimedTempsOf(root, file);
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} temp files of sweep {} that a killed run left", deleted, sweep.id());
+        }
+        return deleted;
+    }
+
+    /**
      * Writes a sweep's record whole, so that its presence means complete: the lines are made in
      * memory and written through a temporary file created and renamed in the entered records folder.
      * A temporary file made by name there (as before) was redirected with the folder swapped for a link.
