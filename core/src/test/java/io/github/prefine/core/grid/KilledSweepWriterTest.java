@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@code records/.run-….jsonl.….tmp}, {@code locks/.….lock.holder.….tmp}), and a rerun kept them,
  * for the session's hour-old rule, in the folder users sync. A rerun that claims the sweep now
  * deletes them, as every writer of them holds that sweep's lock; while another process still holds
- * the lock, its temp files are left alone.
+ * the lock, its temp files are left alone. The same goes for {@code run.json} and
+ * {@code data-report.json}, written under {@code locks/manifest.lock}.
  */
 class KilledSweepWriterTest {
     /** The line the child prints once each of its writes is under way. */
@@ -132,9 +133,12 @@ class KilledSweepWriterTest {
                 args.addAll(sweepWrites(grid.layout(), sweep));
             }
         }
+        // and the run's manifest and data report, which their writers rewrite under locks/manifest.lock
+        args.addAll(List.of("lock:" + grid.layout().lock("manifest"), grid.layout().manifest().toString(),
+                grid.layout().dataReport().toString()));
         kill(midWrite(dir.resolve("child.log"), args));
-        // the pre-finetuning's and the Baseline finetuning's: holder note, record and choice of each
-        assertEquals(6, temps(out).size(), () -> "the kill leaves each write's temp file: " + tempsOrError(out));
+        // the pre-finetuning's and the Baseline finetuning's (holder note, record and choice of each), run.json's, data-report.json's
+        assertEquals(8, temps(out).size(), () -> "the kill leaves each write's temp file: " + tempsOrError(out));
 
         GridSummary rerun = grid.run();
         assertEquals(3, rerun.sweepsRun(), "the cut sweeps and Only-C's finetuning run");
