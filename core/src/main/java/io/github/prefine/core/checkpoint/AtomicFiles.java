@@ -266,6 +266,22 @@ public final class AtomicFiles {
     }
 
     /**
+     * Deletes the temp files that killed writers of one file left beside it ({@code .NAME.RANDOM.tmp},
+     * as every whole-file write here names them), as {@link #deleteClaimedTemps} does: for a caller
+     * that holds the claim every writer of that file holds.
+     *
+     * @param anchor the folder the user named
+     * @param file the file whose writers' temp files are deleted, inside {@code anchor}
+     * @return how many were deleted
+     * @throws IOException if the file's folder cannot be listed or a temp file deleted
+     */
+    public static int deleteClaimedTempsOf(Path anchor, Path file) throws IOException {
+        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
+                "\\." + java.util.regex.Pattern.quote(file.getFileName().toString()) + "\\.[0-9a-z]+\\.tmp");
+        return deleteClaimedTemps(anchor, file.toAbsolutePath().getParent(), name -> temp.matcher(name).matches());
+    }
+
+    /**
      * Moves a file to a new name, atomically where the file system can, else plainly; a file
      * already there is replaced.
      *

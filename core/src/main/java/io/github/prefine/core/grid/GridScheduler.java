@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * another process holds, are revisited every poll interval until none is left, without a limit (a
  * pre-finetuning legitimately takes hours); each is announced once, and while the wait goes on a
  * line every {@link #WAIT_REMINDER_NANOS} names the sweeps held, their holders and how long they
- * have been waited for, so that a run stuck behind a hung holder does not look hung itself. One
+ * have been waited for, so that a run stuck behind a hung holder does not look hung itself. Every
+ * write of a sweep's own files happens under the sweep's lock, so a claimed sweep first deletes
+ * the temp files a killed holder left of them ({@link GridSession#deleteKilledSweepTemps}). One
  * instance per run; not thread-safe.
  */
 final class GridScheduler {
@@ -92,8 +94,18 @@ final class GridScheduler {
                     continue;
                 }
                 if (failed.isPresent() && !Files.exists(grid.layout.failure(sweep.id()))) {
-                    // a dependent of a failed pre-finetuning: fails with it, once
-                    session.markFailed(sweep, failed.get());
+                    // a dependent of a failed pre-finetuning: fails with it, once, under its lock as
+                    // every write of a sweep's files here, so that a claim's clean-up never meets a live one
+                    Optional<UnitLock> lock = UnitLock.tryAcquire(grid.layout.lock(sweep.id()));
+                    if (lock.isEmpty()) {
+                        continue;
+                    }
+                    try (UnitLock l = lock.get()) {
+                        if (!Files.exists(grid.layout.failure(sweep.id()))) {
+                            session.deleteKilledSweepTemps(sweep);
+                            session.markFailed(sweep, failed.get());
+                        }
+                    }
                 }
                 if (failed.isPresent()) {
                     failures.add(sweep.id() + ": " + failed.get());
@@ -128,6 +140,8 @@ final class GridScheduler {
                         skipped++;
                         continue;
                     }
+                    // what a killed run of this sweep left beside its files: none is a live writer's under the lock
+                    session.deleteKilledSweepTemps(sweep);
                     LOG.info("unit {} ({} left)", sweep.id(), pending.size());
                     session.finishOrMarkFailed(sweep).ifPresent(why -> failures.add(sweep.id() + ": " + why));
                 }

@@ -111,6 +111,7 @@ public final class GridSession implements AutoCloseable {
                 // one opener at a time checks, clears and writes run.json; every session then holds
                 // locks/run.lock shared for its life, so that a forced clear sees it is not alone
                 try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+                    deleteKilledManifestTemps();
                     this.manifest = openManifest();
                     this.inUse = UnitLock.tryAcquireShared(grid.layout.lock("run")).orElse(null);
                 }
@@ -118,6 +119,20 @@ public final class GridSession implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             close();
             throw e;
+        }
+    }
+
+    /**
+     * Deletes the temp files of {@code run.json} and {@value DataReport#FILE} that a killed writer
+     * left: every writer of the two holds {@code locks/manifest.lock}, as the caller does, so none is
+     * a live process's, however young, where the session's clean-up waits an hour.
+     */
+    private void deleteKilledManifestTemps() throws IOException {
+        int deleted = AtomicFiles.deleteClaimedTempsOf(grid.layout.root(), grid.layout.manifest())
+                + AtomicFiles.deleteClaimedTempsOf(grid.layout.root(), grid.layout.dataReport());
+        if (deleted > 0) {
+            LOG.info("deleted {} temp files of {} and {} that a killed run left", deleted, grid.layout.manifest(),
+                    grid.layout.dataReport().getFileName());
         }
     }
 
@@ -507,6 +522,7 @@ public final class GridSession implements AutoCloseable {
      */
     public DataReport writeDataReport() throws IOException {
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
+            deleteKilledManifestTemps();
             JsonObject current = Files.exists(grid.layout.manifest())
                     ? JsonParser.parseString(Files.readString(grid.layout.manifest())).getAsJsonObject() : manifest;
             DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
@@ -616,6 +632,31 @@ public final class GridSession implements AutoCloseable {
         }
         JsonObject o = JsonParser.parseString(Files.readString(result)).getAsJsonObject();
         return grid.layout.settingDir(setting).resolve(o.get("encoder").getAsString());
+    }
+
+    /**
+     * Deletes the temp files that killed writers of a sweep's own files left: of its record, its
+     * failure marker, and its choice ({@code prefinetune/<setting>/result.json} or {@code
+     * finetune/<sweep>.json}). For {@link GridScheduler}, which writes those files only under the
+     * sweep's lock and calls this holding it, so none is a live process's, however young, where the
+     * session's clean-up waits an hour; the units' own temp files are their runners'.
+     *
+     * @param sweep the sweep, claimed by the caller
+     * @return how many were deleted
+     * @throws IOException if a folder cannot be listed or a temp file deleted
+     */
+    int deleteKilledSweepTemps(GridSweep sweep) throws IOException {
+        Path root = grid.layout.root();
+        Path choice = sweep instanceof PrefinetuningSweep p ? grid.layout.settingResult(p.setting())
+                : grid.layout.finetuningDetail((FinetuningSweep) sweep);
+        int deleted = 0;
+        for (Path file : List.of(grid.layout.record(sweep.id()), grid.layout.failure(sweep.id()), choice)) {
+            deleted += AtomicFiles.deleteClaimedTempsOf(root, file);
+        }
+        if (deleted > 0) {
+            LOG.info("deleted {} temp files of sweep {} that a killed run left", deleted, sweep.id());
+        }
+        return deleted;
     }
 
     /**

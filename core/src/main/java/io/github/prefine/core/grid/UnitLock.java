@@ -226,11 +226,17 @@ final class UnitLock implements Closeable {
 
     /**
      * Says who holds this lock, in a note beside the lock file that {@link #holder} reads and
-     * {@link #close} deletes: this process's id and host, and since when.
+     * {@link #close} deletes: this process's id and host, and since when. First deletes the note's
+     * temp files that earlier holders killed while noting left ({@code locks/.NAME.lock.holder.RANDOM.tmp}):
+     * only the exclusive holder writes the note, so while this process holds the lock none is a
+     * live process's, however young, where the session's clean-up waits an hour.
      *
-     * @throws IOException if the note cannot be written
+     * @throws IOException if the note cannot be written, or a killed holder's temp file deleted
      */
     void noteHolder() throws IOException {
+        if (!lock.isShared()) {
+            AtomicFiles.deleteClaimedTempsOf(above(key), holderNote(key));
+        }
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();
