@@ -187,13 +187,14 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         // one learning rate each; a finetuning unit trains every seed of its (setting, target)
         RunStatus.Shape shape = new RunStatus.Shape(1, epochs, seeds, targetEpochs);
-        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(shape));
+        List<String> others = Workers.devices(0, dev, count);
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(shape), others.size() + 1);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s;
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
-            s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+            s = Workers.run(grid, others, spec, null);
         }
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);

@@ -223,13 +223,14 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         o.print(DataStatus.table(rows));
         ConsoleProgress bar = ConsoleProgress.onStderr();
         RunStatus.Shape shape = shape();
-        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(rows, shape));
+        List<String> others = Workers.devices(DeviceOption.gpuCount(device), dev, workers);
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(rows, shape), others.size() + 1);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s;
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
-            s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+            s = Workers.run(grid, others, spec, perWorker);
         }
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);

@@ -44,6 +44,11 @@ final class RunStatus {
     private int run = -1;
     /** Fraction of the running unit done, 0 to 1. */
     private double running;
+    /** Processes sharing the run, this one included. */
+    private final int processes;
+    /** Work of the units this process ran that have ended, and their ids. */
+    private double ownRan;
+    private final Set<String> ownEnded = new HashSet<>();
 
     /**
      * The training runs a unit is made of, for the share of the running unit that its reports
@@ -67,7 +72,7 @@ final class RunStatus {
      * @param clock nanosecond clock
      */
     RunStatus(Path out, int total, LongSupplier clock) {
-        this(out, total, clock, null, null);
+        this(out, total, clock, null, null, 1);
     }
 
     /**
@@ -79,7 +84,7 @@ final class RunStatus {
      * @param shape the training runs of a unit, or null to count ended units only
      */
     RunStatus(Path out, int total, LongSupplier clock, Shape shape) {
-        this(out, total, clock, shape, null);
+        this(out, total, clock, shape, null, 1);
     }
 
     /**
@@ -88,14 +93,23 @@ final class RunStatus {
      * one, times that unit's work) times the work of the units not ended, less the running unit's
      * share. Units ended before this started (an earlier run's, another process's) leave the work
      * left but are not counted as run here. A record whose id the plan lacks weighs the plan's mean.
+     * With several processes sharing the run ({@code --workers}, several GPUs) only this process's
+     * running unit reports its share, the others' count when they end: the pace is then at least
+     * this process's own (the units it ran and its share of the running one) times the processes
+     * that still have a unit to run ({@code min(processes, units left)}).
      *
      * @param out the output folder
      * @param total units planned, as the line shows them
      * @param clock nanosecond clock
      * @param shape the training runs of a unit, or null to count ended units only
      * @param units the plan's units with their work, or null to weigh every unit 1
+     * @param processes the processes sharing the run, this one included, at least 1
      */
-    RunStatus(Path out, int total, LongSupplier clock, Shape shape, List<PlannedWork.Unit> units) {
+    RunStatus(Path out, int total, LongSupplier clock, Shape shape, List<PlannedWork.Unit> units, int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("run status: processes must be at least 1, found " + processes);
+        }
+        this.processes = processes;
         this.records = out.resolve("records");
         this.total = total;
         this.clock = clock;
@@ -116,17 +130,21 @@ final class RunStatus {
     }
 
     /**
-     * A training run starts: the next of the running unit, or the first of a new one when a unit
-     * has ended since the last run began, or the run belongs to another unit of the plan (or is of
-     * another kind, where the plan does not name it).
+     * A training run starts: the next of the running unit, or the first of a new one when it
+     * belongs to another unit of the plan, or, where the plan does not name it, when a unit has
+     * ended since the last run began or the run is of another kind.
      *
      * @param label the run's label, as the grid gives it
      */
     void runStarted(String label) {
         boolean prefinetuning = label.startsWith(TrainingProgress.PREFINETUNING_LABEL);
         String id = unitOf(label);
+        noteOwnEnded(ended());
         int ended = done() + failed();
-        if (ended != endedAtRun || prefinetuning != runIsPrefinetuning || !java.util.Objects.equals(id, runningId)) {
+        // a run the plan names belongs to a new unit when the name changes, whatever other processes end
+        boolean newUnit = id != null ? !id.equals(runningId)
+                : ended != endedAtRun || prefinetuning != runIsPrefinetuning || runningId != null;
+        if (newUnit) {
             run = 0;
         } else {
             run++;
@@ -135,6 +153,13 @@ final class RunStatus {
         runIsPrefinetuning = prefinetuning;
         runningId = id;
         steps(0, 0, 1);
+    }
+
+    /** Counts this process's running unit as run by it once its record or failure marker is there. */
+    private void noteOwnEnded(Set<String> endedNow) {
+        if (runningId != null && endedNow.contains(runningId) && ownEnded.add(runningId)) {
+            ownRan += weight(runningId);
+        }
     }
 
     /** The plan's unit a run's label belongs to: the longest label prefix that begins it, or null. */
@@ -287,9 +312,13 @@ final class RunStatus {
             }
         }
         double totalWork = work == null ? total : work.values().stream().mapToDouble(Double::doubleValue).sum();
-        // the running unit's share counts only while no unit has ended since it began
-        double share = ended == endedAtRun ? running * (runningId == null ? meanWork : weight(runningId)) : 0;
-        Duration left = eta(elapsed, ranHere, share, Math.max(0, totalWork - endedWork));
+        // the running unit's share counts until it ends; one the plan does not name, while no unit has ended since it began
+        boolean runs = runningId != null ? !endedNow.contains(runningId) : ended == endedAtRun;
+        double share = runs ? running * (runningId == null ? meanWork : weight(runningId)) : 0;
+        noteOwnEnded(endedNow);
+        // the others' running units are unseen until they end: this process's pace times those still running
+        double own = (ownRan + share) * Math.min(processes, Math.max(1, total - ended));
+        Duration left = eta(elapsed, Math.max(ranHere, own - share), share, Math.max(0, totalWork - endedWork));
         String eta = left != null && ended < total ? format(left) : "--:--";
         return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),

@@ -289,7 +289,7 @@ class ConsoleProgressTest {
     @Test
     void runStatusWeighsUnitsByTheirPlannedWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) throws Exception {
         AtomicLong now = new AtomicLong(0);
-        RunStatus s = new RunStatus(out, 5, now::get, new RunStatus.Shape(1, 4, 1, 4), HEAVY_FIRST);
+        RunStatus s = new RunStatus(out, 5, now::get, new RunStatus.Shape(1, 4, 1, 4), HEAVY_FIRST, 1);
         s.runStarted("pre-finetune SL lr 0.001");
         assertEquals("run: 0/5 units done, 5 left | elapsed 00:00:00 | ETA --:--", s.line());
         now.set(40_000_000_000L);
@@ -321,7 +321,7 @@ class ConsoleProgressTest {
         List<PlannedWork.Unit> units = new java.util.ArrayList<>(HEAVY_FIRST);
         units.add(1, new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40));
         AtomicLong now = new AtomicLong(0);
-        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), units);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), units, 1);
         assertEquals("run: 1/6 units done, 1 failed, 4 left | elapsed 00:00:00 | ETA --:--", s.line());
         s.runStarted("pre-finetune C lr 0.001");
         now.set(20_000_000_000L);
@@ -333,5 +333,35 @@ class ConsoleProgressTest {
         // a foreign record weighs 140 / 6: 40 + 23.33 run here in 80 s, 15 - 23.33 left: none
         java.nio.file.Files.writeString(records.resolve("run-other.jsonl"), "{}");
         assertEquals("run: 3/6 units done, 1 failed, 2 left | elapsed 00:01:20 | ETA 00:00:00", s.line());
+    }
+
+    /**
+     * Two processes share the run: the other's running unit is unseen until it ends, so the pace
+     * is at least this process's own times two. Hand-computed, of 80 + 40 + 4 x 5 = 140: a quarter
+     * of this process's 40 in 20 s is 10, times 2 processes 20 work in 20 s, 130 left: 130 s (one
+     * process's pace alone, 260 s). The other's 80 ends at 50 s, with 2.5 / 4 of the 40 done here
+     * (25): 105 run in 50 s, 35 left, 16.67 s. This process's 40 ends and its next unit begins at
+     * 60 s: 120 run in 60 s, 20 left, 10 s.
+     */
+    @Test
+    void runStatusCountsThePaceOfTheOtherProcessesSharingTheRun(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) throws Exception {
+        List<PlannedWork.Unit> units = new java.util.ArrayList<>(HEAVY_FIRST);
+        units.add(1, new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40));
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), units, 2);
+        s.runStarted("pre-finetune C lr 0.001");
+        now.set(20_000_000_000L);
+        s.steps(1, 0, 1);
+        assertEquals("run: 0/6 units done, 6 left | elapsed 00:00:20 | ETA 00:02:10", s.line());
+        now.set(50_000_000_000L);
+        s.steps(2, 50, 100);
+        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
+        java.nio.file.Files.writeString(records.resolve("prefinetune-SL.jsonl"), "{}");
+        assertEquals("run: 1/6 units done, 5 left | elapsed 00:00:50 | ETA 00:00:16", s.line());
+        now.set(60_000_000_000L);
+        java.nio.file.Files.writeString(records.resolve("prefinetune-C.jsonl"), "{}");
+        s.runStarted("SL → a seed 1 lr 0.003");
+        assertEquals("run: 2/6 units done, 4 left | elapsed 00:01:00 | ETA 00:00:10", s.line());
     }
 }
