@@ -17,10 +17,13 @@ import java.util.stream.Stream;
 /**
  * The whole run in one line: units done, failed and left, time elapsed and the time left at the
  * pace of this process, counting the part of the unit now running that its training runs report
- * (so that the first unit, hours on a real run, gives an ETA before it ends). A unit is done when its record is in {@code --out/records}, and failed
- * when its failure marker is, whoever ran it (an earlier run, another process sharing the
- * folder), so the count is right after a resume. A forced restart clears the folder after this
- * starts counting: the units ended before this process ran any follow the lowest count seen. Not
+ * (so that the first unit, hours on a real run, gives an ETA before it ends). Given the plan's
+ * units ({@link PlannedWork}) the pace and the time left are in planned work, so that a heavy
+ * pre-finetuning unit and a light finetuning one do not count alike; the units shown stay units.
+ * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
+ * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
+ * after a resume. A forced restart clears the folder after this starts counting: of the units
+ * ended when this started, only those still there count as ended before this process ran any. Not
  * thread-safe.
  */
 final class RunStatus {

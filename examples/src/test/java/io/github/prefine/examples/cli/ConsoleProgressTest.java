@@ -279,6 +279,11 @@ class ConsoleProgressTest {
             new PlannedWork.Unit("run-SL-a", "SL → a seed ", 5), new PlannedWork.Unit("run-SL-b", "SL → b seed ", 5),
             new PlannedWork.Unit("run-SL-c", "SL → c seed ", 5), new PlannedWork.Unit("run-SL-d", "SL → d seed ", 5));
 
+    /** The same with a second pre-finetuning unit of 40 after the first: 140 in all. */
+    private static final List<PlannedWork.Unit> TWO_HEAVY = java.util.stream.Stream.of(HEAVY_FIRST.subList(0, 1),
+            List.of(new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40)), HEAVY_FIRST.subList(1, 5))
+            .flatMap(List::stream).toList();
+
     /**
      * The ETA weighs units by their planned work. Hand-computed: a quarter of the heavy first unit
      * (80 of 100) in 40 s is 20 work at 2 s each, and 80 are left: 160 s (counting units alike it
@@ -296,8 +301,7 @@ class ConsoleProgressTest {
         s.steps(1, 0, 1);
         assertEquals("run: 0/5 units done, 5 left | elapsed 00:00:40 | ETA 00:02:40", s.line());
         now.set(160_000_000_000L);
-        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
-        java.nio.file.Files.writeString(records.resolve("prefinetune-SL.jsonl"), "{}");
+        end(out, "prefinetune-SL.jsonl");
         assertEquals("run: 1/5 units done, 4 left | elapsed 00:02:40 | ETA 00:00:40", s.line());
         s.runStarted("SL → a seed 1 lr 0.003");
         s.steps(1, 50, 100);
@@ -315,23 +319,19 @@ class ConsoleProgressTest {
     @Test
     void runStatusLeavesOutOfItsPaceTheWorkOfUnitsEndedBeforeIt(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path out) throws Exception {
-        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
-        java.nio.file.Files.writeString(records.resolve("prefinetune-SL.jsonl"), "{}");
-        java.nio.file.Files.writeString(records.resolve("run-SL-a.failed"), "diverged\n");
-        List<PlannedWork.Unit> units = new java.util.ArrayList<>(HEAVY_FIRST);
-        units.add(1, new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40));
+        end(out, "prefinetune-SL.jsonl", "run-SL-a.failed");
         AtomicLong now = new AtomicLong(0);
-        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), units, 1);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), TWO_HEAVY, 1);
         assertEquals("run: 1/6 units done, 1 failed, 4 left | elapsed 00:00:00 | ETA --:--", s.line());
         s.runStarted("pre-finetune C lr 0.001");
         now.set(20_000_000_000L);
         s.steps(1, 0, 1);
         assertEquals("run: 1/6 units done, 1 failed, 4 left | elapsed 00:00:20 | ETA 00:01:30", s.line());
         now.set(80_000_000_000L);
-        java.nio.file.Files.writeString(records.resolve("prefinetune-C.jsonl"), "{}");
+        end(out, "prefinetune-C.jsonl");
         assertEquals("run: 2/6 units done, 1 failed, 3 left | elapsed 00:01:20 | ETA 00:00:30", s.line());
         // a foreign record weighs 140 / 6: 40 + 23.33 run here in 80 s, 15 - 23.33 left: none
-        java.nio.file.Files.writeString(records.resolve("run-other.jsonl"), "{}");
+        end(out, "run-other.jsonl");
         assertEquals("run: 3/6 units done, 1 failed, 2 left | elapsed 00:01:20 | ETA 00:00:00", s.line());
     }
 
@@ -346,22 +346,27 @@ class ConsoleProgressTest {
     @Test
     void runStatusCountsThePaceOfTheOtherProcessesSharingTheRun(@org.junit.jupiter.api.io.TempDir
             java.nio.file.Path out) throws Exception {
-        List<PlannedWork.Unit> units = new java.util.ArrayList<>(HEAVY_FIRST);
-        units.add(1, new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40));
         AtomicLong now = new AtomicLong(0);
-        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), units, 2);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), TWO_HEAVY, 2);
         s.runStarted("pre-finetune C lr 0.001");
         now.set(20_000_000_000L);
         s.steps(1, 0, 1);
         assertEquals("run: 0/6 units done, 6 left | elapsed 00:00:20 | ETA 00:02:10", s.line());
         now.set(50_000_000_000L);
         s.steps(2, 50, 100);
-        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
-        java.nio.file.Files.writeString(records.resolve("prefinetune-SL.jsonl"), "{}");
+        end(out, "prefinetune-SL.jsonl");
         assertEquals("run: 1/6 units done, 5 left | elapsed 00:00:50 | ETA 00:00:16", s.line());
         now.set(60_000_000_000L);
-        java.nio.file.Files.writeString(records.resolve("prefinetune-C.jsonl"), "{}");
+        end(out, "prefinetune-C.jsonl");
         s.runStarted("SL → a seed 1 lr 0.003");
         assertEquals("run: 2/6 units done, 4 left | elapsed 00:01:00 | ETA 00:00:10", s.line());
+    }
+
+    /** Ends units as the grid does: a record ({@code .jsonl}) or a failure marker ({@code .failed}) under records/. */
+    private static void end(java.nio.file.Path out, String... files) throws java.io.IOException {
+        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
+        for (String f : files) {
+            java.nio.file.Files.writeString(records.resolve(f), f.endsWith(".failed") ? "diverged\n" : "{}");
+        }
     }
 }
