@@ -25,6 +25,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.LongStream;
 import picocli.CommandLine;
@@ -45,6 +46,11 @@ import picocli.CommandLine.Option;
         description = {"Run the whole pipeline, scaled down, on a synthetic task suite (CPU, a few minutes).",
             "Prints Table 1 and Table 2 and writes them with the plots to --out."})
 public final class DemoCommand implements Callable<Integer>, GridCommand, PreLaunchChecks {
+    /** The groups the demo combines. */
+    private static final List<TaskGroup> GROUPS = List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C);
+    /** Short rows and windows: the synthetic examples are a few dozen tokens. */
+    private static final FeatureSettings FEATURES = new FeatureSettings(64, 64, 16, 0, 0, 1L);
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -180,13 +186,15 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         // one learning rate each; a finetuning unit trains every seed of its (setting, target)
-        RunStatus status = new RunStatus(out, planned, System::nanoTime, new RunStatus.Shape(1, epochs, seeds, targetEpochs));
+        RunStatus.Shape shape = new RunStatus.Shape(1, epochs, seeds, targetEpochs);
+        List<String> others = Workers.devices(0, dev, count);
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(shape), others.size() + 1);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s;
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
-            s = Workers.run(grid, Workers.devices(0, dev, count), spec, null);
+            s = Workers.run(grid, others, spec, null);
         }
         bar.status(status.line());
         ReproduceCommand.printSummary(o, s, (System.nanoTime() - start) / 1e9);
@@ -198,6 +206,14 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
     public int check() {
         checkBeforeLaunch();
         return RunStatus.plannedUnits(7, SyntheticTaskSet.of(suite()).targets().size(), 1);
+    }
+
+    /** The units of the demo's grid with their planned work, from the generated suite's sizes. */
+    private List<PlannedWork.Unit> plannedWork(RunStatus.Shape shape) {
+        SyntheticTaskSet set = SyntheticTaskSet.of(suite());
+        Map<String, PlannedWork.Size> sizes = new java.util.HashMap<>();
+        suite().tasks().forEach(t -> sizes.put(t.name(), new PlannedWork.Size(t.train().size(), t.validation().size())));
+        return PlannedWork.of(GROUPS, set.prefinetuning(), set.targets(), seeds, true, sizes, FEATURES, shape);
     }
 
     /** The suite, generated once: both the check and the grid need it. */
@@ -240,14 +256,14 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         double lr = learningRate != null ? learningRate : minilm ? 1e-4 : 1e-3;
         double targetLr = targetLearningRate != null ? targetLearningRate : minilm ? 3e-4 : 3e-3;
         return Grid.builder().setEncoder(encoder).setData(set.data())
-                .setPrefinetuningTasks(set.prefinetuning()).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C))
+                .setPrefinetuningTasks(set.prefinetuning()).setGroups(GROUPS)
                 .setTargets(set.targets()).setOutput(out)
                 .optSeeds(LongStream.rangeClosed(1, seeds).boxed().toList())
                 .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs)
                 // a fixed, short budget: the schedule spans the caps
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
-                .optFeatures(new FeatureSettings(64, 64, 16, 0, 0, 1L))
+                .optFeatures(FEATURES)
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels)).optOptions(GridCommand.options(spec));
     }

@@ -20,6 +20,7 @@ import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.stats.SeedDifference;
+import io.github.prefine.examples.data.DataStatus;
 import io.github.prefine.examples.data.FetchedData;
 import io.github.prefine.examples.data.IncompleteFetchException;
 import java.io.PrintStream;
@@ -189,8 +190,18 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             + " one model's size on disk (about 1.1 GB for XLM-R base); a finished run restarted with it reuses its"
             + " results";
 
+    /** Pre-finetuning tasks of the chosen groups that {@link #check} found with data, in catalog order. */
+    private final List<Task> poolWithData = new ArrayList<>();
+    /** Targets that {@link #check} found with data, in order. */
+    private final List<Task> targetsWithData = new ArrayList<>();
+
     /** Creates the command; picocli fills the fields. */
     public ReproduceCommand() {}
+
+    /** The featurization the options ask for. */
+    private FeatureSettings features() {
+        return new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L);
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -208,20 +219,39 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             return 0;
         }
         Workers.checkCount(workers, DeviceOption.gpuCount(device), dev, planned); // needs the device: before any work
-        o.print(io.github.prefine.examples.data.DataStatus.table(io.github.prefine.examples.data.DataStatus.of(data, false)));
+        List<DataStatus.Row> rows = DataStatus.of(data, false);
+        o.print(DataStatus.table(rows));
         ConsoleProgress bar = ConsoleProgress.onStderr();
-        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape());
+        RunStatus.Shape shape = shape();
+        List<String> others = Workers.devices(DeviceOption.gpuCount(device), dev, workers);
+        RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(rows, shape), others.size() + 1);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
                 .optFeaturizationListener(TrainingProgress.featurization(bar)).build();
         long start = System.nanoTime();
         GridSummary s;
         try (StopNotice stop = StopNotice.install(spec.qualifiedName(), StopNotice.commandLine(spec), out, status)) {
-            s = Workers.run(grid, Workers.devices(DeviceOption.gpuCount(device), dev, workers), spec, perWorker);
+            s = Workers.run(grid, others, spec, perWorker);
         }
         bar.status(status.line());
         printSummary(o, s, (System.nanoTime() - start) / 1e9);
         printModels(o, out);
         return 0;
+    }
+
+    /**
+     * The units the grid will plan, with their planned work, from the example counts of the data
+     * status (fetch records; no data file is read): the tasks {@link #check} found with data.
+     */
+    private List<PlannedWork.Unit> plannedWork(List<DataStatus.Row> rows, RunStatus.Shape shape) {
+        Map<String, PlannedWork.Size> sizes = new LinkedHashMap<>();
+        for (DataStatus.Row r : rows) {
+            Integer train = r.counts().get(Split.TRAIN);
+            if (train != null) {
+                sizes.put(r.task(), new PlannedWork.Size(train, r.counts().getOrDefault(Split.VALIDATION, 0)));
+            }
+        }
+        return PlannedWork.of(groups(), poolWithData, targetsWithData, seeds,
+                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET, sizes, features(), shape);
     }
 
     /** The training runs of a unit: a run per learning rate, and per seed too in a per-target sweep. */
@@ -291,7 +321,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optAllowPartial(allowPartial).optForce(force).optOptions(GridCommand.options(spec)).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
-                .optFeatures(new FeatureSettings(maxLength, qaMaxLength, qaStride, maxTrainExamples, maxEvalExamples, 1L))
+                .optFeatures(features())
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
     }
 
@@ -410,6 +440,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
      * written; returns the units the pipeline will plan, for the run's status line.
      */
     private int checkData(TaskDataSource source, List<TaskGroup> g, List<Task> t) {
+        poolWithData.clear();
+        targetsWithData.clear();
         Map<String, List<String>> missing = new LinkedHashMap<>();
         Set<TaskGroup> withData = new LinkedHashSet<>();
         for (Task task : TaskCatalog.prefinetuning()) {
@@ -419,6 +451,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                     missing.put(task.name(), m);
                 } else {
                     withData.add(task.group());
+                    poolWithData.add(task);
                 }
             }
         }
@@ -427,6 +460,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             List<String> m = source.missing(task);
             if (m.isEmpty()) {
                 usableTargets++;
+                targetsWithData.add(task);
             } else {
                 missing.put(task.name(), m);
             }

@@ -113,8 +113,8 @@ public final class TrainingProgress implements TrainingListener {
     static java.util.function.Function<String, io.github.prefine.core.train.TrainingListener> withStatus(
             ConsoleProgress bar, RunStatus status) {
         return label -> {
-            // the grid names its pre-finetuning runs so (PrefinetuningRunner); a finetuning run by its setting
-            status.runStarted(label.startsWith(PREFINETUNING_LABEL));
+            // the grid names its runs by their unit (PrefinetuningRunner, FinetuningRunner)
+            status.runStarted(label);
             bar.status(status.line());
             TrainingProgress drawn = new TrainingProgress(bar, label);
             return new TrainingListener() {

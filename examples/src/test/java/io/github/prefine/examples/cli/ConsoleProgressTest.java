@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -247,10 +248,10 @@ class ConsoleProgressTest {
             java.nio.file.Path out) throws Exception {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 10, now::get, new RunStatus.Shape(5, 20, 25, 20));
-        s.runStarted(true);
+        s.runStarted("pre-finetune SL lr 1.0E-5");
         assertEquals("run: 0/10 units done, 10 left | elapsed 00:00:00 | ETA --:--", s.line());
         s.steps(0, 40, 100);
-        s.runStarted(true); // the next learning rate of the same unit
+        s.runStarted("pre-finetune SL lr 3.0E-5"); // the next learning rate of the same unit
         s.steps(3, 50, 100);
         now.set(2_820_000_000_000L);
         assertEquals("run: 0/10 units done, 10 left | elapsed 00:47:00 | ETA 32:33:00", s.line());
@@ -261,7 +262,7 @@ class ConsoleProgressTest {
         assertEquals("run: 1/10 units done, 9 left | elapsed 00:50:00 | ETA 07:30:00", s.line());
         // a finetuning unit of 25 runs begins: its first run, half of its 20 epochs done, is 0.02 of it;
         // 3000 s for 1.02 units, times 8.98 left: 26411.76 s, 07:20:11
-        s.runStarted(false);
+        s.runStarted("SL → wnut17 seed 1 lr 1.0E-5");
         s.steps(10, 0, 100);
         assertEquals("run: 1/10 units done, 9 left | elapsed 00:50:00 | ETA 07:20:11", s.line());
         assertTrue(s.epochsLeftAfter(18));
@@ -270,5 +271,102 @@ class ConsoleProgressTest {
         assertEquals(0.5625, RunStatus.unitFraction(2, 4, 1, 25, 100, 5), 1e-12);
         assertEquals(1.0, RunStatus.unitFraction(7, 5, 19, 100, 100, 20), 1e-12);
         assertNull(RunStatus.eta(5_000_000_000L, 0, 0, 3));
+    }
+
+    /** A heavy unit, four light ones: 80 + 4 x 5 = 100 units of work, one run of 4 epochs each. */
+    private static final List<PlannedWork.Unit> HEAVY_FIRST = List.of(
+            new PlannedWork.Unit("prefinetune-SL", "pre-finetune SL lr ", 80),
+            new PlannedWork.Unit("run-SL-a", "SL → a seed ", 5), new PlannedWork.Unit("run-SL-b", "SL → b seed ", 5),
+            new PlannedWork.Unit("run-SL-c", "SL → c seed ", 5), new PlannedWork.Unit("run-SL-d", "SL → d seed ", 5));
+
+    /** The same with a second pre-finetuning unit of 40 after the first: 140 in all. */
+    private static final List<PlannedWork.Unit> TWO_HEAVY = java.util.stream.Stream.of(HEAVY_FIRST.subList(0, 1),
+            List.of(new PlannedWork.Unit("prefinetune-C", "pre-finetune C lr ", 40)), HEAVY_FIRST.subList(1, 5))
+            .flatMap(List::stream).toList();
+
+    /**
+     * The ETA weighs units by their planned work. Hand-computed: a quarter of the heavy first unit
+     * (80 of 100) in 40 s is 20 work at 2 s each, and 80 are left: 160 s (counting units alike it
+     * would be 40 s / 0.25 = 160 s a unit times 4.75 left, 760 s). When it ends at 160 s, 80 work in
+     * 160 s, 20 left: 40 s. The first light unit at epoch 2 step 50 of 100 has 1.375 / 4 of its 5
+     * done, 1.875: 81.875 work in 163.75 s is 2 s each, times 20 - 1.875 = 18.125, 36.25 s.
+     */
+    @Test
+    void runStatusWeighsUnitsByTheirPlannedWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path out) throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 5, now::get, new RunStatus.Shape(1, 4, 1, 4), HEAVY_FIRST, 1);
+        s.runStarted("pre-finetune SL lr 0.001");
+        assertEquals("run: 0/5 units done, 5 left | elapsed 00:00:00 | ETA --:--", s.line());
+        now.set(40_000_000_000L);
+        s.steps(1, 0, 1);
+        assertEquals("run: 0/5 units done, 5 left | elapsed 00:00:40 | ETA 00:02:40", s.line());
+        now.set(160_000_000_000L);
+        end(out, "prefinetune-SL.jsonl");
+        assertEquals("run: 1/5 units done, 4 left | elapsed 00:02:40 | ETA 00:00:40", s.line());
+        s.runStarted("SL → a seed 1 lr 0.003");
+        s.steps(1, 50, 100);
+        now.set(163_750_000_000L);
+        assertEquals("run: 1/5 units done, 4 left | elapsed 00:02:43 | ETA 00:00:36", s.line());
+    }
+
+    /**
+     * A resumed run: units an earlier process ended leave the work left but are not counted as
+     * run here. Hand-computed: of 80 + 40 + 4 x 5 = 140, the 80 and one 5 ended before; a quarter
+     * of the 40 in 20 s is 10 work at 2 s each, 140 - 85 - 10 = 45 left: 90 s (counting the 85 as
+     * run here would give 20 s / 95 x 45, 9 s; counting units alike 20 s / 0.25 x 3.75, 300 s). The
+     * 40 ends at 80 s: 2 s each, 15 left, 30 s. A record the plan lacks weighs its mean, 140 / 6.
+     */
+    @Test
+    void runStatusLeavesOutOfItsPaceTheWorkOfUnitsEndedBeforeIt(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) throws Exception {
+        end(out, "prefinetune-SL.jsonl", "run-SL-a.failed");
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), TWO_HEAVY, 1);
+        assertEquals("run: 1/6 units done, 1 failed, 4 left | elapsed 00:00:00 | ETA --:--", s.line());
+        s.runStarted("pre-finetune C lr 0.001");
+        now.set(20_000_000_000L);
+        s.steps(1, 0, 1);
+        assertEquals("run: 1/6 units done, 1 failed, 4 left | elapsed 00:00:20 | ETA 00:01:30", s.line());
+        now.set(80_000_000_000L);
+        end(out, "prefinetune-C.jsonl");
+        assertEquals("run: 2/6 units done, 1 failed, 3 left | elapsed 00:01:20 | ETA 00:00:30", s.line());
+        // a foreign record weighs 140 / 6: 40 + 23.33 run here in 80 s, 15 - 23.33 left: none
+        end(out, "run-other.jsonl");
+        assertEquals("run: 3/6 units done, 1 failed, 2 left | elapsed 00:01:20 | ETA 00:00:00", s.line());
+    }
+
+    /**
+     * Two processes share the run: the other's running unit is unseen until it ends, so the pace
+     * is at least this process's own times two. Hand-computed, of 80 + 40 + 4 x 5 = 140: a quarter
+     * of this process's 40 in 20 s is 10, times 2 processes 20 work in 20 s, 130 left: 130 s (one
+     * process's pace alone, 260 s). The other's 80 ends at 50 s, with 2.5 / 4 of the 40 done here
+     * (25): 105 run in 50 s, 35 left, 16.67 s. This process's 40 ends and its next unit begins at
+     * 60 s: 120 run in 60 s, 20 left, 10 s.
+     */
+    @Test
+    void runStatusCountsThePaceOfTheOtherProcessesSharingTheRun(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path out) throws Exception {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 6, now::get, new RunStatus.Shape(1, 4, 1, 4), TWO_HEAVY, 2);
+        s.runStarted("pre-finetune C lr 0.001");
+        now.set(20_000_000_000L);
+        s.steps(1, 0, 1);
+        assertEquals("run: 0/6 units done, 6 left | elapsed 00:00:20 | ETA 00:02:10", s.line());
+        now.set(50_000_000_000L);
+        s.steps(2, 50, 100);
+        end(out, "prefinetune-SL.jsonl");
+        assertEquals("run: 1/6 units done, 5 left | elapsed 00:00:50 | ETA 00:00:16", s.line());
+        now.set(60_000_000_000L);
+        end(out, "prefinetune-C.jsonl");
+        s.runStarted("SL → a seed 1 lr 0.003");
+        assertEquals("run: 2/6 units done, 4 left | elapsed 00:01:00 | ETA 00:00:10", s.line());
+    }
+
+    /** Ends units as the grid does: a record ({@code .jsonl}) or a failure marker ({@code .failed}) under records/. */
+    private static void end(java.nio.file.Path out, String... files) throws java.io.IOException {
+        java.nio.file.Path records = java.nio.file.Files.createDirectories(out.resolve("records"));
+        for (String f : files) {
+            java.nio.file.Files.writeString(records.resolve(f), f.endsWith(".failed") ? "diverged\n" : "{}");
+        }
     }
 }
