@@ -209,7 +209,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
     }
 
     /** The units of the demo's grid with their planned work, from the generated suite's sizes. */
-    private List<PlannedWork.Unit> plannedWork(RunStatus.Shape shape) {
+    List<PlannedWork.Unit> plannedWork(RunStatus.Shape shape) {
         SyntheticTaskSet set = SyntheticTaskSet.of(suite());
         Map<String, PlannedWork.Size> sizes = new java.util.HashMap<>();
         suite().tasks().forEach(t -> sizes.put(t.name(), new PlannedWork.Size(t.train().size(), t.validation().size())));

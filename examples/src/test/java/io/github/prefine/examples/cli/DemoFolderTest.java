@@ -59,6 +59,27 @@ class DemoFolderTest {
         return new Run(p.exitValue(), new String(printed, StandardCharsets.UTF_8));
     }
 
+    /**
+     * The run status's plan of the demo ({@link PlannedWork}, which repeats the grid's settings
+     * and sweep ids so that it can weigh units before any data is read) names exactly the units the
+     * grid recorded: were the two to drift apart, units would weigh the mean and the ETA degrade
+     * without a word.
+     */
+    @Test
+    void theStatusPlansTheUnitsTheGridRecords(DemoFixture.Finished first) throws Exception {
+        DemoCommand command = new DemoCommand();
+        new picocli.CommandLine(command).parseArgs("--seeds", "1", "--epochs", "1", "--target-epochs", "1");
+        java.util.Set<String> planned = new java.util.TreeSet<>();
+        command.plannedWork(new RunStatus.Shape(1, 1, 1, 1)).forEach(u -> planned.add(u.id()));
+        java.util.Set<String> recorded = new java.util.TreeSet<>();
+        try (java.util.stream.Stream<Path> files = Files.list(first.folder().resolve("records"))) {
+            files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))
+                    .forEach(n -> recorded.add(n.substring(0, n.length() - ".jsonl".length())));
+        }
+        assertEquals(55, recorded.size(), recorded.toString());
+        assertEquals(recorded, planned);
+    }
+
     @Test
     void anotherSuiteIsRefusedUnlessForcedAndThenRunsAsInAFreshFolder(DemoFixture.Finished first) throws Exception {
         assertEquals(0, first.run().exit(), first.run().printed());
