@@ -9,12 +9,14 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -245,19 +247,18 @@ public final class AtomicFiles {
      * @return how many were deleted
      * @throws IOException if the folder cannot be listed or a file deleted
      */
-    public static int deleteClaimedTemps(Path anchor, Path dir, java.util.function.Predicate<String> names)
-            throws IOException {
-        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+    public static int deleteClaimedTemps(Path anchor, Path dir, Predicate<String> names) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return 0;
         }
         List<Path> left;
         try (Stream<Path> s = Files.list(dir)) {
             left = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && names.test(p.getFileName().toString())
-                    && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList();
+                    && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
         }
         int deleted = 0;
         for (Path p : left) {
-            if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 PlainFolders.deleteTree(anchor, p);
                 deleted++;
             }
