@@ -9,14 +9,12 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -233,53 +231,6 @@ public final class AtomicFiles {
             }
         }
         return deleted;
-    }
-
-    /**
-     * Deletes the temp files in one folder (not below it) that writers killed under a claim left:
-     * for a caller that holds the claim every writer of those files holds, so that none is a live
-     * writer's however young, where {@link #deleteStaleTemps} must wait. Each is deleted below
-     * {@code anchor} without following a link ({@link PlainFolders#deleteTree}).
-     *
-     * @param anchor the folder the user named
-     * @param dir the folder, the anchor or inside it; nothing happens when it is not a folder
-     * @param names which temp file names to delete (each ends in {@code .tmp})
-     * @return how many were deleted
-     * @throws IOException if the folder cannot be listed or a file deleted
-     */
-    public static int deleteClaimedTemps(Path anchor, Path dir, Predicate<String> names) throws IOException {
-        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-            return 0;
-        }
-        List<Path> left;
-        try (Stream<Path> s = Files.list(dir)) {
-            left = s.filter(p -> p.getFileName().toString().endsWith(".tmp") && names.test(p.getFileName().toString())
-                    && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).toList();
-        }
-        int deleted = 0;
-        for (Path p : left) {
-            if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-                PlainFolders.deleteTree(anchor, p);
-                deleted++;
-            }
-        }
-        return deleted;
-    }
-
-    /**
-     * Deletes the temp files that killed writers of one file left beside it ({@code .NAME.RANDOM.tmp},
-     * as every whole-file write here names them), as {@link #deleteClaimedTemps} does: for a caller
-     * that holds the claim every writer of that file holds.
-     *
-     * @param anchor the folder the user named
-     * @param file the file whose writers' temp files are deleted, inside {@code anchor}
-     * @return how many were deleted
-     * @throws IOException if the file's folder cannot be listed or a temp file deleted
-     */
-    public static int deleteClaimedTempsOf(Path anchor, Path file) throws IOException {
-        java.util.regex.Pattern temp = java.util.regex.Pattern.compile(
-                "\\." + java.util.regex.Pattern.quote(file.getFileName().toString()) + "\\.[0-9a-z]+\\.tmp");
-        return deleteClaimedTemps(anchor, file.toAbsolutePath().getParent(), name -> temp.matcher(name).matches());
     }
 
     /**

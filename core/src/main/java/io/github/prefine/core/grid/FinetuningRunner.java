@@ -57,7 +57,7 @@ final class FinetuningRunner {
         }
         // what a killed run of this unit left: the unit is claimed, so no live writer's (other units share the folder)
         String temp = "." + file.getFileName() + ".";
-        AtomicFiles.deleteClaimedTemps(grid.layout.root(), file.getParent(), name -> name.startsWith(temp));
+        ClaimedTemps.inDir(grid.layout.root(), file.getParent(), name -> name.startsWith(temp));
         TargetFinetuning finetuning = finetuning(u, ft, session.encoderOf(u.setting()));
         FinetuningResult r = null;
         FitResult fit = null;

@@ -127,7 +127,7 @@ public final class GridReports {
      * another process's.
      */
     private void deleteKilledWritersTemps() throws IOException {
-        int deleted = AtomicFiles.deleteClaimedTemps(out, out, name -> REPORT_TEMP.matcher(name).matches());
+        int deleted = ClaimedTemps.inDir(out, out, name -> REPORT_TEMP.matcher(name).matches());
         if (deleted > 0) {
             LOG.info("deleted {} temp files of reports that a killed run left in {}", deleted, out);
         }

@@ -128,8 +128,8 @@ public final class GridSession implements AutoCloseable {
      * a live process's, however young, where the session's clean-up waits an hour.
      */
     private void deleteKilledManifestTemps() throws IOException {
-        int deleted = AtomicFiles.deleteClaimedTempsOf(grid.layout.root(), grid.layout.manifest())
-                + AtomicFiles.deleteClaimedTempsOf(grid.layout.root(), grid.layout.dataReport());
+        int deleted = ClaimedTemps.of(grid.layout.root(), grid.layout.manifest())
+                + ClaimedTemps.of(grid.layout.root(), grid.layout.dataReport());
         if (deleted > 0) {
             LOG.info("deleted {} temp files of {} and {} that a killed run left", deleted, grid.layout.manifest(),
                     grid.layout.dataReport().getFileName());
@@ -651,7 +651,7 @@ public final class GridSession implements AutoCloseable {
                 : grid.layout.finetuningDetail((FinetuningSweep) sweep);
         int deleted = 0;
         for (Path file : List.of(grid.layout.record(sweep.id()), grid.layout.failure(sweep.id()), choice)) {
-            deleted += AtomicFiles.deleteClaimedTempsOf(root, file);
+            deleted += ClaimedTemps.of(root, file);
         }
         if (deleted > 0) {
             LOG.info("deleted {} temp files of sweep {} that a killed run left", deleted, sweep.id());

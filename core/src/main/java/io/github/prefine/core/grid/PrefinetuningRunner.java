@@ -215,7 +215,7 @@ final class PrefinetuningRunner {
      */
     private void deleteKilledWritersTemps(Path lrDir) throws IOException {
         for (Path dir : List.of(lrDir, lrDir.resolve("encoder"))) {
-            AtomicFiles.deleteClaimedTemps(grid.layout.root(), dir, name -> true);
+            ClaimedTemps.inDir(grid.layout.root(), dir, name -> true);
         }
     }
 

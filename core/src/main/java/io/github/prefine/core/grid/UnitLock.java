@@ -235,7 +235,7 @@ final class UnitLock implements Closeable {
      */
     void noteHolder() throws IOException {
         if (!lock.isShared()) {
-            AtomicFiles.deleteClaimedTempsOf(above(key), holderNote(key));
+            ClaimedTemps.of(above(key), holderNote(key));
         }
         String host;
         try {
