@@ -280,7 +280,7 @@ public final class FinetunedModel implements AutoCloseable {
     private static SubwordTokenizer hfTokenizer(TokenizerText text, Path dir, int padId) throws IOException {
         Path file = text.file();
         try {
-            return SubwordTokenizer.builder().optPadId(padId).setTokenizerText(text).build();
+            return text.setOn(SubwordTokenizer.builder().optPadId(padId)).build();
         } catch (IOException | RuntimeException e) {
             if (!text.isRebuilt()) {
                 throw naming(file, e);

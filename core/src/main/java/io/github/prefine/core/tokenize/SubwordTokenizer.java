@@ -511,8 +511,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Builds a {@link SubwordTokenizer}; mutable and single-threaded.
      *
-     * <p>Required: {@link #setTokenizerPath(Path)}, {@link #setRebuiltTokenizer(Path, String)} or
-     * {@link #setTokenizerText} (the later call wins). {@link #build()} checks that the maximum
+     * <p>Required: {@link #setTokenizerPath(Path)} or {@link #setRebuiltTokenizer(Path, String)}, or
+     * prefine's own text read already (the later call wins). {@link #build()} checks that the maximum
      * length is positive and, with special tokens and truncation, holds the special tokens of a
      * pair; that the stride is non-negative and smaller than the maximum length, and only asked
      * for with truncation; and that a padding id, when set, is non-negative.
@@ -533,6 +533,12 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean padIdSet;
         private boolean wordwise;
         private boolean wordwiseKnown;
+
+        static {
+            // prefine's Hugging Face folder loader hands over a text read already through this
+            // non-API way in, since a public setter would name the internal type
+            TokenizerText.installSetter(Builder::setTokenizerText);
+        }
 
         private Builder() {}
 
@@ -569,21 +575,14 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
 
         /**
-         * Sets the tokenizer as a {@code tokenizer.json} its caller has read and parsed already, so
-         * that the load reads and parses it no more: the file as {@link #setTokenizerPath(Path)}
-         * sets it, or the text rebuilt from it as {@link #setRebuiltTokenizer(Path, String)} does.
-         * Not API: prefine's Hugging Face folder loader reads the file to compare it with the
-         * folder's {@code tokenizer_config.json} first. Required, unless one of those two is called
-         * instead (the later call wins).
-         *
-         * @param text the file's text or the rebuilt text, with the object it parses to
-         * @return this builder
+         * Sets the tokenizer as a {@code tokenizer.json} prefine's Hugging Face folder loader read
+         * and parsed already, to compare it with the folder's {@code tokenizer_config.json} first
+         * ({@link TokenizerText#setOn}).
          */
-        public Builder setTokenizerText(TokenizerText text) {
+        private void setTokenizerText(TokenizerText text) {
             this.given = Objects.requireNonNull(text, "text");
             this.path = text.file();
             this.rebuilt = text.isRebuilt() ? text.text() : null;
-            return this;
         }
 
         /**

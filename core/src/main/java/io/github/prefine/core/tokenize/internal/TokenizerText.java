@@ -1,14 +1,16 @@
 package io.github.prefine.core.tokenize.internal;
 
 import com.google.gson.JsonObject;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * A {@code tokenizer.json} read and parsed once, for a load that both inspects its components and
- * hands it to the native tokenizer ({@link
- * io.github.prefine.core.tokenize.SubwordTokenizer.Builder#setTokenizerText}): a 17 MB file (XLM-R's)
- * is then read and parsed by Gson once, not once per reader. Not API.
+ * hands it to the native tokenizer ({@link #setOn}): a 17 MB file (XLM-R's) is then read and parsed
+ * by Gson once, not once per reader. Not API.
  *
  * <p>Immutable but for {@link #json()}, which a loader may change before it calls {@link
  * #rebuilt(String)}. Not a record: its {@code toString} would print the whole text.
@@ -18,6 +20,12 @@ public final class TokenizerText {
     private final String text;
     private final JsonObject json;
     private final boolean rebuilt;
+
+    /**
+     * The builder's own setter, installed by its class as it is initialised, so before any builder
+     * exists: the way in stays out of {@link SubwordTokenizer.Builder}'s public methods.
+     */
+    private static volatile BiConsumer<SubwordTokenizer.Builder, TokenizerText> setter;
 
     private TokenizerText(Path file, String text, JsonObject json, boolean rebuilt) {
         this.file = file;
@@ -82,6 +90,29 @@ public final class TokenizerText {
      */
     public boolean isRebuilt() {
         return rebuilt;
+    }
+
+    /**
+     * Sets this text as a builder's tokenizer, so that its load reads and parses it no more: the
+     * file as {@link SubwordTokenizer.Builder#setTokenizerPath} sets it, or the rebuilt text as
+     * {@link SubwordTokenizer.Builder#setRebuiltTokenizer} does (the later call wins).
+     *
+     * @param builder the builder
+     * @return the builder
+     */
+    public SubwordTokenizer.Builder setOn(SubwordTokenizer.Builder builder) {
+        setter.accept(Objects.requireNonNull(builder, "builder"), this);
+        return builder;
+    }
+
+    /**
+     * Installs the builder's setter that {@link #setOn} calls; for {@link SubwordTokenizer.Builder}
+     * alone, which calls it once.
+     *
+     * @param builderSetter sets a builder's text
+     */
+    public static void installSetter(BiConsumer<SubwordTokenizer.Builder, TokenizerText> builderSetter) {
+        setter = Objects.requireNonNull(builderSetter, "builderSetter");
     }
 
     /** Omits the text, which may run to megabytes. */

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * A {@code tokenizer.json} read and parsed once, handed to {@link SubwordTokenizer.Builder#setTokenizerText}:
+ * A {@code tokenizer.json} read and parsed once, handed to a builder ({@link TokenizerText#setOn}):
  * the tokenizer loads its text and takes its facts from its object, parsing nothing again. On the
  * BERT fixture, whose file pads with id 0 ({@code [PAD]}) and pre-tokenizes with {@code
  * BertPreTokenizer} (each word on its own); HF's ids are {@code reference.json}'s first case.
@@ -22,7 +22,7 @@ class TokenizerTextTest {
 
     @Test
     void givenFileEncodesAsHfAndReportsTheFile() throws Exception {
-        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerText(TokenizerText.read(FILE)).build()) {
+        try (SubwordTokenizer t = TokenizerText.read(FILE).setOn(SubwordTokenizer.builder()).build()) {
             assertEquals(FILE, t.path());
             assertTrue(t.rebuiltJson().isEmpty());
             assertEquals(0, t.padId());
@@ -44,7 +44,7 @@ class TokenizerTextTest {
         split.addProperty("type", "Split");
         read.json().add("pre_tokenizer", split);
         read.json().getAsJsonObject("padding").addProperty("pad_id", 4);
-        try (SubwordTokenizer t = SubwordTokenizer.builder().setTokenizerText(read.rebuilt(read.text())).build()) {
+        try (SubwordTokenizer t = read.rebuilt(read.text()).setOn(SubwordTokenizer.builder()).build()) {
             assertFalse(t.encodesWordsIndependently());
             assertEquals(4, t.padId());
             assertEquals(read.text(), t.rebuiltJson().orElseThrow());
