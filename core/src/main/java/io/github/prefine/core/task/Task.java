@@ -384,7 +384,7 @@ public final class Task {
         String expected = "a label of task " + name + " that training shows more than " + RARE_AT_MOST + " times, as '"
                 + top.getKey() + "' (" + top.getValue() + ")";
         for (Example e : train) {
-            format.countedLabels(e).stream().filter(rare::containsKey).findFirst().ifPresent(label ->
+            TaskData.countedLabels(format, e).stream().filter(rare::containsKey).findFirst().ifPresent(label ->
                     report.flag(RARE_LABEL, defect(e, fileOf.get(Split.TRAIN), expected, rare.get(label)).getMessage()));
         }
         List<String> named = new ArrayList<>(rare.values());

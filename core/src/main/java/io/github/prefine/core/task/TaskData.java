@@ -125,7 +125,8 @@ public record TaskData(
 
     /**
      * Counts the labels of one split: examples per class, or, for token tasks, mentions per entity
-     * type (see {@link TaskFormat#countedLabels}).
+     * type: a tag starts a mention at {@code B-}/{@code S-}, after {@code O}, after another type or
+     * after an {@code E-}/{@code S-}, so IOB1, IOB2 and BIOES data count alike.
      *
      * @param split the split
      * @return label to count, sorted by label; empty when the split is absent or the task has no
@@ -139,8 +140,14 @@ public record TaskData(
     static Map<String, Integer> count(TaskFormat format, List<Example> examples) {
         Map<String, Integer> counts = new java.util.TreeMap<>();
         for (Example e : examples) {
-            format.countedLabels(e).forEach(l -> counts.merge(l, 1, Integer::sum));
+            countedLabels(format, e).forEach(l -> counts.merge(l, 1, Integer::sum));
         }
         return Collections.unmodifiableMap(counts);
+    }
+
+    /** What an example counts for in the label counts: its labels, or for tagging its mentions' types. */
+    static List<String> countedLabels(TaskFormat format, Example example) {
+        List<String> labels = format.labelsOf(example);
+        return format instanceof TokenClassification ? TokenClassification.mentionTypes(labels) : labels;
     }
 }

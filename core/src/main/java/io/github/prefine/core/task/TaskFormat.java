@@ -86,18 +86,6 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
     }
 
     /**
-     * Returns what an example counts for in its task's label counts ({@link TaskData#labelCounts}),
-     * where a typo'd label shows as a rare one.
-     *
-     * @param example an example of {@link #exampleType()}
-     * @return its labels by default; for tagging, the entity type of each mention
-     * @throws ClassCastException if the example is of another type
-     */
-    default List<String> countedLabels(Example example) {
-        return labelsOf(example);
-    }
-
-    /**
      * Orders a learned label set for the head.
      *
      * @param seen every label seen in the training data, each once

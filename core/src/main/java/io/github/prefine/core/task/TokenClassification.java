@@ -64,16 +64,15 @@ public record TokenClassification() implements TaskFormat {
     }
 
     /**
-     * {@inheritDoc}
-     *
-     * <p>Counts mentions, not tags: a tag starts one at {@code B-}/{@code S-}, after {@code O}, after
-     * another type or after an {@code E-}/{@code S-}, so IOB1 data (mostly {@code I-}) counts as IOB2.
+     * Returns the entity type of each mention in a tag sequence, which the label counts count
+     * ({@link TaskData#labelCounts}). A tag starts a mention at {@code B-}/{@code S-}, after {@code
+     * O}, after another type or after an {@code E-}/{@code S-}, so IOB1 data (mostly {@code I-})
+     * counts as IOB2.
      */
-    @Override
-    public List<String> countedLabels(Example example) {
+    static List<String> mentionTypes(List<String> tags) {
         List<String> types = new ArrayList<>();
         String prev = "O";
-        for (String tag : labelsOf(example)) {
+        for (String tag : tags) {
             if (!tag.equals("O")) {
                 String type = tag.substring(2);
                 if (tag.startsWith("B-") || tag.startsWith("S-") || prev.equals("O") || prev.startsWith("E-")

@@ -34,13 +34,14 @@ public final class UnfeaturizableTaskException extends IllegalArgumentException 
 
     /**
      * Creates the exception for a task refused after featurization, keeping what it skipped so
-     * that a caller can report those examples as dropped.
+     * that a caller can report those examples as dropped; {@link FeaturizedTask} alone refuses a
+     * task after featurizing it.
      *
      * @param taskName the task refused
      * @param reason why, without the task's name
      * @param featureReports the featurization report of each split featurized
      */
-    public UnfeaturizableTaskException(String taskName, String reason, Map<Split, FeatureReport> featureReports) {
+    UnfeaturizableTaskException(String taskName, String reason, Map<Split, FeatureReport> featureReports) {
         super("task " + taskName + ": " + reason);
         this.taskName = Objects.requireNonNull(taskName, "taskName");
         Map<Split, FeatureReport> copy = new EnumMap<>(Split.class);
@@ -50,7 +51,8 @@ public final class UnfeaturizableTaskException extends IllegalArgumentException 
 
     /**
      * Returns what featurization skipped per split before the refusal: empty when the task was
-     * refused before featurizing (no training examples, fewer than 2 labels, no hold-out).
+     * refused before featurizing (no training examples, fewer than 2 labels, no hold-out), and in
+     * a deserialized copy, which does not carry them.
      *
      * @return the report of each split featurized
      */
