@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.core.data.SquadReader;
+import io.github.prefine.core.data.SubjQaReader;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What reading a grid's data dropped, flagged and repaired, per task: the readers' {@link
@@ -20,8 +23,8 @@ import java.util.Objects;
  *
  * <p>A grid writes it twice from one source: as {@value #FILE} in its output folder and as the
  * {@code reads} section of {@code run.json}, each time after merging the tasks other processes
- * recorded. The JSON of a task ({@code "dropped"} counting examples, not {@link #PARTS}) is {@code
- * {"validation": rule, "dropped": n, "flagged": n, "trainingCounts": {label: n}, "files":
+ * recorded. The JSON of a task ({@code "dropped"} counting examples, not {@link #PART_REASONS})
+ * is {@code {"validation": rule, "dropped": n, "flagged": n, "trainingCounts": {label: n}, "files":
  * {relative path: report}}}, a report being {@code {"file", "records", "examples", "skipped",
  * "flagged", "repaired", "cleaned", "samples"}}, maps keyed by reason. Immutable; equal when the
  * tasks are.
@@ -38,9 +41,8 @@ public record DataReport(Map<String, TaskReads> tasks) {
      * an {@code ANSWERNOTFOUND} row of a SubjQA question that other rows answer. Counted apart, so
      * that {@link TaskReads#dropped()} counts examples.
      */
-    public static final java.util.Set<String> PARTS = java.util.Set.of(
-            io.github.prefine.core.data.SquadReader.ANSWER_NOT_AT_OFFSET,
-            io.github.prefine.core.data.SubjQaReader.NOT_FOUND_BESIDE_ANSWERS);
+    public static final Set<String> PART_REASONS = Set.of(SquadReader.ANSWER_NOT_AT_OFFSET,
+            SubjQaReader.NOT_FOUND_BESIDE_ANSWERS);
 
     /**
      * Copies the map, keeping its order.
@@ -96,8 +98,8 @@ public record DataReport(Map<String, TaskReads> tasks) {
         }
 
         /**
-         * Returns the units dropped, over every file and reason but those of {@link #PARTS}: the
-         * sentences, rows, lines or questions a task lost, not the answers and annotation rows
+         * Returns the units dropped, over every file and reason but those of {@link #PART_REASONS}:
+         * the sentences, rows, lines or questions a task lost, not the answers and annotation rows
          * dropped from its questions.
          *
          * @return the count
@@ -125,7 +127,7 @@ public record DataReport(Map<String, TaskReads> tasks) {
         }
 
         /**
-         * Returns the parts of examples dropped per reason ({@link #PARTS}: an answer off its
+         * Returns the parts of examples dropped per reason ({@link #PART_REASONS}: an answer off its
          * offset, an annotation row of an answered question), summed over files.
          *
          * @return reason to count
@@ -137,7 +139,7 @@ public record DataReport(Map<String, TaskReads> tasks) {
         private Map<String, Integer> skippedByReason(boolean parts) {
             Map<String, Integer> m = new LinkedHashMap<>();
             files.values().forEach(r -> r.skipped().forEach((k, v) -> {
-                if (PARTS.contains(k) == parts) {
+                if (PART_REASONS.contains(k) == parts) {
                     m.merge(k, v, Integer::sum);
                 }
             }));
