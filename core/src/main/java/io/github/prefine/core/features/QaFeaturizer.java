@@ -33,9 +33,10 @@ import java.util.Optional;
 public final class QaFeaturizer extends FeaturizerBase {
     /**
      * Why an example whose question leaves the context no more tokens than the stride is skipped:
-     * a setting (max length, stride) against the question, not a defect of the input.
+     * a setting (max length, stride) against the question, not a defect of the input. One reason
+     * for every such example, so that a report counts them together; a predictor adds the numbers.
      */
-    static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
+    public static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
 
     private final int stride;
     private final boolean fastPath;

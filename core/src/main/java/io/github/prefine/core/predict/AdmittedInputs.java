@@ -1,9 +1,11 @@
 package io.github.prefine.core.predict;
 
 import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.QaFeaturizer;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -74,7 +76,7 @@ final class AdmittedInputs {
         if (onRefused == null) {
             String first = report.skippedIds().get(0);
             throw new RefusedInputException(task.name(), Integer.parseInt(first),
-                    reason(task, tokenizer, report, first, null),
+                    withNumbers(task, tokenizer, reason(task, tokenizer, report, first, null), exampleOf(first)),
                     " (" + report.skippedCount() + " of " + examples.size() + " inputs refused)");
         }
         skipped = new boolean[examples.size()];
@@ -85,7 +87,8 @@ final class AdmittedInputs {
             }
             skipped[e] = true;
             refuse(new RefusedInputException(task.name(), Integer.parseInt(id),
-                    reason(task, tokenizer, report, id, examples.get(e)), ""));
+                    withNumbers(task, tokenizer, reason(task, tokenizer, report, id, examples.get(e)), examples.get(e)),
+                    ""));
         }
         return f;
     }
@@ -98,6 +101,35 @@ final class AdmittedInputs {
         } catch (IOException e) {
             throw new UncheckedIOException("predictor: task " + task.name() + ": the tokenizer failed", e);
         }
+    }
+
+    private Example exampleOf(String id) {
+        for (Example e : examples) {
+            if (e.id().equals(id)) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("no example " + id);
+    }
+
+    /**
+     * The reason with what a caller needs to act on it: for a question without room for its
+     * context, the featurizer's one reason (shared by every example it counts) gets this question's
+     * tokens, the window, its special tokens and the stride.
+     */
+    private static String withNumbers(SavedTask task, SubwordTokenizer tokenizer, String reason, Example example) {
+        if (!reason.equals(QaFeaturizer.NO_ROOM) || !(example instanceof QaExample qa)
+                || tokenizer.specialTokenLayout().isEmpty()) {
+            return reason;
+        }
+        int q = tokenizer.encodePieces(List.of(qa.question()), false).length(0);
+        int added = tokenizer.specialTokenLayout().get().pairAdded();
+        int window = task.settings().qaMaxLength();
+        int stride = task.settings().qaStride();
+        return reason + ": the question is " + q + " tokens, and a window of " + window + " with its " + added
+                + " special tokens leaves the context " + Math.max(0, window - q - added) + ", not more than the stride "
+                + stride + "; expected a question of at most " + Math.max(0, window - added - stride - 1)
+                + " tokens, a longer QA max length or a shorter stride";
     }
 
     /**

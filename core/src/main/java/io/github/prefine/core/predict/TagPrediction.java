@@ -13,7 +13,9 @@ import java.util.Objects;
  * @param words the sentence's words, as given
  * @param tags one tag per word, from the word's first sub-token (as the evaluation predicts them)
  * @param entities the entities in the tags as seqeval's default mode reads them ({@link
- *     io.github.prefine.eval.metrics.SpanExtractor#lenient}); each span's {@code sentence} is the
+ *     io.github.prefine.eval.metrics.SpanExtractor#lenient}), a label without a {@code B-}/{@code
+ *     I-}/{@code E-}/{@code S-} prefix (other than {@code O}, such as HF's {@code LABEL_k}) read as
+ *     {@code I-} of itself, so that it types its entities whole, as HF's pipeline does; each span's {@code sentence} is the
  *     sentence's index in the predicted list, {@code start} and {@code end} (exclusive) are word
  *     indices
  * @param wordsCut how many words at the end of the sentence lie beyond the task's {@code

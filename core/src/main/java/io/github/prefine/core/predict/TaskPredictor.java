@@ -269,7 +269,9 @@ public final class TaskPredictor {
 
     /**
      * Tags sentences of pre-split words, one tag per word from its first sub-token, and reads
-     * their entities as seqeval's default mode does.
+     * their entities as seqeval's default mode does, a label without a {@code B-}/{@code I-}/{@code
+     * E-}/{@code S-} prefix (other than {@code O}) read as {@code I-} of itself, as HF's pipeline
+     * reads it.
      *
      * @param sentences the sentences, each a non-empty list of non-empty words without whitespace
      * @return one prediction per sentence, in order; words past the task's maxLength are tagged {@code O}
@@ -315,7 +317,7 @@ public final class TaskPredictor {
         for (int i = 0; i < in.examples.size(); i++) {
             bySentence.add(new ArrayList<>());
         }
-        for (Span s : SpanExtractor.lenient(tags)) {
+        for (Span s : SpanExtractor.lenient(prefixed(tags))) {
             bySentence.get(s.sentence()).add(s);
         }
         // a sentence is one row: the words its row lacks past maxLength are tagged O unread
@@ -331,6 +333,25 @@ public final class TaskPredictor {
             }
         }
         return Arrays.asList(out);
+    }
+
+    /**
+     * The tags with each label that has no {@code B-}/{@code I-}/{@code E-}/{@code S-} prefix (IO
+     * tagging, or HF's {@code LABEL_k}) read as {@code I-} of itself, as HF's token-classification
+     * pipeline reads it: seqeval's default mode would take its first letter for the prefix, typing
+     * {@code PER} as {@code ER} and reading {@code ORG} as outside.
+     */
+    private static List<List<String>> prefixed(List<List<String>> tags) {
+        List<List<String>> out = new ArrayList<>(tags.size());
+        for (List<String> sentence : tags) {
+            List<String> row = new ArrayList<>(sentence.size());
+            for (String t : sentence) {
+                boolean scheme = t.equals("O") || t.length() > 2 && t.charAt(1) == '-' && "BIES".indexOf(t.charAt(0)) >= 0;
+                row.add(scheme ? t : "I-" + t);
+            }
+            out.add(row);
+        }
+        return out;
     }
 
     /** A sentence's example, its words checked. */

@@ -105,7 +105,8 @@ public final class SquadPredictions {
      * @param dataset the SQuAD v1.1 dataset file
      * @param predictions the predictions file
      * @return EM and F1 in percent
-     * @throws PredictionFileException if either file is malformed
+     * @throws PredictionFileException if either file is malformed, or none of the predictions is for
+     *     a question of the dataset
      * @throws IOException if reading fails
      */
     public static SquadScore score(Path dataset, Path predictions) throws IOException {
@@ -120,12 +121,19 @@ public final class SquadPredictions {
      * @param strict true to make a question without a prediction, or a prediction for an id the
      *     dataset does not have, an error instead of a score of 0 (or an ignored entry)
      * @return EM and F1 in percent
-     * @throws PredictionFileException if either file is malformed, or in strict mode incomplete
+     * @throws PredictionFileException if either file is malformed, none of the predictions is for a
+     *     question of the dataset, or in strict mode incomplete
      * @throws IOException if reading fails
      */
     public static SquadScore score(Path dataset, Path predictions, boolean strict) throws IOException {
         Map<String, List<String>> gold = readGold(dataset);
         Map<String, String> pred = readPredictions(predictions);
+        // no id in common: the predictions of another dataset, which would score a plain 0
+        if (!gold.isEmpty() && pred.keySet().stream().noneMatch(gold::containsKey)) {
+            throw new PredictionFileException(predictions, "$", "predictions for questions of " + dataset
+                    + " (ids such as \"" + JsonShapes.abbreviate(gold.keySet().iterator().next()) + "\")", "none of its "
+                    + pred.size() + " ids there, first \"" + JsonShapes.abbreviate(pred.keySet().iterator().next()) + "\"");
+        }
         if (strict) {
             List<String> unanswered = gold.keySet().stream().filter(id -> !pred.containsKey(id)).toList();
             if (!unanswered.isEmpty()) {

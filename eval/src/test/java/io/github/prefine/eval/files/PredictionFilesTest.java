@@ -195,6 +195,20 @@ class PredictionFilesTest {
     }
 
     @Test
+    void predictionsForAnotherDatasetAreAnErrorNotAZeroScore(@TempDir Path dir) throws Exception {
+        // ids of another dataset (the predictions of SQuAD dev scored against XQuAD): none matches
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"56be4db0acb8001400a502ec\":\"Denver Broncos\",\"zz\":\"x\"}");
+        PredictionFileException e = assertThrows(PredictionFileException.class,
+                () -> SquadPredictions.score(dataset(dir), p));
+        assertEquals(p + ":$: expected predictions for questions of " + dir.resolve("data.json")
+                + " (ids such as \"q1\"), found none of its 2 ids there, first \"56be4db0acb8001400a502ec\"", e.getMessage());
+        // one id of the dataset is enough to score, the rest counting 0
+        Files.writeString(p, "{\"q2\":\"Santa Clara, California\",\"zz\":\"x\"}");
+        assertEquals(100.0 / 3, SquadPredictions.score(dataset(dir), p).exactMatch());
+    }
+
+    @Test
     void emptyPredictionFilesAreErrorsNotZeroScores(@TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty"));
         assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(empty));

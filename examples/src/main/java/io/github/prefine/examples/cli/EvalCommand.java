@@ -7,6 +7,8 @@ import io.github.prefine.eval.files.ClassificationPredictions;
 import io.github.prefine.eval.files.ConllPredictions;
 import io.github.prefine.eval.files.SquadPredictions;
 import io.github.prefine.eval.metrics.PrfScore;
+import io.github.prefine.eval.metrics.Span;
+import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
 import io.github.prefine.eval.metrics.SquadScore;
@@ -15,8 +17,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,8 +150,50 @@ public final class EvalCommand implements Callable<Integer> {
         OptionChecks.inputFile(name, file, "a prediction or dataset file (see prefine eval --help)");
     }
 
+    /**
+     * A strict scheme reads a tag that opens no valid entity (IOB1's I- without its B-) as O, as
+     * seqeval's strict mode does; a file whose gold tags are in another scheme then scores near 0
+     * with every such tag gone unsaid, so their count goes to standard error.
+     */
+    private void noteOutsideTags(ConllPredictions.Tags t) {
+        int[] gold = outsideTags(t.gold());
+        int[] pred = outsideTags(t.predicted());
+        // only the gold tags say the file is in another scheme: invalid predictions are what strict mode is for
+        if (gold[0] > 0) {
+            spec.commandLine().getErr().println("--scheme " + scheme + ": " + gold[0] + " of " + gold[1] + " gold tags and "
+                    + pred[0] + " of " + pred[1] + " predicted tags other than O are in no entity under " + scheme
+                    + " (an I- without its B-, as IOB1 files write them, for one) and score as O; leave --scheme out"
+                    + " for seqeval's default mode, which reads IOB1");
+        }
+    }
+
+    /** Tags other than O that no entity under the scheme covers, and all tags other than O. */
+    private int[] outsideTags(List<List<String>> sentences) {
+        List<Set<Integer>> covered = new ArrayList<>();
+        sentences.forEach(x -> covered.add(new HashSet<>()));
+        for (Span sp : SpanExtractor.strict(sentences, scheme)) {
+            for (int i = sp.start(); i < sp.end(); i++) {
+                covered.get(sp.sentence()).add(i);
+            }
+        }
+        int outside = 0;
+        int tagged = 0;
+        for (int s = 0; s < sentences.size(); s++) {
+            for (int i = 0; i < sentences.get(s).size(); i++) {
+                if (!"O".equals(sentences.get(s).get(i))) {
+                    tagged++;
+                    outside += covered.get(s).contains(i) ? 0 : 1;
+                }
+            }
+        }
+        return new int[] {outside, tagged};
+    }
+
     private JsonObject conll(PrintWriter out) throws IOException {
         SpanReport r = ConllPredictions.score(predictions, scheme == null ? SpanF1.lenient() : SpanF1.strict(scheme));
+        if (scheme != null) {
+            noteOutsideTags(ConllPredictions.read(predictions));
+        }
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "type", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : r.perType().entrySet()) {
             row(out, e.getKey(), e.getValue());

@@ -1,7 +1,10 @@
 package io.github.prefine.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.FinetunedModel;
+import io.github.prefine.core.predict.SavedTask;
+import io.github.prefine.core.task.ExtractiveQa;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Spec;
  * Hugging Face task-model folder ({@code FinetunedModel.writeHuggingFace}), which Python's {@code
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
- * from_pretrained}; it prints the folder. Exit 0 on success, 2 for bad input (a folder that is not
+ * from_pretrained}; it prints the folder, and for a QA task whose windows the folder, read back,
+ * would not repeat (HF keeps no stride), a note with the pipeline's settings that do. Exit 0 on success, 2 for bad input (a folder that is not
  * a saved model, an unknown task, several tasks and no {@code --task}), 1 for an internal fault.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -46,7 +50,27 @@ public final class ExportCommand implements Callable<Integer> {
             // an unknown task is the caller's mistake: the library's message lists the model's tasks
             loaded.writeHuggingFace(name, out);
             spec.commandLine().getOut().println("wrote task " + name + " as a Hugging Face folder to " + out);
+            SavedTask saved = loaded.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+            if (saved.format() instanceof ExtractiveQa) {
+                noteQaWindows(saved, FinetunedModel.huggingFaceSettings(out));
+            }
         }
         return 0;
+    }
+
+    /**
+     * HF's folder has no field for the QA stride: read back, it windows as HF's pipeline defaults
+     * do, so answers can differ from the saved model's without a word unless said here.
+     */
+    private void noteQaWindows(SavedTask saved, FeatureSettings readBack) {
+        FeatureSettings own = saved.settings();
+        if (own.qaMaxLength() != readBack.qaMaxLength() || own.qaStride() != readBack.qaStride()) {
+            spec.commandLine().getOut().println("note: an HF folder keeps no QA stride: read back (HF's pipeline"
+                    + " defaults, and prefine predict) it windows contexts at " + readBack.qaMaxLength()
+                    + " tokens with a stride of " + readBack.qaStride() + ", where task " + saved.name()
+                    + " was trained and predicts with " + own.qaMaxLength() + " and " + own.qaStride()
+                    + ", so answers can differ; HF's pipeline takes max_seq_len=" + own.qaMaxLength() + ", doc_stride="
+                    + own.qaStride() + " for the task's windows");
+        }
     }
 }

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -165,6 +166,15 @@ public final class RecommendCommand implements Callable<Integer> {
                     in.targets(), methods, center, fs, o, in.skipped());
         }
         bar.finishLine();
+        // a group asked for that no ranking holds would otherwise only be absent from the list
+        Set<String> ranked = new HashSet<>();
+        rankings.forEach(r -> r.groups().forEach(x -> ranked.add(x.group())));
+        for (TaskGroup asked : g) {
+            if (!rankings.isEmpty() && !ranked.contains(asked.name())) {
+                o.println("not ranked: group " + asked.name() + ", none of whose pre-finetuning tasks has data that"
+                        + " could be read (they are among the skipped tasks above)");
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         for (TransferRanking r : rankings) {
             print(o, r);

@@ -27,6 +27,25 @@ class EvalCommandTest {
     }
 
     @Test
+    void aStrictSchemeSaysWhichTagsItReadsAsOutside(@TempDir Path dir) throws Exception {
+        // IOB1 (wikigold's and CoNLL-2003's scheme: I- opens an entity) read under --scheme IOB2: the
+        // gold I-PER pair has no B- and is no entity; of the predictions only B-LOC opens one
+        Path f = dir.resolve("iob1.conll");
+        Files.writeString(f, "John I-PER I-PER\nSmith I-PER I-PER\nin O O\nParis O B-LOC\n");
+        assertEquals(0, cli.run("--format", "conll", "--scheme", "IOB2", f.toString()), cli.err());
+        assertTrue(cli.out().contains("micro avg               0.0000    0.0000    0.0000        0"), cli.out());
+        assertTrue(cli.err().contains("--scheme IOB2: 2 of 2 gold tags and 2 of 3 predicted tags other than O are in"
+                + " no entity under IOB2 (an I- without its B-, as IOB1 files write them, for one) and score as O;"
+                + " leave --scheme out for seqeval's default mode, which reads IOB1"), cli.err());
+        // gold tags that all make entities under the scheme: no such line, though a prediction (I-LOC) makes none,
+        // as strict mode is meant to score it
+        cli.clear();
+        Files.writeString(f, "John B-PER B-PER\nSmith I-PER I-PER\nin O I-LOC\n");
+        assertEquals(0, cli.run("--format", "conll", "--scheme", "IOB2", f.toString()), cli.err());
+        assertTrue(!cli.err().contains("in no entity"), cli.err());
+    }
+
+    @Test
     void jsonInAFolderNotYetMadeIsWrittenThere(@TempDir Path dir) throws Exception {
         // the folder passed the --json check, then the write failed (exit 2) after the scores were printed
         Path f = dir.resolve("c.jsonl");
