@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
  * from_pretrained}; it prints the folder, and for a QA task whose windows the folder, read back,
- * would not repeat (HF keeps no stride), a note with the pipeline's settings that do. Exit 0 on success, 2 for bad input (a folder that is not
- * a saved model, an unknown task, several tasks and no {@code --task}), 1 for an internal fault.
+ * would not repeat (HF keeps no stride), a note with the pipeline's settings that do. Exit 0 on
+ * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
+ * no {@code --task}), 1 for an internal fault.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write one task of a saved model as a Hugging Face task-model folder (config.json with the task"
