@@ -214,8 +214,9 @@ public final class PredictCommand implements Callable<Integer> {
      * object (with --skip-bad) or, without it, nothing more: the command stops there with the error.
      */
     private void write(PrintWriter out, List<Line> lines, List<Integer> skipped) {
-        // an unanswered question keeps its null answer and score
-        Gson gson = new GsonBuilder().serializeNulls().create();
+        // an unanswered question keeps its null answer and score; "<stdin>" and the inputs' own text
+        // stay as written, not HTML-escaped (JSON needs no escape for <, > or &)
+        Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
         for (Line l : lines) {
             if (l.error() == null) {
                 out.println(gson.toJson(l.json()));

@@ -204,6 +204,21 @@ class PredictCommandTest {
         }
     }
 
+    /** An error line names standard input as {@code <stdin>}, not as Gson's HTML escape of it. */
+    @Test
+    void anErrorLineNamesStandardInputLiterally() throws Exception {
+        InputStream stdin = System.in;
+        CliRunner cli = new CliRunner("predict");
+        try {
+            System.setIn(new ByteArrayInputStream("{\"words\": [\"paris\"]}\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--skip-bad"), cli.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        String line = cli.out().strip();
+        assertTrue(line.startsWith("{\"error\":\"<stdin>:1: "), line);
+    }
+
     @Test
     void refusesBadLinesUnknownTasksAndFoldersWithExit2() throws Exception {
         CliRunner cli = new CliRunner("predict");
