@@ -204,6 +204,30 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * The saved tasks' maxLength is 32: [CLS], 30 one-token words and [SEP] fill a row, so 31 words
+     * are cut, and so is a pair of 15 and 15 words with its 3 special tokens (33); each line says
+     * whether it was cut, and standard error counts the lines cut.
+     */
+    @Test
+    void saysWhichTextsTheMaxLengthCut() throws Exception {
+        String thirty = String.join(" ", Collections.nCopies(15, "john paris"));
+        String fifteen = String.join(" ", Collections.nCopies(15, "john"));
+        String fourteen = String.join(" ", Collections.nCopies(14, "john"));
+        Path topic = input("cut-topic.jsonl", "{\"text\": \"" + thirty + " rome\"}", "{\"text\": \"" + thirty + "\"}",
+                "{\"text\": \"john\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", topic.toString()), cli.err());
+        assertEquals(List.of(true, false, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 3 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+        Path match = input("cut-match.jsonl", "{\"text\": \"" + fifteen + "\", \"pair\": \"" + fifteen + "\"}",
+                "{\"text\": \"" + fourteen + "\", \"pair\": \"" + fifteen + "\"}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "match", "--input", match.toString()), cli.err());
+        assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
     /** An error line names standard input as {@code <stdin>}, not as Gson's HTML escape of it. */
     @Test
     void anErrorLineNamesStandardInputLiterally() throws Exception {
