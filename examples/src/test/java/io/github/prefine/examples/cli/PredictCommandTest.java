@@ -553,6 +553,7 @@ class PredictCommandTest {
         cli = new CliRunner("predict");
         assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
         assertEquals(16, lines(cli.out()).get(0).get("wordsCut").getAsInt());
+        assertEquals("prefine predict: 1 of 1 inputs were cut to 16 tokens (their ends not read)", cli.err().strip());
         Files.writeString(config, "{\"model_max_length\": \"16\"}");
         cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
