@@ -1,17 +1,33 @@
 package io.github.prefine.core.features;
 
+import java.util.BitSet;
+
 /**
  * Sequence-classification features: one row per kept example and its label id.
  *
  * <p>Storage: the {@link TokenRows}, plus an {@code int} label and an {@code int} example index
- * per row. Immutable and thread-safe.
+ * per row, and the set of rows the maximum length cut. Immutable and thread-safe.
  */
 public final class ClassificationFeatures extends FeaturesBase implements Features {
     private final int[] labels;
+    /** Rows the maximum length truncated. */
+    private final BitSet cutRows;
 
-    ClassificationFeatures(TokenRows tokens, int[] labels, int[] exampleIndex, FeatureReport report) {
+    ClassificationFeatures(TokenRows tokens, int[] labels, int[] exampleIndex, BitSet cutRows, FeatureReport report) {
         super(tokens, exampleIndex, report);
         this.labels = labels;
+        this.cutRows = cutRows;
+    }
+
+    /**
+     * Tells whether the maximum length cut a row's text (for a pair, the longer text first): its
+     * last tokens are not in the row, so the prediction does not read them.
+     *
+     * @param row the row index
+     * @return whether tokens were cut off
+     */
+    public boolean truncated(int row) {
+        return cutRows.get(row);
     }
 
     /**

@@ -8,6 +8,7 @@ import io.github.prefine.core.tokenize.Truncation;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +81,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
         TokenRows.Builder rows = TokenRows.builder(tokenizer.padId());
         int[] labelOf = new int[examples.size()];
         int[] exampleOf = new int[examples.size()];
+        BitSet cutRows = new BitSet();
         ProgressSteps steps = progress(examples.size());
         try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
             for (int from = 0; from < examples.size(); from += batchSize) {
@@ -111,10 +113,11 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
                         report.skip(ex.id(), ChunkEncoder.REJECTED);
                         continue;
                     }
+                    int row = enc.addTo(rows, k);
                     if (enc.truncated(k)) {
                         report.truncated();
+                        cutRows.set(row);
                     }
-                    int row = enc.addTo(rows, k);
                     Integer id = ex.label() == null ? null : labelIds.get(ex.label());
                     if (ex.label() == null) {
                         report.count(FeatureReport.UNLABELLED, 1);
@@ -132,7 +135,7 @@ public final class ClassificationFeaturizer extends FeaturizerBase {
         int n = built.rowCount();
         long bytes = built.storedBytes() + ClassificationFeatures.bytes(n);
         return new ClassificationFeatures(
-                built, Arrays.copyOf(labelOf, n), Arrays.copyOf(exampleOf, n), report.finish(n, built.tokenCount(), bytes));
+                built, Arrays.copyOf(labelOf, n), Arrays.copyOf(exampleOf, n), cutRows, report.finish(n, built.tokenCount(), bytes));
     }
 
     /**

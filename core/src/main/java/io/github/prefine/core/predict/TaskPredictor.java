@@ -5,6 +5,7 @@ import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.features.ClassificationFeatures;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.TokenClassificationFeatures;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -49,7 +50,7 @@ import java.util.function.Consumer;
  * task's {@code maxLength} is cut there, as its training and validation data were (the
  * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
  * no line per call; the words cut off are tagged {@code O}, and {@link TagPrediction#wordsCut()}
- * counts them); a QA context is read in windows, so none of it is lost. A method of another format is refused
+ * counts them; {@link LabelPrediction#cut()} tells a cut text or pair); a QA context is read in windows, so none of it is lost. A method of another format is refused
  * with a message naming the task and the method its format takes. An empty list gives an empty
  * list; an empty text, an empty sentence, an empty word or one holding whitespace, an empty choice,
  * a choice count other than the task's (below 2 where any count is taken), or a text holding an
@@ -541,7 +542,8 @@ public final class TaskPredictor {
             for (int k = 0; k < p.length; k++) {
                 byLabel.put(task.labels().get(k), (double) p[k]);
             }
-            out[in.input(e)] = new LabelPrediction(predicted.get(e), byLabel);
+            boolean cut = ((ClassificationFeatures) f).truncated(r);
+            out[in.input(e)] = new LabelPrediction(predicted.get(e), byLabel, cut);
         }
         return Arrays.asList(out);
     }

@@ -38,6 +38,22 @@ class TaskPredictorTruncationTest {
         }
     }
 
+    /**
+     * A text longer than maxLength is classified from its first tokens: the prediction says so,
+     * as a tagger's {@code wordsCut} does, so that the loss is not silent.
+     */
+    @Test
+    void saysWhetherTheMaxLengthCutAText(@TempDir Path tmp) throws Exception {
+        Path saved = TinyFinetuning.saveUntrained(tmp.resolve("saved"));
+        // one sub-token per word: [CLS], 30 words and [SEP] fill a row of 32; a 31st word is cut
+        String thirty = String.join(" ", words(30));
+        String thirtyOne = String.join(" ", words(31));
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
+            List<LabelPrediction> p = model.predictor("topic").classify(List.of(thirtyOne, thirty, "john"));
+            assertEquals(List.of(true, false, false), p.stream().map(LabelPrediction::cut).toList());
+        }
+    }
+
     private static List<String> words(int n) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {

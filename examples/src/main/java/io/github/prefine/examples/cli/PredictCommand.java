@@ -60,7 +60,8 @@ import picocli.CommandLine.Spec;
  * (sequence labelling, pre-split words), {@code {"question": ..., "context": ...}} (extractive
  * QA) or {@code {"premise": ..., "question": ..., "choices": [...]}} (multiple choice, the
  * question optional, as COPA's {@code cause}/{@code effect}). Output lines: {@code {"label",
- * "probabilities": {label: p}}}, {@code {"tags": [...], "entities": [{"type", "start", "end",
+ * "probabilities": {label: p}, "cut"}} ({@code cut} true when the text or pair was longer than the
+ * task's maxLength and classified from its first tokens), {@code {"tags": [...], "entities": [{"type", "start", "end",
  * "text"}], "wordsCut"}} (word indices, end exclusive; {@code wordsCut} counts the words at the end
  * beyond the task's maxLength, tagged {@code O} unread), {@code {"answer", "start", "end", "score"}} (offsets
  * into the context in code points, as Python slices it and SQuAD's {@code answer_start} counts,
@@ -73,7 +74,9 @@ import picocli.CommandLine.Spec;
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
- * count and numbers of the lines skipped. Exit 0 on success, 2 for bad input (a folder that is not
+ * count and numbers of the lines skipped. When the maxLength cut inputs of a classification or
+ * sequence-labelling task, standard error ends with how many, e.g. {@code prefine predict: 12 of 56
+ * inputs were cut to 128 tokens (their ends not read)}. Exit 0 on success, 2 for bad input (a folder that is not
  * a saved model or lacks its tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1
  * for an internal fault.
  */
@@ -128,10 +131,13 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
         List<Integer> skipped = new ArrayList<>();
+        int[] cut = new int[1];
+        int maxLength = 0;
         int lineNo = 0;
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 LineReader lines = open(name)) {
             TaskPredictor predictor = loaded.predictor(taskOf(loaded));
+            maxLength = predictor.task().settings().maxLength();
             List<Line> batch = new ArrayList<>();
             for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                 lineNo = line.number();
@@ -150,13 +156,18 @@ public final class PredictCommand implements Callable<Integer> {
                 batch.add(read);
                 if (batch.size() == chunk || (read.error() != null && !skipBad)) {
                     // a bad line ends the input unless skipped: what precedes it is still predicted and written
-                    write(out, predictAll(predictor, batch, name), skipped);
+                    write(out, predictAll(predictor, batch, name), skipped, cut);
                     batch.clear();
                 }
             }
-            write(out, predictAll(predictor, batch, name), skipped);
+            write(out, predictAll(predictor, batch, name), skipped, cut);
         } finally {
             out.flush();
+        }
+        if (cut[0] > 0) {
+            // as a tagger's wordsCut, per line; counted here so that a long input is not lost unseen
+            spec.commandLine().getErr().println("prefine predict: " + cut[0] + " of " + lineNo + " inputs were cut to "
+                    + maxLength + " tokens (their ends not read)");
         }
         if (!skipped.isEmpty()) {
             spec.commandLine().getErr().println("prefine predict: skipped " + skipped.size() + " of " + lineNo
@@ -213,12 +224,19 @@ public final class PredictCommand implements Callable<Integer> {
      * Writes one output line per input line, in order: its prediction, or for a bad line its error
      * object (with --skip-bad) or, without it, nothing more: the command stops there with the error.
      */
-    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped) {
-        // an unanswered question keeps its null answer and score
-        Gson gson = new GsonBuilder().serializeNulls().create();
+    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped, int[] cut) {
+        // an unanswered question keeps its null answer and score; "<stdin>" and the inputs' own text
+        // stay as written, not HTML-escaped (JSON needs no escape for <, > or &)
+        Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
         for (Line l : lines) {
             if (l.error() == null) {
-                out.println(gson.toJson(l.json()));
+                JsonObject o = l.json();
+                boolean wasCut = o.has("cut") ? o.get("cut").getAsBoolean()
+                        : o.has("wordsCut") && o.get("wordsCut").getAsInt() > 0;
+                if (wasCut) {
+                    cut[0]++;
+                }
+                out.println(gson.toJson(o));
             } else if (skipBad) {
                 JsonObject e = new JsonObject();
                 e.addProperty("error", l.error());
@@ -379,6 +397,7 @@ public final class PredictCommand implements Callable<Integer> {
                         probabilities.addProperty(e.getKey(), e.getValue());
                     }
                     o.add("probabilities", probabilities);
+                    o.addProperty("cut", p.cut());
                     out.add(o);
                 }
             }

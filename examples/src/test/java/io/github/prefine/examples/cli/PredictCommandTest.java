@@ -204,6 +204,45 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * The saved tasks' maxLength is 32: [CLS], 30 one-token words and [SEP] fill a row, so 31 words
+     * are cut, and so is a pair of 15 and 15 words with its 3 special tokens (33); each line says
+     * whether it was cut, and standard error counts the lines cut.
+     */
+    @Test
+    void saysWhichTextsTheMaxLengthCut() throws Exception {
+        String thirty = String.join(" ", Collections.nCopies(15, "john paris"));
+        String fifteen = String.join(" ", Collections.nCopies(15, "john"));
+        String fourteen = String.join(" ", Collections.nCopies(14, "john"));
+        Path topic = input("cut-topic.jsonl", "{\"text\": \"" + thirty + " rome\"}", "{\"text\": \"" + thirty + "\"}",
+                "{\"text\": \"john\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--input", topic.toString()), cli.err());
+        assertEquals(List.of(true, false, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 3 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+        Path match = input("cut-match.jsonl", "{\"text\": \"" + fifteen + "\", \"pair\": \"" + fifteen + "\"}",
+                "{\"text\": \"" + fourteen + "\", \"pair\": \"" + fifteen + "\"}");
+        cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", saved.toString(), "--task", "match", "--input", match.toString()), cli.err());
+        assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
+    /** An error line names standard input as {@code <stdin>}, not as Gson's HTML escape of it. */
+    @Test
+    void anErrorLineNamesStandardInputLiterally() throws Exception {
+        InputStream stdin = System.in;
+        CliRunner cli = new CliRunner("predict");
+        try {
+            System.setIn(new ByteArrayInputStream("{\"words\": [\"paris\"]}\n".getBytes(StandardCharsets.UTF_8)));
+            assertEquals(0, cli.run("--model", saved.toString(), "--task", "topic", "--skip-bad"), cli.err());
+        } finally {
+            System.setIn(stdin);
+        }
+        String line = cli.out().strip();
+        assertTrue(line.startsWith("{\"error\":\"<stdin>:1: "), line);
+    }
+
     @Test
     void refusesBadLinesUnknownTasksAndFoldersWithExit2() throws Exception {
         CliRunner cli = new CliRunner("predict");
@@ -514,6 +553,7 @@ class PredictCommandTest {
         cli = new CliRunner("predict");
         assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
         assertEquals(16, lines(cli.out()).get(0).get("wordsCut").getAsInt());
+        assertEquals("prefine predict: 1 of 1 inputs were cut to 16 tokens (their ends not read)", cli.err().strip());
         Files.writeString(config, "{\"model_max_length\": \"16\"}");
         cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", hf.toString(), "--input", f.toString()));
