@@ -15,10 +15,13 @@ import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +42,9 @@ import picocli.CommandLine.Spec;
  *   <li>{@code --format squad --dataset DEV.json PRED.json}: SQuAD v1.1 EM and F1 like the
  *       official script.
  *   <li>{@code --format cls FILE}: JSON lines {@code {"id", "gold", "pred"}}; accuracy, macro F1
- *       and per-class scores.
+ *       and per-class scores. A label is its JSON text ({@code 1.0} and {@code 1} are two labels);
+ *       where gold and predicted labels are the same numbers written differently, standard error
+ *       names them.
  * </ul>
  * {@code --json OUT} also writes the numbers as JSON. {@code --strict} means what it means in
  * {@code reproduce}: every input defect is an error (here: SQuAD questions without a prediction
@@ -226,6 +231,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private JsonObject cls(PrintWriter out) throws IOException {
         ClassificationPredictions.Score s = ClassificationPredictions.score(predictions);
+        noteNumbersWrittenDifferently(ClassificationPredictions.read(predictions));
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : s.perClass().entrySet()) {
             row(out, e.getKey(), e.getValue());
@@ -240,6 +246,53 @@ public final class EvalCommand implements Callable<Integer> {
         s.perClass().forEach((k, v) -> per.add(k, prf(v)));
         o.add("perClass", per);
         return o;
+    }
+
+    /**
+     * A label is its JSON text, so gold {@code 1.0} (a pandas float column) and predicted {@code 1}
+     * are different labels and the file scores near 0 with exit 0; the rule stays (it is documented,
+     * and such labels may differ on purpose), but where a gold label the predictions never give and a
+     * predicted label the gold never has are the same number, standard error names them.
+     */
+    private void noteNumbersWrittenDifferently(ClassificationPredictions.Labels l) {
+        Set<String> gold = new LinkedHashSet<>(l.gold());
+        Set<String> pred = new LinkedHashSet<>(l.predicted());
+        Map<BigDecimal, String> predOnly = new LinkedHashMap<>();
+        for (String p : pred) {
+            BigDecimal n = gold.contains(p) ? null : number(p);
+            if (n != null) {
+                predOnly.putIfAbsent(n, p);
+            }
+        }
+        List<String> goldNames = new ArrayList<>();
+        List<String> predNames = new ArrayList<>();
+        for (String g : gold) {
+            BigDecimal n = pred.contains(g) ? null : number(g);
+            if (n != null && predOnly.containsKey(n)) {
+                goldNames.add(g);
+                predNames.add(predOnly.get(n));
+            }
+        }
+        if (!goldNames.isEmpty()) {
+            spec.commandLine().getErr().println("eval: gold labels " + listed(goldNames) + " and predicted labels "
+                    + listed(predNames) + " are the same numbers written differently, and score as different labels;"
+                    + " write them alike");
+        }
+    }
+
+    /** The label read as a number, trailing zeros dropped so that 1.0 and 1 are one key; null if none. */
+    private static BigDecimal number(String label) {
+        try {
+            return new BigDecimal(label).stripTrailingZeros();
+        } catch (NumberFormatException | ArithmeticException e) {
+            return null;
+        }
+    }
+
+    /** At most 5 names, so that a file with many numeric labels gives a short line. */
+    private static String listed(List<String> names) {
+        String shown = String.join(", ", names.subList(0, Math.min(5, names.size())));
+        return names.size() > 5 ? shown + " and " + (names.size() - 5) + " more" : shown;
     }
 
     private JsonObject header(String fmt) {

@@ -104,4 +104,24 @@ class EvalCommandTest {
         assertEquals(2, cli.run("--format", "cls", f.toString()));
         assertTrue(cli.err().startsWith("prefine eval: " + f + ":1 column 1 $: expected strict JSON"), cli.err());
     }
+
+    @Test
+    void clsSaysWhenGoldAndPredictedLabelsAreTheSameNumbersWrittenDifferently(@TempDir Path dir) throws Exception {
+        // gold written by pandas from a float column, predictions as ints: by the documented rule (a number is
+        // its JSON text) 1.0 and 1 are different labels, so every line is wrong; that stays, but is said
+        Path f = dir.resolve("c.jsonl");
+        Files.writeString(f, "{\"gold\":1.0,\"pred\":1}\n{\"gold\":0.0,\"pred\":0}\n{\"gold\":1.0,\"pred\":1}\n");
+        assertEquals(0, cli.run("--format", "cls", f.toString()), cli.err());
+        assertTrue(cli.out().contains("accuracy                0.0000"), cli.out());
+        assertTrue(cli.err().contains("eval: gold labels 1.0, 0.0 and predicted labels 1, 0 are the same numbers"
+                + " written differently, and score as different labels; write them alike"), cli.err());
+        // the same numbers written alike ("1" and 1 are one label) and labels that differ as numbers: no such line
+        for (String text : new String[] {"{\"gold\":\"1\",\"pred\":1}\n{\"gold\":0,\"pred\":1}\n",
+                "{\"gold\":1.0,\"pred\":2}\n{\"gold\":\"pos\",\"pred\":\"neg\"}\n"}) {
+            cli.clear();
+            Files.writeString(f, text);
+            assertEquals(0, cli.run("--format", "cls", f.toString()), cli.err());
+            assertTrue(!cli.err().contains("written differently"), text + cli.err());
+        }
+    }
 }
