@@ -36,6 +36,8 @@ final class RunStatus {
     private final Map<String, Double> work;
     private final List<PlannedWork.Unit> units;
     private final double meanWork;
+    /** The plan's work, or the unit count without a plan. */
+    private final double totalWork;
     /** Units ended (record or failure marker) when this started, less those a forced restart cleared since. */
     private final Set<String> endedAtStart;
     /** Units ended when the running training run started; a change means it belongs to a new unit. */
@@ -121,15 +123,17 @@ final class RunStatus {
             this.units = List.of();
             this.work = null;
             this.meanWork = 1;
+            this.totalWork = total;
         } else {
             this.units = List.copyOf(units);
             Map<String, Double> w = new LinkedHashMap<>();
             units.forEach(u -> w.put(u.id(), u.work()));
             this.work = w;
             this.meanWork = w.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
+            this.totalWork = w.values().stream().mapToDouble(Double::doubleValue).sum();
         }
         this.startNanos = clock.getAsLong();
-        this.endedAtStart = new HashSet<>(ended());
+        this.endedAtStart = new HashSet<>(ended().ids());
     }
 
     /**
@@ -142,8 +146,9 @@ final class RunStatus {
     void runStarted(String label) {
         boolean prefinetuning = label.startsWith(TrainingProgress.PREFINETUNING_LABEL);
         String id = unitOf(label);
-        noteOwnEnded(ended());
-        int ended = done() + failed();
+        Ended now = ended();
+        noteOwnEnded(now.ids());
+        int ended = now.done() + now.failed();
         // a run the plan names belongs to a new unit when the name changes, whatever other processes end
         boolean newUnit = id != null ? !id.equals(runningId)
                 : ended != endedAtRun || prefinetuning != runIsPrefinetuning || runningId != null;
@@ -175,6 +180,7 @@ final class RunStatus {
         }
         return best == null ? null : best.id();
     }
+
     /**
      * The running training run's progress, from its step reports.
      *
@@ -269,7 +275,7 @@ final class RunStatus {
      * @return the count, at most the total
      */
     int done() {
-        return count(".jsonl");
+        return ended().done();
     }
 
     /**
@@ -279,18 +285,7 @@ final class RunStatus {
      * @return the count, at most the total
      */
     int failed() {
-        return count(".failed");
-    }
-
-    private int count(String suffix) {
-        if (!Files.isDirectory(records)) {
-            return 0;
-        }
-        try (Stream<Path> s = Files.list(records)) {
-            return (int) Math.min(total, s.filter(p -> p.getFileName().toString().endsWith(suffix)).count());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return ended().failed();
     }
 
     /**
@@ -299,10 +294,11 @@ final class RunStatus {
      * @return the line
      */
     String line() {
-        int done = done();
-        int failed = failed();
+        Ended now = ended();
+        int done = now.done();
+        int failed = now.failed();
         int ended = Math.min(total, done + failed);
-        Set<String> endedNow = ended();
+        Set<String> endedNow = now.ids();
         // a forced restart clears the folder: what it cleared was not run here, what comes back is
         endedAtStart.retainAll(endedNow);
         long elapsed = clock.getAsLong() - startNanos;
@@ -314,7 +310,6 @@ final class RunStatus {
                 ranHere += weight(id);
             }
         }
-        double totalWork = work == null ? total : work.values().stream().mapToDouble(Double::doubleValue).sum();
         // the running unit's share counts until it ends; one the plan does not name, while no unit has ended since it began
         boolean runs = runningId != null ? !endedNow.contains(runningId) : ended == endedAtRun;
         double share = runs ? running * (runningId == null ? meanWork : weight(runningId)) : 0;
@@ -333,24 +328,37 @@ final class RunStatus {
         return work == null ? 1 : work.getOrDefault(id, meanWork);
     }
 
-    /** The ids of the units with a record or a failure marker now. */
-    private Set<String> ended() {
+    /**
+     * The units ended now, from one listing of the records folder.
+     *
+     * @param ids the units with a record or a failure marker
+     * @param done records, at most the total
+     * @param failed failure markers, at most the total
+     */
+    private record Ended(Set<String> ids, int done, int failed) {}
+
+    /** Lists the records folder once: the ended units' ids and the counts of records and failure markers. */
+    private Ended ended() {
         Set<String> ids = new HashSet<>();
         if (!Files.isDirectory(records)) {
-            return ids;
+            return new Ended(ids, 0, 0);
         }
+        int done = 0;
+        int failed = 0;
         try (Stream<Path> s = Files.list(records)) {
-            s.map(p -> p.getFileName().toString()).forEach(n -> {
+            for (String n : s.map(p -> p.getFileName().toString()).toList()) {
                 if (n.endsWith(".jsonl")) {
                     ids.add(n.substring(0, n.length() - ".jsonl".length()));
+                    done++;
                 } else if (n.endsWith(".failed")) {
                     ids.add(n.substring(0, n.length() - ".failed".length()));
+                    failed++;
                 }
-            });
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return ids;
+        return new Ended(ids, Math.min(total, done), Math.min(total, failed));
     }
 
     private static String format(Duration d) {
