@@ -345,9 +345,10 @@ final class TrainerCheckpoints {
     }
 
     /**
-     * A checkpoint read and checked in full ({@link #stage}), held in host memory: {@link #apply}
-     * puts it into the sampler, the model, the optimiser, the loss scaler, the step counts and the
-     * best weights; {@link #close} frees what is left of the copy.
+     * A checkpoint read and checked in full ({@link #stage}), held in host memory: {@link
+     * #restoreSampler} puts it into the sampler, then {@link #apply} into the model, the optimiser,
+     * the loss scaler, the step counts and the best weights; {@link #close} frees what is left of
+     * the copy.
      */
     final class Staged implements AutoCloseable {
         private final Path dir;

@@ -123,7 +123,16 @@ public final class ClassificationPredictions {
      * @throws IOException if reading fails
      */
     public static Score score(Path file) throws IOException {
-        Labels l = read(file);
+        return score(read(file));
+    }
+
+    /**
+     * Scores labels already read, so that a caller that also inspects them reads the file once.
+     *
+     * @param l the gold and predicted labels, as {@link #read} returns them
+     * @return accuracy, macro F1 and per-class scores
+     */
+    public static Score score(Labels l) {
         return new Score(ClassificationMetrics.accuracy(l.gold(), l.predicted()),
                 ClassificationMetrics.macroF1(l.gold(), l.predicted()),
                 ClassificationMetrics.perClass(l.gold(), l.predicted()), l.gold().size());

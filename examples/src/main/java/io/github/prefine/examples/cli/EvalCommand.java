@@ -230,8 +230,9 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private JsonObject cls(PrintWriter out) throws IOException {
-        ClassificationPredictions.Score s = ClassificationPredictions.score(predictions);
-        noteNumbersWrittenDifferently(ClassificationPredictions.read(predictions));
+        ClassificationPredictions.Labels labels = ClassificationPredictions.read(predictions);
+        ClassificationPredictions.Score s = ClassificationPredictions.score(labels);
+        noteNumbersWrittenDifferently(labels);
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : s.perClass().entrySet()) {
             row(out, e.getKey(), e.getValue());
