@@ -40,6 +40,11 @@ public final class CliErrors {
     public static final int INTERNAL = 1;
     /** Exit code of an external service that failed; retrying later may help. */
     public static final int SERVICE = 3;
+    /**
+     * Exit code of a command whose standard output was closed by its reader ({@code | head}) before
+     * it had written everything: 128 + SIGPIPE, as a shell reports a process that the signal ended.
+     */
+    public static final int OUTPUT_CLOSED = 141;
 
     private CliErrors() {}
 

@@ -34,6 +34,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -76,7 +77,12 @@ import picocli.CommandLine.Spec;
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
  * count and numbers of the lines skipped. When the maxLength cut inputs of a classification or
  * sequence-labelling task, standard error ends with how many, e.g. {@code prefine predict: 12 of 56
- * inputs were cut to 128 tokens (their ends not read)}. Exit 0 on success, 2 for bad input (a folder that is not
+ * inputs were cut to 128 tokens (their ends not read)}; a command that stops early (a bad line, an
+ * internal fault, a SIGINT or SIGTERM, standard output closed) still counts the cut inputs among
+ * the lines it wrote, before the line that says why it stopped ({@code 1 of the 3 inputs written
+ * before the command stopped were cut ...}). When the reader of standard output closes it ({@code |
+ * head}), the command stops at the first line it cannot write, says so, and exits 141 (128 +
+ * SIGPIPE, as a shell reports a process the signal ended). Exit 0 on success, 2 for bad input (a folder that is not
  * a saved model or lacks its tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1
  * for an internal fault.
  */
@@ -131,13 +137,20 @@ public final class PredictCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
         List<Integer> skipped = new ArrayList<>();
-        int[] cut = new int[1];
-        int maxLength = 0;
+        Written written = new Written();
         int lineNo = 0;
+        boolean complete = false;
+        String closed = null;
+        // an interrupt or a SIGTERM still says how many of the lines written were cut
+        Thread stopHook = new Thread(() -> written.cutLine(false).ifPresent(l -> {
+            System.err.println(l);
+            System.err.flush();
+        }), "prefine-predict-cut-count");
+        Runtime.getRuntime().addShutdownHook(stopHook);
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 LineReader lines = open(name)) {
             TaskPredictor predictor = loaded.predictor(taskOf(loaded));
-            maxLength = predictor.task().settings().maxLength();
+            written.maxLength = predictor.task().settings().maxLength();
             List<Line> batch = new ArrayList<>();
             for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
                 lineNo = line.number();
@@ -156,18 +169,26 @@ public final class PredictCommand implements Callable<Integer> {
                 batch.add(read);
                 if (batch.size() == chunk || (read.error() != null && !skipBad)) {
                     // a bad line ends the input unless skipped: what precedes it is still predicted and written
-                    write(out, predictAll(predictor, batch, name), skipped, cut);
+                    write(out, predictAll(predictor, batch, name), skipped, written);
                     batch.clear();
                 }
             }
-            write(out, predictAll(predictor, batch, name), skipped, cut);
+            write(out, predictAll(predictor, batch, name), skipped, written);
+            complete = true;
+        } catch (OutputClosed e) {
+            closed = "prefine predict: standard output was closed by its reader; the outputs of input lines "
+                    + e.lineNumber + " on were not written (" + written.lines + " were)";
         } finally {
             out.flush();
+            // a JVM shutting down keeps its hook, which says the count; the input may have ended under it
+            if (removeHook(stopHook)) {
+                // before the line of what stopped the command, if anything did: the lines written stand
+                written.cutLine(complete).ifPresent(spec.commandLine().getErr()::println);
+            }
         }
-        if (cut[0] > 0) {
-            // as a tagger's wordsCut, per line; counted here so that a long input is not lost unseen
-            spec.commandLine().getErr().println("prefine predict: " + cut[0] + " of " + lineNo + " inputs were cut to "
-                    + maxLength + " tokens (their ends not read)");
+        if (closed != null) {
+            spec.commandLine().getErr().println(closed);
+            return CliErrors.OUTPUT_CLOSED;
         }
         if (!skipped.isEmpty()) {
             spec.commandLine().getErr().println("prefine predict: skipped " + skipped.size() + " of " + lineNo
@@ -175,6 +196,52 @@ public final class PredictCommand implements Callable<Integer> {
                     + "); their output lines hold {\"error\": ...}");
         }
         return 0;
+    }
+
+    /**
+     * The output lines written so far and how many of them the maxLength cut; read by the shutdown
+     * hook of an interrupt, on another thread.
+     */
+    private static final class Written {
+        volatile int lines;
+        volatile int cut;
+        volatile int maxLength;
+
+        /**
+         * The line that counts the inputs cut, if any were: of every input when {@code complete}
+         * (each has its output line), else of the inputs written before the command stopped.
+         */
+        Optional<String> cutLine(boolean complete) {
+            int c = cut;
+            if (c == 0) {
+                return Optional.empty();
+            }
+            // as a tagger's wordsCut, per line; counted here so that a long input is not lost unseen
+            return Optional.of("prefine predict: " + c + " of " + (complete ? "" : "the ") + lines + " inputs "
+                    + (complete ? "" : "written before the command stopped ") + "were cut to " + maxLength
+                    + " tokens (their ends not read)");
+        }
+    }
+
+    /** Standard output failed, closed by its reader ({@code | head}); the input line whose output was lost. */
+    private static final class OutputClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int lineNumber;
+
+        OutputClosed(int lineNumber) {
+            super("standard output closed", null, false, false);
+            this.lineNumber = lineNumber;
+        }
+    }
+
+    /** Removes the hook; false when the JVM is shutting down, its hooks running or about to. */
+    private static boolean removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            return true;
+        } catch (IllegalStateException shuttingDown) {
+            return false;
+        }
     }
 
     /** Loads the model; what is wrong with the folder is bad input, said as the library says it. */
@@ -223,19 +290,18 @@ public final class PredictCommand implements Callable<Integer> {
     /**
      * Writes one output line per input line, in order: its prediction, or for a bad line its error
      * object (with --skip-bad) or, without it, nothing more: the command stops there with the error.
+     * A line that standard output refuses (its reader gone) stops the command too.
      */
-    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped, int[] cut) {
+    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped, Written written) {
         // an unanswered question keeps its null answer and score; "<stdin>" and the inputs' own text
         // stay as written, not HTML-escaped (JSON needs no escape for <, > or &)
         Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
         for (Line l : lines) {
+            boolean wasCut = false;
             if (l.error() == null) {
                 JsonObject o = l.json();
-                boolean wasCut = o.has("cut") ? o.get("cut").getAsBoolean()
+                wasCut = o.has("cut") ? o.get("cut").getAsBoolean()
                         : o.has("wordsCut") && o.get("wordsCut").getAsInt() > 0;
-                if (wasCut) {
-                    cut[0]++;
-                }
                 out.println(gson.toJson(o));
             } else if (skipBad) {
                 JsonObject e = new JsonObject();
@@ -246,6 +312,15 @@ public final class PredictCommand implements Callable<Integer> {
                 out.flush();
                 throw new IllegalArgumentException(l.error());
             }
+            // a PrintWriter keeps an IOException to itself: without this check a closed pipe would
+            // swallow every output line to the end of the input
+            if (out.checkError()) {
+                throw new OutputClosed(l.number());
+            }
+            if (wasCut) {
+                written.cut++;
+            }
+            written.lines++;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Command;
         description = "Multi-task pre-finetuning of transformer encoders (DJL + PyTorch).",
         footer = {"", "Exit codes: 0 done, 2 bad input or environment (one line says what and how to fix it),"
                 + " 3 the Hugging Face Hub failed as a service (unreachable, cut off, 429 or 5xx: the same command"
-                + " may succeed later), 1 internal fault.", "Every command takes --verbose (a stack trace on failure). --strict means the same in"
+                + " may succeed later), 1 internal fault, 141 predict's standard output closed by its reader.", "Every command takes --verbose (a stack trace on failure). --strict means the same in"
                 + " reproduce and eval: every input defect is an error instead of being skipped with a count or"
                 + " a warning."},
         subcommands = {DemoCommand.class, ReproduceCommand.class, EncodeCommand.class, EvalCommand.class,
@@ -106,6 +107,7 @@ public final class PrefineCli implements Callable<Integer> {
         }
         CommandLine cli = new CommandLine(new PrefineCli());
         ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
+        cli.setOut(new StdoutWriter(cli.getOut()));
         cli.setParameterExceptionHandler((e, a) -> {
             CommandLine c = e.getCommandLine();
             String near = suggestion(e);
@@ -175,6 +177,22 @@ public final class PrefineCli implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * Standard output's writer, whose {@link #checkError} also reports the failures of {@code
+     * System.out}: the writer picocli builds over it never learns of them (a {@code PrintStream}
+     * keeps its {@code IOException}s), so a command could not see its reader close the pipe.
+     */
+    private static final class StdoutWriter extends PrintWriter {
+        StdoutWriter(PrintWriter out) {
+            super(out, true);
+        }
+
+        @Override
+        public boolean checkError() {
+            return super.checkError() || System.out.checkError();
+        }
     }
 
     /** Creates the command; picocli fills the fields. */

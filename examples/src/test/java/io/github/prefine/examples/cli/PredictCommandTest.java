@@ -19,17 +19,24 @@ import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.ChildJvm;
+import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.heads.HeadFamily;
+import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -226,6 +233,106 @@ class PredictCommandTest {
         assertEquals(0, cli.run("--model", saved.toString(), "--task", "match", "--input", match.toString()), cli.err());
         assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
         assertEquals("prefine predict: 1 of 2 inputs were cut to 32 tokens (their ends not read)", cli.err().strip());
+    }
+
+    /** 31 one-token words: with [CLS] and [SEP], one token more than the saved tasks' maxLength of 32. */
+    private static final String THIRTY_ONE = String.join(" ", Collections.nCopies(15, "john paris")) + " rome";
+
+    /** The cut count of a command that stopped before the end of its input, of the lines written. */
+    private static String cutBeforeStop(int cut, int written) {
+        return "prefine predict: " + cut + " of the " + written + " inputs written before the command stopped were cut to"
+                + " 32 tokens (their ends not read)";
+    }
+
+    /**
+     * A bad line ends the command with exit 2 after the outputs of the lines before it; how many of
+     * those the maxLength cut is still said, before the error line (it was said only at a normal end).
+     */
+    @Test
+    void aBadLineStillCountsTheCutInputsWrittenBeforeIt() throws Exception {
+        Path f = input("cut-then-bad.jsonl", textLine(THIRTY_ONE), textLine("john"), "{\"text\": 3}", textLine(THIRTY_ONE));
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", f.toString()), cli.err());
+        assertEquals(List.of(true, false), lines(cli.out()).stream().map(o -> o.get("cut").getAsBoolean()).toList());
+        assertEquals(List.of(cutBeforeStop(1, 2), "prefine predict: " + f + ":3: field \"text\" is 3; expected"
+                + " {\"text\": ...} for the text task topic"), cli.err().lines().toList());
+    }
+
+    /**
+     * {@code prefine predict | head -1}: the reader takes one line and closes the pipe, so the output
+     * of line 2 cannot be written. The command stops there with 141 (a shell's code for SIGPIPE),
+     * says so, and counts the cut inputs among the line written (it went on predicting into the
+     * closed pipe to the end of the input, and counted lines nobody read).
+     */
+    @Test
+    void aClosedOutputStopsTheCommandAndCountsTheCutInputsWritten() throws Exception {
+        Path err = tmp.resolve("closed-output.err");
+        Process p = prefine(err, "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
+        try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            in.write(textLine(THIRTY_ONE) + "\n");
+            in.flush();
+            String first = out.readLine();
+            assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
+                    first + "\n" + (first == null ? Files.readString(err) : ""));
+            out.close();
+            // one write, both lines: the child is waiting for line 2 and cannot end before it is sent
+            in.write(textLine("john") + "\n" + textLine(THIRTY_ONE) + "\n");
+        }
+        String log = finished(p, err);
+        assertEquals(CliErrors.OUTPUT_CLOSED, p.exitValue(), log);
+        assertEquals(List.of(cutBeforeStop(1, 1), "prefine predict: standard output was closed by its reader; the outputs"
+                + " of input lines 2 on were not written (1 were)"), ownLines(log), log);
+    }
+
+    /**
+     * A SIGTERM (as an interrupt, the JVM's shutdown hooks run) while the command waits for input
+     * still counts the cut inputs among the line written.
+     */
+    @Test
+    void aStoppedCommandCountsTheCutInputsWritten() throws Exception {
+        Path err = tmp.resolve("stopped.err");
+        Process p = prefine(err, "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
+        try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            in.write(textLine(THIRTY_ONE) + "\n");
+            in.flush();
+            String first = out.readLine();
+            assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
+                    first + "\n" + (first == null ? Files.readString(err) : ""));
+            // SIGTERM alone: Process.destroy also closes the child's standard input, an end of input
+            assertTrue(p.toHandle().destroy(), "no SIGTERM sent");
+            String log = finished(p, err);
+            assertEquals(143, p.exitValue(), log);
+            assertEquals(List.of(cutBeforeStop(1, 1)), ownLines(log), log);
+        }
+    }
+
+    /** Starts {@code prefine} through its real entry point, standard error to {@code err}. */
+    private static Process prefine(Path err, String... args) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
+                "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
+                PrefineCli.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = ChildProcesses.builder(command).redirectError(err.toFile());
+        pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
+        return pb.start();
+    }
+
+    /** Waits for the child and returns its standard error. */
+    private static String finished(Process p, Path err) throws Exception {
+        try {
+            assertTrue(p.waitFor(5, TimeUnit.MINUTES), "child timed out");
+        } finally {
+            p.destroyForcibly();
+        }
+        return Files.readString(err);
+    }
+
+    /** The command's own lines of standard error, without the log's. */
+    private static List<String> ownLines(String err) {
+        return err.lines().filter(l -> l.startsWith("prefine predict: ")).toList();
     }
 
     /** An error line names standard input as {@code <stdin>}, not as Gson's HTML escape of it. */
