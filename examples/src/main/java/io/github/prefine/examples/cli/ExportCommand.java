@@ -6,6 +6,8 @@ import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.task.ExtractiveQa;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,8 +19,10 @@ import picocli.CommandLine.Spec;
  * Hugging Face task-model folder ({@code FinetunedModel.writeHuggingFace}), which Python's {@code
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
- * from_pretrained}; it prints the folder, and for a QA task whose windows the folder, read back,
- * would not repeat (HF keeps no stride), a note with the pipeline's settings that do. Exit 0 on
+ * from_pretrained}; it prints the folder, and for a QA task whose windows or longest answer the
+ * folder, read back by {@code prefine predict} or by HF's pipeline with its defaults, would not
+ * repeat (HF keeps no stride and no maximum answer length), a note with the pipeline's settings
+ * that do. Exit 0 on
  * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
  * no {@code --task}), 1 for an internal fault.
  */
@@ -27,6 +31,13 @@ import picocli.CommandLine.Spec;
                 + " class and id2label, model.safetensors, tokenizer.json, tokenizer_config.json with"
                 + " model_max_length and the special tokens, special_tokens_map.json).")
 public final class ExportCommand implements Callable<Integer> {
+    /**
+     * The longest answer, in tokens, HF's question-answering pipeline picks when not told ({@code
+     * max_answer_len} of transformers' {@code QuestionAnsweringPipeline.postprocess}; prefine's
+     * evaluation takes 30, as HF's {@code run_qa.py}).
+     */
+    static final int HF_PIPELINE_MAX_ANSWER_LEN = 15;
+
     @Spec
     private CommandSpec spec;
 
@@ -52,26 +63,72 @@ public final class ExportCommand implements Callable<Integer> {
             loaded.writeHuggingFace(name, out);
             spec.commandLine().getOut().println("wrote task " + name + " as a Hugging Face folder to " + out);
             SavedTask saved = loaded.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
-            if (saved.format() instanceof ExtractiveQa) {
+            if (saved.format() instanceof ExtractiveQa qa) {
                 noteQaWindows(saved, FinetunedModel.huggingFaceSettings(out));
+                noteMaxAnswerLength(saved, qa);
             }
         }
         return 0;
     }
 
     /**
-     * HF's folder has no field for the QA stride: read back, it windows as HF's pipeline defaults
-     * do, so answers can differ from the saved model's without a word unless said here.
+     * HF's folder has no field for the QA stride: read back, it windows as {@code prefine predict}
+     * reads an HF folder, and HF's pipeline as its defaults say, so answers can differ from the saved
+     * model's without a word unless said here. HF's pipeline windows at {@code min(model_max_length,
+     * 384)} tokens, the window prefine reads back, since the folder declares its limit.
      */
     private void noteQaWindows(SavedTask saved, FeatureSettings readBack) {
         FeatureSettings own = saved.settings();
-        if (own.qaMaxLength() != readBack.qaMaxLength() || own.qaStride() != readBack.qaStride()) {
-            spec.commandLine().getOut().println("note: an HF folder keeps no QA stride: read back (HF's pipeline"
-                    + " defaults, and prefine predict) it windows contexts at " + readBack.qaMaxLength()
-                    + " tokens with a stride of " + readBack.qaStride() + ", where task " + saved.name()
-                    + " was trained and predicts with " + own.qaMaxLength() + " and " + own.qaStride()
-                    + ", so answers can differ; HF's pipeline takes max_seq_len=" + own.qaMaxLength() + ", doc_stride="
-                    + own.qaStride() + " for the task's windows");
+        int window = readBack.qaMaxLength();
+        List<String> readers = new ArrayList<>();
+        if (own.qaMaxLength() != window || own.qaStride() != readBack.qaStride()) {
+            readers.add("prefine predict windows contexts at " + window + " tokens with a stride of " + readBack.qaStride());
         }
+        int hfStride = hfPipelineStride(window);
+        if (own.qaMaxLength() != window || own.qaStride() != hfStride) {
+            readers.add("HF's pipeline by default " + (readers.isEmpty() ? "windows contexts " : "") + "at " + window
+                    + " tokens with a stride of " + hfStride);
+        }
+        if (!readers.isEmpty()) {
+            spec.commandLine().getOut().println("note: an HF folder keeps no QA stride: read back, "
+                    + String.join(" and ", readers) + ", where task " + saved.name() + " was trained and predicts with "
+                    + own.qaMaxLength() + " tokens and a stride of " + own.qaStride() + ", so answers can differ; HF's"
+                    + " pipeline takes max_seq_len=" + own.qaMaxLength() + ", doc_stride=" + own.qaStride()
+                    + " for the task's windows");
+        }
+    }
+
+    /**
+     * HF's folder has no field for the longest answer either: HF's pipeline picks answers of at most
+     * {@link #HF_PIPELINE_MAX_ANSWER_LEN} tokens unless told, and {@code prefine predict} reads the
+     * folder back with the evaluation's post-processing, where the task may record another.
+     */
+    private void noteMaxAnswerLength(SavedTask saved, ExtractiveQa qa) {
+        int own = saved.qaPostProcessor().maxAnswerLength();
+        // an HF folder's task is recorded without post-processing, so it gets the format's
+        int readBack = qa.postProcessor().maxAnswerLength();
+        List<String> readers = new ArrayList<>();
+        if (own != readBack) {
+            readers.add("prefine predict picks answers of at most " + readBack + " tokens");
+        }
+        if (own != HF_PIPELINE_MAX_ANSWER_LEN) {
+            readers.add("HF's pipeline by default " + (readers.isEmpty() ? "picks answers of " : "") + "at most "
+                    + HF_PIPELINE_MAX_ANSWER_LEN + " tokens");
+        }
+        if (!readers.isEmpty()) {
+            spec.commandLine().getOut().println("note: an HF folder keeps no maximum answer length: read back, "
+                    + String.join(" and ", readers) + ", where task " + saved.name() + " picks answers of at most "
+                    + own + ", so answers can differ; HF's pipeline takes max_answer_len=" + own
+                    + " for the task's answers");
+        }
+    }
+
+    /**
+     * The stride HF's question-answering pipeline windows with when not told: {@code
+     * min(max_seq_len // 2, 128)} (transformers' {@code QuestionAnsweringPipeline.preprocess}),
+     * half the window where prefine reads back a third.
+     */
+    static int hfPipelineStride(int maxSeqLen) {
+        return Math.min(maxSeqLen / 2, 128);
     }
 }
