@@ -11,6 +11,9 @@ import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
 import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -159,6 +162,71 @@ class PredictionFilesTest {
         Files.writeString(f, "{\"id\":1,\"gold\":\"a\"}\n");
         PredictionFileException e = assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(f));
         assertEquals(f + ":1: $.pred: expected a string, number or boolean label, found nothing", e.getMessage());
+    }
+
+    /**
+     * A gold file written from a pandas float column ({@code 1.0}) against integer predictions
+     * ({@code 1}): by the label rule the labels differ and the file scores near 0. The score names
+     * the pairs, the file's {@code score} says so in one WARN naming the file, and {@code
+     * score(Labels)} (whose caller inspects what it read) names them on the score alone.
+     */
+    @Test
+    void sameNumbersWrittenDifferentlyAreNamedOnTheScoreAndInAWarn(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("floats.jsonl");
+        Files.writeString(f, "{\"gold\":1.0,\"pred\":1}\n{\"gold\":0.0,\"pred\":0}\n{\"gold\":1.0,\"pred\":1}\n"
+                + "{\"gold\":2,\"pred\":2}\n{\"gold\":1e1,\"pred\":10}\n");
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ClassificationPredictions.Score s;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            s = ClassificationPredictions.score(f);
+        } finally {
+            System.setErr(realErr);
+        }
+        // only the line of 2 is right
+        assertEquals(0.2, s.accuracy(), 1e-15);
+        assertEquals(List.of("1.0", "0.0", "1e1"), s.writtenDifferently().gold());
+        assertEquals(List.of("1", "0", "10"), s.writtenDifferently().predicted());
+        String message = "gold labels 1.0, 0.0, 1e1 and predicted labels 1, 0, 10 are the same numbers written"
+                + " differently, and score as different labels; write them alike";
+        assertEquals(message, s.writtenDifferently().message());
+        String logs = captured.toString(StandardCharsets.UTF_8);
+        assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.endsWith(f + ": " + message)), logs);
+
+        captured.reset();
+        ClassificationPredictions.Score fromLabels;
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            fromLabels = ClassificationPredictions.score(ClassificationPredictions.read(f));
+        } finally {
+            System.setErr(realErr);
+        }
+        assertEquals(s, fromLabels);
+        assertEquals("", captured.toString(StandardCharsets.UTF_8));
+
+        // the same numbers written alike ("1" and 1 are one label), labels that differ as numbers, a gold
+        // label that some prediction also gives: none
+        for (String text : new String[] {"{\"gold\":\"1\",\"pred\":1}\n{\"gold\":0,\"pred\":1}\n",
+                "{\"gold\":1.0,\"pred\":2}\n{\"gold\":\"pos\",\"pred\":\"neg\"}\n",
+                "{\"gold\":1.0,\"pred\":1.0}\n{\"gold\":0,\"pred\":1}\n"}) {
+            Files.writeString(f, text);
+            assertTrue(ClassificationPredictions.score(f).writtenDifferently().isEmpty(), text);
+        }
+    }
+
+    /** A long list names 5 of each side and counts the rest, so the line stays short. */
+    @Test
+    void manyNumbersWrittenDifferentlyAreCountedBeyondFive(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("floats.jsonl");
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 7; i++) {
+            text.append("{\"gold\":").append(i).append(".0,\"pred\":").append(i).append("}\n");
+        }
+        Files.writeString(f, text.toString());
+        assertEquals("gold labels 0.0, 1.0, 2.0, 3.0, 4.0 and 2 more and predicted labels 0, 1, 2, 3, 4 and 2 more are"
+                + " the same numbers written differently, and score as different labels; write them alike",
+                ClassificationPredictions.score(ClassificationPredictions.read(f)).writtenDifferently().message());
     }
 
     @Test

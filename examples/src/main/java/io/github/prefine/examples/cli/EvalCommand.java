@@ -15,13 +15,10 @@ import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -232,7 +229,11 @@ public final class EvalCommand implements Callable<Integer> {
     private JsonObject cls(PrintWriter out) throws IOException {
         ClassificationPredictions.Labels labels = ClassificationPredictions.read(predictions);
         ClassificationPredictions.Score s = ClassificationPredictions.score(labels);
-        noteNumbersWrittenDifferently(labels);
+        // a label is its JSON text, so gold 1.0 (a pandas float column) and predicted 1 score as different
+        // labels with exit 0; the rule stays (documented, and such labels may differ on purpose), but is said
+        if (!s.writtenDifferently().isEmpty()) {
+            spec.commandLine().getErr().println("eval: " + s.writtenDifferently().message());
+        }
         out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8s%n", "class", "precision", "recall", "f1", "support");
         for (Map.Entry<String, PrfScore> e : s.perClass().entrySet()) {
             row(out, e.getKey(), e.getValue());
@@ -247,53 +248,6 @@ public final class EvalCommand implements Callable<Integer> {
         s.perClass().forEach((k, v) -> per.add(k, prf(v)));
         o.add("perClass", per);
         return o;
-    }
-
-    /**
-     * A label is its JSON text, so gold {@code 1.0} (a pandas float column) and predicted {@code 1}
-     * are different labels and the file scores near 0 with exit 0; the rule stays (it is documented,
-     * and such labels may differ on purpose), but where a gold label the predictions never give and a
-     * predicted label the gold never has are the same number, standard error names them.
-     */
-    private void noteNumbersWrittenDifferently(ClassificationPredictions.Labels l) {
-        Set<String> gold = new LinkedHashSet<>(l.gold());
-        Set<String> pred = new LinkedHashSet<>(l.predicted());
-        Map<BigDecimal, String> predOnly = new LinkedHashMap<>();
-        for (String p : pred) {
-            BigDecimal n = gold.contains(p) ? null : number(p);
-            if (n != null) {
-                predOnly.putIfAbsent(n, p);
-            }
-        }
-        List<String> goldNames = new ArrayList<>();
-        List<String> predNames = new ArrayList<>();
-        for (String g : gold) {
-            BigDecimal n = pred.contains(g) ? null : number(g);
-            if (n != null && predOnly.containsKey(n)) {
-                goldNames.add(g);
-                predNames.add(predOnly.get(n));
-            }
-        }
-        if (!goldNames.isEmpty()) {
-            spec.commandLine().getErr().println("eval: gold labels " + listed(goldNames) + " and predicted labels "
-                    + listed(predNames) + " are the same numbers written differently, and score as different labels;"
-                    + " write them alike");
-        }
-    }
-
-    /** The label read as a number, trailing zeros dropped so that 1.0 and 1 are one key; null if none. */
-    private static BigDecimal number(String label) {
-        try {
-            return new BigDecimal(label).stripTrailingZeros();
-        } catch (NumberFormatException | ArithmeticException e) {
-            return null;
-        }
-    }
-
-    /** At most 5 names, so that a file with many numeric labels gives a short line. */
-    private static String listed(List<String> names) {
-        String shown = String.join(", ", names.subList(0, Math.min(5, names.size())));
-        return names.size() > 5 ? shown + " and " + (names.size() - 5) + " more" : shown;
     }
 
     private JsonObject header(String fmt) {
