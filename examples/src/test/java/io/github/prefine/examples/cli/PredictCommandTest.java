@@ -33,7 +33,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -267,20 +266,14 @@ class PredictCommandTest {
     @Test
     void aClosedOutputStopsTheCommandAndCountsTheCutInputsWritten() throws Exception {
         Path err = tmp.resolve("closed-output.err");
-        Process p = prefine(err, "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
-        try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in.write(textLine(THIRTY_ONE) + "\n");
-            in.flush();
-            String first = out.readLine();
-            assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
-                    first + "\n" + (first == null ? Files.readString(err) : ""));
-            out.close();
+        Fed child = fedOneCutLine(err);
+        try (Writer in = child.in()) {
+            child.out().close();
             // one write, both lines: the child is waiting for line 2 and cannot end before it is sent
             in.write(textLine("john") + "\n" + textLine(THIRTY_ONE) + "\n");
         }
-        String log = finished(p, err);
-        assertEquals(CliErrors.OUTPUT_CLOSED, p.exitValue(), log);
+        String log = finished(child.process(), err);
+        assertEquals(CliErrors.OUTPUT_CLOSED, child.process().exitValue(), log);
         assertEquals(List.of(cutBeforeStop(1, 1), "prefine predict: standard output was closed by its reader; the outputs"
                 + " of input lines 2 on were not written (1 were)"), ownLines(log), log);
     }
@@ -292,32 +285,40 @@ class PredictCommandTest {
     @Test
     void aStoppedCommandCountsTheCutInputsWritten() throws Exception {
         Path err = tmp.resolve("stopped.err");
-        Process p = prefine(err, "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
-        try (Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-            in.write(textLine(THIRTY_ONE) + "\n");
-            in.flush();
-            String first = out.readLine();
-            assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
-                    first + "\n" + (first == null ? Files.readString(err) : ""));
+        Fed child = fedOneCutLine(err);
+        try (Writer in = child.in()) {
             // SIGTERM alone: Process.destroy also closes the child's standard input, an end of input
-            assertTrue(p.toHandle().destroy(), "no SIGTERM sent");
-            String log = finished(p, err);
-            assertEquals(143, p.exitValue(), log);
+            assertTrue(child.process().toHandle().destroy(), "no SIGTERM sent");
+            String log = finished(child.process(), err);
+            assertEquals(143, child.process().exitValue(), log);
             assertEquals(List.of(cutBeforeStop(1, 1)), ownLines(log), log);
         }
     }
 
-    /** Starts {@code prefine} through its real entry point, standard error to {@code err}. */
-    private static Process prefine(Path err, String... args) throws Exception {
+    /** A {@code prefine predict} child: its process, its standard input and its standard output. */
+    private record Fed(Process process, Writer in, BufferedReader out) {}
+
+    /**
+     * Starts {@code prefine predict} on the topic task through its real entry point, a line at a
+     * time from standard input, standard error to {@code err}; feeds it one line the maxLength cuts
+     * and returns once its output line, cut, is read.
+     */
+    private static Fed fedOneCutLine(Path err) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
+        List<String> command = List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
                 "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
-                PrefineCli.class.getName()));
-        command.addAll(List.of(args));
+                PrefineCli.class.getName(), "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
         ProcessBuilder pb = ChildProcesses.builder(command).redirectError(err.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
-        return pb.start();
+        Process p = pb.start();
+        Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        in.write(textLine(THIRTY_ONE) + "\n");
+        in.flush();
+        String first = out.readLine();
+        assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
+                first + "\n" + (first == null ? Files.readString(err) : ""));
+        return new Fed(p, in, out);
     }
 
     /** Waits for the child and returns its standard error. */
