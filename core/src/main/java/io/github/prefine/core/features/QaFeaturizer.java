@@ -38,6 +38,13 @@ public final class QaFeaturizer extends FeaturizerBase {
      */
     public static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
 
+    /**
+     * Feature report counter: kept questions whose first gold answer lies wholly inside no window
+     * (longer than a window's context, or across a window's edge with too small a stride), so that
+     * every window trains it as having no answer.
+     */
+    public static final String NO_SINGLE_WINDOW = "answer in no single window";
+
     private final int stride;
     private final boolean fastPath;
 
@@ -377,7 +384,7 @@ public final class QaFeaturizer extends FeaturizerBase {
             }
             report.max("max windows per example", windows.size());
             if (answer != null && !inSome) {
-                report.count("answer in no single window", 1);
+                report.count(NO_SINGLE_WINDOW, 1);
             }
             if (boundaryInside) {
                 report.count("answer boundary inside a token", 1);
