@@ -16,7 +16,9 @@ import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.QaFeatures;
+import io.github.prefine.core.features.QaFeaturizer;
 import io.github.prefine.core.features.TokenClassificationFeatures;
+import io.github.prefine.core.features.TokenClassificationFeaturizer;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
@@ -62,11 +64,8 @@ import org.junit.jupiter.api.Test;
  * <p>Skips with a printed reason when {@code ../shared/data} is absent.
  */
 class FeaturizationRoundTripTest {
-    private static final List<String> TOKENIZERS = List.of(
-            "models/all-MiniLM-L6-v2/tokenizer.json", "fixtures/hf-reference/xlm-roberta/tokenizer.json");
-    private static final float GOLD = 10f;
-    private static final String WORDS_CUT = "words cut by truncation";
-    private static final String NO_WINDOW = "answer in no single window";
+    private static final String WORDS_CUT = TokenClassificationFeaturizer.WORDS_CUT;
+    private static final String NO_WINDOW = QaFeaturizer.NO_SINGLE_WINDOW;
     private static final String BOUNDARY = "answer boundary inside a token";
 
     private static SubwordTokenizer tokenizer(String path) throws IOException {
@@ -83,14 +82,30 @@ class FeaturizationRoundTripTest {
         return path.contains("xlm") ? "xlmr" : "bert";
     }
 
-    private static List<Task> available(Path data, TaskGroup group) {
-        List<Task> out = new ArrayList<>();
-        for (Task t : TaskCatalog.all()) {
-            if (t.group() == group && t.source().missing(data).size() < t.source().files().size()) {
-                out.add(t);
+    /** One split of one task, featurized with one tokenizer. */
+    @FunctionalInterface
+    interface SplitCheck {
+        void check(String name, TaskData data, List<Example> examples, String tokenizerPath, SubwordTokenizer tok)
+                throws IOException;
+    }
+
+    /** Runs the check on the training and validation splits of every task of the group, with each tokenizer. */
+    private static void eachSplit(TaskGroup group, SplitCheck check) throws IOException {
+        Path data = SharedFixtures.require("data");
+        for (String path : FeaturizationOracle.TOKENIZERS) {
+            try (SubwordTokenizer tok = tokenizer(path)) {
+                for (Task t : FeaturizationOracle.available(data, group)) {
+                    TaskData d = t.load(data, Leniency.LENIENT);
+                    for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
+                        List<Example> ex = d.splits().get(split);
+                        if (ex != null) {
+                            String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
+                            check.check(name, d, ex, path, tok);
+                        }
+                    }
+                }
             }
         }
-        return out;
     }
 
     /** Counts by class with the first few samples of each. */
@@ -142,21 +157,8 @@ class FeaturizationRoundTripTest {
         out.report = f.report();
         out.sentences = examples.size();
         int width = labels.size();
-        List<float[]> logits = new ArrayList<>(f.size());
-        int[] rowOf = new int[examples.size()];
-        Arrays.fill(rowOf, -1);
-        for (int r = 0; r < f.size(); r++) {
-            int len = f.tokens().length(r);
-            float[] lg = new float[len * width];
-            for (int p = 0; p < len; p++) {
-                int l = f.label(r, p);
-                if (f.isFirstSubToken(r, p) && l >= 0) {
-                    lg[p * width + l] = GOLD;
-                }
-            }
-            logits.add(lg);
-            rowOf[f.exampleIndex(r)] = r;
-        }
+        List<float[]> logits = FeaturizationOracle.goldTagLogits(f, width);
+        int[] rowOf = FeaturizationOracle.rowOfExample(f, examples.size());
         List<List<String>> predicted = format.predictedTags(f, examples, labels, logits, width);
         Set<String> skipped = new HashSet<>(f.report().skippedIds());
         List<List<String>> kept = new ArrayList<>();
@@ -330,7 +332,7 @@ class FeaturizationRoundTripTest {
             String text = ex.context().substring(cs, ce);
             String sample = ex.id() + " gold '" + escaped(a.text()) + "' [" + a.start() + "," + a.end() + ") got '"
                     + escaped(text) + "' [" + cs + "," + ce + ")";
-            int[] trimmed = trimmed(ex.context(), a);
+            int[] trimmed = trimmed(a);
             if (cs != trimmed[0] || ce != trimmed[1]) {
                 out.boundary++;
             }
@@ -346,17 +348,13 @@ class FeaturizationRoundTripTest {
         return out;
     }
 
-    /** The answer's span less leading and trailing whitespace (what a token can cover). */
-    private static int[] trimmed(String context, GoldAnswer a) {
-        int from = a.start();
-        int to = a.end();
-        while (from < to && Character.isWhitespace(context.charAt(from))) {
-            from++;
+    /** The answer's span less leading and trailing whitespace (what a token can cover); all of a blank one. */
+    private static int[] trimmed(GoldAnswer a) {
+        String t = a.text();
+        if (t.isBlank()) {
+            return new int[] {a.start(), a.end()};
         }
-        while (to > from && Character.isWhitespace(context.charAt(to - 1))) {
-            to--;
-        }
-        return from == to ? new int[] {a.start(), a.end()} : new int[] {from, to};
+        return new int[] {a.start() + t.length() - t.stripLeading().length(), a.end() - (t.length() - t.stripTrailing().length())};
     }
 
     private static String escaped(String s) {
@@ -374,69 +372,45 @@ class FeaturizationRoundTripTest {
 
     @Test
     void everyUncutWordComesBackWithItsTagAndCutWordsAreReported() throws IOException {
-        Path data = SharedFixtures.require("data");
         FeatureSettings paper = FeatureSettings.paper();
-        for (String path : TOKENIZERS) {
-            try (SubwordTokenizer tok = tokenizer(path); SubwordTokenizer plain = untruncated(path)) {
-                for (Task t : available(data, TaskGroup.SL)) {
-                    TaskData d = t.load(data, Leniency.LENIENT);
-                    for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-                        List<Example> ex = d.splits().get(split);
-                        if (ex == null) {
-                            continue;
-                        }
-                        String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
-                        SlTrip r = sl(ex, d.labels(), tok, plain, paper, name);
-                        System.out.printf(Locale.ROOT, "%-32s %s%n", name, r);
-                        r.mismatches.samples.forEach(s -> System.out.println("     " + s));
-                        assertEquals(r.skippedSentences, r.report.skippedCount(), name + ": skips are reported");
-                        assertEquals(r.cut, (long) r.report.counters().getOrDefault(WORDS_CUT, 0L),
-                                name + ": words cut, counted from the untruncated encoding, against the report");
-                        assertTrue(r.sentencesCut <= r.report.truncated(), name + ": sentences cut are reported truncated");
-                        assertEquals(0, r.mismatches.get("tag changed on a word with sub-tokens"), name + " "
-                                + r.mismatches.samples);
-                        // a word the normalizer empties at an entity's end cannot be told from an O after it
-                        assertTrue(r.mismatches.get("word without sub-tokens") <= 1, name + " " + r.mismatches.samples);
-                    }
-                }
+        eachSplit(TaskGroup.SL, (name, d, ex, path, tok) -> {
+            SlTrip r;
+            try (SubwordTokenizer plain = untruncated(path)) {
+                r = sl(ex, d.labels(), tok, plain, paper, name);
             }
-        }
+            System.out.printf(Locale.ROOT, "%-32s %s%n", name, r);
+            r.mismatches.samples.forEach(s -> System.out.println("     " + s));
+            assertEquals(r.skippedSentences, r.report.skippedCount(), name + ": skips are reported");
+            assertEquals(r.cut, (long) r.report.counters().getOrDefault(WORDS_CUT, 0L),
+                    name + ": words cut, counted from the untruncated encoding, against the report");
+            assertTrue(r.sentencesCut <= r.report.truncated(), name + ": sentences cut are reported truncated");
+            assertEquals(0, r.mismatches.get("tag changed on a word with sub-tokens"), name + " " + r.mismatches.samples);
+            // a word the normalizer empties at an entity's end cannot be told from an O after it
+            assertTrue(r.mismatches.get("word without sub-tokens") <= 1, name + " " + r.mismatches.samples);
+        });
     }
 
     @Test
     void everyKeptGoldAnswerComesBackThroughTheDecodingOffsets() throws IOException {
-        Path data = SharedFixtures.require("data");
         FeatureSettings paper = FeatureSettings.paper();
-        for (String path : TOKENIZERS) {
-            try (SubwordTokenizer tok = tokenizer(path)) {
-                for (Task t : available(data, TaskGroup.QA)) {
-                    TaskData d = t.load(data, Leniency.LENIENT);
-                    for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-                        List<Example> ex = d.splits().get(split);
-                        if (ex == null) {
-                            continue;
-                        }
-                        String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
-                        QaTrip r = qa(ex, tok, paper, name);
-                        System.out.printf(Locale.ROOT, "%-36s %s%n", name, r);
-                        r.notExact.samples.forEach(s -> System.out.println("     " + s));
-                        r.mismatches.samples.forEach(s -> System.out.println("     " + s));
-                        assertEquals(r.answers, r.skipped + r.noWindow + r.placed, name);
-                        assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
-                        assertEquals(r.noWindow, (long) r.report.counters().getOrDefault(NO_WINDOW, 0L), name);
-                        assertEquals(r.boundary, (long) r.report.counters().getOrDefault(BOUNDARY, 0L), name);
-                        int mismatched = r.mismatches.counts.values().stream().mapToInt(Integer::intValue).sum();
-                        assertTrue(mismatched <= r.boundary, name + ": every text that differs after normalisation has its"
-                                + " boundary inside a token " + r.mismatches.samples);
-                        for (String c : r.mismatches.counts.keySet()) {
-                            assertTrue(c.equals("gold cuts a word") || c.startsWith("a symbol glued")
-                                    || kind(path).equals("xlmr") && c.equals("token crosses the gold boundary"),
-                                    name + ": " + c + " " + r.mismatches.samples);
-                        }
-                    }
-                }
+        eachSplit(TaskGroup.QA, (name, d, ex, path, tok) -> {
+            QaTrip r = qa(ex, tok, paper, name);
+            System.out.printf(Locale.ROOT, "%-36s %s%n", name, r);
+            r.notExact.samples.forEach(s -> System.out.println("     " + s));
+            r.mismatches.samples.forEach(s -> System.out.println("     " + s));
+            assertEquals(r.answers, r.skipped + r.noWindow + r.placed, name);
+            assertEquals(r.skipped, r.report.skippedCount(), name + ": skips are reported");
+            assertEquals(r.noWindow, (long) r.report.counters().getOrDefault(NO_WINDOW, 0L), name);
+            assertEquals(r.boundary, (long) r.report.counters().getOrDefault(BOUNDARY, 0L), name);
+            int mismatched = r.mismatches.counts.values().stream().mapToInt(Integer::intValue).sum();
+            assertTrue(mismatched <= r.boundary, name + ": every text that differs after normalisation has its"
+                    + " boundary inside a token " + r.mismatches.samples);
+            for (String c : r.mismatches.counts.keySet()) {
+                assertTrue(c.equals("gold cuts a word") || c.startsWith("a symbol glued")
+                        || kind(path).equals("xlmr") && c.equals("token crosses the gold boundary"),
+                        name + ": " + c + " " + r.mismatches.samples);
             }
-        }
+        });
     }
 
     /** The reader's dropped answers against a recount from the raw SQuAD-format JSON. */
