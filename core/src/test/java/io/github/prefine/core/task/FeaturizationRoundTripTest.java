@@ -96,8 +96,12 @@ class FeaturizationRoundTripTest {
             try (SubwordTokenizer tok = tokenizer(path)) {
                 for (Task t : FeaturizationOracle.available(data, group)) {
                     TaskData d = t.load(data, Leniency.LENIENT);
+                    // the examples training featurizes: a task without a validation file holds some of train out;
+                    // SQuAD's train file is not in the shared data, so its dev file is read alone
+                    Map<Split, List<Example>> splits = d.split(Split.TRAIN).isEmpty() ? d.splits()
+                            : FeaturizedTask.sampledExamples(d, FeatureSettings.paper());
                     for (Split split : List.of(Split.TRAIN, Split.VALIDATION)) {
-                        List<Example> ex = d.splits().get(split);
+                        List<Example> ex = splits.get(split);
                         if (ex != null) {
                             String name = t.name() + "/" + split.name().toLowerCase(Locale.ROOT) + " " + kind(path);
                             check.check(name, d, ex, path, tok);
