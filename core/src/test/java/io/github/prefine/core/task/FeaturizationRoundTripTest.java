@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * Round trip of every gold label of the shared data through featurization and back, the way
  * training featurizes and predictions come back, with the WordPiece tokenizer of all-MiniLM-L6-v2
  * and the SentencePiece (Metaspace, NFKC) tokenizer of the XLM-R fixture, on the training and
- * validation splits, unsampled.
+ * validation splits as training takes them ({@link FeaturizedTask#sampledExamples}: a task without
+ * a validation file holds a fifth of train out), every example.
  *
  * <p>Sequence labelling: the training label of each first sub-token goes back through {@link
  * TokenClassification#predictedTags} as a one-hot logit; every word the maximum length does not cut
@@ -61,7 +62,9 @@ import org.junit.jupiter.api.Test;
  * kept must be the featurizer's skips and its {@code answer in no single window}. For SQuAD-format
  * files the reader's dropped answers are recounted from the raw JSON.
  *
- * <p>Skips with a printed reason when {@code ../shared/data} is absent.
+ * <p>Hand-made: every character beside or between words, through both (no data set holds most).
+ *
+ * <p>Skips with a printed reason when {@code ../shared/data} (or a tokenizer) is absent.
  */
 class FeaturizationRoundTripTest {
     private static final String WORDS_CUT = TokenClassificationFeaturizer.WORDS_CUT;
@@ -415,6 +418,57 @@ class FeaturizationRoundTripTest {
                         name + ": " + c + " " + r.mismatches.samples);
             }
         });
+    }
+
+    /**
+     * Every defined character of the BMP (CJK and Hangul thinned to every 17th) and every 13th above
+     * it, beside or between words: whatever the normalizer makes of it (removes, lower-cases into
+     * two characters, decomposes, expands by NFKC) the tags of every word come back, and the words
+     * it does not touch come back as answers exactly. Neither data set holds most of these.
+     */
+    @Test
+    void everyCharacterBesideAWordLeavesTheTagsAndTheOtherWordsAlone() throws IOException {
+        List<Example> sentences = new ArrayList<>();
+        List<Example> answers = new ArrayList<>();
+        for (int cp = 1; cp < 0x30000; cp++) {
+            boolean thinned = cp > 0x3000 && cp < 0xF900 && cp % 17 != 0 || cp > 0xFFFF && cp % 13 != 0;
+            if (!Character.isDefined(cp) || Character.getType(cp) == Character.SURROGATE || thinned) {
+                continue;
+            }
+            String c = new String(Character.toChars(cp));
+            String id = Integer.toHexString(cp);
+            if (!Character.isWhitespace(cp) && !Character.isSpaceChar(cp)) {
+                // a word of its own inside an entity, outside one, glued to words, first in the sentence
+                sentences.add(new TokenExample(id + "/in", List.of("alpha", c, "beta", "gamma"), List.of("B-X", "I-X", "I-X", "O")));
+                sentences.add(new TokenExample(id + "/out", List.of("alpha", c, "beta", "gamma"), List.of("O", "O", "B-X", "O")));
+                sentences.add(new TokenExample(id + "/glued", List.of("alpha" + c, "beta" + c + "x", c + "gamma"),
+                        List.of("B-X", "O", "B-X")));
+                sentences.add(new TokenExample(id + "/first", List.of(c, "alpha", "beta"), List.of("O", "B-X", "O")));
+            }
+            // the words it is not glued to: alone between spaces, glued after alpha, before beta, after beta
+            for (String context : List.of("alpha " + c + " beta gamma", "alpha" + c + "beta gamma", "alpha " + c + "beta gamma",
+                    "alpha beta" + c + " gamma")) {
+                for (String word : List.of("alpha", "beta", "gamma")) {
+                    int at = context.indexOf(word);
+                    boolean touched = at > 0 && context.charAt(at - 1) != ' '
+                            || at + word.length() < context.length() && context.charAt(at + word.length()) != ' ';
+                    if (!touched) {
+                        answers.add(new QaExample(id + "/" + answers.size(), "which?", context, List.of(new GoldAnswer(word, at))));
+                    }
+                }
+            }
+        }
+        List<String> labels = List.of("O", "B-X", "I-X");
+        for (String path : FeaturizationOracle.TOKENIZERS) {
+            try (SubwordTokenizer tok = tokenizer(path); SubwordTokenizer plain = untruncated(path)) {
+                SlTrip sl = sl(sentences, labels, tok, plain, FeatureSettings.paper(), "characters " + kind(path));
+                System.out.println("characters " + kind(path) + " " + sl);
+                assertEquals(sl.words, sl.back, kind(path) + " " + sl.mismatches.samples);
+                QaTrip qa = qa(answers, tok, FeatureSettings.paper(), "characters " + kind(path));
+                System.out.println("characters " + kind(path) + " " + qa);
+                assertEquals(qa.answers, qa.exact, kind(path) + " " + qa.notExact.samples + " " + qa.mismatches.samples);
+            }
+        }
     }
 
     /** The reader's dropped answers against a recount from the raw SQuAD-format JSON. */
