@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Turns {@link QaExample}s into {@link QaFeatures} the way HF's {@code run_qa.py} prepares SQuAD:
- * question first (leading whitespace removed, as Python's {@code lstrip()} does), context second, only the context truncated, into
- * windows of the maximum length that overlap by the stride.
+ * question first (leading whitespace removed, as Python's {@code lstrip()} does), context second,
+ * only the context truncated, into windows of the maximum length that overlap by the stride.
  *
  * <p>A window's target is the token span of the first gold answer (less any leading or trailing
  * whitespace) when that answer lies wholly inside the window's context, else position 0 ({@code
