@@ -17,8 +17,8 @@ import java.util.Optional;
 
 /**
  * Turns {@link QaExample}s into {@link QaFeatures} the way HF's {@code run_qa.py} prepares SQuAD:
- * question first (leading whitespace removed), context second, only the context truncated, into
- * windows of the maximum length that overlap by the stride.
+ * question first (leading whitespace removed, as Python's {@code lstrip()} does), context second,
+ * only the context truncated, into windows of the maximum length that overlap by the stride.
  *
  * <p>A window's target is the token span of the first gold answer (less any leading or trailing
  * whitespace) when that answer lies wholly inside the window's context, else position 0 ({@code
@@ -37,6 +37,13 @@ public final class QaFeaturizer extends FeaturizerBase {
      * for every such example, so that a report counts them together; a predictor adds the numbers.
      */
     public static final String NO_ROOM = "question leaves the context no more tokens than the stride at this max length";
+
+    /**
+     * Feature report counter: kept questions whose first gold answer lies wholly inside no window
+     * (longer than a window's context, or across a window's edge with too small a stride), so that
+     * every window trains it as having no answer.
+     */
+    public static final String NO_SINGLE_WINDOW = "answer in no single window";
 
     private final int stride;
     private final boolean fastPath;
@@ -98,7 +105,7 @@ public final class QaFeaturizer extends FeaturizerBase {
             Map<String, Integer> fresh = new HashMap<>();
             for (int i = from; i < to; i++) {
                 QaExample ex = examples.get(i);
-                questions.add(ex.question().stripLeading());
+                questions.add(lstrip(ex.question()));
                 if (!contextIndex.containsKey(ex.context()) && fresh.putIfAbsent(ex.context(), contexts.size()) == null) {
                     contexts.add(ex.context());
                 }
@@ -121,6 +128,23 @@ public final class QaFeaturizer extends FeaturizerBase {
             steps.report(to);
         }
         return examples.size();
+    }
+
+    /**
+     * The question without its leading whitespace as Python's {@code str.lstrip()} removes it in HF's
+     * {@code run_qa.py}: Java's own whitespace plus the no-break spaces (U+00A0, U+2007, U+202F) and
+     * U+0085, which XLM-R's NFKC would turn into spaces and Metaspace into a token of their own.
+     */
+    static String lstrip(String question) {
+        int i = 0;
+        while (i < question.length()) {
+            char c = question.charAt(i);
+            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && c != '\u0085') {
+                break;
+            }
+            i++;
+        }
+        return question.substring(i);
     }
 
     /** A context's row in the piece encoding of the batch that first held it. */
@@ -188,7 +212,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 List<String> questions = new ArrayList<>(to - from);
                 List<String> contexts = new ArrayList<>(to - from);
                 for (int i = from; i < to; i++) {
-                    questions.add(examples.get(i).question().stripLeading());
+                    questions.add(lstrip(examples.get(i).question()));
                     contexts.add(examples.get(i).context());
                 }
                 TokenEncoding[] enc = ChunkEncoder.encode(
@@ -377,7 +401,7 @@ public final class QaFeaturizer extends FeaturizerBase {
             }
             report.max("max windows per example", windows.size());
             if (answer != null && !inSome) {
-                report.count("answer in no single window", 1);
+                report.count(NO_SINGLE_WINDOW, 1);
             }
             if (boundaryInside) {
                 report.count("answer boundary inside a token", 1);

@@ -36,6 +36,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /** Feature report counter: words kept with ignored positions because their tag is not in the list. */
     public static final String TAG_OUTSIDE_LIST = "words whose tag is not in the label list (ignored by the loss, scored as wrong)";
 
+    /**
+     * Feature report counter: words of kept sentences that the maximum length cut off (no sub-token
+     * in the row, so no training label, and predicted {@code O}).
+     */
+    public static final String WORDS_CUT = "words cut by truncation";
+
     private final List<String> labels;
     private final Map<String, Integer> labelIds;
     private final boolean labelAll;
@@ -293,7 +299,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             exampleOf[row] = example;
             if (truncated) {
                 report.truncated();
-                report.count("words cut by truncation", tags.length - 1 - lastWord);
+                report.count(WORDS_CUT, tags.length - 1 - lastWord);
                 cut.put(row, lastWord + 1);
             }
             // words that should have a first sub-token here: all of them unless truncated

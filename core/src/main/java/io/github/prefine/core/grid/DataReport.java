@@ -6,6 +6,8 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.data.SquadReader;
 import io.github.prefine.core.data.SubjQaReader;
+import io.github.prefine.core.features.QaFeaturizer;
+import io.github.prefine.core.features.TokenClassificationFeaturizer;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.util.ArrayList;
@@ -37,12 +39,15 @@ public record DataReport(Map<String, TaskReads> tasks) {
 
     /**
      * Skip reasons that drop a part of an example, not the example: an answer off its offset (the
-     * question keeps its other answers, or is dropped under its own reason when none is left) and
-     * an {@code ANSWERNOTFOUND} row of a SubjQA question that other rows answer. Counted apart, so
-     * that {@link TaskReads#dropped()} counts examples.
+     * question keeps its other answers, or is dropped under its own reason when none is left), an
+     * {@code ANSWERNOTFOUND} row of a SubjQA question that other rows answer, and what
+     * featurization took from kept examples: the words the maximum length cut off (no training
+     * label, predicted {@code O}) and a first answer in no single window (trained as no answer).
+     * Counted apart, so that {@link TaskReads#dropped()} counts examples.
      */
     public static final Set<String> PART_REASONS = Set.of(SquadReader.ANSWER_NOT_AT_OFFSET,
-            SubjQaReader.NOT_FOUND_BESIDE_ANSWERS);
+            SubjQaReader.NOT_FOUND_BESIDE_ANSWERS, TokenClassificationFeaturizer.WORDS_CUT,
+            QaFeaturizer.NO_SINGLE_WINDOW);
 
     /**
      * Copies the map, keeping its order.

@@ -117,7 +117,8 @@ final class GridTasks implements AutoCloseable {
     /**
      * Adds what featurization skipped (an example the tokenizer rejects, a word holding
      * whitespace) as a {@code features/<split>} entry per split, samples being example ids (file:line
-     * for line-based files) with the reason.
+     * for line-based files) with the reason, and the parts of kept examples it lost: the words the
+     * maximum length cut and the answers in no single window ({@link DataReport#PART_REASONS}).
      */
     static DataReport.TaskReads withFeatureSkips(DataReport.TaskReads reads, FeaturizedTask f) {
         Map<Split, io.github.prefine.core.features.FeatureReport> reports = new java.util.EnumMap<>(Split.class);
@@ -130,17 +131,29 @@ final class GridTasks implements AutoCloseable {
             Map<Split, io.github.prefine.core.features.FeatureReport> reports) {
         Map<String, io.github.prefine.core.data.ReadReport> files = new LinkedHashMap<>(reads.files());
         reports.forEach((split, r) -> {
-            if (r.skippedCount() > 0) {
+            Map<String, Integer> skipped = new LinkedHashMap<>(r.skipped());
+            for (String part : FEATURE_PARTS) {
+                long n = r.counters().getOrDefault(part, 0L);
+                if (n > 0) {
+                    skipped.put(part, Math.toIntExact(n));
+                }
+            }
+            if (!skipped.isEmpty()) {
                 Map<String, List<String>> samples = new LinkedHashMap<>();
                 r.skippedSamples().forEach((reason, ids) -> samples.put(reason,
                         ids.stream().map(id -> id + ": " + reason).toList()));
                 files.put("features/" + split.name().toLowerCase(java.util.Locale.ROOT),
                         new io.github.prefine.core.data.ReadReport(r.name(), r.examplesRead(),
-                                r.examplesRead() - r.skippedCount(), r.skipped(), Map.of(), Map.of(), Map.of(), samples));
+                                r.examplesRead() - r.skippedCount(), skipped, Map.of(), Map.of(), Map.of(), samples));
             }
         });
         return new DataReport.TaskReads(reads.validation(), files, reads.trainingCounts());
     }
+
+    /** Feature report counters of parts that kept examples lost, copied into the data report. */
+    private static final List<String> FEATURE_PARTS = List.of(
+            io.github.prefine.core.features.TokenClassificationFeaturizer.WORDS_CUT,
+            io.github.prefine.core.features.QaFeaturizer.NO_SINGLE_WINDOW);
 
     /** The readers' reports of every task read so far, by task name. */
     Map<String, DataReport.TaskReads> reads() {

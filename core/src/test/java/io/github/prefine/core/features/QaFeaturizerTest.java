@@ -18,6 +18,14 @@ class QaFeaturizerTest {
         return new QaExample(id, "  who went?", CONTEXT, List.of(new GoldAnswer(answer, CONTEXT.indexOf(answer))));
     }
 
+    private static List<Integer> ids(QaFeatures f, int row) {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int p = 0; p < f.tokens().length(row); p++) {
+            out.add(f.tokens().id(row, p));
+        }
+        return out;
+    }
+
     private static String answerText(QaFeatures f, int row, String context) {
         return context.substring(f.charStart(row, f.startPosition(row)), f.charEnd(row, f.endPosition(row)));
     }
@@ -136,6 +144,32 @@ class QaFeaturizerTest {
             assertEquals("Paris", answerText(f, 0, CONTEXT));
             assertEquals("Paris", answerText(f, 1, CONTEXT));
             assertEquals(null, f.report().counters().get("answer boundary inside a token"));
+        }
+    }
+    /**
+     * HF's {@code run_qa.py} strips a question with Python's {@code lstrip()}, whose whitespace
+     * includes U+00A0, U+2007, U+202F and U+0085; Java's {@code stripLeading()} keeps them, and
+     * XLM-R's NFKC turns the first three into a space that Metaspace makes a token of its own.
+     * Ground truth: the question without them, as Python strips it.
+     */
+    @Test
+    void aQuestionLosesTheLeadingWhitespaceThatPythonStrips() throws IOException {
+        for (String family : List.of("xlm-roberta", "bert")) {
+            try (SubwordTokenizer tok = Fixtures.tokenizer(family)) {
+                for (boolean fast : new boolean[] {true, false}) {
+                    QaFeaturizer qa = QaFeaturizer.builder().setTokenizer(tok).optFastPath(fast).build();
+                    List<QaExample> ex = new java.util.ArrayList<>();
+                    for (String lead : List.of("", "\u00A0", "\u2007 ", "\u202F\u00A0", "\u0085", " \u3000\u2028\u001F")) {
+                        ex.add(new QaExample("q" + ex.size(), lead + "who went?", CONTEXT,
+                                List.of(new GoldAnswer("Berlin", CONTEXT.indexOf("Berlin")))));
+                    }
+                    QaFeatures f = qa.featurize(ex);
+                    assertEquals(ex.size(), f.size());
+                    for (int r = 1; r < f.size(); r++) {
+                        assertEquals(ids(f, 0), ids(f, r), family + (fast ? " fast" : " pairs") + ": question " + r);
+                    }
+                }
+            }
         }
     }
 }

@@ -137,6 +137,67 @@ class DataReportTest {
         assertEquals(1, r.dropped());
     }
 
+    /**
+     * The task's reads after featurizing it as a grid does, with a word-level tokenizer over the
+     * letters a to h and x ([CLS] A [SEP], [CLS] A [SEP] B [SEP]).
+     */
+    private static DataReport.TaskReads featurizedReads(Task t, Path root,
+            io.github.prefine.core.features.FeatureSettings settings) throws IOException {
+        TaskData d = t.load(root, Leniency.LENIENT);
+        try (io.github.prefine.core.tokenize.SubwordTokenizer tok = io.github.prefine.core.tokenize.SubwordTokenizer
+                .builder().setTokenizerPath(io.github.prefine.core.pipeline.WordTokenizer.write(root.resolve("t.json"),
+                        List.of("a", "b", "c", "d", "e", "f", "g", "h", "x"))).build()) {
+            return GridTasks.withFeatureSkips(DataReport.TaskReads.of(d),
+                    io.github.prefine.core.task.FeaturizedTask.featurize(d, tok, settings));
+        }
+    }
+
+    @Test
+    void wordsCutByTheMaximumLengthArePartsDropped(@TempDir Path dir) throws Exception {
+        // sec-filings' 49 training sentences past 128 BERT tokens lost 3,181 words to training (scored O),
+        // and the data report said "nothing dropped or flagged"
+        Path root = dir.resolve("data");
+        Files.createDirectories(root.resolve("sl"));
+        // max length 6: [CLS], 4 words, [SEP]; train: 6 words (2 cut) and 1; validation: 7 words (3 cut)
+        Files.writeString(root.resolve("sl/train.conll"), "a\tB-X\nb\tI-X\nc\tO\nd\tO\ne\tB-X\nf\tO\n\nx\tO\n");
+        Files.writeString(root.resolve("sl/dev.conll"), "a\tO\nb\tO\nc\tO\nd\tB-X\ne\tO\nf\tO\ng\tB-X\n");
+        io.github.prefine.core.data.ConllReader conll = io.github.prefine.core.data.ConllReader.builder()
+                .optSeparator(io.github.prefine.core.data.ConllReader.Separator.TAB).build();
+        Task t = Task.builder().setName("tags").setGroup(TaskGroup.SL).setFormat(TaskFormat.TOKEN)
+                .setMetric(MetricType.SPAN_F1).setSource(TaskSource.builder().add(Split.TRAIN, "sl/train.conll", conll)
+                        .add(Split.VALIDATION, "sl/dev.conll", conll).build()).build();
+        DataReport.TaskReads r = featurizedReads(t, root, new io.github.prefine.core.features.FeatureSettings(6, 16, 4, 0, 0, 1L));
+        String cut = io.github.prefine.core.features.TokenClassificationFeaturizer.WORDS_CUT;
+        assertEquals(Map.of(cut, 2), r.files().get("features/train").skipped());
+        assertEquals(Map.of(cut, 3), r.files().get("features/validation").skipped());
+        assertEquals(Map.of(cut, 5), r.partsDroppedByReason());
+        assertEquals(0, r.dropped(), "every sentence is kept");
+        assertEquals(List.of("Data: 0 dropped, 0 kept but flagged, in 1 tasks read; samples with file and line in r.json",
+                "  tags: parts of examples dropped: " + cut + " 5"), new DataReport(Map.of("tags", r)).summary("r.json"));
+    }
+
+    @Test
+    void answersInNoSingleWindowArePartsDropped(@TempDir Path dir) throws Exception {
+        // QA windows of 8 tokens: [CLS] x [SEP], 4 context tokens, [SEP]; stride 1, so windows a-d, d-g, g-h:
+        // "c d e f" lies in none and trains as no answer; "a b" lies in the first
+        Path root = dir.resolve("data");
+        Files.createDirectories(root.resolve("qa"));
+        String squad = "{\"data\":[{\"title\":\"t\",\"paragraphs\":[{\"context\":\"a b c d e f g h\",\"qas\":["
+                + "{\"id\":\"%s\",\"question\":\"x\",\"answers\":[{\"text\":\"%s\",\"answer_start\":%d}]}]}]}]}";
+        Files.writeString(root.resolve("qa/train.json"), String.format(java.util.Locale.ROOT, squad, "q1", "c d e f", 4));
+        Files.writeString(root.resolve("qa/dev.json"), String.format(java.util.Locale.ROOT, squad, "q2", "a b", 0));
+        Task t = Task.builder().setName("qa").setGroup(TaskGroup.QA).setFormat(TaskFormat.QA)
+                .setMetric(MetricType.SQUAD_F1).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "qa/train.json", new io.github.prefine.core.data.SquadReader())
+                        .add(Split.VALIDATION, "qa/dev.json", new io.github.prefine.core.data.SquadReader()).build())
+                .build();
+        DataReport.TaskReads r = featurizedReads(t, root, new io.github.prefine.core.features.FeatureSettings(16, 8, 1, 0, 0, 1L));
+        String none = io.github.prefine.core.features.QaFeaturizer.NO_SINGLE_WINDOW;
+        assertEquals(Map.of(none, 1), r.partsDroppedByReason());
+        assertEquals(List.of("features/train"), r.files().keySet().stream().filter(k -> k.startsWith("features/")).toList());
+        assertEquals(0, r.dropped(), "the question is kept: evaluation still scores it");
+    }
+
     @Test
     void answersDroppedFromAQuestionAreNotCountedAsDroppedExamples() {
         // xquad.en.json with two answers moved off their offsets (the first of its two questions kept by

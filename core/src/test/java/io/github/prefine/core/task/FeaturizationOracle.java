@@ -300,6 +300,48 @@ final class FeaturizationOracle {
         }
     }
 
+    /** Each row's training labels as logits: a one-hot row on every first sub-token with a label. */
+    static List<float[]> goldTagLogits(TokenClassificationFeatures f, int width) {
+        List<float[]> logits = new ArrayList<>(f.size());
+        for (int r = 0; r < f.size(); r++) {
+            int len = f.tokens().length(r);
+            float[] lg = new float[len * width];
+            for (int p = 0; p < len; p++) {
+                int l = f.label(r, p);
+                if (f.isFirstSubToken(r, p) && l >= 0) {
+                    lg[p * width + l] = GOLD;
+                }
+            }
+            logits.add(lg);
+        }
+        return logits;
+    }
+
+    /** The row of each example, -1 for an example without one (a sentence is at most one row). */
+    static int[] rowOfExample(Features f, int examples) {
+        int[] rowOf = new int[examples];
+        Arrays.fill(rowOf, -1);
+        for (int r = 0; r < f.size(); r++) {
+            rowOf[f.exampleIndex(r)] = r;
+        }
+        return rowOf;
+    }
+
+    /** The real tokenizers of the shared folder: BERT uncased WordPiece, then the XLM-R fixture. */
+    static final List<String> TOKENIZERS = List.of(
+            "models/all-MiniLM-L6-v2/tokenizer.json", "fixtures/hf-reference/xlm-roberta/tokenizer.json");
+
+    /** The catalog's tasks of a group with at least one file under the data root. */
+    static List<Task> available(java.nio.file.Path data, TaskGroup group) {
+        List<Task> out = new ArrayList<>();
+        for (Task t : TaskCatalog.all()) {
+            if (t.group() == group && t.source().missing(data).size() < t.source().files().size()) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
     /**
      * Runs the sequence-labelling oracle: the training label of every first sub-token becomes a
      * one-hot logit row, which the task's own scoring maps back to words.
@@ -312,21 +354,8 @@ final class FeaturizationOracle {
         out.report = f.report();
         out.sentences = examples.size();
         int width = labels.size();
-        List<float[]> logits = new ArrayList<>(f.size());
-        int[] rowOf = new int[examples.size()];
-        Arrays.fill(rowOf, -1);
-        for (int r = 0; r < f.size(); r++) {
-            int len = f.tokens().length(r);
-            float[] lg = new float[len * width];
-            for (int p = 0; p < len; p++) {
-                int l = f.label(r, p);
-                if (f.isFirstSubToken(r, p) && l >= 0) {
-                    lg[p * width + l] = GOLD;
-                }
-            }
-            logits.add(lg);
-            rowOf[f.exampleIndex(r)] = r;
-        }
+        List<float[]> logits = goldTagLogits(f, width);
+        int[] rowOf = rowOfExample(f, examples.size());
         Evaluator ev = Evaluator.builder().setMetric(MetricType.SPAN_F1).build();
         out.score = format.score(f, examples, labels, logits, width, ev);
         // per sentence, through the scoring's own word predictions, to name what falls short

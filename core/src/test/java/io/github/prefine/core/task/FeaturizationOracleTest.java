@@ -39,21 +39,14 @@ class FeaturizationOracleTest {
     static final int CLS_SAMPLE = 300;
     private static final long SEED = 7L;
     private static final boolean FULL = Boolean.getBoolean("prefine.oracle.full");
-    private static final List<String> TOKENIZERS = List.of(
-            "models/all-MiniLM-L6-v2/tokenizer.json", "fixtures/hf-reference/xlm-roberta/tokenizer.json");
+    private static final List<String> TOKENIZERS = FeaturizationOracle.TOKENIZERS;
 
     private static SubwordTokenizer tokenizer(String path) throws IOException {
         return SubwordTokenizer.builder().setTokenizerPath(SharedFixtures.require(path)).build();
     }
 
     private static List<Task> available(Path data, TaskGroup group) {
-        List<Task> out = new ArrayList<>();
-        for (Task t : TaskCatalog.all()) {
-            if (t.group() == group && t.source().missing(data).size() < t.source().files().size()) {
-                out.add(t);
-            }
-        }
-        return out;
+        return FeaturizationOracle.available(data, group);
     }
 
     private static List<Example> sample(List<Example> examples, int n) {
