@@ -1,14 +1,14 @@
 package io.github.prefine.examples.cli;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.grid.GridLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import io.github.prefine.core.grid.GridLayout;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -436,6 +436,8 @@ final class RunStatus {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        // a forced restart deletes records, and a new run may write one where one was
+        epochsRead.keySet().retainAll(found.keySet());
         runRecords = found;
         runRecordsEnded = Set.copyOf(endedNow);
         return found;
