@@ -438,6 +438,40 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
+     * Finishes a sweep, or marks it failed, as the grid's own scheduler does, for a caller that
+     * drives the sweeps itself (the Spark driver, whose executors run the units): under the sweep's
+     * lock, waiting while another process holds it, and after deleting the temp files that writers
+     * of the sweep's record, failure marker and choice left when killed (every writer of them holds
+     * that lock, so none is a live one's, where the session's clean-up waits an hour). A sweep
+     * recorded meanwhile is left as it is; one whose setting's pre-finetuning failed is marked
+     * failed with it, once.
+     *
+     * @param sweep the sweep
+     * @return why it failed, or empty when it is recorded
+     * @throws IOException if data, checkpoints, files or the lock fail
+     * @throws IllegalStateException if the sweep is not ready and has not failed
+     */
+    public Optional<String> finishClaimed(GridSweep sweep) throws IOException {
+        try (UnitLock l = UnitLock.acquire(grid.layout.lock(sweep.id()))) {
+            // so that a process waiting for the sweep can say which one holds it
+            l.noteHolder();
+            Optional<String> failed = failure(sweep);
+            if (failed.isPresent()) {
+                if (!Files.exists(grid.layout.failure(sweep.id()))) {
+                    deleteKilledSweepTemps(sweep);
+                    markFailed(sweep, failed.get());
+                }
+                return failed;
+            }
+            if (Files.exists(grid.layout.record(sweep.id()))) {
+                return Optional.empty();
+            }
+            deleteKilledSweepTemps(sweep);
+            return finishOrMarkFailed(sweep);
+        }
+    }
+
+    /**
      * Finishes a sweep: runs its units that are not done, picks the winning learning rate and
      * writes the sweep's files and record (pre-finetuning: keeps only the winner's encoder).
      *
@@ -637,8 +671,8 @@ public final class GridSession implements AutoCloseable {
     /**
      * Deletes the temp files that killed writers of a sweep's own files left: of its record, its
      * failure marker, and its choice ({@code prefinetune/<setting>/result.json} or {@code
-     * finetune/<sweep>.json}). For {@link GridScheduler}, which writes those files only under the
-     * sweep's lock and calls this holding it, so none is a live process's, however young, where the
+     * finetune/<sweep>.json}). For {@link GridScheduler} and {@link #finishClaimed}, which write those
+     * files only under the sweep's lock and call this holding it, so none is a live process's, however young, where the
      * session's clean-up waits an hour; the units' own temp files are their runners'.
      *
      * @param sweep the sweep, claimed by the caller

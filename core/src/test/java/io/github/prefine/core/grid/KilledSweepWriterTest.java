@@ -208,6 +208,56 @@ class KilledSweepWriterTest {
         assertEquals(2, rerun.failures().size(), () -> "the pre-finetuning and its dependent: " + rerun.failures());
     }
 
+    /**
+     * A driver that runs the units elsewhere and finishes the sweeps itself (the Spark driver)
+     * finishes each through {@link GridSession#finishClaimed}: under the sweep's lock, so what a
+     * killed driver left of the sweep's record and choice, and of a dependent's failure marker, is
+     * deleted by the next, as the scheduler does, not left for the hour-old rule.
+     */
+    @Test
+    void aDriverFinishingTheSweepsItselfDeletesWhatAKilledDriverLeft(@TempDir Path dir) throws Exception {
+        Grid grid = cOnly(dir);
+        Path out = grid.layout().root();
+        List<GridSweep> sweeps = plan(grid);
+        GridSweep pre = sweeps.get(0);
+        GridSweep baseline = sweeps.get(1);
+        kill(midWrite(dir.resolve("child.log"), java.util.stream.Stream.of(sweepWrites(grid.layout(), pre),
+                sweepWrites(grid.layout(), baseline)).flatMap(List::stream).toList()));
+        assertEquals(6, temps(out).size(), () -> "the holder notes', records' and choices' temp files: " + tempsOrError(out));
+        try (GridSession s = grid.open()) {
+            assertEquals(java.util.Optional.empty(), s.finishClaimed(pre));
+            assertEquals(java.util.Optional.empty(), s.finishClaimed(baseline));
+            // recorded meanwhile: left as it is
+            String record = Files.readString(grid.layout().record(baseline.id()));
+            assertEquals(java.util.Optional.empty(), s.finishClaimed(baseline));
+            assertEquals(record, Files.readString(grid.layout().record(baseline.id())));
+        }
+        assertEquals(List.of(), temps(out), "the driver deletes what the killed one left");
+        for (GridSweep sweep : List.of(pre, baseline)) {
+            assertTrue(Files.exists(grid.layout().record(sweep.id())), sweep.id() + " recorded");
+        }
+    }
+
+    /** As above for the failure marker of a dependent of a failed pre-finetuning. */
+    @Test
+    void aDriverMarkingADependentFailedDeletesWhatAKilledDriverLeftOfItsMarker(@TempDir Path dir) throws Exception {
+        Grid grid = cOnly(dir);
+        Path out = grid.layout().root();
+        List<GridSweep> sweeps = plan(grid);
+        Files.createDirectories(grid.layout().records());
+        Files.writeString(grid.layout().failure(sweeps.get(0).id()), "every learning rate diverged\n");
+        GridSweep dependent = sweeps.get(2);
+        Path marker = grid.layout().failure(dependent.id());
+        kill(midWrite(dir.resolve("child.log"), List.of("lock:" + grid.layout().lock(dependent.id()), marker.toString())));
+        assertEquals(1, temps(out).size(), () -> "the kill leaves the marker's temp file: " + tempsOrError(out));
+        String reason = "setting Only-C has no encoder: its pre-finetuning failed";
+        try (GridSession s = grid.open()) {
+            assertEquals(java.util.Optional.of(reason), s.finishClaimed(dependent));
+        }
+        assertEquals(List.of(), temps(out), "marking it failed deletes what the killed writer left");
+        assertEquals(reason, Files.readString(marker).strip());
+    }
+
     private static List<GridSweep> plan(Grid grid) throws IOException {
         try (GridSession s = grid.open()) {
             return s.plan().sweeps();

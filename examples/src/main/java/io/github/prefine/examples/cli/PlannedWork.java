@@ -3,12 +3,15 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.FinetuningSweep;
+import io.github.prefine.core.grid.FinetuningUnit;
+import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.Setting;
 import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -25,8 +28,9 @@ import java.util.Set;
  * work is {@code (training examples + validation examples / 3) x sequence length} (a validation
  * example is a forward pass, about a third of a training step; the length bounds the tokens of an
  * example, 384 for a QA window against 128 for the rest in the paper's settings). It is an upper
- * bound, in arbitrary units: early stopping ends runs sooner, QA questions may make several
- * windows, and padding makes batches shorter. A task whose counts are not known (files laid out by
+ * bound, in arbitrary units: early stopping ends runs sooner (the {@link RunStatus} scales it by
+ * the epochs the ended runs trained), QA questions may make several windows, and padding makes
+ * batches shorter. A task whose counts are not known (files laid out by
  * hand, without a fetch record) weighs the mean of the known tasks, or 1 if none is known.
  */
 final class PlannedWork {
@@ -39,8 +43,43 @@ final class PlannedWork {
      * @param labelPrefix how the labels of the sweep's training runs begin (the grid's labels:
      *     {@code pre-finetune SETTING lr ...}, {@code SETTING → TARGET seed N lr ...})
      * @param work the planned work, in arbitrary units
+     * @param runFolders where its training runs leave their records, relative to the output folder
+     *     ({@code prefinetune/<setting>} with {@code lr-<rate>/history.json} in it, {@code
+     *     finetune/<sweep>-seed<N>} with {@code lr-<rate>.json}); none where they are not known
      */
-    record Unit(String id, String labelPrefix, double work) {}
+    record Unit(String id, String labelPrefix, double work, List<Path> runFolders) {
+        /**
+         * Copies the folders.
+         *
+         * @param id the sweep's id
+         * @param labelPrefix how the labels of its training runs begin
+         * @param work the planned work
+         * @param runFolders where its training runs leave their records, relative to the output folder
+         */
+        Unit {
+            runFolders = List.copyOf(runFolders);
+        }
+
+        /**
+         * A unit whose training runs' records are not known: it counts as run whole when it ends.
+         *
+         * @param id the sweep's id
+         * @param labelPrefix how the labels of its training runs begin
+         * @param work the planned work
+         */
+        Unit(String id, String labelPrefix, double work) {
+            this(id, labelPrefix, work, List.of());
+        }
+
+        /**
+         * Whether it is a pre-finetuning unit, by its label.
+         *
+         * @return true for a pre-finetuning unit
+         */
+        boolean prefinetuning() {
+            return labelPrefix.startsWith(TrainingProgress.PREFINETUNING_LABEL);
+        }
+    }
 
     /**
      * A task's size before any of its data is read.
@@ -99,7 +138,7 @@ final class PlannedWork {
             // the id depends on the setting alone
             units.add(new Unit(new PrefinetuningSweep(s, List.of(1.0), 0L).id(),
                     TrainingProgress.PREFINETUNING_LABEL + s.name() + " lr ",
-                    epoch * shape.prefinetuningEpochs() * shape.prefinetuningRuns()));
+                    epoch * shape.prefinetuningEpochs() * shape.prefinetuningRuns(), List.of(RELATIVE.settingDir(s))));
         }
         List<Long> seedList = java.util.stream.LongStream.rangeClosed(1, seeds).boxed().toList();
         for (Setting s : settings) {
@@ -107,11 +146,12 @@ final class PlannedWork {
                 double w = work.applyAsDouble(t) * shape.finetuningEpochs() * shape.finetuningRuns();
                 String label = s.name() + " → " + t.name() + " seed ";
                 if (perTarget) {
-                    units.add(new Unit(new FinetuningSweep(s, t, seedList, List.of(1.0)).id(), label, w));
+                    units.add(new Unit(new FinetuningSweep(s, t, seedList, List.of(1.0)).id(), label, w,
+                            seedList.stream().map(seed -> seedFolder(s, t, seed)).toList()));
                 } else {
                     for (long seed : seedList) {
                         units.add(new Unit(new FinetuningSweep(s, t, List.of(seed), List.of(1.0)).id(),
-                                label + seed + " lr ", w));
+                                label + seed + " lr ", w, List.of(seedFolder(s, t, seed))));
                     }
                 }
             }
@@ -133,6 +173,14 @@ final class PlannedWork {
         int validation = cap(size.validation(), features.maxEvalExamples());
         int length = task.format().exampleType() == QaExample.class ? features.qaMaxLength() : features.maxLength();
         return (train + validation / 3.0) * length;
+    }
+
+    /** The grid's layout relative to the output folder, for the folders of the runs' records. */
+    private static final GridLayout RELATIVE = new GridLayout(Path.of(""));
+
+    /** The folder of one seed's finetuning runs, whatever their learning rate. */
+    private static Path seedFolder(Setting s, Task target, long seed) {
+        return RELATIVE.finetuningTrial(new FinetuningUnit(s, target, seed, 1.0)).getParent();
     }
 
     private static int cap(int n, int max) {

@@ -1,10 +1,15 @@
 package io.github.prefine.examples.cli;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.grid.GridLayout;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,8 +23,14 @@ import java.util.stream.Stream;
  * The whole run in one line: units done, failed and left, time elapsed and the time left at the
  * pace of this process, counting the part of the unit now running that its training runs report
  * (so that the first unit, hours on a real run, gives an ETA before it ends). Given the plan's
- * units ({@link PlannedWork}) the pace and the time left are in planned work, so that a heavy
+ * units ({@link PlannedWork}) the pace and the time left are in work, so that a heavy
  * pre-finetuning unit and a light finetuning one do not count alike; the units shown stay units.
+ * The plan puts every training run at its epoch limit, but early stopping ends most sooner: once
+ * training runs of a kind (pre-finetuning, finetuning) have ended, the runs of that kind still to
+ * come are expected to train the mean share of the limit those trained (their records under
+ * {@code prefinetune/} and {@code finetune/} give the epochs), the pace counts the epochs trained,
+ * not the limits, and a unit whose runs partly ended (a resumed run) counts by the runs it has left.
+ * Before a run of a kind ends, its runs are planned at the limit, and the ETA errs long.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
  * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
  * after a resume. A forced restart clears the folder after this starts counting: of the units
@@ -35,6 +46,7 @@ final class RunStatus {
     /** Planned work by unit id, in plan order; null to weigh every unit 1. */
     private final Map<String, Double> work;
     private final List<PlannedWork.Unit> units;
+    private final Map<String, PlannedWork.Unit> unitsById = new HashMap<>();
     private final double meanWork;
     /** The plan's work, or the unit count without a plan. */
     private final double totalWork;
@@ -47,19 +59,35 @@ final class RunStatus {
     private String runningId;
     /** The 0-based training run of the running unit, -1 before the first. */
     private int run = -1;
-    /** Fraction of the running unit done, 0 to 1. */
-    private double running;
+    /** The running training run's progress: its epoch, steps done in it and steps of an epoch. */
+    private int runEpoch;
+    private int runStep;
+    private int runStepsPerEpoch = 1;
     /** Processes sharing the run, this one included. */
     private final int processes;
     /** Work of the units this process ran that have ended, and their ids. */
     private double ownRan;
     private final Set<String> ownEnded = new HashSet<>();
+    /** The output folder's layout, for the training runs' records. */
+    private final GridLayout layout;
+    /** The plan's units by the folder their training runs' records are in (absolute). */
+    private final Map<Path, PlannedWork.Unit> unitByFolder = new HashMap<>();
+    /** Epochs trained by each training-run record read (-1 when it does not say): each is written once, whole. */
+    private final Map<Path, Integer> epochsRead = new HashMap<>();
+    /** The training-run records found at the last look, with their unit. */
+    private Map<Path, PlannedWork.Unit> runRecords = Map.of();
+    /** The ended units at the last look at the runs' records; null to look again. */
+    private Set<String> runRecordsEnded;
+    /** Training-run records there when this started, less those a forced restart cleared since. */
+    private final Set<Path> runsAtStart;
+    /** The units of the plan this process has run a training run of. */
+    private final Set<String> ownUnits = new HashSet<>();
 
     /**
      * The training runs a unit is made of, for the share of the running unit that its reports
      * give: a pre-finetuning unit trains once per learning rate, a finetuning unit once per
      * learning rate and seed of its sweep; each run trains at most its epoch limit (early stopping
-     * ends some sooner, so the share, and the ETA with it, errs long).
+     * ends some sooner: the status learns by how much from the runs that ended).
      *
      * @param prefinetuningRuns training runs of a pre-finetuning unit
      * @param prefinetuningEpochs their epoch limit
@@ -93,15 +121,19 @@ final class RunStatus {
     }
 
     /**
-     * Starts counting. With the plan's units, the ETA is in planned work ({@link PlannedWork}): the
-     * time this process took per unit of work it ran (units it ended and the share of the running
-     * one, times that unit's work) times the work of the units not ended, less the running unit's
-     * share. Units ended before this started (an earlier run's, another process's) leave the work
-     * left but are not counted as run here. A record whose id the plan lacks weighs the plan's mean.
+     * Starts counting. With the plan's units, the ETA is in work ({@link PlannedWork}), one epoch of
+     * a unit's training run weighing its work over its runs and epoch limit: the time this process
+     * took per work run since it started (the epochs the ended training runs' records give, and
+     * the running run's) times the work expected to be left. A unit not ended is expected to
+     * train its runs without a record, each at the mean share of its epoch limit that the ended
+     * runs of its kind trained (the whole limit before one has ended), less the running run's
+     * epochs. A unit whose runs' folders the plan does not give counts whole, at the limit, when it
+     * ends. Work ended before this started (an earlier run's, another process's) leaves the work
+     * left but is not counted as run here. A record whose id the plan lacks weighs the plan's mean.
      * With several processes sharing the run ({@code --workers}, several GPUs) only this process's
-     * running unit reports its share, the others' count when they end: the pace is then at least
-     * this process's own (the units it ran and its share of the running one) times the processes
-     * that still have a unit to run ({@code min(processes, units left)}).
+     * running run reports its epochs, the others' count when they end: the pace is then at least
+     * this process's own (the runs it ended and the running one) times the processes that still
+     * have a unit to run ({@code min(processes, units left)}).
      *
      * @param out the output folder
      * @param total units planned, as the line shows them
@@ -128,12 +160,17 @@ final class RunStatus {
             this.units = List.copyOf(units);
             Map<String, Double> w = new LinkedHashMap<>();
             units.forEach(u -> w.put(u.id(), u.work()));
+            units.forEach(u -> unitsById.put(u.id(), u));
+            units.forEach(u -> u.runFolders().forEach(f -> unitByFolder.put(out.resolve(f).normalize(), u)));
             this.work = w;
             this.meanWork = w.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
             this.totalWork = w.values().stream().mapToDouble(Double::doubleValue).sum();
         }
+        this.layout = new GridLayout(out);
         this.startNanos = clock.getAsLong();
-        this.endedAtStart = new HashSet<>(ended().ids());
+        Set<String> ended = ended().ids();
+        this.endedAtStart = new HashSet<>(ended);
+        this.runsAtStart = new HashSet<>(runRecords(ended).keySet());
     }
 
     /**
@@ -160,12 +197,21 @@ final class RunStatus {
         endedAtRun = ended;
         runIsPrefinetuning = prefinetuning;
         runningId = id;
+        if (id != null) {
+            ownUnits.add(id);
+        }
+        // the run before this one has left its record
+        runRecordsEnded = null;
         steps(0, 0, 1);
     }
 
-    /** Counts this process's running unit as run by it once its record or failure marker is there. */
+    /**
+     * Counts this process's running unit as run by it once its record or failure marker is there,
+     * where its runs leave no record the plan knows (those count run by run).
+     */
     private void noteOwnEnded(Set<String> endedNow) {
-        if (runningId != null && endedNow.contains(runningId) && ownEnded.add(runningId)) {
+        PlannedWork.Unit u = runningId == null ? null : unitsById.get(runningId);
+        if (u != null && u.runFolders().isEmpty() && endedNow.contains(runningId) && ownEnded.add(runningId)) {
             ownRan += weight(runningId);
         }
     }
@@ -189,12 +235,9 @@ final class RunStatus {
      * @param stepsPerEpoch steps of an epoch
      */
     void steps(int epoch, int stepInEpoch, int stepsPerEpoch) {
-        if (shape == null || run < 0) {
-            return;
-        }
-        running = runIsPrefinetuning
-                ? unitFraction(run, shape.prefinetuningRuns(), epoch, stepInEpoch, stepsPerEpoch, shape.prefinetuningEpochs())
-                : unitFraction(run, shape.finetuningRuns(), epoch, stepInEpoch, stepsPerEpoch, shape.finetuningEpochs());
+        runEpoch = epoch;
+        runStep = stepInEpoch;
+        runStepsPerEpoch = stepsPerEpoch;
     }
 
     /**
@@ -212,39 +255,18 @@ final class RunStatus {
     }
 
     /**
-     * The share of a unit done: its finished training runs, and of the running one the epochs done
-     * over its epoch limit. A run past the unit's count (a retry from a checkpoint) counts as its last.
-     *
-     * @param run the 0-based training run within the unit
-     * @param runs training runs of the unit
-     * @param epoch the running run's 0-based epoch
-     * @param stepInEpoch steps done in that epoch
-     * @param stepsPerEpoch steps of an epoch
-     * @param maxEpochs the run's epoch limit
-     * @return the share, 0 to 1
-     */
-    static double unitFraction(int run, int runs, int epoch, int stepInEpoch, int stepsPerEpoch, int maxEpochs) {
-        double inRun = Math.min(1.0, (epoch + stepInEpoch / (double) Math.max(1, stepsPerEpoch)) / Math.max(1, maxEpochs));
-        int r = Math.max(1, runs);
-        return (Math.min(run, r - 1) + inRun) / r;
-    }
-
-    /**
-     * The time left, at the pace of the work run here: elapsed over the work run (ended units' and
-     * the running unit's share of its own), times the work left (less that share).
+     * The time left, at the pace of the work run here: elapsed over the work run, times the work left.
      *
      * @param elapsedNanos time since this process started counting
-     * @param ranHere work of the units ended since then
-     * @param running work of the running unit done
-     * @param left work of the units not ended, the running one whole
+     * @param ran work run since then (ended runs' and the running run's)
+     * @param left work expected to be left, the running run's done part deducted
      * @return the time left, or null when nothing has been run yet
      */
-    static Duration eta(long elapsedNanos, double ranHere, double running, double left) {
-        double ran = ranHere + running;
+    static Duration eta(long elapsedNanos, double ran, double left) {
         if (ran <= 0) {
             return null;
         }
-        return Duration.ofNanos((long) (elapsedNanos / ran * Math.max(0, left - running)));
+        return Duration.ofNanos((long) (elapsedNanos / ran * Math.max(0, left)));
     }
 
     /**
@@ -301,26 +323,143 @@ final class RunStatus {
         Set<String> endedNow = now.ids();
         // a forced restart clears the folder: what it cleared was not run here, what comes back is
         endedAtStart.retainAll(endedNow);
+        Map<Path, PlannedWork.Unit> runs = runRecords(endedNow);
+        runsAtStart.retainAll(runs.keySet());
         long elapsed = clock.getAsLong() - startNanos;
+        // the ended training runs: the share of their epoch limit each kind trained, and the epochs of each unit
+        double[] epochs = new double[2];
+        double[] limits = new double[2];
+        Map<String, Integer> recorded = new HashMap<>();
         double ranHere = 0;
-        double endedWork = 0;
-        for (String id : endedNow) {
-            endedWork += weight(id);
-            if (!endedAtStart.contains(id)) {
-                ranHere += weight(id);
+        double ownRuns = 0;
+        for (Map.Entry<Path, PlannedWork.Unit> r : runs.entrySet()) {
+            PlannedWork.Unit u = r.getValue();
+            int k = u.prefinetuning() ? 0 : 1;
+            int n = epochsOf(r.getKey());
+            if (n >= 0) {
+                epochs[k] += Math.min(n, limit(u));
+                limits[k] += limit(u);
+            }
+            recorded.merge(u.id(), 1, Integer::sum);
+            if (!runsAtStart.contains(r.getKey())) {
+                // a record that does not say counts as trained to the limit, as planned
+                double w = epochWork(u) * (n >= 0 ? Math.min(n, limit(u)) : limit(u));
+                ranHere += w;
+                if (ownUnits.contains(u.id())) {
+                    ownRuns += w;
+                }
             }
         }
-        // the running unit's share counts until it ends; one the plan does not name, while no unit has ended since it began
-        boolean runs = runningId != null ? !endedNow.contains(runningId) : ended == endedAtRun;
-        double share = runs ? running * (runningId == null ? meanWork : weight(runningId)) : 0;
+        double[] share = {limits[0] > 0 ? epochs[0] / limits[0] : 1, limits[1] > 0 ? epochs[1] / limits[1] : 1};
+        double endedForeign = 0;
+        for (String id : endedNow) {
+            PlannedWork.Unit u = unitsById.get(id);
+            // a unit whose runs leave no record the plan knows counts whole when it ends
+            if ((u == null || u.runFolders().isEmpty()) && !endedAtStart.contains(id)) {
+                ranHere += weight(id);
+            }
+            if (u == null) {
+                endedForeign += weight(id);
+            }
+        }
+        // the work left: each unit not ended, by its training runs not ended at the share its kind trains
+        double left;
+        if (work == null) {
+            left = total - ended;
+        } else {
+            left = -endedForeign;
+            for (PlannedWork.Unit u : this.units) {
+                if (!endedNow.contains(u.id())) {
+                    int k = u.prefinetuning() ? 0 : 1;
+                    left += epochWork(u) * Math.max(0, runsOf(u) - recorded.getOrDefault(u.id(), 0)) * share[k] * limit(u);
+                }
+            }
+        }
+        // the running unit's part done: one the plan does not name counts while no unit has ended since it began
+        boolean running = runningId != null ? !endedNow.contains(runningId) : ended == endedAtRun;
+        double runDone = 0;
+        if (running && shape != null && run >= 0) {
+            PlannedWork.Unit u = runningId == null ? null : unitsById.get(runningId);
+            int limit = runIsPrefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs();
+            int unitRuns = runIsPrefinetuning ? shape.prefinetuningRuns() : shape.finetuningRuns();
+            double perEpoch = (u == null ? meanWork : u.work()) / Math.max(1, unitRuns) / Math.max(1, limit);
+            double inRun = Math.min(limit, runEpoch + runStep / (double) Math.max(1, runStepsPerEpoch));
+            // runs of the unit this process ended that leave no record the plan knows, each at its limit
+            int before = u == null || u.runFolders().isEmpty() ? Math.min(run, Math.max(1, unitRuns) - 1) : 0;
+            double expected = share[runIsPrefinetuning ? 0 : 1] * limit;
+            runDone = perEpoch * (before * limit + inRun);
+            left -= perEpoch * (before * expected + Math.min(inRun, expected));
+        }
         noteOwnEnded(endedNow);
         // the others' running units are unseen until they end: this process's pace times those still running
-        double own = (ownRan + share) * Math.min(processes, Math.max(1, total - ended));
-        Duration left = eta(elapsed, Math.max(ranHere, own - share), share, Math.max(0, totalWork - endedWork));
-        String eta = left != null && ended < total ? format(left) : "--:--";
+        double own = (ownRan + ownRuns + runDone) * Math.min(processes, Math.max(1, total - ended));
+        Duration eta = eta(elapsed, Math.max(ranHere, own - runDone) + runDone, left);
         return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
-                ended >= total ? "00:00" : eta);
+                ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
+    }
+
+    /** A unit's training runs, by its kind; 1 without a shape. */
+    private int runsOf(PlannedWork.Unit u) {
+        return shape == null ? 1 : Math.max(1, u.prefinetuning() ? shape.prefinetuningRuns() : shape.finetuningRuns());
+    }
+
+    /** A unit's epoch limit, by its kind; 1 without a shape. */
+    private int limit(PlannedWork.Unit u) {
+        return shape == null ? 1 : Math.max(1, u.prefinetuning() ? shape.prefinetuningEpochs() : shape.finetuningEpochs());
+    }
+
+    /** The planned work of one epoch of one of a unit's training runs. */
+    private double epochWork(PlannedWork.Unit u) {
+        return u.work() / runsOf(u) / limit(u);
+    }
+
+    /**
+     * The plan's training runs that have ended, by their records: looked for again when the ended
+     * units change or a run of this process starts (so after each of its runs ends), not at each
+     * line; another process's runs are seen then.
+     */
+    private Map<Path, PlannedWork.Unit> runRecords(Set<String> endedNow) {
+        if (unitByFolder.isEmpty() || endedNow.equals(runRecordsEnded)) {
+            return runRecords;
+        }
+        Map<Path, PlannedWork.Unit> found = new HashMap<>();
+        try {
+            for (Path r : layout.trainingRunRecords()) {
+                // prefinetune/<setting>/lr-<rate>/history.json, finetune/<sweep>-seed<N>/lr-<rate>.json
+                Path folder = r.getFileName().toString().equals(GridLayout.HISTORY) ? r.getParent().getParent() : r.getParent();
+                PlannedWork.Unit u = unitByFolder.get(folder.normalize());
+                if (u != null) {
+                    found.put(r, u);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // a forced restart deletes records, and a new run may write one where one was
+        epochsRead.keySet().retainAll(found.keySet());
+        runRecords = found;
+        runRecordsEnded = Set.copyOf(endedNow);
+        return found;
+    }
+
+    /**
+     * The epochs a training run's record says it trained: a pre-finetuning history's {@code epochs},
+     * a finetuning run's {@code validationLosses} (one per epoch); -1 where the record does not say
+     * (a run that diverged, a record unreadable), which then counts as trained to its limit.
+     */
+    private int epochsOf(Path record) {
+        return epochsRead.computeIfAbsent(record, r -> {
+            try {
+                JsonElement e = JsonParser.parseString(Files.readString(r));
+                JsonObject o = e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
+                String field = r.getFileName().toString().equals(GridLayout.HISTORY) ? "epochs" : "validationLosses";
+                return o.has(field) && o.get(field).isJsonArray() ? o.getAsJsonArray(field).size() : -1;
+            } catch (IOException | RuntimeException ex) {
+                // a status line does not stop the run: the record is read again by whoever needs it
+                return -1;
+            }
+        });
     }
 
     /** A unit's planned work: 1 without a plan, the plan's mean for a unit it lacks. */

@@ -255,8 +255,8 @@ public final class SparkGrid {
             for (FinetuningSweep s : fine) {
                 Optional<String> failed = session.failure(s);
                 if (failed.isPresent()) {
-                    // its setting's pre-finetuning failed: it fails with it, once
-                    session.markFailed(s, failed.get());
+                    // its setting's pre-finetuning failed: it fails with it, once, under its lock
+                    session.finishClaimed(s);
                     folder.push(UnitFiles.relative(layout, layout.failure(s.id())));
                     failures.add(s.id() + ": " + failed.get());
                 } else {
@@ -359,14 +359,15 @@ public final class SparkGrid {
 
     /**
      * Pulls what a sweep's units wrote, picks its learning rate (or marks it failed) and pushes its
-     * choice and record.
+     * choice and record. The files are written under the sweep's lock, as a local run writes them,
+     * so that what a driver killed mid-write left of them is deleted by the next one.
      */
     private static void finish(GridSession session, GridFolder folder, GridLayout layout, GridSweep sweep,
             List<String> failures) throws IOException {
         for (GridUnit u : sweep.units()) {
             folder.pull(UnitFiles.doneMarker(layout, u));
         }
-        Optional<String> failed = session.finishOrMarkFailed(sweep);
+        Optional<String> failed = session.finishClaimed(sweep);
         if (failed.isPresent()) {
             failures.add(sweep.id() + ": " + failed.get());
             folder.push(UnitFiles.relative(layout, layout.failure(sweep.id())));

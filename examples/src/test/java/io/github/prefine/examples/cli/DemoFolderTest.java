@@ -62,15 +62,28 @@ class DemoFolderTest {
     /**
      * The run status's plan of the demo ({@link PlannedWork}, which repeats the grid's settings
      * and sweep ids so that it can weigh units before any data is read) names exactly the units the
-     * grid recorded: were the two to drift apart, units would weigh the mean and the ETA degrade
-     * without a word.
+     * grid recorded, and the folders where each unit's training runs leave their records (which the
+     * ETA reads for the epochs they trained): were the two to drift apart, units would weigh the
+     * mean, runs would go unseen and the ETA degrade without a word.
      */
     @Test
     void theStatusPlansTheUnitsTheGridRecords(DemoFixture.Finished first) throws Exception {
         DemoCommand command = new DemoCommand();
         new picocli.CommandLine(command).parseArgs("--seeds", "1", "--epochs", "1", "--target-epochs", "1");
         java.util.Set<String> planned = new java.util.TreeSet<>();
-        command.plannedWork(new RunStatus.Shape(1, 1, 1, 1)).forEach(u -> planned.add(u.id()));
+        List<PlannedWork.Unit> units = command.plannedWork(new RunStatus.Shape(1, 1, 1, 1));
+        units.forEach(u -> planned.add(u.id()));
+        // every training run's record lies in the folders the plan gives its unit, one run a unit here
+        java.util.Map<String, Integer> runsByUnit = new java.util.TreeMap<>();
+        for (Path record : new GridLayout(first.folder()).trainingRunRecords()) {
+            Path folder = first.folder().relativize(record.getFileName().toString().equals(GridLayout.HISTORY)
+                    ? record.getParent().getParent() : record.getParent());
+            List<String> owners = units.stream().filter(u -> u.runFolders().contains(folder)).map(PlannedWork.Unit::id).toList();
+            assertEquals(1, owners.size(), () -> record + " belongs to one planned unit: " + owners);
+            runsByUnit.merge(owners.get(0), 1, Integer::sum);
+        }
+        assertEquals(planned, runsByUnit.keySet());
+        assertEquals(java.util.Set.of(1), java.util.Set.copyOf(runsByUnit.values()), runsByUnit.toString());
         java.util.Set<String> recorded = new java.util.TreeSet<>();
         try (java.util.stream.Stream<Path> files = Files.list(first.folder().resolve("records"))) {
             files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))

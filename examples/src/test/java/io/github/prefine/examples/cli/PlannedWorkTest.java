@@ -10,6 +10,7 @@ import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,8 @@ class PlannedWorkTest {
             assertEquals(new PrefinetuningSweep(pre.get(i), List.of(1e-5), 0L).id(), u.id());
             assertEquals("pre-finetune " + pre.get(i).name() + " lr ", u.labelPrefix());
             assertEquals(preWork[i], u.work(), 1e-6);
+            // where the grid writes prefinetune/<setting>/lr-<rate>/history.json
+            assertEquals(List.of(Path.of("prefinetune", pre.get(i).fileName())), u.runFolders());
         }
         List<Setting> settings = List.of(Setting.baseline(), pre.get(0), pre.get(1), pre.get(2));
         int i = 3;
@@ -56,6 +59,10 @@ class PlannedWorkTest {
                 assertEquals(new FinetuningSweep(s, t, List.of(1L, 2L, 3L), List.of(1e-5)).id(), u.id());
                 assertEquals(s.name() + " → " + t.name() + " seed ", u.labelPrefix());
                 assertEquals(t == WNUT ? 281_600 : 999_680.0 / 3 * 20, u.work(), 1e-6);
+                // one folder per seed, finetune/run-<setting>-<target>-seed<N>/lr-<rate>.json
+                String folder = "run-" + s.fileName() + "-" + t.name() + "-seed";
+                assertEquals(List.of(Path.of("finetune", folder + 1), Path.of("finetune", folder + 2),
+                        Path.of("finetune", folder + 3)), u.runFolders());
             }
         }
     }
@@ -70,6 +77,7 @@ class PlannedWorkTest {
         assertEquals(new FinetuningSweep(Setting.of(GroupCombination.of(List.of(TaskGroup.SL))), WNUT, List.of(2L),
                 List.of(1e-5)).id(), seed2.id());
         assertEquals("Only-SL → wnut17 seed 2 lr ", seed2.labelPrefix());
+        assertEquals(List.of(Path.of("finetune", "run-Only-SL-wnut17-seed2")), seed2.runFolders());
         // at most 500 training and 30 validation examples a task: (500 + 10) x 128
         assertEquals(65_280, PlannedWork.epochWork(CONLL, SIZES.get("conll2003-en"),
                 new FeatureSettings(128, 384, 128, 500, 30, 1L)), 1e-9);

@@ -96,6 +96,41 @@ class SparkGridTest {
         assertEquals(local, records(out));
     }
 
+    /**
+     * The driver finishes each sweep under the sweep's lock, as a local run does: the temp files a
+     * driver killed while it wrote a sweep's record and choice left beside them ({@code
+     * .NAME.RANDOM.tmp}, as every whole-file write names them; the sweep then has no record) are
+     * deleted when the next submit finishes the sweep, instead of waiting for the session's
+     * hour-old rule. Its units are done, so no task runs.
+     */
+    @Test
+    void theTempFilesADriverKilledMidWriteLeftAreDeletedByTheNextSubmit() throws IOException {
+        Path out = dir.resolve("killed-driver");
+        submit(with(DEMO, "--out", out.toString()));
+        String id;
+        try (Stream<Path> s = Files.list(out.resolve("records"))) {
+            id = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("run-Baseline-") && n.endsWith(".jsonl"))
+                    .sorted().findFirst().orElseThrow().replace(".jsonl", "");
+        }
+        Path record = out.resolve("records").resolve(id + ".jsonl");
+        Path choice = out.resolve("finetune").resolve(id + ".json");
+        Files.delete(record);
+        Files.delete(choice);
+        List<Path> cut = List.of(record.resolveSibling("." + id + ".jsonl.k1ll3d.tmp"),
+                choice.resolveSibling("." + id + ".json.k1ll3d.tmp"));
+        for (Path temp : cut) {
+            Files.writeString(temp, "{\"kind\":");
+        }
+        SparkGrid.Outcome again = submit(with(DEMO, "--out", out.toString()));
+        assertEquals(0, again.unitsRun(), "the sweep's units are done");
+        assertEquals(1, again.summary().sweepsRun(), "the cut sweep is finished again");
+        for (Path temp : cut) {
+            assertFalse(Files.exists(temp), temp + " is deleted by the driver that finishes its sweep");
+        }
+        assertTrue(Files.exists(choice));
+        assertEquals(local, records(out));
+    }
+
     @Test
     void aMirroredFolderWithAUnitKilledMidRunGivesTheSameRecords() throws IOException {
         Path out = dir.resolve("mirrored");
