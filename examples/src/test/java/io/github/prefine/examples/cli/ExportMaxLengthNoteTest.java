@@ -1,26 +1,15 @@
 package io.github.prefine.examples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.task.TaskFormat;
-import io.github.prefine.core.testing.SharedFixtures;
-import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.heads.HeadFamily;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * An HF folder keeps no feature length of the task: read back, its {@code model_max_length}
@@ -33,26 +22,10 @@ class ExportMaxLengthNoteTest {
     @ParameterizedTest
     @CsvSource({"text,32", "text,64", "token,32", "token,64"})
     void aTaskCutShorterThanTheFolderReadsIsNoted(String kind, int maxLength, @TempDir Path tmp) throws Exception {
-        Path bert = SharedFixtures.require("fixtures/hf-reference/bert");
-        Path saved = tmp.resolve("model");
         boolean token = kind.equals("token");
         TaskFormat format = token ? TaskFormat.TOKEN : TaskFormat.SINGLE_TEXT;
         List<String> labels = token ? List.of("O", "B-PER", "I-PER") : List.of("neg", "pos");
-        try (NDManager m = NDManager.newBaseManager();
-                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(bert.resolve("tokenizer.json")).build();
-                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
-                        .setEncoder(EncoderCheckpoint.load(bert.resolve("encoder"), m).encoder())
-                        .addHead("t", format.newHead(labels.size(), HeadFamily.BERT, 3)).build()) {
-            ModelExport.builder().setModel(model).setTokenizer(tok)
-                    .setFeatureSettings(FeatureSettings.paper().withLengths(maxLength, 64, 16))
-                    .addTask("t", format, labels).build().writeTo(saved);
-        }
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new ExportCommand());
-        cl.setOut(new PrintWriter(out, true));
-        int rc = cl.execute("--model", saved.toString(), "--out", tmp.resolve("hf").toString());
-        String text = out.toString();
-        assertEquals(0, rc, text);
+        String text = ExportRuns.export(tmp, "t", format, labels, FeatureSettings.paper().withLengths(maxLength, 64, 16));
         String note = "note: an HF folder keeps no feature length: read back (prefine predict) it cuts inputs at 64"
                 + " tokens, where task t was trained and predicts with 32, so " + (token ? "tags" : "labels")
                 + " of inputs longer than 32 tokens can differ from the saved model's and its validation score"

@@ -1,26 +1,15 @@
 package io.github.prefine.examples.cli;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.task.TaskFormat;
-import io.github.prefine.core.testing.SharedFixtures;
-import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.heads.HeadFamily;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * An HF folder keeps no QA stride, so {@code export} of a QA task says when the folder, read back
@@ -32,23 +21,8 @@ class ExportQaWindowsTest {
     @ParameterizedTest
     @ValueSource(ints = {16, 21})
     void aQaTaskWhoseWindowsTheFolderCannotKeepIsNoted(int stride, @TempDir Path tmp) throws Exception {
-        Path bert = SharedFixtures.require("fixtures/hf-reference/bert");
-        Path saved = tmp.resolve("model");
-        try (NDManager m = NDManager.newBaseManager();
-                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(bert.resolve("tokenizer.json")).build();
-                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
-                        .setEncoder(EncoderCheckpoint.load(bert.resolve("encoder"), m).encoder())
-                        .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3)).build()) {
-            ModelExport.builder().setModel(model).setTokenizer(tok)
-                    .setFeatureSettings(FeatureSettings.paper().withLengths(64, 64, stride))
-                    .addTask("qa", TaskFormat.QA, List.of()).build().writeTo(saved);
-        }
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new ExportCommand());
-        cl.setOut(new PrintWriter(out, true));
-        int rc = cl.execute("--model", saved.toString(), "--out", tmp.resolve("hf").toString());
-        String text = out.toString();
-        assertEquals(0, rc, text);
+        String text = ExportRuns.export(tmp, "qa", TaskFormat.QA, List.of(),
+                FeatureSettings.paper().withLengths(64, 64, stride));
         String note = "note: an HF folder keeps no QA stride: read back (HF's pipeline defaults, and prefine predict)"
                 + " it windows contexts at 64 tokens with a stride of 21, where task qa was trained and predicts with"
                 + " 64 and " + stride + ", so answers can differ; HF's pipeline takes max_seq_len=64, doc_stride="
