@@ -5,9 +5,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.core.data.Example;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.NonFiniteLossException;
@@ -37,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * seed) once more at the learning rate its sweep chose, from the same encoder with the same seed,
  * through the same {@link TargetFinetuning} path; its validation score is checked against the one
  * recorded (a warning when it differs, as nondeterministic GPU kernels may make it) and both are
- * written to the folder's {@value #RECORD}. Keeping each run's model instead would have to keep
+ * written to the folder's {@value #RECORD}, with the count of validation examples that score is
+ * over; their ids go to {@value #VALIDATION_IDS}, since a split capped by {@code maxEvalExamples}
+ * or held out of the training file is no file the user could predict whole to check it. Keeping each run's model instead would have to keep
  * every (seed, rate) model of every setting until the last setting of the target finished, when
  * the best is known (1.1 GB each for XLM-R base), and would tie an export's life to a sweep's,
  * which another process may run; finetuning again costs one run per exported model (for {@code
@@ -62,6 +66,8 @@ final class GridExporter {
     private static final Logger LOG = LoggerFactory.getLogger(GridExporter.class);
     /** The record in each exported folder: where the model came from and what it scored. */
     static final String RECORD = "prefine-export.json";
+    /** The ids of the validation examples its recorded score is over, one per line, in split order. */
+    static final String VALIDATION_IDS = "validation-ids.txt";
     /** Validation scores (percent) closer than this count as reproduced. */
     private static final double REPRODUCED = 1e-6;
 
@@ -280,6 +286,12 @@ final class GridExporter {
         record.addProperty("metric", c.target().metric().name());
         record.addProperty("validation", c.validation());
         record.addProperty("reproducedValidation", reproduced[0]);
+        // a capped or held-out validation split is no file a user could predict whole: name its examples
+        List<Example> validation = ft.scoringExamples().get(Split.VALIDATION);
+        record.addProperty("validationExamples", validation.size());
+        StringBuilder ids = new StringBuilder();
+        validation.forEach(e -> ids.append(e.id()).append('\n'));
+        AtomicFiles.write(root, partial.resolve(VALIDATION_IDS), ids.toString());
         record.addProperty("export", grid.config.exportModels.optionName());
         AtomicFiles.write(root, partial.resolve(RECORD), PrefinetuningRunner.GSON.toJson(record));
         // the folder's two levels, each flushed file counted once: the bytes written

@@ -112,6 +112,43 @@ class GridExportTest {
         }
     }
 
+    /**
+     * A validation split capped by maxEvalExamples (or held out of the training file) is not a file
+     * the user can predict whole: predicted whole, it scores another number than the grid recorded,
+     * without a word. The folder lists the ids the recorded score is over, and predicting those
+     * examples' raw texts scores it (accuracy counted by hand).
+     */
+    @Test
+    void theFolderListsTheValidationExamplesItsScoreIsOverWhereACapSampledThem(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Task target = f.targets.stream().filter(t -> t.name().equals("c-target")).findFirst().orElseThrow();
+        f.tiny(List.of(target), out).optFeatures(new FeatureSettings(48, 48, 8, 0, 5, 1L))
+                .optExportModels(ModelExports.BEST).build().run();
+        Path model = list(out.resolve("models").resolve(target.name())).get(0);
+        JsonObject record = GridFixtures.json(model.resolve(GridExporter.RECORD));
+        List<String> ids = Files.readAllLines(model.resolve(GridExporter.VALIDATION_IDS));
+        assertEquals(5, ids.size(), "the cap's 5 of the 8 validation examples");
+        assertEquals(5, record.get("validationExamples").getAsInt());
+        Map<String, TextExample> byId = new LinkedHashMap<>();
+        f.examples.stream().filter(d -> d.task().equals(target)).findFirst().orElseThrow().split(Split.VALIDATION)
+                .forEach(e -> byId.put(e.id(), (TextExample) e));
+        assertEquals(8, byId.size());
+        List<TextExample> scored = ids.stream().map(id -> {
+            assertTrue(byId.containsKey(id), id + " is not a validation example");
+            return byId.get(id);
+        }).toList();
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel loaded = FinetunedModel.load(model, m)) {
+            List<LabelPrediction> p = loaded.predictor(target.name())
+                    .classify(scored.stream().map(TextExample::textA).toList());
+            int right = 0;
+            for (int i = 0; i < p.size(); i++) {
+                right += p.get(i).label().equals(scored.get(i).label()) ? 1 : 0;
+            }
+            assertEquals(record.get("validation").getAsDouble(), 100.0 * right / scored.size(), 1e-9);
+        }
+    }
+
     @Test
     void noneWritesNothingAndALaterRunExportsFromTheRecordsReplacingAnInterruptedExportOnce(@TempDir Path dir)
             throws Exception {

@@ -5,6 +5,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.core.task.TokenClassification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,10 +20,11 @@ import picocli.CommandLine.Spec;
  * Hugging Face task-model folder ({@code FinetunedModel.writeHuggingFace}), which Python's {@code
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
- * from_pretrained}; it prints the folder, and for a QA task whose windows or longest answer the
- * folder, read back by {@code prefine predict} or by HF's pipeline with its defaults, would not
- * repeat (HF keeps no stride and no maximum answer length), a note with the pipeline's settings
- * that do. Exit 0 on
+ * from_pretrained}; it prints the folder, and a note with the settings that repeat the task's own
+ * where the folder, read back by {@code prefine predict} or by HF's pipeline with its defaults,
+ * would read inputs otherwise: a QA task's windows and longest answer (HF keeps no stride and no
+ * maximum answer length), and another task's cut at its maxLength (HF keeps no feature length;
+ * the folder's {@code model_max_length} is the tokenizer's limit or the encoder's positions). Exit 0 on
  * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
  * no {@code --task}), 1 for an internal fault.
  */
@@ -63,12 +65,34 @@ public final class ExportCommand implements Callable<Integer> {
             loaded.writeHuggingFace(name, out);
             spec.commandLine().getOut().println("wrote task " + name + " as a Hugging Face folder to " + out);
             SavedTask saved = loaded.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+            FeatureSettings readBack = FinetunedModel.huggingFaceSettings(out);
             if (saved.format() instanceof ExtractiveQa qa) {
-                noteQaWindows(saved, FinetunedModel.huggingFaceSettings(out));
+                noteQaWindows(saved, readBack);
                 noteMaxAnswerLength(saved, qa);
+            } else {
+                noteMaxLength(saved, readBack);
             }
         }
         return 0;
+    }
+
+    /**
+     * HF's folder has no field for the task's own cut: read back, its {@code model_max_length} (the
+     * tokenizer's declared limit or the encoder's positions, as HF's scripts keep it) cuts text, so
+     * an input longer than the task's maxLength is read further than the saved model and its
+     * validation score read it.
+     */
+    private void noteMaxLength(SavedTask saved, FeatureSettings readBack) {
+        int own = saved.settings().maxLength();
+        if (own != readBack.maxLength()) {
+            String what = saved.format() instanceof TokenClassification ? "tags" : "labels";
+            spec.commandLine().getOut().println("note: an HF folder keeps no feature length: read back (prefine"
+                    + " predict) it cuts inputs at " + readBack.maxLength() + " tokens, where task " + saved.name()
+                    + " was trained and predicts with " + own + ", so " + what + " of inputs longer than " + own
+                    + " tokens can differ from the saved model's and its validation score (prefine predict on the"
+                    + " saved model counts those it cuts); HF's tokenizer takes truncation=True, max_length=" + own
+                    + " for the task's cut");
+        }
     }
 
     /**

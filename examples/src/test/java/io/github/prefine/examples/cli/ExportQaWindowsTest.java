@@ -3,20 +3,11 @@ package io.github.prefine.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.predict.ModelManifest;
 import io.github.prefine.core.task.TaskFormat;
-import io.github.prefine.core.testing.SharedFixtures;
-import io.github.prefine.core.tokenize.SubwordTokenizer;
-import io.github.prefine.heads.HeadFamily;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * An HF folder keeps no QA stride and no maximum answer length, so {@code export} of a QA task
@@ -41,33 +31,22 @@ class ExportQaWindowsTest {
     @TempDir
     Path tmp;
 
-    /** Saves a one-task QA model with windows of 64 and {@code stride}, and exports it. */
+    /**
+     * Saves a one-task QA model with windows of 64 and {@code stride}, its manifest recording
+     * {@code maxAnswerLength} when not null, and exports it.
+     */
     private String export(int stride, Integer maxAnswerLength) throws Exception {
-        Path bert = SharedFixtures.require("fixtures/hf-reference/bert");
-        Path saved = tmp.resolve("model");
-        try (NDManager m = NDManager.newBaseManager();
-                SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(bert.resolve("tokenizer.json")).build();
-                MultiHeadModel model = MultiHeadModel.builder().setManager(m)
-                        .setEncoder(EncoderCheckpoint.load(bert.resolve("encoder"), m).encoder())
-                        .addHead("qa", TaskFormat.QA.newHead(2, HeadFamily.BERT, 3)).build()) {
-            ModelExport.builder().setModel(model).setTokenizer(tok)
-                    .setFeatureSettings(FeatureSettings.paper().withLengths(64, 64, stride))
-                    .addTask("qa", TaskFormat.QA, List.of()).build().writeTo(saved);
-        }
-        if (maxAnswerLength != null) {
-            // a folder recording another post-processing than the evaluation's, as the manifest allows
-            Path manifest = saved.resolve(ModelManifest.FILE);
-            JsonObject root = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
-            root.getAsJsonArray("tasks").get(0).getAsJsonObject().getAsJsonObject("qaPostProcessing")
-                    .addProperty("maxAnswerLength", maxAnswerLength);
-            Files.writeString(manifest, root.toString());
-        }
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new ExportCommand());
-        cl.setOut(new PrintWriter(out, true));
-        int rc = cl.execute("--model", saved.toString(), "--out", tmp.resolve("hf").toString());
-        assertEquals(0, rc, out.toString());
-        return out.toString();
+        return ExportRuns.export(tmp, "qa", TaskFormat.QA, List.of(), FeatureSettings.paper().withLengths(64, 64, stride),
+                saved -> {
+                    if (maxAnswerLength != null) {
+                        // a folder recording another post-processing than the evaluation's, as the manifest allows
+                        Path manifest = saved.resolve(ModelManifest.FILE);
+                        JsonObject root = JsonParser.parseString(Files.readString(manifest)).getAsJsonObject();
+                        root.getAsJsonArray("tasks").get(0).getAsJsonObject().getAsJsonObject("qaPostProcessing")
+                                .addProperty("maxAnswerLength", maxAnswerLength);
+                        Files.writeString(manifest, root.toString());
+                    }
+                });
     }
 
     private static List<String> notes(String out) {
