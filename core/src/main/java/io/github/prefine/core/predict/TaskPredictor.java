@@ -6,6 +6,7 @@ import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.ClassificationFeatures;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
 import io.github.prefine.core.features.TokenClassificationFeatures;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -134,6 +135,23 @@ public final class TaskPredictor {
             throw new IllegalArgumentException("predictor: batchSize must be positive, found " + batchSize);
         }
         return new TaskPredictor(owner, model, tokenizer, taskIndex, task, batchSize, qaPostProcessor, huggingFace);
+    }
+
+    /**
+     * Returns a predictor of the same task that cuts and windows new text with other feature
+     * lengths than the folder records: for a Hugging Face folder, which keeps none of a task's own,
+     * the lengths the task was trained with; the heads and tokenizer are shared. The example caps
+     * and seed play no part in prediction.
+     *
+     * @param settings the lengths ({@link FeatureSettings#maxLength} for classification, tagging
+     *     and choice, {@link FeatureSettings#qaMaxLength} and {@link FeatureSettings#qaStride} for
+     *     QA windows); the caller keeps them within the encoder's positions
+     * @return the predictor
+     */
+    public TaskPredictor withSettings(FeatureSettings settings) {
+        Objects.requireNonNull(settings, "settings");
+        SavedTask t = new SavedTask(task.name(), task.format(), task.labels(), settings, task.qaPostProcessor());
+        return new TaskPredictor(owner, model, tokenizer, taskIndex, t, batchSize, qaPostProcessor, huggingFace);
     }
 
     /**
