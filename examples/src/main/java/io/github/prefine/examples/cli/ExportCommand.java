@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
  * from_pretrained}; it prints the folder, and a note with the settings that repeat the task's own
- * where the folder, read back by {@code prefine predict} or by HF's pipeline with its defaults,
+ * (HF's arguments, and {@code prefine predict}'s {@code --max-length}, {@code --qa-max-length},
+ * {@code --qa-stride} and {@code --max-answer-length}) where the folder, read back by {@code prefine predict} or by HF's pipeline with its defaults,
  * would read inputs otherwise: a QA task's windows and longest answer (HF keeps no stride and no
  * maximum answer length), and another task's cut at its maxLength (HF keeps no feature length;
  * the folder's {@code model_max_length} is the tokenizer's limit or the encoder's positions). Exit 0 on
@@ -91,7 +92,7 @@ public final class ExportCommand implements Callable<Integer> {
                     + " was trained and predicts with " + own + ", so " + what + " of inputs longer than " + own
                     + " tokens can differ from the saved model's and its validation score (prefine predict on the"
                     + " saved model counts those it cuts); HF's tokenizer takes truncation=True, max_length=" + own
-                    + " for the task's cut");
+                    + " and prefine predict --max-length " + own + " for the task's cut");
         }
     }
 
@@ -118,6 +119,7 @@ public final class ExportCommand implements Callable<Integer> {
                     + String.join(" and ", readers) + ", where task " + saved.name() + " was trained and predicts with "
                     + own.qaMaxLength() + " tokens and a stride of " + own.qaStride() + ", so answers can differ; HF's"
                     + " pipeline takes max_seq_len=" + own.qaMaxLength() + ", doc_stride=" + own.qaStride()
+                    + " and prefine predict --qa-max-length " + own.qaMaxLength() + " --qa-stride " + own.qaStride()
                     + " for the task's windows");
         }
     }
@@ -143,7 +145,7 @@ public final class ExportCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("note: an HF folder keeps no maximum answer length: read back, "
                     + String.join(" and ", readers) + ", where task " + saved.name() + " picks answers of at most "
                     + own + ", so answers can differ; HF's pipeline takes max_answer_len=" + own
-                    + " for the task's answers");
+                    + " and prefine predict --max-answer-length " + own + " for the task's answers");
         }
     }
 

@@ -71,6 +71,20 @@ final class OptionChecks {
         }
     }
 
+    /**
+     * Rejects one length the encoder cannot read: a saved model's or a Hugging Face folder's, read
+     * with {@code --max-length} or {@code --qa-max-length} of {@code predict}.
+     *
+     * @param encoder the encoder's folder, holding {@code config.json}
+     * @param option the option's name
+     * @param length its value
+     * @throws IOException if {@code config.json} cannot be read
+     */
+    static void lengthFitsEncoder(Path encoder, String option, int length) throws IOException {
+        fitsEncoder(encoder, EncoderConfig.fromJson(encoder.resolve(EncoderCheckpoint.CONFIG_FILE)).maxSequenceLength(),
+                option, length);
+    }
+
     private static void fitsEncoder(Path encoder, int positions, String option, int length) {
         if (length > positions) {
             throw new IllegalArgumentException(option + " " + length + ": expected at most the " + positions

@@ -13,6 +13,7 @@ import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.ChoicePrediction;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.LabelPrediction;
@@ -21,8 +22,10 @@ import io.github.prefine.core.predict.RefusedInputException;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.qa.QaAnswer;
+import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -54,7 +57,10 @@ import picocli.CommandLine.Spec;
  * per line. A saved model cuts and windows text with the lengths its tasks were trained with; a
  * Hugging Face folder with the {@code model_max_length} of its {@code tokenizer_config.json}, else
  * 512 tokens and QA windows of 384 with a stride of 128, capped by the encoder's positions ({@code
- * FinetunedModel.huggingFaceSettings}).
+ * FinetunedModel.huggingFaceSettings}). {@code --max-length}, {@code --qa-max-length}, {@code
+ * --qa-stride} and {@code --max-answer-length} replace those lengths and the longest answer for the
+ * run (those {@code export}'s notes name read an exported folder as its saved task reads); one of
+ * the other kind of task, or a length above the encoder's positions, is bad input.
  *
  * <p>Each input line is one object whose fields match the task's format: {@code {"text": ...}}
  * (single text), {@code {"text": ..., "pair": ...}} (text pair), {@code {"words": [...]}}
@@ -120,6 +126,27 @@ public final class PredictCommand implements Callable<Integer> {
             + " outputs of every line before it)")
     private boolean skipBad;
 
+    @Option(names = "--max-length", paramLabel = "N", description = "tokens a text, pair, word sequence or choice"
+            + " row is cut to, for a task that is not QA (default: the task's own for a saved model; for a Hugging Face"
+            + " folder, which keeps none, its model_max_length, else 512, within the encoder's positions); export's"
+            + " note names the saved task's")
+    private Integer maxLength;
+
+    @Option(names = "--qa-max-length", paramLabel = "N", description = "tokens of a QA window, for a QA task (default:"
+            + " the task's own for a saved model; for a Hugging Face folder min(model_max_length, 384), within the"
+            + " encoder's positions); export's note names the saved task's")
+    private Integer qaMaxLength;
+
+    @Option(names = "--qa-stride", paramLabel = "N", description = "context tokens two QA windows share, below the"
+            + " window's room for the context, for a QA task (default: the task's own for a saved model; for a Hugging"
+            + " Face folder a third of its window, at most 128); export's note names the saved task's")
+    private Integer qaStride;
+
+    @Option(names = "--max-answer-length", paramLabel = "N", description = "tokens of the longest answer picked, for a"
+            + " QA task (default: the task's own for a saved model; for a Hugging Face folder the evaluation's 30);"
+            + " export's note names the saved task's")
+    private Integer maxAnswerLength;
+
     /** Creates the command; picocli fills the fields. */
     public PredictCommand() {}
 
@@ -134,6 +161,7 @@ public final class PredictCommand implements Callable<Integer> {
         if (chunk <= 0) {
             throw new IllegalArgumentException("--chunk must be positive, found " + chunk);
         }
+        checkLengths();
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
         List<Integer> skipped = new ArrayList<>();
@@ -149,7 +177,7 @@ public final class PredictCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopHook);
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 LineReader lines = open(name)) {
-            TaskPredictor predictor = loaded.predictor(taskOf(loaded));
+            TaskPredictor predictor = readWith(loaded.predictor(taskOf(loaded)));
             written.maxLength = predictor.task().settings().maxLength();
             List<Line> batch = new ArrayList<>();
             for (TextFiles.Line line = lines.next(); line != null; line = lines.next()) {
@@ -242,6 +270,63 @@ public final class PredictCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             return false;
         }
+    }
+
+    /**
+     * Checks the reading options before the model loads: each in range, and a window length
+     * within the encoder's positions (a saved model's {@code encoder/config.json}, a Hugging Face
+     * folder's {@code config.json}).
+     */
+    private void checkLengths() throws IOException {
+        OptionChecks.atLeast("--max-length", maxLength == null ? 4 : maxLength, 4);
+        OptionChecks.atLeast("--qa-max-length", qaMaxLength == null ? 8 : qaMaxLength, 8);
+        OptionChecks.atLeast("--qa-stride", qaStride == null ? 1 : qaStride, 1);
+        OptionChecks.atLeast("--max-answer-length", maxAnswerLength == null ? 1 : maxAnswerLength, 1);
+        Path encoder = Files.exists(model.resolve(ModelManifest.FILE)) ? model.resolve("encoder") : model;
+        if (!Files.isRegularFile(encoder.resolve("config.json"))) {
+            // no encoder config: the load says what the folder lacks
+            return;
+        }
+        if (maxLength != null) {
+            OptionChecks.lengthFitsEncoder(encoder, "--max-length", maxLength);
+        }
+        if (qaMaxLength != null) {
+            OptionChecks.lengthFitsEncoder(encoder, "--qa-max-length", qaMaxLength);
+        }
+    }
+
+    /**
+     * The predictor with the reading options in place of the lengths and longest answer the model
+     * reads with; an option of the other kind of task (a QA option for a classifier, {@code
+     * --max-length} for QA) is refused rather than ignored.
+     */
+    private TaskPredictor readWith(TaskPredictor predictor) {
+        SavedTask t = predictor.task();
+        boolean qa = t.format() instanceof ExtractiveQa;
+        String given = qa ? (maxLength != null ? "--max-length" : null)
+                : qaMaxLength != null ? "--qa-max-length" : qaStride != null ? "--qa-stride"
+                : maxAnswerLength != null ? "--max-answer-length" : null;
+        if (given != null) {
+            throw new IllegalArgumentException(given + ": task " + t.name() + " is a " + t.format().label() + " task, "
+                    + (qa ? "read in windows of --qa-max-length with --qa-stride; --max-length applies to the other"
+                    + " tasks" : "cut at --max-length; --qa-max-length, --qa-stride and --max-answer-length apply to"
+                    + " qa tasks only") + "; leave " + given + " out");
+        }
+        FeatureSettings own = t.settings();
+        int window = qaMaxLength == null ? own.qaMaxLength() : qaMaxLength;
+        int stride = qaStride == null ? own.qaStride() : qaStride;
+        int length = maxLength == null ? own.maxLength() : maxLength;
+        // a window given alone may fall to the task's own stride or below it
+        OptionChecks.featureLengths(length, window, stride);
+        TaskPredictor out = predictor;
+        if (maxLength != null || qaMaxLength != null || qaStride != null) {
+            out = out.withSettings(own.withLengths(length, window, stride));
+        }
+        if (maxAnswerLength != null) {
+            out = out.withQaPostProcessor(QaPostProcessor.builder().optNBest(out.qaPostProcessor().nBest())
+                    .optMaxAnswerLength(maxAnswerLength).build());
+        }
+        return out;
     }
 
     /** Loads the model; what is wrong with the folder is bad input, said as the library says it. */

@@ -30,7 +30,7 @@ class ExportMaxLengthNoteTest {
                 + " tokens, where task t was trained and predicts with 32, so " + (token ? "tags" : "labels")
                 + " of inputs longer than 32 tokens can differ from the saved model's and its validation score"
                 + " (prefine predict on the saved model counts those it cuts); HF's tokenizer takes truncation=True,"
-                + " max_length=32 for the task's cut";
+                + " max_length=32 and prefine predict --max-length 32 for the task's cut";
         if (maxLength == 32) {
             assertTrue(text.contains(note), text);
         } else {

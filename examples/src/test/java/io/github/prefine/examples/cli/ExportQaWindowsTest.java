@@ -66,7 +66,8 @@ class ExportQaWindowsTest {
     void aQaTaskWhoseWindowsTheFolderCannotKeepIsNoted(int stride, String readers) throws Exception {
         String stridenote = "note: an HF folder keeps no QA stride: read back, " + readers + ", where task qa was trained"
                 + " and predicts with 64 tokens and a stride of " + stride + ", so answers can differ; HF's pipeline takes"
-                + " max_seq_len=64, doc_stride=" + stride + " for the task's windows";
+                + " max_seq_len=64, doc_stride=" + stride + " and prefine predict --qa-max-length 64 --qa-stride " + stride
+                + " for the task's windows";
         String out = export(stride, null);
         assertEquals(stridenote, notes(out).get(0), out);
     }
@@ -83,7 +84,8 @@ class ExportQaWindowsTest {
         assertEquals(2, notes.size(), out);
         assertEquals("note: an HF folder keeps no maximum answer length: read back, HF's pipeline by default picks answers"
                 + " of at most 15 tokens, where task qa picks answers of at most 30, so answers can differ; HF's pipeline"
-                + " takes max_answer_len=30 for the task's answers", notes.get(1), out);
+                + " takes max_answer_len=30 and prefine predict --max-answer-length 30 for the task's answers", notes.get(1),
+                out);
     }
 
     /**
@@ -95,7 +97,7 @@ class ExportQaWindowsTest {
         String out = export(21, 15);
         String note = "note: an HF folder keeps no maximum answer length: read back, prefine predict picks answers of at"
                 + " most 30 tokens, where task qa picks answers of at most 15, so answers can differ; HF's pipeline takes"
-                + " max_answer_len=15 for the task's answers";
+                + " max_answer_len=15 and prefine predict --max-answer-length 15 for the task's answers";
         assertTrue(notes(out).contains(note), out);
     }
 }
