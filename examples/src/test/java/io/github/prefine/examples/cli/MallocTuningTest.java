@@ -128,6 +128,31 @@ class MallocTuningTest {
     }
 
     @Test
+    void aBenchRunUnderTheUsersGlibcTunablesNamesThemInItsHeader(@TempDir Path tmp) throws Exception {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+            System.out.println("skipped: GLIBC_TUNABLES applies to glibc systems only");
+            return;
+        }
+        // docs/cpu.md: a GLIBC_TUNABLES of the user's is used as it is; the header says what the process ran with
+        String tunables = "glibc.malloc.arena_max=2";
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), PrefineCli.class.getName(),
+                "bench", "--part", "FORWARD", "--layers", "1", "--batch", "1", "--length", "8", "--warmup", "0",
+                "--steps", "1"));
+        Path log = tmp.resolve("out.txt");
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals(MallocTuning.SWITCH));
+        pb.environment().put("GLIBC_TUNABLES", tunables);
+        Process p = pb.start();
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "bench did not finish");
+        String out = Files.readString(log);
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.contains("Re-launching with glibc malloc settings"), out);
+        String header = out.lines().filter(l -> l.startsWith("engine ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertTrue(header.endsWith("malloc: GLIBC_TUNABLES=" + tunables), header);
+    }
+
+    @Test
     void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
         if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
             System.out.println("skipped: the re-launch applies to glibc systems only");
