@@ -44,17 +44,25 @@ public final class MallocSettings {
      * @return true if any {@code MALLOC_*} variable or {@code GLIBC_TUNABLES} is set
      */
     public static boolean chosenIn(Map<String, String> env) {
-        return env.keySet().stream().anyMatch(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES"));
+        return env.keySet().stream().anyMatch(MallocSettings::isMallocVariable);
+    }
+
+    private static boolean isMallocVariable(String name) {
+        return name.startsWith("MALLOC_") || name.equals("GLIBC_TUNABLES");
     }
 
     /**
-     * Describes the malloc variables of an environment, for logs and benchmark headers.
+     * Describes the malloc variables of an environment, for logs and benchmark headers: the
+     * variables {@link #chosenIn} counts as a choice, so a process run under them never reads as
+     * run with glibc's defaults.
      *
      * @param env an environment
-     * @return {@code NAME=value} pairs sorted by name, or {@code glibc defaults}
+     * @return {@code NAME=value} pairs of the {@code MALLOC_*} variables and {@code GLIBC_TUNABLES}
+     *     sorted by name, or {@code glibc defaults} when none is set
      */
     public static String describe(Map<String, String> env) {
-        String set = env.entrySet().stream().filter(e -> e.getKey().startsWith("MALLOC_"))
+        String set = env.entrySet().stream()
+                .filter(e -> isMallocVariable(e.getKey()))
                 .map(e -> e.getKey() + "=" + e.getValue()).sorted().collect(Collectors.joining(" "));
         return set.isEmpty() ? "glibc defaults" : set;
     }

@@ -1,6 +1,7 @@
 package io.github.prefine.examples.bench;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridSweep;
@@ -53,9 +54,14 @@ public final class GridSoak {
      */
     public static void main(String[] args) throws Exception {
         checkArguments(args);
+        // as the demo does, and before the first sample starts the engine, which reads it once
+        DemoCommand.oneThread();
         int passes = Integer.getInteger("prefine.soak.passes", 1);
         List<long[]> samples = new ArrayList<>();
         samples.add(sample());
+        // read from the engine, which the first sample started: the figures hold for this thread count
+        System.out.println("PyTorch threads: intra-op " + JniUtils.getNumThreads() + ", inter-op "
+                + JniUtils.getNumInteropThreads());
         print("start", samples.get(0));
         int firstFinetuning = -1;
         int passStart = 1;

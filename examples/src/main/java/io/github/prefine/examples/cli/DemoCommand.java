@@ -229,9 +229,10 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
      * cores do more as workers, and the tables do not depend on the machine's core count (the
      * order of a sum split over threads does). Override with -D on the command line. Until this
      * release the setting came after {@code --device auto} had started the engine, which then
-     * used a thread per core.
+     * used a thread per core. A process that starts the engine itself before building the demo's
+     * grid (a benchmark that samples the process first) calls this before that.
      */
-    private static void oneThread() {
+    public static void oneThread() {
         if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_threads", "1");
         }

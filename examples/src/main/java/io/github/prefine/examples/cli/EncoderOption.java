@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.hub.HubException;
+import io.github.prefine.core.hub.HubServiceException;
 import io.github.prefine.core.hub.MiniLmArtifact;
 import io.github.prefine.core.hub.ModelNotFoundException;
 import io.github.prefine.core.hub.ModelResolver;
@@ -44,17 +45,24 @@ final class EncoderOption {
      *
      * @param value a folder or an HF model id
      * @return the resolved model
-     * @throws IOException if the model is not found or the Hub refuses
+     * @throws IOException if the model is not found or the Hub refuses; a {@link HubServiceException}
+     *     (exit 3) if the Hub failed as a service, such as when it cannot be reached
      */
     static ResolvedModel resolveFolderOrHub(String value) throws IOException {
         try {
             return ModelResolver.builder().build().resolve(value);
         } catch (ModelNotFoundException | HubException e) {
             throw e;
+        } catch (HubServiceException e) {
+            // the Hub failed as a service: still exit 3 (a script may retry), with what else works
+            throw new HubServiceException(notFetched(value, e), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException(value + ": could not be fetched from the Hub (" + e.getMessage()
-                    + "); check the network (HF_ENDPOINT, a proxy), or pass a local HF folder or minilm (from Maven, no"
-                    + " network needed)", e);
+            throw new IllegalArgumentException(notFetched(value, e), e);
         }
+    }
+
+    private static String notFetched(String value, IOException e) {
+        return value + ": could not be fetched from the Hub (" + e.getMessage() + "); check the network (HF_ENDPOINT,"
+                + " a proxy), or pass a local HF folder or minilm (from Maven, no network needed)";
     }
 }

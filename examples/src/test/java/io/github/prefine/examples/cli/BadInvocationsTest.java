@@ -329,8 +329,9 @@ class BadInvocationsTest {
     }
 
     @Test
-    void aRealProcessWithoutNetworkEndsWithExit2AndOneLine() throws Exception {
-        // the Hub endpoint is a closed port: what a machine without network sees
+    void aRealProcessWithoutNetworkEndsWithExit3AndOneLine() throws Exception {
+        // the Hub endpoint is a closed port: what a machine without network sees; the Hub failed as a
+        // service (README: exit 3, which a script may retry), not bad input (2)
         ProcessBuilder pb = ChildProcesses.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
                 System.getProperty("java.class.path"), PrefineCli.class.getName(), "encode", "--model", "acme/tiny", "hi")
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("no-network.log").toFile());
@@ -340,7 +341,7 @@ class BadInvocationsTest {
         Process p = pb.start();
         assertTrue(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES));
         String log = Files.readString(tmp.resolve("no-network.log"));
-        assertEquals(2, p.exitValue(), log);
+        assertEquals(CliErrors.SERVICE, p.exitValue(), log);
         List<String> errors = log.lines().filter(l -> l.startsWith("prefine encode: ")).toList();
         assertEquals(1, errors.size(), log);
         assertTrue(errors.get(0).contains("acme/tiny: could not be fetched from the Hub")

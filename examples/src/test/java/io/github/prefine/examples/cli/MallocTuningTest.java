@@ -128,11 +128,24 @@ class MallocTuningTest {
     }
 
     @Test
-    void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
+    void aBenchRunUnderTheUsersGlibcTunablesNamesThemInItsHeader(@TempDir Path tmp) throws Exception {
         if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
-            System.out.println("skipped: the re-launch applies to glibc systems only");
+            System.out.println("skipped: GLIBC_TUNABLES applies to glibc systems only");
             return;
         }
+        // docs/cpu.md: a GLIBC_TUNABLES of the user's is used as it is; the header says what the process ran with
+        String tunables = "glibc.malloc.arena_max=2";
+        String out = oneStepBench(tmp, Map.of("GLIBC_TUNABLES", tunables));
+        assertFalse(out.contains("Re-launching with glibc malloc settings"), out);
+        String header = out.lines().filter(l -> l.startsWith("engine ")).findFirst().orElseThrow(() -> new AssertionError(out));
+        assertTrue(header.endsWith("malloc: GLIBC_TUNABLES=" + tunables), header);
+    }
+
+    /**
+     * Runs a one-step {@code prefine bench} in a JVM of its own whose environment holds no malloc
+     * variable but {@code malloc}, and returns what it printed; it must exit 0.
+     */
+    private static String oneStepBench(Path tmp, Map<String, String> malloc) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), PrefineCli.class.getName(),
                 "bench", "--part", "FORWARD", "--layers", "1", "--batch", "1", "--length", "8", "--warmup", "0",
@@ -141,10 +154,21 @@ class MallocTuningTest {
         ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MALLOC_") || k.equals("GLIBC_TUNABLES")
                 || k.equals(MallocTuning.SWITCH));
+        pb.environment().putAll(malloc);
         Process p = pb.start();
         assertTrue(p.waitFor(3, TimeUnit.MINUTES), "bench did not finish");
         String out = Files.readString(log);
         assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    @Test
+    void theRelaunchedBenchRunsWithTheSettings(@TempDir Path tmp) throws Exception {
+        if (!System.getProperty("os.name", "").toLowerCase().startsWith("linux")) {
+            System.out.println("skipped: the re-launch applies to glibc systems only");
+            return;
+        }
+        String out = oneStepBench(tmp, Map.of());
         assertTrue(out.contains("Re-launching with glibc malloc settings"), out);
         assertFalse(out.contains("Failed to detect GPU count"), "DJL's GPU probe warning is silenced on CPU machines:\n" + out);
         for (Map.Entry<String, String> e : MallocSettings.RECOMMENDED.entrySet()) {

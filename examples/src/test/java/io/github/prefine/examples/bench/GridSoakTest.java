@@ -1,0 +1,47 @@
+package io.github.prefine.examples.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.ChildProcesses;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** GridSoak measures the demo's grid as {@code prefine demo} runs it. */
+class GridSoakTest {
+
+    @Test
+    void theSoakTrainsOnOnePyTorchThreadAsTheDemoDoes(@TempDir Path tmp) throws Exception {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            System.out.println("skipped: on one core PyTorch takes one thread whoever sets it");
+            return;
+        }
+        // docs/long-runs.md: GridSoak runs the demo's grid with the demo's options; the demo trains
+        // on one PyTorch thread per process, which its figures (and its tables) depend on
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), GridSoak.class.getName(),
+                "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--out", tmp.resolve("soak").toString()));
+        ProcessBuilder pb = ChildProcesses.builder(cmd).redirectErrorStream(true);
+        Process p = pb.start();
+        try {
+            String line;
+            // the line comes before any training: read up to it, then stop the soak
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                do {
+                    line = out.readLine();
+                } while (line != null && !line.startsWith("PyTorch threads: "));
+            }
+            assertTrue(line != null, "GridSoak printed no PyTorch threads line");
+            assertEquals("PyTorch threads: intra-op 1, inter-op 1", line);
+        } finally {
+            p.destroyForcibly();
+            assertTrue(p.waitFor(1, TimeUnit.MINUTES));
+        }
+    }
+}
