@@ -158,4 +158,12 @@ class SpanF1Test {
         assertEquals(unsorted, r.perType());
         assertThrows(UnsupportedOperationException.class, () -> r.perType().clear());
     }
+
+    @Test
+    void perTypeScoresSortByCodePointAsPythonSorts() {
+        // seqeval lists sorted(types): code-point order, so U+FF21 comes before U+1F600
+        SpanReport r = SpanF1.lenient().score(List.of(List.of("B-\uD83D\uDE00", "B-\uFF21")),
+                List.of(List.of("B-\uD83D\uDE00", "O")));
+        assertEquals(List.of("\uFF21", "\uD83D\uDE00"), List.copyOf(r.perType().keySet()));
+    }
 }
