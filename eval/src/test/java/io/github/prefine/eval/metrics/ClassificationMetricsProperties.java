@@ -80,6 +80,19 @@ class ClassificationMetricsProperties {
         return numpyPairwise(a, off, n2) + numpyPairwise(a, off + n2, n - n2);
     }
 
+    /** True positives, predictions and gold examples of one label, by brute force. */
+    private static int[] counts(List<String> gold, List<String> pred, String label) {
+        int[] n = new int[3];
+        for (int i = 0; i < gold.size(); i++) {
+            boolean g = gold.get(i).equals(label);
+            boolean p = label.equals(pred.get(i));
+            n[0] += g && p ? 1 : 0;
+            n[1] += p ? 1 : 0;
+            n[2] += g ? 1 : 0;
+        }
+        return n;
+    }
+
     private static void checkAgainstSklearn(List<String> gold, List<String> pred) {
         TreeSet<String> labels = new TreeSet<>(CODE_POINT);
         labels.addAll(gold);
@@ -90,16 +103,10 @@ class ClassificationMetricsProperties {
         double[] f1 = new double[order.size()];
         for (int k = 0; k < order.size(); k++) {
             String l = order.get(k);
-            int tp = 0;
-            int np = 0;
-            int nt = 0;
-            for (int i = 0; i < gold.size(); i++) {
-                boolean g = gold.get(i).equals(l);
-                boolean p = l.equals(pred.get(i));
-                tp += g && p ? 1 : 0;
-                nt += g ? 1 : 0;
-                np += p ? 1 : 0;
-            }
+            int[] n = counts(gold, pred, l);
+            int tp = n[0];
+            int np = n[1];
+            int nt = n[2];
             PrfScore s = per.get(l);
             assertEquals(np == 0 ? 0 : (double) tp / np, s.precision(), 0, l + " precision");
             assertEquals(nt == 0 ? 0 : (double) tp / nt, s.recall(), 0, l + " recall");
@@ -138,17 +145,9 @@ class ClassificationMetricsProperties {
             assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.binaryF1(gold, pred, positive));
             return;
         }
-        int tp = 0;
-        int np = 0;
-        int nt = 0;
-        for (int i = 0; i < gold.size(); i++) {
-            boolean g = gold.get(i).equals(positive);
-            boolean p = positive.equals(pred.get(i));
-            tp += g && p ? 1 : 0;
-            nt += g ? 1 : 0;
-            np += p ? 1 : 0;
-        }
-        assertEquals(nt + np == 0 ? 0 : 2.0 * tp / (nt + np), ClassificationMetrics.binaryF1(gold, pred, positive), 0);
+        int[] n = counts(gold, pred, positive);
+        assertEquals(n[1] + n[2] == 0 ? 0 : 2.0 * n[0] / (n[1] + n[2]),
+                ClassificationMetrics.binaryF1(gold, pred, positive), 0);
     }
 
     @Provide
