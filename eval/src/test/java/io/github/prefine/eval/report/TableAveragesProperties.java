@@ -87,4 +87,58 @@ class TableAveragesProperties {
             }
         }
     }
+
+    @Property(tries = 60)
+    void table1CellsAreMeanAndSampleStdOverSeedsTestedAgainstTheBaseline(@ForAll long seed) {
+        ReportLayout layout = ReportLayout.builder().addSetting("Baseline").addSetting("S").addTarget("t1", "G")
+                .addTarget("t2", "G").build();
+        java.util.Random r = new java.util.Random(seed);
+        List<RunRecord> runs = new java.util.ArrayList<>();
+        Map<String, List<long[]>> seeds = new HashMap<>();
+        Map<String, List<Double>> values = new HashMap<>();
+        for (String s : layout.settings()) {
+            for (String t : layout.targets()) {
+                for (long sd = 1; sd <= 5; sd++) {
+                    if (r.nextInt(5) > 0) { // a seed now and then missing, so some cells pair and some do not
+                        double v = r.nextInt(10000) / 100.0;
+                        runs.add(new RunRecord(s, t, "G", sd, v));
+                        seeds.computeIfAbsent(s + "/" + t, k -> new java.util.ArrayList<>()).add(new long[] {sd});
+                        values.computeIfAbsent(s + "/" + t, k -> new java.util.ArrayList<>()).add(v);
+                    }
+                }
+            }
+        }
+        Table t1 = Tables.table1(new ResultSet(runs, List.of()), layout, io.github.prefine.eval.evaluator.StdKind.SAMPLE);
+        assertTrue(t1.title().contains("sample std, n-1") || !t1.title().contains("±"), t1.title());
+        org.apache.commons.math3.stat.inference.TTest tt = new org.apache.commons.math3.stat.inference.TTest();
+        for (String t : layout.targets()) {
+            for (String s : layout.settings()) {
+                List<Double> v = values.getOrDefault(s + "/" + t, List.of());
+                Cell c = t1.cell(t, s);
+                if (v.isEmpty()) {
+                    assertTrue(c.isEmpty());
+                    continue;
+                }
+                double m = mean(v);
+                assertEquals(m, c.value(), 1e-9, t + "/" + s);
+                assertEquals(v.size() > 1, c.hasStd(), "one seed has no sample std");
+                if (v.size() > 1) {
+                    double ss = 0;
+                    for (double x : v) {
+                        ss += (x - m) * (x - m);
+                    }
+                    assertEquals(Math.sqrt(ss / (v.size() - 1)), c.std(), 1e-9, t + "/" + s + " sample std");
+                }
+                List<Double> b = values.getOrDefault("Baseline/" + t, List.of());
+                if (s.equals("S") && b.size() >= 2 && v.size() >= 2) {
+                    double[] bv = b.stream().mapToDouble(Double::doubleValue).toArray();
+                    double[] sv = v.stream().mapToDouble(Double::doubleValue).toArray();
+                    boolean paired = java.util.Arrays.deepEquals(seeds.get("Baseline/" + t).toArray(),
+                            seeds.get("S/" + t).toArray());
+                    double p = paired ? tt.pairedTTest(sv, bv) : tt.tTest(sv, bv);
+                    assertEquals(p, c.vsBaseline().p(), 1e-9, t + " p, paired " + paired);
+                }
+            }
+        }
+    }
 }
