@@ -1,5 +1,6 @@
 package io.github.prefine.eval.metrics;
 
+import io.github.prefine.eval.internal.CodePointOrder;
 import io.github.prefine.eval.internal.NumpySum;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,8 @@ import java.util.TreeMap;
  * Accuracy, binary F1 and macro F1 over label sequences, as scikit-learn computes them.
  *
  * <p>Labels are strings compared with {@code equals}. Macro F1 averages the per-class F1 over the
- * sorted union of gold and predicted labels ({@code sklearn.utils.multiclass.unique_labels}),
+ * union of gold and predicted labels sorted by code point as NumPy sorts them
+ * ({@code sklearn.utils.multiclass.unique_labels}),
  * with 0 for an undefined class score, and sums in NumPy's order so the result agrees to the last
  * digit. Stateless and thread-safe.
  */
@@ -93,12 +95,12 @@ public final class ClassificationMetrics {
      * @param gold gold labels
      * @param predicted predicted labels, same length; null where an example has no prediction
      *     (it could not be encoded), which counts as wrong and as no class's prediction
-     * @return an ordered map from label to its score
+     * @return an ordered map from label to its score, labels in code-point order (NumPy's)
      * @throws IllegalArgumentException if the lengths differ
      */
     public static Map<String, PrfScore> perClass(List<String> gold, List<String> predicted) {
         checkSizes(gold, predicted);
-        TreeMap<String, int[]> counts = new TreeMap<>(); // tp, pred, gold
+        TreeMap<String, int[]> counts = new TreeMap<>(CodePointOrder.ORDER); // tp, pred, gold
         for (int i = 0; i < gold.size(); i++) {
             String g = Objects.requireNonNull(gold.get(i), "gold label " + i);
             String p = predicted.get(i); // null: no prediction (an example that could not be encoded)
@@ -111,7 +113,7 @@ public final class ClassificationMetrics {
                 counts.get(g)[0]++;
             }
         }
-        TreeMap<String, PrfScore> out = new TreeMap<>();
+        TreeMap<String, PrfScore> out = new TreeMap<>(CodePointOrder.ORDER);
         counts.forEach((k, c) -> out.put(k, PrfScore.fromCountsSklearn(c[0], c[1], c[2])));
         return java.util.Collections.unmodifiableMap(out);
     }

@@ -10,7 +10,12 @@ import java.util.Objects;
  * <p>The default mode follows conlleval's lenient chunking ({@code seqeval.metrics.sequence_labeling
  * .get_entities}): an I- tag after O or after a tag of another type starts an entity, so IOB1 input
  * and broken IOB2 still yield entities. Sentences are independent; the end of a sentence ends any open
- * entity, exactly as seqeval's concatenation with an O between sentences does. The strict mode
+ * entity, as seqeval's concatenation with an O between sentences does. One departure, on malformed
+ * tags only: a tag that starts no chunk (no B/I/E/S prefix and no type, such as {@code X}) leaves
+ * seqeval's begin offset where the last chunk began, possibly in an earlier sentence, so seqeval can
+ * report an entity across sentences; here such an entity begins at its sentence's first token (for
+ * {@code [[], [X, B-PER]]} seqeval's first entity spans both sentences, here it is token 0 of sentence
+ * 1). The strict mode
  * ({@code mode='strict'} with a {@link TagScheme}) keeps only entities that begin and end with the
  * tags the scheme prescribes.
  *

@@ -1,5 +1,6 @@
 package io.github.prefine.eval.metrics;
 
+import io.github.prefine.eval.internal.CodePointOrder;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,19 +14,22 @@ import java.util.TreeMap;
  * <p>Immutable and thread-safe.
  *
  * @param micro micro-averaged precision, recall, F1 and total gold entity count
- * @param perType scores per entity type, in sorted type order (unmodifiable)
+ * @param perType scores per entity type, in code-point order of the types as Python's {@code sorted}
+ *     (unmodifiable)
  */
 public record SpanReport(PrfScore micro, Map<String, PrfScore> perType) {
 
     /**
-     * Copies the per-type map in sorted type order, whatever the order of the map given.
+     * Copies the per-type map in code-point order of the types, whatever the order of the map given.
      *
      * @param micro see the record description
      * @param perType see the record description
      */
     public SpanReport {
         Objects.requireNonNull(micro, "micro");
-        perType = Collections.unmodifiableMap(new LinkedHashMap<>(new TreeMap<>(perType)));
+        TreeMap<String, PrfScore> sorted = new TreeMap<>(CodePointOrder.ORDER);
+        sorted.putAll(perType);
+        perType = Collections.unmodifiableMap(new LinkedHashMap<>(sorted));
     }
 
     /**

@@ -74,4 +74,29 @@ class ClassificationMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.macroF1(gold, List.of("a", "b", "c")));
         assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.perClass(gold, List.of("a")));
     }
+
+    @Test
+    void labelsSortByCodePointAsNumpyDoes() {
+        // shrunk by ClassificationMetricsProperties: U+FF21 sorts before U+1F600 by code point (NumPy),
+        // after it by UTF-16 unit (String.compareTo, whose surrogates are 0xD83D)
+        assertEquals(List.of("\uFF21", "\uD83D\uDE00"),
+                List.copyOf(ClassificationMetrics.perClass(List.of("\uFF21"), List.of("\uD83D\uDE00")).keySet()));
+    }
+
+    @Test
+    void macroF1AddsClassesInNumpysOrder() {
+        // B: tp 1, 7 gold, 1 pred, f1 2/8; U+FF21: tp 1, 6 gold, 1 pred, 2/7; U+1F600: tp 1, 5 gold, 1 pred, 2/6.
+        // sklearn sums 0.25 + 2/7 + 1/3 in code-point order; the UTF-16 order differs in the last bit
+        List<String> gold = new java.util.ArrayList<>();
+        List<String> pred = new java.util.ArrayList<>();
+        String[] labels = {"B", "\uFF21", "\uD83D\uDE00"};
+        int[] golds = {7, 6, 5};
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < golds[k]; i++) {
+                gold.add(labels[k]);
+                pred.add(i == 0 ? labels[k] : null);
+            }
+        }
+        assertEquals(((0.25 + 2.0 / 7) + 1.0 / 3) / 3, ClassificationMetrics.macroF1(gold, pred), 0.0);
+    }
 }

@@ -43,6 +43,14 @@ class SpanF1Test {
     }
 
     @Test
+    void malformedTypelessTagNeverStretchesAnEntityIntoAnEarlierSentence() {
+        // shrunk by SpanF1Properties: seqeval flattens to O X B-PER O, where X starts no chunk, and
+        // reports ('_', 0, 1) across the sentence break; the documented departure keeps it in sentence 1
+        List<List<String>> tags = List.of(List.of(), List.of("X", "B-PER"));
+        assertEquals(List.of(new Span(1, 0, 1, "_"), new Span(1, 1, 2, "PER")), SpanExtractor.lenient(tags));
+    }
+
+    @Test
     void handComputedMicroAndPerType() {
         // gold: PER[0,2) LOC[3,4) | ORG[0,1) LOC[2,3)   = 4 entities
         // pred: PER[0,2) LOC[3,4) | ORG[0,2) MISC[2,3)  = 4 entities, 2 correct
@@ -149,5 +157,13 @@ class SpanF1Test {
         assertEquals(List.of("LOC", "PER"), List.copyOf(r.perType().keySet()));
         assertEquals(unsorted, r.perType());
         assertThrows(UnsupportedOperationException.class, () -> r.perType().clear());
+    }
+
+    @Test
+    void perTypeScoresSortByCodePointAsPythonSorts() {
+        // seqeval lists sorted(types): code-point order, so U+FF21 comes before U+1F600
+        SpanReport r = SpanF1.lenient().score(List.of(List.of("B-\uD83D\uDE00", "B-\uFF21")),
+                List.of(List.of("B-\uD83D\uDE00", "O")));
+        assertEquals(List.of("\uFF21", "\uD83D\uDE00"), List.copyOf(r.perType().keySet()));
     }
 }
