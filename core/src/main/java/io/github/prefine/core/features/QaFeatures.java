@@ -9,8 +9,9 @@ package io.github.prefine.core.features;
  * [CLS]}/{@code <s>} position, when the first gold answer is not wholly inside the window or the
  * example is unlabelled), and the range {@code [contextStart, contextEnd)} of positions that hold
  * context tokens (contiguous, since only the context is truncated). For each context position,
- * the UTF-16 character span in the context, its end past any characters the normalizer removed
- * right after the token (see {@link QaFeaturizer}). Storage: ids (2 or 3 bytes) plus 8 bytes of offsets
+ * the UTF-16 character span in the context: the tokenizer's offsets (HF's {@code offset_mapping}),
+ * the end past any combining marks the normalizer removed right after the token (see {@link
+ * QaFeaturizer}). Storage: ids (2 or 3 bytes) plus 8 bytes of offsets
  * per context position, and 20 bytes per row. Immutable and thread-safe.
  */
 public final class QaFeatures extends FeaturesBase implements Features {

@@ -22,9 +22,14 @@ import java.util.Optional;
  *
  * <p>A window's target is the token span of the first gold answer (less any leading or trailing
  * whitespace) when that answer lies wholly inside the window's context, else position 0 ({@code
- * [CLS]}/{@code <s>}). A context token's kept character span reaches past the characters right
- * after it that no token covers and that are not whitespace (what the normalizer removed, as
- * combining marks once accents are stripped), so that a span's text is its words' whole text. Skipped and
+ * [CLS]}/{@code <s>}). The target search reads a context token as reaching past the characters
+ * right after it that no token covers and that are not whitespace (what the normalizer removed:
+ * combining marks once accents are stripped, format and control characters, U+FFFD), so that an
+ * answer ending in one targets its own word. The kept character span, which answers are decoded
+ * with, is the tokenizer's own, as in HF's {@code offset_mapping}, except that it reaches over the
+ * uncovered combining marks right after the token: HF's {@code run_qa.py} decodes "Москва́" as
+ * "Москва" and Hindi "है" as "ह" under BERT's accent stripping, prefine as the whole word. A format
+ * or control character after a word stays out of the answer's text, as in HF. Skipped and
  * reported: examples whose answer covers no context token (for example a whitespace-only
  * answer), whose context has no tokens, whose question leaves the context no more tokens than the
  * stride (a setting against the question, reported as such), or that the tokenizer rejects otherwise. Counted but kept: answers in no single window, answer boundaries
@@ -283,20 +288,39 @@ public final class QaFeaturizer extends FeaturizerBase {
     }
 
     /**
-     * Where the text of context position {@code p} ends in the context: its token's end, moved past
-     * the characters right after it that no token of any window covers and that are not whitespace:
+     * Where context position {@code p} ends for the target search: its token's end, moved past the
+     * characters right after it that no token of any window covers and that are not whitespace:
      * what the normalizer removed, as a combining mark once accents are stripped (the vowel sign of
      * Hindi "है", the stress mark of "Москва́"), a format or control character, U+FFFD. Without it an
-     * answer ending in such a character was mapped to the next token, and the text of a span ending
-     * on the word lost them.
+     * answer ending in such a character was mapped to the next token.
      */
-    private static int wordEnd(String context, boolean[] covered, Window w, int p) {
+    private static int searchEnd(String context, boolean[] covered, Window w, int p) {
         int end = w.end(p);
         while (end < context.length() && !covered[end] && !Character.isWhitespace(context.charAt(end))
                 && !Character.isSpaceChar(context.charAt(end))) {
             end++;
         }
         return end;
+    }
+
+    /**
+     * Where the text of context position {@code p} ends, which answers are decoded with: its
+     * token's end (HF's offset), moved past the uncovered combining marks right after it, so that a
+     * span ending on "है" keeps the vowel sign that accent stripping removed. Format and control
+     * characters stay out, as HF's slice leaves them: "Paris" followed by U+00AD decodes as "Paris".
+     */
+    private static int textEnd(String context, boolean[] covered, Window w, int p) {
+        int end = w.end(p);
+        while (end < context.length() && !covered[end] && isMark(context.codePointAt(end))) {
+            end += Character.charCount(context.codePointAt(end));
+        }
+        return end;
+    }
+
+    private static boolean isMark(int cp) {
+        int t = Character.getType(cp);
+        return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK
+                || t == Character.ENCLOSING_MARK;
     }
 
     /** Collects windows and their targets; mutable, single-threaded. */
@@ -354,8 +378,10 @@ public final class QaFeaturizer extends FeaturizerBase {
                 int cs = w.cs();
                 int ce = w.ce();
                 int[] ends = new int[ce - cs];
+                int[] textEnds = new int[ce - cs];
                 for (int p = cs; p < ce; p++) {
-                    ends[p - cs] = wordEnd(ex.context(), covered, w, p);
+                    ends[p - cs] = searchEnd(ex.context(), covered, w, p);
+                    textEnds[p - cs] = textEnd(ex.context(), covered, w, p);
                 }
                 int s = 0;
                 int t = 0;
@@ -379,7 +405,8 @@ public final class QaFeaturizer extends FeaturizerBase {
                         t--;
                     }
                     inSome = true;
-                    boundaryInside |= w.start(s) != answer[0] || ends[t - cs] != answer[1];
+                    // counted where the target's decoded text is not the answer's
+                    boundaryInside |= w.start(s) != answer[0] || textEnds[t - cs] != answer[1];
                     report.count("windows with the answer", 1);
                 } else if (answer != null) {
                     report.count("windows without the answer (target 0)", 1);
@@ -393,7 +420,7 @@ public final class QaFeaturizer extends FeaturizerBase {
                 base.add(charStarts.size);
                 for (int p = cs; p < ce; p++) {
                     charStarts.add(w.start(p));
-                    charEnds.add(ends[p - cs]);
+                    charEnds.add(textEnds[p - cs]);
                 }
             }
             if (windows.size() > 1) {

@@ -395,6 +395,12 @@ public final class TaskPredictor {
      * and stride, and the answer is chosen over all its windows by {@link #qaPostProcessor()}: the
      * n-best and maximum answer length the folder records, those of the task's evaluation.
      *
+     * <p>The text runs from the start offset of the start token to the end offset of the end token,
+     * as HF's {@code run_qa.py} slices it with the tokenizer's {@code offset_mapping}, so a format
+     * or control character the tokenizer drops after the last word (U+00AD, U+200B) stays out. One
+     * difference: the end reaches over combining marks the normalizer removed right after the
+     * token, so that BERT's accent stripping gives "Москва́" where HF gives "Москва".
+     *
      * @param questions the questions, none empty
      * @param contexts their contexts, as many, none empty
      * @return one answer per question: its text, its offsets into the context (UTF-16 indexes, as

@@ -5,8 +5,10 @@ package io.github.prefine.eval.qa;
  *
  * <p>Immutable and thread-safe.
  *
- * @param text the answer text, {@code context.substring(charStart, charEnd)}; empty when no
- *     valid span exists
+ * @param text the answer text, {@code context.substring(charStart, charEnd)}: from the start
+ *     token's start to the end token's end, as the offsets the windows give (prefine's QA
+ *     featurizer gives the tokenizer's, its ends past the combining marks the normalizer removed);
+ *     empty when no valid span exists
  * @param score start logit plus end logit (float32 sum); negative infinity when none exists
  * @param window index of the window the answer came from, -1 when none
  * @param startToken start token in that window, -1 when none
