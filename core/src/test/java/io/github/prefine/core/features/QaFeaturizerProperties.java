@@ -111,7 +111,7 @@ class QaFeaturizerProperties {
                 });
     }
 
-    @Property(tries = 200)
+    @Property(tries = 250)
     void windowsFollowHfOnlySecondStrideRule(
             @ForAll("cases") Case c,
             @ForAll("cases") Case other,
