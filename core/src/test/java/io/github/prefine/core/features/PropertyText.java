@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -20,6 +21,25 @@ import net.jqwik.api.Arbitrary;
  */
 final class PropertyText {
     private PropertyText() {}
+
+    /** The fixture tokenizers the properties run on, in this order. */
+    static final String[] FAMILIES = {"bert", "xlm-roberta"};
+
+    /** Opens the fixture tokenizers of {@link #FAMILIES}, for a property class's lifetime. */
+    static SubwordTokenizer[] openTokenizers() throws IOException {
+        SubwordTokenizer[] out = new SubwordTokenizer[FAMILIES.length];
+        for (int f = 0; f < FAMILIES.length; f++) {
+            out[f] = Fixtures.tokenizer(FAMILIES[f]);
+        }
+        return out;
+    }
+
+    /** Closes what {@link #openTokenizers()} opened. */
+    static void close(SubwordTokenizer[] tokenizers) {
+        for (SubwordTokenizer t : tokenizers) {
+            t.close();
+        }
+    }
 
     private static List<String> vocabularyWords;
 

@@ -33,7 +33,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * context's end; and the answer's tokens found by their character offsets in that encoding.
  */
 class QaFeaturizerProperties {
-    private static final String[] FAMILIES = {"bert", "xlm-roberta"};
+    private static final String[] FAMILIES = PropertyText.FAMILIES;
     /** Special tokens a pair adds, as HF's templates put them: [CLS] q [SEP] c [SEP]; <s> q </s></s> c </s>. */
     private static final int[] PAIR_ADDED = {3, 4};
 
@@ -41,17 +41,12 @@ class QaFeaturizerProperties {
 
     @BeforeContainer
     static void open() throws IOException {
-        tokenizers = new SubwordTokenizer[FAMILIES.length];
-        for (int f = 0; f < FAMILIES.length; f++) {
-            tokenizers[f] = Fixtures.tokenizer(FAMILIES[f]);
-        }
+        tokenizers = PropertyText.openTokenizers();
     }
 
     @AfterContainer
     static void close() {
-        for (SubwordTokenizer t : tokenizers) {
-            t.close();
-        }
+        PropertyText.close(tokenizers);
     }
 
     /** A context built from words joined by whitespace, and where each word lies. */

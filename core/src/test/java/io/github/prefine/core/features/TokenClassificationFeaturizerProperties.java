@@ -32,7 +32,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * tag with {@code B-} turned to {@code I-}).
  */
 class TokenClassificationFeaturizerProperties {
-    private static final String[] FAMILIES = {"bert", "xlm-roberta"};
+    private static final String[] FAMILIES = PropertyText.FAMILIES;
     /** Special tokens around a single sequence in both templates: [CLS] … [SEP], <s> … </s>. */
     private static final int SINGLE_ADDED = 2;
     private static final List<String> LABELS = List.of("O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-MISC");
@@ -44,17 +44,12 @@ class TokenClassificationFeaturizerProperties {
 
     @BeforeContainer
     static void open() throws IOException {
-        tokenizers = new SubwordTokenizer[FAMILIES.length];
-        for (int f = 0; f < FAMILIES.length; f++) {
-            tokenizers[f] = Fixtures.tokenizer(FAMILIES[f]);
-        }
+        tokenizers = PropertyText.openTokenizers();
     }
 
     @AfterContainer
     static void close() {
-        for (SubwordTokenizer t : tokenizers) {
-            t.close();
-        }
+        PropertyText.close(tokenizers);
     }
 
     @Provide

@@ -62,11 +62,7 @@ class TrainStateTest {
      */
     @Test
     void aDecimalFieldHoldingTextIsRefusedNamingFileAndPlace(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("state.json");
-        state().write(file);
-        String text = Files.readString(file).replace("\"learningRate\": 0.001", "\"learningRate\": \"fast\"");
-        assertTrue(text.contains("\"fast\""), text);
-        Files.writeString(file, text);
+        Path file = withReplaced(dir, "\"learningRate\": 0.001", "\"learningRate\": \"fast\"");
         // pretty-printed: format on line 2, epochsDone 3, globalStep 4, learningRate 5
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
         assertEquals(file + ": expected a training state (JSON), found 'a number that does not read (For input string:"
@@ -79,14 +75,20 @@ class TrainStateTest {
      */
     @Test
     void aFlagHoldingTextIsRefusedNamingFileAndPlace(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("state.json");
-        state().write(file);
-        String text = Files.readString(file).replace("\"finished\": false", "\"finished\": \"yes\"");
-        assertTrue(text.contains("\"yes\""), text);
-        Files.writeString(file, text);
+        Path file = withReplaced(dir, "\"finished\": false", "\"finished\": \"yes\"");
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
         assertTrue(e.getMessage().startsWith(file + ": expected a training state (JSON), found 'expected true or false,"
                 + " found the string \"yes\"'"), e.getMessage());
         assertTrue(e.getMessage().contains("($.finished)"), e.getMessage());
+    }
+
+    /** Writes the state with one member's text replaced, which must be there. */
+    private static Path withReplaced(Path dir, String member, String replacement) throws Exception {
+        Path file = dir.resolve("state.json");
+        state().write(file);
+        String text = Files.readString(file);
+        assertTrue(text.contains(member), text);
+        Files.writeString(file, text.replace(member, replacement));
+        return file;
     }
 }
