@@ -20,8 +20,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of {@link QaFeaturizer}'s windows over random questions, contexts, gold answers,
@@ -32,22 +30,10 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * starting {@code stride} tokens before the previous one ended, the last one ending at the
  * context's end; and the answer's tokens found by their character offsets in that encoding.
  */
-class QaFeaturizerProperties {
+class QaFeaturizerProperties extends FixtureTokenizerProperties {
     private static final String[] FAMILIES = PropertyText.FAMILIES;
     /** Special tokens a pair adds, as HF's templates put them: [CLS] q [SEP] c [SEP]; <s> q </s></s> c </s>. */
     private static final int[] PAIR_ADDED = {3, 4};
-
-    private static SubwordTokenizer[] tokenizers;
-
-    @BeforeContainer
-    static void open() throws IOException {
-        tokenizers = PropertyText.openTokenizers();
-    }
-
-    @AfterContainer
-    static void close() {
-        PropertyText.close(tokenizers);
-    }
 
     /** A context built from words joined by whitespace, and where each word lies. */
     record Context(String text, int[] wordStart, int[] wordEnd) {

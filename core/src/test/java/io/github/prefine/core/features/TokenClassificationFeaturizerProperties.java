@@ -19,8 +19,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Properties of {@link TokenClassificationFeaturizer} over random sentences, tags and maximum
@@ -31,7 +29,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * (a word's first sub-token carries its tag, the rest -100, or with {@code label_all_tokens} the
  * tag with {@code B-} turned to {@code I-}).
  */
-class TokenClassificationFeaturizerProperties {
+class TokenClassificationFeaturizerProperties extends FixtureTokenizerProperties {
     private static final String[] FAMILIES = PropertyText.FAMILIES;
     /** Special tokens around a single sequence in both templates: [CLS] … [SEP], <s> … </s>. */
     private static final int SINGLE_ADDED = 2;
@@ -39,18 +37,6 @@ class TokenClassificationFeaturizerProperties {
     /** HF's b_to_i_label for LABELS: B-MISC has no I-MISC and keeps its own id. */
     private static final int[] CONTINUATION = {0, 2, 2, 4, 4, 5};
     private static final int IGNORE = -100;
-
-    private static SubwordTokenizer[] tokenizers;
-
-    @BeforeContainer
-    static void open() throws IOException {
-        tokenizers = PropertyText.openTokenizers();
-    }
-
-    @AfterContainer
-    static void close() {
-        PropertyText.close(tokenizers);
-    }
 
     @Provide
     Arbitrary<TokenExample> sentences() {
