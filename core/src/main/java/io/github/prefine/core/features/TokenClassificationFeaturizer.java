@@ -131,7 +131,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /**
      * Fast path: tokenizes each distinct word once and assembles the rows from the words' pieces
      * and the special-token layout. Returns false, having added nothing, when the tokenizer does
-     * not allow it.
+     * not allow it or a word gains whitespace under compatibility normalization ({@link #gainsSpace}).
      */
     private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
             ProgressSteps steps) {
@@ -166,6 +166,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 idx[w] = at;
             }
             sentenceWords[k] = idx;
+        }
+        for (String word : distinct) {
+            if (gainsSpace(word)) {
+                return false;
+            }
         }
         Pieces pieces;
         try {
@@ -238,6 +243,25 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 steps.report(done(keptAll, to, examples.size()));
             }
         }
+    }
+
+    /**
+     * Whether compatibility normalization puts whitespace into a word (U+00A8 "¨" becomes a space
+     * and a combining mark under NFKC, as XLM-R's normalizer does): such a word's sub-tokens differ
+     * first in a sentence and after another word, so that one set of pieces per word no longer
+     * gives the sentence's encoding, and the word path leaves the call to the sentence path.
+     */
+    static boolean gainsSpace(String word) {
+        if (java.text.Normalizer.isNormalized(word, java.text.Normalizer.Form.NFKC)) {
+            return false;
+        }
+        String n = java.text.Normalizer.normalize(word, java.text.Normalizer.Form.NFKC);
+        for (int i = 0; i < n.length(); i++) {
+            if (Character.isWhitespace(n.charAt(i)) || Character.isSpaceChar(n.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -61,6 +61,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
+    /** Special tokens of a pair, -1 until {@link #pairAdded()} reads them; racy but idempotent. */
+    private volatile int pairAdded = -1;
     /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
     private volatile boolean closed;
 
@@ -134,7 +136,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param first the first sequence (the question in extractive QA)
      * @param second the second sequence; its offsets index into this string
      * @return the encoding, with overflow windows when truncated
-     * @throws IllegalArgumentException when the native tokenizer rejects the input
+     * @throws IllegalArgumentException when the native tokenizer rejects the input, or when
+     *     only-first or only-second truncation with a stride would keep no more tokens of the cut
+     *     sequence than the stride (which the native library cannot window)
      */
     public TokenEncoding encodePair(String first, String second) {
         checkOpen();
@@ -142,6 +146,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         Objects.requireNonNull(second, "second");
         checkText(first);
         checkText(second);
+        checkStrideRoom(first, second);
         Encoding e;
         try {
             e = delegate.encode(first, second);
@@ -199,7 +204,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param seconds the second sequences, as many as {@code firsts}
      * @return one encoding per pair, in order
      * @throws IllegalArgumentException when the sizes differ or the native tokenizer rejects an
-     *     input
+     *     input, or a pair as {@link #encodePair(String, String)} rejects it
      */
     public List<TokenEncoding> encodePairBatch(List<String> firsts, List<String> seconds) {
         checkOpen();
@@ -219,6 +224,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // call then aborts the JVM instead of raising: pairs go one by one, where it raises
                 es = new Encoding[pairs.size()];
                 for (int i = 0; i < es.length; i++) {
+                    checkStrideRoom(pairs.keyAt(i), pairs.valueAt(i));
                     es[i] = delegate.encode(pairs.keyAt(i), pairs.valueAt(i));
                 }
             } else {
@@ -488,6 +494,46 @@ public final class SubwordTokenizer implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * Rejects a pair that {@link Truncation#ONLY_FIRST} or {@link Truncation#ONLY_SECOND} with a
+     * stride would cut to no tokens or to no more tokens than the stride. The tokenizers library
+     * asserts the stride is below the kept length, and its panic aborts the JVM instead of raising;
+     * and a stride above the maximum length less a single text's special tokens makes it refuse the
+     * truncation settings, so that it returned such a pair whole, longer than the maximum length.
+     * Costs one extra encoding of the pair without special tokens, only with a stride.
+     */
+    private void checkStrideRoom(String first, String second) {
+        if (stride == 0 || (truncation != Truncation.ONLY_FIRST && truncation != Truncation.ONLY_SECOND)) {
+            return;
+        }
+        Pieces p = pieces.encode(List.of(first, second), false);
+        int total = p.length(0) + p.length(1) + pairAdded();
+        if (total <= maxLength) {
+            return;
+        }
+        int cut = truncation == Truncation.ONLY_SECOND ? p.length(1) : p.length(0);
+        int kept = cut - (total - maxLength);
+        if (kept <= 0 || stride >= kept) {
+            throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
+                    + " keeps " + kept + " token(s) of the " + (truncation == Truncation.ONLY_SECOND ? "second" : "first")
+                    + " sequence, not more than the stride " + stride);
+        }
+    }
+
+    /** The special tokens this tokenizer adds to a pair: those of an empty pair, read once. */
+    private int pairAdded() {
+        int n = pairAdded;
+        if (n < 0) {
+            try {
+                n = delegate.encode("", "").getIds().length;
+            } catch (RuntimeException ex) {
+                throw nativeFailure(ex);
+            }
+            pairAdded = n;
+        }
+        return n;
     }
 
     private void checkOpen() {

@@ -74,6 +74,32 @@ class FastPathParityTest {
         }
     }
 
+    /**
+     * A word that compatibility normalization turns into a space and a mark (U+00A8 "¨" becomes
+     * " \u0308" under XLM-R's NFKC) gets different sub-tokens first in a sentence and after another
+     * word: ground truth, the tokenizer's encoding of the pre-split words, gives [▁, ̈] for ["¨"]
+     * and [▁loan, ▁, ▁, ̈] for ["loan", "¨"]. The word path tokenized each distinct word once and
+     * gave ["¨"] the pieces of its place after "loan" (found by {@link
+     * TokenClassificationFeaturizerProperties}).
+     */
+    @Test
+    void slFastPathKeepsWordsThatNormalizeToASpaceWhereTheyStand() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
+            List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"), ex("c", "\u00B4", "loan"));
+            TokenClassificationFeatures fast = TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(TAGS)
+                    .build().featurize(examples);
+            for (int r = 0; r < examples.size(); r++) {
+                int[] expected = tok.encodeWords(examples.get(r).tokens()).ids();
+                int[] row = new int[fast.tokens().length(r)];
+                for (int p = 0; p < row.length; p++) {
+                    row[p] = fast.tokens().id(r, p);
+                }
+                assertArrayEquals(expected, row, "sentence " + examples.get(r).tokens());
+            }
+            assertSameSl(tok, examples, TAGS, 128, "xlm-roberta, words that normalize to a space");
+        }
+    }
+
     @Test
     void slFastPathEqualsSentencePathOnConll() throws IOException {
         Path train = SharedFixtures.require("data/sl/conll2003/eng.train");

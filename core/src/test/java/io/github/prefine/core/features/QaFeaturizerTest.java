@@ -172,4 +172,55 @@ class QaFeaturizerTest {
             }
         }
     }
+
+    /**
+     * A question that leaves the context a positive number of tokens but no more than the stride
+     * is skipped with {@link QaFeaturizer#NO_ROOM} on both paths. The pair path once handed it to
+     * the tokenizers library, whose only-second truncation then panics ({@code stride must be
+     * strictly less than max_len}) and aborts the JVM (found by {@link QaFeaturizerProperties}).
+     * BERT fixture: each "a" and "b" is one token; 13 question tokens and 3 special tokens leave a
+     * window of 20 exactly 4 context tokens, the stride.
+     */
+    @Test
+    void aQuestionLeavingTheContextOnlyTheStrideIsSkippedOnBothPaths() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            String context = "b ".repeat(30).trim();
+            List<QaExample> ex = List.of(
+                    new QaExample("room", "a ".repeat(12) + "?", context, List.of(new GoldAnswer("b", 0))),
+                    new QaExample("stride", "a ".repeat(13) + "?", context, List.of(new GoldAnswer("b", 0))));
+            for (boolean fast : new boolean[] {true, false}) {
+                QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(21).optStride(4)
+                        .optFastPath(fast).build().featurize(ex);
+                // "room": 13 + 3 tokens leave 5 context tokens per window, 1 new per window: 26 windows
+                assertEquals(26, f.size(), "fast " + fast);
+                assertEquals(List.of("stride"), f.report().skippedIds(), "fast " + fast);
+                assertEquals(Map.of(QaFeaturizer.NO_ROOM, 1), f.report().skipped(), "fast " + fast);
+            }
+        }
+    }
+
+    /**
+     * A stride above the maximum length less a single text's special tokens makes the tokenizers
+     * library refuse the truncation settings, and the pair path's tokenizer then did not truncate
+     * at all: a pair needing truncation came back whole, one window longer than the maximum length
+     * (found by {@link QaFeaturizerProperties}). Ground truth: XLM-R fixture, "loan loan loan?" is 4
+     * tokens, "loan" 1, a pair adds 4: 9 tokens need truncation to 8, which leaves the context no
+     * token, so both paths skip it with {@link QaFeaturizer#NO_ROOM}; "loan?" (2 tokens) fits whole.
+     */
+    @Test
+    void aStrideAboveTheSingleTextRoomStillTruncatesOnThePairPath() throws IOException {
+        try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
+            List<QaExample> ex = List.of(
+                    new QaExample("fits", "loan?", "loan", List.of(new GoldAnswer("loan", 0))),
+                    new QaExample("long", "loan loan loan?", "loan", List.of(new GoldAnswer("loan", 0))));
+            for (boolean fast : new boolean[] {true, false}) {
+                QaFeatures f = QaFeaturizer.builder().setTokenizer(tok).optMaxLength(8).optStride(7)
+                        .optFastPath(fast).build().featurize(ex);
+                assertEquals(1, f.size(), "fast " + fast);
+                assertEquals(7, f.tokens().length(0), "fast " + fast);
+                assertEquals(List.of("long"), f.report().skippedIds(), "fast " + fast);
+                assertEquals(Map.of(QaFeaturizer.NO_ROOM, 1), f.report().skipped(), "fast " + fast);
+            }
+        }
+    }
 }

@@ -3,12 +3,18 @@ package io.github.prefine.core.train.internal;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.TypeAdapter;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import com.google.gson.stream.JsonWriter;
 import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.eval.files.StrictJson;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
+import java.io.StringReader;
 import java.io.Writer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -55,7 +62,36 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
     public static final String FORMAT = "prefine-train-state/1";
     /** What a checkpoint's state.json holds, for the messages of one that cannot be read. */
     private static final String EXPECTED = "expected the run's training state (JSON, UTF-8) that every checkpoint holds";
-    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting().create();
+    /**
+     * Reads only JSON's true and false as a flag: Gson's own reader took any string, so that
+     * {@code "finished": "yes"} read as false without a word.
+     */
+    private static final TypeAdapter<Boolean> STRICT_BOOLEAN = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, Boolean value) throws IOException {
+            out.value(value);
+        }
+
+        @Override
+        public Boolean read(JsonReader in) throws IOException {
+            JsonToken t = in.peek();
+            if (t == JsonToken.BOOLEAN) {
+                return in.nextBoolean();
+            }
+            if (t == JsonToken.NULL) {
+                in.nextNull();
+                return null;
+            }
+            String found = t == JsonToken.STRING ? "the string \"" + in.nextString() + "\"" : t.name().toLowerCase(Locale.ROOT);
+            if (t != JsonToken.STRING) {
+                in.skipValue();
+            }
+            throw new JsonSyntaxException("expected true or false, found " + found + locationOf(in));
+        }
+    };
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
+            .registerTypeAdapter(boolean.class, STRICT_BOOLEAN).registerTypeAdapter(Boolean.class, STRICT_BOOLEAN)
+            .create();
 
     /**
      * One epoch's report as stored.
@@ -115,17 +151,36 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
             throw new IOException(file + ": cannot be read (" + e + "); " + EXPECTED, e);
         }
         TrainState s;
+        JsonReader reader = GSON.newJsonReader(new StringReader(text));
         try {
-            s = GSON.fromJson(text, TrainState.class);
-        } catch (JsonParseException e) {
+            s = GSON.fromJson(reader, TrainState.class);
+            if (s != null && reader.peek() != JsonToken.END_DOCUMENT) {
+                throw new JsonSyntaxException("JSON document was not fully consumed." + locationOf(reader));
+            }
+        } catch (NumberFormatException e) {
+            // Gson's double reader lets this out bare, naming neither the file nor the field
+            throw new IOException(file + ": expected a training state (JSON), found 'a number that does not read ("
+                    + e.getMessage() + ")'" + place(StrictJson.syntax(reader.toString())), e);
+        } catch (JsonParseException | IOException e) {
             // Gson's message, in plain words, with the place where the text stopped being a state
             StrictJson.Syntax x = StrictJson.syntax(e);
-            String at = x.located() ? " at line " + x.line() + " column " + x.column() + " (" + x.path() + ")" : "";
-            throw new IOException(file + ": expected a training state (JSON), found '" + x.reason() + "'" + at, e);
+            throw new IOException(file + ": expected a training state (JSON), found '" + x.reason() + "'" + place(x), e);
         }
         if (s == null || !FORMAT.equals(s.format())) {
             throw new IOException(file + ": expected format " + FORMAT + ", found " + (s == null ? "nothing" : s.format()));
         }
         return s;
+    }
+
+    /** " at line L column C (P)" where Gson named a place, else nothing. */
+    private static String place(StrictJson.Syntax x) {
+        return x.located() ? " at line " + x.line() + " column " + x.column() + " (" + x.path() + ")" : "";
+    }
+
+    /** The reader's place as Gson words it in its messages: " at line L column C path P". */
+    private static String locationOf(JsonReader reader) {
+        String r = reader.toString();
+        int at = r.indexOf(" at line ");
+        return at < 0 ? "" : r.substring(at);
     }
 }

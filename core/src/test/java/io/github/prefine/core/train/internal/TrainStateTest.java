@@ -54,4 +54,41 @@ class TrainStateTest {
         assertEquals(1, Files.getAttribute(file, "unix:nlink"));
         assertEquals(1, Files.getAttribute(other, "unix:nlink"));
     }
+
+    /**
+     * A decimal field holding text is refused with an IOException naming the file, the field's
+     * place and what was expected: Gson's double reader let a bare NumberFormatException out,
+     * naming neither (found by {@link TrainStateProperties}).
+     */
+    @Test
+    void aDecimalFieldHoldingTextIsRefusedNamingFileAndPlace(@TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, "\"learningRate\": 0.001", "\"learningRate\": \"fast\"");
+        // pretty-printed: format on line 2, epochsDone 3, globalStep 4, learningRate 5
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertEquals(file + ": expected a training state (JSON), found 'a number that does not read (For input string:"
+                + " \"fast\")' at line 5 column 25 ($.learningRate)", e.getMessage());
+    }
+
+    /**
+     * A flag holding text is refused: Gson read {@code "finished": "yes"} as false without a word,
+     * so a run's finished state could be lost (found by {@link TrainStateProperties}).
+     */
+    @Test
+    void aFlagHoldingTextIsRefusedNamingFileAndPlace(@TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, "\"finished\": false", "\"finished\": \"yes\"");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": expected a training state (JSON), found 'expected true or false,"
+                + " found the string \"yes\"'"), e.getMessage());
+        assertTrue(e.getMessage().contains("($.finished)"), e.getMessage());
+    }
+
+    /** Writes the state with one member's text replaced, which must be there. */
+    private static Path withReplaced(Path dir, String member, String replacement) throws Exception {
+        Path file = dir.resolve("state.json");
+        state().write(file);
+        String text = Files.readString(file);
+        assertTrue(text.contains(member), text);
+        Files.writeString(file, text.replace(member, replacement));
+        return file;
+    }
 }
