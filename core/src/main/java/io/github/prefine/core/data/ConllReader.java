@@ -233,9 +233,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         }
         Defects.requireRecords(sentences, leniency, report, name, "", "at least one sentence", "an empty file");
         ReadReport r = report.records(sentences).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} sentences: {}", name, r.totalSkipped(), sentences, r.skipped());
-        }
+        Defects.warnSkips(LOG, r, "sentences");
         return new ReadResult<>(out, r);
     }
 

@@ -45,9 +45,7 @@ public final class CopaReader implements DatasetReader<ChoiceExample> {
         });
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
-        }
+        Defects.warnSkips(LOG, r, "lines");
         return new ReadResult<>(out, r);
     }
 }

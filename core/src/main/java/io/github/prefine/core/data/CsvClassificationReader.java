@@ -73,11 +73,10 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         String name = TextFiles.shortName(file);
         ReadReport.Builder report = new ReadReport.Builder(name);
         ColumnTable table = new ColumnTable(name, leniency, report, layout, Csv.describe(delimiter) + "-separated");
-        boolean any;
         try (DocumentReader doc = TextFiles.document(file, report, bytesRead)) {
             Csv csv = new Csv(doc, name, delimiter);
             try {
-                any = records(csv, doc, table);
+                records(csv, doc, table);
             } catch (MalformedDatasetException e) {
                 if (!doc.failed() && name.endsWith(".gz")) {
                     // a damaged stream outranks it: its text is wrong from the damage on
@@ -86,16 +85,15 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
                 throw e;
             }
         }
-        // a header-only file is not empty: say what it holds
-        return table.result(LOG, layout.header() && any ? "only the header row" : "an empty file");
+        return table.result(LOG);
     }
 
-    /** Reads the header, if any, and every record after it; false when the file holds no record. */
-    private boolean records(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
+    /** Reads the header, if any, and every record after it. */
+    private void records(Csv csv, DocumentReader doc, ColumnTable table) throws IOException {
         // a header that does not parse fails in both modes: the row after it is no header
         Csv.Row row = layout.header() ? csv.next() : next(csv, doc, table);
         if (row == null) {
-            return false;
+            return;
         }
         if (layout.header()) {
             List<String> names = row.fields();
@@ -107,7 +105,6 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         for (; row != null; row = next(csv, doc, table)) {
             table.row(row.line(), row.fields());
         }
-        return true;
     }
 
     /** The next record that reads; a record with malformed quoting is skipped leniently. */

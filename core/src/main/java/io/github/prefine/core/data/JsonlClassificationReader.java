@@ -66,9 +66,7 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
                 file, leniency, report, bytesRead, (o, at, line) -> out.add(parse(name, o, at, line)));
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
-        }
+        Defects.warnSkips(LOG, r, "lines");
         return new ReadResult<>(out, r);
     }
 

@@ -134,7 +134,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         Defects.requireRecords(records - 1, leniency, report, name, "", "at least one row after the header",
                 "none");
         ReadReport rep = report.records(records - 1).examples(out.size()).build();
-        if (rep.totalSkipped() > 0) {
+        // questions are skipped as well as rows, so only the empty file is logged the common way
+        if (!Defects.warnEmpty(LOG, rep, "rows") && rep.totalSkipped() > 0) {
             LOG.warn("{}: skipped {} of {} rows or questions: {}", name, rep.totalSkipped(), records - 1,
                     rep.skipped());
         }

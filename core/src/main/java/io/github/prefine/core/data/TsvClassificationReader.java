@@ -7,6 +7,7 @@ import io.github.prefine.core.data.internal.TextFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.slf4j.Logger;
@@ -74,9 +75,16 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
         try (LineReader lines = TextFiles.lines(file, leniency, report, bytesRead)) {
             try {
                 TextFiles.Line line = lines.next();
+                // blank lines at the end (or all of a file of blank lines) hold no row, as in CSV
+                List<Integer> blanks = new ArrayList<>();
                 if (layout.header()) {
-                    if (line == null || line.text() == null || line.text().isEmpty()) {
-                        throw new MalformedDatasetException(name, "1", "a header row", line == null ? "an empty file" : "an unreadable or empty line");
+                    line = skipBlank(line, lines, blanks);
+                    if (line == null) {
+                        return table.result(LOG);
+                    }
+                    if (line.text() == null || !blanks.isEmpty()) {
+                        throw new MalformedDatasetException(name, "1", "a header row",
+                                line.text() == null ? "an unreadable line" : "an empty line");
                     }
                     List<String> names = List.of(line.text().split("\t", -1));
                     table.columns(names, "1", foundColumns(names));
@@ -84,23 +92,39 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                 } else {
                     table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
                 }
-                for (TextFiles.Line next; line != null; line = next) {
-                    next = lines.next();
-                    if (line.text() != null && line.text().isEmpty() && next == null) {
-                        continue;
+                while ((line = skipBlank(line, lines, blanks)) != null) {
+                    // blank lines before a row are rows of one empty field, as before
+                    for (int b : blanks) {
+                        table.row(b, List.of(""));
                     }
+                    TextFiles.Line next = lines.next();
                     if (line.text() == null) {
                         table.skip(Defects.invalidUtf8(line));
-                        continue;
+                    } else {
+                        table.row(line.number(), Arrays.asList(line.text().split("\t", -1)));
                     }
-                    table.row(line.number(), Arrays.asList(line.text().split("\t", -1)));
+                    line = next;
                 }
             } catch (MalformedDatasetException e) {
                 throw lines.outranking(e);
             }
         }
-        // a header-only file is not empty: say what it holds
-        return table.result(LOG, layout.header() ? "only the header row" : "an empty file");
+        return table.result(LOG);
+    }
+
+    /**
+     * Skips blank lines from {@code line} on, noting their numbers in {@code blanks} (cleared
+     * first).
+     *
+     * @return the first line that is not blank, or null at the end of the file
+     */
+    private static TextFiles.Line skipBlank(TextFiles.Line line, LineReader lines, List<Integer> blanks)
+            throws IOException {
+        blanks.clear();
+        for (; line != null && line.text() != null && line.text().isEmpty(); line = lines.next()) {
+            blanks.add(line.number());
+        }
+        return line;
     }
 
     /**

@@ -126,9 +126,7 @@ public final class WicReader implements DatasetReader<TextExample> {
         }
         Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} rows: {}", name, r.totalSkipped(), rows, r.skipped());
-        }
+        Defects.warnSkips(LOG, r, "rows");
         return new ReadResult<>(out, r);
     }
 

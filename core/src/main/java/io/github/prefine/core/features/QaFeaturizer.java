@@ -139,8 +139,12 @@ public final class QaFeaturizer extends FeaturizerBase {
      * The question without its leading whitespace as Python's {@code str.lstrip()} removes it in HF's
      * {@code run_qa.py}: Java's own whitespace plus the no-break spaces (U+00A0, U+2007, U+202F) and
      * U+0085, which XLM-R's NFKC would turn into spaces and Metaspace into a token of their own.
+     * Public so that a message about a question counts the tokens of the question as featurized.
+     *
+     * @param question a question as given
+     * @return the question as this featurizer encodes it
      */
-    static String lstrip(String question) {
+    public static String lstrip(String question) {
         int i = 0;
         while (i < question.length()) {
             char c = question.charAt(i);

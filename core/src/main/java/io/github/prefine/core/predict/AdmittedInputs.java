@@ -122,7 +122,8 @@ final class AdmittedInputs {
                 || tokenizer.specialTokenLayout().isEmpty()) {
             return reason;
         }
-        int q = tokenizer.encodePieces(List.of(qa.question()), false).length(0);
+        // the question as featurized: leading whitespace (a token of its own for Metaspace) is gone
+        int q = tokenizer.encodePieces(List.of(QaFeaturizer.lstrip(qa.question())), false).length(0);
         int added = tokenizer.specialTokenLayout().get().pairAdded();
         int window = task.settings().qaMaxLength();
         int stride = task.settings().qaStride();

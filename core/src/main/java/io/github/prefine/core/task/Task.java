@@ -6,6 +6,7 @@ import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
 import io.github.prefine.core.data.ReadResult;
 import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
@@ -314,7 +315,10 @@ public final class Task {
         } else {
             ReadReport r = reports.get(declared.path());
             // examples the reader returned are gone only if the label check dropped them
-            why = "the file gave no examples: " + r.records() + " records, " + r.totalSkipped() + " skipped"
+            why = r.skipped(Defects.EMPTY_FILE) > 0
+                    // no record at all: "0 records, 1 skipped" would count the file as a record
+                    ? "the file held no records: " + r.samples(Defects.EMPTY_FILE).get(0)
+                    : "the file gave no examples: " + r.records() + " records, " + r.totalSkipped() + " skipped"
                     + (r.examples() > 0 ? ", " + r.examples() + " with labels outside the set" : "");
         }
         if (leniency == Leniency.STRICT) {

@@ -554,7 +554,7 @@ class BadInputTest {
                 assertThrows(MalformedDatasetException.class, () -> reader.read(empty)).getMessage());
         assertEquals(1, reader.read(empty, Leniency.LENIENT).report().skipped(CsvClassificationReader.EMPTY_FILE));
         Path headerOnly = TestFiles.write(dir, "mine/header.csv", "review,label\r\n");
-        assertEquals("mine/header.csv: expected at least one row, found only the header row",
+        assertEquals("mine/header.csv:1: expected at least one row, found only the header row",
                 assertThrows(MalformedDatasetException.class, () -> reader.read(headerOnly)).getMessage());
     }
 

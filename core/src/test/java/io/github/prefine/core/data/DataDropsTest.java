@@ -282,11 +282,12 @@ class DataDropsTest {
         Task t = task(List.of("neg", "pos"), true);
         // the reader refuses the empty file first, naming it
         MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
-        assertEquals("t/dev.tsv: expected at least one row, found only the header row", e.getMessage());
+        assertEquals("t/dev.tsv:1: expected at least one row, found only the header row", e.getMessage());
         TaskData d = t.load(dir, Leniency.LENIENT);
         assertTrue(d.isValidationFallback());
         assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because"
-                + " t/dev.tsv gave none (the file gave no examples: 0 records, 1 skipped)", d.validation());
+                + " t/dev.tsv gave none (the file held no records: t/dev.tsv:1: expected at least one row, found only the"
+                + " header row)", d.validation());
         // a file whose every row is dropped: the task itself refuses it when strict
         TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nodd\tmaybe\n");
         Task learned = task(List.of(), true);

@@ -140,10 +140,10 @@ class ReaderFuzzRegressionTest {
         Path f = TestFiles.write(dir, "rte/dev.tsv", "index\tsentence1\tsentence2\tlabel\n");
         TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{sentence1}").optTextB("{sentence2}")
                 .optLabel("label").build();
-        assertEquals("rte/dev.tsv: expected at least one row, found only the header row",
+        assertEquals("rte/dev.tsv:1: expected at least one row, found only the header row",
                 assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage());
         Path empty = TestFiles.write(dir, "rte/test.tsv", "");
-        assertEquals("rte/test.tsv:1: expected a header row, found an empty file",
+        assertEquals("rte/test.tsv: expected at least one row, found an empty file",
                 assertThrows(MalformedDatasetException.class, () -> reader.read(empty)).getMessage());
     }
 }

@@ -40,8 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
  * damaged by its seeded corruptions, plain and gzipped, and gzip streams damaged after
  * compression. The two rows of the damaged SubjQA sample were recorded again when a lone CR
  * became a line end on a blank line, as Python's {@code csv.reader} reads it, where it had been a
- * record of one empty field (see {@code CsvGroundTruthTest}); every other row is the whole-file
- * readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * record of one empty field (see {@code CsvGroundTruthTest}); the two rows of the damaged GLUE
+ * TSV sample were recorded again when a header-only file's message gained the header's line (see
+ * {@code EmptyInputTest}); every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {

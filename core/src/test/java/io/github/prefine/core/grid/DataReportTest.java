@@ -79,7 +79,8 @@ class DataReportTest {
         assertEquals(1, file.get("flagged").getAsInt());
         JsonObject t = file.getAsJsonObject("tasks").getAsJsonObject("c-file");
         assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because t/dev.tsv"
-                + " gave none (the file gave no examples: 0 records, 1 skipped)", t.get("validation").getAsString());
+                + " gave none (the file held no records: t/dev.tsv:1: expected at least one row, found only the header"
+                + " row)", t.get("validation").getAsString());
         JsonObject train = t.getAsJsonObject("files").getAsJsonObject("t/train.tsv");
         assertEquals(7, train.get("records").getAsInt());
         assertEquals(6, train.get("examples").getAsInt());
@@ -87,7 +88,7 @@ class DataReportTest {
         assertEquals("t/train.tsv:6: expected 2 tab-separated fields [sentence, label], found 3", train
                 .getAsJsonObject("samples").getAsJsonArray(TsvClassificationReader.WRONG_FIELD_COUNT).get(0).getAsString());
         JsonObject dev = t.getAsJsonObject("files").getAsJsonObject("t/dev.tsv");
-        assertEquals("t/dev.tsv: expected at least one row, found only the header row",
+        assertEquals("t/dev.tsv:1: expected at least one row, found only the header row",
                 dev.getAsJsonObject("samples").getAsJsonArray("empty file").get(0).getAsString());
         JsonObject labels = t.getAsJsonObject("files").getAsJsonObject("labels");
         assertEquals(1, labels.getAsJsonObject("flagged").get(Task.UNSEEN_LABEL).getAsInt());

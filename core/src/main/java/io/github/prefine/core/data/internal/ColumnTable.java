@@ -51,6 +51,7 @@ public final class ColumnTable {
     // one instance per distinct label: a file of 400k rows holds a handful of them
     private final Map<String, String> labels = new HashMap<>();
     private List<String> names = List.of();
+    private String headerAt = "";
     private int rows;
 
     /**
@@ -87,6 +88,7 @@ public final class ColumnTable {
             }
         }
         this.names = List.copyOf(names);
+        this.headerAt = location;
     }
 
     /**
@@ -137,16 +139,15 @@ public final class ColumnTable {
      * Finishes the read: a file without rows is a defect, and skips are logged once.
      *
      * @param log the reader's logger
-     * @param empty what a file without rows holds, for the message
      * @return the examples and the report
      * @throws MalformedDatasetException if there was no row, in strict mode
      */
-    public ReadResult<TextExample> result(Logger log, String empty) throws MalformedDatasetException {
-        Defects.requireRecords(rows, leniency, report, file, "", "at least one row", empty);
+    public ReadResult<TextExample> result(Logger log) throws MalformedDatasetException {
+        // a header-only file is not empty: say what it holds, located at the header
+        Defects.requireRecords(rows, leniency, report, file, headerAt, "at least one row",
+                headerAt.isEmpty() ? "an empty file" : "only the header row");
         ReadReport r = report.records(rows).examples(examples.size()).build();
-        if (r.totalSkipped() > 0) {
-            log.warn("{}: skipped {} of {} rows: {}", file, r.totalSkipped(), rows, r.skipped());
-        }
+        Defects.warnSkips(log, r, "rows");
         return new ReadResult<>(examples, r);
     }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.core.data.internal;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
+import org.slf4j.Logger;
 
 /**
  * The one rule every reader applies to a defect: strict mode throws it, lenient mode skips the
@@ -109,5 +110,38 @@ public final class Defects {
         if (records == 0) {
             skip(leniency, report, EMPTY_FILE, new MalformedDatasetException(file, location, expected, found));
         }
+    }
+
+    /**
+     * Logs what a lenient read dropped, once per file: for a file without any unit, why the whole
+     * file was skipped; otherwise the units read, kept and skipped, which add up since each skip
+     * drops one unit.
+     *
+     * @param log the reader's logger
+     * @param r the finished report
+     * @param units what a unit is called, plural, for example {@code "rows"}
+     */
+    public static void warnSkips(Logger log, ReadReport r, String units) {
+        if (!warnEmpty(log, r, units) && r.totalSkipped() > 0) {
+            log.warn("{}: read {} {}, kept {}, skipped {}: {}", r.file(), r.records(), units, r.examples(),
+                    r.totalSkipped(), r.skipped());
+        }
+    }
+
+    /**
+     * Logs why a lenient read skipped a whole file that held no unit. Its {@link #EMPTY_FILE} skip
+     * is the file's, not a unit's, so "skipped 1 of 0" would misreport it.
+     *
+     * @param log the reader's logger
+     * @param r the finished report
+     * @param units what a unit is called, plural, for example {@code "rows"}
+     * @return whether the file was skipped as empty (and logged)
+     */
+    public static boolean warnEmpty(Logger log, ReadReport r, String units) {
+        if (r.skipped(EMPTY_FILE) == 0) {
+            return false;
+        }
+        log.warn("{}; read 0 {}, kept 0: skipped the file", r.samples(EMPTY_FILE).get(0), units);
+        return true;
     }
 }
