@@ -41,10 +41,10 @@ import org.slf4j.LoggerFactory;
  * recorded (a warning when it differs, as nondeterministic GPU kernels may make it) and both are
  * written to the folder's {@value #RECORD}, with the count of validation examples that score is
  * over; their ids go to {@value #VALIDATION_IDS}, since a split capped by {@code maxEvalExamples}
- * or held out of the training file is no file the user could predict whole to check it. Keeping each run's model instead would have to keep
- * every (seed, rate) model of every setting until the last setting of the target finished, when
- * the best is known (1.1 GB each for XLM-R base), and would tie an export's life to a sweep's,
- * which another process may run; finetuning again costs one run per exported model (for {@code
+ * or held out of the training file is no file the user could predict whole to check it. Keeping
+ * each run's model instead would have to keep every (seed, rate) model of every setting until
+ * the last setting of the target finished, when the best is known (1.1 GB each for XLM-R base),
+ * and would tie an export's life to a sweep's, which another process may run; finetuning again costs one run per exported model (for {@code
  * best}, one per target, against settings x seeds x rates runs in the grid; {@code all} doubles the
  * finetuning part) and makes exporting from a finished run, or with another choice later, the same
  * code.
