@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.IntConsumer;
 
 /**
  * Turns {@link TokenExample}s into {@link TokenClassificationFeatures}, aligning word tags to
@@ -89,6 +90,14 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * @throws IOException when the tokenizer variant cannot be loaded
      */
     public TokenClassificationFeatures featurize(List<TokenExample> examples) throws IOException {
+        return featurize(examples, i -> { });
+    }
+
+    /**
+     * {@link #featurize(List)}, telling {@code viaSentences} the index of each example encoded as a
+     * whole sentence rather than assembled from its words' pieces.
+     */
+    TokenClassificationFeatures featurize(List<TokenExample> examples, IntConsumer viaSentences) throws IOException {
         ReportCollector report = report(examples.size());
         ProgressSteps steps = progress(examples.size());
         List<Integer> kept = new ArrayList<>(examples.size());
@@ -121,8 +130,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             report.count(TAG_OUTSIDE_LIST, outside);
         }
         Rows acc = new Rows(report, tokenizer.padId(), examples.size(), continuation);
-        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc, steps)) {
-            featurizeBySentences(examples, kept, tagIds, acc, steps);
+        if (!fastPath || !featurizeByWords(examples, kept, tagIds, acc, steps, viaSentences)) {
+            featurizeBySentences(examples, kept, tagIds, acc, steps, viaSentences);
         }
         steps.finish();
         return acc.finish(labelAll);
@@ -131,10 +140,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /**
      * Fast path: tokenizes each distinct word once and assembles the rows from the words' pieces
      * and the special-token layout. Returns false, having added nothing, when the tokenizer does
-     * not allow it or a word gains whitespace under compatibility normalization ({@link #gainsSpace}).
+     * not allow it. A sentence holding a word that gains whitespace under compatibility
+     * normalization ({@link #gainsSpace}) is encoded whole, in its place among the others, so that
+     * one such word no longer sends the whole split down the slower sentence path.
      */
     private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
-            ProgressSteps steps) {
+            ProgressSteps steps, IntConsumer viaSentences) throws IOException {
         if (!tokenizer.encodesWordsIndependently()) {
             return false;
         }
@@ -143,10 +154,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             return false;
         }
         SpecialTokenLayout layout = found.get();
-        int[] prefix = layout.singlePrefix();
-        int[] suffix = layout.singleSuffix();
-        int budget = maxLength - prefix.length - suffix.length;
-        if (budget <= 0) {
+        if (maxLength - layout.singlePrefix().length - layout.singleSuffix().length <= 0) {
             return false;
         }
         Map<String, Integer> wordIndex = new HashMap<>();
@@ -167,89 +175,147 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
             sentenceWords[k] = idx;
         }
-        for (String word : distinct) {
-            if (gainsSpace(word)) {
-                return false;
+        // a word that gains whitespace has no pieces of its own: -1, and its sentences are encoded whole
+        int[] pieceRow = new int[distinct.size()];
+        List<String> encoded = new ArrayList<>(distinct.size());
+        for (int d = 0; d < pieceRow.length; d++) {
+            String word = distinct.get(d);
+            pieceRow[d] = gainsSpace(word) ? -1 : encoded.size();
+            if (pieceRow[d] >= 0) {
+                encoded.add(word);
             }
+        }
+        boolean[] whole = new boolean[kept.size()];
+        boolean anyWhole = false;
+        for (int k = 0; k < kept.size(); k++) {
+            int[] idx = sentenceWords[k];
+            for (int w = 0; w < idx.length; w++) {
+                idx[w] = pieceRow[idx[w]];
+                whole[k] |= idx[w] < 0;
+            }
+            anyWhole |= whole[k];
         }
         Pieces pieces;
         try {
-            pieces = tokenizer.encodeWordPieces(distinct);
+            pieces = tokenizer.encodeWordPieces(encoded);
         } catch (IllegalArgumentException ex) {
             return false;
         }
-        int[] pIds = pieces.ids();
-        int[] pStart = pieces.rowStart();
-        int[] ids = new int[maxLength];
-        int[] wordIds = new int[maxLength];
-        for (int k = 0; k < kept.size(); k++) {
-            int[] idx = sentenceWords[k];
-            int n = 0;
-            for (int id : prefix) {
-                wordIds[n] = -1;
-                ids[n++] = id;
-            }
-            int limit = prefix.length + budget;
-            boolean truncated = false;
-            for (int w = 0; w < idx.length && !truncated; w++) {
-                for (int t = pStart[idx[w]]; t < pStart[idx[w] + 1]; t++) {
-                    if (n == limit) {
-                        truncated = true;
-                        break;
-                    }
-                    wordIds[n] = w;
-                    ids[n++] = pIds[t];
-                }
-            }
-            for (int id : suffix) {
-                wordIds[n] = -1;
-                ids[n++] = id;
-            }
-            acc.add(kept.get(k), ids, wordIds, n, tagIds.get(k), truncated, labelAll);
-            if ((k + 1) % batchSize == 0) {
-                steps.report(done(kept, k + 1, examples.size()));
-            }
+        try (SubwordTokenizer tok = anyWhole ? sentenceVariant() : null) {
+            assemble(examples, kept, tagIds, acc, steps, viaSentences, sentenceWords, pieces, whole, tok, layout);
         }
         return true;
     }
 
+    /** Adds the rows of the fast path in order, encoding the sentences marked {@code whole} with {@code tok}. */
+    private void assemble(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
+            ProgressSteps steps, IntConsumer viaSentences, int[][] sentenceWords, Pieces pieces, boolean[] whole,
+            SubwordTokenizer tok, SpecialTokenLayout layout) {
+        int[] prefix = layout.singlePrefix();
+        int[] suffix = layout.singleSuffix();
+        int budget = maxLength - prefix.length - suffix.length;
+        int[] pIds = pieces.ids();
+        int[] pStart = pieces.rowStart();
+        int[] ids = new int[maxLength];
+        int[] wordIds = new int[maxLength];
+        TokenEncoding[] enc = null;
+        int[] encAt = new int[batchSize];
+        for (int k = 0; k < kept.size(); k++) {
+            if (k % batchSize == 0 && tok != null) {
+                List<Integer> batch = new ArrayList<>();
+                for (int j = k; j < Math.min(kept.size(), k + batchSize); j++) {
+                    encAt[j - k] = whole[j] ? batch.size() : -1;
+                    if (whole[j]) {
+                        batch.add(kept.get(j));
+                    }
+                }
+                enc = batch.isEmpty() ? null : encodeSentences(tok, examples, batch);
+            }
+            if (whole[k]) {
+                viaSentences.accept(kept.get(k));
+                addEncoded(acc, examples, kept.get(k), enc[encAt[k % batchSize]], tagIds.get(k));
+            } else {
+                int[] idx = sentenceWords[k];
+                int n = 0;
+                for (int id : prefix) {
+                    wordIds[n] = -1;
+                    ids[n++] = id;
+                }
+                int limit = prefix.length + budget;
+                boolean truncated = false;
+                for (int w = 0; w < idx.length && !truncated; w++) {
+                    for (int t = pStart[idx[w]]; t < pStart[idx[w] + 1]; t++) {
+                        if (n == limit) {
+                            truncated = true;
+                            break;
+                        }
+                        wordIds[n] = w;
+                        ids[n++] = pIds[t];
+                    }
+                }
+                for (int id : suffix) {
+                    wordIds[n] = -1;
+                    ids[n++] = id;
+                }
+                acc.add(kept.get(k), ids, wordIds, n, tagIds.get(k), truncated, labelAll);
+            }
+            if ((k + 1) % batchSize == 0) {
+                steps.report(done(kept, k + 1, examples.size()));
+            }
+        }
+    }
+
     /** Reference path: encodes whole sentences through {@link SubwordTokenizer#encodeWordsBatch}. */
     private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc,
-            ProgressSteps steps) throws IOException {
-        try (SubwordTokenizer tok = ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0)) {
+            ProgressSteps steps, IntConsumer viaSentences) throws IOException {
+        try (SubwordTokenizer tok = sentenceVariant()) {
             for (int from = 0; from < keptAll.size(); from += batchSize) {
                 int to = Math.min(keptAll.size(), from + batchSize);
                 List<Integer> kept = keptAll.subList(from, to);
-                TokenEncoding[] enc = ChunkEncoder.encode(
-                        () -> tok.encodeWordsBatch(kept.stream().map(i -> examples.get(i).tokens()).toList()),
-                        k -> tok.encodeWords(examples.get(kept.get(k)).tokens()),
-                        kept.size());
+                TokenEncoding[] enc = encodeSentences(tok, examples, kept);
                 for (int k = 0; k < kept.size(); k++) {
-                    int i = kept.get(k);
-                    TokenEncoding e = enc[k];
-                    if (e == null) {
-                        acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
-                        continue;
-                    }
-                    int[] types = e.typeIds();
-                    for (int p = 0; p < e.length(); p++) {
-                        if (types[p] != 0) {
-                            throw new IllegalStateException(
-                                    name + ": single-sequence type ids must be 0, found " + types[p] + " at " + p);
-                        }
-                    }
-                    acc.add(i, e.ids(), e.wordIds(), e.length(), tagIdsAll.get(from + k), e.isTruncated(), labelAll);
+                    viaSentences.accept(kept.get(k));
+                    addEncoded(acc, examples, kept.get(k), enc[k], tagIdsAll.get(from + k));
                 }
                 steps.report(done(keptAll, to, examples.size()));
             }
         }
     }
 
+    /** The tokenizer variant that encodes whole sentences, truncated to the maximum length. */
+    private SubwordTokenizer sentenceVariant() throws IOException {
+        return ChunkEncoder.variant(tokenizer, maxLength, Truncation.LONGEST_FIRST, 0);
+    }
+
+    /** Encodes the given examples' words as sentences; null where the tokenizer rejects one. */
+    private static TokenEncoding[] encodeSentences(SubwordTokenizer tok, List<TokenExample> examples, List<Integer> kept) {
+        return ChunkEncoder.encode(
+                () -> tok.encodeWordsBatch(kept.stream().map(i -> examples.get(i).tokens()).toList()),
+                k -> tok.encodeWords(examples.get(kept.get(k)).tokens()),
+                kept.size());
+    }
+
+    /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null). */
+    private void addEncoded(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags) {
+        if (e == null) {
+            acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
+            return;
+        }
+        int[] types = e.typeIds();
+        for (int p = 0; p < e.length(); p++) {
+            if (types[p] != 0) {
+                throw new IllegalStateException(
+                        name + ": single-sequence type ids must be 0, found " + types[p] + " at " + p);
+            }
+        }
+        acc.add(i, e.ids(), e.wordIds(), e.length(), tags, e.isTruncated(), labelAll);
+    }
+
     /**
      * Whether compatibility normalization puts whitespace into a word (U+00A8 "¨" becomes a space
      * and a combining mark under NFKC, as XLM-R's normalizer does): such a word's sub-tokens differ
      * first in a sentence and after another word, so that one set of pieces per word no longer
-     * gives the sentence's encoding, and the word path leaves the call to the sentence path.
+     * gives the sentence's encoding, and the word path encodes that word's sentences whole.
      */
     static boolean gainsSpace(String word) {
         if (java.text.Normalizer.isNormalized(word, java.text.Normalizer.Form.NFKC)) {

@@ -2,6 +2,7 @@ package io.github.prefine.core.features;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.ConllReader;
@@ -23,6 +24,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,11 +103,56 @@ class FastPathParityTest {
         }
     }
 
+    /**
+     * A few sentences holding a word that gains a space under NFKC ("´", "¨") among many others:
+     * only those sentences are encoded whole, the others assembled from word pieces, and the rows,
+     * report and progress steps equal the sentence path's (the ground truth, the tokenizer's own
+     * encoding of each sentence), with batches of 64 so that such sentences fall inside, at the
+     * start and at the end of a batch, and with a maximum length of 16 that truncates.
+     */
+    @Test
+    void slFastPathEncodesOnlyTheSentencesWithSuchAWordWhole() throws IOException {
+        List<TokenExample> all = conllTrain();
+        LinkedHashSet<String> tags = new LinkedHashSet<>();
+        all.forEach(e -> tags.addAll(e.tags()));
+        List<TokenExample> split = new ArrayList<>(all.subList(0, 300));
+        Map<Integer, String[]> spaced = Map.of(
+                0, new String[] {"\u00B4", "loan"},
+                5, new String[] {"loan", "\u00A8", "x"},
+                63, new String[] {"\u00A8"},
+                64, new String[] {"It", "\u00B4", "s", "\u00B4"},
+                299, new String[] {"end", "\u00B4"});
+        spaced.forEach((at, words) -> split.set(at, ex("spaced" + at, words)));
+        Path minilm = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
+        Path xlmr = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        for (Path p : List.of(minilm, xlmr)) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
+                for (int maxLength : new int[] {128, 16}) {
+                    String what = p + " max " + maxLength;
+                    List<String> labels = new ArrayList<>(tags);
+                    labels.addAll(TAGS.stream().filter(t -> !tags.contains(t)).toList());
+                    assertSameSl(tok, split, labels, maxLength, 64, what);
+                    List<Integer> whole = new ArrayList<>();
+                    TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(labels)
+                            .optMaxLength(maxLength).optBatchSize(64).build().featurize(split, whole::add);
+                    assertEquals(new TreeSet<>(spaced.keySet()).stream().toList(), whole,
+                            what + ": only the sentences holding such a word are encoded whole");
+                    for (int r = 0; r < split.size(); r++) {
+                        if (spaced.containsKey(r)) {
+                            continue;
+                        }
+                        for (String w : split.get(r).tokens()) {
+                            assertFalse(TokenClassificationFeaturizer.gainsSpace(w), what + " sentence " + r + " " + w);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void slFastPathEqualsSentencePathOnConll() throws IOException {
-        Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
-        List<TokenExample> all = ConllReader.builder().optScheme(FileTagScheme.IOB1).build()
-                .read(train, Leniency.STRICT).examples();
+        List<TokenExample> all = conllTrain();
         List<TokenExample> sample = new ArrayList<>();
         for (int i = 0; i < all.size(); i += 7) {
             sample.add(all.get(i));
@@ -121,14 +169,29 @@ class FastPathParityTest {
         }
     }
 
+    /** The shared CoNLL-2003 training split, IOB1 read as IOB2. */
+    private static List<TokenExample> conllTrain() throws IOException {
+        Path train = SharedFixtures.require("data/sl/conll2003/eng.train");
+        return ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(train, Leniency.STRICT).examples();
+    }
+
     static void assertSameSl(SubwordTokenizer tok, List<TokenExample> examples, List<String> tags, int maxLength,
             String what) throws IOException {
+        assertSameSl(tok, examples, tags, maxLength, 1024, what);
+    }
+
+    /** Fast and sentence paths give the same rows, labels, cut words, report and progress steps. */
+    static void assertSameSl(SubwordTokenizer tok, List<TokenExample> examples, List<String> tags, int maxLength,
+            int batchSize, String what) throws IOException {
         for (boolean labelAll : new boolean[] {false, true}) {
-            TokenClassificationFeaturizer.Builder b = TokenClassificationFeaturizer.builder()
+            List<FeaturizationProgress> fastSteps = new ArrayList<>();
+            List<FeaturizationProgress> slowSteps = new ArrayList<>();
+            TokenClassificationFeaturizer.Builder b = TokenClassificationFeaturizer.builder().optBatchSize(batchSize)
                     .setTokenizer(tok).setLabels(tags).optMaxLength(maxLength).optLabelAllSubTokens(labelAll);
-            TokenClassificationFeatures fast = b.optFastPath(true).build().featurize(examples);
-            TokenClassificationFeatures slow = b.optFastPath(false).build().featurize(examples);
+            TokenClassificationFeatures fast = b.optFastPath(true).optListener(fastSteps::add).build().featurize(examples);
+            TokenClassificationFeatures slow = b.optFastPath(false).optListener(slowSteps::add).build().featurize(examples);
             String at = what + (labelAll ? " (all sub-tokens)" : "");
+            assertEquals(slowSteps, fastSteps, at + " progress steps");
             assertEquals(slow.size(), fast.size(), at);
             for (int r = 0; r < slow.size(); r++) {
                 String row = at + " row " + r;
@@ -141,6 +204,7 @@ class FastPathParityTest {
                     assertEquals(slow.isFirstSubToken(r, p), fast.isFirstSubToken(r, p), row + " pos " + p);
                 }
                 assertArrayEquals(slow.firstTokenWords(r), fast.firstTokenWords(r), row);
+                assertEquals(slow.firstCutWord(r), fast.firstCutWord(r), row);
             }
             assertEquals(slow.report(), fast.report(), at);
         }
