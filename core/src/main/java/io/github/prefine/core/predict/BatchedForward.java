@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import io.github.prefine.core.features.ChoiceFeatures;
 import io.github.prefine.core.features.Features;
+import io.github.prefine.core.features.LengthOrder;
 import io.github.prefine.core.features.PaddedBatch;
 import io.github.prefine.core.head.HeadLabels;
 import io.github.prefine.core.model.MultiHeadModel;
@@ -69,7 +70,7 @@ final class BatchedForward {
         int width = -1;
         synchronized (owner) {
             owner.checkOpen();
-            for (int[] units : batches(f)) {
+            for (int[] units : batches(f, batchSize, anyChoiceCount)) {
                 int seqLen = f.longestRow(units);
                 PaddedBatch p = f.batch(units, seqLen);
                 // every encoder row of the batch: a multiple-choice unit has one per choice
@@ -110,11 +111,12 @@ final class BatchedForward {
     }
 
     /**
-     * The units of each forward pass, up to {@link #batchSize} of them: consecutive, or where any
-     * choice count is taken, the questions of one count together (in their order), as a batch's
-     * scores form one {@code [questions, choices]} grid.
+     * The units of each forward pass, up to {@link #batchSize} of them: consecutive in {@link
+     * LengthOrder} (shortest first), so that each batch pads little, or where any choice count is
+     * taken, the questions of one count together (in that order), as a batch's scores form one
+     * {@code [questions, choices]} grid. {@link #run} puts the outputs back in unit order.
      */
-    private List<int[]> batches(Features f) {
+    static List<int[]> batches(Features f, int batchSize, boolean anyChoiceCount) {
         List<List<Integer>> groups = new ArrayList<>();
         if (anyChoiceCount) {
             ChoiceFeatures c = (ChoiceFeatures) f;
@@ -132,9 +134,10 @@ final class BatchedForward {
         }
         List<int[]> out = new ArrayList<>();
         for (List<Integer> g : groups) {
-            for (int from = 0; from < g.size(); from += batchSize) {
-                out.add(g.subList(from, Math.min(g.size(), from + batchSize)).stream().mapToInt(Integer::intValue)
-                        .toArray());
+            int[] order = LengthOrder.of(g.stream().mapToInt(Integer::intValue).toArray(),
+                    u -> f.longestRow(new int[] {u}));
+            for (int from = 0; from < order.length; from += batchSize) {
+                out.add(Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize)));
             }
         }
         return out;

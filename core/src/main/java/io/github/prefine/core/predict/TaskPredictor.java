@@ -47,7 +47,8 @@ import java.util.function.Consumer;
  * <p>Each call featurizes its inputs with the task's own featurizer, lengths and tokenizer (as
  * recorded in the saved folder), runs the model in batches of {@link #batchSize()} units (a
  * multiple-choice unit is one premise with all its choices) without
- * dropout, and reads each batch's outputs to the host once. A text or sentence longer than the
+ * dropout, shortest units first so that each batch pads little, and reads each batch's outputs to
+ * the host once; the outputs come back in input order. A text or sentence longer than the
  * task's {@code maxLength} is cut there, as its training and validation data were (the
  * featurizer's report counts them, logged at DEBUG so that a server predicting per request logs
  * no line per call; the words cut off are tagged {@code O}, and {@link TagPrediction#wordsCut()}

@@ -48,4 +48,19 @@ public interface BatchSource {
      *     once to the batch's longest row
      */
     MultiTaskBatch assemble(Split split, int[] tasks, int[] examples);
+
+    /**
+     * Returns the length one example's rows take in tokens, as a batch of it alone would be padded
+     * to; evaluation runs a split's examples in this order ({@link
+     * io.github.prefine.core.features.LengthOrder}) so that each batch pads little. By default
+     * assembles the example alone; implementations override it with a cheaper read.
+     *
+     * @param task the task index
+     * @param split the split
+     * @param example the index of the example within its task's split
+     * @return its longest row's length
+     */
+    default int rowLength(int task, Split split, int example) {
+        return assemble(split, new int[] {task}, new int[] {example}).seqLen();
+    }
 }

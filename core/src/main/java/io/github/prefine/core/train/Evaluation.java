@@ -4,18 +4,20 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.ParameterStore;
+import io.github.prefine.core.features.LengthOrder;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.MultiTaskBatch;
 import io.github.prefine.core.task.Split;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 
 /**
- * Forward passes without dropout over whole splits, one task at a time: losses and logits. Each
- * pass reads the parameters through one store from {@code stores}, so that it runs in the
- * training's precision with one 16-bit cast per pass, not one per batch.
+ * Forward passes without dropout over whole splits, one task at a time: losses and logits. The
+ * examples run shortest first ({@link LengthOrder}), so that each batch pads little, and their
+ * logits come back in index order. Each pass reads the parameters through one store from {@code
+ * stores}, so that it runs in the training's precision with one 16-bit cast per pass, not one per
+ * batch.
  */
 final class Evaluation {
     private final MultiHeadModel model;
@@ -62,10 +64,12 @@ final class Evaluation {
             long done = 0;
             for (int t = 0; t < out.length; t++) {
                 int n = data.size(t, Split.VALIDATION);
+                int[] order = lengthOrder(t, Split.VALIDATION);
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
                     try (NDManager bm = sm.newSubManager()) {
-                        MultiTaskBatch batch = data.assemble(Split.VALIDATION, filled(t, to - from), range(from, to));
+                        MultiTaskBatch batch = data.assemble(Split.VALIDATION, filled(t, to - from),
+                                Arrays.copyOfRange(order, from, to));
                         NDArray s = model.forward(bm, batch, false, ps).taskLossSums().get(0);
                         s.attach(sm);
                         sums[t] = sums[t] == null ? s : sums[t].add(s);
@@ -89,12 +93,14 @@ final class Evaluation {
      */
     TaskPredictions predict(NDManager parent, int task, Split split) {
         int n = data.size(task, split);
-        List<float[]> logits = new ArrayList<>(n);
+        int[] order = lengthOrder(task, split);
+        float[][] logits = new float[n][];
         int width = -1;
         try (NDManager sm = parent.newSubManager()) {
             ParameterStore ps = stores.apply(sm);
             NDManager pendingManager = null;
             NDArray pending = null;
+            int[] pendingUnits = null;
             long start = System.nanoTime();
             if (n > 0) {
                 report(EvaluationProgress.Pass.PREDICTION, task, split, 0, n, start);
@@ -103,19 +109,21 @@ final class Evaluation {
                 for (int from = 0; from < n; from += batchSize) {
                     int to = Math.min(n, from + batchSize);
                     NDManager bm = sm.newSubManager();
-                    MultiTaskBatch batch = data.assemble(split, filled(task, to - from), range(from, to));
+                    int[] units = Arrays.copyOfRange(order, from, to);
+                    MultiTaskBatch batch = data.assemble(split, filled(task, to - from), units);
                     NDArray lg = model.forward(bm, batch, false, ps).logits().get(0).toType(DataType.FLOAT32, false);
                     width = (int) lg.getShape().getLastDimension();
                     if (pending != null) {
-                        read(pending, logits);
+                        read(pending, pendingUnits, logits);
                         pendingManager.close();
                     }
                     pending = lg;
+                    pendingUnits = units;
                     pendingManager = bm;
                     report(EvaluationProgress.Pass.PREDICTION, task, split, to, n, start);
                 }
                 if (pending != null) {
-                    read(pending, logits);
+                    read(pending, pendingUnits, logits);
                 }
             } finally {
                 if (pendingManager != null) {
@@ -123,17 +131,24 @@ final class Evaluation {
                 }
             }
         }
-        return new TaskPredictions(task, split, range(0, n), logits, width);
+        return new TaskPredictions(task, split, range(0, n), Arrays.asList(logits), width);
     }
 
-    /** Appends a batch's logits, one entry per example (the first axis). */
-    private static void read(NDArray batchLogits, List<float[]> out) {
-        int examples = (int) batchLogits.getShape().get(0);
+    /** Puts a batch's logits, one entry per example (the first axis), at the examples' indices. */
+    private static void read(NDArray batchLogits, int[] units, float[][] out) {
         float[] all = batchLogits.toFloatArray();
-        int per = all.length / examples;
-        for (int i = 0; i < examples; i++) {
-            out.add(Arrays.copyOfRange(all, i * per, (i + 1) * per));
+        int per = all.length / units.length;
+        for (int i = 0; i < units.length; i++) {
+            out[units[i]] = Arrays.copyOfRange(all, i * per, (i + 1) * per);
         }
+    }
+
+    /**
+     * A split's examples shortest first, as batches run them: each batch pads to its longest row,
+     * so in index order nearly every batch of a split of mixed lengths pads near the split's longest.
+     */
+    private int[] lengthOrder(int task, Split split) {
+        return LengthOrder.of(range(0, data.size(task, split)), e -> data.rowLength(task, split, e));
     }
 
     private static int[] filled(int v, int n) {

@@ -77,6 +77,11 @@ public final class FeatureBatchSource implements BatchSource {
         return f == null ? 0 : f.size();
     }
 
+    @Override
+    public int rowLength(int task, Split split, int example) {
+        return features(task, split).longestRow(new int[] {example});
+    }
+
     /**
      * {@inheritDoc}
      *

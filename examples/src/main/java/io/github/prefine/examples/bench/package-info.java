@@ -5,6 +5,8 @@
  * io.github.prefine.examples.bench.TextEmbBench}, {@link io.github.prefine.examples.bench.ReadCost}
  * and {@link io.github.prefine.examples.bench.ReadHeap} (readers' bytes and heap), {@link
  * io.github.prefine.examples.bench.GridSoak} (what a process holds across the demo's units) and
- * {@link io.github.prefine.examples.bench.LearningCheck} (real-data learning).
+ * {@link io.github.prefine.examples.bench.LearningCheck} (real-data learning) and {@link
+ * io.github.prefine.examples.bench.EvaluationOrderBench} (evaluation in index order and shortest
+ * first).
  */
 package io.github.prefine.examples.bench;
