@@ -111,10 +111,37 @@ class EmptyInputTest {
     }
 
     @Test
-    void aBlankLineBetweenTsvRowsIsStillARow() throws IOException {
-        // only blank lines at the end are dropped: one inside is a row of one empty field
-        Path f = TestFiles.write(dir, "t/mid.tsv", "sentence\tlabel\na\t1\n\nb\t0\n");
-        assertEquals("t/mid.tsv:3: expected 2 tab-separated fields [sentence, label], found 1",
+    void aBlankLineBetweenTsvRowsIsACountedSkip() throws IOException {
+        // only blank lines at the end are no rows: one inside is a defect, even where one empty
+        // field would fit (a one-column layout), as GLUE files hold none and csv.DictReader or
+        // pandas would drop it; lines 2 and 5 kept, lines 3 and 4 blank
+        Path f = TestFiles.write(dir, "t/mid.tsv", "sentence\tlabel\na\t1\n\n\nb\t0\n");
+        assertEquals("t/mid.tsv:3: expected 2 tab-separated fields [sentence, label], found a blank line",
                 assertThrows(MalformedDatasetException.class, () -> TSV.read(f)).getMessage());
+        Lenient l = lenient(TSV, f);
+        assertEquals(List.of("t/mid.tsv:2", "t/mid.tsv:5"),
+                TSV.read(f, Leniency.LENIENT).examples().stream().map(TextExample::id).toList());
+        assertEquals(4, l.report().records());
+        assertEquals(2, l.report().examples());
+        assertEquals(List.of("t/mid.tsv: read 4 rows, kept 2, skipped 2: {blank line=2}"), l.warnings());
+
+        DatasetReader<TextExample> oneColumn = TsvClassificationReader.builder().setTextA("{sentence}").build();
+        Path one = TestFiles.write(dir, "t/one.tsv", "sentence\na\n\nb\n\n");
+        assertEquals("t/one.tsv:3: expected 1 tab-separated fields [sentence], found a blank line",
+                assertThrows(MalformedDatasetException.class, () -> oneColumn.read(one)).getMessage());
+        ReadResult<TextExample> r = oneColumn.read(one, Leniency.LENIENT);
+        assertEquals(List.of("a", "b"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(Map.of(TsvClassificationReader.BLANK_LINE, 1), r.report().skipped());
+        assertEquals(List.of("t/one.tsv:3: expected 1 tab-separated fields [sentence], found a blank line"),
+                r.report().samples(TsvClassificationReader.BLANK_LINE));
+
+        // header-less (CoLA's layout): a blank first line is no row either
+        DatasetReader<TextExample> cola = TsvClassificationReader.builder().setTextA("{sentence}")
+                .optColumnNames(List.of("sentence")).build();
+        Path noHeader = TestFiles.write(dir, "t/cola.tsv", "\nonly\n");
+        assertEquals("t/cola.tsv:1: expected 1 tab-separated fields [sentence], found a blank line",
+                assertThrows(MalformedDatasetException.class, () -> cola.read(noHeader)).getMessage());
+        assertEquals(List.of("only"),
+                cola.read(noHeader, Leniency.LENIENT).examples().stream().map(TextExample::textA).toList());
     }
 }
