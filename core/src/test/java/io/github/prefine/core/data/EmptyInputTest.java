@@ -144,4 +144,51 @@ class EmptyInputTest {
         assertEquals(List.of("only"),
                 cola.read(noHeader, Leniency.LENIENT).examples().stream().map(TextExample::textA).toList());
     }
+
+    @Test
+    void qaFilesWithoutQuestionsAreSkippedOnceAndSayWhatTheyHeld() throws IOException {
+        // as the other readers: the file's skip is not counted against its questions
+        skippedWhole(new SquadReader(), "s/empty.json", " $.data", "{\"data\": []}", "at least one question", "none",
+                "questions");
+        skippedWhole(new MrqaReader(), "m/empty.jsonl", "", "", "a header line and at least one question", "none",
+                "questions");
+        skippedWhole(new MrqaReader(), "m/header.jsonl", "", "{\"header\": {\"dataset\": \"SQuAD\"}}\n",
+                "a header line and at least one question", "none", "questions");
+    }
+
+    @Test
+    void qaSkipLinesSayQuestionsReadAndKeptAndAnswersApart() throws IOException {
+        // q1 keeps "cat" at 4 and loses "dog" (not at 0); q2's only answer is off its offset, so q2
+        // is dropped: 2 questions read, 1 kept, 2 answers and 1 question skipped. Answers are parts
+        // of a question (DataReport.PART_REASONS), so no total of skips is set against questions.
+        String squad = "{\"data\": [{\"title\": \"t\", \"paragraphs\": [{\"context\": \"the cat\", \"qas\": ["
+                + "{\"id\": \"q1\", \"question\": \"who?\", \"answers\": [{\"text\": \"cat\", \"answer_start\": 4},"
+                + " {\"text\": \"dog\", \"answer_start\": 0}]},"
+                + "{\"id\": \"q2\", \"question\": \"what?\", \"answers\": [{\"text\": \"cat\", \"answer_start\": 0}]}"
+                + "]}]}]}";
+        Lenient s = lenient(new SquadReader(), TestFiles.write(dir, "s/dev.json", squad));
+        assertEquals(2, s.report().records());
+        assertEquals(1, s.report().examples());
+        assertEquals(Map.of(SquadReader.ANSWER_NOT_AT_OFFSET, 2, SquadReader.NO_VALID_ANSWER, 1), s.report().skipped());
+        assertEquals(List.of("s/dev.json: read 2 questions, kept 1; skipped " + s.report().skipped()), s.warnings());
+
+        // MRQA: line 2 is no JSON (its questions are never counted), line 3 has q1 kept and q2
+        // whose only span [0, 2] holds "the", not "cat"
+        String mrqa = "{\"header\": {\"dataset\": \"SQuAD\"}}\n{not json\n"
+                + "{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\", \"question\": \"who?\", \"detected_answers\":"
+                + " [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}, {\"qid\": \"q2\", \"question\": \"what?\","
+                + " \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[0, 2]]}]}]}\n";
+        Lenient m = lenient(new MrqaReader(), TestFiles.write(dir, "m/dev.jsonl", mrqa));
+        assertEquals(2, m.report().records());
+        assertEquals(1, m.report().examples());
+        assertEquals(Map.of(MrqaReader.MALFORMED_LINE, 1, SquadReader.ANSWER_NOT_AT_OFFSET, 1,
+                SquadReader.NO_VALID_ANSWER, 1), m.report().skipped());
+        assertEquals(List.of("m/dev.jsonl: read 2 questions, kept 1; skipped " + m.report().skipped()), m.warnings());
+
+        // a file whose only data line is damaged holds no question, and says what it skipped before
+        Path damaged = TestFiles.write(dir, "m/damaged.jsonl", "{\"header\": {}}\n{not json\n");
+        Lenient d = lenient(new MrqaReader(), damaged);
+        assertEquals(List.of("m/damaged.jsonl: expected a header line and at least one question, found none;"
+                + " read 0 questions, kept 0: skipped the file, after skipping {malformed JSON line=1}"), d.warnings());
+    }
 }
