@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files with no unit at all (empty, only blank lines, only a header row): strict reads say what the
- * file held, lenient reads skip the file once and log one line whose counts add up.
+ * file held, lenient reads skip the file once and log one line whose counts add up. Also what a
+ * lenient read logs of the rows, blank lines and questions it skipped in a file that has some.
  */
 class EmptyInputTest {
     @TempDir
@@ -166,11 +167,10 @@ class EmptyInputTest {
                 + " {\"text\": \"dog\", \"answer_start\": 0}]},"
                 + "{\"id\": \"q2\", \"question\": \"what?\", \"answers\": [{\"text\": \"cat\", \"answer_start\": 0}]}"
                 + "]}]}]}";
-        Lenient s = lenient(new SquadReader(), TestFiles.write(dir, "s/dev.json", squad));
-        assertEquals(2, s.report().records());
-        assertEquals(1, s.report().examples());
-        assertEquals(Map.of(SquadReader.ANSWER_NOT_AT_OFFSET, 2, SquadReader.NO_VALID_ANSWER, 1), s.report().skipped());
-        assertEquals(List.of("s/dev.json: read 2 questions, kept 1; skipped " + s.report().skipped()), s.warnings());
+        readTwoKeptOne(new SquadReader(), "s/dev.json", squad,
+                Map.of(SquadReader.ANSWER_NOT_AT_OFFSET, 2, SquadReader.NO_VALID_ANSWER, 1),
+                "s/dev.json: read 2 questions, kept 1; skipped {answer not at its offset=2,"
+                        + " question without a valid answer=1}");
 
         // MRQA: line 2 is no JSON (its questions are never counted), line 3 has q1 kept and q2
         // whose only span [0, 2] holds "the", not "cat"
@@ -178,17 +178,26 @@ class EmptyInputTest {
                 + "{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\", \"question\": \"who?\", \"detected_answers\":"
                 + " [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}, {\"qid\": \"q2\", \"question\": \"what?\","
                 + " \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[0, 2]]}]}]}\n";
-        Lenient m = lenient(new MrqaReader(), TestFiles.write(dir, "m/dev.jsonl", mrqa));
-        assertEquals(2, m.report().records());
-        assertEquals(1, m.report().examples());
-        assertEquals(Map.of(MrqaReader.MALFORMED_LINE, 1, SquadReader.ANSWER_NOT_AT_OFFSET, 1,
-                SquadReader.NO_VALID_ANSWER, 1), m.report().skipped());
-        assertEquals(List.of("m/dev.jsonl: read 2 questions, kept 1; skipped " + m.report().skipped()), m.warnings());
+        readTwoKeptOne(new MrqaReader(), "m/dev.jsonl", mrqa,
+                Map.of(MrqaReader.MALFORMED_LINE, 1, SquadReader.ANSWER_NOT_AT_OFFSET, 1,
+                        SquadReader.NO_VALID_ANSWER, 1),
+                "m/dev.jsonl: read 2 questions, kept 1; skipped {malformed JSON line=1, answer not at its offset=1,"
+                        + " question without a valid answer=1}");
 
         // a file whose only data line is damaged holds no question, and says what it skipped before
         Path damaged = TestFiles.write(dir, "m/damaged.jsonl", "{\"header\": {}}\n{not json\n");
         Lenient d = lenient(new MrqaReader(), damaged);
         assertEquals(List.of("m/damaged.jsonl: expected a header line and at least one question, found none;"
                 + " read 0 questions, kept 0: skipped the file, after skipping {malformed JSON line=1}"), d.warnings());
+    }
+
+    /** A lenient read of two questions keeps one, skips as given and logs {@code line}. */
+    private void readTwoKeptOne(DatasetReader<?> reader, String name, String content, Map<String, Integer> skipped,
+            String line) throws IOException {
+        Lenient l = lenient(reader, TestFiles.write(dir, name, content));
+        assertEquals(2, l.report().records());
+        assertEquals(1, l.report().examples());
+        assertEquals(skipped, l.report().skipped());
+        assertEquals(List.of(line), l.warnings());
     }
 }
