@@ -65,9 +65,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         Defects.requireRecords(questions, leniency, report, name, "", "a header line and at least one question",
                 "none");
         ReadReport r = report.records(questions).examples(out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {}", name, r.skipped());
-        }
+        Defects.warnSkipsPerReason(LOG, r, "questions");
         return new ReadResult<>(out, r);
     }
 

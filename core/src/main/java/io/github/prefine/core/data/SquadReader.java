@@ -63,9 +63,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         }
         Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");
         ReadReport r = report.records(d.questions).examples(d.out.size()).build();
-        if (r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {}", name, r.skipped());
-        }
+        Defects.warnSkipsPerReason(LOG, r, "questions");
         return new ReadResult<>(d.out, r);
     }
 

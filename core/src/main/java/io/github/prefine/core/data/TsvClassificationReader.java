@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * train and dev files) they are named by {@link Builder#optColumnNames}. Every row must have as
  * many fields as the header. The first text, optional second text and label are filled from
  * templates such as {@code "{sentence1}"}; a byte-order mark at the file start (MRPC) is removed
- * and counted.
+ * and counted. Blank lines at the end of the file are no rows; a blank line before a row is a
+ * defect ({@link #BLANK_LINE}), thrown strictly and skipped and counted leniently, never an example
+ * of empty text: GLUE files hold none, and Python's {@code csv.DictReader} and pandas drop them.
  *
  * <p>Ids are {@code file:line}. Immutable and thread-safe.
  */
@@ -30,6 +32,8 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
 
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = ColumnTable.WRONG_FIELD_COUNT;
+    /** Skip reason: a blank line between rows (blank lines at the end are no rows). */
+    public static final String BLANK_LINE = ColumnTable.BLANK_LINE;
     /** Skip reason: a row that is not valid UTF-8. */
     public static final String INVALID_UTF8 = Defects.INVALID_UTF8;
     /** Skip reason: a file without any row. */
@@ -93,9 +97,9 @@ public final class TsvClassificationReader implements DatasetReader<TextExample>
                     table.columns(layout.columnNames(), "", "columns " + layout.columnNames());
                 }
                 while ((line = skipBlank(line, lines, blanks)) != null) {
-                    // blank lines before a row are rows of one empty field, as before
+                    // a blank line before a row is a defect, not a row of one empty field
                     for (int b : blanks) {
-                        table.row(b, List.of(""));
+                        table.blankLine(b);
                     }
                     TextFiles.Line next = lines.next();
                     if (line.text() == null) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Files with no unit at all (empty, only blank lines, only a header row): strict reads say what the
- * file held, lenient reads skip the file once and log one line whose counts add up.
+ * file held, lenient reads skip the file once and log one line whose counts add up. Also what a
+ * lenient read logs of the rows, blank lines and questions it skipped in a file that has some.
  */
 class EmptyInputTest {
     @TempDir
@@ -111,10 +112,92 @@ class EmptyInputTest {
     }
 
     @Test
-    void aBlankLineBetweenTsvRowsIsStillARow() throws IOException {
-        // only blank lines at the end are dropped: one inside is a row of one empty field
-        Path f = TestFiles.write(dir, "t/mid.tsv", "sentence\tlabel\na\t1\n\nb\t0\n");
-        assertEquals("t/mid.tsv:3: expected 2 tab-separated fields [sentence, label], found 1",
+    void aBlankLineBetweenTsvRowsIsACountedSkip() throws IOException {
+        // only blank lines at the end are no rows: one inside is a defect, even where one empty
+        // field would fit (a one-column layout), as GLUE files hold none and csv.DictReader or
+        // pandas would drop it; lines 2 and 5 kept, lines 3 and 4 blank
+        Path f = TestFiles.write(dir, "t/mid.tsv", "sentence\tlabel\na\t1\n\n\nb\t0\n");
+        assertEquals("t/mid.tsv:3: expected 2 tab-separated fields [sentence, label], found a blank line",
                 assertThrows(MalformedDatasetException.class, () -> TSV.read(f)).getMessage());
+        Lenient l = lenient(TSV, f);
+        assertEquals(List.of("t/mid.tsv:2", "t/mid.tsv:5"),
+                TSV.read(f, Leniency.LENIENT).examples().stream().map(TextExample::id).toList());
+        assertEquals(4, l.report().records());
+        assertEquals(2, l.report().examples());
+        assertEquals(List.of("t/mid.tsv: read 4 rows, kept 2, skipped 2: {blank line=2}"), l.warnings());
+
+        DatasetReader<TextExample> oneColumn = TsvClassificationReader.builder().setTextA("{sentence}").build();
+        Path one = TestFiles.write(dir, "t/one.tsv", "sentence\na\n\nb\n\n");
+        assertEquals("t/one.tsv:3: expected 1 tab-separated fields [sentence], found a blank line",
+                assertThrows(MalformedDatasetException.class, () -> oneColumn.read(one)).getMessage());
+        ReadResult<TextExample> r = oneColumn.read(one, Leniency.LENIENT);
+        assertEquals(List.of("a", "b"), r.examples().stream().map(TextExample::textA).toList());
+        assertEquals(Map.of(TsvClassificationReader.BLANK_LINE, 1), r.report().skipped());
+        assertEquals(List.of("t/one.tsv:3: expected 1 tab-separated fields [sentence], found a blank line"),
+                r.report().samples(TsvClassificationReader.BLANK_LINE));
+
+        // header-less (CoLA's layout): a blank first line is no row either
+        DatasetReader<TextExample> cola = TsvClassificationReader.builder().setTextA("{sentence}")
+                .optColumnNames(List.of("sentence")).build();
+        Path noHeader = TestFiles.write(dir, "t/cola.tsv", "\nonly\n");
+        assertEquals("t/cola.tsv:1: expected 1 tab-separated fields [sentence], found a blank line",
+                assertThrows(MalformedDatasetException.class, () -> cola.read(noHeader)).getMessage());
+        assertEquals(List.of("only"),
+                cola.read(noHeader, Leniency.LENIENT).examples().stream().map(TextExample::textA).toList());
+    }
+
+    @Test
+    void qaFilesWithoutQuestionsAreSkippedOnceAndSayWhatTheyHeld() throws IOException {
+        // as the other readers: the file's skip is not counted against its questions
+        skippedWhole(new SquadReader(), "s/empty.json", " $.data", "{\"data\": []}", "at least one question", "none",
+                "questions");
+        skippedWhole(new MrqaReader(), "m/empty.jsonl", "", "", "a header line and at least one question", "none",
+                "questions");
+        skippedWhole(new MrqaReader(), "m/header.jsonl", "", "{\"header\": {\"dataset\": \"SQuAD\"}}\n",
+                "a header line and at least one question", "none", "questions");
+    }
+
+    @Test
+    void qaSkipLinesSayQuestionsReadAndKeptAndAnswersApart() throws IOException {
+        // q1 keeps "cat" at 4 and loses "dog" (not at 0); q2's only answer is off its offset, so q2
+        // is dropped: 2 questions read, 1 kept, 2 answers and 1 question skipped. Answers are parts
+        // of a question (DataReport.PART_REASONS), so no total of skips is set against questions.
+        String squad = "{\"data\": [{\"title\": \"t\", \"paragraphs\": [{\"context\": \"the cat\", \"qas\": ["
+                + "{\"id\": \"q1\", \"question\": \"who?\", \"answers\": [{\"text\": \"cat\", \"answer_start\": 4},"
+                + " {\"text\": \"dog\", \"answer_start\": 0}]},"
+                + "{\"id\": \"q2\", \"question\": \"what?\", \"answers\": [{\"text\": \"cat\", \"answer_start\": 0}]}"
+                + "]}]}]}";
+        readTwoKeptOne(new SquadReader(), "s/dev.json", squad,
+                Map.of(SquadReader.ANSWER_NOT_AT_OFFSET, 2, SquadReader.NO_VALID_ANSWER, 1),
+                "s/dev.json: read 2 questions, kept 1; skipped {answer not at its offset=2,"
+                        + " question without a valid answer=1}");
+
+        // MRQA: line 2 is no JSON (its questions are never counted), line 3 has q1 kept and q2
+        // whose only span [0, 2] holds "the", not "cat"
+        String mrqa = "{\"header\": {\"dataset\": \"SQuAD\"}}\n{not json\n"
+                + "{\"context\": \"the cat\", \"qas\": [{\"qid\": \"q1\", \"question\": \"who?\", \"detected_answers\":"
+                + " [{\"text\": \"cat\", \"char_spans\": [[4, 6]]}]}, {\"qid\": \"q2\", \"question\": \"what?\","
+                + " \"detected_answers\": [{\"text\": \"cat\", \"char_spans\": [[0, 2]]}]}]}\n";
+        readTwoKeptOne(new MrqaReader(), "m/dev.jsonl", mrqa,
+                Map.of(MrqaReader.MALFORMED_LINE, 1, SquadReader.ANSWER_NOT_AT_OFFSET, 1,
+                        SquadReader.NO_VALID_ANSWER, 1),
+                "m/dev.jsonl: read 2 questions, kept 1; skipped {malformed JSON line=1, answer not at its offset=1,"
+                        + " question without a valid answer=1}");
+
+        // a file whose only data line is damaged holds no question, and says what it skipped before
+        Path damaged = TestFiles.write(dir, "m/damaged.jsonl", "{\"header\": {}}\n{not json\n");
+        Lenient d = lenient(new MrqaReader(), damaged);
+        assertEquals(List.of("m/damaged.jsonl: expected a header line and at least one question, found none;"
+                + " read 0 questions, kept 0: skipped the file, after skipping {malformed JSON line=1}"), d.warnings());
+    }
+
+    /** A lenient read of two questions keeps one, skips as given and logs {@code line}. */
+    private void readTwoKeptOne(DatasetReader<?> reader, String name, String content, Map<String, Integer> skipped,
+            String line) throws IOException {
+        Lenient l = lenient(reader, TestFiles.write(dir, name, content));
+        assertEquals(2, l.report().records());
+        assertEquals(1, l.report().examples());
+        assertEquals(skipped, l.report().skipped());
+        assertEquals(List.of(line), l.warnings());
     }
 }

@@ -41,7 +41,9 @@ import org.junit.jupiter.api.io.TempDir;
  * compression. The two rows of the damaged SubjQA sample were recorded again when a lone CR
  * became a line end on a blank line, as Python's {@code csv.reader} reads it, where it had been a
  * record of one empty field (see {@code CsvGroundTruthTest}); the two rows of the damaged GLUE
- * TSV sample were recorded again when a header-only file's message gained the header's line (see
+ * TSV sample were recorded again when a header-only file's message gained the header's line, and
+ * again when a blank line between rows became a skip of its own ('blank line') instead of a row of
+ * one empty field with the wrong field count: the same examples, other reasons and messages (see
  * {@code EmptyInputTest}); every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */

@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 public final class ColumnTable {
     /** Skip reason: a row with another number of fields than the header. */
     public static final String WRONG_FIELD_COUNT = "wrong field count";
+    /** Skip reason: a blank line before a row, where a row was expected. */
+    public static final String BLANK_LINE = "blank line";
 
     /**
      * What a column-file reader was built with.
@@ -111,6 +113,19 @@ public final class ColumnTable {
         }
         String gold = templates.label() == null ? null : labels.computeIfAbsent(values.get(templates.label()), k -> k);
         examples.add(templates.example(file + ":" + line, values, gold));
+    }
+
+    /**
+     * Applies the leniency to a blank line where a row was expected: no row, though one empty
+     * field would fit a one-column layout, so that it never becomes an example of empty text.
+     *
+     * @param line the blank line's 1-based number
+     * @throws MalformedDatasetException located at the line, in strict mode
+     */
+    public void blankLine(int line) throws MalformedDatasetException {
+        rows++;
+        Defects.found(leniency, BLANK_LINE, file, line, names.size() + " " + separated + " fields " + names,
+                "a blank line").skip(report);
     }
 
     /**

@@ -3,6 +3,8 @@ package io.github.prefine.core.data.internal;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 
 /**
@@ -143,5 +145,28 @@ public final class Defects {
         }
         log.warn("{}; read 0 {}, kept 0: skipped the file", r.samples(EMPTY_FILE).get(0), units);
         return true;
+    }
+
+    /**
+     * Logs what a lenient read of questions dropped, once per file, where not every skip drops one
+     * counted unit: a skipped answer is a part of a question ({@code DataReport.PART_REASONS}), and
+     * a line that is no JSON drops questions never counted. Gives the units read and kept (their
+     * difference is what the unit-level reasons dropped) and the skips per reason, with no total
+     * set against the units; a file without any unit is logged as {@link #warnEmpty} logs it, with
+     * what was skipped before.
+     *
+     * @param log the reader's logger
+     * @param r the finished report
+     * @param units what a unit is called, plural, for example {@code "questions"}
+     */
+    public static void warnSkipsPerReason(Logger log, ReadReport r, String units) {
+        Map<String, Integer> before = new LinkedHashMap<>(r.skipped());
+        before.remove(EMPTY_FILE);
+        if (r.skipped(EMPTY_FILE) > 0) {
+            log.warn("{}; read 0 {}, kept 0: skipped the file{}", r.samples(EMPTY_FILE).get(0), units,
+                    before.isEmpty() ? "" : ", after skipping " + before);
+        } else if (!before.isEmpty()) {
+            log.warn("{}: read {} {}, kept {}; skipped {}", r.file(), r.records(), units, r.examples(), before);
+        }
     }
 }
