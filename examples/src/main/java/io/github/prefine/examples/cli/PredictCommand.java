@@ -235,6 +235,14 @@ public final class PredictCommand implements Callable<Integer> {
         volatile int cut;
         volatile int maxLength;
 
+        /** Adds (or, with -1, takes back) one output line, cut or not; written by the command's thread only. */
+        void count(boolean wasCut, int n) {
+            if (wasCut) {
+                cut += n;
+            }
+            lines += n;
+        }
+
         /**
          * The line that counts the inputs cut, if any were: of every input when {@code complete}
          * (each has its output line), else of the inputs written before the command stopped.
@@ -382,30 +390,30 @@ public final class PredictCommand implements Callable<Integer> {
         // stay as written, not HTML-escaped (JSON needs no escape for <, > or &)
         Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
         for (Line l : lines) {
-            boolean wasCut = false;
+            if (l.error() != null && !skipBad) {
+                out.flush();
+                throw new IllegalArgumentException(l.error());
+            }
+            JsonObject o = l.json();
+            boolean wasCut = l.error() == null && (o.has("cut") ? o.get("cut").getAsBoolean()
+                    : o.has("wordsCut") && o.get("wordsCut").getAsInt() > 0);
+            // counted before the (auto-flushed) line reaches its reader, so that a stop the reader
+            // sends on reading it (a SIGTERM) finds it counted
+            written.count(wasCut, 1);
             if (l.error() == null) {
-                JsonObject o = l.json();
-                wasCut = o.has("cut") ? o.get("cut").getAsBoolean()
-                        : o.has("wordsCut") && o.get("wordsCut").getAsInt() > 0;
                 out.println(gson.toJson(o));
-            } else if (skipBad) {
+            } else {
                 JsonObject e = new JsonObject();
                 e.addProperty("error", l.error());
                 out.println(gson.toJson(e));
                 skipped.add(l.number());
-            } else {
-                out.flush();
-                throw new IllegalArgumentException(l.error());
             }
             // a PrintWriter keeps an IOException to itself: without this check a closed pipe would
             // swallow every output line to the end of the input
             if (out.checkError()) {
+                written.count(wasCut, -1);
                 throw new OutputClosed(l.number());
             }
-            if (wasCut) {
-                written.cut++;
-            }
-            written.lines++;
         }
     }
 
