@@ -7,6 +7,7 @@ import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -59,6 +60,24 @@ class StrideRoomTest {
         assertTrue(log.contains("OUTCOME " + expected), log);
         if (expected.equals("refused")) {
             assertTrue(log.contains(file.toString()) && log.contains("stride " + stride), log);
+        }
+    }
+
+    /**
+     * The special tokens the stride check subtracts are a pair's, not a padded row's: with padding
+     * to the maximum length, the empty pair the check probed came back 20 ids long, so every pair
+     * seemed to overflow and ("a", "b"), 5 tokens with BERT's 3 special tokens, was refused. It
+     * fits: one row of 20, padded.
+     */
+    @Test
+    void aPaddingTokenizerCountsOnlyItsSpecialTokensAgainstTheStride() throws Exception {
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"))
+                .optTruncation(Truncation.ONLY_SECOND).optPadding(Padding.MAX_LENGTH).optMaxLength(20).optStride(2)
+                .build()) {
+            assertEquals(20, tok.encodePair("a", "b").ids().length);
+            assertEquals(List.of(20), tok.encodePairBatch(List.of("a"), List.of("b")).stream()
+                    .map(e -> e.ids().length).toList());
         }
     }
 
