@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,6 +47,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SubwordTokenizer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SubwordTokenizer.class);
+    /** {@link #keptLengths}' mark of a sequence the truncation leaves whole. */
+    private static final int WHOLE = Integer.MIN_VALUE;
 
     private final HuggingFaceTokenizer delegate;
     private final Path path;
@@ -61,7 +64,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
-    /** Special tokens of a pair, -1 until {@link #pairAdded()} reads them; racy but idempotent. */
+    /** Special tokens the template adds to a text and to a pair, -1 until {@link #added} reads them; racy but idempotent. */
+    private volatile int singleAdded = -1;
     private volatile int pairAdded = -1;
     /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
     private volatile boolean closed;
@@ -116,11 +120,13 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param text the text
      * @return its encoding, with overflow windows when truncated
      * @throws IllegalArgumentException when the native tokenizer rejects the input (for example a
-     *     truncation that cannot respect the maximum length)
+     *     truncation that cannot respect the maximum length), or when the text needs truncation and
+     *     the stride is not below the tokens it would keep (which the native library cannot window)
      */
     public TokenEncoding encode(String text) {
         checkOpen();
         checkText(Objects.requireNonNull(text, "text"));
+        checkStrideRoom(new String[] {text}, null);
         Encoding e;
         try {
             e = delegate.encode(text);
@@ -137,8 +143,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param second the second sequence; its offsets index into this string
      * @return the encoding, with overflow windows when truncated
      * @throws IllegalArgumentException when the native tokenizer rejects the input, or when
-     *     only-first or only-second truncation with a stride would keep no more tokens of the cut
-     *     sequence than the stride (which the native library cannot window)
+     *     truncation with a stride would keep no more tokens of a cut sequence than the stride
+     *     (which the native library cannot window)
      */
     public TokenEncoding encodePair(String first, String second) {
         checkOpen();
@@ -146,7 +152,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         Objects.requireNonNull(second, "second");
         checkText(first);
         checkText(second);
-        checkStrideRoom(first, second);
+        checkStrideRoom(new String[] {first}, new String[] {second});
         Encoding e;
         try {
             e = delegate.encode(first, second);
@@ -174,7 +180,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * @param texts the texts
      * @return one encoding per text, in order
-     * @throws IllegalArgumentException when the native tokenizer rejects an input
+     * @throws IllegalArgumentException when the native tokenizer rejects an input, or a text as
+     *     {@link #encode(String)} rejects it
      */
     public List<TokenEncoding> encodeBatch(List<String> texts) {
         checkOpen();
@@ -182,6 +189,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         for (String t : arr) {
             checkText(Objects.requireNonNull(t, "texts element"));
         }
+        checkStrideRoom(arr, null);
         Encoding[] es;
         try {
             es = delegate.batchEncode(arr);
@@ -217,6 +225,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             pairs.add(checkText(Objects.requireNonNull(firsts.get(i), "first")),
                     checkText(Objects.requireNonNull(seconds.get(i), "second")));
         }
+        checkStrideRoom(pairs.keys().toArray(new String[0]), pairs.values().toArray(new String[0]));
         Encoding[] es;
         try {
             if (truncation == Truncation.ONLY_FIRST || truncation == Truncation.ONLY_SECOND) {
@@ -224,7 +233,6 @@ public final class SubwordTokenizer implements AutoCloseable {
                 // call then aborts the JVM instead of raising: pairs go one by one, where it raises
                 es = new Encoding[pairs.size()];
                 for (int i = 0; i < es.length; i++) {
-                    checkStrideRoom(pairs.keyAt(i), pairs.valueAt(i));
                     es[i] = delegate.encode(pairs.keyAt(i), pairs.valueAt(i));
                 }
             } else {
@@ -253,7 +261,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param seconds the second sequences, as many as {@code firsts}, or null for single texts
      * @return one row per input, in order
      * @throws IllegalArgumentException when the sizes differ or the native tokenizer rejects an
-     *     input
+     *     input, or an input as {@link #encode(String)} or {@link #encodePair(String, String)}
+     *     rejects it
      * @throws IllegalStateException for pairs under {@link Truncation#ONLY_FIRST} or {@link
      *     Truncation#ONLY_SECOND}, where the native batch call may abort the JVM (use {@link
      *     #encodePairBatch(List, List)}, which encodes such pairs one by one)
@@ -275,6 +284,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 b[i] = checkText(Objects.requireNonNull(seconds.get(i), "second"));
             }
         }
+        checkStrideRoom(a, b);
         return EncodingBatch.readIdRows(delegate, a, b, addSpecialTokens, this::nativeFailure);
     }
 
@@ -290,7 +300,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
-     * @throws IllegalArgumentException when a word is empty or holds whitespace
+     * @throws IllegalArgumentException when a word is empty or holds whitespace, or a joined
+     *     sentence as {@link #encode(String)} rejects it
      */
     public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
         checkOpen();
@@ -303,6 +314,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             joined[s] = checkText(j.text());
             wordEnds[s] = j.ends();
         }
+        checkStrideRoom(joined, null);
         Encoding[] es;
         try {
             es = delegate.batchEncode(joined);
@@ -497,41 +509,102 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * Rejects a pair that {@link Truncation#ONLY_FIRST} or {@link Truncation#ONLY_SECOND} with a
-     * stride would cut to no tokens or to no more tokens than the stride. The tokenizers library
-     * asserts the stride is below the kept length, and its panic aborts the JVM instead of raising;
-     * and a stride above the maximum length less a single text's special tokens makes it refuse the
-     * truncation settings, so that it returned such a pair whole, longer than the maximum length.
-     * Costs one extra encoding of the pair without special tokens, only with a stride.
+     * Rejects an input that truncation with a stride would cut to no more tokens than the stride,
+     * before the native call. The tokenizers library asserts the stride is below each cut
+     * sequence's kept length, and its panic aborts the JVM instead of raising; and a stride above
+     * the maximum length less a single text's special tokens makes it refuse the truncation
+     * settings altogether, so that it returned any input whole, longer than the maximum length.
+     * Kept lengths follow the library: a text keeps the maximum length less its special tokens;
+     * longest-first splits a pair's room, shorter sequence first, halves when both are too long;
+     * only-first and only-second cut the one sequence by the excess. Costs one extra batch encoding
+     * without special tokens, only with a stride that some input could leave without room.
+     *
+     * @param firsts the texts, or the first sequences
+     * @param seconds the second sequences, or null for single texts
      */
-    private void checkStrideRoom(String first, String second) {
-        if (stride == 0 || (truncation != Truncation.ONLY_FIRST && truncation != Truncation.ONLY_SECOND)) {
+    private void checkStrideRoom(String[] firsts, String[] seconds) {
+        if (stride == 0 || truncation == Truncation.NONE || firsts.length == 0) {
             return;
         }
-        Pieces p = pieces.encode(List.of(first, second), false);
-        int total = p.length(0) + p.length(1) + pairAdded();
-        if (total <= maxLength) {
+        boolean pair = seconds != null;
+        // the library checks the stride against the single-text room whatever the input
+        boolean dropped = stride > maxLength - added(false, true);
+        int room = maxLength - added(pair, addSpecialTokens);
+        // longest-first never cuts a sequence below half the room, nor a text below the room
+        int floor = !pair ? room : truncation == Truncation.LONGEST_FIRST ? room / 2 : 0;
+        if (!dropped && stride < floor) {
             return;
         }
-        int cut = truncation == Truncation.ONLY_SECOND ? p.length(1) : p.length(0);
-        int kept = cut - (total - maxLength);
-        if (kept <= 0 || stride >= kept) {
-            throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
-                    + " keeps " + kept + " token(s) of the " + (truncation == Truncation.ONLY_SECOND ? "second" : "first")
-                    + " sequence, not more than the stride " + stride);
+        List<String> texts = new ArrayList<>(Arrays.asList(firsts));
+        if (pair) {
+            texts.addAll(Arrays.asList(seconds));
+        }
+        Pieces p = pieces.encode(texts, false);
+        for (int i = 0; i < firsts.length; i++) {
+            int n1 = p.length(i);
+            int n2 = pair ? p.length(firsts.length + i) : 0;
+            if (n1 + n2 <= room) {
+                continue;
+            }
+            int[] kept = keptLengths(n1, n2, pair, room);
+            for (int k = 0; k < (pair ? 2 : 1); k++) {
+                if (kept[k] != WHOLE && (dropped || kept[k] <= stride)) {
+                    String what = !pair ? "the text" : k == 0 ? "the first sequence" : "the second sequence";
+                    throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
+                            + (dropped ? ", stride " + stride + " is above maxLength less the " + added(false, true)
+                                    + " special tokens of a text, where the tokenizers library does not truncate at all"
+                                    : " keeps " + kept[k] + " token(s) of " + what + ", not more than the stride "
+                                            + stride)
+                            + (firsts.length > 1 ? " (input " + i + ")" : "") + "; use "
+                            + (kept[k] > 0 ? "a stride below " + kept[k] + " or " : "") + "a longer maxLength");
+                }
+            }
         }
     }
 
-    /** The special tokens this tokenizer adds to a pair: those of an empty pair, read once. */
-    private int pairAdded() {
-        int n = pairAdded;
-        if (n < 0) {
-            try {
-                n = delegate.encode("", "").getIds().length;
-            } catch (RuntimeException ex) {
-                throw nativeFailure(ex);
+    /**
+     * The tokens the library's truncation keeps of each cut sequence of an input longer than its
+     * room, as {@code tokenizers}' {@code truncate_encodings} computes them (zero or less where
+     * only-first or only-second finds no room); {@link #WHOLE} for a sequence left whole.
+     */
+    private int[] keptLengths(int n1, int n2, boolean pair, int room) {
+        int excess = n1 + n2 - room;
+        if (!pair) {
+            return new int[] {n1 - excess};
+        }
+        return switch (truncation) {
+            case ONLY_FIRST -> new int[] {n1 - excess, WHOLE};
+            case ONLY_SECOND -> new int[] {WHOLE, n2 - excess};
+            default -> {
+                int shorter = Math.min(n1, n2);
+                int longer = shorter > room ? shorter : Math.max(shorter, room - shorter);
+                if (shorter + longer > room) {
+                    shorter = room / 2;
+                    longer = shorter + room % 2;
+                }
+                int t1 = n1 <= n2 ? shorter : longer;
+                int t2 = n1 <= n2 ? longer : shorter;
+                yield new int[] {t1 < n1 ? t1 : WHOLE, t2 < n2 ? t2 : WHOLE};
             }
-            pairAdded = n;
+        };
+    }
+
+    /**
+     * The special tokens the template adds to a text or a pair, read once from the bare tokenizer
+     * (the configured one would pad the probe), or 0 without special tokens.
+     */
+    private int added(boolean pair, boolean withSpecialTokens) {
+        if (!withSpecialTokens) {
+            return 0;
+        }
+        int n = pair ? pairAdded : singleAdded;
+        if (n < 0) {
+            n = TemplateProbes.added(pieces.tokenizer(), pair, this::nativeFailure);
+            if (pair) {
+                pairAdded = n;
+            } else {
+                singleAdded = n;
+            }
         }
         return n;
     }

@@ -59,6 +59,32 @@ final class TemplateProbes {
     }
 
     /**
+     * Counts the special tokens the template adds to a text or a pair, from the encoding of the
+     * empty text (or pair) with special tokens.
+     *
+     * @param bare the tokenizer without truncation or padding
+     * @param pair true for a pair
+     * @param failure wraps a native rejection
+     * @return the number of ids of the empty input
+     */
+    static int added(HuggingFaceTokenizer bare, boolean pair, java.util.function.Function<RuntimeException,
+            ? extends RuntimeException> failure) {
+        TokenizersLibrary lib = TokenizersLibrary.LIB;
+        long e;
+        try {
+            e = pair ? lib.encodeDual(bare.getHandle(), "", "", true) : lib.encode(bare.getHandle(), "", true);
+        } catch (RuntimeException ex) {
+            throw failure.apply(ex);
+        }
+        try {
+            return lib.getTokenIds(e).length;
+        } finally {
+            lib.deleteEncoding(e);
+            Reference.reachabilityFence(bare);
+        }
+    }
+
+    /**
      * Refuses a maximum length below the special tokens of a text pair: the native tokenizer then
      * skips truncation altogether and returns rows of any length. Probed with the pair ("a", "b"):
      * a row longer than the maximum came back untruncated. A probe the native side rejects was

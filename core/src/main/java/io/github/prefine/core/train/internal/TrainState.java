@@ -5,6 +5,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonSyntaxException;
 import com.google.gson.TypeAdapter;
+import com.google.gson.TypeAdapterFactory;
+import com.google.gson.reflect.TypeToken;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
@@ -89,9 +91,40 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
             throw new JsonSyntaxException("expected true or false, found " + found + locationOf(in));
         }
     };
+    /**
+     * Refuses null for a member of primitive type (a flag, a count, a rate), which the state always
+     * writes: Gson's record reader gave it the default, so {@code "finished": null} read as an
+     * unfinished run without a word. The members that may be null are boxed, and stay accepted.
+     */
+    private static final TypeAdapterFactory NO_NULL_PRIMITIVES = new TypeAdapterFactory() {
+        @Override
+        public <T> TypeAdapter<T> create(Gson gson, TypeToken<T> type) {
+            if (!type.getRawType().isPrimitive()) {
+                return null;
+            }
+            TypeAdapter<T> delegate = gson.getDelegateAdapter(this, type);
+            String expected = type.getRawType() == boolean.class ? "true or false" : "a number";
+            return new TypeAdapter<T>() {
+                @Override
+                public void write(JsonWriter out, T value) throws IOException {
+                    delegate.write(out, value);
+                }
+
+                @Override
+                public T read(JsonReader in) throws IOException {
+                    if (in.peek() == JsonToken.NULL) {
+                        in.nextNull();
+                        throw new JsonSyntaxException("expected " + expected + ", found null" + locationOf(in));
+                    }
+                    return delegate.read(in);
+                }
+            };
+        }
+    };
+    // registered after the strict flag, so that it asks the strict flag for a non-null boolean
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
             .registerTypeAdapter(boolean.class, STRICT_BOOLEAN).registerTypeAdapter(Boolean.class, STRICT_BOOLEAN)
-            .create();
+            .registerTypeAdapterFactory(NO_NULL_PRIMITIVES).create();
 
     /**
      * One epoch's report as stored.

@@ -82,6 +82,49 @@ class TrainStateTest {
         assertTrue(e.getMessage().contains("($.finished)"), e.getMessage());
     }
 
+    /**
+     * A null where the state needs a value is refused, naming the file and the member: Gson's
+     * record reader gave a primitive member its default, so {@code "finished": null} read as an
+     * unfinished run, {@code "epochsDone": null} as no epoch done and an epoch's {@code "improved":
+     * null} as not a new best, without a word.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "\"finished\": false|\"finished\": null|$.finished|true or false",
+        "\"stoppedEarly\": false|\"stoppedEarly\": null|$.stoppedEarly|true or false",
+        "\"epochsDone\": 2|\"epochsDone\": null|$.epochsDone|a number",
+        "\"globalStep\": 40|\"globalStep\": null|$.globalStep|a number",
+        "\"learningRate\": 0.001|\"learningRate\": null|$.learningRate|a number",
+        "\"seed\": 7|\"seed\": null|$.seed|a number",
+        "\"improved\": true|\"improved\": null|$.epochs[0].improved|true or false",
+        "\"trainExamples\": 16|\"trainExamples\": null|$.epochs[0].trainExamples|a number",
+    })
+    void aNullWhereTheStateNeedsAValueIsRefusedNamingFileAndPlace(String member, String replacement, String path,
+            String expected, @TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, member, replacement);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": expected a training state (JSON), found 'expected " + expected
+                + ", found null'"), e.getMessage());
+        assertTrue(e.getMessage().contains("(" + path + ")"), e.getMessage());
+    }
+
+    /**
+     * The members a state may leave null still read: the loss scaler's, null without mixed
+     * precision and in checkpoints written before they were kept, and the manifest, absent from
+     * the oldest checkpoints.
+     */
+    @Test
+    void theMembersOlderOrFullPrecisionStatesLeaveNullStillRead(@TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, "\"manifest\": {\n    \"java\": \"17\"\n  }", "\"manifest\": null");
+        Files.writeString(file, Files.readString(file).replace("\n}", ",\n  \"lossScale\": null,"
+                + " \"lossScaleGrowthTracker\": null, \"skippedSteps\": null, \"overflowStreak\": null\n}"));
+        TrainState s = TrainState.read(file);
+        assertEquals(null, s.manifest());
+        assertEquals(null, s.lossScale());
+        assertEquals(null, s.overflowStreak());
+        assertEquals(2, s.epochsDone());
+    }
+
     /** Writes the state with one member's text replaced, which must be there. */
     private static Path withReplaced(Path dir, String member, String replacement) throws Exception {
         Path file = dir.resolve("state.json");

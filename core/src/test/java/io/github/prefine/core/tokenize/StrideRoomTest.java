@@ -1,0 +1,93 @@
+package io.github.prefine.core.tokenize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.testing.ChildJvm;
+import io.github.prefine.core.testing.SharedFixtures;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A stride the tokenizers library cannot window with, on single texts and on longest-first pairs:
+ * its assertion that the stride is below the kept length panics, which aborts the JVM (exit 134),
+ * and a stride above the maximum length less a single text's special tokens makes it drop the
+ * truncation settings, so rows come back longer than the maximum length. Each case runs in a
+ * child JVM so an abort fails this test instead of ending the run; the child exits 0 only when
+ * the call is refused with a message naming the file and the stride, or when (a case with room)
+ * every row is within the maximum length.
+ *
+ * <p>Ground truth by hand: the BERT and XLM-R fixtures add 2 special tokens to a text (3 and 4 to
+ * a pair), and "a" and "loan" are one token each. A text of 20 such words under maxLength 8 keeps
+ * 6 tokens; a longest-first pair of two 20-word texts under maxLength 10 keeps 3 and 4 (BERT: 7
+ * tokens for the sequences, split 3 + 4).
+ */
+class StrideRoomTest {
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} {1} {2} maxLength {3} stride {4}")
+    @CsvSource({
+        // stride == 8 - 2: the library's assertion panics
+        "bert, single, LONGEST_FIRST, 8, 6, refused",
+        "bert, batch, LONGEST_FIRST, 8, 6, refused",
+        "bert, words, LONGEST_FIRST, 8, 6, refused",
+        "bert, idrows, LONGEST_FIRST, 8, 6, refused",
+        "xlm-roberta, single, ONLY_FIRST, 8, 6, refused",
+        // stride 7 > 8 - 2: the library drops truncation, rows of 22 tokens
+        "bert, single, LONGEST_FIRST, 8, 7, refused",
+        "xlm-roberta, batch, LONGEST_FIRST, 8, 7, refused",
+        // longest-first pair: 3 + 4 kept, stride 3 panics on the first sequence
+        "bert, pair, LONGEST_FIRST, 10, 3, refused",
+        "bert, pairbatch, LONGEST_FIRST, 10, 3, refused",
+        "bert, pairidrows, LONGEST_FIRST, 10, 3, refused",
+        // longest-first pair with stride 7 > 8 - 2: truncation dropped, a pair of 43 tokens
+        "xlm-roberta, pairbatch, LONGEST_FIRST, 8, 7, refused",
+        // room: single keeps 6 > 5; pair keeps 3 + 4 > 2
+        "bert, batch, LONGEST_FIRST, 8, 5, fits",
+        "bert, pairbatch, LONGEST_FIRST, 10, 2, fits",
+        "xlm-roberta, pair, LONGEST_FIRST, 12, 3, fits",
+    })
+    void aStrideTheLibraryCannotWindowWithIsRefusedBeforeTheNativeCall(String family, String call, String truncation,
+            int maxLength, int stride, String expected) throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/" + family + "/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(), call,
+                truncation, Integer.toString(maxLength), Integer.toString(stride));
+        assertTrue(log.contains("OUTCOME " + expected), log);
+        if (expected.equals("refused")) {
+            assertTrue(log.contains(file.toString()) && log.contains("stride " + stride), log);
+        }
+    }
+
+    /**
+     * The special tokens the stride check subtracts are a pair's, not a padded row's: with padding
+     * to the maximum length, the empty pair the check probed came back 20 ids long, so every pair
+     * seemed to overflow and ("a", "b"), 5 tokens with BERT's 3 special tokens, was refused. It
+     * fits: one row of 20, padded.
+     */
+    @Test
+    void aPaddingTokenizerCountsOnlyItsSpecialTokensAgainstTheStride() throws Exception {
+        try (SubwordTokenizer tok = SubwordTokenizer.builder()
+                .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json"))
+                .optTruncation(Truncation.ONLY_SECOND).optPadding(Padding.MAX_LENGTH).optMaxLength(20).optStride(2)
+                .build()) {
+            assertEquals(20, tok.encodePair("a", "b").ids().length);
+            assertEquals(List.of(20), tok.encodePairBatch(List.of("a"), List.of("b")).stream()
+                    .map(e -> e.ids().length).toList());
+        }
+    }
+
+    @ParameterizedTest(name = "MiniLM {0}")
+    @CsvSource({"single, 8, 6, refused", "pairbatch, 10, 3, refused", "pairbatch, 10, 2, fits"})
+    void theModelFolderTokenizerIsGuardedTheSameWay(String call, int maxLength, int stride, String expected)
+            throws Exception {
+        Path file = SharedFixtures.require("models/all-MiniLM-L6-v2/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(), call,
+                "LONGEST_FIRST", Integer.toString(maxLength), Integer.toString(stride));
+        assertEquals(1, log.split("OUTCOME " + expected, -1).length - 1, log);
+    }
+}
