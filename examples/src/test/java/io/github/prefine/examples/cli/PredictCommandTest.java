@@ -33,6 +33,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -295,6 +296,27 @@ class PredictCommandTest {
         }
     }
 
+    /**
+     * {@code prefine predict --skip-bad | head -1}, the line read a bad one: the command stops at
+     * line 2 with 141 as above, and still says which of the lines it wrote hold an error object,
+     * before the line that says why it stopped, as it says the cut ones.
+     */
+    @Test
+    void aClosedOutputStillNamesTheBadLinesSkippedAmongThoseWritten() throws Exception {
+        Path err = tmp.resolve("closed-skipped.err");
+        Fed child = fed(err, "{\"words\": [\"paris\"]}", "--skip-bad");
+        try (Writer in = child.in()) {
+            child.out().close();
+            // line 2, bad too, is the one whose error object cannot be written: it is not counted
+            in.write("{\"words\": [\"rome\"]}\n" + textLine("rome") + "\n");
+        }
+        String log = finished(child.process(), err);
+        assertEquals(CliErrors.OUTPUT_CLOSED, child.process().exitValue(), log);
+        assertEquals(List.of("prefine predict: skipped 1 of the 1 input lines written before the command stopped"
+                + " (lines 1); their output lines hold {\"error\": ...}", "prefine predict: standard output was closed"
+                + " by its reader; the outputs of input lines 2 on were not written (1 were)"), ownLines(log), log);
+    }
+
     /** A {@code prefine predict} child: its process, its standard input and its standard output. */
     private record Fed(Process process, Writer in, BufferedReader out) {}
 
@@ -304,21 +326,38 @@ class PredictCommandTest {
      * and returns once its output line, cut, is read.
      */
     private static Fed fedOneCutLine(Path err) throws Exception {
+        FedLine child = fedLine(err, textLine(THIRTY_ONE));
+        assertTrue(child.first().get("cut").getAsBoolean(), child.first().toString());
+        return child.fed();
+    }
+
+    /** A child fed its first line, with its output line for that line. */
+    private record FedLine(Fed fed, JsonObject first) {}
+
+    /**
+     * Starts {@code prefine predict} on the topic task as {@link #fedOneCutLine} does, with {@code
+     * extra} options, feeds it {@code firstLine} and returns once its output line is read.
+     */
+    private static Fed fed(Path err, String firstLine, String... extra) throws Exception {
+        return fedLine(err, firstLine, extra).fed();
+    }
+
+    private static FedLine fedLine(Path err, String firstLine, String... extra) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
+        List<String> command = new ArrayList<>(List.of(java, "-Xmx512m", "-Dprefine.shared=" + SharedFixtures.root(),
                 "-Dorg.slf4j.simpleLogger.log.ai.djl=warn", "-cp", System.getProperty("java.class.path"),
-                PrefineCli.class.getName(), "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1");
+                PrefineCli.class.getName(), "predict", "--model", saved.toString(), "--task", "topic", "--chunk", "1"));
+        command.addAll(List.of(extra));
         ProcessBuilder pb = ChildProcesses.builder(command).redirectError(err.toFile());
         pb.environment().putIfAbsent("PYTORCH_PRECXX11", "false");
         Process p = pb.start();
         Writer in = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        in.write(textLine(THIRTY_ONE) + "\n");
+        in.write(firstLine + "\n");
         in.flush();
         String first = out.readLine();
-        assertTrue(first != null && JsonParser.parseString(first).getAsJsonObject().get("cut").getAsBoolean(),
-                first + "\n" + (first == null ? Files.readString(err) : ""));
-        return new Fed(p, in, out);
+        assertTrue(first != null, "no output line; " + Files.readString(err));
+        return new FedLine(new Fed(p, in, out), JsonParser.parseString(first).getAsJsonObject());
     }
 
     /** Waits for the child and returns its standard error. */
