@@ -81,7 +81,7 @@ import picocli.CommandLine.Spec;
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
- * count and numbers of the lines skipped. When the maxLength cut inputs of a classification or
+ * count and numbers of the lines skipped (of the lines written when it stops early). When the maxLength cut inputs of a classification or
  * sequence-labelling task, standard error ends with how many, e.g. {@code prefine predict: 12 of 56
  * inputs were cut to 128 tokens (their ends not read)}; a command that stops early (a bad line, an
  * internal fault, a SIGINT or SIGTERM, standard output closed) still counts the cut inputs among
@@ -212,6 +212,11 @@ public final class PredictCommand implements Callable<Integer> {
             if (removeHook(stopHook)) {
                 // before the line of what stopped the command, if anything did: the lines written stand
                 written.cutLine(complete).ifPresent(spec.commandLine().getErr()::println);
+                if (!complete && !skipped.isEmpty()) {
+                    // their error objects are among the lines written, as the cut inputs are
+                    spec.commandLine().getErr().println(skippedLine(skipped, "the " + written.lines
+                            + " input lines written before the command stopped"));
+                }
             }
         }
         if (closed != null) {
@@ -219,11 +224,16 @@ public final class PredictCommand implements Callable<Integer> {
             return CliErrors.OUTPUT_CLOSED;
         }
         if (!skipped.isEmpty()) {
-            spec.commandLine().getErr().println("prefine predict: skipped " + skipped.size() + " of " + lineNo
-                    + " input lines (lines " + skipped.stream().map(String::valueOf).collect(Collectors.joining(", "))
-                    + "); their output lines hold {\"error\": ...}");
+            spec.commandLine().getErr().println(skippedLine(skipped, lineNo + " input lines"));
         }
         return 0;
+    }
+
+    /** The line that names the input lines skipped, of {@code of} (how many lines, and which). */
+    private static String skippedLine(List<Integer> skipped, String of) {
+        return "prefine predict: skipped " + skipped.size() + " of " + of + " (lines "
+                + skipped.stream().map(String::valueOf).collect(Collectors.joining(", "))
+                + "); their output lines hold {\"error\": ...}";
     }
 
     /**
@@ -412,6 +422,10 @@ public final class PredictCommand implements Callable<Integer> {
             // swallow every output line to the end of the input
             if (out.checkError()) {
                 written.count(wasCut, -1);
+                if (l.error() != null) {
+                    // its error object was not written either
+                    skipped.remove(skipped.size() - 1);
+                }
                 throw new OutputClosed(l.number());
             }
         }
