@@ -205,7 +205,7 @@ public final class PredictCommand implements Callable<Integer> {
             complete = true;
         } catch (OutputClosed e) {
             closed = "prefine predict: standard output was closed by its reader; the outputs of input lines "
-                    + e.lineNumber + " on were not written (" + written.lines + " were)";
+                    + e.lineNumber + " on were not written (" + written.lines + " written)";
         } finally {
             out.flush();
             // a JVM shutting down keeps its hook, which says the count; the input may have ended under it
@@ -247,10 +247,16 @@ public final class PredictCommand implements Callable<Integer> {
 
         /** Adds (or, with -1, takes back) one output line, cut or not; written by the command's thread only. */
         void count(boolean wasCut, int n) {
+            // the hook reads cut, then lines: never a cut line beyond the lines it then reads
+            if (n > 0) {
+                lines += n;
+            }
             if (wasCut) {
                 cut += n;
             }
-            lines += n;
+            if (n < 0) {
+                lines += n;
+            }
         }
 
         /**

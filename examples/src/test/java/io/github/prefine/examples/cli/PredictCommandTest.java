@@ -276,7 +276,7 @@ class PredictCommandTest {
         String log = finished(child.process(), err);
         assertEquals(CliErrors.OUTPUT_CLOSED, child.process().exitValue(), log);
         assertEquals(List.of(cutBeforeStop(1, 1), "prefine predict: standard output was closed by its reader; the outputs"
-                + " of input lines 2 on were not written (1 were)"), ownLines(log), log);
+                + " of input lines 2 on were not written (1 written)"), ownLines(log), log);
     }
 
     /**
@@ -314,7 +314,7 @@ class PredictCommandTest {
         assertEquals(CliErrors.OUTPUT_CLOSED, child.process().exitValue(), log);
         assertEquals(List.of("prefine predict: skipped 1 of the 1 input lines written before the command stopped"
                 + " (lines 1); their output lines hold {\"error\": ...}", "prefine predict: standard output was closed"
-                + " by its reader; the outputs of input lines 2 on were not written (1 were)"), ownLines(log), log);
+                + " by its reader; the outputs of input lines 2 on were not written (1 written)"), ownLines(log), log);
     }
 
     /** A {@code prefine predict} child: its process, its standard input and its standard output. */
