@@ -315,9 +315,11 @@ public final class Task {
         } else {
             ReadReport r = reports.get(declared.path());
             // examples the reader returned are gone only if the label check dropped them
+            // a reader of the user's own may count the empty file without a located sample
+            List<String> empty = r.samples(Defects.EMPTY_FILE);
             why = r.skipped(Defects.EMPTY_FILE) > 0
                     // no record at all: "0 records, 1 skipped" would count the file as a record
-                    ? "the file held no records: " + r.samples(Defects.EMPTY_FILE).get(0)
+                    ? "the file held no records" + (empty.isEmpty() ? "" : ": " + empty.get(0))
                     : "the file gave no examples: " + r.records() + " records, " + r.totalSkipped() + " skipped"
                     + (r.examples() > 0 ? ", " + r.examples() + " with labels outside the set" : "");
         }

@@ -299,6 +299,43 @@ class DataDropsTest {
                 + " examples: 1 records, 0 skipped, 1 with labels outside the set)"));
     }
 
+    /**
+     * A reader of the user's own ({@code docs/data-layout.md}) may count an empty validation file
+     * under the readers' reason without a located sample, as {@link ReadReport.Builder#skip(String)}
+     * allows: the task still says why it has no validation, where reading the absent sample threw
+     * IndexOutOfBoundsException in both modes.
+     */
+    @Test
+    void emptyValidationFileCountedWithoutASampleIsStillExplained() throws IOException {
+        DatasetReader<TextExample> own = new DatasetReader<>() {
+            @Override
+            public ReadResult<TextExample> read(Path file, Leniency leniency, java.util.function.LongConsumer bytesRead)
+                    throws IOException {
+                if (java.nio.file.Files.size(file) > 0) {
+                    return TSV.read(file, leniency, bytesRead);
+                }
+                return new ReadResult<>(List.of(),
+                        new ReadReport.Builder("t/dev.tsv").skip(TsvClassificationReader.EMPTY_FILE).build());
+            }
+
+            @Override
+            public Class<TextExample> exampleType() {
+                return TextExample.class;
+            }
+        };
+        TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\tpos\nbad\tneg\nfine\tpos\nawful\tneg\nnice\tpos\n");
+        TestFiles.write(dir, "t/dev.tsv", "");
+        Task t = Task.builder().setName("toy").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLabels(List.of("neg", "pos")).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "t/train.tsv", own).add(Split.VALIDATION, "t/dev.tsv", own).build()).build();
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.load(dir, Leniency.STRICT));
+        assertEquals("t/dev.tsv: expected validation examples of task toy, found none (the file held no records);"
+                + " fix the file, or read leniently to fall back to a 4:1 hold-out of train (seed "
+                + SeededSplit.DEFAULT_SEED + ")", e.getMessage());
+        assertEquals(TaskData.FALLBACK + "4:1 hold-out of train (seed " + SeededSplit.DEFAULT_SEED + "), because"
+                + " t/dev.tsv gave none (the file held no records)", t.load(dir, Leniency.LENIENT).validation());
+    }
+
     @Test
     void unanswerableOnlyValidationIsRefusedByTheTaskWhenStrict() throws IOException {
         String header = "q_review_id,question,review,human_ans_spans,human_ans_indices\n";

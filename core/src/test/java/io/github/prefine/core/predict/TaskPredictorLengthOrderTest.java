@@ -13,6 +13,7 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.eval.qa.QaAnswer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,6 +104,46 @@ class TaskPredictorLengthOrderTest {
                 TagPrediction tagged = ner.withBatchSize(1).tag(List.of(sentences.get(i))).get(0);
                 assertEquals(tagged.words(), tags.get(i).words(), "words of sentence " + i);
                 assertEquals(tagged.tags(), tags.get(i).tags(), "tags of sentence " + i);
+            }
+        }
+    }
+
+    /**
+     * A question whose context is longer than a window ({@link TinyFinetuning#SETTINGS}: 40 tokens,
+     * stride 8) has several windows, which the length order may put in different batches among other
+     * questions' windows: each answer, text and score, is still the question's answer alone, for
+     * batches of one window, a few, and all.
+     */
+    @Test
+    void qaWindowsOfOneQuestionSpreadOverBatchesGiveItsOwnAnswer(@TempDir Path tmp) throws Exception {
+        List<String> vocab = new ArrayList<>(TinyFinetuning.PEOPLE);
+        vocab.addAll(TinyFinetuning.PLACES);
+        vocab.addAll(TinyFinetuning.FILLER);
+        int[] words = {60, 3, 45, 10, 80, 2, 33};
+        List<String> questions = new ArrayList<>();
+        List<String> contexts = new ArrayList<>();
+        for (int i = 0; i < words.length; i++) {
+            List<String> w = new ArrayList<>();
+            for (int k = 0; k < words[i]; k++) {
+                w.add(vocab.get((3 * i + 5 * k) % vocab.size()));
+            }
+            contexts.add(String.join(" ", w));
+            questions.add(vocab.get(i % vocab.size()));
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                FinetunedModel model = FinetunedModel.load(TinyFinetuning.saveUntrained(tmp.resolve("m")), m)) {
+            TaskPredictor qa = model.predictor("qa");
+            List<QaAnswer> alone = new ArrayList<>();
+            for (int i = 0; i < questions.size(); i++) {
+                alone.add(qa.answer(List.of(questions.get(i)), List.of(contexts.get(i))).get(0));
+            }
+            for (int batchSize : new int[] {1, 2, 3, 64}) {
+                List<QaAnswer> all = qa.withBatchSize(batchSize).answer(questions, contexts);
+                for (int i = 0; i < questions.size(); i++) {
+                    String at = "batch size " + batchSize + ", question " + i;
+                    assertEquals(alone.get(i).text(), all.get(i).text(), at);
+                    assertEquals(alone.get(i).score(), all.get(i).score(), 1e-4, at);
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.github.prefine.core.train.internal;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
@@ -13,6 +14,7 @@ import com.google.gson.stream.JsonWriter;
 import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.eval.files.StrictJson;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -24,7 +26,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -84,10 +85,9 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
                 in.nextNull();
                 return null;
             }
-            String found = t == JsonToken.STRING ? "the string \"" + in.nextString() + "\"" : t.name().toLowerCase(Locale.ROOT);
-            if (t != JsonToken.STRING) {
-                in.skipValue();
-            }
+            // the value as JSON text, not Gson's token name ("begin_array")
+            String found = t == JsonToken.STRING ? "the string \"" + in.nextString() + "\""
+                    : JsonShapes.describe(JsonParser.parseReader(in));
             throw new JsonSyntaxException("expected true or false, found " + found + locationOf(in));
         }
     };

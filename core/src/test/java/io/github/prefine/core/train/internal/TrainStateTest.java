@@ -83,6 +83,21 @@ class TrainStateTest {
     }
 
     /**
+     * A flag holding a number, an array or an object is refused saying what it held in JSON, as the
+     * state's other messages do: the message gave Gson's token name ("found number", "found
+     * begin_array") instead.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"1", "[true]", "{\"a\":false}"})
+    void aFlagHoldingAnotherValueIsRefusedSayingWhatItHeld(String value, @TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, "\"finished\": false", "\"finished\": " + value);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertTrue(e.getMessage().startsWith(file + ": expected a training state (JSON), found 'expected true or false,"
+                + " found " + value + "'"), e.getMessage());
+        assertTrue(e.getMessage().contains("($.finished)"), e.getMessage());
+    }
+
+    /**
      * A null where the state needs a value is refused, naming the file and the member: Gson's
      * record reader gave a primitive member its default, so {@code "finished": null} read as an
      * unfinished run, {@code "epochsDone": null} as no epoch done and an epoch's {@code "improved":
