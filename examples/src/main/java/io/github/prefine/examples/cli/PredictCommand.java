@@ -81,16 +81,16 @@ import picocli.CommandLine.Spec;
  * what was expected, after the outputs of every line before it, so the output stays aligned with
  * the input up to the bad line. With {@code --skip-bad} a bad line's output line is {@code
  * {"error": "FILE:LINE: ..."}} instead, the command goes on, and standard error ends with the
- * count and numbers of the lines skipped (of the lines written when it stops early). When the maxLength cut inputs of a classification or
- * sequence-labelling task, standard error ends with how many, e.g. {@code prefine predict: 12 of 56
- * inputs were cut to 128 tokens (their ends not read)}; a command that stops early (a bad line, an
- * internal fault, a SIGINT or SIGTERM, standard output closed) still counts the cut inputs among
- * the lines it wrote, before the line that says why it stopped ({@code 1 of the 3 inputs written
- * before the command stopped were cut ...}). When the reader of standard output closes it ({@code |
- * head}), the command stops at the first line it cannot write, says so, and exits 141 (128 +
- * SIGPIPE, as a shell reports a process the signal ended). Exit 0 on success, 2 for bad input (a folder that is not
- * a saved model or lacks its tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1
- * for an internal fault.
+ * count and numbers of the lines skipped (of the lines written when it stops early). When the
+ * maxLength cut inputs of a classification or sequence-labelling task, standard error ends with
+ * how many, e.g. {@code prefine predict: 12 of 56 inputs were cut to 128 tokens (their ends not
+ * read)}; a command that stops early (a bad line, an internal fault, a SIGINT or SIGTERM, standard
+ * output closed) still counts the cut inputs among the lines it wrote, before the line that says
+ * why it stopped ({@code 1 of the 3 inputs written before the command stopped were cut ...}). When
+ * the reader of standard output closes it ({@code | head}), the command stops at the first line it
+ * cannot write, says so, and exits 141 (128 + SIGPIPE, as a shell reports a process the signal
+ * ended). Exit 0 on success, 2 for bad input (a folder that is not a saved model or lacks its
+ * tokenizer, an unknown task, a bad line without {@code --skip-bad}), 1 for an internal fault.
  */
 @Command(name = "predict", mixinStandardHelpOptions = true,
         description = "Run a task of a saved model on JSON lines (text, pair, words, question and context, or premise"
