@@ -37,7 +37,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -164,16 +163,15 @@ public final class PredictCommand implements Callable<Integer> {
         checkLengths();
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
-        List<Integer> skipped = new ArrayList<>();
         Written written = new Written();
         int lineNo = 0;
         boolean complete = false;
         String closed = null;
-        // an interrupt or a SIGTERM still says how many of the lines written were cut
-        Thread stopHook = new Thread(() -> written.cutLine(false).ifPresent(l -> {
-            System.err.println(l);
+        // an interrupt or a SIGTERM still says what an early end says of the lines written: cut, skipped
+        Thread stopHook = new Thread(() -> {
+            written.summary(false).forEach(System.err::println);
             System.err.flush();
-        }), "prefine-predict-cut-count");
+        }, "prefine-predict-stop-summary");
         Runtime.getRuntime().addShutdownHook(stopHook);
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = load(manager);
                 LineReader lines = open(name)) {
@@ -197,32 +195,28 @@ public final class PredictCommand implements Callable<Integer> {
                 batch.add(read);
                 if (batch.size() == chunk || (read.error() != null && !skipBad)) {
                     // a bad line ends the input unless skipped: what precedes it is still predicted and written
-                    write(out, predictAll(predictor, batch, name), skipped, written);
+                    write(out, predictAll(predictor, batch, name), written);
                     batch.clear();
                 }
             }
-            write(out, predictAll(predictor, batch, name), skipped, written);
+            write(out, predictAll(predictor, batch, name), written);
             complete = true;
         } catch (OutputClosed e) {
             closed = "prefine predict: standard output was closed by its reader; the outputs of input lines "
-                    + e.lineNumber + " on were not written (" + written.lines + " written)";
+                    + e.lineNumber + " on were not written (" + written.lines() + " written)";
         } finally {
             out.flush();
             // a JVM shutting down keeps its hook, which says the count; the input may have ended under it
             if (removeHook(stopHook)) {
                 // before the line of what stopped the command, if anything did: the lines written stand
-                written.cutLine(complete).ifPresent(spec.commandLine().getErr()::println);
-                if (!complete && !skipped.isEmpty()) {
-                    // their error objects are among the lines written, as the cut inputs are
-                    spec.commandLine().getErr().println(skippedLine(skipped, "the " + written.lines
-                            + " input lines written before the command stopped"));
-                }
+                written.summary(complete).forEach(spec.commandLine().getErr()::println);
             }
         }
         if (closed != null) {
             spec.commandLine().getErr().println(closed);
             return CliErrors.OUTPUT_CLOSED;
         }
+        List<Integer> skipped = written.skipped();
         if (!skipped.isEmpty()) {
             spec.commandLine().getErr().println(skippedLine(skipped, lineNo + " input lines"));
         }
@@ -237,41 +231,61 @@ public final class PredictCommand implements Callable<Integer> {
     }
 
     /**
-     * The output lines written so far and how many of them the maxLength cut; read by the shutdown
-     * hook of an interrupt, on another thread.
+     * The output lines written so far, how many of them the maxLength cut and which input lines
+     * were skipped as bad; read by the shutdown hook of an interrupt, on another thread, so each
+     * access locks: the hook's summary never counts a cut or skipped line beyond the lines written.
      */
     private static final class Written {
-        volatile int lines;
-        volatile int cut;
+        private int lines;
+        private int cut;
+        private final List<Integer> skipped = new ArrayList<>();
         volatile int maxLength;
 
-        /** Adds (or, with -1, takes back) one output line, cut or not; written by the command's thread only. */
-        void count(boolean wasCut, int n) {
-            // the hook reads cut, then lines: never a cut line beyond the lines it then reads
-            if (n > 0) {
-                lines += n;
-            }
+        /**
+         * Adds (or, with -1, takes back) one output line, cut or not, and the number of the input
+         * line it skips as bad, or 0; written by the command's thread only.
+         */
+        synchronized void count(boolean wasCut, int skippedLine, int n) {
+            lines += n;
             if (wasCut) {
                 cut += n;
             }
-            if (n < 0) {
-                lines += n;
+            if (skippedLine > 0) {
+                if (n > 0) {
+                    skipped.add(skippedLine);
+                } else {
+                    skipped.remove(skipped.size() - 1);
+                }
             }
         }
 
+        synchronized int lines() {
+            return lines;
+        }
+
+        synchronized List<Integer> skipped() {
+            return List.copyOf(skipped);
+        }
+
         /**
-         * The line that counts the inputs cut, if any were: of every input when {@code complete}
-         * (each has its output line), else of the inputs written before the command stopped.
+         * The lines an end says of the lines written: how many inputs were cut, if any were, of
+         * every input when {@code complete} (each has its output line), else of the inputs written
+         * before the command stopped; and, when it stopped early, the bad lines skipped among them
+         * (a complete run names those of every input line after this).
          */
-        Optional<String> cutLine(boolean complete) {
-            int c = cut;
-            if (c == 0) {
-                return Optional.empty();
+        synchronized List<String> summary(boolean complete) {
+            List<String> said = new ArrayList<>();
+            if (cut > 0) {
+                // as a tagger's wordsCut, per line; counted here so that a long input is not lost unseen
+                said.add("prefine predict: " + cut + " of " + (complete ? "" : "the ") + lines + " inputs "
+                        + (complete ? "" : "written before the command stopped ") + "were cut to " + maxLength
+                        + " tokens (their ends not read)");
             }
-            // as a tagger's wordsCut, per line; counted here so that a long input is not lost unseen
-            return Optional.of("prefine predict: " + c + " of " + (complete ? "" : "the ") + lines + " inputs "
-                    + (complete ? "" : "written before the command stopped ") + "were cut to " + maxLength
-                    + " tokens (their ends not read)");
+            if (!complete && !skipped.isEmpty()) {
+                // their error objects are among the lines written, as the cut inputs are
+                said.add(skippedLine(skipped, "the " + lines + " input lines written before the command stopped"));
+            }
+            return said;
         }
     }
 
@@ -401,7 +415,7 @@ public final class PredictCommand implements Callable<Integer> {
      * object (with --skip-bad) or, without it, nothing more: the command stops there with the error.
      * A line that standard output refuses (its reader gone) stops the command too.
      */
-    private void write(PrintWriter out, List<Line> lines, List<Integer> skipped, Written written) {
+    private void write(PrintWriter out, List<Line> lines, Written written) {
         // an unanswered question keeps its null answer and score; "<stdin>" and the inputs' own text
         // stay as written, not HTML-escaped (JSON needs no escape for <, > or &)
         Gson gson = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
@@ -415,23 +429,20 @@ public final class PredictCommand implements Callable<Integer> {
                     : o.has("wordsCut") && o.get("wordsCut").getAsInt() > 0);
             // counted before the (auto-flushed) line reaches its reader, so that a stop the reader
             // sends on reading it (a SIGTERM) finds it counted
-            written.count(wasCut, 1);
+            int skippedLine = l.error() == null ? 0 : l.number();
+            written.count(wasCut, skippedLine, 1);
             if (l.error() == null) {
                 out.println(gson.toJson(o));
             } else {
                 JsonObject e = new JsonObject();
                 e.addProperty("error", l.error());
                 out.println(gson.toJson(e));
-                skipped.add(l.number());
             }
             // a PrintWriter keeps an IOException to itself: without this check a closed pipe would
             // swallow every output line to the end of the input
             if (out.checkError()) {
-                written.count(wasCut, -1);
-                if (l.error() != null) {
-                    // its error object was not written either
-                    skipped.remove(skipped.size() - 1);
-                }
+                // nor its error object, if it was a bad line
+                written.count(wasCut, skippedLine, -1);
                 throw new OutputClosed(l.number());
             }
         }

@@ -297,6 +297,30 @@ class PredictCommandTest {
     }
 
     /**
+     * A SIGTERM with {@code --skip-bad} says the summary an early end says: the cut inputs and the
+     * bad lines skipped among the lines written (the hook used to say only the cut ones).
+     */
+    @Test
+    void aStoppedCommandAlsoNamesTheBadLinesSkippedAmongThoseWritten() throws Exception {
+        Path err = tmp.resolve("stopped-skipped.err");
+        FedLine fed = fedLine(err, textLine(THIRTY_ONE), "--skip-bad");
+        assertTrue(fed.first().get("cut").getAsBoolean(), fed.first().toString());
+        Fed child = fed.fed();
+        try (Writer in = child.in()) {
+            // line 2 is a tagger's words, bad for the topic task: its error object is the second output line
+            in.write("{\"words\": [\"rome\"]}\n");
+            in.flush();
+            String second = child.out().readLine();
+            assertTrue(second != null && second.startsWith("{\"error\":"), second + "; " + Files.readString(err));
+            assertTrue(child.process().toHandle().destroy(), "no SIGTERM sent");
+            String log = finished(child.process(), err);
+            assertEquals(143, child.process().exitValue(), log);
+            assertEquals(List.of(cutBeforeStop(1, 2), "prefine predict: skipped 1 of the 2 input lines written before"
+                    + " the command stopped (lines 2); their output lines hold {\"error\": ...}"), ownLines(log), log);
+        }
+    }
+
+    /**
      * {@code prefine predict --skip-bad | head -1}, the line read a bad one: the command stops at
      * line 2 with 141 as above, and still says which of the lines it wrote hold an error object,
      * before the line that says why it stopped, as it says the cut ones.
