@@ -62,7 +62,11 @@ final class EncoderOption {
     }
 
     private static String notFetched(String value, IOException e) {
-        return value + ": could not be fetched from the Hub (" + e.getMessage() + "); check the network (HF_ENDPOINT,"
-                + " a proxy), or pass a local HF folder or minilm (from Maven, no network needed)";
+        String why = String.valueOf(e.getMessage());
+        // an unreachable endpoint's message (HubHttp's) already says to check the network: say it once
+        String check = why.contains("check the network") ? "check HF_ENDPOINT and a proxy too"
+                : "check the network (HF_ENDPOINT, a proxy)";
+        return value + ": could not be fetched from the Hub (" + why + "); " + check
+                + ", or pass a local HF folder or minilm (from Maven, no network needed)";
     }
 }

@@ -344,8 +344,14 @@ class BadInvocationsTest {
         assertEquals(CliErrors.SERVICE, p.exitValue(), log);
         List<String> errors = log.lines().filter(l -> l.startsWith("prefine encode: ")).toList();
         assertEquals(1, errors.size(), log);
-        assertTrue(errors.get(0).contains("acme/tiny: could not be fetched from the Hub")
-                && errors.get(0).contains("check the network"), errors.get(0));
+        String error = errors.get(0);
+        assertTrue(error.contains("acme/tiny: could not be fetched from the Hub"), error);
+        // the Hub's own text advises the network; the command's adds what else to check and do, once
+        assertEquals(1, error.split("check the network", -1).length - 1, "'check the network' once: " + error);
+        for (String fact : List.of("cannot reach http://127.0.0.1:9", "HF_HUB_OFFLINE=1", "HF_ENDPOINT", "a proxy",
+                "a local HF folder", "minilm (from Maven, no network needed)")) {
+            assertTrue(error.contains(fact), "'" + fact + "' missing: " + error);
+        }
         assertFalse(log.contains("\tat "), log);
     }
 
