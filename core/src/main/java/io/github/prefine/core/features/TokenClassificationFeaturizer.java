@@ -142,7 +142,9 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * and the special-token layout. Returns false, having added nothing, when the tokenizer does
      * not allow it. A sentence holding a word that gains whitespace under compatibility
      * normalization ({@link #gainsSpace}) is encoded whole, in its place among the others, so that
-     * one such word no longer sends the whole split down the slower sentence path.
+     * one such word no longer sends the whole split down the slower sentence path; only where the
+     * pre-tokenizer marks word starts ({@link SubwordTokenizer#marksWordStarts()}), as XLM-R's
+     * does, for elsewhere (BERT's WordPiece) the word's pieces are the same in any place.
      */
     private boolean featurizeByWords(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
             ProgressSteps steps, IntConsumer viaSentences) throws IOException {
@@ -175,12 +177,15 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
             sentenceWords[k] = idx;
         }
-        // a word that gains whitespace has no pieces of its own: -1, and its sentences are encoded whole
+        // a word that gains whitespace has no pieces of its own: -1, and its sentences are encoded
+        // whole; not where the pre-tokenizer marks no word start (WordPiece's), as that space then
+        // splits the word alike in any place
+        boolean placeMatters = tokenizer.marksWordStarts();
         int[] pieceRow = new int[distinct.size()];
         List<String> encoded = new ArrayList<>(distinct.size());
         for (int d = 0; d < pieceRow.length; d++) {
             String word = distinct.get(d);
-            pieceRow[d] = gainsSpace(word) ? -1 : encoded.size();
+            pieceRow[d] = placeMatters && gainsSpace(word) ? -1 : encoded.size();
             if (pieceRow[d] >= 0) {
                 encoded.add(word);
             }

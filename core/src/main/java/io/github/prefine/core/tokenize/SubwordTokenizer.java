@@ -61,6 +61,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean addSpecialTokens;
     private final int padId;
     private final boolean wordwise;
+    private final boolean marksWordStarts;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
@@ -81,6 +82,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
         this.wordwise = b.wordwise;
+        this.marksWordStarts = b.marksWordStarts;
         this.pieces = new PieceEncoder(source, this::nativeFailure);
     }
 
@@ -110,6 +112,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.addSpecialTokens = addSpecialTokens;
         b.padId = padId;
         b.wordwise = wordwise;
+        b.marksWordStarts = marksWordStarts;
         b.wordwiseKnown = true;
         return b;
     }
@@ -423,6 +426,24 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
+     * Tells whether sub-tokens may carry a mark of where a word starts, so that a space the
+     * normalizer puts inside a word (NFKC turns U+00A8 "¨" into a space and a combining mark)
+     * gives the word other pieces first in a sentence than after another word.
+     *
+     * <p>Read from the file's pre-tokenizer: false for {@code BertPreTokenizer}, {@code Whitespace}
+     * and {@code WhitespaceSplit}, alone or in a sequence with {@code Punctuation} or {@code
+     * Digits}: they drop whitespace and mark nothing where it was, so such a space only splits the
+     * word where it stands, in any place, and the model (WordPiece, say) sees the same pre-tokens.
+     * True for {@code Metaspace} (its ▁), {@code ByteLevel} (its Ġ) and any other or absent
+     * pre-tokenizer.
+     *
+     * @return false when a word's pieces cannot depend on its place in the sentence
+     */
+    public boolean marksWordStarts() {
+        return marksWordStarts;
+    }
+
+    /**
      * Encodes texts with one native batch call, without special tokens, truncation or padding,
      * fetching only ids and, if asked, offsets (no token strings, no per-token objects beyond the
      * native offsets).
@@ -651,6 +672,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private int padId = -1;
         private boolean padIdSet;
         private boolean wordwise;
+        private boolean marksWordStarts;
         private boolean wordwiseKnown;
 
         static {
@@ -831,6 +853,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
+                    marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     wordwiseKnown = true;
                 }
                 if (addSpecialTokens && truncation != Truncation.NONE) {

@@ -7,8 +7,9 @@ import java.nio.file.Path;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
- * tokenizer that loads the same file: the padding id, and whether the pre-tokenizer tokenizes
- * each word on its own (which decides whether words can be encoded once and reused).
+ * tokenizer that loads the same file: the padding id, whether the pre-tokenizer tokenizes each
+ * word on its own (which decides whether words can be encoded once and reused), and whether it
+ * marks where words start (which decides whether a word's place can change its pieces).
  *
  * <p>Stateless; the native library exposes neither fact.
  */
@@ -61,6 +62,38 @@ final class TokenizerJson {
             default:
                 return false;
         }
+    }
+
+    /**
+     * Tells whether a pre-tokenizer may mark where a word starts (the rules are listed on {@link
+     * SubwordTokenizer#marksWordStarts()}).
+     *
+     * @param pre the file's {@code pre_tokenizer} element, or null
+     * @return false only for whitespace splitters, alone or in a sequence with {@code Punctuation}
+     *     or {@code Digits}; true for any other, absent or unknown pre-tokenizer
+     */
+    static boolean marksWordStarts(JsonElement pre) {
+        if (pre == null || !pre.isJsonObject()) {
+            return true;
+        }
+        JsonObject o = pre.getAsJsonObject();
+        String type = o.has("type") ? o.get("type").getAsString() : "";
+        if (type.equals("Sequence")) {
+            boolean splits = false;
+            for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
+                String t = member.getAsJsonObject().get("type").getAsString();
+                if (t.equals("Punctuation") || t.equals("Digits")) {
+                    continue;
+                }
+                if (marksWordStarts(member)) {
+                    return true;
+                }
+                splits = true;
+            }
+            return !splits;
+        }
+        // these drop whitespace and add nothing where it was
+        return !(type.equals("BertPreTokenizer") || type.equals("Whitespace") || type.equals("WhitespaceSplit"));
     }
 
     /**

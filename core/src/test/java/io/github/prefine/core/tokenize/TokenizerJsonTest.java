@@ -57,6 +57,34 @@ class TokenizerJsonTest {
                 + " {\"type\": \"Split\", \"pattern\": {\"Regex\": \"x\"}}]}"));
     }
 
+    private static boolean marks(String preTokenizer) {
+        JsonElement pre = preTokenizer == null ? null : JsonParser.parseString(preTokenizer);
+        return TokenizerJson.marksWordStarts(pre);
+    }
+
+    /**
+     * Whitespace splitters drop the whitespace and mark nothing, so a space a normalizer puts inside
+     * a word only splits it where it stands; Metaspace's ▁ and ByteLevel's Ġ mark word starts, and
+     * anything unknown is taken to mark them.
+     */
+    @Test
+    void onlyWhitespaceSplittersLeaveWordStartsUnmarked() {
+        // BERT's and MiniLM's setting (../shared/fixtures/hf-reference/bert/tokenizer.json)
+        assertFalse(marks("{\"type\": \"BertPreTokenizer\"}"));
+        assertFalse(marks("{\"type\": \"Whitespace\"}"));
+        assertFalse(marks("{\"type\": \"WhitespaceSplit\"}"));
+        assertFalse(marks("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"WhitespaceSplit\"},"
+                + " {\"type\": \"Punctuation\"}, {\"type\": \"Digits\"}]}"));
+        // XLM-R's own setting (../shared/fixtures/hf-reference/xlm-roberta/tokenizer.json)
+        assertTrue(marks("{\"type\": \"Metaspace\", \"prepend_scheme\": \"always\", \"split\": true}"));
+        assertTrue(marks("{\"type\": \"ByteLevel\", \"add_prefix_space\": true}"));
+        assertTrue(marks("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"WhitespaceSplit\"},"
+                + " {\"type\": \"Metaspace\", \"prepend_scheme\": \"always\"}]}"));
+        assertTrue(marks(null));
+        assertTrue(marks("{\"type\": \"Split\", \"pattern\": {\"Regex\": \"x\"}}"));
+        assertTrue(marks("{\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Punctuation\"}]}"));
+    }
+
     @Test
     void padIdComesFromPaddingThenFromAnAddedPadToken(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("tokenizer.json");
