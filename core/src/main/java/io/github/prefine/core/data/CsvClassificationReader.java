@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,7 +22,10 @@ import org.slf4j.LoggerFactory;
  * <p>A field in double quotes may hold the delimiter, line breaks and doubled quotes ({@code ""} for one
  * {@code "}); a quote inside an unquoted field is kept as it is. Lines end with LF, CRLF or a lone
  * CR (old Mac exports), and a line break inside quotes stays in the field as written. Blank lines
- * are skipped. Records come out as Python's {@code csv.reader} reads them. With a header (the
+ * are passed over, as Python's {@code csv.DictReader} passes over the empty records {@code
+ * csv.reader} returns for them, and counted in the report as {@link #BLANK_LINE_PASSED_OVER}
+ * (cleaned, not skipped: no row is lost) and in the log. Records come out as Python's {@code
+ * csv.reader} reads them. With a header (the
  * default) fields are named by the header row; without one by {@link Builder#optColumnNames}. Every
  * record must have as many fields as the header. Texts and label are filled from templates such as
  * {@code "{review}"}, as {@link TsvClassificationReader} fills them; a byte-order mark at the file
@@ -45,6 +49,12 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
     public static final String MALFORMED_QUOTING = "malformed quoting";
     /** Skip reason: a file without any record. */
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
+    /**
+     * Cleaning kind ({@link ReadReport#cleaned}): a blank line passed over, before, between or
+     * after the records; {@code TsvClassificationReader} counts one between rows as a defect
+     * instead, as a TSV row is one line.
+     */
+    public static final String BLANK_LINE_PASSED_OVER = "blank line passed over";
 
     private final ColumnTable.Layout layout;
     private final char delimiter;
@@ -77,6 +87,7 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             Csv csv = new Csv(doc, name, delimiter);
             try {
                 records(csv, doc, table);
+                blankLines(name, csv, report);
             } catch (MalformedDatasetException e) {
                 if (!doc.failed() && name.endsWith(".gz")) {
                     // a damaged stream outranks it: its text is wrong from the damage on
@@ -86,6 +97,17 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
             }
         }
         return table.result(LOG);
+    }
+
+    /** Counts the blank lines passed over, and says so once, with where the first ones were. */
+    private static void blankLines(String name, Csv csv, ReadReport.Builder report) {
+        int n = csv.blankLines();
+        if (n > 0) {
+            report.clean(BLANK_LINE_PASSED_OVER, n);
+            String lines = csv.firstBlankLines().stream().map(String::valueOf).collect(Collectors.joining(", "));
+            LOG.info("{}: passed over {} blank line(s), as Python's csv.reader does (line(s) {}{})", name, n, lines,
+                    n > Csv.FIRST_BLANK_LINES ? ", ..." : "");
+        }
     }
 
     /** Reads the header, if any, and every record after it. */

@@ -135,6 +135,9 @@ class CsvGroundTruthTest {
         assertEquals(quoting, lenient.report().skipped(CsvClassificationReader.MALFORMED_QUOTING));
         assertEquals(fieldCount, lenient.report().skipped(CsvClassificationReader.WRONG_FIELD_COUNT));
         assertEquals(name.startsWith("bom") ? 1 : 0, lenient.report().cleaned(ReadReport.BOM_AT_START));
+        // csv.reader returns a blank line as an empty record: passed over, as DictReader does, and counted
+        assertEquals(blankLines(name), lenient.report().cleaned(CsvClassificationReader.BLANK_LINE_PASSED_OVER),
+                name + ": blank lines passed over");
         if (firstDefect == null) {
             assertEquals(lenient, reader.read(resource(name + ".csv")));
         } else {
@@ -142,6 +145,34 @@ class CsvGroundTruthTest {
                     () -> reader.read(resource(name + ".csv")));
             assertEquals(file, e.file());
             assertEquals(Integer.toString(firstDefect.line()), e.location(), e.getMessage());
+        }
+    }
+
+    /** How many blank lines csv.reader returns as empty records in a case, from generate.py's blank-lines.json. */
+    private static int blankLines(String name) throws IOException, URISyntaxException {
+        JsonObject counts = JsonParser.parseString(Files.readString(resource("blank-lines.json"), StandardCharsets.UTF_8))
+                .getAsJsonObject();
+        return counts.get(name).getAsInt();
+    }
+
+    /**
+     * Blank lines ended by LF, CRLF and a lone CR, before the header, between rows and at the end
+     * (csv.reader returns each as an empty record; counted by hand: lines 1, 3, 5, 6, 8 and 9),
+     * are passed over as csv.reader's DictReader does, and counted, strictly and leniently.
+     */
+    @Test
+    void blankLinesArePassedOverAndCounted() throws Exception {
+        Path file = dir.resolve("blank/train.csv");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "\ntext_a,label\n\nx,pos\r\n\r\n\ry,neg\n\n\n", StandardCharsets.UTF_8);
+        CsvClassificationReader reader = CsvClassificationReader.builder().setTextA("{text_a}").optLabel("label").build();
+        for (Leniency leniency : Leniency.values()) {
+            ReadResult<TextExample> read = reader.read(file, leniency);
+            assertEquals(List.of(new TextExample("blank/train.csv:4", "x", null, "pos"),
+                    new TextExample("blank/train.csv:7", "y", null, "neg")), read.examples(), leniency.name());
+            assertEquals(2, read.report().records(), leniency.name());
+            assertEquals(0, read.report().totalSkipped(), leniency.name());
+            assertEquals(6, read.report().cleaned(CsvClassificationReader.BLANK_LINE_PASSED_OVER), leniency.name());
         }
     }
 
@@ -196,5 +227,7 @@ class CsvGroundTruthTest {
                         name + suffix + " differs from what generate.py writes");
             }
         }
+        assertArrayEquals(Files.readAllBytes(resource("blank-lines.json")), Files.readAllBytes(dir.resolve("blank-lines.json")),
+                "blank-lines.json differs from what generate.py writes");
     }
 }

@@ -53,12 +53,18 @@ class EmptyInputTest {
     /** Strict throws {@code file: expected, found}; lenient skips the file once and says so. */
     private void skippedWhole(DatasetReader<?> reader, String name, String at, String content, String expected,
             String found, String units) throws IOException {
+        skippedWhole(reader, name, at, content, expected, found, units, Map.of());
+    }
+
+    /** As above, the report counting {@code cleaned} (a CSV file's blank lines passed over). */
+    private void skippedWhole(DatasetReader<?> reader, String name, String at, String content, String expected,
+            String found, String units, Map<String, Integer> cleaned) throws IOException {
         Path f = TestFiles.write(dir, name, content);
         String message = name + at + ": expected " + expected + ", found " + found;
         assertEquals(message, assertThrows(MalformedDatasetException.class, () -> reader.read(f)).getMessage(),
                 content);
         Lenient l = lenient(reader, f);
-        assertEquals(new ReadReport(name, 0, 0, Map.of(Defects.EMPTY_FILE, 1), Map.of(), Map.of(), Map.of(),
+        assertEquals(new ReadReport(name, 0, 0, Map.of(Defects.EMPTY_FILE, 1), Map.of(), cleaned, Map.of(),
                 Map.of(Defects.EMPTY_FILE, List.of(message))), l.report(), content);
         assertEquals(List.of(message + "; read 0 " + units + ", kept 0: skipped the file"), l.warnings(), content);
     }
@@ -81,14 +87,19 @@ class EmptyInputTest {
     @Test
     void csvWithoutRowsIsSkippedOnceAndSaysWhatItHeld() throws IOException {
         skippedWhole(CSV, "c/empty.csv", "", "", "at least one row", "an empty file", "rows");
-        skippedWhole(CSV, "c/blank.csv", "", "\r\n\r\n", "at least one row", "an empty file", "rows");
+        // csv.reader returns each blank line as an empty record: passed over, and counted
+        skippedWhole(CSV, "c/blank.csv", "", "\r\n\r\n", "at least one row", "an empty file", "rows", blanks(2));
         skippedWhole(CSV, "c/header.csv", ":1", "sentence,label\r\n", "at least one row", "only the header row",
                 "rows");
         skippedWhole(CSV, "c/header3.csv", ":1", "sentence,label\n\n\n", "at least one row",
-                "only the header row", "rows");
+                "only the header row", "rows", blanks(2));
         // the header row is where it starts, after the blank lines before it
         skippedWhole(CSV, "c/late.csv", ":3", "\n\nsentence,label\n", "at least one row", "only the header row",
-                "rows");
+                "rows", blanks(2));
+    }
+
+    private static Map<String, Integer> blanks(int n) {
+        return Map.of(CsvClassificationReader.BLANK_LINE_PASSED_OVER, n);
     }
 
     @Test

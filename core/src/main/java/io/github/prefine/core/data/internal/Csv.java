@@ -21,6 +21,8 @@ public final class Csv {
     private int position;
     private int limit;
     private int line = 1;
+    private int blankLines;
+    private final List<Integer> firstBlankLines = new ArrayList<>();
 
     /**
      * Reads records from characters.
@@ -78,6 +80,28 @@ public final class Csv {
         };
     }
 
+    /** How many blank lines' numbers {@link #firstBlankLines()} keeps. */
+    public static final int FIRST_BLANK_LINES = 3;
+
+    /**
+     * Returns how many blank lines were passed over so far (each one that {@code csv.reader}
+     * returns as an empty record: before, between and after the records).
+     *
+     * @return the count
+     */
+    public int blankLines() {
+        return blankLines;
+    }
+
+    /**
+     * Returns the numbers of the first blank lines passed over.
+     *
+     * @return up to {@value #FIRST_BLANK_LINES} 1-based line numbers, in file order
+     */
+    public List<Integer> firstBlankLines() {
+        return List.copyOf(firstBlankLines);
+    }
+
     /**
      * One CSV record.
      *
@@ -122,8 +146,13 @@ public final class Csv {
      * @throws IOException if the characters cannot be read
      */
     public Row next() throws IOException {
-        // a blank line ends with LF, CRLF or a lone CR, as csv.reader reads lines
+        // a blank line ends with LF, CRLF or a lone CR, as csv.reader reads lines; csv.reader
+        // returns it as an empty record, passed over here as DictReader does, and counted
         for (int c = peek(0); c == '\n' || c == '\r'; c = peek(0)) {
+            blankLines++;
+            if (firstBlankLines.size() < FIRST_BLANK_LINES) {
+                firstBlankLines.add(line);
+            }
             lineBreak(c);
         }
         if (peek(0) < 0) {

@@ -6,7 +6,9 @@ JSON object per record that csv.reader returns, blank lines left out: {"line": t
 where the record starts, "fields": [...], "strict": whether csv.reader with strict=True, which
 enforces RFC 4180 quoting, reads the record's lines}. Files are read back with newline="" and the
 utf-8-sig codec, as the csv module's documentation asks, so a BOM is not part of the first field.
-The output is the same on every run (seeded).
+blank-lines.json holds, per case, how many blank lines csv.reader returns as empty records (the
+records left out above), which a reader passes over and counts. The output is the same on every
+run (seeded).
 """
 
 import csv
@@ -105,15 +107,24 @@ def expected(text, sep):
     return "".join(line + "\n" for line in out)
 
 
+def blank_lines(text, sep):
+    text = text.encode("utf-8").decode("utf-8-sig")
+    return sum(1 for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if not record)
+
+
 def main():
     folder = sys.argv[1] if len(sys.argv) > 1 else os.path.dirname(os.path.abspath(__file__))
+    blanks = {}
     for name, text in cases():
+        blanks[name] = blank_lines(text, delimiter(name))
         with open(os.path.join(folder, name + ".csv"), "w", encoding="utf-8", newline="") as f:
             f.write(text)
         with open(os.path.join(folder, name + ".csv"), encoding="utf-8-sig", newline="") as f:
             assert f.read() == text.lstrip("\ufeff")
         with open(os.path.join(folder, name + ".expected.jsonl"), "w", encoding="utf-8", newline="") as f:
             f.write(expected(text, delimiter(name)))
+    with open(os.path.join(folder, "blank-lines.json"), "w", encoding="utf-8", newline="") as f:
+        f.write(json.dumps(blanks, indent=2) + "\n")
 
 
 if __name__ == "__main__":
