@@ -52,10 +52,8 @@ public final class QedReader implements DatasetReader<QaExample> {
         });
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
-        // a skipped answer is not a skipped line, so only the empty file is logged the common way
-        if (!Defects.warnEmpty(LOG, r, "lines") && r.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} lines: {}", name, r.totalSkipped(), records, r.skipped());
-        }
+        // a skipped answer is not a skipped line: per reason, as the other QA readers say it
+        Defects.warnSkipsPerReason(LOG, r, "lines");
         return new ReadResult<>(out, r);
     }
 

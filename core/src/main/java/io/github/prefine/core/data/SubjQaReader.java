@@ -134,11 +134,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
         Defects.requireRecords(records - 1, leniency, report, name, "", "at least one row after the header",
                 "none");
         ReadReport rep = report.records(records - 1).examples(out.size()).build();
-        // questions are skipped as well as rows, so only the empty file is logged the common way
-        if (!Defects.warnEmpty(LOG, rep, "rows") && rep.totalSkipped() > 0) {
-            LOG.warn("{}: skipped {} of {} rows or questions: {}", name, rep.totalSkipped(), records - 1,
-                    rep.skipped());
-        }
+        // questions are skipped as well as rows: per reason, as the other QA readers say it
+        Defects.warnSkipsPerReason(LOG, rep, "rows", "question(s)");
         return new ReadResult<>(out, rep);
     }
 

@@ -202,6 +202,37 @@ class EmptyInputTest {
                 + " read 0 questions, kept 0: skipped the file, after skipping {malformed JSON line=1}"), d.warnings());
     }
 
+    /**
+     * QED and SubjQA log their skips in the shared wording of the QA readers: units read and kept,
+     * then the skips per reason, with no total set against the units (a QED answer off its offset
+     * or a SubjQA question is no skipped line or row). They said "skipped 2 of 2 lines" of a file
+     * whose first line was kept, and "skipped 2 of 3 rows or questions".
+     */
+    @Test
+    void qedAndSubjQaSkipLinesSayUnitsReadAndKeptAsTheOtherQaReadersDo() throws IOException {
+        // line 1 keeps "Ann" at 0 and loses "Bob" (offsets 4-7 hold "wro"); line 2 has no answer at all
+        String qed = "{\"example_id\":1,\"question_text\":\"who?\",\"paragraph_text\":\"Ann wrote it.\","
+                + "\"annotation\":{\"answer\":[{\"paragraph_reference\":{\"start\":0,\"end\":3,\"string\":\"Ann\"}},"
+                + "{\"paragraph_reference\":{\"start\":4,\"end\":7,\"string\":\"Bob\"}}]},\"original_nq_answers\":[]}\n"
+                + "{\"example_id\":2,\"question_text\":\"what?\",\"paragraph_text\":\"Bob ate.\",\"annotation\":{},"
+                + "\"original_nq_answers\":[]}\n";
+        readTwoKeptOne(new QedReader(), "q/dev.jsonl", qed,
+                Map.of(SquadReader.ANSWER_NOT_AT_OFFSET, 1, QedReader.NO_SINGLE_SPAN_ANSWER, 1),
+                "q/dev.jsonl: read 2 lines, kept 1; skipped {answer not at its offset=1, no single-span answer=1}");
+
+        // rows 2 and 3 are p1's (an answer, and ANSWERNOTFOUND beside it), row 4 p2's only ANSWERNOTFOUND
+        String review = "I loved this book. ANSWERNOTFOUND";
+        Path subj = TestFiles.write(dir, "b/test.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n"
+                + "p1,how?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"
+                + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n");
+        Lenient l = lenient(new SubjQaReader(), subj);
+        assertEquals(3, l.report().records());
+        assertEquals(1, l.report().examples());
+        assertEquals(List.of("b/test.csv: read 3 rows, kept 1 question(s); skipped {ANSWERNOTFOUND row of an answered"
+                + " question=1, unanswerable question=1}"), l.warnings());
+    }
+
     /** A lenient read of two questions keeps one, skips as given and logs {@code line}. */
     private void readTwoKeptOne(DatasetReader<?> reader, String name, String content, Map<String, Integer> skipped,
             String line) throws IOException {

@@ -160,13 +160,29 @@ public final class Defects {
      * @param units what a unit is called, plural, for example {@code "questions"}
      */
     public static void warnSkipsPerReason(Logger log, ReadReport r, String units) {
+        warnSkipsPerReason(log, r, units, "");
+    }
+
+    /**
+     * Logs as {@link #warnSkipsPerReason(Logger, ReadReport, String)} does, for a reader whose
+     * examples are not its units (SubjQA reads rows and keeps questions, several rows each): the
+     * count kept is followed by what it counts.
+     *
+     * @param log the reader's logger
+     * @param r the finished report
+     * @param units what a unit read is called, plural, for example {@code "rows"}
+     * @param kept what an example kept is called, for example {@code "question(s)"}; empty when
+     *     examples are units
+     */
+    public static void warnSkipsPerReason(Logger log, ReadReport r, String units, String kept) {
         Map<String, Integer> before = new LinkedHashMap<>(r.skipped());
         before.remove(EMPTY_FILE);
         if (r.skipped(EMPTY_FILE) > 0) {
             log.warn("{}; read 0 {}, kept 0: skipped the file{}", r.samples(EMPTY_FILE).get(0), units,
                     before.isEmpty() ? "" : ", after skipping " + before);
         } else if (!before.isEmpty()) {
-            log.warn("{}: read {} {}, kept {}; skipped {}", r.file(), r.records(), units, r.examples(), before);
+            log.warn("{}: read {} {}, kept {}{}; skipped {}", r.file(), r.records(), units, r.examples(),
+                    kept.isEmpty() ? "" : " " + kept, before);
         }
     }
 }
