@@ -4,6 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
@@ -30,18 +32,8 @@ final class TokenizerJson {
         JsonObject o = pre.getAsJsonObject();
         String type = o.has("type") ? o.get("type").getAsString() : "";
         if (type.equals("Sequence")) {
-            boolean splits = false;
-            for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
-                String t = member.getAsJsonObject().get("type").getAsString();
-                if (t.equals("Punctuation") || t.equals("Digits")) {
-                    continue;
-                }
-                if (!splitsWordsIndependently(member)) {
-                    return false;
-                }
-                splits = true;
-            }
-            return splits;
+            List<JsonElement> splitters = splitters(o);
+            return !splitters.isEmpty() && splitters.stream().allMatch(TokenizerJson::splitsWordsIndependently);
         }
         switch (type) {
             case "BertPreTokenizer":
@@ -79,21 +71,26 @@ final class TokenizerJson {
         JsonObject o = pre.getAsJsonObject();
         String type = o.has("type") ? o.get("type").getAsString() : "";
         if (type.equals("Sequence")) {
-            boolean splits = false;
-            for (JsonElement member : o.getAsJsonArray("pretokenizers")) {
-                String t = member.getAsJsonObject().get("type").getAsString();
-                if (t.equals("Punctuation") || t.equals("Digits")) {
-                    continue;
-                }
-                if (marksWordStarts(member)) {
-                    return true;
-                }
-                splits = true;
-            }
-            return !splits;
+            List<JsonElement> splitters = splitters(o);
+            return splitters.isEmpty() || splitters.stream().anyMatch(TokenizerJson::marksWordStarts);
         }
         // these drop whitespace and add nothing where it was
         return !(type.equals("BertPreTokenizer") || type.equals("Whitespace") || type.equals("WhitespaceSplit"));
+    }
+
+    /**
+     * The members of a {@code Sequence} pre-tokenizer that split words: all but {@code
+     * Punctuation} and {@code Digits}, which only split the words further.
+     */
+    private static List<JsonElement> splitters(JsonObject sequence) {
+        List<JsonElement> out = new ArrayList<>();
+        for (JsonElement member : sequence.getAsJsonArray("pretokenizers")) {
+            String t = member.getAsJsonObject().get("type").getAsString();
+            if (!t.equals("Punctuation") && !t.equals("Digits")) {
+                out.add(member);
+            }
+        }
+        return out;
     }
 
     /**
