@@ -98,7 +98,8 @@ final class HfTokenizerConfig {
      *     is null
      * @param rebuilt the text to copy in its place, rebuilt from it as HF rebuilds it ({@link
      *     HfTokenizerAlignment}), which is what the tokenizer was loaded from; or null
-     * @param declared what the folder it came from declares, for its mask token and length limit
+     * @param declared what the folder it came from declares, for its mask token (the limit an export
+     *     writes is the task's length)
      */
     record Source(Path file, String rebuilt, HfTokenizerDeclaration declared) {
         /**
