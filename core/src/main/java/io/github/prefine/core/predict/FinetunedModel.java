@@ -168,7 +168,8 @@ public final class FinetunedModel implements AutoCloseable {
      * default ({@code do_lower_case} true, {@code strip_accents} null, {@code
      * tokenize_chinese_chars} true; {@code add_prefix_space} false, {@code trim_offsets} true), as
      * HF does; XLM-R's file keeps its own. The folder's files are read once here; {@link
-     * #writeHuggingFace} writes back the limit and mask token they declared.
+     * #writeHuggingFace} writes back the mask token they declared, and as the limit the length
+     * {@code settings} give the task.
      *
      * @param dir the folder
      * @param manager the manager whose device the model runs on; the model opens a sub-manager of it
@@ -328,26 +329,28 @@ public final class FinetunedModel implements AutoCloseable {
      * label names in head order), {@code model.safetensors} (the encoder under {@code bert.} or
      * {@code roberta.}, the head under HF's names), {@code tokenizer.json}, and {@code
      * tokenizer_config.json} with {@code special_tokens_map.json}, which {@code AutoTokenizer} reads:
-     * HF's tokenizer class for the family, {@code model_max_length} (the limit the folder this
-     * model's tokenizer came from declared, where it is within the encoder's positions, as HF's
-     * {@code save_pretrained} writes back the limit it loaded; else the positions the encoder takes:
-     * BERT's {@code max_position_embeddings}, RoBERTa's and XLM-R's less 2 for the padding offset),
+     * HF's tokenizer class for the family, {@code model_max_length} (the task's feature length: a
+     * QA task's window, another task's {@code maxLength}, which HF's tokenizer cuts at under {@code
+     * truncation=True} without a {@code max_length} and {@link #loadHuggingFace(Path, NDManager)}
+     * reads the folder with; for a task read from an HF folder with its own lengths, the limit it
+     * declared, as HF's {@code save_pretrained} writes back the limit it loaded),
      * the special tokens as {@code tokenizer.json} has them ({@code mask_token} the one that folder
      * names, else the family's), {@code added_tokens_decoder}, and BERT's lower-casing as its
      * normalizer does it. For a Hugging Face folder, that folder is the one loaded, its files as they
      * were read then. Single-text and text-pair tasks both become {@code
      * ...ForSequenceClassification}, QA {@code ...ForQuestionAnswering}, multiple choice {@code
-     * ...ForMultipleChoice}. What HF's folder cannot hold (feature lengths, QA post-processing, a
+     * ...ForMultipleChoice}. What HF's folder cannot hold (a QA stride, QA post-processing, a
      * choice count) is not written.
      *
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced
-     * @throws IllegalArgumentException if the model has no such task
+     * @throws IllegalArgumentException if the model has no such task, or the task's feature length
+     *     exceeds the encoder's positions (nothing is written then)
      * @throws IllegalStateException if this model is closed
      * @throws IOException if writing fails, or naming the loaded folder's {@code tokenizer.json} and
      *     the token if that lacks a special token the family's HF tokenizer names or the mask token
-     *     the folder names, or naming the folder's file whose {@code mask_token} or {@code
-     *     model_max_length} is malformed (nothing is written then)
+     *     the folder names, or naming the folder's file whose {@code mask_token} is malformed
+     *     (nothing is written then)
      */
     public synchronized void writeHuggingFace(String taskName, Path out) throws IOException {
         Objects.requireNonNull(out, "out");

@@ -116,6 +116,8 @@ final class HfTaskFolder {
      * @throws IOException if writing fails, or naming {@code tokenizer.json} and the token if it lacks
      *     a special token the family's HF tokenizer needs or the mask token its folder names (then
      *     nothing is written)
+     * @throws IllegalArgumentException if the task's feature length, written as {@code
+     *     model_max_length}, exceeds the encoder's positions (nothing is written then)
      */
     static void write(MultiHeadModel model, int taskIndex, SavedTask task, HfTokenizerConfig.Source tokenizer,
             int padId, Path dir) throws IOException {
@@ -132,8 +134,12 @@ final class HfTaskFolder {
             throw new NoSuchFileException(tokenizerJson.toString(), null, "no tokenizer.json to copy into " + dir);
         }
         ModelFamily family = encoder.config().modelType();
+        // the length the task reads: HF's tokenizer cuts at model_max_length, and prefine reads the folder at it;
+        // past the positions it would be read back as no limit at all
+        ModelExport.checkLength(task.name(), task.format(), task.settings(), encoder.config().maxSequenceLength());
+        int length = task.format() instanceof ExtractiveQa ? task.settings().qaMaxLength() : task.settings().maxLength();
         // worked out first: a tokenizer HF cannot be told about stops the export before any file
-        HfTokenizerConfig.Contents tokenizerConfig = HfTokenizerConfig.of(encoder.config(), tokenizer, padId);
+        HfTokenizerConfig.Contents tokenizerConfig = HfTokenizerConfig.of(encoder.config(), tokenizer, padId, length);
         List<HostTensor> tensors = new ArrayList<>(EncoderCheckpoint.toHostTensors(encoder,
                 family.checkpointPrefix() + "."));
         for (Map.Entry<String, Parameter> e : head.hfParameters().entrySet()) {

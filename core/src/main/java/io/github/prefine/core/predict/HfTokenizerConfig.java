@@ -24,12 +24,14 @@ import java.util.TreeMap;
  * folder: what {@code AutoTokenizer.from_pretrained} reads beside {@code tokenizer.json}, and
  * without which HF falls back on its class defaults (no length limit, BERT lower-casing).
  *
- * <p>Written from the encoder config and the {@code tokenizer.json} copied beside it, nothing
- * guessed: {@code model_max_length} is the limit the tokenizer's own folder declares where that is
- * within the positions the encoder takes (so a re-export keeps the limit a folder was read with,
- * as HF's {@code save_pretrained} writes back the one it loaded), else those positions ({@link
- * EncoderConfig#maxSequenceLength()}: BERT's {@code max_position_embeddings}, RoBERTa's and XLM-R's
- * less the padding offset); {@code cls_token} and {@code sep_token} are the tokens the
+ * <p>Written from the encoder config, the task's feature length and the {@code tokenizer.json}
+ * copied beside it, nothing guessed: {@code model_max_length} is the task's feature length (a QA
+ * task's window, another task's {@code maxLength}), which HF's tokenizer cuts at under {@code
+ * truncation=True} without a {@code max_length} and which prefine reads an HF folder with, so both
+ * read the folder as the task was trained (it is at most the encoder's positions, {@link
+ * EncoderConfig#maxSequenceLength()}, which a saved model's lengths are checked against; a task
+ * read from an HF folder has the length it declared, so a re-export writes back the limit it
+ * loaded, as HF's {@code save_pretrained} does); {@code cls_token} and {@code sep_token} are the tokens the
  * post-processor puts around a text, and for RoBERTa and XLM-R also {@code bos_token} and {@code
  * eos_token}, as HF's classes make {@code <s>} both and {@code </s>} both; {@code pad_token} the
  * token of the padding id; {@code unk_token} the model's ({@code unk_token}, or the Unigram vocabulary's
@@ -96,7 +98,8 @@ final class HfTokenizerConfig {
      *     is null
      * @param rebuilt the text to copy in its place, rebuilt from it as HF rebuilds it ({@link
      *     HfTokenizerAlignment}), which is what the tokenizer was loaded from; or null
-     * @param declared what the folder it came from declares, for its mask token and length limit
+     * @param declared what the folder it came from declares, for its mask token (the limit an export
+     *     writes is the task's length)
      */
     record Source(Path file, String rebuilt, HfTokenizerDeclaration declared) {
         /**
@@ -143,13 +146,14 @@ final class HfTokenizerConfig {
      * @param config the encoder's config
      * @param source the {@code tokenizer.json} the folder carries, with what its folder declares
      * @param padId the id the tokenizer pads with
+     * @param maxLength the task's feature length, written as {@code model_max_length}
      * @return the contents
      * @throws IOException naming {@code tokenizer.json} ({@link Source#file()}) and the token
      *     if a special token the family needs, or the mask token the source folder names, is not
      *     among its {@code added_tokens}, or the file is not a tokenizer; or naming the source
-     *     folder's file if its {@code mask_token} or {@code model_max_length} is malformed
+     *     folder's file if its {@code mask_token} is malformed
      */
-    static Contents of(EncoderConfig config, Source source, int padId) throws IOException {
+    static Contents of(EncoderConfig config, Source source, int padId, int maxLength) throws IOException {
         ModelFamily family = config.modelType();
         boolean bert = family == ModelFamily.BERT;
         Path shown = source.file();
@@ -169,8 +173,7 @@ final class HfTokenizerConfig {
 
         Map<String, Object> settings = new TreeMap<>(special);
         settings.put("tokenizer_class", tokenizerClass(family));
-        settings.put("model_max_length", source.declared().limitWithin(config.maxSequenceLength())
-                .orElse(config.maxSequenceLength()));
+        settings.put("model_max_length", maxLength);
         settings.put("clean_up_tokenization_spaces", cleansUpSpaces(root.get("decoder")));
         settings.put("added_tokens_decoder", added.decoder());
         if (bert) {

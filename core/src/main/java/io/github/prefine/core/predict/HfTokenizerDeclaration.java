@@ -86,21 +86,6 @@ record HfTokenizerDeclaration(Path dir, JsonObject config) {
         return OptionalInt.of(n.intValueExact());
     }
 
-    /**
-     * The limit an export of this folder's tokenizer declares in its turn, as HF's {@code
-     * save_pretrained} writes back the {@code model_max_length} it loaded: the declared one where
-     * it is at most {@code cap}, unlogged.
-     *
-     * @param cap the positions the encoder takes
-     * @return the declared limit, or empty where none within {@code cap} is declared
-     * @throws IOException naming the file if its {@code model_max_length} is not a positive whole number
-     */
-    OptionalInt limitWithin(int cap) throws IOException {
-        BigInteger n = declaredLimit();
-        return n != null && n.compareTo(BigInteger.valueOf(cap)) <= 0 ? OptionalInt.of(n.intValueExact())
-                : OptionalInt.empty();
-    }
-
     /** The declared {@code model_max_length}, checked; null where there is no file, no field or null. */
     private BigInteger declaredLimit() throws IOException {
         JsonElement e = config == null ? null : config.get("model_max_length");

@@ -94,9 +94,9 @@ public final class ModelExport {
 
     /**
      * Writes one task as a Hugging Face task-model folder, as {@link FinetunedModel#writeHuggingFace}
-     * describes, that {@code AutoModelFor...from_pretrained} and {@code pipeline} read; the folder
-     * the tokenizer came from, whose declared limit and mask token are kept, is the one its {@code
-     * tokenizer.json} lies in.
+     * describes, that {@code AutoModelFor...from_pretrained} and {@code pipeline} read, its {@code
+     * model_max_length} the task's feature length; the folder the tokenizer came from, whose mask
+     * token is kept, is the one its {@code tokenizer.json} lies in.
      *
      * @param taskName the task to write
      * @param out the folder to create or fill; files of the same names there are replaced

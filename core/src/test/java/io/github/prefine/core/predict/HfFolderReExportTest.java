@@ -66,6 +66,31 @@ class HfFolderReExportTest {
     }
 
     /**
+     * A folder read with lengths of one's own is written back with the task's: 24 is what HF's
+     * tokenizer then cuts at, as the task was read. One past the encoder's 64 positions would be
+     * read back as no limit at all, so it is refused, naming the task, and nothing is written.
+     */
+    @Test
+    void reExportDeclaresTheLengthTheTaskWasReadWithAndRefusesOnePastThePositions() throws Exception {
+        Path dir = folder(null, "{\"model_max_length\": 16}", null);
+        Path out = tmp.resolve("own");
+        Path past = tmp.resolve("past");
+        try (NDManager m = NDManager.newBaseManager()) {
+            try (FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m, FeatureSettings.paper().withLengths(24, 24, 8))) {
+                read.writeHuggingFace("text-classification", out);
+            }
+            try (FinetunedModel read = FinetunedModel.loadHuggingFace(dir, m, FeatureSettings.paper().withLengths(65, 64, 8))) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> read.writeHuggingFace("text-classification", past));
+                assertTrue(e.getMessage().contains("task text-classification would read new text in rows of up to 65"
+                        + " tokens"), e.getMessage());
+            }
+        }
+        assertEquals(24, json(out.resolve("tokenizer_config.json")).get("model_max_length").getAsInt());
+        assertFalse(Files.exists(past));
+    }
+
+    /**
      * The folder's mask token renamed {@code <MASK>} (in {@code added_tokens} and the vocabulary)
      * and named so, as a string or an {@code AddedToken} object, in {@code tokenizer_config.json}
      * or, where that names none, in {@code special_tokens_map.json}.

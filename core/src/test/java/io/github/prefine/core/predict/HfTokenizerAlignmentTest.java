@@ -199,7 +199,7 @@ class HfTokenizerAlignmentTest {
         Path dir = folder(family, null, null);
         EncoderConfig config = EncoderConfig.fromJson(dir.resolve("config.json"));
         HfTokenizerConfig.write(HfTokenizerConfig.of(config, HfTokenizerConfig.Source.of(dir.resolve("tokenizer.json")),
-                config.padTokenId()), dir);
+                config.padTokenId(), config.maxSequenceLength()), dir);
         assertReadAsWritten(dir);
     }
 

@@ -42,10 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * max_position_embeddings} tokens, RoBERTa and XLM-R two fewer, their position ids starting after
  * the padding index), and the folder read back through the Rust tokenizer encodes as the source
  * tokenizer and as HF did ({@code reference.json}), every special token it names being one token
- * of the source's id, and a row of {@code model_max_length} ids going through the encoder (one
- * more is refused).
+ * of the source's id, new text read at {@code model_max_length} (the task's feature length), and
+ * a row of the encoder's positions going through it (one more is refused).
  */
 class HfTokenizerConfigExportTest {
+    /** The feature length the exported task is read with, fewer than the fixtures' 64 positions. */
+    private static final int TASK_LENGTH = 32;
+
     @TempDir
     Path tmp;
 
@@ -82,17 +85,18 @@ class HfTokenizerConfigExportTest {
 
     /**
      * Exports a fixture family's encoder with its tokenizer and checks the files against {@code
-     * want} with {@code model_max_length} the config's {@code max_position_embeddings} less {@code
-     * fewer}, then reads the folder back.
+     * want} with {@code model_max_length} the task's length ({@link #TASK_LENGTH}), then reads the
+     * folder back, whose encoder takes the config's {@code max_position_embeddings} less {@code
+     * fewer} positions.
      */
     private void assertExportedAs(String family, int fewer, JsonObject want) throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/" + family);
         Path out = export(fixture.resolve("encoder"), fixture.resolve("tokenizer.json"), 4);
-        want.addProperty("model_max_length", json(fixture.resolve("encoder/config.json"))
-                .get("max_position_embeddings").getAsInt() - fewer);
-        assertEquals(64, want.get("model_max_length").getAsInt());
+        want.addProperty("model_max_length", TASK_LENGTH);
+        int positions = json(fixture.resolve("encoder/config.json")).get("max_position_embeddings").getAsInt() - fewer;
+        assertEquals(64, positions);
         assertWritten(want, out);
-        assertReadsBackAsSource(fixture, out);
+        assertReadsBackAsSource(fixture, out, positions);
     }
 
     /**
@@ -116,7 +120,7 @@ class HfTokenizerConfigExportTest {
         });
         JsonObject config = json(export(encoder, byteLevel, 2).resolve("tokenizer_config.json"));
         assertEquals("RobertaTokenizer", config.get("tokenizer_class").getAsString());
-        assertEquals(c.get("max_position_embeddings").getAsInt() - 2, config.get("model_max_length").getAsInt());
+        assertEquals(TASK_LENGTH, config.get("model_max_length").getAsInt());
         assertEquals("<s>", config.get("bos_token").getAsString());
         assertEquals("</s>", config.get("eos_token").getAsString());
         assertTrue(config.get("add_prefix_space").getAsBoolean());
@@ -144,8 +148,8 @@ class HfTokenizerConfigExportTest {
 
     /**
      * all-MiniLM-L6-v2's real tokenizer and config (512 positions), on an encoder of its vocabulary
-     * and positions made small in width: HF's own {@code tokenizer_config.json} for that model
-     * declares 512 and lower-casing, which these files give.
+     * and positions made small in width, with a task read at all 512: HF's own {@code
+     * tokenizer_config.json} for that model declares 512 and lower-casing, which these files give.
      */
     @Test
     void miniLmExportDeclaresItsFiveHundredTwelvePositions() throws Exception {
@@ -161,7 +165,8 @@ class HfTokenizerConfigExportTest {
             try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(encoder)
                     .addHead("t", TaskFormat.SINGLE_TEXT.newHead(2, MultiHeadModel.headFamily(narrow.modelType()), 1))
                     .build()) {
-                ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper())
+                ModelExport.builder().setModel(model).setTokenizer(tok)
+                        .setFeatureSettings(FeatureSettings.paper().withLengths(512, 384, 128))
                         .addTask("t", TaskFormat.SINGLE_TEXT, List.of("a", "b")).build().writeHuggingFace("t", out);
             }
         }
@@ -261,10 +266,10 @@ class HfTokenizerConfigExportTest {
     /**
      * The exported folder read back: its tokenizer encodes every reference case as the source and
      * as HF did; each special token is one token of the source's id (the padding token's is {@code
-     * pad_token_id}); the model reads a row of {@code model_max_length} ids, and reads new text with
-     * that length, and refuses a row one longer.
+     * pad_token_id}); the model reads new text with {@code model_max_length}, takes a row of its
+     * {@code positions} ids, and refuses a row one longer.
      */
-    private static void assertReadsBackAsSource(Path fixture, Path out) throws Exception {
+    private static void assertReadsBackAsSource(Path fixture, Path out, int positions) throws Exception {
         JsonObject config = json(out.resolve("tokenizer_config.json"));
         JsonObject ref = json(fixture.resolve("reference.json"));
         try (SubwordTokenizer source = SubwordTokenizer.builder().setTokenizerPath(fixture.resolve("tokenizer.json")).build();
@@ -292,10 +297,11 @@ class HfTokenizerConfigExportTest {
         int limit = config.get("model_max_length").getAsInt();
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel loaded = FinetunedModel.loadHuggingFace(out, m)) {
             assertEquals(limit, loaded.tasks().get(0).settings().maxLength());
-            assertEquals(loaded.tasks().get(0).labels().size(), forward(loaded, limit).length);
+            assertEquals(loaded.tasks().get(0).labels().size(), forward(loaded, positions).length);
             // and not one more: the encoder refuses a row past its positions
-            IllegalArgumentException past = assertThrows(IllegalArgumentException.class, () -> forward(loaded, limit + 1));
-            assertTrue(past.getMessage().contains("exceeds the " + limit + " positions"), past.getMessage());
+            IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                    () -> forward(loaded, positions + 1));
+            assertTrue(past.getMessage().contains("exceeds the " + positions + " positions"), past.getMessage());
         }
     }
 
@@ -337,7 +343,7 @@ class HfTokenizerConfigExportTest {
                     .addHead("t", TaskFormat.SINGLE_TEXT.newHead(labels, MultiHeadModel.headFamily(
                             EncoderConfig.fromJson(encoderDir.resolve("config.json")).modelType()), 1)).build()) {
                 ModelExport.builder().setModel(model).setTokenizer(tok).setFeatureSettings(FeatureSettings.paper()
-                        .withLengths(32, 32, 8)).addTask("t", TaskFormat.SINGLE_TEXT, names).build()
+                        .withLengths(TASK_LENGTH, TASK_LENGTH, 8)).addTask("t", TaskFormat.SINGLE_TEXT, names).build()
                         .writeHuggingFace("t", out);
             }
         }

@@ -5,7 +5,6 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.predict.FinetunedModel;
 import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.task.ExtractiveQa;
-import io.github.prefine.core.task.TokenClassification;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,18 +20,20 @@ import picocli.CommandLine.Spec;
  * AutoModelForSequenceClassification}, {@code ...ForTokenClassification}, {@code
  * ...ForQuestionAnswering} or {@code ...ForMultipleChoice} and {@code pipeline} read with {@code
  * from_pretrained}; it prints the folder, and a note with the settings that repeat the task's own
- * (HF's arguments, and {@code prefine predict}'s {@code --max-length}, {@code --qa-max-length},
- * {@code --qa-stride} and {@code --max-answer-length}) where the folder, read back by {@code prefine predict} or by HF's pipeline with its defaults,
+ * (HF's arguments, and {@code prefine predict}'s {@code --qa-max-length}, {@code --qa-stride} and
+ * {@code --max-answer-length}) where the folder, read back by {@code prefine predict} or by HF's pipeline with its defaults,
  * would read inputs otherwise: a QA task's windows and longest answer (HF keeps no stride and no
- * maximum answer length), and another task's cut at its maxLength (HF keeps no feature length;
- * the folder's {@code model_max_length} is the tokenizer's limit or the encoder's positions). Exit 0 on
+ * maximum answer length; a window past HF's pipeline default of 384 is noted too). The folder's
+ * {@code model_max_length} is the task's feature length (a QA task's window, another task's
+ * maxLength), at which HF's tokenizer under {@code truncation=True} and {@code prefine predict}
+ * both cut, so another task's cut needs no note. Exit 0 on
  * success, 2 for bad input (a folder that is not a saved model, an unknown task, several tasks and
  * no {@code --task}), 1 for an internal fault.
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write one task of a saved model as a Hugging Face task-model folder (config.json with the task"
                 + " class and id2label, model.safetensors, tokenizer.json, tokenizer_config.json with"
-                + " model_max_length and the special tokens, special_tokens_map.json).")
+                + " model_max_length (the task's feature length) and the special tokens, special_tokens_map.json).")
 public final class ExportCommand implements Callable<Integer> {
     /**
      * The longest answer, in tokens, HF's question-answering pipeline picks when not told ({@code
@@ -70,37 +71,17 @@ public final class ExportCommand implements Callable<Integer> {
             if (saved.format() instanceof ExtractiveQa qa) {
                 noteQaWindows(saved, readBack);
                 noteMaxAnswerLength(saved, qa);
-            } else {
-                noteMaxLength(saved, readBack);
             }
         }
         return 0;
     }
 
     /**
-     * HF's folder has no field for the task's own cut: read back, its {@code model_max_length} (the
-     * tokenizer's declared limit or the encoder's positions, as HF's scripts keep it) cuts text, so
-     * an input longer than the task's maxLength is read further than the saved model and its
-     * validation score read it.
-     */
-    private void noteMaxLength(SavedTask saved, FeatureSettings readBack) {
-        int own = saved.settings().maxLength();
-        if (own != readBack.maxLength()) {
-            String what = saved.format() instanceof TokenClassification ? "tags" : "labels";
-            spec.commandLine().getOut().println("note: an HF folder keeps no feature length: read back (prefine"
-                    + " predict) it cuts inputs at " + readBack.maxLength() + " tokens, where task " + saved.name()
-                    + " was trained and predicts with " + own + ", so " + what + " of inputs longer than " + own
-                    + " tokens can differ from the saved model's and its validation score (prefine predict on the"
-                    + " saved model counts those it cuts); HF's tokenizer takes truncation=True, max_length=" + own
-                    + " and prefine predict --max-length " + own + " for the task's cut");
-        }
-    }
-
-    /**
      * HF's folder has no field for the QA stride: read back, it windows as {@code prefine predict}
      * reads an HF folder, and HF's pipeline as its defaults say, so answers can differ from the saved
      * model's without a word unless said here. HF's pipeline windows at {@code min(model_max_length,
-     * 384)} tokens, the window prefine reads back, since the folder declares its limit.
+     * 384)} tokens, the window prefine reads back; the folder declares the task's window as its
+     * {@code model_max_length}, so the two differ from the task's only past 384.
      */
     private void noteQaWindows(SavedTask saved, FeatureSettings readBack) {
         FeatureSettings own = saved.settings();

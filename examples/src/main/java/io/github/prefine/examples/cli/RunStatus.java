@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * Before a run of a kind ends, its runs are planned at the limit, and the ETA errs long.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
  * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
- * after a resume. A forced restart clears the folder after this starts counting: of the units
+ * after a resume; given the plan, only the plan's units count, so another grid's records in the
+ * folder are not taken for this grid's (a record is named by its unit's id; without a plan every
+ * record counts). A forced restart clears the folder after this starts counting: of the units
  * ended when this started, only those still there count as ended before this process ran any. Not
  * thread-safe.
  */
@@ -129,7 +131,8 @@ final class RunStatus {
      * runs of its kind trained (the whole limit before one has ended), less the running run's
      * epochs. A unit whose runs' folders the plan does not give counts whole, at the limit, when it
      * ends. Work ended before this started (an earlier run's, another process's) leaves the work
-     * left but is not counted as run here. A record whose id the plan lacks weighs the plan's mean.
+     * left but is not counted as run here. A record or failure marker whose id the plan lacks is
+     * another grid's (its records copied into the folder, say) and counts for nothing.
      * With several processes sharing the run ({@code --workers}, several GPUs) only this process's
      * running run reports its epochs, the others' count when they end: the pace is then at least
      * this process's own (the runs it ended and the running one) times the processes that still
@@ -351,15 +354,11 @@ final class RunStatus {
             }
         }
         double[] share = {limits[0] > 0 ? epochs[0] / limits[0] : 1, limits[1] > 0 ? epochs[1] / limits[1] : 1};
-        double endedForeign = 0;
         for (String id : endedNow) {
             PlannedWork.Unit u = unitsById.get(id);
             // a unit whose runs leave no record the plan knows counts whole when it ends
             if ((u == null || u.runFolders().isEmpty()) && !endedAtStart.contains(id)) {
                 ranHere += weight(id);
-            }
-            if (u == null) {
-                endedForeign += weight(id);
             }
         }
         // the work left: each unit not ended, by its training runs not ended at the share its kind trains
@@ -367,7 +366,7 @@ final class RunStatus {
         if (work == null) {
             left = total - ended;
         } else {
-            left = -endedForeign;
+            left = 0;
             for (PlannedWork.Unit u : this.units) {
                 if (!endedNow.contains(u.id())) {
                     int k = u.prefinetuning() ? 0 : 1;
@@ -462,7 +461,7 @@ final class RunStatus {
         });
     }
 
-    /** A unit's planned work: 1 without a plan, the plan's mean for a unit it lacks. */
+    /** A unit's planned work: 1 without a plan; the plan's mean for a unit it lacks, which no ended unit is. */
     private double weight(String id) {
         return work == null ? 1 : work.getOrDefault(id, meanWork);
     }
@@ -476,7 +475,11 @@ final class RunStatus {
      */
     private record Ended(Set<String> ids, int done, int failed) {}
 
-    /** Lists the records folder once: the ended units' ids and the counts of records and failure markers. */
+    /**
+     * Lists the records folder once: the ended units' ids and the counts of records and failure
+     * markers, of the plan's units only where there is a plan (a record is named by its unit's id);
+     * without one, every record counts, as before the plan was known.
+     */
     private Ended ended() {
         Set<String> ids = new HashSet<>();
         if (!Files.isDirectory(records)) {
@@ -486,11 +489,19 @@ final class RunStatus {
         int failed = 0;
         try (Stream<Path> s = Files.list(records)) {
             for (String n : s.map(p -> p.getFileName().toString()).toList()) {
-                if (n.endsWith(".jsonl")) {
-                    ids.add(n.substring(0, n.length() - ".jsonl".length()));
+                boolean record = n.endsWith(".jsonl");
+                if (!record && !n.endsWith(".failed")) {
+                    continue;
+                }
+                String id = n.substring(0, n.lastIndexOf('.'));
+                // another grid's record in the folder is none of this grid's units
+                if (!unitsById.isEmpty() && !unitsById.containsKey(id)) {
+                    continue;
+                }
+                ids.add(id);
+                if (record) {
                     done++;
-                } else if (n.endsWith(".failed")) {
-                    ids.add(n.substring(0, n.length() - ".failed".length()));
+                } else {
                     failed++;
                 }
             }

@@ -311,7 +311,8 @@ class ConsoleProgressTest {
      * run here. Hand-computed: of 80 + 40 + 4 x 5 = 140, the 80 and one 5 ended before; a quarter
      * of the 40 in 20 s is 10 work at 2 s each, 140 - 85 - 10 = 45 left: 90 s (counting the 85 as
      * run here would give 20 s / 95 x 45, 9 s; counting units alike 20 s / 0.25 x 3.75, 300 s). The
-     * 40 ends at 80 s: 2 s each, 15 left, 30 s. A record the plan lacks weighs its mean, 140 / 6.
+     * 40 ends at 80 s: 2 s each, 15 left, 30 s. A record the plan lacks is another grid's and
+     * changes nothing (it counted as a unit of mean work, 140 / 6, which left none).
      */
     @Test
     void runStatusLeavesOutOfItsPaceTheWorkOfUnitsEndedBeforeIt(@org.junit.jupiter.api.io.TempDir
@@ -327,9 +328,9 @@ class ConsoleProgressTest {
         now.set(80_000_000_000L);
         end(out, "prefinetune-C.jsonl");
         assertEquals("run: 2/6 units done, 1 failed, 3 left | elapsed 00:01:20 | ETA 00:00:30", s.line());
-        // a foreign record weighs 140 / 6: 40 + 23.33 run here in 80 s, 15 - 23.33 left: none
+        // another grid's record: not one of this grid's units (RunStatusOtherGridRecordsTest)
         end(out, "run-other.jsonl");
-        assertEquals("run: 3/6 units done, 1 failed, 2 left | elapsed 00:01:20 | ETA 00:00:00", s.line());
+        assertEquals("run: 2/6 units done, 1 failed, 3 left | elapsed 00:01:20 | ETA 00:00:30", s.line());
     }
 
     /**

@@ -703,9 +703,10 @@ class PredictCommandTest {
     }
 
     /**
-     * The export declares the fixture encoder's 64 positions; a folder that declares 16 is read
-     * with 16 (30 words: 14 read between [CLS] and [SEP], 16 cut), and one whose declaration is
-     * malformed is bad input naming its file.
+     * The export declares the task's 32 tokens (its feature length, under the fixture encoder's 64
+     * positions), and 30 words fill them with [CLS] and [SEP]; a folder that declares 16 is read
+     * with 16 (14 read between [CLS] and [SEP], 16 cut), and one whose declaration is malformed is
+     * bad input naming its file.
      */
     @Test
     void anHfFolderIsReadWithTheLimitItsTokenizerConfigDeclares() throws Exception {
@@ -713,7 +714,7 @@ class PredictCommandTest {
         CliRunner export = new CliRunner("export");
         assertEquals(0, export.run("--model", saved.toString(), "--task", "ner", "--out", hf.toString()), export.err());
         Path config = hf.resolve("tokenizer_config.json");
-        assertEquals(64, JsonParser.parseString(Files.readString(config)).getAsJsonObject().get("model_max_length")
+        assertEquals(32, JsonParser.parseString(Files.readString(config)).getAsJsonObject().get("model_max_length")
                 .getAsInt());
         String thirty = String.join(", ", Collections.nCopies(15, "\"john\", \"paris\""));
         Path f = input("thirty.jsonl", "{\"words\": [" + thirty + "]}");

@@ -20,13 +20,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * An HF folder keeps no feature length, QA stride or longest answer, so {@code predict} reads an
- * exported folder with its own defaults (the fixture's 64 positions: inputs cut at 64, QA windows of
- * 64 with a stride of 21, answers of at most 30 tokens). With the {@code prefine predict} options
- * that {@code export}'s notes name, the folder predicts line for line what the saved model does;
- * without them it differs on inputs the task's settings read otherwise. Models: the BERT fixture's
- * encoder with seeded heads, a classifier cut at 12 tokens and a QA task with windows of 40, a
- * stride of 8 and answers of at most 3 tokens, none of them the folder's defaults.
+ * An exported folder declares the task's feature length as its {@code model_max_length}, at which
+ * {@code predict} reads it, but keeps no QA stride or longest answer, which {@code predict} reads
+ * with its own defaults (a third of the window, answers of at most 30 tokens). A classifier
+ * exported so predicts line for line what the saved model does without any option; a QA task does
+ * with the {@code prefine predict} options that {@code export}'s notes name, and without the
+ * stride's or the answer length's it differs. Models: the BERT fixture's encoder (64 positions)
+ * with seeded heads, a classifier cut at 12 tokens and a QA task with windows of 40, a stride of 8
+ * and answers of at most 3 tokens.
  */
 class PredictReadingOptionsTest {
     @TempDir
@@ -68,19 +69,24 @@ class PredictReadingOptionsTest {
         return out;
     }
 
+    /**
+     * The folder declares the classifier's 12 tokens, so it needs no option and {@code export}
+     * notes none; read at the fixture's 64 positions instead (what the folder declared before),
+     * it labels otherwise.
+     */
     @Test
-    void anExportedClassifierReadWithTheNotedMaxLengthPredictsAsTheSavedModel() throws Exception {
+    void anExportedClassifierPredictsAsTheSavedModelWithoutOptions() throws Exception {
         String exported = ExportRuns.export(tmp, "topic", TaskFormat.SINGLE_TEXT, List.of("neg", "pos"),
                 FeatureSettings.paper().withLengths(12, 64, 16));
-        List<String> options = predictOptions(exported);
-        assertEquals(List.of("--max-length", "12"), options, exported);
+        assertEquals(List.of(), predictOptions(exported), exported);
         Path f = input("texts.jsonl", texts());
         String saved = predict(tmp.resolve("model"), f, List.of());
-        String hf = predict(tmp.resolve("hf"), f, options);
+        String hf = predict(tmp.resolve("hf"), f, List.of());
         assertEquals(saved.lines().toList(), hf.lines().toList());
         // the cut flags say the task's 12 tokens were read, as the task was trained
         assertEquals(4, saved.lines().filter(l -> l.contains("\"cut\":true")).count(), saved);
-        assertNotEquals(saved.lines().toList(), predict(tmp.resolve("hf"), f, List.of()).lines().toList());
+        assertNotEquals(saved.lines().toList(),
+                predict(tmp.resolve("hf"), f, List.of("--max-length", "64")).lines().toList());
     }
 
     @Test
@@ -111,11 +117,16 @@ class PredictReadingOptionsTest {
         assertEquals(saved.lines().toList(), hf.lines().toList());
         assertNotEquals(saved.lines().toList(), predict(tmp.resolve("hf"), f, List.of()).lines().toList());
         for (int i = 0; i < options.size(); i += 2) {
-            // each option counts: the folder read without it answers otherwise
+            // the stride and the answer length count: the folder read without either answers otherwise;
+            // the window does not, as the folder declares the task's 40 as its model_max_length
             List<String> without = new ArrayList<>(options);
             without.subList(i, i + 2).clear();
-            assertNotEquals(saved.lines().toList(), predict(tmp.resolve("hf"), f, without).lines().toList(),
-                    options.get(i));
+            List<String> answers = predict(tmp.resolve("hf"), f, without).lines().toList();
+            if (options.get(i).equals("--qa-max-length")) {
+                assertEquals(saved.lines().toList(), answers, options.get(i));
+            } else {
+                assertNotEquals(saved.lines().toList(), answers, options.get(i));
+            }
         }
         // each answer holds at most 3 tokens of this lower-case, space-separated context: at most 3 words
         for (String l : saved.lines().toList()) {
@@ -157,9 +168,9 @@ class PredictReadingOptionsTest {
         String context = String.join(" ", Collections.nCopies(4, "john visited paris while the team read."));
         Path f = input("q.jsonl", List.of("{\"question\": \"who visited paris?\", \"context\": \"" + context + "\"}"));
         Path hf = tmp.resolve("hf");
-        // the folder's own stride is 21: a window of 16 alone falls below it
-        assertEquals(List.of("prefine predict: --qa-stride: expected less than --qa-max-length 16, found 21; pass for"
-                + " example --qa-stride 5"), refusal(hf, f, "--qa-max-length", "16"));
+        // the folder's own stride is 13, a third of the window of 40 it declares: a window of 12 alone falls below it
+        assertEquals(List.of("prefine predict: --qa-stride: expected less than --qa-max-length 12, found 13; pass for"
+                + " example --qa-stride 4"), refusal(hf, f, "--qa-max-length", "12"));
         assertEquals(List.of("prefine predict: --max-length: task qa is a qa task, read in windows of --qa-max-length"
                 + " with --qa-stride; --max-length applies to the other tasks; leave --max-length out"),
                 refusal(tmp.resolve("model"), f, "--max-length", "32"));

@@ -2,6 +2,8 @@ package io.github.prefine.core.train.internal;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.StringReader;
 import java.io.Writer;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,6 +34,9 @@ import java.util.Map;
 /**
  * The host-side part of a training checkpoint, stored as {@code state.json}: everything that is
  * not a tensor. Doubles are written with {@link Double#toString}, so they read back bit for bit.
+ * Every member of a basic type (a flag, a count, a rate; the state's and each epoch's) is in every
+ * state.json since the format's first version, so one missing is refused rather than read as its
+ * Java default; the members added later are boxed and read as null where absent.
  *
  * @param format the format tag
  * @param epochsDone epochs completed
@@ -103,7 +109,7 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
                 return null;
             }
             TypeAdapter<T> delegate = gson.getDelegateAdapter(this, type);
-            String expected = type.getRawType() == boolean.class ? "true or false" : "a number";
+            String expected = expectedOf(type.getRawType());
             return new TypeAdapter<T>() {
                 @Override
                 public void write(JsonWriter out, T value) throws IOException {
@@ -202,7 +208,46 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
         if (s == null || !FORMAT.equals(s.format())) {
             throw new IOException(file + ": expected format " + FORMAT + ", found " + (s == null ? "nothing" : s.format()));
         }
+        String missing = missingMember(JsonParser.parseString(text).getAsJsonObject());
+        if (missing != null) {
+            throw new IOException(file + ": expected a training state (JSON), found no member " + missing
+                    + ", which every training state holds");
+        }
         return s;
+    }
+
+    /**
+     * The first member of a basic type (a flag, a count, a rate) that the state or one of its
+     * epochs lacks, as "PATH (expected WHAT)", or null: Gson's record reader gives a missing one its
+     * Java default without a word. Every state.json since the format's first version holds each of
+     * them; the members added later ({@code lossScale}, {@code lossScaleGrowthTracker}, {@code
+     * skippedSteps}, {@code overflowStreak}) are boxed, and absent from older checkpoints, so read
+     * as null.
+     */
+    private static String missingMember(JsonObject state) {
+        String m = missingMember(state, TrainState.class, "$");
+        if (m == null && state.get("epochs") instanceof JsonArray epochs) {
+            for (int i = 0; i < epochs.size() && m == null; i++) {
+                if (epochs.get(i) instanceof JsonObject epoch) {
+                    m = missingMember(epoch, EpochRecord.class, "$.epochs[" + i + "]");
+                }
+            }
+        }
+        return m;
+    }
+
+    private static String missingMember(JsonObject o, Class<? extends Record> type, String path) {
+        for (RecordComponent c : type.getRecordComponents()) {
+            if (c.getType().isPrimitive() && !o.has(c.getName())) {
+                return path + "." + c.getName() + " (expected " + expectedOf(c.getType()) + ")";
+            }
+        }
+        return null;
+    }
+
+    /** What a member of a primitive type holds, in JSON's words. */
+    private static String expectedOf(Class<?> primitive) {
+        return primitive == boolean.class ? "true or false" : "a number";
     }
 
     /** " at line L column C (P)" where Gson named a place, else nothing. */

@@ -140,6 +140,42 @@ class TrainStateTest {
         assertEquals(2, s.epochsDone());
     }
 
+    /**
+     * A member of a basic type that every state.json has held since the format's first version
+     * (each flag and count, the state's and each epoch's) is refused when missing, naming the
+     * file, the member's JSON path and what was expected: Gson's record reader gave it its Java
+     * default, so a state without {@code "finished"} read as an unfinished run and one without
+     * {@code "epochsDone"} as no epoch done, without a word.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "\"finished\": false,|$.finished|true or false",
+        "\"stoppedEarly\": false,|$.stoppedEarly|true or false",
+        "\"epochsDone\": 2,|$.epochsDone|a number",
+        "\"globalStep\": 40,|$.globalStep|a number",
+        "\"learningRate\": 0.001,|$.learningRate|a number",
+        "\"seed\": 7,|$.seed|a number",
+        "\"average\": 0.5,|$.epochs[0].average|a number",
+        "\"improved\": true,|$.epochs[0].improved|true or false",
+        "\"trainSeconds\": 1.5,|$.epochs[0].trainSeconds|a number",
+    })
+    void aMissingMemberOfABasicTypeIsRefusedNamingFilePathAndWhatWasExpected(String member, String path,
+            String expected, @TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, member, "");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertEquals(file + ": expected a training state (JSON), found no member " + path + " (expected " + expected
+                + "), which every training state holds", e.getMessage());
+    }
+
+    /** An epoch's last member, which the others' removal above cannot reach (no comma after it). */
+    @Test
+    void aMissingLastMemberOfAnEpochIsRefused(@TempDir Path dir) throws Exception {
+        Path file = withReplaced(dir, ",\n      \"trainExamples\": 16", "");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertEquals(file + ": expected a training state (JSON), found no member $.epochs[0].trainExamples (expected"
+                + " a number), which every training state holds", e.getMessage());
+    }
+
     /** Writes the state with one member's text replaced, which must be there. */
     private static Path withReplaced(Path dir, String member, String replacement) throws Exception {
         Path file = dir.resolve("state.json");
