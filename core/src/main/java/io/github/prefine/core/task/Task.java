@@ -488,7 +488,8 @@ public final class Task {
         /**
          * Sets the unique task name.
          *
-         * @param name required, non-blank
+         * @param name required, non-blank, without {@code '/'} (the name keys the task's head
+         *     parameters in {@link io.github.prefine.core.model.MultiHeadModel})
          * @return this builder
          */
         public Builder setName(String name) {
@@ -556,13 +557,18 @@ public final class Task {
          *
          * @return the task
          * @throws IllegalStateException if a required field is missing
-         * @throws IllegalArgumentException if labels repeat, are declared for QA or multiple
+         * @throws IllegalArgumentException if the name contains {@code '/'}, labels repeat, are declared for QA or multiple
          *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), or a
          *     reader's example type does not fit the format
          */
         public Task build() {
             if (name == null || name.isBlank()) {
                 throw new IllegalStateException("setName is required (non-blank)");
+            }
+            if (name.contains("/")) {
+                // the model refuses it too, but only after every file was read and featurized
+                throw new IllegalArgumentException(name + ": a task name must not contain '/' (it keys the task's head"
+                        + " parameters), found '" + name + "'");
             }
             require(group, "setGroup");
             require(format, "setFormat");
