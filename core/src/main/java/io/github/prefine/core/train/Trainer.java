@@ -499,6 +499,7 @@ public final class Trainer implements AutoCloseable {
         private BatchSource data;
         private BatchSampler sampler;
         private int batchSize = 128;
+        private boolean batchSizeSet;
         private double learningRate = 5e-5;
         private long warmupSteps;
         private boolean linearDecay = true;
@@ -564,7 +565,8 @@ public final class Trainer implements AutoCloseable {
          * Sets the batch sampler; default a proportional {@link HeterogeneousSampler} (the paper's) over all training examples with
          * {@link #optBatchSize} and a seed split from {@link #optSeed}.
          *
-         * @param sampler the sampler (its batch size then wins over {@link #optBatchSize}); it must
+         * @param sampler the sampler, which sets the batch size (a {@link HeterogeneousBatchSampler}
+         *     beside an {@link #optBatchSize} of another size is refused at {@link #build()}); it must
          *     draw the data's task indices and training units, and be one no other trainer's
          *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer;
          *     a {@code fit()} that failed before restoring or drawing from it leaves it free)
@@ -576,13 +578,15 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the batch size of the default sampler; default 128 (the paper's).
+         * Sets the batch size of the default sampler; default 128 (the paper's). A sampler given with
+         * {@link #optSampler} draws batches of its own size.
          *
          * @param batchSize examples per optimiser step
          * @return this builder
          */
         public Builder optBatchSize(int batchSize) {
             this.batchSize = batchSize;
+            this.batchSizeSet = true;
             return this;
         }
 
@@ -797,7 +801,8 @@ public final class Trainer implements AutoCloseable {
          *     {@link #optSampler}, a task has no training examples
          * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
          *     {@link #optSampler} draws from other task sizes than the data's training splits, or
-         *     the sampler was advanced by another trainer's {@link Trainer#fit()}
+         *     the sampler was advanced by another trainer's {@link Trainer#fit()}, or its batch size
+         *     differs from one set with {@link #optBatchSize}
          * @throws IllegalStateException if the model is closed, or another open trainer holds its
          *     parameters
          * @throws IOException if the checkpoint folder cannot be created
@@ -814,6 +819,13 @@ public final class Trainer implements AutoCloseable {
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: optBatchSize and optEvalBatchSize must be positive, found "
                         + batchSize + " and " + evalBatchSize);
+            }
+            if (batchSizeSet && sampler instanceof HeterogeneousBatchSampler given
+                    && given.sampler().batchSize() != batchSize) {
+                // the given sampler wins: a batch size set beside it would be dropped without a word
+                throw new IllegalArgumentException("trainer: optBatchSize(" + batchSize + ") sizes only the default"
+                        + " sampler, and the sampler given with optSampler draws batches of " + given.sampler().batchSize()
+                        + "; leave optBatchSize out, or build the sampler with setBatchSize(" + batchSize + ")");
             }
             if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
                 throw new IllegalArgumentException("trainer: learningRate must be finite and >= 0, found " + learningRate);
