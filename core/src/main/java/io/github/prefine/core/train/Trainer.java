@@ -324,10 +324,10 @@ public final class Trainer implements AutoCloseable {
         epochs.add(report);
         if (LOG.isInfoEnabled()) { // epochs from 1, as the bar and the grid's result lines count them
             int bestEpoch = stopping.bestEpoch();
-            LOG.info("{}epoch {} of {}: average validation loss {} (best epoch {}), {} s training{}", logName, epoch + 1,
+            LOG.info("{}epoch {} of {}: average validation loss {} (best epoch {}), {} s training{}{}", logName, epoch + 1,
                     maxEpochs, String.format(Locale.ROOT, "%.4f", avg), bestEpoch < 0 ? "none" : bestEpoch + 1,
                     String.format(Locale.ROOT, "%.1f", seconds), precision == Precision.FP16_MIXED
-                            ? ", " + step.skippedSteps() + " steps skipped for overflow so far" : "");
+                            ? ", " + step.skippedSteps() + " steps skipped for overflow so far" : "", perTask(val));
         }
         listeners.forEach(l -> l.onEpoch(report));
         if (store != null) {
@@ -335,6 +335,24 @@ public final class Trainer implements AutoCloseable {
             Path dir = store.write(done, false, (a, d) -> writeCheckpoint(a, d, done, false, false));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
+    }
+
+    /**
+     * Each task's validation loss for the epoch line, where the average alone hides a task that
+     * learns nothing beside one that learns fast; empty for one task, {@code -} for a task without
+     * validation examples (left out of the average).
+     */
+    private String perTask(double[] val) {
+        if (val.length < 2) {
+            return "";
+        }
+        List<String> names = model.taskNames();
+        StringBuilder sb = new StringBuilder("; validation loss per task:");
+        for (int t = 0; t < val.length; t++) {
+            sb.append(t == 0 ? " " : ", ").append(names.get(t)).append(' ')
+                    .append(Double.isNaN(val[t]) ? "-" : String.format(Locale.ROOT, "%.4f", val[t]));
+        }
+        return sb.toString();
     }
 
     /** The rate of the last optimiser update, for the logs (at a logging point: the host read is one of several). */
