@@ -264,7 +264,7 @@ public final class Task {
             if (from.isEmpty()) {
                 learnedFrom.addAll(splits.keySet());
             }
-            labels = learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
+            labels = format.learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
         }
         if (!labels.isEmpty()) {
             ReadReport.Builder labelReport = new ReadReport.Builder("labels");
@@ -350,16 +350,6 @@ public final class Task {
         ReadResult<?> r = s.reader().read(file, leniency, steps);
         steps.finish();
         return r;
-    }
-
-    private List<String> learnLabels(List<List<Example>> from) {
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-        for (List<Example> split : from) {
-            for (Example e : split) {
-                seen.addAll(format.labelsOf(e));
-            }
-        }
-        return format.labelSet(seen);
     }
 
     /**
