@@ -182,7 +182,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                         if (expectedColumns < 2 || Math.max(tokenColumn, tagColumn) >= expectedColumns
                                 || Math.min(tokenColumn, tagColumn) < -expectedColumns) {
                             defect = Defects.found(leniency, WRONG_FIELD_COUNT, name, line.number(),
-                                    "at least 2 " + sepName() + " fields (token, tag)", String.valueOf(fields.length));
+                                    fieldsNeeded(), String.valueOf(fields.length));
                             expectedColumns = 0;
                             continue;
                         }
@@ -279,6 +279,17 @@ public final class ConllReader implements DatasetReader<TokenExample> {
 
     private String sepName() {
         return separator == Separator.TAB ? "tab-separated" : "whitespace-separated";
+    }
+
+    /** The fields the token and tag columns need, as a defect's expectation. */
+    private String fieldsNeeded() {
+        int need = Math.max(2, Math.max(Math.max(tokenColumn, tagColumn) + 1, -Math.min(tokenColumn, tagColumn)));
+        if (need == 2) {
+            return "at least 2 " + sepName() + " fields (token, tag)";
+        }
+        // columns beyond the defaults: name them, or the count contradicts the line it refuses
+        return "at least " + need + " " + sepName() + " fields (token column " + tokenColumn + ", tag column "
+                + tagColumn + ")";
     }
 
     private String columnNames(int n) {

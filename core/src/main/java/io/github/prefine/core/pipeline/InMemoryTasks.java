@@ -13,6 +13,7 @@ import io.github.prefine.core.task.TaskSource;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,8 @@ public final class InMemoryTasks {
      * @param group its group
      * @param format its format
      * @param metric its metric
-     * @param labels its labels (empty for QA and multiple choice)
+     * @param labels its labels in head order; empty to learn them from the training examples that
+     *     {@link #data} is given (the format's order, as from files), and for QA and multiple choice
      * @return the task
      */
     public static Task task(String name, TaskGroup group, TaskFormat format, MetricType metric, List<String> labels) {
@@ -45,7 +47,9 @@ public final class InMemoryTasks {
     }
 
     /**
-     * Bundles a task's in-memory splits.
+     * Bundles a task's in-memory splits. A task that declares no labels (and has a format with a
+     * label set) learns them from the splits of {@link Task#learnLabelsFrom()}, training by default,
+     * as {@link Task#load} learns them from files.
      *
      * @param task the task
      * @param train training examples
@@ -61,7 +65,18 @@ public final class InMemoryTasks {
         if (!test.isEmpty()) {
             splits.put(Split.TEST, List.copyOf(test));
         }
-        return new TaskData(task, task.labels(), splits, Map.of());
+        List<String> labels = task.labels();
+        if (labels.isEmpty() && task.format().hasLabelSet()) {
+            // undeclared labels are learned from training, as Task.load learns them from the files
+            List<List<Example>> from = new ArrayList<>();
+            for (Split s : task.learnLabelsFrom()) {
+                if (splits.containsKey(s)) {
+                    from.add(splits.get(s));
+                }
+            }
+            labels = task.format().learnLabels(from);
+        }
+        return new TaskData(task, labels, splits, Map.of());
     }
 
     private record Placeholder<E extends Example>(Class<E> exampleType) implements DatasetReader<E> {

@@ -311,8 +311,11 @@ public final class FinetunedModel implements AutoCloseable {
     private static EncoderConfig configOf(Path dir) throws IOException {
         Path file = dir.resolve(EncoderCheckpoint.CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
+            // as load names loadHuggingFace for an HF folder, name load for a folder of its own
             throw new NoSuchFileException(file.toString(), null, "no " + EncoderCheckpoint.CONFIG_FILE
-                    + ": not a Hugging Face model folder");
+                    + (Files.exists(dir.resolve(ModelManifest.FILE)) ? " but a " + ModelManifest.FILE
+                            + ": a folder ModelExport wrote, which FinetunedModel.load reads"
+                            : ": not a Hugging Face model folder"));
         }
         try {
             return EncoderConfig.fromJson(file);

@@ -291,7 +291,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         if (task.format().hasLabelSet() && task.format().numClasses(data.labels()) < 2) {
             // a head of one class learns nothing; refused here, where the grid leaves the task out, not at the head
             throw new UnfeaturizableTaskException(task.name(), "its label set " + data.labels()
-                    + " has fewer than 2 classes, and a head needs at least 2 (the training data shows a single label)");
+                    + " has fewer than 2 classes, and a head needs at least 2 (" + whyFewClasses(data) + ")");
         }
         Map<Split, List<Example>> ex = sampled(data, settings);
         Map<Split, Features> f = new EnumMap<>(Split.class);
@@ -376,6 +376,23 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         return ex;
     }
 
+    /**
+     * Says where a label set of fewer than 2 classes came from: declared, or learned from training
+     * examples that hold no label at all (a reader built without its label column) or a single one.
+     */
+    private static String whyFewClasses(TaskData data) {
+        Task task = data.task();
+        if (!task.labels().isEmpty()) {
+            return "the set declared with Task.Builder.optLabels";
+        }
+        List<Example> train = data.split(Split.TRAIN);
+        if (train.stream().allMatch(e -> task.format().labelsOf(e).isEmpty())) {
+            return "none of its " + train.size() + " training examples has a label: was its reader built without"
+                    + " optLabel?";
+        }
+        return "the training data shows a single label";
+    }
+
     private static void requireTraining(TaskData data) {
         if (data.split(Split.TRAIN).isEmpty()) {
             throw new UnfeaturizableTaskException(data.task().name(), "no training examples" + whyNoTraining(data));
@@ -389,7 +406,11 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      */
     private static String whyNoTraining(TaskData data) {
         SplitSource train = data.task().source().splits().get(Split.TRAIN);
-        if (train == null || data.reports().isEmpty()) {
+        if (train == null) {
+            return ": its TaskSource names no train file (add one with TaskSource.Builder.add(Split.TRAIN, path,"
+                    + " reader), or a one-file dataset with optHoldOut)";
+        }
+        if (data.reports().isEmpty()) {
             return "";
         }
         if (!data.reports().containsKey(train.path())) {

@@ -264,7 +264,7 @@ public final class Task {
             if (from.isEmpty()) {
                 learnedFrom.addAll(splits.keySet());
             }
-            labels = learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
+            labels = format.learnLabels(from.isEmpty() ? new ArrayList<>(splits.values()) : from);
         }
         if (!labels.isEmpty()) {
             ReadReport.Builder labelReport = new ReadReport.Builder("labels");
@@ -350,16 +350,6 @@ public final class Task {
         ReadResult<?> r = s.reader().read(file, leniency, steps);
         steps.finish();
         return r;
-    }
-
-    private List<String> learnLabels(List<List<Example>> from) {
-        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
-        for (List<Example> split : from) {
-            for (Example e : split) {
-                seen.addAll(format.labelsOf(e));
-            }
-        }
-        return format.labelSet(seen);
     }
 
     /**
@@ -488,7 +478,8 @@ public final class Task {
         /**
          * Sets the unique task name.
          *
-         * @param name required, non-blank
+         * @param name required, non-blank, without {@code '/'} (the name keys the task's head
+         *     parameters in {@link io.github.prefine.core.model.MultiHeadModel})
          * @return this builder
          */
         public Builder setName(String name) {
@@ -556,13 +547,18 @@ public final class Task {
          *
          * @return the task
          * @throws IllegalStateException if a required field is missing
-         * @throws IllegalArgumentException if labels repeat, are declared for QA or multiple
+         * @throws IllegalArgumentException if the name contains {@code '/'}, labels repeat, are declared for QA or multiple
          *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), or a
          *     reader's example type does not fit the format
          */
         public Task build() {
             if (name == null || name.isBlank()) {
                 throw new IllegalStateException("setName is required (non-blank)");
+            }
+            if (name.contains("/")) {
+                // the model refuses it too, but only after every file was read and featurized
+                throw new IllegalArgumentException(name + ": a task name must not contain '/' (it keys the task's head"
+                        + " parameters), found '" + name + "'");
             }
             require(group, "setGroup");
             require(format, "setFormat");

@@ -96,6 +96,23 @@ public sealed interface TaskFormat permits SequenceClassification, TokenClassifi
     }
 
     /**
+     * Learns a label set from examples, as a task without declared labels does from its training
+     * data: every label they carry ({@link #labelsOf}), ordered by {@link #labelSet}.
+     *
+     * @param splits the examples to learn from, such as the training split
+     * @return the label set in head order; empty for a format without one
+     */
+    default List<String> learnLabels(Collection<? extends List<? extends Example>> splits) {
+        java.util.Set<String> seen = new java.util.LinkedHashSet<>();
+        for (List<? extends Example> split : splits) {
+            for (Example e : split) {
+                seen.addAll(labelsOf(e));
+            }
+        }
+        return labelSet(seen);
+    }
+
+    /**
      * Returns how many classes the head of a task with this label set predicts.
      *
      * @param labels the task's label set

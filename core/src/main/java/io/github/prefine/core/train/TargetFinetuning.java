@@ -85,6 +85,7 @@ public final class TargetFinetuning {
      * @param manager the parent of each seed's model manager (fixes the device)
      * @return one result per seed, in seed order
      * @throws IOException if loading the encoder, the data or checkpoints fails
+     * @throws IllegalStateException if the metric gives a value that is not finite
      */
     public List<SeedResult> run(NDManager manager) throws IOException {
         List<SeedResult> out = new ArrayList<>();
@@ -102,6 +103,7 @@ public final class TargetFinetuning {
      * @return the seed's result
      * @throws IOException if loading the encoder, the data or checkpoints fails
      * @throws NonFiniteLossException if training diverges
+     * @throws IllegalStateException if the metric gives a value that is not finite
      */
     public SeedResult runSeed(NDManager manager, long seed) throws IOException {
         return runSeed(manager, seed, (model, result) -> {});
@@ -118,6 +120,7 @@ public final class TargetFinetuning {
      * @return the seed's result
      * @throws IOException if loading the encoder, the data or checkpoints fails, or {@code use} fails
      * @throws NonFiniteLossException if training diverges
+     * @throws IllegalStateException if the metric gives a value that is not finite
      */
     public SeedResult runSeed(NDManager manager, long seed, TrainedModelUse use) throws IOException {
         Objects.requireNonNull(use, "use");
@@ -137,12 +140,12 @@ public final class TargetFinetuning {
                 try (Trainer trainer = tb.build()) {
                     FitResult fit = trainer.fit();
                     TaskPredictions validation = trainer.predict(0, Split.VALIDATION);
-                    double validationScore = metric.applyAsDouble(validation);
+                    double validationScore = score(seed, validation);
                     TaskPredictions p = validation;
                     double score = validationScore;
                     if (evaluationSplit != Split.VALIDATION) {
                         p = trainer.predict(0, evaluationSplit);
-                        score = metric.applyAsDouble(p);
+                        score = score(seed, p);
                     }
                     LOG.info("target {} seed {}: {} on {}, the model after epoch {} of {} (lowest validation loss)", taskName,
                             seed, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
@@ -152,6 +155,17 @@ public final class TargetFinetuning {
                 }
             }
         }
+    }
+
+    /** Applies the metric, refusing a value that no mean over seeds or comparison of rates can take. */
+    private double score(long seed, TaskPredictions predictions) {
+        double value = metric.applyAsDouble(predictions);
+        if (!Double.isFinite(value)) {
+            throw new IllegalStateException("target finetuning: seed " + seed + ": the metric gave " + value + " on the "
+                    + predictions.split() + " split; setMetric must give a finite score (higher is better), which the"
+                    + " summary over seeds and the choice of learning rate compare");
+        }
+        return value;
     }
 
     /** What to do with a seed's trained model before it is closed. */
@@ -247,7 +261,8 @@ public final class TargetFinetuning {
         /**
          * Sets the metric computed from a split's predictions (required), higher is better; it is
          * called for the validation split and for the evaluation split
-         * ({@link TaskPredictions#split()} tells which).
+         * ({@link TaskPredictions#split()} tells which), and must give a finite value (a run
+         * whose metric gives NaN or an infinity fails, naming the seed and the split).
          *
          * @param metric the metric
          * @return this builder

@@ -324,10 +324,10 @@ public final class Trainer implements AutoCloseable {
         epochs.add(report);
         if (LOG.isInfoEnabled()) { // epochs from 1, as the bar and the grid's result lines count them
             int bestEpoch = stopping.bestEpoch();
-            LOG.info("{}epoch {} of {}: average validation loss {} (best epoch {}), {} s training{}", logName, epoch + 1,
+            LOG.info("{}epoch {} of {}: average validation loss {} (best epoch {}), {} s training{}{}", logName, epoch + 1,
                     maxEpochs, String.format(Locale.ROOT, "%.4f", avg), bestEpoch < 0 ? "none" : bestEpoch + 1,
                     String.format(Locale.ROOT, "%.1f", seconds), precision == Precision.FP16_MIXED
-                            ? ", " + step.skippedSteps() + " steps skipped for overflow so far" : "");
+                            ? ", " + step.skippedSteps() + " steps skipped for overflow so far" : "", perTask(val));
         }
         listeners.forEach(l -> l.onEpoch(report));
         if (store != null) {
@@ -335,6 +335,24 @@ public final class Trainer implements AutoCloseable {
             Path dir = store.write(done, false, (a, d) -> writeCheckpoint(a, d, done, false, false));
             listeners.forEach(l -> l.onCheckpoint(dir, done));
         }
+    }
+
+    /**
+     * Each task's validation loss for the epoch line, where the average alone hides a task that
+     * learns nothing beside one that learns fast; empty for one task, {@code -} for a task without
+     * validation examples (left out of the average).
+     */
+    private String perTask(double[] val) {
+        if (val.length < 2) {
+            return "";
+        }
+        List<String> names = model.taskNames();
+        StringBuilder sb = new StringBuilder("; validation loss per task:");
+        for (int t = 0; t < val.length; t++) {
+            sb.append(t == 0 ? " " : ", ").append(names.get(t)).append(' ')
+                    .append(Double.isNaN(val[t]) ? "-" : String.format(Locale.ROOT, "%.4f", val[t]));
+        }
+        return sb.toString();
     }
 
     /** The rate of the last optimiser update, for the logs (at a logging point: the host read is one of several). */
@@ -499,6 +517,7 @@ public final class Trainer implements AutoCloseable {
         private BatchSource data;
         private BatchSampler sampler;
         private int batchSize = 128;
+        private boolean batchSizeSet;
         private double learningRate = 5e-5;
         private long warmupSteps;
         private boolean linearDecay = true;
@@ -564,7 +583,8 @@ public final class Trainer implements AutoCloseable {
          * Sets the batch sampler; default a proportional {@link HeterogeneousSampler} (the paper's) over all training examples with
          * {@link #optBatchSize} and a seed split from {@link #optSeed}.
          *
-         * @param sampler the sampler (its batch size then wins over {@link #optBatchSize}); it must
+         * @param sampler the sampler, which sets the batch size (a {@link HeterogeneousBatchSampler}
+         *     beside an {@link #optBatchSize} of another size is refused at {@link #build()}); it must
          *     draw the data's task indices and training units, and be one no other trainer's
          *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer;
          *     a {@code fit()} that failed before restoring or drawing from it leaves it free)
@@ -576,13 +596,15 @@ public final class Trainer implements AutoCloseable {
         }
 
         /**
-         * Sets the batch size of the default sampler; default 128 (the paper's).
+         * Sets the batch size of the default sampler; default 128 (the paper's). A sampler given with
+         * {@link #optSampler} draws batches of its own size.
          *
          * @param batchSize examples per optimiser step
          * @return this builder
          */
         public Builder optBatchSize(int batchSize) {
             this.batchSize = batchSize;
+            this.batchSizeSet = true;
             return this;
         }
 
@@ -797,7 +819,8 @@ public final class Trainer implements AutoCloseable {
          *     {@link #optSampler}, a task has no training examples
          * @throws IllegalArgumentException if a {@link HeterogeneousBatchSampler} given with
          *     {@link #optSampler} draws from other task sizes than the data's training splits, or
-         *     the sampler was advanced by another trainer's {@link Trainer#fit()}
+         *     the sampler was advanced by another trainer's {@link Trainer#fit()}, or its batch size
+         *     differs from one set with {@link #optBatchSize}
          * @throws IllegalStateException if the model is closed, or another open trainer holds its
          *     parameters
          * @throws IOException if the checkpoint folder cannot be created
@@ -814,6 +837,13 @@ public final class Trainer implements AutoCloseable {
             if (batchSize <= 0 || evalBatchSize <= 0) {
                 throw new IllegalArgumentException("trainer: optBatchSize and optEvalBatchSize must be positive, found "
                         + batchSize + " and " + evalBatchSize);
+            }
+            if (batchSizeSet && sampler instanceof HeterogeneousBatchSampler given
+                    && given.sampler().batchSize() != batchSize) {
+                // the given sampler wins: a batch size set beside it would be dropped without a word
+                throw new IllegalArgumentException("trainer: optBatchSize(" + batchSize + ") sizes only the default"
+                        + " sampler, and the sampler given with optSampler draws batches of " + given.sampler().batchSize()
+                        + "; leave optBatchSize out, or build the sampler with setBatchSize(" + batchSize + ")");
             }
             if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
                 throw new IllegalArgumentException("trainer: learningRate must be finite and >= 0, found " + learningRate);

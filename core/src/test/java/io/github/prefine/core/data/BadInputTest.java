@@ -193,6 +193,25 @@ class BadInputTest {
     }
 
     @Test
+    void aColumnPastTheFirstLineNamesTheFieldsItNeeds() throws IOException {
+        // a tag column 5 of a token<TAB>tag file said "expected at least 2 tab-separated fields
+        // (token, tag), found 2": the count it contradicted was the defaults', not the reader's
+        Path f = TestFiles.write(dir, "d/ner.conll", "john\tB-PER\nsmiles\tO\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> ConllReader.builder()
+                .optSeparator(ConllReader.Separator.TAB).optTagColumn(5).build().read(f));
+        assertEquals("d/ner.conll:1: expected at least 6 tab-separated fields (token column 0, tag column 5), found 2",
+                e.getMessage());
+        // counted from the end, column -4 is the first of at least 4
+        e = assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().optTokenColumn(-4).build().read(f));
+        assertEquals("d/ner.conll:1: expected at least 4 whitespace-separated fields (token column -4, tag column -1),"
+                + " found 2", e.getMessage());
+        // the defaults keep their message for a one-column line
+        Path one = TestFiles.write(dir, "d/one.conll", "john\n");
+        e = assertThrows(MalformedDatasetException.class, () -> TAB.read(one));
+        assertEquals("d/one.conll:1: expected at least 2 tab-separated fields (token, tag), found 1", e.getMessage());
+    }
+
+    @Test
     void aByteOrderMarkOpeningALaterTokenIsRemovedAndCountedInside() throws IOException {
         Path f = TestFiles.write(dir, "d/bom2.conll", "a\tO\n\uFEFFb\tO\n");
         ReadResult<TokenExample> r = TAB.read(f);

@@ -251,6 +251,20 @@ class HfTaskFolderErrorsTest {
     }
 
     @Test
+    void prefineFolderGivenToLoadHuggingFaceNamesLoad(@TempDir Path dir) throws Exception {
+        // the other way round from hfFolderGivenToLoadNamesLoadHuggingFace: a folder ModelExport wrote
+        // (README: a manifest prefine-model.json beside encoder/) said only "not a Hugging Face model folder"
+        Files.writeString(dir.resolve("prefine-model.json"), "{}");
+        try (NDManager m = NDManager.newBaseManager()) {
+            NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.loadHuggingFace(dir, m));
+            assertEquals(dir.resolve("config.json") + ": no config.json but a prefine-model.json: a folder ModelExport"
+                    + " wrote, which FinetunedModel.load reads", e.getMessage());
+            e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.huggingFaceSettings(dir));
+            assertTrue(e.getMessage().endsWith("which FinetunedModel.load reads"), e.getMessage());
+        }
+    }
+
+    @Test
     void prefineTextTaskStillTakesSingleTextsOnly(@TempDir Path out) throws Exception {
         TinyFinetuning.saveUntrained(out);
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(out, m)) {

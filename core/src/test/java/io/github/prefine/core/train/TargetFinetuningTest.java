@@ -92,4 +92,26 @@ class TargetFinetuningTest {
             assertEquals(accuracy(tasks).applyAsDouble(onTest.predictions()), onTest.metric());
         }
     }
+
+    @Test
+    void aMetricThatGivesNoNumberIsRefusedNamingTheSeedAndSplit() throws Exception {
+        SyntheticTasks tasks = new SyntheticTasks(43, 32, 16, TestHeads.Kind.SEQUENCE);
+        // a user's F1 over a class the split never predicts: 0 true positives of 0, as Java divides it
+        ToDoubleFunction<TaskPredictions> zeroByZero = p -> {
+            int tp = 0;
+            int predicted = 0;
+            return (double) tp / predicted;
+        };
+        TargetFinetuning.Builder b = TargetFinetuning.builder()
+                .setEncoder(m -> new TinyEncoder(SyntheticTasks.VOCAB, 16).init(m), 16)
+                .setHead(seed -> TestHeads.sequence(2)).setData(tasks).setMetric(zeroByZero)
+                .optTrainer(t -> t.optBatchSize(16).optLearningRate(1e-2).optMaxEpochs(1));
+        try (NDManager root = NDManager.newBaseManager()) {
+            // a NaN seed score poisoned the mean over seeds and every comparison of learning rates
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> b.build().runSeed(root, 3));
+            assertEquals("target finetuning: seed 3: the metric gave NaN on the VALIDATION split; setMetric must give a"
+                    + " finite score (higher is better), which the summary over seeds and the choice of learning rate"
+                    + " compare", e.getMessage());
+        }
+    }
 }

@@ -24,6 +24,7 @@ import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -294,6 +295,29 @@ class TrainerContractTest {
                 trainer.fit();
             }
             assertEquals(parameters, model.getManager().getManagedArrays().size());
+        }
+    }
+
+    @Test
+    void aBatchSizeThatTheGivenSamplerWouldOverrideIsRefused() throws Exception {
+        // optBatchSize sizes only the default sampler: beside a sampler of batches of 8, a 32 was dropped without a word
+        HeterogeneousSampler.Builder eights = HeterogeneousSampler.builder().setBatchSize(8).optSeed(3);
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = model(manager)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder()
+                    .setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(HeterogeneousBatchSampler.of(tasks, eights.copy())).optBatchSize(32).build());
+            assertEquals("trainer: optBatchSize(32) sizes only the default sampler, and the sampler given with"
+                    + " optSampler draws batches of 8; leave optBatchSize out, or build the sampler with setBatchSize(32)",
+                    e.getMessage());
+            // the same size builds, and without optBatchSize the batches are the sampler's: the 12 + 10
+            // training units make ceil(22 / 8) = 3 steps an epoch
+            Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(HeterogeneousBatchSampler.of(tasks, eights.copy())).optBatchSize(8).build().close();
+            try (Trainer trainer = Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(HeterogeneousBatchSampler.of(tasks, eights.copy())).optMaxEpochs(1).build()) {
+                assertEquals(3, trainer.fit().globalSteps());
+            }
         }
     }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trainer's INFO lines as a user reads them, from slf4j-simple in a child JVM: with several
  * worker processes on one standard error, a line must name its run, and its epochs must count as
- * the progress bar and the grid's result lines count them (from 1). Nothing per step at INFO. A
+ * the progress bar and the grid's result lines count them (from 1), and with several tasks it ends
+ * with each task's validation loss. Nothing per step at INFO. A
  * checkpoint write, gigabytes for a base model, says where, how large and how long.
  */
 class TrainerLogTest {
@@ -27,11 +28,19 @@ class TrainerLogTest {
         Pattern epoch = Pattern.compile("INFO " + Pattern.quote(Trainer.class.getName())
                 + " - Only-SL lr 0\\.001: epoch (\\d) of 2: average validation loss \\d+\\.\\d{4} \\(best epoch [12]\\),"
                 + " \\d+\\.\\d s training");
+        // with several tasks the line ends with each one's loss, which the average alone hid (a task that
+        // learns nothing beside one that learns fast); the average is their mean, as EarlyStopping takes it
+        Pattern perTask = Pattern.compile("average validation loss (\\d+\\.\\d{4}) .*; validation loss per task:"
+                + " tags (\\d+\\.\\d{4}), pairs (\\d+\\.\\d{4})$");
         assertEquals(2, trainer.size(), text);
         for (int i = 0; i < 2; i++) {
             var m = epoch.matcher(trainer.get(i));
             assertTrue(m.find(), trainer.get(i));
             assertEquals(Integer.toString(i + 1), m.group(1), trainer.get(i));
+            var p = perTask.matcher(trainer.get(i));
+            assertTrue(p.find(), trainer.get(i));
+            double mean = (Double.parseDouble(p.group(2)) + Double.parseDouble(p.group(3))) / 2;
+            assertEquals(Double.parseDouble(p.group(1)), mean, 1.5e-4, trainer.get(i)); // three roundings to 4 places
         }
         // each checkpoint (after epoch 1, 2, and the final one) says where, how large and how long
         Pattern written = Pattern.compile("INFO .*CheckpointStore - " + Pattern.quote(dir.resolve("ckpt").toString())

@@ -65,13 +65,15 @@ public final class Evaluator {
     /**
      * Scores one label per example (ACCURACY, BINARY_F1, MACRO_F1).
      *
-     * @param gold gold labels
-     * @param predicted predicted labels, same length
+     * @param gold gold labels, none null: leave unlabelled examples out, as the pipeline's scores do
+     * @param predicted predicted labels, same length; {@code null} where an example has no
+     *     prediction, which counts as wrong
      * @return the result, in percent (scikit-learn's fraction times 100)
      * @throws IllegalStateException if the metric is not a classification metric
      * @throws IllegalArgumentException if the lengths differ, or for BINARY_F1 if the labels are
      *     more than two or are two without the positive label (see {@link
      *     ClassificationMetrics#binaryF1})
+     * @throws NullPointerException if a gold label is null, naming its position
      */
     public EvaluationResult evaluateLabels(List<String> gold, List<String> predicted) {
         double v;
@@ -108,7 +110,9 @@ public final class Evaluator {
     }
 
     /**
-     * Scores answer texts (SQUAD_F1, SQUAD_EM) as the official SQuAD v1.1 script.
+     * Scores answer texts (SQUAD_F1, SQUAD_EM) as the official SQuAD v1.1 script. The predictions
+     * come first here, as the script and {@link SquadMetrics#evaluate} take them, where
+     * {@link #evaluateLabels} and {@link #evaluateTags} take the gold first.
      *
      * @param predicted one answer per question, {@code null} when unanswered
      * @param golds gold answers per question

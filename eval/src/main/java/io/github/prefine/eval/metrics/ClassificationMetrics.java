@@ -28,6 +28,7 @@ public final class ClassificationMetrics {
      *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @return accuracy in [0, 1]; 0 for empty input
      * @throws IllegalArgumentException if the lengths differ
+     * @throws NullPointerException if a gold label is null, naming its position
      */
     public static double accuracy(List<String> gold, List<String> predicted) {
         checkSizes(gold, predicted);
@@ -36,7 +37,8 @@ public final class ClassificationMetrics {
         }
         int correct = 0;
         for (int i = 0; i < gold.size(); i++) {
-            if (Objects.equals(gold.get(i), predicted.get(i))) {
+            // a null gold with a null prediction compared equal: an unlabelled example scored as right
+            if (goldLabel(gold, i).equals(predicted.get(i))) {
                 correct++;
             }
         }
@@ -102,7 +104,7 @@ public final class ClassificationMetrics {
         checkSizes(gold, predicted);
         TreeMap<String, int[]> counts = new TreeMap<>(CodePointOrder.ORDER); // tp, pred, gold
         for (int i = 0; i < gold.size(); i++) {
-            String g = Objects.requireNonNull(gold.get(i), "gold label " + i);
+            String g = goldLabel(gold, i);
             String p = predicted.get(i); // null: no prediction (an example that could not be encoded)
             counts.computeIfAbsent(g, k -> new int[3])[2]++;
             if (p == null) {
@@ -116,6 +118,12 @@ public final class ClassificationMetrics {
         TreeMap<String, PrfScore> out = new TreeMap<>(CodePointOrder.ORDER);
         counts.forEach((k, c) -> out.put(k, PrfScore.fromCountsSklearn(c[0], c[1], c[2])));
         return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** A gold label, which an unlabelled example has none of: the metrics score labelled examples only. */
+    private static String goldLabel(List<String> gold, int i) {
+        return Objects.requireNonNull(gold.get(i),
+                () -> "gold label " + i + " is null: score labelled examples only, leaving unlabelled ones out");
     }
 
     private static void checkSizes(List<String> gold, List<String> predicted) {

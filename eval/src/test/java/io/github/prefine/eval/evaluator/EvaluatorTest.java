@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.metrics.TagScheme;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -140,5 +141,25 @@ class EvaluatorTest {
         assertEquals(StdKind.SAMPLE, f1.stdKind());
         assertEquals(StdKind.POPULATION,
                 Evaluator.builder().setMetric(MetricType.ACCURACY).optStdKind(StdKind.POPULATION).build().stdKind());
+    }
+
+    @Test
+    void anUnlabelledGoldIsRefusedByEveryClassificationMetricNamingItsPosition() {
+        // a user's own examples with a missing label (TextExample.label() null): accuracy counted the
+        // position as right when its prediction was null too (a skipped example), and as wrong else,
+        // where macro and binary F1 refused it; scikit-learn refuses None among string labels
+        List<String> gold = Arrays.asList("a", null, "b");
+        List<String> predicted = Arrays.asList("a", null, "b");
+        for (MetricType metric : List.of(MetricType.ACCURACY, MetricType.MACRO_F1, MetricType.BINARY_F1)) {
+            Evaluator.Builder b = Evaluator.builder().setMetric(metric);
+            Evaluator ev = metric == MetricType.BINARY_F1 ? b.optPositiveLabel("a").build() : b.build();
+            NullPointerException e = assertThrows(NullPointerException.class, () -> ev.evaluateLabels(gold, predicted),
+                    metric.name());
+            assertEquals("gold label 1 is null: score labelled examples only, leaving unlabelled ones out",
+                    e.getMessage(), metric.name());
+        }
+        // a null prediction (no prediction) stays a wrong answer
+        assertEquals(50.0, Evaluator.builder().setMetric(MetricType.ACCURACY).build()
+                .evaluateLabels(List.of("a", "b"), Arrays.asList("a", null)).percent());
     }
 }

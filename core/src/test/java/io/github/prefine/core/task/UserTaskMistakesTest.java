@@ -1,0 +1,87 @@
+package io.github.prefine.core.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.prefine.core.data.CsvClassificationReader;
+import io.github.prefine.core.data.Leniency;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.pipeline.WordTokenizer;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mistakes a user defining a task from their own CSV file makes, as docs/data-layout.md's "Your own
+ * datasets" leads them: each is refused with what went wrong and what to call, where before the
+ * name was refused only by the model after every file was read and featurized, and a file read
+ * without its label column was said to show "a single label".
+ */
+class UserTaskMistakesTest {
+    private static final CsvClassificationReader LABELLED =
+            CsvClassificationReader.builder().setTextA("{text}").optLabel("label").build();
+
+    private static Task.Builder task(String name, CsvClassificationReader reader) {
+        return Task.builder().setName(name).setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder()
+                        .add(Split.TRAIN, "mine/train.csv", reader).add(Split.VALIDATION, "mine/dev.csv", reader).build());
+    }
+
+    private static Path files(Path root) throws Exception {
+        Files.createDirectories(root.resolve("mine"));
+        Files.writeString(root.resolve("mine/train.csv"), "text,label\na b,pos\nb a,neg\na a,pos\n");
+        Files.writeString(root.resolve("mine/dev.csv"), "text,label\nb b,neg\na b,pos\n");
+        return WordTokenizer.write(root.resolve("tokenizer.json"), List.of("a", "b"));
+    }
+
+    @Test
+    void aNameWithASlashIsRefusedWhenTheTaskIsBuilt() {
+        // MultiHeadModel keys the head's parameters by the name and refuses '/', but only at build(),
+        // after Task.load had read and TaskSet.featurize had featurized every file
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> task("mine/sentiment", LABELLED).build());
+        assertEquals("mine/sentiment: a task name must not contain '/' (it keys the task's head parameters),"
+                + " found 'mine/sentiment'", e.getMessage());
+        assertEquals("mine-sentiment", task("mine-sentiment", LABELLED).build().name());
+    }
+
+    @Test
+    void aFileReadWithoutItsLabelColumnIsNamedAsUnlabelled(@TempDir Path root) throws Exception {
+        Path tokenizerJson = files(root);
+        // optLabel left out: the reader reads every row as unlabelled, so nothing is learned
+        CsvClassificationReader unlabelled = CsvClassificationReader.builder().setTextA("{text}").build();
+        TaskData data = task("mine", unlabelled).build().load(root, Leniency.STRICT);
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
+            UnfeaturizableTaskException e = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(data, tokenizer, FeatureSettings.paper()));
+            assertEquals("task mine: its label set [] has fewer than 2 classes, and a head needs at least 2 (none of"
+                    + " its 3 training examples has a label: was its reader built without optLabel?)", e.getMessage());
+            // declared labels are not the training data's fault
+            TaskData declared = task("mine", LABELLED).optLabels(List.of("pos")).build().load(root, Leniency.LENIENT);
+            e = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(declared, tokenizer, FeatureSettings.paper()));
+            assertEquals("task mine: its label set [pos] has fewer than 2 classes, and a head needs at least 2 (the"
+                    + " set declared with Task.Builder.optLabels)", e.getMessage());
+        }
+    }
+
+    @Test
+    void aSourceWithoutATrainFileSaysSo(@TempDir Path root) throws Exception {
+        Path tokenizerJson = files(root);
+        Task noTrain = Task.builder().setName("mine").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder()
+                        .add(Split.VALIDATION, "mine/dev.csv", LABELLED).build()).build();
+        TaskData data = noTrain.load(root, Leniency.STRICT);
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
+            UnfeaturizableTaskException e = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(data, tokenizer, FeatureSettings.paper()));
+            assertEquals("task mine: no training examples: its TaskSource names no train file (add one with"
+                    + " TaskSource.Builder.add(Split.TRAIN, path, reader), or a one-file dataset with optHoldOut)",
+                    e.getMessage());
+        }
+    }
+}
