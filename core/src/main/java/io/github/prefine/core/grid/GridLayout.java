@@ -16,7 +16,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code records/<sweep>.jsonl}: one {@link io.github.prefine.eval.report.ResultLog} line per
  *       finished sweep (written to a temporary file and renamed, so no crash leaves a torn record);
- *       {@code results.jsonl} is their concatenation;
+ *       {@code results.jsonl} is the concatenation of the grid's planned sweeps' records (another
+ *       grid's in the folder are left out, see {@link GridReports});
  *   <li>{@code prefinetune/<setting>/lr-<rate>/}: one pre-finetuning run's trainer checkpoints,
  *       encoder, {@code history.json} and {@code train-loss.json}; {@code prefinetune/<setting>/result.json}
  *       the sweep's choice;

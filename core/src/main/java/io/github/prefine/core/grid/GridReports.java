@@ -19,9 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.knowm.xchart.XYChart;
@@ -31,12 +33,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Rebuilds {@code results.jsonl}, the tables (Markdown, CSV, JSON) and the plots (PNG, SVG) of a
  * grid's output folder from its per-sweep records, with the eval module's table and chart
- * writers; {@link GridSession#writeReports()} calls it. Plots are best effort ({@link
+ * writers; {@link GridSession#writeReports()} calls it. Given the plan's units, only their records
+ * are taken: another grid's in the folder are left out, counted in the log line of every rewrite
+ * and named in a warning whenever the set left out changes. Plots are best effort ({@link
  * BestEffortCharts}): a machine without fonts gets one warning and the tables. Several processes
  * may share a folder: rebuilding holds {@code locks/reports.lock}. Not thread-safe.
  */
 public final class GridReports {
     private static final Logger LOG = LoggerFactory.getLogger(GridReports.class);
+    /** The end of a unit's record's name, after its id. */
+    private static final String RECORD = ".jsonl";
+    /** At most this many of the units whose records are left out are named; the rest are counted. */
+    private static final int NAMED_UNITS = 8;
     /** The start of the name of each pre-finetuned setting's training curves. */
     private static final String CURVES = "curves-";
     /** The temp name of a report file of the output folder, as {@code WholeFiles.tempName} makes it. */
@@ -48,6 +56,10 @@ public final class GridReports {
     private final ReportLayout layout;
     /** The significance level of the tables' comparisons with the baseline. */
     private final double alpha;
+    /** The plan's unit ids, whose records alone the reports take; null to take every record. */
+    private final Set<String> units;
+    /** The units whose records the last rewrite left out, so that the warning comes once per change. */
+    private List<String> leftOutBefore = List.of();
     /** One per output folder and process: a machine that cannot draw charts says so once. */
     private final BestEffortCharts charts = new BestEffortCharts();
 
@@ -58,10 +70,39 @@ public final class GridReports {
      * @param table2 per group and setting
      * @param cost seconds and examples per pre-finetuning epoch
      * @param files every file written
+     * @param leftOut the ids of the units whose records were left out, not being in this grid's
+     *     plan, in file-name order; empty when every record was taken
      */
-    public record Written(Table table1, Table table2, Table cost, List<Path> files) {}
+    public record Written(Table table1, Table table2, Table cost, List<Path> files, List<String> leftOut) {
+        /**
+         * Copies the lists.
+         *
+         * @param table1 per target and setting, mean ± std over seeds
+         * @param table2 per group and setting
+         * @param cost seconds and examples per pre-finetuning epoch
+         * @param files every file written
+         * @param leftOut the ids of the units whose records were left out
+         */
+        public Written {
+            files = List.copyOf(files);
+            leftOut = List.copyOf(leftOut);
+        }
+    }
 
+    /** Reports over every record in the folder, as for a folder without its plan. */
     GridReports(GridLayout files, List<String> settings, List<Task> targets, double alpha) {
+        this(files, settings, targets, null, alpha);
+    }
+
+    /**
+     * Reports over the records of the plan's units alone: a record is named by its unit's id
+     * ({@code records/<id>.jsonl}), and one of another id is another grid's (copied in beside this
+     * one's, say), whose seeds would join this grid's cells and whose settings its cost table.
+     *
+     * @param units the plan's unit ids, or null to take every record
+     */
+    GridReports(GridLayout files, List<String> settings, List<Task> targets, Collection<String> units, double alpha) {
+        this.units = units == null ? null : Set.copyOf(units);
         this.files = files;
         this.alpha = alpha;
         this.out = files.root();
@@ -86,15 +127,31 @@ public final class GridReports {
             deleteKilledWritersTemps();
             Path records = files.records();
             StringBuilder all = new StringBuilder();
+            List<String> leftOut = new ArrayList<>();
+            long leftOutLines = 0;
             if (Files.isDirectory(records)) {
                 List<Path> files;
                 try (Stream<Path> s = Files.list(records)) {
-                    files = s.filter(p -> p.getFileName().toString().endsWith(".jsonl")).sorted().toList();
+                    files = s.filter(p -> p.getFileName().toString().endsWith(RECORD)).sorted().toList();
                 }
                 for (Path p : files) {
-                    all.append(Files.readString(p, StandardCharsets.UTF_8));
+                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    String name = p.getFileName().toString();
+                    String unit = name.substring(0, name.length() - RECORD.length());
+                    if (units != null && !units.contains(unit)) {
+                        leftOut.add(unit);
+                        leftOutLines += text.lines().filter(line -> !line.isBlank()).count();
+                    } else {
+                        all.append(text);
+                    }
                 }
             }
+            if (!leftOut.isEmpty() && !leftOut.equals(leftOutBefore)) {
+                LOG.warn("{}: left out {} records ({} lines) of units not in this grid's plan: {}; results.jsonl and"
+                        + " the tables hold this grid's units only", records, leftOut.size(), leftOutLines,
+                        named(leftOut));
+            }
+            leftOutBefore = leftOut;
             Path log = files.results();
             AtomicFiles.write(files.root(), log, all.toString());
             ResultSet results = ResultLog.load(log);
@@ -112,11 +169,18 @@ public final class GridReports {
             }
             written.addAll(curves());
             // one line per rewrite, not one per file
-            LOG.info("reports: {} table files and {} charts in {} ({} runs){}", tables, (written.size() - tables) / 2,
-                    out, results.runs().size(), charts.renderingFailure() == null ? "" : "; charts skipped, see the"
-                            + " warning above");
-            return new Written(t1, t2, cost, written);
+            LOG.info("reports: {} table files and {} charts in {} ({} runs{}){}", tables, (written.size() - tables) / 2,
+                    out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + leftOut.size()
+                            + " records of units not in this grid's plan left out",
+                    charts.renderingFailure() == null ? "" : "; charts skipped, see the warning above");
+            return new Written(t1, t2, cost, written, leftOut);
         }
+    }
+
+    /** The first {@value #NAMED_UNITS} ids, then how many more. */
+    private static String named(List<String> ids) {
+        String listed = String.join(", ", ids.subList(0, Math.min(NAMED_UNITS, ids.size())));
+        return ids.size() > NAMED_UNITS ? listed + " and " + (ids.size() - NAMED_UNITS) + " more" : listed;
     }
 
     /**

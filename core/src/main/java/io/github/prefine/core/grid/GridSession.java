@@ -533,7 +533,8 @@ public final class GridSession implements AutoCloseable {
     }
 
     /**
-     * Rewrites {@code results.jsonl}, the tables and the plots from the records present now.
+     * Rewrites {@code results.jsonl}, the tables and the plots from the records present now, of
+     * the plan's units only: another grid's records in {@code records/} are left out and logged.
      *
      * @return the tables
      * @throws IOException if reading records or writing reports fails
@@ -541,7 +542,8 @@ public final class GridSession implements AutoCloseable {
     public GridReports.Written writeReports() throws IOException {
         if (reports == null) {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
-            reports = new GridReports(grid.layout, plan().settingNames(), grid.config.targets, grid.config.alpha);
+            reports = new GridReports(grid.layout, plan().settingNames(), grid.config.targets,
+                    plan().sweeps().stream().map(GridSweep::id).toList(), grid.config.alpha);
         }
         writeDataReport();
         return reports.write();

@@ -101,8 +101,10 @@ final class TrainerCheckpoints {
     /**
      * Refuses a checkpoint written under settings that change the trajectory, naming each that
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
-     * cap only say when to stop. A checkpoint written before a setting was recorded resumes, with a
-     * warning that names what could not be checked.
+     * cap only say when to stop. The schedule, precision and accumulation are in every checkpoint's
+     * manifest since the format's first version, so one missing is refused; a checkpoint written
+     * before the optimiser's settings were recorded resumes, with a warning that names what could
+     * not be checked.
      */
     private void checkSettings(Path dir, TrainState st) throws IOException {
         List<String> differ = new ArrayList<>();
@@ -112,7 +114,8 @@ final class TrainerCheckpoints {
         if (Double.compare(st.learningRate(), learningRate) != 0) {
             differ.add("learning rate: recorded " + st.learningRate() + ", requested " + learningRate);
         }
-        Map<String, String> recorded = st.manifest() == null ? Map.of() : st.manifest();
+        // TrainState.read refuses a state without its manifest
+        Map<String, String> recorded = st.manifest();
         List<String> unchecked = new ArrayList<>();
         for (String key : new TreeMap<>(settings).keySet()) {
             boolean optimizer = key.startsWith("optimizer.");
@@ -120,11 +123,15 @@ final class TrainerCheckpoints {
                 continue;
             }
             String stored = recorded.get(key);
+            if (stored == null && !optimizer) {
+                // without it the check was skipped without a word
+                throw new IOException(dir.resolve("state.json") + ": expected a training state (JSON), found no member"
+                        + " $.manifest." + key + " (expected the " + key + " the checkpoint was trained under), which"
+                        + " every training state holds" + cannotResume(dir));
+            }
             if (stored == null) {
                 // an older checkpoint: the optimiser's settings were not recorded before
-                if (optimizer) {
-                    unchecked.add(key);
-                }
+                unchecked.add(key);
             } else if (!stored.equals(settings.get(key))) {
                 differ.add(key + ": recorded " + stored + ", requested " + settings.get(key));
             }

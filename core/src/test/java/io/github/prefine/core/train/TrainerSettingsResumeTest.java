@@ -120,6 +120,47 @@ class TrainerSettingsResumeTest {
         assertArrayEquals(whole, resumed, "resumed run's final weights");
     }
 
+    /**
+     * A state.json without its manifest, with null there, or with a manifest lacking the schedule,
+     * the precision or the accumulation is refused naming the file and the JSON path: every
+     * checkpoint has held them since the format's first version, and without them the resume
+     * skipped the check against the recorded schedule and precision without a word, so a run
+     * resumed under another schedule went on as neither run. The checkpoint, put back whole,
+     * still resumes to the bits of an uninterrupted run: nothing was restored.
+     */
+    @Test
+    void aCheckpointWithoutItsManifestOrATrajectorySettingIsRefusedNamingFileAndPath(@TempDir Path tmp)
+            throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        Path state = published(dir).resolve("state.json");
+        String whole = Files.readString(state, StandardCharsets.UTF_8);
+        record Case(String member, String expected, java.util.function.Consumer<JsonObject> edit) {}
+        List<Case> cases = List.of(
+                new Case("no member $.manifest", "an object: the run's provenance and settings",
+                        j -> j.remove("manifest")),
+                new Case("null at $.manifest", "an object: the run's provenance and settings",
+                        j -> j.add("manifest", com.google.gson.JsonNull.INSTANCE)),
+                new Case("no member $.manifest.schedule", "the schedule the checkpoint was trained under",
+                        j -> j.getAsJsonObject("manifest").remove("schedule")),
+                new Case("no member $.manifest.precision", "the precision the checkpoint was trained under",
+                        j -> j.getAsJsonObject("manifest").remove("precision")),
+                new Case("no member $.manifest.accumulation", "the accumulation the checkpoint was trained under",
+                        j -> j.getAsJsonObject("manifest").remove("accumulation")));
+        for (Case c : cases) {
+            JsonObject json = JsonParser.parseString(whole).getAsJsonObject();
+            c.edit().accept(json);
+            Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+            String m = refused(dir, recorded()).getMessage();
+            assertTrue(m.startsWith(state + ": expected a training state (JSON), found " + c.member() + " (expected "
+                    + c.expected() + "), which every training state holds"), m);
+            assertTrue(m.contains("cannot be resumed, and nothing was restored"), m);
+        }
+        Files.writeString(state, whole, StandardCharsets.UTF_8);
+        byte[] resumed = finish(dir, recorded(), tmp.resolve("resumed.ndlist"));
+        assertArrayEquals(finish(null, recorded(), tmp.resolve("whole.ndlist")), resumed, "resumed run's final weights");
+    }
+
     @Test
     void aCheckpointWrittenBeforeTheSettingsWereRecordedResumesWithAWarning(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");

@@ -34,9 +34,10 @@ import java.util.Map;
 /**
  * The host-side part of a training checkpoint, stored as {@code state.json}: everything that is
  * not a tensor. Doubles are written with {@link Double#toString}, so they read back bit for bit.
- * Every member of a basic type (a flag, a count, a rate; the state's and each epoch's) is in every
- * state.json since the format's first version, so one missing is refused rather than read as its
- * Java default; the members added later are boxed and read as null where absent.
+ * Every member of a basic type (a flag, a count, a rate; the state's and each epoch's), and the
+ * manifest, is in every state.json since the format's first version, so one missing is refused
+ * rather than read as its Java default (or null); the members added later are boxed and read as
+ * null where absent.
  *
  * @param format the format tag
  * @param epochsDone epochs completed
@@ -50,8 +51,9 @@ import java.util.Map;
  * @param finished true once the run has ended and the best weights are the model's
  * @param stoppedEarly true if patience ran out
  * @param manifest run provenance (Java, OS, architecture, DJL engine, device) and the settings a
- *     resume must match (schedule, precision, accumulation, the optimiser's {@code optimizer.*},
- *     absent from checkpoints written before they were kept)
+ *     resume must match (schedule, precision and accumulation, in every checkpoint; the optimiser's
+ *     {@code optimizer.*}, absent from checkpoints written before they were kept); never null in a
+ *     state read back
  * @param lossScale mixed precision only, else null: the loss scaler's scale (a float written
  *     exactly, so it reads back bit for bit); null also in checkpoints written before it was kept
  * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps
@@ -69,6 +71,8 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
 
     /** The format tag written by this version. */
     public static final String FORMAT = "prefine-train-state/1";
+    /** What the manifest holds, for the message of a state without it. */
+    private static final String MANIFEST = "an object: the run's provenance and settings";
     /** What a checkpoint's state.json holds, for the messages of one that cannot be read. */
     private static final String EXPECTED = "expected the run's training state (JSON, UTF-8) that every checkpoint holds";
     /**
@@ -210,7 +214,7 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
         }
         String missing = missingMember(JsonParser.parseString(text).getAsJsonObject());
         if (missing != null) {
-            throw new IOException(file + ": expected a training state (JSON), found no member " + missing
+            throw new IOException(file + ": expected a training state (JSON), found " + missing
                     + ", which every training state holds");
         }
         return s;
@@ -218,13 +222,21 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
 
     /**
      * The first member of a basic type (a flag, a count, a rate) that the state or one of its
-     * epochs lacks, as "PATH (expected WHAT)", or null: Gson's record reader gives a missing one its
-     * Java default without a word. Every state.json since the format's first version holds each of
-     * them; the members added later ({@code lossScale}, {@code lossScaleGrowthTracker}, {@code
-     * skippedSteps}, {@code overflowStreak}) are boxed, and absent from older checkpoints, so read
-     * as null.
+     * epochs lacks, or the manifest missing or null, as "no member PATH (expected WHAT)" or "null at
+     * PATH (expected WHAT)"; null if none: Gson's record reader gives a missing one its Java default
+     * (null for the manifest) without a word. Every state.json since the format's first version
+     * holds each of them; the members added later ({@code lossScale}, {@code
+     * lossScaleGrowthTracker}, {@code skippedSteps}, {@code overflowStreak}) are boxed, and absent
+     * from older checkpoints, so read as null.
      */
     private static String missingMember(JsonObject state) {
+        if (!state.has("manifest")) {
+            return "no member $.manifest (expected " + MANIFEST + ")";
+        }
+        if (state.get("manifest").isJsonNull()) {
+            // a resume checks the recorded schedule and precision against it
+            return "null at $.manifest (expected " + MANIFEST + ")";
+        }
         String m = missingMember(state, TrainState.class, "$");
         if (m == null && state.get("epochs") instanceof JsonArray epochs) {
             for (int i = 0; i < epochs.size() && m == null; i++) {
@@ -239,7 +251,7 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
     private static String missingMember(JsonObject o, Class<? extends Record> type, String path) {
         for (RecordComponent c : type.getRecordComponents()) {
             if (c.getType().isPrimitive() && !o.has(c.getName())) {
-                return path + "." + c.getName() + " (expected " + expectedOf(c.getType()) + ")";
+                return "no member " + path + "." + c.getName() + " (expected " + expectedOf(c.getType()) + ")";
             }
         }
         return null;

@@ -125,16 +125,14 @@ class TrainStateTest {
 
     /**
      * The members a state may leave null still read: the loss scaler's, null without mixed
-     * precision and in checkpoints written before they were kept, and the manifest, absent from
-     * the oldest checkpoints.
+     * precision and in checkpoints written before they were kept.
      */
     @Test
     void theMembersOlderOrFullPrecisionStatesLeaveNullStillRead(@TempDir Path dir) throws Exception {
-        Path file = withReplaced(dir, "\"manifest\": {\n    \"java\": \"17\"\n  }", "\"manifest\": null");
-        Files.writeString(file, Files.readString(file).replace("\n}", ",\n  \"lossScale\": null,"
-                + " \"lossScaleGrowthTracker\": null, \"skippedSteps\": null, \"overflowStreak\": null\n}"));
+        Path file = withReplaced(dir, "\n}", ",\n  \"lossScale\": null, \"lossScaleGrowthTracker\": null,"
+                + " \"skippedSteps\": null, \"overflowStreak\": null\n}");
         TrainState s = TrainState.read(file);
-        assertEquals(null, s.manifest());
+        assertEquals(Map.of("java", "17"), s.manifest());
         assertEquals(null, s.lossScale());
         assertEquals(null, s.overflowStreak());
         assertEquals(2, s.epochsDone());
@@ -165,6 +163,26 @@ class TrainStateTest {
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
         assertEquals(file + ": expected a training state (JSON), found no member " + path + " (expected " + expected
                 + "), which every training state holds", e.getMessage());
+    }
+
+    /**
+     * A state without its manifest, or with null there, is refused naming the file and the
+     * member: every state.json since the format's first version holds it (git: the writer put the
+     * run's schedule, precision and accumulation there from the start), and read as null it made a
+     * resume skip the check against the recorded schedule and precision without a word.
+     */
+    @Test
+    void aMissingOrNullManifestIsRefusedNamingFileAndPath(@TempDir Path dir) throws Exception {
+        String manifest = ",\n  \"manifest\": {\n    \"java\": \"17\"\n  }";
+        Path file = withReplaced(dir, manifest, "");
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> TrainState.read(file));
+        assertEquals(file + ": expected a training state (JSON), found no member $.manifest (expected an object:"
+                + " the run's provenance and settings), which every training state holds", e.getMessage());
+
+        Path nulled = withReplaced(dir, manifest, ",\n  \"manifest\": null");
+        e = assertThrows(java.io.IOException.class, () -> TrainState.read(nulled));
+        assertEquals(nulled + ": expected a training state (JSON), found null at $.manifest (expected an object:"
+                + " the run's provenance and settings), which every training state holds", e.getMessage());
     }
 
     /** An epoch's last member, which the others' removal above cannot reach (no comma after it). */
