@@ -44,12 +44,15 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * with a printed reason, where the data is absent), gets one to three random damages: a cut at any
  * byte (also inside a UTF-8 sequence), a byte flipped, inserted or deleted, a line duplicated or
  * deleted, a blank line, a BOM, CRLF line ends, a very long line, a tab or a comma put anywhere,
- * JSON broken by a stray bracket, quote or comma, or a JSON value replaced by one of the wrong
- * type. A strict read either succeeds or throws a {@link MalformedDatasetException} whose message
- * starts with the file, names a line or JSON path (unless the whole file is at fault) and quotes
- * no library exception; a lenient read either succeeds, every dropped unit counted in its report,
- * or throws that exception for a defect of the whole document; a strict read that succeeds reads
- * as the lenient one does. Nothing else escapes, and no read hangs.
+ * JSON broken by a stray bracket, quote or comma, a JSON value replaced by one of the wrong type,
+ * or a JSON name repeated; each stored as text, gzipped, or gzipped and then damaged (WiC's gold
+ * file is damaged on its own too). A strict read either succeeds or throws a {@link
+ * MalformedDatasetException} whose message starts with the file, names a line or JSON path (unless
+ * the whole file is at fault), quotes no library exception and does not find what it expected
+ * ("expected answer 'Ann' ..., found 'Ann'"); a lenient read either succeeds, every dropped unit
+ * counted in its report, or throws that exception for a defect of the whole document (an empty
+ * file, a damaged gzip stream); a strict read that succeeds reads as the lenient one does. Nothing
+ * else escapes, and no read hangs.
  */
 class ReaderCorruptionProperties {
     /** A read still running after this long is taken as a hang; far above any read here. */
@@ -85,7 +88,7 @@ class ReaderCorruptionProperties {
 
     enum Kind {
         TRUNCATE, TRUNCATE_IN_UTF8, FLIP_BYTE, INSERT_BYTE, DELETE_BYTE, DUPLICATE_LINE, DELETE_LINE, BLANK_LINE,
-        BOM, CRLF, LONG_LINE, TAB, COMMA, BREAK_JSON, WRONG_JSON_TYPE
+        BOM, CRLF, LONG_LINE, TAB, COMMA, BREAK_JSON, WRONG_JSON_TYPE, REPEAT_JSON_NAME
     }
 
     /** How the damaged sample is stored: as text, gzipped, or gzipped and then damaged. */
@@ -109,6 +112,10 @@ class ReaderCorruptionProperties {
     // (the string unrolled, since an alternation per character overflows the stack on a long one)
     private static final Pattern JSON_VALUE =
             Pattern.compile("(?<=[:\\[,]\\s?)(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|-?\\d+(?:\\.\\d+)?|true|false|null|\\[\\]|\\{\\})");
+
+    // a name and a scalar value
+    private static final Pattern MEMBER =
+            Pattern.compile("\"[A-Za-z_]+\"\\s?:\\s?(\"[^\"\\\\]*+(?:\\\\.[^\"\\\\]*+)*+\"|-?\\d+|true|false|null)");
 
     static byte[] apply(byte[] valid, List<Damage> damage) {
         byte[] b = valid;
@@ -182,6 +189,22 @@ class ReaderCorruptionProperties {
             case BREAK_JSON:
                 return splice(b, d.at() % (n + 1), 0, JSON_BREAKS[d.value() % JSON_BREAKS.length]
                         .getBytes(StandardCharsets.UTF_8));
+            case REPEAT_JSON_NAME: { // a member repeated right after itself, its value changed
+                String s = new String(b, StandardCharsets.UTF_8);
+                List<int[]> members = new ArrayList<>();
+                Matcher m = MEMBER.matcher(s);
+                while (m.find()) {
+                    members.add(new int[] {m.start(), m.end()});
+                }
+                if (members.isEmpty()) {
+                    return b;
+                }
+                int[] mb = members.get(d.at() % members.size());
+                String member = s.substring(mb[0], mb[1]);
+                String name = member.substring(0, member.indexOf(':') + 1);
+                String again = "," + name + WRONG_TYPES[d.value() % WRONG_TYPES.length];
+                return (s.substring(0, mb[1]) + again + s.substring(mb[1])).getBytes(StandardCharsets.UTF_8);
+            }
             case WRONG_JSON_TYPE: {
                 String s = new String(b, StandardCharsets.UTF_8);
                 List<int[]> spans = new ArrayList<>();
@@ -260,6 +283,14 @@ class ReaderCorruptionProperties {
         return c;
     }
 
+    private static byte[] pack(byte[] valid, List<Damage> damage, Packing packing) throws IOException {
+        return switch (packing) {
+            case PLAIN -> apply(valid, damage);
+            case GZIP -> gzip(apply(valid, damage));
+            case DAMAGED_GZIP -> apply(gzip(valid), damage);
+        };
+    }
+
     private static byte[] gzip(byte[] b) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
@@ -309,12 +340,7 @@ class ReaderCorruptionProperties {
             DatasetReader<?> reader, Set<String> unitReasons, boolean documentDefectsThrowWhenLenient) throws Exception {
         Path file = dir.resolve(packing == Packing.PLAIN ? relative : relative + ".gz");
         Files.createDirectories(file.getParent());
-        byte[] bytes = switch (packing) {
-            case PLAIN -> apply(valid, damage);
-            case GZIP -> gzip(apply(valid, damage));
-            case DAMAGED_GZIP -> apply(gzip(valid), damage);
-        };
-        Files.write(file, bytes);
+        Files.write(file, pack(valid, damage, packing));
         String what = file.getFileName() + " " + damage;
         String folder = file.getParent().getFileName() + "/";
         ReadResult<?> strict = null;
@@ -346,6 +372,9 @@ class ReaderCorruptionProperties {
         String m = e.getMessage();
         assertTrue(m.startsWith(folder), what + ": message does not name the file: " + m);
         assertTrue(!m.contains("com.google") && !m.contains("Exception"), what + ": message quotes a library: " + m);
+        // "expected answer 'Ann' at offset 0, found 'Ann'" says nothing of what is wrong
+        assertTrue(e.found().length() < 3 || !e.expected().contains(e.found()),
+                what + ": message finds what it expected: " + m);
         assertTrue(LOCATION.matcher(e.location()).matches() || e.location().isEmpty() && wholeFile(e),
                 what + ": message names no line or JSON path: " + m);
     }
@@ -568,15 +597,25 @@ class ReaderCorruptionProperties {
     @Property(tries = 200)
     void wic(@ForAll("damage") List<Damage> damage, @ForAll boolean real,
             @ForAll Packing packing) throws Exception {
-        String gold = real && Files.isRegularFile(DATA.resolve("cls/wic/original/dev.gold.txt"))
-                ? lines(4).slice(DATA.resolve("cls/wic/original/dev.gold.txt")) : ReaderFuzzTest.WIC_GOLD;
-        Files.createDirectories(dir.resolve("wic"));
-        byte[] labels = utf8(gold.lines().limit(3).map(l -> l + "\n").reduce("", String::concat));
-        // the gold file beside a gzipped data file is gzipped too, and only the data file damaged
-        Files.write(dir.resolve(packing == Packing.PLAIN ? "wic/dev.gold.txt" : "wic/dev.gold.txt.gz"),
-                packing == Packing.PLAIN ? labels : gzip(labels));
-        check("wic/dev.data.txt", sample(real, ReaderFuzzTest.WIC, "cls/wic/original/dev.data.txt", lines(3)), damage, packing,
-                new WicReader(), EVERY_REASON, true);
+        writeWicGold(real, packing, List.of());
+        check("wic/dev.data.txt", sample(real, ReaderFuzzTest.WIC, "cls/wic/original/dev.data.txt", lines(3)), damage,
+                packing, new WicReader(), EVERY_REASON, true);
+    }
+
+    @Property(tries = 200)
+    void wicGold(@ForAll("damage") List<Damage> damage, @ForAll boolean real,
+            @ForAll Packing packing) throws Exception {
+        writeWicGold(real, packing, damage);
+        check("wic/dev.data.txt", sample(real, ReaderFuzzTest.WIC, "cls/wic/original/dev.data.txt", lines(3)),
+                List.of(), packing, new WicReader(), EVERY_REASON, true);
+    }
+
+    /** Writes the WiC gold file beside the data, gzipped where the data is, with the damage given. */
+    private static void writeWicGold(boolean real, Packing packing, List<Damage> damage) throws IOException {
+        byte[] labels = sample(real, ReaderFuzzTest.WIC_GOLD, "cls/wic/original/dev.gold.txt", lines(3));
+        Path gold = dir.resolve(packing == Packing.PLAIN ? "wic/dev.gold.txt" : "wic/dev.gold.txt.gz");
+        Files.createDirectories(gold.getParent());
+        Files.write(gold, pack(labels, damage, packing));
     }
 
     @Property(tries = 200)
