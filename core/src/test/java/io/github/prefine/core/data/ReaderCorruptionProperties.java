@@ -47,9 +47,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * JSON broken by a stray bracket, quote or comma, a JSON value replaced by one of the wrong type,
  * or a JSON name repeated; each stored as text, gzipped, or gzipped and then damaged (WiC's gold
  * file is damaged on its own too). A strict read either succeeds or throws a {@link
- * MalformedDatasetException} whose message starts with the file, names a line or JSON path (unless
- * the whole file is at fault), quotes no library exception and does not find what it expected
- * ("expected answer 'Ann' ..., found 'Ann'"); a lenient read either succeeds, every dropped unit
+ * MalformedDatasetException} whose message starts with the file, names a line of it or a JSON
+ * path (unless the whole file is at fault), quotes no library exception and does not find what it
+ * expected ("expected answer 'Ann' ..., found 'Ann'"); a lenient read either succeeds, every dropped unit
  * counted in its report, or throws that exception for a defect of the whole document (an empty
  * file, a damaged gzip stream); a strict read that succeeds reads as the lenient one does. Nothing
  * else escapes, and no read hangs.
@@ -348,12 +348,14 @@ class ReaderCorruptionProperties {
             strict = read(reader, file, Leniency.STRICT);
         } catch (MalformedDatasetException e) {
             checkMessage(e, folder, what + " (strict)");
+            checkLine(e, file, packing, what + " (strict)");
         }
         ReadResult<?> lenient = null;
         try {
             lenient = read(reader, file, Leniency.LENIENT);
         } catch (MalformedDatasetException e) {
             checkMessage(e, folder, what + " (lenient)");
+            checkLine(e, file, packing, what + " (lenient)");
             if (!documentDefectsThrowWhenLenient && !e.found().contains("empty") && !damagedStream(e)) {
                 fail(what + ": lenient read threw for a defect it could skip: " + e.getMessage());
             }
@@ -366,6 +368,24 @@ class ReaderCorruptionProperties {
             assertTrue(lenient != null, what + ": a strict read succeeded, the lenient one threw");
             assertEquals(strict.examples(), lenient.examples(), what + ": strict and lenient reads differ");
         }
+    }
+
+    /** A line named in a plain file's own message is one of its lines (or the end just after the last). */
+    private static void checkLine(MalformedDatasetException e, Path file, Packing packing, String what)
+            throws IOException {
+        Matcher m = Pattern.compile("^(\\d+)").matcher(e.location());
+        if (packing != Packing.PLAIN || !m.find()) {
+            return;
+        }
+        Path named = file.resolveSibling(Path.of(e.file()).getFileName());
+        byte[] b = Files.readAllBytes(named);
+        long lines = 1;
+        for (byte x : b) {
+            lines += x == '\n' ? 1 : 0;
+        }
+        long line = Long.parseLong(m.group(1));
+        assertTrue(line >= 1 && line <= lines, what + ": line " + line + " of a file of " + lines + " lines: "
+                + e.getMessage());
     }
 
     private static void checkMessage(MalformedDatasetException e, String folder, String what) {
