@@ -127,8 +127,13 @@ public final class MrqaReader implements DatasetReader<QaExample> {
             JsonArray spans = at.array(d, "char_spans", dp);
             for (int s = 0; s < spans.size(); s++) {
                 String sp = dp + ".char_spans[" + s + "]";
-                if (!spans.get(s).isJsonArray() || spans.get(s).getAsJsonArray().size() != 2) {
+                if (!spans.get(s).isJsonArray()) {
                     throw at.error(sp, "an array [start, end]", Json.kind(spans.get(s)));
+                }
+                int values = spans.get(s).getAsJsonArray().size();
+                if (values != 2) {
+                    throw at.error(sp, "an array [start, end]",
+                            "an array of " + values + (values == 1 ? " value" : " values"));
                 }
                 int cpStart = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
                 int cpLast = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]");

@@ -42,7 +42,7 @@ final class QaAnswers {
         return "'" + clip(context.substring(start, Math.min(context.length(), start + text.length()))) + "'";
     }
 
-    private static String clip(String s) {
+    static String clip(String s) {
         return s.length() <= 60 ? s : s.substring(0, 57) + "...";
     }
 

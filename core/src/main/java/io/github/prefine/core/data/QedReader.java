@@ -103,9 +103,17 @@ public final class QedReader implements DatasetReader<QaExample> {
         String text = at.string(ref, "string", path);
         // offsets count code points (Python); Java strings count UTF-16 units
         int start16 = QaAnswers.utf16Offset(context, start);
-        if (end - start != QaAnswers.characters(text) || !QaAnswers.matches(context, text, start16)) {
+        if (!QaAnswers.matches(context, text, start16)) {
             Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET,
                     at.error(path, QaAnswers.expectation(text, start), QaAnswers.found(context, text, start)));
+            return;
+        }
+        int length = QaAnswers.characters(text);
+        if ((long) end - start != length) {
+            // the text is where start says, so the end is what is wrong
+            Defects.skip(leniency, report, SquadReader.ANSWER_NOT_AT_OFFSET, at.error(path + ".end",
+                    (start + length) + " (start " + start + " plus the " + length + " characters of '"
+                            + QaAnswers.clip(text) + "')", Integer.toString(end)));
             return;
         }
         GoldAnswer a = new GoldAnswer(text, start16);

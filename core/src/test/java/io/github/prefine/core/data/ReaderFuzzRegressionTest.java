@@ -12,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Defects {@link ReaderFuzzTest} found, each pinned as its smallest input. */
+/** Defects {@link ReaderFuzzTest} and {@link ReaderCorruptionProperties} found, each pinned as its smallest input. */
 class ReaderFuzzRegressionTest {
     @TempDir
     Path dir;
@@ -145,5 +145,38 @@ class ReaderFuzzRegressionTest {
         Path empty = TestFiles.write(dir, "rte/test.tsv", "");
         assertEquals("rte/test.tsv: expected at least one row, found an empty file",
                 assertThrows(MalformedDatasetException.class, () -> reader.read(empty)).getMessage());
+    }
+
+    @Test
+    void qedSpanWhoseEndDisagreesWithItsTextNamesTheEnd() throws IOException {
+        // the text was at its start, so the message read "expected answer 'Ann' at offset 0 of the
+        // context, found 'Ann'": it found what it expected and never named the wrong end
+        Path f = TestFiles.write(dir, "qed/dev.jsonl", "{\"example_id\":1,\"question_text\":\"who?\","
+                + "\"paragraph_text\":\"Ann wrote it.\",\"annotation\":{\"answer\":[{\"paragraph_reference\":"
+                + "{\"start\":0,\"end\":7,\"string\":\"Ann\"}}]},\"original_nq_answers\":[]}\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new QedReader().read(f));
+        // 'Ann' is 3 characters, so a span from 0 ends at 3
+        assertEquals("qed/dev.jsonl:1: expected $.annotation.answer[0].paragraph_reference.end to be 3 (start 0 plus"
+                + " the 3 characters of 'Ann'), found 7", e.getMessage());
+        ReadResult<QaExample> r = new QedReader().read(f, Leniency.LENIENT);
+        assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(List.of(e.getMessage()), r.report().samples(SquadReader.ANSWER_NOT_AT_OFFSET));
+    }
+
+    @Test
+    void mrqaSpanOfTheWrongLengthSaysHowManyValuesItHas() throws IOException {
+        // "expected ... an array [start, end], found an array" did not say what was wrong with it
+        Path f = TestFiles.write(dir, "mrqa/dev.jsonl", "{\"header\":{}}\n"
+                + "{\"context\":\"Paris is in France.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
+                + "\"detected_answers\":[{\"text\":\"France\",\"char_spans\":[[12,17,3]]}]}]}\n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(f));
+        assertEquals("mrqa/dev.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be an array [start, end],"
+                + " found an array of 3 values", e.getMessage());
+        Path one = TestFiles.write(dir, "mrqa/one.jsonl", "{\"header\":{}}\n"
+                + "{\"context\":\"Paris is in France.\",\"qas\":[{\"qid\":\"a\",\"question\":\"where?\","
+                + "\"detected_answers\":[{\"text\":\"France\",\"char_spans\":[[12]]}]}]}\n");
+        assertEquals("mrqa/one.jsonl:2: expected $.qas[0].detected_answers[0].char_spans[0] to be an array [start, end],"
+                + " found an array of 1 value", assertThrows(MalformedDatasetException.class,
+                        () -> new MrqaReader().read(one)).getMessage());
     }
 }

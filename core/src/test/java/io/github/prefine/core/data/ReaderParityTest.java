@@ -44,7 +44,10 @@ import org.junit.jupiter.api.io.TempDir;
  * TSV sample were recorded again when a header-only file's message gained the header's line, and
  * again when a blank line between rows became a skip of its own ('blank line') instead of a row of
  * one empty field with the wrong field count: the same examples, other reasons and messages (see
- * {@code EmptyInputTest}); every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * {@code EmptyInputTest}); the rows of the damaged MRQA and QED samples were recorded again when
+ * a span of the wrong length got a message that says so (an MRQA span's count of values, a QED
+ * span's end; see {@code ReaderFuzzRegressionTest}): the same examples and reasons, other messages;
+ * every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {
