@@ -30,15 +30,17 @@ import org.slf4j.LoggerFactory;
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
  * kept with its answers). Every skip keeps samples located at a row's line.
  *
- * <p>Answer check: the answer must equal {@code review[start, end)}. SubjQA's answer strings are
- * whitespace-tokenised ("Picoult 's"), so one repair applies: when the non-whitespace characters
- * of the answer equal, in order, the non-whitespace characters of the review read from {@code
- * start}, the answer becomes that review substring (counted as {@link #REPAIR_WHITESPACE}). Other
- * mismatches occur in the official files (words dropped from the answer); such an answer is
- * dropped and counted as {@link SquadReader#ANSWER_NOT_AT_OFFSET} in both modes, and a pair left
- * without answers is skipped as {@link SquadReader#NO_VALID_ANSWER}. Structural defects (missing
- * columns, wrong field count, unparsable indices) follow the leniency. Records are CSV rows.
- * Immutable and thread-safe.
+ * <p>Answer check: the answer must be the review's text from {@code start}; {@code end} is read as
+ * a number but not compared, since the official files' ends disagree with their answers' lengths
+ * (mostly where the answer is whitespace-tokenised) and the start with the text fixes the span.
+ * SubjQA's answer strings are whitespace-tokenised ("Picoult 's"), so one repair applies: when the
+ * non-whitespace characters of the answer equal, in order, the non-whitespace characters of the
+ * review read from {@code start}, the answer becomes that review substring (counted as {@link
+ * #REPAIR_WHITESPACE}). Other mismatches occur in the official files (words dropped from the
+ * answer); such an answer is dropped and counted as {@link SquadReader#ANSWER_NOT_AT_OFFSET} in
+ * both modes, and a pair left without answers is skipped as {@link SquadReader#NO_VALID_ANSWER}.
+ * Structural defects (missing columns, wrong field count, unparsable indices) follow the leniency.
+ * Records are CSV rows. Immutable and thread-safe.
  */
 public final class SubjQaReader implements DatasetReader<QaExample> {
     private static final Logger LOG = LoggerFactory.getLogger(SubjQaReader.class);
