@@ -70,6 +70,7 @@ final class LossWatch implements AutoCloseable {
      *
      * @param stepLoss the step's loss
      * @param overflow mixed precision: the optimiser's skipped-step flag of this step; null in float32
+     * @throws IllegalArgumentException if a flag is given in float32 or missing under mixed precision
      */
     void record(NDArray stepLoss, NDArray overflow, long globalStep, int epoch, int[] present) {
         if (mixed != (overflow != null)) {
