@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,12 @@ public final class GridReports {
     private List<String> leftOutBefore = List.of();
     /** One per output folder and process: a machine that cannot draw charts says so once. */
     private final BestEffortCharts charts = new BestEffortCharts();
+    /**
+     * Per setting, the {@code result.json} its curves were last drawn from by this process: a
+     * finished setting's curves never change, and redrawing every setting's at each rewrite took
+     * most of a grid process's Java time outside training (PNG and SVG encoding).
+     */
+    private final Map<String, String> curvesDrawnFrom = new HashMap<>();
 
     /**
      * The tables as last written.
@@ -69,7 +76,8 @@ public final class GridReports {
      * @param table1 per target and setting, mean ± std over seeds
      * @param table2 per group and setting
      * @param cost seconds and examples per pre-finetuning epoch
-     * @param files every file written
+     * @param files every file written, and the training curves kept from an earlier write
+     *     because their setting's result has not changed since
      * @param leftOut the ids of the units whose records were left out, not being in this grid's
      *     plan, in file-name order; empty when every record was taken
      */
@@ -80,7 +88,7 @@ public final class GridReports {
          * @param table1 per target and setting, mean ± std over seeds
          * @param table2 per group and setting
          * @param cost seconds and examples per pre-finetuning epoch
-         * @param files every file written
+         * @param files every file written, and the curves kept from an earlier write
          * @param leftOut the ids of the units whose records were left out
          */
         public Written {
@@ -117,7 +125,9 @@ public final class GridReports {
     }
 
     /**
-     * Rewrites every report file from the records present now.
+     * Rewrites every report file from the records present now; a setting's training curves only
+     * when its {@code result.json} differs from the one this object last drew them from, or a plot
+     * of them is missing.
      *
      * @return the tables
      * @throws IOException if reading records or writing reports fails
@@ -227,7 +237,15 @@ public final class GridReports {
             if (!Files.exists(result)) {
                 continue;
             }
-            JsonObject h = JsonParser.parseString(Files.readString(result)).getAsJsonObject().getAsJsonObject("history");
+            String text = Files.readString(result);
+            String base = CURVES + GridLayout.safe(setting);
+            List<Path> plots = List.of(out.resolve(base + ".png"), out.resolve(base + ".svg"));
+            if (text.equals(curvesDrawnFrom.get(setting)) && plots.stream().allMatch(Files::exists)) {
+                written.addAll(plots);
+                continue;
+            }
+            curvesDrawnFrom.remove(setting);
+            JsonObject h = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("history");
             JsonArray tasks = h.getAsJsonArray("tasks");
             JsonArray epochs = h.getAsJsonArray("epochs");
             Map<String, List<Double>> series = new LinkedHashMap<>();
@@ -244,7 +262,7 @@ public final class GridReports {
                 }
             }
             // the trainer reports one training loss over all tasks, and a validation loss per task
-            written.addAll(charts.write(() -> {
+            List<Path> drawn = charts.write(() -> {
                 XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
                 chart.setTitle("Pre-finetuning " + setting + ": loss per epoch");
                 for (Map.Entry<String, List<Double>> e : series.entrySet()) {
@@ -257,7 +275,11 @@ public final class GridReports {
                     chart.addSeries(e.getKey() + " (validation)", x, y);
                 }
                 return chart;
-            }, out, CURVES + GridLayout.safe(setting)));
+            }, out, base);
+            if (drawn.equals(plots)) {
+                curvesDrawnFrom.put(setting, text);
+            }
+            written.addAll(drawn);
         }
         return written;
     }

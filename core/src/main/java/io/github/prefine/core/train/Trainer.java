@@ -376,7 +376,7 @@ public final class Trainer implements AutoCloseable {
         int[] present = b.presentTasks();
         try (NDManager sm = stepRoot.newSubManager()) {
             NDArray loss = step.run(sm, b, schedule, globalStep, seeds.stepMasks(globalStep), phase -> { });
-            watch.record(sm, loss, step.lastOverflow(), globalStep, epoch, present);
+            watch.record(loss, step.lastOverflow(), globalStep, epoch, present);
         }
         globalStep++;
     }
