@@ -139,10 +139,16 @@ public final class ModelExport {
         boolean qa = format == TaskFormat.QA;
         int length = qa ? settings.qaMaxLength() : settings.maxLength();
         if (length > positions) {
+            // the settings are wrong for this encoder, not merely other than the tasks': say which lengths fit
+            int qaLength = Math.min(settings.qaMaxLength(), positions);
+            String fitting = qaLength < 8 ? "" : ", such as these settings' withLengths(" + Math.min(settings.maxLength(),
+                    positions) + ", " + qaLength + ", " + (settings.qaStride() < qaLength ? settings.qaStride()
+                    : Math.max(1, qaLength / 4)) + ")";
             throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
-                    + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), beyond the "
-                    + positions + " positions of the encoder, so longer inputs would fail at prediction; give the"
-                    + " settings the tasks were featurized with, at most " + positions + " (FeatureSettings.withLengths)");
+                    + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), but the encoder's"
+                    + " position table has only " + positions + " rows, so an input past " + positions + " tokens would"
+                    + " fail at prediction; featurize and train the tasks with lengths of at most " + positions
+                    + ", and export with those settings" + fitting);
         }
     }
 
