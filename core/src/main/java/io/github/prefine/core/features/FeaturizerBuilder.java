@@ -1,6 +1,7 @@
 package io.github.prefine.core.features;
 
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.util.Locale;
 import java.util.Objects;
 import org.slf4j.event.Level;
 
@@ -67,11 +68,25 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
      * Sets the name used in the report and logs; the default is in the builder's class
      * documentation.
      *
-     * @param name the task or split name
+     * @param name the task or split name, one line of text that is not blank ({@code /} is fine:
+     *     it names no file)
      * @return this builder
+     * @throws IllegalArgumentException if the name is blank or holds a control character, such as
+     *     a line break that would split the report's log lines
      */
     public B optName(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        if (Objects.requireNonNull(name, "name").isBlank()) {
+            throw new IllegalArgumentException("featurizer: optName must name what is featurized (the report's and log"
+                    + " lines' name), found '" + name + "'");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "featurizer: optName must be one line (it"
+                        + " starts the report's log lines), found control character U+%04X at index %d of the name",
+                        (int) name.charAt(i), i));
+            }
+        }
+        this.name = name;
         return self();
     }
 

@@ -63,6 +63,7 @@ public final class TaskFinetuning {
                 .setHead(seed -> head(task, config, seed))
                 .setData(source(List.of(task), config))
                 .setMetric(p -> TaskScorer.score(task, p.split(), p).percent())
+                .optMetricName(task.task().metric().name())
                 .optTaskName(task.name());
     }
 

@@ -2,6 +2,7 @@ package io.github.prefine.core.predict;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
+import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
@@ -139,10 +140,35 @@ public final class ModelExport {
         boolean qa = format == TaskFormat.QA;
         int length = qa ? settings.qaMaxLength() : settings.maxLength();
         if (length > positions) {
+            // the settings are wrong for this encoder, not merely other than the tasks': say which lengths fit
+            int qaLength = Math.min(settings.qaMaxLength(), positions);
+            String fitting = qaLength < 8 ? "" : ", such as these settings' withLengths(" + Math.min(settings.maxLength(),
+                    positions) + ", " + qaLength + ", " + (settings.qaStride() < qaLength ? settings.qaStride()
+                    : Math.max(1, qaLength / 4)) + ")";
             throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
-                    + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), beyond the "
-                    + positions + " positions of the encoder, so longer inputs would fail at prediction; give the"
-                    + " settings the tasks were featurized with, at most " + positions + " (FeatureSettings.withLengths)");
+                    + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), but the encoder's"
+                    + " position table has only " + positions + " rows, so an input past " + positions + " tokens would"
+                    + " fail at prediction; featurize and train the tasks with lengths of at most " + positions
+                    + ", and export with those settings" + fitting);
+        }
+    }
+
+    /**
+     * Refuses a tokenizer the encoder was not trained with, as far as the two tell: ids past the
+     * encoder's embedding rows would fail at prediction, and another padding id pads new text with
+     * another token than training did.
+     */
+    private static void requireEncodersTokenizer(EncoderConfig config, SubwordTokenizer tokenizer) {
+        String fix = ": it is not the tokenizer the encoder was trained with; give setTokenizer the tokenizer.json the"
+                + " tasks were featurized with";
+        if (tokenizer.vocabularySize() > config.vocabSize()) {
+            throw new IllegalArgumentException("model export: the tokenizer " + tokenizer.path() + " gives "
+                    + tokenizer.vocabularySize() + " token ids, but the encoder has " + config.vocabSize()
+                    + " embedding rows, so ids past " + (config.vocabSize() - 1) + " would fail at prediction" + fix);
+        }
+        if (tokenizer.padId() != config.padTokenId()) {
+            throw new IllegalArgumentException("model export: the tokenizer " + tokenizer.path() + " pads with id "
+                    + tokenizer.padId() + ", but the encoder's pad_token_id is " + config.padTokenId() + fix);
         }
     }
 
@@ -247,13 +273,15 @@ public final class ModelExport {
         /**
          * Checks that everything required is set, that the recorded tasks are the model's own
          * with its heads' label counts and lengths the encoder can read, and that the tokenizer's
-         * file exists.
+         * file exists and is the encoder's as far as the two tell: its ids within the encoder's
+         * embedding rows, its padding id the encoder's {@code pad_token_id}.
          *
          * @return the export
          * @throws IllegalArgumentException if a required value is missing, the encoder is not a
          *     {@link TransformerEncoder}, a model task is not recorded or a recorded one is not the
          *     model's, a task's label count differs from its head's, a task's feature length (QA:
-         *     its window) exceeds the encoder's positions, or the tokenizer's file is gone
+         *     its window) exceeds the encoder's positions, the tokenizer's file is gone, or the
+         *     tokenizer gives more ids than the encoder has embedding rows or pads with another id
          */
         public ModelExport build() {
             if (model == null) {
@@ -276,6 +304,7 @@ public final class ModelExport {
                             + model.taskNames());
                 }
             }
+            requireEncodersTokenizer(((TransformerEncoder) model.encoder()).config(), tokenizer);
             int positions = ((TransformerEncoder) model.encoder()).config().maxSequenceLength();
             List<SavedTask> saved = new ArrayList<>();
             for (int t = 0; t < model.numTasks(); t++) {

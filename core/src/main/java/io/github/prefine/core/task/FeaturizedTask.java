@@ -2,6 +2,7 @@ package io.github.prefine.core.task;
 
 import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.SeededSplit;
+import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.features.FeatureReport;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
@@ -317,7 +318,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             // the metrics leave unlabelled examples out: every run would score 0 of 0, reported as 0.0
             throw new UnfeaturizableTaskException(task.name(), "none of its " + kept + " validation examples has a label ("
                     + validation.unlabelledCount() + " unlabelled): nothing would select the epoch or the learning rate,"
-                    + " and no example could be scored");
+                    + " and no example could be scored" + readerWithoutLabel(task, "; "));
         }
         Features test = f.get(Split.TEST);
         if (test != null && !hasLabels(test.report())) {
@@ -387,10 +388,17 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         List<Example> train = data.split(Split.TRAIN);
         if (train.stream().allMatch(e -> task.format().labelsOf(e).isEmpty())) {
-            return "none of its " + train.size() + " training examples has a label: was its reader built without"
-                    + " optLabel?";
+            return "none of its " + train.size() + " training examples has a label" + readerWithoutLabel(task, ": ");
         }
         return "the training data shows a single label";
+    }
+
+    /**
+     * Asks whether a split read without labels had a reader built without its label column, for the
+     * text formats whose readers leave it out unless {@code optLabel} is given; empty for the others.
+     */
+    private static String readerWithoutLabel(Task task, String separator) {
+        return task.format().exampleType() == TextExample.class ? separator + "was its reader built without optLabel?" : "";
     }
 
     private static void requireTraining(TaskData data) {

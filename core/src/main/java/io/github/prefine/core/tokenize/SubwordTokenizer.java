@@ -62,6 +62,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final int padId;
     private final boolean wordwise;
     private final boolean marksWordStarts;
+    private final int vocabularySize;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
@@ -83,6 +84,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.padId = padId;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
+        this.vocabularySize = b.vocabularySize;
         this.pieces = new PieceEncoder(source, this::nativeFailure);
     }
 
@@ -114,6 +116,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
         b.wordwiseKnown = true;
+        b.vocabularySize = vocabularySize;
         return b;
     }
 
@@ -339,6 +342,17 @@ public final class SubwordTokenizer implements AutoCloseable {
      */
     public int padId() {
         return padId;
+    }
+
+    /**
+     * Returns how many token ids the tokenizer can give: one past the largest id of its {@code
+     * tokenizer.json}'s {@code model.vocab} and {@code added_tokens}, read once when it is built.
+     * An encoder reading its ids needs at least this many embedding rows.
+     *
+     * @return the vocabulary size, added tokens included
+     */
+    public int vocabularySize() {
+        return vocabularySize;
     }
 
     /**
@@ -674,6 +688,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean wordwise;
         private boolean marksWordStarts;
         private boolean wordwiseKnown;
+        /** -1 until read from the file; a variant's builder knows it already. */
+        private int vocabularySize = -1;
 
         static {
             // prefine's Hugging Face folder loader hands over a text read already through this
@@ -693,6 +709,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.path = Objects.requireNonNull(path, "path");
             this.rebuilt = null;
             this.given = null;
+            this.vocabularySize = -1;
             return this;
         }
 
@@ -712,6 +729,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.path = Objects.requireNonNull(file, "file");
             this.rebuilt = Objects.requireNonNull(json, "json");
             this.given = null;
+            this.vocabularySize = -1;
             return this;
         }
 
@@ -724,6 +742,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.given = Objects.requireNonNull(text, "text");
             this.path = text.file();
             this.rebuilt = text.isRebuilt() ? text.text() : null;
+            this.vocabularySize = -1;
         }
 
         /**
@@ -849,12 +868,16 @@ public final class SubwordTokenizer implements AutoCloseable {
             HuggingFaceTokenizer hf = source.load(text, options);
             int pad;
             try {
-                JsonObject root = padId >= 0 && wordwiseKnown ? null : given != null ? given.json() : source.json(text);
+                JsonObject root = padId >= 0 && wordwiseKnown && vocabularySize >= 0 ? null
+                        : given != null ? given.json() : source.json(text);
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     wordwiseKnown = true;
+                }
+                if (vocabularySize < 0) {
+                    vocabularySize = TokenizerJson.vocabularySize(file, root);
                 }
                 if (addSpecialTokens && truncation != Truncation.NONE) {
                     TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);

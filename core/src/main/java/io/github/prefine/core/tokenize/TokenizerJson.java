@@ -120,6 +120,41 @@ final class TokenizerJson {
                 file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
     }
 
+    /**
+     * Returns how many ids the file's tokens take: one past the largest id of {@code model.vocab}
+     * (a token-to-id object for WordPiece, BPE and WordLevel, a list of pieces for Unigram, whose
+     * ids are their places) and of {@code added_tokens}, the rows an embedding table needs.
+     *
+     * @param file the file, for messages
+     * @param root its parsed text
+     * @return the vocabulary size
+     * @throws IllegalArgumentException if an id is not a whole number, or the file has no {@code
+     *     model.vocab}
+     */
+    static int vocabularySize(Path file, JsonObject root) {
+        JsonElement model = root.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        int size;
+        if (vocab != null && vocab.isJsonArray()) {
+            size = vocab.getAsJsonArray().size();
+        } else if (vocab != null && vocab.isJsonObject()) {
+            size = 0;
+            for (var e : vocab.getAsJsonObject().entrySet()) {
+                size = Math.max(size, id(file, e.getValue(), "model.vocab." + e.getKey()) + 1);
+            }
+        } else {
+            throw new IllegalArgumentException(file + ": model.vocab: expected an object or a list of tokens, found "
+                    + (vocab == null ? "none" : vocab));
+        }
+        JsonElement added = root.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement t : added.getAsJsonArray()) {
+                size = Math.max(size, id(file, t.getAsJsonObject().get("id"), "added token id") + 1);
+            }
+        }
+        return size;
+    }
+
     /** A token id: getAsInt would read 1.5 as 1. */
     private static int id(Path file, JsonElement e, String what) {
         return JsonShapes.wholeInt(e, what,

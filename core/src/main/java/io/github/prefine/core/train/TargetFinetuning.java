@@ -55,6 +55,7 @@ public final class TargetFinetuning {
     private final List<Long> seeds;
     private final Split evaluationSplit;
     private final ToDoubleFunction<TaskPredictions> metric;
+    private final String metricName;
     private final Path checkpointRoot;
 
     private TargetFinetuning(Builder b) {
@@ -67,6 +68,7 @@ public final class TargetFinetuning {
         this.seeds = List.copyOf(b.seeds);
         this.evaluationSplit = b.evaluationSplit;
         this.metric = b.metric;
+        this.metricName = b.metricName;
         this.checkpointRoot = b.checkpointRoot;
     }
 
@@ -147,8 +149,8 @@ public final class TargetFinetuning {
                         p = trainer.predict(0, evaluationSplit);
                         score = score(seed, p);
                     }
-                    LOG.info("target {} seed {}: {} on {}, the model after epoch {} of {} (lowest validation loss)", taskName,
-                            seed, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
+                    LOG.info("target {} seed {}: {} {} on {}, the model after epoch {} of {} (lowest validation loss)",
+                            taskName, seed, metricName, score, evaluationSplit, fit.bestEpoch() + 1, fit.epochs().size());
                     SeedResult result = new SeedResult(seed, validationScore, score, p, fit);
                     use.accept(model, result);
                     return result;
@@ -218,6 +220,7 @@ public final class TargetFinetuning {
         private List<Long> seeds = List.of(1L, 2L, 3L, 4L, 5L);
         private Split evaluationSplit = Split.VALIDATION;
         private ToDoubleFunction<TaskPredictions> metric;
+        private String metricName = "metric";
         private Path checkpointRoot;
 
         private Builder() {}
@@ -269,6 +272,23 @@ public final class TargetFinetuning {
          */
         public Builder setMetric(ToDoubleFunction<TaskPredictions> metric) {
             this.metric = Objects.requireNonNull(metric, "metric");
+            return this;
+        }
+
+        /**
+         * Names the metric in the log line of each seed's score ({@code target ner seed 1: SPAN_F1
+         * 45.0 on VALIDATION, ...}), so the number says what it measures; default {@code metric}.
+         *
+         * @param name the metric's name, not blank
+         * @return this builder
+         * @throws IllegalArgumentException if the name is blank
+         */
+        public Builder optMetricName(String name) {
+            if (Objects.requireNonNull(name, "name").isBlank()) {
+                throw new IllegalArgumentException("target finetuning: optMetricName must name the metric, found '"
+                        + name + "'");
+            }
+            this.metricName = name.strip();
             return this;
         }
 

@@ -716,12 +716,27 @@ public final class Trainer implements AutoCloseable {
 
         /**
          * Names the run in the trainer's log lines, telling runs on one log apart; default none.
+         * The name only prefixes log lines, so any one line of text will do ({@code /} included).
          *
-         * @param name for example {@code pre-finetune SL+QA lr 1e-4}
+         * @param name for example {@code pre-finetune SL+QA lr 1e-4}; leading and trailing blanks
+         *     are dropped
          * @return this builder
+         * @throws IllegalArgumentException if the name is blank (leave this option out for no name)
+         *     or holds a control character, such as a line break that would split its log lines
          */
         public Builder optName(String name) {
-            this.name = Objects.requireNonNull(name, "name").strip();
+            if (Objects.requireNonNull(name, "name").isBlank()) {
+                throw new IllegalArgumentException("trainer: optName must name the run its log lines start with, found '"
+                        + name + "' (leave optName out for no name)");
+            }
+            for (int i = 0; i < name.length(); i++) {
+                if (Character.isISOControl(name.charAt(i))) {
+                    throw new IllegalArgumentException(String.format(Locale.ROOT, "trainer: optName must be one"
+                            + " line (it starts each log line), found control character U+%04X at index %d of the name",
+                            (int) name.charAt(i), i));
+                }
+            }
+            this.name = name.strip();
             return this;
         }
 

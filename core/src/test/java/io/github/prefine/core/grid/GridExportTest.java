@@ -232,7 +232,9 @@ class GridExportTest {
                 .optFeatures(new FeatureSettings(128, 48, 8, 0, 0, 1L)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, grid::run);
         assertTrue(e.getMessage().contains("c-target") && e.getMessage().contains("128")
-                && e.getMessage().contains("64 positions"), e.getMessage());
+                && e.getMessage().contains("position table has only 64 rows"), e.getMessage());
+        // the lengths that fit: maxLength brought to the 64 positions, the QA window of 48 and stride of 8 kept
+        assertTrue(e.getMessage().endsWith("such as these settings' withLengths(64, 48, 8)"), e.getMessage());
         assertFalse(Files.exists(out.resolve("results.jsonl")), "refused before any unit, not after the sweeps");
     }
 

@@ -239,10 +239,13 @@ class FinetunedModelErrorsTest {
             // predicted, and every input past 64 tokens failed inside the encoder at prediction
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> TinyFinetuning.export(model, tok, FeatureSettings.paper()));
+            // the settings given are paper()'s, so asking for "the settings the tasks were featurized with"
+            // pointed back at them: the fault is the encoder's 64 positions, and the way out lengths within
+            // them, paper()'s QA window of 384 and stride of 128 brought to 64 and a quarter of it
             assertEquals("model export: task topic would read new text in rows of up to 128 tokens (FeatureSettings"
-                    + " maxLength), beyond the 64 positions of the encoder, so longer inputs would fail at prediction;"
-                    + " give the settings the tasks were featurized with, at most 64 (FeatureSettings.withLengths)",
-                    e.getMessage());
+                    + " maxLength), but the encoder's position table has only 64 rows, so an input past 64 tokens would"
+                    + " fail at prediction; featurize and train the tasks with lengths of at most 64, and export with"
+                    + " those settings, such as these settings' withLengths(64, 64, 16)", e.getMessage());
             // a QA task's windows count on their own
             e = assertThrows(IllegalArgumentException.class,
                     () -> TinyFinetuning.export(model, tok, FeatureSettings.paper().withLengths(64, 128, 32)));

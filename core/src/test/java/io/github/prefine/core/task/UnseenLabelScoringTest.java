@@ -251,8 +251,10 @@ class UnseenLabelScoringTest {
             TaskData data = c.load(dir, Leniency.STRICT);
             UnfeaturizableTaskException e = org.junit.jupiter.api.Assertions.assertThrows(
                     UnfeaturizableTaskException.class, () -> FeaturizedTask.featurize(data, tok, SETTINGS));
+            // the question the training split's message asks, which a QA reader (no optLabel) is spared
             assertEquals("task toy: none of its 3 validation examples has a label (3 unlabelled): nothing would"
-                    + " select the epoch or the learning rate, and no example could be scored", e.getMessage());
+                    + " select the epoch or the learning rate, and no example could be scored; was its reader built"
+                    + " without optLabel?", e.getMessage());
         }
     }
 
