@@ -60,6 +60,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final int stride;
     private final boolean addSpecialTokens;
     private final int padId;
+    /** Whether the caller gave {@link #padId} rather than the file: a variant of another file keeps it. */
+    private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
     private final int vocabularySize;
@@ -82,6 +84,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.stride = b.stride;
         this.addSpecialTokens = b.addSpecialTokens;
         this.padId = padId;
+        this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
         this.vocabularySize = b.vocabularySize;
@@ -113,6 +116,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.stride = stride;
         b.addSpecialTokens = addSpecialTokens;
         b.padId = padId;
+        b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
         b.wordwiseKnown = true;
@@ -709,7 +713,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.path = Objects.requireNonNull(path, "path");
             this.rebuilt = null;
             this.given = null;
-            this.vocabularySize = -1;
+            forgetFileFacts();
             return this;
         }
 
@@ -729,7 +733,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.path = Objects.requireNonNull(file, "file");
             this.rebuilt = Objects.requireNonNull(json, "json");
             this.given = null;
-            this.vocabularySize = -1;
+            forgetFileFacts();
             return this;
         }
 
@@ -742,7 +746,16 @@ public final class SubwordTokenizer implements AutoCloseable {
             this.given = Objects.requireNonNull(text, "text");
             this.path = text.file();
             this.rebuilt = text.isRebuilt() ? text.text() : null;
-            this.vocabularySize = -1;
+            forgetFileFacts();
+        }
+
+        /** A variant's builder knows the facts of its tokenizer's file; another file has its own. */
+        private void forgetFileFacts() {
+            vocabularySize = -1;
+            wordwiseKnown = false;
+            if (!padIdSet) {
+                padId = -1;
+            }
         }
 
         /**

@@ -175,6 +175,27 @@ class SubwordTokenizerTest {
     }
 
     @Test
+    void aVariantGivenAnotherFileReadsThatFilesFactsAgain() throws IOException {
+        // toBuilder() carries the facts read from the first file; a variant of another file kept
+        // BERT's padding id 0 (XLM-R pads with 1) and its word-splitting facts
+        try (SubwordTokenizer bert = builder("bert").build();
+                SubwordTokenizer xlmr = builder("xlm-roberta").build();
+                SubwordTokenizer variant = bert.toBuilder().setTokenizerPath(tokenizerJson("xlm-roberta")).build()) {
+            assertEquals(0, bert.padId());
+            assertEquals(1, xlmr.padId());
+            assertEquals(xlmr.padId(), variant.padId());
+            assertEquals(xlmr.vocabularySize(), variant.vocabularySize());
+            assertEquals(xlmr.marksWordStarts(), variant.marksWordStarts());
+            assertTrue(variant.marksWordStarts() != bert.marksWordStarts(), "the fixtures differ in the fact checked");
+        }
+        // a padding id the caller gave is the caller's, whatever the file
+        try (SubwordTokenizer given = builder("bert").optPadId(7).build();
+                SubwordTokenizer variant = given.toBuilder().setTokenizerPath(tokenizerJson("xlm-roberta")).build()) {
+            assertEquals(7, variant.padId());
+        }
+    }
+
+    @Test
     void encodingAfterCloseIsALifecycleErrorNotARejectedInput() throws IOException {
         SubwordTokenizer tok = builder("bert").build();
         tok.close();
