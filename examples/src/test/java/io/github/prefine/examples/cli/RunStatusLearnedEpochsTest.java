@@ -54,18 +54,8 @@ class RunStatusLearnedEpochsTest {
     void runsStillToComeTrainTheShareOfTheirLimitThatEndedRunsOfTheirKindTrained(@TempDir Path out) throws IOException {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
-        s.runStarted("pre-finetune SL lr 0.001");
-        now.set(50_000_000_000L);
-        s.steps(5, 0, 1);
-        history(out, "SL", 5);
-        record(out, "prefinetune-SL");
-        s.runStarted("SL → a seed 1 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:02:00", s.line());
-        now.set(58_000_000_000L);
-        s.steps(4, 0, 1);
-        trial(out, "run-SL-a-seed1", 4);
-        s.runStarted("SL → a seed 2 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:40", s.line());
+        assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:02:00",
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:40"), preAt5ThenSeed1At4(out, s, now));
         now.set(62_000_000_000L);
         s.steps(2, 0, 1);
         assertEquals("run: 1/4 units done, 3 left | elapsed 00:01:02 | ETA 00:00:36", s.line());
@@ -128,16 +118,14 @@ class RunStatusLearnedEpochsTest {
             throws IOException {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
-        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false, now::get);
-        Function<String, TrainingListener> runs = TrainingProgress.withStatus(bar, s);
-        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 1, 5, 5);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 1, 5, 0, 5);
         history(out, "SL", 5);
         record(out, "prefinetune-SL");
         now.set(30_000_000_000L);
         TrainingListener seed1 = runs.apply("SL → a seed 1 lr 0.003");
         assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:30 | ETA 00:01:06", s.line());
-        epochs(seed1, now, 31, 2, 4);
+        epochs(seed1, now, 31, 2, 0, 4);
         trial(out, "run-SL-a-seed1", 4);
         now.set(42_000_000_000L);
         runs.apply("SL → a seed 2 lr 0.003");
@@ -156,19 +144,11 @@ class RunStatusLearnedEpochsTest {
     void aResumedRunsEpochsBeforeTheRestartAreNotCountedAsRunHere(@TempDir Path out) throws IOException {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
-        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-                false, now::get);
-        Function<String, TrainingListener> runs = TrainingProgress.withStatus(bar, s);
+        Function<String, TrainingListener> runs = listeners(s, now);
         TrainingListener resumed = runs.apply("pre-finetune SL lr 0.001");
-        now.set(5_000_000_000L);
-        resumed.onSteps(new StepReport(3, 1, 1, 4, 0.5, 1e-3, 100, 5.0));
-        resumed.onEpoch(new EpochReport(3, List.of(0.4), 0.4, true, 5.0, 100));
+        epochs(resumed, now, 0, 5, 3, 4);
         assertEquals("run: 0/4 units done, 4 left | elapsed 00:00:05 | ETA 00:01:30", s.line());
-        for (int epoch = 4; epoch < 6; epoch++) {
-            now.addAndGet(5_000_000_000L);
-            resumed.onSteps(new StepReport(epoch, 1, 1, epoch + 1, 0.5, 1e-3, 100, 5.0));
-            resumed.onEpoch(new EpochReport(epoch, List.of(0.4), 0.4, true, 5.0, 100));
-        }
+        epochs(resumed, now, 5, 5, 4, 6);
         history(out, "SL", 6);
         record(out, "prefinetune-SL");
         runs.apply("SL → a seed 1 lr 0.003");
@@ -194,27 +174,46 @@ class RunStatusLearnedEpochsTest {
         assertEquals(1.0, SHAPE.priorShare(10), 1e-12);
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, shape, PLAN, 1);
+        assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:01:24",
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:55"), preAt5ThenSeed1At4(out, s, now));
+    }
+
+    /**
+     * The pre-finetuning stops at 5 of its epochs at 50 s and target a's seed 1 starts; seed 1
+     * stops at 4 epochs at 58 s and seed 2 starts.
+     *
+     * @return the status line after each start
+     */
+    private static List<String> preAt5ThenSeed1At4(Path out, RunStatus s, AtomicLong now) throws IOException {
         s.runStarted("pre-finetune SL lr 0.001");
         now.set(50_000_000_000L);
         s.steps(5, 0, 1);
         history(out, "SL", 5);
         record(out, "prefinetune-SL");
         s.runStarted("SL → a seed 1 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:01:24", s.line());
+        String first = s.line();
         now.set(58_000_000_000L);
         s.steps(4, 0, 1);
         trial(out, "run-SL-a-seed1", 4);
         s.runStarted("SL → a seed 2 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:55", s.line());
+        return List.of(first, s.line());
+    }
+
+    /** The grid's listeners of a run status, drawing on a console nobody reads. */
+    private static Function<String, TrainingListener> listeners(RunStatus s, AtomicLong now) {
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false, now::get);
+        return TrainingProgress.withStatus(bar, s);
     }
 
     /**
-     * Drives a run's listener through epochs that begin at {@code startSeconds} and take {@code
-     * epochSeconds} each, one step report and one epoch report per epoch, the clock at each epoch's end.
+     * Drives a run's listener through its epochs {@code from} (0, or where it resumed) to {@code
+     * to} (exclusive), the first beginning at {@code startSeconds}, each taking {@code epochSeconds}:
+     * one step report and one epoch report per epoch, the clock at each epoch's end.
      */
-    private static void epochs(TrainingListener run, AtomicLong now, int startSeconds, int epochSeconds, int epochs) {
-        for (int epoch = 0; epoch < epochs; epoch++) {
-            now.set((startSeconds + (long) epochSeconds * (epoch + 1)) * 1_000_000_000L);
+    private static void epochs(TrainingListener run, AtomicLong now, int startSeconds, int epochSeconds, int from, int to) {
+        for (int epoch = from; epoch < to; epoch++) {
+            now.set((startSeconds + (long) epochSeconds * (epoch - from + 1)) * 1_000_000_000L);
             run.onSteps(new StepReport(epoch, 1, 1, epoch + 1, 0.5, 1e-3, 100, epochSeconds));
             run.onEpoch(new EpochReport(epoch, List.of(0.4), 0.4, true, epochSeconds, 100));
         }
