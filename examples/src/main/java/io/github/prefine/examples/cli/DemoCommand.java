@@ -48,6 +48,8 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer>, GridCommand, PreLaunchChecks {
     /** The groups the demo combines. */
     private static final List<TaskGroup> GROUPS = List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C);
+    /** Early-stopping patience of both kinds of run, in epochs. */
+    private static final int PATIENCE = 3;
     /** Short rows and windows: the synthetic examples are a few dozen tokens. */
     private static final FeatureSettings FEATURES = new FeatureSettings(64, 64, 16, 0, 0, 1L);
 
@@ -186,7 +188,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
         ConsoleProgress bar = ConsoleProgress.onStderr();
         // seven combinations of SL, QA and C, each with synthetic data; one sweep per (setting, target)
         // one learning rate each; a finetuning unit trains every seed of its (setting, target)
-        RunStatus.Shape shape = new RunStatus.Shape(1, epochs, seeds, targetEpochs);
+        RunStatus.Shape shape = new RunStatus.Shape(1, epochs, seeds, targetEpochs, PATIENCE);
         List<String> others = Workers.devices(0, dev, count);
         RunStatus status = new RunStatus(out, planned, System::nanoTime, shape, plannedWork(shape), others.size() + 1);
         Grid grid = grid(dev).optProgress(TrainingProgress.withStatus(bar, status))
@@ -263,7 +265,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
                 .optLearningRates(List.of(lr)).optTargetLearningRates(List.of(targetLr))
                 .optBatchSize(64).optTargetBatchSize(16).optWarmupRatio(0.1).optMaxEpochs(epochs, targetEpochs)
                 // a fixed, short budget: the schedule spans the caps
-                .optScheduleEpochs(epochs, targetEpochs).optPatience(3).optLogEvery(10)
+                .optScheduleEpochs(epochs, targetEpochs).optPatience(PATIENCE).optLogEvery(10)
                 .optFeatures(FEATURES)
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
                 .optExportModels(ModelExports.parse(exportModels)).optOptions(GridCommand.options(spec));

@@ -258,7 +258,8 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     private RunStatus.Shape shape() {
         int targetRates = (targetLearningRates == null ? learningRates : targetLearningRates).size();
         boolean perTarget = LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET;
-        return new RunStatus.Shape(learningRates.size(), epochs, targetRates * (perTarget ? seeds : 1), targetEpochs);
+        return new RunStatus.Shape(learningRates.size(), epochs, targetRates * (perTarget ? seeds : 1), targetEpochs,
+                patience);
     }
 
     @Override

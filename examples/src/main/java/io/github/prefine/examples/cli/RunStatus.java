@@ -4,11 +4,13 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.grid.GridLayout;
+import io.github.prefine.core.train.StepReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -30,7 +32,13 @@ import java.util.stream.Stream;
  * come are expected to train the mean share of the limit those trained (their records under
  * {@code prefinetune/} and {@code finetune/} give the epochs), the pace counts the epochs trained,
  * not the limits, and a unit whose runs partly ended (a resumed run) counts by the runs it has left.
- * Before a run of a kind ends, its runs are planned at the limit, and the ETA errs long.
+ * Before a run of a kind ends, its runs are expected to stop halfway between the earliest epoch
+ * the patience allows and the limit (at the limit where the patience is not known), and that
+ * prior counts as one ended run more after. What a run takes outside its epochs (loading the
+ * model, the last prediction, saving) and how much slower a finetuning epoch runs than its planned
+ * work says against a pre-finetuning one are learned from the runs this process ended, the first
+ * in epochs of that run, the second as a weight on finetuning work; the epochs a resumed run
+ * trained before its restart count as done, not as run here.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
  * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
  * after a resume; given the plan, only the plan's units count, so another grid's records in the
@@ -84,19 +92,68 @@ final class RunStatus {
     private final Set<Path> runsAtStart;
     /** The units of the plan this process has run a training run of. */
     private final Set<String> ownUnits = new HashSet<>();
+    /** When the running run started, and when its epochs trained here began (-1 before its first step report). */
+    private long runStartNanos;
+    private long trainStartNanos = -1;
+    /** The epoch the running run's first step report gave: above 0 for a run resumed from a checkpoint. */
+    private int runFirstEpoch;
+    /** When the running run's last epoch ended here, and how many ended here. */
+    private long lastEpochEndNanos;
+    private int epochsHere;
+    /**
+     * This process's ended runs, by kind (pre-finetuning, finetuning): seconds in their epochs, and
+     * the planned work of those epochs (a run's epoch work times the epochs it trained here).
+     */
+    private final double[] epochSeconds = new double[2];
+    private final double[] epochWorkTrained = new double[2];
+    /** Per ended run of this process, by kind: its seconds outside its epochs over its mean epoch's (loading, the last prediction, saving). */
+    private final List<List<Double>> overheadEpochs = List.of(new ArrayList<>(), new ArrayList<>());
+    /** Planned work of the epochs resumed runs of this process trained before their restart, by kind: in their records, not run here. */
+    private final double[] resumedWork = new double[2];
 
     /**
      * The training runs a unit is made of, for the share of the running unit that its reports
      * give: a pre-finetuning unit trains once per learning rate, a finetuning unit once per
      * learning rate and seed of its sweep; each run trains at most its epoch limit (early stopping
-     * ends some sooner: the status learns by how much from the runs that ended).
+     * ends some sooner: the status learns by how much from the runs that ended; before one of a
+     * kind has ended, a run is expected to stop halfway between the earliest epoch its patience
+     * lets it stop at, {@code patience + 1}, and its limit).
      *
      * @param prefinetuningRuns training runs of a pre-finetuning unit
      * @param prefinetuningEpochs their epoch limit
      * @param finetuningRuns training runs of a finetuning unit
      * @param finetuningEpochs their epoch limit
+     * @param patience the early-stopping patience in epochs of both kinds; 0 when not known (a
+     *     run is then expected to train its limit until one of its kind has ended)
      */
-    record Shape(int prefinetuningRuns, int prefinetuningEpochs, int finetuningRuns, int finetuningEpochs) {}
+    record Shape(int prefinetuningRuns, int prefinetuningEpochs, int finetuningRuns, int finetuningEpochs, int patience) {
+        /**
+         * A shape whose patience is not known.
+         *
+         * @param prefinetuningRuns training runs of a pre-finetuning unit
+         * @param prefinetuningEpochs their epoch limit
+         * @param finetuningRuns training runs of a finetuning unit
+         * @param finetuningEpochs their epoch limit
+         */
+        Shape(int prefinetuningRuns, int prefinetuningEpochs, int finetuningRuns, int finetuningEpochs) {
+            this(prefinetuningRuns, prefinetuningEpochs, finetuningRuns, finetuningEpochs, 0);
+        }
+
+        /**
+         * The share of its epoch limit a run is expected to train before a run of its kind has
+         * ended: early stopping ends it at {@code patience + 1} epochs at the soonest and at the
+         * limit at the latest, and nothing yet says where between, so the middle.
+         *
+         * @param limit the epoch limit, at least 1
+         * @return the share, in (0, 1]; 1 when the patience is not known
+         */
+        double priorShare(int limit) {
+            if (patience <= 0) {
+                return 1;
+            }
+            return (Math.min(limit, patience + 1) + limit) / (2.0 * limit);
+        }
+    }
 
     /**
      * Starts counting, without the shape of a unit: the ETA comes from ended units only, each
@@ -123,16 +180,18 @@ final class RunStatus {
     }
 
     /**
-     * Starts counting. With the plan's units, the ETA is in work ({@link PlannedWork}), one epoch of
-     * a unit's training run weighing its work over its runs and epoch limit: the time this process
-     * took per work run since it started (the epochs the ended training runs' records give, and
-     * the running run's) times the work expected to be left. A unit not ended is expected to
-     * train its runs without a record, each at the mean share of its epoch limit that the ended
-     * runs of its kind trained (the whole limit before one has ended), less the running run's
-     * epochs. A unit whose runs' folders the plan does not give counts whole, at the limit, when it
-     * ends. Work ended before this started (an earlier run's, another process's) leaves the work
-     * left but is not counted as run here. A record or failure marker whose id the plan lacks is
-     * another grid's (its records copied into the folder, say) and counts for nothing.
+     * Starts counting. With the plan's units, the ETA is in work ({@link PlannedWork}), one epoch
+     * of a unit's training run weighing its work over its runs and epoch limit (times the learned
+     * weight of its kind): the time this process took per work run since it started (the epochs the
+     * ended training runs' records give plus the epochs' worth their kind takes outside its epochs,
+     * and the running run's epochs trained here) times the work expected to be left. A unit not
+     * ended is expected to train its runs without a record, each at the share of its epoch limit
+     * that the ended runs of its kind trained (with the patience's prior), plus what a run of its
+     * kind takes outside its epochs, less the running run's epochs. A unit whose runs' folders the
+     * plan does not give counts whole, at the limit, when it ends. Work ended before this started
+     * (an earlier run's, another process's) leaves the work left but is not counted as run here. A
+     * record or failure marker whose id the plan lacks is another grid's (its records copied into
+     * the folder, say) and counts for nothing.
      * With several processes sharing the run ({@code --workers}, several GPUs) only this process's
      * running run reports its epochs, the others' count when they end: the pace is then at least
      * this process's own (the runs it ended and the running one) times the processes that still
@@ -186,6 +245,8 @@ final class RunStatus {
     void runStarted(String label) {
         boolean prefinetuning = label.startsWith(TrainingProgress.PREFINETUNING_LABEL);
         String id = unitOf(label);
+        long nanos = clock.getAsLong();
+        closeRun(nanos);
         Ended now = ended();
         noteOwnEnded(now.ids());
         int ended = now.done() + now.failed();
@@ -205,7 +266,71 @@ final class RunStatus {
         }
         // the run before this one has left its record
         runRecordsEnded = null;
+        runStartNanos = nanos;
+        trainStartNanos = -1;
+        runFirstEpoch = 0;
+        epochsHere = 0;
         steps(0, 0, 1);
+    }
+
+    /**
+     * The run before the one starting now has ended: what it took outside its epochs (loading the
+     * model before, the last prediction and saving after, until this run starts) is learned per
+     * kind, in its epochs, like the epochs themselves.
+     */
+    private void closeRun(long nanos) {
+        if (run < 0 || trainStartNanos < 0 || epochsHere < 1 || lastEpochEndNanos <= trainStartNanos) {
+            return;
+        }
+        int k = runIsPrefinetuning ? 0 : 1;
+        double epochs = (lastEpochEndNanos - trainStartNanos) / 1e9;
+        double whole = (nanos - runStartNanos) / 1e9;
+        epochSeconds[k] += epochs;
+        epochWorkTrained[k] += runEpochWork() * epochsHere;
+        overheadEpochs.get(k).add(Math.max(0, whole - epochs) / (epochs / epochsHere));
+    }
+
+    /**
+     * The running run's step report: the first one says when its epochs began and the epoch it
+     * starts at (above 0 when it resumed from a checkpoint: the epochs before count as done, not
+     * as run here).
+     *
+     * @param r the report
+     */
+    void steps(StepReport r) {
+        if (trainStartNanos < 0 && run >= 0) {
+            trainStartNanos = clock.getAsLong() - (long) (r.epochElapsedSeconds() * 1e9);
+            runFirstEpoch = r.epoch();
+            resumedWork[runIsPrefinetuning ? 0 : 1] += runEpochWork() * r.epoch();
+        }
+        steps(r.epoch(), r.stepInEpoch(), r.stepsPerEpoch());
+    }
+
+    /**
+     * The running run's epoch has ended (its validation pass included).
+     *
+     * @param epoch the 0-based epoch
+     */
+    void epochEnded(int epoch) {
+        lastEpochEndNanos = clock.getAsLong();
+        epochsHere = Math.max(0, epoch + 1 - runFirstEpoch);
+        steps(epoch + 1, 0, 1);
+    }
+
+    /** The planned work of one epoch of the running run: its unit's (the plan's mean where it lacks it) over its runs and limit. */
+    private double runEpochWork() {
+        PlannedWork.Unit u = runningId == null ? null : unitsById.get(runningId);
+        return (u == null ? meanWork : u.work()) / Math.max(1, runningRuns()) / Math.max(1, runningLimit());
+    }
+
+    /** The running run's epoch limit, by its kind; 1 without a shape. */
+    private int runningLimit() {
+        return shape == null ? 1 : runIsPrefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs();
+    }
+
+    /** The training runs of the running run's unit, by its kind; 1 without a shape. */
+    private int runningRuns() {
+        return shape == null ? 1 : runIsPrefinetuning ? shape.prefinetuningRuns() : shape.finetuningRuns();
     }
 
     /**
@@ -329,6 +454,9 @@ final class RunStatus {
         Map<Path, PlannedWork.Unit> runs = runRecords(endedNow);
         runsAtStart.retainAll(runs.keySet());
         long elapsed = clock.getAsLong() - startNanos;
+        // what this process's ended runs of each kind took: the weight of an epoch's planned work, the epochs' worth outside them
+        double[] weight = epochWeights();
+        double[] overhead = {overhead(0), overhead(1)};
         // the ended training runs: the share of their epoch limit each kind trained, and the epochs of each unit
         double[] epochs = new double[2];
         double[] limits = new double[2];
@@ -346,14 +474,14 @@ final class RunStatus {
             recorded.merge(u.id(), 1, Integer::sum);
             if (!runsAtStart.contains(r.getKey())) {
                 // a record that does not say counts as trained to the limit, as planned
-                double w = epochWork(u) * (n >= 0 ? Math.min(n, limit(u)) : limit(u));
+                double w = epochWork(u) * weight[k] * ((n >= 0 ? Math.min(n, limit(u)) : limit(u)) + overhead[k]);
                 ranHere += w;
                 if (ownUnits.contains(u.id())) {
                     ownRuns += w;
                 }
             }
         }
-        double[] share = {limits[0] > 0 ? epochs[0] / limits[0] : 1, limits[1] > 0 ? epochs[1] / limits[1] : 1};
+        double[] share = {share(true, epochs[0], limits[0]), share(false, epochs[1], limits[1])};
         for (String id : endedNow) {
             PlannedWork.Unit u = unitsById.get(id);
             // a unit whose runs leave no record the plan knows counts whole when it ends
@@ -370,7 +498,8 @@ final class RunStatus {
             for (PlannedWork.Unit u : this.units) {
                 if (!endedNow.contains(u.id())) {
                     int k = u.prefinetuning() ? 0 : 1;
-                    left += epochWork(u) * Math.max(0, runsOf(u) - recorded.getOrDefault(u.id(), 0)) * share[k] * limit(u);
+                    left += epochWork(u) * weight[k] * Math.max(0, runsOf(u) - recorded.getOrDefault(u.id(), 0))
+                            * (share[k] * limit(u) + overhead[k]);
                 }
             }
         }
@@ -378,24 +507,72 @@ final class RunStatus {
         boolean running = runningId != null ? !endedNow.contains(runningId) : ended == endedAtRun;
         double runDone = 0;
         if (running && shape != null && run >= 0) {
+            int k = runIsPrefinetuning ? 0 : 1;
             PlannedWork.Unit u = runningId == null ? null : unitsById.get(runningId);
-            int limit = runIsPrefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs();
-            int unitRuns = runIsPrefinetuning ? shape.prefinetuningRuns() : shape.finetuningRuns();
-            double perEpoch = (u == null ? meanWork : u.work()) / Math.max(1, unitRuns) / Math.max(1, limit);
+            int limit = runningLimit();
+            double perEpoch = runEpochWork() * weight[k];
             double inRun = Math.min(limit, runEpoch + runStep / (double) Math.max(1, runStepsPerEpoch));
             // runs of the unit this process ended that leave no record the plan knows, each at its limit
-            int before = u == null || u.runFolders().isEmpty() ? Math.min(run, Math.max(1, unitRuns) - 1) : 0;
-            double expected = share[runIsPrefinetuning ? 0 : 1] * limit;
-            runDone = perEpoch * (before * limit + inRun);
-            left -= perEpoch * (before * expected + Math.min(inRun, expected));
+            int before = u == null || u.runFolders().isEmpty() ? Math.min(run, Math.max(1, runningRuns()) - 1) : 0;
+            double expected = share[k] * limit;
+            runDone = perEpoch * (before * (limit + overhead[k]) + inRun);
+            left -= perEpoch * (before * (expected + overhead[k]) + Math.min(inRun, expected));
         }
         noteOwnEnded(endedNow);
+        // epochs a resumed run trained before its restart are in its progress and its record, but were not run here
+        double resumed = resumedWork[0] * weight[0] + resumedWork[1] * weight[1];
         // the others' running units are unseen until they end: this process's pace times those still running
-        double own = (ownRan + ownRuns + runDone) * Math.min(processes, Math.max(1, total - ended));
-        Duration eta = eta(elapsed, Math.max(ranHere, own - runDone) + runDone, left);
+        double own = (ownRan + ownRuns + runDone - resumed) * Math.min(processes, Math.max(1, total - ended));
+        Duration eta = eta(elapsed, Math.max(ranHere + runDone - resumed, own), left);
         return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
                 ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
+    }
+
+    /**
+     * The weight of a unit of planned epoch work, by kind: 1 for pre-finetuning, and for finetuning
+     * the seconds this process's finetuning epochs took per planned work over its pre-finetuning
+     * epochs' (small batches make a finetuning epoch slower than its examples say); 1 for both
+     * until this process has ended runs of both kinds.
+     */
+    private double[] epochWeights() {
+        if (epochWorkTrained[0] <= 0 || epochWorkTrained[1] <= 0 || epochSeconds[0] <= 0) {
+            return new double[] {1, 1};
+        }
+        return new double[] {1, (epochSeconds[1] / epochWorkTrained[1]) / (epochSeconds[0] / epochWorkTrained[0])};
+    }
+
+    /**
+     * What a run of a kind takes outside its epochs, in its epochs: the median over this process's
+     * ended runs of that kind (a run that waited for another process's unit does not move it), or
+     * over those of the other kind before one of this kind has ended; 0 before any has.
+     */
+    private double overhead(int kind) {
+        List<Double> own = overheadEpochs.get(kind);
+        List<Double> seen = own.isEmpty() ? overheadEpochs.get(1 - kind) : own;
+        if (seen.isEmpty()) {
+            return 0;
+        }
+        List<Double> sorted = seen.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /**
+     * The share of its limit a run of a kind is expected to train: the share the ended runs of its
+     * kind trained, with the patience's prior ({@link Shape#priorShare}) counting as one run more
+     * (so that the first run to end does not swing it whole); without a patience, the ended runs'
+     * share alone, or the whole limit before one has ended.
+     *
+     * @param epochs epochs the ended runs of the kind trained
+     * @param limits the sum of their limits
+     */
+    private double share(boolean prefinetuning, double epochs, double limits) {
+        if (shape == null || shape.patience() <= 0) {
+            return limits > 0 ? epochs / limits : 1;
+        }
+        int limit = Math.max(1, prefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs());
+        return (shape.priorShare(limit) * limit + epochs) / (limit + limits);
     }
 
     /** A unit's training runs, by its kind; 1 without a shape. */

@@ -120,14 +120,14 @@ public final class TrainingProgress implements TrainingListener {
             return new TrainingListener() {
                 @Override
                 public void onSteps(StepReport r) {
-                    status.steps(r.epoch(), r.stepInEpoch(), r.stepsPerEpoch());
+                    status.steps(r);
                     drawn.onSteps(r);
                 }
 
                 @Override
                 public void onEpoch(EpochReport r) {
                     drawn.onEpoch(r);
-                    status.steps(r.epoch() + 1, 0, 1);
+                    status.epochEnded(r.epoch());
                     if (status.epochsLeftAfter(r.epoch())) {
                         bar.status(status.line());
                     }

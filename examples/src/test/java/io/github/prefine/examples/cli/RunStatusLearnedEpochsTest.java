@@ -2,11 +2,18 @@ package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.prefine.core.train.EpochReport;
+import io.github.prefine.core.train.StepReport;
+import io.github.prefine.core.train.TrainingListener;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,18 +54,8 @@ class RunStatusLearnedEpochsTest {
     void runsStillToComeTrainTheShareOfTheirLimitThatEndedRunsOfTheirKindTrained(@TempDir Path out) throws IOException {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
-        s.runStarted("pre-finetune SL lr 0.001");
-        now.set(50_000_000_000L);
-        s.steps(5, 0, 1);
-        history(out, "SL", 5);
-        record(out, "prefinetune-SL");
-        s.runStarted("SL → a seed 1 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:02:00", s.line());
-        now.set(58_000_000_000L);
-        s.steps(4, 0, 1);
-        trial(out, "run-SL-a-seed1", 4);
-        s.runStarted("SL → a seed 2 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:40", s.line());
+        assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:02:00",
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:40"), preAt5ThenSeed1At4(out, s, now));
         now.set(62_000_000_000L);
         s.steps(2, 0, 1);
         assertEquals("run: 1/4 units done, 3 left | elapsed 00:01:02 | ETA 00:00:36", s.line());
@@ -99,6 +96,127 @@ class RunStatusLearnedEpochsTest {
         record(out, "run-SL-a");
         s.runStarted("SL → c seed 2 lr 0.003");
         assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:10 | ETA 00:00:09", s.line());
+    }
+
+    /**
+     * What a run takes outside its epochs (loading the model, the last prediction, saving) is
+     * learned in epochs, and a finetuning epoch's pace against a pre-finetuning epoch's, from the
+     * runs this process ended. Timeline: the pre-finetuning run's epochs begin at 1 s and take 5 s
+     * each (10 work: 0.5 s a work); it stops at 5 epochs at 26 s and the next run starts at 30 s:
+     * 4 s outside 25 s of epochs, 5 s each, is 1 epoch more. Its 5 + 1 epochs of 10 are 60 work in
+     * 30 s, 0.5 s a work; with no finetuning run ended, each of the 6 is expected to train its 10
+     * epochs plus the pre-finetuning's 1 outside, at weight 1: 6 x 11 x 2 = 132 left, 66 s (counting
+     * epochs only: 50 work in 30 s, 120 left, 72 s). Target a's seed 1 trains from 31 s, 4 epochs
+     * of 2 s (2 work each: 1 s a work, twice the pre-finetuning's, weight 2), the last ending at
+     * 39 s; seed 2 starts at 42 s: 12 s less 8 in epochs is 2 epochs more. Run so far: 60 + 2 x 2 x
+     * (4 + 2) = 84 in 42 s, 0.5 s a work; finetuning runs train 4 / 10 of the limit, so the 5 left
+     * are 5 x 2 x 2 x (4 + 2) = 120 work, 60 s: 12 s a run, as seed 1 took (counting epochs only:
+     * 58 work in 42 s, 5 x 4 x 2 = 40 left, 28.97 s).
+     */
+    @Test
+    void aRunsTimeOutsideItsEpochsAndAFinetuningEpochsPaceAreLearnedFromTheRunsThatEnded(@TempDir Path out)
+            throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 1, 5, 0, 5);
+        history(out, "SL", 5);
+        record(out, "prefinetune-SL");
+        now.set(30_000_000_000L);
+        TrainingListener seed1 = runs.apply("SL → a seed 1 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:30 | ETA 00:01:06", s.line());
+        epochs(seed1, now, 31, 2, 0, 4);
+        trial(out, "run-SL-a-seed1", 4);
+        now.set(42_000_000_000L);
+        runs.apply("SL → a seed 2 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:42 | ETA 00:01:00", s.line());
+    }
+
+    /**
+     * A pre-finetuning run resumed from its checkpoint after 3 epochs: its progress and its record
+     * count those epochs as trained, but they were not trained here. It trains its 4th epoch from
+     * 0 s to 5 s: 1 epoch of 10 work here, 0.5 s a work; left are its 6 epochs, 60, and the 6
+     * finetuning runs at their limit, 120: 90 s (counting the 4 epochs as run here: 40 in 5 s,
+     * 22.5 s). It stops after 6 epochs at 15 s, and the next run starts then: 30 run here in 15 s,
+     * the 120 left take 60 s (counting its record's 6 epochs as run here: 60 in 15 s, 30 s).
+     */
+    @Test
+    void aResumedRunsEpochsBeforeTheRestartAreNotCountedAsRunHere(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        TrainingListener resumed = runs.apply("pre-finetune SL lr 0.001");
+        epochs(resumed, now, 0, 5, 3, 4);
+        assertEquals("run: 0/4 units done, 4 left | elapsed 00:00:05 | ETA 00:01:30", s.line());
+        epochs(resumed, now, 5, 5, 4, 6);
+        history(out, "SL", 6);
+        record(out, "prefinetune-SL");
+        runs.apply("SL → a seed 1 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:15 | ETA 00:01:00", s.line());
+    }
+
+    /**
+     * With the patience known, a run of a kind none of which has ended is expected to stop halfway
+     * between the earliest epoch the patience allows and its limit: patience 3, limit 10, (4 + 10)
+     * / 2 = 7 epochs. That prior counts as one ended run more. The pre-finetuning stops at 5 of its
+     * 10 epochs at 50 s: 50 work in 50 s; its kind's share is (7 + 5) / 20 = 0.6, and the 6
+     * finetuning runs are expected to train 7 epochs: 6 x 7 x 2 = 84 left, 84 s (at the limit, 120
+     * s). Target a's seed 1 stops at 4 epochs at 58 s: 58 in 58 s, and finetuning runs are expected
+     * to train (7 + 4) / 20 of the limit, 5.5 epochs: 5 x 5.5 x 2 = 55 s (on the one run alone, 40 s).
+     */
+    @Test
+    void beforeARunOfItsKindEndsARunIsExpectedToStopHalfwayFromItsPatienceToItsLimit(@TempDir Path out)
+            throws IOException {
+        RunStatus.Shape shape = new RunStatus.Shape(1, 10, 2, 10, 3);
+        assertEquals(0.7, shape.priorShare(10), 1e-12);
+        // the earliest stop is the limit itself when the patience reaches it
+        assertEquals(1.0, shape.priorShare(4), 1e-12);
+        assertEquals(1.0, SHAPE.priorShare(10), 1e-12);
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, shape, PLAN, 1);
+        assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:01:24",
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:55"), preAt5ThenSeed1At4(out, s, now));
+    }
+
+    /**
+     * The pre-finetuning stops at 5 of its epochs at 50 s and target a's seed 1 starts; seed 1
+     * stops at 4 epochs at 58 s and seed 2 starts.
+     *
+     * @return the status line after each start
+     */
+    private static List<String> preAt5ThenSeed1At4(Path out, RunStatus s, AtomicLong now) throws IOException {
+        s.runStarted("pre-finetune SL lr 0.001");
+        now.set(50_000_000_000L);
+        s.steps(5, 0, 1);
+        history(out, "SL", 5);
+        record(out, "prefinetune-SL");
+        s.runStarted("SL → a seed 1 lr 0.003");
+        String first = s.line();
+        now.set(58_000_000_000L);
+        s.steps(4, 0, 1);
+        trial(out, "run-SL-a-seed1", 4);
+        s.runStarted("SL → a seed 2 lr 0.003");
+        return List.of(first, s.line());
+    }
+
+    /** The grid's listeners of a run status, drawing on a console nobody reads. */
+    private static Function<String, TrainingListener> listeners(RunStatus s, AtomicLong now) {
+        ConsoleProgress bar = new ConsoleProgress(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                false, now::get);
+        return TrainingProgress.withStatus(bar, s);
+    }
+
+    /**
+     * Drives a run's listener through its epochs {@code from} (0, or where it resumed) to {@code
+     * to} (exclusive), the first beginning at {@code startSeconds}, each taking {@code epochSeconds}:
+     * one step report and one epoch report per epoch, the clock at each epoch's end.
+     */
+    private static void epochs(TrainingListener run, AtomicLong now, int startSeconds, int epochSeconds, int from, int to) {
+        for (int epoch = from; epoch < to; epoch++) {
+            now.set((startSeconds + (long) epochSeconds * (epoch - from + 1)) * 1_000_000_000L);
+            run.onSteps(new StepReport(epoch, 1, 1, epoch + 1, 0.5, 1e-3, 100, epochSeconds));
+            run.onEpoch(new EpochReport(epoch, List.of(0.4), 0.4, true, epochSeconds, 100));
+        }
     }
 
     /** A pre-finetuning run's history, {@code epochs} entries trained. */
