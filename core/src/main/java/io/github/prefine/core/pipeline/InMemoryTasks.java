@@ -49,7 +49,8 @@ public final class InMemoryTasks {
     /**
      * Bundles a task's in-memory splits. A task that declares no labels (and has a format with a
      * label set) learns them from the splits of {@link Task#learnLabelsFrom()}, training by default,
-     * as {@link Task#load} learns them from files.
+     * or from every split given when none of those is (an empty test split counts as not given), as
+     * {@link Task#load} learns them from files.
      *
      * @param task the task
      * @param train training examples
@@ -74,7 +75,8 @@ public final class InMemoryTasks {
                     from.add(splits.get(s));
                 }
             }
-            labels = task.format().learnLabels(from);
+            // none of them given (an empty test split is not kept): every split, as Task.load does
+            labels = task.format().learnLabels(from.isEmpty() ? List.copyOf(splits.values()) : from);
         }
         return new TaskData(task, labels, splits, Map.of());
     }

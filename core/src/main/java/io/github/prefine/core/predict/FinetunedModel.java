@@ -335,8 +335,9 @@ public final class FinetunedModel implements AutoCloseable {
      * HF's tokenizer class for the family, {@code model_max_length} (the task's feature length: a
      * QA task's window, another task's {@code maxLength}, which HF's tokenizer cuts at under {@code
      * truncation=True} without a {@code max_length} and {@link #loadHuggingFace(Path, NDManager)}
-     * reads the folder with; for a task read from an HF folder with its own lengths, the limit it
-     * declared, as HF's {@code save_pretrained} writes back the limit it loaded),
+     * reads the folder with; for a task read from an HF folder, the length it was read with: the
+     * limit the folder declared, as HF's {@code save_pretrained} writes back the limit it loaded,
+     * but a QA task's window, at most 384, and the settings' lengths where it was read with some),
      * the special tokens as {@code tokenizer.json} has them ({@code mask_token} the one that folder
      * names, else the family's), {@code added_tokens_decoder}, and BERT's lower-casing as its
      * normalizer does it. For a Hugging Face folder, that folder is the one loaded, its files as they

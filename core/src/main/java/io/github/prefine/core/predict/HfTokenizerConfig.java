@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * read the folder as the task was trained (it is at most the encoder's positions, {@link
  * EncoderConfig#maxSequenceLength()}, which a saved model's lengths are checked against; a task
  * read from an HF folder has the length it declared, so a re-export writes back the limit it
- * loaded, as HF's {@code save_pretrained} does); {@code cls_token} and {@code sep_token} are the tokens the
+ * loaded, as HF's {@code save_pretrained} does, except a QA task, whose window is at most 384); {@code cls_token} and {@code sep_token} are the tokens the
  * post-processor puts around a text, and for RoBERTa and XLM-R also {@code bos_token} and {@code
  * eos_token}, as HF's classes make {@code <s>} both and {@code </s>} both; {@code pad_token} the
  * token of the padding id; {@code unk_token} the model's ({@code unk_token}, or the Unigram vocabulary's

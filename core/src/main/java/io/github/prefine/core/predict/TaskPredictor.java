@@ -140,8 +140,9 @@ public final class TaskPredictor {
 
     /**
      * Returns a predictor of the same task that cuts and windows new text with other feature
-     * lengths than the folder records: for a Hugging Face folder, which keeps none of a task's own,
-     * the lengths the task was trained with; the heads and tokenizer are shared. The example caps
+     * lengths than the folder records: for a Hugging Face folder, which keeps no QA stride (and,
+     * unless prefine exported it, none of a task's lengths), the lengths the task was trained with;
+     * the heads and tokenizer are shared. The example caps
      * and seed play no part in prediction.
      *
      * @param settings the lengths ({@link FeatureSettings#maxLength} for classification, tagging

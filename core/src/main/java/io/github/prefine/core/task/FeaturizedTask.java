@@ -408,12 +408,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
     }
 
     /**
-     * Names the train file behind an empty training split: {@code Task.load} skips a split whose
-     * file is absent, so a misspelt path shows only here. Data made in memory has no read reports
-     * and gets no file named.
+     * Names the train file (or a one-file dataset's hold-out file) behind an empty training split:
+     * {@code Task.load} skips a split whose file is absent, so a misspelt path shows only here. Data
+     * made in memory has no read reports and gets no file named.
      */
     private static String whyNoTraining(TaskData data) {
-        SplitSource train = data.task().source().splits().get(Split.TRAIN);
+        TaskSource source = data.task().source();
+        // a one-file dataset's training split comes from its hold-out file, which splits() leaves out
+        SplitSource train = source.splits().getOrDefault(Split.TRAIN, source.holdOut().orElse(null));
         if (train == null) {
             return ": its TaskSource names no train file (add one with TaskSource.Builder.add(Split.TRAIN, path,"
                     + " reader), or a one-file dataset with optHoldOut)";
@@ -421,11 +423,13 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         if (data.reports().isEmpty()) {
             return "";
         }
+        String file = source.holdOut().isPresent() ? "hold-out file " + train.path() + " (train and validation)"
+                : "train file " + train.path();
         if (!data.reports().containsKey(train.path())) {
-            return ": its train file " + train.path() + " was not read, as it is not under the data root (Task.load"
+            return ": its " + file + " was not read, as it is not under the data root (Task.load"
                     + " reads the splits whose files exist; Task.availability lists the paths it looked for)";
         }
-        return ": its train file " + train.path() + " gave none (its ReadReport in TaskData.reports() counts what was"
+        return ": its " + file + " gave none (its ReadReport in TaskData.reports() counts what was"
                 + " read and skipped)";
     }
 

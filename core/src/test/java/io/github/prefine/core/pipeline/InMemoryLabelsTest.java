@@ -6,6 +6,7 @@ import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
@@ -14,6 +15,7 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,5 +49,24 @@ class InMemoryLabelsTest {
                 dir.resolve("tokenizer.json"), List.of("john", "ran", "home", "new", "york", "won"))).build()) {
             assertEquals(tags.labels(), FeaturizedTask.featurize(tags, tokenizer, FeatureSettings.paper()).labels());
         }
+    }
+
+    /**
+     * Task.load learns from every split read when none of {@code learnLabelsFrom}'s was (its
+     * Javadoc); in memory an empty test split is not kept, so a task learning from test alone,
+     * given none, learns from train and validation as a task whose test file is absent does.
+     */
+    @Test
+    void noneOfTheSplitsToLearnFromGivenLearnsFromEveryGivenSplitAsFromFiles() {
+        Task fromTest = Task.builder().setName("mem-t").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).optLearnLabelsFrom(Set.of(Split.TEST))
+                .setSource(InMemoryTasks.task("mem-t", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY,
+                        List.of()).source())
+                .build();
+        List<TextExample> train = List.of(new TextExample("t0", "good", null, "pos"),
+                new TextExample("t1", "bad", null, "neg"));
+        List<TextExample> validation = List.of(new TextExample("v0", "meh", null, "neutral"));
+        // sorted by code point: "neg" < "neutral" < "pos"
+        assertEquals(List.of("neg", "neutral", "pos"), InMemoryTasks.data(fromTest, train, validation, List.of()).labels());
     }
 }

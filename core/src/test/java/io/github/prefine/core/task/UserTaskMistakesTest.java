@@ -84,4 +84,26 @@ class UserTaskMistakesTest {
                     e.getMessage());
         }
     }
+
+    /**
+     * A one-file dataset ({@code optHoldOut}) has no train file among its splits: its empty training
+     * split names the hold-out file, not a missing train file and the optHoldOut it already uses.
+     */
+    @Test
+    void aHoldOutWhoseFileIsAbsentNamesThatFile(@TempDir Path root) throws Exception {
+        Path tokenizerJson = files(root);
+        // the hold-out file is misspelt; the test file is there, so the load goes on
+        Task heldOut = Task.builder().setName("mine").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY).setSource(TaskSource.builder()
+                        .optHoldOut("mine/all.csv", LABELLED, 13L, TaskSource.BY_ID)
+                        .add(Split.TEST, "mine/dev.csv", LABELLED).build()).build();
+        TaskData data = heldOut.load(root, Leniency.STRICT);
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerJson).build()) {
+            UnfeaturizableTaskException e = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(data, tokenizer, FeatureSettings.paper()));
+            assertEquals("task mine: no training examples: its hold-out file mine/all.csv (train and validation) was"
+                    + " not read, as it is not under the data root (Task.load reads the splits whose files exist;"
+                    + " Task.availability lists the paths it looked for)", e.getMessage());
+        }
+    }
 }

@@ -127,8 +127,8 @@ public final class PredictCommand implements Callable<Integer> {
 
     @Option(names = "--max-length", paramLabel = "N", description = "tokens a text, pair, word sequence or choice"
             + " row is cut to, for a task that is not QA (default: the task's own for a saved model; for a Hugging Face"
-            + " folder, which keeps none, its model_max_length, else 512, within the encoder's positions); export's"
-            + " note names the saved task's")
+            + " folder its model_max_length, else 512, within the encoder's positions; a folder export wrote declares"
+            + " the task's own there)")
     private Integer maxLength;
 
     @Option(names = "--qa-max-length", paramLabel = "N", description = "tokens of a QA window, for a QA task (default:"

@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import io.github.prefine.core.features.FeatureSettings;
@@ -10,6 +11,9 @@ import io.github.prefine.core.task.TaskFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -53,5 +57,27 @@ class ExportModelMaxLengthTest {
         if (!qa) {
             assertFalse(text.contains("note:"), text);
         }
+    }
+
+    /**
+     * {@code predict --help} says of {@code --max-length} what the folder now is: it declares the
+     * task's length, and {@code export} prints no note of it (the test above), so the option's help
+     * may not send the reader to a note that never comes, nor say the folder keeps no length.
+     */
+    @Test
+    void predictsHelpForMaxLengthNamesNoNoteExportDoesNotPrint() {
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--help"), cli.err());
+        String help = cli.out();
+        // the option's own line, not the synopsis
+        Matcher own = Pattern.compile("(?m)^\\s+--max-length=N\\s").matcher(help);
+        assertTrue(own.find(), help);
+        int at = own.end();
+        // the option's text runs to the next option's line
+        Matcher next = Pattern.compile("\\n\\s*-").matcher(help);
+        String option = (next.find(at) ? help.substring(at, next.start()) : help.substring(at)).replaceAll("\\s+", " ");
+        assertTrue(option.contains("model_max_length"), option);
+        assertFalse(option.contains("export's note"), option);
+        assertFalse(option.contains("keeps none"), option);
     }
 }
