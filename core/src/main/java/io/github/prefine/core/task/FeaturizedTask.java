@@ -318,7 +318,7 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             // the metrics leave unlabelled examples out: every run would score 0 of 0, reported as 0.0
             throw new UnfeaturizableTaskException(task.name(), "none of its " + kept + " validation examples has a label ("
                     + validation.unlabelledCount() + " unlabelled): nothing would select the epoch or the learning rate,"
-                    + " and no example could be scored" + readerWithoutLabel(task, "; "));
+                    + " and no example could be scored" + readerWithoutLabel(data, "; "));
         }
         Features test = f.get(Split.TEST);
         if (test != null && !hasLabels(test.report())) {
@@ -388,17 +388,20 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         List<Example> train = data.split(Split.TRAIN);
         if (train.stream().allMatch(e -> task.format().labelsOf(e).isEmpty())) {
-            return "none of its " + train.size() + " training examples has a label" + readerWithoutLabel(task, ": ");
+            return "none of its " + train.size() + " training examples has a label" + readerWithoutLabel(data, ": ");
         }
         return "the training data shows a single label";
     }
 
     /**
      * Asks whether a split read without labels had a reader built without its label column, for the
-     * text formats whose readers leave it out unless {@code optLabel} is given; empty for the others.
+     * text formats whose readers leave it out unless {@code optLabel} is given; empty for the others
+     * and for data made in memory (no read reports), which no reader read.
      */
-    private static String readerWithoutLabel(Task task, String separator) {
-        return task.format().exampleType() == TextExample.class ? separator + "was its reader built without optLabel?" : "";
+    private static String readerWithoutLabel(TaskData data, String separator) {
+        boolean read = !data.reports().isEmpty();
+        return read && data.task().format().exampleType() == TextExample.class
+                ? separator + "was its reader built without optLabel?" : "";
     }
 
     private static void requireTraining(TaskData data) {

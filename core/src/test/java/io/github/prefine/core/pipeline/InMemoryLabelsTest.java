@@ -1,6 +1,9 @@
 package io.github.prefine.core.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
@@ -11,6 +14,7 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.UnfeaturizableTaskException;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
 import java.nio.file.Path;
@@ -68,5 +72,33 @@ class InMemoryLabelsTest {
         List<TextExample> validation = List.of(new TextExample("v0", "meh", null, "neutral"));
         // sorted by code point: "neg" < "neutral" < "pos"
         assertEquals(List.of("neg", "neutral", "pos"), InMemoryTasks.data(fromTest, train, validation, List.of()).labels());
+    }
+
+    /**
+     * The question whether a reader was built without {@code optLabel} is for data read from files;
+     * in memory there is no reader, and the question sent the user looking for one.
+     */
+    @Test
+    void unlabelledInMemorySplitsAreNotAskedAboutAReader(@TempDir Path dir) throws Exception {
+        Task classifier = InMemoryTasks.task("mem-u", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of());
+        List<TextExample> labelled = List.of(new TextExample("t0", "good", null, "pos"),
+                new TextExample("t1", "bad", null, "neg"));
+        List<TextExample> unlabelled = List.of(new TextExample("v0", "good", null, null),
+                new TextExample("v1", "bad", null, null));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder().setTokenizerPath(WordTokenizer.write(
+                dir.resolve("tokenizer.json"), List.of("good", "bad"))).build()) {
+            UnfeaturizableTaskException validation = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(InMemoryTasks.data(classifier, labelled, unlabelled, List.of()),
+                            tokenizer, FeatureSettings.paper()));
+            assertTrue(validation.getMessage().contains("none of its 2 validation examples has a label"),
+                    validation.getMessage());
+            assertFalse(validation.getMessage().contains("optLabel"), validation.getMessage());
+            UnfeaturizableTaskException training = assertThrows(UnfeaturizableTaskException.class,
+                    () -> FeaturizedTask.featurize(InMemoryTasks.data(classifier, unlabelled, labelled, List.of()),
+                            tokenizer, FeatureSettings.paper()));
+            assertTrue(training.getMessage().contains("none of its 2 training examples has a label"),
+                    training.getMessage());
+            assertFalse(training.getMessage().contains("optLabel"), training.getMessage());
+        }
     }
 }
