@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Map;
 import java.util.Optional;
@@ -547,7 +548,8 @@ public final class Task {
          *
          * @return the task
          * @throws IllegalStateException if a required field is missing
-         * @throws IllegalArgumentException if the name contains {@code '/'}, labels repeat, are declared for QA or multiple
+         * @throws IllegalArgumentException if the name contains {@code '/'} or a control character
+         *     (a tab, a line break), labels repeat, are declared for QA or multiple
          *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), or a
          *     reader's example type does not fit the format
          */
@@ -559,6 +561,13 @@ public final class Task {
                 // the model refuses it too, but only after every file was read and featurized
                 throw new IllegalArgumentException(name + ": a task name must not contain '/' (it keys the task's head"
                         + " parameters), found '" + name + "'");
+            }
+            int control = controlCharacterAt(name);
+            if (control >= 0) {
+                // the grid's run names hold it, and the trainer refuses them only once the run starts
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: a task name must be one line of"
+                        + " text (the grid's run names and log lines hold it), found control character U+%04X at"
+                        + " index %d", name, (int) name.charAt(control), control));
             }
             require(group, "setGroup");
             require(format, "setFormat");
@@ -603,5 +612,19 @@ public final class Task {
                 throw new IllegalStateException(name + ": " + setter + " is required");
             }
         }
+    }
+
+    /**
+     * The index of the first control character of a name (a tab, a line break; {@link
+     * Character#isISOControl}), or -1: names of tasks and groups go into run names, which the
+     * trainer refuses with one.
+     */
+    static int controlCharacterAt(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isISOControl(name.charAt(i))) {
+                return i;
+            }
+        }
+        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.task;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,14 +26,21 @@ public final class TaskGroup {
     /**
      * Returns the group of the given name, the built-in constant when it is one.
      *
-     * @param name a non-blank name without {@code +} (it joins names of combinations)
+     * @param name a non-blank name without {@code +} (it joins names of combinations), one line
      * @return the group
-     * @throws IllegalArgumentException if the name is blank or contains {@code +}
+     * @throws IllegalArgumentException if the name is blank or contains {@code +} or a control
+     *     character
      */
     public static TaskGroup of(String name) {
         Objects.requireNonNull(name, "name");
         if (name.isBlank() || name.contains("+")) {
             throw new IllegalArgumentException("group name must be non-blank without '+', found '" + name + "'");
+        }
+        int control = Task.controlCharacterAt(name);
+        if (control >= 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "group name must be one line of text (the"
+                    + " grid's run names and log lines hold it), found control character U+%04X at index %d of '%s'",
+                    (int) name.charAt(control), control, name));
         }
         return switch (name) {
             case "SL" -> SL;

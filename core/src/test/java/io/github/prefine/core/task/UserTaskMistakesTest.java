@@ -50,6 +50,23 @@ class UserTaskMistakesTest {
     }
 
     @Test
+    void aNameWithAControlCharacterIsRefusedWhenTheTaskOrGroupIsBuilt() {
+        // the grid names each training run after its setting's groups and its target task, and the
+        // trainer refuses a run name with a control character (it starts each log line): a tab read
+        // from a file into the name stopped the grid only after featurizing, or after pre-finetuning
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> task("mine\tsentiment", LABELLED).build());
+        assertEquals("mine\tsentiment: a task name must be one line of text (the grid's run names and log lines"
+                + " hold it), found control character U+0009 at index 4", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TaskGroup.of("MINE\n"));
+        assertEquals("group name must be one line of text (the grid's run names and log lines hold it), found control"
+                + " character U+000A at index 4 of 'MINE\n'", e.getMessage());
+        // letters of any script are text, not control characters
+        assertEquals("情感-négation", task("情感-négation", LABELLED).build().name());
+        assertEquals("ÉMOTION", TaskGroup.of("ÉMOTION").name());
+    }
+
+    @Test
     void aFileReadWithoutItsLabelColumnIsNamedAsUnlabelled(@TempDir Path root) throws Exception {
         Path tokenizerJson = files(root);
         // optLabel left out: the reader reads every row as unlabelled, so nothing is learned
