@@ -142,7 +142,8 @@ public final class Trainer implements AutoCloseable {
         this.step = stepBuilder.build();
         this.stateManager = mm.newSubManager();
         this.stepRoot = mm.newSubManager();
-        this.watch = new LossWatch(stateManager, Math.max(2 * logEvery, 64),
+        // two intervals of steps to name a bad one's tasks; in long so that a huge logEvery does not wrap
+        this.watch = new LossWatch(stateManager, (int) Math.min(Integer.MAX_VALUE, Math.max(2L * logEvery, 64)),
                 precision == Precision.FP16_MIXED);
         this.evaluation = new Evaluation(model, data, b.evalBatchSize, step::evaluationStore, listeners);
         this.best = new BestWeights(model, stateManager);

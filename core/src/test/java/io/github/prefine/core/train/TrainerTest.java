@@ -382,6 +382,34 @@ class TrainerTest {
     }
 
     @Test
+    void aLoggingIntervalPastHalfTheIntRangeStillNamesTheFirstBadStepsTasks() throws Exception {
+        // the steps remembered for naming were twice logEvery, which overflowed to a negative count
+        // and fell back to 64: a bad step 70 steps before the epoch's read lost its epoch and tasks
+        SyntheticTasks tasks = new SyntheticTasks(25, 16, 4, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        int positive = -1;
+        for (int i = 0; i < 16 && positive < 0; i++) {
+            if (tasks.assemble(Split.TRAIN, new int[] {1}, new int[] {i}).slices().get(0).labels()[0] == 1) {
+                positive = i;
+            }
+        }
+        List<SampledBatch> plan = new ArrayList<>();
+        plan.add(new SampledBatch(new int[] {1, 0}, new int[] {positive, 3}));
+        for (int i = 0; i < 70; i++) {
+            plan.add(new SampledBatch(new int[] {0}, new int[] {i % 16}));
+        }
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = model(root, tasks, 5, tasks.head(0), TestHeads.poisonedSequence(2, 1));
+                Trainer trainer = Trainer.builder().setModel(model).setData(tasks).optSampler(new Scripted(plan))
+                        .optLogEvery(Integer.MAX_VALUE).build()) {
+            NonFiniteLossException e = assertThrows(NonFiniteLossException.class, trainer::fit);
+            assertEquals(0, e.step());
+            // in the tasks' order, as the step's batch holds them
+            assertEquals(List.of("token", "sequence"), e.tasks());
+            assertTrue(e.getMessage().startsWith("training step 0 (epoch 0): loss must be finite"), e.getMessage());
+        }
+    }
+
+    @Test
     void rejectsDataWhoseTasksAreNotTheModelsHeadsInOrder() throws Exception {
         SyntheticTasks tasks = new SyntheticTasks(3, 4, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
         try (NDManager root = NDManager.newBaseManager();
