@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -121,9 +122,14 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private static SafetensorsReader openSharded(Path index) throws IOException {
+        byte[] bytes = Files.readAllBytes(index);
+        String notUtf8 = JsonFiles.notUtf8(bytes);
+        if (notUtf8 != null) {
+            throw new MalformedCheckpointException(index, notUtf8 + "; expected a JSON object in UTF-8");
+        }
         JsonObject root;
         try {
-            root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
+            root = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new MalformedCheckpointException(index, "index is not a JSON object: " + e.getMessage(), e);
         }

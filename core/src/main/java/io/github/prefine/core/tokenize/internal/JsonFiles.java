@@ -5,9 +5,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,11 +39,40 @@ public final class JsonFiles {
      * @throws IOException naming the file when it cannot be read or is not UTF-8
      */
     public static String read(Path file) throws IOException {
+        byte[] bytes;
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object in UTF-8", e);
         }
+        // the JDK's own refusal ("Input length = 1") names neither the file nor the place
+        String bad = notUtf8(bytes);
+        if (bad != null) {
+            throw new IOException(file + ": " + bad + "; expected a JSON object in UTF-8");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Finds the first byte that is not part of UTF-8 text.
+     *
+     * @param bytes the bytes
+     * @return where it is and what it holds, as {@code "line 3 (byte 41) holds 0x80, not UTF-8"}, or
+     *     {@code null} when all the bytes are UTF-8
+     */
+    public static String notUtf8(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // UTF-8 never decodes to more chars than it has bytes
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
+        if (!r.isError()) {
+            return null;
+        }
+        int offset = in.position();
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            line += bytes[i] == '\n' ? 1 : 0;
+        }
+        return String.format(Locale.ROOT, "line %d (byte %d) holds 0x%02X, not UTF-8", line, offset, bytes[offset] & 0xff);
     }
 
     /**
