@@ -11,6 +11,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
@@ -95,7 +96,8 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         }
         JsonObject root;
         try {
-            root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            // JsonFiles names the file and the byte where the text is not UTF-8; the JDK names neither
+            root = JsonParser.parseString(JsonFiles.read(file)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new IOException(file + ": not a JSON object: " + e.getMessage(), e);
         }

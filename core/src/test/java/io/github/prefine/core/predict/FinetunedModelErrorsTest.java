@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -215,6 +219,42 @@ class FinetunedModelErrorsTest {
                 assertEquals(copy.resolve(file) + ": " + edits[i][2], e.getMessage());
                 assertEquals(List.of(), m.getManagedArrays());
             }
+        }
+    }
+
+    @Test
+    void refusesAManifestThatIsNotUtf8NamingTheFileAndTheByte() throws Exception {
+        Path copy = tmp.resolve("not-utf8");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] = (byte) 0x80;
+        Files.write(file, bytes);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the JDK's "Input length = 1" named neither
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ": line 1 (byte 0) holds 0x80, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
+        Path copy = tmp.resolve("renamed-head");
+        copyTree(saved, copy);
+        Path heads = copy.resolve("heads.safetensors");
+        List<HostTensor> renamed = new ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(heads)) {
+            for (HostTensor t : r.readAll().values()) {
+                // as one changed byte of the header renames it
+                renamed.add(t.name().equals("heads.ner.classifier.bias") ? t.renamed("heads.ner.classifier.bia$") : t);
+            }
+        }
+        SafetensorsWriter.write(heads, renamed);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            // the folder was named, not the file that lost the tensor
+            assertEquals("heads.safetensors: tensor heads.ner.classifier.bias is missing", e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
         }
     }
 
