@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.features.FeatureSettings;
@@ -94,13 +93,9 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no " + FILE + ": not a saved prefine model folder");
         }
-        JsonObject root;
-        try {
-            // JsonFiles names the file and the byte where the text is not UTF-8; the JDK names neither
-            root = JsonParser.parseString(JsonFiles.read(file)).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(file + ": not a JSON object: " + e.getMessage(), e);
-        }
+        // prefine wrote it, so standard JSON: Gson's lenient mode read a corrupt byte before a name as
+        // part of an unquoted one; JsonFiles also names the byte where the text is not UTF-8
+        JsonObject root = JsonFiles.strictObject(file);
         String tag = string(root, "format", file);
         int version = switch (tag) {
             case V1 -> 1;

@@ -238,6 +238,26 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
+    void refusesAManifestThatIsNotStandardJsonWhereItStops() throws Exception {
+        Path copy = tmp.resolve("nul-before-name");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        // a NUL where the space after the colon was: lenient Gson read the name as \u0000"topic" and
+        // the heads file was blamed for lacking that task's tensors
+        int at = text.indexOf("\"name\": \"topic\"") + "\"name\":".length();
+        Files.writeString(file, text.substring(0, at) + "\u0000" + text.substring(at + 1));
+        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        // the NUL's own column, counted from 1
+        int column = at - text.lastIndexOf('\n', at - 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ":" + line + ": not JSON at column " + column + " (JSON path $.tasks[0].name):"
+                    + " malformed JSON; expected a JSON object", e.getMessage());
+        }
+    }
+
+    @Test
     void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
         Path copy = tmp.resolve("renamed-head");
         copyTree(saved, copy);

@@ -2,9 +2,14 @@ package io.github.prefine.core.tokenize.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CoderResult;
@@ -87,6 +92,38 @@ public final class JsonFiles {
     }
 
     /**
+     * Reads and parses a file prefine wrote itself, strictly: standard JSON and one value, so that a
+     * corrupt byte which Gson's lenient mode would read as an unquoted word (a name {@code
+     * \u0000"topic"}) is refused where it stands.
+     *
+     * @param file the file
+     * @return its top-level object
+     * @throws IOException as {@link #read(Path)}, or naming the file, line, column and JSON path
+     *     where the text stops being standard JSON, or what it holds instead of an object
+     */
+    public static JsonObject strictObject(Path file) throws IOException {
+        String text = read(file);
+        JsonElement e;
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            r.setStrictness(Strictness.STRICT);
+            e = JsonParser.parseReader(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                // JsonReader.toString() ends with " at line L column C path P"
+                throw new JsonParseException("more text after the JSON value"
+                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
+            }
+        } catch (RuntimeException | IOException ex) {
+            throw new IOException(notJson(ex, file, false, file.toString()), ex);
+        }
+        if (!e.isJsonObject()) {
+            throw new IOException(file + ": expected a JSON object, found " + (text.isBlank() ? "no text"
+                    : JsonShapes.describe(e)));
+        }
+        return e.getAsJsonObject();
+    }
+
+    /**
      * Parses the text of a file, or a text rebuilt from it.
      *
      * @param text the text
@@ -114,7 +151,7 @@ public final class JsonFiles {
     }
 
     /** Gson's refusal, placed as {@code file:line} (or in the rebuilt text) with its column and JSON path. */
-    private static String notJson(RuntimeException ex, Path file, boolean rebuilt, String shown) {
+    private static String notJson(Exception ex, Path file, boolean rebuilt, String shown) {
         // Gson wraps the reader's exception, whose message is the one that places the error
         String message = String.valueOf(ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage());
         Matcher place = PLACE.matcher(message);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,22 @@ class JsonFilesTest {
         IOException e = assertThrows(IOException.class, () -> JsonFiles.object(file));
         assertTrue(e.getMessage().startsWith(file + ":1: not JSON at column "), e.getMessage());
         assertTrue(e.getMessage().endsWith(": malformed JSON; expected a JSON object"), e.getMessage());
+    }
+
+    @Test
+    void aFilePrefineWroteIsReadStrictly() throws Exception {
+        // line 2: `"tasks": [{"name":` then a NUL at column 19, which lenient Gson read as the start
+        // of the unquoted name \u0000"topic"; strict, it is refused there
+        Path file = write("{\"format\": \"f\",\n\"tasks\": [{\"name\":\u0000\"topic\"}]}");
+        assertEquals("\u0000\"topic\"", JsonFiles.object(file).getAsJsonArray("tasks").get(0).getAsJsonObject()
+                .get("name").getAsString());
+        IOException e = assertThrows(IOException.class, () -> JsonFiles.strictObject(file));
+        assertEquals(file + ":2: not JSON at column 19 (JSON path $.tasks[0].name): malformed JSON; expected a JSON object",
+                e.getMessage());
+        Path after = write("{} x");
+        e = assertThrows(IOException.class, () -> JsonFiles.strictObject(after));
+        assertTrue(e.getMessage().startsWith(after + ":1: not JSON at column "), e.getMessage());
+        assertEquals(Map.of("a", 1), Map.of("a", JsonFiles.strictObject(write("{\"a\": 1}")).get("a").getAsInt()));
     }
 
     @Test
