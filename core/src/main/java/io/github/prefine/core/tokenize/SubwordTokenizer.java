@@ -850,6 +850,10 @@ public final class SubwordTokenizer implements AutoCloseable {
             int pad;
             try {
                 JsonObject root = padId >= 0 && wordwiseKnown ? null : given != null ? given.json() : source.json(text);
+                if (root != null) {
+                    // before anything is encoded: the library panics, aborting the JVM, on what this refuses
+                    TokenizerJson.checkTemplate(file, root.get("post_processor"));
+                }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));

@@ -3,9 +3,11 @@ package io.github.prefine.core.tokenize;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.eval.internal.JsonShapes;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
@@ -118,6 +120,49 @@ final class TokenizerJson {
         }
         throw new IllegalArgumentException(
                 file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
+    }
+
+    /**
+     * Refuses a template that adds a special token its {@code special_tokens} do not define. The
+     * native library loads such a file, then panics at the first text it encodes ("no entry found
+     * for key" in {@code template.rs}), which aborts the JVM.
+     *
+     * @param file the file, for the message
+     * @param processor its {@code post_processor} element, or null
+     * @throws IOException naming the file, the JSON path of the token and the ids defined
+     */
+    static void checkTemplate(Path file, JsonElement processor) throws IOException {
+        checkTemplate(file, processor, "$.post_processor");
+    }
+
+    private static void checkTemplate(Path file, JsonElement processor, String path) throws IOException {
+        if (processor == null || !processor.isJsonObject()) {
+            return;
+        }
+        JsonObject p = processor.getAsJsonObject();
+        JsonElement processors = p.get("processors");
+        if (processors != null && processors.isJsonArray()) {
+            for (int i = 0; i < processors.getAsJsonArray().size(); i++) {
+                checkTemplate(file, processors.getAsJsonArray().get(i), path + ".processors[" + i + "]");
+            }
+        }
+        JsonElement defined = p.get("special_tokens");
+        Set<String> ids = defined != null && defined.isJsonObject() ? defined.getAsJsonObject().keySet() : Set.of();
+        for (String template : List.of("single", "pair")) {
+            JsonElement pieces = p.get(template);
+            if (pieces == null || !pieces.isJsonArray()) {
+                continue;
+            }
+            for (int i = 0; i < pieces.getAsJsonArray().size(); i++) {
+                JsonElement piece = pieces.getAsJsonArray().get(i);
+                JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
+                JsonElement id = special != null && special.isJsonObject() ? special.getAsJsonObject().get("id") : null;
+                if (id != null && !(id.isJsonPrimitive() && ids.contains(id.getAsString()))) {
+                    throw new IOException(file + ": " + path + "." + template + "[" + i + "].SpecialToken.id "
+                            + id + " is not defined in " + path + ".special_tokens; expected one of " + ids);
+                }
+            }
+        }
     }
 
     /** A token id: getAsInt would read 1.5 as 1. */

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
@@ -14,6 +17,7 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
@@ -254,6 +258,63 @@ class FinetunedModelErrorsTest {
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
             assertEquals(file + ":" + line + ": not JSON at column " + column + " (JSON path $.tasks[0].name):"
                     + " malformed JSON; expected a JSON object", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesATokenizerWhoseIdsReachPastTheEncodersVocabulary() throws Exception {
+        // the fixture's config.json has vocab_size 362: ids 0 to 361
+        Path hf = tmp.resolve("hf-id-362");
+        Files.createDirectories(hf);
+        Path source = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Files.copy(source.resolve("config.json"), hf.resolve("config.json"));
+        Files.copy(source.resolve("model.safetensors"), hf.resolve("model.safetensors"));
+        JsonObject tokenizer = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+        tokenizer.getAsJsonObject("model").getAsJsonObject("vocab").addProperty("w", 362);
+        Files.writeString(hf.resolve("tokenizer.json"), tokenizer.toString());
+        Path copy = tmp.resolve("saved-id-5000");
+        copyTree(saved, copy);
+        Path savedTokenizer = copy.resolve("encoder/tokenizer.json");
+        JsonObject added = JsonParser.parseString(Files.readString(savedTokenizer)).getAsJsonObject();
+        added.getAsJsonArray("added_tokens").get(4).getAsJsonObject().addProperty("id", 5000);
+        Files.writeString(savedTokenizer, added.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the word "w" failed in libtorch ("index out of range in self") at the first prediction
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertEquals(hf.resolve("tokenizer.json") + ": has token id 362, beyond the 362-entry vocabulary (vocab_size)"
+                    + " of " + hf.resolve("config.json") + "; a model is used with the tokenizer it was trained with",
+                    e.getMessage());
+            e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(savedTokenizer + ": has token id 5000, beyond the 362-entry vocabulary (vocab_size) of "
+                    + copy.resolve("encoder/config.json") + "; a model is used with the tokenizer it was trained with",
+                    e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+            // a template's type id of 2^31 failed at the first text as "type ids must be 0…0 1…1,
+            // found -2147483648 at position 0", naming no file
+            JsonObject template = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+            template.getAsJsonObject("post_processor").getAsJsonArray("pair").get(3).getAsJsonObject()
+                    .getAsJsonObject("Sequence").addProperty("type_id", 2147483648L);
+            Files.writeString(hf.resolve("tokenizer.json"), template.toString());
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertEquals(hf.resolve("tokenizer.json") + ": $.post_processor.pair[3].Sequence.type_id 2147483648: expected"
+                    + " a token type id of 0 (first text) or 1 (second text)", e.getMessage());
+            // the template adds [CLS] by its own id, which the vocabulary's does not bound
+            template = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+            template.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").getAsJsonObject("[CLS]")
+                    .getAsJsonArray("ids").set(0, new JsonPrimitive(400));
+            Files.writeString(hf.resolve("tokenizer.json"), template.toString());
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertTrue(e.getMessage().startsWith(hf.resolve("tokenizer.json") + ": has token id 400, beyond the 362-entry"),
+                    e.getMessage());
+            // a manifest's padding id is looked up in every padded batch
+            Path pad = tmp.resolve("saved-pad-362");
+            copyTree(saved, pad);
+            Path manifest = pad.resolve(ModelManifest.FILE);
+            Files.writeString(manifest, Files.readString(manifest).replace("\"padId\": 0", "\"padId\": 362"));
+            e = assertThrows(IOException.class, () -> FinetunedModel.load(pad, m));
+            assertEquals(manifest + ": field padId 362 is beyond the 362-entry vocabulary (vocab_size) of "
+                    + pad.resolve("encoder/config.json"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
         }
     }
 

@@ -30,11 +30,12 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Properties of the model folders prediction loads: a folder prefine saved ({@code
  * prefine-model.json} and the files it lists) and an HF task folder ({@code
- * fixtures/hf-reference/bert}'s sequence, token and QA models). Any JSON value in the manifest or in
- * an HF {@code config.json} removed or replaced by one of another kind or range, and any file of
- * the saved folder cut at a byte or with a byte changed, loads or is refused with an
- * {@link IOException} or {@link IllegalArgumentException} whose message names the file, never
- * another exception.
+ * fixtures/hf-reference/bert}'s sequence, token and QA models). Any JSON value in the manifest, in
+ * an HF {@code config.json} or in its {@code tokenizer.json} removed or replaced by one of another
+ * kind or range (ids past the vocabulary included), and any file of the saved folder cut at a byte
+ * or with a byte changed, loads (and, for a tokenizer, classifies every word of its vocabulary) or
+ * is refused with an {@link IOException} or {@link IllegalArgumentException} whose message names
+ * the file, never another exception.
  */
 class SavedModelProperties {
     private static final List<String> HF_TASKS = List.of("sequence-classification", "token-classification",
@@ -77,6 +78,8 @@ class SavedModelProperties {
                         new JsonPrimitive(new BigDecimal("1e400")), new JsonPrimitive(new BigDecimal("2.5")),
                         new JsonPrimitive(2147483648L)),
                 Arbitraries.integers().between(-3, 70).map(JsonPrimitive::new),
+                // the fixture's vocabulary has 362 entries
+                Arbitraries.of(361, 362, 5000).map(JsonPrimitive::new),
                 Arbitraries.integers().map(JsonPrimitive::new),
                 Arbitraries.of(0, 1, 5).map(n -> {
                     JsonArray a = new JsonArray();
@@ -157,6 +160,34 @@ class SavedModelProperties {
             String message = String.valueOf(e.getMessage());
             // a size the weights do not have is told by the tensors, against the config's
             assertTrue(message.contains("config.json") || message.startsWith("model.safetensors: "), where + ": " + e);
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + " failed with " + e, e);
+        }
+    }
+
+    @Property(tries = 60)
+    void anHfTokenizerValueOfAnyKindLoadsAndPredictsOrIsRefusedNamingTheFile(
+            @ForAll @IntRange(min = 0, max = 100_000) int at, @ForAll("values") JsonElement value,
+            @ForAll boolean remove) throws IOException {
+        Path source = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Path folder = Files.createDirectory(dir.resolve("t" + serial++));
+        for (String name : List.of("model.safetensors", "config.json")) {
+            Files.copy(source.resolve(name), folder.resolve(name));
+        }
+        JsonElement root = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json")));
+        String where = "tokenizer.json " + mutate(root, at, value, remove);
+        Files.writeString(folder.resolve("tokenizer.json"), root.toString());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(folder, m)) {
+            // every word of the vocabulary, so that an id the mutation changed is looked up
+            List<String> words = new ArrayList<>(JsonParser.parseString(Files.readString(source.resolve("tokenizer.json")))
+                    .getAsJsonObject().getAsJsonObject("model").getAsJsonObject("vocab").keySet());
+            List<LabelPrediction> got = model.predictor(model.tasks().get(0).name())
+                    .classify(List.of(String.join(" ", words.subList(0, 180)), String.join(" ", words.subList(180,
+                            words.size()))));
+            assertTrue(got.size() == 2, where);
+        } catch (IOException | IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            assertTrue(message.contains("tokenizer.json"), where + ": " + e);
         } catch (RuntimeException e) {
             throw new AssertionError(where + " failed with " + e, e);
         }

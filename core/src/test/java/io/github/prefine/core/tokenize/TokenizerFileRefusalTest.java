@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +27,26 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerFileRefusalTest {
     @TempDir
     Path tmp;
+
+    /**
+     * A template that adds a special token its {@code special_tokens} lack loads in the library,
+     * which then panics at the first text ("no entry found for key"), aborting the JVM: run in a
+     * child JVM, which must exit normally.
+     */
+    @Test
+    void aTemplateTokenWithoutItsDefinitionIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, tokenizer.toString());
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString());
+        assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\" is"
+                + " not defined in $.post_processor.special_tokens; expected one of [[SEP]]"), log);
+        // the fixture itself encodes a pair as [CLS] a [SEP] b [SEP]
+        Files.writeString(file, fixture());
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString());
+        assertTrue(log.contains("OUTCOME encoded 5"), log);
+    }
 
     @Test
     void anAddedTokenIdThatIsAStringIsRefusedAtItsLineAndColumn() throws Exception {
