@@ -853,6 +853,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 if (root != null) {
                     // before anything is encoded: the library panics, aborting the JVM, on what this refuses
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
+                    TokenizerJson.checkUnknownToken(file, root.get("model"));
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {

@@ -165,6 +165,52 @@ final class TokenizerJson {
         }
     }
 
+    /**
+     * Refuses a model whose token for unknown text is not in its vocabulary: a WordPiece or
+     * WordLevel model's {@code unk_token} ({@code [UNK]} when absent), a BPE model's where it names
+     * one, a Unigram model's {@code unk_id}. The native library loads such a file, then fails at the
+     * first unknown word with {@code MissingUnkToken}, which DJL's binding unwraps into a panic that
+     * aborts the JVM.
+     *
+     * @param file the file, for the message
+     * @param model its {@code model} element, or null
+     * @throws IOException naming the file, the token and what was expected
+     */
+    static void checkUnknownToken(Path file, JsonElement model) throws IOException {
+        if (model == null || !model.isJsonObject()) {
+            return;
+        }
+        JsonObject m = model.getAsJsonObject();
+        JsonElement type = m.get("type");
+        JsonElement vocab = m.get("vocab");
+        String kind = type != null && type.isJsonPrimitive() ? type.getAsString() : "";
+        if (kind.equals("Unigram") && vocab != null && vocab.isJsonArray()) {
+            JsonElement unk = m.get("unk_id");
+            if (unk != null && unk.isJsonPrimitive() && unk.getAsJsonPrimitive().isNumber()
+                    && unk.getAsLong() >= vocab.getAsJsonArray().size()) {
+                throw new IOException(file + ": $.model.unk_id " + unk + " is past the " + vocab.getAsJsonArray().size()
+                        + " entries of $.model.vocab; expected the place of the token unknown text becomes");
+            }
+            return;
+        }
+        if (vocab == null || !vocab.isJsonObject()) {
+            return;
+        }
+        JsonElement unk = m.get("unk_token");
+        String token;
+        if (unk != null && unk.isJsonPrimitive()) {
+            token = unk.getAsString();
+        } else if ((kind.equals("WordPiece") || kind.equals("WordLevel")) && unk == null) {
+            token = "[UNK]";
+        } else {
+            return;
+        }
+        if (!vocab.getAsJsonObject().has(token)) {
+            throw new IOException(file + ": $.model.unk_token \"" + token + "\" is not in $.model.vocab; expected one"
+                    + " of its entries, the token unknown text becomes");
+        }
+    }
+
     /** A token id: getAsInt would read 1.5 as 1. */
     private static int id(Path file, JsonElement e, String what) {
         return JsonShapes.wholeInt(e, what,

@@ -48,6 +48,27 @@ class TokenizerFileRefusalTest {
         assertTrue(log.contains("OUTCOME encoded 5"), log);
     }
 
+    /**
+     * A WordPiece vocabulary without its unknown token loads in the library, which then fails at
+     * the first unknown word with MissingUnkToken, unwrapped by DJL's binding into a panic that
+     * aborts the JVM: run in a child JVM, which must exit normally.
+     */
+    @Test
+    void aVocabularyWithoutItsUnknownTokenIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("model").getAsJsonObject("vocab").remove("[UNK]");
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, tokenizer.toString());
+        // a snowman is no piece of the fixture's 362
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
+                "\u2603");
+        assertTrue(log.contains("OUTCOME refused: " + file + ": $.model.unk_token \"[UNK]\" is not in $.model.vocab;"
+                + " expected one of its entries, the token unknown text becomes"), log);
+        Files.writeString(file, fixture());
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), "\u2603");
+        assertTrue(log.contains("OUTCOME encoded 5"), log);
+    }
+
     @Test
     void anAddedTokenIdThatIsAStringIsRefusedAtItsLineAndColumn() throws Exception {
         String bad = fixture().replaceFirst("\"id\": 0,", "\"id\": \"zero\",");
