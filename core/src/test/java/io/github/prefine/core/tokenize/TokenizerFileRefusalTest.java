@@ -37,15 +37,8 @@ class TokenizerFileRefusalTest {
     void aTemplateTokenWithoutItsDefinitionIsRefusedBeforeTheNativePanic() throws Exception {
         JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
         tokenizer.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
-        Path file = tmp.resolve("tokenizer.json");
-        Files.writeString(file, tokenizer.toString());
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString());
-        assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\" is"
-                + " not defined in $.post_processor.special_tokens; expected one of [[SEP]]"), log);
-        // the fixture itself encodes a pair as [CLS] a [SEP] b [SEP]
-        Files.writeString(file, fixture());
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString());
-        assertTrue(log.contains("OUTCOME encoded 5"), log);
+        refusedInAChild(tokenizer, "a", "$.post_processor.single[0].SpecialToken.id \"[CLS]\" is not defined in"
+                + " $.post_processor.special_tokens; expected one of [[SEP]]");
     }
 
     /**
@@ -57,15 +50,22 @@ class TokenizerFileRefusalTest {
     void aVocabularyWithoutItsUnknownTokenIsRefusedBeforeTheNativePanic() throws Exception {
         JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
         tokenizer.getAsJsonObject("model").getAsJsonObject("vocab").remove("[UNK]");
-        Path file = tmp.resolve("tokenizer.json");
-        Files.writeString(file, tokenizer.toString());
         // a snowman is no piece of the fixture's 362
-        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
-                "\u2603");
-        assertTrue(log.contains("OUTCOME refused: " + file + ": $.model.unk_token \"[UNK]\" is not in $.model.vocab;"
-                + " expected one of its entries, the token unknown text becomes"), log);
+        refusedInAChild(tokenizer, "\u2603", "$.model.unk_token \"[UNK]\" is not in $.model.vocab; expected one of its"
+                + " entries, the token unknown text becomes");
+    }
+
+    /**
+     * Encodes the pair ({@code first}, "b") in a child JVM with the edited tokenizer, which must be
+     * refused with {@code reason}, then with the fixture, which gives [CLS] first [SEP] b [SEP].
+     */
+    private void refusedInAChild(JsonObject edited, String first, String reason) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, edited.toString());
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
+        assertTrue(log.contains("OUTCOME refused: " + file + ": " + reason), log);
         Files.writeString(file, fixture());
-        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), "\u2603");
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
         assertTrue(log.contains("OUTCOME encoded 5"), log);
     }
 
