@@ -15,6 +15,7 @@ import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,7 +126,15 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         if (padId < 0) {
             throw new IOException(file + ": field padId must be 0 or more, found " + padId);
         }
-        return new ModelManifest(2, names, tasks, string(tok, "file", file), padId);
+        String tokenizer = string(tok, "file", file);
+        try {
+            Path.of(tokenizer);
+        } catch (InvalidPathException e) {
+            // a NUL, say: the load resolved it, failing with the JDK's exception, which names no file
+            throw new IOException(file + ": field file " + JsonShapes.describe(tok.get("file")) + " is not a path: "
+                    + e.getReason() + "; expected the tokenizer file relative to the folder");
+        }
+        return new ModelManifest(2, names, tasks, tokenizer, padId);
     }
 
     private static SavedTask task(JsonObject t, String name, Path file) throws IOException {

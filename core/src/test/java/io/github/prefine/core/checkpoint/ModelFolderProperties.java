@@ -42,7 +42,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * {@code model.safetensors} with a header entry that lies (shape, offsets, dtype, header length),
  * cut short or with a byte changed, either read as a valid config or checkpoint or are refused with
  * an {@link IOException} or {@link IllegalArgumentException} naming the file (and, for a config
- * member, the member), never another exception. A checkpoint that does open maps every tensor to
+ * member, the member), never another exception; so is a sharded {@code
+ * model.safetensors.index.json} cut, with a byte changed, or naming shards that are not there, lie
+ * outside the folder or are not file names. A checkpoint that does open maps every tensor to
  * exactly the bytes its shape and dtype need, inside the file.
  */
 class ModelFolderProperties {
@@ -234,6 +236,75 @@ class ModelFolderProperties {
             changed[pos] = (byte) newByte;
         }
         checkOpensOrIsRefused(changed, newByte < 0 ? "cut at byte " + pos : "byte " + pos + " set to " + newByte);
+    }
+
+    /** Values of a sharded index's members: file names inside and outside the folder, and other kinds. */
+    @Provide
+    Arbitrary<JsonElement> indexValues() {
+        return Arbitraries.of(JsonNull.INSTANCE, new JsonPrimitive(5), new JsonPrimitive(""), new JsonPrimitive(".."),
+                new JsonPrimitive("."), new JsonPrimitive("../encoder/model.safetensors"), new JsonPrimitive("/etc/hostname"),
+                new JsonPrimitive("shard-1.safetensors"), new JsonPrimitive("shard-2.safetensors"),
+                new JsonPrimitive("model.safetensors.index.json"), new JsonArray(), new JsonObject(),
+                new JsonPrimitive(true));
+    }
+
+    @Property(tries = 150)
+    void aShardedIndexCutChangedOrLyingIsReadOrRefusedNamingAFile(@ForAll @IntRange(min = 0, max = 100_000) int at,
+            @ForAll @IntRange(min = -3, max = 255) int change, @ForAll("indexValues") JsonElement value)
+            throws IOException {
+        Path folder = freshFolder();
+        JsonObject weightMap = new JsonObject();
+        try (SafetensorsReader fixture = SafetensorsReader.open(FIXTURE)) {
+            List<HostTensor> first = new ArrayList<>();
+            List<HostTensor> second = new ArrayList<>();
+            for (HostTensor t : fixture.readAll().values()) {
+                (first.size() <= second.size() ? first : second).add(t);
+                weightMap.addProperty(t.name(), "shard-" + (first.contains(t) ? 1 : 2) + ".safetensors");
+            }
+            SafetensorsWriter.write(folder.resolve("shard-1.safetensors"), first);
+            SafetensorsWriter.write(folder.resolve("shard-2.safetensors"), second);
+        }
+        JsonObject index = new JsonObject();
+        JsonObject metadata = new JsonObject();
+        metadata.addProperty("total_size", 113160);
+        index.add("metadata", metadata);
+        index.add("weight_map", weightMap);
+        List<String> names = new ArrayList<>(weightMap.keySet());
+        String what;
+        byte[] bytes;
+        if (change == -3) {
+            // one tensor's shard, or the whole map or metadata, replaced
+            int pick = at % (names.size() + 2);
+            String member = pick < names.size() ? "weight_map." + names.get(pick) : pick == names.size() ? "weight_map"
+                    : "metadata";
+            if (pick < names.size()) {
+                weightMap.add(names.get(pick), value);
+            } else {
+                index.add(member, value);
+            }
+            what = member + " = " + value;
+            bytes = index.toString().getBytes(StandardCharsets.UTF_8);
+        } else {
+            byte[] text = index.toString().getBytes(StandardCharsets.UTF_8);
+            int pos = at % text.length;
+            bytes = change < 0 ? Arrays.copyOf(text, pos) : text;
+            if (change >= 0) {
+                bytes[pos] = (byte) change;
+            }
+            what = change < 0 ? "cut at byte " + pos : "byte " + pos + " set to " + change;
+        }
+        Path file = folder.resolve(SafetensorsReader.INDEX_FILE);
+        Files.write(file, bytes);
+        try (SafetensorsReader reader = SafetensorsReader.open(folder)) {
+            for (HostTensor t : reader.readAll().values()) {
+                assertEquals(t.numel() * t.dtype().bytes(), t.data().remaining(), what + ": " + t.name());
+            }
+        } catch (MalformedCheckpointException e) {
+            String m = e.getMessage();
+            assertTrue(m.startsWith(SafetensorsReader.INDEX_FILE + ": ") || m.startsWith("shard-"), what + ": " + e);
+        } catch (IOException | RuntimeException e) {
+            throw new AssertionError(what + " failed with " + e, e);
+        }
     }
 
     private static void checkOpensOrIsRefused(byte[] content, String what) throws IOException {

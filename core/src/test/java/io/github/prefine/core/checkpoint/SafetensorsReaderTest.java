@@ -162,6 +162,14 @@ class SafetensorsReaderTest {
     }
 
     @Test
+    void refusesAShardNameThatIsNoFileName() throws Exception {
+        // a NUL failed with the JDK's InvalidPathException, naming neither the index nor the tensor
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), "{\"weight_map\":{\"x\":\"a\\u0000b.safetensors\"}}");
+        assertEquals(SafetensorsReader.INDEX_FILE + ": shard \"a\\u0000b.safetensors\" is not a file name: Nul character not"
+                + " allowed; expected the name of a file beside the index", failure(dir.resolve(SafetensorsReader.INDEX_FILE)));
+    }
+
+    @Test
     void rejectsHeaderLengthBeyondTheFile() throws Exception {
         String msg = failure(raw("model.safetensors", 1000, "{}", 0));
         assertEquals("model.safetensors: header length 1000 goes beyond the file of 10 bytes", msg);

@@ -319,6 +319,22 @@ class FinetunedModelErrorsTest {
     }
 
     @Test
+    void refusesATokenizerFileThatIsNoPathNamingTheManifest() throws Exception {
+        Path copy = tmp.resolve("nul-in-tokenizer");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"encoder/tokenizer.json\""), text);
+        Files.writeString(file, text.replace("\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\""));
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the load failed with the JDK's InvalidPathException, naming no file
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ": field file \"encoder/tok\\u0000.json\" is not a path: Nul character not allowed; expected"
+                    + " the tokenizer file relative to the folder", e.getMessage());
+        }
+    }
+
+    @Test
     void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
         Path copy = tmp.resolve("renamed-head");
         copyTree(saved, copy);
