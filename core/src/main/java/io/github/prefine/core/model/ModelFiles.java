@@ -89,7 +89,15 @@ final class ModelFiles {
                 model.headParameters(t).forEach(p -> heads.add(p.key()));
             }
             Map<String, NDArray> values = new LinkedHashMap<>();
-            values.putAll(readPart(dir.resolve(HEADS_FILE), tmp, heads));
+            Map<String, NDArray> headValues = readPart(dir.resolve(HEADS_FILE), tmp, heads);
+            for (String k : headValues.keySet()) {
+                if (!heads.contains(k)) {
+                    // a task the manifest no longer lists: the folder alone was named, as of a parameter
+                    throw new MalformedCheckpointException(dir.resolve(HEADS_FILE), "tensor " + k
+                            + " belongs to no head of this model's tasks " + model.taskNames());
+                }
+            }
+            values.putAll(headValues);
             wanted.addAll(heads);
             Path enc = dir.resolve(ENCODER_FILE);
             if (Files.exists(enc)) {

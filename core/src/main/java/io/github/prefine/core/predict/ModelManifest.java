@@ -106,6 +106,10 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         List<String> names = new ArrayList<>();
         List<SavedTask> tasks = new ArrayList<>();
         JsonArray entries = array(root, "tasks", file);
+        if (entries.isEmpty()) {
+            // a model has a head per task: building one without failed as "model: at least one head is required"
+            throw new IOException(file + ": field tasks is empty; expected at least one task");
+        }
         for (int i = 0; i < entries.size(); i++) {
             JsonElement e = entries.get(i);
             if (!e.isJsonObject()) {

@@ -209,6 +209,8 @@ class FinetunedModelErrorsTest {
             // Python's json reads 2.0 as a float: not a count
             {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
             {"\"padId\": 0", "\"padId\": -5", "field padId must be 0 or more, found -5"},
+            // no head to build: "model: at least one head is required", naming no file
+            {"\"tasks\": [", "\"tasks\": [], \"was\": [", "field tasks is empty; expected at least one task"},
         };
         for (int i = 0; i < edits.length; i++) {
             Path copy = tmp.resolve("edited-" + i);
@@ -331,6 +333,23 @@ class FinetunedModelErrorsTest {
             IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
             assertEquals(file + ": field file \"encoder/tok\\u0000.json\" is not a path: Nul character not allowed; expected"
                     + " the tokenizer file relative to the folder", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAHeadsFileHoldingATaskTheManifestLacksNamingTheFile() throws Exception {
+        Path copy = tmp.resolve("task-dropped");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        JsonObject manifest = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        manifest.getAsJsonArray("tasks").remove(1);
+        Files.writeString(file, manifest.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the folder alone was named: "<dir>: tensor heads.ner.… matches no parameter of this model"
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().startsWith("heads.safetensors: tensor heads.ner."), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" belongs to no head of this model's tasks [topic, qa]"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
         }
     }
 

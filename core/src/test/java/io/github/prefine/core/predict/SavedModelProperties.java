@@ -9,6 +9,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -30,7 +31,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Properties of the model folders prediction loads: a folder prefine saved ({@code
  * prefine-model.json} and the files it lists) and an HF task folder ({@code
- * fixtures/hf-reference/bert}'s sequence, token and QA models). Any JSON value in the manifest, in
+ * fixtures/hf-reference/bert}'s sequence, token and QA models). Any JSON value in the manifest (a
+ * manifest that still reads is loaded with the folder and its first task used), in
  * an HF {@code config.json} or in its {@code tokenizer.json} removed or replaced by one of another
  * kind or range (ids past the vocabulary included), and any file of the saved folder cut at a byte
  * or with a byte changed, loads (and, for a tokenizer, classifies every word of its vocabulary) or
@@ -105,8 +107,28 @@ class SavedModelProperties {
             ModelManifest.read(folder);
         } catch (IOException | IllegalArgumentException e) {
             assertTrue(String.valueOf(e.getMessage()).contains(file.toString()), where + ": " + e);
+            return;
         } catch (RuntimeException e) {
             throw new AssertionError(where + " failed with " + e, e);
+        }
+        // a manifest that reads is loaded with the rest of the folder, and its first task used
+        Files.delete(file);
+        copyTree(saved, folder);
+        Files.writeString(file, root.toString());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(folder, m)) {
+            TaskPredictor p = model.predictor(model.tasks().get(0).name());
+            if (p.takesTextsAndPairs() || p.task().format() == TaskFormat.SINGLE_TEXT) {
+                assertTrue(p.classify(List.of("john walked to paris")).size() == 1, where);
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            String message = String.valueOf(e.getMessage());
+            // the manifest's names and counts are told against the files that should match them
+            assertTrue(message.contains(ModelManifest.FILE) || message.startsWith("heads.safetensors: ")
+                    || message.contains("tokenizer"), where + ": " + e);
+        } catch (RuntimeException e) {
+            throw new AssertionError(where + " failed with " + e, e);
+        } finally {
+            removeTree(folder);
         }
     }
 
