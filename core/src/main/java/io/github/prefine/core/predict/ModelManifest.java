@@ -117,6 +117,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             }
             JsonObject t = e.getAsJsonObject();
             String name = string(t, "name", file);
+            if (name.isEmpty() || name.contains("/")) {
+                // the model's builder refused it on load, naming no file
+                throw new IOException(file + ": field tasks[" + i + "].name must be non-empty without '/', found "
+                        + JsonShapes.describe(t.get("name")));
+            }
             names.add(name);
             if (version >= 2) {
                 tasks.add(task(t, name, file));

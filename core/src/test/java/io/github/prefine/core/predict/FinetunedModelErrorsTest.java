@@ -209,6 +209,9 @@ class FinetunedModelErrorsTest {
             // Python's json reads 2.0 as a float: not a count
             {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
             {"\"padId\": 0", "\"padId\": -5", "field padId must be 0 or more, found -5"},
+            // the model's builder refused these on load, naming no file
+            {"\"name\": \"topic\"", "\"name\": \"\"", "field tasks[0].name must be non-empty without '/', found \"\""},
+            {"\"name\": \"topic\"", "\"name\": \"a/b\"", "field tasks[0].name must be non-empty without '/', found \"a/b\""},
             // no head to build: "model: at least one head is required", naming no file
             {"\"tasks\": [", "\"tasks\": [], \"was\": [", "field tasks is empty; expected at least one task"},
         };
