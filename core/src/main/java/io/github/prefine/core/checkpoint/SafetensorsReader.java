@@ -5,6 +5,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -121,9 +124,14 @@ public final class SafetensorsReader implements AutoCloseable {
     }
 
     private static SafetensorsReader openSharded(Path index) throws IOException {
+        byte[] bytes = Files.readAllBytes(index);
+        String notUtf8 = JsonFiles.notUtf8(bytes);
+        if (notUtf8 != null) {
+            throw new MalformedCheckpointException(index, notUtf8 + "; expected a JSON object in UTF-8");
+        }
         JsonObject root;
         try {
-            root = JsonParser.parseString(Files.readString(index, StandardCharsets.UTF_8)).getAsJsonObject();
+            root = JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
             throw new MalformedCheckpointException(index, "index is not a JSON object: " + e.getMessage(), e);
         }
@@ -142,9 +150,16 @@ public final class SafetensorsReader implements AutoCloseable {
         Map<String, Entry> entries = new TreeMap<>();
         try {
             for (String fileName : new java.util.TreeSet<>(weightMap.values())) {
-                Path shardPath = index.resolveSibling(fileName);
                 if (fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")) {
                     throw new MalformedCheckpointException(index, "shard " + fileName + " lies outside the folder");
+                }
+                Path shardPath;
+                try {
+                    shardPath = index.resolveSibling(fileName);
+                } catch (InvalidPathException e) {
+                    // a NUL, say, which the JDK refuses naming neither the index nor the tensor
+                    throw new MalformedCheckpointException(index, "shard " + JsonShapes.describe(new JsonPrimitive(fileName))
+                            + " is not a file name: " + e.getReason() + "; expected the name of a file beside the index");
                 }
                 if (!Files.isRegularFile(shardPath)) {
                     throw new MalformedCheckpointException(index, "shard " + fileName + " is missing");

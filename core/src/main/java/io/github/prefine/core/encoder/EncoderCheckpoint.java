@@ -14,6 +14,7 @@ import io.github.prefine.core.checkpoint.MalformedCheckpointException;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,6 +56,9 @@ public final class EncoderCheckpoint {
 
     private static final List<String> PREFIXES = List.of("bert.", "roberta.");
 
+    /** The start of a layer tensor's name, after the prefix. */
+    private static final String LAYER = "encoder.layer.";
+
     private EncoderCheckpoint() {}
 
     /** One HF tensor and where it lives in the encoder: a whole parameter or a third of a fused one. */
@@ -74,6 +78,29 @@ public final class EncoderCheckpoint {
     }
 
     /** Lists every HF encoder key with its parameter, in HF module order. */
+    /** One more than the highest layer index among the tensor names, with or without a prefix. */
+    private static int layersHeld(Iterable<String> names) {
+        int held = 0;
+        for (String name : names) {
+            String bare = name;
+            for (String candidate : PREFIXES) {
+                if (bare.startsWith(candidate)) {
+                    bare = bare.substring(candidate.length());
+                }
+            }
+            if (!bare.startsWith(LAYER)) {
+                continue;
+            }
+            int end = bare.indexOf('.', LAYER.length());
+            String index = bare.substring(LAYER.length(), end < 0 ? bare.length() : end);
+            // a name outside the encoder's pattern is one of the others, which is not a layer
+            if (!index.isEmpty() && index.length() < 10 && index.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                held = Math.max(held, Integer.parseInt(index) + 1);
+            }
+        }
+        return held;
+    }
+
     private static List<Slot> slots(TransformerEncoder enc) {
         EncoderConfig c = enc.config();
         long h = c.hiddenSize();
@@ -153,9 +180,14 @@ public final class EncoderCheckpoint {
         if (!Files.isRegularFile(configFile)) {
             throw new MalformedCheckpointException(modelDir, "model folder lacks " + CONFIG_FILE);
         }
+        byte[] configBytes = Files.readAllBytes(configFile);
+        String notUtf8 = JsonFiles.notUtf8(configBytes);
+        if (notUtf8 != null) {
+            throw new MalformedCheckpointException(configFile, notUtf8 + "; expected a JSON object in UTF-8");
+        }
         EncoderConfig config;
         try {
-            config = EncoderConfig.fromJson(Files.readString(configFile, StandardCharsets.UTF_8));
+            config = EncoderConfig.fromJson(new String(configBytes, StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
             throw new MalformedCheckpointException(configFile, e.getMessage(), e);
         }
@@ -184,6 +216,14 @@ public final class EncoderCheckpoint {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tensors, "tensors");
         Objects.requireNonNull(manager, "manager");
+        // before the encoder is built: a config's layer count builds that many layers, and a lying
+        // one (2^31 - 1) ran out of memory there instead of being told from the tensors
+        int layers = layersHeld(tensors.keySet());
+        if (config.numHiddenLayers() > layers) {
+            throw new MalformedCheckpointException(source, "the config's num_hidden_layers is " + config.numHiddenLayers()
+                    + ", but the tensors hold " + layers + " layers" + (layers == 0 ? ""
+                            : " (encoder.layer.0 to encoder.layer." + (layers - 1) + ")"));
+        }
         TransformerEncoder enc = TransformerEncoder.builder().setConfig(config).optDataType(dataType).build();
         List<Slot> slots = slots(enc);
         Map<String, Slot> byKey = new LinkedHashMap<>();

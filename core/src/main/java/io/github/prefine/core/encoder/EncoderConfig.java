@@ -1,9 +1,11 @@
 package io.github.prefine.core.encoder;
 
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,6 +28,9 @@ public final class EncoderConfig {
 
     /** The weight-init standard deviation of HF ({@code initializer_range}). */
     public static final float INITIALIZER_RANGE = 0.02f;
+
+    /** The non-finite literals Gson's lenient parser reads as strings. */
+    private static final List<String> NON_FINITE = List.of("NaN", "Infinity", "-Infinity");
 
     private final ModelFamily modelType;
     private final int vocabSize;
@@ -100,7 +105,8 @@ public final class EncoderConfig {
      */
     public static EncoderConfig fromJson(Path path) throws IOException {
         Path file = Files.isDirectory(path) ? path.resolve("config.json") : path;
-        String text = Files.readString(file, StandardCharsets.UTF_8);
+        // the JDK's refusal of a byte that is not UTF-8 names no file
+        String text = JsonFiles.read(file);
         try {
             return fromJson(text);
         } catch (JsonParseException | IllegalStateException e) {
@@ -133,13 +139,13 @@ public final class EncoderConfig {
         b.setNumAttentionHeads(requireInt(o, "num_attention_heads"));
         b.setIntermediateSize(requireInt(o, "intermediate_size"));
         if (has(o, "hidden_act")) {
-            b.optHiddenAct(HiddenActivation.fromHfName(o.get("hidden_act").getAsString()));
+            b.optHiddenAct(HiddenActivation.fromHfName(string(o, "hidden_act")));
         }
         if (has(o, "hidden_dropout_prob")) {
-            b.optHiddenDropoutProb(o.get("hidden_dropout_prob").getAsFloat());
+            b.optHiddenDropoutProb(number(o, "hidden_dropout_prob"));
         }
         if (has(o, "attention_probs_dropout_prob")) {
-            b.optAttentionProbsDropoutProb(o.get("attention_probs_dropout_prob").getAsFloat());
+            b.optAttentionProbsDropoutProb(number(o, "attention_probs_dropout_prob"));
         }
         if (has(o, "max_position_embeddings")) {
             b.optMaxPositionEmbeddings(wholeInt(o, "max_position_embeddings"));
@@ -148,13 +154,13 @@ public final class EncoderConfig {
             b.optTypeVocabSize(wholeInt(o, "type_vocab_size"));
         }
         if (has(o, "layer_norm_eps")) {
-            b.optLayerNormEps(o.get("layer_norm_eps").getAsFloat());
+            b.optLayerNormEps(number(o, "layer_norm_eps"));
         }
         if (has(o, "pad_token_id")) {
             b.optPadTokenId(wholeInt(o, "pad_token_id"));
         }
         if (has(o, "position_embedding_type")) {
-            String pet = o.get("position_embedding_type").getAsString();
+            String pet = string(o, "position_embedding_type");
             if (!pet.equals("absolute")) {
                 throw new IllegalArgumentException(
                         "position_embedding_type \"" + pet + "\" is not supported; supported: absolute");
@@ -171,7 +177,31 @@ public final class EncoderConfig {
         if (!has(o, key)) {
             throw new IllegalArgumentException("config.json lacks the required field " + key);
         }
-        return o.get(key).getAsString();
+        return string(o, key);
+    }
+
+    /** A string; Gson's getAsString would throw an unnamed UnsupportedOperationException on an object. */
+    private static String string(JsonObject o, String key) {
+        return JsonShapes.string(o.get(key), key, EncoderConfig::mismatch);
+    }
+
+    /**
+     * A number, as Python's json reads one: a quoted "0.1" or a one-element array, which Gson's
+     * getAsFloat reads as a number, make HF fail. Gson reads a bare NaN or Infinity as a string: it
+     * is let through so that the range check refuses it by its value.
+     */
+    private static float number(JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
+                || NON_FINITE.contains(e.getAsString()) && e.getAsJsonPrimitive().isString())) {
+            return Float.parseFloat(e.getAsString());
+        }
+        throw mismatch(key, "a number", JsonShapes.describe(e));
+    }
+
+    /** How a config member of the wrong kind is refused: by member, then what was expected and found. */
+    private static IllegalArgumentException mismatch(String key, String expected, String found) {
+        return new IllegalArgumentException(key + ": expected " + expected + ", found " + found);
     }
 
     private static int requireInt(JsonObject o, String key) {
@@ -183,8 +213,7 @@ public final class EncoderConfig {
 
     /** An integer as Python's json reads one: HF fails on a size read as a float, such as 768.0. */
     private static int wholeInt(JsonObject o, String key) {
-        return JsonShapes.wholeInt(o.get(key), key,
-                (path, expected, found) -> new IllegalArgumentException(path + ": expected " + expected + ", found " + found));
+        return JsonShapes.wholeInt(o.get(key), key, EncoderConfig::mismatch);
     }
 
     /**

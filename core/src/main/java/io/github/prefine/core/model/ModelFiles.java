@@ -84,15 +84,27 @@ final class ModelFiles {
     static void loadParameters(MultiHeadModel model, Path dir) throws IOException {
         Set<String> wanted = new LinkedHashSet<>();
         try (NDManager tmp = model.getManager().newSubManager()) {
+            Set<String> heads = new LinkedHashSet<>();
+            for (int t = 0; t < model.numTasks(); t++) {
+                model.headParameters(t).forEach(p -> heads.add(p.key()));
+            }
             Map<String, NDArray> values = new LinkedHashMap<>();
-            values.putAll(readSafetensors(dir.resolve(HEADS_FILE), tmp));
+            Map<String, NDArray> headValues = readPart(dir.resolve(HEADS_FILE), tmp, heads);
+            for (String k : headValues.keySet()) {
+                if (!heads.contains(k)) {
+                    // a task the manifest no longer lists: the folder alone was named, as of a parameter
+                    throw new MalformedCheckpointException(dir.resolve(HEADS_FILE), "tensor " + k
+                            + " belongs to no head of this model's tasks " + model.taskNames());
+                }
+            }
+            values.putAll(headValues);
+            wanted.addAll(heads);
             Path enc = dir.resolve(ENCODER_FILE);
             if (Files.exists(enc)) {
-                values.putAll(readSafetensors(enc, tmp));
-                model.encoderParameters().forEach(p -> wanted.add(p.key()));
-            }
-            for (int t = 0; t < model.numTasks(); t++) {
-                model.headParameters(t).forEach(p -> wanted.add(p.key()));
+                Set<String> encoder = new LinkedHashSet<>();
+                model.encoderParameters().forEach(p -> encoder.add(p.key()));
+                values.putAll(readPart(enc, tmp, encoder));
+                wanted.addAll(encoder);
             }
             setValues(model, values, wanted, dir.toString());
         }
@@ -104,6 +116,21 @@ final class ModelFiles {
             ts.add(HostTensors.toHost(p.key(), p.parameter().getArray()));
         }
         SafetensorsWriter.write(file, ts);
+    }
+
+    /**
+     * Reads one file of a saved folder, which must hold its part's tensors: checked here, where the
+     * file is known, as a tensor whose name a corrupt byte changed was told missing from the
+     * folder, not from the file that lost it.
+     */
+    private static Map<String, NDArray> readPart(Path file, NDManager m, Set<String> part) throws IOException {
+        Map<String, NDArray> values = readSafetensors(file, m);
+        for (String k : part) {
+            if (!values.containsKey(k)) {
+                throw new MalformedCheckpointException(file, "tensor " + k + " is missing");
+            }
+        }
+        return values;
     }
 
     private static Map<String, NDArray> readSafetensors(Path file, NDManager m) throws IOException {

@@ -97,6 +97,14 @@ public final class FinetunedModel implements AutoCloseable {
         MultiHeadModel model = null;
         SubwordTokenizer tokenizer = null;
         try {
+            TokenizerText tokenizerText = TokenizerText.read(tokenizerFile);
+            Path configFile = dir.resolve("encoder").resolve(EncoderCheckpoint.CONFIG_FILE);
+            checkVocabulary(tokenizerText, checkpoint.config(), configFile);
+            if (manifest.padId() >= checkpoint.config().vocabSize()) {
+                // every padded batch looks the padding id up
+                throw new IOException(dir.resolve(ModelManifest.FILE) + ": field padId " + manifest.padId() + " is beyond"
+                        + " the " + checkpoint.config().vocabSize() + "-entry vocabulary (vocab_size) of " + configFile);
+            }
             HeadFamily family = MultiHeadModel.headFamily(checkpoint.config().modelType());
             MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(manager).setEncoder(checkpoint.encoder());
             for (SavedTask t : manifest.tasks()) {
@@ -105,7 +113,7 @@ public final class FinetunedModel implements AutoCloseable {
             }
             model = b.build();
             model.loadParameters(dir);
-            tokenizer = SubwordTokenizer.builder().setTokenizerPath(tokenizerFile).optPadId(manifest.padId()).build();
+            tokenizer = tokenizerText.setOn(SubwordTokenizer.builder()).optPadId(manifest.padId()).build();
             return new FinetunedModel(dir, manifest, model, tokenizer, null);
         } catch (IOException | RuntimeException | Error e) {
             if (model != null) {
@@ -209,6 +217,7 @@ public final class FinetunedModel implements AutoCloseable {
         TokenizerText asWritten = TokenizerText.read(tokenizerFile);
         String alignedTokenizer = HfTokenizerAlignment.aligned(dir, config.modelType(), declared, asWritten.json());
         TokenizerText tokenizerText = alignedTokenizer == null ? asWritten : asWritten.rebuilt(alignedTokenizer);
+        checkVocabulary(asWritten, config, dir.resolve(EncoderCheckpoint.CONFIG_FILE));
         SavedTask task;
         try {
             task = new SavedTask(layout.taskName(), layout.format(), layout.labels(), settings);
@@ -305,6 +314,26 @@ public final class FinetunedModel implements AutoCloseable {
             return io;
         }
         return new IOException(file + ": cannot be loaded as a tokenizer: " + message, e);
+    }
+
+    /**
+     * Refuses a tokenizer whose ids reach past the encoder's vocabulary, or whose template gives a
+     * type id other than 0 and 1: either failed only in the first prediction that met it, the first
+     * as libtorch's "index out of range in self", naming no file.
+     */
+    private static void checkVocabulary(TokenizerText tokenizer, EncoderConfig config, Path configFile)
+            throws IOException {
+        long largest = tokenizer.largestId();
+        if (largest >= config.vocabSize()) {
+            throw new IOException(tokenizer.file() + ": has token id " + largest + ", beyond the " + config.vocabSize()
+                    + "-entry vocabulary (vocab_size) of " + configFile + "; a model is used with the tokenizer it was"
+                    + " trained with");
+        }
+        String typeId = tokenizer.typeIdAbove(1);
+        if (typeId != null) {
+            throw new IOException(tokenizer.file() + ": " + typeId + ": expected a token type id of 0 (first text)"
+                    + " or 1 (second text)");
+        }
     }
 
     /** The folder's encoder config; an unsupported or invalid one is bad input, named with its file. */

@@ -4,17 +4,18 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.MultipleChoice;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.qa.QaPostProcessor;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,12 +94,9 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no " + FILE + ": not a saved prefine model folder");
         }
-        JsonObject root;
-        try {
-            root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(file + ": not a JSON object: " + e.getMessage(), e);
-        }
+        // prefine wrote it, so standard JSON: Gson's lenient mode read a corrupt byte before a name as
+        // part of an unquoted one; JsonFiles also names the byte where the text is not UTF-8
+        JsonObject root = JsonFiles.strictObject(file);
         String tag = string(root, "format", file);
         int version = switch (tag) {
             case V1 -> 1;
@@ -108,6 +106,10 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         List<String> names = new ArrayList<>();
         List<SavedTask> tasks = new ArrayList<>();
         JsonArray entries = array(root, "tasks", file);
+        if (entries.isEmpty()) {
+            // a model has a head per task: building one without failed as "model: at least one head is required"
+            throw new IOException(file + ": field tasks is empty; expected at least one task");
+        }
         for (int i = 0; i < entries.size(); i++) {
             JsonElement e = entries.get(i);
             if (!e.isJsonObject()) {
@@ -115,6 +117,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
             }
             JsonObject t = e.getAsJsonObject();
             String name = string(t, "name", file);
+            if (name.isEmpty() || name.contains("/")) {
+                // the model's builder refused it on load, naming no file
+                throw new IOException(file + ": field tasks[" + i + "].name must be non-empty without '/', found "
+                        + JsonShapes.describe(t.get("name")));
+            }
             names.add(name);
             if (version >= 2) {
                 tasks.add(task(t, name, file));
@@ -128,7 +135,15 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
         if (padId < 0) {
             throw new IOException(file + ": field padId must be 0 or more, found " + padId);
         }
-        return new ModelManifest(2, names, tasks, string(tok, "file", file), padId);
+        String tokenizer = string(tok, "file", file);
+        try {
+            Path.of(tokenizer);
+        } catch (InvalidPathException e) {
+            // a NUL, say: the load resolved it, failing with the JDK's exception, which names no file
+            throw new IOException(file + ": field file " + JsonShapes.describe(tok.get("file")) + " is not a path: "
+                    + e.getReason() + "; expected the tokenizer file relative to the folder");
+        }
+        return new ModelManifest(2, names, tasks, tokenizer, padId);
     }
 
     private static SavedTask task(JsonObject t, String name, Path file) throws IOException {

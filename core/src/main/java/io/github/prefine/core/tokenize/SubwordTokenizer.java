@@ -883,6 +883,11 @@ public final class SubwordTokenizer implements AutoCloseable {
             try {
                 JsonObject root = padId >= 0 && wordwiseKnown && vocabularySize >= 0 ? null
                         : given != null ? given.json() : source.json(text);
+                if (root != null) {
+                    // before anything is encoded: the library panics, aborting the JVM, on what this refuses
+                    TokenizerJson.checkTemplate(file, root.get("post_processor"));
+                    TokenizerJson.checkUnknownToken(file, root.get("model"));
+                }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));

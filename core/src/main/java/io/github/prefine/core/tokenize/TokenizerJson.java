@@ -3,9 +3,11 @@ package io.github.prefine.core.tokenize;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.eval.internal.JsonShapes;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What {@link SubwordTokenizer} reads from a {@code tokenizer.json} itself, beside the native
@@ -153,6 +155,95 @@ final class TokenizerJson {
             }
         }
         return size;
+    }
+
+    /**
+     * Refuses a template that adds a special token its {@code special_tokens} do not define. The
+     * native library loads such a file, then panics at the first text it encodes ("no entry found
+     * for key" in {@code template.rs}), which aborts the JVM.
+     *
+     * @param file the file, for the message
+     * @param processor its {@code post_processor} element, or null
+     * @throws IOException naming the file, the JSON path of the token and the ids defined
+     */
+    static void checkTemplate(Path file, JsonElement processor) throws IOException {
+        checkTemplate(file, processor, "$.post_processor");
+    }
+
+    private static void checkTemplate(Path file, JsonElement processor, String path) throws IOException {
+        if (processor == null || !processor.isJsonObject()) {
+            return;
+        }
+        JsonObject p = processor.getAsJsonObject();
+        JsonElement processors = p.get("processors");
+        if (processors != null && processors.isJsonArray()) {
+            for (int i = 0; i < processors.getAsJsonArray().size(); i++) {
+                checkTemplate(file, processors.getAsJsonArray().get(i), path + ".processors[" + i + "]");
+            }
+        }
+        JsonElement defined = p.get("special_tokens");
+        Set<String> ids = defined != null && defined.isJsonObject() ? defined.getAsJsonObject().keySet() : Set.of();
+        for (String template : List.of("single", "pair")) {
+            JsonElement pieces = p.get(template);
+            if (pieces == null || !pieces.isJsonArray()) {
+                continue;
+            }
+            for (int i = 0; i < pieces.getAsJsonArray().size(); i++) {
+                JsonElement piece = pieces.getAsJsonArray().get(i);
+                JsonElement special = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
+                JsonElement id = special != null && special.isJsonObject() ? special.getAsJsonObject().get("id") : null;
+                if (id != null && !(id.isJsonPrimitive() && ids.contains(id.getAsString()))) {
+                    throw new IOException(file + ": " + path + "." + template + "[" + i + "].SpecialToken.id "
+                            + id + " is not defined in " + path + ".special_tokens; expected one of " + ids);
+                }
+            }
+        }
+    }
+
+    /**
+     * Refuses a model whose token for unknown text is not in its vocabulary: a WordPiece or
+     * WordLevel model's {@code unk_token} ({@code [UNK]} when absent), a BPE model's where it names
+     * one, a Unigram model's {@code unk_id}. The native library loads such a file, then fails at the
+     * first unknown word with {@code MissingUnkToken}, which DJL's binding unwraps into a panic that
+     * aborts the JVM.
+     *
+     * @param file the file, for the message
+     * @param model its {@code model} element, or null
+     * @throws IOException naming the file, the token and what was expected
+     */
+    static void checkUnknownToken(Path file, JsonElement model) throws IOException {
+        if (model == null || !model.isJsonObject()) {
+            return;
+        }
+        JsonObject m = model.getAsJsonObject();
+        JsonElement type = m.get("type");
+        JsonElement vocab = m.get("vocab");
+        String kind = type != null && type.isJsonPrimitive() ? type.getAsString() : "";
+        if (kind.equals("Unigram") && vocab != null && vocab.isJsonArray()) {
+            JsonElement unk = m.get("unk_id");
+            if (unk != null && unk.isJsonPrimitive() && unk.getAsJsonPrimitive().isNumber()
+                    && unk.getAsLong() >= vocab.getAsJsonArray().size()) {
+                throw new IOException(file + ": $.model.unk_id " + unk + " is past the " + vocab.getAsJsonArray().size()
+                        + " entries of $.model.vocab; expected the place of the token unknown text becomes");
+            }
+            return;
+        }
+        if (vocab == null || !vocab.isJsonObject()) {
+            return;
+        }
+        JsonElement unk = m.get("unk_token");
+        String token;
+        if (unk != null && unk.isJsonPrimitive()) {
+            token = unk.getAsString();
+        } else if ((kind.equals("WordPiece") || kind.equals("WordLevel")) && unk == null) {
+            token = "[UNK]";
+        } else {
+            return;
+        }
+        if (!vocab.getAsJsonObject().has(token)) {
+            throw new IOException(file + ": $.model.unk_token \"" + token + "\" is not in $.model.vocab; expected one"
+                    + " of its entries, the token unknown text becomes");
+        }
     }
 
     /** A token id: getAsInt would read 1.5 as 1. */

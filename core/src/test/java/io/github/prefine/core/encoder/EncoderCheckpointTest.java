@@ -124,6 +124,35 @@ class EncoderCheckpointTest {
     }
 
     @Test
+    void refusesAConfigThatIsNotUtf8NamingTheByte() throws Exception {
+        Path dir = editedFixture(t -> {});
+        byte[] config = Files.readAllBytes(dir.resolve("config.json"));
+        // the fixture's second line starts at byte 2 with two spaces; its third byte is the quote
+        config[4] = (byte) 0xFF;
+        Files.write(dir.resolve("config.json"), config);
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertEquals("config.json: line 2 (byte 4) holds 0xFF, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesALayerCountTheTensorsDoNotHoldBeforeBuildingTheLayers() throws Exception {
+        Path dir = editedFixture(t -> {});
+        String config = Files.readString(dir.resolve("config.json"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            // 2^31 - 1 layers ran out of memory building the layer list
+            for (String layers : new String[] {"2147483647", "3"}) {
+                Files.writeString(dir.resolve("config.json"),
+                        config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": " + layers));
+                MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+                assertEquals("model.safetensors: the config's num_hidden_layers is " + layers
+                        + ", but the tensors hold 2 layers (encoder.layer.0 to encoder.layer.1)", e.getMessage());
+            }
+        }
+    }
+
+    @Test
     void savingTheFixtureReproducesItsTensorsBitForBit() throws Exception {
         for (String family : List.of("bert", "xlm-roberta")) {
             Path src = SharedFixtures.require("fixtures/hf-reference/" + family + "/encoder");

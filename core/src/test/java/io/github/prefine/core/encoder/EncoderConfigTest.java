@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.SharedFixtures;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -132,5 +134,44 @@ class EncoderConfigTest {
                     + " found 2.5", e.getMessage());
         }
         assertEquals(32, EncoderConfig.fromJson(json("bert", "")).hiddenSize());
+    }
+
+    @Test
+    void refusesMembersOfTheWrongKindNamingTheFileAndTheMember(@TempDir Path dir) throws Exception {
+        // each read as Gson's getAsString/getAsFloat would: an unnamed UnsupportedOperationException
+        // for an object, "For input string" for a word, and a one-element array as its element
+        String[][] cases = {
+            {"\"model_type\":\"bert\"", "\"model_type\":{}", "model_type: expected a string, found {}"},
+            {"\"hidden_size\":32", "\"hidden_size\":32,\"hidden_act\":[\"gelu\"]",
+                "hidden_act: expected a string, found [\"gelu\"]"},
+            {"\"hidden_size\":32", "\"hidden_size\":32,\"position_embedding_type\":{\"a\":1}",
+                "position_embedding_type: expected a string, found {\"a\":1}"},
+            {"\"hidden_size\":32", "\"hidden_size\":32,\"layer_norm_eps\":{\"value\":\"1\"}",
+                "layer_norm_eps: expected a number, found {\"value\":\"1\"}"},
+            {"\"hidden_size\":32", "\"hidden_size\":32,\"hidden_dropout_prob\":\"x\"",
+                "hidden_dropout_prob: expected a number, found \"x\""},
+            {"\"hidden_size\":32", "\"hidden_size\":32,\"attention_probs_dropout_prob\":true",
+                "attention_probs_dropout_prob: expected a number, found true"},
+        };
+        Path file = dir.resolve("config.json");
+        for (String[] c : cases) {
+            Files.writeString(file, json("bert", "").replace(c[0], c[1]));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(file));
+            assertEquals(file + ": " + c[2], e.getMessage());
+        }
+        // Gson reads a bare NaN as a string: it reaches the range check, which names it
+        Files.writeString(file, json("bert", ",\"layer_norm_eps\":NaN"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> EncoderConfig.fromJson(file));
+        assertEquals(file + ": layerNormEps must be positive and finite, found NaN", e.getMessage());
+    }
+
+    @Test
+    void refusesAConfigThatIsNotUtf8NamingTheFileAndTheByte(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("config.json");
+        byte[] text = json("bert", "").getBytes(StandardCharsets.UTF_8);
+        text[0] = (byte) 0x80;
+        Files.write(file, text);
+        IOException e = assertThrows(IOException.class, () -> EncoderConfig.fromJson(dir));
+        assertEquals(file + ": line 1 (byte 0) holds 0x80, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
     }
 }

@@ -6,17 +6,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsReader;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.heads.HeadFamily;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -201,6 +209,11 @@ class FinetunedModelErrorsTest {
             // Python's json reads 2.0 as a float: not a count
             {"\"numLabels\": 2", "\"numLabels\": 2.0", "field numLabels must be an integer from -2147483648 to 2147483647, without a fraction or exponent, found 2.0"},
             {"\"padId\": 0", "\"padId\": -5", "field padId must be 0 or more, found -5"},
+            // the model's builder refused these on load, naming no file
+            {"\"name\": \"topic\"", "\"name\": \"\"", "field tasks[0].name must be non-empty without '/', found \"\""},
+            {"\"name\": \"topic\"", "\"name\": \"a/b\"", "field tasks[0].name must be non-empty without '/', found \"a/b\""},
+            // no head to build: "model: at least one head is required", naming no file
+            {"\"tasks\": [", "\"tasks\": [], \"was\": [", "field tasks is empty; expected at least one task"},
         };
         for (int i = 0; i < edits.length; i++) {
             Path copy = tmp.resolve("edited-" + i);
@@ -215,6 +228,152 @@ class FinetunedModelErrorsTest {
                 assertEquals(copy.resolve(file) + ": " + edits[i][2], e.getMessage());
                 assertEquals(List.of(), m.getManagedArrays());
             }
+        }
+    }
+
+    @Test
+    void refusesAManifestThatIsNotUtf8NamingTheFileAndTheByte() throws Exception {
+        Path copy = tmp.resolve("not-utf8");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[0] = (byte) 0x80;
+        Files.write(file, bytes);
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the JDK's "Input length = 1" named neither
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ": line 1 (byte 0) holds 0x80, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAManifestThatIsNotStandardJsonWhereItStops() throws Exception {
+        Path copy = tmp.resolve("nul-before-name");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        // a NUL where the space after the colon was: lenient Gson read the name as \u0000"topic" and
+        // the heads file was blamed for lacking that task's tensors
+        int at = text.indexOf("\"name\": \"topic\"") + "\"name\":".length();
+        Files.writeString(file, text.substring(0, at) + "\u0000" + text.substring(at + 1));
+        int line = (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+        // the NUL's own column, counted from 1
+        int column = at - text.lastIndexOf('\n', at - 1);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ":" + line + ": not JSON at column " + column + " (JSON path $.tasks[0].name):"
+                    + " malformed JSON; expected a JSON object", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesATokenizerWhoseIdsReachPastTheEncodersVocabulary() throws Exception {
+        // the fixture's config.json has vocab_size 362: ids 0 to 361
+        Path hf = tmp.resolve("hf-id-362");
+        Files.createDirectories(hf);
+        Path source = SharedFixtures.require("fixtures/hf-reference/bert/sequence-classification");
+        Files.copy(source.resolve("config.json"), hf.resolve("config.json"));
+        Files.copy(source.resolve("model.safetensors"), hf.resolve("model.safetensors"));
+        JsonObject tokenizer = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+        tokenizer.getAsJsonObject("model").getAsJsonObject("vocab").addProperty("w", 362);
+        Files.writeString(hf.resolve("tokenizer.json"), tokenizer.toString());
+        Path copy = tmp.resolve("saved-id-5000");
+        copyTree(saved, copy);
+        Path savedTokenizer = copy.resolve("encoder/tokenizer.json");
+        JsonObject added = JsonParser.parseString(Files.readString(savedTokenizer)).getAsJsonObject();
+        added.getAsJsonArray("added_tokens").get(4).getAsJsonObject().addProperty("id", 5000);
+        Files.writeString(savedTokenizer, added.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the word "w" failed in libtorch ("index out of range in self") at the first prediction
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertEquals(hf.resolve("tokenizer.json") + ": has token id 362, beyond the 362-entry vocabulary (vocab_size)"
+                    + " of " + hf.resolve("config.json") + "; a model is used with the tokenizer it was trained with",
+                    e.getMessage());
+            e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(savedTokenizer + ": has token id 5000, beyond the 362-entry vocabulary (vocab_size) of "
+                    + copy.resolve("encoder/config.json") + "; a model is used with the tokenizer it was trained with",
+                    e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+            // a template's type id of 2^31 failed at the first text as "type ids must be 0…0 1…1,
+            // found -2147483648 at position 0", naming no file
+            JsonObject template = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+            template.getAsJsonObject("post_processor").getAsJsonArray("pair").get(3).getAsJsonObject()
+                    .getAsJsonObject("Sequence").addProperty("type_id", 2147483648L);
+            Files.writeString(hf.resolve("tokenizer.json"), template.toString());
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertEquals(hf.resolve("tokenizer.json") + ": $.post_processor.pair[3].Sequence.type_id 2147483648: expected"
+                    + " a token type id of 0 (first text) or 1 (second text)", e.getMessage());
+            // the template adds [CLS] by its own id, which the vocabulary's does not bound
+            template = JsonParser.parseString(Files.readString(source.resolve("tokenizer.json"))).getAsJsonObject();
+            template.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").getAsJsonObject("[CLS]")
+                    .getAsJsonArray("ids").set(0, new JsonPrimitive(400));
+            Files.writeString(hf.resolve("tokenizer.json"), template.toString());
+            e = assertThrows(IOException.class, () -> FinetunedModel.loadHuggingFace(hf, m));
+            assertTrue(e.getMessage().startsWith(hf.resolve("tokenizer.json") + ": has token id 400, beyond the 362-entry"),
+                    e.getMessage());
+            // a manifest's padding id is looked up in every padded batch
+            Path pad = tmp.resolve("saved-pad-362");
+            copyTree(saved, pad);
+            Path manifest = pad.resolve(ModelManifest.FILE);
+            Files.writeString(manifest, Files.readString(manifest).replace("\"padId\": 0", "\"padId\": 362"));
+            e = assertThrows(IOException.class, () -> FinetunedModel.load(pad, m));
+            assertEquals(manifest + ": field padId 362 is beyond the 362-entry vocabulary (vocab_size) of "
+                    + pad.resolve("encoder/config.json"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    @Test
+    void refusesATokenizerFileThatIsNoPathNamingTheManifest() throws Exception {
+        Path copy = tmp.resolve("nul-in-tokenizer");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        String text = Files.readString(file);
+        assertTrue(text.contains("\"encoder/tokenizer.json\""), text);
+        Files.writeString(file, text.replace("\"encoder/tokenizer.json\"", "\"encoder/tok\\u0000.json\""));
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the load failed with the JDK's InvalidPathException, naming no file
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertEquals(file + ": field file \"encoder/tok\\u0000.json\" is not a path: Nul character not allowed; expected"
+                    + " the tokenizer file relative to the folder", e.getMessage());
+        }
+    }
+
+    @Test
+    void refusesAHeadsFileHoldingATaskTheManifestLacksNamingTheFile() throws Exception {
+        Path copy = tmp.resolve("task-dropped");
+        copyTree(saved, copy);
+        Path file = copy.resolve(ModelManifest.FILE);
+        JsonObject manifest = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        manifest.getAsJsonArray("tasks").remove(1);
+        Files.writeString(file, manifest.toString());
+        try (NDManager m = NDManager.newBaseManager()) {
+            // the folder alone was named: "<dir>: tensor heads.ner.… matches no parameter of this model"
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            assertTrue(e.getMessage().startsWith("heads.safetensors: tensor heads.ner."), e.getMessage());
+            assertTrue(e.getMessage().endsWith(" belongs to no head of this model's tasks [topic, qa]"), e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
+        }
+    }
+
+    @Test
+    void refusesAHeadsFileLackingATensorNamingTheFile() throws Exception {
+        Path copy = tmp.resolve("renamed-head");
+        copyTree(saved, copy);
+        Path heads = copy.resolve("heads.safetensors");
+        List<HostTensor> renamed = new ArrayList<>();
+        try (SafetensorsReader r = SafetensorsReader.open(heads)) {
+            for (HostTensor t : r.readAll().values()) {
+                // as one changed byte of the header renames it
+                renamed.add(t.name().equals("heads.ner.classifier.bias") ? t.renamed("heads.ner.classifier.bia$") : t);
+            }
+        }
+        SafetensorsWriter.write(heads, renamed);
+        try (NDManager m = NDManager.newBaseManager()) {
+            IOException e = assertThrows(IOException.class, () -> FinetunedModel.load(copy, m));
+            // the folder was named, not the file that lost the tensor
+            assertEquals("heads.safetensors: tensor heads.ner.classifier.bias is missing", e.getMessage());
+            assertEquals(List.of(), m.getManagedArrays());
         }
     }
 

@@ -221,15 +221,19 @@ class HfTokenizerAlignmentTest {
      * The rebuilt tokenizer is loaded from memory and reports the folder's file: its path, a
      * variant's, their refusals and the closed tokenizer's error all name it, and no copy of the
      * rebuilt text is written under {@code java.io.tmpdir}, while the model is open or after (the
-     * folder's {@code tokenizer.json} carries a vocabulary entry of its own, so that a copy of it
-     * is told apart from other runs' files). Before, all of them named a temporary copy.
+     * folder's {@code tokenizer.json} carries a vocabulary entry of its own, in place of its last,
+     * so that a copy of it is told apart from other runs' files). Before, all of them named a
+     * temporary copy.
      */
     @Test
     void rebuiltTokenizerNamesTheFoldersFileAndWritesNoCopy() throws Exception {
         String marker = "prefine-marker-" + UUID.randomUUID();
         String marked = edited("bert", n -> {
             JsonObject vocab = n.getAsJsonObject("model").getAsJsonObject("vocab");
-            vocab.addProperty(marker, vocab.size());
+            // in place of the last entry: an id past the encoder's vocab_size is refused at load
+            String last = vocab.keySet().stream().reduce((a, b) -> b).orElseThrow();
+            int id = vocab.remove(last).getAsInt();
+            vocab.addProperty(marker, id);
         });
         JsonObject handRoot = JsonParser.parseString(marked).getAsJsonObject();
         normalizer(handRoot).addProperty("lowercase", false);

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +27,47 @@ import org.junit.jupiter.api.io.TempDir;
 class TokenizerFileRefusalTest {
     @TempDir
     Path tmp;
+
+    /**
+     * A template that adds a special token its {@code special_tokens} lack loads in the library,
+     * which then panics at the first text ("no entry found for key"), aborting the JVM: run in a
+     * child JVM, which must exit normally.
+     */
+    @Test
+    void aTemplateTokenWithoutItsDefinitionIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
+        refusedInAChild(tokenizer, "a", "$.post_processor.single[0].SpecialToken.id \"[CLS]\" is not defined in"
+                + " $.post_processor.special_tokens; expected one of [[SEP]]");
+    }
+
+    /**
+     * A WordPiece vocabulary without its unknown token loads in the library, which then fails at
+     * the first unknown word with MissingUnkToken, unwrapped by DJL's binding into a panic that
+     * aborts the JVM: run in a child JVM, which must exit normally.
+     */
+    @Test
+    void aVocabularyWithoutItsUnknownTokenIsRefusedBeforeTheNativePanic() throws Exception {
+        JsonObject tokenizer = JsonParser.parseString(fixture()).getAsJsonObject();
+        tokenizer.getAsJsonObject("model").getAsJsonObject("vocab").remove("[UNK]");
+        // a snowman is no piece of the fixture's 362
+        refusedInAChild(tokenizer, "\u2603", "$.model.unk_token \"[UNK]\" is not in $.model.vocab; expected one of its"
+                + " entries, the token unknown text becomes");
+    }
+
+    /**
+     * Encodes the pair ({@code first}, "b") in a child JVM with the edited tokenizer, which must be
+     * refused with {@code reason}, then with the fixture, which gives [CLS] first [SEP] b [SEP].
+     */
+    private void refusedInAChild(JsonObject edited, String first, String reason) throws Exception {
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, edited.toString());
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
+        assertTrue(log.contains("OUTCOME refused: " + file + ": " + reason), log);
+        Files.writeString(file, fixture());
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
+        assertTrue(log.contains("OUTCOME encoded 5"), log);
+    }
 
     @Test
     void anAddedTokenIdThatIsAStringIsRefusedAtItsLineAndColumn() throws Exception {

@@ -117,4 +117,31 @@ class TokenizerJsonTest {
                 () -> TokenizerJson.padId(file, JsonFiles.object(file)));
         assertEquals(file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId", e.getMessage());
     }
+
+    @Test
+    void anUnknownTokenOutsideTheVocabularyIsRefusedForEachModelType() throws Exception {
+        Path file = Path.of("tokenizer.json");
+        String[][] refused = {
+            {"{\"type\":\"WordLevel\",\"vocab\":{\"a\":0},\"unk_token\":\"<unk>\"}",
+                "tokenizer.json: $.model.unk_token \"<unk>\" is not in $.model.vocab; expected one of its entries, the"
+                        + " token unknown text becomes"},
+            {"{\"type\":\"BPE\",\"vocab\":{\"a\":0},\"merges\":[],\"unk_token\":\"<unk>\"}",
+                "tokenizer.json: $.model.unk_token \"<unk>\" is not in $.model.vocab; expected one of its entries, the"
+                        + " token unknown text becomes"},
+            // two pieces: places 0 and 1
+            {"{\"type\":\"Unigram\",\"unk_id\":2,\"vocab\":[[\"<unk>\",0.0],[\"a\",-1.0]]}",
+                "tokenizer.json: $.model.unk_id 2 is past the 2 entries of $.model.vocab; expected the place of the"
+                        + " token unknown text becomes"},
+        };
+        for (String[] c : refused) {
+            IOException e = assertThrows(IOException.class,
+                    () -> TokenizerJson.checkUnknownToken(file, JsonParser.parseString(c[0])));
+            assertEquals(c[1], e.getMessage());
+        }
+        // a BPE model without an unknown token drops unknown text; a Unigram's in range is its place
+        TokenizerJson.checkUnknownToken(file, JsonParser.parseString("{\"type\":\"BPE\",\"vocab\":{\"a\":0},"
+                + "\"merges\":[],\"unk_token\":null}"));
+        TokenizerJson.checkUnknownToken(file, JsonParser.parseString("{\"type\":\"Unigram\",\"unk_id\":1,"
+                + "\"vocab\":[[\"a\",0.0],[\"<unk>\",-1.0]]}"));
+    }
 }

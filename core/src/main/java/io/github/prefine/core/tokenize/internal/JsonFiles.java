@@ -2,19 +2,30 @@ package io.github.prefine.core.tokenize.internal;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The JSON files of a Hugging Face tokenizer folder ({@code tokenizer.json}, {@code
  * tokenizer_config.json}, {@code special_tokens_map.json}) as top-level objects, every error naming
- * the file, the line and column Gson stopped at, and what was expected. Not API.
+ * the file, the line and column Gson stopped at, and what was expected; the other model-folder
+ * readers ({@code config.json}, a sharded index, {@code prefine-model.json}) take its UTF-8 check,
+ * which places the first byte that is not UTF-8. Not API.
  *
  * <p>Stateless.
  */
@@ -35,11 +46,40 @@ public final class JsonFiles {
      * @throws IOException naming the file when it cannot be read or is not UTF-8
      */
     public static String read(Path file) throws IOException {
+        byte[] bytes;
         try {
-            return Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object in UTF-8", e);
         }
+        // the JDK's own refusal ("Input length = 1") names neither the file nor the place
+        String bad = notUtf8(bytes);
+        if (bad != null) {
+            throw new IOException(file + ": " + bad + "; expected a JSON object in UTF-8");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Finds the first byte that is not part of UTF-8 text.
+     *
+     * @param bytes the bytes
+     * @return where it is and what it holds, as {@code "line 3 (byte 41) holds 0x80, not UTF-8"}, or
+     *     {@code null} when all the bytes are UTF-8
+     */
+    public static String notUtf8(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // UTF-8 never decodes to more chars than it has bytes
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
+        if (!r.isError()) {
+            return null;
+        }
+        int offset = in.position();
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            line += bytes[i] == '\n' ? 1 : 0;
+        }
+        return String.format(Locale.ROOT, "line %d (byte %d) holds 0x%02X, not UTF-8", line, offset, bytes[offset] & 0xff);
     }
 
     /**
@@ -51,6 +91,38 @@ public final class JsonFiles {
      */
     public static JsonObject object(Path file) throws IOException {
         return object(read(file), file, false);
+    }
+
+    /**
+     * Reads and parses a file prefine wrote itself, strictly: standard JSON and one value, so that a
+     * corrupt byte which Gson's lenient mode would read as an unquoted word (a name {@code
+     * \u0000"topic"}) is refused where it stands.
+     *
+     * @param file the file
+     * @return its top-level object
+     * @throws IOException as {@link #read(Path)}, or naming the file, line, column and JSON path
+     *     where the text stops being standard JSON, or what it holds instead of an object
+     */
+    public static JsonObject strictObject(Path file) throws IOException {
+        String text = read(file);
+        JsonElement e;
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            r.setStrictness(Strictness.STRICT);
+            e = JsonParser.parseReader(r);
+            if (r.peek() != JsonToken.END_DOCUMENT) {
+                // JsonReader.toString() ends with " at line L column C path P"
+                throw new JsonParseException("more text after the JSON value"
+                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
+            }
+        } catch (RuntimeException | IOException ex) {
+            throw new IOException(notJson(ex, file, false, file.toString()), ex);
+        }
+        if (!e.isJsonObject()) {
+            throw new IOException(file + ": expected a JSON object, found " + (text.isBlank() ? "no text"
+                    : JsonShapes.describe(e)));
+        }
+        return e.getAsJsonObject();
     }
 
     /**
@@ -81,7 +153,7 @@ public final class JsonFiles {
     }
 
     /** Gson's refusal, placed as {@code file:line} (or in the rebuilt text) with its column and JSON path. */
-    private static String notJson(RuntimeException ex, Path file, boolean rebuilt, String shown) {
+    private static String notJson(Exception ex, Path file, boolean rebuilt, String shown) {
         // Gson wraps the reader's exception, whose message is the one that places the error
         String message = String.valueOf(ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage());
         Matcher place = PLACE.matcher(message);

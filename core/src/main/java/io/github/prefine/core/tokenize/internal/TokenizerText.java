@@ -1,9 +1,11 @@
 package io.github.prefine.core.tokenize.internal;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 
@@ -81,6 +83,106 @@ public final class TokenizerText {
      */
     public JsonObject json() {
         return json;
+    }
+
+    /**
+     * Returns the largest token id the tokenizer can give: of its model's vocabulary (a map to ids,
+     * or a Unigram list whose places are the ids), of its added tokens, and of the special tokens
+     * its post-processor adds by id (a template's {@code special_tokens.*.ids}, a RoBERTa or BERT
+     * processor's {@code cls} and {@code sep} pairs). The shapes are those the native library's
+     * schema allows; others count as no id.
+     *
+     * @return the id, or -1 when the file holds no token
+     */
+    public long largestId() {
+        long largest = -1;
+        JsonElement model = json.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        if (vocab != null && vocab.isJsonObject()) {
+            for (JsonElement id : vocab.getAsJsonObject().asMap().values()) {
+                largest = Math.max(largest, number(id));
+            }
+        } else if (vocab != null && vocab.isJsonArray()) {
+            largest = vocab.getAsJsonArray().size() - 1;
+        }
+        JsonElement added = json.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement t : added.getAsJsonArray()) {
+                if (t.isJsonObject()) {
+                    largest = Math.max(largest, number(t.getAsJsonObject().get("id")));
+                }
+            }
+        }
+        return Math.max(largest, processorId(json.get("post_processor")));
+    }
+
+    /** The largest id a post-processor (or those of a Sequence of them) adds itself. */
+    private static long processorId(JsonElement e) {
+        long largest = -1;
+        if (e != null && e.isJsonArray()) {
+            for (JsonElement x : e.getAsJsonArray()) {
+                largest = Math.max(largest, processorId(x));
+            }
+        } else if (e != null && e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+                JsonElement v = m.getValue();
+                boolean pair = (m.getKey().equals("cls") || m.getKey().equals("sep")) && v.isJsonArray()
+                        && v.getAsJsonArray().size() == 2;
+                if (pair) {
+                    largest = Math.max(largest, number(v.getAsJsonArray().get(1)));
+                } else if (m.getKey().equals("ids") && v.isJsonArray()) {
+                    for (JsonElement id : v.getAsJsonArray()) {
+                        largest = Math.max(largest, number(id));
+                    }
+                } else {
+                    largest = Math.max(largest, processorId(v));
+                }
+            }
+        }
+        return largest;
+    }
+
+    /**
+     * Finds a token type id of the post-processor above a limit: prefine's rows hold type 0, then
+     * type 1, so a template's type 2 (or a u32 past an {@code int}) failed only at the first text
+     * encoded, naming no file.
+     *
+     * @param max the largest type id allowed
+     * @return the first such {@code type_id} as {@code "$.post_processor.pair[2].Sequence.type_id
+     *     7"}, or {@code null} when there is none
+     */
+    public String typeIdAbove(long max) {
+        return typeIdAbove(json.get("post_processor"), "$.post_processor", max);
+    }
+
+    private static String typeIdAbove(JsonElement e, String path, long max) {
+        if (e == null) {
+            return null;
+        }
+        if (e.isJsonArray()) {
+            for (int i = 0; i < e.getAsJsonArray().size(); i++) {
+                String found = typeIdAbove(e.getAsJsonArray().get(i), path + "[" + i + "]", max);
+                if (found != null) {
+                    return found;
+                }
+            }
+        } else if (e.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> m : e.getAsJsonObject().entrySet()) {
+                String at = path + "." + m.getKey();
+                if (m.getKey().equals("type_id") && number(m.getValue()) > max) {
+                    return at + " " + m.getValue();
+                }
+                String found = typeIdAbove(m.getValue(), at, max);
+                if (found != null) {
+                    return found;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static long number(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsLong() : -1;
     }
 
     /**

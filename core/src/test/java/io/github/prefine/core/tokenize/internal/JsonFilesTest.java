@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +47,22 @@ class JsonFilesTest {
     }
 
     @Test
+    void aFilePrefineWroteIsReadStrictly() throws Exception {
+        // line 2: `"tasks": [{"name":` then a NUL at column 19, which lenient Gson read as the start
+        // of the unquoted name \u0000"topic"; strict, it is refused there
+        Path file = write("{\"format\": \"f\",\n\"tasks\": [{\"name\":\u0000\"topic\"}]}");
+        assertEquals("\u0000\"topic\"", JsonFiles.object(file).getAsJsonArray("tasks").get(0).getAsJsonObject()
+                .get("name").getAsString());
+        IOException e = assertThrows(IOException.class, () -> JsonFiles.strictObject(file));
+        assertEquals(file + ":2: not JSON at column 19 (JSON path $.tasks[0].name): malformed JSON; expected a JSON object",
+                e.getMessage());
+        Path after = write("{} x");
+        e = assertThrows(IOException.class, () -> JsonFiles.strictObject(after));
+        assertTrue(e.getMessage().startsWith(after + ":1: not JSON at column "), e.getMessage());
+        assertEquals(Map.of("a", 1), Map.of("a", JsonFiles.strictObject(write("{\"a\": 1}")).get("a").getAsInt()));
+    }
+
+    @Test
     void rebuiltTextIsPlacedInTheTextNotAtTheFilesLine() throws Exception {
         Path file = dir.resolve("tokenizer.json");
         IOException e = assertThrows(IOException.class, () -> JsonFiles.object("{\"a\":\n  1,\n  \"b\" 2}", file, true));
@@ -68,9 +85,11 @@ class JsonFilesTest {
         Path file = dir.resolve("latin1.json");
         Files.write(file, new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'});
         IOException e = assertThrows(IOException.class, () -> JsonFiles.object(file));
-        assertTrue(e.getMessage().startsWith(file + ": cannot be read (java.nio.charset.MalformedInputException"),
-                e.getMessage());
-        assertTrue(e.getMessage().endsWith("; expected a JSON object in UTF-8"), e.getMessage());
+        assertEquals(file + ": line 1 (byte 2) holds 0xC3, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
+        // a sequence cut at the end of the file is placed at its first byte, lines counted from 1
+        Files.write(file, new byte[] {'{', '\n', '"', 'a', '"', ':', '\n', '"', (byte) 0xE2, (byte) 0x82});
+        e = assertThrows(IOException.class, () -> JsonFiles.object(file));
+        assertEquals(file + ": line 3 (byte 8) holds 0xE2, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
     }
 
     private Path write(String text) throws IOException {
