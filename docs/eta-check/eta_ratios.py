@@ -64,6 +64,9 @@ def report(jar, rc, folder, lines):
             print(f"  {k * 10:3d}-{k * 10 + 10:3d}%  n={len(r):4d}  min {r[0]:.2f}  median {r[len(r) // 2]:.2f}"
                   f"  max {r[-1]:.2f}")
     r = [x for x in rows if x[2] >= 3]
+    if not r:
+        print("  no status line with >= 3 s left: the run was too short to judge the ETA")
+        return
     shown = sum(x[3] for x in r)
     inside = sum(x[3] for x in r if 0.75 <= x[1] <= 1.3)
     median = sorted(x[1] for x in r)[len(r) // 2]
