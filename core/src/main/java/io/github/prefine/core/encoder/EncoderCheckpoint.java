@@ -77,7 +77,6 @@ public final class EncoderCheckpoint {
         }
     }
 
-    /** Lists every HF encoder key with its parameter, in HF module order. */
     /** One more than the highest layer index among the tensor names, with or without a prefix. */
     private static int layersHeld(Iterable<String> names) {
         int held = 0;
@@ -101,6 +100,7 @@ public final class EncoderCheckpoint {
         return held;
     }
 
+    /** Lists every HF encoder key with its parameter, in HF module order. */
     private static List<Slot> slots(TransformerEncoder enc) {
         EncoderConfig c = enc.config();
         long h = c.hiddenSize();
