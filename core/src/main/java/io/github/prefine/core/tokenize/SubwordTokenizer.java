@@ -350,8 +350,9 @@ public final class SubwordTokenizer implements AutoCloseable {
 
     /**
      * Returns how many token ids the tokenizer can give: one past the largest id of its {@code
-     * tokenizer.json}'s {@code model.vocab} and {@code added_tokens}, read once when it is built.
-     * An encoder reading its ids needs at least this many embedding rows.
+     * tokenizer.json}'s {@code model.vocab}, {@code added_tokens} and the special tokens its
+     * post-processor adds by id, read once when it is built. An encoder reading its ids needs at
+     * least this many embedding rows.
      *
      * @return the vocabulary size, added tokens included
      */

@@ -2,6 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -123,38 +124,23 @@ final class TokenizerJson {
     }
 
     /**
-     * Returns how many ids the file's tokens take: one past the largest id of {@code model.vocab}
-     * (a token-to-id object for WordPiece, BPE and WordLevel, a list of pieces for Unigram, whose
-     * ids are their places) and of {@code added_tokens}, the rows an embedding table needs.
+     * Returns how many ids the file's tokens take, the rows an embedding table needs: one past
+     * {@link TokenizerText#largestId(JsonObject)} (model vocabulary, added tokens and the ids its
+     * post-processor adds), so that export and loading judge a tokenizer by the same count.
      *
      * @param file the file, for messages
-     * @param root its parsed text
+     * @param root its parsed text, which the native library loaded already
      * @return the vocabulary size
-     * @throws IllegalArgumentException if an id is not a whole number, or the file has no {@code
-     *     model.vocab}
+     * @throws IllegalArgumentException if the file holds no token id, or more than an int counts
      */
     static int vocabularySize(Path file, JsonObject root) {
-        JsonElement model = root.get("model");
-        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
-        int size;
-        if (vocab != null && vocab.isJsonArray()) {
-            size = vocab.getAsJsonArray().size();
-        } else if (vocab != null && vocab.isJsonObject()) {
-            size = 0;
-            for (var e : vocab.getAsJsonObject().entrySet()) {
-                size = Math.max(size, id(file, e.getValue(), "model.vocab." + e.getKey()) + 1);
-            }
-        } else {
-            throw new IllegalArgumentException(file + ": model.vocab: expected an object or a list of tokens, found "
-                    + (vocab == null ? "none" : vocab));
+        long largest = TokenizerText.largestId(root);
+        if (largest < 0 || largest >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(file + ": expected token ids from 0 to " + (Integer.MAX_VALUE - 1)
+                    + " in model.vocab, added_tokens or post_processor, found "
+                    + (largest < 0 ? "none" : "id " + largest));
         }
-        JsonElement added = root.get("added_tokens");
-        if (added != null && added.isJsonArray()) {
-            for (JsonElement t : added.getAsJsonArray()) {
-                size = Math.max(size, id(file, t.getAsJsonObject().get("id"), "added token id") + 1);
-            }
-        }
-        return size;
+        return (int) largest + 1;
     }
 
     /**

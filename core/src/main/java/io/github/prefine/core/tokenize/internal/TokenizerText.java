@@ -95,6 +95,17 @@ public final class TokenizerText {
      * @return the id, or -1 when the file holds no token
      */
     public long largestId() {
+        return largestId(json);
+    }
+
+    /**
+     * Returns the largest token id a parsed {@code tokenizer.json} can give, as {@link #largestId()}
+     * counts it: the one rule for every check of ids against an encoder's vocabulary.
+     *
+     * @param json the parsed file
+     * @return the id, or -1 when the file holds no token
+     */
+    public static long largestId(JsonObject json) {
         long largest = -1;
         JsonElement model = json.get("model");
         JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
