@@ -7,6 +7,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.HostTensors;
@@ -22,10 +24,13 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,13 +73,56 @@ public final class EncoderCheckpoint {
         final long[] shape;
         /** -1 for a whole parameter; 0, 1, 2 for the query, key, value rows of a fused qkv. */
         final int part;
+        /** The config member each dimension of {@link #shape} is read from, so a misfit can name it. */
+        final String[] members;
 
-        Slot(String key, Parameter parameter, long[] shape, int part) {
+        Slot(String key, Parameter parameter, int part, EncoderConfig config, String... members) {
             this.key = key;
             this.parameter = parameter;
-            this.shape = shape;
             this.part = part;
+            this.members = members;
+            this.shape = new long[members.length];
+            for (int d = 0; d < members.length; d++) {
+                shape[d] = memberValue(config, members[d]);
+            }
         }
+    }
+
+    /** The config members a tensor's shape is read from. */
+    private static final String VOCAB = "vocab_size";
+    private static final String HIDDEN = "hidden_size";
+    private static final String INTERMEDIATE = "intermediate_size";
+    private static final String POSITIONS = "max_position_embeddings";
+    private static final String TYPES = "type_vocab_size";
+
+    private static int memberValue(EncoderConfig c, String member) {
+        switch (member) {
+            case VOCAB: return c.vocabSize();
+            case HIDDEN: return c.hiddenSize();
+            case INTERMEDIATE: return c.intermediateSize();
+            case POSITIONS: return c.maxPositionEmbeddings();
+            case TYPES: return c.typeVocabSize();
+            default: throw new IllegalArgumentException("no shape member " + member);
+        }
+    }
+
+    /**
+     * Where a slot's expected shape comes from, e.g. "config.json's vocab_size 512 and hidden_size
+     * 32 expect [512, 32]": the shape alone left the user to guess that config.json, not the
+     * weights, set it. {@code written} holds config.json's members, or is null for a config that
+     * came from elsewhere; a member it lacks took its default.
+     */
+    private static String expectation(Slot slot, EncoderConfig config, Set<String> written) {
+        List<String> parts = new ArrayList<>();
+        for (String m : new LinkedHashSet<>(Arrays.asList(slot.members))) {
+            String part = m + " " + memberValue(config, m);
+            if (written != null && !written.contains(m)) {
+                part += " (the default; config.json leaves it out)";
+            }
+            parts.add(part);
+        }
+        return (written == null ? "the config's " : CONFIG_FILE + "'s ") + String.join(" and ", parts)
+                + (parts.size() == 1 ? " expects " : " expect ") + Arrays.toString(slot.shape);
     }
 
     /** One more than the highest layer index among the tensor names, with or without a prefix. */
@@ -107,29 +155,29 @@ public final class EncoderCheckpoint {
         long i = c.intermediateSize();
         List<Slot> s = new ArrayList<>();
         EncoderEmbeddings e = enc.embeddings();
-        s.add(new Slot("embeddings.word_embeddings.weight", e.wordEmbeddings, new long[] {c.vocabSize(), h}, -1));
-        s.add(new Slot("embeddings.position_embeddings.weight", e.positionEmbeddings, new long[] {c.maxPositionEmbeddings(), h}, -1));
-        s.add(new Slot("embeddings.token_type_embeddings.weight", e.tokenTypeEmbeddings, new long[] {c.typeVocabSize(), h}, -1));
-        s.add(new Slot("embeddings.LayerNorm.weight", e.layerNormWeight, new long[] {h}, -1));
-        s.add(new Slot("embeddings.LayerNorm.bias", e.layerNormBias, new long[] {h}, -1));
+        s.add(new Slot("embeddings.word_embeddings.weight", e.wordEmbeddings, -1, c, VOCAB, HIDDEN));
+        s.add(new Slot("embeddings.position_embeddings.weight", e.positionEmbeddings, -1, c, POSITIONS, HIDDEN));
+        s.add(new Slot("embeddings.token_type_embeddings.weight", e.tokenTypeEmbeddings, -1, c, TYPES, HIDDEN));
+        s.add(new Slot("embeddings.LayerNorm.weight", e.layerNormWeight, -1, c, HIDDEN));
+        s.add(new Slot("embeddings.LayerNorm.bias", e.layerNormBias, -1, c, HIDDEN));
         String[] qkv = {"query", "key", "value"};
         for (int n = 0; n < enc.layers().size(); n++) {
             EncoderLayer l = enc.layers().get(n);
             String p = "encoder.layer." + n + ".";
             for (int part = 0; part < 3; part++) {
-                s.add(new Slot(p + "attention.self." + qkv[part] + ".weight", l.attention.qkvWeight, new long[] {h, h}, part));
-                s.add(new Slot(p + "attention.self." + qkv[part] + ".bias", l.attention.qkvBias, new long[] {h}, part));
+                s.add(new Slot(p + "attention.self." + qkv[part] + ".weight", l.attention.qkvWeight, part, c, HIDDEN, HIDDEN));
+                s.add(new Slot(p + "attention.self." + qkv[part] + ".bias", l.attention.qkvBias, part, c, HIDDEN));
             }
-            s.add(new Slot(p + "attention.output.dense.weight", l.attention.outputWeight, new long[] {h, h}, -1));
-            s.add(new Slot(p + "attention.output.dense.bias", l.attention.outputBias, new long[] {h}, -1));
-            s.add(new Slot(p + "attention.output.LayerNorm.weight", l.attention.layerNormWeight, new long[] {h}, -1));
-            s.add(new Slot(p + "attention.output.LayerNorm.bias", l.attention.layerNormBias, new long[] {h}, -1));
-            s.add(new Slot(p + "intermediate.dense.weight", l.intermediateWeight, new long[] {i, h}, -1));
-            s.add(new Slot(p + "intermediate.dense.bias", l.intermediateBias, new long[] {i}, -1));
-            s.add(new Slot(p + "output.dense.weight", l.outputWeight, new long[] {h, i}, -1));
-            s.add(new Slot(p + "output.dense.bias", l.outputBias, new long[] {h}, -1));
-            s.add(new Slot(p + "output.LayerNorm.weight", l.layerNormWeight, new long[] {h}, -1));
-            s.add(new Slot(p + "output.LayerNorm.bias", l.layerNormBias, new long[] {h}, -1));
+            s.add(new Slot(p + "attention.output.dense.weight", l.attention.outputWeight, -1, c, HIDDEN, HIDDEN));
+            s.add(new Slot(p + "attention.output.dense.bias", l.attention.outputBias, -1, c, HIDDEN));
+            s.add(new Slot(p + "attention.output.LayerNorm.weight", l.attention.layerNormWeight, -1, c, HIDDEN));
+            s.add(new Slot(p + "attention.output.LayerNorm.bias", l.attention.layerNormBias, -1, c, HIDDEN));
+            s.add(new Slot(p + "intermediate.dense.weight", l.intermediateWeight, -1, c, INTERMEDIATE, HIDDEN));
+            s.add(new Slot(p + "intermediate.dense.bias", l.intermediateBias, -1, c, INTERMEDIATE));
+            s.add(new Slot(p + "output.dense.weight", l.outputWeight, -1, c, HIDDEN, INTERMEDIATE));
+            s.add(new Slot(p + "output.dense.bias", l.outputBias, -1, c, HIDDEN));
+            s.add(new Slot(p + "output.LayerNorm.weight", l.layerNormWeight, -1, c, HIDDEN));
+            s.add(new Slot(p + "output.LayerNorm.bias", l.layerNormBias, -1, c, HIDDEN));
         }
         return s;
     }
@@ -191,8 +239,16 @@ public final class EncoderCheckpoint {
         } catch (RuntimeException e) {
             throw new MalformedCheckpointException(configFile, e.getMessage(), e);
         }
+        // the members config.json writes, so that a misfit can tell them from defaults
+        Set<String> written = new HashSet<>();
+        for (Map.Entry<String, JsonElement> member : JsonParser.parseString(
+                new String(configBytes, StandardCharsets.UTF_8)).getAsJsonObject().entrySet()) {
+            if (!member.getValue().isJsonNull()) {
+                written.add(member.getKey());
+            }
+        }
         try (SafetensorsReader reader = SafetensorsReader.open(modelDir)) {
-            return fromTensors(config, reader.readAll(), manager, dataType, reader.source());
+            return fromTensors(config, reader.readAll(), manager, dataType, reader.source(), written);
         }
     }
 
@@ -213,6 +269,12 @@ public final class EncoderCheckpoint {
     public static LoadedCheckpoint fromTensors(
             EncoderConfig config, Map<String, HostTensor> tensors, NDManager manager, DataType dataType, Path source)
             throws MalformedCheckpointException {
+        return fromTensors(config, tensors, manager, dataType, source, null);
+    }
+
+    /** {@link #fromTensors(EncoderConfig, Map, NDManager, DataType, Path)}; {@code written} as {@link #expectation}'s. */
+    private static LoadedCheckpoint fromTensors(EncoderConfig config, Map<String, HostTensor> tensors, NDManager manager,
+            DataType dataType, Path source, Set<String> written) throws MalformedCheckpointException {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(tensors, "tensors");
         Objects.requireNonNull(manager, "manager");
@@ -264,7 +326,7 @@ public final class EncoderCheckpoint {
             }
             HostTensor t = e.getValue();
             if (!Arrays.equals(t.shape(), slot.shape)) {
-                problems.add(name + " has shape " + Arrays.toString(t.shape()) + ", expected " + Arrays.toString(slot.shape));
+                problems.add(name + " has shape " + Arrays.toString(t.shape()) + ", but " + expectation(slot, config, written));
             }
             if (t.dtype() != HostTensor.DType.F32 && t.dtype() != HostTensor.DType.F16
                     && t.dtype() != HostTensor.DType.BF16 && t.dtype() != HostTensor.DType.F64) {

@@ -80,7 +80,44 @@ class EncoderCheckpointTest {
         Path dir = editedFixture(t -> t.put(key, zeros(key, 32, 37)));
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertEquals("model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], expected [37, 32]", e.getMessage());
+            assertEquals("model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], but config.json's"
+                    + " intermediate_size 37 and hidden_size 32 expect [37, 32]", e.getMessage());
+        }
+    }
+
+    /** A copy of the fixture encoder folder, weights untouched, with its config.json edited. */
+    private Path fixtureWithConfig(java.util.function.Consumer<com.google.gson.JsonObject> edit) throws Exception {
+        Path src = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Path dir = tmp.resolve("config-edited");
+        Files.createDirectories(dir);
+        Files.copy(src.resolve("model.safetensors"), dir.resolve("model.safetensors"));
+        com.google.gson.JsonObject config = com.google.gson.JsonParser.parseString(
+                Files.readString(src.resolve("config.json"))).getAsJsonObject();
+        edit.accept(config);
+        Files.writeString(dir.resolve("config.json"), config.toString());
+        return dir;
+    }
+
+    @Test
+    void aShapeMisfitNamesTheConfigMembersTheExpectedShapeComesFrom() throws Exception {
+        // the fixture's weights hold 362 word rows of 32 (its config.json says so); the config now claims 400
+        Path dir = fixtureWithConfig(c -> c.addProperty("vocab_size", 400));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertEquals("model.safetensors: embeddings.word_embeddings.weight has shape [362, 32], but config.json's"
+                    + " vocab_size 400 and hidden_size 32 expect [400, 32]", e.getMessage());
+        }
+    }
+
+    @Test
+    void aShapeMisfitFromAMemberConfigJsonLeavesOutSaysTheDefaultSetIt() throws Exception {
+        // the fixture has 64 positions; without the member HF's default of 512 applies
+        Path dir = fixtureWithConfig(c -> c.remove("max_position_embeddings"));
+        try (NDManager m = NDManager.newBaseManager()) {
+            MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
+            assertEquals("model.safetensors: embeddings.position_embeddings.weight has shape [64, 32], but config.json's"
+                    + " max_position_embeddings 512 (the default; config.json leaves it out) and hidden_size 32 expect [512, 32]",
+                    e.getMessage());
         }
     }
 
@@ -95,7 +132,7 @@ class EncoderCheckpointTest {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
             String msg = e.getMessage();
             assertTrue(msg.startsWith("model.safetensors: 2 problems with the encoder tensors: "), msg);
-            assertTrue(msg.contains("encoder.layer.0.output.dense.bias has shape [33], expected [32]"), msg);
+            assertTrue(msg.contains("encoder.layer.0.output.dense.bias has shape [33], but config.json's hidden_size 32 expects [32]"), msg);
             assertTrue(msg.contains("2 encoder tensors are missing: embeddings.LayerNorm.weight, encoder.layer.0.attention.self.key.bias"), msg);
         }
     }
