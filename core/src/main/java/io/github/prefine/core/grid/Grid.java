@@ -646,7 +646,10 @@ public final class Grid {
          * finetuned again at its chosen rate (see {@code GridExporter}): about one finetuning run
          * and one model's size on disk per folder (about 1.1 GB for XLM-R base). A session opened
          * with a feature length (QA: its window) beyond the encoder's positions is refused then,
-         * before any unit, as {@code ModelExport.checkLength} would refuse the folders at the end.
+         * before any unit, as {@code ModelExport.checkLength} would refuse the folders at the end; so
+         * is an encoder folder whose {@code tokenizer.json} gives more ids than its {@code
+         * vocab_size} or pads with another id than its {@code pad_token_id} ({@code
+         * ModelExport.checkTokenizer}).
          *
          * @param exports none, each target's best, or all
          * @return this builder

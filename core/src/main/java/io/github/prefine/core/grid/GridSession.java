@@ -12,6 +12,7 @@ import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -87,15 +88,26 @@ public final class GridSession implements AutoCloseable {
         }
         this.config = EncoderConfig.fromJson(grid.config.encoder.resolve(EncoderCheckpoint.CONFIG_FILE));
         if (grid.config.exportModels != ModelExports.NONE) {
-            // ModelExport's refusal, here rather than once every sweep has run
+            // ModelExport's refusals, here rather than once every sweep has run
+            String refused = "grid: the models optExportModels asks for could not be written after the sweeps: ";
             try {
                 for (Task target : grid.config.targets) {
                     ModelExport.checkLength(target.name(), target.format(), grid.config.features,
                             config.maxSequenceLength());
                 }
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("grid: the models optExportModels asks for could not be written"
-                        + " after the sweeps: " + e.getMessage(), e);
+                throw new IllegalArgumentException(refused + e.getMessage(), e);
+            }
+            // the exporter writes the encoder folder's tokenizer.json beside an encoder of this config
+            try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                    .setTokenizerPath(grid.config.encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build()) {
+                try {
+                    ModelExport.checkTokenizer(config, tokenizer);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(refused + e.getMessage() + "; the grid featurizes and exports"
+                            + " with the encoder folder's tokenizer.json, so it and the folder's config.json must agree",
+                            e);
+                }
             }
         }
         this.tasks = new GridTasks(grid.config.encoder, config, grid.config.data, grid.config.targets,

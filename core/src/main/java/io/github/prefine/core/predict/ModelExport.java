@@ -154,21 +154,31 @@ public final class ModelExport {
     }
 
     /**
-     * Refuses a tokenizer the encoder was not trained with, as far as the two tell: ids past the
-     * encoder's embedding rows would fail at prediction, and another padding id pads new text with
-     * another token than training did.
+     * Refuses a tokenizer the encoder was not trained with, as far as the two tell, as {@link
+     * Builder#build()} does: ids past the encoder's embedding rows would fail at prediction, and
+     * another padding id pads new text with another token than training did. For callers that
+     * export only after training (a grid's exported models), to refuse before it.
+     *
+     * @param config the encoder's config ({@code vocab_size}, {@code pad_token_id})
+     * @param tokenizer the tokenizer the folder would carry
+     * @throws IllegalArgumentException if the tokenizer gives more ids than the encoder has rows,
+     *     or pads with another id than the encoder's {@code pad_token_id}
      */
-    private static void requireEncodersTokenizer(EncoderConfig config, SubwordTokenizer tokenizer) {
-        String fix = ": it is not the tokenizer the encoder was trained with; give setTokenizer the tokenizer.json the"
-                + " tasks were featurized with";
+    public static void checkTokenizer(EncoderConfig config, SubwordTokenizer tokenizer) {
+        requireEncodersTokenizer(config, tokenizer, "");
+    }
+
+    /** {@link #checkTokenizer}, its message ending with {@code fix}. */
+    private static void requireEncodersTokenizer(EncoderConfig config, SubwordTokenizer tokenizer, String fix) {
+        String notOwn = ": it is not the tokenizer the encoder was trained with" + fix;
         if (tokenizer.vocabularySize() > config.vocabSize()) {
             throw new IllegalArgumentException("model export: the tokenizer " + tokenizer.path() + " gives "
                     + tokenizer.vocabularySize() + " token ids, but the encoder has " + config.vocabSize()
-                    + " embedding rows, so ids past " + (config.vocabSize() - 1) + " would fail at prediction" + fix);
+                    + " embedding rows, so ids past " + (config.vocabSize() - 1) + " would fail at prediction" + notOwn);
         }
         if (tokenizer.padId() != config.padTokenId()) {
             throw new IllegalArgumentException("model export: the tokenizer " + tokenizer.path() + " pads with id "
-                    + tokenizer.padId() + ", but the encoder's pad_token_id is " + config.padTokenId() + fix);
+                    + tokenizer.padId() + ", but the encoder's pad_token_id is " + config.padTokenId() + notOwn);
         }
     }
 
@@ -304,7 +314,8 @@ public final class ModelExport {
                             + model.taskNames());
                 }
             }
-            requireEncodersTokenizer(((TransformerEncoder) model.encoder()).config(), tokenizer);
+            requireEncodersTokenizer(((TransformerEncoder) model.encoder()).config(), tokenizer,
+                    "; give setTokenizer the tokenizer.json the tasks were featurized with");
             int positions = ((TransformerEncoder) model.encoder()).config().maxSequenceLength();
             List<SavedTask> saved = new ArrayList<>();
             for (int t = 0; t < model.numTasks(); t++) {

@@ -239,6 +239,26 @@ class GridExportTest {
     }
 
     @Test
+    void anExportWithATokenizerThatIsNotTheEncodersIsRefusedWhenTheRunOpensBeforeAnyUnitTrains(@TempDir Path dir)
+            throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        // the fixture's tokenizer pads with [PAD], its first special, id 0; the encoder now says 1 ([UNK])
+        Path config = f.encoder.resolve("config.json");
+        JsonObject c = GridFixtures.json(config);
+        c.addProperty("pad_token_id", 1);
+        Files.writeString(config, c.toString());
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).optExportModels(ModelExports.BEST).build();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, grid::run);
+        assertEquals("grid: the models optExportModels asks for could not be written after the"
+                + " sweeps: model export: the tokenizer " + f.encoder.resolve("tokenizer.json") + " pads with id 0, but"
+                + " the encoder's pad_token_id is 1: it is not the tokenizer the encoder was trained with; the grid"
+                + " featurizes and exports with the encoder folder's tokenizer.json, so it and the folder's config.json"
+                + " must agree", e.getMessage());
+        assertFalse(Files.exists(out.resolve("results.jsonl")), "refused before any unit, not after the sweeps");
+    }
+
+    @Test
     void bestBreaksTiesByTableOrderOfSettingsThenSeedOrder() {
         Task t = InMemoryTasks.task("t", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
         Setting base = Setting.baseline();
