@@ -254,6 +254,8 @@ public final class Trainer implements AutoCloseable {
             Optional<Path> latest = store.latest();
             if (latest.isPresent()) {
                 TrainState st = restore(latest.get());
+                // a finished run trains no epoch and gives no step report: the only word of its epochs
+                listeners.forEach(l -> l.onResume(st.epochsDone()));
                 if (st.finished()) {
                     LOG.info("{}run in {} already finished after {} epochs", logName, latest.get(), st.epochsDone());
                     return result(st.stoppedEarly());

@@ -16,6 +16,15 @@ public interface TrainingListener {
     default void onSteps(StepReport report) {}
 
     /**
+     * Called once when {@link Trainer#fit} restores a checkpoint, before any step: the epochs it
+     * covers were trained before the restart. A run resumed from its final checkpoint trains no
+     * epoch and gives no step report, so this is the only sign of them.
+     *
+     * @param epochsDone the epochs the restored checkpoint covers
+     */
+    default void onResume(int epochsDone) {}
+
+    /**
      * Called after each epoch's validation.
      *
      * @param report the epoch's figures

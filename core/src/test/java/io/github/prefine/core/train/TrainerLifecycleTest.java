@@ -145,6 +145,37 @@ class TrainerLifecycleTest {
     }
 
     @Test
+    void aRunResumedFromItsFinalCheckpointReportsItsRestoredEpochsThoughItTrainsNone(@TempDir Path tmp) throws Exception {
+        Path run = tmp.resolve("run");
+        List<String> heard = new java.util.ArrayList<>();
+        TrainingListener listener = new TrainingListener() {
+            @Override
+            public void onResume(int epochsDone) {
+                heard.add("resume " + epochsDone);
+            }
+
+            @Override
+            public void onSteps(StepReport r) {
+                heard.add("steps");
+            }
+        };
+        try (NDManager manager = NDManager.newBaseManager(); MultiHeadModel model = TrainerContractTest.model(manager)) {
+            // a fresh run restores nothing and says so by silence
+            try (Trainer t = trainer(model).optMaxEpochs(2).optCheckpointDir(run).addListener(listener).build()) {
+                assertEquals(2, t.fit().epochs().size());
+            }
+            assertTrue(heard.stream().noneMatch(h -> h.startsWith("resume")), heard.toString());
+            heard.clear();
+            // killed after the final checkpoint (during the caller's prediction or save): the restart
+            // trains no epoch, gives no step report, and tells of the 2 epochs restored
+            try (Trainer t = trainer(model).optMaxEpochs(2).optCheckpointDir(run).addListener(listener).build()) {
+                t.fit();
+            }
+            assertEquals(List.of("resume 2"), heard);
+        }
+    }
+
+    @Test
     void aFitWhoseCheckpointCannotBeRestoredLeavesItsSamplerToTheNextTrainer(@TempDir Path tmp) throws Exception {
         HeterogeneousSampler settings = HeterogeneousSampler.builder().setTaskSizes(12, 10).setBatchSize(4).optSeed(3).build();
         HeterogeneousBatchSampler shared = new HeterogeneousBatchSampler(settings);

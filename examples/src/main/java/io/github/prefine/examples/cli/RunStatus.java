@@ -95,8 +95,10 @@ final class RunStatus {
     /** When the running run started, and when its epochs trained here began (-1 before its first step report). */
     private long runStartNanos;
     private long trainStartNanos = -1;
-    /** The epoch the running run's first step report gave: above 0 for a run resumed from a checkpoint. */
+    /** The epoch the running run resumed at (its resume report, else its first step report): above 0 for a run resumed from a checkpoint. */
     private int runFirstEpoch;
+    /** Whether the running run's resumed epochs are counted in {@link #resumedWork}. */
+    private boolean runResumeCounted;
     /** When the running run's last epoch ended here, and how many ended here. */
     private long lastEpochEndNanos;
     private int epochsHere;
@@ -269,6 +271,7 @@ final class RunStatus {
         runStartNanos = nanos;
         trainStartNanos = -1;
         runFirstEpoch = 0;
+        runResumeCounted = false;
         epochsHere = 0;
         steps(0, 0, 1);
     }
@@ -300,10 +303,27 @@ final class RunStatus {
     void steps(StepReport r) {
         if (trainStartNanos < 0 && run >= 0) {
             trainStartNanos = clock.getAsLong() - (long) (r.epochElapsedSeconds() * 1e9);
-            runFirstEpoch = r.epoch();
-            resumedWork[runIsPrefinetuning ? 0 : 1] += runEpochWork() * r.epoch();
+            // a trainer that did not report its resume: its first step's epoch says where it resumed
+            resumed(r.epoch());
         }
         steps(r.epoch(), r.stepInEpoch(), r.stepsPerEpoch());
+    }
+
+    /**
+     * The running run restored a checkpoint of {@code epochsDone} epochs: they count as done, not
+     * as run here. A run resumed from its final checkpoint trains nothing and sends no step report,
+     * so without this its record would count all its epochs as run here.
+     *
+     * @param epochsDone the epochs the checkpoint covers
+     */
+    void resumed(int epochsDone) {
+        if (run < 0 || runResumeCounted) {
+            return;
+        }
+        runResumeCounted = true;
+        runFirstEpoch = epochsDone;
+        resumedWork[runIsPrefinetuning ? 0 : 1] += runEpochWork() * epochsDone;
+        steps(epochsDone, 0, 1);
     }
 
     /**

@@ -125,6 +125,11 @@ public final class TrainingProgress implements TrainingListener {
                 }
 
                 @Override
+                public void onResume(int epochsDone) {
+                    status.resumed(epochsDone);
+                }
+
+                @Override
                 public void onEpoch(EpochReport r) {
                     drawn.onEpoch(r);
                     status.epochEnded(r.epoch());

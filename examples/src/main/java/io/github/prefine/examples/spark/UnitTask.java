@@ -261,6 +261,11 @@ final class UnitTask implements Function<String, String> {
         }
 
         @Override
+        public void onResume(int epochsDone) {
+            next.onResume(epochsDone);
+        }
+
+        @Override
         public void onEpoch(EpochReport report) {
             stopIfLost();
             if (watchRetry) {

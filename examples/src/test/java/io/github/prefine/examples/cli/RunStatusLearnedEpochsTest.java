@@ -156,6 +156,31 @@ class RunStatusLearnedEpochsTest {
     }
 
     /**
+     * A pre-finetuning run killed during its last prediction or save resumes from its final
+     * checkpoint, after its 6 epochs: the trainer reports those epochs restored and trains none, so
+     * the run sends no step report. It ends at 2 s with its record of 6 epochs, none run here: the
+     * pace is unknown. Target a's seed 1 then trains 4 epochs of 2 s from 2 s to 10 s: 8 work run
+     * here in 10 s, 1.25 s a work; finetuning runs train 4 / 10 of the limit, so the 5 left are 5 x
+     * 4 x 2 = 40 work, 50 s (counting the record's 6 epochs as run here: 68 in 10 s, 5.9 s).
+     */
+    @Test
+    void aRunResumedFromItsFinalCheckpointCountsNoneOfItsEpochsAsRunHere(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        runs.apply("pre-finetune SL lr 0.001").onResume(6);
+        now.set(2_000_000_000L);
+        history(out, "SL", 6);
+        record(out, "prefinetune-SL");
+        TrainingListener seed1 = runs.apply("SL → a seed 1 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:02 | ETA --:--", s.line());
+        epochs(seed1, now, 2, 2, 0, 4);
+        trial(out, "run-SL-a-seed1", 4);
+        runs.apply("SL → a seed 2 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:10 | ETA 00:00:50", s.line());
+    }
+
+    /**
      * With the patience known, a run of a kind none of which has ended is expected to stop halfway
      * between the earliest epoch the patience allows and its limit: patience 3, limit 10, (4 + 10)
      * / 2 = 7 epochs. That prior counts as one ended run more. The pre-finetuning stops at 5 of its
