@@ -122,6 +122,11 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
                 throw new IOException(file + ": field tasks[" + i + "].name must be non-empty without '/', found "
                         + JsonShapes.describe(t.get("name")));
             }
+            if (names.contains(name)) {
+                // the model's builder refused it on load, naming no file
+                throw new IOException(file + ": field tasks[" + i + "].name " + JsonShapes.describe(t.get("name"))
+                        + " is tasks[" + names.indexOf(name) + "].name too; expected each task named once");
+            }
             names.add(name);
             if (version >= 2) {
                 tasks.add(task(t, name, file));

@@ -189,9 +189,10 @@ final class TokenizerJson {
     /**
      * Refuses a model whose token for unknown text is not in its vocabulary: a WordPiece or
      * WordLevel model's {@code unk_token} ({@code [UNK]} when absent), a BPE model's where it names
-     * one, a Unigram model's {@code unk_id}. The native library loads such a file, then fails at the
-     * first unknown word with {@code MissingUnkToken}, which DJL's binding unwraps into a panic that
-     * aborts the JVM.
+     * one, a Unigram model's {@code unk_id}, which it must have (null included). The native library
+     * loads such a file, then fails at the first unknown word with {@code MissingUnkToken} or
+     * {@code MissingUnkId}, which DJL's binding unwraps into a panic that aborts the JVM when the
+     * word is met in a batch.
      *
      * @param file the file, for the message
      * @param model its {@code model} element, or null
@@ -207,6 +208,11 @@ final class TokenizerJson {
         String kind = type != null && type.isJsonPrimitive() ? type.getAsString() : "";
         if (kind.equals("Unigram") && vocab != null && vocab.isJsonArray()) {
             JsonElement unk = m.get("unk_id");
+            if (unk == null || unk.isJsonNull()) {
+                // byte_fallback does not help: the library fails before it falls back
+                throw new IOException(file + ": $.model.unk_id is " + (unk == null ? "absent" : "null")
+                        + "; expected the place in $.model.vocab of the token unknown text becomes");
+            }
             if (unk != null && unk.isJsonPrimitive() && unk.getAsJsonPrimitive().isNumber()
                     && unk.getAsLong() >= vocab.getAsJsonArray().size()) {
                 throw new IOException(file + ": $.model.unk_id " + unk + " is past the " + vocab.getAsJsonArray().size()

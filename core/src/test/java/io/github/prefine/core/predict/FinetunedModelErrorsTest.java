@@ -212,6 +212,9 @@ class FinetunedModelErrorsTest {
             // the model's builder refused these on load, naming no file
             {"\"name\": \"topic\"", "\"name\": \"\"", "field tasks[0].name must be non-empty without '/', found \"\""},
             {"\"name\": \"topic\"", "\"name\": \"a/b\"", "field tasks[0].name must be non-empty without '/', found \"a/b\""},
+            // the tasks are topic, ner, qa: the builder refused "task name qa is used twice", naming no file
+            {"\"name\": \"topic\"", "\"name\": \"qa\"", "field tasks[2].name \"qa\" is tasks[0].name too; expected"
+                    + " each task named once"},
             // no head to build: "model: at least one head is required", naming no file
             {"\"tasks\": [", "\"tasks\": [], \"was\": [", "field tasks is empty; expected at least one task"},
         };

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.testing.ChildJvm;
@@ -56,17 +57,41 @@ class TokenizerFileRefusalTest {
     }
 
     /**
-     * Encodes the pair ({@code first}, "b") in a child JVM with the edited tokenizer, which must be
-     * refused with {@code reason}, then with the fixture, which gives [CLS] first [SEP] b [SEP].
+     * A Unigram model without an {@code unk_id} (null, as {@code SentencePieceUnigramTokenizer}
+     * writes it when given none) loads in the library, which then fails at the first text holding
+     * no piece of its vocabulary with MissingUnkId; in a batch, DJL's binding unwraps that into a
+     * panic that aborts the JVM. It is refused as a WordPiece model without its unknown token is.
      */
+    @Test
+    void aUnigramModelWithoutAnUnknownIdIsRefusedBeforeTheNativePanic() throws Exception {
+        String original = Files.readString(SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json"));
+        JsonObject tokenizer = JsonParser.parseString(original).getAsJsonObject();
+        tokenizer.getAsJsonObject("model").add("unk_id", JsonNull.INSTANCE);
+        // a snowman is no piece of the fixture's 256; as they are, ▁ then <unk> for "▁☃", ▁ then b for
+        // "▁b" ("▁b" is no piece either), in <s> A </s> </s> B </s>: 8 ids
+        refusedInAChild(tokenizer, "\u2603", "$.model.unk_id is null; expected the place in $.model.vocab of the"
+                + " token unknown text becomes", original, 8);
+    }
+
     private void refusedInAChild(JsonObject edited, String first, String reason) throws Exception {
+        // [CLS] first [SEP] b [SEP]
+        refusedInAChild(edited, first, reason, fixture(), 5);
+    }
+
+    /**
+     * Encodes {@code first} and "b" as a batch, then as a pair, in a child JVM with the edited
+     * tokenizer, which must be refused with {@code reason}, then with {@code original}, which must
+     * give {@code ids} ids for the pair.
+     */
+    private void refusedInAChild(JsonObject edited, String first, String reason, String original, int ids)
+            throws Exception {
         Path file = tmp.resolve("tokenizer.json");
         Files.writeString(file, edited.toString());
         String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
         assertTrue(log.contains("OUTCOME refused: " + file + ": " + reason), log);
-        Files.writeString(file, fixture());
+        Files.writeString(file, original);
         log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), first);
-        assertTrue(log.contains("OUTCOME encoded 5"), log);
+        assertTrue(log.contains("OUTCOME encoded " + ids), log);
     }
 
     @Test

@@ -132,6 +132,13 @@ class TokenizerJsonTest {
             {"{\"type\":\"Unigram\",\"unk_id\":2,\"vocab\":[[\"<unk>\",0.0],[\"a\",-1.0]]}",
                 "tokenizer.json: $.model.unk_id 2 is past the 2 entries of $.model.vocab; expected the place of the"
                         + " token unknown text becomes"},
+            // SentencePieceUnigramTokenizer writes null when given no unknown token; older files omit it
+            {"{\"type\":\"Unigram\",\"unk_id\":null,\"vocab\":[[\"a\",0.0]]}",
+                "tokenizer.json: $.model.unk_id is null; expected the place in $.model.vocab of the token unknown"
+                        + " text becomes"},
+            {"{\"type\":\"Unigram\",\"vocab\":[[\"a\",0.0]]}",
+                "tokenizer.json: $.model.unk_id is absent; expected the place in $.model.vocab of the token unknown"
+                        + " text becomes"},
         };
         for (String[] c : refused) {
             IOException e = assertThrows(IOException.class,
