@@ -1,18 +1,20 @@
 package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.TargetFinetuning;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
 import java.io.IOException;
@@ -46,7 +48,7 @@ final class FinetuningRunner {
         FeaturizedTask ft = session.tasks().featurized(u.target());
         Split split = scoredSplit(ft);
         if (Files.exists(file)) {
-            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            JsonObject o = storedScores(file);
             // files of older runs name no split: they were scored on the task's evaluation split
             String was = o.has("evaluationSplit") ? o.get("evaluationSplit").getAsString() : ft.evaluationSplit().name();
             if (!was.equals(split.name())) {
@@ -92,6 +94,38 @@ final class FinetuningRunner {
         }
         AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(o));
         return r;
+    }
+
+    /**
+     * Reads a trial's file that an earlier run wrote, checking the members a resumed run takes from
+     * it: Gson's casts would fail bare, naming neither the file nor the member.
+     *
+     * @param file the trial's file
+     * @return its object, with numbers (or NaN, Infinity) at {@code validation} and {@code
+     *     evaluation}, and a string at {@code evaluationSplit} when it has one
+     * @throws IOException naming the file and the line, or the member, that is not as written
+     */
+    static JsonObject storedScores(Path file) throws IOException {
+        JsonObject o = JsonFiles.object(file);
+        for (String member : List.of("validation", "evaluation")) {
+            JsonElement e = o.get(member);
+            // Gson reads the NaN and Infinity that a diverged trial wrote as strings
+            boolean number = e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
+                    || e.getAsJsonPrimitive().isString() && List.of("NaN", "Infinity", "-Infinity").contains(e.getAsString()));
+            if (!number) {
+                throw notStored(file, member, "a number", e);
+            }
+        }
+        JsonElement split = o.get("evaluationSplit");
+        if (split != null && !(split.isJsonPrimitive() && split.getAsJsonPrimitive().isString())) {
+            throw notStored(file, "evaluationSplit", "a string", split);
+        }
+        return o;
+    }
+
+    private static IOException notStored(Path file, String member, String expected, JsonElement found) {
+        return new IOException(file + " $." + member + ": expected " + expected + ", found " + JsonShapes.describe(found)
+                + "; delete the file to run the trial again");
     }
 
     /** The split a target is scored on: validation, or with --report-split test its test split when it has one. */

@@ -2,9 +2,9 @@ package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.plot.BestEffortCharts;
 import io.github.prefine.eval.plot.Charts;
@@ -145,7 +145,13 @@ public final class GridReports {
                     files = s.filter(p -> p.getFileName().toString().endsWith(RECORD)).sorted().toList();
                 }
                 for (Path p : files) {
-                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    byte[] bytes = Files.readAllBytes(p);
+                    // the JDK's decoder refusal ("Input length = 1") names neither the file nor the line
+                    String bad = JsonFiles.notUtf8(bytes);
+                    if (bad != null) {
+                        throw new IOException(p + ": " + bad + "; expected run records, one JSON object a line, in UTF-8");
+                    }
+                    String text = new String(bytes, StandardCharsets.UTF_8);
                     String name = p.getFileName().toString();
                     String unit = name.substring(0, name.length() - RECORD.length());
                     if (units != null && !units.contains(unit)) {
@@ -237,7 +243,7 @@ public final class GridReports {
             if (!Files.exists(result)) {
                 continue;
             }
-            String text = Files.readString(result);
+            String text = JsonFiles.read(result);
             String base = CURVES + GridLayout.safe(setting);
             List<Path> plots = List.of(out.resolve(base + ".png"), out.resolve(base + ".svg"));
             if (text.equals(curvesDrawnFrom.get(setting)) && plots.stream().allMatch(Files::exists)) {
@@ -245,7 +251,7 @@ public final class GridReports {
                 continue;
             }
             curvesDrawnFrom.remove(setting);
-            JsonObject h = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("history");
+            JsonObject h = JsonFiles.object(text, result, false).getAsJsonObject("history");
             JsonArray tasks = h.getAsJsonArray("tasks");
             JsonArray epochs = h.getAsJsonArray("epochs");
             Map<String, List<Double>> series = new LinkedHashMap<>();

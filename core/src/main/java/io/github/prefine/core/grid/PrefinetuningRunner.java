@@ -6,6 +6,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
@@ -15,6 +16,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.FitResult;
@@ -26,6 +28,7 @@ import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.CostRecord;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.sampling.HeterogeneousSampler;
@@ -148,12 +151,43 @@ final class PrefinetuningRunner {
                 h.get("bestAverageValidationLoss").getAsDouble());
     }
 
+    /**
+     * Reads the training-loss curve a killed run of a unit left, which its resumed run extends.
+     *
+     * @param file the curve's file, a JSON array of numbers
+     * @return the losses
+     * @throws IOException naming the file and the line, or the element, that is not as written
+     */
+    static List<Double> storedCurve(Path file) throws IOException {
+        String text = JsonFiles.read(file);
+        JsonElement read;
+        try {
+            read = JsonParser.parseString(text);
+        } catch (JsonParseException e) {
+            throw new IOException(file + ": not JSON (" + e.getMessage() + "); expected an array of losses; delete the"
+                    + " file to run the unit again", e);
+        }
+        List<Double> out = new ArrayList<>();
+        JsonArray losses = read.isJsonArray() ? read.getAsJsonArray() : null;
+        for (int i = 0; losses == null || i < losses.size(); i++) {
+            JsonElement e = losses == null ? read : losses.get(i);
+            try {
+                out.add(e.getAsDouble());
+            } catch (RuntimeException ex) {
+                throw new IOException(file + (losses == null ? "" : " $[" + i + "]") + ": expected "
+                        + (losses == null ? "an array of losses" : "a loss (a number)") + ", found "
+                        + JsonShapes.describe(e) + "; delete the file to run the unit again", ex);
+            }
+        }
+        return out;
+    }
+
     /** Runs the unit unless its history exists; returns the history. */
     private JsonObject history(PrefinetuningUnit u) throws IOException {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
-            JsonElement read = JsonParser.parseString(Files.readString(historyFile));
+            JsonElement read = JsonFiles.object(historyFile);
             if (!read.isJsonObject() || !read.getAsJsonObject().has("bestAverageValidationLoss")) {
                 throw new IllegalStateException(historyFile + ": expected a history object with bestAverageValidationLoss, "
                         + "found " + (read.toString().length() > 60 ? read.toString().substring(0, 60) + "..." : read)
@@ -169,7 +203,7 @@ final class PrefinetuningRunner {
         Path curveFile = grid.layout.trainLoss(u);
         List<Double> trainLoss = new ArrayList<>();
         if (Files.exists(curveFile)) {
-            JsonParser.parseString(Files.readString(curveFile)).getAsJsonArray().forEach(e -> trainLoss.add(e.getAsDouble()));
+            trainLoss.addAll(storedCurve(curveFile));
         }
         FitResult fit = null;
         for (int attempt = 0; fit == null; attempt++) {

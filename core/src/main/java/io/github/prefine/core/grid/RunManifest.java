@@ -4,8 +4,8 @@ import ai.djl.engine.Engine;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -164,8 +164,9 @@ final class RunManifest {
         }
         JsonObject old;
         try {
-            old = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (RuntimeException e) {
+            // JsonFiles names the file and line; the JDK's decoder refusal named neither
+            old = JsonFiles.object(file);
+        } catch (IOException | RuntimeException e) {
             if (force) {
                 return fresh;
             }

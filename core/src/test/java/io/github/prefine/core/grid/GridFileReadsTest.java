@@ -1,0 +1,82 @@
+package io.github.prefine.core.grid;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grid's own files read back with a byte that is not UTF-8, a member missing or of another
+ * type: each refusal names the file and the line (byte) or member, never the JDK's bare {@code
+ * MalformedInputException: Input length = 1} or Gson's bare cast and null errors.
+ */
+class GridFileReadsTest {
+    /** A finetuning trial's file as {@code FinetuningRunner} writes it, lines hand-counted. */
+    private static final String TRIAL = "{\n  \"learningRate\": 0.003,\n  \"validation\": 50.0,\n"
+            + "  \"evaluation\": 51.0,\n  \"evaluationSplit\": \"validation\"\n}";
+
+    private static Path write(Path dir, String name, byte[] bytes) throws IOException {
+        Path p = dir.resolve(name);
+        Files.createDirectories(p.getParent());
+        return Files.write(p, bytes);
+    }
+
+    /** The text with byte 0xFF in place of the first character of {@code at}. */
+    private static byte[] notUtf8(String text, String at) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        b[text.indexOf(at)] = (byte) 0xFF;
+        return b;
+    }
+
+    @Test
+    void aRunRecordNotUtf8IsPlacedByLineAndByte(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", notUtf8(TRIAL, "51.0"));
+        IOException e = assertThrows(IOException.class, () -> SkippedSteps.collect(new GridLayout(dir)));
+        // "evaluation" is on line 4
+        assertEquals(file + ": line 4 (byte " + TRIAL.indexOf("51.0") + ") holds 0xFF, not UTF-8; expected a JSON object"
+                + " in UTF-8", e.getMessage());
+    }
+
+    @Test
+    void aManifestNotUtf8IsAMismatchNamingItsLine(@TempDir Path dir) throws Exception {
+        String text = "{\n  \"fingerprint\": {\n    \"seed\": 1\n  }\n}";
+        Path file = write(dir, "run.json", notUtf8(text, "1\n"));
+        JsonObject fresh = new JsonObject();
+        fresh.add("fingerprint", new JsonObject());
+        RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
+        assertEquals(file + ": not a run manifest (" + file + ": line 3 (byte " + text.indexOf("1\n")
+                + ") holds 0xFF, not UTF-8; expected a JSON object in UTF-8); remove it, choose another output folder,"
+                + " or force a new run in place (--force)", e.getMessage());
+        // forced, the folder's run is replaced as for any manifest that does not read
+        assertEquals(fresh, RunManifest.check(file, fresh, true));
+    }
+
+    @Test
+    void aTrialFileLackingOrMistypingAScoreNamesItsMember(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "t.json", TRIAL.replace("\"validation\": 50.0", "\"validation\": \"high\"")
+                .getBytes(StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
+        assertEquals(file + " $.validation: expected a number, found \"high\"; delete the file to run the"
+                + " trial again", e.getMessage());
+        write(dir, "t.json", TRIAL.replace("  \"evaluation\": 51.0,\n", "").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
+        assertEquals(file + " $.evaluation: expected a number, found nothing; delete the file to run the trial again",
+                e.getMessage());
+        write(dir, "t.json", TRIAL.replace("\"evaluationSplit\": \"validation\"",
+                "\"evaluationSplit\": 3").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
+        assertEquals(file + " $.evaluationSplit: expected a string, found 3; delete the file to run the"
+                + " trial again", e.getMessage());
+        // a diverged trial's scores are NaN, which the runner writes and reads back
+        write(dir, "t.json", TRIAL.replace("50.0", "NaN").replace("51.0", "NaN").getBytes(StandardCharsets.UTF_8));
+        JsonObject o = FinetuningRunner.storedScores(file);
+        assertEquals(Double.NaN, o.get("validation").getAsDouble());
+        assertEquals("validation", o.get("evaluationSplit").getAsString());
+    }
+}
