@@ -24,8 +24,9 @@ import java.util.regex.Pattern;
  * The JSON files of a Hugging Face tokenizer folder ({@code tokenizer.json}, {@code
  * tokenizer_config.json}, {@code special_tokens_map.json}) as top-level objects, every error naming
  * the file, the line and column Gson stopped at, and what was expected; the other model-folder
- * readers ({@code config.json}, a sharded index, {@code prefine-model.json}) take its UTF-8 check,
- * which places the first byte that is not UTF-8. Not API.
+ * readers ({@code config.json}, a sharded index, {@code prefine-model.json}), a checkpoint's {@code
+ * state.json} and a grid's own files ({@code run.json}, records, run histories, results) take its
+ * UTF-8 check, which places the first byte that is not UTF-8. Not API.
  *
  * <p>Stateless.
  */
