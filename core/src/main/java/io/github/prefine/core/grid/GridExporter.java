@@ -311,7 +311,7 @@ final class GridExporter {
             models.add(m);
         }
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
-            JsonObject current = JsonFiles.object(grid.layout.manifest());
+            JsonObject current = JsonFiles.strictObject(grid.layout.manifest());
             current.add("models", models);
             AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }

@@ -145,7 +145,7 @@ public final class GridSession implements AutoCloseable {
             throw new IllegalStateException(file + " is missing: a worker session joins a run whose manifest the"
                     + " driving process has checked and written; open the grid with open() there first");
         }
-        return JsonFiles.object(file);
+        return JsonFiles.strictObject(file);
     }
 
     /** Checks the folder's run.json against this grid before any work, and writes it. */
@@ -562,7 +562,7 @@ public final class GridSession implements AutoCloseable {
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
             deleteKilledManifestTemps();
             JsonObject current = Files.exists(grid.layout.manifest())
-                    ? JsonFiles.object(grid.layout.manifest()) : manifest;
+                    ? JsonFiles.strictObject(grid.layout.manifest()) : manifest;
             DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
                     : new DataReport(Map.of())).merge(tasks.reads());
             current.add("reads", merged.toJson());

@@ -6,8 +6,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -159,24 +157,21 @@ final class PrefinetuningRunner {
      * @throws IOException naming the file and the line, or the element, that is not as written
      */
     static List<Double> storedCurve(Path file) throws IOException {
-        String text = JsonFiles.read(file);
-        JsonElement read;
-        try {
-            read = JsonParser.parseString(text);
-        } catch (JsonParseException e) {
-            throw new IOException(file + ": not JSON (" + e.getMessage() + "); expected an array of losses; delete the"
-                    + " file to run the unit again", e);
+        JsonElement read = JsonFiles.value(file, "an array of losses");
+        if (!read.isJsonArray()) {
+            throw new IOException(file + ": expected an array of losses, found " + JsonShapes.describe(read)
+                    + "; delete the file to run the unit again");
         }
         List<Double> out = new ArrayList<>();
-        JsonArray losses = read.isJsonArray() ? read.getAsJsonArray() : null;
-        for (int i = 0; losses == null || i < losses.size(); i++) {
-            JsonElement e = losses == null ? read : losses.get(i);
+        JsonArray losses = read.getAsJsonArray();
+        for (int i = 0; i < losses.size(); i++) {
+            JsonElement e = losses.get(i);
+            // Gson reads the NaN a diverged epoch wrote as a string, which getAsDouble takes
             try {
                 out.add(e.getAsDouble());
             } catch (RuntimeException ex) {
-                throw new IOException(file + (losses == null ? "" : " $[" + i + "]") + ": expected "
-                        + (losses == null ? "an array of losses" : "a loss (a number)") + ", found "
-                        + JsonShapes.describe(e) + "; delete the file to run the unit again", ex);
+                throw new IOException(file + " $[" + i + "]: expected a loss (a number), found " + JsonShapes.describe(e)
+                        + "; delete the file to run the unit again", ex);
             }
         }
         return out;

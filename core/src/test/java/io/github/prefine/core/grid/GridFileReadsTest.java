@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,6 +56,49 @@ class GridFileReadsTest {
                 + " or force a new run in place (--force)", e.getMessage());
         // forced, the folder's run is replaced as for any manifest that does not read
         assertEquals(fresh, RunManifest.check(file, fresh, true));
+    }
+
+    @Test
+    void aManifestWhoseFingerprintIsNoObjectIsAMismatchNamingIt(@TempDir Path dir) throws Exception {
+        Path file = write(dir, "run.json", "{\"fingerprint\": \"abc\"}".getBytes(StandardCharsets.UTF_8));
+        JsonObject fresh = new JsonObject();
+        fresh.add("fingerprint", new JsonObject());
+        RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
+        assertEquals(file + ": not a run manifest ($.fingerprint: expected an object, found \"abc\"); remove it, choose"
+                + " another output folder, or force a new run in place (--force)", e.getMessage());
+        assertEquals(fresh, RunManifest.check(file, fresh, true));
+    }
+
+    @Test
+    void aManifestWithANulIsRefusedWhereItStands(@TempDir Path dir) throws Exception {
+        // a NUL before a name: Gson's lenient reader took it as part of an unquoted name
+        String text = "{\n  \"fingerprint\": {\n    \u0000\"seed\": 1\n  }\n}";
+        Path file = write(dir, "run.json", text.getBytes(StandardCharsets.UTF_8));
+        JsonObject fresh = new JsonObject();
+        JsonObject f = new JsonObject();
+        f.addProperty("seed", 1);
+        fresh.add("fingerprint", f);
+        RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
+        // line 3, the NUL its 5th character: Gson's column is the one after the character it stopped at
+        assertEquals(file + ": not a run manifest (" + file + ":3: not JSON at column 6 (JSON path $.fingerprint.):"
+                + " malformed JSON; expected a JSON object); remove it, choose another output folder, or force a new run in"
+                + " place (--force)", e.getMessage());
+    }
+
+    @Test
+    void aTrainingLossCurveNotUtf8OrHoldingAWordNamesTheFileAndPlace(@TempDir Path dir) throws Exception {
+        String text = "[\n  0.9,\n  0.7\n]";
+        Path file = write(dir, "train-loss.json", notUtf8(text, "0.7"));
+        IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
+        assertEquals(file + ": line 3 (byte " + text.indexOf("0.7") + ") holds 0xFF, not UTF-8; expected an array of"
+                + " losses in UTF-8", e.getMessage());
+        write(dir, "train-loss.json", text.replace("0.7", "\"low\"").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
+        assertEquals(file + " $[1]: expected a loss (a number), found \"low\"; delete the file to run the unit again",
+                e.getMessage());
+        // the NaN of an epoch whose loss was not finite reads back
+        write(dir, "train-loss.json", text.replace("0.7", "NaN").getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(0.9, Double.NaN), PrefinetuningRunner.storedCurve(file));
     }
 
     @Test
