@@ -7,6 +7,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.prefine.eval.report.CostRecord;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.RunRecord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,8 +30,9 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 /**
  * Properties of a grid's own files as a resumed run, {@code status} and the reports read them back:
  * a pre-finetuning run's {@code history.json}, a finetuning trial's {@code lr-<rate>.json}, a
- * unit's training-loss curve and the folder's {@code run.json}, written as the grid writes them
- * (its {@link PrefinetuningRunner#GSON}, NaN for a diverged run), then cut at any byte, with a byte
+ * unit's training-loss curve, the folder's {@code run.json} and a sweep's record of runs and costs
+ * ({@code records/<sweep>.jsonl}, read as {@code results.jsonl} is), written as the grid writes them
+ * (its {@link PrefinetuningRunner#GSON} and {@link ResultLog#line}, NaN for a diverged run), then cut at any byte, with a byte
  * changed, a byte that is not UTF-8 or a NUL put in, a member removed or given a value of another
  * kind, either read or are refused naming the file and where in it (its line, a JSON path, the
  * member a manifest differs at, or the whole file's kind), never with a bare JDK or Gson exception.
@@ -56,7 +60,16 @@ class GridFileProperties {
 
     /** The files, as the grid writes them. */
     enum Kind {
-        HISTORY, TRIAL, CURVE, MANIFEST;
+        HISTORY, TRIAL, CURVE, MANIFEST, RECORDS;
+
+        byte[] bytes(boolean diverged) {
+            // a record holds no NaN: RunRecord refuses one
+            String text = this == RECORDS
+                    ? ResultLog.line(new RunRecord("Only-C", "c-target", "C", 1, 40.5)) + "\n"
+                            + ResultLog.line(new CostRecord("Only-C", 1.25, 64)) + "\n"
+                    : PrefinetuningRunner.GSON.toJson(written(diverged));
+            return text.getBytes(StandardCharsets.UTF_8);
+        }
 
         JsonElement written(boolean diverged) {
             double loss = diverged ? Double.NaN : 0.6931;
@@ -98,6 +111,7 @@ class GridFileProperties {
                     a.add(loss);
                     yield a;
                 }
+                case RECORDS -> throw new IllegalArgumentException("a log of lines, not one JSON value");
                 case MANIFEST -> {
                     JsonObject grid = new JsonObject();
                     grid.addProperty("targetBatchSize", 32);
@@ -123,6 +137,7 @@ class GridFileProperties {
                 }
                 case CURVE -> PrefinetuningRunner.storedCurve(file);
                 case MANIFEST -> RunManifest.check(file, written(false).getAsJsonObject(), false);
+                case RECORDS -> ResultLog.load(file);
             }
         }
 
@@ -132,8 +147,15 @@ class GridFileProperties {
                 case TRIAL -> "finetune/run-Only-C-c-target-seed1/lr-3e-03.json";
                 case CURVE -> "prefinetune/Only-C/lr-1e-03/train-loss.json";
                 case MANIFEST -> "run.json";
+                case RECORDS -> "records/run-Only-C-c-target-seed1.jsonl";
             };
         }
+    }
+
+    /** The files that hold one JSON value. */
+    @Provide
+    Arbitrary<Kind> jsonFiles() {
+        return Arbitraries.of(Kind.HISTORY, Kind.TRIAL, Kind.CURVE, Kind.MANIFEST);
     }
 
     /** Values of every JSON kind, for a member of another kind. */
@@ -149,10 +171,6 @@ class GridFileProperties {
         Files.createDirectories(file.getParent());
         Files.write(file, bytes);
         return file;
-    }
-
-    private static byte[] bytes(Kind kind, boolean diverged) {
-        return PrefinetuningRunner.GSON.toJson(kind.written(diverged)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Reads it: it reads, or the refusal is an IOException or mismatch naming the file and the place. */
@@ -172,7 +190,7 @@ class GridFileProperties {
     void aFileCutOrWithAByteChangedReadsOrIsPlaced(@ForAll Kind kind, @ForAll boolean diverged,
             @ForAll @IntRange(min = 0, max = 10_000) int at, @ForAll @IntRange(min = 0, max = 3) int how,
             @ForAll @IntRange(min = 0, max = 255) int value) throws IOException {
-        byte[] b = bytes(kind, diverged);
+        byte[] b = kind.bytes(diverged);
         int i = at % b.length;
         byte[] changed = switch (how) {
             case 0 -> Arrays.copyOf(b, i);
@@ -194,7 +212,7 @@ class GridFileProperties {
     }
 
     @Property(tries = 400)
-    void aMemberMissingOrOfAnotherKindReadsOrIsPlaced(@ForAll Kind kind, @ForAll boolean diverged,
+    void aMemberMissingOrOfAnotherKindReadsOrIsPlaced(@ForAll("jsonFiles") Kind kind, @ForAll boolean diverged,
             @ForAll @IntRange(min = 0, max = 1000) int which, @ForAll("values") JsonElement value,
             @ForAll boolean remove) throws IOException {
         JsonElement root = kind.written(diverged);
@@ -240,7 +258,7 @@ class GridFileProperties {
 
     /** The whole file replaced by a value of another kind, as a file cut to one token might read. */
     @Property(tries = 60)
-    void aFileHoldingAnotherKindIsPlaced(@ForAll Kind kind, @ForAll("values") JsonElement value) throws IOException {
+    void aFileHoldingAnotherKindIsPlaced(@ForAll("jsonFiles") Kind kind, @ForAll("values") JsonElement value) throws IOException {
         readsOrIsPlaced(kind, write(kind, PrefinetuningRunner.GSON.toJson(value).getBytes(StandardCharsets.UTF_8)));
     }
 

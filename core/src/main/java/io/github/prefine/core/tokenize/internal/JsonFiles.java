@@ -8,15 +8,12 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.prefine.eval.internal.JsonShapes;
+import io.github.prefine.eval.internal.Utf8Bytes;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -73,18 +70,7 @@ public final class JsonFiles {
      *     {@code null} when all the bytes are UTF-8
      */
     public static String notUtf8(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        // UTF-8 never decodes to more chars than it has bytes
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
-        if (!r.isError()) {
-            return null;
-        }
-        int offset = in.position();
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            line += bytes[i] == '\n' ? 1 : 0;
-        }
-        return String.format(Locale.ROOT, "line %d (byte %d) holds 0x%02X, not UTF-8", line, offset, bytes[offset] & 0xff);
+        return Utf8Bytes.notUtf8(bytes);
     }
 
     /**
