@@ -251,21 +251,39 @@ public final class GridReports {
                 continue;
             }
             curvesDrawnFrom.remove(setting);
-            JsonObject h = JsonFiles.object(text, result, false).getAsJsonObject("history");
-            JsonArray tasks = h.getAsJsonArray("tasks");
-            JsonArray epochs = h.getAsJsonArray("epochs");
+            JsonObject root = JsonFiles.object(text, result, false);
             Map<String, List<Double>> series = new LinkedHashMap<>();
             List<Double> train = new ArrayList<>();
             List<Double> avg = new ArrayList<>();
-            for (int e = 0; e < epochs.size(); e++) {
-                JsonObject ep = epochs.get(e).getAsJsonObject();
-                train.add(ep.get("trainLoss").getAsDouble());
-                avg.add(ep.get("averageValidationLoss").getAsDouble());
-                JsonArray v = ep.getAsJsonArray("validationLosses");
-                for (int t = 0; t < tasks.size(); t++) {
-                    series.computeIfAbsent(tasks.get(t).getAsString(), k -> new ArrayList<>())
-                            .add(v.get(t).getAsDouble());
+            // the member read last, for a refusal: Gson's casts name neither the file nor the member
+            String at = "$.history";
+            try {
+                JsonObject h = root.getAsJsonObject("history");
+                at = "$.history.tasks";
+                JsonArray tasks = h.getAsJsonArray("tasks");
+                at = "$.history.epochs";
+                JsonArray epochs = h.getAsJsonArray("epochs");
+                for (int e = 0; e < epochs.size(); e++) {
+                    String epoch = "$.history.epochs[" + e + "]";
+                    at = epoch;
+                    JsonObject ep = epochs.get(e).getAsJsonObject();
+                    at = epoch + ".trainLoss";
+                    train.add(ep.get("trainLoss").getAsDouble());
+                    at = epoch + ".averageValidationLoss";
+                    avg.add(ep.get("averageValidationLoss").getAsDouble());
+                    at = epoch + ".validationLosses";
+                    JsonArray v = ep.getAsJsonArray("validationLosses");
+                    for (int t = 0; t < tasks.size(); t++) {
+                        at = "$.history.tasks[" + t + "]";
+                        String task = tasks.get(t).getAsString();
+                        at = epoch + ".validationLosses[" + t + "]";
+                        series.computeIfAbsent(task, k -> new ArrayList<>()).add(v.get(t).getAsDouble());
+                    }
                 }
+            } catch (RuntimeException e) {
+                throw new IOException(result + " " + at + ": missing or of another type; expected a history of task"
+                        + " names and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a"
+                        + " task; delete the file to pre-finetune the setting again", e);
             }
             // the trainer reports one training loss over all tasks, and a validation loss per task
             List<Path> drawn = charts.write(() -> {

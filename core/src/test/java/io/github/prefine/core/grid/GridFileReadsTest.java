@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
+import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.eval.report.ResultLog;
+import io.github.prefine.eval.report.RunRecord;
+import io.github.prefine.eval.stats.SeedDifference;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -99,6 +103,28 @@ class GridFileReadsTest {
         // the NaN of an epoch whose loss was not finite reads back
         write(dir, "train-loss.json", text.replace("0.7", "NaN").getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(0.9, Double.NaN), PrefinetuningRunner.storedCurve(file));
+    }
+
+    @Test
+    void theReportsNameARecordNotUtf8AndAResultMissingAnEpochsLoss(@TempDir Path dir) throws Exception {
+        GridReports reports = new GridReports(new GridLayout(dir), List.of("Baseline", "Only-SL"),
+                List.of(TaskCatalog.task("wnut17")), SeedDifference.ALPHA);
+        Path records = Files.createDirectories(dir.resolve("records"));
+        ResultLog.append(records.resolve("a.jsonl"), new RunRecord("Baseline", "wnut17", "SL", 1, 41));
+        String text = Files.readString(records.resolve("a.jsonl"));
+        Path record = write(dir, "records/a.jsonl", notUtf8(text, "wnut17"));
+        IOException e = assertThrows(IOException.class, reports::write);
+        assertEquals(record + ": line 1 (byte " + text.indexOf("wnut17") + ") holds 0xFF, not UTF-8; expected run records,"
+                + " one JSON object a line, in UTF-8", e.getMessage());
+        Files.writeString(record, text);
+        // the second epoch lacks its training loss
+        Path result = write(dir, "prefinetune/Only-SL/result.json", ("{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":["
+                + "{\"trainLoss\":1.0,\"averageValidationLoss\":0.9,\"validationLosses\":[0.9]},"
+                + "{\"averageValidationLoss\":0.8,\"validationLosses\":[0.8]}]}}").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, reports::write);
+        assertEquals(result + " $.history.epochs[1].trainLoss: missing or of another type; expected a history of task names"
+                + " and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a task; delete"
+                + " the file to pre-finetune the setting again", e.getMessage());
     }
 
     @Test
