@@ -14,7 +14,6 @@ import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.TargetFinetuning;
-import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
 import java.io.IOException;
@@ -34,6 +33,9 @@ import org.slf4j.LoggerFactory;
  */
 final class FinetuningRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FinetuningRunner.class);
+
+    /** What deleting a trial's file does, for the refusals of one that does not read. */
+    private static final String AGAIN = "run the trial again";
 
     private final GridSession session;
     private final Grid grid;
@@ -108,24 +110,13 @@ final class FinetuningRunner {
     static JsonObject storedScores(Path file) throws IOException {
         JsonObject o = JsonFiles.object(file);
         for (String member : List.of("validation", "evaluation")) {
-            JsonElement e = o.get(member);
-            // Gson reads the NaN and Infinity that a diverged trial wrote as strings
-            boolean number = e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
-                    || e.getAsJsonPrimitive().isString() && List.of("NaN", "Infinity", "-Infinity").contains(e.getAsString()));
-            if (!number) {
-                throw notStored(file, member, "a number", e);
-            }
+            StoredNumbers.number(o.get(member), file, "$." + member, AGAIN);
         }
         JsonElement split = o.get("evaluationSplit");
         if (split != null && !(split.isJsonPrimitive() && split.getAsJsonPrimitive().isString())) {
-            throw notStored(file, "evaluationSplit", "a string", split);
+            throw StoredNumbers.notStored(file, "$.evaluationSplit", "a string", split, AGAIN);
         }
         return o;
-    }
-
-    private static IOException notStored(Path file, String member, String expected, JsonElement found) {
-        return new IOException(file + " $." + member + ": expected " + expected + ", found " + JsonShapes.describe(found)
-                + "; delete the file to run the trial again");
     }
 
     /** The split a target is scored on: validation, or with --report-split test its test split when it has one. */

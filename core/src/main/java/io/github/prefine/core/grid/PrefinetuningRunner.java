@@ -150,6 +150,40 @@ final class PrefinetuningRunner {
     }
 
     /**
+     * Reads a unit's history that an earlier run wrote, checking what the sweep's finish takes from
+     * it: the best validation loss and, unless the run diverged, each epoch's time and examples.
+     *
+     * @param file the history
+     * @return its object
+     * @throws IOException naming the file and the line, or the member, that is not as written
+     */
+    static JsonObject storedHistory(Path file) throws IOException {
+        String again = "run the unit again";
+        JsonObject h = JsonFiles.object(file);
+        StoredNumbers.number(h.get("bestAverageValidationLoss"), file, "$.bestAverageValidationLoss", again);
+        if (h.has("error")) {
+            // a diverged run's history: its loss is NaN and it has no epochs
+            return h;
+        }
+        JsonElement epochs = h.get("epochs");
+        if (epochs == null || !epochs.isJsonArray()) {
+            throw StoredNumbers.notStored(file, "$.epochs", "an array of epochs", epochs, again);
+        }
+        for (int e = 0; e < epochs.getAsJsonArray().size(); e++) {
+            JsonElement epoch = epochs.getAsJsonArray().get(e);
+            String at = "$.epochs[" + e + "]";
+            if (!epoch.isJsonObject()) {
+                throw StoredNumbers.notStored(file, at, "an object", epoch, again);
+            }
+            StoredNumbers.number(epoch.getAsJsonObject().get("trainSeconds"), file, at + ".trainSeconds", again);
+            JsonShapes.wholeLong(epoch.getAsJsonObject().get("trainExamples"), at + ".trainExamples",
+                    (path, expected, found) -> StoredNumbers.notStored(file, path, expected, epoch.getAsJsonObject()
+                            .get("trainExamples"), again));
+        }
+        return h;
+    }
+
+    /**
      * Reads the training-loss curve a killed run of a unit left, which its resumed run extends.
      *
      * @param file the curve's file, a JSON array of numbers
@@ -182,16 +216,11 @@ final class PrefinetuningRunner {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
-            JsonElement read = JsonFiles.object(historyFile);
-            if (!read.isJsonObject() || !read.getAsJsonObject().has("bestAverageValidationLoss")) {
-                throw new IllegalStateException(historyFile + ": expected a history object with bestAverageValidationLoss, "
-                        + "found " + (read.toString().length() > 60 ? read.toString().substring(0, 60) + "..." : read)
-                        + "; delete the file to run the unit again");
-            }
+            JsonObject read = storedHistory(historyFile);
             // a process killed after writing the history but before deleting the resume state
             // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
             PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
-            return read.getAsJsonObject();
+            return read;
         }
         SettingTasks st = tasks(u.setting());
         deleteKilledWritersTemps(lrDir);

@@ -132,6 +132,8 @@ class GridFileProperties {
                 case HISTORY, TRIAL -> {
                     if (this == TRIAL) {
                         FinetuningRunner.storedScores(file);
+                    } else {
+                        PrefinetuningRunner.storedHistory(file);
                     }
                     SkippedSteps.collect(new GridLayout(root));
                 }

@@ -128,6 +128,31 @@ class GridFileReadsTest {
     }
 
     @Test
+    void aHistoryWhoseEpochLacksItsTimeOrMistypesItsLossNamesTheMember(@TempDir Path dir) throws Exception {
+        String history = "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": 0.5, \"epochs\": ["
+                + "{\"trainSeconds\": 1.5, \"trainExamples\": 64}, {\"trainExamples\": 64}]}";
+        Path file = write(dir, "history.json", history.getBytes(StandardCharsets.UTF_8));
+        // the sweep's finish summed each epoch's time with Gson's get(...).getAsDouble(): a bare NullPointerException
+        IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
+        assertEquals(file + " $.epochs[1].trainSeconds: expected a number, found nothing; delete the file to run the unit"
+                + " again", e.getMessage());
+        write(dir, "history.json", history.replace("0.5", "[0.5]").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
+        assertEquals(file + " $.bestAverageValidationLoss: expected a number, found [0.5]; delete the file to run the unit"
+                + " again", e.getMessage());
+        write(dir, "history.json", history.replace("\"trainExamples\": 64}]", "\"trainExamples\": 6.5}]")
+                .replace("{\"trainExamples", "{\"trainSeconds\": 2, \"trainExamples").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
+        assertEquals(file + " $.epochs[1].trainExamples: expected an integer from -9223372036854775808 to"
+                + " 9223372036854775807, without a fraction or exponent, found 6.5; delete the file to run the unit again",
+                e.getMessage());
+        // a diverged run's history, as the runner writes it, reads
+        write(dir, "history.json", "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": NaN, \"error\": \"x\"}"
+                .getBytes(StandardCharsets.UTF_8));
+        assertEquals(Double.NaN, PrefinetuningRunner.storedHistory(file).get("bestAverageValidationLoss").getAsDouble());
+    }
+
+    @Test
     void aTrialFileLackingOrMistypingAScoreNamesItsMember(@TempDir Path dir) throws Exception {
         Path file = write(dir, "t.json", TRIAL.replace("\"validation\": 50.0", "\"validation\": \"high\"")
                 .getBytes(StandardCharsets.UTF_8));
