@@ -216,7 +216,13 @@ final class PrefinetuningRunner {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
-            JsonObject read = storedHistory(historyFile);
+            JsonObject read;
+            try {
+                read = storedHistory(historyFile);
+            } catch (IOException e) {
+                // a bad state, which stops the grid as before: no divergence, no failed sweep
+                throw new IllegalStateException(e.getMessage(), e);
+            }
             // a process killed after writing the history but before deleting the resume state
             // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
             PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
