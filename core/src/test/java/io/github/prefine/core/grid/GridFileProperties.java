@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.eval.report.CostRecord;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
@@ -51,11 +52,7 @@ class GridFileProperties {
 
     @AfterContainer
     static void removeDir() throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
-            }
-        }
+        TestFiles.deleteTree(dir);
     }
 
     /** The files, as the grid writes them. */
@@ -168,11 +165,7 @@ class GridFileProperties {
     }
 
     private static Path write(Kind kind, byte[] bytes) throws IOException {
-        Path root = Files.createDirectory(dir.resolve("g" + serial++));
-        Path file = root.resolve(kind.path());
-        Files.createDirectories(file.getParent());
-        Files.write(file, bytes);
-        return file;
+        return TestFiles.write(dir.resolve("g" + serial++), kind.path(), bytes);
     }
 
     /** Reads it: it reads, or the refusal is an IOException or mismatch naming the file and the place. */

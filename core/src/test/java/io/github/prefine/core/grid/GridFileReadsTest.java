@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.gson.JsonObject;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.core.testing.TestFiles;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
 import io.github.prefine.eval.stats.SeedDifference;
@@ -26,12 +27,6 @@ class GridFileReadsTest {
     private static final String TRIAL = "{\n  \"learningRate\": 0.003,\n  \"validation\": 50.0,\n"
             + "  \"evaluation\": 51.0,\n  \"evaluationSplit\": \"validation\"\n}";
 
-    private static Path write(Path dir, String name, byte[] bytes) throws IOException {
-        Path p = dir.resolve(name);
-        Files.createDirectories(p.getParent());
-        return Files.write(p, bytes);
-    }
-
     /** The text with byte 0xFF in place of the first character of {@code at}. */
     private static byte[] notUtf8(String text, String at) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
@@ -41,7 +36,7 @@ class GridFileReadsTest {
 
     @Test
     void aRunRecordNotUtf8IsPlacedByLineAndByte(@TempDir Path dir) throws Exception {
-        Path file = write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", notUtf8(TRIAL, "51.0"));
+        Path file = TestFiles.write(dir, "finetune/run-SL-t-seed1/lr-3e-03.json", notUtf8(TRIAL, "51.0"));
         IOException e = assertThrows(IOException.class, () -> SkippedSteps.collect(new GridLayout(dir)));
         // "evaluation" is on line 4
         assertEquals(file + ": line 4 (byte " + TRIAL.indexOf("51.0") + ") holds 0xFF, not UTF-8; expected a JSON object"
@@ -51,7 +46,7 @@ class GridFileReadsTest {
     @Test
     void aManifestNotUtf8IsAMismatchNamingItsLine(@TempDir Path dir) throws Exception {
         String text = "{\n  \"fingerprint\": {\n    \"seed\": 1\n  }\n}";
-        Path file = write(dir, "run.json", notUtf8(text, "1\n"));
+        Path file = TestFiles.write(dir, "run.json", notUtf8(text, "1\n"));
         JsonObject fresh = new JsonObject();
         fresh.add("fingerprint", new JsonObject());
         RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
@@ -64,7 +59,7 @@ class GridFileReadsTest {
 
     @Test
     void aManifestWhoseFingerprintIsNoObjectIsAMismatchNamingIt(@TempDir Path dir) throws Exception {
-        Path file = write(dir, "run.json", "{\"fingerprint\": \"abc\"}".getBytes(StandardCharsets.UTF_8));
+        Path file = TestFiles.write(dir, "run.json", "{\"fingerprint\": \"abc\"}".getBytes(StandardCharsets.UTF_8));
         JsonObject fresh = new JsonObject();
         fresh.add("fingerprint", new JsonObject());
         RunMismatchException e = assertThrows(RunMismatchException.class, () -> RunManifest.check(file, fresh, false));
@@ -77,7 +72,7 @@ class GridFileReadsTest {
     void aManifestWithANulIsRefusedWhereItStands(@TempDir Path dir) throws Exception {
         // a NUL before a name: Gson's lenient reader took it as part of an unquoted name
         String text = "{\n  \"fingerprint\": {\n    \u0000\"seed\": 1\n  }\n}";
-        Path file = write(dir, "run.json", text.getBytes(StandardCharsets.UTF_8));
+        Path file = TestFiles.write(dir, "run.json", text.getBytes(StandardCharsets.UTF_8));
         JsonObject fresh = new JsonObject();
         JsonObject f = new JsonObject();
         f.addProperty("seed", 1);
@@ -92,16 +87,16 @@ class GridFileReadsTest {
     @Test
     void aTrainingLossCurveNotUtf8OrHoldingAWordNamesTheFileAndPlace(@TempDir Path dir) throws Exception {
         String text = "[\n  0.9,\n  0.7\n]";
-        Path file = write(dir, "train-loss.json", notUtf8(text, "0.7"));
+        Path file = TestFiles.write(dir, "train-loss.json", notUtf8(text, "0.7"));
         IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
         assertEquals(file + ": line 3 (byte " + text.indexOf("0.7") + ") holds 0xFF, not UTF-8; expected an array of"
                 + " losses in UTF-8", e.getMessage());
-        write(dir, "train-loss.json", text.replace("0.7", "\"low\"").getBytes(StandardCharsets.UTF_8));
+        TestFiles.write(dir, "train-loss.json", text.replace("0.7", "\"low\"").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
         assertEquals(file + " $[1]: expected a loss (a number), found \"low\"; delete the file to run the unit again",
                 e.getMessage());
         // the NaN of an epoch whose loss was not finite reads back
-        write(dir, "train-loss.json", text.replace("0.7", "NaN").getBytes(StandardCharsets.UTF_8));
+        TestFiles.write(dir, "train-loss.json", text.replace("0.7", "NaN").getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(0.9, Double.NaN), PrefinetuningRunner.storedCurve(file));
     }
 
@@ -112,13 +107,13 @@ class GridFileReadsTest {
         Path records = Files.createDirectories(dir.resolve("records"));
         ResultLog.append(records.resolve("a.jsonl"), new RunRecord("Baseline", "wnut17", "SL", 1, 41));
         String text = Files.readString(records.resolve("a.jsonl"));
-        Path record = write(dir, "records/a.jsonl", notUtf8(text, "wnut17"));
+        Path record = TestFiles.write(dir, "records/a.jsonl", notUtf8(text, "wnut17"));
         IOException e = assertThrows(IOException.class, reports::write);
         assertEquals(record + ": line 1 (byte " + text.indexOf("wnut17") + ") holds 0xFF, not UTF-8; expected run records,"
                 + " one JSON object a line, in UTF-8", e.getMessage());
         Files.writeString(record, text);
         // the second epoch lacks its training loss
-        Path result = write(dir, "prefinetune/Only-SL/result.json", ("{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":["
+        Path result = TestFiles.write(dir, "prefinetune/Only-SL/result.json", ("{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":["
                 + "{\"trainLoss\":1.0,\"averageValidationLoss\":0.9,\"validationLosses\":[0.9]},"
                 + "{\"averageValidationLoss\":0.8,\"validationLosses\":[0.8]}]}}").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, reports::write);
@@ -131,45 +126,45 @@ class GridFileReadsTest {
     void aHistoryWhoseEpochLacksItsTimeOrMistypesItsLossNamesTheMember(@TempDir Path dir) throws Exception {
         String history = "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": 0.5, \"epochs\": ["
                 + "{\"trainSeconds\": 1.5, \"trainExamples\": 64}, {\"trainExamples\": 64}]}";
-        Path file = write(dir, "history.json", history.getBytes(StandardCharsets.UTF_8));
+        Path file = TestFiles.write(dir, "history.json", history.getBytes(StandardCharsets.UTF_8));
         // the sweep's finish summed each epoch's time with Gson's get(...).getAsDouble(): a bare NullPointerException
         IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
         assertEquals(file + " $.epochs[1].trainSeconds: expected a number, found nothing; delete the file to run the unit"
                 + " again", e.getMessage());
-        write(dir, "history.json", history.replace("0.5", "[0.5]").getBytes(StandardCharsets.UTF_8));
+        TestFiles.write(dir, "history.json", history.replace("0.5", "[0.5]").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
         assertEquals(file + " $.bestAverageValidationLoss: expected a number, found [0.5]; delete the file to run the unit"
                 + " again", e.getMessage());
-        write(dir, "history.json", history.replace("\"trainExamples\": 64}]", "\"trainExamples\": 6.5}]")
+        TestFiles.write(dir, "history.json", history.replace("\"trainExamples\": 64}]", "\"trainExamples\": 6.5}]")
                 .replace("{\"trainExamples", "{\"trainSeconds\": 2, \"trainExamples").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
         assertEquals(file + " $.epochs[1].trainExamples: expected an integer from -9223372036854775808 to"
                 + " 9223372036854775807, without a fraction or exponent, found 6.5; delete the file to run the unit again",
                 e.getMessage());
         // a diverged run's history, as the runner writes it, reads
-        write(dir, "history.json", "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": NaN, \"error\": \"x\"}"
+        TestFiles.write(dir, "history.json", "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": NaN, \"error\": \"x\"}"
                 .getBytes(StandardCharsets.UTF_8));
         assertEquals(Double.NaN, PrefinetuningRunner.storedHistory(file).get("bestAverageValidationLoss").getAsDouble());
     }
 
     @Test
     void aTrialFileLackingOrMistypingAScoreNamesItsMember(@TempDir Path dir) throws Exception {
-        Path file = write(dir, "t.json", TRIAL.replace("\"validation\": 50.0", "\"validation\": \"high\"")
+        Path file = TestFiles.write(dir, "t.json", TRIAL.replace("\"validation\": 50.0", "\"validation\": \"high\"")
                 .getBytes(StandardCharsets.UTF_8));
         IOException e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
         assertEquals(file + " $.validation: expected a number, found \"high\"; delete the file to run the"
                 + " trial again", e.getMessage());
-        write(dir, "t.json", TRIAL.replace("  \"evaluation\": 51.0,\n", "").getBytes(StandardCharsets.UTF_8));
+        TestFiles.write(dir, "t.json", TRIAL.replace("  \"evaluation\": 51.0,\n", "").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
         assertEquals(file + " $.evaluation: expected a number, found nothing; delete the file to run the trial again",
                 e.getMessage());
-        write(dir, "t.json", TRIAL.replace("\"evaluationSplit\": \"validation\"",
+        TestFiles.write(dir, "t.json", TRIAL.replace("\"evaluationSplit\": \"validation\"",
                 "\"evaluationSplit\": 3").getBytes(StandardCharsets.UTF_8));
         e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(file));
         assertEquals(file + " $.evaluationSplit: expected a string, found 3; delete the file to run the"
                 + " trial again", e.getMessage());
         // a diverged trial's scores are NaN, which the runner writes and reads back
-        write(dir, "t.json", TRIAL.replace("50.0", "NaN").replace("51.0", "NaN").getBytes(StandardCharsets.UTF_8));
+        TestFiles.write(dir, "t.json", TRIAL.replace("50.0", "NaN").replace("51.0", "NaN").getBytes(StandardCharsets.UTF_8));
         JsonObject o = FinetuningRunner.storedScores(file);
         assertEquals(Double.NaN, o.get("validation").getAsDouble());
         assertEquals("validation", o.get("evaluationSplit").getAsString());
