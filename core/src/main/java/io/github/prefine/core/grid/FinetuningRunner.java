@@ -1,12 +1,13 @@
 package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.pipeline.TaskFinetuning;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.FitResult;
 import io.github.prefine.core.train.LearningRateSweep;
 import io.github.prefine.core.train.NonFiniteLossException;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
 final class FinetuningRunner {
     private static final Logger LOG = LoggerFactory.getLogger(FinetuningRunner.class);
 
+    /** What deleting a trial's file does, for the refusals of one that does not read. */
+    private static final String AGAIN = "run the trial again";
+
     private final GridSession session;
     private final Grid grid;
 
@@ -46,7 +50,7 @@ final class FinetuningRunner {
         FeaturizedTask ft = session.tasks().featurized(u.target());
         Split split = scoredSplit(ft);
         if (Files.exists(file)) {
-            JsonObject o = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            JsonObject o = storedScores(file);
             // files of older runs name no split: they were scored on the task's evaluation split
             String was = o.has("evaluationSplit") ? o.get("evaluationSplit").getAsString() : ft.evaluationSplit().name();
             if (!was.equals(split.name())) {
@@ -92,6 +96,27 @@ final class FinetuningRunner {
         }
         AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(o));
         return r;
+    }
+
+    /**
+     * Reads a trial's file that an earlier run wrote, checking the members a resumed run takes from
+     * it: Gson's casts would fail bare, naming neither the file nor the member.
+     *
+     * @param file the trial's file
+     * @return its object, with numbers (or NaN, Infinity) at {@code validation} and {@code
+     *     evaluation}, and a string at {@code evaluationSplit} when it has one
+     * @throws IOException naming the file and the line, or the member, that is not as written
+     */
+    static JsonObject storedScores(Path file) throws IOException {
+        JsonObject o = JsonFiles.object(file);
+        for (String member : List.of("validation", "evaluation")) {
+            StoredNumbers.number(o.get(member), file, "$." + member, AGAIN);
+        }
+        JsonElement split = o.get("evaluationSplit");
+        if (split != null && !(split.isJsonPrimitive() && split.getAsJsonPrimitive().isString())) {
+            throw StoredNumbers.notStored(file, "$.evaluationSplit", "a string", split, AGAIN);
+        }
+        return o;
     }
 
     /** The split a target is scored on: validation, or with --report-split test its test split when it has one. */

@@ -2,7 +2,6 @@ package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.data.Example;
@@ -12,11 +11,11 @@ import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.NonFiniteLossException;
 import io.github.prefine.core.train.TargetFinetuning;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -197,7 +196,7 @@ final class GridExporter {
     /** A finished sweep's candidates: each seed's validation score at the chosen rate. */
     private List<Candidate> read(FinetuningSweep sweep) throws IOException {
         Path file = grid.layout.finetuningDetail(sweep);
-        JsonObject o = JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        JsonObject o = JsonFiles.object(file);
         double lr = o.get("learningRate").getAsDouble();
         List<Candidate> out = new ArrayList<>();
         JsonArray trials = o.getAsJsonArray("sweep");
@@ -306,14 +305,13 @@ final class GridExporter {
     private void recordModels() throws IOException {
         JsonArray models = new JsonArray();
         for (Path record : records()) {
-            JsonObject m = JsonParser.parseString(Files.readString(record, StandardCharsets.UTF_8)).getAsJsonObject();
+            JsonObject m = JsonFiles.object(record);
             m.addProperty("path", grid.layout.root().relativize(record.getParent()).toString().replace('\\', '/'));
             m.addProperty("bytes", size(record.getParent()));
             models.add(m);
         }
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
-            JsonObject current = JsonParser.parseString(Files.readString(grid.layout.manifest(), StandardCharsets.UTF_8))
-                    .getAsJsonObject();
+            JsonObject current = JsonFiles.strictObject(grid.layout.manifest());
             current.add("models", models);
             AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }

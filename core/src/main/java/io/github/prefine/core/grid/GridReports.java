@@ -2,9 +2,9 @@ package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.evaluator.StdKind;
 import io.github.prefine.eval.plot.BestEffortCharts;
 import io.github.prefine.eval.plot.Charts;
@@ -145,7 +145,13 @@ public final class GridReports {
                     files = s.filter(p -> p.getFileName().toString().endsWith(RECORD)).sorted().toList();
                 }
                 for (Path p : files) {
-                    String text = Files.readString(p, StandardCharsets.UTF_8);
+                    byte[] bytes = Files.readAllBytes(p);
+                    // the JDK's decoder refusal ("Input length = 1") names neither the file nor the line
+                    String bad = JsonFiles.notUtf8(bytes);
+                    if (bad != null) {
+                        throw new IOException(p + ": " + bad + "; expected run records, one JSON object a line, in UTF-8");
+                    }
+                    String text = new String(bytes, StandardCharsets.UTF_8);
                     String name = p.getFileName().toString();
                     String unit = name.substring(0, name.length() - RECORD.length());
                     if (units != null && !units.contains(unit)) {
@@ -237,7 +243,7 @@ public final class GridReports {
             if (!Files.exists(result)) {
                 continue;
             }
-            String text = Files.readString(result);
+            String text = JsonFiles.read(result);
             String base = CURVES + GridLayout.safe(setting);
             List<Path> plots = List.of(out.resolve(base + ".png"), out.resolve(base + ".svg"));
             if (text.equals(curvesDrawnFrom.get(setting)) && plots.stream().allMatch(Files::exists)) {
@@ -245,21 +251,39 @@ public final class GridReports {
                 continue;
             }
             curvesDrawnFrom.remove(setting);
-            JsonObject h = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("history");
-            JsonArray tasks = h.getAsJsonArray("tasks");
-            JsonArray epochs = h.getAsJsonArray("epochs");
+            JsonObject root = JsonFiles.object(text, result, false);
             Map<String, List<Double>> series = new LinkedHashMap<>();
             List<Double> train = new ArrayList<>();
             List<Double> avg = new ArrayList<>();
-            for (int e = 0; e < epochs.size(); e++) {
-                JsonObject ep = epochs.get(e).getAsJsonObject();
-                train.add(ep.get("trainLoss").getAsDouble());
-                avg.add(ep.get("averageValidationLoss").getAsDouble());
-                JsonArray v = ep.getAsJsonArray("validationLosses");
-                for (int t = 0; t < tasks.size(); t++) {
-                    series.computeIfAbsent(tasks.get(t).getAsString(), k -> new ArrayList<>())
-                            .add(v.get(t).getAsDouble());
+            // the member read last, for a refusal: Gson's casts name neither the file nor the member
+            String at = "$.history";
+            try {
+                JsonObject h = root.getAsJsonObject("history");
+                at = "$.history.tasks";
+                JsonArray tasks = h.getAsJsonArray("tasks");
+                at = "$.history.epochs";
+                JsonArray epochs = h.getAsJsonArray("epochs");
+                for (int e = 0; e < epochs.size(); e++) {
+                    String epoch = "$.history.epochs[" + e + "]";
+                    at = epoch;
+                    JsonObject ep = epochs.get(e).getAsJsonObject();
+                    at = epoch + ".trainLoss";
+                    train.add(ep.get("trainLoss").getAsDouble());
+                    at = epoch + ".averageValidationLoss";
+                    avg.add(ep.get("averageValidationLoss").getAsDouble());
+                    at = epoch + ".validationLosses";
+                    JsonArray v = ep.getAsJsonArray("validationLosses");
+                    for (int t = 0; t < tasks.size(); t++) {
+                        at = "$.history.tasks[" + t + "]";
+                        String task = tasks.get(t).getAsString();
+                        at = epoch + ".validationLosses[" + t + "]";
+                        series.computeIfAbsent(task, k -> new ArrayList<>()).add(v.get(t).getAsDouble());
+                    }
                 }
+            } catch (RuntimeException e) {
+                throw new IOException(result + " " + at + ": missing or of another type; expected a history of task"
+                        + " names and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a"
+                        + " task; delete the file to pre-finetune the setting again", e);
             }
             // the trainer reports one training loss over all tasks, and a validation loss per task
             List<Path> drawn = charts.write(() -> {

@@ -1,8 +1,8 @@
 package io.github.prefine.core.grid;
 
 import ai.djl.ndarray.NDManager;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -13,6 +13,8 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -155,7 +157,7 @@ public final class GridSession implements AutoCloseable {
             throw new IllegalStateException(file + " is missing: a worker session joins a run whose manifest the"
                     + " driving process has checked and written; open the grid with open() there first");
         }
-        return JsonParser.parseString(Files.readString(file, StandardCharsets.UTF_8)).getAsJsonObject();
+        return JsonFiles.strictObject(file);
     }
 
     /** Checks the folder's run.json against this grid before any work, and writes it. */
@@ -572,7 +574,7 @@ public final class GridSession implements AutoCloseable {
         try (UnitLock l = UnitLock.acquire(grid.layout.lock("manifest"))) {
             deleteKilledManifestTemps();
             JsonObject current = Files.exists(grid.layout.manifest())
-                    ? JsonParser.parseString(Files.readString(grid.layout.manifest())).getAsJsonObject() : manifest;
+                    ? JsonFiles.strictObject(grid.layout.manifest()) : manifest;
             DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
                     : new DataReport(Map.of())).merge(tasks.reads());
             current.add("reads", merged.toJson());
@@ -678,8 +680,13 @@ public final class GridSession implements AutoCloseable {
         if (!Files.exists(result)) {
             throw new IllegalStateException("setting " + setting.name() + " is not pre-finetuned yet: " + result + " is missing");
         }
-        JsonObject o = JsonParser.parseString(Files.readString(result)).getAsJsonObject();
-        return grid.layout.settingDir(setting).resolve(o.get("encoder").getAsString());
+        JsonElement encoder = JsonFiles.object(result).get("encoder");
+        if (encoder == null || !encoder.isJsonPrimitive() || !encoder.getAsJsonPrimitive().isString()) {
+            // Gson's cast would fail naming neither the file nor the member
+            throw new IOException(result + " $.encoder: expected the encoder folder's name, found "
+                    + JsonShapes.describe(encoder) + "; delete the file to pre-finetune the setting again");
+        }
+        return grid.layout.settingDir(setting).resolve(encoder.getAsString());
     }
 
     /**

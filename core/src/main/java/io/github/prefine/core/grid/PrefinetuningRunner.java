@@ -6,7 +6,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -15,6 +14,7 @@ import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.EpochReport;
 import io.github.prefine.core.train.FeatureBatchSource;
 import io.github.prefine.core.train.FitResult;
@@ -26,6 +26,7 @@ import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.SweepDivergedException;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.CostRecord;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.sampling.HeterogeneousSampler;
@@ -148,28 +149,91 @@ final class PrefinetuningRunner {
                 h.get("bestAverageValidationLoss").getAsDouble());
     }
 
+    /**
+     * Reads a unit's history that an earlier run wrote, checking what the sweep's finish takes from
+     * it: the best validation loss and, unless the run diverged, each epoch's time and examples.
+     *
+     * @param file the history
+     * @return its object
+     * @throws IOException naming the file and the line, or the member, that is not as written
+     */
+    static JsonObject storedHistory(Path file) throws IOException {
+        String again = "run the unit again";
+        JsonObject h = JsonFiles.object(file);
+        StoredNumbers.number(h.get("bestAverageValidationLoss"), file, "$.bestAverageValidationLoss", again);
+        if (h.has("error")) {
+            // a diverged run's history: its loss is NaN and it has no epochs
+            return h;
+        }
+        JsonElement epochs = h.get("epochs");
+        if (epochs == null || !epochs.isJsonArray()) {
+            throw StoredNumbers.notStored(file, "$.epochs", "an array of epochs", epochs, again);
+        }
+        for (int e = 0; e < epochs.getAsJsonArray().size(); e++) {
+            JsonElement epoch = epochs.getAsJsonArray().get(e);
+            String at = "$.epochs[" + e + "]";
+            if (!epoch.isJsonObject()) {
+                throw StoredNumbers.notStored(file, at, "an object", epoch, again);
+            }
+            StoredNumbers.number(epoch.getAsJsonObject().get("trainSeconds"), file, at + ".trainSeconds", again);
+            JsonShapes.wholeLong(epoch.getAsJsonObject().get("trainExamples"), at + ".trainExamples",
+                    (path, expected, found) -> StoredNumbers.notStored(file, path, expected, epoch.getAsJsonObject()
+                            .get("trainExamples"), again));
+        }
+        return h;
+    }
+
+    /**
+     * Reads the training-loss curve a killed run of a unit left, which its resumed run extends.
+     *
+     * @param file the curve's file, a JSON array of numbers
+     * @return the losses
+     * @throws IOException naming the file and the line, or the element, that is not as written
+     */
+    static List<Double> storedCurve(Path file) throws IOException {
+        JsonElement read = JsonFiles.value(file, "an array of losses");
+        if (!read.isJsonArray()) {
+            throw new IOException(file + ": expected an array of losses, found " + JsonShapes.describe(read)
+                    + "; delete the file to run the unit again");
+        }
+        List<Double> out = new ArrayList<>();
+        JsonArray losses = read.getAsJsonArray();
+        for (int i = 0; i < losses.size(); i++) {
+            JsonElement e = losses.get(i);
+            // Gson reads the NaN a diverged epoch wrote as a string, which getAsDouble takes
+            try {
+                out.add(e.getAsDouble());
+            } catch (RuntimeException ex) {
+                throw new IOException(file + " $[" + i + "]: expected a loss (a number), found " + JsonShapes.describe(e)
+                        + "; delete the file to run the unit again", ex);
+            }
+        }
+        return out;
+    }
+
     /** Runs the unit unless its history exists; returns the history. */
     private JsonObject history(PrefinetuningUnit u) throws IOException {
         Path lrDir = grid.layout.learningRateDir(u);
         Path historyFile = grid.layout.history(u);
         if (Files.exists(historyFile)) {
-            JsonElement read = JsonParser.parseString(Files.readString(historyFile));
-            if (!read.isJsonObject() || !read.getAsJsonObject().has("bestAverageValidationLoss")) {
-                throw new IllegalStateException(historyFile + ": expected a history object with bestAverageValidationLoss, "
-                        + "found " + (read.toString().length() > 60 ? read.toString().substring(0, 60) + "..." : read)
-                        + "; delete the file to run the unit again");
+            JsonObject read;
+            try {
+                read = storedHistory(historyFile);
+            } catch (IOException e) {
+                // a bad state, which stops the grid as before: no divergence, no failed sweep
+                throw new IllegalStateException(e.getMessage(), e);
             }
             // a process killed after writing the history but before deleting the resume state
             // leaves it behind, and nothing else would delete it (gigabytes per run for base models)
             PlainFolders.deleteTree(grid.layout.root(), grid.layout.checkpoints(u));
-            return read.getAsJsonObject();
+            return read;
         }
         SettingTasks st = tasks(u.setting());
         deleteKilledWritersTemps(lrDir);
         Path curveFile = grid.layout.trainLoss(u);
         List<Double> trainLoss = new ArrayList<>();
         if (Files.exists(curveFile)) {
-            JsonParser.parseString(Files.readString(curveFile)).getAsJsonArray().forEach(e -> trainLoss.add(e.getAsDouble()));
+            trainLoss.addAll(storedCurve(curveFile));
         }
         FitResult fit = null;
         for (int attempt = 0; fit == null; attempt++) {

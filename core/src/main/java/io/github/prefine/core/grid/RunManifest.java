@@ -4,8 +4,9 @@ import ai.djl.engine.Engine;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -164,8 +165,12 @@ final class RunManifest {
         }
         JsonObject old;
         try {
-            old = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        } catch (RuntimeException e) {
+            // strictly: prefine wrote it, and a lenient read made a NUL part of a name; the JDK's decoder refusal named no file
+            old = JsonFiles.strictObject(file);
+            // what the diff walks: Gson's cast would fail bare, naming neither the file nor the member
+            JsonShapes.object(old.get("fingerprint"), "$.fingerprint",
+                    (at, expected, found) -> new IOException(at + ": expected " + expected + ", found " + found));
+        } catch (IOException | RuntimeException e) {
             if (force) {
                 return fresh;
             }

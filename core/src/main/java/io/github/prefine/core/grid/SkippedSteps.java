@@ -2,12 +2,9 @@ package io.github.prefine.core.grid;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -38,7 +35,7 @@ public record SkippedSteps(int runs, int runsWithSkips, long total, long most) {
      *
      * @param layout the grid's files
      * @return the sums; {@link #NONE} when no record carries a count
-     * @throws IOException if a record cannot be read or its count is not a whole number (the message names the file)
+     * @throws IOException if a record cannot be read, is not a JSON object in UTF-8, or its count is not a whole number (the message names the file)
      */
     public static SkippedSteps collect(GridLayout layout) throws IOException {
         int runs = 0;
@@ -46,13 +43,9 @@ public record SkippedSteps(int runs, int runsWithSkips, long total, long most) {
         long total = 0;
         long most = 0;
         for (Path record : layout.trainingRunRecords()) {
-            JsonElement count;
-            try {
-                JsonElement root = JsonParser.parseString(Files.readString(record, StandardCharsets.UTF_8));
-                count = root.isJsonObject() ? ((JsonObject) root).get(FIELD) : null;
-            } catch (JsonParseException e) {
-                throw new IOException(record + ": expected a run record (JSON), found text that is not JSON", e);
-            }
+            // names the file and the line of a byte that is not UTF-8 or where the text stops being JSON
+            JsonObject root = JsonFiles.object(record);
+            JsonElement count = root.get(FIELD);
             if (count == null) {
                 continue;
             }

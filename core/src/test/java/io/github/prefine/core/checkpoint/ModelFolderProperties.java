@@ -14,6 +14,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -64,11 +65,7 @@ class ModelFolderProperties {
 
     @AfterContainer
     static void removeDir() throws IOException {
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.delete(p);
-            }
-        }
+        TestFiles.deleteTree(dir);
     }
 
     private static Path freshFolder() throws IOException {

@@ -36,4 +36,18 @@ public final class TestFiles {
         Files.createDirectories(p.getParent());
         return Files.write(p, bytes);
     }
+
+    /**
+     * Deletes a folder a test made and everything in it, deepest first.
+     *
+     * @param dir the folder
+     * @throws IOException if a file cannot be deleted
+     */
+    public static void deleteTree(Path dir) throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
 }

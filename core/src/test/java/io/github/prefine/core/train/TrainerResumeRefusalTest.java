@@ -233,7 +233,9 @@ class TrainerResumeRefusalTest {
         byte[] damaged = Arrays.copyOf(text, text.length);
         damaged[quote + 1] = (byte) 0xE9;
         Files.write(file, damaged);
-        refusedChangingNothing(dir, file, "is not UTF-8 text", "expected the run's training state");
+        long line = 1 + new String(text, 0, quote, StandardCharsets.US_ASCII).chars().filter(c -> c == '\n').count();
+        refusedChangingNothing(dir, file, "line " + line + " (byte " + (quote + 1) + ") holds 0xE9, not UTF-8",
+                "expected the run's training state");
     }
 
     @Test

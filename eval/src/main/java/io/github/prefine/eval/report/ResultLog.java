@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.internal.LinkRefusal;
+import io.github.prefine.eval.internal.Utf8Bytes;
 import io.github.prefine.eval.internal.WholeFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +22,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -216,7 +218,8 @@ public final class ResultLog {
      * @param file the log file
      * @return the records in file order
      * @throws MalformedResultsException if a line is not a valid record (file, line, expected, found)
-     * @throws IOException if reading fails
+     * @throws IOException if reading fails, or naming the file, line and byte where a line before
+     *     an incomplete last one is not UTF-8
      */
     public static ResultSet load(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
@@ -224,8 +227,13 @@ public final class ResultLog {
         while (complete > 0 && bytes[complete - 1] != '\n' && bytes[complete - 1] != '\r') {
             complete--;
         }
-        // the lines that end in a line break: decoded strictly, as any damage there is real
-        String text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, complete)).toString();
+        // the lines that end in a line break: decoded strictly, as any damage there is real; the
+        // JDK's decoder refusal ("Input length = 1") named neither the file nor the line
+        String bad = Utf8Bytes.notUtf8(Arrays.copyOf(bytes, complete));
+        if (bad != null) {
+            throw new IOException(file + ": " + bad + "; expected run and cost records, one JSON object a line, in UTF-8");
+        }
+        String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);
         List<String> lines = text.lines().toList();
         List<RunRecord> runs = new ArrayList<>();
         List<CostRecord> costs = new ArrayList<>();

@@ -108,6 +108,23 @@ class ResultLogTest {
         assertTrue(e.getMessage().endsWith(":1: examplesPerEpoch: " + range + ", found 100.5"), e.getMessage());
     }
 
+    /** The JDK's decoder refused such a log with "Input length = 1", naming neither the file nor the line. */
+    @Test
+    void aByteThatIsNotUtf8NamesTheFileLineAndByte(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, FIRST);
+        ResultLog.append(log, SECOND);
+        byte[] bytes = Files.readAllBytes(log);
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        int at = text.indexOf('\n') + 3;
+        bytes[at] = (byte) 0xC3;
+        Files.write(log, bytes);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ResultLog.load(log));
+        // 0xC3 opens a two-byte sequence that the next byte, ASCII, does not continue
+        assertEquals(log + ": line 2 (byte " + at + ") holds 0xC3, not UTF-8; expected run and cost records, one JSON"
+                + " object a line, in UTF-8", e.getMessage());
+    }
+
     @Test
     void aDamagedLineBeforeTheLastIsStillAnError(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log.jsonl");

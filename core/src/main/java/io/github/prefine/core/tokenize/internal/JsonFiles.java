@@ -8,15 +8,12 @@ import com.google.gson.Strictness;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.prefine.eval.internal.JsonShapes;
+import io.github.prefine.eval.internal.Utf8Bytes;
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CoderResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,8 +21,9 @@ import java.util.regex.Pattern;
  * The JSON files of a Hugging Face tokenizer folder ({@code tokenizer.json}, {@code
  * tokenizer_config.json}, {@code special_tokens_map.json}) as top-level objects, every error naming
  * the file, the line and column Gson stopped at, and what was expected; the other model-folder
- * readers ({@code config.json}, a sharded index, {@code prefine-model.json}) take its UTF-8 check,
- * which places the first byte that is not UTF-8. Not API.
+ * readers ({@code config.json}, a sharded index, {@code prefine-model.json}), a checkpoint's {@code
+ * state.json} and a grid's own files ({@code run.json}, records, run histories, results) take its
+ * UTF-8 check, which places the first byte that is not UTF-8. Not API.
  *
  * <p>Stateless.
  */
@@ -46,16 +44,20 @@ public final class JsonFiles {
      * @throws IOException naming the file when it cannot be read or is not UTF-8
      */
     public static String read(Path file) throws IOException {
+        return read(file, "a JSON object");
+    }
+
+    private static String read(Path file, String expected) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new IOException(file + ": cannot be read (" + e + "); expected a JSON object in UTF-8", e);
+            throw new IOException(file + ": cannot be read (" + e + "); expected " + expected + " in UTF-8", e);
         }
         // the JDK's own refusal ("Input length = 1") names neither the file nor the place
         String bad = notUtf8(bytes);
         if (bad != null) {
-            throw new IOException(file + ": " + bad + "; expected a JSON object in UTF-8");
+            throw new IOException(file + ": " + bad + "; expected " + expected + " in UTF-8");
         }
         return new String(bytes, StandardCharsets.UTF_8);
     }
@@ -68,18 +70,7 @@ public final class JsonFiles {
      *     {@code null} when all the bytes are UTF-8
      */
     public static String notUtf8(byte[] bytes) {
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        // UTF-8 never decodes to more chars than it has bytes
-        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), true);
-        if (!r.isError()) {
-            return null;
-        }
-        int offset = in.position();
-        int line = 1;
-        for (int i = 0; i < offset; i++) {
-            line += bytes[i] == '\n' ? 1 : 0;
-        }
-        return String.format(Locale.ROOT, "line %d (byte %d) holds 0x%02X, not UTF-8", line, offset, bytes[offset] & 0xff);
+        return Utf8Bytes.notUtf8(bytes);
     }
 
     /**
@@ -116,7 +107,7 @@ public final class JsonFiles {
                         + r.toString().substring(JsonReader.class.getSimpleName().length()));
             }
         } catch (RuntimeException | IOException ex) {
-            throw new IOException(notJson(ex, file, false, file.toString()), ex);
+            throw new IOException(notJson(ex, file, false, file.toString(), "a JSON object"), ex);
         }
         if (!e.isJsonObject()) {
             throw new IOException(file + ": expected a JSON object, found " + (text.isBlank() ? "no text"
@@ -142,7 +133,7 @@ public final class JsonFiles {
         try {
             e = JsonParser.parseString(text);
         } catch (RuntimeException ex) {
-            throw new IOException(notJson(ex, file, rebuilt, shown), ex);
+            throw new IOException(notJson(ex, file, rebuilt, shown, "a JSON object"), ex);
         }
         if (!e.isJsonObject()) {
             // Gson reads an empty text as null
@@ -152,17 +143,40 @@ public final class JsonFiles {
         return e.getAsJsonObject();
     }
 
+    /**
+     * Reads and parses a file whose value need not be an object (a JSON array of losses), as
+     * {@link #object(Path)} does: Gson's lenient mode, which reads the NaN prefine writes.
+     *
+     * @param file the file
+     * @param expected what the file should hold, for messages: {@code "an array of losses"}
+     * @return its value
+     * @throws IOException naming the file and what was expected, as {@link #read(Path)} does, or
+     *     the line, column and JSON path where the text stops being JSON
+     */
+    public static JsonElement value(Path file, String expected) throws IOException {
+        String text = read(file, expected);
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            if (text.isBlank()) {
+                throw new IOException(file + ": expected " + expected + ", found no text");
+            }
+            return e;
+        } catch (RuntimeException ex) {
+            throw new IOException(notJson(ex, file, false, file.toString(), expected), ex);
+        }
+    }
+
     /** Gson's refusal, placed as {@code file:line} (or in the rebuilt text) with its column and JSON path. */
-    private static String notJson(Exception ex, Path file, boolean rebuilt, String shown) {
+    private static String notJson(Exception ex, Path file, boolean rebuilt, String shown, String expected) {
         // Gson wraps the reader's exception, whose message is the one that places the error
         String message = String.valueOf(ex.getCause() != null ? ex.getCause().getMessage() : ex.getMessage());
         Matcher place = PLACE.matcher(message);
         if (!place.find()) {
-            return shown + ": not JSON: " + message + "; expected a JSON object";
+            return shown + ": not JSON: " + message + "; expected " + expected;
         }
         String reason = place.group(1).startsWith(STRICTNESS_HINT) ? "malformed JSON" : place.group(1);
         String at = "column " + place.group(3) + " (JSON path " + place.group(4) + "): " + reason
-                + "; expected a JSON object";
+                + "; expected " + expected;
         return rebuilt ? shown + ": not JSON at line " + place.group(2) + " " + at
                 : file + ":" + place.group(2) + ": not JSON at " + at;
     }

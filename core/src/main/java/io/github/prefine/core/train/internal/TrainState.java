@@ -15,6 +15,7 @@ import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import io.github.prefine.core.checkpoint.PlainFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.files.StrictJson;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.BufferedWriter;
@@ -23,7 +24,6 @@ import java.io.OutputStreamWriter;
 import java.io.StringReader;
 import java.io.Writer;
 import java.lang.reflect.RecordComponent;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -182,17 +182,21 @@ public record TrainState(String format, int epochsDone, long globalStep, double 
      *     state of this format
      */
     public static TrainState read(Path file) throws IOException {
-        String text;
+        byte[] bytes;
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            // the JDK's messages name no file (a decoder's) or only the file (a missing one)
+            // the JDK's message names only the file
             throw new IOException(file + ": is missing; " + EXPECTED, e);
-        } catch (CharacterCodingException e) {
-            throw new IOException(file + ": is not UTF-8 text (" + e.getMessage() + "); " + EXPECTED, e);
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read (" + e + "); " + EXPECTED, e);
         }
+        // the JDK's decoder refusal ("Input length = 1") placed nothing
+        String notUtf8 = JsonFiles.notUtf8(bytes);
+        if (notUtf8 != null) {
+            throw new IOException(file + ": " + notUtf8 + "; " + EXPECTED);
+        }
+        String text = new String(bytes, StandardCharsets.UTF_8);
         TrainState s;
         JsonReader reader = GSON.newJsonReader(new StringReader(text));
         try {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,22 @@ class TrainStateTest {
         return new TrainState(TrainState.FORMAT, 2, 40, 1e-3, 7, new byte[] {1, 2}, List.of(0.5, 0.25),
                 List.of(new TrainState.EpochRecord(List.of(0.5), 0.5, true, 1.5, 16)), Map.of("w", 40L), false, false,
                 Map.of("java", "17"), null, null, null, null);
+    }
+
+    @Test
+    void aStateNotUtf8IsPlacedByLineAndByte(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("state.json");
+        state().write(file);
+        byte[] bytes = Files.readAllBytes(file);
+        String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        int at = text.indexOf("\"globalStep\"");
+        bytes[at] = (byte) 0x80;
+        Files.write(file, bytes);
+        long line = 1 + text.substring(0, at).chars().filter(c -> c == '\n').count();
+        IOException e = assertThrows(IOException.class, () -> TrainState.read(file));
+        // the JDK's own message, "Input length = 1", placed nothing
+        assertEquals(file + ": line " + line + " (byte " + at + ") holds 0x80, not UTF-8; expected the run's training"
+                + " state (JSON, UTF-8) that every checkpoint holds", e.getMessage());
     }
 
     @Test
