@@ -8,8 +8,9 @@ import java.util.Objects;
  * Thrown when a checkpoint file is corrupt, truncated, of a refused format, or does not match the
  * model it should fill.
  *
- * <p>The message starts with the file name, then states the rule and what was found, for example
- * {@code model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], expected
+ * <p>The message starts with the file's path as given (folder included, so a user loading several
+ * model folders can tell which), then states the rule and what was found, for example {@code
+ * runs/a/model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], expected
  * [37, 32]}. Named after DJL's {@code MalformedModelException}, but checked as an
  * {@link IOException} because the caller cannot rule it out by reading the docs.
  */
@@ -65,10 +66,6 @@ public class MalformedCheckpointException extends IOException {
     }
 
     private static String displayName(Path file) {
-        if (file == null) {
-            return "<checkpoint>";
-        }
-        Path name = file.getFileName();
-        return name == null ? file.toString() : name.toString();
+        return file == null ? "<checkpoint>" : file.toString();
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * Signals an ONNX file that cannot be read as a weight source: broken protobuf wire format, a
  * tensor whose bytes do not match its shape, or an initializer no naming rule maps to an HF key.
  *
- * <p>The message starts with the file name and, where the problem sits at one place, the byte
+ * <p>The message starts with the file's path as given and, where the problem sits at one place, the byte
  * offset, for example {@code model.onnx: byte 1234: varint longer than 10 bytes}.
  */
 public class MalformedOnnxException extends MalformedCheckpointException {

@@ -143,8 +143,27 @@ public final class FinetunedModel implements AutoCloseable {
         Objects.requireNonNull(manager, "manager");
         EncoderConfig config = configOf(dir);
         HfTokenizerDeclaration declared = HfTokenizerDeclaration.read(dir);
-        return loadHuggingFace(dir, manager, HfTaskFolder.settings(config, declared.modelMaxLength(
-                config.maxSequenceLength())), config, declared);
+        return loadHuggingFace(dir, manager, settingsOf(dir, config, declared), config, declared);
+    }
+
+    /**
+     * {@link HfTaskFolder#settings} for a folder, refused naming the file whose length leaves
+     * fewer tokens than the shortest feature rows ({@code FeatureSettings} named none).
+     */
+    private static FeatureSettings settingsOf(Path dir, EncoderConfig config, HfTokenizerDeclaration declared)
+            throws IOException {
+        OptionalInt length = declared.modelMaxLength(config.maxSequenceLength());
+        try {
+            return HfTaskFolder.settings(config, length);
+        } catch (IllegalArgumentException e) {
+            String from = length.isPresent()
+                    ? dir.resolve(HfTokenizerConfig.FILE) + ": model_max_length gives rows of " + length.getAsInt()
+                            + " tokens"
+                    : dir.resolve(EncoderCheckpoint.CONFIG_FILE) + ": max_position_embeddings gives the encoder "
+                            + config.maxSequenceLength() + " positions";
+            // QA windows, the longer minimum, take min(384, length) tokens
+            throw new IOException(from + ", too few for feature rows (" + e.getMessage() + "); expected at least 8", e);
+        }
     }
 
     /**
@@ -273,12 +292,13 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws NoSuchFileException if the folder has no {@code config.json}
      * @throws IOException naming the file and what was expected if {@code config.json} is invalid,
      *     or {@code tokenizer_config.json} cannot be read, is not a JSON object, or its {@code
-     *     model_max_length} is not a positive whole number
+     *     model_max_length} is not a positive whole number, or if the length either gives is too
+     *     short for feature rows (fewer than 8 tokens)
      */
     public static FeatureSettings huggingFaceSettings(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");
         EncoderConfig config = configOf(dir);
-        return HfTaskFolder.settings(config, HfTokenizerDeclaration.read(dir).modelMaxLength(config.maxSequenceLength()));
+        return settingsOf(dir, config, HfTokenizerDeclaration.read(dir));
     }
 
     /**

@@ -4,7 +4,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
@@ -227,7 +226,8 @@ public record ModelManifest(int version, List<String> taskNames, List<SavedTask>
      */
     static void upgrade(Path dir, List<SavedTask> tasks, String tokenizer, int padId) throws IOException {
         Path file = dir.resolve(FILE);
-        JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+        // strictly, as read does: a lenient read blamed a corrupt byte's neighbour, not the byte
+        JsonObject root = JsonFiles.strictObject(file);
         root.addProperty("format", V2);
         JsonArray entries = array(root, "tasks", file);
         if (entries.size() != tasks.size()) {

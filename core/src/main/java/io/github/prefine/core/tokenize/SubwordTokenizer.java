@@ -887,7 +887,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 if (root != null) {
                     // before anything is encoded: the library panics, aborting the JVM, on what this refuses
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
-                    TokenizerJson.checkUnknownToken(file, root.get("model"));
+                    TokenizerJson.checkUnknownToken(file, root.get("model"), root.get("pre_tokenizer"));
                 }
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {

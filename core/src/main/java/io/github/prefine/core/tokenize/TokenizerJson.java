@@ -192,13 +192,15 @@ final class TokenizerJson {
      * one, a Unigram model's {@code unk_id}, which it must have (null included). The native library
      * loads such a file, then fails at the first unknown word with {@code MissingUnkToken} or
      * {@code MissingUnkId}, which DJL's binding unwraps into a panic that aborts the JVM when the
-     * word is met in a batch.
+     * word is met in a batch. A byte-level BPE model whose vocabulary covers every byte (see
+     * {@link #coversEveryByte}) never looks its unknown token up, and is accepted without it.
      *
      * @param file the file, for the message
      * @param model its {@code model} element, or null
+     * @param pre its {@code pre_tokenizer} element, or null
      * @throws IOException naming the file, the token and what was expected
      */
-    static void checkUnknownToken(Path file, JsonElement model) throws IOException {
+    static void checkUnknownToken(Path file, JsonElement model, JsonElement pre) throws IOException {
         if (model == null || !model.isJsonObject()) {
             return;
         }
@@ -232,10 +234,85 @@ final class TokenizerJson {
         } else {
             return;
         }
-        if (!vocab.getAsJsonObject().has(token)) {
+        if (!vocab.getAsJsonObject().has(token)
+                && !(kind.equals("BPE") && coversEveryByte(m, vocab.getAsJsonObject(), pre))) {
             throw new IOException(file + ": $.model.unk_token \"" + token + "\" is not in $.model.vocab; expected one"
                     + " of its entries, the token unknown text becomes");
         }
+    }
+
+    /**
+     * Tells whether a BPE model finds every piece of any text in its vocabulary, so never needs
+     * its unknown token: with {@code byte_fallback}, a piece it lacks becomes one {@code <0xXX>}
+     * token a byte, all 256 of which it holds; after a {@code ByteLevel} pre-tokenizer (which
+     * only splitting ones may follow), every character is one of the 256 that stand for bytes,
+     * each of which it holds with and without its {@code continuing_subword_prefix} and {@code
+     * end_of_word_suffix}.
+     */
+    private static boolean coversEveryByte(JsonObject model, JsonObject vocab, JsonElement pre) {
+        JsonElement fallback = model.get("byte_fallback");
+        if (fallback != null && fallback.isJsonPrimitive() && fallback.getAsBoolean()) {
+            boolean all = true;
+            for (int b = 0; b < 256 && all; b++) {
+                all = vocab.has(String.format("<0x%02X>", b));
+            }
+            if (all) {
+                return true;
+            }
+        }
+        if (!endsInByteLevel(pre)) {
+            return false;
+        }
+        List<String> prefixes = affixes(model.get("continuing_subword_prefix"));
+        List<String> suffixes = affixes(model.get("end_of_word_suffix"));
+        int next = 256;
+        for (int b = 0; b < 256; b++) {
+            // GPT-2's mapping: printable bytes stand for themselves, the others for U+0100 onwards
+            boolean printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174;
+            String c = String.valueOf((char) (printable ? b : next++));
+            for (String p : prefixes) {
+                for (String x : suffixes) {
+                    if (!vocab.has(p + c + x)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The empty string, and the affix where the model names one. */
+    private static List<String> affixes(JsonElement affix) {
+        return affix != null && affix.isJsonPrimitive() && !affix.getAsString().isEmpty()
+                ? List.of("", affix.getAsString()) : List.of("");
+    }
+
+    /** Whether a pre-tokenizer maps text to byte characters last: ByteLevel, alone or followed by splitters. */
+    private static boolean endsInByteLevel(JsonElement pre) {
+        if (pre == null || !pre.isJsonObject()) {
+            return false;
+        }
+        JsonObject o = pre.getAsJsonObject();
+        String type = o.has("type") ? o.get("type").getAsString() : "";
+        if (!type.equals("Sequence")) {
+            return type.equals("ByteLevel");
+        }
+        JsonElement members = o.get("pretokenizers");
+        if (members == null || !members.isJsonArray()) {
+            return false;
+        }
+        boolean byteLevel = false;
+        for (JsonElement member : members.getAsJsonArray()) {
+            String t = member.isJsonObject() && member.getAsJsonObject().has("type")
+                    ? member.getAsJsonObject().get("type").getAsString() : "";
+            if (t.equals("ByteLevel")) {
+                byteLevel = true;
+            } else if (!(t.equals("Split") || t.equals("Punctuation") || t.equals("Digits"))) {
+                // any other may add or change characters after the byte mapping
+                byteLevel = false;
+            }
+        }
+        return byteLevel;
     }
 
     /** A token id: getAsInt would read 1.5 as 1. */

@@ -54,7 +54,7 @@ class OnnxImporterTest {
         Path f = write("bad.onnx", bad);
         MalformedOnnxException e = assertThrows(MalformedOnnxException.class, () -> OnnxImporter.importWeights(f));
         assertEquals(2, e.offset());
-        assertTrue(e.getMessage().startsWith("bad.onnx: byte 2: "), e.getMessage());
+        assertTrue(e.getMessage().startsWith(f + ": byte 2: "), e.getMessage());
         assertEquals(f, e.file());
         assertTrue(e.getMessage().contains("declares 32 bytes but only 19 remain"), e.getMessage());
     }
@@ -129,7 +129,7 @@ class OnnxImporterTest {
         for (Proto init : List.of(wraps, overflows)) {
             Path f = write("overflow.onnx", new Proto().msg(7, new Proto().msg(5, init)).toBytes());
             MalformedOnnxException e = assertThrows(MalformedOnnxException.class, () -> OnnxImporter.importWeights(f));
-            assertTrue(e.getMessage().startsWith("overflow.onnx: byte 2: initializer "), e.getMessage());
+            assertTrue(e.getMessage().startsWith(f + ": byte 2: initializer "), e.getMessage());
             assertTrue(e.getMessage().endsWith(" of F32 overflows a 64-bit byte count"), e.getMessage());
         }
     }

@@ -46,7 +46,8 @@ class SafetensorsReaderTest {
                 r.readAll();
             }
         });
-        assertTrue(e.getMessage().startsWith(p.getFileName() + ": "), e.getMessage());
+        // the path as given, folder and all: a user with several model folders can tell which
+        assertTrue(e.getMessage().startsWith(p + ": "), e.getMessage());
         return e.getMessage();
     }
 
@@ -157,7 +158,7 @@ class SafetensorsReaderTest {
     @Test
     void refusesAnIndexThatIsNotUtf8NamingTheByte() throws Exception {
         Files.write(dir.resolve(SafetensorsReader.INDEX_FILE), new byte[] {'{', '\n', (byte) 0xC0, '}'});
-        assertEquals(SafetensorsReader.INDEX_FILE + ": line 2 (byte 2) holds 0xC0, not UTF-8; expected a JSON object in UTF-8",
+        assertEquals(dir.resolve(SafetensorsReader.INDEX_FILE) + ": line 2 (byte 2) holds 0xC0, not UTF-8; expected a JSON object in UTF-8",
                 failure(dir.resolve(SafetensorsReader.INDEX_FILE)));
     }
 
@@ -165,14 +166,14 @@ class SafetensorsReaderTest {
     void refusesAShardNameThatIsNoFileName() throws Exception {
         // a NUL failed with the JDK's InvalidPathException, naming neither the index nor the tensor
         Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), "{\"weight_map\":{\"x\":\"a\\u0000b.safetensors\"}}");
-        assertEquals(SafetensorsReader.INDEX_FILE + ": shard \"a\\u0000b.safetensors\" is not a file name: Nul character not"
+        assertEquals(dir.resolve(SafetensorsReader.INDEX_FILE) + ": shard \"a\\u0000b.safetensors\" is not a file name: Nul character not"
                 + " allowed; expected the name of a file beside the index", failure(dir.resolve(SafetensorsReader.INDEX_FILE)));
     }
 
     @Test
     void rejectsHeaderLengthBeyondTheFile() throws Exception {
         String msg = failure(raw("model.safetensors", 1000, "{}", 0));
-        assertEquals("model.safetensors: header length 1000 goes beyond the file of 10 bytes", msg);
+        assertEquals(dir.resolve("model.safetensors") + ": header length 1000 goes beyond the file of 10 bytes", msg);
         Path tiny = dir.resolve("tiny.safetensors");
         Files.write(tiny, new byte[] {1, 2, 3});
         assertTrue(failure(tiny).contains("shorter than the 8-byte header length"));

@@ -80,7 +80,7 @@ class EncoderCheckpointTest {
         Path dir = editedFixture(t -> t.put(key, zeros(key, 32, 37)));
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertEquals("model.safetensors: encoder.layer.1.intermediate.dense.weight has shape [32, 37], but config.json's"
+            assertEquals(dir.resolve("model.safetensors") + ": encoder.layer.1.intermediate.dense.weight has shape [32, 37], but config.json's"
                     + " intermediate_size 37 and hidden_size 32 expect [37, 32]", e.getMessage());
         }
     }
@@ -104,7 +104,7 @@ class EncoderCheckpointTest {
         Path dir = fixtureWithConfig(c -> c.addProperty("vocab_size", 400));
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertEquals("model.safetensors: embeddings.word_embeddings.weight has shape [362, 32], but config.json's"
+            assertEquals(dir.resolve("model.safetensors") + ": embeddings.word_embeddings.weight has shape [362, 32], but config.json's"
                     + " vocab_size 400 and hidden_size 32 expect [400, 32]", e.getMessage());
         }
     }
@@ -115,7 +115,7 @@ class EncoderCheckpointTest {
         Path dir = fixtureWithConfig(c -> c.remove("max_position_embeddings"));
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertEquals("model.safetensors: embeddings.position_embeddings.weight has shape [64, 32], but config.json's"
+            assertEquals(dir.resolve("model.safetensors") + ": embeddings.position_embeddings.weight has shape [64, 32], but config.json's"
                     + " max_position_embeddings 512 (the default; config.json leaves it out) and hidden_size 32 expect [512, 32]",
                     e.getMessage());
         }
@@ -131,7 +131,7 @@ class EncoderCheckpointTest {
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
             String msg = e.getMessage();
-            assertTrue(msg.startsWith("model.safetensors: 2 problems with the encoder tensors: "), msg);
+            assertTrue(msg.startsWith(dir.resolve("model.safetensors") + ": 2 problems with the encoder tensors: "), msg);
             assertTrue(msg.contains("encoder.layer.0.output.dense.bias has shape [33], but config.json's hidden_size 32 expects [32]"), msg);
             assertTrue(msg.contains("2 encoder tensors are missing: embeddings.LayerNorm.weight, encoder.layer.0.attention.self.key.bias"), msg);
         }
@@ -153,10 +153,10 @@ class EncoderCheckpointTest {
                 Files.readString(dir.resolve("config.json")).replace("\"model_type\": \"bert\"", "\"model_type\": \"electra\""));
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertTrue(e.getMessage().startsWith("config.json: model_type \"electra\" is not supported"), e.getMessage());
+            assertTrue(e.getMessage().startsWith(dir.resolve("config.json") + ": model_type \"electra\" is not supported"), e.getMessage());
             Files.delete(dir.resolve("config.json"));
             e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertTrue(e.getMessage().endsWith("model folder lacks config.json"), e.getMessage());
+            assertEquals(dir + ": model folder lacks config.json", e.getMessage());
         }
     }
 
@@ -169,7 +169,7 @@ class EncoderCheckpointTest {
         Files.write(dir.resolve("config.json"), config);
         try (NDManager m = NDManager.newBaseManager()) {
             MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-            assertEquals("config.json: line 2 (byte 4) holds 0xFF, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
+            assertEquals(dir.resolve("config.json") + ": line 2 (byte 4) holds 0xFF, not UTF-8; expected a JSON object in UTF-8", e.getMessage());
         }
     }
 
@@ -183,7 +183,7 @@ class EncoderCheckpointTest {
                 Files.writeString(dir.resolve("config.json"),
                         config.replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": " + layers));
                 MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> EncoderCheckpoint.load(dir, m));
-                assertEquals("model.safetensors: the config's num_hidden_layers is " + layers
+                assertEquals(dir.resolve("model.safetensors") + ": the config's num_hidden_layers is " + layers
                         + ", but the tensors hold 2 layers (encoder.layer.0 to encoder.layer.1)", e.getMessage());
             }
         }

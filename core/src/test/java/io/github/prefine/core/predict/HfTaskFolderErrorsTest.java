@@ -74,6 +74,23 @@ class HfTaskFolderErrorsTest {
         }
     }
 
+    /**
+     * A BERT config whose {@code max_position_embeddings} leaves fewer positions than the shortest
+     * feature rows (4 tokens, QA windows of 8) was refused by {@code FeatureSettings} alone, naming
+     * no file (found by {@code SavedModelProperties}); the config is named, with its member.
+     */
+    @Test
+    void refusesPositionsTooFewForFeatureRowsNamingTheConfig() throws Exception {
+        Path dir = copy(t -> { }, c -> c.addProperty("max_position_embeddings", 1));
+        // BERT positions are max_position_embeddings; 1 gives rows and QA windows of 1 token
+        String expected = dir.resolve("config.json") + ": max_position_embeddings gives the encoder 1 positions, too"
+                + " few for feature rows (feature settings: maxLength >= 4 and qaMaxLength >= 8 required, found 1 and"
+                + " 1); expected at least 8";
+        assertEquals(expected, refusal(dir));
+        IOException e = assertThrows(IOException.class, () -> FinetunedModel.huggingFaceSettings(dir));
+        assertEquals(expected, e.getMessage());
+    }
+
     @Test
     void copyUnchangedLoads() throws Exception {
         Path dir = copy(t -> { }, c -> { });

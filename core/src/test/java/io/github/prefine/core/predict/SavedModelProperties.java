@@ -123,7 +123,7 @@ class SavedModelProperties {
         } catch (IOException | IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
             // the manifest's names and counts are told against the files that should match them
-            assertTrue(message.contains(ModelManifest.FILE) || message.startsWith("heads.safetensors: ")
+            assertTrue(message.contains(ModelManifest.FILE) || message.startsWith(folder.resolve("heads.safetensors") + ": ")
                     || message.contains("tokenizer"), where + ": " + e);
         } catch (RuntimeException e) {
             throw new AssertionError(where + " failed with " + e, e);
@@ -155,9 +155,10 @@ class SavedModelProperties {
         } catch (IOException | IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
             // a size the weights do not have is told by the tensors, against the config's
-            boolean sizeOfConfig = rel.endsWith("config.json") && message.startsWith("model.safetensors: ");
+            boolean sizeOfConfig = rel.endsWith("config.json")
+                    && message.startsWith(file.resolveSibling("model.safetensors") + ": ");
             // a task name changed in the manifest, still JSON, is told as its tensors missing from the heads
-            boolean renamedTask = rel.endsWith(ModelManifest.FILE) && message.startsWith("heads.safetensors: tensor ")
+            boolean renamedTask = rel.endsWith(ModelManifest.FILE) && message.startsWith(folder.resolve("heads.safetensors") + ": tensor ")
                     && message.endsWith(" is missing");
             assertTrue(message.contains(rel.getFileName().toString()) || sizeOfConfig || renamedTask, what + ": " + e);
         } catch (RuntimeException e) {
@@ -184,7 +185,8 @@ class SavedModelProperties {
         } catch (IOException | IllegalArgumentException e) {
             String message = String.valueOf(e.getMessage());
             // a size the weights do not have is told by the tensors, against the config's
-            assertTrue(message.contains("config.json") || message.startsWith("model.safetensors: "), where + ": " + e);
+            assertTrue(message.contains("config.json") || message.startsWith(folder.resolve("model.safetensors") + ": "),
+                    where + ": " + e);
         } catch (RuntimeException e) {
             throw new AssertionError(where + " failed with " + e, e);
         }

@@ -73,6 +73,72 @@ class TokenizerFileRefusalTest {
                 + " token unknown text becomes", original, 8);
     }
 
+    /**
+     * A byte-level BPE model (a {@code ByteLevel} pre-tokenizer over a vocabulary holding all 256
+     * of its byte characters, or {@code byte_fallback} over all 256 {@code <0xXX>} tokens) maps
+     * every text to pieces of its vocabulary, so an {@code unk_token} missing from it is never
+     * looked up: the library encodes such a file, batch and pair, and so must this. Without a
+     * template and merges, each UTF-8 byte of a text is one id: "\u2603 \u00e9\u0007" is 3 + 1 + 2
+     * + 1 bytes, "b" one, 8 ids in all.
+     */
+    @Test
+    void aByteLevelModelWithoutItsUnknownTokenEncodesEveryText() throws Exception {
+        String text = "\u2603 \u00e9\u0007";
+        JsonObject pre = JsonParser.parseString("{\"type\":\"ByteLevel\",\"add_prefix_space\":false,"
+                + "\"trim_offsets\":true,\"use_regex\":true}").getAsJsonObject();
+        Path file = tmp.resolve("tokenizer.json");
+        Files.writeString(file, bpe(byteLevelAlphabet(), pre, false).toString());
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), text);
+        assertTrue(log.contains("OUTCOME encoded 8"), log);
+        List<String> bytes = new java.util.ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            bytes.add(String.format("<0x%02X>", b));
+        }
+        Files.writeString(file, bpe(bytes, null, true).toString());
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), text);
+        assertTrue(log.contains("OUTCOME encoded 8"), log);
+    }
+
+    /**
+     * The 256 characters GPT-2's byte-level mapping gives bytes, built here from its rule: the
+     * printable bytes 33-126, 161-172 and 174-255 stand for themselves, the others, in order, for
+     * U+0100 onwards.
+     */
+    static List<String> byteLevelAlphabet() {
+        List<String> out = new java.util.ArrayList<>();
+        int next = 256;
+        for (int b = 0; b < 256; b++) {
+            boolean printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174);
+            out.add(String.valueOf((char) (printable ? b : next++)));
+        }
+        return out;
+    }
+
+    /** A BPE tokenizer with these pieces, no merges, {@code <unk>} as its absent unknown token. */
+    private static JsonObject bpe(List<String> pieces, JsonObject pre, boolean byteFallback) {
+        JsonObject vocab = new JsonObject();
+        for (String piece : pieces) {
+            vocab.addProperty(piece, vocab.size());
+        }
+        JsonObject model = new JsonObject();
+        model.addProperty("type", "BPE");
+        model.add("dropout", JsonNull.INSTANCE);
+        model.addProperty("unk_token", "<unk>");
+        model.add("continuing_subword_prefix", JsonNull.INSTANCE);
+        model.add("end_of_word_suffix", JsonNull.INSTANCE);
+        model.addProperty("fuse_unk", false);
+        model.addProperty("byte_fallback", byteFallback);
+        model.add("vocab", vocab);
+        model.add("merges", new com.google.gson.JsonArray());
+        JsonObject root = JsonParser.parseString("{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
+                + "\"added_tokens\":[{\"id\":" + pieces.size() + ",\"content\":\"<pad>\",\"single_word\":false,"
+                + "\"lstrip\":false,\"rstrip\":false,\"normalized\":false,\"special\":true}],\"normalizer\":null,"
+                + "\"post_processor\":null,\"decoder\":null}").getAsJsonObject();
+        root.add("pre_tokenizer", pre == null ? JsonNull.INSTANCE : pre);
+        root.add("model", model);
+        return root;
+    }
+
     private void refusedInAChild(JsonObject edited, String first, String reason) throws Exception {
         // [CLS] first [SEP] b [SEP]
         refusedInAChild(edited, first, reason, fixture(), 5);

@@ -142,13 +142,68 @@ class TokenizerJsonTest {
         };
         for (String[] c : refused) {
             IOException e = assertThrows(IOException.class,
-                    () -> TokenizerJson.checkUnknownToken(file, JsonParser.parseString(c[0])));
+                    () -> TokenizerJson.checkUnknownToken(file, JsonParser.parseString(c[0]), null));
             assertEquals(c[1], e.getMessage());
         }
         // a BPE model without an unknown token drops unknown text; a Unigram's in range is its place
         TokenizerJson.checkUnknownToken(file, JsonParser.parseString("{\"type\":\"BPE\",\"vocab\":{\"a\":0},"
-                + "\"merges\":[],\"unk_token\":null}"));
+                + "\"merges\":[],\"unk_token\":null}"), null);
         TokenizerJson.checkUnknownToken(file, JsonParser.parseString("{\"type\":\"Unigram\",\"unk_id\":1,"
-                + "\"vocab\":[[\"a\",0.0],[\"<unk>\",-1.0]]}"));
+                + "\"vocab\":[[\"a\",0.0],[\"<unk>\",-1.0]]}"), null);
+    }
+
+    /**
+     * A byte-level BPE model without its unknown token is accepted only where every byte has its
+     * piece (the child-JVM encoding is in {@link TokenizerFileRefusalTest}); one byte short, a
+     * pre-tokenizer after the byte mapping that may add characters, or a subword prefix whose
+     * forms are missing, and the unknown token can be needed: refused as before.
+     */
+    @Test
+    void aByteLevelModelIsAcceptedWithoutItsUnknownTokenOnlyWhereEveryByteHasItsPiece() throws Exception {
+        Path file = Path.of("tokenizer.json");
+        java.util.List<String> alphabet = TokenizerFileRefusalTest.byteLevelAlphabet();
+        java.util.List<String> bytes = new java.util.ArrayList<>();
+        for (int b = 0; b < 256; b++) {
+            bytes.add(String.format("<0x%02X>", b));
+        }
+        JsonElement byteLevel = JsonParser.parseString("{\"type\":\"ByteLevel\"}");
+        JsonElement sequence = JsonParser.parseString("{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":"
+                + "\"ByteLevel\"},{\"type\":\"Digits\"}]}");
+        JsonElement thenMetaspace = JsonParser.parseString("{\"type\":\"Sequence\",\"pretokenizers\":[{\"type\":"
+                + "\"ByteLevel\"},{\"type\":\"Metaspace\"}]}");
+        TokenizerJson.checkUnknownToken(file, bpe(alphabet, false, null), byteLevel);
+        TokenizerJson.checkUnknownToken(file, bpe(alphabet, false, null), sequence);
+        TokenizerJson.checkUnknownToken(file, bpe(bytes, true, null), null);
+        java.util.List<String> prefixed = new java.util.ArrayList<>(alphabet);
+        alphabet.forEach(c -> prefixed.add("##" + c));
+        TokenizerJson.checkUnknownToken(file, bpe(prefixed, false, "##"), byteLevel);
+        String reason = "tokenizer.json: $.model.unk_token \"<unk>\" is not in $.model.vocab; expected one of its"
+                + " entries, the token unknown text becomes";
+        Object[][] refused = {
+            {bpe(alphabet.subList(1, 256), false, null), byteLevel},
+            {bpe(bytes.subList(0, 255), true, null), null},
+            {bpe(alphabet, false, null), thenMetaspace},
+            {bpe(alphabet, false, null), null},
+            {bpe(bytes, false, null), null},
+            {bpe(alphabet, false, "##"), byteLevel},
+        };
+        for (Object[] c : refused) {
+            IOException e = assertThrows(IOException.class,
+                    () -> TokenizerJson.checkUnknownToken(file, (JsonElement) c[0], (JsonElement) c[1]));
+            assertEquals(reason, e.getMessage());
+        }
+    }
+
+    /** A BPE model with these pieces and {@code <unk>} as its absent unknown token. */
+    private static JsonElement bpe(java.util.List<String> pieces, boolean byteFallback, String prefix) {
+        com.google.gson.JsonObject vocab = new com.google.gson.JsonObject();
+        pieces.forEach(p -> vocab.addProperty(p, vocab.size()));
+        com.google.gson.JsonObject model = new com.google.gson.JsonObject();
+        model.addProperty("type", "BPE");
+        model.addProperty("unk_token", "<unk>");
+        model.addProperty("byte_fallback", byteFallback);
+        model.addProperty("continuing_subword_prefix", prefix);
+        model.add("vocab", vocab);
+        return model;
     }
 }

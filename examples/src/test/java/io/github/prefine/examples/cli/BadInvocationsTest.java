@@ -148,7 +148,8 @@ class BadInvocationsTest {
                 c("encode --model missing folder", 2, "not found", "encode", "--model", tmp.resolve("nope").toString()),
                 c("encode --model folder without config.json", 2, "no config.json", "encode", "--model", noConfig.toString()),
                 c("encode --model malformed config.json", 2, "config.json", "encode", "--model", badConfig.toString()),
-                c("encode --model malformed safetensors", 2, "model.safetensors: header length 16 goes beyond the file",
+                c("encode --model malformed safetensors", 2,
+                        badWeights.resolve("model.safetensors") + ": header length 16 goes beyond the file",
                         "encode", "--model", badWeights.toString()),
                 c("bench --steps 0", 2, "--steps: expected a whole number of at least 1, found 0", "bench", "--steps", "0"),
                 c("bench --warmup -1", 2, "--warmup: expected auto (untimed steps until the JIT compiler is idle) or a whole"
