@@ -56,17 +56,35 @@ final class RunStatusReplay {
     private RunStatusReplay() {}
 
     /**
+     * Refuses anything but a trace and a folder; the documentation's command lines are checked
+     * through it.
+     *
+     * @param args the arguments
+     */
+    static void checkArguments(String... args) {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: RunStatusReplay TRACE FOLDER, found " + args.length + " arguments: "
+                    + String.join(" ", args));
+        }
+    }
+
+    /**
      * Prints the replay's ETA over the time really left per tenth of the run, and over the whole.
      *
      * @param args the trace and the copied output folder
      * @throws IOException when either cannot be read
      */
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: RunStatusReplay TRACE FOLDER, found " + args.length + " arguments");
-        }
+        checkArguments(args);
         Path work = Files.createTempDirectory("status-replay-");
-        System.out.print(report(replay(Path.of(args[0]), Path.of(args[1]), work)));
+        List<Sample> samples = replay(Path.of(args[0]), Path.of(args[1]), work);
+        long same = samples.stream().filter(x -> x.recorded().equals(x.replayed())).count();
+        System.out.printf(Locale.ROOT, "%d of %d lines replayed as the run drew them%n", same, samples.size());
+        System.out.print(report(samples));
+        // the run's own lines against the same time left: how far the replay strays from the run
+        System.out.println("as the run drew them:");
+        System.out.print(report(samples.stream().map(x -> new Sample(x.nanos(), x.recorded(), x.recorded(),
+                etaSeconds(x.recorded()), x.leftSeconds())).toList()));
     }
 
     /**

@@ -1,5 +1,8 @@
 package io.github.prefine.examples.cli;
 
+import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.history;
+import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.record;
+import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonParser;
@@ -23,15 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunStatusReplayTest {
     private static final long S = 1_000_000_000L;
-    private static final RunStatus.Shape SHAPE = new RunStatus.Shape(1, 10, 2, 10);
-    private static final List<PlannedWork.Unit> PLAN = List.of(
-            new PlannedWork.Unit("prefinetune-SL", "pre-finetune SL lr ", 100, List.of(Path.of("prefinetune", "SL"))),
-            finetuning("a"), finetuning("b"), finetuning("c"));
-
-    private static PlannedWork.Unit finetuning(String target) {
-        return new PlannedWork.Unit("run-SL-" + target, "SL → " + target + " seed ", 40,
-                List.of(Path.of("finetune", "run-SL-" + target + "-seed1"), Path.of("finetune", "run-SL-" + target + "-seed2")));
-    }
+    private static final RunStatus.Shape SHAPE = RunStatusLearnedEpochsTest.SHAPE;
+    private static final List<PlannedWork.Unit> PLAN = RunStatusLearnedEpochsTest.PLAN;
 
     /**
      * The pre-finetuning trains 5 epochs of 10 s from 0 s and stops; its records appear at 50 s,
@@ -61,7 +57,7 @@ class RunStatusReplayTest {
         trace.add("{\"e\":\"line\",\"line\":\"as drawn at 50 s\",\"t\":" + 50 * S + "}");
         trace.add("{\"e\":\"line\",\"line\":\"as drawn at 70 s\",\"t\":" + 70 * S + "}");
         Path traceFile = Files.write(tmp.resolve("trace.jsonl"), trace);
-        at(history(folder, 5), wall, 50);
+        at(history(folder, "SL", 5), wall, 50);
         at(record(folder, "prefinetune-SL"), wall, 50);
         at(trial(folder, "run-SL-a-seed1", 4), wall, 60);
         at(trial(folder, "run-SL-a-seed2", 4), wall, 60);
@@ -100,7 +96,7 @@ class RunStatusReplayTest {
             s.steps(new StepReport(epoch, 1, 1, epoch + 1, 0.5, 1e-3, 100, 10));
             s.epochEnded(epoch);
         }
-        at(history(folder, 5), wall, 50);
+        at(history(folder, "SL", 5), wall, 50);
         at(record(folder, "prefinetune-SL"), wall, 50);
         s.runStarted("SL → a seed 1 lr 0.003");
         drawn.add(s.line());
@@ -127,19 +123,5 @@ class RunStatusReplayTest {
     /** Dates a file {@code seconds} after the wall-clock start. */
     private static void at(Path file, long wallMillis, long seconds) throws IOException {
         Files.setLastModifiedTime(file, FileTime.fromMillis(wallMillis + seconds * 1000));
-    }
-
-    private static Path history(Path out, int epochs) throws IOException {
-        Path lr = Files.createDirectories(out.resolve("prefinetune").resolve("SL").resolve("lr-1e-03"));
-        return Files.writeString(lr.resolve("history.json"), "{\"epochs\": [" + "{}, ".repeat(epochs - 1) + "{}]}");
-    }
-
-    private static Path trial(Path out, String folder, int epochs) throws IOException {
-        Path dir = Files.createDirectories(out.resolve("finetune").resolve(folder));
-        return Files.writeString(dir.resolve("lr-3e-03.json"), "{\"validationLosses\": [" + "0.5, ".repeat(epochs - 1) + "0.5]}");
-    }
-
-    private static Path record(Path out, String id) throws IOException {
-        return Files.writeString(Files.createDirectories(out.resolve("records")).resolve(id + ".jsonl"), "{}\n");
     }
 }
