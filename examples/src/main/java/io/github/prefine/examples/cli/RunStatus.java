@@ -1,5 +1,6 @@
 package io.github.prefine.examples.cli;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,6 +114,8 @@ final class RunStatus {
     private final List<List<Double>> overheadEpochs = List.of(new ArrayList<>(), new ArrayList<>());
     /** Planned work of the epochs resumed runs of this process trained before their restart, by kind: in their records, not run here. */
     private final double[] resumedWork = new double[2];
+    /** Where the events this status sees are appended for a replay ({@link #traceTo}); null when not traced. */
+    private Path trace;
 
     /**
      * The training runs a unit is made of, for the share of the running unit that its reports
@@ -235,6 +239,83 @@ final class RunStatus {
         Set<String> ended = ended().ids();
         this.endedAtStart = new HashSet<>(ended);
         this.runsAtStart = new HashSet<>(runRecords(ended).keySet());
+        String traced = System.getProperty(TRACE_PROPERTY);
+        if (traced != null && !traced.isBlank()) {
+            traceTo(Path.of(traced));
+        }
+    }
+
+    /** The system property naming a file to trace the status's events to ({@link #traceTo}): a debugging aid. */
+    static final String TRACE_PROPERTY = "prefine.statusTrace";
+
+    /**
+     * From now on appends what this status is told, and each line it draws, to {@code file}, one
+     * JSON object a line with {@code t}, nanoseconds since it started counting: first the plan
+     * (wall-clock start, units, shape, processes), then {@code run}, {@code steps}, {@code resumed},
+     * {@code epoch} and {@code line} events. With the output folder copied after the run (the
+     * records' modification times say when each appeared), {@code RunStatusReplay} in the tests
+     * replays them against a recorded clock, so that the ETA's error can be measured without
+     * running again. Set by {@code -Dprefine.statusTrace=FILE} on the command line.
+     *
+     * @param file the trace, created or replaced
+     * @return this status
+     */
+    RunStatus traceTo(Path file) {
+        JsonObject o = new JsonObject();
+        o.addProperty("e", "start");
+        o.addProperty("wallMillis", System.currentTimeMillis() - (clock.getAsLong() - startNanos) / 1_000_000);
+        o.addProperty("total", total);
+        o.addProperty("processes", processes);
+        if (shape != null) {
+            JsonArray sh = new JsonArray();
+            for (int v : new int[] {shape.prefinetuningRuns(), shape.prefinetuningEpochs(), shape.finetuningRuns(),
+                    shape.finetuningEpochs(), shape.patience()}) {
+                sh.add(v);
+            }
+            o.add("shape", sh);
+        }
+        JsonArray us = new JsonArray();
+        for (PlannedWork.Unit u : units) {
+            JsonObject j = new JsonObject();
+            j.addProperty("id", u.id());
+            j.addProperty("labelPrefix", u.labelPrefix());
+            j.addProperty("work", u.work());
+            JsonArray folders = new JsonArray();
+            u.runFolders().forEach(f -> folders.add(f.toString()));
+            j.add("runFolders", folders);
+            us.add(j);
+        }
+        o.add("units", us);
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("run status trace " + file + ": cannot replace it", e);
+        }
+        trace = file;
+        trace(o);
+        return this;
+    }
+
+    /** Appends an event to the trace, if one is kept, stamped with the time since the start. */
+    private void trace(JsonObject o) {
+        if (trace == null) {
+            return;
+        }
+        o.addProperty("t", clock.getAsLong() - startNanos);
+        try {
+            Files.writeString(trace, o + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("run status trace " + trace + ": cannot append an event", e);
+        }
+    }
+
+    private void trace(String event, String key, String value) {
+        if (trace != null) {
+            JsonObject o = new JsonObject();
+            o.addProperty("e", event);
+            o.addProperty(key, value);
+            trace(o);
+        }
     }
 
     /**
@@ -245,6 +326,7 @@ final class RunStatus {
      * @param label the run's label, as the grid gives it
      */
     void runStarted(String label) {
+        trace("run", "label", label);
         boolean prefinetuning = label.startsWith(TrainingProgress.PREFINETUNING_LABEL);
         String id = unitOf(label);
         long nanos = clock.getAsLong();
@@ -301,6 +383,15 @@ final class RunStatus {
      * @param r the report
      */
     void steps(StepReport r) {
+        if (trace != null) {
+            JsonObject o = new JsonObject();
+            o.addProperty("e", "steps");
+            o.addProperty("epoch", r.epoch());
+            o.addProperty("step", r.stepInEpoch());
+            o.addProperty("steps", r.stepsPerEpoch());
+            o.addProperty("elapsed", r.epochElapsedSeconds());
+            trace(o);
+        }
         if (trainStartNanos < 0 && run >= 0) {
             trainStartNanos = clock.getAsLong() - (long) (r.epochElapsedSeconds() * 1e9);
             // a trainer that did not report its resume: its first step's epoch says where it resumed
@@ -317,6 +408,7 @@ final class RunStatus {
      * @param epochsDone the epochs the checkpoint covers
      */
     void resumed(int epochsDone) {
+        trace("resumed", "epochs", Integer.toString(epochsDone));
         if (run < 0 || runResumeCounted) {
             return;
         }
@@ -332,6 +424,7 @@ final class RunStatus {
      * @param epoch the 0-based epoch
      */
     void epochEnded(int epoch) {
+        trace("epoch", "epoch", Integer.toString(epoch));
         lastEpochEndNanos = clock.getAsLong();
         epochsHere = Math.max(0, epoch + 1 - runFirstEpoch);
         steps(epoch + 1, 0, 1);
@@ -544,9 +637,11 @@ final class RunStatus {
         // the others' running units are unseen until they end: this process's pace times those still running
         double own = (ownRan + ownRuns + runDone - resumed) * Math.min(processes, Math.max(1, total - ended));
         Duration eta = eta(elapsed, Math.max(ranHere + runDone - resumed, own), left);
-        return String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
+        String line = String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
                 ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
+        trace("line", "line", line);
+        return line;
     }
 
     /**

@@ -26,13 +26,13 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RunStatusLearnedEpochsTest {
     /** One pre-finetuning run of at most 10 epochs; two finetuning runs (seeds) of at most 10. */
-    private static final RunStatus.Shape SHAPE = new RunStatus.Shape(1, 10, 2, 10);
+    static final RunStatus.Shape SHAPE = new RunStatus.Shape(1, 10, 2, 10);
 
     /**
      * A pre-finetuning unit of work 100 (10 an epoch: 100 / 1 run / 10 epochs) and three
      * finetuning units of 40 (2 an epoch: 40 / 2 runs / 10 epochs), 220 planned in all.
      */
-    private static final List<PlannedWork.Unit> PLAN = List.of(
+    static final List<PlannedWork.Unit> PLAN = List.of(
             new PlannedWork.Unit("prefinetune-SL", "pre-finetune SL lr ", 100, List.of(Path.of("prefinetune", "SL"))),
             finetuning("a"), finetuning("b"), finetuning("c"));
 
@@ -245,21 +245,21 @@ class RunStatusLearnedEpochsTest {
     }
 
     /** A pre-finetuning run's history, {@code epochs} entries trained. */
-    private static void history(Path out, String setting, int epochs) throws IOException {
+    static Path history(Path out, String setting, int epochs) throws IOException {
         Path lr = Files.createDirectories(out.resolve("prefinetune").resolve(setting).resolve("lr-1e-03"));
-        Files.writeString(lr.resolve("history.json"), "{\"learningRate\": 0.001, \"epochs\": [" + "{}, ".repeat(epochs - 1)
+        return Files.writeString(lr.resolve("history.json"), "{\"learningRate\": 0.001, \"epochs\": [" + "{}, ".repeat(epochs - 1)
                 + "{}]}");
     }
 
     /** A finetuning run's scores, {@code epochs} validation losses. */
-    private static void trial(Path out, String folder, int epochs) throws IOException {
+    static Path trial(Path out, String folder, int epochs) throws IOException {
         Path dir = Files.createDirectories(out.resolve("finetune").resolve(folder));
-        Files.writeString(dir.resolve("lr-3e-03.json"), "{\"learningRate\": 0.003, \"validationLosses\": ["
+        return Files.writeString(dir.resolve("lr-3e-03.json"), "{\"learningRate\": 0.003, \"validationLosses\": ["
                 + "0.5, ".repeat(epochs - 1) + "0.5]}");
     }
 
     /** A unit's record: it has ended. */
-    private static void record(Path out, String id) throws IOException {
-        Files.writeString(Files.createDirectories(out.resolve("records")).resolve(id + ".jsonl"), "{}\n");
+    static Path record(Path out, String id) throws IOException {
+        return Files.writeString(Files.createDirectories(out.resolve("records")).resolve(id + ".jsonl"), "{}\n");
     }
 }
