@@ -35,4 +35,18 @@ public final class Utf8Bytes {
         }
         return String.format(Locale.ROOT, "line %d (byte %d) holds 0x%02X, not UTF-8", line, offset, bytes[offset] & 0xff);
     }
+
+    /**
+     * Tells whether bytes that are not all UTF-8 are UTF-8 but for one sequence cut off by their
+     * end, as an interrupted write leaves it.
+     *
+     * @param bytes the bytes
+     * @return true when only their last few bytes begin a character they do not finish
+     */
+    public static boolean cutAtEnd(byte[] bytes) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        // not the end of the input: the decoder leaves a sequence the bytes do not finish unread
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().decode(in, CharBuffer.allocate(bytes.length), false);
+        return r.isUnderflow() && in.hasRemaining();
+    }
 }

@@ -22,7 +22,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -218,8 +217,9 @@ public final class ResultLog {
      * @param file the log file
      * @return the records in file order
      * @throws MalformedResultsException if a line is not a valid record (file, line, expected, found)
-     * @throws IOException if reading fails, or naming the file, line and byte where a line before
-     *     an incomplete last one is not UTF-8
+     * @throws IOException if reading fails, or naming the file, line and byte where a line is not
+     *     UTF-8 (a character cut off by the end of an incomplete last line is what an interrupted
+     *     append left, and skipped with that line)
      */
     public static ResultSet load(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
@@ -227,10 +227,12 @@ public final class ResultLog {
         while (complete > 0 && bytes[complete - 1] != '\n' && bytes[complete - 1] != '\r') {
             complete--;
         }
-        // the lines that end in a line break: decoded strictly, as any damage there is real; the
-        // JDK's decoder refusal ("Input length = 1") named neither the file nor the line
-        String bad = Utf8Bytes.notUtf8(Arrays.copyOf(bytes, complete));
-        if (bad != null) {
+        // decoded strictly, as any damage is real but a character cut off by the end of an
+        // incomplete last line, which an interrupted append leaves; the JDK's decoder refusal
+        // ("Input length = 1") named neither the file nor the line, and a lenient decoding of the
+        // last line kept a bad byte there as U+FFFD in a record that otherwise parsed
+        String bad = Utf8Bytes.notUtf8(bytes);
+        if (bad != null && !Utf8Bytes.cutAtEnd(bytes)) {
             throw new IOException(file + ": " + bad + "; expected run and cost records, one JSON object a line, in UTF-8");
         }
         String text = new String(bytes, 0, complete, StandardCharsets.UTF_8);

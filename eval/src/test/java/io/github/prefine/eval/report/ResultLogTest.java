@@ -125,6 +125,40 @@ class ResultLogTest {
                 + " object a line, in UTF-8", e.getMessage());
     }
 
+    /** The last line was decoded leniently: the bad byte became U+FFFD in a record that otherwise parsed. */
+    @Test
+    void aByteThatIsNotUtf8InACompleteLastRecordWithoutItsLineBreakNamesTheFileLineAndByte(@TempDir Path dir)
+            throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, FIRST);
+        ResultLog.append(log, SECOND);
+        byte[] bytes = Files.readAllBytes(log);
+        bytes = Arrays.copyOf(bytes, bytes.length - 1);
+        // inside SECOND's setting, "Only-SL": the record still parses once the byte is replaced
+        int at = new String(bytes, StandardCharsets.UTF_8).indexOf("Only-SL") + 2;
+        bytes[at] = (byte) 0xFF;
+        Files.write(log, bytes);
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ResultLog.load(log));
+        // 0xFF begins no UTF-8 sequence
+        assertEquals(log + ": line 2 (byte " + at + ") holds 0xFF, not UTF-8; expected run and cost records, one JSON"
+                + " object a line, in UTF-8", e.getMessage());
+    }
+
+    /** What an interrupted append leaves: a character cut off by the end of the file, which is no damage. */
+    @Test
+    void anAppendCutOffInsideACharacterLosesOnlyItsOwnRecord(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        ResultLog.append(log, FIRST);
+        long complete = Files.size(log);
+        ResultLog.append(log, new RunRecord("Caf\u00e9", "wnut17", "SL", 1, 41.0));
+        byte[] bytes = Files.readAllBytes(log);
+        // U+00E9 is 0xC3 0xA9 in UTF-8: keep its first byte only
+        int cut = new String(bytes, StandardCharsets.UTF_8).indexOf('\u00e9', (int) complete) + 1;
+        assertEquals((byte) 0xC3, bytes[cut - 1]);
+        Files.write(log, Arrays.copyOf(bytes, cut));
+        assertEquals(List.of(FIRST), ResultLog.load(log).runs());
+    }
+
     @Test
     void aDamagedLineBeforeTheLastIsStillAnError(@TempDir Path dir) throws Exception {
         Path log = dir.resolve("log.jsonl");
