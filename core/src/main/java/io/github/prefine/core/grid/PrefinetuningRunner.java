@@ -200,13 +200,13 @@ final class PrefinetuningRunner {
         JsonArray losses = read.getAsJsonArray();
         for (int i = 0; i < losses.size(); i++) {
             JsonElement e = losses.get(i);
-            // Gson reads the NaN a diverged epoch wrote as a string, which getAsDouble takes
-            try {
-                out.add(e.getAsDouble());
-            } catch (RuntimeException ex) {
+            // Gson reads the NaN a diverged epoch wrote as a string; getAsDouble alone took any
+            // string Java parses, so a byte changed into 0.7f read as a loss
+            if (!StoredNumbers.isNumber(e)) {
                 throw new IOException(file + " $[" + i + "]: expected a loss (a number), found " + JsonShapes.describe(e)
-                        + "; delete the file to run the unit again", ex);
+                        + "; delete the file to run the unit again");
             }
+            out.add(e.getAsDouble());
         }
         return out;
     }

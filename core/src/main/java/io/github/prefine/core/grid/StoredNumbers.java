@@ -26,12 +26,23 @@ final class StoredNumbers {
      * @throws IOException naming the file and path when it is not a number
      */
     static double number(JsonElement e, Path file, String path, String again) throws IOException {
-        boolean number = e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
-                || e.getAsJsonPrimitive().isString() && List.of("NaN", "Infinity", "-Infinity").contains(e.getAsString()));
-        if (!number) {
+        if (!isNumber(e)) {
             throw notStored(file, path, "a number", e, again);
         }
         return e.getAsDouble();
+    }
+
+    /**
+     * Tells whether an element is a number as the grid writes one: JSON's, or NaN and Infinity,
+     * which Gson's lenient reader gives as strings. Not any string Java parses: {@code
+     * getAsDouble} takes {@code "0.7f"} and {@code "0x1p3"} too.
+     *
+     * @param e the element, null when absent
+     * @return whether it is one
+     */
+    static boolean isNumber(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
+                || e.getAsJsonPrimitive().isString() && List.of("NaN", "Infinity", "-Infinity").contains(e.getAsString()));
     }
 
     /**

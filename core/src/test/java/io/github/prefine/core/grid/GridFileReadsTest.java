@@ -100,6 +100,27 @@ class GridFileReadsTest {
         assertEquals(List.of(0.9, Double.NaN), PrefinetuningRunner.storedCurve(file));
     }
 
+    /**
+     * Gson's lenient reader gives a word as a string, and {@code getAsDouble} parsed any string
+     * Java parses: a byte changed into a Java suffix ({@code 0.7f}) or a hex float read as a loss.
+     */
+    @Test
+    void aTrainingLossCurveHoldingAWordJavaParsesIsRefused(@TempDir Path dir) throws Exception {
+        String text = "[\n  0.9,\n  0.7\n]";
+        Path file = TestFiles.write(dir, "train-loss.json", text.replace("0.7", "0.7f").getBytes(StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
+        assertEquals(file + " $[1]: expected a loss (a number), found \"0.7f\"; delete the file to run the unit again",
+                e.getMessage());
+        TestFiles.write(dir, "train-loss.json", text.replace("0.7", "\"0x1p3\"").getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(file));
+        assertEquals(file + " $[1]: expected a loss (a number), found \"0x1p3\"; delete the file to run the unit again",
+                e.getMessage());
+        // what a diverged epoch writes still reads back
+        TestFiles.write(dir, "train-loss.json", "[NaN, Infinity, -Infinity]".getBytes(StandardCharsets.UTF_8));
+        assertEquals(List.of(Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY),
+                PrefinetuningRunner.storedCurve(file));
+    }
+
     @Test
     void theReportsNameARecordNotUtf8AndAResultMissingAnEpochsLoss(@TempDir Path dir) throws Exception {
         GridReports reports = new GridReports(new GridLayout(dir), List.of("Baseline", "Only-SL"),
