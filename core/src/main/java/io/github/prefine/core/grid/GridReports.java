@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.task.Task;
@@ -268,16 +269,16 @@ public final class GridReports {
                     at = epoch;
                     JsonObject ep = epochs.get(e).getAsJsonObject();
                     at = epoch + ".trainLoss";
-                    train.add(ep.get("trainLoss").getAsDouble());
+                    train.add(loss(ep.get("trainLoss")));
                     at = epoch + ".averageValidationLoss";
-                    avg.add(ep.get("averageValidationLoss").getAsDouble());
+                    avg.add(loss(ep.get("averageValidationLoss")));
                     at = epoch + ".validationLosses";
                     JsonArray v = ep.getAsJsonArray("validationLosses");
                     for (int t = 0; t < tasks.size(); t++) {
                         at = "$.history.tasks[" + t + "]";
                         String task = tasks.get(t).getAsString();
                         at = epoch + ".validationLosses[" + t + "]";
-                        series.computeIfAbsent(task, k -> new ArrayList<>()).add(v.get(t).getAsDouble());
+                        series.computeIfAbsent(task, k -> new ArrayList<>()).add(loss(v.get(t)));
                     }
                 }
             } catch (RuntimeException e) {
@@ -306,5 +307,16 @@ public final class GridReports {
             written.addAll(drawn);
         }
         return written;
+    }
+
+    /**
+     * A loss a history holds: a number, or the NaN a diverged epoch wrote; getAsDouble alone took
+     * any string Java parses (Gson's lenient reader gives a bare {@code 0.9f} as one).
+     */
+    private static double loss(JsonElement e) {
+        if (!StoredNumbers.isNumber(e)) {
+            throw new IllegalStateException("not a number: " + e);
+        }
+        return e.getAsDouble();
     }
 }

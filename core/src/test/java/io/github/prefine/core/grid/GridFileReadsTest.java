@@ -143,6 +143,20 @@ class GridFileReadsTest {
                 + " the file to pre-finetune the setting again", e.getMessage());
     }
 
+    /** Gson's lenient reader gives a bare word as a string, which getAsDouble parsed when Java could. */
+    @Test
+    void theReportsRefuseAResultWhoseLossIsAWordJavaParses(@TempDir Path dir) throws Exception {
+        GridReports reports = new GridReports(new GridLayout(dir), List.of("Baseline", "Only-SL"),
+                List.of(TaskCatalog.task("wnut17")), SeedDifference.ALPHA);
+        Path result = TestFiles.write(dir, "prefinetune/Only-SL/result.json", ("{\"history\":{\"tasks\":[\"conll2003\"],"
+                + "\"epochs\":[{\"trainLoss\":1.0,\"averageValidationLoss\":0.9,\"validationLosses\":[0.9f]}]}}")
+                .getBytes(StandardCharsets.UTF_8));
+        IOException e = assertThrows(IOException.class, reports::write);
+        assertEquals(result + " $.history.epochs[0].validationLosses[0]: missing or of another type; expected a history of"
+                + " task names and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a"
+                + " task; delete the file to pre-finetune the setting again", e.getMessage());
+    }
+
     @Test
     void aHistoryWhoseEpochLacksItsTimeOrMistypesItsLossNamesTheMember(@TempDir Path dir) throws Exception {
         String history = "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": 0.5, \"epochs\": ["
