@@ -111,37 +111,36 @@ class ResultLogTest {
     /** The JDK's decoder refused such a log with "Input length = 1", naming neither the file nor the line. */
     @Test
     void aByteThatIsNotUtf8NamesTheFileLineAndByte(@TempDir Path dir) throws Exception {
-        Path log = dir.resolve("results.jsonl");
-        ResultLog.append(log, FIRST);
-        ResultLog.append(log, SECOND);
-        byte[] bytes = Files.readAllBytes(log);
-        String text = new String(bytes, StandardCharsets.UTF_8);
-        int at = text.indexOf('\n') + 3;
-        bytes[at] = (byte) 0xC3;
-        Files.write(log, bytes);
-        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ResultLog.load(log));
         // 0xC3 opens a two-byte sequence that the next byte, ASCII, does not continue
-        assertEquals(log + ": line 2 (byte " + at + ") holds 0xC3, not UTF-8; expected run and cost records, one JSON"
-                + " object a line, in UTF-8", e.getMessage());
+        assertRefusedAt(dir, true, "\n", 3, 0xC3);
     }
 
     /** The last line was decoded leniently: the bad byte became U+FFFD in a record that otherwise parsed. */
     @Test
     void aByteThatIsNotUtf8InACompleteLastRecordWithoutItsLineBreakNamesTheFileLineAndByte(@TempDir Path dir)
             throws Exception {
+        // inside SECOND's setting, "Only-SL": the record still parses once the byte is replaced;
+        // 0xFF begins no UTF-8 sequence
+        assertRefusedAt(dir, false, "Only-SL", 2, 0xFF);
+    }
+
+    /**
+     * Writes FIRST and SECOND, the last line break kept or not, puts {@code value} {@code past}
+     * bytes after {@code anchor} (on line 2), and expects load to refuse naming that byte.
+     */
+    private static void assertRefusedAt(Path dir, boolean lastLineBreak, String anchor, int past, int value)
+            throws Exception {
         Path log = dir.resolve("results.jsonl");
         ResultLog.append(log, FIRST);
         ResultLog.append(log, SECOND);
         byte[] bytes = Files.readAllBytes(log);
-        bytes = Arrays.copyOf(bytes, bytes.length - 1);
-        // inside SECOND's setting, "Only-SL": the record still parses once the byte is replaced
-        int at = new String(bytes, StandardCharsets.UTF_8).indexOf("Only-SL") + 2;
-        bytes[at] = (byte) 0xFF;
+        bytes = Arrays.copyOf(bytes, bytes.length - (lastLineBreak ? 0 : 1));
+        int at = new String(bytes, StandardCharsets.UTF_8).indexOf(anchor) + past;
+        bytes[at] = (byte) value;
         Files.write(log, bytes);
         java.io.IOException e = assertThrows(java.io.IOException.class, () -> ResultLog.load(log));
-        // 0xFF begins no UTF-8 sequence
-        assertEquals(log + ": line 2 (byte " + at + ") holds 0xFF, not UTF-8; expected run and cost records, one JSON"
-                + " object a line, in UTF-8", e.getMessage());
+        assertEquals(log + ": line 2 (byte " + at + ") holds " + String.format(java.util.Locale.ROOT, "0x%02X", value)
+                + ", not UTF-8; expected run and cost records, one JSON object a line, in UTF-8", e.getMessage());
     }
 
     /** What an interrupted append leaves: a character cut off by the end of the file, which is no damage. */
