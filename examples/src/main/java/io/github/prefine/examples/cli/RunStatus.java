@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole run in one line: units done, failed and left, time elapsed and the time left at the
@@ -50,6 +52,7 @@ import java.util.stream.Stream;
  * thread-safe.
  */
 final class RunStatus {
+    private static final Logger LOG = LoggerFactory.getLogger(RunStatus.class);
     private final Path records;
     private final int total;
     private final LongSupplier clock;
@@ -305,7 +308,10 @@ final class RunStatus {
         try {
             Files.writeString(trace, o + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
-            throw new UncheckedIOException("run status trace " + trace + ": cannot append an event", e);
+            // a debugging aid: losing it must not cost the run it watches
+            LOG.warn("run status trace {}: cannot append an event ({}); tracing stops here, the run goes on", trace,
+                    e.toString());
+            trace = null;
         }
     }
 

@@ -109,7 +109,8 @@ final class Workers {
             for (String device : devices) {
                 // this JVM's options (-Xmx, -Dprefine.attention=...), as the malloc re-launch passes them
                 List<String> cmd = ChildJvm.command(java, jvmArguments(ManagementFactory.getRuntimeMXBean()
-                        .getInputArguments()), System.getProperty("java.class.path"), arguments(original, device, threads));
+                        .getInputArguments(), out.size() + 1), System.getProperty("java.class.path"),
+                        arguments(original, device, threads));
                 LOG.info("starting a worker on {}", device);
                 out.add(ParentWatch.start(cmd, Map.of(WORKER, "1")));
             }
@@ -122,13 +123,18 @@ final class Workers {
     }
 
     /**
-     * A worker's JVM options: this JVM's, but without a debugger agent, whose port this JVM holds.
+     * A worker's JVM options: this JVM's, but without a debugger agent, whose port this JVM holds,
+     * and with a status trace ({@code -Dprefine.statusTrace=FILE}) of its own, {@code
+     * FILE.worker<n>}, since each process replaces its trace file when it starts.
      *
      * @param input this JVM's input arguments
+     * @param worker the worker's number, from 1
      * @return the options to start a worker with
      */
-    static List<String> jvmArguments(List<String> input) {
-        return input.stream().filter(a -> !ParentWatch.isDebuggerOption(a)).toList();
+    static List<String> jvmArguments(List<String> input, int worker) {
+        String trace = "-D" + RunStatus.TRACE_PROPERTY + "=";
+        return input.stream().filter(a -> !ParentWatch.isDebuggerOption(a))
+                .map(a -> a.startsWith(trace) ? a + ".worker" + worker : a).toList();
     }
 
     /**

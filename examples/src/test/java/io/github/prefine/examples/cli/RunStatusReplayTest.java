@@ -4,6 +4,7 @@ import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.history;
 import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.record;
 import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonParser;
 import io.github.prefine.core.train.StepReport;
@@ -113,6 +114,29 @@ class RunStatusReplayTest {
         assertEquals(drawn, samples.stream().map(RunStatusReplay.Sample::recorded).toList());
         assertEquals(drawn, samples.stream().map(RunStatusReplay.Sample::replayed).toList());
         assertEquals(List.of(40.0, 20.0), samples.stream().map(RunStatusReplay.Sample::leftSeconds).toList());
+    }
+
+    /**
+     * The trace is a debugging aid: when it can no longer be written (a full disk, the file made a
+     * folder) the status stops tracing and the run goes on; the failure aborted the training run.
+     */
+    @Test
+    void aTraceThatCannotBeWrittenStopsTracingNotTheRun(@TempDir Path tmp) throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("out"));
+        Path traceFile = tmp.resolve("trace.jsonl");
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(folder, 4, now::get, SHAPE, PLAN, 1).traceTo(traceFile);
+        Files.delete(traceFile);
+        Files.createDirectory(traceFile);
+        s.runStarted("pre-finetune SL lr 0.001");
+        now.set(10 * S);
+        s.steps(new StepReport(0, 1, 1, 1, 0.5, 1e-3, 100, 10));
+        s.epochEnded(0);
+        assertTrue(s.line().startsWith("run: 0/4 units done"), s.line());
+        assertTrue(Files.isDirectory(traceFile));
+        try (var left = Files.list(traceFile)) {
+            assertEquals(0, left.count());
+        }
     }
 
     private static String unit(String target) {

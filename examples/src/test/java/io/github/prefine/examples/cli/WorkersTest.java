@@ -76,7 +76,14 @@ class WorkersTest {
     @Test
     void aWorkerKeepsThisJvmsOptionsButNotItsDebugger() {
         assertEquals(List.of("-Xmx2g", "-Dprefine.attention=fused"), Workers.jvmArguments(List.of("-Xmx2g",
-                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dprefine.attention=fused", "-Xdebug")));
+                "-agentlib:jdwp=transport=dt_socket,server=y,address=5005", "-Dprefine.attention=fused", "-Xdebug"), 1));
+    }
+
+    @Test
+    void eachWorkerTracesItsStatusToAFileOfItsOwn() {
+        // the same trace file for every process: each replaced the file the others were appending to
+        assertEquals(List.of("-Xmx2g", "-Dprefine.statusTrace=t.jsonl.worker2"),
+                Workers.jvmArguments(List.of("-Xmx2g", "-Dprefine.statusTrace=t.jsonl"), 2));
     }
 
     @Test
