@@ -23,6 +23,7 @@ import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.eval.files.StrictJson;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.eval.qa.QaPostProcessor;
@@ -468,7 +469,10 @@ public final class PredictCommand implements Callable<Integer> {
                         + expected);
             }
         } catch (IOException | JsonParseException | IllegalStateException ex) {
-            throw new IllegalArgumentException(where + "not valid JSON (" + ex.getMessage() + "); expected " + expected);
+            // Gson's own text advises a Java call and links its troubleshooting page on a second line
+            StrictJson.Syntax s = StrictJson.syntax(ex);
+            throw new IllegalArgumentException(where + "not valid JSON (" + s.reason()
+                    + (s.located() ? " at column " + s.column() : "") + "); expected " + expected);
         }
         if (!e.isJsonObject()) {
             throw new IllegalArgumentException(where + "expected " + expected + ", found " + abbreviate(line));

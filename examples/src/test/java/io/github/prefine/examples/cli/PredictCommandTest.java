@@ -440,6 +440,21 @@ class PredictCommandTest {
                 cli.err());
     }
 
+    /**
+     * A line that is not strict JSON is one line of standard error in the user's words: where the
+     * text goes wrong (column 1 holds the bare word) and not Gson's advice to call {@code
+     * JsonReader.setStrictness} or its troubleshooting link on a second line, which it gave before.
+     */
+    @Test
+    void aLineThatIsNotJsonIsOneLineInPlainWords() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        Path bare = input("bare.jsonl", "not json");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", bare.toString()));
+        assertEquals(List.of("prefine predict: " + bare + ":1: not valid JSON (non-standard JSON (such as single quotes,"
+                + " unquoted names or values, comments) at column 1); expected {\"text\": ...} for the text task topic"),
+                cli.err().lines().toList());
+    }
+
     /** The library's label for each text, as the command's lines should carry them. */
     private static List<String> labels(List<String> texts) throws Exception {
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {
