@@ -279,9 +279,16 @@ class PredictCommandTest {
                 + " of input lines 2 on were not written (1 written)"), ownLines(log), log);
     }
 
+    /** The last line of a command an interrupt or a SIGTERM stopped: the first input line not predicted. */
+    private static String interrupted(int firstLost, int written) {
+        return "prefine predict: interrupted; the outputs of input lines " + firstLost + " on were not written ("
+                + written + " written)";
+    }
+
     /**
      * A SIGTERM (as an interrupt, the JVM's shutdown hooks run) while the command waits for input
-     * still counts the cut inputs among the line written.
+     * still counts the cut inputs among the line written, then says that it was interrupted and
+     * from which input line the outputs are missing (it said nothing of the stop itself).
      */
     @Test
     void aStoppedCommandCountsTheCutInputsWritten() throws Exception {
@@ -292,7 +299,8 @@ class PredictCommandTest {
             assertTrue(child.process().toHandle().destroy(), "no SIGTERM sent");
             String log = finished(child.process(), err);
             assertEquals(143, child.process().exitValue(), log);
-            assertEquals(List.of(cutBeforeStop(1, 1)), ownLines(log), log);
+            // then the line that says why it stopped and where to go on, as a closed output's does
+            assertEquals(List.of(cutBeforeStop(1, 1), interrupted(2, 1)), ownLines(log), log);
         }
     }
 
@@ -316,7 +324,8 @@ class PredictCommandTest {
             String log = finished(child.process(), err);
             assertEquals(143, child.process().exitValue(), log);
             assertEquals(List.of(cutBeforeStop(1, 2), "prefine predict: skipped 1 of the 2 input lines written before"
-                    + " the command stopped (lines 2); their output lines hold {\"error\": ...}"), ownLines(log), log);
+                    + " the command stopped (lines 2); their output lines hold {\"error\": ...}", interrupted(3, 2)),
+                    ownLines(log), log);
         }
     }
 
