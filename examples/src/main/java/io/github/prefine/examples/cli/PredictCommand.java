@@ -23,6 +23,7 @@ import io.github.prefine.core.predict.SavedTask;
 import io.github.prefine.core.predict.TagPrediction;
 import io.github.prefine.core.predict.TaskPredictor;
 import io.github.prefine.core.task.ExtractiveQa;
+import io.github.prefine.eval.files.StrictJson;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.eval.qa.QaPostProcessor;
@@ -85,7 +86,8 @@ import picocli.CommandLine.Spec;
  * how many, e.g. {@code prefine predict: 12 of 56 inputs were cut to 128 tokens (their ends not
  * read)}; a command that stops early (a bad line, an internal fault, a SIGINT or SIGTERM, standard
  * output closed) still counts the cut inputs among the lines it wrote, before the line that says
- * why it stopped ({@code 1 of the 3 inputs written before the command stopped were cut ...}). When
+ * why it stopped ({@code 1 of the 3 inputs written before the command stopped were cut ...}; after
+ * an interrupt, {@code interrupted; the outputs of input lines 4 on were not written (3 written)}). When
  * the reader of standard output closes it ({@code | head}), the command stops at the first line it
  * cannot write, says so, and exits 141 (128 + SIGPIPE, as a shell reports a process the signal
  * ended). Exit 0 on success, 2 for bad input (a folder that is not a saved model or lacks its
@@ -170,6 +172,11 @@ public final class PredictCommand implements Callable<Integer> {
         // an interrupt or a SIGTERM still says what an early end says of the lines written: cut, skipped
         Thread stopHook = new Thread(() -> {
             written.summary(false).forEach(System.err::println);
+            // then why it stopped and where the input goes on, as a closed output says: each input line
+            // written has one output line, its error object included
+            int lines = written.lines();
+            System.err.println("prefine predict: interrupted; the outputs of input lines " + (lines + 1)
+                    + " on were not written (" + lines + " written)");
             System.err.flush();
         }, "prefine-predict-stop-summary");
         Runtime.getRuntime().addShutdownHook(stopHook);
@@ -468,7 +475,10 @@ public final class PredictCommand implements Callable<Integer> {
                         + expected);
             }
         } catch (IOException | JsonParseException | IllegalStateException ex) {
-            throw new IllegalArgumentException(where + "not valid JSON (" + ex.getMessage() + "); expected " + expected);
+            // Gson's own text advises a Java call and links its troubleshooting page on a second line
+            StrictJson.Syntax s = StrictJson.syntax(ex);
+            throw new IllegalArgumentException(where + "not valid JSON (" + s.reason()
+                    + (s.located() ? " at column " + s.column() : "") + "); expected " + expected);
         }
         if (!e.isJsonObject()) {
             throw new IllegalArgumentException(where + "expected " + expected + ", found " + abbreviate(line));

@@ -279,9 +279,16 @@ class PredictCommandTest {
                 + " of input lines 2 on were not written (1 written)"), ownLines(log), log);
     }
 
+    /** The last line of a command an interrupt or a SIGTERM stopped: the first input line not predicted. */
+    private static String interrupted(int firstLost, int written) {
+        return "prefine predict: interrupted; the outputs of input lines " + firstLost + " on were not written ("
+                + written + " written)";
+    }
+
     /**
      * A SIGTERM (as an interrupt, the JVM's shutdown hooks run) while the command waits for input
-     * still counts the cut inputs among the line written.
+     * still counts the cut inputs among the line written, then says that it was interrupted and
+     * from which input line the outputs are missing (it said nothing of the stop itself).
      */
     @Test
     void aStoppedCommandCountsTheCutInputsWritten() throws Exception {
@@ -292,7 +299,8 @@ class PredictCommandTest {
             assertTrue(child.process().toHandle().destroy(), "no SIGTERM sent");
             String log = finished(child.process(), err);
             assertEquals(143, child.process().exitValue(), log);
-            assertEquals(List.of(cutBeforeStop(1, 1)), ownLines(log), log);
+            // then the line that says why it stopped and where to go on, as a closed output's does
+            assertEquals(List.of(cutBeforeStop(1, 1), interrupted(2, 1)), ownLines(log), log);
         }
     }
 
@@ -316,7 +324,8 @@ class PredictCommandTest {
             String log = finished(child.process(), err);
             assertEquals(143, child.process().exitValue(), log);
             assertEquals(List.of(cutBeforeStop(1, 2), "prefine predict: skipped 1 of the 2 input lines written before"
-                    + " the command stopped (lines 2); their output lines hold {\"error\": ...}"), ownLines(log), log);
+                    + " the command stopped (lines 2); their output lines hold {\"error\": ...}", interrupted(3, 2)),
+                    ownLines(log), log);
         }
     }
 
@@ -438,6 +447,21 @@ class PredictCommandTest {
         assertEquals(2, cli.run("--model", tmp.toString(), "--task", "topic", "--input", json.toString()));
         assertTrue(cli.err().startsWith("prefine predict: " + tmp.resolve("prefine-model.json") + ": no prefine-model.json"),
                 cli.err());
+    }
+
+    /**
+     * A line that is not strict JSON is one line of standard error in the user's words: where the
+     * text goes wrong (column 1 holds the bare word) and not Gson's advice to call {@code
+     * JsonReader.setStrictness} or its troubleshooting link on a second line, which it gave before.
+     */
+    @Test
+    void aLineThatIsNotJsonIsOneLineInPlainWords() throws Exception {
+        CliRunner cli = new CliRunner("predict");
+        Path bare = input("bare.jsonl", "not json");
+        assertEquals(2, cli.run("--model", saved.toString(), "--task", "topic", "--input", bare.toString()));
+        assertEquals(List.of("prefine predict: " + bare + ":1: not valid JSON (non-standard JSON (such as single quotes,"
+                + " unquoted names or values, comments) at column 1); expected {\"text\": ...} for the text task topic"),
+                cli.err().lines().toList());
     }
 
     /** The library's label for each text, as the command's lines should carry them. */
