@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
@@ -69,6 +70,8 @@ final class GridExporter {
     static final String VALIDATION_IDS = "validation-ids.txt";
     /** Validation scores (percent) closer than this count as reproduced. */
     private static final double REPRODUCED = 1e-6;
+    /** What deleting a damaged sweep detail file does, for its refusal. */
+    private static final String DETAIL_AGAIN = "run the sweep again, with its record under records/ (its trials are kept)";
 
     private final GridSession session;
     private final Grid grid;
@@ -195,20 +198,38 @@ final class GridExporter {
 
     /** A finished sweep's candidates: each seed's validation score at the chosen rate. */
     private List<Candidate> read(FinetuningSweep sweep) throws IOException {
-        Path file = grid.layout.finetuningDetail(sweep);
+        return storedCandidates(grid.layout.finetuningDetail(sweep), sweep.setting(), sweep.target());
+    }
+
+    /**
+     * Reads a sweep's detail file: each seed's validation score at the chosen rate, a diverged
+     * seed's NaN left out. A member missing or of another kind, {@code "0.7f"} for a number
+     * included, is refused naming the file and its JSON path.
+     */
+    static List<Candidate> storedCandidates(Path file, Setting setting, Task target) throws IOException {
         JsonObject o = JsonFiles.object(file);
-        double lr = o.get("learningRate").getAsDouble();
+        double lr = StoredNumbers.number(o.get("learningRate"), file, "$.learningRate", DETAIL_AGAIN);
+        JsonElement sweep = o.get("sweep");
+        if (sweep == null || !sweep.isJsonArray()) {
+            throw StoredNumbers.notStored(file, "$.sweep", "an array of trials", sweep, DETAIL_AGAIN);
+        }
         List<Candidate> out = new ArrayList<>();
-        JsonArray trials = o.getAsJsonArray("sweep");
+        JsonArray trials = sweep.getAsJsonArray();
         for (int i = 0; i < trials.size(); i++) {
-            JsonObject g = trials.get(i).getAsJsonObject();
-            double v = g.get("validation").getAsDouble();
-            if (g.get("learningRate").getAsDouble() == lr && Double.isFinite(v)) {
-                // getAsLong would read seed 1.5 as 1 and export seed 1's model under it
-                long seed = JsonShapes.wholeLong(g.get("seed"), "$.sweep[" + i + "].seed",
-                        (at, expected, found) -> new IOException(file + " " + at + ": expected " + expected + ", found "
-                                + found));
-                out.add(new Candidate(sweep.setting(), sweep.target(), seed, lr, v));
+            String at = "$.sweep[" + i + "]";
+            JsonElement e = trials.get(i);
+            if (!e.isJsonObject()) {
+                throw StoredNumbers.notStored(file, at, "a trial (an object)", e, DETAIL_AGAIN);
+            }
+            JsonObject g = e.getAsJsonObject();
+            double v = StoredNumbers.number(g.get("validation"), file, at + ".validation", DETAIL_AGAIN);
+            double rate = StoredNumbers.number(g.get("learningRate"), file, at + ".learningRate", DETAIL_AGAIN);
+            // getAsLong would read seed 1.5 as 1 and export seed 1's model under it
+            long seed = JsonShapes.wholeLong(g.get("seed"), at + ".seed",
+                    (where, expected, found) -> new IOException(file + " " + where + ": expected " + expected + ", found "
+                            + found + "; delete the file to " + DETAIL_AGAIN));
+            if (rate == lr && Double.isFinite(v)) {
+                out.add(new Candidate(setting, target, seed, lr, v));
             }
         }
         return out;

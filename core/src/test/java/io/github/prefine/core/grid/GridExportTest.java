@@ -26,6 +26,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -271,6 +272,35 @@ class GridExportTest {
         // equal seeds: the first in seed order
         assertEquals(List.of(cs.get(2)), GridExporter.chosen(ModelExports.BEST, Map.of(t, cs.subList(2, 4))));
         assertEquals(cs, GridExporter.chosen(ModelExports.ALL, Map.of(t, cs)));
+    }
+
+    @Test
+    void aSweepDetailFileIsReadAtItsChosenRateAndADamagedOneIsRefusedNamingFileAndPath(@TempDir Path dir)
+            throws Exception {
+        Task t = InMemoryTasks.task("t", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, List.of("no", "yes"));
+        Setting base = Setting.baseline();
+        Path file = dir.resolve("run-Baseline-t.json");
+        String trials = "{\"seed\": 1, \"learningRate\": 0.001, \"validation\": 50.0},"
+                + "{\"seed\": 2, \"learningRate\": 0.001, \"validation\": NaN},"
+                + "{\"seed\": 1, \"learningRate\": 0.003, \"validation\": 80.0},"
+                + "{\"seed\": 2, \"learningRate\": 0.003, \"validation\": 70.0}";
+        Files.writeString(file, "{\"learningRate\": 0.003, \"sweep\": [" + trials + "]}");
+        // the chosen rate's two seeds, by hand from the trials above
+        assertEquals(List.of(new GridExporter.Candidate(base, t, 1, 0.003, 80.0),
+                new GridExporter.Candidate(base, t, 2, 0.003, 70.0)), GridExporter.storedCandidates(file, base, t));
+        // a byte changed into a word Java's parser takes for a number
+        for (String[] damaged : new String[][] {
+                {"{\"learningRate\": 0.003, \"sweep\": [{\"seed\": 1, \"learningRate\": 0.003, \"validation\": \"0.7f\"}]}",
+                        "$.sweep[0].validation"},
+                {"{\"learningRate\": \"0x1p3\", \"sweep\": []}", "$.learningRate"},
+                {"{\"learningRate\": 0.003, \"sweep\": {}}", "$.sweep"},
+                {"{\"learningRate\": 0.003, \"sweep\": [1]}", "$.sweep[0]"},
+                {"{\"learningRate\": 0.003, \"sweep\": [{\"seed\": 1, \"validation\": 1}]}", "$.sweep[0].learningRate"}}) {
+            Files.writeString(file, damaged[0]);
+            IOException e = assertThrows(IOException.class,
+                    () -> GridExporter.storedCandidates(file, base, t), damaged[0]);
+            assertTrue(e.getMessage().startsWith(file + " " + damaged[1] + ": expected "), e.getMessage());
+        }
     }
 
     private static List<Path> recordFiles(Path out) throws Exception {
