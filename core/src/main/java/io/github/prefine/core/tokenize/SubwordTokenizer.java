@@ -65,6 +65,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean wordwise;
     private final boolean marksWordStarts;
     private final int vocabularySize;
+    /** SHA-256 of the text the facts above came from: a variant of a file changed since parses and checks it again. */
+    private final byte[] textDigest;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
@@ -88,6 +90,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
         this.vocabularySize = b.vocabularySize;
+        this.textDigest = b.factsDigest;
         this.pieces = new PieceEncoder(source, this::nativeFailure);
     }
 
@@ -121,6 +124,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.marksWordStarts = marksWordStarts;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
+        b.factsDigest = textDigest;
         return b;
     }
 
@@ -695,6 +699,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean wordwiseKnown;
         /** -1 until read from the file; a variant's builder knows it already. */
         private int vocabularySize = -1;
+        /** SHA-256 of the text the known facts came from, null when none are known. */
+        private byte[] factsDigest;
 
         static {
             // prefine's Hugging Face folder loader hands over a text read already through this
@@ -754,6 +760,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         private void forgetFileFacts() {
             vocabularySize = -1;
             wordwiseKnown = false;
+            factsDigest = null;
             if (!padIdSet) {
                 padId = -1;
             }
@@ -879,6 +886,13 @@ public final class SubwordTokenizer implements AutoCloseable {
             TokenizerSource source = new TokenizerSource(file, rebuilt);
             // the file is read once, and parsed at most once: the library and the facts take the same text
             String text = given != null ? given.text() : source.text();
+            byte[] digest = TokenizerJson.sha256(text);
+            if (factsDigest != null && !Arrays.equals(factsDigest, digest)) {
+                // the file changed on disk since the facts were read: they, and the checks that
+                // keep the library from panicking, are the new text's to make
+                forgetFileFacts();
+            }
+            factsDigest = digest;
             HuggingFaceTokenizer hf = source.load(text, options);
             int pad;
             try {

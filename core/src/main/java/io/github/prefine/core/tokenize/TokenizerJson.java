@@ -5,7 +5,10 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +23,21 @@ import java.util.Set;
  */
 final class TokenizerJson {
     private TokenizerJson() {}
+
+    /**
+     * The SHA-256 of a {@code tokenizer.json} text, to tell whether a file changed since its facts were read.
+     *
+     * @param text the text
+     * @return its digest
+     */
+    static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            // every Java platform has SHA-256
+            throw new IllegalStateException(e);
+        }
+    }
 
     /**
      * Tells whether a pre-tokenizer tokenizes each whitespace-separated word on its own (the rules

@@ -43,6 +43,27 @@ class TokenizerFileRefusalTest {
     }
 
     /**
+     * A variant ({@code toBuilder}) knows its file's facts and skips parsing it; a file changed on
+     * disk since to one whose template adds an undefined token is parsed and refused all the same,
+     * before anything is encoded (which would abort the JVM), while a variant of the unchanged
+     * file still builds. Run in a child JVM, which the panic would abort.
+     */
+    @Test
+    void aVariantOfAFileChangedOnDiskIsCheckedAgain() throws Exception {
+        String good = fixture();
+        Path file = write(good);
+        JsonObject broken = JsonParser.parseString(good).getAsJsonObject();
+        broken.getAsJsonObject("post_processor").getAsJsonObject("special_tokens").remove("[CLS]");
+        Path replacement = Files.writeString(tmp.resolve("broken.json"), broken.toString());
+        // in a child JVM: building the variant encodes the probes, where the library would panic
+        String log = ChildJvm.run(ChangedFileVariantProbe.class, tmp.resolve("child.log"), List.of(), file.toString(),
+                replacement.toString());
+        assertTrue(log.contains("OUTCOME variant 64"), log);
+        assertTrue(log.contains("OUTCOME refused: " + file + ": $.post_processor.single[0].SpecialToken.id \"[CLS]\""
+                + " is not defined in $.post_processor.special_tokens"), log);
+    }
+
+    /**
      * A WordPiece vocabulary without its unknown token loads in the library, which then fails at
      * the first unknown word with MissingUnkToken, unwrapped by DJL's binding into a panic that
      * aborts the JVM: run in a child JVM, which must exit normally.
