@@ -164,9 +164,9 @@ public final class GridReports {
                 }
             }
             if (!leftOut.isEmpty() && !leftOut.equals(leftOutBefore)) {
-                LOG.warn("{}: left out {} records ({} lines) of units not in this grid's plan: {}; results.jsonl and"
-                        + " the tables hold this grid's units only", records, leftOut.size(), leftOutLines,
-                        named(leftOut));
+                LOG.warn("{}: left out {} ({}) of units not in this grid's plan: {}; results.jsonl and"
+                        + " the tables hold this grid's units only", records, counted(leftOut.size(), "record"),
+                        counted(leftOutLines, "line"), named(leftOut));
             }
             leftOutBefore = leftOut;
             Path log = files.results();
@@ -187,8 +187,8 @@ public final class GridReports {
             written.addAll(curves());
             // one line per rewrite, not one per file
             LOG.info("reports: {} table files and {} charts in {} ({} runs{}){}", tables, (written.size() - tables) / 2,
-                    out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + leftOut.size()
-                            + " records of units not in this grid's plan left out",
+                    out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + counted(leftOut.size(), "record")
+                            + " of units not in this grid's plan left out",
                     charts.renderingFailure() == null ? "" : "; charts skipped, see the warning above");
             return new Written(t1, t2, cost, written, leftOut);
         }
@@ -319,4 +319,10 @@ public final class GridReports {
         }
         return e.getAsDouble();
     }
+
+    /** A count and its noun, singular for one: "1 record", "2 records". */
+    static String counted(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
 }

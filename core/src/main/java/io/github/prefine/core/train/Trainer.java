@@ -257,11 +257,11 @@ public final class Trainer implements AutoCloseable {
                 // a finished run trains no epoch and gives no step report: the only word of its epochs
                 listeners.forEach(l -> l.onResume(st.epochsDone()));
                 if (st.finished()) {
-                    LOG.info("{}run in {} already finished after {} epochs", logName, latest.get(), st.epochsDone());
+                    LOG.info("{}run in {} already finished after {}", logName, latest.get(), epochs(st.epochsDone()));
                     return result(st.stoppedEarly());
                 }
                 startEpoch = st.epochsDone();
-                LOG.info("{}resuming from {} after {} epochs", logName, latest.get(), startEpoch);
+                LOG.info("{}resuming from {} after {}", logName, latest.get(), epochs(startEpoch));
             }
         }
         step.syncReplicas();
@@ -883,4 +883,10 @@ public final class Trainer implements AutoCloseable {
             return new Trainer(this, store, trainSizes);
         }
     }
+
+    /** A count of epochs as the resume log says it: "1 epoch", "2 epochs". */
+    static String epochs(int n) {
+        return n + (n == 1 ? " epoch" : " epochs");
+    }
+
 }

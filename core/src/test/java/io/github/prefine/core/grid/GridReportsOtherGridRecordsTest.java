@@ -128,6 +128,26 @@ class GridReportsOtherGridRecordsTest {
         assertEquals(table1, Files.readString(out.resolve("table1.json")));
     }
 
+    /** One record of one line left out is counted in the singular (the summary line is INFO, off in tests). */
+    @Test
+    void oneRecordOfOneLineLeftOutIsCountedInTheSingular(@TempDir Path out) throws Exception {
+        Path records = Files.createDirectories(out.resolve("records"));
+        write(records, "run-Baseline-wnut17", ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 1, 41)));
+        write(records, "run-Baseline-wnut17-seed3", ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 3, 90)));
+        String[] logs = new String[1];
+        captureErr(new GridReports(new GridLayout(out), List.of("Baseline"), List.of(TaskCatalog.task("wnut17")), PLAN,
+                SeedDifference.ALPHA)::write, logs);
+        assertTrue(logs[0].contains(records + ": left out 1 record (1 line) of units not in this grid's plan:"
+                + " run-Baseline-wnut17-seed3;"), logs[0]);
+        // two lines of one record
+        write(records, "run-Baseline-wnut17-seed3", ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 3, 90)),
+                ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 3, 91)));
+        write(records, "run-Baseline-wnut17-seed4", ResultLog.line(new RunRecord("Baseline", "wnut17", "SL", 4, 92)));
+        captureErr(new GridReports(new GridLayout(out), List.of("Baseline"), List.of(TaskCatalog.task("wnut17")), PLAN,
+                SeedDifference.ALPHA)::write, logs);
+        assertTrue(logs[0].contains(records + ": left out 2 records (3 lines) of units"), logs[0]);
+    }
+
     /** Without a plan (a folder's reports rebuilt from its records alone) every record is taken, as before. */
     @Test
     void withoutAPlanEveryRecordIsTaken(@TempDir Path out) throws Exception {
