@@ -1,5 +1,6 @@
 package io.github.prefine.core.features;
 
+import io.github.prefine.core.internal.OneLineNames;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import java.util.Locale;
 import java.util.Objects;
@@ -79,12 +80,11 @@ abstract class FeaturizerBuilder<B extends FeaturizerBuilder<B>> {
             throw new IllegalArgumentException("featurizer: optName must name what is featurized (the report's and log"
                     + " lines' name), found '" + name + "'");
         }
-        for (int i = 0; i < name.length(); i++) {
-            if (Character.isISOControl(name.charAt(i))) {
-                throw new IllegalArgumentException(String.format(Locale.ROOT, "featurizer: optName must be one line (it"
-                        + " starts the report's log lines), found control character U+%04X at index %d of the name",
-                        (int) name.charAt(i), i));
-            }
+        int i = OneLineNames.controlCharacterAt(name);
+        if (i >= 0) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "featurizer: optName must be one line (it"
+                    + " starts the report's log lines), found control character U+%04X at index %d of the name",
+                    (int) name.charAt(i), i));
         }
         this.name = name;
         return self();

@@ -8,6 +8,7 @@ import io.github.prefine.core.data.ReadResult;
 import io.github.prefine.core.data.SeededSplit;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.features.FeaturizationListener;
+import io.github.prefine.core.internal.OneLineNames;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -562,7 +563,7 @@ public final class Task {
                 throw new IllegalArgumentException(name + ": a task name must not contain '/' (it keys the task's head"
                         + " parameters), found '" + name + "'");
             }
-            int control = controlCharacterAt(name);
+            int control = OneLineNames.controlCharacterAt(name);
             if (control >= 0) {
                 // the grid's run names hold it, and the trainer refuses them only once the run starts
                 throw new IllegalArgumentException(String.format(Locale.ROOT, "%s: a task name must be one line of"
@@ -612,19 +613,5 @@ public final class Task {
                 throw new IllegalStateException(name + ": " + setter + " is required");
             }
         }
-    }
-
-    /**
-     * The index of the first control character of a name (a tab, a line break; {@link
-     * Character#isISOControl}), or -1: names of tasks and groups go into run names, which the
-     * trainer refuses with one.
-     */
-    static int controlCharacterAt(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            if (Character.isISOControl(name.charAt(i))) {
-                return i;
-            }
-        }
-        return -1;
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.task;
 
+import io.github.prefine.core.internal.OneLineNames;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -36,7 +37,7 @@ public final class TaskGroup {
         if (name.isBlank() || name.contains("+")) {
             throw new IllegalArgumentException("group name must be non-blank without '+', found '" + name + "'");
         }
-        int control = Task.controlCharacterAt(name);
+        int control = OneLineNames.controlCharacterAt(name);
         if (control >= 0) {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "group name must be one line of text (the"
                     + " grid's run names and log lines hold it), found control character U+%04X at index %d of '%s'",

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import io.github.prefine.core.internal.OneLineNames;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
@@ -732,12 +733,11 @@ public final class Trainer implements AutoCloseable {
                 throw new IllegalArgumentException("trainer: optName must name the run its log lines start with, found '"
                         + name + "' (leave optName out for no name)");
             }
-            for (int i = 0; i < name.length(); i++) {
-                if (Character.isISOControl(name.charAt(i))) {
-                    throw new IllegalArgumentException(String.format(Locale.ROOT, "trainer: optName must be one"
-                            + " line (it starts each log line), found control character U+%04X at index %d of the name",
-                            (int) name.charAt(i), i));
-                }
+            int i = OneLineNames.controlCharacterAt(name);
+            if (i >= 0) {
+                throw new IllegalArgumentException(String.format(Locale.ROOT, "trainer: optName must be one"
+                        + " line (it starts each log line), found control character U+%04X at index %d of the name",
+                        (int) name.charAt(i), i));
             }
             this.name = name.strip();
             return this;
