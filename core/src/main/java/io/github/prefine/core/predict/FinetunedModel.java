@@ -90,8 +90,8 @@ public final class FinetunedModel implements AutoCloseable {
         Path tokenizerFile = dir.resolve(manifest.tokenizer());
         if (!Files.isRegularFile(tokenizerFile)) {
             throw new NoSuchFileException(tokenizerFile.toString(), null, "the model folder " + dir + " has no tokenizer"
-                    + " file " + manifest.tokenizer() + ", which its manifest names; a saved model is used on new text"
-                    + " with the tokenizer its tasks were featurized with (ModelExport copies it there)");
+                    + " file " + manifest.tokenizer() + ", which its " + ModelManifest.FILE + " names; a saved model is used"
+                    + " on new text with the tokenizer its tasks were featurized with (ModelExport copies it there)");
         }
         LoadedCheckpoint checkpoint = EncoderCheckpoint.load(dir.resolve("encoder"), manager);
         MultiHeadModel model = null;

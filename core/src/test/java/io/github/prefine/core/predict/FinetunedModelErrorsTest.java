@@ -180,6 +180,8 @@ class FinetunedModelErrorsTest {
             NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> FinetunedModel.load(copy, m));
             assertTrue(e.getMessage().contains("the model folder " + copy + " has no tokenizer file encoder/tokenizer.json"),
                     e.getMessage());
+            // a name changed in the manifest is sought where the manifest says: the message names the manifest
+            assertTrue(e.getMessage().contains("which its " + ModelManifest.FILE + " names"), e.getMessage());
         }
     }
 
