@@ -11,6 +11,7 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.TestFiles;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -58,15 +59,7 @@ class SavedModelProperties {
 
     @AfterContainer
     static void removeDir() throws IOException {
-        removeTree(dir);
-    }
-
-    private static void removeTree(Path root) throws IOException {
-        try (var files = Files.walk(root)) {
-            for (Path p : files.sorted((a, b) -> b.compareTo(a)).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
+        TestFiles.deleteTree(dir);
     }
 
     @Provide
@@ -128,7 +121,7 @@ class SavedModelProperties {
         } catch (RuntimeException e) {
             throw new AssertionError(where + " failed with " + e, e);
         } finally {
-            removeTree(folder);
+            TestFiles.deleteTree(folder);
         }
     }
 
@@ -164,7 +157,7 @@ class SavedModelProperties {
         } catch (RuntimeException e) {
             throw new AssertionError(what + " failed with " + e, e);
         } finally {
-            removeTree(folder);
+            TestFiles.deleteTree(folder);
         }
     }
 
