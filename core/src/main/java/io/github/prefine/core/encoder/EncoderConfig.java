@@ -29,9 +29,6 @@ public final class EncoderConfig {
     /** The weight-init standard deviation of HF ({@code initializer_range}). */
     public static final float INITIALIZER_RANGE = 0.02f;
 
-    /** The non-finite literals Gson's lenient parser reads as strings. */
-    private static final List<String> NON_FINITE = List.of("NaN", "Infinity", "-Infinity");
-
     private final ModelFamily modelType;
     private final int vocabSize;
     private final int hiddenSize;
@@ -192,8 +189,7 @@ public final class EncoderConfig {
      */
     private static float number(JsonObject o, String key) {
         JsonElement e = o.get(key);
-        if (e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
-                || NON_FINITE.contains(e.getAsString()) && e.getAsJsonPrimitive().isString())) {
+        if (JsonShapes.isLenientNumber(e)) {
             return Float.parseFloat(e.getAsString());
         }
         throw mismatch(key, "a number", JsonShapes.describe(e));

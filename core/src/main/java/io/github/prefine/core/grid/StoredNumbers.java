@@ -4,7 +4,6 @@ import com.google.gson.JsonElement;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The numbers a resumed grid takes from the files an earlier run of it wrote (a trial's scores, a
@@ -41,8 +40,7 @@ final class StoredNumbers {
      * @return whether it is one
      */
     static boolean isNumber(JsonElement e) {
-        return e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
-                || e.getAsJsonPrimitive().isString() && List.of("NaN", "Infinity", "-Infinity").contains(e.getAsString()));
+        return JsonShapes.isLenientNumber(e);
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.prefine.eval.internal;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -10,6 +11,9 @@ import java.util.regex.Pattern;
  * with its own exception, naming its file: it passes a {@link Mismatch} that makes it. Stateless.
  */
 public final class JsonShapes {
+    /** The non-finite literals Gson's lenient reader gives as strings. */
+    private static final List<String> NON_FINITE = List.of("NaN", "Infinity", "-Infinity");
+
     /** JSON's integer syntax: no leading zero, no fraction, no exponent. */
     private static final Pattern INTEGER_LITERAL = Pattern.compile("-?(0|[1-9][0-9]*)");
 
@@ -136,6 +140,19 @@ public final class JsonShapes {
             // falls through to the refusal: the literal is an integer past the range of a long
         }
         throw mismatch.at(path, expected, describe(e));
+    }
+
+    /**
+     * Tells whether an element is a number as Gson's lenient reader gives one: a JSON number, or
+     * the literal {@code NaN}, {@code Infinity} or {@code -Infinity} (read as a string). Not any
+     * string Java parses: {@code getAsDouble} takes {@code "0.7f"} and {@code "0x1p3"} too.
+     *
+     * @param e the element, null when absent
+     * @return whether it is one
+     */
+    public static boolean isLenientNumber(JsonElement e) {
+        return e != null && e.isJsonPrimitive() && (e.getAsJsonPrimitive().isNumber()
+                || e.getAsJsonPrimitive().isString() && NON_FINITE.contains(e.getAsString()));
     }
 
     /**
