@@ -177,11 +177,37 @@ public final class GridSession implements AutoCloseable {
                 clearForced(file);
             }
         }
+        if (existed && kept != fresh) {
+            warnIfMoved(file, kept.get("environment"), fresh.getAsJsonObject("environment"));
+        }
         // this process's options and environment; the fingerprint is the same
         kept.add("options", fresh.get("options"));
         kept.add("environment", fresh.get("environment"));
         AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(kept));
         return kept;
+    }
+
+    /**
+     * Warns when the run continues on another device or engine than the one its manifest names:
+     * allowed, as their results differ only by rounding, but the units trained before and after
+     * are then not bit for bit what one machine would have made, and run.json keeps only this
+     * process's environment.
+     */
+    private static void warnIfMoved(Path file, JsonElement was, JsonObject now) {
+        if (was == null || !was.isJsonObject()) {
+            return;
+        }
+        List<String> moved = new ArrayList<>();
+        for (String key : List.of("device", "engine")) {
+            JsonElement before = was.getAsJsonObject().get(key);
+            if (before != null && before.isJsonPrimitive() && !before.equals(now.get(key))) {
+                moved.add(key + ": was " + before.getAsString() + ", now " + now.get(key).getAsString());
+            }
+        }
+        if (!moved.isEmpty()) {
+            LOG.warn("{}: this run continues elsewhere than it was last run ({}); units trained before and after"
+                    + " can differ by rounding from what one machine would have made", file, String.join("; ", moved));
+        }
     }
 
     /**

@@ -141,6 +141,20 @@ final class TrainerCheckpoints {
                     + " would make a run that is neither: " + String.join("; ", differ) + ". Resume with the recorded"
                     + " settings, or start a fresh run in another output folder (--out) or checkpoint folder");
         }
+        // another device or engine resumes, but rounds otherwise: the promise of an uninterrupted run's bits lapses
+        Map<String, String> now = manifest();
+        List<String> moved = new ArrayList<>();
+        for (String key : List.of("device", "engine")) {
+            String stored = recorded.get(key);
+            if (stored != null && !stored.equals(now.get(key))) {
+                moved.add(key + ": written on " + stored + ", resumed on " + now.get(key));
+            }
+        }
+        if (!moved.isEmpty()) {
+            LOG.warn("{}: {}; the run continues, but its results can differ by rounding from those of a run not"
+                    + " interrupted, which resumes to the same bits only on the device and engine it was written on",
+                    dir, String.join("; ", moved));
+        }
         if (!unchecked.isEmpty()) {
             LOG.warn("{}: checkpoint written before the optimiser's settings were recorded, so they could not be"
                     + " checked; the run resumes under this run's, which must be the checkpoint's for the run to be"

@@ -19,6 +19,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import io.github.prefine.core.testing.CapturedLogs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,6 +94,34 @@ class RunManifestTest {
         assertTrue(e.getMessage().contains("made before run manifests"), e.getMessage());
         assertEquals(1 + 2, other.toBuilder().optForce(true).build().run().sweepsRun());
         assertTrue(Files.exists(out.resolve("run.json")));
+    }
+
+    /**
+     * A run continued on another device or engine goes on (they differ only by rounding), with a
+     * warning naming both, as run.json then keeps only the new process's environment; a restart
+     * on the same machine says nothing.
+     */
+    @Test
+    void aRunContinuedOnAnotherDeviceOrEngineWarnsNamingBoth(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        Path out = dir.resolve("out");
+        Grid grid = f.tiny(List.of(f.targets.get(1)), out).setGroups(List.of(TaskGroup.C)).build();
+        grid.run();
+        Path file = out.resolve("run.json");
+        JsonObject m = json(file);
+        JsonObject env = m.getAsJsonObject("environment");
+        String device = env.get("device").getAsString();
+        String engine = env.get("engine").getAsString();
+        env.addProperty("device", "gpu(1)");
+        env.addProperty("engine", "PyTorch 9.9.9");
+        Files.writeString(file, m.toString());
+        String moved = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertTrue(moved.lines().anyMatch(l -> l.contains("WARN") && l.contains(file + ": this run continues elsewhere"
+                + " than it was last run (device: was gpu(1), now " + device + "; engine: was PyTorch 9.9.9, now "
+                + engine + ")")), moved);
+        assertEquals(device, json(file).getAsJsonObject("environment").get("device").getAsString());
+        String same = CapturedLogs.of(() -> assertEquals(0, grid.run().sweepsRun()));
+        assertFalse(same.contains("continues elsewhere"), same);
     }
 
     @Test

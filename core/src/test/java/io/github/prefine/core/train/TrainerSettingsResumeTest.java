@@ -11,9 +11,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
-import java.io.ByteArrayOutputStream;
+import io.github.prefine.core.testing.CapturedLogs;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,18 +173,41 @@ class TrainerSettingsResumeTest {
         List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("optimizer.")).forEach(manifest::remove);
         Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
 
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        byte[] resumed;
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            resumed = finish(dir, recorded(), tmp.resolve("resumed.ndlist"));
-        } finally {
-            System.setErr(realErr);
-        }
-        String logs = captured.toString(StandardCharsets.UTF_8);
+        byte[][] resumed = new byte[1][];
+        String logs = CapturedLogs.of(() -> resumed[0] = finish(dir, recorded(), tmp.resolve("resumed.ndlist")));
         assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains(at + ": ") && l.contains("could not be checked") && l.contains("optimizer.weightDecay=0.01")
                 && l.contains("optimizer.beta2=0.999")), logs);
-        assertArrayEquals(finish(null, recorded(), tmp.resolve("whole.ndlist")), resumed, "resumed run's final weights");
+        assertArrayEquals(finish(null, recorded(), tmp.resolve("whole.ndlist")), resumed[0], "resumed run's final weights");
+    }
+
+    /**
+     * A checkpoint written on another device or engine resumes, with a warning naming both: the
+     * bits of an uninterrupted run are promised only on the device and engine that wrote it, and a
+     * run moved from a CPU to a GPU mid-way said nothing of it. The same device and engine say
+     * nothing.
+     */
+    @Test
+    void aCheckpointWrittenOnAnotherDeviceOrEngineResumesWithAWarningNamingBoth(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        killedAfterOneEpoch(dir);
+        Path at = published(dir);
+        Path state = at.resolve("state.json");
+        String whole = Files.readString(state, StandardCharsets.UTF_8);
+        JsonObject json = JsonParser.parseString(whole).getAsJsonObject();
+        JsonObject manifest = json.getAsJsonObject("manifest");
+        String device = manifest.get("device").getAsString();
+        String engine = manifest.get("engine").getAsString();
+        manifest.addProperty("device", "gpu(3)");
+        manifest.addProperty("engine", "PyTorch 9.9.9");
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        String moved = CapturedLogs.of(() -> finish(dir, recorded(), tmp.resolve("moved.ndlist")));
+        assertTrue(moved.lines().anyMatch(l -> l.contains("WARN") && l.contains(at + ": device: written on gpu(3),"
+                + " resumed on " + device + "; engine: written on PyTorch 9.9.9, resumed on " + engine + "; ")
+                && l.contains("differ by rounding")), moved);
+
+        Path again = tmp.resolve("again");
+        killedAfterOneEpoch(again);
+        String same = CapturedLogs.of(() -> finish(again, recorded(), tmp.resolve("same.ndlist")));
+        assertTrue(same.lines().noneMatch(l -> l.contains("resumed on")), same);
     }
 }
