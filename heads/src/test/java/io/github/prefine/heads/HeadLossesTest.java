@@ -74,6 +74,47 @@ class HeadLossesTest {
         }
     }
 
+    /**
+     * 70,000 scored positions of uniform float16 logits over 2 classes: the mean is ln 2 and each
+     * logit's gradient is +-0.5 / 70,000. A float16 count of them is infinite (above 65,504), so
+     * sums must not be taken in float16.
+     */
+    @Test
+    void float16CrossEntropyOverMoreThan65504PositionsIsLn2WithItsGradient() {
+        int n = 70_000;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(n, 2), DataType.FLOAT16);
+            logits.setRequiresGradient(true);
+            NDArray labels = m.zeros(new Shape(n), DataType.INT64);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = HeadLosses.crossEntropy(logits, labels);
+                // a float32 loss, as TaskHead.exampleLosses promises; ln 2 up to the float16
+                // rounding of the log-probabilities (spacing 2^-11 near 0.69)
+                assertEquals(DataType.FLOAT32, loss.getDataType());
+                assertEquals(LN2, loss.getFloat(), 5e-4);
+                gc.backward(loss);
+            }
+            float[] grad = logits.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
+            double g = 0.5 / n; // a float16 subnormal: about 1% resolution
+            assertEquals(-g, grad[0], 0.02 * g);
+            assertEquals(g, grad[1], 0.02 * g);
+            assertEquals(-g, grad[2 * n - 2], 0.02 * g);
+        }
+    }
+
+    /** One row of 70,000 scored float16 tokens: its mean is ln 2, not 0 from an infinite count. */
+    @Test
+    void float16PerExampleCrossEntropyOverARowOfMoreThan65504TokensIsLn2() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(1, 70_000, 2), DataType.FLOAT16);
+            NDArray labels = m.ones(new Shape(1, 70_000), DataType.INT64);
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+            assertEquals(DataType.FLOAT32, rows.loss().getDataType());
+            assertEquals(LN2, rows.loss().getFloat(), 5e-4);
+            assertArrayEquals(new boolean[] {true}, rows.valid().toBooleanArray());
+        }
+    }
+
     @Test
     void perExampleCrossEntropyAveragesWithinEachRow() {
         try (NDManager m = NDManager.newBaseManager()) {
