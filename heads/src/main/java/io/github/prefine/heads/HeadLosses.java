@@ -82,8 +82,10 @@ public final class HeadLosses {
         NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
         NDArray validF = valid.toType(sumType(logits), false);
         NDArray nll = maskedNll(logits, labels, valid, validF);
-        NDArray sums = nll.reshape(batch, -1).sum(new int[] {1});
-        NDArray counts = validF.reshape(batch, -1).sum(new int[] {1});
+        // positions per row spelled out: PyTorch cannot infer a -1 axis next to a 0-row batch
+        long perRow = batch == 0 ? 0 : labels.size() / batch;
+        NDArray sums = nll.reshape(batch, perRow).sum(new int[] {1});
+        NDArray counts = validF.reshape(batch, perRow).sum(new int[] {1});
         return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
     }
 

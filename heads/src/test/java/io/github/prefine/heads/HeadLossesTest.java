@@ -132,6 +132,21 @@ class HeadLossesTest {
         }
     }
 
+    /** A batch without rows has no row losses, for token labels as for sequence labels and spans. */
+    @Test
+    void perExampleLossesOfABatchWithoutRowsAreEmpty() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            RowLosses tokens = HeadLosses.perExampleCrossEntropy(
+                    m.zeros(new Shape(0, 5, 3)), m.zeros(new Shape(0, 5), DataType.INT64));
+            assertEquals(new Shape(0), tokens.loss().getShape());
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(m.zeros(new Shape(0, 3)), m.zeros(new Shape(0), DataType.INT32));
+            assertEquals(new Shape(0), rows.loss().getShape());
+            assertEquals(new Shape(0), rows.valid().getShape());
+            RowLosses spans = HeadLosses.perExampleSpanLoss(m.zeros(new Shape(0, 4, 2)), m.zeros(new Shape(0, 2), DataType.INT64));
+            assertEquals(new Shape(0), spans.loss().getShape());
+        }
+    }
+
     @Test
     void perExampleCrossEntropyOnSequenceLabelsIsEachRowsNll() {
         try (NDManager m = NDManager.newBaseManager()) {
