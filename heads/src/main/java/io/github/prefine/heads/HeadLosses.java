@@ -1,6 +1,8 @@
 package io.github.prefine.heads;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
@@ -11,8 +13,9 @@ import io.github.prefine.kernels.EngineScalars;
  *
  * <p>Everything stays on the logits' device: the functions read shapes (host metadata) but never
  * values, so they cause no host round trip. Every result and intermediate joins the manager of the
- * {@code logits} argument (for DJL, an operation's result joins its first input's manager), so
- * call them inside the step's sub-manager; they create nothing in the parameters' manager.
+ * {@code logits} argument (for DJL, an operation's result joins its first input's manager; labels
+ * or positions held by another manager are first copied into it), so call them inside the step's
+ * sub-manager; they create nothing in the parameters' manager or in the labels'.
  * Results are differentiable in the logits.
  *
  * <p>Labels are integer arrays (int32 or int64). A label equal to {@link #IGNORE_INDEX}
@@ -34,6 +37,8 @@ public final class HeadLosses {
     /** The label that marks a position to ignore, as PyTorch's and HF's default {@code -100}. */
     public static final int IGNORE_INDEX = -100;
 
+    private static final NDIndex ALL = new NDIndex("...");
+
     private HeadLosses() {}
 
     /**
@@ -50,9 +55,10 @@ public final class HeadLosses {
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
         checkPair("crossEntropy", logits, labels);
-        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
+        NDArray own = inManagerOf(logits, labels);
+        NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
         NDArray validF = valid.toType(sumType(logits), false);
-        NDArray nll = maskedNll(logits, labels, valid, validF);
+        NDArray nll = maskedNll(logits, own, valid, validF);
         return nll.sum().div(EngineScalars.maximum(validF.sum(), 1f));
     }
 
@@ -79,9 +85,10 @@ public final class HeadLosses {
                             + labels.getShape());
         }
         long batch = labels.getShape().get(0);
-        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
+        NDArray own = inManagerOf(logits, labels);
+        NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
         NDArray validF = valid.toType(sumType(logits), false);
-        NDArray nll = maskedNll(logits, labels, valid, validF);
+        NDArray nll = maskedNll(logits, own, valid, validF);
         // positions per row spelled out: PyTorch cannot infer a -1 axis next to a 0-row batch
         long perRow = batch == 0 ? 0 : labels.size() / batch;
         NDArray sums = nll.reshape(batch, perRow).sum(new int[] {1});
@@ -194,7 +201,8 @@ public final class HeadLosses {
         checkFloat("perExampleSpanLoss", "spanLogits", spanLogits);
         checkInteger("perExampleSpanLoss", "positions", positions);
         long seqLen = s.get(1);
-        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray clamped = EngineScalars.minimum(
+                EngineScalars.maximum(inManagerOf(spanLogits, positions), 0f), seqLen);
         NDArray valid = EngineScalars.neq(clamped, seqLen);
         NDArray validF = valid.toType(sumType(spanLogits), false);
         // ignored positions become 0 so gather stays in range; the mask zeroes their terms
@@ -212,7 +220,8 @@ public final class HeadLosses {
      */
     private static NDArray spanSide(NDArray logits, NDArray positions) {
         long seqLen = logits.getShape().get(1);
-        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray clamped = EngineScalars.minimum(
+                EngineScalars.maximum(inManagerOf(logits, positions), 0f), seqLen);
         NDArray valid = EngineScalars.neq(clamped, seqLen);
         NDArray validF = valid.toType(sumType(logits), false);
         NDArray nll = maskedNll(logits, clamped, valid, validF);
@@ -222,6 +231,20 @@ public final class HeadLosses {
     /** Mean of column 0 (masked nll) over the rows flagged valid in column 1 of a spanSide result. */
     private static NDArray sideMean(NDArray side) {
         return side.get(":, 0").sum().div(EngineScalars.maximum(side.get(":, 1").sum(), 1f));
+    }
+
+    /**
+     * Returns the labels (or positions) if the logits' manager holds them, else a copy held by it:
+     * every array derived from them then joins that manager, not one that may outlive the step.
+     */
+    private static NDArray inManagerOf(NDArray logits, NDArray labels) {
+        NDManager manager = logits.getManager();
+        if (labels.getManager() == manager) {
+            return labels;
+        }
+        NDArray copy = manager.create(labels.getShape(), labels.getDataType());
+        copy.set(ALL, labels);
+        return copy;
     }
 
     /** The dtype of the losses and of the sums over positions behind them (see the class comment). */

@@ -223,6 +223,42 @@ class HeadLossesTest {
         }
     }
 
+    /**
+     * Labels kept across steps in a manager of their own (a cache of encoded batches) must not
+     * collect each step's intermediates: the class promises that everything joins the logits'
+     * manager. Uniform logits give ln(classes) and ln(seqLen) per scored target.
+     */
+    @Test
+    void lossesCreateNothingInTheManagerOfTheirLabels() {
+        try (NDManager data = NDManager.newBaseManager();
+                NDManager step = NDManager.newBaseManager()) {
+            NDArray labels = data.create(new long[] {2, -100, 0, 1}, new Shape(2, 2));
+            NDArray rowLabels = data.create(new int[] {1, -100});
+            // seqLen 3: row 0 scores start 1 and end 2; row 1's end is past the end and ignored
+            NDArray starts = data.create(new long[] {1, 0});
+            NDArray ends = data.create(new long[] {2, 7});
+            NDArray positions = data.create(new long[] {1, 2, 0, 7}, new Shape(2, 2));
+            data.cap();
+            // the cap is live: anything new in the labels' manager would throw like this
+            assertThrows(IllegalStateException.class, () -> data.zeros(new Shape(1)));
+            NDArray tokenLogits = step.zeros(new Shape(2, 2, 3));
+            assertEquals(LN3, HeadLosses.crossEntropy(tokenLogits, labels).getFloat(), TOL);
+            RowLosses tokenRows = HeadLosses.perExampleCrossEntropy(tokenLogits, labels);
+            assertArrayEquals(new float[] {FLN3, FLN3}, tokenRows.loss().toFloatArray(), 1e-6f);
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(step.zeros(new Shape(2, 3)), rowLabels);
+            assertArrayEquals(new float[] {FLN3, 0f}, rows.loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new boolean[] {true, false}, rows.valid().toBooleanArray());
+            NDArray span = step.zeros(new Shape(2, 3));
+            // start: both rows score ln 3; end: row 0 only
+            assertEquals(LN3, HeadLosses.spanLoss(span, span, starts, ends).getFloat(), TOL);
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(span, span, starts, ends).loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(step.zeros(new Shape(2, 3, 2)), positions).loss().toFloatArray(),
+                    1e-6f);
+        }
+    }
+
     @Test
     void forwardLossAndBackwardCreateNothingInTheParameterManager() {
         try (NDManager model = NDManager.newBaseManager();
