@@ -30,8 +30,10 @@ import java.util.Objects;
  *
  * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
  * arrays come from the {@link ParameterStore} for that device. Dropout is applied only when the
- * {@code training} flag is set, and draws from the engine's process-wide generator (seed it with
- * {@code Engine.getInstance().setRandomSeed}).
+ * {@code training} flag is set, with {@link io.github.prefine.kernels.FastDropout}: on a CPU its
+ * masks are seeded from the calling thread's {@link io.github.prefine.kernels.DropoutSeeds}
+ * stream (which the trainer opens for each step), else, like PyTorch's dropout on a GPU, from the
+ * engine's process-wide generator ({@code Engine.getInstance().setRandomSeed}).
  *
  * <p>Memory: the parameter arrays belong to the manager passed to {@code initialize}; outputs
  * and intermediates join the manager of the input hidden state. A head is not thread-safe while

@@ -1,6 +1,8 @@
 package io.github.prefine.heads;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.Objects;
@@ -11,8 +13,9 @@ import io.github.prefine.kernels.EngineScalars;
  *
  * <p>Everything stays on the logits' device: the functions read shapes (host metadata) but never
  * values, so they cause no host round trip. Every result and intermediate joins the manager of the
- * {@code logits} argument (for DJL, an operation's result joins its first input's manager), so
- * call them inside the step's sub-manager; they create nothing in the parameters' manager.
+ * {@code logits} argument (for DJL, an operation's result joins its first input's manager; labels
+ * or positions held by another manager are first copied into it), so call them inside the step's
+ * sub-manager; they create nothing in the parameters' manager or in the labels'.
  * Results are differentiable in the logits.
  *
  * <p>Labels are integer arrays (int32 or int64). A label equal to {@link #IGNORE_INDEX}
@@ -23,12 +26,18 @@ import io.github.prefine.kernels.EngineScalars;
  * <p>Unlike PyTorch, where a mean over zero positions is NaN, every function here returns 0 when
  * nothing is left to score.
  *
+ * <p>Losses are float32 for float32 and float16 logits (float64 for float64 ones), as PyTorch's
+ * autocast runs cross entropy on float16 logits in float32: a loss summed or counted in float16
+ * would round a count above 2,048 and make one above 65,504 infinite, so the mean would be 0.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class HeadLosses {
 
     /** The label that marks a position to ignore, as PyTorch's and HF's default {@code -100}. */
     public static final int IGNORE_INDEX = -100;
+
+    private static final NDIndex ALL = new NDIndex("...");
 
     private HeadLosses() {}
 
@@ -40,14 +49,16 @@ public final class HeadLosses {
      * @param logits {@code [d0, ..., dk, numClasses]} float32: for example {@code [batch,
      *     numLabels]} or {@code [batch, seqLen, numLabels]}
      * @param labels {@code [d0, ..., dk]} int32 or int64: class ids or {@link #IGNORE_INDEX}
-     * @return a scalar (shape {@code ()}) in the logits' dtype; 0 when every label is ignored
+     * @return a scalar (shape {@code ()}), float32 for 16-bit logits (see above); 0 when every
+     *     label is ignored
      * @throws IllegalArgumentException if the shapes do not match or labels are not integers
      */
     public static NDArray crossEntropy(NDArray logits, NDArray labels) {
         checkPair("crossEntropy", logits, labels);
-        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
-        NDArray validF = valid.toType(logits.getDataType(), false);
-        NDArray nll = maskedNll(logits, labels, valid, validF);
+        NDArray own = inManagerOf(logits, labels);
+        NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
+        NDArray validF = valid.toType(sumType(logits), false);
+        NDArray nll = maskedNll(logits, own, valid, validF);
         return nll.sum().div(EngineScalars.maximum(validF.sum(), 1f));
     }
 
@@ -62,8 +73,8 @@ public final class HeadLosses {
      *
      * @param logits {@code [batch, ..., numClasses]} float32
      * @param labels {@code [batch, ...]} int32 or int64, at least one axis
-     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
-     *     boolean)
+     * @return the per-row losses ({@code [batch]}, float32 for 16-bit logits) and valid flags
+     *     ({@code [batch]} boolean)
      * @throws IllegalArgumentException if the shapes do not match or labels are not integers
      */
     public static RowLosses perExampleCrossEntropy(NDArray logits, NDArray labels) {
@@ -74,11 +85,14 @@ public final class HeadLosses {
                             + labels.getShape());
         }
         long batch = labels.getShape().get(0);
-        NDArray valid = EngineScalars.neq(labels, IGNORE_INDEX);
-        NDArray validF = valid.toType(logits.getDataType(), false);
-        NDArray nll = maskedNll(logits, labels, valid, validF);
-        NDArray sums = nll.reshape(batch, -1).sum(new int[] {1});
-        NDArray counts = validF.reshape(batch, -1).sum(new int[] {1});
+        NDArray own = inManagerOf(logits, labels);
+        NDArray valid = EngineScalars.neq(own, IGNORE_INDEX);
+        NDArray validF = valid.toType(sumType(logits), false);
+        NDArray nll = maskedNll(logits, own, valid, validF);
+        // positions per row spelled out: PyTorch cannot infer a -1 axis next to a 0-row batch
+        long perRow = batch == 0 ? 0 : labels.size() / batch;
+        NDArray sums = nll.reshape(batch, perRow).sum(new int[] {1});
+        NDArray counts = validF.reshape(batch, perRow).sum(new int[] {1});
         return new RowLosses(sums.div(EngineScalars.maximum(counts, 1f)), EngineScalars.gt(counts, 0f));
     }
 
@@ -93,7 +107,8 @@ public final class HeadLosses {
      * @param index int64 gather indices ({@link LossTargets#toDevice})
      * @param weights float32 signed weights, shaped as {@code index}
      * @param axis the class (or position) axis of the logits
-     * @return a scalar (shape {@code ()}) in the logits' dtype; differentiable in the logits
+     * @return a scalar (shape {@code ()}), float32 for 16-bit logits and float32 weights;
+     *     differentiable in the logits
      * @throws IllegalArgumentException if the shapes do not fit
      */
     public static NDArray targetedSum(NDArray logits, NDArray index, NDArray weights, int axis) {
@@ -126,7 +141,7 @@ public final class HeadLosses {
      * @param endLogits {@code [batch, seqLen]} float32
      * @param startPositions {@code [batch]} int32 or int64: gold start token index
      * @param endPositions {@code [batch]} int32 or int64: gold end token index (inclusive)
-     * @return a scalar (shape {@code ()}) in the logits' dtype; a side with every row ignored
+     * @return a scalar (shape {@code ()}), float32 for 16-bit logits; a side with every row ignored
      *     contributes 0
      * @throws IllegalArgumentException if the shapes do not match or positions are not integers
      */
@@ -147,8 +162,8 @@ public final class HeadLosses {
      * @param endLogits {@code [batch, seqLen]} float32
      * @param startPositions {@code [batch]} int32 or int64
      * @param endPositions {@code [batch]} int32 or int64
-     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
-     *     boolean)
+     * @return the per-row losses ({@code [batch]}, float32 for 16-bit logits) and valid flags
+     *     ({@code [batch]} boolean)
      * @throws IllegalArgumentException if the shapes do not match or positions are not integers
      */
     public static RowLosses perExampleSpanLoss(
@@ -171,8 +186,8 @@ public final class HeadLosses {
      * @param spanLogits {@code [batch, seqLen, 2]} float32: start logits at index 0 of the last
      *     axis, end logits at 1
      * @param positions {@code [batch, 2]} int32 or int64: gold start and end token (inclusive)
-     * @return the per-row losses ({@code [batch]}, logits' dtype) and valid flags ({@code [batch]}
-     *     boolean)
+     * @return the per-row losses ({@code [batch]}, float32 for 16-bit logits) and valid flags
+     *     ({@code [batch]} boolean)
      * @throws IllegalArgumentException if the shapes do not match or positions are not integers
      */
     public static RowLosses perExampleSpanLoss(NDArray spanLogits, NDArray positions) {
@@ -186,9 +201,10 @@ public final class HeadLosses {
         checkFloat("perExampleSpanLoss", "spanLogits", spanLogits);
         checkInteger("perExampleSpanLoss", "positions", positions);
         long seqLen = s.get(1);
-        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray clamped = EngineScalars.minimum(
+                EngineScalars.maximum(inManagerOf(spanLogits, positions), 0f), seqLen);
         NDArray valid = EngineScalars.neq(clamped, seqLen);
-        NDArray validF = valid.toType(spanLogits.getDataType(), false);
+        NDArray validF = valid.toType(sumType(spanLogits), false);
         // ignored positions become 0 so gather stays in range; the mask zeroes their terms
         NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
         NDArray logProbs = spanLogits.logSoftmax(1);
@@ -200,13 +216,14 @@ public final class HeadLosses {
 
     /**
      * Returns {@code [rows, 2]}: per row the masked negative log-likelihood and the valid flag
-     * (as the logits' dtype), with HF's clamp-and-ignore rule for span positions.
+     * (in {@link #sumType}), with HF's clamp-and-ignore rule for span positions.
      */
     private static NDArray spanSide(NDArray logits, NDArray positions) {
         long seqLen = logits.getShape().get(1);
-        NDArray clamped = EngineScalars.minimum(EngineScalars.maximum(positions, 0f), seqLen);
+        NDArray clamped = EngineScalars.minimum(
+                EngineScalars.maximum(inManagerOf(logits, positions), 0f), seqLen);
         NDArray valid = EngineScalars.neq(clamped, seqLen);
-        NDArray validF = valid.toType(logits.getDataType(), false);
+        NDArray validF = valid.toType(sumType(logits), false);
         NDArray nll = maskedNll(logits, clamped, valid, validF);
         return nll.stack(validF, 1);
     }
@@ -217,8 +234,27 @@ public final class HeadLosses {
     }
 
     /**
+     * Returns the labels (or positions) if the logits' manager holds them, else a copy held by it:
+     * every array derived from them then joins that manager, not one that may outlive the step.
+     */
+    private static NDArray inManagerOf(NDArray logits, NDArray labels) {
+        NDManager manager = logits.getManager();
+        if (labels.getManager() == manager) {
+            return labels;
+        }
+        NDArray copy = manager.create(labels.getShape(), labels.getDataType());
+        copy.set(ALL, labels);
+        return copy;
+    }
+
+    /** The dtype of the losses and of the sums over positions behind them (see the class comment). */
+    private static DataType sumType(NDArray logits) {
+        return logits.getDataType() == DataType.FLOAT64 ? DataType.FLOAT64 : DataType.FLOAT32;
+    }
+
+    /**
      * Returns {@code -log_softmax(logits)[label]} at valid positions and 0 elsewhere, shaped as
-     * the labels.
+     * the labels, in the dtype of {@code validF} ({@link #sumType}).
      */
     private static NDArray maskedNll(NDArray logits, NDArray labels, NDArray valid, NDArray validF) {
         // ignored labels (-100 or seqLen) become class 0 so gather stays in range; the mask zeroes them

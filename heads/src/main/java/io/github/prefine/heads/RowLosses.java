@@ -20,7 +20,7 @@ import java.util.Objects;
  * <p>Not thread-safe: its arrays belong to the manager of the logits, and are used by one thread at
  * a time, as DJL arrays are.
  *
- * @param loss {@code [batch]} in the logits' dtype (float32): each row's mean loss over its
+ * @param loss {@code [batch]}, float32 (float64 for float64 logits): each row's mean loss over its
  *     non-ignored positions, 0 where there are none; differentiable
  * @param valid {@code [batch]} boolean: whether the row has at least one non-ignored position
  */
@@ -29,7 +29,7 @@ public record RowLosses(NDArray loss, NDArray valid) {
     /**
      * Checks the two arrays.
      *
-     * @param loss {@code [batch]} in the logits' dtype (float32): each row's mean loss over its
+     * @param loss {@code [batch]}, float32 (float64 for float64 logits): each row's mean loss over its
      *     non-ignored positions, 0 where there are none; differentiable
      * @param valid {@code [batch]} boolean: whether the row has at least one non-ignored position
      * @throws IllegalArgumentException if the shapes differ or valid is not boolean

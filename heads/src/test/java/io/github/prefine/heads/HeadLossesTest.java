@@ -74,6 +74,47 @@ class HeadLossesTest {
         }
     }
 
+    /**
+     * 70,000 scored positions of uniform float16 logits over 2 classes: the mean is ln 2 and each
+     * logit's gradient is +-0.5 / 70,000. A float16 count of them is infinite (above 65,504), so
+     * sums must not be taken in float16.
+     */
+    @Test
+    void float16CrossEntropyOverMoreThan65504PositionsIsLn2WithItsGradient() {
+        int n = 70_000;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(n, 2), DataType.FLOAT16);
+            logits.setRequiresGradient(true);
+            NDArray labels = m.zeros(new Shape(n), DataType.INT64);
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray loss = HeadLosses.crossEntropy(logits, labels);
+                // a float32 loss, as TaskHead.exampleLosses promises; ln 2 up to the float16
+                // rounding of the log-probabilities (spacing 2^-11 near 0.69)
+                assertEquals(DataType.FLOAT32, loss.getDataType());
+                assertEquals(LN2, loss.getFloat(), 5e-4);
+                gc.backward(loss);
+            }
+            float[] grad = logits.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
+            double g = 0.5 / n; // a float16 subnormal: about 1% resolution
+            assertEquals(-g, grad[0], 0.02 * g);
+            assertEquals(g, grad[1], 0.02 * g);
+            assertEquals(-g, grad[2 * n - 2], 0.02 * g);
+        }
+    }
+
+    /** One row of 70,000 scored float16 tokens: its mean is ln 2, not 0 from an infinite count. */
+    @Test
+    void float16PerExampleCrossEntropyOverARowOfMoreThan65504TokensIsLn2() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.zeros(new Shape(1, 70_000, 2), DataType.FLOAT16);
+            NDArray labels = m.ones(new Shape(1, 70_000), DataType.INT64);
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(logits, labels);
+            assertEquals(DataType.FLOAT32, rows.loss().getDataType());
+            assertEquals(LN2, rows.loss().getFloat(), 5e-4);
+            assertArrayEquals(new boolean[] {true}, rows.valid().toBooleanArray());
+        }
+    }
+
     @Test
     void perExampleCrossEntropyAveragesWithinEachRow() {
         try (NDManager m = NDManager.newBaseManager()) {
@@ -88,6 +129,21 @@ class HeadLossesTest {
             assertEquals((LN2 + Math.log(4.0 / 3)) / 2, loss[0], TOL);
             assertEquals(0f, loss[1]);
             assertArrayEquals(new boolean[] {true, false}, rows.valid().toBooleanArray());
+        }
+    }
+
+    /** A batch without rows has no row losses, for token labels as for sequence labels and spans. */
+    @Test
+    void perExampleLossesOfABatchWithoutRowsAreEmpty() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            RowLosses tokens = HeadLosses.perExampleCrossEntropy(
+                    m.zeros(new Shape(0, 5, 3)), m.zeros(new Shape(0, 5), DataType.INT64));
+            assertEquals(new Shape(0), tokens.loss().getShape());
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(m.zeros(new Shape(0, 3)), m.zeros(new Shape(0), DataType.INT32));
+            assertEquals(new Shape(0), rows.loss().getShape());
+            assertEquals(new Shape(0), rows.valid().getShape());
+            RowLosses spans = HeadLosses.perExampleSpanLoss(m.zeros(new Shape(0, 4, 2)), m.zeros(new Shape(0, 2), DataType.INT64));
+            assertEquals(new Shape(0), spans.loss().getShape());
         }
     }
 
@@ -164,6 +220,42 @@ class HeadLossesTest {
             assertThrows(
                     IllegalArgumentException.class,
                     () -> HeadLosses.spanLoss(logits, logits, m.create(new long[] {0}), m.create(new long[] {0, 1})));
+        }
+    }
+
+    /**
+     * Labels kept across steps in a manager of their own (a cache of encoded batches) must not
+     * collect each step's intermediates: the class promises that everything joins the logits'
+     * manager. Uniform logits give ln(classes) and ln(seqLen) per scored target.
+     */
+    @Test
+    void lossesCreateNothingInTheManagerOfTheirLabels() {
+        try (NDManager data = NDManager.newBaseManager();
+                NDManager step = NDManager.newBaseManager()) {
+            NDArray labels = data.create(new long[] {2, -100, 0, 1}, new Shape(2, 2));
+            NDArray rowLabels = data.create(new int[] {1, -100});
+            // seqLen 3: row 0 scores start 1 and end 2; row 1's end is past the end and ignored
+            NDArray starts = data.create(new long[] {1, 0});
+            NDArray ends = data.create(new long[] {2, 7});
+            NDArray positions = data.create(new long[] {1, 2, 0, 7}, new Shape(2, 2));
+            data.cap();
+            // the cap is live: anything new in the labels' manager would throw like this
+            assertThrows(IllegalStateException.class, () -> data.zeros(new Shape(1)));
+            NDArray tokenLogits = step.zeros(new Shape(2, 2, 3));
+            assertEquals(LN3, HeadLosses.crossEntropy(tokenLogits, labels).getFloat(), TOL);
+            RowLosses tokenRows = HeadLosses.perExampleCrossEntropy(tokenLogits, labels);
+            assertArrayEquals(new float[] {FLN3, FLN3}, tokenRows.loss().toFloatArray(), 1e-6f);
+            RowLosses rows = HeadLosses.perExampleCrossEntropy(step.zeros(new Shape(2, 3)), rowLabels);
+            assertArrayEquals(new float[] {FLN3, 0f}, rows.loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new boolean[] {true, false}, rows.valid().toBooleanArray());
+            NDArray span = step.zeros(new Shape(2, 3));
+            // start: both rows score ln 3; end: row 0 only
+            assertEquals(LN3, HeadLosses.spanLoss(span, span, starts, ends).getFloat(), TOL);
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(span, span, starts, ends).loss().toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {FLN3, FLN3},
+                    HeadLosses.perExampleSpanLoss(step.zeros(new Shape(2, 3, 2)), positions).loss().toFloatArray(),
+                    1e-6f);
         }
     }
 

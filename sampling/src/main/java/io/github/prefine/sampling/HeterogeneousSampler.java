@@ -349,17 +349,18 @@ public final class HeterogeneousSampler {
             }
             case UNIFORM -> Arrays.fill(p, 1.0 / t);
             case TEMPERATURE -> {
-                // work in logs relative to the largest weight so small T cannot overflow
+                // subtract the largest log before dividing by T: ln(n) / T overflows to infinity
+                // for T below about 1e-307, and inf - inf would make every probability NaN
                 double[] logs = new double[t];
                 double max = Double.NEGATIVE_INFINITY;
                 for (int i = 0; i < t; i++) {
                     int n = sizeCap > 0 ? Math.min(sizes[i], sizeCap) : sizes[i];
-                    logs[i] = Math.log(n) / temperature;
+                    logs[i] = Math.log(n);
                     max = Math.max(max, logs[i]);
                 }
                 double sum = 0;
                 for (int i = 0; i < t; i++) {
-                    p[i] = Math.exp(logs[i] - max);
+                    p[i] = Math.exp((logs[i] - max) / temperature);
                     sum += p[i];
                 }
                 for (int i = 0; i < t; i++) {

@@ -367,6 +367,21 @@ class HeterogeneousSamplerTest {
     }
 
     @Test
+    void aTemperatureSoSmallThatLogNOverTOverflowsPutsAllMassOnTheLargestTasks() {
+        // T -> 0 is argmax: ln(10^7) / 1e-310 overflows to infinity, and inf - inf must not
+        // leave NaN probabilities that send every draw to the last task
+        HeterogeneousSampler s = base(10_000_000, 1).optStrategy(SamplingStrategy.TEMPERATURE)
+                .optTemperature(1e-310).optEpochSize(64).build();
+        assertArrayEquals(new double[] {1, 0}, s.taskProbabilities());
+        for (Batch b : take(s.iterator(), 32)) {
+            assertEquals(b.size(), b.taskCount(0), b.toString());
+        }
+        // equal largest sizes share the mass equally, even at the smallest positive T
+        assertArrayEquals(new double[] {0.5, 0, 0.5}, base(5, 3, 5).optStrategy(SamplingStrategy.TEMPERATURE)
+                .optTemperature(Double.MIN_VALUE).build().taskProbabilities());
+    }
+
+    @Test
     void configFingerprintTellsApartEveryBatchAndEpochSize() {
         // a 64-bit hash of the settings: 400 neighbouring configurations must not collide (N = 10 is
         // UNIFORM's default epoch size, so its explicit epoch sizes start at 11)
