@@ -14,8 +14,9 @@ import picocli.CommandLine;
 
 /**
  * What the CLI does when the JVM's locale gives it an ASCII encoding ({@code LANG=C} or {@code
- * LC_ALL=POSIX}, common in containers and CI): on Java 17 the default charset and the file-name
- * encoding ({@code sun.jnu.encoding}) then follow the C locale and are ASCII.
+ * LC_ALL=POSIX}, common in containers and CI): the file-name encoding ({@code sun.jnu.encoding})
+ * and the standard streams' then follow the C locale and are ASCII, and on Java 17 the default
+ * charset too.
  *
  * <p>Standard output and error are switched to UTF-8 there, as Python does in the C locale (PEP 538
  * and 540): the C locale usually means that no locale was set, not that the terminal is ASCII, and
@@ -32,9 +33,23 @@ import picocli.CommandLine;
 public final class ConsoleEncoding {
     private ConsoleEncoding() {}
 
-    /** Whether the default charset is ASCII, as the C locale makes it on Java 17. */
+    /**
+     * Whether the locale's encoding is ASCII: the default charset follows it on Java 17, but from
+     * Java 18 on the default is UTF-8 whatever the locale (JEP 400) while standard output and error
+     * still encode in the locale's, which {@code native.encoding} names.
+     */
     static boolean asciiLocale() {
-        return Charset.defaultCharset().equals(StandardCharsets.US_ASCII);
+        return Charset.defaultCharset().equals(StandardCharsets.US_ASCII)
+                || isAscii(System.getProperty("native.encoding"));
+    }
+
+    private static boolean isAscii(String encoding) {
+        try {
+            return encoding != null && Charset.forName(encoding).equals(StandardCharsets.US_ASCII);
+        } catch (IllegalArgumentException e) {
+            // a name this JVM does not know is no reason to change its streams
+            return false;
+        }
     }
 
     /**

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The CLI prints and writes the same bytes whatever the JVM's locale, time zone and native
  * encoding: each command runs in a child JVM under a UTF-8 C locale, then under ar-EG (Arabic-Indic
  * digits), tr-TR (dotless i), de-DE (decimal comma), {@code LANG=C} (ASCII default charset and
- * file names) and a time zone 14 hours from UTC, and standard output and the files must match.
+ * file names), {@code LANG=C} as Java 18+ sees it (UTF-8 default charset, ASCII standard streams)
+ * and a time zone 14 hours from UTC, and standard output and the files must match.
  */
 class LocaleIndependenceTest {
 
@@ -33,11 +34,22 @@ class LocaleIndependenceTest {
 
     private static final Setting BASE = new Setting("C.UTF-8", List.of(), Map.of("LC_ALL", "C.UTF-8"));
     private static final Setting ASCII = new Setting("LANG=C", List.of(), Map.of("LANG", "C", "LC_ALL", "C"));
+    /**
+     * The C locale as Java 18 and later see it (JEP 400): a UTF-8 default charset, but standard
+     * output and error still in the locale's ASCII, where the CLI printed {@code ?} for every
+     * character outside ASCII. The options make a Java 17 JVM start so too.
+     */
+    private static final Setting ASCII_UTF8_DEFAULT = new Setting("LANG=C-utf8-default",
+            List.of("-Dfile.encoding=UTF-8", "-Dsun.stdout.encoding=ANSI_X3.4-1968",
+                    "-Dsun.stderr.encoding=ANSI_X3.4-1968", "-Dstdout.encoding=ANSI_X3.4-1968",
+                    "-Dstderr.encoding=ANSI_X3.4-1968"),
+            Map.of("LANG", "C", "LC_ALL", "C"));
     private static final List<Setting> OTHERS = List.of(
             new Setting("ar-EG", List.of("-Duser.language=ar", "-Duser.country=EG"), Map.of("LC_ALL", "C.UTF-8")),
             new Setting("tr-TR", List.of("-Duser.language=tr", "-Duser.country=TR"), Map.of("LC_ALL", "C.UTF-8")),
             new Setting("de-DE", List.of("-Duser.language=de", "-Duser.country=DE"), Map.of("LC_ALL", "C.UTF-8")),
             ASCII,
+            ASCII_UTF8_DEFAULT,
             new Setting("TZ", List.of(), Map.of("LC_ALL", "C.UTF-8", "TZ", "Pacific/Kiritimati")));
 
     /** Exit code, standard output and standard error of a child JVM. */
@@ -119,13 +131,16 @@ class LocaleIndependenceTest {
     void anArgumentTheJvmCannotDecodeIsRefusedNotTurnedIntoAnotherFolder(@TempDir Path dir) throws Exception {
         // under LANG=C the JVM decodes "démo" as "d\uFFFD\uFFFDmo"; re-launched for training, the demo wrote
         // its run into a folder named "d??mo"
-        Run r = cli(ASCII, dir,
-                "demo", "--out", "démo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--workers", "1",
-                "--device", "cpu");
-        assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
-        assertEquals("prefine: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding ANSI_X3.4-1968"
-                + " cannot decode (U+FFFD in their place), so no file or folder of that name can be opened or created;"
-                + " run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in ASCII", r.err().strip());
+        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
+            Run r = cli(ascii, dir,
+                    "demo", "--out", "démo", "--seeds", "1", "--epochs", "1", "--target-epochs", "1", "--workers", "1",
+                    "--device", "cpu");
+            assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
+            assertEquals("prefine: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
+                    + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"
+                    + " opened or created; run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in"
+                    + " ASCII", r.err().strip(), ascii.name());
+        }
         try (Stream<Path> s = Files.list(dir)) {
             assertFalse(s.anyMatch(Files::isDirectory), "no folder may be created");
         }
@@ -134,12 +149,14 @@ class LocaleIndependenceTest {
     @Test
     void sparkGridRefusesAnArgumentTheJvmCannotDecodeAsTheCliDoes(@TempDir Path dir) throws Exception {
         // prefine-spark's own main: refused before parsing and before any Spark context, on a UTF-8 console
-        Run r = child(SparkGrid.class, ASCII, dir, "demo", "--out", "démo");
-        assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
-        assertEquals("prefine-spark: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
-                + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"
-                + " opened or created; run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in ASCII",
-                r.err().strip());
+        for (Setting ascii : List.of(ASCII, ASCII_UTF8_DEFAULT)) {
+            Run r = child(SparkGrid.class, ascii, dir, "demo", "--out", "démo");
+            assertEquals(CliErrors.BAD_INPUT, r.exit(), r.err());
+            assertEquals("prefine-spark: argument 'd\uFFFD\uFFFDmo' holds bytes that this JVM's file-name encoding"
+                    + " ANSI_X3.4-1968 cannot decode (U+FFFD in their place), so no file or folder of that name can be"
+                    + " opened or created; run with a UTF-8 locale (LANG=C.UTF-8 or LC_ALL=C.UTF-8), or use a name in"
+                    + " ASCII", r.err().strip(), ascii.name());
+        }
         try (Stream<Path> s = Files.list(dir)) {
             assertFalse(s.anyMatch(Files::isDirectory), "no folder may be created");
         }
