@@ -16,8 +16,8 @@ import java.util.Objects;
  * type rule skips) leaves seqeval's begin offset where the last chunk began, possibly in an earlier
  * sentence, so seqeval can report an entity across sentences; here such an entity begins at its
  * sentence's first token (for {@code [[], [X, B-PER]]} seqeval's first entity spans both sentences,
- * here it is token 0 of sentence 1; so does the entity of {@code [.-PER, I-PER]} in a second
- * sentence). The strict mode
+ * here it is token 0 of sentence 1; seqeval's PER entity of {@code [[B-LOC], [.-PER, I-PER]]} begins
+ * at {@code B-LOC}, here at token 0 of sentence 1). The strict mode
  * ({@code mode='strict'} with a {@link TagScheme}) keeps only entities that begin and end with the
  * tags the scheme prescribes.
  *
