@@ -2,6 +2,7 @@ package io.github.prefine.core.grid;
 
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.report.Tables;
 import io.github.prefine.eval.stats.SeedDifference;
 import java.util.ArrayList;
@@ -21,7 +22,15 @@ import java.util.Locale;
  * <p>Stateless and thread-safe.
  */
 public final class Verdicts {
+    /** Rounds as the tables beside these lines do, so a line and its table show the same digits. */
+    private static final TableWriter ONE_DECIMAL = TableWriter.withDecimals(1);
+
     private Verdicts() {}
+
+    /** A value with one decimal, as {@code reproduce}'s one-decimal Markdown tables print it. */
+    private static String score(double v) {
+        return ONE_DECIMAL.format(Cell.of(v));
+    }
 
     /**
      * One verdict per group that has targets, its own {@code Only-} setting and at least one other.
@@ -55,18 +64,18 @@ public final class Verdicts {
                 if (s.equals(own) || c.isEmpty()) {
                     continue;
                 }
-                others.add(String.format(Locale.ROOT, "%s %.1f", s, c.value()));
+                others.add(s + " " + score(c.value()));
                 wins &= mine.value() > c.value();
             }
             if (others.isEmpty()) {
                 continue;
             }
             if (Tables.averagesDifferentTargetCounts(table2, group)) {
-                lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f, %s — %s", group, own, mine.value(),
+                lines.add(String.format(Locale.ROOT, "%s targets: %s %s, %s — %s", group, own, score(mine.value()),
                         String.join(", ", others), notComparable(group + " targets", "Table 2's title")));
                 continue;
             }
-            lines.add(String.format(Locale.ROOT, "%s targets: %s %.1f %s %s — %s", group, own, mine.value(),
+            lines.add(String.format(Locale.ROOT, "%s targets: %s %s %s %s — %s", group, own, score(mine.value()),
                     wins ? ">" : "does not beat all of", String.join(", ", others),
                     wins ? "related pre-finetuning wins" : "related pre-finetuning does NOT win in this run"));
         }
@@ -100,7 +109,7 @@ public final class Verdicts {
         for (String c : table2.columns()) {
             Cell cell = table2.cell(Tables.AVERAGE, c);
             if ((c.equals(Setting.BASELINE) || c.startsWith("Only-")) && !cell.isEmpty()) {
-                others.add(String.format(Locale.ROOT, "%s %.1f", c, cell.value()));
+                others.add(c + " " + score(cell.value()));
                 wins &= mine > cell.value();
             }
         }
@@ -108,10 +117,10 @@ public final class Verdicts {
             return List.of();
         }
         if (Tables.averagesDifferentTargetCounts(table2, Tables.AVERAGE)) {
-            return List.of(String.format(Locale.ROOT, "Average: %s %.1f, %s — %s", all, mine, String.join(", ", others),
+            return List.of(String.format(Locale.ROOT, "Average: %s %s, %s — %s", all, score(mine), String.join(", ", others),
                     notComparable("targets", "Table 2's title")));
         }
-        return List.of(String.format(Locale.ROOT, "Average: %s %.1f %s %s — %s", all, mine,
+        return List.of(String.format(Locale.ROOT, "Average: %s %s %s %s — %s", all, score(mine),
                 wins ? ">" : "does not beat all of", String.join(", ", others),
                 wins ? "multi-task pre-finetuning wins" : "multi-task pre-finetuning does NOT win in this run"));
     }
@@ -134,7 +143,7 @@ public final class Verdicts {
         for (String c : table1.columns()) {
             Cell cell = table1.cell(Tables.AVERAGE_STD, c);
             if (groupCount(c) >= 2 && !cell.isEmpty()) {
-                multi.add(String.format(Locale.ROOT, "%s %.1f", c, cell.value()));
+                multi.add(c + " " + score(cell.value()));
                 lower &= cell.value() < base;
             }
         }
@@ -146,10 +155,10 @@ public final class Verdicts {
                 .filter(c -> groupCount(c) >= 2 && !table1.cell(Tables.AVERAGE_STD, c).isEmpty())
                 .allMatch(c -> stdCount(table1, c) == baseCount);
         if (!sameTargets) {
-            return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
+            return List.of(String.format(Locale.ROOT, "Average std: %s %s; %s — %s", Setting.BASELINE, score(base),
                     String.join(", ", multi), notComparable("targets", "Table 1's stds")));
         }
-        return List.of(String.format(Locale.ROOT, "Average std: %s %.1f; %s — %s", Setting.BASELINE, base,
+        return List.of(String.format(Locale.ROOT, "Average std: %s %s; %s — %s", Setting.BASELINE, score(base),
                 String.join(", ", multi), lower ? "multi-task pre-finetuning lowers it"
                         : "multi-task pre-finetuning does NOT lower it in this run"));
     }

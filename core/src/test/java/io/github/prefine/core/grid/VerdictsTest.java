@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.evaluator.StdKind;
@@ -45,6 +46,25 @@ class VerdictsTest {
         Table single = new Table("Table 2", "Group", List.of("Baseline", "Only-SL"), List.of(
                 new Table.Row(Tables.AVERAGE, List.of(Cell.of(40), Cell.of(45)))));
         assertEquals(List.of(), Verdicts.multiTask(single));
+    }
+
+    /**
+     * The verdicts print the values the tables print beside them ({@code reproduce} writes Table 2
+     * with one decimal, then these lines). Ground truth: Python's {@code '%.1f' % v}: 45.25 is an
+     * exact tie and goes to the even digit, 45.2; 0.15 is stored as 0.149999999999999994..., 0.1;
+     * 44.95 as 44.9500000000000028..., 45.0. Java's {@code %.1f} printed 45.3, 0.2 and 45.0.
+     */
+    @Test
+    void printsTheValuesAsTheOneDecimalTablesRoundThem() {
+        Table t2 = new Table("Table 2", "Group", List.of("Baseline", "Only-SL", "Only-C", "SL+C"), List.of(
+                new Table.Row("SL", List.of(Cell.of(40), Cell.of(45.25), Cell.of(0.15), Cell.of(44.95))),
+                new Table.Row(Tables.AVERAGE, List.of(Cell.of(0.15), Cell.of(45.25), Cell.of(40), Cell.of(44.95)))));
+        assertEquals(List.of("SL targets: Only-SL 45.2 > Only-C 0.1 — related pre-finetuning wins"),
+                Verdicts.relatedness(t2));
+        assertEquals(List.of("Average: SL+C 45.0 does not beat all of Baseline 0.1, Only-SL 45.2, Only-C 40.0"
+                + " — multi-task pre-finetuning does NOT win in this run"), Verdicts.multiTask(t2));
+        String md = io.github.prefine.eval.report.TableWriter.withDecimals(1).toMarkdown(t2);
+        assertTrue(md.contains("| SL | 40.0 | 45.2 | 0.1 | 45.0 |"), md);
     }
 
     @Test

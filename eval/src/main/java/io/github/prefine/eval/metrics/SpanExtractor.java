@@ -11,11 +11,13 @@ import java.util.Objects;
  * .get_entities}): an I- tag after O or after a tag of another type starts an entity, so IOB1 input
  * and broken IOB2 still yield entities. Sentences are independent; the end of a sentence ends any open
  * entity, as seqeval's concatenation with an O between sentences does. One departure, on malformed
- * tags only: a tag that starts no chunk (no B/I/E/S prefix and no type, such as {@code X}) leaves
- * seqeval's begin offset where the last chunk began, possibly in an earlier sentence, so seqeval can
- * report an entity across sentences; here such an entity begins at its sentence's first token (for
- * {@code [[], [X, B-PER]]} seqeval's first entity spans both sentences, here it is token 0 of sentence
- * 1). The strict mode
+ * tags only: a tag that starts no chunk at the start of a sentence (no B/I/E/S prefix and no type,
+ * such as {@code X}, or the prefix {@code .} with any type, such as {@code .-PER}, which seqeval's
+ * type rule skips) leaves seqeval's begin offset where the last chunk began, possibly in an earlier
+ * sentence, so seqeval can report an entity across sentences; here such an entity begins at its
+ * sentence's first token (for {@code [[], [X, B-PER]]} seqeval's first entity spans both sentences,
+ * here it is token 0 of sentence 1; seqeval's PER entity of {@code [[B-LOC], [.-PER, I-PER]]} begins
+ * at {@code B-LOC}, here at token 0 of sentence 1). The strict mode
  * ({@code mode='strict'} with a {@link TagScheme}) keeps only entities that begin and end with the
  * tags the scheme prescribes.
  *

@@ -30,7 +30,8 @@ public final class TableReader {
      *
      * @param file a {@code .json} table written by {@link TableWriter}
      * @return the table, with empty cells where the file has {@code null} values
-     * @throws MalformedTableException if the file is not such a table (file, JSON path, expected, found)
+     * @throws MalformedTableException if the file is not such a table, or holds a number beyond the
+     *     range of a double (file, JSON path, expected, found)
      * @throws IOException if reading fails
      */
     public static Table read(Path file) throws IOException {
@@ -124,6 +125,11 @@ public final class TableReader {
         if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw new MalformedTableException(file, at, "a number or null", JsonShapes.describe(e));
         }
-        return e.getAsDouble();
+        double v = e.getAsDouble();
+        if (!Double.isFinite(v)) {
+            // past the double range (1e999): Gson reads Infinity, which the writer never writes
+            throw new MalformedTableException(file, at, "a finite number or null", JsonShapes.describe(e));
+        }
+        return v;
     }
 }

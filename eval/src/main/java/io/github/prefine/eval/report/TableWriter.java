@@ -8,6 +8,8 @@ import io.github.prefine.eval.internal.WholeFiles;
 import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.eval.stats.TestKind;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +19,8 @@ import java.util.Objects;
 /**
  * Renders a {@link Table} as Markdown, CSV or JSON.
  *
- * <p>Markdown shows {@code mean ± std} with a fixed number of decimals (default 3, as the paper);
+ * <p>Markdown shows {@code mean ± std} with a fixed number of decimals (default 3, as the paper),
+ * rounded as Python's {@code '%.3f'} rounds (the exact stored value, ties to even);
  * CSV has separate {@code mean} and {@code std} columns per table column and full precision; JSON
  * keeps full precision with {@code null} for empty values. Immutable and thread-safe.
  *
@@ -70,8 +73,23 @@ public final class TableWriter {
         if (c.isEmpty()) {
             return "–";
         }
-        String v = String.format(Locale.ROOT, "%." + decimals + "f", c.value());
-        return c.hasStd() ? v + " ± " + String.format(Locale.ROOT, "%." + decimals + "f", c.std()) : v;
+        String v = fixed(c.value());
+        return c.hasStd() ? v + " ± " + fixed(c.std()) : v;
+    }
+
+    /**
+     * The value with this writer's decimals as Python's {@code '%.3f' % v} prints it: the double's
+     * exact binary value rounded, ties to even, the sign of a negative value kept when it rounds to
+     * zero. Java's {@code %.3f} rounds the shortest decimal string half up instead, so 1.0005 (stored
+     * as 1.000499999...) printed 1.001.
+     */
+    private String fixed(double v) {
+        if (!Double.isFinite(v)) {
+            return String.format(Locale.ROOT, "%." + decimals + "f", v);
+        }
+        String s = new BigDecimal(v).setScale(decimals, RoundingMode.HALF_EVEN).toPlainString();
+        // BigDecimal has no negative zero: -0.0004 rounds to "0.000", where Python prints "-0.000"
+        return Math.copySign(1.0, v) < 0 && !s.startsWith("-") ? "-" + s : s;
     }
 
     /**

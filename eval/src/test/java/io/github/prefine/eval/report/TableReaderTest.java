@@ -51,6 +51,12 @@ class TableReaderTest {
         MalformedTableException e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
         assertEquals(f + " $.rows[0].cells[0].value: expected a number or null, found \"53.25\"", e.getMessage());
 
+        // past the double range: Gson reads 1e999 as Infinity, which no writer puts in a table and which
+        // would print as "Infinity" and make every average it enters infinite
+        Files.writeString(f, good.replace("\"value\": 53.25", "\"value\": 1e999"));
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[0].value: expected a finite number or null, found 1e999", e.getMessage());
+
         Files.writeString(f, "{\"title\": \"t\", \"corner\": \"Group\", \"columns\": [\"A\", \"B\"],"
                 + " \"rows\": [{\"label\": \"SL\", \"cells\": [{\"value\": 1, \"std\": null}]}]}");
         e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));

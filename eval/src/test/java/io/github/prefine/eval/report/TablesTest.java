@@ -279,6 +279,30 @@ class TablesTest {
         assertTrue(Tables.averagesDifferentTargetCounts(last, Tables.AVERAGE));
     }
 
+    /**
+     * Ground truth: Python's {@code '%.3f' % v} (and {@code %.2f}, {@code %.1f}, {@code %.0f}), which
+     * rounds the double's exact binary value, ties to even. 1.0005 is stored as
+     * 1.000499999999999944..., so it prints 1.000, not 1.001; 2.675 is 2.674999999999999822...;
+     * 0.15 is 0.149999999999999994...; 0.0625 and 2.5 are exact ties and go to the even digit.
+     * Java's {@code %.3f} rounds the shortest decimal string half up instead, and printed 1.001,
+     * 2.68, 0.2, 0.063 and 3 for these.
+     */
+    @Test
+    void markdownRoundsTheStoredValueAsPythonsPercentFormatDoes() {
+        Table t = new Table("T", "Target", List.of("A", "B"), List.of(
+                new Table.Row("x", List.of(Cell.of(1.0005, 0.0625), Cell.of(80.165)))));
+        String md = TableWriter.standard().toMarkdown(t);
+        assertTrue(md.contains("| x | 1.000 ± 0.062 | 80.165 |"), md);
+        assertEquals("2.67", TableWriter.withDecimals(2).format(Cell.of(2.675)));
+        assertEquals("80.17", TableWriter.withDecimals(2).format(Cell.of(80.165)));
+        assertEquals("0.1 ± 45.2", TableWriter.withDecimals(1).format(Cell.of(0.15, 45.25)));
+        assertEquals("2 ± 0", TableWriter.withDecimals(0).format(Cell.of(2.5, 0.5)));
+        assertEquals("0.0000000000", TableWriter.withDecimals(10).format(Cell.of(1e-11)));
+        // the sign of a negative value that rounds to zero stays, as in Python
+        assertEquals("-0.000", TableWriter.standard().format(Cell.of(-0.0004)));
+        assertEquals("-0.000", TableWriter.standard().format(Cell.of(-0.0)));
+    }
+
     @Test
     void markdownHasOneAlignmentMarkPerColumnAndDecimalsFromZeroToTen() {
         Table t = new Table("T", "Target", List.of("A", "B"), List.of(new Table.Row("x", List.of(Cell.of(1.5), Cell.of(2)))));
