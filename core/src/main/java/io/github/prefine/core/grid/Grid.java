@@ -669,8 +669,9 @@ public final class Grid {
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
          *     a seed, group or target repeats, a target is also a pre-finetuning task of a chosen
-         *     group (targets are unseen), or two learning rates of a grid share a folder name
-         *     ({@link GridLayout#learningRateName})
+         *     group (targets are unseen), two learning rates of a grid share a folder name
+         *     ({@link GridLayout#learningRateName}), or a QA task of the grid would get windows
+         *     shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */
         public Grid build() {
             GridChecks.check(config);
