@@ -7,7 +7,8 @@ package io.github.prefine.core.features;
  *
  * @param maxLength the longest row of classification, sequence-labelling and choice tasks, in
  *     sub-tokens with the special tokens (the paper's 128)
- * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py})
+ * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py}); at least {@link
+ *     #MIN_QA_WINDOW} where QA features are built, which {@link #checkQaWindow} checks
  * @param qaStride context tokens shared by consecutive QA windows (128)
  * @param maxTrainExamples keep at most this many training examples of each task, a seeded sample
  *     (0 keeps all)
@@ -16,22 +17,34 @@ package io.github.prefine.core.features;
  */
 public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int maxTrainExamples,
         int maxEvalExamples, long sampleSeed) {
+    /** The shortest row of classification, sequence-labelling and choice tasks. */
+    public static final int MIN_LENGTH = 4;
+    /**
+     * The shortest QA window: it holds the question, a part of the context and 3 or 4 special
+     * tokens. Only QA needs it, so the settings themselves take shorter windows: a classifier whose
+     * encoder has fewer positions is read and trained with them.
+     */
+    public static final int MIN_QA_WINDOW = 8;
+
     /**
      * Checks the values.
      *
      * @param maxLength the longest row of classification, sequence-labelling and choice tasks, in
      *     sub-tokens with the special tokens (the paper's 128)
-     * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py})
+     * @param qaMaxLength the longest QA window (384, as HF's {@code run_qa.py}); at least {@link
+     *     #MIN_QA_WINDOW} where QA features are built
      * @param qaStride context tokens shared by consecutive QA windows (128)
      * @param maxTrainExamples keep at most this many training examples of each task, a seeded sample
      *     (0 keeps all)
      * @param maxEvalExamples keep at most this many validation and test examples (0 keeps all)
      * @param sampleSeed seed of the sample drawn when a cap applies
+     * @throws IllegalArgumentException if {@code maxLength} is below {@link #MIN_LENGTH}, the stride
+     *     is not in (0, qaMaxLength), or a cap is negative
      */
     public FeatureSettings {
-        if (maxLength < 4 || qaMaxLength < 8) {
-            throw new IllegalArgumentException("feature settings: maxLength >= 4 and qaMaxLength >= 8 required, found "
-                    + maxLength + " and " + qaMaxLength);
+        if (maxLength < MIN_LENGTH) {
+            throw new IllegalArgumentException("feature settings: maxLength >= " + MIN_LENGTH + " required, found "
+                    + maxLength);
         }
         if (qaStride <= 0 || qaStride >= qaMaxLength) {
             throw new IllegalArgumentException("feature settings: qaStride must be in (0, qaMaxLength), found " + qaStride);
@@ -39,6 +52,23 @@ public record FeatureSettings(int maxLength, int qaMaxLength, int qaStride, int 
         if (maxTrainExamples < 0 || maxEvalExamples < 0) {
             throw new IllegalArgumentException("feature settings: example caps must be >= 0, found "
                     + maxTrainExamples + " and " + maxEvalExamples);
+        }
+    }
+
+    /**
+     * Refuses a QA window shorter than {@link #MIN_QA_WINDOW}; called where QA features are built
+     * or a QA task is set up to be featurized, so that a task of another format is not refused for
+     * a window it never uses.
+     *
+     * @param task the QA task, named in the message
+     * @param window the window length, {@link #qaMaxLength()}
+     * @throws IllegalArgumentException if the window is shorter than {@link #MIN_QA_WINDOW}
+     */
+    public static void checkQaWindow(String task, int window) {
+        if (window < MIN_QA_WINDOW) {
+            throw new IllegalArgumentException("QA task " + task + ": windows of " + window + " tokens are too short;"
+                    + " a window holds the question, a part of the context and 3 or 4 special tokens, so at least "
+                    + MIN_QA_WINDOW + " are required");
         }
     }
 

@@ -504,7 +504,8 @@ public final class QaFeaturizer extends FeaturizerBase {
      * Builds a {@link QaFeaturizer}; mutable and single-threaded.
      *
      * <p>Required: {@link #setTokenizer}. {@link #build()} checks that the stride is non-negative
-     * and below the maximum length and that the sizes are positive.
+     * and below the maximum length, that the sizes are positive and that the maximum length is at
+     * least {@link FeatureSettings#MIN_QA_WINDOW}.
      *
      * <p>Defaults: maximum length (the window length, question and special tokens included) 384,
      * batch size 512 examples, name {@code qa}.
@@ -552,10 +553,13 @@ public final class QaFeaturizer extends FeaturizerBase {
          * Validates and builds.
          *
          * @return the featurizer
+         * @throws IllegalArgumentException if the stride, a size or the window is out of range, the
+         *     window shorter than {@link FeatureSettings#MIN_QA_WINDOW} naming this featurizer's name
          */
         public QaFeaturizer build() {
             requireTokenizer();
             checkSizes();
+            FeatureSettings.checkQaWindow(name, maxLength);
             if (stride < 0 || stride >= maxLength) {
                 throw new IllegalArgumentException("stride must be in [0, maxLength " + maxLength + "), found " + stride);
             }

@@ -189,7 +189,10 @@ public final class Grid {
      * Runs the grid as {@link #run()} does, in a session opened with {@link #openWorker()}: for a
      * process that another has started on the same folder after checking and writing its {@code
      * run.json} (the CLI's {@code --workers}), so that the manifest keeps the options and
-     * environment of the command the user ran, not those of the last worker to start.
+     * environment of the command the user ran, not those of the last worker to start. The reports
+     * are the starting process's to write: a worker rewrites them after the sweeps it runs, but not
+     * at its start, nor at its end when it ran none ({@link GridSummary#report()} then lists no
+     * files), so that a finished run started again with workers writes each report once.
      *
      * @return what this process did and the tables
      * @throws IOException as {@link #run()}, or if the folder has no {@code run.json}
@@ -666,8 +669,9 @@ public final class Grid {
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
          *     a seed, group or target repeats, a target is also a pre-finetuning task of a chosen
-         *     group (targets are unseen), or two learning rates of a grid share a folder name
-         *     ({@link GridLayout#learningRateName})
+         *     group (targets are unseen), two learning rates of a grid share a folder name
+         *     ({@link GridLayout#learningRateName}), or a QA task of the grid would get windows
+         *     shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */
         public Grid build() {
             GridChecks.check(config);

@@ -1,5 +1,7 @@
 package io.github.prefine.core.grid;
 
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import java.time.Duration;
@@ -13,7 +15,7 @@ import java.util.function.Function;
  * What {@link Grid.Builder#build()} checks before a grid exists: the required values, the ranges,
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
  * tables), a target that the chosen groups would pre-finetune on, and learning rates that would
- * share a folder. Each failure is an {@link
+ * share a folder, and QA windows too short for a QA task of the grid. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */
 final class GridChecks {
@@ -55,6 +57,7 @@ final class GridChecks {
         distinct("groups", c.groups, Function.identity());
         distinct("targets", c.targets, Task::name);
         unseenTargets(c);
+        qaWindows(c);
         checkRates(c.learningRates);
         if (c.targetLearningRates != null) {
             if (c.targetLearningRates.isEmpty()) {
@@ -101,6 +104,31 @@ final class GridChecks {
     }
 
     /** Refuses a rate that is not finite and positive, and two rates with one folder name. */
+    /**
+     * Refuses QA windows too short for a QA task of the grid: it is featurized at its first sweep,
+     * hours into a run, and would then be left out; a grid without QA takes any window.
+     */
+    private static void qaWindows(GridConfig c) {
+        for (Task t : c.targets) {
+            qaWindow(c, t);
+        }
+        for (Task t : c.pool) {
+            if (c.groups.contains(t.group())) {
+                qaWindow(c, t);
+            }
+        }
+    }
+
+    private static void qaWindow(GridConfig c, Task t) {
+        if (t.format() instanceof ExtractiveQa) {
+            try {
+                FeatureSettings.checkQaWindow(t.name(), c.features.qaMaxLength());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("grid: " + e.getMessage() + " (optFeatures)", e);
+            }
+        }
+    }
+
     private static void checkRates(List<Double> rates) {
         Set<String> names = new HashSet<>();
         for (double lr : rates) {

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -70,6 +71,13 @@ public final class GridReports {
      * most of a grid process's Java time outside training (PNG and SVG encoding).
      */
     private final Map<String, String> curvesDrawnFrom = new HashMap<>();
+    /**
+     * What the last rewrite by this object was made from (the records taken, then each setting's
+     * {@code result.json}), and what it gave: a rewrite from the same inputs would write the same
+     * files, so a run that recorded nothing since (a finished run started again) writes none.
+     */
+    private String writtenFrom;
+    private Written lastWritten;
 
     /**
      * The tables as last written.
@@ -128,12 +136,30 @@ public final class GridReports {
     /**
      * Rewrites every report file from the records present now; a setting's training curves only
      * when its {@code result.json} differs from the one this object last drew them from, or a plot
-     * of them is missing.
+     * of them is missing. Nothing is written when the records and every {@code result.json} are
+     * those of this object's last rewrite and its files are all present: the files would come out
+     * the same.
      *
      * @return the tables
      * @throws IOException if reading records or writing reports fails
      */
     Written write() throws IOException {
+        return write(false);
+    }
+
+    /**
+     * The tables of the records present now, written only where the output folder's {@code
+     * results.jsonl} holds other records than those (as {@link #write()} otherwise): for a process
+     * that joins a run whose starting process writes the reports, and that recorded nothing itself.
+     *
+     * @return the tables; {@link Written#files()} is empty when nothing was written
+     * @throws IOException if reading records or writing reports fails
+     */
+    Written current() throws IOException {
+        return write(true);
+    }
+
+    private Written write(boolean unlessCurrent) throws IOException {
         try (UnitLock l = UnitLock.acquire(files.lock("reports"))) {
             deleteKilledWritersTemps();
             Path records = files.records();
@@ -170,6 +196,19 @@ public final class GridReports {
             }
             leftOutBefore = leftOut;
             Path log = files.results();
+            Map<String, String> curveSources = curveSources();
+            String from = all + "\u0000" + curveSources;
+            if (from.equals(writtenFrom) && lastWritten.files().stream().allMatch(Files::exists)) {
+                LOG.debug("reports: records and results unchanged since the last rewrite; {} left as it is", out);
+                return lastWritten;
+            }
+            if (unlessCurrent && Files.isRegularFile(log)
+                    && Arrays.equals(Files.readAllBytes(log), all.toString().getBytes(StandardCharsets.UTF_8))) {
+                ResultSet results = ResultLog.load(log);
+                Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
+                return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout),
+                        List.of(), leftOut);
+            }
             AtomicFiles.write(files.root(), log, all.toString());
             ResultSet results = ResultLog.load(log);
             Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
@@ -184,13 +223,15 @@ public final class GridReports {
             if (!results.runs().isEmpty()) {
                 written.addAll(charts.write(() -> Charts.groupBars(t2, 900, 500), out, "table2"));
             }
-            written.addAll(curves());
+            written.addAll(curves(curveSources));
             // one line per rewrite, not one per file
             LOG.info("reports: {} table files and {} charts in {} ({} runs{}){}", tables, (written.size() - tables) / 2,
                     out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + counted(leftOut.size(), "record")
                             + " of units not in this grid's plan left out",
                     charts.renderingFailure() == null ? "" : "; charts skipped, see the warning above");
-            return new Written(t1, t2, cost, written, leftOut);
+            lastWritten = new Written(t1, t2, cost, written, leftOut);
+            writtenFrom = from;
+            return lastWritten;
         }
     }
 
@@ -237,14 +278,29 @@ public final class GridReports {
         }
     }
 
-    private List<Path> curves() throws IOException {
-        List<Path> written = new ArrayList<>();
+    /** Per pre-finetuned setting whose {@code result.json} exists, its text, in layout order. */
+    private Map<String, String> curveSources() throws IOException {
+        Map<String, String> out = new LinkedHashMap<>();
         for (String setting : layout.settings()) {
-            Path result = files.root().resolve("prefinetune").resolve(GridLayout.safe(setting)).resolve("result.json");
-            if (!Files.exists(result)) {
-                continue;
+            Path result = resultOf(setting);
+            if (Files.exists(result)) {
+                out.put(setting, JsonFiles.read(result));
             }
-            String text = JsonFiles.read(result);
+        }
+        return out;
+    }
+
+    private Path resultOf(String setting) {
+        return files.root().resolve("prefinetune").resolve(GridLayout.safe(setting)).resolve("result.json");
+    }
+
+    /** Draws the curves of each setting of {@code sources}, its {@code result.json} text. */
+    private List<Path> curves(Map<String, String> sources) throws IOException {
+        List<Path> written = new ArrayList<>();
+        for (Map.Entry<String, String> source : sources.entrySet()) {
+            String setting = source.getKey();
+            Path result = resultOf(setting);
+            String text = source.getValue();
             String base = CURVES + GridLayout.safe(setting);
             List<Path> plots = List.of(out.resolve(base + ".png"), out.resolve(base + ".svg"));
             if (text.equals(curvesDrawnFrom.get(setting)) && plots.stream().allMatch(Files::exists)) {

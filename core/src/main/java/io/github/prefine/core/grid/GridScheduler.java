@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * {@link #REWRITE_SECONDS} have passed since they were last written (so after each sweep of a
  * real run, while the demo's second-long sweeps do not spend their time redrawing charts), at the
  * end, and on the way out of a run that a sweep's exception stops, so that the tables hold every
- * sweep recorded before it. Sweeps locked by another process, or waiting for a pre-finetuning
+ * sweep recorded before it. A rewrite from the records and results of the last one writes nothing
+ * ({@link GridReports#write()}), and a worker session ({@link Grid#runAsWorker()}) leaves the first
+ * rewrite to the process that drives the run, and the last one too when it ran no sweep: a finished
+ * run started again with workers writes each report once. Sweeps locked by another process, or waiting for a pre-finetuning
  * another process holds, are revisited every poll interval until none is left, without a limit (a
  * pre-finetuning legitimately takes hours); each is announced once, and while the wait goes on a
  * line every {@link #WAIT_REMINDER_NANOS} names the sweeps held, their holders and how long they
@@ -63,7 +66,10 @@ final class GridScheduler {
 
     GridSummary run() throws IOException {
         GridPlan plan = session.plan();
-        session.writeReports();
+        // a worker's start changes no record: the process driving the run writes the reports at its own
+        if (!session.isWorker()) {
+            session.writeReports();
+        }
         lastWrite = System.nanoTime();
         try {
             runPending(new ArrayList<>(plan.sweeps()));
@@ -73,7 +79,8 @@ final class GridScheduler {
             }
             throw e;
         }
-        GridReports.Written written = session.writeReports();
+        // a worker that ran nothing leaves the files to the driving process, which waits for every sweep
+        GridReports.Written written = session.isWorker() && ran == 0 ? session.currentReports() : session.writeReports();
         return new GridSummary(plan.missingTasks(), plan.settingNames(), ran, skipped, written, failures,
                 session.dataReport(), SkippedSteps.collect(grid.layout));
     }

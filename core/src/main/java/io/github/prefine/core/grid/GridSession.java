@@ -183,7 +183,7 @@ public final class GridSession implements AutoCloseable {
         // this process's options and environment; the fingerprint is the same
         kept.add("options", fresh.get("options"));
         kept.add("environment", fresh.get("environment"));
-        AtomicFiles.write(grid.layout.root(), file, PrefinetuningRunner.GSON.toJson(kept));
+        writeIfChanged(file, PrefinetuningRunner.GSON.toJson(kept));
         return kept;
     }
 
@@ -580,13 +580,26 @@ public final class GridSession implements AutoCloseable {
      * @throws IOException if reading records or writing reports fails
      */
     public GridReports.Written writeReports() throws IOException {
+        writeDataReport();
+        return reports().write();
+    }
+
+    /**
+     * The tables of the records present now, for a worker session that recorded nothing: the files
+     * are written ({@link #writeReports()}) only where {@code results.jsonl} holds other records,
+     * since the process that drives the run writes them.
+     */
+    GridReports.Written currentReports() throws IOException {
+        return reports().current();
+    }
+
+    private GridReports reports() throws IOException {
         if (reports == null) {
             // every requested target, so that one without data is an empty row and Table 2 counts it as missing
             reports = new GridReports(grid.layout, plan().settingNames(), grid.config.targets,
                     plan().sweeps().stream().map(GridSweep::id).toList(), grid.config.alpha);
         }
-        writeDataReport();
-        return reports.write();
+        return reports;
     }
 
     /**
@@ -604,8 +617,9 @@ public final class GridSession implements AutoCloseable {
             DataReport merged = (current.has("reads") ? DataReport.fromJson(current.getAsJsonObject("reads"))
                     : new DataReport(Map.of())).merge(tasks.reads());
             current.add("reads", merged.toJson());
-            AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
-            AtomicFiles.write(grid.layout.root(), grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
+            // a run that read nothing new since (a finished run started again) leaves both as they are
+            writeIfChanged(grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
+            writeIfChanged(grid.layout.dataReport(), PrefinetuningRunner.GSON.toJson(merged.toFileJson()));
             dataReport = merged;
             return merged;
         }
@@ -622,6 +636,14 @@ public final class GridSession implements AutoCloseable {
     void recordReads() throws IOException {
         if (!worker) {
             writeDataReport();
+        }
+    }
+
+    /** Writes a file of the output folder unless it holds {@code text} already. */
+    private void writeIfChanged(Path file, String text) throws IOException {
+        if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file),
+                text.getBytes(StandardCharsets.UTF_8))) {
+            AtomicFiles.write(grid.layout.root(), file, text);
         }
     }
 

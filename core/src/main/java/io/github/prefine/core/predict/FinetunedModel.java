@@ -136,19 +136,29 @@ public final class FinetunedModel implements AutoCloseable {
      * @return the model, which the caller must close
      * @throws NoSuchFileException if the folder has no {@code config.json} or no {@code tokenizer.json}
      * @throws IOException as {@link #huggingFaceSettings(Path)} and {@link #loadHuggingFace(Path,
-     *     NDManager, FeatureSettings)}
+     *     NDManager, FeatureSettings)}, or naming the file its length comes from when a QA model's
+     *     windows would be shorter than {@value FeatureSettings#MIN_QA_WINDOW} tokens
      */
     public static FinetunedModel loadHuggingFace(Path dir, NDManager manager) throws IOException {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(manager, "manager");
         EncoderConfig config = configOf(dir);
         HfTokenizerDeclaration declared = HfTokenizerDeclaration.read(dir);
-        return loadHuggingFace(dir, manager, settingsOf(dir, config, declared), config, declared);
+        FeatureSettings settings = settingsOf(dir, config, declared);
+        if (settings.qaMaxLength() < FeatureSettings.MIN_QA_WINDOW
+                && HfTaskFolder.layout(dir, config).format() instanceof io.github.prefine.core.task.ExtractiveQa) {
+            // the lengths came from the folder: its file is named, not the task's settings
+            throw new IOException(lengthFrom(dir, config, declared.modelMaxLength(config.maxSequenceLength()))
+                    + ", too few for the windows of a question-answering model; expected at least "
+                    + FeatureSettings.MIN_QA_WINDOW);
+        }
+        return loadHuggingFace(dir, manager, settings, config, declared);
     }
 
     /**
      * {@link HfTaskFolder#settings} for a folder, refused naming the file whose length leaves
-     * fewer tokens than the shortest feature rows ({@code FeatureSettings} named none).
+     * fewer tokens than the shortest feature rows ({@code FeatureSettings} named none). QA windows
+     * need more ({@link FeatureSettings#MIN_QA_WINDOW}), which only a QA folder is refused for.
      */
     private static FeatureSettings settingsOf(Path dir, EncoderConfig config, HfTokenizerDeclaration declared)
             throws IOException {
@@ -156,14 +166,18 @@ public final class FinetunedModel implements AutoCloseable {
         try {
             return HfTaskFolder.settings(config, length);
         } catch (IllegalArgumentException e) {
-            String from = length.isPresent()
-                    ? dir.resolve(HfTokenizerConfig.FILE) + ": model_max_length gives rows of " + length.getAsInt()
-                            + " tokens"
-                    : dir.resolve(EncoderCheckpoint.CONFIG_FILE) + ": max_position_embeddings gives the encoder "
-                            + config.maxSequenceLength() + " positions";
-            // QA windows, the longer minimum, take min(384, length) tokens
-            throw new IOException(from + ", too few for feature rows (" + e.getMessage() + "); expected at least 8", e);
+            throw new IOException(lengthFrom(dir, config, length) + ", too few for feature rows (" + e.getMessage()
+                    + "); expected at least " + FeatureSettings.MIN_LENGTH, e);
         }
+    }
+
+    /** The file and member a folder's feature lengths come from, and the length they give. */
+    private static String lengthFrom(Path dir, EncoderConfig config, OptionalInt declared) {
+        return declared.isPresent()
+                ? dir.resolve(HfTokenizerConfig.FILE) + ": model_max_length gives rows of " + declared.getAsInt()
+                        + " tokens"
+                : dir.resolve(EncoderCheckpoint.CONFIG_FILE) + ": max_position_embeddings gives the encoder "
+                        + config.maxSequenceLength() + " positions";
     }
 
     /**
@@ -293,7 +307,8 @@ public final class FinetunedModel implements AutoCloseable {
      * @throws IOException naming the file and what was expected if {@code config.json} is invalid,
      *     or {@code tokenizer_config.json} cannot be read, is not a JSON object, or its {@code
      *     model_max_length} is not a positive whole number, or if the length either gives is too
-     *     short for feature rows (fewer than 8 tokens)
+     *     short for feature rows (fewer than {@value FeatureSettings#MIN_LENGTH} tokens); QA windows
+     *     shorter than {@value FeatureSettings#MIN_QA_WINDOW} are refused by a QA folder's load alone
      */
     public static FeatureSettings huggingFaceSettings(Path dir) throws IOException {
         Objects.requireNonNull(dir, "dir");

@@ -35,7 +35,8 @@ public record SavedTask(String name, TaskFormat format, List<String> labels, Fea
      * @param settings the feature lengths the task was featurized with
      * @param qaPostProcessor for a QA task, its answers' post-processing; {@code null} for other formats
      * @throws IllegalArgumentException if a format with a label set has fewer than 2 labels, or one
-     *     without has labels, or the post-processing is missing for a QA task or given for another
+     *     without has labels, or the post-processing is missing for a QA task or given for another,
+     *     or a QA task's windows are shorter than {@link FeatureSettings#MIN_QA_WINDOW}
      */
     public SavedTask {
         Objects.requireNonNull(name, "name");
@@ -45,6 +46,10 @@ public record SavedTask(String name, TaskFormat format, List<String> labels, Fea
             throw new IllegalArgumentException("task " + name + ": a " + format.label() + " task "
                     + (qaPostProcessor == null ? "needs its QA post-processing" : "has no QA post-processing, found "
                     + qaPostProcessor));
+        }
+        if (format instanceof ExtractiveQa) {
+            // here, not at the first question asked: a predictor would refuse every one
+            FeatureSettings.checkQaWindow(name, settings.qaMaxLength());
         }
         labels = List.copyOf(labels);
         if (format.hasLabelSet() && labels.size() < 2) {

@@ -30,4 +30,26 @@ public record SplitSource(Split split, String path, DatasetReader<?> reader) {
                     + " (for files in /data/mine/train.tsv: root /data, path mine/train.tsv), found '" + path + "'");
         }
     }
+
+    /**
+     * Tells whether a path relative to a data root leads out of it by its {@code ..} segments
+     * ({@code ../x}, {@code a/../../x}); {@code a/../x} stays inside. Decided on the text alone, as
+     * the root is given later; a symbolic link inside the root is followed, as the user's choice.
+     *
+     * @param path a path with {@code /} separators
+     * @return true if a {@code ..} climbs above the folder the path starts from
+     */
+    public static boolean leavesRoot(String path) {
+        int depth = 0;
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals("..")) {
+                if (--depth < 0) {
+                    return true;
+                }
+            } else if (!segment.isEmpty() && !segment.equals(".")) {
+                depth++;
+            }
+        }
+        return false;
+    }
 }

@@ -551,8 +551,9 @@ public final class Task {
          * @throws IllegalStateException if a required field is missing
          * @throws IllegalArgumentException if the name contains {@code '/'} or a control character
          *     (a tab, a line break), labels repeat, are declared for QA or multiple
-         *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), or a
-         *     reader's example type does not fit the format
+         *     choice, the metric is not one the format scores ({@link TaskFormat#metrics()}), a
+         *     reader's example type does not fit the format, or a file's path leads out of the data
+         *     root ({@link SplitSource#leavesRoot})
          */
         public Task build() {
             if (name == null || name.isBlank()) {
@@ -586,6 +587,11 @@ public final class Task {
                 throw new IllegalArgumentException(name + ": format " + describe(format) + " takes no label set, found " + labels);
             }
             for (SplitSource s : source.files()) {
+                if (SplitSource.leavesRoot(s.path())) {
+                    // refused here, not when the grid reads it: the path would read any file the user can
+                    throw new IllegalArgumentException(name + ": " + (s == source.holdOut().orElse(null) ? "hold-out"
+                            : s.split().name().toLowerCase(Locale.ROOT)) + " file " + TaskSource.outsideRoot(s.path()));
+                }
                 if (!format.exampleType().equals(s.reader().exampleType())) {
                     throw new IllegalArgumentException(name + ": " + s.path() + " is read as "
                             + s.reader().exampleType().getSimpleName() + ", format " + describe(format) + " needs "

@@ -127,9 +127,21 @@ public final class TaskSource {
      * @param dataRoot the root
      * @param s the source
      * @return the absolute, normalised path
+     * @throws IllegalArgumentException if the path leads out of the root ({@link SplitSource#leavesRoot})
      */
     public static Path resolve(Path dataRoot, SplitSource s) {
+        if (SplitSource.leavesRoot(s.path())) {
+            // Task.build refuses such a file naming its task; a source used without a task is refused here
+            throw new IllegalArgumentException(outsideRoot(s.path()));
+        }
         return dataRoot.resolve(s.path()).toAbsolutePath().normalize();
+    }
+
+    /** Why a task file that leads out of the data root is refused, and what to do instead. */
+    static String outsideRoot(String path) {
+        return "'" + path + "' leads out of the data root: a task file's path is relative to the data root given to"
+                + " Task.load, and its '..' segments may not climb above it; put the file under the data root, or give"
+                + " a root that holds it";
     }
 
     /** Builder for {@link TaskSource}; mutable and single-threaded. */

@@ -15,6 +15,24 @@ class FeatureSettingsTest {
     }
 
     @Test
+    void aWindowBelowTheQaMinimumIsRefusedOnlyWhereQaFeaturesAreBuilt() throws Exception {
+        // a classifier of 6 positions: rows of 6, and a QA window it never builds
+        FeatureSettings six = FeatureSettings.paper().withLengths(6, 6, 2);
+        assertEquals(6, six.qaMaxLength());
+        try (io.github.prefine.core.tokenize.SubwordTokenizer tok = Fixtures.tokenizer("bert")) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> QaFeaturizer.builder().setTokenizer(tok).optMaxLength(six.qaMaxLength())
+                            .optStride(six.qaStride()).optName("squad").build());
+            assertEquals("QA task squad: windows of 6 tokens are too short; a window holds the question, a part of"
+                    + " the context and 3 or 4 special tokens, so at least 8 are required", e.getMessage());
+            QaFeaturizer.builder().setTokenizer(tok).optMaxLength(8).optStride(2).optName("squad").build();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FeatureSettings.paper().withLengths(3, 6, 2));
+        assertEquals("feature settings: maxLength >= 4 required, found 3", e.getMessage());
+    }
+
+    @Test
     void withLengthsChecksThemAsTheConstructorDoes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> FeatureSettings.paper().withLengths(64, 64, 64));

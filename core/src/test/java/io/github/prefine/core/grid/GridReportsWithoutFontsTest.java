@@ -40,6 +40,8 @@ class GridReportsWithoutFontsTest {
             GridReports r = new GridReports(new GridLayout(out), List.of("Baseline", "Only-SL"),
                     List.of(TaskCatalog.task("wnut17")), io.github.prefine.eval.stats.SeedDifference.ALPHA);
             r.write();
+            // a new record, so that the second rewrite draws again (one from the same records writes nothing)
+            ResultLog.append(records.resolve("a.jsonl"), new RunRecord("Only-SL", "wnut17", "SL", 3, 48));
             r.write();
             System.out.println("written");
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
@@ -100,6 +101,23 @@ class GridTest {
                 + "setPrefinetuningTasks", e.getMessage());
         // a pool task of a group that is not chosen is never pre-finetuned on: no leak
         f.tiny(targets, dir).setGroups(List.of(TaskGroup.SL)).build();
+    }
+
+    @Test
+    void rejectsQaWindowsTooShortOnlyForAGridThatFeaturizesQa(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        // an encoder of 6 positions: rows and windows of 6; the grid's QA task would be featurized
+        // at its first sweep and left out then, so the grid refuses it when built
+        FeatureSettings six = new FeatureSettings(6, 6, 2, 0, 0, 1L);
+        f.tiny(f.targets, dir).optFeatures(six).build();
+        List<Task> pool = new ArrayList<>(f.prefinetuning);
+        pool.add(InMemoryTasks.task("qa-a", TaskGroup.QA, TaskFormat.QA, MetricType.SQUAD_F1, List.of()));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> f.tiny(f.targets, dir)
+                .setPrefinetuningTasks(pool).setGroups(List.of(TaskGroup.SL, TaskGroup.QA)).optFeatures(six).build());
+        assertEquals("grid: QA task qa-a: windows of 6 tokens are too short; a window holds the question, a part of"
+                + " the context and 3 or 4 special tokens, so at least 8 are required (optFeatures)", e.getMessage());
+        // a QA task of a group not chosen is never featurized
+        f.tiny(f.targets, dir).setPrefinetuningTasks(pool).optFeatures(six).build();
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.github.prefine.core.checkpoint.HostTensor;
 import io.github.prefine.core.checkpoint.SafetensorsReader;
 import io.github.prefine.core.checkpoint.SafetensorsWriter;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.ShortPositions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -74,18 +75,65 @@ class HfTaskFolderErrorsTest {
         }
     }
 
+    /** A model of {@code n} positions ({@link ShortPositions}). */
+    private Path withPositions(String task, int n) throws Exception {
+        return ShortPositions.copy(SharedFixtures.require("fixtures/hf-reference/bert/" + task), tmp.resolve("hf"), n);
+    }
+
+    /**
+     * A classifier whose encoder has fewer positions than the QA minimum (8) was refused, though
+     * a classifier builds no QA window: it loads, cuts its rows at its 6 positions, and gives HF's
+     * logits for a text that fits (the reference's {@code won}, 3 tokens, whose logits HF computed
+     * with the full table: positions 0-2 are the same rows).
+     */
+    @Test
+    void aClassifierOfFewerPositionsThanAQaWindowLoadsAndClassifies() throws Exception {
+        Path dir = withPositions("sequence-classification", 6);
+        JsonObject ref = JsonParser.parseString(Files.readString(SharedFixtures.require("fixtures/hf-reference/bert")
+                .resolve("reference.json"))).getAsJsonObject();
+        assertEquals("won", ref.getAsJsonArray("cases").get(3).getAsJsonObject().get("text").getAsString());
+        JsonArray hf = ref.getAsJsonObject("heads").getAsJsonObject("sequence-classification").getAsJsonArray("logits")
+                .get(3).getAsJsonArray();
+        assertEquals(6, FinetunedModel.huggingFaceSettings(dir).maxLength());
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.loadHuggingFace(dir, m)) {
+            TaskPredictor p = model.predictor("text-classification");
+            double[] logits = new double[3];
+            for (int k = 0; k < 3; k++) {
+                logits[k] = hf.get(k).getAsDouble();
+            }
+            double sum = 0;
+            for (double l : logits) {
+                sum += Math.exp(l);
+            }
+            LabelPrediction won = p.classify(List.of("won")).get(0);
+            assertEquals("LABEL_1", won.label(), "the arg-max of HF's logits " + hf);
+            for (int k = 0; k < 3; k++) {
+                assertEquals(Math.exp(logits[k]) / sum, won.probabilities().get("LABEL_" + k), 1e-5, "LABEL_" + k);
+            }
+            // a longer text is cut at the 6 positions, as at any length
+            assertEquals(3, p.classify(List.of("John Smith visited Paris in May.")).get(0).probabilities().size());
+        }
+    }
+
+    /** A QA model of as few positions still is refused, naming the member its windows come from. */
+    @Test
+    void aQaModelOfFewerPositionsThanAQaWindowIsRefusedNamingTheConfig() throws Exception {
+        Path dir = withPositions("question-answering", 6);
+        assertEquals(dir.resolve("config.json") + ": max_position_embeddings gives the encoder 6 positions, too few"
+                + " for the windows of a question-answering model; expected at least 8", refusal(dir));
+    }
+
     /**
      * A BERT config whose {@code max_position_embeddings} leaves fewer positions than the shortest
-     * feature rows (4 tokens, QA windows of 8) was refused by {@code FeatureSettings} alone, naming
-     * no file (found by {@code SavedModelProperties}); the config is named, with its member.
+     * feature rows (4 tokens) was refused by {@code FeatureSettings} alone, naming no file (found by
+     * {@code SavedModelProperties}); the config is named, with its member.
      */
     @Test
     void refusesPositionsTooFewForFeatureRowsNamingTheConfig() throws Exception {
         Path dir = copy(t -> { }, c -> c.addProperty("max_position_embeddings", 1));
         // BERT positions are max_position_embeddings; 1 gives rows and QA windows of 1 token
         String expected = dir.resolve("config.json") + ": max_position_embeddings gives the encoder 1 positions, too"
-                + " few for feature rows (feature settings: maxLength >= 4 and qaMaxLength >= 8 required, found 1 and"
-                + " 1); expected at least 8";
+                + " few for feature rows (feature settings: maxLength >= 4 required, found 1); expected at least 4";
         assertEquals(expected, refusal(dir));
         IOException e = assertThrows(IOException.class, () -> FinetunedModel.huggingFaceSettings(dir));
         assertEquals(expected, e.getMessage());

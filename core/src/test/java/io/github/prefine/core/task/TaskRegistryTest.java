@@ -125,6 +125,32 @@ class TaskRegistryTest {
     }
 
     @Test
+    void aTaskFileWhoseDotsClimbOutOfTheDataRootIsRefusedNamingTheTaskAndThePath(@TempDir Path root) {
+        // '../../etc/x' resolved against the root and was read wherever it led
+        TsvClassificationReader reader = TsvClassificationReader.builder().setTextA("{a}").build();
+        String why = "leads out of the data root: a task file's path is relative to the data root given to Task.load,"
+                + " and its '..' segments may not climb above it; put the file under the data root, or give a root"
+                + " that holds it";
+        Task.Builder b = Task.builder().setName("mine").setGroup(TaskGroup.C).setFormat(TaskFormat.SINGLE_TEXT)
+                .setMetric(MetricType.ACCURACY);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.setSource(TaskSource.builder()
+                .add(Split.TRAIN, "mine/train.tsv", reader).add(Split.VALIDATION, "../../etc/x", reader).build()).build());
+        assertEquals("mine: validation file '../../etc/x' " + why, e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> b.setSource(TaskSource.builder()
+                .optHoldOut("mine/../../x.tsv", reader, 1, TaskSource.BY_ID).build()).build());
+        assertEquals("mine: hold-out file 'mine/../../x.tsv' " + why, e.getMessage());
+        // a source used without a task is refused where it is resolved
+        SplitSource bare = new SplitSource(Split.TRAIN, "../x.tsv", reader);
+        e = assertThrows(IllegalArgumentException.class, () -> TaskSource.resolve(root, bare));
+        assertEquals("'../x.tsv' " + why, e.getMessage());
+        // dots that stay inside the root are a path like any other
+        Task inside = b.setSource(TaskSource.builder().add(Split.TRAIN, "mine/.././theirs/train.tsv", reader).build())
+                .build();
+        assertEquals(List.of(root.resolve("theirs/train.tsv").toAbsolutePath().normalize()),
+                inside.availability(root).missing());
+    }
+
+    @Test
     void buildValidatesTasks() {
         TaskSource qaSource = TaskSource.builder().add(Split.TRAIN, "x.tsv",
                 TsvClassificationReader.builder().setTextA("{a}").build()).build();

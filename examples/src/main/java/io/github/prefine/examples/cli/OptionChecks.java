@@ -2,6 +2,7 @@ package io.github.prefine.examples.cli;
 
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import java.io.IOException;
@@ -41,8 +42,8 @@ final class OptionChecks {
      * @param qaStride overlap of two QA windows
      */
     static void featureLengths(int maxLength, int qaMaxLength, int qaStride) {
-        atLeast("--max-length", maxLength, 4);
-        atLeast("--qa-max-length", qaMaxLength, 8);
+        atLeast("--max-length", maxLength, FeatureSettings.MIN_LENGTH);
+        atLeast("--qa-max-length", qaMaxLength, FeatureSettings.MIN_QA_WINDOW);
         atLeast("--qa-stride", qaStride, 1);
         if (qaStride >= qaMaxLength) {
             throw new IllegalArgumentException("--qa-stride: expected less than --qa-max-length " + qaMaxLength

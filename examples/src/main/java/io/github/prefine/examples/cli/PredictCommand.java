@@ -323,8 +323,10 @@ public final class PredictCommand implements Callable<Integer> {
      * folder's {@code config.json}).
      */
     private void checkLengths() throws IOException {
-        OptionChecks.atLeast("--max-length", maxLength == null ? 4 : maxLength, 4);
-        OptionChecks.atLeast("--qa-max-length", qaMaxLength == null ? 8 : qaMaxLength, 8);
+        OptionChecks.atLeast("--max-length", maxLength == null ? FeatureSettings.MIN_LENGTH : maxLength,
+                FeatureSettings.MIN_LENGTH);
+        OptionChecks.atLeast("--qa-max-length", qaMaxLength == null ? FeatureSettings.MIN_QA_WINDOW : qaMaxLength,
+                FeatureSettings.MIN_QA_WINDOW);
         OptionChecks.atLeast("--qa-stride", qaStride == null ? 1 : qaStride, 1);
         OptionChecks.atLeast("--max-answer-length", maxAnswerLength == null ? 1 : maxAnswerLength, 1);
         Path encoder = Files.exists(model.resolve(ModelManifest.FILE)) ? model.resolve("encoder") : model;
@@ -361,8 +363,13 @@ public final class PredictCommand implements Callable<Integer> {
         int window = qaMaxLength == null ? own.qaMaxLength() : qaMaxLength;
         int stride = qaStride == null ? own.qaStride() : qaStride;
         int length = maxLength == null ? own.maxLength() : maxLength;
-        // a window given alone may fall to the task's own stride or below it
-        OptionChecks.featureLengths(length, window, stride);
+        if (qa) {
+            // a window given alone may fall to the task's own stride or below it
+            OptionChecks.featureLengths(length, window, stride);
+        } else {
+            // a classifier of fewer positions has a QA window below the QA minimum, which it never uses
+            OptionChecks.atLeast("--max-length", length, FeatureSettings.MIN_LENGTH);
+        }
         TaskPredictor out = predictor;
         if (maxLength != null || qaMaxLength != null || qaStride != null) {
             out = out.withSettings(own.withLengths(length, window, stride));

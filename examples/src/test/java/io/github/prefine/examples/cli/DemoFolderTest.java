@@ -9,6 +9,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.grid.RunMismatchException;
 import io.github.prefine.core.testing.ChildProcesses;
+import io.github.prefine.core.testing.FileWrites;
 import io.github.prefine.examples.demo.SyntheticSuite;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -91,6 +93,35 @@ class DemoFolderTest {
         }
         assertEquals(55, recorded.size(), recorded.toString());
         assertEquals(recorded, planned);
+    }
+
+    /**
+     * A finished demo started again with {@code --workers 2} (this process and a worker JVM) has
+     * nothing to do: each file in the folder is written at most once. Each process wrote every
+     * report at its start and again at its end, four times in all, the unchanged {@code run.json}
+     * six; the writes are counted with the OS's file watcher, which sees the worker's too.
+     */
+    @Test
+    void aFinishedDemoStartedAgainWithAWorkerWritesEachFileAtMostOnce(DemoFixture.Finished first) throws Exception {
+        assertEquals(0, first.run().exit(), first.run().printed());
+        Path out = first.copyTo(tmp.resolve("again"));
+        Map<String, Integer> writes;
+        Run again;
+        try (FileWrites watched = new FileWrites(out)) {
+            again = demo(2, out);
+            writes = watched.counts(name -> !name.startsWith("."));
+        }
+        assertEquals(0, again.exit(), again.printed());
+        assertTrue(java.util.regex.Pattern.compile("\\b0 units run here").matcher(again.printed()).find(),
+                again.printed());
+        assertTrue(again.printed().contains("starting a worker on cpu"), again.printed());
+        for (String table : List.of("results.jsonl", "table1.md", "table2.csv", "cost.json", "table2.png")) {
+            assertTrue(Files.exists(out.resolve(table)), table);
+        }
+        writes.forEach((file, n) -> assertTrue(n <= 1, file + " written " + n + " times: " + writes));
+        for (String table : List.of("table1.md", "table2.md")) {
+            assertEquals(Files.readString(first.folder().resolve(table)), Files.readString(out.resolve(table)), table);
+        }
     }
 
     @Test

@@ -21,6 +21,7 @@ import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.ChildJvm;
 import io.github.prefine.core.testing.ChildProcesses;
 import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.testing.ShortPositions;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.qa.QaAnswer;
 import io.github.prefine.heads.HeadFamily;
@@ -641,6 +642,31 @@ class PredictCommandTest {
                         1e-6);
             }
         }
+    }
+
+    /**
+     * A Hugging Face classifier of 6 positions, fewer than a QA window's minimum (8) that it never
+     * builds, was refused twice: by the folder's load and by predict's check of the task's lengths.
+     * It predicts HF's class for the reference's {@code won} (3 tokens, within the positions kept).
+     */
+    @Test
+    void aHuggingFaceClassifierOfFewerPositionsThanAQaWindowPredicts() throws Exception {
+        Path bert = SharedFixtures.require("fixtures/hf-reference/bert");
+        Path hf = ShortPositions.copy(bert.resolve("sequence-classification"), tmp.resolve("hf-six"), 6);
+        JsonObject ref = JsonParser.parseString(Files.readString(bert.resolve("reference.json"))).getAsJsonObject();
+        assertEquals("won", ref.getAsJsonArray("cases").get(3).getAsJsonObject().get("text").getAsString());
+        com.google.gson.JsonArray logits = ref.getAsJsonObject("heads").getAsJsonObject("sequence-classification")
+                .getAsJsonArray("logits").get(3).getAsJsonArray();
+        int best = 0;
+        for (int k = 1; k < logits.size(); k++) {
+            best = logits.get(k).getAsDouble() > logits.get(best).getAsDouble() ? k : best;
+        }
+        Path f = input("won.jsonl", "{\"text\": \"won\"}");
+        CliRunner cli = new CliRunner("predict");
+        assertEquals(0, cli.run("--model", hf.toString(), "--input", f.toString()), cli.err());
+        List<JsonObject> got = lines(cli.out());
+        assertEquals(1, got.size(), cli.out());
+        assertEquals("LABEL_" + best, got.get(0).get("label").getAsString(), "HF's arg-max of " + logits);
     }
 
     @Test
