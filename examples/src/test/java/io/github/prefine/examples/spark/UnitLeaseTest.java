@@ -24,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,6 +40,12 @@ class UnitLeaseTest {
 
     @TempDir
     Path dir;
+
+    /** Hadoop's file system logs its user in as SparkGrid's Spark does, which Java 23+ refuses. */
+    @BeforeAll
+    static void hadoopStartsHere() {
+        SparkAssumptions.assumeSparkStartsHere(UnitLeaseTest.class);
+    }
 
     private GridFolder executor(String name) throws IOException {
         return GridFolder.open(dir.resolve("out").toUri().toString(), new Configuration(), true, dir.resolve(name));
