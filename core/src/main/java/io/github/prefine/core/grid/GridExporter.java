@@ -326,7 +326,7 @@ final class GridExporter {
     private void recordModels() throws IOException {
         JsonArray models = new JsonArray();
         for (Path record : records()) {
-            JsonObject m = JsonFiles.object(record);
+            JsonObject m = storedExport(record);
             m.addProperty("path", grid.layout.root().relativize(record.getParent()).toString().replace('\\', '/'));
             m.addProperty("bytes", size(record.getParent()));
             models.add(m);
@@ -336,6 +336,17 @@ final class GridExporter {
             current.add("models", models);
             AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }
+    }
+
+    /**
+     * Reads an exported folder's {@value #RECORD} for {@code run.json}.
+     *
+     * @param record the folder's record
+     * @return its object
+     * @throws IOException naming the file and the line that is not JSON
+     */
+    static JsonObject storedExport(Path record) throws IOException {
+        return JsonFiles.object(record);
     }
 
     /** The records of the complete exported folders, in name order; a {@code .partial} folder has none listed. */
