@@ -289,12 +289,15 @@ public final class GridReports {
     record StoredCurves(List<Double> train, List<Double> average, Map<String, List<Double>> tasks) {}
 
     /**
-     * Reads the curves of a setting's {@code result.json}.
+     * Reads the curves of a setting's {@code result.json}: each loss a finite number, or NaN where
+     * the trainer gives one (an epoch without a counted step, a task without validation examples),
+     * never Infinity, which no run that did not diverge writes.
      *
      * @param result the file, for messages
      * @param text its text
      * @return the curves
-     * @throws IOException naming the file and the JSON path of what is missing or of another type
+     * @throws IOException naming the file and the JSON path of what is missing, of another type or
+     *     non-finite where no NaN is written
      */
     static StoredCurves storedCurves(Path result, String text) throws IOException {
         JsonObject root = JsonFiles.object(text, result, false);
@@ -314,16 +317,17 @@ public final class GridReports {
                 at = epoch;
                 JsonObject ep = epochs.get(e).getAsJsonObject();
                 at = epoch + ".trainLoss";
-                train.add(loss(ep.get("trainLoss")));
+                train.add(loss(ep.get("trainLoss"), result, at, "an epoch without a counted step"));
                 at = epoch + ".averageValidationLoss";
-                avg.add(loss(ep.get("averageValidationLoss")));
+                avg.add(loss(ep.get("averageValidationLoss"), result, at, "an epoch no task had validation examples in"));
                 at = epoch + ".validationLosses";
                 JsonArray v = ep.getAsJsonArray("validationLosses");
                 for (int t = 0; t < tasks.size(); t++) {
                     at = "$.history.tasks[" + t + "]";
                     String task = tasks.get(t).getAsString();
                     at = epoch + ".validationLosses[" + t + "]";
-                    series.computeIfAbsent(task, k -> new ArrayList<>()).add(loss(v.get(t)));
+                    series.computeIfAbsent(task, k -> new ArrayList<>()).add(loss(v.get(t), result, at,
+                            "a task without validation examples"));
                 }
             }
         } catch (RuntimeException e) {
@@ -335,14 +339,16 @@ public final class GridReports {
     }
 
     /**
-     * A loss a history holds: a number, or the NaN a diverged epoch wrote; getAsDouble alone took
-     * any string Java parses (Gson's lenient reader gives a bare {@code 0.9f} as one).
+     * A loss a history holds: a finite number, or the NaN the trainer gave for {@code nan};
+     * getAsDouble alone took any string Java parses (Gson's lenient reader gives a bare {@code
+     * 0.9f} as one), and Infinity, which no run that did not diverge writes.
      */
-    private static double loss(JsonElement e) {
+    private static double loss(JsonElement e, Path result, String at, String nan) throws IOException {
         if (!StoredNumbers.isNumber(e)) {
+            // missing or of another type: the caller's refusal names the history's shape
             throw new IllegalStateException("not a number: " + e);
         }
-        return e.getAsDouble();
+        return StoredNumbers.finiteOrNaN(e, result, at, nan, "pre-finetune the setting again");
     }
 
     /** A count and its noun, singular for one: "1 record", "2 records". */
