@@ -355,11 +355,9 @@ final class GridExporter {
     static JsonObject storedExport(Path record) throws IOException {
         JsonObject m = JsonFiles.object(record);
         for (String member : List.of("learningRate", "validation", "reproducedValidation")) {
-            if (!StoredNumbers.isFinite(m.get(member))) {
-                // an export is redone only where its folder is missing
-                throw new IOException(record + " $." + member + ": expected a finite number, found "
-                        + JsonShapes.describe(m.get(member)) + "; delete the model's folder to export it again");
-            }
+            // an export is redone only where its folder is missing
+            JsonShapes.finite(m.get(member), "$." + member, (at, expected, found) -> new IOException(record + " " + at
+                    + ": expected " + expected + ", found " + found + "; delete the model's folder to export it again"));
         }
         return m;
     }

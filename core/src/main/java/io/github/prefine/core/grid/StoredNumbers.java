@@ -28,21 +28,8 @@ final class StoredNumbers {
      * @throws IOException naming the file and path when it is not a finite number
      */
     static double finite(JsonElement e, Path file, String path, String again) throws IOException {
-        if (!isFinite(e)) {
-            throw notStored(file, path, "a finite number", e, again);
-        }
-        return e.getAsDouble();
-    }
-
-    /**
-     * Tells whether an element is a finite number: not NaN, Infinity or a number past a double's
-     * range.
-     *
-     * @param e the element, null when absent
-     * @return whether it is one
-     */
-    static boolean isFinite(JsonElement e) {
-        return isNumber(e) && Double.isFinite(e.getAsDouble());
+        return JsonShapes.finite(e, path, (at, expected, found) -> new IOException(file + " " + at + ": expected "
+                + expected + ", found " + found + "; delete the file to " + again));
     }
 
     /**

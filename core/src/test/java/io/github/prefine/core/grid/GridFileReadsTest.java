@@ -233,6 +233,12 @@ class GridFileReadsTest {
         e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
         assertEquals(file + " $.epochs[0].trainSeconds: expected a finite number, found 1e400; delete the file to run the"
                 + " unit again", e.getMessage());
+        // nor a time below 0, which the setting's cost record refused later, bare
+        TestFiles.write(dir, "history.json", history.replace("NaN", "0.5").replace("1.5", "-1.5")
+                .getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
+        assertEquals(file + " $.epochs[0].trainSeconds: expected a finite number of seconds >= 0, found -1.5; delete the"
+                + " file to run the unit again", e.getMessage());
         // a diverged run's history holds NaN and nothing else: a number there would win the sweep without an encoder
         TestFiles.write(dir, "history.json", "{\"bestAverageValidationLoss\": 0.5, \"error\": \"x\"}"
                 .getBytes(StandardCharsets.UTF_8));
