@@ -223,82 +223,73 @@ class GridFileReadsTest {
     void aNonFiniteNumberWhereTheGridWritesNoneIsRefusedNamingFileAndMember(@TempDir Path dir) throws Exception {
         String history = "{\"learningRate\": 0.001, \"bestAverageValidationLoss\": NaN, \"epochs\": ["
                 + "{\"trainSeconds\": 1.5, \"trainExamples\": 64}]}";
+        String unitAgain = "; delete the file to run the unit again";
         // a run that did not diverge (no error) has a number here: NaN would lose the sweep as a divergence
-        Path file = TestFiles.write(dir, "history.json", history.getBytes(StandardCharsets.UTF_8));
-        IOException e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
-        assertEquals(file + " $.bestAverageValidationLoss: expected " + BEST_LOSS + ", found \"NaN\"; delete the file to"
-                + " run the unit again", e.getMessage());
-        TestFiles.write(dir, "history.json", history.replace("NaN", "0.5").replace("1.5", "1e400")
-                .getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
-        assertEquals(file + " $.epochs[0].trainSeconds: expected a finite number, found 1e400; delete the file to run the"
-                + " unit again", e.getMessage());
+        assertEquals("FILE $.bestAverageValidationLoss: expected " + BEST_LOSS + ", found \"NaN\"" + unitAgain,
+                refusal(dir, "history.json", history, PrefinetuningRunner::storedHistory));
+        String scored = history.replace("NaN", "0.5");
+        assertEquals("FILE $.epochs[0].trainSeconds: expected a finite number, found 1e400" + unitAgain,
+                refusal(dir, "history.json", scored.replace("1.5", "1e400"), PrefinetuningRunner::storedHistory));
         // nor a time below 0, which the setting's cost record refused later, bare
-        TestFiles.write(dir, "history.json", history.replace("NaN", "0.5").replace("1.5", "-1.5")
-                .getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
-        assertEquals(file + " $.epochs[0].trainSeconds: expected a finite number of seconds >= 0, found -1.5; delete the"
-                + " file to run the unit again", e.getMessage());
+        assertEquals("FILE $.epochs[0].trainSeconds: expected a finite number of seconds >= 0, found -1.5" + unitAgain,
+                refusal(dir, "history.json", scored.replace("1.5", "-1.5"), PrefinetuningRunner::storedHistory));
         // a diverged run's history holds NaN and nothing else: a number there would win the sweep without an encoder
-        TestFiles.write(dir, "history.json", "{\"bestAverageValidationLoss\": 0.5, \"error\": \"x\"}"
-                .getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedHistory(file));
-        assertEquals(file + " $.bestAverageValidationLoss: expected NaN, as a diverged run's history (one with an error)"
-                + " holds, found 0.5; delete the file to run the unit again", e.getMessage());
+        assertEquals("FILE $.bestAverageValidationLoss: expected NaN, as a diverged run's history (one with an error)"
+                + " holds, found 0.5" + unitAgain, refusal(dir, "history.json",
+                        "{\"bestAverageValidationLoss\": 0.5, \"error\": \"x\"}", PrefinetuningRunner::storedHistory));
 
-        Path trial = TestFiles.write(dir, "t.json", TRIAL.replace("51.0", "Infinity").getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(trial));
-        assertEquals(trial + " $.evaluation: expected " + SCORE + ", found \"Infinity\"; delete the file to run the trial"
-                + " again", e.getMessage());
+        assertEquals("FILE $.evaluation: expected " + SCORE + ", found \"Infinity\"; delete the file to run the trial again",
+                refusal(dir, "t.json", TRIAL.replace("51.0", "Infinity"), FinetuningRunner::storedScores));
         // NaN in one score only: the rate would win on its validation and fail its run record bare
-        TestFiles.write(dir, "t.json", TRIAL.replace("51.0", "NaN").getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> FinetuningRunner.storedScores(trial));
-        assertEquals(trial + " $.validation: expected NaN, as $.evaluation is (a diverged trial), found 50.0; delete the"
-                + " file to run the trial again", e.getMessage());
+        assertEquals("FILE $.validation: expected NaN, as $.evaluation is (a diverged trial), found 50.0; delete the file"
+                + " to run the trial again", refusal(dir, "t.json", TRIAL.replace("51.0", "NaN"),
+                        FinetuningRunner::storedScores));
 
-        Path curve = TestFiles.write(dir, "train-loss.json", "[0.9, -Infinity]".getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> PrefinetuningRunner.storedCurve(curve));
-        assertEquals(curve + " $[1]: expected a loss (a finite number, or NaN for an epoch without a counted step), found"
-                + " \"-Infinity\"; delete the file to run the unit again", e.getMessage());
+        assertEquals("FILE $[1]: expected " + LOSS + ", found \"-Infinity\"" + unitAgain,
+                refusal(dir, "train-loss.json", "[0.9, -Infinity]", PrefinetuningRunner::storedCurve));
 
-        Path result = TestFiles.write(dir, "result.json", ("{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":"
-                + "[{\"trainLoss\":1.0,\"averageValidationLoss\":Infinity,\"validationLosses\":[0.9]}]}}")
-                .getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> GridReports.storedCurves(result, Files.readString(result)));
-        assertEquals(result + " $.history.epochs[0].averageValidationLoss: expected a finite number, or NaN for an epoch no"
-                + " task had validation examples in, found \"Infinity\"; delete the file to pre-finetune the setting again",
-                e.getMessage());
+        assertEquals("FILE $.history.epochs[0].averageValidationLoss: expected a finite number, or NaN for an epoch no task"
+                + " had validation examples in, found \"Infinity\"; delete the file to pre-finetune the setting again",
+                refusal(dir, "result.json", "{\"history\":{\"tasks\":[\"conll2003\"],\"epochs\":[{\"trainLoss\":1.0,"
+                        + "\"averageValidationLoss\":Infinity,\"validationLosses\":[0.9]}]}}",
+                        f -> GridReports.storedCurves(f, Files.readString(f))));
 
-        Path export = TestFiles.write(dir, "prefine-export.json", ("{\"learningRate\": 0.003, \"validation\": 50.0,"
-                + " \"reproducedValidation\": NaN}").getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> GridExporter.storedExport(export));
-        assertEquals(export + " $.reproducedValidation: expected a finite number, found \"NaN\"; delete the model's folder"
-                + " to export it again", e.getMessage());
+        assertEquals("FILE $.reproducedValidation: expected a finite number, found \"NaN\"; delete the model's folder to"
+                + " export it again", refusal(dir, "prefine-export.json", "{\"learningRate\": 0.003, \"validation\": 50.0,"
+                        + " \"reproducedValidation\": NaN}", GridExporter::storedExport));
 
-        Path records = TestFiles.write(dir, "records/run-SL-t-seed1.jsonl", (ResultLog.line(new RunRecord("SL", "t", "C", 1,
-                40.5)) + "{\"kind\":\"cost\",\"setting\":\"SL\",\"secondsPerEpoch\":-1e400,\"examplesPerEpoch\":64}\n")
-                .getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> ResultLog.load(records));
-        assertEquals(records + ":2: secondsPerEpoch: expected a finite number, found -1e400", e.getMessage());
+        assertEquals("FILE:2: secondsPerEpoch: expected a finite number, found -1e400", refusal(dir,
+                "records/run-SL-t-seed1.jsonl", ResultLog.line(new RunRecord("SL", "t", "C", 1, 40.5))
+                        + "{\"kind\":\"cost\",\"setting\":\"SL\",\"secondsPerEpoch\":-1e400,\"examplesPerEpoch\":64}\n",
+                ResultLog::load));
     }
 
     /** A sweep's choice with an infinite score or a NaN rate is refused, not read as a diverged seed left out. */
     @Test
     void aSweepChoiceWithAnInfiniteScoreIsRefusedNotLeftOutAsDiverged(@TempDir Path dir) throws Exception {
         Task t = TaskCatalog.task("wnut17");
+        Read candidates = f -> GridExporter.storedCandidates(f, Setting.baseline(), t);
         String trials = "{\"seed\": 1, \"learningRate\": 0.003, \"validation\": 80.0},"
                 + "{\"seed\": 2, \"learningRate\": 0.003, \"validation\": Infinity}";
-        Path file = TestFiles.write(dir, "run-Baseline-wnut17.json", ("{\"learningRate\": 0.003, \"sweep\": [" + trials
-                + "]}").getBytes(StandardCharsets.UTF_8));
-        IOException e = assertThrows(IOException.class, () -> GridExporter.storedCandidates(file, Setting.baseline(), t));
-        assertEquals(file + " $.sweep[1].validation: expected a finite number, or NaN for a diverged seed, found"
-                + " \"Infinity\"; delete the file to run the sweep again, with its record under records/ (its trials are"
-                + " kept)", e.getMessage());
+        String sweepAgain = "; delete the file to run the sweep again, with its record under records/ (its trials are kept)";
+        assertEquals("FILE $.sweep[1].validation: expected a finite number, or NaN for a diverged seed, found"
+                + " \"Infinity\"" + sweepAgain, refusal(dir, "run-Baseline-wnut17.json", "{\"learningRate\": 0.003,"
+                        + " \"sweep\": [" + trials + "]}", candidates));
         // a NaN rate matched no trial: every seed was left out
-        TestFiles.write(dir, "run-Baseline-wnut17.json", ("{\"learningRate\": NaN, \"sweep\": [" + trials.replace(
-                "Infinity", "NaN") + "]}").getBytes(StandardCharsets.UTF_8));
-        e = assertThrows(IOException.class, () -> GridExporter.storedCandidates(file, Setting.baseline(), t));
-        assertEquals(file + " $.learningRate: expected a finite number, found \"NaN\"; delete the file to run the sweep"
-                + " again, with its record under records/ (its trials are kept)", e.getMessage());
+        assertEquals("FILE $.learningRate: expected a finite number, found \"NaN\"" + sweepAgain, refusal(dir,
+                "run-Baseline-wnut17.json", "{\"learningRate\": NaN, \"sweep\": [" + trials.replace("Infinity", "NaN")
+                        + "]}", candidates));
+    }
+
+    /** A grid file's reader, as the grid calls it. */
+    @FunctionalInterface
+    private interface Read {
+        void read(Path file) throws Exception;
+    }
+
+    /** Writes a file of the text and returns the reader's refusal of it, the file's path shown as FILE. */
+    private static String refusal(Path dir, String name, String text, Read read) throws IOException {
+        Path file = TestFiles.write(dir, name, text.getBytes(StandardCharsets.UTF_8));
+        return assertThrows(IOException.class, () -> read.read(file)).getMessage().replace(file.toString(), "FILE");
     }
 }
