@@ -103,14 +103,22 @@ final class FinetuningRunner {
      * it: Gson's casts would fail bare, naming neither the file nor the member.
      *
      * @param file the trial's file
-     * @return its object, with numbers (or NaN, Infinity) at {@code validation} and {@code
-     *     evaluation}, and a string at {@code evaluationSplit} when it has one
+     * @return its object, with finite numbers at {@code validation} and {@code evaluation}, or NaN
+     *     at both (a diverged trial), and a string at {@code evaluationSplit} when it has one
      * @throws IOException naming the file and the line, or the member, that is not as written
      */
     static JsonObject storedScores(Path file) throws IOException {
         JsonObject o = JsonFiles.object(file);
-        for (String member : List.of("validation", "evaluation")) {
-            StoredNumbers.number(o.get(member), file, "$." + member, AGAIN);
+        String diverged = "a diverged trial, then in both scores";
+        double validation = StoredNumbers.finiteOrNaN(o.get("validation"), file, "$.validation", diverged, AGAIN);
+        double evaluation = StoredNumbers.finiteOrNaN(o.get("evaluation"), file, "$.evaluation", diverged, AGAIN);
+        // the grid writes NaN in both or neither: a finite validation beside a NaN evaluation would
+        // win the sweep and fail its run record bare
+        if (Double.isNaN(validation) != Double.isNaN(evaluation)) {
+            String nan = Double.isNaN(validation) ? "validation" : "evaluation";
+            String finite = Double.isNaN(validation) ? "evaluation" : "validation";
+            throw StoredNumbers.notStored(file, "$." + finite, "NaN, as $." + nan + " is (a diverged trial)",
+                    o.get(finite), AGAIN);
         }
         JsonElement split = o.get("evaluationSplit");
         if (split != null && !(split.isJsonPrimitive() && split.getAsJsonPrimitive().isString())) {

@@ -204,11 +204,13 @@ final class GridExporter {
     /**
      * Reads a sweep's detail file: each seed's validation score at the chosen rate, a diverged
      * seed's NaN left out. A member missing or of another kind, {@code "0.7f"} for a number
-     * included, is refused naming the file and its JSON path.
+     * included, or non-finite where the grid writes a finite number (NaN or Infinity for a rate,
+     * Infinity for a score), is refused naming the file and its JSON path.
      */
     static List<Candidate> storedCandidates(Path file, Setting setting, Task target) throws IOException {
         JsonObject o = JsonFiles.object(file);
-        double lr = StoredNumbers.number(o.get("learningRate"), file, "$.learningRate", DETAIL_AGAIN);
+        // a NaN rate matched no trial, so that every seed was left out as if it diverged
+        double lr = StoredNumbers.finite(o.get("learningRate"), file, "$.learningRate", DETAIL_AGAIN);
         JsonElement sweep = o.get("sweep");
         if (sweep == null || !sweep.isJsonArray()) {
             throw StoredNumbers.notStored(file, "$.sweep", "an array of trials", sweep, DETAIL_AGAIN);
@@ -222,8 +224,10 @@ final class GridExporter {
                 throw StoredNumbers.notStored(file, at, "a trial (an object)", e, DETAIL_AGAIN);
             }
             JsonObject g = e.getAsJsonObject();
-            double v = StoredNumbers.number(g.get("validation"), file, at + ".validation", DETAIL_AGAIN);
-            double rate = StoredNumbers.number(g.get("learningRate"), file, at + ".learningRate", DETAIL_AGAIN);
+            // Infinity was left out as a diverged seed's NaN is: the grid writes no Infinity
+            double v = StoredNumbers.finiteOrNaN(g.get("validation"), file, at + ".validation", "a diverged seed",
+                    DETAIL_AGAIN);
+            double rate = StoredNumbers.finite(g.get("learningRate"), file, at + ".learningRate", DETAIL_AGAIN);
             // getAsLong would read seed 1.5 as 1 and export seed 1's model under it
             long seed = JsonShapes.wholeLong(g.get("seed"), at + ".seed",
                     (where, expected, found) -> new IOException(file + " " + where + ": expected " + expected + ", found "
@@ -326,7 +330,7 @@ final class GridExporter {
     private void recordModels() throws IOException {
         JsonArray models = new JsonArray();
         for (Path record : records()) {
-            JsonObject m = JsonFiles.object(record);
+            JsonObject m = storedExport(record);
             m.addProperty("path", grid.layout.root().relativize(record.getParent()).toString().replace('\\', '/'));
             m.addProperty("bytes", size(record.getParent()));
             models.add(m);
@@ -336,6 +340,26 @@ final class GridExporter {
             current.add("models", models);
             AtomicFiles.write(grid.layout.root(), grid.layout.manifest(), PrefinetuningRunner.GSON.toJson(current));
         }
+    }
+
+    /**
+     * Reads an exported folder's {@value #RECORD} for {@code run.json}: its rate and scores are
+     * finite numbers, as the export writes them (a diverged finetuning exports nothing, and a metric
+     * never gives NaN), so that a NaN put in by hand is refused here, naming the file and member,
+     * rather than copied into {@code run.json} as a literal its strict reader then refuses whole.
+     *
+     * @param record the folder's record
+     * @return its object
+     * @throws IOException naming the file and the line, or the member, that is not as written
+     */
+    static JsonObject storedExport(Path record) throws IOException {
+        JsonObject m = JsonFiles.object(record);
+        for (String member : List.of("learningRate", "validation", "reproducedValidation")) {
+            // an export is redone only where its folder is missing
+            JsonShapes.finite(m.get(member), "$." + member, (at, expected, found) -> new IOException(record + " " + at
+                    + ": expected " + expected + ", found " + found + "; delete the model's folder to export it again"));
+        }
+        return m;
     }
 
     /** The records of the complete exported folders, in name order; a {@code .partial} folder has none listed. */

@@ -308,40 +308,10 @@ public final class GridReports {
                 continue;
             }
             curvesDrawnFrom.remove(setting);
-            JsonObject root = JsonFiles.object(text, result, false);
-            Map<String, List<Double>> series = new LinkedHashMap<>();
-            List<Double> train = new ArrayList<>();
-            List<Double> avg = new ArrayList<>();
-            // the member read last, for a refusal: Gson's casts name neither the file nor the member
-            String at = "$.history";
-            try {
-                JsonObject h = root.getAsJsonObject("history");
-                at = "$.history.tasks";
-                JsonArray tasks = h.getAsJsonArray("tasks");
-                at = "$.history.epochs";
-                JsonArray epochs = h.getAsJsonArray("epochs");
-                for (int e = 0; e < epochs.size(); e++) {
-                    String epoch = "$.history.epochs[" + e + "]";
-                    at = epoch;
-                    JsonObject ep = epochs.get(e).getAsJsonObject();
-                    at = epoch + ".trainLoss";
-                    train.add(loss(ep.get("trainLoss")));
-                    at = epoch + ".averageValidationLoss";
-                    avg.add(loss(ep.get("averageValidationLoss")));
-                    at = epoch + ".validationLosses";
-                    JsonArray v = ep.getAsJsonArray("validationLosses");
-                    for (int t = 0; t < tasks.size(); t++) {
-                        at = "$.history.tasks[" + t + "]";
-                        String task = tasks.get(t).getAsString();
-                        at = epoch + ".validationLosses[" + t + "]";
-                        series.computeIfAbsent(task, k -> new ArrayList<>()).add(loss(v.get(t)));
-                    }
-                }
-            } catch (RuntimeException e) {
-                throw new IOException(result + " " + at + ": missing or of another type; expected a history of task"
-                        + " names and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a"
-                        + " task; delete the file to pre-finetune the setting again", e);
-            }
+            StoredCurves stored = storedCurves(result, text);
+            Map<String, List<Double>> series = stored.tasks();
+            List<Double> train = stored.train();
+            List<Double> avg = stored.average();
             // the trainer reports one training loss over all tasks, and a validation loss per task
             List<Path> drawn = charts.write(() -> {
                 XYChart chart = Charts.trainingCurves(Map.of("all tasks", train), avg, 900, 500);
@@ -366,14 +336,75 @@ public final class GridReports {
     }
 
     /**
-     * A loss a history holds: a number, or the NaN a diverged epoch wrote; getAsDouble alone took
-     * any string Java parses (Gson's lenient reader gives a bare {@code 0.9f} as one).
+     * A setting's training curves as its {@code result.json} holds them in its chosen run's history.
+     *
+     * @param train the training loss per epoch
+     * @param average the average validation loss per epoch
+     * @param tasks each task's validation loss per epoch, in the history's task order
      */
-    private static double loss(JsonElement e) {
+    record StoredCurves(List<Double> train, List<Double> average, Map<String, List<Double>> tasks) {}
+
+    /**
+     * Reads the curves of a setting's {@code result.json}: each loss a finite number, or NaN where
+     * the trainer gives one (an epoch without a counted step, a task without validation examples),
+     * never Infinity, which no run that did not diverge writes.
+     *
+     * @param result the file, for messages
+     * @param text its text
+     * @return the curves
+     * @throws IOException naming the file and the JSON path of what is missing, of another type or
+     *     non-finite where no NaN is written
+     */
+    static StoredCurves storedCurves(Path result, String text) throws IOException {
+        JsonObject root = JsonFiles.object(text, result, false);
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        List<Double> train = new ArrayList<>();
+        List<Double> avg = new ArrayList<>();
+        // the member read last, for a refusal: Gson's casts name neither the file nor the member
+        String at = "$.history";
+        try {
+            JsonObject h = root.getAsJsonObject("history");
+            at = "$.history.tasks";
+            JsonArray tasks = h.getAsJsonArray("tasks");
+            at = "$.history.epochs";
+            JsonArray epochs = h.getAsJsonArray("epochs");
+            for (int e = 0; e < epochs.size(); e++) {
+                String epoch = "$.history.epochs[" + e + "]";
+                at = epoch;
+                JsonObject ep = epochs.get(e).getAsJsonObject();
+                at = epoch + ".trainLoss";
+                train.add(loss(ep.get("trainLoss"), result, at, "an epoch without a counted step"));
+                at = epoch + ".averageValidationLoss";
+                avg.add(loss(ep.get("averageValidationLoss"), result, at, "an epoch no task had validation examples in"));
+                at = epoch + ".validationLosses";
+                JsonArray v = ep.getAsJsonArray("validationLosses");
+                for (int t = 0; t < tasks.size(); t++) {
+                    at = "$.history.tasks[" + t + "]";
+                    String task = tasks.get(t).getAsString();
+                    at = epoch + ".validationLosses[" + t + "]";
+                    series.computeIfAbsent(task, k -> new ArrayList<>()).add(loss(v.get(t), result, at,
+                            "a task without validation examples"));
+                }
+            }
+        } catch (RuntimeException e) {
+            throw new IOException(result + " " + at + ": missing or of another type; expected a history of task"
+                    + " names and epochs, each with numbers trainLoss, averageValidationLoss and one validation loss a"
+                    + " task; delete the file to pre-finetune the setting again", e);
+        }
+        return new StoredCurves(train, avg, series);
+    }
+
+    /**
+     * A loss a history holds: a finite number, or the NaN the trainer gave for {@code nan};
+     * getAsDouble alone took any string Java parses (Gson's lenient reader gives a bare {@code
+     * 0.9f} as one), and Infinity, which no run that did not diverge writes.
+     */
+    private static double loss(JsonElement e, Path result, String at, String nan) throws IOException {
         if (!StoredNumbers.isNumber(e)) {
+            // missing or of another type: the caller's refusal names the history's shape
             throw new IllegalStateException("not a number: " + e);
         }
-        return e.getAsDouble();
+        return StoredNumbers.finiteOrNaN(e, result, at, nan, "pre-finetune the setting again");
     }
 
     /** A count and its noun, singular for one: "1 record", "2 records". */

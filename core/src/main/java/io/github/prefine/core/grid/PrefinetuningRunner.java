@@ -151,7 +151,8 @@ final class PrefinetuningRunner {
 
     /**
      * Reads a unit's history that an earlier run wrote, checking what the sweep's finish takes from
-     * it: the best validation loss and, unless the run diverged, each epoch's time and examples.
+     * it: the best validation loss (NaN in a diverged run's history, with its error, and only
+     * there) and, unless the run diverged, each epoch's time (finite) and examples.
      *
      * @param file the history
      * @return its object
@@ -160,10 +161,22 @@ final class PrefinetuningRunner {
     static JsonObject storedHistory(Path file) throws IOException {
         String again = "run the unit again";
         JsonObject h = JsonFiles.object(file);
-        StoredNumbers.number(h.get("bestAverageValidationLoss"), file, "$.bestAverageValidationLoss", again);
+        JsonElement best = h.get("bestAverageValidationLoss");
         if (h.has("error")) {
-            // a diverged run's history: its loss is NaN and it has no epochs
+            // a diverged run's history: its loss is NaN and it has no epochs; a number there would
+            // win the sweep for a rate that has no encoder
+            if (!StoredNumbers.isNumber(best) || !Double.isNaN(best.getAsDouble())) {
+                throw StoredNumbers.notStored(file, "$.bestAverageValidationLoss", "NaN, as a diverged run's history"
+                        + " (one with an error) holds", best, again);
+            }
             return h;
+        }
+        // Infinity is the stopping rule's start, kept when no epoch had a validation loss; NaN is a
+        // diverged run's, which has an error
+        if (!StoredNumbers.isNumber(best) || Double.isNaN(best.getAsDouble())
+                || best.getAsDouble() == Double.NEGATIVE_INFINITY) {
+            throw StoredNumbers.notStored(file, "$.bestAverageValidationLoss", "a finite number, or Infinity where no"
+                    + " epoch had a validation loss (NaN only in a diverged run's history, with its error)", best, again);
         }
         JsonElement epochs = h.get("epochs");
         if (epochs == null || !epochs.isJsonArray()) {
@@ -175,7 +188,13 @@ final class PrefinetuningRunner {
             if (!epoch.isJsonObject()) {
                 throw StoredNumbers.notStored(file, at, "an object", epoch, again);
             }
-            StoredNumbers.number(epoch.getAsJsonObject().get("trainSeconds"), file, at + ".trainSeconds", again);
+            double seconds = StoredNumbers.finite(epoch.getAsJsonObject().get("trainSeconds"), file, at + ".trainSeconds",
+                    again);
+            if (seconds < 0) {
+                // the cost record refuses it later, bare
+                throw StoredNumbers.notStored(file, at + ".trainSeconds", "a finite number of seconds >= 0",
+                        epoch.getAsJsonObject().get("trainSeconds"), again);
+            }
             JsonShapes.wholeLong(epoch.getAsJsonObject().get("trainExamples"), at + ".trainExamples",
                     (path, expected, found) -> StoredNumbers.notStored(file, path, expected, epoch.getAsJsonObject()
                             .get("trainExamples"), again));
@@ -200,11 +219,13 @@ final class PrefinetuningRunner {
         JsonArray losses = read.getAsJsonArray();
         for (int i = 0; i < losses.size(); i++) {
             JsonElement e = losses.get(i);
-            // Gson reads the NaN a diverged epoch wrote as a string; getAsDouble alone took any
-            // string Java parses, so a byte changed into 0.7f read as a loss
-            if (!StoredNumbers.isNumber(e)) {
-                throw new IOException(file + " $[" + i + "]: expected a loss (a number), found " + JsonShapes.describe(e)
-                        + "; delete the file to run the unit again");
+            // Gson reads the NaN an epoch without a counted step wrote as a string; getAsDouble alone
+            // took any string Java parses, so a byte changed into 0.7f read as a loss; no step's
+            // mean is infinite
+            if (!StoredNumbers.isNumber(e) || Double.isInfinite(e.getAsDouble())) {
+                throw new IOException(file + " $[" + i + "]: expected a loss (a finite number, or NaN for an epoch"
+                        + " without a counted step), found " + JsonShapes.describe(e) + "; delete the file to run the"
+                        + " unit again");
             }
             out.add(e.getAsDouble());
         }

@@ -143,6 +143,25 @@ public final class JsonShapes {
     }
 
     /**
+     * Requires a finite number: not NaN or Infinity, whose literals Gson's lenient reader gives as
+     * strings ({@link #isLenientNumber}), nor a number past a double's range such as {@code 1e400},
+     * which {@code getAsDouble} reads as Infinity.
+     *
+     * @param <X> the reader's exception
+     * @param e the element, null when absent
+     * @param path its JSON path or field name
+     * @param mismatch makes the exception otherwise
+     * @return the value
+     * @throws X when it is not a finite number
+     */
+    public static <X extends Exception> double finite(JsonElement e, String path, Mismatch<X> mismatch) throws X {
+        if (!isLenientNumber(e) || !Double.isFinite(e.getAsDouble())) {
+            throw mismatch.at(path, "a finite number", describe(e));
+        }
+        return e.getAsDouble();
+    }
+
+    /**
      * Tells whether an element is a number as Gson's lenient reader gives one: a JSON number, or
      * the literal {@code NaN}, {@code Infinity} or {@code -Infinity} (read as a string). Not any
      * string Java parses: {@code getAsDouble} takes {@code "0.7f"} and {@code "0x1p3"} too.

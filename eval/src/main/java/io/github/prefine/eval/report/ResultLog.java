@@ -275,11 +275,11 @@ public final class ResultLog {
             if (kind.equals("run")) {
                 runs.add(new RunRecord(string(file, no, o, "setting"), string(file, no, o, "target"),
                         string(file, no, o, "group"), whole(file, no, o, "seed"),
-                        number(file, no, o, "value").doubleValue(),
+                        number(file, no, o, "value"),
                         o.has("precision") ? string(file, no, o, "precision") : RunRecord.DEFAULT_PRECISION,
                         o.has("protocol") ? string(file, no, o, "protocol") : RunRecord.UNRECORDED));
             } else if (kind.equals("cost")) {
-                costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch").doubleValue(),
+                costs.add(new CostRecord(string(file, no, o, "setting"), number(file, no, o, "secondsPerEpoch"),
                         whole(file, no, o, "examplesPerEpoch")));
             } else {
                 throw new MalformedResultsException(file, no, "kind: expected \"run\" or \"cost\", found \"" + kind + "\"", null);
@@ -305,11 +305,18 @@ public final class ResultLog {
                 at + ": expected " + expected + ", found " + found, null));
     }
 
-    private static Number number(Path f, int no, JsonObject o, String key) throws MalformedResultsException {
+    /**
+     * A finite number: a record holds no NaN or Infinity, whose literals lenient Gson gives as
+     * strings, and a number past a double's range ({@code 1e400}) is refused here, naming the
+     * member, not later by the record's constructor or as an infinite cost.
+     */
+    private static double number(Path f, int no, JsonObject o, String key) throws MalformedResultsException {
         JsonElement e = o.get(key);
-        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw new MalformedResultsException(f, no, key + ": expected a number, found " + (e == null ? "nothing" : e), null);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()
+                || !Double.isFinite(e.getAsBigDecimal().doubleValue())) {
+            throw new MalformedResultsException(f, no, key + ": expected a finite number, found " + (e == null ? "nothing" : e),
+                    null);
         }
-        return e.getAsBigDecimal();
+        return e.getAsBigDecimal().doubleValue();
     }
 }

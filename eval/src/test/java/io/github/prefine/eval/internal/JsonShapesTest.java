@@ -41,4 +41,18 @@ class JsonShapesTest {
                 assertThrows(IllegalArgumentException.class, () -> JsonShapes.wholeInt(null, "n", MISMATCH)).getMessage());
         assertThrows(IllegalArgumentException.class, () -> JsonShapes.wholeInt(new JsonPrimitive(5.0), "n", MISMATCH));
     }
+
+    /** A finite number: not the NaN and Infinity lenient Gson gives as strings, nor a number past a double's range. */
+    @Test
+    void readsOnlyFiniteNumbersAsFinite() {
+        assertEquals(1.5, JsonShapes.finite(JsonParser.parseString("1.5"), "x", MISMATCH));
+        assertEquals(-0.0, JsonShapes.finite(JsonParser.parseString("-0.0"), "x", MISMATCH));
+        for (String s : new String[] {"NaN", "\"NaN\"", "Infinity", "-Infinity", "1e400", "-1e400", "\"0.7f\"", "null"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> JsonShapes.finite(JsonParser.parseString(s), "$.x", MISMATCH), s);
+            // lenient Gson gives a bare NaN as the string "NaN"
+            String found = s.matches("-?[A-Za-z]+") && !s.equals("null") ? "\"" + s + "\"" : s;
+            assertEquals("$.x: expected a finite number, found " + found, e.getMessage());
+        }
+    }
 }

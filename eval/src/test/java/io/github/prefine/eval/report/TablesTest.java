@@ -229,7 +229,7 @@ class TablesTest {
         Files.writeString(bad, "{\"kind\":\"run\",\"setting\":\"B\",\"target\":\"T\",\"group\":\"SL\",\"seed\":1,\"value\":1.5}\n\n"
                 + "{\"kind\":\"run\",\"setting\":\"B\",\"target\":\"T\",\"group\":\"SL\",\"seed\":1,\"value\":\"x\"}\n");
         MalformedResultsException e = assertThrows(MalformedResultsException.class, () -> ResultLog.load(bad));
-        assertEquals(bad + ":3: value: expected a number, found \"x\"", e.getMessage());
+        assertEquals(bad + ":3: value: expected a finite number, found \"x\"", e.getMessage());
     }
 
     @Test

@@ -17,7 +17,9 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.Precision;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.stats.SeedDifference;
 import io.github.prefine.examples.data.DataStatus;
@@ -513,28 +515,40 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
 
     /**
      * Prints the exported model folders that the output folder's {@code run.json} lists, one line
-     * each with its size, and nothing when it lists none.
+     * each with its size, and nothing when it lists none. The file is read strictly, as the grid
+     * reads it, and each model's scores must be finite, as the export writes them: a NaN or a number
+     * past a double's range put in by hand is refused naming the member, not printed as a score.
      *
      * @param o where to print
      * @param out the output folder
-     * @throws java.io.IOException if {@code run.json} cannot be read
+     * @throws java.io.IOException if {@code run.json} cannot be read, or naming it and the JSON path
+     *     of a model member that is missing, of another type or not finite
      */
     static void printModels(PrintStream o, Path out) throws java.io.IOException {
         Path manifest = out.resolve("run.json");
         if (!java.nio.file.Files.exists(manifest)) {
             return;
         }
-        com.google.gson.JsonObject run = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(manifest))
-                .getAsJsonObject();
+        com.google.gson.JsonObject run = JsonFiles.strictObject(manifest);
         if (!run.has("models")) {
             return;
         }
+        JsonShapes.Mismatch<java.io.IOException> notAsWritten = (at, expected, found) -> new java.io.IOException(manifest
+                + " " + at + ": expected " + expected + ", found " + found + "; the next run with --export-models lists the"
+                + " exported folders anew");
+        com.google.gson.JsonArray models = JsonShapes.array(run.get("models"), "$.models", notAsWritten);
         o.println("Finetuned models (use them with prefine predict --model DIR --task TARGET):");
-        for (com.google.gson.JsonElement e : run.getAsJsonArray("models")) {
-            com.google.gson.JsonObject m = e.getAsJsonObject();
-            o.printf(java.util.Locale.ROOT, "  %s  (%s, %.1f MB, validation %s %.2f)%n", out.resolve(m.get("path").getAsString()),
-                    m.get("setting").getAsString(), m.get("bytes").getAsLong() / 1e6, m.get("metric").getAsString(),
-                    m.get("validation").getAsDouble());
+        for (int i = 0; i < models.size(); i++) {
+            String at = "$.models[" + i + "]";
+            com.google.gson.JsonObject m = JsonShapes.object(models.get(i), at, notAsWritten);
+            // the grid's score and the export's own; neither is printed when either is not finite
+            JsonShapes.finite(m.get("reproducedValidation"), at + ".reproducedValidation", notAsWritten);
+            o.printf(java.util.Locale.ROOT, "  %s  (%s, %.1f MB, validation %s %.2f)%n",
+                    out.resolve(JsonShapes.string(m.get("path"), at + ".path", notAsWritten)),
+                    JsonShapes.string(m.get("setting"), at + ".setting", notAsWritten),
+                    JsonShapes.wholeLong(m.get("bytes"), at + ".bytes", notAsWritten) / 1e6,
+                    JsonShapes.string(m.get("metric"), at + ".metric", notAsWritten),
+                    JsonShapes.finite(m.get("validation"), at + ".validation", notAsWritten));
         }
     }
 

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.grid.GridLayout;
 import io.github.prefine.core.train.StepReport;
 import java.io.IOException;
@@ -255,7 +256,8 @@ final class RunStatus {
      * From now on appends what this status is told, and each line it draws, to {@code file}, one
      * JSON object a line with {@code t}, nanoseconds since it started counting: first the plan
      * (wall-clock start, units, shape, processes), then {@code run}, {@code steps}, {@code resumed},
-     * {@code epoch} and {@code line} events. With the output folder copied after the run (the
+     * {@code epoch} and {@code line} events, counts as JSON numbers (a {@code resumed} event's
+     * {@code epochs}, an {@code epoch} event's {@code epoch}; traces before wrote these two as strings). With the output folder copied after the run (the
      * records' modification times say when each appeared), {@code RunStatusReplay} in the tests
      * replays them against a recorded clock, so that the ETA's error can be measured without
      * running again. Set by {@code -Dprefine.statusTrace=FILE} on the command line.
@@ -315,11 +317,12 @@ final class RunStatus {
         }
     }
 
-    private void trace(String event, String key, String value) {
+    /** An event of one member: a string, or a count as a JSON number (traces before wrote counts as strings). */
+    private void trace(String event, String key, JsonPrimitive value) {
         if (trace != null) {
             JsonObject o = new JsonObject();
             o.addProperty("e", event);
-            o.addProperty(key, value);
+            o.add(key, value);
             trace(o);
         }
     }
@@ -332,7 +335,7 @@ final class RunStatus {
      * @param label the run's label, as the grid gives it
      */
     void runStarted(String label) {
-        trace("run", "label", label);
+        trace("run", "label", new JsonPrimitive(label));
         boolean prefinetuning = label.startsWith(TrainingProgress.PREFINETUNING_LABEL);
         String id = unitOf(label);
         long nanos = clock.getAsLong();
@@ -414,7 +417,7 @@ final class RunStatus {
      * @param epochsDone the epochs the checkpoint covers
      */
     void resumed(int epochsDone) {
-        trace("resumed", "epochs", Integer.toString(epochsDone));
+        trace("resumed", "epochs", new JsonPrimitive(epochsDone));
         if (run < 0 || runResumeCounted) {
             return;
         }
@@ -430,7 +433,7 @@ final class RunStatus {
      * @param epoch the 0-based epoch
      */
     void epochEnded(int epoch) {
-        trace("epoch", "epoch", Integer.toString(epoch));
+        trace("epoch", "epoch", new JsonPrimitive(epoch));
         lastEpochEndNanos = clock.getAsLong();
         epochsHere = Math.max(0, epoch + 1 - runFirstEpoch);
         steps(epoch + 1, 0, 1);
@@ -646,7 +649,7 @@ final class RunStatus {
         String line = String.format(Locale.ROOT, "run: %d/%d units done, %s%d left | elapsed %s | ETA %s", done, total,
                 failed > 0 ? failed + " failed, " : "", total - ended, format(Duration.ofNanos(elapsed)),
                 ended >= total ? "00:00" : eta != null ? format(eta) : "--:--");
-        trace("line", "line", line);
+        trace("line", "line", new JsonPrimitive(line));
         return line;
     }
 

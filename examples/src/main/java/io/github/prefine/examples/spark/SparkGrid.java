@@ -14,6 +14,8 @@ import io.github.prefine.core.grid.GridUnit;
 import io.github.prefine.core.grid.PrefinetuningSweep;
 import io.github.prefine.core.grid.PrefinetuningUnit;
 import io.github.prefine.core.grid.SkippedSteps;
+import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.examples.cli.CliErrors;
 import io.github.prefine.examples.cli.ConsoleEncoding;
 import io.github.prefine.examples.cli.GridCommand;
@@ -385,12 +387,26 @@ public final class SparkGrid {
         if (!Files.exists(result)) {
             return;
         }
-        double best = JsonParser.parseString(Files.readString(result)).getAsJsonObject().get("learningRate").getAsDouble();
+        double best = chosenRate(result);
         for (PrefinetuningUnit u : sweep.units()) {
             if (u.learningRate() != best) {
                 folder.delete(UnitFiles.relative(layout, layout.learningRateDir(u).resolve("encoder")));
             }
         }
+    }
+
+    /**
+     * The rate a setting's {@code result.json} chose: a finite number, as the grid writes it. A NaN
+     * equals no rate, so that every encoder, the winner's too, would be deleted as a loser's.
+     *
+     * @param result the setting's {@code result.json}
+     * @return its {@code learningRate}
+     * @throws IOException naming the file, and the line or member that is not as written
+     */
+    static double chosenRate(Path result) throws IOException {
+        return JsonShapes.finite(JsonFiles.object(result).get("learningRate"), "$.learningRate",
+                (at, expected, found) -> new IOException(result + " " + at + ": expected " + expected + ", found " + found
+                        + "; delete the file to pre-finetune the setting again"));
     }
 
     /** Pushes the tables, plots, result log and manifest at the top of the folder. */

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.train.StepReport;
+import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -142,8 +143,8 @@ final class RunStatusReplay {
                 case "run" -> status.runStarted(o.get("label").getAsString());
                 case "steps" -> status.steps(new StepReport(o.get("epoch").getAsInt(), o.get("step").getAsInt(),
                         o.get("steps").getAsInt(), 0, 0, 0, 0, o.get("elapsed").getAsDouble()));
-                case "resumed" -> status.resumed(Integer.parseInt(o.get("epochs").getAsString()));
-                case "epoch" -> status.epochEnded(Integer.parseInt(o.get("epoch").getAsString()));
+                case "resumed" -> status.resumed(count(traceFile, i + 1, o, "epochs"));
+                case "epoch" -> status.epochEnded(count(traceFile, i + 1, o, "epoch"));
                 case "line" -> {
                     String replayed = status.line();
                     samples.add(new Sample(t, o.get("line").getAsString(), replayed, etaSeconds(replayed), (end - t) / 1e9));
@@ -250,6 +251,23 @@ final class RunStatusReplay {
         }
         found.sort(Comparator.comparingLong(Appeared::nanos));
         return found;
+    }
+
+    /**
+     * An event's count: a JSON number, as {@link RunStatus} writes it, or the string of digits that
+     * traces written before wrote, so that those still replay.
+     */
+    static int count(Path file, int line, JsonObject o, String key) {
+        JsonElement e = o.get(key);
+        if (e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+            try {
+                return Integer.parseInt(e.getAsString());
+            } catch (NumberFormatException notDigits) {
+                // refused below, naming the line
+            }
+        }
+        return JsonShapes.wholeInt(e, key, (at, expected, found) -> new IllegalArgumentException(file + ":" + line + ": "
+                + at + ": expected " + expected + " (a string of its digits in a trace written before), found " + found));
     }
 
     private static JsonObject parse(Path file, int line, String text) {

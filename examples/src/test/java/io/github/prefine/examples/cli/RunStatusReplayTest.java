@@ -4,8 +4,11 @@ import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.history;
 import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.record;
 import static io.github.prefine.examples.cli.RunStatusLearnedEpochsTest.trial;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.prefine.core.train.StepReport;
 import java.io.IOException;
@@ -42,6 +45,13 @@ class RunStatusReplayTest {
      */
     @Test
     void aHandWrittenTraceReplaysToTheRatiosWorkedByHand(@TempDir Path tmp) throws IOException {
+        // a trace's counts as RunStatus writes them, numbers, and as traces before wrote them, strings
+        for (boolean strings : new boolean[] {false, true}) {
+            replaysToTheRatiosWorkedByHand(Files.createDirectories(tmp.resolve(strings ? "strings" : "numbers")), strings);
+        }
+    }
+
+    private static void replaysToTheRatiosWorkedByHand(Path tmp, boolean strings) throws IOException {
         long wall = 1_700_000_000_000L;
         Path folder = Files.createDirectories(tmp.resolve("out"));
         List<String> trace = new ArrayList<>();
@@ -49,10 +59,12 @@ class RunStatusReplayTest {
                 + "\"units\":[{\"id\":\"prefinetune-SL\",\"labelPrefix\":\"pre-finetune SL lr \",\"work\":100,"
                 + "\"runFolders\":[\"prefinetune/SL\"]}," + unit("a") + "," + unit("b") + "," + unit("c") + "],\"t\":0}");
         trace.add("{\"e\":\"run\",\"label\":\"pre-finetune SL lr 0.001\",\"t\":0}");
+        // a run that starts afresh: no epoch done, which changes none of the figures
+        trace.add("{\"e\":\"resumed\",\"epochs\":" + (strings ? "\"0\"" : "0") + ",\"t\":0}");
         for (int epoch = 0; epoch < 5; epoch++) {
             long t = (epoch + 1) * 10 * S;
             trace.add("{\"e\":\"steps\",\"epoch\":" + epoch + ",\"step\":1,\"steps\":1,\"elapsed\":10.0,\"t\":" + t + "}");
-            trace.add("{\"e\":\"epoch\",\"epoch\":\"" + epoch + "\",\"t\":" + t + "}");
+            trace.add("{\"e\":\"epoch\",\"epoch\":" + (strings ? "\"" + epoch + "\"" : epoch) + ",\"t\":" + t + "}");
         }
         trace.add("{\"e\":\"run\",\"label\":\"SL → a seed 1 lr 0.003\",\"t\":" + 50 * S + "}");
         trace.add("{\"e\":\"line\",\"line\":\"as drawn at 50 s\",\"t\":" + 50 * S + "}");
@@ -110,10 +122,35 @@ class RunStatusReplayTest {
         at(record(folder, "run-SL-b"), wall, 80);
         at(record(folder, "run-SL-c"), wall, 90);
 
+        // the counts of resumed (the first step's epoch) and epoch events are JSON numbers, not strings
+        List<String> counts = new ArrayList<>();
+        for (String line : Files.readAllLines(traceFile)) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            String e = o.get("e").getAsString();
+            if (e.equals("resumed") || e.equals("epoch")) {
+                JsonElement n = o.get(e.equals("resumed") ? "epochs" : "epoch");
+                counts.add(e + " " + (n.getAsJsonPrimitive().isNumber() ? "number " : "not a number ") + n);
+            }
+        }
+        assertEquals(List.of("resumed number 0", "epoch number 0", "epoch number 1", "epoch number 2", "epoch number 3",
+                "epoch number 4"), counts);
         List<RunStatusReplay.Sample> samples = RunStatusReplay.replay(traceFile, folder, Files.createDirectories(tmp.resolve("w")));
         assertEquals(drawn, samples.stream().map(RunStatusReplay.Sample::recorded).toList());
         assertEquals(drawn, samples.stream().map(RunStatusReplay.Sample::replayed).toList());
         assertEquals(List.of(40.0, 20.0), samples.stream().map(RunStatusReplay.Sample::leftSeconds).toList());
+    }
+
+    /** A count that is neither a whole number nor a string of digits is refused naming the trace's line and member. */
+    @Test
+    void aCountOfAnotherKindIsRefusedNamingTheLine(@TempDir Path tmp) throws IOException {
+        Path folder = Files.createDirectories(tmp.resolve("out"));
+        Path traceFile = Files.write(tmp.resolve("trace.jsonl"), List.of("{\"e\":\"start\",\"wallMillis\":0,\"total\":4,"
+                + "\"processes\":1,\"units\":[],\"t\":0}", "{\"e\":\"run\",\"label\":\"pre-finetune SL lr 0.001\",\"t\":0}",
+                "{\"e\":\"epoch\",\"epoch\":1.5,\"t\":0}"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RunStatusReplay.replay(traceFile, folder, Files.createDirectories(tmp.resolve("w"))));
+        assertEquals(traceFile + ":3: epoch: expected an integer from -2147483648 to 2147483647, without a fraction or"
+                + " exponent (a string of its digits in a trace written before), found 1.5", e.getMessage());
     }
 
     /**
