@@ -317,6 +317,46 @@ class TrainerLifecycleTest {
         }
     }
 
+    /**
+     * A sampler's {@code batchesPerEpoch()} sizes the learning-rate schedule (HF's
+     * {@code num_training_steps}: epochs times the batches of an epoch), so an epoch planned with
+     * more batches ran its last ones at a rate already decayed to 0, and one with fewer never
+     * reached the end of the decay, without a word.
+     */
+    @Test
+    void aSamplerThatPlansAnotherNumberOfBatchesThanItDeclaresIsNamedBeforeAnyStep() throws Exception {
+        BatchSampler miscounted = new BatchSampler() {
+            @Override
+            public int batchesPerEpoch() {
+                return 1;
+            }
+
+            @Override
+            public List<SampledBatch> nextEpoch() {
+                return List.of(new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                        new SampledBatch(new int[] {0, 1}, new int[] {2, 3}));
+            }
+
+            @Override
+            public byte[] saveState() {
+                return new byte[0];
+            }
+
+            @Override
+            public void restoreState(byte[] state) {}
+        };
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = trainer(model).optSampler(miscounted).build()) {
+            float[] before = firstEncoderWeight(model);
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertEquals("trainer: the sampler planned 2 batches for epoch 0, but its batchesPerEpoch() is 1, which"
+                    + " sized the learning-rate schedule; a sampler must plan batchesPerEpoch() batches every epoch",
+                    e.getMessage());
+            assertTrue(Arrays.equals(before, firstEncoderWeight(model)));
+        }
+    }
+
     @Test
     void aClosedTrainerSaysToBuildANewOne() throws Exception {
         try (NDManager manager = NDManager.newBaseManager();
