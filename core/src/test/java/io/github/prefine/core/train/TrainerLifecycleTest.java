@@ -283,18 +283,17 @@ class TrainerLifecycleTest {
         }
     }
 
-    @Test
-    void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
-        BatchSampler outOfRange = new BatchSampler() {
+    /** A sampler that declares {@code declared} batches an epoch and plans {@code plan} every epoch. */
+    private static BatchSampler planning(int declared, SampledBatch... plan) {
+        return new BatchSampler() {
             @Override
             public int batchesPerEpoch() {
-                return 2;
+                return declared;
             }
 
             @Override
             public List<SampledBatch> nextEpoch() {
-                return List.of(new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
-                        new SampledBatch(new int[] {0, 1}, new int[] {3, 10}));
+                return List.of(plan);
             }
 
             @Override
@@ -305,6 +304,12 @@ class TrainerLifecycleTest {
             @Override
             public void restoreState(byte[] state) {}
         };
+    }
+
+    @Test
+    void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
+        BatchSampler outOfRange = planning(2, new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                new SampledBatch(new int[] {0, 1}, new int[] {3, 10}));
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerContractTest.model(manager);
                 Trainer trainer = trainer(model).optSampler(outOfRange).build()) {
@@ -325,26 +330,8 @@ class TrainerLifecycleTest {
      */
     @Test
     void aSamplerThatPlansAnotherNumberOfBatchesThanItDeclaresIsNamedBeforeAnyStep() throws Exception {
-        BatchSampler miscounted = new BatchSampler() {
-            @Override
-            public int batchesPerEpoch() {
-                return 1;
-            }
-
-            @Override
-            public List<SampledBatch> nextEpoch() {
-                return List.of(new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
-                        new SampledBatch(new int[] {0, 1}, new int[] {2, 3}));
-            }
-
-            @Override
-            public byte[] saveState() {
-                return new byte[0];
-            }
-
-            @Override
-            public void restoreState(byte[] state) {}
-        };
+        BatchSampler miscounted = planning(1, new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                new SampledBatch(new int[] {0, 1}, new int[] {2, 3}));
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerContractTest.model(manager);
                 Trainer trainer = trainer(model).optSampler(miscounted).build()) {
