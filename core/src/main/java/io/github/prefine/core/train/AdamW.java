@@ -93,7 +93,7 @@ public final class AdamW implements AutoCloseable {
     private final List<NDArray> rangeSecond = new ArrayList<>();
     private final List<NDArray> groupSteps = new ArrayList<>();
 
-    private AdamW(Builder b) {
+    private AdamW(Builder b, Predicate<String> decays) {
         this.flat = b.parameters;
         this.manager = flat.master().getManager().newSubManager();
         this.beta1 = b.beta1;
@@ -101,7 +101,7 @@ public final class AdamW implements AutoCloseable {
         this.epsilon = b.epsilon;
         this.weightDecay = b.weightDecay;
         this.maxGradNorm = b.maxGradNorm;
-        this.decays = b.decays;
+        this.decays = decays;
         this.block = flat.master().getDevice().isGpu() ? Long.MAX_VALUE : b.block;
         List<NamedParameter> ps = flat.parameters();
         this.steps = manager.zeros(new Shape(flat.numGroups()), DataType.FLOAT32);
@@ -517,6 +517,38 @@ public final class AdamW implements AutoCloseable {
         }
     }
 
+    /** The default filter's rule on a key (see {@link Builder#defaultDecayFilter()}). */
+    private static final Predicate<String> DEFAULT_DECAY = key -> {
+        int last = key.lastIndexOf('.');
+        String own = key.substring(last < 0 ? 0 : key.lastIndexOf('.', last - 1) + 1)
+                .toLowerCase(java.util.Locale.ROOT);
+        return !own.contains("bias") && !own.contains("norm");
+    };
+
+    /**
+     * The filter a model's parameters are decayed by: a given filter as it is, the default one
+     * applied to each head parameter's key within its head, so that the task's name never reaches
+     * the two parts it reads (the encoder's keys are judged whole, which its {@code encoder.}
+     * prefix cannot change).
+     *
+     * @param decays the builder's filter
+     * @param model the model whose keys it judges
+     * @return a filter on the model's keys (other keys as {@code decays} judges them)
+     */
+    static Predicate<String> forModel(Predicate<String> decays, io.github.prefine.core.model.MultiHeadModel model) {
+        if (decays != DEFAULT_DECAY) {
+            return decays;
+        }
+        Map<String, Boolean> heads = new java.util.HashMap<>();
+        for (int t = 0; t < model.numTasks(); t++) {
+            int prefix = ("heads." + model.taskNames().get(t) + ".").length();
+            for (NamedParameter p : model.headParameters(t)) {
+                heads.put(p.key(), DEFAULT_DECAY.test(p.key().substring(prefix)));
+            }
+        }
+        return key -> heads.getOrDefault(key, DEFAULT_DECAY.test(key));
+    }
+
     /** Builds an {@link AdamW}; mutable, single-threaded. */
     public static final class Builder {
         private FlatParameters parameters;
@@ -538,17 +570,15 @@ public final class AdamW implements AutoCloseable {
          * or {@code output_LayerNorm_weight}) contain {@code bias} or {@code norm}
          * (case-insensitive). Only those parts are read because a head's key also holds its
          * task's name ({@code heads.winobias.classifier.weight}), which is data and must not
-         * exempt the head's weight.
+         * exempt the head's weight. A {@link TrainingStep} (and so a {@link Trainer}) reads a
+         * head's parameter by its key within the head, without {@code heads.<task>.}: a hand-made
+         * head whose parameters sit directly under it ({@code heads.winobias.weight}) is judged by
+         * the parameter's name alone.
          *
-         * @return the filter
+         * @return the filter (one instance, whatever the call)
          */
         public static Predicate<String> defaultDecayFilter() {
-            return key -> {
-                int last = key.lastIndexOf('.');
-                String own = key.substring(last < 0 ? 0 : key.lastIndexOf('.', last - 1) + 1)
-                        .toLowerCase(java.util.Locale.ROOT);
-                return !own.contains("bias") && !own.contains("norm");
-            };
+            return DEFAULT_DECAY;
         }
 
         /**
@@ -670,6 +700,15 @@ public final class AdamW implements AutoCloseable {
          * @throws IllegalArgumentException if a value is out of range or the parameters are missing
          */
         public AdamW build() {
+            return build(decays);
+        }
+
+        /**
+         * Builds the optimiser with {@code filter} in place of the builder's weight-decay filter,
+         * leaving the builder's as it is; for a {@link TrainingStep}, which lays out its buffer by
+         * the same filter ({@link AdamW#forModel}).
+         */
+        AdamW build(Predicate<String> filter) {
             if (parameters == null) {
                 throw new IllegalArgumentException("optimizer: setParameters is required");
             }
@@ -688,7 +727,7 @@ public final class AdamW implements AutoCloseable {
             if (block <= 0) {
                 throw new IllegalArgumentException("optimizer: block must be positive, found " + block);
             }
-            return new AdamW(this);
+            return new AdamW(this, Objects.requireNonNull(filter, "filter"));
         }
     }
 }

@@ -19,7 +19,8 @@ import java.util.List;
  */
 public interface BatchSampler {
     /**
-     * Returns how many batches each epoch has (used to size the learning-rate schedule).
+     * Returns how many batches each epoch has (used to size the learning-rate schedule); {@link
+     * #nextEpoch()} must plan exactly this many, and the trainer refuses an epoch of another count.
      *
      * @return batches per epoch, positive
      */

@@ -107,10 +107,17 @@ final class DataChecks {
     }
 
     /**
-     * Checks that a custom sampler drew only units the data has, before any step runs: a sampler
-     * built over other task sizes would otherwise fail deep in the step with an index error.
+     * Checks that a custom sampler planned the batches it declared and drew only units the data
+     * has, before any step runs: its {@code batchesPerEpoch()} sized the schedule, which another
+     * count would decay to 0 early or never, and a sampler built over other task sizes would fail
+     * deep in the step with an index error.
      */
-    static void checkPlan(List<SampledBatch> plan, int epoch, BatchSource data, int[] sizes) {
+    static void checkPlan(List<SampledBatch> plan, int epoch, int batchesPerEpoch, BatchSource data, int[] sizes) {
+        if (plan.size() != batchesPerEpoch) {
+            throw new IllegalStateException("trainer: the sampler planned " + plan.size() + " batches for epoch " + epoch
+                    + ", but its batchesPerEpoch() is " + batchesPerEpoch + ", which sized the learning-rate schedule;"
+                    + " a sampler must plan batchesPerEpoch() batches every epoch");
+        }
         for (int i = 0; i < plan.size(); i++) {
             int[] tasks = plan.get(i).tasks();
             int[] examples = plan.get(i).examples();

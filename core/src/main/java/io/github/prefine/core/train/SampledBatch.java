@@ -43,9 +43,10 @@ public final class SampledBatch {
      *
      * @param tasks the task of each drawn example
      * @param examples the index of each example within its task's split
-     * @param counts how many draws each task has, indexed by task; summing to {@code tasks.length}
+     * @param counts how many draws each task has, indexed by task
      * @return the grouped batch
-     * @throws IllegalArgumentException if the arrays disagree
+     * @throws IllegalArgumentException if the lengths differ, the batch is empty, a task is negative
+     *     or beyond the counts, or a task's count is not its number of draws
      */
     public static SampledBatch grouped(int[] tasks, int[] examples, int[] counts) {
         return new SampledBatch(group(tasks, examples, counts));
@@ -75,6 +76,24 @@ public final class SampledBatch {
             throw new IllegalArgumentException("sampled batch: needs as many tasks as examples, at least one, found "
                     + tasks.length + " and " + examples.length);
         }
+        // counts that only sum right would let two draws share a slot and leave another empty
+        int[] drawn = new int[counts.length];
+        for (int t : tasks) {
+            if (t < 0) {
+                throw new IllegalArgumentException("sampled batch: task index must be >= 0, found " + t);
+            }
+            if (t >= counts.length) {
+                throw new IllegalArgumentException("sampled batch: task " + t + " is drawn, but the counts cover tasks 0 to "
+                        + (counts.length - 1) + " only");
+            }
+            drawn[t]++;
+        }
+        for (int t = 0; t < counts.length; t++) {
+            if (drawn[t] != counts[t]) {
+                throw new IllegalArgumentException("sampled batch: task " + t + " has " + drawn[t]
+                        + " draw(s), but its count says " + counts[t]);
+            }
+        }
         int[] next = new int[counts.length];
         int n = 0;
         int k = 0;
@@ -82,10 +101,6 @@ public final class SampledBatch {
             next[t] = n;
             n += counts[t];
             k += counts[t] > 0 ? 1 : 0;
-        }
-        if (n != tasks.length) {
-            throw new IllegalArgumentException("sampled batch: task counts sum to " + n + ", found " + tasks.length
-                    + " draws");
         }
         int[] present = new int[k];
         k = 0;

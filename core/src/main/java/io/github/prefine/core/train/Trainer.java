@@ -233,7 +233,8 @@ public final class Trainer implements AutoCloseable {
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
      *     called before, a sampler given with {@link Builder#optSampler} draws a task or
-     *     training unit the data lacks (checked per epoch, before its first step), or another
+     *     training unit the data lacks or plans another number of batches than its {@link
+     *     BatchSampler#batchesPerEpoch()} (checked per epoch, before its first step), or another
      *     trainer's {@code fit()} has drawn from that sampler since this trainer was built. A
      *     {@code fit()} that fails before it restores or draws from the sampler (a checkpoint that
      *     cannot be read, does not match the model or was written under other settings) leaves the
@@ -286,7 +287,7 @@ public final class Trainer implements AutoCloseable {
     private void trainEpoch(int epoch) throws IOException {
         driveSampler();
         List<SampledBatch> plan = sampler.nextEpoch();
-        DataChecks.checkPlan(plan, epoch, data, trainSizes);
+        DataChecks.checkPlan(plan, epoch, sampler.batchesPerEpoch(), data, trainSizes);
         long start = System.nanoTime();
         long intervalStart = start;
         long examples = 0;

@@ -78,13 +78,15 @@ public final class TrainingStep implements AutoCloseable {
         for (int t = 0; t < model.numTasks(); t++) {
             groups.add(model.headParameters(t));
         }
+        // the layout and the update read one filter, the default one on each head key within its head
+        java.util.function.Predicate<String> decays = AdamW.forModel(b.optimizer.decayFilter(), model);
         this.flat = FlatParameters.of(mm, groups, precision.isMixed()
-                ? model.halfPrecisionParameters() : java.util.Set.of(), b.optimizer.decayFilter());
+                ? model.halfPrecisionParameters() : java.util.Set.of(), decays);
         this.devices = b.devices.isEmpty() ? List.of(mm.getDevice()) : List.copyOf(b.devices);
         AdamW adamW = null;
         LossScaler lossScaler = null;
         try {
-            adamW = b.optimizer.setParameters(flat).build();
+            adamW = b.optimizer.setParameters(flat).build(decays);
             lossScaler = precision == Precision.FP16_MIXED
                     ? (b.lossScaler != null ? b.lossScaler : LossScaler.builder()).setManager(mm).build()
                     : null;

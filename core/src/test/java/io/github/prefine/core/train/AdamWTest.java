@@ -403,4 +403,69 @@ class AdamWTest {
             assertEquals(4, opt.stepCount(model.encoderParameters().get(0).key()));
         }
     }
+
+    /**
+     * The no-decay rule reads a head's parameters by their own names, never by the task's: HF's
+     * Trainer exempts biases and LayerNorm weights. A hand-made head whose parameters sit directly
+     * under it ({@code heads.winobias.weight}, as {@link TestHeads}' do) has its task's name among
+     * the key's last two parts, which exempted its weight. With the gradient zeroed, one step leaves
+     * the moments 0 and the Adam term 0, so a decayed value is exactly {@code w (1 - lr wd)} (torch's
+     * {@code param.mul_(1 - lr * weight_decay)}) and an exempt one stays {@code w}.
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void aHeadsWeightUnderItsTasksNameIsDecayedWhateverTheName(boolean fused) {
+        SyntheticTasks tasks = new SyntheticTasks(5, 8, 2, TestHeads.Kind.TOKEN, TestHeads.Kind.SEQUENCE);
+        List<String> names = List.of("winobias", "abnormal-events");
+        BatchSource renamed = new BatchSource() {
+            @Override
+            public int numTasks() {
+                return tasks.numTasks();
+            }
+
+            @Override
+            public List<String> taskNames() {
+                return names;
+            }
+
+            @Override
+            public int size(int task, io.github.prefine.core.task.Split split) {
+                return tasks.size(task, split);
+            }
+
+            @Override
+            public io.github.prefine.core.model.MultiTaskBatch assemble(io.github.prefine.core.task.Split split,
+                    int[] taskIds, int[] examples) {
+                return tasks.assemble(split, taskIds, examples);
+            }
+        };
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                        .setEncoder(new TinyEncoder(SyntheticTasks.VOCAB, 8).init(root), 8)
+                        .addHead(names.get(0), tasks.testHead(0)).addHead(names.get(1), tasks.testHead(1)).build();
+                TrainingStep step = TrainingStep.builder().setModel(model).setData(renamed)
+                        .optOptimizer(AdamW.builder().optWeightDecay(0.5).optFused(fused)).build()) {
+            step.inspectGradients(g -> g.muli(0f));
+            Map<String, float[]> before = new LinkedHashMap<>();
+            for (int t = 0; t < 2; t++) {
+                for (NamedParameter p : model.headParameters(t)) {
+                    before.put(p.key(), p.parameter().getArray().toFloatArray());
+                }
+            }
+            assertEquals(Set.of("heads.winobias.weight", "heads.winobias.bias", "heads.abnormal-events.weight",
+                    "heads.abnormal-events.bias"), before.keySet());
+            step(root, step, new int[] {0, 1}, new int[] {0, 1});
+            for (int t = 0; t < 2; t++) {
+                for (NamedParameter p : model.headParameters(t)) {
+                    float[] w = before.get(p.key());
+                    float[] want = new float[w.length];
+                    for (int i = 0; i < w.length; i++) {
+                        // the step's rate is 1e-2: 1 - 0.01 * 0.5 = 0.995 for a weight; a bias is exempt
+                        want[i] = p.key().endsWith(".weight") ? w[i] * 0.995f : w[i];
+                    }
+                    near(want, p.parameter().getArray().toFloatArray(), p.key());
+                }
+            }
+        }
+    }
 }

@@ -283,18 +283,17 @@ class TrainerLifecycleTest {
         }
     }
 
-    @Test
-    void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
-        BatchSampler outOfRange = new BatchSampler() {
+    /** A sampler that declares {@code declared} batches an epoch and plans {@code plan} every epoch. */
+    private static BatchSampler planning(int declared, SampledBatch... plan) {
+        return new BatchSampler() {
             @Override
             public int batchesPerEpoch() {
-                return 2;
+                return declared;
             }
 
             @Override
             public List<SampledBatch> nextEpoch() {
-                return List.of(new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
-                        new SampledBatch(new int[] {0, 1}, new int[] {3, 10}));
+                return List.of(plan);
             }
 
             @Override
@@ -305,6 +304,12 @@ class TrainerLifecycleTest {
             @Override
             public void restoreState(byte[] state) {}
         };
+    }
+
+    @Test
+    void anotherSamplersOutOfRangeDrawIsNamedBeforeAnyStep() throws Exception {
+        BatchSampler outOfRange = planning(2, new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                new SampledBatch(new int[] {0, 1}, new int[] {3, 10}));
         try (NDManager manager = NDManager.newBaseManager();
                 MultiHeadModel model = TrainerContractTest.model(manager);
                 Trainer trainer = trainer(model).optSampler(outOfRange).build()) {
@@ -313,6 +318,28 @@ class TrainerLifecycleTest {
             assertEquals("trainer: the sampler's batch 1 of epoch 0 draws training unit 10 of task pairs, which has 10;"
                     + " build the sampler over the data's task sizes [12, 10]", e.getMessage());
             // refused before the first batch trained
+            assertTrue(Arrays.equals(before, firstEncoderWeight(model)));
+        }
+    }
+
+    /**
+     * A sampler's {@code batchesPerEpoch()} sizes the learning-rate schedule (HF's
+     * {@code num_training_steps}: epochs times the batches of an epoch), so an epoch planned with
+     * more batches ran its last ones at a rate already decayed to 0, and one with fewer never
+     * reached the end of the decay, without a word.
+     */
+    @Test
+    void aSamplerThatPlansAnotherNumberOfBatchesThanItDeclaresIsNamedBeforeAnyStep() throws Exception {
+        BatchSampler miscounted = planning(1, new SampledBatch(new int[] {0, 1}, new int[] {0, 1}),
+                new SampledBatch(new int[] {0, 1}, new int[] {2, 3}));
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerContractTest.model(manager);
+                Trainer trainer = trainer(model).optSampler(miscounted).build()) {
+            float[] before = firstEncoderWeight(model);
+            IllegalStateException e = assertThrows(IllegalStateException.class, trainer::fit);
+            assertEquals("trainer: the sampler planned 2 batches for epoch 0, but its batchesPerEpoch() is 1, which"
+                    + " sized the learning-rate schedule; a sampler must plan batchesPerEpoch() batches every epoch",
+                    e.getMessage());
             assertTrue(Arrays.equals(before, firstEncoderWeight(model)));
         }
     }
