@@ -91,8 +91,13 @@ public final class QuickStart {
      * @throws IOException if anything fails
      */
     public static void main(String[] args) throws IOException {
+        main(args, Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** Runs the example in a work folder made under {@code tempRoot}, so that a test can see it go. */
+    static void main(String[] args, Path tempRoot) throws IOException {
         checkArguments(args);
-        Path work = Files.createTempDirectory("prefine-quickstart");
+        Path work = Files.createTempDirectory(tempRoot, "prefine-quickstart");
         try {
             run(work);
         } finally {

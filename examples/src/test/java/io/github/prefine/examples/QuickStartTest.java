@@ -5,28 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The README's QuickStart runs and reports a span F1 learned from pre-finetuned features. */
 class QuickStartTest {
+    /**
+     * Runs it under a temporary root of its own: a listing of the shared temporary folder saw the
+     * work folder of another build's QuickStart, running at the same time, as left behind.
+     */
     @Test
-    void runsAndPrintsTheTargetMetric() throws Exception {
-        Set<Path> before = workFolders();
+    void runsAndPrintsTheTargetMetric(@TempDir Path tempRoot) throws Exception {
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try {
-            QuickStart.main(new String[0]);
+            QuickStart.main(new String[0], tempRoot);
         } finally {
             System.setOut(old);
         }
@@ -37,9 +38,10 @@ class QuickStartTest {
         double f1 = Double.parseDouble(m.group(1));
         // a tagger that learned nothing scores 0; the pre-finetuned encoder gives well above that
         assertTrue(f1 > 20 && f1 <= 100, out);
-        Set<Path> left = workFolders();
-        left.removeAll(before);
-        assertTrue(left.isEmpty(), "QuickStart left its work folder behind: " + left);
+        try (Stream<Path> left = Files.list(tempRoot)) {
+            List<Path> folders = left.toList();
+            assertTrue(folders.isEmpty(), "QuickStart left its work folder behind: " + folders);
+        }
     }
 
     @Test
@@ -48,12 +50,5 @@ class QuickStartTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> QuickStart.main(new String[] {"--seeds", "1"}));
         assertTrue(e.getMessage().contains("--seeds 1"), e.getMessage());
-    }
-
-    private static Set<Path> workFolders() throws IOException {
-        try (Stream<Path> s = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return s.filter(p -> p.getFileName().toString().startsWith("prefine-quickstart"))
-                    .collect(Collectors.toCollection(HashSet::new));
-        }
     }
 }
