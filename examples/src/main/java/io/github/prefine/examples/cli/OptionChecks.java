@@ -33,6 +33,23 @@ final class OptionChecks {
     }
 
     /**
+     * Rejects an empty or blank value of an option that names a file, a folder or a model: read as a
+     * path it would be the working directory. Options of type {@code Path} are refused so by
+     * {@link PrefineCli#withValueRules}; this is for those read as text (a model id or a folder,
+     * {@code -} or a file).
+     *
+     * @param option the option's name
+     * @param value its value (may be null: the default applies)
+     * @param expected what the option takes, for the message
+     */
+    static void notBlank(String option, String value, String expected) {
+        if (value != null && value.isBlank()) {
+            throw new IllegalArgumentException(option + ": expected " + expected + ", found "
+                    + (value.isEmpty() ? "an empty value" : "only blanks '" + value + "'"));
+        }
+    }
+
+    /**
      * Rejects featurization lengths that cannot make a window: {@code --max-length},
      * {@code --qa-max-length} and {@code --qa-stride}, the stride shorter than a QA window.
      *

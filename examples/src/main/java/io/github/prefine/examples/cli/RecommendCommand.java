@@ -210,6 +210,8 @@ public final class RecommendCommand implements Callable<Integer> {
      * documentation's command lines are checked through it.
      */
     void checkValues() {
+        OptionChecks.notBlank("--data", data, "a data root folder or demo");
+        OptionChecks.notBlank("--encoder", encoder, "an HF model id, a local HF folder or minilm");
         parseMethods(method);
         ReproduceCommand.parseGroups(groups);
         DeviceOption.checkForm(device);

@@ -667,6 +667,26 @@ class CliArgumentsProperties {
                 "--dataset", badSquad.toString(), badSquadPredictions.toString()));
     }
 
+    /** An empty or blank path was the working directory: data status listed it, demo trained in it. */
+    @Example
+    void anEmptyOrBlankPathIsRefused() throws IOException {
+        refused(example(List.of("--data"), "data", "status", "--data", ""));
+        refused(example(List.of("--data"), "data", "status", "--data", " "));
+        refused(example(List.of("--model"), "encode", "--model", ""));
+        refused(example(List.of("--encoder"), "reproduce", "--encoder", "", "--data", emptyDir.toString(), "--out",
+                out.toString()));
+        refused(example(List.of("--data"), "recommend", "--data", "", "--out", out.toString()));
+    }
+
+    /** Digits outside ASCII were read as numbers ({@code --seeds ١} as 1) where {@code --workers} refused them. */
+    @Example
+    void digitsOutsideAsciiAreNotNumbers() throws IOException {
+        refused(example(List.of("--seeds"), "demo", "--seeds", "\u0661", "--out", aFile.toString()));
+        refused(example(List.of("--suite-seed"), "demo", "--suite-seed", "\uFF13", "--out", aFile.toString()));
+        refused(example(List.of("--batch-size"), "reproduce", "--batch-size", "\u0967\u0968", "--data",
+                emptyDir.toString(), "--out", out.toString()));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // the promise
 
