@@ -673,6 +673,7 @@ class CliArgumentsProperties {
         refused(example(List.of("--data"), "data", "status", "--data", ""));
         refused(example(List.of("--data"), "data", "status", "--data", " "));
         refused(example(List.of("--model"), "encode", "--model", ""));
+        refused(example(List.of("--input"), "predict", "--model", noModel.toString(), "--input", ""));
         refused(example(List.of("--encoder"), "reproduce", "--encoder", "", "--data", emptyDir.toString(), "--out",
                 out.toString()));
         refused(example(List.of("--data"), "recommend", "--data", "", "--out", out.toString()));
@@ -685,6 +686,15 @@ class CliArgumentsProperties {
         refused(example(List.of("--suite-seed"), "demo", "--suite-seed", "\uFF13", "--out", aFile.toString()));
         refused(example(List.of("--batch-size"), "reproduce", "--batch-size", "\u0967\u0968", "--data",
                 emptyDir.toString(), "--out", out.toString()));
+    }
+
+    /** predict read --input, and export checked --out, only after loading the model. */
+    @Example
+    void predictAndExportCheckTheirFilesBeforeLoadingTheModel() throws IOException {
+        refused(example(List.of("--input"), "predict", "--model", noModel.toString(), "--input", missing().toString()));
+        refused(example(List.of("--input"), "predict", "--model", noModel.toString(), "--input", emptyDir.toString()));
+        refused(example(List.of("--out"), "export", "--model", noModel.toString(), "--out", aFile.toString()));
+        refused(example(List.of("--model"), "predict", "--model", aFile.toString()));
     }
 
     // ---------------------------------------------------------------------------------------------
