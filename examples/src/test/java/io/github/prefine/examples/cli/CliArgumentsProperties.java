@@ -688,6 +688,16 @@ class CliArgumentsProperties {
                 emptyDir.toString(), "--out", out.toString()));
     }
 
+    /** recommend named neither --method nor --target, and ranked a target listed twice twice. */
+    @Example
+    void recommendNamesMethodAndTargetAndRefusesATargetListedTwice() throws IOException {
+        refused(example(List.of("--method"), "recommend", "--method", "", "--data", emptyDir.toString(), "--out",
+                out.toString()));
+        refused(example(List.of("--target"), "recommend", "--target", "cb,cb", "--data", emptyDir.toString(), "--out",
+                out.toString()));
+        refused(example(List.of("--target"), "recommend", "--data", "demo", "--target", "nope", "--out", out.toString()));
+    }
+
     /** predict read --input, and export checked --out, only after loading the model. */
     @Example
     void predictAndExportCheckTheirFilesBeforeLoadingTheModel() throws IOException {
