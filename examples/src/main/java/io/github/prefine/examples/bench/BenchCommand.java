@@ -188,10 +188,21 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         atLeast("--length", length, 3);
         atLeast("--layers", layers, 0);
         atLeast("--tasks", tasks, 0);
+        if (tasks > batch) {
+            throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
+                    + batch + "; pass a smaller --tasks or a larger --batch");
+        }
+        int positions = config().maxSequenceLength();
+        if (length > positions) {
+            // else the encoder refuses it at the first step, after the engine started, without naming the option
+            throw new IllegalArgumentException("--length: expected at most " + positions + ", the positions of the " + size
+                    + " encoder, found " + length + "; pass for example --length " + positions);
+        }
         Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved in call
         DeviceOption.checkForm(device);
         if (DeviceOption.gpuCount(device) > 0) {
-            throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
+            throw new IllegalArgumentException("--device: bench measures one device; expected cpu, gpu, gpu:K or auto, found "
+                    + device);
         }
     }
 
@@ -205,18 +216,10 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         }
         checkValues();
         if (tasks == 0) {
+            // at most --batch, which checkValues found at least 1
             tasks = formats == Formats.MIXED ? Math.min(3, batch) : 1;
         }
-        if (tasks > batch) {
-            throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
-                    + batch + "; pass a smaller --tasks or a larger --batch");
-        }
         EncoderConfig cfg = config();
-        if (length > cfg.maxSequenceLength()) {
-            // else the encoder refuses it at the first step, after the engine started, without naming the option
-            throw new IllegalArgumentException("--length: expected at most " + cfg.maxSequenceLength() + ", the positions of"
-                    + " the " + size + " encoder, found " + length + "; pass for example --length " + cfg.maxSequenceLength());
-        }
         Device dev = DeviceOption.parse(device);
         precisionChoice = Precision.parse(precision, dev);
         mixed = precisionChoice.isMixed();

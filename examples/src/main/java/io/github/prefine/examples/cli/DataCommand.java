@@ -167,7 +167,8 @@ public final class DataCommand implements Runnable {
         for (String t : tasks) {
             String n = t.strip();
             if (!all.contains(n)) {
-                throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; tasks are " + all);
+                throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; expected all or some of " + all
+                        + ", comma-separated");
             }
             if (!out.contains(n)) {
                 out.add(n);

@@ -707,6 +707,24 @@ class CliArgumentsProperties {
         refused(example(List.of("--model"), "predict", "--model", aFile.toString()));
     }
 
+    /** bench checked --length against the model and --tasks against --batch only after --device. */
+    @Example
+    void benchChecksLengthAndTasksWithTheOtherValues() throws IOException {
+        refused(example(List.of("--length"), "bench", "--model", "DEMO", "--length", "200", "--device", "foo"));
+        refused(example(List.of("--tasks"), "bench", "--batch", "2", "--tasks", "3", "--device", "foo"));
+    }
+
+    /** data fetch's --tasks, bench's --device N and bench's --task named the option but not what it takes. */
+    @Example
+    void refusalsSayWhatTheOptionTakes() throws IOException {
+        refused(example(List.of("--tasks"), "data", "fetch", "--tasks", " "));
+        refused(example(List.of("--device"), "bench", "--device", "2"));
+        if (tokenizer != null) {
+            refused(example(List.of("--task"), "bench", "--part", "DATA", "--data", emptyDir.toString(), "--tokenizer",
+                    tokenizer.toString(), "--task", "nope"));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------
     // the promise
 
