@@ -150,26 +150,39 @@ final class OptionChecks {
      * @param out the folder
      */
     static void outputFolder(String option, Path out) {
-        Path p = out.toAbsolutePath().normalize();
+        Path existing = folderCanExist(option, out);
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is not writable;"
+                    + " choose a writable " + option + " or fix its permissions");
+        }
+    }
+
+    /**
+     * Checks that a folder exists or could: it is a directory or absent, and the nearest existing
+     * parent of an absent one is a directory, not a file.
+     *
+     * @param option the option's name
+     * @param dir the folder
+     * @return the folder or its nearest existing parent; null when none exists
+     */
+    static Path folderCanExist(String option, Path dir) {
+        Path p = dir.toAbsolutePath().normalize();
         if (Files.exists(p) && !Files.isDirectory(p)) {
-            throw new IllegalArgumentException(option + " " + out + ": expected a directory, found a file;"
+            throw new IllegalArgumentException(option + " " + dir + ": expected a directory, found a file;"
                     + " choose another " + option + " or remove the file");
         }
         Path existing = p;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        if (existing == null) {
-            return;
-        }
-        if (!Files.isDirectory(existing)) {
-            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is a file, expected a directory;"
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new IllegalArgumentException(option + " " + dir + ": " + existing + " is a file, expected a directory;"
                     + " choose another " + option);
         }
-        if (!Files.isWritable(existing)) {
-            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is not writable;"
-                    + " choose a writable " + option + " or fix its permissions");
-        }
+        return existing;
     }
 
     /**

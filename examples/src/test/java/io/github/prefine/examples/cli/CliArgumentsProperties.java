@@ -714,6 +714,12 @@ class CliArgumentsProperties {
         refused(example(List.of("--tasks"), "bench", "--batch", "2", "--tasks", "3", "--device", "foo"));
     }
 
+    /** data status took a path below a file, which can never be a folder, for a root not fetched yet. */
+    @Example
+    void dataStatusRefusesAPathBelowAFile() throws IOException {
+        refused(example(List.of("--data"), "data", "status", "--data", belowFile().toString()));
+    }
+
     /** data fetch's --tasks, bench's --device N and bench's --task named the option but not what it takes. */
     @Example
     void refusalsSayWhatTheOptionTakes() throws IOException {
