@@ -47,7 +47,7 @@ import picocli.CommandLine;
  * path below a file, an unreadable file (where this user cannot bypass permissions), or options that
  * exclude each other. So that no case can start work even when its mutation is wrongly accepted,
  * each command also gets an <em>anchor</em>: a value that it refuses only after all its option checks
- * (an empty data root, a model folder without a model, a malformed prediction file, {@code --device
+ * (an empty data root, a missing model folder, a malformed prediction file, {@code --device
  * foo}). A mutation the command does not check then fails on the anchor, which names something
  * else, and the property reports it.
  *
@@ -83,7 +83,7 @@ class CliArgumentsProperties {
     private static Path root;
     private static Path aFile;
     private static Path emptyDir;
-    /** A folder that exists but holds no saved model: predict's and export's anchor. */
+    /** A model folder that does not exist: predict's and export's anchor, refused before the engine starts. */
     private static Path noModel;
     private static Path unreadable;
     private static Path input;
@@ -104,7 +104,7 @@ class CliArgumentsProperties {
         root = Files.createTempDirectory("prefine-cli-props");
         aFile = Files.writeString(root.resolve("a-file"), "x");
         emptyDir = Files.createDirectories(root.resolve("empty-data"));
-        noModel = Files.createDirectories(root.resolve("no-model"));
+        noModel = root.resolve("no-model");
         input = Files.writeString(root.resolve("input.jsonl"), "{\"text\":\"hello\"}\n");
         results = Files.writeString(root.resolve("results.jsonl"), "{}\n");
         badConll = Files.writeString(root.resolve("bad.conll"), "x\n");
@@ -644,6 +644,69 @@ class CliArgumentsProperties {
 
     // ---------------------------------------------------------------------------------------------
     // the properties
+
+    @Provide
+    Arbitrary<Invocation> demoArgs() {
+        return invocations(demo());
+    }
+
+    @Provide
+    Arbitrary<Invocation> reproduceArgs() {
+        return invocations(reproduce());
+    }
+
+    @Provide
+    Arbitrary<Invocation> recommendArgs() {
+        return invocations(recommend());
+    }
+
+    @Provide
+    Arbitrary<Invocation> modelArgs() {
+        return Arbitraries.oneOf(invocations(predict()), invocations(export()), invocations(encode()));
+    }
+
+    @Provide
+    Arbitrary<Invocation> fileArgs() {
+        return Arbitraries.oneOf(evalInvocations(), invocations(compare()), invocations(dataStatus()),
+                invocations(dataFetch()));
+    }
+
+    @Provide
+    Arbitrary<Invocation> benchArgs() {
+        return invocations(bench());
+    }
+
+    @Property(tries = 40)
+    void demoRefusesBadArgumentsBeforeAnyWork(@ForAll("demoArgs") Invocation i) throws IOException {
+        refused(i);
+    }
+
+    @Property(tries = 40)
+    void reproduceRefusesBadArgumentsBeforeAnyWork(@ForAll("reproduceArgs") Invocation i) throws IOException {
+        refused(i);
+    }
+
+    @Property(tries = 40)
+    void recommendRefusesBadArgumentsBeforeAnyWork(@ForAll("recommendArgs") Invocation i) throws IOException {
+        refused(i);
+    }
+
+    @Property(tries = 40)
+    void predictExportAndEncodeRefuseBadArgumentsBeforeLoadingAModel(@ForAll("modelArgs") Invocation i)
+            throws IOException {
+        refused(i);
+    }
+
+    @Property(tries = 50)
+    void evalCompareAndDataRefuseBadArgumentsBeforeReadingOrWriting(@ForAll("fileArgs") Invocation i)
+            throws IOException {
+        refused(i);
+    }
+
+    @Property(tries = 40)
+    void benchRefusesBadArgumentsBeforeTheEngineStarts(@ForAll("benchArgs") Invocation i) throws IOException {
+        refused(i);
+    }
 
     // ---------------------------------------------------------------------------------------------
     // examples: the anchors alone, and what the properties found
