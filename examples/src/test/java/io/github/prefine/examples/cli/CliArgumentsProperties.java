@@ -541,7 +541,7 @@ class CliArgumentsProperties {
                         "full", "ENCODER,FULL")),
                 choice("--formats", List.of("MIXED", "TOKEN", "SEQUENCE", "SPAN"), List.of("", "x", "mixed")),
                 new Opt("--tasks", Arbitraries.of("0", "1"), whole("--tasks", 0).invalid(), false, false),
-                flag("--padded"), flag("--profile"),
+                flag("--padded"),
                 choice("--warmup", List.of("auto", "0", "5", "+2"), List.of("", "-1", "x", "1.5", "\u0661", "1e3", "AUTO")),
                 whole("--steps", 1), anyLong("--seed"),
                 device(List.of("foo")));
@@ -555,22 +555,38 @@ class CliArgumentsProperties {
                         Set.of("--batch", "--tasks"), List.of("--tasks"), "more tasks than sequences"))));
         specials.add(Arbitraries.of("2", "3").map(n -> new Mutation(List.of("--device", n), false, Set.of("--device"),
                 List.of("--device"), "a GPU count")));
+        // options of another part: --profile times the encoder or the full step only
+        specials.add(Arbitraries.of("FORWARD", "BERTBLOCK", "PAIRED").map(p -> new Mutation(List.of("--part", p,
+                "--profile"), false, Set.of("--part"), List.of("--profile"), "option of another part")));
+        specials.add(repeated(flag("--profile")));
+        specials.add(Arbitraries.of(List.of("--task", "cb"), List.of("--tokenizer", aFile.toString()),
+                List.of("--data", emptyDir.toString())).map(t -> new Mutation(t, false, Set.of(t.get(0)),
+                List.of(t.get(0)), "option of another part")));
+        // every option given here is the mutation's: the base would add model options DATA refuses
+        Set<String> all = new java.util.HashSet<>(opts.stream().map(Opt::name).toList());
+        all.add("--part");
+        specials.add(Arbitraries.of(List.of("--batch", "4"), List.of("--model", "DEMO"), List.of("--padded"),
+                List.of("--seed", "3"), List.of("--device", "cpu"), List.of("--profile"), List.of("--warmup", "0"))
+                .map(t -> {
+                    List<String> a = new ArrayList<>(List.of("--part", "DATA", "--data", missing().toString()));
+                    a.addAll(t);
+                    return new Mutation(a, false, all, List.of(t.get(0)), "option of another part");
+                }));
         if (tokenizer != null) {
             // --part DATA: the folder and the tokenizer, then the task names, before any file is read
             List<String> data = List.of("--part", "DATA", "--data", emptyDir.toString(), "--tokenizer", tokenizer.toString());
             for (Path p : Arrays.asList(missing(), aFile)) {
                 specials.add(Arbitraries.just(new Mutation(List.of("--part", "DATA", "--data", p.toString(), "--tokenizer",
-                        tokenizer.toString()), false, Set.of("--device", "--part"), List.of("--data"), "bad --data")));
+                        tokenizer.toString()), false, all, List.of("--data"), "bad --data")));
             }
             for (Path p : Arrays.asList(missing(), emptyDir)) {
                 specials.add(Arbitraries.just(new Mutation(List.of("--part", "DATA", "--data", emptyDir.toString(),
-                        "--tokenizer", p.toString()), false, Set.of("--device", "--part"), List.of("--tokenizer"),
-                        "bad --tokenizer")));
+                        "--tokenizer", p.toString()), false, all, List.of("--tokenizer"), "bad --tokenizer")));
             }
             specials.add(Arbitraries.of("nope", "cb,nope", "CB").map(t -> {
                 List<String> a = new ArrayList<>(data);
                 a.addAll(List.of("--task", t));
-                return new Mutation(a, false, Set.of("--device", "--part"), List.of("--task"), "unknown task");
+                return new Mutation(a, false, all, List.of("--task"), "unknown task");
             }));
         }
         // --device foo: refused last among the values, before the engine starts
@@ -792,6 +808,16 @@ class CliArgumentsProperties {
             refused(example(List.of("--task"), "bench", "--part", "DATA", "--data", emptyDir.toString(), "--tokenizer",
                     tokenizer.toString(), "--task", "nope"));
         }
+    }
+
+    /** bench ignored, without a word, the options of the parts it was not asked to run. */
+    @Example
+    void benchRefusesOptionsOfAnotherPart() throws IOException {
+        refused(example(List.of("--task"), "bench", "--part", "FULL", "--task", "cb", "--device", "foo"));
+        refused(example(List.of("--tokenizer"), "bench", "--tokenizer", aFile.toString(), "--device", "foo"));
+        refused(example(List.of("--profile"), "bench", "--part", "FORWARD", "--profile", "--device", "foo"));
+        refused(example(List.of("--batch"), "bench", "--part", "DATA", "--data", missing().toString(), "--batch", "4"));
+        refused(example(List.of("--device"), "bench", "--part", "DATA", "--device", "gpu", "--data", missing().toString()));
     }
 
     // ---------------------------------------------------------------------------------------------
