@@ -50,8 +50,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Measures training throughput in sequences per second: (a) the prefine encoder's forward plus
@@ -162,13 +165,45 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         }
     }
 
+    @Spec
+    private CommandSpec spec;
+
     /** Creates the command; picocli fills the fields. */
     public BenchCommand() {}
+
+    /** The options only {@code --part DATA} reads; every other part reads none of them and all of {@link #MODEL_ONLY}. */
+    private static final List<String> DATA_ONLY = List.of("--data", "--tokenizer", "--task");
+    /** The options of the model parts, which {@code --part DATA} does not read. */
+    private static final List<String> MODEL_ONLY = List.of("--model", "--layers", "--batch", "--length", "--precision",
+            "--device", "--formats", "--tasks", "--padded", "--warmup", "--steps", "--seed", "--profile");
+
+    /**
+     * Refuses an option given on the command line that the chosen {@code --part} does not read, as
+     * {@code predict} and {@code eval} refuse the options of another task or format: it was ignored
+     * without a word. Nothing to check where the command was not parsed from a command line.
+     */
+    void checkPartOptions() {
+        CommandLine.ParseResult given = spec == null ? null : spec.commandLine().getParseResult();
+        if (given == null) {
+            return;
+        }
+        for (String o : part == Part.DATA ? MODEL_ONLY : DATA_ONLY) {
+            if (given.hasMatchedOption(o)) {
+                throw new IllegalArgumentException(o + " is for " + (part == Part.DATA ? "the model parts only (every --part"
+                        + " but DATA)" : "--part DATA only") + ", found it with --part " + part + "; leave it out");
+            }
+        }
+        if (given.hasMatchedOption("--profile") && part != Part.ENCODER && part != Part.FULL && part != Part.ALL) {
+            throw new IllegalArgumentException("--profile is for --part ENCODER, FULL or ALL only, found it with --part "
+                    + part + "; leave it out");
+        }
+    }
 
     /** The data part's folder and tokenizer file; every other part's option values. */
     @Override
     public void checkBeforeLaunch() {
         if (part == Part.DATA) {
+            checkPartOptions();
             DataBench.checkInputs(data, tokenizer);
         } else {
             checkValues();
@@ -180,6 +215,7 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
      * documentation's command lines are checked through it.
      */
     void checkValues() {
+        checkPartOptions();
         // checked before the engine starts: --steps 0 used to end in an ArrayIndexOutOfBoundsException
         atLeast("--steps", steps, 1);
         warmupChoice = Warmup.parse(warmup);
@@ -188,16 +224,28 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         atLeast("--length", length, 3);
         atLeast("--layers", layers, 0);
         atLeast("--tasks", tasks, 0);
+        if (tasks > batch) {
+            throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
+                    + batch + "; pass a smaller --tasks or a larger --batch");
+        }
+        int positions = config().maxSequenceLength();
+        if (length > positions) {
+            // else the encoder refuses it at the first step, after the engine started, without naming the option
+            throw new IllegalArgumentException("--length: expected at most " + positions + ", the positions of the " + size
+                    + " encoder, found " + length + "; pass for example --length " + positions);
+        }
         Precision.parse(precision, Device.cpu()); // names refused before any work; auto is resolved in call
         DeviceOption.checkForm(device);
         if (DeviceOption.gpuCount(device) > 0) {
-            throw new IllegalArgumentException("--device: bench measures one device; use gpu or gpu:K, found " + device);
+            throw new IllegalArgumentException("--device: bench measures one device; expected cpu, gpu, gpu:K or auto, found "
+                    + device);
         }
     }
 
     @Override
     public Integer call() throws Exception {
         if (part == Part.DATA) {
+            checkPartOptions();
             // no model and no engine: the tokenizer is the only native library this part loads
             new DataBench(data, tokenizer, dataTasks, FeatureSettings.paper(), System.out,
                     TrainingProgress.featurization(ConsoleProgress.onStderr())).run();
@@ -205,18 +253,10 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
         }
         checkValues();
         if (tasks == 0) {
+            // at most --batch, which checkValues found at least 1
             tasks = formats == Formats.MIXED ? Math.min(3, batch) : 1;
         }
-        if (tasks > batch) {
-            throw new IllegalArgumentException("--tasks: at most one task per sequence, found " + tasks + " tasks for --batch "
-                    + batch + "; pass a smaller --tasks or a larger --batch");
-        }
         EncoderConfig cfg = config();
-        if (length > cfg.maxSequenceLength()) {
-            // else the encoder refuses it at the first step, after the engine started, without naming the option
-            throw new IllegalArgumentException("--length: expected at most " + cfg.maxSequenceLength() + ", the positions of"
-                    + " the " + size + " encoder, found " + length + "; pass for example --length " + cfg.maxSequenceLength());
-        }
         Device dev = DeviceOption.parse(device);
         precisionChoice = Precision.parse(precision, dev);
         mixed = precisionChoice.isMixed();

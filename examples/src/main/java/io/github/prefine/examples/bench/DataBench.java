@@ -155,7 +155,8 @@ final class DataBench {
                 try {
                     out.add(TaskCatalog.task(name));
                 } catch (java.util.NoSuchElementException e) {
-                    throw new IllegalArgumentException("--task: " + e.getMessage() + "; `prefine data status` lists them");
+                    throw new IllegalArgumentException("--task: " + e.getMessage() + "; expected catalogued task names,"
+                            + " comma-separated (`prefine data status` lists them)");
                 }
             }
         }

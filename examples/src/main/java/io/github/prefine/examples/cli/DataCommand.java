@@ -116,11 +116,12 @@ public final class DataCommand implements Runnable {
      * when no task is present; a {@code --data} that does not exist is a root with nothing fetched
      * yet, as {@code data fetch} takes it, and is named on one line of standard error before the
      * table, so that a mistyped path is not read as 41 missing tasks; 2 for a {@code --data} that
-     * is a file.
+     * is a file or lies below one.
      */
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show each catalogued task: group, format, present or missing, split counts, source. "
-                    + "Exit 0; a --data that does not exist is said first, on standard error; exit 2 when it is a file.")
+                    + "Exit 0; a --data that does not exist is said first, on standard error; exit 2 when it is a file"
+                    + " or lies below one.")
     public static final class Status implements Callable<Integer> {
         @Spec
         private CommandSpec spec;
@@ -139,6 +140,8 @@ public final class DataCommand implements Runnable {
                 throw new IllegalArgumentException("--data " + data + ": expected a directory, found a file; pass the"
                         + " data root (docs/data.md)");
             }
+            // below a file it can never be a root, not even one fetched later
+            OptionChecks.folderCanExist("--data", data);
             if (!java.nio.file.Files.exists(data)) {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("prefine data status: --data " + data.toAbsolutePath().normalize() + " does not exist, so no"
@@ -167,7 +170,8 @@ public final class DataCommand implements Runnable {
         for (String t : tasks) {
             String n = t.strip();
             if (!all.contains(n)) {
-                throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; tasks are " + all);
+                throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; expected all or some of " + all
+                        + ", comma-separated");
             }
             if (!out.contains(n)) {
                 out.add(n);

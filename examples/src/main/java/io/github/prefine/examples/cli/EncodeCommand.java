@@ -142,6 +142,7 @@ public final class EncodeCommand implements Callable<Integer> {
     }
 
     private Path modelFolder() throws Exception {
+        OptionChecks.notBlank("--model", model, "minilm, a local HF folder or an HF model id");
         if ("minilm".equals(model)) {
             Path dir = Files.createTempDirectory("prefine-minilm");
             MiniLmArtifact.fromClasspath().writeHfFolder(dir);

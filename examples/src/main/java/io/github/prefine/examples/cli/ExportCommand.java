@@ -61,6 +61,9 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before the model loads, which takes seconds and starts the engine; the model's folder last
+        OptionChecks.outputFolder("--out", out);
+        OptionChecks.inputFolder("--model", model, "a folder written by ModelExport");
         try (NDManager manager = NDManager.newBaseManager(); FinetunedModel loaded = PredictCommand.load(model, manager)) {
             String name = PredictCommand.taskOf(loaded, task);
             // an unknown task is the caller's mistake: the library's message lists the model's tasks

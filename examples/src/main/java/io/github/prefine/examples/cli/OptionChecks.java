@@ -34,6 +34,23 @@ final class OptionChecks {
     }
 
     /**
+     * Rejects an empty or blank value of an option that names a file, a folder or a model: read as a
+     * path it would be the working directory. Options of type {@code Path} are refused so by
+     * {@link PrefineCli#withValueRules}; this is for those read as text (a model id or a folder,
+     * {@code -} or a file).
+     *
+     * @param option the option's name
+     * @param value its value (may be null: the default applies)
+     * @param expected what the option takes, for the message
+     */
+    static void notBlank(String option, String value, String expected) {
+        if (value != null && value.isBlank()) {
+            throw new IllegalArgumentException(option + ": expected " + expected + ", found "
+                    + (value.isEmpty() ? "an empty value" : "only blanks '" + value + "'"));
+        }
+    }
+
+    /**
      * Rejects featurization lengths that cannot make a window: {@code --max-length},
      * {@code --qa-max-length} and {@code --qa-stride}, the stride shorter than a QA window.
      *
@@ -134,26 +151,39 @@ final class OptionChecks {
      * @param out the folder
      */
     static void outputFolder(String option, Path out) {
-        Path p = out.toAbsolutePath().normalize();
+        Path existing = folderCanExist(option, out);
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isWritable(existing)) {
+            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is not writable;"
+                    + " choose a writable " + option + " or fix its permissions");
+        }
+    }
+
+    /**
+     * Checks that a folder exists or could: it is a directory or absent, and the nearest existing
+     * parent of an absent one is a directory, not a file.
+     *
+     * @param option the option's name
+     * @param dir the folder
+     * @return the folder or its nearest existing parent; null when none exists
+     */
+    static Path folderCanExist(String option, Path dir) {
+        Path p = dir.toAbsolutePath().normalize();
         if (Files.exists(p) && !Files.isDirectory(p)) {
-            throw new IllegalArgumentException(option + " " + out + ": expected a directory, found a file;"
+            throw new IllegalArgumentException(option + " " + dir + ": expected a directory, found a file;"
                     + " choose another " + option + " or remove the file");
         }
         Path existing = p;
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        if (existing == null) {
-            return;
-        }
-        if (!Files.isDirectory(existing)) {
-            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is a file, expected a directory;"
+        if (existing != null && !Files.isDirectory(existing)) {
+            throw new IllegalArgumentException(option + " " + dir + ": " + existing + " is a file, expected a directory;"
                     + " choose another " + option);
         }
-        if (!Files.isWritable(existing)) {
-            throw new IllegalArgumentException(option + " " + out + ": " + existing + " is not writable;"
-                    + " choose a writable " + option + " or fix its permissions");
-        }
+        return existing;
     }
 
     /**

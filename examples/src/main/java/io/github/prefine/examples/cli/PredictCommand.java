@@ -163,6 +163,12 @@ public final class PredictCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunk must be positive, found " + chunk);
         }
         checkLengths();
+        // before the model loads, which takes seconds and starts the engine; the model's folder last
+        OptionChecks.notBlank("--input", input, "a JSON lines file or - for standard input");
+        if (!"-".equals(input)) {
+            OptionChecks.inputFile("--input", Path.of(input), "JSON lines, one object per line");
+        }
+        OptionChecks.inputFolder("--model", model, "a folder written by ModelExport or a Hugging Face task-model folder");
         PrintWriter out = spec.commandLine().getOut();
         String name = "-".equals(input) ? "<stdin>" : input;
         Written written = new Written();

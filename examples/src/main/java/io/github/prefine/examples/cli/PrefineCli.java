@@ -2,6 +2,8 @@ package io.github.prefine.examples.cli;
 
 import io.github.prefine.examples.bench.BenchCommand;
 import java.io.PrintWriter;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -106,6 +108,7 @@ public final class PrefineCli implements Callable<Integer> {
             System.setProperty("ai.djl.offline", "true");
         }
         CommandLine cli = new CommandLine(new PrefineCli());
+        withValueRules(cli);
         ConsoleEncoding.useUtf8InAnAsciiLocale(cli);
         cli.setOut(new StdoutWriter(cli.getOut()));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -140,6 +143,52 @@ public final class PrefineCli implements Callable<Integer> {
             return o.exitCode();
         });
         return cli;
+    }
+
+    /**
+     * Values stricter than picocli's own readings, for every command: a path must not be empty or
+     * blank (it would be the working directory, where {@code demo --out ''} trained and wrote its
+     * tables), and a whole number is ASCII digits ({@link Integer#valueOf} reads {@code ١} as 1, so
+     * {@code --seeds ١} ran one seed where {@code --workers ١} was refused). The Spark runner reads
+     * demo's and reproduce's options with them too.
+     *
+     * @param cli a command line, its subcommands added
+     * @return the same command line
+     */
+    public static CommandLine withValueRules(CommandLine cli) {
+        cli.registerConverter(Path.class, PrefineCli::path);
+        cli.registerConverter(Integer.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int"));
+        cli.registerConverter(Integer.TYPE, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int"));
+        cli.registerConverter(Long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE, "a long"));
+        cli.registerConverter(Long.TYPE, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE, "a long"));
+        return cli;
+    }
+
+    private static Path path(String value) {
+        if (value.isBlank()) {
+            throw new CommandLine.TypeConversionException("expected a path, found " + (value.isEmpty() ? "an empty value"
+                    : "only blanks '" + value + "'"));
+        }
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw new CommandLine.TypeConversionException("expected a path, found '" + value + "' (" + e.getReason() + ")");
+        }
+    }
+
+    /** A whole number in ASCII digits, with an optional sign, within the bounds; picocli's message otherwise. */
+    private static long whole(String value, long min, long max, String what) {
+        if (value.matches("[+-]?[0-9]{1,19}")) {
+            try {
+                long v = Long.parseLong(value);
+                if (v >= min && v <= max) {
+                    return v;
+                }
+            } catch (NumberFormatException beyondLong) {
+                // said below, as for any other value
+            }
+        }
+        throw new CommandLine.TypeConversionException("'" + value + "' is not " + what);
     }
 
     /**

@@ -210,6 +210,8 @@ public final class RecommendCommand implements Callable<Integer> {
      * documentation's command lines are checked through it.
      */
     void checkValues() {
+        OptionChecks.notBlank("--data", data, "a data root folder or demo");
+        OptionChecks.notBlank("--encoder", encoder, "an HF model id, a local HF folder or minilm");
         parseMethods(method);
         ReproduceCommand.parseGroups(groups);
         DeviceOption.checkForm(device);
@@ -221,6 +223,21 @@ public final class RecommendCommand implements Callable<Integer> {
         if (targets != null && targets.isEmpty()) {
             throw new IllegalArgumentException("--target: expected some target names, comma-separated, found none;"
                     + " leave --target out for every target with data");
+        }
+        if (targets != null) {
+            List<String> seen = new ArrayList<>();
+            for (String t : targets) {
+                String name = t.trim();
+                if (name.isEmpty()) {
+                    throw new IllegalArgumentException("--target: expected target names, comma-separated, found an empty"
+                            + " one in '" + String.join(",", targets) + "'");
+                }
+                // ranked twice, it would print the same ranking twice and count twice in --against's averages
+                if (seen.contains(name)) {
+                    throw new IllegalArgumentException("--target: " + name + " is listed twice; list each target once");
+                }
+                seen.add(name);
+            }
         }
     }
 
@@ -320,7 +337,11 @@ public final class RecommendCommand implements Callable<Integer> {
         if ("both".equalsIgnoreCase(value.trim())) {
             return EnumSet.allOf(EmbeddingMethod.class);
         }
-        return EnumSet.of(EmbeddingMethod.parse(value));
+        try {
+            return EnumSet.of(EmbeddingMethod.parse(value));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--method: expected textemb, taskemb or both, found '" + value + "'", e);
+        }
     }
 
     private static EmbeddingListener progress(ConsoleProgress bar) {
@@ -410,8 +431,8 @@ public final class RecommendCommand implements Callable<Integer> {
                                 + "'; expected some of " + TaskCatalog.all().stream().map(Task::name).toList()
                                 + ", comma-separated"));
                 if (!source.missing(t).isEmpty()) {
-                    throw new IllegalArgumentException("target " + t.name() + ": data missing under " + data + ": "
-                            + source.missing(t));
+                    throw new IllegalArgumentException("--target " + t.name() + ": data missing under " + data + ": "
+                            + source.missing(t) + "; expected the TaskCatalog layout (docs/data-layout.md)");
                 }
                 tgt.add(t);
             }
@@ -449,7 +470,8 @@ public final class RecommendCommand implements Callable<Integer> {
             for (String name : targets) {
                 Task t = byName.get(name.trim());
                 if (t == null) {
-                    throw new IllegalArgumentException("target " + name + " is not a synthetic target; known: " + byName.keySet());
+                    throw new IllegalArgumentException("--target: no synthetic target named '" + name.trim()
+                            + "' in --data demo; expected some of " + byName.keySet() + ", comma-separated");
                 }
                 tgt.add(t);
             }

@@ -410,6 +410,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
      */
     @Override
     public void checkValues() {
+        OptionChecks.notBlank("--encoder", encoder, "an HF model id, a local HF folder or minilm");
         ModelExports.parse(exportModels);
         groups();
         targets();

@@ -2,6 +2,7 @@ package io.github.prefine.examples.spark;
 
 import io.github.prefine.examples.cli.DemoCommand;
 import io.github.prefine.examples.cli.GridCommand;
+import io.github.prefine.examples.cli.PrefineCli;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.Serializable;
 import io.github.prefine.core.grid.Grid;
@@ -164,7 +165,7 @@ record SparkArgs(String command, List<String> options, String out, String data, 
     /** A fresh command of this line's kind, named for the Spark runner in messages. */
     private CommandLine commandLine() {
         GridCommand c = command.equals("demo") ? new DemoCommand() : new ReproduceCommand();
-        return new CommandLine(c).setCommandName(NAME + " " + command);
+        return PrefineCli.withValueRules(new CommandLine(c)).setCommandName(NAME + " " + command);
     }
 
     /**

@@ -54,7 +54,7 @@ class DataCommandTest {
     void fetchRejectsAnUnknownTaskAsAUsageError() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> DataCommand.resolve(List.of("rte", "nope")));
-        assertTrue(e.getMessage().startsWith("--tasks: no catalogued task 'nope'; tasks are [conll2003-en,"),
+        assertTrue(e.getMessage().startsWith("--tasks: no catalogued task 'nope'; expected all or some of [conll2003-en,"),
                 e.getMessage());
         assertEquals(List.of("rte", "cb"), DataCommand.resolve(List.of("rte", " cb", "rte")));
         assertEquals(41, DataCommand.resolve(List.of("all")).size());
