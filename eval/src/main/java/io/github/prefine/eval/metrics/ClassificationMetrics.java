@@ -123,7 +123,8 @@ public final class ClassificationMetrics {
     /** A gold label, which an unlabelled example has none of: the metrics score labelled examples only. */
     private static String goldLabel(List<String> gold, int i) {
         return Objects.requireNonNull(gold.get(i),
-                () -> "gold label " + i + " is null: score labelled examples only, leaving unlabelled ones out");
+                () -> "gold label " + i + " is null: score labelled examples only, leaving unlabelled ones out"
+                        + " (gold first, then the predictions, which may hold null)");
     }
 
     private static void checkSizes(List<String> gold, List<String> predicted) {

@@ -61,6 +61,7 @@ public final class SpanF1 {
      * @return micro and per-type scores
      * @throws IllegalArgumentException if the shapes differ (naming the first differing sentence), or in
      *     strict mode if a tag does not fit the scheme
+     * @throws NullPointerException if a list or a sentence is null, naming it
      */
     public SpanReport score(List<List<String>> gold, List<List<String>> predicted) {
         Objects.requireNonNull(gold, "gold");
@@ -70,6 +71,9 @@ public final class SpanF1 {
                     "gold and predicted must have the same number of sentences, found " + gold.size() + " and " + predicted.size());
         }
         for (int i = 0; i < gold.size(); i++) {
+            int sentence = i;
+            Objects.requireNonNull(gold.get(i), () -> "gold sentence " + sentence + " is null");
+            Objects.requireNonNull(predicted.get(i), () -> "predicted sentence " + sentence + " is null");
             if (gold.get(i).size() != predicted.get(i).size()) {
                 throw new IllegalArgumentException("sentence " + i + ": gold and predicted must have the same length, found "
                         + gold.get(i).size() + " and " + predicted.get(i).size());
