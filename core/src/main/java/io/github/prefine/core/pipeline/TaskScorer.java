@@ -30,7 +30,7 @@ public final class TaskScorer {
      *     io.github.prefine.core.train.Trainer#predict} returns them)
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the predictions are of another split or do not cover the
-     *     split's units
+     *     split's units, or the split has no labelled example (a test split with hidden labels)
      */
     public static EvaluationResult score(FeaturizedTask task, Split split, TaskPredictions predictions) {
         Objects.requireNonNull(predictions, "predictions");
@@ -52,7 +52,7 @@ public final class TaskScorer {
      * @param split the split to predict and score
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the model has no head of that name, the task lacks the
-     *     split, or the trainer's {@link FeatureBatchSource} holds another featurization of the task
+     *     split, the split has no labelled example, or the trainer's {@link FeatureBatchSource} holds another featurization of the task
      *     (other examples or settings), whose units it would predict
      */
     public static EvaluationResult score(Trainer trainer, FeaturizedTask task, Split split) {

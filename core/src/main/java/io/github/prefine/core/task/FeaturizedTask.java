@@ -229,7 +229,8 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param width the last-axis size of each entry
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the split is absent, is the training split (whose examples
-     *     are not kept), or the logits do not cover its units
+     *     are not kept), has no labelled example (a test split with hidden labels), or the logits do
+     *     not cover its units
      */
     public EvaluationResult score(Split split, List<float[]> logits, int width) {
         Features f = features.get(split);
@@ -245,6 +246,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         if (logits.size() != f.size()) {
             throw new IllegalArgumentException("scorer: task " + name() + " " + split + " has " + f.size()
                     + " units, found " + logits.size() + " predictions");
+        }
+        long unlabelled = f.report().unlabelledCount();
+        if (examples.size() - unlabelled <= 0) {
+            // a test split with hidden labels: the metric over no gold scored 0 % as if all were wrong
+            throw new IllegalArgumentException("scorer: task " + name() + ": its " + split + " split has no labelled"
+                    + " example to score (" + examples.size() + " examples, " + unlabelled + " unlabelled); "
+                    + task.metric() + " over none has no value, not 0: score the task on a split with labelled"
+                    + " examples, or leave it out of what is scored");
         }
         Evaluator evaluator = Evaluator.builder().setMetric(task.metric()).build();
         return task.format().score(f, examples, labels, logits, width, evaluator);
