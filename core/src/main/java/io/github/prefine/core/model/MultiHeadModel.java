@@ -174,9 +174,10 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param task the task index
      * @return the head
+     * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}, naming the tasks
      */
     public TaskHead head(int task) {
-        return heads.get(task);
+        return heads.get(checkTask(task));
     }
 
     /**
@@ -212,9 +213,10 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param task the task index
      * @return the parameters, in block order
+     * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}, naming the tasks
      */
     public List<NamedParameter> headParameters(int task) {
-        return headParameters.get(task);
+        return headParameters.get(checkTask(task));
     }
 
     /**
@@ -236,11 +238,13 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param tasks task indices present, each once
      * @return the active parameters
+     * @throws IndexOutOfBoundsException if an index is not in {@code [0, numTasks)}, naming the tasks
      */
     public List<NamedParameter> activeParameters(int[] tasks) {
+        Objects.requireNonNull(tasks, "tasks");
         List<NamedParameter> out = new ArrayList<>(encoderParameters);
         for (int t : tasks) {
-            out.addAll(headParameters.get(t));
+            out.addAll(headParameters.get(checkTask(t)));
         }
         return out;
     }
@@ -397,6 +401,15 @@ public final class MultiHeadModel implements AutoCloseable {
             out.put(p.key(), p.parameter().getArray());
         }
         return out;
+    }
+
+    /** A task index in range, or a refusal naming the model's tasks, as {@code Trainer.predict} names them. */
+    private int checkTask(int task) {
+        if (task < 0 || task >= heads.size()) {
+            throw new IndexOutOfBoundsException("model: task " + task + " is out of range [0, " + heads.size() + ") of "
+                    + taskNames);
+        }
+        return task;
     }
 
     private void checkOpen() {
@@ -586,6 +599,7 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return this builder
          */
         public Builder setEncoder(TransformerEncoder encoder) {
+            Objects.requireNonNull(encoder, "encoder");
             setEncoder(encoder, encoder.config().hiddenSize());
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Tasks whose examples live in memory rather than in files: a {@link Task} with a placeholder
@@ -57,14 +58,21 @@ public final class InMemoryTasks {
      * @param validation validation examples
      * @param test test examples, possibly empty
      * @return the data
+     * @throws IllegalArgumentException if an example is not of the type the task's format takes
+     *     ({@link TaskFormat#exampleType()}), naming its split, position and id
+     * @throws NullPointerException if an argument or an example is null, naming it
      */
     public static TaskData data(Task task, List<? extends Example> train, List<? extends Example> validation,
             List<? extends Example> test) {
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(validation, "validation");
+        Objects.requireNonNull(test, "test");
         Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
-        splits.put(Split.TRAIN, List.copyOf(train));
-        splits.put(Split.VALIDATION, List.copyOf(validation));
+        splits.put(Split.TRAIN, checked(task, "training", train));
+        splits.put(Split.VALIDATION, checked(task, "validation", validation));
         if (!test.isEmpty()) {
-            splits.put(Split.TEST, List.copyOf(test));
+            splits.put(Split.TEST, checked(task, "test", test));
         }
         List<String> labels = task.labels();
         if (labels.isEmpty() && task.format().hasLabelSet()) {
@@ -79,6 +87,27 @@ public final class InMemoryTasks {
             labels = task.format().learnLabels(from.isEmpty() ? List.copyOf(splits.values()) : from);
         }
         return new TaskData(task, labels, splits, Map.of());
+    }
+
+    /**
+     * A split's examples, each of the format's type: another type failed later with a
+     * ClassCastException, in label learning or featurization, naming no task or example.
+     */
+    private static List<Example> checked(Task task, String split, List<? extends Example> examples) {
+        Class<? extends Example> type = task.format().exampleType();
+        for (int i = 0; i < examples.size(); i++) {
+            Example e = examples.get(i);
+            if (e == null) {
+                throw new NullPointerException("in-memory task " + task.name() + ": " + split + " example " + i
+                        + " is null");
+            }
+            if (!type.isInstance(e)) {
+                throw new IllegalArgumentException("in-memory task " + task.name() + ": " + split + " example " + i
+                        + " (id " + e.id() + ") is a " + e.getClass().getSimpleName() + ", and the task's format "
+                        + task.format().label() + " takes " + type.getSimpleName());
+            }
+        }
+        return List.copyOf(examples);
     }
 
     private record Placeholder<E extends Example>(Class<E> exampleType) implements DatasetReader<E> {

@@ -33,6 +33,7 @@ public final class TaskScorer {
      *     split's units, or the split has no labelled example (a test split with hidden labels)
      */
     public static EvaluationResult score(FeaturizedTask task, Split split, TaskPredictions predictions) {
+        Objects.requireNonNull(task, "task");
         Objects.requireNonNull(predictions, "predictions");
         Objects.requireNonNull(split, "split");
         if (predictions.split() != null && predictions.split() != split) {
@@ -56,6 +57,9 @@ public final class TaskScorer {
      *     (other examples or settings), whose units it would predict
      */
     public static EvaluationResult score(Trainer trainer, FeaturizedTask task, Split split) {
+        Objects.requireNonNull(trainer, "trainer");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(split, "split");
         int index = trainer.model().taskNames().indexOf(task.name());
         if (index < 0) {
             throw new IllegalArgumentException("scorer: the model has no head for task " + task.name() + ", only "
@@ -86,6 +90,8 @@ public final class TaskScorer {
      * @return task name to result, in the set's order; every result in percent (see {@link EvaluationResult})
      */
     public static Map<String, EvaluationResult> scoreAll(Trainer trainer, TaskSet tasks) {
+        Objects.requireNonNull(trainer, "trainer");
+        Objects.requireNonNull(tasks, "tasks");
         Map<String, EvaluationResult> out = new LinkedHashMap<>();
         for (FeaturizedTask t : tasks.tasks()) {
             out.put(t.name(), score(trainer, t, t.evaluationSplit()));

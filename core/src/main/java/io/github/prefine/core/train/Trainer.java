@@ -425,6 +425,8 @@ public final class Trainer implements AutoCloseable {
      * @param split the split
      * @return one logits entry per example
      * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}
+     * @throws IllegalArgumentException if the data has no units of the task on that split (the split
+     *     is absent or empty), which have no logits and no width
      * @throws IllegalStateException if the trainer or its model is closed
      */
     public TaskPredictions predict(int task, Split split) {
@@ -433,6 +435,12 @@ public final class Trainer implements AutoCloseable {
         if (task < 0 || task >= model.numTasks()) {
             throw new IndexOutOfBoundsException("trainer: task " + task + " is out of range [0, " + model.numTasks()
                     + ") of " + model.taskNames());
+        }
+        if (data.size(task, split) == 0) {
+            // an empty result with width -1 met its caller later, as nothing to score or average
+            throw new IllegalArgumentException("trainer: task " + model.taskNames().get(task) + " has no " + split
+                    + " units to predict (the data's " + split + " split is absent or empty); predict a split it has"
+                    + " units of");
         }
         return evaluation.predict(stepRoot, task, split);
     }
@@ -557,7 +565,11 @@ public final class Trainer implements AutoCloseable {
          * @return this builder
          */
         public Builder optDevices(List<Device> devices) {
-            this.devices = List.copyOf(Objects.requireNonNull(devices, "devices"));
+            Objects.requireNonNull(devices, "devices");
+            for (int i = 0; i < devices.size(); i++) {
+                Objects.requireNonNull(devices.get(i), "devices[" + i + "]");
+            }
+            this.devices = List.copyOf(devices);
             return this;
         }
 
