@@ -280,7 +280,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setPrefinetuningTasks(List<Task> pool) {
-            config.pool = List.copyOf(pool);
+            config.pool = GridChecks.copy("pool", pool);
             return this;
         }
 
@@ -291,7 +291,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setGroups(List<TaskGroup> groups) {
-            config.groups = List.copyOf(groups);
+            config.groups = GridChecks.copy("groups", groups);
             return this;
         }
 
@@ -303,7 +303,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setTargets(List<Task> targets) {
-            config.targets = List.copyOf(targets);
+            config.targets = GridChecks.copy("targets", targets);
             return this;
         }
 
@@ -325,7 +325,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
-            config.seeds = List.copyOf(seeds);
+            config.seeds = GridChecks.copy("seeds", seeds);
             return this;
         }
 
@@ -337,7 +337,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optLearningRates(List<Double> grid) {
-            config.learningRates = List.copyOf(grid);
+            config.learningRates = GridChecks.copy("grid", grid);
             return this;
         }
 
@@ -350,7 +350,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optTargetLearningRates(List<Double> grid) {
-            config.targetLearningRates = List.copyOf(grid);
+            config.targetLearningRates = GridChecks.copy("grid", grid);
             return this;
         }
 
@@ -622,7 +622,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optOptions(java.util.Map<String, String> options) {
-            config.options = new java.util.LinkedHashMap<>(options);
+            config.options = new java.util.LinkedHashMap<>(Objects.requireNonNull(options, "options"));
             return this;
         }
 
@@ -665,9 +665,9 @@ public final class Grid {
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
-         *     a seed, group or target repeats, a target is also a pre-finetuning task of a chosen
-         *     group (targets are unseen), or two learning rates of a grid share a folder name
-         *     ({@link GridLayout#learningRateName})
+         *     a seed, group, target or pre-finetuning task repeats, a target is also a pre-finetuning
+         *     task of a chosen group (targets are unseen), or two learning rates of a grid share a
+         *     folder name ({@link GridLayout#learningRateName})
          */
         public Grid build() {
             GridChecks.check(config);
