@@ -601,7 +601,8 @@ public final class Trainer implements AutoCloseable {
          *
          * @param sampler the sampler, which sets the batch size (a {@link HeterogeneousBatchSampler}
          *     beside an {@link #optBatchSize} of another size is refused at {@link #build()}); it must
-         *     draw the data's task indices and training units, and be one no other trainer's
+         *     draw the data's task indices and training units (a {@link HeterogeneousBatchSampler}
+         *     over named task sizes must name the data's tasks, in order), and be one no other trainer's
          *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer;
          *     a {@code fit()} that failed before restoring or drawing from it leaves it free)
          * @return this builder

@@ -22,8 +22,11 @@ import io.github.prefine.core.task.TaskSet;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.FeatureBatchSource;
+import io.github.prefine.core.train.HeterogeneousBatchSampler;
 import io.github.prefine.core.train.Trainer;
 import io.github.prefine.eval.metrics.MetricType;
+import io.github.prefine.sampling.HeterogeneousSampler;
+import io.github.prefine.sampling.TaskSize;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -92,6 +95,33 @@ class FluentApiMisuseTest {
             assertEquals("model: task 3 is out of range [0, 1) of [pairs]", active.getMessage());
             NullPointerException none = assertThrows(NullPointerException.class, () -> model.activeParameters(null));
             assertEquals("tasks", none.getMessage());
+        }
+    }
+
+    @Test
+    void aSamplerOverOtherTasksIsRefusedAtBuild() throws Exception {
+        // sizes that fit the data, names of tasks the model does not have: its batches were drawn
+        // as if they were the data's task 0
+        HeterogeneousSampler other = HeterogeneousSampler.builder().setTaskSizes(new TaskSize("ner", 8)).setBatchSize(4)
+                .build();
+        try (NDManager manager = NDManager.newBaseManager();
+                MultiHeadModel model = MultiHeadModel.builder().setManager(manager)
+                        .setEncoder(EncoderCheckpoint.load(encoderDir, manager).encoder()).addTasks(tasks).optHeadSeed(1)
+                        .build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Trainer.builder()
+                    .setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(new HeterogeneousBatchSampler(other)).build());
+            assertEquals("trainer: the sampler draws from tasks [ner], but the data's tasks are [pairs]; build it over"
+                    + " the data's tasks, in the model's task order (HeterogeneousBatchSampler.of(tasks, settings))",
+                    e.getMessage());
+            // named as the data's tasks, or not named at all, it builds
+            HeterogeneousSampler named = HeterogeneousSampler.builder().setTaskSizes(new TaskSize("pairs", 8))
+                    .setBatchSize(4).build();
+            Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(new HeterogeneousBatchSampler(named)).build().close();
+            Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks))
+                    .optSampler(HeterogeneousBatchSampler.of(tasks, HeterogeneousSampler.builder().setBatchSize(4)))
+                    .build().close();
         }
     }
 
