@@ -126,6 +126,27 @@ class FluentApiMisuseTest {
     }
 
     @Test
+    void aTargetFinetuningThatCouldNotScoreIsRefusedBeforeItTrains() throws Exception {
+        // both were found only once the first seed had trained, when its predictions were scored
+        IllegalArgumentException train = assertThrows(IllegalArgumentException.class,
+                () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).optEvaluationSplit(Split.TRAIN).build());
+        assertEquals("target finetuning: optEvaluationSplit must be VALIDATION or TEST, found TRAIN: a score of the"
+                + " examples trained on selects nothing", train.getMessage());
+        IllegalArgumentException test = assertThrows(IllegalArgumentException.class,
+                () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).optEvaluationSplit(Split.TEST).build());
+        assertEquals("target finetuning: optEvaluationSplit(TEST): task pairs has no TEST units to score; give it that"
+                + " split, or score VALIDATION", test.getMessage());
+        assertEquals("encoderFolder", assertThrows(NullPointerException.class,
+                () -> TaskFinetuning.builder(null, tasks.get(0))).getMessage());
+        assertEquals("seeds", assertThrows(NullPointerException.class,
+                () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).optSeeds(null)).getMessage());
+        assertEquals("seeds[1]", assertThrows(NullPointerException.class,
+                () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).optSeeds(Arrays.asList(1L, null))).getMessage());
+        assertEquals("manager", assertThrows(NullPointerException.class,
+                () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).build().run(null)).getMessage());
+    }
+
+    @Test
     void nullArgumentsAreNamedAtTheCall() {
         assertEquals("encoder", assertThrows(NullPointerException.class,
                 () -> MultiHeadModel.builder().setEncoder((TransformerEncoder) null)).getMessage());
