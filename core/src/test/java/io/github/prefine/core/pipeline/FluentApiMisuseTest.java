@@ -12,6 +12,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
@@ -144,6 +145,35 @@ class FluentApiMisuseTest {
                 () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).optSeeds(Arrays.asList(1L, null))).getMessage());
         assertEquals("manager", assertThrows(NullPointerException.class,
                 () -> TaskFinetuning.builder(encoderDir, tasks.get(0)).build().run(null)).getMessage());
+    }
+
+    @Test
+    void logitsOfAnotherWidthAreRefusedNotScored() {
+        // 4 validation pairs, 2 labels: a width of 1 scored 50 % reading one logit of two, a width
+        // of 3 failed with the label list's IndexOutOfBoundsException
+        FeaturizedTask pairs = tasks.get(0);
+        assertEquals(4, pairs.features().get(Split.VALIDATION).size());
+        for (int width : new int[] {-1, 0, 1, 3}) {
+            float[] row = new float[Math.max(width, 1)];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> pairs.score(Split.VALIDATION, java.util.Collections.nCopies(4, row), width), "width " + width);
+            assertEquals("scorer: task pairs: logits must be 2 wide, as its head predicts text-pair labels, found width "
+                    + width, e.getMessage());
+        }
+        IllegalArgumentException shortRow = assertThrows(IllegalArgumentException.class,
+                () -> pairs.score(Split.VALIDATION, java.util.Collections.nCopies(4, new float[] {1f}), 2));
+        assertEquals("scorer: task pairs: logits entry 0 holds 1 values, not a positive multiple of the width 2",
+                shortRow.getMessage());
+        NullPointerException nullRow = assertThrows(NullPointerException.class,
+                () -> pairs.score(Split.VALIDATION, Arrays.asList(new float[2], null, new float[2], new float[2]), 2));
+        assertEquals("scorer: task pairs: logits entry 1 is null", nullRow.getMessage());
+        assertEquals("split", assertThrows(NullPointerException.class,
+                () -> pairs.score(null, List.of(), 2)).getMessage());
+        assertEquals("logits", assertThrows(NullPointerException.class,
+                () -> pairs.score(Split.VALIDATION, null, 2)).getMessage());
+        // hand-computed: label 1 ("yes") wins in every row; the 4 validation pairs are yes, no, yes, no
+        assertEquals(50.0, pairs.score(Split.VALIDATION, java.util.Collections.nCopies(4, new float[] {0f, 1f}), 2)
+                .percent());
     }
 
     @Test
