@@ -203,8 +203,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * Returns the encoder's parameters under {@code encoder.} keys.
      *
      * @return the parameters, in block order
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> encoderParameters() {
+        checkOpen();
         return encoderParameters;
     }
 
@@ -214,8 +216,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * @param task the task index
      * @return the parameters, in block order
      * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}, naming the tasks
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> headParameters(int task) {
+        checkOpen();
         return headParameters.get(checkTask(task));
     }
 
@@ -223,8 +227,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * Returns every parameter: the encoder's, then each head's in task order.
      *
      * @return all parameters
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> parameters() {
+        checkOpen();
         List<NamedParameter> all = new ArrayList<>(encoderParameters);
         for (List<NamedParameter> h : headParameters) {
             all.addAll(h);
@@ -239,8 +245,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * @param tasks task indices present, each once
      * @return the active parameters
      * @throws IndexOutOfBoundsException if an index is not in {@code [0, numTasks)}, naming the tasks
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> activeParameters(int[] tasks) {
+        checkOpen();
         Objects.requireNonNull(tasks, "tasks");
         List<NamedParameter> out = new ArrayList<>(encoderParameters);
         for (int t : tasks) {
