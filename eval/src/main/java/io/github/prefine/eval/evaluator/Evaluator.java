@@ -136,10 +136,8 @@ public final class Evaluator {
     /**
      * Scores answer texts (SQUAD_F1, SQUAD_EM) as the official SQuAD v1.1 script. The predictions
      * come first here, as the script and {@link SquadMetrics#evaluate} take them, where
-     * {@link #evaluateLabels} and {@link #evaluateTags} take the gold first.
-     *
-     * Swapped, the arguments do not compile: one answer per question against a list of answers per
-     * question.
+     * {@link #evaluateLabels} and {@link #evaluateTags} take the gold first. Swapped, the arguments
+     * do not compile: one answer per question against a list of answers per question.
      *
      * @param predicted first: one answer per question, {@code null} when unanswered
      * @param golds second: gold answers per question, at least one each
