@@ -68,12 +68,15 @@ public final class InMemoryTasks {
         Objects.requireNonNull(train, "train");
         Objects.requireNonNull(validation, "validation");
         Objects.requireNonNull(test, "test");
-        Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
-        splits.put(Split.TRAIN, checked(task, "training", train));
-        splits.put(Split.VALIDATION, checked(task, "validation", validation));
+        Map<Split, List<Example>> given = new EnumMap<>(Split.class);
+        given.put(Split.TRAIN, new ArrayList<>(train));
+        given.put(Split.VALIDATION, new ArrayList<>(validation));
         if (!test.isEmpty()) {
-            splits.put(Split.TEST, checked(task, "test", test));
+            given.put(Split.TEST, new ArrayList<>(test));
         }
+        // checked (null and type) before labels are learned from them, where another type failed
+        // with a ClassCastException naming no task or example
+        Map<Split, List<Example>> splits = new TaskData(task, task.labels(), given, Map.of()).splits();
         List<String> labels = task.labels();
         if (labels.isEmpty() && task.format().hasLabelSet()) {
             // undeclared labels are learned from training, as Task.load learns them from the files
@@ -87,27 +90,6 @@ public final class InMemoryTasks {
             labels = task.format().learnLabels(from.isEmpty() ? List.copyOf(splits.values()) : from);
         }
         return new TaskData(task, labels, splits, Map.of());
-    }
-
-    /**
-     * A split's examples, each of the format's type: another type failed later with a
-     * ClassCastException, in label learning or featurization, naming no task or example.
-     */
-    private static List<Example> checked(Task task, String split, List<? extends Example> examples) {
-        Class<? extends Example> type = task.format().exampleType();
-        for (int i = 0; i < examples.size(); i++) {
-            Example e = examples.get(i);
-            if (e == null) {
-                throw new NullPointerException("in-memory task " + task.name() + ": " + split + " example " + i
-                        + " is null");
-            }
-            if (!type.isInstance(e)) {
-                throw new IllegalArgumentException("in-memory task " + task.name() + ": " + split + " example " + i
-                        + " (id " + e.id() + ") is a " + e.getClass().getSimpleName() + ", and the task's format "
-                        + task.format().label() + " takes " + type.getSimpleName());
-            }
-        }
-        return List.copyOf(examples);
     }
 
     private record Placeholder<E extends Example>(Class<E> exampleType) implements DatasetReader<E> {

@@ -199,6 +199,10 @@ class FluentApiMisuseTest {
                 () -> TaskScorer.score(null, Split.VALIDATION, null)).getMessage());
         assertEquals("trainer", assertThrows(NullPointerException.class,
                 () -> TaskScorer.scoreAll(null, tasks)).getMessage());
+        assertEquals("labels[1]", assertThrows(NullPointerException.class,
+                () -> Task.builder().optLabels(Arrays.asList("no", null))).getMessage());
+        assertEquals("labels[0]", assertThrows(NullPointerException.class, () -> InMemoryTasks.task("t", TaskGroup.C,
+                TaskFormat.SINGLE_TEXT, MetricType.ACCURACY, Arrays.asList((String) null))).getMessage());
         assertEquals("devices[1]", assertThrows(NullPointerException.class,
                 () -> Trainer.builder().optDevices(Arrays.asList(ai.djl.Device.cpu(), null))).getMessage());
     }
@@ -211,14 +215,14 @@ class FluentApiMisuseTest {
         Task learning = InMemoryTasks.task("learns", TaskGroup.C, TaskFormat.TEXT_PAIR, MetricType.ACCURACY, List.of());
         IllegalArgumentException type = assertThrows(IllegalArgumentException.class,
                 () -> InMemoryTasks.data(learning, mixed, texts, List.of()));
-        assertEquals("in-memory task learns: training example 8 (id s0) is a TokenExample, and the task's format"
-                + " text-pair takes TextExample", type.getMessage());
+        assertEquals("task learns: TRAIN example 8 (s0) is a TokenExample, format SequenceClassification[pair=true]"
+                + " needs TextExample", type.getMessage());
         IllegalArgumentException validation = assertThrows(IllegalArgumentException.class,
                 () -> InMemoryTasks.data(classifier, texts, mixed, List.of()));
-        assertNamed(validation, "in-memory task pairs: validation example 8 (id s0) is a TokenExample");
+        assertNamed(validation, "task pairs: VALIDATION example 8 (s0) is a TokenExample");
         NullPointerException element = assertThrows(NullPointerException.class,
                 () -> InMemoryTasks.data(classifier, texts, Arrays.asList(texts.get(0), null), List.of()));
-        assertEquals("in-memory task pairs: validation example 1 is null", element.getMessage());
+        assertEquals("task pairs: VALIDATION example 1 is null", element.getMessage());
         assertEquals("task", assertThrows(NullPointerException.class,
                 () -> InMemoryTasks.data(null, texts, texts, List.of())).getMessage());
         assertEquals("train", assertThrows(NullPointerException.class,
