@@ -208,6 +208,30 @@ class FluentApiMisuseTest {
     }
 
     @Test
+    void taskSetAndBatchIndicesAreCheckedWhereTheyAreGiven() {
+        // a units array shorter than the tasks' was padded with unit 0, without a word
+        FeatureBatchSource source = FeatureBatchSource.of(tasks);
+        IllegalArgumentException shorter = assertThrows(IllegalArgumentException.class,
+                () -> source.assemble(Split.TRAIN, new int[] {0, 0}, new int[] {1}));
+        assertEquals("batch: one task index per unit, found 2 task indices and 1 units", shorter.getMessage());
+        // past the split's 8 training units: an ArrayIndexOutOfBoundsException inside the features
+        IllegalArgumentException past = assertThrows(IllegalArgumentException.class,
+                () -> source.assemble(Split.TRAIN, new int[] {0}, new int[] {8}));
+        assertEquals("batch: entry 0: unit 8 of task pairs is out of range [0, 8) of its TRAIN split", past.getMessage());
+        IllegalArgumentException task = assertThrows(IllegalArgumentException.class,
+                () -> source.assemble(Split.TRAIN, new int[] {1}, new int[] {0}));
+        assertEquals("batch: entry 0: task 1 is out of range [0, 1) of [pairs]", task.getMessage());
+        assertEquals("units", assertThrows(NullPointerException.class,
+                () -> source.assemble(Split.TRAIN, new int[] {0}, null)).getMessage());
+        assertEquals(1, source.assemble(Split.TRAIN, new int[] {0}, new int[] {7}).slices().size());
+        // the task set: sizes of no split were zeros, as of an absent one
+        assertEquals("split", assertThrows(NullPointerException.class, () -> tasks.sizes(null)).getMessage());
+        assertEquals("name", assertThrows(NullPointerException.class, () -> tasks.indexOf(null)).getMessage());
+        assertEquals("task set: task -1 is out of range [0, 1) of [pairs]",
+                assertThrows(IndexOutOfBoundsException.class, () -> tasks.get(-1)).getMessage());
+    }
+
+    @Test
     void inMemoryDataIsCheckedWhereItIsGiven() {
         // a tagger's sentence given to a pair classifier: a ClassCastException from deep in label learning
         List<Example> mixed = new ArrayList<>(texts);
