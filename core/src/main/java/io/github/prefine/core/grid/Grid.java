@@ -283,7 +283,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setPrefinetuningTasks(List<Task> pool) {
-            config.pool = List.copyOf(pool);
+            config.pool = GridChecks.copy("pool", pool);
             return this;
         }
 
@@ -294,7 +294,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setGroups(List<TaskGroup> groups) {
-            config.groups = List.copyOf(groups);
+            config.groups = GridChecks.copy("groups", groups);
             return this;
         }
 
@@ -306,7 +306,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder setTargets(List<Task> targets) {
-            config.targets = List.copyOf(targets);
+            config.targets = GridChecks.copy("targets", targets);
             return this;
         }
 
@@ -328,7 +328,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
-            config.seeds = List.copyOf(seeds);
+            config.seeds = GridChecks.copy("seeds", seeds);
             return this;
         }
 
@@ -340,7 +340,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optLearningRates(List<Double> grid) {
-            config.learningRates = List.copyOf(grid);
+            config.learningRates = GridChecks.copy("grid", grid);
             return this;
         }
 
@@ -353,7 +353,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optTargetLearningRates(List<Double> grid) {
-            config.targetLearningRates = List.copyOf(grid);
+            config.targetLearningRates = GridChecks.copy("grid", grid);
             return this;
         }
 
@@ -625,7 +625,7 @@ public final class Grid {
          * @return this builder
          */
         public Builder optOptions(java.util.Map<String, String> options) {
-            config.options = new java.util.LinkedHashMap<>(options);
+            config.options = new java.util.LinkedHashMap<>(Objects.requireNonNull(options, "options"));
             return this;
         }
 
@@ -668,10 +668,10 @@ public final class Grid {
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
-         *     a seed, group or target repeats, a target is also a pre-finetuning task of a chosen
-         *     group (targets are unseen), two learning rates of a grid share a folder name
-         *     ({@link GridLayout#learningRateName}), or a QA task of the grid would get windows
-         *     shorter than {@link FeatureSettings#MIN_QA_WINDOW}
+         *     a seed, group, target or pre-finetuning task repeats, a target is also a pre-finetuning
+         *     task of a chosen group (targets are unseen), two learning rates of a grid share a
+         *     folder name ({@link GridLayout#learningRateName}), or a QA task of the grid would get
+         *     windows shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */
         public Grid build() {
             GridChecks.check(config);

@@ -46,8 +46,9 @@ final class GridChecks {
         }
         if (c.batchSize <= 0 || c.targetBatchSize <= 0 || c.maxEpochs <= 0 || c.targetMaxEpochs <= 0 || c.patience <= 0
                 || c.logEvery <= 0) {
-            throw new IllegalArgumentException("grid: batch size, epochs, patience and logEvery must be positive, found "
-                    + c.batchSize + ", " + c.maxEpochs + "/" + c.targetMaxEpochs + ", " + c.patience + ", " + c.logEvery);
+            throw new IllegalArgumentException("grid: batch sizes (pre-finetuning/target), epochs, patience and logEvery"
+                    + " must be positive, found " + c.batchSize + "/" + c.targetBatchSize + ", " + c.maxEpochs + "/"
+                    + c.targetMaxEpochs + ", " + c.patience + ", " + c.logEvery);
         }
         if (c.pollMillis <= 0) {
             // Thread.sleep refuses a negative wait only once a unit is locked, and 0 spins
@@ -56,6 +57,7 @@ final class GridChecks {
         distinct("seeds", c.seeds, Function.identity());
         distinct("groups", c.groups, Function.identity());
         distinct("targets", c.targets, Task::name);
+        distinct("pre-finetuning tasks", c.pool, Task::name);
         unseenTargets(c);
         qaWindows(c);
         checkRates(c.learningRates);
@@ -65,6 +67,18 @@ final class GridChecks {
             }
             checkRates(c.targetLearningRates);
         }
+    }
+
+    /**
+     * Copies a list a setter is given, naming the list or the element that is null where {@code
+     * List.copyOf} threw a bare NullPointerException.
+     */
+    static <T> List<T> copy(String name, List<T> values) {
+        Objects.requireNonNull(values, name);
+        for (int i = 0; i < values.size(); i++) {
+            Objects.requireNonNull(values.get(i), name + "[" + i + "]");
+        }
+        return List.copyOf(values);
     }
 
     /** Returns a claim timeout that is positive, or refuses it. */

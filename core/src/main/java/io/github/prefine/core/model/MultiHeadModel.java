@@ -174,9 +174,10 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param task the task index
      * @return the head
+     * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}, naming the tasks
      */
     public TaskHead head(int task) {
-        return heads.get(task);
+        return heads.get(checkTask(task));
     }
 
     /**
@@ -202,8 +203,10 @@ public final class MultiHeadModel implements AutoCloseable {
      * Returns the encoder's parameters under {@code encoder.} keys.
      *
      * @return the parameters, in block order
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> encoderParameters() {
+        checkOpen();
         return encoderParameters;
     }
 
@@ -212,17 +215,22 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param task the task index
      * @return the parameters, in block order
+     * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}, naming the tasks
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> headParameters(int task) {
-        return headParameters.get(task);
+        checkOpen();
+        return headParameters.get(checkTask(task));
     }
 
     /**
      * Returns every parameter: the encoder's, then each head's in task order.
      *
      * @return all parameters
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> parameters() {
+        checkOpen();
         List<NamedParameter> all = new ArrayList<>(encoderParameters);
         for (List<NamedParameter> h : headParameters) {
             all.addAll(h);
@@ -236,11 +244,15 @@ public final class MultiHeadModel implements AutoCloseable {
      *
      * @param tasks task indices present, each once
      * @return the active parameters
+     * @throws IndexOutOfBoundsException if an index is not in {@code [0, numTasks)}, naming the tasks
+     * @throws IllegalStateException if the model is closed: its arrays are freed
      */
     public List<NamedParameter> activeParameters(int[] tasks) {
+        checkOpen();
+        Objects.requireNonNull(tasks, "tasks");
         List<NamedParameter> out = new ArrayList<>(encoderParameters);
         for (int t : tasks) {
-            out.addAll(headParameters.get(t));
+            out.addAll(headParameters.get(checkTask(t)));
         }
         return out;
     }
@@ -397,6 +409,15 @@ public final class MultiHeadModel implements AutoCloseable {
             out.put(p.key(), p.parameter().getArray());
         }
         return out;
+    }
+
+    /** A task index in range, or a refusal naming the model's tasks, as {@code Trainer.predict} names them. */
+    private int checkTask(int task) {
+        if (task < 0 || task >= heads.size()) {
+            throw new IndexOutOfBoundsException("model: task " + task + " is out of range [0, " + heads.size() + ") of "
+                    + taskNames);
+        }
+        return task;
     }
 
     private void checkOpen() {
@@ -586,6 +607,7 @@ public final class MultiHeadModel implements AutoCloseable {
          * @return this builder
          */
         public Builder setEncoder(TransformerEncoder encoder) {
+            Objects.requireNonNull(encoder, "encoder");
             setEncoder(encoder, encoder.config().hiddenSize());
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Tasks whose examples live in memory rather than in files: a {@link Task} with a placeholder
@@ -57,15 +58,25 @@ public final class InMemoryTasks {
      * @param validation validation examples
      * @param test test examples, possibly empty
      * @return the data
+     * @throws IllegalArgumentException if an example is not of the type the task's format takes
+     *     ({@link TaskFormat#exampleType()}), naming its split, position and id
+     * @throws NullPointerException if an argument or an example is null, naming it
      */
     public static TaskData data(Task task, List<? extends Example> train, List<? extends Example> validation,
             List<? extends Example> test) {
-        Map<Split, List<Example>> splits = new EnumMap<>(Split.class);
-        splits.put(Split.TRAIN, List.copyOf(train));
-        splits.put(Split.VALIDATION, List.copyOf(validation));
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(train, "train");
+        Objects.requireNonNull(validation, "validation");
+        Objects.requireNonNull(test, "test");
+        Map<Split, List<Example>> given = new EnumMap<>(Split.class);
+        given.put(Split.TRAIN, new ArrayList<>(train));
+        given.put(Split.VALIDATION, new ArrayList<>(validation));
         if (!test.isEmpty()) {
-            splits.put(Split.TEST, List.copyOf(test));
+            given.put(Split.TEST, new ArrayList<>(test));
         }
+        // checked (null and type) before labels are learned from them, where another type failed
+        // with a ClassCastException naming no task or example
+        Map<Split, List<Example>> splits = new TaskData(task, task.labels(), given, Map.of()).splits();
         List<String> labels = task.labels();
         if (labels.isEmpty() && task.format().hasLabelSet()) {
             // undeclared labels are learned from training, as Task.load learns them from the files

@@ -44,6 +44,8 @@ public final class TaskFinetuning {
      * @throws IOException if the folder's configuration cannot be read
      */
     public static TargetFinetuning.Builder builder(Path encoderFolder, FeaturizedTask task) throws IOException {
+        Objects.requireNonNull(encoderFolder, "encoderFolder");
+        Objects.requireNonNull(task, "task");
         return builder(encoderFolder, EncoderConfig.fromJson(encoderFolder.resolve(EncoderCheckpoint.CONFIG_FILE)), task);
     }
 

@@ -30,9 +30,10 @@ public final class TaskScorer {
      *     io.github.prefine.core.train.Trainer#predict} returns them)
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the predictions are of another split or do not cover the
-     *     split's units
+     *     split's units, or the split has no labelled example (a test split with hidden labels)
      */
     public static EvaluationResult score(FeaturizedTask task, Split split, TaskPredictions predictions) {
+        Objects.requireNonNull(task, "task");
         Objects.requireNonNull(predictions, "predictions");
         Objects.requireNonNull(split, "split");
         if (predictions.split() != null && predictions.split() != split) {
@@ -52,10 +53,13 @@ public final class TaskScorer {
      * @param split the split to predict and score
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the model has no head of that name, the task lacks the
-     *     split, or the trainer's {@link FeatureBatchSource} holds another featurization of the task
+     *     split, the split has no labelled example, or the trainer's {@link FeatureBatchSource} holds another featurization of the task
      *     (other examples or settings), whose units it would predict
      */
     public static EvaluationResult score(Trainer trainer, FeaturizedTask task, Split split) {
+        Objects.requireNonNull(trainer, "trainer");
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(split, "split");
         int index = trainer.model().taskNames().indexOf(task.name());
         if (index < 0) {
             throw new IllegalArgumentException("scorer: the model has no head for task " + task.name() + ", only "
@@ -86,6 +90,8 @@ public final class TaskScorer {
      * @return task name to result, in the set's order; every result in percent (see {@link EvaluationResult})
      */
     public static Map<String, EvaluationResult> scoreAll(Trainer trainer, TaskSet tasks) {
+        Objects.requireNonNull(trainer, "trainer");
+        Objects.requireNonNull(tasks, "tasks");
         Map<String, EvaluationResult> out = new LinkedHashMap<>();
         for (FeaturizedTask t : tasks.tasks()) {
             out.put(t.name(), score(trainer, t, t.evaluationSplit()));

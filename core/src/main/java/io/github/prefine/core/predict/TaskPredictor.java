@@ -5,6 +5,7 @@ import io.github.prefine.core.data.Example;
 import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.ClassificationFeatures;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.features.Features;
@@ -147,11 +148,24 @@ public final class TaskPredictor {
      *
      * @param settings the lengths ({@link FeatureSettings#maxLength} for classification, tagging
      *     and choice, {@link FeatureSettings#qaMaxLength} and {@link FeatureSettings#qaStride} for
-     *     QA windows); the caller keeps them within the encoder's positions
+     *     QA windows), within the encoder's positions
      * @return the predictor
+     * @throws IllegalArgumentException if the length the task reads with ({@code qaMaxLength} for QA,
+     *     {@code maxLength} for the others) exceeds the encoder's positions
      */
     public TaskPredictor withSettings(FeatureSettings settings) {
         Objects.requireNonNull(settings, "settings");
+        if (model.encoder() instanceof TransformerEncoder encoder) {
+            // refused here, not at the first text long enough to reach the position table's end
+            boolean qa = task.format() instanceof ExtractiveQa;
+            int length = qa ? settings.qaMaxLength() : settings.maxLength();
+            int positions = encoder.config().maxSequenceLength();
+            if (length > positions) {
+                throw new IllegalArgumentException("predictor: task " + task.name() + ": withSettings would read rows of"
+                        + " up to " + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength")
+                        + "), but the encoder has " + positions + " positions; give at most " + positions);
+            }
+        }
         SavedTask t = new SavedTask(task.name(), task.format(), task.labels(), settings, task.qaPostProcessor());
         return new TaskPredictor(owner, model, tokenizer, taskIndex, t, batchSize, qaPostProcessor, huggingFace);
     }

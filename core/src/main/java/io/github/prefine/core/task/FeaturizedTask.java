@@ -229,9 +229,14 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
      * @param width the last-axis size of each entry
      * @return the metric over the split's examples
      * @throws IllegalArgumentException if the split is absent, is the training split (whose examples
-     *     are not kept), or the logits do not cover its units
+     *     are not kept), has no labelled example (a test split with hidden labels), the logits do
+     *     not cover its units, or the width is not the head's {@link #numLabels()} or an entry's
+     *     length is not a positive multiple of it
+     * @throws NullPointerException if the split, the logits or an entry is null, naming it
      */
     public EvaluationResult score(Split split, List<float[]> logits, int width) {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(logits, "logits");
         Features f = features.get(split);
         if (f == null) {
             throw new IllegalArgumentException("scorer: task " + name() + " has no " + split + " split");
@@ -246,8 +251,38 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
             throw new IllegalArgumentException("scorer: task " + name() + " " + split + " has " + f.size()
                     + " units, found " + logits.size() + " predictions");
         }
+        checkLogits(logits, width);
+        long unlabelled = f.report().unlabelledCount();
+        if (examples.size() - unlabelled <= 0) {
+            // a test split with hidden labels: the metric over no gold scored 0 % as if all were wrong
+            throw new IllegalArgumentException("scorer: task " + name() + ": its " + split + " split has no labelled"
+                    + " example to score (" + examples.size() + " examples, " + unlabelled + " unlabelled); "
+                    + task.metric() + " over none has no value, not 0: score the task on a split with labelled"
+                    + " examples, or leave it out of what is scored");
+        }
         Evaluator evaluator = Evaluator.builder().setMetric(task.metric()).build();
         return task.format().score(f, examples, labels, logits, width, evaluator);
+    }
+
+    /**
+     * Refuses logits of another head: a width other than the head's read labels beyond the label
+     * list, or read only some of them and scored the rest silently.
+     */
+    private void checkLogits(List<float[]> logits, int width) {
+        if (width != numLabels()) {
+            throw new IllegalArgumentException("scorer: task " + name() + ": logits must be " + numLabels()
+                    + " wide, as its head predicts " + task.format().label() + " labels, found width " + width);
+        }
+        for (int i = 0; i < logits.size(); i++) {
+            float[] row = logits.get(i);
+            if (row == null) {
+                throw new NullPointerException("scorer: task " + name() + ": logits entry " + i + " is null");
+            }
+            if (row.length == 0 || row.length % width != 0) {
+                throw new IllegalArgumentException("scorer: task " + name() + ": logits entry " + i + " holds "
+                        + row.length + " values, not a positive multiple of the width " + width);
+            }
+        }
     }
 
     /**

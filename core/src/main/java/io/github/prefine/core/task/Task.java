@@ -538,9 +538,14 @@ public final class Task {
          *
          * @param labels default empty: learned from the training data
          * @return this builder
+         * @throws NullPointerException if the list or a label is null, naming it
          */
         public Builder optLabels(List<String> labels) {
-            this.labels = List.copyOf(Objects.requireNonNull(labels, "labels"));
+            Objects.requireNonNull(labels, "labels");
+            for (int i = 0; i < labels.size(); i++) {
+                Objects.requireNonNull(labels.get(i), "labels[" + i + "]");
+            }
+            this.labels = List.copyOf(labels);
             return this;
         }
 

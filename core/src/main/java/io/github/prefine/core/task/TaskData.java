@@ -47,6 +47,7 @@ public record TaskData(
      *     validation file, or, starting with {@link #FALLBACK}, the hold-out of train that replaced a
      *     validation file which was absent or gave no examples
      * @throws IllegalArgumentException if an example is not of the type the task's format reads
+     * @throws NullPointerException if an example is null, naming its split and position
      */
     public TaskData {
         Objects.requireNonNull(task, "task");
@@ -54,7 +55,7 @@ public record TaskData(
         labels = List.copyOf(labels);
         EnumMap<Split, List<Example>> s = new EnumMap<>(Split.class);
         Class<? extends Example> type = task.format().exampleType();
-        splits.forEach((k, v) -> s.put(k, checkTypes(task, k, type, List.copyOf(v))));
+        splits.forEach((k, v) -> s.put(k, List.copyOf(checkTypes(task, k, type, v))));
         splits = Collections.unmodifiableMap(s);
         reports = Collections.unmodifiableMap(new LinkedHashMap<>(reports));
     }
@@ -63,6 +64,9 @@ public record TaskData(
     private static List<Example> checkTypes(Task task, Split split, Class<? extends Example> type, List<Example> examples) {
         for (int i = 0; i < examples.size(); i++) {
             Example e = examples.get(i);
+            if (e == null) {
+                throw new NullPointerException("task " + task.name() + ": " + split + " example " + i + " is null");
+            }
             if (!type.isInstance(e)) {
                 throw new IllegalArgumentException("task " + task.name() + ": " + split + " example " + i + " (" + e.id()
                         + ") is a " + e.getClass().getSimpleName() + ", format " + task.format() + " needs "

@@ -71,9 +71,10 @@ public final class TaskRegistry {
      * @param name the name
      * @return the task
      * @throws NoSuchElementException if no task has that name
+     * @throws NullPointerException if {@code name} is null
      */
     public Task task(String name) {
-        Task t = tasks.get(name);
+        Task t = tasks.get(Objects.requireNonNull(name, "name"));
         if (t == null) {
             throw new NoSuchElementException("no task named '" + name + "'; known: " + tasks.keySet());
         }
@@ -85,9 +86,10 @@ public final class TaskRegistry {
      *
      * @param name the name
      * @return the task, or empty
+     * @throws NullPointerException if {@code name} is null
      */
     public Optional<Task> find(String name) {
-        return Optional.ofNullable(tasks.get(name));
+        return Optional.ofNullable(tasks.get(Objects.requireNonNull(name, "name")));
     }
 
     /**
@@ -138,6 +140,7 @@ public final class TaskRegistry {
      * @throws IllegalArgumentException if groups repeat or there are more than 20
      */
     public static List<GroupCombination> combinations(List<TaskGroup> groups) {
+        Objects.requireNonNull(groups, "groups");
         for (int i = 0; i < groups.size(); i++) {
             Objects.requireNonNull(groups.get(i), "groups[" + i + "]");
         }
@@ -179,6 +182,7 @@ public final class TaskRegistry {
      * @return its tasks, empty when none of its groups has a task here
      */
     public List<Task> tasks(GroupCombination combination) {
+        Objects.requireNonNull(combination, "combination");
         return tasks.values().stream().filter(t -> combination.groups().contains(t.group())).toList();
     }
 
@@ -189,6 +193,7 @@ public final class TaskRegistry {
      * @return one availability per task, in registration order
      */
     public List<TaskAvailability> availability(Path dataRoot) {
+        Objects.requireNonNull(dataRoot, "dataRoot");
         return tasks.values().stream().map(t -> t.availability(dataRoot)).toList();
     }
 
@@ -199,6 +204,7 @@ public final class TaskRegistry {
      * @return the available tasks, in registration order
      */
     public List<Task> available(Path dataRoot) {
+        Objects.requireNonNull(dataRoot, "dataRoot");
         return tasks.values().stream().filter(t -> t.availability(dataRoot).available()).toList();
     }
 
@@ -239,6 +245,7 @@ public final class TaskRegistry {
          * @throws NullPointerException if a task is null
          */
         public Builder registerAll(Collection<Task> tasks) {
+            Objects.requireNonNull(tasks, "tasks");
             Map<String, Task> added = new LinkedHashMap<>();
             for (Task t : tasks) {
                 checkNew(t);

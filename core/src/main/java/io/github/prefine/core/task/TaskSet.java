@@ -117,8 +117,13 @@ public final class TaskSet {
      *
      * @param task the position, in {@code [0, size())}
      * @return the task
+     * @throws IndexOutOfBoundsException if the position is out of range, naming the tasks
      */
     public FeaturizedTask get(int task) {
+        if (task < 0 || task >= tasks.size()) {
+            throw new IndexOutOfBoundsException("task set: task " + task + " is out of range [0, " + tasks.size()
+                    + ") of " + index.keySet());
+        }
         return tasks.get(task);
     }
 
@@ -139,9 +144,10 @@ public final class TaskSet {
      * @param name the task name
      * @return its position
      * @throws IllegalArgumentException if no task has that name
+     * @throws NullPointerException if {@code name} is null
      */
     public int indexOf(String name) {
-        Integer t = index.get(name);
+        Integer t = index.get(Objects.requireNonNull(name, "name"));
         if (t == null) {
             throw new IllegalArgumentException("task set: no task " + name + " among " + index.keySet());
         }
@@ -171,8 +177,10 @@ public final class TaskSet {
      *
      * @param split the split
      * @return one count per task, 0 where the split is absent
+     * @throws NullPointerException if {@code split} is null (it gave zeros, as for an absent split)
      */
     public int[] sizes(Split split) {
+        Objects.requireNonNull(split, "split");
         int[] s = new int[tasks.size()];
         for (int t = 0; t < s.length; t++) {
             var f = tasks.get(t).features().get(split);

@@ -150,6 +150,17 @@ final class DataChecks {
             return;
         }
         List<TaskSize> sizes = h.sampler().taskSizes();
+        List<String> names = sizes.stream().map(TaskSize::name).toList();
+        boolean unnamed = true;
+        for (int t = 0; unnamed && t < names.size(); t++) {
+            unnamed = names.get(t).equals("task" + t); // setTaskSizes(int...) and HeterogeneousBatchSampler.of
+        }
+        if (!unnamed && !names.equals(data.taskNames())) {
+            // sizes that fit would draw one task's batches as another's, whatever the names said
+            throw new IllegalArgumentException("trainer: the sampler draws from tasks " + names + ", but the data's"
+                    + " tasks are " + data.taskNames() + "; build it over the data's tasks, in the model's task order"
+                    + " (HeterogeneousBatchSampler.of(tasks, settings))");
+        }
         boolean fits = sizes.size() == trainSizes.length;
         for (int t = 0; fits && t < trainSizes.length; t++) {
             fits = sizes.get(t).size() <= trainSizes[t];

@@ -87,9 +87,14 @@ public final class FeatureBatchSource implements BatchSource {
      *
      * <p>Examples grouped by task in increasing order (as {@link SampledBatch} holds them) are
      * taken run by run; any other order is grouped first.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, or a task or unit index is
+     *     out of range, naming it
+     * @throws NullPointerException if an argument is null, naming it
      */
     @Override
     public MultiTaskBatch assemble(Split split, int[] taskIds, int[] units) {
+        checkUnits(split, taskIds, units);
         if (!isGrouped(taskIds)) {
             SampledBatch g = new SampledBatch(taskIds, units);
             taskIds = g.tasks();
@@ -149,6 +154,32 @@ public final class FeatureBatchSource implements BatchSource {
         }
         FeaturizedTask ft = tasks.get(task);
         return new TaskSlice(task, rows, units, ft.task().format().batchLabels(p));
+    }
+
+    /**
+     * Refuses indices the features do not have: a units array shorter than the tasks' was padded
+     * with unit 0 by the run split, and an index past a split's end failed inside its arrays.
+     */
+    private void checkUnits(Split split, int[] taskIds, int[] units) {
+        Objects.requireNonNull(split, "split");
+        Objects.requireNonNull(taskIds, "taskIds");
+        Objects.requireNonNull(units, "units");
+        if (taskIds.length != units.length) {
+            throw new IllegalArgumentException("batch: one task index per unit, found " + taskIds.length
+                    + " task indices and " + units.length + " units");
+        }
+        for (int i = 0; i < taskIds.length; i++) {
+            int t = taskIds[i];
+            if (t < 0 || t >= tasks.size()) {
+                throw new IllegalArgumentException("batch: entry " + i + ": task " + t + " is out of range [0, "
+                        + tasks.size() + ") of " + tasks.names());
+            }
+            int n = size(t, split);
+            if (units[i] < 0 || units[i] >= n) {
+                throw new IllegalArgumentException("batch: entry " + i + ": unit " + units[i] + " of task "
+                        + tasks.get(t).name() + " is out of range [0, " + n + ") of its " + split + " split");
+            }
+        }
     }
 
     private Features features(int task, Split split) {

@@ -90,6 +90,7 @@ public final class TargetFinetuning {
      * @throws IllegalStateException if the metric gives a value that is not finite
      */
     public List<SeedResult> run(NDManager manager) throws IOException {
+        Objects.requireNonNull(manager, "manager");
         List<SeedResult> out = new ArrayList<>();
         for (long seed : seeds) {
             out.add(runSeed(manager, seed));
@@ -125,6 +126,7 @@ public final class TargetFinetuning {
      * @throws IllegalStateException if the metric gives a value that is not finite
      */
     public SeedResult runSeed(NDManager manager, long seed, TrainedModelUse use) throws IOException {
+        Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(use, "use");
         manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
         try (NDManager m = manager.newSubManager()) {
@@ -322,14 +324,20 @@ public final class TargetFinetuning {
          * @return this builder
          */
         public Builder optSeeds(List<Long> seeds) {
+            Objects.requireNonNull(seeds, "seeds");
+            for (int i = 0; i < seeds.size(); i++) {
+                Objects.requireNonNull(seeds.get(i), "seeds[" + i + "]");
+            }
             this.seeds = List.copyOf(seeds);
             return this;
         }
 
         /**
-         * Sets the split predicted and scored; default {@link Split#VALIDATION}.
+         * Sets the split predicted and scored; default {@link Split#VALIDATION}. {@link #build()}
+         * refuses the training split (each run early-stops on validation, and a score of the
+         * examples trained on selects nothing) and a split the data has no units of.
          *
-         * @param split the split
+         * @param split the split, validation or test
          * @return this builder
          */
         public Builder optEvaluationSplit(Split split) {
@@ -353,7 +361,8 @@ public final class TargetFinetuning {
          *
          * @return the runner
          * @throws IllegalArgumentException if a required value is missing, the data has other than
-         *     one task, or no seed is given, or a seed is given twice
+         *     one task, no seed is given, a seed is given twice, or the evaluation split is the
+         *     training split or one the data has no units of
          */
         public TargetFinetuning build() {
             if (encoder == null || head == null || data == null || metric == null) {
@@ -367,6 +376,16 @@ public final class TargetFinetuning {
             }
             if (seeds.isEmpty()) {
                 throw new IllegalArgumentException("target finetuning: at least one seed is required");
+            }
+            // found only once the first seed had trained, when its predictions were scored
+            if (evaluationSplit == Split.TRAIN) {
+                throw new IllegalArgumentException("target finetuning: optEvaluationSplit must be VALIDATION or TEST,"
+                        + " found TRAIN: a score of the examples trained on selects nothing");
+            }
+            if (data.size(0, evaluationSplit) == 0) {
+                throw new IllegalArgumentException("target finetuning: optEvaluationSplit(" + evaluationSplit + "): task "
+                        + data.taskNames().get(0) + " has no " + evaluationSplit + " units to score; give it that split,"
+                        + " or score VALIDATION");
             }
             // a repeated seed repeats one run, which the mean and std would then count twice
             if (new HashSet<>(seeds).size() != seeds.size()) {

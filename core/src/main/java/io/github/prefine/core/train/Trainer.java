@@ -426,6 +426,8 @@ public final class Trainer implements AutoCloseable {
      * @param split the split
      * @return one logits entry per example
      * @throws IndexOutOfBoundsException if {@code task} is not in {@code [0, numTasks)}
+     * @throws IllegalArgumentException if the data has no units of the task on that split (the split
+     *     is absent or empty), which have no logits and no width
      * @throws IllegalStateException if the trainer or its model is closed
      */
     public TaskPredictions predict(int task, Split split) {
@@ -434,6 +436,12 @@ public final class Trainer implements AutoCloseable {
         if (task < 0 || task >= model.numTasks()) {
             throw new IndexOutOfBoundsException("trainer: task " + task + " is out of range [0, " + model.numTasks()
                     + ") of " + model.taskNames());
+        }
+        if (data.size(task, split) == 0) {
+            // an empty result with width -1 met its caller later, as nothing to score or average
+            throw new IllegalArgumentException("trainer: task " + model.taskNames().get(task) + " has no " + split
+                    + " units to predict (the data's " + split + " split is absent or empty); predict a split it has"
+                    + " units of");
         }
         return evaluation.predict(stepRoot, task, split);
     }
@@ -558,7 +566,11 @@ public final class Trainer implements AutoCloseable {
          * @return this builder
          */
         public Builder optDevices(List<Device> devices) {
-            this.devices = List.copyOf(Objects.requireNonNull(devices, "devices"));
+            Objects.requireNonNull(devices, "devices");
+            for (int i = 0; i < devices.size(); i++) {
+                Objects.requireNonNull(devices.get(i), "devices[" + i + "]");
+            }
+            this.devices = List.copyOf(devices);
             return this;
         }
 
@@ -590,7 +602,8 @@ public final class Trainer implements AutoCloseable {
          *
          * @param sampler the sampler, which sets the batch size (a {@link HeterogeneousBatchSampler}
          *     beside an {@link #optBatchSize} of another size is refused at {@link #build()}); it must
-         *     draw the data's task indices and training units, and be one no other trainer's
+         *     draw the data's task indices and training units (a {@link HeterogeneousBatchSampler}
+         *     over named task sizes must name the data's tasks, in order), and be one no other trainer's
          *     {@code fit()} has drawn from (its state is then that trainer's: a new one per trainer;
          *     a {@code fit()} that failed before restoring or drawing from it leaves it free)
          * @return this builder

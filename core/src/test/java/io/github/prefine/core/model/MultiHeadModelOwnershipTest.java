@@ -13,8 +13,10 @@ import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.lang.reflect.Field;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -105,6 +107,24 @@ class MultiHeadModelOwnershipTest {
         assertThrows(IllegalStateException.class, () -> model.loadParameters(tmp));
         model.close();
         model.close();
+    }
+
+    @Test
+    void aClosedModelRefusesItsParametersInsteadOfHandingOutFreedArrays() throws Exception {
+        Path dir = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        try (NDManager root = NDManager.newBaseManager()) {
+            MultiHeadModel model = MultiHeadModel.builder().setManager(root)
+                    .setEncoder(EncoderCheckpoint.load(dir, root).encoder()).addHead("a", TestHeads.sequence(2)).build();
+            model.close();
+            // reading one of them failed inside the engine: "Native resource has been released already"
+            for (Executable call : List.<Executable>of(
+                    model::parameters, model::encoderParameters, () -> model.headParameters(0),
+                    () -> model.activeParameters(new int[] {0}))) {
+                assertEquals("model: already closed", assertThrows(IllegalStateException.class, call).getMessage());
+            }
+            // what it was stays known
+            assertEquals(List.of("a"), model.taskNames());
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.github.prefine.core.predict;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -64,6 +65,23 @@ class TaskPredictorSettingsTest {
             assertEquals(List.of(false, true), got.stream().map(LabelPrediction::cut).toList());
             assertEquals(List.of(false, false), unchanged.stream().map(LabelPrediction::cut).toList());
             assertNotEquals(want.get(1).probabilities(), unchanged.get(1).probabilities());
+        }
+    }
+
+    @Test
+    void lengthsBeyondTheEncodersPositionsAreRefusedAtWithSettings() throws Exception {
+        // the fixture BERT has 64 positions: 65 was taken here and refused only by the forward pass
+        // of the first text of more than 64 tokens
+        Path wide = save("wide", 64);
+        try (NDManager m = NDManager.newBaseManager(); FinetunedModel w = FinetunedModel.load(wide, m)) {
+            TaskPredictor own = w.predictor("topic");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> own.withSettings(own.task().settings().withLengths(65, 64, 16)));
+            assertEquals("predictor: task topic: withSettings would read rows of up to 65 tokens (FeatureSettings"
+                    + " maxLength), but the encoder has 64 positions; give at most 64", e.getMessage());
+            // the QA window is not what a classifier reads: it may exceed them
+            assertEquals(64, own.withSettings(own.task().settings().withLengths(64, 512, 16)).task().settings()
+                    .maxLength());
         }
     }
 }

@@ -262,7 +262,8 @@ class TrainerContractTest {
             assertEquals(List.of("PREDICTION pairs VALIDATION 0/4", "PREDICTION pairs VALIDATION 3/4",
                     "PREDICTION pairs VALIDATION 4/4"), heard);
             heard.clear();
-            trainer.predict(1, Split.TEST); // no test data: no pass, nothing to report
+            // no test data: refused before any pass, so nothing to report
+            assertThrows(IllegalArgumentException.class, () -> trainer.predict(1, Split.TEST));
             assertEquals(List.of(), heard);
         }
     }

@@ -8,6 +8,7 @@ import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Scores predictions against gold for one task's metric and aggregates runs over seeds.
@@ -63,19 +64,27 @@ public final class Evaluator {
     }
 
     /**
-     * Scores one label per example (ACCURACY, BINARY_F1, MACRO_F1).
+     * Scores one label per example (ACCURACY, BINARY_F1, MACRO_F1). The gold labels come first, as
+     * scikit-learn's {@code y_true, y_pred}; {@link #evaluateAnswers} takes the predictions first.
      *
      * @param gold gold labels, none null: leave unlabelled examples out, as the pipeline's scores do
      * @param predicted predicted labels, same length; {@code null} where an example has no
      *     prediction, which counts as wrong
      * @return the result, in percent (scikit-learn's fraction times 100)
      * @throws IllegalStateException if the metric is not a classification metric
-     * @throws IllegalArgumentException if the lengths differ, or for BINARY_F1 if the labels are
+     * @throws IllegalArgumentException if there are no examples (a metric over none has no value,
+     *     where a 0 would pass for a score), the lengths differ, or for BINARY_F1 if the labels are
      *     more than two or are two without the positive label (see {@link
      *     ClassificationMetrics#binaryF1})
-     * @throws NullPointerException if a gold label is null, naming its position
+     * @throws NullPointerException if a list or a gold label is null, naming it (a null gold label
+     *     is also what predictions passed first give, where one example has none)
      */
     public EvaluationResult evaluateLabels(List<String> gold, List<String> predicted) {
+        Objects.requireNonNull(gold, "gold");
+        Objects.requireNonNull(predicted, "predicted");
+        if (gold.isEmpty() && predicted.isEmpty()) {
+            throw noInput("evaluateLabels", "examples");
+        }
         double v;
         switch (metric) {
             case ACCURACY:
@@ -94,16 +103,31 @@ public final class Evaluator {
     }
 
     /**
-     * Scores tag sequences (SPAN_F1): micro entity F1 as seqeval.
+     * Scores tag sequences (SPAN_F1): micro entity F1 as seqeval. The gold tags come first, as
+     * seqeval's {@code y_true, y_pred}; {@link #evaluateAnswers} takes the predictions first.
+     * Sentences with tags but no entity on either side score 0, as seqeval scores them.
      *
      * @param gold gold tags, one list per sentence
      * @param predicted predicted tags, same shape
      * @return the result, in percent (seqeval's fraction times 100)
      * @throws IllegalStateException if the metric is not SPAN_F1
+     * @throws IllegalArgumentException if there are no sentences or no tags at all (nothing was
+     *     tagged, where a 0 would pass for a score), or the shapes differ
+     * @throws NullPointerException if a list or a sentence is null, naming it
      */
     public EvaluationResult evaluateTags(List<List<String>> gold, List<List<String>> predicted) {
         if (metric != MetricType.SPAN_F1) {
             throw new IllegalStateException("evaluateTags needs SPAN_F1, found " + metric);
+        }
+        Objects.requireNonNull(gold, "gold");
+        Objects.requireNonNull(predicted, "predicted");
+        if (gold.isEmpty() && predicted.isEmpty()) {
+            throw noInput("evaluateTags", "sentences");
+        }
+        if (gold.size() == predicted.size() && gold.stream().allMatch(t -> t != null && t.isEmpty())
+                && predicted.stream().allMatch(t -> t != null && t.isEmpty())) {
+            throw new IllegalArgumentException("evaluateTags: " + gold.size() + " sentences and no tags in any;"
+                    + " a span F1 over no tags has no value: score at least one tagged sentence");
         }
         SpanF1 f = strictScheme == null ? SpanF1.lenient() : SpanF1.strict(strictScheme);
         return EvaluationResult.ofNativeScale(metric, f.score(gold, predicted).f1(), gold.size());
@@ -112,16 +136,25 @@ public final class Evaluator {
     /**
      * Scores answer texts (SQUAD_F1, SQUAD_EM) as the official SQuAD v1.1 script. The predictions
      * come first here, as the script and {@link SquadMetrics#evaluate} take them, where
-     * {@link #evaluateLabels} and {@link #evaluateTags} take the gold first.
+     * {@link #evaluateLabels} and {@link #evaluateTags} take the gold first. Swapped, the arguments
+     * do not compile: one answer per question against a list of answers per question.
      *
-     * @param predicted one answer per question, {@code null} when unanswered
-     * @param golds gold answers per question
+     * @param predicted first: one answer per question, {@code null} when unanswered
+     * @param golds second: gold answers per question, at least one each
      * @return the result, in percent as the script prints it
      * @throws IllegalStateException if the metric is not a SQuAD metric
+     * @throws IllegalArgumentException if there are no questions (the script divides by zero), the
+     *     lengths differ or a question has no gold answer
+     * @throws NullPointerException if a list is null, naming it
      */
     public EvaluationResult evaluateAnswers(List<String> predicted, List<List<String>> golds) {
         if (!EvaluationResult.isPercentScale(metric)) {
             throw new IllegalStateException("evaluateAnswers needs SQUAD_F1 or SQUAD_EM, found " + metric);
+        }
+        Objects.requireNonNull(predicted, "predicted");
+        Objects.requireNonNull(golds, "golds");
+        if (predicted.isEmpty() && golds.isEmpty()) {
+            throw noInput("evaluateAnswers", "questions");
         }
         SquadScore s = SquadMetrics.evaluate(predicted, golds);
         return EvaluationResult.ofNativeScale(metric, metric == MetricType.SQUAD_F1 ? s.f1() : s.exactMatch(), s.total());
@@ -134,16 +167,27 @@ public final class Evaluator {
      * @return mean and standard deviation of {@link EvaluationResult#percent()}; with the sample kind,
      *     a single run has no standard deviation ({@link SeedSummary#hasStd()})
      * @throws IllegalArgumentException if runs is empty or mixes metrics
+     * @throws NullPointerException if runs or a run is null, naming it
      */
     public SeedSummary aggregate(List<EvaluationResult> runs) {
+        Objects.requireNonNull(runs, "runs");
         List<Double> values = new ArrayList<>(runs.size());
-        for (EvaluationResult r : runs) {
+        for (int i = 0; i < runs.size(); i++) {
+            EvaluationResult r = runs.get(i);
+            int run = i;
+            Objects.requireNonNull(r, () -> "aggregate: run " + run + " is null");
             if (r.metric() != metric) {
                 throw new IllegalArgumentException("aggregate: every run must use " + metric + ", found " + r.metric());
             }
             values.add(r.percent());
         }
         return SeedSummary.of(values, stdKind);
+    }
+
+    /** A metric over no input has no value; the 0 it would otherwise get would pass for a score. */
+    private IllegalArgumentException noInput(String method, String items) {
+        return new IllegalArgumentException(method + ": no " + items + " to score (both lists are empty); " + metric
+                + " over none has no value, not 0: give at least one");
     }
 
     /**

@@ -61,14 +61,20 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
      * @param values one score per seed, at least one
      * @param kind sample or population standard deviation
      * @return the summary; its std is NaN for the sample kind of one value
-     * @throws IllegalArgumentException if values is empty
+     * @throws IllegalArgumentException if values is empty or a value is NaN or infinite, naming it
+     * @throws NullPointerException if an argument or a value is null, naming it
      */
     public static SeedSummary of(List<Double> values, StdKind kind) {
         Objects.requireNonNull(values, "values");
         if (values.isEmpty()) {
             throw new IllegalArgumentException("a seed summary needs at least one value, found none");
         }
-        return of(values.stream().mapToDouble(Double::doubleValue).toArray(), kind);
+        double[] array = new double[values.size()];
+        for (int i = 0; i < array.length; i++) {
+            int run = i;
+            array[i] = Objects.requireNonNull(values.get(i), () -> "seed summary: value " + run + " is null");
+        }
+        return of(array, kind);
     }
 
     /**
@@ -78,12 +84,21 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
      * @param values one score per seed, at least one; not modified
      * @param kind sample or population standard deviation
      * @return the summary; its std is NaN for the sample kind of one value
-     * @throws IllegalArgumentException if values is empty
+     * @throws IllegalArgumentException if values is empty or a value is NaN or infinite, naming it
+     * @throws NullPointerException if an argument is null, naming it
      */
     public static SeedSummary of(double[] values, StdKind kind) {
         Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(kind, "kind");
         if (values.length == 0) {
             throw new IllegalArgumentException("a seed summary needs at least one value, found none");
+        }
+        for (int i = 0; i < values.length; i++) {
+            // a NaN or infinite run would make the mean one, printed in a table as a score
+            if (!Double.isFinite(values[i])) {
+                throw new IllegalArgumentException("a seed summary needs finite scores, found value " + i + " = "
+                        + values[i] + " of " + values.length);
+            }
         }
         double mean = new Mean().evaluate(values);
         // Commons Math gives 0 for the sample std of one value, which NumPy (ddof=1) leaves undefined

@@ -121,12 +121,16 @@ public final class SquadPredictions {
      * @param strict true to make a question without a prediction, or a prediction for an id the
      *     dataset does not have, an error instead of a score of 0 (or an ignored entry)
      * @return EM and F1 in percent
-     * @throws PredictionFileException if either file is malformed, none of the predictions is for a
-     *     question of the dataset, or in strict mode incomplete
+     * @throws PredictionFileException if either file is malformed, the dataset holds no question,
+     *     none of the predictions is for a question of the dataset, or in strict mode incomplete
      * @throws IOException if reading fails
      */
     public static SquadScore score(Path dataset, Path predictions, boolean strict) throws IOException {
         Map<String, List<String>> gold = readGold(dataset);
+        if (gold.isEmpty()) {
+            // the script divides by zero; a score of 0 would pass for the predictions' score
+            throw new PredictionFileException(dataset, "$.data", "at least one question to score", "none");
+        }
         Map<String, String> pred = readPredictions(predictions);
         // no id in common: the predictions of another dataset, which would score a plain 0
         if (!gold.isEmpty() && pred.keySet().stream().noneMatch(gold::containsKey)) {

@@ -26,15 +26,14 @@ public final class ClassificationMetrics {
      * @param gold gold labels
      * @param predicted predicted labels, same length; null where an example has no prediction
      *     (it could not be encoded), which counts as wrong and as no class's prediction
-     * @return accuracy in [0, 1]; 0 for empty input
-     * @throws IllegalArgumentException if the lengths differ
+     * @return accuracy in [0, 1]
+     * @throws IllegalArgumentException if the lengths differ or there are no examples (scikit-learn
+     *     gives NaN; a 0 would pass for a score)
      * @throws NullPointerException if a gold label is null, naming its position
      */
     public static double accuracy(List<String> gold, List<String> predicted) {
         checkSizes(gold, predicted);
-        if (gold.isEmpty()) {
-            return 0.0;
-        }
+        requireExamples("accuracy", gold);
         int correct = 0;
         for (int i = 0; i < gold.size(); i++) {
             // a null gold with a null prediction compared equal: an unlabelled example scored as right
@@ -53,13 +52,14 @@ public final class ClassificationMetrics {
      *     (it could not be encoded), which counts as wrong and as no class's prediction
      * @param positive the positive label
      * @return the F1 in [0, 1]; 0 when the only label present is another one
-     * @throws IllegalArgumentException if the lengths differ, if gold and prediction hold more than
-     *     two labels, or if they hold two and the positive label is not one of them (scikit-learn
-     *     raises a {@code ValueError} in both cases)
+     * @throws IllegalArgumentException if the lengths differ, there are no examples, gold and
+     *     prediction hold more than two labels, or they hold two and the positive label is not one of
+     *     them (scikit-learn raises a {@code ValueError} in both cases)
      */
     public static double binaryF1(List<String> gold, List<String> predicted, String positive) {
         Objects.requireNonNull(positive, "positive");
         Map<String, PrfScore> per = perClass(gold, predicted);
+        requireExamples("binary F1", gold);
         if (per.size() > 2) {
             throw new IllegalArgumentException("binary F1 needs at most 2 labels, found " + per.size() + " labels "
                     + per.keySet() + "; use macro F1 for a multi-class task");
@@ -79,14 +79,12 @@ public final class ClassificationMetrics {
      * @param gold gold labels
      * @param predicted predicted labels, same length; null where an example has no prediction
      *     (it could not be encoded), which counts as wrong and as no class's prediction
-     * @return macro F1 in [0, 1]; 0 for empty input
-     * @throws IllegalArgumentException if the lengths differ
+     * @return macro F1 in [0, 1]
+     * @throws IllegalArgumentException if the lengths differ or there are no examples
      */
     public static double macroF1(List<String> gold, List<String> predicted) {
         Map<String, PrfScore> per = perClass(gold, predicted);
-        if (per.isEmpty()) {
-            return 0.0;
-        }
+        requireExamples("macro F1", gold);
         double[] f = per.values().stream().mapToDouble(PrfScore::f1).toArray();
         return NumpySum.mean(f);
     }
@@ -123,7 +121,16 @@ public final class ClassificationMetrics {
     /** A gold label, which an unlabelled example has none of: the metrics score labelled examples only. */
     private static String goldLabel(List<String> gold, int i) {
         return Objects.requireNonNull(gold.get(i),
-                () -> "gold label " + i + " is null: score labelled examples only, leaving unlabelled ones out");
+                () -> "gold label " + i + " is null: score labelled examples only, leaving unlabelled ones out"
+                        + " (gold first, then the predictions, which may hold null)");
+    }
+
+    /** A score of no examples has no value; the 0 it had passed for a score in a table. */
+    private static void requireExamples(String metric, List<String> gold) {
+        if (gold.isEmpty()) {
+            throw new IllegalArgumentException(metric + ": no examples to score (gold and predicted are empty); a score"
+                    + " over none has no value, not 0");
+        }
     }
 
     private static void checkSizes(List<String> gold, List<String> predicted) {

@@ -59,8 +59,10 @@ public final class SpanF1 {
      * @param gold gold tags, one list per sentence
      * @param predicted predicted tags, same shape
      * @return micro and per-type scores
-     * @throws IllegalArgumentException if the shapes differ (naming the first differing sentence), or in
-     *     strict mode if a tag does not fit the scheme
+     * @throws IllegalArgumentException if there are no sentences (a score over none has no value;
+     *     sentences without tags score 0, as seqeval scores them), the shapes differ (naming the first
+     *     differing sentence), or in strict mode if a tag does not fit the scheme
+     * @throws NullPointerException if a list or a sentence is null, naming it
      */
     public SpanReport score(List<List<String>> gold, List<List<String>> predicted) {
         Objects.requireNonNull(gold, "gold");
@@ -69,7 +71,14 @@ public final class SpanF1 {
             throw new IllegalArgumentException(
                     "gold and predicted must have the same number of sentences, found " + gold.size() + " and " + predicted.size());
         }
+        if (gold.isEmpty()) {
+            throw new IllegalArgumentException("span F1: no sentences to score (gold and predicted are empty); a score"
+                    + " over none has no value, not 0");
+        }
         for (int i = 0; i < gold.size(); i++) {
+            int sentence = i;
+            Objects.requireNonNull(gold.get(i), () -> "gold sentence " + sentence + " is null");
+            Objects.requireNonNull(predicted.get(i), () -> "predicted sentence " + sentence + " is null");
             if (gold.get(i).size() != predicted.get(i).size()) {
                 throw new IllegalArgumentException("sentence " + i + ": gold and predicted must have the same length, found "
                         + gold.get(i).size() + " and " + predicted.get(i).size());

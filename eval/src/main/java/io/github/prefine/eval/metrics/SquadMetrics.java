@@ -130,9 +130,9 @@ public final class SquadMetrics {
      *
      * @param predictions one prediction per question, {@code null} for unanswered
      * @param golds the gold answers per question, same length
-     * @return exact match and F1 in percent, and the question count; all 0 for no questions (where the
-     *     script would divide by zero)
-     * @throws IllegalArgumentException if the lengths differ or a question has no gold answer
+     * @return exact match and F1 in percent, and the question count
+     * @throws IllegalArgumentException if there are no questions (the script divides by zero), the
+     *     lengths differ or a question has no gold answer
      */
     public static SquadScore evaluate(List<String> predictions, List<List<String>> golds) {
         Objects.requireNonNull(predictions, "predictions");
@@ -157,7 +157,8 @@ public final class SquadMetrics {
             f1 += maxF1(p, golds.get(i));
         }
         if (total == 0) {
-            return new SquadScore(0.0, 0.0, 0, 0);
+            throw new IllegalArgumentException("SQuAD: no questions to score (predictions and golds are empty); the"
+                    + " official script divides by zero, and a 0 would pass for a score");
         }
         return new SquadScore(100.0 * em / total, 100.0 * f1 / total, total, missing);
     }

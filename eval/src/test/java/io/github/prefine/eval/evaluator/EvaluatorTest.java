@@ -155,7 +155,8 @@ class EvaluatorTest {
             Evaluator ev = metric == MetricType.BINARY_F1 ? b.optPositiveLabel("a").build() : b.build();
             NullPointerException e = assertThrows(NullPointerException.class, () -> ev.evaluateLabels(gold, predicted),
                     metric.name());
-            assertEquals("gold label 1 is null: score labelled examples only, leaving unlabelled ones out",
+            assertEquals("gold label 1 is null: score labelled examples only, leaving unlabelled ones out"
+                    + " (gold first, then the predictions, which may hold null)",
                     e.getMessage(), metric.name());
         }
         // a null prediction (no prediction) stays a wrong answer

@@ -277,6 +277,16 @@ class PredictionFilesTest {
     }
 
     @Test
+    void aDatasetWithoutQuestionsIsAnErrorNotAZeroScore(@TempDir Path dir) throws Exception {
+        Path d = dir.resolve("none.json");
+        Files.writeString(d, "{\"data\": []}");
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"q1\": \"x\"}");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(d, p));
+        assertEquals(d + ":$.data: expected at least one question to score, found none", e.getMessage());
+    }
+
+    @Test
     void emptyPredictionFilesAreErrorsNotZeroScores(@TempDir Path dir) throws Exception {
         Path empty = Files.createFile(dir.resolve("empty"));
         assertThrows(PredictionFileException.class, () -> ClassificationPredictions.read(empty));

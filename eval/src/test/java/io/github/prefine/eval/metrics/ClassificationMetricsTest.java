@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ClassificationMetricsTest {
@@ -13,7 +14,19 @@ class ClassificationMetricsTest {
     @Test
     void accuracyCountsMatches() {
         assertEquals(0.75, ClassificationMetrics.accuracy(List.of("a", "b", "a", "c"), List.of("a", "b", "c", "c")));
-        assertEquals(0.0, ClassificationMetrics.accuracy(List.of(), List.of()));
+    }
+
+    @Test
+    void noExamplesHaveNoScore() {
+        // scikit-learn's accuracy of nothing is NaN; the 0 returned before passed for a score
+        IllegalArgumentException acc = assertThrows(IllegalArgumentException.class,
+                () -> ClassificationMetrics.accuracy(List.of(), List.of()));
+        assertEquals("accuracy: no examples to score (gold and predicted are empty); a score over none has no value,"
+                + " not 0", acc.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.macroF1(List.of(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> ClassificationMetrics.binaryF1(List.of(), List.of(), "1"));
+        // per-class scores of nothing are no classes, not a score
+        assertEquals(Map.of(), ClassificationMetrics.perClass(List.of(), List.of()));
     }
 
     @Test

@@ -140,6 +140,18 @@ class SpanF1Test {
     }
 
     @Test
+    void noSentencesHaveNoScoreWhileSentencesWithoutEntitiesScoreZero() {
+        // the 0 returned for no sentences passed for a score; seqeval's 0 for sentences without an
+        // entity on either side (zero_division) stays
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SpanF1.lenient().score(List.of(), List.of()));
+        assertEquals("span F1: no sentences to score (gold and predicted are empty); a score over none has no value,"
+                + " not 0", e.getMessage());
+        assertEquals(0.0, SpanF1.lenient().score(List.of(List.of("O")), List.of(List.of("O"))).f1());
+        assertEquals(0.0, SpanF1.strict(TagScheme.IOB2).score(List.of(List.of()), List.of(List.of())).f1());
+    }
+
+    @Test
     void anEmptySpanIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Span(0, 3, 3, "X"));
         assertThrows(IllegalArgumentException.class, () -> new Span(-1, 0, 1, "X"));

@@ -123,7 +123,14 @@ class SquadMetricsTest {
     }
 
     @Test
-    void noQuestionsScoreZero() {
-        assertEquals(new SquadScore(0.0, 0.0, 0, 0), SquadMetrics.evaluate(List.of(), List.of()));
+    void noQuestionsHaveNoScore() {
+        // the official script divides by zero; the 0 returned before passed for a score
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SquadMetrics.evaluate(List.of(), List.of()));
+        assertEquals("SQuAD: no questions to score (predictions and golds are empty); the official script divides by"
+                + " zero, and a 0 would pass for a score", e.getMessage());
+        // one unanswered question is a question: the script's 0
+        assertEquals(new SquadScore(0.0, 0.0, 1, 1), SquadMetrics.evaluate(java.util.Arrays.asList((String) null),
+                List.of(List.of("cat"))));
     }
 }

@@ -1,0 +1,49 @@
+package io.github.prefine.core.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.FeaturizedTask;
+import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.metrics.MetricType;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A split without a labelled example has no score: a test split whose labels are hidden (GLUE's),
+ * scored by name with {@link TaskScorer#score} or {@link FeaturizedTask#score}, gave 0 % as if the
+ * model had got every example wrong. Featurization already refuses such a validation split.
+ */
+class EmptyScoringSplitTest {
+    private static final List<TextExample> LABELLED = List.of(new TextExample("t0", "good", null, "pos"),
+            new TextExample("t1", "bad", null, "neg"));
+
+    @Test
+    void aTestSplitOfHiddenLabelsIsRefusedNamingTheTaskAndSplit(@TempDir Path dir) throws Exception {
+        Task classifier = InMemoryTasks.task("mem-u", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.MACRO_F1, List.of());
+        List<TextExample> unlabelled = List.of(new TextExample("v0", "good", null, null),
+                new TextExample("v1", "bad", null, null));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(WordTokenizer.write(dir.resolve("tokenizer.json"), List.of("good", "bad"))).build()) {
+            FeaturizedTask c = FeaturizedTask.featurize(InMemoryTasks.data(classifier, LABELLED, LABELLED, unlabelled),
+                    tokenizer, FeatureSettings.paper());
+            // the metric's split is validation; test is scored only when asked for by name
+            assertEquals(Split.VALIDATION, c.evaluationSplit());
+            int units = c.features().get(Split.TEST).size();
+            List<float[]> logits = java.util.Collections.nCopies(units, new float[] {1f, 0f});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.score(Split.TEST, logits, 2));
+            assertEquals("scorer: task mem-u: its TEST split has no labelled example to score (2 examples,"
+                    + " 2 unlabelled); MACRO_F1 over none has no value, not 0: score the task on a split with labelled"
+                    + " examples, or leave it out of what is scored", e.getMessage());
+        }
+    }
+}
