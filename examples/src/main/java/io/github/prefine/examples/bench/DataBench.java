@@ -16,6 +16,7 @@ import io.github.prefine.core.task.TokenClassification;
 import io.github.prefine.core.task.UnfeaturizableTaskException;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.evaluator.EvaluationResult;
+import io.github.prefine.examples.data.FetchedData;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.ref.Reference;
@@ -106,10 +107,17 @@ final class DataBench {
      * @throws IllegalArgumentException when the data root or the tokenizer is absent, or a task
      *     name is not in the catalog
      * @throws IOException when a file cannot be read or the tokenizer cannot be loaded
+     * @throws io.github.prefine.examples.data.IncompleteFetchException when a selected task's files
+     *     are still being replaced by a {@code data fetch}, or were left half replaced by one
      */
     List<Row> run() throws IOException {
         checkInputs(dataRoot, tokenizerPath);
         List<Task> tasks = selected();
+        // a fetch stopped between two renames leaves a folder mixing two versions: refused before any
+        // work, as reproduce refuses it, rather than measured as data
+        for (Task t : tasks) {
+            FetchedData.check(dataRoot, t);
+        }
         out.printf(Locale.ROOT, "data %s, tokenizer %s, max length %d, QA %d/%d, %d tasks, max heap %.0f MiB%n",
                 dataRoot, tokenizerPath, settings.maxLength(), settings.qaMaxLength(), settings.qaStride(), tasks.size(),
                 Runtime.getRuntime().maxMemory() / MIB);

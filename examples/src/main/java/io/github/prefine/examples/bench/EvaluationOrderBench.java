@@ -139,7 +139,9 @@ public final class EvaluationOrderBench {
         try (SubwordTokenizer tok = SubwordTokenizer.builder()
                 .setTokenizerPath(encoder.resolve(EncoderCheckpoint.TOKENIZER_FILE)).build();
                 NDManager m = NDManager.newBaseManager()) {
-            FeaturizedTask ft = FeaturizedTask.featurize(task.load(data, Leniency.LENIENT), tok, settings);
+            // through the commands' source, which refuses a folder a stopped data fetch left half replaced
+            FeaturizedTask ft = FeaturizedTask.featurize(
+                    io.github.prefine.examples.data.FetchedData.source(data, Leniency.LENIENT).load(task), tok, settings);
             TaskSet tasks = TaskSet.of(ft);
             FeatureBatchSource source = FeatureBatchSource.of(tasks);
             System.out.printf(Locale.ROOT, "%s: %d validation units%n", task.name(), source.size(0, Split.VALIDATION));

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -591,6 +592,31 @@ class DatasetFetcherTest {
         assertEquals(2, gets.size(), gets.toString());
         assertEquals(null, gets.get(0).range());
         assertEquals("bytes=100-", gets.get(1).range());
+        assertEquals(40, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
+    }
+
+    /**
+     * docs/data.md: a body cut off is resumed by two more attempts of the fetch (three in all), then
+     * by the next fetch, which asks for the bytes after those kept rather than starting over.
+     */
+    @Test
+    void aBodyCutOnEveryAttemptIsTriedThreeTimesAndTheNextFetchResumesIt() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(40, "t"), "validation", pairRows(3, "v")), true);
+        hub.dropEachAfter("nyu-mll/glue", "rte/train/0000.parquet", 100, 3);
+
+        IOException e = assertThrows(IOException.class, () -> fetcher().fetch("rte"));
+        List<FakeDatasetHub.Seen> cut = hub.seen().stream()
+                .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
+        DatasetFetcher.Result again = fetcher().fetch("rte");
+        List<FakeDatasetHub.Seen> all = hub.seen().stream()
+                .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
+
+        assertTrue(e.getMessage().contains("download interrupted after 3 attempt(s)"), e.getMessage());
+        assertEquals(3, cut.size(), cut.toString());
+        assertEquals(Arrays.asList(null, "bytes=100-", "bytes=200-"), cut.stream().map(FakeDatasetHub.Seen::range).toList());
+        assertEquals(DatasetFetcher.Outcome.FETCHED, again.outcome(), again.detail());
+        assertEquals(4, all.size(), all.toString());
+        assertEquals("bytes=300-", all.get(3).range());
         assertEquals(40, TaskCatalog.task("rte").load(data, Leniency.STRICT).split(Split.TRAIN).size());
     }
 

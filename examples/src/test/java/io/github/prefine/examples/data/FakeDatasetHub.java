@@ -32,7 +32,8 @@ import java.util.Set;
  * {@code GET /api/datasets/{repo}/tree/{commit}/{folder}} (files with size and LFS sha256, and
  * sub-folders) and {@code GET /datasets/{repo}/resolve/{commit}/{path}} (bytes, Range answered with
  * 206), 404 with X-Error-Code, and 401 when a required token is absent or wrong. Faults per file:
- * drop the connection once after n bytes, or serve a flipped byte under the true hash.
+ * drop the connection once after n bytes, or after n bytes of each of the next k requests, or
+ * serve a flipped byte under the true hash.
  */
 final class FakeDatasetHub extends AbstractHubServer {
     static final String COMMIT = "c0ffee0123456789abcdef0123456789abcdef01";
@@ -40,6 +41,8 @@ final class FakeDatasetHub extends AbstractHubServer {
     /** repo -> (path in repo -> bytes). */
     private final Map<String, Map<String, byte[]>> repos = new LinkedHashMap<>();
     private final Map<String, Integer> dropAfter = new LinkedHashMap<>();
+    /** file -> {bytes sent before the drop, requests left to drop}, ranged requests included. */
+    private final Map<String, int[]> dropEach = new LinkedHashMap<>();
     private final Set<String> corrupt = new LinkedHashSet<>();
     private final Map<String, String> moved = new LinkedHashMap<>();
     private final Map<String, long[]> slow = new LinkedHashMap<>();
@@ -111,6 +114,10 @@ final class FakeDatasetHub extends AbstractHubServer {
 
     synchronized void dropOnceAfter(String repo, String path, int n) {
         dropAfter.put(repo + "/" + path, n);
+    }
+
+    synchronized void dropEachAfter(String repo, String path, int n, int requests) {
+        dropEach.put(repo + "/" + path, new int[] {n, requests});
     }
 
     synchronized void corrupt(String repo, String path) {
@@ -303,6 +310,11 @@ final class FakeDatasetHub extends AbstractHubServer {
             synchronized (this) {
                 content = repos.get(repo).get(path);
                 drop = range == null ? dropAfter.remove(repo + "/" + path) : null;
+                int[] each = dropEach.get(repo + "/" + path);
+                if (each != null && each[1] > 0) {
+                    each[1]--;
+                    drop = each[0];
+                }
                 flip = corrupt.contains(repo + "/" + path);
                 pace = slow.get(repo + "/" + path);
             }

@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,6 +112,46 @@ class InterruptedFetchTest {
         assertNamesFolderAndFetch(lines.get(0), data);
         assertFalse(lines.get(0).contains("check the file, the disk and the network"), e);
         assertFalse(Files.exists(dir.resolve("out")), "--out was written before the data was checked");
+    }
+
+    @Test
+    void benchDataRefusesAFolderThatAKilledFetchLeftHalfReplacedBeforeReadingAnyTask() throws IOException {
+        Path tokenizer = Path.of(System.getProperty("prefine.shared", "../shared"), "models/all-MiniLM-L6-v2/tokenizer.json");
+        Assumptions.assumeTrue(Files.isRegularFile(tokenizer), "no MiniLM tokenizer at " + tokenizer.toAbsolutePath());
+        Path data = killedBetweenRenames();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream wasOut = System.out;
+        PrintStream wasErr = System.err;
+        int rc;
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            rc = PrefineCli.execute("bench", "--part", "DATA", "--data", data.toString(), "--tokenizer", tokenizer.toString());
+        } finally {
+            System.setOut(wasOut);
+            System.setErr(wasErr);
+        }
+        String e = err.toString(StandardCharsets.UTF_8);
+        String o = out.toString(StandardCharsets.UTF_8);
+        List<String> lines = e.lines().filter(l -> l.startsWith("prefine ")).toList();
+        assertEquals(2, rc, o + e);
+        assertEquals(1, lines.size(), e);
+        assertTrue(lines.get(0).startsWith("prefine bench: "), e);
+        assertNamesFolderAndFetch(lines.get(0), data);
+        // neither the mix nor the intact CB task was measured: the refusal comes before any work
+        assertFalse(o.lines().anyMatch(l -> l.startsWith("rte ") || l.startsWith("cb ")), o);
+    }
+
+    @Test
+    void theEvaluationOrderBenchRefusesTheMixToo() throws IOException {
+        Path data = killedBetweenRenames();
+
+        IncompleteFetchException e = assertThrows(IncompleteFetchException.class,
+                () -> io.github.prefine.examples.bench.EvaluationOrderBench.main(new String[] {data.toString(), "1", "rte"}));
+
+        assertNamesFolderAndFetch(e.getMessage(), data);
     }
 
     @Test
