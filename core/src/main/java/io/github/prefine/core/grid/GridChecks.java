@@ -117,7 +117,6 @@ final class GridChecks {
         }
     }
 
-    /** Refuses a rate that is not finite and positive, and two rates with one folder name. */
     /**
      * Refuses QA windows too short for a QA task of the grid: it is featurized at its first sweep,
      * hours into a run, and would then be left out; a grid without QA takes any window.
@@ -143,6 +142,7 @@ final class GridChecks {
         }
     }
 
+    /** Refuses a rate that is not finite and positive, and two rates with one folder name. */
     private static void checkRates(List<Double> rates) {
         Set<String> names = new HashSet<>();
         for (double lr : rates) {
