@@ -78,6 +78,17 @@ class TrainerSettingsResumeTest {
         }
     }
 
+    /** A run killed after its first checkpoint, whose state.json manifest is then edited; returns the checkpoint. */
+    private static Path killedWithManifest(Path dir, java.util.function.Consumer<JsonObject> edit) throws Exception {
+        killedAfterOneEpoch(dir);
+        Path at = published(dir);
+        Path state = at.resolve("state.json");
+        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
+        edit.accept(json.getAsJsonObject("manifest"));
+        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        return at;
+    }
+
     private static Path published(Path dir) throws IOException {
         return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
     }
@@ -163,15 +174,11 @@ class TrainerSettingsResumeTest {
     @Test
     void aCheckpointWrittenBeforeTheSettingsWereRecordedResumesWithAWarning(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");
-        killedAfterOneEpoch(dir);
         // the state.json of the code before this change: the same manifest without the optimiser's keys
-        Path at = published(dir);
-        Path state = at.resolve("state.json");
-        JsonObject json = JsonParser.parseString(Files.readString(state, StandardCharsets.UTF_8)).getAsJsonObject();
-        JsonObject manifest = json.getAsJsonObject("manifest");
-        assertNotNull(manifest.get("optimizer.weightDecay"), manifest.toString());
-        List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("optimizer.")).forEach(manifest::remove);
-        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        Path at = killedWithManifest(dir, manifest -> {
+            assertNotNull(manifest.get("optimizer.weightDecay"), manifest.toString());
+            List.copyOf(manifest.keySet()).stream().filter(k -> k.startsWith("optimizer.")).forEach(manifest::remove);
+        });
 
         byte[][] resumed = new byte[1][];
         String logs = CapturedLogs.of(() -> resumed[0] = finish(dir, recorded(), tmp.resolve("resumed.ndlist")));
@@ -189,17 +196,15 @@ class TrainerSettingsResumeTest {
     @Test
     void aCheckpointWrittenOnAnotherDeviceOrEngineResumesWithAWarningNamingBoth(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");
-        killedAfterOneEpoch(dir);
-        Path at = published(dir);
-        Path state = at.resolve("state.json");
-        String whole = Files.readString(state, StandardCharsets.UTF_8);
-        JsonObject json = JsonParser.parseString(whole).getAsJsonObject();
-        JsonObject manifest = json.getAsJsonObject("manifest");
-        String device = manifest.get("device").getAsString();
-        String engine = manifest.get("engine").getAsString();
-        manifest.addProperty("device", "gpu(3)");
-        manifest.addProperty("engine", "PyTorch 9.9.9");
-        Files.writeString(state, json.toString(), StandardCharsets.UTF_8);
+        String[] recorded = new String[2];
+        Path at = killedWithManifest(dir, manifest -> {
+            recorded[0] = manifest.get("device").getAsString();
+            recorded[1] = manifest.get("engine").getAsString();
+            manifest.addProperty("device", "gpu(3)");
+            manifest.addProperty("engine", "PyTorch 9.9.9");
+        });
+        String device = recorded[0];
+        String engine = recorded[1];
         String moved = CapturedLogs.of(() -> finish(dir, recorded(), tmp.resolve("moved.ndlist")));
         assertTrue(moved.lines().anyMatch(l -> l.contains("WARN") && l.contains(at + ": device: written on gpu(3),"
                 + " resumed on " + device + "; engine: written on PyTorch 9.9.9, resumed on " + engine + "; ")
