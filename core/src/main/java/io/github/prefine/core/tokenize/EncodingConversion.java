@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Copies DJL's encodings into prefine's {@link TokenEncoding}: primitive arrays, character offsets
@@ -63,6 +64,89 @@ final class EncodingConversion {
             windows.add(convert(o, firstMap, secondMap, wordEnds));
         }
         return new TokenEncoding(ids, typeIds, mask, wordIds, seqIds, starts, ends, e.getTokens(), windows);
+    }
+
+    /**
+     * Converts the encoding of pre-split words joined into {@code text} ({@link JoinedWords}), its
+     * overflow windows included, without the tokens of words that are only the joined space before
+     * them ({@link JoinedWords#onlySeparator}), as HF's {@code is_split_into_words} gives such a
+     * word none. A padded encoding keeps its length: the positions freed at its end are padding.
+     *
+     * @param e the native encoding of the joined text
+     * @param text the joined text
+     * @param wordEnds each word's end in {@code text}
+     * @param pad the padding position freed positions become, or null when the tokenizer does not pad
+     */
+    static TokenEncoding convertWords(Encoding e, String text, int[] wordEnds, PadPosition pad) {
+        TokenEncoding all = convert(e, text, null, wordEnds);
+        // a word is emptied only where no window holds a token of its own: truncation may keep
+        // just the space before a word that has characters
+        boolean[] own = new boolean[wordEnds.length];
+        boolean[] space = new boolean[wordEnds.length];
+        sortTokens(all, wordEnds, own, space);
+        boolean any = false;
+        for (int w = 0; w < own.length; w++) {
+            space[w] &= !own[w];
+            any |= space[w];
+        }
+        return any ? withoutTokensOf(all, space, pad) : all;
+    }
+
+    /** What a padding position holds: the pad id and its token string, read only when needed. */
+    record PadPosition(int id, Supplier<String> token) {}
+
+    /**
+     * Marks, over an encoding and its windows, the words with a token on a character of their own
+     * ({@code own}) and those with a token only on the joined space before them ({@code space}).
+     */
+    private static void sortTokens(TokenEncoding e, int[] wordEnds, boolean[] own, boolean[] space) {
+        int[] word = e.wordIds();
+        for (int p = 0; p < e.length(); p++) {
+            int w = word[p];
+            if (w >= 0) {
+                boolean sep = JoinedWords.onlySeparator(wordEnds, w, e.starts(), e.ends(), p, p + 1);
+                own[w] |= !sep;
+                space[w] |= sep;
+            }
+        }
+        for (TokenEncoding o : e.overflowing()) {
+            sortTokens(o, wordEnds, own, space);
+        }
+    }
+
+    /** The encoding and its windows without the tokens of the marked words; padded ones keep their length. */
+    private static TokenEncoding withoutTokensOf(TokenEncoding e, boolean[] emptied, PadPosition pad) {
+        List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
+        for (TokenEncoding o : e.overflowing()) {
+            windows.add(withoutTokensOf(o, emptied, pad));
+        }
+        int n = e.length();
+        int[] word = e.wordIds();
+        int dropped = 0;
+        for (int w : word) {
+            dropped += w >= 0 && emptied[w] ? 1 : 0;
+        }
+        int m = pad != null ? n : n - dropped;
+        int[][] cols = {e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), e.starts(), e.ends()};
+        int[][] out = new int[cols.length][m];
+        String[] tokens = new String[m];
+        int k = 0;
+        for (int p = 0; p < n; p++) {
+            if (word[p] < 0 || !emptied[word[p]]) {
+                for (int c = 0; c < cols.length; c++) {
+                    out[c][k] = cols[c][p];
+                }
+                tokens[k++] = e.tokens()[p];
+            }
+        }
+        for (; k < m; k++) {
+            // padding, as the tokenizer pads: type 0, mask 0, no word, no sequence, offsets [0, 0)
+            out[0][k] = pad.id();
+            out[3][k] = -1;
+            out[4][k] = -1;
+            tokens[k] = pad.token().get();
+        }
+        return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, windows);
     }
 
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */

@@ -71,4 +71,34 @@ final class JoinedWords {
     int[] ends() {
         return ends;
     }
+
+    /**
+     * Tells whether a word's tokens are only the space joined in before it, so that none of them
+     * covers a character of the word itself: the word is empty after normalization (a control
+     * character the normalizer removes), and Metaspace's {@code ▁} or a byte-level {@code Ġ} stands
+     * alone for the joined space. HF's {@code is_split_into_words} normalizes each word alone and
+     * prepends nothing to an empty word, so such a word has no token there, and the joined space's
+     * token is dropped. Read over the whole text: truncation may keep only the space of a word
+     * whose characters have tokens too.
+     *
+     * @param ends each word's end, as {@link #ends()} gives it
+     * @param w the word, 0 for the first of the text (which has no space before it)
+     * @param starts token start offsets into the joined text
+     * @param tokenEnds token end offsets
+     * @param from the word's first token
+     * @param to the end of the word's tokens (exclusive)
+     * @return true when {@code [from, to)} is non-empty and every token lies on the space before word {@code w}
+     */
+    static boolean onlySeparator(int[] ends, int w, int[] starts, int[] tokenEnds, int from, int to) {
+        if (w == 0 || from == to) {
+            return false;
+        }
+        int space = ends[w - 1];
+        for (int t = from; t < to; t++) {
+            if (starts[t] != space || tokenEnds[t] > space + 1) {
+                return false;
+            }
+        }
+        return true;
+    }
 }

@@ -129,6 +129,7 @@ final class PieceEncoder implements AutoCloseable {
         Pieces p = encode(texts, true);
         int[] src = p.ids();
         int[] starts = p.starts();
+        int[] tokenEnds = p.ends();
         int[] ids = new int[src.length];
         int[] rowStart = new int[words.size() + 1];
         int pos = 0;
@@ -137,14 +138,18 @@ final class PieceEncoder implements AutoCloseable {
             int[] ends = wordEnds[c];
             rowStart[base] = pos;
             int w = 0;
+            int wordFrom = p.rowStart()[c];
             for (int t = p.rowStart()[c]; t < p.rowStart()[c + 1]; t++) {
                 // The space before a word (SentencePiece's "▁") goes to that word.
                 while (w < ends.length - 1 && ends[w] <= starts[t]) {
+                    pos = dropSeparator(ends, w, starts, tokenEnds, wordFrom, t, rowStart, base, pos);
                     w++;
                     rowStart[base + w] = pos;
+                    wordFrom = t;
                 }
                 ids[pos++] = src[t];
             }
+            pos = dropSeparator(ends, w, starts, tokenEnds, wordFrom, p.rowStart()[c + 1], rowStart, base, pos);
             while (w < ends.length - 1) {
                 w++;
                 rowStart[base + w] = pos;
@@ -153,6 +158,16 @@ final class PieceEncoder implements AutoCloseable {
         }
         rowStart[words.size()] = pos;
         return new Pieces(ids, rowStart, new int[0], new int[0]);
+    }
+
+    /**
+     * Where the next row starts once word {@code w}, whose tokens are {@code [from, to)} of the
+     * chunk and were copied from {@code rowStart[base + w]} on, is done: its row emptied when its
+     * tokens are only the joined space ({@link JoinedWords#onlySeparator}).
+     */
+    private static int dropSeparator(int[] ends, int w, int[] starts, int[] tokenEnds, int from, int to,
+            int[] rowStart, int base, int pos) {
+        return JoinedWords.onlySeparator(ends, w, starts, tokenEnds, from, to) ? rowStart[base + w] : pos;
     }
 
     /** Frees the bare native tokenizer, if it was loaded; calling it again does nothing. */
