@@ -68,9 +68,9 @@ final class EncodingConversion {
 
     /**
      * Converts the encoding of pre-split words joined into {@code text} ({@link JoinedWords}), its
-     * overflow windows included, without the tokens of words that are only the joined space before
-     * them ({@link JoinedWords#onlySeparator}), as HF's {@code is_split_into_words} gives such a
-     * word none. A padded encoding keeps its length: the positions freed at its end are padding.
+     * overflow windows included, without the tokens of joined spaces that HF's {@code
+     * is_split_into_words} does not have ({@link JoinedWords#extraSpaces}). A padded encoding keeps
+     * its length: the positions freed at its end are padding.
      *
      * @param e the native encoding of the joined text
      * @param text the joined text
@@ -79,52 +79,55 @@ final class EncodingConversion {
      */
     static TokenEncoding convertWords(Encoding e, String text, int[] wordEnds, PadPosition pad) {
         TokenEncoding all = convert(e, text, null, wordEnds);
-        // a word is emptied only where no window holds a token of its own: truncation may keep
-        // just the space before a word that has characters
-        boolean[] own = new boolean[wordEnds.length];
-        boolean[] space = new boolean[wordEnds.length];
-        sortTokens(all, wordEnds, own, space);
-        boolean any = false;
-        for (int w = 0; w < own.length; w++) {
-            space[w] &= !own[w];
-            any |= space[w];
+        // read over every window: truncation may keep only the space of a word, or cut after it
+        List<TokenEncoding> windows = new ArrayList<>();
+        collect(all, windows);
+        int n = 0;
+        for (TokenEncoding w : windows) {
+            n += w.length();
         }
-        return any ? withoutTokensOf(all, space, pad) : all;
+        int[][] flat = new int[3][n];
+        String[] tokens = new String[n];
+        int at = 0;
+        for (TokenEncoding w : windows) {
+            System.arraycopy(w.wordIds(), 0, flat[0], at, w.length());
+            System.arraycopy(w.starts(), 0, flat[1], at, w.length());
+            System.arraycopy(w.ends(), 0, flat[2], at, w.length());
+            System.arraycopy(w.tokens(), 0, tokens, at, w.length());
+            at += w.length();
+        }
+        boolean[] drop = JoinedWords.extraSpaces(wordEnds, flat[0], flat[1], flat[2], tokens);
+        for (boolean d : drop) {
+            if (d) {
+                return withoutSpaces(all, wordEnds, drop, pad);
+            }
+        }
+        return all;
     }
 
     /** What a padding position holds: the pad id and its token string, read only when needed. */
     record PadPosition(int id, Supplier<String> token) {}
 
-    /**
-     * Marks, over an encoding and its windows, the words with a token on a character of their own
-     * ({@code own}) and those with a token only on the joined space before them ({@code space}).
-     */
-    private static void sortTokens(TokenEncoding e, int[] wordEnds, boolean[] own, boolean[] space) {
-        int[] word = e.wordIds();
-        for (int p = 0; p < e.length(); p++) {
-            int w = word[p];
-            if (w >= 0) {
-                boolean sep = JoinedWords.onlySeparator(wordEnds, w, e.starts(), e.ends(), p, p + 1);
-                own[w] |= !sep;
-                space[w] |= sep;
-            }
-        }
+    private static void collect(TokenEncoding e, List<TokenEncoding> into) {
+        into.add(e);
         for (TokenEncoding o : e.overflowing()) {
-            sortTokens(o, wordEnds, own, space);
+            collect(o, into);
         }
     }
 
-    /** The encoding and its windows without the tokens of the marked words; padded ones keep their length. */
-    private static TokenEncoding withoutTokensOf(TokenEncoding e, boolean[] emptied, PadPosition pad) {
+    /** The encoding and its windows without the space tokens of the marked words; padded ones keep their length. */
+    private static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop, PadPosition pad) {
         List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
         for (TokenEncoding o : e.overflowing()) {
-            windows.add(withoutTokensOf(o, emptied, pad));
+            windows.add(withoutSpaces(o, wordEnds, drop, pad));
         }
         int n = e.length();
         int[] word = e.wordIds();
+        boolean[] gone = new boolean[n];
         int dropped = 0;
-        for (int w : word) {
-            dropped += w >= 0 && emptied[w] ? 1 : 0;
+        for (int p = 0; p < n; p++) {
+            gone[p] = word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]);
+            dropped += gone[p] ? 1 : 0;
         }
         int m = pad != null ? n : n - dropped;
         int[][] cols = {e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), e.starts(), e.ends()};
@@ -132,7 +135,7 @@ final class EncodingConversion {
         String[] tokens = new String[m];
         int k = 0;
         for (int p = 0; p < n; p++) {
-            if (word[p] < 0 || !emptied[word[p]]) {
+            if (!gone[p]) {
                 for (int c = 0; c < cols.length; c++) {
                     out[c][k] = cols[c][p];
                 }
