@@ -21,7 +21,7 @@ import java.util.Optional;
  * only the context truncated, into windows of the maximum length that overlap by the stride.
  *
  * <p>A window's target is the token span of the first gold answer (less any leading or trailing
- * whitespace) when that answer lies wholly inside the window's context, else position 0 ({@code
+ * whitespace, no-break spaces included, as Python's {@code strip()} reads it) when that answer lies wholly inside the window's context, else position 0 ({@code
  * [CLS]}/{@code <s>}). The target search reads a context token as reaching past the characters
  * right after it that no token covers and that are not whitespace (what the normalizer removed:
  * combining marks once accents are stripped, format and control characters, U+FFFD), so that an
@@ -146,14 +146,15 @@ public final class QaFeaturizer extends FeaturizerBase {
      */
     public static String lstrip(String question) {
         int i = 0;
-        while (i < question.length()) {
-            char c = question.charAt(i);
-            if (!Character.isWhitespace(c) && !Character.isSpaceChar(c) && c != '\u0085') {
-                break;
-            }
+        while (i < question.length() && isSpace(question.charAt(i))) {
             i++;
         }
         return question.substring(i);
+    }
+
+    /** Whitespace as Python's {@code str.strip()} reads it. */
+    private static boolean isSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
     }
 
     /** A context's row in the piece encoding of the batch that first held it. */
@@ -440,16 +441,17 @@ public final class QaFeaturizer extends FeaturizerBase {
         }
 
         /**
-         * The answer's span without leading and trailing whitespace, which no token covers: left
-         * in, a leading space made the search start on the word before it.
+         * The answer's span without leading and trailing whitespace as {@link #lstrip} reads it (no-break
+         * spaces included): left in, a leading space made the search start on the word before it, and
+         * a trailing no-break space, which XLM-R's next token covers, made it end on the word after.
          */
         private static int[] trimmed(String context, GoldAnswer a) {
             int from = a.start();
             int to = a.end();
-            while (from < to && Character.isWhitespace(context.charAt(from))) {
+            while (from < to && isSpace(context.charAt(from))) {
                 from++;
             }
-            while (to > from && Character.isWhitespace(context.charAt(to - 1))) {
+            while (to > from && isSpace(context.charAt(to - 1))) {
                 to--;
             }
             return from == to ? new int[] {a.start(), a.end()} : new int[] {from, to};

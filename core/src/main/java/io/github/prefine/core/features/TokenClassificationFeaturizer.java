@@ -320,7 +320,10 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      * Whether compatibility normalization puts whitespace into a word (U+00A8 "¨" becomes a space
      * and a combining mark under NFKC, as XLM-R's normalizer does): such a word's sub-tokens differ
      * first in a sentence and after another word, so that one set of pieces per word no longer
-     * gives the sentence's encoding, and the word path encodes that word's sentences whole.
+     * gave the sentence's encoding, and the word path encodes that word's sentences whole. Since
+     * the joined space's lone token before such a word is dropped, as HF's {@code
+     * is_split_into_words} never makes it, the pieces no longer differ by place; the whole-sentence
+     * encoding, kept for these sentences, gives the same tokens.
      */
     static boolean gainsSpace(String word) {
         if (java.text.Normalizer.isNormalized(word, java.text.Normalizer.Form.NFKC)) {

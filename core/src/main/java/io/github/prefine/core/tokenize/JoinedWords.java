@@ -71,4 +71,67 @@ final class JoinedWords {
     int[] ends() {
         return ends;
     }
+
+    /**
+     * Tells whether a token lies on the space joined in before word {@code w} and on nothing of
+     * the word itself.
+     *
+     * @param ends each word's end, as {@link #ends()} gives it
+     * @param w the token's word, 0 for the first of the text (which has no space before it)
+     * @param start the token's start offset in the joined text
+     * @param end the token's end offset
+     * @return true for a token of the joined space alone
+     */
+    static boolean onSpace(int[] ends, int w, int start, int end) {
+        return w > 0 && start == ends[w - 1] && end <= ends[w - 1] + 1;
+    }
+
+    /**
+     * Finds the words whose joined space got a token that HF's {@code is_split_into_words} does not
+     * give them. HF normalizes and pre-tokenizes each word alone, and Metaspace prepends its
+     * {@code ▁} (byte-level BPE its space) only to a word that is not empty and does not already
+     * start with it. Joined, the space before such a word stands alone as a token of its own: a word
+     * the normalizer empties (a control character XLM-R's charsmap removes) gets one where HF has
+     * none, and one that starts with {@code ▁} once normalized (NFKC makes "¨" and "´" a space and a
+     * combining mark; a literal U+2581) gets two. Such a word is known by its tokens: besides its
+     * space's token, none, or a first one at its first character whose string starts with that of
+     * the space's token (a plain word's first sub-token, "J" after "▁", does not).
+     *
+     * @param ends each word's end, as {@link #ends()} gives it
+     * @param word each token's word, -1 for special tokens and padding
+     * @param starts each token's start offset in the joined text
+     * @param tokenEnds each token's end offset
+     * @param tokens each token's string
+     * @return per word, true where the token of the space before it is to be dropped
+     */
+    static boolean[] extraSpaces(int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens) {
+        boolean[] space = new boolean[ends.length];
+        boolean[] own = new boolean[ends.length];
+        String[] spaceToken = new String[ends.length];
+        for (int t = 0; t < word.length; t++) {
+            int w = word[t];
+            if (w < 0) {
+                continue;
+            }
+            if (onSpace(ends, w, starts[t], tokenEnds[t])) {
+                space[w] = true;
+                spaceToken[w] = tokens[t];
+            } else {
+                own[w] = true;
+            }
+        }
+        boolean[] startsLikeSpace = new boolean[ends.length];
+        for (int t = 0; t < word.length; t++) {
+            int w = word[t];
+            if (w > 0 && space[w] && !spaceToken[w].isEmpty() && starts[t] == ends[w - 1] + 1
+                    && tokens[t].startsWith(spaceToken[w])) {
+                startsLikeSpace[w] = true;
+            }
+        }
+        boolean[] drop = new boolean[ends.length];
+        for (int w = 0; w < ends.length; w++) {
+            drop[w] = space[w] && (!own[w] || startsLikeSpace[w]);
+        }
+        return drop;
+    }
 }

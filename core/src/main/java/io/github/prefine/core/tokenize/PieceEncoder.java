@@ -6,6 +6,7 @@ import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,11 @@ final class PieceEncoder implements AutoCloseable {
      * @return one row per text
      */
     Pieces encode(List<String> texts, boolean withOffsets) {
+        return encode(texts, withOffsets, null);
+    }
+
+    /** {@link #encode(List, boolean)}, also putting each row's token strings in {@code tokens}, when given. */
+    private Pieces encode(List<String> texts, boolean withOffsets, String[][] tokens) {
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
             SubwordTokenizer.checkText(Objects.requireNonNull(t, "texts element"));
@@ -85,6 +91,9 @@ final class PieceEncoder implements AutoCloseable {
                 h -> lib.batchEncode(h, arr, false),
                 (batch, k, e) -> {
                     long[] t = lib.getTokenIds(e);
+                    if (tokens != null) {
+                        tokens[k] = lib.getTokens(e);
+                    }
                     int at = batch.append(t.length);
                     int[] ids = batch.column(0);
                     for (int i = 0; i < t.length; i++) {
@@ -126,24 +135,40 @@ final class PieceEncoder implements AutoCloseable {
             texts.add(j.text());
             wordEnds[c] = j.ends();
         }
-        Pieces p = encode(texts, true);
+        String[][] tokens = new String[nChunks][];
+        Pieces p = encode(texts, true, tokens);
         int[] src = p.ids();
         int[] starts = p.starts();
+        int[] tokenEnds = p.ends();
         int[] ids = new int[src.length];
         int[] rowStart = new int[words.size() + 1];
         int pos = 0;
         int base = 0;
         for (int c = 0; c < nChunks; c++) {
             int[] ends = wordEnds[c];
-            rowStart[base] = pos;
+            int from = p.rowStart()[c];
+            int n = p.rowStart()[c + 1] - from;
+            // The space before a word (SentencePiece's "▁") goes to that word.
+            int[] wordOf = new int[n];
             int w = 0;
-            for (int t = p.rowStart()[c]; t < p.rowStart()[c + 1]; t++) {
-                // The space before a word (SentencePiece's "▁") goes to that word.
-                while (w < ends.length - 1 && ends[w] <= starts[t]) {
+            for (int t = 0; t < n; t++) {
+                while (w < ends.length - 1 && ends[w] <= starts[from + t]) {
+                    w++;
+                }
+                wordOf[t] = w;
+            }
+            boolean[] drop = JoinedWords.extraSpaces(ends, wordOf,
+                    Arrays.copyOfRange(starts, from, from + n), Arrays.copyOfRange(tokenEnds, from, from + n), tokens[c]);
+            w = 0;
+            rowStart[base] = pos;
+            for (int t = 0; t < n; t++) {
+                while (w < wordOf[t]) {
                     w++;
                     rowStart[base + w] = pos;
                 }
-                ids[pos++] = src[t];
+                if (!(drop[w] && JoinedWords.onSpace(ends, w, starts[from + t], tokenEnds[from + t]))) {
+                    ids[pos++] = src[from + t];
+                }
             }
             while (w < ends.length - 1) {
                 w++;

@@ -310,7 +310,9 @@ public final class SubwordTokenizer implements AutoCloseable {
      * SentencePiece's {@code ▁}, belongs to the word after it). For tokenizers whose
      * pre-tokenizer splits on whitespace (BERT, SentencePiece/Metaspace, byte-level BPE) this
      * yields the same tokens as Hugging Face's {@code is_split_into_words=True}; the fixture tests
-     * check it for WordPiece and Unigram.
+     * check it for WordPiece and Unigram. A word empty once normalized, or starting with
+     * Metaspace's {@code ▁} ("¨" under NFKC), gets the tokens it has alone, as there: the
+     * separating space's lone token is dropped (a padded encoding keeps its length).
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
@@ -335,9 +337,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
+        EncodingConversion.PadPosition pad = padding == Padding.NONE ? null
+                : new EncodingConversion.PadPosition(padId, () -> delegate.decode(new long[] {padId}, false));
         List<TokenEncoding> out = new ArrayList<>(n);
         for (int s = 0; s < n; s++) {
-            out.add(EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]));
+            out.add(EncodingConversion.convertWords(es[s], joined[s], wordEnds[s], pad));
         }
         return out;
     }

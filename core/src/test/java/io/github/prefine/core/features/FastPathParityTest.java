@@ -157,9 +157,10 @@ class FastPathParityTest {
      * The ground truth for which tokenizers need the sentence fallback: each word's sub-tokens as
      * the tokenizer encodes the pre-split sentence, alone, first and after another word, against
      * the pieces the word path gives the word once. BERT's WordPiece (and MiniLM's, the same
-     * pre-tokenizer) agrees everywhere, so its sentences are assembled from pieces; XLM-R's
-     * Metaspace does not (a space NFKC puts into "¨" gets its own ▁ after a word), so its
-     * sentences holding such a word are still encoded whole.
+     * pre-tokenizer) agrees everywhere, so its sentences are assembled from pieces. XLM-R's
+     * Metaspace agrees too since the joined space's lone ▁ before such a word is dropped, as HF's
+     * {@code is_split_into_words} never makes it (see {@code SpaceStartingWordTest}); its sentences
+     * holding such a word are still encoded whole, which gives the same tokens.
      */
     @Test
     void bertPiecesOfWordsThatGainASpaceUnderNfkcDoNotDependOnTheirPlace() throws IOException {
@@ -170,18 +171,13 @@ class FastPathParityTest {
         for (Path p : List.of(bert, minilm, xlmr)) {
             try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(p).build()) {
                 words.forEach(w -> assertTrue(TokenClassificationFeaturizer.gainsSpace(w), w));
-                boolean agree = true;
                 for (int i = 0; i < words.size(); i++) {
                     String w = words.get(i);
                     int[] once = wordPieces(tok, w);
                     for (List<String> sentence : List.of(List.of(w), List.of(w, "loan"), List.of("loan", w),
                             List.of("loan", w, "loan"))) {
                         int[] there = piecesInSentence(tok, sentence, sentence.indexOf(w));
-                        if (p.equals(xlmr)) {
-                            agree &= java.util.Arrays.equals(once, there);
-                        } else {
-                            assertArrayEquals(there, once, p + ": " + w + " in " + sentence);
-                        }
+                        assertArrayEquals(there, once, p + ": " + w + " in " + sentence);
                     }
                 }
                 List<TokenExample> examples = List.of(ex("a", "loan", "\u00A8"), ex("b", "\u00A8"),
@@ -191,7 +187,6 @@ class FastPathParityTest {
                         .featurize(examples, whole::add);
                 assertSameSl(tok, examples, TAGS, 128, p.toString());
                 if (p.equals(xlmr)) {
-                    assertFalse(agree, p + ": the word path's pieces would differ by place");
                     assertEquals(List.of(0, 1, 2), whole, p + ": sentences holding such a word are encoded whole");
                 } else {
                     assertEquals(List.of(), whole, p + ": no sentence needs encoding whole");
