@@ -141,10 +141,13 @@ public final class ModelExport {
         int length = qa ? settings.qaMaxLength() : settings.maxLength();
         if (length > positions) {
             // the settings are wrong for this encoder, not merely other than the tasks': say which lengths fit
+            int rowLength = Math.min(settings.maxLength(), positions);
             int qaLength = Math.min(settings.qaMaxLength(), positions);
-            String fitting = qaLength < 8 ? "" : ", such as these settings' withLengths(" + Math.min(settings.maxLength(),
-                    positions) + ", " + qaLength + ", " + (settings.qaStride() < qaLength ? settings.qaStride()
-                    : Math.max(1, qaLength / 4)) + ")";
+            // lengths FeatureSettings takes, and a window this task can read: only QA needs one of MIN_QA_WINDOW
+            boolean fits = rowLength >= FeatureSettings.MIN_LENGTH && qaLength >= 2
+                    && (!qa || qaLength >= FeatureSettings.MIN_QA_WINDOW);
+            String fitting = !fits ? "" : ", such as these settings' withLengths(" + rowLength + ", " + qaLength + ", "
+                    + (settings.qaStride() < qaLength ? settings.qaStride() : Math.max(1, qaLength / 4)) + ")";
             throw new IllegalArgumentException("model export: task " + task + " would read new text in rows of up to "
                     + length + " tokens (FeatureSettings " + (qa ? "qaMaxLength" : "maxLength") + "), but the encoder's"
                     + " position table has only " + positions + " rows, so an input past " + positions + " tokens would"
