@@ -6,9 +6,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -34,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint: one {@code model.safetensors} file or a sharded set described by
  * {@code model.safetensors.index.json}.
  *
- * <p>The header of every file is parsed and fully validated when the reader opens (UTF-8, dtype
+ * <p>The header of every file is parsed and fully validated when the reader opens (standard JSON
+ * in UTF-8, dtype
  * known, offsets matching the shape and back to back from the data section's start to the file's
  * end, without overlap or hole, {@code __metadata__} values strings), as the reference reader
  * validates it, so a corrupt file fails before any tensor is used. Tensor data is then memory-mapped, never read into one {@code byte[]}:
@@ -393,12 +398,20 @@ public final class SafetensorsReader implements AutoCloseable {
             String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
             JsonObject header;
             try {
-                JsonElement parsed = JsonParser.parseString(headerText);
+                // standard JSON, as serde_json reads it: Gson's lenient default takes unquoted names and comments
+                JsonReader reader = new JsonReader(new StringReader(headerText));
+                reader.setStrictness(Strictness.STRICT);
+                JsonElement parsed = JsonParser.parseReader(reader);
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw new JsonParseException("more text after the JSON value");
+                }
                 if (!parsed.isJsonObject()) {
                     throw new MalformedCheckpointException(path, "header is not a JSON object, found " + kind(parsed));
                 }
                 header = parsed.getAsJsonObject();
-            } catch (JsonParseException e) {
+            } catch (MalformedCheckpointException e) {
+                throw e;
+            } catch (JsonParseException | IOException e) {
                 throw new MalformedCheckpointException(path, "header is not parsable JSON: " + e.getMessage(), e);
             }
             long dataStart = 8 + headerLen;

@@ -182,7 +182,8 @@ class SafetensorsReaderTest {
     @Test
     void rejectsUnparsableHeader() throws Exception {
         assertTrue(failure(raw("{\"a\": {\"dtype\": ", 0)).contains("header is not parsable JSON"));
-        assertTrue(failure(raw("[1, 2]", 0)).contains("header is not a JSON object"));
+        assertEquals(dir.resolve("model.safetensors") + ": header is not a JSON object, found an array",
+                failure(raw("[1, 2]", 0)));
     }
 
     @Test
@@ -274,6 +275,27 @@ class SafetensorsReaderTest {
         // byte 28 of the header: {"__metadata__":{"format":"p is 28 bytes
         assertEquals(latin1 + ": header line 1 (byte 28) holds 0xE9, not UTF-8; expected a JSON header in UTF-8, its"
                 + " bytes counted from the end of the 8-byte length", notUtf8);
+    }
+
+    /**
+     * The header is standard JSON (the reference reader parses it with serde_json): Gson's lenient
+     * mode read unquoted names and values, single quotes and comments, so a header HF refuses
+     * loaded here.
+     */
+    @Test
+    void rejectsAHeaderThatIsNotStandardJson() throws Exception {
+        for (String header : new String[] {"{a:{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{\"a\":{\"dtype\":F32,\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{'a':{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}/* x */}"}) {
+            String msg = failure(raw(header, 4));
+            assertTrue(msg.contains(": header is not parsable JSON: "), header + ": " + msg);
+        }
+        // space padding after the object, as the format aligns the data section, is standard JSON
+        try (SafetensorsReader r = SafetensorsReader.open(raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}     ", 4))) {
+            assertEquals(List.of("a"), r.names());
+        }
     }
 
     @Test
