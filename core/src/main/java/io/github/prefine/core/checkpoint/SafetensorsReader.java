@@ -39,12 +39,12 @@ import org.slf4j.LoggerFactory;
  * {@code model.safetensors.index.json}.
  *
  * <p>The header of every file is parsed and fully validated when the reader opens (standard JSON
- * in UTF-8, dtype
- * known, offsets matching the shape and back to back from the data section's start to the file's
- * end, without overlap or hole, {@code __metadata__} values strings), as the reference reader
- * validates it, so a corrupt file fails before any tensor is used. Tensor data is then memory-mapped, never read into one {@code byte[]}:
- * the data section of a file in one mapping where it is under 2 GiB, else one tensor region at a
- * time, so files over 2 GiB work; a single tensor must stay under 2 GiB.
+ * in UTF-8, dtype known, offsets matching the shape and back to back from the data section's start
+ * to the file's end, without overlap or hole, {@code __metadata__} values strings), as the
+ * reference reader validates it, so a corrupt file fails before any tensor is used. Tensor data is
+ * then memory-mapped, never read into one {@code byte[]}: the data section of a file in one mapping
+ * where it is under 2 GiB, else one tensor region at a time, so files over 2 GiB work; a single
+ * tensor must stay under 2 GiB.
  *
  * <p>Resources: the reader holds open file channels and must be closed (try-with-resources). It
  * holds no native NDArray memory. The {@link HostTensor}s it returns are read-only views of
