@@ -406,7 +406,9 @@ public final class SafetensorsReader implements AutoCloseable {
                     throw new JsonParseException("more text after the JSON value");
                 }
                 if (!parsed.isJsonObject()) {
-                    throw new MalformedCheckpointException(path, "header is not a JSON object, found " + kind(parsed));
+                    // Gson reads a blank text as null
+                    throw new MalformedCheckpointException(path, "header is not a JSON object, found "
+                            + (headerText.isBlank() ? "no text" : kind(parsed)));
                 }
                 header = parsed.getAsJsonObject();
             } catch (MalformedCheckpointException e) {

@@ -184,6 +184,8 @@ class SafetensorsReaderTest {
         assertTrue(failure(raw("{\"a\": {\"dtype\": ", 0)).contains("header is not parsable JSON"));
         assertEquals(dir.resolve("model.safetensors") + ": header is not a JSON object, found an array",
                 failure(raw("[1, 2]", 0)));
+        assertEquals(dir.resolve("model.safetensors") + ": header is not a JSON object, found no text",
+                failure(raw("        ", 0)));
     }
 
     @Test
