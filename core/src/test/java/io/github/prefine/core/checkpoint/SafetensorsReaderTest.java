@@ -2,6 +2,7 @@ package io.github.prefine.core.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -297,6 +298,23 @@ class SafetensorsReaderTest {
         try (SafetensorsReader r = SafetensorsReader.open(raw(
                 "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}     ", 4))) {
             assertEquals(List.of("a"), r.names());
+        }
+    }
+
+    /**
+     * The format reserves the header key {@code __metadata__} for the string map: a tensor of that
+     * name was written into it (in place of the metadata, or beside none), a file no reader reads
+     * as a tensor.
+     */
+    @Test
+    void theWriterRefusesATensorNamedLikeTheMetadata() throws Exception {
+        Path p = dir.resolve("model.safetensors");
+        for (Map<String, String> metadata : List.of(Map.<String, String>of(), SafetensorsWriter.PT_METADATA)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(p,
+                    List.of(HostTensor.ofFloats("__metadata__", new long[] {1}, new float[] {1})), metadata));
+            assertEquals("model.safetensors: tensor name __metadata__ is the header key the safetensors format keeps for"
+                    + " its metadata; expected another name", e.getMessage());
+            assertFalse(Files.exists(p));
         }
     }
 
