@@ -6,9 +6,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -34,11 +38,13 @@ import org.slf4j.LoggerFactory;
  * checkpoint: one {@code model.safetensors} file or a sharded set described by
  * {@code model.safetensors.index.json}.
  *
- * <p>The header of every file is parsed and fully validated when the reader opens (dtype known,
- * offsets inside the data section, not overlapping, matching the shape), so a corrupt file fails
- * before any tensor is used. Tensor data is then memory-mapped, never read into one {@code byte[]}:
- * the data section of a file in one mapping where it is under 2 GiB, else one tensor region at a
- * time, so files over 2 GiB work; a single tensor must stay under 2 GiB.
+ * <p>The header of every file is parsed and fully validated when the reader opens (standard JSON
+ * in UTF-8, dtype known, offsets matching the shape and back to back from the data section's start
+ * to the file's end, without overlap or hole, {@code __metadata__} values strings), as the
+ * reference reader validates it, so a corrupt file fails before any tensor is used. Tensor data is
+ * then memory-mapped, never read into one {@code byte[]}: the data section of a file in one mapping
+ * where it is under 2 GiB, else one tensor region at a time, so files over 2 GiB work; a single
+ * tensor must stay under 2 GiB.
  *
  * <p>Resources: the reader holds open file channels and must be closed (try-with-resources). It
  * holds no native NDArray memory. The {@link HostTensor}s it returns are read-only views of
@@ -383,15 +389,31 @@ public final class SafetensorsReader implements AutoCloseable {
             }
             ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
             readFully(path, ch, headerBuf, 8);
+            // the reference reader takes the header as str: a byte that is not UTF-8 is refused, not replaced
+            String notUtf8 = JsonFiles.notUtf8(headerBuf.array());
+            if (notUtf8 != null) {
+                throw new MalformedCheckpointException(path, "header " + notUtf8 + "; expected a JSON header in UTF-8,"
+                        + " its bytes counted from the end of the 8-byte length");
+            }
             String headerText = new String(headerBuf.array(), StandardCharsets.UTF_8);
             JsonObject header;
             try {
-                JsonElement parsed = JsonParser.parseString(headerText);
+                // standard JSON, as serde_json reads it: Gson's lenient default takes unquoted names and comments
+                JsonReader reader = new JsonReader(new StringReader(headerText));
+                reader.setStrictness(Strictness.STRICT);
+                JsonElement parsed = JsonParser.parseReader(reader);
+                if (reader.peek() != JsonToken.END_DOCUMENT) {
+                    throw new JsonParseException("more text after the JSON value");
+                }
                 if (!parsed.isJsonObject()) {
-                    throw new MalformedCheckpointException(path, "header is not a JSON object, found " + kind(parsed));
+                    // Gson reads a blank text as null
+                    throw new MalformedCheckpointException(path, "header is not a JSON object, found "
+                            + (headerText.isBlank() ? "no text" : kind(parsed)));
                 }
                 header = parsed.getAsJsonObject();
-            } catch (JsonParseException e) {
+            } catch (MalformedCheckpointException e) {
+                throw e;
+            } catch (JsonParseException | IOException e) {
                 throw new MalformedCheckpointException(path, "header is not parsable JSON: " + e.getMessage(), e);
             }
             long dataStart = 8 + headerLen;
@@ -404,26 +426,37 @@ public final class SafetensorsReader implements AutoCloseable {
                 }
                 shard.entries.add(parseEntry(path, e.getKey(), e.getValue(), shard));
             }
-            // offsets: sorted by start, each region must begin at or after the previous end
+            // offsets, sorted as the reference reader sorts them: back to back from 0, no overlap and no
+            // hole (the format's rule against polyglot files), the last ending where the file does
             List<Entry> byBegin = new ArrayList<>(shard.entries);
             byBegin.sort(Comparator.comparingLong((Entry x) -> x.begin).thenComparingLong(x -> x.end));
             Entry prev = null;
+            long end = 0;
             for (Entry cur : byBegin) {
                 if (prev != null && cur.begin < prev.end && cur.end > cur.begin) {
                     throw new MalformedCheckpointException(
                             path, "tensor " + cur.name + " at [" + cur.begin + ", " + cur.end + ") overlaps tensor "
                                     + prev.name + " at [" + prev.begin + ", " + prev.end + ")");
                 }
-                if (cur.end > cur.begin) {
-                    prev = cur;
-                }
-            }
-            for (Entry cur : byBegin) {
                 if (cur.end > dataLen) {
                     throw new MalformedCheckpointException(
                             path, "truncated: tensor " + cur.name + " ends at byte " + cur.end
                                     + " of the data section, but only " + dataLen + " bytes follow the header");
                 }
+                if (cur.begin != end) {
+                    throw new MalformedCheckpointException(path, "tensor " + cur.name + " begins at byte " + cur.begin
+                            + " of the data section, but the tensors before it end at byte " + end + "; expected the"
+                            + " tensors back to back from byte 0, without holes, as the safetensors format has them");
+                }
+                if (cur.end > cur.begin) {
+                    prev = cur;
+                }
+                end = cur.end;
+            }
+            if (end != dataLen) {
+                throw new MalformedCheckpointException(path, "the data section holds " + dataLen + " bytes, but its"
+                        + " tensors end at byte " + end + "; expected the file to end with its last tensor, as the"
+                        + " safetensors format has it");
             }
             return shard;
         }
@@ -438,7 +471,13 @@ public final class SafetensorsReader implements AutoCloseable {
             Map<String, String> md = new LinkedHashMap<>();
             for (Map.Entry<String, JsonElement> e : el.getAsJsonObject().entrySet()) {
                 JsonElement v = e.getValue();
-                md.put(e.getKey(), v.isJsonPrimitive() ? v.getAsString() : v.toString());
+                // the reference reader's HashMap<String, String>: a number or an object is refused there
+                if (!v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                    throw new MalformedCheckpointException(path, "__metadata__ entry " + e.getKey() + " is "
+                            + JsonShapes.describe(v) + "; expected a string, as the safetensors format's metadata maps"
+                            + " strings to strings");
+                }
+                md.put(e.getKey(), v.getAsString());
             }
             return Collections.unmodifiableMap(md);
         }

@@ -43,7 +43,7 @@ public final class SafetensorsWriter {
      * @param file the target file, replaced if present
      * @param tensors the tensors; names must be unique
      * @throws IOException if writing fails
-     * @throws IllegalArgumentException if two tensors share a name
+     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__}
      */
     public static void write(Path file, Collection<HostTensor> tensors) throws IOException {
         write(file, tensors, PT_METADATA);
@@ -56,7 +56,7 @@ public final class SafetensorsWriter {
      * @param tensors the tensors, written sorted by name; names must be unique
      * @param metadata the {@code __metadata__} string map; empty to omit it
      * @throws IOException if writing fails
-     * @throws IllegalArgumentException if two tensors share a name
+     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__}
      */
     public static void write(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) throws IOException {
         Objects.requireNonNull(file, "file");
@@ -76,7 +76,7 @@ public final class SafetensorsWriter {
      * @throws java.nio.file.FileSystemException naming the link and its target if one is in place
      *     of a folder below the anchor
      * @throws IOException if writing fails otherwise
-     * @throws IllegalArgumentException if two tensors share a name
+     * @throws IllegalArgumentException if two tensors share a name or one is named {@code __metadata__}
      */
     public static void write(Path anchor, Path file, Collection<HostTensor> tensors, Map<String, String> metadata)
             throws IOException {
@@ -86,7 +86,6 @@ public final class SafetensorsWriter {
 
     private static AtomicFiles.Content content(Path file, Collection<HostTensor> tensors, Map<String, String> metadata) {
         Objects.requireNonNull(metadata, "metadata");
-        Objects.requireNonNull(metadata, "metadata");
         List<HostTensor> sorted = new ArrayList<>(tensors);
         sorted.sort(Comparator.comparing(HostTensor::name));
         Map<String, Object> header = new LinkedHashMap<>();
@@ -95,6 +94,11 @@ public final class SafetensorsWriter {
         }
         long offset = 0;
         for (HostTensor t : sorted) {
+            if (t.name().equals("__metadata__")) {
+                // the key a reader takes for the string map, metadata written or not
+                throw new IllegalArgumentException(file.getFileName() + ": tensor name __metadata__ is the header key the"
+                        + " safetensors format keeps for its metadata; expected another name");
+            }
             if (header.containsKey(t.name())) {
                 throw new IllegalArgumentException(file.getFileName() + ": tensor name " + t.name() + " appears twice");
             }

@@ -7,6 +7,7 @@ import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.FeaturizedTask;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskSet;
@@ -137,7 +138,8 @@ public final class ModelExport {
      * @throws IllegalArgumentException if the task's length exceeds the positions
      */
     public static void checkLength(String task, TaskFormat format, FeatureSettings settings, int positions) {
-        boolean qa = format == TaskFormat.QA;
+        // by type, as the featurizer and HfTaskFolder read it: new ExtractiveQa() equals QA but is another object
+        boolean qa = format instanceof ExtractiveQa;
         int length = qa ? settings.qaMaxLength() : settings.maxLength();
         if (length > positions) {
             // the settings are wrong for this encoder, not merely other than the tasks': say which lengths fit

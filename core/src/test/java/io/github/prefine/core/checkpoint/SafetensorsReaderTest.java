@@ -2,6 +2,7 @@ package io.github.prefine.core.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -182,7 +183,10 @@ class SafetensorsReaderTest {
     @Test
     void rejectsUnparsableHeader() throws Exception {
         assertTrue(failure(raw("{\"a\": {\"dtype\": ", 0)).contains("header is not parsable JSON"));
-        assertTrue(failure(raw("[1, 2]", 0)).contains("header is not a JSON object"));
+        assertEquals(dir.resolve("model.safetensors") + ": header is not a JSON object, found an array",
+                failure(raw("[1, 2]", 0)));
+        assertEquals(dir.resolve("model.safetensors") + ": header is not a JSON object, found no text",
+                failure(raw("        ", 0)));
     }
 
     @Test
@@ -217,6 +221,101 @@ class SafetensorsReaderTest {
         }
         String msg = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[0,1.6e1]}}", 16));
         assertTrue(msg.contains("tensor a data_offsets holds a non-integer 1.6e1"), msg);
+    }
+
+    /**
+     * The safetensors format (its README: "the byte buffer needs to be entirely indexed, and cannot
+     * contain holes", against polyglot files) has the tensors back to back from byte 0 of the data
+     * section to the end of the file; the reference reader refuses a gap ({@code InvalidOffset}) and
+     * bytes past the last tensor ({@code MetadataIncompleteBuffer}). Both were read here, so a file
+     * HF refuses loaded.
+     */
+    @Test
+    void rejectsHolesBetweenTensorsAndBytesPastTheLastOne() throws Exception {
+        String gap = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[8,12]}}", 12));
+        assertTrue(gap.endsWith("tensor b begins at byte 8 of the data section, but the tensors before it end at byte 4;"
+                + " expected the tensors back to back from byte 0, without holes, as the safetensors format has them"), gap);
+        String first = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8));
+        assertTrue(first.endsWith("tensor a begins at byte 4 of the data section, but the tensors before it end at byte"
+                + " 0; expected the tensors back to back from byte 0, without holes, as the safetensors format has them"),
+                first);
+        // an empty tensor inside another's bytes is a hole-free file's impossibility too
+        String empty = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},"
+                + "\"z\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]}}", 8));
+        assertTrue(empty.contains("tensor z begins at byte 4 of the data section, but the tensors before it end at byte 8"),
+                empty);
+        String trailing = failure(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 9));
+        assertTrue(trailing.endsWith("the data section holds 9 bytes, but its tensors end at byte 4; expected the file"
+                + " to end with its last tensor, as the safetensors format has it"), trailing);
+        // back to back, with an empty tensor between, is read
+        try (SafetensorsReader r = SafetensorsReader.open(raw("{\"a\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[0,4]},\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[4,4]},"
+                + "\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", 8))) {
+            assertEquals(List.of("a", "b", "e"), r.names());
+        }
+    }
+
+    /**
+     * The format's {@code __metadata__} is a map from string to string (the reference reader
+     * deserializes it into {@code HashMap<String, String>} and refuses anything else), and its
+     * header is UTF-8 text: a number there, or a byte that is not UTF-8, was turned into text here.
+     */
+    @Test
+    void rejectsMetadataValuesThatAreNotStringsAndHeadersThatAreNotUtf8() throws Exception {
+        String number = failure(raw("{\"__metadata__\":{\"format\":\"pt\",\"step\":3},"
+                + "\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4));
+        assertTrue(number.endsWith("__metadata__ entry step is 3; expected a string, as the"
+                + " safetensors format's metadata maps strings to strings"), number);
+        String header = "{\"__metadata__\":{\"format\":\"p\u00e9\"},\"a\":{\"dtype\":\"F32\",\"shape\":[1],"
+                + "\"data_offsets\":[0,4]}}";
+        byte[] h = header.getBytes(StandardCharsets.ISO_8859_1);
+        ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(h.length).put(h);
+        Path latin1 = dir.resolve("latin1.safetensors");
+        Files.write(latin1, b.array());
+        String notUtf8 = failure(latin1);
+        // byte 28 of the header: {"__metadata__":{"format":"p is 28 bytes
+        assertEquals(latin1 + ": header line 1 (byte 28) holds 0xE9, not UTF-8; expected a JSON header in UTF-8, its"
+                + " bytes counted from the end of the 8-byte length", notUtf8);
+    }
+
+    /**
+     * The header is standard JSON (the reference reader parses it with serde_json): Gson's lenient
+     * mode read unquoted names and values, single quotes and comments, so a header HF refuses
+     * loaded here.
+     */
+    @Test
+    void rejectsAHeaderThatIsNotStandardJson() throws Exception {
+        for (String header : new String[] {"{a:{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{\"a\":{\"dtype\":F32,\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{'a':{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}",
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}/* x */}"}) {
+            String msg = failure(raw(header, 4));
+            assertTrue(msg.contains(": header is not parsable JSON: "), header + ": " + msg);
+        }
+        // space padding after the object, as the format aligns the data section, is standard JSON
+        try (SafetensorsReader r = SafetensorsReader.open(raw(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}     ", 4))) {
+            assertEquals(List.of("a"), r.names());
+        }
+    }
+
+    /**
+     * The format reserves the header key {@code __metadata__} for the string map: a tensor of that
+     * name was written into it (in place of the metadata, or beside none), a file no reader reads
+     * as a tensor.
+     */
+    @Test
+    void theWriterRefusesATensorNamedLikeTheMetadata() throws Exception {
+        Path p = dir.resolve("model.safetensors");
+        for (Map<String, String> metadata : List.of(Map.<String, String>of(), SafetensorsWriter.PT_METADATA)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SafetensorsWriter.write(p,
+                    List.of(HostTensor.ofFloats("__metadata__", new long[] {1}, new float[] {1})), metadata));
+            assertEquals("model.safetensors: tensor name __metadata__ is the header key the safetensors format keeps for"
+                    + " its metadata; expected another name", e.getMessage());
+            assertFalse(Files.exists(p));
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.model.EncoderWriter;
 import io.github.prefine.core.model.MultiHeadModel;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.testing.SharedFixtures;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
@@ -418,6 +419,28 @@ class FinetunedModelErrorsTest {
             // at the encoder's positions the folder is written
             TinyFinetuning.export(model, tok, FeatureSettings.paper().withLengths(64, 64, 16))
                     .writeTo(tmp.resolve("at-positions"));
+        }
+    }
+
+    /**
+     * A QA task reads new text in windows of {@code qaMaxLength} whatever instance names its format:
+     * {@code new ExtractiveQa()} equals {@link TaskFormat#QA} but is another object, and was checked
+     * by {@code maxLength} (32, within the 64 positions), so a window of 128 passed the export.
+     */
+    @Test
+    void exportChecksTheWindowOfAQaFormatThatEqualsQaButIsAnotherInstance() throws Exception {
+        TaskFormat qa = new ExtractiveQa();
+        assertEquals(TaskFormat.QA, qa);
+        try (NDManager m = NDManager.newBaseManager(); SubwordTokenizer tok = TinyFinetuning.tokenizer();
+                MultiHeadModel model = model(m)) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ModelExport.builder().setModel(model).setTokenizer(tok)
+                            .setFeatureSettings(FeatureSettings.paper().withLengths(32, 128, 32))
+                            .addTask("topic", TaskFormat.SINGLE_TEXT, List.of("person", "place"))
+                            .addTask("ner", TaskFormat.TOKEN, List.of("O", "B-PER", "I-PER"))
+                            .addTask("qa", qa, List.of()).build());
+            assertTrue(e.getMessage().startsWith("model export: task qa would read new text in rows of up to 128 tokens"
+                    + " (FeatureSettings qaMaxLength)"), e.getMessage());
         }
     }
 
