@@ -203,7 +203,7 @@ class DataDropsTest {
                 + " 'person' (25), found 'persn' (1 in training, 0 in validation)";
         assertEquals(List.of(sample), labels.samples(Task.RARE_LABEL));
         String warn = loaded.getValue().lines().filter(l -> l.contains("WARN")).findFirst().orElse("");
-        assertTrue(warn.endsWith("task toy: 1 label(s) rare in training, perhaps typos (a typo makes a label of its"
+        assertTrue(warn.endsWith("task toy: 1 label rare in training, perhaps typos (a typo makes a label of its"
                 + " own): 'persn' (1 in training, 0 in validation), while 'person' has 25; kept and flagged, e.g. "
                 + sample), loaded.getValue());
     }
@@ -240,7 +240,24 @@ class DataDropsTest {
         // no validation file: the hold-out of train is made later, so no validation count is given
         assertEquals(List.of("j/train.jsonl:41: expected a label of task pairs that training shows more than 2 times,"
                 + " as 'neg' (20), found 'postive' (1 in training)"), labels.samples(Task.RARE_LABEL));
-        assertTrue(loaded.getValue().contains("task pairs: 1 label(s) rare in training"), loaded.getValue());
+        assertTrue(loaded.getValue().contains("task pairs: 1 label rare in training"), loaded.getValue());
+    }
+
+    /** Two typoed classes are "2 labels" in the warning, one "1 label" (above), where both said "label(s)". */
+    @Test
+    void twoTypoedClassesAreCountedInThePlural() throws IOException {
+        // 20 'pos' and 20 'neg' rows (lines 2-41), the typos 'postive' and 'negtive' on lines 42 and 43
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < 40; i++) {
+            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        tsv.append("odd\tpostive\nodder\tnegtive\n");
+        TestFiles.write(dir, "t/train.tsv", tsv.toString());
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        Map.Entry<TaskData, String> loaded = loadLogged(task(List.of(), true), dir);
+        assertEquals(2, loaded.getKey().reports().get("labels").flagged(Task.RARE_LABEL));
+        assertTrue(loaded.getValue().contains("task toy: 2 labels rare in training, perhaps typos"), loaded.getValue());
     }
 
     @Test
