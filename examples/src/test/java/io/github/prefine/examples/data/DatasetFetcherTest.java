@@ -578,6 +578,23 @@ class DatasetFetcherTest {
         assertEquals(Map.of("train", 40, "validation", 10), FetchRecord.read(data, "xquad-en").orElseThrow().counts());
     }
 
+    /** The staging folders stopped fetches left are counted "1 staging folder", "2 staging folders", not "folder(s)". */
+    @Test
+    void theStagingFoldersAFetchDeletesAreCountedInTheSingularForOne() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(7, "t"), "validation", pairRows(3, "v")), true);
+        Path versions = TaskVersions.dir(data, "rte");
+        Files.createDirectories(versions.resolve("v-stopped1.staging"));
+        DatasetFetcher.Result one = fetcher().fetch("rte");
+        assertEquals(DatasetFetcher.Outcome.FETCHED, one.outcome(), one.detail());
+        assertTrue(one.detail().endsWith("; deleted 1 staging folder a stopped fetch left"), one.detail());
+        Files.createDirectories(versions.resolve("v-stopped2.staging"));
+        Files.createDirectories(versions.resolve("v-stopped3.staging"));
+        // the version is current: nothing to fetch, the folders deleted all the same
+        DatasetFetcher.Result two = fetcher().fetch("rte");
+        assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, two.outcome(), two.detail());
+        assertTrue(two.detail().endsWith("; deleted 2 staging folders a stopped fetch left"), two.detail());
+    }
+
     // ---- download faults ----
 
     @Test
@@ -611,7 +628,7 @@ class DatasetFetcherTest {
         List<FakeDatasetHub.Seen> all = hub.seen().stream()
                 .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
 
-        assertTrue(e.getMessage().contains("download interrupted after 3 attempt(s)"), e.getMessage());
+        assertTrue(e.getMessage().contains("download interrupted after 3 attempts"), e.getMessage());
         assertEquals(3, cut.size(), cut.toString());
         assertEquals(Arrays.asList(null, "bytes=100-", "bytes=200-"), cut.stream().map(FakeDatasetHub.Seen::range).toList());
         assertEquals(DatasetFetcher.Outcome.FETCHED, again.outcome(), again.detail());
