@@ -243,19 +243,26 @@ class DataDropsTest {
         assertTrue(loaded.getValue().contains("task pairs: 1 label rare in training"), loaded.getValue());
     }
 
+    /**
+     * Loads the toy task from a train.tsv of {@code rows} rows labelled pos, neg, pos, ... (from
+     * line 2) followed by {@code tail}, and one-row dev and test files; with what the load logged.
+     */
+    private Map.Entry<TaskData, String> loadAlternating(int rows, String tail) throws IOException {
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < rows; i++) {
+            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        TestFiles.write(dir, "t/train.tsv", tsv.append(tail).toString());
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        return loadLogged(task(List.of(), true), dir);
+    }
+
     /** Two typoed classes are "2 labels" in the warning, one "1 label" (above), where both said "label(s)". */
     @Test
     void twoTypoedClassesAreCountedInThePlural() throws IOException {
         // 20 'pos' and 20 'neg' rows (lines 2-41), the typos 'postive' and 'negtive' on lines 42 and 43
-        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
-        for (int i = 0; i < 40; i++) {
-            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
-        }
-        tsv.append("odd\tpostive\nodder\tnegtive\n");
-        TestFiles.write(dir, "t/train.tsv", tsv.toString());
-        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
-        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
-        Map.Entry<TaskData, String> loaded = loadLogged(task(List.of(), true), dir);
+        Map.Entry<TaskData, String> loaded = loadAlternating(40, "odd\tpostive\nodder\tnegtive\n");
         assertEquals(2, loaded.getKey().reports().get("labels").flagged(Task.RARE_LABEL));
         assertTrue(loaded.getValue().contains("task toy: 2 labels rare in training, perhaps typos"), loaded.getValue());
     }
@@ -263,15 +270,7 @@ class DataDropsTest {
     @Test
     void labelsRareInTrainingAreNotFlaggedWhereNoLabelIsFrequent() throws IOException {
         // one 'maybe' among 19 rows: too little data to tell a typo from a rare class
-        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
-        for (int i = 0; i < 19; i++) {
-            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
-        }
-        tsv.append("odd\tmaybe\n");
-        TestFiles.write(dir, "t/train.tsv", tsv.toString());
-        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
-        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
-        Map.Entry<TaskData, String> loaded = loadLogged(task(List.of(), true), dir);
+        Map.Entry<TaskData, String> loaded = loadAlternating(19, "odd\tmaybe\n");
         assertEquals(Map.of("neg", 9, "pos", 10, "maybe", 1), loaded.getKey().labelCounts(Split.TRAIN));
         assertFalse(loaded.getKey().reports().containsKey("labels"), loaded.getKey().reports().toString());
         assertFalse(loaded.getValue().contains("WARN"), loaded.getValue());
