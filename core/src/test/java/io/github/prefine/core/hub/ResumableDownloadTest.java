@@ -532,6 +532,59 @@ class ResumableDownloadTest {
         assertEquals(List.of("null", "bytes=" + first + "-", "bytes=" + second + "-"), ranges);
     }
 
+    /**
+     * A body cut on every attempt ends the download "after 1 attempt" or "after 2 attempts", where
+     * both said "attempt(s)"; the backoff between the two goes to the test's sleeper.
+     */
+    @Test
+    void aBodyCutOnEveryAttemptCountsTheAttemptsInTheSingularForOne() throws IOException {
+        handler = ex -> {
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY, 0, 1000);
+            ex.getResponseBody().flush();
+            throw new IOException("test server: cutting the body");
+        };
+        for (int attempts : new int[] {1, 2}) {
+            Path target = tmp.resolve("cut-" + attempts + ".bin");
+            IOException e = assertThrows(IOException.class, () -> downloads().optAttempts(attempts).build()
+                    .download("acme/data", "part.bin", url(), expected(), target));
+            String counted = attempts == 1 ? "1 attempt, " : "2 attempts, ";
+            assertTrue(e.getMessage().startsWith("acme/data: part.bin: download interrupted after " + counted),
+                    e.getMessage());
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + ".incomplete"));
+        }
+    }
+
+    /** A partial file of three names warns of "2 other names", one of two (above) of "1 other name". */
+    @Test
+    void theOtherNamesOfAHardLinkedPartialFileAreCounted() throws IOException {
+        handler = ex -> serve(ex, null);
+        Path victim = Files.writeString(tmp.resolve("elsewhere.txt"), "someone's own file\n");
+        Path cache = Files.createDirectories(tmp.resolve("shared-cache"));
+        Path target = cache.resolve("part.bin");
+        Path partial = Files.createLink(target.resolveSibling("part.bin.incomplete"), victim);
+        for (int others : new int[] {1, 2}) {
+            if (others == 2) {
+                Files.createLink(tmp.resolve("elsewhere-too.txt"), victim);
+                Files.createLink(partial, victim);
+                Files.delete(target);
+            }
+            PrintStream realErr = System.err;
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            try {
+                System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+                downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+            } finally {
+                System.setErr(realErr);
+            }
+            String counted = others == 1 ? "1 other name" : "2 other names";
+            String logs = captured.toString(StandardCharsets.UTF_8);
+            assertTrue(logs.contains(partial + " shares its content with " + counted + " (hard links); leaving them"),
+                    logs);
+            assertEquals("someone's own file\n", Files.readString(victim));
+        }
+    }
+
     /** The byte count of the WARN that says attempt {@code attempt} of 3 was cut and when it resumes. */
     private static long interruptedAt(String logs, int attempt, long waitMillis) {
         Matcher m = Pattern.compile("WARN .*attempt " + attempt + " of 3 interrupted at (\\d+) of " + BODY.length
