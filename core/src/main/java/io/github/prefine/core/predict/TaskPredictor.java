@@ -553,7 +553,7 @@ public final class TaskPredictor {
                 throw refused(i, Counts.counted(c.size(), "choice") + "; expected at least 2 choices");
             }
         } else if (c.size() != task.numLabels()) {
-            throw refused(i, c.size() + " choices; expected the " + task.numLabels()
+            throw refused(i, Counts.counted(c.size(), "choice") + "; expected the " + task.numLabels()
                     + " choices the task was trained with");
         }
         for (int k = 0; k < c.size(); k++) {
