@@ -5,6 +5,7 @@ import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -105,7 +106,8 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         if (n > 0) {
             report.clean(BLANK_LINE_PASSED_OVER, n);
             String lines = csv.firstBlankLines().stream().map(String::valueOf).collect(Collectors.joining(", "));
-            LOG.info("{}: passed over {} blank line(s), as Python's csv.reader does (line(s) {}{})", name, n, lines,
+            LOG.info("{}: passed over {}, as Python's csv.reader does ({} {}{})", name, Counts.counted(n, "blank line"),
+                    Counts.noun(n, "line"), lines,
                     n > Csv.FIRST_BLANK_LINES ? ", ..." : "");
         }
     }

@@ -6,6 +6,7 @@ import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Json;
 import io.github.prefine.core.data.internal.JsonLines;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -133,7 +134,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
                 int values = spans.get(s).getAsJsonArray().size();
                 if (values != 2) {
                     throw at.error(sp, "an array [start, end]",
-                            "an array of " + values + (values == 1 ? " value" : " values"));
+                            "an array of " + Counts.counted(values, "value"));
                 }
                 int cpStart = at.integer(spans.get(s).getAsJsonArray().get(0), sp + "[0]");
                 int cpLast = at.integer(spans.get(s).getAsJsonArray().get(1), sp + "[1]");

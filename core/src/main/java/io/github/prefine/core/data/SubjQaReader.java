@@ -4,6 +4,7 @@ import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.DocumentReader;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -121,8 +122,8 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 out.add(new QaExample(e.getKey(), p.question, p.review, p.answers));
                 for (int line : p.notFoundLines) {
                     report.skip(NOT_FOUND_BESIDE_ANSWERS, new MalformedDatasetException(name, Integer.toString(line),
-                            "an answer span (SQuAD v1.1-style QA)", NOT_FOUND + " beside " + p.answers.size()
-                            + " answer(s) of q_review_id " + e.getKey()).getMessage());
+                            "an answer span (SQuAD v1.1-style QA)", NOT_FOUND + " beside "
+                            + Counts.counted(p.answers.size(), "answer") + " of q_review_id " + e.getKey()).getMessage());
                 }
             } else if (p.hadAnswerRows) {
                 report.skip(SquadReader.NO_VALID_ANSWER, new MalformedDatasetException(name, at,
@@ -137,7 +138,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 "none");
         ReadReport rep = report.records(records - 1).examples(out.size()).build();
         // questions are skipped as well as rows: per reason, as the other QA readers say it
-        Defects.warnSkipsPerReason(LOG, rep, "rows", "question(s)");
+        Defects.warnSkipsPerReason(LOG, rep, "rows", "question");
         return new ReadResult<>(out, rep);
     }
 

@@ -9,6 +9,7 @@ import io.github.prefine.core.data.SubjQaReader;
 import io.github.prefine.core.features.QaFeaturizer;
 import io.github.prefine.core.features.TokenClassificationFeaturizer;
 import io.github.prefine.core.task.TaskData;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -251,11 +252,12 @@ public record DataReport(Map<String, TaskReads> tasks) {
         long fallbacks = tasks.values().stream().filter(t -> t.validation().startsWith(TaskData.FALLBACK)).count();
         boolean partsDropped = tasks.values().stream().anyMatch(t -> !t.partsDroppedByReason().isEmpty());
         if (totalDropped() == 0 && flagged == 0 && fallbacks == 0 && !partsDropped) {
-            out.add("Data: nothing dropped or flagged in the " + tasks.size() + " tasks read (" + where + ")");
+            out.add("Data: nothing dropped or flagged in the " + Counts.counted(tasks.size(), "task") + " read (" + where + ")");
             return out;
         }
-        out.add("Data: " + totalDropped() + " dropped, " + flagged + " kept but flagged, in " + tasks.size()
-                + " tasks read" + (fallbacks > 0 ? "; " + fallbacks + " validation fallback(s)" : "")
+        out.add("Data: " + totalDropped() + " dropped, " + flagged + " kept but flagged, in "
+                + Counts.counted(tasks.size(), "task") + " read"
+                + (fallbacks > 0 ? "; " + Counts.counted(fallbacks, "validation fallback") : "")
                 + "; samples with file and line in " + where);
         tasks.forEach((name, t) -> {
             List<String> parts = new ArrayList<>();

@@ -7,6 +7,7 @@ import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.eval.evaluator.StdKind;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.plot.BestEffortCharts;
 import io.github.prefine.eval.plot.Charts;
 import io.github.prefine.eval.report.ReportLayout;
@@ -191,8 +192,8 @@ public final class GridReports {
             }
             if (!leftOut.isEmpty() && !leftOut.equals(leftOutBefore)) {
                 LOG.warn("{}: left out {} ({}) of units not in this grid's plan: {}; results.jsonl and"
-                        + " the tables hold this grid's units only", records, counted(leftOut.size(), "record"),
-                        counted(leftOutLines, "line"), named(leftOut));
+                        + " the tables hold this grid's units only", records, Counts.counted(leftOut.size(), "record"),
+                        Counts.counted(leftOutLines, "line"), named(leftOut));
             }
             leftOutBefore = leftOut;
             Path log = files.results();
@@ -226,7 +227,7 @@ public final class GridReports {
             written.addAll(curves(curveSources));
             // one line per rewrite, not one per file
             LOG.info("reports: {} table files and {} charts in {} ({} runs{}){}", tables, (written.size() - tables) / 2,
-                    out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + counted(leftOut.size(), "record")
+                    out, results.runs().size(), leftOut.isEmpty() ? "" : "; " + Counts.counted(leftOut.size(), "record")
                             + " of units not in this grid's plan left out",
                     charts.renderingFailure() == null ? "" : "; charts skipped, see the warning above");
             lastWritten = new Written(t1, t2, cost, written, leftOut);
@@ -405,11 +406,6 @@ public final class GridReports {
             throw new IllegalStateException("not a number: " + e);
         }
         return StoredNumbers.finiteOrNaN(e, result, at, nan, "pre-finetune the setting again");
-    }
-
-    /** A count and its noun, singular for one: "1 record", "2 records". */
-    static String counted(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.core.grid;
 
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +186,7 @@ final class GridScheduler {
         List<String> each = new ArrayList<>();
         held.forEach((id, file) -> each.add(id + " (held by " + UnitLock.holderName(file)
                 + ", waited for " + TimeUnit.NANOSECONDS.toMinutes(now - heldSince.get(id)) + " min)"));
-        LOG.info("still waiting for {} sweep(s) other processes hold, {} pending in all: {}", held.size(), pending,
+        LOG.info("still waiting for {} other processes hold, {} pending in all: {}", Counts.counted(held.size(), "sweep"), pending,
                 String.join("; ", each));
     }
 

@@ -14,6 +14,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import java.io.Closeable;
 import java.io.IOException;
@@ -316,8 +317,9 @@ public final class GridSession implements AutoCloseable {
         usablePool.forEach(t -> withData.add(t.group()));
         List<TaskGroup> empty = grid.config.groups.stream().filter(g -> !withData.contains(g)).toList();
         if (!empty.isEmpty() && !grid.config.allowPartial) {
-            throw new IllegalStateException("no pre-finetuning task of group(s) " + empty + " has data, so settings naming "
-                    + "them would silently run without them; add the data (missing: " + missing.keySet() + "), leave "
+            throw new IllegalStateException("no pre-finetuning task of " + Counts.noun(empty.size(), "group") + " " + empty
+                    + " has data, so settings naming them would silently run without them; add the data (missing: "
+                    + missing.keySet() + "), leave "
                     + empty + " out of the groups, or allow partial settings (--allow-partial), named for what they lack");
         }
         for (GroupCombination c : TaskRegistry.combinations(grid.config.groups)) {

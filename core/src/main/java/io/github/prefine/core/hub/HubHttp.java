@@ -1,5 +1,6 @@
 package io.github.prefine.core.hub;
 
+import io.github.prefine.eval.internal.Counts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -146,7 +147,7 @@ public final class HubHttp {
      *
      * <p>An unreachable endpoint (connection refused, connect timeout, unknown host) reads
      * {@code "REPO: WHAT: cannot reach ENDPOINT (...); check the network, or set HF_HUB_OFFLINE=1 ..."};
-     * any other failure {@code "REPO: WHAT: request to URL failed after N attempt(s): ..."}. The
+     * any other failure {@code "REPO: WHAT: request to URL failed after N attempts: ..."}. The
      * original exception is the cause.
      *
      * @param req the request, from {@link #request(URI)}
@@ -183,7 +184,7 @@ public final class HubHttp {
             } catch (InTransitException e) {
                 if (attempt == allowed || !retryTimeouts && e.getCause() instanceof HttpTimeoutException) {
                     throw new HubServiceException(repo + ": " + what + ": request to " + req.uri() + " failed after "
-                            + attempts(attempt) + ": " + oneLine(e.getCause()), e.getCause());
+                            + Counts.counted(attempt, "attempt") + ": " + oneLine(e.getCause()), e.getCause());
                 }
                 Duration wait = backoff(attempt);
                 LOG.warn("{}: {}: request to {} failed ({}), attempt {} of {}; retrying in {} ms", repo, what, req.uri(),
@@ -201,7 +202,7 @@ public final class HubHttp {
             String code = resp.headers().firstValue("X-Error-Code").map(x -> " (" + x + ")").orElse("");
             if (attempt == allowed) {
                 throw new HubException(status, repo + ": " + what + " at " + resp.uri() + ": HTTP " + status + code
-                        + " after " + attempts(attempt) + " (" + HubSettings.RETRIES_VARIABLE + " allows "
+                        + " after " + Counts.counted(attempt, "attempt") + " (" + HubSettings.RETRIES_VARIABLE + " allows "
                         + settings.retries() + " retries)");
             }
             Duration wait = retryAfter(resp).orElse(backoff(attempt));
@@ -253,10 +254,6 @@ public final class HubHttp {
     /** Too many requests, and the server errors that say "busy or failing for now". */
     private static boolean retryable(int status) {
         return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
-    }
-
-    private static String attempts(long n) {
-        return n + (n == 1 ? " attempt" : " attempts");
     }
 
     /** 1, 2, 4, ... seconds after attempts 1, 2, 3, ..., at most {@link #MAX_BACKOFF}. */

@@ -2,6 +2,7 @@ package io.github.prefine.core.hub;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -241,7 +242,7 @@ public final class ResumableDownload {
             if (names > 1 || before.fileKey() == null || !before.fileKey().equals(after.fileKey())
                     || ch.size() != before.size()) {
                 throw new IOException(partial + ": must be this download's own partial file, found one that "
-                        + (names > 1 ? "shares its content with " + (names - 1) + " other name(s) (hard links)"
+                        + (names > 1 ? "shares its content with " + Counts.counted(names - 1, "other name") + " (hard links)"
                                 : "was replaced while it was opened") + "; not appended to, the next attempt starts afresh");
             }
             return Channels.newOutputStream(ch);
@@ -392,8 +393,9 @@ public final class ResumableDownload {
             }
         }
         if (last != null) {
-            throw new HubServiceException(repo + ": " + file + ": download interrupted after " + attempts + " attempt(s), "
-                    + size(partial) + " of " + expected.size() + " bytes kept in " + partial + "; " + rerunHint
+            throw new HubServiceException(repo + ": " + file + ": download interrupted after "
+                    + Counts.counted(attempts, "attempt") + ", " + size(partial) + " of " + expected.size() + " bytes kept in "
+                    + partial + "; " + rerunHint
                     + " to resume: " + HubHttp.oneLine(last), last);
         }
         verify(repo, file, expected, partial);
@@ -414,8 +416,9 @@ public final class ResumableDownload {
         if (have > 0 && PlainFiles.names(partial) > 1) {
             // a hard link (cp -al of the cache, or one planted in a shared folder): the bytes are no
             // longer this download's own, and appending would change the other name's file too
-            LOG.warn("{}: {}: {} shares its content with {} other name(s) (hard links); leaving them as they are and"
-                    + " downloading afresh into a file of its own", repo, file, partial, PlainFiles.names(partial) - 1);
+            LOG.warn("{}: {}: {} shares its content with {} (hard links); leaving them as they are and"
+                    + " downloading afresh into a file of its own", repo, file, partial,
+                    Counts.counted(PlainFiles.names(partial) - 1, "other name"));
             Files.delete(partial);
             have = 0;
         }

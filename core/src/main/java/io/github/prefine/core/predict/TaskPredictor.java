@@ -17,6 +17,7 @@ import io.github.prefine.core.task.SequenceClassification;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TokenClassification;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.metrics.Span;
 import io.github.prefine.eval.metrics.SpanExtractor;
 import io.github.prefine.eval.qa.QaAnswer;
@@ -549,10 +550,10 @@ public final class TaskPredictor {
         if (takesAnyChoiceCount()) {
             // a softmax over one choice says 1 whatever the model scores: a missing choice, not a question
             if (c.size() < 2) {
-                throw refused(i, c.size() + (c.size() == 1 ? " choice" : " choices") + "; expected at least 2 choices");
+                throw refused(i, Counts.counted(c.size(), "choice") + "; expected at least 2 choices");
             }
         } else if (c.size() != task.numLabels()) {
-            throw refused(i, c.size() + " choices; expected the " + task.numLabels()
+            throw refused(i, Counts.counted(c.size(), "choice") + "; expected the " + task.numLabels()
                     + " choices the task was trained with");
         }
         for (int k = 0; k < c.size(); k++) {

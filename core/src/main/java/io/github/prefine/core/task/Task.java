@@ -9,6 +9,7 @@ import io.github.prefine.core.data.SeededSplit;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.features.FeaturizationListener;
 import io.github.prefine.core.internal.OneLineNames;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -387,7 +388,7 @@ public final class Task {
         }
         List<String> named = new ArrayList<>(rare.values());
         String more = named.size() > MAX_NAMED ? "; and " + (named.size() - MAX_NAMED) + " more" : "";
-        return rare.size() + " label(s) rare in training, perhaps typos (a typo makes a label of its own): "
+        return Counts.counted(rare.size(), "label") + " rare in training, perhaps typos (a typo makes a label of its own): "
                 + String.join("; ", named.subList(0, Math.min(MAX_NAMED, named.size()))) + more + ", while '"
                 + top.getKey() + "' has " + top.getValue();
     }

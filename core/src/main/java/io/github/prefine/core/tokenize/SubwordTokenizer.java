@@ -5,6 +5,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -601,7 +602,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                     throw new IllegalArgumentException(path + ": " + truncation + " truncation to maxLength " + maxLength
                             + (dropped ? ", stride " + stride + " is above maxLength less the " + added(false, true)
                                     + " special tokens of a text, where the tokenizers library does not truncate at all"
-                                    : " keeps " + kept[k] + " token(s) of " + what + ", not more than the stride "
+                                    : " keeps " + Counts.counted(kept[k], "token") + " of " + what + ", not more than the stride "
                                             + stride)
                             + (firsts.length > 1 ? " (input " + i + ")" : "") + "; use "
                             + (kept[k] > 0 ? "a stride below " + kept[k] + " or " : "") + "a longer maxLength");

@@ -1,5 +1,6 @@
 package io.github.prefine.core.train;
 
+import io.github.prefine.eval.internal.Counts;
 import java.util.Objects;
 
 /**
@@ -90,8 +91,8 @@ public final class SampledBatch {
         }
         for (int t = 0; t < counts.length; t++) {
             if (drawn[t] != counts[t]) {
-                throw new IllegalArgumentException("sampled batch: task " + t + " has " + drawn[t]
-                        + " draw(s), but its count says " + counts[t]);
+                throw new IllegalArgumentException("sampled batch: task " + t + " has "
+                        + Counts.counted(drawn[t], "draw") + ", but its count says " + counts[t]);
             }
         }
         int[] next = new int[counts.length];

@@ -10,6 +10,7 @@ import io.github.prefine.core.precision.LossScaler;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.train.internal.CheckpointStore;
 import io.github.prefine.core.train.internal.TrainState;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -259,11 +260,11 @@ public final class Trainer implements AutoCloseable {
                 // a finished run trains no epoch and gives no step report: the only word of its epochs
                 listeners.forEach(l -> l.onResume(st.epochsDone()));
                 if (st.finished()) {
-                    LOG.info("{}run in {} already finished after {}", logName, latest.get(), epochs(st.epochsDone()));
+                    LOG.info("{}run in {} already finished after {}", logName, latest.get(), Counts.counted(st.epochsDone(), "epoch"));
                     return result(st.stoppedEarly());
                 }
                 startEpoch = st.epochsDone();
-                LOG.info("{}resuming from {} after {}", logName, latest.get(), epochs(startEpoch));
+                LOG.info("{}resuming from {} after {}", logName, latest.get(), Counts.counted(startEpoch, "epoch"));
             }
         }
         step.syncReplicas();
@@ -896,11 +897,6 @@ public final class Trainer implements AutoCloseable {
             CheckpointStore store = checkpointDir == null ? null : new CheckpointStore(checkpointAnchor, checkpointDir);
             return new Trainer(this, store, trainSizes);
         }
-    }
-
-    /** A count of epochs as the resume log says it: "1 epoch", "2 epochs". */
-    static String epochs(int n) {
-        return n + (n == 1 ? " epoch" : " epochs");
     }
 
 }

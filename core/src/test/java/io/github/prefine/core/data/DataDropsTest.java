@@ -203,7 +203,7 @@ class DataDropsTest {
                 + " 'person' (25), found 'persn' (1 in training, 0 in validation)";
         assertEquals(List.of(sample), labels.samples(Task.RARE_LABEL));
         String warn = loaded.getValue().lines().filter(l -> l.contains("WARN")).findFirst().orElse("");
-        assertTrue(warn.endsWith("task toy: 1 label(s) rare in training, perhaps typos (a typo makes a label of its"
+        assertTrue(warn.endsWith("task toy: 1 label rare in training, perhaps typos (a typo makes a label of its"
                 + " own): 'persn' (1 in training, 0 in validation), while 'person' has 25; kept and flagged, e.g. "
                 + sample), loaded.getValue());
     }
@@ -240,21 +240,37 @@ class DataDropsTest {
         // no validation file: the hold-out of train is made later, so no validation count is given
         assertEquals(List.of("j/train.jsonl:41: expected a label of task pairs that training shows more than 2 times,"
                 + " as 'neg' (20), found 'postive' (1 in training)"), labels.samples(Task.RARE_LABEL));
-        assertTrue(loaded.getValue().contains("task pairs: 1 label(s) rare in training"), loaded.getValue());
+        assertTrue(loaded.getValue().contains("task pairs: 1 label rare in training"), loaded.getValue());
+    }
+
+    /**
+     * Loads the toy task from a train.tsv of {@code rows} rows labelled pos, neg, pos, ... (from
+     * line 2) followed by {@code tail}, and one-row dev and test files; with what the load logged.
+     */
+    private Map.Entry<TaskData, String> loadAlternating(int rows, String tail) throws IOException {
+        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
+        for (int i = 0; i < rows; i++) {
+            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
+        }
+        TestFiles.write(dir, "t/train.tsv", tsv.append(tail).toString());
+        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
+        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
+        return loadLogged(task(List.of(), true), dir);
+    }
+
+    /** Two typoed classes are "2 labels" in the warning, one "1 label" (above), where both said "label(s)". */
+    @Test
+    void twoTypoedClassesAreCountedInThePlural() throws IOException {
+        // 20 'pos' and 20 'neg' rows (lines 2-41), the typos 'postive' and 'negtive' on lines 42 and 43
+        Map.Entry<TaskData, String> loaded = loadAlternating(40, "odd\tpostive\nodder\tnegtive\n");
+        assertEquals(2, loaded.getKey().reports().get("labels").flagged(Task.RARE_LABEL));
+        assertTrue(loaded.getValue().contains("task toy: 2 labels rare in training, perhaps typos"), loaded.getValue());
     }
 
     @Test
     void labelsRareInTrainingAreNotFlaggedWhereNoLabelIsFrequent() throws IOException {
         // one 'maybe' among 19 rows: too little data to tell a typo from a rare class
-        StringBuilder tsv = new StringBuilder("sentence\tlabel\n");
-        for (int i = 0; i < 19; i++) {
-            tsv.append("s").append(i).append('\t').append(i % 2 == 0 ? "pos" : "neg").append('\n');
-        }
-        tsv.append("odd\tmaybe\n");
-        TestFiles.write(dir, "t/train.tsv", tsv.toString());
-        TestFiles.write(dir, "t/dev.tsv", "sentence\tlabel\nok\tpos\n");
-        TestFiles.write(dir, "t/test.tsv", "sentence\tlabel\nnice\tpos\n");
-        Map.Entry<TaskData, String> loaded = loadLogged(task(List.of(), true), dir);
+        Map.Entry<TaskData, String> loaded = loadAlternating(19, "odd\tmaybe\n");
         assertEquals(Map.of("neg", 9, "pos", 10, "maybe", 1), loaded.getKey().labelCounts(Split.TRAIN));
         assertFalse(loaded.getKey().reports().containsKey("labels"), loaded.getKey().reports().toString());
         assertFalse(loaded.getValue().contains("WARN"), loaded.getValue());

@@ -2,6 +2,7 @@ package io.github.prefine.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.testing.TestFiles;
@@ -229,8 +230,32 @@ class EmptyInputTest {
         Lenient l = lenient(new SubjQaReader(), subj);
         assertEquals(3, l.report().records());
         assertEquals(1, l.report().examples());
-        assertEquals(List.of("b/test.csv: read 3 rows, kept 1 question(s); skipped {ANSWERNOTFOUND row of an answered"
+        assertEquals(List.of("b/test.csv: read 3 rows, kept 1 question; skipped {ANSWERNOTFOUND row of an answered"
                 + " question=1, unanswerable question=1}"), l.warnings());
+        String beside = l.report().samples(SubjQaReader.NOT_FOUND_BESIDE_ANSWERS).get(0);
+        assertTrue(beside.endsWith(" beside 1 answer of q_review_id p1"), beside);
+    }
+
+    /**
+     * SubjQA counts the questions it keeps and the answers a skipped ANSWERNOTFOUND row stood beside:
+     * "kept 2 questions", "beside 2 answers", where both said "(s)" (one of each is above).
+     */
+    @Test
+    void subjQaCountsQuestionsKeptAndAnswersBesideInThePlural() throws IOException {
+        String review = "I loved this book. ANSWERNOTFOUND";
+        // p1: two answers (lines 2, 3) and ANSWERNOTFOUND beside them (line 4); p3 one answer; p2 none
+        Path subj = TestFiles.write(dir, "b/two.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "p1,how?,\"" + review + "\",loved this book,\"(2, 17)\"\n"
+                + "p1,how?,\"" + review + "\",loved,\"(2, 7)\"\n"
+                + "p1,how?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n"
+                + "p3,who?,\"" + review + "\",this book,\"(8, 17)\"\n"
+                + "p2,why?,\"" + review + "\",ANSWERNOTFOUND,\"(19, 33)\"\n");
+        Lenient l = lenient(new SubjQaReader(), subj);
+        assertEquals(2, l.report().examples());
+        assertEquals(List.of("b/two.csv: read 5 rows, kept 2 questions; skipped {ANSWERNOTFOUND row of an answered"
+                + " question=1, unanswerable question=1}"), l.warnings());
+        String sample = l.report().samples(SubjQaReader.NOT_FOUND_BESIDE_ANSWERS).get(0);
+        assertTrue(sample.startsWith("b/two.csv:4: ") && sample.endsWith(" beside 2 answers of q_review_id p1"), sample);
     }
 
     /** A lenient read of two questions keeps one, skips as given and logs {@code line}. */

@@ -102,7 +102,7 @@ class DataReportTest {
         // run.json records the same, and the report reads back equal
         assertEquals(file.getAsJsonObject("tasks"), json(out.resolve("run.json")).getAsJsonObject("reads"));
         assertEquals(written, DataReport.fromJson(file.getAsJsonObject("tasks")));
-        assertEquals(List.of("Data: 2 dropped, 1 kept but flagged, in 1 tasks read; 1 validation fallback(s); samples with"
+        assertEquals(List.of("Data: 2 dropped, 1 kept but flagged, in 1 task read; 1 validation fallback; samples with"
                 + " file and line in out/data-report.json",
                 "  c-file: 2 dropped (wrong field count 1, empty file 1); 1 flagged (" + Task.UNSEEN_LABEL + " 1);"
                         + " validation: " + t.get("validation").getAsString()), written.summary("out/data-report.json"));
@@ -173,7 +173,7 @@ class DataReportTest {
         assertEquals(Map.of(cut, 3), r.files().get("features/validation").skipped());
         assertEquals(Map.of(cut, 5), r.partsDroppedByReason());
         assertEquals(0, r.dropped(), "every sentence is kept");
-        assertEquals(List.of("Data: 0 dropped, 0 kept but flagged, in 1 tasks read; samples with file and line in r.json",
+        assertEquals(List.of("Data: 0 dropped, 0 kept but flagged, in 1 task read; samples with file and line in r.json",
                 "  tags: parts of examples dropped: " + cut + " 5"), new DataReport(Map.of("tags", r)).summary("r.json"));
     }
 
@@ -241,5 +241,21 @@ class DataReportTest {
         assertEquals(List.of("a", "b"), List.copyOf(merged.tasks().keySet()));
         assertEquals(a2, merged.tasks().get("a"));
         assertTrue(merged.summary("x").get(0).startsWith("Data: nothing dropped or flagged in the 2 tasks read"));
+    }
+
+    /** The summary counts "1 task" and "2 validation fallbacks", where it said "1 tasks" and "fallback(s)". */
+    @Test
+    void theSummaryCountsTasksAndFallbacksInTheSingularForOne() {
+        DataReport.TaskReads a = new DataReport.TaskReads("a/dev.tsv", Map.of());
+        assertTrue(new DataReport(Map.of("a", a)).summary("x").get(0)
+                .startsWith("Data: nothing dropped or flagged in the 1 task read ("));
+        DataReport.TaskReads held = new DataReport.TaskReads(TaskData.FALLBACK + "4:1 hold-out", Map.of());
+        java.util.LinkedHashMap<String, DataReport.TaskReads> tasks = new java.util.LinkedHashMap<>();
+        tasks.put("b", held);
+        tasks.put("c", held);
+        assertEquals("Data: 0 dropped, 0 kept but flagged, in 2 tasks read; 2 validation fallbacks; samples with file"
+                + " and line in x", new DataReport(tasks).summary("x").get(0));
+        assertEquals("Data: 0 dropped, 0 kept but flagged, in 1 task read; 1 validation fallback; samples with file"
+                + " and line in x", new DataReport(Map.of("b", held)).summary("x").get(0));
     }
 }

@@ -168,6 +168,19 @@ class GridProtocolTest {
         return h;
     }
 
+    /** Two groups without data are "groups [C, QA]", as one is "group [C]" (above): both said "group(s)". */
+    @Test
+    void twoGroupsWithoutDataAreNamedInThePlural(@TempDir Path dir) throws Exception {
+        GridFixtures f = new GridFixtures(dir);
+        List<Task> slOnly = f.prefinetuning.stream().filter(t -> t.group() == TaskGroup.SL).toList();
+        Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(slOnly)
+                .setGroups(List.of(TaskGroup.SL, TaskGroup.C, TaskGroup.QA)).build();
+        try (GridSession s = grid.open()) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, s::plan);
+            assertTrue(e.getMessage().startsWith("no pre-finetuning task of groups [C, QA] has data"), e.getMessage());
+        }
+    }
+
     @Test
     void aSettingWhoseGroupHasNoDataIsRefusedUnlessAllowedAndThenNamedForWhatItLacks(@TempDir Path dir)
             throws Exception {
@@ -177,7 +190,7 @@ class GridProtocolTest {
         Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(slOnly).build();
         try (GridSession s = grid.open()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, s::plan);
-            assertTrue(e.getMessage().contains("group(s) [C] has data") && e.getMessage().contains("--allow-partial"),
+            assertTrue(e.getMessage().contains("group [C] has data") && e.getMessage().contains("--allow-partial"),
                     e.getMessage());
         }
         try (GridSession s = grid.toBuilder().setOutput(dir.resolve("partial")).optAllowPartial(true).build().open()) {

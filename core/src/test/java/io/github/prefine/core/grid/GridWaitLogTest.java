@@ -63,7 +63,7 @@ class GridWaitLogTest {
     void aSweepAnotherProcessHoldsIsRemindedNamingItsHolderAndTheWaitUntilReleased() throws Exception {
         Path out = dir.resolve("out");
         Path lock = new GridLayout(out).lock("prefinetune-Only-C");
-        Waited w = runWhileHolding(lock, "sweep", "still waiting for 1 sweep(s)");
+        Waited w = runWhileHolding(lock, "sweep", "still waiting for 1 sweep other");
         String text = w.log();
         String note = w.note();
 
@@ -73,7 +73,7 @@ class GridWaitLogTest {
         assertFalse(reminders.isEmpty(), text);
         // the pre-finetuning and the finetuning sweep that needs it are pending
         reminders.forEach(l -> assertTrue(l.matches("INFO " + GridScheduler.class.getName().replace(".", "\\.")
-                + " - still waiting for 1 sweep\\(s\\) other processes hold, 2 pending in all: prefinetune-Only-C"
+                + " - still waiting for 1 sweep other processes hold, 2 pending in all: prefinetune-Only-C"
                 + " \\(held by .*, waited for \\d+ min\\)"), l));
         List<String> whileHeld = reminders(w.beforeRelease(), GridScheduler.class);
         assertFalse(whileHeld.isEmpty(), w.beforeRelease());

@@ -105,6 +105,16 @@ class ResumableDownloadTest {
         ex.getResponseBody().write(part);
     }
 
+    /** Answers 200 and sends the first {@code n} bytes of the body, then cuts it off. */
+    private static Handler cutAfter(int n) {
+        return ex -> {
+            ex.sendResponseHeaders(200, BODY.length);
+            ex.getResponseBody().write(BODY, 0, n);
+            ex.getResponseBody().flush();
+            throw new IOException("test server: cutting the body");
+        };
+    }
+
     private Path partialWith(Path target, int n) throws IOException {
         Path partial = target.resolveSibling(target.getFileName() + ".incomplete");
         Files.write(partial, Arrays.copyOf(BODY, n));
@@ -353,6 +363,8 @@ class ResumableDownloadTest {
      * A hard link at the partial name (planted in a shared cache, or left by {@code cp -al} of it)
      * shares its content with a file elsewhere: resuming appended the rest of the body to that file.
      * The download starts afresh in a file of its own instead, and the other name keeps its content.
+     * The warning counts the other names: "1 other name", and of a file of three "2 other names",
+     * where both said "name(s)".
      */
     @Test
     void aPartialFileThatIsAHardLinkIsNotAppendedToAndTheDownloadStartsAfresh() throws IOException {
@@ -362,13 +374,21 @@ class ResumableDownloadTest {
         Path target = cache.resolve("part.bin");
         Path partial = Files.createLink(target.resolveSibling("part.bin.incomplete"), victim);
 
-        downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+        String logs = downloadLogged(downloads(), target);
 
         assertEquals("someone's own file\n", Files.readString(victim));
         assertArrayEquals(BODY, Files.readAllBytes(target));
         assertEquals(List.of("null"), ranges, "asked for the body from its start, no Range");
         assertFalse(Files.exists(partial));
         assertEquals(1, Files.getAttribute(victim, "unix:nlink"));
+        assertTrue(logs.contains(partial + " shares its content with 1 other name (hard links); leaving"), logs);
+
+        Files.createLink(tmp.resolve("elsewhere-too.txt"), victim);
+        Files.createLink(partial, victim);
+        Files.delete(target);
+        logs = downloadLogged(downloads(), target);
+        assertEquals("someone's own file\n", Files.readString(victim));
+        assertTrue(logs.contains(partial + " shares its content with 2 other names (hard links); leaving"), logs);
     }
 
     /**
@@ -511,18 +531,10 @@ class ResumableDownloadTest {
             serve(ex, null);
         };
         Path target = tmp.resolve("part.bin");
-        PrintStream realErr = System.err;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            downloads().optAttempts(3).build().download("acme/data", "part.bin", url(), expected(), target);
-        } finally {
-            System.setErr(realErr);
-        }
+        String logs = downloadLogged(downloads().optAttempts(3), target);
 
         assertArrayEquals(BODY, Files.readAllBytes(target));
         assertEquals(List.of(Duration.ofSeconds(1), Duration.ofSeconds(2)), waits);
-        String logs = captured.toString(StandardCharsets.UTF_8);
         // each cut sends 30,000 bytes; the client keeps those it read before the reset, which the
         // JDK's client may deliver short of all of them (a CI run kept 16,304), and resumes there
         long first = interruptedAt(logs, 1, 1000);
@@ -530,6 +542,37 @@ class ResumableDownloadTest {
         assertTrue(first > 0 && first <= 30_000, "first cut kept " + first);
         assertTrue(second > first && second <= first + 30_000, "second cut kept " + second);
         assertEquals(List.of("null", "bytes=" + first + "-", "bytes=" + second + "-"), ranges);
+    }
+
+    /**
+     * A body cut on every attempt ends the download "after 1 attempt" or "after 2 attempts", where
+     * both said "attempt(s)"; the backoff between the two goes to the test's sleeper.
+     */
+    @Test
+    void aBodyCutOnEveryAttemptCountsTheAttemptsInTheSingularForOne() throws IOException {
+        handler = cutAfter(1000);
+        for (int attempts : new int[] {1, 2}) {
+            Path target = tmp.resolve("cut-" + attempts + ".bin");
+            IOException e = assertThrows(IOException.class, () -> downloads().optAttempts(attempts).build()
+                    .download("acme/data", "part.bin", url(), expected(), target));
+            String counted = attempts == 1 ? "1 attempt, " : "2 attempts, ";
+            assertTrue(e.getMessage().startsWith("acme/data: part.bin: download interrupted after " + counted),
+                    e.getMessage());
+            Files.deleteIfExists(target.resolveSibling(target.getFileName() + ".incomplete"));
+        }
+    }
+
+    /** Downloads the test's part.bin to {@code target}, returning what was logged meanwhile. */
+    private String downloadLogged(ResumableDownload.Builder downloads, Path target) throws IOException {
+        PrintStream realErr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        try {
+            System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            downloads.build().download("acme/data", "part.bin", url(), expected(), target);
+        } finally {
+            System.setErr(realErr);
+        }
+        return captured.toString(StandardCharsets.UTF_8);
     }
 
     /** The byte count of the WARN that says attempt {@code attempt} of 3 was cut and when it resumes. */
@@ -542,12 +585,7 @@ class ResumableDownloadTest {
 
     @Test
     void anInterruptDuringTheWaitBeforeAResumeEndsTheDownloadKeepingThePartialFile() throws IOException {
-        handler = ex -> {
-            ex.sendResponseHeaders(200, BODY.length);
-            ex.getResponseBody().write(BODY, 0, 30_000);
-            ex.getResponseBody().flush();
-            throw new IOException("test server: cutting the body");
-        };
+        handler = cutAfter(30_000);
         HubSettings s = new HubSettings(URI.create("http://127.0.0.1:" + server.getAddress().getPort()), tmp, false,
                 null);
         ResumableDownload d = downloads().setHttp(HubHttp.builder().setSettings(s).sleeper(wait -> {

@@ -86,6 +86,12 @@ class TaskPredictorChoiceTest {
                                 List.of(List.of("paris", "rome", "tokyo"))));
                 assertEquals("predictor: task copa: input 0: 3 choices; expected the 2 choices the task was trained with",
                         three.getMessage());
+                // one choice is "1 choice", where it said "1 choices"
+                IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+                        () -> loaded.predictor("copa").choose(List.of("john read paris"), List.of(""),
+                                List.of(List.of("paris"))));
+                assertEquals("predictor: task copa: input 0: 1 choice; expected the 2 choices the task was trained with",
+                        one.getMessage());
                 IllegalArgumentException empty = assertThrows(IllegalArgumentException.class,
                         () -> loaded.predictor("copa").choose(List.of("john read paris"), List.of(""),
                                 List.of(List.of("paris", " "))));

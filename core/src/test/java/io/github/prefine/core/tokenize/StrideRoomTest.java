@@ -64,6 +64,19 @@ class StrideRoomTest {
     }
 
     /**
+     * The refusal counts the tokens a text keeps: 8 - 2 = 6 are "6 tokens", 3 - 2 = 1 is "1 token",
+     * where both said "token(s)". In a child JVM, as above, should the refusal not come.
+     */
+    @ParameterizedTest(name = "maxLength {0} stride {1}")
+    @CsvSource({"8, 6, keeps 6 tokens of the text", "3, 1, keeps 1 token of the text"})
+    void theRefusalCountsOneTokenInTheSingular(int maxLength, int stride, String kept) throws Exception {
+        Path file = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
+        String log = ChildJvm.run(StrideRoomProbe.class, dir.resolve("child.log"), List.of(), file.toString(), "single",
+                "LONGEST_FIRST", Integer.toString(maxLength), Integer.toString(stride));
+        assertTrue(log.contains("OUTCOME refused") && log.contains(kept + ", not more than the stride " + stride), log);
+    }
+
+    /**
      * The special tokens the stride check subtracts are a pair's, not a padded row's: with padding
      * to the maximum length, the empty pair the check probed came back 20 ids long, so every pair
      * seemed to overflow and ("a", "b"), 5 tokens with BERT's 3 special tokens, was refused. It

@@ -24,7 +24,7 @@ class SampledBatchTest {
     void countsThatDisagreeWithTheDrawsPerTaskAreRefusedNamingTheTask() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SampledBatch.grouped(new int[] {1, 0}, new int[] {5, 6}, new int[] {0, 2}));
-        assertEquals("sampled batch: task 0 has 1 draw(s), but its count says 0", e.getMessage());
+        assertEquals("sampled batch: task 0 has 1 draw, but its count says 0", e.getMessage());
         // a task beyond the counts failed with an ArrayIndexOutOfBoundsException
         e = assertThrows(IllegalArgumentException.class,
                 () -> SampledBatch.grouped(new int[] {0, 3}, new int[] {5, 6}, new int[] {1, 1}));
@@ -32,5 +32,16 @@ class SampledBatchTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> SampledBatch.grouped(new int[] {0, -1}, new int[] {5, 6}, new int[] {1, 1}));
         assertEquals("sampled batch: task index must be >= 0, found -1", e.getMessage());
+    }
+
+    /** The draws a refusal counts are "1 draw", "2 draws", "0 draws", where each said "draw(s)". */
+    @Test
+    void theRefusalCountsDrawsInTheSingularForOne() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SampledBatch.grouped(new int[] {0, 0}, new int[] {5, 6}, new int[] {0, 2}));
+        assertEquals("sampled batch: task 0 has 2 draws, but its count says 0", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> SampledBatch.grouped(new int[] {1, 1}, new int[] {5, 6}, new int[] {1, 1}));
+        assertEquals("sampled batch: task 0 has 0 draws, but its count says 1", e.getMessage());
     }
 }

@@ -175,14 +175,6 @@ class TrainerLifecycleTest {
         }
     }
 
-    /** The resume log's count of epochs (INFO, off in tests, so read from what it is made of). */
-    @Test
-    void theResumeLogCountsOneEpochInTheSingular() {
-        assertEquals("1 epoch", Trainer.epochs(1));
-        assertEquals("0 epochs", Trainer.epochs(0));
-        assertEquals("2 epochs", Trainer.epochs(2));
-    }
-
     @Test
     void aFitWhoseCheckpointCannotBeRestoredLeavesItsSamplerToTheNextTrainer(@TempDir Path tmp) throws Exception {
         HeterogeneousSampler settings = HeterogeneousSampler.builder().setTaskSizes(12, 10).setBatchSize(4).optSeed(3).build();

@@ -1,5 +1,6 @@
 package io.github.prefine.eval.evaluator;
 
+import io.github.prefine.eval.internal.Counts;
 import java.util.List;
 import java.util.Objects;
 import org.apache.commons.math3.stat.descriptive.moment.Mean;
@@ -41,8 +42,8 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
         }
         boolean undefined = stdKind == StdKind.SAMPLE && n == 1;
         if (undefined != Double.isNaN(std)) {
-            throw new IllegalArgumentException("a seed summary of " + n + " run(s) with " + stdKind + " std needs "
-                    + (undefined ? "std NaN (undefined for one run)" : "a number for std") + ", found " + std);
+            throw new IllegalArgumentException("a seed summary of " + Counts.counted(n, "run") + " with " + stdKind
+                    + " std needs " + (undefined ? "std NaN (undefined for one run)" : "a number for std") + ", found " + std);
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.prefine.eval.files;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.metrics.SquadMetrics;
 import io.github.prefine.eval.metrics.SquadScore;
@@ -148,7 +149,7 @@ public final class SquadPredictions {
             List<String> unknown = pred.keySet().stream().filter(id -> !gold.containsKey(id)).toList();
             if (!unknown.isEmpty()) {
                 throw new PredictionFileException(predictions, "$[\"" + JsonShapes.abbreviate(unknown.get(0))
-                        + "\"]", "ids of questions in " + dataset, unknown.size() + " unknown id(s)");
+                        + "\"]", "ids of questions in " + dataset, Counts.counted(unknown.size(), "unknown id"));
             }
         }
         List<String> p = new ArrayList<>(gold.size());

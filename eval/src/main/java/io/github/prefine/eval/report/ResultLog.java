@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.internal.LinkRefusal;
 import io.github.prefine.eval.internal.Utf8Bytes;
@@ -148,8 +149,8 @@ public final class ResultLog {
                 throw LinkRefusal.of(file, e);
             }
             WholeFiles.replace(tmp, file);
-            LOG.info("{}: shared its content with {} other name(s) (hard links); appending to a copy of its own,"
-                    + " which they do not see", file, n - 1);
+            LOG.info("{}: shared its content with {} (hard links); appending to a copy of its own,"
+                    + " which they do not see", file, Counts.counted(n - 1, "other name"));
         } finally {
             Files.deleteIfExists(tmp);
         }

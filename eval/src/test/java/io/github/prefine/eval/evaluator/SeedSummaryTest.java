@@ -49,4 +49,17 @@ class SeedSummaryTest {
         assertThrows(IllegalArgumentException.class, () -> new SeedSummary(71.5, Double.NaN, 2, StdKind.SAMPLE));
         assertThrows(IllegalArgumentException.class, () -> new SeedSummary(71.5, Double.NaN, 1, StdKind.POPULATION));
     }
+
+    /** The refusal counts its runs as "1 run" and "2 runs", where it said "run(s)". */
+    @Test
+    void theRefusalCountsOneRunInTheSingular() {
+        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
+                () -> new SeedSummary(71.5, 0.0, 1, StdKind.SAMPLE));
+        assertEquals("a seed summary of 1 run with " + StdKind.SAMPLE + " std needs std NaN (undefined for one run),"
+                + " found 0.0", one.getMessage());
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> new SeedSummary(71.5, Double.NaN, 2, StdKind.SAMPLE));
+        assertEquals("a seed summary of 2 runs with " + StdKind.SAMPLE + " std needs a number for std, found NaN",
+                two.getMessage());
+    }
 }

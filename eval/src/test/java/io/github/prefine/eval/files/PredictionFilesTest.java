@@ -88,6 +88,19 @@ class PredictionFilesTest {
         assertEquals(d + ":$.data[0].paragraphs[0].qas[0].answers: expected an array, found {}", e.getMessage());
     }
 
+    /** A strict score counts "1 unknown id" and "2 unknown ids", where both said "unknown id(s)". */
+    @Test
+    void squadStrictCountsUnknownIdsInTheSingularForOne(@TempDir Path dir) throws Exception {
+        Path d = dataset(dir);
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, "{\"q1\":\"a\",\"q2\":\"b\",\"q3\":\"c\",\"zz\":\"x\"}");
+        PredictionFileException e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(d, p, true));
+        assertEquals(p + ":$[\"zz\"]: expected ids of questions in " + d + ", found 1 unknown id", e.getMessage());
+        Files.writeString(p, "{\"q1\":\"a\",\"q2\":\"b\",\"q3\":\"c\",\"zz\":\"x\",\"zy\":\"y\"}");
+        e = assertThrows(PredictionFileException.class, () -> SquadPredictions.score(d, p, true));
+        assertEquals(p + ":$[\"zz\"]: expected ids of questions in " + d + ", found 2 unknown ids", e.getMessage());
+    }
+
     @Test
     void squadDevGoldAsPredictionsScores100(@TempDir Path dir) throws Exception {
         String shared = System.getProperty("prefine.shared");

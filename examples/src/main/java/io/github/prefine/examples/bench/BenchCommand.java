@@ -35,6 +35,7 @@ import io.github.prefine.core.train.Precision;
 import io.github.prefine.core.train.SampledBatch;
 import io.github.prefine.core.train.StepPhase;
 import io.github.prefine.core.train.TrainingStep;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.PreLaunchChecks;
@@ -559,11 +560,11 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             try (MultiHeadModel model = mb.build();
                     TrainingStep step = TrainingStep.builder().setModel(model).setData(new FixedBatch(fixed, tasks))
                             .optPrecision(precisionChoice).optOptimizer(AdamW.builder().optWeightDecay(0.01)).build()) {
-                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%s, batch upload %s, %d task%s, heads %s%n",
+                System.out.printf(Locale.ROOT, "full step: %s optimiser, %s attention%s, batch upload %s, %s, heads %s%n",
                         step.optimizer().fused() ? "fused AdamW" : "elementwise AdamW (fused kernel unavailable)",
                         FusedAttention.enabledOn(pm.getDevice()) ? "fused (scaled_dot_product_attention)" : "explicit",
                         padded ? " with a padding mask" : " without a mask (no padding)",
-                        MultiHeadModel.batchUpload(pm.getDevice()), tasks, tasks == 1 ? "" : "s",
+                        MultiHeadModel.batchUpload(pm.getDevice()), Counts.counted(tasks, "task"),
                         MultiHeadModel.stacksHeads() ? "stacked by kind" : "one by one");
                 long[] phase = new long[StepPhase.values().length];
                 long[][] phases = new long[steps][phase.length];

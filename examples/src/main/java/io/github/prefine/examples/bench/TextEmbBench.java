@@ -16,6 +16,7 @@ import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.train.MallocSettings;
 import io.github.prefine.core.transfer.TaskEmbedder;
 import io.github.prefine.core.transfer.TaskEmbedding;
+import io.github.prefine.eval.internal.Counts;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.file.Files;
@@ -118,9 +119,9 @@ public final class TextEmbBench implements Callable<Integer> {
         }
         Engine engine = Engine.getInstance();
         OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-        System.out.printf(Locale.ROOT, "engine %s %s, encoder %s, %d cores, %d embedding thread(s) of %d intra-op "
-                + "thread(s), batch %d, malloc: %s%n", engine.getEngineName(), engine.getVersion(), enc,
-                Runtime.getRuntime().availableProcessors(), threads, intraOp, batchSize,
+        System.out.printf(Locale.ROOT, "engine %s %s, encoder %s, %d cores, %s of %s, batch %d, malloc: %s%n",
+                engine.getEngineName(), engine.getVersion(), enc, Runtime.getRuntime().availableProcessors(),
+                Counts.counted(threads, "embedding thread"), Counts.counted(intraOp, "intra-op thread"), batchSize,
                 MallocSettings.describe(System.getenv()));
 
         long t0 = System.nanoTime();
@@ -159,8 +160,8 @@ public final class TextEmbBench implements Callable<Integer> {
             }
         }
         walls.sort(null);
-        System.out.printf(Locale.ROOT, "textemb best %.1f s, median %.1f s over %d run(s)%n", walls.get(0),
-                walls.get(walls.size() / 2), walls.size());
+        System.out.printf(Locale.ROOT, "textemb best %.1f s, median %.1f s over %s%n", walls.get(0),
+                walls.get(walls.size() / 2), Counts.counted(walls.size(), "run"));
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.hub.HubSettings;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.examples.data.DataStatus;
 import io.github.prefine.examples.data.DatasetFetcher;
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class DataCommand implements Runnable {
             }
             out.flush();
             if (failed > 0) {
-                err.println("prefine data fetch: " + failed + " of " + names.size() + " task(s) failed"
+                err.println("prefine data fetch: " + failed + " of " + Counts.counted(names.size(), "task") + " failed"
                         + (code == CliErrors.SERVICE ? ", each because the Hub failed; run the same command again later" : ""));
                 err.flush();
                 return code;

@@ -24,6 +24,7 @@ import io.github.prefine.core.transfer.TransferAgreement;
 import io.github.prefine.core.transfer.TransferRanking;
 import io.github.prefine.core.transfer.TransferRecommender;
 import io.github.prefine.core.transfer.TransferSource;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.ResultSet;
 import io.github.prefine.examples.demo.SyntheticSuite;
@@ -309,7 +310,7 @@ public final class RecommendCommand implements Callable<Integer> {
             }
         }
         if (!skips.isEmpty()) {
-            o.println("skipped " + skips.size() + " task(s): " + String.join("; ", skips));
+            o.println("skipped " + Counts.counted(skips.size(), "task") + ": " + String.join("; ", skips));
         }
         return out;
     }
@@ -455,7 +456,7 @@ public final class RecommendCommand implements Callable<Integer> {
         if (missing.isEmpty()) {
             into.add(t);
         } else {
-            skipped.add(t.name() + " (missing " + missing.size() + " file(s))");
+            skipped.add(t.name() + " (missing " + Counts.counted(missing.size(), "file") + ")");
         }
     }
 

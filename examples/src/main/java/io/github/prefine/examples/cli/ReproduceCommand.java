@@ -19,6 +19,7 @@ import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.task.TaskRegistry;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import io.github.prefine.core.train.Precision;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.JsonShapes;
 import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.stats.SeedDifference;
@@ -471,9 +472,9 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         }
         if (strict && !missing.isEmpty()) {
             Map.Entry<String, List<String>> first = missing.entrySet().iterator().next();
-            throw new IllegalArgumentException("--strict: data missing for " + missing.size() + " task(s) under " + data
-                    + ", first " + first.getKey() + ": " + first.getValue() + "; add the files (docs/data-layout.md),"
-                    + " choose --targets and --groups that have data, or run without --strict");
+            throw new IllegalArgumentException("--strict: data missing for " + Counts.counted(missing.size(), "task")
+                    + " under " + data + ", first " + first.getKey() + ": " + first.getValue()
+                    + "; add the files (docs/data-layout.md), choose --targets and --groups that have data, or run without --strict");
         }
         if (usableTargets == 0) {
             throw new IllegalArgumentException("--data " + data + ": none of the " + t.size() + " target tasks has its"
@@ -511,7 +512,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 source.load(task, reads);
             }
         }
-        LOG.info("--strict: the files of {} tasks read without a defect", all.size());
+        LOG.info("--strict: the files of {} read without a defect", Counts.counted(all.size(), "task"));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.prefine.examples.data;
 
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -279,8 +280,8 @@ final class TaskVersions implements AutoCloseable {
             AtomicFiles.deleteTree(p);
         }
         if (!stale.isEmpty()) {
-            LOG.warn("{}: deleted {} staging folder(s) or unpublished version(s) that a stopped fetch left in {}", task,
-                    stale.size(), dir);
+            LOG.warn("{}: deleted {} {} or unpublished {} that a stopped fetch left in {}", task, stale.size(),
+                    Counts.noun(stale.size(), "staging folder"), Counts.noun(stale.size(), "version"), dir);
         }
         return stale.size();
     }

@@ -14,6 +14,7 @@ import io.github.prefine.core.train.EvaluationProgress;
 import io.github.prefine.core.train.GradMode;
 import io.github.prefine.core.train.StepReport;
 import io.github.prefine.core.train.TrainingListener;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
 import io.github.prefine.examples.cli.GridCommand;
@@ -307,7 +308,7 @@ final class UnitTask implements Function<String, String> {
     private record KillAfterCheckpoint(String run) implements TrainingListener {
         @Override
         public void onCheckpoint(Path dir, int epochsDone) {
-            throw new IllegalStateException("fault injected into " + run + " after " + epochsDone + " epoch(s)");
+            throw new IllegalStateException("fault injected into " + run + " after " + Counts.counted(epochsDone, "epoch"));
         }
     }
 }

@@ -143,7 +143,7 @@ class BadInvocationsTest {
                         aFile.toString()),
                 c("reproduce, no data under --data", 2, "none of the 12 target tasks has its data", "reproduce", "--data", data,
                         "--out", out),
-                c("reproduce --strict, data missing", 2, "--strict: data missing for", "reproduce", "--strict", "--data", data,
+                c("reproduce --strict, data missing", 2, " tasks under " + data + ", first ", "reproduce", "--strict", "--data", data,
                         "--out", out),
                 c("encode --model missing folder", 2, "not found", "encode", "--model", tmp.resolve("nope").toString()),
                 c("encode --model folder without config.json", 2, "no config.json", "encode", "--model", noConfig.toString()),

@@ -580,7 +580,7 @@ class PredictCommandTest {
                 + " \"a game\"]}", "{\"premise\": \"bob read\", \"choices\": [\"a film\"]}");
         CliRunner cli = new CliRunner("predict");
         assertEquals(2, cli.run("--model", saved.toString(), "--task", "copa", "--input", f.toString()));
-        assertEquals("prefine predict: " + f + ":3: 1 choices; expected the 2 choices the task was trained with",
+        assertEquals("prefine predict: " + f + ":3: 1 choice; expected the 2 choices the task was trained with",
                 cli.err().strip());
         List<JsonObject> got = lines(cli.out());
         try (NDManager m = NDManager.newBaseManager(); FinetunedModel model = FinetunedModel.load(saved, m)) {

@@ -578,6 +578,43 @@ class DatasetFetcherTest {
         assertEquals(Map.of("train", 40, "validation", 10), FetchRecord.read(data, "xquad-en").orElseThrow().counts());
     }
 
+    /**
+     * The staging folders stopped fetches left are counted "1 staging folder", "2 staging folders" in
+     * the fetch's result, and so is the warning of what was deleted, where both said "(s)".
+     */
+    @Test
+    void theStagingFoldersAFetchDeletesAreCountedInTheSingularForOne() throws IOException {
+        putPairs("nyu-mll/glue", "rte", Map.of("train", pairRows(7, "t"), "validation", pairRows(3, "v")), true);
+        Path versions = TaskVersions.dir(data, "rte");
+        Files.createDirectories(versions.resolve("v-stopped1.staging"));
+        StringBuilder logs = new StringBuilder();
+        DatasetFetcher.Result one = fetchLogged(logs);
+        assertEquals(DatasetFetcher.Outcome.FETCHED, one.outcome(), one.detail());
+        assertTrue(one.detail().endsWith("; deleted 1 staging folder a stopped fetch left"), one.detail());
+        assertTrue(logs.toString().contains("rte: deleted 1 staging folder or unpublished version that"), logs.toString());
+        Files.createDirectories(versions.resolve("v-stopped2.staging"));
+        Files.createDirectories(versions.resolve("v-stopped3.staging"));
+        // the version is current: nothing to fetch, the folders deleted all the same
+        DatasetFetcher.Result two = fetchLogged(logs);
+        assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, two.outcome(), two.detail());
+        assertTrue(two.detail().endsWith("; deleted 2 staging folders a stopped fetch left"), two.detail());
+        assertTrue(logs.toString().contains("rte: deleted 2 staging folders or unpublished versions that"),
+                logs.toString());
+    }
+
+    /** Fetches rte, adding what it logged to {@code logs}. */
+    private DatasetFetcher.Result fetchLogged(StringBuilder logs) throws IOException {
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            return fetcher().fetch("rte");
+        } finally {
+            System.setErr(realErr);
+            logs.append(captured.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
     // ---- download faults ----
 
     @Test
@@ -611,7 +648,7 @@ class DatasetFetcherTest {
         List<FakeDatasetHub.Seen> all = hub.seen().stream()
                 .filter(s -> s.rawPath().endsWith("/rte/train/0000.parquet")).toList();
 
-        assertTrue(e.getMessage().contains("download interrupted after 3 attempt(s)"), e.getMessage());
+        assertTrue(e.getMessage().contains("download interrupted after 3 attempts"), e.getMessage());
         assertEquals(3, cut.size(), cut.toString());
         assertEquals(Arrays.asList(null, "bytes=100-", "bytes=200-"), cut.stream().map(FakeDatasetHub.Seen::range).toList());
         assertEquals(DatasetFetcher.Outcome.FETCHED, again.outcome(), again.detail());

@@ -87,7 +87,7 @@ class FetchExitCodeTest {
             assertEquals(2, lines.size(), r.err());
             assertTrue(lines.get(0).startsWith("prefine data fetch: rte: ") && lines.get(0).contains("HTTP 503 after 3"
                     + " attempts (PREFINE_HUB_RETRIES allows 2 retries)"), r.err());
-            assertTrue(lines.get(1).contains("1 of 1 task(s) failed, each because the Hub failed; run the same command"
+            assertTrue(lines.get(1).contains("1 of 1 task failed, each because the Hub failed; run the same command"
                     + " again later"), r.err());
             // the same rule for every command that talks to the Hub: here a model to resolve
             Run encode = prefine("http://127.0.0.1:" + server.getAddress().getPort(), "encode", "--model",
@@ -110,6 +110,12 @@ class FetchExitCodeTest {
 
         assertEquals(CliErrors.SERVICE, r.exitCode(), r.err());
         assertTrue(failureLines(r).get(0).contains("cannot reach http://127.0.0.1:" + port), r.err());
+        // two tasks are counted in the plural, as one is in the singular (the 503 test): both said "task(s)"
+        Run two = prefine("http://127.0.0.1:" + port, "data", "fetch", "--data", dir.resolve("data").toString(),
+                "--tasks", "rte,cb");
+        assertEquals(CliErrors.SERVICE, two.exitCode(), two.err());
+        assertTrue(failureLines(two).stream().anyMatch(l -> l.contains("2 of 2 tasks failed, each because the Hub failed")),
+                two.err());
     }
 
     @Test

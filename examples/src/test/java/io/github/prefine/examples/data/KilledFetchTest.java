@@ -132,7 +132,7 @@ class KilledFetchTest {
         DatasetFetcher.Result r = fetcher(data).fetch("rte");
 
         assertEquals(DatasetFetcher.Outcome.FETCHED, r.outcome(), r.detail());
-        assertTrue(r.detail().contains("deleted 1 staging folder(s) a stopped fetch left"), r.detail());
+        assertTrue(r.detail().contains("deleted 1 staging folder a stopped fetch left"), r.detail());
         FakeDatasetHub.assertRteVersion(data, "new", 500, 4);
         assertEquals(NEW_COMMIT, FetchRecord.read(data, "rte").orElseThrow().revision());
         assertEquals(List.of(), staging(data));

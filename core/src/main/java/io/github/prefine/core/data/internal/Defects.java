@@ -3,6 +3,7 @@ package io.github.prefine.core.data.internal;
 import io.github.prefine.core.data.Leniency;
 import io.github.prefine.core.data.MalformedDatasetException;
 import io.github.prefine.core.data.ReadReport;
+import io.github.prefine.eval.internal.Counts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -171,7 +172,7 @@ public final class Defects {
      * @param log the reader's logger
      * @param r the finished report
      * @param units what a unit read is called, plural, for example {@code "rows"}
-     * @param kept what an example kept is called, for example {@code "question(s)"}; empty when
+     * @param kept what an example kept is called, singular, for example {@code "question"}; empty when
      *     examples are units
      */
     public static void warnSkipsPerReason(Logger log, ReadReport r, String units, String kept) {
@@ -182,7 +183,7 @@ public final class Defects {
                     before.isEmpty() ? "" : ", after skipping " + before);
         } else if (!before.isEmpty()) {
             log.warn("{}: read {} {}, kept {}{}; skipped {}", r.file(), r.records(), units, r.examples(),
-                    kept.isEmpty() ? "" : " " + kept, before);
+                    kept.isEmpty() ? "" : " " + Counts.noun(r.examples(), kept), before);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.prefine.core.train.internal;
 
 import io.github.prefine.core.checkpoint.PlainFolders;
+import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.eval.internal.WholeFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +149,7 @@ public final class CheckpointStore {
         deleteOthers(name);
         // a base model's weights, moments and best copy run to gigabytes: seconds worth a line
         if (LOG.isInfoEnabled()) {
-            LOG.info("{}: checkpoint after {} epoch(s) written, {} MiB in {} s", dir, epochsDone,
+            LOG.info("{}: checkpoint after {} written, {} MiB in {} s", dir, Counts.counted(epochsDone, "epoch"),
                     String.format(Locale.ROOT, "%.1f", bytes / 1048576.0),
                     String.format(Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
         }
