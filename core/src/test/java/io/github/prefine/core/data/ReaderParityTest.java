@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code EmptyInputTest}); the rows of the damaged MRQA and QED samples were recorded again when
  * a span of the wrong length got a message that says so (an MRQA span's count of values, a QED
  * span's end; see {@code ReaderFuzzRegressionTest}): the same examples and reasons, other messages;
- * every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * the six rows of the shared SubjQA books files were recorded again when a sample's count of
+ * answers lost its "(s)" ("beside 1 answer of"), checked to be the old digests with that wording
+ * put back: the same examples, reasons and counts; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {

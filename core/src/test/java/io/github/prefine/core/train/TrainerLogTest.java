@@ -44,9 +44,14 @@ class TrainerLogTest {
         }
         // each checkpoint (after epoch 1, 2, and the final one) says where, how large and how long
         Pattern written = Pattern.compile("INFO .*CheckpointStore - " + Pattern.quote(dir.resolve("ckpt").toString())
-                + "/ckpt-(epoch|final)-00000([12]): checkpoint after \\2 epoch\\(s\\) written, \\d+\\.\\d MiB in \\d+\\.\\d s");
+                + "/ckpt-(epoch|final)-00000([12]): checkpoint after (1 epoch|2 epochs) written, \\d+\\.\\d MiB in \\d+\\.\\d s");
         List<String> checkpoints = text.lines().filter(l -> l.contains("CheckpointStore")).toList();
         assertEquals(3, checkpoints.size(), text);
-        checkpoints.forEach(l -> assertTrue(written.matcher(l).find(), l));
+        checkpoints.forEach(l -> {
+            var w = written.matcher(l);
+            assertTrue(w.find(), l);
+            // the count in words is the folder's, in the singular for one
+            assertTrue(w.group(3).startsWith(w.group(2) + " "), l);
+        });
     }
 }
