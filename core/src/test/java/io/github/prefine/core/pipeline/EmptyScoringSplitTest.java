@@ -46,4 +46,26 @@ class EmptyScoringSplitTest {
                     + " examples, or leave it out of what is scored", e.getMessage());
         }
     }
+
+    @Test
+    void anUnlabelledExampleTheFeaturizerSkippedIsStillUnlabelled(@TempDir Path dir) throws Exception {
+        Task classifier = InMemoryTasks.task("mem-s", TaskGroup.C, TaskFormat.SINGLE_TEXT, MetricType.MACRO_F1, List.of());
+        // v1 holds a lone surrogate (a cut emoji), which the tokenizer rejects: the featurizer skips it
+        List<TextExample> unlabelled = List.of(new TextExample("v0", "good", null, null),
+                new TextExample("v1", "so \ud83d good", null, null));
+        try (SubwordTokenizer tokenizer = SubwordTokenizer.builder()
+                .setTokenizerPath(WordTokenizer.write(dir.resolve("tokenizer.json"), List.of("good", "bad", "so")))
+                .build()) {
+            FeaturizedTask c = FeaturizedTask.featurize(InMemoryTasks.data(classifier, LABELLED, LABELLED, unlabelled),
+                    tokenizer, FeatureSettings.paper());
+            assertEquals(1, c.features().get(Split.TEST).report().skippedCount());
+            int units = c.features().get(Split.TEST).size();
+            List<float[]> logits = java.util.Collections.nCopies(units, new float[] {1f, 0f});
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> c.score(Split.TEST, logits, 2));
+            assertEquals("scorer: task mem-s: its TEST split has no labelled example to score (2 examples,"
+                    + " 2 unlabelled); MACRO_F1 over none has no value, not 0: score the task on a split with labelled"
+                    + " examples, or leave it out of what is scored", e.getMessage());
+        }
+    }
 }
