@@ -51,7 +51,10 @@ public final class FastDropout {
      * <p>A bfloat16 array on a CPU (DJL reports its type as {@code UNKNOWN}) is multiplied by a
      * float32 mask, so the result is float32: PyTorch's CPU dropout scales a bfloat16 array by
      * {@code 1 / (1 - p)} rounded to bfloat16 (1.109375 for p = 0.1, 0.16% low), a bias that
-     * compounds over layers and that its GPU kernel, which scales in float32, does not have.
+     * compounds over layers and that its GPU kernel, which scales in float32, does not have. A
+     * float16 array with a scale past float16's range (p above about 0.99998) is likewise scaled in
+     * float32 and rounded to float16 once, as the GPU kernel does, where PyTorch's CPU dropout
+     * rounds the scale to infinity.
      *
      * @param x a float32 or float16 array, or a bfloat16 one on a CPU; differentiable
      * @param p the probability of zeroing an element, in {@code [0, 1)}
@@ -73,6 +76,12 @@ public final class FastDropout {
         }
         if (!usesJavaMasks(x.getDevice(), type, x.size())) {
             return Dropout.dropout(x, p, true).singletonOrThrow();
+        }
+        if (type == DataType.FLOAT16 && !halfHoldsScale(p)) {
+            // no float16 mask holds the scale: multiply in float32 and round once, as PyTorch's CUDA kernel
+            try (NDArray wide = x.toType(DataType.FLOAT32, false); NDArray y = apply(wide, p, true)) {
+                return y.toType(DataType.FLOAT16, false);
+            }
         }
         NDList drawn = masks(x.getManager(), x.getShape(), type, p, 1);
         if (drawn.isEmpty()) {
@@ -100,7 +109,8 @@ public final class FastDropout {
      * @param p the probability of zeroing an element, in {@code [0, 1)}
      * @param count how many masks
      * @return the masks, or an empty list when {@code apply} would use PyTorch's own dropout
-     *     (not a CPU manager, another dtype, a mask over 2 GiB, {@code p = 0}); the caller then
+     *     (not a CPU manager, another dtype, a mask over 2 GiB, {@code p = 0}, or a float16 mask
+     *     whose scale {@code 1 / (1 - p)} is past float16's largest value); the caller then
      *     calls {@code apply(x, p, training)} as usual
      * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)} or count is negative
      */
@@ -109,7 +119,8 @@ public final class FastDropout {
             throw new IllegalArgumentException("need p in [0, 1) and count >= 0, found p=" + p + ", count=" + count);
         }
         NDList out = new NDList(count);
-        if (p == 0f || count == 0 || shape.size() == 0 || !usesJavaMasks(manager.getDevice(), type, shape.size())) {
+        if (p == 0f || count == 0 || shape.size() == 0 || !usesJavaMasks(manager.getDevice(), type, shape.size())
+                || (type == DataType.FLOAT16 && !halfHoldsScale(p))) {
             return out;
         }
         long[] seeds = new long[count];
@@ -177,6 +188,11 @@ public final class FastDropout {
                     + " does not fit an array " + x.getShape() + " " + x.getDataType());
         }
         return x.mul(mask);
+    }
+
+    /** Whether a float16 mask holds {@code 1 / (1 - p)}: not past float16's largest value (p above about 0.99998). */
+    private static boolean halfHoldsScale(float p) {
+        return (float) (1.0 / (1.0 - p)) <= 65504f;
     }
 
     /** Whether masks for such arrays are drawn here (else PyTorch's dropout runs). */

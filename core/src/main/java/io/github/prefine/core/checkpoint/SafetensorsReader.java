@@ -64,8 +64,11 @@ public final class SafetensorsReader implements AutoCloseable {
     /** The index of a sharded checkpoint. */
     public static final String INDEX_FILE = "model.safetensors.index.json";
 
-    /** Headers beyond this size are rejected as corrupt rather than allocated. */
-    private static final long MAX_HEADER_BYTES = 100L * 1024 * 1024;
+    /**
+     * Headers beyond this size are rejected as corrupt rather than allocated: Hugging Face's
+     * safetensors refuses a header of more than 100,000,000 bytes (its {@code MAX_HEADER_SIZE}).
+     */
+    private static final long MAX_HEADER_BYTES = 100_000_000L;
 
     private final Path source;
     private final List<Shard> shards;

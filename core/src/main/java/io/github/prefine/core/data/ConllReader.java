@@ -233,7 +233,7 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         }
         Defects.requireRecords(sentences, leniency, report, name, "", "at least one sentence", "an empty file");
         ReadReport r = report.records(sentences).examples(out.size()).build();
-        Defects.warnSkips(LOG, r, "sentences");
+        Defects.warnSkips(LOG, r, "sentence");
         return new ReadResult<>(out, r);
     }
 

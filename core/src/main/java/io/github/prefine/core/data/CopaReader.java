@@ -45,7 +45,7 @@ public final class CopaReader implements DatasetReader<ChoiceExample> {
         });
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
-        Defects.warnSkips(LOG, r, "lines");
+        Defects.warnSkips(LOG, r, "line");
         return new ReadResult<>(out, r);
     }
 }

@@ -66,7 +66,7 @@ public final class JsonlClassificationReader implements DatasetReader<TextExampl
                 file, leniency, report, bytesRead, (o, at, line) -> out.add(parse(name, o, at, line)));
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
-        Defects.warnSkips(LOG, r, "lines");
+        Defects.warnSkips(LOG, r, "line");
         return new ReadResult<>(out, r);
     }
 

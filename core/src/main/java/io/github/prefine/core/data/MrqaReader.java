@@ -66,7 +66,7 @@ public final class MrqaReader implements DatasetReader<QaExample> {
         Defects.requireRecords(questions, leniency, report, name, "", "a header line and at least one question",
                 "none");
         ReadReport r = report.records(questions).examples(out.size()).build();
-        Defects.warnSkipsPerReason(LOG, r, "questions");
+        Defects.warnSkipsPerReason(LOG, r, "question");
         return new ReadResult<>(out, r);
     }
 

@@ -53,7 +53,7 @@ public final class QedReader implements DatasetReader<QaExample> {
         Defects.requireRecords(records, leniency, report, name, "", "at least one JSON line", "an empty file");
         ReadReport r = report.records(records).examples(out.size()).build();
         // a skipped answer is not a skipped line: per reason, as the other QA readers say it
-        Defects.warnSkipsPerReason(LOG, r, "lines");
+        Defects.warnSkipsPerReason(LOG, r, "line");
         return new ReadResult<>(out, r);
     }
 

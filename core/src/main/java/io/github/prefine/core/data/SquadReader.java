@@ -63,7 +63,7 @@ public final class SquadReader implements DatasetReader<QaExample> {
         }
         Defects.requireRecords(d.questions, leniency, report, name, "$.data", "at least one question", "none");
         ReadReport r = report.records(d.questions).examples(d.out.size()).build();
-        Defects.warnSkipsPerReason(LOG, r, "questions");
+        Defects.warnSkipsPerReason(LOG, r, "question");
         return new ReadResult<>(d.out, r);
     }
 

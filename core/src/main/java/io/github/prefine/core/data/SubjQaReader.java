@@ -138,7 +138,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 "none");
         ReadReport rep = report.records(records - 1).examples(out.size()).build();
         // questions are skipped as well as rows: per reason, as the other QA readers say it
-        Defects.warnSkipsPerReason(LOG, rep, "rows", "question");
+        Defects.warnSkipsPerReason(LOG, rep, "row", "question");
         return new ReadResult<>(out, rep);
     }
 

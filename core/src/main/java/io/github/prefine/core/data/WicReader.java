@@ -126,7 +126,7 @@ public final class WicReader implements DatasetReader<TextExample> {
         }
         Defects.requireRecords(rows, leniency, report, name, "", "at least one row", "an empty file");
         ReadReport r = report.records(rows).examples(out.size()).build();
-        Defects.warnSkips(LOG, r, "rows");
+        Defects.warnSkips(LOG, r, "row");
         return new ReadResult<>(out, r);
     }
 

@@ -1,6 +1,8 @@
 package io.github.prefine.core.task;
 
+import io.github.prefine.core.data.ChoiceExample;
 import io.github.prefine.core.data.Example;
+import io.github.prefine.core.data.QaExample;
 import io.github.prefine.core.data.SeededSplit;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.features.FeatureReport;
@@ -252,7 +254,9 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
                     + " units, found " + logits.size() + " predictions");
         }
         checkLogits(logits, width);
-        long unlabelled = f.report().unlabelledCount();
+        // counted over the examples, not the report: an unlabelled example the featurizer skipped is
+        // no kept one, so the report leaves it out, and the metric leaves it out as well
+        long unlabelled = examples.stream().filter(FeaturizedTask::unlabelled).count();
         if (examples.size() - unlabelled <= 0) {
             // a test split with hidden labels: the metric over no gold scored 0 % as if all were wrong
             throw new IllegalArgumentException("scorer: task " + name() + ": its " + split + " split has no labelled"
@@ -262,6 +266,20 @@ public record FeaturizedTask(Task task, List<String> labels, Map<Split, Features
         }
         Evaluator evaluator = Evaluator.builder().setMetric(task.metric()).build();
         return task.format().score(f, examples, labels, logits, width, evaluator);
+    }
+
+    /** Whether an example has no gold for a metric to score: no label, no right choice, no answer. */
+    private static boolean unlabelled(Example e) {
+        if (e instanceof TextExample t) {
+            return t.label() == null;
+        }
+        if (e instanceof ChoiceExample c) {
+            return c.label() < 0;
+        }
+        if (e instanceof QaExample q) {
+            return q.references().isEmpty();
+        }
+        return false;
     }
 
     /**

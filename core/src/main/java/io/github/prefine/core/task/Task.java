@@ -281,12 +281,15 @@ public final class Task {
             String rare = declared ? null : flagRare(splits, fileOf, labelReport);
             ReadReport lr = labelReport.build();
             if (lr.totalSkipped() > 0) {
-                LOG.warn("task {}: skipped {} examples with labels outside {}, e.g. {}", name, lr.totalSkipped(), labels,
+                LOG.warn("task {}: skipped {} with labels outside {}, e.g. {}", name,
+                        Counts.counted(lr.totalSkipped(), "example"), labels,
                         lr.samples(UNKNOWN_LABEL).get(0));
             }
             if (lr.flagged(UNSEEN_LABEL) > 0) {
-                LOG.warn("task {}: {} evaluation examples have labels the training data never showed; kept and scored"
-                        + " as wrong, e.g. {}", name, lr.flagged(UNSEEN_LABEL), lr.samples(UNSEEN_LABEL).get(0));
+                int unseen = lr.flagged(UNSEEN_LABEL);
+                LOG.warn("task {}: {} {} labels the training data never showed; kept and scored as wrong, e.g. {}",
+                        name, Counts.counted(unseen, "evaluation example"), unseen == 1 ? "has" : "have",
+                        lr.samples(UNSEEN_LABEL).get(0));
             }
             if (rare != null) {
                 LOG.warn("task {}: {}; kept and flagged, e.g. {}", name, rare, lr.samples(RARE_LABEL).get(0));

@@ -180,6 +180,23 @@ class SafetensorsReaderTest {
         assertTrue(failure(tiny).contains("shorter than the 8-byte header length"));
     }
 
+    /**
+     * The header size limit is Hugging Face's: its safetensors library refuses a header of more
+     * than {@code MAX_HEADER_SIZE = 100_000_000} bytes (a decimal 100 MB, {@code n > MAX_HEADER_SIZE}
+     * gives {@code HeaderTooLarge}), where 100 MiB (104,857,600) let 4.8 MB more through, a file HF
+     * cannot read. The file is sparse: its length reaches past the header, its bytes are never written.
+     */
+    @Test
+    void refusesAHeaderOverHuggingFacesHundredMillionBytes() throws Exception {
+        Path p = dir.resolve("model.safetensors");
+        long declared = 100_000_001L;
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(p.toFile(), "rw")) {
+            f.write(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(declared).array());
+            f.setLength(8 + declared);
+        }
+        assertEquals(p + ": header length 100000001 exceeds the 100000000 bytes a header may have", failure(p));
+    }
+
     @Test
     void rejectsUnparsableHeader() throws Exception {
         assertTrue(failure(raw("{\"a\": {\"dtype\": ", 0)).contains("header is not parsable JSON"));

@@ -124,6 +124,15 @@ class EmptyInputTest {
     }
 
     @Test
+    void oneRowReadIsOneRow() throws IOException {
+        // the header and a single row of three fields: one row read, none kept, one skipped
+        Path f = TestFiles.write(dir, "t/one.tsv", "sentence\tlabel\nb\t0\tx\n");
+        Lenient l = lenient(TSV, f);
+        assertEquals(1, l.report().records());
+        assertEquals(List.of("t/one.tsv: read 1 row, kept 0, skipped 1: {wrong field count=1}"), l.warnings());
+    }
+
+    @Test
     void aBlankLineBetweenTsvRowsIsACountedSkip() throws IOException {
         // only blank lines at the end are no rows: one inside is a defect, even where one empty
         // field would fit (a one-column layout), as GLUE files hold none and csv.DictReader or

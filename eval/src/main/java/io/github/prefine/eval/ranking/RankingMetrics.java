@@ -122,12 +122,12 @@ public final class RankingMetrics {
      * <p>Gains must be non-negative; callers turning measured scores into gains usually subtract
      * the smallest score, so that the worst item gains nothing.
      *
-     * @param predicted the predicted score of each item
+     * @param predicted the predicted score of each item, none NaN
      * @param gain the measured gain of each item, non-negative, same length
      * @param k how many top positions count, positive
      * @return NDCG@k in [0, 1]; 1 when every gain is zero (any order is ideal)
-     * @throws IllegalArgumentException if the lengths differ, k is not positive, or a gain is
-     *     negative or NaN
+     * @throws IllegalArgumentException if the lengths differ, k is not positive, a gain is
+     *     negative or NaN, or a predicted score is NaN
      */
     public static double ndcgAtK(double[] predicted, double[] gain, int k) {
         Objects.requireNonNull(predicted, "predicted");
@@ -142,6 +142,10 @@ public final class RankingMetrics {
         for (int i = 0; i < gain.length; i++) {
             if (!(gain[i] >= 0)) {
                 throw new IllegalArgumentException("ndcg: gain " + i + " must be non-negative, found " + gain[i]);
+            }
+            if (Double.isNaN(predicted[i])) {
+                // Double.compare would rank it highest: a score that looks measured
+                throw new IllegalArgumentException("ndcg: predicted score " + i + " must be a number, found NaN");
             }
         }
         double dcg = dcg(order(predicted), gain, k);

@@ -30,8 +30,9 @@ public final class TableReader {
      *
      * @param file a {@code .json} table written by {@link TableWriter}
      * @return the table, with empty cells where the file has {@code null} values
-     * @throws MalformedTableException if the file is not such a table, or holds a number beyond the
-     *     range of a double (file, JSON path, expected, found)
+     * @throws MalformedTableException if the file is not such a table, holds a number beyond the
+     *     range of a double, a negative standard deviation or one beside an empty value (file, JSON
+     *     path, expected, found)
      * @throws IOException if reading fails
      */
     public static Table read(Path file) throws IOException {
@@ -69,8 +70,18 @@ public final class TableReader {
                 String cellAt = at + ".cells[" + c + "]";
                 JsonObject co = JsonShapes.object(cellArray.get(c), cellAt, bad);
                 JsonElement vs = co.get(TableWriter.VS_BASELINE);
-                cells.add(new Cell(number(file, cellAt + ".value", co.get("value")),
-                        number(file, cellAt + ".std", co.get("std")),
+                double value = number(file, cellAt + ".value", co.get("value"));
+                double std = number(file, cellAt + ".std", co.get("std"));
+                if (std < 0) {
+                    throw new MalformedTableException(file, cellAt + ".std", "a standard deviation, 0 or more, or null",
+                            JsonShapes.describe(co.get("std")));
+                }
+                if (Double.isNaN(value) && !Double.isNaN(std)) {
+                    // the writer gives an empty cell no std: "± 0.5" alone is no result
+                    throw new MalformedTableException(file, cellAt + ".std", "null beside an empty value",
+                            JsonShapes.describe(co.get("std")));
+                }
+                cells.add(new Cell(value, std,
                         vs == null ? null : comparison(file, cellAt + "." + TableWriter.VS_BASELINE, vs, bad)));
             }
             rows.add(new Table.Row(label, cells));

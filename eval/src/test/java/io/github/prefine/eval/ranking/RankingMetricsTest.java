@@ -45,6 +45,17 @@ class RankingMetricsTest {
                 () -> RankingMetrics.ndcgAtK(new double[] {1, 2}, new double[] {-1, 0}, 2));
     }
 
+    /**
+     * A NaN predicted score has no place in a ranking: sorted as the highest it would put its item
+     * first and give a score that looks measured ({1, NaN} over gains {0, 1} gave 1.0).
+     */
+    @Test
+    void aNaNPredictedScoreIsRefusedNamingTheItem() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.ndcgAtK(new double[] {1, Double.NaN}, new double[] {0, 1}, 2));
+        assertEquals("ndcg: predicted score 1 must be a number, found NaN", e.getMessage());
+    }
+
     @Test
     void orderBreaksTiesByIndex() {
         assertArrayEquals(new int[] {1, 0, 2}, RankingMetrics.order(new double[] {2, 5, 2}));

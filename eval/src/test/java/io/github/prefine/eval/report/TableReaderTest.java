@@ -71,6 +71,27 @@ class TableReaderTest {
         assertTrue(e.getMessage().startsWith(f + " $: expected a JSON table written by prefine, found "), e.getMessage());
     }
 
+    /**
+     * A standard deviation is never negative, and the writer writes none beside an empty value:
+     * either would print as a cell no run could have given ("53.25 ± -0.5", "± 0.5" alone).
+     */
+    @Test
+    void aNegativeStdOrAStdBesideAnEmptyValueIsRefused(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("t.json");
+        String good = TableWriter.standard().toJson(sample());
+        assertTrue(good.contains("\"std\": 0.5"), good);
+
+        Files.writeString(f, good.replace("\"std\": 0.5", "\"std\": -0.5"));
+        MalformedTableException e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[0].std: expected a standard deviation, 0 or more, or null, found -0.5",
+                e.getMessage());
+
+        Files.writeString(f, "{\"title\": \"t\", \"corner\": \"Group\", \"columns\": [\"A\"],"
+                + " \"rows\": [{\"label\": \"SL\", \"cells\": [{\"value\": null, \"std\": 0.5}]}]}");
+        e = assertThrows(MalformedTableException.class, () -> TableReader.read(f));
+        assertEquals(f + " $.rows[0].cells[0].std: expected null beside an empty value, found 0.5", e.getMessage());
+    }
+
     @Test
     void aTableBeingRewrittenIsReadWholeOldOrNew(@TempDir Path dir) throws Exception {
         // a grid rewrites its tables after every sweep while `prefine compare` may read them; a kill

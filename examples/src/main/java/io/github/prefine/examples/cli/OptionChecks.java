@@ -3,8 +3,8 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.core.features.FeatureSettings;
+import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.Task;
-import io.github.prefine.core.task.TaskFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,10 +81,11 @@ final class OptionChecks {
      */
     static void lengthsFitEncoder(Path encoder, List<Task> tasks, int maxLength, int qaMaxLength) throws IOException {
         int positions = EncoderConfig.fromJson(encoder.resolve(EncoderCheckpoint.CONFIG_FILE)).maxSequenceLength();
-        if (tasks.stream().anyMatch(t -> t.format() != TaskFormat.QA)) {
+        // told by type, as the featurizer reads it: a format built with new ExtractiveQa() is QA too
+        if (tasks.stream().anyMatch(t -> !(t.format() instanceof ExtractiveQa))) {
             fitsEncoder(encoder, positions, "--max-length", maxLength);
         }
-        if (tasks.stream().anyMatch(t -> t.format() == TaskFormat.QA)) {
+        if (tasks.stream().anyMatch(t -> t.format() instanceof ExtractiveQa)) {
             fitsEncoder(encoder, positions, "--qa-max-length", qaMaxLength);
         }
     }

@@ -14,7 +14,6 @@ import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskCatalog;
 import io.github.prefine.core.task.TaskData;
 import io.github.prefine.core.task.TaskSource;
-import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -171,9 +170,9 @@ public final class DatasetFetcher {
         }
         try (TaskVersions versions = TaskVersions.open(dataRoot, taskName, links)) {
             Result r = fetch(task, d, old, targets, versions);
-            int stale = versions.staleRemoved();
-            return stale == 0 ? r : new Result(r.task(), r.outcome(), r.detail() + "; deleted "
-                    + Counts.counted(stale, "staging folder") + " a stopped fetch left");
+            String stale = versions.staleRemoved();
+            return stale.isEmpty() ? r : new Result(r.task(), r.outcome(), r.detail() + "; deleted " + stale
+                    + " a stopped fetch left");
         }
     }
 

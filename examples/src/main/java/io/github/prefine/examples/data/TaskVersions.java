@@ -83,7 +83,7 @@ final class TaskVersions implements AutoCloseable {
     private final Path dir;
     private final FileChannel lockChannel;
     private final SymbolicLinks links;
-    private final int staleRemoved;
+    private final String staleRemoved;
     private boolean closed;
 
     private TaskVersions(Path dataRoot, String task, Path dir, FileChannel lockChannel, SymbolicLinks links)
@@ -139,11 +139,12 @@ final class TaskVersions implements AutoCloseable {
     }
 
     /**
-     * How many staging folders and unpublished versions of stopped fetches {@link #open} deleted.
+     * What of stopped fetches {@link #open} deleted, counted per kind, for example {@code "1 staging
+     * folder and 2 unpublished versions"}.
      *
-     * @return the count
+     * @return the counts, empty if nothing was deleted
      */
-    int staleRemoved() {
+    String staleRemoved() {
         return staleRemoved;
     }
 
@@ -258,8 +259,8 @@ final class TaskVersions implements AutoCloseable {
         AtomicFiles.deleteTree(version);
     }
 
-    /** Deletes staging folders and versions that {@code current} does not name; returns how many. */
-    private int removeUnpublished() throws IOException {
+    /** Deletes staging folders and versions that {@code current} does not name; says how many of each. */
+    private String removeUnpublished() throws IOException {
         Path current = dir.resolve(CURRENT);
         Path published = Files.isSymbolicLink(current) ? Files.readSymbolicLink(current).getFileName() : null;
         List<Path> stale = new ArrayList<>();
@@ -279,11 +280,20 @@ final class TaskVersions implements AutoCloseable {
         for (Path p : stale) {
             AtomicFiles.deleteTree(p);
         }
-        if (!stale.isEmpty()) {
-            LOG.warn("{}: deleted {} {} or unpublished {} that a stopped fetch left in {}", task, stale.size(),
-                    Counts.noun(stale.size(), "staging folder"), Counts.noun(stale.size(), "version"), dir);
+        long staging = stale.stream().filter(p -> p.getFileName().toString().endsWith(STAGING)).count();
+        long versions = stale.size() - staging;
+        List<String> kinds = new ArrayList<>();
+        if (staging > 0) {
+            kinds.add(Counts.counted(staging, "staging folder"));
         }
-        return stale.size();
+        if (versions > 0) {
+            kinds.add(Counts.counted(versions, "unpublished version"));
+        }
+        String removed = String.join(" and ", kinds);
+        if (!stale.isEmpty()) {
+            LOG.warn("{}: deleted {} a stopped fetch left in {}", task, removed, dir);
+        }
+        return removed;
     }
 
     /** Releases the fetch lock. */

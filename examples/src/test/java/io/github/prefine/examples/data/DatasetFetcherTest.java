@@ -580,7 +580,9 @@ class DatasetFetcherTest {
 
     /**
      * The staging folders stopped fetches left are counted "1 staging folder", "2 staging folders" in
-     * the fetch's result, and so is the warning of what was deleted, where both said "(s)".
+     * the fetch's result, and so is the warning of what was deleted, where both said "(s)"; an
+     * unpublished version (renamed from staging, never made current) is counted as one, not as a
+     * staging folder.
      */
     @Test
     void theStagingFoldersAFetchDeletesAreCountedInTheSingularForOne() throws IOException {
@@ -591,15 +593,23 @@ class DatasetFetcherTest {
         DatasetFetcher.Result one = fetchLogged(logs);
         assertEquals(DatasetFetcher.Outcome.FETCHED, one.outcome(), one.detail());
         assertTrue(one.detail().endsWith("; deleted 1 staging folder a stopped fetch left"), one.detail());
-        assertTrue(logs.toString().contains("rte: deleted 1 staging folder or unpublished version that"), logs.toString());
+        assertTrue(logs.toString().contains("rte: deleted 1 staging folder a stopped fetch left in"), logs.toString());
         Files.createDirectories(versions.resolve("v-stopped2.staging"));
         Files.createDirectories(versions.resolve("v-stopped3.staging"));
         // the version is current: nothing to fetch, the folders deleted all the same
         DatasetFetcher.Result two = fetchLogged(logs);
         assertEquals(DatasetFetcher.Outcome.UP_TO_DATE, two.outcome(), two.detail());
         assertTrue(two.detail().endsWith("; deleted 2 staging folders a stopped fetch left"), two.detail());
-        assertTrue(logs.toString().contains("rte: deleted 2 staging folders or unpublished versions that"),
+        assertTrue(logs.toString().contains("rte: deleted 2 staging folders a stopped fetch left in"),
                 logs.toString());
+        // a version renamed from its staging folder but never made current is no staging folder
+        Files.createDirectories(versions.resolve("v-stopped4"));
+        Files.createDirectories(versions.resolve("v-stopped5.staging"));
+        DatasetFetcher.Result three = fetchLogged(logs);
+        assertTrue(three.detail().endsWith("; deleted 1 staging folder and 1 unpublished version a stopped fetch left"),
+                three.detail());
+        assertTrue(logs.toString().contains("rte: deleted 1 staging folder and 1 unpublished version a stopped fetch"
+                + " left in"), logs.toString());
     }
 
     /** Fetches rte, adding what it logged to {@code logs}. */

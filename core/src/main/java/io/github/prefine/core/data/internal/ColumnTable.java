@@ -162,7 +162,7 @@ public final class ColumnTable {
         Defects.requireRecords(rows, leniency, report, file, headerAt, "at least one row",
                 headerAt.isEmpty() ? "an empty file" : "only the header row");
         ReadReport r = report.records(rows).examples(examples.size()).build();
-        Defects.warnSkips(log, r, "rows");
+        Defects.warnSkips(log, r, "row");
         return new ReadResult<>(examples, r);
     }
 }

@@ -122,11 +122,11 @@ public final class Defects {
      *
      * @param log the reader's logger
      * @param r the finished report
-     * @param units what a unit is called, plural, for example {@code "rows"}
+     * @param unit what a unit is called, singular, for example {@code "row"}
      */
-    public static void warnSkips(Logger log, ReadReport r, String units) {
-        if (!warnEmpty(log, r, units) && r.totalSkipped() > 0) {
-            log.warn("{}: read {} {}, kept {}, skipped {}: {}", r.file(), r.records(), units, r.examples(),
+    public static void warnSkips(Logger log, ReadReport r, String unit) {
+        if (!warnEmpty(log, r, unit) && r.totalSkipped() > 0) {
+            log.warn("{}: read {}, kept {}, skipped {}: {}", r.file(), Counts.counted(r.records(), unit), r.examples(),
                     r.totalSkipped(), r.skipped());
         }
     }
@@ -137,14 +137,14 @@ public final class Defects {
      *
      * @param log the reader's logger
      * @param r the finished report
-     * @param units what a unit is called, plural, for example {@code "rows"}
+     * @param unit what a unit is called, singular, for example {@code "row"}
      * @return whether the file was skipped as empty (and logged)
      */
-    public static boolean warnEmpty(Logger log, ReadReport r, String units) {
+    public static boolean warnEmpty(Logger log, ReadReport r, String unit) {
         if (r.skipped(EMPTY_FILE) == 0) {
             return false;
         }
-        log.warn("{}; read 0 {}, kept 0: skipped the file", r.samples(EMPTY_FILE).get(0), units);
+        log.warn("{}; read {}, kept 0: skipped the file", r.samples(EMPTY_FILE).get(0), Counts.counted(0, unit));
         return true;
     }
 
@@ -158,10 +158,10 @@ public final class Defects {
      *
      * @param log the reader's logger
      * @param r the finished report
-     * @param units what a unit is called, plural, for example {@code "questions"}
+     * @param unit what a unit is called, singular, for example {@code "question"}
      */
-    public static void warnSkipsPerReason(Logger log, ReadReport r, String units) {
-        warnSkipsPerReason(log, r, units, "");
+    public static void warnSkipsPerReason(Logger log, ReadReport r, String unit) {
+        warnSkipsPerReason(log, r, unit, "");
     }
 
     /**
@@ -171,18 +171,18 @@ public final class Defects {
      *
      * @param log the reader's logger
      * @param r the finished report
-     * @param units what a unit read is called, plural, for example {@code "rows"}
+     * @param unit what a unit read is called, singular, for example {@code "row"}
      * @param kept what an example kept is called, singular, for example {@code "question"}; empty when
      *     examples are units
      */
-    public static void warnSkipsPerReason(Logger log, ReadReport r, String units, String kept) {
+    public static void warnSkipsPerReason(Logger log, ReadReport r, String unit, String kept) {
         Map<String, Integer> before = new LinkedHashMap<>(r.skipped());
         before.remove(EMPTY_FILE);
         if (r.skipped(EMPTY_FILE) > 0) {
-            log.warn("{}; read 0 {}, kept 0: skipped the file{}", r.samples(EMPTY_FILE).get(0), units,
+            log.warn("{}; read {}, kept 0: skipped the file{}", r.samples(EMPTY_FILE).get(0), Counts.counted(0, unit),
                     before.isEmpty() ? "" : ", after skipping " + before);
         } else if (!before.isEmpty()) {
-            log.warn("{}: read {} {}, kept {}{}; skipped {}", r.file(), r.records(), units, r.examples(),
+            log.warn("{}: read {}, kept {}{}; skipped {}", r.file(), Counts.counted(r.records(), unit), r.examples(),
                     kept.isEmpty() ? "" : " " + Counts.noun(r.examples(), kept), before);
         }
     }
