@@ -52,16 +52,16 @@ public final class FastDropout {
      * float32 mask, so the result is float32: PyTorch's CPU dropout scales a bfloat16 array by
      * {@code 1 / (1 - p)} rounded to bfloat16 (1.109375 for p = 0.1, 0.16% low), a bias that
      * compounds over layers and that its GPU kernel, which scales in float32, does not have. A
-     * float16 array with a scale past float16's range (p above about 0.99998) is likewise scaled in
-     * float32 and rounded to float16 once, as the GPU kernel does, where PyTorch's CPU dropout
-     * rounds the scale to infinity.
+     * float16 array is refused for p above about 0.99998, whose scale {@code 1 / (1 - p)} is past
+     * float16's largest value: PyTorch's CPU dropout rounds that scale to infinity.
      *
      * @param x a float32 or float16 array, or a bfloat16 one on a CPU; differentiable
      * @param p the probability of zeroing an element, in {@code [0, 1)}
      * @param training whether dropout is active
      * @return {@code x} itself, or a new array of its shape in its manager (float32 for a bfloat16
      *     {@code x} on a CPU, else of its dtype)
-     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)}
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)}, or past about 0.99998 for a
+     *     float16 array on a CPU, whose scale {@code 1 / (1 - p)} no float16 holds
      */
     public static NDArray apply(NDArray x, float p, boolean training) {
         if (!(p >= 0f && p < 1f)) {
@@ -77,11 +77,9 @@ public final class FastDropout {
         if (!usesJavaMasks(x.getDevice(), type, x.size())) {
             return Dropout.dropout(x, p, true).singletonOrThrow();
         }
-        if (type == DataType.FLOAT16 && !halfHoldsScale(p)) {
-            // no float16 mask holds the scale: multiply in float32 and round once, as PyTorch's CUDA kernel
-            try (NDArray wide = x.toType(DataType.FLOAT32, false); NDArray y = apply(wide, p, true)) {
-                return y.toType(DataType.FLOAT16, false);
-            }
+        if (type == DataType.FLOAT16) {
+            // a float32 detour would cut the gradient (DJL's toType detaches), and PyTorch's CPU dropout gives infinities
+            checkHalfScale(p);
         }
         NDList drawn = masks(x.getManager(), x.getShape(), type, p, 1);
         if (drawn.isEmpty()) {
@@ -109,19 +107,21 @@ public final class FastDropout {
      * @param p the probability of zeroing an element, in {@code [0, 1)}
      * @param count how many masks
      * @return the masks, or an empty list when {@code apply} would use PyTorch's own dropout
-     *     (not a CPU manager, another dtype, a mask over 2 GiB, {@code p = 0}, or a float16 mask
-     *     whose scale {@code 1 / (1 - p)} is past float16's largest value); the caller then
+     *     (not a CPU manager, another dtype, a mask over 2 GiB, {@code p = 0}); the caller then
      *     calls {@code apply(x, p, training)} as usual
-     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)} or count is negative
+     * @throws IllegalArgumentException if {@code p} is outside {@code [0, 1)}, count is negative,
+     *     or a float16 mask would hold a scale {@code 1 / (1 - p)} past float16's largest value
      */
     public static NDList masks(NDManager manager, Shape shape, DataType type, float p, int count) {
         if (!(p >= 0f && p < 1f) || count < 0) {
             throw new IllegalArgumentException("need p in [0, 1) and count >= 0, found p=" + p + ", count=" + count);
         }
         NDList out = new NDList(count);
-        if (p == 0f || count == 0 || shape.size() == 0 || !usesJavaMasks(manager.getDevice(), type, shape.size())
-                || (type == DataType.FLOAT16 && !halfHoldsScale(p))) {
+        if (p == 0f || count == 0 || shape.size() == 0 || !usesJavaMasks(manager.getDevice(), type, shape.size())) {
             return out;
+        }
+        if (type == DataType.FLOAT16) {
+            checkHalfScale(p);
         }
         long[] seeds = new long[count];
         for (int m = 0; m < count; m++) {
@@ -190,9 +190,14 @@ public final class FastDropout {
         return x.mul(mask);
     }
 
-    /** Whether a float16 mask holds {@code 1 / (1 - p)}: not past float16's largest value (p above about 0.99998). */
-    private static boolean halfHoldsScale(float p) {
-        return (float) (1.0 / (1.0 - p)) <= 65504f;
+    /** Refuses a p whose scale {@code 1 / (1 - p)} no float16 holds (p above about 0.99998). */
+    private static void checkHalfScale(float p) {
+        double scale = 1.0 / (1.0 - p);
+        if ((float) scale > 65504f) {
+            throw new IllegalArgumentException("dropout on float16: p=" + p + " scales kept elements by 1/(1-p) = "
+                    + (float) scale + ", past float16's largest value 65504 (p up to about 0.99998 fits); use"
+                    + " float32 or a smaller p");
+        }
     }
 
     /** Whether masks for such arrays are drawn here (else PyTorch's dropout runs). */
