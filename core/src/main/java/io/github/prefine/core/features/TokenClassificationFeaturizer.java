@@ -206,8 +206,12 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         } catch (IllegalArgumentException ex) {
             return false;
         }
+        SubwordTokenizer[] untruncated = new SubwordTokenizer[1];
         try (SubwordTokenizer tok = anyWhole ? sentenceVariant() : null) {
-            assemble(examples, kept, tagIds, acc, steps, viaSentences, sentenceWords, pieces, whole, tok, layout);
+            assemble(examples, kept, tagIds, acc, steps, viaSentences, sentenceWords, pieces, whole, tok, layout,
+                    untruncated);
+        } finally {
+            closeUntruncated(untruncated);
         }
         return true;
     }
@@ -215,7 +219,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /** Adds the rows of the fast path in order, encoding the sentences marked {@code whole} with {@code tok}. */
     private void assemble(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
             ProgressSteps steps, IntConsumer viaSentences, int[][] sentenceWords, Pieces pieces, boolean[] whole,
-            SubwordTokenizer tok, SpecialTokenLayout layout) {
+            SubwordTokenizer tok, SpecialTokenLayout layout, SubwordTokenizer[] untruncated) throws IOException {
         int[] prefix = layout.singlePrefix();
         int[] suffix = layout.singleSuffix();
         int budget = maxLength - prefix.length - suffix.length;
@@ -238,7 +242,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
             if (whole[k]) {
                 viaSentences.accept(kept.get(k));
-                addEncoded(acc, examples, kept.get(k), enc[encAt[k % batchSize]], tagIds.get(k));
+                addSentence(acc, examples, kept.get(k), enc[encAt[k % batchSize]], tagIds.get(k), untruncated);
             } else {
                 int[] idx = sentenceWords[k];
                 int n = 0;
@@ -273,6 +277,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /** Reference path: encodes whole sentences through {@link SubwordTokenizer#encodeWordsBatch}. */
     private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc,
             ProgressSteps steps, IntConsumer viaSentences) throws IOException {
+        SubwordTokenizer[] whole = new SubwordTokenizer[1];
         try (SubwordTokenizer tok = sentenceVariant()) {
             for (int from = 0; from < keptAll.size(); from += batchSize) {
                 int to = Math.min(keptAll.size(), from + batchSize);
@@ -280,11 +285,75 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 TokenEncoding[] enc = encodeSentences(tok, examples, kept);
                 for (int k = 0; k < kept.size(); k++) {
                     viaSentences.accept(kept.get(k));
-                    addEncoded(acc, examples, kept.get(k), enc[k], tagIdsAll.get(from + k));
+                    addSentence(acc, examples, kept.get(k), enc[k], tagIdsAll.get(from + k), whole);
                 }
                 steps.report(done(keptAll, to, examples.size()));
             }
+        } finally {
+            closeUntruncated(whole);
         }
+    }
+
+    /**
+     * Adds example {@code i}'s row from its truncated sentence encoding. Where the encoding lost a
+     * joined space's token after truncation cut it short, HF leaves that token out before cutting:
+     * the sentence is encoded again untruncated (the variant made once, in {@code whole[0]}) and
+     * cut as HF cuts.
+     */
+    private void addSentence(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags,
+            SubwordTokenizer[] whole) throws IOException {
+        boolean truncated = e != null && e.isTruncated();
+        if (truncated && e.length() < maxLength) {
+            if (whole[0] == null) {
+                whole[0] = ChunkEncoder.variant(tokenizer, maxLength, Truncation.NONE, 0);
+            }
+            TokenEncoding all = whole[0].encodeWords(examples.get(i).tokens());
+            e = cut(all);
+            truncated = e.length() < all.length();
+        }
+        addEncoded(acc, examples, i, e, tags, truncated);
+    }
+
+    private static void closeUntruncated(SubwordTokenizer[] whole) {
+        if (whole[0] != null) {
+            whole[0].close();
+        }
+    }
+
+    /**
+     * An untruncated single-sequence encoding cut as HF's truncation cuts it: the special tokens
+     * around it kept, its first {@code maxLength - specials} tokens between them.
+     */
+    private TokenEncoding cut(TokenEncoding e) {
+        int n = e.length();
+        int[] word = e.wordIds();
+        int first = 0;
+        while (first < n && word[first] < 0) {
+            first++;
+        }
+        int last = n - 1;
+        while (last >= first && word[last] < 0) {
+            last--;
+        }
+        int content = last - first + 1;
+        int keep = Math.min(content, maxLength - first - (n - 1 - last));
+        if (keep >= content) {
+            return e;
+        }
+        int m = n - (content - keep);
+        int[][] cols = {e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), e.starts(), e.ends()};
+        int[][] out = new int[cols.length][m];
+        String[] tokens = new String[m];
+        int k = 0;
+        for (int p = 0; p < n; p++) {
+            if (p < first + keep || p > last) {
+                for (int c = 0; c < cols.length; c++) {
+                    out[c][k] = cols[c][p];
+                }
+                tokens[k++] = e.tokens()[p];
+            }
+        }
+        return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, List.of());
     }
 
     /** The tokenizer variant that encodes whole sentences, truncated to the maximum length. */
@@ -300,8 +369,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 kept.size());
     }
 
-    /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null). */
-    private void addEncoded(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags) {
+    /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null); {@code truncated} tells whether words were cut. */
+    private void addEncoded(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags, boolean truncated) {
         if (e == null) {
             acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
             return;
@@ -313,7 +382,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                         name + ": single-sequence type ids must be 0, found " + types[p] + " at " + p);
             }
         }
-        acc.add(i, e.ids(), e.wordIds(), e.length(), tags, e.isTruncated(), labelAll);
+        acc.add(i, e.ids(), e.wordIds(), e.length(), tags, truncated, labelAll);
     }
 
     /**
