@@ -84,8 +84,7 @@ final class PieceEncoder implements AutoCloseable {
      * {@link #encode(List, boolean)}, also putting in {@code tokens} the token strings of each row
      * of {@code wordEnds} that has a token on a joined space alone ({@link JoinedWords#anyOnSpace}),
      * when given; other rows stay null, as {@link JoinedWords#extraSpaces} never reads their strings
-     * and fetching every row's strings through the native library cost about a tenth of a word
-     * encoding's time.
+     * (fetching every row's strings cost about 8% of CoNLL featurization's CPU under WordPiece).
      */
     private Pieces encode(List<String> texts, boolean withOffsets, int[][] wordEnds, String[][] tokens) {
         String[] arr = texts.toArray(new String[0]);
