@@ -82,6 +82,10 @@ final class EncodingConversion {
         // read over every window: truncation may keep only the space of a word, or cut after it
         List<TokenEncoding> windows = new ArrayList<>();
         collect(all, windows);
+        if (!anyOnSpace(windows, wordEnds)) {
+            // nothing to drop (always so under WordPiece): spare the copies
+            return all;
+        }
         int n = 0;
         for (TokenEncoding w : windows) {
             n += w.length();
@@ -103,6 +107,19 @@ final class EncodingConversion {
             }
         }
         return all;
+    }
+
+    /** Whether a token of a window lies on a joined space alone: else {@link JoinedWords#extraSpaces} drops nothing. */
+    private static boolean anyOnSpace(List<TokenEncoding> windows, int[] wordEnds) {
+        for (TokenEncoding w : windows) {
+            int[] word = w.wordIds();
+            for (int t = 0; t < word.length; t++) {
+                if (word[t] >= 0 && JoinedWords.onSpace(wordEnds, word[t], w.starts()[t], w.ends()[t])) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** What a padding position holds: the pad id and its token string, read only when needed. */

@@ -87,6 +87,31 @@ final class JoinedWords {
     }
 
     /**
+     * Tells whether any token lies on a joined space alone ({@link #onSpace}), each token given to
+     * the word it starts in (the space before a word goes to that word): where none does, {@link
+     * #extraSpaces} drops nothing and reads no token string.
+     *
+     * @param ends each word's end, as {@link #ends()} gives it
+     * @param starts token start offsets in the joined text
+     * @param tokenEnds token end offsets
+     * @param from the first token's index in {@code starts} and {@code tokenEnds}
+     * @param n how many tokens
+     * @return true if a token of a joined space alone is among them
+     */
+    static boolean anyOnSpace(int[] ends, int[] starts, int[] tokenEnds, int from, int n) {
+        int w = 0;
+        for (int t = from; t < from + n; t++) {
+            while (w < ends.length - 1 && ends[w] <= starts[t]) {
+                w++;
+            }
+            if (onSpace(ends, w, starts[t], tokenEnds[t])) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Finds the words whose joined space got a token that HF's {@code is_split_into_words} does not
      * give them. HF normalizes and pre-tokenizes each word alone, and Metaspace prepends its
      * {@code ▁} (byte-level BPE its space) only to a word that is not empty and does not already

@@ -2,7 +2,9 @@ package io.github.prefine.core.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -36,5 +38,23 @@ class JoinedWordsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> JoinedWords.join(List.of("a", "b", ""), 0, 3, ""));
         assertEquals("word 2: words must be non-empty, found ''", e.getMessage());
+    }
+
+    @Test
+    void anyOnSpaceFindsOnlyATokenOfAJoinedSpaceAlone() {
+        // "New York !": words end at 3, 8 and 10; the joined spaces sit at 3 and 8
+        int[] ends = {3, 8, 10};
+        // WordPiece: no token covers a space
+        assertFalse(JoinedWords.anyOnSpace(ends, new int[] {0, 4, 9}, new int[] {3, 8, 10}, 0, 3));
+        // Metaspace: "▁York" starts on its space but holds the word too; a lone "▁" before "!" is on the space
+        int[] starts = {0, 3, 8, 9};
+        int[] tokenEnds = {3, 8, 9, 10};
+        assertTrue(JoinedWords.anyOnSpace(ends, starts, tokenEnds, 0, 4));
+        // only the tokens in [from, from + n) count: the first two hold no lone space
+        assertFalse(JoinedWords.anyOnSpace(ends, starts, tokenEnds, 0, 2));
+        // an empty span at a space is on it as well, as onSpace says
+        assertTrue(JoinedWords.anyOnSpace(ends, new int[] {0, 8, 9}, new int[] {3, 8, 10}, 0, 3));
+        // a window starting further on: its lone space is found from that offset
+        assertTrue(JoinedWords.anyOnSpace(new int[] {3, 8, 10}, new int[] {99, 0, 3, 8}, new int[] {99, 3, 4, 10}, 1, 3));
     }
 }
