@@ -203,18 +203,18 @@ public final class GridReports {
                 LOG.debug("reports: records and results unchanged since the last rewrite; {} left as it is", out);
                 return lastWritten;
             }
-            if (unlessCurrent && Files.isRegularFile(log)
-                    && Arrays.equals(Files.readAllBytes(log), all.toString().getBytes(StandardCharsets.UTF_8))) {
-                ResultSet results = ResultLog.load(log);
-                Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
-                return new Written(t1, Tables.table2(t1, results, layout, alpha), Tables.costTable(results, layout),
-                        List.of(), leftOut);
+            boolean current = unlessCurrent && Files.isRegularFile(log)
+                    && Arrays.equals(Files.readAllBytes(log), all.toString().getBytes(StandardCharsets.UTF_8));
+            if (!current) {
+                AtomicFiles.write(files.root(), log, all.toString());
             }
-            AtomicFiles.write(files.root(), log, all.toString());
             ResultSet results = ResultLog.load(log);
             Table t1 = Tables.table1(results, layout, StdKind.SAMPLE, alpha);
             Table t2 = Tables.table2(t1, results, layout, alpha);
             Table cost = Tables.costTable(results, layout);
+            if (current) {
+                return new Written(t1, t2, cost, List.of(), leftOut);
+            }
             TableWriter w = TableWriter.withDecimals(1);
             List<Path> written = new ArrayList<>();
             written.addAll(w.writeAll(t1, out, "table1"));
