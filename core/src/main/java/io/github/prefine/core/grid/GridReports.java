@@ -203,8 +203,7 @@ public final class GridReports {
                 LOG.debug("reports: records and results unchanged since the last rewrite; {} left as it is", out);
                 return lastWritten;
             }
-            boolean current = unlessCurrent && Files.isRegularFile(log)
-                    && Arrays.equals(Files.readAllBytes(log), all.toString().getBytes(StandardCharsets.UTF_8));
+            boolean current = unlessCurrent && holds(log, all.toString());
             if (!current) {
                 AtomicFiles.write(files.root(), log, all.toString());
             }
@@ -234,6 +233,11 @@ public final class GridReports {
             writtenFrom = from;
             return lastWritten;
         }
+    }
+
+    /** Whether a file holds {@code text} in UTF-8 already, so that writing it again would change nothing. */
+    static boolean holds(Path file, String text) throws IOException {
+        return Files.isRegularFile(file) && Arrays.equals(Files.readAllBytes(file), text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The first {@value #NAMED_UNITS} ids, then how many more. */

@@ -643,8 +643,7 @@ public final class GridSession implements AutoCloseable {
 
     /** Writes a file of the output folder unless it holds {@code text} already. */
     private void writeIfChanged(Path file, String text) throws IOException {
-        if (!Files.isRegularFile(file) || !java.util.Arrays.equals(Files.readAllBytes(file),
-                text.getBytes(StandardCharsets.UTF_8))) {
+        if (!GridReports.holds(file, text)) {
             AtomicFiles.write(grid.layout.root(), file, text);
         }
     }
