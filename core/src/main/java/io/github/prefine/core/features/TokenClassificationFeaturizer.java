@@ -302,16 +302,14 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
      */
     private void addSentence(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags,
             SubwordTokenizer[] whole) throws IOException {
-        boolean truncated = e != null && e.isTruncated();
-        if (truncated && e.length() < maxLength) {
+        if (e != null && e.isTruncated() && e.length() < maxLength) {
             if (whole[0] == null) {
                 whole[0] = ChunkEncoder.variant(tokenizer, maxLength, Truncation.NONE, 0);
             }
-            TokenEncoding all = whole[0].encodeWords(examples.get(i).tokens());
-            e = cut(all);
-            truncated = e.length() < all.length();
+            addCut(acc, i, whole[0].encodeWords(examples.get(i).tokens()), tags);
+            return;
         }
-        addEncoded(acc, examples, i, e, tags, truncated);
+        addEncoded(acc, examples, i, e, tags);
     }
 
     private static void closeUntruncated(SubwordTokenizer[] whole) {
@@ -321,10 +319,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     }
 
     /**
-     * An untruncated single-sequence encoding cut as HF's truncation cuts it: the special tokens
-     * around it kept, its first {@code maxLength - specials} tokens between them.
+     * Adds the row of an untruncated single-sequence encoding cut as HF's truncation cuts it: the
+     * special tokens around it kept, its first {@code maxLength - specials} tokens between them.
      */
-    private TokenEncoding cut(TokenEncoding e) {
+    private void addCut(Rows acc, int i, TokenEncoding e, int[] tags) {
+        checkSingleSequence(e);
         int n = e.length();
         int[] word = e.wordIds();
         int first = 0;
@@ -337,23 +336,17 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         }
         int content = last - first + 1;
         int keep = Math.min(content, maxLength - first - (n - 1 - last));
-        if (keep >= content) {
-            return e;
-        }
         int m = n - (content - keep);
-        int[][] cols = {e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), e.starts(), e.ends()};
-        int[][] out = new int[cols.length][m];
-        String[] tokens = new String[m];
+        int[] ids = new int[m];
+        int[] words = new int[m];
         int k = 0;
         for (int p = 0; p < n; p++) {
             if (p < first + keep || p > last) {
-                for (int c = 0; c < cols.length; c++) {
-                    out[c][k] = cols[c][p];
-                }
-                tokens[k++] = e.tokens()[p];
+                ids[k] = e.ids()[p];
+                words[k++] = word[p];
             }
         }
-        return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, List.of());
+        acc.add(i, ids, words, m, tags, keep < content, labelAll);
     }
 
     /** The tokenizer variant that encodes whole sentences, truncated to the maximum length. */
@@ -369,12 +362,17 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 kept.size());
     }
 
-    /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null); {@code truncated} tells whether words were cut. */
-    private void addEncoded(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags, boolean truncated) {
+    /** Adds example {@code i}'s row from its sentence encoding, or reports it skipped when rejected (null). */
+    private void addEncoded(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags) {
         if (e == null) {
             acc.report.skip(examples.get(i).id(), ChunkEncoder.REJECTED);
             return;
         }
+        checkSingleSequence(e);
+        acc.add(i, e.ids(), e.wordIds(), e.length(), tags, e.isTruncated(), labelAll);
+    }
+
+    private void checkSingleSequence(TokenEncoding e) {
         int[] types = e.typeIds();
         for (int p = 0; p < e.length(); p++) {
             if (types[p] != 0) {
@@ -382,7 +380,6 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                         name + ": single-sequence type ids must be 0, found " + types[p] + " at " + p);
             }
         }
-        acc.add(i, e.ids(), e.wordIds(), e.length(), tags, truncated, labelAll);
     }
 
     /**
