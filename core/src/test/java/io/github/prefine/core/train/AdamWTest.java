@@ -71,6 +71,11 @@ class AdamWTest {
 
         /** One step with the given gradients (absent keys: no gradient) and active groups. */
         NDArray step(Map<String, float[]> grads, float[] active, double lr, Float inverseScale) {
+            return step(grads, active, lr, inverseScale, false);
+        }
+
+        /** As above; with {@code lrOnDevice} the rate reaches the optimiser as a float32 device scalar. */
+        NDArray step(Map<String, float[]> grads, float[] active, double lr, Float inverseScale, boolean lrOnDevice) {
             try (NDManager sm = manager.newSubManager()) {
                 FlatParameters.Step st = flat.newStep(sm);
                 try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
@@ -87,8 +92,9 @@ class AdamWTest {
                 for (int i = 0; i < flags.length; i++) {
                     flags[i] = active[i] != 0;
                 }
-                NDArray found = opt.step(sm, st.gradient(), flags, lr,
-                        inverseScale == null ? null : sm.create(inverseScale.floatValue()));
+                NDArray inverse = inverseScale == null ? null : sm.create(inverseScale.floatValue());
+                NDArray found = lrOnDevice ? opt.step(sm, st.gradient(), flags, sm.create((float) lr), inverse)
+                        : opt.step(sm, st.gradient(), flags, lr, inverse);
                 Boolean f = found == null ? null : found.getBoolean();
                 return f == null ? null : manager.create(f);
             }
@@ -129,53 +135,150 @@ class AdamWTest {
         }
     }
 
+    /** The torch.optim.AdamW trajectory of fixtures/torch-adamw (see its generate.py). */
+    private record TorchTrajectory(Map<String, float[]> initial, Map<String, long[]> shapes, List<JsonObject> steps) {
+        static TorchTrajectory load() throws IOException {
+            JsonObject ref = JsonParser.parseString(Files.readString(
+                    SharedFixtures.require("fixtures/torch-adamw/reference.json"))).getAsJsonObject();
+            Map<String, float[]> initial = new LinkedHashMap<>();
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> e : ref.getAsJsonObject("initial").entrySet()) {
+                initial.put(e.getKey(), floats(e.getValue()));
+                JsonArray s = ref.getAsJsonObject("shapes").getAsJsonArray(e.getKey());
+                long[] shape = new long[s.size()];
+                for (int i = 0; i < shape.length; i++) {
+                    shape[i] = s.get(i).getAsLong();
+                }
+                shapes.put(e.getKey(), shape);
+            }
+            List<JsonObject> steps = new ArrayList<>();
+            ref.getAsJsonArray("steps").forEach(e -> steps.add(e.getAsJsonObject()));
+            return new TorchTrajectory(initial, shapes, steps);
+        }
+
+        /**
+         * The rig torch's run is repeated on: the encoder (enc_w, bias: always present) and two
+         * heads; "bias" is exempt from decay by name, as torch's param group without decay.
+         */
+        Rig rig(boolean fused) {
+            AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optMaxGradNorm(1.0).optFused(fused);
+            return new Rig(List.of(List.of("enc_w", "bias"), List.of("head_a"), List.of("head_b")), initial, shapes, b);
+        }
+
+        /** A step's gradients by parameter; a parameter without gradient (head_b in steps 2 and 3) is absent. */
+        static Map<String, float[]> grads(JsonObject step) {
+            Map<String, float[]> grads = new LinkedHashMap<>();
+            for (Map.Entry<String, JsonElement> g : step.getAsJsonObject("grads").entrySet()) {
+                grads.put(g.getKey(), floats(g.getValue()));
+            }
+            return grads;
+        }
+
+        /** The groups with a gradient in a step: the encoder, head_a, and head_b where it has one. */
+        static float[] active(Map<String, float[]> grads) {
+            return new float[] {1f, 1f, grads.containsKey("head_b") ? 1f : 0f};
+        }
+
+        /**
+         * Checks every value, moment and step count against torch's after a step.
+         *
+         * @return the worst parameter error as a fraction of the tolerance
+         */
+        static double checkAfter(Rig rig, JsonObject step, String when) {
+            double worst = 0;
+            for (Map.Entry<String, JsonElement> a : step.getAsJsonObject("after").entrySet()) {
+                String k = a.getKey();
+                JsonObject st = a.getValue().getAsJsonObject();
+                float[] want = floats(st.get("param"));
+                float[] got = rig.value(k);
+                near(want, got, when + ": " + k);
+                for (int i = 0; i < want.length; i++) {
+                    worst = Math.max(worst, Math.abs(want[i] - got[i]) / (ABS + REL * Math.abs(want[i])));
+                }
+                near(floats(st.get("exp_avg")), rig.moment("m.", k), when + ": " + k + " exp_avg");
+                near(floats(st.get("exp_avg_sq")), rig.moment("v.", k), when + ": " + k + " exp_avg_sq");
+                assertEquals(st.get("step").getAsLong(), rig.opt.stepCount(k), when + ": " + k + " step");
+            }
+            return worst;
+        }
+    }
+
     @ParameterizedTest(name = "fused kernel: {0}")
     @ValueSource(booleans = {true, false})
-    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForTwoSteps(boolean fused) throws IOException {
-        JsonObject ref = JsonParser.parseString(Files.readString(
-                SharedFixtures.require("fixtures/torch-adamw/reference.json"))).getAsJsonObject();
-        Map<String, float[]> initial = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : ref.getAsJsonObject("initial").entrySet()) {
-            initial.put(e.getKey(), floats(e.getValue()));
-            JsonArray s = ref.getAsJsonObject("shapes").getAsJsonArray(e.getKey());
-            long[] shape = new long[s.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = s.get(i).getAsLong();
-            }
-            shapes.put(e.getKey(), shape);
-        }
-        // the encoder (enc_w, bias: always present) and two heads; "bias" is exempt from decay by name
-        AdamW.Builder b = AdamW.builder().optWeightDecay(0.01).optMaxGradNorm(1.0).optFused(fused);
-        try (Rig rig = new Rig(List.of(List.of("enc_w", "bias"), List.of("head_a"), List.of("head_b")), initial,
-                shapes, b)) {
+    void matchesTorchAdamWWithClippingAndAParameterWithoutGradientForSixSteps(boolean fused) throws IOException {
+        TorchTrajectory torch = TorchTrajectory.load();
+        try (Rig rig = torch.rig(fused)) {
             double worst = 0;
-            for (JsonElement se : ref.getAsJsonArray("steps")) {
-                JsonObject step = se.getAsJsonObject();
-                Map<String, float[]> grads = new LinkedHashMap<>();
-                for (Map.Entry<String, JsonElement> g : step.getAsJsonObject("grads").entrySet()) {
-                    grads.put(g.getKey(), floats(g.getValue()));
-                }
-                float[] active = {1f, 1f, grads.containsKey("head_b") ? 1f : 0f};
-                assertNull(rig.step(grads, active, step.get("lr").getAsDouble(), null));
-                for (Map.Entry<String, JsonElement> a : step.getAsJsonObject("after").entrySet()) {
-                    String k = a.getKey();
-                    JsonObject st = a.getValue().getAsJsonObject();
-                    float[] want = floats(st.get("param"));
-                    float[] got = rig.value(k);
-                    near(want, got, k);
-                    for (int i = 0; i < want.length; i++) {
-                        worst = Math.max(worst, Math.abs(want[i] - got[i]) / (ABS + REL * Math.abs(want[i])));
-                    }
-                    near(floats(st.get("exp_avg")), rig.moment("m.", k), k + " exp_avg");
-                    near(floats(st.get("exp_avg_sq")), rig.moment("v.", k), k + " exp_avg_sq");
-                    assertEquals(st.get("step").getAsLong(), rig.opt.stepCount(k), k + " step");
-                }
+            for (int t = 0; t < torch.steps().size(); t++) {
+                JsonObject step = torch.steps().get(t);
+                Map<String, float[]> grads = TorchTrajectory.grads(step);
+                assertNull(rig.step(grads, TorchTrajectory.active(grads), step.get("lr").getAsDouble(), null));
+                worst = Math.max(worst, TorchTrajectory.checkAfter(rig, step, "step " + t));
             }
             assertEquals(fused, rig.opt.fused(), "kernel in use");
             System.out.printf("torch AdamW parity (%s): worst parameter error %.2f of the tolerance%n",
                     fused ? "fused kernel" : "elementwise", worst);
         }
+    }
+
+    /**
+     * The torch trajectory as fp16-mixed runs it: each gradient arrives multiplied by the loss
+     * scale of its step (powers of two, so the scaled values are exact) with the scale's inverse,
+     * the rate arrives on the device, and before the fixture's steps 2 and 4 a step whose gradient
+     * overflowed (an infinity, then a NaN) is inserted. torch.amp.GradScaler skips {@code
+     * optimizer.step()} for those: every value, moment and step count stays bit for bit, the
+     * scale halves, and the next steps must still match torch's (norm and clipping of the
+     * unscaled gradient, bias corrections counted in updates made).
+     */
+    @ParameterizedTest(name = "fused kernel: {0}")
+    @ValueSource(booleans = {true, false})
+    void matchesTorchAdamWUnderLossScalingWithOverflowedStepsSkipped(boolean fused) throws IOException {
+        TorchTrajectory torch = TorchTrajectory.load();
+        try (Rig rig = torch.rig(fused)) {
+            float scale = 1 << 14;
+            for (int t = 0; t < torch.steps().size(); t++) {
+                JsonObject step = torch.steps().get(t);
+                double lr = step.get("lr").getAsDouble();
+                Map<String, float[]> grads = TorchTrajectory.grads(step);
+                if (t == 2 || t == 4) {
+                    Map<String, float[]> before = new LinkedHashMap<>();
+                    for (String k : torch.initial().keySet()) {
+                        before.put(k, rig.value(k));
+                        before.put("m." + k, rig.moment("m.", k));
+                        before.put("v." + k, rig.moment("v.", k));
+                    }
+                    Map<String, Long> counts = rig.opt.stepCounts();
+                    Map<String, float[]> bad = scaled(grads, scale);
+                    bad.get("enc_w")[5] = t == 2 ? Float.POSITIVE_INFINITY : Float.NaN;
+                    assertTrue(rig.step(bad, TorchTrajectory.active(grads), lr, 1f / scale, true).getBoolean(),
+                            "overflow before step " + t + " not flagged");
+                    for (String k : torch.initial().keySet()) {
+                        assertArrayEquals(before.get(k), rig.value(k), "skipped step moved " + k);
+                        assertArrayEquals(before.get("m." + k), rig.moment("m.", k), "skipped step moved m." + k);
+                        assertArrayEquals(before.get("v." + k), rig.moment("v.", k), "skipped step moved v." + k);
+                    }
+                    assertEquals(counts, rig.opt.stepCounts(), "skipped step counted");
+                    // GradScaler's backoff
+                    scale /= 2;
+                }
+                assertFalse(rig.step(scaled(grads, scale), TorchTrajectory.active(grads), lr, 1f / scale, true).getBoolean(),
+                        "step " + t + " flagged as overflowed");
+                TorchTrajectory.checkAfter(rig, step, "step " + t + " at scale " + scale);
+            }
+        }
+    }
+
+    /** Each gradient times the loss scale. */
+    private static Map<String, float[]> scaled(Map<String, float[]> grads, float scale) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Map.Entry<String, float[]> e : grads.entrySet()) {
+            float[] g = e.getValue().clone();
+            for (int i = 0; i < g.length; i++) {
+                g[i] *= scale;
+            }
+            out.put(e.getKey(), g);
+        }
+        return out;
     }
 
     @Test
