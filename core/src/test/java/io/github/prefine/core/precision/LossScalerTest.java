@@ -34,6 +34,31 @@ class LossScalerTest {
         }
     }
 
+    /**
+     * torch.amp.GradScaler's defaults: init_scale 2^16, growth_interval 2000, growth_factor 2,
+     * backoff_factor 0.5. The 1999th clean step leaves the scale, the 2000th doubles it, and the
+     * streak then starts again from 0 (the tracker is a float32 count on the device).
+     */
+    @Test
+    void withTorchsDefaultsTheScaleDoublesOnTheTwoThousandthCleanStepAndHalvesOnAnOverflow() {
+        try (NDManager m = NDManager.newBaseManager();
+                LossScaler s = LossScaler.builder().setManager(m).build()) {
+            NDArray clean = m.create(false);
+            for (int i = 0; i < 1999; i++) {
+                s.update(clean);
+            }
+            assertEquals(65536f, s.readScale());
+            assertEquals(1999, s.readGrowthTracker());
+            s.update(clean);
+            assertEquals(131072f, s.readScale());
+            assertEquals(0, s.readGrowthTracker());
+            s.update(clean);
+            step(s, m, true);
+            assertEquals(65536f, s.readScale());
+            assertEquals(0, s.readGrowthTracker());
+        }
+    }
+
     @Test
     void halvesOnOverflowAndResetsTheCleanStreak() {
         try (NDManager m = NDManager.newBaseManager();
