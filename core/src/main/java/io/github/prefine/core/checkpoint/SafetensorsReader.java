@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * <p>The header of every file is parsed and fully validated when the reader opens (standard JSON
  * in UTF-8, dtype known, offsets matching the shape and back to back from the data section's start
  * to the file's end, without overlap or hole, {@code __metadata__} values strings), as the
- * reference reader validates it, so a corrupt file fails before any tensor is used. Tensor data is
+ * reference reader validates it, so a corrupt file fails before any tensor is used. A sharded
+ * index and its shards must agree both ways: every tensor the index lists is in the shard it names,
+ * and every tensor a shard holds is listed for that shard, so none is passed over. Tensor data is
  * then memory-mapped, never read into one {@code byte[]}: the data section of a file in one mapping
  * where it is under 2 GiB, else one tensor region at a time, so files over 2 GiB work; a single
  * tensor must stay under 2 GiB.
@@ -171,23 +173,45 @@ public final class SafetensorsReader implements AutoCloseable {
                             + " is not a file name: " + e.getReason() + "; expected the name of a file beside the index");
                 }
                 if (!Files.isRegularFile(shardPath)) {
-                    throw new MalformedCheckpointException(index, "shard " + fileName + " is missing");
+                    List<String> named = new ArrayList<>();
+                    weightMap.forEach((tensor, shard) -> {
+                        if (shard.equals(fileName)) {
+                            named.add(tensor);
+                        }
+                    });
+                    throw new MalformedCheckpointException(index, "shard " + fileName + " is missing; expected it beside"
+                            + " the index, which names it for " + named.size() + (named.size() == 1 ? " tensor (" : " tensors (")
+                            + named.get(0) + (named.size() == 1 ? ")" : ", ...)"));
                 }
                 byFile.put(fileName, Shard.open(shardPath));
+            }
+            // index and shards must agree both ways: a tensor the index does not place in the shard
+            // holding it (a stale head, a copy in two shards) was passed over with an INFO line
+            Map<String, String> heldBy = new TreeMap<>();
+            for (Map.Entry<String, Shard> s : byFile.entrySet()) {
+                for (Entry entry : s.getValue().entries) {
+                    heldBy.putIfAbsent(entry.name, s.getKey());
+                }
             }
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 Shard shard = byFile.get(e.getValue());
                 Entry entry = shard.find(e.getKey());
                 if (entry == null) {
-                    throw new MalformedCheckpointException(
-                            shard.path, "index lists tensor " + e.getKey() + " in this shard, but its header lacks it");
+                    String elsewhere = heldBy.get(e.getKey());
+                    throw new MalformedCheckpointException(shard.path, INDEX_FILE + " lists tensor " + e.getKey()
+                            + " in this shard, but its header lacks it" + (elsewhere == null ? "" : " (" + elsewhere
+                                    + " holds it)") + "; expected the shard to hold every tensor the index names for it");
                 }
                 entries.put(e.getKey(), entry);
             }
-            for (Shard shard : byFile.values()) {
-                for (Entry entry : shard.entries) {
-                    if (!weightMap.containsKey(entry.name)) {
-                        LOG.info("{}: tensor {} is not listed in {}, ignored", shard.path.getFileName(), entry.name, INDEX_FILE);
+            for (Map.Entry<String, Shard> s : byFile.entrySet()) {
+                for (Entry entry : s.getValue().entries) {
+                    String listed = weightMap.get(entry.name);
+                    if (!s.getKey().equals(listed)) {
+                        throw new MalformedCheckpointException(s.getValue().path, "holds tensor " + entry.name + ", which "
+                                + INDEX_FILE + (listed == null ? " does not list; expected the index's weight_map to name"
+                                        + " every tensor of its shards (a shard or the index left from another save?)"
+                                        : " lists in " + listed + "; expected each tensor in one shard only"));
                     }
                 }
             }
