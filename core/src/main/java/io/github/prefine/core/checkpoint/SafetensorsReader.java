@@ -53,8 +53,8 @@ import org.slf4j.LoggerFactory;
  * mapped file regions that stay valid after the reader closes (the mapping lives until the buffer
  * is garbage collected); do not modify the file while they are in use. Not thread-safe.
  *
- * <p>A {@code pytorch_model.bin} (Python pickle) is refused: unpickling can execute arbitrary
- * code, and the message explains how to convert it.
+ * <p>A {@code pytorch_model.bin} (Python pickle), single or sharded, is refused: unpickling can
+ * execute arbitrary code, and the message explains how to convert it.
  */
 public final class SafetensorsReader implements AutoCloseable {
 
@@ -71,6 +71,13 @@ public final class SafetensorsReader implements AutoCloseable {
      * safetensors refuses a header of more than 100,000,000 bytes (its {@code MAX_HEADER_SIZE}).
      */
     private static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** The single-file pickle checkpoint of HF; sharded, its index adds {@code .index.json}. */
+    private static final String PICKLE_FILE = "pytorch_model.bin";
+
+    private static final String PICKLE_ADVICE = "unpickling can execute arbitrary code on load."
+            + " Convert it to safetensors first, e.g. in Python:"
+            + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)";
 
     private final Path source;
     private final List<Shard> shards;
@@ -104,15 +111,17 @@ public final class SafetensorsReader implements AutoCloseable {
                 file = path.resolve(MODEL_FILE);
             } else if (Files.isRegularFile(path.resolve(INDEX_FILE))) {
                 file = path.resolve(INDEX_FILE);
-            } else if (Files.isRegularFile(path.resolve("pytorch_model.bin"))) {
-                throw pickleRefusal(path.resolve("pytorch_model.bin"));
+            } else if (Files.isRegularFile(path.resolve(PICKLE_FILE))) {
+                throw pickleRefusal(path.resolve(PICKLE_FILE));
+            } else if (Files.isRegularFile(path.resolve(PICKLE_FILE + ".index.json"))) {
+                throw pickleRefusal(path.resolve(PICKLE_FILE + ".index.json"));
             } else {
                 throw new MalformedCheckpointException(
                         path, "folder holds neither " + MODEL_FILE + " nor " + INDEX_FILE);
             }
         }
         String name = String.valueOf(file.getFileName());
-        if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")) {
+        if (isPickle(name) || name.endsWith(".bin.index.json")) {
             throw pickleRefusal(file);
         }
         if (!Files.isRegularFile(file)) {
@@ -171,6 +180,10 @@ public final class SafetensorsReader implements AutoCloseable {
                     // a NUL, say, which the JDK refuses naming neither the index nor the tensor
                     throw new MalformedCheckpointException(index, "shard " + JsonShapes.describe(new JsonPrimitive(fileName))
                             + " is not a file name: " + e.getReason() + "; expected the name of a file beside the index");
+                }
+                if (isPickle(fileName)) {
+                    throw new MalformedCheckpointException(index, "shard " + fileName + " is a PyTorch pickle checkpoint;"
+                            + " refusing to read it: " + PICKLE_ADVICE);
                 }
                 if (!Files.isRegularFile(shardPath)) {
                     List<String> named = new ArrayList<>();
@@ -232,12 +245,12 @@ public final class SafetensorsReader implements AutoCloseable {
                 index, List.copyOf(byFile.values()), Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
     }
 
+    private static boolean isPickle(String name) {
+        return name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt");
+    }
+
     private static MalformedCheckpointException pickleRefusal(Path file) {
-        return new MalformedCheckpointException(
-                file,
-                "refusing to read a PyTorch pickle checkpoint: unpickling can execute arbitrary code on load."
-                        + " Convert it to safetensors first, e.g. in Python:"
-                        + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)");
+        return new MalformedCheckpointException(file, "refusing to read a PyTorch pickle checkpoint: " + PICKLE_ADVICE);
     }
 
     /**

@@ -353,6 +353,29 @@ class SafetensorsReaderTest {
         }
     }
 
+    /**
+     * A sharded pickle checkpoint ({@code pytorch_model.bin.index.json} and its {@code .bin} shards,
+     * as larger models were saved before safetensors) got no pickle refusal: its folder was said to
+     * hold no weights, and its index was read as a safetensors index whose first shard "had a header
+     * length beyond the file".
+     */
+    @Test
+    void refusesShardedPickleCheckpointsAsPickle() throws Exception {
+        Path shard = dir.resolve("pytorch_model-00001-of-00001.bin");
+        Files.write(shard, new byte[] {(byte) 0x80, 2, '}', 'q', 0, '.', 0, 0, 0, 0, 0, 0});
+        Path index = dir.resolve("pytorch_model.bin.index.json");
+        Files.writeString(index, "{\"weight_map\":{\"x\":\"" + shard.getFileName() + "\"}}");
+        String advice = ": refusing to read a PyTorch pickle checkpoint: unpickling can execute arbitrary code on load.";
+        MalformedCheckpointException folder = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(dir));
+        assertTrue(folder.getMessage().startsWith(index + advice), folder.getMessage());
+        assertTrue(failure(index).startsWith(index + advice), failure(index));
+        // a safetensors index naming a pickle shard
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), "{\"weight_map\":{\"x\":\"" + shard.getFileName() + "\"}}");
+        String named = failure(dir.resolve(SafetensorsReader.INDEX_FILE));
+        assertTrue(named.startsWith(dir.resolve(SafetensorsReader.INDEX_FILE) + ": shard " + shard.getFileName()
+                + " is a PyTorch pickle checkpoint; refusing to read it: unpickling can execute arbitrary code on load."), named);
+    }
+
     @Test
     void mapsTensorsBeyondTwoGibibytesWithoutReadingTheWholeFile() throws Exception {
         // a sparse file: three 1 GiB placeholder tensors, then a small tensor past the 3 GiB mark
