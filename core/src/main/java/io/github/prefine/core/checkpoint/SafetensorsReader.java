@@ -25,11 +25,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +49,8 @@ import org.slf4j.LoggerFactory;
  * to the file's end, without overlap or hole, {@code __metadata__} values strings), as the
  * reference reader validates it, so a corrupt file fails before any tensor is used. A sharded
  * index and its shards must agree both ways: every tensor the index lists is in the shard it names,
- * and every tensor a shard holds is listed for that shard, so none is passed over. Tensor data is
+ * and every tensor a shard holds is listed for that shard, and no shard of the series beside the
+ * index ({@code model-00003-of-00003.safetensors}) goes unnamed, so none is passed over. Tensor data is
  * then memory-mapped, never read into one {@code byte[]}: the data section of a file in one mapping
  * where it is under 2 GiB, else one tensor region at a time, so files over 2 GiB work; a single
  * tensor must stay under 2 GiB.
@@ -74,6 +81,9 @@ public final class SafetensorsReader implements AutoCloseable {
 
     /** The single-file pickle checkpoint of HF; sharded, its index adds {@code .index.json}. */
     private static final String PICKLE_FILE = "pytorch_model.bin";
+
+    /** HF's shard names, {@code PREFIX-00001-of-00003.safetensors}: prefix, number, count. */
+    private static final Pattern SHARD_NAME = Pattern.compile("(.+)-(\\d+)-of-(\\d+)\\.safetensors");
 
     private static final String PICKLE_ADVICE = "unpickling can execute arbitrary code on load."
             + " Convert it to safetensors first, e.g. in Python:"
@@ -169,7 +179,7 @@ public final class SafetensorsReader implements AutoCloseable {
         Map<String, Shard> byFile = new LinkedHashMap<>();
         Map<String, Entry> entries = new TreeMap<>();
         try {
-            for (String fileName : new java.util.TreeSet<>(weightMap.values())) {
+            for (String fileName : new TreeSet<>(weightMap.values())) {
                 if (fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")) {
                     throw new MalformedCheckpointException(index, "shard " + fileName + " lies outside the folder");
                 }
@@ -198,6 +208,7 @@ public final class SafetensorsReader implements AutoCloseable {
                 }
                 byFile.put(fileName, Shard.open(shardPath));
             }
+            requireWholeSeries(index, byFile.keySet());
             // index and shards must agree both ways: a tensor the index does not place in the shard
             // holding it (a stale head, a copy in two shards) was passed over with an INFO line
             Map<String, String> heldBy = new TreeMap<>();
@@ -243,6 +254,43 @@ public final class SafetensorsReader implements AutoCloseable {
         }
         return new SafetensorsReader(
                 index, List.copyOf(byFile.values()), Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
+    }
+
+    /**
+     * Refuses a shard beside the index that belongs to the series of one it names (HF's {@code
+     * model-00003-of-00003.safetensors} next to {@code model-00001-of-00003.safetensors}) but that
+     * the index does not name: its tensors would be passed over, as an index left from another save
+     * or cut short has it.
+     */
+    private static void requireWholeSeries(Path index, Set<String> named) throws IOException {
+        Set<String> series = new HashSet<>();
+        for (String name : named) {
+            Matcher m = SHARD_NAME.matcher(name);
+            if (m.matches()) {
+                series.add(m.group(1) + "\0" + m.group(3));
+            }
+        }
+        if (series.isEmpty()) {
+            return;
+        }
+        Path folder = index.toAbsolutePath().getParent();
+        List<String> unnamed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                Matcher m = SHARD_NAME.matcher(name);
+                if (m.matches() && series.contains(m.group(1) + "\0" + m.group(3)) && !named.contains(name)
+                        && Files.isRegularFile(f)) {
+                    unnamed.add(name);
+                }
+            }
+        }
+        if (!unnamed.isEmpty()) {
+            Collections.sort(unnamed);
+            throw new MalformedCheckpointException(index, "names no tensor in " + String.join(", ", unnamed)
+                    + " beside it, of the same series of shards as " + new TreeSet<>(named).first() + "; expected the"
+                    + " index to name every shard of its series (an index cut short or left from another save?)");
+        }
     }
 
     private static boolean isPickle(String name) {

@@ -172,6 +172,24 @@ class ShardedCheckpointTest {
     }
 
     @Test
+    void aShardOfTheSeriesThatTheIndexDoesNotNameIsRefused() throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
+        Map<String, String> weightMap = split(fixture);
+        // an index cut short: the second shard's tensors were read as if the checkpoint had none
+        weightMap.values().removeIf(SHARD2::equals);
+        writeIndex(weightMap);
+        MalformedCheckpointException e = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(dir).close());
+        assertEquals(dir.resolve(SafetensorsReader.INDEX_FILE) + ": names no tensor in " + SHARD2 + " beside it, of the"
+                + " same series of shards as " + SHARD1 + "; expected the index to name every shard of its series (an"
+                + " index cut short or left from another save?)", e.getMessage());
+        // a shard of another save's series (another count) is not this checkpoint's
+        Files.move(dir.resolve(SHARD2), dir.resolve("model-00002-of-00003.safetensors"));
+        try (SafetensorsReader r = SafetensorsReader.open(dir)) {
+            assertEquals(new java.util.TreeSet<>(weightMap.keySet()), new java.util.TreeSet<>(r.names()));
+        }
+    }
+
+    @Test
     void aShardTheIndexNamesButTheFolderLacksIsRefusedNamingATensor() throws Exception {
         Path fixture = SharedFixtures.require("fixtures/hf-reference/bert/encoder");
         split(fixture);
