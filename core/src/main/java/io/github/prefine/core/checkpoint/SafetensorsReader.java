@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -263,33 +262,34 @@ public final class SafetensorsReader implements AutoCloseable {
      * or cut short has it.
      */
     private static void requireWholeSeries(Path index, Set<String> named) throws IOException {
-        Set<String> series = new HashSet<>();
-        for (String name : named) {
+        // prefix and count of each series, to the first shard the index names in it
+        Map<String, String> series = new TreeMap<>();
+        for (String name : new TreeSet<>(named)) {
             Matcher m = SHARD_NAME.matcher(name);
             if (m.matches()) {
-                series.add(m.group(1) + "\0" + m.group(3));
+                series.putIfAbsent(m.group(1) + "\0" + m.group(3), name);
             }
         }
         if (series.isEmpty()) {
             return;
         }
         Path folder = index.toAbsolutePath().getParent();
-        List<String> unnamed = new ArrayList<>();
+        Map<String, String> unnamed = new TreeMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
                 Matcher m = SHARD_NAME.matcher(name);
-                if (m.matches() && series.contains(m.group(1) + "\0" + m.group(3)) && !named.contains(name)
-                        && Files.isRegularFile(f)) {
-                    unnamed.add(name);
+                String sibling = m.matches() ? series.get(m.group(1) + "\0" + m.group(3)) : null;
+                if (sibling != null && !named.contains(name) && Files.isRegularFile(f)) {
+                    unnamed.put(name, sibling);
                 }
             }
         }
         if (!unnamed.isEmpty()) {
-            Collections.sort(unnamed);
-            throw new MalformedCheckpointException(index, "names no tensor in " + String.join(", ", unnamed)
-                    + " beside it, of the same series of shards as " + new TreeSet<>(named).first() + "; expected the"
-                    + " index to name every shard of its series (an index cut short or left from another save?)");
+            Map.Entry<String, String> first = unnamed.entrySet().iterator().next();
+            throw new MalformedCheckpointException(index, "names no tensor in " + String.join(", ", unnamed.keySet())
+                    + " beside it, of the same series of shards as " + first.getValue() + "; expected the index to"
+                    + " name every shard of its series (an index cut short or left from another save?)");
         }
     }
 
