@@ -29,7 +29,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>The header of every file is parsed and fully validated when the reader opens (standard JSON
  * in UTF-8, dtype known, offsets matching the shape and back to back from the data section's start
  * to the file's end, without overlap or hole, {@code __metadata__} values strings), as the
- * reference reader validates it, so a corrupt file fails before any tensor is used. Tensor data is
+ * reference reader validates it, so a corrupt file fails before any tensor is used. A sharded
+ * index and its shards must agree both ways: every tensor the index lists is in the shard it names,
+ * and every tensor a shard holds is listed for that shard, and no shard of the series beside the
+ * index ({@code model-00003-of-00003.safetensors}) goes unnamed, so none is passed over. Tensor data is
  * then memory-mapped, never read into one {@code byte[]}: the data section of a file in one mapping
  * where it is under 2 GiB, else one tensor region at a time, so files over 2 GiB work; a single
  * tensor must stay under 2 GiB.
@@ -51,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * mapped file regions that stay valid after the reader closes (the mapping lives until the buffer
  * is garbage collected); do not modify the file while they are in use. Not thread-safe.
  *
- * <p>A {@code pytorch_model.bin} (Python pickle) is refused: unpickling can execute arbitrary
- * code, and the message explains how to convert it.
+ * <p>A {@code pytorch_model.bin} (Python pickle), single or sharded, is refused: unpickling can
+ * execute arbitrary code, and the message explains how to convert it.
  */
 public final class SafetensorsReader implements AutoCloseable {
 
@@ -69,6 +77,16 @@ public final class SafetensorsReader implements AutoCloseable {
      * safetensors refuses a header of more than 100,000,000 bytes (its {@code MAX_HEADER_SIZE}).
      */
     private static final long MAX_HEADER_BYTES = 100_000_000L;
+
+    /** The single-file pickle checkpoint of HF; sharded, its index adds {@code .index.json}. */
+    private static final String PICKLE_FILE = "pytorch_model.bin";
+
+    /** HF's shard names, {@code PREFIX-00001-of-00003.safetensors}: prefix, number, count. */
+    private static final Pattern SHARD_NAME = Pattern.compile("(.+)-(\\d+)-of-(\\d+)\\.safetensors");
+
+    private static final String PICKLE_ADVICE = "unpickling can execute arbitrary code on load."
+            + " Convert it to safetensors first, e.g. in Python:"
+            + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)";
 
     private final Path source;
     private final List<Shard> shards;
@@ -102,15 +120,17 @@ public final class SafetensorsReader implements AutoCloseable {
                 file = path.resolve(MODEL_FILE);
             } else if (Files.isRegularFile(path.resolve(INDEX_FILE))) {
                 file = path.resolve(INDEX_FILE);
-            } else if (Files.isRegularFile(path.resolve("pytorch_model.bin"))) {
-                throw pickleRefusal(path.resolve("pytorch_model.bin"));
+            } else if (Files.isRegularFile(path.resolve(PICKLE_FILE))) {
+                throw pickleRefusal(path.resolve(PICKLE_FILE));
+            } else if (Files.isRegularFile(path.resolve(PICKLE_FILE + ".index.json"))) {
+                throw pickleRefusal(path.resolve(PICKLE_FILE + ".index.json"));
             } else {
                 throw new MalformedCheckpointException(
                         path, "folder holds neither " + MODEL_FILE + " nor " + INDEX_FILE);
             }
         }
         String name = String.valueOf(file.getFileName());
-        if (name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt")) {
+        if (isPickle(name) || name.endsWith(".bin.index.json")) {
             throw pickleRefusal(file);
         }
         if (!Files.isRegularFile(file)) {
@@ -158,7 +178,7 @@ public final class SafetensorsReader implements AutoCloseable {
         Map<String, Shard> byFile = new LinkedHashMap<>();
         Map<String, Entry> entries = new TreeMap<>();
         try {
-            for (String fileName : new java.util.TreeSet<>(weightMap.values())) {
+            for (String fileName : new TreeSet<>(weightMap.values())) {
                 if (fileName.contains("/") || fileName.contains("\\") || fileName.equals("..")) {
                     throw new MalformedCheckpointException(index, "shard " + fileName + " lies outside the folder");
                 }
@@ -170,24 +190,51 @@ public final class SafetensorsReader implements AutoCloseable {
                     throw new MalformedCheckpointException(index, "shard " + JsonShapes.describe(new JsonPrimitive(fileName))
                             + " is not a file name: " + e.getReason() + "; expected the name of a file beside the index");
                 }
+                if (isPickle(fileName)) {
+                    throw new MalformedCheckpointException(index, "shard " + fileName + " is a PyTorch pickle checkpoint;"
+                            + " refusing to read it: " + PICKLE_ADVICE);
+                }
                 if (!Files.isRegularFile(shardPath)) {
-                    throw new MalformedCheckpointException(index, "shard " + fileName + " is missing");
+                    List<String> named = new ArrayList<>();
+                    weightMap.forEach((tensor, shard) -> {
+                        if (shard.equals(fileName)) {
+                            named.add(tensor);
+                        }
+                    });
+                    throw new MalformedCheckpointException(index, "shard " + fileName + " is missing; expected it beside"
+                            + " the index, which names it for " + named.size() + (named.size() == 1 ? " tensor (" : " tensors (")
+                            + named.get(0) + (named.size() == 1 ? ")" : ", ...)"));
                 }
                 byFile.put(fileName, Shard.open(shardPath));
+            }
+            requireWholeSeries(index, byFile.keySet());
+            // index and shards must agree both ways: a tensor the index does not place in the shard
+            // holding it (a stale head, a copy in two shards) was passed over with an INFO line
+            Map<String, String> heldBy = new TreeMap<>();
+            for (Map.Entry<String, Shard> s : byFile.entrySet()) {
+                for (Entry entry : s.getValue().entries) {
+                    heldBy.putIfAbsent(entry.name, s.getKey());
+                }
             }
             for (Map.Entry<String, String> e : weightMap.entrySet()) {
                 Shard shard = byFile.get(e.getValue());
                 Entry entry = shard.find(e.getKey());
                 if (entry == null) {
-                    throw new MalformedCheckpointException(
-                            shard.path, "index lists tensor " + e.getKey() + " in this shard, but its header lacks it");
+                    String elsewhere = heldBy.get(e.getKey());
+                    throw new MalformedCheckpointException(shard.path, INDEX_FILE + " lists tensor " + e.getKey()
+                            + " in this shard, but its header lacks it" + (elsewhere == null ? "" : " (" + elsewhere
+                                    + " holds it)") + "; expected the shard to hold every tensor the index names for it");
                 }
                 entries.put(e.getKey(), entry);
             }
-            for (Shard shard : byFile.values()) {
-                for (Entry entry : shard.entries) {
-                    if (!weightMap.containsKey(entry.name)) {
-                        LOG.info("{}: tensor {} is not listed in {}, ignored", shard.path.getFileName(), entry.name, INDEX_FILE);
+            for (Map.Entry<String, Shard> s : byFile.entrySet()) {
+                for (Entry entry : s.getValue().entries) {
+                    String listed = weightMap.get(entry.name);
+                    if (!s.getKey().equals(listed)) {
+                        throw new MalformedCheckpointException(s.getValue().path, "holds tensor " + entry.name + ", which "
+                                + INDEX_FILE + (listed == null ? " does not list; expected the index's weight_map to name"
+                                        + " every tensor of its shards (a shard or the index left from another save?)"
+                                        : " lists in " + listed + "; expected each tensor in one shard only"));
                     }
                 }
             }
@@ -208,12 +255,50 @@ public final class SafetensorsReader implements AutoCloseable {
                 index, List.copyOf(byFile.values()), Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
     }
 
+    /**
+     * Refuses a shard beside the index that belongs to the series of one it names (HF's {@code
+     * model-00003-of-00003.safetensors} next to {@code model-00001-of-00003.safetensors}) but that
+     * the index does not name: its tensors would be passed over, as an index left from another save
+     * or cut short has it.
+     */
+    private static void requireWholeSeries(Path index, Set<String> named) throws IOException {
+        // prefix and count of each series, to the first shard the index names in it
+        Map<String, String> series = new TreeMap<>();
+        for (String name : new TreeSet<>(named)) {
+            Matcher m = SHARD_NAME.matcher(name);
+            if (m.matches()) {
+                series.putIfAbsent(m.group(1) + "\0" + m.group(3), name);
+            }
+        }
+        if (series.isEmpty()) {
+            return;
+        }
+        Path folder = index.toAbsolutePath().getParent();
+        Map<String, String> unnamed = new TreeMap<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                Matcher m = SHARD_NAME.matcher(name);
+                String sibling = m.matches() ? series.get(m.group(1) + "\0" + m.group(3)) : null;
+                if (sibling != null && !named.contains(name) && Files.isRegularFile(f)) {
+                    unnamed.put(name, sibling);
+                }
+            }
+        }
+        if (!unnamed.isEmpty()) {
+            Map.Entry<String, String> first = unnamed.entrySet().iterator().next();
+            throw new MalformedCheckpointException(index, "names no tensor in " + String.join(", ", unnamed.keySet())
+                    + " beside it, of the same series of shards as " + first.getValue() + "; expected the index to"
+                    + " name every shard of its series (an index cut short or left from another save?)");
+        }
+    }
+
+    private static boolean isPickle(String name) {
+        return name.endsWith(".bin") || name.endsWith(".pt") || name.endsWith(".pth") || name.endsWith(".ckpt");
+    }
+
     private static MalformedCheckpointException pickleRefusal(Path file) {
-        return new MalformedCheckpointException(
-                file,
-                "refusing to read a PyTorch pickle checkpoint: unpickling can execute arbitrary code on load."
-                        + " Convert it to safetensors first, e.g. in Python:"
-                        + " AutoModel.from_pretrained(dir).save_pretrained(dir, safe_serialization=True)");
+        return new MalformedCheckpointException(file, "refusing to read a PyTorch pickle checkpoint: " + PICKLE_ADVICE);
     }
 
     /**

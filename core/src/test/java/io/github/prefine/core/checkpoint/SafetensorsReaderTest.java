@@ -137,6 +137,62 @@ class SafetensorsReaderTest {
         }
     }
 
+    /** Every dtype, with a scalar, empty and non-empty shapes, reads back with its dtype, shape and bytes. */
+    @Test
+    void everyDtypeRoundTripsWithItsShapeAndBytes() throws Exception {
+        List<HostTensor> written = new java.util.ArrayList<>();
+        for (HostTensor.DType d : HostTensor.DType.values()) {
+            for (long[] shape : new long[][] {{}, {0}, {2, 3}, {3, 0, 2}}) {
+                long n = 1;
+                for (long s : shape) {
+                    n *= s;
+                }
+                ByteBuffer b = ByteBuffer.allocate((int) n * d.bytes());
+                for (int i = 0; i < b.capacity(); i++) {
+                    b.put(i, (byte) (i * 37 + 11));
+                }
+                written.add(new HostTensor(d + java.util.Arrays.toString(shape), d, shape, b));
+            }
+        }
+        Path p = dir.resolve("model.safetensors");
+        SafetensorsWriter.write(p, written);
+        try (SafetensorsReader r = SafetensorsReader.open(p)) {
+            assertEquals(written.size(), r.names().size());
+            for (HostTensor t : written) {
+                HostTensor back = r.read(t.name());
+                assertEquals(t.dtype(), back.dtype(), t.name());
+                assertArrayEquals(t.shape(), back.shape(), t.name());
+                assertEquals(t.data(), back.data(), t.name());
+            }
+        }
+    }
+
+    /**
+     * The format does not align the data section (HF's writer pads its header to 8 bytes, other
+     * writers need not): tensors at any byte offset convert to the same values.
+     */
+    @Test
+    void readsTensorsOfADataSectionAtAnyAlignment() throws Exception {
+        for (int pad = 0; pad < 8; pad++) {
+            String header = "{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12]},\"b\":{\"dtype\":\"F64\","
+                    + "\"shape\":[2],\"data_offsets\":[12,28]},\"c\":{\"dtype\":\"F16\",\"shape\":[1],\"data_offsets\":[28,30]}}"
+                    + " ".repeat(pad);
+            byte[] h = header.getBytes(StandardCharsets.UTF_8);
+            ByteBuffer b = ByteBuffer.allocate(8 + h.length + 30).order(ByteOrder.LITTLE_ENDIAN);
+            b.putLong(h.length).put(h).putFloat(1.5f).putFloat(-2f).putFloat(3.25f).putDouble(0.5).putDouble(-7)
+                    .putShort((short) 0x3C00);
+            Path p = dir.resolve("pad" + pad + ".safetensors");
+            Files.write(p, b.array());
+            try (SafetensorsReader r = SafetensorsReader.open(p);
+                    NDManager m = NDManager.newBaseManager()) {
+                assertArrayEquals(new float[] {1.5f, -2f, 3.25f}, HostTensors.toNDArray(r.read("a"), m, DataType.FLOAT32).toFloatArray());
+                assertArrayEquals(new float[] {0.5f, -7f}, HostTensors.toNDArray(r.read("b"), m, DataType.FLOAT32).toFloatArray());
+                assertArrayEquals(new float[] {1f}, HostTensors.toNDArray(r.read("c"), m, DataType.FLOAT16)
+                        .toType(DataType.FLOAT32, false).toFloatArray());
+            }
+        }
+    }
+
     @Test
     void readsShardedCheckpoints() throws Exception {
         SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"),
@@ -351,6 +407,29 @@ class SafetensorsReaderTest {
             assertTrue(e.getMessage().contains("arbitrary code"), e.getMessage());
             assertTrue(e.getMessage().contains("save_pretrained(dir, safe_serialization=True)"), e.getMessage());
         }
+    }
+
+    /**
+     * A sharded pickle checkpoint ({@code pytorch_model.bin.index.json} and its {@code .bin} shards,
+     * as larger models were saved before safetensors) got no pickle refusal: its folder was said to
+     * hold no weights, and its index was read as a safetensors index whose first shard "had a header
+     * length beyond the file".
+     */
+    @Test
+    void refusesShardedPickleCheckpointsAsPickle() throws Exception {
+        Path shard = dir.resolve("pytorch_model-00001-of-00001.bin");
+        Files.write(shard, new byte[] {(byte) 0x80, 2, '}', 'q', 0, '.', 0, 0, 0, 0, 0, 0});
+        Path index = dir.resolve("pytorch_model.bin.index.json");
+        Files.writeString(index, "{\"weight_map\":{\"x\":\"" + shard.getFileName() + "\"}}");
+        String advice = ": refusing to read a PyTorch pickle checkpoint: unpickling can execute arbitrary code on load.";
+        MalformedCheckpointException folder = assertThrows(MalformedCheckpointException.class, () -> SafetensorsReader.open(dir));
+        assertTrue(folder.getMessage().startsWith(index + advice), folder.getMessage());
+        assertTrue(failure(index).startsWith(index + advice), failure(index));
+        // a safetensors index naming a pickle shard
+        Files.writeString(dir.resolve(SafetensorsReader.INDEX_FILE), "{\"weight_map\":{\"x\":\"" + shard.getFileName() + "\"}}");
+        String named = failure(dir.resolve(SafetensorsReader.INDEX_FILE));
+        assertTrue(named.startsWith(dir.resolve(SafetensorsReader.INDEX_FILE) + ": shard " + shard.getFileName()
+                + " is a PyTorch pickle checkpoint; refusing to read it: unpickling can execute arbitrary code on load."), named);
     }
 
     @Test
