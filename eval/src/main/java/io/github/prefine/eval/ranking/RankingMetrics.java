@@ -22,7 +22,8 @@ public final class RankingMetrics {
      * @param a a vector
      * @param b a vector of the same length
      * @return {@code a.b / (|a| |b|)} in [-1, 1]; 0 when either vector is all zeros
-     * @throws IllegalArgumentException if the lengths differ or are zero
+     * @throws IllegalArgumentException if the lengths differ or are zero, or a value is infinite
+     *     or NaN (the cosine would be NaN, which a best-first sort puts first)
      */
     public static double cosine(float[] a, float[] b) {
         Objects.requireNonNull(a, "a");
@@ -30,6 +31,13 @@ public final class RankingMetrics {
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("cosine: vectors must have the same non-zero length, found "
                     + a.length + " and " + b.length);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i]) || !Float.isFinite(b[i])) {
+                String which = Float.isFinite(a[i]) ? "b" : "a";
+                throw new IllegalArgumentException("cosine: " + which + "[" + i + "] must be finite, found "
+                        + (which.equals("a") ? a[i] : b[i]));
+            }
         }
         double dot = 0;
         double na = 0;
@@ -127,7 +135,7 @@ public final class RankingMetrics {
      * @param k how many top positions count, positive
      * @return NDCG@k in [0, 1]; 1 when every gain is zero (any order is ideal)
      * @throws IllegalArgumentException if the lengths differ, k is not positive, a gain is
-     *     negative or NaN, or a predicted score is NaN
+     *     negative, infinite or NaN, or a predicted score is NaN
      */
     public static double ndcgAtK(double[] predicted, double[] gain, int k) {
         Objects.requireNonNull(predicted, "predicted");
@@ -140,8 +148,9 @@ public final class RankingMetrics {
             throw new IllegalArgumentException("ndcg: k must be positive, found " + k);
         }
         for (int i = 0; i < gain.length; i++) {
-            if (!(gain[i] >= 0)) {
-                throw new IllegalArgumentException("ndcg: gain " + i + " must be non-negative, found " + gain[i]);
+            if (!(gain[i] >= 0 && gain[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("ndcg: gain " + i + " must be finite and non-negative, found "
+                        + gain[i]);
             }
             if (Double.isNaN(predicted[i])) {
                 // Double.compare would rank it highest: a score that looks measured

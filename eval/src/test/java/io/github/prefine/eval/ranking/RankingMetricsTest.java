@@ -17,6 +17,28 @@ class RankingMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> RankingMetrics.cosine(new float[] {1}, new float[] {1, 2}));
     }
 
+    /**
+     * The cosine of a vector holding an infinity or a NaN is NaN (inf/inf), not a number in [-1, 1]
+     * as documented; a caller sorting by it put that item first. Refused, naming the vector and value.
+     */
+    @Test
+    void cosineRefusesNonFiniteValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.cosine(new float[] {1, 0}, new float[] {1, Float.POSITIVE_INFINITY}));
+        assertEquals("cosine: b[1] must be finite, found Infinity", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.cosine(new float[] {Float.NaN, 0}, new float[] {1, 1}));
+        assertEquals("cosine: a[0] must be finite, found NaN", e.getMessage());
+    }
+
+    /** An infinite gain makes DCG and its ideal both infinite, and their ratio NaN. */
+    @Test
+    void ndcgRefusesAnInfiniteGain() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.ndcgAtK(new double[] {2, 1}, new double[] {Double.POSITIVE_INFINITY, 0}, 2));
+        assertEquals("ndcg: gain 0 must be finite and non-negative, found Infinity", e.getMessage());
+    }
+
     @Test
     void tiesShareTheirAverageRank() {
         assertArrayEquals(new double[] {2, 3.5, 3.5, 1}, RankingMetrics.ranks(new double[] {10, 20, 20, 5}));
