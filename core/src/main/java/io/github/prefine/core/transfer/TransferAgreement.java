@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
  *     than two settings or a constant side
  * @param topGroup the ranking's best single group
- * @param bestGroup the single-group setting that measured best, or null when none was run
+ * @param bestGroup the single-group setting that measured best (the top group when it ties for
+ *     best, else the first of the tied seen), or null when none was run
  * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
  *     minus the smallest measured value; NaN when all measured the same (nothing to order)
  * @param skippedSettings settings left out because a group had no source task
@@ -47,7 +48,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
      *     than two settings or a constant side
      * @param topGroup the ranking's best single group
-     * @param bestGroup the single-group setting that measured best, or null when none was run
+     * @param bestGroup the single-group setting that measured best (the top group when it ties for
+     *     best, else the first of the tied seen), or null when none was run
      * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
      *     minus the smallest measured value; NaN when all measured the same (nothing to order)
      * @param skippedSettings settings left out because a group had no source task
@@ -94,6 +96,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         int skipped = 0;
         String bestGroup = null;
         double best = Double.NEGATIVE_INFINITY;
+        String top = ranking.topGroup().group();
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             List<String> groups = groupsOf(e.getKey());
             double p;
@@ -107,7 +110,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
             settings.add(e.getKey());
             pred.add(p);
             meas.add(m);
-            if (groups.size() == 1 && m > best) {
+            // the top group tied for best is the best: which tied group came first in the log is no evidence
+            if (groups.size() == 1 && (m > best || m == best && groups.get(0).equals(top))) {
                 best = m;
                 bestGroup = groups.get(0);
             }
@@ -123,7 +127,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         if (Arrays.stream(gain).anyMatch(g -> g > 0)) {
             ndcg = RankingMetrics.ndcgAtK(p, gain, 3);
         }
-        return new TransferAgreement(ranking.target(), settings, p, m, rho, ranking.topGroup().group(), bestGroup,
+        return new TransferAgreement(ranking.target(), settings, p, m, rho, top, bestGroup,
                 ndcg, skipped);
     }
 

@@ -129,6 +129,29 @@ class TransferRecommenderTest {
     }
 
     /**
+     * Two single groups measuring the same best value are both best: a ranking whose top group is
+     * one of them predicted the best group. The first one seen in the log was taken as the best,
+     * so the same runs written in another order turned a hit into a miss.
+     */
+    @Test
+    void aTopGroupTiedForTheBestMeasuredValueIsTheBest() {
+        TransferRanking r = rankTarget(); // top group C
+        List<RunRecord> slFirst = List.of(new RunRecord("Only-SL", "t", "C", 1, 80),
+                new RunRecord("Only-C", "t", "C", 1, 80), new RunRecord("Only-QA", "t", "C", 1, 70));
+        List<RunRecord> cFirst = List.of(slFirst.get(1), slFirst.get(0), slFirst.get(2));
+        for (List<RunRecord> runs : List.of(slFirst, cFirst)) {
+            TransferAgreement a = TransferAgreement.of(r, runs);
+            assertEquals("C", a.bestGroup(), runs.toString());
+            assertTrue(a.topIsBest(), runs.toString());
+        }
+        // a tie the top group is not part of stays a miss, naming the first tied group seen
+        TransferAgreement miss = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 80),
+                new RunRecord("Only-QA", "t", "C", 1, 80), new RunRecord("Only-C", "t", "C", 1, 70)));
+        assertEquals("SL", miss.bestGroup());
+        assertFalse(miss.topIsBest());
+    }
+
+    /**
      * NDCG divides by the ideal order's DCG, which is 0 when every setting measured the same (one
      * setting alone, or a tie): undefined, as Spearman's rho is there, and left out of the average
      * as docs/recommend.md says. Counted as 1, such a target lifted the average NDCG with a
