@@ -124,8 +124,11 @@ public final class RankingMetrics {
 
     /**
      * Returns NDCG@k of a predicted ranking: items are ordered by {@code predicted} (highest
-     * first, ties by index), each contributes {@code gain / log2(position + 1)}, and the sum is
-     * divided by that of the ideal order (by {@code gain}).
+     * first), each contributes {@code gain / log2(position + 1)}, and the sum is divided by that of
+     * the ideal order (by {@code gain}). Items with equal predicted scores are in no order of the
+     * prediction's making, so a tie's positions each gain the tie's mean gain (the tie-aware DCG of
+     * McSherry and Najork, 2008, scikit-learn's default): the result does not depend on the order
+     * the items are given in (beyond rounding).
      *
      * <p>Gains must be non-negative; callers turning measured scores into gains usually subtract
      * the smallest score, so that the worst item gains nothing.
@@ -157,8 +160,8 @@ public final class RankingMetrics {
                 throw new IllegalArgumentException("ndcg: predicted score " + i + " must be a number, found NaN");
             }
         }
-        double dcg = dcg(order(predicted), gain, k);
-        double ideal = dcg(order(gain), gain, k);
+        double dcg = dcg(order(predicted), predicted, gain, k);
+        double ideal = dcg(order(gain), gain, gain, k);
         return ideal == 0 ? 1.0 : dcg / ideal;
     }
 
@@ -184,10 +187,24 @@ public final class RankingMetrics {
         return out;
     }
 
-    private static double dcg(int[] order, double[] gain, int k) {
+    /** DCG@k of items in {@code order} (by {@code scores}), a run of equal scores gaining its mean gain at each position. */
+    private static double dcg(int[] order, double[] scores, double[] gain, int k) {
         double s = 0;
-        for (int pos = 0; pos < Math.min(k, order.length); pos++) {
-            s += gain[order[pos]] / (Math.log(pos + 2) / Math.log(2));
+        int from = 0;
+        while (from < Math.min(k, order.length)) {
+            int to = from + 1;
+            while (to < order.length && scores[order[to]] == scores[order[from]]) {
+                to++;
+            }
+            double tieGain = 0;
+            for (int pos = from; pos < to; pos++) {
+                tieGain += gain[order[pos]];
+            }
+            tieGain /= to - from;
+            for (int pos = from; pos < Math.min(k, to); pos++) {
+                s += tieGain / (Math.log(pos + 2) / Math.log(2));
+            }
+            from = to;
         }
         return s;
     }

@@ -78,6 +78,27 @@ class RankingMetricsTest {
         assertEquals("ndcg: predicted score 1 must be a number, found NaN", e.getMessage());
     }
 
+    /**
+     * Items the prediction ties are in no order of its making: each shares the positions of its
+     * tie, gaining the mean gain of the tie at each of them (McSherry and Najork's tie-aware DCG,
+     * scikit-learn's default). Breaking the tie by index scored the same prediction over the same
+     * gains by the order the items were listed in (0.67 or 0.81 below), and a constant prediction
+     * 1 when they were listed best first.
+     */
+    @Test
+    void ndcgSharesTheGainOfTiedPredictionsAcrossTheirPositions() {
+        double l3 = Math.log(3) / Math.log(2);
+        // predicted ties items 0 and 1 at the top: mean gain 1 at positions 1 and 2, then gain 1 at 3
+        double expected = (1 + 1 / l3 + 1 / 2.0) / (2 + 1 / l3);
+        assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {1, 1, 0}, new double[] {0, 2, 1}, 3), 1e-12);
+        assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {1, 1, 0}, new double[] {2, 0, 1}, 3), 1e-12);
+        // a tie cut by k: mean gain 1 at the one position that counts, of an ideal 3
+        assertEquals(1 / 3.0, RankingMetrics.ndcgAtK(new double[] {5, 5, 5}, new double[] {3, 0, 0}, 1), 1e-12);
+        assertEquals(1 / 3.0, RankingMetrics.ndcgAtK(new double[] {5, 5, 5}, new double[] {0, 0, 3}, 1), 1e-12);
+        // a tie below the cut changes nothing: item 2 alone first gains 3 of an ideal 3
+        assertEquals(1, RankingMetrics.ndcgAtK(new double[] {0, 0, 9}, new double[] {1, 0, 3}, 1), 1e-12);
+    }
+
     @Test
     void orderBreaksTiesByIndex() {
         assertArrayEquals(new int[] {1, 0, 2}, RankingMetrics.order(new double[] {2, 5, 2}));
