@@ -82,6 +82,25 @@ class TransferRecommenderTest {
         assertTrue(rec.centered());
     }
 
+    /**
+     * Embeddings of two encoders live in two spaces: a cosine between them (both MiniLM-sized, say)
+     * is a number that means nothing, and it was ranked like any other.
+     */
+    @Test
+    void embeddingsOfAnotherEncoderAreRefusedNamingBothHashes() {
+        TaskEmbedding other = new TaskEmbedding("t", EmbeddingMethod.TEXT_EMB, "g", "s", new float[] {1, 0}, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> recommender().rank("t", Map.of(EmbeddingMethod.TEXT_EMB, other)));
+        assertEquals("target t: its textemb embedding is of encoder g, the sources' of encoder h; embed them all"
+                + " with one encoder", e.getMessage());
+        TransferSource z = new TransferSource("z", "C", 1, Map.of(EmbeddingMethod.TEXT_EMB,
+                new TaskEmbedding("z", EmbeddingMethod.TEXT_EMB, "g", "s", new float[] {0, 1}, 1, 0)));
+        e = assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
+                .setMethods(Set.of(EmbeddingMethod.TEXT_EMB)).addSource(source("a", "SL", 1, 1, 0)).addSource(z).build());
+        assertEquals("recommender: the textemb embedding of source z is of encoder g, that of a of encoder h; embed"
+                + " them all with one encoder", e.getMessage());
+    }
+
     @Test
     void rejectsSourcesWithoutTheMethodInUse() {
         assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
