@@ -171,6 +171,30 @@ class TransferRecommenderTest {
     }
 
     /**
+     * A grid that did not run the ranking's top group alone cannot say whether it was best: "top =
+     * best" then asks, as rho and NDCG do, about the settings that were run, whether the
+     * best-ranked of the groups run alone measured best. It compared the unmeasured top group with
+     * the measured best and counted a miss.
+     */
+    @Test
+    void topIsBestComparesTheGroupsThatWereRunAlone() {
+        TransferRanking r = rankTarget(); // C 0.707, SL 0.25, QA -1
+        TransferAgreement noC = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 90),
+                new RunRecord("Only-QA", "t", "C", 1, 70), new RunRecord("SL+C", "t", "C", 1, 95)));
+        assertEquals("SL", noC.topGroup());
+        assertEquals("SL", noC.bestGroup());
+        assertTrue(noC.topIsBest());
+        TransferAgreement qaBest = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 60),
+                new RunRecord("Only-QA", "t", "C", 1, 70)));
+        assertEquals("SL", qaBest.topGroup());
+        assertFalse(qaBest.topIsBest());
+        // no group run alone: the ranking's own top, and nothing to count
+        TransferAgreement none = TransferAgreement.of(r, List.of(new RunRecord("SL+C", "t", "C", 1, 95)));
+        assertEquals("C", none.topGroup());
+        assertNull(none.bestGroup());
+    }
+
+    /**
      * NDCG divides by the ideal order's DCG, which is 0 when every setting measured the same (one
      * setting alone, or a tie): undefined, as Spearman's rho is there, and left out of the average
      * as docs/recommend.md says. Counted as 1, such a target lifted the average NDCG with a
