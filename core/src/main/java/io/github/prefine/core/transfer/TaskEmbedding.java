@@ -126,16 +126,21 @@ public final class TaskEmbedding {
     }
 
     /**
-     * Returns the cosine similarity with another embedding of the same method and dimension.
+     * Returns the cosine similarity with another embedding of the same method, encoder and
+     * dimension.
      *
      * @param other the other embedding
      * @return cosine in [-1, 1]
-     * @throws IllegalArgumentException if the methods or dimensions differ
+     * @throws IllegalArgumentException if the methods, encoder hashes or dimensions differ
      */
     public double cosine(TaskEmbedding other) {
         if (other.method != method) {
             throw new IllegalArgumentException("cosine: " + task + " is " + method.cliName() + ", " + other.task
                     + " is " + other.method.cliName());
+        }
+        if (!other.encoderHash.equals(encoderHash)) {
+            throw new IllegalArgumentException("cosine: " + task + " is of encoder " + encoderHash + ", " + other.task
+                    + " of encoder " + other.encoderHash + "; embeddings of two encoders do not compare");
         }
         return RankingMetrics.cosine(values, other.values);
     }

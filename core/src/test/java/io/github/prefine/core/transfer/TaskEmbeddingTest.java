@@ -34,6 +34,17 @@ class TaskEmbeddingTest {
         assertEquals(1 / Math.sqrt(1.25), r.tasks().get(0).score(), 1e-7);
     }
 
+    /** The recommender refuses a mix of encoders; the public cosine of two embeddings does too. */
+    @Test
+    void theCosineOfEmbeddingsOfTwoEncodersIsRefused() {
+        TaskEmbedding a = emb("a", 1, 0);
+        TaskEmbedding b = new TaskEmbedding("b", EmbeddingMethod.TEXT_EMB, "g", "s", new float[] {1, 0}, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.cosine(b));
+        assertEquals("cosine: a is of encoder h, b of encoder g; embeddings of two encoders do not compare",
+                e.getMessage());
+        assertEquals(1, a.cosine(emb("c", 2, 0)), 1e-12);
+    }
+
     private static TaskEmbedding emb(String task, float... v) {
         return new TaskEmbedding(task, EmbeddingMethod.TEXT_EMB, "h", "s", v, 1, 0);
     }
