@@ -54,6 +54,15 @@ class RankingMetricsTest {
     }
 
     @Test
+    void spearmanWithTiesOnBothSidesIsPearsonOfTheAverageRanks() {
+        // ranks (1.5, 1.5, 3, 4) and (1, 2.5, 2.5, 4), both of mean 2.5:
+        // sxy = 1.5 + 0 + 0 + 2.25 = 3.75, sxx = syy = 4.5, rho = 3.75 / 4.5
+        assertEquals(3.75 / 4.5, RankingMetrics.spearman(new double[] {1, 1, 2, 3}, new double[] {1, 2, 2, 3}), 1e-12);
+        // -0.0 and 0.0 are one value
+        assertArrayEquals(new double[] {1.5, 1.5, 3}, RankingMetrics.ranks(new double[] {0.0, -0.0, 1}));
+    }
+
+    @Test
     void ndcgMatchesHandWorkedValues() {
         // order by predicted: items 0, 1, 2 with gains 0, 1, 2
         // dcg = 0 + 1/log2(3) + 2/2; ideal = 2 + 1/log2(3) + 0
