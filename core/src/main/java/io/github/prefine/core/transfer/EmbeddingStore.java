@@ -2,6 +2,7 @@ package io.github.prefine.core.transfer;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
@@ -94,7 +95,8 @@ public final class EmbeddingStore {
      * @param encoderHash the encoder's {@link EncoderHash}
      * @param settings the settings string the embedder would record
      * @return the stored embedding, or empty when none was stored under that key
-     * @throws IOException if an entry exists but cannot be read or does not match its key
+     * @throws IOException naming the file and what was expected there, if an entry exists but cannot
+     *     be read, does not match its key, or holds a value that is not a finite number
      */
     public Optional<TaskEmbedding> find(String task, EmbeddingMethod method, String encoderHash, String settings)
             throws IOException {
@@ -107,22 +109,25 @@ public final class EmbeddingStore {
         try {
             o = JsonParser.parseString(Files.readString(json, StandardCharsets.UTF_8)).getAsJsonObject();
         } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException(json + ": expected a JSON object written by EmbeddingStore", e);
+            // Gson's message says where (line and column)
+            throw new IOException(json + ": expected a JSON object written by EmbeddingStore (" + e.getMessage() + ")", e);
         }
+        JsonShapes.Mismatch<IOException> at = (field, exp, found) -> new IOException(json + ": field " + field
+                + " should be " + exp + ", found " + found);
         String[][] expected = {{"task", task}, {"method", method.cliName()}, {"encoderHash", encoderHash},
             {"settings", settings}};
         for (String[] kv : expected) {
-            if (!o.has(kv[0]) || !kv[1].equals(o.get(kv[0]).getAsString())) {
-                throw new IOException(json + ": field " + kv[0] + " should be '" + kv[1] + "', found "
-                        + (o.has(kv[0]) ? "'" + o.get(kv[0]).getAsString() + "'" : "nothing"));
+            JsonElement v = o.get(kv[0]);
+            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
+                throw at.at(kv[0], "a string '" + kv[1] + "'", JsonShapes.describe(v));
+            }
+            if (!kv[1].equals(v.getAsString())) {
+                throw at.at(kv[0], "'" + kv[1] + "'", "'" + v.getAsString() + "'");
             }
         }
-        for (String field : new String[] {"numExamples", "seconds"}) {
-            if (!o.has(field) || !o.get(field).isJsonPrimitive()) {
-                throw new IOException(json + ": field " + field + " should be a number, found "
-                        + (o.has(field) ? o.get(field) : "nothing"));
-            }
-        }
+        int numExamples = JsonShapes.wholeInt(o.get("numExamples"), "numExamples", at);
+        double seconds = JsonShapes.finite(o.get("seconds"), "seconds", at);
+        int dimension = JsonShapes.wholeInt(o.get("dimension"), "dimension", at);
         float[] values;
         Path st = folder.resolve(base + ".safetensors");
         try (SafetensorsReader r = SafetensorsReader.open(st)) {
@@ -134,10 +139,18 @@ public final class EmbeddingStore {
             values = new float[fb.remaining()];
             fb.get(values);
         }
-        return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values,
-                JsonShapes.wholeInt(o.get("numExamples"), "numExamples", (at, exp, found) -> new IOException(
-                        json + ": field " + at + " should be " + exp + ", found " + found)),
-                o.get("seconds").getAsDouble()));
+        // the two files of an entry are written apart: a pair of two writes must not pass as one
+        if (values.length != dimension) {
+            throw new IOException(st + ": tensor " + TENSOR + " has " + values.length + " values, but "
+                    + json.getFileName() + " says dimension " + dimension);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new IOException(st + ": tensor " + TENSOR + ": value " + i + " is " + values[i]
+                        + ", expected a finite number");
+            }
+        }
+        return Optional.of(new TaskEmbedding(task, method, encoderHash, settings, values, numExamples, seconds));
     }
 
     /**

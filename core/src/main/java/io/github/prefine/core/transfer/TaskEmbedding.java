@@ -27,10 +27,11 @@ public final class TaskEmbedding {
      * @param method the method
      * @param encoderHash the SHA-256 (hex) of the encoder folder, see {@link EncoderHash}
      * @param settings a canonical description of everything else that determines the values
-     * @param values the embedding, copied; at least one value, none NaN
+     * @param values the embedding, copied; at least one value, all finite
      * @param numExamples the encoder rows (TextEmb) or examples (TaskEmb) it was computed over
      * @param seconds how long the computation took
-     * @throws IllegalArgumentException if the values are empty or hold a NaN
+     * @throws IllegalArgumentException if the values are empty or hold a NaN or an infinity (its
+     *     cosine with anything would be NaN)
      */
     public TaskEmbedding(String task, EmbeddingMethod method, String encoderHash, String settings, float[] values,
             int numExamples, double seconds) {
@@ -43,9 +44,9 @@ public final class TaskEmbedding {
             throw new IllegalArgumentException("embedding of " + task + ": no values");
         }
         for (int i = 0; i < this.values.length; i++) {
-            if (Float.isNaN(this.values[i])) {
+            if (!Float.isFinite(this.values[i])) {
                 throw new IllegalArgumentException("embedding of " + task + " (" + method.cliName()
-                        + "): value " + i + " is NaN");
+                        + "): value " + i + " is " + this.values[i] + ", expected a finite number");
             }
         }
         this.numExamples = numExamples;
@@ -125,16 +126,21 @@ public final class TaskEmbedding {
     }
 
     /**
-     * Returns the cosine similarity with another embedding of the same method and dimension.
+     * Returns the cosine similarity with another embedding of the same method, encoder and
+     * dimension.
      *
      * @param other the other embedding
      * @return cosine in [-1, 1]
-     * @throws IllegalArgumentException if the methods or dimensions differ
+     * @throws IllegalArgumentException if the methods, encoder hashes or dimensions differ
      */
     public double cosine(TaskEmbedding other) {
         if (other.method != method) {
             throw new IllegalArgumentException("cosine: " + task + " is " + method.cliName() + ", " + other.task
                     + " is " + other.method.cliName());
+        }
+        if (!other.encoderHash.equals(encoderHash)) {
+            throw new IllegalArgumentException("cosine: " + task + " is of encoder " + encoderHash + ", " + other.task
+                    + " of encoder " + other.encoderHash + "; embeddings of two encoders do not compare");
         }
         return RankingMetrics.cosine(values, other.values);
     }

@@ -4,10 +4,12 @@ import io.github.prefine.eval.ranking.RankingMetrics;
 import io.github.prefine.eval.report.RunRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How well a {@link TransferRanking} predicted the transfer measured by a finished grid (the
@@ -17,6 +19,7 @@ import java.util.Objects;
  * {@code SL+QA}, ...); the baseline has no prediction and is left out, as are settings naming a group the
  * ranking has no source task for (counted in {@code skippedSettings}). A setting's measured value
  * is the mean over its seeds; its predicted value is {@link TransferRanking#score} of its groups.
+ * Like them, the top group is judged among what was run: the best-ranked of the groups run alone.
  *
  * @param target the target
  * @param settings the settings compared, in first-seen order
@@ -24,8 +27,10 @@ import java.util.Objects;
  * @param measured mean measured value per setting, in percent
  * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
  *     than two settings or a constant side
- * @param topGroup the ranking's best single group
- * @param bestGroup the single-group setting that measured best, or null when none was run
+ * @param topGroup the ranking's best group of those run alone ({@code Only-X}), or its best
+ *     group when none was run alone
+ * @param bestGroup the single-group setting that measured best (the top group when it ties for
+ *     best, else the first of the tied seen), or null when none was run
  * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
  *     minus the smallest measured value; NaN when all measured the same (nothing to order)
  * @param skippedSettings settings left out because a group had no source task
@@ -46,8 +51,10 @@ public record TransferAgreement(String target, List<String> settings, double[] p
      * @param measured mean measured value per setting, in percent
      * @param spearman Spearman's rho of predicted against measured over the settings; NaN with fewer
      *     than two settings or a constant side
-     * @param topGroup the ranking's best single group
-     * @param bestGroup the single-group setting that measured best, or null when none was run
+     * @param topGroup the ranking's best group of those run alone ({@code Only-X}), or its best
+     *     group when none was run alone
+     * @param bestGroup the single-group setting that measured best (the top group when it ties for
+     *     best, else the first of the tied seen), or null when none was run
      * @param ndcgAt3 NDCG@3 of the settings ordered by prediction, each gaining its measured value
      *     minus the smallest measured value; NaN when all measured the same (nothing to order)
      * @param skippedSettings settings left out because a group had no source task
@@ -94,6 +101,16 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         int skipped = 0;
         String bestGroup = null;
         double best = Double.NEGATIVE_INFINITY;
+        // the best-ranked group that was run alone: an unmeasured top group cannot be told best or not
+        Set<String> runAlone = new HashSet<>();
+        for (String setting : sums.keySet()) {
+            List<String> groups = groupsOf(setting);
+            if (groups.size() == 1) {
+                runAlone.add(groups.get(0));
+            }
+        }
+        String top = ranking.groups().stream().map(TransferRanking.ScoredGroup::group).filter(runAlone::contains)
+                .findFirst().orElse(ranking.topGroup().group());
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             List<String> groups = groupsOf(e.getKey());
             double p;
@@ -107,7 +124,8 @@ public record TransferAgreement(String target, List<String> settings, double[] p
             settings.add(e.getKey());
             pred.add(p);
             meas.add(m);
-            if (groups.size() == 1 && m > best) {
+            // the top group tied for best is the best: which tied group came first in the log is no evidence
+            if (groups.size() == 1 && (m > best || m == best && groups.get(0).equals(top))) {
                 best = m;
                 bestGroup = groups.get(0);
             }
@@ -123,7 +141,7 @@ public record TransferAgreement(String target, List<String> settings, double[] p
         if (Arrays.stream(gain).anyMatch(g -> g > 0)) {
             ndcg = RankingMetrics.ndcgAtK(p, gain, 3);
         }
-        return new TransferAgreement(ranking.target(), settings, p, m, rho, ranking.topGroup().group(), bestGroup,
+        return new TransferAgreement(ranking.target(), settings, p, m, rho, top, bestGroup,
                 ndcg, skipped);
     }
 

@@ -14,6 +14,9 @@ import java.util.Set;
  * Ranks pre-finetuning tasks and groups for a target by the cosine similarity of their task
  * embeddings with the target's (Vu et al., EMNLP 2020).
  *
+ * <p>Every embedding of one method must come from one encoder ({@link TaskEmbedding#encoderHash}):
+ * the cosine of vectors from two encoders' spaces means nothing.
+ *
  * <p>A task's score is its cosine with the target under the one method used; with several
  * methods, each method's cosines are z-scored over the sources (their scales differ: TextEmb
  * cosines of one encoder crowd near 1) and the z-scores averaged. A group's score is the mean of
@@ -106,8 +109,9 @@ public final class TransferRecommender {
      * @param target the target's name
      * @param embeddings the target's embeddings; one per method in use is required
      * @return the ranking
-     * @throws IllegalArgumentException if an embedding of a method in use is missing, or its
-     *     dimension differs from a source's
+     * @throws IllegalArgumentException if an embedding of a method in use is missing, is of another
+     *     encoder than the sources' (its cosine with theirs would mean nothing), or its dimension
+     *     differs from a source's
      */
     public TransferRanking rank(String target, Map<EmbeddingMethod, TaskEmbedding> embeddings) {
         Objects.requireNonNull(target, "target");
@@ -117,6 +121,11 @@ public final class TransferRecommender {
             TaskEmbedding t = embeddings.get(m);
             if (t == null) {
                 throw new IllegalArgumentException("target " + target + ": no " + m.cliName() + " embedding");
+            }
+            String sourcesHash = sources.get(0).embeddings().get(m).encoderHash();
+            if (!t.encoderHash().equals(sourcesHash)) {
+                throw new IllegalArgumentException("target " + target + ": its " + m.cliName() + " embedding is of encoder "
+                        + t.encoderHash() + ", the sources' of encoder " + sourcesHash + "; embed them all with one encoder");
             }
             double[] c = new double[n];
             for (int i = 0; i < n; i++) {
@@ -234,7 +243,8 @@ public final class TransferRecommender {
          *
          * @return the recommender
          * @throws IllegalArgumentException if no source or method was given, a task name repeats,
-         *     or a source lacks an embedding of a method in use
+         *     or a source lacks an embedding of a method in use or has one of another encoder than
+         *     the first source's
          */
         public TransferRecommender build() {
             if (sources.isEmpty() || methods.isEmpty()) {
@@ -249,6 +259,13 @@ public final class TransferRecommender {
                     if (!s.embeddings().containsKey(m)) {
                         throw new IllegalArgumentException("recommender: source " + s.task() + " has no "
                                 + m.cliName() + " embedding");
+                    }
+                    TaskEmbedding first = sources.get(0).embeddings().get(m);
+                    String hash = s.embeddings().get(m).encoderHash();
+                    if (first != null && !hash.equals(first.encoderHash())) {
+                        throw new IllegalArgumentException("recommender: the " + m.cliName() + " embedding of source "
+                                + s.task() + " is of encoder " + hash + ", that of " + sources.get(0).task()
+                                + " of encoder " + first.encoderHash() + "; embed them all with one encoder");
                     }
                 }
             }

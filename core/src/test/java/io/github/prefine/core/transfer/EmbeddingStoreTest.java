@@ -2,12 +2,18 @@ package io.github.prefine.core.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.checkpoint.HostTensor;
+import io.github.prefine.core.checkpoint.SafetensorsWriter;
+import java.io.IOException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -82,5 +88,58 @@ class EmbeddingStoreTest {
         assertEquals("someone's own file\n", Files.readString(victim));
         assertArrayEquals(new float[] {0.5f, -1f}, store.find("conll2003", EmbeddingMethod.TEXT_EMB, "enc0", "rows=all")
                 .orElseThrow().values());
+    }
+
+    /**
+     * A damaged entry is an error naming its file and what was expected there, never an exception
+     * of another kind without the file: a NaN or an infinity in the tensor failed as the
+     * embedding's own IllegalArgumentException, a {@code null} or an object for a key field, or a
+     * word for {@code seconds}, as Gson's unchecked exceptions.
+     */
+    @Test
+    void aDamagedEntryIsAnIOExceptionNamingItsFileAndWhatWasExpected(@TempDir Path dir) throws Exception {
+        EmbeddingStore store = EmbeddingStore.open(dir);
+        String base = EmbeddingStore.baseName("cls", EmbeddingMethod.TEXT_EMB, "enc0", "all-rows");
+        Path json = dir.resolve(base + ".json");
+        Path st = dir.resolve(base + ".safetensors");
+        store.put(new TaskEmbedding("cls", EmbeddingMethod.TEXT_EMB, "enc0", "all-rows", new float[] {0.5f, -1f}, 10, 1.5));
+        String good = Files.readString(json);
+
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            SafetensorsWriter.write(st, List.of(HostTensor.ofFloats("embedding", new long[] {2}, new float[] {0.5f, bad})),
+                    Map.of("format", "prefine-task-embedding/1"));
+            assertFindFails(store, st + ": tensor embedding: value 1 is " + bad + ", expected a finite number");
+        }
+        SafetensorsWriter.write(st, List.of(HostTensor.ofFloats("embedding", new long[] {3}, new float[] {0.5f, -1f, 2f})),
+                Map.of("format", "prefine-task-embedding/1"));
+        assertFindFails(store, st + ": tensor embedding has 3 values, but " + json.getFileName() + " says dimension 2");
+        SafetensorsWriter.write(st, List.of(HostTensor.ofFloats("embedding", new long[] {2}, new float[] {0.5f, -1f})),
+                Map.of("format", "prefine-task-embedding/1"));
+
+        Files.writeString(json, good.replace("\"task\": \"cls\"", "\"task\": null"));
+        assertFindFails(store, json + ": field task should be a string 'cls', found null");
+        Files.writeString(json, good.replace("\"settings\": \"all-rows\"", "\"settings\": {\"rows\": 1}"));
+        assertFindFails(store, json + ": field settings should be a string 'all-rows', found {\"rows\":1}");
+        Files.writeString(json, good.replace("\"seconds\": 1.5", "\"seconds\": \"soon\""));
+        assertFindFails(store, json + ": field seconds should be a finite number, found \"soon\"");
+        Files.writeString(json, good.replace("\"dimension\": 2", "\"dimension\": \"two\""));
+        assertFindFails(store, json + ": field dimension should be an integer from -2147483648 to 2147483647, without a"
+                + " fraction or exponent, found \"two\"");
+        // a syntax error says where
+        Files.writeString(json, good.replace("\"seconds\": 1.5", "\"seconds\" 1.5"));
+        IOException e = assertThrows(IOException.class, () -> store.find("cls", EmbeddingMethod.TEXT_EMB, "enc0",
+                "all-rows"));
+        assertTrue(e.getMessage().startsWith(json + ": expected a JSON object written by EmbeddingStore (")
+                && e.getMessage().contains("line 9"), e.getMessage());
+
+        Files.writeString(json, good);
+        assertArrayEquals(new float[] {0.5f, -1f}, store.find("cls", EmbeddingMethod.TEXT_EMB, "enc0", "all-rows")
+                .orElseThrow().values());
+    }
+
+    private static void assertFindFails(EmbeddingStore store, String message) {
+        IOException e = assertThrows(IOException.class, () -> store.find("cls", EmbeddingMethod.TEXT_EMB, "enc0",
+                "all-rows"));
+        assertEquals(message, e.getMessage());
     }
 }

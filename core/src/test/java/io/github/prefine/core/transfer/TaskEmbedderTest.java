@@ -11,7 +11,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
 import io.github.prefine.core.data.TextExample;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
@@ -20,6 +22,8 @@ import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.head.TaskHead;
+import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.features.TokenRows;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.FeaturizedTask;
@@ -51,6 +55,7 @@ class TaskEmbedderTest {
     static FeaturizedTask classifier;
     static FeaturizedTask tagger;
     static List<TextExample> texts;
+    static List<TokenExample> sentences;
     static SubwordTokenizer tokenizer;
 
     @BeforeAll
@@ -70,7 +75,7 @@ class TaskEmbedderTest {
         FeatureSettings s = new FeatureSettings(16, 16, 4, 0, 0, 1L);
         SplittableRandom r = new SplittableRandom(3);
         texts = new ArrayList<>();
-        List<TokenExample> sentences = new ArrayList<>();
+        sentences = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             int len = 1 + r.nextInt(7);
             List<String> words = new ArrayList<>();
@@ -198,6 +203,81 @@ class TaskEmbedderTest {
             }
             assertArrayEquals(single, batched, 1e-6f * max(single), task.name());
         }
+    }
+
+    /**
+     * TaskEmb of the tagger with its untrained head, against the Fisher worked out on the host: a
+     * linear token head gives position t of a sentence with n labelled words the loss gradient
+     * {@code W^T (softmax(W h_t + b) - onehot(y_t)) / n} (its loss is the mean cross entropy over
+     * labelled positions), zero at [CLS], [SEP] and padding; TaskEmb is the mean over sentences of
+     * the squares summed over positions. The states come from each sentence encoded alone, the
+     * labels from the words themselves (one word, one token), the head from the same seed.
+     */
+    @Test
+    void taskEmbOfAnUntrainedTokenHeadIsTheHandWorkedFisher() throws Exception {
+        long seed = 9;
+        float[] got;
+        try (TaskEmbedder e = embedder().optHeadSteps(0).optBatchSize(6).optSeed(seed).build()) {
+            got = e.taskEmb(tagger).values();
+        }
+        List<String> labels = List.of("O", "B-X", "I-X");
+        double[] expected = new double[16];
+        try (NDManager m = manager.newSubManager(); LoadedCheckpoint ck = EncoderCheckpoint.load(encoder, m)) {
+            // the head TaskEmb draws: the seed's stream, after the split that drew the sample
+            SplittableRandom rnd = new SplittableRandom(seed ^ 0x7a5ce3bL);
+            rnd.split();
+            TaskHead head = tagger.newHead(MultiHeadModel.headFamily(ck.config().modelType()), rnd.nextLong());
+            head.initialize(m, 16);
+            float[] w = null;
+            float[] b = null;
+            for (Pair<String, Parameter> p : head.block().getParameters()) {
+                if (p.getValue().getArray().getShape().dimension() == 2) {
+                    w = p.getValue().getArray().toFloatArray(); // [labels, hidden]
+                } else {
+                    b = p.getValue().getArray().toFloatArray();
+                }
+            }
+            TokenRows rows = tagger.features().get(Split.TRAIN).tokens();
+            assertEquals(sentences.size(), rows.rowCount());
+            for (int r = 0; r < rows.rowCount(); r++) {
+                List<String> tags = sentences.get(r).tags();
+                assertEquals(tags.size() + 2, rows.length(r), "one token per word, with [CLS] and [SEP]");
+                PaddedBatch p = PaddedBatch.inputsOf(rows, new int[] {r});
+                Shape grid = new Shape(1, p.seqLen());
+                float[] h = ck.encoder().forward(new ParameterStore(m, false), new NDList(m.create(p.inputIds(), grid),
+                        m.create(p.attentionMask(), grid), m.create(p.typeIds(), grid)), false).head().toFloatArray();
+                int n = tags.size();
+                for (int pos = 1; pos <= n; pos++) {
+                    double[] z = new double[3];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < 3; c++) {
+                        z[c] = b[c];
+                        for (int k = 0; k < 16; k++) {
+                            z[c] += (double) w[c * 16 + k] * h[pos * 16 + k];
+                        }
+                        max = Math.max(max, z[c]);
+                    }
+                    double norm = 0;
+                    for (int c = 0; c < 3; c++) {
+                        norm += Math.exp(z[c] - max);
+                    }
+                    int y = labels.indexOf(tags.get(pos - 1));
+                    for (int k = 0; k < 16; k++) {
+                        double g = 0;
+                        for (int c = 0; c < 3; c++) {
+                            g += w[c * 16 + k] * (Math.exp(z[c] - max) / norm - (c == y ? 1 : 0));
+                        }
+                        g /= n;
+                        expected[k] += g * g / rows.rowCount();
+                    }
+                }
+            }
+        }
+        float[] e = new float[16];
+        for (int k = 0; k < 16; k++) {
+            e[k] = (float) expected[k];
+        }
+        assertArrayEquals(e, got, 1e-4f * max(e));
     }
 
     @Test

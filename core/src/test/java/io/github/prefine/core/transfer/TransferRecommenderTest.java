@@ -82,6 +82,25 @@ class TransferRecommenderTest {
         assertTrue(rec.centered());
     }
 
+    /**
+     * Embeddings of two encoders live in two spaces: a cosine between them (both MiniLM-sized, say)
+     * is a number that means nothing, and it was ranked like any other.
+     */
+    @Test
+    void embeddingsOfAnotherEncoderAreRefusedNamingBothHashes() {
+        TaskEmbedding other = new TaskEmbedding("t", EmbeddingMethod.TEXT_EMB, "g", "s", new float[] {1, 0}, 1, 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> recommender().rank("t", Map.of(EmbeddingMethod.TEXT_EMB, other)));
+        assertEquals("target t: its textemb embedding is of encoder g, the sources' of encoder h; embed them all"
+                + " with one encoder", e.getMessage());
+        TransferSource z = new TransferSource("z", "C", 1, Map.of(EmbeddingMethod.TEXT_EMB,
+                new TaskEmbedding("z", EmbeddingMethod.TEXT_EMB, "g", "s", new float[] {0, 1}, 1, 0)));
+        e = assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
+                .setMethods(Set.of(EmbeddingMethod.TEXT_EMB)).addSource(source("a", "SL", 1, 1, 0)).addSource(z).build());
+        assertEquals("recommender: the textemb embedding of source z is of encoder g, that of a of encoder h; embed"
+                + " them all with one encoder", e.getMessage());
+    }
+
     @Test
     void rejectsSourcesWithoutTheMethodInUse() {
         assertThrows(IllegalArgumentException.class, () -> TransferRecommender.builder()
@@ -126,6 +145,53 @@ class TransferRecommenderTest {
         double l3 = Math.log(3) / Math.log(2);
         assertEquals((10 + 20 / l3) / (20 + 10 / l3), a.ndcgAt3(), 1e-12);
         assertNull(TransferAgreement.of(r, List.of(new RunRecord("SL+C", "t", "C", 1, 1))).bestGroup());
+    }
+
+    /**
+     * Two single groups measuring the same best value are both best: a ranking whose top group is
+     * one of them predicted the best group. The first one seen in the log was taken as the best,
+     * so the same runs written in another order turned a hit into a miss.
+     */
+    @Test
+    void aTopGroupTiedForTheBestMeasuredValueIsTheBest() {
+        TransferRanking r = rankTarget(); // top group C
+        List<RunRecord> slFirst = List.of(new RunRecord("Only-SL", "t", "C", 1, 80),
+                new RunRecord("Only-C", "t", "C", 1, 80), new RunRecord("Only-QA", "t", "C", 1, 70));
+        List<RunRecord> cFirst = List.of(slFirst.get(1), slFirst.get(0), slFirst.get(2));
+        for (List<RunRecord> runs : List.of(slFirst, cFirst)) {
+            TransferAgreement a = TransferAgreement.of(r, runs);
+            assertEquals("C", a.bestGroup(), runs.toString());
+            assertTrue(a.topIsBest(), runs.toString());
+        }
+        // a tie the top group is not part of stays a miss, naming the first tied group seen
+        TransferAgreement miss = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 80),
+                new RunRecord("Only-QA", "t", "C", 1, 80), new RunRecord("Only-C", "t", "C", 1, 70)));
+        assertEquals("SL", miss.bestGroup());
+        assertFalse(miss.topIsBest());
+    }
+
+    /**
+     * A grid that did not run the ranking's top group alone cannot say whether it was best: "top =
+     * best" then asks, as rho and NDCG do, about the settings that were run, whether the
+     * best-ranked of the groups run alone measured best. It compared the unmeasured top group with
+     * the measured best and counted a miss.
+     */
+    @Test
+    void topIsBestComparesTheGroupsThatWereRunAlone() {
+        TransferRanking r = rankTarget(); // C 0.707, SL 0.25, QA -1
+        TransferAgreement noC = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 90),
+                new RunRecord("Only-QA", "t", "C", 1, 70), new RunRecord("SL+C", "t", "C", 1, 95)));
+        assertEquals("SL", noC.topGroup());
+        assertEquals("SL", noC.bestGroup());
+        assertTrue(noC.topIsBest());
+        TransferAgreement qaBest = TransferAgreement.of(r, List.of(new RunRecord("Only-SL", "t", "C", 1, 60),
+                new RunRecord("Only-QA", "t", "C", 1, 70)));
+        assertEquals("SL", qaBest.topGroup());
+        assertFalse(qaBest.topIsBest());
+        // no group run alone: the ranking's own top, and nothing to count
+        TransferAgreement none = TransferAgreement.of(r, List.of(new RunRecord("SL+C", "t", "C", 1, 95)));
+        assertEquals("C", none.topGroup());
+        assertNull(none.bestGroup());
     }
 
     /**

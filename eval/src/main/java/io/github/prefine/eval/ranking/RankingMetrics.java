@@ -22,7 +22,8 @@ public final class RankingMetrics {
      * @param a a vector
      * @param b a vector of the same length
      * @return {@code a.b / (|a| |b|)} in [-1, 1]; 0 when either vector is all zeros
-     * @throws IllegalArgumentException if the lengths differ or are zero
+     * @throws IllegalArgumentException if the lengths differ or are zero, or a value is infinite
+     *     or NaN (the cosine would be NaN, which a best-first sort puts first)
      */
     public static double cosine(float[] a, float[] b) {
         Objects.requireNonNull(a, "a");
@@ -30,6 +31,13 @@ public final class RankingMetrics {
         if (a.length != b.length || a.length == 0) {
             throw new IllegalArgumentException("cosine: vectors must have the same non-zero length, found "
                     + a.length + " and " + b.length);
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (!Float.isFinite(a[i]) || !Float.isFinite(b[i])) {
+                String which = Float.isFinite(a[i]) ? "b" : "a";
+                throw new IllegalArgumentException("cosine: " + which + "[" + i + "] must be finite, found "
+                        + (which.equals("a") ? a[i] : b[i]));
+            }
         }
         double dot = 0;
         double na = 0;
@@ -116,8 +124,11 @@ public final class RankingMetrics {
 
     /**
      * Returns NDCG@k of a predicted ranking: items are ordered by {@code predicted} (highest
-     * first, ties by index), each contributes {@code gain / log2(position + 1)}, and the sum is
-     * divided by that of the ideal order (by {@code gain}).
+     * first), each contributes {@code gain / log2(position + 1)}, and the sum is divided by that of
+     * the ideal order (by {@code gain}). Items with equal predicted scores are in no order of the
+     * prediction's making, so a tie's positions each gain the tie's mean gain (the tie-aware DCG of
+     * McSherry and Najork, 2008, scikit-learn's default): the result does not depend on the order
+     * the items are given in (beyond rounding).
      *
      * <p>Gains must be non-negative; callers turning measured scores into gains usually subtract
      * the smallest score, so that the worst item gains nothing.
@@ -127,7 +138,7 @@ public final class RankingMetrics {
      * @param k how many top positions count, positive
      * @return NDCG@k in [0, 1]; 1 when every gain is zero (any order is ideal)
      * @throws IllegalArgumentException if the lengths differ, k is not positive, a gain is
-     *     negative or NaN, or a predicted score is NaN
+     *     negative, infinite or NaN, or a predicted score is NaN
      */
     public static double ndcgAtK(double[] predicted, double[] gain, int k) {
         Objects.requireNonNull(predicted, "predicted");
@@ -140,16 +151,17 @@ public final class RankingMetrics {
             throw new IllegalArgumentException("ndcg: k must be positive, found " + k);
         }
         for (int i = 0; i < gain.length; i++) {
-            if (!(gain[i] >= 0)) {
-                throw new IllegalArgumentException("ndcg: gain " + i + " must be non-negative, found " + gain[i]);
+            if (!(gain[i] >= 0 && gain[i] < Double.POSITIVE_INFINITY)) {
+                throw new IllegalArgumentException("ndcg: gain " + i + " must be finite and non-negative, found "
+                        + gain[i]);
             }
             if (Double.isNaN(predicted[i])) {
                 // Double.compare would rank it highest: a score that looks measured
                 throw new IllegalArgumentException("ndcg: predicted score " + i + " must be a number, found NaN");
             }
         }
-        double dcg = dcg(order(predicted), gain, k);
-        double ideal = dcg(order(gain), gain, k);
+        double dcg = dcg(order(predicted), predicted, gain, k);
+        double ideal = dcg(order(gain), gain, gain, k);
         return ideal == 0 ? 1.0 : dcg / ideal;
     }
 
@@ -175,10 +187,24 @@ public final class RankingMetrics {
         return out;
     }
 
-    private static double dcg(int[] order, double[] gain, int k) {
+    /** DCG@k of items in {@code order} (by {@code scores}), a run of equal scores gaining its mean gain at each position. */
+    private static double dcg(int[] order, double[] scores, double[] gain, int k) {
         double s = 0;
-        for (int pos = 0; pos < Math.min(k, order.length); pos++) {
-            s += gain[order[pos]] / (Math.log(pos + 2) / Math.log(2));
+        int from = 0;
+        while (from < Math.min(k, order.length)) {
+            int to = from + 1;
+            while (to < order.length && scores[order[to]] == scores[order[from]]) {
+                to++;
+            }
+            double tieGain = 0;
+            for (int pos = from; pos < to; pos++) {
+                tieGain += gain[order[pos]];
+            }
+            tieGain /= to - from;
+            for (int pos = from; pos < Math.min(k, to); pos++) {
+                s += tieGain / (Math.log(pos + 2) / Math.log(2));
+            }
+            from = to;
         }
         return s;
     }

@@ -17,6 +17,28 @@ class RankingMetricsTest {
         assertThrows(IllegalArgumentException.class, () -> RankingMetrics.cosine(new float[] {1}, new float[] {1, 2}));
     }
 
+    /**
+     * The cosine of a vector holding an infinity or a NaN is NaN (inf/inf), not a number in [-1, 1]
+     * as documented; a caller sorting by it put that item first. Refused, naming the vector and value.
+     */
+    @Test
+    void cosineRefusesNonFiniteValues() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.cosine(new float[] {1, 0}, new float[] {1, Float.POSITIVE_INFINITY}));
+        assertEquals("cosine: b[1] must be finite, found Infinity", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.cosine(new float[] {Float.NaN, 0}, new float[] {1, 1}));
+        assertEquals("cosine: a[0] must be finite, found NaN", e.getMessage());
+    }
+
+    /** An infinite gain makes DCG and its ideal both infinite, and their ratio NaN. */
+    @Test
+    void ndcgRefusesAnInfiniteGain() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> RankingMetrics.ndcgAtK(new double[] {2, 1}, new double[] {Double.POSITIVE_INFINITY, 0}, 2));
+        assertEquals("ndcg: gain 0 must be finite and non-negative, found Infinity", e.getMessage());
+    }
+
     @Test
     void tiesShareTheirAverageRank() {
         assertArrayEquals(new double[] {2, 3.5, 3.5, 1}, RankingMetrics.ranks(new double[] {10, 20, 20, 5}));
@@ -29,6 +51,15 @@ class RankingMetricsTest {
                 RankingMetrics.spearman(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), 1e-12);
         assertEquals(-1, RankingMetrics.spearman(new double[] {1, 2, 3}, new double[] {9, 4, 1}), 1e-12);
         assertTrue(Double.isNaN(RankingMetrics.spearman(new double[] {1, 2, 3}, new double[] {4, 4, 4})));
+    }
+
+    @Test
+    void spearmanWithTiesOnBothSidesIsPearsonOfTheAverageRanks() {
+        // ranks (1.5, 1.5, 3, 4) and (1, 2.5, 2.5, 4), both of mean 2.5:
+        // sxy = 1.5 + 0 + 0 + 2.25 = 3.75, sxx = syy = 4.5, rho = 3.75 / 4.5
+        assertEquals(3.75 / 4.5, RankingMetrics.spearman(new double[] {1, 1, 2, 3}, new double[] {1, 2, 2, 3}), 1e-12);
+        // -0.0 and 0.0 are one value
+        assertArrayEquals(new double[] {1.5, 1.5, 3}, RankingMetrics.ranks(new double[] {0.0, -0.0, 1}));
     }
 
     @Test
@@ -54,6 +85,27 @@ class RankingMetricsTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> RankingMetrics.ndcgAtK(new double[] {1, Double.NaN}, new double[] {0, 1}, 2));
         assertEquals("ndcg: predicted score 1 must be a number, found NaN", e.getMessage());
+    }
+
+    /**
+     * Items the prediction ties are in no order of its making: each shares the positions of its
+     * tie, gaining the mean gain of the tie at each of them (McSherry and Najork's tie-aware DCG,
+     * scikit-learn's default). Breaking the tie by index scored the same prediction over the same
+     * gains by the order the items were listed in (0.67 or 0.81 below), and a constant prediction
+     * 1 when they were listed best first.
+     */
+    @Test
+    void ndcgSharesTheGainOfTiedPredictionsAcrossTheirPositions() {
+        double l3 = Math.log(3) / Math.log(2);
+        // predicted ties items 0 and 1 at the top: mean gain 1 at positions 1 and 2, then gain 1 at 3
+        double expected = (1 + 1 / l3 + 1 / 2.0) / (2 + 1 / l3);
+        assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {1, 1, 0}, new double[] {0, 2, 1}, 3), 1e-12);
+        assertEquals(expected, RankingMetrics.ndcgAtK(new double[] {1, 1, 0}, new double[] {2, 0, 1}, 3), 1e-12);
+        // a tie cut by k: mean gain 1 at the one position that counts, of an ideal 3
+        assertEquals(1 / 3.0, RankingMetrics.ndcgAtK(new double[] {5, 5, 5}, new double[] {3, 0, 0}, 1), 1e-12);
+        assertEquals(1 / 3.0, RankingMetrics.ndcgAtK(new double[] {5, 5, 5}, new double[] {0, 0, 3}, 1), 1e-12);
+        // a tie below the cut changes nothing: item 2 alone first gains 3 of an ideal 3
+        assertEquals(1, RankingMetrics.ndcgAtK(new double[] {0, 0, 9}, new double[] {1, 0, 3}, 1), 1e-12);
     }
 
     @Test
