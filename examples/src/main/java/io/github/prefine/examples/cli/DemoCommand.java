@@ -146,10 +146,11 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
      * kernels (docs/gpu.md).
      */
     int workers() {
-        if (workers.trim().equalsIgnoreCase("auto")) {
+        if (OptionValues.is(workers, "auto")) {
             return autoWorkers(Runtime.getRuntime().availableProcessors());
         }
-        if (!workers.trim().matches("\\d{1,4}") || Integer.parseInt(workers.trim()) < 1) {
+        // an optional + as in every whole-number option (--seeds +3)
+        if (!workers.trim().matches("\\+?\\d{1,4}") || Integer.parseInt(workers.trim()) < 1) {
             throw new IllegalArgumentException("--workers: expected auto or a whole number of at least 1, found '" + workers
                     + "'; pass for example --workers 2");
         }
@@ -182,7 +183,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
             return 0;
         }
         int count = workers();
-        if (!workers.trim().equalsIgnoreCase("auto")) {
+        if (!OptionValues.is(workers, "auto")) {
             Workers.checkCount(count, 0, dev, planned); // needs the device: before any work
         }
         ConsoleProgress bar = ConsoleProgress.onStderr();

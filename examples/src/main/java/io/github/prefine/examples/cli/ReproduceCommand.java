@@ -67,21 +67,24 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                     + "Maven artifact) (default: ${DEFAULT-VALUE})")
     String encoder;
 
-    @Option(names = "--groups", split = ",", defaultValue = "SL,QA,C",
+    @Option(names = "--groups", split = ",", preprocessor = OptionValues.ListValue.class, defaultValue = "SL,QA,C",
             description = "pre-finetuning groups; every non-empty combination is run (default: ${DEFAULT-VALUE})")
     List<String> groups;
 
-    @Option(names = "--targets", split = ",", description = "target tasks (default: all 12 of the paper)")
+    @Option(names = "--targets", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "target tasks (default: all 12 of the paper)")
     List<String> targets;
 
     @Option(names = "--seeds", defaultValue = "5", description = "finetuning seeds 1..N (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--lr", split = ",", defaultValue = "1e-5,3e-5,1e-4,3e-4,1e-3",
+    @Option(names = "--lr", split = ",",
+            preprocessor = OptionValues.ListValue.class, defaultValue = "1e-5,3e-5,1e-4,3e-4,1e-3",
             description = "pre-finetuning learning-rate grid (default: ${DEFAULT-VALUE})")
     List<Double> learningRates;
 
-    @Option(names = "--target-lr", split = ",", description = "target learning-rate grid (default: the --lr grid)")
+    @Option(names = "--target-lr", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "target learning-rate grid (default: the --lr grid)")
     List<Double> targetLearningRates;
 
     @Option(names = "--batch-size", defaultValue = "128",
@@ -343,12 +346,13 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     }
 
     private Split reportSplit() {
-        return switch (reportSplit.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "validation" -> Split.VALIDATION;
-            case "test" -> Split.TEST;
-            default -> throw new IllegalArgumentException("--report-split: expected validation or test, found '"
-                    + reportSplit + "'");
-        };
+        if (OptionValues.is(reportSplit, "validation")) {
+            return Split.VALIDATION;
+        }
+        if (OptionValues.is(reportSplit, "test")) {
+            return Split.TEST;
+        }
+        throw new IllegalArgumentException("--report-split: expected validation or test, found '" + reportSplit + "'");
     }
 
     /** The groups of {@code --groups}, in the registry's order (SL, QA, C), which names the combinations. */
@@ -370,7 +374,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         }
         for (String s : groups) {
             String name = s.trim();
-            TaskGroup group = known.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
+            TaskGroup group = known.stream().filter(k -> OptionValues.is(name, k.name())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--groups: no pre-finetuning group named '" + name
                             + "'; expected some of " + known.stream().map(TaskGroup::name).toList() + ", comma-separated"));
             if (g.contains(group)) {
@@ -397,10 +401,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             Task task = TaskCatalog.targets().stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--targets: no target task named '" + name
                             + "'; expected some of " + known + ", comma-separated"));
-            if (t.contains(task)) {
-                throw new IllegalArgumentException("--targets: " + name + " is listed twice; list each target once");
-            }
-            t.add(task);
+            t.add(task); // listed twice is refused when parsed (OptionValues.ListValue)
         }
         return t;
     }
