@@ -885,6 +885,110 @@ class CliArgumentsProperties {
     }
 
     /**
+     * Every keyword of every command, as one invocation that its anchor alone refuses: the
+     * command, the option, the keyword, and the anchor's tokens and blame.
+     */
+    private record Keyword(List<String> command, String option, String keyword, List<String> anchor,
+            List<String> blame) {}
+
+    private static List<Keyword> keywords() {
+        List<String> grid = List.of("--data", emptyDir.toString(), "--out", out.toString());
+        List<String> bench = List.of("--device", "foo");
+        List<String> demo = List.of("--out", aFile.toString());
+        List<Keyword> k = new ArrayList<>();
+        for (String v : List.of("DEMO", "MINILM", "XLMR_BASE")) {
+            k.add(new Keyword(List.of("bench", "--length", "64"), "--model", v, bench, List.of("--device")));
+        }
+        for (String v : List.of("FORWARD", "ENCODER", "BERTBLOCK", "FULL", "ALL", "PAIRED")) {
+            k.add(new Keyword(List.of("bench"), "--part", v, bench, List.of("--device")));
+        }
+        for (String v : List.of("MIXED", "TOKEN", "SEQUENCE", "SPAN")) {
+            k.add(new Keyword(List.of("bench"), "--formats", v, bench, List.of("--device")));
+        }
+        k.add(new Keyword(List.of("bench"), "--warmup", "auto", bench, List.of("--device")));
+        for (String v : List.of("fp32", "fp16-mixed", "bf16-mixed", "auto")) {
+            k.add(new Keyword(List.of("bench"), "--precision", v, bench, List.of("--device")));
+            k.add(new Keyword(List.of("reproduce"), "--precision", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--precision", v, demo, List.of("--out")));
+        }
+        for (String v : List.of("none", "best", "all")) {
+            k.add(new Keyword(List.of("reproduce"), "--export-models", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--export-models", v, demo, List.of("--out")));
+        }
+        for (String v : List.of("validation", "test")) {
+            k.add(new Keyword(List.of("reproduce"), "--report-split", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("per-target", "per-seed")) {
+            k.add(new Keyword(List.of("reproduce"), "--lr-selection", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("auto", "cpu")) {
+            k.add(new Keyword(List.of("reproduce"), "--device", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--device", v, demo, List.of("--out")));
+        }
+        k.add(new Keyword(List.of("demo"), "--workers", "auto", demo, List.of("--out")));
+        k.add(new Keyword(List.of("reproduce"), "--encoder", "minilm", grid, List.of("--data")));
+        for (String v : List.of("textemb", "taskemb", "both")) {
+            k.add(new Keyword(List.of("recommend"), "--method", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("SL", "QA", "C")) {
+            k.add(new Keyword(List.of("recommend"), "--groups", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("reproduce"), "--groups", v, grid, List.of("--data")));
+        }
+        k.add(new Keyword(List.of("recommend"), "--device", "cpu", grid, List.of("--data")));
+        for (String v : List.of("IOB2", "IOBES", "BILOU")) {
+            k.add(new Keyword(List.of("eval", "--format", "conll"), "--scheme", v, List.of(badConll.toString()),
+                    List.of(badConll.toString())));
+        }
+        for (String v : List.of("conll", "cls")) {
+            Path p = v.equals("conll") ? badConll : badJsonl;
+            k.add(new Keyword(List.of("eval"), "--format", v, List.of(p.toString()), List.of(p.toString())));
+        }
+        return k;
+    }
+
+    @Provide
+    Arbitrary<Invocation> keywordsInAnyCase() {
+        return Arbitraries.of(keywords()).flatMap(k -> Combinators.combine(
+                Arbitraries.of(true, false).list().ofSize(k.keyword().length()), blanks(), blanks()).as((upper, a, b) -> {
+                    StringBuilder v = new StringBuilder(a);
+                    for (int c = 0; c < k.keyword().length(); c++) {
+                        char ch = k.keyword().charAt(c);
+                        v.append(upper.get(c) ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
+                    }
+                    List<String> args = new ArrayList<>(k.command());
+                    args.addAll(List.of(k.option(), v.append(b).toString()));
+                    args.addAll(k.anchor());
+                    return new Invocation(args, k.blame(), "keyword in another case");
+                }));
+    }
+
+    /**
+     * Every keyword of every command is read in any mix of cases, blanks around it ignored: the
+     * command goes on to its anchor, which alone refuses it.
+     */
+    @Property(tries = 80)
+    void everyKeywordIsReadInAnyCase(@ForAll("keywordsInAnyCase") Invocation i) throws IOException {
+        refused(i);
+    }
+
+    /**
+     * Keywords are matched the same in every default locale: a Turkish one upper-cases {@code mixed}
+     * to {@code MİXED}, which a match through {@code toUpperCase()} would miss.
+     */
+    @Example
+    void keywordsAreReadAlikeInATurkishLocale() throws IOException {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            refused(example(List.of("--device"), "bench", "--formats", "mixed", "--warmup", "AUTO", "--device", "foo"));
+            refused(example(List.of(badConll.toString()), "eval", "--format", "CONLL", "--scheme", "iobes",
+                    badConll.toString()));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    /**
      * Numbers of one kind read alike: {@code demo --workers +2} and {@code --seeds " 3"} were refused
      * where {@code reproduce --workers +2} and {@code --lr " 1e-3"} ran, and a decimal option took
      * Java's hexadecimal and type suffixes ({@code --lr 0x1p-10}) where a whole one refuses {@code 0x10}.
