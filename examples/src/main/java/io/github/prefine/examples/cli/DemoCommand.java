@@ -13,7 +13,6 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridSummary;
-import io.github.prefine.core.grid.ModelExports;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.stats.SeedDifference;
@@ -127,7 +126,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
      */
     @Override
     public void checkValues() {
-        ModelExports.parse(exportModels);
+        ReproduceCommand.exports(exportModels);
         SeedDifference.checkLevel("--alpha", alpha);
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.atLeast("--epochs", epochs, 1);
@@ -269,7 +268,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(PATIENCE).optLogEvery(10)
                 .optFeatures(FEATURES)
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
-                .optExportModels(ModelExports.parse(exportModels)).optOptions(GridCommand.options(spec));
+                .optExportModels(ReproduceCommand.exports(exportModels)).optOptions(GridCommand.options(spec));
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Stack;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
@@ -49,6 +50,29 @@ public final class OptionValues {
         }
         String v = value.trim();
         return v.length() == keyword.length() && v.chars().allMatch(c -> c < 0x80) && v.equalsIgnoreCase(keyword);
+    }
+
+    /**
+     * Reads an option's value as one of an enum's keywords, as {@link #is} matches them: for the
+     * options whose values a library enum parses by its own rule (core's {@code parse} methods fold
+     * any script's letters), so that the command line has one.
+     *
+     * @param option the option's name, for the message
+     * @param value the value as given
+     * @param type the enum
+     * @param keyword each constant's keyword, for example {@code LearningRateSelection::optionName}
+     * @param <E> the enum's type
+     * @return the constant whose keyword matches
+     * @throws IllegalArgumentException naming the option, the keywords and the value when none does
+     */
+    public static <E extends Enum<E>> E keyword(String option, String value, Class<E> type, Function<E, String> keyword) {
+        for (E e : type.getEnumConstants()) {
+            if (is(value, keyword.apply(e))) {
+                return e;
+            }
+        }
+        throw new IllegalArgumentException(option + ": expected " + choices(Arrays.stream(type.getEnumConstants())
+                .map(keyword).toList()) + ", found '" + value + "'");
     }
 
     /**

@@ -327,7 +327,7 @@ public final class RecommendCommand implements Callable<Integer> {
             return EnumSet.allOf(EmbeddingMethod.class);
         }
         try {
-            return EnumSet.of(EmbeddingMethod.parse(value));
+            return EnumSet.of(OptionValues.keyword("--method", value, EmbeddingMethod.class, EmbeddingMethod::cliName));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--method: expected textemb, taskemb or both, found '" + value + "'", e);
         }

@@ -257,13 +257,13 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             }
         }
         return PlannedWork.of(groups(), poolWithData, targetsWithData, seeds,
-                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET, sizes, features(), shape);
+                lrSelection() == LearningRateSelection.PER_TARGET, sizes, features(), shape);
     }
 
     /** The training runs of a unit: a run per learning rate, and per seed too in a per-target sweep. */
     private RunStatus.Shape shape() {
         int targetRates = (targetLearningRates == null ? learningRates : targetLearningRates).size();
-        boolean perTarget = LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET;
+        boolean perTarget = lrSelection() == LearningRateSelection.PER_TARGET;
         return new RunStatus.Shape(learningRates.size(), epochs, targetRates * (perTarget ? seeds : 1), targetEpochs,
                 patience);
     }
@@ -323,10 +323,10 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optLearningRates(learningRates)
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(reportSplit())
-                .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
+                .optLearningRateSelection(lrSelection())
                 .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
                 .optAllowPartial(allowPartial).optForce(force).optOptions(GridCommand.options(spec)).optAlpha(alpha)
-                .optExportModels(ModelExports.parse(exportModels))
+                .optExportModels(exports(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(features())
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
@@ -343,6 +343,16 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     @Override
     public String device() {
         return device;
+    }
+
+    private LearningRateSelection lrSelection() {
+        return OptionValues.keyword("--lr-selection", lrSelection, LearningRateSelection.class,
+                LearningRateSelection::optionName);
+    }
+
+    /** Reads {@code --export-models}, demo's and reproduce's. */
+    static ModelExports exports(String value) {
+        return OptionValues.keyword("--export-models", value, ModelExports.class, ModelExports::optionName);
     }
 
     private Split reportSplit() {
@@ -413,7 +423,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     @Override
     public void checkValues() {
         OptionChecks.notBlank("--encoder", encoder, "an HF model id, a local HF folder or minilm");
-        ModelExports.parse(exportModels);
+        exports(exportModels);
         groups();
         targets();
         OptionChecks.atLeast("--seeds", seeds, 1);
@@ -436,7 +446,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         OptionChecks.atLeast("--workers", workers, 1);
         SeedDifference.checkLevel("--alpha", alpha);
         reportSplit();
-        LearningRateSelection.parse(lrSelection);
+        lrSelection();
         Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
         DeviceOption.checkForm(device);
     }
@@ -494,7 +504,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .filter(c -> c.groups().stream().anyMatch(withData::contains)).count();
         // one record per sweep: per (setting, target), or per seed too
         return RunStatus.plannedUnits((int) combinations, usableTargets,
-                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET ? 1 : seeds);
+                lrSelection() == LearningRateSelection.PER_TARGET ? 1 : seeds);
     }
 
     /**

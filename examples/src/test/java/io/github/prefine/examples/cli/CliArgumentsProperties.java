@@ -842,6 +842,11 @@ class CliArgumentsProperties {
         // a letter of another script is not one of ASCII's in another case (Java folds ſ to s)
         refused(example(List.of("--warmup"), "bench", "--warmup", "\u0391uto", "--device", "foo"));
         refused(example(List.of("--formats"), "bench", "--formats", "\u017FPAN", "--device", "foo"));
+        refused(example(List.of("--lr-selection"), "reproduce", "--lr-selection", "per-\u017Feed", "--data",
+                emptyDir.toString(), "--out", out.toString()));
+        refused(example(List.of("--export-models"), "demo", "--export-models", "be\u017Ft", "--out", aFile.toString()));
+        refused(example(List.of("--method"), "recommend", "--method", "ta\u017Fkemb", "--data", emptyDir.toString(),
+                "--out", out.toString()));
     }
 
     /**
