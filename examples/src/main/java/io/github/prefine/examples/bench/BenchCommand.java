@@ -38,6 +38,7 @@ import io.github.prefine.core.train.TrainingStep;
 import io.github.prefine.eval.internal.Counts;
 import io.github.prefine.examples.cli.ConsoleProgress;
 import io.github.prefine.examples.cli.DeviceOption;
+import io.github.prefine.examples.cli.OptionValues;
 import io.github.prefine.examples.cli.PreLaunchChecks;
 import io.github.prefine.examples.cli.TrainingProgress;
 import io.github.prefine.heads.HeadFamily;
@@ -121,7 +122,8 @@ public final class BenchCommand implements Callable<Integer>, PreLaunchChecks {
             + "Default: ${DEFAULT-VALUE}")
     Path tokenizer = Path.of("../shared/models/all-MiniLM-L6-v2/tokenizer.json");
 
-    @Option(names = "--task", split = ",", description = "With --part DATA: catalogued task names, comma-separated or "
+    @Option(names = "--task", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "With --part DATA: catalogued task names, comma-separated or "
             + "repeated. Default: every task with a file under --data")
     List<String> dataTasks = new ArrayList<>();
 

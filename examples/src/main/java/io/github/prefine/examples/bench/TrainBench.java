@@ -1,6 +1,7 @@
 package io.github.prefine.examples.bench;
 
-import picocli.CommandLine;
+import io.github.prefine.examples.cli.PrefineCli;
+import java.util.stream.Stream;
 
 /** Plain entry point for {@link BenchCommand}: {@code java ... TrainBench [options]}. */
 public final class TrainBench {
@@ -13,6 +14,7 @@ public final class TrainBench {
      * @param args the {@link BenchCommand} options
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
+        // as prefine bench, so that its options are read by the same rules and its failures reported alike
+        System.exit(PrefineCli.execute(Stream.concat(Stream.of("bench"), Stream.of(args)).toArray(String[]::new)));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.prefine.examples.bench;
 
+import io.github.prefine.examples.cli.OptionValues;
 import java.io.PrintStream;
 import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
@@ -32,19 +33,20 @@ final class Warmup {
     }
 
     /**
-     * Reads {@code --warmup}: {@code auto} or a whole number of at least 0.
+     * Reads {@code --warmup}: {@code auto}, in any case, or a whole number of at least 0; blanks
+     * around either are ignored, as in every option ({@link OptionValues}).
      *
      * @param option the option's text
      * @return the warm-up it asks for, with the bench's limits for auto
      * @throws IllegalArgumentException naming the option and the value when it is neither
      */
     static Warmup parse(String option) {
-        if (AUTO.equals(option)) {
+        if (OptionValues.is(option, AUTO)) {
             return new Warmup(-1, WarmupRule.BENCH);
         }
         int n = -1;
-        if (option != null && option.matches("\\+?[0-9]{1,9}")) {
-            n = Integer.parseInt(option);
+        if (option != null && option.trim().matches("\\+?[0-9]{1,9}")) {
+            n = Integer.parseInt(option.trim());
         }
         if (n < 0) {
             throw new IllegalArgumentException("--warmup: expected auto (untimed steps until the JIT compiler is idle) or"

@@ -55,6 +55,7 @@ public final class DataCommand implements Runnable {
         private CommandSpec spec;
 
         @Option(names = "--tasks", paramLabel = "all|NAME,...", defaultValue = "all", split = ",",
+                preprocessor = OptionValues.ListValue.class,
                 description = "tasks to fetch (default: all)")
         private List<String> tasks;
 
@@ -159,7 +160,7 @@ public final class DataCommand implements Runnable {
 
     static List<String> resolve(List<String> tasks) {
         List<String> all = TaskCatalog.all().stream().map(Task::name).toList();
-        if (tasks.size() == 1 && tasks.get(0).equals("all")) {
+        if (tasks.size() == 1 && OptionValues.is(tasks.get(0), "all")) {
             return all;
         }
         if (tasks.isEmpty()) {
@@ -174,9 +175,7 @@ public final class DataCommand implements Runnable {
                 throw new IllegalArgumentException("--tasks: no catalogued task '" + n + "'; expected all or some of " + all
                         + ", comma-separated");
             }
-            if (!out.contains(n)) {
-                out.add(n);
-            }
+            out.add(n); // a name listed twice is refused when parsed (OptionValues.ListValue)
         }
         return out;
     }

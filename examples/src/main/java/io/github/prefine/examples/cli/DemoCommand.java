@@ -13,7 +13,6 @@ import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.grid.Grid;
 import io.github.prefine.core.grid.GridSession;
 import io.github.prefine.core.grid.GridSummary;
-import io.github.prefine.core.grid.ModelExports;
 import io.github.prefine.core.task.TaskGroup;
 import io.github.prefine.core.train.Precision;
 import io.github.prefine.eval.stats.SeedDifference;
@@ -127,7 +126,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
      */
     @Override
     public void checkValues() {
-        ModelExports.parse(exportModels);
+        ReproduceCommand.exports(exportModels);
         SeedDifference.checkLevel("--alpha", alpha);
         OptionChecks.atLeast("--seeds", seeds, 1);
         OptionChecks.atLeast("--epochs", epochs, 1);
@@ -146,10 +145,11 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
      * kernels (docs/gpu.md).
      */
     int workers() {
-        if (workers.trim().equalsIgnoreCase("auto")) {
+        if (OptionValues.is(workers, "auto")) {
             return autoWorkers(Runtime.getRuntime().availableProcessors());
         }
-        if (!workers.trim().matches("\\d{1,4}") || Integer.parseInt(workers.trim()) < 1) {
+        // an optional + as in every whole-number option (--seeds +3)
+        if (!workers.trim().matches("\\+?\\d{1,4}") || Integer.parseInt(workers.trim()) < 1) {
             throw new IllegalArgumentException("--workers: expected auto or a whole number of at least 1, found '" + workers
                     + "'; pass for example --workers 2");
         }
@@ -182,7 +182,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
             return 0;
         }
         int count = workers();
-        if (!workers.trim().equalsIgnoreCase("auto")) {
+        if (!OptionValues.is(workers, "auto")) {
             Workers.checkCount(count, 0, dev, planned); // needs the device: before any work
         }
         ConsoleProgress bar = ConsoleProgress.onStderr();
@@ -268,7 +268,7 @@ public final class DemoCommand implements Callable<Integer>, GridCommand, PreLau
                 .optScheduleEpochs(epochs, targetEpochs).optPatience(PATIENCE).optLogEvery(10)
                 .optFeatures(FEATURES)
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(true).optForce(force).optAlpha(alpha)
-                .optExportModels(ModelExports.parse(exportModels)).optOptions(GridCommand.options(spec));
+                .optExportModels(ReproduceCommand.exports(exportModels)).optOptions(GridCommand.options(spec));
     }
 
     /**

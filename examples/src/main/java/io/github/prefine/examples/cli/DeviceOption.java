@@ -10,16 +10,21 @@ import java.util.Locale;
  * takes GPU 0 and starts one worker process per further GPU; the unit locks share the work).
  */
 public final class DeviceOption {
+    /** A GPU count, read as every whole-number option reads its value: ASCII digits, an optional +. */
+    private static final String COUNT = "\\+?[0-9]{1,4}";
+
     private DeviceOption() {}
 
     /**
-     * The GPU count of a {@code --device N} value.
+     * The GPU count of a {@code --device N} value; blanks around it and a {@code +} are read as
+     * every whole-number option reads them ({@link OptionValues}).
      *
      * @param value the option's value
      * @return N for a plain number, else 0
      */
     public static int gpuCount(String value) {
-        return value.matches("\\d+") ? Integer.parseInt(value) : 0;
+        String v = value.trim();
+        return v.matches(COUNT) ? Integer.parseInt(v) : 0;
     }
 
     /**
@@ -33,13 +38,13 @@ public final class DeviceOption {
         String v = value.trim().toLowerCase(Locale.ROOT);
         // the form is checked before the engine starts: a typo should not cost the native library load
         checkForm(value);
-        if (v.equals("cpu")) {
+        if (OptionValues.is(value, "cpu")) {
             return Device.cpu();
         }
         int index = v.startsWith("gpu:") ? Integer.parseInt(v.substring(4)) : 0;
-        int count = v.matches("\\d+") ? Integer.parseInt(v) : 1;
+        int count = Math.max(1, gpuCount(value));
         int gpus = Engine.getInstance().getGpuCount();
-        if (v.equals("auto")) {
+        if (OptionValues.is(value, "auto")) {
             return gpus > 0 ? Device.gpu(0) : Device.cpu();
         }
         // no GPU at all gets its own message whatever was asked for: the cause is the set-up, not the number
@@ -68,13 +73,13 @@ public final class DeviceOption {
      */
     public static void checkForm(String value) {
         String v = value.trim().toLowerCase(Locale.ROOT);
-        boolean known = v.equals("cpu") || v.equals("gpu") || v.equals("auto") || v.matches("gpu:\\d{1,4}")
-                || v.matches("\\d{1,4}");
+        boolean known = OptionValues.is(value, "cpu") || OptionValues.is(value, "gpu") || OptionValues.is(value, "auto")
+                || v.matches("gpu:[0-9]{1,4}") || v.matches(COUNT);
         if (!known) {
             throw new IllegalArgumentException("--device: expected auto, cpu, gpu, gpu:K or a GPU count, found '" + value
                     + "'; pass for example --device cpu");
         }
-        if (v.matches("\\d+") && Integer.parseInt(v) < 1) {
+        if (v.matches(COUNT) && gpuCount(value) < 1) {
             throw new IllegalArgumentException("--device: expected a GPU count of at least 1, found " + v
                     + "; pass --device cpu for the CPU");
         }

@@ -27,7 +27,7 @@ final class EncoderOption {
     private EncoderOption() {}
 
     static Path resolve(String value, Path out) throws IOException {
-        if (MINILM.equalsIgnoreCase(value)) {
+        if (OptionValues.is(value, MINILM)) {
             Path dir = PlainFolders.create(out, out.resolve("base-encoder-minilm"));
             if (!Files.exists(dir.resolve("tokenizer.json"))) {
                 MiniLmArtifact.fromClasspath().writeHfFolder(out, dir);

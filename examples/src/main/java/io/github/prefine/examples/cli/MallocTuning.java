@@ -116,7 +116,7 @@ final class MallocTuning {
             return !args[0].equals("bench") && gpuVisible;
         }
         String d = device.trim().toLowerCase(Locale.ROOT);
-        return d.startsWith("gpu") || d.matches("\\d+") || (d.equals("auto") && gpuVisible);
+        return d.startsWith("gpu") || DeviceOption.gpuCount(device) > 0 || (OptionValues.is(device, "auto") && gpuVisible);
     }
 
     /** A cheap look for an NVIDIA device node, without starting the PyTorch engine. */

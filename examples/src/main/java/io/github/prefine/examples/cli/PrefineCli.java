@@ -149,19 +149,41 @@ public final class PrefineCli implements Callable<Integer> {
      * Values stricter than picocli's own readings, for every command: a path must not be empty or
      * blank (it would be the working directory, where {@code demo --out ''} trained and wrote its
      * tables), and a whole number is ASCII digits ({@link Integer#valueOf} reads {@code ١} as 1, so
-     * {@code --seeds ١} ran one seed where {@code --workers ١} was refused). The Spark runner reads
-     * demo's and reproduce's options with them too.
+     * {@code --seeds ١} ran one seed where {@code --workers ١} was refused), a decimal number is
+     * ASCII digits too ({@link OptionValues#decimal}) and an enum constant is matched in any case
+     * ({@link OptionValues#constant}); a list option reads its values through {@link
+     * OptionValues.ListValue}. The Spark runner reads demo's and reproduce's options with them too.
      *
      * @param cli a command line, its subcommands added
      * @return the same command line
      */
     public static CommandLine withValueRules(CommandLine cli) {
+        enumTypes(cli).forEach(t -> registerEnum(cli, t));
+        cli.registerConverter(Double.class, OptionValues::decimal);
+        cli.registerConverter(Double.TYPE, OptionValues::decimal);
         cli.registerConverter(Path.class, PrefineCli::path);
         cli.registerConverter(Integer.class, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int"));
         cli.registerConverter(Integer.TYPE, v -> (int) whole(v, Integer.MIN_VALUE, Integer.MAX_VALUE, "an int"));
         cli.registerConverter(Long.class, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE, "a long"));
         cli.registerConverter(Long.TYPE, v -> whole(v, Long.MIN_VALUE, Long.MAX_VALUE, "a long"));
         return cli;
+    }
+
+    /** The enum types of every option and parameter of a command line and its subcommands. */
+    private static java.util.Set<Class<?>> enumTypes(CommandLine cli) {
+        java.util.Set<Class<?>> types = new java.util.LinkedHashSet<>();
+        for (CommandLine.Model.ArgSpec a : cli.getCommandSpec().args()) {
+            if (OptionValues.elementType(a).isEnum()) {
+                types.add(OptionValues.elementType(a));
+            }
+        }
+        cli.getSubcommands().values().forEach(c -> types.addAll(enumTypes(c)));
+        return types;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void registerEnum(CommandLine cli, Class<?> type) {
+        cli.registerConverter((Class) type, v -> OptionValues.constant((Class) type, v));
     }
 
     private static Path path(String value) {
@@ -176,11 +198,15 @@ public final class PrefineCli implements Callable<Integer> {
         }
     }
 
-    /** A whole number in ASCII digits, with an optional sign, within the bounds; picocli's message otherwise. */
+    /**
+     * A whole number in ASCII digits, with an optional sign, blanks around ignored (as around a
+     * decimal number), within the bounds; picocli's message otherwise.
+     */
     private static long whole(String value, long min, long max, String what) {
-        if (value.matches("[+-]?[0-9]{1,19}")) {
+        String t = value.trim();
+        if (t.matches("[+-]?[0-9]{1,19}")) {
             try {
-                long v = Long.parseLong(value);
+                long v = Long.parseLong(t);
                 if (v >= min && v <= max) {
                     return v;
                 }

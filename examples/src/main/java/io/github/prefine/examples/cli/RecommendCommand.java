@@ -68,13 +68,14 @@ public final class RecommendCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--target", split = ",", description = "target tasks (default: every target with data)")
+    @Option(names = "--target", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "target tasks (default: every target with data)")
     List<String> targets;
 
     @Option(names = "--method", defaultValue = "both", description = "textemb, taskemb or both (default: ${DEFAULT-VALUE})")
     String method;
 
-    @Option(names = "--groups", split = ",", defaultValue = "SL,QA,C",
+    @Option(names = "--groups", split = ",", preprocessor = OptionValues.ListValue.class, defaultValue = "SL,QA,C",
             description = "pre-finetuning groups to rank (default: ${DEFAULT-VALUE})")
     List<String> groups;
 
@@ -147,8 +148,8 @@ public final class RecommendCommand implements Callable<Integer> {
         Set<EmbeddingMethod> methods = parseMethods(method);
         List<TaskGroup> g = ReproduceCommand.parseGroups(groups);
         Device dev = DeviceOption.parse(device);
-        Inputs in = DEMO_DATA.equalsIgnoreCase(data) ? demoInputs() : catalogInputs(g);
-        if (!DEMO_DATA.equalsIgnoreCase(data)) {
+        Inputs in = OptionValues.is(data, DEMO_DATA) ? demoInputs() : catalogInputs(g);
+        if (!OptionValues.is(data, DEMO_DATA)) {
             // real rows reach the lengths; the demo suite's short rows fit its encoder's 128 positions at the defaults
             List<Task> featurized = new ArrayList<>(in.targets());
             in.sources().stream().filter(t -> g.contains(t.group())).forEach(featurized::add);
@@ -199,7 +200,7 @@ public final class RecommendCommand implements Callable<Integer> {
         if (against != null) {
             OptionChecks.inputFile("--against", against, "a results.jsonl of a finished demo or reproduce run");
         }
-        if (!DEMO_DATA.equalsIgnoreCase(data)) {
+        if (!OptionValues.is(data, DEMO_DATA)) {
             OptionChecks.inputFolder("--data", Path.of(data), "the data root in the TaskCatalog layout"
                     + " (docs/data-layout.md), or demo");
         }
@@ -225,21 +226,8 @@ public final class RecommendCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--target: expected some target names, comma-separated, found none;"
                     + " leave --target out for every target with data");
         }
-        if (targets != null) {
-            List<String> seen = new ArrayList<>();
-            for (String t : targets) {
-                String name = t.trim();
-                if (name.isEmpty()) {
-                    throw new IllegalArgumentException("--target: expected target names, comma-separated, found an empty"
-                            + " one in '" + String.join(",", targets) + "'");
-                }
-                // ranked twice, it would print the same ranking twice and count twice in --against's averages
-                if (seen.contains(name)) {
-                    throw new IllegalArgumentException("--target: " + name + " is listed twice; list each target once");
-                }
-                seen.add(name);
-            }
-        }
+        // an empty name or one listed twice (ranked twice, it would count twice in --against's averages) is
+        // refused when parsed, as in every list option (OptionValues.ListValue)
     }
 
     /**
@@ -249,7 +237,7 @@ public final class RecommendCommand implements Callable<Integer> {
      * A {@code -Dai.djl.pytorch.num_threads} of the user's own wins.
      */
     private int embeddingThreads() {
-        boolean cpu = device.trim().equalsIgnoreCase("cpu");
+        boolean cpu = OptionValues.is(device, "cpu");
         if (threads != null) {
             OptionChecks.atLeast("--threads", threads, 1);
         }
@@ -335,11 +323,11 @@ public final class RecommendCommand implements Callable<Integer> {
     }
 
     static Set<EmbeddingMethod> parseMethods(String value) {
-        if ("both".equalsIgnoreCase(value.trim())) {
+        if (OptionValues.is(value, "both")) {
             return EnumSet.allOf(EmbeddingMethod.class);
         }
         try {
-            return EnumSet.of(EmbeddingMethod.parse(value));
+            return EnumSet.of(OptionValues.keyword("--method", value, EmbeddingMethod.class, EmbeddingMethod::cliName));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--method: expected textemb, taskemb or both, found '" + value + "'", e);
         }

@@ -67,21 +67,24 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                     + "Maven artifact) (default: ${DEFAULT-VALUE})")
     String encoder;
 
-    @Option(names = "--groups", split = ",", defaultValue = "SL,QA,C",
+    @Option(names = "--groups", split = ",", preprocessor = OptionValues.ListValue.class, defaultValue = "SL,QA,C",
             description = "pre-finetuning groups; every non-empty combination is run (default: ${DEFAULT-VALUE})")
     List<String> groups;
 
-    @Option(names = "--targets", split = ",", description = "target tasks (default: all 12 of the paper)")
+    @Option(names = "--targets", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "target tasks (default: all 12 of the paper)")
     List<String> targets;
 
     @Option(names = "--seeds", defaultValue = "5", description = "finetuning seeds 1..N (default: ${DEFAULT-VALUE})")
     int seeds;
 
-    @Option(names = "--lr", split = ",", defaultValue = "1e-5,3e-5,1e-4,3e-4,1e-3",
+    @Option(names = "--lr", split = ",",
+            preprocessor = OptionValues.ListValue.class, defaultValue = "1e-5,3e-5,1e-4,3e-4,1e-3",
             description = "pre-finetuning learning-rate grid (default: ${DEFAULT-VALUE})")
     List<Double> learningRates;
 
-    @Option(names = "--target-lr", split = ",", description = "target learning-rate grid (default: the --lr grid)")
+    @Option(names = "--target-lr", split = ",",
+            preprocessor = OptionValues.ListValue.class, description = "target learning-rate grid (default: the --lr grid)")
     List<Double> targetLearningRates;
 
     @Option(names = "--batch-size", defaultValue = "128",
@@ -254,13 +257,13 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             }
         }
         return PlannedWork.of(groups(), poolWithData, targetsWithData, seeds,
-                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET, sizes, features(), shape);
+                lrSelection() == LearningRateSelection.PER_TARGET, sizes, features(), shape);
     }
 
     /** The training runs of a unit: a run per learning rate, and per seed too in a per-target sweep. */
     private RunStatus.Shape shape() {
         int targetRates = (targetLearningRates == null ? learningRates : targetLearningRates).size();
-        boolean perTarget = LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET;
+        boolean perTarget = lrSelection() == LearningRateSelection.PER_TARGET;
         return new RunStatus.Shape(learningRates.size(), epochs, targetRates * (perTarget ? seeds : 1), targetEpochs,
                 patience);
     }
@@ -320,10 +323,10 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .optLearningRates(learningRates)
                 .optTargetLearningRates(targetLearningRates == null ? learningRates : targetLearningRates)
                 .optBatchSize(batchSize).optTargetBatchSize(targetBatchSize).optReportSplit(reportSplit())
-                .optLearningRateSelection(LearningRateSelection.parse(lrSelection))
+                .optLearningRateSelection(lrSelection())
                 .optScheduleEpochs(scheduleEpochs, targetScheduleEpochs)
                 .optAllowPartial(allowPartial).optForce(force).optOptions(GridCommand.options(spec)).optAlpha(alpha)
-                .optExportModels(ModelExports.parse(exportModels))
+                .optExportModels(exports(exportModels))
                 .optMaxEpochs(epochs, targetEpochs).optPatience(patience).optLogEvery(logEvery)
                 .optFeatures(features())
                 .optDevice(dev).optPrecision(Precision.parse(precision, dev)).optStrict(strict);
@@ -342,13 +345,24 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         return device;
     }
 
+    private LearningRateSelection lrSelection() {
+        return OptionValues.keyword("--lr-selection", lrSelection, LearningRateSelection.class,
+                LearningRateSelection::optionName);
+    }
+
+    /** Reads {@code --export-models}, demo's and reproduce's. */
+    static ModelExports exports(String value) {
+        return OptionValues.keyword("--export-models", value, ModelExports.class, ModelExports::optionName);
+    }
+
     private Split reportSplit() {
-        return switch (reportSplit.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "validation" -> Split.VALIDATION;
-            case "test" -> Split.TEST;
-            default -> throw new IllegalArgumentException("--report-split: expected validation or test, found '"
-                    + reportSplit + "'");
-        };
+        if (OptionValues.is(reportSplit, "validation")) {
+            return Split.VALIDATION;
+        }
+        if (OptionValues.is(reportSplit, "test")) {
+            return Split.TEST;
+        }
+        throw new IllegalArgumentException("--report-split: expected validation or test, found '" + reportSplit + "'");
     }
 
     /** The groups of {@code --groups}, in the registry's order (SL, QA, C), which names the combinations. */
@@ -370,7 +384,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         }
         for (String s : groups) {
             String name = s.trim();
-            TaskGroup group = known.stream().filter(k -> k.name().equalsIgnoreCase(name)).findFirst()
+            TaskGroup group = known.stream().filter(k -> OptionValues.is(name, k.name())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--groups: no pre-finetuning group named '" + name
                             + "'; expected some of " + known.stream().map(TaskGroup::name).toList() + ", comma-separated"));
             if (g.contains(group)) {
@@ -397,10 +411,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
             Task task = TaskCatalog.targets().stream().filter(k -> k.name().equals(name)).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("--targets: no target task named '" + name
                             + "'; expected some of " + known + ", comma-separated"));
-            if (t.contains(task)) {
-                throw new IllegalArgumentException("--targets: " + name + " is listed twice; list each target once");
-            }
-            t.add(task);
+            t.add(task); // listed twice is refused when parsed (OptionValues.ListValue)
         }
         return t;
     }
@@ -412,7 +423,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
     @Override
     public void checkValues() {
         OptionChecks.notBlank("--encoder", encoder, "an HF model id, a local HF folder or minilm");
-        ModelExports.parse(exportModels);
+        exports(exportModels);
         groups();
         targets();
         OptionChecks.atLeast("--seeds", seeds, 1);
@@ -435,7 +446,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
         OptionChecks.atLeast("--workers", workers, 1);
         SeedDifference.checkLevel("--alpha", alpha);
         reportSplit();
-        LearningRateSelection.parse(lrSelection);
+        lrSelection();
         Precision.parse(precision, Device.cpu()); // a bad name is refused before any work
         DeviceOption.checkForm(device);
     }
@@ -493,7 +504,7 @@ public final class ReproduceCommand implements Callable<Integer>, GridCommand, P
                 .filter(c -> c.groups().stream().anyMatch(withData::contains)).count();
         // one record per sweep: per (setting, target), or per seed too
         return RunStatus.plannedUnits((int) combinations, usableTargets,
-                LearningRateSelection.parse(lrSelection) == LearningRateSelection.PER_TARGET ? 1 : seeds);
+                lrSelection() == LearningRateSelection.PER_TARGET ? 1 : seeds);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.github.prefine.examples.spark;
 
 import io.github.prefine.examples.cli.DemoCommand;
 import io.github.prefine.examples.cli.GridCommand;
+import io.github.prefine.examples.cli.OptionValues;
 import io.github.prefine.examples.cli.PrefineCli;
 import io.github.prefine.examples.cli.ReproduceCommand;
 import java.io.Serializable;
@@ -82,9 +83,9 @@ record SparkArgs(String command, List<String> options, String out, String data, 
                 // it would be ignored: the executors run the units, one per task
                 throw new IllegalArgumentException("--workers: on Spark the executors' tasks run the units, one each;"
                         + " set spark.executor.instances and spark.executor.cores instead and leave --workers out");
-            } else if ((a.equals("--export-models") || a.startsWith("--export-models=")) && !"none".equalsIgnoreCase(
-                    (a.startsWith("--export-models=") ? a.substring("--export-models=".length())
-                            : i + 1 < args.length ? args[i + 1] : "").trim())) {
+            } else if ((a.equals("--export-models") || a.startsWith("--export-models=")) && !OptionValues.is(
+                    a.startsWith("--export-models=") ? a.substring("--export-models=".length())
+                            : i + 1 < args.length ? args[i + 1] : "", "none")) {
                 // the driver only plans and records: a model it finetuned would be lost with its local copy
                 throw new IllegalArgumentException("--export-models: SparkGrid writes no models; once the run is"
                         + " finished, run reproduce or demo with the same options and --export-models on its output"
@@ -182,11 +183,11 @@ record SparkArgs(String command, List<String> options, String out, String data, 
         List<String> o = new ArrayList<>();
         for (int i = 0; i < options.size(); i++) {
             String a = options.get(i);
-            if (a.equals("--precision") && i + 1 < options.size() && options.get(i + 1).equalsIgnoreCase("auto")) {
+            if (a.equals("--precision") && i + 1 < options.size() && OptionValues.is(options.get(i + 1), "auto")) {
                 o.add(a);
                 o.add(resolved);
                 i++;
-            } else if (a.equalsIgnoreCase("--precision=auto")) {
+            } else if (a.startsWith("--precision=") && OptionValues.is(a.substring("--precision=".length()), "auto")) {
                 o.add("--precision=" + resolved);
             } else {
                 o.add(a);

@@ -201,9 +201,10 @@ class CliArgumentsProperties {
 
     /** Strings no whole-number option may accept: not numbers, fractions, overflows, digits outside ASCII. */
     private static final List<String> NOT_WHOLE = List.of("", " ", "abc", "1e3", "1.5", "NaN", "Infinity", ",", "1,2",
-            "0x10", "2147483648", "99999999999999999999", "\u0661", "\u0663\u0662", "\uFF13", "\u0967", "5 ", " 5");
+            "0x10", "2147483648", "99999999999999999999", "\u0661", "\u0663\u0662", "\uFF13", "\u0967", "1_000", "5 5");
     /** Strings no number option may accept. */
-    private static final List<String> NOT_NUMBER = List.of("", "abc", ",", "1,,2", "\u0661", "\uFF13", "1e-4e2", "--1");
+    private static final List<String> NOT_NUMBER = List.of("", "abc", ",", "1,,2", "\u0661", "\uFF13", "1e-4e2", "--1",
+            "0x1p-10", "1e-4d", "1_000.5", "1e-4f");
 
     /** An {@code int} option accepting {@code min} and above. */
     private static Opt whole(String name, int min) {
@@ -229,7 +230,7 @@ class CliArgumentsProperties {
         if (commaList) {
             bad.addAll(List.of("1e-4,NaN", "1e-4,0", "1e-4,abc", "1e-4,-3e-4"));
         }
-        return new Opt(name, Arbitraries.of("1e-5", "3e-5", "1e-4", "0.001", "2", "1e3", "0x1p-10").map(v -> commaList
+        return new Opt(name, Arbitraries.of("1e-5", "3e-5", "1e-4", "0.001", "2", "1e3", "+1e-4", " 0.01 ", ".5").map(v -> commaList
                 ? v + ",3e-4" : v), Arbitraries.of(bad).map(v -> new Bad(v, List.of(name))), false, commaList);
     }
 
@@ -532,17 +533,20 @@ class CliArgumentsProperties {
 
     private static Command bench() {
         List<Opt> opts = List.of(
-                choice("--model", List.of("DEMO", "MINILM", "XLMR_BASE"), List.of("", "x", "demo", "minilm")),
+                choice("--model", List.of("DEMO", "MINILM", "XLMR_BASE", "demo", "Minilm", "xlmr_base"), List.of("", "x",
+                        "xlmr-base", "DEMO,MINILM")),
                 whole("--layers", 0), whole("--batch", 1),
                 new Opt("--length", Arbitraries.integers().between(3, 128).map(String::valueOf),
                         whole("--length", 3).invalid(), false, false),
                 precision(),
-                choice("--part", List.of("FORWARD", "ENCODER", "BERTBLOCK", "FULL", "ALL", "PAIRED"), List.of("", "x",
-                        "full", "ENCODER,FULL")),
-                choice("--formats", List.of("MIXED", "TOKEN", "SEQUENCE", "SPAN"), List.of("", "x", "mixed")),
+                choice("--part", List.of("FORWARD", "ENCODER", "BERTBLOCK", "FULL", "ALL", "PAIRED", "full", "BertBlock"),
+                        List.of("", "x", "ENCODER,FULL")),
+                choice("--formats", List.of("MIXED", "TOKEN", "SEQUENCE", "SPAN", "mixed", " span "), List.of("", "x",
+                        "TOKENS")),
                 new Opt("--tasks", Arbitraries.of("0", "1"), whole("--tasks", 0).invalid(), false, false),
                 flag("--padded"),
-                choice("--warmup", List.of("auto", "0", "5", "+2"), List.of("", "-1", "x", "1.5", "\u0661", "1e3", "AUTO")),
+                choice("--warmup", List.of("auto", "0", "5", "+2", "AUTO", "Auto", " 3 "), List.of("", "-1", "x", "1.5",
+                        "\u0661", "1e3", "auto,auto", "autos")),
                 whole("--steps", 1), anyLong("--seed"),
                 device(List.of("foo")));
         List<Arbitrary<Mutation>> specials = new ArrayList<>();
@@ -607,7 +611,7 @@ class CliArgumentsProperties {
             List<Opt> opts = new ArrayList<>(List.of(flag("--strict"),
                     path("--json", root.resolve("scores.json"), emptyDir, belowFile().resolve("s.json"))));
             if (f.equals("conll")) {
-                opts.add(choice("--scheme", List.of("IOB2", "IOBES", "BILOU"), List.of("", "x", "iob2", "IOB1")));
+                opts.add(choice("--scheme", List.of("IOB2", "IOBES", "BILOU", "iob2", "Bilou"), List.of("", "x", "IOB1")));
             }
             if (f.equals("squad")) {
                 opts.add(path("--dataset", badSquad, missing(), emptyDir, unreadable));
@@ -623,7 +627,7 @@ class CliArgumentsProperties {
                     "empty PREDICTIONS")));
             specials.add(Arbitraries.just(new Mutation(List.of(), true, Set.of("PREDICTIONS"), List.of("PREDICTIONS"),
                     "required parameter left out")));
-            specials.add(Arbitraries.of("xml", "", "CONLL", "json").map(x -> new Mutation(List.of("--format", x), false,
+            specials.add(Arbitraries.of("xml", "", "conl", "json").map(x -> new Mutation(List.of("--format", x), false,
                     Set.of("--format"), List.of("--format"), "bad value")));
             // options of another format
             if (!f.equals("squad")) {
@@ -818,6 +822,338 @@ class CliArgumentsProperties {
         refused(example(List.of("--profile"), "bench", "--part", "FORWARD", "--profile", "--device", "foo"));
         refused(example(List.of("--batch"), "bench", "--part", "DATA", "--data", missing().toString(), "--batch", "4"));
         refused(example(List.of("--device"), "bench", "--part", "DATA", "--device", "gpu", "--data", missing().toString()));
+    }
+
+    /**
+     * {@code bench --warmup AUTO} was refused where {@code auto} ran, and bench's and eval's enum
+     * options took only their constants' case ({@code --part full} refused): every keyword is read
+     * in any case, blanks around it ignored. Each line is refused by its anchor alone.
+     */
+    @Example
+    void keywordsAreReadInAnyCase() throws IOException {
+        refused(example(List.of("--device"), "bench", "--warmup", "AUTO", "--device", "foo"));
+        refused(example(List.of("--device"), "bench", "--warmup", " Auto ", "--device", "foo"));
+        refused(example(List.of("--device"), "bench", "--part", "full", "--model", "demo", "--formats", "Mixed",
+                "--length", "64", "--device", "foo"));
+        refused(example(List.of(badConll.toString()), "eval", "--format", "CONLL", "--scheme", "iob2",
+                badConll.toString()));
+        refused(example(List.of("--data"), "recommend", "--method", " BOTH", "--data", emptyDir.toString(), "--out",
+                out.toString()));
+        // a letter of another script is not one of ASCII's in another case (Java folds ſ to s)
+        refused(example(List.of("--warmup"), "bench", "--warmup", "\u0391uto", "--device", "foo"));
+        refused(example(List.of("--formats"), "bench", "--formats", "\u017FPAN", "--device", "foo"));
+        refused(example(List.of("--lr-selection"), "reproduce", "--lr-selection", "per-\u017Feed", "--data",
+                emptyDir.toString(), "--out", out.toString()));
+        refused(example(List.of("--export-models"), "demo", "--export-models", "be\u017Ft", "--out", aFile.toString()));
+        refused(example(List.of("--method"), "recommend", "--method", "ta\u017Fkemb", "--data", emptyDir.toString(),
+                "--out", out.toString()));
+    }
+
+    /**
+     * {@code --lr 1e-4,,} ran one learning rate: picocli drops a list's trailing empty elements.
+     * Every list option refuses an empty element wherever it is, naming the option and the value.
+     */
+    @Example
+    void aListWithAnEmptyElementIsRefusedWithTheValue() throws IOException {
+        String[][] cases = {
+            {"reproduce", "--lr", "1e-4,,"}, {"reproduce", "--target-lr", "1e-4,"}, {"reproduce", "--groups", "SL,"},
+            {"reproduce", "--targets", "cb,"}, {"recommend", "--groups", "SL,QA,"}, {"recommend", "--target", "cb,"},
+            {"reproduce", "--lr", ",1e-4"}, {"reproduce", "--targets", "cb, ,copa"},
+        };
+        for (String[] c : cases) {
+            Invocation i = example(List.of(c[1]), c[0], c[1], c[2], "--data", emptyDir.toString(), "--out",
+                    out.toString());
+            refused(i);
+            assertTrue(run(i.args()).err().contains("'" + c[2] + "'"), "the value is named; " + i);
+        }
+        refused(example(List.of("--tasks"), "data", "fetch", "--tasks", "cb,", "--data", out.toString()));
+        refused(example(List.of("--tasks"), "data", "fetch", "--tasks", "cb,,copa", "--data", out.toString()));
+        if (tokenizer != null) {
+            refused(example(List.of("--task"), "bench", "--part", "DATA", "--data", missing().toString(), "--tokenizer",
+                    tokenizer.toString(), "--task", "cb,"));
+        }
+    }
+
+    /** {@code --lr 1e-4,0.0001} trained one rate twice: an element given twice is refused, numbers by value. */
+    @Example
+    void aListWithAnElementTwiceIsRefused() throws IOException {
+        String[][] cases = {
+            {"--lr", "1e-4,0.0001"}, {"--target-lr", "3e-4,3.0E-4"}, {"--lr", "+1e-3,.001"}, {"--targets", "cb, cb"},
+        };
+        for (String[] c : cases) {
+            refused(example(List.of(c[0]), "reproduce", c[0], c[1], "--data", emptyDir.toString(), "--out",
+                    out.toString()));
+        }
+        // across repetitions of the option too
+        refused(example(List.of("--lr"), "reproduce", "--lr", "1e-4", "--lr", "3e-4,0.0001", "--data",
+                emptyDir.toString(), "--out", out.toString()));
+    }
+
+    /**
+     * Every keyword of every command, as one invocation that its anchor alone refuses: the
+     * command, the option, the keyword, and the anchor's tokens and blame.
+     */
+    private record Keyword(List<String> command, String option, String keyword, List<String> anchor,
+            List<String> blame) {}
+
+    private static List<Keyword> keywords() {
+        List<String> grid = List.of("--data", emptyDir.toString(), "--out", out.toString());
+        List<String> bench = List.of("--device", "foo");
+        List<String> demo = List.of("--out", aFile.toString());
+        List<Keyword> k = new ArrayList<>();
+        for (String v : List.of("DEMO", "MINILM", "XLMR_BASE")) {
+            k.add(new Keyword(List.of("bench", "--length", "64"), "--model", v, bench, List.of("--device")));
+        }
+        for (String v : List.of("FORWARD", "ENCODER", "BERTBLOCK", "FULL", "ALL", "PAIRED")) {
+            k.add(new Keyword(List.of("bench"), "--part", v, bench, List.of("--device")));
+        }
+        for (String v : List.of("MIXED", "TOKEN", "SEQUENCE", "SPAN")) {
+            k.add(new Keyword(List.of("bench"), "--formats", v, bench, List.of("--device")));
+        }
+        k.add(new Keyword(List.of("bench"), "--warmup", "auto", bench, List.of("--device")));
+        for (String v : List.of("fp32", "fp16-mixed", "bf16-mixed", "auto")) {
+            k.add(new Keyword(List.of("bench"), "--precision", v, bench, List.of("--device")));
+            k.add(new Keyword(List.of("reproduce"), "--precision", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--precision", v, demo, List.of("--out")));
+        }
+        for (String v : List.of("none", "best", "all")) {
+            k.add(new Keyword(List.of("reproduce"), "--export-models", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--export-models", v, demo, List.of("--out")));
+        }
+        for (String v : List.of("validation", "test")) {
+            k.add(new Keyword(List.of("reproduce"), "--report-split", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("per-target", "per-seed")) {
+            k.add(new Keyword(List.of("reproduce"), "--lr-selection", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("auto", "cpu")) {
+            k.add(new Keyword(List.of("reproduce"), "--device", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("demo"), "--device", v, demo, List.of("--out")));
+        }
+        k.add(new Keyword(List.of("demo"), "--workers", "auto", demo, List.of("--out")));
+        k.add(new Keyword(List.of("reproduce"), "--encoder", "minilm", grid, List.of("--data")));
+        for (String v : List.of("textemb", "taskemb", "both")) {
+            k.add(new Keyword(List.of("recommend"), "--method", v, grid, List.of("--data")));
+        }
+        for (String v : List.of("SL", "QA", "C")) {
+            k.add(new Keyword(List.of("recommend"), "--groups", v, grid, List.of("--data")));
+            k.add(new Keyword(List.of("reproduce"), "--groups", v, grid, List.of("--data")));
+        }
+        k.add(new Keyword(List.of("recommend"), "--device", "cpu", grid, List.of("--data")));
+        for (String v : List.of("IOB2", "IOBES", "BILOU")) {
+            k.add(new Keyword(List.of("eval", "--format", "conll"), "--scheme", v, List.of(badConll.toString()),
+                    List.of(badConll.toString())));
+        }
+        for (String v : List.of("conll", "cls")) {
+            Path p = v.equals("conll") ? badConll : badJsonl;
+            k.add(new Keyword(List.of("eval"), "--format", v, List.of(p.toString()), List.of(p.toString())));
+        }
+        return k;
+    }
+
+    @Provide
+    Arbitrary<Invocation> keywordsInAnyCase() {
+        return Arbitraries.of(keywords()).flatMap(k -> Combinators.combine(
+                Arbitraries.of(true, false).list().ofSize(k.keyword().length()), blanks(), blanks()).as((upper, a, b) -> {
+                    StringBuilder v = new StringBuilder(a);
+                    for (int c = 0; c < k.keyword().length(); c++) {
+                        char ch = k.keyword().charAt(c);
+                        v.append(upper.get(c) ? Character.toUpperCase(ch) : Character.toLowerCase(ch));
+                    }
+                    List<String> args = new ArrayList<>(k.command());
+                    args.addAll(List.of(k.option(), v.append(b).toString()));
+                    args.addAll(k.anchor());
+                    return new Invocation(args, k.blame(), "keyword in another case");
+                }));
+    }
+
+    /**
+     * Every keyword of every command is read in any mix of cases, blanks around it ignored: the
+     * command goes on to its anchor, which alone refuses it.
+     */
+    @Property(tries = 80)
+    void everyKeywordIsReadInAnyCase(@ForAll("keywordsInAnyCase") Invocation i) throws IOException {
+        refused(i);
+    }
+
+    /**
+     * Keywords are matched the same in every default locale: a Turkish one upper-cases {@code mixed}
+     * to {@code MİXED}, which a match through {@code toUpperCase()} would miss.
+     */
+    @Example
+    void keywordsAreReadAlikeInATurkishLocale() throws IOException {
+        java.util.Locale before = java.util.Locale.getDefault();
+        java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+        try {
+            refused(example(List.of("--device"), "bench", "--formats", "mixed", "--warmup", "AUTO", "--device", "foo"));
+            refused(example(List.of(badConll.toString()), "eval", "--format", "CONLL", "--scheme", "iobes",
+                    badConll.toString()));
+        } finally {
+            java.util.Locale.setDefault(before);
+        }
+    }
+
+    /**
+     * Numbers of one kind read alike: {@code demo --workers +2} and {@code --seeds " 3"} were refused
+     * where {@code reproduce --workers +2} and {@code --lr " 1e-3"} ran, and a decimal option took
+     * Java's hexadecimal and type suffixes ({@code --lr 0x1p-10}) where a whole one refuses {@code 0x10}.
+     */
+    @Example
+    void numbersOfOneKindReadAlike() throws IOException {
+        refused(example(List.of("--out"), "demo", "--workers", "+2", "--seeds", " 3", "--lr", " 1e-3 ", "--alpha",
+                "+.05", "--out", aFile.toString()));
+        refused(example(List.of("--lr"), "reproduce", "--lr", "0x1p-10", "--data", emptyDir.toString(), "--out",
+                out.toString()));
+        refused(example(List.of("--target-lr"), "reproduce", "--target-lr", "1e-4,3e-4d", "--data", emptyDir.toString(),
+                "--out", out.toString()));
+        refused(example(List.of("--alpha"), "compare", "--alpha", "0.05f", baseRun.toString(), otherRun.toString()));
+    }
+
+    /** Every list option of every command reads its values through the one list parser. */
+    @Example
+    void everyListOptionReadsItsValuesThroughOneParser() {
+        List<String> lists = new ArrayList<>();
+        List<CommandLine> commands = new ArrayList<>(List.of(PrefineCli.commandLine()));
+        for (int k = 0; k < commands.size(); k++) {
+            CommandLine c = commands.get(k);
+            commands.addAll(c.getSubcommands().values());
+            for (CommandLine.Model.OptionSpec o : c.getCommandSpec().options()) {
+                if (!o.splitRegex().isEmpty()) {
+                    String name = c.getCommandSpec().qualifiedName() + " " + o.longestName();
+                    lists.add(name);
+                    assertTrue(o.preprocessor() instanceof OptionValues.ListValue, name + " has its own list parsing");
+                    assertEquals(",", o.splitRegex(), name);
+                }
+            }
+        }
+        // reproduce's four, recommend's two, data fetch's and bench's: a list option that lost its split is a finding
+        assertEquals(8, lists.size(), lists.toString());
+    }
+
+    // ---------------------------------------------------------------------------------------------
+    // list options: one parser, one rule
+
+    /**
+     * A list option and the spellings of its elements: each inner list spells one value (so two
+     * of them in one list are a duplicate), then the command's words and an anchor that refuses
+     * the command line after its lists are checked.
+     */
+    private record ListOpt(List<String> words, String name, List<List<String>> values, List<String> anchor) {}
+
+    private static List<ListOpt> listOptions() {
+        List<String> grid = List.of("--data", emptyDir.toString(), "--out", out.toString());
+        List<List<String>> rates = List.of(List.of("1e-4", "0.0001", "1.0E-4", "+1e-4", "1e-04"),
+                List.of("3e-4", "0.0003", "3.0e-4"), List.of("1e-3", "0.001", ".001", "1E-3"), List.of("2", "2.0", "+2"));
+        List<List<String>> groups = List.of(List.of("SL", "sl", "Sl"), List.of("QA", "qa", "Qa"), List.of("C", "c"));
+        List<List<String>> targets = List.of(List.of("cb"), List.of("copa"), List.of("wnut17"), List.of("boolq"));
+        List<ListOpt> l = new ArrayList<>(List.of(
+                new ListOpt(List.of("reproduce"), "--lr", rates, grid),
+                new ListOpt(List.of("reproduce"), "--target-lr", rates, grid),
+                new ListOpt(List.of("reproduce"), "--groups", groups, grid),
+                new ListOpt(List.of("reproduce"), "--targets", targets, grid),
+                new ListOpt(List.of("recommend"), "--groups", groups, grid),
+                new ListOpt(List.of("recommend"), "--target", targets, grid),
+                // refused values only: one wrongly accepted would reach for the Hub
+                new ListOpt(List.of("data", "fetch"), "--tasks", List.of(List.of("cb"), List.of("copa")),
+                        List.of("--data", out.toString()))));
+        if (tokenizer != null) {
+            l.add(new ListOpt(List.of("bench"), "--task", List.of(List.of("cb"), List.of("copa")), List.of("--part",
+                    "DATA", "--data", missing().toString(), "--tokenizer", tokenizer.toString())));
+        }
+        return l;
+    }
+
+    /** Blanks that may surround an element, and that an element made only of them is not. */
+    private static Arbitrary<String> blanks() {
+        return Arbitraries.of("", "", " ", "  ", "\t");
+    }
+
+    /** Distinct values of a list option, each in one of its spellings with blanks around. */
+    private static Arbitrary<List<String>> elements(ListOpt o, int min) {
+        return Arbitraries.subsetOf(o.values()).ofMinSize(min).flatMap(chosen -> {
+            List<Arbitrary<String>> each = chosen.stream().map(spellings -> Combinators.combine(blanks(),
+                    Arbitraries.of(spellings), blanks()).as((a, v, b) -> a + v + b)).toList();
+            return Combinators.combine(each).as(ArrayList::new);
+        });
+    }
+
+    private static Invocation listInvocation(ListOpt o, List<String> optionTokens, String kind) {
+        List<String> args = new ArrayList<>(o.words());
+        args.addAll(optionTokens);
+        args.addAll(o.anchor());
+        return new Invocation(args, List.of(o.name()), kind);
+    }
+
+    @Provide
+    Arbitrary<Invocation> badLists() {
+        return Arbitraries.of(listOptions()).flatMap(o -> Arbitraries.oneOf(
+                // an empty or blank element anywhere: first, between two, last, or the only one
+                Combinators.combine(elements(o, 0), Arbitraries.of("", " ", "\t"), Arbitraries.integers().between(0, 99))
+                        .as((e, empty, at) -> {
+                            List<String> l = new ArrayList<>(e);
+                            l.add(at % (l.size() + 1), empty);
+                            return listInvocation(o, List.of(o.name(), String.join(",", l)), "empty element");
+                        }),
+                // one value twice, in the same or another spelling, in one value or across two
+                Combinators.combine(elements(o, 1), Arbitraries.integers().between(0, 99),
+                        Arbitraries.integers().between(0, 99), Arbitraries.of(true, false)).as((e, which, at, split) -> {
+                            String twice = e.get(which % e.size()).trim();
+                            List<String> spellings = o.values().stream().filter(s -> s.contains(twice)).findFirst()
+                                    .orElseThrow();
+                            List<String> l = new ArrayList<>(e);
+                            l.add(at % (l.size() + 1), spellings.get(at % spellings.size()));
+                            if (split && l.size() > 1) {
+                                int cut = 1 + at % (l.size() - 1);
+                                return listInvocation(o, List.of(o.name(), String.join(",", l.subList(0, cut)), o.name(),
+                                        String.join(",", l.subList(cut, l.size()))), "element twice across repetitions");
+                            }
+                            return listInvocation(o, List.of(o.name(), String.join(",", l)), "element twice");
+                        })));
+    }
+
+    /**
+     * Every list option refuses an empty or blank element (leading, inner, trailing or alone) and
+     * a value given twice (numbers by value, group names in any case), naming the option; an empty
+     * element's refusal also quotes the value as given.
+     */
+    @Property(tries = 60)
+    void everyListOptionRefusesEmptyElementsAndDuplicates(@ForAll("badLists") Invocation i) throws IOException {
+        refused(i);
+        String err = run(i.args()).err();
+        if (i.kind().equals("empty element")) {
+            String value = i.args().get(i.args().indexOf(i.blame().get(0)) + 1);
+            assertTrue(err.contains("'" + value + "'"), "the value is quoted; " + i + "\n  " + err);
+        } else {
+            assertTrue(err.contains("twice"), "says the element is listed twice; " + i + "\n  " + err);
+        }
+    }
+
+    @Provide
+    Arbitrary<List<String>> listsWithBlanks() {
+        return Arbitraries.of(listOptions()).filter(o -> !o.words().get(0).equals("data") && !o.name().equals("--task"))
+                .flatMap(o -> elements(o, 1).map(e -> {
+                    List<String> r = new ArrayList<>(o.words());
+                    r.addAll(List.of(o.name(), String.join(",", e)));
+                    return r;
+                }));
+    }
+
+    /**
+     * Blanks around an element are ignored, as around a number or a keyword: the list parses to
+     * the same values as the list without them.
+     */
+    @Property(tries = 60)
+    void blanksAroundListElementsAreIgnored(@ForAll("listsWithBlanks") List<String> args) {
+        List<String> stripped = new ArrayList<>(args);
+        String value = args.get(args.size() - 1);
+        stripped.set(args.size() - 1, String.join(",", Arrays.stream(value.split(",", -1)).map(String::strip).toList()));
+        assertEquals(listValue(stripped), listValue(args), String.join(" ", args));
+    }
+
+    /** The value of a command line's last option after parsing. */
+    private static Object listValue(List<String> args) {
+        CommandLine.ParseResult parsed = PrefineCli.commandLine().parseArgs(args.toArray(String[]::new));
+        return parsed.subcommand().matchedOption(args.get(args.size() - 2)).getValue();
     }
 
     // ---------------------------------------------------------------------------------------------

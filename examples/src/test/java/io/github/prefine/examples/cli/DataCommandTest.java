@@ -56,7 +56,9 @@ class DataCommandTest {
                 () -> DataCommand.resolve(List.of("rte", "nope")));
         assertTrue(e.getMessage().startsWith("--tasks: no catalogued task 'nope'; expected all or some of [conll2003-en,"),
                 e.getMessage());
-        assertEquals(List.of("rte", "cb"), DataCommand.resolve(List.of("rte", " cb", "rte")));
+        assertEquals(List.of("rte", "cb"), DataCommand.resolve(List.of("rte", " cb")));
+        // a task listed twice was fetched once without a word; the list parser refuses it, before any fetch
+        assertEquals(2, PrefineCli.execute("data", "fetch", "--tasks", "rte, cb,rte", "--data", "."));
         assertEquals(41, DataCommand.resolve(List.of("all")).size());
         assertEquals(2, PrefineCli.execute("data", "fetch", "--tasks", "nope", "--data", "."));
     }

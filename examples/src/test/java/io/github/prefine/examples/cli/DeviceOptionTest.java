@@ -1,6 +1,7 @@
 package io.github.prefine.examples.cli;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +23,23 @@ class DeviceOptionTest {
         for (String v : List.of("gpu1", "cuda", "gpu:", "gpu:x", "0", "-1", "", "99999999999")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DeviceOption.checkForm(v), v);
             assertTrue(e.getMessage().startsWith("--device: expected"), e.getMessage());
+        }
+    }
+
+    /**
+     * {@code --device " 2"} passed the form check (which trims) but counted 0 GPUs where the
+     * workers are planned, so reproduce ran on one GPU; {@code +2} was refused where {@code
+     * --workers +2} runs. A GPU count reads as every whole number does.
+     */
+    @Test
+    void aGpuCountReadsAsEveryWholeNumberDoes() {
+        for (String v : List.of("2", " 2", "2 ", "+2", " +2 ")) {
+            assertDoesNotThrow(() -> DeviceOption.checkForm(v), v);
+            assertEquals(2, DeviceOption.gpuCount(v), v);
+            assertTrue(MallocTuning.onGpu(new String[] {"reproduce", "--device", v}, false), v);
+        }
+        for (String v : List.of("cpu", "gpu", "gpu:2", "auto", "-2", "2x", "\u0662")) {
+            assertEquals(0, DeviceOption.gpuCount(v), v);
         }
     }
 
