@@ -3,6 +3,8 @@ package io.github.prefine.core.tokenize;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -11,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code maxLength - 2} tokens between {@code <s>} and {@code </s>}, each further window starts
  * {@code maxLength - 2 - stride} tokens after the one before, until one reaches the end; padding
  * fills every window of a batch to the maximum length, or to the longest first window of the
- * batch. Sentences without such words check that rule against the library itself.
+ * batch. Sentences without such words check that rule against the library itself, and each
+ * sentence alone is also checked against the library's own encoding of pre-split words.
  */
 class WordTruncationTest {
     private static final List<List<String>> SENTENCES = List.of(
@@ -78,8 +83,13 @@ class WordTruncationTest {
                                 target = padding == Padding.LONGEST ? Math.max(target, Math.min(t.size(), room) + 2)
                                         : target;
                             }
+                            Map<String, String> options = Map.of("maxLength", Integer.toString(max), "modelMaxLength",
+                                    Integer.toString(max), "stride", Integer.toString(Math.max(stride, 0)), "truncation",
+                                    stride < 0 ? "false" : "LONGEST_FIRST", "padding",
+                                    padding == Padding.NONE ? "false" : padding.name());
                             for (int s = 0; s < sentences.size(); s++) {
                                 String what = sentences.get(s) + " max " + max + " stride " + stride + " " + padding;
+                                sameAsPreSplit(file, options, sentences.get(s), tok.encodeWords(sentences.get(s)), what);
                                 TokenEncoding offsets = whole.encodeWords(sentences.get(s));
                                 expect(truth.get(s), offsets, room, stride, target, batch.get(s), what + " in a batch");
                                 // alone, LONGEST pads to this sentence's own first window
@@ -90,6 +100,36 @@ class WordTruncationTest {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Checks an encoding of words alone against the tokenizers library's own encoding of the words
+     * as pre-split input (Python's {@code is_split_into_words=True}) under the same settings: ids,
+     * tokens, word ids and attention mask of every window. Offsets differ by design (the library's
+     * index into each word, prefine's into the joined text).
+     */
+    private static void sameAsPreSplit(Path file, Map<String, String> options, List<String> words, TokenEncoding got,
+            String what) throws IOException {
+        try (HuggingFaceTokenizer hf = HuggingFaceTokenizer.newInstance(file, options)) {
+            Encoding want = hf.encode(words.toArray(new String[0]), true, true);
+            List<Encoding> wanted = new ArrayList<>();
+            wanted.add(want);
+            wanted.addAll(List.of(want.getOverflowing()));
+            List<TokenEncoding> windows = new ArrayList<>();
+            windows.add(got);
+            windows.addAll(got.overflowing());
+            assertEquals(wanted.size(), windows.size(), what + ": pre-split windows");
+            for (int k = 0; k < wanted.size(); k++) {
+                Encoding w = wanted.get(k);
+                TokenEncoding e = windows.get(k);
+                String at = what + " pre-split window " + k;
+                assertArrayEquals(w.getTokens(), e.tokens(), at + ": tokens");
+                assertArrayEquals(w.getIds(), Arrays.stream(e.ids()).asLongStream().toArray(), at + ": ids");
+                assertArrayEquals(w.getWordIds(), Arrays.stream(e.wordIds()).asLongStream().toArray(), at + ": word ids");
+                assertArrayEquals(w.getAttentionMask(), Arrays.stream(e.attentionMask()).asLongStream().toArray(),
+                        at + ": attention mask");
             }
         }
     }
