@@ -135,27 +135,12 @@ final class EncodingConversion {
      * @return a copy without those tokens
      */
     static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop) {
-        int n = e.length();
         int[] word = e.wordIds();
-        boolean[] gone = new boolean[n];
-        int m = n;
-        for (int p = 0; p < n; p++) {
-            gone[p] = word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]);
-            m -= gone[p] ? 1 : 0;
+        boolean[] kept = new boolean[e.length()];
+        for (int p = 0; p < kept.length; p++) {
+            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]));
         }
-        int[][] cols = SequenceWindows.columns(e);
-        int[][] out = new int[cols.length][m];
-        String[] tokens = new String[m];
-        int k = 0;
-        for (int p = 0; p < n; p++) {
-            if (!gone[p]) {
-                for (int c = 0; c < cols.length; c++) {
-                    out[c][k] = cols[c][p];
-                }
-                tokens[k++] = e.tokens()[p];
-            }
-        }
-        return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, List.of());
+        return SequenceWindows.select(e, kept);
     }
 
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */

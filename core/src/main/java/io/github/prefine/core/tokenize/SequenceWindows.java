@@ -61,14 +61,31 @@ final class SequenceWindows {
 
     /** The special tokens before {@code first} and after {@code last} around the tokens {@code [from, to)}. */
     private static TokenEncoding window(TokenEncoding e, int first, int last, int from, int to) {
-        int n = e.length();
-        int m = first + (to - from) + (n - 1 - last);
+        boolean[] kept = new boolean[e.length()];
+        for (int p = 0; p < kept.length; p++) {
+            kept[p] = p < first || (p >= from && p < to) || p > last;
+        }
+        return select(e, kept);
+    }
+
+    /**
+     * The positions of an encoding that {@code kept} marks, in order, without its overflow windows.
+     *
+     * @param e the encoding
+     * @param kept per position, whether it stays
+     * @return a copy of those positions
+     */
+    static TokenEncoding select(TokenEncoding e, boolean[] kept) {
+        int m = 0;
+        for (boolean k : kept) {
+            m += k ? 1 : 0;
+        }
         int[][] cols = columns(e);
         int[][] out = new int[cols.length][m];
         String[] tokens = new String[m];
         int k = 0;
-        for (int p = 0; p < n; p++) {
-            if (p < first || (p >= from && p < to) || p > last) {
+        for (int p = 0; p < kept.length; p++) {
+            if (kept[p]) {
                 for (int c = 0; c < cols.length; c++) {
                     out[c][k] = cols[c][p];
                 }
@@ -119,7 +136,7 @@ final class SequenceWindows {
     }
 
     /** The encoding's integer columns in {@link TokenEncoding}'s constructor order. */
-    static int[][] columns(TokenEncoding e) {
+    private static int[][] columns(TokenEncoding e) {
         return new int[][] {e.ids(), e.typeIds(), e.attentionMask(), e.wordIds(), e.sequenceIds(), e.starts(), e.ends()};
     }
 }
