@@ -188,6 +188,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param words the words, each non-empty and free of whitespace
      * @return the encoding; offsets index into {@code String.join(" ", words)}
      * @throws IllegalArgumentException when a word is empty or holds whitespace
+     * @throws java.io.UncheckedIOException as {@link #encodeWordsBatch(List)}
      */
     public TokenEncoding encodeWords(List<String> words) {
         return encodeWordsBatch(List.of(words)).get(0);
@@ -324,6 +325,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
      * @throws IllegalArgumentException when a word is empty or holds whitespace, or a joined
      *     sentence as {@link #encode(String)} rejects it
+     * @throws java.io.UncheckedIOException naming the file, when a sentence is to be encoded again
+     *     untruncated and the file can no longer be read or the tokenizers library refuses it
      */
     public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
         checkOpen();
