@@ -206,12 +206,8 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
         } catch (IllegalArgumentException ex) {
             return false;
         }
-        SubwordTokenizer[] untruncated = new SubwordTokenizer[1];
         try (SubwordTokenizer tok = anyWhole ? sentenceVariant() : null) {
-            assemble(examples, kept, tagIds, acc, steps, viaSentences, sentenceWords, pieces, whole, tok, layout,
-                    untruncated);
-        } finally {
-            closeUntruncated(untruncated);
+            assemble(examples, kept, tagIds, acc, steps, viaSentences, sentenceWords, pieces, whole, tok, layout);
         }
         return true;
     }
@@ -219,7 +215,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /** Adds the rows of the fast path in order, encoding the sentences marked {@code whole} with {@code tok}. */
     private void assemble(List<TokenExample> examples, List<Integer> kept, List<int[]> tagIds, Rows acc,
             ProgressSteps steps, IntConsumer viaSentences, int[][] sentenceWords, Pieces pieces, boolean[] whole,
-            SubwordTokenizer tok, SpecialTokenLayout layout, SubwordTokenizer[] untruncated) throws IOException {
+            SubwordTokenizer tok, SpecialTokenLayout layout) {
         int[] prefix = layout.singlePrefix();
         int[] suffix = layout.singleSuffix();
         int budget = maxLength - prefix.length - suffix.length;
@@ -242,7 +238,7 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
             }
             if (whole[k]) {
                 viaSentences.accept(kept.get(k));
-                addSentence(acc, examples, kept.get(k), enc[encAt[k % batchSize]], tagIds.get(k), untruncated);
+                addEncoded(acc, examples, kept.get(k), enc[encAt[k % batchSize]], tagIds.get(k));
             } else {
                 int[] idx = sentenceWords[k];
                 int n = 0;
@@ -277,7 +273,6 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
     /** Reference path: encodes whole sentences through {@link SubwordTokenizer#encodeWordsBatch}. */
     private void featurizeBySentences(List<TokenExample> examples, List<Integer> keptAll, List<int[]> tagIdsAll, Rows acc,
             ProgressSteps steps, IntConsumer viaSentences) throws IOException {
-        SubwordTokenizer[] whole = new SubwordTokenizer[1];
         try (SubwordTokenizer tok = sentenceVariant()) {
             for (int from = 0; from < keptAll.size(); from += batchSize) {
                 int to = Math.min(keptAll.size(), from + batchSize);
@@ -285,68 +280,11 @@ public final class TokenClassificationFeaturizer extends FeaturizerBase {
                 TokenEncoding[] enc = encodeSentences(tok, examples, kept);
                 for (int k = 0; k < kept.size(); k++) {
                     viaSentences.accept(kept.get(k));
-                    addSentence(acc, examples, kept.get(k), enc[k], tagIdsAll.get(from + k), whole);
+                    addEncoded(acc, examples, kept.get(k), enc[k], tagIdsAll.get(from + k));
                 }
                 steps.report(done(keptAll, to, examples.size()));
             }
-        } finally {
-            closeUntruncated(whole);
         }
-    }
-
-    /**
-     * Adds example {@code i}'s row from its truncated sentence encoding. Where the encoding lost a
-     * joined space's token after truncation cut it short, HF leaves that token out before cutting:
-     * the sentence is encoded again untruncated (the variant made once, in {@code whole[0]}) and
-     * cut as HF cuts.
-     */
-    private void addSentence(Rows acc, List<TokenExample> examples, int i, TokenEncoding e, int[] tags,
-            SubwordTokenizer[] whole) throws IOException {
-        if (e != null && e.isTruncated() && e.length() < maxLength) {
-            if (whole[0] == null) {
-                whole[0] = ChunkEncoder.variant(tokenizer, maxLength, Truncation.NONE, 0);
-            }
-            addCut(acc, i, whole[0].encodeWords(examples.get(i).tokens()), tags);
-            return;
-        }
-        addEncoded(acc, examples, i, e, tags);
-    }
-
-    private static void closeUntruncated(SubwordTokenizer[] whole) {
-        if (whole[0] != null) {
-            whole[0].close();
-        }
-    }
-
-    /**
-     * Adds the row of an untruncated single-sequence encoding cut as HF's truncation cuts it: the
-     * special tokens around it kept, its first {@code maxLength - specials} tokens between them.
-     */
-    private void addCut(Rows acc, int i, TokenEncoding e, int[] tags) {
-        checkSingleSequence(e);
-        int n = e.length();
-        int[] word = e.wordIds();
-        int first = 0;
-        while (first < n && word[first] < 0) {
-            first++;
-        }
-        int last = n - 1;
-        while (last >= first && word[last] < 0) {
-            last--;
-        }
-        int content = last - first + 1;
-        int keep = Math.min(content, maxLength - first - (n - 1 - last));
-        int m = n - (content - keep);
-        int[] ids = new int[m];
-        int[] words = new int[m];
-        int k = 0;
-        for (int p = 0; p < n; p++) {
-            if (p < first + keep || p > last) {
-                ids[k] = e.ids()[p];
-                words[k++] = word[p];
-            }
-        }
-        acc.add(i, ids, words, m, tags, keep < content, labelAll);
     }
 
     /** The tokenizer variant that encodes whole sentences, truncated to the maximum length. */

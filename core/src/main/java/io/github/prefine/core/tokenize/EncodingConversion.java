@@ -4,7 +4,6 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 
 /**
  * Copies DJL's encodings into prefine's {@link TokenEncoding}: primitive arrays, character offsets
@@ -67,24 +66,21 @@ final class EncodingConversion {
     }
 
     /**
-     * Converts the encoding of pre-split words joined into {@code text} ({@link JoinedWords}), its
-     * overflow windows included, without the tokens of joined spaces that HF's {@code
-     * is_split_into_words} does not have ({@link JoinedWords#extraSpaces}). A padded encoding keeps
-     * its length: the positions freed at its end are padding.
+     * Finds the words of a converted encoding of pre-split words joined into one text ({@link
+     * JoinedWords}) whose joined space got a token that HF's {@code is_split_into_words} does not
+     * give them ({@link JoinedWords#extraSpaces}), reading over every overflow window: truncation
+     * may keep only the space of a word, or cut after it.
      *
-     * @param e the native encoding of the joined text
-     * @param text the joined text
-     * @param wordEnds each word's end in {@code text}
-     * @param pad the padding position freed positions become, or null when the tokenizer does not pad
+     * @param all the encoding, its word ids those of the words
+     * @param wordEnds each word's end in the joined text
+     * @return per word, true where its space's token is to be dropped; null where none is
      */
-    static TokenEncoding convertWords(Encoding e, String text, int[] wordEnds, PadPosition pad) {
-        TokenEncoding all = convert(e, text, null, wordEnds);
-        // read over every window: truncation may keep only the space of a word, or cut after it
+    static boolean[] extraSpaces(TokenEncoding all, int[] wordEnds) {
         List<TokenEncoding> windows = new ArrayList<>();
         collect(all, windows);
         if (!anyOnSpace(windows, wordEnds)) {
             // nothing to drop (always so under WordPiece): spare the copies
-            return all;
+            return null;
         }
         int n = 0;
         for (TokenEncoding w : windows) {
@@ -103,10 +99,10 @@ final class EncodingConversion {
         boolean[] drop = JoinedWords.extraSpaces(wordEnds, flat[0], flat[1], flat[2], tokens);
         for (boolean d : drop) {
             if (d) {
-                return withoutSpaces(all, wordEnds, drop, pad);
+                return drop;
             }
         }
-        return all;
+        return null;
     }
 
     /** Whether a token of a window lies on a joined space alone: else {@link JoinedWords#extraSpaces} drops nothing. */
@@ -122,9 +118,6 @@ final class EncodingConversion {
         return false;
     }
 
-    /** What a padding position holds: the pad id and its token string, read only when needed. */
-    record PadPosition(int id, Supplier<String> token) {}
-
     private static void collect(TokenEncoding e, List<TokenEncoding> into) {
         into.add(e);
         for (TokenEncoding o : e.overflowing()) {
@@ -132,41 +125,22 @@ final class EncodingConversion {
         }
     }
 
-    /** The encoding and its windows without the space tokens of the marked words; padded ones keep their length. */
-    private static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop, PadPosition pad) {
-        List<TokenEncoding> windows = new ArrayList<>(e.overflowing().size());
-        for (TokenEncoding o : e.overflowing()) {
-            windows.add(withoutSpaces(o, wordEnds, drop, pad));
-        }
-        int n = e.length();
+    /**
+     * The untruncated, unpadded encoding of joined words without the space tokens of the marked
+     * words ({@link #extraSpaces}).
+     *
+     * @param e the encoding, without overflow windows or padding
+     * @param wordEnds each word's end in the joined text
+     * @param drop per word, whether its space's token goes
+     * @return a copy without those tokens
+     */
+    static TokenEncoding withoutSpaces(TokenEncoding e, int[] wordEnds, boolean[] drop) {
         int[] word = e.wordIds();
-        boolean[] gone = new boolean[n];
-        int dropped = 0;
-        for (int p = 0; p < n; p++) {
-            gone[p] = word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]);
-            dropped += gone[p] ? 1 : 0;
+        boolean[] kept = new boolean[e.length()];
+        for (int p = 0; p < kept.length; p++) {
+            kept[p] = !(word[p] >= 0 && drop[word[p]] && JoinedWords.onSpace(wordEnds, word[p], e.starts()[p], e.ends()[p]));
         }
-        int m = pad != null ? n : n - dropped;
-        int[][] cols = {e.ids(), e.typeIds(), e.attentionMask(), word, e.sequenceIds(), e.starts(), e.ends()};
-        int[][] out = new int[cols.length][m];
-        String[] tokens = new String[m];
-        int k = 0;
-        for (int p = 0; p < n; p++) {
-            if (!gone[p]) {
-                for (int c = 0; c < cols.length; c++) {
-                    out[c][k] = cols[c][p];
-                }
-                tokens[k++] = e.tokens()[p];
-            }
-        }
-        for (; k < m; k++) {
-            // padding, as the tokenizer pads: type 0, mask 0, no word, no sequence, offsets [0, 0)
-            out[0][k] = pad.id();
-            out[3][k] = -1;
-            out[4][k] = -1;
-            tokens[k] = pad.token().get();
-        }
-        return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, windows);
+        return SequenceWindows.select(e, kept);
     }
 
     /** Returns null when the text has no surrogate pairs (code points equal UTF-16 indices). */

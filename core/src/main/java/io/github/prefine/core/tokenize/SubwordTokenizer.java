@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,6 +75,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** Special tokens the template adds to a text and to a pair, -1 until {@link #added} reads them; racy but idempotent. */
     private volatile int singleAdded = -1;
     private volatile int pairAdded = -1;
+    /** {@link #untruncated()}, null until first needed; guarded by this. */
+    private SubwordTokenizer untruncated;
     /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
     private volatile boolean closed;
 
@@ -185,6 +188,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @param words the words, each non-empty and free of whitespace
      * @return the encoding; offsets index into {@code String.join(" ", words)}
      * @throws IllegalArgumentException when a word is empty or holds whitespace
+     * @throws java.io.UncheckedIOException as {@link #encodeWordsBatch(List)}
      */
     public TokenEncoding encodeWords(List<String> words) {
         return encodeWordsBatch(List.of(words)).get(0);
@@ -313,12 +317,16 @@ public final class SubwordTokenizer implements AutoCloseable {
      * yields the same tokens as Hugging Face's {@code is_split_into_words=True}; the fixture tests
      * check it for WordPiece and Unigram. A word empty once normalized, or starting with
      * Metaspace's {@code ▁} ("¨" under NFKC), gets the tokens it has alone, as there: the
-     * separating space's lone token is dropped (a padded encoding keeps its length).
+     * separating space's lone token is dropped before truncation and padding, so that such a
+     * sentence is cut into the windows, and padded to the length, that HF gives it (its sentence
+     * is encoded again untruncated, by a variant of this tokenizer loaded on first need).
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
      * @throws IllegalArgumentException when a word is empty or holds whitespace, or a joined
      *     sentence as {@link #encode(String)} rejects it
+     * @throws java.io.UncheckedIOException naming the file, when a sentence is to be encoded again
+     *     untruncated and the file can no longer be read or the tokenizers library refuses it
      */
     public List<TokenEncoding> encodeWordsBatch(List<? extends List<String>> sentences) {
         checkOpen();
@@ -338,13 +346,53 @@ public final class SubwordTokenizer implements AutoCloseable {
         } catch (RuntimeException ex) {
             throw nativeFailure(ex);
         }
-        EncodingConversion.PadPosition pad = padding == Padding.NONE ? null
-                : new EncodingConversion.PadPosition(padId, () -> delegate.decode(new long[] {padId}, false));
         List<TokenEncoding> out = new ArrayList<>(n);
+        boolean recut = false;
         for (int s = 0; s < n; s++) {
-            out.add(EncodingConversion.convertWords(es[s], joined[s], wordEnds[s], pad));
+            TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]);
+            boolean[] drop = EncodingConversion.extraSpaces(all, wordEnds[s]);
+            if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
+                all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
+            } else if (drop != null) {
+                // the tokens HF does not have took room before the cut and set the padded length:
+                // cut and pad the sentence's tokens without them, as the library would have
+                TokenEncoding whole = untruncated().encodeWords(sentences.get(s));
+                all = truncation == Truncation.NONE ? whole
+                        : SequenceWindows.cut(whole, maxLength - added(false, addSpecialTokens), stride);
+                recut = true;
+            }
+            out.add(all);
+        }
+        if (recut && padding != Padding.NONE) {
+            // the batch's longest row may have been one that lost tokens: every row pads to HF's longest
+            int longest = 0;
+            for (TokenEncoding e : out) {
+                longest = Math.max(longest, e.unpaddedLength());
+            }
+            int target = padding == Padding.LONGEST ? longest : maxLength;
+            SequenceWindows.PadPosition pad = new SequenceWindows.PadPosition(padId,
+                    () -> delegate.decode(new long[] {padId}, false));
+            out.replaceAll(e -> SequenceWindows.padTo(e, target, pad));
         }
         return out;
+    }
+
+    /**
+     * This tokenizer without truncation, padding or stride, loaded on first use and closed with
+     * this one: it encodes the sentences whose joined text holds tokens that HF's {@code
+     * is_split_into_words} does not have, so that they are cut without them.
+     */
+    private synchronized SubwordTokenizer untruncated() {
+        checkOpen();
+        if (untruncated == null) {
+            try {
+                untruncated = toBuilder().optTruncation(Truncation.NONE).optPadding(Padding.NONE).optStride(0).build();
+            } catch (IOException ex) {
+                // the message names the file, and where the library refuses it
+                throw new UncheckedIOException(ex.getMessage(), ex);
+            }
+        }
+        return untruncated;
     }
 
     /**
@@ -670,6 +718,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         delegate.close();
         closed = true;
         pieces.close();
+        synchronized (this) {
+            if (untruncated != null) {
+                untruncated.close();
+            }
+        }
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {

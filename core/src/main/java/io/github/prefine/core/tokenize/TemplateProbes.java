@@ -86,9 +86,11 @@ final class TemplateProbes {
 
     /**
      * Refuses a maximum length below the special tokens of a text pair: the native tokenizer then
-     * skips truncation altogether and returns rows of any length. Probed with the pair ("a", "b"):
-     * a row longer than the maximum came back untruncated. A probe the native side rejects was
-     * truncated, so the length leaves room for the special tokens.
+     * skips truncation altogether and returns rows of any length. Probed with the empty pair, which
+     * holds nothing to truncate: a row longer than the maximum is the special tokens alone, and
+     * came back untruncated. The pair ("a", "b") probed before could need truncation, and where
+     * the tokenizer splits "a" a kept length at the stride made the library's assertion panic,
+     * aborting the JVM. A probe the native side rejects is no refusal: its encodings get the library's message.
      *
      * @param hf the configured tokenizer, closed here when the length is refused
      * @param file its file, for the message
@@ -99,7 +101,7 @@ final class TemplateProbes {
         TokenizersLibrary lib = TokenizersLibrary.LIB;
         long e;
         try {
-            e = lib.encodeDual(hf.getHandle(), "a", "b", true);
+            e = lib.encodeDual(hf.getHandle(), "", "", true);
         } catch (RuntimeException ex) {
             return;
         }
@@ -109,8 +111,8 @@ final class TemplateProbes {
                 long added = Arrays.stream(lib.getSpecialTokenMask(e)).filter(m -> m != 0).count();
                 hf.close();
                 throw new IllegalArgumentException(file + ": maxLength " + maxLength + " is smaller than the " + added
-                        + " special tokens the template adds to a text pair, so nothing would be truncated (the"
-                        + " pair (\"a\", \"b\") gives " + ids.length + " ids); use at least " + added);
+                        + " special tokens the template adds to a text pair, so nothing would be truncated; use at"
+                        + " least " + added);
             }
         } finally {
             lib.deleteEncoding(e);
