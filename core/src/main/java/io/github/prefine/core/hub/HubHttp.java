@@ -328,8 +328,8 @@ public final class HubHttp {
      * @param <T> the body type
      * @return the last response, whatever its status: not a redirect, or with {@code
      *     stopAtOtherHost} a redirect to another host; {@link HttpResponse#uri()} says where it came from
-     * @throws HubException for a redirect without a {@code Location} header, or more than {@value
-     *     #MAX_REDIRECTS} redirects
+     * @throws HubException for a redirect without a {@code Location} header or with one that is no
+     *     URI reference, or more than {@value #MAX_REDIRECTS} redirects
      * @throws IOException if an exchange fails (see {@link #send})
      */
     public <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request,
@@ -350,12 +350,23 @@ public final class HubHttp {
                 return resp;
             }
             String location = resp.headers().firstValue("Location").orElse(null);
-            URI next = location == null ? null : at.resolve(location);
+            URI next = null;
+            boolean unreadable = false;
+            try {
+                next = location == null ? null : at.resolve(location);
+            } catch (IllegalArgumentException e) {
+                // thrown on, it passed every caller's handling of a failed exchange (an IOException)
+                unreadable = true;
+            }
             if (next != null && stopAtOtherHost && !sameHost(next)) {
                 return resp;
             }
             if (resp.body() instanceof Closeable c) {
                 c.close();
+            }
+            if (unreadable) {
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at
+                        + " to a Location that is no URI reference, found '" + location + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");

@@ -45,7 +45,8 @@ class HubHttpTest {
         cdn.stop(0);
     }
 
-    /** Answers /ok with 200, /to/X with a redirect to X, /loop with a redirect to itself, /bare with a 302 and no Location. */
+    /** Answers /ok with 200, /to/X with a redirect to X, /loop with a redirect to itself, /bare with a 302 and no Location,
+     * /odd with a 302 to a Location that is no URI. */
     private HttpServer server(String name) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s.createContext("/", ex -> {
@@ -58,6 +59,10 @@ class HubHttpTest {
                 ex.getResponseHeaders().set("Location", "/loop");
                 ex.sendResponseHeaders(307, -1);
             } else if (path.equals("/bare")) {
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/odd")) {
+                // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
+                ex.getResponseHeaders().set("Location", "/files/a b|c");
                 ex.sendResponseHeaders(302, -1);
             } else {
                 byte[] body = (name + " ok").getBytes(StandardCharsets.UTF_8);
@@ -121,5 +126,15 @@ class HubHttpTest {
         assertEquals("acme/m: f: more than 5 redirects (the last from " + at(hub, "/loop") + " to " + at(hub, "/loop")
                 + ")", e.getMessage());
         assertEquals(1 + HubHttp.MAX_REDIRECTS, seen.size(), "the first request and five hops");
+    }
+
+    @Test
+    void aLocationThatIsNoUriIsAHubErrorNamingItNotAnIllegalArgument() {
+        // the URI parser's IllegalArgumentException escaped every caller's IOException handling
+        HubException e = assertThrows(HubException.class, () -> get("/odd", false));
+        assertEquals(302, e.statusCode());
+        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/odd") + " to a Location that is no URI reference,"
+                + " found '/files/a b|c'", e.getMessage());
+        assertEquals(1, seen.size(), "nothing asked of the unreadable target: " + seen);
     }
 }
