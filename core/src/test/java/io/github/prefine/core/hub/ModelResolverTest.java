@@ -434,6 +434,38 @@ class ModelResolverTest {
     }
 
     @Test
+    void cacheFoldersAreExpandedAsHuggingFaceHubExpandsThem() {
+        // huggingface_hub's constants: os.path.expandvars(os.path.expanduser(...)) on HF_HOME (the
+        // XDG default included) and HF_HUB_CACHE; a "~" taken literally made a folder named "~"
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/home/u/hf/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~/hf"), home).cacheDir());
+        assertEquals(Path.of("/home/u/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~"), home).cacheDir());
+        assertEquals(Path.of("/home/u/c/hub"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE", "~/c/hub"), home)
+                .cacheDir());
+        assertEquals(Path.of("/home/u/x/huggingface/hub"), HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "~/x"),
+                home).cacheDir());
+        assertEquals(Path.of("/scratch/me/hf/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "$SCRATCH/hf",
+                "SCRATCH", "/scratch/me"), home).cacheDir());
+        assertEquals(Path.of("/scratch/me/models"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE",
+                "${SCRATCH}/models", "SCRATCH", "/scratch/me"), home).cacheDir());
+        // as Python: an unknown variable and "~user" stay as written
+        assertEquals(Path.of("/a/$NOPE/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "/a/$NOPE"), home)
+                .cacheDir());
+        assertEquals(Path.of("~bob/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~bob"), home).cacheDir());
+    }
+
+    @Test
+    void theLegacyHubCacheVariableIsReadBetweenHfHubCacheAndHfHome() {
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/legacy"), HubSettings.fromEnvironment(Map.of("HUGGINGFACE_HUB_CACHE", "/legacy",
+                "HF_HOME", "/hf"), home).cacheDir());
+        assertEquals(Path.of("/c"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE", "/c", "HUGGINGFACE_HUB_CACHE",
+                "/legacy"), home).cacheDir());
+        assertEquals(Path.of("/home/u/legacy"), HubSettings.fromEnvironment(Map.of("HUGGINGFACE_HUB_CACHE",
+                "~/legacy"), home).cacheDir());
+    }
+
+    @Test
     void corruptGitFileIsRejectedByItsBlobHash() {
         hub.corrupt(ID, "config.json");
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve(ID));
