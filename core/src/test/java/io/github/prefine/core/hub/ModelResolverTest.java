@@ -270,8 +270,23 @@ class ModelResolverTest {
     void unknownRepositoryGives404NamingTheModel() {
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/no-such-model"));
         assertEquals(404, e.statusCode());
-        assertTrue(e.getMessage().startsWith("acme/no-such-model@main: config.json at " + hub.endpoint()
-                + "/acme/no-such-model/resolve/main/config.json: 404 Not Found (RepositoryNotFound)"), e.getMessage());
+        assertEquals("acme/no-such-model@main: config.json at " + hub.endpoint()
+                + "/acme/no-such-model/resolve/main/config.json: 404 Not Found (RepoNotFound): no repository"
+                + " acme/no-such-model on the Hub, or a private one, which the Hub hides from a request without a"
+                + " token: check the model id, or set HF_TOKEN to a token with access", e.getMessage());
+        e = assertThrows(HubException.class, () -> resolver(settings("hf_abc"), 1).resolve("acme/no-such-model"));
+        assertTrue(e.getMessage().endsWith("404 Not Found (RepoNotFound): no repository acme/no-such-model on the Hub,"
+                + " or a private one the token in HF_TOKEN cannot see: check the model id"), e.getMessage());
+    }
+
+    @Test
+    void aRepositoryWithoutTheFileSaysSoRatherThanToCheckTheId() {
+        // the Hub's 404 tells a missing file (EntryNotFound) from a missing repository (RepoNotFound)
+        hub.put("acme/onnx-only", "model.onnx", randomBytes(100, 7), true);
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/onnx-only"));
+        assertEquals(404, e.statusCode());
+        assertEquals("acme/onnx-only@main: config.json at " + hub.endpoint() + "/acme/onnx-only/resolve/main/config.json:"
+                + " 404 Not Found (EntryNotFound): the repository has no config.json at revision main", e.getMessage());
     }
 
     @Test
