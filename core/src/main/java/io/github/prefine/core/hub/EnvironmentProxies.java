@@ -155,6 +155,10 @@ final class EnvironmentProxies extends ProxySelector {
                     name);
             return Optional.empty();
         }
+        if (u.getPort() == 0 || u.getPort() > 65_535) {
+            LOG.warn("{} must name a port from 1 to 65535, found {}; requests go directly", name, u.getPort());
+            return Optional.empty();
+        }
         if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
             LOG.warn("{} must be an http:// proxy with a host (the JDK's HTTP client uses no other), found {}{};"
                     + " requests go directly", name, u.getScheme() + "://", u.getHost() == null ? "no host" : u.getHost());

@@ -1,6 +1,7 @@
 package io.github.prefine.core.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -201,6 +202,9 @@ class HubHttpTest {
         // a SOCKS proxy (a VPN's ALL_PROXY) must not stop a resolve of a local folder or a cached model
         EnvironmentProxies p = EnvironmentProxies.of(Map.of("ALL_PROXY", "socks5://127.0.0.1:1080"));
         assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://huggingface.co/x")));
+        for (String unusable : List.of("https://proxy.corp:443", "http://proxy.corp:70000", "http://proxy corp:1")) {
+            assertFalse(EnvironmentProxies.of(Map.of("HTTPS_PROXY", unusable)).any(), unusable);
+        }
         HttpResponse<String> r = getWith(Map.of("all_proxy", "socks5h://127.0.0.1:1"), at(hub, ""), "/ok");
         assertEquals("hub ok", r.body());
     }
