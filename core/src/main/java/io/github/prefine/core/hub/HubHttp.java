@@ -15,6 +15,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * redirect target elsewhere, and never appears in a log line or a message. The HTTP client must
  * not follow redirects itself: callers follow them by hand, so that the token stays on the
  * endpoint's host.
+ *
+ * <p>The default HTTP client goes through the proxy that {@code https_proxy}, {@code http_proxy},
+ * {@code all_proxy} and {@code no_proxy} (or their upper-case names) name, as Python's {@code
+ * requests} does ({@link EnvironmentProxies}), unless the Java properties {@code https.proxyHost},
+ * {@code http.proxyHost} or {@code java.net.useSystemProxies} are set, which then govern.
  *
  * <p>A {@code GET} or {@code HEAD} that meets HTTP 429 or 500, 502, 503, 504, or a connection that
  * fails in transit (reset, closed before the headers, no headers within the request timeout), is
@@ -82,11 +88,26 @@ public final class HubHttp {
         this.requestTimeout = b.requestTimeout;
         this.sleeper = b.sleeper;
         this.clock = b.clock;
-        this.client = b.client != null ? b.client : HttpClient.newBuilder()
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(b.requestTimeout)
-                .build();
+        if (b.client != null) {
+            this.client = b.client;
+        } else {
+            HttpClient.Builder cb = HttpClient.newBuilder()
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(b.requestTimeout);
+            // Java's own proxy properties, where set, were chosen for this JVM: they win
+            EnvironmentProxies proxies = EnvironmentProxies.of(b.environment);
+            if (!javaProxyProperties() && proxies.any()) {
+                cb.proxy(proxies);
+            }
+            this.client = cb.build();
+        }
+    }
+
+    /** Whether the JDK's default proxy selector has a setting to read. */
+    private static boolean javaProxyProperties() {
+        return System.getProperty("http.proxyHost") != null || System.getProperty("https.proxyHost") != null
+                || Boolean.getBoolean("java.net.useSystemProxies");
     }
 
     /**
@@ -328,8 +349,8 @@ public final class HubHttp {
      * @param <T> the body type
      * @return the last response, whatever its status: not a redirect, or with {@code
      *     stopAtOtherHost} a redirect to another host; {@link HttpResponse#uri()} says where it came from
-     * @throws HubException for a redirect without a {@code Location} header, or more than {@value
-     *     #MAX_REDIRECTS} redirects
+     * @throws HubException for a redirect without a {@code Location} header or with one that is no
+     *     URI reference, or more than {@value #MAX_REDIRECTS} redirects
      * @throws IOException if an exchange fails (see {@link #send})
      */
     public <T> HttpResponse<T> sendFollowingRedirects(Function<URI, HttpRequest> request,
@@ -350,12 +371,23 @@ public final class HubHttp {
                 return resp;
             }
             String location = resp.headers().firstValue("Location").orElse(null);
-            URI next = location == null ? null : at.resolve(location);
+            URI next = null;
+            boolean unreadable = false;
+            try {
+                next = location == null ? null : at.resolve(location);
+            } catch (IllegalArgumentException e) {
+                // thrown on, it passed every caller's handling of a failed exchange (an IOException)
+                unreadable = true;
+            }
             if (next != null && stopAtOtherHost && !sameHost(next)) {
                 return resp;
             }
             if (resp.body() instanceof Closeable c) {
                 c.close();
+            }
+            if (unreadable) {
+                throw new HubException(status, repo + ": " + what + ": redirect " + status + " from " + at
+                        + " to a Location that is no URI reference, found '" + location + "'");
             }
             if (next == null) {
                 throw new HubException(status, repo + ": " + what + ": redirect " + status + " without a Location header");
@@ -390,8 +422,20 @@ public final class HubHttp {
         private Duration requestTimeout = Duration.ofSeconds(60);
         private Sleeper sleeper = wait -> Thread.sleep(wait.toMillis());
         private Clock clock = Clock.systemUTC();
+        private Map<String, String> environment = System.getenv();
 
         private Builder() {}
+
+        /**
+         * Replaces the environment the proxy variables are read from; for the tests.
+         *
+         * @param environment variables by name
+         * @return this builder
+         */
+        Builder environment(Map<String, String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
 
         /**
          * Replaces how the waits between retries are spent; for the tests.
@@ -429,8 +473,8 @@ public final class HubHttp {
         /**
          * Sets the HTTP client; it must not follow redirects itself, or the token could reach another host.
          *
-         * @param client the client; default an HTTP/1.1 client that never follows redirects and
-         *     connects within the request timeout
+         * @param client the client; default an HTTP/1.1 client that never follows redirects,
+         *     connects within the request timeout and uses the environment's proxy (see the class comment)
          * @return this builder
          */
         public Builder optHttpClient(HttpClient client) {

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where models come from: the Hub endpoint, the local cache folder, whether downloads are allowed,
@@ -15,8 +17,11 @@ import java.util.Objects;
  * reads, so a model a Python user downloaded is found again:
  *
  * <ul>
- *   <li>cache: {@code HF_HUB_CACHE}, else {@code $HF_HOME/hub}, else
- *       {@code $XDG_CACHE_HOME/huggingface/hub}, else {@code ~/.cache/huggingface/hub};
+ *   <li>cache: {@code HF_HUB_CACHE}, else the legacy {@code HUGGINGFACE_HUB_CACHE}, else
+ *       {@code $HF_HOME/hub}, else {@code $XDG_CACHE_HOME/huggingface/hub}, else
+ *       {@code ~/.cache/huggingface/hub}; as in {@code huggingface_hub}, a leading {@code ~} in these
+ *       folders is the user's home and {@code $NAME} or {@code ${NAME}} the variable's value (an
+ *       unknown variable, and {@code ~user}, stay as written);
  *   <li>endpoint: {@code HF_ENDPOINT}, default {@code https://huggingface.co}; one with
  *       credentials in it ({@code https://USER:PASSWORD@host}) is refused, since the endpoint is
  *       logged and named in messages;
@@ -57,6 +62,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     public static final int DEFAULT_ETAG_TIMEOUT_SECONDS = 10;
     /** The variable that sets {@link #etagTimeout()}, in whole seconds. */
     public static final String ETAG_TIMEOUT_VARIABLE = "HF_HUB_ETAG_TIMEOUT";
+    /** {@code $NAME} or {@code ${NAME}}, as Python's {@code os.path.expandvars} reads them. */
+    private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+|\\{([^}]*)\\})");
 
     /**
      * Validates the settings.
@@ -146,11 +153,13 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         Objects.requireNonNull(userHome, "userHome");
         Path cache;
         if (present(env, "HF_HUB_CACHE")) {
-            cache = Path.of(env.get("HF_HUB_CACHE"));
+            cache = folder(env, "HF_HUB_CACHE", userHome);
+        } else if (present(env, "HUGGINGFACE_HUB_CACHE")) {
+            cache = folder(env, "HUGGINGFACE_HUB_CACHE", userHome);
         } else if (present(env, "HF_HOME")) {
-            cache = Path.of(env.get("HF_HOME")).resolve("hub");
+            cache = folder(env, "HF_HOME", userHome).resolve("hub");
         } else if (present(env, "XDG_CACHE_HOME")) {
-            cache = Path.of(env.get("XDG_CACHE_HOME")).resolve("huggingface").resolve("hub");
+            cache = folder(env, "XDG_CACHE_HOME", userHome).resolve("huggingface").resolve("hub");
         } else {
             cache = userHome.resolve(".cache").resolve("huggingface").resolve("hub");
         }
@@ -184,6 +193,28 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             throw new IllegalArgumentException(key + " must be " + expected + ", found '" + text + "'");
         }
         return n;
+    }
+
+    /**
+     * A cache folder variable's path, expanded as {@code huggingface_hub} expands it
+     * ({@code os.path.expandvars(os.path.expanduser(...))}): taken literally, {@code HF_HOME=~/hf}
+     * (quoted in a shell, or from a container's or a service's environment) made a folder named
+     * {@code ~} in the working folder, beside the cache Python uses.
+     */
+    private static Path folder(Map<String, String> env, String key, Path userHome) {
+        String text = env.get(key);
+        if (text.equals("~") || text.startsWith("~/")) {
+            String home = userHome.toString();
+            text = (home.endsWith("/") ? home.substring(0, home.length() - 1) : home) + text.substring(1);
+        }
+        Matcher m = VARIABLE.matcher(text);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String value = env.get(m.group(2) != null ? m.group(2) : m.group(1));
+            m.appendReplacement(out, Matcher.quoteReplacement(value != null ? value : m.group()));
+        }
+        m.appendTail(out);
+        return Path.of(out.toString());
     }
 
     private static boolean present(Map<String, String> env, String key) {

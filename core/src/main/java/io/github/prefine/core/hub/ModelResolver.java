@@ -403,9 +403,22 @@ public final class ModelResolver {
                     + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access");
             case 403 -> where + "403 Forbidden" + code
                     + ": the token lacks access (for a gated model, accept its terms on the Hub)";
-            case 404 -> where + "404 Not Found" + code + ": check the model id and revision";
+            case 404 -> where + "404 Not Found" + code + ": " + notFound(id, file, errorCode);
             default -> where + "unexpected HTTP status " + status + code;
         });
+    }
+
+    /** What a 404 says is missing: the Hub's {@code X-Error-Code} tells the repository from the file and the revision. */
+    private String notFound(String id, String file, String errorCode) {
+        return switch (errorCode) {
+            case "RepoNotFound" -> "no repository " + id + " on the Hub, or a private one" + (settings.hasToken()
+                    ? " the token in HF_TOKEN cannot see: check the model id"
+                    : ", which the Hub hides from a request without a token: check the model id, or set HF_TOKEN to a"
+                            + " token with access");
+            case "EntryNotFound" -> "the repository has no " + file + " at revision " + revision;
+            case "RevisionNotFound" -> "the repository has no branch, tag or commit '" + revision + "'";
+            default -> "check the model id and revision";
+        };
     }
 
     /** An HTTP error status with the Hub's {@code X-Error-Code} ("" without one), which tells its cause. */

@@ -1,7 +1,9 @@
 package io.github.prefine.core.hub;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -12,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -45,7 +48,8 @@ class HubHttpTest {
         cdn.stop(0);
     }
 
-    /** Answers /ok with 200, /to/X with a redirect to X, /loop with a redirect to itself, /bare with a 302 and no Location. */
+    /** Answers /ok with 200, /to/X with a redirect to X, /loop with a redirect to itself, /bare with a 302 and no Location,
+     * /odd with a 302 to a Location that is no URI. */
     private HttpServer server(String name) throws IOException {
         HttpServer s = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         s.createContext("/", ex -> {
@@ -58,6 +62,10 @@ class HubHttpTest {
                 ex.getResponseHeaders().set("Location", "/loop");
                 ex.sendResponseHeaders(307, -1);
             } else if (path.equals("/bare")) {
+                ex.sendResponseHeaders(302, -1);
+            } else if (path.equals("/odd")) {
+                // a space and a bar: no URI reference (RFC 3986), as a broken proxy might send
+                ex.getResponseHeaders().set("Location", "/files/a b|c");
                 ex.sendResponseHeaders(302, -1);
             } else {
                 byte[] body = (name + " ok").getBytes(StandardCharsets.UTF_8);
@@ -121,5 +129,83 @@ class HubHttpTest {
         assertEquals("acme/m: f: more than 5 redirects (the last from " + at(hub, "/loop") + " to " + at(hub, "/loop")
                 + ")", e.getMessage());
         assertEquals(1 + HubHttp.MAX_REDIRECTS, seen.size(), "the first request and five hops");
+    }
+
+    @Test
+    void aLocationThatIsNoUriIsAHubErrorNamingItNotAnIllegalArgument() {
+        // the URI parser's IllegalArgumentException escaped every caller's IOException handling
+        HubException e = assertThrows(HubException.class, () -> get("/odd", false));
+        assertEquals(302, e.statusCode());
+        assertEquals("acme/m: f: redirect 302 from " + at(hub, "/odd") + " to a Location that is no URI reference,"
+                + " found '/files/a b|c'", e.getMessage());
+        assertEquals(1, seen.size(), "nothing asked of the unreadable target: " + seen);
+    }
+
+    /** A GET of a URL through a HubHttp whose environment holds the given variables. */
+    private HttpResponse<String> getWith(Map<String, String> env, URI endpoint, String path) throws IOException {
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(endpoint, tmp, false, TOKEN)).environment(env).build();
+        return http.sendFollowingRedirects(u -> http.request(u).GET().build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), endpoint.resolve(path), false, "acme/m", "f");
+    }
+
+    @Test
+    void anEndpointIsReachedThroughTheProxyTheEnvironmentNames() throws IOException {
+        // as requests (huggingface_hub's client) reads them; a host under .invalid never resolves, so
+        // the answer can only come through the proxy, which gets the absolute URL
+        String proxy = "http://127.0.0.1:" + cdn.getAddress().getPort();
+        HttpResponse<String> r = getWith(Map.of("HTTP_PROXY", proxy), URI.create("http://hub.invalid"), "/ok");
+        assertEquals("cdn ok", r.body());
+        assertEquals(List.of("cdn /ok Bearer " + TOKEN), seen);
+
+        seen.clear();
+        // the lower-case name wins over the upper-case one, as in Python's urllib
+        r = getWith(Map.of("http_proxy", proxy, "HTTP_PROXY", "http://127.0.0.1:1"), URI.create("http://hub.invalid"),
+                "/ok");
+        assertEquals("cdn ok", r.body());
+
+        seen.clear();
+        // ALL_PROXY serves a scheme without a variable of its own
+        r = getWith(Map.of("ALL_PROXY", proxy), URI.create("http://hub.invalid"), "/ok");
+        assertEquals("cdn ok", r.body());
+    }
+
+    @Test
+    void noProxyNamesTheHostsReachedDirectly() throws IOException {
+        String proxy = "http://127.0.0.1:" + cdn.getAddress().getPort();
+        for (String noProxy : List.of("hub.invalid", "localhost, .invalid", "*", "hub.invalid:80")) {
+            // asked directly, the host that never resolves cannot be reached
+            HubServiceException e = assertThrows(HubServiceException.class,
+                    () -> getWith(Map.of("HTTP_PROXY", proxy, "NO_PROXY", noProxy), URI.create("http://hub.invalid"), "/ok"));
+            assertTrue(e.getMessage().contains("cannot reach http://hub.invalid"), e.getMessage());
+        }
+        assertEquals(List.of(), seen, "nothing asked of the proxy");
+        // a suffix matches the domain's hosts, another port does not match
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("HTTPS_PROXY", "proxy.corp:3128",
+                "no_proxy", ".internal,hf.example:8443"));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://models.internal/x")));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://internal/x")));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://hf.example:8443/x")));
+        assertEquals("proxy.corp:3128", p.select(URI.create("https://hf.example/x")).get(0).address().toString()
+                .replace("/<unresolved>", ""));
+        assertEquals("proxy.corp:3128", p.select(URI.create("https://huggingface.co/x")).get(0).address().toString()
+                .replace("/<unresolved>", ""));
+        // no variable for http: direct
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("http://huggingface.co/x")));
+        // the loopback host always, as the JDK's selector: a proxied machine's local mirror and test servers
+        for (String local : List.of("https://127.0.0.1:8443/x", "https://localhost/x", "https://[::1]:9/x")) {
+            assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create(local)), local);
+        }
+    }
+
+    @Test
+    void aProxyTheHttpClientCannotUseIsNotUsedAndNothingElseIsRefused() throws IOException {
+        // a SOCKS proxy (a VPN's ALL_PROXY) must not stop a resolve of a local folder or a cached model
+        EnvironmentProxies p = EnvironmentProxies.of(Map.of("ALL_PROXY", "socks5://127.0.0.1:1080"));
+        assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://huggingface.co/x")));
+        for (String unusable : List.of("https://proxy.corp:443", "http://proxy.corp:70000", "http://proxy corp:1")) {
+            assertFalse(EnvironmentProxies.of(Map.of("HTTPS_PROXY", unusable)).any(), unusable);
+        }
+        HttpResponse<String> r = getWith(Map.of("all_proxy", "socks5h://127.0.0.1:1"), at(hub, ""), "/ok");
+        assertEquals("hub ok", r.body());
     }
 }

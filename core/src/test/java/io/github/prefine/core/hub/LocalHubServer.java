@@ -151,7 +151,7 @@ final class LocalHubServer extends AbstractHubServer {
                     repoKnown |= k.startsWith(parts[0] + "/resolve/");
                 }
             }
-            ex.getResponseHeaders().set("X-Error-Code", repoKnown ? "EntryNotFound" : "RepositoryNotFound");
+            ex.getResponseHeaders().set("X-Error-Code", repoKnown ? "EntryNotFound" : "RepoNotFound");
             send(ex, 404, new byte[0], head);
             return;
         }

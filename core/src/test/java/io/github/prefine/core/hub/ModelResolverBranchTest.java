@@ -250,7 +250,8 @@ class ModelResolverBranchTest {
         HubException e = assertThrows(HubException.class, () -> resolve(hub.endpoint(), false, "main"));
 
         assertEquals(404, e.statusCode());
-        assertTrue(e.getMessage().contains("404 Not Found") && e.getMessage().endsWith("; the cache holds commit " + OLD
+        assertTrue(e.getMessage().contains("404 Not Found (RevisionNotFound): the repository has no branch, tag or"
+                + " commit 'main'") && e.getMessage().endsWith("; the cache holds commit " + OLD
                 + " of " + ID + "@main: set HF_HUB_OFFLINE=1, or pass that commit as the revision, to use it without"
                 + " asking the Hub"), e.getMessage());
         assertEquals(OLD, ref());

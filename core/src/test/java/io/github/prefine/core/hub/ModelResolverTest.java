@@ -270,8 +270,23 @@ class ModelResolverTest {
     void unknownRepositoryGives404NamingTheModel() {
         HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/no-such-model"));
         assertEquals(404, e.statusCode());
-        assertTrue(e.getMessage().startsWith("acme/no-such-model@main: config.json at " + hub.endpoint()
-                + "/acme/no-such-model/resolve/main/config.json: 404 Not Found (RepositoryNotFound)"), e.getMessage());
+        assertEquals("acme/no-such-model@main: config.json at " + hub.endpoint()
+                + "/acme/no-such-model/resolve/main/config.json: 404 Not Found (RepoNotFound): no repository"
+                + " acme/no-such-model on the Hub, or a private one, which the Hub hides from a request without a"
+                + " token: check the model id, or set HF_TOKEN to a token with access", e.getMessage());
+        e = assertThrows(HubException.class, () -> resolver(settings("hf_abc"), 1).resolve("acme/no-such-model"));
+        assertTrue(e.getMessage().endsWith("404 Not Found (RepoNotFound): no repository acme/no-such-model on the Hub,"
+                + " or a private one the token in HF_TOKEN cannot see: check the model id"), e.getMessage());
+    }
+
+    @Test
+    void aRepositoryWithoutTheFileSaysSoRatherThanToCheckTheId() {
+        // the Hub's 404 tells a missing file (EntryNotFound) from a missing repository (RepoNotFound)
+        hub.put("acme/onnx-only", "model.onnx", randomBytes(100, 7), true);
+        HubException e = assertThrows(HubException.class, () -> resolver(settings(null), 1).resolve("acme/onnx-only"));
+        assertEquals(404, e.statusCode());
+        assertEquals("acme/onnx-only@main: config.json at " + hub.endpoint() + "/acme/onnx-only/resolve/main/config.json:"
+                + " 404 Not Found (EntryNotFound): the repository has no config.json at revision main", e.getMessage());
     }
 
     @Test
@@ -431,6 +446,38 @@ class ModelResolverTest {
         assertEquals("hf_abc", all.token());
         assertFalse(all.toString().contains("hf_abc"));
         assertFalse(HubSettings.fromEnvironment(Map.of("HF_HUB_OFFLINE", "0"), home).offline());
+    }
+
+    @Test
+    void cacheFoldersAreExpandedAsHuggingFaceHubExpandsThem() {
+        // huggingface_hub's constants: os.path.expandvars(os.path.expanduser(...)) on HF_HOME (the
+        // XDG default included) and HF_HUB_CACHE; a "~" taken literally made a folder named "~"
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/home/u/hf/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~/hf"), home).cacheDir());
+        assertEquals(Path.of("/home/u/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~"), home).cacheDir());
+        assertEquals(Path.of("/home/u/c/hub"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE", "~/c/hub"), home)
+                .cacheDir());
+        assertEquals(Path.of("/home/u/x/huggingface/hub"), HubSettings.fromEnvironment(Map.of("XDG_CACHE_HOME", "~/x"),
+                home).cacheDir());
+        assertEquals(Path.of("/scratch/me/hf/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "$SCRATCH/hf",
+                "SCRATCH", "/scratch/me"), home).cacheDir());
+        assertEquals(Path.of("/scratch/me/models"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE",
+                "${SCRATCH}/models", "SCRATCH", "/scratch/me"), home).cacheDir());
+        // as Python: an unknown variable and "~user" stay as written
+        assertEquals(Path.of("/a/$NOPE/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "/a/$NOPE"), home)
+                .cacheDir());
+        assertEquals(Path.of("~bob/hub"), HubSettings.fromEnvironment(Map.of("HF_HOME", "~bob"), home).cacheDir());
+    }
+
+    @Test
+    void theLegacyHubCacheVariableIsReadBetweenHfHubCacheAndHfHome() {
+        Path home = Path.of("/home/u");
+        assertEquals(Path.of("/legacy"), HubSettings.fromEnvironment(Map.of("HUGGINGFACE_HUB_CACHE", "/legacy",
+                "HF_HOME", "/hf"), home).cacheDir());
+        assertEquals(Path.of("/c"), HubSettings.fromEnvironment(Map.of("HF_HUB_CACHE", "/c", "HUGGINGFACE_HUB_CACHE",
+                "/legacy"), home).cacheDir());
+        assertEquals(Path.of("/home/u/legacy"), HubSettings.fromEnvironment(Map.of("HUGGINGFACE_HUB_CACHE",
+                "~/legacy"), home).cacheDir());
     }
 
     @Test

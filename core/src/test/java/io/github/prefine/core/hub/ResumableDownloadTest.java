@@ -34,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What the callers' tests ({@link ModelResolverTest}, the examples' dataset fetcher tests) do not
  * reach: a wrong {@code Content-Range}, a server that ignores {@code Range}, redirect faults, a
- * short body, progress counting, and a full disk ({@code /dev/full}). A real JDK server on
+ * short body, progress counting, a full disk ({@code /dev/full}), and the lock held by another
+ * process. A real JDK server on
  * loopback answers each case by hand.
  */
 class ResumableDownloadTest {
@@ -337,6 +338,65 @@ class ResumableDownloadTest {
         assertArrayEquals(BODY, Files.readAllBytes(real.resolve("part.bin")));
         assertFalse(Files.exists(partial));
         assertEquals(1, ranges.size(), "one request: the second found the file stored, " + ranges);
+    }
+
+    /**
+     * Another process holds the target's OS lock (a JVM of its own, so the lock is the only thing
+     * the two share: the in-JVM monitor the thread tests meet cannot stand in for it), and stores
+     * the file before it lets go. The download here must wait for the lock, then find the file
+     * stored and ask the server nothing. It gets two seconds to ask, were it not waiting.
+     */
+    @Test
+    void aDownloadWaitsForAnotherProcessHoldingTheLockAndTakesTheFileItStored() throws Exception {
+        handler = ex -> serve(ex, null);
+        Path target = tmp.resolve("part.bin");
+        Path holder = Files.writeString(tmp.resolve("Hold.java"), """
+                import java.nio.channels.FileChannel;
+                import java.nio.file.Path;
+                import java.nio.file.StandardOpenOption;
+
+                public class Hold {
+                    public static void main(String[] args) throws Exception {
+                        try (FileChannel ch = FileChannel.open(Path.of(args[0]), StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE); var held = ch.lock()) {
+                            System.out.println("locked");
+                            System.out.flush();
+                            System.in.read(); // until the test lets go
+                        }
+                    }
+                }
+                """);
+        String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process other = new ProcessBuilder(launcher, holder.toString(), target.resolveSibling("part.bin.lock").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            var reader = new java.io.BufferedReader(new java.io.InputStreamReader(other.getInputStream(),
+                    StandardCharsets.UTF_8));
+            assertEquals("locked", reader.readLine(), "the other process did not take the lock");
+            var waiting = pool.submit(() -> {
+                downloads().build().download("acme/data", "part.bin", url(), expected(), target);
+                return null;
+            });
+            try {
+                waiting.get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException expectedWhileLocked) {
+                // waiting for the lock, as it should
+            }
+            // the other process stores the file, then lets go
+            Path stored = Files.write(tmp.resolve("stored.tmp"), BODY);
+            Files.move(stored, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            other.getOutputStream().write('\n');
+            other.getOutputStream().flush();
+            assertEquals(0, other.waitFor());
+            waiting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            other.destroy();
+            pool.shutdownNow();
+        }
+        assertEquals(List.of(), ranges, "the file the other process stored was fetched again");
+        assertArrayEquals(BODY, Files.readAllBytes(target));
+        assertFalse(Files.exists(target.resolveSibling("part.bin.incomplete")));
     }
 
     @Test

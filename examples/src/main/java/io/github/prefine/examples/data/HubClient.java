@@ -163,7 +163,7 @@ final class HubClient {
                 throw new HubException(-1, repo + ": " + folder + ": the tree listing must be a JSON array");
             }
             ((JsonArray) e).forEach(out::add);
-            URI next = nextPage(resp);
+            URI next = nextPage(resp, repo, folder);
             // the next page is asked for with the token: on the endpoint's host only, and each page once
             if (next != null && (!http.sameHost(next) || asked.contains(next) || asked.size() == MAX_TREE_PAGES)) {
                 throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page " + next + " is "
@@ -175,8 +175,12 @@ final class HubClient {
         return out;
     }
 
-    /** The {@code rel="next"} target of a response's {@code Link} header, resolved against its URL, or null. */
-    private static URI nextPage(HttpResponse<?> resp) {
+    /**
+     * The {@code rel="next"} target of a response's {@code Link} header, resolved against its URL, or null.
+     *
+     * @throws HubException if the target is no URI reference
+     */
+    private static URI nextPage(HttpResponse<?> resp, String repo, String folder) throws HubException {
         for (String header : resp.headers().allValues("Link")) {
             for (String link : header.split(",")) {
                 int open = link.indexOf('<');
@@ -187,7 +191,13 @@ final class HubClient {
                 for (String param : link.substring(close + 1).split(";")) {
                     String p = param.strip().replace(" ", "");
                     if (p.equalsIgnoreCase("rel=\"next\"") || p.equalsIgnoreCase("rel=next")) {
-                        return resp.uri().resolve(link.substring(open + 1, close).strip());
+                        String target = link.substring(open + 1, close).strip();
+                        try {
+                            return resp.uri().resolve(target);
+                        } catch (IllegalArgumentException e) {
+                            throw new HubException(-1, repo + ": " + folder + ": the tree listing's next page must be"
+                                    + " a URI reference, found '" + target + "'");
+                        }
                     }
                 }
             }

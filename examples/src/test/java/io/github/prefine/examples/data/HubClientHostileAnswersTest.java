@@ -96,6 +96,14 @@ class HubClientHostileAnswersTest {
     }
 
     @Test
+    void aNextPageThatIsNoUriIsAHubErrorNotAnIllegalArgument() {
+        link = "</api/datasets/acme/data/tree/" + COMMIT + "/default/train?cursor=a b|c>; rel=\"next\"";
+        HubException e = listing("[" + entry("default/train/0000.parquet", "3") + "]");
+        assertEquals("acme/data: default/train: the tree listing's next page must be a URI reference, found '/api/datasets/"
+                + "acme/data/tree/" + COMMIT + "/default/train?cursor=a b|c'", e.getMessage());
+    }
+
+    @Test
     void anEntryWithoutAPathIsAHubErrorNotANullPointer() {
         HubException e = listing("[{\"type\":\"file\",\"size\":3}]");
 
