@@ -49,7 +49,8 @@ import java.util.Map;
  * @param epochs each epoch's report: validation losses, average, improved, seconds, examples
  * @param stepCounts the optimiser's per-parameter step counts
  * @param finished true once the run has ended and the best weights are the model's
- * @param stoppedEarly true if patience ran out
+ * @param stoppedEarly true if patience ran out before the epoch limit (versions before 2026-12-07
+ *     recorded true also where it ran out on the last allowed epoch)
  * @param manifest run provenance (Java, OS, architecture, DJL engine, device) and the settings a
  *     resume must match (schedule, precision and accumulation, in every checkpoint; the optimiser's
  *     {@code optimizer.*}, absent from checkpoints written before they were kept); never null in a
