@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -424,8 +425,39 @@ final class TrainerCheckpoints {
             }
             if (state.skippedSteps() != null) {
                 step.restoreSteps(state.globalStep(), state.skippedSteps());
+            } else if (scaler != null) {
+                step.restoreSteps(state.globalStep(), olderSkipCount());
+            }
+            if (scaler != null && state.overflowStreak() == null) {
+                LOG.warn("{}: no overflowStreak (a checkpoint written before 2026-12-05); the streak of steps skipped"
+                        + " for overflow in a row, {} of which declare the run diverged, is counted from 0 at the"
+                        + " resume", dir.resolve("state.json"), LossWatch.OVERFLOW_LIMIT);
             }
             best.take(bestValues);
+        }
+
+        /**
+         * The steps a fp16-mixed checkpoint written before 2026-12-04 skipped for overflow, which
+         * its state does not hold: a skipped step leaves the optimiser's step counts, and every
+         * other step updates the encoder, so the steps run less the encoder's count. Without it the
+         * update count, and with it the learning-rate schedule, started over at 0.
+         */
+        private long olderSkipCount() {
+            Path file = dir.resolve("state.json");
+            long steps = state.globalStep();
+            OptionalLong updates = step.optimizer().encoderSteps(state.stepCounts());
+            if (updates.isEmpty()) {
+                LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04), and no encoder step count to"
+                        + " derive it from; the count is unknown and taken as 0, so the learning-rate schedule continues"
+                        + " at update {} and the steps reported skipped are only those after the resume", file, steps);
+                return 0;
+            }
+            long skipped = steps - updates.getAsLong();
+            LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04); derived from the optimiser's step"
+                    + " counts, which a skipped step leaves: {} of the {} steps were skipped for overflow (the encoder"
+                    + " was updated {} times), and the learning-rate schedule continues at update {}", file, skipped,
+                    steps, updates.getAsLong(), updates.getAsLong());
+            return skipped;
         }
 
         @Override

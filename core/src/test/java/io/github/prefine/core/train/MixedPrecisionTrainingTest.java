@@ -44,7 +44,7 @@ class MixedPrecisionTrainingTest {
         return enc;
     }
 
-    private static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
+    static MultiHeadModel model(NDManager root, SyntheticTasks tasks) {
         MultiHeadModel.Builder b = MultiHeadModel.builder().setManager(root).setEncoder(encoder(root, 3), 16);
         for (int t = 0; t < tasks.numTasks(); t++) {
             // dropout-free heads, as the encoder here: the float32 and mixed runs must see the same noise-free steps
@@ -284,7 +284,7 @@ class MixedPrecisionTrainingTest {
     }
 
     /** Poisons the gradient of the trainer's steps {@code from} to {@code to} (global step numbers). */
-    private static void poison(Trainer trainer, long from, long to) {
+    static void poison(Trainer trainer, long from, long to) {
         trainer.trainingStep().inspectGradients(g -> {
             long s = trainer.globalStep();
             if (s >= from && s <= to) {

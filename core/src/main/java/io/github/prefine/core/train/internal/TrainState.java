@@ -60,10 +60,11 @@ import java.util.Map;
  * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps
  *     since its last change
  * @param skippedSteps mixed precision only, else null: steps skipped so far for a non-finite
- *     gradient; null also in checkpoints written before it was kept
+ *     gradient; null also in checkpoints written before it was kept (before 2026-12-04), from which
+ *     a resume derives it with a warning: the steps run less the encoder's step count
  * @param overflowStreak loss scaling only, else null: the steps skipped in a row up to the
  *     checkpoint, which a run of 50 declares diverged; null also in checkpoints written before it
- *     was kept
+ *     was kept (before 2026-12-05), whose resume counts the streak from 0 with a warning
  */
 public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
         byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
