@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.internal.MovedEnvironment;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.precision.LossScaler;
@@ -144,18 +145,10 @@ final class TrainerCheckpoints {
         }
         // another device or engine resumes, but rounds otherwise: the promise of an uninterrupted run's bits lapses
         Map<String, String> now = manifest();
-        List<String> moved = new ArrayList<>();
-        for (String key : List.of("device", "engine")) {
-            String stored = recorded.get(key);
-            if (stored != null && !stored.equals(now.get(key))) {
-                moved.add(key + ": written on " + stored + ", resumed on " + now.get(key));
-            }
-        }
-        if (!moved.isEmpty()) {
-            LOG.warn("{}: {}; the run continues, but its results can differ by rounding from those of a run not"
-                    + " interrupted, which resumes to the same bits only on the device and engine it was written on",
-                    dir, String.join("; ", moved));
-        }
+        MovedEnvironment.differences(recorded::get, now::get, "written on", "resumed on").ifPresent(moved -> LOG.warn(
+                "{}: {}; the run continues, but its results can differ by rounding from those of a run not"
+                + " interrupted, which resumes to the same bits only on the device and engine it was written on",
+                dir, moved));
         if (!unchecked.isEmpty()) {
             LOG.warn("{}: checkpoint written before the optimiser's settings were recorded, so they could not be"
                     + " checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
