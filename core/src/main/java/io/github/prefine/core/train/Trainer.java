@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation or
  * optimiser setting (betas, epsilon, weight decay and the parameters it decays, clipping norm) is
  * refused rather than continued, with each difference named; one written before the optimiser's
- * settings were recorded resumes with a warning that they could not be checked. A resume is all or
+ * settings were recorded resumes with a warning that they could not be checked, and a fp16-mixed one
+ * written before the steps skipped for overflow were counted takes the count from the optimiser's
+ * step counts (which a skipped step leaves), with a warning naming it. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
  * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
