@@ -5,19 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.prefine.core.model.MultiHeadModel;
-import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.core.testing.CapturedLogs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -30,43 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  * started over (its warm-up again), and the run reported only the steps skipped after the resume.
  * A skipped step leaves the optimiser's step counts as they were, and the encoder is updated at
  * every step that is not skipped, so the count is the steps run less the encoder's step count.
- * The checkpoint here is a real one whose {@code state.json} is rewritten with only the members
- * the older version wrote; the ground truth is the uninterrupted run, and the 5 steps poisoned.
+ * The checkpoint here is a real one (of {@link MixedPrecisionTrainingTest}'s poisoned run: 2 epochs of
+ * 40 steps) whose {@code state.json} is rewritten with only the members the older version wrote;
+ * the ground truth is the uninterrupted run, and the 5 steps poisoned.
  */
 class TrainerResumeOlderSkipCountTest {
-    private static final SyntheticTasks TASKS = new SyntheticTasks(5, 40, 4, TestHeads.Kind.SEQUENCE);
     /** Steps 10 to 14 of the first epoch's 40 overflow; the checkpoint after step 39 is outside the streak. */
     private static final long FIRST_BAD = 10;
     private static final long LAST_BAD = 14;
     /** The members of state.json that versions before 2026-12-04 did not write. */
     private static final Set<String> LATER = Set.of("skippedSteps", "overflowStreak");
-
-    private record Outcome(List<float[]> weights, long skipped) {}
-
-    /** A fp16-mixed run of 2 epochs of 40 steps; kill > 0 ends it after that epoch's checkpoint. */
-    private static Outcome run(Path ckpt, int kill) throws Exception {
-        Engine.getInstance().setRandomSeed(11);
-        try (NDManager root = NDManager.newBaseManager();
-                MultiHeadModel model = MixedPrecisionTrainingTest.model(root, TASKS);
-                Trainer trainer = Trainer.builder().setModel(model).setData(TASKS).optBatchSize(1).optMaxEpochs(2)
-                        .optPatience(5).optLearningRate(1e-3).optWarmupSteps(50).optPrecision(Precision.FP16_MIXED)
-                        .optCheckpointDir(ckpt).addListener(new TrainingListener() {
-                            @Override
-                            public void onCheckpoint(Path dir, int epochs) {
-                                if (epochs == kill) {
-                                    throw new IllegalStateException("killed");
-                                }
-                            }
-                        }).build()) {
-            MixedPrecisionTrainingTest.poison(trainer, FIRST_BAD, LAST_BAD);
-            FitResult r = trainer.fit();
-            List<float[]> weights = new ArrayList<>();
-            for (NDArray a : MultiHeadModel.arrays(model.parameters()).values()) {
-                weights.add(a.toFloatArray());
-            }
-            return new Outcome(weights, r.skippedSteps());
-        }
-    }
 
     /** Rewrites the checkpoint's state.json with the members the older version wrote, and returns the file. */
     private static Path asTheOlderVersionWroteIt(Path ckpt) throws Exception {
@@ -96,19 +62,22 @@ class TrainerResumeOlderSkipCountTest {
     @Test
     void anOlderCheckpointWithoutTheSkipCountResumesAsTheWholeRunAndSaysWhereTheCountCameFrom(@TempDir Path tmp)
             throws Exception {
-        Outcome whole = run(tmp.resolve("whole"), -1);
+        MixedPrecisionTrainingTest.Outcome whole = MixedPrecisionTrainingTest.poisonedRun(tmp.resolve("whole"),
+                FIRST_BAD, LAST_BAD, -1);
         assertEquals(LAST_BAD - FIRST_BAD + 1, whole.skipped(), "the steps poisoned");
 
         Path ckpt = tmp.resolve("killed");
-        assertEquals("killed", assertThrows(IllegalStateException.class, () -> run(ckpt, 1)).getMessage());
+        assertEquals("killed", assertThrows(IllegalStateException.class,
+                () -> MixedPrecisionTrainingTest.poisonedRun(ckpt, FIRST_BAD, LAST_BAD, 1)).getMessage());
         Path state = asTheOlderVersionWroteIt(ckpt);
-        Outcome[] resumed = new Outcome[1];
-        String logs = CapturedLogs.of(() -> resumed[0] = run(ckpt, -1));
+        MixedPrecisionTrainingTest.Outcome[] resumed = new MixedPrecisionTrainingTest.Outcome[1];
+        String logs = CapturedLogs.of(() -> resumed[0] = MixedPrecisionTrainingTest.poisonedRun(ckpt, FIRST_BAD, LAST_BAD,
+                -1));
 
+        assertEquals("finished", resumed[0].end());
         assertEquals(whole.skipped(), resumed[0].skipped(), "skipped steps of the resumed run");
-        for (int i = 0; i < whole.weights().size(); i++) {
-            assertArrayEquals(whole.weights().get(i), resumed[0].weights().get(i), "parameter " + i);
-        }
+        assertEquals(whole.scores(), resumed[0].scores(), "each epoch's validation loss, the second's after the resume");
+        assertArrayEquals(whole.weights(), resumed[0].weights(), "the resumed run's final weights");
         // 40 steps before the checkpoint, 5 of them skipped: the encoder was updated 35 times
         assertTrue(logs.lines().anyMatch(l -> l.contains("WARN") && l.contains(state + ": no skippedSteps")
                 && l.contains("5 of the 40 steps were skipped") && l.contains("continues at update 35")), logs);
