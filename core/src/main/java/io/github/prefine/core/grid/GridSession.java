@@ -3,10 +3,12 @@ package io.github.prefine.core.grid;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
 import io.github.prefine.core.checkpoint.AtomicFiles;
 import io.github.prefine.core.checkpoint.PlainFolders;
 import io.github.prefine.core.encoder.EncoderCheckpoint;
 import io.github.prefine.core.encoder.EncoderConfig;
+import io.github.prefine.core.internal.MovedEnvironment;
 import io.github.prefine.core.predict.ModelExport;
 import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
@@ -198,17 +200,11 @@ public final class GridSession implements AutoCloseable {
         if (was == null || !was.isJsonObject()) {
             return;
         }
-        List<String> moved = new ArrayList<>();
-        for (String key : List.of("device", "engine")) {
-            JsonElement before = was.getAsJsonObject().get(key);
-            if (before != null && before.isJsonPrimitive() && !before.equals(now.get(key))) {
-                moved.add(key + ": was " + before.getAsString() + ", now " + now.get(key).getAsString());
-            }
-        }
-        if (!moved.isEmpty()) {
-            LOG.warn("{}: this run continues elsewhere than it was last run ({}); units trained before and after"
-                    + " can differ by rounding from what one machine would have made", file, String.join("; ", moved));
-        }
+        JsonObject recorded = was.getAsJsonObject();
+        MovedEnvironment.differences(key -> recorded.get(key) instanceof JsonPrimitive p ? p.getAsString() : null,
+                key -> now.get(key).getAsString(), "was", "now").ifPresent(moved -> LOG.warn("{}: this run continues"
+                + " elsewhere than it was last run ({}); units trained before and after can differ by rounding from"
+                + " what one machine would have made", file, moved));
     }
 
     /**

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -481,6 +482,30 @@ public final class AdamW implements AutoCloseable {
             t[g] = e.getValue();
         }
         return t;
+    }
+
+    /**
+     * Returns how many updates the encoder (group 0) received, from per-parameter counts: every
+     * update changes it and a skipped step leaves its count, so for a checkpoint that recorded no
+     * count of skipped steps this gives it.
+     *
+     * @param stepCounts per-parameter step counts, as {@link #stepCounts} returns them (checked
+     *     with {@link #groupSteps})
+     * @return the count, 0 where no encoder parameter has one; empty if the encoder has no parameters
+     */
+    OptionalLong encoderSteps(Map<String, Long> stepCounts) {
+        List<NamedParameter> ps = flat.parameters();
+        boolean any = false;
+        for (int i = 0; i < ps.size(); i++) {
+            if (flat.groupOf(i) == 0) {
+                any = true;
+                Long c = stepCounts.get(ps.get(i).key());
+                if (c != null) {
+                    return OptionalLong.of(c);
+                }
+            }
+        }
+        return any ? OptionalLong.of(0) : OptionalLong.empty();
     }
 
     /**

@@ -10,7 +10,8 @@ import java.util.List;
  * @param epochs every epoch's report, in order
  * @param bestEpoch the 0-based epoch whose weights were restored, -1 if none was finite
  * @param bestAverageValidationLoss that epoch's early-stopping score
- * @param stoppedEarly true if patience ran out before the epoch limit
+ * @param stoppedEarly true if patience ran out before the epoch limit (false
+ *     where it ran out on the last allowed epoch, which the limit ended anyway)
  * @param globalSteps optimiser steps taken
  * @param learningRate the peak learning rate used
  * @param skippedSteps steps skipped for a non-finite gradient under mixed precision (0 in float32)
@@ -23,7 +24,8 @@ public record FitResult(List<EpochReport> epochs, int bestEpoch, double bestAver
      * @param epochs every epoch's report, in order
      * @param bestEpoch the 0-based epoch whose weights were restored, -1 if none was finite
      * @param bestAverageValidationLoss that epoch's early-stopping score
-     * @param stoppedEarly true if patience ran out before the epoch limit
+     * @param stoppedEarly true if patience ran out before the epoch limit (false where it ran
+     *     out on the last allowed epoch)
      * @param globalSteps optimiser steps taken
      * @param learningRate the peak learning rate used
      * @param skippedSteps steps skipped for a non-finite gradient under mixed precision (0 in float32)
@@ -38,7 +40,7 @@ public record FitResult(List<EpochReport> epochs, int bestEpoch, double bestAver
      * @param epochs the epochs' reports
      * @param bestEpoch the best epoch, -1 if none
      * @param bestAverageValidationLoss its average validation loss
-     * @param stoppedEarly whether patience ran out
+     * @param stoppedEarly whether patience ran out before the epoch limit
      * @param globalSteps optimiser steps taken
      * @param learningRate the peak learning rate
      */

@@ -55,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint of another seed, peak learning rate, schedule, precision, gradient accumulation or
  * optimiser setting (betas, epsilon, weight decay and the parameters it decays, clipping norm) is
  * refused rather than continued, with each difference named; one written before the optimiser's
- * settings were recorded resumes with a warning that they could not be checked. A resume is all or
+ * settings were recorded resumes with a warning that they could not be checked, and a fp16-mixed one
+ * written before the steps skipped for overflow were counted takes the count from the optimiser's
+ * step counts (which a skipped step leaves), with a warning naming it. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
  * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
@@ -261,7 +263,7 @@ public final class Trainer implements AutoCloseable {
                 listeners.forEach(l -> l.onResume(st.epochsDone()));
                 if (st.finished()) {
                     LOG.info("{}run in {} already finished after {}", logName, latest.get(), Counts.counted(st.epochsDone(), "epoch"));
-                    return result(st.stoppedEarly());
+                    return result(stoppedEarly(st));
                 }
                 startEpoch = st.epochsDone();
                 LOG.info("{}resuming from {} after {}", logName, latest.get(), Counts.counted(startEpoch, "epoch"));
@@ -273,10 +275,12 @@ public final class Trainer implements AutoCloseable {
             engine.setRandomSeed(seeds.epoch(epoch));
             trainEpoch(epoch);
         }
-        boolean stoppedEarly = stopping.shouldStop();
+        // patience that runs out on the last allowed epoch saves no epoch: the limit ended that run
+        boolean stoppedEarly = stopping.shouldStop() && epochs.size() < maxEpochs;
         if (best.restore()) {
             step.syncReplicas();
         }
+        logEnd(stoppedEarly);
         if (store != null) {
             int done = epochs.size();
             Path dir = store.write(done, true, (a, d) -> writeCheckpoint(a, d, done, true, stoppedEarly));
@@ -365,6 +369,36 @@ public final class Trainer implements AutoCloseable {
     private double lastRate() {
         long updates = precision == Precision.FP16_MIXED ? globalStep - step.skippedSteps() : globalStep;
         return schedule.lr(Math.max(0, updates - 1));
+    }
+
+    /** Says what ended the run, and which epoch's weights the model now holds. */
+    private void logEnd(boolean stoppedEarly) {
+        if (!LOG.isInfoEnabled()) {
+            return;
+        }
+        int done = epochs.size();
+        String end;
+        if (stoppedEarly) {
+            end = "stopped early after " + done + " of " + Counts.counted(maxEpochs, "epoch")
+                    + ": the average validation loss did not improve for " + Counts.counted(patience, "epoch")
+                    + " (patience " + patience + ")";
+        } else {
+            end = "reached the epoch limit after " + done + " of " + Counts.counted(maxEpochs, "epoch")
+                    + (stopping.shouldStop() ? " (patience " + patience + " ran out on the last epoch as well, which"
+                            + " saved no epoch)" : "");
+        }
+        int bestEpoch = stopping.bestEpoch();
+        LOG.info("{}{}; {}", logName, end, bestEpoch < 0
+                ? "no epoch had a finite average validation loss, so the last epoch's weights stay"
+                : "best epoch " + (bestEpoch + 1) + " restored");
+    }
+
+    /**
+     * Whether a finished run stopped early. Versions before 2026-12-07 recorded true also where
+     * patience ran out on the last allowed epoch, which the limit in its manifest shows.
+     */
+    private static boolean stoppedEarly(TrainState st) {
+        return st.stoppedEarly() && !Integer.toString(st.epochsDone()).equals(st.manifest().get("maxEpochs"));
     }
 
     private FitResult result(boolean stoppedEarly) {

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.github.prefine.core.internal.MovedEnvironment;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
 import io.github.prefine.core.precision.LossScaler;
@@ -18,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -143,18 +145,10 @@ final class TrainerCheckpoints {
         }
         // another device or engine resumes, but rounds otherwise: the promise of an uninterrupted run's bits lapses
         Map<String, String> now = manifest();
-        List<String> moved = new ArrayList<>();
-        for (String key : List.of("device", "engine")) {
-            String stored = recorded.get(key);
-            if (stored != null && !stored.equals(now.get(key))) {
-                moved.add(key + ": written on " + stored + ", resumed on " + now.get(key));
-            }
-        }
-        if (!moved.isEmpty()) {
-            LOG.warn("{}: {}; the run continues, but its results can differ by rounding from those of a run not"
-                    + " interrupted, which resumes to the same bits only on the device and engine it was written on",
-                    dir, String.join("; ", moved));
-        }
+        MovedEnvironment.differences(recorded::get, now::get, "written on", "resumed on").ifPresent(moved -> LOG.warn(
+                "{}: {}; the run continues, but its results can differ by rounding from those of a run not"
+                + " interrupted, which resumes to the same bits only on the device and engine it was written on",
+                dir, moved));
         if (!unchecked.isEmpty()) {
             LOG.warn("{}: checkpoint written before the optimiser's settings were recorded, so they could not be"
                     + " checked; the run resumes under this run's, which must be the checkpoint's for the run to be"
@@ -424,8 +418,39 @@ final class TrainerCheckpoints {
             }
             if (state.skippedSteps() != null) {
                 step.restoreSteps(state.globalStep(), state.skippedSteps());
+            } else if (scaler != null) {
+                step.restoreSteps(state.globalStep(), olderSkipCount());
+            }
+            if (scaler != null && state.overflowStreak() == null) {
+                LOG.warn("{}: no overflowStreak (a checkpoint written before 2026-12-05); the streak of steps skipped"
+                        + " for overflow in a row, {} of which declare the run diverged, is counted from 0 at the"
+                        + " resume", dir.resolve("state.json"), LossWatch.OVERFLOW_LIMIT);
             }
             best.take(bestValues);
+        }
+
+        /**
+         * The steps a fp16-mixed checkpoint written before 2026-12-04 skipped for overflow, which
+         * its state does not hold: a skipped step leaves the optimiser's step counts, and every
+         * other step updates the encoder, so the steps run less the encoder's count. Without it the
+         * update count, and with it the learning-rate schedule, started over at 0.
+         */
+        private long olderSkipCount() {
+            Path file = dir.resolve("state.json");
+            long steps = state.globalStep();
+            OptionalLong updates = step.optimizer().encoderSteps(state.stepCounts());
+            if (updates.isEmpty()) {
+                LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04), and no encoder step count to"
+                        + " derive it from; the count is unknown and taken as 0, so the learning-rate schedule continues"
+                        + " at update {} and the steps reported skipped are only those after the resume", file, steps);
+                return 0;
+            }
+            long skipped = steps - updates.getAsLong();
+            LOG.warn("{}: no skippedSteps (a checkpoint written before 2026-12-04); derived from the optimiser's step"
+                    + " counts, which a skipped step leaves: {} of the {} steps were skipped for overflow (the encoder"
+                    + " was updated {} times), and the learning-rate schedule continues at update {}", file, skipped,
+                    steps, updates.getAsLong(), updates.getAsLong());
+            return skipped;
         }
 
         @Override

@@ -318,7 +318,7 @@ class MixedPrecisionTrainingTest {
     }
 
     /** A fp16-mixed run of 2 epochs of 40 steps with steps from..to poisoned; kill > 0 ends it after that checkpoint. */
-    private static Outcome poisonedRun(Path ckpt, long from, long to, int kill) throws Exception {
+    static Outcome poisonedRun(Path ckpt, long from, long to, int kill) throws Exception {
         Engine.getInstance().setRandomSeed(11);
         SyntheticTasks tasks = new SyntheticTasks(5, 40, 4, TestHeads.Kind.SEQUENCE);
         try (NDManager root = NDManager.newBaseManager();
@@ -334,16 +334,22 @@ class MixedPrecisionTrainingTest {
                             }
                         }).build()) {
             poison(trainer, from, to);
+            FitResult fit;
             try {
-                trainer.fit();
+                fit = trainer.fit();
             } catch (NonFiniteLossException e) {
-                return new Outcome("diverged", new float[0][]);
+                return new Outcome("diverged", new float[0][], List.of(), -1);
             }
-            return new Outcome("finished", snapshot(MultiHeadModel.arrays(model.parameters())));
+            return new Outcome("finished", snapshot(MultiHeadModel.arrays(model.parameters())),
+                    fit.epochs().stream().map(EpochReport::averageValidationLoss).toList(), fit.skippedSteps());
         }
     }
 
-    private record Outcome(String end, float[][] weights) {}
+    /**
+     * How a run ended, its final weights (the best epoch's), each epoch's average validation loss
+     * (also of the epochs after the best), and the steps it skipped (-1 for a diverged run).
+     */
+    record Outcome(String end, float[][] weights, List<Double> scores, long skipped) {}
 
     @Test
     void aRunResumedAcrossSkippedStepsEndsAsTheWholeRun(@TempDir Path tmp) throws Exception {
@@ -360,6 +366,8 @@ class MixedPrecisionTrainingTest {
             // 50 in a row declare the run diverged, also when the checkpoint falls inside them
             assertEquals(bad[1] - bad[0] + 1 >= LossWatch.OVERFLOW_LIMIT ? "diverged" : "finished", whole.end(), name);
             assertEquals(whole.end(), resumed.end(), name);
+            // the final weights are the best epoch's, the first's here: the second epoch shows in its loss
+            assertEquals(whole.scores(), resumed.scores(), name);
             assertArrayEquals(whole.weights(), resumed.weights(), name);
         }
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The trainer's INFO lines as a user reads them, from slf4j-simple in a child JVM: with several
  * worker processes on one standard error, a line must name its run, and its epochs must count as
  * the progress bar and the grid's result lines count them (from 1), and with several tasks it ends
- * with each task's validation loss. Nothing per step at INFO. A
+ * with each task's validation loss; a last line says what ended the run. Nothing per step at INFO. A
  * checkpoint write, gigabytes for a base model, says where, how large and how long.
  */
 class TrainerLogTest {
@@ -32,7 +32,10 @@ class TrainerLogTest {
         // learns nothing beside one that learns fast); the average is their mean, as EarlyStopping takes it
         Pattern perTask = Pattern.compile("average validation loss (\\d+\\.\\d{4}) .*; validation loss per task:"
                 + " tags (\\d+\\.\\d{4}), pairs (\\d+\\.\\d{4})$");
-        assertEquals(2, trainer.size(), text);
+        // two epoch lines, then what ended the run
+        assertEquals(3, trainer.size(), text);
+        assertTrue(Pattern.compile("INFO " + Pattern.quote(Trainer.class.getName()) + " - Only-SL lr 0\\.001: reached the"
+                + " epoch limit after 2 of 2 epochs; best epoch [12] restored$").matcher(trainer.get(2)).find(), trainer.get(2));
         for (int i = 0; i < 2; i++) {
             var m = epoch.matcher(trainer.get(i));
             assertTrue(m.find(), trainer.get(i));

@@ -119,11 +119,12 @@ class TrainerResumeOlderMomentsTest {
         try (NDManager root = NDManager.newBaseManager();
                 MultiHeadModel resumed = TrainerTest.model(root, TASKS, 3);
                 MultiHeadModel whole = TrainerTest.model(root, TASKS, 3)) {
+            // the final weights are the best epoch's: they show the resumed epoch only where it is the best
             try (Trainer t = builder(resumed).optCheckpointDir(dir).build()) {
-                assertEquals(2, t.fit().epochs().size());
+                assertEquals(1, t.fit().bestEpoch(), "best epoch of 2");
             }
             try (Trainer t = builder(whole).build()) {
-                assertEquals(2, t.fit().epochs().size());
+                assertEquals(1, t.fit().bestEpoch(), "best epoch of 2");
             }
             List<byte[]> expected = bytes(whole);
             List<byte[]> actual = bytes(resumed);

@@ -49,7 +49,8 @@ import java.util.Map;
  * @param epochs each epoch's report: validation losses, average, improved, seconds, examples
  * @param stepCounts the optimiser's per-parameter step counts
  * @param finished true once the run has ended and the best weights are the model's
- * @param stoppedEarly true if patience ran out
+ * @param stoppedEarly true if patience ran out before the epoch limit (versions before 2026-12-07
+ *     recorded true also where it ran out on the last allowed epoch)
  * @param manifest run provenance (Java, OS, architecture, DJL engine, device) and the settings a
  *     resume must match (schedule, precision and accumulation, in every checkpoint; the optimiser's
  *     {@code optimizer.*}, absent from checkpoints written before they were kept); never null in a
@@ -59,10 +60,11 @@ import java.util.Map;
  * @param lossScaleGrowthTracker mixed precision only, else null: the scaler's count of clean steps
  *     since its last change
  * @param skippedSteps mixed precision only, else null: steps skipped so far for a non-finite
- *     gradient; null also in checkpoints written before it was kept
+ *     gradient; null also in checkpoints written before it was kept (before 2026-12-04), from which
+ *     a resume derives it with a warning: the steps run less the encoder's step count
  * @param overflowStreak loss scaling only, else null: the steps skipped in a row up to the
  *     checkpoint, which a run of 50 declares diverged; null also in checkpoints written before it
- *     was kept
+ *     was kept (before 2026-12-05), whose resume counts the streak from 0 with a warning
  */
 public record TrainState(String format, int epochsDone, long globalStep, double learningRate, long seed,
         byte[] samplerState, List<Double> scores, List<EpochRecord> epochs, Map<String, Long> stepCounts,
