@@ -3,9 +3,14 @@ package io.github.prefine.core.grid;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskRegistry;
+import io.github.prefine.eval.internal.Counts;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -14,7 +19,8 @@ import java.util.function.Function;
 /**
  * What {@link Grid.Builder#build()} checks before a grid exists: the required values, the ranges,
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
- * tables), a target that the chosen groups would pre-finetune on, and learning rates that would
+ * tables), a target that the chosen groups would pre-finetune on, a chosen group of which the
+ * pre-finetuning tasks hold none (its settings would pre-finetune on nothing), and learning rates that would
  * share a folder, and QA windows too short for a QA task of the grid. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */
@@ -59,6 +65,7 @@ final class GridChecks {
         distinct("targets", c.targets, Task::name);
         distinct("pre-finetuning tasks", c.pool, Task::name);
         unseenTargets(c);
+        groupsWithTasks(c);
         qaWindows(c);
         checkRates(c.learningRates);
         if (c.targetLearningRates != null) {
@@ -115,6 +122,40 @@ final class GridChecks {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses a chosen group of which the pool holds no task: every setting made of such groups
+     * alone would pre-finetune on nothing, and one that also names another group would be that
+     * group's alone under a name saying otherwise. The plan found it only once a run began, taking
+     * it for missing data. The baseline, pre-finetuned on nothing on purpose, is not a combination.
+     */
+    private static void groupsWithTasks(GridConfig c) {
+        Set<TaskGroup> pooled = new LinkedHashSet<>();
+        c.pool.forEach(t -> pooled.add(t.group()));
+        List<TaskGroup> empty = c.groups.stream().filter(g -> !pooled.contains(g)).toList();
+        if (empty.isEmpty()) {
+            return;
+        }
+        List<String> settings = TaskRegistry.combinations(c.groups).stream()
+                .filter(k -> empty.containsAll(k.groups())).map(GroupCombination::name).toList();
+        String groups = Counts.noun(empty.size(), "group") + " " + names(empty);
+        throw new IllegalArgumentException("grid: " + Counts.noun(settings.size(), "setting") + " " + series(settings)
+                + " " + (settings.size() == 1 ? "has" : "have") + " no pre-finetuning task: setPrefinetuningTasks holds"
+                + " none of " + groups + " (" + (pooled.isEmpty() ? "it holds no task" : "its tasks are of "
+                + names(List.copyOf(pooled))) + "), and a setting that also names another group would be that group's"
+                + " alone; expected at least one pre-finetuning task of each chosen group: add tasks of " + names(empty)
+                + " or leave " + (empty.size() == 1 ? "it" : "them") + " out of setGroups");
+    }
+
+    /** "A", "A and B", "A, B and C". */
+    private static String series(List<String> items) {
+        int n = items.size();
+        return n == 1 ? items.get(0) : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
+    }
+
+    private static String names(List<TaskGroup> groups) {
+        return groups.stream().map(TaskGroup::name).toList().toString();
     }
 
     /**

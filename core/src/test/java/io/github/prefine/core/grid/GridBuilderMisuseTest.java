@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GridBuilderMisuseTest {
     private static final Task CONLL = TaskCatalog.task("conll2003-en");
     private static final Task RTE = TaskCatalog.task("rte");
+    private static final Task SQUAD = TaskCatalog.task("squad");
 
     private static Grid.Builder base(Path dir) {
         return Grid.builder().setEncoder(dir.resolve("encoder")).setData(TaskDataSource.dataRoot(dir, Leniency.STRICT))
@@ -62,5 +63,32 @@ class GridBuilderMisuseTest {
                 () -> base(dir).setPrefinetuningTasks(List.of(CONLL, CONLL)).build());
         assertEquals("grid: pre-finetuning tasks must be distinct, found conll2003-en twice in [conll2003-en,"
                 + " conll2003-en]", twice.getMessage());
+    }
+
+    @Test
+    void aSettingWithoutAPrefinetuningTaskIsRefusedAtBuildNamingIt(@TempDir Path dir) {
+        // the pool holds SL only: Only-C would pre-finetune on nothing, which the plan found only once a run began
+        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setGroups(List.of(TaskGroup.SL, TaskGroup.C)).build());
+        assertEquals("grid: setting Only-C has no pre-finetuning task: setPrefinetuningTasks holds none of group [C]"
+                + " (its tasks are of [SL]), and a setting that also names another group would be that group's alone;"
+                + " expected at least one pre-finetuning task of each chosen group: add tasks of [C] or leave it out of"
+                + " setGroups", c.getMessage());
+        // two such groups: every setting made of them alone is named, in table order
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C)).build());
+        assertEquals("grid: settings Only-QA, Only-C and QA+C have no pre-finetuning task: setPrefinetuningTasks holds"
+                + " none of groups [QA, C] (its tasks are of [SL]), and a setting that also names another group would be"
+                + " that group's alone; expected at least one pre-finetuning task of each chosen group: add tasks of"
+                + " [QA, C] or leave them out of setGroups", two.getMessage());
+        // an empty pool: the tasks the grid was given are of no group
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(List.of()).build());
+        assertEquals("grid: setting Only-SL has no pre-finetuning task: setPrefinetuningTasks holds none of group [SL]"
+                + " (it holds no task), and a setting that also names another group would be that group's alone;"
+                + " expected at least one pre-finetuning task of each chosen group: add tasks of [SL] or leave it out of"
+                + " setGroups", none.getMessage());
+        // the baseline pre-finetunes on nothing on purpose: a grid whose every group has a task builds with it
+        base(dir).setPrefinetuningTasks(List.of(CONLL, SQUAD)).setGroups(List.of(TaskGroup.SL, TaskGroup.QA)).build();
     }
 }
