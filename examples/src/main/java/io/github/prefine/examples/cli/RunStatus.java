@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * prior counts as one ended run more after. What a run takes outside its epochs (loading the
  * model, the last prediction, saving) and how much slower a finetuning epoch runs than its planned
  * work says against a pre-finetuning one are learned from the runs this process ended, the first
- * in epochs of that run, the second as a weight on finetuning work; the epochs a resumed run
+ * in epochs of that run, the second as a weight on finetuning work, to which the pre-finetuning's
+ * pace contributes as one finetuning unit more (a process's first finetuning runs warm up, and
+ * alone they made every finetuning run left look twice as long); the epochs a resumed run
  * trained before its restart count as done, not as run here.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
  * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
@@ -66,6 +68,12 @@ final class RunStatus {
     private final double meanWork;
     /** The plan's work, or the unit count without a plan. */
     private final double totalWork;
+    /**
+     * The planned epoch work of one finetuning unit of the plan (their mean), at the share of its
+     * limit a run is expected to train before one has ended ({@link Shape#priorShare}): how much
+     * finetuning work the pre-finetuning's pace counts as in the finetuning weight; 0 without a plan.
+     */
+    private final double finetuningPrior;
     /** Units ended (record or failure marker) when this started, less those a forced restart cleared since. */
     private final Set<String> endedAtStart;
     /** Units ended when the running training run started; a change means it belongs to a new unit. */
@@ -228,6 +236,7 @@ final class RunStatus {
             this.work = null;
             this.meanWork = 1;
             this.totalWork = total;
+            this.finetuningPrior = 0;
         } else {
             this.units = List.copyOf(units);
             Map<String, Double> w = new LinkedHashMap<>();
@@ -237,6 +246,8 @@ final class RunStatus {
             this.work = w;
             this.meanWork = w.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
             this.totalWork = w.values().stream().mapToDouble(Double::doubleValue).sum();
+            this.finetuningPrior = units.stream().filter(u -> !u.prefinetuning())
+                    .mapToDouble(u -> u.work() * (shape == null ? 1 : shape.priorShare(limit(u)))).average().orElse(0);
         }
         this.layout = new GridLayout(out);
         this.startNanos = clock.getAsLong();
@@ -656,14 +667,19 @@ final class RunStatus {
     /**
      * The weight of a unit of planned epoch work, by kind: 1 for pre-finetuning, and for finetuning
      * the seconds this process's finetuning epochs took per planned work over its pre-finetuning
-     * epochs' (small batches make a finetuning epoch slower than its examples say); 1 for both
-     * until this process has ended runs of both kinds.
+     * epochs' (small batches make a finetuning epoch slower than its examples say), with the
+     * pre-finetuning's pace counting as one finetuning unit more ({@link #finetuningPrior}): the
+     * first finetuning runs of a process warm up (on two demo traces the first two ran twice as
+     * slow per planned work as the third), and learned from them alone the weight put every
+     * finetuning run left at their pace, the ETA 2-2.8 times the time left where they ended. 1
+     * for both until this process has ended a pre-finetuning run.
      */
     private double[] epochWeights() {
-        if (epochWorkTrained[0] <= 0 || epochWorkTrained[1] <= 0 || epochSeconds[0] <= 0) {
+        if (epochWorkTrained[0] <= 0 || epochSeconds[0] <= 0) {
             return new double[] {1, 1};
         }
-        return new double[] {1, (epochSeconds[1] / epochWorkTrained[1]) / (epochSeconds[0] / epochWorkTrained[0])};
+        double pace = epochSeconds[0] / epochWorkTrained[0];
+        return new double[] {1, (epochSeconds[1] / pace + finetuningPrior) / (epochWorkTrained[1] + finetuningPrior)};
     }
 
     /**

@@ -107,11 +107,13 @@ class RunStatusLearnedEpochsTest {
      * 30 s, 0.5 s a work; with no finetuning run ended, each of the 6 is expected to train its 10
      * epochs plus the pre-finetuning's 1 outside, at weight 1: 6 x 11 x 2 = 132 left, 66 s (counting
      * epochs only: 50 work in 30 s, 120 left, 72 s). Target a's seed 1 trains from 31 s, 4 epochs
-     * of 2 s (2 work each: 1 s a work, twice the pre-finetuning's, weight 2), the last ending at
-     * 39 s; seed 2 starts at 42 s: 12 s less 8 in epochs is 2 epochs more. Run so far: 60 + 2 x 2 x
-     * (4 + 2) = 84 in 42 s, 0.5 s a work; finetuning runs train 4 / 10 of the limit, so the 5 left
-     * are 5 x 2 x 2 x (4 + 2) = 120 work, 60 s: 12 s a run, as seed 1 took (counting epochs only:
-     * 58 work in 42 s, 5 x 4 x 2 = 40 left, 28.97 s).
+     * of 2 s (2 work each: 1 s a work, twice the pre-finetuning's), the last ending at 39 s; seed 2
+     * starts at 42 s: 12 s less 8 in epochs is 2 epochs more. The finetuning weight, the
+     * pre-finetuning's pace counting as one unit of 40 work more, is (8 / 0.5 + 40) / (8 + 40) =
+     * 7 / 6. Run so far: 60 + 2 x 7 / 6 x (4 + 2) = 74 in 42 s; finetuning runs train 4 / 10 of the
+     * limit, so the 5 left are 5 x 2 x 7 / 6 x (4 + 2) = 70 work, 39.7 s (on seed 1's pace alone,
+     * weight 2: 84 in 42 s, 120 left, 60 s, 12 s a run as seed 1 took; counting epochs only: 58
+     * work in 42 s, 5 x 4 x 2 = 40 left, 28.97 s).
      */
     @Test
     void aRunsTimeOutsideItsEpochsAndAFinetuningEpochsPaceAreLearnedFromTheRunsThatEnded(@TempDir Path out)
@@ -129,7 +131,41 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed1", 4);
         now.set(42_000_000_000L);
         runs.apply("SL → a seed 2 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:42 | ETA 00:01:00", s.line());
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:42 | ETA 00:00:39", s.line());
+    }
+
+    /**
+     * The finetuning weight is learned with the pre-finetuning's pace counting as one finetuning
+     * unit more (40 work: a unit's 2 runs x 10 epochs x 2, the patience unknown), so that the
+     * first finetuning runs of a process, which warm up, do not set the pace of every run left.
+     * The pre-finetuning trains 5 epochs of 5 s from 0 s (10 work each: 0.5 s a work) and target
+     * a's seed 1 starts at 25 s: nothing outside the epochs. Seed 1 warms up: 4 epochs of 4 s (2
+     * work each: 2 s a work), seed 2 starting at 41 s. The weight is (16 / 0.5 + 40) / (8 + 40) =
+     * 1.5; run are 50 + 2 x 1.5 x 4 = 62 in 41 s, and the 5 runs left, each expected to train the
+     * 4 / 10 of its limit that seed 1 did, 5 x 2 x 1.5 x 4 = 60: 39.7 s (seed 1 alone made the
+     * weight 4 and the ETA 41 / 82 x 160 = 80 s). Seed 2 trains 4 epochs of 1 s, at the
+     * pre-finetuning's pace, and b's seed 1 starts at 45 s: the weight is (20 / 0.5 + 40) / (16 +
+     * 40) = 10 / 7; run are 50 + 2 x 10 / 7 x 8 = 72.86 in 45 s, and b's and c's 4 runs left 4 x 2
+     * x 10 / 7 x 4 = 45.71: 28.2 s (the two runs alone, weight 2.5: 45 / 90 x 80 = 40 s; at the
+     * pace seed 2 trained, the runs left take 16 s).
+     */
+    @Test
+    void theFirstFinetuningRunsDoNotSetTheFinetuningPaceAlone(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 0, 5, 0, 5);
+        history(out, "SL", 5);
+        record(out, "prefinetune-SL");
+        epochs(runs.apply("SL → a seed 1 lr 0.003"), now, 25, 4, 0, 4);
+        trial(out, "run-SL-a-seed1", 4);
+        TrainingListener seed2 = runs.apply("SL → a seed 2 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:41 | ETA 00:00:39", s.line());
+        epochs(seed2, now, 41, 1, 0, 4);
+        trial(out, "run-SL-a-seed2", 4);
+        record(out, "run-SL-a");
+        runs.apply("SL → b seed 1 lr 0.003");
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:45 | ETA 00:00:28", s.line());
     }
 
     /**
