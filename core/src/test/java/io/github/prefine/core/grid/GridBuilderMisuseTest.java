@@ -91,4 +91,38 @@ class GridBuilderMisuseTest {
         // the baseline pre-finetunes on nothing on purpose: a grid whose every group has a task builds with it
         base(dir).setPrefinetuningTasks(List.of(CONLL, SQUAD)).setGroups(List.of(TaskGroup.SL, TaskGroup.QA)).build();
     }
+
+    @Test
+    void namesThatWouldShareTheGridsFilesAreRefusedAtBuild(@TempDir Path dir) {
+        // file names keep [A-Za-z0-9._+-]: "rte copy" and "rte_copy" both made run-Baseline-rte_copy, so the
+        // second target's sweeps were taken for done (the first's record) and its Table 1 row stayed empty
+        Task spaced = TaskCatalog.task("rte").toBuilder().setName("rte copy").build();
+        Task underscored = TaskCatalog.task("rte").toBuilder().setName("rte_copy").build();
+        IllegalArgumentException targets = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(List.of(RTE, spaced, underscored)).build());
+        assertEquals("grid: target rte_copy under setting Baseline would share the files of target rte copy under"
+                + " setting Baseline (finetune/run-Baseline-rte_copy-seed1, records/run-Baseline-rte_copy.jsonl): file"
+                + " names keep A-Z, a-z, 0-9 and . _ + - and are compared ignoring case, as macOS and Windows do, so"
+                + " one's scores would be read back as the other's; rename one of them", targets.getMessage());
+        // case alone: one folder on a case-insensitive file system
+        Task upper = TaskCatalog.task("rte").toBuilder().setName("RTE").build();
+        IllegalArgumentException cased = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(List.of(RTE, upper)).build());
+        assertEquals("grid: target RTE under setting Baseline would share the files of target rte under setting"
+                + " Baseline (finetune/run-Baseline-RTE-seed1, records/run-Baseline-RTE.jsonl): file names keep A-Z, a-z,"
+                + " 0-9 and . _ + - and are compared ignoring case, as macOS and Windows do, so one's scores would be"
+                + " read back as the other's; rename one of them", cased.getMessage());
+        // two groups whose settings share a folder
+        Task other = TaskCatalog.task("conll2003-en").toBuilder().setName("conll copy").setGroup(TaskGroup.of("S L"))
+                .build();
+        Task third = TaskCatalog.task("conll2003-en").toBuilder().setName("conll third").setGroup(TaskGroup.of("S_L"))
+                .build();
+        IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(List.of(other, third))
+                        .setGroups(List.of(TaskGroup.of("S L"), TaskGroup.of("S_L"))).build());
+        assertEquals("grid: setting Only-S_L would share the files of setting Only-S L (prefinetune/Only-S_L,"
+                + " records/prefinetune-Only-S_L.jsonl): file names keep A-Z, a-z, 0-9 and . _ + - and are compared"
+                + " ignoring case, as macOS and Windows do, so one's scores would be read back as the other's; rename"
+                + " one of them", groups.getMessage());
+    }
 }
