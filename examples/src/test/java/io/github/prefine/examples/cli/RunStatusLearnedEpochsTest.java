@@ -121,9 +121,7 @@ class RunStatusLearnedEpochsTest {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
         Function<String, TrainingListener> runs = listeners(s, now);
-        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 1, 5, 0, 5);
-        history(out, "SL", 5);
-        record(out, "prefinetune-SL");
+        prefinetuneFor5Epochs(out, runs, now, 1);
         now.set(30_000_000_000L);
         TrainingListener seed1 = runs.apply("SL → a seed 1 lr 0.003");
         assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:30 | ETA 00:01:06", s.line());
@@ -154,9 +152,7 @@ class RunStatusLearnedEpochsTest {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
         Function<String, TrainingListener> runs = listeners(s, now);
-        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 0, 5, 0, 5);
-        history(out, "SL", 5);
-        record(out, "prefinetune-SL");
+        prefinetuneFor5Epochs(out, runs, now, 0);
         epochs(runs.apply("SL → a seed 1 lr 0.003"), now, 25, 4, 0, 4);
         trial(out, "run-SL-a-seed1", 4);
         TrainingListener seed2 = runs.apply("SL → a seed 2 lr 0.003");
@@ -258,6 +254,17 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed1", 4);
         s.runStarted("SL → a seed 2 lr 0.003");
         return List.of(first, s.line());
+    }
+
+    /**
+     * The pre-finetuning run trains 5 epochs of 5 s (10 work each), the first beginning at {@code
+     * startSeconds}, and leaves its history and its unit's record.
+     */
+    private static void prefinetuneFor5Epochs(Path out, Function<String, TrainingListener> runs, AtomicLong now,
+            int startSeconds) throws IOException {
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, startSeconds, 5, 0, 5);
+        history(out, "SL", 5);
+        record(out, "prefinetune-SL");
     }
 
     /** The grid's listeners of a run status, drawing on a console nobody reads. */
