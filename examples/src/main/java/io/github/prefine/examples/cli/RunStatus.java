@@ -671,11 +671,13 @@ final class RunStatus {
      * pre-finetuning's pace counting as one finetuning unit more ({@link #finetuningPrior}): the
      * first finetuning runs of a process warm up (on two demo traces the first two ran twice as
      * slow per planned work as the third), and learned from them alone the weight put every
-     * finetuning run left at their pace, the ETA 2-2.8 times the time left where they ended. 1
-     * for both until this process has ended a pre-finetuning run.
+     * finetuning run left at their pace, the ETA up to 2.8 times the time left where they ended. 1
+     * for both until this process has ended a pre-finetuning run, and, without the plan's units,
+     * a finetuning run.
      */
     private double[] epochWeights() {
-        if (epochWorkTrained[0] <= 0 || epochSeconds[0] <= 0) {
+        // without the plan's units no prior: 1 until a finetuning run has ended, where 0 over 0 was NaN
+        if (epochWorkTrained[0] <= 0 || epochSeconds[0] <= 0 || epochWorkTrained[1] + finetuningPrior <= 0) {
             return new double[] {1, 1};
         }
         double pace = epochSeconds[0] / epochWorkTrained[0];

@@ -165,6 +165,26 @@ class RunStatusLearnedEpochsTest {
     }
 
     /**
+     * Without the plan's units there is no finetuning unit to weigh the prior by: the weight stays
+     * 1, as before a finetuning run has ended, where 0 work over 0 made it NaN and the ETA 0. One
+     * pre-finetuning run of 4 epochs of 30 s makes the first of 4 units (1 work, by the unit), its
+     * record there at 120 s; a finetuning run then starts, and at 150 s it is 2 of its 4 epochs in:
+     * 1 + 2 / 4 = 1.5 units in 150 s, 100 s a unit, times the 3 - 0.5 = 2.5 left, 250 s.
+     */
+    @Test
+    void withoutThePlansUnitsTheFinetuningWeightStaysOne(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, new RunStatus.Shape(1, 4, 1, 4));
+        Function<String, TrainingListener> runs = listeners(s, now);
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 0, 30, 0, 4);
+        record(out, "prefinetune-SL");
+        runs.apply("SL → a seed 1 lr 0.003");
+        now.set(150_000_000_000L);
+        s.steps(2, 0, 1);
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:02:30 | ETA 00:04:10", s.line());
+    }
+
+    /**
      * A pre-finetuning run resumed from its checkpoint after 3 epochs: its progress and its record
      * count those epochs as trained, but they were not trained here. It trains its 4th epoch from
      * 0 s to 5 s: 1 epoch of 10 work here, 0.5 s a work; left are its 6 epochs, 60, and the 6
