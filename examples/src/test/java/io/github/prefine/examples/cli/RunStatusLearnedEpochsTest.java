@@ -65,6 +65,38 @@ class RunStatusLearnedEpochsTest {
     }
 
     /**
+     * A finetuning unit's runs are expected to train the share of their limit that its target's
+     * ended runs trained, its kind's share counting as one run more; a target none of whose runs
+     * has ended, its kind's. After {@link #preAt5ThenSeed1At4}, target a's seed 2 stops at 8
+     * epochs at 66 s and b's seed 1 at 2 epochs at 70 s: run are 50 + 2 x (4 + 8 + 2) = 78 in 70
+     * s. Finetuning runs trained 14 / 30 of their limits; b's, (14 / 30 x 10 + 2) / 20 = 1 / 3.
+     * Left are b's seed 2, 2 x 10 / 3 = 6.67, and c's two seeds, 2 x 2 x 14 / 3 = 18.67: 25.33,
+     * 22.7 s (every run at the kind's share, 3 x 2 x 14 / 3 = 28: 25.1 s). Two epochs into b's seed
+     * 2, at 72 s: 82 run, and 25.33 - 2 x 2 = 21.33 left, 18.7 s (at the kind's share, 21.1 s).
+     */
+    @Test
+    void runsStillToComeTrainTheShareTheirTargetsEndedRunsTrained(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        preAt5ThenSeed1At4(out, s, now);
+        now.set(66_000_000_000L);
+        s.steps(8, 0, 1);
+        trial(out, "run-SL-a-seed2", 8);
+        record(out, "run-SL-a");
+        s.runStarted("SL → b seed 1 lr 0.003");
+        now.set(70_000_000_000L);
+        s.steps(2, 0, 1);
+        trial(out, "run-SL-b-seed1", 2);
+        s.runStarted("SL → b seed 2 lr 0.003");
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:01:10 | ETA 00:00:22", s.line());
+        now.set(72_000_000_000L);
+        s.steps(2, 0, 1);
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:01:12 | ETA 00:00:18", s.line());
+        assertEquals("b", PLAN.get(2).target());
+        assertEquals(null, PLAN.get(0).target());
+    }
+
+    /**
      * A resumed run shared by two processes: the pre-finetuning ended at 5 epochs, target a's seed 1
      * at 4, and c's seed 1 diverged (its record gives no epochs: it counts as run, not in the
      * share). Finetuning runs train 4 / 10 of the limit; left are a's seed 2, b's two seeds and c's
@@ -72,8 +104,10 @@ class RunStatusLearnedEpochsTest {
      * Three epochs into a's seed 2 at 6 s: 6 work here, times the 2 processes 12 in 6 s, and
      * 32 - 6 = 26 left, 13 s. The other process ends b's seed 1 at 6 epochs, seen at 10 s when a's
      * seed 2 ends at 4 epochs and this process starts c's seed 2: 12 + 8 = 20 run since the start
-     * (this process's own 8 times 2 is less), 0.5 s a work; the share is now (4 + 6 + 4) / 30, and
-     * the two runs left (b's seed 2, and c's, just begun) are 2 x 14 / 3 x 2 = 18.67, 9.33 s.
+     * (this process's own 8 times 2 is less), 0.5 s a work; the kind's share is now (4 + 6 + 4) /
+     * 30, b's (14 / 3 + 6) / 20 = 8 / 15 (its ended seed's 6 epochs, the kind's share counting as one
+     * run more; c's diverged seed says nothing), and the two runs left, b's seed 2 and c's, just
+     * begun, are 2 x 8 / 15 x 10 + 2 x 14 / 3 = 20, 10 s (both at the kind's share, 18.67, 9.33 s).
      */
     @Test
     void aUnitPartlyRunCountsByTheRunsItHasLeft(@TempDir Path out) throws IOException {
@@ -95,7 +129,7 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed2", 4);
         record(out, "run-SL-a");
         s.runStarted("SL → c seed 2 lr 0.003");
-        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:10 | ETA 00:00:09", s.line());
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:10 | ETA 00:00:10", s.line());
     }
 
     /**
@@ -239,7 +273,8 @@ class RunStatusLearnedEpochsTest {
      * 10 epochs at 50 s: 50 work in 50 s; its kind's share is (7 + 5) / 20 = 0.6, and the 6
      * finetuning runs are expected to train 7 epochs: 6 x 7 x 2 = 84 left, 84 s (at the limit, 120
      * s). Target a's seed 1 stops at 4 epochs at 58 s: 58 in 58 s, and finetuning runs are expected
-     * to train (7 + 4) / 20 of the limit, 5.5 epochs: 5 x 5.5 x 2 = 55 s (on the one run alone, 40 s).
+     * to train (7 + 4) / 20 of the limit, 5.5 epochs, a's seed 2 (5.5 + 4) / 20 of it, 4.75: 4 x
+     * 5.5 x 2 + 4.75 x 2 = 53.5 s (every run at 5.5 epochs, 55 s; on the one run alone, 40 s).
      */
     @Test
     void beforeARunOfItsKindEndsARunIsExpectedToStopHalfwayFromItsPatienceToItsLimit(@TempDir Path out)
@@ -252,7 +287,7 @@ class RunStatusLearnedEpochsTest {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, shape, PLAN, 1);
         assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:01:24",
-                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:55"), preAt5ThenSeed1At4(out, s, now));
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:53"), preAt5ThenSeed1At4(out, s, now));
     }
 
     /**
