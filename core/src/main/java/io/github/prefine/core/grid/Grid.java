@@ -290,7 +290,8 @@ public final class Grid {
         /**
          * Sets the groups whose non-empty combinations are pre-finetuned (required).
          *
-         * @param groups the groups, distinct, in combination-naming order
+         * @param groups the groups, distinct, in combination-naming order, each with at least one
+         *     pre-finetuning task ({@link #setPrefinetuningTasks})
          * @return this builder
          */
         public Builder setGroups(List<TaskGroup> groups) {
@@ -669,7 +670,10 @@ public final class Grid {
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
          *     a seed, group, target or pre-finetuning task repeats, a target is also a pre-finetuning
-         *     task of a chosen group (targets are unseen), two learning rates of a grid share a
+         *     task of a chosen group (targets are unseen), a chosen group has no pre-finetuning task
+         *     (its settings would pre-finetune on nothing), two targets or two settings would share
+         *     the grid's files (names equal once {@link GridLayout#safe} and case are applied), two
+         *     learning rates of a grid share a
          *     folder name ({@link GridLayout#learningRateName}), or a QA task of the grid would get
          *     windows shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */

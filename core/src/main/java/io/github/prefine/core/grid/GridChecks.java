@@ -3,10 +3,19 @@ package io.github.prefine.core.grid;
 import io.github.prefine.core.features.FeatureSettings;
 import io.github.prefine.core.task.ExtractiveQa;
 import io.github.prefine.core.task.Split;
+import io.github.prefine.core.task.GroupCombination;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.task.TaskRegistry;
+import io.github.prefine.eval.internal.Counts;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
@@ -14,7 +23,9 @@ import java.util.function.Function;
 /**
  * What {@link Grid.Builder#build()} checks before a grid exists: the required values, the ranges,
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
- * tables), a target that the chosen groups would pre-finetune on, and learning rates that would
+ * tables), a target that the chosen groups would pre-finetune on, a chosen group of which the
+ * pre-finetuning tasks hold none (its settings would pre-finetune on nothing), names that would
+ * share a file (two targets {@code a b} and {@code a_b}), and learning rates that would
  * share a folder, and QA windows too short for a QA task of the grid. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */
@@ -59,6 +70,8 @@ final class GridChecks {
         distinct("targets", c.targets, Task::name);
         distinct("pre-finetuning tasks", c.pool, Task::name);
         unseenTargets(c);
+        groupsWithTasks(c);
+        distinctFiles(c);
         qaWindows(c);
         checkRates(c.learningRates);
         if (c.targetLearningRates != null) {
@@ -115,6 +128,88 @@ final class GridChecks {
                 }
             }
         }
+    }
+
+    /**
+     * Refuses a chosen group of which the pool holds no task: every setting made of such groups
+     * alone would pre-finetune on nothing, and one that also names another group would be that
+     * group's alone under a name saying otherwise. The plan found it only once a run began, taking
+     * it for missing data. The baseline, pre-finetuned on nothing on purpose, is not a combination.
+     */
+    private static void groupsWithTasks(GridConfig c) {
+        Set<TaskGroup> pooled = new LinkedHashSet<>();
+        c.pool.forEach(t -> pooled.add(t.group()));
+        List<TaskGroup> empty = c.groups.stream().filter(g -> !pooled.contains(g)).toList();
+        if (empty.isEmpty()) {
+            return;
+        }
+        List<String> settings = TaskRegistry.combinations(c.groups).stream()
+                .filter(k -> empty.containsAll(k.groups())).map(GroupCombination::name).toList();
+        String groups = Counts.noun(empty.size(), "group") + " " + names(empty);
+        throw new IllegalArgumentException("grid: " + Counts.noun(settings.size(), "setting") + " " + series(settings)
+                + " " + (settings.size() == 1 ? "has" : "have") + " no pre-finetuning task: setPrefinetuningTasks holds"
+                + " none of " + groups + " (" + (pooled.isEmpty() ? "it holds no task" : "its tasks are of "
+                + names(List.copyOf(pooled))) + "), and a setting that also names another group would be that group's"
+                + " alone; expected at least one pre-finetuning task of each chosen group: add tasks of " + names(empty)
+                + " or leave " + (empty.size() == 1 ? "it" : "them") + " out of setGroups");
+    }
+
+    /**
+     * Refuses two settings, or two (setting, target) pairs, whose files would be the same:
+     * {@link GridLayout#safe} turns every character outside {@code [A-Za-z0-9._+-]} into {@code _},
+     * and macOS and Windows compare file names ignoring case. The second's sweeps were taken for
+     * done (the first's record) and its trials read back the first's scores, its Table 1 row empty
+     * without a word.
+     */
+    private static void distinctFiles(GridConfig c) {
+        List<Setting> settings = new ArrayList<>(List.of(Setting.baseline()));
+        TaskRegistry.combinations(c.groups).forEach(k -> settings.add(Setting.of(k)));
+        Map<String, String> owners = new HashMap<>();
+        for (Setting s : settings) {
+            if (!s.isBaseline()) {
+                claimFiles(owners, "setting " + s.name(), List.of("prefinetune/" + s.fileName(),
+                        "records/" + PrefinetuningSweep.id(s) + ".jsonl"));
+            }
+        }
+        boolean perTarget = c.lrSelection == LearningRateSelection.PER_TARGET;
+        for (Setting s : settings) {
+            for (Task t : c.targets) {
+                // the sweeps' ids depend on the seeds alone, not on the rates
+                List<FinetuningSweep> sweeps = perTarget ? List.of(new FinetuningSweep(s, t, c.seeds, List.of(1.0)))
+                        : c.seeds.stream().map(seed -> new FinetuningSweep(s, t, List.of(seed), List.of(1.0))).toList();
+                List<String> files = new ArrayList<>();
+                for (int i = 0; i < c.seeds.size(); i++) {
+                    files.add("finetune/" + FinetuningSweep.id(s, t, c.seeds.get(i)));
+                    if (i < sweeps.size()) {
+                        files.add("records/" + sweeps.get(i).id() + ".jsonl");
+                    }
+                }
+                claimFiles(owners, "target " + t.name() + " under setting " + s.name(), files);
+            }
+        }
+    }
+
+    /** Notes an owner's files, the first two of which name them in a refusal, or refuses one another owner has. */
+    private static void claimFiles(Map<String, String> owners, String owner, List<String> files) {
+        for (String f : files) {
+            String other = owners.putIfAbsent(f.toLowerCase(Locale.ROOT), owner);
+            if (other != null) {
+                throw new IllegalArgumentException("grid: " + owner + " would share the files of " + other + " ("
+                        + String.join(", ", files.subList(0, 2)) + "): file names keep A-Z, a-z, 0-9 and . _ + - and are"
+                        + " compared ignoring case, as macOS and Windows do, so one's scores would be read back as the"
+                        + " other's; rename one of them");
+            }
+        }
+    }
+
+    /** "A", "A and B", "A, B and C". */
+    private static String series(List<String> items) {
+        int n = items.size();
+        return n == 1 ? items.get(0) : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
+    }
+
+    private static String names(List<TaskGroup> groups) {
+        return groups.stream().map(TaskGroup::name).toList().toString();
     }
 
     /**

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class GridBuilderMisuseTest {
     private static final Task CONLL = TaskCatalog.task("conll2003-en");
     private static final Task RTE = TaskCatalog.task("rte");
+    private static final Task SQUAD = TaskCatalog.task("squad");
 
     private static Grid.Builder base(Path dir) {
         return Grid.builder().setEncoder(dir.resolve("encoder")).setData(TaskDataSource.dataRoot(dir, Leniency.STRICT))
@@ -62,5 +63,66 @@ class GridBuilderMisuseTest {
                 () -> base(dir).setPrefinetuningTasks(List.of(CONLL, CONLL)).build());
         assertEquals("grid: pre-finetuning tasks must be distinct, found conll2003-en twice in [conll2003-en,"
                 + " conll2003-en]", twice.getMessage());
+    }
+
+    @Test
+    void aSettingWithoutAPrefinetuningTaskIsRefusedAtBuildNamingIt(@TempDir Path dir) {
+        // the pool holds SL only: Only-C would pre-finetune on nothing, which the plan found only once a run began
+        IllegalArgumentException c = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setGroups(List.of(TaskGroup.SL, TaskGroup.C)).build());
+        assertEquals("grid: setting Only-C has no pre-finetuning task: setPrefinetuningTasks holds none of group [C]"
+                + " (its tasks are of [SL]), and a setting that also names another group would be that group's alone;"
+                + " expected at least one pre-finetuning task of each chosen group: add tasks of [C] or leave it out of"
+                + " setGroups", c.getMessage());
+        // two such groups: every setting made of them alone is named, in table order
+        IllegalArgumentException two = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setGroups(List.of(TaskGroup.SL, TaskGroup.QA, TaskGroup.C)).build());
+        assertEquals("grid: settings Only-QA, Only-C and QA+C have no pre-finetuning task: setPrefinetuningTasks holds"
+                + " none of groups [QA, C] (its tasks are of [SL]), and a setting that also names another group would be"
+                + " that group's alone; expected at least one pre-finetuning task of each chosen group: add tasks of"
+                + " [QA, C] or leave them out of setGroups", two.getMessage());
+        // an empty pool: the tasks the grid was given are of no group
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(List.of()).build());
+        assertEquals("grid: setting Only-SL has no pre-finetuning task: setPrefinetuningTasks holds none of group [SL]"
+                + " (it holds no task), and a setting that also names another group would be that group's alone;"
+                + " expected at least one pre-finetuning task of each chosen group: add tasks of [SL] or leave it out of"
+                + " setGroups", none.getMessage());
+        // the baseline pre-finetunes on nothing on purpose: a grid whose every group has a task builds with it
+        base(dir).setPrefinetuningTasks(List.of(CONLL, SQUAD)).setGroups(List.of(TaskGroup.SL, TaskGroup.QA)).build();
+    }
+
+    @Test
+    void namesThatWouldShareTheGridsFilesAreRefusedAtBuild(@TempDir Path dir) {
+        // file names keep [A-Za-z0-9._+-]: "rte copy" and "rte_copy" both made run-Baseline-rte_copy, so the
+        // second target's sweeps were taken for done (the first's record) and its Table 1 row stayed empty
+        Task spaced = TaskCatalog.task("rte").toBuilder().setName("rte copy").build();
+        Task underscored = TaskCatalog.task("rte").toBuilder().setName("rte_copy").build();
+        IllegalArgumentException targets = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(List.of(RTE, spaced, underscored)).build());
+        assertEquals("grid: target rte_copy under setting Baseline would share the files of target rte copy under"
+                + " setting Baseline (finetune/run-Baseline-rte_copy-seed1, records/run-Baseline-rte_copy.jsonl): file"
+                + " names keep A-Z, a-z, 0-9 and . _ + - and are compared ignoring case, as macOS and Windows do, so"
+                + " one's scores would be read back as the other's; rename one of them", targets.getMessage());
+        // case alone: one folder on a case-insensitive file system
+        Task upper = TaskCatalog.task("rte").toBuilder().setName("RTE").build();
+        IllegalArgumentException cased = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(List.of(RTE, upper)).build());
+        assertEquals("grid: target RTE under setting Baseline would share the files of target rte under setting"
+                + " Baseline (finetune/run-Baseline-RTE-seed1, records/run-Baseline-RTE.jsonl): file names keep A-Z, a-z,"
+                + " 0-9 and . _ + - and are compared ignoring case, as macOS and Windows do, so one's scores would be"
+                + " read back as the other's; rename one of them", cased.getMessage());
+        // two groups whose settings share a folder
+        Task other = TaskCatalog.task("conll2003-en").toBuilder().setName("conll copy").setGroup(TaskGroup.of("S L"))
+                .build();
+        Task third = TaskCatalog.task("conll2003-en").toBuilder().setName("conll third").setGroup(TaskGroup.of("S_L"))
+                .build();
+        IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(List.of(other, third))
+                        .setGroups(List.of(TaskGroup.of("S L"), TaskGroup.of("S_L"))).build());
+        assertEquals("grid: setting Only-S_L would share the files of setting Only-S L (prefinetune/Only-S_L,"
+                + " records/prefinetune-Only-S_L.jsonl): file names keep A-Z, a-z, 0-9 and . _ + - and are compared"
+                + " ignoring case, as macOS and Windows do, so one's scores would be read back as the other's; rename"
+                + " one of them", groups.getMessage());
     }
 }

@@ -10,9 +10,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.prefine.core.pipeline.InMemoryTasks;
 import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
+import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.eval.metrics.MetricType;
 import io.github.prefine.eval.report.ResultLog;
 import io.github.prefine.eval.report.RunRecord;
 import java.nio.file.Files;
@@ -172,8 +175,7 @@ class GridProtocolTest {
     @Test
     void twoGroupsWithoutDataAreNamedInThePlural(@TempDir Path dir) throws Exception {
         GridFixtures f = new GridFixtures(dir);
-        List<Task> slOnly = f.prefinetuning.stream().filter(t -> t.group() == TaskGroup.SL).toList();
-        Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(slOnly)
+        Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(withoutData(f, TaskGroup.C, TaskGroup.QA))
                 .setGroups(List.of(TaskGroup.SL, TaskGroup.C, TaskGroup.QA)).build();
         try (GridSession s = grid.open()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, s::plan);
@@ -185,9 +187,8 @@ class GridProtocolTest {
     void aSettingWhoseGroupHasNoDataIsRefusedUnlessAllowedAndThenNamedForWhatItLacks(@TempDir Path dir)
             throws Exception {
         GridFixtures f = new GridFixtures(dir);
-        // the pool holds SL tasks only: C has no pre-finetuning data
-        List<Task> slOnly = f.prefinetuning.stream().filter(t -> t.group() == TaskGroup.SL).toList();
-        Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(slOnly).build();
+        // the pool's C task has no data: C has no pre-finetuning data
+        Grid grid = f.tiny(f.targets, dir.resolve("out")).setPrefinetuningTasks(withoutData(f, TaskGroup.C)).build();
         try (GridSession s = grid.open()) {
             IllegalStateException e = assertThrows(IllegalStateException.class, s::plan);
             assertTrue(e.getMessage().contains("group [C] has data") && e.getMessage().contains("--allow-partial"),
@@ -202,6 +203,21 @@ class GridProtocolTest {
             assertEquals(List.of("sl-a", "sl-b"), plan.prefinetuningTasks(partial).stream().map(Task::name).toList());
         }
         assertThrows(IllegalArgumentException.class, () -> new Setting("SL+C (anything)", List.of(TaskGroup.SL, TaskGroup.C)));
+    }
+
+    /**
+     * The fixture's SL tasks, and for each group given one task the data source does not hold: a
+     * group named by the pool (a pool without it is refused at build) whose data is missing.
+     */
+    private static List<Task> withoutData(GridFixtures f, TaskGroup... groups) {
+        List<Task> pool = new java.util.ArrayList<>(f.prefinetuning.stream().filter(t -> t.group() == TaskGroup.SL).toList());
+        for (TaskGroup g : groups) {
+            pool.add(g == TaskGroup.QA
+                    ? InMemoryTasks.task("qa-absent", g, TaskFormat.QA, MetricType.SQUAD_F1, List.of())
+                    : InMemoryTasks.task(g.name().toLowerCase(java.util.Locale.ROOT) + "-absent", g, TaskFormat.SINGLE_TEXT,
+                            MetricType.ACCURACY, List.of("no", "yes")));
+        }
+        return pool;
     }
 
     @Test

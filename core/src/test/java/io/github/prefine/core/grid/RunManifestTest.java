@@ -25,6 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The output folder's run.json: what it records, the refusal to mix runs, --force, and the encoders' manifests. */
 class RunManifestTest {
+    /** A C pre-finetuning task whose files no data root holds: the grids below fingerprint cb's data alone. */
+    private static final Task C_WITHOUT_DATA = io.github.prefine.core.pipeline.InMemoryTasks.task("c-without-data",
+            TaskGroup.C, io.github.prefine.core.task.TaskFormat.SINGLE_TEXT, io.github.prefine.eval.metrics.MetricType.ACCURACY,
+            List.of("no", "yes"));
+
     private static JsonObject json(Path file) throws Exception {
         return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     }
@@ -197,7 +202,7 @@ class RunManifestTest {
 
     private static JsonObject manifest(GridFixtures f, Task cb, Path data) throws java.io.IOException {
         Grid grid = Grid.builder().setEncoder(f.encoder).setData(TaskDataSource.dataRoot(data, Leniency.LENIENT))
-                .setPrefinetuningTasks(List.of()).setGroups(List.of(TaskGroup.C)).setTargets(List.of(cb))
+                .setPrefinetuningTasks(List.of(C_WITHOUT_DATA)).setGroups(List.of(TaskGroup.C)).setTargets(List.of(cb))
                 .setOutput(f.encoder.resolveSibling("out")).build();
         JsonObject m = new JsonObject();
         m.add("fingerprint", RunManifest.fingerprint(grid));
@@ -211,7 +216,7 @@ class RunManifestTest {
         TaskDataSource source = TaskDataSource.dataRoot(data, Leniency.LENIENT);
         assumeTrue(source.missing(cb).isEmpty(), "no shared cb data at " + data);
         GridFixtures f = new GridFixtures(dir);
-        Grid grid = Grid.builder().setEncoder(f.encoder).setData(source).setPrefinetuningTasks(List.of())
+        Grid grid = Grid.builder().setEncoder(f.encoder).setData(source).setPrefinetuningTasks(List.of(C_WITHOUT_DATA))
                 .setGroups(List.of(TaskGroup.C)).setTargets(List.of(cb)).setOutput(dir.resolve("out")).build();
         JsonObject files = RunManifest.fingerprint(grid).getAsJsonObject("data");
         assertFalse(files.keySet().isEmpty());

@@ -34,6 +34,9 @@ import java.util.Set;
  * hand, without a fetch record) weighs the mean of the known tasks, or 1 if none is known.
  */
 final class PlannedWork {
+    /** What joins a finetuning run's setting and target in its label. */
+    private static final String ARROW = " → ";
+
     private PlannedWork() {}
 
     /**
@@ -78,6 +81,18 @@ final class PlannedWork {
          */
         boolean prefinetuning() {
             return labelPrefix.startsWith(TrainingProgress.PREFINETUNING_LABEL);
+        }
+
+        /**
+         * The target a finetuning unit finetunes, by its label ({@code SETTING → TARGET seed }).
+         *
+         * @return the target's name; null for a pre-finetuning unit or a label of another form
+         */
+        String target() {
+            int arrow = labelPrefix.indexOf(ARROW);
+            int seed = labelPrefix.lastIndexOf(" seed ");
+            return prefinetuning() || arrow < 0 || seed < arrow + ARROW.length() ? null
+                    : labelPrefix.substring(arrow + ARROW.length(), seed);
         }
     }
 
@@ -144,7 +159,7 @@ final class PlannedWork {
         for (Setting s : settings) {
             for (Task t : targets) {
                 double w = work.applyAsDouble(t) * shape.finetuningEpochs() * shape.finetuningRuns();
-                String label = s.name() + " → " + t.name() + " seed ";
+                String label = s.name() + ARROW + t.name() + " seed ";
                 if (perTarget) {
                     units.add(new Unit(new FinetuningSweep(s, t, seedList, List.of(1.0)).id(), label, w,
                             seedList.stream().map(seed -> seedFolder(s, t, seed)).toList()));

@@ -35,14 +35,17 @@ import org.slf4j.LoggerFactory;
  * The plan puts every training run at its epoch limit, but early stopping ends most sooner: once
  * training runs of a kind (pre-finetuning, finetuning) have ended, the runs of that kind still to
  * come are expected to train the mean share of the limit those trained (their records under
- * {@code prefinetune/} and {@code finetune/} give the epochs), the pace counts the epochs trained,
+ * {@code prefinetune/} and {@code finetune/} give the epochs), and a finetuning run the share its
+ * own target's ended runs trained once it has some, the pace counts the epochs trained,
  * not the limits, and a unit whose runs partly ended (a resumed run) counts by the runs it has left.
  * Before a run of a kind ends, its runs are expected to stop halfway between the earliest epoch
  * the patience allows and the limit (at the limit where the patience is not known), and that
  * prior counts as one ended run more after. What a run takes outside its epochs (loading the
  * model, the last prediction, saving) and how much slower a finetuning epoch runs than its planned
  * work says against a pre-finetuning one are learned from the runs this process ended, the first
- * in epochs of that run, the second as a weight on finetuning work; the epochs a resumed run
+ * in epochs of that run, the second as a weight on finetuning work, to which the pre-finetuning's
+ * pace contributes as one finetuning unit more (a process's first finetuning runs warm up, and
+ * alone they made every finetuning run left look twice as long); the epochs a resumed run
  * trained before its restart count as done, not as run here.
  * A unit is done when its record is in {@code --out/records}, and failed when its failure marker
  * is, whoever ran it (an earlier run, another process sharing the folder), so the count is right
@@ -66,6 +69,12 @@ final class RunStatus {
     private final double meanWork;
     /** The plan's work, or the unit count without a plan. */
     private final double totalWork;
+    /**
+     * The planned epoch work of one finetuning unit of the plan (their mean), at the share of its
+     * limit a run is expected to train before one has ended ({@link Shape#priorShare}): how much
+     * finetuning work the pre-finetuning's pace counts as in the finetuning weight; 0 without a plan.
+     */
+    private final double finetuningPrior;
     /** Units ended (record or failure marker) when this started, less those a forced restart cleared since. */
     private final Set<String> endedAtStart;
     /** Units ended when the running training run started; a change means it belongs to a new unit. */
@@ -228,6 +237,7 @@ final class RunStatus {
             this.work = null;
             this.meanWork = 1;
             this.totalWork = total;
+            this.finetuningPrior = 0;
         } else {
             this.units = List.copyOf(units);
             Map<String, Double> w = new LinkedHashMap<>();
@@ -237,6 +247,8 @@ final class RunStatus {
             this.work = w;
             this.meanWork = w.values().stream().mapToDouble(Double::doubleValue).average().orElse(1);
             this.totalWork = w.values().stream().mapToDouble(Double::doubleValue).sum();
+            this.finetuningPrior = units.stream().filter(u -> !u.prefinetuning())
+                    .mapToDouble(u -> u.work() * (shape == null ? 1 : shape.priorShare(limit(u)))).average().orElse(0);
         }
         this.layout = new GridLayout(out);
         this.startNanos = clock.getAsLong();
@@ -583,6 +595,8 @@ final class RunStatus {
         double[] epochs = new double[2];
         double[] limits = new double[2];
         Map<String, Integer> recorded = new HashMap<>();
+        // per finetuning target: the epochs its ended runs trained and the sum of their limits
+        Map<String, double[]> byTarget = new HashMap<>();
         double ranHere = 0;
         double ownRuns = 0;
         for (Map.Entry<Path, PlannedWork.Unit> r : runs.entrySet()) {
@@ -592,6 +606,11 @@ final class RunStatus {
             if (n >= 0) {
                 epochs[k] += Math.min(n, limit(u));
                 limits[k] += limit(u);
+                if (u.target() != null) {
+                    double[] t = byTarget.computeIfAbsent(u.target(), x -> new double[2]);
+                    t[0] += Math.min(n, limit(u));
+                    t[1] += limit(u);
+                }
             }
             recorded.merge(u.id(), 1, Integer::sum);
             if (!runsAtStart.contains(r.getKey())) {
@@ -611,7 +630,7 @@ final class RunStatus {
                 ranHere += weight(id);
             }
         }
-        // the work left: each unit not ended, by its training runs not ended at the share its kind trains
+        // the work left: each unit not ended, by its training runs not ended at the share its target or kind trains
         double left;
         if (work == null) {
             left = total - ended;
@@ -621,7 +640,7 @@ final class RunStatus {
                 if (!endedNow.contains(u.id())) {
                     int k = u.prefinetuning() ? 0 : 1;
                     left += epochWork(u) * weight[k] * Math.max(0, runsOf(u) - recorded.getOrDefault(u.id(), 0))
-                            * (share[k] * limit(u) + overhead[k]);
+                            * (shareOf(u, share[k], byTarget) * limit(u) + overhead[k]);
                 }
             }
         }
@@ -636,7 +655,7 @@ final class RunStatus {
             double inRun = Math.min(limit, runEpoch + runStep / (double) Math.max(1, runStepsPerEpoch));
             // runs of the unit this process ended that leave no record the plan knows, each at its limit
             int before = u == null || u.runFolders().isEmpty() ? Math.min(run, Math.max(1, runningRuns()) - 1) : 0;
-            double expected = share[k] * limit;
+            double expected = (u == null ? share[k] : shareOf(u, share[k], byTarget)) * limit;
             runDone = perEpoch * (before * (limit + overhead[k]) + inRun);
             left -= perEpoch * (before * (expected + overhead[k]) + Math.min(inRun, expected));
         }
@@ -656,14 +675,21 @@ final class RunStatus {
     /**
      * The weight of a unit of planned epoch work, by kind: 1 for pre-finetuning, and for finetuning
      * the seconds this process's finetuning epochs took per planned work over its pre-finetuning
-     * epochs' (small batches make a finetuning epoch slower than its examples say); 1 for both
-     * until this process has ended runs of both kinds.
+     * epochs' (small batches make a finetuning epoch slower than its examples say), with the
+     * pre-finetuning's pace counting as one finetuning unit more ({@link #finetuningPrior}): the
+     * first finetuning runs of a process warm up (on two demo traces the first two ran twice as
+     * slow per planned work as the third), and learned from them alone the weight put every
+     * finetuning run left at their pace, the ETA up to 2.8 times the time left where they ended. 1
+     * for both until this process has ended a pre-finetuning run, and, without the plan's units,
+     * a finetuning run.
      */
     private double[] epochWeights() {
-        if (epochWorkTrained[0] <= 0 || epochWorkTrained[1] <= 0 || epochSeconds[0] <= 0) {
+        // without the plan's units no prior: 1 until a finetuning run has ended, where 0 over 0 was NaN
+        if (epochWorkTrained[0] <= 0 || epochSeconds[0] <= 0 || epochWorkTrained[1] + finetuningPrior <= 0) {
             return new double[] {1, 1};
         }
-        return new double[] {1, (epochSeconds[1] / epochWorkTrained[1]) / (epochSeconds[0] / epochWorkTrained[0])};
+        double pace = epochSeconds[0] / epochWorkTrained[0];
+        return new double[] {1, (epochSeconds[1] / pace + finetuningPrior) / (epochWorkTrained[1] + finetuningPrior)};
     }
 
     /**
@@ -697,6 +723,21 @@ final class RunStatus {
         }
         int limit = Math.max(1, prefinetuning ? shape.prefinetuningEpochs() : shape.finetuningEpochs());
         return (shape.priorShare(limit) * limit + epochs) / (limit + limits);
+    }
+
+    /**
+     * The share of its limit a unit's runs are expected to train: for a finetuning unit whose
+     * target has ended runs (under any setting), the share those trained, with its kind's share
+     * counting as one run more; otherwise its kind's. Early stopping ends a target's runs at much
+     * the same epoch whatever the setting, and targets differ (on the demo, medians of 4 to 15 of
+     * 20 epochs), so the kind's share, learned first from the targets run first, misjudged the others.
+     */
+    private double shareOf(PlannedWork.Unit u, double kindShare, Map<String, double[]> byTarget) {
+        double[] trained = u.target() == null ? null : byTarget.get(u.target());
+        if (trained == null) {
+            return kindShare;
+        }
+        return (kindShare * limit(u) + trained[0]) / (limit(u) + trained[1]);
     }
 
     /** A unit's training runs, by its kind; 1 without a shape. */

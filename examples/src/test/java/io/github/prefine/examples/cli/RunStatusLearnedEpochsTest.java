@@ -65,6 +65,38 @@ class RunStatusLearnedEpochsTest {
     }
 
     /**
+     * A finetuning unit's runs are expected to train the share of their limit that its target's
+     * ended runs trained, its kind's share counting as one run more; a target none of whose runs
+     * has ended, its kind's. After {@link #preAt5ThenSeed1At4}, target a's seed 2 stops at 8
+     * epochs at 66 s and b's seed 1 at 2 epochs at 70 s: run are 50 + 2 x (4 + 8 + 2) = 78 in 70
+     * s. Finetuning runs trained 14 / 30 of their limits; b's, (14 / 30 x 10 + 2) / 20 = 1 / 3.
+     * Left are b's seed 2, 2 x 10 / 3 = 6.67, and c's two seeds, 2 x 2 x 14 / 3 = 18.67: 25.33,
+     * 22.7 s (every run at the kind's share, 3 x 2 x 14 / 3 = 28: 25.1 s). Two epochs into b's seed
+     * 2, at 72 s: 82 run, and 25.33 - 2 x 2 = 21.33 left, 18.7 s (at the kind's share, 21.1 s).
+     */
+    @Test
+    void runsStillToComeTrainTheShareTheirTargetsEndedRunsTrained(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        preAt5ThenSeed1At4(out, s, now);
+        now.set(66_000_000_000L);
+        s.steps(8, 0, 1);
+        trial(out, "run-SL-a-seed2", 8);
+        record(out, "run-SL-a");
+        s.runStarted("SL → b seed 1 lr 0.003");
+        now.set(70_000_000_000L);
+        s.steps(2, 0, 1);
+        trial(out, "run-SL-b-seed1", 2);
+        s.runStarted("SL → b seed 2 lr 0.003");
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:01:10 | ETA 00:00:22", s.line());
+        now.set(72_000_000_000L);
+        s.steps(2, 0, 1);
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:01:12 | ETA 00:00:18", s.line());
+        assertEquals("b", PLAN.get(2).target());
+        assertEquals(null, PLAN.get(0).target());
+    }
+
+    /**
      * A resumed run shared by two processes: the pre-finetuning ended at 5 epochs, target a's seed 1
      * at 4, and c's seed 1 diverged (its record gives no epochs: it counts as run, not in the
      * share). Finetuning runs train 4 / 10 of the limit; left are a's seed 2, b's two seeds and c's
@@ -72,8 +104,10 @@ class RunStatusLearnedEpochsTest {
      * Three epochs into a's seed 2 at 6 s: 6 work here, times the 2 processes 12 in 6 s, and
      * 32 - 6 = 26 left, 13 s. The other process ends b's seed 1 at 6 epochs, seen at 10 s when a's
      * seed 2 ends at 4 epochs and this process starts c's seed 2: 12 + 8 = 20 run since the start
-     * (this process's own 8 times 2 is less), 0.5 s a work; the share is now (4 + 6 + 4) / 30, and
-     * the two runs left (b's seed 2, and c's, just begun) are 2 x 14 / 3 x 2 = 18.67, 9.33 s.
+     * (this process's own 8 times 2 is less), 0.5 s a work; the kind's share is now (4 + 6 + 4) /
+     * 30, b's (14 / 3 + 6) / 20 = 8 / 15 (its ended seed's 6 epochs, the kind's share counting as one
+     * run more; c's diverged seed says nothing), and the two runs left, b's seed 2 and c's, just
+     * begun, are 2 x 8 / 15 x 10 + 2 x 14 / 3 = 20, 10 s (both at the kind's share, 18.67, 9.33 s).
      */
     @Test
     void aUnitPartlyRunCountsByTheRunsItHasLeft(@TempDir Path out) throws IOException {
@@ -95,7 +129,7 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed2", 4);
         record(out, "run-SL-a");
         s.runStarted("SL → c seed 2 lr 0.003");
-        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:10 | ETA 00:00:09", s.line());
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:10 | ETA 00:00:10", s.line());
     }
 
     /**
@@ -107,11 +141,13 @@ class RunStatusLearnedEpochsTest {
      * 30 s, 0.5 s a work; with no finetuning run ended, each of the 6 is expected to train its 10
      * epochs plus the pre-finetuning's 1 outside, at weight 1: 6 x 11 x 2 = 132 left, 66 s (counting
      * epochs only: 50 work in 30 s, 120 left, 72 s). Target a's seed 1 trains from 31 s, 4 epochs
-     * of 2 s (2 work each: 1 s a work, twice the pre-finetuning's, weight 2), the last ending at
-     * 39 s; seed 2 starts at 42 s: 12 s less 8 in epochs is 2 epochs more. Run so far: 60 + 2 x 2 x
-     * (4 + 2) = 84 in 42 s, 0.5 s a work; finetuning runs train 4 / 10 of the limit, so the 5 left
-     * are 5 x 2 x 2 x (4 + 2) = 120 work, 60 s: 12 s a run, as seed 1 took (counting epochs only:
-     * 58 work in 42 s, 5 x 4 x 2 = 40 left, 28.97 s).
+     * of 2 s (2 work each: 1 s a work, twice the pre-finetuning's), the last ending at 39 s; seed 2
+     * starts at 42 s: 12 s less 8 in epochs is 2 epochs more. The finetuning weight, the
+     * pre-finetuning's pace counting as one unit of 40 work more, is (8 / 0.5 + 40) / (8 + 40) =
+     * 7 / 6. Run so far: 60 + 2 x 7 / 6 x (4 + 2) = 74 in 42 s; finetuning runs train 4 / 10 of the
+     * limit, so the 5 left are 5 x 2 x 7 / 6 x (4 + 2) = 70 work, 39.7 s (on seed 1's pace alone,
+     * weight 2: 84 in 42 s, 120 left, 60 s, 12 s a run as seed 1 took; counting epochs only: 58
+     * work in 42 s, 5 x 4 x 2 = 40 left, 28.97 s).
      */
     @Test
     void aRunsTimeOutsideItsEpochsAndAFinetuningEpochsPaceAreLearnedFromTheRunsThatEnded(@TempDir Path out)
@@ -119,9 +155,7 @@ class RunStatusLearnedEpochsTest {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
         Function<String, TrainingListener> runs = listeners(s, now);
-        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 1, 5, 0, 5);
-        history(out, "SL", 5);
-        record(out, "prefinetune-SL");
+        prefinetuneFor5Epochs(out, runs, now, 1);
         now.set(30_000_000_000L);
         TrainingListener seed1 = runs.apply("SL → a seed 1 lr 0.003");
         assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:30 | ETA 00:01:06", s.line());
@@ -129,7 +163,59 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed1", 4);
         now.set(42_000_000_000L);
         runs.apply("SL → a seed 2 lr 0.003");
-        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:42 | ETA 00:01:00", s.line());
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:42 | ETA 00:00:39", s.line());
+    }
+
+    /**
+     * The finetuning weight is learned with the pre-finetuning's pace counting as one finetuning
+     * unit more (40 work: a unit's 2 runs x 10 epochs x 2, the patience unknown), so that the
+     * first finetuning runs of a process, which warm up, do not set the pace of every run left.
+     * The pre-finetuning trains 5 epochs of 5 s from 0 s (10 work each: 0.5 s a work) and target
+     * a's seed 1 starts at 25 s: nothing outside the epochs. Seed 1 warms up: 4 epochs of 4 s (2
+     * work each: 2 s a work), seed 2 starting at 41 s. The weight is (16 / 0.5 + 40) / (8 + 40) =
+     * 1.5; run are 50 + 2 x 1.5 x 4 = 62 in 41 s, and the 5 runs left, each expected to train the
+     * 4 / 10 of its limit that seed 1 did, 5 x 2 x 1.5 x 4 = 60: 39.7 s (seed 1 alone made the
+     * weight 4 and the ETA 41 / 82 x 160 = 80 s). Seed 2 trains 4 epochs of 1 s, at the
+     * pre-finetuning's pace, and b's seed 1 starts at 45 s: the weight is (20 / 0.5 + 40) / (16 +
+     * 40) = 10 / 7; run are 50 + 2 x 10 / 7 x 8 = 72.86 in 45 s, and b's and c's 4 runs left 4 x 2
+     * x 10 / 7 x 4 = 45.71: 28.2 s (the two runs alone, weight 2.5: 45 / 90 x 80 = 40 s; at the
+     * pace seed 2 trained, the runs left take 16 s).
+     */
+    @Test
+    void theFirstFinetuningRunsDoNotSetTheFinetuningPaceAlone(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, SHAPE, PLAN, 1);
+        Function<String, TrainingListener> runs = listeners(s, now);
+        prefinetuneFor5Epochs(out, runs, now, 0);
+        epochs(runs.apply("SL → a seed 1 lr 0.003"), now, 25, 4, 0, 4);
+        trial(out, "run-SL-a-seed1", 4);
+        TrainingListener seed2 = runs.apply("SL → a seed 2 lr 0.003");
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:00:41 | ETA 00:00:39", s.line());
+        epochs(seed2, now, 41, 1, 0, 4);
+        trial(out, "run-SL-a-seed2", 4);
+        record(out, "run-SL-a");
+        runs.apply("SL → b seed 1 lr 0.003");
+        assertEquals("run: 2/4 units done, 2 left | elapsed 00:00:45 | ETA 00:00:28", s.line());
+    }
+
+    /**
+     * Without the plan's units there is no finetuning unit to weigh the prior by: the weight stays
+     * 1, as before a finetuning run has ended, where 0 work over 0 made it NaN and the ETA 0. One
+     * pre-finetuning run of 4 epochs of 30 s makes the first of 4 units (1 work, by the unit), its
+     * record there at 120 s; a finetuning run then starts, and at 150 s it is 2 of its 4 epochs in:
+     * 1 + 2 / 4 = 1.5 units in 150 s, 100 s a unit, times the 3 - 0.5 = 2.5 left, 250 s.
+     */
+    @Test
+    void withoutThePlansUnitsTheFinetuningWeightStaysOne(@TempDir Path out) throws IOException {
+        AtomicLong now = new AtomicLong(0);
+        RunStatus s = new RunStatus(out, 4, now::get, new RunStatus.Shape(1, 4, 1, 4));
+        Function<String, TrainingListener> runs = listeners(s, now);
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, 0, 30, 0, 4);
+        record(out, "prefinetune-SL");
+        runs.apply("SL → a seed 1 lr 0.003");
+        now.set(150_000_000_000L);
+        s.steps(2, 0, 1);
+        assertEquals("run: 1/4 units done, 3 left | elapsed 00:02:30 | ETA 00:04:10", s.line());
     }
 
     /**
@@ -187,7 +273,8 @@ class RunStatusLearnedEpochsTest {
      * 10 epochs at 50 s: 50 work in 50 s; its kind's share is (7 + 5) / 20 = 0.6, and the 6
      * finetuning runs are expected to train 7 epochs: 6 x 7 x 2 = 84 left, 84 s (at the limit, 120
      * s). Target a's seed 1 stops at 4 epochs at 58 s: 58 in 58 s, and finetuning runs are expected
-     * to train (7 + 4) / 20 of the limit, 5.5 epochs: 5 x 5.5 x 2 = 55 s (on the one run alone, 40 s).
+     * to train (7 + 4) / 20 of the limit, 5.5 epochs, a's seed 2 (5.5 + 4) / 20 of it, 4.75: 4 x
+     * 5.5 x 2 + 4.75 x 2 = 53.5 s (every run at 5.5 epochs, 55 s; on the one run alone, 40 s).
      */
     @Test
     void beforeARunOfItsKindEndsARunIsExpectedToStopHalfwayFromItsPatienceToItsLimit(@TempDir Path out)
@@ -200,7 +287,7 @@ class RunStatusLearnedEpochsTest {
         AtomicLong now = new AtomicLong(0);
         RunStatus s = new RunStatus(out, 4, now::get, shape, PLAN, 1);
         assertEquals(List.of("run: 1/4 units done, 3 left | elapsed 00:00:50 | ETA 00:01:24",
-                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:55"), preAt5ThenSeed1At4(out, s, now));
+                "run: 1/4 units done, 3 left | elapsed 00:00:58 | ETA 00:00:53"), preAt5ThenSeed1At4(out, s, now));
     }
 
     /**
@@ -222,6 +309,17 @@ class RunStatusLearnedEpochsTest {
         trial(out, "run-SL-a-seed1", 4);
         s.runStarted("SL → a seed 2 lr 0.003");
         return List.of(first, s.line());
+    }
+
+    /**
+     * The pre-finetuning run trains 5 epochs of 5 s (10 work each), the first beginning at {@code
+     * startSeconds}, and leaves its history and its unit's record.
+     */
+    private static void prefinetuneFor5Epochs(Path out, Function<String, TrainingListener> runs, AtomicLong now,
+            int startSeconds) throws IOException {
+        epochs(runs.apply("pre-finetune SL lr 0.001"), now, startSeconds, 5, 0, 5);
+        history(out, "SL", 5);
+        record(out, "prefinetune-SL");
     }
 
     /** The grid's listeners of a run status, drawing on a console nobody reads. */
