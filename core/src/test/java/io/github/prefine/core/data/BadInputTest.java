@@ -156,6 +156,28 @@ class BadInputTest {
         assertFalse(FileTagScheme.IO.isValid(""));
     }
 
+    /**
+     * A TAB-separated file keeps the spaces around a field, so a tag with a trailing space ({@code
+     * "B-ORG "}) reached the examples as an entity type of its own, beside {@code ORG}: a tag holding
+     * whitespace is no tag of any scheme.
+     */
+    @Test
+    void aTagHoldingWhitespaceIsInvalidNotATypeOfItsOwn() throws IOException {
+        for (FileTagScheme scheme : FileTagScheme.values()) {
+            for (String bad : List.of("B-ORG ", "I- ORG", "B-New York", "O ", "\u00a0O")) {
+                // IO takes bare labels: a type, and no whitespace in it either
+                assertFalse(scheme.isValid(bad), scheme + " '" + bad + "'");
+            }
+        }
+        Path f = TestFiles.write(dir, "d/ws.conll", "EU\tB-ORG\nrejects\tO\n\nBonn\tB-ORG \n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
+        assertEquals("d/ws.conll:4: expected a tag O, B-<type> or I-<type> (IOB2), found 'B-ORG '", e.getMessage());
+        ReadResult<TokenExample> r = TAB.read(f, Leniency.LENIENT);
+        assertEquals(List.of(List.of("B-ORG", "O")), r.examples().stream().map(TokenExample::tags).toList());
+        assertEquals(1, r.report().skipped(ConllReader.INVALID_TAG));
+        assertEquals(2, r.report().records());
+    }
+
     @Test
     void tagFirstColumnOrder() throws IOException {
         Path f = TestFiles.write(dir, "d/movie.bio", "B-ACTOR\tbruce\nI-ACTOR\twillis\n");
