@@ -134,6 +134,41 @@ class BadInputTest {
         assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().build().read(bioes));
     }
 
+    /**
+     * An IOB2 file whose entity opens with {@code I-} (one in each CoNLL-2002 Spanish file, or every
+     * entity of an IOB1 file read with the default scheme) was read without a word. Each such tag is
+     * kept as written, since the evaluation reads the file's tags as they are, and flagged at its line.
+     */
+    @Test
+    void anIob2EntityOpeningWithIIsKeptAndFlaggedAtItsLine() throws IOException {
+        // lines: 1 EU B-ORG, 2 Commission I-ORG (continues), 3 said O, 4 Bonn I-LOC (opens after O),
+        // 6 Ms I-PER (opens the sentence), 7 Smith I-PER, 8 of I-LOC (opens after another type)
+        Path f = TestFiles.write(dir, "d/orphan.conll",
+                "EU B-ORG\nCommission I-ORG\nsaid O\nBonn I-LOC\n\nMs I-PER\nSmith I-PER\nof I-LOC\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TokenExample> r = ConllReader.builder().build().read(f, l);
+            assertEquals(List.of(List.of("B-ORG", "I-ORG", "O", "I-LOC"), List.of("I-PER", "I-PER", "I-LOC")),
+                    r.examples().stream().map(TokenExample::tags).toList(), "kept as written, " + l);
+            assertEquals(3, r.report().flagged(ConllReader.I_OPENS_ENTITY), l.toString());
+            assertEquals(0, r.report().totalSkipped());
+            assertEquals(List.of(
+                    "d/orphan.conll:4: expected B-LOC, or I-LOC after B-LOC or I-LOC (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-LOC' after 'O'",
+                    "d/orphan.conll:6: expected B-PER, or I-PER after B-PER or I-PER (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-PER' opening the sentence",
+                    "d/orphan.conll:8: expected B-LOC, or I-LOC after B-LOC or I-LOC (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-LOC' after 'I-PER'"),
+                    r.report().samples(ConllReader.I_OPENS_ENTITY));
+        }
+        // BIOES: I- continues a B- or I- of its type; IOB1 converts such a tag, so nothing is flagged
+        Path bioes = TestFiles.write(dir, "d/orphan.bioes", "A B-LOC\nB I-LOC\nC E-LOC\nD I-LOC\n");
+        assertEquals(1, ConllReader.builder().optScheme(FileTagScheme.BIOES).build().read(bioes).report()
+                .flagged(ConllReader.I_OPENS_ENTITY));
+        ReadResult<TokenExample> iob1 = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(f);
+        assertEquals(0, iob1.report().totalFlagged());
+        assertEquals(3, iob1.report().repaired(ConllReader.CONVERTED_TO_IOB2));
+    }
+
     @Test
     void eachSchemeAcceptsItsOwnPrefixesAndAType() {
         // IOB2/IOB1: O, B-T, I-T; BIOES adds E-T and S-T; IO: any non-empty label (Tjong Kim Sang and Veenstra 1999)
