@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.DocumentReader;
@@ -179,6 +180,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 throw new MalformedDatasetException(name, "1", "a column named '" + REQUIRED.get(i) + "'",
                         "columns " + header);
             }
+            ColumnTable.requireOnce(name, Integer.toString(first.line()), header, REQUIRED.get(i));
         }
         for (Csv.Row next = csv.next(); next != null; next = csv.next()) {
             Csv.Row row = next;

@@ -327,6 +327,36 @@ class BadInputTest {
         assertThrows(MalformedDatasetException.class, () -> copy.read(wide));
     }
 
+    /**
+     * A header naming a wanted column twice: the readers filled the template from the first of the
+     * two, where Python's {@code csv.DictReader} keeps the last and pandas renames the second, so
+     * which text a task trained on depended on the tool. Refused in both modes, as a missing column is.
+     */
+    @Test
+    void aHeaderNamingAWantedColumnTwiceIsRefused() throws IOException {
+        Path tsv = TestFiles.write(dir, "d/twice.tsv", "sentence\tlabel\tsentence\nfirst\t1\tsecond\n");
+        TsvClassificationReader t = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        for (Leniency l : Leniency.values()) {
+            MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.read(tsv, l));
+            assertEquals("d/twice.tsv:1: expected a column named 'sentence' once, found it in columns 1 and 3 of"
+                    + " [sentence, label, sentence]", e.getMessage());
+        }
+        // a repeated column that no template names is left alone
+        Path other = TestFiles.write(dir, "d/other.tsv", "x\tsentence\tx\tlabel\na\tkept\tb\t0\n");
+        assertEquals("kept", t.read(other).examples().get(0).textA());
+        Path csv = TestFiles.write(dir, "d/twice.csv", "text,label,label\nfine,1,0\n");
+        MalformedDatasetException c = assertThrows(MalformedDatasetException.class,
+                () -> CsvClassificationReader.builder().setTextA("{text}").optLabel("label").build().read(csv));
+        assertEquals("d/twice.csv:1: expected a column named 'label' once, found it in columns 2 and 3 of"
+                + " [text, label, label]", c.getMessage());
+        Path subj = TestFiles.write(dir, "books/twice.csv",
+                "q_review_id,question,review,human_ans_spans,human_ans_indices,review\n"
+                        + "r1,Why?,Nice cover.,Nice,\"(0, 4)\",Ugly cover.\n");
+        MalformedDatasetException q = assertThrows(MalformedDatasetException.class, () -> new SubjQaReader().read(subj));
+        assertEquals("books/twice.csv:1: expected a column named 'review' once, found it in columns 3 and 6 of"
+                + " [q_review_id, question, review, human_ans_spans, human_ans_indices, review]", q.getMessage());
+    }
+
     @Test
     void unknownLabelInValidationData() throws IOException {
         TestFiles.write(dir, "t/train.tsv", "sentence\tlabel\ngood\t1\nbad\t0\n");
