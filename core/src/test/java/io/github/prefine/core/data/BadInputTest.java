@@ -475,6 +475,46 @@ class BadInputTest {
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
     }
 
+    /**
+     * An empty answer text matches at every offset, so the readers kept it as a gold answer, which
+     * the QA featurizer does not skip when the offset lies inside a token (offset 2 of "Paris"). It
+     * is now no answer at its offset in the SQuAD, QED and SubjQA readers, as a text found elsewhere
+     * is.
+     */
+    @Test
+    void anEmptyAnswerTextIsNoAnswerAtItsOffset() throws IOException {
+        String json = "{\"data\":[{\"paragraphs\":[{\"context\":\"Paris is in France.\",\"qas\":["
+                + "{\"id\":\"q1\",\"question\":\"where?\",\"answers\":[{\"text\":\"\",\"answer_start\":2},"
+                + "{\"text\":\"France\",\"answer_start\":12}]},"
+                + "{\"id\":\"q2\",\"question\":\"what?\",\"answers\":[{\"text\":\"\",\"answer_start\":2}]}]}]}]}";
+        Path f = TestFiles.write(dir, "squad/empty.json", json);
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+        assertEquals("squad/empty.json $.data[0].paragraphs[0].qas[0].answers[0]: expected a non-empty answer at offset 2"
+                + " of the context, found an empty answer text", e.getMessage());
+        ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("q1"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(List.of(new GoldAnswer("France", 12)), r.examples().get(0).answers());
+        assertEquals(2, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+
+        Path qed = TestFiles.write(dir, "qed/dev.jsonlines", "{\"example_id\":7,\"question_text\":\"where?\","
+                + "\"paragraph_text\":\"Paris is in France.\",\"original_nq_answers\":[],"
+                + "\"annotation\":{\"answer\":[{\"paragraph_reference\":{\"start\":2,\"end\":2,\"string\":\"\"}}]}}\n");
+        assertEquals("qed/dev.jsonlines:1: expected $.annotation.answer[0].paragraph_reference to be a non-empty answer"
+                + " at offset 2 of the context, found an empty answer text",
+                assertThrows(MalformedDatasetException.class, () -> new QedReader().read(qed)).getMessage());
+        ReadResult<QaExample> q = new QedReader().read(qed, Leniency.LENIENT);
+        assertEquals(0, q.examples().size());
+        assertEquals(1, q.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+
+        Path subj = TestFiles.write(dir, "books/empty.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "r1,Why?,Nice cover.,,\"(2, 2)\"\nr1,Why?,Nice cover.,Nice,\"(0, 4)\"\n");
+        ReadResult<QaExample> b = new SubjQaReader().read(subj);
+        assertEquals(List.of(new GoldAnswer("Nice", 0)), b.examples().get(0).answers());
+        assertEquals(List.of("books/empty.csv:2: expected a non-empty answer at offset 2 of the context, found an empty"
+                + " answer text"), b.report().samples(SquadReader.ANSWER_NOT_AT_OFFSET));
+    }
+
     @Test
     void mrqaSpansAreInclusiveAndCaseRepairIsCounted() throws IOException {
         String text = "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n"
