@@ -589,6 +589,22 @@ class BadInputTest {
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
     }
 
+    /**
+     * Blank lines between SubjQA records are passed over, as Python's {@code csv.DictReader} passes
+     * over them, and now counted as {@link CsvClassificationReader} counts them; the SubjQA reader
+     * passed them over without a count.
+     */
+    @Test
+    void blankLinesOfASubjQaFileArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "books/blank.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n\n"
+                + "r1,Why?,Nice cover.,Nice,\"(0, 4)\"\r\n\r\n\nr2,Why?,Bad plot.,Bad,\"(0, 3)\"\n\n");
+        ReadResult<QaExample> r = new SubjQaReader().read(f);
+        assertEquals(List.of("r1", "r2"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(2, r.report().records());
+        assertEquals(4, r.report().cleaned(CsvClassificationReader.BLANK_LINE_PASSED_OVER));
+        assertEquals(0, r.report().totalSkipped());
+    }
+
     @Test
     void aSubjQaFileWithOldMacLineEndsReads() throws IOException {
         // a lone CR as the last character made the CSV parser lose its place in its buffer: an

@@ -52,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  * put back: the same examples, reasons and counts; the six rows of the CoNLL-2002 Spanish files
  * and the four of the damaged CoNLL sample were recorded again when an IOB2 entity opening with
  * {@code I-} got a flag, checked to be the old digests with the flag taken out: the same examples
- * and the same report besides; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * and the same report besides; the four rows of the damaged SubjQA sample were recorded again when
+ * the SubjQA reader came to count the blank lines it passes over, checked to be the old digests
+ * with that count taken out; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {
