@@ -3,6 +3,7 @@ package io.github.prefine.core.data;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.LineReader;
 import io.github.prefine.core.data.internal.TextFiles;
+import io.github.prefine.eval.internal.Counts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.function.LongConsumer;
@@ -26,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * Dubbz\ufeff}) are removed too; both are counted in the report. Every line of a file must have
  * the same number of columns (taken from the first token line unless set), so a tag column missing
  * mid-file is caught. Tags are checked against the declared {@link FileTagScheme}, and IOB1 and IO are
- * converted to IOB2.
+ * converted to IOB2. In an IOB2 or BIOES file an {@code I-} tag that opens an entity is kept as
+ * written and flagged at its line ({@link #I_OPENS_ENTITY}): many of them mean an IOB1 file read
+ * with the wrong scheme.
  *
  * <p>Example ids are {@code file:line} of the sentence's first token. Immutable and thread-safe.
  */
@@ -54,6 +57,12 @@ public final class ConllReader implements DatasetReader<TokenExample> {
     public static final String EMPTY_FILE = Defects.EMPTY_FILE;
     /** Repair key: IOB1 or IO tags rewritten to IOB2. */
     public static final String CONVERTED_TO_IOB2 = "tag converted to IOB2";
+    /**
+     * Flag reason: in an IOB2 or BIOES file, an {@code I-} tag that opens an entity (after {@code O},
+     * another type, or at the sentence start). Kept as written, as the evaluation reads the tags; many
+     * of them say the file is IOB1 ({@link FileTagScheme#IOB1} converts them).
+     */
+    public static final String I_OPENS_ENTITY = "I- tag opening an entity";
 
     private final Separator separator;
     private final int tokenColumn;
@@ -147,6 +156,9 @@ public final class ConllReader implements DatasetReader<TokenExample> {
                             if (defect != null) {
                                 defect.skip(report);
                             } else {
+                                if (scheme == FileTagScheme.IOB2 || scheme == FileTagScheme.BIOES) {
+                                    flagOpeningI(tags, name, firstLine, report);
+                                }
                                 List<String> t = new ArrayList<>(scheme.toTrainingScheme(tags));
                                 for (int i = 0; i < t.size(); i++) {
                                     if (!t.get(i).equals(tags.get(i))) {
@@ -234,7 +246,37 @@ public final class ConllReader implements DatasetReader<TokenExample> {
         Defects.requireRecords(sentences, leniency, report, name, "", "at least one sentence", "an empty file");
         ReadReport r = report.records(sentences).examples(out.size()).build();
         Defects.warnSkips(LOG, r, "sentence");
+        int opening = r.flagged(I_OPENS_ENTITY);
+        if (opening > 0) {
+            LOG.warn("{}: {} an entity, kept as written (read an IOB1 file with optScheme(FileTagScheme.IOB1)); first: {}",
+                    name, Counts.counted(opening, "I- tag") + (opening == 1 ? " opens" : " open"),
+                    r.samples(I_OPENS_ENTITY).get(0));
+        }
         return new ReadResult<>(out, r);
+    }
+
+    /**
+     * Flags each {@code I-} tag of a kept IOB2 or BIOES sentence that does not continue a {@code B-}
+     * or {@code I-} of its type; a sentence's tokens lie on consecutive lines from {@code firstLine}.
+     */
+    private void flagOpeningI(List<String> tags, String name, int firstLine, ReadReport.Builder report) {
+        String prev = null;
+        for (int i = 0; i < tags.size(); i++) {
+            String tag = tags.get(i);
+            if (tag.startsWith("I-")) {
+                String type = tag.substring(2);
+                boolean continues = prev != null && (prev.startsWith("B-") || prev.startsWith("I-"))
+                        && prev.substring(2).equals(type);
+                if (!continues) {
+                    report.flag(I_OPENS_ENTITY, new MalformedDatasetException(name, Integer.toString(firstLine + i),
+                            "B-" + type + ", or " + tag + " after B-" + type + " or " + tag + " (" + scheme
+                                    + " opens an entity with B-; a file whose entities open with I- is IOB1)",
+                            "'" + tag + "' " + (prev == null ? "opening the sentence" : "after '" + prev + "'"))
+                            .getMessage());
+                }
+            }
+            prev = tag;
+        }
     }
 
     /** The token column starts with -DOCSTART-; a line too short to have one (a bare marker) is judged by its first field. */

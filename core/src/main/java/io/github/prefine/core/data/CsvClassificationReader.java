@@ -100,8 +100,11 @@ public final class CsvClassificationReader implements DatasetReader<TextExample>
         return table.result(LOG);
     }
 
-    /** Counts the blank lines passed over, and says so once, with where the first ones were. */
-    private static void blankLines(String name, Csv csv, ReadReport.Builder report) {
+    /**
+     * Counts the blank lines passed over, and says so once, with where the first ones were; the
+     * SubjQA reader, which reads CSV too, counts its own here.
+     */
+    static void blankLines(String name, Csv csv, ReadReport.Builder report) {
         int n = csv.blankLines();
         if (n > 0) {
             report.clean(BLANK_LINE_PASSED_OVER, n);

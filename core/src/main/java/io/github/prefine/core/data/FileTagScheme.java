@@ -27,11 +27,16 @@ public enum FileTagScheme {
      * Tells whether a tag is well formed in this scheme.
      *
      * @param tag the tag
-     * @return true when it is {@code O} or a prefix this scheme allows followed by a non-empty type
+     * @return true when it is {@code O} or a prefix this scheme allows followed by a non-empty type;
+     *     a tag holding whitespace is never valid
      */
     public boolean isValid(String tag) {
         if (tag.equals("O")) {
             return true;
+        }
+        // a TAB-separated file keeps spaces around its fields: "B-ORG " would be a type of its own
+        if (tag.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isSpaceChar(c))) {
+            return false;
         }
         if (this == IO) {
             return !tag.isEmpty();
@@ -56,7 +61,7 @@ public enum FileTagScheme {
         return switch (this) {
             case IOB2, IOB1 -> "a tag O, B-<type> or I-<type>";
             case BIOES -> "a tag O, B-<type>, I-<type>, E-<type> or S-<type>";
-            case IO -> "a non-empty tag";
+            case IO -> "a non-empty tag without whitespace";
         };
     }
 

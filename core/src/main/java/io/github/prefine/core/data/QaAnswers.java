@@ -24,17 +24,24 @@ final class QaAnswers {
         return text.codePointCount(0, text.length());
     }
 
+    /** Whether a non-empty text lies at {@code start}: an empty one would match at every offset. */
     static boolean matches(String context, String text, int start) {
-        return start >= 0 && start + text.length() <= context.length()
+        return !text.isEmpty() && start >= 0 && start + text.length() <= context.length()
                 && context.regionMatches(start, text, 0, text.length());
     }
 
     static String expectation(String text, int start) {
+        if (text.isEmpty()) {
+            return "a non-empty answer at offset " + start + " of the context";
+        }
         return "answer '" + clip(text) + "' at offset " + start + " of the context";
     }
 
     /** What the context holds at a code-point offset, for an error message. */
     static String found(String context, String text, int codePoints) {
+        if (text.isEmpty()) {
+            return "an empty answer text";
+        }
         int start = utf16Offset(context, codePoints);
         if (start < 0 || start >= context.length()) {
             return "offset " + codePoints + " outside a context of " + characters(context) + " characters";

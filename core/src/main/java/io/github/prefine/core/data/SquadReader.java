@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * question (XQuAD and Adversarial SQuAD use the same format).
  *
  * <p>Every answer is checked against its context. In strict mode an answer whose text is not at
- * its offset throws with its JSON path; in lenient mode it is dropped and counted ({@link
+ * its offset (or is empty, which would match anywhere) throws with its JSON path; in lenient mode it is dropped and counted ({@link
  * #ANSWER_NOT_AT_OFFSET}), and a question left without answers is skipped ({@link
  * #NO_VALID_ANSWER}). A question listed without answers is kept unlabelled. Records are questions.
  *

@@ -1,5 +1,6 @@
 package io.github.prefine.core.data;
 
+import io.github.prefine.core.data.internal.ColumnTable;
 import io.github.prefine.core.data.internal.Defects;
 import io.github.prefine.core.data.internal.Csv;
 import io.github.prefine.core.data.internal.DocumentReader;
@@ -29,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * nothing. Rows whose answer is {@code ANSWERNOTFOUND} carry no answer; a pair with only such
  * rows is skipped as {@link #UNANSWERABLE}, since prefine's QA tasks are SQuAD v1.1-style, and such
  * a row of a pair that has answers is skipped as {@link #NOT_FOUND_BESIDE_ANSWERS} (the pair is
- * kept with its answers). Every skip keeps samples located at a row's line.
+ * kept with its answers). Every skip keeps samples located at a row's line. Blank lines are passed
+ * over and counted as {@link CsvClassificationReader#BLANK_LINE_PASSED_OVER}.
  *
  * <p>Answer check: the answer must be the review's text from {@code start}; {@code end} is read as
  * a number but not compared, since the official files' ends disagree with their answers' lengths
@@ -113,6 +115,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 throw e;
             }
             records = csv.count;
+            CsvClassificationReader.blankLines(name, csv.csv, report);
         }
         List<QaExample> out = new ArrayList<>();
         for (Map.Entry<String, Pair> e : pairs.entrySet()) {
@@ -179,6 +182,7 @@ public final class SubjQaReader implements DatasetReader<QaExample> {
                 throw new MalformedDatasetException(name, "1", "a column named '" + REQUIRED.get(i) + "'",
                         "columns " + header);
             }
+            ColumnTable.requireOnce(name, Integer.toString(first.line()), header, REQUIRED.get(i));
         }
         for (Csv.Row next = csv.next(); next != null; next = csv.next()) {
             Csv.Row row = next;

@@ -134,6 +134,41 @@ class BadInputTest {
         assertThrows(MalformedDatasetException.class, () -> ConllReader.builder().build().read(bioes));
     }
 
+    /**
+     * An IOB2 file whose entity opens with {@code I-} (one in each CoNLL-2002 Spanish file, or every
+     * entity of an IOB1 file read with the default scheme) was read without a word. Each such tag is
+     * kept as written, since the evaluation reads the file's tags as they are, and flagged at its line.
+     */
+    @Test
+    void anIob2EntityOpeningWithIIsKeptAndFlaggedAtItsLine() throws IOException {
+        // lines: 1 EU B-ORG, 2 Commission I-ORG (continues), 3 said O, 4 Bonn I-LOC (opens after O),
+        // 6 Ms I-PER (opens the sentence), 7 Smith I-PER, 8 of I-LOC (opens after another type)
+        Path f = TestFiles.write(dir, "d/orphan.conll",
+                "EU B-ORG\nCommission I-ORG\nsaid O\nBonn I-LOC\n\nMs I-PER\nSmith I-PER\nof I-LOC\n");
+        for (Leniency l : Leniency.values()) {
+            ReadResult<TokenExample> r = ConllReader.builder().build().read(f, l);
+            assertEquals(List.of(List.of("B-ORG", "I-ORG", "O", "I-LOC"), List.of("I-PER", "I-PER", "I-LOC")),
+                    r.examples().stream().map(TokenExample::tags).toList(), "kept as written, " + l);
+            assertEquals(3, r.report().flagged(ConllReader.I_OPENS_ENTITY), l.toString());
+            assertEquals(0, r.report().totalSkipped());
+            assertEquals(List.of(
+                    "d/orphan.conll:4: expected B-LOC, or I-LOC after B-LOC or I-LOC (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-LOC' after 'O'",
+                    "d/orphan.conll:6: expected B-PER, or I-PER after B-PER or I-PER (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-PER' opening the sentence",
+                    "d/orphan.conll:8: expected B-LOC, or I-LOC after B-LOC or I-LOC (IOB2 opens an entity with B-;"
+                            + " a file whose entities open with I- is IOB1), found 'I-LOC' after 'I-PER'"),
+                    r.report().samples(ConllReader.I_OPENS_ENTITY));
+        }
+        // BIOES: I- continues a B- or I- of its type; IOB1 converts such a tag, so nothing is flagged
+        Path bioes = TestFiles.write(dir, "d/orphan.bioes", "A B-LOC\nB I-LOC\nC E-LOC\nD I-LOC\n");
+        assertEquals(1, ConllReader.builder().optScheme(FileTagScheme.BIOES).build().read(bioes).report()
+                .flagged(ConllReader.I_OPENS_ENTITY));
+        ReadResult<TokenExample> iob1 = ConllReader.builder().optScheme(FileTagScheme.IOB1).build().read(f);
+        assertEquals(0, iob1.report().totalFlagged());
+        assertEquals(3, iob1.report().repaired(ConllReader.CONVERTED_TO_IOB2));
+    }
+
     @Test
     void eachSchemeAcceptsItsOwnPrefixesAndAType() {
         // IOB2/IOB1: O, B-T, I-T; BIOES adds E-T and S-T; IO: any non-empty label (Tjong Kim Sang and Veenstra 1999)
@@ -154,6 +189,28 @@ class BadInputTest {
         assertTrue(FileTagScheme.IO.isValid("person"));
         assertTrue(FileTagScheme.IO.isValid("O"));
         assertFalse(FileTagScheme.IO.isValid(""));
+    }
+
+    /**
+     * A TAB-separated file keeps the spaces around a field, so a tag with a trailing space ({@code
+     * "B-ORG "}) reached the examples as an entity type of its own, beside {@code ORG}: a tag holding
+     * whitespace is no tag of any scheme.
+     */
+    @Test
+    void aTagHoldingWhitespaceIsInvalidNotATypeOfItsOwn() throws IOException {
+        for (FileTagScheme scheme : FileTagScheme.values()) {
+            for (String bad : List.of("B-ORG ", "I- ORG", "B-New York", "O ", "\u00a0O")) {
+                // IO takes bare labels: a type, and no whitespace in it either
+                assertFalse(scheme.isValid(bad), scheme + " '" + bad + "'");
+            }
+        }
+        Path f = TestFiles.write(dir, "d/ws.conll", "EU\tB-ORG\nrejects\tO\n\nBonn\tB-ORG \n");
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> TAB.read(f));
+        assertEquals("d/ws.conll:4: expected a tag O, B-<type> or I-<type> (IOB2), found 'B-ORG '", e.getMessage());
+        ReadResult<TokenExample> r = TAB.read(f, Leniency.LENIENT);
+        assertEquals(List.of(List.of("B-ORG", "O")), r.examples().stream().map(TokenExample::tags).toList());
+        assertEquals(1, r.report().skipped(ConllReader.INVALID_TAG));
+        assertEquals(2, r.report().records());
     }
 
     @Test
@@ -268,6 +325,36 @@ class BadInputTest {
         assertEquals(List.of("A", "B"), copy.read(f).examples().get(0).tokens());
         Path wide = TestFiles.write(dir, "d/wide.tsv", "I-PER\tA\tx\n");
         assertThrows(MalformedDatasetException.class, () -> copy.read(wide));
+    }
+
+    /**
+     * A header naming a wanted column twice: the readers filled the template from the first of the
+     * two, where Python's {@code csv.DictReader} keeps the last and pandas renames the second, so
+     * which text a task trained on depended on the tool. Refused in both modes, as a missing column is.
+     */
+    @Test
+    void aHeaderNamingAWantedColumnTwiceIsRefused() throws IOException {
+        Path tsv = TestFiles.write(dir, "d/twice.tsv", "sentence\tlabel\tsentence\nfirst\t1\tsecond\n");
+        TsvClassificationReader t = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        for (Leniency l : Leniency.values()) {
+            MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> t.read(tsv, l));
+            assertEquals("d/twice.tsv:1: expected a column named 'sentence' once, found it in columns 1 and 3 of"
+                    + " [sentence, label, sentence]", e.getMessage());
+        }
+        // a repeated column that no template names is left alone
+        Path other = TestFiles.write(dir, "d/other.tsv", "x\tsentence\tx\tlabel\na\tkept\tb\t0\n");
+        assertEquals("kept", t.read(other).examples().get(0).textA());
+        Path csv = TestFiles.write(dir, "d/twice.csv", "text,label,label\nfine,1,0\n");
+        MalformedDatasetException c = assertThrows(MalformedDatasetException.class,
+                () -> CsvClassificationReader.builder().setTextA("{text}").optLabel("label").build().read(csv));
+        assertEquals("d/twice.csv:1: expected a column named 'label' once, found it in columns 2 and 3 of"
+                + " [text, label, label]", c.getMessage());
+        Path subj = TestFiles.write(dir, "books/twice.csv",
+                "q_review_id,question,review,human_ans_spans,human_ans_indices,review\n"
+                        + "r1,Why?,Nice cover.,Nice,\"(0, 4)\",Ugly cover.\n");
+        MalformedDatasetException q = assertThrows(MalformedDatasetException.class, () -> new SubjQaReader().read(subj));
+        assertEquals("books/twice.csv:1: expected a column named 'review' once, found it in columns 3 and 6 of"
+                + " [q_review_id, question, review, human_ans_spans, human_ans_indices, review]", q.getMessage());
     }
 
     @Test
@@ -388,6 +475,46 @@ class BadInputTest {
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
     }
 
+    /**
+     * An empty answer text matches at every offset, so the readers kept it as a gold answer, which
+     * the QA featurizer does not skip when the offset lies inside a token (offset 2 of "Paris"). It
+     * is now no answer at its offset in the SQuAD, QED and SubjQA readers, as a text found elsewhere
+     * is.
+     */
+    @Test
+    void anEmptyAnswerTextIsNoAnswerAtItsOffset() throws IOException {
+        String json = "{\"data\":[{\"paragraphs\":[{\"context\":\"Paris is in France.\",\"qas\":["
+                + "{\"id\":\"q1\",\"question\":\"where?\",\"answers\":[{\"text\":\"\",\"answer_start\":2},"
+                + "{\"text\":\"France\",\"answer_start\":12}]},"
+                + "{\"id\":\"q2\",\"question\":\"what?\",\"answers\":[{\"text\":\"\",\"answer_start\":2}]}]}]}]}";
+        Path f = TestFiles.write(dir, "squad/empty.json", json);
+        MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> new SquadReader().read(f));
+        assertEquals("squad/empty.json $.data[0].paragraphs[0].qas[0].answers[0]: expected a non-empty answer at offset 2"
+                + " of the context, found an empty answer text", e.getMessage());
+        ReadResult<QaExample> r = new SquadReader().read(f, Leniency.LENIENT);
+        assertEquals(List.of("q1"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(List.of(new GoldAnswer("France", 12)), r.examples().get(0).answers());
+        assertEquals(2, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+        assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+
+        Path qed = TestFiles.write(dir, "qed/dev.jsonlines", "{\"example_id\":7,\"question_text\":\"where?\","
+                + "\"paragraph_text\":\"Paris is in France.\",\"original_nq_answers\":[],"
+                + "\"annotation\":{\"answer\":[{\"paragraph_reference\":{\"start\":2,\"end\":2,\"string\":\"\"}}]}}\n");
+        assertEquals("qed/dev.jsonlines:1: expected $.annotation.answer[0].paragraph_reference to be a non-empty answer"
+                + " at offset 2 of the context, found an empty answer text",
+                assertThrows(MalformedDatasetException.class, () -> new QedReader().read(qed)).getMessage());
+        ReadResult<QaExample> q = new QedReader().read(qed, Leniency.LENIENT);
+        assertEquals(0, q.examples().size());
+        assertEquals(1, q.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
+
+        Path subj = TestFiles.write(dir, "books/empty.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n"
+                + "r1,Why?,Nice cover.,,\"(2, 2)\"\nr1,Why?,Nice cover.,Nice,\"(0, 4)\"\n");
+        ReadResult<QaExample> b = new SubjQaReader().read(subj);
+        assertEquals(List.of(new GoldAnswer("Nice", 0)), b.examples().get(0).answers());
+        assertEquals(List.of("books/empty.csv:2: expected a non-empty answer at offset 2 of the context, found an empty"
+                + " answer text"), b.report().samples(SquadReader.ANSWER_NOT_AT_OFFSET));
+    }
+
     @Test
     void mrqaSpansAreInclusiveAndCaseRepairIsCounted() throws IOException {
         String text = "{\"header\":{\"dataset\":\"SQuAD\",\"split\":\"dev\"}}\n"
@@ -460,6 +587,22 @@ class BadInputTest {
         assertEquals(1, r.report().skipped(SubjQaReader.UNANSWERABLE));
         assertEquals(1, r.report().skipped(SquadReader.ANSWER_NOT_AT_OFFSET));
         assertEquals(1, r.report().skipped(SquadReader.NO_VALID_ANSWER));
+    }
+
+    /**
+     * Blank lines between SubjQA records are passed over, as Python's {@code csv.DictReader} passes
+     * over them, and now counted as {@link CsvClassificationReader} counts them; the SubjQA reader
+     * passed them over without a count.
+     */
+    @Test
+    void blankLinesOfASubjQaFileArePassedOverAndCounted() throws IOException {
+        Path f = TestFiles.write(dir, "books/blank.csv", "q_review_id,question,review,human_ans_spans,human_ans_indices\n\n"
+                + "r1,Why?,Nice cover.,Nice,\"(0, 4)\"\r\n\r\n\nr2,Why?,Bad plot.,Bad,\"(0, 3)\"\n\n");
+        ReadResult<QaExample> r = new SubjQaReader().read(f);
+        assertEquals(List.of("r1", "r2"), r.examples().stream().map(QaExample::id).toList());
+        assertEquals(2, r.report().records());
+        assertEquals(4, r.report().cleaned(CsvClassificationReader.BLANK_LINE_PASSED_OVER));
+        assertEquals(0, r.report().totalSkipped());
     }
 
     @Test

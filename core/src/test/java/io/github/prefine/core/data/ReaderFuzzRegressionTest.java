@@ -103,6 +103,52 @@ class ReaderFuzzRegressionTest {
                 + " of text", assertThrows(MalformedDatasetException.class, () -> new MrqaReader().read(notGzip)).getMessage());
     }
 
+    private static byte[] gzip(String text) throws IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(buf)) {
+            z.write(text.getBytes(StandardCharsets.UTF_8));
+        }
+        return buf.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * GZIPInputStream ends the text, without a word, where the bytes after a gzip member do not
+     * start another: a second member whose header was damaged, or rows appended uncompressed, were
+     * dropped uncounted (2 of 3 rows here), where Python's gzip module refuses the file ("Not a
+     * gzipped file"). Members written one after another (cat a.gz b.gz) and zero bytes after the
+     * last member, which Python's gzip module reads too, still read.
+     */
+    @Test
+    void bytesAfterTheLastGzipMemberThatStartNoMemberAreAnErrorNotTheEnd() throws IOException {
+        TsvClassificationReader tsv = TsvClassificationReader.builder().setTextA("{sentence}").optLabel("label").build();
+        byte[] first = gzip("sentence\tlabel\na\t1\n");
+        byte[] second = gzip("b\t0\nc\t1\n");
+        Path both = TestFiles.write(dir, "d/both.tsv.gz", concat(first, second));
+        assertEquals(List.of("a", "b", "c"), tsv.read(both).examples().stream().map(TextExample::textA).toList());
+        Path padded = TestFiles.write(dir, "d/padded.tsv.gz", concat(first, second, new byte[700]));
+        assertEquals(3, tsv.read(padded).examples().size());
+        byte[] damaged = second.clone();
+        damaged[0] = ' ';
+        // short garbage is read whole while GZIPInputStream looks for a header; long garbage stays in its buffer
+        for (byte[] after : List.of(damaged, "b\t0\nc\t1\n".getBytes(StandardCharsets.UTF_8), new byte[] {'x'},
+                concat(new byte[40], new byte[] {7}))) {
+            Path f = TestFiles.write(dir, "d/after.tsv.gz", concat(first, after));
+            for (Leniency l : Leniency.values()) {
+                MalformedDatasetException e = assertThrows(MalformedDatasetException.class, () -> tsv.read(f, l));
+                assertEquals("d/after.tsv.gz:3: expected a complete gzip stream, found bytes after the last gzip member"
+                        + " that start no gzip member after 19 bytes of text", e.getMessage());
+            }
+        }
+    }
+
     @Test
     void aRepeatedJsonNameIsAnErrorNotASilentDrop() throws IOException {
         // Gson keeps the last of two equal names: the first "qas" list, and its question, vanished

@@ -49,7 +49,12 @@ import org.junit.jupiter.api.io.TempDir;
  * span's end; see {@code ReaderFuzzRegressionTest}): the same examples and reasons, other messages;
  * the six rows of the shared SubjQA books files were recorded again when a sample's count of
  * answers lost its "(s)" ("beside 1 answer of"), checked to be the old digests with that wording
- * put back: the same examples, reasons and counts; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * put back: the same examples, reasons and counts; the six rows of the CoNLL-2002 Spanish files
+ * and the four of the damaged CoNLL sample were recorded again when an IOB2 entity opening with
+ * {@code I-} got a flag, checked to be the old digests with the flag taken out: the same examples
+ * and the same report besides; the four rows of the damaged SubjQA sample were recorded again when
+ * the SubjQA reader came to count the blank lines it passes over, checked to be the old digests
+ * with that count taken out; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {

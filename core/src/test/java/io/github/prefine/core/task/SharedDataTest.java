@@ -152,6 +152,50 @@ class SharedDataTest {
         assertEquals(wg.report().repaired(ConllReader.CONVERTED_TO_IOB2), b);
     }
 
+    /**
+     * SOURCES.md: each CoNLL-2002 Spanish file has one entity that opens with {@code I-}; the other
+     * IOB2 files have none. Each such tag is flagged, as is every IOB1 entity of CoNLL-2003 read with
+     * the IOB2 default, counted here by a parse of the file's own.
+     */
+    @Test
+    void iob2EntitiesOpeningWithIAreFlaggedOnePerTag() throws IOException {
+        for (String f : List.of("sl/conll2002/es/esp.train", "sl/conll2002/es/esp.testa", "sl/conll2002/es/esp.testb")) {
+            ReadResult<?> r = read("conll2002-es", f);
+            assertEquals(1, r.report().flagged(ConllReader.I_OPENS_ENTITY), f);
+            assertEquals(1, openingI(f), f + ", counted from the file");
+        }
+        String[][] iob2 = {{"wnut17", "sl/wnut17/wnut17train.conll"}, {"conll2002-nl", "sl/conll2002/nl/ned.train"},
+                {"ncbi-disease", "sl/ncbi_disease/train.tsv"}, {"gum", "sl/gum/gum-train.conll"},
+                {"anem", "sl/anem/AnEM.train"}, {"atis", "sl/atis/bio/train.bio"}, {"snips", "sl/snips/bio/train.bio"},
+                {"mit-movie", "sl/mit_movie/engtrain.bio"}, {"re3d", "sl/re3d/re3d-train.conll"}};
+        for (String[] t : iob2) {
+            assertEquals(0, read(t[0], t[1]).report().totalFlagged(), t[1]);
+        }
+        int independent = openingI("sl/conll2003/eng.train");
+        assertTrue(independent > 1000, "CoNLL-2003 is IOB1: most entities open with I-, found " + independent);
+        assertEquals(independent, ConllReader.builder().build().read(data().resolve("sl/conll2003/eng.train"))
+                .report().flagged(ConllReader.I_OPENS_ENTITY));
+    }
+
+    /** Counts I- tags not after a B- or I- of their type: last whitespace field, blank or -DOCSTART- lines reset. */
+    private static int openingI(String path) throws IOException {
+        int n = 0;
+        String prev = "O";
+        for (String line : java.nio.file.Files.readAllLines(data().resolve(path))) {
+            String[] f = line.strip().split("\\s+");
+            if (line.isBlank() || f[0].equals("-DOCSTART-")) {
+                prev = "O";
+                continue;
+            }
+            String tag = f[f.length - 1];
+            if (tag.startsWith("I-") && (prev.equals("O") || !prev.substring(2).equals(tag.substring(2)))) {
+                n++;
+            }
+            prev = tag;
+        }
+        return n;
+    }
+
     private static void assertIob2(TokenExample e) {
         String prev = "O";
         for (String tag : e.tags()) {

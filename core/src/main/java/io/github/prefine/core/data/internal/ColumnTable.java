@@ -88,9 +88,36 @@ public final class ColumnTable {
             if (!names.contains(n)) {
                 throw new MalformedDatasetException(file, location, "a column named '" + n + "'", found);
             }
+            requireOnce(file, location, names, n);
         }
         this.names = List.copyOf(names);
         this.headerAt = location;
+    }
+
+    /**
+     * Refuses a header that names a wanted column more than once: which of its fields a reader
+     * takes differs between tools (Python's {@code csv.DictReader} keeps the last, pandas renames
+     * the later ones), so no choice is safe.
+     *
+     * @param file short file name
+     * @param location {@code "1"} for a header row, empty for names the builder gave
+     * @param names the column names in order
+     * @param wanted a column the reader reads
+     * @throws MalformedDatasetException if {@code names} holds {@code wanted} more than once
+     */
+    public static void requireOnce(String file, String location, List<String> names, String wanted)
+            throws MalformedDatasetException {
+        List<String> at = new ArrayList<>();
+        for (int c = 0; c < names.size(); c++) {
+            if (names.get(c).equals(wanted)) {
+                at.add(Integer.toString(c + 1));
+            }
+        }
+        if (at.size() > 1) {
+            String columns = String.join(", ", at.subList(0, at.size() - 1)) + " and " + at.get(at.size() - 1);
+            throw new MalformedDatasetException(file, location, "a column named '" + wanted + "' once",
+                    "it in columns " + columns + " of " + names);
+        }
     }
 
     /**
