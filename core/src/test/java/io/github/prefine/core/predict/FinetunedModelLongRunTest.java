@@ -65,12 +65,14 @@ class FinetunedModelLongRunTest {
     void finetuningAndExportingAgainUnderOneManagerLeavesItsArraysFilesAndThreadsAsTheyWere(@TempDir Path tmp)
             throws Exception {
         try (SubwordTokenizer tok = TinyFinetuning.tokenizer(); NDManager runs = NDManager.newBaseManager()) {
-            TaskSet tasks = TinyFinetuning.tasks(tok);
+            TaskSet all = TinyFinetuning.tasks(tok);
+            // a classifier and the QA task: both kinds of head, at a quarter of the four tasks' time
+            TaskSet tasks = TaskSet.of(all.get(0), all.get(3));
             finetune(tok, tasks, runs, tmp.resolve("run0"));
             System.gc();
             ProcessResources before = ProcessResources.sample();
             int runArrays = runs.getManagedArrays().size();
-            for (int i = 1; i <= 3; i++) {
+            for (int i = 1; i <= 2; i++) {
                 Path out = tmp.resolve("run" + i);
                 finetune(tok, tasks, runs, out);
                 System.gc();
