@@ -47,17 +47,7 @@ class FinetunedModelLongRunTest {
                 round(dir, hf, server);
                 System.gc();
                 ProcessResources after = ProcessResources.sample();
-                String where = " after round " + i + " of load, predict and close: " + after + " vs " + before;
-                assertEquals(serverArrays, server.getManagedArrays().size(), "arrays left in the caller's manager" + where);
-                assertEquals(before.managers(), after.managers(), "managers" + where);
-                assertEquals(before.nativeArrays(), after.nativeArrays(), "arrays under the system manager" + where);
-                assertTrue(after.openFiles() <= before.openFiles(), "open files" + where);
-                assertTrue(after.javaThreads() <= before.javaThreads(), "Java threads" + where);
-                assertTrue(after.nativeThreads() <= before.nativeThreads(), "threads" + where);
-                for (Path f : files) {
-                    assertEquals(0, OpenFiles.on(f), "descriptors still open on " + f + where);
-                    assertEquals(0, awaitUnmapped(f), "mappings still held of " + f + where);
-                }
+                assertAsBefore(before, serverArrays, after, server, files, " after round " + i + " of load, predict and close");
             }
         }
     }
@@ -78,17 +68,8 @@ class FinetunedModelLongRunTest {
                 finetune(tok, tasks, runs, out);
                 System.gc();
                 ProcessResources after = ProcessResources.sample();
-                String where = " after finetuning run " + i + ": " + after + " vs " + before;
-                assertEquals(runArrays, runs.getManagedArrays().size(), "arrays left in the runs' manager" + where);
-                assertEquals(before.managers(), after.managers(), "managers" + where);
-                assertEquals(before.nativeArrays(), after.nativeArrays(), "arrays under the system manager" + where);
-                assertTrue(after.openFiles() <= before.openFiles(), "open files" + where);
-                assertTrue(after.javaThreads() <= before.javaThreads(), "Java threads" + where);
-                assertTrue(after.nativeThreads() <= before.nativeThreads(), "threads" + where);
-                for (Path f : checkpointFiles(out.resolve("model"), TinyFinetuning.bert())) {
-                    assertEquals(0, OpenFiles.on(f), "descriptors still open on " + f + where);
-                    assertEquals(0, awaitUnmapped(f), "mappings still held of " + f + where);
-                }
+                assertAsBefore(before, runArrays, after, runs, checkpointFiles(out.resolve("model"), TinyFinetuning.bert()),
+                        " after finetuning run " + i);
             }
         }
     }
@@ -117,6 +98,26 @@ class FinetunedModelLongRunTest {
         return Trainer.builder().setModel(model).setData(FeatureBatchSource.of(tasks)).optBatchSize(8)
                 .optLearningRate(3e-3).optMaxEpochs(2).optPatience(1).optGradientAccumulation(2)
                 .optCheckpointDir(checkpoints).optSeed(5).build();
+    }
+
+    /**
+     * Arrays and managers exactly as before, in the caller's manager and under the system manager;
+     * descriptors and threads no more (idle threads of earlier test classes may end meanwhile);
+     * no descriptor or mapping left on the round's files.
+     */
+    private static void assertAsBefore(ProcessResources before, int callerArrays, ProcessResources after,
+            NDManager caller, List<Path> files, String round) throws Exception {
+        String where = round + ": " + after + " vs " + before;
+        assertEquals(callerArrays, caller.getManagedArrays().size(), "arrays left in the caller's manager" + where);
+        assertEquals(before.managers(), after.managers(), "managers" + where);
+        assertEquals(before.nativeArrays(), after.nativeArrays(), "arrays under the system manager" + where);
+        assertTrue(after.openFiles() <= before.openFiles(), "open files" + where);
+        assertTrue(after.javaThreads() <= before.javaThreads(), "Java threads" + where);
+        assertTrue(after.nativeThreads() <= before.nativeThreads(), "threads" + where);
+        for (Path f : files) {
+            assertEquals(0, OpenFiles.on(f), "descriptors still open on " + f + where);
+            assertEquals(0, awaitUnmapped(f), "mappings still held of " + f + where);
+        }
     }
 
     /** Loads the saved folder, predicts with every task, writes and reloads its HF folder, closes both. */
