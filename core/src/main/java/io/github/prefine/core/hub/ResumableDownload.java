@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -69,9 +69,11 @@ public final class ResumableDownload {
     private static final Logger LOG = LoggerFactory.getLogger(ResumableDownload.class);
     /**
      * One monitor per lock file, by its folder's real path: the JDK refuses a second OS lock on one
-     * file to the same JVM, even through another path.
+     * file to the same JVM, even through another path. Guarded by itself; an entry lives only while
+     * a download of its file runs or waits, so a long-lived process keeps none per file it ever
+     * downloaded.
      */
-    private static final Map<Path, Object> WRITERS = new ConcurrentHashMap<>();
+    private static final Map<Path, Monitor> WRITERS = new HashMap<>();
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
 
@@ -331,17 +333,42 @@ public final class ResumableDownload {
         // path's, so that a linked and a real spelling of one cache wait for each other (the name
         // itself is opened without following a link, so it is not resolved)
         Path monitor = lockFile.getParent().toRealPath().resolve(lockFile.getFileName());
-        synchronized (WRITERS.computeIfAbsent(monitor, k -> new Object())) {
-            // a lock file of its own, never opened elsewhere: closing any descriptor of a locked
-            // file (the partial one is opened, closed and moved) would drop this process's lock
-            try (FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock held = ch.lock()) {
-                if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
-                    log(progress, "{}: {}: stored as {} by another download meanwhile", repo, file, target);
-                    return;
+        Monitor writer;
+        synchronized (WRITERS) {
+            writer = WRITERS.computeIfAbsent(monitor, k -> new Monitor());
+            writer.users++;
+        }
+        try {
+            synchronized (writer) {
+                // a lock file of its own, never opened elsewhere: closing any descriptor of a locked
+                // file (the partial one is opened, closed and moved) would drop this process's lock
+                try (FileChannel ch = PlainFiles.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        FileLock held = ch.lock()) {
+                    if (Files.isRegularFile(target) && Files.size(target) == expected.size()) {
+                        log(progress, "{}: {}: stored as {} by another download meanwhile", repo, file, target);
+                        return;
+                    }
+                    downloadAlone(repo, file, url, expected, target, progress);
                 }
-                downloadAlone(repo, file, url, expected, target, progress);
             }
+        } finally {
+            synchronized (WRITERS) {
+                if (--writer.users == 0) {
+                    WRITERS.remove(monitor);
+                }
+            }
+        }
+    }
+
+    /** The monitor of one lock file, and how many downloads of it run or wait (guarded by {@code WRITERS}). */
+    private static final class Monitor {
+        int users;
+    }
+
+    /** How many per-file monitors are held now (for tests). */
+    static int monitorsHeld() {
+        synchronized (WRITERS) {
+            return WRITERS.size();
         }
     }
 

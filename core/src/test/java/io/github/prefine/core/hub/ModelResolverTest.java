@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -88,6 +89,44 @@ class ModelResolverTest {
         ResolvedModel offline = resolver(settings(null).withOffline(true), 1).resolve(ID);
         assertEquals(ResolvedModel.Origin.CACHE, offline.origin());
         assertEquals(List.of(), hub.seen());
+    }
+
+    /*
+     * A long-lived process resolves model after model, each with a resolver of its own: whatever a
+     * resolver leaves behind (its HTTP client's selector and worker threads, pooled connections)
+     * grows with every model unless it goes with the resolver.
+     */
+    @Test
+    void downloadingAgainWithNewResolversLeavesDescriptorsAndThreadsAsTheyWere() throws Exception {
+        Assumptions.assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs Linux's /proc to count descriptors");
+        resolver(settings(null), 1).resolve(ID); // loads the HTTP client's classes and the server's threads
+        int[] before = settledCounts(null);
+        for (int i = 1; i <= 4; i++) {
+            HubSettings s = new HubSettings(hub.endpoint(), tmp.resolve("cache" + i), false, null);
+            assertEquals(ResolvedModel.Origin.DOWNLOADED, resolver(s, 1).resolve(ID).origin());
+            int[] after = settledCounts(before);
+            // each resolver's HTTP client ends its threads and connections once unreachable: none accumulate
+            assertTrue(after[0] <= before[0], "open descriptors " + after[0] + " > " + before[0] + " after download " + i);
+            assertTrue(after[1] <= before[1], "live threads " + after[1] + " > " + before[1] + " after download " + i);
+        }
+    }
+
+    /** Open descriptors and live threads, sampled again for up to ten seconds while above {@code level}. */
+    private static int[] settledCounts(int[] level) throws Exception {
+        int[] now = null;
+        for (int i = 0; i < 100; i++) {
+            System.gc();
+            int fds;
+            try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+                fds = (int) s.count();
+            }
+            now = new int[] {fds, Thread.getAllStackTraces().size()};
+            if (level == null || (now[0] <= level[0] && now[1] <= level[1])) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        return now;
     }
 
     @Test

@@ -153,6 +153,29 @@ class ResumableDownloadTest {
         assertEquals(1, ranges.size(), "a slow listener was taken for a stall and the body fetched again: " + ranges);
     }
 
+    /*
+     * A long-lived process (a prediction server resolving the models it is asked for, a grid
+     * fetching task after task) downloads file after file: what it keeps per file it ever
+     * downloaded grows without bound. The per-file monitor lives only while a download of that
+     * file runs, whether it ends well or fails.
+     */
+    @Test
+    void noMonitorIsKeptForAFileOnceItsDownloadEnds() throws IOException {
+        int before = ResumableDownload.monitorsHeld();
+        ResumableDownload d = downloads().build();
+        handler = ex -> serve(ex, null);
+        for (int i = 0; i < 5; i++) {
+            Path target = tmp.resolve("file" + i).resolve("part.bin");
+            d.download("acme/data", "part.bin", url(), expected(), target);
+            assertArrayEquals(BODY, Files.readAllBytes(target));
+        }
+        handler = ex -> ex.sendResponseHeaders(404, -1);
+        Path refused = tmp.resolve("refused").resolve("part.bin");
+        assertThrows(HubException.class, () -> d.download("acme/data", "part.bin", url(), expected(), refused));
+        assertEquals(before, ResumableDownload.monitorsHeld(),
+                "monitors kept after 5 downloads and a refused one, each to its own file; before them " + before);
+    }
+
     @Test
     void resumesAKeptPartialFileAndCountsItsBytesInTheProgress() throws IOException {
         handler = ex -> serve(ex, null);

@@ -22,6 +22,7 @@ import io.github.prefine.core.encoder.LoadedCheckpoint;
 import io.github.prefine.core.encoder.ModelFamily;
 import io.github.prefine.core.encoder.TransformerEncoder;
 import io.github.prefine.core.features.PaddedBatch;
+import io.github.prefine.core.grid.ProcessResources;
 import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.features.TokenRows;
@@ -33,6 +34,7 @@ import io.github.prefine.core.task.Split;
 import io.github.prefine.core.task.Task;
 import io.github.prefine.core.task.TaskFormat;
 import io.github.prefine.core.task.TaskGroup;
+import io.github.prefine.core.testing.OpenFiles;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.eval.metrics.MetricType;
 import java.io.IOException;
@@ -134,6 +136,51 @@ class TaskEmbedderTest {
         for (int k = 0; k < 16; k++) {
             assertEquals(expected[k], got[k], 1e-5, "dimension " + k);
         }
+    }
+
+    /*
+     * A recommender embeds every candidate task with one embedder after another in one process:
+     * whatever an embedder or its pool of batch threads leaves behind grows with every task.
+     */
+    @Test
+    void embeddingAgainWithNewEmbeddersLeavesArraysManagersFilesAndThreadsAsTheyWere(@TempDir Path dir) throws Exception {
+        embedBoth(dir.resolve("warm-up"));
+        ProcessResources before = settled(null);
+        for (int i = 1; i <= 3; i++) {
+            embedBoth(dir.resolve("store" + i));
+            ProcessResources after = settled(before);
+            String where = " after embedder " + i + ": " + after + " vs " + before;
+            assertEquals(before.managers(), after.managers(), "managers" + where);
+            assertEquals(before.nativeArrays(), after.nativeArrays(), "arrays under the system manager" + where);
+            assertTrue(after.openFiles() <= before.openFiles(), "open files" + where);
+            assertTrue(after.javaThreads() <= before.javaThreads(), "Java threads" + where);
+            assertTrue(after.nativeThreads() <= before.nativeThreads(), "threads" + where);
+            assertEquals(0, OpenFiles.on(encoder.resolve("model.safetensors")), "descriptors on the encoder" + where);
+        }
+    }
+
+    /** Both methods, on two batch threads, through a store: one embedder's whole life. */
+    private static void embedBoth(Path store) throws IOException {
+        try (TaskEmbedder e = embedder().optThreads(2).optBatchSize(7).optStore(EmbeddingStore.open(store)).build()) {
+            assertEquals(16, e.embed(classifier, EmbeddingMethod.TEXT_EMB).values().length);
+            assertTrue(e.embed(tagger, EmbeddingMethod.TASK_EMB).values().length > 0);
+        }
+    }
+
+    /**
+     * Samples once the threads of a closed pool have ended: {@code shutdownNow} interrupts them,
+     * and they end on their own schedule; a leaked thread is still there after two seconds.
+     */
+    private static ProcessResources settled(ProcessResources level) throws InterruptedException {
+        System.gc();
+        ProcessResources now = ProcessResources.sample();
+        for (int i = 0; i < 20 && level != null && (now.javaThreads() > level.javaThreads()
+                || now.nativeThreads() > level.nativeThreads() || now.openFiles() > level.openFiles()); i++) {
+            Thread.sleep(100);
+            System.gc();
+            now = ProcessResources.sample();
+        }
+        return now;
     }
 
     @Test
