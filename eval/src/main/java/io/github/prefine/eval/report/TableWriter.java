@@ -163,9 +163,16 @@ public final class TableWriter {
         return String.join(" or ", all.stream().map(d -> Double.toString(d.alpha())).distinct().sorted().toList());
     }
 
-    /** Columns whose every value is a whole number without a std (counts), printed without decimals. */
+    /**
+     * Columns whose every value is a whole number without a std (counts), printed without decimals;
+     * none in Table 1 and Table 2 (and tables of their differences), whose cells are scores: a
+     * single-seed column of 0.0 and 50.0 printed "0" and "50" beside "35.1".
+     */
     private static boolean[] wholeNumberColumns(Table t) {
         boolean[] whole = new boolean[t.columns().size()];
+        if (t.corner().equals(Tables.TARGET) || t.corner().equals(Tables.GROUP)) {
+            return whole;
+        }
         java.util.Arrays.fill(whole, true);
         boolean[] seen = new boolean[whole.length];
         for (Table.Row r : t.rows()) {

@@ -35,6 +35,8 @@ public final class Tables {
     public static final String AVERAGE = "Average";
     /** Label of Table 1's mean-of-std row. */
     public static final String AVERAGE_STD = "Average Std. Dev.";
+    /** Table 1's corner, the header of its row labels. */
+    static final String TARGET = "Target";
     /** Table 2's corner, the header of its row labels. */
     static final String GROUP = "Group";
     /** Where Table 2's title lists each row's count of targets averaged. */
@@ -203,7 +205,7 @@ public final class Tables {
         rows.add(new Table.Row(AVERAGE_STD, avgStd));
         String title = "Table 1: target-task score per pre-finetuning setting ("
                 + (anyStd || !anyValue ? "mean ± " + stdNote + " over seeds)" : "one seed per cell, so no std)");
-        return new Table(title, "Target", layout.settings(), rows);
+        return new Table(title, TARGET, layout.settings(), rows);
     }
 
     /**

@@ -191,6 +191,29 @@ class TablesTest {
         assertTrue(md.contains("| 0.400 |"), md);
     }
 
+    /**
+     * One seed per cell, and a setting that scored whole percents on every target (an untrained
+     * span F1 of 0.0, an accuracy of 50.0): its column is scores, not counts, and keeps the table's
+     * decimals as its neighbours do, in Table 1 and Table 2 alike.
+     */
+    @Test
+    void scoreColumnsOfWholeNumbersKeepTheirDecimals(@TempDir Path dir) throws Exception {
+        Path log = dir.resolve("results.jsonl");
+        runs(log, "Baseline", "T1", "SL", 0);
+        runs(log, "Baseline", "Q1", "QA", 50);
+        runs(log, "Only-SL", "T1", "SL", 35.1);
+        runs(log, "Only-SL", "Q1", "QA", 52.4);
+        Table t1 = Tables.table1(ResultLog.load(log), LAYOUT, StdKind.SAMPLE);
+        String md = TableWriter.withDecimals(1).toMarkdown(t1);
+        // Baseline: 0.0 and 50.0, average (0 + 50) / 2 = 25.0
+        assertTrue(md.contains("| T1 | 0.0 | – | 35.1 |"), md);
+        assertTrue(md.contains("| Q1 | 50.0 | – | 52.4 |"), md);
+        assertTrue(md.contains("| Average | 25.0 | – | 43.8 |"), md);
+        String md2 = TableWriter.withDecimals(1).toMarkdown(Tables.table2(t1, LAYOUT));
+        assertTrue(md2.contains("| SL | 0.0 | – | 35.1 |"), md2);
+        assertTrue(md2.contains("| QA | 50.0 | – | 52.4 |"), md2);
+    }
+
     @Test
     void writesMarkdownCsvAndJson(@TempDir Path dir) throws Exception {
         Table t1 = Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE);
@@ -215,9 +238,9 @@ class TablesTest {
                 new Table.Row("a\rb", List.of(Cell.of(1))), new Table.Row("c\nd|e", List.of(Cell.of(2)))));
         // RFC 4180: a field holding CR or LF is quoted
         assertEquals("Target,Baseline\n\"a\rb\",1.0\n\"c\nd|e\",2.0\n", TableWriter.standard().toCsv(t));
-        // a GFM table row ends at a line break: the label keeps one line
+        // a GFM table row ends at a line break: the label keeps one line (a Table 1's scores keep their decimals)
         String md = TableWriter.standard().toMarkdown(t);
-        assertTrue(md.contains("\n| a b | 1 |\n| c d\\|e | 2 |\n"), md);
+        assertTrue(md.contains("\n| a b | 1.000 |\n| c d\\|e | 2.000 |\n"), md);
     }
 
     @Test

@@ -386,14 +386,30 @@ public final class RecommendCommand implements Callable<Integer> {
                 continue;
             }
             all.add(a);
-            o.printf(Locale.ROOT, "  %-22s %8d %10.3f %10s %6s %8.3f%n", a.target(), a.settings().size(), a.spearman(),
-                    a.topGroup(), a.bestGroup() == null ? "-" : a.topIsBest() ? "yes" : "no (" + a.bestGroup() + ")",
-                    a.ndcgAt3());
+            o.printf(Locale.ROOT, "  %-22s %8d %10s %10s %6s %8s%n", a.target(), a.settings().size(),
+                    measure(a.spearman()), a.topGroup(),
+                    a.bestGroup() == null ? "-" : a.topIsBest() ? "yes" : "no (" + a.bestGroup() + ")",
+                    measure(a.ndcgAt3()));
         }
         double[] avg = TransferAgreement.averages(all);
-        o.printf(Locale.ROOT, "  %-22s %8s %10.3f %10s %6s %8.3f%n", "average (" + all.size() + ")", "", avg[0], "",
-                Double.isNaN(avg[1]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * avg[1]), avg[2]);
+        o.printf(Locale.ROOT, "  %-22s %8s %10s %10s %6s %8s%n", "average (" + all.size() + ")", "", measure(avg[0]), "",
+                Double.isNaN(avg[1]) ? "-" : String.format(Locale.ROOT, "%.0f%%", 100 * avg[1]), measure(avg[2]));
+        // the averages skip a target whose rho or NDCG is undefined (every setting measured the same):
+        // "average (6)" over three rhos read as one over six
+        long rhos = all.stream().filter(a -> !Double.isNaN(a.spearman())).count();
+        long ndcgs = all.stream().filter(a -> !Double.isNaN(a.ndcgAt3())).count();
+        if (rhos < all.size() || ndcgs < all.size()) {
+            o.println("  " + (rhos == ndcgs ? "spearman and ndcg@3 average " + rhos
+                    : "spearman averages " + rhos + " and ndcg@3 " + ndcgs) + " of the " + all.size()
+                    + " targets: undefined (-) where the settings give nothing to rank (one setting, or all measured"
+                    + " alike; for rho, or all predicted alike)");
+        }
         return all;
+    }
+
+    /** A rho or an NDCG with three decimals, {@code -} where undefined (NaN). */
+    private static String measure(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     private record Inputs(Path encoder, TaskDataSource data, List<Task> sources, List<Task> targets, List<String> skipped) {}
