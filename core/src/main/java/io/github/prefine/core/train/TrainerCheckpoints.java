@@ -101,7 +101,7 @@ final class TrainerCheckpoints {
     /**
      * Refuses a checkpoint written under settings that change the trajectory, naming each that
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
-     * cap only say when to stop. The schedule, precision and accumulation are in every checkpoint's
+     * cap only say when to stop (a finished run that they would extend is refused by the trainer). The schedule, precision and accumulation are in every checkpoint's
      * manifest since the format's first version, so one missing is refused; a checkpoint written
      * before the optimiser's settings were recorded resumes, with a warning that names what could
      * not be checked.
