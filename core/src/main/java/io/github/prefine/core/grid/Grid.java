@@ -668,8 +668,9 @@ public final class Grid {
          * @return the grid
          * @throws IllegalArgumentException if a required value is missing, a value is out of range,
          *     the sampling settings do not fit their strategy,
-         *     a seed, group, target or pre-finetuning task repeats, a target is also a pre-finetuning
-         *     task of a chosen group (targets are unseen), two learning rates of a grid share a
+         *     a seed, group, target or pre-finetuning task repeats, two groups or two targets share a
+         *     folder name ({@link GridLayout#safe}, compared without case), a target is also a
+         *     pre-finetuning task of a chosen group (targets are unseen), two learning rates of a grid share a
          *     folder name ({@link GridLayout#learningRateName}), or a QA task of the grid would get
          *     windows shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */

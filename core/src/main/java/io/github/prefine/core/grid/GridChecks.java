@@ -14,7 +14,7 @@ import java.util.function.Function;
 /**
  * What {@link Grid.Builder#build()} checks before a grid exists: the required values, the ranges,
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
- * tables), a target that the chosen groups would pre-finetune on, and learning rates that would
+ * tables), groups or targets whose names share a folder name, a target that the chosen groups would pre-finetune on, and learning rates that would
  * share a folder, and QA windows too short for a QA task of the grid. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */
@@ -58,6 +58,10 @@ final class GridChecks {
         distinct("groups", c.groups, Function.identity());
         distinct("targets", c.targets, Task::name);
         distinct("pre-finetuning tasks", c.pool, Task::name);
+        sharedFolders("groups", c.groups, io.github.prefine.core.task.TaskGroup::name,
+                "settings would share records, checkpoints and model folders; rename one (TaskGroup.of)");
+        sharedFolders("targets", c.targets, Task::name,
+                "finetuning runs would share records and model folders; rename one");
         unseenTargets(c);
         qaWindows(c);
         checkRates(c.learningRates);
@@ -96,6 +100,26 @@ final class GridChecks {
             if (!seen.add(key.apply(Objects.requireNonNull(v, what + " element")))) {
                 throw new IllegalArgumentException("grid: " + what + " must be distinct, found " + key.apply(v)
                         + " twice in " + values.stream().map(key).toList());
+            }
+        }
+    }
+
+    /**
+     * Refuses two names that give one folder name: the grid names its records, checkpoints and
+     * model folders after settings (joined group names) and targets through {@link
+     * GridLayout#safe}, which maps every other character to {@code _}, and macOS and Windows
+     * compare file names without case; the second would find the first's record and be skipped.
+     */
+    private static <T> void sharedFolders(String what, List<T> values, Function<T, String> name, String harm) {
+        java.util.Map<String, String> seen = new java.util.HashMap<>();
+        for (T v : values) {
+            String n = name.apply(v);
+            String folder = GridLayout.safe(n);
+            String first = seen.putIfAbsent(folder.toLowerCase(java.util.Locale.ROOT), n);
+            if (first != null) {
+                throw new IllegalArgumentException("grid: " + what + " " + first + " and " + n + " share the folder name "
+                        + folder + " (a file name keeps A-Z, a-z, 0-9 and ._+-, the rest as _, and macOS and Windows"
+                        + " compare names without case), so their " + harm);
             }
         }
     }

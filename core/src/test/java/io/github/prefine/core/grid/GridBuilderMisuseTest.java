@@ -63,4 +63,44 @@ class GridBuilderMisuseTest {
         assertEquals("grid: pre-finetuning tasks must be distinct, found conll2003-en twice in [conll2003-en,"
                 + " conll2003-en]", twice.getMessage());
     }
+
+    /**
+     * Groups and targets whose names give one folder name share the grid's records, checkpoints
+     * and model folders: the second setting's pre-finetuning found the first's record and was
+     * skipped as done, so both columns showed one run. Names outside A-Z, a-z, 0-9 and {@code ._+-}
+     * become {@code _} in file names ("分类" and "问答" both "__"), and macOS and Windows compare
+     * file names without case ("ner" and "NER").
+     */
+    @Test
+    void groupsOrTargetsThatShareAFolderNameAreRefused(@TempDir Path dir) {
+        TaskGroup classify = TaskGroup.of("分类");
+        TaskGroup answer = TaskGroup.of("问答");
+        List<Task> pool = List.of(CONLL.toBuilder().setGroup(classify).build(),
+                TaskCatalog.task("wnut17").toBuilder().setGroup(answer).build());
+        IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(pool).setGroups(List.of(classify, answer)).build());
+        assertEquals("grid: groups 分类 and 问答 share the folder name __ (a file name keeps A-Z, a-z, 0-9 and ._+-,"
+                + " the rest as _, and macOS and Windows compare names without case), so their settings would share"
+                + " records, checkpoints and model folders; rename one (TaskGroup.of)", groups.getMessage());
+        TaskGroup lower = TaskGroup.of("ner");
+        TaskGroup upper = TaskGroup.of("NER");
+        List<Task> cased = List.of(CONLL.toBuilder().setGroup(lower).build(),
+                TaskCatalog.task("wnut17").toBuilder().setGroup(upper).build());
+        IllegalArgumentException caseOnly = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(cased).setGroups(List.of(lower, upper)).build());
+        assertEquals(true, caseOnly.getMessage().startsWith("grid: groups ner and NER share the folder name NER ("),
+                caseOnly.getMessage());
+
+        List<Task> targets = List.of(RTE.toBuilder().setName("评论").build(), RTE.toBuilder().setName("新闻").build());
+        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(targets).build());
+        assertEquals("grid: targets 评论 and 新闻 share the folder name __ (a file name keeps A-Z, a-z, 0-9 and ._+-,"
+                + " the rest as _, and macOS and Windows compare names without case), so their finetuning runs would"
+                + " share records and model folders; rename one", named.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> base(dir)
+                .setTargets(List.of(RTE, RTE.toBuilder().setName("RTE").build())).build());
+        // names that keep their own folders still build
+        base(dir).setTargets(List.of(RTE.toBuilder().setName("评论").build(), RTE.toBuilder().setName("新闻报道").build()))
+                .build();
+    }
 }
