@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.internal.TensorArchive;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -59,10 +58,6 @@ class TrainerFinishedResumeTest {
         }
     }
 
-    private static Path published(Path dir) throws IOException {
-        return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
-    }
-
     @Test
     void aRunFinishedAtItsCapIsNotExtendedByALargerCap(@TempDir Path tmp) throws Exception {
         Path dir = tmp.resolve("ckpt");
@@ -72,7 +67,7 @@ class TrainerFinishedResumeTest {
 
         // the fit() returned the 2-epoch result for a cap of 4, with an INFO line only
         String m = refused(dir, 4, 5, 4, tmp).getMessage();
-        assertTrue(m.startsWith(published(dir) + ": "), m);
+        assertTrue(m.startsWith(TrainerSettingsResumeTest.published(dir) + ": "), m);
         assertTrue(m.contains("finished after 2 epochs at its epoch cap (maxEpochs 2)"), m);
         assertTrue(m.contains("this trainer would train on (maxEpochs 4, patience 5)"), m);
         assertTrue(m.contains("the best epoch's weights"), m);
@@ -94,7 +89,7 @@ class TrainerFinishedResumeTest {
         assertEquals(done.epochs().get(0).averageValidationLoss(), done.epochs().get(1).averageValidationLoss());
 
         String m = refused(dir, 4, 3, 1, tmp).getMessage();
-        assertTrue(m.startsWith(published(dir) + ": "), m);
+        assertTrue(m.startsWith(TrainerSettingsResumeTest.published(dir) + ": "), m);
         assertTrue(m.contains("finished after 2 epochs when patience ran out (patience 1)"), m);
         assertTrue(m.contains("this trainer would train on (maxEpochs 4, patience 3)"), m);
 
