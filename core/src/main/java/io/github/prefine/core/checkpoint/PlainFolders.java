@@ -68,7 +68,8 @@ public final class PlainFolders {
      * @param dir the folder, the anchor or inside it
      * @return {@code dir}
      * @throws FileSystemException naming the link and its target if a folder below the anchor is a
-     *     symbolic link, or naming the entry if it is no folder
+     *     symbolic link, or naming the entry if it is no folder (the anchor and the folders above it
+     *     included)
      * @throws IllegalArgumentException if {@code dir} is not inside {@code anchor}
      * @throws IOException if creating or entering a folder fails otherwise
      */
@@ -460,7 +461,7 @@ public final class PlainFolders {
         if (!below.startsWith(top)) {
             throw new IllegalArgumentException(dir + " is not inside " + anchor);
         }
-        Files.createDirectories(top);
+        createAnchor(top);
         Path relative = top.relativize(below);
         DirectoryStream<Path> opened = Files.newDirectoryStream(top);
         if (!(opened instanceof SecureDirectoryStream<Path> stream)) {
@@ -491,6 +492,29 @@ public final class PlainFolders {
             throw e;
         }
         return new Entered(stream);
+    }
+
+    /**
+     * Creates the named folder and those above it, naming the entry that is no folder where one is
+     * in the way: the JDK's exception carries the path alone, or a folder below the entry.
+     */
+    private static void createAnchor(Path top) throws IOException {
+        try {
+            Files.createDirectories(top);
+        } catch (FileSystemException e) {
+            for (Path p = top; p != null; p = p.getParent()) {
+                if (Files.exists(p)) {
+                    if (!Files.isDirectory(p)) {
+                        FileSystemException named = new FileSystemException(p.toString(), null,
+                                "must be a folder, found a file" + (p.equals(top) ? "" : " above " + top));
+                        named.initCause(e);
+                        throw named;
+                    }
+                    break;
+                }
+            }
+            throw e;
+        }
     }
 
     /**

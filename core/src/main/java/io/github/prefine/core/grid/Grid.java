@@ -671,9 +671,9 @@ public final class Grid {
          *     the sampling settings do not fit their strategy,
          *     a seed, group, target or pre-finetuning task repeats, a target is also a pre-finetuning
          *     task of a chosen group (targets are unseen), a chosen group has no pre-finetuning task
-         *     (its settings would pre-finetune on nothing), two targets or two settings would share
-         *     the grid's files (names equal once {@link GridLayout#safe} and case are applied), two
-         *     learning rates of a grid share a
+         *     (its settings would pre-finetune on nothing), two groups, two targets or two settings
+         *     would share the grid's files (names equal once {@link GridLayout#safe} and case are
+         *     applied), two learning rates of a grid share a
          *     folder name ({@link GridLayout#learningRateName}), or a QA task of the grid would get
          *     windows shorter than {@link FeatureSettings#MIN_QA_WINDOW}
          */

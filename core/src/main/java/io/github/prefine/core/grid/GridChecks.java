@@ -25,7 +25,8 @@ import java.util.function.Function;
  * repeats (a repeated seed, group or target runs no new unit but would be counted again in the
  * tables), a target that the chosen groups would pre-finetune on, a chosen group of which the
  * pre-finetuning tasks hold none (its settings would pre-finetune on nothing), names that would
- * share a file (two targets {@code a b} and {@code a_b}), and learning rates that would
+ * share a file (two targets {@code a b} and {@code a_b}, two groups {@code 分类} and {@code 问答}),
+ * and learning rates that would
  * share a folder, and QA windows too short for a QA task of the grid. Each failure is an {@link
  * IllegalArgumentException} whose message starts with {@code grid:} and names the value found.
  */

@@ -34,12 +34,13 @@ public final class HeterogeneousBatchSampler implements BatchSampler {
      * Makes a sampler over a task set's training units, in the set's task order.
      *
      * @param tasks the tasks; their training sizes become the sampler's task sizes
-     * @param settings batch size, strategy, seed and the rest; its task sizes are replaced
+     * @param settings batch size, strategy, seed and the rest; any task sizes they hold are replaced
+     *     with the set's in a copy, and the settings are left as they were
      * @return the sampler, at its first batch
      * @throws IllegalArgumentException if the settings are invalid (see {@link HeterogeneousSampler.Builder#build()})
      */
     public static HeterogeneousBatchSampler of(TaskSet tasks, HeterogeneousSampler.Builder settings) {
-        return new HeterogeneousBatchSampler(settings.setTaskSizes(tasks.sizes(Split.TRAIN)).build());
+        return new HeterogeneousBatchSampler(settings.copy().setTaskSizes(tasks.sizes(Split.TRAIN)).build());
     }
 
     /** The wrapped sampler, whose task sizes the trainer checks against its data. */

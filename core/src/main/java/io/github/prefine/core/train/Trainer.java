@@ -57,7 +57,9 @@ import org.slf4j.LoggerFactory;
  * refused rather than continued, with each difference named; one written before the optimiser's
  * settings were recorded resumes with a warning that they could not be checked, and a fp16-mixed one
  * written before the steps skipped for overflow were counted takes the count from the optimiser's
- * step counts (which a skipped step leaves), with a warning naming it. A resume is all or
+ * step counts (which a skipped step leaves), with a warning naming it. A finished run is read back,
+ * not continued (its checkpoint holds the best epoch's weights, not the last epoch's): an epoch cap
+ * or patience under which it would have trained on is refused. A resume is all or
  * nothing: every file of the checkpoint is read into host memory (one extra copy of the
  * checkpoint, held while resuming) and checked against the model and the run (keys, shapes,
  * dtypes, step counts, the state's counts) before anything changes, so a damaged file, or one
@@ -232,7 +234,8 @@ public final class Trainer implements AutoCloseable {
      * @return the epochs' reports and the best epoch
      * @throws IOException if a checkpoint cannot be read or written, does not match the model (a
      *     key, shape or dtype), or was written by a run of other settings (see the class
-     *     documentation); a checkpoint refused on resuming has changed nothing
+     *     documentation), or holds a finished run that this trainer's epoch cap or patience would
+     *     train on from; a checkpoint refused on resuming has changed nothing
      * @throws NonFiniteLossException if a training loss becomes NaN or infinite
      * @throws IllegalStateException if the trainer or its model is closed, {@code fit()} was
      *     called before, a sampler given with {@link Builder#optSampler} draws a task or
@@ -508,6 +511,7 @@ public final class Trainer implements AutoCloseable {
         TrainState st;
         try (TrainerCheckpoints.Staged staged = checkpoints.stage(dir)) {
             st = staged.state();
+            refuseToExtendFinished(dir, st);
             boolean claims = !drivesSampler;
             driveSampler();
             try {
@@ -534,6 +538,26 @@ public final class Trainer implements AutoCloseable {
             watch.setOverflowStreak(st.overflowStreak());
         }
         return st;
+    }
+
+    /**
+     * Refuses a finished run that this trainer's cap or patience would train on from: its
+     * checkpoint holds the best epoch's weights, not the last epoch's, so training on would make a
+     * run that is neither, and returning the finished result would hand back fewer epochs than asked.
+     */
+    private void refuseToExtendFinished(Path dir, TrainState st) throws IOException {
+        if (!st.finished() || st.epochsDone() >= maxEpochs || EarlyStopping.replay(patience, st.scores()).shouldStop()) {
+            return;
+        }
+        Map<String, String> recorded = st.manifest();
+        String why = st.stoppedEarly()
+                ? "when patience ran out (patience " + recorded.getOrDefault("patience", "unrecorded") + ")"
+                : "at its epoch cap (maxEpochs " + recorded.getOrDefault("maxEpochs", "unrecorded") + ")";
+        throw new IOException(dir + ": the run there finished after " + Counts.counted(st.epochsDone(), "epoch") + " "
+                + why + ", and this trainer would train on (maxEpochs " + maxEpochs + ", patience " + patience
+                + "); a finished checkpoint holds the best epoch's weights, not the last epoch's, so it cannot be"
+                + " continued. Build the trainer with the recorded maxEpochs and patience to read the finished run"
+                + " back, or train in another checkpoint folder");
     }
 
     private void checkOpen() {

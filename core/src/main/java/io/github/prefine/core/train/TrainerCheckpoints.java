@@ -101,9 +101,24 @@ final class TrainerCheckpoints {
     }
 
     /**
+     * Refuses a checkpoint of a model with other tasks, another run's folder given by mistake,
+     * before its keys are compared: the first unknown key said nothing of another model. A
+     * manifest without the tasks (none is known) leaves it to the keys.
+     */
+    private void checkTasks(Path dir, TrainState st) throws IOException {
+        String recorded = st.manifest().get("tasks");
+        String now = String.join(",", model.taskNames());
+        if (recorded != null && !recorded.equals(now)) {
+            throw new IOException(dir.resolve("state.json") + ": written for a model with heads ["
+                    + String.join(", ", recorded.split(",", -1)) + "], but this model has heads " + model.taskNames()
+                    + "; it holds another run's checkpoint" + cannotResume(dir));
+        }
+    }
+
+    /**
      * Refuses a checkpoint written under settings that change the trajectory, naming each that
      * differs: continuing it under these would make a run that is neither. Patience and the epoch
-     * cap only say when to stop. The schedule, precision and accumulation are in every checkpoint's
+     * cap only say when to stop (a finished run that they would extend is refused by the trainer). The schedule, precision and accumulation are in every checkpoint's
      * manifest since the format's first version, so one missing is refused; a checkpoint written
      * before the optimiser's settings were recorded resumes, with a warning that names what could
      * not be checked.
@@ -174,6 +189,7 @@ final class TrainerCheckpoints {
         } catch (IOException e) {
             throw new IOException(e.getMessage() + cannotResume(dir), e);
         }
+        checkTasks(dir, st);
         checkSettings(dir, st);
         checkState(dir, st);
         // host memory, not the device's: the copy is checked and then copied in once per resume

@@ -106,6 +106,22 @@ class PlainFoldersTest {
     }
 
     /**
+     * The named folder itself a file, as {@code Trainer.Builder.optCheckpointDir(file)} gives it:
+     * the JDK's FileAlreadyExistsException carried the path alone, which said nothing of a folder
+     * being expected there; so is a file in place of a folder above it.
+     */
+    @Test
+    void aFileInPlaceOfTheNamedFolderIsNamed(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("ckpt"), "not a folder");
+        FileSystemException e = assertThrows(FileSystemException.class, () -> PlainFolders.create(file, file));
+        assertTrue(e.getMessage().startsWith(file + ": must be a folder"), e.getMessage());
+        FileSystemException above = assertThrows(FileSystemException.class,
+                () -> PlainFolders.create(file.resolve("run"), file.resolve("run")));
+        assertTrue(above.getMessage().startsWith(file + ": must be a folder"), above.getMessage());
+        assertEquals("not a folder", Files.readString(file));
+    }
+
+    /**
      * A folder that refuses new files: without write permission, or for root (who ignores the bits)
      * {@code /proc/sys}, which the kernel keeps so; null where neither is to be had.
      */

@@ -1,6 +1,7 @@
 package io.github.prefine.core.grid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.prefine.core.data.Leniency;
@@ -124,5 +125,45 @@ class GridBuilderMisuseTest {
                 + " records/prefinetune-Only-S_L.jsonl): file names keep A-Z, a-z, 0-9 and . _ + - and are compared"
                 + " ignoring case, as macOS and Windows do, so one's scores would be read back as the other's; rename"
                 + " one of them", groups.getMessage());
+    }
+
+    /**
+     * Groups and targets whose names give one folder name share the grid's records, checkpoints
+     * and model folders: the second setting's pre-finetuning found the first's record and was
+     * skipped as done, so both columns showed one run. Names outside A-Z, a-z, 0-9 and {@code ._+-}
+     * become {@code _} in file names ("分类" and "问答" both "__"), and macOS and Windows compare
+     * file names without case ("ner" and "NER").
+     */
+    @Test
+    void groupsOrTargetsThatShareAFolderNameAreRefused(@TempDir Path dir) {
+        TaskGroup classify = TaskGroup.of("分类");
+        TaskGroup answer = TaskGroup.of("问答");
+        List<Task> pool = List.of(CONLL.toBuilder().setGroup(classify).build(),
+                TaskCatalog.task("wnut17").toBuilder().setGroup(answer).build());
+        IllegalArgumentException groups = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(pool).setGroups(List.of(classify, answer)).build());
+        assertEquals("grid: setting Only-问答 would share the files of setting Only-分类 (prefinetune/Only-__,"
+                + " records/prefinetune-Only-__.jsonl): file names keep A-Z, a-z, 0-9 and . _ + - and are compared"
+                + " ignoring case, as macOS and Windows do, so one's scores would be read back as the other's; rename"
+                + " one of them", groups.getMessage());
+        TaskGroup lower = TaskGroup.of("ner");
+        TaskGroup upper = TaskGroup.of("NER");
+        List<Task> cased = List.of(CONLL.toBuilder().setGroup(lower).build(),
+                TaskCatalog.task("wnut17").toBuilder().setGroup(upper).build());
+        IllegalArgumentException caseOnly = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setPrefinetuningTasks(cased).setGroups(List.of(lower, upper)).build());
+        assertTrue(caseOnly.getMessage().startsWith("grid: setting Only-NER would share the files of setting Only-ner"
+                + " (prefinetune/Only-NER,"), caseOnly.getMessage());
+
+        List<Task> targets = List.of(RTE.toBuilder().setName("评论").build(), RTE.toBuilder().setName("新闻").build());
+        IllegalArgumentException named = assertThrows(IllegalArgumentException.class,
+                () -> base(dir).setTargets(targets).build());
+        assertTrue(named.getMessage().startsWith("grid: target 新闻 under setting Baseline would share the files of"
+                + " target 评论 under setting Baseline (finetune/run-Baseline-__-seed1,"), named.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> base(dir)
+                .setTargets(List.of(RTE, RTE.toBuilder().setName("RTE").build())).build());
+        // names that keep their own folders still build
+        base(dir).setTargets(List.of(RTE.toBuilder().setName("评论").build(), RTE.toBuilder().setName("新闻报道").build()))
+                .build();
     }
 }

@@ -199,6 +199,22 @@ class PipelineGlueTest {
         assertArrayEquals(new int[] {2, 3}, drawn);
     }
 
+    /**
+     * The settings are the caller's: a sampler made over a task set leaves them as they were, so
+     * the same builder can still make the sampler it described (it was left holding the task set's
+     * sizes, 2 and 3, in place of its own 100 and 200).
+     */
+    @Test
+    void aSamplerOverATaskSetLeavesTheGivenSettingsAsTheyWere() {
+        HeterogeneousSampler.Builder settings = HeterogeneousSampler.builder().setTaskSizes(100, 200).setBatchSize(4)
+                .optSeed(3);
+        HeterogeneousBatchSampler s = HeterogeneousBatchSampler.of(TaskSet.of(tagger, classifier), settings);
+        assertEquals(2, s.batchesPerEpoch());
+        HeterogeneousSampler own = settings.build();
+        assertEquals(300, own.totalExamples());
+        assertEquals(75, own.batchesPerEpoch());
+    }
+
     @Test
     void aTaskSetHoldsEachTaskOnceInOneOrder() {
         TaskSet set = TaskSet.of(classifier, tagger, qa);

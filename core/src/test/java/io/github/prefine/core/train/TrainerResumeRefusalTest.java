@@ -15,6 +15,7 @@ import io.github.prefine.core.head.TaskHead;
 import io.github.prefine.core.model.MultiHeadModel;
 import io.github.prefine.core.model.NamedParameter;
 import io.github.prefine.core.task.TaskFormat;
+import io.github.prefine.core.model.TestHeads;
 import io.github.prefine.heads.HeadFamily;
 import io.github.prefine.sampling.HeterogeneousSampler;
 import java.io.IOException;
@@ -209,6 +210,27 @@ class TrainerResumeRefusalTest {
         }
         assertNotNull(key, "the two models differ in a shape");
         refusedChangingNothing(dir, at.resolve("model.ndlist"), key + " has shape " + written + ", expected " + wanted);
+    }
+
+    /**
+     * A checkpoint of a model with other tasks (another run's folder given by mistake) is refused
+     * naming both models' heads, from the manifest every checkpoint records; the message was the
+     * first key the optimiser did not know ("step count of unknown parameter heads.token0..."),
+     * which said nothing of another model.
+     */
+    @Test
+    void aCheckpointOfAModelWithOtherTasksIsRefusedNamingBothModelsHeads(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("ckpt");
+        SyntheticTasks other = new SyntheticTasks(43, TRAIN, 8, TestHeads.Kind.TOKEN, TestHeads.Kind.TOKEN,
+                TestHeads.Kind.SEQUENCE);
+        Path at;
+        try (NDManager root = NDManager.newBaseManager();
+                MultiHeadModel model = TrainerTest.model(root, other, 3)) {
+            at = killedAfterOneEpoch(Trainer.builder().setModel(model).setData(other).optLearningRate(1e-2)
+                    .optMaxEpochs(2).optSeed(5).optSampler(sampler()), dir);
+        }
+        refusedChangingNothing(dir, at.resolve("state.json"), "written for a model with heads [token0, token1,"
+                + " sequence], but this model has heads " + TASKS.taskNames());
     }
 
     @Test

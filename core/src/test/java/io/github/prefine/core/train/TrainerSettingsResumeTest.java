@@ -92,7 +92,8 @@ class TrainerSettingsResumeTest {
         return at;
     }
 
-    private static Path published(Path dir) throws IOException {
+    /** The checkpoint folder's {@code LATEST} names, resolved. */
+    static Path published(Path dir) throws IOException {
         return dir.resolve(Files.readString(dir.resolve("LATEST"), StandardCharsets.UTF_8).trim());
     }
 
