@@ -29,24 +29,21 @@ final class PieceEncoder implements AutoCloseable {
     private final TokenizerSource source;
     private final Function<RuntimeException, RuntimeException> onFailure;
     private HuggingFaceTokenizer bare;
-    /** The digest of the text {@link #bare} was loaded from, which {@link #pieceTable} must hold too. */
-    private byte[] bareDigest;
-    /** Read on first need; {@link #NO_TABLE} where the library gives the token strings. */
-    private Object table;
+    /** The token strings learnt for {@link #encodeWords}, or null where the model is not a Unigram model. */
+    private final PieceTable table;
     private boolean closed;
-
-    /** {@link #table} where there is none: not a Unigram model, or its file changed since {@link #bare} was loaded. */
-    private static final Object NO_TABLE = new Object();
 
     /**
      * Makes the encoder of a tokenizer file; nothing is loaded yet.
      *
      * @param source the {@code tokenizer.json} file, or the text rebuilt from it
      * @param onFailure turns the native tokenizer's exception into the caller's
+     * @param unigramUnknownId the {@code unk_id} of a Unigram model, -1 for another model
      */
-    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure) {
+    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure, int unigramUnknownId) {
         this.source = source;
         this.onFailure = onFailure;
+        this.table = unigramUnknownId >= 0 ? new PieceTable(unigramUnknownId) : null;
     }
 
     /**
@@ -67,39 +64,13 @@ final class PieceEncoder implements AutoCloseable {
             options.put("truncation", "false");
             options.put("padding", "false");
             try {
-                String text = source.text();
-                bare = source.load(text, options);
-                bareDigest = TokenizerJson.sha256(text);
+                bare = source.load(options);
             } catch (IOException ex) {
                 // the message names the file, and where the library refuses it
                 throw new UncheckedIOException(ex.getMessage(), ex);
             }
         }
         return bare;
-    }
-
-    /**
-     * Returns the pieces of the bare tokenizer's model by id, read from its file on first need.
-     *
-     * @return the table, or null where the model is not one {@link PieceTable} reads, or the file
-     *     can no longer be read or no longer holds the text the bare tokenizer was loaded from
-     */
-    private synchronized PieceTable pieceTable() {
-        if (table == null) {
-            tokenizer();
-            table = NO_TABLE;
-            try {
-                String text = source.text();
-                if (Arrays.equals(TokenizerJson.sha256(text), bareDigest)) {
-                    PieceTable read = PieceTable.read(source.json(text));
-                    table = read == null ? NO_TABLE : read;
-                }
-            } catch (IOException ex) {
-                // the library's token strings give the same rows, one JNI call a chunk
-                table = NO_TABLE;
-            }
-        }
-        return table == NO_TABLE ? null : (PieceTable) table;
     }
 
     /**
@@ -118,15 +89,16 @@ final class PieceEncoder implements AutoCloseable {
      * of {@code wordEnds} that has a token on a joined space alone ({@link JoinedWords#anyOnSpace}),
      * when given; other rows stay null, as {@link JoinedWords#extraSpaces} never reads their strings
      * (fetching every row's strings cost about 8% of CoNLL featurization's CPU under WordPiece). The
-     * strings come from the {@link PieceTable} where it can give them, else from the library.
+     * strings come from the {@link PieceTable} where it knows them ({@code useTable}), else from the
+     * library, and the table learns those.
      */
-    private Pieces encode(List<String> texts, boolean withOffsets, int[][] wordEnds, String[][] tokens, boolean useTable) {
+    private Pieces encode(List<String> texts, boolean withOffsets, int[][] wordEnds, String[][] tokens,
+            boolean useTable) {
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
             SubwordTokenizer.checkText(Objects.requireNonNull(t, "texts element"));
         }
         TokenizersLibrary lib = TokenizersLibrary.LIB;
-        PieceTable[] vocabulary = {null};
         EncodingBatch rows = EncodingBatch.read(tokenizer(), arr.length, withOffsets ? 3 : 1, 16,
                 h -> lib.batchEncode(h, arr, false),
                 (batch, k, e) -> {
@@ -149,13 +121,13 @@ final class PieceEncoder implements AutoCloseable {
                             }
                         }
                         if (tokens != null && JoinedWords.anyOnSpace(wordEnds[k], starts, ends, at, t.length)) {
-                            if (vocabulary[0] == null && useTable) {
-                                vocabulary[0] = pieceTable();
-                            }
-                            tokens[k] = vocabulary[0] == null ? null
-                                    : vocabulary[0].strings(ids, at, t.length, wordEnds[k], starts, ends);
+                            PieceTable known = useTable ? table : null;
+                            tokens[k] = known == null ? null : known.strings(ids, at, t.length, wordEnds[k], starts, ends);
                             if (tokens[k] == null) {
                                 tokens[k] = lib.getTokens(e);
+                                if (known != null) {
+                                    known.learn(ids, at, tokens[k]);
+                                }
                             }
                         }
                     }
@@ -178,8 +150,8 @@ final class PieceEncoder implements AutoCloseable {
 
     /**
      * {@link #encodeWords(List)}, the token strings of a chunk with a token on a joined space alone
-     * read from the {@link PieceTable} where it can give them ({@code useTable}), else always
-     * fetched from the library: the tests compare the two.
+     * taken from the {@link PieceTable} where it knows them ({@code useTable}), else always fetched
+     * from the library: the tests compare the two.
      */
     Pieces encodeWords(List<String> words, boolean useTable) {
         int nChunks = (words.size() + WORDS_PER_CHUNK - 1) / WORDS_PER_CHUNK;

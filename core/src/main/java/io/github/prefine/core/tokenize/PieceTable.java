@@ -1,94 +1,57 @@
 package io.github.prefine.core.tokenize;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A Unigram model's pieces by id, read from its {@code tokenizer.json}: the token strings that
- * {@link JoinedWords#extraSpaces} reads, found without asking the native library for every token
- * string of a text (one JNI call that builds a Java string per token).
+ * A Unigram model's pieces by id, learnt from the token strings the native library gave earlier
+ * rows: the strings that {@link JoinedWords#extraSpaces} reads, found without asking the library
+ * for every token string of a row (one JNI call that builds a Java string per token). Nothing is
+ * read from the file, so a large vocabulary costs no parse and holds only the ids met.
  *
- * <p>The library writes a token of a known piece as the piece itself, and a token of the unknown
- * id as the text it covers, which only the library knows. That text cannot start with a character
- * that is a piece of its own: the Unigram lattice makes an unknown node only for a character no
- * one-character piece covers. So a row whose read tokens are unknown ones compared with such a
- * space token (SentencePiece's {@code ▁}, a piece in every such vocabulary) is still decided here;
- * any other row is left to the library ({@link #strings} gives null).
+ * <p>The library writes a token of a known id as its piece, always the same string, and a token
+ * of the unknown id as the text it covers, which only the library knows. That text cannot start
+ * with a character that is a piece of its own: the Unigram lattice makes an unknown node only for
+ * a character no one-character piece covers. So an unknown token compared with a space token of
+ * one character (SentencePiece's {@code ▁}) is decided here; any other row holding a string not
+ * learnt yet is left to the library ({@link #strings} gives null).
  *
- * <p>Immutable.
+ * <p>Thread-safe.
  */
 final class PieceTable {
-    private final String[] pieces;
     private final int unknownId;
-    private final Set<Integer> singleCharacters;
+    private final Map<Integer, String> pieces = new ConcurrentHashMap<>();
 
-    private PieceTable(String[] pieces, int unknownId, Set<Integer> singleCharacters) {
-        this.pieces = pieces;
+    /**
+     * Makes an empty table.
+     *
+     * @param unknownId the model's {@code unk_id}
+     */
+    PieceTable(int unknownId) {
         this.unknownId = unknownId;
-        this.singleCharacters = singleCharacters;
     }
 
     /**
-     * Reads the table of a parsed {@code tokenizer.json}.
+     * Keeps the strings the library gave a row's tokens of known ids.
      *
-     * @param root the parsed file, which the native library loaded
-     * @return the table, or null where the model is not a Unigram model of {@code [piece, score]}
-     *     entries with a numeric {@code unk_id}: its token strings are then left to the library
+     * @param ids the token ids, the row's at {@code [from, from + strings.length)}
+     * @param from the row's first token
+     * @param strings the library's strings of the row's tokens
      */
-    static PieceTable read(JsonObject root) {
-        JsonElement model = root.get("model");
-        if (model == null || !model.isJsonObject()) {
-            return null;
-        }
-        JsonObject m = model.getAsJsonObject();
-        JsonElement type = m.get("type");
-        JsonElement vocab = m.get("vocab");
-        JsonElement unk = m.get("unk_id");
-        if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("Unigram") || vocab == null
-                || !vocab.isJsonArray() || unk == null || !unk.isJsonPrimitive() || !unk.getAsJsonPrimitive().isNumber()) {
-            return null;
-        }
-        JsonArray entries = vocab.getAsJsonArray();
-        String[] pieces = new String[entries.size()];
-        Set<Integer> single = new HashSet<>();
-        for (int id = 0; id < pieces.length; id++) {
-            JsonElement e = entries.get(id);
-            if (!e.isJsonArray() || e.getAsJsonArray().isEmpty() || !e.getAsJsonArray().get(0).isJsonPrimitive()) {
-                return null;
-            }
-            String piece = e.getAsJsonArray().get(0).getAsString();
-            pieces[id] = piece;
-            if (!piece.isEmpty() && piece.codePointCount(0, piece.length()) == 1) {
-                single.add(piece.codePointAt(0));
+    void learn(int[] ids, int from, String[] strings) {
+        for (int t = 0; t < strings.length; t++) {
+            if (ids[from + t] != unknownId && strings[t] != null) {
+                pieces.putIfAbsent(ids[from + t], strings[t]);
             }
         }
-        JsonElement added = root.get("added_tokens");
-        if (added != null && added.isJsonArray()) {
-            for (JsonElement a : added.getAsJsonArray()) {
-                // an added token is written as its content: where that is not the piece of its id, ask the library
-                JsonElement id = a.isJsonObject() ? a.getAsJsonObject().get("id") : null;
-                JsonElement content = a.isJsonObject() ? a.getAsJsonObject().get("content") : null;
-                if (id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-                    long i = id.getAsLong();
-                    if (i >= 0 && i < pieces.length && !(content != null && content.isJsonPrimitive()
-                            && content.getAsString().equals(pieces[(int) i]))) {
-                        pieces[(int) i] = null;
-                    }
-                }
-            }
-        }
-        return new PieceTable(pieces, unk.getAsInt(), single);
     }
 
     /**
      * The strings of a row's tokens as {@link JoinedWords#extraSpaces} reads them: each token on a
      * joined space alone, and the token at the first character of a word that has one; a token it
-     * never reads gets the empty string, and an unknown token it reads the empty string only where
-     * the space token's first character is a one-character piece (both then fail its test of
-     * starting with the space token, as the library's string would).
+     * never reads gets the empty string, and an unknown token it reads the empty string where the
+     * space token is one character (both then fail its test of starting with the space token, as
+     * the library's string would).
      *
      * @param ids the token ids, the row's at {@code [from, from + n)}
      * @param from the row's first token
@@ -96,7 +59,7 @@ final class PieceTable {
      * @param ends each word's end in the joined text
      * @param starts the tokens' start offsets, indexed as {@code ids}
      * @param tokenEnds the tokens' end offsets, indexed as {@code ids}
-     * @return the {@code n} strings, or null where a string it reads is only the library's to give
+     * @return the {@code n} strings, or null where a string it reads is not learnt yet
      */
     String[] strings(int[] ids, int from, int n, int[] ends, int[] starts, int[] tokenEnds) {
         String[] out = new String[n];
@@ -125,7 +88,8 @@ final class PieceTable {
             w = word[t];
             boolean read = w > 0 && spaceToken[w] != null && !spaceToken[w].isEmpty()
                     && starts[from + t] == ends[w - 1] + 1;
-            if (out[t] == null && read && !(id == unknownId && singleCharacters.contains(spaceToken[w].codePointAt(0)))) {
+            if (out[t] == null && read
+                    && !(id == unknownId && spaceToken[w].codePointCount(0, spaceToken[w].length()) == 1)) {
                 return null;
             }
             if (out[t] == null) {
@@ -135,8 +99,8 @@ final class PieceTable {
         return out;
     }
 
-    /** The piece of a known id, or null for the unknown id, an id past the vocabulary, or an added token's. */
+    /** The learnt piece of a known id, or null for the unknown id or one not met yet. */
     private String piece(int id) {
-        return id >= 0 && id < pieces.length && id != unknownId ? pieces[id] : null;
+        return id == unknownId ? null : pieces.get(id);
     }
 }

@@ -2,7 +2,7 @@ package io.github.prefine.core.tokenize;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.github.prefine.core.data.ConllReader;
 import io.github.prefine.core.data.FileTagScheme;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * {@link PieceEncoder#encodeWords} under the XLM-R fixture (a Unigram model of 256 pieces, so most
  * capitalised words are a lone {@code ▁} and an unknown token) gives each word the pieces the
  * library gives it encoded alone, HF's {@code is_split_into_words}, whether the strings of the
- * tokens it reads come from the {@link PieceTable} or from the library.
+ * tokens it reads come from the {@link PieceTable} learnt from earlier chunks or from the library.
  *
  * <p>Ground truth: each word encoded alone by the library. The words: capitalised ones, digits and
  * punctuation (a lone {@code ▁} then an unknown token), words that start with {@code ▁} once
@@ -52,7 +52,11 @@ class PieceTableTest {
         } else {
             System.out.println("PieceTableTest: " + conll + " absent, checking the listed words only");
         }
-        try (PieceEncoder encoder = new PieceEncoder(new TokenizerSource(fixture, null), ex -> ex)) {
+        // the unknown id as the builder reads it from the file
+        int unknownId = TokenizerJson.unigramUnknownId(
+                new TokenizerSource(fixture, null).json(Files.readString(fixture)).get("model"));
+        assertEquals(3, unknownId, "<unk> is entry 3 of the fixture's vocabulary");
+        try (PieceEncoder encoder = new PieceEncoder(new TokenizerSource(fixture, null), ex -> ex, unknownId)) {
             Pieces alone = encoder.encode(words, false);
             Pieces table = encoder.encodeWords(words, true);
             Pieces library = encoder.encodeWords(words, false);
@@ -66,18 +70,23 @@ class PieceTableTest {
     }
 
     @Test
-    void readsUnigramPiecesAndLeavesOtherModelsToTheLibrary() throws IOException {
-        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
-        PieceTable table = PieceTable.read(new TokenizerSource(fixture, null).json(Files.readString(fixture)));
-        assertNotNull(table);
-        // "▁J" joined after "a": "▁" (id 7) on the space, then the unknown id 3 at "J", then nothing more;
-        // the space token's "▁" is a piece of its own, so no unknown token's text starts with it
+    void knowsOnlyLearntPiecesAndDecidesAnUnknownTokenAfterAOneCharacterSpace() {
+        // "a ▁J" and "a J" joined: "a" (112), "▁" (7) on the space, then at "J" the unknown id 3 or
+        // the piece "▁" again; the library's strings of "a ▁J" once learnt, then asked of the other
         int[] ends = {1, 3};
-        String[] strings = table.strings(new int[] {112, 7, 3}, 0, 3, ends, new int[] {0, 1, 2}, new int[] {1, 2, 3});
-        assertEquals(Arrays.asList("a", "\u2581", ""), Arrays.asList(strings));
-        Path bert = SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json");
-        assertEquals(null, PieceTable.read(new TokenizerSource(bert, null).json(Files.readString(bert))),
-                "a WordPiece model's strings are the library's");
+        int[] starts = {0, 1, 2};
+        int[] tokenEnds = {1, 2, 3};
+        PieceTable table = new PieceTable(3);
+        assertNull(table.strings(new int[] {112, 7, 3}, 0, 3, ends, starts, tokenEnds), "nothing learnt yet");
+        table.learn(new int[] {112, 7, 7}, 0, new String[] {"a", "\u2581", "\u2581"});
+        // no unknown token's text starts with "▁", a piece of its own: it fails the test as the library's would
+        assertEquals(Arrays.asList("a", "\u2581", ""),
+                Arrays.asList(table.strings(new int[] {112, 7, 3}, 0, 3, ends, starts, tokenEnds)));
+        assertEquals(Arrays.asList("a", "\u2581", "\u2581"),
+                Arrays.asList(table.strings(new int[] {112, 7, 7}, 0, 3, ends, starts, tokenEnds)));
+        table.learn(new int[] {3}, 0, new String[] {"J"});
+        assertNull(table.strings(new int[] {112, 200, 3}, 0, 3, ends, starts, tokenEnds),
+                "a space token not learnt, and the unknown id's text never is");
     }
 
     private static int[] row(Pieces p, int w) {
