@@ -29,6 +29,8 @@ final class PieceEncoder implements AutoCloseable {
     private final TokenizerSource source;
     private final Function<RuntimeException, RuntimeException> onFailure;
     private HuggingFaceTokenizer bare;
+    /** The token strings learnt for {@link #encodeWords}, or null where the model is not a Unigram model. */
+    private final PieceTable table;
     private boolean closed;
 
     /**
@@ -36,10 +38,12 @@ final class PieceEncoder implements AutoCloseable {
      *
      * @param source the {@code tokenizer.json} file, or the text rebuilt from it
      * @param onFailure turns the native tokenizer's exception into the caller's
+     * @param unigramUnknownId the {@code unk_id} of a Unigram model, -1 for another model
      */
-    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure) {
+    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure, int unigramUnknownId) {
         this.source = source;
         this.onFailure = onFailure;
+        this.table = unigramUnknownId >= 0 ? new PieceTable(unigramUnknownId) : null;
     }
 
     /**
@@ -77,16 +81,19 @@ final class PieceEncoder implements AutoCloseable {
      * @return one row per text
      */
     Pieces encode(List<String> texts, boolean withOffsets) {
-        return encode(texts, withOffsets, null, null);
+        return encode(texts, withOffsets, null, null, false);
     }
 
     /**
      * {@link #encode(List, boolean)}, also putting in {@code tokens} the token strings of each row
      * of {@code wordEnds} that has a token on a joined space alone ({@link JoinedWords#anyOnSpace}),
      * when given; other rows stay null, as {@link JoinedWords#extraSpaces} never reads their strings
-     * (fetching every row's strings cost about 8% of CoNLL featurization's CPU under WordPiece).
+     * (fetching every row's strings cost about 8% of CoNLL featurization's CPU under WordPiece). The
+     * strings come from the {@link PieceTable} where it knows them ({@code useTable}), else from the
+     * library, and the table learns those.
      */
-    private Pieces encode(List<String> texts, boolean withOffsets, int[][] wordEnds, String[][] tokens) {
+    private Pieces encode(List<String> texts, boolean withOffsets, int[][] wordEnds, String[][] tokens,
+            boolean useTable) {
         String[] arr = texts.toArray(new String[0]);
         for (String t : arr) {
             SubwordTokenizer.checkText(Objects.requireNonNull(t, "texts element"));
@@ -114,7 +121,14 @@ final class PieceEncoder implements AutoCloseable {
                             }
                         }
                         if (tokens != null && JoinedWords.anyOnSpace(wordEnds[k], starts, ends, at, t.length)) {
-                            tokens[k] = lib.getTokens(e);
+                            PieceTable known = useTable ? table : null;
+                            tokens[k] = known == null ? null : known.strings(ids, at, t.length, wordEnds[k], starts, ends);
+                            if (tokens[k] == null) {
+                                tokens[k] = lib.getTokens(e);
+                                if (known != null) {
+                                    known.learn(ids, at, tokens[k]);
+                                }
+                            }
                         }
                     }
                 }, onFailure);
@@ -131,6 +145,15 @@ final class PieceEncoder implements AutoCloseable {
      * @return one row per word, without offsets
      */
     Pieces encodeWords(List<String> words) {
+        return encodeWords(words, true);
+    }
+
+    /**
+     * {@link #encodeWords(List)}, the token strings of a chunk with a token on a joined space alone
+     * taken from the {@link PieceTable} where it knows them ({@code useTable}), else always fetched
+     * from the library: the tests compare the two.
+     */
+    Pieces encodeWords(List<String> words, boolean useTable) {
         int nChunks = (words.size() + WORDS_PER_CHUNK - 1) / WORDS_PER_CHUNK;
         List<String> texts = new ArrayList<>(nChunks);
         int[][] wordEnds = new int[nChunks][];
@@ -141,7 +164,7 @@ final class PieceEncoder implements AutoCloseable {
             wordEnds[c] = j.ends();
         }
         String[][] tokens = new String[nChunks][];
-        Pieces p = encode(texts, true, wordEnds, tokens);
+        Pieces p = encode(texts, true, wordEnds, tokens, useTable);
         int[] src = p.ids();
         int[] starts = p.starts();
         int[] tokenEnds = p.ends();

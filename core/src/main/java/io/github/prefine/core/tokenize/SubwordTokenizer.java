@@ -66,6 +66,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final boolean padIdGiven;
     private final boolean wordwise;
     private final boolean marksWordStarts;
+    /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
+    private final int unigramUnknownId;
     private final int vocabularySize;
     /** SHA-256 of the text the facts above came from: a variant of a file changed since parses and checks it again. */
     private final byte[] textDigest;
@@ -93,9 +95,10 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.padIdGiven = b.padIdSet;
         this.wordwise = b.wordwise;
         this.marksWordStarts = b.marksWordStarts;
+        this.unigramUnknownId = b.unigramUnknownId;
         this.vocabularySize = b.vocabularySize;
         this.textDigest = b.factsDigest;
-        this.pieces = new PieceEncoder(source, this::nativeFailure);
+        this.pieces = new PieceEncoder(source, this::nativeFailure, unigramUnknownId);
     }
 
     /**
@@ -126,6 +129,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.padIdSet = padIdGiven;
         b.wordwise = wordwise;
         b.marksWordStarts = marksWordStarts;
+        b.unigramUnknownId = unigramUnknownId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
         b.factsDigest = textDigest;
@@ -754,6 +758,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean padIdSet;
         private boolean wordwise;
         private boolean marksWordStarts;
+        /** Known with {@link #wordwise}. */
+        private int unigramUnknownId = -1;
         private boolean wordwiseKnown;
         /** -1 until read from the file; a variant's builder knows it already. */
         private int vocabularySize = -1;
@@ -964,6 +970,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 pad = padId >= 0 ? padId : TokenizerJson.padId(file, root);
                 if (!wordwiseKnown) {
                     wordwise = TokenizerJson.splitsWordsIndependently(root.get("pre_tokenizer"));
+                    unigramUnknownId = TokenizerJson.unigramUnknownId(root.get("model"));
                     marksWordStarts = TokenizerJson.marksWordStarts(root.get("pre_tokenizer"));
                     wordwiseKnown = true;
                 }

@@ -205,6 +205,27 @@ final class TokenizerJson {
     }
 
     /**
+     * Reads the id a Unigram model gives unknown text.
+     *
+     * @param model the file's {@code model} element, or null
+     * @return its {@code unk_id}, or -1 for another model or one without a whole non-negative {@code unk_id}
+     */
+    static int unigramUnknownId(JsonElement model) {
+        if (model == null || !model.isJsonObject()) {
+            return -1;
+        }
+        JsonObject m = model.getAsJsonObject();
+        JsonElement type = m.get("type");
+        JsonElement unk = m.get("unk_id");
+        if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("Unigram") || unk == null
+                || !unk.isJsonPrimitive() || !unk.getAsJsonPrimitive().isNumber()) {
+            return -1;
+        }
+        double id = unk.getAsDouble();
+        return id >= 0 && id <= Integer.MAX_VALUE && id == Math.rint(id) ? (int) id : -1;
+    }
+
+    /**
      * Refuses a model whose token for unknown text is not in its vocabulary: a WordPiece or
      * WordLevel model's {@code unk_token} ({@code [UNK]} when absent), a BPE model's where it names
      * one, a Unigram model's {@code unk_id}, which it must have (null included). The native library
