@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  * <p>As the library does: the first window keeps the first {@code room} tokens of the sequence
  * between the template's special tokens, each further window starts {@code room - stride} tokens
  * after the one before, until one reaches the end; padding goes on the right of every window.
+ * With no room at all (a maximum length equal to the special tokens) the first window keeps none
+ * of the sequence and one overflow window keeps all of it.
  */
 final class SequenceWindows {
     private SequenceWindows() {}
@@ -26,8 +28,8 @@ final class SequenceWindows {
      * @param full the untruncated, unpadded encoding, special tokens included; its sequence's
      *     tokens are those with a word id, and the special tokens stand around them
      * @param room the tokens of the sequence a window holds (the maximum length less the special
-     *     tokens of a text)
-     * @param stride the tokens consecutive windows share, below {@code room}
+     *     tokens of a text), 0 or more
+     * @param stride the tokens consecutive windows share, below {@code room} (0 when it is 0)
      * @return {@code full} itself when its sequence fits in the room, else the first window with the
      *     others as its overflow windows
      */
@@ -45,6 +47,13 @@ final class SequenceWindows {
         int content = last - first + 1;
         if (content <= room) {
             return full;
+        }
+        if (room == 0) {
+            // as the library: the first window empty, the whole sequence one overflow window (windows
+            // of no tokens each would never reach the end)
+            TokenEncoding top = window(full, first, last, first, first);
+            return new TokenEncoding(top.ids(), top.typeIds(), top.attentionMask(), top.wordIds(), top.sequenceIds(),
+                    top.starts(), top.ends(), top.tokens(), List.of(window(full, first, last, first, last + 1)));
         }
         List<TokenEncoding> windows = new ArrayList<>();
         for (int start = 0; ; start += room - stride) {

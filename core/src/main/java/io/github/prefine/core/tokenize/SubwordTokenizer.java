@@ -399,6 +399,11 @@ public final class SubwordTokenizer implements AutoCloseable {
         return untruncated;
     }
 
+    /** The variant {@link #untruncated()} loaded, or null while none was needed; for the tests. */
+    synchronized SubwordTokenizer loadedUntruncated() {
+        return untruncated;
+    }
+
     /**
      * Returns the id of the padding token.
      *

@@ -60,6 +60,36 @@ class WordTruncationTest {
         check(emptyingControlCharacters(fixture), EMPTIED);
     }
 
+    /**
+     * A template that adds as many special tokens to a text as to a pair lets the maximum length
+     * equal them, leaving a text no room at all: the library then keeps nothing in the first window
+     * and the whole text, between the special tokens, in one overflow window. A sentence cut in
+     * Java (its lone ▁ dropped first) must be cut so too, not windowed without end.
+     */
+    @Test
+    void noRoomLeftKeepsTheWholeSentenceInOneOverflowWindowAsTheLibraryDoes() throws IOException {
+        JsonObject root = JsonParser.parseString(Files.readString(
+                SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json"))).getAsJsonObject();
+        root.add("post_processor", JsonParser.parseString("{\"type\": \"TemplateProcessing\","
+                + " \"single\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}],"
+                + " \"pair\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}},"
+                + " {\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}],"
+                + " \"special_tokens\": {\"<s>\": {\"id\": \"<s>\", \"ids\": [0], \"tokens\": [\"<s>\"]}}}"));
+        Path file = dir.resolve("prefix-only.json");
+        Files.writeString(file, root.toString());
+        List<String> words = List.of("a", "\u00a8", "b", "\u00b4s", "c");
+        for (Padding padding : List.of(Padding.NONE, Padding.LONGEST)) {
+            try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).optMaxLength(1)
+                    .optTruncation(Truncation.LONGEST_FIRST).optPadding(padding).build()) {
+                TokenEncoding e = tok.encodeWords(words);
+                assertEquals(1, e.overflowing().size(), padding + ": one window beyond the empty first");
+                sameAsPreSplit(file, Map.of("maxLength", "1", "modelMaxLength", "1", "stride", "0", "truncation",
+                        "LONGEST_FIRST", "padding", padding == Padding.NONE ? "false" : padding.name()), words, e,
+                        "max 1 " + padding);
+            }
+        }
+    }
+
     private static void check(Path file, List<List<String>> sentences) throws IOException {
         try (SubwordTokenizer whole = SubwordTokenizer.builder().setTokenizerPath(file)
                 .optTruncation(Truncation.NONE).optMaxLength(4096).build()) {

@@ -2,11 +2,14 @@ package io.github.prefine.core.transfer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,5 +49,33 @@ class EncoderHashTest {
         weights[150_000] ^= 1;
         Files.write(enc.resolve("model.safetensors"), weights);
         assertNotEquals(h, EncoderHash.of(enc), "one bit of the weights past the first buffer");
+    }
+
+    /**
+     * An embedding cached before the hash took each file's length (SHA-256 over each file's name,
+     * a 0 byte and its bytes, in name order) is keyed by a hash that no encoder has any more: the
+     * store answers nothing for the same folder, so the embedding is computed again, and never
+     * read as this encoder's or refused as damaged.
+     */
+    @Test
+    void anEmbeddingCachedUnderThePreviousHashIsComputedAgainNotRead(@TempDir Path dir) throws Exception {
+        Path enc = Files.createDirectories(dir.resolve("enc"));
+        Files.writeString(enc.resolve("config.json"), "{\"model_type\": \"bert\"}");
+        Files.write(enc.resolve("model.safetensors"), new byte[] {1, 2, 3, 4});
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (String name : new String[] {"config.json", "model.safetensors"}) {
+            md.update(name.getBytes(StandardCharsets.UTF_8));
+            md.update((byte) 0);
+            md.update(Files.readAllBytes(enc.resolve(name)));
+        }
+        String previous = HexFormat.of().formatHex(md.digest());
+        String now = EncoderHash.of(enc);
+        assertNotEquals(previous, now);
+
+        EmbeddingStore store = EmbeddingStore.open(dir.resolve("store"));
+        store.put(new TaskEmbedding("cls", EmbeddingMethod.TEXT_EMB, previous, "all-rows", new float[] {1f, 2f}, 3, 0.5));
+        assertTrue(store.find("cls", EmbeddingMethod.TEXT_EMB, now, "all-rows").isEmpty());
+        assertEquals(previous, store.find("cls", EmbeddingMethod.TEXT_EMB, previous, "all-rows").orElseThrow()
+                .encoderHash(), "the old entry stays whole beside the new one");
     }
 }
