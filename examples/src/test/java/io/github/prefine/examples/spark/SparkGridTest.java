@@ -189,7 +189,7 @@ class SparkGridTest {
             // as rewritten through Hadoop's local file system, whose checksum of the old text would refuse it
             Files.deleteIfExists(trial.resolveSibling("." + trial.getFileName() + ".crc"));
             // the next driver is a new application: its local copy starts empty
-            deleteTree(Path.of(org.apache.spark.SparkFiles.getRootDirectory()).resolve("prefine-driver"));
+            io.github.prefine.core.checkpoint.AtomicFiles.deleteTree(Path.of(org.apache.spark.SparkFiles.getRootDirectory()).resolve("prefine-driver"));
             SparkGrid.Outcome again = submit(with(DEMO, "--out", out.toUri().toString()));
             assertEquals(0, again.unitsRun(), "every unit is done");
             for (String c : curves) {
@@ -201,17 +201,6 @@ class SparkGridTest {
             spark.setLocalProperty(SparkGrid.MIRROR, null);
         }
         assertEquals(local, records(out));
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 
     @Test

@@ -134,15 +134,29 @@ class UnitLeaseTest {
      * Hadoop's raw local file system under a scheme of its own, so that a lease goes through
      * Hadoop's {@code create(path, false)}, which looks for the file and then creates it.
      */
-    public static final class LookFirstFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    public static final class LookFirstFileSystem extends OwnSchemeFileSystem {
+        /** Hadoop makes it by reflection. */
+        public LookFirstFileSystem() {
+            super("lookfirst");
+        }
+    }
+
+    /** Hadoop's raw local file system under the scheme a test registers it for. */
+    abstract static class OwnSchemeFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        private final String scheme;
+
+        OwnSchemeFileSystem(String scheme) {
+            this.scheme = scheme;
+        }
+
         @Override
         public java.net.URI getUri() {
-            return java.net.URI.create("lookfirst:///");
+            return java.net.URI.create(scheme + ":///");
         }
 
         @Override
         public String getScheme() {
-            return "lookfirst";
+            return scheme;
         }
     }
 
@@ -182,18 +196,13 @@ class UnitLeaseTest {
      * Hadoop's raw local file system under a scheme of its own whose next {@link #FAILURES} opens
      * of a lease fail, as a read from a remote store fails now and then.
      */
-    public static final class FlakyReadFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    public static final class FlakyReadFileSystem extends OwnSchemeFileSystem {
         /** How many opens of a lease are still to fail. */
         static final java.util.concurrent.atomic.AtomicInteger FAILURES = new java.util.concurrent.atomic.AtomicInteger();
 
-        @Override
-        public java.net.URI getUri() {
-            return java.net.URI.create("flakyread:///");
-        }
-
-        @Override
-        public String getScheme() {
-            return "flakyread";
+        /** Hadoop makes it by reflection. */
+        public FlakyReadFileSystem() {
+            super("flakyread");
         }
 
         @Override
