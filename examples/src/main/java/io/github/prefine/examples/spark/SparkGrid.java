@@ -242,6 +242,7 @@ public final class SparkGrid {
                 if (session.isDone(s)) {
                     skipped++;
                     session.failure(s).ifPresent(f -> failures.add(s.id() + ": " + f));
+                    pullDone(folder, layout, s);
                 } else if (s instanceof PrefinetuningSweep p) {
                     pre.add(p);
                 } else {
@@ -379,6 +380,21 @@ public final class SparkGrid {
             folder.push(UnitFiles.relative(layout, layout.settingResult(p.setting())));
         }
         folder.push(UnitFiles.relative(layout, layout.record(sweep.id())));
+    }
+
+    /**
+     * Pulls what the reports and the summary read of a sweep an earlier driver finished: its units'
+     * done markers (their skipped-step counts) and a pre-finetuning setting's {@code result.json}
+     * (its training curves). A new driver's copy of a mirrored folder starts empty, and without
+     * them a resumed run's curves and counts would lack that sweep.
+     */
+    private static void pullDone(GridFolder folder, GridLayout layout, GridSweep sweep) throws IOException {
+        for (GridUnit u : sweep.units()) {
+            folder.pull(UnitFiles.doneMarker(layout, u));
+        }
+        if (sweep instanceof PrefinetuningSweep p) {
+            folder.pull(UnitFiles.relative(layout, layout.settingResult(p.setting())));
+        }
     }
 
     /** Deletes the encoders of a pre-finetuning sweep's losing rates from a mirrored folder, as a local run does. */

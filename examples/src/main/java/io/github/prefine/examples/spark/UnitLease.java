@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * with a {@link UnitBusyException} naming the holder.
  *
  * <p>A holder checks, before each file it pushes ({@link #check}), that the lease still holds its
- * token and that its last heartbeat is under half the expiry old; an attempt that has lost its
- * lease (paused longer than the expiry, then taken over) pushes nothing more. Whoever creates the
+ * token and that its last heartbeat is under half the expiry old (a read of the lease that fails
+ * leaves the age alone to decide); an attempt that has lost its lease (paused longer than the
+ * expiry, then taken over) pushes nothing more. Whoever creates the
  * lease must {@link #close} it: that stops the heartbeat and deletes the lease if it is still its
  * own. The exclusion is as strong as the file system's create-if-absent: atomic on HDFS and ABFS,
  * on S3A only with conditional writes (docs/spark.md, "Folders").
@@ -200,9 +201,9 @@ final class UnitLease implements AutoCloseable {
 
     private void beatOrNoteLoss() {
         try {
-            String state = observe(fs, lease);
-            if (state == null || !token.equals(tokenOf(state))) {
-                lost = state == null ? "its lease was deleted" : "its lease is now held by " + holder(state);
+            String text = leaseText(fs, lease);
+            if (text == null || !token.equals(tokenOf(text))) {
+                lost = lostTo(text);
                 LOG.warn("unit {}: this attempt lost its claim ({}); it pushes nothing more", unit, lost);
                 heart.shutdown();
                 return;
@@ -231,9 +232,19 @@ final class UnitLease implements AutoCloseable {
      */
     void check() throws IOException {
         if (lost == null) {
-            String state = observe(fs, lease);
-            if (state == null || !token.equals(tokenOf(state))) {
-                lost = state == null ? "its lease was deleted" : "its lease is now held by " + holder(state);
+            String text;
+            boolean read = true;
+            try {
+                text = leaseText(fs, lease);
+            } catch (IOException e) {
+                // a failed read says nothing about the holder: the age of its last beat decides alone
+                LOG.warn("unit {}: could not read {} ({}); judging this attempt's claim by its last heartbeat", unit,
+                        lease, e.toString());
+                text = null;
+                read = false;
+            }
+            if (read && (text == null || !token.equals(tokenOf(text)))) {
+                lost = lostTo(text);
             } else if (System.nanoTime() - lastBeat >= timing.expiry().toNanos() / 2) {
                 lost = "its last heartbeat is " + human(Duration.ofNanos(System.nanoTime() - lastBeat))
                         + " old, and an unchanged lease expires after " + human(timing.expiry());
@@ -262,8 +273,8 @@ final class UnitLease implements AutoCloseable {
         try {
             heart.awaitTermination(1, TimeUnit.MINUTES);
             fs.delete(beat, false);
-            String state = observe(fs, lease);
-            if (state != null && token.equals(tokenOf(state))) {
+            String text = leaseText(fs, lease);
+            if (text != null && token.equals(tokenOf(text))) {
                 fs.delete(lease, false);
             }
         } catch (IOException e) {
@@ -272,6 +283,23 @@ final class UnitLease implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * The lease's text as its holder reads it, or null when it is gone; unlike {@link #observe},
+     * a read that fails throws, so that a transient error of the store does not count as a loss.
+     */
+    private static String leaseText(FileSystem fs, Path lease) throws IOException {
+        try {
+            return read(fs, lease);
+        } catch (java.io.FileNotFoundException e) {
+            return null;
+        }
+    }
+
+    /** Why a holder lost its claim, from the lease's text now (null: deleted). */
+    private static String lostTo(String text) {
+        return text == null ? "its lease was deleted" : "its lease is now held by " + holder(text);
     }
 
     /** Deletes an expired lease and its heartbeat, unless it changed since it was judged expired. */

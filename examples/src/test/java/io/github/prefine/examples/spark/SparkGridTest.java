@@ -158,6 +158,51 @@ class SparkGridTest {
         }
     }
 
+    /**
+     * A driver that died after the sweeps were done but before it wrote the reports (or in stage
+     * two, after stage one) leaves a mirrored folder whose sweeps the next driver skips: that
+     * driver starts with an empty local copy, yet its reports and summary must be the folder's,
+     * the training curves of every pre-finetuned setting and the skipped steps of every run.
+     */
+    @Test
+    void aNewDriverOnAMirroredFolderReportsTheSweepsAnEarlierOneDid() throws IOException {
+        Path out = dir.resolve("new-driver");
+        spark.setLocalProperty(SparkGrid.MIRROR, "always");
+        try {
+            submit(with(DEMO, "--out", out.toUri().toString()));
+            List<String> curves;
+            try (Stream<Path> s = Files.list(dir.resolve("local"))) {
+                curves = s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("curves-")).sorted().toList();
+            }
+            assertFalse(curves.isEmpty(), "the local demo draws each setting's curves");
+            for (String c : curves) {
+                Files.delete(out.resolve(c));
+            }
+            // one finetuning run that (under fp16-mixed) skipped 3 steps: the folder's only count
+            Path trial;
+            try (Stream<Path> s = Files.walk(out.resolve("finetune"))) {
+                trial = s.filter(p -> p.getFileName().toString().startsWith("lr-")).sorted().findFirst().orElseThrow();
+            }
+            JsonObject o = JsonParser.parseString(Files.readString(trial)).getAsJsonObject();
+            o.addProperty("skippedSteps", 3);
+            Files.writeString(trial, o.toString());
+            // as rewritten through Hadoop's local file system, whose checksum of the old text would refuse it
+            Files.deleteIfExists(trial.resolveSibling("." + trial.getFileName() + ".crc"));
+            // the next driver is a new application: its local copy starts empty
+            io.github.prefine.core.checkpoint.AtomicFiles.deleteTree(Path.of(org.apache.spark.SparkFiles.getRootDirectory()).resolve("prefine-driver"));
+            SparkGrid.Outcome again = submit(with(DEMO, "--out", out.toUri().toString()));
+            assertEquals(0, again.unitsRun(), "every unit is done");
+            for (String c : curves) {
+                assertTrue(Files.exists(out.resolve(c)), c + " is drawn again from the setting's result.json");
+            }
+            assertEquals(new io.github.prefine.core.grid.SkippedSteps(1, 1, 3, 3), again.summary().skippedSteps(),
+                    "the summary counts the runs of sweeps an earlier driver did");
+        } finally {
+            spark.setLocalProperty(SparkGrid.MIRROR, null);
+        }
+        assertEquals(local, records(out));
+    }
+
     @Test
     void aForcedRunOnAMirroredFolderHoldingAnotherRunStartsAnew() throws IOException {
         // docs/spark.md: --force starts anew; mirrored, the folder itself must be cleared, not only its copy

@@ -134,15 +134,84 @@ class UnitLeaseTest {
      * Hadoop's raw local file system under a scheme of its own, so that a lease goes through
      * Hadoop's {@code create(path, false)}, which looks for the file and then creates it.
      */
-    public static final class LookFirstFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+    public static final class LookFirstFileSystem extends OwnSchemeFileSystem {
+        /** Hadoop makes it by reflection. */
+        public LookFirstFileSystem() {
+            super("lookfirst");
+        }
+    }
+
+    /** Hadoop's raw local file system under the scheme a test registers it for. */
+    abstract static class OwnSchemeFileSystem extends org.apache.hadoop.fs.RawLocalFileSystem {
+        private final String scheme;
+
+        OwnSchemeFileSystem(String scheme) {
+            this.scheme = scheme;
+        }
+
         @Override
         public java.net.URI getUri() {
-            return java.net.URI.create("lookfirst:///");
+            return java.net.URI.create(scheme + ":///");
         }
 
         @Override
         public String getScheme() {
-            return "lookfirst";
+            return scheme;
+        }
+    }
+
+    /**
+     * A read of the lease that fails (an HDFS NameNode failover, an object store's throttling)
+     * says nothing about who holds it: the holder keeps its unit, rather than stopping a run of
+     * hours and leaving its lease for a retry to wait out.
+     */
+    @Test
+    void aHolderWhoseLeaseCannotBeReadForAWhileKeepsItsUnit() throws Exception {
+        Configuration conf = new Configuration();
+        conf.set("fs.flakyread.impl", FlakyReadFileSystem.class.getName());
+        conf.setBoolean("fs.flakyread.impl.disable.cache", true);
+        String out = "flakyread://" + dir.resolve("out").toAbsolutePath().toUri().getPath();
+        GridFolder folder = GridFolder.open(out, conf, true, dir.resolve("holder"));
+        try (UnitLease held = UnitLease.claim(folder, "unit-f", DONE, "the holder", FAST, Duration.ofMinutes(1))
+                .orElseThrow()) {
+            String lease = Files.readString(dir.resolve("out/locks/unit-f.lease"));
+            // the next three reads of the lease fail: the heartbeat's, then the one before a push
+            FlakyReadFileSystem.FAILURES.set(3);
+            while (FlakyReadFileSystem.FAILURES.get() > 1 && held.lost().isEmpty()) {
+                Thread.sleep(20);
+            }
+            held.check();
+            assertEquals(0, FlakyReadFileSystem.FAILURES.get(), "every injected failure was met");
+            Thread.sleep(300);
+            assertEquals(Optional.empty(), held.lost(), "the heartbeat keeps the unit through failed reads");
+            held.check();
+            assertEquals(lease, Files.readString(dir.resolve("out/locks/unit-f.lease")), "the holder's lease stays");
+        } finally {
+            FlakyReadFileSystem.FAILURES.set(0);
+        }
+        assertFalse(Files.exists(dir.resolve("out/locks/unit-f.lease")), "the holder released its lease");
+    }
+
+    /**
+     * Hadoop's raw local file system under a scheme of its own whose next {@link #FAILURES} opens
+     * of a lease fail, as a read from a remote store fails now and then.
+     */
+    public static final class FlakyReadFileSystem extends OwnSchemeFileSystem {
+        /** How many opens of a lease are still to fail. */
+        static final java.util.concurrent.atomic.AtomicInteger FAILURES = new java.util.concurrent.atomic.AtomicInteger();
+
+        /** Hadoop makes it by reflection. */
+        public FlakyReadFileSystem() {
+            super("flakyread");
+        }
+
+        @Override
+        public org.apache.hadoop.fs.FSDataInputStream open(org.apache.hadoop.fs.Path f, int bufferSize)
+                throws IOException {
+            if (f.getName().endsWith(".lease") && FAILURES.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                throw new IOException(f + ": read failed (injected, as a store's transient error)");
+            }
+            return super.open(f, bufferSize);
         }
     }
 
