@@ -7,12 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import io.github.prefine.core.testing.SharedFixtures;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -36,17 +39,17 @@ class EncoderPaddingParityTest {
             HfReference.Case c = cases.get(b);
             int n = c.realTokens();
             int start = left ? length - n : 0;
-            java.util.Arrays.fill(ids[b], pad);
+            Arrays.fill(ids[b], pad);
             System.arraycopy(c.ids(), 0, ids[b], start, n);
             System.arraycopy(c.typeIds(), 0, types[b], start, n);
-            java.util.Arrays.fill(mask[b], start, start + n, 1L);
+            Arrays.fill(mask[b], start, start + n, 1L);
         }
         return new long[][][] {ids, mask, types};
     }
 
     /** The states at {@code [start, start + n)} of a row, as an array from 0. */
     private static float[][] slice(float[][] row, int start, int n) {
-        return java.util.Arrays.copyOfRange(row, start, start + n);
+        return Arrays.copyOfRange(row, start, start + n);
     }
 
     @ParameterizedTest(name = "{0} attention")
@@ -80,7 +83,7 @@ class EncoderPaddingParityTest {
         FusedAttentionTest.withAttention(attention, () -> {
             Path root = SharedFixtures.require("fixtures/hf-reference/bert");
             HfReference ref = new HfReference(root.resolve("reference.json"));
-            assertTrue(ref.cases.stream().anyMatch(c -> java.util.Arrays.stream(c.typeIds()).anyMatch(t -> t == 1)),
+            assertTrue(ref.cases.stream().anyMatch(c -> Arrays.stream(c.typeIds()).anyMatch(t -> t == 1)),
                     "the fixture has a pair case with segment 1");
             try (NDManager m = NDManager.newBaseManager();
                     LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
@@ -95,6 +98,39 @@ class EncoderPaddingParityTest {
                     assertTrue(err < TOLERANCE, "bert, " + attention + " attention, case '" + c.text()
                             + "' right-padded to " + length + ": max abs error " + err);
                 }
+            }
+            return null;
+        });
+    }
+
+    @ParameterizedTest(name = "{0}, {1} attention")
+    @CsvSource({"bert, explicit", "xlm-roberta, explicit", "bert, fused", "xlm-roberta, fused"})
+    void oneTokenAloneEqualsTheSameTokenInAPaddedBatch(String family, String attention) throws Exception {
+        // HF gives a real token the same state alone and padded (XLM-R on either side, BERT on the
+        // right): batch 1 x length 1 is the smallest shape the reshapes into heads meet
+        FusedAttentionTest.withAttention(attention, () -> {
+            Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+            HfReference ref = new HfReference(root.resolve("reference.json"));
+            try (NDManager m = NDManager.newBaseManager();
+                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+                long pad = ck.encoder().config().padTokenId();
+                boolean left = ck.encoder().config().modelType().usesPaddingPositions();
+                // XLM-R: the one-token row left-padded beside a full one (a mixed batch); BERT: right-padded
+                HfReference.Case full = ref.cases.get(0);
+                long first = full.ids()[0];
+                float[][] alone = EncoderParityTest.run(ck.encoder(), m, new long[][] {{first}}, new long[][] {{1}}, null)[0];
+                int length = full.ids().length;
+                int at = left ? length - 1 : 0;
+                long[] row = new long[length];
+                Arrays.fill(row, pad);
+                row[at] = first;
+                long[] rowMask = new long[length];
+                rowMask[at] = 1;
+                long[][] ids = left ? new long[][] {row, full.ids()} : new long[][] {row};
+                long[][] mask = left ? new long[][] {rowMask, full.mask()} : new long[][] {rowMask};
+                float[][][] batch = EncoderParityTest.run(ck.encoder(), m, ids, mask, null);
+                double err = EncoderParityTest.maxAbsDiff(alone, slice(batch[0], at, 1), 1);
+                assertTrue(err < 1e-5, family + ", " + attention + " attention: one token alone and padded differ by " + err);
             }
             return null;
         });
@@ -128,8 +164,8 @@ class EncoderPaddingParityTest {
             enc.initializeRandom(m, 7);
             EncoderEmbeddings e = enc.embeddings();
             // random LayerNorm scale and shift, so that a swapped pair shows
-            e.layerNormWeight.getArray().set(m.randomUniform(0.5f, 1.5f, new ai.djl.ndarray.types.Shape(h)).toFloatArray());
-            e.layerNormBias.getArray().set(m.randomUniform(-0.5f, 0.5f, new ai.djl.ndarray.types.Shape(h)).toFloatArray());
+            e.layerNormWeight.getArray().set(m.randomUniform(0.5f, 1.5f, new Shape(h)).toFloatArray());
+            e.layerNormBias.getArray().set(m.randomUniform(-0.5f, 0.5f, new Shape(h)).toFloatArray());
             float[] word = e.wordEmbeddings.getArray().toFloatArray();
             float[] pos = e.positionEmbeddings.getArray().toFloatArray();
             float[] type = e.tokenTypeEmbeddings.getArray().toFloatArray();
