@@ -47,6 +47,24 @@ class EncoderPaddingParityTest {
         return new long[][][] {ids, mask, types};
     }
 
+    /** What a test does with a fixture's reference, its loaded checkpoint and the manager that owns it. */
+    private interface FixtureBody {
+        void run(HfReference ref, LoadedCheckpoint ck, NDManager m) throws Exception;
+    }
+
+    /** Loads {@code fixtures/hf-reference/<family>} and runs {@code body} under the given attention. */
+    private static void onFixture(String family, String attention, FixtureBody body) throws Exception {
+        FusedAttentionTest.withAttention(attention, () -> {
+            Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
+            HfReference ref = new HfReference(root.resolve("reference.json"));
+            try (NDManager m = NDManager.newBaseManager();
+                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+                body.run(ref, ck, m);
+            }
+            return null;
+        });
+    }
+
     /** The states at {@code [start, start + n)} of a row, as an array from 0. */
     private static float[][] slice(float[][] row, int start, int n) {
         return Arrays.copyOfRange(row, start, start + n);
@@ -55,51 +73,39 @@ class EncoderPaddingParityTest {
     @ParameterizedTest(name = "{0} attention")
     @ValueSource(strings = {"explicit", "fused"})
     void xlmRobertaLeftPaddedMixedBatchAtFullLengthMatchesHf(String attention) throws Exception {
-        FusedAttentionTest.withAttention(attention, () -> {
-            Path root = SharedFixtures.require("fixtures/hf-reference/xlm-roberta");
-            HfReference ref = new HfReference(root.resolve("reference.json"));
-            try (NDManager m = NDManager.newBaseManager();
-                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
-                EncoderConfig config = ck.encoder().config();
-                // the longest row the position table allows: every row is padded, the shortest by far
-                int length = config.maxSequenceLength();
-                long[][][] batch = layout(ref.cases, length, config.padTokenId(), true);
-                float[][][] out = EncoderParityTest.run(ck.encoder(), m, batch[0], batch[1], null);
-                for (int b = 0; b < ref.cases.size(); b++) {
-                    HfReference.Case c = ref.cases.get(b);
-                    int n = c.realTokens();
-                    double err = EncoderParityTest.maxAbsDiff(c.hidden(), slice(out[b], length - n, n), n);
-                    assertTrue(err < TOLERANCE, "xlm-roberta, " + attention + " attention, case '" + c.text()
-                            + "' left-padded to " + length + ": max abs error " + err);
-                }
+        onFixture("xlm-roberta", attention, (ref, ck, m) -> {
+            EncoderConfig config = ck.encoder().config();
+            // the longest row the position table allows: every row is padded, the shortest by far
+            int length = config.maxSequenceLength();
+            long[][][] batch = layout(ref.cases, length, config.padTokenId(), true);
+            float[][][] out = EncoderParityTest.run(ck.encoder(), m, batch[0], batch[1], null);
+            for (int b = 0; b < ref.cases.size(); b++) {
+                HfReference.Case c = ref.cases.get(b);
+                int n = c.realTokens();
+                double err = EncoderParityTest.maxAbsDiff(c.hidden(), slice(out[b], length - n, n), n);
+                assertTrue(err < TOLERANCE, "xlm-roberta, " + attention + " attention, case '" + c.text()
+                        + "' left-padded to " + length + ": max abs error " + err);
             }
-            return null;
         });
     }
 
     @ParameterizedTest(name = "{0} attention")
     @ValueSource(strings = {"explicit", "fused"})
     void bertRightPaddedToThePositionTableWithPairTypesMatchesHf(String attention) throws Exception {
-        FusedAttentionTest.withAttention(attention, () -> {
-            Path root = SharedFixtures.require("fixtures/hf-reference/bert");
-            HfReference ref = new HfReference(root.resolve("reference.json"));
+        onFixture("bert", attention, (ref, ck, m) -> {
             assertTrue(ref.cases.stream().anyMatch(c -> Arrays.stream(c.typeIds()).anyMatch(t -> t == 1)),
                     "the fixture has a pair case with segment 1");
-            try (NDManager m = NDManager.newBaseManager();
-                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
-                EncoderConfig config = ck.encoder().config();
-                int length = config.maxSequenceLength();
-                assertEquals(config.maxPositionEmbeddings(), length, "BERT positions start at 0");
-                long[][][] batch = layout(ref.cases, length, config.padTokenId(), false);
-                float[][][] out = EncoderParityTest.run(ck.encoder(), m, batch[0], batch[1], batch[2]);
-                for (int b = 0; b < ref.cases.size(); b++) {
-                    HfReference.Case c = ref.cases.get(b);
-                    double err = EncoderParityTest.maxAbsDiff(c.hidden(), out[b], c.realTokens());
-                    assertTrue(err < TOLERANCE, "bert, " + attention + " attention, case '" + c.text()
-                            + "' right-padded to " + length + ": max abs error " + err);
-                }
+            EncoderConfig config = ck.encoder().config();
+            int length = config.maxSequenceLength();
+            assertEquals(config.maxPositionEmbeddings(), length, "BERT positions start at 0");
+            long[][][] batch = layout(ref.cases, length, config.padTokenId(), false);
+            float[][][] out = EncoderParityTest.run(ck.encoder(), m, batch[0], batch[1], batch[2]);
+            for (int b = 0; b < ref.cases.size(); b++) {
+                HfReference.Case c = ref.cases.get(b);
+                double err = EncoderParityTest.maxAbsDiff(c.hidden(), out[b], c.realTokens());
+                assertTrue(err < TOLERANCE, "bert, " + attention + " attention, case '" + c.text()
+                        + "' right-padded to " + length + ": max abs error " + err);
             }
-            return null;
         });
     }
 
@@ -108,31 +114,25 @@ class EncoderPaddingParityTest {
     void oneTokenAloneEqualsTheSameTokenInAPaddedBatch(String family, String attention) throws Exception {
         // HF gives a real token the same state alone and padded (XLM-R on either side, BERT on the
         // right): batch 1 x length 1 is the smallest shape the reshapes into heads meet
-        FusedAttentionTest.withAttention(attention, () -> {
-            Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
-            HfReference ref = new HfReference(root.resolve("reference.json"));
-            try (NDManager m = NDManager.newBaseManager();
-                    LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
-                long pad = ck.encoder().config().padTokenId();
-                boolean left = ck.encoder().config().modelType().usesPaddingPositions();
-                // XLM-R: the one-token row left-padded beside a full one (a mixed batch); BERT: right-padded
-                HfReference.Case full = ref.cases.get(0);
-                long first = full.ids()[0];
-                float[][] alone = EncoderParityTest.run(ck.encoder(), m, new long[][] {{first}}, new long[][] {{1}}, null)[0];
-                int length = full.ids().length;
-                int at = left ? length - 1 : 0;
-                long[] row = new long[length];
-                Arrays.fill(row, pad);
-                row[at] = first;
-                long[] rowMask = new long[length];
-                rowMask[at] = 1;
-                long[][] ids = left ? new long[][] {row, full.ids()} : new long[][] {row};
-                long[][] mask = left ? new long[][] {rowMask, full.mask()} : new long[][] {rowMask};
-                float[][][] batch = EncoderParityTest.run(ck.encoder(), m, ids, mask, null);
-                double err = EncoderParityTest.maxAbsDiff(alone, slice(batch[0], at, 1), 1);
-                assertTrue(err < 1e-5, family + ", " + attention + " attention: one token alone and padded differ by " + err);
-            }
-            return null;
+        onFixture(family, attention, (ref, ck, m) -> {
+            long pad = ck.encoder().config().padTokenId();
+            boolean left = ck.encoder().config().modelType().usesPaddingPositions();
+            // XLM-R: the one-token row left-padded beside a full one (a mixed batch); BERT: right-padded
+            HfReference.Case full = ref.cases.get(0);
+            long first = full.ids()[0];
+            float[][] alone = EncoderParityTest.run(ck.encoder(), m, new long[][] {{first}}, new long[][] {{1}}, null)[0];
+            int length = full.ids().length;
+            int at = left ? length - 1 : 0;
+            long[] row = new long[length];
+            Arrays.fill(row, pad);
+            row[at] = first;
+            long[] rowMask = new long[length];
+            rowMask[at] = 1;
+            long[][] ids = left ? new long[][] {row, full.ids()} : new long[][] {row};
+            long[][] mask = left ? new long[][] {rowMask, full.mask()} : new long[][] {rowMask};
+            float[][][] batch = EncoderParityTest.run(ck.encoder(), m, ids, mask, null);
+            double err = EncoderParityTest.maxAbsDiff(alone, slice(batch[0], at, 1), 1);
+            assertTrue(err < 1e-5, family + ", " + attention + " attention: one token alone and padded differ by " + err);
         });
     }
 
@@ -194,13 +194,10 @@ class EncoderPaddingParityTest {
         }
     }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"bert", "xlm-roberta"})
-    void trainingForwardWithZeroDropoutMatchesHfAndRepeats(String family) throws Exception {
-        Path root = SharedFixtures.require("fixtures/hf-reference/" + family);
-        HfReference ref = new HfReference(root.resolve("reference.json"));
-        try (NDManager m = NDManager.newBaseManager();
-                LoadedCheckpoint ck = EncoderCheckpoint.load(root.resolve("encoder"), m)) {
+    @ParameterizedTest(name = "{0}, {1} attention")
+    @CsvSource({"bert, explicit", "xlm-roberta, explicit", "bert, fused", "xlm-roberta, fused"})
+    void trainingForwardWithZeroDropoutMatchesHfAndRepeats(String family, String attention) throws Exception {
+        onFixture(family, attention, (ref, ck, m) -> {
             TransformerEncoder enc = ck.encoder();
             assertEquals(0f, enc.config().hiddenDropoutProb(), "the fixture is saved with dropout 0");
             assertEquals(0f, enc.config().attentionProbsDropoutProb(), "the fixture is saved with dropout 0");
@@ -218,7 +215,7 @@ class EncoderPaddingParityTest {
                             }
                             for (int j = 0; j < h; j++) {
                                 double err = Math.abs(ref.batchHidden[b][i][j] - flat[(b * t + i) * h + j]);
-                                assertTrue(err < TOLERANCE, family + " training forward, row " + b + " position " + i
+                                assertTrue(err < TOLERANCE, family + ", " + attention + " attention, training forward, row " + b + " position " + i
                                         + ": error " + err);
                             }
                         }
@@ -230,6 +227,6 @@ class EncoderPaddingParityTest {
                     }
                 }
             }
-        }
+        });
     }
 }
