@@ -148,6 +148,38 @@ class MiniLmParityTest {
     }
 
     @Test
+    void rightPaddedMixedBatchMatchesTheUnpaddedReference() throws IOException {
+        // HF BERT gives real tokens the same states with right padding (positions from 0, padded
+        // keys masked): the four sentences as one batch, each row padded to the longest
+        int length = cases.stream().mapToInt(c -> c.ids().length).max().orElseThrow();
+        assertTrue(cases.stream().anyMatch(c -> c.ids().length < length), "the sentences differ in length");
+        long[][] ids = new long[cases.size()][length];
+        long[][] mask = new long[cases.size()][length];
+        for (int b = 0; b < cases.size(); b++) {
+            long[] c = cases.get(b).ids();
+            System.arraycopy(c, 0, ids[b], 0, c.length);
+            java.util.Arrays.fill(mask[b], 0, c.length, 1L);
+        }
+        try (NDManager m = NDManager.newBaseManager();
+                LoadedCheckpoint ck = artifact.load(m, DataType.FLOAT32);
+                NDManager step = m.newSubManager()) {
+            int h = ck.encoder().config().hiddenSize();
+            // no token types: zeros, as HF's default
+            float[] flat = ck.encoder().forward(new ParameterStore(m, false),
+                    new NDList(step.create(ids), step.create(mask)), false).get(0).toFloatArray();
+            for (int b = 0; b < cases.size(); b++) {
+                Case c = cases.get(b);
+                float[][] states = new float[c.ids().length][h];
+                for (int t = 0; t < states.length; t++) {
+                    System.arraycopy(flat, (b * length + t) * h, states[t], 0, h);
+                }
+                double err = maxAbsDiff(c.hidden(), states);
+                assertTrue(err < TOLERANCE, c.text() + " in a batch padded to " + length + ": max |diff| " + err);
+            }
+        }
+    }
+
+    @Test
     void lastHiddenStatesMatchReferenceAndEmbeddingsRankAsDocumented() throws IOException {
         try (NDManager m = NDManager.newBaseManager();
                 LoadedCheckpoint ck = artifact.load(m, DataType.FLOAT32);
