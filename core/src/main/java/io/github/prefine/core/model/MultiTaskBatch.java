@@ -28,11 +28,14 @@ public final class MultiTaskBatch {
      * @param rows the number of encoder rows
      * @param seqLen the padded sequence length
      * @param inputIds row-major token ids, [rows, seqLen]
-     * @param attentionMask row-major mask, [rows, seqLen], 1 on real tokens
+     * @param attentionMask row-major mask, [rows, seqLen]: each row's real tokens (1) first, then
+     *     its padding (0), with at least one real token, as the featurizers pad
      * @param tokenTypeIds row-major segment ids, [rows, seqLen], or {@code null} when the encoder
      *     takes none
      * @param slices one slice per task present, in increasing task order, covering every row once
-     * @throws IllegalArgumentException if sizes disagree or a row is claimed twice or never
+     * @throws IllegalArgumentException if sizes disagree, a row is claimed twice or never, or a
+     *     row's mask is not right padding (a sequence head reads position 0, the first token, and a
+     *     left-padded row would give it padding)
      */
     public MultiTaskBatch(int rows, int seqLen, long[] inputIds, long[] attentionMask, long[] tokenTypeIds,
             List<TaskSlice> slices) {
@@ -44,6 +47,7 @@ public final class MultiTaskBatch {
         this.inputIds = check("inputIds", inputIds, rows, seqLen);
         this.attentionMask = check("attentionMask", attentionMask, rows, seqLen);
         this.tokenTypeIds = tokenTypeIds == null ? null : check("tokenTypeIds", tokenTypeIds, rows, seqLen);
+        checkRightPadded(attentionMask, rows, seqLen);
         this.slices = List.copyOf(slices);
         boolean[] seen = new boolean[rows];
         int prevTask = -1;
@@ -69,6 +73,25 @@ public final class MultiTaskBatch {
             }
         }
         this.numExamples = examples;
+    }
+
+    private static void checkRightPadded(long[] mask, int rows, int seqLen) {
+        for (int r = 0; r < rows; r++) {
+            int at = r * seqLen;
+            if (mask[at] != 1) {
+                throw new IllegalArgumentException("batch: row " + r + ", position 0: attention mask must start with a real token"
+                        + " (1; the classification heads read position 0), found " + mask[at]);
+            }
+            boolean padding = false;
+            for (int p = 1; p < seqLen; p++) {
+                long m = mask[at + p];
+                if (m != 0 && m != 1 || padding && m == 1) {
+                    throw new IllegalArgumentException("batch: row " + r + ", position " + p + ": attention mask must"
+                            + " be 1s then 0s (right padding), found " + m + (padding ? " after padding" : ""));
+                }
+                padding = m == 0;
+            }
+        }
     }
 
     private static long[] check(String name, long[] a, int rows, int seqLen) {

@@ -117,12 +117,23 @@ public interface TaskDataSource {
     /**
      * Serves data held in memory, by task name.
      *
-     * @param data the tasks' data
+     * @param data the tasks' data, one per task name
      * @return the source; a task not among them is reported missing
+     * @throws IllegalArgumentException if two entries hold data of one task name (only one could be
+     *     served)
      */
     static TaskDataSource inMemory(List<TaskData> data) {
+        Objects.requireNonNull(data, "data");
         Map<String, TaskData> byName = new LinkedHashMap<>();
-        for (TaskData d : data) {
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < data.size(); i++) {
+            TaskData d = Objects.requireNonNull(data.get(i), "data[" + i + "]");
+            Integer before = index.putIfAbsent(d.task().name(), i);
+            if (before != null) {
+                // served by name: keeping one would train and score the other's examples unseen
+                throw new IllegalArgumentException("in-memory data: entries " + before + " and " + i
+                        + " both hold data of task " + d.task().name() + "; give one per task name");
+            }
             byName.put(d.task().name(), d);
         }
         return new TaskDataSource() {

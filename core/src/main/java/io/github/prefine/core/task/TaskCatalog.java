@@ -195,13 +195,15 @@ public final class TaskCatalog {
     /**
      * Returns one catalogued task by name.
      *
-     * @param name the task name
+     * @param name the task name, exactly as catalogued (case counts)
      * @return the task
-     * @throws NoSuchElementException if the catalog has no such task
+     * @throws NoSuchElementException if the catalog has no such task; the message lists the names it has
      */
     public static Task task(String name) {
-        return all().stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new NoSuchElementException("the catalog has no task named '" + name + "'"));
+        List<Task> all = all();
+        return all.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new NoSuchElementException("the catalog has no task named '" + name + "'; known: "
+                        + all.stream().map(Task::name).toList()));
     }
 
     private static Task sl(String name, TaskSource source) {

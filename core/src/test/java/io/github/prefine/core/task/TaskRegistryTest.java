@@ -60,6 +60,34 @@ class TaskRegistryTest {
     }
 
     @Test
+    void everyCombinationHoldsItsGroupsTasksAndNoOther() {
+        // the paper's groups: 15 SL, 6 QA and 8 C pre-finetuning tasks
+        TaskRegistry r = TaskCatalog.prefinetuningRegistry();
+        Map<String, Integer> sizes = new TreeMap<>();
+        for (GroupCombination c : r.combinations()) {
+            List<Task> tasks = r.tasks(c);
+            sizes.put(c.name(), tasks.size());
+            assertTrue(tasks.stream().allMatch(t -> c.groups().contains(t.group())), c.name());
+        }
+        assertEquals(Map.of("Only-SL", 15, "Only-QA", 6, "Only-C", 8, "SL+QA", 21, "SL+C", 23, "QA+C", 14,
+                "SL+QA+C", 29), sizes);
+    }
+
+    @Test
+    void anUnknownCatalogNameIsRefusedNamingTheKnownOnes() {
+        // names are exact: "SQuAD" is not "squad"
+        java.util.NoSuchElementException e = assertThrows(java.util.NoSuchElementException.class,
+                () -> TaskCatalog.task("SQuAD"));
+        assertTrue(e.getMessage().contains("'SQuAD'"), e.getMessage());
+        for (String known : List.of("squad", "conll2003-en", "cb", "xquad-en")) {
+            assertTrue(e.getMessage().contains(known), known + " in " + e.getMessage());
+        }
+        java.util.NoSuchElementException r = assertThrows(java.util.NoSuchElementException.class,
+                () -> TaskCatalog.prefinetuningRegistry().task("SQuAD"));
+        assertTrue(r.getMessage().contains("squad"), r.getMessage());
+    }
+
+    @Test
     void userGroupsFollowBuiltInsAndCompareByName() {
         TaskGroup custom = TaskGroup.of("NLI");
         assertEquals(custom, TaskGroup.of("NLI"));
