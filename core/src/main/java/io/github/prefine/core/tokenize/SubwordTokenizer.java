@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link TokenEncoding}s with UTF-16 character offsets.
  *
  * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent, and
- * every encode method then throws {@link IllegalStateException}. The encodings it returns are
+ * every encode method, and {@link #toBuilder()}, then throws {@link IllegalStateException}. The encodings it returns are
  * plain Java arrays and stay valid after closing. It never contacts the
  * Hugging Face hub: only a file path is accepted, or a text rebuilt from a file ({@link
  * Builder#setRebuiltTokenizer}), which is kept in memory and never written to disk.
@@ -115,8 +115,11 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * @return a new builder; building it loads the file (or the rebuilt text) again and gives an
      *     independent tokenizer
+     * @throws IllegalStateException if this tokenizer is closed: a variant would read the file
+     *     again and so let a closed tokenizer go on encoding through it (featurizers derive one)
      */
     public Builder toBuilder() {
+        checkOpen();
         Builder b = new Builder();
         b.path = path;
         b.rebuilt = source.rebuilt();
