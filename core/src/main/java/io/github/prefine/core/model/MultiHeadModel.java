@@ -592,9 +592,16 @@ public final class MultiHeadModel implements AutoCloseable {
          * @param encoder the encoder block; its parameters move to the model's manager
          * @param hiddenSize its hidden size
          * @return this builder
+         * @throws IllegalArgumentException if an encoder is already set: a model has one encoder,
+         *     and replacing it silently would leave the first one's parameters unowned
          */
         public Builder setEncoder(Block encoder, int hiddenSize) {
-            this.encoder = Objects.requireNonNull(encoder, "encoder");
+            Objects.requireNonNull(encoder, "encoder");
+            if (this.encoder != null) {
+                throw new IllegalArgumentException("model: the encoder is already set (a "
+                        + this.encoder.getClass().getSimpleName() + "); a builder takes one encoder");
+            }
+            this.encoder = encoder;
             this.hiddenSize = hiddenSize;
             return this;
         }
@@ -605,6 +612,7 @@ public final class MultiHeadModel implements AutoCloseable {
          *
          * @param encoder a loaded or initialized encoder; its parameters move to the model's manager
          * @return this builder
+         * @throws IllegalArgumentException if an encoder is already set
          */
         public Builder setEncoder(TransformerEncoder encoder) {
             Objects.requireNonNull(encoder, "encoder");

@@ -4,6 +4,7 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Copies DJL's encodings into prefine's {@link TokenEncoding}: primitive arrays, character offsets
@@ -72,10 +73,12 @@ final class EncodingConversion {
      * may keep only the space of a word, or cut after it.
      *
      * @param all the encoding, its word ids those of the words
+     * @param text the joined text
      * @param wordEnds each word's end in the joined text
+     * @param added the tokenizer's added tokens, id to content
      * @return per word, true where its space's token is to be dropped; null where none is
      */
-    static boolean[] extraSpaces(TokenEncoding all, int[] wordEnds) {
+    static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, Map<Integer, String> added) {
         List<TokenEncoding> windows = new ArrayList<>();
         collect(all, windows);
         if (!anyOnSpace(windows, wordEnds)) {
@@ -86,17 +89,18 @@ final class EncodingConversion {
         for (TokenEncoding w : windows) {
             n += w.length();
         }
-        int[][] flat = new int[3][n];
+        int[][] flat = new int[4][n];
         String[] tokens = new String[n];
         int at = 0;
         for (TokenEncoding w : windows) {
             System.arraycopy(w.wordIds(), 0, flat[0], at, w.length());
             System.arraycopy(w.starts(), 0, flat[1], at, w.length());
             System.arraycopy(w.ends(), 0, flat[2], at, w.length());
+            System.arraycopy(w.ids(), 0, flat[3], at, w.length());
             System.arraycopy(w.tokens(), 0, tokens, at, w.length());
             at += w.length();
         }
-        boolean[] drop = JoinedWords.extraSpaces(wordEnds, flat[0], flat[1], flat[2], tokens);
+        boolean[] drop = JoinedWords.extraSpaces(text, wordEnds, flat[0], flat[1], flat[2], tokens, flat[3], added);
         for (boolean d : drop) {
             if (d) {
                 return drop;

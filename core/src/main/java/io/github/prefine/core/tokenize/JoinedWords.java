@@ -1,6 +1,7 @@
 package io.github.prefine.core.tokenize;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Pre-split words joined with single spaces into the one text the native tokenizer encodes, with
@@ -120,16 +121,24 @@ final class JoinedWords {
      * none, and one that starts with {@code ▁} once normalized (NFKC makes "¨" and "´" a space and a
      * combining mark; a literal U+2581) gets two. Such a word is known by its tokens: besides its
      * space's token, none, or a first one at its first character whose string starts with that of
-     * the space's token (a plain word's first sub-token, "J" after "▁", does not).
+     * the space's token (a plain word's first sub-token, "J" after "▁", does not). A word that
+     * starts with an added token ({@code <mask>}) gets none either: the library matches it before
+     * pre-tokenizing, so alone the word has no {@code ▁} before it, and joined the space stands
+     * alone; it is known by a first token whose id is an added token's and whose text is its
+     * content (the model's own {@code <unk>} for a piece it does not know has the id, not the text).
      *
+     * @param text the joined text
      * @param ends each word's end, as {@link #ends()} gives it
      * @param word each token's word, -1 for special tokens and padding
      * @param starts each token's start offset in the joined text
      * @param tokenEnds each token's end offset
      * @param tokens each token's string
+     * @param ids each token's id
+     * @param added the tokenizer's added tokens, id to content
      * @return per word, true where the token of the space before it is to be dropped
      */
-    static boolean[] extraSpaces(int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens) {
+    static boolean[] extraSpaces(String text, int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
+            int[] ids, Map<Integer, String> added) {
         boolean[] space = new boolean[ends.length];
         boolean[] own = new boolean[ends.length];
         String[] spaceToken = new String[ends.length];
@@ -148,8 +157,9 @@ final class JoinedWords {
         boolean[] startsLikeSpace = new boolean[ends.length];
         for (int t = 0; t < word.length; t++) {
             int w = word[t];
-            if (w > 0 && space[w] && !spaceToken[w].isEmpty() && starts[t] == ends[w - 1] + 1
-                    && tokens[t].startsWith(spaceToken[w])) {
+            if (w > 0 && space[w] && starts[t] == ends[w - 1] + 1
+                    && (!spaceToken[w].isEmpty() && tokens[t].startsWith(spaceToken[w])
+                            || isAdded(text, ids[t], starts[t], tokenEnds[t], added))) {
                 startsLikeSpace[w] = true;
             }
         }
@@ -158,5 +168,11 @@ final class JoinedWords {
             drop[w] = space[w] && (!own[w] || startsLikeSpace[w]);
         }
         return drop;
+    }
+
+    /** Whether a token is an added token matched in the text, not the model's token of the same id. */
+    private static boolean isAdded(String text, int id, int start, int end, Map<Integer, String> added) {
+        String content = added.get(id);
+        return content != null && end - start == content.length() && text.startsWith(content, start);
     }
 }

@@ -31,6 +31,8 @@ final class PieceEncoder implements AutoCloseable {
     private HuggingFaceTokenizer bare;
     /** The token strings learnt for {@link #encodeWords}, or null where the model is not a Unigram model. */
     private final PieceTable table;
+    /** The file's added tokens, id to content, for {@link JoinedWords#extraSpaces}. */
+    private final Map<Integer, String> added;
     private boolean closed;
 
     /**
@@ -39,9 +41,12 @@ final class PieceEncoder implements AutoCloseable {
      * @param source the {@code tokenizer.json} file, or the text rebuilt from it
      * @param onFailure turns the native tokenizer's exception into the caller's
      * @param unigramUnknownId the {@code unk_id} of a Unigram model, -1 for another model
+     * @param added the file's added tokens, id to content
      */
-    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure, int unigramUnknownId) {
+    PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure, int unigramUnknownId,
+            Map<Integer, String> added) {
         this.source = source;
+        this.added = added;
         this.onFailure = onFailure;
         this.table = unigramUnknownId >= 0 ? new PieceTable(unigramUnknownId) : null;
     }
@@ -186,8 +191,9 @@ final class PieceEncoder implements AutoCloseable {
                 wordOf[t] = w;
             }
             // no token on a space alone (always so under WordPiece): nothing to drop
-            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(ends, wordOf,
-                    Arrays.copyOfRange(starts, from, from + n), Arrays.copyOfRange(tokenEnds, from, from + n), tokens[c]);
+            boolean[] drop = tokens[c] == null ? null : JoinedWords.extraSpaces(texts.get(c), ends, wordOf,
+                    Arrays.copyOfRange(starts, from, from + n), Arrays.copyOfRange(tokenEnds, from, from + n), tokens[c],
+                    Arrays.copyOfRange(src, from, from + n), added);
             w = 0;
             rowStart[base] = pos;
             for (int t = 0; t < n; t++) {

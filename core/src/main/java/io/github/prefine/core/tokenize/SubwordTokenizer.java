@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@link TokenEncoding}s with UTF-16 character offsets.
  *
  * <p>This object owns a native tokenizer and must be closed; {@link #close()} is idempotent, and
- * every encode method then throws {@link IllegalStateException}. The encodings it returns are
+ * every encode method, and {@link #toBuilder()}, then throws {@link IllegalStateException}. The encodings it returns are
  * plain Java arrays and stay valid after closing. It never contacts the
  * Hugging Face hub: only a file path is accepted, or a text rebuilt from a file ({@link
  * Builder#setRebuiltTokenizer}), which is kept in memory and never written to disk.
@@ -69,6 +69,8 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
+    /** The file's added tokens, id to content: a word that starts with one gets no joined space's token. */
+    private final Map<Integer, String> addedTokens;
     /** SHA-256 of the text the facts above came from: a variant of a file changed since parses and checks it again. */
     private final byte[] textDigest;
     /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
@@ -97,8 +99,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.marksWordStarts = b.marksWordStarts;
         this.unigramUnknownId = b.unigramUnknownId;
         this.vocabularySize = b.vocabularySize;
+        this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
-        this.pieces = new PieceEncoder(source, this::nativeFailure, unigramUnknownId);
+        this.pieces = new PieceEncoder(source, this::nativeFailure, unigramUnknownId, addedTokens);
     }
 
     /**
@@ -115,8 +118,11 @@ public final class SubwordTokenizer implements AutoCloseable {
      *
      * @return a new builder; building it loads the file (or the rebuilt text) again and gives an
      *     independent tokenizer
+     * @throws IllegalStateException if this tokenizer is closed: a variant would read the file
+     *     again and so let a closed tokenizer go on encoding through it (featurizers derive one)
      */
     public Builder toBuilder() {
+        checkOpen();
         Builder b = new Builder();
         b.path = path;
         b.rebuilt = source.rebuilt();
@@ -132,6 +138,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.unigramUnknownId = unigramUnknownId;
         b.wordwiseKnown = true;
         b.vocabularySize = vocabularySize;
+        b.addedTokens = addedTokens;
         b.factsDigest = textDigest;
         return b;
     }
@@ -354,7 +361,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         boolean recut = false;
         for (int s = 0; s < n; s++) {
             TokenEncoding all = EncodingConversion.convert(es[s], joined[s], null, wordEnds[s]);
-            boolean[] drop = EncodingConversion.extraSpaces(all, wordEnds[s]);
+            boolean[] drop = EncodingConversion.extraSpaces(all, joined[s], wordEnds[s], addedTokens);
             if (drop != null && truncation == Truncation.NONE && padding == Padding.NONE) {
                 all = EncodingConversion.withoutSpaces(all, wordEnds[s], drop);
             } else if (drop != null) {
@@ -768,6 +775,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private boolean wordwiseKnown;
         /** -1 until read from the file; a variant's builder knows it already. */
         private int vocabularySize = -1;
+        /** Known with {@link #vocabularySize}. */
+        private Map<Integer, String> addedTokens;
         /** SHA-256 of the text the known facts came from, null when none are known. */
         private byte[] factsDigest;
 
@@ -828,6 +837,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         /** A variant's builder knows the facts of its tokenizer's file; another file has its own. */
         private void forgetFileFacts() {
             vocabularySize = -1;
+            addedTokens = null;
             wordwiseKnown = false;
             factsDigest = null;
             if (!padIdSet) {
@@ -981,6 +991,7 @@ public final class SubwordTokenizer implements AutoCloseable {
                 }
                 if (vocabularySize < 0) {
                     vocabularySize = TokenizerJson.vocabularySize(file, root);
+                    addedTokens = TokenizerJson.addedTokens(file, root);
                 }
                 if (addSpecialTokens && truncation != Truncation.NONE) {
                     TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -139,6 +141,27 @@ final class TokenizerJson {
         }
         throw new IllegalArgumentException(
                 file + ": no padding.pad_id and no <pad> or [PAD] added token; call optPadId");
+    }
+
+    /**
+     * Returns the file's added tokens ({@code added_tokens}: special tokens such as {@code <mask>}
+     * and any a user added), each id to its content. The library matches them in a text before it
+     * pre-tokenizes, so Metaspace prepends no {@code ▁} to one.
+     *
+     * @param file the file, for messages
+     * @param root its parsed text
+     * @return id to content, empty when the file lists none
+     */
+    static Map<Integer, String> addedTokens(Path file, JsonObject root) {
+        Map<Integer, String> out = new HashMap<>();
+        JsonElement added = root.get("added_tokens");
+        if (added != null && added.isJsonArray()) {
+            for (JsonElement t : added.getAsJsonArray()) {
+                String content = t.getAsJsonObject().get("content").getAsString();
+                out.put(id(file, t.getAsJsonObject().get("id"), "added token " + content + " id"), content);
+            }
+        }
+        return Map.copyOf(out);
     }
 
     /**

@@ -38,6 +38,21 @@ class MultiHeadModelOwnershipTest {
         }
     }
 
+    @Test
+    void aSecondEncoderIsRefusedRatherThanReplacingTheFirst() throws Exception {
+        // before, the second call silently replaced the first encoder (and its hidden size)
+        Path config = SharedFixtures.require("fixtures/hf-reference/bert/encoder").resolve(EncoderCheckpoint.CONFIG_FILE);
+        EncoderConfig c = EncoderConfig.fromJson(config);
+        TransformerEncoder first = TransformerEncoder.builder().setConfig(c).build();
+        TransformerEncoder second = TransformerEncoder.builder().setConfig(c).build();
+        MultiHeadModel.Builder b = MultiHeadModel.builder().setEncoder(first);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> b.setEncoder(second));
+        assertTrue(e.getMessage().startsWith("model: the encoder is already set"), e.getMessage());
+        IllegalArgumentException block = assertThrows(IllegalArgumentException.class,
+                () -> b.setEncoder(new TinyEncoder(4, 8), 8));
+        assertTrue(block.getMessage().startsWith("model: the encoder is already set"), block.getMessage());
+    }
+
     /** The resources a manager holds (sub-managers included, which getManagedArrays does not count). */
     private static int resources(NDManager m) throws ReflectiveOperationException {
         Field f = BaseNDManager.class.getDeclaredField("resources");

@@ -56,7 +56,9 @@ class PieceTableTest {
         int unknownId = TokenizerJson.unigramUnknownId(
                 new TokenizerSource(fixture, null).json(Files.readString(fixture)).get("model"));
         assertEquals(3, unknownId, "<unk> is entry 3 of the fixture's vocabulary");
-        try (PieceEncoder encoder = new PieceEncoder(new TokenizerSource(fixture, null), ex -> ex, unknownId)) {
+        // the added tokens as the builder reads them from the file
+        var added = TokenizerJson.addedTokens(fixture, new TokenizerSource(fixture, null).json(Files.readString(fixture)));
+        try (PieceEncoder encoder = new PieceEncoder(new TokenizerSource(fixture, null), ex -> ex, unknownId, added)) {
             Pieces alone = encoder.encode(words, false);
             Pieces table = encoder.encodeWords(words, true);
             Pieces library = encoder.encodeWords(words, false);
