@@ -41,6 +41,7 @@ public final class EncoderConfig {
     private final int maxPositionEmbeddings;
     private final int typeVocabSize;
     private final float layerNormEps;
+    private final float initializerRange;
     private final int padTokenId;
 
     private EncoderConfig(Builder b) {
@@ -56,6 +57,7 @@ public final class EncoderConfig {
         this.maxPositionEmbeddings = b.maxPositionEmbeddings;
         this.typeVocabSize = b.typeVocabSize;
         this.layerNormEps = b.layerNormEps;
+        this.initializerRange = b.initializerRange;
         this.padTokenId = b.padTokenId != null ? b.padTokenId : b.modelType.defaultPadTokenId();
     }
 
@@ -156,6 +158,9 @@ public final class EncoderConfig {
         if (has(o, "pad_token_id")) {
             b.optPadTokenId(wholeInt(o, "pad_token_id"));
         }
+        if (has(o, "initializer_range")) {
+            b.optInitializerRange(number(o, "initializer_range"));
+        }
         if (has(o, "position_embedding_type")) {
             String pet = string(o, "position_embedding_type");
             if (!pet.equals("absolute")) {
@@ -235,7 +240,7 @@ public final class EncoderConfig {
         m.put("hidden_act", hiddenAct.hfName());
         m.put("hidden_dropout_prob", hiddenDropoutProb);
         m.put("hidden_size", hiddenSize);
-        m.put("initializer_range", INITIALIZER_RANGE);
+        m.put("initializer_range", initializerRange);
         m.put("intermediate_size", intermediateSize);
         m.put("layer_norm_eps", layerNormEps);
         m.put("max_position_embeddings", maxPositionEmbeddings);
@@ -261,7 +266,7 @@ public final class EncoderConfig {
                 .setIntermediateSize(intermediateSize).optHiddenAct(hiddenAct)
                 .optHiddenDropoutProb(hiddenDropoutProb).optAttentionProbsDropoutProb(attentionProbsDropoutProb)
                 .optMaxPositionEmbeddings(maxPositionEmbeddings).optTypeVocabSize(typeVocabSize)
-                .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId);
+                .optLayerNormEps(layerNormEps).optPadTokenId(padTokenId).optInitializerRange(initializerRange);
     }
 
     /**
@@ -382,6 +387,16 @@ public final class EncoderConfig {
     }
 
     /**
+     * Returns the standard deviation new weights are drawn with ({@code initializer_range}): HF's
+     * {@code _init_weights} uses it for the task heads it adds, and so do prefine's.
+     *
+     * @return the range, finite and &gt;= 0; {@value #INITIALIZER_RANGE} when the config gives none
+     */
+    public float initializerRange() {
+        return initializerRange;
+    }
+
+    /**
      * Returns the padding token id ({@code pad_token_id}).
      *
      * @return the padding token id
@@ -415,14 +430,15 @@ public final class EncoderConfig {
                 && Float.compare(hiddenDropoutProb, c.hiddenDropoutProb) == 0
                 && Float.compare(attentionProbsDropoutProb, c.attentionProbsDropoutProb) == 0
                 && maxPositionEmbeddings == c.maxPositionEmbeddings && typeVocabSize == c.typeVocabSize
-                && Float.compare(layerNormEps, c.layerNormEps) == 0 && padTokenId == c.padTokenId;
+                && Float.compare(layerNormEps, c.layerNormEps) == 0 && padTokenId == c.padTokenId
+                && Float.compare(initializerRange, c.initializerRange) == 0;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(modelType, vocabSize, hiddenSize, numHiddenLayers, numAttentionHeads, intermediateSize,
                 hiddenAct, hiddenDropoutProb, attentionProbsDropoutProb, maxPositionEmbeddings, typeVocabSize,
-                layerNormEps, padTokenId);
+                layerNormEps, padTokenId, initializerRange);
     }
 
     @Override
@@ -446,6 +462,7 @@ public final class EncoderConfig {
         private int typeVocabSize = 2;
         private float layerNormEps = 1e-12f;
         private Integer padTokenId;
+        private float initializerRange = INITIALIZER_RANGE;
 
         /** Marks a required size that was never set. */
         private static final int UNSET = Integer.MIN_VALUE;
@@ -596,6 +613,18 @@ public final class EncoderConfig {
         }
 
         /**
+         * Sets the standard deviation of new weights ({@code initializer_range}); default
+         * {@value EncoderConfig#INITIALIZER_RANGE}.
+         *
+         * @param range finite and &gt;= 0
+         * @return this builder
+         */
+        public Builder optInitializerRange(float range) {
+            this.initializerRange = range;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @return the config
@@ -620,6 +649,10 @@ public final class EncoderConfig {
             probability("attentionProbsDropoutProb", attentionProbsDropoutProb);
             if (!(layerNormEps > 0) || Float.isInfinite(layerNormEps)) {
                 throw new IllegalArgumentException("layerNormEps must be positive and finite, found " + layerNormEps);
+            }
+            if (!(initializerRange >= 0) || Float.isInfinite(initializerRange)) {
+                throw new IllegalArgumentException(
+                        "initializerRange must be finite and >= 0, found " + initializerRange);
             }
             int pad = padTokenId != null ? padTokenId : modelType.defaultPadTokenId();
             if (pad < 0 || pad >= vocabSize) {

@@ -313,7 +313,8 @@ final class PrefinetuningRunner {
             // the encoder alone: the checkpoint's other tensors (a pooler) would keep the file's
             // mapping for the whole unit, and past it until an old-generation collection
             TransformerEncoder encoder = EncoderCheckpoint.load(grid.config.encoder, m).encoder();
-            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(encoder, session.config().hiddenSize());
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(encoder, session.config().hiddenSize())
+                    .optInitializerRange(encoder.config().initializerRange());
             for (FeaturizedTask t : st.featurized()) {
                 mb.addHead(t.name(), session.tasks().head(t, u.seed()));
             }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
+import io.github.prefine.core.encoder.EncoderConfig;
 import io.github.prefine.heads.Head;
 import io.github.prefine.heads.HeadLosses;
 import io.github.prefine.heads.HeadStack;
@@ -40,11 +41,11 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
     private final String name;
     private final int numLabels;
     private final int rowsPerExample;
-    private final IntFunction<H> factory;
+    private final BlockFactory<H> factory;
     private final Readout<? super H> readout;
     private H block;
 
-    private HeadAdapter(String name, int numLabels, int rowsPerExample, IntFunction<H> factory,
+    private HeadAdapter(String name, int numLabels, int rowsPerExample, BlockFactory<H> factory,
             Readout<? super H> readout) {
         this.name = Objects.requireNonNull(name, "name");
         this.factory = Objects.requireNonNull(factory, "factory");
@@ -71,6 +72,22 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
      */
     public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, IntFunction<H> factory,
             Readout<? super H> readout) {
+        Objects.requireNonNull(factory, "factory");
+        return new HeadAdapter<>(name, numLabels, 1, (hidden, range) -> factory.apply(hidden), readout);
+    }
+
+    /**
+     * Adapts a block with one encoder row per example, made with the encoder's initializer range.
+     *
+     * @param name what the head is, for messages (for example the task format)
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param factory makes the uninitialized block for a hidden size and initializer range
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter, whose block is made by {@link #initialize}
+     */
+    public static <H extends Head> HeadAdapter<H> of(String name, int numLabels, BlockFactory<H> factory,
+            Readout<? super H> readout) {
         return new HeadAdapter<>(name, numLabels, 1, factory, readout);
     }
 
@@ -88,7 +105,43 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
      */
     public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
             IntFunction<H> factory, Readout<? super H> readout) {
+        Objects.requireNonNull(factory, "factory");
+        return new HeadAdapter<>(name, numLabels, rowsPerExample, (hidden, range) -> factory.apply(hidden), readout);
+    }
+
+    /**
+     * Adapts a block that reads {@code rowsPerExample} consecutive encoder rows per example, made
+     * with the encoder's initializer range.
+     *
+     * @param name what the head is, for messages
+     * @param numLabels the classes its loss chooses between, at least 2
+     * @param rowsPerExample encoder rows per example, at least 1
+     * @param factory makes the uninitialized block for a hidden size and initializer range
+     * @param readout how its output becomes logits and losses
+     * @param <H> the block type
+     * @return the adapter
+     */
+    public static <H extends Head> HeadAdapter<H> grouped(String name, int numLabels, int rowsPerExample,
+            BlockFactory<H> factory, Readout<? super H> readout) {
         return new HeadAdapter<>(name, numLabels, rowsPerExample, factory, readout);
+    }
+
+    /**
+     * Makes an uninitialized block for the encoder it will sit on.
+     *
+     * @param <H> the block type
+     */
+    @FunctionalInterface
+    public interface BlockFactory<H extends Head> {
+        /**
+         * Makes the block.
+         *
+         * @param hiddenSize the encoder's hidden size
+         * @param initializerRange the standard deviation of new weights (the encoder's
+         *     {@code initializer_range})
+         * @return the block, not yet initialized
+         */
+        H make(int hiddenSize, float initializerRange);
     }
 
     /**
@@ -191,10 +244,15 @@ public final class HeadAdapter<H extends Head> implements TaskHead {
 
     @Override
     public void initialize(NDManager manager, int hiddenSize) {
+        initialize(manager, hiddenSize, EncoderConfig.INITIALIZER_RANGE);
+    }
+
+    @Override
+    public void initialize(NDManager manager, int hiddenSize, float initializerRange) {
         if (block != null) {
             throw new IllegalStateException("head " + name + ": already initialized");
         }
-        H b = factory.apply(hiddenSize);
+        H b = factory.make(hiddenSize, initializerRange);
         if (b.hiddenSize() != hiddenSize) {
             throw new IllegalArgumentException("head " + name + ": block hidden size " + b.hiddenSize()
                     + " differs from the encoder's " + hiddenSize);

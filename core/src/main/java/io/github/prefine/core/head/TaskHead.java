@@ -49,6 +49,20 @@ public interface TaskHead {
     void initialize(NDManager manager, int hiddenSize);
 
     /**
+     * Initializes the parameters for an encoder of the given hidden size, drawing new weights with
+     * the encoder's {@code initializer_range} as HF's {@code _init_weights} does. The default
+     * ignores the range and calls {@link #initialize(NDManager, int)}: heads with their own scheme
+     * keep it.
+     *
+     * @param manager the manager that will own the parameters
+     * @param hiddenSize the encoder's hidden size
+     * @param initializerRange the standard deviation of new weights, finite and &gt;= 0
+     */
+    default void initialize(NDManager manager, int hiddenSize, float initializerRange) {
+        initialize(manager, hiddenSize);
+    }
+
+    /**
      * Computes this head's logits for its rows.
      *
      * @param parameterStore the store the model forward uses

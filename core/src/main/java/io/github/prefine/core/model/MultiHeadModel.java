@@ -85,7 +85,7 @@ public final class MultiHeadModel implements AutoCloseable {
         List<List<NamedParameter>> hp = new ArrayList<>();
         for (int t = 0; t < heads.size(); t++) {
             TaskHead head = heads.get(t);
-            head.initialize(manager, hiddenSize);
+            head.initialize(manager, hiddenSize, b.initializerRange);
             List<NamedParameter> ps = collect("heads." + taskNames.get(t) + ".", head.block());
             for (NamedParameter p : ps) {
                 p.parameter().getArray().attach(manager);
@@ -557,6 +557,9 @@ public final class MultiHeadModel implements AutoCloseable {
         private NDManager manager;
         private Block encoder;
         private int hiddenSize;
+        /** The encoder's initializer_range, which new heads draw their weights with. */
+        private float initializerRange = io.github.prefine.core.encoder.EncoderConfig.INITIALIZER_RANGE;
+        private boolean initializerRangeSet;
         private boolean tokenTypes = true;
         private HeadFamily headFamily = HeadFamily.BERT;
         private boolean headFamilySet;
@@ -617,6 +620,9 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder setEncoder(TransformerEncoder encoder) {
             Objects.requireNonNull(encoder, "encoder");
             setEncoder(encoder, encoder.config().hiddenSize());
+            if (!initializerRangeSet) {
+                this.initializerRange = encoder.config().initializerRange();
+            }
             this.tokenTypes = encoder.config().typeVocabSize() > 1;
             if (!headFamilySet) {
                 this.headFamily = headFamily(encoder.config().modelType());
@@ -662,6 +668,26 @@ public final class MultiHeadModel implements AutoCloseable {
         public Builder optHeadFamily(HeadFamily family) {
             this.headFamily = Objects.requireNonNull(family, "family");
             this.headFamilySet = true;
+            return this;
+        }
+
+        /**
+         * Sets the standard deviation new head weights are drawn with (HF's
+         * {@code initializer_range}); default the encoder's {@link
+         * io.github.prefine.core.encoder.EncoderConfig#initializerRange()} when it is set with
+         * {@link #setEncoder(TransformerEncoder)}, else 0.02. Heads that keep their own scheme
+         * ({@link TaskHead#initialize(NDManager, int, float)}) ignore it.
+         *
+         * @param range finite and &gt;= 0
+         * @return this builder
+         * @throws IllegalArgumentException if the range is negative, NaN or infinite
+         */
+        public Builder optInitializerRange(float range) {
+            if (!(range >= 0) || Float.isInfinite(range)) {
+                throw new IllegalArgumentException("model: initializerRange must be finite and >= 0, found " + range);
+            }
+            this.initializerRange = range;
+            this.initializerRangeSet = true;
             return this;
         }
 

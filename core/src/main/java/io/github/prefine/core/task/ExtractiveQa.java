@@ -78,8 +78,8 @@ public record ExtractiveQa() implements TaskFormat {
         if (numClasses != 2) {
             throw new IllegalArgumentException("head of " + this + ": spans have 2 classes, found " + numClasses);
         }
-        return HeadAdapter.of(toString(), 2, hidden -> QuestionAnsweringHead.builder().setHiddenSize(hidden)
-                .optSeed(seed).build(), HeadAdapter.spans());
+        return HeadAdapter.of(toString(), 2, (hidden, range) -> QuestionAnsweringHead.builder().setHiddenSize(hidden)
+                .optSeed(seed).optInitializerRange(range).build(), HeadAdapter.spans());
     }
 
     /** {@inheritDoc} Spans are {@code [examples, 2]}: the start and the end token. */

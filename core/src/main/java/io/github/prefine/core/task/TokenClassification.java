@@ -128,8 +128,8 @@ public record TokenClassification() implements TaskFormat {
 
     @Override
     public TaskHead newHead(int numClasses, HeadFamily family, long seed) {
-        return HeadAdapter.of(toString(), numClasses, hidden -> TokenClassificationHead.builder()
-                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).build(), HeadAdapter.classes());
+        return HeadAdapter.of(toString(), numClasses, (hidden, range) -> TokenClassificationHead.builder()
+                .setHiddenSize(hidden).setNumLabels(numClasses).optSeed(seed).optInitializerRange(range).build(), HeadAdapter.classes());
     }
 
     /** {@inheritDoc} Token labels are {@code [examples, seqLen]}, ignored on padding. */

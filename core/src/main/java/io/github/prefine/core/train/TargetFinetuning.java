@@ -131,8 +131,12 @@ public final class TargetFinetuning {
         manager.getEngine().setRandomSeed(Long.hashCode(seed * 0x9E3779B97F4A7C15L));
         try (NDManager m = manager.newSubManager()) {
             Block enc = encoder.load(m);
-            try (MultiHeadModel model = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize)
-                    .addHead(taskName, head.apply(seed)).build()) {
+            MultiHeadModel.Builder mb = MultiHeadModel.builder().setManager(m).setEncoder(enc, hiddenSize);
+            if (enc instanceof io.github.prefine.core.encoder.TransformerEncoder te) {
+                // the new head draws its weights with the encoder's initializer_range, as HF's
+                mb.optInitializerRange(te.config().initializerRange());
+            }
+            try (MultiHeadModel model = mb.addHead(taskName, head.apply(seed)).build()) {
                 // named for the log unless the caller's settings name it otherwise
                 Trainer.Builder tb = Trainer.builder().setModel(model).setData(data)
                         .optName("target " + taskName + " seed " + seed);
