@@ -385,6 +385,10 @@ public final class Trainer implements AutoCloseable {
             end = "stopped early after " + done + " of " + Counts.counted(maxEpochs, "epoch")
                     + ": the average validation loss did not improve for " + Counts.counted(patience, "epoch")
                     + " (patience " + patience + ")";
+        } else if (done > maxEpochs) {
+            // a checkpoint resumed under a lower limit than it had already trained past
+            end = "trained no further: the checkpoint had already trained " + Counts.counted(done, "epoch")
+                    + ", past the epoch limit of " + Counts.counted(maxEpochs, "epoch");
         } else {
             end = "reached the epoch limit after " + done + " of " + Counts.counted(maxEpochs, "epoch")
                     + (stopping.shouldStop() ? " (patience " + patience + " ran out on the last epoch as well, which"

@@ -59,7 +59,8 @@ final class TrainerStoppingChild {
     /**
      * Trains and prints {@code result: stoppedEarly=B epochs=N best=E rising=B}.
      *
-     * @param args the epoch limit and the checkpoint folder
+     * @param args the epoch limit, the checkpoint folder, and optionally the schedule's epochs
+     *     (default the limit; a resume under another limit keeps the recorded schedule with it)
      * @throws Exception if training fails
      */
     public static void main(String[] args) throws Exception {
@@ -67,6 +68,7 @@ final class TrainerStoppingChild {
                 MultiHeadModel model = TrainerTest.model(root, TASKS, 4);
                 Trainer trainer = Trainer.builder().setModel(model).setData(RISING).optBatchSize(16)
                         .optLearningRate(1e-2).optPatience(2).optMaxEpochs(Integer.parseInt(args[0]))
+                        .optScheduleEpochs(args.length > 2 ? Integer.parseInt(args[2]) : 0)
                         .optName("rising").optCheckpointDir(Path.of(args[1])).build()) {
             FitResult r = trainer.fit();
             boolean rising = true;

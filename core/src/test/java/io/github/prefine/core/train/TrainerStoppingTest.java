@@ -25,8 +25,13 @@ class TrainerStoppingTest {
     private record Run(String result, String lastLine, String log) {}
 
     private static Run fit(Path dir, String name, int maxEpochs, Path checkpoints) throws Exception {
+        return fit(dir, name, maxEpochs, checkpoints, 0);
+    }
+
+    /** A run whose schedule spans {@code scheduleEpochs} (0: maxEpochs), so a lower limit can resume it. */
+    private static Run fit(Path dir, String name, int maxEpochs, Path checkpoints, int scheduleEpochs) throws Exception {
         String log = ChildJvm.runAtInfo(TrainerStoppingChild.class, dir.resolve(name + ".log"),
-                Integer.toString(maxEpochs), checkpoints.toString());
+                Integer.toString(maxEpochs), checkpoints.toString(), Integer.toString(scheduleEpochs));
         String result = log.lines().filter(l -> l.startsWith("result: ")).findFirst().orElseThrow(() -> new AssertionError(log));
         List<String> lines = log.lines().filter(l -> l.contains("INFO " + Trainer.class.getName() + " - rising: ")).toList();
         return new Run(result, lines.get(lines.size() - 1).replaceFirst(".* - ", ""), log);
@@ -60,6 +65,24 @@ class TrainerStoppingTest {
         older.addProperty("stoppedEarly", true);
         Files.writeString(finalStateFile(ckpt), older.toString(), StandardCharsets.UTF_8);
         assertEquals(r.result(), fit(tmp, "older", 3, ckpt).result(), "the run's own limit, 3, was reached");
+    }
+
+    @Test
+    void resumingUnderALowerCapThanTheCheckpointTrainedSaysSo(@TempDir Path tmp) throws Exception {
+        // 2 epochs (patience 2 does not run out), left unfinished, which a trainer capped at 1 epoch
+        // resumes and trains no further
+        Path ckpt = tmp.resolve("ckpt");
+        fit(tmp, "first", 2, ckpt, 2);
+        // as a run killed before its final checkpoint would leave it: the same state, unfinished
+        JsonObject state = finalState(ckpt);
+        state.addProperty("finished", false);
+        Files.writeString(finalStateFile(ckpt), state.toString(), StandardCharsets.UTF_8);
+        Files.move(finalStateFile(ckpt).getParent(), ckpt.resolve("ckpt-epoch-000002"));
+        Files.writeString(ckpt.resolve("LATEST"), "ckpt-epoch-000002", StandardCharsets.UTF_8);
+        Run r = fit(tmp, "lower", 1, ckpt, 2);
+        assertTrue(r.log().contains("resuming from ") && r.log().contains("after 2 epochs"), r.log());
+        assertEquals("rising: trained no further: the checkpoint had already trained 2 epochs, past the epoch"
+                + " limit of 1 epoch; best epoch 1 restored", r.lastLine(), r.log());
     }
 
     @Test
