@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *   <li>endpoint: {@code HF_ENDPOINT}, default {@code https://huggingface.co}; one with
  *       credentials in it ({@code https://USER:PASSWORD@host}) is refused, since the endpoint is
  *       logged and named in messages;
- *   <li>offline: {@code HF_HUB_OFFLINE} set to {@code 1}, {@code true}, {@code yes} or {@code on};
+ *   <li>offline: {@code HF_HUB_OFFLINE} set to {@code 1}, {@code true}, {@code yes} or {@code on}
+ *       (any case), else, when it is unset, {@code TRANSFORMERS_OFFLINE} so set, as
+ *       {@code huggingface_hub} falls back to it; messages name the variable that was read;
  *       the DJL property {@code ai.djl.offline} is deliberately not consulted, because prefine
  *       always runs with it set (it governs DJL's native-library downloads, not models);
  *   <li>token: {@code HF_TOKEN} (the token file written by {@code huggingface-cli login} is not
@@ -48,9 +50,11 @@ import java.util.regex.Pattern;
  * @param token the access token, or {@code null} for none
  * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
  * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
+ * @param offlineVariable the variable that disabled downloads ({@code HF_HUB_OFFLINE} or
+ *     {@code TRANSFORMERS_OFFLINE}), named in messages; {@code null} when downloads are enabled
  */
 public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
-        Duration etagTimeout) {
+        Duration etagTimeout, String offlineVariable) {
 
     /** The public Hugging Face Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -62,6 +66,10 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     public static final int DEFAULT_ETAG_TIMEOUT_SECONDS = 10;
     /** The variable that sets {@link #etagTimeout()}, in whole seconds. */
     public static final String ETAG_TIMEOUT_VARIABLE = "HF_HUB_ETAG_TIMEOUT";
+    /** The variable that disables downloads. */
+    public static final String OFFLINE_VARIABLE = "HF_HUB_OFFLINE";
+    /** The older variable {@code huggingface_hub} reads when {@link #OFFLINE_VARIABLE} is unset. */
+    public static final String LEGACY_OFFLINE_VARIABLE = "TRANSFORMERS_OFFLINE";
     /** {@code $NAME} or {@code ${NAME}}, as Python's {@code os.path.expandvars} reads them. */
     private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+|\\{([^}]*)\\})");
 
@@ -74,10 +82,13 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param token the access token, or {@code null} for none
      * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
      * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
+     * @param offlineVariable the variable that disabled downloads, named in messages; ignored
+     *     (null) when online, {@code HF_HUB_OFFLINE} when offline and none is given
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
      *     credentials, the retries are negative, or the etag timeout is not positive
      */
     public HubSettings {
+        offlineVariable = !offline ? null : offlineVariable != null ? offlineVariable : OFFLINE_VARIABLE;
         Objects.requireNonNull(endpoint, "endpoint");
         if (retries < 0) {
             throw new IllegalArgumentException("retries must be at least 0, found " + retries);
@@ -103,6 +114,20 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         if (token != null && token.isBlank()) {
             token = null;
         }
+    }
+
+    /**
+     * Makes settings with the default etag timeout of {@value #DEFAULT_ETAG_TIMEOUT_SECONDS} seconds.
+     *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
+     * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     */
+    public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
+            Duration etagTimeout) {
+        this(endpoint, cacheDir, offline, token, retries, etagTimeout, null);
     }
 
     /**
@@ -164,8 +189,11 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             cache = userHome.resolve(".cache").resolve("huggingface").resolve("hub");
         }
         URI endpoint = present(env, "HF_ENDPOINT") ? URI.create(env.get("HF_ENDPOINT").trim()) : DEFAULT_ENDPOINT;
-        boolean offline = present(env, "HF_HUB_OFFLINE")
-                && switch (env.get("HF_HUB_OFFLINE").trim().toLowerCase(Locale.ROOT)) {
+        // as huggingface_hub: os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
+        String offlineVariable = present(env, OFFLINE_VARIABLE) ? OFFLINE_VARIABLE
+                : present(env, LEGACY_OFFLINE_VARIABLE) ? LEGACY_OFFLINE_VARIABLE : null;
+        boolean offline = offlineVariable != null
+                && switch (env.get(offlineVariable).trim().toLowerCase(Locale.ROOT)) {
                     case "1", "true", "yes", "on" -> true;
                     default -> false;
                 };
@@ -174,7 +202,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                 + " retries)");
         int etagSeconds = wholeNumber(env, ETAG_TIMEOUT_VARIABLE, DEFAULT_ETAG_TIMEOUT_SECONDS, 1,
                 "a whole number of seconds of at least 1");
-        return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds));
+        return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds),
+                offlineVariable);
     }
 
     /** The whole number a variable holds, {@code fallback} when unset; below {@code least} is refused. */
@@ -229,7 +258,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withOffline(boolean newOffline) {
-        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout);
+        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable);
     }
 
     /**
@@ -239,7 +268,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withCacheDir(Path newCacheDir) {
-        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout);
+        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable);
     }
 
     /**
@@ -249,7 +278,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withRetries(int newRetries) {
-        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout);
+        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable);
     }
 
     /**
@@ -259,7 +288,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withEtagTimeout(Duration newEtagTimeout) {
-        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout);
+        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable);
     }
 
     /**

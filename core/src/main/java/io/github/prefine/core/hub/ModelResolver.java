@@ -181,7 +181,7 @@ public final class ModelResolver {
         }
         if (settings.offline()) {
             throw new ModelNotFoundException(id + "@" + revision,
-                    "and downloads are disabled (offline: HF_HUB_OFFLINE is set)", looked);
+                    "and downloads are disabled (offline: " + settings.offlineVariable() + " is set)", looked);
         }
         if (cached.isEmpty()) {
             return download(id, repo, null);

@@ -468,6 +468,31 @@ class ModelResolverTest {
     }
 
     @Test
+    void transformersOfflineIsTheFallbackOfHfHubOfflineAndMessagesNameTheVariableSet() {
+        // huggingface_hub: HF_HUB_OFFLINE = _is_true(os.environ.get("HF_HUB_OFFLINE") or
+        // os.environ.get("TRANSFORMERS_OFFLINE")), _is_true: 1, ON, YES or TRUE in any case
+        Path home = Path.of("/home/u");
+        for (String on : List.of("1", "true", "YES", "On")) {
+            HubSettings s = HubSettings.fromEnvironment(Map.of("TRANSFORMERS_OFFLINE", on), home);
+            assertTrue(s.offline(), on);
+            assertEquals("TRANSFORMERS_OFFLINE", s.offlineVariable(), on);
+        }
+        assertFalse(HubSettings.fromEnvironment(Map.of("TRANSFORMERS_OFFLINE", "0"), home).offline());
+        // HF_HUB_OFFLINE, when set, decides alone, as Python's `or` picks it
+        assertFalse(HubSettings.fromEnvironment(Map.of("HF_HUB_OFFLINE", "0", "TRANSFORMERS_OFFLINE", "1"), home)
+                .offline());
+        assertEquals("HF_HUB_OFFLINE", HubSettings.fromEnvironment(Map.of("HF_HUB_OFFLINE", "1",
+                "TRANSFORMERS_OFFLINE", "1"), home).offlineVariable());
+        assertEquals(null, HubSettings.fromEnvironment(Map.of(), home).offlineVariable());
+
+        HubSettings s = HubSettings.fromEnvironment(Map.of("TRANSFORMERS_OFFLINE", "1", "HF_HUB_CACHE",
+                cache.toString()), home);
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class, () -> resolver(s, 1).resolve(ID));
+        assertTrue(e.getMessage().contains("offline: TRANSFORMERS_OFFLINE is set"), e.getMessage());
+        assertFalse(e.getMessage().contains("HF_HUB_OFFLINE"), e.getMessage());
+    }
+
+    @Test
     void settingsFollowHuggingFaceVariablePrecedence() {
         Path home = Path.of("/home/u");
         HubSettings d = HubSettings.fromEnvironment(Map.of(), home);

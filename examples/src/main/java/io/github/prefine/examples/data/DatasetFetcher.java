@@ -292,7 +292,7 @@ public final class DatasetFetcher {
             }
         }
         if (commits.size() != 1) {
-            throw new IOException(d.repo() + ": offline (HF_HUB_OFFLINE is set) and it has "
+            throw new IOException(d.repo() + ": offline (" + hub.settings().offlineVariable() + " is set) and it has "
                     + (commits.isEmpty() ? "no downloaded revision" : "several downloaded revisions " + commits)
                     + " under " + repoCache + "; unset HF_HUB_OFFLINE to fetch");
         }
@@ -317,7 +317,7 @@ public final class DatasetFetcher {
                     HubClient.RemoteFile r = new HubClient.RemoteFile(f[0], Long.parseLong(f[1]), f[2].isEmpty() ? null : f[2]);
                     Path p = cache.resolve(r.path());
                     if (!Files.isRegularFile(p) || Files.size(p) != r.size()) {
-                        throw new IOException(d.repo() + ": offline (HF_HUB_OFFLINE is set) and " + r.path() + ", one of the "
+                        throw new IOException(d.repo() + ": offline (" + hub.settings().offlineVariable() + " is set) and " + r.path() + ", one of the "
                                 + "split's files, was not downloaded completely to " + p + "; unset HF_HUB_OFFLINE to fetch");
                     }
                     out.add(r);
@@ -330,7 +330,7 @@ public final class DatasetFetcher {
                 }
             }
             if (out.isEmpty()) {
-                throw new IOException(d.repo() + ": offline (HF_HUB_OFFLINE is set) and no downloaded files in " + dir
+                throw new IOException(d.repo() + ": offline (" + hub.settings().offlineVariable() + " is set) and no downloaded files in " + dir
                         + "; unset HF_HUB_OFFLINE to fetch");
             }
             out.sort(java.util.Comparator.comparing(HubClient.RemoteFile::path));
