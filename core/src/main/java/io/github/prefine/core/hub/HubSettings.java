@@ -117,13 +117,14 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     }
 
     /**
-     * Makes settings with the default etag timeout of {@value #DEFAULT_ETAG_TIMEOUT_SECONDS} seconds.
+     * Makes settings whose offline messages, when offline, name {@link #OFFLINE_VARIABLE}.
      *
      * @param endpoint the Hub base URL, without a trailing slash
      * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
      * @param offline whether downloads are disabled
      * @param token the access token, or {@code null} for none
      * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
      */
     public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
             Duration etagTimeout) {
