@@ -75,7 +75,7 @@ final class EncodingConversion {
      * @param all the encoding, its word ids those of the words
      * @param text the joined text
      * @param wordEnds each word's end in the joined text
-     * @param added the tokenizer's added tokens, id to content
+     * @param added the tokenizer's added tokens, as {@link TokenizerJson#addedTokens} gives them
      * @return per word, true where its space's token is to be dropped; null where none is
      */
     static boolean[] extraSpaces(TokenEncoding all, String text, int[] wordEnds, Map<Integer, String> added) {

@@ -124,8 +124,9 @@ final class JoinedWords {
      * the space's token (a plain word's first sub-token, "J" after "▁", does not). A word that
      * starts with an added token ({@code <mask>}) gets none either: the library matches it before
      * pre-tokenizing, so alone the word has no {@code ▁} before it, and joined the space stands
-     * alone; it is known by a first token whose id is an added token's and whose text is its
-     * content (the model's own {@code <unk>} for a piece it does not know has the id, not the text).
+     * alone; it is known by a first token whose id is an added token's that the model lacks, or
+     * whose text is its content (the model's own {@code <unk>} for a piece it does not know has the
+     * id, not the text).
      *
      * @param text the joined text
      * @param ends each word's end, as {@link #ends()} gives it
@@ -134,7 +135,8 @@ final class JoinedWords {
      * @param tokenEnds each token's end offset
      * @param tokens each token's string
      * @param ids each token's id
-     * @param added the tokenizer's added tokens, id to content
+     * @param added the tokenizer's added tokens, id to the content the text must show, "" where
+     *     the id alone tells ({@link TokenizerJson#addedTokens})
      * @return per word, true where the token of the space before it is to be dropped
      */
     static boolean[] extraSpaces(String text, int[] ends, int[] word, int[] starts, int[] tokenEnds, String[] tokens,
@@ -170,9 +172,13 @@ final class JoinedWords {
         return drop;
     }
 
-    /** Whether a token is an added token matched in the text, not the model's token of the same id. */
+    /**
+     * Whether a token is an added token matched in the text, not the model's token of the same id:
+     * an id the model lacks tells alone ("" in {@code added}), else the text must be its content.
+     */
     private static boolean isAdded(String text, int id, int start, int end, Map<Integer, String> added) {
         String content = added.get(id);
-        return content != null && end - start == content.length() && text.startsWith(content, start);
+        return content != null
+                && (content.isEmpty() || end - start == content.length() && text.startsWith(content, start));
     }
 }

@@ -31,7 +31,7 @@ final class PieceEncoder implements AutoCloseable {
     private HuggingFaceTokenizer bare;
     /** The token strings learnt for {@link #encodeWords}, or null where the model is not a Unigram model. */
     private final PieceTable table;
-    /** The file's added tokens, id to content, for {@link JoinedWords#extraSpaces}. */
+    /** The file's added tokens ({@link TokenizerJson#addedTokens}), for {@link JoinedWords#extraSpaces}. */
     private final Map<Integer, String> added;
     private boolean closed;
 
@@ -41,7 +41,7 @@ final class PieceEncoder implements AutoCloseable {
      * @param source the {@code tokenizer.json} file, or the text rebuilt from it
      * @param onFailure turns the native tokenizer's exception into the caller's
      * @param unigramUnknownId the {@code unk_id} of a Unigram model, -1 for another model
-     * @param added the file's added tokens, id to content
+     * @param added the file's added tokens, as {@link TokenizerJson#addedTokens} gives them
      */
     PieceEncoder(TokenizerSource source, Function<RuntimeException, RuntimeException> onFailure, int unigramUnknownId,
             Map<Integer, String> added) {

@@ -69,7 +69,7 @@ public final class SubwordTokenizer implements AutoCloseable {
     /** The unknown id of a Unigram model, -1 for another model: {@link PieceEncoder} knows its token strings from it. */
     private final int unigramUnknownId;
     private final int vocabularySize;
-    /** The file's added tokens, id to content: a word that starts with one gets no joined space's token. */
+    /** The file's added tokens ({@link TokenizerJson#addedTokens}): a word that starts with one gets no joined space's token. */
     private final Map<Integer, String> addedTokens;
     /** SHA-256 of the text the facts above came from: a variant of a file changed since parses and checks it again. */
     private final byte[] textDigest;

@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -145,23 +146,50 @@ final class TokenizerJson {
 
     /**
      * Returns the file's added tokens ({@code added_tokens}: special tokens such as {@code <mask>}
-     * and any a user added), each id to its content. The library matches them in a text before it
-     * pre-tokenizes, so Metaspace prepends no {@code ▁} to one.
+     * and any a user added), each id to the text that shows a token of that id was matched as the
+     * added token. The library matches them in a text before it pre-tokenizes, so Metaspace
+     * prepends no {@code ▁} to one. An id the model's vocabulary does not hold only the matcher
+     * gives, whatever the text says (one with {@code "normalized": true} is matched in the
+     * normalized text, full-width "ｆｏｏ" for "foo"): its value is empty. One the model holds too
+     * (XLM-R's {@code <unk>}, which the model gives a piece it does not know) maps to its content,
+     * which the text at the token's offsets must then be.
      *
      * @param file the file, for messages
      * @param root its parsed text
-     * @return id to content, empty when the file lists none
+     * @return id to the content the text must show, or to "" where the id alone tells; empty when
+     *     the file lists none
      */
     static Map<Integer, String> addedTokens(Path file, JsonObject root) {
+        Set<Integer> modelIds = modelIds(root);
         Map<Integer, String> out = new HashMap<>();
         JsonElement added = root.get("added_tokens");
         if (added != null && added.isJsonArray()) {
             for (JsonElement t : added.getAsJsonArray()) {
                 String content = t.getAsJsonObject().get("content").getAsString();
-                out.put(id(file, t.getAsJsonObject().get("id"), "added token " + content + " id"), content);
+                int id = id(file, t.getAsJsonObject().get("id"), "added token " + content + " id");
+                out.put(id, modelIds.contains(id) ? content : "");
             }
         }
         return Map.copyOf(out);
+    }
+
+    /** The ids of {@code model.vocab}: a map's values (BPE, WordPiece), a list's indices (Unigram). */
+    private static Set<Integer> modelIds(JsonObject root) {
+        Set<Integer> ids = new HashSet<>();
+        JsonElement model = root.get("model");
+        JsonElement vocab = model != null && model.isJsonObject() ? model.getAsJsonObject().get("vocab") : null;
+        if (vocab != null && vocab.isJsonObject()) {
+            for (JsonElement id : vocab.getAsJsonObject().asMap().values()) {
+                if (id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
+                    ids.add(id.getAsInt());
+                }
+            }
+        } else if (vocab != null && vocab.isJsonArray()) {
+            for (int i = 0; i < vocab.getAsJsonArray().size(); i++) {
+                ids.add(i);
+            }
+        }
+        return ids;
     }
 
     /**

@@ -5,11 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.github.prefine.core.data.TokenExample;
 import io.github.prefine.core.tokenize.SubwordTokenizer;
 import io.github.prefine.core.tokenize.TokenEncoding;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.prefine.core.testing.SharedFixtures;
 import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Words that start with Metaspace's {@code ▁} once normalized, under the XLM-R fixture: NFKC makes
@@ -44,6 +51,36 @@ class SpaceStartingWordTest {
         try (SubwordTokenizer tok = Fixtures.tokenizer("xlm-roberta")) {
             for (List<String> words : List.of(List.of("a", "<mask>"), List.of("a", "<mask>x", "b"),
                     List.of("<mask>", "a", "<mask>"), List.of("a", "x", "<mask>"))) {
+                assertLikeEachWordAlone(tok, words);
+            }
+        }
+    }
+
+    @Test
+    void aWordStartingWithANormalizedAddedTokenGetsTheSubTokensItHasAlone(@TempDir Path dir) throws IOException {
+        // an added token with "normalized": true is matched in the NFKC-normalized text: the
+        // full-width "\uff46\uff4f\uff4f" becomes "foo" and matches it, so the text at its offsets
+        // is not its content; alone the word is [foo], joined it was [\u2581, foo]
+        Path file = dir.resolve("tokenizer.json");
+        JsonObject root;
+        try (Reader r = Files.newBufferedReader(
+                SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json"))) {
+            root = JsonParser.parseReader(r).getAsJsonObject();
+        }
+        JsonObject foo = new JsonObject();
+        foo.addProperty("id", 257);
+        foo.addProperty("content", "foo");
+        foo.addProperty("single_word", false);
+        foo.addProperty("lstrip", false);
+        foo.addProperty("rstrip", false);
+        foo.addProperty("normalized", true);
+        foo.addProperty("special", false);
+        root.getAsJsonArray("added_tokens").add(foo);
+        Files.writeString(file, root.toString());
+        try (SubwordTokenizer tok = SubwordTokenizer.builder().setTokenizerPath(file).build()) {
+            assertEquals(List.of(0, 257, 2), boxed(tok.encode("\uff46\uff4f\uff4f").ids()), "the word alone");
+            for (List<String> words : List.of(List.of("a", "\uff46\uff4f\uff4f"), List.of("a", "\uff46\uff4f\uff4fx", "b"),
+                    List.of("a", "foo"))) {
                 assertLikeEachWordAlone(tok, words);
             }
         }
