@@ -70,9 +70,12 @@ final class TokenizerSource {
      * @param text the file's text, or the rebuilt text
      * @param options DJL's options for it
      * @return the tokenizer, which the caller must close
-     * @throws IOException as {@link #load(Map)}
+     * @throws IOException as {@link #load(Map)}, or naming the file, line and column where the text
+     *     stops being standard JSON (which the library is never given)
      */
     HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
+        // the library aborts the JVM, not refuses, on some text that is not standard JSON
+        JsonFiles.requireStandard(text, file, rebuilt != null, "standard JSON (a tokenizer.json)");
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),

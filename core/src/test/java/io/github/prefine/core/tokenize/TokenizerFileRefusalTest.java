@@ -181,6 +181,47 @@ class TokenizerFileRefusalTest {
         assertTrue(log.contains("OUTCOME encoded " + ids), log);
     }
 
+    /**
+     * A {@code decoder} that serde_json cannot read ({@code NaN}, which Gson writes for a NaN, a raw
+     * control character in a string, a number beyond a double, nesting past 128 levels) made the
+     * library panic ("Helper") and abort the JVM, where the rest of the file gets its error (a CI
+     * run's fresh jqwik seed of {@code SavedModelProperties} met it): such a text is refused, at the
+     * decoder's line, before the library sees it. In a child JVM, which the panic would abort.
+     */
+    @Test
+    void aDecoderThatIsNotStandardJsonIsRefusedAtItsLineBeforeTheNativePanic() throws Exception {
+        String good = fixture();
+        int decoderLine = lineOf(good, good.indexOf("\"decoder\": {"));
+        String nan = good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": NaN");
+        Path file = write(nan);
+        String log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), file.toString(), "a");
+        assertTrue(log.contains("OUTCOME refused: " + file + ":" + decoderLine + ": not JSON at column "), log);
+        assertTrue(log.contains("(JSON path $.decoder): malformed JSON; expected standard JSON (a tokenizer.json)"), log);
+
+        String control = good.replaceFirst("\"prefix\": \"##\"", "\"prefix\": \"#\u0001#\"");
+        Path controlFile = write(control);
+        int prefixLine = lineOf(control, control.indexOf("\"prefix\""));
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), controlFile.toString(), "a");
+        assertTrue(log.contains("OUTCOME refused: " + controlFile + ":" + prefixLine + ": not JSON at column "), log);
+        assertTrue(log.contains("(JSON path $.decoder.prefix)"), log);
+        // standard JSON that serde_json does not read panics there too: a number beyond a double's
+        // range, and nesting past its 128 levels (127 with the root object is read, and refused)
+        Path huge = write(good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": 1e400"));
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), huge.toString(), "a");
+        assertTrue(log.contains("OUTCOME refused: " + huge + ":" + decoderLine + ": not JSON at column ")
+                && log.contains("number 1e400 is beyond the range of a double"), log);
+        for (int depth : new int[] {127, 128}) {
+            String nest = "[".repeat(depth - 1) + "]".repeat(depth - 1);
+            Path deep = write(good.replaceFirst("\"decoder\": \\{[^}]*}", "\"decoder\": " + nest));
+            log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), deep.toString(), "a");
+            assertTrue(log.contains("OUTCOME refused: " + deep + ":" + decoderLine + ": " + (depth == 127
+                    ? "the tokenizers library refuses it" : "not JSON at column ")), log);
+        }
+        // the fixture itself encodes in the same child
+        log = ChildJvm.run(TemplateTokenProbe.class, tmp.resolve("child.log"), List.of(), write(good).toString(), "a");
+        assertTrue(log.contains("OUTCOME encoded 5"), log);
+    }
+
     @Test
     void anAddedTokenIdThatIsAStringIsRefusedAtItsLineAndColumn() throws Exception {
         String bad = fixture().replaceFirst("\"id\": 0,", "\"id\": \"zero\",");
@@ -222,8 +263,10 @@ class TokenizerFileRefusalTest {
         String cut = fixture.substring(0, fixture.indexOf("[UNK]") + 2);
         Path file = write(cut);
         IOException e = assertThrows(IOException.class, () -> SubwordTokenizer.builder().setTokenizerPath(file).build());
-        assertEquals(file + ":" + lineOf(cut, cut.length() - 1) + ": the tokenizers library refuses it at column "
-                + columnOf(cut, cut.length() - 1) + ": EOF while parsing a string", e.getMessage());
+        // refused before the library reads it (as not standard JSON), where the text runs out
+        assertTrue(e.getMessage().startsWith(file + ":" + lineOf(cut, cut.length() - 1) + ": not JSON at column "
+                + (columnOf(cut, cut.length() - 1) + 1) + " (JSON path $.added_tokens[1].content): Unterminated string"),
+                e.getMessage());
     }
 
     /**

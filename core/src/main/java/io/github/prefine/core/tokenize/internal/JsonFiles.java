@@ -34,7 +34,15 @@ public final class JsonFiles {
     /** Gson's reason for text its strict-enough mode refuses (text after the value, bare words). */
     private static final String STRICTNESS_HINT = "Use JsonReader.setStrictness";
 
+    /** The deepest nesting serde_json reads (its recursion limit, 128), which the native tokenizers parse with. */
+    private static final int MAX_NATIVE_DEPTH = 127;
+
     private JsonFiles() {}
+
+    /** Where a reader stands, as Gson's own messages end: {@code " at line L column C path P"}. */
+    private static String place(JsonReader r) {
+        return r.toString().substring(JsonReader.class.getSimpleName().length());
+    }
 
     /**
      * Reads a file's text.
@@ -114,6 +122,61 @@ public final class JsonFiles {
                     : JsonShapes.describe(e)));
         }
         return e.getAsJsonObject();
+    }
+
+    /**
+     * Checks that a text is standard JSON and one value, without building its tree: for text handed
+     * to a native library whose parser may abort the process on what it cannot read (the tokenizers
+     * library panics on a non-standard {@code decoder}, {@code NaN} or a raw control character in
+     * a string, instead of returning its error).
+     *
+     * @param text the text
+     * @param file the file, which messages name
+     * @param rebuilt true where the text was rebuilt from the file, as {@link #object(String, Path, boolean)}
+     * @param expected what the file should hold, for messages: {@code "a tokenizer.json"}
+     * @throws IOException naming the file, the line and column, and the JSON path where the text
+     *     stops being standard JSON
+     */
+    public static void requireStandard(String text, Path file, boolean rebuilt, String expected) throws IOException {
+        String shown = rebuilt ? file + " (as rebuilt)" : file.toString();
+        try {
+            JsonReader r = new JsonReader(new StringReader(text));
+            r.setStrictness(Strictness.STRICT);
+            // token by token, not skipValue(), so that an error's JSON path names the member it is in
+            // and a string's raw control character is refused (the strict check of nextString)
+            int depth = 0;
+            for (JsonToken t = r.peek(); t != JsonToken.END_DOCUMENT; t = r.peek()) {
+                if ((t == JsonToken.BEGIN_ARRAY || t == JsonToken.BEGIN_OBJECT) && ++depth > MAX_NATIVE_DEPTH) {
+                    throw new JsonParseException("arrays and objects nested deeper than " + MAX_NATIVE_DEPTH
+                            + " levels, which the native JSON reader (serde_json) does not read" + place(r));
+                }
+                switch (t) {
+                    case BEGIN_ARRAY -> r.beginArray();
+                    case END_ARRAY -> {
+                        r.endArray();
+                        depth--;
+                    }
+                    case BEGIN_OBJECT -> r.beginObject();
+                    case END_OBJECT -> {
+                        r.endObject();
+                        depth--;
+                    }
+                    case NAME -> r.nextName();
+                    case STRING -> r.nextString();
+                    case NUMBER -> {
+                        String number = r.nextString();
+                        if (Double.isInfinite(Double.parseDouble(number))) {
+                            throw new JsonParseException("number " + number + " is beyond the range of a double,"
+                                    + " which the native JSON reader (serde_json) refuses" + place(r));
+                        }
+                    }
+                    case BOOLEAN -> r.nextBoolean();
+                    default -> r.nextNull();
+                }
+            }
+        } catch (RuntimeException | IOException ex) {
+            throw new IOException(notJson(ex, file, rebuilt, shown, expected), ex);
+        }
     }
 
     /**
