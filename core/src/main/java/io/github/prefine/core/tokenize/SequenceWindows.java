@@ -51,9 +51,8 @@ final class SequenceWindows {
         if (room == 0) {
             // as the library: the first window empty, the whole sequence one overflow window (windows
             // of no tokens each would never reach the end)
-            TokenEncoding top = window(full, first, last, first, first);
-            return new TokenEncoding(top.ids(), top.typeIds(), top.attentionMask(), top.wordIds(), top.sequenceIds(),
-                    top.starts(), top.ends(), top.tokens(), List.of(window(full, first, last, first, last + 1)));
+            return withOverflow(window(full, first, last, first, first),
+                    List.of(window(full, first, last, first, last + 1)));
         }
         List<TokenEncoding> windows = new ArrayList<>();
         for (int start = 0; ; start += room - stride) {
@@ -63,9 +62,13 @@ final class SequenceWindows {
                 break;
             }
         }
-        TokenEncoding top = windows.get(0);
+        return withOverflow(windows.get(0), windows.subList(1, windows.size()));
+    }
+
+    /** The first window with the others as its overflow windows. */
+    private static TokenEncoding withOverflow(TokenEncoding top, List<TokenEncoding> rest) {
         return new TokenEncoding(top.ids(), top.typeIds(), top.attentionMask(), top.wordIds(), top.sequenceIds(),
-                top.starts(), top.ends(), top.tokens(), windows.subList(1, windows.size()));
+                top.starts(), top.ends(), top.tokens(), rest);
     }
 
     /** The special tokens before {@code first} and after {@code last} around the tokens {@code [from, to)}. */
@@ -134,12 +137,14 @@ final class SequenceWindows {
             System.arraycopy(cols[c], 0, out[c], 0, kept);
         }
         System.arraycopy(e.tokens(), 0, tokens, 0, kept);
+        // the pad token's string costs a native call: once per window, not once per position
+        String padToken = kept < m ? pad.token().get() : null;
         for (int k = kept; k < m; k++) {
             // padding, as the tokenizer pads: type 0, mask 0, no word, no sequence, offsets [0, 0)
             out[0][k] = pad.id();
             out[3][k] = -1;
             out[4][k] = -1;
-            tokens[k] = pad.token().get();
+            tokens[k] = padToken;
         }
         return new TokenEncoding(out[0], out[1], out[2], out[3], out[4], out[5], out[6], tokens, windows);
     }

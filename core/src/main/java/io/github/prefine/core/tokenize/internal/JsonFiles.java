@@ -110,9 +110,7 @@ public final class JsonFiles {
             r.setStrictness(Strictness.STRICT);
             e = JsonParser.parseReader(r);
             if (r.peek() != JsonToken.END_DOCUMENT) {
-                // JsonReader.toString() ends with " at line L column C path P"
-                throw new JsonParseException("more text after the JSON value"
-                        + r.toString().substring(JsonReader.class.getSimpleName().length()));
+                throw new JsonParseException("more text after the JSON value" + place(r));
             }
         } catch (RuntimeException | IOException ex) {
             throw new IOException(notJson(ex, file, false, file.toString(), "a JSON object"), ex);
