@@ -554,7 +554,7 @@ public final class Trainer implements AutoCloseable {
             return;
         }
         Map<String, String> recorded = st.manifest();
-        String why = st.stoppedEarly()
+        String why = stoppedEarly(st)
                 ? "when patience ran out (patience " + recorded.getOrDefault("patience", "unrecorded") + ")"
                 : "at its epoch cap (maxEpochs " + recorded.getOrDefault("maxEpochs", "unrecorded") + ")";
         throw new IOException(dir + ": the run there finished after " + Counts.counted(st.epochsDone(), "epoch") + " "
