@@ -44,6 +44,7 @@ public final class SpanExtractor {
             int begin = 0;
             for (int i = 0; i <= tags.size(); i++) {
                 String chunk = i < tags.size() ? Objects.requireNonNull(tags.get(i), "tag") : "O";
+                // compared with ASCII prefixes only, so a high surrogate acts as its code point would
                 char tag = chunk.isEmpty() ? 'O' : chunk.charAt(0);
                 String type = lenientType(chunk);
                 if (endOfChunk(prevTag, tag, prevType, type)) {
@@ -59,12 +60,16 @@ public final class SpanExtractor {
         return out;
     }
 
-    /** seqeval: {@code chunk[1:].split('-', maxsplit=1)[-1] or '_'}. */
+    /**
+     * seqeval: {@code chunk[1:].split('-', maxsplit=1)[-1] or '_'}, where {@code chunk[1:]} drops the
+     * first code point (Python indexes code points), not the first UTF-16 unit.
+     */
     private static String lenientType(String chunk) {
-        if (chunk.length() <= 1) {
+        int first = chunk.isEmpty() ? 0 : Character.charCount(chunk.codePointAt(0));
+        if (chunk.length() <= first) {
             return "_";
         }
-        String rest = chunk.substring(1);
+        String rest = chunk.substring(first);
         int dash = rest.indexOf('-');
         String type = dash >= 0 ? rest.substring(dash + 1) : rest;
         return type.isEmpty() ? "_" : type;

@@ -140,6 +140,21 @@ class SpanF1Test {
     }
 
     @Test
+    void aTagOpeningWithACharacterBeyondTheBmpHasTheTypeSeqevalReadsAfterThatCharacter() {
+        // Python indexes code points: for the tag U+1F600 alone, chunk[0] is the emoji and chunk[1:] is
+        // '', so its type is '_' as that of the bare B after it; one type, no chunk ends at B, and
+        // seqeval's only entity is ('_', 1, 1). The type read from the emoji's second UTF-16 unit
+        // made a second, typed entity at token 0.
+        String emoji = new String(Character.toChars(0x1F600));
+        List<List<String>> gold = List.of(List.of(emoji, "B"));
+        assertEquals(List.of(new Span(0, 1, 2, "_")), SpanExtractor.lenient(gold));
+        // so gold and prediction share their one entity: F1 1.0, not 2/3
+        assertEquals(1.0, SpanF1.lenient().score(gold, List.of(List.of("O", "B"))).f1());
+        // the type after the prefix character still starts after the first '-': chunk[1:] = '-PER'
+        assertEquals(List.of(new Span(0, 0, 1, "PER")), SpanExtractor.lenient(List.of(List.of(emoji + "-PER"))));
+    }
+
+    @Test
     void noSentencesHaveNoScoreWhileSentencesWithoutEntitiesScoreZero() {
         // the 0 returned for no sentences passed for a score; seqeval's 0 for sentences without an
         // entity on either side (zero_division) stays
