@@ -3,6 +3,7 @@ package io.github.prefine.examples.cli;
 import io.github.prefine.core.grid.RunComparison;
 import io.github.prefine.eval.report.Cell;
 import io.github.prefine.eval.report.Table;
+import io.github.prefine.eval.report.TableWriter;
 import io.github.prefine.eval.stats.SeedDifference;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -78,11 +79,11 @@ public final class CompareCommand implements Callable<Integer> {
                     base, c.basePrecision().orElse("precision not recorded"));
             out.print(differences(c.table2Differences()));
             c.largest().ifPresentOrElse(d -> out.printf(Locale.ROOT,
-                    "Table 2: largest difference %+.1f (%s, %s); %d of %d cells within %s points%n", d.points(), d.row(),
+                    "Table 2: largest difference %s (%s, %s); %d of %d cells within %s points%n", signed(d.points()), d.row(),
                     d.column(), c.cellsWithin(within), c.cellsCompared(), points(within)),
                     () -> out.println("Table 2: no cell in both runs"));
-            c.largestTable1().ifPresent(d -> out.printf(Locale.ROOT, "Table 1: largest difference %+.1f (%s, %s)%n",
-                    d.points(), d.row(), d.column()));
+            c.largestTable1().ifPresent(d -> out.printf(Locale.ROOT, "Table 1: largest difference %s (%s, %s)%n",
+                    signed(d.points()), d.row(), d.column()));
             RunComparison.Coverage cover = c.coverage();
             if (!cover.targetsOnlyInBase().isEmpty() || !cover.targetsOnlyInOther().isEmpty()) {
                 out.printf(Locale.ROOT, "Targets differ, so Table 2's rows average different targets: only in base %s,"
@@ -158,10 +159,13 @@ public final class CompareCommand implements Callable<Integer> {
         return b.toString();
     }
 
+    /** Rounds as the tables compared do (Python's, ties to even), where Java's %+.1f printed 0.25 as +0.3. */
+    private static final TableWriter ONE_DECIMAL = TableWriter.withDecimals(1);
+
     /** One decimal with its sign; a difference that rounds to zero reads +0.0 whichever side it is on. */
     private static String signed(double points) {
-        String s = String.format(Locale.ROOT, "%+.1f", points);
-        return s.equals("-0.0") ? "+0.0" : s;
+        String s = ONE_DECIMAL.format(Cell.of(points));
+        return s.equals("-0.0") ? "+0.0" : s.startsWith("-") ? s : "+" + s;
     }
 
     private static String names(List<String> names) {

@@ -13,6 +13,8 @@ import io.github.prefine.eval.metrics.SpanF1;
 import io.github.prefine.eval.metrics.SpanReport;
 import io.github.prefine.eval.metrics.SquadScore;
 import io.github.prefine.eval.metrics.TagScheme;
+import io.github.prefine.eval.report.Cell;
+import io.github.prefine.eval.report.TableWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -213,8 +215,8 @@ public final class EvalCommand implements Callable<Integer> {
     private JsonObject squad(PrintWriter out) throws IOException {
         SquadScore s = SquadPredictions.score(dataset, predictions, strict);
         out.printf(Locale.ROOT, "%-12s %9s%n", "metric", "value");
-        out.printf(Locale.ROOT, "%-12s %9.3f%n", "exact_match", s.exactMatch());
-        out.printf(Locale.ROOT, "%-12s %9.3f%n", "f1", s.f1());
+        out.printf(Locale.ROOT, "%-12s %9s%n", "exact_match", fixed(s.exactMatch(), THREE));
+        out.printf(Locale.ROOT, "%-12s %9s%n", "f1", fixed(s.f1(), THREE));
         out.printf(Locale.ROOT, "%-12s %9d%n", "questions", s.total());
         out.printf(Locale.ROOT, "%-12s %9d%n", "unanswered", s.unanswered());
         JsonObject o = header("squad");
@@ -238,8 +240,8 @@ public final class EvalCommand implements Callable<Integer> {
         for (Map.Entry<String, PrfScore> e : s.perClass().entrySet()) {
             row(out, e.getKey(), e.getValue());
         }
-        out.printf(Locale.ROOT, "%-20s %9.4f%n", "accuracy", s.accuracy());
-        out.printf(Locale.ROOT, "%-20s %9.4f%n", "macro f1", s.macroF1());
+        out.printf(Locale.ROOT, "%-20s %9s%n", "accuracy", fixed(s.accuracy(), FOUR));
+        out.printf(Locale.ROOT, "%-20s %9s%n", "macro f1", fixed(s.macroF1(), FOUR));
         JsonObject o = header("cls");
         o.addProperty("accuracy", s.accuracy());
         o.addProperty("macro_f1", s.macroF1());
@@ -258,7 +260,20 @@ public final class EvalCommand implements Callable<Integer> {
     }
 
     private static void row(PrintWriter out, String label, PrfScore s) {
-        out.printf(Locale.ROOT, "%-20s %9.4f %9.4f %9.4f %8d%n", label, s.precision(), s.recall(), s.f1(), s.support());
+        out.printf(Locale.ROOT, "%-20s %9s %9s %9s %8d%n", label, fixed(s.precision(), FOUR), fixed(s.recall(), FOUR),
+                fixed(s.f1(), FOUR), s.support());
+    }
+
+    private static final TableWriter THREE = TableWriter.withDecimals(3);
+    private static final TableWriter FOUR = TableWriter.withDecimals(4);
+
+    /**
+     * A score rounded as Python's {@code '%.4f'} prints it (scikit-learn's and seqeval's reports), as
+     * the tables round: the stored value, ties to even. Java's {@code %.4f} rounds half up, so an
+     * accuracy of 5/32 = 0.15625 printed 0.1563 where Python prints 0.1562.
+     */
+    private static String fixed(double v, TableWriter digits) {
+        return digits.format(Cell.of(v));
     }
 
     private static JsonObject prf(PrfScore s) {

@@ -72,6 +72,21 @@ class CompareCommandTest {
     }
 
     @Test
+    void differencesRoundAsTheTablesRoundTiesToEven(@TempDir Path dir) throws Exception {
+        // SL under Only-SL 60.25 against 60: a difference of 0.25 exactly, a tie at one decimal that the
+        // tables (Python's '%.1f') round to even, +0.2; Java's %+.1f printed +0.3. Average: 50.625 - 50.5
+        // = 0.125, +0.1 either way
+        Path base = runFolder(dir.resolve("base"), "fp32", 60, 52, 97);
+        Path other = runFolder(dir.resolve("other"), "fp32", 60.25, 52, 97);
+        assertEquals(0, cli.run(base.toString(), other.toString()), cli.err());
+        String s = cli.out();
+        assertTrue(s.contains("| SL | +0.0 | +0.2 | +0.0 |"), s);
+        assertTrue(s.contains("| Average | +0.0 | +0.1 | +0.0 |"), s);
+        assertTrue(s.contains("Table 2: largest difference +0.2 (SL, Only-SL)"), s);
+        assertTrue(s.contains("Table 1: largest difference +0.2 (t-sl, Only-SL)"), s);
+    }
+
+    @Test
     void withinSetsTheTolerance(@TempDir Path dir) throws Exception {
         Path base = runFolder(dir.resolve("a"), "fp32", 60, 52, 97);
         Path other = runFolder(dir.resolve("b"), "fp32", 61, 52, 96);

@@ -95,6 +95,40 @@ class EvalCommandTest {
     }
 
     @Test
+    void printedScoresRoundAsPythonPrintsThemTiesToEven(@TempDir Path dir) throws Exception {
+        // 5 of 32 right: accuracy 5/32 = 0.15625 exactly, a tie at 4 decimals that Python's '%.4f'
+        // (scikit-learn's and seqeval's reports) rounds to even, 0.1562; Java's %.4f printed 0.1563.
+        // Class yes: tp 5, predicted 32, gold 5: precision 0.15625, recall 1, F1 2*5/37 = 0.27027;
+        // class no: 0, 0, 0; macro F1 0.135135
+        StringBuilder lines = new StringBuilder();
+        for (int i = 0; i < 32; i++) {
+            lines.append("{\"gold\":\"").append(i < 5 ? "yes" : "no").append("\",\"pred\":\"yes\"}\n");
+        }
+        Path f = dir.resolve("c.jsonl");
+        Files.writeString(f, lines);
+        assertEquals(0, cli.run("--format", "cls", f.toString()), cli.err());
+        assertTrue(cli.out().contains("accuracy                0.1562\n"), cli.out());
+        assertTrue(cli.out().contains("macro f1                0.1351\n"), cli.out());
+        assertTrue(cli.out().contains("yes                     0.1562    1.0000    0.2703        5\n"), cli.out());
+        // SQuAD: 1 of 64 questions right: EM and F1 100/64 = 1.5625 exactly, '%.3f' 1.562 (Java's 1.563)
+        StringBuilder qas = new StringBuilder();
+        StringBuilder preds = new StringBuilder("{");
+        for (int i = 0; i < 64; i++) {
+            qas.append(i == 0 ? "" : ",").append("{\"id\":\"q").append(i).append("\",\"answers\":[{\"text\":\"gold")
+                    .append(i).append("\"}]}");
+            preds.append(i == 0 ? "" : ",").append("\"q").append(i).append("\":\"").append(i == 0 ? "gold0" : "other" + i)
+                    .append('"');
+        }
+        Path d = dir.resolve("dev.json");
+        Files.writeString(d, "{\"data\":[{\"paragraphs\":[{\"qas\":[" + qas + "]}]}]}");
+        Path p = dir.resolve("pred.json");
+        Files.writeString(p, preds.append('}'));
+        assertEquals(0, cli.run("--format", "squad", "--dataset", d.toString(), p.toString()), cli.err());
+        assertTrue(cli.out().contains("exact_match      1.562\n"), cli.out());
+        assertTrue(cli.out().contains("f1               1.562\n"), cli.out());
+    }
+
+    @Test
     void clsScoresAndReportsBadLines(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("c.jsonl");
         Files.writeString(f, "{\"id\":1,\"gold\":\"yes\",\"pred\":\"yes\"}\n{\"id\":2,\"gold\":\"no\",\"pred\":\"yes\"}\n");
