@@ -1,10 +1,9 @@
 package io.github.prefine.eval.evaluator;
 
 import io.github.prefine.eval.internal.Counts;
+import io.github.prefine.eval.internal.NumpySum;
 import java.util.List;
 import java.util.Objects;
-import org.apache.commons.math3.stat.descriptive.moment.Mean;
-import org.apache.commons.math3.stat.descriptive.moment.StandardDeviation;
 
 /**
  * Mean and standard deviation of one score over several seeds.
@@ -57,7 +56,7 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
     }
 
     /**
-     * Aggregates run values with Commons Math.
+     * Aggregates run values as {@code np.mean} and {@code np.std} with the kind's ddof compute them.
      *
      * @param values one score per seed, at least one
      * @param kind sample or population standard deviation
@@ -79,7 +78,8 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
     }
 
     /**
-     * Aggregates run values with Commons Math, from the array that {@code
+     * Aggregates run values as {@code np.mean} and {@code np.std} with the kind's ddof compute them, to the
+     * last bit, from the array that {@code
      * TargetFinetuning.metrics} returns.
      *
      * @param values one score per seed, at least one; not modified
@@ -101,10 +101,18 @@ public record SeedSummary(double mean, double std, int n, StdKind stdKind) {
                         + values[i] + " of " + values.length);
             }
         }
-        double mean = new Mean().evaluate(values);
-        // Commons Math gives 0 for the sample std of one value, which NumPy (ddof=1) leaves undefined
-        double std = kind == StdKind.SAMPLE && values.length == 1
-                ? Double.NaN : new StandardDeviation(kind == StdKind.SAMPLE).evaluate(values);
+        // NumPy's order of operations, not Commons Math's corrected mean: the last bit decides how a
+        // near-tie cell prints, and readers recompute tables with NumPy or pandas
+        double mean = NumpySum.mean(values);
+        int ddof = kind == StdKind.SAMPLE ? 1 : 0;
+        double std = Double.NaN;
+        if (values.length > ddof) {
+            double[] squares = new double[values.length];
+            for (int i = 0; i < values.length; i++) {
+                squares[i] = (values[i] - mean) * (values[i] - mean);
+            }
+            std = Math.sqrt(NumpySum.sum(squares) / (values.length - ddof));
+        }
         return new SeedSummary(mean, std, values.length, kind);
     }
 }

@@ -2,6 +2,7 @@ package io.github.prefine.eval.report;
 
 import io.github.prefine.eval.evaluator.SeedSummary;
 import io.github.prefine.eval.evaluator.StdKind;
+import io.github.prefine.eval.internal.NumpySum;
 import io.github.prefine.eval.stats.SeedDifference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -376,11 +377,8 @@ public final class Tables {
         if (v.isEmpty()) {
             return Cell.empty();
         }
-        double s = 0;
-        for (double x : v) {
-            s += x;
-        }
-        return Cell.of(s / v.size());
+        // np.mean's order, so the average rows read as a NumPy recomputation prints them
+        return Cell.of(NumpySum.mean(v.stream().mapToDouble(Double::doubleValue).toArray()));
     }
 
     private static Map<String, Map<String, List<Double>>> group(ResultSet results, ReportLayout layout) {

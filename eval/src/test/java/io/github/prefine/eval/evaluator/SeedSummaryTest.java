@@ -26,6 +26,25 @@ class SeedSummaryTest {
         assertThrows(IllegalArgumentException.class, () -> SeedSummary.of(new double[0], StdKind.SAMPLE));
     }
 
+    /**
+     * Seed means and stds agree with NumPy to the last bit, so a Table 1 cell printed to one decimal
+     * reads as a NumPy or pandas recomputation of the same runs prints it. Expected values are
+     * {@code repr(float(np.mean(v)))} and {@code np.std(v, ddof=1)} / {@code np.std(v)} (NumPy 2.4).
+     */
+    @Test
+    void meanAndStdAreNumpysToTheLastBit() {
+        // the decimal mean is 72.45 exactly; np.mean gives the double nearest it (printed 72.5 by
+        // '%.1f'), a mean with a correction term gives the one below (printed 72.4)
+        SeedSummary tie = SeedSummary.of(new double[] {65.6, 68.6, 84.8, 70.8}, StdKind.SAMPLE);
+        assertEquals(72.45, tie.mean());
+        assertEquals(8.504704580407248, tie.std());
+        assertEquals(7.365290218314552, SeedSummary.of(new double[] {65.6, 68.6, 84.8, 70.8}, StdKind.POPULATION).std());
+        // np.std(ddof=1) gives 17.05 exactly here (printed 17.1 by '%.1f')
+        SeedSummary spread = SeedSummary.of(new double[] {93.7, 56.2, 69.3, 87.1}, StdKind.SAMPLE);
+        assertEquals(76.57499999999999, spread.mean());
+        assertEquals(17.05, spread.std());
+    }
+
     @Test
     void oneSeedHasNoSampleStdAsNumpyAndTableOneSay() {
         // np.std([71.5], ddof=1) is nan (with a RuntimeWarning), np.std([71.5]) is 0.0; Table 1 shows

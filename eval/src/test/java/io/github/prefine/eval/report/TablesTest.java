@@ -80,6 +80,27 @@ class TablesTest {
         assertTrue(pop.title().contains("population"));
     }
 
+    /**
+     * The averages over twelve targets (the paper's count) are {@code np.mean} of the cells to the
+     * last bit: NumPy adds eight running sums from the eighth value on, so a left-to-right sum can
+     * land on the other side of a printed digit. Expected: {@code repr(float(np.mean(v)))}, NumPy 2.4.
+     */
+    @Test
+    void averagesOverTwelveTargetsAreNumpysMean(@TempDir Path dir) throws Exception {
+        double[] v = {77.06, 68.44, 66.6, 75.36, 89.36, 48.21, 45.27, 81.15, 90.41, 68.45, 64.37, 79.54};
+        ReportLayout.Builder b = ReportLayout.builder().addSetting("Only-SL").addSetting("Baseline");
+        Path log = dir.resolve("results.jsonl");
+        for (int i = 0; i < v.length; i++) {
+            b.addTarget("T" + i, "SL");
+            runs(log, "Baseline", "T" + i, "SL", v[i]);
+        }
+        ReportLayout layout = b.build();
+        Table t1 = Tables.table1(ResultLog.load(log), layout, StdKind.SAMPLE);
+        // np.mean(v) is 71.185; adding left to right gives 71.18499999999999
+        assertEquals(71.185, t1.cell(Tables.AVERAGE, "Baseline").value());
+        assertEquals(71.185, Tables.table2(t1, layout).cell("SL", "Baseline").value());
+    }
+
     @Test
     void table2AveragesTable1MeansPerGroup(@TempDir Path dir) throws Exception {
         Table t1 = Tables.table1(grid(dir), LAYOUT, StdKind.SAMPLE);
