@@ -185,7 +185,20 @@ public abstract sealed class Head extends AbstractBlock
         Device device = x.getDevice();
         NDArray weight = store.getValue(hfParameters.get(prefix + ".weight"), device, training);
         NDArray bias = store.getValue(hfParameters.get(prefix + ".bias"), device, training);
+        checkInputType(getClass().getSimpleName(), prefix, x, weight);
         return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Refuses an input whose dtype differs from the weight it meets (the weight as the store hands
+     * it out, so a store of 16-bit copies takes 16-bit inputs): PyTorch's matrix product would
+     * refuse it too, naming neither the head nor the weight.
+     */
+    static void checkInputType(String where, String prefix, NDArray x, NDArray weight) {
+        if (x.getDataType() != weight.getDataType()) {
+            throw new IllegalArgumentException(where + ": input is " + x.getDataType() + " but " + prefix
+                    + ".weight is " + weight.getDataType() + "; give the head input of its weights' dtype");
+        }
     }
 
     /**

@@ -242,6 +242,7 @@ public final class HeadStack {
         }
         NDArray w = heads.size() == 1 ? weights.get(0) : NDArrays.concat(weights, 0);
         NDArray b = heads.size() == 1 ? biases.get(0) : NDArrays.concat(biases, 0);
+        Head.checkInputType("HeadStack", prefix, x, w);
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 
