@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.DoubleSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -181,28 +182,27 @@ class HeadGradientsTest {
                 }
             }
             double[] hiddenGrad = gradient(h, "the hidden state");
+            DoubleSupplier at = () -> value(heads, m, weights, hidden, inShape, forward, loss);
             for (var e : weights.entrySet()) {
-                double[] v = e.getValue();
-                for (int i = 0; i < v.length; i++) {
-                    double keep = v[i];
-                    v[i] = keep + STEP;
-                    double up = value(heads, m, weights, hidden, inShape, forward, loss);
-                    v[i] = keep - STEP;
-                    double down = value(heads, m, weights, hidden, inShape, forward, loss);
-                    v[i] = keep;
-                    assertClose((up - down) / (2 * STEP), autograd.get(e.getKey())[i], e.getKey() + "[" + i + "]");
+                for (int i = 0; i < e.getValue().length; i++) {
+                    assertClose(slope(e.getValue(), i, at), autograd.get(e.getKey())[i], e.getKey() + "[" + i + "]");
                 }
             }
             for (int i = 0; i < hidden.length; i++) {
-                double keep = hidden[i];
-                hidden[i] = keep + STEP;
-                double up = value(heads, m, weights, hidden, inShape, forward, loss);
-                hidden[i] = keep - STEP;
-                double down = value(heads, m, weights, hidden, inShape, forward, loss);
-                hidden[i] = keep;
-                assertClose((up - down) / (2 * STEP), hiddenGrad[i], "hidden[" + i + "]");
+                assertClose(slope(hidden, i, at), hiddenGrad[i], "hidden[" + i + "]");
             }
         }
+    }
+
+    /** The central difference of the loss in {@code v[i]}; leaves {@code v} as it was. */
+    private static double slope(double[] v, int i, DoubleSupplier loss) {
+        double keep = v[i];
+        v[i] = keep + STEP;
+        double up = loss.getAsDouble();
+        v[i] = keep - STEP;
+        double down = loss.getAsDouble();
+        v[i] = keep;
+        return (up - down) / (2 * STEP);
     }
 
     /** The loss for the given weights and hidden state, with the same dropout masks as the autograd pass. */

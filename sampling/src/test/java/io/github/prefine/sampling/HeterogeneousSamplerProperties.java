@@ -233,10 +233,7 @@ class HeterogeneousSamplerProperties {
         int[] sizes = toArray(taskSizes);
         HeterogeneousSampler s = sampler(uniform ? SamplingStrategy.UNIFORM
                 : SamplingStrategy.TEMPERATURE, sizes, batchSize, seed, false, epochSize, 1.5);
-        List<List<Integer>> perTask = new ArrayList<>();
-        for (int t = 0; t < sizes.length; t++) {
-            perTask.add(new ArrayList<>());
-        }
+        List<List<Integer>> perTask = emptyLists(sizes.length);
         for (Batch b : take(s.iterator(), 3 * s.batchesPerEpoch())) {
             for (int p = 0; p < b.size(); p++) {
                 perTask.get(b.taskId(p)).add(b.exampleIndex(p));
@@ -286,10 +283,7 @@ class HeterogeneousSamplerProperties {
                     + " repeats the task draws of seed " + seed);
         }
         // go on until some task has drawn two whole rounds of its cycle (one task has p >= 1/5)
-        List<List<Integer>> perTask = new ArrayList<>();
-        for (int t = 0; t < sizes.length; t++) {
-            perTask.add(new ArrayList<>());
-        }
+        List<List<Integer>> perTask = emptyLists(sizes.length);
         for (BatchIterator again = s.iterator(); ; ) {
             Batch b = again.next();
             for (int p = 0; p < b.size(); p++) {
@@ -303,6 +297,15 @@ class HeterogeneousSamplerProperties {
                 }
             }
         }
+    }
+
+    /** One empty list per task, for its example indices in stream order. */
+    private static List<List<Integer>> emptyLists(int tasks) {
+        List<List<Integer>> out = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            out.add(new ArrayList<>());
+        }
+        return out;
     }
 
     /** The epoch's task ids, or its (task, example) pairs, in stream order. */
