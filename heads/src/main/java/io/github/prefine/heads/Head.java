@@ -29,7 +29,8 @@ import java.util.Objects;
  * {@code _init_weights} does. A DJL {@code TrainingConfig} that sets initializers overwrites these.
  *
  * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
- * arrays come from the {@link ParameterStore} for that device. Dropout is applied only when the
+ * arrays come from the {@link ParameterStore} for that device, and an input of another dtype than
+ * the weights the store hands out is refused with an {@code IllegalArgumentException}. Dropout is applied only when the
  * {@code training} flag is set, with {@link io.github.prefine.kernels.FastDropout}: on a CPU its
  * masks are seeded from the calling thread's {@link io.github.prefine.kernels.DropoutSeeds}
  * stream (which the trainer opens for each step), else, like PyTorch's dropout on a GPU, from the

@@ -189,7 +189,8 @@ public final class HeadStack {
      * @return {@code [rows, seqLen, width()]} for token stacks, {@code [rows, width()]} for
      *     sequence stacks (other heads' columns masked), {@code [rows, seqLen, 2]} for span stacks
      *     (the row's own head's start and end logits)
-     * @throws IllegalArgumentException if the input is not {@code [rows, seqLen, hidden]}
+     * @throws IllegalArgumentException if the input is not {@code [rows, seqLen, hidden]} or not of
+     *     the weights' dtype
      */
     public NDArray logits(ParameterStore store, NDArray hidden, NDArray choice, NDArray columnMask,
             boolean training) {
