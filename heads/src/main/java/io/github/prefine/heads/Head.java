@@ -29,7 +29,8 @@ import java.util.Objects;
  * {@code _init_weights} does. A DJL {@code TrainingConfig} that sets initializers overwrites these.
  *
  * <p>Forward takes one input, the hidden state, and reads its device from it; the parameter
- * arrays come from the {@link ParameterStore} for that device. Dropout is applied only when the
+ * arrays come from the {@link ParameterStore} for that device, and an input of another dtype than
+ * the weights the store hands out is refused with an {@code IllegalArgumentException}. Dropout is applied only when the
  * {@code training} flag is set, with {@link io.github.prefine.kernels.FastDropout}: on a CPU its
  * masks are seeded from the calling thread's {@link io.github.prefine.kernels.DropoutSeeds}
  * stream (which the trainer opens for each step), else, like PyTorch's dropout on a GPU, from the
@@ -185,7 +186,20 @@ public abstract sealed class Head extends AbstractBlock
         Device device = x.getDevice();
         NDArray weight = store.getValue(hfParameters.get(prefix + ".weight"), device, training);
         NDArray bias = store.getValue(hfParameters.get(prefix + ".bias"), device, training);
+        checkInputType(getClass().getSimpleName(), prefix, x, weight);
         return Linear.linear(x, weight, bias).singletonOrThrow();
+    }
+
+    /**
+     * Refuses an input whose dtype differs from the weight it meets (the weight as the store hands
+     * it out, so a store of 16-bit copies takes 16-bit inputs): PyTorch's matrix product would
+     * refuse it too, naming neither the head nor the weight.
+     */
+    static void checkInputType(String where, String prefix, NDArray x, NDArray weight) {
+        if (x.getDataType() != weight.getDataType()) {
+            throw new IllegalArgumentException(where + ": input is " + x.getDataType() + " but " + prefix
+                    + ".weight is " + weight.getDataType() + "; give the head input of its weights' dtype");
+        }
     }
 
     /**

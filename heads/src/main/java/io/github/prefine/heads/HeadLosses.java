@@ -27,8 +27,10 @@ import io.github.prefine.kernels.EngineScalars;
  * nothing is left to score.
  *
  * <p>Losses are float32 for float32 and float16 logits (float64 for float64 ones), as PyTorch's
- * autocast runs cross entropy on float16 logits in float32: a loss summed or counted in float16
- * would round a count above 2,048 and make one above 65,504 infinite, so the mean would be 0.
+ * autocast runs cross entropy on float16 logits in float32: float16 logits are copied to float32
+ * (differentiably) before the log-softmax, whose float16 output would round each log-probability
+ * to 11 bits, and a loss summed or counted in float16 would round a count above 2,048 and make one
+ * above 65,504 infinite, so the mean would be 0. Their gradient comes back in float16.
  *
  * <p>Stateless and thread-safe.
  */
@@ -128,7 +130,7 @@ public final class HeadLosses {
         if (index.getDataType() != DataType.INT64) {
             throw new IllegalArgumentException("targetedSum: index must be int64, found " + index.getDataType());
         }
-        return logits.logSoftmax(axis).gather(index, axis).mul(weights).sum();
+        return logSoftmax(logits, axis).gather(index, axis).mul(weights).sum();
     }
 
     /**
@@ -207,7 +209,7 @@ public final class HeadLosses {
         NDArray validF = valid.toType(sumType(spanLogits), false);
         // ignored positions become 0 so gather stays in range; the mask zeroes their terms
         NDArray safe = clamped.mul(valid.toType(clamped.getDataType(), false)).toType(DataType.INT64, false);
-        NDArray logProbs = spanLogits.logSoftmax(1);
+        NDArray logProbs = logSoftmax(spanLogits, 1);
         NDArray picked = logProbs.gather(safe.expandDims(1), 1).squeeze(1); // [batch, 2]
         NDArray sums = picked.neg().mul(validF).sum(new int[] {1});
         NDArray counts = validF.sum(new int[] {1});
@@ -253,6 +255,20 @@ public final class HeadLosses {
     }
 
     /**
+     * The log-softmax over {@code axis}, in float32 for float16 logits (see the class comment): an
+     * indexed copy into a float32 array, which autograd records, where DJL's {@code toType} would
+     * cut the gradient.
+     */
+    private static NDArray logSoftmax(NDArray logits, int axis) {
+        if (logits.getDataType() != DataType.FLOAT16) {
+            return logits.logSoftmax(axis);
+        }
+        NDArray wide = logits.getManager().create(logits.getShape(), DataType.FLOAT32);
+        wide.set(ALL, logits);
+        return wide.logSoftmax(axis);
+    }
+
+    /**
      * Returns {@code -log_softmax(logits)[label]} at valid positions and 0 elsewhere, shaped as
      * the labels, in the dtype of {@code validF} ({@link #sumType}).
      */
@@ -260,7 +276,7 @@ public final class HeadLosses {
         // ignored labels (-100 or seqLen) become class 0 so gather stays in range; the mask zeroes them
         NDArray safe = labels.mul(valid.toType(labels.getDataType(), false))
                 .toType(DataType.INT64, false);
-        NDArray logProbs = logits.logSoftmax(-1);
+        NDArray logProbs = logSoftmax(logits, -1);
         NDArray picked = logProbs.gather(safe.expandDims(-1), -1).squeeze(-1);
         return picked.neg().mul(validF);
     }

@@ -189,7 +189,8 @@ public final class HeadStack {
      * @return {@code [rows, seqLen, width()]} for token stacks, {@code [rows, width()]} for
      *     sequence stacks (other heads' columns masked), {@code [rows, seqLen, 2]} for span stacks
      *     (the row's own head's start and end logits)
-     * @throws IllegalArgumentException if the input is not {@code [rows, seqLen, hidden]}
+     * @throws IllegalArgumentException if the input is not {@code [rows, seqLen, hidden]} or not of
+     *     the weights' dtype
      */
     public NDArray logits(ParameterStore store, NDArray hidden, NDArray choice, NDArray columnMask,
             boolean training) {
@@ -242,6 +243,7 @@ public final class HeadStack {
         }
         NDArray w = heads.size() == 1 ? weights.get(0) : NDArrays.concat(weights, 0);
         NDArray b = heads.size() == 1 ? biases.get(0) : NDArrays.concat(biases, 0);
+        Head.checkInputType("HeadStack", prefix, x, w);
         return Linear.linear(x, w, b).singletonOrThrow();
     }
 

@@ -268,6 +268,29 @@ class HeadsTest {
         }
     }
 
+    /**
+     * A float16 input to float32 weights is refused by the head, naming both dtypes and the weight,
+     * not by PyTorch's matrix product ("expected m1 and m2 to have the same dtype, but got:
+     * c10::Half != float"), which names neither the head nor the weight.
+     */
+    @Test
+    void anInputOfAnotherDtypeThanTheWeightsIsRefusedNamingBoth() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            TokenClassificationHead token = TokenClassificationHead.builder().setHiddenSize(4).setNumLabels(3).build();
+            token.initialize(m, DataType.FLOAT32, new Shape(2, 3, 4));
+            NDArray half = m.zeros(new Shape(2, 3, 4), DataType.FLOAT16);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> token.forward(new ParameterStore(m, false), new NDList(half), false));
+            assertEquals("TokenClassificationHead: input is float16 but classifier.weight is float32;"
+                    + " give the head input of its weights' dtype", e.getMessage());
+            HeadStack stack = HeadStack.of(List.of(token));
+            e = assertThrows(IllegalArgumentException.class, () -> stack.logits(new ParameterStore(m, false), half, null,
+                    m.zeros(new Shape(2, 3), DataType.FLOAT16), false));
+            assertTrue(e.getMessage().startsWith("HeadStack: input is float16 but classifier.weight is float32"),
+                    e.getMessage());
+        }
+    }
+
     @Test
     void buildersRejectMissingOrOutOfRangeValues() {
         assertThrows(IllegalArgumentException.class,

@@ -2,6 +2,7 @@ package io.github.prefine.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -232,10 +233,7 @@ class HeterogeneousSamplerProperties {
         int[] sizes = toArray(taskSizes);
         HeterogeneousSampler s = sampler(uniform ? SamplingStrategy.UNIFORM
                 : SamplingStrategy.TEMPERATURE, sizes, batchSize, seed, false, epochSize, 1.5);
-        List<List<Integer>> perTask = new ArrayList<>();
-        for (int t = 0; t < sizes.length; t++) {
-            perTask.add(new ArrayList<>());
-        }
+        List<List<Integer>> perTask = emptyLists(sizes.length);
         for (Batch b : take(s.iterator(), 3 * s.batchesPerEpoch())) {
             for (int p = 0; p < b.size(); p++) {
                 perTask.get(b.taskId(p)).add(b.exampleIndex(p));
@@ -251,6 +249,74 @@ class HeterogeneousSamplerProperties {
                 assertTrue(round.stream().allMatch(e -> e >= 0 && e < sizes[t]));
             }
         }
+    }
+
+    /**
+     * Every epoch, every seed and every cycling round draws afresh. With at least 12 examples per
+     * task, two independent orders of an epoch agree with probability at most 1/12!, two epochs of
+     * task draws with at most 0.56^100 and two rounds of one task's cycle with 1/12!, so equality
+     * here means a stream reused where the sampler promises a new one: an epoch that repeats the
+     * last, a seed or a round that is not read.
+     */
+    @Property(tries = 100)
+    void everyEpochSeedAndRoundDrawsItsOwnOrder(
+            @ForAll @Size(min = 1, max = 5) List<@IntRange(min = 12, max = 50) Integer> taskSizes,
+            @ForAll @IntRange(min = 1, max = 32) int batchSize,
+            @ForAll @IntRange(min = 100, max = 300) int epochSize,
+            @ForAll long seed,
+            @ForAll SamplingStrategy strategy) {
+        int[] sizes = toArray(taskSizes);
+        HeterogeneousSampler s = sampler(strategy, sizes, batchSize, seed, false, epochSize, 2);
+        BatchIterator it = s.iterator();
+        List<Batch> first = take(it, s.batchesPerEpoch());
+        List<Batch> second = take(it, s.batchesPerEpoch());
+        List<Batch> otherSeed = take(sampler(strategy, sizes, batchSize, seed + 1, false, epochSize, 2)
+                .iterator(), s.batchesPerEpoch());
+        assertNotEquals(drawn(first, true), drawn(second, true), "epoch 1 repeats epoch 0");
+        assertNotEquals(drawn(first, true), drawn(otherSeed, true), "seed " + (seed + 1) + " repeats seed " + seed);
+        if (strategy.isEpochExact()) {
+            return;
+        }
+        if (sizes.length > 1) {
+            assertNotEquals(drawn(first, false), drawn(second, false), "epoch 1 repeats the task draws of epoch 0");
+            assertNotEquals(drawn(first, false), drawn(otherSeed, false), "seed " + (seed + 1)
+                    + " repeats the task draws of seed " + seed);
+        }
+        // go on until some task has drawn two whole rounds of its cycle (one task has p >= 1/5)
+        List<List<Integer>> perTask = emptyLists(sizes.length);
+        for (BatchIterator again = s.iterator(); ; ) {
+            Batch b = again.next();
+            for (int p = 0; p < b.size(); p++) {
+                List<Integer> task = perTask.get(b.taskId(p));
+                task.add(b.exampleIndex(p));
+                int n = sizes[b.taskId(p)];
+                if (task.size() == 2 * n) {
+                    assertNotEquals(task.subList(0, n), task.subList(n, 2 * n),
+                            "task " + b.taskId(p) + " repeats its first round");
+                    return;
+                }
+            }
+        }
+    }
+
+    /** One empty list per task, for its example indices in stream order. */
+    private static List<List<Integer>> emptyLists(int tasks) {
+        List<List<Integer>> out = new ArrayList<>(tasks);
+        for (int t = 0; t < tasks; t++) {
+            out.add(new ArrayList<>());
+        }
+        return out;
+    }
+
+    /** The epoch's task ids, or its (task, example) pairs, in stream order. */
+    private static List<Long> drawn(List<Batch> epoch, boolean withExamples) {
+        List<Long> out = new ArrayList<>();
+        for (Batch b : epoch) {
+            for (int p = 0; p < b.size(); p++) {
+                out.add(withExamples ? ((long) b.taskId(p) << 32) | b.exampleIndex(p) : b.taskId(p));
+            }
+        }
+        return out;
     }
 
     @Property(tries = 100)

@@ -146,6 +146,33 @@ class HeterogeneousSamplerTest {
     }
 
     @Test
+    void stratifiedBatchesSpreadEachTaskOverEveryPosition() {
+        // sizes 60 and 40 in batches of 10: every batch holds 6 and 4; over 50 epochs each position
+        // holds task 1 in about 0.4 * 500 = 200 of the 500 batches (sd 11), and no epoch gives
+        // all its batches one order, so any prefix of a batch is mixed too
+        HeterogeneousSampler s = HeterogeneousSampler.builder().setTaskSizes(60, 40).setBatchSize(10)
+                .optStrategy(SamplingStrategy.STRATIFIED).optSeed(3).build();
+        int[] taskOne = new int[10];
+        BatchIterator it = s.iterator();
+        for (int e = 0; e < 50; e++) {
+            Set<String> orders = new HashSet<>();
+            for (int k = 0; k < 10; k++) {
+                Batch b = it.next();
+                assertArrayEquals(new int[] {6, 4}, b.copyTaskCounts(), b.toString());
+                orders.add(java.util.Arrays.toString(b.copyTaskIds()));
+                for (int p = 0; p < b.size(); p++) {
+                    taskOne[p] += b.taskId(p);
+                }
+            }
+            assertTrue(orders.size() > 1, "epoch " + e + " puts its tasks in one order in every batch: " + orders);
+        }
+        for (int p = 0; p < 10; p++) {
+            assertTrue(Math.abs(taskOne[p] - 200) < 60, "position " + p + " holds task 1 in " + taskOne[p]
+                    + " of 500 batches, expected about 200: " + java.util.Arrays.toString(taskOne));
+        }
+    }
+
+    @Test
     void largestRemainderSplitsSevenSlotsOverOneTwoFour() {
         assertArrayEquals(new int[] {1, 2, 4},
                 StratifiedApportionment.largestRemainder(new int[] {1, 2, 4}, 7, 7));
