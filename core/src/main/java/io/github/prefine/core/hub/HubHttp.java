@@ -154,8 +154,8 @@ public final class HubHttp {
                 .header("Accept-Encoding", "identity");
         if (settings.hasToken() && sameHost(url)) {
             if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
-                LOG.warn("HF_TOKEN is sent in clear text over plain http to {}; anyone on the way can read it."
-                        + " Use an https endpoint (HF_ENDPOINT) or unset HF_TOKEN", url.getHost());
+                LOG.warn("the token from {} is sent in clear text over plain http to {}; anyone on the way can read it."
+                        + " Use an https endpoint (HF_ENDPOINT) or remove the token", settings.tokenSource(), url.getHost());
             }
             b.header("Authorization", "Bearer " + settings.token());
         }

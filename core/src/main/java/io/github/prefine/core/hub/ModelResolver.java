@@ -400,7 +400,7 @@ public final class ModelResolver {
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
         return new StatusError(status, errorCode, switch (status) {
             case 401 -> where + "401 Unauthorized" + code + ": the repository is private, gated or does not exist; "
-                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access");
+                    + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused" : "set HF_TOKEN to a token with access");
             case 403 -> where + "403 Forbidden" + code
                     + ": the token lacks access (for a gated model, accept its terms on the Hub)";
             case 404 -> where + "404 Not Found" + code + ": " + notFound(id, file, errorCode);
@@ -412,7 +412,7 @@ public final class ModelResolver {
     private String notFound(String id, String file, String errorCode) {
         return switch (errorCode) {
             case "RepoNotFound" -> "no repository " + id + " on the Hub, or a private one" + (settings.hasToken()
-                    ? " the token in HF_TOKEN cannot see: check the model id"
+                    ? " the token in " + settings.tokenSource() + " cannot see: check the model id"
                     : ", which the Hub hides from a request without a token: check the model id, or set HF_TOKEN to a"
                             + " token with access");
             case "EntryNotFound" -> "the repository has no " + file + " at revision " + revision;
