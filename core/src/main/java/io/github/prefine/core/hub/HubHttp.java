@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The default HTTP client goes through the proxy that {@code https_proxy}, {@code http_proxy},
  * {@code all_proxy} and {@code no_proxy} (or their upper-case names) name, as Python's {@code
- * requests} does ({@link EnvironmentProxies}), unless the Java properties {@code https.proxyHost},
- * {@code http.proxyHost} or {@code java.net.useSystemProxies} are set, which then govern.
+ * requests} does ({@link EnvironmentProxies}: credentials in the proxy URL are sent to the proxy
+ * as {@code Proxy-Authorization: Basic}; a proxy the JDK cannot use, such as {@code socks5://},
+ * fails the requests it would carry with a {@link HubException} rather than letting them bypass
+ * it), unless the Java properties {@code https.proxyHost}, {@code http.proxyHost} or
+ * {@code java.net.useSystemProxies} are set, which then govern. A proxy's {@code 407} answer ends
+ * in a {@link HubException} with status 407 that says what the proxy lacked.
  *
  * <p>A {@code GET} or {@code HEAD} that meets HTTP 429 or 500, 502, 503, 504, or a connection that
  * fails in transit (reset, closed before the headers, no headers within the request timeout), is
@@ -77,6 +81,8 @@ public final class HubHttp {
 
     private final HubSettings settings;
     private final HttpClient client;
+    /** The environment's proxies the default client goes through; null for a given client or Java's proxy properties. */
+    private final EnvironmentProxies proxies;
     private final Duration requestTimeout;
     private final Sleeper sleeper;
     private final Clock clock;
@@ -90,14 +96,15 @@ public final class HubHttp {
         this.clock = b.clock;
         if (b.client != null) {
             this.client = b.client;
+            this.proxies = null;
         } else {
             HttpClient.Builder cb = HttpClient.newBuilder()
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(b.requestTimeout);
             // Java's own proxy properties, where set, were chosen for this JVM: they win
-            EnvironmentProxies proxies = EnvironmentProxies.of(b.environment);
-            if (!javaProxyProperties() && proxies.any()) {
+            this.proxies = javaProxyProperties() ? null : EnvironmentProxies.of(b.environment);
+            if (proxies != null && proxies.any()) {
                 cb.proxy(proxies);
             }
             this.client = cb.build();
@@ -159,6 +166,10 @@ public final class HubHttp {
             }
             b.header("Authorization", "Bearer " + settings.token());
         }
+        if (proxies != null) {
+            // for the proxy only: the JDK sends no proxy-* header to a server, directly or through a tunnel
+            proxies.authorization(url).ifPresent(v -> b.header("Proxy-Authorization", v));
+        }
         return b;
     }
 
@@ -178,7 +189,8 @@ public final class HubHttp {
      * @param <T> the body type
      * @return the response, whatever its status, except a retried status the budget ran out on
      * @throws HubException with the status, for HTTP 429 or 500, 502, 503, 504 to a {@code GET} or
-     *     {@code HEAD} on its last attempt
+     *     {@code HEAD} on its last attempt, and for a proxy's 407; with status -1, before anything
+     *     is sent, when the environment names a proxy for the URL that the client cannot use
      * @throws HubServiceException if the endpoint cannot be reached or the exchange fails in transit
      *     on the last attempt
      * @throws IOException if the thread is interrupted (its flag is set again)
@@ -195,6 +207,12 @@ public final class HubHttp {
      */
     <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what,
             boolean retryTimeouts) throws IOException {
+        if (proxies != null) {
+            Optional<String> refused = proxies.refusal(req.uri());
+            if (refused.isPresent()) {
+                throw new HubException(-1, repo + ": " + what + ": " + refused.get());
+            }
+        }
         boolean idempotent = req.method().equals("GET") || req.method().equals("HEAD");
         // a long: Integer.MAX_VALUE retries are 2^31 attempts, which an int wrapped negative, never reached
         long allowed = idempotent ? settings.retries() + 1L : 1;
@@ -214,6 +232,13 @@ public final class HubHttp {
                 continue;
             }
             int status = resp.statusCode();
+            if (status == 407) {
+                if (resp.body() instanceof Closeable c) {
+                    c.close();
+                }
+                throw new HubException(status, repo + ": " + what + ": " + (proxies != null ? proxies.explain407(req.uri())
+                        : "a proxy answered 407 Proxy Authentication Required for " + req.uri()));
+            }
             if (!idempotent || !retryable(status)) {
                 return resp;
             }
