@@ -105,7 +105,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param tokenSource where the token came from, named in messages; ignored (null) without a
      *     token, {@value #TOKEN_VARIABLE} when a token is given without one
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, the retries are negative, or the etag timeout is not positive
+     *     credentials, the retries are negative, the etag timeout is not positive, or the token
+     *     holds a character other than printable ASCII (the message names it, not the token)
      */
     public HubSettings {
         offlineVariable = !offline ? null : offlineVariable != null ? offlineVariable : OFFLINE_VARIABLE;
@@ -135,6 +136,18 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
             token = null;
         }
         tokenSource = token == null ? null : tokenSource != null ? tokenSource : TOKEN_VARIABLE;
+        if (token != null) {
+            // the JDK refuses such a header value with an exception whose message holds the whole value
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if ((c < 0x20 && c != '\t') || c > 0x7E) {
+                    throw new IllegalArgumentException("the token from " + tokenSource + " must be printable ASCII,"
+                            + " as a Hub token is, found U+" + String.format(Locale.ROOT, "%04X", (int) c)
+                            + " at character " + (i + 1) + " of " + token.length() + " (a byte order mark or a stray"
+                            + " control character?); the token itself is not shown");
+                }
+            }
+        }
     }
 
     /**
@@ -209,7 +222,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param userHome the home folder, for the default cache
      * @return the settings
      * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0,
-     *     or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1
+     *     {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1, or the token found
+     *     holds a character other than printable ASCII
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         Objects.requireNonNull(env, "env");

@@ -175,4 +175,22 @@ class HubTokenTest {
                         + " but cannot be read")).toList();
         assertEquals(1, warnings.size(), captured.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aTokenWithABomOrAControlCharacterIsRefusedByNameWithoutShowingIt() throws IOException {
+        // Notepad's UTF-8 saves a byte order mark, which strip() keeps; the JDK's request builder then
+        // failed with an unchecked "invalid header value" that printed the whole Authorization value
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> HubSettings.fromEnvironment(env("HF_TOKEN", "\uFEFF" + ENV_TOKEN), home));
+        assertEquals("the token from HF_TOKEN must be printable ASCII, as a Hub token is, found U+FEFF at character 1"
+                + " of " + (ENV_TOKEN.length() + 1) + " (a byte order mark or a stray control character?); the token"
+                + " itself is not shown", e.getMessage());
+        Path file = write(home.resolve(".cache/huggingface/token"), FILE_TOKEN.substring(0, 5) + "\u0000"
+                + FILE_TOKEN.substring(5));
+        e = assertThrows(IllegalArgumentException.class, () -> HubSettings.fromEnvironment(env(), home));
+        assertTrue(e.getMessage().startsWith("the token from " + file + " must be printable ASCII, as a Hub token is,"
+                + " found U+0000 at character 6 of "), e.getMessage());
+        assertFalse(e.getMessage().contains(FILE_TOKEN.substring(5)), e.getMessage());
+        assertTrue(hub.seen().isEmpty(), "nothing was sent: " + hub.seen());
+    }
 }
