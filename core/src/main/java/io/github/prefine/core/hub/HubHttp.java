@@ -162,7 +162,8 @@ public final class HubHttp {
         if (settings.hasToken() && sameHost(url)) {
             if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
                 LOG.warn("the token from {} is sent in clear text over plain http to {}; anyone on the way can read it."
-                        + " Use an https endpoint (HF_ENDPOINT) or remove the token", settings.tokenSource(), url.getHost());
+                        + " Use an https endpoint (HF_ENDPOINT) or remove the token", settings.tokenSource(),
+                        url.getHost());
             }
             b.header("Authorization", "Bearer " + settings.token());
         }
@@ -236,7 +237,8 @@ public final class HubHttp {
                 if (resp.body() instanceof Closeable c) {
                     c.close();
                 }
-                throw new HubException(status, repo + ": " + what + ": " + (proxies != null ? proxies.explain407(req.uri())
+                throw new HubException(status, repo + ": " + what + ": " + (proxies != null
+                        ? proxies.explain407(req.uri())
                         : "a proxy answered 407 Proxy Authentication Required for " + req.uri()));
             }
             if (!idempotent || !retryable(status)) {

@@ -343,7 +343,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withOffline(boolean newOffline) {
-        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable, tokenSource);
+        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -353,7 +354,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withCacheDir(Path newCacheDir) {
-        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable, tokenSource);
+        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -363,7 +365,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withRetries(int newRetries) {
-        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable, tokenSource);
+        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -373,7 +376,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withEtagTimeout(Duration newEtagTimeout) {
-        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable, tokenSource);
+        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
