@@ -198,8 +198,9 @@ class HubHttpTest {
     }
 
     @Test
-    void aProxyTheHttpClientCannotUseIsNotUsedAndNothingElseIsRefused() throws IOException {
-        // a SOCKS proxy (a VPN's ALL_PROXY) must not stop a resolve of a local folder or a cached model
+    void aProxyTheHttpClientCannotUseIsNeverSelectedAndTheLoopbackHostIsStillReached() throws IOException {
+        // a SOCKS proxy (a VPN's ALL_PROXY) is never handed to the client (HubProxyTest: the requests it would
+        // carry are refused); it must not stop a resolve of a local folder, a cached model or a loopback mirror
         EnvironmentProxies p = EnvironmentProxies.of(Map.of("ALL_PROXY", "socks5://127.0.0.1:1080"));
         assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://huggingface.co/x")));
         for (String unusable : List.of("https://proxy.corp:443", "http://proxy.corp:70000", "http://proxy corp:1")) {
