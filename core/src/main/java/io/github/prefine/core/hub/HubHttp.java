@@ -137,15 +137,21 @@ public final class HubHttp {
 
     /**
      * Tells whether a URL is on the endpoint's origin (scheme, host and port), the only one that
-     * gets the token.
+     * gets the token; the host's case, and a default port written out or left out, do not matter.
      *
      * @param url an absolute URL
      * @return whether the token may go there
      */
     public boolean sameHost(URI url) {
         URI e = settings.endpoint();
-        return Objects.equals(url.getScheme(), e.getScheme()) && Objects.equals(url.getHost(), e.getHost())
-                && url.getPort() == e.getPort();
+        // as requests keeps Authorization: a host's case and a default port written out change no origin
+        return url.getScheme() != null && url.getScheme().equalsIgnoreCase(e.getScheme()) && url.getHost() != null
+                && url.getHost().equalsIgnoreCase(e.getHost()) && port(url) == port(e);
+    }
+
+    /** The port a URL reaches: its own, else its scheme's default. */
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /**
