@@ -1,18 +1,23 @@
 package io.github.prefine.core.hub;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
 import java.net.ProxySelector;
 import java.net.SocketAddress;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Properties;
 
 /**
  * The HTTP proxies that the environment names, read as Python's {@code requests} (the client of
@@ -23,12 +28,22 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code https_proxy} for {@code https} URLs, {@code http_proxy} for {@code http} ones, else
  *       {@code all_proxy}; each name in lower case, else in upper case ({@code HTTPS_PROXY}, ...),
  *       the lower-case one winning as in {@code urllib};
- *   <li>a value is {@code [http://]HOST[:PORT]} (port 80 when absent); one the JDK's HTTP client
- *       cannot use (a {@code socks5://} or {@code https://} proxy) or cannot read is left unused
- *       with a warning, and such URLs are requested directly, since a failed proxy setting should
- *       not stop a resolve that needs no network; credentials in a value
- *       ({@code http://USER:PASSWORD@HOST}) are not sent (the JDK refuses Basic authentication for
- *       tunnels) and are never logged;
+ *   <li>a value is {@code [http://][USER:PASSWORD@]HOST[:PORT]} (port 80 when absent). Credentials,
+ *       percent-decoded as {@code requests} decodes them, are sent to that proxy only, as a
+ *       {@code Proxy-Authorization: Basic} header on each request it carries, as {@code requests}
+ *       sends them, and are never logged or named in a message. The JDK sends that header to the
+ *       proxy of a plain {@code http} request; for an {@code https} URL it sends it with the
+ *       tunnel's {@code CONNECT} only when Basic is not listed in the JDK's
+ *       {@code jdk.http.auth.tunneling.disabledSchemes}, which by default lists it: the proxy's
+ *       {@code 407} answer then ends in a {@link HubException} that says to start Java with
+ *       {@code -Djdk.http.auth.tunneling.disabledSchemes=} (the JDK never sends the header to the
+ *       server itself, through a tunnel or directly);
+ *   <li>a value the JDK's HTTP client cannot use (a {@code socks5://}, {@code socks5h://} or
+ *       {@code https://} proxy) or that is no proxy URL is refused: a request it would carry
+ *       fails with a {@link HubException} naming the variable, rather than being sent around the
+ *       proxy the machine was told to use; a request it would not carry (a host in
+ *       {@code no_proxy}, the loopback host) and every resolve that needs no request (a local
+ *       folder, a cached commit) are not affected;
  *   <li>{@code no_proxy} (else {@code NO_PROXY}): hosts requested directly, comma-separated; an
  *       entry matches its host and the hosts of its domain ({@code .corp} and {@code corp} both
  *       match {@code hub.corp}), {@code HOST:PORT} that port only, {@code *} every host. Address
@@ -40,17 +55,24 @@ import org.slf4j.LoggerFactory;
  * <p>Immutable and thread-safe.
  */
 final class EnvironmentProxies extends ProxySelector {
-    private static final Logger LOG = LoggerFactory.getLogger(EnvironmentProxies.class);
+    /** The JDK's property that lists the schemes it will not use to authenticate to a proxy for a tunnel. */
+    static final String TUNNEL_DISABLED_SCHEMES = "jdk.http.auth.tunneling.disabledSchemes";
 
     /** A host and port not to proxy; port -1 for every port. */
     private record Bypass(String host, int port) {}
 
-    private final Proxy https;
-    private final Proxy http;
+    /**
+     * What one variable names: a usable proxy, with the {@code Proxy-Authorization} value its
+     * credentials make (null without), or why it cannot be used ({@code refusal}, proxy null).
+     */
+    private record Entry(String variable, Proxy proxy, String authorization, String refusal) {}
+
+    private final Entry https;
+    private final Entry http;
     private final List<Bypass> bypass;
     private final boolean bypassAll;
 
-    private EnvironmentProxies(Proxy https, Proxy http, List<Bypass> bypass, boolean bypassAll) {
+    private EnvironmentProxies(Entry https, Entry http, List<Bypass> bypass, boolean bypassAll) {
         this.https = https;
         this.http = http;
         this.bypass = List.copyOf(bypass);
@@ -64,9 +86,9 @@ final class EnvironmentProxies extends ProxySelector {
      * @return the proxies, which may be none ({@link #any()})
      */
     static EnvironmentProxies of(Map<String, String> env) {
-        Optional<Proxy> all = proxy(env, "all_proxy");
-        Proxy https = proxy(env, "https_proxy").or(() -> all).orElse(null);
-        Proxy http = proxy(env, "http_proxy").or(() -> all).orElse(null);
+        Optional<Entry> all = entry(env, "all_proxy");
+        Entry https = entry(env, "https_proxy").or(() -> all).orElse(null);
+        Entry http = entry(env, "http_proxy").or(() -> all).orElse(null);
         List<Bypass> bypass = new ArrayList<>();
         boolean bypassAll = false;
         String noProxy = value(env, "no_proxy");
@@ -96,17 +118,103 @@ final class EnvironmentProxies extends ProxySelector {
      * @return whether a usable proxy is named
      */
     boolean any() {
-        return (https != null || http != null) && !bypassAll;
+        return (https != null && https.proxy() != null || http != null && http.proxy() != null) && !bypassAll;
+    }
+
+    /** The variable's entry that governs the URL, or null when the URL is requested directly. */
+    private Entry governing(URI uri) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        Entry e = scheme.equals("https") ? https : scheme.equals("http") ? http : null;
+        return e == null || bypassed(uri) ? null : e;
     }
 
     @Override
     public List<Proxy> select(URI uri) {
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        Proxy p = scheme.equals("https") ? https : scheme.equals("http") ? http : null;
-        if (p == null || bypassed(uri)) {
-            return List.of(Proxy.NO_PROXY);
+        Entry e = governing(uri);
+        return List.of(e == null || e.proxy() == null ? Proxy.NO_PROXY : e.proxy());
+    }
+
+    /**
+     * Tells why a URL cannot be requested: the variable that governs it names a proxy the client
+     * cannot use.
+     *
+     * @param uri the URL about to be requested
+     * @return the reason, naming the variable (never its credentials), or empty when the URL can be requested
+     */
+    Optional<String> refusal(URI uri) {
+        Entry e = governing(uri);
+        return e == null || e.refusal() == null ? Optional.empty() : Optional.of(e.refusal() + "; " + uri.getHost()
+                + " is not requested around it: name an http:// proxy in " + uri.getScheme().toUpperCase(Locale.ROOT)
+                + "_PROXY, or add " + uri.getHost() + " to NO_PROXY to reach it directly");
+    }
+
+    /**
+     * The {@code Proxy-Authorization} value for a URL whose proxy was given credentials.
+     *
+     * @param uri the URL about to be requested
+     * @return the header's value, or empty when the URL goes directly or its proxy has no credentials
+     */
+    Optional<String> authorization(URI uri) {
+        Entry e = governing(uri);
+        return Optional.ofNullable(e == null ? null : e.authorization());
+    }
+
+    /**
+     * Says why a proxy answered {@code 407 Proxy Authentication Required}, and what to do; never
+     * names the credentials.
+     *
+     * @param uri the URL whose request met the answer
+     * @return one sentence naming the proxy and the variable
+     */
+    String explain407(URI uri) {
+        Entry e = governing(uri);
+        if (e == null || e.proxy() == null) {
+            return "a proxy answered 407 Proxy Authentication Required for " + uri;
         }
-        return List.of(p);
+        String proxy = e.variable() + " (" + address(e.proxy()) + ")";
+        if (e.authorization() == null) {
+            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": give its user"
+                    + " and password in " + e.variable() + " as http://USER:PASSWORD@HOST:PORT (percent-encode a"
+                    + " ':', '@' or '/' in them)";
+        }
+        if ("https".equalsIgnoreCase(uri.getScheme()) && basicDisabledForTunnels()) {
+            return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": the JDK did"
+                    + " not send the credentials " + e.variable() + " gives, since it sends no Basic credentials"
+                    + " through an HTTPS tunnel while " + TUNNEL_DISABLED_SCHEMES + " lists Basic, as its default"
+                    + " does: start Java with -D" + TUNNEL_DISABLED_SCHEMES + "= (for example in JAVA_TOOL_OPTIONS)"
+                    + " to let it send them";
+        }
+        return "the proxy " + proxy + " answered 407 Proxy Authentication Required for " + uri + ": it refused the"
+                + " user and password " + e.variable() + " gives";
+    }
+
+    private static String address(Proxy p) {
+        InetSocketAddress a = (InetSocketAddress) p.address();
+        return a.getHostString() + ":" + a.getPort();
+    }
+
+    /**
+     * Whether the JDK will not send Basic proxy credentials for a tunnel: the system property where
+     * set, else the JDK's {@code conf/net.properties}, which lists Basic by default.
+     */
+    static boolean basicDisabledForTunnels() {
+        String v = System.getProperty(TUNNEL_DISABLED_SCHEMES);
+        if (v == null) {
+            Properties net = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(System.getProperty("java.home"), "conf",
+                    "net.properties"))) {
+                net.load(in);
+                v = net.getProperty(TUNNEL_DISABLED_SCHEMES, "");
+            } catch (IOException | RuntimeException e) {
+                v = "Basic"; // the default of every JDK since 8u111
+            }
+        }
+        for (String scheme : v.split(",")) {
+            if (scheme.strip().equalsIgnoreCase("Basic")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -140,8 +248,8 @@ final class EnvironmentProxies extends ProxySelector {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    /** The proxy a variable names, or empty (with a warning when it names one the client cannot use). */
-    private static Optional<Proxy> proxy(Map<String, String> env, String lower) {
+    /** What a variable names: empty when unset, else a usable proxy or the reason it cannot be used. */
+    private static Optional<Entry> entry(Map<String, String> env, String lower) {
         String v = value(env, lower);
         if (v == null) {
             return Optional.empty();
@@ -151,24 +259,39 @@ final class EnvironmentProxies extends ProxySelector {
         try {
             u = URI.create(v.contains("://") ? v : "http://" + v);
         } catch (IllegalArgumentException e) {
-            LOG.warn("{} must be a proxy URL such as http://HOST:PORT, found one that is no URL; requests go directly",
-                    name);
-            return Optional.empty();
+            // the value is not repeated: it may hold a password
+            return Optional.of(refused(name, name + " must be a proxy URL such as http://HOST:PORT, found one that is"
+                    + " no URL"));
         }
         if (u.getPort() == 0 || u.getPort() > 65_535) {
-            LOG.warn("{} must name a port from 1 to 65535, found {}; requests go directly", name, u.getPort());
-            return Optional.empty();
+            return Optional.of(refused(name, name + " must name a port from 1 to 65535, found " + u.getPort()));
         }
         if (!"http".equalsIgnoreCase(u.getScheme()) || u.getHost() == null) {
-            LOG.warn("{} must be an http:// proxy with a host (the JDK's HTTP client uses no other), found {}{};"
-                    + " requests go directly", name, u.getScheme() + "://", u.getHost() == null ? "no host" : u.getHost());
-            return Optional.empty();
+            return Optional.of(refused(name, name + " must be an http:// proxy with a host (the JDK's HTTP client,"
+                    + " which prefine uses, speaks to no other), found " + u.getScheme() + "://"
+                    + (u.getHost() == null ? " with no host" : u.getHost())));
         }
-        if (u.getRawUserInfo() != null) {
-            LOG.warn("{} names the proxy {} with credentials, which prefine does not send; a proxy that requires"
-                    + " them answers 407", name, u.getHost());
+        String authorization = null;
+        String userInfo = u.getRawUserInfo();
+        if (userInfo != null) {
+            // as requests' get_auth_from_url: USER and PASSWORD percent-decoded, a missing password empty
+            int colon = userInfo.indexOf(':');
+            String user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            String password = colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+            authorization = "Basic " + Base64.getEncoder().encodeToString((user + ":" + password)
+                    .getBytes(StandardCharsets.UTF_8));
         }
-        return Optional.of(new Proxy(Proxy.Type.HTTP,
-                InetSocketAddress.createUnresolved(u.getHost(), u.getPort() == -1 ? 80 : u.getPort())));
+        return Optional.of(new Entry(name, new Proxy(Proxy.Type.HTTP,
+                InetSocketAddress.createUnresolved(u.getHost(), u.getPort() == -1 ? 80 : u.getPort())),
+                authorization, null));
+    }
+
+    private static Entry refused(String variable, String why) {
+        return new Entry(variable, null, null, why);
+    }
+
+    /** Percent-decodes, keeping a '+' as it is (URL userinfo, not a form). */
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 }

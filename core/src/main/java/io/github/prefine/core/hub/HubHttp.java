@@ -37,8 +37,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The default HTTP client goes through the proxy that {@code https_proxy}, {@code http_proxy},
  * {@code all_proxy} and {@code no_proxy} (or their upper-case names) name, as Python's {@code
- * requests} does ({@link EnvironmentProxies}), unless the Java properties {@code https.proxyHost},
- * {@code http.proxyHost} or {@code java.net.useSystemProxies} are set, which then govern.
+ * requests} does ({@link EnvironmentProxies}: credentials in the proxy URL are sent to the proxy
+ * as {@code Proxy-Authorization: Basic}; a proxy the JDK cannot use, such as {@code socks5://},
+ * fails the requests it would carry with a {@link HubException} rather than letting them bypass
+ * it), unless the Java properties {@code https.proxyHost}, {@code http.proxyHost} or
+ * {@code java.net.useSystemProxies} are set, which then govern. A proxy's {@code 407} answer ends
+ * in a {@link HubException} with status 407 that says what the proxy lacked.
  *
  * <p>A {@code GET} or {@code HEAD} that meets HTTP 429 or 500, 502, 503, 504, or a connection that
  * fails in transit (reset, closed before the headers, no headers within the request timeout), is
@@ -77,6 +81,8 @@ public final class HubHttp {
 
     private final HubSettings settings;
     private final HttpClient client;
+    /** The environment's proxies the default client goes through; null for a given client or Java's proxy properties. */
+    private final EnvironmentProxies proxies;
     private final Duration requestTimeout;
     private final Sleeper sleeper;
     private final Clock clock;
@@ -90,14 +96,15 @@ public final class HubHttp {
         this.clock = b.clock;
         if (b.client != null) {
             this.client = b.client;
+            this.proxies = null;
         } else {
             HttpClient.Builder cb = HttpClient.newBuilder()
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(b.requestTimeout);
             // Java's own proxy properties, where set, were chosen for this JVM: they win
-            EnvironmentProxies proxies = EnvironmentProxies.of(b.environment);
-            if (!javaProxyProperties() && proxies.any()) {
+            this.proxies = javaProxyProperties() ? null : EnvironmentProxies.of(b.environment);
+            if (proxies != null && proxies.any()) {
                 cb.proxy(proxies);
             }
             this.client = cb.build();
@@ -130,15 +137,21 @@ public final class HubHttp {
 
     /**
      * Tells whether a URL is on the endpoint's origin (scheme, host and port), the only one that
-     * gets the token.
+     * gets the token; the host's case, and a default port written out or left out, do not matter.
      *
      * @param url an absolute URL
      * @return whether the token may go there
      */
     public boolean sameHost(URI url) {
         URI e = settings.endpoint();
-        return Objects.equals(url.getScheme(), e.getScheme()) && Objects.equals(url.getHost(), e.getHost())
-                && url.getPort() == e.getPort();
+        // as requests keeps Authorization: a host's case and a default port written out change no origin
+        return url.getScheme() != null && url.getScheme().equalsIgnoreCase(e.getScheme()) && url.getHost() != null
+                && url.getHost().equalsIgnoreCase(e.getHost()) && port(url) == port(e);
+    }
+
+    /** The port a URL reaches: its own, else its scheme's default. */
+    private static int port(URI url) {
+        return url.getPort() != -1 ? url.getPort() : "https".equalsIgnoreCase(url.getScheme()) ? 443 : 80;
     }
 
     /**
@@ -154,10 +167,15 @@ public final class HubHttp {
                 .header("Accept-Encoding", "identity");
         if (settings.hasToken() && sameHost(url)) {
             if ("http".equalsIgnoreCase(url.getScheme()) && plainHttpWarned.compareAndSet(false, true)) {
-                LOG.warn("HF_TOKEN is sent in clear text over plain http to {}; anyone on the way can read it."
-                        + " Use an https endpoint (HF_ENDPOINT) or unset HF_TOKEN", url.getHost());
+                LOG.warn("the token from {} is sent in clear text over plain http to {}; anyone on the way can read it."
+                        + " Use an https endpoint (HF_ENDPOINT) or remove the token", settings.tokenSource(),
+                        url.getHost());
             }
             b.header("Authorization", "Bearer " + settings.token());
+        }
+        if (proxies != null) {
+            // for the proxy only: the JDK sends no proxy-* header to a server, directly or through a tunnel
+            proxies.authorization(url).ifPresent(v -> b.header("Proxy-Authorization", v));
         }
         return b;
     }
@@ -178,7 +196,8 @@ public final class HubHttp {
      * @param <T> the body type
      * @return the response, whatever its status, except a retried status the budget ran out on
      * @throws HubException with the status, for HTTP 429 or 500, 502, 503, 504 to a {@code GET} or
-     *     {@code HEAD} on its last attempt
+     *     {@code HEAD} on its last attempt, and for a proxy's 407; with status -1, before anything
+     *     is sent, when the environment names a proxy for the URL that the client cannot use
      * @throws HubServiceException if the endpoint cannot be reached or the exchange fails in transit
      *     on the last attempt
      * @throws IOException if the thread is interrupted (its flag is set again)
@@ -195,6 +214,12 @@ public final class HubHttp {
      */
     <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler, String repo, String what,
             boolean retryTimeouts) throws IOException {
+        if (proxies != null) {
+            Optional<String> refused = proxies.refusal(req.uri());
+            if (refused.isPresent()) {
+                throw new HubException(-1, repo + ": " + what + ": " + refused.get());
+            }
+        }
         boolean idempotent = req.method().equals("GET") || req.method().equals("HEAD");
         // a long: Integer.MAX_VALUE retries are 2^31 attempts, which an int wrapped negative, never reached
         long allowed = idempotent ? settings.retries() + 1L : 1;
@@ -214,6 +239,14 @@ public final class HubHttp {
                 continue;
             }
             int status = resp.statusCode();
+            if (status == 407) {
+                if (resp.body() instanceof Closeable c) {
+                    c.close();
+                }
+                throw new HubException(status, repo + ": " + what + ": " + (proxies != null
+                        ? proxies.explain407(req.uri())
+                        : "a proxy answered 407 Proxy Authentication Required for " + req.uri()));
+            }
             if (!idempotent || !retryable(status)) {
                 return resp;
             }

@@ -1,6 +1,10 @@
 package io.github.prefine.core.hub;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -8,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where models come from: the Hub endpoint, the local cache folder, whether downloads are allowed,
@@ -30,8 +35,13 @@ import java.util.regex.Pattern;
  *       {@code huggingface_hub} falls back to it; messages name the variable that was read;
  *       the DJL property {@code ai.djl.offline} is deliberately not consulted, because prefine
  *       always runs with it set (it governs DJL's native-library downloads, not models);
- *   <li>token: {@code HF_TOKEN} (the token file written by {@code huggingface-cli login} is not
- *       read);
+ *   <li>token: as {@code huggingface_hub}'s {@code get_token()}: {@code HF_TOKEN}, else the legacy
+ *       {@code HUGGING_FACE_HUB_TOKEN}, else the file {@code HF_TOKEN_PATH} names (default
+ *       {@code $HF_HOME/token}, with {@code HF_HOME} read and expanded as for the cache: the file
+ *       {@code hf auth login} or {@code huggingface-cli login} writes); line breaks anywhere and
+ *       blanks around the value are dropped, and an empty value means none, so the next source is
+ *       read. A token file that exists but cannot be read is reported with a warning naming the
+ *       file (never its content) and no token is sent;
  *   <li>retries: {@code PREFINE_HUB_RETRIES}, how many times {@link HubHttp} repeats a {@code GET} or
  *       {@code HEAD} that met HTTP 429, a 5xx or a dropped connection; default {@value #DEFAULT_RETRIES},
  *       0 for none (prefine's own variable: {@code huggingface_hub} reads none for this);
@@ -42,7 +52,7 @@ import java.util.regex.Pattern;
  * </ul>
  *
  * <p>The token is sent only as an {@code Authorization: Bearer} header to the endpoint's host, and
- * {@link #toString()} shows only whether one is set. Immutable and thread-safe.
+ * {@link #toString()} shows only whether one is set and where it came from. Immutable and thread-safe.
  *
  * @param endpoint the Hub base URL, without a trailing slash
  * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
@@ -52,9 +62,11 @@ import java.util.regex.Pattern;
  * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
  * @param offlineVariable the variable that disabled downloads ({@code HF_HUB_OFFLINE} or
  *     {@code TRANSFORMERS_OFFLINE}), named in messages; {@code null} when downloads are enabled
+ * @param tokenSource where the token came from, named in messages: {@value #TOKEN_VARIABLE},
+ *     {@value #LEGACY_TOKEN_VARIABLE} or the token file's path; {@code null} without a token
  */
 public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
-        Duration etagTimeout, String offlineVariable) {
+        Duration etagTimeout, String offlineVariable, String tokenSource) {
 
     /** The public Hugging Face Hub. */
     public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
@@ -70,6 +82,12 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     public static final String OFFLINE_VARIABLE = "HF_HUB_OFFLINE";
     /** The older variable {@code huggingface_hub} reads when {@link #OFFLINE_VARIABLE} is unset. */
     public static final String LEGACY_OFFLINE_VARIABLE = "TRANSFORMERS_OFFLINE";
+    /** The variable that holds the access token. */
+    public static final String TOKEN_VARIABLE = "HF_TOKEN";
+    /** The older token variable {@code huggingface_hub} reads when {@link #TOKEN_VARIABLE} is unset or empty. */
+    public static final String LEGACY_TOKEN_VARIABLE = "HUGGING_FACE_HUB_TOKEN";
+    /** The variable that names the token file, default {@code $HF_HOME/token}. */
+    public static final String TOKEN_PATH_VARIABLE = "HF_TOKEN_PATH";
     /** {@code $NAME} or {@code ${NAME}}, as Python's {@code os.path.expandvars} reads them. */
     private static final Pattern VARIABLE = Pattern.compile("\\$(\\w+|\\{([^}]*)\\})");
 
@@ -84,8 +102,11 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
      * @param offlineVariable the variable that disabled downloads, named in messages; ignored
      *     (null) when online, {@code HF_HUB_OFFLINE} when offline and none is given
+     * @param tokenSource where the token came from, named in messages; ignored (null) without a
+     *     token, {@value #TOKEN_VARIABLE} when a token is given without one
      * @throws IllegalArgumentException if the endpoint is not an absolute http(s) URL or carries
-     *     credentials, the retries are negative, or the etag timeout is not positive
+     *     credentials, the retries are negative, the etag timeout is not positive, or the token
+     *     holds a character other than printable ASCII (the message names it, not the token)
      */
     public HubSettings {
         offlineVariable = !offline ? null : offlineVariable != null ? offlineVariable : OFFLINE_VARIABLE;
@@ -114,6 +135,35 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
         if (token != null && token.isBlank()) {
             token = null;
         }
+        tokenSource = token == null ? null : tokenSource != null ? tokenSource : TOKEN_VARIABLE;
+        if (token != null) {
+            // the JDK refuses such a header value with an exception whose message holds the whole value
+            for (int i = 0; i < token.length(); i++) {
+                char c = token.charAt(i);
+                if ((c < 0x20 && c != '\t') || c > 0x7E) {
+                    throw new IllegalArgumentException("the token from " + tokenSource + " must be printable ASCII,"
+                            + " as a Hub token is, found U+" + String.format(Locale.ROOT, "%04X", (int) c)
+                            + " at character " + (i + 1) + " of " + token.length() + " (a byte order mark or a stray"
+                            + " control character?); the token itself is not shown");
+                }
+            }
+        }
+    }
+
+    /**
+     * Makes settings whose messages name {@value #TOKEN_VARIABLE} as the token's source.
+     *
+     * @param endpoint the Hub base URL, without a trailing slash
+     * @param cacheDir the hub cache folder that holds {@code models--ORG--NAME} folders
+     * @param offline whether downloads are disabled
+     * @param token the access token, or {@code null} for none
+     * @param retries how many times a failed {@code GET} or {@code HEAD} is repeated, at least 0
+     * @param etagTimeout how long the check whether a cached branch moved waits for its answer, positive
+     * @param offlineVariable the variable that disabled downloads, named in messages
+     */
+    public HubSettings(URI endpoint, Path cacheDir, boolean offline, String token, int retries,
+            Duration etagTimeout, String offlineVariable) {
+        this(endpoint, cacheDir, offline, token, retries, etagTimeout, offlineVariable, null);
     }
 
     /**
@@ -172,22 +222,22 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @param userHome the home folder, for the default cache
      * @return the settings
      * @throws IllegalArgumentException if {@code PREFINE_HUB_RETRIES} is not a whole number of at least 0,
-     *     or {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1
+     *     {@code HF_HUB_ETAG_TIMEOUT} not a whole number of seconds of at least 1, or the token found
+     *     holds a character other than printable ASCII
      */
     public static HubSettings fromEnvironment(Map<String, String> env, Path userHome) {
         Objects.requireNonNull(env, "env");
         Objects.requireNonNull(userHome, "userHome");
+        Path hfHome = present(env, "HF_HOME") ? folder(env, "HF_HOME", userHome)
+                : present(env, "XDG_CACHE_HOME") ? folder(env, "XDG_CACHE_HOME", userHome).resolve("huggingface")
+                : userHome.resolve(".cache").resolve("huggingface");
         Path cache;
         if (present(env, "HF_HUB_CACHE")) {
             cache = folder(env, "HF_HUB_CACHE", userHome);
         } else if (present(env, "HUGGINGFACE_HUB_CACHE")) {
             cache = folder(env, "HUGGINGFACE_HUB_CACHE", userHome);
-        } else if (present(env, "HF_HOME")) {
-            cache = folder(env, "HF_HOME", userHome).resolve("hub");
-        } else if (present(env, "XDG_CACHE_HOME")) {
-            cache = folder(env, "XDG_CACHE_HOME", userHome).resolve("huggingface").resolve("hub");
         } else {
-            cache = userHome.resolve(".cache").resolve("huggingface").resolve("hub");
+            cache = hfHome.resolve("hub");
         }
         URI endpoint = present(env, "HF_ENDPOINT") ? URI.create(env.get("HF_ENDPOINT").trim()) : DEFAULT_ENDPOINT;
         // as huggingface_hub: os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
@@ -198,13 +248,47 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
                     case "1", "true", "yes", "on" -> true;
                     default -> false;
                 };
-        String token = present(env, "HF_TOKEN") ? env.get("HF_TOKEN").trim() : null;
+        // as huggingface_hub: os.environ.get("HF_TOKEN") or os.environ.get("HUGGING_FACE_HUB_TOKEN"), cleaned,
+        // and when that leaves nothing, the token file
+        String tokenVariable = !env.getOrDefault(TOKEN_VARIABLE, "").isEmpty() ? TOKEN_VARIABLE : LEGACY_TOKEN_VARIABLE;
+        String token = cleanToken(env.get(tokenVariable));
+        String tokenSource = tokenVariable;
+        if (token == null) {
+            Path tokenFile = present(env, TOKEN_PATH_VARIABLE) ? folder(env, TOKEN_PATH_VARIABLE, userHome)
+                    : hfHome.resolve("token");
+            token = tokenFile(tokenFile);
+            tokenSource = tokenFile.toString();
+        }
         int retries = wholeNumber(env, RETRIES_VARIABLE, DEFAULT_RETRIES, 0, "a whole number of at least 0 (0: no"
                 + " retries)");
         int etagSeconds = wholeNumber(env, ETAG_TIMEOUT_VARIABLE, DEFAULT_ETAG_TIMEOUT_SECONDS, 1,
                 "a whole number of seconds of at least 1");
         return new HubSettings(endpoint, cache, offline, token, retries, Duration.ofSeconds(etagSeconds),
-                offlineVariable);
+                offlineVariable, tokenSource);
+    }
+
+    /** A token as {@code huggingface_hub} cleans one: line breaks anywhere and blanks around it dropped; empty is none. */
+    private static String cleanToken(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        String t = raw.replace("\r", "").replace("\n", "").strip();
+        return t.isEmpty() ? null : t;
+    }
+
+    /** The token in the file, null when it is absent or empty; one that cannot be read gets a warning, never its content. */
+    private static String tokenFile(Path file) {
+        if (!Files.exists(file)) {
+            return null;
+        }
+        try {
+            return cleanToken(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | UncheckedIOException e) {
+            LoggerFactory.getLogger(HubSettings.class).warn("token file {} ({} or its default $HF_HOME/token) exists but"
+                    + " cannot be read ({}); requests go without a token", file, TOKEN_PATH_VARIABLE,
+                    e.getClass().getSimpleName());
+            return null;
+        }
     }
 
     /** The whole number a variable holds, {@code fallback} when unset; below {@code least} is refused. */
@@ -259,7 +343,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withOffline(boolean newOffline) {
-        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable);
+        return new HubSettings(endpoint, cacheDir, newOffline, token, retries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -269,7 +354,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withCacheDir(Path newCacheDir) {
-        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable);
+        return new HubSettings(endpoint, newCacheDir, offline, token, retries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -279,7 +365,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withRetries(int newRetries) {
-        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable);
+        return new HubSettings(endpoint, cacheDir, offline, token, newRetries, etagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -289,7 +376,8 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
      * @return the new settings
      */
     public HubSettings withEtagTimeout(Duration newEtagTimeout) {
-        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable);
+        return new HubSettings(endpoint, cacheDir, offline, token, retries, newEtagTimeout, offlineVariable,
+                tokenSource);
     }
 
     /**
@@ -305,7 +393,7 @@ public record HubSettings(URI endpoint, Path cacheDir, boolean offline, String t
     @Override
     public String toString() {
         return "HubSettings[endpoint=" + endpoint + ", cacheDir=" + cacheDir + ", offline=" + offline + ", token="
-                + (token == null ? "none" : "set") + ", retries=" + retries
+                + (token == null ? "none" : "set from " + tokenSource) + ", retries=" + retries
                 + ", etagTimeout=" + etagTimeout + "]";
     }
 }

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * {@code blobs/<etag>}. A snapshot is complete with {@code config.json} and its weights
  * ({@code model.safetensors}, or {@code model.safetensors.index.json} and every shard it names).
  *
- * <p>A complete snapshot is served without any request when the revision is a 40-digit commit
+ * <p>As in {@code huggingface_hub}, the cache finds a commit by its full 40-digit hash only: a
+ * shortened one is looked up as a ref, and when none is there the message names the cached
+ * commits it starts. A complete snapshot is served without any request when the revision is a 40-digit commit
  * (it names the same files for ever, so a pinned run never changes) or when offline. For a branch
  * or tag, online, one {@code HEAD} of {@code config.json} asks which commit it names now, as
  * {@code huggingface_hub} does, waiting at most {@link HubSettings#etagTimeout()} ({@code
@@ -90,6 +92,8 @@ public final class ModelResolver {
 
     private static final Pattern HUB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
     private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+    /** What a shortened commit hash looks like (git abbreviates to 7 digits at least). */
+    private static final Pattern SHORT_COMMIT = Pattern.compile("[0-9a-f]{7,39}");
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
     private static final Pattern GIT_OBJECT_ID = Pattern.compile("[0-9a-f]{40}");
     private static final String CONFIG = "config.json";
@@ -230,7 +234,7 @@ public final class ModelResolver {
         } else {
             Path ref = repo.resolve("refs").resolve(revision);
             if (!Files.isRegularFile(ref)) {
-                looked.add("Hugging Face cache ref " + ref + ": absent");
+                looked.add("Hugging Face cache ref " + ref + ": absent" + shortCommitHint(repo));
                 return Optional.empty();
             }
             commit = Files.readString(ref, StandardCharsets.UTF_8).trim();
@@ -246,6 +250,29 @@ public final class ModelResolver {
             return Optional.empty();
         }
         return Optional.of(snapshot);
+    }
+
+    /**
+     * For a revision that looks like a shortened commit: the cache, as {@code huggingface_hub}'s,
+     * finds a commit by its full hash only (a prefix could name two), so say which cached commits
+     * it starts and that the full one is needed. Empty for any other revision.
+     */
+    private String shortCommitHint(Path repo) throws IOException {
+        if (!SHORT_COMMIT.matcher(revision).matches()) {
+            return "";
+        }
+        List<String> matching = new ArrayList<>();
+        Path snapshots = repo.resolve("snapshots");
+        if (Files.isDirectory(snapshots)) {
+            try (var names = Files.list(snapshots)) {
+                names.map(p -> p.getFileName().toString())
+                        .filter(n -> COMMIT.matcher(n).matches() && n.startsWith(revision)).sorted().forEach(matching::add);
+            }
+        }
+        return "; a commit is found in the cache by its full 40-digit hash only, as in huggingface_hub"
+                + (matching.isEmpty() ? " (no cached commit starts with " + revision + ")"
+                        : ": the cache holds " + String.join(" and ", matching) + ", which start"
+                                + (matching.size() == 1 ? "s" : "") + " with " + revision);
     }
 
     /** Returns what keeps a snapshot folder from being complete, or empty when complete. */
@@ -400,7 +427,7 @@ public final class ModelResolver {
         String code = errorCode.isEmpty() ? "" : " (" + errorCode + ")";
         return new StatusError(status, errorCode, switch (status) {
             case 401 -> where + "401 Unauthorized" + code + ": the repository is private, gated or does not exist; "
-                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access");
+                    + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused" : "set HF_TOKEN to a token with access");
             case 403 -> where + "403 Forbidden" + code
                     + ": the token lacks access (for a gated model, accept its terms on the Hub)";
             case 404 -> where + "404 Not Found" + code + ": " + notFound(id, file, errorCode);
@@ -412,7 +439,7 @@ public final class ModelResolver {
     private String notFound(String id, String file, String errorCode) {
         return switch (errorCode) {
             case "RepoNotFound" -> "no repository " + id + " on the Hub, or a private one" + (settings.hasToken()
-                    ? " the token in HF_TOKEN cannot see: check the model id"
+                    ? " the token in " + settings.tokenSource() + " cannot see: check the model id"
                     : ", which the Hub hides from a request without a token: check the model id, or set HF_TOKEN to a"
                             + " token with access");
             case "EntryNotFound" -> "the repository has no " + file + " at revision " + revision;

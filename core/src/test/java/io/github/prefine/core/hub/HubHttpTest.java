@@ -198,8 +198,9 @@ class HubHttpTest {
     }
 
     @Test
-    void aProxyTheHttpClientCannotUseIsNotUsedAndNothingElseIsRefused() throws IOException {
-        // a SOCKS proxy (a VPN's ALL_PROXY) must not stop a resolve of a local folder or a cached model
+    void aProxyTheHttpClientCannotUseIsNeverSelectedAndTheLoopbackHostIsStillReached() throws IOException {
+        // a SOCKS proxy (a VPN's ALL_PROXY) is never handed to the client (HubProxyTest: the requests it would
+        // carry are refused); it must not stop a resolve of a local folder, a cached model or a loopback mirror
         EnvironmentProxies p = EnvironmentProxies.of(Map.of("ALL_PROXY", "socks5://127.0.0.1:1080"));
         assertEquals(List.of(java.net.Proxy.NO_PROXY), p.select(URI.create("https://huggingface.co/x")));
         for (String unusable : List.of("https://proxy.corp:443", "http://proxy.corp:70000", "http://proxy corp:1")) {
@@ -207,5 +208,25 @@ class HubHttpTest {
         }
         HttpResponse<String> r = getWith(Map.of("all_proxy", "socks5h://127.0.0.1:1"), at(hub, ""), "/ok");
         assertEquals("hub ok", r.body());
+    }
+
+    @Test
+    void aRedirectToTheEndpointsHostInAnotherCaseOrWithItsDefaultPortKeepsTheToken() throws IOException {
+        // one origin, as requests sees it: its should_strip_auth keeps Authorization here, and a
+        // private repository redirected so was refused with 401 when the token was dropped
+        URI endpoint = URI.create("http://localhost:" + hub.getAddress().getPort());
+        HttpResponse<String> r = getWith(Map.of(), endpoint, to(URI.create("http://LocalHost:" + hub.getAddress().getPort()
+                + "/ok")));
+        assertEquals("hub ok", r.body());
+        assertEquals(2, seen.size(), seen.toString());
+        assertEquals("hub /ok Bearer " + TOKEN, seen.get(1));
+        HubHttp http = HubHttp.builder().setSettings(new HubSettings(URI.create("https://huggingface.co"), tmp, false,
+                TOKEN)).build();
+        assertTrue(http.sameHost(URI.create("https://huggingface.co:443/acme/m/resolve/main/config.json")));
+        assertTrue(http.sameHost(URI.create("HTTPS://HuggingFace.co/x")));
+        // another scheme, port or host is another origin
+        assertFalse(http.sameHost(URI.create("http://huggingface.co/x")));
+        assertFalse(http.sameHost(URI.create("https://huggingface.co:8443/x")));
+        assertFalse(http.sameHost(URI.create("https://cdn-lfs.huggingface.co/x")));
     }
 }

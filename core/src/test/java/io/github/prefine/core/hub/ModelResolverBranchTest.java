@@ -2,6 +2,7 @@ package io.github.prefine.core.hub;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -255,5 +256,39 @@ class ModelResolverBranchTest {
                 + " of " + ID + "@main: set HF_HUB_OFFLINE=1, or pass that commit as the revision, to use it without"
                 + " asking the Hub"), e.getMessage());
         assertEquals(OLD, ref());
+    }
+
+    @Test
+    void offlineFindsABranchATagAndAFullCommitAsHuggingFaceHubLaysThemOutAndNamesTheCommitAShortHashStarts()
+            throws IOException {
+        // a cache as huggingface_hub writes it: refs/<name> holds the commit (no newline), snapshots/<commit>/ the files
+        Path repo = cache.resolve("models--acme--branchy");
+        for (String commit : List.of(OLD, NEW)) {
+            for (var f : COMMITS.get(commit).entrySet()) {
+                Path file = repo.resolve("snapshots").resolve(commit).resolve(f.getKey());
+                Files.createDirectories(file.getParent());
+                Files.write(file, f.getValue());
+            }
+        }
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), NEW);
+        Files.writeString(repo.resolve("refs/v1.0"), OLD);
+
+        assertEquals(NEW, resolve(hub.endpoint(), true, "main").commit());
+        assertEquals(OLD, resolve(hub.endpoint(), true, "v1.0").commit());
+        assertEquals(OLD, resolve(hub.endpoint(), true, OLD).commit());
+        assertEquals(List.of(), hub.seen());
+
+        ModelNotFoundException e = assertThrows(ModelNotFoundException.class,
+                () -> resolve(hub.endpoint(), true, OLD.substring(0, 7)));
+        assertTrue(e.getMessage().contains("Hugging Face cache ref " + repo.resolve("refs").resolve(OLD.substring(0, 7))
+                + ": absent; a commit is found in the cache by its full 40-digit hash only, as in huggingface_hub: the"
+                + " cache holds " + OLD + ", which starts with " + OLD.substring(0, 7)), e.getMessage());
+        e = assertThrows(ModelNotFoundException.class, () -> resolve(hub.endpoint(), true, "0000000"));
+        assertTrue(e.getMessage().contains("(no cached commit starts with 0000000)"), e.getMessage());
+        // a branch name that is no hash gets no such advice
+        e = assertThrows(ModelNotFoundException.class, () -> resolve(hub.endpoint(), true, "dev"));
+        assertFalse(e.getMessage().contains("40-digit"), e.getMessage());
+        assertEquals(List.of(), hub.seen());
     }
 }

@@ -593,7 +593,8 @@ class ModelResolverTest {
             System.setErr(realErr);
         }
         String logs = withToken.toString(StandardCharsets.UTF_8);
-        assertEquals(1, logs.lines().filter(l -> l.contains("HF_TOKEN is sent in clear text over plain http to 127.0.0.1"))
+        assertEquals(1, logs.lines().filter(l -> l.contains("the token from HF_TOKEN is sent in clear text over plain http to"
+                + " 127.0.0.1"))
                 .count(), logs);
         assertFalse(logs.contains(token), logs);
         hub.requireToken(null);

@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * resumable, checked downloads of those files.
  *
  * <p>It shares {@link io.github.prefine.core.hub.ModelResolver}'s machinery: settings from
- * {@link HubSettings} ({@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE}); requests
+ * {@link HubSettings} ({@code HF_ENDPOINT}, {@code HF_TOKEN} or the token file, {@code HF_HUB_OFFLINE}); requests
  * through {@link HubHttp} (the token only as {@code Authorization: Bearer} to the endpoint's own
  * host, never to a redirect target elsewhere and never in a message; a warning, once, when it
  * would go over plain http; HTTP 429, 5xx and dropped connections retried with backoff, up to
@@ -277,7 +277,8 @@ final class HubClient {
         return switch (status) {
             case 401 -> new HubException(status, where + "401 Unauthorized" + c
                     + ": the dataset is private, gated or does not exist; "
-                    + (settings.hasToken() ? "the token in HF_TOKEN was refused" : "set HF_TOKEN to a token with access"));
+                    + (settings.hasToken() ? "the token in " + settings.tokenSource() + " was refused"
+                            : "set HF_TOKEN to a token with access"));
             case 403 -> new HubException(status, where + "403 Forbidden" + c
                     + ": the token lacks access (for a gated dataset, accept its terms on the Hub)");
             case 404 -> new HubException(status, where + "404 Not Found" + c
