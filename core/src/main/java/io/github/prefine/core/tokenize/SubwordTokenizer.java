@@ -3,6 +3,7 @@ package io.github.prefine.core.tokenize;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.Counts;
@@ -112,7 +113,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
         this.natives = natives != null ? natives : new NativeTokenizers(textDigest, options, delegate,
-                new PieceEncoder(source, ex -> nativeFailure(b.path, ex), unigramUnknownId, addedTokens));
+                new PieceEncoder(source.checked(textDigest), ex -> nativeFailure(b.path, ex), unigramUnknownId, addedTokens));
         this.pieces = this.natives.pieces();
     }
 
@@ -1004,14 +1005,19 @@ public final class SubwordTokenizer implements AutoCloseable {
                 forgetFileFacts();
             }
             factsDigest = digest;
-            // a variant of the same text takes the native tokenizer of its options from the set it shares
-            HuggingFaceTokenizer joined = shared == null ? null : shared.join(digest, options, () -> source.load(text, options));
+            boolean known = padId >= 0 && wordwiseKnown && vocabularySize >= 0;
+            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
+            JsonElement value = known || given != null ? null : source.standardValue(text);
+            // a variant of the same text, which passed the check, takes the native tokenizer of its
+            // options from the set it shares
+            HuggingFaceTokenizer joined = shared == null ? null
+                    : shared.join(digest, options, () -> source.loadStandard(text, options));
             NativeTokenizers natives = joined == null ? null : shared;
-            HuggingFaceTokenizer hf = joined != null ? joined : source.load(text, options);
+            HuggingFaceTokenizer hf = joined != null ? joined
+                    : value != null ? source.loadStandard(text, options) : source.load(text, options);
             int pad;
             try {
-                JsonObject root = padId >= 0 && wordwiseKnown && vocabularySize >= 0 ? null
-                        : given != null ? given.json() : source.json(text);
+                JsonObject root = known ? null : given != null ? given.json() : source.json(value, text);
                 if (root != null) {
                     // before anything is encoded: the library panics, aborting the JVM, on what this refuses
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
