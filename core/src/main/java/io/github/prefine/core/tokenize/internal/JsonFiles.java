@@ -197,16 +197,14 @@ public final class JsonFiles {
                             + " levels, which the native JSON reader (serde_json) does not read" + place(r));
                 }
                 switch (t) {
-                    case BEGIN_ARRAY -> {
-                        r.beginArray();
-                        if (read) {
-                            open.addLast(new JsonArray());
+                    case BEGIN_ARRAY, BEGIN_OBJECT -> {
+                        if (t == JsonToken.BEGIN_ARRAY) {
+                            r.beginArray();
+                        } else {
+                            r.beginObject();
                         }
-                    }
-                    case BEGIN_OBJECT -> {
-                        r.beginObject();
                         if (read) {
-                            open.addLast(new JsonObject());
+                            open.addLast(t == JsonToken.BEGIN_ARRAY ? new JsonArray() : new JsonObject());
                         }
                     }
                     case END_ARRAY, END_OBJECT -> {
@@ -226,34 +224,10 @@ public final class JsonFiles {
                             names.addLast(name);
                         }
                     }
-                    case STRING -> {
-                        String string = r.nextString();
-                        if (read) {
-                            add.accept(new JsonPrimitive(string));
-                        }
-                    }
-                    case NUMBER -> {
-                        // Gson's own reading keeps the number's text, as a lenient parse does
-                        JsonElement value = read ? ELEMENT.read(r) : null;
-                        String number = read ? value.getAsString() : r.nextString();
-                        if (Double.isInfinite(Double.parseDouble(number))) {
-                            throw new JsonParseException("number " + number + " is beyond the range of a double,"
-                                    + " which the native JSON reader (serde_json) refuses" + place(r));
-                        }
-                        if (read) {
-                            add.accept(value);
-                        }
-                    }
-                    case BOOLEAN -> {
-                        boolean b = r.nextBoolean();
-                        if (read) {
-                            add.accept(new JsonPrimitive(b));
-                        }
-                    }
                     default -> {
-                        r.nextNull();
+                        JsonElement leaf = leaf(r, t, read);
                         if (read) {
-                            add.accept(JsonNull.INSTANCE);
+                            add.accept(leaf);
                         }
                     }
                 }
@@ -261,6 +235,37 @@ public final class JsonFiles {
             return read ? top[0] : null;
         } catch (RuntimeException | IOException ex) {
             throw new IOException(notJson(ex, file, rebuilt, shown, expected), ex);
+        }
+    }
+
+    /**
+     * Reads a string, number, boolean or null, refusing a number beyond a double's range; gives its
+     * value where {@code read}, else null.
+     */
+    private static JsonElement leaf(JsonReader r, JsonToken t, boolean read) throws IOException {
+        switch (t) {
+            case STRING -> {
+                String string = r.nextString();
+                return read ? new JsonPrimitive(string) : null;
+            }
+            case NUMBER -> {
+                // Gson's own reading keeps the number's text, as a lenient parse does
+                JsonElement value = read ? ELEMENT.read(r) : null;
+                String number = read ? value.getAsString() : r.nextString();
+                if (Double.isInfinite(Double.parseDouble(number))) {
+                    throw new JsonParseException("number " + number + " is beyond the range of a double,"
+                            + " which the native JSON reader (serde_json) refuses" + place(r));
+                }
+                return value;
+            }
+            case BOOLEAN -> {
+                boolean b = r.nextBoolean();
+                return read ? new JsonPrimitive(b) : null;
+            }
+            default -> {
+                r.nextNull();
+                return read ? JsonNull.INSTANCE : null;
+            }
         }
     }
 
