@@ -3,6 +3,7 @@ package io.github.prefine.core.tokenize;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.util.PairList;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.TokenizerText;
 import io.github.prefine.eval.internal.Counts;
@@ -37,8 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safety: the configuration is fixed at {@link Builder#build()}, and the native
  * tokenizer encodes from several threads at once; closing while another thread encodes is a
- * caller error. Variants with other settings come from {@link #toBuilder()} (which reads the file
- * again, or loads the rebuilt text again).
+ * caller error. Variants with other settings come from {@link #toBuilder()}, which reads the file
+ * again: a variant of the unchanged text shares this tokenizer's native tokenizers, one per set of
+ * settings, loaded once (about a second each for a 250k-piece vocabulary) and freed when the last
+ * tokenizer sharing them is closed; a changed file is loaded, and checked, anew.
  *
  * <p>Batch methods hand the whole list to the native batch call, which tokenizes in parallel in
  * native code; prefer them over loops of single calls.
@@ -73,7 +76,9 @@ public final class SubwordTokenizer implements AutoCloseable {
     private final Map<Integer, String> addedTokens;
     /** SHA-256 of the text the facts above came from: a variant of a file changed since parses and checks it again. */
     private final byte[] textDigest;
-    /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes. */
+    /** The native tokenizers of the text, {@link #delegate} among them, shared with the variants of this tokenizer. */
+    private final NativeTokenizers natives;
+    /** The file's untruncated, unpadded form, for {@link #encodePieces} and the probes; {@link #natives}'. */
     private final PieceEncoder pieces;
     private Optional<SpecialTokenLayout> layout;
     /** Special tokens the template adds to a text and to a pair, -1 until {@link #added} reads them; racy but idempotent. */
@@ -81,13 +86,19 @@ public final class SubwordTokenizer implements AutoCloseable {
     private volatile int pairAdded = -1;
     /** {@link #untruncated()}, null until first needed; guarded by this. */
     private SubwordTokenizer untruncated;
-    /** Volatile: encoding threads read it (closing while they encode stays a caller error). */
+    /** Volatile: encoding threads read it (closing while they encode stays a caller error). Set under this. */
     private volatile boolean closed;
 
-    private SubwordTokenizer(Builder b, HuggingFaceTokenizer delegate, int padId) {
+    /**
+     * Makes the tokenizer.
+     *
+     * @param natives the shared native tokenizers it joined, or null where {@code delegate} is the first of its text
+     */
+    private SubwordTokenizer(Builder b, TokenizerSource source, HuggingFaceTokenizer delegate, int padId,
+            NativeTokenizers natives, Map<String, String> options) {
         this.delegate = delegate;
         this.path = b.path;
-        this.source = new TokenizerSource(b.path, b.rebuilt);
+        this.source = source;
         this.maxLength = b.maxLength;
         this.truncation = b.truncation;
         this.padding = b.padding;
@@ -101,7 +112,9 @@ public final class SubwordTokenizer implements AutoCloseable {
         this.vocabularySize = b.vocabularySize;
         this.addedTokens = b.addedTokens;
         this.textDigest = b.factsDigest;
-        this.pieces = new PieceEncoder(source, this::nativeFailure, unigramUnknownId, addedTokens);
+        this.natives = natives != null ? natives : new NativeTokenizers(textDigest, options, delegate,
+                new PieceEncoder(source.checked(textDigest), ex -> nativeFailure(b.path, ex), unigramUnknownId, addedTokens));
+        this.pieces = this.natives.pieces();
     }
 
     /**
@@ -116,8 +129,9 @@ public final class SubwordTokenizer implements AutoCloseable {
     /**
      * Returns a builder holding this tokenizer's settings, to derive a variant.
      *
-     * @return a new builder; building it loads the file (or the rebuilt text) again and gives an
-     *     independent tokenizer
+     * @return a new builder; building it reads the file again and gives a tokenizer closed on its
+     *     own, which shares this one's native tokenizers while the text is the same (a native
+     *     tokenizer of its settings is loaded where none is yet), else loads the new text
      * @throws IllegalStateException if this tokenizer is closed: a variant would read the file
      *     again and so let a closed tokenizer go on encoding through it (featurizers derive one)
      */
@@ -140,6 +154,7 @@ public final class SubwordTokenizer implements AutoCloseable {
         b.vocabularySize = vocabularySize;
         b.addedTokens = addedTokens;
         b.factsDigest = textDigest;
+        b.shared = natives;
         return b;
     }
 
@@ -330,7 +345,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      * Metaspace's {@code ▁} ("¨" under NFKC), gets the tokens it has alone, as there: the
      * separating space's lone token is dropped before truncation and padding, so that such a
      * sentence is cut into the windows, and padded to the length, that HF gives it (its sentence
-     * is encoded again untruncated, by a variant of this tokenizer loaded on first need).
+     * is encoded again untruncated, by a variant of this tokenizer made on first need, whose
+     * native tokenizer every variant of the same text shares).
      *
      * @param sentences the sentences, each a list of words, each non-empty and free of whitespace
      * @return one encoding per sentence; offsets index into {@code String.join(" ", words)}
@@ -389,8 +405,9 @@ public final class SubwordTokenizer implements AutoCloseable {
     }
 
     /**
-     * This tokenizer without truncation, padding or stride, loaded on first use and closed with
-     * this one: it encodes the sentences whose joined text holds tokens that HF's {@code
+     * This tokenizer without truncation, padding or stride, made on first use and closed with this
+     * one (its native tokenizer, shared, is loaded once for the text, not once per featurizer's
+     * variant): it encodes the sentences whose joined text holds tokens that HF's {@code
      * is_split_into_words} does not have, so that they are cut without them.
      */
     private synchronized SubwordTokenizer untruncated() {
@@ -548,6 +565,8 @@ public final class SubwordTokenizer implements AutoCloseable {
      *     read or the tokenizers library refuses it (the bare tokenizer loads it again then)
      */
     public Pieces encodePieces(List<String> texts, boolean withOffsets) {
+        // the shared bare tokenizer outlives this one while a variant is open
+        checkOpen();
         return pieces.encode(texts, withOffsets);
     }
 
@@ -568,6 +587,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws java.io.UncheckedIOException as {@link #encodePieces}
      */
     public Pieces encodeWordPieces(List<String> words) {
+        checkOpen();
         if (!wordwise) {
             throw new IllegalStateException(path + ": the pre-tokenizer does not tokenize words independently");
         }
@@ -582,6 +602,7 @@ public final class SubwordTokenizer implements AutoCloseable {
      * @throws java.io.UncheckedIOException as {@link #encodePieces}
      */
     public synchronized Optional<SpecialTokenLayout> specialTokenLayout() {
+        checkOpen();
         if (layout == null) {
             layout = TemplateProbes.layout(pieces.tokenizer(), path);
         }
@@ -728,20 +749,29 @@ public final class SubwordTokenizer implements AutoCloseable {
         }
     }
 
-    /** Frees the native tokenizers; calling it again does nothing. */
+    /**
+     * Frees the native tokenizers, or leaves them to the variants of the same text still open, which
+     * share them; calling it again does nothing.
+     */
     @Override
     public void close() {
-        delegate.close();
-        closed = true;
-        pieces.close();
         synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             if (untruncated != null) {
                 untruncated.close();
             }
         }
+        natives.leave();
     }
 
     private IllegalArgumentException nativeFailure(RuntimeException ex) {
+        return nativeFailure(path, ex);
+    }
+
+    private static IllegalArgumentException nativeFailure(Path path, RuntimeException ex) {
         return new IllegalArgumentException(path + ": the native tokenizer rejected the input: " + ex.getMessage(), ex);
     }
 
@@ -779,6 +809,8 @@ public final class SubwordTokenizer implements AutoCloseable {
         private Map<Integer, String> addedTokens;
         /** SHA-256 of the text the known facts came from, null when none are known. */
         private byte[] factsDigest;
+        /** The native tokenizers of the tokenizer this builder came from, which a variant of the same text shares; or null. */
+        private NativeTokenizers shared;
 
         static {
             // prefine's Hugging Face folder loader hands over a text read already through this
@@ -840,6 +872,7 @@ public final class SubwordTokenizer implements AutoCloseable {
             addedTokens = null;
             wordwiseKnown = false;
             factsDigest = null;
+            shared = null;
             if (!padIdSet) {
                 padId = -1;
             }
@@ -972,11 +1005,19 @@ public final class SubwordTokenizer implements AutoCloseable {
                 forgetFileFacts();
             }
             factsDigest = digest;
-            HuggingFaceTokenizer hf = source.load(text, options);
+            boolean known = padId >= 0 && wordwiseKnown && vocabularySize >= 0;
+            // a text read here to be loaded and parsed is checked for standard JSON and parsed in one pass
+            JsonElement value = known || given != null ? null : source.standardValue(text);
+            // a variant of the same text, which passed the check, takes the native tokenizer of its
+            // options from the set it shares
+            HuggingFaceTokenizer joined = shared == null ? null
+                    : shared.join(digest, options, () -> source.loadStandard(text, options));
+            NativeTokenizers natives = joined == null ? null : shared;
+            HuggingFaceTokenizer hf = joined != null ? joined
+                    : value != null ? source.loadStandard(text, options) : source.load(text, options);
             int pad;
             try {
-                JsonObject root = padId >= 0 && wordwiseKnown && vocabularySize >= 0 ? null
-                        : given != null ? given.json() : source.json(text);
+                JsonObject root = known ? null : given != null ? given.json() : source.json(value, text);
                 if (root != null) {
                     // before anything is encoded: the library panics, aborting the JVM, on what this refuses
                     TokenizerJson.checkTemplate(file, root.get("post_processor"));
@@ -997,12 +1038,16 @@ public final class SubwordTokenizer implements AutoCloseable {
                     TemplateProbes.checkRoomForSpecialTokens(hf, file, maxLength);
                 }
             } catch (IOException | RuntimeException | Error e) {
-                hf.close();
+                if (natives != null) {
+                    natives.leave();
+                } else {
+                    hf.close();
+                }
                 throw e;
             }
             LOG.debug("loaded {}{} (maxLength {}, {}, {}, stride {})", file, rebuilt == null ? "" : " as rebuilt",
                     maxLength, truncation, padding, stride);
-            return new SubwordTokenizer(this, hf, pad);
+            return new SubwordTokenizer(this, source, hf, pad, natives, options);
         }
     }
 }

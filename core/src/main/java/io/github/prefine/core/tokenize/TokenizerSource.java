@@ -1,16 +1,20 @@
 package io.github.prefine.core.tokenize;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.prefine.core.tokenize.internal.JsonFiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where a {@link SubwordTokenizer}'s {@code tokenizer.json} comes from: a file read as it is, or a
@@ -22,13 +26,19 @@ import java.util.regex.Pattern;
  * <p>Immutable. Not a record: its {@code toString} would print the whole text.
  */
 final class TokenizerSource {
+    private static final Logger LOG = LoggerFactory.getLogger(TokenizerSource.class);
     /** The library's message: serde's reason, then the place it stopped reading. */
     private static final Pattern PLACE = Pattern.compile("^(.*) at line (\\d+) column (\\d+)$", Pattern.DOTALL);
     /** serde's words for a component that is none of its enum's variants, the enum named after the component. */
     private static final Pattern UNTAGGED = Pattern.compile("untagged enum (\\w+)Untagged");
 
+    /** What the check of standard JSON names as expected. */
+    private static final String STANDARD = "standard JSON (a tokenizer.json)";
+
     private final Path file;
     private final String rebuilt;
+    /** SHA-256 of a text of this source found standard JSON, or null. */
+    private final byte[] checked;
 
     /**
      * Makes the source.
@@ -37,8 +47,25 @@ final class TokenizerSource {
      * @param rebuilt the text loaded in place of the file's, or null to read the file
      */
     TokenizerSource(Path file, String rebuilt) {
+        this(file, rebuilt, null);
+    }
+
+    private TokenizerSource(Path file, String rebuilt, byte[] checked) {
         this.file = file;
         this.rebuilt = rebuilt;
+        this.checked = checked;
+    }
+
+    /**
+     * The same source, whose {@link #load(Map)} does not check again for standard JSON a text
+     * that is the one found standard (the same SHA-256): a 17 MB {@code tokenizer.json} took a
+     * third of a second to check.
+     *
+     * @param digest SHA-256 of the text found standard JSON
+     * @return the source
+     */
+    TokenizerSource checked(byte[] digest) {
+        return new TokenizerSource(file, rebuilt, digest.clone());
     }
 
     /** The file, which every message names. */
@@ -52,7 +79,8 @@ final class TokenizerSource {
     }
 
     /**
-     * Loads a native tokenizer.
+     * Loads a native tokenizer from the text {@link #text()} gives now, checked for standard JSON
+     * as {@link #load(String, Map)} does unless it is the text {@link #checked} names.
      *
      * @param options DJL's options for it
      * @return the tokenizer, which the caller must close
@@ -61,7 +89,10 @@ final class TokenizerSource {
      *     when the library refuses the text
      */
     HuggingFaceTokenizer load(Map<String, String> options) throws IOException {
-        return load(text(), options);
+        String text = text();
+        // the text a tokenizer was loaded from, read again, passed the check then
+        return checked != null && Arrays.equals(checked, TokenizerJson.sha256(text)) ? loadStandard(text, options)
+                : load(text, options);
     }
 
     /**
@@ -75,7 +106,36 @@ final class TokenizerSource {
      */
     HuggingFaceTokenizer load(String text, Map<String, String> options) throws IOException {
         // the library aborts the JVM, not refuses, on some text that is not standard JSON
-        JsonFiles.requireStandard(text, file, rebuilt != null, "standard JSON (a tokenizer.json)");
+        JsonFiles.requireStandard(text, file, rebuilt != null, STANDARD);
+        return loadStandard(text, options);
+    }
+
+    /**
+     * Checks that a text {@link #text()} gave is standard JSON, as {@link #load(String, Map)} does,
+     * and gives its value, which {@link #json(JsonElement, String)} takes: one pass over a text both
+     * loaded and read.
+     *
+     * @param text the file's text, or the rebuilt text
+     * @return its value
+     * @throws IOException naming the file, line and column where the text stops being standard JSON
+     */
+    JsonElement standardValue(String text) throws IOException {
+        return JsonFiles.standardValue(text, file, rebuilt != null, STANDARD);
+    }
+
+    /**
+     * Loads a native tokenizer from a text already found standard JSON ({@link #standardValue}), or
+     * the same as one that was.
+     *
+     * @param text the file's text, or the rebuilt text
+     * @param options DJL's options for it
+     * @return the tokenizer, which the caller must close
+     * @throws IOException as {@link #load(Map)}
+     */
+    HuggingFaceTokenizer loadStandard(String text, Map<String, String> options) throws IOException {
+        // a load costs about a second for a 250k-piece vocabulary: the line shows where each one comes from
+        LOG.debug("loading a native tokenizer from {}{} with {}", file, rebuilt == null ? "" : " as rebuilt",
+                new java.util.TreeMap<>(options));
         try {
             // DJL reads a file through this same call
             return HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
@@ -104,6 +164,18 @@ final class TokenizerSource {
      */
     JsonObject json(String text) throws IOException {
         return JsonFiles.object(text, file, rebuilt != null);
+    }
+
+    /**
+     * Takes the value {@link #standardValue} read as the top-level object, as {@link #json(String)} does.
+     *
+     * @param value the value
+     * @param text the text it was read from
+     * @return the object
+     * @throws IOException naming the file, when the text does not hold a JSON object
+     */
+    JsonObject json(JsonElement value, String text) throws IOException {
+        return JsonFiles.object(value, text, file, rebuilt != null);
     }
 
     /** The library's refusal, located in the file (or in the text rebuilt from it) as the library locates it. */

@@ -1,10 +1,15 @@
 package io.github.prefine.core.tokenize.internal;
 
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import com.google.gson.Strictness;
+import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import io.github.prefine.eval.internal.JsonShapes;
@@ -14,6 +19,9 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -36,6 +44,8 @@ public final class JsonFiles {
 
     /** The deepest nesting serde_json reads (its recursion limit, 128), which the native tokenizers parse with. */
     private static final int MAX_NATIVE_DEPTH = 127;
+    /** Gson's reading of a value, which keeps a number's text (its number type is internal). */
+    private static final TypeAdapter<JsonElement> ELEMENT = new Gson().getAdapter(JsonElement.class);
 
     private JsonFiles() {}
 
@@ -136,10 +146,48 @@ public final class JsonFiles {
      *     stops being standard JSON
      */
     public static void requireStandard(String text, Path file, boolean rebuilt, String expected) throws IOException {
+        standard(text, file, rebuilt, expected, false);
+    }
+
+    /**
+     * {@link #requireStandard}, also giving the value the text holds, as {@link #object(String, Path,
+     * boolean)} would read it: one pass over a text that is both handed to the native library and
+     * read (a 17 MB {@code tokenizer.json} took two). The caller checks it is an object ({@link
+     * #object(JsonElement, String, Path, boolean)}), after the library, whose refusal of a text that
+     * holds no object says more.
+     *
+     * @param text the text
+     * @param file the file, which messages name
+     * @param rebuilt true where the text was rebuilt from the file, as {@link #object(String, Path, boolean)}
+     * @param expected what the file should hold, for messages: {@code "a tokenizer.json"}
+     * @return its value
+     * @throws IOException as {@link #requireStandard}
+     */
+    public static JsonElement standardValue(String text, Path file, boolean rebuilt, String expected)
+            throws IOException {
+        return standard(text, file, rebuilt, expected, true);
+    }
+
+    /** The check of {@link #requireStandard}, building the value where {@code read}, else giving null. */
+    private static JsonElement standard(String text, Path file, boolean rebuilt, String expected, boolean read)
+            throws IOException {
         String shown = rebuilt ? file + " (as rebuilt)" : file.toString();
         try {
             JsonReader r = new JsonReader(new StringReader(text));
             r.setStrictness(Strictness.STRICT);
+            // the open arrays and objects, innermost last, and the names of the open objects' next members
+            Deque<JsonElement> open = new ArrayDeque<>();
+            Deque<String> names = new ArrayDeque<>();
+            JsonElement[] top = {JsonNull.INSTANCE};
+            Consumer<JsonElement> add = v -> {
+                if (open.isEmpty()) {
+                    top[0] = v;
+                } else if (open.peekLast() instanceof JsonObject o) {
+                    o.add(names.removeLast(), v);
+                } else {
+                    ((JsonArray) open.peekLast()).add(v);
+                }
+            };
             // token by token, not skipValue(), so that an error's JSON path names the member it is in
             // and a string's raw control character is refused (the strict check of nextString)
             int depth = 0;
@@ -149,31 +197,75 @@ public final class JsonFiles {
                             + " levels, which the native JSON reader (serde_json) does not read" + place(r));
                 }
                 switch (t) {
-                    case BEGIN_ARRAY -> r.beginArray();
-                    case END_ARRAY -> {
-                        r.endArray();
-                        depth--;
-                    }
-                    case BEGIN_OBJECT -> r.beginObject();
-                    case END_OBJECT -> {
-                        r.endObject();
-                        depth--;
-                    }
-                    case NAME -> r.nextName();
-                    case STRING -> r.nextString();
-                    case NUMBER -> {
-                        String number = r.nextString();
-                        if (Double.isInfinite(Double.parseDouble(number))) {
-                            throw new JsonParseException("number " + number + " is beyond the range of a double,"
-                                    + " which the native JSON reader (serde_json) refuses" + place(r));
+                    case BEGIN_ARRAY, BEGIN_OBJECT -> {
+                        if (t == JsonToken.BEGIN_ARRAY) {
+                            r.beginArray();
+                        } else {
+                            r.beginObject();
+                        }
+                        if (read) {
+                            open.addLast(t == JsonToken.BEGIN_ARRAY ? new JsonArray() : new JsonObject());
                         }
                     }
-                    case BOOLEAN -> r.nextBoolean();
-                    default -> r.nextNull();
+                    case END_ARRAY, END_OBJECT -> {
+                        if (t == JsonToken.END_ARRAY) {
+                            r.endArray();
+                        } else {
+                            r.endObject();
+                        }
+                        depth--;
+                        if (read) {
+                            add.accept(open.removeLast());
+                        }
+                    }
+                    case NAME -> {
+                        String name = r.nextName();
+                        if (read) {
+                            names.addLast(name);
+                        }
+                    }
+                    default -> {
+                        JsonElement leaf = leaf(r, t, read);
+                        if (read) {
+                            add.accept(leaf);
+                        }
+                    }
                 }
             }
+            return read ? top[0] : null;
         } catch (RuntimeException | IOException ex) {
             throw new IOException(notJson(ex, file, rebuilt, shown, expected), ex);
+        }
+    }
+
+    /**
+     * Reads a string, number, boolean or null, refusing a number beyond a double's range; gives its
+     * value where {@code read}, else null.
+     */
+    private static JsonElement leaf(JsonReader r, JsonToken t, boolean read) throws IOException {
+        switch (t) {
+            case STRING -> {
+                String string = r.nextString();
+                return read ? new JsonPrimitive(string) : null;
+            }
+            case NUMBER -> {
+                // Gson's own reading keeps the number's text, as a lenient parse does
+                JsonElement value = read ? ELEMENT.read(r) : null;
+                String number = read ? value.getAsString() : r.nextString();
+                if (Double.isInfinite(Double.parseDouble(number))) {
+                    throw new JsonParseException("number " + number + " is beyond the range of a double,"
+                            + " which the native JSON reader (serde_json) refuses" + place(r));
+                }
+                return value;
+            }
+            case BOOLEAN -> {
+                boolean b = r.nextBoolean();
+                return read ? new JsonPrimitive(b) : null;
+            }
+            default -> {
+                r.nextNull();
+                return read ? JsonNull.INSTANCE : null;
+            }
         }
     }
 
@@ -196,12 +288,26 @@ public final class JsonFiles {
         } catch (RuntimeException ex) {
             throw new IOException(notJson(ex, file, rebuilt, shown, "a JSON object"), ex);
         }
-        if (!e.isJsonObject()) {
+        return object(e, text, file, rebuilt);
+    }
+
+    /**
+     * Takes the value a text holds as its top-level object, as {@link #object(String, Path, boolean)} does.
+     *
+     * @param value the value, as {@link #standardValue} gives it
+     * @param text the text it was read from
+     * @param file the file, which messages name
+     * @param rebuilt true where the text was rebuilt from the file
+     * @return the object
+     * @throws IOException naming the file and what the text holds instead of an object
+     */
+    public static JsonObject object(JsonElement value, String text, Path file, boolean rebuilt) throws IOException {
+        if (!value.isJsonObject()) {
             // Gson reads an empty text as null
-            throw new IOException(shown + ": expected a JSON object, found " + (text.isBlank() ? "no text"
-                    : JsonShapes.describe(e)));
+            throw new IOException((rebuilt ? file + " (as rebuilt)" : file.toString()) + ": expected a JSON object, found "
+                    + (text.isBlank() ? "no text" : JsonShapes.describe(value)));
         }
-        return e.getAsJsonObject();
+        return value.getAsJsonObject();
     }
 
     /**

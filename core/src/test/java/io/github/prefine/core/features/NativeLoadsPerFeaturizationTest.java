@@ -1,0 +1,84 @@
+package io.github.prefine.core.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.prefine.core.data.TextExample;
+import io.github.prefine.core.data.TokenExample;
+import io.github.prefine.core.testing.ChildJvm;
+import io.github.prefine.core.testing.SharedFixtures;
+import io.github.prefine.core.tokenize.SubwordTokenizer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Featurizing again with the same tokenizer loads no native tokenizer: the variant a featurizer
+ * derives, the untruncated form a sentence is encoded with again (XLM-R's lone {@code ▁} before
+ * "´", cut at 8) and the bare form that counts the template's special tokens are loaded once per
+ * text and kept while a tokenizer of it is open. A load costs about a second for a 250k-piece
+ * vocabulary. The loads are counted from the DEBUG line each one logs, in a child JVM that turns
+ * that logger on ({@link NativeLoadsProbe}), and its rows checked against those of a tokenizer
+ * loaded afresh here.
+ */
+class NativeLoadsPerFeaturizationTest {
+    /** A sentence of WNUT-17's dev split whose "´" XLM-R's Metaspace turns into a lone ▁ after a space. */
+    private static final TokenExample LONE_SPACE = new TokenExample("wnut", List.of("Stabilized", "approach", "or",
+            "not", "?", "That", "\u00b4", "s", "insane", "and", "good", "."), Collections.nCopies(12, "O"));
+    private static final TextExample TEXT = new TextExample("t", "That\u00b4s insane", "and good", "pos");
+    private static final String LOAD = "loading a native tokenizer from ";
+
+    @Test
+    void aSecondFeaturizationLoadsNoNativeTokenizer(@TempDir Path dir) throws Exception {
+        Path fixture = SharedFixtures.require("fixtures/hf-reference/xlm-roberta/tokenizer.json");
+        List<String> fresh = new ArrayList<>();
+        try (SubwordTokenizer once = SubwordTokenizer.builder().setTokenizerPath(fixture).build()) {
+            for (int[] row : featurizeAll(once)) {
+                fresh.add("ROW " + Arrays.toString(row));
+            }
+        }
+        String log = ChildJvm.run(NativeLoadsProbe.class, dir.resolve("child.log"),
+                List.of("-Dorg.slf4j.simpleLogger.log.io.github.prefine.core.tokenize.TokenizerSource=debug"),
+                fixture.toString());
+        String[] runs = log.split("FEATURIZATION ");
+        assertEquals(5, runs.length, log);
+        for (int r = 1; r < runs.length; r++) {
+            int loads = runs[r].split(LOAD, -1).length - 1;
+            if (r == 1) {
+                assertTrue(loads > 0, "the first featurization loads the variants it needs:\n" + log);
+            } else {
+                assertEquals(0, loads, "featurization " + r + " loads nothing:\n" + log);
+            }
+            assertEquals(fresh, runs[r].lines().filter(l -> l.startsWith("ROW ")).toList(),
+                    "featurization " + r + "'s rows, as a fresh tokenizer gives them");
+        }
+    }
+
+    /**
+     * The token rows of the sentence on the word path and the sentence path, and of the text pair;
+     * what {@link NativeLoadsProbe} prints.
+     */
+    static List<int[]> featurizeAll(SubwordTokenizer tok) throws IOException {
+        List<int[]> out = new ArrayList<>();
+        for (boolean fast : new boolean[] {true, false}) {
+            out.add(ids(TokenClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("O"))
+                    .optMaxLength(8).optFastPath(fast).build().featurize(List.of(LONE_SPACE))));
+        }
+        out.add(ids(ClassificationFeaturizer.builder().setTokenizer(tok).setLabels(List.of("neg", "pos"))
+                .optMaxLength(8).build().featurize(List.of(TEXT))));
+        return out;
+    }
+
+    private static int[] ids(Features f) {
+        int[] row = new int[f.tokens().length(0)];
+        for (int p = 0; p < row.length; p++) {
+            row[p] = f.tokens().id(0, p);
+        }
+        return row;
+    }
+}
