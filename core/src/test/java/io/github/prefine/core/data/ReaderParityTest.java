@@ -58,7 +58,10 @@ import org.junit.jupiter.api.io.TempDir;
  * recorded again when an empty label became a defect of its row ('empty label'), checked against
  * the previous code's outcomes: of their 150 cases each, one differs, where a corruption left a
  * row's label empty, which now throws strictly and is skipped leniently, the other rows the same;
- * every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
+ * the rows of the damaged MRQA and QED samples were recorded again when a question reusing an
+ * earlier one's id came to be flagged ('question id used before'), checked against the previous
+ * code's outcomes: 33 cases, where a corruption repeated a line or changed an id, gained that flag,
+ * with the same examples and the same report besides; every other row is the whole-file readers'. Each run writes its detailed outcomes to {@code target/reader-parity-actual.txt},
  * which a failure points to for the first differing case.
  */
 class ReaderParityTest {
