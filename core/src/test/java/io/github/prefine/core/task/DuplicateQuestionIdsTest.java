@@ -97,13 +97,7 @@ class DuplicateQuestionIdsTest {
                 .setTokenizerPath(SharedFixtures.require("fixtures/hf-reference/bert/tokenizer.json")).build()) {
             ExtractiveQa qa = new ExtractiveQa();
             QaFeatures f = (QaFeatures) qa.featurize(examples, List.of(), tok, FeatureSettings.paper(), "dup");
-            List<float[]> logits = new ArrayList<>();
-            for (int r = 0; r < f.size(); r++) {
-                float[] lg = new float[2 * f.tokens().length(r)];
-                lg[2 * f.startPosition(r)] = 10f;
-                lg[2 * f.endPosition(r) + 1] = 10f;
-                logits.add(lg);
-            }
+            List<float[]> logits = QaAnswerOffsetsTest.oneHotOnTargets(f);
             assertEquals(List.of("Denver", "the game", "France"),
                     qa.answers(f, examples, logits).stream().map(a -> a.text()).toList());
             double em = qa.score(f, examples, List.of(), logits, 2,
